@@ -1,0 +1,53 @@
+/**
+ * Stable error codes. Each code names one kind of mistake; `docs/errors.md` explains each.
+ */
+export type ErrorCode = string;
+
+/** Where a problem was found: a construct path, or a file (with a line when known). */
+export interface ProblemLocation {
+  /** Construct path, e.g. `platform/prod/westeurope-01`. */
+  readonly constructPath?: string;
+  /** Repository-relative file path. */
+  readonly file?: string;
+  /** 1-based line number in `file`. */
+  readonly line?: number;
+}
+
+/** One problem: what is wrong, where, and how to fix it. */
+export interface Problem extends ProblemLocation {
+  /** Stable code, e.g. `CG101`. */
+  readonly code: ErrorCode;
+  /** What is wrong, including the value received. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** Formats a problem as one line: `[where] CODE message. Fix: fix`. */
+export function formatProblem(p: Problem): string {
+  const where = p.constructPath ?? (p.file ? (p.line ? `${p.file}:${p.line}` : p.file) : undefined);
+  return `${where ? `[${where}] ` : ''}${p.code} ${p.message} Fix: ${p.fix}`;
+}
+
+/**
+ * The one error class of cdk8s-gitops. It carries a stable code and every problem found,
+ * so a caller can fail once with all of them.
+ *
+ * @example
+ * throw new GitOpsError({ code: 'CG101', message: 'Name "Prod" is not DNS-1123.', fix: 'Use lower case.' });
+ */
+export class GitOpsError extends Error {
+  /** The code of the first problem. */
+  public readonly code: ErrorCode;
+  /** Every problem, in the order found. */
+  public readonly problems: readonly Problem[];
+
+  constructor(problems: Problem | readonly Problem[], summary?: string) {
+    const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
+    const head = summary ?? (list.length === 1 ? undefined : `${list.length} problems found:`);
+    super([head, ...list.map(formatProblem)].filter((s) => s !== undefined).join('\n'));
+    this.name = 'GitOpsError';
+    this.code = list[0]?.code ?? 'CG000';
+    this.problems = list;
+  }
+}
