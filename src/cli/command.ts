@@ -1,0 +1,32 @@
+import { GitOpsError } from '../errors';
+
+/** What a command gets from the CLI: where it runs and where it prints. */
+export interface CommandContext {
+  readonly cwd: string;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Colours a diff mark (`[+]`, `[-]`, `[~]`) when the output is a terminal. */
+  style(mark: string): string;
+  /** Checks a --format value against the formats a command offers; returns the chosen one. */
+  format<F extends string>(value: string | undefined, allowed: readonly F[]): F;
+}
+
+/** One `cdk8s-gitops` command. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly help: string;
+  run(argv: string[], ctx: CommandContext): number | Promise<number>;
+}
+
+/** Shared check of `--format`. */
+export function checkFormat<F extends string>(command: string, value: string | undefined, allowed: readonly F[]): F {
+  if (value === undefined) return allowed[0];
+  if ((allowed as readonly string[]).includes(value)) return value as F;
+  throw new GitOpsError({
+    code: 'CG301',
+    message: `${command}: --format "${value}" is not one of ${allowed.join(', ')}.`,
+    fix: `Use --format ${allowed[0]}.`,
+  });
+}

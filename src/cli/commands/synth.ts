@@ -1,0 +1,61 @@
+import * as path from 'path';
+import { buildTree } from '../../synth/build';
+import { writeTree, WriteReport } from '../../synth/writer';
+import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { Command, CommandContext } from '../command';
+import { loadModel, readProjectConfig } from '../program';
+
+/** How many paths of each kind are listed before the rest are counted. */
+const LIST_LIMIT = 50;
+
+export const synthCommand: Command = {
+  name: 'synth',
+  summary: 'Write the GitOps tree the program declares into a checkout',
+  usage: 'cdk8s-gitops synth [--app CMD] [--out DIR] [--verify] [--adopt] [--verbose] [--format text|json]',
+  help: `Runs the program, writes its tree into DIR (a checkout of the GitOps repository), and
+prints what it created, updated, deleted and left unchanged. Files cdk8s-gitops did not write
+are never touched. A second run with the same program changes nothing.
+
+Options:
+  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+  --out DIR      the checkout to write into (default: "output" in cdk8s.yaml, else dist)
+  --verify       read every owned file and restore hand edits
+  --adopt        take ownership of existing files the program generates
+  --verbose      list every path
+  --format       text (default) or json
+
+Example:
+  cdk8s-gitops synth --app "npx tsx platform.ts" --out ../platform-gitops`,
+  run(argv: string[], ctx: CommandContext): number {
+    const { values } = parseCommandArgs('synth', argv, {
+      ...PROGRAM_OPTIONS,
+      verify: { type: 'boolean' },
+      adopt: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      format: { type: 'string' },
+    });
+    const format = ctx.format(values.format, ['text', 'json']);
+    const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+    const model = loadModel(values.app, ctx.cwd);
+    const report = writeTree(buildTree(model, out), out, { verify: values.verify, adopt: values.adopt });
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
+    else printReport(ctx, out, report, values.verbose === true);
+    return 0;
+  },
+};
+
+function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: boolean): void {
+  const rel = path.relative(ctx.cwd, out) || '.';
+  const list = (mark: string, paths: readonly string[]): void => {
+    const shown = verbose ? paths : paths.slice(0, LIST_LIMIT);
+    for (const p of shown) ctx.stdout.write(`${ctx.style(mark)} ${p}\n`);
+    if (shown.length < paths.length) ctx.stdout.write(`    … and ${paths.length - shown.length} more (--verbose lists them)\n`);
+  };
+  list('[+]', r.created);
+  list('[~]', r.updated);
+  list('[-]', r.deleted);
+  const changed = r.created.length + r.updated.length + r.deleted.length;
+  ctx.stdout.write(changed === 0
+    ? `No changes in ${rel}: ${r.unchanged} files up to date.\n`
+    : `Wrote ${rel}: ${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted, ${r.unchanged} unchanged.\n`);
+}

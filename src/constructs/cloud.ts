@@ -1,0 +1,33 @@
+import { freeId } from './names';
+import { Construct } from 'constructs';
+import { GitOpsError } from '../errors';
+import { Values } from '../synth/values';
+import { Platform } from './platform';
+import { problemsOfValues } from './values-check';
+
+/** Properties of a {@link Cloud}. */
+export interface CloudProps {
+  /** Values for every target on this cloud's clusters. @default {} */
+  readonly values?: Values;
+}
+
+/**
+ * A cloud provider (azure, aws, gcp, oci, or any other name): a layer of values shared by its
+ * clusters in every environment, and the second segment of their directories.
+ *
+ * @example
+ * const azure = new Cloud(platform, 'azure', { values: { ingress: { className: 'istio-internal' } } });
+ */
+export class Cloud extends Construct {
+  /** The cloud's name, as it appears in paths and labels. */
+  public readonly name: string;
+  public readonly values: Values;
+
+  constructor(scope: Platform, id: string, props: CloudProps = {}) {
+    super(scope, freeId(scope, id, 'Cloud'));
+    this.name = id;
+    this.values = props.values ?? {};
+    const problems = problemsOfValues(this.values, this.node.path, 'values');
+    if (problems.length > 0) throw new GitOpsError(problems);
+  }
+}

@@ -1,0 +1,61 @@
+import { freeId } from './names';
+import { Construct } from 'constructs';
+import { GitOpsError } from '../errors';
+import { Values } from '../synth/values';
+import { Cloud } from './cloud';
+import { Environment } from './environment';
+import { problemsOfValues } from './values-check';
+
+/** Properties of a {@link Cluster}. */
+export interface ClusterProps {
+  /** The cloud it runs in. */
+  readonly cloud: Cloud;
+  /** The cloud region, e.g. `westeurope`; filled into `global.region`. */
+  readonly region: string;
+  /** Its name in paths and labels. @default - the construct id */
+  readonly name?: string;
+  /**
+   * The name it is registered under in Argo CD (the Application destination).
+   * @default `<cloud>-<name>`, e.g. `azure-westeurope-01`
+   */
+  readonly destination?: string;
+  /** Labels that promotion rings may select on (`Targets.label`). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Values for every target on this cluster. @default {} */
+  readonly values?: Values;
+}
+
+/**
+ * A Kubernetes cluster of an environment, registered in that environment's Argo CD.
+ * Its directory is `environments/<env>/<cloud>/<name>/`.
+ *
+ * @example
+ * new Cluster(prod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+ */
+export class Cluster extends Construct {
+  public readonly environment: Environment;
+  public readonly cloud: Cloud;
+  public readonly name: string;
+  public readonly region: string;
+  public readonly destination: string;
+  public readonly labels: Readonly<Record<string, string>>;
+  public readonly values: Values;
+
+  constructor(scope: Environment, id: string, props: ClusterProps) {
+    super(scope, freeId(scope, id, 'Cluster'));
+    this.environment = scope;
+    this.cloud = props.cloud;
+    this.name = props.name ?? id;
+    this.region = props.region;
+    this.destination = props.destination ?? `${props.cloud.name}-${this.name}`;
+    this.labels = props.labels ?? {};
+    this.values = props.values ?? {};
+    const problems = problemsOfValues(this.values, this.node.path, 'values');
+    if (problems.length > 0) throw new GitOpsError(problems);
+  }
+
+  /** `<environment>/<cloud>/<name>`: the cluster's directory below the environments dir. */
+  public get qualifiedName(): string {
+    return `${this.environment.name}/${this.cloud.name}/${this.name}`;
+  }
+}

@@ -1,0 +1,40 @@
+import { freeId } from './names';
+import { Construct } from 'constructs';
+import { Platform } from './platform';
+
+/** Properties of a {@link ControlPlane}. */
+export interface ControlPlaneProps {
+  /** Namespace this Argo CD instance runs in. @default - the platform's `argocdNamespace` */
+  readonly namespace?: string;
+}
+
+/**
+ * One Argo CD instance and the environments it manages. Each control plane gets its own
+ * bootstrap Application and ApplicationSets, which cover only its environments.
+ *
+ * A platform with one Argo CD needs none: environments without a control plane share an
+ * implicit one named `argocd`.
+ *
+ * @example
+ * const prodArgo = new ControlPlane(platform, 'prod');
+ * new Environment(platform, 'prod', { controlPlane: prodArgo });
+ */
+export class ControlPlane extends Construct {
+  /** Name of the implicit control plane. */
+  public static readonly DEFAULT_NAME = 'argocd';
+
+  /** The control plane environments use when they name none (created on first use). */
+  public static defaultOf(platform: Platform): ControlPlane {
+    const existing = platform.node.tryFindChild(ControlPlane.DEFAULT_NAME);
+    if (existing instanceof ControlPlane) return existing;
+    return new ControlPlane(platform, ControlPlane.DEFAULT_NAME);
+  }
+
+  /** Namespace this Argo CD instance runs in. */
+  public readonly namespace: string;
+
+  constructor(scope: Platform, id: string, props: ControlPlaneProps = {}) {
+    super(scope, freeId(scope, id, 'ControlPlane'));
+    this.namespace = props.namespace ?? scope.argocdNamespace;
+  }
+}

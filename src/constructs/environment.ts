@@ -1,0 +1,77 @@
+import { freeId } from './names';
+import { Construct } from 'constructs';
+import { GitOpsError } from '../errors';
+import { Values } from '../synth/values';
+import { ControlPlane } from './control-plane';
+import { Platform } from './platform';
+import { ProjectRole, ResourceKind, SyncPolicy, SyncWindow } from './sync';
+import { problemsOfValues } from './values-check';
+
+/** Properties of an {@link Environment}. */
+export interface EnvironmentProps {
+  /** The Argo CD instance that manages this environment. @default - the platform's implicit control plane */
+  readonly controlPlane?: ControlPlane;
+  /** How its Applications sync. @default SyncPolicy.manual() */
+  readonly syncPolicy?: SyncPolicy;
+  /** When syncs are allowed or denied. @default - always allowed */
+  readonly syncWindows?: readonly SyncWindow[];
+  /** AppProject roles. @default - none */
+  readonly roles?: readonly ProjectRole[];
+  /** Images must be pinned by `sha256:` digest; tags are refused. @default true */
+  readonly requireDigest?: boolean;
+  /** Cluster-scoped resources its Applications may create. @default - none */
+  readonly clusterResources?: readonly ResourceKind[];
+  /** Deployed revisions Argo CD keeps per Application. @default - Argo CD's default (10) */
+  readonly revisionHistoryLimit?: number;
+  /** Shown on the AppProject. @default - none */
+  readonly description?: string;
+  /** Values for every target in this environment. @default {} */
+  readonly values?: Values;
+}
+
+/**
+ * An environment such as `nonprod` or `prod`: an AppProject that fences its Applications, a
+ * sync policy, and a layer of values. Its clusters are created inside it.
+ *
+ * @example
+ * const prod = new Environment(platform, 'prod', {
+ *   syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+ *   values: { autoscaling: { minReplicas: 6 } },
+ * });
+ */
+export class Environment extends Construct {
+  public readonly name: string;
+  public readonly controlPlane: ControlPlane;
+  public readonly syncPolicy: SyncPolicy;
+  public readonly syncWindows: readonly SyncWindow[];
+  public readonly roles: readonly ProjectRole[];
+  public readonly requireDigest: boolean;
+  public readonly clusterResources: readonly ResourceKind[];
+  public readonly revisionHistoryLimit?: number;
+  public readonly description?: string;
+  public readonly values: Values;
+
+  constructor(scope: Platform, id: string, props: EnvironmentProps = {}) {
+    super(scope, freeId(scope, id, 'Environment'));
+    this.name = id;
+    this.controlPlane = props.controlPlane ?? ControlPlane.defaultOf(scope);
+    this.syncPolicy = props.syncPolicy ?? SyncPolicy.manual();
+    this.syncWindows = props.syncWindows ?? [];
+    this.roles = props.roles ?? [];
+    this.requireDigest = props.requireDigest ?? true;
+    this.clusterResources = props.clusterResources ?? [];
+    this.revisionHistoryLimit = props.revisionHistoryLimit;
+    this.description = props.description;
+    this.values = props.values ?? {};
+    const problems = problemsOfValues(this.values, this.node.path, 'values');
+    if (props.revisionHistoryLimit !== undefined && !(Number.isInteger(props.revisionHistoryLimit) && props.revisionHistoryLimit >= 0)) {
+      problems.push({
+        code: 'CG110',
+        constructPath: this.node.path,
+        message: `revisionHistoryLimit ${props.revisionHistoryLimit} is not a whole number of at least 0.`,
+        fix: 'Use e.g. 3, or leave it out for Argo CD\'s default of 10.',
+      });
+    }
+    if (problems.length > 0) throw new GitOpsError(problems);
+  }
+}

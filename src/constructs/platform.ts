@@ -1,0 +1,139 @@
+import { Construct, IConstruct } from 'constructs';
+import { GitOpsError, Problem } from '../errors';
+import { TreeLayout, PlatformModel } from '../synth/model';
+import { PlatformSynthOptions, synthProgram } from '../synth/program';
+import { WriteReport } from '../synth/writer';
+import { snapshotPlatform } from './snapshot';
+import { Values } from '../synth/values';
+import { problemsOfValues } from './values-check';
+
+/** Where the tree's parts live, relative to the repository root. */
+export interface LayoutProps {
+  /** @default 'environments' */
+  readonly environments?: string;
+  /** @default 'applicationsets' */
+  readonly applicationSets?: string;
+  /** @default 'projects' */
+  readonly projects?: string;
+  /** @default 'bootstrap' */
+  readonly bootstrap?: string;
+  /** @default 'releases' */
+  readonly releases?: string;
+}
+
+/** Defaults every service starts from. */
+export interface ServiceDefaults {
+  /** Path of the Helm chart inside an application repository. @default 'deploy/chart' */
+  readonly chartPath?: string;
+  /** Revision of the application repository Argo CD deploys. @default 'main' */
+  readonly targetRevision?: string;
+}
+
+/** Properties of a {@link Platform}. */
+export interface PlatformProps {
+  /** URL of the GitOps repository Argo CD reads, e.g. `https://git.example.com/platform/platform-gitops.git`. */
+  readonly repoURL: string;
+  /** Branch of the GitOps repository Argo CD reads. @default 'main' */
+  readonly revision?: string;
+  /** Namespace Argo CD runs in. @default 'argocd' */
+  readonly argocdNamespace?: string;
+  /**
+   * URL of a service's application repository, with `{service}` for its name, e.g.
+   * `https://git.example.com/apps/{service}.git`.
+   * @default - each service sets `repoURL`
+   */
+  readonly applicationRepoURLPattern?: string;
+  /** Values every target starts from (the lowest layer). @default {} */
+  readonly values?: Values;
+  /** Where the tree's parts live. @default - see {@link LayoutProps} */
+  readonly layout?: LayoutProps;
+  /** Defaults for every service. @default - see {@link ServiceDefaults} */
+  readonly serviceDefaults?: ServiceDefaults;
+  /** Id of the root construct, the first segment of every construct path. @default 'platform' */
+  readonly id?: string;
+}
+
+const PLATFORM_SYMBOL = Symbol.for('cdk8s-gitops.Platform');
+
+/**
+ * The root of a GitOps platform program: the GitOps repository and everything Argo CD
+ * deploys from it.
+ *
+ * @example
+ * const platform = new Platform({
+ *   repoURL: 'https://git.example.com/platform/platform-gitops.git',
+ *   applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+ * });
+ * const prod = new Environment(platform, 'prod');
+ * platform.synth();
+ */
+export class Platform extends Construct {
+  /** Finds the platform a construct belongs to; fails with the construct's path if none. */
+  public static of(construct: IConstruct): Platform {
+    const found = construct.node.scopes.find((s): s is Platform => (s as any)[PLATFORM_SYMBOL] === true);
+    if (!found) {
+      throw new GitOpsError({
+        code: 'CG100',
+        constructPath: construct.node.path,
+        message: `Construct "${construct.node.path}" is not inside a Platform.`,
+        fix: 'Create it with a Platform (or a construct inside one) as its scope.',
+      });
+    }
+    return found;
+  }
+
+  public readonly repoURL: string;
+  public readonly revision: string;
+  public readonly argocdNamespace: string;
+  public readonly applicationRepoURLPattern?: string;
+  public readonly values: Values;
+  public readonly layout: TreeLayout;
+  public readonly serviceDefaults: Required<ServiceDefaults>;
+
+  constructor(props: PlatformProps) {
+    super(undefined as any, props.id ?? 'platform');
+    Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
+    this.repoURL = props.repoURL;
+    this.revision = props.revision ?? 'main';
+    this.argocdNamespace = props.argocdNamespace ?? 'argocd';
+    this.applicationRepoURLPattern = props.applicationRepoURLPattern;
+    this.values = props.values ?? {};
+    this.layout = {
+      environments: props.layout?.environments ?? 'environments',
+      applicationSets: props.layout?.applicationSets ?? 'applicationsets',
+      projects: props.layout?.projects ?? 'projects',
+      bootstrap: props.layout?.bootstrap ?? 'bootstrap',
+      releases: props.layout?.releases ?? 'releases',
+    };
+    this.serviceDefaults = {
+      chartPath: props.serviceDefaults?.chartPath ?? 'deploy/chart',
+      targetRevision: props.serviceDefaults?.targetRevision ?? 'main',
+    };
+    const problems: Problem[] = problemsOfValues(this.values, this.node.path, 'values');
+    if (!/^(https?|ssh|git):\/\/|^git@/.test(this.repoURL)) {
+      problems.push({
+        code: 'CG109',
+        constructPath: this.node.path,
+        message: `repoURL "${this.repoURL}" is not a Git URL.`,
+        fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
+      });
+    }
+    if (problems.length > 0) throw new GitOpsError(problems);
+  }
+
+  /**
+   * Validates the whole tree and returns its model snapshot; fails once, listing every problem
+   * with its construct path.
+   */
+  public snapshot(): PlatformModel {
+    return snapshotPlatform(this);
+  }
+
+  /**
+   * The program's last call. Run by `cdk8s-gitops`, it hands the model to the CLI; run on its
+   * own (or by `cdk8s synth`), it writes the tree into `outdir` and returns what it wrote.
+   */
+  public synth(options: PlatformSynthOptions = {}): WriteReport | undefined {
+    return synthProgram(this, options);
+  }
+}

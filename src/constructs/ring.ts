@@ -1,0 +1,136 @@
+import { freeId } from './names';
+import { Construct } from 'constructs';
+import { Cloud } from './cloud';
+import { Cluster } from './cluster';
+import { Environment } from './environment';
+import { Platform } from './platform';
+
+/** A length of time. */
+export class Duration {
+  /** @param n minutes */
+  public static minutes(n: number): Duration {
+    return new Duration(n * 60);
+  }
+  /** @param n hours */
+  public static hours(n: number): Duration {
+    return new Duration(n * 3600);
+  }
+  /** @param n days */
+  public static days(n: number): Duration {
+    return new Duration(n * 86400);
+  }
+  /** @param n seconds */
+  public static seconds(n: number): Duration {
+    return new Duration(n);
+  }
+  private constructor(public readonly seconds: number) {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`Duration ${seconds}s is not a non-negative number of seconds.`);
+  }
+}
+
+/** What a target is, as ring selectors see it. */
+export interface TargetRef {
+  readonly environment: Environment;
+  readonly cluster: Cluster;
+  readonly cloud: Cloud;
+}
+
+/**
+ * A selection of targets (service placements) by environment, cloud, cluster or cluster label.
+ *
+ * @example
+ * Targets.environment(prod).except(Targets.cluster(prodWesteurope));
+ */
+export class Targets {
+  /** Every target. */
+  public static all(): Targets {
+    return new Targets(() => true, 'all targets');
+  }
+  /** Targets in any of these environments. */
+  public static environment(...envs: Environment[]): Targets {
+    return new Targets((t) => envs.includes(t.environment), `environment ${envs.map((e) => e.name).join(', ')}`);
+  }
+  /** Targets on clusters of any of these clouds. */
+  public static cloud(...clouds: Cloud[]): Targets {
+    return new Targets((t) => clouds.includes(t.cloud), `cloud ${clouds.map((c) => c.name).join(', ')}`);
+  }
+  /** Targets on any of these clusters. */
+  public static cluster(...clusters: Cluster[]): Targets {
+    return new Targets((t) => clusters.includes(t.cluster), `cluster ${clusters.map((c) => c.qualifiedName).join(', ')}`);
+  }
+  /** Targets on clusters carrying the label `key=value`. */
+  public static label(key: string, value: string): Targets {
+    return new Targets((t) => t.cluster.labels[key] === value, `clusters labelled ${key}=${value}`);
+  }
+
+  private constructor(
+    private readonly predicate: (t: TargetRef) => boolean,
+    /** A readable description, e.g. `environment prod except cluster prod/azure/westeurope-01`. */
+    public readonly description: string,
+  ) {}
+
+  /** These targets, less those of `other`. */
+  public except(other: Targets): Targets {
+    return new Targets((t) => this.predicate(t) && !other.predicate(t), `${this.description} except ${other.description}`);
+  }
+
+  /** Whether the target is selected. */
+  public matches(t: TargetRef): boolean {
+    return this.predicate(t);
+  }
+}
+
+/** A condition checked when a digest is promoted into a ring. */
+export class Gate {
+  /** The digest must have run at least this long in the previous ring. */
+  public static soak(duration: Duration): Gate {
+    return new Gate({ soakSeconds: duration.seconds });
+  }
+  /** Promotions into the ring must name who approved them (`--approved-by`). */
+  public static approval(): Gate {
+    return new Gate({ requireApproval: true });
+  }
+  private constructor(public readonly spec: { readonly soakSeconds?: number; readonly requireApproval?: boolean }) {}
+}
+
+/** Properties of a {@link PromotionRing}. */
+export interface PromotionRingProps {
+  /** The targets of this ring. Every target belongs to exactly one ring. */
+  readonly targets: Targets;
+  /**
+   * Conditions for promotions into this ring. Every ring but the first also takes only the
+   * digest running in the ring before it.
+   * @default - none
+   */
+  readonly gates?: readonly Gate[];
+}
+
+/**
+ * A promotion ring: a set of targets that receive an image digest together. Rings are ordered
+ * as declared; a digest enters the first ring, then moves ring by ring through separate changes.
+ *
+ * Without any ring, each environment is a ring, in declaration order.
+ *
+ * @example
+ * new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+ * new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(prodWesteurope) });
+ * new PromotionRing(platform, 'prod', {
+ *   targets: Targets.environment(prod).except(Targets.cluster(prodWesteurope)),
+ *   gates: [Gate.soak(Duration.hours(2)), Gate.approval()],
+ * });
+ */
+export class PromotionRing extends Construct {
+  public readonly name: string;
+  public readonly targets: Targets;
+  public readonly soakSeconds: number;
+  public readonly requireApproval: boolean;
+
+  constructor(scope: Platform, id: string, props: PromotionRingProps) {
+    super(scope, freeId(scope, id, 'PromotionRing'));
+    this.name = id;
+    this.targets = props.targets;
+    const gates = props.gates ?? [];
+    this.soakSeconds = Math.max(0, ...gates.map((g) => g.spec.soakSeconds ?? 0));
+    this.requireApproval = gates.some((g) => g.spec.requireApproval === true);
+  }
+}

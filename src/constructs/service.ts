@@ -1,0 +1,156 @@
+import { freeId } from './names';
+import { Construct } from 'constructs';
+import { GitOpsError, Problem } from '../errors';
+import { Values } from '../synth/values';
+import { Cluster } from './cluster';
+import { Environment } from './environment';
+import { Platform } from './platform';
+import { problemsOfValues } from './values-check';
+
+/** The image a service deploys. */
+export interface ImageProps {
+  /** Image repository without tag or digest, e.g. `registry.example.com/commerce/payments-api`. */
+  readonly repository: string;
+}
+
+/** Properties of a {@link Service}. */
+export interface ServiceProps {
+  /** The image; `image.repository` in its values. */
+  readonly image: ImageProps;
+  /** Application repository holding the chart. @default - the platform's `applicationRepoURLPattern` */
+  readonly repoURL?: string;
+  /** Path of the Helm chart in the application repository. @default - the platform's service default, 'deploy/chart' */
+  readonly chartPath?: string;
+  /** Revision of the application repository. @default - the platform's service default, 'main' */
+  readonly targetRevision?: string;
+  /** Helm release name (at most 53 characters). @default - the service name */
+  readonly releaseName?: string;
+  /** Namespace it is deployed into. @default - the service name */
+  readonly namespace?: string;
+  /**
+   * Digest every ring starts with when the GitOps repository has no release ledger for the
+   * service yet. Once the ledger exists it is the truth and this no longer matters.
+   * @default - none: targets appear once a digest is promoted into their ring
+   */
+  readonly initialDigest?: string;
+  /** Values for every target of this service. @default {} */
+  readonly values?: Values;
+}
+
+/** Options of {@link Service.deployTo}. */
+export interface DeployOptions {
+  /**
+   * Values for this service in the given environment (service × environment layer) or on the
+   * given cluster (service × cluster layer).
+   * @default {}
+   */
+  readonly values?: Values;
+}
+
+/** Where a service runs: one service on one cluster. */
+export interface Placement {
+  readonly service: Service;
+  readonly cluster: Cluster;
+}
+
+/**
+ * A deployable service: a Helm chart in an application repository, an image, and values.
+ * `deployTo` places it on environments and clusters.
+ *
+ * @example
+ * const api = new Service(platform, 'payments-api', {
+ *   image: { repository: 'registry.example.com/commerce/payments-api' },
+ *   values: { autoscaling: { enabled: true } },
+ * });
+ * api.deployTo(nonprod);
+ * api.deployTo(prod, { values: { autoscaling: { minReplicas: 6 } } });
+ */
+export class Service extends Construct {
+  public readonly name: string;
+  public readonly image: ImageProps;
+  public readonly repoURL?: string;
+  public readonly chartPath: string;
+  public readonly targetRevision: string;
+  public readonly releaseName: string;
+  public readonly namespace: string;
+  public readonly initialDigest?: string;
+  public readonly values: Values;
+  private readonly environments = new Map<Environment, Values[]>();
+  private readonly clusters = new Map<Cluster, Values[]>();
+
+  constructor(scope: Platform, id: string, props: ServiceProps) {
+    super(scope, freeId(scope, id, 'Service'));
+    this.name = id;
+    this.image = props.image;
+    this.repoURL = props.repoURL;
+    this.chartPath = props.chartPath ?? scope.serviceDefaults.chartPath;
+    this.targetRevision = props.targetRevision ?? scope.serviceDefaults.targetRevision;
+    this.releaseName = props.releaseName ?? id;
+    this.namespace = props.namespace ?? id;
+    this.initialDigest = props.initialDigest;
+    this.values = props.values ?? {};
+    const problems: Problem[] = problemsOfValues(this.values, this.node.path, 'values');
+    if (!props.image || typeof props.image.repository !== 'string' || props.image.repository.length === 0) {
+      problems.push({
+        code: 'CG111',
+        constructPath: this.node.path,
+        message: 'image.repository is missing.',
+        fix: 'Set image: { repository: "registry.example.com/team/service" }.',
+      });
+    } else if (/[@:]/.test(props.image.repository.split('/').pop()!)) {
+      problems.push({
+        code: 'CG111',
+        constructPath: this.node.path,
+        message: `image.repository "${props.image.repository}" carries a tag or digest.`,
+        fix: 'Give the repository only; digests come from the release ledger (`cdk8s-gitops promote`).',
+      });
+    }
+    if (problems.length > 0) throw new GitOpsError(problems);
+  }
+
+  /**
+   * Places the service on every cluster of an environment, or on one cluster. Values given here
+   * form the service × environment or service × cluster layer. Calling it again for the same
+   * environment or cluster adds values on top.
+   */
+  public deployTo(target: Environment | Cluster | readonly (Environment | Cluster)[], options: DeployOptions = {}): this {
+    const values = options.values ?? {};
+    const problems = problemsOfValues(values, this.node.path, 'deployTo values');
+    if (problems.length > 0) throw new GitOpsError(problems);
+    const targets = Array.isArray(target) ? target : [target as Environment | Cluster];
+    for (const t of targets) {
+      const map: Map<Environment | Cluster, Values[]> = t instanceof Cluster ? this.clusters : this.environments;
+      if (!(t instanceof Cluster) && !(t instanceof Environment)) {
+        throw new GitOpsError({
+          code: 'CG112',
+          constructPath: this.node.path,
+          message: `deployTo received ${describe(t)}, not an Environment or a Cluster.`,
+          fix: 'Pass an Environment, a Cluster, or a list of them.',
+        });
+      }
+      map.set(t, [...(map.get(t) ?? []), values]);
+    }
+    return this;
+  }
+
+  /** Where the service runs: every cluster of its environments plus its single clusters. */
+  public get placements(): Placement[] {
+    const clusters = new Set<Cluster>();
+    for (const env of this.environments.keys()) {
+      for (const c of env.node.children) if (c instanceof Cluster) clusters.add(c);
+    }
+    for (const c of this.clusters.keys()) clusters.add(c);
+    return [...clusters].map((cluster) => ({ service: this, cluster }));
+  }
+
+  /** Values of the service × environment layer for `env`. */
+  public valuesFor(target: Environment | Cluster): Values[] {
+    return (target instanceof Cluster ? this.clusters.get(target) : this.environments.get(target)) ?? [];
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'object') return `an instance of ${Object.getPrototypeOf(v)?.constructor?.name ?? 'Object'}`;
+  return `a ${typeof v}`;
+}

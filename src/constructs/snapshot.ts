@@ -1,0 +1,280 @@
+import { Construct } from 'constructs';
+import { GitOpsError, Problem } from '../errors';
+import {
+  ClusterModel, ControlPlaneModel, EnvironmentModel, LayerModel, MODEL_VERSION, PlatformModel,
+  RingModel, ServiceModel, TargetModel,
+} from '../synth/model';
+import { Values } from '../synth/values';
+import { isDigest } from '../release/digest';
+import { Cloud } from './cloud';
+import { Cluster } from './cluster';
+import { Environment } from './environment';
+import { applicationName, problemsOfNames } from './name-checks';
+import { Platform } from './platform';
+import { PromotionRing } from './ring';
+import { Service } from './service';
+
+function childrenOf<T extends Construct>(scope: Construct, type: new (...args: any[]) => T): T[] {
+  return scope.node.children.filter((c): c is T => c instanceof type);
+}
+
+/**
+ * Validates a platform's construct tree and takes its model snapshot. Every problem in the
+ * whole tree is collected, and reported at once in one {@link GitOpsError}.
+ */
+export function snapshotPlatform(platform: Platform): PlatformModel {
+  const problems: Problem[] = [];
+  const environments = childrenOf(platform, Environment);
+  const clouds = childrenOf(platform, Cloud);
+  const services = childrenOf(platform, Service);
+  const rings = childrenOf(platform, PromotionRing);
+  const clusters = environments.flatMap((e) => childrenOf(e, Cluster));
+  const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
+
+  const layers: Record<string, LayerModel> = {};
+  const layer = (id: string, label: string, path: string, values: Values): string[] => {
+    if (Object.keys(values).length === 0) return [];
+    if (!layers[id]) layers[id] = { label, path, values };
+    return [id];
+  };
+  const platformLayer = layer('platform', 'Platform', platform.node.path, platform.values);
+  const envLayers = new Map(environments.map((e) => [e, layer(`env:${e.name}`, `Environment ${e.name}`, e.node.path, e.values)]));
+  const cloudLayers = new Map(clouds.map((c) => [c, layer(`cloud:${c.name}`, `Cloud ${c.name}`, c.node.path, c.values)]));
+  const clusterLayers = new Map(clusters.map((c) => [c, layer(`cluster:${c.qualifiedName}`, `Cluster ${c.qualifiedName}`, c.node.path, c.values)]));
+
+  const targets: TargetModel[] = [];
+  const targetRings = new Map<string, string[]>();
+  for (const service of services) {
+    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values);
+    for (const { cluster } of service.placements) {
+      const env = cluster.environment;
+      const id = `${cluster.qualifiedName}/${service.name}`;
+      const envValues = service.valuesFor(env);
+      const clusterValues = service.valuesFor(cluster);
+      const serviceEnvLayers = envValues.flatMap((v, i) =>
+        layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, service.node.path, v));
+      const serviceClusterLayers = clusterValues.flatMap((v, i) =>
+        layer(`service-cluster:${service.name}/${cluster.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${cluster.qualifiedName}`, service.node.path, v));
+      const ringNames = rings.length === 0
+        ? [env.name]
+        : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
+      targetRings.set(id, ringNames);
+      targets.push({
+        id,
+        path: `${service.node.path}/${cluster.qualifiedName}`,
+        service: service.name,
+        environment: env.name,
+        cloud: cluster.cloud.name,
+        cluster: cluster.name,
+        ring: ringNames[0] ?? '',
+        layers: [
+          ...platformLayer,
+          ...(envLayers.get(env) ?? []),
+          ...(cloudLayers.get(cluster.cloud) ?? []),
+          ...(clusterLayers.get(cluster) ?? []),
+          ...serviceLayer,
+          ...serviceEnvLayers,
+          ...serviceClusterLayers,
+        ],
+      });
+    }
+  }
+
+  const ringModels: RingModel[] = rings.length === 0
+    ? environments.map((e) => ({
+      name: e.name, path: e.node.path, gates: { soakSeconds: 0, requireApproval: false },
+      targets: targets.filter((t) => t.environment === e.name).map((t) => t.id),
+    }))
+    : rings.map((r) => ({
+      name: r.name, path: r.node.path, gates: { soakSeconds: r.soakSeconds, requireApproval: r.requireApproval },
+      targets: targets.filter((t) => targetRings.get(t.id)!.includes(r.name)).map((t) => t.id),
+    }));
+
+  const model: PlatformModel = {
+    version: MODEL_VERSION,
+    path: platform.node.path,
+    repoURL: platform.repoURL,
+    revision: platform.revision,
+    argocdNamespace: platform.argocdNamespace,
+    ...(platform.applicationRepoURLPattern ? { applicationRepoURLPattern: platform.applicationRepoURLPattern } : {}),
+    layout: platform.layout,
+    serviceDefaults: platform.serviceDefaults,
+    controlPlanes: controlPlanes.map((cp): ControlPlaneModel => ({
+      name: cp.node.id,
+      path: cp.node.path,
+      namespace: cp.namespace,
+      environments: environments.filter((e) => e.controlPlane === cp).map((e) => e.name),
+    })),
+    environments: environments.map((e): EnvironmentModel => ({
+      name: e.name,
+      path: e.node.path,
+      controlPlane: e.controlPlane.node.id,
+      ...(e.description ? { description: e.description } : {}),
+      syncPolicy: e.syncPolicy.toJson(),
+      syncWindows: e.syncWindows.map((w) => w.toJson()),
+      roles: e.roles,
+      requireDigest: e.requireDigest,
+      clusterResources: e.clusterResources,
+      ...(e.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: e.revisionHistoryLimit } : {}),
+    })),
+    clusters: clusters.map((c): ClusterModel => ({
+      id: c.qualifiedName,
+      path: c.node.path,
+      environment: c.environment.name,
+      cloud: c.cloud.name,
+      name: c.name,
+      region: c.region,
+      destination: c.destination,
+    })),
+    services: services.map((s): ServiceModel => ({
+      name: s.name,
+      path: s.node.path,
+      repoURL: s.repoURL ?? platform.applicationRepoURLPattern?.split('{service}').join(s.name) ?? '',
+      chartPath: s.chartPath,
+      targetRevision: s.targetRevision,
+      releaseName: s.releaseName,
+      namespace: s.namespace,
+      imageRepository: s.image.repository,
+      ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
+    })),
+    rings: ringModels,
+    layers,
+    targets,
+  };
+
+  problems.push(...problemsOfNames(model));
+  problems.push(...problemsOfRings(model, targetRings, rings.length > 0));
+  problems.push(...problemsOfServices(model, services, platform));
+  problems.push(...problemsOfCollisions(model));
+  problems.push(...problemsOfOwnedKeys(model));
+  if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+  return model;
+}
+
+function problemsOfRings(model: PlatformModel, targetRings: Map<string, string[]>, declared: boolean): Problem[] {
+  if (!declared) return [];
+  const problems: Problem[] = [];
+  for (const t of model.targets) {
+    const rings = targetRings.get(t.id)!;
+    if (rings.length === 0) {
+      problems.push({
+        code: 'CG116', constructPath: t.path,
+        message: `Target ${t.id} is in no promotion ring.`,
+        fix: `Select it in one ring, e.g. add Targets.environment(${t.environment}) to a ring's targets.`,
+      });
+    } else if (rings.length > 1) {
+      problems.push({
+        code: 'CG117', constructPath: t.path,
+        message: `Target ${t.id} is in ${rings.length} promotion rings: ${rings.join(', ')}.`,
+        fix: `Keep it in one ring: narrow the others with .except(...).`,
+      });
+    }
+  }
+  for (const r of model.rings) {
+    if (r.targets.length === 0) {
+      problems.push({
+        code: 'CG118', constructPath: r.path,
+        message: `Promotion ring "${r.name}" selects no target.`,
+        fix: 'Fix its targets selector, or remove the ring.',
+      });
+    }
+  }
+  return problems;
+}
+
+function problemsOfServices(model: PlatformModel, services: Service[], platform: Platform): Problem[] {
+  const problems: Problem[] = [];
+  for (const s of model.services) {
+    if (!s.repoURL) {
+      problems.push({
+        code: 'CG106', constructPath: s.path,
+        message: `Service "${s.name}" has no application repository.`,
+        fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
+      });
+    }
+    const requiresDigest = model.targets.some((t) => t.service === s.name && model.environments.find((e) => e.name === t.environment)?.requireDigest);
+    if (s.initialDigest !== undefined && requiresDigest && !isDigest(s.initialDigest)) {
+      problems.push({
+        code: 'CG115', constructPath: s.path,
+        message: `initialDigest "${s.initialDigest}" is not a sha256 digest.`,
+        fix: 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
+      });
+    }
+  }
+  for (const s of services) {
+    for (const { cluster } of s.placements) {
+      if (Platform.of(cluster) !== platform) {
+        problems.push({
+          code: 'CG119', constructPath: s.node.path,
+          message: `Service "${s.name}" is placed on cluster ${cluster.node.path} of another platform.`,
+          fix: 'Place services only on clusters of their own platform.',
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function problemsOfCollisions(model: PlatformModel): Problem[] {
+  const problems: Problem[] = [];
+  const envCp = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
+  const clusterById = new Map(model.clusters.map((c) => [c.id, c]));
+  const serviceByName = new Map(model.services.map((s) => [s.name, s]));
+  const destinations = new Map<string, ClusterModel>();
+  for (const c of model.clusters) {
+    const key = `${envCp.get(c.environment)}\u0000${c.destination}`;
+    const other = destinations.get(key);
+    if (other) {
+      problems.push({
+        code: 'CG105', constructPath: c.path,
+        message: `Clusters ${other.id} and ${c.id} are both registered as destination "${c.destination}" in control plane "${envCp.get(c.environment)}".`,
+        fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}') and Environment's controlPlane), or give one cluster its own destination name.`,
+      });
+    } else destinations.set(key, c);
+  }
+  const byDest = new Map<string, { app: string; t: TargetModel }>();
+  const byName = new Map<string, TargetModel>();
+  for (const t of model.targets) {
+    const cp = envCp.get(t.environment)!;
+    const cluster = clusterById.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
+    const ns = serviceByName.get(t.service)!.namespace;
+    const app = applicationName(t);
+    const key = `${cp}\u0000${cluster.destination}\u0000${ns}`;
+    const other = byDest.get(key);
+    if (other) {
+      problems.push({
+        code: 'CG104', constructPath: t.path,
+        message: `Applications ${other.app} and ${app} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
+        fix: other.t.environment !== t.environment
+          ? `Manage environments ${other.t.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
+          : `Give one of the services another namespace.`,
+      });
+    } else byDest.set(key, { app, t });
+    const nameKey = `${cp}\u0000${app}`;
+    const sameName = byName.get(nameKey);
+    if (sameName) {
+      problems.push({
+        code: 'CG114', constructPath: t.path,
+        message: `Targets ${sameName.id} and ${t.id} would both be Application "${app}" in control plane "${cp}".`,
+        fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
+      });
+    } else byName.set(nameKey, t);
+  }
+  return problems;
+}
+
+function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
+  const problems: Problem[] = [];
+  for (const [, l] of Object.entries(model.layers)) {
+    const image = l.values.image;
+    if (image && typeof image === 'object' && !Array.isArray(image) && ('digest' in image || 'tag' in image)) {
+      const key = 'digest' in image ? 'digest' : 'tag';
+      problems.push({
+        code: 'CG113', constructPath: l.path,
+        message: `${l.label} sets image.${key}, which the release ledger owns.`,
+        fix: 'Remove it from the values; set the first digest with the service\'s initialDigest, later ones with `cdk8s-gitops promote`.',
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,38 @@
+// The public API of cdk8s-gitops. Everything a program or a tool may use is exported here.
+
+export { GitOpsError, formatProblem } from './errors';
+export type { Problem, ProblemLocation, ErrorCode } from './errors';
+
+export { Platform } from './constructs/platform';
+export type { PlatformProps, LayoutProps, ServiceDefaults } from './constructs/platform';
+export { ControlPlane } from './constructs/control-plane';
+export type { ControlPlaneProps } from './constructs/control-plane';
+export { Environment } from './constructs/environment';
+export type { EnvironmentProps } from './constructs/environment';
+export { Cloud } from './constructs/cloud';
+export type { CloudProps } from './constructs/cloud';
+export { Cluster } from './constructs/cluster';
+export type { ClusterProps } from './constructs/cluster';
+export { Service } from './constructs/service';
+export type { ServiceProps, ImageProps, DeployOptions, Placement } from './constructs/service';
+export { PromotionRing, Targets, Gate, Duration } from './constructs/ring';
+export type { PromotionRingProps, TargetRef } from './constructs/ring';
+export { SyncPolicy, SyncOption, SyncWindow, SyncWindowKind } from './constructs/sync';
+export type {
+  AutomatedSyncOptions, ManualSyncOptions, SyncPolicyJson, SyncWindowOptions, SyncWindowJson, ProjectRole, ResourceKind,
+} from './constructs/sync';
+
+export { FileTree, FileKind } from './synth/file-tree';
+export type { FileEntry } from './synth/file-tree';
+export { synthesize } from './synth/synthesize';
+export type { SynthesizeOptions, ReleaseState, RingRelease } from './synth/synthesize';
+export { buildTree } from './synth/build';
+export { writeTree, planWrite, recoverInterruptedWrite } from './synth/writer';
+export type { WriteOptions, WriteReport, WritePlan } from './synth/writer';
+export { MANIFEST_PATH } from './synth/manifest';
+export { mergeValues, mergeValuesWithProvenance } from './synth/values';
+export type { Value, Values, ValuesLayer, MergedValues } from './synth/values';
+export type { PlatformSynthOptions } from './synth/program';
+export type * from './synth/model';
+export { toYaml } from './synth/yaml';
+export { main as runCli, ExitCode } from './cli/main';

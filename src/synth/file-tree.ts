@@ -1,0 +1,103 @@
+import { createHash } from 'crypto';
+
+/** What a file of the tree holds. */
+export enum FileKind {
+  VALUES = 'values',
+  APPLICATION_SET = 'applicationset',
+  APP_PROJECT = 'appproject',
+  BOOTSTRAP = 'bootstrap',
+  LEDGER = 'ledger',
+  STATUS = 'status',
+}
+
+/** One file of a {@link FileTree}. Its content is produced on first use. */
+export interface FileEntry {
+  readonly kind: FileKind;
+  /** Construct path of what produced it. */
+  readonly origin: string;
+  /**
+   * A fingerprint of everything the content is made from. Equal keys mean equal content, so
+   * unchanged files need not be rendered again.
+   */
+  readonly key: string;
+  /** The file's text. */
+  content(): string;
+}
+
+/** sha256 of a text, as written in the manifest. */
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A short fingerprint of a text, for {@link FileEntry.key}. */
+export function fingerprint(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/**
+ * The synthesized repository: repository-relative path → file. Everything downstream
+ * (write, plan, preview, check, publish) works on this, never on the constructs.
+ *
+ * @example
+ * const tree = new FileTree();
+ * tree.addText('projects/prod.yaml', FileKind.APP_PROJECT, 'platform/prod', 'kind: AppProject\n');
+ * tree.content('projects/prod.yaml');
+ */
+export class FileTree {
+  private readonly files = new Map<string, FileEntry>();
+  private readonly rendered = new Map<string, string>();
+
+  /** Adds a file whose content is computed on first use. Paths must be unique. */
+  public add(path: string, entry: FileEntry): void {
+    if (this.files.has(path)) {
+      const other = this.files.get(path)!;
+      throw new Error(`Two files at ${path}: from ${other.origin} and from ${entry.origin}.`);
+    }
+    this.files.set(path, entry);
+  }
+
+  /** Adds a file whose content is known. */
+  public addText(path: string, kind: FileKind, origin: string, text: string): void {
+    this.add(path, { kind, origin, key: fingerprint(text), content: () => text });
+    this.rendered.set(path, text);
+  }
+
+  /** Whether the tree has a file at `path`. */
+  public has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  /** The entry at `path`, if any. */
+  public get(path: string): FileEntry | undefined {
+    return this.files.get(path);
+  }
+
+  /** The content of the file at `path` (rendered once, then cached). */
+  public content(path: string): string {
+    let text = this.rendered.get(path);
+    if (text === undefined) {
+      const entry = this.files.get(path);
+      if (!entry) throw new Error(`No file at ${path} in the tree.`);
+      text = entry.content();
+      this.rendered.set(path, text);
+    }
+    return text;
+  }
+
+  /** Every path, sorted. */
+  public paths(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  /** Number of files. */
+  public get size(): number {
+    return this.files.size;
+  }
+
+  /** Every file as `[path, content]`, sorted by path (renders everything). */
+  public toRecord(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const p of this.paths()) out[p] = this.content(p);
+    return out;
+  }
+}

@@ -1,0 +1,83 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { GitOpsError } from '../errors';
+
+/** Repository-relative path of the manifest. */
+export const MANIFEST_PATH = '.cdk8s-gitops/manifest.json';
+
+/** What the manifest records of one owned file. */
+export interface ManifestEntry {
+  /** sha256 of the file's content. */
+  readonly sha256: string;
+  /** Fingerprint of the inputs the content was made from. */
+  readonly key: string;
+}
+
+/** The files cdk8s-gitops owns in a repository, with their content hashes. */
+export interface Manifest {
+  readonly files: ReadonlyMap<string, ManifestEntry>;
+}
+
+const HEADER = 'cdk8s-gitops';
+
+/** Serializes a manifest: one file a line, sorted, so that Git diffs stay readable. */
+export function serializeManifest(m: Manifest): string {
+  const paths = [...m.files.keys()].sort();
+  const lines = paths.map((p, i) => {
+    const e = m.files.get(p)!;
+    return `    ${JSON.stringify(p)}: {"sha256": "${e.sha256}", "key": "${e.key}"}${i < paths.length - 1 ? ',' : ''}`;
+  });
+  return `{\n  "generator": "${HEADER}",\n  "version": 1,\n  "files": {\n${lines.join('\n')}${lines.length ? '\n' : ''}  }\n}\n`;
+}
+
+/** Parses a manifest; fails with the file and the fix when it is not one. */
+export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new GitOpsError({
+      code: 'CG401', file,
+      message: `The manifest is not valid JSON (${(e as Error).message}).`,
+      fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
+    });
+  }
+  if (data?.generator !== HEADER || data?.version !== 1 || typeof data.files !== 'object' || data.files === null) {
+    throw new GitOpsError({
+      code: 'CG401', file,
+      message: 'The manifest does not have the expected form (generator "cdk8s-gitops", version 1, files).',
+      fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
+    });
+  }
+  const files = new Map<string, ManifestEntry>();
+  for (const [p, e] of Object.entries<any>(data.files)) {
+    if (typeof e?.sha256 !== 'string' || typeof e?.key !== 'string' || !isOwnablePath(p)) {
+      throw new GitOpsError({
+        code: 'CG401', file,
+        message: `The manifest entry for "${p}" is malformed.`,
+        fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
+      });
+    }
+    files.set(p, { sha256: e.sha256, key: e.key });
+  }
+  return { files };
+}
+
+/** Whether a path may be owned: relative, inside the repository, not in `.git`. */
+export function isOwnablePath(p: string): boolean {
+  if (p.length === 0 || p.startsWith('/') || p.includes('\\')) return false;
+  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && s !== '.git');
+}
+
+/** Reads the manifest of a checkout; an absent manifest is an empty one. */
+export function readManifest(dir: string): Manifest {
+  const file = path.join(dir, MANIFEST_PATH);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return { files: new Map() };
+    throw e;
+  }
+  return parseManifest(text);
+}

@@ -1,0 +1,153 @@
+/**
+ * Helm values and how layers of them combine.
+ *
+ * Layers merge lowest first: maps merge deeply, lists replace the whole list, scalars replace,
+ * and `null` removes the key (as Helm does for `--set key=null`). Every final key remembers the
+ * layer that set it, so `explain` can say where each value came from.
+ */
+
+/** A Helm value: plain data only. */
+export type Value = string | number | boolean | null | readonly Value[] | Values;
+
+/** A map of Helm values. */
+export interface Values {
+  readonly [key: string]: Value;
+}
+
+/** One layer of values with a human-readable name of the construct that set it. */
+export interface ValuesLayer {
+  /** Stable id, e.g. `env:prod`. */
+  readonly id: string;
+  /** Who set these values, e.g. `Environment prod`. */
+  readonly label: string;
+  /** The values of this layer. */
+  readonly values: Values;
+}
+
+/** Merged values and, for each final key path, the label of the layer that set it. */
+export interface MergedValues {
+  readonly values: Record<string, unknown>;
+  /** Dotted key path (lists are leaves) → layer label. */
+  readonly provenance: ReadonlyMap<string, string>;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function mergeInto(target: Record<string, unknown>, source: Values): void {
+  for (const key of Object.keys(source)) {
+    const v = source[key];
+    if (v === null) {
+      delete target[key];
+    } else if (isMap(v)) {
+      const existing = target[key];
+      const into: Record<string, unknown> = isMap(existing) ? existing : {};
+      target[key] = into;
+      mergeInto(into, v as Values);
+    } else {
+      target[key] = v;
+    }
+  }
+}
+
+function recordInto(
+  target: Record<string, unknown>,
+  source: Values,
+  label: string,
+  prefix: string,
+  provenance: Map<string, string>,
+): void {
+  for (const key of Object.keys(source)) {
+    const v = source[key];
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (v === null || !isMap(v) || !isMap(target[key])) dropUnder(provenance, path);
+    if (v === null) {
+      delete target[key];
+    } else if (isMap(v)) {
+      const existing = target[key];
+      const into: Record<string, unknown> = isMap(existing) ? existing : {};
+      target[key] = into;
+      if (Object.keys(v).length === 0 && !isMap(existing)) provenance.set(path, label);
+      recordInto(into, v as Values, label, path, provenance);
+    } else {
+      target[key] = v;
+      provenance.set(path, label);
+    }
+  }
+}
+
+function dropUnder(provenance: Map<string, string>, path: string): void {
+  provenance.delete(path);
+  const prefix = `${path}.`;
+  for (const key of provenance.keys()) if (key.startsWith(prefix)) provenance.delete(key);
+}
+
+/**
+ * Merges layers, lowest first, into a fresh object (inputs are never modified).
+ *
+ * @example
+ * mergeValues([{ id: 'a', label: 'Platform', values: { x: { y: 1 } } },
+ *              { id: 'b', label: 'Environment prod', values: { x: { z: 2 } } }]).values
+ * // → { x: { y: 1, z: 2 } }
+ */
+export function mergeValues(layers: readonly ValuesLayer[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) mergeInto(out, layer.values);
+  return out;
+}
+
+/** Like {@link mergeValues}, and records which layer set each final key. */
+export function mergeValuesWithProvenance(layers: readonly ValuesLayer[]): MergedValues {
+  const values: Record<string, unknown> = {};
+  const provenance = new Map<string, string>();
+  for (const layer of layers) recordInto(values, layer.values, layer.label, '', provenance);
+  return { values, provenance };
+}
+
+/** A value found where only plain data may stand, with its key path. */
+export interface ValueProblem {
+  readonly keyPath: string;
+  readonly received: string;
+}
+
+/**
+ * Finds everything in `value` that is not plain data: functions, class instances,
+ * `undefined`, non-finite numbers, symbols, bigints and cycles.
+ */
+export function findNonPlainValues(value: unknown, keyPath = ''): ValueProblem[] {
+  const problems: ValueProblem[] = [];
+  const stack = new Set<unknown>();
+  const visit = (v: unknown, path: string): void => {
+    const where = path || '<root>';
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) problems.push({ keyPath: where, received: String(v) });
+      return;
+    }
+    if (typeof v !== 'object') {
+      problems.push({ keyPath: where, received: typeof v === 'function' ? 'a function' : String(typeof v) });
+      return;
+    }
+    if (stack.has(v)) {
+      problems.push({ keyPath: where, received: 'a reference cycle' });
+      return;
+    }
+    if (!Array.isArray(v)) {
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) {
+        problems.push({ keyPath: where, received: `an instance of ${proto?.constructor?.name ?? 'a class'}` });
+        return;
+      }
+    }
+    stack.add(v);
+    if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${path}[${i}]`));
+    else for (const [k, item] of Object.entries(v)) {
+      if (item === undefined) problems.push({ keyPath: path ? `${path}.${k}` : k, received: 'undefined' });
+      else visit(item, path ? `${path}.${k}` : k);
+    }
+    stack.delete(v);
+  };
+  visit(value, keyPath);
+  return problems;
+}
