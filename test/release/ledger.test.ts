@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { GitOpsError } from '../../src/errors';
 import { initialLedger, LEDGER_HEADER, orderRings, parseLedger, serializeLedger } from '../../src/release/ledger';
 import { Ledger, RingSpec } from '../../src/release/types';
@@ -160,6 +161,37 @@ describe('parseLedger', () => {
     // THEN
     expect(ledger).toEqual(LEDGER);
     expect(serializeLedger(ledger, ORDER)).toBe(text);
+  });
+
+  test('reads back any ledger it writes, byte for byte, whatever the text in it', () => {
+    // GIVEN
+    const text = fc.string({ unit: 'binary', minLength: 1 }).filter((t) => t.trim() !== '');
+    const digest = fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `sha256:${h}`);
+    const since = fc
+      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
+      .map((d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const release = fc.record({ digest, since, by: text });
+    const ring = fc.record({
+      digest,
+      since,
+      by: text,
+      from: fc.option(fc.constantFrom(...ORDER, 'legacy'), { nil: null }),
+      approvedBy: fc.option(text, { nil: null }),
+      hold: fc.option(fc.record({ reason: text, since, by: text }), { nil: null }),
+      previous: fc.array(release, { maxLength: 5 }),
+    });
+    const ledger = fc.dictionary(fc.constantFrom(...ORDER, 'legacy', 'zz-old'), ring).map((rings) => ({ service: 'payments-api', rings }));
+
+    // WHEN / THEN
+    fc.assert(
+      fc.property(ledger, (l) => {
+        const written = serializeLedger(l, ORDER);
+        const back = parseLedger(written, FILE);
+        expect(back).toEqual(l);
+        expect(serializeLedger(back, ORDER)).toBe(written);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('reads a tag in a ring whose policy allows tags', () => {
