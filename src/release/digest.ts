@@ -1,4 +1,54 @@
-/** Whether `s` is an image digest: `sha256:` and 64 lower-case hex digits. */
-export function isDigest(s: string): boolean {
-  return /^sha256:[0-9a-f]{64}$/.test(s);
+import { VersionPolicy } from './types';
+
+/** An image digest: `sha256:` followed by 64 lowercase hex characters. */
+export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+/** An image tag as the OCI distribution spec allows it (at most 128 characters). */
+export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The policy a ring has when none is given: digests only.
+ */
+export const DEFAULT_VERSION_POLICY: VersionPolicy = { requireDigest: true };
+
+/** Returns true when `s` is a digest, `sha256:<64 lowercase hex>`. */
+export function isDigest(s: unknown): boolean {
+  return typeof s === 'string' && DIGEST_PATTERN.test(s);
+}
+
+/** Returns true when `s` is an image tag such as `1.4.2` (not a digest). */
+export function isTag(s: unknown): boolean {
+  return typeof s === 'string' && TAG_PATTERN.test(s);
+}
+
+/**
+ * Shortens a digest to its first 8 hex characters for messages:
+ * `sha256:2e8f1a317b…` → `sha256:2e8f1a31`. Anything else is returned unchanged.
+ */
+export function shortDigest(s: string): string {
+  return isDigest(s) ? s.slice(0, 'sha256:'.length + 8) : s;
+}
+
+/**
+ * Why `value` is not acceptable to a ring with `policy`, as one sentence fragment
+ * (`is not a digest: …`), or `undefined` when it is acceptable.
+ *
+ * @example
+ * versionProblem('1.4.2', { requireDigest: true }); // 'is a tag, but this ring takes only digests'
+ */
+export function versionProblem(value: string, policy: VersionPolicy = DEFAULT_VERSION_POLICY): string | undefined {
+  if (isDigest(value)) {
+    return undefined;
+  }
+  if (value.startsWith('sha256:') || !isTag(value)) {
+    return 'is not a digest: expected "sha256:" followed by 64 lowercase hex characters';
+  }
+  return policy.requireDigest ? 'is a tag, but this ring takes only digests' : undefined;
+}
+
+/** The fix for a value refused by {@link versionProblem}. */
+export function versionFix(policy: VersionPolicy = DEFAULT_VERSION_POLICY): string {
+  return policy.requireDigest
+    ? 'Use the image digest, e.g. from `crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex>.'
+    : 'Use the image digest (sha256:<64 lowercase hex>) or a tag of letters, digits, ".", "_" and "-".';
 }

@@ -1,0 +1,422 @@
+import { GitOpsError, Problem } from '../errors';
+import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from './digest';
+import { RuleErrorCode } from './error-codes';
+import { formatDuration, formatTimestamp, isValidDate } from './timestamp';
+import { Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
+
+/** How many earlier releases a ring keeps for rollback when no limit is given. */
+export const DEFAULT_HISTORY_LIMIT = 5;
+
+/** What to promote, into which ring, on whose word. */
+export interface PromoteOptions {
+  /** The ring to promote into. */
+  readonly ring: string;
+  /**
+   * The digest to promote. Into a later ring it must be the digest the ring before runs.
+   * @default - whatever `fromRing` runs
+   */
+  readonly digest?: string;
+  /**
+   * Take whatever this ring runs; it must be the ring right before `ring`.
+   * @default - `digest` is required
+   */
+  readonly fromRing?: string;
+  /** Who promotes (a person or an automation such as `ci`). */
+  readonly by: string;
+  /**
+   * Who approved the promotion; required by rings with `requireApproval`.
+   * @default - nobody
+   */
+  readonly approvedBy?: string;
+  /** The current time; soak is measured up to it and it is recorded as `since`. */
+  readonly now: Date;
+  /**
+   * What `ring` may accept.
+   * @default - digests only ({@link DEFAULT_VERSION_POLICY})
+   */
+  readonly policy?: VersionPolicy;
+  /**
+   * How many earlier releases the ring keeps in `previous`.
+   * @default 5
+   */
+  readonly historyLimit?: number;
+}
+
+/** Which earlier release to put back, and why. */
+export interface RollbackOptions {
+  /** The ring to roll back. */
+  readonly ring: string;
+  /**
+   * Roll back to this digest; it must be in the ring's own history (`previous`).
+   * @default - `previous` is required
+   */
+  readonly to?: string;
+  /**
+   * Roll back to the release the ring ran last before its current one.
+   * @default false
+   */
+  readonly previous?: boolean;
+  /** Why; kept on the hold the rollback sets. */
+  readonly reason: string;
+  /** Who rolls back. */
+  readonly by: string;
+  /** The current time, recorded as `since` of the release and of the hold. */
+  readonly now: Date;
+  /**
+   * What `ring` may accept.
+   * @default - digests only ({@link DEFAULT_VERSION_POLICY})
+   */
+  readonly policy?: VersionPolicy;
+  /**
+   * How many earlier releases the ring keeps in `previous`.
+   * @default 5
+   */
+  readonly historyLimit?: number;
+}
+
+/** Which ring's hold to lift. */
+export interface UnholdOptions {
+  /** The held ring. */
+  readonly ring: string;
+  /** Who lifts the hold; named in the summary (the ledger keeps no lifted holds, Git history does). */
+  readonly by: string;
+  /** The current time; must be a valid date. */
+  readonly now: Date;
+}
+
+/** The outcome of a release operation. */
+export interface LedgerChange {
+  /** The new ledger; the same object as the input when nothing changed. */
+  readonly ledger: Ledger;
+  /** False when the ledger already said what was asked (promoting the digest a ring runs). */
+  readonly changed: boolean;
+  /** One line saying what happened, e.g. for a commit message. */
+  readonly summary: string;
+}
+
+/**
+ * Promotes a digest into a ring. The first ring takes any valid digest; a later ring takes
+ * only the digest running in the ring right before it, once it has run there for the ring's
+ * `soakSeconds`, never while the ring is held, and with `approvedBy` when the ring requires
+ * approval. Promoting the digest a ring already runs changes nothing (`changed: false`).
+ * The ring's old release moves to the front of its `previous` list.
+ *
+ * @param rings the program's rings, in order
+ * @returns a new ledger; the input is not modified
+ * @throws GitOpsError with every rule broken at once (`CG601`–`CG609`, {@link RULE_ERROR_CODES})
+ * @example
+ * promote(ledger, rings, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: new Date() });
+ */
+export function promote(ledger: Ledger, rings: readonly RingSpec[], options: PromoteOptions): LedgerChange {
+  const { ring, digest, fromRing, by, approvedBy, now } = options;
+  const policy = options.policy ?? DEFAULT_VERSION_POLICY;
+  const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  check([
+    ...commonProblems(by, now),
+    ...limitProblems(limit),
+    ...(approvedBy !== undefined && approvedBy.trim() === ''
+      ? [problem('CG609', 'The approver given is empty.', 'Pass the name of who approved it, or leave `approvedBy` out.')]
+      : []),
+    ...(digest === undefined && fromRing === undefined
+      ? [problem('CG609', `Nothing to promote into "${ring}": neither a digest nor a ring to take it from was given.`, 'Pass --digest <sha256:…>, or --from <ring> to promote what that ring runs.')]
+      : []),
+  ]);
+  const index = ringIndex(ledger, rings, ring);
+  const spec = rings[index]!;
+  const before = index > 0 ? rings[index - 1]!.name : undefined;
+
+  if (fromRing !== undefined) {
+    if (!rings.some((r) => r.name === fromRing)) {
+      throw new GitOpsError(unknownRing(ledger, rings, fromRing));
+    }
+    if (before === undefined) {
+      throw new GitOpsError(
+        problem('CG601', `Ring "${ring}" is the first ring; it takes a digest, not what another ring runs; received --from ${fromRing}.`, 'Pass --digest <sha256:…> instead of --from.'),
+      );
+    }
+    if (fromRing !== before) {
+      throw new GitOpsError(
+        problem('CG601', `Ring "${ring}" takes digests only from "${before}", the ring right before it; received --from ${fromRing}.`, `Use --from ${before}, once the digest has reached "${before}".`),
+      );
+    }
+  }
+  const upstream = before === undefined ? undefined : stateOf(ledger, before);
+  if (before !== undefined && upstream === undefined) {
+    throw new GitOpsError(
+      problem('CG601', `Ring "${ring}" takes only the digest running in "${before}", but "${before}" runs nothing yet.`, `Promote into "${before}" first.`),
+    );
+  }
+  const candidate = digest ?? upstream!.digest;
+  const invalid = versionProblem(candidate, policy);
+  if (invalid !== undefined) {
+    throw new GitOpsError(problem('CG608', `Cannot promote ${JSON.stringify(candidate)} into "${ring}": it ${invalid}.`, versionFix(policy)));
+  }
+
+  const current = stateOf(ledger, ring);
+  if (current?.digest === candidate) {
+    return { ledger, changed: false, summary: `${ledger.service} ${ring} already runs ${shortDigest(candidate)}` };
+  }
+
+  const problems: Problem[] = [];
+  if (current?.hold) {
+    problems.push(heldProblem(ledger.service, ring, current));
+  }
+  if (upstream !== undefined && before !== undefined) {
+    if (candidate !== upstream.digest) {
+      problems.push(
+        problem(
+          'CG601',
+          `Ring "${ring}" takes only the digest running in "${before}" (${shortDigest(upstream.digest)}); received ${shortDigest(candidate)}.`,
+          `Promote ${shortDigest(candidate)} into "${before}" first, or use --from ${before}.`,
+        ),
+      );
+    } else {
+      const soak = soakProblem(ring, before, spec.gates.soakSeconds ?? 0, upstream, now);
+      if (soak !== undefined) {
+        problems.push(soak);
+      }
+    }
+  }
+  if (spec.gates.requireApproval && approvedBy === undefined) {
+    problems.push(
+      problem(
+        'CG604',
+        `Ring "${ring}" requires the promotion to name who approved it; no approver was given.`,
+        `Pass --approved-by <name> of who approved promoting ${shortDigest(candidate)} into "${ring}".`,
+      ),
+    );
+  }
+  check(problems);
+
+  const since = formatTimestamp(now);
+  const state: RingState = {
+    digest: candidate,
+    since,
+    by,
+    from: before ?? null,
+    approvedBy: approvedBy ?? null,
+    hold: null,
+    previous: history(current, candidate, limit),
+  };
+  const via = before === undefined ? '' : ` from ${before}`;
+  const approval = approvedBy === undefined ? '' : `, approved by ${approvedBy}`;
+  return {
+    ledger: withRing(ledger, ring, state),
+    changed: true,
+    summary: `promote ${ledger.service} ${shortDigest(candidate)} to ${ring}${via} (by ${by}${approval})`,
+  };
+}
+
+/**
+ * Puts an earlier release of a ring back and holds the ring, so that neither promotions nor
+ * automation replace it until {@link unhold}. The target must come from the ring's own
+ * history: `previous: true` for the last one, or `to` naming one of them. Soak, order and
+ * approval do not apply; a rollback into a held ring replaces its hold.
+ *
+ * @param rings the program's rings, in order
+ * @returns a new ledger; the input is not modified
+ * @throws GitOpsError `CG605`, `CG606`, `CG608` or `CG609` ({@link RULE_ERROR_CODES})
+ * @example
+ * rollback(ledger, rings, { ring: 'prod', previous: true, reason: 'p99 latency up', by: 'alice', now: new Date() });
+ */
+export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: RollbackOptions): LedgerChange {
+  const { ring, to, reason, by, now } = options;
+  const previous = options.previous ?? false;
+  const policy = options.policy ?? DEFAULT_VERSION_POLICY;
+  const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  check([
+    ...commonProblems(by, now),
+    ...limitProblems(limit),
+    ...(reason.trim() === ''
+      ? [problem('CG609', `A rollback of "${ring}" needs a reason; none was given.`, 'Pass --reason "<what went wrong>"; it stays on the hold until the ring is unheld.')]
+      : []),
+    ...(to === undefined && !previous
+      ? [problem('CG609', `A rollback of "${ring}" needs a target; none was given.`, 'Pass --previous for the last release, or --to <digest> from the ring\'s history.')]
+      : []),
+    ...(to !== undefined && previous
+      ? [problem('CG609', `A rollback of "${ring}" takes --previous or --to, not both.`, 'Drop one of them.')]
+      : []),
+  ]);
+  ringIndex(ledger, rings, ring);
+  const current = stateOf(ledger, ring);
+  if (current === undefined) {
+    throw new GitOpsError(problem('CG606', `Ring "${ring}" has no release yet, so there is nothing to roll back to.`, `Promote into "${ring}" instead.`));
+  }
+
+  let target: PreviousRelease | undefined;
+  if (previous) {
+    target = current.previous[0];
+    if (target === undefined) {
+      throw new GitOpsError(
+        problem('CG606', `Ring "${ring}" has no previous release to roll back to; it has only ever run ${shortDigest(current.digest)}.`, `Promote a fixed digest into "${ring}" instead.`),
+      );
+    }
+  } else {
+    const wanted = to!;
+    const invalid = versionProblem(wanted, { requireDigest: false });
+    if (invalid !== undefined) {
+      throw new GitOpsError(problem('CG608', `Cannot roll "${ring}" back to ${JSON.stringify(wanted)}: it ${invalid}.`, versionFix(policy)));
+    }
+    target = current.previous.find((p) => p.digest === wanted);
+    if (target === undefined) {
+      const known = current.previous.map((p) => `${shortDigest(p.digest)} (since ${p.since})`).join(', ');
+      const what = wanted === current.digest ? `${shortDigest(wanted)} is what "${ring}" runs now` : `${shortDigest(wanted)} is not in the history of ring "${ring}"`;
+      throw new GitOpsError(
+        problem(
+          'CG606',
+          `${what}; it ran before: ${known === '' ? 'nothing' : known}.`,
+          known === ''
+            ? `Promote a fixed digest into "${ring}" instead.`
+            : `Use --previous, or --to one of: ${current.previous.map((p) => p.digest).join(', ')}.`,
+        ),
+      );
+    }
+  }
+  const refused = versionProblem(target.digest, policy);
+  if (refused !== undefined) {
+    throw new GitOpsError(problem('CG608', `Cannot roll "${ring}" back to ${JSON.stringify(target.digest)}: it ${refused}.`, `Roll back to a digest from the ring's history, or promote a fixed digest.`));
+  }
+
+  const since = formatTimestamp(now);
+  const state: RingState = {
+    digest: target.digest,
+    since,
+    by,
+    from: null,
+    approvedBy: null,
+    hold: { reason, since, by },
+    previous: history(current, target.digest, limit),
+  };
+  return {
+    ledger: withRing(ledger, ring, state),
+    changed: true,
+    summary: `roll back ${ledger.service} ${ring} to ${shortDigest(target.digest)} and hold it (by ${by}): ${reason}`,
+  };
+}
+
+/**
+ * Lifts the hold a rollback set on a ring, so promotions may enter it again. The ring keeps
+ * running what it runs.
+ *
+ * @returns a new ledger; the input is not modified
+ * @throws GitOpsError `CG605` when the ledger has no such ring, `CG607` when it is not held
+ * @example
+ * unhold(ledger, { ring: 'prod', by: 'alice', now: new Date() });
+ */
+export function unhold(ledger: Ledger, options: UnholdOptions): LedgerChange {
+  const { ring, by, now } = options;
+  check(commonProblems(by, now));
+  const current = stateOf(ledger, ring);
+  if (current === undefined) {
+    const known = Object.keys(ledger.rings);
+    throw new GitOpsError(
+      problem(
+        'CG605',
+        `The ledger of ${ledger.service} has no ring "${ring}"; it has ${known.length === 0 ? 'none' : known.map((n) => `"${n}"`).join(', ')}.`,
+        'Name a ring from the ledger.',
+      ),
+    );
+  }
+  if (current.hold === null) {
+    throw new GitOpsError(problem('CG607', `Ring "${ring}" is not held.`, `Nothing to do: promotions into "${ring}" are allowed.`));
+  }
+  return {
+    ledger: withRing(ledger, ring, { ...current, hold: null }),
+    changed: true,
+    summary: `unhold ${ledger.service} ${ring} (by ${by})`,
+  };
+}
+
+function problem(code: RuleErrorCode, message: string, fix: string): Problem {
+  return { code, message, fix };
+}
+
+function check(problems: readonly Problem[]): void {
+  if (problems.length > 0) {
+    throw new GitOpsError(problems);
+  }
+}
+
+function commonProblems(by: string, now: Date): Problem[] {
+  const out: Problem[] = [];
+  if (by.trim() === '') {
+    out.push(problem('CG609', 'Who is doing it (`by`) is empty.', 'Pass a person or an automation name, e.g. `ci`.'));
+  }
+  if (!isValidDate(now)) {
+    out.push(problem('CG609', 'The current time (`now`) is not a valid date.', 'Pass a valid `Date`.'));
+  }
+  return out;
+}
+
+function limitProblems(limit: number): Problem[] {
+  return Number.isInteger(limit) && limit >= 1
+    ? []
+    : [problem('CG609', `The history limit must be a whole number of at least 1; received ${limit}.`, `Pass a limit such as ${DEFAULT_HISTORY_LIMIT}.`)];
+}
+
+/** The state of a ring in the ledger; only the ledger's own entries count. */
+function stateOf(ledger: Ledger, ring: string): RingState | undefined {
+  return Object.hasOwn(ledger.rings, ring) ? ledger.rings[ring] : undefined;
+}
+
+/** The index of `ring` among the program's rings, or throws CG605. */
+function ringIndex(ledger: Ledger, rings: readonly RingSpec[], ring: string): number {
+  const index = rings.findIndex((r) => r.name === ring);
+  if (index < 0) {
+    throw new GitOpsError(unknownRing(ledger, rings, ring));
+  }
+  return index;
+}
+
+function unknownRing(ledger: Ledger, rings: readonly RingSpec[], ring: string): Problem {
+  return problem(
+    'CG605',
+    `Ring "${ring}" is not declared for ${ledger.service}; the program declares ${rings.map((r) => `"${r.name}"`).join(', ') || 'no rings'}.`,
+    `Use one of the declared rings, or declare "${ring}" in the program first.`,
+  );
+}
+
+function heldProblem(service: string, ring: string, state: RingState): Problem {
+  const hold = state.hold!;
+  return problem(
+    'CG603',
+    `Ring "${ring}" is held since ${hold.since} by ${hold.by}: ${JSON.stringify(hold.reason)}.`,
+    `Run \`cdk8s-gitops unhold ${service} --ring ${ring}\` once the incident is over.`,
+  );
+}
+
+function soakProblem(ring: string, before: string, soakSeconds: number, upstream: RingState, now: Date): Problem | undefined {
+  const start = Date.parse(upstream.since);
+  const ran = (now.getTime() - start) / 1000;
+  if (ran >= soakSeconds) {
+    return undefined;
+  }
+  const allowed = formatTimestamp(new Date(start + soakSeconds * 1000));
+  return problem(
+    'CG602',
+    `Ring "${ring}" takes ${shortDigest(upstream.digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
+      `it has run there ${formatDuration(Math.max(0, ran))} (since ${upstream.since}), ${formatDuration(soakSeconds - ran)} remain.`,
+    `Promote at or after ${allowed}.`,
+  );
+}
+
+/** The ring's new history: its current release first, then the older ones, without `next`, at most `limit`. */
+function history(current: RingState | undefined, next: string, limit: number): PreviousRelease[] {
+  if (current === undefined) {
+    return [];
+  }
+  const entries = [{ digest: current.digest, since: current.since, by: current.by }, ...current.previous];
+  const seen = new Set<string>([next]);
+  const out: PreviousRelease[] = [];
+  for (const e of entries) {
+    if (!seen.has(e.digest)) {
+      seen.add(e.digest);
+      out.push({ digest: e.digest, since: e.since, by: e.by });
+    }
+  }
+  return out.slice(0, limit);
+}
+
+function withRing(ledger: Ledger, ring: string, state: RingState): Ledger {
+  return { service: ledger.service, rings: { ...ledger.rings, [ring]: state } };
+}

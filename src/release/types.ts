@@ -1,0 +1,73 @@
+/** A promotion ring as the program declares it, in order (index 0 is the first ring). */
+export interface RingSpec {
+  /** Ring name, a DNS-1123 label, e.g. `prod-canary`. */
+  readonly name: string;
+  /** What a digest must satisfy before it may enter this ring. */
+  readonly gates: RingGates;
+}
+
+/** Conditions a promotion into a ring must meet. */
+export interface RingGates {
+  /**
+   * Minimum time (seconds) the digest must have run in the previous ring.
+   * @default 0
+   */
+  readonly soakSeconds?: number;
+  /**
+   * Promotions into this ring must name who approved them.
+   * @default false
+   */
+  readonly requireApproval?: boolean;
+}
+
+/** What a ring may accept. */
+export interface VersionPolicy {
+  /** `true`: only `sha256:<64 lowercase hex>` digests; `false`: image tags as well. */
+  readonly requireDigest: boolean;
+}
+
+/** A release a ring ran before its current one, kept so it can be rolled back to. */
+export interface PreviousRelease {
+  /** Digest (or tag, where the ring's policy allows tags). */
+  readonly digest: string;
+  /** When it entered the ring, `YYYY-MM-DDTHH:MM:SSZ`. */
+  readonly since: string;
+  /** Who put it there. */
+  readonly by: string;
+}
+
+/** A hold on a ring: no promotion may enter it until the hold is lifted. */
+export interface Hold {
+  /** Why the ring is held, as given to `rollback`. */
+  readonly reason: string;
+  /** When the hold was set, `YYYY-MM-DDTHH:MM:SSZ`. */
+  readonly since: string;
+  /** Who set it. */
+  readonly by: string;
+}
+
+/** What one ring runs, and how it got there. */
+export interface RingState {
+  /** Digest (or tag, where the ring's policy allows tags) the ring runs. */
+  readonly digest: string;
+  /** When it entered the ring, `YYYY-MM-DDTHH:MM:SSZ`. */
+  readonly since: string;
+  /** Who put it there (a person or an automation, e.g. `ci`). */
+  readonly by: string;
+  /** The ring it was promoted from; `null` for the first ring, an initial digest or a rollback. */
+  readonly from: string | null;
+  /** Who approved the promotion; `null` when nobody was named. */
+  readonly approvedBy: string | null;
+  /** The hold on this ring, or `null`. */
+  readonly hold: Hold | null;
+  /** Releases the ring ran before, newest first, without the current digest. */
+  readonly previous: readonly PreviousRelease[];
+}
+
+/** The content of one ledger file, `releases/<service>.yaml`. */
+export interface Ledger {
+  /** The service the ledger is for; equals the file's base name. */
+  readonly service: string;
+  /** State per ring name. Rings the program no longer declares are kept. */
+  readonly rings: Readonly<Record<string, RingState>>;
+}
