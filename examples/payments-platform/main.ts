@@ -4,7 +4,7 @@
  * names across environments never meet in one Argo CD.
  */
 import {
-  Cloud, Cluster, ControlPlane, Environment, Platform, Service, SyncOption, SyncPolicy,
+  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, SyncOption, SyncPolicy, Targets,
 } from '../../src';
 
 const SEED_DIGEST = 'sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912';
@@ -22,7 +22,7 @@ export function paymentsPlatform(): Platform {
     options: [SyncOption.CREATE_NAMESPACE, SyncOption.APPLY_OUT_OF_SYNC_ONLY],
   });
   const nonprod = new Environment(platform, 'nonprod', {
-    controlPlane: new ControlPlane(platform, 'nonprod-argocd'),
+    controlPlane: new ControlPlane(platform, 'nonprod'),
     syncPolicy,
     revisionHistoryLimit: 3,
     values: {
@@ -32,7 +32,7 @@ export function paymentsPlatform(): Platform {
     },
   });
   const prod = new Environment(platform, 'prod', {
-    controlPlane: new ControlPlane(platform, 'prod-argocd'),
+    controlPlane: new ControlPlane(platform, 'prod'),
     syncPolicy,
     revisionHistoryLimit: 3,
     values: {
@@ -57,6 +57,15 @@ export function paymentsPlatform(): Platform {
   for (const env of [nonprod, prod]) {
     for (const [cloud, name, region] of clusters) new Cluster(env, name, { cloud: clouds[cloud], region });
   }
+  const prodCanary = prod.node.findChild('westeurope-01') as Cluster;
+
+  // A digest moves nonprod → prod-canary → prod, each step a separate Git change.
+  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(prodCanary) });
+  new PromotionRing(platform, 'prod', {
+    targets: Targets.environment(prod).except(Targets.cluster(prodCanary)),
+    gates: [Gate.soak(Duration.hours(1)), Gate.approval()],
+  });
 
   const paymentsApi = new Service(platform, 'payments-api', {
     image: { repository: 'registry.xxxcompany.com/commerce/payments-api' },

@@ -25,7 +25,7 @@ export class ControlPlane extends Construct {
 
   /** The control plane environments use when they name none (created on first use). */
   public static defaultOf(platform: Platform): ControlPlane {
-    const existing = platform.node.tryFindChild(ControlPlane.DEFAULT_NAME);
+    const existing = platform.group('control-planes').node.tryFindChild(ControlPlane.DEFAULT_NAME);
     if (existing instanceof ControlPlane) return existing;
     return new ControlPlane(platform, ControlPlane.DEFAULT_NAME);
   }
@@ -34,7 +34,7 @@ export class ControlPlane extends Construct {
   public readonly namespace: string;
 
   constructor(scope: Platform, id: string, props: ControlPlaneProps = {}) {
-    super(scope, freeId(scope, id, 'ControlPlane'));
+    super(scope.group('control-planes'), freeId(scope.group('control-planes'), id, 'ControlPlane'));
     this.namespace = props.namespace ?? scope.argocdNamespace;
   }
 }

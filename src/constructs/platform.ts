@@ -82,6 +82,16 @@ export class Platform extends Construct {
     return found;
   }
 
+  /**
+   * A container for constructs of one kind (`rings`, `control-planes`), so that their ids
+   * never clash with environments or services of the same name.
+   * @internal
+   */
+  public group(id: string): Construct {
+    const existing = this.node.tryFindChild(id);
+    return existing instanceof Construct ? existing : new Construct(this, id);
+  }
+
   public readonly repoURL: string;
   public readonly revision: string;
   public readonly argocdNamespace: string;

@@ -126,7 +126,7 @@ export class PromotionRing extends Construct {
   public readonly requireApproval: boolean;
 
   constructor(scope: Platform, id: string, props: PromotionRingProps) {
-    super(scope, freeId(scope, id, 'PromotionRing'));
+    super(scope.group('rings'), freeId(scope.group('rings'), id, 'PromotionRing'));
     this.name = id;
     this.targets = props.targets;
     const gates = props.gates ?? [];

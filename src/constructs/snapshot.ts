@@ -27,7 +27,7 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const environments = childrenOf(platform, Environment);
   const clouds = childrenOf(platform, Cloud);
   const services = childrenOf(platform, Service);
-  const rings = childrenOf(platform, PromotionRing);
+  const rings = childrenOf(platform.group('rings'), PromotionRing);
   const clusters = environments.flatMap((e) => childrenOf(e, Cluster));
   const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
 

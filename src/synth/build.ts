@@ -1,11 +1,30 @@
-import { FileTree } from './file-tree';
+import { LedgerFile, readLedgers } from '../release/checkout';
+import { FileKind, FileTree } from './file-tree';
 import { PlatformModel } from './model';
-import { synthesize } from './synthesize';
+import { ReleaseState, RingRelease, synthesize } from './synthesize';
+
+/** What each ring of each service runs, according to the ledgers. */
+export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseState {
+  const state = new Map<string, Map<string, RingRelease>>();
+  for (const [service, file] of ledgers) {
+    state.set(service, new Map(Object.entries(file.ledger.rings).map(([ring, r]) => [ring, { version: r.digest }])));
+  }
+  return state;
+}
+
+/** The tree for a model and a set of ledgers; the ledgers are part of the tree. */
+export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): FileTree {
+  const svcPaths = new Map(model.services.map((s) => [s.name, s.path]));
+  return synthesize(model, {
+    releases: releaseState(ledgers),
+    extraFiles: [...ledgers.entries()].map(([service, f]) => ({ path: f.path, kind: FileKind.LEDGER, origin: svcPaths.get(service)!, text: f.text })),
+  });
+}
 
 /**
  * The tree for a model and a GitOps checkout: what each ring runs is read from the release
- * ledgers in the checkout (or taken from the program's initial digests where there are none).
+ * ledgers in the checkout, or taken from the program's initial digests where there are none.
  */
-export function buildTree(model: PlatformModel, _checkoutDir: string): FileTree {
-  return synthesize(model);
+export function buildTree(model: PlatformModel, checkoutDir: string): FileTree {
+  return treeFromLedgers(model, readLedgers(model, checkoutDir));
 }

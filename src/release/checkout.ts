@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { PlatformModel } from '../synth/model';
+import { initialLedger, parseLedger, serializeLedger } from './ledger';
+import { Ledger, RingSpec, VersionPolicy } from './types';
+
+/**
+ * The time recorded for a program's initial digest. It is fixed, so that two syntheses of the
+ * same program give the same bytes; it reads as "since before any promotion".
+ */
+export const INITIAL_SINCE = new Date(0);
+
+/** A service's ledger as found in a checkout (or made from the program's initial digest). */
+export interface LedgerFile {
+  /** Repository-relative path, e.g. `releases/payments-api.yaml`. */
+  readonly path: string;
+  readonly ledger: Ledger;
+  /** The file's text: as read, byte for byte, or as it will be written. */
+  readonly text: string;
+  /** True when the checkout has no ledger yet and this one comes from `initialDigest`. */
+  readonly initial: boolean;
+}
+
+/** Path of a service's ledger in the tree. */
+export function ledgerFilePath(model: PlatformModel, service: string): string {
+  return `${model.layout.releases}/${service}.yaml`;
+}
+
+/** The program's rings as the release rules see them, in order. */
+export function ringSpecs(model: PlatformModel): RingSpec[] {
+  return model.rings.map((r) => ({ name: r.name, gates: { soakSeconds: r.gates.soakSeconds, requireApproval: r.gates.requireApproval } }));
+}
+
+/** What each ring may run: digests only when any environment of its targets requires them. */
+export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy> {
+  const envs = new Map(model.environments.map((e) => [e.name, e]));
+  const targets = new Map(model.targets.map((t) => [t.id, t]));
+  const out: Record<string, VersionPolicy> = {};
+  for (const r of model.rings) {
+    out[r.name] = { requireDigest: r.targets.length === 0 || r.targets.some((id) => envs.get(targets.get(id)!.environment)!.requireDigest) };
+  }
+  return out;
+}
+
+/** Serializes a ledger in the program's ring order. */
+export function ledgerText(model: PlatformModel, ledger: Ledger): string {
+  return serializeLedger(ledger, model.rings.map((r) => r.name));
+}
+
+/**
+ * Reads the ledger of every service of the program from the checkout `dir`. A service without
+ * a ledger file gets one from its `initialDigest`, if it declares one; otherwise it has none
+ * and its targets are not emitted yet. Malformed ledgers fail with file and line.
+ */
+export function readLedgers(model: PlatformModel, dir: string): Map<string, LedgerFile> {
+  const policies = ringPolicies(model);
+  const rings = ringSpecs(model);
+  const out = new Map<string, LedgerFile>();
+  for (const s of model.services) {
+    const rel = ledgerFilePath(model, s.name);
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(path.join(dir, rel), 'utf8');
+    } catch (e: any) {
+      if (e.code !== 'ENOENT') throw e;
+    }
+    if (text !== undefined) {
+      out.set(s.name, { path: rel, ledger: parseLedger(text, rel, { policies }), text, initial: false });
+    } else if (s.initialDigest) {
+      const ledger = initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE);
+      out.set(s.name, { path: rel, ledger, text: ledgerText(model, ledger), initial: true });
+    }
+  }
+  return out;
+}
