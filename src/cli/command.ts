@@ -9,6 +9,10 @@ export interface CommandContext {
   style(mark: string): string;
   /** Checks a --format value against the formats a command offers; returns the chosen one. */
   format<F extends string>(value: string | undefined, allowed: readonly F[]): F;
+  /** The current time (`CDK8S_GITOPS_NOW` overrides it, for reproducible runs). */
+  now(): Date;
+  /** Who runs the command: CI user variables, else git's user.name, else the OS user. */
+  actor(): string;
 }
 
 /** One `cdk8s-gitops` command. */
@@ -29,4 +33,9 @@ export function checkFormat<F extends string>(command: string, value: string | u
     message: `${command}: --format "${value}" is not one of ${allowed.join(', ')}.`,
     fix: `Use --format ${allowed[0]}.`,
   });
+}
+
+/** A mistake in a command's flags or arguments. */
+export function usageError(command: string, message: string, fix: string): GitOpsError {
+  return new GitOpsError({ code: 'CG301', message: `${command} ${message}`, fix });
 }

@@ -1,6 +1,8 @@
 import { GitOpsError } from '../errors';
 import { checkFormat, Command, CommandContext } from './command';
+import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
 import { synthCommand } from './commands/synth';
+import { resolveActor, resolveNow } from './environment';
 
 /** Exit codes of the CLI. */
 export enum ExitCode {
@@ -12,7 +14,7 @@ export enum ExitCode {
   CHANGES = 2,
 }
 
-const COMMANDS: readonly Command[] = [synthCommand];
+const COMMANDS: readonly Command[] = [synthCommand, promoteCommand, rollbackCommand, unholdCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -68,6 +70,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     stderr,
     style: (mark) => (colour ? `${{ '[+]': '\x1b[32m', '[-]': '\x1b[31m', '[~]': '\x1b[33m' }[mark] ?? ''}${mark}\x1b[0m` : mark),
     format: (value, allowed) => checkFormat(name, value, allowed),
+    now: () => resolveNow(env),
+    actor: () => resolveActor(env, options.cwd ?? process.cwd()),
   };
   try {
     return await command.run(rest, ctx);

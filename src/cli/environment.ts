@@ -1,0 +1,24 @@
+import { spawnSync } from 'child_process';
+import * as os from 'os';
+import { GitOpsError } from '../errors';
+
+/** The one place the CLI reads the time: `CDK8S_GITOPS_NOW` (ISO 8601) or the clock. */
+export function resolveNow(env: NodeJS.ProcessEnv): Date {
+  const fixed = env.CDK8S_GITOPS_NOW;
+  if (fixed === undefined || fixed === '') return new Date();
+  const d = new Date(fixed);
+  if (Number.isNaN(d.getTime())) {
+    throw new GitOpsError({ code: 'CG307', message: `CDK8S_GITOPS_NOW "${fixed}" is not a time.`, fix: 'Use ISO 8601, e.g. 2026-11-22T10:00:00Z, or unset it.' });
+  }
+  return d;
+}
+
+/** Who runs a command, as CI systems and git name them. */
+export function resolveActor(env: NodeJS.ProcessEnv, cwd: string): string {
+  const fromCi = env.GITLAB_USER_LOGIN || env.GITHUB_ACTOR || env.BUILD_REQUESTEDFOR;
+  if (fromCi) return fromCi;
+  const git = spawnSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8' });
+  const name = git.status === 0 ? git.stdout.trim() : '';
+  if (name) return name;
+  return env.USER || os.userInfo().username || 'unknown';
+}

@@ -1,0 +1,83 @@
+import { GitOpsError } from '../errors';
+import { treeFromLedgers } from '../synth/build';
+import { FileTree } from '../synth/file-tree';
+import { PlatformModel } from '../synth/model';
+import { applicationName } from '../constructs/name-checks';
+import { LedgerFile, ledgerFilePath, ledgerText, readLedgers, ringPolicies, ringSpecs } from './checkout';
+import { LedgerChange, promote, rollback, unhold } from './rules';
+import { Ledger } from './types';
+
+/** A change to what a ring runs. */
+export type ReleaseRequest =
+  | {
+    readonly kind: 'promote'; readonly service: string; readonly ring: string;
+    /** The digest to promote. @default - what `fromRing` runs */
+    readonly digest?: string;
+    /** Promote what this ring runs. @default - `digest` is required */
+    readonly fromRing?: string;
+    /** Who approved it. @default - nobody */
+    readonly approvedBy?: string;
+  }
+  | {
+    readonly kind: 'rollback'; readonly service: string; readonly ring: string;
+    /** The digest to go back to. @default - `previous` */
+    readonly to?: string;
+    /** Go back to the release before the current one. @default false */
+    readonly previous?: boolean;
+    readonly reason: string;
+  }
+  | { readonly kind: 'unhold'; readonly service: string; readonly ring: string };
+
+/** Who asks, and when. */
+export interface ReleaseContext {
+  readonly by: string;
+  readonly now: Date;
+}
+
+/** What a release operation did. */
+export interface ReleaseOutcome {
+  readonly request: ReleaseRequest;
+  readonly change: LedgerChange;
+  /** The service's ledger before the change (undefined when it had none). */
+  readonly before?: Ledger;
+  /** The whole tree after the change. */
+  readonly tree: FileTree;
+  /** Applications (names) of the ring's targets, which the change moves. */
+  readonly applications: readonly string[];
+}
+
+/**
+ * Applies a release request to the ledgers of the checkout `dir` and returns the new tree.
+ * Pure but for reading the checkout; the caller writes the tree (only the changed files are
+ * rendered and written, so a promotion touches one ring's values files and the ledger).
+ */
+export function runRelease(model: PlatformModel, dir: string, request: ReleaseRequest, ctx: ReleaseContext): ReleaseOutcome {
+  const service = model.services.find((s) => s.name === request.service);
+  if (!service) {
+    const known = model.services.map((s) => s.name);
+    throw new GitOpsError({
+      code: 'CG306',
+      message: `The program has no service "${request.service}"; it has ${known.length ? known.join(', ') : 'none'}.`,
+      fix: 'Name a service the program declares.',
+    });
+  }
+  const ledgers = readLedgers(model, dir);
+  const existing = ledgers.get(service.name);
+  const before = existing?.ledger;
+  const ledger: Ledger = before ?? { service: service.name, rings: {} };
+  const rings = ringSpecs(model);
+  const policy = ringPolicies(model)[request.ring];
+  const change = request.kind === 'promote'
+    ? promote(ledger, rings, { ring: request.ring, digest: request.digest, fromRing: request.fromRing, approvedBy: request.approvedBy, by: ctx.by, now: ctx.now, policy })
+    : request.kind === 'rollback'
+      ? rollback(ledger, rings, { ring: request.ring, to: request.to, previous: request.previous, reason: request.reason, by: ctx.by, now: ctx.now, policy })
+      : unhold(ledger, { ring: request.ring, by: ctx.by, now: ctx.now });
+  const next = new Map<string, LedgerFile>(ledgers);
+  if (change.changed || existing?.initial) {
+    next.set(service.name, { path: ledgerFilePath(model, service.name), ledger: change.ledger, text: ledgerText(model, change.ledger), initial: false });
+  }
+  const ring = model.rings.find((r) => r.name === request.ring);
+  const targets = new Set(ring?.targets ?? []);
+  const applications = model.targets.filter((t) => t.service === service.name && targets.has(t.id)).map(applicationName).sort();
+  return { request, change, before, tree: treeFromLedgers(model, next), applications };
+}
