@@ -29,7 +29,9 @@ export enum ChangeKind {
   UNTRACKED = 'untracked',
   /** New in the index, not in `HEAD`. */
   ADDED = 'added',
+  /** Tracked, with other content than in `HEAD`. */
   MODIFIED = 'modified',
+  /** In `HEAD`, gone from the work tree or the index. */
   DELETED = 'deleted',
 }
 

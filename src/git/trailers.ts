@@ -20,9 +20,13 @@ export enum TrailerKey {
 
 /** Values of the {@link TrailerKey.OPERATION} trailer. */
 export enum Operation {
+  /** A digest moves into a ring. */
   PROMOTE = 'promote',
+  /** A ring goes back to an earlier digest. */
   ROLLBACK = 'rollback',
+  /** A hold on a ring is lifted. */
   UNHOLD = 'unhold',
+  /** The platform program was synthesized into the tree. */
   SYNTH = 'synth',
 }
 

@@ -125,6 +125,19 @@ describe('publish', () => {
     ]);
   });
 
+  test('switches to the target branch when another branch is checked out', async () => {
+    // GIVEN
+    sandbox.git(a, 'switch', '--quiet', '-c', 'scratch');
+
+    // WHEN
+    const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n', { branch: 'main' }));
+
+    // THEN
+    expect(result).toMatchObject({ branch: 'main', pushed: true });
+    expect(sandbox.git(a, 'branch', '--show-current')).toBe('main');
+    expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(result.sha);
+  });
+
   describe('to a merge-request branch', () => {
     test('creates the branch from the remote tip and pushes it with upstream', async () => {
       // GIVEN the checkout is behind the remote
