@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { GitError, simpleGit, SimpleGit } from 'simple-git';
+import { GitOpsError } from '../errors';
+
+/**
+ * A git command that exited with a non-zero code.
+ *
+ * Carries the exit code and what git printed, so callers can tell an expected
+ * outcome (such as `merge-base --is-ancestor` answering "no") from a failure.
+ */
+export class GitCommandError extends GitError {
+  /** The exit code of git. */
+  public readonly exitCode: number;
+  /** What git printed on standard error. */
+  public readonly stderr: string;
+  /** What git printed on standard output. */
+  public readonly stdout: string;
+
+  constructor(exitCode: number, stdout: string, stderr: string) {
+    // A GitError, so simple-git passes it through instead of wrapping it.
+    super(undefined, stderr.trim() || stdout.trim() || `git exited with code ${exitCode}`);
+    this.name = 'GitCommandError';
+    this.exitCode = exitCode;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+}
+
+/**
+ * Runs git in one directory. Every non-zero exit is an error (simple-git alone only
+ * treats a non-zero exit with output on standard error as one), and pathspecs are
+ * always literal, so a path with `*` or `:` in its name means that path only.
+ */
+export class GitRunner {
+  private readonly git: SimpleGit;
+
+  constructor(public readonly dir: string) {
+    this.git = simpleGit({
+      baseDir: dir,
+      maxConcurrentProcesses: 4,
+      errors: (error, result) => {
+        if (result.exitCode === 0) {
+          return error;
+        }
+        return new GitCommandError(
+          result.exitCode,
+          Buffer.concat(result.stdOut).toString('utf-8'),
+          Buffer.concat(result.stdErr).toString('utf-8'),
+        );
+      },
+    });
+  }
+
+  /** Runs `git --literal-pathspecs <args>` and returns standard output. */
+  public async run(args: readonly string[]): Promise<string> {
+    try {
+      return await this.git.raw(['--literal-pathspecs', ...args]);
+    } catch (err) {
+      if (err instanceof GitCommandError) {
+        throw err;
+      }
+      // Failures to start git at all arrive here, not as a GitCommandError.
+      throw new GitCommandError(-1, '', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** Runs git and returns whether it exited with 0; any other exit code than 0 or 1 is an error. */
+  public async test(args: readonly string[]): Promise<boolean> {
+    try {
+      await this.run(args);
+      return true;
+    } catch (err) {
+      if (err instanceof GitCommandError && err.exitCode === 1) {
+        return false;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Runs a git command that takes `--pathspec-from-file`, with the paths written to a
+   * temporary file, so thousands of paths never hit the command-line length limit.
+   */
+  public async runWithPaths(args: readonly string[], paths: readonly string[]): Promise<string> {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-pathspec-'));
+    try {
+      const file = path.join(tmp, 'paths');
+      fs.writeFileSync(file, paths.map((p) => `${p}\0`).join(''));
+      return await this.run([...args, `--pathspec-from-file=${file}`, '--pathspec-file-nul']);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Wraps an unexpected git failure in a {@link GitOpsError} (`CG599`) that names the command and directory. */
+export function gitFailure(err: unknown, what: string, dir: string): GitOpsError {
+  const detail = err instanceof Error ? err.message.trim() : String(err);
+  return new GitOpsError({
+    code: 'CG599',
+    message: `git failed to ${what} in "${dir}": ${detail}.`,
+    fix: 'Read the message from git above; run the same git command in that directory to reproduce it.',
+  });
+}

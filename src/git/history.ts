@@ -1,0 +1,145 @@
+import { GitOpsError } from '../errors';
+import { GitCommandError, GitRunner, gitFailure } from './command';
+import { normalizePaths } from './paths';
+import { GitOpsRepository } from './repository';
+import { addTrailer, TrailerKey, Trailers } from './trailers';
+
+/** What {@link readHistory} reads. */
+export interface HistoryOptions {
+  /** A directory of the local checkout. */
+  readonly dir: string;
+  /** Where to start walking back from. @default 'HEAD' */
+  readonly ref?: string;
+  /** Only commits that change these repository-relative files or directories. @default - every commit */
+  readonly paths?: readonly string[];
+  /** Only commits with a `Cdk8s-Gitops-Service` trailer of this value. @default - any service */
+  readonly service?: string;
+  /** Only commits with a `Cdk8s-Gitops-Ring` trailer of this value. @default - any ring */
+  readonly ring?: string;
+  /** At most this many entries. @default - no limit */
+  readonly limit?: number;
+}
+
+/** One commit of the GitOps repository, with its trailers. */
+export interface HistoryEntry {
+  readonly sha: string;
+  /** Author date, strict ISO 8601 with the author's offset, e.g. `2025-03-01T10:00:00+01:00`. */
+  readonly date: string;
+  /** Author name. */
+  readonly author: string;
+  readonly authorEmail: string;
+  readonly subject: string;
+  /** Every trailer, keys of {@link TrailerKey} in our spelling, values in order. */
+  readonly trailers: Trailers;
+  /** Values of `Cdk8s-Gitops-Service`. */
+  readonly service: readonly string[];
+  /** Values of `Cdk8s-Gitops-Ring`. */
+  readonly ring: readonly string[];
+  /** Values of `Cdk8s-Gitops-Digest`. */
+  readonly digest: readonly string[];
+  /** The first `Cdk8s-Gitops-Promoted-By`, if any. */
+  readonly promotedBy?: string;
+  /** The first `Cdk8s-Gitops-Operation`, if any. */
+  readonly operation?: string;
+  /** The first `Cdk8s-Gitops-Program-Commit`, if any. */
+  readonly programCommit?: string;
+}
+
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+const FORMAT = ['%H', '%aI', '%an', '%ae', '%s', '%(trailers:only=true,unfold=true)'].join('%x1f') + '%x1e';
+
+/**
+ * Reads the history of the GitOps repository, newest first, with the trailers of each
+ * commit parsed by git itself (`%(trailers)`, the rules of `git interpret-trailers`).
+ * One `git log` call reads the whole history; `service` and `ring` narrow it with
+ * `--grep` first and are then matched exactly. An unborn branch has an empty history;
+ * a ref that names no commit fails with `CG511`.
+ *
+ * @example
+ * const prod = await readHistory({ dir: 'platform-gitops', service: 'payments-api', ring: 'prod' });
+ * console.log(prod[0]?.digest);
+ */
+export async function readHistory(options: HistoryOptions): Promise<HistoryEntry[]> {
+  const repo = await GitOpsRepository.open(options.dir);
+  const ref = options.ref ?? 'HEAD';
+  if (!(await repo.resolve(ref))) {
+    if (ref === 'HEAD' && (await repo.currentBranch()) !== undefined) {
+      return []; // a branch with no commit yet
+    }
+    throw new GitOpsError({
+      code: 'CG511',
+      message: `"${ref}" names no commit in "${repo.root}".`,
+      fix: 'Pass a branch, tag or commit that exists (`git branch -a` lists branches); fetch first for a remote branch.',
+    });
+  }
+
+  const args = ['log', '--no-color', '--no-show-signature', `--format=${FORMAT}`];
+  const grep: string[] = [];
+  if (options.service !== undefined) {
+    grep.push(`${TrailerKey.SERVICE}: ${options.service}`);
+  }
+  if (options.ring !== undefined) {
+    grep.push(`${TrailerKey.RING}: ${options.ring}`);
+  }
+  if (grep.length > 0) {
+    args.push('--fixed-strings', '--regexp-ignore-case', '--all-match', ...grep.map((g) => `--grep=${g}`));
+  } else if (options.limit !== undefined) {
+    args.push(`--max-count=${options.limit}`);
+  }
+  args.push('--end-of-options', ref, '--');
+  if (options.paths) {
+    args.push(...normalizePaths(options.paths, repo.root));
+  }
+
+  let out: string;
+  try {
+    out = await new GitRunner(repo.root).run(args);
+  } catch (err) {
+    throw err instanceof GitCommandError ? gitFailure(err, `read the history of "${ref}"`, repo.root) : err;
+  }
+
+  const entries: HistoryEntry[] = [];
+  for (const record of out.split(RECORD)) {
+    const text = record.replace(/^\n/, '');
+    if (text === '') {
+      continue;
+    }
+    const entry = toEntry(text.split(FIELD));
+    if (options.service !== undefined && !entry.service.includes(options.service)) {
+      continue;
+    }
+    if (options.ring !== undefined && !entry.ring.includes(options.ring)) {
+      continue;
+    }
+    entries.push(entry);
+    if (options.limit !== undefined && entries.length >= options.limit) {
+      break;
+    }
+  }
+  return entries;
+}
+
+function toEntry([sha = '', date = '', author = '', authorEmail = '', subject = '', block = '']: string[]): HistoryEntry {
+  const trailers: Trailers = {};
+  for (const line of block.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) {
+      addTrailer(trailers, line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+    }
+  }
+  return {
+    sha,
+    date,
+    author,
+    authorEmail,
+    subject,
+    trailers,
+    service: trailers[TrailerKey.SERVICE] ?? [],
+    ring: trailers[TrailerKey.RING] ?? [],
+    digest: trailers[TrailerKey.DIGEST] ?? [],
+    promotedBy: trailers[TrailerKey.PROMOTED_BY]?.[0],
+    operation: trailers[TrailerKey.OPERATION]?.[0],
+    programCommit: trailers[TrailerKey.PROGRAM_COMMIT]?.[0],
+  };
+}

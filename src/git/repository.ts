@@ -1,0 +1,396 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { GitOpsError } from '../errors';
+import { GitCommandError, GitRunner, gitFailure } from './command';
+import { isUnder, normalizePaths } from './paths';
+import { appendTrailers, TrailerInput } from './trailers';
+
+/** The author recorded on a commit. */
+export interface CommitAuthor {
+  readonly name: string;
+  readonly email: string;
+}
+
+/** What {@link GitOpsRepository.commit} commits. */
+export interface CommitOptions {
+  /** Repository-relative files or directories to commit; nothing else is staged or committed. */
+  readonly paths: readonly string[];
+  /** The commit message: a subject line, optionally a blank line and a body. */
+  readonly message: string;
+  /** Trailers appended to the message. @default - none */
+  readonly trailers?: TrailerInput;
+  /** @default - the `user.name` and `user.email` of the repository's git config */
+  readonly author?: CommitAuthor;
+}
+
+/** How a file differs from `HEAD`. */
+export enum ChangeKind {
+  /** Not tracked by git (and not ignored). */
+  UNTRACKED = 'untracked',
+  /** New in the index, not in `HEAD`. */
+  ADDED = 'added',
+  /** Tracked, with other content than in `HEAD`. */
+  MODIFIED = 'modified',
+  /** In `HEAD`, gone from the work tree or the index. */
+  DELETED = 'deleted',
+}
+
+/** One file that differs from `HEAD`. */
+export interface FileChange {
+  /** Repository-relative path with forward slashes. */
+  readonly path: string;
+  readonly kind: ChangeKind;
+  /** Whether the index holds a change for this file. */
+  readonly staged: boolean;
+}
+
+/**
+ * A local git checkout (a work tree) that cdk8s-gitops writes to. Every operation
+ * that takes paths touches those paths only: the user's other files, staged or not,
+ * tracked or not, stay as they are.
+ *
+ * Paths are relative to the root of the work tree, whatever directory was opened.
+ *
+ * @example
+ * const repo = await GitOpsRepository.open('platform-gitops');
+ * if (!(await repo.isClean(['releases']))) {
+ *   const sha = await repo.commit({
+ *     paths: ['releases'],
+ *     message: 'Promote payments-api to prod',
+ *     trailers: { 'Cdk8s-Gitops-Service': 'payments-api', 'Cdk8s-Gitops-Ring': 'prod' },
+ *   });
+ * }
+ */
+export class GitOpsRepository {
+  /**
+   * Opens the work tree that contains `dir`. Fails with `CG501` when `dir` does not
+   * exist or is not inside a git work tree (a bare repository is not one).
+   */
+  public static async open(dir: string): Promise<GitOpsRepository> {
+    const abs = path.resolve(dir);
+    const notRepo = (why: string): GitOpsError =>
+      new GitOpsError({
+        code: 'CG501',
+        message: `"${abs}" ${why}.`,
+        fix: 'Pass the directory of a git checkout of the GitOps repository (`git clone <url> <dir>`), or run `git init -b main` there first.',
+      });
+    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
+      throw notRepo('is not a directory');
+    }
+    let root: string;
+    try {
+      const runner = new GitRunner(abs);
+      if ((await runner.run(['rev-parse', '--is-inside-work-tree'])).trim() !== 'true') {
+        throw notRepo('is not inside a git work tree');
+      }
+      root = (await runner.run(['rev-parse', '--show-toplevel'])).trim();
+    } catch (err) {
+      if (err instanceof GitCommandError) {
+        throw notRepo(`is not a git work tree (${err.message.split('\n')[0]})`);
+      }
+      throw err;
+    }
+    return new GitOpsRepository(path.resolve(root));
+  }
+
+  /** The absolute path of the root of the work tree. */
+  public readonly root: string;
+  private readonly git: GitRunner;
+
+  private constructor(root: string) {
+    this.root = root;
+    this.git = new GitRunner(root);
+  }
+
+  /** The name of the checked-out branch, or `undefined` when `HEAD` is detached. */
+  public async currentBranch(): Promise<string | undefined> {
+    try {
+      const name = (await this.git.run(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim();
+      return name === '' ? undefined : name;
+    } catch (err) {
+      if (err instanceof GitCommandError && err.exitCode === 1) {
+        return undefined;
+      }
+      throw gitFailure(err, 'read the current branch', this.root);
+    }
+  }
+
+  /** The commit `HEAD` points at. Fails with `CG511` when the branch has no commit yet. */
+  public async headSha(): Promise<string> {
+    const sha = await this.resolve('HEAD');
+    if (!sha) {
+      throw new GitOpsError({
+        code: 'CG511',
+        message: `HEAD in "${this.root}" points at no commit (the branch has no commit yet).`,
+        fix: 'Make a first commit, or clone a repository that has one.',
+      });
+    }
+    return sha;
+  }
+
+  /** The commit a ref names, or `undefined` when it names none. */
+  public async resolve(ref: string): Promise<string | undefined> {
+    try {
+      return (await this.git.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+    } catch (err) {
+      if (err instanceof GitCommandError && err.exitCode === 1) {
+        return undefined;
+      }
+      throw gitFailure(err, `resolve "${ref}"`, this.root);
+    }
+  }
+
+  /**
+   * Every file under `paths` (the whole work tree when omitted) that differs from
+   * `HEAD`: modified, deleted, added, or untracked. Ignored files are not listed.
+   */
+  public async changes(paths?: readonly string[]): Promise<FileChange[]> {
+    const scope = paths === undefined ? undefined : normalizePaths(paths, this.root);
+    let out: string;
+    try {
+      out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']);
+    } catch (err) {
+      throw gitFailure(err, 'read the status of the work tree', this.root);
+    }
+    const fields = out.split('\0');
+    const changes: FileChange[] = [];
+    for (let i = 0; i < fields.length; i++) {
+      const entry = fields[i]!;
+      if (entry.length < 4) {
+        continue;
+      }
+      const x = entry[0]!;
+      const y = entry[1]!;
+      const file = entry.slice(3);
+      if (x === 'R' || x === 'C') {
+        i++; // the source path of a rename or copy follows
+      }
+      if (scope && !isUnder(file, scope)) {
+        continue;
+      }
+      const kind =
+        x === '?' ? ChangeKind.UNTRACKED
+          : x === 'D' || y === 'D' ? ChangeKind.DELETED
+            : x === 'A' ? ChangeKind.ADDED
+              : ChangeKind.MODIFIED;
+      changes.push({ path: file, kind, staged: x !== ' ' && x !== '?' });
+    }
+    return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /** Among `paths` (files or directories), the files that differ from `HEAD`, untracked and deleted ones included. */
+  public async changedFiles(paths: readonly string[]): Promise<string[]> {
+    return (await this.changes(paths)).map((c) => c.path);
+  }
+
+  /** Whether nothing under `paths` (the whole work tree when omitted) differs from `HEAD`. */
+  public async isClean(paths?: readonly string[]): Promise<boolean> {
+    return (await this.changes(paths)).length === 0;
+  }
+
+  /**
+   * Commits the changed files under `paths` (additions, modifications and deletions)
+   * and returns the new commit's sha. Stages nothing else: other files, including files
+   * the user staged, are left exactly as they were. Fails with `CG506` when nothing
+   * under `paths` changed.
+   */
+  public async commit(options: CommitOptions): Promise<string> {
+    const scope = normalizePaths(options.paths, this.root);
+    const message = appendTrailers(options.message, options.trailers);
+    const files = await this.changedFiles(scope);
+    if (files.length === 0) {
+      throw new GitOpsError({
+        code: 'CG506',
+        message: `Nothing to commit under ${scope.map((p) => `"${p}"`).join(', ')} in "${this.root}": those files match HEAD.`,
+        fix: 'Write the changes before committing, or skip the commit when nothing changed (`isClean(paths)`).',
+      });
+    }
+    const args = ['commit', '--quiet', '--only', '-m', message];
+    if (options.author) {
+      args.push(`--author=${options.author.name} <${options.author.email}>`);
+    }
+    try {
+      // `git add` makes new files known to git; `commit --only` then commits exactly these
+      // files from the work tree, whatever else the index holds.
+      await this.git.runWithPaths(['add', '--all'], files);
+      await this.git.runWithPaths(args, files);
+    } catch (err) {
+      await this.unstage(files);
+      throw gitFailure(err, `commit ${files.length} file(s)`, this.root);
+    }
+    return this.headSha();
+  }
+
+  /**
+   * Creates branch `name` at `from` without checking it out. Fails with `CG514` for a
+   * name git does not accept, and with `CG599` when the branch exists.
+   */
+  public async createBranch(name: string, from = 'HEAD'): Promise<void> {
+    await this.checkBranchName(name);
+    try {
+      await this.git.run(['branch', '--no-track', name, from]);
+    } catch (err) {
+      throw gitFailure(err, `create branch "${name}" at "${from}"`, this.root);
+    }
+  }
+
+  /**
+   * Checks out branch `name`. Local changes are carried over; git refuses (and this
+   * fails) when a change would be overwritten.
+   */
+  public async checkout(name: string): Promise<void> {
+    await this.checkBranchName(name);
+    try {
+      await this.git.run(['switch', '--quiet', name]);
+    } catch (err) {
+      throw gitFailure(err, `check out branch "${name}"`, this.root);
+    }
+  }
+
+  /**
+   * Points the current branch at `ref` with `git reset --keep`: files that differ
+   * between `HEAD` and `ref` are updated, and git refuses (and this fails) rather than
+   * overwrite a local change or an untracked file. Other local changes are kept.
+   */
+  public async moveTo(ref: string): Promise<void> {
+    try {
+      await this.git.run(['reset', '--quiet', '--keep', ref]);
+    } catch (err) {
+      throw gitFailure(err, `move the current branch to "${ref}"`, this.root);
+    }
+  }
+
+  /**
+   * Creates or resets local branch `name` at `from` and checks it out
+   * (`git switch --force-create`); local changes are carried over as by {@link checkout}.
+   */
+  public async switchTo(name: string, from: string): Promise<void> {
+    await this.checkBranchName(name);
+    try {
+      await this.git.run(['switch', '--quiet', '--no-track', '--force-create', name, from]);
+    } catch (err) {
+      throw gitFailure(err, `check out branch "${name}" at "${from}"`, this.root);
+    }
+  }
+
+  /** Whether commit `ancestor` is `descendant` or one of its ancestors. */
+  public async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    try {
+      return await this.git.test(['merge-base', '--is-ancestor', ancestor, descendant]);
+    } catch (err) {
+      throw gitFailure(err, `compare "${ancestor}" with "${descendant}"`, this.root);
+    }
+  }
+
+  /**
+   * Puts files under `paths` back as they are in `HEAD`: unstages them, restores
+   * modified and deleted files, and removes untracked files except those in `keep`.
+   * Files outside `paths` are not touched.
+   */
+  public async discardChanges(paths: readonly string[], keep: ReadonlySet<string> = new Set()): Promise<void> {
+    const scope = normalizePaths(paths, this.root);
+    const staged = (await this.changes(scope)).filter((c) => c.staged).map((c) => c.path);
+    await this.unstage(staged);
+    const changes = await this.changes(scope);
+    const tracked = changes.filter((c) => c.kind !== ChangeKind.UNTRACKED).map((c) => c.path);
+    if (tracked.length > 0) {
+      try {
+        await this.git.runWithPaths(['checkout', '--quiet'], tracked);
+      } catch (err) {
+        throw gitFailure(err, `restore ${tracked.length} file(s) from HEAD`, this.root);
+      }
+    }
+    for (const c of changes) {
+      if (c.kind === ChangeKind.UNTRACKED && !keep.has(c.path)) {
+        fs.rmSync(path.join(this.root, c.path), { force: true });
+      }
+    }
+  }
+
+  /** The URL of a configured remote. Fails with `CG515` when no remote has that name. */
+  public async remoteUrl(remote: string): Promise<string> {
+    try {
+      return (await this.git.run(['remote', 'get-url', '--', remote])).trim();
+    } catch (err) {
+      if (err instanceof GitCommandError) {
+        throw new GitOpsError({
+          code: 'CG515',
+          message: `"${this.root}" has no remote named "${remote}".`,
+          fix: `Pass the name of a configured remote (see \`git remote -v\`), or add it with \`git remote add ${remote} <url>\`.`,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Fetches `branches` from `remote` into `refs/remotes/<remote>/<branch>` and returns the
+   * commit each now points at; a branch the remote does not have is absent from the map.
+   */
+  public async fetch(remote: string, branches: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(branches)];
+    const found = new Set<string>();
+    try {
+      const listed = await this.git.run(['ls-remote', '--heads', '--', remote, ...wanted.map((b) => `refs/heads/${b}`)]);
+      for (const line of listed.split('\n')) {
+        const ref = line.split('\t')[1]?.trim();
+        if (ref && ref.startsWith('refs/heads/') && wanted.includes(ref.slice('refs/heads/'.length))) {
+          found.add(ref.slice('refs/heads/'.length));
+        }
+      }
+      const present = wanted.filter((b) => found.has(b));
+      if (present.length > 0) {
+        await this.git.run([
+          'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', remote,
+          ...present.map((b) => `+refs/heads/${b}:refs/remotes/${remote}/${b}`),
+        ]);
+      }
+    } catch (err) {
+      throw gitFailure(err, `fetch ${wanted.map((b) => `"${b}"`).join(', ')} from remote "${remote}"`, this.root);
+    }
+    const tips = new Map<string, string>();
+    for (const b of found) {
+      const sha = await this.resolve(`refs/remotes/${remote}/${b}`);
+      if (sha) {
+        tips.set(b, sha);
+      }
+    }
+    return tips;
+  }
+
+  /**
+   * Pushes local branch `branch` to `remoteBranch` on `remote`, never forced: git
+   * rejects the push when the remote branch has commits the local one lacks. Throws the
+   * {@link GitCommandError} from git when the push fails.
+   */
+  public async push(remote: string, branch: string, remoteBranch: string, options: { setUpstream?: boolean } = {}): Promise<void> {
+    const args = ['push', '--porcelain', ...(options.setUpstream ? ['--set-upstream'] : []), '--', remote];
+    await this.git.run([...args, `refs/heads/${branch}:refs/heads/${remoteBranch}`]);
+  }
+
+  private async unstage(files: readonly string[]): Promise<void> {
+    if (files.length === 0) {
+      return;
+    }
+    try {
+      if (await this.resolve('HEAD')) {
+        await this.git.runWithPaths(['reset', '--quiet', 'HEAD'], files);
+      } else {
+        await this.git.runWithPaths(['rm', '--quiet', '--cached', '--ignore-unmatch', '-r'], files);
+      }
+    } catch (err) {
+      throw gitFailure(err, `unstage ${files.length} file(s)`, this.root);
+    }
+  }
+
+  private async checkBranchName(name: string): Promise<void> {
+    if (!name.startsWith('-') && (await this.git.test(['check-ref-format', '--branch', name]).catch(() => false))) {
+      return;
+    }
+    throw new GitOpsError({
+      code: 'CG514',
+      message: `"${name}" is not a valid branch name.`,
+      fix: 'Use a name such as "promote/payments-api/prod/2e8f1a31": no spaces, "..", "~", "^", ":", "?", "*", "[", or leading "-".',
+    });
+  }
+}

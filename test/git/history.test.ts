@@ -1,0 +1,133 @@
+import { execFileSync } from 'child_process';
+import { readHistory } from '../../src/git/history';
+import { GitOpsRepository } from '../../src/git/repository';
+import { gitopsTrailers, Operation } from '../../src/git/trailers';
+import { Sandbox } from './sandbox';
+
+describe('readHistory', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+
+  beforeEach(() => {
+    sandbox = Sandbox.create({ 'releases/payments-api.yaml': 'prod: sha256:0\n' });
+    dir = sandbox.clone('workspace');
+  });
+
+  afterEach(() => sandbox.cleanup());
+
+  async function promote(file: string, content: string, fields: Parameters<typeof gitopsTrailers>[0]): Promise<string> {
+    sandbox.write(dir, file, content);
+    const repo = await GitOpsRepository.open(dir);
+    return repo.commit({ paths: [file], message: `Promote ${fields.services?.join(', ')} to ${fields.rings?.join(', ')}`, trailers: gitopsTrailers(fields) });
+  }
+
+  test('reads trailers back from real commits, newest first', async () => {
+    // GIVEN
+    const first = await promote('releases/payments-api.yaml', 'canary: sha256:1\n', {
+      services: ['payments-api'], rings: ['canary'], digests: ['sha256:1'], operation: Operation.PROMOTE, promotedBy: 'ci/payments#7',
+    });
+    const second = await promote('releases/ledger-api.yaml', 'prod: sha256:2\n', {
+      services: ['ledger-api', 'payments-api'],
+      rings: ['canary', 'prod'],
+      digests: ['sha256:2'],
+      operation: Operation.ROLLBACK,
+      programCommit: 'abc123',
+      approvedBy: ['alice@example.com', 'bob@example.com'],
+    });
+
+    // WHEN
+    const history = await readHistory({ dir });
+
+    // THEN
+    expect(history.map((e) => e.sha)).toEqual([second, first, sandbox.git(dir, 'rev-parse', 'HEAD~2')]);
+    expect(history[0]).toEqual({
+      sha: second,
+      date: sandbox.git(dir, 'log', '-1', '--format=%aI'),
+      author: 'CI Bot',
+      authorEmail: 'ci@example.com',
+      subject: 'Promote ledger-api, payments-api to canary, prod',
+      trailers: {
+        'Cdk8s-Gitops-Operation': ['rollback'],
+        'Cdk8s-Gitops-Service': ['ledger-api', 'payments-api'],
+        'Cdk8s-Gitops-Ring': ['canary', 'prod'],
+        'Cdk8s-Gitops-Digest': ['sha256:2'],
+        'Cdk8s-Gitops-Approved-By': ['alice@example.com', 'bob@example.com'],
+        'Cdk8s-Gitops-Program-Commit': ['abc123'],
+      },
+      service: ['ledger-api', 'payments-api'],
+      ring: ['canary', 'prod'],
+      digest: ['sha256:2'],
+      promotedBy: undefined,
+      operation: 'rollback',
+      programCommit: 'abc123',
+    });
+    expect(history[1]).toMatchObject({ promotedBy: 'ci/payments#7', service: ['payments-api'], ring: ['canary'] });
+    expect(history[2]).toMatchObject({ subject: 'Initial commit', trailers: {}, service: [], ring: [], digest: [] });
+  });
+
+  test('filters by service, ring and paths, matching values exactly', async () => {
+    // GIVEN
+    const a = await promote('releases/payments-api.yaml', 'canary: sha256:1\n', { services: ['payments-api'], rings: ['canary'] });
+    const b = await promote('releases/payments-api-v2.yaml', 'prod: sha256:1\n', { services: ['payments-api-v2'], rings: ['prod'] });
+    const c = await promote('releases/payments-api.yaml', 'prod: sha256:1\n', { services: ['payments-api'], rings: ['prod'] });
+    const d = await promote('releases/ledger-api.yaml', 'prod: sha256:1\n', { services: ['ledger-api'], rings: ['prod'] });
+
+    // WHEN / THEN
+    const shas = async (o: Partial<Parameters<typeof readHistory>[0]>): Promise<string[]> =>
+      (await readHistory({ dir, ...o })).map((e) => e.sha);
+    expect(await shas({ service: 'payments-api' })).toEqual([c, a]);
+    expect(await shas({ ring: 'prod' })).toEqual([d, c, b]);
+    expect(await shas({ service: 'payments-api', ring: 'prod' })).toEqual([c]);
+    expect(await shas({ paths: ['releases/ledger-api.yaml'] })).toEqual([d]);
+    expect(await shas({ ring: 'prod', limit: 2 })).toEqual([d, c]);
+    expect(await shas({ limit: 1 })).toEqual([d]);
+    expect(await shas({ ref: `${b}~1`, ring: 'canary' })).toEqual([a]);
+  });
+
+  test('reads an empty history from a branch with no commit', async () => {
+    // GIVEN
+    const fresh = sandbox.init('fresh');
+
+    // WHEN / THEN
+    expect(await readHistory({ dir: fresh })).toEqual([]);
+  });
+
+  test('fails when the ref names no commit', async () => {
+    await expect(readHistory({ dir, ref: 'no-such-branch' })).rejects.toThrow(/CG511 "no-such-branch" names no commit in ".*workspace"/);
+  });
+
+  test('reads a long history in one pass', async () => {
+    // GIVEN 3,000 commits, every tenth for payments-api in prod
+    const count = 3000;
+    const stream: string[] = [];
+    for (let i = 1; i <= count; i++) {
+      const service = i % 10 === 0 ? 'payments-api' : `service-${i % 7}`;
+      const message = `Promote ${service} (${i})\n\nCdk8s-Gitops-Service: ${service}\nCdk8s-Gitops-Ring: prod\nCdk8s-Gitops-Digest: sha256:${i}\n`;
+      const content = `prod: sha256:${i}\n`;
+      stream.push(
+        'commit refs/heads/main',
+        `committer CI Bot <ci@example.com> ${1700000000 + i} +0000`,
+        `data ${Buffer.byteLength(message)}`,
+        message,
+        ...(i === 1 ? [`from ${sandbox.git(dir, 'rev-parse', 'HEAD')}`] : []),
+        `M 100644 inline releases/${service}.yaml`,
+        `data ${Buffer.byteLength(content)}`,
+        content,
+      );
+    }
+    execFileSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, input: stream.join('\n') + '\n' });
+    sandbox.git(dir, 'reset', '--quiet', '--hard', 'main');
+
+    // WHEN
+    const started = Date.now();
+    const all = await readHistory({ dir });
+    const payments = await readHistory({ dir, service: 'payments-api', ring: 'prod' });
+    const elapsed = Date.now() - started;
+
+    // THEN
+    expect(all).toHaveLength(count + 1);
+    expect(payments).toHaveLength(count / 10);
+    expect(payments[0]).toMatchObject({ subject: `Promote payments-api (${count})`, digest: [`sha256:${count}`] });
+    expect(elapsed).toBeLessThan(5000);
+  });
+});

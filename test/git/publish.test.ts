@@ -1,0 +1,370 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ExistingBranch, publish, PublishOptions } from '../../src/git/publish';
+import { gitopsTrailers, Operation } from '../../src/git/trailers';
+import { Sandbox } from './sandbox';
+
+describe('publish', () => {
+  let sandbox: Sandbox;
+  let a: string;
+  let b: string;
+
+  beforeEach(() => {
+    sandbox = Sandbox.create({
+      'README.md': '# platform-gitops\n',
+      'releases/payments-api.yaml': 'prod: sha256:0\n',
+      'releases/ledger-api.yaml': 'prod: sha256:0\n',
+      counter: '0\n',
+    });
+    a = sandbox.clone('ci-a');
+    b = sandbox.clone('ci-b');
+  });
+
+  afterEach(() => sandbox.cleanup());
+
+  /** Options that write `content` to `file` and own only that file. */
+  function writing(dir: string, file: string, content: string, extra: Partial<PublishOptions> = {}): PublishOptions {
+    return {
+      dir,
+      paths: [file],
+      message: `Update ${file}`,
+      apply: () => sandbox.write(dir, file, content),
+      retryDelayMs: 5,
+      ...extra,
+    };
+  }
+
+  /**
+   * Options that read the counter from the work tree and increment it. Each writer signs its
+   * commit with a trailer of its own: two byte-identical commits would be one commit to git.
+   */
+  function incrementing(dir: string, extra: Partial<PublishOptions> = {}): PublishOptions {
+    return {
+      dir,
+      paths: ['counter'],
+      message: 'Increment the counter',
+      trailers: gitopsTrailers({ promotedBy: path.basename(dir) }),
+      apply: () => sandbox.write(dir, 'counter', `${Number(sandbox.read(dir, 'counter')) + 1}\n`),
+      retryDelayMs: 5,
+      ...extra,
+    };
+  }
+
+  test('commits the owned files with trailers and pushes them', async () => {
+    // GIVEN
+    sandbox.write(a, 'notes.txt', 'a user file that stays untracked\n');
+
+    // WHEN
+    const result = await publish({
+      ...writing(a, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n'),
+      paths: ['releases'],
+      message: 'Promote payments-api to prod',
+      trailers: gitopsTrailers({ services: ['payments-api'], rings: ['prod'], digests: ['sha256:2e8f1a31'], operation: Operation.PROMOTE }),
+    });
+
+    // THEN
+    expect(result).toEqual({
+      sha: sandbox.git(sandbox.remote, 'rev-parse', 'main'),
+      branch: 'main',
+      attempts: 1,
+      pushed: true,
+      files: ['releases/payments-api.yaml'],
+    });
+    expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%B', 'main')).toBe(
+      'Promote payments-api to prod\n\nCdk8s-Gitops-Operation: promote\nCdk8s-Gitops-Service: payments-api\n' +
+        'Cdk8s-Gitops-Ring: prod\nCdk8s-Gitops-Digest: sha256:2e8f1a31\n',
+    );
+    expect(sandbox.status(a)).toEqual(['?? notes.txt']);
+  });
+
+  test('neither commits nor pushes when apply changes nothing', async () => {
+    // GIVEN
+    const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+
+    // WHEN
+    const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:0\n'));
+
+    // THEN
+    expect(result).toEqual({ sha: before, branch: 'main', attempts: 1, pushed: false, files: [] });
+    expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(before);
+  });
+
+  test('fast-forwards a checkout that is behind before applying', async () => {
+    // GIVEN another writer pushed since the checkout was cloned
+    sandbox.pushChange(b, 'releases/ledger-api.yaml', 'prod: sha256:1\n');
+
+    // WHEN
+    const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n'));
+
+    // THEN
+    expect(result).toMatchObject({ attempts: 1, pushed: true });
+    expect(sandbox.remoteLog()).toEqual(['Update releases/payments-api.yaml', 'Change releases/ledger-api.yaml', 'Initial commit']);
+    expect(sandbox.read(a, 'releases/ledger-api.yaml')).toBe('prod: sha256:1\n');
+  });
+
+  test('commits deletions and files apply adds to the owned set', async () => {
+    // GIVEN an owned set read from the work tree, as a manifest would be
+    const owned = (): string[] => fs.readdirSync(path.join(a, 'releases')).map((f) => `releases/${f}`);
+
+    // WHEN
+    const result = await publish({
+      dir: a,
+      paths: owned,
+      message: 'Replace ledger-api with orders-api',
+      apply: () => {
+        fs.rmSync(path.join(a, 'releases/ledger-api.yaml'));
+        sandbox.write(a, 'releases/orders-api.yaml', 'prod: sha256:1\n');
+      },
+    });
+
+    // THEN
+    expect(result.files).toEqual(['releases/ledger-api.yaml', 'releases/orders-api.yaml']);
+    expect(sandbox.git(sandbox.remote, 'ls-tree', '--name-only', 'main', 'releases/').split('\n')).toEqual([
+      'releases/orders-api.yaml',
+      'releases/payments-api.yaml',
+    ]);
+  });
+
+  test('switches to the target branch when another branch is checked out', async () => {
+    // GIVEN
+    sandbox.git(a, 'switch', '--quiet', '-c', 'scratch');
+
+    // WHEN
+    const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n', { branch: 'main' }));
+
+    // THEN
+    expect(result).toMatchObject({ branch: 'main', pushed: true });
+    expect(sandbox.git(a, 'branch', '--show-current')).toBe('main');
+    expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(result.sha);
+  });
+
+  describe('to a merge-request branch', () => {
+    test('creates the branch from the remote tip and pushes it with upstream', async () => {
+      // GIVEN the checkout is behind the remote
+      sandbox.pushChange(b, 'releases/ledger-api.yaml', 'prod: sha256:1\n');
+      const mainBefore = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+
+      // WHEN
+      const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', {
+        pushBranch: 'promote/payments-api/prod/2e8f1a31',
+      }));
+
+      // THEN
+      expect(result).toMatchObject({ branch: 'promote/payments-api/prod/2e8f1a31', pushed: true, attempts: 1 });
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'promote/payments-api/prod/2e8f1a31')).toBe(result.sha);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(mainBefore);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', `${result.sha}~1`)).toBe(mainBefore);
+      expect(sandbox.git(a, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/promote/payments-api/prod/2e8f1a31');
+    });
+
+    test('fails when the branch already exists on the remote', async () => {
+      // GIVEN
+      const branch = 'promote/payments-api/prod/2e8f1a31';
+      await publish(writing(b, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', { pushBranch: branch }));
+      const tip = sandbox.git(sandbox.remote, 'rev-parse', branch);
+
+      // WHEN
+      const act = publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', { pushBranch: branch, branch: 'main' }));
+
+      // THEN
+      await expect(act).rejects.toThrow(
+        `CG504 Branch "${branch}" already exists on remote "origin" (at ${tip.slice(0, 8)}); the change is probably proposed already.`,
+      );
+      expect(sandbox.git(sandbox.remote, 'rev-parse', branch)).toBe(tip);
+      expect(sandbox.status(a)).toEqual([]);
+    });
+
+    test('adds a commit on top of an existing branch when asked to', async () => {
+      // GIVEN
+      const branch = 'promote/payments-api/prod/2e8f1a31';
+      const first = await publish(writing(b, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', { pushBranch: branch }));
+
+      // WHEN
+      const again = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', {
+        pushBranch: branch, ifBranchExists: ExistingBranch.ADD_COMMIT,
+      }));
+      const more = await publish(writing(a, 'releases/ledger-api.yaml', 'prod: sha256:2e8f1a31\n', {
+        pushBranch: branch, ifBranchExists: ExistingBranch.ADD_COMMIT, branch: 'main',
+      }));
+
+      // THEN
+      expect(again).toEqual({ sha: first.sha, branch, attempts: 1, pushed: false, files: [] });
+      expect(more).toMatchObject({ pushed: true, files: ['releases/ledger-api.yaml'] });
+      expect(sandbox.git(sandbox.remote, 'rev-parse', `${branch}~1`)).toBe(first.sha);
+    });
+  });
+
+  describe('with concurrent writers', () => {
+    test('lands two racing publishers that change different files', async () => {
+      // WHEN both publish at once
+      const [ra, rb] = await Promise.all([
+        publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:a\n')),
+        publish(writing(b, 'releases/ledger-api.yaml', 'prod: sha256:b\n')),
+      ]);
+
+      // THEN both changes are on the remote, one on top of the other
+      expect(ra.pushed && rb.pushed).toBe(true);
+      expect(sandbox.remoteFile('releases/payments-api.yaml')).toBe('prod: sha256:a');
+      expect(sandbox.remoteFile('releases/ledger-api.yaml')).toBe('prod: sha256:b');
+      expect(sandbox.remoteLog()).toHaveLength(3);
+      expect(ra.attempts + rb.attempts).toBeGreaterThanOrEqual(2);
+    });
+
+    test('retries a publisher whose push is rejected because another landed first', async () => {
+      // GIVEN B publishes while A is applying, so A's push is rejected
+      let calls = 0;
+      const options = writing(a, 'releases/payments-api.yaml', 'prod: sha256:a\n');
+      const racing: PublishOptions = {
+        ...options,
+        apply: async () => {
+          if (calls++ === 0) {
+            await publish(writing(b, 'releases/ledger-api.yaml', 'prod: sha256:b\n'));
+          }
+          await options.apply();
+        },
+      };
+
+      // WHEN
+      const result = await publish(racing);
+
+      // THEN
+      expect(result).toMatchObject({ attempts: 2, pushed: true, files: ['releases/payments-api.yaml'] });
+      expect(sandbox.remoteLog()).toEqual(['Update releases/payments-api.yaml', 'Update releases/ledger-api.yaml', 'Initial commit']);
+      expect(sandbox.remoteFile('releases/ledger-api.yaml')).toBe('prod: sha256:b');
+      expect(sandbox.status(a)).toEqual([]);
+    });
+
+    test('recomputes a change to the same file on the new base', async () => {
+      // WHEN both increment the counter at once
+      const results = await Promise.all([publish(incrementing(a)), publish(incrementing(b))]);
+
+      // THEN no increment is lost
+      expect(sandbox.remoteFile('counter')).toBe('2');
+      expect(results.every((r) => r.pushed)).toBe(true);
+      expect(sandbox.remoteLog()).toEqual(['Increment the counter', 'Increment the counter', 'Initial commit']);
+    });
+
+    test('recomputes a change to the same file when the other writer lands first', async () => {
+      // GIVEN B increments while A is applying
+      let calls = 0;
+      const options = incrementing(a);
+
+      // WHEN
+      const result = await publish({
+        ...options,
+        apply: async () => {
+          if (calls++ === 0) {
+            await publish(incrementing(b));
+          }
+          await options.apply();
+        },
+      });
+
+      // THEN
+      expect(result.attempts).toBe(2);
+      expect(sandbox.remoteFile('counter')).toBe('2');
+      expect(sandbox.read(a, 'counter')).toBe('2\n');
+    });
+
+    test('fails when the remote keeps moving, losing nothing', async () => {
+      // GIVEN another writer pushes during every attempt
+      let pushes = 0;
+      const options = writing(a, 'releases/payments-api.yaml', 'prod: sha256:a\n', { maxAttempts: 3, retryDelayMs: 0 });
+
+      // WHEN
+      const act = publish({
+        ...options,
+        apply: async () => {
+          sandbox.pushChange(b, 'releases/ledger-api.yaml', `prod: sha256:${++pushes}\n`);
+          await options.apply();
+        },
+      });
+
+      // THEN
+      await expect(act).rejects.toThrow(
+        /CG503 The remote kept moving: 3 pushes to "main" on remote "origin" were rejected because other commits landed first .*Nothing was lost/,
+      );
+      expect(sandbox.remoteLog()).toEqual([
+        'Change releases/ledger-api.yaml', 'Change releases/ledger-api.yaml', 'Change releases/ledger-api.yaml', 'Initial commit',
+      ]);
+      expect(sandbox.status(a)).toEqual([]);
+      expect(sandbox.git(a, 'rev-list', '--count', 'HEAD')).toBe('3');
+    });
+  });
+
+  describe('when interrupted', () => {
+    test('leaves the checkout clean when apply throws', async () => {
+      // GIVEN
+      const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+      sandbox.write(a, 'notes.txt', 'a user file\n');
+
+      // WHEN
+      const act = publish({
+        dir: a,
+        paths: ['releases'],
+        message: 'Half a change',
+        apply: () => {
+          sandbox.write(a, 'releases/payments-api.yaml', 'prod: sha256:half\n');
+          sandbox.write(a, 'releases/orders-api.yaml', 'prod: sha256:half\n');
+          fs.rmSync(path.join(a, 'releases/ledger-api.yaml'));
+          throw new Error('registry unreachable');
+        },
+      });
+
+      // THEN
+      await expect(act).rejects.toThrow('registry unreachable');
+      expect(sandbox.status(a)).toEqual(['?? notes.txt']);
+      expect(sandbox.read(a, 'releases/payments-api.yaml')).toBe('prod: sha256:0\n');
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(before);
+    });
+
+    test('fails when the remote refuses the push, leaving both sides as they were', async () => {
+      // GIVEN a remote whose hook refuses every push
+      const hook = path.join(sandbox.remote, 'hooks', 'pre-receive');
+      fs.writeFileSync(hook, '#!/bin/sh\necho "protected branch" >&2\nexit 1\n', { mode: 0o755 });
+      const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+
+      // WHEN
+      const act = publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:a\n'));
+
+      // THEN
+      await expect(act).rejects.toThrow(/CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*protected branch/s);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(before);
+      expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(before);
+      expect(sandbox.status(a)).toEqual([]);
+    });
+  });
+
+  describe('refuses', () => {
+    test('fails when a tracked file has uncommitted changes', async () => {
+      // GIVEN
+      sandbox.write(a, 'README.md', 'edited by hand\n');
+
+      // WHEN / THEN
+      await expect(publish(writing(a, 'releases/payments-api.yaml', 'x\n'))).rejects.toThrow(
+        /CG502 ".*ci-a" has uncommitted changes that publish must not overwrite or commit: README.md \(modified\)\./,
+      );
+      expect(sandbox.status(a)).toEqual([' M README.md']);
+    });
+
+    test('fails when the local branch has commits the remote lacks', async () => {
+      // GIVEN
+      sandbox.write(a, 'README.md', 'local commit\n');
+      sandbox.git(a, 'commit', '--quiet', '-am', 'Local only');
+      const local = sandbox.git(a, 'rev-parse', 'HEAD');
+
+      // WHEN / THEN
+      await expect(publish(writing(a, 'releases/payments-api.yaml', 'x\n'))).rejects.toThrow(
+        /CG505 Local branch "main" in ".*ci-a" is at [0-9a-f]{8}, which has commits that remote "origin" \(at [0-9a-f]{8}\) lacks/,
+      );
+      expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(local);
+    });
+
+    test('fails when the target branch is missing on the remote or HEAD is detached', async () => {
+      await expect(publish(writing(a, 'x', 'x\n', { branch: 'release' }))).rejects.toThrow(/CG508 Remote "origin" has no branch "release"/);
+      await expect(publish(writing(a, 'x', 'x\n', { remote: 'upstream' }))).rejects.toThrow(/CG515 ".*ci-a" has no remote named "upstream"/);
+      sandbox.git(a, 'checkout', '--quiet', '--detach');
+      await expect(publish(writing(a, 'x', 'x\n'))).rejects.toThrow(/CG507 ".*ci-a" has a detached HEAD/);
+    });
+  });
+});

@@ -1,0 +1,221 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { GitOpsError } from '../../src/errors';
+import { ChangeKind, GitOpsRepository } from '../../src/git/repository';
+import { Sandbox } from './sandbox';
+
+describe('GitOpsRepository', () => {
+  let sandbox: Sandbox;
+  let dir: string;
+
+  beforeEach(() => {
+    sandbox = Sandbox.create({
+      'README.md': '# platform-gitops\n',
+      'releases/payments-api.yaml': 'prod: sha256:1\n',
+      'releases/ledger-api.yaml': 'prod: sha256:1\n',
+      'environments/prod/values.yaml': 'replicas: 2\n',
+    });
+    dir = sandbox.clone('workspace');
+  });
+
+  afterEach(() => sandbox.cleanup());
+
+  describe('open', () => {
+    test('opens the work tree that contains a subdirectory', async () => {
+      // WHEN
+      const repo = await GitOpsRepository.open(path.join(dir, 'releases'));
+
+      // THEN
+      expect(repo.root).toBe(fs.realpathSync(dir));
+      expect(await repo.currentBranch()).toBe('main');
+      expect(await repo.headSha()).toBe(sandbox.git(dir, 'rev-parse', 'HEAD'));
+    });
+
+    test('fails when the directory is not in a git work tree', async () => {
+      // GIVEN
+      const plain = path.join(sandbox.root, 'plain');
+      fs.mkdirSync(plain);
+
+      // WHEN / THEN
+      await expect(GitOpsRepository.open(plain)).rejects.toThrow(/CG501 ".*plain" is not a git work tree/);
+      await expect(GitOpsRepository.open(path.join(sandbox.root, 'missing'))).rejects.toThrow(/CG501 ".*missing" is not a directory/);
+      await expect(GitOpsRepository.open(sandbox.remote)).rejects.toThrow(/CG501 ".*remote.git" is not inside a git work tree/);
+    });
+  });
+
+  test('reports no current branch on a detached HEAD', async () => {
+    // GIVEN
+    sandbox.git(dir, 'checkout', '--quiet', '--detach');
+
+    // WHEN
+    const repo = await GitOpsRepository.open(dir);
+
+    // THEN
+    expect(await repo.currentBranch()).toBeUndefined();
+  });
+
+  test('lists changed, deleted and untracked files among the given paths only', async () => {
+    // GIVEN
+    const repo = await GitOpsRepository.open(dir);
+    sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+    fs.rmSync(path.join(dir, 'releases/ledger-api.yaml'));
+    sandbox.write(dir, 'releases/orders-api.yaml', 'prod: sha256:9\n');
+    sandbox.write(dir, 'environments/prod/values.yaml', 'replicas: 3\n');
+
+    // WHEN
+    const changed = await repo.changedFiles(['releases/']);
+    const changes = await repo.changes(['./releases']);
+
+    // THEN
+    expect(changed).toEqual(['releases/ledger-api.yaml', 'releases/orders-api.yaml', 'releases/payments-api.yaml']);
+    expect(changes.map((c) => c.kind)).toEqual([ChangeKind.DELETED, ChangeKind.UNTRACKED, ChangeKind.MODIFIED]);
+    expect(await repo.isClean(['README.md'])).toBe(true);
+    expect(await repo.isClean()).toBe(false);
+  });
+
+  describe('commit', () => {
+    test('stages and commits only the given paths', async () => {
+      // GIVEN a user's untracked file, an unrelated modified file and an unrelated staged file
+      const repo = await GitOpsRepository.open(dir);
+      sandbox.write(dir, 'notes.txt', 'my notes\n');
+      sandbox.write(dir, 'environments/prod/values.yaml', 'replicas: 3\n');
+      sandbox.write(dir, 'README.md', '# staged by the user\n');
+      sandbox.git(dir, 'add', 'README.md');
+      // AND changes under the committed paths: a modification, a deletion, a new file
+      sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+      fs.rmSync(path.join(dir, 'releases/ledger-api.yaml'));
+      sandbox.write(dir, 'releases/orders-api.yaml', 'prod: sha256:9\n');
+
+      // WHEN
+      const sha = await repo.commit({ paths: ['releases'], message: 'Promote payments-api to prod' });
+
+      // THEN
+      expect(sha).toBe(sandbox.git(dir, 'rev-parse', 'HEAD'));
+      expect(sandbox.git(dir, 'show', '--name-status', '--format=%s', 'HEAD').split('\n')).toEqual([
+        'Promote payments-api to prod',
+        '',
+        'D\treleases/ledger-api.yaml',
+        'A\treleases/orders-api.yaml',
+        'M\treleases/payments-api.yaml',
+      ]);
+      expect(sandbox.status(dir)).toEqual([
+        'M  README.md',
+        ' M environments/prod/values.yaml',
+        '?? notes.txt',
+      ]);
+    });
+
+    test('commits with trailers and the given author', async () => {
+      // GIVEN
+      const repo = await GitOpsRepository.open(dir);
+      sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+
+      // WHEN
+      await repo.commit({
+        paths: ['releases/payments-api.yaml'],
+        message: 'Promote payments-api to prod',
+        trailers: { 'Cdk8s-Gitops-Service': 'payments-api', 'Cdk8s-Gitops-Ring': ['canary', 'prod'] },
+        author: { name: 'Alice', email: 'alice@example.com' },
+      });
+
+      // THEN
+      expect(sandbox.git(dir, 'log', '-1', '--format=%an <%ae>|%cn|%B')).toBe(
+        'Alice <alice@example.com>|CI Bot|Promote payments-api to prod\n\n' +
+          'Cdk8s-Gitops-Service: payments-api\nCdk8s-Gitops-Ring: canary\nCdk8s-Gitops-Ring: prod\n',
+      );
+    });
+
+    test('treats paths literally, never as globs', async () => {
+      // GIVEN
+      const repo = await GitOpsRepository.open(dir);
+      sandbox.write(dir, 'releases/*.yaml', 'odd name\n');
+      sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+
+      // WHEN
+      await repo.commit({ paths: ['releases/*.yaml'], message: 'Add an oddly named file' });
+
+      // THEN
+      expect(sandbox.git(dir, 'show', '--name-only', '--format=', 'HEAD')).toBe('releases/*.yaml');
+      expect(sandbox.status(dir)).toEqual([' M releases/payments-api.yaml']);
+    });
+
+    test('fails when nothing under the paths changed', async () => {
+      // GIVEN
+      const repo = await GitOpsRepository.open(dir);
+      sandbox.write(dir, 'README.md', 'changed, but not under the paths\n');
+
+      // WHEN / THEN
+      await expect(repo.commit({ paths: ['releases'], message: 'Nothing' })).rejects.toThrow(
+        /CG506 Nothing to commit under "releases" in ".*workspace": those files match HEAD\./,
+      );
+      expect(sandbox.git(dir, 'rev-list', '--count', 'HEAD')).toBe('1');
+    });
+
+    test('fails when a path leaves the repository', async () => {
+      // GIVEN
+      const repo = await GitOpsRepository.open(dir);
+
+      // WHEN / THEN
+      await expect(repo.commit({ paths: ['../remote.git'], message: 'Escape' })).rejects.toThrow(
+        /CG512 Path "..\/remote.git" is outside the repository/,
+      );
+      await expect(repo.changedFiles(['.git/config'])).rejects.toThrow(/CG512 Path ".git\/config" is inside .git/);
+      await expect(repo.changedFiles(['/etc'])).rejects.toThrow(GitOpsError);
+    });
+
+    test('makes the first commit of an empty repository', async () => {
+      // GIVEN
+      const fresh = sandbox.init('fresh');
+      sandbox.write(fresh, 'releases/payments-api.yaml', 'prod: sha256:1\n');
+      sandbox.write(fresh, 'scratch.txt', 'not mine\n');
+      const repo = await GitOpsRepository.open(fresh);
+
+      // WHEN
+      const sha = await repo.commit({ paths: ['releases'], message: 'Initial release ledger' });
+
+      // THEN
+      expect(sha).toBe(sandbox.git(fresh, 'rev-parse', 'HEAD'));
+      expect(sandbox.git(fresh, 'show', '--name-only', '--format=', 'HEAD')).toBe('releases/payments-api.yaml');
+      expect(sandbox.status(fresh)).toEqual(['?? scratch.txt']);
+    });
+  });
+
+  test('creates, checks out and moves branches', async () => {
+    // GIVEN
+    const repo = await GitOpsRepository.open(dir);
+    const first = await repo.headSha();
+
+    // WHEN
+    await repo.createBranch('promote/payments-api/prod/2e8f1a31');
+    await repo.checkout('promote/payments-api/prod/2e8f1a31');
+    sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+    const second = await repo.commit({ paths: ['releases'], message: 'Promote' });
+
+    // THEN
+    expect(await repo.currentBranch()).toBe('promote/payments-api/prod/2e8f1a31');
+    expect(await repo.isAncestor(first, second)).toBe(true);
+    expect(await repo.isAncestor(second, first)).toBe(false);
+    await repo.moveTo(first);
+    expect(await repo.headSha()).toBe(first);
+    expect(await repo.isClean()).toBe(true);
+    await expect(repo.createBranch('bad name')).rejects.toThrow(/CG514 "bad name" is not a valid branch name/);
+  });
+
+  test('discards changes under the paths only, keeping listed untracked files', async () => {
+    // GIVEN
+    const repo = await GitOpsRepository.open(dir);
+    sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+    sandbox.git(dir, 'add', 'releases/payments-api.yaml');
+    fs.rmSync(path.join(dir, 'releases/ledger-api.yaml'));
+    sandbox.write(dir, 'releases/new.yaml', 'new\n');
+    sandbox.write(dir, 'releases/keep.yaml', 'keep\n');
+    sandbox.write(dir, 'README.md', 'not under the paths\n');
+
+    // WHEN
+    await repo.discardChanges(['releases'], new Set(['releases/keep.yaml']));
+
+    // THEN
+    expect(sandbox.status(dir)).toEqual([' M README.md', '?? releases/keep.yaml']);
+    expect(sandbox.read(dir, 'releases/payments-api.yaml')).toBe('prod: sha256:1\n');
+  });
+});
