@@ -11,8 +11,10 @@ export const PROGRAM_OPTIONS = {
 export function parseCommandArgs(
   command: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals = false,
 ): { values: Record<string, any>; positionals: string[] } {
+  // `--branch` may stand without a value (a default name is used): give it an empty one.
+  const args = argv.flatMap((a, i) => (a === '--branch' && (i === argv.length - 1 || argv[i + 1].startsWith('--')) ? ['--branch='] : [a]));
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (e) {
     throw new GitOpsError({
       code: 'CG301',

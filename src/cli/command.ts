@@ -13,6 +13,8 @@ export interface CommandContext {
   now(): Date;
   /** Who runs the command: CI user variables, else git's user.name, else the OS user. */
   actor(): string;
+  /** The commit of the platform program, if it is in a Git repository or CI names it. */
+  programCommit(): string | undefined;
 }
 
 /** One `cdk8s-gitops` command. */

@@ -22,3 +22,11 @@ export function resolveActor(env: NodeJS.ProcessEnv, cwd: string): string {
   if (name) return name;
   return env.USER || os.userInfo().username || 'unknown';
 }
+
+/** The commit of the platform program: CI variables, else `git rev-parse HEAD` in `cwd`. */
+export function resolveProgramCommit(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  const fromCi = env.CI_COMMIT_SHA || env.GITHUB_SHA;
+  if (fromCi) return fromCi;
+  const git = spawnSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' });
+  return git.status === 0 ? git.stdout.trim() || undefined : undefined;
+}

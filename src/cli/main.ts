@@ -1,8 +1,10 @@
 import { GitOpsError } from '../errors';
 import { checkFormat, Command, CommandContext } from './command';
 import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
+import { historyCommand } from './commands/history';
+import { publishCommand } from './commands/publish';
 import { synthCommand } from './commands/synth';
-import { resolveActor, resolveNow } from './environment';
+import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 
 /** Exit codes of the CLI. */
 export enum ExitCode {
@@ -14,7 +16,7 @@ export enum ExitCode {
   CHANGES = 2,
 }
 
-const COMMANDS: readonly Command[] = [synthCommand, promoteCommand, rollbackCommand, unholdCommand];
+const COMMANDS: readonly Command[] = [synthCommand, promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -72,6 +74,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     format: (value, allowed) => checkFormat(name, value, allowed),
     now: () => resolveNow(env),
     actor: () => resolveActor(env, options.cwd ?? process.cwd()),
+    programCommit: () => resolveProgramCommit(env, options.cwd ?? process.cwd()),
   };
   try {
     return await command.run(rest, ctx);

@@ -26,10 +26,10 @@ export interface PublishOptions {
    * the owned set are both covered.
    */
   readonly paths: readonly string[] | (() => readonly string[] | Promise<readonly string[]>);
-  /** The commit message; trailers are appended. */
-  readonly message: string;
-  /** @default - no trailers */
-  readonly trailers?: TrailerInput;
+  /** The commit message; trailers are appended. A function is called after each `apply()`. */
+  readonly message: string | (() => string);
+  /** Trailers; a function is called after each `apply()`. @default - no trailers */
+  readonly trailers?: TrailerInput | (() => TrailerInput);
   /** @default - the `user.name` and `user.email` of the checkout's git config */
   readonly author?: CommitAuthor;
   /**
@@ -110,7 +110,11 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   if (!(retryDelayMs >= 0)) {
     throw invalidOption(`retryDelayMs is ${retryDelayMs}`, 'Pass 0 or more milliseconds, such as 200.');
   }
-  appendTrailers(options.message, options.trailers); // a bad message or trailer fails before anything runs
+  const messageOf = (): string => (typeof options.message === 'function' ? options.message() : options.message);
+  const trailersOf = (): TrailerInput | undefined => (typeof options.trailers === 'function' ? options.trailers() : options.trailers);
+  if (typeof options.message === 'string' && typeof options.trailers !== 'function') {
+    appendTrailers(options.message, options.trailers); // a bad message or trailer fails before anything runs
+  }
 
   const repo = await GitOpsRepository.open(options.dir);
   await repo.remoteUrl(remote);
@@ -189,7 +193,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     }
     let sha: string;
     try {
-      sha = await repo.commit({ paths: files, message: options.message, trailers: options.trailers, author: options.author });
+      sha = await repo.commit({ paths: files, message: messageOf(), trailers: trailersOf(), author: options.author });
     } catch (err) {
       await repo.discardChanges(scope, keep);
       throw err;

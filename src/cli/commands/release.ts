@@ -1,6 +1,8 @@
 import * as path from 'path';
+import { Operation } from '../../git/trailers';
 import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../release/operations';
-import { writeTree, WriteReport, recoverInterruptedWrite } from '../../synth/writer';
+import { recoverInterruptedWrite, writeTree, WriteReport } from '../../synth/writer';
+import { publishChange, releaseBranch } from '../publishing';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { loadModel, readProjectConfig } from '../program';
@@ -8,15 +10,52 @@ import { loadModel, readProjectConfig } from '../program';
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
   --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --by NAME      who does it (default: CI user variables, else git user.name, else $USER)
+  --publish      commit the change in the checkout and push it
+  --branch [NAME] with --publish: push to a new branch for a merge request
+                 (default name: <command>/<service>/<ring>[/<short digest>])
   --format       text (default) or json`;
 
-function release(ctx: CommandContext, values: Record<string, any>, request: ReleaseRequest): number {
+const RELEASE_OPTIONS = {
+  ...PROGRAM_OPTIONS, by: { type: 'string' }, format: { type: 'string' },
+  publish: { type: 'boolean' }, branch: { type: 'string' }, remote: { type: 'string' },
+} as const;
+
+async function release(ctx: CommandContext, values: Record<string, any>, request: ReleaseRequest): Promise<number> {
   const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+  if (values.branch !== undefined && !values.publish) {
+    throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
+  }
   const model = loadModel(values.app, ctx.cwd);
-  recoverInterruptedWrite(out);
-  const outcome = runRelease(model, out, request, { by: values.by ?? ctx.actor(), now: ctx.now() });
-  const report = writeTree(outcome.tree, out);
-  print(ctx, values.format, outcome, report);
+  const by = values.by ?? ctx.actor();
+  const now = ctx.now();
+  let last: { outcome: ReleaseOutcome; report: WriteReport } | undefined;
+  const apply = (): string => {
+    recoverInterruptedWrite(out);
+    const outcome = runRelease(model, out, request, { by, now });
+    last = { outcome, report: writeTree(outcome.tree, out) };
+    return outcome.change.summary;
+  };
+  if (!values.publish) {
+    apply();
+    print(ctx, values.format, last!.outcome, last!.report);
+    return 0;
+  }
+  // Check the rules before touching Git, and learn the digest the branch is named after.
+  const dryRun = runRelease(model, out, request, { by, now });
+  const digest = dryRun.change.ledger.rings[request.ring]?.digest;
+  const result = await publishChange({
+    model, dir: out, apply,
+    operation: { promote: Operation.PROMOTE, rollback: Operation.ROLLBACK, unhold: Operation.UNHOLD }[request.kind],
+    promotedBy: by,
+    ...(request.kind === 'promote' && request.approvedBy ? { approvedBy: request.approvedBy } : {}),
+    ...(values.branch !== undefined ? { branch: values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest) } : {}),
+    ...(values.remote ? { remote: values.remote } : {}),
+    programCommit: ctx.programCommit(),
+  });
+  print(ctx, values.format, last!.outcome, last!.report);
+  ctx.stdout.write(result.pushed
+    ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
+    : 'Nothing to publish.\n');
   return 0;
 }
 
@@ -56,8 +95,8 @@ Example:
   cdk8s-gitops promote payments-api --ring prod --from prod-canary --approved-by alice`,
   run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('promote', argv, {
-      ...PROGRAM_OPTIONS, ring: { type: 'string' }, digest: { type: 'string' }, from: { type: 'string' },
-      'approved-by': { type: 'string' }, by: { type: 'string' }, format: { type: 'string' },
+      ...RELEASE_OPTIONS, ring: { type: 'string' }, digest: { type: 'string' }, from: { type: 'string' },
+      'approved-by': { type: 'string' },
     }, true);
     const service = oneService('promote', positionals);
     const ring = required('promote', values.ring, '--ring', '--ring nonprod');
@@ -86,8 +125,8 @@ Example:
   cdk8s-gitops rollback payments-api --ring prod --previous --reason "p99 latency doubled"`,
   run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('rollback', argv, {
-      ...PROGRAM_OPTIONS, ring: { type: 'string' }, to: { type: 'string' }, previous: { type: 'boolean' },
-      reason: { type: 'string' }, by: { type: 'string' }, format: { type: 'string' },
+      ...RELEASE_OPTIONS, ring: { type: 'string' }, to: { type: 'string' }, previous: { type: 'boolean' },
+      reason: { type: 'string' },
     }, true);
     const service = oneService('rollback', positionals);
     const ring = required('rollback', values.ring, '--ring', '--ring prod');
@@ -113,7 +152,7 @@ Example:
   cdk8s-gitops unhold payments-api --ring prod`,
   run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('unhold', argv, {
-      ...PROGRAM_OPTIONS, ring: { type: 'string' }, by: { type: 'string' }, format: { type: 'string' },
+      ...RELEASE_OPTIONS, ring: { type: 'string' },
     }, true);
     const service = oneService('unhold', positionals);
     const ring = required('unhold', values.ring, '--ring', '--ring prod');

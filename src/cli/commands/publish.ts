@@ -1,0 +1,65 @@
+import * as path from 'path';
+import { Operation } from '../../git/trailers';
+import { buildTree } from '../../synth/build';
+import { writeTree } from '../../synth/writer';
+import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { Command } from '../command';
+import { loadModel, readProjectConfig } from '../program';
+import { publishChange } from '../publishing';
+
+export const publishCommand: Command = {
+  name: 'publish',
+  summary: 'Synthesize, commit the owned files that changed, and push',
+  usage: 'cdk8s-gitops publish [--app CMD] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME]',
+  help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
+owns that changed (including ledger changes made by promote, rollback or unhold without
+--publish), and pushes. The message says which services, rings and Applications changed, with
+trailers that \`history\` reads back. If the push is rejected because the remote moved, the
+change is made again on the new remote tip and pushed again; nothing is force-pushed.
+
+Options:
+  --app CMD        command that runs the program (default: "app" in cdk8s.yaml)
+  --out DIR        the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --branch [NAME]  push to a new branch for a merge request (default name: synth/<program commit>)
+  --message TEXT   the commit subject (default: says what changed)
+  --remote NAME    the remote to push to (default: origin)
+  --by NAME        recorded as Promoted-By (default: CI user variables, else git user.name)
+  --format         text (default) or json
+
+Example:
+  cdk8s-gitops publish --out ../platform-gitops --branch`,
+  async run(argv, ctx) {
+    const { values } = parseCommandArgs('publish', argv, {
+      ...PROGRAM_OPTIONS, branch: { type: 'string' }, message: { type: 'string' }, remote: { type: 'string' },
+      by: { type: 'string' }, format: { type: 'string' },
+    });
+    const format = ctx.format(values.format, ['text', 'json']);
+    const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+    const model = loadModel(values.app, ctx.cwd);
+    const programCommit = ctx.programCommit();
+    let counts = '';
+    const result = await publishChange({
+      model, dir: out,
+      apply: () => {
+        const r = writeTree(buildTree(model, out), out);
+        counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
+        return 'Synthesize the platform program';
+      },
+      operation: Operation.SYNTH,
+      promotedBy: values.by ?? ctx.actor(),
+      ...(values.message ? { message: values.message } : {}),
+      ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
+      ...(values.remote ? { remote: values.remote } : {}),
+      programCommit,
+    });
+    if (format === 'json') {
+      ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else if (result.pushed) {
+      for (const f of result.files) ctx.stdout.write(`${ctx.style('[~]')} ${f}\n`);
+      ctx.stdout.write(`Pushed ${result.sha.slice(0, 12)} to ${result.branch} (${result.files.length} files${counts ? `; synth: ${counts}` : ''})${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`);
+    } else {
+      ctx.stdout.write('Nothing to publish: the remote already has this tree.\n');
+    }
+    return 0;
+  },
+};

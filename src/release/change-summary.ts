@@ -1,0 +1,71 @@
+import { applicationName } from '../constructs/name-checks';
+import { PlatformModel } from '../synth/model';
+import { LedgerFile } from './checkout';
+
+/** Which services, rings and targets a set of changed files touches. */
+export interface ChangeSummary {
+  readonly services: readonly string[];
+  readonly rings: readonly string[];
+  /** Digests the touched rings now run. */
+  readonly digests: readonly string[];
+  /** Applications whose values changed. */
+  readonly applications: readonly string[];
+  /** Other generated files that changed (ApplicationSets, AppProjects, bootstrap, ledgers). */
+  readonly otherFiles: readonly string[];
+}
+
+/** Works out what the changed files of a tree mean, for commit messages and trailers. */
+export function summarizeChange(model: PlatformModel, files: readonly string[], ledgers: ReadonlyMap<string, LedgerFile>): ChangeSummary {
+  const byDir = new Map(model.targets.map((t) => [`${model.layout.environments}/${t.id}/values.yaml`, t]));
+  const ledgerOwner = new Map([...ledgers.values()].map((l) => [l.path, l.ledger.service]));
+  const services = new Set<string>();
+  const rings = new Set<string>();
+  const pairs = new Set<string>();
+  const applications: string[] = [];
+  const otherFiles: string[] = [];
+  for (const f of files) {
+    const t = byDir.get(f);
+    if (t) {
+      services.add(t.service);
+      rings.add(t.ring);
+      pairs.add(`${t.service}\u0000${t.ring}`);
+      applications.push(applicationName(t));
+      continue;
+    }
+    const owner = ledgerOwner.get(f);
+    if (owner) services.add(owner);
+    otherFiles.push(f);
+  }
+  const digests = new Set<string>();
+  for (const pair of pairs) {
+    const [service, ring] = pair.split('\u0000');
+    const d = ledgers.get(service)?.ledger.rings[ring]?.digest;
+    if (d) digests.add(d);
+  }
+  return {
+    services: [...services].sort(),
+    rings: model.rings.map((r) => r.name).filter((r) => rings.has(r)),
+    digests: [...digests].sort(),
+    applications: applications.sort(),
+    otherFiles: otherFiles.sort(),
+  };
+}
+
+/** The body of a commit message: what changed, for which rings and targets. */
+export function describeChange(s: ChangeSummary): string {
+  const lines: string[] = [];
+  if (s.services.length) lines.push(`Services: ${s.services.join(', ')}`);
+  if (s.rings.length) lines.push(`Rings: ${s.rings.join(', ')}`);
+  if (s.applications.length) {
+    lines.push(`Applications (${s.applications.length}):`);
+    const shown = s.applications.slice(0, 40);
+    lines.push(...shown.map((a) => `  - ${a}`));
+    if (shown.length < s.applications.length) lines.push(`  … and ${s.applications.length - shown.length} more`);
+  }
+  if (s.otherFiles.length) {
+    lines.push('Files:');
+    lines.push(...s.otherFiles.slice(0, 40).map((f) => `  - ${f}`));
+    if (s.otherFiles.length > 40) lines.push(`  … and ${s.otherFiles.length - 40} more`);
+  }
+  return lines.join('\n');
+}
