@@ -13,6 +13,7 @@ import { GitOpsError, Problem } from '../../errors';
  * - `CG707` two generated Applications have the same name.
  * - `CG708` the ApplicationSet object itself is malformed.
  * - `CG709` the checkout directory cannot be read.
+ * - `CG710` a generated Application would be rejected by Kubernetes (invalid name or label value).
  */
 export const PreviewCode = {
   UNSUPPORTED_TEMPLATE: 'CG701',
@@ -24,6 +25,7 @@ export const PreviewCode = {
   DUPLICATE_APPLICATION: 'CG707',
   INVALID_APPLICATIONSET: 'CG708',
   UNREADABLE_CHECKOUT: 'CG709',
+  INVALID_APPLICATION: 'CG710',
 } as const;
 
 /** One of the preview's error codes. */
