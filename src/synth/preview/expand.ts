@@ -1,0 +1,640 @@
+import { GitOpsError, Problem } from '../../errors';
+import { renderFastTemplate } from './fast-template';
+import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectories } from './git-directories';
+import { compareGoStrings } from './go-strings';
+import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';
+import { PreviewCode, show } from './problems';
+import { markStringMap, TemplateMap } from './template-values';
+
+/** Lists the directories of `repoURL` at `revision`, repository-relative and `/`-separated. */
+export type DirectoryLister = (repoURL: string, revision: string) => readonly string[];
+
+/**
+ * Where the git directory generator reads directories: a local checkout directory (used for
+ * every generator, whatever its `repoURL`), or a function of `repoURL` and `revision`.
+ */
+export type DirectorySource = string | DirectoryLister;
+
+/** An ApplicationSet as parsed from YAML or built in code; only the fields read are typed. */
+export interface ApplicationSetInput {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string };
+  readonly spec?: unknown;
+}
+
+/** A generated Argo CD Application. */
+export interface GeneratedApplication {
+  readonly apiVersion: 'argoproj.io/v1alpha1';
+  readonly kind: 'Application';
+  readonly metadata: {
+    readonly name: string;
+    /** The ApplicationSet's namespace; absent when the ApplicationSet has none. */
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly finalizers: readonly string[];
+  };
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+/** Options for {@link expandApplicationSet}. */
+export interface ExpandOptions {
+  /** The repository file the ApplicationSet came from, named in every problem. */
+  readonly file?: string;
+}
+
+const API_VERSION = 'argoproj.io/v1alpha1';
+const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+const TEMPLATE_METADATA_FIELDS = new Set(['name', 'namespace', 'labels', 'annotations', 'finalizers']);
+const GIT_FIELDS = new Set(['repoURL', 'revision', 'directories', 'files', 'values', 'pathParamPrefix', 'requeueAfterSeconds', 'template']);
+const MAX_PROBLEMS = 20;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+type Params = TemplateMap;
+
+/**
+ * Expands one ApplicationSet into the Applications Argo CD's ApplicationSet controller
+ * generates, offline, like `argocd appset generate` against a local checkout.
+ *
+ * What it does, as the controller does:
+ * - runs each `generators[].git.directories` generator over the directories of `source`;
+ * - renders every string of `spec.template`, map keys included, with Go templates
+ *   (`goTemplate: true`, honouring `goTemplateOptions`) or fasttemplate (`goTemplate: false`);
+ * - sets `metadata.namespace` to the ApplicationSet's namespace, and adds the
+ *   `resources-finalizer.argocd.argoproj.io` finalizer when the template has none and
+ *   `spec.syncPolicy.preserveResourcesOnDeletion` is not true.
+ *
+ * It returns the Applications sorted by name (the controller keeps generator order). It does
+ * not add owner references (they need the live ApplicationSet's UID).
+ *
+ * @throws GitOpsError with every problem found (at most 20 listed): generators other than git
+ * directories, `templatePatch` and selectors (`CG706`), template errors (`CG701`–`CG704`),
+ * malformed patterns (`CG705`), duplicate names (`CG707`), a malformed ApplicationSet
+ * (`CG708`), names and label values Kubernetes rejects (`CG710`).
+ *
+ * @example
+ * const apps = expandApplicationSet(workloads, '/path/to/platform-gitops');
+ * apps.map((a) => a.metadata.name); // ['payments-api-nonprod-aws-eu-central-1-01', …]
+ */
+export function expandApplicationSet(
+  appset: ApplicationSetInput,
+  source: DirectorySource,
+  options: ExpandOptions = {},
+): GeneratedApplication[] {
+  return new Expansion(appset, lister(source), options).run();
+}
+
+/**
+ * Expands several ApplicationSets over the same source and returns all their Applications,
+ * sorted by name. Two Applications with the same namespace and name are a `CG707` problem,
+ * whether they come from one ApplicationSet or two.
+ */
+export function expandApplicationSets(
+  appsets: readonly ApplicationSetInput[],
+  source: DirectorySource,
+  options: ExpandOptions = {},
+): GeneratedApplication[] {
+  const list = lister(source);
+  const all: Array<{ app: GeneratedApplication; from: string }> = [];
+  for (const appset of appsets) {
+    for (const app of new Expansion(appset, list, options).run()) {
+      all.push({ app, from: appset.metadata?.name ?? '' });
+    }
+  }
+  const seen = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const { app, from } of all) {
+    const key = `${app.metadata.namespace ?? ''}/${app.metadata.name}`;
+    const other = seen.get(key);
+    if (other !== undefined && other !== from) {
+      problems.push({
+        code: PreviewCode.DUPLICATE_APPLICATION,
+        message: `ApplicationSets "${other}" and "${from}" both generate the Application "${app.metadata.name}"; Argo CD lets only one of them own it.`,
+        fix: 'Make the generated names differ, for example by including the ApplicationSet name in the template name.',
+        ...(options.file === undefined ? {} : { file: options.file }),
+      });
+    }
+    seen.set(key, from);
+  }
+  if (problems.length > 0) {
+    throw new GitOpsError(problems);
+  }
+  return all.map((a) => a.app).sort((a, b) => compareGoStrings(a.metadata.name, b.metadata.name));
+}
+
+function lister(source: DirectorySource): DirectoryLister {
+  if (typeof source !== 'string') {
+    return source;
+  }
+  let cached: readonly string[] | undefined;
+  return () => (cached ??= listGitDirectories(source));
+}
+
+/** A template compiled once and rendered per directory. */
+type Compiled =
+  | { readonly kind: 'const'; readonly value: Json }
+  | { readonly kind: 'string'; readonly field: string; readonly render: (params: Params) => string }
+  | { readonly kind: 'list'; readonly items: readonly Compiled[] }
+  | { readonly kind: 'map'; readonly field: string; readonly entries: ReadonlyArray<readonly [Compiled, Compiled]> };
+
+interface GitGenerator {
+  readonly index: number;
+  readonly repoURL: string;
+  readonly revision: string;
+  readonly directories: readonly GitDirectoryItem[];
+  readonly pathParamPrefix?: string;
+  readonly values: ReadonlyArray<readonly [string, Compiled]>;
+}
+
+class Expansion {
+  private readonly problems: Problem[] = [];
+  private total = 0;
+  private readonly name: string;
+  private readonly where: string;
+  private goTemplate = false;
+  private executeOptions: GoTemplateExecuteOptions = {};
+
+  constructor(
+    private readonly appset: ApplicationSetInput,
+    private readonly list: DirectoryLister,
+    private readonly options: ExpandOptions,
+  ) {
+    const name = appset?.metadata?.name;
+    this.name = typeof name === 'string' ? name : '';
+    this.where = `ApplicationSet ${JSON.stringify(this.name)}`;
+  }
+
+  public run(): GeneratedApplication[] {
+    const spec = this.validateShape();
+    const template = spec.template as Record<string, unknown>;
+    const metadata = (template.metadata ?? {}) as Record<string, unknown>;
+    const compiledMetadata = this.compile(metadata, 'spec.template.metadata');
+    const compiledSpec = this.compile(template.spec as Json, 'spec.template.spec');
+    const generators = (spec.generators as unknown[]).map((g, i) => this.generator(g, i));
+    this.check();
+
+    const syncPolicy = spec.syncPolicy as Record<string, unknown> | undefined;
+    const preserve = syncPolicy?.preserveResourcesOnDeletion === true;
+    const namespace = this.appset.metadata?.namespace;
+    const apps: Array<{ app: GeneratedApplication; dir: string; generator: number }> = [];
+
+    for (const generator of generators) {
+      if (!generator) {
+        continue;
+      }
+      let dirs: string[];
+      try {
+        dirs = filterDirectories(this.list(generator.repoURL, generator.revision), generator.directories);
+      } catch (e) {
+        this.rethrowWithin(e, `spec.generators[${generator.index}].git.directories`);
+      }
+      for (const dir of dirs) {
+        const params = this.params(generator, dir);
+        if (!params) {
+          continue;
+        }
+        const meta = this.render(compiledMetadata, params, dir) as Record<string, Json> | undefined;
+        const appSpec = this.render(compiledSpec, params, dir) as Record<string, Json> | undefined;
+        if (meta === undefined || appSpec === undefined) {
+          continue;
+        }
+        const app = this.application(meta, appSpec, namespace, preserve);
+        this.validateApplication(app, dir);
+        apps.push({ app, dir, generator: generator.index });
+      }
+    }
+    this.checkDuplicates(apps);
+    this.check();
+    return apps.map((a) => a.app).sort((a, b) => compareGoStrings(a.metadata.name, b.metadata.name));
+  }
+
+  // ---- validation of the ApplicationSet itself
+
+  private validateShape(): Record<string, unknown> {
+    const appset = this.appset as unknown;
+    if (!isObject(appset)) {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, 'The ApplicationSet is not an object.', 'Pass a parsed ApplicationSet manifest.');
+    }
+    const a = appset as ApplicationSetInput;
+    if (a.kind !== undefined && a.kind !== 'ApplicationSet') {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has kind ${show(String(a.kind))}.`, 'Pass only objects of kind ApplicationSet.');
+    }
+    if (this.name === '') {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, 'An ApplicationSet has no metadata.name.', 'Give the ApplicationSet a name.');
+    }
+    const spec = a.spec;
+    if (!isObject(spec)) {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.`, 'Add spec.generators and spec.template.');
+    }
+    const s = spec as Record<string, unknown>;
+    if (s.templatePatch !== undefined && s.templatePatch !== '') {
+      this.fatal(
+        PreviewCode.UNSUPPORTED_GENERATOR,
+        `${this.where} uses spec.templatePatch, which the offline preview does not apply.`,
+        'Move the patched fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
+      );
+    }
+    if (s.goTemplate !== undefined && typeof s.goTemplate !== 'boolean') {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} spec.goTemplate is ${show(String(s.goTemplate))}, not a boolean.`, 'Set spec.goTemplate to true or false.');
+    }
+    this.goTemplate = s.goTemplate === true;
+    const goOptions = s.goTemplateOptions ?? [];
+    if (!Array.isArray(goOptions) || !goOptions.every((o) => typeof o === 'string')) {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} spec.goTemplateOptions is not a list of strings.`, 'Write spec.goTemplateOptions as a list, e.g. ["missingkey=error"].');
+    }
+    if (this.goTemplate) {
+      try {
+        this.executeOptions = parseGoTemplateOptions(goOptions as string[]);
+      } catch (e) {
+        this.rethrowWithin(e, 'spec.goTemplateOptions');
+      }
+    }
+    const generators = s.generators;
+    if (!Array.isArray(generators) || generators.length === 0) {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.generators.`, 'Add a git directory generator to spec.generators.');
+    }
+    const template = s.template;
+    if (!isObject(template) || !isObject((template as Record<string, unknown>).spec)) {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.template.spec.`, 'Add the Application spec to spec.template.spec.');
+    }
+    const metadata = (template as Record<string, unknown>).metadata;
+    if (metadata !== undefined && !isObject(metadata)) {
+      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} spec.template.metadata is not a map.`, 'Write spec.template.metadata as a map.');
+    }
+    for (const key of Object.keys((metadata ?? {}) as object)) {
+      if (!TEMPLATE_METADATA_FIELDS.has(key)) {
+        this.problem(
+          PreviewCode.INVALID_APPLICATIONSET,
+          `${this.where} spec.template.metadata.${key} is not a field of an ApplicationSet template (only name, namespace, labels, annotations, finalizers).`,
+          `Remove spec.template.metadata.${key}.`,
+        );
+      }
+    }
+    return s;
+  }
+
+  private generator(raw: unknown, index: number): GitGenerator | undefined {
+    const field = `spec.generators[${index}]`;
+    if (!isObject(raw)) {
+      this.problem(PreviewCode.INVALID_APPLICATIONSET, `${this.where} ${field} is not a map.`, 'Write each generator as a map, e.g. { git: { … } }.');
+      return undefined;
+    }
+    const g = raw as Record<string, unknown>;
+    const kinds = Object.keys(g).filter((k) => k !== 'selector' && g[k] !== undefined && g[k] !== null);
+    if (g.selector !== undefined && g.selector !== null) {
+      this.problem(
+        PreviewCode.UNSUPPORTED_GENERATOR,
+        `${this.where} ${field}.selector is set; the offline preview does not filter generator parameters by selector.`,
+        'Remove the selector, or preview this ApplicationSet with argocd appset generate.',
+      );
+    }
+    if (kinds.length !== 1) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field} has ${kinds.length === 0 ? 'no generator' : `several generators (${kinds.join(', ')})`}.`,
+        'Give each generator entry exactly one generator.',
+      );
+      return undefined;
+    }
+    const kind = kinds[0]!;
+    if (kind !== 'git') {
+      this.problem(
+        PreviewCode.UNSUPPORTED_GENERATOR,
+        `${this.where} ${field} is a "${kind}" generator; the offline preview expands only git directory generators.`,
+        'Preview this ApplicationSet with argocd appset generate, or generate from directories with a git generator.',
+      );
+      return undefined;
+    }
+    const git = g.git;
+    if (!isObject(git)) {
+      this.problem(PreviewCode.INVALID_APPLICATIONSET, `${this.where} ${field}.git is not a map.`, 'Write the git generator as a map with repoURL, revision and directories.');
+      return undefined;
+    }
+    return this.gitGenerator(git as Record<string, unknown>, index, `${field}.git`);
+  }
+
+  private gitGenerator(git: Record<string, unknown>, index: number, field: string): GitGenerator | undefined {
+    let ok = true;
+    const bad = (code: PreviewCode, message: string, fix: string) => {
+      this.problem(code, `${this.where} ${message}`, fix);
+      ok = false;
+    };
+    for (const key of Object.keys(git)) {
+      if (!GIT_FIELDS.has(key)) {
+        bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.${key} is not a field of the git generator.`, `Remove ${field}.${key}.`);
+      }
+    }
+    if (typeof git.repoURL !== 'string' || git.repoURL === '') {
+      bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.repoURL is missing.`, 'Set repoURL to the GitOps repository URL.');
+    }
+    if (git.revision !== undefined && typeof git.revision !== 'string') {
+      bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.revision is not a string.`, 'Set revision to a branch, tag or commit.');
+    }
+    if (git.template !== undefined && git.template !== null && !isEmptyTemplate(git.template)) {
+      bad(
+        PreviewCode.UNSUPPORTED_GENERATOR,
+        `${field}.template is set; the offline preview does not merge generator templates.`,
+        'Move the fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
+      );
+    }
+    const directories = git.directories;
+    const hasDirectories = Array.isArray(directories) && directories.length > 0;
+    if (!hasDirectories) {
+      if (Array.isArray(git.files) && git.files.length > 0) {
+        bad(
+          PreviewCode.UNSUPPORTED_GENERATOR,
+          `${field}.files is a git files generator; the offline preview expands only git directory generators.`,
+          'Preview this ApplicationSet with argocd appset generate, or use directories.',
+        );
+      } else {
+        bad(PreviewCode.INVALID_APPLICATIONSET, `${field} has no directories.`, `Add ${field}.directories with at least one path pattern.`);
+      }
+    }
+    const items: GitDirectoryItem[] = [];
+    if (hasDirectories) {
+      (directories as unknown[]).forEach((d, k) => {
+        const item = d as Record<string, unknown>;
+        if (!isObject(d) || typeof item.path !== 'string') {
+          bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.directories[${k}].path is missing.`, 'Give every directories entry a path pattern.');
+        } else if (item.exclude !== undefined && typeof item.exclude !== 'boolean') {
+          bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.directories[${k}].exclude is not a boolean.`, 'Set exclude to true or false.');
+        } else {
+          items.push({ path: item.path, exclude: item.exclude === true });
+        }
+      });
+    }
+    if (git.pathParamPrefix !== undefined && typeof git.pathParamPrefix !== 'string') {
+      bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.pathParamPrefix is not a string.`, 'Set pathParamPrefix to a name, or remove it.');
+    }
+    const values: Array<readonly [string, Compiled]> = [];
+    if (git.values !== undefined && git.values !== null) {
+      if (!isObject(git.values) || !Object.values(git.values as object).every((v) => typeof v === 'string')) {
+        bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.values is not a map of strings.`, 'Quote every value of values.');
+      } else {
+        for (const [k, v] of Object.entries(git.values as Record<string, string>)) {
+          values.push([k, this.compileString(v, `${field}.values${fieldKey(k)}`)]);
+        }
+      }
+    }
+    if (!ok) {
+      return undefined;
+    }
+    return {
+      index,
+      repoURL: git.repoURL as string,
+      revision: (git.revision as string | undefined) ?? '',
+      directories: items,
+      ...(typeof git.pathParamPrefix === 'string' && git.pathParamPrefix !== '' ? { pathParamPrefix: git.pathParamPrefix } : {}),
+      values,
+    };
+  }
+
+  // ---- compiling and rendering templates
+
+  private compile(value: unknown, field: string): Compiled {
+    if (typeof value === 'string') {
+      return this.compileString(value, field);
+    }
+    if (Array.isArray(value)) {
+      return { kind: 'list', items: value.map((v, i) => this.compile(v, `${field}[${i}]`)) };
+    }
+    if (isObject(value)) {
+      const entries: Array<readonly [Compiled, Compiled]> = [];
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        // Argo CD drops nil map values; an absent field is the same as a null one.
+        if (v === null || v === undefined) {
+          continue;
+        }
+        entries.push([this.compileString(k, `${field} key ${JSON.stringify(k)}`), this.compile(v, `${field}${fieldKey(k)}`)]);
+      }
+      return { kind: 'map', field, entries };
+    }
+    if (value === null || typeof value === 'number' || typeof value === 'boolean') {
+      return { kind: 'const', value };
+    }
+    this.problem(PreviewCode.INVALID_APPLICATIONSET, `${this.where} ${field} holds a ${typeof value}, which YAML cannot express.`, 'Use strings, numbers, booleans, lists and maps only.');
+    return { kind: 'const', value: null };
+  }
+
+  private compileString(text: string, field: string): Compiled {
+    if (!text.includes('{{')) {
+      return { kind: 'const', value: text };
+    }
+    if (!this.goTemplate) {
+      return { kind: 'string', field, render: (params) => renderFastTemplate(text, params as Record<string, string>) };
+    }
+    let template: GoTemplate;
+    try {
+      template = GoTemplate.parse(text);
+    } catch (e) {
+      this.collect(e, field);
+      return { kind: 'const', value: text };
+    }
+    if (template.isConstant) {
+      return { kind: 'const', value: template.execute({}) };
+    }
+    const options = this.executeOptions;
+    return { kind: 'string', field, render: (params) => template.execute(params, options) };
+  }
+
+  /** Renders a compiled template; undefined when a problem was recorded. */
+  private render(c: Compiled, params: Params, dir: string): Json | undefined {
+    switch (c.kind) {
+      case 'const':
+        return c.value;
+      case 'string':
+        try {
+          return c.render(params);
+        } catch (e) {
+          this.collect(e, c.field, dir);
+          return undefined;
+        }
+      case 'list': {
+        const out: Json[] = [];
+        let ok = true;
+        for (const item of c.items) {
+          const v = this.render(item, params, dir);
+          ok = ok && v !== undefined;
+          out.push(v ?? null);
+        }
+        return ok ? out : undefined;
+      }
+      case 'map': {
+        const out: Record<string, Json> = {};
+        const sources = new Map<string, string>();
+        let ok = true;
+        for (const [compiledKey, compiledValue] of c.entries) {
+          const key = this.render(compiledKey, params, dir);
+          const value = this.render(compiledValue, params, dir);
+          if (typeof key !== 'string' || value === undefined) {
+            ok = false;
+            continue;
+          }
+          const original = compiledKey.kind === 'const' ? String(compiledKey.value) : key;
+          const earlier = sources.get(key);
+          if (earlier !== undefined) {
+            this.problem(
+              PreviewCode.TEMPLATE_EXECUTION,
+              `${this.where} ${c.field}, directory ${show(dir)}: the keys ${show(earlier)} and ${show(original)} both render to ${show(key)}.`,
+              'Make the templated keys render to different strings.',
+            );
+            ok = false;
+          }
+          sources.set(key, original);
+          out[key] = value;
+        }
+        return ok ? out : undefined;
+      }
+    }
+  }
+
+  private params(generator: GitGenerator, dir: string): Params | undefined {
+    const base = directoryParams(dir, {
+      goTemplate: this.goTemplate,
+      ...(generator.pathParamPrefix === undefined ? {} : { pathParamPrefix: generator.pathParamPrefix }),
+    });
+    if (generator.values.length === 0) {
+      return base;
+    }
+    const rendered: Record<string, string> = {};
+    for (const [key, compiled] of generator.values) {
+      const v = this.render(compiled, base, dir);
+      if (typeof v !== 'string') {
+        return undefined;
+      }
+      rendered[key] = v;
+    }
+    if (this.goTemplate) {
+      return { ...base, values: markStringMap(rendered) };
+    }
+    const flat: Record<string, string> = { ...(base as Record<string, string>) };
+    for (const [key, v] of Object.entries(rendered)) {
+      flat[`values.${key}`] = v;
+    }
+    return flat;
+  }
+
+  // ---- the generated Application
+
+  private application(
+    meta: Record<string, Json>,
+    spec: Record<string, Json>,
+    namespace: string | undefined,
+    preserve: boolean,
+  ): GeneratedApplication {
+    const finalizers = Array.isArray(meta.finalizers) ? (meta.finalizers as string[]) : [];
+    return {
+      apiVersion: API_VERSION,
+      kind: 'Application',
+      metadata: {
+        name: typeof meta.name === 'string' ? meta.name : '',
+        ...(namespace ? { namespace } : {}),
+        ...(isObject(meta.labels) ? { labels: meta.labels as Record<string, string> } : {}),
+        ...(isObject(meta.annotations) ? { annotations: meta.annotations as Record<string, string> } : {}),
+        finalizers: finalizers.length === 0 && !preserve ? [RESOURCES_FINALIZER] : finalizers,
+      },
+      spec,
+    };
+  }
+
+  private validateApplication(app: GeneratedApplication, dir: string): void {
+    const name = app.metadata.name;
+    if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATION,
+        `${this.where} spec.template.metadata.name, directory ${show(dir)}: the generated name ${show(name)} is not a valid Kubernetes name (DNS-1123 subdomain), so Kubernetes rejects the Application.`,
+        'Build the name from lower-case parts, e.g. with .path.basenameNormalized or the normalize function.',
+      );
+    }
+    for (const [key, value] of Object.entries(app.metadata.labels ?? {})) {
+      if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+        this.problem(
+          PreviewCode.INVALID_APPLICATION,
+          `${this.where} spec.template.metadata.labels${fieldKey(key)}, directory ${show(dir)}: the label value ${show(String(value))} is not valid (at most 63 characters, alphanumerics, "-", "_", ".").`,
+          'Shorten or normalize the label value, e.g. with trunc 63 or normalize.',
+        );
+      }
+    }
+  }
+
+  private checkDuplicates(apps: ReadonlyArray<{ app: GeneratedApplication; dir: string; generator: number }>): void {
+    const byName = new Map<string, { dir: string; generator: number }>();
+    for (const { app, dir, generator } of apps) {
+      const first = byName.get(app.metadata.name);
+      if (first === undefined) {
+        byName.set(app.metadata.name, { dir, generator });
+        continue;
+      }
+      const from = (g: number, d: string) => `directory ${show(d)}${g === generator && g === first.generator ? '' : ` (generator ${g})`}`;
+      this.problem(
+        PreviewCode.DUPLICATE_APPLICATION,
+        `${this.where} generates the Application ${show(app.metadata.name)} twice: from ${from(first.generator, first.dir)} and from ${from(generator, dir)}; Argo CD refuses duplicate names.`,
+        'Include every path segment that tells the directories apart in spec.template.metadata.name.',
+      );
+    }
+  }
+
+  // ---- problems
+
+  private problem(code: PreviewCode, message: string, fix: string): void {
+    this.total++;
+    if (this.problems.length < MAX_PROBLEMS) {
+      this.problems.push({ code, message, fix, ...(this.options.file === undefined ? {} : { file: this.options.file }) });
+    }
+  }
+
+  /** Records the problems of a GitOpsError thrown by the template or pattern code, located. */
+  private collect(e: unknown, field: string, dir?: string): void {
+    if (!(e instanceof GitOpsError)) {
+      throw e;
+    }
+    const at = dir === undefined ? field : `${field}, directory ${show(dir)}`;
+    for (const p of e.problems) {
+      this.problem(p.code as PreviewCode, `${this.where} ${at}: ${p.message}`, p.fix);
+    }
+  }
+
+  private rethrowWithin(e: unknown, field: string): never {
+    this.collect(e, field);
+    this.check();
+    throw e;
+  }
+
+  private fatal(code: PreviewCode, message: string, fix: string): never {
+    this.problem(code, message, fix);
+    this.check();
+    throw new Error('unreachable');
+  }
+
+  private check(): void {
+    if (this.total === 0) {
+      return;
+    }
+    const summary =
+      this.total > this.problems.length
+        ? `${this.where}: ${this.total} problems found; the first ${this.problems.length}:`
+        : this.total > 1
+          ? `${this.where}: ${this.total} problems found:`
+          : undefined;
+    throw new GitOpsError(this.problems, summary);
+  }
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isEmptyTemplate(t: unknown): boolean {
+  if (!isObject(t)) {
+    return false;
+  }
+  return Object.values(t as object).every((v) => v === null || v === undefined || (isObject(v) && isEmptyTemplate(v)) || (Array.isArray(v) && v.length === 0) || v === '');
+}
+
+/** `.name` for identifier-like keys, `["a/b"]` otherwise. */
+function fieldKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}

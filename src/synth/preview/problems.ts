@@ -1,0 +1,44 @@
+import { GitOpsError, Problem } from '../../errors';
+
+/**
+ * Error codes of the ApplicationSet preview (`CG7xx`).
+ *
+ * - `CG701` the template or ApplicationSet uses a construct the preview does not evaluate
+ *   (an `if` action, an unknown function, a float literal, `missingkey=zero`).
+ * - `CG702` the template references a key the parameters do not have, with `missingkey=error`.
+ * - `CG703` the template is not valid Go template syntax (Argo CD rejects it too).
+ * - `CG704` evaluating the template failed: index out of range, wrong argument type or count.
+ * - `CG705` a `directories[].path` pattern is malformed (Go's `path.ErrBadPattern`).
+ * - `CG706` the ApplicationSet uses a generator or feature the preview does not expand.
+ * - `CG707` two generated Applications have the same name.
+ * - `CG708` the ApplicationSet object itself is malformed.
+ * - `CG709` the checkout directory cannot be read.
+ * - `CG710` a generated Application would be rejected by Kubernetes (invalid name or label value).
+ */
+export const PreviewCode = {
+  UNSUPPORTED_TEMPLATE: 'CG701',
+  MISSING_KEY: 'CG702',
+  TEMPLATE_SYNTAX: 'CG703',
+  TEMPLATE_EXECUTION: 'CG704',
+  BAD_PATTERN: 'CG705',
+  UNSUPPORTED_GENERATOR: 'CG706',
+  DUPLICATE_APPLICATION: 'CG707',
+  INVALID_APPLICATIONSET: 'CG708',
+  UNREADABLE_CHECKOUT: 'CG709',
+  INVALID_APPLICATION: 'CG710',
+} as const;
+
+/** One of the preview's error codes. */
+export type PreviewCode = (typeof PreviewCode)[keyof typeof PreviewCode];
+
+/** Throws a {@link GitOpsError} with a single problem. */
+export function fail(code: PreviewCode, message: string, fix: string, file?: string): never {
+  const problem: Problem = file === undefined ? { code, message, fix } : { code, message, fix, file };
+  throw new GitOpsError(problem);
+}
+
+/** Quotes a value for a message, shortening very long values. */
+export function show(value: string, max = 160): string {
+  const text = value.length > max ? `${value.slice(0, max)}…` : value;
+  return JSON.stringify(text);
+}

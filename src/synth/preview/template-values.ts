@@ -1,0 +1,199 @@
+import { compareGoStrings, goQuote } from './go-strings';
+import { PreviewCode } from './problems';
+
+/**
+ * A value a Go template can see: a string, an integer, a boolean, nil (`null`), a list or a
+ * map with string keys. This is the shape of ApplicationSet generator parameters.
+ */
+export type TemplateValue = string | number | boolean | null | readonly TemplateValue[] | TemplateMap;
+
+/** A map with string keys (Go `map[string]interface{}`, or `map[string]string` when marked). */
+export interface TemplateMap {
+  readonly [key: string]: TemplateValue;
+}
+
+/**
+ * A value during evaluation: `undefined` is Go's invalid `reflect.Value` (a missing map key),
+ * which prints as `<no value>`; `null` is a nil interface.
+ */
+export type Value = TemplateValue | undefined;
+
+const stringMaps = new WeakSet<object>();
+
+/**
+ * Marks a map as Go `map[string]string`, so that `index` of a missing key yields "" as in Go
+ * rather than nil. Argo CD's generator `values` are such a map.
+ */
+export function markStringMap<T extends TemplateMap>(map: T): T {
+  stringMaps.add(map);
+  return map;
+}
+
+/** Whether `v` is a map (a plain object). */
+export function isMap(v: Value): v is TemplateMap {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Whether `v` is a list. */
+export function isList(v: Value): v is readonly TemplateValue[] {
+  return Array.isArray(v);
+}
+
+/** The zero value of a map's element type: "" for a string map, nil otherwise. */
+export function mapElementZero(map: TemplateMap): TemplateValue {
+  return stringMaps.has(map) ? '' : null;
+}
+
+/** Whether the map has the key as its own property. */
+export function hasKey(map: TemplateMap, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
+}
+
+/** The Go type name of a value, as Go's messages print it. */
+export function goTypeName(v: Value): string {
+  if (v === undefined) {
+    return 'invalid';
+  }
+  if (v === null) {
+    return 'interface {}';
+  }
+  if (typeof v === 'string') {
+    return 'string';
+  }
+  if (typeof v === 'number') {
+    return 'int';
+  }
+  if (typeof v === 'boolean') {
+    return 'bool';
+  }
+  if (isList(v)) {
+    return v.every((e) => typeof e === 'string') ? '[]string' : '[]interface {}';
+  }
+  return stringMaps.has(v) ? 'map[string]string' : 'map[string]interface {}';
+}
+
+/**
+ * A failure while parsing or evaluating a template. The template module turns it into a
+ * {@link GitOpsError} that quotes the template.
+ */
+export class TemplateFailure extends Error {
+  constructor(
+    public readonly code: PreviewCode,
+    public readonly detail: string,
+    public readonly fix?: string,
+  ) {
+    super(detail);
+    this.name = 'TemplateFailure';
+  }
+}
+
+/** A construct the preview does not evaluate. */
+export function unsupported(detail: string, fix?: string): TemplateFailure {
+  return new TemplateFailure(PreviewCode.UNSUPPORTED_TEMPLATE, detail, fix);
+}
+
+/** A verb of `fmt` that the preview formats. */
+export type Verb = 'v' | 's' | 'd' | 'q';
+
+/**
+ * Formats a value as Go's `fmt` does for the verbs %v, %s, %d and %q: lists as `[a b]`, maps
+ * as `map[k:v]` with sorted keys, wrong verbs as `%!d(string=x)`, nil as `<nil>`.
+ */
+export function formatValue(v: Value, verb: Verb, depth = 0): string {
+  if (v === undefined || v === null) {
+    return depth > 0 || verb === 'v' ? '<nil>' : `%!${verb}(<nil>)`;
+  }
+  if (typeof v === 'string') {
+    if (verb === 'v' || verb === 's') {
+      return v;
+    }
+    return verb === 'q' ? goQuote(v) : badVerb(v, verb);
+  }
+  if (typeof v === 'number') {
+    if (verb === 'v' || verb === 'd') {
+      return String(v);
+    }
+    if (verb === 'q') {
+      throw unsupported('printf %q of an integer (a quoted character)');
+    }
+    return badVerb(v, verb);
+  }
+  if (typeof v === 'boolean') {
+    return verb === 'v' ? String(v) : badVerb(v, verb);
+  }
+  if (isList(v)) {
+    return `[${v.map((e) => formatValue(e, verb, depth + 1)).join(' ')}]`;
+  }
+  const keys = Object.keys(v).sort(compareGoStrings);
+  return `map[${keys.map((k) => `${formatValue(k, verb, depth + 1)}:${formatValue(v[k], verb, depth + 1)}`).join(' ')}]`;
+}
+
+function badVerb(v: Value, verb: Verb): string {
+  return `%!${verb}(${goTypeName(v)}=${formatValue(v, 'v')})`;
+}
+
+/** Sprig's `strval`: a string as is, anything else as `fmt`'s %v. */
+export function stringValue(v: Value): string {
+  return typeof v === 'string' ? v : formatValue(v, 'v');
+}
+
+/** Go's `fmt.Sprint`: operands in %v, with a space between two operands that are not strings. */
+export function sprint(args: readonly Value[]): string {
+  let out = '';
+  let previousString = false;
+  args.forEach((arg, i) => {
+    const isString = typeof arg === 'string';
+    if (i > 0 && !isString && !previousString) {
+      out += ' ';
+    }
+    out += formatValue(arg, 'v');
+    previousString = isString;
+  });
+  return out;
+}
+
+/**
+ * Go's `fmt.Sprintf` for the verbs %v, %s, %d, %q and %%, including Go's in-band reports
+ * `%!s(MISSING)`, `%!(EXTRA …)` and `%!(NOVERB)`. Flags, widths, precisions, argument
+ * indexes and other verbs are refused rather than approximated.
+ */
+export function sprintf(format: string, args: readonly Value[]): string {
+  let out = '';
+  let argIndex = 0;
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i]!;
+    if (ch !== '%') {
+      out += ch;
+      continue;
+    }
+    i++;
+    if (i >= format.length) {
+      out += '%!(NOVERB)';
+      break;
+    }
+    const verb = format[i]!;
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
+    if (verb === 'v' || verb === 's' || verb === 'd' || verb === 'q') {
+      if (argIndex >= args.length) {
+        out += `%!${verb}(MISSING)`;
+      } else {
+        out += formatValue(args[argIndex++], verb);
+      }
+      continue;
+    }
+    if ('+-# 0123456789.*['.includes(verb)) {
+      throw unsupported(`printf flags, widths or precisions ("%${verb}…")`, 'Use plain %s, %v, %d or %q verbs.');
+    }
+    throw unsupported(`the printf verb "%${verb}"`, 'Use plain %s, %v, %d or %q verbs.');
+  }
+  if (argIndex < args.length) {
+    const extra = args
+      .slice(argIndex)
+      .map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a, 'v')}`));
+    out += `%!(EXTRA ${extra.join(', ')})`;
+  }
+  return out;
+}

@@ -1,0 +1,570 @@
+import { parse } from 'yaml';
+import { GitOpsError } from '../../../src/errors';
+import { ApplicationSetInput, expandApplicationSet, expandApplicationSets } from '../../../src/synth/preview';
+import { makeTree, removeTree, SEED_VALUES_FILES } from './fixtures';
+
+/** Section 5 of the seed, verbatim: applicationsets/workloads.yaml. */
+const SEED_APPLICATIONSET = `
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: workloads
+  namespace: argocd
+spec:
+  goTemplate: true
+  goTemplateOptions:
+    - missingkey=error
+  generators:
+    - git:
+        repoURL: https://git.xxxcompany.com/platform/platform-gitops.git
+        revision: main
+        directories:
+          - path: environments/*/*/*/*
+  template:
+    metadata:
+      name: '{{ index .path.segments 4 }}-{{ index .path.segments 1 }}-{{ index .path.segments 2 }}-{{ index .path.segments 3 }}'
+      labels:
+        service: '{{ index .path.segments 4 }}'
+        environment: '{{ index .path.segments 1 }}'
+        cloud: '{{ index .path.segments 2 }}'
+        cluster: '{{ index .path.segments 3 }}'
+    spec:
+      project: '{{ index .path.segments 1 }}'
+      destination:
+        name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}'
+        namespace: '{{ index .path.segments 4 }}'
+      sources:
+        - repoURL: 'https://git.xxxcompany.com/apps/{{ index .path.segments 4 }}.git'
+          targetRevision: main
+          path: deploy/chart
+          helm:
+            releaseName: '{{ index .path.segments 4 }}'
+            valueFiles:
+              - $values/{{ .path.path }}/values.yaml
+        - repoURL: https://git.xxxcompany.com/platform/platform-gitops.git
+          targetRevision: main
+          ref: values
+      syncPolicy:
+        automated:
+          prune: true
+          selfHeal: true
+        syncOptions:
+          - CreateNamespace=true
+          - ApplyOutOfSyncOnly=true
+      revisionHistoryLimit: 3
+`;
+
+/** The rest of the repository the SDK writes, none of which is a target directory. */
+const OTHER_FILES = [
+  'applicationsets/workloads.yaml',
+  'bootstrap/root.yaml',
+  'projects/prod.yaml',
+  'projects/nonprod.yaml',
+  'releases/payments-api.yaml',
+  'STATUS.md',
+  '.cdk8s-gitops/manifest.json',
+];
+
+function seedAppSet(): Record<string, any> {
+  return parse(SEED_APPLICATIONSET);
+}
+
+/** The seed ApplicationSet with `change` applied to a fresh copy. */
+function appSetWith(change: (a: Record<string, any>) => void): ApplicationSetInput {
+  const a = seedAppSet();
+  change(a);
+  return a;
+}
+
+function failure(run: () => unknown): GitOpsError {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(GitOpsError);
+    return e as GitOpsError;
+  }
+  throw new Error('expected a GitOpsError');
+}
+
+describe('expandApplicationSet', () => {
+  let root: string;
+
+  afterEach(() => removeTree(root));
+
+  describe('the seed ApplicationSet over the seed tree', () => {
+    beforeEach(() => {
+      root = makeTree([...SEED_VALUES_FILES, ...OTHER_FILES]);
+    });
+
+    test('generates the eight Applications, sorted by name', () => {
+      // GIVEN the seed's tree and ApplicationSet
+      // WHEN the ApplicationSet is expanded
+      const apps = expandApplicationSet(seedAppSet(), root);
+      // THEN one Application per target, sorted by name
+      expect(apps.map((a) => a.metadata.name)).toEqual([
+        'payments-api-nonprod-aws-eu-central-1-01',
+        'payments-api-nonprod-azure-westeurope-01',
+        'payments-api-nonprod-gcp-europe-west4-01',
+        'payments-api-nonprod-oci-eu-frankfurt-1-01',
+        'payments-api-prod-aws-eu-central-1-01',
+        'payments-api-prod-azure-westeurope-01',
+        'payments-api-prod-gcp-europe-west4-01',
+        'payments-api-prod-oci-eu-frankfurt-1-01',
+      ]);
+    });
+
+    test('renders payments-api-prod-azure-westeurope-01 exactly', () => {
+      // GIVEN the seed's tree and ApplicationSet
+      // WHEN the ApplicationSet is expanded
+      const apps = expandApplicationSet(seedAppSet(), root);
+      // THEN the prod Azure Application is exactly what the controller creates
+      expect(apps.find((a) => a.metadata.name === 'payments-api-prod-azure-westeurope-01')).toEqual({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: {
+          name: 'payments-api-prod-azure-westeurope-01',
+          namespace: 'argocd',
+          labels: { service: 'payments-api', environment: 'prod', cloud: 'azure', cluster: 'westeurope-01' },
+          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        },
+        spec: {
+          project: 'prod',
+          destination: { name: 'azure-westeurope-01', namespace: 'payments-api' },
+          sources: [
+            {
+              repoURL: 'https://git.xxxcompany.com/apps/payments-api.git',
+              targetRevision: 'main',
+              path: 'deploy/chart',
+              helm: {
+                releaseName: 'payments-api',
+                valueFiles: ['$values/environments/prod/azure/westeurope-01/payments-api/values.yaml'],
+              },
+            },
+            { repoURL: 'https://git.xxxcompany.com/platform/platform-gitops.git', targetRevision: 'main', ref: 'values' },
+          ],
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ['CreateNamespace=true', 'ApplyOutOfSyncOnly=true'],
+          },
+          revisionHistoryLimit: 3,
+        },
+      });
+    });
+
+    test('renders payments-api-nonprod-oci-eu-frankfurt-1-01 exactly', () => {
+      // GIVEN the seed's tree and ApplicationSet
+      // WHEN the ApplicationSet is expanded
+      const apps = expandApplicationSet(seedAppSet(), root);
+      // THEN the nonprod OCI Application is exactly what the controller creates
+      expect(apps.find((a) => a.metadata.name === 'payments-api-nonprod-oci-eu-frankfurt-1-01')).toEqual({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: {
+          name: 'payments-api-nonprod-oci-eu-frankfurt-1-01',
+          namespace: 'argocd',
+          labels: { service: 'payments-api', environment: 'nonprod', cloud: 'oci', cluster: 'eu-frankfurt-1-01' },
+          finalizers: ['resources-finalizer.argocd.argoproj.io'],
+        },
+        spec: {
+          project: 'nonprod',
+          destination: { name: 'oci-eu-frankfurt-1-01', namespace: 'payments-api' },
+          sources: [
+            {
+              repoURL: 'https://git.xxxcompany.com/apps/payments-api.git',
+              targetRevision: 'main',
+              path: 'deploy/chart',
+              helm: {
+                releaseName: 'payments-api',
+                valueFiles: ['$values/environments/nonprod/oci/eu-frankfurt-1-01/payments-api/values.yaml'],
+              },
+            },
+            { repoURL: 'https://git.xxxcompany.com/platform/platform-gitops.git', targetRevision: 'main', ref: 'values' },
+          ],
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ['CreateNamespace=true', 'ApplyOutOfSyncOnly=true'],
+          },
+          revisionHistoryLimit: 3,
+        },
+      });
+    });
+
+    test('derives project, destination and values file of every target from its path', () => {
+      // GIVEN the seed's tree and ApplicationSet
+      // WHEN the ApplicationSet is expanded
+      const apps = expandApplicationSet(seedAppSet(), root);
+      // THEN each Application's project, destination and values file are those of its directory
+      const summary = apps.map((a) => {
+        const spec = a.spec as any;
+        return [a.metadata.name, spec.project, spec.destination.name, spec.sources[0].helm.valueFiles[0]];
+      });
+      expect(summary).toEqual([
+        ['payments-api-nonprod-aws-eu-central-1-01', 'nonprod', 'aws-eu-central-1-01', '$values/environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml'],
+        ['payments-api-nonprod-azure-westeurope-01', 'nonprod', 'azure-westeurope-01', '$values/environments/nonprod/azure/westeurope-01/payments-api/values.yaml'],
+        ['payments-api-nonprod-gcp-europe-west4-01', 'nonprod', 'gcp-europe-west4-01', '$values/environments/nonprod/gcp/europe-west4-01/payments-api/values.yaml'],
+        ['payments-api-nonprod-oci-eu-frankfurt-1-01', 'nonprod', 'oci-eu-frankfurt-1-01', '$values/environments/nonprod/oci/eu-frankfurt-1-01/payments-api/values.yaml'],
+        ['payments-api-prod-aws-eu-central-1-01', 'prod', 'aws-eu-central-1-01', '$values/environments/prod/aws/eu-central-1-01/payments-api/values.yaml'],
+        ['payments-api-prod-azure-westeurope-01', 'prod', 'azure-westeurope-01', '$values/environments/prod/azure/westeurope-01/payments-api/values.yaml'],
+        ['payments-api-prod-gcp-europe-west4-01', 'prod', 'gcp-europe-west4-01', '$values/environments/prod/gcp/europe-west4-01/payments-api/values.yaml'],
+        ['payments-api-prod-oci-eu-frankfurt-1-01', 'prod', 'oci-eu-frankfurt-1-01', '$values/environments/prod/oci/eu-frankfurt-1-01/payments-api/values.yaml'],
+      ]);
+    });
+
+    test('asks a directory lister for the generator repository and revision', () => {
+      // GIVEN a lister instead of a checkout
+      const calls: string[] = [];
+      const lister = (repoURL: string, revision: string) => {
+        calls.push(`${repoURL}@${revision}`);
+        return ['environments/prod/azure/westeurope-01/payments-api', 'environments/prod/azure'];
+      };
+      // WHEN the ApplicationSet is expanded
+      const apps = expandApplicationSet(seedAppSet(), lister);
+      // THEN the lister saw the generator's repoURL and revision, and its directories were used
+      expect(calls).toEqual(['https://git.xxxcompany.com/platform/platform-gitops.git@main']);
+      expect(apps.map((a) => a.metadata.name)).toEqual(['payments-api-prod-azure-westeurope-01']);
+    });
+  });
+
+  describe('directory selection', () => {
+    test('exclude patterns drop directories whatever the order of the entries', () => {
+      // GIVEN the seed tree and an exclusion of prod listed first
+      root = makeTree(SEED_VALUES_FILES);
+      const appset = appSetWith((a) => {
+        a.spec.generators[0].git.directories = [{ path: 'environments/prod/*/*/*', exclude: true }, { path: 'environments/*/*/*/*' }];
+      });
+      // WHEN it is expanded
+      const names = expandApplicationSet(appset, root).map((a) => a.metadata.name);
+      // THEN only nonprod Applications are generated
+      expect(names).toEqual([
+        'payments-api-nonprod-aws-eu-central-1-01',
+        'payments-api-nonprod-azure-westeurope-01',
+        'payments-api-nonprod-gcp-europe-west4-01',
+        'payments-api-nonprod-oci-eu-frankfurt-1-01',
+      ]);
+    });
+
+    test('hidden directories are invisible to the generator', () => {
+      // GIVEN a hidden tree with the same shape as a visible one
+      root = makeTree(['.cdk8s-gitops/x/y/z/manifest.json', 'visible/x/y/z/values.yaml']);
+      const appset = appSetWith((a) => {
+        a.spec.generators[0].git.directories = [{ path: '*/x/y/z' }];
+        a.spec.template = { metadata: { name: '{{ index .path.segments 0 }}' }, spec: { project: 'default' } };
+      });
+      // WHEN it is expanded
+      const apps = expandApplicationSet(appset, root);
+      // THEN only the visible directory becomes an Application
+      expect(apps.map((a) => a.metadata.name)).toEqual(['visible']);
+    });
+
+    test('directories deeper or shallower than the glob are not matched', () => {
+      // GIVEN the seed tree plus files one level above and below the target directories
+      root = makeTree([
+        ...SEED_VALUES_FILES,
+        'environments/prod/azure/westeurope-01/cluster.yaml',
+        'environments/prod/azure/westeurope-01/payments-api/overrides/extra.yaml',
+      ]);
+      // WHEN the seed ApplicationSet is expanded
+      const apps = expandApplicationSet(seedAppSet(), root);
+      // THEN still exactly the eight targets
+      expect(apps).toHaveLength(8);
+    });
+
+    test('a directory name that normalization changes keeps its raw basename and gets a normalized one', () => {
+      // GIVEN a service directory My_Service and a template naming by basenameNormalized
+      root = makeTree(['environments/prod/azure/westeurope-01/My_Service/values.yaml']);
+      const appset = appSetWith((a) => {
+        a.spec.template.metadata.name = '{{ .path.basenameNormalized }}-{{ index .path.segments 1 }}';
+        a.spec.template.metadata.labels = { service: '{{ .path.basename }}' };
+      });
+      // WHEN it is expanded
+      const [app] = expandApplicationSet(appset, root);
+      // THEN the name is normalized and the label keeps the directory name
+      expect(app!.metadata.name).toBe('my-service-prod');
+      expect(app!.metadata.labels).toEqual({ service: 'My_Service' });
+      expect((app!.spec as any).destination.namespace).toBe('My_Service');
+    });
+
+    test('fails when a generated name is not a valid Kubernetes name', () => {
+      // GIVEN the seed ApplicationSet and a directory with upper case and an underscore
+      root = makeTree(['environments/prod/azure/westeurope-01/My_Service/values.yaml']);
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(seedAppSet(), root));
+      // THEN the invalid name, its field and directory are named
+      expect(e.code).toBe('CG710');
+      expect(e.message).toContain(
+        'ApplicationSet "workloads" spec.template.metadata.name, directory "environments/prod/azure/westeurope-01/My_Service": the generated name "My_Service-prod-azure-westeurope-01" is not a valid Kubernetes name',
+      );
+    });
+
+    test('fails when a directory pattern is malformed, naming the generator', () => {
+      // GIVEN an unclosed character class
+      root = makeTree(SEED_VALUES_FILES);
+      const appset = appSetWith((a) => {
+        a.spec.generators[0].git.directories = [{ path: 'environments/[a-z/*' }];
+      });
+      // WHEN it is expanded
+      // THEN it fails with the field path and the pattern
+      expect(() => expandApplicationSet(appset, root)).toThrow(
+        /CG705 ApplicationSet "workloads" spec\.generators\[0\]\.git\.directories: Pattern "environments\/\[a-z\/\*" is malformed/,
+      );
+    });
+  });
+
+  describe('rendering', () => {
+    beforeEach(() => {
+      root = makeTree(SEED_VALUES_FILES.slice(0, 2));
+    });
+
+    test('fails when a key is missing with missingkey=error, naming the ApplicationSet, field, directory and key', () => {
+      // GIVEN a misspelt key in the project
+      const appset = appSetWith((a) => {
+        a.spec.template.spec.project = '{{ .path.segment }}';
+      });
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(appset, root, { file: 'applicationsets/workloads.yaml' }));
+      // THEN every directory's problem is reported, located
+      expect(e.code).toBe('CG702');
+      expect(e.problems).toHaveLength(2);
+      expect(e.problems[0]).toMatchObject({
+        code: 'CG702',
+        file: 'applicationsets/workloads.yaml',
+        message:
+          'ApplicationSet "workloads" spec.template.spec.project, directory "environments/nonprod/aws/eu-central-1-01/payments-api": Template "{{ .path.segment }}" references a missing key: <.path.segment>: map has no entry for key "segment" (the keys of .path are: basename, basenameNormalized, path, segments).',
+      });
+    });
+
+    test('renders <no value> for a missing key without missingkey=error', () => {
+      // GIVEN no goTemplateOptions
+      const appset = appSetWith((a) => {
+        delete a.spec.goTemplateOptions;
+        a.spec.template.metadata.annotations = { note: '{{ .path.nope }}' };
+      });
+      // WHEN it is expanded
+      const [app] = expandApplicationSet(appset, root);
+      // THEN Go's <no value> is rendered
+      expect(app!.metadata.annotations).toEqual({ note: '<no value>' });
+    });
+
+    test('fails when the template uses an unsupported function, once per field', () => {
+      // GIVEN a function the preview does not evaluate
+      const appset = appSetWith((a) => {
+        a.spec.template.metadata.annotations = { digest: '{{ sha256sum .path.path }}' };
+      });
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(appset, root));
+      // THEN it fails before any directory is rendered, naming the field and the function
+      expect(e.problems).toHaveLength(1);
+      expect(e.message).toContain(
+        'CG701 ApplicationSet "workloads" spec.template.metadata.annotations.digest: Template "{{ sha256sum .path.path }}" uses the function "sha256sum", which the offline preview does not evaluate.',
+      );
+    });
+
+    test('fails when index is out of range, naming the directory', () => {
+      // GIVEN an index past the last segment
+      const appset = appSetWith((a) => {
+        a.spec.template.spec.destination.namespace = '{{ index .path.segments 5 }}';
+      });
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(appset, root));
+      // THEN the field path and the Go error are given
+      expect(e.code).toBe('CG704');
+      expect(e.message).toContain('spec.template.spec.destination.namespace, directory "environments/nonprod/azure/westeurope-01/payments-api"');
+      expect(e.message).toContain('index out of range: 5 (length 5)');
+    });
+
+    test('renders map keys, as Argo CD does', () => {
+      // GIVEN a templated annotation key
+      const appset = appSetWith((a) => {
+        a.spec.template.metadata.annotations = { 'owner.example.com/{{ index .path.segments 4 }}': 'team' };
+      });
+      // WHEN it is expanded
+      const [app] = expandApplicationSet(appset, root);
+      // THEN the key is rendered
+      expect(app!.metadata.annotations).toEqual({ 'owner.example.com/payments-api': 'team' });
+    });
+
+    test('renders generator values and exposes them as .values', () => {
+      // GIVEN generator values that are themselves templates
+      const appset = appSetWith((a) => {
+        a.spec.generators[0].git.values = { team: 'payments-{{ index .path.segments 1 }}' };
+        a.spec.template.metadata.labels = { team: '{{ .values.team }}' };
+      });
+      // WHEN it is expanded
+      const apps = expandApplicationSet(appset, root);
+      // THEN each Application sees its own rendered value
+      expect(apps.map((a) => a.metadata.labels)).toEqual([{ team: 'payments-nonprod' }, { team: 'payments-nonprod' }]);
+    });
+
+    test('renders fasttemplate placeholders when goTemplate is false', () => {
+      // GIVEN a goTemplate: false ApplicationSet
+      const appset = appSetWith((a) => {
+        a.spec.goTemplate = false;
+        a.spec.template = {
+          metadata: { name: '{{path[4]}}-{{path[1]}}-{{path[3]}}' },
+          spec: { project: '{{path[1]}}', source: { path: '{{path}}', repoURL: 'r' }, destination: { name: '{{ path.basename }}' } },
+        };
+      });
+      // WHEN it is expanded
+      const apps = expandApplicationSet(appset, root);
+      // THEN the flat parameters are substituted
+      expect(apps.map((a) => [a.metadata.name, (a.spec as any).source.path, (a.spec as any).destination.name])).toEqual([
+        ['payments-api-nonprod-eu-central-1-01', 'environments/nonprod/aws/eu-central-1-01/payments-api', 'payments-api'],
+        ['payments-api-nonprod-westeurope-01', 'environments/nonprod/azure/westeurope-01/payments-api', 'payments-api'],
+      ]);
+    });
+
+    test('keeps template finalizers and adds none when resources are preserved', () => {
+      // GIVEN one ApplicationSet with its own finalizer and one preserving resources on deletion
+      const own = appSetWith((a) => {
+        a.spec.template.metadata.finalizers = ['resources-finalizer.argocd.argoproj.io/background'];
+      });
+      const preserved = appSetWith((a) => {
+        a.spec.syncPolicy = { preserveResourcesOnDeletion: true };
+      });
+      // WHEN they are expanded
+      // THEN the template's finalizers are kept, and none are added when preserving
+      expect(expandApplicationSet(own, root)[0]!.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/background']);
+      expect(expandApplicationSet(preserved, root)[0]!.metadata.finalizers).toEqual([]);
+    });
+
+    test('puts the Applications in the ApplicationSet namespace, whatever the template says', () => {
+      // GIVEN a template asking for another namespace, and an ApplicationSet with no namespace
+      const other = appSetWith((a) => {
+        a.spec.template.metadata.namespace = 'elsewhere';
+      });
+      const none = appSetWith((a) => {
+        delete a.metadata.namespace;
+      });
+      // WHEN they are expanded
+      // THEN the namespace is the ApplicationSet's, or absent
+      expect(expandApplicationSet(other, root)[0]!.metadata.namespace).toBe('argocd');
+      expect(expandApplicationSet(none, root)[0]!.metadata).not.toHaveProperty('namespace');
+    });
+  });
+
+  describe('duplicates', () => {
+    test('fails when two directories generate the same name, naming both directories', () => {
+      // GIVEN a name built from the service alone
+      root = makeTree(SEED_VALUES_FILES.slice(0, 2));
+      const appset = appSetWith((a) => {
+        a.spec.template.metadata.name = '{{ index .path.segments 4 }}';
+      });
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(appset, root));
+      // THEN the duplicate and both directories are named
+      expect(e.code).toBe('CG707');
+      expect(e.message).toContain(
+        'ApplicationSet "workloads" generates the Application "payments-api" twice: from directory "environments/nonprod/aws/eu-central-1-01/payments-api" and from directory "environments/nonprod/azure/westeurope-01/payments-api"; Argo CD refuses duplicate names.',
+      );
+    });
+
+    test('fails when two ApplicationSets generate the same Application', () => {
+      // GIVEN two ApplicationSets with the same template
+      root = makeTree(SEED_VALUES_FILES.slice(0, 1));
+      const copy = appSetWith((a) => {
+        a.metadata.name = 'workloads-copy';
+      });
+      // WHEN both are expanded together
+      const e = failure(() => expandApplicationSets([seedAppSet(), copy], root));
+      // THEN the clash names both ApplicationSets
+      expect(e.code).toBe('CG707');
+      expect(e.message).toContain('ApplicationSets "workloads" and "workloads-copy" both generate the Application "payments-api-nonprod-azure-westeurope-01"');
+    });
+
+    test('lists at most 20 problems, with the total', () => {
+      // GIVEN 30 directories that all render the same name
+      root = makeTree(Array.from({ length: 30 }, (_, i) => `environments/e/c/k${String(i).padStart(2, '0')}/svc/values.yaml`));
+      const appset = appSetWith((a) => {
+        a.spec.template.metadata.name = 'same';
+      });
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(appset, root));
+      // THEN 20 problems are listed and the total is given
+      expect(e.problems).toHaveLength(20);
+      expect(e.message.split('\n')[0]).toBe('ApplicationSet "workloads": 29 problems found; the first 20:');
+    });
+  });
+
+  describe('unsupported ApplicationSets', () => {
+    beforeEach(() => {
+      root = makeTree(SEED_VALUES_FILES.slice(0, 1));
+    });
+
+    test.each([
+      ['list', { list: { elements: [{ cluster: 'a' }] } }],
+      ['clusters', { clusters: {} }],
+      ['matrix', { matrix: { generators: [] } }],
+      ['scmProvider', { scmProvider: {} }],
+    ])('fails when a generator is a %s generator, naming it', (kind, generator) => {
+      // GIVEN a generator other than git directories
+      const appset = appSetWith((a) => {
+        a.spec.generators.push(generator);
+      });
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(appset, root));
+      // THEN it fails naming the generator and where it is
+      expect(e.code).toBe('CG706');
+      expect(e.message).toContain(`ApplicationSet "workloads" spec.generators[1] is a "${kind}" generator; the offline preview expands only git directory generators.`);
+    });
+
+    test('fails when a git generator lists files', () => {
+      // GIVEN a git files generator
+      const appset = appSetWith((a) => {
+        a.spec.generators[0].git = { repoURL: 'r', revision: 'main', files: [{ path: 'config/*.json' }] };
+      });
+      // WHEN it is expanded
+      // THEN it fails naming the files generator
+      expect(() => expandApplicationSet(appset, root)).toThrow(/CG706 ApplicationSet "workloads" spec\.generators\[0\]\.git\.files is a git files generator/);
+    });
+
+    test('fails when the ApplicationSet has a templatePatch', () => {
+      // GIVEN a templatePatch
+      const appset = appSetWith((a) => {
+        a.spec.templatePatch = 'spec:\n  project: x\n';
+      });
+      // WHEN it is expanded
+      // THEN it fails naming templatePatch
+      expect(() => expandApplicationSet(appset, root)).toThrow(/CG706 ApplicationSet "workloads" uses spec\.templatePatch/);
+    });
+
+    test('fails when a generator has a selector or its own template', () => {
+      // GIVEN a selector and a generator template
+      const appset = appSetWith((a) => {
+        a.spec.generators[0].selector = { matchLabels: { a: 'b' } };
+        a.spec.generators[0].git.template = { metadata: { name: 'x' }, spec: {} };
+      });
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(appset, root));
+      // THEN both problems are reported at once
+      expect(e.problems.map((p) => p.code)).toEqual(['CG706', 'CG706']);
+      expect(e.message).toContain('spec.generators[0].selector is set');
+      expect(e.message).toContain('spec.generators[0].git.template is set');
+    });
+
+    test('fails when goTemplateOptions asks for missingkey=zero', () => {
+      // GIVEN missingkey=zero
+      const appset = appSetWith((a) => {
+        a.spec.goTemplateOptions = ['missingkey=zero'];
+      });
+      // WHEN it is expanded
+      // THEN it fails naming the field
+      expect(() => expandApplicationSet(appset, root)).toThrow(/CG701 ApplicationSet "workloads" spec\.goTemplateOptions: Go template option "missingkey=zero"/);
+    });
+
+    test('fails when the ApplicationSet is malformed', () => {
+      // GIVEN objects that are not usable ApplicationSets
+      // WHEN they are expanded
+      // THEN each fails with CG708 and what is missing
+      expect(() => expandApplicationSet({ kind: 'Application', metadata: { name: 'x' } }, root)).toThrow(/CG708 ApplicationSet "x" has kind "Application"/);
+      expect(() => expandApplicationSet({ metadata: { name: 'x' }, spec: { template: { spec: {} } } }, root)).toThrow(/CG708 ApplicationSet "x" has no spec\.generators/);
+      expect(() =>
+        expandApplicationSet(
+          appSetWith((a) => {
+            a.spec.template.metadata.generateName = 'x-';
+          }),
+          root,
+        ),
+      ).toThrow(/CG708 ApplicationSet "workloads" spec\.template\.metadata\.generateName is not a field of an ApplicationSet template/);
+    });
+  });
+});

@@ -1,0 +1,51 @@
+import { compareGoStrings, goQuote, goToLower, goToUpper, goTrimSpace } from '../../../src/synth/preview/go-strings';
+import { sanitizeName } from '../../../src/synth/preview/sanitize-name';
+
+describe('Go string semantics', () => {
+  test('case mapping is per rune and one-to-one, as in Go', () => {
+    // GIVEN characters whose JavaScript case mapping changes their length
+    // WHEN they are mapped
+    // THEN Go's simple mappings apply
+    expect(goToUpper('straße')).toBe('STRAßE');
+    expect(goToLower('İstanbul')).toBe('istanbul');
+    expect(goToLower('ΣΑΣ')).toBe('σασ');
+  });
+
+  test('TrimSpace trims Unicode White_Space, not a byte order mark', () => {
+    // GIVEN a string padded with NEL, NBSP and a byte order mark
+    // WHEN it is trimmed
+    // THEN NEL and NBSP go and the byte order mark stays
+    expect(goTrimSpace('\u0085\u00a0 x \t\n')).toBe('x');
+    expect(goTrimSpace('\ufeffx')).toBe('\ufeffx');
+  });
+
+  test('Quote escapes as strconv.Quote does', () => {
+    // GIVEN strings with quotes, control characters and non-printable runes
+    // WHEN they are quoted
+    // THEN the escapes are Go's
+    expect(goQuote('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(goQuote('\t\n\x01\x7f')).toBe('"\\t\\n\\x01\\x7f"');
+    expect(goQuote('é☺\u00a0')).toBe('"é☺\\u00a0"');
+  });
+
+  test('strings compare by UTF-8 bytes', () => {
+    // GIVEN an astral character and a character near the top of the BMP
+    // WHEN they are compared
+    // THEN the astral one (4 bytes starting 0xF0) sorts after U+FF5E (3 bytes starting 0xEF)
+    expect(compareGoStrings('\u{1F600}', '\uff5e')).toBeGreaterThan(0);
+    expect(['a-b', 'a/b', 'a'].sort(compareGoStrings)).toEqual(['a', 'a-b', 'a/b']);
+  });
+});
+
+describe('sanitizeName', () => {
+  test('normalizes as Argo CD SanitizeName does', () => {
+    // GIVEN directory names Kubernetes would reject
+    // WHEN they are normalized
+    // THEN they are lower-case DNS labels with - for other characters, trimmed of - and .
+    expect(sanitizeName('My_Service')).toBe('my-service');
+    expect(sanitizeName('payments-api')).toBe('payments-api');
+    expect(sanitizeName('-.Foo Bar.-')).toBe('foo-bar');
+    expect(sanitizeName('Café_Bar')).toBe('caf--bar');
+    expect(sanitizeName('a'.repeat(300))).toHaveLength(253);
+  });
+});
