@@ -2,21 +2,19 @@ import { GitOpsError } from '../errors';
 import { checkFormat, Command, CommandContext } from './command';
 import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
 import { historyCommand } from './commands/history';
+import { checkCommand, planCommand, previewCommand } from './commands/inspect';
 import { publishCommand } from './commands/publish';
 import { synthCommand } from './commands/synth';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 
-/** Exit codes of the CLI. */
-export enum ExitCode {
-  /** Done; for `plan` and `check`: nothing differs. */
-  OK = 0,
-  /** A problem with the input (program, ledger, flags, checkout), or an internal error. */
-  ERROR = 1,
-  /** `plan` and `check`: there are differences. */
-  CHANGES = 2,
-}
+import { ExitCode } from './exit-code';
 
-const COMMANDS: readonly Command[] = [synthCommand, promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand];
+export { ExitCode } from './exit-code';
+
+const COMMANDS: readonly Command[] = [
+  synthCommand, planCommand, previewCommand, checkCommand,
+  promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,109 @@
+import * as path from 'path';
+import { readLedgers } from '../../release/checkout';
+import { treeFromLedgers } from '../../synth/build';
+import { checkCheckout } from '../../synth/check';
+import { applicationsOf, viewOfCheckout } from '../../synth/inspect/checkout';
+import { computePlan, planHasChanges } from '../../synth/plan';
+import { formatPlan } from '../../synth/plan-format';
+import { toYamlDocuments } from '../../synth/yaml';
+import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { Command } from '../command';
+import { ExitCode } from '../exit-code';
+import { loadModel, readProjectConfig } from '../program';
+
+const outDir = (cwd: string, value: string | undefined): string => path.resolve(cwd, value ?? readProjectConfig(cwd).output ?? 'dist');
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Show what synth would change: files, values keys, Applications',
+  usage: 'cdk8s-gitops plan [--app CMD] [--out DIR] [--format text|markdown|json]',
+  help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
+[+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
+ApplicationSets would create, change or delete (expanded offline). Writes nothing.
+Exit code 0 when nothing changes, 2 when something does, 1 on error.
+
+Options:
+  --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
+  --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --format    text (default), markdown (for merge-request comments) or json
+
+Example:
+  cdk8s-gitops plan --out ../platform-gitops --format markdown > plan.md`,
+  run(argv, ctx) {
+    const { values } = parseCommandArgs('plan', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
+    const format = ctx.format(values.format, ['text', 'markdown', 'json']);
+    const out = outDir(ctx.cwd, values.out);
+    const model = loadModel(values.app, ctx.cwd);
+    const plan = computePlan(treeFromLedgers(model, readLedgers(model, out)), out);
+    ctx.stdout.write(formatPlan(plan, format, ctx.style));
+    return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
+  },
+};
+
+export const previewCommand: Command = {
+  name: 'preview',
+  summary: 'Expand the ApplicationSets of a checkout into Applications, offline',
+  usage: 'cdk8s-gitops preview [--out DIR] [--format table|yaml|json]',
+  help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
+controller would (git directory generator, Go templates with missingkey=error) and prints the
+Applications. It reads the tree, not the program, so it also shows what a hand-edited or stray
+directory would create. Templates it cannot evaluate fail with what is unsupported.
+
+Options:
+  --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --format    table (default), yaml or json
+
+Example:
+  cdk8s-gitops preview --out ../platform-gitops --format yaml`,
+  run(argv, ctx) {
+    const { values } = parseCommandArgs('preview', argv, { out: { type: 'string' }, format: { type: 'string' } });
+    const format = ctx.format(values.format, ['table', 'yaml', 'json']);
+    const apps = [...applicationsOf(viewOfCheckout(outDir(ctx.cwd, values.out))).values()];
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify(apps.map((a) => a.app), null, 2)}\n`);
+    else if (format === 'yaml') ctx.stdout.write(toYamlDocuments(apps.map((a) => a.app)));
+    else {
+      const rows = apps.map(({ app, applicationSet }) => {
+        const spec = app.spec as any;
+        return [app.metadata.name, applicationSet, spec.project ?? '', `${spec.destination?.name ?? spec.destination?.server ?? ''}/${spec.destination?.namespace ?? ''}`];
+      });
+      const head = ['APPLICATION', 'APPLICATIONSET', 'PROJECT', 'DESTINATION'];
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+      for (const r of [head, ...rows]) ctx.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+      ctx.stdout.write(`${apps.length} Application${apps.length === 1 ? '' : 's'}.\n`);
+    }
+    return ExitCode.OK;
+  },
+};
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'Fail when the checkout drifts from what the program synthesizes',
+  usage: 'cdk8s-gitops check [--app CMD] [--out DIR] [--format text|json]',
+  help: `For the GitOps repository's own CI. Lists every finding with its fix: owned files edited
+by hand or missing, changes the program declares that are not synthesized yet, directories that
+would become Applications nobody declared, and values whose digest disagrees with the ledger.
+Exit code 0 when clean, 2 with findings, 1 on error. Changes nothing.
+
+Options:
+  --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
+  --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --format    text (default) or json
+
+Example:
+  cdk8s-gitops check --out .`,
+  run(argv, ctx) {
+    const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
+    const format = ctx.format(values.format, ['text', 'json']);
+    const out = outDir(ctx.cwd, values.out);
+    const model = loadModel(values.app, ctx.cwd);
+    const ledgers = readLedgers(model, out);
+    const findings = checkCheckout(model, treeFromLedgers(model, ledgers), ledgers, out);
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
+    else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
+    else {
+      for (const f of findings) ctx.stdout.write(`[${f.kind}] ${f.path}: ${f.message}\n    Fix: ${f.fix}\n`);
+      ctx.stdout.write(`${findings.length} finding${findings.length === 1 ? '' : 's'}.\n`);
+    }
+    return findings.length === 0 ? ExitCode.OK : ExitCode.CHANGES;
+  },
+};

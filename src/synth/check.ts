@@ -1,0 +1,101 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { applicationName } from '../constructs/name-checks';
+import { LedgerFile } from '../release/checkout';
+import { contentHash, FileTree } from './file-tree';
+import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
+import { readManifest } from './manifest';
+import { PlatformModel } from './model';
+import { targetDirectory } from './synthesize';
+import { planWrite, TRANSACTION_DIR } from './writer';
+
+/** Kinds of drift `check` finds. */
+export enum FindingKind {
+  EDITED = 'edited',
+  MISSING = 'missing',
+  OUT_OF_DATE = 'out-of-date',
+  UNDECLARED_APPLICATION = 'undeclared-application',
+  MISSING_APPLICATION = 'missing-application',
+  DIGEST_MISMATCH = 'digest-mismatch',
+  INTERRUPTED_WRITE = 'interrupted-write',
+}
+
+/** One difference between the checkout and what the program synthesizes. */
+export interface Finding {
+  readonly kind: FindingKind;
+  /** Repository-relative file or directory. */
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/**
+ * Compares a checkout with what the program synthesizes, for the GitOps repository's own CI:
+ * owned files edited by hand or missing, changes not synthesized yet, directories that would
+ * become Applications nobody declared, and values whose digest disagrees with the ledger.
+ * Reads only; changes nothing.
+ */
+export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: ReadonlyMap<string, LedgerFile>, dir: string): Finding[] {
+  const findings: Finding[] = [];
+  if (fs.existsSync(path.join(dir, TRANSACTION_DIR))) {
+    findings.push({ kind: FindingKind.INTERRUPTED_WRITE, path: TRANSACTION_DIR, message: 'A write was interrupted and has not been completed.', fix: 'Run `cdk8s-gitops synth` to complete or discard it.' });
+  }
+  const manifest = readManifest(dir);
+  for (const [p, e] of manifest.files) {
+    const file = path.join(dir, p);
+    if (!fs.existsSync(file)) {
+      findings.push({ kind: FindingKind.MISSING, path: p, message: `${p} is owned by cdk8s-gitops but missing.`, fix: 'Run `cdk8s-gitops synth` to restore it.' });
+    } else if (contentHash(fs.readFileSync(file, 'utf8')) !== e.sha256) {
+      findings.push({ kind: FindingKind.EDITED, path: p, message: `${p} was edited by hand.`, fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.' });
+    }
+  }
+  const flagged = new Set(findings.map((f) => f.path));
+  const write = planWrite(tree, dir);
+  for (const [p, w] of write.writes) {
+    if (flagged.has(p)) continue;
+    findings.push({ kind: FindingKind.OUT_OF_DATE, path: p, message: w.existed ? `${p} differs from what the program synthesizes.` : `${p} is declared by the program but not synthesized yet.`, fix: 'Run `cdk8s-gitops synth` (or publish) and commit the result.' });
+  }
+  for (const p of write.deletes) {
+    if (!flagged.has(p)) findings.push({ kind: FindingKind.OUT_OF_DATE, path: p, message: `${p} is no longer produced by the program.`, fix: 'Run `cdk8s-gitops synth` to remove it, and commit the result.' });
+  }
+
+  const actual = applicationsOf(viewOfCheckout(dir));
+  const expected = applicationsOf(viewOfDeclaredTree(tree));
+  for (const [key, a] of actual) {
+    if (!expected.has(key)) {
+      const source = (a.app.spec as any)?.sources?.find((s: any) => s.helm)?.helm?.valueFiles?.[0] ?? a.app.metadata.name;
+      findings.push({
+        kind: FindingKind.UNDECLARED_APPLICATION, path: String(source).replace(/^\$values\//, '').replace(/\/values\.yaml$/, ''),
+        message: `ApplicationSet ${a.applicationSet} would generate Application ${a.app.metadata.name}, which the program does not declare.`,
+        fix: 'Remove the stray directory, or declare the target in the program.',
+      });
+    }
+  }
+  for (const [key, e] of expected) {
+    if (!actual.has(key)) findings.push({ kind: FindingKind.MISSING_APPLICATION, path: e.file, message: `Application ${e.app.metadata.name} is declared but the checkout would not generate it.`, fix: 'Run `cdk8s-gitops synth` and commit the result.' });
+  }
+
+  for (const t of model.targets) {
+    const ring = ledgers.get(t.service)?.ledger.rings[t.ring];
+    if (!ring) continue;
+    const p = `${targetDirectory(model, t)}/values.yaml`;
+    const file = path.join(dir, p);
+    if (!fs.existsSync(file)) continue;
+    let digest: unknown;
+    try {
+      const v = parseYaml(fs.readFileSync(file, 'utf8'));
+      digest = v?.image?.digest ?? v?.image?.tag;
+    } catch {
+      digest = undefined;
+    }
+    if (digest !== ring.digest) {
+      findings.push({
+        kind: FindingKind.DIGEST_MISMATCH, path: p,
+        message: `${applicationName(t)} runs ${String(digest)} in its values, but the ledger says ring ${t.ring} runs ${ring.digest}.`,
+        fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
+      });
+    }
+  }
+  return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : 1));
+}

@@ -1,0 +1,115 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../preview';
+import { FileKind, FileTree } from '../file-tree';
+import { Manifest } from '../manifest';
+
+/**
+ * Every file of a checkout, repository-relative, skipping hidden directories (`.git`,
+ * `.cdk8s-gitops`) as Argo CD's directory generator does.
+ */
+export function listCheckoutFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
+    } catch (e: any) {
+      if (e.code === 'ENOENT') return;
+      throw e;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.push(p);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/** The directories that hold the given files, at any depth (what Git can record). */
+export function directoriesOf(files: Iterable<string>): string[] {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    let i = f.lastIndexOf('/');
+    while (i > 0) {
+      const d = f.slice(0, i);
+      if (dirs.has(d)) break;
+      dirs.add(d);
+      i = d.lastIndexOf('/');
+    }
+  }
+  return [...dirs].sort();
+}
+
+/** An ApplicationSet found in a file of the tree. */
+export interface FoundApplicationSet {
+  readonly file: string;
+  readonly object: ApplicationSetInput;
+}
+
+/** The ApplicationSets in a YAML text (any document of kind ApplicationSet). */
+export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
+  if (!text.includes('ApplicationSet')) return [];
+  return parseAllDocuments(text)
+    .map((d) => d.toJS())
+    .filter((o: any) => o && typeof o === 'object' && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/'))
+    .map((object) => ({ file, object }));
+}
+
+/**
+ * A view of a repository tree, on disk or to be: its files, the ApplicationSets in them and
+ * the directories Argo CD's directory generator would see.
+ */
+export interface TreeView {
+  readonly files: readonly string[];
+  readonly applicationSets: readonly FoundApplicationSet[];
+  readonly directories: readonly string[];
+}
+
+/** The tree as it is on disk. */
+export function viewOfCheckout(dir: string): TreeView {
+  const files = listCheckoutFiles(dir);
+  const applicationSets = files
+    .filter((f) => /\.ya?ml$/.test(f) && !f.endsWith('/values.yaml'))
+    .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
+  return { files, applicationSets, directories: directoriesOf(files) };
+}
+
+/**
+ * The tree as it will be once `tree` is written into `dir`: its files, plus the files on disk
+ * that cdk8s-gitops does not own (which it never touches).
+ */
+export function viewOfPlannedTree(tree: FileTree, dir: string, manifest: Manifest, onDisk: readonly string[] = listCheckoutFiles(dir)): TreeView {
+  const foreign = onDisk.filter((f) => !manifest.files.has(f) && !tree.has(f));
+  return viewOf(tree, dir, foreign);
+}
+
+/** The tree the program declares, alone (what `check` expects Argo CD to see). */
+export function viewOfDeclaredTree(tree: FileTree): TreeView {
+  return viewOf(tree, '', []);
+}
+
+function viewOf(tree: FileTree, dir: string, foreign: readonly string[]): TreeView {
+  const files = [...new Set([...tree.paths(), ...foreign])].sort();
+  const applicationSets = [
+    ...tree.paths().filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET).flatMap((p) => applicationSetsIn(p, tree.content(p))),
+    ...foreign.filter((f) => /\.ya?ml$/.test(f) && !f.endsWith('/values.yaml')).flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8'))),
+  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { files: files.filter((f) => !f.startsWith('.')), applicationSets, directories: directoriesOf(files.filter((f) => !f.split('/').some((s) => s.startsWith('.')))) };
+}
+
+/** The Applications a tree's ApplicationSets generate, with the ApplicationSet of each. */
+export function applicationsOf(view: TreeView): Map<string, { app: GeneratedApplication; applicationSet: string; file: string }> {
+  const lister: DirectoryLister = () => view.directories;
+  const out = new Map<string, { app: GeneratedApplication; applicationSet: string; file: string }>();
+  for (const set of view.applicationSets) {
+    for (const app of expandApplicationSets([set.object], lister, { file: set.file })) {
+      out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, { app, applicationSet: set.object.metadata?.name ?? '', file: set.file });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import { KeyChange, Plan } from './plan';
+
+/** Output formats of a plan. */
+export type PlanFormat = 'text' | 'markdown' | 'json';
+
+const MARK = { create: '[+]', update: '[~]', delete: '[-]' } as const;
+
+function show(v: unknown): string {
+  if (v === undefined) return '(none)';
+  if (typeof v === 'string') return /^sha256:[0-9a-f]{64}$/.test(v) ? `${v.slice(0, 15)}…` : v;
+  return JSON.stringify(v);
+}
+
+function keyLine(k: KeyChange): string {
+  if (k.before === undefined) return `${k.key}: ${show(k.after)} (added)`;
+  if (k.after === undefined) return `${k.key}: ${show(k.before)} (removed)`;
+  return `${k.key}: ${show(k.before)} → ${show(k.after)}`;
+}
+
+function summary(plan: Plan): string {
+  const count = (list: readonly { change: string }[], c: string): number => list.filter((x) => x.change === c).length;
+  if (plan.files.length === 0 && plan.applications.length === 0) return `No changes: ${plan.unchangedFiles} files up to date.`;
+  return `Plan: ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} to change (${count(plan.files, 'create')} created, ${count(plan.files, 'update')} updated, ${count(plan.files, 'delete')} deleted); ` +
+    `Applications: ${count(plan.applications, 'create')} created, ${count(plan.applications, 'update')} changed, ${count(plan.applications, 'delete')} deleted.`;
+}
+
+/** Renders a plan for a terminal, a merge-request comment (Markdown) or a bot (JSON). */
+export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string) => string = (m) => m): string {
+  if (format === 'json') return `${JSON.stringify({ ...plan, changes: plan.files.length + plan.applications.length > 0 }, null, 2)}\n`;
+  const lines: string[] = [];
+  if (format === 'markdown') {
+    lines.push('### cdk8s-gitops plan', '', summary(plan), '');
+    if (plan.files.length) {
+      lines.push('<details><summary>Files</summary>', '', '```diff');
+      for (const f of plan.files) {
+        lines.push(`${f.change === 'create' ? '+' : f.change === 'delete' ? '-' : '!'} ${f.path}`);
+        for (const k of f.keys ?? []) lines.push(`!     ${keyLine(k)}`);
+        for (const field of f.fields ?? []) lines.push(`!     ${field}`);
+      }
+      lines.push('```', '', '</details>', '');
+    }
+    if (plan.applications.length) {
+      lines.push('| Application | change | ApplicationSet | fields |', '| --- | --- | --- | --- |');
+      for (const a of plan.applications) lines.push(`| \`${a.name}\` | ${a.change} | ${a.applicationSet} | ${(a.fields ?? []).map((f) => `\`${f}\``).join(', ')} |`);
+      lines.push('');
+    }
+    return `${lines.join('\n')}\n`;
+  }
+  if (plan.files.length) lines.push('Files');
+  for (const f of plan.files) {
+    lines.push(`${style(MARK[f.change])} ${f.path}${f.origin ? `  (${f.origin})` : ''}`);
+    for (const k of f.keys ?? []) lines.push(`      ${keyLine(k)}`);
+    for (const field of f.fields ?? []) lines.push(`      ${field}`);
+  }
+  if (plan.applications.length) lines.push('', 'Applications');
+  for (const a of plan.applications) {
+    lines.push(`${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}`);
+  }
+  if (lines.length) lines.push('');
+  lines.push(summary(plan));
+  return `${lines.join('\n')}\n`;
+}

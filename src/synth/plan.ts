@@ -1,0 +1,170 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { FileKind, FileTree } from './file-tree';
+import { applicationsOf, listCheckoutFiles, TreeView, viewOfCheckout, viewOfPlannedTree } from './inspect/checkout';
+import { readManifest } from './manifest';
+import { planWrite } from './writer';
+
+/** A values key that changes: dotted path, before and after (absent means the key is new or gone). */
+export interface KeyChange {
+  readonly key: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/** A file that changes. */
+export interface FileChange {
+  readonly path: string;
+  readonly change: 'create' | 'update' | 'delete';
+  /** What the file holds. */
+  readonly kind?: FileKind;
+  /** Construct path of what produces it (for deletions: what produced it before, when known). */
+  readonly origin?: string;
+  /** For values files that are updated: the keys that change. */
+  readonly keys?: readonly KeyChange[];
+  /** For Argo CD objects that are updated: the fields that change, e.g. `spec.destinations`. */
+  readonly fields?: readonly string[];
+}
+
+/** An Application that changes. */
+export interface ApplicationChange {
+  readonly name: string;
+  readonly change: 'create' | 'update' | 'delete';
+  /** The ApplicationSet that generates it (after the change; before it for deletions). */
+  readonly applicationSet: string;
+  /** For updates: the fields that change, e.g. `spec.destination.name`. */
+  readonly fields?: readonly string[];
+}
+
+/** What writing the program's tree into the checkout would change. */
+export interface Plan {
+  readonly files: readonly FileChange[];
+  readonly applications: readonly ApplicationChange[];
+  readonly unchangedFiles: number;
+}
+
+/** Whether a plan changes anything. */
+export function planHasChanges(plan: Plan): boolean {
+  return plan.files.length > 0 || plan.applications.length > 0;
+}
+
+/**
+ * Compares the program's tree with the checkout `dir`: files, values keys, and the
+ * Applications the ApplicationSets generate before and after (expanded offline).
+ */
+export function computePlan(tree: FileTree, dir: string): Plan {
+  const write = planWrite(tree, dir);
+  const manifest = readManifest(dir);
+  const files: FileChange[] = [];
+  for (const [p, w] of write.writes) {
+    const entry = tree.get(p)!;
+    const change: FileChange = { path: p, change: w.existed ? 'update' : 'create', kind: entry.kind, origin: entry.origin };
+    if (!w.existed) files.push(change);
+    else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(dir, p), w.text) });
+    else if (entry.kind === FileKind.APPLICATION_SET || entry.kind === FileKind.APP_PROJECT || entry.kind === FileKind.BOOTSTRAP) {
+      files.push({ ...change, fields: objectFieldChanges(readText(dir, p), w.text) });
+    } else files.push(change);
+  }
+  for (const p of write.deletes) files.push({ path: p, change: 'delete' });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const onDisk = listCheckoutFiles(dir);
+  const before = viewOfCheckout(dir);
+  const after = viewOfPlannedTree(tree, dir, manifest, onDisk);
+  return { files, applications: sameApplications(before, after) ? [] : applicationChanges(before, after), unchangedFiles: write.unchanged };
+}
+
+function readText(dir: string, p: string): string {
+  try {
+    return fs.readFileSync(path.join(dir, p), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Applications depend only on the ApplicationSets and the directory list. */
+function sameApplications(a: TreeView, b: TreeView): boolean {
+  if (a.directories.length !== b.directories.length || a.directories.some((d, i) => d !== b.directories[i])) return false;
+  return JSON.stringify(a.applicationSets) === JSON.stringify(b.applicationSets);
+}
+
+function applicationChanges(before: TreeView, after: TreeView): ApplicationChange[] {
+  const old = applicationsOf(before);
+  const now = applicationsOf(after);
+  const out: ApplicationChange[] = [];
+  for (const [key, n] of now) {
+    const o = old.get(key);
+    if (!o) out.push({ name: n.app.metadata.name, change: 'create', applicationSet: n.applicationSet });
+    else {
+      const fields = diffPaths(o.app, n.app, '');
+      if (fields.length > 0) out.push({ name: n.app.metadata.name, change: 'update', applicationSet: n.applicationSet, fields });
+    }
+  }
+  for (const [key, o] of old) if (!now.has(key)) out.push({ name: o.app.metadata.name, change: 'delete', applicationSet: o.applicationSet });
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Leaf paths at which two values differ (`spec.sources[0].targetRevision`). */
+export function diffPaths(a: unknown, b: unknown, prefix: string): string[] {
+  if (isMap(a) && isMap(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keys.flatMap((k) => diffPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    return a.flatMap((v, i) => diffPaths(v, b[i], `${prefix}[${i}]`));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || '<root>'];
+}
+
+function flatten(v: unknown, prefix: string, out: Map<string, unknown>): void {
+  if (isMap(v) && Object.keys(v).length > 0) {
+    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) out.set(prefix, v);
+}
+
+/** The keys that differ between two values files, in the order of the new file. */
+export function valuesKeyChanges(beforeText: string, afterText: string): KeyChange[] {
+  const parse = (t: string): unknown => {
+    try {
+      return parseYaml(t) ?? {};
+    } catch {
+      return {};
+    }
+  };
+  const a = new Map<string, unknown>();
+  const b = new Map<string, unknown>();
+  flatten(parse(beforeText), '', a);
+  flatten(parse(afterText), '', b);
+  const out: KeyChange[] = [];
+  for (const [k, v] of b) {
+    if (!a.has(k)) out.push({ key: k, after: v });
+    else if (JSON.stringify(a.get(k)) !== JSON.stringify(v)) out.push({ key: k, before: a.get(k), after: v });
+  }
+  for (const [k, v] of a) if (!b.has(k)) out.push({ key: k, before: v });
+  return out;
+}
+
+/** The fields that differ between two multi-document YAML files of Kubernetes objects. */
+export function objectFieldChanges(beforeText: string, afterText: string): string[] {
+  const docs = (t: string): unknown[] => {
+    try {
+      return parseAllDocuments(t).map((d) => d.toJS());
+    } catch {
+      return [];
+    }
+  };
+  const a = docs(beforeText);
+  const b = docs(afterText);
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const kind = (b[i] ?? a[i]) as { kind?: string; metadata?: { name?: string } } | undefined;
+    const prefix = a.length + b.length > 2 ? `${kind?.kind ?? 'object'} ${kind?.metadata?.name ?? i}: ` : '';
+    out.push(...diffPaths(a[i], b[i], '').map((f) => `${prefix}${f}`));
+  }
+  return out;
+}
