@@ -236,9 +236,9 @@ class Expansion {
       this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.`, 'Add spec.generators and spec.template.');
     }
     const s = spec as Record<string, unknown>;
-    if (s.templatePatch !== undefined && s.templatePatch !== '') {
+    if (s.templatePatch !== undefined && s.templatePatch !== null && s.templatePatch !== '') {
       this.fatal(
-        PreviewCode.UNSUPPORTED_GENERATOR,
+        PreviewCode.UNSUPPORTED_FEATURE,
         `${this.where} uses spec.templatePatch, which the offline preview does not apply.`,
         'Move the patched fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
       );
@@ -292,7 +292,7 @@ class Expansion {
     const kinds = Object.keys(g).filter((k) => k !== 'selector' && g[k] !== undefined && g[k] !== null);
     if (g.selector !== undefined && g.selector !== null) {
       this.problem(
-        PreviewCode.UNSUPPORTED_GENERATOR,
+        PreviewCode.UNSUPPORTED_FEATURE,
         `${this.where} ${field}.selector is set; the offline preview does not filter generator parameters by selector.`,
         'Remove the selector, or preview this ApplicationSet with argocd appset generate.',
       );
@@ -308,7 +308,7 @@ class Expansion {
     const kind = kinds[0]!;
     if (kind !== 'git') {
       this.problem(
-        PreviewCode.UNSUPPORTED_GENERATOR,
+        PreviewCode.UNSUPPORTED_FEATURE,
         `${this.where} ${field} is a "${kind}" generator; the offline preview expands only git directory generators.`,
         'Preview this ApplicationSet with argocd appset generate, or generate from directories with a git generator.',
       );
@@ -341,7 +341,7 @@ class Expansion {
     }
     if (git.template !== undefined && git.template !== null && !isEmptyTemplate(git.template)) {
       bad(
-        PreviewCode.UNSUPPORTED_GENERATOR,
+        PreviewCode.UNSUPPORTED_FEATURE,
         `${field}.template is set; the offline preview does not merge generator templates.`,
         'Move the fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
       );
@@ -351,7 +351,7 @@ class Expansion {
     if (!hasDirectories) {
       if (Array.isArray(git.files) && git.files.length > 0) {
         bad(
-          PreviewCode.UNSUPPORTED_GENERATOR,
+          PreviewCode.UNSUPPORTED_FEATURE,
           `${field}.files is a git files generator; the offline preview expands only git directory generators.`,
           'Preview this ApplicationSet with argocd appset generate, or use directories.',
         );
@@ -540,8 +540,9 @@ class Expansion {
       metadata: {
         name: typeof meta.name === 'string' ? meta.name : '',
         ...(namespace ? { namespace } : {}),
-        ...(isObject(meta.labels) ? { labels: meta.labels as Record<string, string> } : {}),
-        ...(isObject(meta.annotations) ? { annotations: meta.annotations as Record<string, string> } : {}),
+        // Like Kubernetes' ObjectMeta (omitempty), empty label and annotation maps are left out.
+        ...(isNonEmptyMap(meta.labels) ? { labels: meta.labels as Record<string, string> } : {}),
+        ...(isNonEmptyMap(meta.annotations) ? { annotations: meta.annotations as Record<string, string> } : {}),
         finalizers: finalizers.length === 0 && !preserve ? [RESOURCES_FINALIZER] : finalizers,
       },
       spec,
@@ -643,6 +644,10 @@ function byName(a: GeneratedApplication, b: GeneratedApplication): number {
 
 function isObject(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNonEmptyMap(v: unknown): boolean {
+  return isObject(v) && Object.keys(v as object).length > 0;
 }
 
 function isEmptyTemplate(t: unknown): boolean {
