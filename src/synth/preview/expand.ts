@@ -1,7 +1,6 @@
 import { GitOpsError, Problem } from '../../errors';
 import { renderFastTemplate } from './fast-template';
 import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectories } from './git-directories';
-import { compareGoStrings } from './go-strings';
 import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';
 import { PreviewCode, show } from './problems';
 import { markStringMap, TemplateMap } from './template-values';
@@ -122,7 +121,7 @@ export function expandApplicationSets(
   if (problems.length > 0) {
     throw new GitOpsError(problems);
   }
-  return all.map((a) => a.app).sort((a, b) => compareGoStrings(a.metadata.name, b.metadata.name));
+  return all.map((a) => a.app).sort(byName);
 }
 
 function lister(source: DirectorySource): DirectoryLister {
@@ -138,7 +137,14 @@ type Compiled =
   | { readonly kind: 'const'; readonly value: Json }
   | { readonly kind: 'string'; readonly field: string; readonly render: (params: Params) => string }
   | { readonly kind: 'list'; readonly items: readonly Compiled[] }
-  | { readonly kind: 'map'; readonly field: string; readonly entries: ReadonlyArray<readonly [Compiled, Compiled]> };
+  | {
+      readonly kind: 'map';
+      readonly field: string;
+      /** Each entry: the compiled key, the compiled value and the key as written. */
+      readonly entries: ReadonlyArray<readonly [Compiled, Compiled, string]>;
+      /** Whether a key is templated, so two keys may render the same. */
+      readonly templatedKeys: boolean;
+    };
 
 interface GitGenerator {
   readonly index: number;
@@ -208,7 +214,7 @@ class Expansion {
     }
     this.checkDuplicates(apps);
     this.check();
-    return apps.map((a) => a.app).sort((a, b) => compareGoStrings(a.metadata.name, b.metadata.name));
+    return apps.map((a) => a.app).sort(byName);
   }
 
   // ---- validation of the ApplicationSet itself
@@ -230,9 +236,9 @@ class Expansion {
       this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.`, 'Add spec.generators and spec.template.');
     }
     const s = spec as Record<string, unknown>;
-    if (s.templatePatch !== undefined && s.templatePatch !== '') {
+    if (s.templatePatch !== undefined && s.templatePatch !== null && s.templatePatch !== '') {
       this.fatal(
-        PreviewCode.UNSUPPORTED_GENERATOR,
+        PreviewCode.UNSUPPORTED_FEATURE,
         `${this.where} uses spec.templatePatch, which the offline preview does not apply.`,
         'Move the patched fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
       );
@@ -286,7 +292,7 @@ class Expansion {
     const kinds = Object.keys(g).filter((k) => k !== 'selector' && g[k] !== undefined && g[k] !== null);
     if (g.selector !== undefined && g.selector !== null) {
       this.problem(
-        PreviewCode.UNSUPPORTED_GENERATOR,
+        PreviewCode.UNSUPPORTED_FEATURE,
         `${this.where} ${field}.selector is set; the offline preview does not filter generator parameters by selector.`,
         'Remove the selector, or preview this ApplicationSet with argocd appset generate.',
       );
@@ -302,7 +308,7 @@ class Expansion {
     const kind = kinds[0]!;
     if (kind !== 'git') {
       this.problem(
-        PreviewCode.UNSUPPORTED_GENERATOR,
+        PreviewCode.UNSUPPORTED_FEATURE,
         `${this.where} ${field} is a "${kind}" generator; the offline preview expands only git directory generators.`,
         'Preview this ApplicationSet with argocd appset generate, or generate from directories with a git generator.',
       );
@@ -335,7 +341,7 @@ class Expansion {
     }
     if (git.template !== undefined && git.template !== null && !isEmptyTemplate(git.template)) {
       bad(
-        PreviewCode.UNSUPPORTED_GENERATOR,
+        PreviewCode.UNSUPPORTED_FEATURE,
         `${field}.template is set; the offline preview does not merge generator templates.`,
         'Move the fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
       );
@@ -345,7 +351,7 @@ class Expansion {
     if (!hasDirectories) {
       if (Array.isArray(git.files) && git.files.length > 0) {
         bad(
-          PreviewCode.UNSUPPORTED_GENERATOR,
+          PreviewCode.UNSUPPORTED_FEATURE,
           `${field}.files is a git files generator; the offline preview expands only git directory generators.`,
           'Preview this ApplicationSet with argocd appset generate, or use directories.',
         );
@@ -402,15 +408,15 @@ class Expansion {
       return { kind: 'list', items: value.map((v, i) => this.compile(v, `${field}[${i}]`)) };
     }
     if (isObject(value)) {
-      const entries: Array<readonly [Compiled, Compiled]> = [];
+      const entries: Array<readonly [Compiled, Compiled, string]> = [];
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         // Argo CD drops nil map values; an absent field is the same as a null one.
         if (v === null || v === undefined) {
           continue;
         }
-        entries.push([this.compileString(k, `${field} key ${JSON.stringify(k)}`), this.compile(v, `${field}${fieldKey(k)}`)]);
+        entries.push([this.compileString(k, `${field} key ${JSON.stringify(k)}`), this.compile(v, `${field}${fieldKey(k)}`), k]);
       }
-      return { kind: 'map', field, entries };
+      return { kind: 'map', field, entries, templatedKeys: entries.some(([k]) => k.kind !== 'const') };
     }
     if (value === null || typeof value === 'number' || typeof value === 'boolean') {
       return { kind: 'const', value };
@@ -464,16 +470,19 @@ class Expansion {
       }
       case 'map': {
         const out: Record<string, Json> = {};
-        const sources = new Map<string, string>();
+        const sources = c.templatedKeys ? new Map<string, string>() : undefined;
         let ok = true;
-        for (const [compiledKey, compiledValue] of c.entries) {
-          const key = this.render(compiledKey, params, dir);
+        for (const [compiledKey, compiledValue, original] of c.entries) {
+          const key = compiledKey.kind === 'const' ? (compiledKey.value as string) : this.render(compiledKey, params, dir);
           const value = this.render(compiledValue, params, dir);
           if (typeof key !== 'string' || value === undefined) {
             ok = false;
             continue;
           }
-          const original = compiledKey.kind === 'const' ? String(compiledKey.value) : key;
+          out[key] = value;
+          if (!sources) {
+            continue;
+          }
           const earlier = sources.get(key);
           if (earlier !== undefined) {
             this.problem(
@@ -484,7 +493,6 @@ class Expansion {
             ok = false;
           }
           sources.set(key, original);
-          out[key] = value;
         }
         return ok ? out : undefined;
       }
@@ -532,8 +540,9 @@ class Expansion {
       metadata: {
         name: typeof meta.name === 'string' ? meta.name : '',
         ...(namespace ? { namespace } : {}),
-        ...(isObject(meta.labels) ? { labels: meta.labels as Record<string, string> } : {}),
-        ...(isObject(meta.annotations) ? { annotations: meta.annotations as Record<string, string> } : {}),
+        // Like Kubernetes' ObjectMeta (omitempty), empty label and annotation maps are left out.
+        ...(isNonEmptyMap(meta.labels) ? { labels: meta.labels as Record<string, string> } : {}),
+        ...(isNonEmptyMap(meta.annotations) ? { annotations: meta.annotations as Record<string, string> } : {}),
         finalizers: finalizers.length === 0 && !preserve ? [RESOURCES_FINALIZER] : finalizers,
       },
       spec,
@@ -623,8 +632,22 @@ class Expansion {
   }
 }
 
+/**
+ * Orders Applications by name. Names are checked to be DNS-1123 (ASCII) before sorting, and
+ * for ASCII JavaScript's string order is Go's byte order.
+ */
+function byName(a: GeneratedApplication, b: GeneratedApplication): number {
+  const x = a.metadata.name;
+  const y = b.metadata.name;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function isObject(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNonEmptyMap(v: unknown): boolean {
+  return isObject(v) && Object.keys(v as object).length > 0;
 }
 
 function isEmptyTemplate(t: unknown): boolean {

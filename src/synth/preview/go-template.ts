@@ -691,14 +691,14 @@ class State {
     const actual = args.slice(1);
     const numIn = actual.length + (final === NO_FINAL ? 0 : 1);
     let numFixed = actual.length;
-    const where = `<${args.map((a) => a.src).join(' ')}>`;
+    const where = (): string => args.map((a) => a.src).join(' ');
     if (fn.variadic) {
       numFixed = fn.params.length - 1;
       if (numIn < numFixed) {
-        throw execution(`${where}: wrong number of args for ${name}: want at least ${numFixed} got ${actual.length}`);
+        throw execution(`<${where()}>: wrong number of args for ${name}: want at least ${numFixed} got ${actual.length}`);
       }
     } else if (numIn !== fn.params.length) {
-      throw execution(`${where}: wrong number of args for ${name}: want ${fn.params.length} got ${numIn}`);
+      throw execution(`<${where()}>: wrong number of args for ${name}: want ${fn.params.length} got ${numIn}`);
     }
     const last = fn.params[fn.params.length - 1]!;
     const argv: Value[] = [];
@@ -717,7 +717,7 @@ class State {
       return fn.call(argv);
     } catch (e) {
       if (e instanceof CallFailure) {
-        throw execution(`${where}: error calling ${name}: ${e.message}`);
+        throw execution(`<${where()}>: error calling ${name}: ${e.message}`);
       }
       throw e;
     }
@@ -725,7 +725,7 @@ class State {
 
   /** Go's `evalArg`: literals must already have the parameter's type; other nodes are evaluated. */
   private arg(dot: Value, type: ParamType | undefined, node: Node, fn?: string): Value {
-    const where = `<${node.src}>`;
+    const where = node.src;
     switch (node.type) {
       case 'dot':
         return this.validate(dot, type, where, fn);
@@ -744,17 +744,16 @@ class State {
     }
     const of = fn ? ` (argument of ${fn})` : '';
     if (type === 'string' && node.type !== 'string') {
-      throw execution(`${where}: expected string; found ${node.src}${of}`);
+      throw execution(`<${where}>: expected string; found ${node.src}${of}`);
     }
     if (type === 'int' && node.type !== 'number') {
-      throw execution(`${where}: expected integer; found ${node.src}${of}`);
+      throw execution(`<${where}>: expected integer; found ${node.src}${of}`);
     }
     return node.value;
   }
 
-  /** Go's `validateType`: a value passed where `type` is expected. */
-  private validate(value: Value, type: ParamType | undefined, where: string, fn?: string): Value {
-    const of = fn ? ` (argument of ${fn})` : '';
+  /** Go's `validateType`: a value passed where `type` is expected; `where` is the expression. */
+  private validate(value: Value, type: ParamType | undefined, where: string | (() => string), fn?: string): Value {
     switch (type) {
       case undefined:
       case 'value':
@@ -763,13 +762,15 @@ class State {
         return value === undefined ? null : value;
       case 'string':
       case 'int': {
+        if (value !== undefined && typeof value === (type === 'int' ? 'number' : 'string')) {
+          return value;
+        }
+        const at = `<${typeof where === 'string' ? where : where()}>`;
+        const of = fn ? ` (argument of ${fn})` : '';
         if (value === undefined) {
-          throw execution(`${where}: invalid value; expected ${type}${of}: the value is missing`);
+          throw execution(`${at}: invalid value; expected ${type}${of}: the value is missing`);
         }
-        if (typeof value !== (type === 'int' ? 'number' : 'string')) {
-          throw execution(`${where}: wrong type for value; expected ${type}; got ${goTypeName(value)}${of}`);
-        }
-        return value;
+        throw execution(`${at}: wrong type for value; expected ${type}; got ${goTypeName(value)}${of}`);
       }
     }
   }

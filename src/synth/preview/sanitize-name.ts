@@ -11,10 +11,7 @@ const MAX_DNS_NAME_LENGTH = 253;
  * sanitizeName('My_Service'); // 'my-service'
  */
 export function sanitizeName(name: string): string {
-  let out = '';
-  for (const ch of goToLower(name)) {
-    out += /^[-a-z0-9.]$/.test(ch) ? ch : '-';
-  }
+  let out = goToLower(name).replace(/[^-a-z0-9.]/gu, '-');
   // Every rune is now ASCII, so characters are bytes.
   if (out.length > MAX_DNS_NAME_LENGTH) {
     out = out.slice(0, MAX_DNS_NAME_LENGTH);

@@ -107,7 +107,8 @@ function index(args: readonly Value[]): Value {
   if (item === undefined) {
     throw new CallFailure('index of untyped nil');
   }
-  for (const raw of args.slice(1)) {
+  for (let k = 1; k < args.length; k++) {
+    const raw = args[k];
     const key = raw === null ? undefined : raw;
     if (item === null || item === undefined) {
       throw new CallFailure('index of nil pointer');

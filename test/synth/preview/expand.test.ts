@@ -383,6 +383,18 @@ describe('expandApplicationSet', () => {
       expect(app!.metadata.annotations).toEqual({ 'owner.example.com/payments-api': 'team' });
     });
 
+    test('fails when two templated keys render to the same key', () => {
+      // GIVEN two annotation keys that render alike
+      const appset = appSetWith((a) => {
+        a.spec.template.metadata.annotations = { '{{ index .path.segments 1 }}': 'a', nonprod: 'b' };
+      });
+      // WHEN it is expanded over nonprod directories
+      const e = failure(() => expandApplicationSet(appset, root));
+      // THEN the clash names both keys as written
+      expect(e.code).toBe('CG704');
+      expect(e.message).toContain('spec.template.metadata.annotations, directory "environments/nonprod/aws/eu-central-1-01/payments-api": the keys "{{ index .path.segments 1 }}" and "nonprod" both render to "nonprod".');
+    });
+
     test('renders generator values and exposes them as .values', () => {
       // GIVEN generator values that are themselves templates
       const appset = appSetWith((a) => {
