@@ -236,7 +236,8 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
   const byName = new Map<string, TargetModel>();
   for (const t of model.targets) {
     const cp = envCp.get(t.environment)!;
-    const cluster = clusterById.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
+    const cluster = clusterById.get(`${t.environment}/${t.cloud}/${t.cluster}`);
+    if (!cluster) continue; // a cluster of another platform: reported as CG119
     const ns = serviceByName.get(t.service)!.namespace;
     const app = applicationName(t);
     const key = `${cp}\u0000${cluster.destination}\u0000${ns}`;
