@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { problemsOfWorkloadSetNames } from '../argocd/application-set';
 import { GitOpsError, Problem } from '../errors';
 import {
   ClusterModel, ControlPlaneModel, EnvironmentModel, LayerModel, MODEL_VERSION, PlatformModel,
@@ -147,6 +148,7 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   problems.push(...problemsOfServices(model, services, platform));
   problems.push(...problemsOfCollisions(model));
   problems.push(...problemsOfOwnedKeys(model));
+  problems.push(...problemsOfWorkloadSetNames(model));
   if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
 }
