@@ -1,3 +1,4 @@
+import { Problem } from '../errors';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../synth/model';
 import { ArgoObject, MANAGED_BY } from './emit';
 
@@ -44,13 +45,8 @@ export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, d
     const groups = new Map<string, { shape: Shape; targets: TargetModel[] }>();
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
-      const service = services.get(t.service)!;
-      const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
-      const shape: Shape = {
-        ...(serviceDeviates(model, service, defaults) ? { service } : {}),
-        ...(cluster.destination !== `${cluster.cloud}-${cluster.name}` ? { cluster } : {}),
-      };
-      const name = ['workloads', envName, ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []), ...(shape.service ? [shape.service.name] : [])].join('-');
+      const shape = shapeOf(model, services.get(t.service)!, clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!, defaults);
+      const name = setName(envName, shape);
       const group = groups.get(name) ?? { shape, targets: [] };
       group.targets.push(t);
       groups.set(name, group);
@@ -75,6 +71,63 @@ export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, d
     }
   }
   return sets;
+}
+
+function shapeOf(model: PlatformModel, service: ServiceModel, cluster: ClusterModel, defaults: { chartPath: string; targetRevision: string }): Shape {
+  return {
+    ...(serviceDeviates(model, service, defaults) ? { service } : {}),
+    ...(cluster.destination !== `${cluster.cloud}-${cluster.name}` ? { cluster } : {}),
+  };
+}
+
+function setName(env: string, shape: Shape): string {
+  return ['workloads', env, ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []), ...(shape.service ? [shape.service.name] : [])].join('-');
+}
+
+/**
+ * ApplicationSet names that two different groups of targets of one control plane would share,
+ * e.g. `workloads-prod-azure-x` for cluster `azure/x` with its own destination and for a
+ * service `azure-x` with its own settings. Names are not made unique by renaming: that is an error.
+ */
+export function problemsOfWorkloadSetNames(model: PlatformModel): Problem[] {
+  const problems: Problem[] = [];
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const clusters = new Map(model.clusters.map((c) => [c.id, c]));
+  for (const cp of model.controlPlanes) {
+    const seen = new Map<string, string>();
+    const reported = new Set<string>();
+    const claim = (name: string, what: string, path: string): void => {
+      const other = seen.get(name);
+      if (other === undefined) seen.set(name, what);
+      else if (other !== what && !reported.has(name)) {
+        reported.add(name);
+        problems.push({
+          code: 'CG120', constructPath: path,
+          message: `ApplicationSet "${name}" in control plane "${cp.name}" would be made twice: for ${other} and for ${what}.`,
+          fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named workloads-<env>[-<cloud>-<cluster>][-<service>].',
+        });
+      }
+    };
+    for (const env of cp.environments) {
+      const envModel = model.environments.find((e) => e.name === env);
+      if (model.applicationRepoURLPattern && envModel) claim(setName(env, {}), `environment ${env}`, envModel.path);
+    }
+    for (const t of model.targets) {
+      const service = services.get(t.service);
+      const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`);
+      if (!cp.environments.includes(t.environment) || !service || !cluster) continue;
+      const shape = shapeOf(model, service, cluster, model.serviceDefaults);
+      const what = shape.service && shape.cluster
+        ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
+        : shape.service
+          ? `service ${shape.service.name} in environment ${t.environment} (own settings)`
+          : shape.cluster
+            ? `cluster ${shape.cluster.id} (own destination)`
+            : `environment ${t.environment}`;
+      claim(setName(t.environment, shape), what, shape.service?.path ?? shape.cluster?.path ?? t.path);
+    }
+  }
+  return problems;
 }
 
 function glob(model: PlatformModel, env: string, shape: Shape): string {

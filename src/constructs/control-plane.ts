@@ -16,7 +16,7 @@ export interface ControlPlaneProps {
  * implicit one named `argocd`.
  *
  * @example
- * const prodArgo = new ControlPlane(platform, 'prod');
+ * const prodArgo = new ControlPlane(platform, 'prod-argocd');
  * new Environment(platform, 'prod', { controlPlane: prodArgo });
  */
 export class ControlPlane extends Construct {

@@ -45,7 +45,11 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
       if (bad) problems.push({ code: 'CG108', constructPath: s.path, message: `${what} "${p}" is not a safe relative path: ${bad}.`, fix: 'Use a path inside the application repository, e.g. "deploy/chart".' });
     }
   }
-  for (const r of model.rings) label('Promotion ring', r.name, r.path, 'in the release ledger and branch names');
+  // An implicit ring (one per environment) has the environment's name, which is checked above.
+  const environmentPaths = new Set(model.environments.map((e) => e.path));
+  for (const r of model.rings) {
+    if (!environmentPaths.has(r.path)) label('Promotion ring', r.name, r.path, 'in the release ledger and branch names');
+  }
   for (const [key, dir] of Object.entries(model.layout)) {
     const bad = relativeDirProblem(dir);
     if (bad) {

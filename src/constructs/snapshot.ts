@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { problemsOfWorkloadSetNames } from '../argocd/application-set';
 import { GitOpsError, Problem } from '../errors';
 import {
   ClusterModel, ControlPlaneModel, EnvironmentModel, LayerModel, MODEL_VERSION, PlatformModel,
@@ -147,6 +148,7 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   problems.push(...problemsOfServices(model, services, platform));
   problems.push(...problemsOfCollisions(model));
   problems.push(...problemsOfOwnedKeys(model));
+  problems.push(...problemsOfWorkloadSetNames(model));
   if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
 }
@@ -228,7 +230,7 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
       problems.push({
         code: 'CG105', constructPath: c.path,
         message: `Clusters ${other.id} and ${c.id} are both registered as destination "${c.destination}" in control plane "${envCp.get(c.environment)}".`,
-        fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}') and Environment's controlPlane), or give one cluster its own destination name.`,
+        fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}-argocd') and Environment's controlPlane), or give one cluster its own destination name.`,
       });
     } else destinations.set(key, c);
   }
@@ -236,7 +238,8 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
   const byName = new Map<string, TargetModel>();
   for (const t of model.targets) {
     const cp = envCp.get(t.environment)!;
-    const cluster = clusterById.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
+    const cluster = clusterById.get(`${t.environment}/${t.cloud}/${t.cluster}`);
+    if (!cluster) continue; // a cluster of another platform: reported as CG119
     const ns = serviceByName.get(t.service)!.namespace;
     const app = applicationName(t);
     const key = `${cp}\u0000${cluster.destination}\u0000${ns}`;
@@ -246,7 +249,7 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
         code: 'CG104', constructPath: t.path,
         message: `Applications ${other.app} and ${app} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
         fix: other.t.environment !== t.environment
-          ? `Manage environments ${other.t.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
+          ? `Manage environments ${other.t.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}-argocd') and pass it as the Environment's controlPlane.`
           : `Give one of the services another namespace.`,
       });
     } else byDest.set(key, { app, t });

@@ -70,6 +70,8 @@ function recordInto(
       target[key] = into;
       if (Object.keys(v).length === 0 && !isMap(existing)) provenance.set(path, label);
       recordInto(into, v as Values, label, path, provenance);
+      // A map that holds keys is no longer a leaf: its keys carry the provenance.
+      if (Object.keys(into).length > 0) provenance.delete(path);
     } else {
       target[key] = v;
       provenance.set(path, label);

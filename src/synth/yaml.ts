@@ -26,10 +26,12 @@ const SPECIAL_WORDS = new Set([
 const PLAIN_SAFE = /^[A-Za-z_/.][A-Za-z0-9_./@%+:=-]*(?: [A-Za-z0-9_./@%+()=-]+)*$/;
 /** Anything that starts like a number, a date or a sexagesimal in some YAML version. */
 const NUMBER_LIKE = /^[-+.]?[0-9]|^\.(?:inf|nan)$/i;
+/** YAML 1.1 floats without a leading digit: `.`, `._1`, `e3`, `.e1`, `E+5`. */
+const YAML11_FLOAT = /^(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$/;
 
 function isPlainSafe(s: string): boolean {
   if (SPECIAL_WORDS.has(s)) return false;
-  if (NUMBER_LIKE.test(s)) return false;
+  if (NUMBER_LIKE.test(s) || YAML11_FLOAT.test(s)) return false;
   // `key: value` inside a scalar, or a trailing colon, would read as a map.
   if (s.endsWith(':') || s.includes(': ')) return false;
   return PLAIN_SAFE.test(s);

@@ -1,0 +1,457 @@
+import * as os from 'os';
+import * as path from 'path';
+import { paymentsPlatform } from '../../examples/payments-platform/main';
+import { FileTree, GitOpsError, MANIFEST_PATH, planWrite, PlatformModel, recoverInterruptedWrite, synthesize, writeTree } from '../../src';
+import { contentHash } from '../../src/synth/file-tree';
+import { TRANSACTION_DIR } from '../../src/synth/writer';
+// The module object itself (not an import-star copy), so that a spy on it reaches the writer.
+import fs = require('fs');
+
+const VALUES = 'environments/prod/azure/westeurope-01/payments-api/values.yaml';
+const USER_FILES: Record<string, string> = {
+  'README.md': '# platform-gitops\n\nOwned by the platform team.  \n',
+  CODEOWNERS: '* @platform-team\n',
+  '.gitlab-ci.yml': 'stages: [check]\ncheck:\n  script: ["cdk8s-gitops check"]\n',
+};
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-writer-'));
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const exampleModel = (): PlatformModel => paymentsPlatform().snapshot();
+
+/** Trees are immutable once built: each is made once per file. */
+const memo = <T>(make: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};
+
+const exampleTree = memo((): FileTree => synthesize(exampleModel()));
+
+/** The example with another ingress class on azure: the two azure values files change. */
+const changedTree = memo((): FileTree => {
+  const model = exampleModel();
+  return synthesize({
+    ...model,
+    layers: { ...model.layers, 'cloud:azure': { ...model.layers['cloud:azure'], values: { ingress: { className: 'nginx' } } } },
+  });
+});
+
+/** The example with only nonprod running and another ingress class on azure: one file changes, four go. */
+const changedNonprodOnlyTree = memo((): FileTree => {
+  const model = exampleModel();
+  const digest = model.services[0].initialDigest!;
+  return synthesize(
+    { ...model, layers: { ...model.layers, 'cloud:azure': { ...model.layers['cloud:azure'], values: { ingress: { className: 'nginx' } } } } },
+    { releases: new Map([['payments-api', new Map([['nonprod', { version: digest }]])]]) },
+  );
+});
+
+/** The example with only nonprod running (its digest unchanged): the four prod values files go. */
+const nonprodOnlyTree = memo((): FileTree => {
+  const model = exampleModel();
+  const digest = model.services[0].initialDigest!;
+  return synthesize(model, { releases: new Map([['payments-api', new Map([['nonprod', { version: digest }]])]]) });
+});
+
+/** Every file under `root` (hidden ones too) as relative path → bytes. */
+function filesOf(root: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(p);
+      else out[p] = fs.readFileSync(path.join(root, p));
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Every directory under `root`, relative. */
+function dirsOf(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const p = rel ? `${rel}/${entry.name}` : entry.name;
+      out.push(p);
+      walk(p);
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/** The files a write of `tree` should leave: its files and the manifest. */
+const expected = new Map<FileTree, Record<string, string>>();
+function expectedFiles(tree: FileTree): Record<string, string> {
+  if (!expected.has(tree)) expected.set(tree, { ...tree.toRecord(), [MANIFEST_PATH]: serializedManifestOf(tree) });
+  return expected.get(tree)!;
+}
+
+function serializedManifestOf(tree: FileTree): string {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-expected-'));
+  try {
+    writeTree(tree, scratch);
+    return fs.readFileSync(path.join(scratch, MANIFEST_PATH), 'utf8');
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function textsOf(root: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(filesOf(root)).map(([p, b]) => [p, b.toString('utf8')]));
+}
+
+function writeUserFiles(): void {
+  for (const [p, text] of Object.entries(USER_FILES)) fs.writeFileSync(path.join(dir, p), text);
+}
+
+function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GitOpsError) return e.code;
+    throw e;
+  }
+  throw new Error('Expected a GitOpsError');
+}
+
+describe('writeTree', () => {
+  it('writes every file and the manifest, and reports what it created', () => {
+    // GIVEN
+    const tree = exampleTree();
+
+    // WHEN
+    const report = writeTree(tree, dir);
+
+    // THEN
+    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], unchanged: 0, filesWritten: 15 });
+    expect(textsOf(dir)).toEqual({ ...tree.toRecord(), [MANIFEST_PATH]: expect.any(String) });
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8'));
+    expect(manifest.generator).toBe('cdk8s-gitops');
+    expect(manifest.version).toBe(1);
+    expect(Object.keys(manifest.files)).toEqual(tree.paths());
+    expect(manifest.files[VALUES]).toEqual({ sha256: contentHash(tree.content(VALUES)), key: tree.get(VALUES)!.key });
+  });
+
+  it('writes nothing the second time: no file written, no modification time changed', () => {
+    // GIVEN
+    writeTree(exampleTree(), dir);
+    const past = new Date('2000-01-01T00:00:00Z');
+    for (const p of Object.keys(filesOf(dir))) fs.utimesSync(path.join(dir, p), past, past);
+    const before = filesOf(dir);
+
+    // WHEN
+    const report = writeTree(exampleTree(), dir);
+
+    // THEN
+    expect(report).toEqual({ created: [], updated: [], deleted: [], unchanged: 14, filesWritten: 0 });
+    expect(filesOf(dir)).toEqual(before);
+    for (const p of Object.keys(before)) expect(fs.statSync(path.join(dir, p)).mtime).toEqual(past);
+    expect(dirsOf(dir)).not.toContain(TRANSACTION_DIR);
+  });
+
+  it('rewrites only the files whose content changed', () => {
+    // GIVEN
+    writeTree(exampleTree(), dir);
+
+    // WHEN
+    const report = writeTree(changedTree(), dir);
+
+    // THEN
+    expect(report).toEqual({
+      created: [],
+      updated: [
+        'environments/nonprod/azure/westeurope-01/payments-api/values.yaml',
+        'environments/prod/azure/westeurope-01/payments-api/values.yaml',
+      ],
+      deleted: [],
+      unchanged: 12,
+      filesWritten: 3,
+    });
+    expect(textsOf(dir)).toEqual(expectedFiles(changedTree()));
+  });
+
+  it('leaves a user\'s own files byte for byte as they were', () => {
+    // GIVEN
+    writeUserFiles();
+
+    // WHEN
+    writeTree(exampleTree(), dir);
+    writeTree(changedTree(), dir);
+    writeTree(nonprodOnlyTree(), dir);
+
+    // THEN
+    const files = filesOf(dir);
+    for (const [p, text] of Object.entries(USER_FILES)) expect(files[p].equals(Buffer.from(text))).toBe(true);
+  });
+
+  it('removes the owned files the program no longer produces, and their emptied directories', () => {
+    // GIVEN
+    writeTree(exampleTree(), dir);
+
+    // WHEN
+    const report = writeTree(nonprodOnlyTree(), dir);
+
+    // THEN
+    expect(report.deleted).toEqual([
+      'environments/prod/aws/eu-central-1-01/payments-api/values.yaml',
+      'environments/prod/azure/westeurope-01/payments-api/values.yaml',
+      'environments/prod/gcp/europe-west4-01/payments-api/values.yaml',
+      'environments/prod/oci/eu-frankfurt-1-01/payments-api/values.yaml',
+    ]);
+    expect(textsOf(dir)).toEqual(expectedFiles(nonprodOnlyTree()));
+    expect(dirsOf(dir).filter((d) => d.startsWith('environments/prod'))).toEqual([]);
+  });
+
+  it('keeps foreign files in the directories it empties, and those directories', () => {
+    // GIVEN
+    writeTree(exampleTree(), dir);
+    const notes = 'environments/prod/gcp/europe-west4-01/payments-api/NOTES.md';
+    fs.writeFileSync(path.join(dir, notes), 'hand-written\n');
+
+    // WHEN
+    writeTree(nonprodOnlyTree(), dir);
+
+    // THEN
+    expect(fs.readFileSync(path.join(dir, notes), 'utf8')).toBe('hand-written\n');
+    expect(dirsOf(dir).filter((d) => d.startsWith('environments/prod'))).toEqual([
+      'environments/prod',
+      'environments/prod/gcp',
+      'environments/prod/gcp/europe-west4-01',
+      'environments/prod/gcp/europe-west4-01/payments-api',
+    ]);
+  });
+
+  it('fails when a foreign file stands where a generated file goes, and writes nothing', () => {
+    // GIVEN
+    writeUserFiles();
+    fs.mkdirSync(path.join(dir, 'projects'));
+    fs.writeFileSync(path.join(dir, 'projects/prod.yaml'), 'kind: AppProject # by hand\n');
+    const before = filesOf(dir);
+
+    // WHEN
+    let error: GitOpsError | undefined;
+    try {
+      writeTree(exampleTree(), dir);
+    } catch (e) {
+      error = e as GitOpsError;
+    }
+
+    // THEN
+    expect(error).toBeInstanceOf(GitOpsError);
+    expect(error!.problems).toEqual([{
+      code: 'CG404',
+      file: 'projects/prod.yaml',
+      message: '"projects/prod.yaml" exists but was not written by cdk8s-gitops, and the program generates a file there.',
+      fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
+    }]);
+    expect(error!.message.split('\n')[0]).toBe('1 file not owned by cdk8s-gitops stand in the way; nothing was written:');
+    expect(filesOf(dir)).toEqual(before);
+    expect(dirsOf(dir)).toEqual(['projects']);
+  });
+
+  it('takes over a foreign file with adopt', () => {
+    // GIVEN
+    fs.mkdirSync(path.join(dir, 'projects'));
+    fs.writeFileSync(path.join(dir, 'projects/prod.yaml'), 'kind: AppProject # by hand\n');
+    const tree = exampleTree();
+
+    // WHEN
+    const report = writeTree(tree, dir, { adopt: true });
+
+    // THEN
+    expect(report.updated).toEqual(['projects/prod.yaml']);
+    expect(report.created).toEqual(tree.paths().filter((p) => p !== 'projects/prod.yaml'));
+    expect(textsOf(dir)).toEqual(expectedFiles(tree));
+    expect(writeTree(exampleTree(), dir).filesWritten).toBe(0);
+  });
+
+  it('takes over a foreign file that already holds the generated content without writing it', () => {
+    // GIVEN
+    const tree = exampleTree();
+    fs.mkdirSync(path.join(dir, 'projects'));
+    fs.writeFileSync(path.join(dir, 'projects/prod.yaml'), tree.content('projects/prod.yaml'));
+
+    // WHEN
+    const report = writeTree(tree, dir);
+
+    // THEN
+    expect(report.unchanged).toBe(1);
+    expect(report.created).not.toContain('projects/prod.yaml');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8')).files['projects/prod.yaml']).toBeDefined();
+  });
+
+  it('trusts unchanged inputs, and with verify restores a hand edit', () => {
+    // GIVEN
+    writeTree(exampleTree(), dir);
+    fs.writeFileSync(path.join(dir, VALUES), 'edited: by hand\n');
+
+    // WHEN
+    const trusting = writeTree(exampleTree(), dir);
+    const verifying = writeTree(exampleTree(), dir, { verify: true });
+
+    // THEN
+    expect(trusting.filesWritten).toBe(0);
+    expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], unchanged: 13, filesWritten: 1 });
+    expect(textsOf(dir)).toEqual(expectedFiles(exampleTree()));
+  });
+
+  it('fails when a directory stands where a generated file goes', () => {
+    // GIVEN
+    fs.mkdirSync(path.join(dir, 'projects/prod.yaml'), { recursive: true });
+
+    // THEN
+    expect(codeOf(() => writeTree(exampleTree(), dir))).toBe('CG402');
+  });
+
+  describe('when interrupted', () => {
+    it('before the journal is committed, leaves the old tree as it was; the next write completes', () => {
+      // GIVEN
+      writeUserFiles();
+      writeTree(exampleTree(), dir);
+      const before = filesOf(dir);
+
+      // WHEN the process "dies" after two staged files
+      expect(() => writeTree(changedTree(), dir, {
+        onStage: (n) => {
+          if (n === 2) throw new Error('killed');
+        },
+      })).toThrow('killed');
+
+      // THEN
+      const after = filesOf(dir);
+      const outsideTransaction = Object.fromEntries(Object.entries(after).filter(([p]) => !p.startsWith(`${TRANSACTION_DIR}/`)));
+      expect(outsideTransaction).toEqual(before);
+
+      // WHEN
+      const report = writeTree(changedTree(), dir);
+
+      // THEN
+      expect(report.updated).toHaveLength(2);
+      expect(textsOf(dir)).toEqual({ ...expectedFiles(changedTree()), ...USER_FILES });
+      expect(fs.existsSync(path.join(dir, TRANSACTION_DIR))).toBe(false);
+    });
+
+    it('before the journal is committed, is discarded by recoverInterruptedWrite', () => {
+      // GIVEN
+      writeTree(exampleTree(), dir);
+      const before = filesOf(dir);
+      expect(() => writeTree(changedTree(), dir, {
+        onStage: () => {
+          throw new Error('killed');
+        },
+      })).toThrow('killed');
+
+      // WHEN
+      const recovered = recoverInterruptedWrite(dir);
+
+      // THEN
+      expect(recovered).toBe(true);
+      expect(filesOf(dir)).toEqual(before);
+      expect(recoverInterruptedWrite(dir)).toBe(false);
+    });
+
+    it('after the journal is committed, is completed by recoverInterruptedWrite', () => {
+      // GIVEN an old tree, and a write that dies while moving files into place
+      writeUserFiles();
+      writeTree(exampleTree(), dir);
+      const rename = fs.renameSync;
+      let renames = 0;
+      jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+        // 1: the journal (the commit point), 2: the changed values file moved into place, 3: dies
+        // before the manifest is moved and the prod files are deleted
+        if (++renames === 3) throw new Error('killed');
+        rename(from, to);
+      });
+      expect(() => writeTree(changedNonprodOnlyTree(), dir)).toThrow('killed');
+      jest.restoreAllMocks();
+      expect(fs.existsSync(path.join(dir, `${TRANSACTION_DIR}/journal.json`))).toBe(true);
+      expect(fs.existsSync(path.join(dir, VALUES))).toBe(true);
+
+      // WHEN
+      const recovered = recoverInterruptedWrite(dir);
+
+      // THEN
+      expect(recovered).toBe(true);
+      expect(textsOf(dir)).toEqual({ ...expectedFiles(changedNonprodOnlyTree()), ...USER_FILES });
+      expect(dirsOf(dir).filter((d) => d.startsWith('environments/prod') || d.startsWith('.cdk8s-gitops/'))).toEqual([]);
+      expect(writeTree(changedNonprodOnlyTree(), dir).filesWritten).toBe(0);
+    });
+
+    it('after the journal is committed, is completed by the next write', () => {
+      // GIVEN
+      writeTree(exampleTree(), dir);
+      const rename = fs.renameSync;
+      let renames = 0;
+      jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+        if (++renames === 2) throw new Error('killed');
+        rename(from, to);
+      });
+      expect(() => writeTree(changedTree(), dir)).toThrow('killed');
+      jest.restoreAllMocks();
+
+      // WHEN
+      const report = writeTree(changedTree(), dir);
+
+      // THEN
+      expect(report.filesWritten).toBe(0);
+      expect(textsOf(dir)).toEqual(expectedFiles(changedTree()));
+    });
+  });
+
+  describe('with a corrupt manifest', () => {
+    it.each([
+      ['not JSON', '{"generator": "cdk8s-gitops", ', 'The manifest is not valid JSON'],
+      ['of another form', '{"generator": "other", "version": 1, "files": {}}', 'The manifest does not have the expected form (generator "cdk8s-gitops", version 1, files).'],
+      ['with a malformed entry', '{"generator": "cdk8s-gitops", "version": 1, "files": {"../outside": {"sha256": "x", "key": "y"}}}', 'The manifest entry for "../outside" is malformed.'],
+    ])('fails when it is %s, and writes nothing', (_what, text, message) => {
+      // GIVEN
+      fs.mkdirSync(path.join(dir, '.cdk8s-gitops'));
+      fs.writeFileSync(path.join(dir, MANIFEST_PATH), text);
+      const before = filesOf(dir);
+
+      // WHEN
+      let error: GitOpsError | undefined;
+      try {
+        writeTree(exampleTree(), dir);
+      } catch (e) {
+        error = e as GitOpsError;
+      }
+
+      // THEN
+      expect(error?.problems).toEqual([{
+        code: 'CG401',
+        file: MANIFEST_PATH,
+        message: expect.stringContaining(message),
+        fix: `Restore it from Git (git checkout -- ${MANIFEST_PATH}); it is written only by cdk8s-gitops.`,
+      }]);
+      expect(filesOf(dir)).toEqual(before);
+    });
+  });
+});
+
+describe('planWrite', () => {
+  it('works out the changes without making them', () => {
+    // GIVEN
+    writeTree(exampleTree(), dir);
+    const before = filesOf(dir);
+
+    // WHEN
+    const plan = planWrite(nonprodOnlyTree(), dir);
+
+    // THEN
+    expect([...plan.writes.keys()]).toEqual([]);
+    expect(plan.deletes).toHaveLength(4);
+    expect(plan.unchanged).toBe(10);
+    expect(plan.manifestChanged).toBe(true);
+    expect(filesOf(dir)).toEqual(before);
+  });
+});
