@@ -40,14 +40,15 @@ function filesOf(root: string): Record<string, string> {
 }
 
 const GENERATED = [
-  'applicationsets/nonprod-argocd/workloads-nonprod.yaml',
-  'applicationsets/prod-argocd/workloads-prod.yaml',
-  'bootstrap/nonprod-argocd.yaml',
-  'bootstrap/prod-argocd.yaml',
+  'applicationsets/nonprod/workloads-nonprod.yaml',
+  'applicationsets/prod/workloads-prod.yaml',
+  'bootstrap/nonprod.yaml',
+  'bootstrap/prod.yaml',
   ...['nonprod', 'prod'].flatMap((env) => ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01']
     .map((c) => `environments/${env}/${c}/payments-api/values.yaml`)),
   'projects/nonprod.yaml',
   'projects/prod.yaml',
+  'releases/payments-api.yaml',
 ];
 
 let tmp: string;
@@ -84,7 +85,7 @@ describe('cdk8s-gitops synth', () => {
     it('prints the files it created and exits 0', () => {
       expect(first.stdout.split('\n')).toEqual([
         ...GENERATED.map((p) => `[+] ${p}`),
-        `Wrote ${path.relative(ROOT, out)}: 14 created, 0 updated, 0 deleted, 0 unchanged.`,
+        `Wrote ${path.relative(ROOT, out)}: 15 created, 0 updated, 0 deleted, 0 unchanged.`,
         '',
       ]);
       expect(first.status).toBe(0);
@@ -92,7 +93,7 @@ describe('cdk8s-gitops synth', () => {
     });
 
     it('prints "No changes" the second time and changes no byte', () => {
-      expect(second.stdout).toBe(`No changes in ${path.relative(ROOT, out)}: 14 files up to date.\n`);
+      expect(second.stdout).toBe(`No changes in ${path.relative(ROOT, out)}: 15 files up to date.\n`);
       expect(second.status).toBe(0);
       expect(afterSecond).toEqual(afterFirst);
     });
@@ -102,7 +103,7 @@ describe('cdk8s-gitops synth', () => {
     });
 
     it('prints the report as JSON with --format json', () => {
-      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], unchanged: 14, filesWritten: 0 });
+      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], unchanged: 15, filesWritten: 0 });
       expect(asJson.status).toBe(0);
     });
   });

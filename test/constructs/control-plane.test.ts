@@ -13,9 +13,9 @@ describe('ControlPlane', () => {
 
     // THEN
     expect(nonprod.controlPlane).toBe(prod.controlPlane);
-    expect(nonprod.controlPlane.node.path).toBe('platform/argocd');
+    expect(nonprod.controlPlane.node.path).toBe('platform/control-planes/argocd');
     expect(model.controlPlanes).toEqual([
-      { name: 'argocd', path: 'platform/argocd', namespace: 'gitops', environments: ['nonprod', 'prod'] },
+      { name: 'argocd', path: 'platform/control-planes/argocd', namespace: 'gitops', environments: ['nonprod', 'prod'] },
     ]);
     expect(model.environments.map((e) => e.controlPlane)).toEqual(['argocd', 'argocd']);
   });
@@ -34,8 +34,8 @@ describe('ControlPlane', () => {
 
     // THEN
     expect(model.controlPlanes).toEqual([
-      { name: 'shared-argocd', path: 'platform/shared-argocd', namespace: 'argocd', environments: ['dev', 'staging'] },
-      { name: 'prod-argocd', path: 'platform/prod-argocd', namespace: 'argocd-prod', environments: ['prod'] },
+      { name: 'shared-argocd', path: 'platform/control-planes/shared-argocd', namespace: 'argocd', environments: ['dev', 'staging'] },
+      { name: 'prod-argocd', path: 'platform/control-planes/prod-argocd', namespace: 'argocd-prod', environments: ['prod'] },
     ]);
   });
 
@@ -73,7 +73,7 @@ describe('ControlPlane', () => {
 
     // THEN
     expect(linesOf(() => platform.snapshot())).toEqual([
-      '[platform/Prod_Argo] CG101 Control plane name "Prod_Argo" is not a DNS-1123 label: it must consist of lower-case letters, digits and "-", and start and end with a letter or digit. It is used in file names.',
+      '[platform/control-planes/Prod_Argo] CG101 Control plane name "Prod_Argo" is not a DNS-1123 label: it must consist of lower-case letters, digits and "-", and start and end with a letter or digit. It is used in file names.',
     ]);
   });
 
@@ -85,8 +85,8 @@ describe('ControlPlane', () => {
     // THEN
     expect(problemsOf(() => new ControlPlane(platform, 'prod-argocd'))).toEqual([{
       code: 'CG103',
-      constructPath: 'platform/prod-argocd',
-      message: 'ControlPlane "prod-argocd" cannot be created: platform already has a ControlPlane named "prod-argocd".',
+      constructPath: 'platform/control-planes/prod-argocd',
+      message: 'ControlPlane "prod-argocd" cannot be created: platform/control-planes already has a ControlPlane named "prod-argocd".',
       fix: 'Give one of them another id (ids are unique within their scope).',
     }]);
   });

@@ -182,7 +182,7 @@ describe('Platform', () => {
         expect.stringMatching(/^\[platform\/Prod\] CG101 Environment name "Prod" is not a DNS-1123 label: .* Fix: Rename it, e.g. "prod"\.$/),
         expect.stringMatching(/^\[platform\/Prod\/eu_central\] CG101 Cluster name "eu_central" is not a DNS-1123 label: .* Fix: Rename it, e.g. "eu-central"\.$/),
         expect.stringMatching(/^\[platform\/payments-api\/Prod\/aws\/eu_central\] CG116 Target Prod\/aws\/eu_central\/payments-api is in no promotion ring\. /),
-        expect.stringMatching(/^\[platform\/canary\] CG118 Promotion ring "canary" selects no target\. /),
+        expect.stringMatching(/^\[platform\/rings\/canary\] CG118 Promotion ring "canary" selects no target\. /),
         expect.stringMatching(/^\[platform\/payments-api\] CG106 Service "payments-api" has no application repository\. /),
         expect.stringMatching(/^\[platform\/payments-api\] CG115 initialDigest "latest" is not a sha256 digest\. /),
         expect.stringMatching(/^\[platform\/payments-api\] CG113 Service payments-api sets image\.digest, which the release ledger owns\. /),

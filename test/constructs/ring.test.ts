@@ -34,9 +34,9 @@ describe('PromotionRing', () => {
     // THEN
     const model = platform.snapshot();
     expect(model.rings.map((r) => [r.name, r.path, r.targets])).toEqual([
-      ['ring-nonprod', 'platform/ring-nonprod', ['nonprod/azure/westeurope-01/payments-api', 'nonprod/aws/eu-central-1-01/payments-api']],
-      ['prod-canary', 'platform/prod-canary', ['prod/azure/westeurope-01/payments-api']],
-      ['prod-main', 'platform/prod-main', ['prod/aws/eu-central-1-01/payments-api', 'prod/gcp/europe-west4-01/payments-api']],
+      ['ring-nonprod', 'platform/rings/ring-nonprod', ['nonprod/azure/westeurope-01/payments-api', 'nonprod/aws/eu-central-1-01/payments-api']],
+      ['prod-canary', 'platform/rings/prod-canary', ['prod/azure/westeurope-01/payments-api']],
+      ['prod-main', 'platform/rings/prod-main', ['prod/aws/eu-central-1-01/payments-api', 'prod/gcp/europe-west4-01/payments-api']],
     ]);
     expect(model.targets.map((t) => [t.id, t.ring])).toEqual([
       ['nonprod/azure/westeurope-01/payments-api', 'ring-nonprod'],
@@ -133,7 +133,7 @@ describe('PromotionRing', () => {
     // THEN
     expect(problemsOf(() => platform.snapshot())).toEqual([{
       code: 'CG118',
-      constructPath: 'platform/nothing',
+      constructPath: 'platform/rings/nothing',
       message: 'Promotion ring "nothing" selects no target.',
       fix: 'Fix its targets selector, or remove the ring.',
     }]);
@@ -146,7 +146,7 @@ describe('PromotionRing', () => {
 
     // THEN
     expect(linesOf(() => platform.snapshot())).toEqual([
-      '[platform/Everything] CG101 Promotion ring name "Everything" is not a DNS-1123 label: it must consist of lower-case letters, digits and "-", and start and end with a letter or digit. It is used in the release ledger and branch names.',
+      '[platform/rings/Everything] CG101 Promotion ring name "Everything" is not a DNS-1123 label: it must consist of lower-case letters, digits and "-", and start and end with a letter or digit. It is used in the release ledger and branch names.',
     ]);
   });
 
@@ -157,7 +157,7 @@ describe('PromotionRing', () => {
 
     // THEN
     expect(linesOf(() => new PromotionRing(platform, 'everything', { targets: Targets.all() }))).toEqual([
-      '[platform/everything] CG103 PromotionRing "everything" cannot be created: platform already has a PromotionRing named "everything".',
+      '[platform/rings/everything] CG103 PromotionRing "everything" cannot be created: platform/rings already has a PromotionRing named "everything".',
     ]);
   });
 });
