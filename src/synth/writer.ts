@@ -12,7 +12,7 @@ const JOURNAL = `${TRANSACTION_DIR}/journal.json`;
 export interface WriteOptions {
   /**
    * Read every owned file and restore those that differ (hand edits). Without it, files whose
-   * inputs did not change are trusted to be as written.
+   * inputs did not change are trusted to be as written (a deleted one is still restored).
    * @default false
    */
   readonly verify?: boolean;
@@ -87,7 +87,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     }
     const entry = tree.get(p)!;
     const before = old.files.get(p);
-    if (before && before.key === entry.key && !options.verify) {
+    const trusted = before !== undefined && !options.verify && fs.existsSync(path.join(dir, p));
+    if (trusted && before.key === entry.key) {
       files.set(p, before);
       unchanged++;
       continue;
@@ -95,7 +96,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     const text = tree.content(p);
     const sha256 = contentHash(text);
     files.set(p, { sha256, key: entry.key });
-    const onDisk = before && before.sha256 === sha256 && !options.verify ? text : readIfExists(path.join(dir, p));
+    const onDisk = trusted && before.sha256 === sha256 ? text : readIfExists(path.join(dir, p));
     if (onDisk === text) {
       unchanged++;
       continue;

@@ -1,0 +1,175 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
+
+const REPO = path.resolve(__dirname, '../..');
+const CLI = path.join(REPO, 'bin/cdk8s-gitops.js');
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI in the repository root, so that cdk8s.yaml's example program is used. */
+function cli(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const EXAMPLE_APPS = ['nonprod', 'prod'].flatMap((env) => [
+  `payments-api-${env}-aws-eu-central-1-01`,
+  `payments-api-${env}-azure-westeurope-01`,
+  `payments-api-${env}-gcp-europe-west4-01`,
+  `payments-api-${env}-oci-eu-frankfurt-1-01`,
+]);
+
+describe('cdk8s-gitops plan, preview and check', () => {
+  let out: string;
+
+  beforeEach(() => {
+    out = synthesizedCheckout();
+  });
+
+  afterEach(() => removeCheckout(out));
+
+  test('plan exits 0 on a checkout the program just synthesized', () => {
+    // GIVEN a checkout synthesized from the example
+    // WHEN plan runs the example program against it
+    const r = cli('plan', '--out', out);
+    // THEN nothing changes
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'No changes: 15 files up to date.\n', '']);
+  });
+
+  test('plan exits 2 and prints Markdown when an owned values file was deleted', () => {
+    // GIVEN a checkout from which an owned values file was deleted
+    fs.rmSync(path.join(out, 'environments/prod/gcp/europe-west4-01/payments-api/values.yaml'));
+    // WHEN plan runs with --format markdown
+    const r = cli('plan', '--out', out, '--format', 'markdown');
+    // THEN it shows the file and the Application coming back
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe([
+      '### cdk8s-gitops plan',
+      '',
+      'Plan: 1 file to change (1 created, 0 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
+      '',
+      '<details><summary>Files</summary>',
+      '',
+      '```diff',
+      '+ environments/prod/gcp/europe-west4-01/payments-api/values.yaml',
+      '```',
+      '',
+      '</details>',
+      '',
+      '| Application | change | ApplicationSet | fields |',
+      '| --- | --- | --- | --- |',
+      '| `payments-api-prod-gcp-europe-west4-01` | create | workloads-prod |  |',
+      '',
+      '',
+    ].join('\n'));
+  });
+
+  test('plan exits 2 and prints JSON for a program that adds a cluster', () => {
+    // GIVEN a program that adds a prod cluster to the example
+    const programDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-program-'));
+    const program = path.join(programDir, 'platform.ts');
+    fs.writeFileSync(program, [
+      `import { paymentsPlatform } from ${JSON.stringify(path.join(REPO, 'examples/payments-platform/main'))};`,
+      `import { Cloud, Cluster, Environment } from ${JSON.stringify(path.join(REPO, 'src'))};`,
+      'const platform = paymentsPlatform();',
+      "new Cluster(platform.node.findChild('prod') as Environment, 'eu-west-1-01', { cloud: platform.node.findChild('aws') as Cloud, region: 'eu-west-1' });",
+      'platform.synth();',
+      '',
+    ].join('\n'));
+    try {
+      // WHEN plan runs it with --format json
+      const r = cli('plan', '--app', `npx tsx ${program}`, '--out', out, '--format', 'json');
+      // THEN the JSON has the new values file, the AppProject change and the new Application
+      expect([r.status, r.stderr]).toEqual([2, '']);
+      expect(JSON.parse(r.stdout)).toEqual({
+        files: [
+          { path: 'environments/prod/aws/eu-west-1-01/payments-api/values.yaml', change: 'create', kind: 'values', origin: 'platform/payments-api/prod/aws/eu-west-1-01' },
+          { path: 'projects/prod.yaml', change: 'update', kind: 'appproject', origin: 'platform/prod', fields: ['spec.destinations'] },
+        ],
+        applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
+        unchangedFiles: 14,
+        changes: true,
+      });
+    } finally {
+      fs.rmSync(programDir, { recursive: true, force: true });
+    }
+  });
+
+  test('preview prints the Applications as a table', () => {
+    // GIVEN a checkout synthesized from the example
+    // WHEN preview runs
+    const r = cli('preview', '--out', out, '--format', 'table');
+    // THEN there is one row per Application, with its ApplicationSet, project and destination
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toBe([
+      'APPLICATION                                 APPLICATIONSET     PROJECT  DESTINATION',
+      'payments-api-nonprod-aws-eu-central-1-01    workloads-nonprod  nonprod  aws-eu-central-1-01/payments-api',
+      'payments-api-nonprod-azure-westeurope-01    workloads-nonprod  nonprod  azure-westeurope-01/payments-api',
+      'payments-api-nonprod-gcp-europe-west4-01    workloads-nonprod  nonprod  gcp-europe-west4-01/payments-api',
+      'payments-api-nonprod-oci-eu-frankfurt-1-01  workloads-nonprod  nonprod  oci-eu-frankfurt-1-01/payments-api',
+      'payments-api-prod-aws-eu-central-1-01       workloads-prod     prod     aws-eu-central-1-01/payments-api',
+      'payments-api-prod-azure-westeurope-01       workloads-prod     prod     azure-westeurope-01/payments-api',
+      'payments-api-prod-gcp-europe-west4-01       workloads-prod     prod     gcp-europe-west4-01/payments-api',
+      'payments-api-prod-oci-eu-frankfurt-1-01     workloads-prod     prod     oci-eu-frankfurt-1-01/payments-api',
+      '8 Applications.',
+      '',
+    ].join('\n'));
+  });
+
+  test('preview prints the same Applications as YAML and as JSON', () => {
+    // GIVEN a checkout synthesized from the example
+    // WHEN preview runs with --format yaml and --format json
+    const yaml = cli('preview', '--out', out, '--format', 'yaml');
+    const json = cli('preview', '--out', out, '--format', 'json');
+    // THEN both hold the eight Applications, alike
+    expect([yaml.status, json.status]).toEqual([0, 0]);
+    const fromYaml = parseAllDocuments(yaml.stdout).map((d) => d.toJS());
+    const fromJson = JSON.parse(json.stdout);
+    expect(fromYaml.map((a: any) => [a.kind, a.metadata.name])).toEqual(EXAMPLE_APPS.map((n) => ['Application', n]));
+    expect(fromJson).toEqual(fromYaml);
+    expect(fromJson[4].spec.sources[0].helm.valueFiles).toEqual(['$values/environments/prod/aws/eu-central-1-01/payments-api/values.yaml']);
+  });
+
+  test('check exits 0 on a checkout the program just synthesized', () => {
+    // GIVEN a checkout synthesized from the example
+    // WHEN check runs the example program against it
+    const r = cli('check', '--out', out);
+    // THEN it is clean
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'Clean: the checkout is exactly what the program synthesizes.\n', '']);
+  });
+
+  test('check exits 2 for a stray directory, with the Application it would become and the fix', () => {
+    // GIVEN a directory nobody declared where workloads-prod looks for targets
+    writeFile(out, 'environments/prod/aws/eu-central-1-01/stray/values.yaml', 'replicaCount: 1\n');
+    // WHEN check runs
+    const r = cli('check', '--out', out);
+    // THEN it reports the directory and how to fix it
+    expect([r.status, r.stderr]).toEqual([2, '']);
+    expect(r.stdout).toBe([
+      '[undeclared-application] environments/prod/aws/eu-central-1-01/stray: ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
+      '    Fix: Remove the stray directory, or declare the target in the program.',
+      '1 finding.',
+      '',
+    ].join('\n'));
+  });
+
+  test.each([
+    ['plan', 'text, markdown, json', 'text'],
+    ['preview', 'table, yaml, json', 'table'],
+    ['check', 'text, json', 'text'],
+  ])('%s fails when --format is not one it offers', (command, offered, first) => {
+    // GIVEN a checkout synthesized from the example
+    // WHEN the command runs with --format xml
+    const r = cli(command, '--out', out, '--format', 'xml');
+    // THEN it exits 1 with CG301, the formats it offers and the fix
+    expect([r.status, r.stdout, r.stderr]).toEqual([1, '', `Error: CG301 ${command}: --format "xml" is not one of ${offered}. Fix: Use --format ${first}.\n`]);
+  });
+});

@@ -1,0 +1,206 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { readLedgers } from '../../src/release/checkout';
+import { buildTree, treeFromLedgers } from '../../src/synth/build';
+import { checkCheckout, Finding, FindingKind } from '../../src/synth/check';
+import { PlatformModel } from '../../src/synth/model';
+import { TRANSACTION_DIR, writeTree } from '../../src/synth/writer';
+import {
+  addLedgerApi, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile,
+} from './example-checkout';
+
+const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
+const OTHER_DIGEST = `sha256:${'b'.repeat(64)}`;
+
+/** What `cdk8s-gitops check` finds: the program's model against the checkout `dir`. */
+function check(model: PlatformModel, dir: string): Finding[] {
+  const ledgers = readLedgers(model, dir);
+  return checkCheckout(model, treeFromLedgers(model, ledgers), ledgers, dir);
+}
+
+describe('checkCheckout', () => {
+  const model = exampleModel();
+  let dir: string;
+
+  beforeEach(() => {
+    dir = synthesizedCheckout(model);
+  });
+
+  afterEach(() => removeCheckout(dir));
+
+  test('finds nothing in a checkout the program just synthesized', () => {
+    // GIVEN a checkout synthesized from the example
+    // WHEN it is checked against the same program
+    // THEN it is clean
+    expect(check(model, dir)).toEqual([]);
+  });
+
+  test('finds an owned file edited by hand', () => {
+    // GIVEN an owned values file with a key added by hand
+    fs.appendFileSync(path.join(dir, VALUES), 'debug: true\n');
+    // WHEN the checkout is checked
+    // THEN the file is reported as edited, with the fix
+    expect(check(model, dir)).toEqual([{
+      kind: FindingKind.EDITED,
+      path: VALUES,
+      message: `${VALUES} was edited by hand.`,
+      fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
+    }]);
+  });
+
+  test('finds an owned file deleted by hand, and the Application it takes away', () => {
+    // GIVEN an owned values file deleted by hand
+    fs.rmSync(path.join(dir, VALUES));
+    // WHEN the checkout is checked
+    // THEN the file is missing, and its Application would not be generated
+    expect(check(model, dir)).toEqual([
+      {
+        kind: FindingKind.MISSING_APPLICATION,
+        path: 'applicationsets/prod/workloads-prod.yaml',
+        message: 'Application payments-api-prod-aws-eu-central-1-01 is declared but the checkout would not generate it.',
+        fix: 'Run `cdk8s-gitops synth` and commit the result.',
+      },
+      {
+        kind: FindingKind.MISSING,
+        path: VALUES,
+        message: `${VALUES} is owned by cdk8s-gitops but missing.`,
+        fix: 'Run `cdk8s-gitops synth` to restore it.',
+      },
+    ]);
+  });
+
+  test('finds nothing once synth has restored a deleted owned file, as its fix says', () => {
+    // GIVEN an owned values file deleted by hand
+    const text = readFile(dir, VALUES);
+    fs.rmSync(path.join(dir, VALUES));
+    // WHEN synth runs, then check
+    writeTree(buildTree(model, dir), dir);
+    // THEN the file is back as it was and the checkout is clean
+    expect(readFile(dir, VALUES)).toBe(text);
+    expect(check(model, dir)).toEqual([]);
+  });
+
+  test('finds a stray directory at the generator depth as an undeclared Application', () => {
+    // GIVEN a directory nobody declared where workloads-prod looks for targets
+    writeFile(dir, 'environments/prod/aws/eu-central-1-01/stray/values.yaml', 'replicaCount: 1\n');
+    // WHEN the checkout is checked
+    // THEN the directory is reported with the Application it would become
+    expect(check(model, dir)).toEqual([{
+      kind: FindingKind.UNDECLARED_APPLICATION,
+      path: 'environments/prod/aws/eu-central-1-01/stray',
+      message: 'ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
+      fix: 'Remove the stray directory, or declare the target in the program.',
+    }]);
+  });
+
+  test('finds the directory at the generator depth above a deeper stray file', () => {
+    // GIVEN a file two levels below a cluster directory, in a directory nobody declared
+    writeFile(dir, 'environments/prod/aws/eu-central-1-01/x/y/values.yaml', 'replicaCount: 1\n');
+    // WHEN the checkout is checked
+    // THEN its directory at the generator depth, x, would become an Application
+    expect(check(model, dir).map((f) => [f.kind, f.path, f.message])).toEqual([[
+      FindingKind.UNDECLARED_APPLICATION,
+      'environments/prod/aws/eu-central-1-01/x',
+      'ApplicationSet workloads-prod would generate Application x-prod-aws-eu-central-1-01, which the program does not declare.',
+    ]]);
+  });
+
+  test.each([
+    ['deeper than the glob, below a target', 'environments/prod/aws/eu-central-1-01/payments-api/extra/values.yaml'],
+    ['shallower than the glob', 'environments/prod/aws/notes/values.yaml'],
+    ['shallower than the glob, a new cloud', 'environments/prod/newcloud/README.md'],
+    ['hidden, at the generator depth', 'environments/prod/aws/eu-central-1-01/.stray/values.yaml'],
+    ['below a hidden directory', 'environments/prod/.x/a/b/values.yaml'],
+    ['outside the environments', 'docs/prod/aws/eu-central-1-01/stray/values.yaml'],
+  ])('finds nothing for a foreign directory %s', (_, file) => {
+    // GIVEN a file nobody declared in a directory no ApplicationSet matches
+    writeFile(dir, file, 'replicaCount: 1\n');
+    // WHEN the checkout is checked
+    // THEN there is nothing to report
+    expect(check(model, dir)).toEqual([]);
+  });
+
+  test('finds a program change that was not synthesized yet', () => {
+    // GIVEN the example checkout, and a program that adds ledger-api on nonprod
+    const changed = exampleModel((p) => addLedgerApi(p));
+    // WHEN the checkout is checked against the changed program
+    const findings = check(changed, dir);
+    // THEN every file to write is out of date, and ledger-api's Applications are missing
+    expect(findings.filter((f) => f.kind === FindingKind.OUT_OF_DATE).map((f) => [f.path, f.message])).toEqual([
+      ...['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'].map((c) => [
+        `environments/nonprod/${c}/ledger-api/values.yaml`,
+        `environments/nonprod/${c}/ledger-api/values.yaml is declared by the program but not synthesized yet.`,
+      ]),
+      ['projects/nonprod.yaml', 'projects/nonprod.yaml differs from what the program synthesizes.'],
+      ['releases/ledger-api.yaml', 'releases/ledger-api.yaml is declared by the program but not synthesized yet.'],
+    ]);
+    expect(findings.filter((f) => f.kind === FindingKind.OUT_OF_DATE).map((f) => f.fix)).toEqual(
+      Array(6).fill('Run `cdk8s-gitops synth` (or publish) and commit the result.'),
+    );
+    expect(findings.filter((f) => f.kind === FindingKind.MISSING_APPLICATION).map((f) => f.message)).toEqual([
+      'Application ledger-api-nonprod-aws-eu-central-1-01 is declared but the checkout would not generate it.',
+      'Application ledger-api-nonprod-azure-westeurope-01 is declared but the checkout would not generate it.',
+      'Application ledger-api-nonprod-gcp-europe-west4-01 is declared but the checkout would not generate it.',
+      'Application ledger-api-nonprod-oci-eu-frankfurt-1-01 is declared but the checkout would not generate it.',
+    ]);
+    expect(findings).toHaveLength(10);
+  });
+
+  test('finds a service the program dropped as out of date', () => {
+    // GIVEN a checkout synthesized with ledger-api, and the example without it
+    removeCheckout(dir);
+    dir = synthesizedCheckout(exampleModel((p) => addLedgerApi(p)));
+    // WHEN the checkout is checked against the example
+    const findings = check(model, dir);
+    // THEN ledger-api's files are no longer produced, and its directories are undeclared
+    // until synth removes them
+    const clusters = ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'];
+    expect(findings.map((f) => [f.kind, f.path])).toEqual([
+      ...clusters.flatMap((c) => [
+        [FindingKind.UNDECLARED_APPLICATION, `environments/nonprod/${c}/ledger-api`],
+        [FindingKind.OUT_OF_DATE, `environments/nonprod/${c}/ledger-api/values.yaml`],
+      ]),
+      [FindingKind.OUT_OF_DATE, 'projects/nonprod.yaml'],
+      [FindingKind.OUT_OF_DATE, 'releases/ledger-api.yaml'],
+    ]);
+    expect(findings.find((f) => f.path === 'releases/ledger-api.yaml')!.message).toBe('releases/ledger-api.yaml is no longer produced by the program.');
+  });
+
+  test('finds a digest changed by hand in values as both an edit and a mismatch with the ledger', () => {
+    // GIVEN a prod values file whose image.digest was changed by hand
+    fs.writeFileSync(path.join(dir, VALUES), readFile(dir, VALUES).replace(SEED_DIGEST, OTHER_DIGEST));
+    // WHEN the checkout is checked
+    // THEN the file is edited, and its digest disagrees with what ring prod runs
+    expect(check(model, dir)).toEqual([
+      {
+        kind: FindingKind.DIGEST_MISMATCH,
+        path: VALUES,
+        message: `payments-api-prod-aws-eu-central-1-01 runs ${OTHER_DIGEST} in its values, but the ledger says ring prod runs ${SEED_DIGEST}.`,
+        fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
+      },
+      {
+        kind: FindingKind.EDITED,
+        path: VALUES,
+        message: `${VALUES} was edited by hand.`,
+        fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
+      },
+    ]);
+  });
+
+  test('finds an interrupted write', () => {
+    // GIVEN a checkout in which a write was killed while staging its files
+    const interrupt = (): never => {
+      throw new Error('killed');
+    };
+    expect(() => writeTree(buildTree(exampleModel((p) => addLedgerApi(p)), dir), dir, { onStage: interrupt })).toThrow('killed');
+    expect(fs.existsSync(path.join(dir, TRANSACTION_DIR))).toBe(true);
+    // WHEN the checkout is checked
+    // THEN the interrupted write is reported, with the fix
+    expect(check(model, dir)).toEqual([{
+      kind: FindingKind.INTERRUPTED_WRITE,
+      path: '.cdk8s-gitops/transaction',
+      message: 'A write was interrupted and has not been completed.',
+      fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
+    }]);
+  });
+});
