@@ -2,6 +2,7 @@ import { GitOpsError } from '../errors';
 import { checkFormat, Command, CommandContext } from './command';
 import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
 import { historyCommand } from './commands/history';
+import { explainCommand, statusCommand } from './commands/inspect';
 import { publishCommand } from './commands/publish';
 import { synthCommand } from './commands/synth';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
@@ -16,7 +17,9 @@ export enum ExitCode {
   CHANGES = 2,
 }
 
-const COMMANDS: readonly Command[] = [synthCommand, promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand];
+const COMMANDS: readonly Command[] = [
+  synthCommand, statusCommand, explainCommand, promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
