@@ -3,6 +3,7 @@ import { checkFormat, Command, CommandContext } from './command';
 import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
 import { historyCommand } from './commands/history';
 import { checkCommand, planCommand, previewCommand } from './commands/inspect';
+import { explainCommand, statusCommand } from './commands/status';
 import { publishCommand } from './commands/publish';
 import { synthCommand } from './commands/synth';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
@@ -12,7 +13,7 @@ import { ExitCode } from './exit-code';
 export { ExitCode } from './exit-code';
 
 const COMMANDS: readonly Command[] = [
-  synthCommand, planCommand, previewCommand, checkCommand,
+  synthCommand, planCommand, previewCommand, checkCommand, statusCommand, explainCommand,
   promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand,
 ];
 

@@ -1,6 +1,7 @@
 import { LedgerFile, readLedgers } from '../release/checkout';
 import { FileKind, FileTree } from './file-tree';
 import { PlatformModel } from './model';
+import { statusMarkdown, statusOf, STATUS_PATH } from './status';
 import { ReleaseState, RingRelease, synthesize } from './synthesize';
 
 /** What each ring of each service runs, according to the ledgers. */
@@ -12,12 +13,18 @@ export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseS
   return state;
 }
 
-/** The tree for a model and a set of ledgers; the ledgers are part of the tree. */
+/**
+ * The tree for a model and a set of ledgers; the ledgers are part of the tree, and so is
+ * `STATUS.md`, the release status made from them.
+ */
 export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): FileTree {
   const svcPaths = new Map(model.services.map((s) => [s.name, s.path]));
   return synthesize(model, {
     releases: releaseState(ledgers),
-    extraFiles: [...ledgers.entries()].map(([service, f]) => ({ path: f.path, kind: FileKind.LEDGER, origin: svcPaths.get(service)!, text: f.text })),
+    extraFiles: [
+      ...[...ledgers.entries()].map(([service, f]) => ({ path: f.path, kind: FileKind.LEDGER, origin: svcPaths.get(service)!, text: f.text })),
+      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(statusOf(model, ledgers)) },
+    ],
   });
 }
 

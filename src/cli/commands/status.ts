@@ -1,0 +1,85 @@
+import * as path from 'path';
+import { applicationName } from '../../constructs/name-checks';
+import { readLedgers } from '../../release/checkout';
+import { explainTarget, formatExplanation, selectTargets } from '../../synth/explain';
+import { formatStatus, statusOf } from '../../synth/status';
+import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { Command, CommandContext, usageError } from '../command';
+import { loadModel, readProjectConfig } from '../program';
+
+function checkout(ctx: CommandContext, out: string | undefined): string {
+  return path.resolve(ctx.cwd, out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'What each ring of each service runs, since when, by whom, and holds',
+  usage: 'cdk8s-gitops status [--app CMD] [--out DIR] [--targets] [--format text|json]',
+  help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
+the program's ring order), the digest it runs, since when, who put it there, from which ring,
+who approved it and any hold. A ring without a digest shows — : its targets are not in the
+tree yet. Nothing is written; STATUS.md in the tree holds the same table.
+
+Options:
+  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+  --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --targets      one row per target: Application, ring, digest, values file
+  --format       text (default) or json
+
+Example:
+  cdk8s-gitops status --out ../platform-gitops
+  cdk8s-gitops status --targets`,
+  run(argv, ctx) {
+    const { values } = parseCommandArgs('status', argv, { ...PROGRAM_OPTIONS, targets: { type: 'boolean' }, format: { type: 'string' } });
+    const format = ctx.format(values.format, ['text', 'json']);
+    const model = loadModel(values.app, ctx.cwd);
+    const report = statusOf(model, readLedgers(model, checkout(ctx, values.out)));
+    ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
+    return 0;
+  },
+};
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'The chain from construct to Application for one target, and where each value comes from',
+  usage: 'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--out DIR] [--format text|json]',
+  help: `Shows for one target: its construct path, control plane, ring, the ApplicationSet that
+generates its Application (name and file), the Application's name, project and destination,
+its values file, and the digest its ring runs (from the ledger in DIR). Then every key of its
+values file with the layer that set it (Platform, Environment, Cloud, Cluster, Service, …, and
+the release ledger for image.digest).
+
+Name an Application (<service>-<env>-<cloud>-<cluster>), or a service narrowed to one target
+with --env, --cloud and --cluster.
+
+Options:
+  --env E        the target's environment
+  --cloud C      the target's cloud
+  --cluster K    the target's cluster
+  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+  --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --format       text (default) or json
+
+Example:
+  cdk8s-gitops explain payments-api-prod-azure-westeurope-01
+  cdk8s-gitops explain payments-api --env prod --cloud azure`,
+  run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs('explain', argv, {
+      ...PROGRAM_OPTIONS, env: { type: 'string' }, cloud: { type: 'string' }, cluster: { type: 'string' }, format: { type: 'string' },
+    }, true);
+    if (positionals.length !== 1) {
+      throw usageError('explain', `takes one Application or service name; received ${positionals.length === 0 ? 'none' : positionals.map((p) => `"${p}"`).join(' ')}.`,
+        'Run e.g. `cdk8s-gitops explain payments-api-prod-azure-westeurope-01`.');
+    }
+    const format = ctx.format(values.format, ['text', 'json']);
+    const model = loadModel(values.app, ctx.cwd);
+    const targets = selectTargets(model, { name: positionals[0], environment: values.env, cloud: values.cloud, cluster: values.cluster });
+    if (targets.length > 1) {
+      const names = targets.map(applicationName).sort();
+      throw usageError('explain', `"${positionals[0]}" matches ${targets.length} targets; it explains one at a time.`,
+        `Narrow it to one with --env, --cloud and --cluster, or name one of these Applications:\n${names.map((n) => `  ${n}`).join('\n')}`);
+    }
+    ctx.stdout.write(formatExplanation(explainTarget(model, readLedgers(model, checkout(ctx, values.out)), targets[0].id), format));
+    return 0;
+  },
+};

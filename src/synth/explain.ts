@@ -1,0 +1,257 @@
+/**
+ * The whole chain for one target, from the construct that declared it to the Application Argo
+ * CD runs, and where each key of its values file comes from. Made from the model and the
+ * ledgers only, with the same code the synthesizer uses, so it cannot disagree with the tree.
+ */
+import { buildWorkloadSets } from '../argocd/application-set';
+import { applicationName } from '../constructs/name-checks';
+import { GitOpsError } from '../errors';
+import { LedgerFile } from '../release/checkout';
+import { shortDigest } from '../release/digest';
+import { Hold } from '../release/types';
+import { PlatformModel, TargetModel } from './model';
+import { isInitialRelease, valuesFile } from './status';
+import { releaseValues, targetLayers } from './synthesize';
+import { mergeValuesWithProvenance, ValuesLayer } from './values';
+
+/** One key of the final values file and the layer that set it. */
+export interface ExplainedValue {
+  /** Dotted key path, e.g. `autoscaling.minReplicas`; lists are leaves. */
+  readonly key: string;
+  readonly value: unknown;
+  /** Who set it, e.g. `Environment prod` or `release ledger (ring prod)`. */
+  readonly layer: string;
+}
+
+/** What the ledger says the target's ring runs. */
+export interface ExplainedRelease {
+  readonly digest: string;
+  readonly since: string;
+  /** True when it is the program's initial digest and nothing was promoted since. */
+  readonly initial: boolean;
+  readonly by: string;
+  readonly from: string | null;
+  readonly approvedBy: string | null;
+  readonly hold: Hold | null;
+}
+
+/** The chain of one target: construct → control plane → ring → ApplicationSet → Application. */
+export interface Explanation {
+  readonly application: string;
+  /** `<environment>/<cloud>/<cluster>/<service>`. */
+  readonly target: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly cloud: string;
+  readonly cluster: string;
+  /** Construct path of the placement. */
+  readonly constructPath: string;
+  /** The Argo CD instance that runs the Application, and its namespace. */
+  readonly controlPlane: { readonly name: string; readonly namespace: string };
+  readonly ring: string;
+  /** The ApplicationSet that generates the Application, and its file. */
+  readonly applicationSet: { readonly name: string; readonly file: string } | null;
+  /** The AppProject. */
+  readonly project: string;
+  /** Cluster name as registered in Argo CD, and namespace. */
+  readonly destination: { readonly name: string; readonly namespace: string };
+  /** The Helm chart: repository, path in it, revision, release name. */
+  readonly chart: { readonly repoURL: string; readonly path: string; readonly targetRevision: string; readonly releaseName: string };
+  readonly valuesFile: string;
+  /** `null`: the ring runs nothing yet, so the target has no values file and no Application. */
+  readonly release: ExplainedRelease | null;
+  /** Every key of the values file, in file order. */
+  readonly values: readonly ExplainedValue[];
+}
+
+/** Which targets a name selects; see {@link selectTargets}. */
+export interface TargetSelector {
+  /** An Application name, a target id (`prod/azure/westeurope-01/payments-api`) or a service. */
+  readonly name: string;
+  /** @default - any environment */
+  readonly environment?: string;
+  /** @default - any cloud */
+  readonly cloud?: string;
+  /** @default - any cluster */
+  readonly cluster?: string;
+}
+
+/**
+ * Explains one target of the model.
+ *
+ * @example
+ * const e = explainTarget(model, readLedgers(model, '../platform-gitops'), 'prod/azure/westeurope-01/payments-api');
+ * e.values.find((v) => v.key === 'autoscaling.minReplicas'); // { value: 6, layer: 'Environment prod' }
+ */
+export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, targetId: string): Explanation {
+  const t = model.targets.find((x) => x.id === targetId);
+  if (!t) {
+    throw new GitOpsError({
+      code: 'CG306',
+      message: `The program has no target "${targetId}".`,
+      fix: `Use a target id <environment>/<cloud>/<cluster>/<service>${model.targets[0] ? `, e.g. "${model.targets[0].id}"` : ''}.`,
+    });
+  }
+  const env = model.environments.find((e) => e.name === t.environment)!;
+  const cp = model.controlPlanes.find((c) => c.name === env.controlPlane)!;
+  const cluster = model.clusters.find((c) => c.id === `${t.environment}/${t.cloud}/${t.cluster}`)!;
+  const service = model.services.find((s) => s.name === t.service)!;
+  const set = buildWorkloadSets(model, cp, model.serviceDefaults).find((s) => s.targets.some((x) => x.id === t.id));
+  const state = ledgers.get(t.service)?.ledger.rings[t.ring];
+
+  const layers: ValuesLayer[] = [
+    ...targetLayers(model, t),
+    ...(state ? [{ id: 'release', label: `release ledger (ring ${t.ring})`, values: releaseValues(state.digest) }] : []),
+  ];
+  const merged = mergeValuesWithProvenance(layers);
+  const values: ExplainedValue[] = [];
+  walk(merged.values, '', (key, value) => values.push({ key, value, layer: merged.provenance.get(key) ?? '?' }));
+
+  return {
+    application: applicationName(t),
+    target: t.id,
+    service: t.service,
+    environment: t.environment,
+    cloud: t.cloud,
+    cluster: t.cluster,
+    constructPath: t.path,
+    controlPlane: { name: cp.name, namespace: cp.namespace },
+    ring: t.ring,
+    applicationSet: set ? { name: set.name, file: `${model.layout.applicationSets}/${cp.name}/${set.name}.yaml` } : null,
+    project: env.name,
+    destination: { name: cluster.destination, namespace: service.namespace },
+    chart: { repoURL: service.repoURL, path: service.chartPath, targetRevision: service.targetRevision, releaseName: service.releaseName },
+    valuesFile: valuesFile(model, t),
+    release: state
+      ? {
+        digest: state.digest,
+        since: state.since,
+        initial: isInitialRelease(state),
+        by: state.by,
+        from: state.from,
+        approvedBy: state.approvedBy,
+        hold: state.hold,
+      }
+      : null,
+    values,
+  };
+}
+
+/** Leaves of merged values in insertion (file) order; lists and empty maps are leaves. */
+function walk(values: Record<string, unknown>, prefix: string, visit: (key: string, value: unknown) => void): void {
+  for (const [k, v] of Object.entries(values)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0) walk(v as Record<string, unknown>, key, visit);
+    else visit(key, v);
+  }
+}
+
+/**
+ * The targets a name selects: the target of an Application name or target id, or the targets
+ * of a service narrowed by environment, cloud and cluster. Fails when the name is unknown
+ * (listing close matches) or when nothing is left after narrowing.
+ */
+export function selectTargets(model: PlatformModel, selector: TargetSelector): TargetModel[] {
+  const { name } = selector;
+  const narrow = (t: TargetModel): boolean =>
+    (selector.environment === undefined || t.environment === selector.environment)
+    && (selector.cloud === undefined || t.cloud === selector.cloud)
+    && (selector.cluster === undefined || t.cluster === selector.cluster);
+  const exact = model.targets.filter((t) => applicationName(t) === name || t.id === name);
+  const candidates = exact.length > 0 ? exact : model.targets.filter((t) => t.service === name);
+  if (candidates.length === 0) {
+    const names = [...new Set([...model.services.map((s) => s.name), ...model.targets.map(applicationName)])];
+    const close = closeMatches(name, names);
+    throw new GitOpsError({
+      code: 'CG306',
+      message: `The program has no Application or service "${name}".${close.length ? ` Close matches: ${close.join(', ')}.` : ''}`,
+      fix: `Name an Application (<service>-<env>-<cloud>-<cluster>) or a service; services: ${model.services.map((s) => s.name).join(', ') || 'none'}.`,
+    });
+  }
+  const selected = candidates.filter(narrow);
+  if (selected.length === 0) {
+    const filters = ([
+      ['--env', selector.environment, (t: TargetModel) => t.environment],
+      ['--cloud', selector.cloud, (t: TargetModel) => t.cloud],
+      ['--cluster', selector.cluster, (t: TargetModel) => t.cluster],
+    ] as const).filter(([, v]) => v !== undefined);
+    const wrong = filters
+      .map(([flag, v, of]) => ({ flag, v: v!, known: [...new Set(candidates.map(of))].sort() }))
+      .filter((f) => !f.known.includes(f.v));
+    throw new GitOpsError({
+      code: 'CG306',
+      message: `No target of "${name}" matches ${filters.map(([flag, v]) => `${flag} ${v}`).join(' ')}.`,
+      fix: wrong.length > 0
+        ? wrong.map((f) => `${f.flag} takes one of ${f.known.join(', ')}${closeMatches(f.v, f.known).length ? ` (close: ${closeMatches(f.v, f.known).join(', ')})` : ''}.`).join(' ')
+        : `Its targets are: ${candidates.map(applicationName).sort().join(', ')}.`,
+    });
+  }
+  return selected;
+}
+
+/** Up to five of `names` closest to `name`: containing it, or a few edits away. */
+export function closeMatches(name: string, names: readonly string[]): string[] {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return names
+    .map((n) => ({ n, d: editDistance(name, n), contains: n.includes(name) || name.includes(n) }))
+    .filter((x) => x.d <= limit || x.contains)
+    .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0))
+    .slice(0, 5)
+    .map((x) => x.n);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** Output formats of {@link formatExplanation}. */
+export type ExplanationFormat = 'text' | 'json';
+
+/** An explanation as text for people, or as JSON. */
+export function formatExplanation(e: Explanation, format: ExplanationFormat): string {
+  if (format === 'json') return `${JSON.stringify(e, null, 2)}\n`;
+  const r = e.release;
+  const rows: [string, string][] = [
+    ['construct', e.constructPath],
+    ['control plane', `${e.controlPlane.name} (Argo CD in namespace ${e.controlPlane.namespace})`],
+    ['ring', e.ring],
+    ['ApplicationSet', e.applicationSet ? `${e.applicationSet.name} (${e.applicationSet.file})` : 'none'],
+    ['Application', e.application],
+    ['project', e.project],
+    ['destination', `${e.destination.name}/${e.destination.namespace} (cluster/namespace)`],
+    ['chart', `${e.chart.repoURL} ${e.chart.path} @ ${e.chart.targetRevision}, release ${e.chart.releaseName}`],
+    ['values file', r ? e.valuesFile : `${e.valuesFile} (not written yet)`],
+    ['digest', r
+      ? `${shortDigest(r.digest)} ${r.initial ? '(the program\'s initialDigest; not promoted since)' : `since ${r.since} by ${r.by}${r.from ? `, from ${r.from}` : ''}${r.approvedBy ? `, approved by ${r.approvedBy}` : ''}`}`
+      : `not released yet: ring ${e.ring} runs nothing, so there is no values file and no Application`],
+    ...(r?.hold ? [['hold', `HELD: ${r.hold.reason} (by ${r.hold.by}, ${r.hold.since})`] as [string, string]] : []),
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const out = [
+    `${e.application}  (${e.target})`,
+    '',
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    '',
+    r ? `Values (${e.valuesFile}), each key with the layer that set it:` : 'Values it will get once its ring runs a digest, each key with the layer that set it:',
+    ...e.values.map((v) => `  ${v.key} = ${show(v.value)}  ← ${v.layer}`),
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+/** A value on one line: strings plain unless they would read as another type; the rest as JSON. */
+function show(v: unknown): string {
+  if (typeof v !== 'string') return JSON.stringify(v);
+  if (v === '' || v.trim() !== v || /[\n"]/.test(v)) return JSON.stringify(v);
+  try {
+    JSON.parse(v);
+    return JSON.stringify(v);
+  } catch {
+    return v;
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * What runs where, and how it got there: per service and ring, the digest the release ledger
+ * records, since when, by whom and from which ring, and any hold; per target, its Application
+ * and values file. Plain data built from the model and the ledgers only (no clock, no Git, no
+ * cluster), so the same input always gives the same report.
+ */
+import { applicationName } from '../constructs/name-checks';
+import { INITIAL_SINCE, LedgerFile } from '../release/checkout';
+import { shortDigest } from '../release/digest';
+import { formatTimestamp } from '../release/timestamp';
+import { Hold, RingState } from '../release/types';
+import { PlatformModel, TargetModel } from './model';
+import { targetDirectory } from './synthesize';
+
+/** Repository-relative path of the status page the synthesizer writes. */
+export const STATUS_PATH = 'STATUS.md';
+
+/** The `since` of a program's initial digest, as the ledger records it. */
+const INITIAL_SINCE_TEXT = formatTimestamp(INITIAL_SINCE);
+
+/** What one ring of one service runs. */
+export interface RingStatus {
+  readonly ring: string;
+  /** False for a ring the ledger still records but the program no longer declares. */
+  readonly declared: boolean;
+  /** Applications of this service in this ring, sorted. */
+  readonly applications: readonly string[];
+  /** Digest (or tag) the ring runs; `null` when nothing is released to it yet. */
+  readonly digest: string | null;
+  /** `sha256:` and the first 8 hex characters; tags as they are. */
+  readonly shortDigest: string | null;
+  /** When the digest entered the ring, `YYYY-MM-DDTHH:MM:SSZ`. */
+  readonly since: string | null;
+  /** True when the ring runs the program's initial digest and nothing was promoted since. */
+  readonly initial: boolean;
+  readonly by: string | null;
+  /** The ring it was promoted from; `null` for the first ring, an initial digest or a rollback. */
+  readonly from: string | null;
+  readonly approvedBy: string | null;
+  readonly hold: Hold | null;
+}
+
+/** The rings of one service, in the program's ring order. */
+export interface ServiceStatus {
+  readonly service: string;
+  /** The ledger file; `null` when the service has none (no initial digest, nothing promoted). */
+  readonly ledger: { readonly path: string; readonly fromInitialDigest: boolean } | null;
+  readonly rings: readonly RingStatus[];
+}
+
+/** One target: its Application, what it runs and where its values are. */
+export interface TargetStatus {
+  readonly application: string;
+  /** `<environment>/<cloud>/<cluster>/<service>`. */
+  readonly target: string;
+  readonly service: string;
+  readonly environment: string;
+  readonly cloud: string;
+  readonly cluster: string;
+  readonly ring: string;
+  readonly digest: string | null;
+  readonly shortDigest: string | null;
+  /** Where its values file is (or will be, once its ring runs a digest). */
+  readonly valuesFile: string;
+  /** Whether the target is in the tree: its ring runs something, so Argo CD has an Application. */
+  readonly emitted: boolean;
+}
+
+/** Release status of a whole platform. */
+export interface StatusReport {
+  /** Ring names in the program's order. */
+  readonly rings: readonly string[];
+  /** Services in declaration order. */
+  readonly services: readonly ServiceStatus[];
+  /** Targets by service, ring order, then Application name. */
+  readonly targets: readonly TargetStatus[];
+}
+
+/** Output formats of {@link formatStatus}. */
+export type StatusFormat = 'text' | 'json';
+
+/** Options of {@link formatStatus}. */
+export interface FormatStatusOptions {
+  /**
+   * One row per target instead of one per service and ring.
+   * @default false
+   */
+  readonly targets?: boolean;
+}
+
+/**
+ * The release status of every service and target, from the model and the ledgers.
+ *
+ * @example
+ * const report = statusOf(model, readLedgers(model, '../platform-gitops'));
+ * report.services[0].rings.map((r) => `${r.ring}: ${r.shortDigest ?? '—'}`);
+ */
+export function statusOf(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): StatusReport {
+  const ringOrder = model.rings.map((r) => r.name);
+  const ringIndex = new Map(ringOrder.map((name, i) => [name, i]));
+  const services = model.services.map((s): ServiceStatus => {
+    const file = ledgers.get(s.name);
+    const recorded = file?.ledger.rings ?? {};
+    const undeclared = Object.keys(recorded).filter((r) => !ringIndex.has(r));
+    const rings = [...ringOrder, ...undeclared].map((ring): RingStatus => {
+      const state = recorded[ring];
+      const applications = model.targets.filter((t) => t.service === s.name && t.ring === ring).map(applicationName).sort();
+      return {
+        ring,
+        declared: ringIndex.has(ring),
+        applications,
+        digest: state?.digest ?? null,
+        shortDigest: state ? shortDigest(state.digest) : null,
+        since: state?.since ?? null,
+        initial: state !== undefined && isInitialRelease(state),
+        by: state?.by ?? null,
+        from: state?.from ?? null,
+        approvedBy: state?.approvedBy ?? null,
+        hold: state?.hold ?? null,
+      };
+    });
+    return { service: s.name, ledger: file ? { path: file.path, fromInitialDigest: file.initial } : null, rings };
+  });
+
+  const order = new Map(model.services.map((s, i) => [s.name, i]));
+  const targets = [...model.targets]
+    .sort((a, b) => (order.get(a.service)! - order.get(b.service)!)
+      || ((ringIndex.get(a.ring) ?? ringOrder.length) - (ringIndex.get(b.ring) ?? ringOrder.length))
+      || compare(applicationName(a), applicationName(b)))
+    .map((t): TargetStatus => {
+      const digest = ledgers.get(t.service)?.ledger.rings[t.ring]?.digest ?? null;
+      return {
+        application: applicationName(t),
+        target: t.id,
+        service: t.service,
+        environment: t.environment,
+        cloud: t.cloud,
+        cluster: t.cluster,
+        ring: t.ring,
+        digest,
+        shortDigest: digest === null ? null : shortDigest(digest),
+        valuesFile: valuesFile(model, t),
+        emitted: digest !== null,
+      };
+    });
+  return { rings: ringOrder, services, targets };
+}
+
+/** Whether a ring runs the program's initial digest, untouched by any promotion or rollback. */
+export function isInitialRelease(state: RingState): boolean {
+  return state.since === INITIAL_SINCE_TEXT && state.from === null && state.previous.length === 0;
+}
+
+/** Repository-relative path of a target's values file. */
+export function valuesFile(model: PlatformModel, t: Pick<TargetModel, 'id'>): string {
+  return `${targetDirectory(model, t)}/values.yaml`;
+}
+
+/**
+ * The report as text for people (a table per service, or one row per target) or as JSON.
+ * JSON holds the same view: `{ services }`, or `{ targets }` with `targets: true`.
+ */
+export function formatStatus(report: StatusReport, format: StatusFormat, options: FormatStatusOptions = {}): string {
+  if (format === 'json') {
+    const view = options.targets ? { targets: report.targets } : { rings: report.rings, services: report.services };
+    return `${JSON.stringify(view, null, 2)}\n`;
+  }
+  return options.targets ? targetsText(report) : servicesText(report);
+}
+
+const NONE = '—';
+
+function servicesText(report: StatusReport): string {
+  const out: string[] = [];
+  if (report.rings.length > 0) out.push(`Rings, in promotion order: ${report.rings.join(' → ')}`, '');
+  for (const s of report.services) {
+    out.push(`${s.service}  ${ledgerNote(s)}`);
+    const rows = s.rings.map((r) => [
+      r.declared ? r.ring : `${r.ring} (not declared)`,
+      String(r.applications.length),
+      r.shortDigest ?? NONE,
+      sinceText(r),
+      r.by ?? NONE,
+      r.from ?? NONE,
+      r.approvedBy ?? NONE,
+      r.hold ? `HELD: ${r.hold.reason} (by ${r.hold.by}, ${r.hold.since})` : NONE,
+    ]);
+    out.push(...table(['RING', 'TARGETS', 'DIGEST', 'SINCE', 'BY', 'FROM', 'APPROVED BY', 'HOLD'], rows).map((l) => `  ${l}`), '');
+  }
+  const rings = report.services.flatMap((s) => s.rings);
+  if (rings.some((r) => r.initial)) out.push('initial: the program\'s initialDigest; nothing was promoted into the ring since.');
+  if (rings.some((r) => r.digest === null)) out.push(`${NONE} in DIGEST: nothing released to the ring yet; its targets are not emitted (no values file, no Application).`);
+  out.push('Change what a ring runs with `cdk8s-gitops promote`, `rollback` and `unhold`.');
+  return `${out.join('\n')}\n`;
+}
+
+function targetsText(report: StatusReport): string {
+  const rows = report.targets.map((t) => [t.application, t.ring || NONE, t.shortDigest ?? NONE, t.emitted ? t.valuesFile : `${NONE} (not emitted yet)`]);
+  const out = table(['APPLICATION', 'RING', 'DIGEST', 'VALUES FILE'], rows);
+  if (report.targets.length === 0) out.push('The program declares no targets.');
+  return `${out.join('\n')}\n`;
+}
+
+function ledgerNote(s: ServiceStatus): string {
+  if (!s.ledger) return '(no ledger yet: no initialDigest, nothing promoted)';
+  return s.ledger.fromInitialDigest ? `(${s.ledger.path} not written yet: initialDigest)` : `(${s.ledger.path})`;
+}
+
+function sinceText(r: RingStatus): string {
+  if (r.since === null) return NONE;
+  return r.initial ? 'initial' : r.since;
+}
+
+/** Rows padded into columns two spaces apart; the last column is not padded. */
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The status page written at the repository root: the same table in Markdown and, per
+ * service, a Mermaid flowchart of its rings (GitLab and GitHub render both). Made from the
+ * report only, so it changes exactly when a ledger or the program's rings change.
+ */
+export function statusMarkdown(report: StatusReport): string {
+  const out: string[] = [
+    '# Release status',
+    '',
+    '> Generated by cdk8s-gitops from the release ledgers (`releases/`). Do not edit this file: the next',
+    '> synth rewrites it. To change what a ring runs:',
+    '>',
+    '> - `cdk8s-gitops promote <service> --ring <ring> --from <ring before>` (the first ring takes `--digest sha256:…`)',
+    '> - `cdk8s-gitops rollback <service> --ring <ring> --previous --reason "…"` puts the previous digest back and holds the ring',
+    '> - `cdk8s-gitops unhold <service> --ring <ring>` lifts the hold',
+    '>',
+    '> `cdk8s-gitops explain <application>` shows where a target\'s values come from.',
+  ];
+  if (report.rings.length > 0) out.push('', `Rings, in promotion order: ${report.rings.map((r) => `\`${r}\``).join(' → ')}.`);
+  for (const s of report.services) {
+    out.push('', `## ${s.service}`, '');
+    out.push(s.ledger ? `Ledger: [\`${s.ledger.path}\`](${s.ledger.path})` : 'No ledger yet: the service declares no initialDigest and nothing was promoted.');
+    out.push('', '| Ring | Targets | Digest | Since | By | From | Approved by | Hold |', '| --- | ---: | --- | --- | --- | --- | --- | --- |');
+    for (const r of s.rings) {
+      out.push(`| ${[
+        r.declared ? md(r.ring) : `${md(r.ring)} (not declared)`,
+        String(r.applications.length),
+        r.shortDigest ? `\`${md(r.shortDigest)}\`` : NONE,
+        sinceText(r),
+        r.by ? md(r.by) : NONE,
+        r.from ? md(r.from) : NONE,
+        r.approvedBy ? md(r.approvedBy) : NONE,
+        r.hold ? `**HELD**: ${md(r.hold.reason)} (by ${md(r.hold.by)}, ${r.hold.since})` : NONE,
+      ].join(' | ')} |`);
+    }
+    const rings = s.rings.filter((r) => r.declared);
+    if (rings.length === 0) continue;
+    out.push('', '```mermaid', 'flowchart LR');
+    rings.forEach((r, i) => {
+      const lines = [r.ring, r.shortDigest ?? `${NONE} not released`, ...(r.since ? [r.initial ? 'initial' : `since ${r.since}`] : []), ...(r.hold ? ['HOLD'] : [])];
+      out.push(`  r${i}["${lines.map(mermaid).join('<br/>')}"]`);
+    });
+    for (let i = 1; i < rings.length; i++) out.push(`  r${i - 1} --> r${i}`);
+    const held = rings.map((r, i) => (r.hold ? `r${i}` : undefined)).filter((id): id is string => id !== undefined);
+    if (held.length > 0) out.push('  classDef held fill:#fde2e2,stroke:#c62828,stroke-width:2px', `  class ${held.join(',')} held`);
+    out.push('```');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Text safe inside a Markdown table cell. */
+function md(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}
+
+/** Text safe inside a quoted Mermaid label. */
+function mermaid(s: string): string {
+  return s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+}
