@@ -40,6 +40,7 @@ function filesOf(root: string): Record<string, string> {
 }
 
 const GENERATED = [
+  'STATUS.md',
   'applicationsets/nonprod/workloads-nonprod.yaml',
   'applicationsets/prod/workloads-prod.yaml',
   'bootstrap/nonprod.yaml',
@@ -85,7 +86,7 @@ describe('cdk8s-gitops synth', () => {
     it('prints the files it created and exits 0', () => {
       expect(first.stdout.split('\n')).toEqual([
         ...GENERATED.map((p) => `[+] ${p}`),
-        `Wrote ${path.relative(ROOT, out)}: 15 created, 0 updated, 0 deleted, 0 unchanged.`,
+        `Wrote ${path.relative(ROOT, out)}: 16 created, 0 updated, 0 deleted, 0 unchanged.`,
         '',
       ]);
       expect(first.status).toBe(0);
@@ -93,7 +94,7 @@ describe('cdk8s-gitops synth', () => {
     });
 
     it('prints "No changes" the second time and changes no byte', () => {
-      expect(second.stdout).toBe(`No changes in ${path.relative(ROOT, out)}: 15 files up to date.\n`);
+      expect(second.stdout).toBe(`No changes in ${path.relative(ROOT, out)}: 16 files up to date.\n`);
       expect(second.status).toBe(0);
       expect(afterSecond).toEqual(afterFirst);
     });
@@ -103,7 +104,7 @@ describe('cdk8s-gitops synth', () => {
     });
 
     it('prints the report as JSON with --format json', () => {
-      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], unchanged: 15, filesWritten: 0 });
+      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], unchanged: 16, filesWritten: 0 });
       expect(asJson.status).toBe(0);
     });
   });

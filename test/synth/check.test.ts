@@ -127,6 +127,7 @@ describe('checkCheckout', () => {
     const findings = check(changed, dir);
     // THEN every file to write is out of date, and ledger-api's Applications are missing
     expect(findings.filter((f) => f.kind === FindingKind.OUT_OF_DATE).map((f) => [f.path, f.message])).toEqual([
+      ['STATUS.md', 'STATUS.md differs from what the program synthesizes.'],
       ...['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'].map((c) => [
         `environments/nonprod/${c}/ledger-api/values.yaml`,
         `environments/nonprod/${c}/ledger-api/values.yaml is declared by the program but not synthesized yet.`,
@@ -135,7 +136,7 @@ describe('checkCheckout', () => {
       ['releases/ledger-api.yaml', 'releases/ledger-api.yaml is declared by the program but not synthesized yet.'],
     ]);
     expect(findings.filter((f) => f.kind === FindingKind.OUT_OF_DATE).map((f) => f.fix)).toEqual(
-      Array(6).fill('Run `cdk8s-gitops synth` (or publish) and commit the result.'),
+      Array(7).fill('Run `cdk8s-gitops synth` (or publish) and commit the result.'),
     );
     expect(findings.filter((f) => f.kind === FindingKind.MISSING_APPLICATION).map((f) => f.message)).toEqual([
       'Application ledger-api-nonprod-aws-eu-central-1-01 is declared but the checkout would not generate it.',
@@ -143,7 +144,7 @@ describe('checkCheckout', () => {
       'Application ledger-api-nonprod-gcp-europe-west4-01 is declared but the checkout would not generate it.',
       'Application ledger-api-nonprod-oci-eu-frankfurt-1-01 is declared but the checkout would not generate it.',
     ]);
-    expect(findings).toHaveLength(10);
+    expect(findings).toHaveLength(11);
   });
 
   test('finds a service the program dropped as out of date', () => {
@@ -156,6 +157,7 @@ describe('checkCheckout', () => {
     // until synth removes them
     const clusters = ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'];
     expect(findings.map((f) => [f.kind, f.path])).toEqual([
+      [FindingKind.OUT_OF_DATE, 'STATUS.md'],
       ...clusters.flatMap((c) => [
         [FindingKind.UNDECLARED_APPLICATION, `environments/nonprod/${c}/ledger-api`],
         [FindingKind.OUT_OF_DATE, `environments/nonprod/${c}/ledger-api/values.yaml`],

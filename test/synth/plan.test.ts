@@ -54,7 +54,7 @@ describe('computePlan', () => {
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
     // THEN nothing changes
-    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 15 });
+    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 16 });
     expect(planHasChanges(plan)).toBe(false);
   });
 
@@ -67,17 +67,19 @@ describe('computePlan', () => {
     // WHEN the program is planned against it
     const plan = planOf(model, dir);
     // THEN the four nonprod values files change in image.digest only
-    expect(plan.files).toEqual(NONPROD_VALUES.map((p) => ({
+    // (and STATUS.md, which shows what each ring runs)
+    expect(plan.files).toEqual([{ path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' }, ...NONPROD_VALUES.map((p) => ({
       path: p,
       change: 'update',
       kind: FileKind.VALUES,
       origin: `platform/payments-api/${p.split('/').slice(1, 4).join('/')}`,
       keys: [{ key: 'image.digest', before: SEED_DIGEST, after: NEW_DIGEST }],
-    })));
+    }))]);
     expect(plan.applications).toEqual([]);
     expect(plan.unchangedFiles).toBe(11);
-    expect(formatPlan(plan, 'text').split('\n').slice(0, 3)).toEqual([
+    expect(formatPlan(plan, 'text').split('\n').slice(0, 4)).toEqual([
       'Files',
+      '[~] STATUS.md  (platform)',
       '[~] environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml  (platform/payments-api/nonprod/aws/eu-central-1-01)',
       '      image.digest: sha256:2e8f1a31… → sha256:aaaaaaaa…',
     ]);
@@ -92,6 +94,7 @@ describe('computePlan', () => {
     // and workloads-prod creates its Application
     expect(plan).toEqual({
       files: [
+        { path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' },
         {
           path: 'environments/prod/aws/eu-west-1-01/payments-api/values.yaml',
           change: 'create',
@@ -113,6 +116,7 @@ describe('computePlan', () => {
     // THEN ledger-api's values files and ledger are deleted, the nonprod AppProject no longer
     // lets it in, and its four Applications are deleted
     expect(plan.files).toEqual([
+      { path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' },
       ...LEDGER_API_VALUES.map((p) => ({ path: p, change: 'delete' })),
       { path: 'projects/nonprod.yaml', change: 'update', kind: FileKind.APP_PROJECT, origin: 'platform/nonprod', fields: ['spec.destinations', 'spec.sourceRepos'] },
       { path: 'releases/ledger-api.yaml', change: 'delete' },
@@ -155,7 +159,7 @@ describe('computePlan', () => {
         origin: 'platform/payments-api/prod/gcp/europe-west4-01',
       }],
       applications: [{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }],
-      unchangedFiles: 14,
+      unchangedFiles: 15,
     });
   });
 });
@@ -178,6 +182,7 @@ describe('formatPlan', () => {
     // THEN every change has its line
     expect(text).toBe([
       'Files',
+      '[~] STATUS.md  (platform)',
       '[+] environments/prod/aws/eu-west-1-01/payments-api/values.yaml  (platform/payments-api/prod/aws/eu-west-1-01)',
       '[~] projects/prod.yaml  (platform/prod)',
       '      spec.destinations',
@@ -185,7 +190,7 @@ describe('formatPlan', () => {
       'Applications',
       '[+] payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)',
       '',
-      'Plan: 2 files to change (1 created, 1 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
+      'Plan: 3 files to change (1 created, 2 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
       '',
     ].join('\n'));
   });
@@ -196,6 +201,7 @@ describe('formatPlan', () => {
     const text = formatPlan(plan, 'text', (m) => `<${m}>`);
     // THEN each mark is styled
     expect(text.split('\n').filter((l) => l.startsWith('<'))).toEqual([
+      '<[~]> STATUS.md  (platform)',
       '<[+]> environments/prod/aws/eu-west-1-01/payments-api/values.yaml  (platform/payments-api/prod/aws/eu-west-1-01)',
       '<[~]> projects/prod.yaml  (platform/prod)',
       '<[+]> payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)',
@@ -210,11 +216,12 @@ describe('formatPlan', () => {
     expect(markdown).toBe([
       '### cdk8s-gitops plan',
       '',
-      'Plan: 2 files to change (1 created, 1 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
+      'Plan: 3 files to change (1 created, 2 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
       '',
       '<details><summary>Files</summary>',
       '',
       '```diff',
+      '! STATUS.md',
       '+ environments/prod/aws/eu-west-1-01/payments-api/values.yaml',
       '! projects/prod.yaml',
       '!     spec.destinations',
