@@ -71,7 +71,8 @@ export async function publishChange(req: PublishRequest): Promise<PublishResult>
     apply: async () => {
       scope = owned();
       restorePendingLedgers(req.dir, pending);
-      subject = req.message ?? req.apply();
+      const made = req.apply();
+      subject = req.message ?? made;
       const changed = (await repo.changedFiles([...new Set([...scope, ...owned()])])).map(fromRepo);
       const summary = summarizeChange(req.model, changed, readLedgers(req.model, req.dir));
       body = describeChange(summary);
