@@ -86,7 +86,9 @@ export function describeChange(s: ChangeSummary): string {
     if (shown.length < s.applications.length) lines.push(`  … and ${s.applications.length - shown.length} more`);
   }
   if (s.otherFiles.length) {
-    lines.push('Files:');
+    // A heading git does not read as a trailer: a body of only `Key: value` lines would be
+    // taken for the trailer block, and the trailers appended to it.
+    lines.push(`Files (${s.otherFiles.length}):`);
     lines.push(...s.otherFiles.slice(0, 40).map((f) => `  - ${f}`));
     if (s.otherFiles.length > 40) lines.push(`  … and ${s.otherFiles.length - 40} more`);
   }
