@@ -4,9 +4,11 @@ import { GitOpsError } from '../errors';
 import { ExistingBranch, publish, PublishResult } from '../git/publish';
 import { GitOpsRepository } from '../git/repository';
 import { gitopsTrailers, Operation, TrailerInput } from '../git/trailers';
-import { ledgerFilePath, readLedgers } from '../release/checkout';
+import { LedgerFile, ledgerFilePath, readLedgers, ringPolicies } from '../release/checkout';
 import { describeChange, summarizeChange } from '../release/change-summary';
 import { shortDigest } from '../release/digest';
+import { parseLedger } from '../release/ledger';
+import { Ledger } from '../release/types';
 import { MANIFEST_PATH, readManifest } from '../synth/manifest';
 import { PlatformModel } from '../synth/model';
 import { recoverInterruptedWrite } from '../synth/writer';
@@ -71,9 +73,11 @@ export async function publishChange(req: PublishRequest): Promise<PublishResult>
     apply: async () => {
       scope = owned();
       restorePendingLedgers(req.dir, pending);
-      subject = req.message ?? req.apply();
+      const made = req.apply();
+      subject = req.message ?? made;
       const changed = (await repo.changedFiles([...new Set([...scope, ...owned()])])).map(fromRepo);
-      const summary = summarizeChange(req.model, changed, readLedgers(req.model, req.dir));
+      const ledgers = readLedgers(req.model, req.dir);
+      const summary = summarizeChange(req.model, changed, ledgers, await ledgersAtHead(repo, req.model, ledgers, changed, toRepo));
       body = describeChange(summary);
       trailers = gitopsTrailers({
         operation: req.operation,
@@ -105,6 +109,24 @@ async function setAsidePendingLedgers(
   }
   await repo.discardChanges(owned);
   return pending;
+}
+
+/** The changed ledgers as `HEAD` has them, by service; one `HEAD` lacks or cannot read is left out. */
+async function ledgersAtHead(
+  repo: GitOpsRepository, model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, changed: readonly string[], toRepo: (p: string) => string,
+): Promise<Map<string, Ledger>> {
+  const out = new Map<string, Ledger>();
+  for (const [service, file] of ledgers) {
+    if (!changed.includes(file.path)) continue;
+    const text = await repo.show('HEAD', toRepo(file.path));
+    if (text === undefined) continue;
+    try {
+      out.set(service, parseLedger(text, file.path, { policies: ringPolicies(model) }));
+    } catch (e) {
+      if (!(e instanceof GitOpsError)) throw e;
+    }
+  }
+  return out;
 }
 
 function restorePendingLedgers(dir: string, pending: readonly PendingLedger[]): void {

@@ -1,6 +1,8 @@
 import { applicationName } from '../constructs/name-checks';
 import { PlatformModel } from '../synth/model';
 import { LedgerFile } from './checkout';
+import { serializeLedger } from './ledger';
+import { Ledger } from './types';
 
 /** Which services, rings and targets a set of changed files touches. */
 export interface ChangeSummary {
@@ -14,8 +16,16 @@ export interface ChangeSummary {
   readonly otherFiles: readonly string[];
 }
 
-/** Works out what the changed files of a tree mean, for commit messages and trailers. */
-export function summarizeChange(model: PlatformModel, files: readonly string[], ledgers: ReadonlyMap<string, LedgerFile>): ChangeSummary {
+/**
+ * Works out what the changed files of a tree mean, for commit messages and trailers. A ring is
+ * touched when one of its values files changed, or when its entry in a changed ledger differs
+ * from the same entry in `before` (an unhold changes no values file).
+ *
+ * @param before the ledgers as they were before the change, by service @default - none
+ */
+export function summarizeChange(
+  model: PlatformModel, files: readonly string[], ledgers: ReadonlyMap<string, LedgerFile>, before: ReadonlyMap<string, Ledger> = new Map(),
+): ChangeSummary {
   const byDir = new Map(model.targets.map((t) => [`${model.layout.environments}/${t.id}/values.yaml`, t]));
   const ledgerOwner = new Map([...ledgers.values()].map((l) => [l.path, l.ledger.service]));
   const services = new Set<string>();
@@ -33,7 +43,14 @@ export function summarizeChange(model: PlatformModel, files: readonly string[], 
       continue;
     }
     const owner = ledgerOwner.get(f);
-    if (owner) services.add(owner);
+    if (owner) {
+      services.add(owner);
+      const now = ledgers.get(owner)!.ledger;
+      const was = before.get(owner);
+      for (const ring of new Set([...Object.keys(now.rings), ...Object.keys(was?.rings ?? {})])) {
+        if (ringText(now, ring) !== (was && ringText(was, ring))) rings.add(ring);
+      }
+    }
     otherFiles.push(f);
   }
   const digests = new Set<string>();
@@ -51,6 +68,12 @@ export function summarizeChange(model: PlatformModel, files: readonly string[], 
   };
 }
 
+/** A ring's entry in a ledger as written, or undefined when the ledger has none. */
+function ringText(ledger: Ledger, ring: string): string | undefined {
+  const state = Object.hasOwn(ledger.rings, ring) ? ledger.rings[ring] : undefined;
+  return state && serializeLedger({ service: ledger.service, rings: { [ring]: state } }, [ring]);
+}
+
 /** The body of a commit message: what changed, for which rings and targets. */
 export function describeChange(s: ChangeSummary): string {
   const lines: string[] = [];
@@ -63,7 +86,9 @@ export function describeChange(s: ChangeSummary): string {
     if (shown.length < s.applications.length) lines.push(`  … and ${s.applications.length - shown.length} more`);
   }
   if (s.otherFiles.length) {
-    lines.push('Files:');
+    // A heading git does not read as a trailer: a body of only `Key: value` lines would be
+    // taken for the trailer block, and the trailers appended to it.
+    lines.push(`Files (${s.otherFiles.length}):`);
     lines.push(...s.otherFiles.slice(0, 40).map((f) => `  - ${f}`));
     if (s.otherFiles.length > 40) lines.push(`  … and ${s.otherFiles.length - 40} more`);
   }
