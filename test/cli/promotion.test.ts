@@ -174,12 +174,13 @@ describe('promotion through the CLI against a bare remote', () => {
       // THEN
       expect(out.split('\n')).toEqual([
         'promote payments-api sha256:aaaaaaaa to nonprod (by alice)',
+        '[~] STATUS.md',
         ...valuesFiles('payments-api', 'nonprod').map((f) => `[~] ${f}`),
         '[~] releases/payments-api.yaml',
         'Applications: payments-api-nonprod-aws-eu-01, payments-api-nonprod-aws-eu-02',
         '',
       ]);
-      expect(sandbox.status(a)).toEqual([MANIFEST, ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml'].map((f) => ` M ${f}`));
+      expect(sandbox.status(a)).toEqual([MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml'].map((f) => ` M ${f}`));
       expect(valuesFiles('payments-api', 'nonprod').map((f) => deployed(a, f))).toEqual([A, A]);
       expect(ledger(a, 'payments-api').rings.nonprod).toEqual({
         digest: A, since: T0, by: 'alice', from: null, approvedBy: null, hold: null,
@@ -291,7 +292,7 @@ describe('promotion through the CLI against a bare remote', () => {
       const head = sandbox.git(a, 'rev-parse', 'HEAD');
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(head);
       expect(out).toMatch(new RegExp(`\nPushed ${head.slice(0, 12)} to main\\.\n$`));
-      expect(changedIn(a)).toEqual([MANIFEST, ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml']);
+      expect(changedIn(a)).toEqual([MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml']);
       expect(sandbox.git(a, 'log', '-1', '--format=%s')).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
       expect(trailers(a)).toEqual([
         'Cdk8s-Gitops-Operation: promote',
@@ -328,8 +329,8 @@ describe('promotion through the CLI against a bare remote', () => {
       const out = await ok(a, ['publish', '--by', 'alice']);
 
       // THEN
-      const files = [MANIFEST, ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml'];
-      expect(out).toMatch(new RegExp(`^${files.map((f) => `\\[~\\] ${f}\n`).join('')}Pushed [0-9a-f]{12} to main \\(4 files; `));
+      const files = [MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml'];
+      expect(out).toMatch(new RegExp(`^${files.map((f) => `\\[~\\] ${f}\n`).join('')}Pushed [0-9a-f]{12} to main \\(5 files; `));
       expect(changedIn(sandbox.remote, 'main')).toEqual(files);
       expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml')).rings.nonprod.digest).toBe(A);
       expect(trailers(sandbox.remote, 'main')).toEqual(expect.arrayContaining([
@@ -346,7 +347,7 @@ describe('promotion through the CLI against a bare remote', () => {
 
       // THEN
       expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe('Release payments-api to nonprod');
-      expect(changedIn(sandbox.remote, 'main')).toEqual([MANIFEST, ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml']);
+      expect(changedIn(sandbox.remote, 'main')).toEqual([MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml']);
       expect(valuesFiles('payments-api', 'nonprod').map((f) => parseYaml(sandbox.remoteFile(f)).image.digest)).toEqual([A, A]);
       expect(sandbox.status(a)).toEqual([]);
     });
