@@ -1,3 +1,4 @@
+import { GitOpsError } from '../errors';
 import { freeId } from './names';
 import { Construct } from 'constructs';
 import { Cloud } from './cloud';
@@ -24,7 +25,13 @@ export class Duration {
     return new Duration(n);
   }
   private constructor(public readonly seconds: number) {
-    if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`Duration ${seconds}s is not a non-negative number of seconds.`);
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new GitOpsError({
+        code: 'CG121',
+        message: `Duration of ${seconds} seconds is not a non-negative, finite length of time.`,
+        fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
+      });
+    }
   }
 }
 

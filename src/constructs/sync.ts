@@ -1,4 +1,5 @@
 /** Sync behaviour of the Applications of an environment, as Argo CD spells it. */
+import { GitOpsError } from '../errors';
 
 /** Argo CD sync options; the values are what lands in `syncPolicy.syncOptions`. */
 export enum SyncOption {
@@ -121,10 +122,18 @@ export class SyncWindow {
     private readonly options: SyncWindowOptions,
   ) {
     if (schedule.trim().split(/\s+/).length !== 5) {
-      throw new Error(`Sync window schedule "${schedule}" is not a five-field cron expression. Fix: use e.g. "0 22 * * *".`);
+      throw new GitOpsError({
+        code: 'CG122',
+        message: `Sync window schedule "${schedule}" is not a five-field cron expression.`,
+        fix: 'Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
+      });
     }
     if (!/^\d+[smh]$/.test(duration)) {
-      throw new Error(`Sync window duration "${duration}" is not a duration. Fix: use a number with s, m or h, e.g. "8h".`);
+      throw new GitOpsError({
+        code: 'CG122',
+        message: `Sync window duration "${duration}" is not a duration.`,
+        fix: 'Use a whole number with s, m or h, e.g. "8h".',
+      });
     }
   }
 
