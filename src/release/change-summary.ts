@@ -8,7 +8,7 @@ export interface ChangeSummary {
   readonly rings: readonly string[];
   /** Digests the touched rings now run. */
   readonly digests: readonly string[];
-  /** Applications whose values changed. */
+  /** Applications whose files (values, rendered objects, namespace baseline) changed. */
   readonly applications: readonly string[];
   /** Other generated files that changed (ApplicationSets, AppProjects, bootstrap, ledgers). */
   readonly otherFiles: readonly string[];
@@ -16,7 +16,15 @@ export interface ChangeSummary {
 
 /** Works out what the changed files of a tree mean, for commit messages and trailers. */
 export function summarizeChange(model: PlatformModel, files: readonly string[], ledgers: ReadonlyMap<string, LedgerFile>): ChangeSummary {
-  const byDir = new Map(model.targets.map((t) => [`${model.layout.environments}/${t.id}/values.yaml`, t]));
+  const byDir = new Map(model.targets.map((t) => [`${model.layout.environments}/${t.id}`, t]));
+  const targetOf = (f: string) => {
+    for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) {
+      const t = byDir.get(f.slice(0, i));
+      if (t) return t;
+    }
+    return undefined;
+  };
+  const seen = new Set<string>();
   const ledgerOwner = new Map([...ledgers.values()].map((l) => [l.path, l.ledger.service]));
   const services = new Set<string>();
   const rings = new Set<string>();
@@ -24,12 +32,13 @@ export function summarizeChange(model: PlatformModel, files: readonly string[], 
   const applications: string[] = [];
   const otherFiles: string[] = [];
   for (const f of files) {
-    const t = byDir.get(f);
+    const t = targetOf(f);
     if (t) {
       services.add(t.service);
       rings.add(t.ring);
       pairs.add(`${t.service}\u0000${t.ring}`);
-      applications.push(applicationName(t));
+      if (!seen.has(t.id)) applications.push(applicationName(t));
+      seen.add(t.id);
       continue;
     }
     const owner = ledgerOwner.get(f);
