@@ -15,7 +15,7 @@
  */
 import { GitOpsError, Problem } from '../../errors';
 
-/** What every placeholder starts with; no real image reference does (it has no registry dot before a slash). */
+/** What every placeholder starts with: a registry host name that no real image reference uses. */
 export const IMAGE_PLACEHOLDER_PREFIX = 'cdk8s-gitops.image/';
 
 /** The placeholder a service's render function puts into container images. */

@@ -51,7 +51,3 @@ export function objectFiles(input: ObjectFilesInput): TargetFile[] {
   });
 }
 
-/** The objects of a file as written by {@link objectFiles} (the header is a comment). */
-export function isObjectFileText(text: string): boolean {
-  return text.startsWith(HEADER);
-}
