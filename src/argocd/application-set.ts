@@ -1,5 +1,7 @@
+import { SyncOption, SyncPolicyJson } from '../constructs/sync';
 import { Problem } from '../errors';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../synth/model';
+import { helmSource, SourceKind, sourceKindOf } from '../synth/sources';
 import { ArgoObject, MANAGED_BY } from './emit';
 
 /** One ApplicationSet of a control plane and the targets it generates. */
@@ -16,25 +18,23 @@ export interface WorkloadSet {
  * directory path (the seed's template), or with the service's or the cluster's own settings.
  */
 interface Shape {
+  /** What the target deploys. */
+  readonly source: SourceKind;
   /** The service's settings differ from what the path and platform defaults give. */
   readonly service?: ServiceModel;
   /** The cluster's destination differs from `<cloud>-<cluster>`. */
   readonly cluster?: ClusterModel;
 }
 
-function serviceDeviates(model: PlatformModel, s: ServiceModel, defaults: { chartPath: string; targetRevision: string }): boolean {
-  const derivedRepo = model.applicationRepoURLPattern?.split('{service}').join(s.name);
-  return s.repoURL !== derivedRepo || s.releaseName !== s.name || s.namespace !== s.name
-    || s.chartPath !== defaults.chartPath || s.targetRevision !== defaults.targetRevision;
-}
-
 /**
- * The ApplicationSets of a control plane: one per environment, `workloads-<env>`, with the
- * seed's template (everything derived from `environments/<env>/<cloud>/<cluster>/<service>`).
- * A service whose chart, revision, repository, release name or namespace differs from the
- * platform's defaults, or a cluster registered under another destination name, gets its own
- * ApplicationSet (`workloads-<env>-<service>`, `workloads-<env>-<cloud>-<cluster>`), and the
- * broader ones exclude its directories. Names depend only on the model, so they stay stable.
+ * The ApplicationSets of a control plane. Per environment: `workloads-<env>` for Helm services,
+ * with the seed's template (everything derived from `environments/<env>/<cloud>/<cluster>/<service>`),
+ * and `rendered-<env>` for rendered services, a plain directory source listing each rendered
+ * service's directories by name. A service whose settings differ from what the template
+ * derives (chart, revision, repository, release name or namespace), or a cluster registered
+ * under another destination name, gets its own ApplicationSet (`workloads-<env>-<service>`,
+ * `workloads-<env>-<cloud>-<cluster>`, likewise `rendered-…`), and the broader ones exclude its
+ * directories. Names depend only on the model, so they stay stable.
  */
 export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, defaults: { chartPath: string; targetRevision: string }): WorkloadSet[] {
   const services = new Map(model.services.map((s) => [s.name, s]));
@@ -42,25 +42,30 @@ export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, d
   const sets: WorkloadSet[] = [];
   for (const envName of cp.environments) {
     const env = model.environments.find((e) => e.name === envName)!;
-    const groups = new Map<string, { shape: Shape; targets: TargetModel[] }>();
+    const groups = new Map<string, { shape: Shape; targets: TargetModel[]; globs: Set<string> }>();
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
-      const shape = shapeOf(model, services.get(t.service)!, clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!, defaults);
+      const service = services.get(t.service)!;
+      const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
+      const shape = shapeOf(model, service, cluster, defaults);
       const name = setName(envName, shape);
-      const group = groups.get(name) ?? { shape, targets: [] };
+      const group = groups.get(name) ?? { shape, targets: [], globs: new Set<string>() };
       group.targets.push(t);
+      group.globs.add(glob(model, envName, shape, service));
       groups.set(name, group);
     }
-    const defaultName = `workloads-${envName}`;
+    const defaultName = `${helmSource.applicationSetPrefix}-${envName}`;
     // The environment's own set exists even while empty, so its name never comes and goes;
     // without a repository URL pattern it cannot be written and holds nothing anyway.
-    if (!groups.has(defaultName) && model.applicationRepoURLPattern) groups.set(defaultName, { shape: {}, targets: [] });
-    const globs = new Map([...groups].map(([name, g]) => [name, glob(model, envName, g.shape)]));
+    if (!groups.has(defaultName) && model.applicationRepoURLPattern) {
+      groups.set(defaultName, { shape: { source: helmSource }, targets: [], globs: new Set([glob(model, envName, { source: helmSource })]) });
+    }
+    const allGlobs = [...groups].flatMap(([name, g]) => [...g.globs].map((pattern) => ({ name, pattern })));
     for (const [name, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const own = globs.get(name)!;
-      const excludes = [...globs.entries()]
-        .filter(([other, g]) => other !== name && narrower(g, own))
-        .map(([, g]) => g)
+      const own = [...group.globs].sort();
+      const excludes = [...new Set(allGlobs
+        .filter((g) => g.name !== name && own.some((o) => narrower(g.pattern, o)))
+        .map((g) => g.pattern))]
         .sort();
       sets.push({
         name,
@@ -74,14 +79,16 @@ export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, d
 }
 
 function shapeOf(model: PlatformModel, service: ServiceModel, cluster: ClusterModel, defaults: { chartPath: string; targetRevision: string }): Shape {
+  const source = sourceKindOf(service);
   return {
-    ...(serviceDeviates(model, service, defaults) ? { service } : {}),
+    source,
+    ...(source.deviates(model, service, defaults) ? { service } : {}),
     ...(cluster.destination !== `${cluster.cloud}-${cluster.name}` ? { cluster } : {}),
   };
 }
 
 function setName(env: string, shape: Shape): string {
-  return ['workloads', env, ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []), ...(shape.service ? [shape.service.name] : [])].join('-');
+  return [shape.source.applicationSetPrefix, env, ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []), ...(shape.service ? [shape.service.name] : [])].join('-');
 }
 
 /**
@@ -102,15 +109,15 @@ export function problemsOfWorkloadSetNames(model: PlatformModel): Problem[] {
       else if (other !== what && !reported.has(name)) {
         reported.add(name);
         problems.push({
-          code: 'CG120', constructPath: path,
+          code: 'CG127', constructPath: path,
           message: `ApplicationSet "${name}" in control plane "${cp.name}" would be made twice: for ${other} and for ${what}.`,
-          fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named workloads-<env>[-<cloud>-<cluster>][-<service>].',
+          fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named <workloads|rendered>-<env>[-<cloud>-<cluster>][-<service>].',
         });
       }
     };
     for (const env of cp.environments) {
       const envModel = model.environments.find((e) => e.name === env);
-      if (model.applicationRepoURLPattern && envModel) claim(setName(env, {}), `environment ${env}`, envModel.path);
+      if (model.applicationRepoURLPattern && envModel) claim(setName(env, { source: helmSource }), `environment ${env}`, envModel.path);
     }
     for (const t of model.targets) {
       const service = services.get(t.service);
@@ -130,8 +137,9 @@ export function problemsOfWorkloadSetNames(model: PlatformModel): Problem[] {
   return problems;
 }
 
-function glob(model: PlatformModel, env: string, shape: Shape): string {
-  return [model.layout.environments, env, shape.cluster?.cloud ?? '*', shape.cluster?.name ?? '*', shape.service?.name ?? '*'].join('/');
+function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel): string {
+  const serviceSegment = shape.service?.name ?? (shape.source.listsServices && service ? service.name : '*');
+  return [model.layout.environments, env, shape.cluster?.cloud ?? '*', shape.cluster?.name ?? '*', serviceSegment].join('/');
 }
 
 /** Whether every path `a` matches also matches `b`, and `a` is not `b`. */
@@ -141,15 +149,29 @@ function narrower(a: string, b: string): boolean {
   return a !== b && as.length === bs.length && as.every((seg, i) => bs[i] === '*' || bs[i] === seg);
 }
 
+/**
+ * The sync policy of an environment's Applications. Where a namespace baseline provides the
+ * namespace (a Namespace object in the Application), `CreateNamespace=true` is left out: Argo CD
+ * would otherwise create the namespace before, and apart from, the object that declares it.
+ */
+function syncPolicyOf(env: EnvironmentModel): SyncPolicyJson {
+  if (!env.namespaceBaseline || !env.syncPolicy.syncOptions) return env.syncPolicy;
+  const syncOptions = env.syncPolicy.syncOptions.filter((o) => o !== SyncOption.CREATE_NAMESPACE);
+  return {
+    ...(env.syncPolicy.automated ? { automated: env.syncPolicy.automated } : {}),
+    ...(syncOptions.length > 0 ? { syncOptions } : {}),
+  };
+}
+
 function applicationSet(
   model: PlatformModel, cp: ControlPlaneModel, env: EnvironmentModel, name: string, shape: Shape,
-  include: string, excludes: string[], defaults: { chartPath: string; targetRevision: string },
+  includes: readonly string[], excludes: readonly string[], defaults: { chartPath: string; targetRevision: string },
 ): ArgoObject {
   const base = model.layout.environments.split('/').length;
   const seg = (i: number): string => `index .path.segments ${base + i}`;
   const [ENV, CLOUD, CLUSTER, SERVICE] = [0, 1, 2, 3].map((i) => seg(i));
   const s = shape.service;
-  const appRepo = s ? s.repoURL : model.applicationRepoURLPattern!.split('{service}').join(`{{ ${SERVICE} }}`);
+  const syncPolicy = syncPolicyOf(env);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
@@ -161,7 +183,7 @@ function applicationSet(
         git: {
           repoURL: model.repoURL,
           revision: model.revision,
-          directories: [{ path: include }, ...excludes.map((path) => ({ path, exclude: true }))],
+          directories: [...includes.map((path) => ({ path })), ...excludes.map((path) => ({ path, exclude: true }))],
         },
       }],
       template: {
@@ -180,19 +202,11 @@ function applicationSet(
             name: shape.cluster ? shape.cluster.destination : `{{ printf "%s-%s" (${CLOUD}) (${CLUSTER}) }}`,
             namespace: s ? s.namespace : `{{ ${SERVICE} }}`,
           },
-          sources: [
-            {
-              repoURL: appRepo,
-              targetRevision: s ? s.targetRevision : defaults.targetRevision,
-              path: s ? s.chartPath : defaults.chartPath,
-              helm: {
-                releaseName: s ? s.releaseName : `{{ ${SERVICE} }}`,
-                valueFiles: ['$values/{{ .path.path }}/values.yaml'],
-              },
-            },
-            { repoURL: model.repoURL, targetRevision: model.revision, ref: 'values' },
-          ],
-          ...(Object.keys(env.syncPolicy).length > 0 ? { syncPolicy: env.syncPolicy } : {}),
+          ...shape.source.templateSources({
+            model, environment: env, ...(s ? { service: s } : {}),
+            segments: { environment: ENV, cloud: CLOUD, cluster: CLUSTER, service: SERVICE }, defaults,
+          }),
+          ...(Object.keys(syncPolicy).length > 0 ? { syncPolicy } : {}),
           ...(env.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: env.revisionHistoryLimit } : {}),
         },
       },

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { GitOpsError } from '../errors';
 import { Values } from '../synth/values';
 import { ControlPlane } from './control-plane';
+import { NamespaceBaseline } from './namespace-baseline';
 import { Platform } from './platform';
 import { ProjectRole, ResourceKind, SyncPolicy, SyncWindow } from './sync';
 import { problemsOfValues } from './values-check';
@@ -27,6 +28,14 @@ export interface EnvironmentProps {
   readonly description?: string;
   /** Values for every target in this environment. @default {} */
   readonly values?: Values;
+  /**
+   * Objects every service namespace of the environment starts with (Namespace, ResourceQuota,
+   * LimitRange, default-deny NetworkPolicy), deployed by each target's Application. The
+   * namespace is then an object of the Application: `CreateNamespace=true` is left out of its
+   * sync options and the AppProject allows `Namespace` for the environment's service namespaces.
+   * @default - none: namespaces are created by Argo CD's `CreateNamespace=true`, if set, or exist already
+   */
+  readonly namespaceBaseline?: NamespaceBaseline;
 }
 
 /**
@@ -50,6 +59,7 @@ export class Environment extends Construct {
   public readonly revisionHistoryLimit?: number;
   public readonly description?: string;
   public readonly values: Values;
+  public readonly namespaceBaseline?: NamespaceBaseline;
 
   constructor(scope: Platform, id: string, props: EnvironmentProps = {}) {
     super(scope, freeId(scope, id, 'Environment'));
@@ -63,6 +73,7 @@ export class Environment extends Construct {
     this.revisionHistoryLimit = props.revisionHistoryLimit;
     this.description = props.description;
     this.values = props.values ?? {};
+    this.namespaceBaseline = props.namespaceBaseline;
     const problems = problemsOfValues(this.values, this.node.path, 'values');
     if (props.revisionHistoryLimit !== undefined && !(Number.isInteger(props.revisionHistoryLimit) && props.revisionHistoryLimit >= 0)) {
       problems.push({

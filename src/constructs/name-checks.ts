@@ -1,10 +1,26 @@
 import { Problem } from '../errors';
-import { PlatformModel, TargetModel } from '../synth/model';
+import { HelmSourceModel, PlatformModel, TargetModel } from '../synth/model';
 import { dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
 
 /** Name of the Application Argo CD generates for a target: `<service>-<env>-<cloud>-<cluster>`. */
 export function applicationName(t: Pick<TargetModel, 'service' | 'environment' | 'cloud' | 'cluster'>): string {
   return `${t.service}-${t.environment}-${t.cloud}-${t.cluster}`;
+}
+
+/** Problems with the names and paths of a Helm chart source. */
+function problemsOfChart(path: string, chart: HelmSourceModel): Problem[] {
+  const problems: Problem[] = [];
+  const why = dns1123SubdomainProblem(chart.releaseName);
+  if (why || chart.releaseName.length > NAME_LIMITS.helmRelease) {
+    problems.push({
+      code: 'CG102', constructPath: path,
+      message: `Helm release name "${chart.releaseName}" is invalid: ${why ?? `it is ${chart.releaseName.length} characters long (Helm allows at most ${NAME_LIMITS.helmRelease})`}.`,
+      fix: `Set releaseName to a shorter DNS-1123 name, e.g. "${suggestLabel(chart.releaseName).slice(0, NAME_LIMITS.helmRelease).replace(/-+$/, '')}".`,
+    });
+  }
+  const bad = relativeDirProblem(chart.chartPath);
+  if (bad) problems.push({ code: 'CG108', constructPath: path, message: `chartPath "${chart.chartPath}" is not a safe relative path: ${bad}.`, fix: 'Use a path inside the application repository, e.g. "deploy/chart".' });
+  return problems;
 }
 
 /** Every name in the model that would break a Kubernetes, Helm or path rule. */
@@ -32,18 +48,7 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
   for (const s of model.services) {
     label('Service', s.name, s.path, 'as a directory, label value and in Application names');
     label('Namespace', s.namespace, s.path, 'as the destination namespace');
-    const why = dns1123SubdomainProblem(s.releaseName);
-    if (why || s.releaseName.length > NAME_LIMITS.helmRelease) {
-      problems.push({
-        code: 'CG102', constructPath: s.path,
-        message: `Helm release name "${s.releaseName}" is invalid: ${why ?? `it is ${s.releaseName.length} characters long (Helm allows at most ${NAME_LIMITS.helmRelease})`}.`,
-        fix: `Set releaseName to a shorter DNS-1123 name, e.g. "${suggestLabel(s.releaseName).slice(0, NAME_LIMITS.helmRelease).replace(/-+$/, '')}".`,
-      });
-    }
-    for (const [what, p] of [['chartPath', s.chartPath]] as const) {
-      const bad = relativeDirProblem(p);
-      if (bad) problems.push({ code: 'CG108', constructPath: s.path, message: `${what} "${p}" is not a safe relative path: ${bad}.`, fix: 'Use a path inside the application repository, e.g. "deploy/chart".' });
-    }
+    if (s.source.kind === 'helm') problems.push(...problemsOfChart(s.path, s.source));
   }
   // An implicit ring (one per environment) has the environment's name, which is checked above.
   const environmentPaths = new Set(model.environments.map((e) => e.path));

@@ -27,7 +27,7 @@ export class Duration {
   private constructor(public readonly seconds: number) {
     if (!Number.isFinite(seconds) || seconds < 0) {
       throw new GitOpsError({
-        code: 'CG121',
+        code: 'CG128',
         message: `Duration of ${seconds} seconds is not a non-negative, finite length of time.`,
         fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
       });

@@ -6,6 +6,7 @@ import { Cluster } from './cluster';
 import { Environment } from './environment';
 import { Platform } from './platform';
 import { problemsOfValues } from './values-check';
+import { HelmChartProps, Workload } from './workload';
 
 /** The image a service deploys. */
 export interface ImageProps {
@@ -15,15 +16,21 @@ export interface ImageProps {
 
 /** Properties of a {@link Service}. */
 export interface ServiceProps {
-  /** The image; `image.repository` in its values. */
+  /** The image; `image.repository` in its values, or the repository of a rendered workload's `ctx.image`. */
   readonly image: ImageProps;
-  /** Application repository holding the chart. @default - the platform's `applicationRepoURLPattern` */
+  /**
+   * What the service deploys: a Helm chart with a values file per target, or Kubernetes
+   * objects rendered by the program with cdk8s-plus-28 ({@link Workload.render}).
+   * @default Workload.helmChart(), with the chart settings below
+   */
+  readonly workload?: Workload;
+  /** Helm chart only: application repository holding the chart. @default - the platform's `applicationRepoURLPattern` */
   readonly repoURL?: string;
-  /** Path of the Helm chart in the application repository. @default - the platform's service default, 'deploy/chart' */
+  /** Helm chart only: path of the chart in the application repository. @default - the platform's service default, 'deploy/chart' */
   readonly chartPath?: string;
-  /** Revision of the application repository. @default - the platform's service default, 'main' */
+  /** Helm chart only: revision of the application repository. @default - the platform's service default, 'main' */
   readonly targetRevision?: string;
-  /** Helm release name (at most 53 characters). @default - the service name */
+  /** Helm chart only: release name (at most 53 characters). @default - the service name */
   readonly releaseName?: string;
   /** Namespace it is deployed into. @default - the service name */
   readonly namespace?: string;
@@ -54,8 +61,10 @@ export interface Placement {
 }
 
 /**
- * A deployable service: a Helm chart in an application repository, an image, and values.
- * `deployTo` places it on environments and clusters.
+ * A deployable service: an image, values, and a workload (a Helm chart in an application
+ * repository, or objects rendered by the program). `deployTo` places it on environments and
+ * clusters. Its scope is the Platform or any construct inside it (e.g. a team's construct);
+ * service names are unique across the platform.
  *
  * @example
  * const api = new Service(platform, 'payments-api', {
@@ -68,9 +77,15 @@ export interface Placement {
 export class Service extends Construct {
   public readonly name: string;
   public readonly image: ImageProps;
+  /** What it deploys. */
+  public readonly workload: Workload;
+  /** Helm chart only. */
   public readonly repoURL?: string;
+  /** Helm chart only. */
   public readonly chartPath: string;
+  /** Helm chart only. */
   public readonly targetRevision: string;
+  /** Helm chart only. */
   public readonly releaseName: string;
   public readonly namespace: string;
   public readonly initialDigest?: string;
@@ -78,18 +93,21 @@ export class Service extends Construct {
   private readonly environments = new Map<Environment, Values[]>();
   private readonly clusters = new Map<Cluster, Values[]>();
 
-  constructor(scope: Platform, id: string, props: ServiceProps) {
+  constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, freeId(scope, id, 'Service'));
+    const platform = Platform.of(this);
     this.name = id;
     this.image = props.image;
-    this.repoURL = props.repoURL;
-    this.chartPath = props.chartPath ?? scope.serviceDefaults.chartPath;
-    this.targetRevision = props.targetRevision ?? scope.serviceDefaults.targetRevision;
-    this.releaseName = props.releaseName ?? id;
+    this.workload = props.workload ?? Workload.helmChart();
+    const problems: Problem[] = problemsOfValues(props.values ?? {}, this.node.path, 'values');
+    const chart = chartSettings(this.workload, props, this.node.path, problems);
+    this.repoURL = chart.repoURL;
+    this.chartPath = chart.chartPath ?? platform.serviceDefaults.chartPath;
+    this.targetRevision = chart.targetRevision ?? platform.serviceDefaults.targetRevision;
+    this.releaseName = chart.releaseName ?? id;
     this.namespace = props.namespace ?? id;
     this.initialDigest = props.initialDigest;
     this.values = props.values ?? {};
-    const problems: Problem[] = problemsOfValues(this.values, this.node.path, 'values');
     if (!props.image || typeof props.image.repository !== 'string' || props.image.repository.length === 0) {
       problems.push({
         code: 'CG111',
@@ -147,6 +165,38 @@ export class Service extends Construct {
   public valuesFor(target: Environment | Cluster): Values[] {
     return (target instanceof Cluster ? this.clusters.get(target) : this.environments.get(target)) ?? [];
   }
+}
+
+const CHART_FIELDS = ['repoURL', 'chartPath', 'targetRevision', 'releaseName'] as const;
+
+/**
+ * The chart settings of a service: from `Workload.helmChart({...})` or from the same-named
+ * service props (the older spelling), not both. A rendered workload has none.
+ */
+function chartSettings(workload: Workload, props: ServiceProps, path: string, problems: Problem[]): HelmChartProps {
+  const given = CHART_FIELDS.filter((f) => props[f] !== undefined);
+  if (workload.spec.kind === 'rendered') {
+    if (given.length > 0) {
+      problems.push({
+        code: 'CG124', constructPath: path,
+        message: `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, but the workload is rendered by the program: there is no Helm chart.`,
+        fix: `Remove ${given.join(', ')}, or use Workload.helmChart({...}).`,
+      });
+    }
+    return {};
+  }
+  const chart = workload.spec.chart;
+  const twice = given.filter((f) => chart[f] !== undefined);
+  if (twice.length > 0) {
+    problems.push({
+      code: 'CG124', constructPath: path,
+      message: `${twice.join(', ')} ${twice.length === 1 ? 'is' : 'are'} set both on the service and in Workload.helmChart().`,
+      fix: 'Set each chart setting in one place, preferably Workload.helmChart({...}).',
+    });
+  }
+  const out: { -readonly [K in keyof HelmChartProps]: HelmChartProps[K] } = {};
+  for (const f of CHART_FIELDS) out[f] = chart[f] ?? props[f];
+  return out;
 }
 
 function describe(v: unknown): string {

@@ -2,9 +2,12 @@ import { Construct } from 'constructs';
 import { problemsOfWorkloadSetNames } from '../argocd/application-set';
 import { GitOpsError, Problem } from '../errors';
 import {
-  ClusterModel, ControlPlaneModel, EnvironmentModel, LayerModel, MODEL_VERSION, PlatformModel,
-  RingModel, ServiceModel, TargetModel,
+  ClusterModel, ControlPlaneModel, EnvironmentModel, KubeObjectModel, LayerModel, MODEL_VERSION, PlatformModel,
+  RingModel, ServiceModel, SourceModel, TargetModel,
 } from '../synth/model';
+import { imagePlaceholder } from '../synth/sources/image';
+import { objectFileName } from '../synth/sources/objects';
+import { mergedValues, sdkLayer } from '../synth/target-values';
 import { Values } from '../synth/values';
 import { isDigest } from '../release/digest';
 import { Cloud } from './cloud';
@@ -13,7 +16,9 @@ import { Environment } from './environment';
 import { applicationName, problemsOfNames } from './name-checks';
 import { Platform } from './platform';
 import { PromotionRing } from './ring';
+import { renderKubeObjects } from './render';
 import { Service } from './service';
+import { RenderContext } from './workload';
 
 function childrenOf<T extends Construct>(scope: Construct, type: new (...args: any[]) => T): T[] {
   return scope.node.children.filter((c): c is T => c instanceof type);
@@ -27,7 +32,7 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const problems: Problem[] = [];
   const environments = childrenOf(platform, Environment);
   const clouds = childrenOf(platform, Cloud);
-  const services = childrenOf(platform, Service);
+  const services = platform.node.findAll().filter((c): c is Service => c instanceof Service);
   const rings = childrenOf(platform.group('rings'), PromotionRing);
   const clusters = environments.flatMap((e) => childrenOf(e, Cluster));
   const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
@@ -60,6 +65,16 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
         ? [env.name]
         : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
       targetRings.set(id, ringNames);
+      const targetLayerIds = [
+        ...platformLayer,
+        ...(envLayers.get(env) ?? []),
+        ...(cloudLayers.get(cluster.cloud) ?? []),
+        ...(clusterLayers.get(cluster) ?? []),
+        ...serviceLayer,
+        ...serviceEnvLayers,
+        ...serviceClusterLayers,
+      ];
+      const rendered = renderTarget(service, cluster, id, targetLayerIds, layers, problems);
       targets.push({
         id,
         path: `${service.node.path}/${cluster.qualifiedName}`,
@@ -68,15 +83,8 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
         cloud: cluster.cloud.name,
         cluster: cluster.name,
         ring: ringNames[0] ?? '',
-        layers: [
-          ...platformLayer,
-          ...(envLayers.get(env) ?? []),
-          ...(cloudLayers.get(cluster.cloud) ?? []),
-          ...(clusterLayers.get(cluster) ?? []),
-          ...serviceLayer,
-          ...serviceEnvLayers,
-          ...serviceClusterLayers,
-        ],
+        layers: targetLayerIds,
+        ...rendered,
       });
     }
   }
@@ -117,6 +125,7 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
       requireDigest: e.requireDigest,
       clusterResources: e.clusterResources,
       ...(e.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: e.revisionHistoryLimit } : {}),
+      ...(e.namespaceBaseline ? { namespaceBaseline: e.namespaceBaseline.toModel() } : {}),
     })),
     clusters: clusters.map((c): ClusterModel => ({
       id: c.qualifiedName,
@@ -130,13 +139,10 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
     services: services.map((s): ServiceModel => ({
       name: s.name,
       path: s.node.path,
-      repoURL: s.repoURL ?? platform.applicationRepoURLPattern?.split('{service}').join(s.name) ?? '',
-      chartPath: s.chartPath,
-      targetRevision: s.targetRevision,
-      releaseName: s.releaseName,
       namespace: s.namespace,
       imageRepository: s.image.repository,
       ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
+      source: sourceOf(s, platform),
     })),
     rings: ringModels,
     layers,
@@ -151,6 +157,77 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   problems.push(...problemsOfWorkloadSetNames(model));
   if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
+}
+
+function sourceOf(s: Service, platform: Platform): SourceModel {
+  if (s.workload.spec.kind === 'rendered') return { kind: 'rendered' };
+  return {
+    kind: 'helm',
+    repoURL: s.repoURL ?? platform.applicationRepoURLPattern?.split('{service}').join(s.name) ?? '',
+    chartPath: s.chartPath,
+    targetRevision: s.targetRevision,
+    releaseName: s.releaseName,
+  };
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/**
+ * The objects of one target: the service's rendered objects, when its workload is rendered,
+ * and the environment's namespace baseline, when it has one. Each is rendered in its own App.
+ */
+function renderTarget(
+  service: Service, cluster: Cluster, id: string, layerIds: readonly string[], layers: Readonly<Record<string, LayerModel>>, problems: Problem[],
+): Pick<TargetModel, 'objects' | 'baseline'> {
+  const env = cluster.environment;
+  const spec = service.workload.spec;
+  const label = `Service ${service.name} on ${id.slice(0, id.lastIndexOf('/'))}`;
+  const out: { objects?: readonly KubeObjectModel[]; baseline?: readonly KubeObjectModel[] } = {};
+  if (env.namespaceBaseline) {
+    const baseline = env.namespaceBaseline;
+    const result = renderKubeObjects({
+      service: service.name, label: `The namespace baseline of ${label}`, constructPath: env.node.path,
+      build: (chart) => baseline.build(chart, { namespace: service.namespace, service: service.name, environment: env.name }),
+    });
+    problems.push(...result.problems);
+    out.baseline = result.objects;
+  }
+  if (spec.kind === 'rendered') {
+    const values = deepFreeze(structuredClone(mergedValues([
+      sdkLayer({ environment: env.name, cloud: cluster.cloud.name }, cluster, { imageRepository: service.image.repository }),
+      ...layerIds.map((l) => ({ id: l, ...layers[l] })),
+    ])));
+    const result = renderKubeObjects({
+      service: service.name, namespace: service.namespace, label, constructPath: service.node.path,
+      build: (chart) => {
+        const ctx: RenderContext = {
+          scope: chart, service: service.name, environment: env.name, cloud: cluster.cloud.name, cluster: cluster.name,
+          region: cluster.region, destination: cluster.destination, namespace: service.namespace, values,
+          image: imagePlaceholder(service.name),
+        };
+        spec.render(Object.freeze(ctx));
+      },
+    });
+    problems.push(...result.problems);
+    const taken = new Set((out.baseline ?? []).map(objectFileName));
+    for (const o of result.objects) {
+      if (taken.has(objectFileName(o))) {
+        problems.push({
+          code: 'CG122', constructPath: service.node.path,
+          message: `${o.kind} ${o.metadata.name} of ${label} would be written to ${objectFileName(o)}, where the namespace baseline of environment ${env.name} writes its own ${o.kind}.`,
+          fix: 'Give the object another name; the baseline owns its Namespace, ResourceQuota and LimitRange "baseline" and NetworkPolicy "default-deny".',
+        });
+      }
+    }
+    out.objects = result.objects;
+  }
+  return out;
 }
 
 function problemsOfRings(model: PlatformModel, targetRings: Map<string, string[]>, declared: boolean): Problem[] {
@@ -186,8 +263,19 @@ function problemsOfRings(model: PlatformModel, targetRings: Map<string, string[]
 
 function problemsOfServices(model: PlatformModel, services: Service[], platform: Platform): Problem[] {
   const problems: Problem[] = [];
+  const byName = new Map<string, Service>();
+  for (const s of services) {
+    const other = byName.get(s.name);
+    if (other) {
+      problems.push({
+        code: 'CG125', constructPath: s.node.path,
+        message: `Services ${other.node.path} and ${s.node.path} are both named "${s.name}": they would share directories, a release ledger and Applications.`,
+        fix: 'Give one of them another name; service names are unique across the platform.',
+      });
+    } else byName.set(s.name, s);
+  }
   for (const s of model.services) {
-    if (!s.repoURL) {
+    if (s.source.kind === 'helm' && !s.source.repoURL) {
       problems.push({
         code: 'CG106', constructPath: s.path,
         message: `Service "${s.name}" has no application repository.`,

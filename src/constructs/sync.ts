@@ -123,14 +123,14 @@ export class SyncWindow {
   ) {
     if (schedule.trim().split(/\s+/).length !== 5) {
       throw new GitOpsError({
-        code: 'CG122',
+        code: 'CG129',
         message: `Sync window schedule "${schedule}" is not a five-field cron expression.`,
         fix: 'Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
       });
     }
     if (!/^\d+[smh]$/.test(duration)) {
       throw new GitOpsError({
-        code: 'CG122',
+        code: 'CG129',
         message: `Sync window duration "${duration}" is not a duration.`,
         fix: 'Use a whole number with s, m or h, e.g. "8h".',
       });

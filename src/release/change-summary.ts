@@ -1,5 +1,5 @@
 import { applicationName } from '../constructs/name-checks';
-import { PlatformModel } from '../synth/model';
+import { PlatformModel, TargetModel } from '../synth/model';
 import { LedgerFile } from './checkout';
 import { serializeLedger } from './ledger';
 import { Ledger } from './types';
@@ -10,23 +10,32 @@ export interface ChangeSummary {
   readonly rings: readonly string[];
   /** Digests the touched rings now run. */
   readonly digests: readonly string[];
-  /** Applications whose values changed. */
+  /** Applications whose files (values, rendered objects, namespace baseline) changed. */
   readonly applications: readonly string[];
   /** Other generated files that changed (ApplicationSets, AppProjects, bootstrap, ledgers). */
   readonly otherFiles: readonly string[];
 }
 
 /**
- * Works out what the changed files of a tree mean, for commit messages and trailers. A ring is
- * touched when one of its values files changed, or when its entry in a changed ledger differs
- * from the same entry in `before` (an unhold changes no values file).
+ * Works out what the changed files of a tree mean, for commit messages and trailers. A file in
+ * a target's directory touches that target's Application and ring; a ring is also touched when
+ * its entry in a changed ledger differs from the same entry in `before` (an unhold changes no
+ * values file).
  *
  * @param before the ledgers as they were before the change, by service @default - none
  */
 export function summarizeChange(
   model: PlatformModel, files: readonly string[], ledgers: ReadonlyMap<string, LedgerFile>, before: ReadonlyMap<string, Ledger> = new Map(),
 ): ChangeSummary {
-  const byDir = new Map(model.targets.map((t) => [`${model.layout.environments}/${t.id}/values.yaml`, t]));
+  const byDir = new Map(model.targets.map((t) => [`${model.layout.environments}/${t.id}`, t]));
+  const targetOf = (f: string): TargetModel | undefined => {
+    for (let i = f.lastIndexOf('/'); i > 0; i = f.lastIndexOf('/', i - 1)) {
+      const t = byDir.get(f.slice(0, i));
+      if (t) return t;
+    }
+    return undefined;
+  };
+  const seen = new Set<string>();
   const ledgerOwner = new Map([...ledgers.values()].map((l) => [l.path, l.ledger.service]));
   const services = new Set<string>();
   const rings = new Set<string>();
@@ -34,12 +43,13 @@ export function summarizeChange(
   const applications: string[] = [];
   const otherFiles: string[] = [];
   for (const f of files) {
-    const t = byDir.get(f);
+    const t = targetOf(f);
     if (t) {
       services.add(t.service);
       rings.add(t.ring);
       pairs.add(`${t.service}\u0000${t.ring}`);
-      applications.push(applicationName(t));
+      if (!seen.has(t.id)) applications.push(applicationName(t));
+      seen.add(t.id);
       continue;
     }
     const owner = ledgerOwner.get(f);

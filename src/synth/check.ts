@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
 import { applicationName } from '../constructs/name-checks';
 import { LedgerFile } from '../release/checkout';
 import { contentHash, FileTree } from './file-tree';
 import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { readManifest } from './manifest';
 import { PlatformModel } from './model';
+import { sourceKindOf } from './sources';
 import { targetDirectory } from './synthesize';
 import { planWrite, TRANSACTION_DIR } from './writer';
 
@@ -64,7 +64,8 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const expected = applicationsOf(viewOfDeclaredTree(tree));
   for (const [key, a] of actual) {
     if (!expected.has(key)) {
-      const source = (a.app.spec as any)?.sources?.find((s: any) => s.helm)?.helm?.valueFiles?.[0] ?? a.app.metadata.name;
+      const spec = a.app.spec as any;
+      const source = spec?.sources?.find((s: any) => s.helm)?.helm?.valueFiles?.[0] ?? spec?.source?.path ?? a.app.metadata.name;
       findings.push({
         kind: FindingKind.UNDECLARED_APPLICATION, path: String(source).replace(/^\$values\//, '').replace(/\/values\.yaml$/, ''),
         message: `ApplicationSet ${a.applicationSet} would generate Application ${a.app.metadata.name}, which the program does not declare.`,
@@ -76,23 +77,23 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     if (!actual.has(key)) findings.push({ kind: FindingKind.MISSING_APPLICATION, path: e.file, message: `Application ${e.app.metadata.name} is declared but the checkout would not generate it.`, fix: 'Run `cdk8s-gitops synth` and commit the result.' });
   }
 
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const read = (p: string): string | undefined => {
+    try {
+      return fs.readFileSync(path.join(dir, p), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
   for (const t of model.targets) {
     const ring = ledgers.get(t.service)?.ledger.rings[t.ring];
     if (!ring) continue;
-    const p = `${targetDirectory(model, t)}/values.yaml`;
-    const file = path.join(dir, p);
-    if (!fs.existsSync(file)) continue;
-    let digest: unknown;
-    try {
-      const v = parseYaml(fs.readFileSync(file, 'utf8'));
-      digest = v?.image?.digest ?? v?.image?.tag;
-    } catch {
-      digest = undefined;
-    }
-    if (digest !== ring.digest) {
+    const service = services.get(t.service)!;
+    for (const { path: p, version } of sourceKindOf(service).deployedVersions({ model, target: t, service, directory: targetDirectory(model, t) }, read)) {
+      if (version === ring.digest) continue;
       findings.push({
         kind: FindingKind.DIGEST_MISMATCH, path: p,
-        message: `${applicationName(t)} runs ${String(digest)} in its values, but the ledger says ring ${t.ring} runs ${ring.digest}.`,
+        message: `${applicationName(t)} runs ${String(version)} in ${p.slice(p.lastIndexOf('/') + 1)}, but the ledger says ring ${t.ring} runs ${ring.digest}.`,
         fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
       });
     }

@@ -55,8 +55,8 @@ export interface Explanation {
   readonly project: string;
   /** Cluster name as registered in Argo CD, and namespace. */
   readonly destination: { readonly name: string; readonly namespace: string };
-  /** The Helm chart: repository, path in it, revision, release name. */
-  readonly chart: { readonly repoURL: string; readonly path: string; readonly targetRevision: string; readonly releaseName: string };
+  /** The Helm chart: repository, path in it, revision, release name; null for rendered services. */
+  readonly chart: { readonly repoURL: string; readonly path: string; readonly targetRevision: string; readonly releaseName: string } | null;
   readonly valuesFile: string;
   /** `null`: the ring runs nothing yet, so the target has no values file and no Application. */
   readonly release: ExplainedRelease | null;
@@ -120,7 +120,9 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
     applicationSet: set ? { name: set.name, file: `${model.layout.applicationSets}/${cp.name}/${set.name}.yaml` } : null,
     project: env.name,
     destination: { name: cluster.destination, namespace: service.namespace },
-    chart: { repoURL: service.repoURL, path: service.chartPath, targetRevision: service.targetRevision, releaseName: service.releaseName },
+    chart: service.source.kind === 'helm'
+      ? { repoURL: service.source.repoURL, path: service.source.chartPath, targetRevision: service.source.targetRevision, releaseName: service.source.releaseName }
+      : null,
     valuesFile: valuesFile(model, t),
     release: state
       ? {
@@ -225,7 +227,9 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
     ['Application', e.application],
     ['project', e.project],
     ['destination', `${e.destination.name}/${e.destination.namespace} (cluster/namespace)`],
-    ['chart', `${e.chart.repoURL} ${e.chart.path} @ ${e.chart.targetRevision}, release ${e.chart.releaseName}`],
+    e.chart
+      ? ['chart', `${e.chart.repoURL} ${e.chart.path} @ ${e.chart.targetRevision}, release ${e.chart.releaseName}`]
+      : ['workload', 'rendered manifests (cdk8s-plus-28), one file per object in the target directory'],
     ['values file', r ? e.valuesFile : `${e.valuesFile} (not written yet)`],
     ['digest', r
       ? `${shortDigest(r.digest)} ${r.initial ? '(the program\'s initialDigest; not promoted since)' : `since ${r.since} by ${r.by}${r.from ? `, from ${r.from}` : ''}${r.approvedBy ? `, approved by ${r.approvedBy}` : ''}`}`

@@ -3,6 +3,8 @@ import { createHash } from 'crypto';
 /** What a file of the tree holds. */
 export enum FileKind {
   VALUES = 'values',
+  /** One Kubernetes object, rendered by the program or the namespace baseline. */
+  OBJECT = 'object',
   APPLICATION_SET = 'applicationset',
   APP_PROJECT = 'appproject',
   BOOTSTRAP = 'bootstrap',

@@ -8,7 +8,7 @@ import type { ResourceKind, SyncPolicyJson, SyncWindowJson, ProjectRole } from '
 import type { Values } from './values';
 
 /** Version of the snapshot format. */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 /** Directories of the tree, relative to the repository root. */
 export interface TreeLayout {
@@ -61,6 +61,20 @@ export interface EnvironmentModel {
   readonly requireDigest: boolean;
   readonly clusterResources: readonly ResourceKind[];
   readonly revisionHistoryLimit?: number;
+  /**
+   * The namespace baseline every target of the environment gets (Namespace, ResourceQuota,
+   * LimitRange, default-deny NetworkPolicy). Its objects are rendered per target, see
+   * {@link TargetModel.baseline}.
+   */
+  readonly namespaceBaseline?: NamespaceBaselineModel;
+}
+
+/** The settings of an environment's namespace baseline, as declared. */
+export interface NamespaceBaselineModel {
+  /** The factory that made it, e.g. `standard`. */
+  readonly kind: string;
+  /** Its settings as plain data. */
+  readonly settings: unknown;
 }
 
 export interface ClusterModel {
@@ -78,13 +92,43 @@ export interface ClusterModel {
 export interface ServiceModel {
   readonly name: string;
   readonly path: string;
+  readonly namespace: string;
+  readonly imageRepository: string;
+  readonly initialDigest?: string;
+  /** What its targets deploy. */
+  readonly source: SourceModel;
+}
+
+/** What a service deploys: the "source kind" seam between the model and the tree. */
+export type SourceModel = HelmSourceModel | RenderedSourceModel;
+
+/** A Helm chart in an application repository, with one values file per target. */
+export interface HelmSourceModel {
+  readonly kind: 'helm';
   readonly repoURL: string;
   readonly chartPath: string;
   readonly targetRevision: string;
   readonly releaseName: string;
-  readonly namespace: string;
-  readonly imageRepository: string;
-  readonly initialDigest?: string;
+}
+
+/**
+ * Kubernetes objects rendered by the program (cdk8s-plus-28 code), one file per object in the
+ * target's directory; see {@link TargetModel.objects}.
+ */
+export interface RenderedSourceModel {
+  readonly kind: 'rendered';
+}
+
+/**
+ * A Kubernetes object rendered by the program, as plain JSON. Keys are sorted (`apiVersion`,
+ * `kind`, `metadata` first). Container images hold the service's image placeholder, which the
+ * synthesizer replaces with `<repository>@<digest>` from the release ledger.
+ */
+export interface KubeObjectModel {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [field: string]: unknown };
+  readonly [field: string]: unknown;
 }
 
 export interface RingGatesModel {
@@ -119,4 +163,8 @@ export interface TargetModel {
   readonly ring: string;
   /** Layer ids, lowest first. */
   readonly layers: readonly string[];
+  /** For a service with a rendered source: the objects rendered for this target. */
+  readonly objects?: readonly KubeObjectModel[];
+  /** When the environment declares a namespace baseline: its objects for this target. */
+  readonly baseline?: readonly KubeObjectModel[];
 }

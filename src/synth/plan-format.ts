@@ -1,4 +1,4 @@
-import { KeyChange, Plan } from './plan';
+import { KeyChange, ObjectChange, Plan } from './plan';
 
 /** Output formats of a plan. */
 export type PlanFormat = 'text' | 'markdown' | 'json';
@@ -15,6 +15,10 @@ function keyLine(k: KeyChange): string {
   if (k.before === undefined) return `${k.key}: ${show(k.after)} (added)`;
   if (k.after === undefined) return `${k.key}: ${show(k.before)} (removed)`;
   return `${k.key}: ${show(k.before)} → ${show(k.after)}`;
+}
+
+function objectLine(o: ObjectChange, mark: string): string {
+  return `${mark} ${o.kind} ${o.name}${o.fields?.length ? `: ${o.fields.join(', ')}` : ''}`;
 }
 
 function summary(plan: Plan): string {
@@ -36,6 +40,7 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
         lines.push(`${f.change === 'create' ? '+' : f.change === 'delete' ? '-' : '!'} ${f.path}`);
         for (const k of f.keys ?? []) lines.push(`!     ${keyLine(k)}`);
         for (const field of f.fields ?? []) lines.push(`!     ${field}`);
+        for (const o of f.objects ?? []) lines.push(`!     ${objectLine(o, MARK[o.change])}`);
       }
       lines.push('```', '', '</details>', '');
     }
@@ -51,6 +56,7 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
     lines.push(`${style(MARK[f.change])} ${f.path}${f.origin ? `  (${f.origin})` : ''}`);
     for (const k of f.keys ?? []) lines.push(`      ${keyLine(k)}`);
     for (const field of f.fields ?? []) lines.push(`      ${field}`);
+    for (const o of f.objects ?? []) lines.push(`      ${objectLine(o, style(MARK[o.change]))}`);
   }
   if (plan.applications.length) lines.push('', 'Applications');
   for (const a of plan.applications) {

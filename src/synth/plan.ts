@@ -25,6 +25,17 @@ export interface FileChange {
   readonly keys?: readonly KeyChange[];
   /** For Argo CD objects that are updated: the fields that change, e.g. `spec.destinations`. */
   readonly fields?: readonly string[];
+  /** For files of Kubernetes objects (rendered workloads, namespace baselines): each object that changes. */
+  readonly objects?: readonly ObjectChange[];
+}
+
+/** A Kubernetes object that changes, e.g. `[~] Deployment orders-api: spec.template.spec.containers[0].image`. */
+export interface ObjectChange {
+  readonly kind: string;
+  readonly name: string;
+  readonly change: 'create' | 'update' | 'delete';
+  /** For updates: the fields that change. */
+  readonly fields?: readonly string[];
 }
 
 /** An Application that changes. */
@@ -60,13 +71,17 @@ export function computePlan(tree: FileTree, dir: string): Plan {
   for (const [p, w] of write.writes) {
     const entry = tree.get(p)!;
     const change: FileChange = { path: p, change: w.existed ? 'update' : 'create', kind: entry.kind, origin: entry.origin };
-    if (!w.existed) files.push(change);
+    if (entry.kind === FileKind.OBJECT) files.push({ ...change, objects: objectChanges(w.existed ? readText(dir, p) : '', w.text) });
+    else if (!w.existed) files.push(change);
     else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(dir, p), w.text) });
     else if (entry.kind === FileKind.APPLICATION_SET || entry.kind === FileKind.APP_PROJECT || entry.kind === FileKind.BOOTSTRAP) {
       files.push({ ...change, fields: objectFieldChanges(readText(dir, p), w.text) });
     } else files.push(change);
   }
-  for (const p of write.deletes) files.push({ path: p, change: 'delete' });
+  for (const p of write.deletes) {
+    const objects = /\.ya?ml$/.test(p) ? objectChanges(readText(dir, p), '') : [];
+    files.push({ path: p, change: 'delete', ...(objects.length > 0 ? { objects } : {}) });
+  }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const onDisk = listCheckoutFiles(dir);
@@ -146,6 +161,43 @@ export function valuesKeyChanges(beforeText: string, afterText: string): KeyChan
     else if (JSON.stringify(a.get(k)) !== JSON.stringify(v)) out.push({ key: k, before: a.get(k), after: v });
   }
   for (const [k, v] of a) if (!b.has(k)) out.push({ key: k, before: v });
+  return out;
+}
+
+function kubeObjects(text: string): Map<string, { kind: string; name: string; obj: unknown }> {
+  const out = new Map<string, { kind: string; name: string; obj: unknown }>();
+  let docs: unknown[];
+  try {
+    docs = text ? parseAllDocuments(text).map((d) => d.toJS()) : [];
+  } catch {
+    docs = [];
+  }
+  for (const o of docs as any[]) {
+    if (!isMap(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof (o as any).metadata?.name !== 'string') continue;
+    const m = (o as any).metadata;
+    out.set(`${o.apiVersion}\u0000${o.kind}\u0000${m.namespace ?? ''}\u0000${m.name}`, { kind: o.kind, name: m.name, obj: o });
+  }
+  return out;
+}
+
+/**
+ * The Kubernetes objects that are created, changed (with their fields) or deleted between two
+ * YAML files, matched by apiVersion, kind, namespace and name. Documents that are not
+ * Kubernetes objects (e.g. values files) are left out.
+ */
+export function objectChanges(beforeText: string, afterText: string): ObjectChange[] {
+  const a = kubeObjects(beforeText);
+  const b = kubeObjects(afterText);
+  const out: ObjectChange[] = [];
+  for (const [key, n] of b) {
+    const o = a.get(key);
+    if (!o) out.push({ kind: n.kind, name: n.name, change: 'create' });
+    else {
+      const fields = diffPaths(o.obj, n.obj, '');
+      if (fields.length > 0) out.push({ kind: n.kind, name: n.name, change: 'update', fields });
+    }
+  }
+  for (const [key, o] of a) if (!b.has(key)) out.push({ kind: o.kind, name: o.name, change: 'delete' });
   return out;
 }
 

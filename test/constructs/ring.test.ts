@@ -169,7 +169,7 @@ describe('Duration', () => {
   });
 
   it('fails when it is negative or not finite', () => {
-    expect(() => Duration.hours(-1)).toThrow('CG121 Duration of -3600 seconds is not a non-negative, finite length of time.');
-    expect(() => Duration.seconds(Infinity)).toThrow('CG121 Duration of Infinity seconds is not a non-negative, finite length of time.');
+    expect(() => Duration.hours(-1)).toThrow('CG128 Duration of -3600 seconds is not a non-negative, finite length of time.');
+    expect(() => Duration.seconds(Infinity)).toThrow('CG128 Duration of Infinity seconds is not a non-negative, finite length of time.');
   });
 });

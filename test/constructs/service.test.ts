@@ -49,7 +49,7 @@ describe('Service', () => {
     new Service(platform, 'payments-api', { image: IMAGE });
 
     // THEN
-    expect(platform.snapshot().services.map((s) => [s.chartPath, s.targetRevision])).toEqual([['charts/app', 'stable']]);
+    expect(platform.snapshot().services.map((s) => s.source.kind === 'helm' && [s.source.chartPath, s.source.targetRevision])).toEqual([['charts/app', 'stable']]);
   });
 
   it('puts its props into the snapshot', () => {

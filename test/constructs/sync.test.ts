@@ -51,13 +51,13 @@ describe('SyncWindow', () => {
 
   it('fails when the schedule is not a five-field cron expression', () => {
     expect(() => SyncWindow.deny('@daily', '8h')).toThrow(
-      'CG122 Sync window schedule "@daily" is not a five-field cron expression. Fix: Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
+      'CG129 Sync window schedule "@daily" is not a five-field cron expression. Fix: Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
     );
   });
 
   it('fails when the duration is not a number with s, m or h', () => {
     expect(() => SyncWindow.allow('0 22 * * *', '1d')).toThrow(
-      'CG122 Sync window duration "1d" is not a duration. Fix: Use a whole number with s, m or h, e.g. "8h".',
+      'CG129 Sync window duration "1d" is not a duration. Fix: Use a whole number with s, m or h, e.g. "8h".',
     );
   });
 });

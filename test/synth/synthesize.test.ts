@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { Cloud, Cluster, Environment, FileKind, PlatformModel, Service, synthesize } from '../../src';
+import { Cloud, Cluster, Environment, FileKind, HelmSourceModel, PlatformModel, Service, ServiceModel, synthesize } from '../../src';
 import { applicationName } from '../../src/constructs/name-checks';
 import { directoriesOf, documentsOf, expandApplicationSet, GeneratedApplication } from '../support/application-set';
 import { DIGEST, deviatingPlatform, GITOPS_REPO, linesOf, newPlatform } from '../support/platform';
@@ -492,7 +492,7 @@ describe('synthesize', () => {
 
       // THEN
       expect(linesOf(() => platform.snapshot())).toEqual([
-        '[platform/azure-x] CG120 ApplicationSet "workloads-prod-azure-x" in control plane "argocd" would be made twice: for cluster prod/azure/x (own destination) and for service azure-x in environment prod (own settings).',
+        '[platform/azure-x] CG127 ApplicationSet "workloads-prod-azure-x" in control plane "argocd" would be made twice: for cluster prod/azure/x (own destination) and for service azure-x in environment prod (own settings).',
       ]);
     });
 
@@ -508,7 +508,7 @@ describe('synthesize', () => {
 
       // THEN
       expect(linesOf(() => platform.snapshot())).toEqual([
-        '[platform/eu] CG120 ApplicationSet "workloads-prod-eu" in control plane "argocd" would be made twice: for environment prod-eu and for service eu in environment prod (own settings).',
+        '[platform/eu] CG127 ApplicationSet "workloads-prod-eu" in control plane "argocd" would be made twice: for environment prod-eu and for service eu in environment prod (own settings).',
       ]);
     });
   });
@@ -544,10 +544,10 @@ describe('synthesize', () => {
             destination: { name: cluster.destination, namespace: service.namespace },
             sources: [
               {
-                repoURL: service.repoURL,
-                targetRevision: service.targetRevision,
-                path: service.chartPath,
-                helm: { releaseName: service.releaseName, valueFiles: [`$values/environments/${t.id}/values.yaml`] },
+                repoURL: helm(service).repoURL,
+                targetRevision: helm(service).targetRevision,
+                path: helm(service).chartPath,
+                helm: { releaseName: helm(service).releaseName, valueFiles: [`$values/environments/${t.id}/values.yaml`] },
               },
               { repoURL: GITOPS_REPO, targetRevision: 'main', ref: 'values' },
             ],
@@ -566,7 +566,7 @@ describe('synthesize', () => {
         const services = model.services.filter((s) => targets.some((t) => t.service === s.name));
 
         // THEN
-        expect(project.spec.sourceRepos).toEqual([GITOPS_REPO, ...[...new Set(services.map((s) => s.repoURL))].sort()]);
+        expect(project.spec.sourceRepos).toEqual([GITOPS_REPO, ...[...new Set(services.map((s) => helm(s).repoURL))].sort()]);
         const destinations = targets.map((t) => ({
           name: model.clusters.find((c) => c.id === `${t.environment}/${t.cloud}/${t.cluster}`)!.destination,
           namespace: model.services.find((s) => s.name === t.service)!.namespace,
@@ -607,3 +607,9 @@ describe('synthesize', () => {
     });
   });
 });
+
+/** The Helm source of a service of the test platforms (all of them deploy charts). */
+function helm(s: ServiceModel): HelmSourceModel {
+  if (s.source.kind !== 'helm') throw new Error(`${s.name} is not a Helm service`);
+  return s.source;
+}

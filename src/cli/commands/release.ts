@@ -37,7 +37,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
   };
   if (!values.publish) {
     apply();
-    print(ctx, values.format, last!.outcome, last!.report);
+    print(ctx, values.format, last!.outcome, last!.report, model.layout.environments);
     return 0;
   }
   // Check the rules before touching Git, and learn the digest the branch is named after.
@@ -52,14 +52,14 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     ...(values.remote ? { remote: values.remote } : {}),
     programCommit: ctx.programCommit(),
   });
-  print(ctx, values.format, last!.outcome, last!.report);
+  print(ctx, values.format, last!.outcome, last!.report, model.layout.environments);
   ctx.stdout.write(result.pushed
     ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
     : 'Nothing to publish.\n');
   return 0;
 }
 
-function print(ctx: CommandContext, formatValue: string | undefined, o: ReleaseOutcome, r: WriteReport): void {
+function print(ctx: CommandContext, formatValue: string | undefined, o: ReleaseOutcome, r: WriteReport, environments: string): void {
   const format = ctx.format(formatValue, ['text', 'json']);
   const files = [...r.created, ...r.updated, ...r.deleted];
   if (format === 'json') {
@@ -71,7 +71,7 @@ function print(ctx: CommandContext, formatValue: string | undefined, o: ReleaseO
   for (const p of r.updated) ctx.stdout.write(`${ctx.style('[~]')} ${p}\n`);
   for (const p of r.deleted) ctx.stdout.write(`${ctx.style('[-]')} ${p}\n`);
   if (files.length === 0) ctx.stdout.write('No files changed.\n');
-  else if (files.some((f) => f.endsWith('/values.yaml'))) ctx.stdout.write(`Applications: ${o.applications.join(', ')}\n`);
+  else if (files.some((f) => f.startsWith(`${environments}/`))) ctx.stdout.write(`Applications: ${o.applications.join(', ')}\n`);
 }
 
 export const promoteCommand: Command = {
@@ -79,7 +79,8 @@ export const promoteCommand: Command = {
   summary: 'Move a digest into a promotion ring',
   usage: 'cdk8s-gitops promote <service> --ring RING (--digest sha256:… | --from RING) [--approved-by NAME] [--by NAME]',
   help: `Records in the service's release ledger that RING now runs the digest, and rewrites only
-that ring's values files. The first ring takes any digest; a later ring takes only the digest the
+that ring's values files (for a rendered service: the image of its
+objects). The first ring takes any digest; a later ring takes only the digest the
 ring before it runs, after that ring's soak time, never while it is held, and with
 --approved-by where the ring requires approval.
 

@@ -1,0 +1,111 @@
+import type { Chart } from 'cdk8s';
+import type { Values } from '../synth/values';
+
+/** Settings of a Helm chart workload; each defaults as the same-named {@link ServiceProps} field. */
+export interface HelmChartProps {
+  /** Application repository holding the chart. @default - the platform's `applicationRepoURLPattern` */
+  readonly repoURL?: string;
+  /** Path of the chart in the application repository. @default - the platform's service default, 'deploy/chart' */
+  readonly chartPath?: string;
+  /** Revision of the application repository. @default - the platform's service default, 'main' */
+  readonly targetRevision?: string;
+  /** Helm release name (at most 53 characters). @default - the service name */
+  readonly releaseName?: string;
+}
+
+/**
+ * What a render function gets for one target (one service on one cluster).
+ *
+ * Everything here is plain data except `scope`, a cdk8s `Chart` that cdk8s-gitops creates
+ * for this target alone, named after the service, with the service's namespace and without
+ * name hashes. Objects are named `<service>-<id>` from the ids given inside the render function
+ * (cdk8s drops an id equal to the service name: `new Deployment(ctx.scope, ctx.service)` is
+ * named after the service), or by an explicit `metadata.name`. Neither the module that defines
+ * the render function nor the Service's place in the program changes a name.
+ */
+export interface RenderContext {
+  /** The Chart to create the target's objects in (cdk8s-plus-28 constructs or any `ApiObject`). */
+  readonly scope: Chart;
+  /** The service name. */
+  readonly service: string;
+  /** Environment name, e.g. `prod`. */
+  readonly environment: string;
+  /** Cloud name, e.g. `azure`. */
+  readonly cloud: string;
+  /** Cluster name, e.g. `westeurope-01`. */
+  readonly cluster: string;
+  /** Cloud region, e.g. `westeurope`. */
+  readonly region: string;
+  /** Name the cluster is registered under in Argo CD. */
+  readonly destination: string;
+  /** Namespace the objects go into (also the Chart's namespace). */
+  readonly namespace: string;
+  /**
+   * The target's values, merged from every layer as for a Helm values file (the SDK's
+   * `global.*` and `image.repository`, then Platform, Environment, Cloud, Cluster, Service,
+   * Service × Environment, Service × Cluster), but without `image.digest`: the digest is not
+   * known to the program. Read-only.
+   */
+  readonly values: Values;
+  /**
+   * The image to run, as a placeholder (`cdk8s-gitops.image/<service>`) that the synthesizer
+   * replaces with `<repository>@<digest>` of the target's ring. Use it unchanged as a container
+   * image (`image: ctx.image`); anywhere else, or altered, it is reported as an error.
+   */
+  readonly image: string;
+}
+
+/** Builds a target's objects into `ctx.scope`. Runs in the program, once per target. */
+export type RenderFunction = (ctx: RenderContext) => void;
+
+/** @internal What a {@link Workload} is, for the constructs that read it. */
+export type WorkloadSpec =
+  | { readonly kind: 'helm'; readonly chart: HelmChartProps }
+  | { readonly kind: 'rendered'; readonly render: RenderFunction };
+
+/**
+ * What a service deploys: a Helm chart with a values file per target (the default), or
+ * Kubernetes objects the program renders with cdk8s-plus-28 ("rendered manifests": every change
+ * shows up in Git as the exact objects Argo CD applies).
+ *
+ * A render function runs in the program, once per target, each in a fresh cdk8s App and Chart
+ * (so rendering many targets takes time linear in their number). Its objects go into the model
+ * snapshot as plain JSON; the synthesizer writes them one object per file
+ * (`<kind>-<name>.yaml`) into the target's directory, with the image placeholder replaced by the
+ * ring's digest. The `cdk8s.io/metadata.addr` labels and selectors cdk8s-plus derives from
+ * construct paths are replaced by `app.kubernetes.io/name: <service>` and
+ * `app.kubernetes.io/component: <id of the workload construct>`, so moving code never re-selects
+ * pods (a Deployment's selector cannot change after creation).
+ *
+ * @example
+ * import * as kplus from 'cdk8s-plus-28';
+ *
+ * new Service(platform, 'orders-api', {
+ *   image: { repository: 'registry.example.com/commerce/orders-api' },
+ *   workload: Workload.render((ctx) => {
+ *     const api = new kplus.Deployment(ctx.scope, ctx.service, {
+ *       containers: [{ image: ctx.image, portNumber: 8080 }],
+ *     });
+ *     api.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+ *   }),
+ * });
+ */
+export class Workload {
+  /** A Helm chart in an application repository, with one values file per target. */
+  public static helmChart(props: HelmChartProps = {}): Workload {
+    return new Workload({ kind: 'helm', chart: props });
+  }
+
+  /** Kubernetes objects built by `render` with cdk8s-plus-28 (or any cdk8s `ApiObject`). */
+  public static render(render: RenderFunction): Workload {
+    if (typeof render !== 'function') {
+      throw new TypeError(`Workload.render takes a function (ctx) => void; received ${render === null ? 'null' : typeof render}.`);
+    }
+    return new Workload({ kind: 'rendered', render });
+  }
+
+  private constructor(
+    /** @internal */
+    public readonly spec: WorkloadSpec,
+  ) {}
+}

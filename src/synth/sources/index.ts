@@ -1,0 +1,18 @@
+import { ServiceModel } from '../model';
+import { helmSource } from './helm';
+import { renderedSource } from './rendered';
+import { SourceKind } from './source-kind';
+
+export type { SourceKind, TargetFile, TargetInput, TemplateInput, RingRelease, VersionInput, DeployedVersion } from './source-kind';
+export { helmSource, BASELINE_DIRECTORY } from './helm';
+export { renderedSource } from './rendered';
+
+const KINDS: Readonly<Record<ServiceModel['source']['kind'], SourceKind>> = {
+  helm: helmSource,
+  rendered: renderedSource,
+};
+
+/** The source kind of a service: the one place that maps a service to how its targets are written. */
+export function sourceKindOf(service: ServiceModel): SourceKind {
+  return KINDS[service.source.kind];
+}

@@ -1,0 +1,82 @@
+import { FileKind } from '../file-tree';
+import { ClusterModel, EnvironmentModel, PlatformModel, ServiceModel, SourceModel, TargetModel } from '../model';
+
+/** The version a ring runs: a digest (`sha256:…`) or, where the environment allows, a tag. */
+export interface RingRelease {
+  readonly version: string;
+}
+
+/** Everything a source kind needs to write one target's files. */
+export interface TargetInput {
+  readonly model: PlatformModel;
+  readonly target: TargetModel;
+  readonly service: ServiceModel;
+  readonly cluster: ClusterModel;
+  /** What the target's ring runs. */
+  readonly release: RingRelease;
+  /** The target's directory below the repository root, e.g. `environments/prod/azure/westeurope-01/payments-api`. */
+  readonly directory: string;
+  /** Fingerprint of each values layer's content, by layer id. */
+  readonly layerKeys: ReadonlyMap<string, string>;
+}
+
+/** A file of a target, with a key computed from its inputs; the content is rendered on first use. */
+export interface TargetFile {
+  /** Repository-relative path. */
+  readonly path: string;
+  readonly kind: FileKind;
+  readonly key: string;
+  content(): string;
+}
+
+/** The pieces of an ApplicationSet template a source kind fills in. */
+export interface TemplateInput {
+  readonly model: PlatformModel;
+  readonly environment: EnvironmentModel;
+  /** The service, when it has an ApplicationSet of its own (its settings are written literally). */
+  readonly service?: ServiceModel;
+  /** Go template expressions (without braces) for the directory's segments. */
+  readonly segments: { readonly environment: string; readonly cloud: string; readonly cluster: string; readonly service: string };
+  /** The platform's chart path and revision. */
+  readonly defaults: { readonly chartPath: string; readonly targetRevision: string };
+}
+
+/**
+ * What a target deploys, seen from the tree: the one seam between the model and the FileTree
+ * for "Helm chart with a values file" ({@link helmSource}), "objects rendered by the program"
+ * ({@link renderedSource}), and whatever comes next. Everything that differs between them is
+ * here; nothing else in the synthesizer asks which kind a service is.
+ */
+export interface SourceKind {
+  readonly kind: SourceModel['kind'];
+  /** First word of the names of its ApplicationSets: `workloads-<env>`, `rendered-<env>`. */
+  readonly applicationSetPrefix: string;
+  /**
+   * Whether its ApplicationSets list each service's directories by name
+   * (`environments/<env>/*\/*\/<service>`) rather than every directory (`…/*`).
+   */
+  readonly listsServices: boolean;
+  /** Whether a service's settings differ from what its ApplicationSet's shared template derives. */
+  deviates(model: PlatformModel, service: ServiceModel, defaults: TemplateInput['defaults']): boolean;
+  /** The files of one target, namespace baseline included. */
+  targetFiles(input: TargetInput): TargetFile[];
+  /** The `source` or `sources` of the Application template (to spread into its spec). */
+  templateSources(input: TemplateInput): Record<string, unknown>;
+  /** Repositories besides the GitOps repository the AppProject must allow for the service. */
+  sourceRepos(service: ServiceModel): readonly string[];
+  /**
+   * The version (digest or tag) a target's files deploy, file by file, as read from a checkout
+   * with `read` (undefined when the file is missing). A file whose version cannot be read gives
+   * `version: undefined`.
+   */
+  deployedVersions(input: VersionInput, read: (path: string) => string | undefined): DeployedVersion[];
+}
+
+/** What {@link SourceKind.deployedVersions} needs. */
+export type VersionInput = Pick<TargetInput, 'model' | 'target' | 'service' | 'directory'>;
+
+/** The version one file of a target deploys. */
+export interface DeployedVersion {
+  readonly path: string;
+  readonly version: string | undefined;
+}
