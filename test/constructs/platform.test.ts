@@ -12,7 +12,7 @@ describe('Platform', () => {
 
     // THEN
     expect(model).toEqual({
-      version: 1,
+      version: 2,
       path: 'platform',
       repoURL: GITOPS_REPO,
       revision: 'main',

@@ -32,12 +32,15 @@ describe('Service', () => {
     expect(model.services).toEqual([{
       name: 'payments-api',
       path: 'platform/payments-api',
-      repoURL: 'https://git.example.com/apps/payments-api.git',
-      chartPath: 'deploy/chart',
-      targetRevision: 'main',
-      releaseName: 'payments-api',
       namespace: 'payments-api',
       imageRepository: 'registry.example.com/commerce/payments-api',
+      source: {
+        kind: 'helm',
+        repoURL: 'https://git.example.com/apps/payments-api.git',
+        chartPath: 'deploy/chart',
+        targetRevision: 'main',
+        releaseName: 'payments-api',
+      },
     }]);
     expect(model.targets).toEqual([]);
     expect(model.layers).toEqual({});
@@ -73,13 +76,16 @@ describe('Service', () => {
     expect(model.services).toEqual([{
       name: 'payments-api',
       path: 'platform/payments-api',
-      repoURL: 'https://git.example.com/commerce/payments.git',
-      chartPath: 'helm/payments-api',
-      targetRevision: 'v1.4.2',
-      releaseName: 'payments',
       namespace: 'commerce',
       imageRepository: 'registry.example.com/commerce/payments-api',
       initialDigest: DIGEST,
+      source: {
+        kind: 'helm',
+        repoURL: 'https://git.example.com/commerce/payments.git',
+        chartPath: 'helm/payments-api',
+        targetRevision: 'v1.4.2',
+        releaseName: 'payments',
+      },
     }]);
     expect(model.layers['service:payments-api']).toEqual({
       label: 'Service payments-api', path: 'platform/payments-api', values: { resources: { requests: { cpu: '500m' } } },

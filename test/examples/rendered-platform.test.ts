@@ -179,7 +179,7 @@ describe('examples/rendered-platform', () => {
       const old = deployments.map(before);
       const outcome = runRelease(model, dir, { kind: 'promote', service: 'orders-api', ring: 'nonprod', digest: NEXT }, { by: 'alice', now: new Date('2026-03-01T10:00:00Z') });
       const report = writeTree(outcome.tree, dir);
-      expect(report.updated).toEqual([...deployments, 'releases/orders-api.yaml']);
+      expect(report.updated).toEqual(['STATUS.md', ...deployments, 'releases/orders-api.yaml']);
       expect(report.created).toEqual([]);
       expect(outcome.applications).toEqual(['orders-api-nonprod-aws-eu-central-1-01', 'orders-api-nonprod-azure-westeurope-01']);
       deployments.forEach((p, i) => {

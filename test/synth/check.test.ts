@@ -177,7 +177,7 @@ describe('checkCheckout', () => {
       {
         kind: FindingKind.DIGEST_MISMATCH,
         path: VALUES,
-        message: `payments-api-prod-aws-eu-central-1-01 runs ${OTHER_DIGEST} in its values, but the ledger says ring prod runs ${SEED_DIGEST}.`,
+        message: `payments-api-prod-aws-eu-central-1-01 runs ${OTHER_DIGEST} in values.yaml, but the ledger says ring prod runs ${SEED_DIGEST}.`,
         fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
       },
       {
