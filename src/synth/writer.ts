@@ -23,8 +23,8 @@ export interface WriteOptions {
    */
   readonly adopt?: boolean;
   /**
-   * Called after each staged file and before the journal is committed; for tests that
-   * interrupt a write. @default - none
+   * Called after each staged file, with the number staged so far, before the journal is
+   * committed: for a progress report, or for tests that interrupt a write. @default - none
    */
   readonly onStage?: (count: number) => void;
 }
