@@ -2,6 +2,7 @@ import { GitOpsError } from '../errors';
 import { checkFormat, Command, CommandContext, Environment, OutputStream } from './command';
 import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
 import { historyCommand } from './commands/history';
+import { initCommand } from './commands/init';
 import { checkCommand, planCommand, previewCommand } from './commands/inspect';
 import { publishCommand } from './commands/publish';
 import { synthCommand } from './commands/synth';
@@ -13,7 +14,7 @@ import { ExitCode } from './exit-code';
 export { ExitCode } from './exit-code';
 
 const COMMANDS: readonly Command[] = [
-  synthCommand, planCommand, previewCommand, checkCommand,
+  initCommand, synthCommand, planCommand, previewCommand, checkCommand,
   promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand,
 ];
 
