@@ -2,8 +2,11 @@ import type { Environment, OutputStream } from './command';
 
 /** A one-line progress report on a terminal, rewritten in place. */
 export interface Progress {
-  /** Shows `text` as the current state (at most ten times a second; the first update always shows). */
-  update(text: string): void;
+  /**
+   * Shows `text` as the current state: at most ten times a second, except the first update and
+   * those marked `final` (the last step of a phase), which always show.
+   */
+  update(text: string, final?: boolean): void;
   /** Clears the line. Call it before printing results. */
   done(): void;
 }
@@ -22,9 +25,9 @@ export function terminalProgress(stream: OutputStream, clock: () => number = Dat
   let shown = false;
   let last = -Infinity;
   return {
-    update(text) {
+    update(text, final = false) {
       const now = clock();
-      if (shown && now - last < INTERVAL_MS) return;
+      if (shown && !final && now - last < INTERVAL_MS) return;
       last = now;
       shown = true;
       stream.write(`\r\x1b[2K${text}`);
@@ -36,9 +39,10 @@ export function terminalProgress(stream: OutputStream, clock: () => number = Dat
   };
 }
 
-/** Whether a progress line may be shown: on a terminal, not in CI, not with `--quiet`. */
+/** Whether a progress line may be shown: on a terminal, not in CI (`CI` set, other than `false`), not with `--quiet`. */
 export function progressAllowed(stream: OutputStream, env: Environment, quiet: boolean): boolean {
-  return stream.isTTY === true && !env.CI && !quiet;
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  return stream.isTTY === true && !ci && !quiet;
 }
 
 /** Whether output may be coloured: a terminal, `NO_COLOR` unset or empty, and `TERM` not `dumb`. */

@@ -4,7 +4,6 @@
  * in order, in a workspace laid out as the job lays it out (the platform program, with a clone of
  * the GitOps repository in `platform-gitops/`), against a bare repository as the remote.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseDocument } from 'yaml';
@@ -16,9 +15,9 @@ import { buildTree } from '../../src/synth/build';
 import { PlatformModel } from '../../src/synth/model';
 import { writeTree } from '../../src/synth/writer';
 import { Sandbox } from '../git/sandbox';
+import { runBin, writeFixedProgram } from '../support/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 const RECIPES = path.join(ROOT, 'examples', 'ci');
 const DIGEST = `sha256:${'c0ffee00'.repeat(8)}`;
 const SEED_DIGEST = `sha256:${'1'.repeat(64)}`;
@@ -154,13 +153,6 @@ function lex(text: string, vars: Record<string, string>): { words: string[]; sto
   return { words, stop: i };
 }
 
-/** Runs the built CLI. */
-function cli(cwd: string, args: readonly string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CDK8S_GITOPS_') && !/^(CI|GITLAB_.*|GITHUB_.*|CI_.*)$/.test(k)));
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { ...clean, ...env }, encoding: 'utf8' });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
 /** The bare remote seeded with the tree of the platform without the change, and each job's result. */
 function runRecipe(file: string, jobsOf: (doc: any) => Job[]): { sandbox: Sandbox; workspaces: Map<string, string>; ran: Invocation[] } {
   const sandbox = Sandbox.create();
@@ -170,7 +162,7 @@ function runRecipe(file: string, jobsOf: (doc: any) => Job[]): { sandbox: Sandbo
   sandbox.git(seed, 'commit', '--quiet', '-m', 'Synthesize the platform');
   sandbox.git(seed, 'push', '--quiet', 'origin', 'main');
 
-  const model = JSON.stringify({ model: platformModel(true) });
+  const model = platformModel(true);
   const workspaces = new Map<string, string>();
   const ran: Invocation[] = [];
   for (const job of jobsOf(parse(fs.readFileSync(path.join(RECIPES, file), 'utf8')))) {
@@ -180,14 +172,11 @@ function runRecipe(file: string, jobsOf: (doc: any) => Job[]): { sandbox: Sandbo
     // The job's workspace: the platform program (here, one that hands over a fixed model) and
     // a clone of the GitOps repository.
     const ws = path.join(sandbox.root, `${job.name}`);
-    fs.mkdirSync(ws);
-    fs.writeFileSync(path.join(ws, 'model.json'), model);
-    fs.writeFileSync(path.join(ws, 'program.js'), "require('fs').copyFileSync(require('path').join(__dirname, 'model.json'), process.env.CDK8S_GITOPS_MODEL_OUT);\n");
-    fs.writeFileSync(path.join(ws, 'cdk8s.yaml'), 'app: node program.js\n');
+    writeFixedProgram(ws, model);
     sandbox.clone(`${job.name}/platform-gitops`);
     workspaces.set(job.name, ws);
     for (const call of calls) {
-      const r = cli(ws, call.args, { CI: 'true', CDK8S_GITOPS_NOW: '2026-01-10T10:00:00Z' });
+      const r = runBin(ws, call.args, { CI: 'true', CDK8S_GITOPS_NOW: '2026-01-10T10:00:00Z' });
       const allowed = call.acceptsChanges ? [0, 2] : [0];
       if (!allowed.includes(r.status)) {
         throw new Error(`${file}, job ${job.name}: \`${call.line}\` exited with ${r.status}\n${r.stdout}\n${r.stderr}`);
@@ -240,7 +229,7 @@ describe('CI recipes', () => {
     // THEN
     expect([...names].sort()).toEqual(['check', 'plan', 'promote', 'publish', 'synth']);
     for (const name of names) {
-      const r = cli(ROOT, [name, '--help']);
+      const r = runBin(ROOT, [name, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('Example:');
     }

@@ -54,13 +54,13 @@ function write(ctx: CommandContext, tree: FileTree, out: string, options: { veri
   fs.mkdirSync(out, { recursive: true });
   recoverInterruptedWrite(out);
   const large = tree.paths().length > PROGRESS_THRESHOLD;
-  if (large) ctx.progress.update(`synth: rendering ${tree.paths().length} files…`);
+  if (large) ctx.progress.update(`synth: rendering ${tree.paths().length} files…`, true);
   try {
     const plan = planWrite(tree, out, options);
     const total = plan.writes.size + (plan.manifestChanged ? 1 : 0);
     return applyPlan(plan, out, {
       ...options,
-      ...(large ? { onStage: (n: number) => ctx.progress.update(`synth: writing ${n}/${total} files`) } : {}),
+      ...(large ? { onStage: (n: number) => ctx.progress.update(`synth: writing ${n}/${total} files`, n === total) } : {}),
     });
   } finally {
     ctx.progress.done();
