@@ -13,7 +13,7 @@ export interface OutputStream {
 }
 
 /** The environment variables the CLI reads, such as `process.env`. */
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;
 
 /** What a command gets from the CLI: where it runs and where it prints. */
 export interface CommandContext {

@@ -1,5 +1,5 @@
 import { GitOpsError } from '../errors';
-import { checkFormat, Command, CommandContext, Environment, OutputStream } from './command';
+import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
 import { historyCommand } from './commands/history';
 import { initCommand } from './commands/init';
@@ -55,7 +55,7 @@ export interface MainOptions {
   /** Where errors and progress go. @default process.stderr */
   readonly stderr?: OutputStream;
   /** The environment variables the CLI reads. @default process.env */
-  readonly env?: Environment;
+  readonly env?: EnvironmentVariables;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Environment, OutputStream } from './command';
+import type { EnvironmentVariables, OutputStream } from './command';
 
 /** A one-line progress report on a terminal, rewritten in place. */
 export interface Progress {
@@ -40,12 +40,12 @@ export function terminalProgress(stream: OutputStream, clock: () => number = Dat
 }
 
 /** Whether a progress line may be shown: on a terminal, not in CI (`CI` set, other than `false`), not with `--quiet`. */
-export function progressAllowed(stream: OutputStream, env: Environment, quiet: boolean): boolean {
+export function progressAllowed(stream: OutputStream, env: EnvironmentVariables, quiet: boolean): boolean {
   const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   return stream.isTTY === true && !ci && !quiet;
 }
 
 /** Whether output may be coloured: a terminal, `NO_COLOR` unset or empty, and `TERM` not `dumb`. */
-export function colourAllowed(stream: OutputStream, env: Environment): boolean {
+export function colourAllowed(stream: OutputStream, env: EnvironmentVariables): boolean {
   return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
 }

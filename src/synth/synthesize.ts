@@ -9,6 +9,7 @@ import { toYaml } from './yaml';
 
 /** The version a ring runs: a digest (`sha256:…`) or, where the environment allows, a tag. */
 export interface RingRelease {
+  /** The image digest (`sha256:…`) or tag the ring runs. */
   readonly version: string;
 }
 
@@ -24,7 +25,16 @@ export interface SynthesizeOptions {
    */
   readonly releases?: ReleaseState;
   /** Extra files to put in the tree as they are (e.g. the release ledgers). @default - none */
-  readonly extraFiles?: readonly { path: string; kind: FileKind; origin: string; text: string }[];
+  readonly extraFiles?: readonly {
+    /** Repository-relative path. */
+    path: string;
+    /** What the file holds. */
+    kind: FileKind;
+    /** Construct path of what produced it. */
+    origin: string;
+    /** The file's text. */
+    text: string;
+  }[];
 }
 
 /** Changes whenever the bytes written for the same input would change. */
