@@ -31,7 +31,7 @@ function usage(): string {
     '  --quiet, -q   no progress line on stderr (there is none either when CI is set or stderr',
     '                is not a terminal); results and errors are still printed',
     '',
-    'Output is coloured only on a terminal and never when NO_COLOR is set.',
+    'Output is coloured only on a terminal and never when NO_COLOR is set (non-empty).',
     'Run `cdk8s-gitops <command> --help` for a command\'s options and an example.',
     'Exit codes: 0 done (no differences), 1 error, 2 differences found (plan, check).',
   ].join('\n');

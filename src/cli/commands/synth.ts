@@ -10,7 +10,7 @@ import { loadModel, readProjectConfig } from '../program';
 /** How many paths of each kind are listed before the rest are counted. */
 const LIST_LIMIT = 50;
 
-/** From how many files on a write shows a progress line (on a terminal only). */
+/** A write of more files than this shows a progress line (on a terminal only). */
 export const PROGRESS_THRESHOLD = 1000;
 
 export const synthCommand: Command = {
