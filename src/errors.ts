@@ -5,11 +5,11 @@ export type ErrorCode = string;
 
 /** Where a problem was found: a construct path, or a file (with a line when known). */
 export interface ProblemLocation {
-  /** Construct path, e.g. `platform/prod/westeurope-01`. */
+  /** Construct path, e.g. `platform/prod/westeurope-01`. @default - not a construct */
   readonly constructPath?: string;
-  /** Repository-relative file path. */
+  /** Repository-relative file path. @default - not a file */
   readonly file?: string;
-  /** 1-based line number in `file`. */
+  /** 1-based line number in `file`. @default - unknown */
   readonly line?: number;
 }
 

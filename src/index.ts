@@ -40,9 +40,12 @@ export type { Explanation, ExplainedValue, ExplainedRelease, TargetSelector, Exp
 export { writeTree, planWrite, recoverInterruptedWrite } from './synth/writer';
 export type { WriteOptions, WriteReport, WritePlan } from './synth/writer';
 export { MANIFEST_PATH } from './synth/manifest';
+export type { Manifest, ManifestEntry } from './synth/manifest';
 export { mergeValues, mergeValuesWithProvenance } from './synth/values';
 export type { Value, Values, ValuesLayer, MergedValues } from './synth/values';
 export type { PlatformSynthOptions } from './synth/program';
 export type * from './synth/model';
 export { toYaml } from './synth/yaml';
 export { main as runCli, ExitCode } from './cli/main';
+export type { MainOptions } from './cli/main';
+export type { OutputStream, EnvironmentVariables } from './cli/command';

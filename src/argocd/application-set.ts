@@ -4,6 +4,16 @@ import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, Clust
 import { helmSource, SourceKind, sourceKindOf } from '../synth/sources';
 import { ArgoObject, MANAGED_BY } from './emit';
 
+/**
+ * Limits which commits refresh an Application (argo-cd#4272): only a commit that touches one of
+ * these paths regenerates its manifests. The value is an absolute path from the repository root
+ * (leading `/`): a relative one would be joined with the path of every source, and the `$values`
+ * ref source has none, so it would widen to the whole repository. Each Application names its own
+ * values directory, which also holds the digest the release ledger sets, so a promotion of one
+ * service refreshes that service's Applications only.
+ */
+export const MANIFEST_GENERATE_PATHS = 'argocd.argoproj.io/manifest-generate-paths';
+
 /** One ApplicationSet of a control plane and the targets it generates. */
 export interface WorkloadSet {
   /** ApplicationSet name, e.g. `workloads-prod`. */
@@ -189,6 +199,7 @@ function applicationSet(
       template: {
         metadata: {
           name: `{{ ${SERVICE} }}-{{ ${ENV} }}-{{ ${CLOUD} }}-{{ ${CLUSTER} }}`,
+          annotations: { [MANIFEST_GENERATE_PATHS]: '/{{ .path.path }}' },
           labels: {
             service: `{{ ${SERVICE} }}`,
             environment: `{{ ${ENV} }}`,

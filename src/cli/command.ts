@@ -1,10 +1,25 @@
 import { GitOpsError } from '../errors';
+import { Progress } from './progress';
+
+/**
+ * Where the CLI prints: anything with `write`, such as `process.stdout` or a test's buffer.
+ * (Typed without Node's own types, so that programs need no `@types/node` to use the API.)
+ */
+export interface OutputStream {
+  /** Writes text. */
+  write(text: string): unknown;
+  /** Whether the stream is a terminal (colours and progress only then). @default false */
+  readonly isTTY?: boolean;
+}
+
+/** The environment variables the CLI reads, such as `process.env`. */
+export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;
 
 /** What a command gets from the CLI: where it runs and where it prints. */
 export interface CommandContext {
   readonly cwd: string;
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
   /** Colours a diff mark (`[+]`, `[-]`, `[~]`) when the output is a terminal. */
   style(mark: string): string;
   /** Checks a --format value against the formats a command offers; returns the chosen one. */
@@ -15,6 +30,8 @@ export interface CommandContext {
   actor(): string;
   /** The commit of the platform program, if it is in a Git repository or CI names it. */
   programCommit(): string | undefined;
+  /** A progress line on stderr for long runs; silent unless stderr is a terminal, CI is unset and there is no `--quiet`. */
+  readonly progress: Progress;
 }
 
 /** One `cdk8s-gitops` command. */

@@ -1,19 +1,21 @@
 import { GitOpsError } from '../errors';
-import { checkFormat, Command, CommandContext } from './command';
+import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
 import { historyCommand } from './commands/history';
+import { initCommand } from './commands/init';
 import { checkCommand, planCommand, previewCommand } from './commands/inspect';
 import { explainCommand, statusCommand } from './commands/status';
 import { publishCommand } from './commands/publish';
 import { synthCommand } from './commands/synth';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
+import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
 
 import { ExitCode } from './exit-code';
 
 export { ExitCode } from './exit-code';
 
 const COMMANDS: readonly Command[] = [
-  synthCommand, planCommand, previewCommand, checkCommand, statusCommand, explainCommand,
+  initCommand, synthCommand, planCommand, previewCommand, checkCommand, statusCommand, explainCommand,
   promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand,
 ];
 
@@ -25,17 +27,36 @@ function usage(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options every command takes:',
+    '  --help, -h    the command\'s options and an example',
+    '  --quiet, -q   no progress line on stderr (there is none either when CI is set or stderr',
+    '                is not a terminal); results and errors are still printed',
+    '',
+    'Output is coloured only on a terminal and never when NO_COLOR is set (non-empty).',
     'Run `cdk8s-gitops <command> --help` for a command\'s options and an example.',
     'Exit codes: 0 done (no differences), 1 error, 2 differences found (plan, check).',
   ].join('\n');
 }
 
+/** Takes the flags every command shares out of `argv` (up to a `--`). */
+function withoutGlobalFlags(argv: readonly string[]): { args: string[]; quiet: boolean } {
+  const end = argv.indexOf('--');
+  const head = end === -1 ? argv : argv.slice(0, end);
+  const tail = end === -1 ? [] : argv.slice(end);
+  const args = head.filter((a) => a !== '--quiet' && a !== '-q');
+  return { args: [...args, ...tail], quiet: args.length !== head.length };
+}
+
 /** Options of {@link main}, for tests and embedding. */
 export interface MainOptions {
+  /** The directory the command runs in. @default process.cwd() */
   readonly cwd?: string;
-  readonly stdout?: NodeJS.WritableStream;
-  readonly stderr?: NodeJS.WritableStream;
-  readonly env?: NodeJS.ProcessEnv;
+  /** Where results go. @default process.stdout */
+  readonly stdout?: OutputStream;
+  /** Where errors and progress go. @default process.stderr */
+  readonly stderr?: OutputStream;
+  /** The environment variables the CLI reads. @default process.env */
+  readonly env?: EnvironmentVariables;
 }
 
 /**
@@ -46,7 +67,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const env = options.env ?? process.env;
-  const [name, ...rest] = argv;
+  const { args, quiet } = withoutGlobalFlags(argv);
+  const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     stdout.write(`${usage()}\n`);
     return name ? ExitCode.OK : ExitCode.ERROR;
@@ -64,7 +86,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
     return ExitCode.OK;
   }
-  const colour = (stdout as any).isTTY === true && env.NO_COLOR === undefined;
+  const colour = colourAllowed(stdout, env);
   const ctx: CommandContext = {
     cwd: options.cwd ?? process.cwd(),
     stdout,
@@ -74,10 +96,12 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     now: () => resolveNow(env),
     actor: () => resolveActor(env, options.cwd ?? process.cwd()),
     programCommit: () => resolveProgramCommit(env, options.cwd ?? process.cwd()),
+    progress: progressAllowed(stderr, env, quiet) ? terminalProgress(stderr) : SILENT_PROGRESS,
   };
   try {
     return await command.run(rest, ctx);
   } catch (e) {
+    ctx.progress.done();
     if (e instanceof GitOpsError) {
       stderr.write(`Error: ${e.message}\n`);
       return ExitCode.ERROR;

@@ -50,7 +50,8 @@ export function loadModel(app: string | undefined, cwd: string): PlatformModel {
     const result = spawnSync(command, {
       cwd, shell: true, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, [MODEL_OUT_ENV]: out },
-      stdio: ['ignore', 'inherit', 'pipe'],
+      // The program's own output goes to stderr: stdout carries results (`--format json`, plan.md).
+      stdio: ['ignore', 2, 'pipe'],
     });
     const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
     if (text !== undefined) {

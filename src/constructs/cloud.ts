@@ -21,6 +21,7 @@ export interface CloudProps {
 export class Cloud extends Construct {
   /** The cloud's name, as it appears in paths and labels. */
   public readonly name: string;
+  /** Values for every target on this cloud's clusters. */
   public readonly values: Values;
 
   constructor(scope: Platform, id: string, props: CloudProps = {}) {

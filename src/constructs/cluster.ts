@@ -33,12 +33,19 @@ export interface ClusterProps {
  * new Cluster(prod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
  */
 export class Cluster extends Construct {
+  /** The environment it belongs to. */
   public readonly environment: Environment;
+  /** The cloud it runs in. */
   public readonly cloud: Cloud;
+  /** Its name in paths and labels. */
   public readonly name: string;
+  /** The cloud region (`global.region` in values). */
   public readonly region: string;
+  /** The name it is registered under in Argo CD (the Application destination). */
   public readonly destination: string;
+  /** Labels promotion rings may select on. */
   public readonly labels: Readonly<Record<string, string>>;
+  /** Values for every target on this cluster. */
   public readonly values: Values;
 
   constructor(scope: Environment, id: string, props: ClusterProps) {

@@ -49,15 +49,25 @@ export interface EnvironmentProps {
  * });
  */
 export class Environment extends Construct {
+  /** Name of the environment (its id), e.g. `prod`. */
   public readonly name: string;
+  /** The Argo CD instance that manages it. */
   public readonly controlPlane: ControlPlane;
+  /** How its Applications sync. */
   public readonly syncPolicy: SyncPolicy;
+  /** When syncs are allowed or denied. */
   public readonly syncWindows: readonly SyncWindow[];
+  /** Roles of its AppProject. */
   public readonly roles: readonly ProjectRole[];
+  /** Whether images must be pinned by digest. */
   public readonly requireDigest: boolean;
+  /** Cluster-scoped resources its Applications may create. */
   public readonly clusterResources: readonly ResourceKind[];
+  /** Deployed revisions Argo CD keeps per Application (undefined: Argo CD's default). */
   public readonly revisionHistoryLimit?: number;
+  /** Shown on the AppProject. */
   public readonly description?: string;
+  /** Values for every target in this environment. */
   public readonly values: Values;
   public readonly namespaceBaseline?: NamespaceBaseline;
 

@@ -9,15 +9,15 @@ import { problemsOfValues } from './values-check';
 
 /** Where the tree's parts live, relative to the repository root. */
 export interface LayoutProps {
-  /** @default 'environments' */
+  /** Directory of the values files. @default 'environments' */
   readonly environments?: string;
-  /** @default 'applicationsets' */
+  /** Directory of the ApplicationSets. @default 'applicationsets' */
   readonly applicationSets?: string;
-  /** @default 'projects' */
+  /** Directory of the AppProjects. @default 'projects' */
   readonly projects?: string;
-  /** @default 'bootstrap' */
+  /** Directory of the bootstrap (app-of-apps) Applications. @default 'bootstrap' */
   readonly bootstrap?: string;
-  /** @default 'releases' */
+  /** Directory of the release ledgers. @default 'releases' */
   readonly releases?: string;
 }
 
@@ -92,12 +92,19 @@ export class Platform extends Construct {
     return existing instanceof Construct ? existing : new Construct(this, id);
   }
 
+  /** URL of the GitOps repository Argo CD reads. */
   public readonly repoURL: string;
+  /** Branch of the GitOps repository Argo CD reads. */
   public readonly revision: string;
+  /** Namespace Argo CD runs in. */
   public readonly argocdNamespace: string;
+  /** URL of a service's application repository, with `{service}` for its name. */
   public readonly applicationRepoURLPattern?: string;
+  /** Values every target starts from (the lowest layer). */
   public readonly values: Values;
+  /** Where the tree's parts live, with defaults filled in. */
   public readonly layout: TreeLayout;
+  /** Defaults for every service, with defaults filled in. */
   public readonly serviceDefaults: Required<ServiceDefaults>;
 
   constructor(props: PlatformProps) {

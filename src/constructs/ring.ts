@@ -6,25 +6,45 @@ import { Cluster } from './cluster';
 import { Environment } from './environment';
 import { Platform } from './platform';
 
-/** A length of time. */
+/**
+ * A length of time.
+ *
+ * @example
+ * Gate.soak(Duration.hours(2));
+ */
 export class Duration {
-  /** @param n minutes */
+  /**
+   * A number of minutes.
+   * @param n minutes
+   */
   public static minutes(n: number): Duration {
     return new Duration(n * 60);
   }
-  /** @param n hours */
+  /**
+   * A number of hours.
+   * @param n hours
+   */
   public static hours(n: number): Duration {
     return new Duration(n * 3600);
   }
-  /** @param n days */
+  /**
+   * A number of days.
+   * @param n days
+   */
   public static days(n: number): Duration {
     return new Duration(n * 86400);
   }
-  /** @param n seconds */
+  /**
+   * A number of seconds.
+   * @param n seconds
+   */
   public static seconds(n: number): Duration {
     return new Duration(n);
   }
-  private constructor(public readonly seconds: number) {
+  private constructor(
+    /** The length in seconds. */
+    public readonly seconds: number,
+  ) {
     if (!Number.isFinite(seconds) || seconds < 0) {
       throw new GitOpsError({
         code: 'CG128',
@@ -37,8 +57,11 @@ export class Duration {
 
 /** What a target is, as ring selectors see it. */
 export interface TargetRef {
+  /** The environment of the target's cluster. */
   readonly environment: Environment;
+  /** The cluster the service is placed on. */
   readonly cluster: Cluster;
+  /** The cloud of that cluster. */
   readonly cloud: Cloud;
 }
 
@@ -87,7 +110,15 @@ export class Targets {
   }
 }
 
-/** A condition checked when a digest is promoted into a ring. */
+/**
+ * A condition checked when a digest is promoted into a ring.
+ *
+ * @example
+ * new PromotionRing(platform, 'prod', {
+ *   targets: Targets.environment(prod),
+ *   gates: [Gate.soak(Duration.hours(2)), Gate.approval()],
+ * });
+ */
 export class Gate {
   /** The digest must have run at least this long in the previous ring. */
   public static soak(duration: Duration): Gate {
@@ -97,7 +128,15 @@ export class Gate {
   public static approval(): Gate {
     return new Gate({ requireApproval: true });
   }
-  private constructor(public readonly spec: { readonly soakSeconds?: number; readonly requireApproval?: boolean }) {}
+  private constructor(
+    /** What the gate requires. */
+    public readonly spec: {
+      /** Minimum time in the previous ring, in seconds. @default - none */
+      readonly soakSeconds?: number;
+      /** Whether an approver must be named. @default false */
+      readonly requireApproval?: boolean;
+    },
+  ) {}
 }
 
 /** Properties of a {@link PromotionRing}. */
@@ -127,9 +166,13 @@ export interface PromotionRingProps {
  * });
  */
 export class PromotionRing extends Construct {
+  /** Name of the ring, as `promote --ring` takes it. */
   public readonly name: string;
+  /** The targets of the ring. */
   public readonly targets: Targets;
+  /** The longest soak of its gates, in seconds (0: none). */
   public readonly soakSeconds: number;
+  /** Whether promotions into it need `--approved-by`. */
   public readonly requireApproval: boolean;
 
   constructor(scope: Platform, id: string, props: PromotionRingProps) {

@@ -56,7 +56,9 @@ export interface DeployOptions {
 
 /** Where a service runs: one service on one cluster. */
 export interface Placement {
+  /** The service. */
   readonly service: Service;
+  /** The cluster it runs on. */
   readonly cluster: Cluster;
 }
 
@@ -75,7 +77,9 @@ export interface Placement {
  * api.deployTo(prod, { values: { autoscaling: { minReplicas: 6 } } });
  */
 export class Service extends Construct {
+  /** Name of the service (its id), e.g. `payments-api`. */
   public readonly name: string;
+  /** The image it deploys. */
   public readonly image: ImageProps;
   /** What it deploys. */
   public readonly workload: Workload;
@@ -87,8 +91,11 @@ export class Service extends Construct {
   public readonly targetRevision: string;
   /** Helm chart only. */
   public readonly releaseName: string;
+  /** Namespace it is deployed into. */
   public readonly namespace: string;
+  /** Digest every ring starts with before the release ledger exists. */
   public readonly initialDigest?: string;
+  /** Values for every target of this service. */
   public readonly values: Values;
   private readonly environments = new Map<Environment, Values[]>();
   private readonly clusters = new Map<Cluster, Values[]>();

@@ -35,7 +35,14 @@ export interface ManualSyncOptions {
 
 /** The `syncPolicy` of an Application as plain data. */
 export interface SyncPolicyJson {
-  readonly automated?: { readonly prune: boolean; readonly selfHeal: boolean };
+  /** Present for an automated policy. @default - manual sync */
+  readonly automated?: {
+    /** Delete resources that are no longer in Git. */
+    readonly prune: boolean;
+    /** Revert changes made in the cluster outside Git. */
+    readonly selfHeal: boolean;
+  };
+  /** `syncOptions` values, e.g. `CreateNamespace=true`. @default - none */
   readonly syncOptions?: readonly string[];
 }
 
@@ -74,7 +81,9 @@ function syncOptions(options: readonly SyncOption[] | undefined): { syncOptions?
 
 /** Whether a sync window allows or denies syncs. */
 export enum SyncWindowKind {
+  /** Syncs are allowed only inside the window. */
   ALLOW = 'allow',
+  /** Syncs are denied inside the window. */
   DENY = 'deny',
 }
 
@@ -90,11 +99,17 @@ export interface SyncWindowOptions {
 
 /** A sync window of an environment's AppProject as plain data. */
 export interface SyncWindowJson {
+  /** Whether the window allows or denies syncs. */
   readonly kind: SyncWindowKind;
+  /** When the window opens, as a five-field cron expression. */
   readonly schedule: string;
+  /** How long it stays open, e.g. `8h`. */
   readonly duration: string;
+  /** Application name globs the window applies to. */
   readonly applications: readonly string[];
+  /** Whether manual syncs are allowed while automated ones are denied. @default - Argo CD's default (false) */
   readonly manualSync?: boolean;
+  /** Time zone of the schedule. @default - UTC */
   readonly timeZone?: string;
 }
 

@@ -2,18 +2,25 @@ import { createHash } from 'crypto';
 
 /** What a file of the tree holds. */
 export enum FileKind {
+  /** Helm values of one target. */
   VALUES = 'values',
   /** One Kubernetes object, rendered by the program or the namespace baseline. */
   OBJECT = 'object',
+  /** The ApplicationSets of a control plane. */
   APPLICATION_SET = 'applicationset',
+  /** The AppProject of an environment. */
   APP_PROJECT = 'appproject',
+  /** The app-of-apps Application of a control plane. */
   BOOTSTRAP = 'bootstrap',
+  /** The release ledger of a service. */
   LEDGER = 'ledger',
+  /** A status report for people. */
   STATUS = 'status',
 }
 
 /** One file of a {@link FileTree}. Its content is produced on first use. */
 export interface FileEntry {
+  /** What the file holds. */
   readonly kind: FileKind;
   /** Construct path of what produced it. */
   readonly origin: string;

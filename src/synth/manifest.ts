@@ -15,6 +15,7 @@ export interface ManifestEntry {
 
 /** The files cdk8s-gitops owns in a repository, with their content hashes. */
 export interface Manifest {
+  /** Owned files by repository-relative path. */
   readonly files: ReadonlyMap<string, ManifestEntry>;
 }
 

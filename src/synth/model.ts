@@ -12,37 +12,62 @@ export const MODEL_VERSION = 2;
 
 /** Directories of the tree, relative to the repository root. */
 export interface TreeLayout {
+  /** Values files, `<environments>/<env>/<cloud>/<cluster>/<service>/values.yaml`. */
   readonly environments: string;
+  /** ApplicationSets, one directory per control plane. */
   readonly applicationSets: string;
+  /** AppProjects, one file per environment. */
   readonly projects: string;
+  /** The app-of-apps Application of each control plane. */
   readonly bootstrap: string;
+  /** Release ledgers, one file per service. */
   readonly releases: string;
 }
 
+/** The snapshot of a whole platform: what a program hands the CLI, and what every stage reads. */
 export interface PlatformModel {
+  /** Version of the snapshot format ({@link MODEL_VERSION}); the CLI refuses other versions. */
   readonly version: typeof MODEL_VERSION;
+  /** Construct path of the platform, e.g. `platform`. */
   readonly path: string;
   /** The GitOps repository Argo CD reads. */
   readonly repoURL: string;
+  /** The branch (or other revision) of the GitOps repository Argo CD follows. */
   readonly revision: string;
+  /** Namespace Argo CD runs in, unless a control plane says otherwise. */
   readonly argocdNamespace: string;
-  /** `{service}` is replaced by the service name. */
+  /** `{service}` is replaced by the service name. @default - each service sets its repository */
   readonly applicationRepoURLPattern?: string;
+  /** Where each kind of file goes in the repository. */
   readonly layout: TreeLayout;
   /** Chart path and revision services use unless they say otherwise. */
-  readonly serviceDefaults: { readonly chartPath: string; readonly targetRevision: string };
+  readonly serviceDefaults: {
+    /** Path of the Helm chart in a service's repository. */
+    readonly chartPath: string;
+    /** Revision of a service's repository to deploy the chart from. */
+    readonly targetRevision: string;
+  };
+  /** The Argo CD instances, in declaration order. */
   readonly controlPlanes: readonly ControlPlaneModel[];
+  /** The environments, in declaration order. */
   readonly environments: readonly EnvironmentModel[];
+  /** Every cluster of every environment. */
   readonly clusters: readonly ClusterModel[];
+  /** The services, in declaration order. */
   readonly services: readonly ServiceModel[];
+  /** The promotion rings, in the order a digest moves through them. */
   readonly rings: readonly RingModel[];
   /** Values layers by id, shared by the targets that use them. */
   readonly layers: Readonly<Record<string, LayerModel>>;
+  /** Every placement of a service on a cluster: one Application and one values file each. */
   readonly targets: readonly TargetModel[];
 }
 
+/** One Argo CD instance and the environments it manages. */
 export interface ControlPlaneModel {
+  /** Name of the control plane, e.g. `prod`. */
   readonly name: string;
+  /** Construct path. */
   readonly path: string;
   /** Namespace Argo CD runs in on this control plane. */
   readonly namespace: string;
@@ -50,16 +75,27 @@ export interface ControlPlaneModel {
   readonly environments: readonly string[];
 }
 
+/** One environment: its AppProject and the settings of its Applications. */
 export interface EnvironmentModel {
+  /** Name of the environment, e.g. `prod`. */
   readonly name: string;
+  /** Construct path. */
   readonly path: string;
+  /** Name of the control plane that manages it. */
   readonly controlPlane: string;
+  /** Description of its AppProject. @default - none */
   readonly description?: string;
+  /** `spec.syncPolicy` of its Applications (`{}` for manual sync). */
   readonly syncPolicy: SyncPolicyJson;
+  /** Sync windows of its AppProject. */
   readonly syncWindows: readonly SyncWindowJson[];
+  /** Roles of its AppProject. */
   readonly roles: readonly ProjectRole[];
+  /** Whether images must be pinned by digest (tags refused). */
   readonly requireDigest: boolean;
+  /** Cluster-scoped kinds its AppProject allows. */
   readonly clusterResources: readonly ResourceKind[];
+  /** `spec.revisionHistoryLimit` of its Applications. @default - Argo CD's default (10) */
   readonly revisionHistoryLimit?: number;
   /**
    * The namespace baseline every target of the environment gets (Namespace, ResourceQuota,
@@ -77,20 +113,29 @@ export interface NamespaceBaselineModel {
   readonly settings: unknown;
 }
 
+/** One cluster of an environment. */
 export interface ClusterModel {
   /** `<environment>/<cloud>/<name>`. */
   readonly id: string;
+  /** Construct path. */
   readonly path: string;
+  /** Name of its environment. */
   readonly environment: string;
+  /** Name of its cloud. */
   readonly cloud: string;
+  /** Name of the cluster, unique within its environment and cloud. */
   readonly name: string;
+  /** The cloud region it runs in (`global.region` in values). */
   readonly region: string;
   /** Name the cluster is registered under in Argo CD. */
   readonly destination: string;
 }
 
+/** One service: where its chart comes from and how it is released. */
 export interface ServiceModel {
+  /** Name of the service, e.g. `payments-api`. */
   readonly name: string;
+  /** Construct path. */
   readonly path: string;
   readonly namespace: string;
   readonly imageRepository: string;
@@ -106,8 +151,11 @@ export type SourceModel = HelmSourceModel | RenderedSourceModel;
 export interface HelmSourceModel {
   readonly kind: 'helm';
   readonly repoURL: string;
+  /** Path of the chart in that repository. */
   readonly chartPath: string;
+  /** Revision of that repository to deploy. */
   readonly targetRevision: string;
+  /** Helm release name. */
   readonly releaseName: string;
 }
 
@@ -131,35 +179,51 @@ export interface KubeObjectModel {
   readonly [field: string]: unknown;
 }
 
+/** What a promotion into a ring must satisfy. */
 export interface RingGatesModel {
+  /** How long the digest must have run in the ring before, in seconds (0: no soak). */
   readonly soakSeconds: number;
+  /** Whether a promotion needs `--approved-by`. */
   readonly requireApproval: boolean;
 }
 
+/** One promotion ring and the targets in it. */
 export interface RingModel {
+  /** Name of the ring, e.g. `prod-canary`. */
   readonly name: string;
+  /** Construct path. */
   readonly path: string;
+  /** Its gates. */
   readonly gates: RingGatesModel;
   /** Ids of the targets in this ring. */
   readonly targets: readonly string[];
 }
 
+/** One layer of Helm values, set by one construct. */
 export interface LayerModel {
   /** Who set these values, e.g. `Environment prod`. */
   readonly label: string;
+  /** Construct path of who set them. */
   readonly path: string;
+  /** The values. */
   readonly values: Values;
 }
 
+/** One placement of a service on a cluster: one Application and one values file. */
 export interface TargetModel {
   /** `<environment>/<cloud>/<cluster>/<service>`: also its directory under the environments dir. */
   readonly id: string;
   /** Construct path of the placement, e.g. `platform/payments-api/prod/azure/westeurope-01`. */
   readonly path: string;
+  /** Name of the service. */
   readonly service: string;
+  /** Name of the environment. */
   readonly environment: string;
+  /** Name of the cloud. */
   readonly cloud: string;
+  /** Name of the cluster. */
   readonly cluster: string;
+  /** Name of the promotion ring it belongs to. */
   readonly ring: string;
   /** Layer ids, lowest first. */
   readonly layers: readonly string[];

@@ -21,7 +21,16 @@ export interface SynthesizeOptions {
    */
   readonly releases?: ReleaseState;
   /** Extra files to put in the tree as they are (e.g. the release ledgers). @default - none */
-  readonly extraFiles?: readonly { path: string; kind: FileKind; origin: string; text: string }[];
+  readonly extraFiles?: readonly {
+    /** Repository-relative path. */
+    path: string;
+    /** What the file holds. */
+    kind: FileKind;
+    /** Construct path of what produced it. */
+    origin: string;
+    /** The file's text. */
+    text: string;
+  }[];
 }
 
 /** Directory of a target below the repository root. */

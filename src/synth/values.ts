@@ -26,6 +26,7 @@ export interface ValuesLayer {
 
 /** Merged values and, for each final key path, the label of the layer that set it. */
 export interface MergedValues {
+  /** The merged values. */
   readonly values: Record<string, unknown>;
   /** Dotted key path (lists are leaves) → layer label. */
   readonly provenance: ReadonlyMap<string, string>;

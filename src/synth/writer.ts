@@ -23,16 +23,19 @@ export interface WriteOptions {
    */
   readonly adopt?: boolean;
   /**
-   * Called after each staged file and before the journal is committed; for tests that
-   * interrupt a write. @default - none
+   * Called after each staged file, with the number staged so far, before the journal is
+   * committed: for a progress report, or for tests that interrupt a write. @default - none
    */
   readonly onStage?: (count: number) => void;
 }
 
 /** What a write did, path by path. */
 export interface WriteReport {
+  /** Files written that did not exist, repository-relative and sorted. */
   readonly created: readonly string[];
+  /** Files rewritten because their content changed. */
   readonly updated: readonly string[];
+  /** Owned files removed because the program no longer produces them. */
   readonly deleted: readonly string[];
   /** Number of owned files left as they were. */
   readonly unchanged: number;
@@ -42,11 +45,22 @@ export interface WriteReport {
 
 /** The changes a write would make, without making them. */
 export interface WritePlan {
-  readonly writes: ReadonlyMap<string, { readonly text: string; readonly existed: boolean }>;
+  /** Files to write, by repository-relative path. */
+  readonly writes: ReadonlyMap<string, {
+    /** The new content. */
+    readonly text: string;
+    /** Whether a file is there now (an update) or not (a creation). */
+    readonly existed: boolean;
+  }>;
+  /** Owned files to delete. */
   readonly deletes: readonly string[];
+  /** Number of owned files that stay as they are. */
   readonly unchanged: number;
+  /** The manifest after the write. */
   readonly manifest: Manifest;
+  /** {@link WritePlan.manifest} as written to `.cdk8s-gitops/manifest.json`. */
   readonly manifestText: string;
+  /** Whether the manifest file changes. */
   readonly manifestChanged: boolean;
 }
 

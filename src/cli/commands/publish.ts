@@ -10,7 +10,7 @@ import { publishChange } from '../publishing';
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'Synthesize, commit the owned files that changed, and push',
-  usage: 'cdk8s-gitops publish [--app CMD] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME]',
+  usage: 'cdk8s-gitops publish [--app CMD] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--format text|json]',
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
 owns that changed (including ledger changes made by promote, rollback or unhold without
 --publish), and pushes. The message says which services, rings and Applications changed, with

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { PublishResult } from '../../git/publish';
 import { Operation } from '../../git/trailers';
 import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../release/operations';
 import { recoverInterruptedWrite, writeTree, WriteReport } from '../../synth/writer';
@@ -13,6 +14,7 @@ const COMMON_HELP = `  --app CMD      command that runs the program (default: "a
   --publish      commit the change in the checkout and push it
   --branch [NAME] with --publish: push to a new branch for a merge request
                  (default name: <command>/<service>/<ring>[/<short digest>])
+  --remote NAME  with --publish: the remote to push to (default: origin)
   --format       text (default) or json`;
 
 const RELEASE_OPTIONS = {
@@ -25,6 +27,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
   if (values.branch !== undefined && !values.publish) {
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
   }
+  const format = ctx.format(values.format, ['text', 'json']);
   const model = loadModel(values.app, ctx.cwd);
   const by = values.by ?? ctx.actor();
   const now = ctx.now();
@@ -37,7 +40,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
   };
   if (!values.publish) {
     apply();
-    print(ctx, values.format, last!.outcome, last!.report, model.layout.environments);
+    print(ctx, format, last!.outcome, last!.report, model.layout.environments);
     return 0;
   }
   // Check the rules before touching Git, and learn the digest the branch is named after.
@@ -52,18 +55,22 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     ...(values.remote ? { remote: values.remote } : {}),
     programCommit: ctx.programCommit(),
   });
-  print(ctx, values.format, last!.outcome, last!.report, model.layout.environments);
-  ctx.stdout.write(result.pushed
-    ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
-    : 'Nothing to publish.\n');
+  print(ctx, format, last!.outcome, last!.report, model.layout.environments, result);
+  if (format === 'text') {
+    ctx.stdout.write(result.pushed
+      ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
+      : 'Nothing to publish.\n');
+  }
   return 0;
 }
 
-function print(ctx: CommandContext, formatValue: string | undefined, o: ReleaseOutcome, r: WriteReport, environments: string): void {
-  const format = ctx.format(formatValue, ['text', 'json']);
+function print(ctx: CommandContext, format: 'text' | 'json', o: ReleaseOutcome, r: WriteReport, environments: string, published?: PublishResult): void {
   const files = [...r.created, ...r.updated, ...r.deleted];
   if (format === 'json') {
-    ctx.stdout.write(`${JSON.stringify({ ...o.request, changed: o.change.changed, summary: o.change.summary, applications: o.applications, created: r.created, updated: r.updated, deleted: r.deleted }, null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify({
+      ...o.request, changed: o.change.changed, summary: o.change.summary, applications: o.applications,
+      created: r.created, updated: r.updated, deleted: r.deleted, ...(published ? { published } : {}),
+    }, null, 2)}\n`);
     return;
   }
   ctx.stdout.write(`${o.change.summary}\n`);
@@ -77,7 +84,7 @@ function print(ctx: CommandContext, formatValue: string | undefined, o: ReleaseO
 export const promoteCommand: Command = {
   name: 'promote',
   summary: 'Move a digest into a promotion ring',
-  usage: 'cdk8s-gitops promote <service> --ring RING (--digest sha256:… | --from RING) [--approved-by NAME] [--by NAME]',
+  usage: 'cdk8s-gitops promote <service> --ring RING (--digest sha256:… | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
   help: `Records in the service's release ledger that RING now runs the digest, and rewrites only
 that ring's values files (for a rendered service: the image of its
 objects). The first ring takes any digest; a later ring takes only the digest the
@@ -111,7 +118,7 @@ Example:
 export const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Put a previous digest back into a ring and hold it',
-  usage: 'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) --reason TEXT [--by NAME]',
+  usage: 'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) --reason TEXT [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
   help: `Puts a digest from the ring's own history back and holds the ring, so that neither
 promotions nor automation override the rollback until someone runs \`unhold\`.
 
@@ -142,7 +149,7 @@ Example:
 export const unholdCommand: Command = {
   name: 'unhold',
   summary: 'Lift the hold a rollback put on a ring',
-  usage: 'cdk8s-gitops unhold <service> --ring RING [--by NAME]',
+  usage: 'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
   help: `Lifts a ring's hold, so that promotions into it are accepted again.
 
 Options:

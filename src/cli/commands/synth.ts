@@ -1,12 +1,17 @@
+import * as fs from 'fs';
 import * as path from 'path';
+import { FileTree } from '../../synth/file-tree';
 import { buildTree } from '../../synth/build';
-import { writeTree, WriteReport } from '../../synth/writer';
+import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
 import { loadModel, readProjectConfig } from '../program';
 
 /** How many paths of each kind are listed before the rest are counted. */
 const LIST_LIMIT = 50;
+
+/** A write of more files than this shows a progress line (on a terminal only). */
+export const PROGRESS_THRESHOLD = 1000;
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -37,12 +42,30 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
     const model = loadModel(values.app, ctx.cwd);
-    const report = writeTree(buildTree(model, out), out, { verify: values.verify, adopt: values.adopt });
+    const report = write(ctx, buildTree(model, out), out, { verify: values.verify === true, adopt: values.adopt === true });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
     return 0;
   },
 };
+
+/** `writeTree`, with a progress line when the tree is large. */
+function write(ctx: CommandContext, tree: FileTree, out: string, options: { verify: boolean; adopt: boolean }): WriteReport {
+  fs.mkdirSync(out, { recursive: true });
+  recoverInterruptedWrite(out);
+  const large = tree.paths().length > PROGRESS_THRESHOLD;
+  if (large) ctx.progress.update(`synth: rendering ${tree.paths().length} files…`, true);
+  try {
+    const plan = planWrite(tree, out, options);
+    const total = plan.writes.size + (plan.manifestChanged ? 1 : 0);
+    return applyPlan(plan, out, {
+      ...options,
+      ...(large ? { onStage: (n: number) => ctx.progress.update(`synth: writing ${n}/${total} files`, n === total) } : {}),
+    });
+  } finally {
+    ctx.progress.done();
+  }
+}
 
 function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: boolean): void {
   const rel = path.relative(ctx.cwd, out) || '.';
