@@ -2,6 +2,8 @@
 
 export { GitOpsError, formatProblem } from './errors';
 export type { Problem, ProblemLocation, ErrorCode } from './errors';
+export { ERROR_CATALOGUE, errorEntry } from './error-catalogue';
+export type { ErrorEntry, ErrorWhere } from './error-catalogue';
 
 export { Platform } from './constructs/platform';
 export type { PlatformProps, LayoutProps, ServiceDefaults } from './constructs/platform';
