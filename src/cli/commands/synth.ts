@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { buildTree } from '../../synth/build';
-import { writeTree, WriteReport } from '../../synth/writer';
+import { recoverInterruptedWrite, writeTree, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
 import { loadModel, readProjectConfig } from '../program';
@@ -37,6 +37,7 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
     const model = loadModel(values.app, ctx.cwd);
+    recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
     const report = writeTree(buildTree(model, out), out, { verify: values.verify, adopt: values.adopt });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
