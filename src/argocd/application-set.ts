@@ -35,22 +35,53 @@ function serviceDeviates(model: PlatformModel, s: ServiceModel, defaults: { char
  * ApplicationSet (`workloads-<env>-<service>`, `workloads-<env>-<cloud>-<cluster>`), and the
  * broader ones exclude its directories. Names depend only on the model, so they stay stable.
  */
+/** Lookups of services and clusters by name and id. */
+export interface ModelIndex {
+  readonly services: ReadonlyMap<string, ServiceModel>;
+  readonly clusters: ReadonlyMap<string, ClusterModel>;
+}
+
+/** Indexes a model's services and clusters. */
+export function indexModel(model: PlatformModel): ModelIndex {
+  return {
+    services: new Map(model.services.map((s) => [s.name, s])),
+    clusters: new Map(model.clusters.map((c) => [c.id, c])),
+  };
+}
+
+function shapeOf(model: PlatformModel, index: ModelIndex, t: TargetModel, defaults: { chartPath: string; targetRevision: string }): Shape {
+  const service = index.services.get(t.service)!;
+  const cluster = index.clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
+  return {
+    ...(serviceDeviates(model, service, defaults) ? { service } : {}),
+    ...(cluster.destination !== `${cluster.cloud}-${cluster.name}` ? { cluster } : {}),
+  };
+}
+
+function setName(envName: string, shape: Shape): string {
+  return ['workloads', envName, ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []), ...(shape.service ? [shape.service.name] : [])].join('-');
+}
+
+/**
+ * The ApplicationSet that generates a target's Application: its name, and the directory glob
+ * its template is written for. Two targets with one name but different globs would share one
+ * ApplicationSet, and one of them would get the other's template: validation refuses that.
+ */
+export function workloadSetOf(model: PlatformModel, index: ModelIndex, t: TargetModel, defaults: { chartPath: string; targetRevision: string }): { name: string; glob: string } {
+  const shape = shapeOf(model, index, t, defaults);
+  return { name: setName(t.environment, shape), glob: glob(model, t.environment, shape) };
+}
+
 export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, defaults: { chartPath: string; targetRevision: string }): WorkloadSet[] {
-  const services = new Map(model.services.map((s) => [s.name, s]));
-  const clusters = new Map(model.clusters.map((c) => [c.id, c]));
+  const index = indexModel(model);
   const sets: WorkloadSet[] = [];
   for (const envName of cp.environments) {
     const env = model.environments.find((e) => e.name === envName)!;
     const groups = new Map<string, { shape: Shape; targets: TargetModel[] }>();
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
-      const service = services.get(t.service)!;
-      const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
-      const shape: Shape = {
-        ...(serviceDeviates(model, service, defaults) ? { service } : {}),
-        ...(cluster.destination !== `${cluster.cloud}-${cluster.name}` ? { cluster } : {}),
-      };
-      const name = ['workloads', envName, ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []), ...(shape.service ? [shape.service.name] : [])].join('-');
+      const shape = shapeOf(model, index, t, defaults);
+      const name = setName(envName, shape);
       const group = groups.get(name) ?? { shape, targets: [] };
       group.targets.push(t);
       groups.set(name, group);

@@ -6,6 +6,7 @@ import { Cluster } from './cluster';
 import { Environment } from './environment';
 import { Platform } from './platform';
 import { problemsOfValues } from './values-check';
+import { ValuesSchema } from './values-schema';
 
 /** The image a service deploys. */
 export interface ImageProps {
@@ -35,6 +36,23 @@ export interface ServiceProps {
   readonly initialDigest?: string;
   /** Values for every target of this service. @default {} */
   readonly values?: Values;
+  /**
+   * Key paths (as error CG120 prints them, e.g. `smtp.password`, `tokens[0]`) at which this
+   * service's own values (`values` and `deployTo` values) may hold a literal string although
+   * the key names a secret. For values that only look secret, such as a public key or a
+   * placeholder; real secrets belong in a secret store, referenced from the values.
+   *
+   * A list of key paths, rather than a marker on the value, keeps values plain data. Layers
+   * shared by many services (platform, environment, cloud, cluster) cannot allow literal secrets.
+   * @default - none: every literal secret is an error
+   */
+  readonly allowLiteralSecrets?: readonly string[];
+  /**
+   * The chart's values schema (`values.schema.json`). Every target's final values are checked
+   * against it at synth (CG121), with the release digest still unknown: see {@link ValuesSchema}.
+   * @default - values are not checked against a schema
+   */
+  readonly valuesSchema?: ValuesSchema;
 }
 
 /** Options of {@link Service.deployTo}. */
@@ -75,6 +93,8 @@ export class Service extends Construct {
   public readonly namespace: string;
   public readonly initialDigest?: string;
   public readonly values: Values;
+  public readonly allowLiteralSecrets: readonly string[];
+  public readonly valuesSchema?: ValuesSchema;
   private readonly environments = new Map<Environment, Values[]>();
   private readonly clusters = new Map<Cluster, Values[]>();
 
@@ -89,7 +109,17 @@ export class Service extends Construct {
     this.namespace = props.namespace ?? id;
     this.initialDigest = props.initialDigest;
     this.values = props.values ?? {};
+    this.allowLiteralSecrets = props.allowLiteralSecrets ?? [];
+    this.valuesSchema = props.valuesSchema;
     const problems: Problem[] = problemsOfValues(this.values, this.node.path, 'values');
+    if (props.valuesSchema !== undefined && !(props.valuesSchema instanceof ValuesSchema)) {
+      problems.push({
+        code: 'CG122',
+        constructPath: this.node.path,
+        message: `valuesSchema is ${describe(props.valuesSchema)}, not a ValuesSchema.`,
+        fix: 'Pass ValuesSchema.fromFile("path/to/values.schema.json") or ValuesSchema.fromObject(schema).',
+      });
+    }
     if (!props.image || typeof props.image.repository !== 'string' || props.image.repository.length === 0) {
       problems.push({
         code: 'CG111',

@@ -4,7 +4,11 @@ import {
   ClusterModel, ControlPlaneModel, EnvironmentModel, LayerModel, MODEL_VERSION, PlatformModel,
   RingModel, ServiceModel, TargetModel,
 } from '../synth/model';
-import { Values } from '../synth/values';
+import { mergeValuesWithProvenance, Values } from '../synth/values';
+import { releaseValues, targetLayers } from '../synth/synthesize';
+import { indexModel, workloadSetOf } from '../argocd/application-set';
+import { repoUrlProblem } from './names';
+import { problemsOfLiteralSecrets } from './values-check';
 import { isDigest } from '../release/digest';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
@@ -32,9 +36,12 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
 
   const layers: Record<string, LayerModel> = {};
-  const layer = (id: string, label: string, path: string, values: Values): string[] => {
+  const layer = (id: string, label: string, path: string, values: Values, allowLiteralSecrets?: ReadonlySet<string>): string[] => {
     if (Object.keys(values).length === 0) return [];
-    if (!layers[id]) layers[id] = { label, path, values };
+    if (!layers[id]) {
+      layers[id] = { label, path, values };
+      problems.push(...problemsOfLiteralSecrets(values, path, label, allowLiteralSecrets));
+    }
     return [id];
   };
   const platformLayer = layer('platform', 'Platform', platform.node.path, platform.values);
@@ -45,16 +52,17 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const targets: TargetModel[] = [];
   const targetRings = new Map<string, string[]>();
   for (const service of services) {
-    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values);
+    const allowed = new Set(service.allowLiteralSecrets);
+    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values, allowed);
     for (const { cluster } of service.placements) {
       const env = cluster.environment;
       const id = `${cluster.qualifiedName}/${service.name}`;
       const envValues = service.valuesFor(env);
       const clusterValues = service.valuesFor(cluster);
       const serviceEnvLayers = envValues.flatMap((v, i) =>
-        layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, service.node.path, v));
+        layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, service.node.path, v, allowed));
       const serviceClusterLayers = clusterValues.flatMap((v, i) =>
-        layer(`service-cluster:${service.name}/${cluster.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${cluster.qualifiedName}`, service.node.path, v));
+        layer(`service-cluster:${service.name}/${cluster.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${cluster.qualifiedName}`, service.node.path, v, allowed));
       const ringNames = rings.length === 0
         ? [env.name]
         : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
@@ -147,6 +155,8 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   problems.push(...problemsOfServices(model, services, platform));
   problems.push(...problemsOfCollisions(model));
   problems.push(...problemsOfOwnedKeys(model));
+  // Final values need valid names and layers; check them only once the rest holds.
+  if (problems.length === 0) problems.push(...problemsOfSchemas(model, services));
   if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
 }
@@ -202,6 +212,14 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
     }
   }
   for (const s of services) {
+    const repoProblem = s.repoURL === undefined ? undefined : repoUrlProblem(s.repoURL);
+    if (repoProblem) {
+      problems.push({
+        code: 'CG109', constructPath: s.node.path,
+        message: `repoURL "${s.repoURL}" of service "${s.name}" is not usable: ${repoProblem}.`,
+        fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/apps/payments-api.git.',
+      });
+    }
     for (const { cluster } of s.placements) {
       if (Platform.of(cluster) !== platform) {
         problems.push({
@@ -218,6 +236,40 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
 function problemsOfCollisions(model: PlatformModel): Problem[] {
   const problems: Problem[] = [];
   const envCp = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
+  const cpNamespace = new Map(model.controlPlanes.map((cp) => [cp.name, cp.namespace]));
+  const inArgoNamespace = new Set<string>();
+  const servicesByName = new Map(model.services.map((s) => [s.name, s]));
+  for (const t of model.targets) {
+    const service = servicesByName.get(t.service)!;
+    const cp = envCp.get(t.environment)!;
+    const key = `${service.name}\u0000${cp}`;
+    if (service.namespace === cpNamespace.get(cp) && !inArgoNamespace.has(key)) {
+      inArgoNamespace.add(key);
+      problems.push({
+        code: 'CG123', constructPath: service.path,
+        message: `Service "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
+        fix: `Give the service its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
+      });
+    }
+  }
+  const index = indexModel(model);
+  const sets = new Map<string, { glob: string; t?: TargetModel }>();
+  for (const e of model.environments) {
+    if (model.applicationRepoURLPattern) sets.set(`${e.controlPlane}\u0000workloads-${e.name}`, { glob: `${model.layout.environments}/${e.name}/*/*/*` });
+  }
+  for (const t of model.targets) {
+    const set = workloadSetOf(model, index, t, model.serviceDefaults);
+    const key = `${envCp.get(t.environment)}\u0000${set.name}`;
+    const other = sets.get(key);
+    if (!other) sets.set(key, { glob: set.glob, t });
+    else if (other.glob !== set.glob) {
+      problems.push({
+        code: 'CG125', constructPath: t.path,
+        message: `Target ${t.id} needs an ApplicationSet of its own for ${set.glob}, named "${set.name}", but ${other.t ? `target ${other.t.id} needs one of that name for ${other.glob}` : `that is the name of environment ${t.environment}'s own ApplicationSet`}, in control plane "${envCp.get(t.environment)}".`,
+        fix: 'Rename the service, or the cloud or cluster, so that the ApplicationSet names differ.',
+      });
+    }
+  }
   const clusterById = new Map(model.clusters.map((c) => [c.id, c]));
   const serviceByName = new Map(model.services.map((s) => [s.name, s]));
   const destinations = new Map<string, ClusterModel>();
@@ -273,6 +325,44 @@ function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
         code: 'CG113', constructPath: l.path,
         message: `${l.label} sets image.${key}, which the release ledger owns.`,
         fix: 'Remove it from the values; set the first digest with the service\'s initialDigest, later ones with `cdk8s-gitops promote`.',
+      });
+    }
+  }
+  return problems;
+}
+
+/** A placeholder for the digest the ledger sets later, for checking values against a schema. */
+const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
+/** How many targets a schema problem lists before it counts the rest. */
+const TARGETS_SHOWN = 3;
+
+function problemsOfSchemas(model: PlatformModel, services: Service[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const service of services) {
+    const schema = service.valuesSchema;
+    if (!schema) continue;
+    const found = new Map<string, { keyPath: string; rule: string; setBy?: string; targets: string[] }>();
+    for (const t of model.targets) {
+      if (t.service !== service.name) continue;
+      const release = { id: 'release', label: 'release ledger', values: releaseValues(service.initialDigest ?? PLACEHOLDER_DIGEST) };
+      const merged = mergeValuesWithProvenance([...targetLayers(model, t), release]);
+      for (const v of schema.check(merged.values)) {
+        const setBy = merged.provenance.get(v.keyPath.replace(/\[\d+\].*$/, ''));
+        const key = `${v.keyPath}\u0000${v.rule}\u0000${setBy ?? ''}`;
+        const entry = found.get(key) ?? { ...v, ...(setBy ? { setBy } : {}), targets: [] };
+        entry.targets.push(t.id);
+        found.set(key, entry);
+      }
+    }
+    for (const f of found.values()) {
+      const shown = f.targets.slice(0, TARGETS_SHOWN).join(', ');
+      const more = f.targets.length > TARGETS_SHOWN ? ` and ${f.targets.length - TARGETS_SHOWN} more` : '';
+      problems.push({
+        code: 'CG121', constructPath: service.node.path,
+        message: `Values of ${f.targets.length === 1 ? 'target' : 'targets'} ${shown}${more} break ${schema.source}: "${f.keyPath}" ${f.rule}${f.setBy ? `; it is set by ${f.setBy}` : ''}.`,
+        fix: f.setBy
+          ? `Change "${f.keyPath}" in the values of ${f.setBy}, or update the schema if the chart accepts it.`
+          : `Set "${f.keyPath}" in the service's values, or update the schema if the chart accepts it.`,
       });
     }
   }
