@@ -173,6 +173,14 @@ export class Service extends Construct {
     return [...clusters].map((cluster) => ({ service: this, cluster }));
   }
 
+  /**
+   * Every environment and cluster given to {@link deployTo}, with the values given each time.
+   * @internal
+   */
+  public get deployments(): ReadonlyArray<readonly [Environment | Cluster, readonly Values[]]> {
+    return [...this.environments, ...this.clusters];
+  }
+
   /** Values of the service × environment layer for `env`. */
   public valuesFor(target: Environment | Cluster): Values[] {
     return (target instanceof Cluster ? this.clusters.get(target) : this.environments.get(target)) ?? [];

@@ -54,6 +54,11 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   for (const service of services) {
     const allowed = new Set(service.allowLiteralSecrets);
     const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values, allowed);
+    // Values for an environment without clusters make no layer yet, but are checked all the same.
+    for (const [target, list] of service.deployments) {
+      if (!(target instanceof Environment) || childrenOf(target, Cluster).length > 0) continue;
+      for (const v of list) problems.push(...problemsOfLiteralSecrets(v, service.node.path, `Service ${service.name} × Environment ${target.name}`, allowed));
+    }
     for (const { cluster } of service.placements) {
       const env = cluster.environment;
       const id = `${cluster.qualifiedName}/${service.name}`;
