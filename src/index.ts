@@ -17,6 +17,8 @@ export { Cluster } from './constructs/cluster';
 export type { ClusterProps } from './constructs/cluster';
 export { Service } from './constructs/service';
 export type { ServiceProps, ImageProps, DeployOptions, Placement } from './constructs/service';
+export { ValuesSchema } from './constructs/values-schema';
+export type { SchemaViolation } from './constructs/values-schema';
 export { PromotionRing, Targets, Gate, Duration } from './constructs/ring';
 export type { PromotionRingProps, TargetRef } from './constructs/ring';
 export { SyncPolicy, SyncOption, SyncWindow, SyncWindowKind } from './constructs/sync';
