@@ -160,8 +160,7 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   problems.push(...problemsOfServices(model, services, platform));
   problems.push(...problemsOfCollisions(model));
   problems.push(...problemsOfOwnedKeys(model));
-  // Final values need valid names and layers; check them only once the rest holds.
-  if (problems.length === 0) problems.push(...problemsOfSchemas(model, services));
+  problems.push(...problemsOfSchemas(model, services));
   if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
 }

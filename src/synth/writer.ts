@@ -224,7 +224,6 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
   }
-  options.onApply?.(0);
   completeJournal(dir, { writes, deletes: plan.deletes }, options.onApply);
   return report;
 }
@@ -272,6 +271,7 @@ function completeJournal(dir: string, journal: Journal, onApply?: (count: number
   let current: string = TRANSACTION_DIR;
   let n = 0;
   try {
+    onApply?.(n);
     for (const w of journal.writes) {
       current = w.target;
       const from = path.join(dir, w.staged);

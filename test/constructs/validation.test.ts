@@ -359,12 +359,15 @@ describe('collisions', () => {
 
 describe('reporting', () => {
   test('fails once with every problem of the program, each with its construct path and a fix', () => {
-    const s = smallPlatform({ platform: { layout: { releases: '../releases' } }, service: { values: { password: 'x' } } });
+    const s = smallPlatform({
+      platform: { layout: { releases: '../releases' } },
+      service: { values: { password: 'x', replicas: 'two' }, valuesSchema: ValuesSchema.fromObject({ type: 'object', properties: { replicas: { type: 'integer' } } }) },
+    });
     new Environment(s.platform, 'Prod');
     new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', destination: '*' });
     const e = gitOpsError(() => s.platform.snapshot());
     expect(e.message.split('\n')[0]).toBe(`The platform program has ${e.problems.length} problems:`);
-    expect(e.problems.map((p) => p.code).sort()).toEqual(['CG101', 'CG101', 'CG108', 'CG120']);
+    expect(e.problems.map((p) => p.code).sort()).toEqual(['CG101', 'CG101', 'CG108', 'CG120', 'CG121']);
     for (const p of e.problems) {
       expect(p.constructPath).toMatch(/^platform/);
       expect(p.fix.length).toBeGreaterThan(10);
