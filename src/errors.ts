@@ -1,7 +1,7 @@
-/**
- * Stable error codes. Each code names one kind of mistake; `docs/errors.md` explains each.
- */
-export type ErrorCode = string;
+import type { ErrorCode } from './error-catalogue';
+
+/** Stable error codes. Each code names one kind of mistake; `docs/errors.md` explains each. */
+export type { ErrorCode };
 
 /** Where a problem was found: a construct path, or a file (with a line when known). */
 export interface ProblemLocation {
@@ -44,10 +44,11 @@ export class GitOpsError extends Error {
 
   constructor(problems: Problem | readonly Problem[], summary?: string) {
     const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
+    if (list.length === 0) throw new TypeError('A GitOpsError needs at least one problem.');
     const head = summary ?? (list.length === 1 ? undefined : `${list.length} problems found:`);
     super([head, ...list.map(formatProblem)].filter((s) => s !== undefined).join('\n'));
     this.name = 'GitOpsError';
-    this.code = list[0]?.code ?? 'CG000';
+    this.code = list[0].code;
     this.problems = list;
   }
 }

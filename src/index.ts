@@ -2,6 +2,8 @@
 
 export { GitOpsError, formatProblem } from './errors';
 export type { Problem, ProblemLocation, ErrorCode } from './errors';
+export { ERROR_CATALOGUE, errorEntry } from './error-catalogue';
+export type { ErrorEntry, ErrorWhere } from './error-catalogue';
 
 export { Platform } from './constructs/platform';
 export type { PlatformProps, LayoutProps, ServiceDefaults } from './constructs/platform';
@@ -19,6 +21,8 @@ export { Workload } from './constructs/workload';
 export type { HelmChartProps, RenderContext, RenderFunction } from './constructs/workload';
 export { NamespaceBaseline } from './constructs/namespace-baseline';
 export type { StandardBaselineProps, ContainerLimits, ContainerResources } from './constructs/namespace-baseline';
+export { ValuesSchema } from './constructs/values-schema';
+export type { SchemaViolation } from './constructs/values-schema';
 export { PromotionRing, Targets, Gate, Duration } from './constructs/ring';
 export type { PromotionRingProps, TargetRef } from './constructs/ring';
 export { SyncPolicy, SyncOption, SyncWindow, SyncWindowKind } from './constructs/sync';

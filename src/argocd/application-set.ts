@@ -119,7 +119,7 @@ export function problemsOfWorkloadSetNames(model: PlatformModel): Problem[] {
       else if (other !== what && !reported.has(name)) {
         reported.add(name);
         problems.push({
-          code: 'CG127', constructPath: path,
+          code: 'CG125', constructPath: path,
           message: `ApplicationSet "${name}" in control plane "${cp.name}" would be made twice: for ${other} and for ${what}.`,
           fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named <workloads|rendered>-<env>[-<cloud>-<cluster>][-<service>].',
         });

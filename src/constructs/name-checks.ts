@@ -1,6 +1,12 @@
 import { Problem } from '../errors';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../synth/model';
-import { dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
+import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
+
+/** AppProject names an environment may not take, and what it would replace. */
+const RESERVED_PROJECTS = new Map([
+  ['bootstrap', 'the project of the bootstrap Application, which may deploy into the Argo CD namespace'],
+  ['default', 'Argo CD\'s own default project, which other Applications may use'],
+]);
 
 /** Name of the Application Argo CD generates for a target: `<service>-<env>-<cloud>-<cluster>`. */
 export function applicationName(t: Pick<TargetModel, 'service' | 'environment' | 'cloud' | 'cluster'>): string {
@@ -37,12 +43,26 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
     }
   };
   for (const cp of model.controlPlanes) label('Control plane', cp.name, cp.path, 'in file names');
-  for (const e of model.environments) label('Environment', e.name, e.path, 'as a directory, AppProject name and label value');
+  for (const e of model.environments) {
+    label('Environment', e.name, e.path, 'as a directory, AppProject name and label value');
+    if (RESERVED_PROJECTS.has(e.name)) {
+      problems.push({
+        code: 'CG126', constructPath: e.path,
+        message: `Environment "${e.name}" would make an AppProject "${e.name}", which replaces ${RESERVED_PROJECTS.get(e.name)}.`,
+        fix: `Rename the environment, e.g. "${e.name}-env".`,
+      });
+    }
+  }
   for (const c of model.clusters) {
     label('Cloud', c.cloud, c.path, 'as a directory and label value');
     label('Cluster', c.name, c.path, 'as a directory and label value');
-    if (c.destination.length === 0) {
-      problems.push({ code: 'CG101', constructPath: c.path, message: 'Cluster destination is empty.', fix: 'Give the name the cluster is registered under in Argo CD.' });
+    const destination = destinationProblem(c.destination);
+    if (destination) {
+      problems.push({
+        code: 'CG101', constructPath: c.path,
+        message: `Cluster destination "${c.destination}" does not name one cluster: ${destination}.`,
+        fix: 'Give the exact name the cluster is registered under in Argo CD, e.g. "azure-westeurope-01".',
+      });
     }
   }
   for (const s of model.services) {
@@ -55,7 +75,11 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
   for (const r of model.rings) {
     if (!environmentPaths.has(r.path)) label('Promotion ring', r.name, r.path, 'in the release ledger and branch names');
   }
-  for (const [key, dir] of Object.entries(model.layout)) {
+  // Without declared rings each environment is a ring: its name is checked as the environment's.
+  const envPaths = new Set(model.environments.map((e) => e.path));
+  for (const r of model.rings) if (!envPaths.has(r.path)) label('Promotion ring', r.name, r.path, 'in the release ledger and branch names');
+  const layout = Object.entries(model.layout);
+  for (const [key, dir] of layout) {
     const bad = relativeDirProblem(dir);
     if (bad) {
       problems.push({
@@ -65,6 +89,18 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
       });
     }
   }
+  layout.forEach(([key, dir], i) => {
+    for (const [otherKey, other] of layout.slice(i + 1)) {
+      const overlap = dir === other ? 'the same directory' : other.startsWith(`${dir}/`) ? `"${other}" lies inside "${dir}"` : dir.startsWith(`${other}/`) ? `"${dir}" lies inside "${other}"` : undefined;
+      if (overlap) {
+        problems.push({
+          code: 'CG124', constructPath: model.path,
+          message: `layout.${key} and layout.${otherKey} overlap: ${overlap}, so files of one would land among the other's.`,
+          fix: 'Give each part of the tree its own directory, none inside another, e.g. the defaults "environments", "applicationsets", "projects", "bootstrap" and "releases".',
+        });
+      }
+    }
+  });
   const reported = new Set<string>();
   for (const t of model.targets) {
     const name = applicationName(t);

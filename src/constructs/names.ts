@@ -15,9 +15,49 @@ export const NAME_LIMITS = {
   helmRelease: 53,
 } as const;
 
+/**
+ * Letters of other scripts that look like ASCII letters, as they turn up in names typed on
+ * another keyboard layout or pasted from documents. Fullwidth forms are handled by NFKC.
+ */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  // Cyrillic
+  'а': 'a', 'в': 'b', 'е': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
+  'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'ӏ': 'l',
+  // Greek
+  'α': 'a', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'u', 'χ': 'x',
+  // Dashes and spaces
+  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-', '\u00a0': ' ',
+};
+
+/** The ASCII character a non-ASCII one is mistaken for, if any. */
+function lookAlike(ch: string): string | undefined {
+  const lower = ch.toLowerCase();
+  const mapped = LOOK_ALIKES[ch] ?? LOOK_ALIKES[lower];
+  if (mapped) return mapped;
+  const folded = ch.normalize('NFKC');
+  return /^[\x20-\x7e]$/.test(folded) ? folded : undefined;
+}
+
+/**
+ * Why a name holds a character outside printable ASCII, naming the first one by code point
+ * (so invisible and look-alike characters show), or undefined when it has none.
+ */
+export function nonAsciiProblem(name: string): string | undefined {
+  const ch = [...name].find((c) => !/^[\x20-\x7e]$/.test(c));
+  if (ch === undefined) return undefined;
+  const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  const like = lookAlike(ch);
+  const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch) ? `"${ch}" (${code})` : code;
+  return like
+    ? `it contains ${shown}, a non-ASCII character that looks like "${like}"`
+    : `it contains ${shown}, a character that is not ASCII`;
+}
+
 /** Returns why `name` is not a DNS-1123 label, or undefined when it is one. */
 export function dns1123LabelProblem(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
+  const unicode = nonAsciiProblem(name);
+  if (unicode) return unicode;
   if (name.length > NAME_LIMITS.label) return `it is ${name.length} characters long (at most ${NAME_LIMITS.label})`;
   if (!DNS1123_LABEL.test(name)) {
     return 'it must consist of lower-case letters, digits and "-", and start and end with a letter or digit';
@@ -28,6 +68,8 @@ export function dns1123LabelProblem(name: string): string | undefined {
 /** Returns why `name` is not a DNS-1123 subdomain, or undefined when it is one. */
 export function dns1123SubdomainProblem(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
+  const unicode = nonAsciiProblem(name);
+  if (unicode) return unicode;
   if (name.length > NAME_LIMITS.subdomain) return `it is ${name.length} characters long (at most ${NAME_LIMITS.subdomain})`;
   if (!DNS1123_SUBDOMAIN.test(name)) {
     return 'it must consist of lower-case letters, digits, "-" and ".", and start and end with a letter or digit';
@@ -37,7 +79,7 @@ export function dns1123SubdomainProblem(name: string): string | undefined {
 
 /** Turns an arbitrary string into a suggestion that is a DNS-1123 label. */
 export function suggestLabel(name: string): string {
-  const s = name
+  const s = [...name].map((c) => LOOK_ALIKES[c] ?? LOOK_ALIKES[c.toLowerCase()] ?? c).join('')
     .normalize('NFKD')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -63,11 +105,41 @@ export function relativeDirProblem(p: string): string | undefined {
   return undefined;
 }
 
+/** Characters Argo CD reads as a pattern in AppProject `sourceRepos` and `destinations`. */
+const GLOB = /[*?[\]{}]/;
+
+/**
+ * Returns why `url` is not a Git URL Argo CD can clone and an AppProject can list as exactly
+ * one repository, or undefined when it is one.
+ */
+export function repoUrlProblem(url: string): string | undefined {
+  if (!/^(https?|ssh|git):\/\/|^git@/.test(url)) return 'it is not a Git URL (https://, ssh://, git:// or git@)';
+  if (/\s/.test(url)) return 'it contains white space';
+  if (GLOB.test(url)) return `it contains "${url.match(GLOB)![0]}", which Argo CD reads as a pattern matching other repositories`;
+  return undefined;
+}
+
+/** Returns why a cluster destination name would not name exactly one cluster, or undefined. */
+export function destinationProblem(name: string): string | undefined {
+  if (name.length === 0) return 'it is empty';
+  if (/\s/.test(name)) return 'it contains white space';
+  if (GLOB.test(name) || name.startsWith('!')) return `it contains "${name.match(GLOB)?.[0] ?? '!'}", which Argo CD reads as a pattern matching other clusters`;
+  return undefined;
+}
+
 /**
  * Returns `id` if `scope` has no child of that id yet; otherwise fails with a message that
  * names both constructs. Used in constructors, before the construct is added.
  */
 export function freeId(scope: { node: { path: string; tryFindChild(id: string): unknown } }, id: string, kind: string): string {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new GitOpsError({
+      code: 'CG101',
+      constructPath: scope.node.path,
+      message: `${kind} cannot be created with an empty id: the id is its name, used in paths and Kubernetes names.`,
+      fix: 'Give it a DNS-1123 name, e.g. "payments-api".',
+    });
+  }
   const existing = scope.node.tryFindChild(id) as { constructor: { name: string } } | undefined;
   if (existing) {
     throw new GitOpsError({

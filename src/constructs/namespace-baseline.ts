@@ -73,7 +73,7 @@ export class NamespaceBaseline {
   public static standard(props: StandardBaselineProps): NamespaceBaseline {
     const problems: Problem[] = [];
     const bad = (message: string, fix: string): void => {
-      problems.push({ code: 'CG126', message, fix });
+      problems.push({ code: 'CG136', message, fix });
     };
     if (!props || typeof props.quota !== 'object' || Object.keys(props.quota).length === 0) {
       bad('NamespaceBaseline.standard needs a quota with at least one resource.', 'Pass e.g. quota: { \'requests.cpu\': \'8\', \'requests.memory\': \'16Gi\' }.');

@@ -6,6 +6,7 @@ import { WriteReport } from '../synth/writer';
 import { snapshotPlatform } from './snapshot';
 import { Values } from '../synth/values';
 import { problemsOfValues } from './values-check';
+import { repoUrlProblem } from './names';
 
 /** Where the tree's parts live, relative to the repository root. */
 export interface LayoutProps {
@@ -127,12 +128,24 @@ export class Platform extends Construct {
       targetRevision: props.serviceDefaults?.targetRevision ?? 'main',
     };
     const problems: Problem[] = problemsOfValues(this.values, this.node.path, 'values');
-    if (!/^(https?|ssh|git):\/\/|^git@/.test(this.repoURL)) {
+    const repoProblem = repoUrlProblem(this.repoURL);
+    if (repoProblem) {
       problems.push({
         code: 'CG109',
         constructPath: this.node.path,
-        message: `repoURL "${this.repoURL}" is not a Git URL.`,
+        message: `repoURL "${this.repoURL}" is not usable: ${repoProblem}.`,
         fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
+      });
+    }
+    const patternProblem = this.applicationRepoURLPattern === undefined
+      ? undefined
+      : repoUrlProblem(this.applicationRepoURLPattern.split('{service}').join('service'));
+    if (patternProblem) {
+      problems.push({
+        code: 'CG109',
+        constructPath: this.node.path,
+        message: `applicationRepoURLPattern "${this.applicationRepoURLPattern}" is not usable: ${patternProblem}.`,
+        fix: 'Use the URL Argo CD clones with {service} for the service name, e.g. https://git.example.com/apps/{service}.git.',
       });
     }
     if (problems.length > 0) throw new GitOpsError(problems);

@@ -56,7 +56,7 @@ export interface RenderResult {
  * two workloads with one id) are returned, not thrown, so the snapshot reports all at once.
  */
 export function renderKubeObjects(request: RenderRequest): RenderResult {
-  const problem = (code: string, message: string, fix: string): Problem => ({ code, constructPath: request.constructPath, message, fix });
+  const problem = (code: Problem['code'], message: string, fix: string): Problem => ({ code, constructPath: request.constructPath, message, fix });
   const chart = new Chart(new App(), request.service, {
     disableResourceNameHashes: true,
     ...(request.namespace ? { namespace: request.namespace } : {}),
@@ -64,13 +64,13 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
   try {
     request.build(chart);
   } catch (e) {
-    return { objects: [], problems: [problem('CG120', `The render function of ${request.label} failed: ${messageOf(e)}`, 'Fix the render function; it runs once per target, with that target\'s RenderContext.')] };
+    return { objects: [], problems: [problem('CG130', `The render function of ${request.label} failed: ${messageOf(e)}`, 'Fix the render function; it runs once per target, with that target\'s RenderContext.')] };
   }
   let raw: unknown[];
   try {
     raw = chart.toJson();
   } catch (e) {
-    return { objects: [], problems: [problem('CG120', `The objects of ${request.label} do not synthesize: ${messageOf(e)}`, 'Fix the constructs the render function creates.')] };
+    return { objects: [], problems: [problem('CG130', `The objects of ${request.label} do not synthesize: ${messageOf(e)}`, 'Fix the constructs the render function creates.')] };
   }
 
   const problems: Problem[] = [];
@@ -87,21 +87,21 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
     const name = obj?.metadata?.name;
     const what = `${obj?.kind ?? 'An object'} ${typeof name === 'string' ? name : '(unnamed)'}`;
     if (typeof obj?.apiVersion !== 'string' || typeof obj?.kind !== 'string' || typeof name !== 'string') {
-      problems.push(problem('CG123', `${what} of ${request.label} has no apiVersion, kind or metadata.name.`, 'Give every object an apiVersion, a kind and a name.'));
+      problems.push(problem('CG133', `${what} of ${request.label} has no apiVersion, kind or metadata.name.`, 'Give every object an apiVersion, a kind and a name.'));
       continue;
     }
     const why = dns1123SubdomainProblem(name);
     if (why) {
-      problems.push(problem('CG123', `${what} of ${request.label} has an invalid name: ${why}.`, 'Set metadata.name to a DNS-1123 name, or use construct ids of lower-case letters, digits and "-".'));
+      problems.push(problem('CG133', `${what} of ${request.label} has an invalid name: ${why}.`, 'Set metadata.name to a DNS-1123 name, or use construct ids of lower-case letters, digits and "-".'));
     }
     if (JSON.stringify(obj).includes(ADDRESS_LABEL)) {
-      problems.push(problem('CG123', `${what} of ${request.label} still refers to the ${ADDRESS_LABEL} label, which depends on construct paths.`, `Select pods by labels of your own, or through the workload construct (deployment.matchLabels), not by ${ADDRESS_LABEL}.`));
+      problems.push(problem('CG133', `${what} of ${request.label} still refers to the ${ADDRESS_LABEL} label, which depends on construct paths.`, `Select pods by labels of your own, or through the workload construct (deployment.matchLabels), not by ${ADDRESS_LABEL}.`));
     }
     for (const m of placeholderMisuses(obj, placeholder)) problems.push(misuseProblem(m, `${what} of ${request.label}`, request.constructPath));
     const file = objectFileName(obj);
     const other = files.get(file);
     if (other !== undefined) {
-      problems.push(problem('CG122', `${what} of ${request.label} and another ${obj.kind} (${other}) would both be written to ${file}.`, 'Give one of them another name (metadata.name, or another construct id).'));
+      problems.push(problem('CG132', `${what} of ${request.label} and another ${obj.kind} (${other}) would both be written to ${file}.`, 'Give one of them another name (metadata.name, or another construct id).'));
     } else files.set(file, `${obj.apiVersion} ${obj.kind} ${name}`);
     objects.push(obj);
   }
@@ -122,14 +122,14 @@ function workloadComponents(chart: Chart, report: (p: Omit<Problem, 'constructPa
     const other = byId.get(id);
     if (other) {
       report({
-        code: 'CG123',
+        code: 'CG133',
         message: `${label} has two workloads with id "${id}" (${other.node.path} and ${c.node.path}): both would carry the labels ${NAME_LABEL}=${chart.node.id}, ${COMPONENT_LABEL}=${id} and select each other's pods.`,
         fix: 'Give each workload (Deployment, StatefulSet, Pod, …) its own construct id.',
       });
     } else byId.set(id, c);
     if (!LABEL_VALUE.test(id) || id.length > 63) {
       report({
-        code: 'CG123',
+        code: 'CG133',
         message: `${label} has a workload with id "${id}", which is not a valid label value for ${COMPONENT_LABEL}.`,
         fix: 'Use an id of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.',
       });

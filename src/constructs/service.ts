@@ -7,6 +7,7 @@ import { Environment } from './environment';
 import { Platform } from './platform';
 import { problemsOfValues } from './values-check';
 import { HelmChartProps, Workload } from './workload';
+import { ValuesSchema } from './values-schema';
 
 /** The image a service deploys. */
 export interface ImageProps {
@@ -42,6 +43,23 @@ export interface ServiceProps {
   readonly initialDigest?: string;
   /** Values for every target of this service. @default {} */
   readonly values?: Values;
+  /**
+   * Key paths (as error CG120 prints them, e.g. `smtp.password`, `tokens[0]`) at which this
+   * service's own values (`values` and `deployTo` values) may hold a literal string although
+   * the key names a secret. For values that only look secret, such as a public key or a
+   * placeholder; real secrets belong in a secret store, referenced from the values.
+   *
+   * A list of key paths, rather than a marker on the value, keeps values plain data. Layers
+   * shared by many services (platform, environment, cloud, cluster) cannot allow literal secrets.
+   * @default - none: every literal secret is an error
+   */
+  readonly allowLiteralSecrets?: readonly string[];
+  /**
+   * The chart's values schema (`values.schema.json`). Every target's final values are checked
+   * against it at synth (CG121), with the release digest still unknown: see {@link ValuesSchema}.
+   * @default - values are not checked against a schema
+   */
+  readonly valuesSchema?: ValuesSchema;
 }
 
 /** Options of {@link Service.deployTo}. */
@@ -97,6 +115,8 @@ export class Service extends Construct {
   public readonly initialDigest?: string;
   /** Values for every target of this service. */
   public readonly values: Values;
+  public readonly allowLiteralSecrets: readonly string[];
+  public readonly valuesSchema?: ValuesSchema;
   private readonly environments = new Map<Environment, Values[]>();
   private readonly clusters = new Map<Cluster, Values[]>();
 
@@ -115,6 +135,16 @@ export class Service extends Construct {
     this.namespace = props.namespace ?? id;
     this.initialDigest = props.initialDigest;
     this.values = props.values ?? {};
+    this.allowLiteralSecrets = props.allowLiteralSecrets ?? [];
+    this.valuesSchema = props.valuesSchema;
+    if (props.valuesSchema !== undefined && !(props.valuesSchema instanceof ValuesSchema)) {
+      problems.push({
+        code: 'CG122',
+        constructPath: this.node.path,
+        message: `valuesSchema is ${describe(props.valuesSchema)}, not a ValuesSchema.`,
+        fix: 'Pass ValuesSchema.fromFile("path/to/values.schema.json") or ValuesSchema.fromObject(schema).',
+      });
+    }
     if (!props.image || typeof props.image.repository !== 'string' || props.image.repository.length === 0) {
       problems.push({
         code: 'CG111',
@@ -168,6 +198,14 @@ export class Service extends Construct {
     return [...clusters].map((cluster) => ({ service: this, cluster }));
   }
 
+  /**
+   * Every environment and cluster given to {@link deployTo}, with the values given each time.
+   * @internal
+   */
+  public get deployments(): ReadonlyArray<readonly [Environment | Cluster, readonly Values[]]> {
+    return [...this.environments, ...this.clusters];
+  }
+
   /** Values of the service × environment layer for `env`. */
   public valuesFor(target: Environment | Cluster): Values[] {
     return (target instanceof Cluster ? this.clusters.get(target) : this.environments.get(target)) ?? [];
@@ -185,7 +223,7 @@ function chartSettings(workload: Workload, props: ServiceProps, path: string, pr
   if (workload.spec.kind === 'rendered') {
     if (given.length > 0) {
       problems.push({
-        code: 'CG124', constructPath: path,
+        code: 'CG134', constructPath: path,
         message: `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, but the workload is rendered by the program: there is no Helm chart.`,
         fix: `Remove ${given.join(', ')}, or use Workload.helmChart({...}).`,
       });
@@ -196,7 +234,7 @@ function chartSettings(workload: Workload, props: ServiceProps, path: string, pr
   const twice = given.filter((f) => chart[f] !== undefined);
   if (twice.length > 0) {
     problems.push({
-      code: 'CG124', constructPath: path,
+      code: 'CG134', constructPath: path,
       message: `${twice.join(', ')} ${twice.length === 1 ? 'is' : 'are'} set both on the service and in Workload.helmChart().`,
       fix: 'Set each chart setting in one place, preferably Workload.helmChart({...}).',
     });

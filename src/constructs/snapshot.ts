@@ -8,7 +8,10 @@ import {
 import { imagePlaceholder } from '../synth/sources/image';
 import { objectFileName } from '../synth/sources/objects';
 import { mergedValues, sdkLayer } from '../synth/target-values';
-import { Values } from '../synth/values';
+import { mergeValuesWithProvenance, Values } from '../synth/values';
+import { releaseValues, targetLayers } from '../synth/synthesize';
+import { repoUrlProblem } from './names';
+import { problemsOfLiteralSecrets } from './values-check';
 import { isDigest } from '../release/digest';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
@@ -38,9 +41,12 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
 
   const layers: Record<string, LayerModel> = {};
-  const layer = (id: string, label: string, path: string, values: Values): string[] => {
+  const layer = (id: string, label: string, path: string, values: Values, allowLiteralSecrets?: ReadonlySet<string>): string[] => {
     if (Object.keys(values).length === 0) return [];
-    if (!layers[id]) layers[id] = { label, path, values };
+    if (!layers[id]) {
+      layers[id] = { label, path, values };
+      problems.push(...problemsOfLiteralSecrets(values, path, label, allowLiteralSecrets));
+    }
     return [id];
   };
   const platformLayer = layer('platform', 'Platform', platform.node.path, platform.values);
@@ -51,16 +57,22 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const targets: TargetModel[] = [];
   const targetRings = new Map<string, string[]>();
   for (const service of services) {
-    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values);
+    const allowed = new Set(service.allowLiteralSecrets);
+    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values, allowed);
+    // Values for an environment without clusters make no layer yet, but are checked all the same.
+    for (const [target, list] of service.deployments) {
+      if (!(target instanceof Environment) || childrenOf(target, Cluster).length > 0) continue;
+      for (const v of list) problems.push(...problemsOfLiteralSecrets(v, service.node.path, `Service ${service.name} × Environment ${target.name}`, allowed));
+    }
     for (const { cluster } of service.placements) {
       const env = cluster.environment;
       const id = `${cluster.qualifiedName}/${service.name}`;
       const envValues = service.valuesFor(env);
       const clusterValues = service.valuesFor(cluster);
       const serviceEnvLayers = envValues.flatMap((v, i) =>
-        layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, service.node.path, v));
+        layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, service.node.path, v, allowed));
       const serviceClusterLayers = clusterValues.flatMap((v, i) =>
-        layer(`service-cluster:${service.name}/${cluster.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${cluster.qualifiedName}`, service.node.path, v));
+        layer(`service-cluster:${service.name}/${cluster.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${cluster.qualifiedName}`, service.node.path, v, allowed));
       const ringNames = rings.length === 0
         ? [env.name]
         : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
@@ -155,6 +167,7 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   problems.push(...problemsOfCollisions(model));
   problems.push(...problemsOfOwnedKeys(model));
   problems.push(...problemsOfWorkloadSetNames(model));
+  problems.push(...problemsOfSchemas(model, services));
   if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
 }
@@ -219,7 +232,7 @@ function renderTarget(
     for (const o of result.objects) {
       if (taken.has(objectFileName(o))) {
         problems.push({
-          code: 'CG122', constructPath: service.node.path,
+          code: 'CG132', constructPath: service.node.path,
           message: `${o.kind} ${o.metadata.name} of ${label} would be written to ${objectFileName(o)}, where the namespace baseline of environment ${env.name} writes its own ${o.kind}.`,
           fix: 'Give the object another name; the baseline owns its Namespace, ResourceQuota and LimitRange "baseline" and NetworkPolicy "default-deny".',
         });
@@ -268,7 +281,7 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
     const other = byName.get(s.name);
     if (other) {
       problems.push({
-        code: 'CG125', constructPath: s.node.path,
+        code: 'CG135', constructPath: s.node.path,
         message: `Services ${other.node.path} and ${s.node.path} are both named "${s.name}": they would share directories, a release ledger and Applications.`,
         fix: 'Give one of them another name; service names are unique across the platform.',
       });
@@ -292,6 +305,14 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
     }
   }
   for (const s of services) {
+    const repoProblem = s.repoURL === undefined ? undefined : repoUrlProblem(s.repoURL);
+    if (repoProblem) {
+      problems.push({
+        code: 'CG109', constructPath: s.node.path,
+        message: `repoURL "${s.repoURL}" of service "${s.name}" is not usable: ${repoProblem}.`,
+        fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/apps/payments-api.git.',
+      });
+    }
     for (const { cluster } of s.placements) {
       if (Platform.of(cluster) !== platform) {
         problems.push({
@@ -308,6 +329,22 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
 function problemsOfCollisions(model: PlatformModel): Problem[] {
   const problems: Problem[] = [];
   const envCp = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
+  const cpNamespace = new Map(model.controlPlanes.map((cp) => [cp.name, cp.namespace]));
+  const inArgoNamespace = new Set<string>();
+  const servicesByName = new Map(model.services.map((s) => [s.name, s]));
+  for (const t of model.targets) {
+    const service = servicesByName.get(t.service)!;
+    const cp = envCp.get(t.environment)!;
+    const key = `${service.name}\u0000${cp}`;
+    if (service.namespace === cpNamespace.get(cp) && !inArgoNamespace.has(key)) {
+      inArgoNamespace.add(key);
+      problems.push({
+        code: 'CG123', constructPath: service.path,
+        message: `Service "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
+        fix: `Give the service its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
+      });
+    }
+  }
   const clusterById = new Map(model.clusters.map((c) => [c.id, c]));
   const serviceByName = new Map(model.services.map((s) => [s.name, s]));
   const destinations = new Map<string, ClusterModel>();
@@ -364,6 +401,44 @@ function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
         code: 'CG113', constructPath: l.path,
         message: `${l.label} sets image.${key}, which the release ledger owns.`,
         fix: 'Remove it from the values; set the first digest with the service\'s initialDigest, later ones with `cdk8s-gitops promote`.',
+      });
+    }
+  }
+  return problems;
+}
+
+/** A placeholder for the digest the ledger sets later, for checking values against a schema. */
+const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
+/** How many targets a schema problem lists before it counts the rest. */
+const TARGETS_SHOWN = 3;
+
+function problemsOfSchemas(model: PlatformModel, services: Service[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const service of services) {
+    const schema = service.valuesSchema;
+    if (!schema) continue;
+    const found = new Map<string, { keyPath: string; rule: string; setBy?: string; targets: string[] }>();
+    for (const t of model.targets) {
+      if (t.service !== service.name) continue;
+      const release = { id: 'release', label: 'release ledger', values: releaseValues(service.initialDigest ?? PLACEHOLDER_DIGEST) };
+      const merged = mergeValuesWithProvenance([...targetLayers(model, t), release]);
+      for (const v of schema.check(merged.values)) {
+        const setBy = merged.provenance.get(v.keyPath.replace(/\[\d+\].*$/, ''));
+        const key = `${v.keyPath}\u0000${v.rule}\u0000${setBy ?? ''}`;
+        const entry = found.get(key) ?? { ...v, ...(setBy ? { setBy } : {}), targets: [] };
+        entry.targets.push(t.id);
+        found.set(key, entry);
+      }
+    }
+    for (const f of found.values()) {
+      const shown = f.targets.slice(0, TARGETS_SHOWN).join(', ');
+      const more = f.targets.length > TARGETS_SHOWN ? ` and ${f.targets.length - TARGETS_SHOWN} more` : '';
+      problems.push({
+        code: 'CG121', constructPath: service.node.path,
+        message: `Values of ${f.targets.length === 1 ? 'target' : 'targets'} ${shown}${more} break ${schema.source}: "${f.keyPath}" ${f.rule}${f.setBy ? `; it is set by ${f.setBy}` : ''}.`,
+        fix: f.setBy
+          ? `Change "${f.keyPath}" in the values of ${f.setBy}, or update the schema if the chart accepts it.`
+          : `Set "${f.keyPath}" in the service's values, or update the schema if the chart accepts it.`,
       });
     }
   }

@@ -146,6 +146,15 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
       problem('CG601', `Ring "${ring}" takes only the digest running in "${before}", but "${before}" runs nothing yet.`, `Promote into "${before}" first.`),
     );
   }
+  if (digest !== undefined && fromRing !== undefined && upstream !== undefined && digest !== upstream.digest) {
+    throw new GitOpsError(
+      problem(
+        'CG609',
+        `--digest ${shortDigest(digest)} and --from ${fromRing} disagree: "${fromRing}" runs ${shortDigest(upstream.digest)}.`,
+        `Pass only --from ${fromRing} to promote what it runs, or promote ${shortDigest(digest)} into "${fromRing}" first.`,
+      ),
+    );
+  }
   const candidate = digest ?? upstream!.digest;
   const invalid = versionProblem(candidate, policy);
   if (invalid !== undefined) {

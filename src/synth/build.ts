@@ -31,6 +31,8 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
 /**
  * The tree for a model and a GitOps checkout: what each ring runs is read from the release
  * ledgers in the checkout, or taken from the program's initial digests where there are none.
+ * Call `recoverInterruptedWrite` on the checkout first, so that the ledgers of a write
+ * interrupted after its commit point are read as that write left them.
  */
 export function buildTree(model: PlatformModel, checkoutDir: string): FileTree {
   return treeFromLedgers(model, readLedgers(model, checkoutDir));

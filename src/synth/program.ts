@@ -5,7 +5,7 @@ import type { Platform } from '../constructs/platform';
 import { snapshotPlatform } from '../constructs/snapshot';
 import { buildTree } from './build';
 import { PlatformModel } from './model';
-import { writeTree, WriteReport } from './writer';
+import { recoverInterruptedWrite, writeTree, WriteReport } from './writer';
 
 /**
  * Environment variable through which the `cdk8s-gitops` CLI asks a program for its model
@@ -46,5 +46,6 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
   }
   const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   const model = snapshotPlatform(platform);
+  recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
   return writeTree(buildTree(model, outdir), outdir);
 }

@@ -27,6 +27,17 @@ export interface WriteOptions {
    * committed: for a progress report, or for tests that interrupt a write. @default - none
    */
   readonly onStage?: (count: number) => void;
+  /**
+   * Called once the journal is committed (with 0) and after each file is moved into place or
+   * deleted (with 1, 2, …); for tests that interrupt a write after its commit point.
+   * @default - none
+   */
+  readonly onApply?: (count: number) => void;
+  /**
+   * Writes one staged file; for tests that simulate a failing disk.
+   * @default fs.writeFileSync
+   */
+  readonly writeFile?: (file: string, text: string) => void;
 }
 
 /** What a write did, path by path. */
@@ -81,8 +92,35 @@ function readIfExists(file: string): string | undefined {
         fix: 'Move that directory away; the program puts a file there.',
       });
     }
+    if (e.code === 'ENOTDIR') {
+      const blocking = firstNonDirectory(file);
+      throw new GitOpsError({
+        code: 'CG402', file: blocking,
+        message: `A file stands where cdk8s-gitops needs a directory: ${blocking} (to write ${file}).`,
+        fix: 'Move that file away; the program puts a directory there.',
+      });
+    }
     throw e;
   }
+}
+
+/** The first ancestor of `file` that exists and is not a directory. */
+function firstNonDirectory(file: string): string {
+  const parts = file.split(path.sep);
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts.slice(0, i).join(path.sep) || path.sep;
+    try {
+      if (!fs.statSync(p).isDirectory()) return p;
+    } catch {
+      return file;
+    }
+  }
+  return file;
+}
+
+/** `EACCES: permission denied` and the like: the cause of a failed file operation, in one line. */
+function cause(e: unknown): string {
+  return ((e as Error)?.message ?? String(e)).split('\n')[0];
 }
 
 /**
@@ -138,6 +176,10 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
  * moved into place and removed owned files deleted. If the process dies before the journal
  * is committed, the tree is untouched; after, the next run (or {@link recoverInterruptedWrite})
  * completes the same transaction. A write with no change writes no file.
+ *
+ * A failure before the commit point (a full or read-only disk) leaves the tree untouched and
+ * fails with `CG405`; a failure after it fails with `CG406`, and the next run completes the
+ * write. Either names the file and the cause.
  */
 export function writeTree(tree: FileTree, dir: string, options: WriteOptions = {}): WriteReport {
   fs.mkdirSync(dir, { recursive: true });
@@ -157,26 +199,47 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   if (plan.writes.size === 0 && plan.deletes.length === 0 && !plan.manifestChanged) return report;
 
   const txDir = path.join(dir, TRANSACTION_DIR);
-  fs.rmSync(txDir, { recursive: true, force: true });
-  fs.mkdirSync(path.join(txDir, 'files'), { recursive: true });
+  const writeFile = options.writeFile ?? ((file: string, text: string) => fs.writeFileSync(file, text));
   const writes: { staged: string; target: string }[] = [];
-  let n = 0;
-  const stage = (target: string, text: string): void => {
-    const staged = `${TRANSACTION_DIR}/files/${n++}`;
-    fs.writeFileSync(path.join(dir, staged), text);
-    writes.push({ staged, target });
-    options.onStage?.(n);
-  };
-  for (const [p, w] of plan.writes) stage(p, w.text);
-  if (plan.manifestChanged) stage(MANIFEST_PATH, plan.manifestText);
-  const journal: Journal = { writes, deletes: plan.deletes };
-  const tmp = path.join(txDir, 'journal.json.tmp');
-  const fd = fs.openSync(tmp, 'w');
-  fs.writeSync(fd, JSON.stringify(journal));
-  fs.fsyncSync(fd);
-  fs.closeSync(fd);
-  fs.renameSync(tmp, path.join(dir, JOURNAL)); // the commit point
-  completeJournal(dir, journal);
+  let current: string = TRANSACTION_DIR;
+  try {
+    fs.rmSync(txDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(txDir, 'files'), { recursive: true });
+    let n = 0;
+    const stage = (target: string, text: string): void => {
+      current = target;
+      const staged = `${TRANSACTION_DIR}/files/${n++}`;
+      writeFile(path.join(dir, staged), text);
+      writes.push({ staged, target });
+      options.onStage?.(n);
+    };
+    for (const [p, w] of plan.writes) stage(p, w.text);
+    if (plan.manifestChanged) stage(MANIFEST_PATH, plan.manifestText);
+    current = JOURNAL;
+    const journal: Journal = { writes, deletes: plan.deletes };
+    const tmp = path.join(txDir, 'journal.json.tmp');
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, JSON.stringify(journal));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, path.join(dir, JOURNAL)); // the commit point
+  } catch (e) {
+    try {
+      fs.rmSync(txDir, { recursive: true, force: true });
+    } catch {
+      // Left for the next run, which discards a transaction without a journal.
+    }
+    if (e instanceof GitOpsError) throw e;
+    throw new GitOpsError({
+      code: 'CG405', file: current,
+      message: `Could not write ${current === JOURNAL ? 'the journal of the write' : current} (${cause(e)}). Nothing in ${dir} was changed.`,
+      fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
+    });
+  }
+  completeJournal(dir, { writes, deletes: plan.deletes }, options.onApply);
   return report;
 }
 
@@ -192,28 +255,68 @@ export function recoverInterruptedWrite(dir: string): boolean {
     fs.rmSync(txDir, { recursive: true, force: true });
     return true;
   }
-  completeJournal(dir, JSON.parse(text) as Journal);
+  completeJournal(dir, parseJournal(text));
   return true;
 }
 
-function completeJournal(dir: string, journal: Journal): void {
+function parseJournal(text: string): Journal {
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  const staged = (p: unknown): boolean => typeof p === 'string' && p.startsWith(`${TRANSACTION_DIR}/files/`) && isOwnablePath(p);
+  const target = (p: unknown): boolean => typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || p === MANIFEST_PATH);
+  const valid = Array.isArray(data?.writes) && Array.isArray(data?.deletes)
+    && data.writes.every((w: any) => staged(w?.staged) && target(w?.target))
+    && data.deletes.every(target);
+  if (!valid) {
+    throw new GitOpsError({
+      code: 'CG406', file: JOURNAL,
+      message: 'The journal of an interrupted write is not one cdk8s-gitops wrote, so the write cannot be completed.',
+      fix: `Discard the interrupted write: restore the checkout from Git (git checkout -- . && git clean -fd ${TRANSACTION_DIR}), then run again.`,
+    });
+  }
+  return data as Journal;
+}
+
+function completeJournal(dir: string, journal: Journal, onApply?: (count: number) => void): void {
   const made = new Set<string>();
-  for (const w of journal.writes) {
-    const from = path.join(dir, w.staged);
-    if (!fs.existsSync(from)) continue; // moved before the interruption
-    const to = path.join(dir, w.target);
-    const parent = path.dirname(to);
-    if (!made.has(parent)) {
-      fs.mkdirSync(parent, { recursive: true });
-      made.add(parent);
+  let current: string = TRANSACTION_DIR;
+  let n = 0;
+  try {
+    onApply?.(n);
+    for (const w of journal.writes) {
+      current = w.target;
+      const from = path.join(dir, w.staged);
+      if (!fs.existsSync(from)) continue; // moved before the interruption
+      const to = path.join(dir, w.target);
+      const parent = path.dirname(to);
+      if (!made.has(parent)) {
+        fs.mkdirSync(parent, { recursive: true });
+        made.add(parent);
+      }
+      fs.renameSync(from, to);
+      onApply?.(++n);
     }
-    fs.renameSync(from, to);
+    for (const p of journal.deletes) {
+      current = p;
+      fs.rmSync(path.join(dir, p), { force: true });
+      removeEmptyParents(dir, path.dirname(p));
+      onApply?.(++n);
+    }
+    current = TRANSACTION_DIR;
+    fs.rmSync(path.join(dir, TRANSACTION_DIR), { recursive: true, force: true });
+  } catch (e) {
+    if (e instanceof GitOpsError) throw e;
+    throw new GitOpsError({
+      code: 'CG406', file: current,
+      message: `The write was committed, but putting ${current} in place failed (${cause(e)}). ` +
+        `The journal in ${TRANSACTION_DIR}/ keeps the whole change; the next run completes it.`,
+      fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
+    });
   }
-  for (const p of journal.deletes) {
-    fs.rmSync(path.join(dir, p), { force: true });
-    removeEmptyParents(dir, path.dirname(p));
-  }
-  fs.rmSync(path.join(dir, TRANSACTION_DIR), { recursive: true, force: true });
 }
 
 function removeEmptyParents(root: string, rel: string): void {

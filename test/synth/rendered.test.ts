@@ -424,7 +424,7 @@ describe('rendered workloads', () => {
     });
 
     it('fails when its settings are empty', () => {
-      expect(() => NamespaceBaseline.standard({ quota: {}, limits: {} })).toThrow(/CG126 NamespaceBaseline.standard needs a quota[\s\S]*CG126 NamespaceBaseline.standard needs limits/);
+      expect(() => NamespaceBaseline.standard({ quota: {}, limits: {} })).toThrow(/CG136 NamespaceBaseline.standard needs a quota[\s\S]*CG136 NamespaceBaseline.standard needs limits/);
     });
   });
 
@@ -517,7 +517,7 @@ describe('rendered workloads', () => {
       }).platform.snapshot());
       expect(e.problems).toHaveLength(3);
       expect(e.problems[0]).toEqual({
-        code: 'CG121',
+        code: 'CG131',
         constructPath: 'platform/orders-api',
         message: 'Deployment orders-api of Service orders-api on nonprod/azure/westeurope-01 has the image placeholder at spec.template.spec.containers[0].env[0].value ("cdk8s-gitops.image/orders-api"), which is not the whole image of a container: it would reach the cluster unreplaced.',
         fix: expect.stringContaining('Use ctx.image only as a container image, unchanged'),
@@ -539,12 +539,12 @@ describe('rendered workloads', () => {
       const t = model.targets[0];
       const broken = { ...model, targets: [{ ...t, objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { image: 'cdk8s-gitops.image/orders-api' } }] }] };
       const tree = synthesize(broken);
-      expect(() => tree.content(`${ordersDir('nonprod/azure/westeurope-01')}/configmap-x.yaml`)).toThrow(/CG121 ConfigMap x has the image placeholder at data.image/);
+      expect(() => tree.content(`${ordersDir('nonprod/azure/westeurope-01')}/configmap-x.yaml`)).toThrow(/CG131 ConfigMap x has the image placeholder at data.image/);
     });
 
     it('fails when the render function throws, or cdk8s refuses the objects', () => {
       expect(problemsOf(() => build({ withHelm: false, render: () => { throw new Error('no host'); } }).platform.snapshot()).message)
-        .toContain('[platform/orders-api] CG120 The render function of Service orders-api on nonprod/azure/westeurope-01 failed: no host');
+        .toContain('[platform/orders-api] CG130 The render function of Service orders-api on nonprod/azure/westeurope-01 failed: no host');
       const e = problemsOf(() => build({
         withHelm: false,
         render: (ctx) => {
@@ -552,7 +552,7 @@ describe('rendered workloads', () => {
           new kplus.HorizontalPodAutoscaler(ctx.scope, 'hpa', { target: d, maxReplicas: 3 });
         },
       }).platform.snapshot());
-      expect(e.message).toContain('CG120 The objects of Service orders-api on nonprod/azure/westeurope-01 do not synthesize: Validation failed with the following errors: [orders-api/hpa] HorizontalPodAutoscaler target cannot have a fixed number of replicas (2).');
+      expect(e.message).toContain('CG130 The objects of Service orders-api on nonprod/azure/westeurope-01 do not synthesize: Validation failed with the following errors: [orders-api/hpa] HorizontalPodAutoscaler target cannot have a fixed number of replicas (2).');
     });
 
     it('fails when two objects would share a file', () => {
@@ -564,9 +564,9 @@ describe('rendered workloads', () => {
           new ApiObject(ctx.scope, 'quota', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'baseline' } });
         },
       }).platform.snapshot());
-      expect(e.problems.map((p) => p.code)).toEqual(['CG122', 'CG122', 'CG122', 'CG122', 'CG122']);
-      expect(e.message).toContain('CG122 Service orders-api of Service orders-api on nonprod/azure/westeurope-01 and another Service (v1 Service orders-api) would both be written to service-orders-api.yaml.');
-      expect(e.message).toContain('CG122 ResourceQuota baseline of Service orders-api on prod/azure/westeurope-01 would be written to resourcequota-baseline.yaml, where the namespace baseline of environment prod writes its own ResourceQuota.');
+      expect(e.problems.map((p) => p.code)).toEqual(['CG132', 'CG132', 'CG132', 'CG132', 'CG132']);
+      expect(e.message).toContain('CG132 Service orders-api of Service orders-api on nonprod/azure/westeurope-01 and another Service (v1 Service orders-api) would both be written to service-orders-api.yaml.');
+      expect(e.message).toContain('CG132 ResourceQuota baseline of Service orders-api on prod/azure/westeurope-01 would be written to resourcequota-baseline.yaml, where the namespace baseline of environment prod writes its own ResourceQuota.');
     });
 
     it('fails when two workloads share an id, whose identity labels would select each other\'s pods', () => {
@@ -577,16 +577,16 @@ describe('rendered workloads', () => {
           new kplus.Deployment(new Construct(ctx.scope, 'b'), 'web', { containers: [{ image: ctx.image }] });
         },
       }).platform.snapshot());
-      expect(e.problems[0].code).toBe('CG123');
+      expect(e.problems[0].code).toBe('CG133');
       expect(e.problems[0].message).toBe('Service orders-api on nonprod/azure/westeurope-01 has two workloads with id "web" (orders-api/a/web and orders-api/b/web): both would carry the labels app.kubernetes.io/name=orders-api, app.kubernetes.io/component=web and select each other\'s pods.');
     });
 
     it('fails when chart settings are given for a rendered workload, or twice', () => {
       expect(() => build({ withHelm: false, ordersProps: { chartPath: 'charts/orders' } }))
-        .toThrow('[platform/orders-api] CG124 chartPath is set, but the workload is rendered by the program: there is no Helm chart.');
+        .toThrow('[platform/orders-api] CG134 chartPath is set, but the workload is rendered by the program: there is no Helm chart.');
       const platform = new Platform({ repoURL: REPO });
       expect(() => new Service(platform, 'a', { image: { repository: 'r/a' }, releaseName: 'x', workload: Workload.helmChart({ releaseName: 'y' }) }))
-        .toThrow('CG124 releaseName is set both on the service and in Workload.helmChart().');
+        .toThrow('CG134 releaseName is set both on the service and in Workload.helmChart().');
       const chart = new Service(platform, 'b', { image: { repository: 'r/b' }, workload: Workload.helmChart({ chartPath: 'charts/b', releaseName: 'bee' }) });
       expect([chart.chartPath, chart.releaseName, chart.targetRevision]).toEqual(['charts/b', 'bee', 'main']);
     });
@@ -595,7 +595,7 @@ describe('rendered workloads', () => {
       const { platform } = build({ withHelm: false });
       new Service(new Construct(platform, 'team'), 'orders-api', { image: { repository: 'r/o' }, workload: Workload.render(inlineWorkload) });
       expect(problemsOf(() => platform.snapshot()).message)
-        .toContain('[platform/team/orders-api] CG125 Services platform/orders-api and platform/team/orders-api are both named "orders-api"');
+        .toContain('[platform/team/orders-api] CG135 Services platform/orders-api and platform/team/orders-api are both named "orders-api"');
     });
   });
 });

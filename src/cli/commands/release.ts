@@ -44,6 +44,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     return 0;
   }
   // Check the rules before touching Git, and learn the digest the branch is named after.
+  recoverInterruptedWrite(out);
   const dryRun = runRelease(model, out, request, { by, now });
   const digest = dryRun.change.ledger.rings[request.ring]?.digest;
   const result = await publishChange({

@@ -42,6 +42,8 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
     const model = loadModel(values.app, ctx.cwd);
+    fs.mkdirSync(out, { recursive: true });
+    recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
     const report = write(ctx, buildTree(model, out), out, { verify: values.verify === true, adopt: values.adopt === true });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
@@ -51,8 +53,6 @@ Example:
 
 /** `writeTree`, with a progress line when the tree is large. */
 function write(ctx: CommandContext, tree: FileTree, out: string, options: { verify: boolean; adopt: boolean }): WriteReport {
-  fs.mkdirSync(out, { recursive: true });
-  recoverInterruptedWrite(out);
   const large = tree.paths().length > PROGRESS_THRESHOLD;
   if (large) ctx.progress.update(`synth: rendering ${tree.paths().length} files…`, true);
   try {

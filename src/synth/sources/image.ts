@@ -81,7 +81,7 @@ export function usesPlaceholder(json: string): boolean {
 
 /**
  * A copy of `obj` with every container image that is exactly `placeholder` replaced by
- * `reference`. Fails (CG121) when a placeholder is left anywhere else: the program that made
+ * `reference`. Fails (CG131) when a placeholder is left anywhere else: the program that made
  * the snapshot should have refused it already.
  */
 export function substituteImage<T>(obj: T, placeholder: string, reference: string, where: string): T {
@@ -108,7 +108,7 @@ export function misuseError(misuses: readonly PlaceholderMisuse[], where: string
 /** One problem per misplaced placeholder. */
 export function misuseProblem(m: PlaceholderMisuse, where: string, constructPath?: string): Problem {
   return {
-    code: 'CG121',
+    code: 'CG131',
     ...(constructPath ? { constructPath } : {}),
     message: `${where} has the image placeholder at ${m.field} ("${m.value}"), which is not the whole image of a container: it would reach the cluster unreplaced.`,
     fix: 'Use ctx.image only as a container image, unchanged (image: ctx.image); for a tag or another image, use a literal reference.',

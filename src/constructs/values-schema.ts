@@ -1,0 +1,110 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
+import Ajv2020 from 'ajv/dist/2020';
+import { GitOpsError } from '../errors';
+
+/** One way a set of values breaks the schema. */
+export interface SchemaViolation {
+  /** Dotted key path of the value, e.g. `image.pullPolicy`; `<root>` for the whole document. */
+  readonly keyPath: string;
+  /** The rule broken, as the schema states it, e.g. `must be equal to one of the allowed values: "Always", "IfNotPresent"`. */
+  readonly rule: string;
+}
+
+/**
+ * The JSON schema a service's chart validates its values with (Helm's `values.schema.json`).
+ * With one, every target's final merged values are checked at synth, so a values file Helm
+ * would refuse never reaches the GitOps repository.
+ *
+ * The release digest is not known at synth (the ledger sets it later), so values are checked
+ * with `image.digest` set to the service's `initialDigest`, or to a placeholder
+ * `sha256:000…0` when it has none. Formats (`"format": "uri"` …) are not checked.
+ *
+ * @example
+ * new Service(platform, 'payments-api', {
+ *   image: { repository: 'registry.example.com/commerce/payments-api' },
+ *   valuesSchema: ValuesSchema.fromFile('charts/payments-api/values.schema.json'),
+ * });
+ */
+export class ValuesSchema {
+  /**
+   * Reads a schema file, e.g. the chart's `values.schema.json` from a checkout of the
+   * application repository. Fails at once (`CG122`) when it cannot be read or compiled.
+   *
+   * @param file path of the file, relative to the directory the program runs in (the directory
+   *   of `cdk8s.yaml` when the CLI runs it)
+   */
+  public static fromFile(file: string): ValuesSchema {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(file), 'utf8');
+    } catch (e) {
+      throw schemaError(file, `cannot be read (${(e as Error).message.split('\n')[0]})`, 'Point ValuesSchema.fromFile at the chart\'s values.schema.json.');
+    }
+    let schema: unknown;
+    try {
+      schema = JSON.parse(text);
+    } catch (e) {
+      throw schemaError(file, `is not JSON (${(e as Error).message})`, 'Fix the file; a values schema is a JSON document.');
+    }
+    return new ValuesSchema(schema, file);
+  }
+
+  /** A schema given as data. Fails at once (`CG122`) when it cannot be compiled. */
+  public static fromObject(schema: Readonly<Record<string, unknown>>): ValuesSchema {
+    return new ValuesSchema(schema, 'the values schema');
+  }
+
+  private readonly validate: ValidateFunction;
+
+  private constructor(schema: unknown, public readonly source: string) {
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+      throw schemaError(source, 'is not a JSON schema (an object)', 'Give the chart\'s values.schema.json.');
+    }
+    const dialect = String((schema as { $schema?: unknown }).$schema ?? '');
+    if (/draft-0[34]\//.test(dialect)) {
+      throw schemaError(source, `uses ${dialect}, which cdk8s-gitops does not read`, 'Set "$schema" to "http://json-schema.org/draft-07/schema#"; draft-04 schemas usually need no other change.');
+    }
+    const options = { allErrors: true, strict: false, validateFormats: false, logger: false } as const;
+    const ajv = dialect.includes('2020-12') ? new Ajv2020(options) : dialect.includes('2019-09') ? new Ajv2019(options) : new Ajv(options);
+    if (dialect.includes('draft-06')) ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+    try {
+      this.validate = ajv.compile(schema);
+    } catch (e) {
+      throw schemaError(source, `is not a valid JSON schema (${(e as Error).message})`, 'Fix the schema, or give the one the chart ships.');
+    }
+  }
+
+  /** Every way `values` breaks the schema; `[]` when they satisfy it. */
+  public check(values: unknown): SchemaViolation[] {
+    if (this.validate(values)) return [];
+    const out = new Map<string, SchemaViolation>();
+    for (const e of this.validate.errors ?? []) {
+      const v = violation(e);
+      out.set(`${v.keyPath}\u0000${v.rule}`, v);
+    }
+    return [...out.values()];
+  }
+}
+
+function schemaError(source: string, what: string, fix: string): GitOpsError {
+  return new GitOpsError({ code: 'CG122', file: source, message: `Values schema ${source} ${what}.`, fix });
+}
+
+function violation(e: ErrorObject): SchemaViolation {
+  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const params = e.params as Record<string, unknown>;
+  let rule = e.message ?? e.keyword;
+  if (e.keyword === 'required') segments.push(String(params.missingProperty));
+  if (e.keyword === 'required') rule = 'is required';
+  if (e.keyword === 'additionalProperties') {
+    segments.push(String(params.additionalProperty));
+    rule = 'is not allowed (additionalProperties: false)';
+  }
+  if (e.keyword === 'enum') rule = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'const') rule = `must be ${JSON.stringify(params.allowedValue)}`;
+  const keyPath = segments.reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
+  return { keyPath: keyPath || '<root>', rule: `${rule} (${e.keyword} at ${e.schemaPath})` };
+}

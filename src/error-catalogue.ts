@@ -1,0 +1,526 @@
+/**
+ * Every error code of cdk8s-gitops, in one place: what it means, where it is raised and how
+ * to fix it. `docs/errors.md` is generated from this list (`npm run docs:errors`), and a test
+ * checks that every code raised in `src/` is listed here and that nothing listed is unused.
+ *
+ * Ranges: CG1xx the platform program, CG2xx a release ledger, CG3xx the command line, CG4xx the
+ * checkout being written, CG5xx git, CG6xx promotion rules, CG7xx previews.
+ */
+
+/** What part of the work a code belongs to. */
+export type ErrorWhere = 'program' | 'ledger' | 'cli' | 'checkout' | 'git' | 'promotion' | 'preview';
+
+/** One entry of the catalogue. */
+export interface ErrorEntry {
+  /** Stable code, e.g. `CG101`. */
+  readonly code: string;
+  /** A few words, e.g. `Name is not a DNS-1123 label`. */
+  readonly title: string;
+  readonly where: ErrorWhere;
+  /** What went wrong, in a sentence or two. */
+  readonly description: string;
+  /** The usual fix; each message adds the fix for its case. */
+  readonly fix: string;
+}
+
+const ENTRIES = [
+  // CG1xx: the platform program
+  {
+    code: 'CG100', where: 'program', title: 'Construct outside a Platform',
+    description: 'A construct was created with a scope that is not a Platform nor inside one.',
+    fix: 'Create every construct with the Platform (or a construct inside it) as its scope.',
+  },
+  {
+    code: 'CG101', where: 'program', title: 'Name is not a DNS-1123 label',
+    description: 'A name that becomes a directory, label value or Kubernetes name (environment, cloud, cluster, service, namespace, control plane, ring) is empty, too long, or has characters other than lower-case ASCII letters, digits and "-" (including look-alike Unicode letters such as Cyrillic "а"); or a cluster destination is empty or holds glob characters.',
+    fix: 'Rename it: lower-case ASCII letters, digits and "-", at most 63 characters, starting and ending with a letter or digit.',
+  },
+  {
+    code: 'CG102', where: 'program', title: 'Helm release or Application name is invalid',
+    description: 'A Helm release name is not a DNS-1123 subdomain of at most 53 characters, or a generated Application name `<service>-<env>-<cloud>-<cluster>` is not a DNS-1123 subdomain.',
+    fix: 'Set a shorter releaseName, or shorten the service, cloud or cluster name.',
+  },
+  {
+    code: 'CG103', where: 'program', title: 'Duplicate construct id',
+    description: 'Two constructs in one scope have the same id (environments and services share the Platform scope).',
+    fix: 'Give one of them another id.',
+  },
+  {
+    code: 'CG104', where: 'program', title: 'Two Applications share a destination and namespace',
+    description: 'Two Applications of one control plane would deploy into the same namespace of the same cluster and fight over its resources.',
+    fix: 'Manage the environments from separate control planes, or give one service another namespace.',
+  },
+  {
+    code: 'CG105', where: 'program', title: 'Two clusters share a destination',
+    description: 'Two clusters are registered under the same destination name in one control plane.',
+    fix: 'Manage the environments from separate control planes, or give one cluster its own destination.',
+  },
+  {
+    code: 'CG106', where: 'program', title: 'Service has no application repository',
+    description: 'A service sets no repoURL and the Platform has no applicationRepoURLPattern.',
+    fix: 'Set repoURL on the service, or applicationRepoURLPattern on the Platform.',
+  },
+  {
+    code: 'CG107', where: 'program', title: 'Values are not plain data',
+    description: 'Values hold a function, class instance, undefined, a non-finite number, a symbol, a bigint or a cycle.',
+    fix: 'Use only strings, numbers, booleans, null, lists and plain objects.',
+  },
+  {
+    code: 'CG108', where: 'program', title: 'Path is not a safe relative path',
+    description: 'A chartPath or layout directory is empty, absolute, has "." or ".." segments, is hidden (".git", ".cdk8s-gitops") or has unusual characters, so files could land outside the repository or inside .git.',
+    fix: 'Use a relative path of plain segments, e.g. "deploy/chart" or "environments".',
+  },
+  {
+    code: 'CG109', where: 'program', title: 'Repository URL is not a Git URL',
+    description: 'A repoURL or applicationRepoURLPattern is not an https, ssh or git URL, or holds glob characters ("*", "?", "[") that Argo CD would read as a pattern in an AppProject\'s sourceRepos.',
+    fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
+  },
+  {
+    code: 'CG110', where: 'program', title: 'revisionHistoryLimit is invalid',
+    description: 'An environment\'s revisionHistoryLimit is not a whole number of at least 0.',
+    fix: 'Use a whole number such as 3, or leave it out.',
+  },
+  {
+    code: 'CG111', where: 'program', title: 'Image repository is missing or pinned',
+    description: 'A service has no image.repository, or it carries a tag or digest.',
+    fix: 'Give the repository only; digests come from the release ledger.',
+  },
+  {
+    code: 'CG112', where: 'program', title: 'deployTo received something else',
+    description: 'Service.deployTo was given something other than an Environment, a Cluster or a list of them.',
+    fix: 'Pass an Environment, a Cluster, or a list of them.',
+  },
+  {
+    code: 'CG113', where: 'program', title: 'Values set a key the ledger owns',
+    description: 'Values set image.digest or image.tag, which only the release ledger sets.',
+    fix: 'Remove it; set the first digest with initialDigest, later ones with `cdk8s-gitops promote`.',
+  },
+  {
+    code: 'CG114', where: 'program', title: 'Two targets share an Application name',
+    description: 'Two targets of one control plane would generate the same Application name.',
+    fix: 'Rename a service, cluster or cloud so that `<service>-<env>-<cloud>-<cluster>` differs.',
+  },
+  {
+    code: 'CG115', where: 'program', title: 'initialDigest is not a digest',
+    description: 'A service\'s initialDigest is not sha256:<64 lower-case hex> where an environment requires digests.',
+    fix: 'Use the image digest, e.g. from `docker buildx imagetools inspect`.',
+  },
+  {
+    code: 'CG116', where: 'program', title: 'Target is in no promotion ring',
+    description: 'Promotion rings are declared but a target is selected by none of them.',
+    fix: 'Select it in exactly one ring.',
+  },
+  {
+    code: 'CG117', where: 'program', title: 'Target is in several promotion rings',
+    description: 'A target is selected by more than one promotion ring.',
+    fix: 'Narrow the rings with .except(...) so that each target is in one ring.',
+  },
+  {
+    code: 'CG118', where: 'program', title: 'Promotion ring selects no target',
+    description: 'A promotion ring\'s targets selector matches no target.',
+    fix: 'Fix its selector, or remove the ring.',
+  },
+  {
+    code: 'CG119', where: 'program', title: 'Placement on another platform',
+    description: 'A service is placed on a cluster of another Platform.',
+    fix: 'Place services only on clusters of their own platform.',
+  },
+  {
+    code: 'CG120', where: 'program', title: 'Literal secret in values',
+    description: 'A values key that names a secret (password, passwd, secret, token, apiKey, api_key, privateKey, credentials) holds a non-empty string, which would be committed to the GitOps repository in clear text.',
+    fix: 'Reference the secret in an external secret store (e.g. `externalSecrets` with a `secretStoreRef`); if the value is not secret, list its key path in the service\'s allowLiteralSecrets.',
+  },
+  {
+    code: 'CG121', where: 'program', title: 'Values violate the chart\'s values schema',
+    description: 'A target\'s final merged values do not satisfy the JSON schema the service gives as valuesSchema (the chart\'s values.schema.json), so Helm would refuse to render it.',
+    fix: 'Change the value at the key path named (the message says which layer set it), or update the schema.',
+  },
+  {
+    code: 'CG122', where: 'program', title: 'Values schema cannot be used',
+    description: 'A service\'s valuesSchema file cannot be read, is not JSON, or is not a JSON schema ajv can compile.',
+    fix: 'Point ValuesSchema.fromFile at the chart\'s values.schema.json, or pass the schema with ValuesSchema.fromObject.',
+  },
+  {
+    code: 'CG123', where: 'program', title: 'Service deploys into the Argo CD namespace',
+    description: 'A service\'s namespace is the namespace its control plane\'s Argo CD runs in; a project that can deploy there can change Argo CD itself.',
+    fix: 'Give the service its own namespace.',
+  },
+  {
+    code: 'CG124', where: 'program', title: 'Layout directories overlap',
+    description: 'Two layout directories are the same, or one lies inside the other, so files of one kind would land among the other\'s (and extra directories could become Applications).',
+    fix: 'Give each part of the tree its own top-level directory.',
+  },
+  {
+    code: 'CG125', where: 'program', title: 'Two ApplicationSets share a name',
+    description: 'The ApplicationSet for a service with its own settings and the one for a cluster with its own destination would get the same name in one control plane, so one of them would generate wrong Applications.',
+    fix: 'Rename the service, or the cloud or cluster, so that the names differ.',
+  },
+  {
+    code: 'CG126', where: 'program', title: 'Reserved environment name',
+    description: 'An environment is named "bootstrap" or "default": its AppProject would replace the bootstrap project or Argo CD\'s default project.',
+    fix: 'Rename the environment.',
+  },
+  {
+    code: 'CG128', where: 'program', title: 'Invalid duration',
+    description: 'A Duration (e.g. a soak gate) is negative or not a finite number of seconds.',
+    fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
+  },
+  {
+    code: 'CG129', where: 'program', title: 'Invalid sync window',
+    description: 'A sync window\'s schedule is not a five-field cron expression, or its duration is not a whole number with s, m or h.',
+    fix: 'Use e.g. SyncWindow.deny("0 22 * * *", "8h").',
+  },
+  {
+    code: 'CG130', where: 'program', title: 'Render function failed',
+    description: 'The render function of a rendered service threw, or the objects it built do not synthesize with cdk8s.',
+    fix: 'Fix the render function; the message names the target and the error.',
+  },
+  {
+    code: 'CG131', where: 'program', title: 'Image placeholder misplaced',
+    description: 'The image placeholder of a rendered service (ctx.image) stands somewhere other than as a container\'s whole image, or was altered, so the digest cannot be put in its place.',
+    fix: 'Use ctx.image, unchanged, as the image of containers only.',
+  },
+  {
+    code: 'CG132', where: 'program', title: 'Two rendered objects in one file',
+    description: 'Two rendered objects of a target (or one and the namespace baseline) would be written to the same file, <kind>-<name>.yaml.',
+    fix: 'Give one of the objects another name.',
+  },
+  {
+    code: 'CG133', where: 'program', title: 'Rendered object is invalid',
+    description: 'A rendered object has no apiVersion, kind or metadata.name, an invalid name, or still refers to the construct-path label cdk8s.io/metadata.addr.',
+    fix: 'Give every object an apiVersion, kind and a DNS-1123 name; select pods by the identity labels the SDK sets.',
+  },
+  {
+    code: 'CG134', where: 'program', title: 'Chart settings given twice or for no chart',
+    description: 'A Helm chart setting is given both on the service and in Workload.helmChart(), or on a service whose workload is rendered.',
+    fix: 'Set each chart setting once, in Workload.helmChart(); rendered services take none.',
+  },
+  {
+    code: 'CG135', where: 'program', title: 'Two services share a name',
+    description: 'Two Service constructs in different scopes of one platform have the same name; their directories, ledgers and Applications would collide.',
+    fix: 'Give one of them another id.',
+  },
+  {
+    code: 'CG136', where: 'program', title: 'Invalid namespace baseline',
+    description: 'NamespaceBaseline.standard() lacks a quota or limits, or one of them is malformed.',
+    fix: 'Pass quota and limits, e.g. NamespaceBaseline.standard({ quota: { cpu: "8", memory: "16Gi" }, limits: { … } }).',
+  },
+
+  // CG2xx: release ledgers
+  {
+    code: 'CG201', where: 'ledger', title: 'Ledger is not valid YAML',
+    description: 'The ledger is not valid YAML (syntax error, duplicate key, several documents).',
+    fix: 'Correct the YAML at or before the line named, or restore the file from Git history.',
+  },
+  {
+    code: 'CG202', where: 'ledger', title: 'Ledger field is wrong, unknown or missing',
+    description: 'A ledger field has the wrong type, is unknown or is missing, or the ledger uses YAML aliases.',
+    fix: 'Write the field as the message says, or restore the file from Git history.',
+  },
+  {
+    code: 'CG203', where: 'ledger', title: 'Ledger digest is invalid',
+    description: 'A digest is not sha256:<64 lowercase hex> (nor an image tag).',
+    fix: 'Write the image digest, sha256:<64 lowercase hex>.',
+  },
+  {
+    code: 'CG204', where: 'ledger', title: 'Ledger ring runs a tag where digests are required',
+    description: 'A ring that takes only digests runs a tag.',
+    fix: 'Write the digest of that tag, or allow tags in the ring\'s environments.',
+  },
+  {
+    code: 'CG205', where: 'ledger', title: 'Ledger names another service',
+    description: 'The service named in the ledger does not match the file name.',
+    fix: 'Rename the file, or correct the service field.',
+  },
+  {
+    code: 'CG206', where: 'ledger', title: 'Ledger timestamp is invalid',
+    description: 'A timestamp is not UTC RFC 3339 with whole seconds.',
+    fix: 'Write the time quoted, in UTC with whole seconds and a Z, e.g. "2026-11-22T10:00:00Z".',
+  },
+  {
+    code: 'CG207', where: 'ledger', title: 'Ledger name is invalid',
+    description: 'A service or ring name is not a DNS-1123 label.',
+    fix: 'Use lower-case letters, digits and "-".',
+  },
+  {
+    code: 'CG208', where: 'ledger', title: 'Ledger name or reason is empty',
+    description: 'A name of a person or a reason is empty.',
+    fix: 'Write who did it, or for a hold why.',
+  },
+
+  // CG3xx: the command line
+  {
+    code: 'CG301', where: 'cli', title: 'Wrong command-line options',
+    description: 'An option is unknown, malformed, missing, or conflicts with another (e.g. rollback with both --previous and --to).',
+    fix: 'Run `cdk8s-gitops <command> --help` to see its options.',
+  },
+  {
+    code: 'CG302', where: 'cli', title: 'No program to run',
+    description: 'No --app was given and cdk8s.yaml has no "app".',
+    fix: 'Pass --app "npx tsx platform.ts", or add `app:` to cdk8s.yaml.',
+  },
+  {
+    code: 'CG303', where: 'cli', title: 'cdk8s.yaml is not valid YAML',
+    description: 'The project\'s cdk8s.yaml cannot be parsed.',
+    fix: 'Fix the file; it needs at least `app: <command that runs the program>`.',
+  },
+  {
+    code: 'CG304', where: 'cli', title: 'Program handed over no model',
+    description: 'The program could not start, or exited without handing over a model (it crashed, or does not call platform.synth()).',
+    fix: 'Run the command on its own, and end the program with platform.synth().',
+  },
+  {
+    code: 'CG305', where: 'cli', title: 'Program built with another version',
+    description: 'The program\'s model has a version this CLI does not read.',
+    fix: 'Use the cdk8s-gitops CLI from the same installation as the program (npx cdk8s-gitops).',
+  },
+  {
+    code: 'CG306', where: 'cli', title: 'Unknown service',
+    description: 'A command names a service the program does not declare.',
+    fix: 'Name a service the program declares.',
+  },
+  {
+    code: 'CG307', where: 'cli', title: 'CDK8S_GITOPS_NOW is not a time',
+    description: 'The CDK8S_GITOPS_NOW environment variable is set but is not an ISO 8601 time.',
+    fix: 'Use ISO 8601, e.g. 2026-11-22T10:00:00Z, or unset it.',
+  },
+  {
+    code: 'CG308', where: 'cli', title: 'init target is not empty',
+    description: '`cdk8s-gitops init` was given a directory that exists and holds files, or a path that is not a directory; init never overwrites files.',
+    fix: 'Pass a new or empty directory, e.g. `cdk8s-gitops init my-platform`.',
+  },
+
+  // CG4xx: the checkout being written
+  {
+    code: 'CG401', where: 'checkout', title: 'Manifest is malformed',
+    description: '.cdk8s-gitops/manifest.json is not valid JSON, or not in the expected form.',
+    fix: 'Restore it from Git (git checkout -- .cdk8s-gitops/manifest.json); only cdk8s-gitops writes it.',
+  },
+  {
+    code: 'CG402', where: 'checkout', title: 'Something stands in the way of the tree',
+    description: 'A directory stands where the tree has a file, or a file stands where the tree needs a directory.',
+    fix: 'Move it away; the program puts a file (or a directory) there.',
+  },
+  {
+    code: 'CG403', where: 'checkout', title: 'Tree file outside the repository',
+    description: 'The synthesized tree has a file outside the repository or in a reserved place. This is a bug of cdk8s-gitops.',
+    fix: 'Report it as a bug of cdk8s-gitops.',
+  },
+  {
+    code: 'CG404', where: 'checkout', title: 'File not owned by cdk8s-gitops in the way',
+    description: 'A file cdk8s-gitops did not write exists where the program generates one.',
+    fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
+  },
+  {
+    code: 'CG405', where: 'checkout', title: 'Write failed; nothing changed',
+    description: 'Writing the tree failed before it was committed (e.g. the disk is full or read-only). The checkout is as it was.',
+    fix: 'Fix the cause named (free space, permissions), then run again.',
+  },
+  {
+    code: 'CG406', where: 'checkout', title: 'Write failed after its commit point',
+    description: 'Moving committed files into place failed part way; the journal in .cdk8s-gitops/transaction/ keeps the whole change and the next run completes it. Also raised when that journal was changed by hand and cannot be read.',
+    fix: 'Fix the cause named, then run again; the interrupted write is completed first. For an unreadable journal, restore the checkout from Git.',
+  },
+
+  // CG5xx: git
+  {
+    code: 'CG501', where: 'git', title: 'Not a git work tree',
+    description: 'The GitOps checkout does not exist or is not inside a git work tree.',
+    fix: 'Pass a git checkout of the GitOps repository (`git clone <url> <dir>`).',
+  },
+  {
+    code: 'CG502', where: 'git', title: 'Uncommitted changes in the way',
+    description: 'The checkout has uncommitted changes to tracked files, or untracked files under the paths publish owns.',
+    fix: 'Commit, stash or remove them first (`git status` lists them).',
+  },
+  {
+    code: 'CG503', where: 'git', title: 'Remote kept moving',
+    description: 'Every push attempt was rejected because other commits landed first. Nothing of this change was pushed.',
+    fix: 'Publish again, or run publishers one at a time.',
+  },
+  {
+    code: 'CG504', where: 'git', title: 'Merge-request branch exists',
+    description: 'The branch to push to already exists on the remote; the change is probably proposed already.',
+    fix: 'Merge or close that merge request and delete the branch, or choose another branch.',
+  },
+  {
+    code: 'CG505', where: 'git', title: 'Local branch has unpushed commits',
+    description: 'The local branch has commits the remote lacks; publish pushes only its own commit.',
+    fix: 'Push or drop those commits first, or publish from a fresh clone.',
+  },
+  {
+    code: 'CG506', where: 'git', title: 'Nothing to commit',
+    description: 'A commit was asked for but nothing under its paths changed.',
+    fix: 'Write the changes before committing, or skip the commit.',
+  },
+  {
+    code: 'CG507', where: 'git', title: 'Detached HEAD',
+    description: 'The checkout has a detached HEAD and no branch to publish to was given.',
+    fix: 'Check the branch out first, or name the branch.',
+  },
+  {
+    code: 'CG508', where: 'git', title: 'Remote has no such branch',
+    description: 'The remote has no branch to publish to.',
+    fix: 'Push a first commit to that branch, or name the branch the GitOps repository uses.',
+  },
+  {
+    code: 'CG509', where: 'git', title: 'Push failed',
+    description: 'Pushing failed for another reason than the remote moving (access, branch protection, hooks, network). Nothing was pushed and the checkout is back at the remote tip.',
+    fix: 'Check access, branch protection, hooks and the network; then publish again.',
+  },
+  {
+    code: 'CG510', where: 'git', title: 'Commit message or trailer is invalid',
+    description: 'The commit message is empty, or a trailer key or value would not read back.',
+    fix: 'Give a subject line, and trailers with one-line values.',
+  },
+  {
+    code: 'CG511', where: 'git', title: 'Ref names no commit',
+    description: 'A branch, tag or commit does not exist, or the branch has no commit yet.',
+    fix: 'Name a ref that exists; fetch first for a remote branch.',
+  },
+  {
+    code: 'CG512', where: 'git', title: 'Path outside the repository',
+    description: 'A path given to git is empty, absolute, leaves the repository or lies inside .git.',
+    fix: 'Pass paths relative to the repository root.',
+  },
+  {
+    code: 'CG514', where: 'git', title: 'Invalid branch name',
+    description: 'A branch name is one git does not accept.',
+    fix: 'Use a name without spaces, "..", "~", "^", ":", "?", "*", "[" or a leading "-".',
+  },
+  {
+    code: 'CG515', where: 'git', title: 'No such remote',
+    description: 'The checkout has no remote of that name.',
+    fix: 'Name a configured remote (`git remote -v`), or add it.',
+  },
+  {
+    code: 'CG516', where: 'git', title: 'Invalid publish option',
+    description: 'A publish option such as maxAttempts, retryDelayMs or pushBranch is invalid.',
+    fix: 'Pass the value the message suggests.',
+  },
+  {
+    code: 'CG517', where: 'git', title: 'Remote changed a pending ledger',
+    description: 'A ledger changed locally (promote without --publish) was also changed on the remote; publishing would lose one of the two.',
+    fix: 'Run the promotion again on an up-to-date checkout, or use --publish on the promote command.',
+  },
+  {
+    code: 'CG599', where: 'git', title: 'Unexpected git failure',
+    description: 'A git command failed in a way cdk8s-gitops does not expect; the message has git\'s own output.',
+    fix: 'Run the same git command in that directory to reproduce it.',
+  },
+
+  // CG6xx: promotion rules
+  {
+    code: 'CG601', where: 'promotion', title: 'Not the digest of the ring before',
+    description: 'A ring takes only the digest running in the ring before it.',
+    fix: 'Promote into the ring before first, or use --from <the ring before>.',
+  },
+  {
+    code: 'CG602', where: 'promotion', title: 'Soak time not over',
+    description: 'The digest has not run long enough (soak) in the ring before.',
+    fix: 'Promote at or after the time named.',
+  },
+  {
+    code: 'CG603', where: 'promotion', title: 'Ring is held',
+    description: 'The ring is held after a rollback; nothing may be promoted into it.',
+    fix: 'Run `cdk8s-gitops unhold <service> --ring <ring>` once the incident is over.',
+  },
+  {
+    code: 'CG604', where: 'promotion', title: 'Approval required',
+    description: 'The ring requires the promotion to name who approved it.',
+    fix: 'Pass --approved-by <name>.',
+  },
+  {
+    code: 'CG605', where: 'promotion', title: 'Unknown ring',
+    description: 'The ring is not declared by the program, or not in the ledger.',
+    fix: 'Name a ring the program declares.',
+  },
+  {
+    code: 'CG606', where: 'promotion', title: 'Rollback target not in history',
+    description: 'The rollback target is not in the ring\'s own history.',
+    fix: 'Use --previous, or --to a digest from the ring\'s history.',
+  },
+  {
+    code: 'CG607', where: 'promotion', title: 'Ring is not held',
+    description: 'The ring is not held, so there is nothing to unhold.',
+    fix: 'Nothing to do: promotions into the ring are allowed.',
+  },
+  {
+    code: 'CG608', where: 'promotion', title: 'Invalid digest',
+    description: 'The digest given is not valid, or is a tag where the ring takes only digests.',
+    fix: 'Use the image digest, sha256:<64 lowercase hex>.',
+  },
+  {
+    code: 'CG609', where: 'promotion', title: 'Missing or conflicting option',
+    description: 'A required option is missing, or two options conflict (e.g. --digest names another digest than the --from ring runs).',
+    fix: 'Pass the options the message names, and only one of two that conflict.',
+  },
+
+  // CG7xx: previews of ApplicationSets
+  {
+    code: 'CG701', where: 'preview', title: 'Template construct not evaluated',
+    description: 'The template or ApplicationSet uses something the offline preview does not evaluate (an if or range action, an unknown function, a float literal, missingkey=zero); it fails rather than guess.',
+    fix: 'Use the supported subset (see the message), or check this ApplicationSet with Argo CD itself.',
+  },
+  {
+    code: 'CG702', where: 'preview', title: 'Missing template key',
+    description: 'With missingkey=error the template references a parameter the generator does not set.',
+    fix: 'Use .path.path, .path.basename, .path.basenameNormalized or .path.segments.',
+  },
+  {
+    code: 'CG703', where: 'preview', title: 'Template syntax error',
+    description: 'A template is not valid Go template syntax; Argo CD rejects it too.',
+    fix: 'Fix the template at the field the message names.',
+  },
+  {
+    code: 'CG704', where: 'preview', title: 'Template evaluation failed',
+    description: 'Evaluating a template failed: an index out of range, or a function with wrong arguments.',
+    fix: 'Fix the template, or the directory that gives it too few path segments.',
+  },
+  {
+    code: 'CG705', where: 'preview', title: 'Malformed directory pattern',
+    description: 'A directories[].path pattern of a git generator is malformed (Go\'s path.ErrBadPattern); Argo CD ignores it silently.',
+    fix: 'Fix the pattern: * and ? never cross "/", character classes need a closing "]".',
+  },
+  {
+    code: 'CG706', where: 'preview', title: 'Generator or feature not expanded',
+    description: 'The ApplicationSet uses a generator other than git directories, templatePatch or selectors, which the preview does not expand.',
+    fix: 'Preview it with `argocd appset generate` against a live Argo CD.',
+  },
+  {
+    code: 'CG707', where: 'preview', title: 'Duplicate Application',
+    description: 'Two generated Applications would have the same name; Argo CD lets only one ApplicationSet own it.',
+    fix: 'Make the generated names differ.',
+  },
+  {
+    code: 'CG708', where: 'preview', title: 'Malformed ApplicationSet',
+    description: 'The ApplicationSet object lacks a field the preview needs, or has one of the wrong type.',
+    fix: 'Fix the ApplicationSet at the field the message names.',
+  },
+  {
+    code: 'CG709', where: 'preview', title: 'Checkout cannot be read',
+    description: 'The checkout directory does not exist, is not a directory, or cannot be read.',
+    fix: 'Pass the path of a local checkout of the GitOps repository with --out.',
+  },
+  {
+    code: 'CG710', where: 'preview', title: 'Generated Application is invalid',
+    description: 'A generated Application name or label value would be rejected by Kubernetes.',
+    fix: 'Build names from .path.basenameNormalized, or rename the directory.',
+  },
+] as const satisfies readonly ErrorEntry[];
+
+/** Every error code of cdk8s-gitops. */
+export type ErrorCode = (typeof ENTRIES)[number]['code'];
+
+/** Every entry, in code order. */
+export const ERROR_CATALOGUE: readonly (ErrorEntry & { readonly code: ErrorCode })[] = ENTRIES;
+
+/** The entry of a code, or undefined for a code that is not in the catalogue. */
+export function errorEntry(code: string): ErrorEntry | undefined {
+  return ERROR_CATALOGUE.find((e) => e.code === code);
+}
+
+/** The codes of one part of the work, with their descriptions. */
+export function errorCodesOf(where: ErrorWhere): Readonly<Record<string, string>> {
+  return Object.fromEntries(ERROR_CATALOGUE.filter((e) => e.where === where).map((e) => [e.code, e.description]));
+}

@@ -1,0 +1,393 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, synthesize } from '../../src';
+import { ValuesSchema } from '../../src/constructs/values-schema';
+import { isSecretKey } from '../../src/constructs/values-check';
+import { DIGEST, gitOpsError, smallPlatform } from '../support/platforms';
+
+const image = { repository: 'registry.example.com/commerce/x' };
+
+function codes(fn: () => unknown): string[] {
+  return gitOpsError(fn).problems.map((p) => p.code);
+}
+
+describe('names', () => {
+  test('fails when a service name holds a Cyrillic letter that looks like a Latin one', () => {
+    const { platform } = smallPlatform();
+    new Service(platform, 'pаyments', { image, namespace: 'payments' }); // Cyrillic "а"
+    const e = gitOpsError(() => platform.snapshot());
+    const p = e.problems.find((x) => x.code === 'CG101')!;
+    expect(p.constructPath).toBe('platform/pаyments');
+    expect(p.message).toContain('"а" (U+0430), a non-ASCII character that looks like "a"');
+    expect(p.fix).toBe('Rename it, e.g. "payments".');
+  });
+
+  test('fails when a name holds an invisible character, and names it by code point', () => {
+    const { platform, cloud } = smallPlatform();
+    const env = new Environment(platform, 'stag\u200bing');
+    new Cluster(env, 'c1', { cloud, region: 'r' });
+    const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.constructPath === 'platform/stag\u200bing')!;
+    expect(p.code).toBe('CG101');
+    expect(p.message).toContain('it contains U+200B, a character that is not ASCII');
+  });
+
+  test('fails when a name holds fullwidth letters', () => {
+    const { platform, env, cloud } = smallPlatform();
+    new Cluster(env, 'ｃｌｕｓｔｅｒ', { cloud, region: 'r' });
+    const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG101')!;
+    expect(p.message).toContain('looks like "c"');
+    expect(p.fix).toBe('Rename it, e.g. "cluster".');
+  });
+
+  test('fails when a Helm release name holds a look-alike letter', () => {
+    const { platform } = smallPlatform({ service: { releaseName: 'pаyments' } });
+    const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG102')!;
+    expect(p.message).toContain('looks like "a"');
+  });
+
+  test.each([
+    ['an environment', '..', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(new Environment(s.platform, n), 'c1', { cloud: s.cloud, region: 'r' })],
+    ['a cluster', '../../etc', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n })],
+    ['a cluster', '/etc', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n })],
+    ['a cluster', '', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n })],
+    ['a cloud', '.git', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: new Cloud(s.platform, n), region: 'r' })],
+    ['a service', '.git', (s: ReturnType<typeof smallPlatform>, n: string) => new Service(s.platform, n, { image, namespace: 'x', releaseName: 'x' }).deployTo(s.env)],
+    ['a service', 'a/../..', (s: ReturnType<typeof smallPlatform>, n: string) => new Service(s.platform, n, { image, namespace: 'x', releaseName: 'x' }).deployTo(s.env)],
+    ['a control plane', '..', (s: ReturnType<typeof smallPlatform>, n: string) => new Environment(s.platform, 'dev', { controlPlane: new ControlPlane(s.platform, n) })],
+  ])('fails when %s name "%s" would become a path segment outside the tree', (_what, name, make) => {
+    const s = smallPlatform();
+    make(s, name);
+    const e = gitOpsError(() => s.platform.snapshot());
+    const p = e.problems.find((x) => x.code === 'CG101')!;
+    expect(p.message).toMatch(/is not a DNS-1123 label: it (is empty|must consist of)/);
+    expect(p.constructPath).toMatch(/^platform/);
+    expect(p.fix).toMatch(/^Rename it, e.g. "[a-z0-9-]+"\.$/);
+  });
+
+  test('fails at once when a construct is given an empty id', () => {
+    const { platform } = smallPlatform();
+    const e = gitOpsError(() => new Service(platform, '', { image }));
+    expect(e.problems[0]).toMatchObject({ code: 'CG101', constructPath: 'platform' });
+    expect(e.message).toContain('Service cannot be created with an empty id');
+  });
+
+  test.each([
+    ['environments', '../outside', 'it has a ".." segment'],
+    ['releases', '/etc/releases', 'it is absolute'],
+    ['projects', '', 'it is empty'],
+    ['bootstrap', '.git/hooks', 'segment ".git" is hidden'],
+    ['applicationSets', 'sets/./x', 'it has a "." segment'],
+    ['environments', '.cdk8s-gitops', 'segment ".cdk8s-gitops" is hidden'],
+    ['environments', 'envs\\..\\..', 'has characters other than'],
+  ])('fails when layout.%s is "%s"', (key, dir, why) => {
+    const { platform } = smallPlatform({ platform: { layout: { [key]: dir } } });
+    const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG108')!;
+    expect(p.message).toBe(`layout.${key} "${dir}" is not a safe directory inside the repository: ${p.message.split(': ').slice(1).join(': ').replace(/\.$/, '')}.`);
+    expect(p.message).toContain(why);
+  });
+
+  test.each([['../chart'], ['/srv/chart'], [''], ['.git/chart']])('fails when chartPath is "%s"', (chartPath) => {
+    const { platform } = smallPlatform({ service: { chartPath } });
+    const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG108')!;
+    expect(p.constructPath).toBe('platform/payments-api');
+    expect(p.message).toContain(`chartPath "${chartPath}" is not a safe relative path`);
+  });
+
+  test('fails when layout directories overlap', () => {
+    const { platform } = smallPlatform({ platform: { layout: { environments: 'gitops', applicationSets: 'gitops/prod/azure/westeurope-01', projects: 'bootstrap' } } });
+    const e = gitOpsError(() => platform.snapshot());
+    expect(e.problems.filter((p) => p.code === 'CG124').map((p) => p.message)).toEqual([
+      'layout.environments and layout.applicationSets overlap: "gitops/prod/azure/westeurope-01" lies inside "gitops", so files of one would land among the other\'s.',
+      'layout.projects and layout.bootstrap overlap: the same directory, so files of one would land among the other\'s.',
+    ]);
+  });
+
+  test('fails when an environment is named like a project Argo CD or the bootstrap needs', () => {
+    const s = smallPlatform();
+    new Environment(s.platform, 'default');
+    new Environment(s.platform, 'bootstrap');
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.filter((p) => p.code === 'CG126').map((p) => p.constructPath)).toEqual(['platform/default', 'platform/bootstrap']);
+  });
+
+  test.each([['*'], ['azure-*'], ['in-cluster?'], ['!prod'], ['a b'], ['']])('fails when a cluster destination is "%s"', (destination) => {
+    const s = smallPlatform();
+    new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', destination });
+    const p = gitOpsError(() => s.platform.snapshot()).problems.find((x) => x.code === 'CG101')!;
+    expect(p.constructPath).toBe('platform/prod/c2');
+    expect(p.message).toMatch(/^Cluster destination ".*" does not name one cluster: /);
+  });
+
+  test.each([
+    ['repoURL of a service', { service: { repoURL: '*' } }],
+    ['repoURL of a service', { service: { repoURL: 'https://git.example.com/apps/*' } }],
+  ])('fails when the %s would match other repositories', (_what, options) => {
+    const { platform } = smallPlatform(options);
+    const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG109')!;
+    expect(p.constructPath).toBe('platform/payments-api');
+  });
+
+  test.each([
+    [{ repoURL: 'https://git.example.com/platform/*.git' }, 'repoURL'],
+    [{ applicationRepoURLPattern: 'https://git.example.com/apps/*/{service}.git' }, 'applicationRepoURLPattern'],
+    [{ applicationRepoURLPattern: 'file:///srv/{service}' }, 'applicationRepoURLPattern'],
+  ])('fails at once when the Platform gets %j', (props, key) => {
+    const e = gitOpsError(() => new Platform({ repoURL: 'https://git.example.com/p.git', ...props }));
+    expect(e.problems[0].code).toBe('CG109');
+    expect(e.problems[0].message).toMatch(new RegExp(`^${key} ".*" is not usable: `));
+  });
+});
+
+describe('literal secrets', () => {
+  test('fails when values hold literal secrets, naming the layer and key path but never the secret', () => {
+    const s = smallPlatform({ service: { values: { database: { password: 'hunter2' }, auth: { apiKey: 'AKIA-x', tokens: ['t0k3n'] } } } });
+    new Environment(s.platform, 'dev', { values: { smtp: { credentials: 'user:pass' } } });
+    new Cluster(s.env, 'c2', { cloud: new Cloud(s.platform, 'aws', { values: { PRIVATE_KEY: '-----BEGIN' } }), region: 'r' });
+    s.service.deployTo(s.env, { values: { github: { client_secret: 's3cret', passwd: 'x' } } });
+    const e = gitOpsError(() => s.platform.snapshot());
+    const secrets = e.problems.filter((p) => p.code === 'CG120');
+    expect(secrets.map((p) => [p.constructPath, p.message.split(' to a literal')[0]])).toEqual([
+      ['platform/dev', 'Environment dev sets "smtp.credentials"'],
+      ['platform/aws', 'Cloud aws sets "PRIVATE_KEY"'],
+      ['platform/payments-api', 'Service payments-api sets "database.password"'],
+      ['platform/payments-api', 'Service payments-api sets "auth.apiKey"'],
+      ['platform/payments-api', 'Service payments-api sets "auth.tokens[0]"'],
+      ['platform/payments-api', 'Service payments-api × Environment prod sets "github.client_secret"'],
+      ['platform/payments-api', 'Service payments-api × Environment prod sets "github.passwd"'],
+    ]);
+    expect(secrets[2].fix).toContain('secretStoreRef');
+    expect(secrets[2].fix).toContain('add "database.password" to the service\'s allowLiteralSecrets');
+    expect(secrets[0].fix).toContain('move it to the service\'s values');
+    for (const secret of ['hunter2', 'AKIA-x', 't0k3n', 'user:pass', '-----BEGIN', 's3cret']) expect(e.message).not.toContain(secret);
+  });
+
+  test('accepts references to secrets kept elsewhere, and empty placeholders', () => {
+    const { platform } = smallPlatform({
+      service: {
+        values: {
+          externalSecrets: { enabled: true, secretStoreRef: { name: 'prod-cluster-secrets' } },
+          tls: { secretName: 'payments-tls' },
+          auth: { existingSecret: 'payments-auth', passwordSecretRef: 'db', tokenPath: '/var/run/token', password: '' },
+          secretsEnabled: true,
+          tokenTTL: 3600,
+        },
+      },
+    });
+    expect(() => platform.snapshot()).not.toThrow();
+  });
+
+  test('accepts the key paths a service allows, in its own layers only', () => {
+    const s = smallPlatform({ service: { allowLiteralSecrets: ['signing.publicKey', 'demo.password'], values: { demo: { password: 'demo' } } } });
+    new Environment(s.platform, 'dev', { values: { demo: { password: 'demo' } } });
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG120', 'platform/dev']]);
+  });
+
+  test.each([
+    ['password', true], ['dbPassword', true], ['DB_PASSWD', true], ['clientSecret', true], ['githubToken', true],
+    ['apiKey', true], ['api_key', true], ['privateKey', true], ['credentials', true], ['secretAccessKey', true],
+    ['secretName', false], ['existingSecret', false], ['tokenRef', false], ['passwordFile', false], ['replicas', false],
+  ])('treats key "%s" as a secret: %s', (key, secret) => {
+    expect(isSecretKey(key)).toBe(secret);
+  });
+});
+
+describe('values schema', () => {
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    required: ['image', 'service'],
+    properties: {
+      image: {
+        type: 'object',
+        properties: {
+          repository: { type: 'string' },
+          digest: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+          pullPolicy: { enum: ['Always', 'IfNotPresent'] },
+        },
+      },
+      service: { type: 'object', required: ['port'], properties: { port: { type: 'integer', minimum: 1 } } },
+      replicas: { type: 'integer' },
+    },
+  };
+
+  test('passes when every target\'s final values satisfy the schema (with a placeholder digest)', () => {
+    const { platform } = smallPlatform({ service: { initialDigest: undefined, valuesSchema: ValuesSchema.fromObject(schema), values: { service: { port: 8080 } } } });
+    expect(() => platform.snapshot()).not.toThrow();
+  });
+
+  test('fails when final values break the schema, naming the targets, the key path, the rule and the layer', () => {
+    const s = smallPlatform({ service: { valuesSchema: ValuesSchema.fromObject(schema), values: { service: { port: 8080 }, image: { pullPolicy: 'Sometimes' } } } });
+    new Cluster(s.env, 'westeurope-02', { cloud: s.cloud, region: 'westeurope' });
+    new Cluster(s.env, 'westeurope-03', { cloud: s.cloud, region: 'westeurope', values: { replicas: 'three' } });
+    new Cluster(s.env, 'westeurope-04', { cloud: s.cloud, region: 'westeurope' });
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.map((p) => [p.code, p.constructPath, p.message])).toEqual([
+      ['CG121', 'platform/payments-api', 'Values of targets prod/azure/westeurope-01/payments-api, prod/azure/westeurope-02/payments-api, prod/azure/westeurope-03/payments-api and 1 more break the values schema: "image.pullPolicy" must be one of "Always", "IfNotPresent" (enum at #/properties/image/properties/pullPolicy/enum); it is set by Service payments-api.'],
+      ['CG121', 'platform/payments-api', 'Values of target prod/azure/westeurope-03/payments-api break the values schema: "replicas" must be integer (type at #/properties/replicas/type); it is set by Cluster prod/azure/westeurope-03.'],
+    ]);
+    expect(e.problems[0].fix).toBe('Change "image.pullPolicy" in the values of Service payments-api, or update the schema if the chart accepts it.');
+  });
+
+  test('fails when a required value is missing in a target', () => {
+    const s = smallPlatform({ service: { valuesSchema: ValuesSchema.fromObject(schema) } });
+    s.service.deployTo(s.env, { values: { service: { port: 0 } } });
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.map((p) => p.message)).toEqual([
+      'Values of target prod/azure/westeurope-01/payments-api break the values schema: "service.port" must be >= 1 (minimum at #/properties/service/properties/port/minimum); it is set by Service payments-api × Environment prod.',
+    ]);
+    const s2 = smallPlatform({ service: { valuesSchema: ValuesSchema.fromObject(schema) } });
+    const p = gitOpsError(() => s2.platform.snapshot()).problems[0];
+    expect(p.message).toContain('"service" is required (required at #/required)');
+    expect(p.fix).toBe('Set "service" in the service\'s values, or update the schema if the chart accepts it.');
+  });
+
+  test('reads the chart\'s values.schema.json from a file, in any dialect ajv reads', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-schema-'));
+    try {
+      const file = path.join(dir, 'values.schema.json');
+      fs.writeFileSync(file, JSON.stringify({ ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema', additionalProperties: false }));
+      const { platform } = smallPlatform({ service: { valuesSchema: ValuesSchema.fromFile(file), values: { service: { port: 80 } } } });
+      const e = gitOpsError(() => platform.snapshot());
+      expect(e.problems.map((p) => p.message.split(' break ')[1])).toEqual([
+        `${file}: "global" is not allowed (additionalProperties: false) (additionalProperties at #/additionalProperties).`,
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    ['the file is missing', (dir: string) => path.join(dir, 'missing.json'), /cannot be read \(ENOENT/],
+    ['the file is not JSON', (dir: string) => write(dir, '{ type: object'), /is not JSON/],
+    ['the schema is draft-04', (dir: string) => write(dir, JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#' })), /uses http:\/\/json-schema.org\/draft-04\/schema#/],
+    ['the schema does not compile', (dir: string) => write(dir, JSON.stringify({ type: 'no-such-type' })), /is not a valid JSON schema/],
+  ])('fails at once when %s', (_what, file, message) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-schema-'));
+    try {
+      const e = gitOpsError(() => ValuesSchema.fromFile(file(dir)));
+      expect(e.problems[0].code).toBe('CG122');
+      expect(e.problems[0].message).toMatch(message);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('fails at once when valuesSchema is a plain object', () => {
+    const e = gitOpsError(() => smallPlatform({ service: { valuesSchema: schema as any } }));
+    expect(e.problems[0]).toMatchObject({ code: 'CG122', constructPath: 'platform/payments-api', message: 'valuesSchema is an instance of Object, not a ValuesSchema.' });
+  });
+
+  function write(dir: string, text: string): string {
+    const file = path.join(dir, 'values.schema.json');
+    fs.writeFileSync(file, text);
+    return file;
+  }
+});
+
+describe('collisions', () => {
+  test('fails when two environments of one control plane reuse cluster names (the seed\'s trap)', () => {
+    const platform = new Platform({ repoURL: 'https://git.example.com/p.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+    const azure = new Cloud(platform, 'azure');
+    const nonprod = new Environment(platform, 'nonprod');
+    const prod = new Environment(platform, 'prod');
+    new Cluster(nonprod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+    new Cluster(prod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+    new Service(platform, 'payments-api', { image, initialDigest: DIGEST }).deployTo([nonprod, prod]);
+    const e = gitOpsError(() => platform.snapshot());
+    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([
+      ['CG105', 'platform/prod/westeurope-01'],
+      ['CG104', 'platform/payments-api/prod/azure/westeurope-01'],
+    ]);
+    expect(e.problems[0].message).toBe('Clusters nonprod/azure/westeurope-01 and prod/azure/westeurope-01 are both registered as destination "azure-westeurope-01" in control plane "argocd".');
+    expect(e.problems[1].message).toContain('Applications payments-api-nonprod-azure-westeurope-01 and payments-api-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "payments-api"');
+    expect(e.problems[1].fix).toContain("new ControlPlane(platform, 'prod')");
+  });
+
+  test('passes when those environments have control planes of their own', () => {
+    const platform = new Platform({ repoURL: 'https://git.example.com/p.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+    const azure = new Cloud(platform, 'azure');
+    const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
+    const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+    new Cluster(nonprod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+    new Cluster(prod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+    new Service(platform, 'payments-api', { image, initialDigest: DIGEST }).deployTo([nonprod, prod]);
+    expect(platform.snapshot().targets).toHaveLength(2);
+  });
+
+  test('fails when two services of one environment share a namespace on a cluster', () => {
+    const s = smallPlatform();
+    new Service(s.platform, 'payments-worker', { image, namespace: 'payments-api', initialDigest: DIGEST }).deployTo(s.cluster);
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.map((p) => p.code)).toEqual(['CG104']);
+    expect(e.problems[0].fix).toBe('Give one of the services another namespace.');
+  });
+
+  test('fails when two clusters are registered under one destination name', () => {
+    const s = smallPlatform();
+    new Cluster(s.env, 'westeurope-02', { cloud: s.cloud, region: 'westeurope', destination: 'azure-westeurope-01' });
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.map((p) => p.code)).toEqual(['CG105', 'CG104']);
+    expect(e.problems[0].fix).toContain('or give one cluster its own destination name');
+  });
+
+  test('fails when a service\'s own ApplicationSet and a cluster\'s would share a name', () => {
+    const s = smallPlatform();
+    new Cluster(s.env, 'c1', { cloud: s.cloud, region: 'r', destination: 'special' });
+    new Cloud(s.platform, 'aws');
+    new Service(s.platform, 'azure-c1', { image, initialDigest: DIGEST, namespace: 'custom' }).deployTo(s.cluster);
+    new Service(s.platform, 'api', { image, initialDigest: DIGEST }).deployTo(s.env.node.findChild('c1') as Cluster);
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.map((p) => [p.code, p.message])).toEqual([[
+      'CG125',
+      'Target prod/azure/westeurope-01/azure-c1 needs an ApplicationSet of its own for environments/prod/*/*/azure-c1, named "workloads-prod-azure-c1", but target prod/azure/c1/payments-api needs one of that name for environments/prod/azure/c1/*, in control plane "argocd".',
+    ]]);
+  });
+
+  test('fails when a service deploys into the Argo CD namespace', () => {
+    const s = smallPlatform({ service: { namespace: 'argocd' } });
+    const other = new ControlPlane(s.platform, 'edge', { namespace: 'gitops' });
+    new Cluster(new Environment(s.platform, 'edge', { controlPlane: other }), 'c1', { cloud: s.cloud, region: 'r' });
+    new Service(s.platform, 'gitops', { image, initialDigest: DIGEST }).deployTo(s.platform.node.findChild('edge') as Environment);
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG123', 'platform/payments-api'], ['CG123', 'platform/gitops']]);
+    expect(e.problems[0].message).toBe('Service "payments-api" deploys into namespace "argocd", where the Argo CD of control plane "argocd" runs; an AppProject allowed to deploy there can change Argo CD itself.');
+    expect(e.problems[1].fix).toBe("Give the service its own namespace, e.g. namespace: 'gitops-app'.");
+  });
+});
+
+describe('reporting', () => {
+  test('fails once with every problem of the program, each with its construct path and a fix', () => {
+    const s = smallPlatform({
+      platform: { layout: { releases: '../releases' } },
+      service: { values: { password: 'x', replicas: 'two' }, valuesSchema: ValuesSchema.fromObject({ type: 'object', properties: { replicas: { type: 'integer' } } }) },
+    });
+    new Environment(s.platform, 'Prod');
+    new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', destination: '*' });
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.message.split('\n')[0]).toBe(`The platform program has ${e.problems.length} problems:`);
+    expect(e.problems.map((p) => p.code).sort()).toEqual(['CG101', 'CG101', 'CG108', 'CG120', 'CG121']);
+    for (const p of e.problems) {
+      expect(p.constructPath).toMatch(/^platform/);
+      expect(p.fix.length).toBeGreaterThan(10);
+      expect(e.message).toContain(`[${p.constructPath}] ${p.code} ${p.message} Fix: ${p.fix}`);
+    }
+  });
+
+  test('writes nothing when the program has problems', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-out-'));
+    try {
+      const out = path.join(dir, 'out');
+      const s = smallPlatform({ service: { values: { token: 'x' } } });
+      expect(codes(() => s.platform.synth({ outdir: out }))).toEqual(['CG120']);
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a valid small platform synthesizes', () => {
+    expect(synthesize(smallPlatform().platform.snapshot()).paths()).toContain('environments/prod/azure/westeurope-01/payments-api/values.yaml');
+  });
+});
