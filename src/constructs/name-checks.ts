@@ -75,9 +75,6 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
   for (const r of model.rings) {
     if (!environmentPaths.has(r.path)) label('Promotion ring', r.name, r.path, 'in the release ledger and branch names');
   }
-  // Without declared rings each environment is a ring: its name is checked as the environment's.
-  const envPaths = new Set(model.environments.map((e) => e.path));
-  for (const r of model.rings) if (!envPaths.has(r.path)) label('Promotion ring', r.name, r.path, 'in the release ledger and branch names');
   const layout = Object.entries(model.layout);
   for (const [key, dir] of layout) {
     const bad = relativeDirProblem(dir);

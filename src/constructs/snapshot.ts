@@ -355,7 +355,7 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
       problems.push({
         code: 'CG105', constructPath: c.path,
         message: `Clusters ${other.id} and ${c.id} are both registered as destination "${c.destination}" in control plane "${envCp.get(c.environment)}".`,
-        fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}-argocd') and Environment's controlPlane), or give one cluster its own destination name.`,
+        fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}') and Environment's controlPlane), or give one cluster its own destination name.`,
       });
     } else destinations.set(key, c);
   }
@@ -374,7 +374,7 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
         code: 'CG104', constructPath: t.path,
         message: `Applications ${other.app} and ${app} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
         fix: other.t.environment !== t.environment
-          ? `Manage environments ${other.t.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}-argocd') and pass it as the Environment's controlPlane.`
+          ? `Manage environments ${other.t.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
           : `Give one of the services another namespace.`,
       });
     } else byDest.set(key, { app, t });

@@ -97,8 +97,8 @@ describe('Cluster', () => {
     expect(problemsOf(() => platform.snapshot())).toEqual([{
       code: 'CG101',
       constructPath: 'platform/prod/westeurope-01',
-      message: 'Cluster destination is empty.',
-      fix: 'Give the name the cluster is registered under in Argo CD.',
+      message: 'Cluster destination "" does not name one cluster: it is empty.',
+      fix: 'Give the exact name the cluster is registered under in Argo CD, e.g. "azure-westeurope-01".',
     }]);
   });
 
@@ -133,13 +133,13 @@ describe('Cluster', () => {
         code: 'CG105',
         constructPath: 'platform/prod/westeurope-01',
         message: 'Clusters nonprod/azure/westeurope-01 and prod/azure/westeurope-01 are both registered as destination "azure-westeurope-01" in control plane "argocd".',
-        fix: 'Manage environments nonprod and prod from separate control planes (new ControlPlane(platform, \'prod-argocd\') and Environment\'s controlPlane), or give one cluster its own destination name.',
+        fix: 'Manage environments nonprod and prod from separate control planes (new ControlPlane(platform, \'prod\') and Environment\'s controlPlane), or give one cluster its own destination name.',
       },
       {
         code: 'CG104',
         constructPath: 'platform/payments-api/prod/azure/westeurope-01',
         message: 'Applications payments-api-nonprod-azure-westeurope-01 and payments-api-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "payments-api", in control plane "argocd": they would fight over the same resources.',
-        fix: 'Manage environments nonprod and prod from separate control planes: new ControlPlane(platform, \'prod-argocd\') and pass it as the Environment\'s controlPlane.',
+        fix: 'Manage environments nonprod and prod from separate control planes: new ControlPlane(platform, \'prod\') and pass it as the Environment\'s controlPlane.',
       },
     ]);
   });

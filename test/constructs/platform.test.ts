@@ -44,7 +44,7 @@ describe('Platform', () => {
       argocdNamespace: 'gitops',
       applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
       values: { global: { owner: 'platform-team' } },
-      layout: { environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo', releases: 'ledger' },
+      layout: { environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo/bootstrap', releases: 'ledger' },
       serviceDefaults: { chartPath: 'charts/app', targetRevision: 'stable' },
     });
 
@@ -58,7 +58,7 @@ describe('Platform', () => {
     expect(model.argocdNamespace).toBe('gitops');
     expect(model.applicationRepoURLPattern).toBe('https://git.example.com/apps/{service}.git');
     expect(model.layout).toEqual({
-      environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo', releases: 'ledger',
+      environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo/bootstrap', releases: 'ledger',
     });
     expect(model.serviceDefaults).toEqual({ chartPath: 'charts/app', targetRevision: 'stable' });
     expect(model.layers).toEqual({ platform: { label: 'Platform', path: 'acme', values: { global: { owner: 'platform-team' } } } });
@@ -109,7 +109,7 @@ describe('Platform', () => {
     expect(problemsOf(() => new Platform({ repoURL: 'git.example.com/platform-gitops' }))).toEqual([{
       code: 'CG109',
       constructPath: 'platform',
-      message: 'repoURL "git.example.com/platform-gitops" is not a Git URL.',
+      message: 'repoURL "git.example.com/platform-gitops" is not usable: it is not a Git URL (https://, ssh://, git:// or git@).',
       fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
     }]);
   });

@@ -341,7 +341,7 @@ describe('collisions', () => {
     const e = gitOpsError(() => s.platform.snapshot());
     expect(e.problems.map((p) => [p.code, p.message])).toEqual([[
       'CG125',
-      'Target prod/azure/westeurope-01/azure-c1 needs an ApplicationSet of its own for environments/prod/*/*/azure-c1, named "workloads-prod-azure-c1", but target prod/azure/c1/payments-api needs one of that name for environments/prod/azure/c1/*, in control plane "argocd".',
+      'ApplicationSet "workloads-prod-azure-c1" in control plane "argocd" would be made twice: for cluster prod/azure/c1 (own destination) and for service azure-c1 in environment prod (own settings).',
     ]]);
   });
 

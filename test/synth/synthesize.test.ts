@@ -204,7 +204,10 @@ describe('synthesize', () => {
         syncOptions: ['CreateNamespace=true', 'ApplyOutOfSyncOnly=true'],
       });
       expect(set.spec.template.spec.revisionHistoryLimit).toBe(3);
-      expect(set.spec.template).toEqual(seed.spec.template);
+      // The seed's template, plus the annotation that scopes Argo CD's refreshes to the target's directory
+      const { annotations, ...metadata } = set.spec.template.metadata;
+      expect(annotations).toEqual({ [GENERATE_PATHS]: '/{{ .path.path }}' });
+      expect({ ...set.spec.template, metadata }).toEqual(seed.spec.template);
     });
 
     it('generates exactly the Applications the seed\'s ApplicationSet generates', () => {
@@ -216,8 +219,11 @@ describe('synthesize', () => {
       // WHEN
       const apps = applicationsOf(tree);
 
-      // THEN
-      expect(apps).toEqual(seed);
+      // THEN the same Applications, each with the annotation that scopes its refreshes
+      expect(apps.map(withoutGeneratePaths)).toEqual(seed);
+      expect(apps.map((a) => (a.metadata as { annotations?: Record<string, string> }).annotations?.[GENERATE_PATHS])).toEqual(
+        apps.map((a) => `/${a.spec.sources[0].helm.valueFiles[0].replace(/^\$values\//, '').replace(/\/values\.yaml$/, '')}`),
+      );
       expect(apps.map((a) => a.metadata.name)).toEqual([
         ...CLUSTERS.map((c) => `payments-api-nonprod-${c.replace('/', '-')}`),
         ...CLUSTERS.map((c) => `payments-api-prod-${c.replace('/', '-')}`),
@@ -229,6 +235,7 @@ describe('synthesize', () => {
           name: 'payments-api-prod-azure-westeurope-01',
           namespace: 'argocd',
           labels: { service: 'payments-api', environment: 'prod', cloud: 'azure', cluster: 'westeurope-01' },
+          annotations: { [GENERATE_PATHS]: '/environments/prod/azure/westeurope-01/payments-api' },
         },
         spec: {
           project: 'prod',
@@ -388,7 +395,7 @@ describe('synthesize', () => {
 
   it('follows a custom layout', () => {
     // GIVEN
-    const platform = newPlatform({ layout: { environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo' } });
+    const platform = newPlatform({ layout: { environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo/bootstrap' } });
     const prod = new Environment(platform, 'prod');
     new Cluster(prod, 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope' });
     new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: DIGEST }).deployTo(prod);
@@ -398,7 +405,7 @@ describe('synthesize', () => {
 
     // THEN
     expect(tree.paths()).toEqual([
-      'argo/argocd.yaml',
+      'argo/bootstrap/argocd.yaml',
       'argo/projects/prod.yaml',
       'argo/sets/argocd/workloads-prod.yaml',
       'deploy/envs/prod/azure/westeurope-01/payments-api/values.yaml',
@@ -492,7 +499,7 @@ describe('synthesize', () => {
 
       // THEN
       expect(linesOf(() => platform.snapshot())).toEqual([
-        '[platform/azure-x] CG127 ApplicationSet "workloads-prod-azure-x" in control plane "argocd" would be made twice: for cluster prod/azure/x (own destination) and for service azure-x in environment prod (own settings).',
+        '[platform/azure-x] CG125 ApplicationSet "workloads-prod-azure-x" in control plane "argocd" would be made twice: for cluster prod/azure/x (own destination) and for service azure-x in environment prod (own settings).',
       ]);
     });
 
@@ -508,7 +515,7 @@ describe('synthesize', () => {
 
       // THEN
       expect(linesOf(() => platform.snapshot())).toEqual([
-        '[platform/eu] CG127 ApplicationSet "workloads-prod-eu" in control plane "argocd" would be made twice: for environment prod-eu and for service eu in environment prod (own settings).',
+        '[platform/eu] CG125 ApplicationSet "workloads-prod-eu" in control plane "argocd" would be made twice: for environment prod-eu and for service eu in environment prod (own settings).',
       ]);
     });
   });
@@ -538,6 +545,7 @@ describe('synthesize', () => {
             name: applicationName(t),
             namespace: cp.namespace,
             labels: { service: t.service, environment: t.environment, cloud: t.cloud, cluster: t.cluster },
+            annotations: { [GENERATE_PATHS]: `/${model.layout.environments}/${t.id}` },
           });
           expect(app.spec).toEqual({
             project: t.environment,
@@ -612,4 +620,13 @@ describe('synthesize', () => {
 function helm(s: ServiceModel): HelmSourceModel {
   if (s.source.kind !== 'helm') throw new Error(`${s.name} is not a Helm service`);
   return s.source;
+}
+
+/** The annotation that scopes an Application's refreshes to its own directory. */
+const GENERATE_PATHS = 'argocd.argoproj.io/manifest-generate-paths';
+
+/** An Application without that annotation, to compare with the seed's (which has none). */
+function withoutGeneratePaths<A extends { metadata: object }>(app: A): A {
+  const { annotations: _scoped, ...metadata } = app.metadata as { annotations?: unknown };
+  return { ...app, metadata };
 }

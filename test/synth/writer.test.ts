@@ -344,11 +344,16 @@ describe('writeTree', () => {
       // GIVEN
       writeTree(exampleTree(), dir);
       const before = filesOf(dir);
+      // a write that failed while staging cleans up after itself…
       expect(() => writeTree(changedTree(), dir, {
         onStage: () => {
           throw new Error('killed');
         },
       })).toThrow('killed');
+      expect(recoverInterruptedWrite(dir)).toBe(false);
+      // …and one that was killed (no cleanup ran) leaves staged files but no journal
+      fs.mkdirSync(path.join(dir, TRANSACTION_DIR, 'files'), { recursive: true });
+      fs.writeFileSync(path.join(dir, TRANSACTION_DIR, 'files', '0'), 'staged: true\n');
 
       // WHEN
       const recovered = recoverInterruptedWrite(dir);

@@ -15,6 +15,7 @@ function exampleApplication(env: string, cloud: string, cluster: string): unknow
       name: `payments-api-${env}-${cloud}-${cluster}`,
       namespace: 'argocd',
       labels: { service: 'payments-api', environment: env, cloud, cluster },
+      annotations: { 'argocd.argoproj.io/manifest-generate-paths': `/environments/${env}/${cloud}/${cluster}/payments-api` },
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
     },
     spec: {
