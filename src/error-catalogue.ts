@@ -16,6 +16,7 @@ export interface ErrorEntry {
   readonly code: string;
   /** A few words, e.g. `Name is not a DNS-1123 label`. */
   readonly title: string;
+  /** The part of the work that raises it. */
   readonly where: ErrorWhere;
   /** What went wrong, in a sentence or two. */
   readonly description: string;
@@ -513,7 +514,10 @@ const ENTRIES = [
 export type ErrorCode = (typeof ENTRIES)[number]['code'];
 
 /** Every entry, in code order. */
-export const ERROR_CATALOGUE: readonly (ErrorEntry & { readonly code: ErrorCode })[] = ENTRIES;
+export const ERROR_CATALOGUE: readonly (ErrorEntry & {
+  /** Stable code, e.g. `CG101`. */
+  readonly code: ErrorCode;
+})[] = ENTRIES;
 
 /** The entry of a code, or undefined for a code that is not in the catalogue. */
 export function errorEntry(code: string): ErrorEntry | undefined {

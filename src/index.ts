@@ -37,6 +37,7 @@ export type { SynthesizeOptions, ReleaseState, RingRelease } from './synth/synth
 export { buildTree } from './synth/build';
 export { readLedgers } from './release/checkout';
 export type { LedgerFile } from './release/checkout';
+export type { Ledger, RingState, PreviousRelease, Hold } from './release/types';
 export { statusOf, formatStatus, statusMarkdown, STATUS_PATH } from './synth/status';
 export type { StatusReport, ServiceStatus, RingStatus, TargetStatus, StatusFormat, FormatStatusOptions } from './synth/status';
 export { explainTarget, formatExplanation, selectTargets } from './synth/explain';

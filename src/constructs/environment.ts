@@ -69,6 +69,7 @@ export class Environment extends Construct {
   public readonly description?: string;
   /** Values for every target in this environment. */
   public readonly values: Values;
+  /** Objects every service namespace of the environment starts with; undefined when it has none. */
   public readonly namespaceBaseline?: NamespaceBaseline;
 
   constructor(scope: Platform, id: string, props: EnvironmentProps = {}) {

@@ -115,7 +115,9 @@ export class Service extends Construct {
   public readonly initialDigest?: string;
   /** Values for every target of this service. */
   public readonly values: Values;
+  /** Key paths of its own values that may hold a literal secret; `[]` when none may. */
   public readonly allowLiteralSecrets: readonly string[];
+  /** The chart's values schema every target's values are checked against; undefined when there is none. */
   public readonly valuesSchema?: ValuesSchema;
   private readonly environments = new Map<Environment, Values[]>();
   private readonly clusters = new Map<Cluster, Values[]>();

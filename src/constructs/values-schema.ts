@@ -59,7 +59,11 @@ export class ValuesSchema {
 
   private readonly validate: ValidateFunction;
 
-  private constructor(schema: unknown, public readonly source: string) {
+  private constructor(
+    schema: unknown,
+    /** Where the schema came from, as messages name it: the file path given, or `the values schema` for one given as data. */
+    public readonly source: string,
+  ) {
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
       throw schemaError(source, 'is not a JSON schema (an object)', 'Give the chart\'s values.schema.json.');
     }

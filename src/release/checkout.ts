@@ -14,6 +14,7 @@ export const INITIAL_SINCE = new Date(0);
 export interface LedgerFile {
   /** Repository-relative path, e.g. `releases/payments-api.yaml`. */
   readonly path: string;
+  /** The ledger the file holds, parsed and checked against the program's ring policies. */
   readonly ledger: Ledger;
   /** The file's text: as read, byte for byte, or as it will be written. */
   readonly text: string;

@@ -18,6 +18,7 @@ import { mergeValuesWithProvenance, ValuesLayer } from './values';
 export interface ExplainedValue {
   /** Dotted key path, e.g. `autoscaling.minReplicas`; lists are leaves. */
   readonly key: string;
+  /** The value in the final values file. */
   readonly value: unknown;
   /** Who set it, e.g. `Environment prod` or `release ledger (ring prod)`. */
   readonly layer: string;
@@ -25,38 +26,75 @@ export interface ExplainedValue {
 
 /** What the ledger says the target's ring runs. */
 export interface ExplainedRelease {
+  /** Digest (or tag, where the ring's policy allows tags) the ring runs. */
   readonly digest: string;
+  /** When it entered the ring, `YYYY-MM-DDTHH:MM:SSZ`. */
   readonly since: string;
   /** True when it is the program's initial digest and nothing was promoted since. */
   readonly initial: boolean;
+  /** Who put it there, as the ledger records it (a person or an automation, e.g. `ci`). */
   readonly by: string;
+  /** The ring it was promoted from; `null` for the first ring, an initial digest or a rollback. */
   readonly from: string | null;
+  /** Who approved the promotion; `null` when nobody was named. */
   readonly approvedBy: string | null;
+  /** The hold on the ring, or `null` when it is not held. */
   readonly hold: Hold | null;
 }
 
 /** The chain of one target: construct → control plane → ring → ApplicationSet → Application. */
 export interface Explanation {
+  /** Name of the Application, `<service>-<env>-<cloud>-<cluster>`. */
   readonly application: string;
   /** `<environment>/<cloud>/<cluster>/<service>`. */
   readonly target: string;
+  /** Name of the service. */
   readonly service: string;
+  /** Name of the environment. */
   readonly environment: string;
+  /** Name of the cloud. */
   readonly cloud: string;
+  /** Name of the cluster. */
   readonly cluster: string;
   /** Construct path of the placement. */
   readonly constructPath: string;
   /** The Argo CD instance that runs the Application, and its namespace. */
-  readonly controlPlane: { readonly name: string; readonly namespace: string };
+  readonly controlPlane: {
+    /** Name of the control plane. */
+    readonly name: string;
+    /** Namespace Argo CD runs in. */
+    readonly namespace: string;
+  };
+  /** Name of the promotion ring the target belongs to. */
   readonly ring: string;
-  /** The ApplicationSet that generates the Application, and its file. */
-  readonly applicationSet: { readonly name: string; readonly file: string } | null;
+  /** The ApplicationSet that generates the Application, and its file; `null` when none does. */
+  readonly applicationSet: {
+    /** Name of the ApplicationSet. */
+    readonly name: string;
+    /** Repository-relative path of its file. */
+    readonly file: string;
+  } | null;
   /** The AppProject. */
   readonly project: string;
   /** Cluster name as registered in Argo CD, and namespace. */
-  readonly destination: { readonly name: string; readonly namespace: string };
+  readonly destination: {
+    /** Name the cluster is registered under in Argo CD. */
+    readonly name: string;
+    /** Namespace the service is deployed into. */
+    readonly namespace: string;
+  };
   /** The Helm chart: repository, path in it, revision, release name; null for rendered services. */
-  readonly chart: { readonly repoURL: string; readonly path: string; readonly targetRevision: string; readonly releaseName: string } | null;
+  readonly chart: {
+    /** Application repository holding the chart. */
+    readonly repoURL: string;
+    /** Path of the chart in that repository. */
+    readonly path: string;
+    /** Revision of that repository to deploy. */
+    readonly targetRevision: string;
+    /** Helm release name. */
+    readonly releaseName: string;
+  } | null;
+  /** Repository-relative path of the target's values file (written only once its ring runs a digest). */
   readonly valuesFile: string;
   /** `null`: the ring runs nothing yet, so the target has no values file and no Application. */
   readonly release: ExplainedRelease | null;

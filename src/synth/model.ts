@@ -101,6 +101,7 @@ export interface EnvironmentModel {
    * The namespace baseline every target of the environment gets (Namespace, ResourceQuota,
    * LimitRange, default-deny NetworkPolicy). Its objects are rendered per target, see
    * {@link TargetModel.baseline}.
+   * @default - none
    */
   readonly namespaceBaseline?: NamespaceBaselineModel;
 }
@@ -137,8 +138,11 @@ export interface ServiceModel {
   readonly name: string;
   /** Construct path. */
   readonly path: string;
+  /** Namespace it is deployed into. */
   readonly namespace: string;
+  /** Image repository without tag or digest; `image.repository` in its values. */
   readonly imageRepository: string;
+  /** Digest every ring starts with before the release ledger exists. @default - none */
   readonly initialDigest?: string;
   /** What its targets deploy. */
   readonly source: SourceModel;
@@ -149,7 +153,9 @@ export type SourceModel = HelmSourceModel | RenderedSourceModel;
 
 /** A Helm chart in an application repository, with one values file per target. */
 export interface HelmSourceModel {
+  /** Discriminator of {@link SourceModel}. */
   readonly kind: 'helm';
+  /** Application repository holding the chart: the service's, or the platform's pattern filled in. */
   readonly repoURL: string;
   /** Path of the chart in that repository. */
   readonly chartPath: string;
@@ -164,6 +170,7 @@ export interface HelmSourceModel {
  * target's directory; see {@link TargetModel.objects}.
  */
 export interface RenderedSourceModel {
+  /** Discriminator of {@link SourceModel}. */
   readonly kind: 'rendered';
 }
 
@@ -173,9 +180,18 @@ export interface RenderedSourceModel {
  * synthesizer replaces with `<repository>@<digest>` from the release ledger.
  */
 export interface KubeObjectModel {
+  /** API group and version, e.g. `apps/v1`. */
   readonly apiVersion: string;
+  /** Kind, e.g. `Deployment`. */
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [field: string]: unknown };
+  /** The object's metadata: name, optional namespace, and any other fields as rendered. */
+  readonly metadata: {
+    /** Name of the object. */
+    readonly name: string;
+    /** Namespace of the object. @default - none (cluster-scoped, or left to Argo CD's destination) */
+    readonly namespace?: string;
+    readonly [field: string]: unknown;
+  };
   readonly [field: string]: unknown;
 }
 

@@ -20,6 +20,7 @@ const INITIAL_SINCE_TEXT = formatTimestamp(INITIAL_SINCE);
 
 /** What one ring of one service runs. */
 export interface RingStatus {
+  /** Name of the ring. */
   readonly ring: string;
   /** False for a ring the ledger still records but the program no longer declares. */
   readonly declared: boolean;
@@ -33,32 +34,50 @@ export interface RingStatus {
   readonly since: string | null;
   /** True when the ring runs the program's initial digest and nothing was promoted since. */
   readonly initial: boolean;
+  /** Who put the digest there; `null` when nothing is released to the ring yet. */
   readonly by: string | null;
   /** The ring it was promoted from; `null` for the first ring, an initial digest or a rollback. */
   readonly from: string | null;
+  /** Who approved the promotion; `null` when nobody was named. */
   readonly approvedBy: string | null;
+  /** The hold on the ring; `null` when it is not held. */
   readonly hold: Hold | null;
 }
 
 /** The rings of one service, in the program's ring order. */
 export interface ServiceStatus {
+  /** Name of the service. */
   readonly service: string;
   /** The ledger file; `null` when the service has none (no initial digest, nothing promoted). */
-  readonly ledger: { readonly path: string; readonly fromInitialDigest: boolean } | null;
+  readonly ledger: {
+    /** Repository-relative path, e.g. `releases/payments-api.yaml`. */
+    readonly path: string;
+    /** True when the file does not exist yet and the ledger comes from the service's `initialDigest`. */
+    readonly fromInitialDigest: boolean;
+  } | null;
+  /** Declared rings in the program's order, then rings only the ledger still records. */
   readonly rings: readonly RingStatus[];
 }
 
 /** One target: its Application, what it runs and where its values are. */
 export interface TargetStatus {
+  /** Name of the Application, `<service>-<env>-<cloud>-<cluster>`. */
   readonly application: string;
   /** `<environment>/<cloud>/<cluster>/<service>`. */
   readonly target: string;
+  /** Name of the service. */
   readonly service: string;
+  /** Name of the environment. */
   readonly environment: string;
+  /** Name of the cloud. */
   readonly cloud: string;
+  /** Name of the cluster. */
   readonly cluster: string;
+  /** Name of the promotion ring the target belongs to. */
   readonly ring: string;
+  /** Digest (or tag) its ring runs; `null` when nothing is released to the ring yet. */
   readonly digest: string | null;
+  /** `sha256:` and the first 8 hex characters (tags as they are); `null` with `digest`. */
   readonly shortDigest: string | null;
   /** Where its values file is (or will be, once its ring runs a digest). */
   readonly valuesFile: string;

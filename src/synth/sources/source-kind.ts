@@ -3,6 +3,7 @@ import { ClusterModel, EnvironmentModel, PlatformModel, ServiceModel, SourceMode
 
 /** The version a ring runs: a digest (`sha256:…`) or, where the environment allows, a tag. */
 export interface RingRelease {
+  /** The digest (`sha256:<64 hex>`) or tag the ring runs. */
   readonly version: string;
 }
 
