@@ -206,6 +206,11 @@ const ENTRIES = [
     description: 'NamespaceBaseline.standard() lacks a quota or limits, or one of them is malformed.',
     fix: 'Pass quota and limits, e.g. NamespaceBaseline.standard({ quota: { cpu: "8", memory: "16Gi" }, limits: { … } }).',
   },
+  {
+    code: 'CG137', where: 'program', title: 'Generated Argo CD object fails its schema',
+    description: 'An ApplicationSet, AppProject or bootstrap Application built from the program does not pass the @kubernetes-models/argo-cd schema (required fields, types, enums); it is not written.',
+    fix: 'Fix the value the message names in the program; if the program is right, report a bug of cdk8s-gitops.',
+  },
 
   // CG2xx: release ledgers
   {

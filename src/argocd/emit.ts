@@ -1,5 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { GitOpsError } from '../errors';
 import { toYamlDocuments } from '../synth/yaml';
+import { validateArgoObject } from './validate';
 
 /** An Argo CD object as plain data. */
 export interface ArgoObject {
@@ -20,9 +22,22 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' } as 
 
 /**
  * Renders Argo CD objects through cdk8s (which fixes their key order: `apiVersion`, `kind`,
- * `metadata` first, the rest sorted) as one multi-document YAML file.
+ * `metadata` first, the rest sorted) as one multi-document YAML file. Each object is first
+ * checked against the `@kubernetes-models/argo-cd` schema, so nothing Argo CD would refuse is
+ * ever written.
+ *
+ * @param origin construct path of what the objects come from, named in errors
  */
-export function renderObjects(objects: readonly ArgoObject[]): string {
+export function renderObjects(objects: readonly ArgoObject[], origin?: string): string {
+  const problems = objects.flatMap((o) => validateArgoObject(o as any));
+  if (problems.length > 0) {
+    throw new GitOpsError(problems.map((message) => ({
+      code: 'CG137' as const,
+      ...(origin ? { constructPath: origin } : {}),
+      message: `${message}.`,
+      fix: 'Fix the value the message names in the program (e.g. a sync window or role); if the program is right, report this as a bug of cdk8s-gitops.',
+    })));
+  }
   const chart = new Chart(new App(), 'argocd', { disableResourceNameHashes: true });
   const apiObjects = objects.map(
     (o, i) => new ApiObject(chart, `o${i}`, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec } as any),

@@ -78,12 +78,12 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   for (const cp of model.controlPlanes) {
     const dir = `${model.layout.applicationSets}/${cp.name}`;
     for (const set of buildWorkloadSets(model, cp, defaults)) {
-      tree.addText(`${dir}/${set.name}.yaml`, FileKind.APPLICATION_SET, cp.path, renderObjects([set.object]));
+      tree.addText(`${dir}/${set.name}.yaml`, FileKind.APPLICATION_SET, cp.path, renderObjects([set.object], cp.path));
     }
-    tree.addText(`${model.layout.bootstrap}/${cp.name}.yaml`, FileKind.BOOTSTRAP, cp.path, renderObjects(buildBootstrap(model, cp, dir)));
+    tree.addText(`${model.layout.bootstrap}/${cp.name}.yaml`, FileKind.BOOTSTRAP, cp.path, renderObjects(buildBootstrap(model, cp, dir), cp.path));
   }
   for (const env of model.environments) {
-    tree.addText(`${model.layout.projects}/${env.name}.yaml`, FileKind.APP_PROJECT, env.path, renderObjects([buildAppProject(model, env)]));
+    tree.addText(`${model.layout.projects}/${env.name}.yaml`, FileKind.APP_PROJECT, env.path, renderObjects([buildAppProject(model, env)], env.path));
   }
   for (const f of options.extraFiles ?? []) tree.addText(f.path, f.kind, f.origin, f.text);
   return tree;
