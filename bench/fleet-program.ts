@@ -4,13 +4,16 @@
  * service has 24 targets. Three promotion rings: nonprod, prod-canary (one prod cluster) and
  * prod (the other prod clusters). Values are set at every layer: platform, environment, cloud,
  * cluster, service, service × environment, and service × cluster for every seventh service.
+ * One more service, rendered-api, is rendered from cdk8s-plus-28 code on every target instead
+ * of deploying a Helm chart.
  *
  * Everything is derived from the service index, so two runs declare the same fleet.
  */
 import { createHash } from 'crypto';
+import * as kplus from 'cdk8s-plus-28';
 import {
-  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, SyncOption, SyncPolicy,
-  SyncWindow, Targets,
+  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, RenderContext, Service, SyncOption,
+  SyncPolicy, SyncWindow, Targets, Workload,
 } from '../src';
 
 /** Number of services, from BENCH_SERVICES. */
@@ -146,7 +149,26 @@ export function fleet(services: number = serviceCount()): Platform {
       service.deployTo(cluster, { values: { autoscaling: { minReplicas: 10, maxReplicas: 30 }, config: { shard: `${cluster.name}-${i % 3}` } } });
     }
   }
+
+  new Service(platform, RENDERED_SERVICE, {
+    image: { repository: `registry.example.com/platform/${RENDERED_SERVICE}` },
+    initialDigest: digestOf(RENDERED_SERVICE),
+    workload: Workload.render(renderedApi),
+  }).deployTo(envs);
   return platform;
+}
+
+/** The rendered service: not counted in BENCH_SERVICES, and it has no values files. */
+export const RENDERED_SERVICE = 'rendered-api';
+
+/** A Deployment and its Service, sized from the target's layered values. */
+function renderedApi(ctx: RenderContext): void {
+  const v = ctx.values as { autoscaling: { minReplicas: number } };
+  const deployment = new kplus.Deployment(ctx.scope, ctx.service, {
+    replicas: v.autoscaling.minReplicas,
+    containers: [{ name: 'api', image: ctx.image, portNumber: 8080, securityContext: { user: 10001, group: 10001 } }],
+  });
+  deployment.exposeViaService({ name: ctx.service, ports: [{ port: 80, targetPort: 8080 }] });
 }
 
 if (require.main === module) fleet().synth();
