@@ -1,12 +1,5 @@
 import { GitOpsError } from '../errors';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
-import { promoteCommand, rollbackCommand, unholdCommand } from './commands/release';
-import { historyCommand } from './commands/history';
-import { initCommand } from './commands/init';
-import { checkCommand, planCommand, previewCommand } from './commands/inspect';
-import { explainCommand, statusCommand } from './commands/status';
-import { publishCommand } from './commands/publish';
-import { synthCommand } from './commands/synth';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
 
@@ -14,18 +7,34 @@ import { ExitCode } from './exit-code';
 
 export { ExitCode } from './exit-code';
 
-const COMMANDS: readonly Command[] = [
-  initCommand, synthCommand, planCommand, previewCommand, checkCommand, statusCommand, explainCommand,
-  promoteCommand, rollbackCommand, unholdCommand, publishCommand, historyCommand,
+/**
+ * The commands, in the order help lists them. A command's module is loaded when it runs (or help
+ * lists it), so that each command loads only what it uses and a program that imports the SDK
+ * does not load the commands at all.
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Command]> = [
+  ['init', () => (require('./commands/init') as typeof import('./commands/init')).initCommand],
+  ['synth', () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand],
+  ['plan', () => (require('./commands/inspect') as typeof import('./commands/inspect')).planCommand],
+  ['preview', () => (require('./commands/inspect') as typeof import('./commands/inspect')).previewCommand],
+  ['check', () => (require('./commands/inspect') as typeof import('./commands/inspect')).checkCommand],
+  ['status', () => (require('./commands/status') as typeof import('./commands/status')).statusCommand],
+  ['explain', () => (require('./commands/status') as typeof import('./commands/status')).explainCommand],
+  ['promote', () => (require('./commands/release') as typeof import('./commands/release')).promoteCommand],
+  ['rollback', () => (require('./commands/release') as typeof import('./commands/release')).rollbackCommand],
+  ['unhold', () => (require('./commands/release') as typeof import('./commands/release')).unholdCommand],
+  ['publish', () => (require('./commands/publish') as typeof import('./commands/publish')).publishCommand],
+  ['history', () => (require('./commands/history') as typeof import('./commands/history')).historyCommand],
 ];
 
 function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const commands = COMMANDS.map(([, load]) => load());
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: cdk8s-gitops <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options every command takes:',
     '  --help, -h    the command\'s options and an example',
@@ -77,7 +86,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     stdout.write(`${require('../../package.json').version}\n`);
     return ExitCode.OK;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = COMMANDS.find(([n]) => n === name)?.[1]();
   if (!command) {
     stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
     return ExitCode.ERROR;

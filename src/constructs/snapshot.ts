@@ -54,8 +54,23 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const cloudLayers = new Map(clouds.map((c) => [c, layer(`cloud:${c.name}`, `Cloud ${c.name}`, c.node.path, c.values)]));
   const clusterLayers = new Map(clusters.map((c) => [c, layer(`cluster:${c.qualifiedName}`, `Cluster ${c.qualifiedName}`, c.node.path, c.values)]));
 
+  // Ring membership depends on the cluster only: work it out once per cluster, not per target.
+  const ringsOfCluster = new Map<Cluster, string[]>();
+  const ringsOf = (cluster: Cluster): string[] => {
+    let names = ringsOfCluster.get(cluster);
+    if (!names) {
+      const env = cluster.environment;
+      names = rings.length === 0
+        ? [env.name]
+        : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
+      ringsOfCluster.set(cluster, names);
+    }
+    return names;
+  };
+
   const targets: TargetModel[] = [];
   const targetRings = new Map<string, string[]>();
+  const ringTargets = new Map<string, string[]>((rings.length === 0 ? environments : rings).map((r) => [r.name, []]));
   for (const service of services) {
     const allowed = new Set(service.allowLiteralSecrets);
     const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values, allowed);
@@ -73,10 +88,9 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
         layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, service.node.path, v, allowed));
       const serviceClusterLayers = clusterValues.flatMap((v, i) =>
         layer(`service-cluster:${service.name}/${cluster.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${cluster.qualifiedName}`, service.node.path, v, allowed));
-      const ringNames = rings.length === 0
-        ? [env.name]
-        : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
+      const ringNames = ringsOf(cluster);
       targetRings.set(id, ringNames);
+      for (const r of ringNames) ringTargets.get(r)?.push(id); // none for an environment of another platform
       const targetLayerIds = [
         ...platformLayer,
         ...(envLayers.get(env) ?? []),
@@ -104,11 +118,11 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const ringModels: RingModel[] = rings.length === 0
     ? environments.map((e) => ({
       name: e.name, path: e.node.path, gates: { soakSeconds: 0, requireApproval: false },
-      targets: targets.filter((t) => t.environment === e.name).map((t) => t.id),
+      targets: ringTargets.get(e.name)!,
     }))
     : rings.map((r) => ({
       name: r.name, path: r.node.path, gates: { soakSeconds: r.soakSeconds, requireApproval: r.requireApproval },
-      targets: targets.filter((t) => targetRings.get(t.id)!.includes(r.name)).map((t) => t.id),
+      targets: ringTargets.get(r.name)!,
     }));
 
   const model: PlatformModel = {
@@ -287,6 +301,8 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
       });
     } else byName.set(s.name, s);
   }
+  const digestEnvs = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
+  const requiringDigest = new Set(model.targets.filter((t) => digestEnvs.has(t.environment)).map((t) => t.service));
   for (const s of model.services) {
     if (s.source.kind === 'helm' && !s.source.repoURL) {
       problems.push({
@@ -295,8 +311,7 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
         fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
       });
     }
-    const requiresDigest = model.targets.some((t) => t.service === s.name && model.environments.find((e) => e.name === t.environment)?.requireDigest);
-    if (s.initialDigest !== undefined && requiresDigest && !isDigest(s.initialDigest)) {
+    if (s.initialDigest !== undefined && requiringDigest.has(s.name) && !isDigest(s.initialDigest)) {
       problems.push({
         code: 'CG115', constructPath: s.path,
         message: `initialDigest "${s.initialDigest}" is not a sha256 digest.`,

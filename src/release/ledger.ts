@@ -1,8 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, Node, parse, parseDocument, Scalar } from 'yaml';
+import type * as Yaml from 'yaml';
 import { GitOpsError, Problem } from '../errors';
-import { DEFAULT_VERSION_POLICY, isDigest, isTag, versionFix, versionProblem } from './digest';
-import { LedgerErrorCode } from './error-codes';
-import { isName, ledgerPath } from './names';
+import { DEFAULT_VERSION_POLICY, isDigest, versionFix, versionProblem } from './digest';
+import { isName } from './names';
 import { formatTimestamp, isTimestamp, isValidDate } from './timestamp';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
 
@@ -19,175 +18,17 @@ export interface ParseLedgerOptions {
   readonly policies?: Readonly<Record<string, VersionPolicy>>;
 }
 
-const ROOT_KEYS = ['service', 'rings'] as const;
-const RING_KEYS = ['digest', 'since', 'by', 'from', 'approvedBy', 'hold', 'previous'] as const;
-const HOLD_KEYS = ['reason', 'since', 'by'] as const;
-const PREVIOUS_KEYS = ['digest', 'since', 'by'] as const;
-
-/** What an optional field holds when there is nothing to record. */
-const EMPTY_VALUES: Readonly<Record<string, string>> = { from: 'null', approvedBy: 'null', hold: 'null', previous: '[]' };
-
-const TIMESTAMP_FIX = 'Write the time in UTC with whole seconds and a Z, quoted, e.g. "2026-11-22T10:00:00Z".';
-
-type Value = Node | null;
-
-/** A field's value and the offset to report problems at. */
-interface Field {
-  readonly value: Value;
-  readonly at: number | undefined;
-}
-
-/** Reads one ledger document, collecting every problem with its line. */
-class LedgerReader {
-  public readonly problems: Problem[] = [];
-
-  constructor(
-    private readonly file: string,
-    private readonly lines: LineCounter,
-    private readonly source: string,
-  ) {}
-
-  /** The value received, for messages: strings quoted, other scalars as written in the file. */
-  public describe(node: Value): string {
-    if (isScalar(node) && node.value !== null && typeof node.value !== 'string' && node.range) {
-      const written = this.source.slice(node.range[0], node.range[1]);
-      return `${written} (read as a ${node.value instanceof Date ? 'date' : typeof node.value})`;
-    }
-    return describe(node);
-  }
-
-  public report(code: LedgerErrorCode, at: number | undefined, message: string, fix: string): void {
-    const line = at === undefined ? undefined : this.lines.linePos(at).line;
-    this.problems.push({ code, message, fix, file: this.file, ...(line === undefined ? {} : { line }) });
-  }
-
-  /** Checks a mapping's keys: reports unknown, missing and non-text keys, returns values by key. */
-  public fields<K extends string>(
-    node: Value,
-    path: string,
-    keys: readonly K[],
-    fallback: number | undefined,
-  ): Map<K, Field> | undefined {
-    if (!isMap(node)) {
-      this.wrongType(node, path, 'a mapping', fallback);
-      return undefined;
-    }
-    const found = new Map<K, Field>();
-    for (const pair of node.items) {
-      const key = pair.key as Value;
-      const at = offset(key) ?? offset(node);
-      if (!isScalar(key) || typeof key.value !== 'string') {
-        this.report('CG202', at, `Key ${this.describe(key)} in ${where(path)} is not a field name.`, `Use only the fields ${list(keys)}.`);
-        continue;
-      }
-      const name = key.value;
-      if (!(keys as readonly string[]).includes(name)) {
-        this.report('CG202', at, `Unknown field "${join(path, name)}".`, `Remove it; ${where(path)} has only the fields ${list(keys)}.`);
-        continue;
-      }
-      const value = pair.value as Value;
-      found.set(name as K, { value, at: value && hasText(value) ? offset(value) : at });
-    }
-    const missing = keys.filter((k) => !found.has(k));
-    if (missing.length > 0) {
-      this.report(
-        'CG202',
-        fallback ?? offset(node),
-        `${capitalize(where(path))} lacks the field${missing.length > 1 ? 's' : ''} ${list(missing)}.`,
-        `Add ${missing.map((k) => `\`${k}: ${EMPTY_VALUES[k] ?? '…'}\``).join(', ')}, with the value it should have.`,
-      );
-      return undefined;
-    }
-    return found;
-  }
-
-  /** A non-empty string, or `undefined` (reported). */
-  public text(field: Field, path: string): string | undefined {
-    const { value, at } = field;
-    if (!isScalar(value) || typeof value.value !== 'string') {
-      this.wrongType(value, path, 'text', at);
-      return undefined;
-    }
-    if (value.value.trim() === '') {
-      this.report('CG208', at, `Field "${path}" is empty.`, 'Write who did it (a person or an automation such as `ci`), or for a hold why.');
-      return undefined;
-    }
-    return value.value;
-  }
-
-  /** `null`, or a value read by `read`. */
-  public nullable<T>(field: Field, read: () => T | undefined): T | null | undefined {
-    const { value } = field;
-    return value === null || (isScalar(value) && value.value === null) ? null : read();
-  }
-
-  public timestamp(field: Field, path: string): string | undefined {
-    const { value, at } = field;
-    if (!isScalar(value) || typeof value.value !== 'string') {
-      this.wrongType(value, path, 'a quoted timestamp', at, TIMESTAMP_FIX);
-      return undefined;
-    }
-    if (!isTimestamp(value.value)) {
-      this.report('CG206', at, `Field "${path}" is not a timestamp; received ${this.describe(value)}.`, TIMESTAMP_FIX);
-      return undefined;
-    }
-    return value.value;
-  }
-
-  public name(field: Field, path: string, what: string): string | undefined {
-    const { value, at } = field;
-    if (!isScalar(value) || typeof value.value !== 'string') {
-      this.wrongType(value, path, `a ${what} name`, at);
-      return undefined;
-    }
-    if (!isName(value.value)) {
-      this.report('CG207', at, `Field "${path}" is not a valid ${what} name; received ${this.describe(value)}.`, NAME_FIX);
-      return undefined;
-    }
-    return value.value;
-  }
-
-  public version(
-    field: Field,
-    path: string,
-    policy: VersionPolicy,
-  ): string | undefined {
-    const { value, at } = field;
-    if (!isScalar(value) || typeof value.value !== 'string') {
-      this.wrongType(value, path, 'a digest', at, versionFix(policy));
-      return undefined;
-    }
-    const problem = versionProblem(value.value, policy);
-    if (problem !== undefined) {
-      const code = value.value.startsWith('sha256:') || !isTag(value.value) ? 'CG203' : 'CG204';
-      const ring = path.split('.')[1];
-      const fix =
-        code === 'CG204'
-          ? `Write the digest of that tag (sha256:<64 lowercase hex>), or allow tags in ring "${ring}".`
-          : versionFix(policy);
-      this.report(code, at, `Field "${path}" ${problem}; received ${this.describe(value)}.`, fix);
-      return undefined;
-    }
-    return value.value;
-  }
-
-  private wrongType(value: Value, path: string, expected: string, at: number | undefined, fix?: string): void {
-    const quote = isScalar(value) && value.value !== null && typeof value.value !== 'string' && value.range;
-    this.report(
-      'CG202',
-      (value && hasText(value) ? offset(value) : undefined) ?? at,
-      `Field "${path}" must be ${expected}; received ${this.describe(value)}.`,
-      fix ?? (quote ? `Quote the value: "${this.source.slice(value.range![0], value.range![1])}".` : `Write ${expected} there.`),
-    );
-  }
-}
-
-const NAME_FIX = 'Use lower-case letters, digits and "-" (a DNS-1123 label, at most 63 characters).';
+/** @internal */
+export const NAME_FIX = 'Use lower-case letters, digits and "-" (a DNS-1123 label, at most 63 characters).';
 
 /**
  * Parses a ledger file. Every problem is collected and thrown at once as a {@link GitOpsError};
  * each names the file and line, the value received and the fix. Nothing is repaired: a ledger
  * either reads exactly or is refused.
+ *
+ * A file in the exact form {@link serializeLedger} writes (every file cdk8s-gitops wrote) is read
+ * without a YAML parser; any other text goes to the full reader, which gives the same result for
+ * canonical files and reports the problems of all others.
  *
  * @param text the file's content
  * @param file the repository-relative path, `releases/<service>.yaml`; its base name must equal `service`
@@ -196,166 +37,96 @@ const NAME_FIX = 'Use lower-case letters, digits and "-" (a DNS-1123 label, at m
  * const ledger = parseLedger(fs.readFileSync(path, 'utf8'), 'releases/payments-api.yaml');
  */
 export function parseLedger(text: string, file: string, options: ParseLedgerOptions = {}): Ledger {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const reader = new LedgerReader(file, lines, text);
-  // Only the first syntax error: the ones after it are mostly consequences.
-  const syntax = doc.errors[0] ?? doc.warnings[0];
-  if (syntax !== undefined) {
-    // An unclosed quote or bracket is found at the end of the text: point at the last written line.
-    const at = Math.min(syntax.pos[0], text.trimEnd().length - 1);
-    reader.report(
-      'CG201',
-      Math.max(0, at),
-      `Not valid YAML: ${syntax.message.replace(/\.$/, '')}.`,
-      'Correct the YAML at or before that line, or restore the file from Git history.',
-    );
-    throw new GitOpsError(reader.problems);
-  }
-  const aliases = findAliases(doc.contents);
-  for (const alias of aliases) {
-    reader.report('CG202', offset(alias), `${file} uses the YAML alias *${alias.source}.`, 'Write the value out in full; a ledger uses no anchors or aliases.');
-  }
-  if (aliases.length > 0) {
-    throw new GitOpsError(reader.problems);
-  }
-
-  const ledger = readLedger(reader, doc.contents as Value, file, options.policies ?? {});
-  if (reader.problems.length > 0 || ledger === undefined) {
-    throw new GitOpsError(reader.problems);
-  }
-  return ledger;
+  const ledger = readCanonicalLedger(text, file, options.policies ?? {});
+  if (ledger !== undefined) return ledger;
+  return (require('./ledger-reader') as typeof import('./ledger-reader')).readLedgerDocument(text, file, options);
 }
 
-function readLedger(
-  reader: LedgerReader,
-  root: Value,
-  file: string,
-  policies: Readonly<Record<string, VersionPolicy>>,
-): Ledger | undefined {
-  if (!isMap(root)) {
-    reader.report(
-      'CG202',
-      offset(root) ?? 0,
-      `${file} must be a mapping with the fields "service" and "rings"; received ${reader.describe(root)}.`,
-      `Restore the file from Git history: \`git checkout HEAD -- ${file}\`.`,
-    );
-    return undefined;
-  }
-  const top = reader.fields(root, '', ROOT_KEYS, 0);
-  if (top === undefined) {
-    return undefined;
-  }
-  const serviceField = top.get('service')!;
-  const service = reader.name(serviceField, 'service', 'service');
-  const expected = serviceOfFile(file);
-  if (service !== undefined && service !== expected) {
-    reader.report(
-      'CG205',
-      serviceField.at,
-      `${file} names service "${service}", but a ledger must name the service of its file name ("${expected}").`,
-      `Rename the file to ${ledgerPath(service)}, or set \`service: ${expected}\` if the file is where it belongs.`,
-    );
-  }
-  const ringsField = top.get('rings')!;
+/**
+ * Reads a ledger in the form {@link serializeLedger} writes, line by line. Returns undefined,
+ * leaving the file to the full reader, unless every field passes the full reader's checks and
+ * writing the result back gives `text` byte for byte: so it never reads a file differently
+ * from the full reader, nor accepts one the full reader refuses.
+ */
+function readCanonicalLedger(text: string, file: string, policies: Readonly<Record<string, VersionPolicy>>): Ledger | undefined {
+  const lines = text.split('\n');
+  if (lines[0] !== LEDGER_HEADER || lines[lines.length - 1] !== '') return undefined;
+  let i = 1;
+  /** The value of the line `<indent><key>: <value>`, taken as the next line. */
+  const next = (prefix: string): string | undefined => {
+    const line = lines[i];
+    if (line === undefined || !line.startsWith(prefix)) return undefined;
+    i++;
+    return line.slice(prefix.length);
+  };
+  const decode = (raw: string | undefined): string | undefined => {
+    if (raw === undefined || !raw.startsWith('"')) return raw;
+    try {
+      const v: unknown = JSON.parse(raw);
+      return typeof v === 'string' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const nonEmpty = (raw: string | undefined): string | undefined => {
+    const v = decode(raw);
+    return v !== undefined && v.trim() !== '' ? v : undefined;
+  };
+
+  const service = decode(next('service: '));
+  if (!isName(service) || service !== serviceOfFile(file)) return undefined;
   const rings: Record<string, RingState> = {};
-  if (!isMap(ringsField.value)) {
-    reader.report(
-      'CG202',
-      ringsField.at,
-      `Field "rings" must be a mapping of ring name to ring state; received ${reader.describe(ringsField.value)}.`,
-      'Write one entry per ring, e.g. `rings:` then `  prod:` with its fields, or `rings: {}`.',
-    );
-    return undefined;
-  }
-  for (const pair of ringsField.value.items) {
-    const key = pair.key as Value;
-    const name = reader.name({ value: key, at: offset(key) }, 'rings', 'ring');
-    if (name === undefined) {
-      continue;
+  const ringsLine = lines[i++];
+  if (ringsLine === 'rings:') {
+    while (i < lines.length - 1) {
+      const head = lines[i++];
+      if (!/^ {2}[^ ].*:$/.test(head)) return undefined;
+      const name = decode(head.slice(2, -1));
+      if (!isName(name) || Object.hasOwn(rings, name)) return undefined;
+      const digest = decode(next('    digest: '));
+      if (digest === undefined || versionProblem(digest, policies[name] ?? DEFAULT_VERSION_POLICY) !== undefined) return undefined;
+      const since = decode(next('    since: '));
+      const by = nonEmpty(next('    by: '));
+      if (!isTimestamp(since) || by === undefined) return undefined;
+      const fromRaw = next('    from: ');
+      const from = fromRaw === 'null' ? null : decode(fromRaw);
+      if (from === undefined || (from !== null && !isName(from))) return undefined;
+      const approvedRaw = next('    approvedBy: ');
+      const approvedBy = approvedRaw === 'null' ? null : nonEmpty(approvedRaw);
+      if (approvedBy === undefined) return undefined;
+      let hold: Hold | null = null;
+      if (lines[i] === '    hold:') {
+        i++;
+        const reason = nonEmpty(next('      reason: '));
+        const holdSince = decode(next('      since: '));
+        const holdBy = nonEmpty(next('      by: '));
+        if (reason === undefined || !isTimestamp(holdSince) || holdBy === undefined) return undefined;
+        hold = { reason, since: holdSince, by: holdBy };
+      } else if (next('    hold: ') !== 'null') {
+        return undefined;
+      }
+      const previous: PreviousRelease[] = [];
+      if (lines[i] === '    previous:') {
+        i++;
+        while (lines[i]?.startsWith('      - ')) {
+          const m = /^ {6}- \{ digest: (.+), since: (".+"), by: (.+) \}$/.exec(lines[i++]);
+          const d = decode(m?.[1]);
+          const s = decode(m?.[2]);
+          const b = nonEmpty(m?.[3]);
+          if (d === undefined || versionProblem(d, { requireDigest: false }) !== undefined || !isTimestamp(s) || b === undefined) return undefined;
+          previous.push({ digest: d, since: s, by: b });
+        }
+        if (previous.length === 0) return undefined;
+      } else if (next('    previous: ') !== '[]') {
+        return undefined;
+      }
+      rings[name] = { digest, since, by, from, approvedBy, hold, previous };
     }
-    const path = `rings.${name}`;
-    const state = readRing(reader, pair.value as Value, path, offset(key), policies[name] ?? DEFAULT_VERSION_POLICY);
-    if (state !== undefined) {
-      rings[name] = state;
-    }
-  }
-  return service === undefined ? undefined : { service, rings };
-}
-
-function readRing(
-  reader: LedgerReader,
-  node: Value,
-  path: string,
-  at: number | undefined,
-  policy: VersionPolicy,
-): RingState | undefined {
-  const f = reader.fields(node, path, RING_KEYS, at);
-  if (f === undefined) {
+  } else if (ringsLine !== 'rings: {}') {
     return undefined;
   }
-  const digest = reader.version(f.get('digest')!, `${path}.digest`, policy);
-  const since = reader.timestamp(f.get('since')!, `${path}.since`);
-  const by = reader.text(f.get('by')!, `${path}.by`);
-  const from = reader.nullable(f.get('from')!, () => reader.name(f.get('from')!, `${path}.from`, 'ring'));
-  const approvedBy = reader.nullable(f.get('approvedBy')!, () => reader.text(f.get('approvedBy')!, `${path}.approvedBy`));
-  const hold = reader.nullable(f.get('hold')!, () => readHold(reader, f.get('hold')!, `${path}.hold`));
-  const previous = readPrevious(reader, f.get('previous')!, `${path}.previous`);
-  if (
-    digest === undefined || since === undefined || by === undefined || from === undefined ||
-    approvedBy === undefined || hold === undefined || previous === undefined
-  ) {
-    return undefined;
-  }
-  return { digest, since, by, from, approvedBy, hold, previous };
-}
-
-function readHold(reader: LedgerReader, field: Field, path: string): Hold | undefined {
-  const f = reader.fields(field.value, path, HOLD_KEYS, field.at);
-  if (f === undefined) {
-    return undefined;
-  }
-  const reason = reader.text(f.get('reason')!, `${path}.reason`);
-  const since = reader.timestamp(f.get('since')!, `${path}.since`);
-  const by = reader.text(f.get('by')!, `${path}.by`);
-  return reason === undefined || since === undefined || by === undefined ? undefined : { reason, since, by };
-}
-
-function readPrevious(
-  reader: LedgerReader,
-  field: Field,
-  path: string,
-): PreviousRelease[] | undefined {
-  const { value, at } = field;
-  if (!isSeq(value)) {
-    reader.report(
-      'CG202',
-      at,
-      `Field "${path}" must be a list; received ${reader.describe(value)}.`,
-      'Write `previous: []` when the ring ran nothing before, or one `- { digest: …, since: "…", by: … }` per release.',
-    );
-    return undefined;
-  }
-  const out: PreviousRelease[] = [];
-  let ok = true;
-  value.items.forEach((item, i) => {
-    const itemPath = `${path}[${i}]`;
-    const f = reader.fields(item as Value, itemPath, PREVIOUS_KEYS, offset(item) ?? at);
-    if (f === undefined) {
-      ok = false;
-      return;
-    }
-    // History may hold tags from before a ring took only digests; the policy applies to `digest` only.
-    const digest = reader.version(f.get('digest')!, `${itemPath}.digest`, { requireDigest: false });
-    const since = reader.timestamp(f.get('since')!, `${itemPath}.since`);
-    const by = reader.text(f.get('by')!, `${itemPath}.by`);
-    if (digest === undefined || since === undefined || by === undefined) {
-      ok = false;
-      return;
-    }
-    out.push({ digest, since, by });
-  });
-  return ok ? out : undefined;
+  const ledger: Ledger = { service, rings };
+  return serializeLedger(ledger, Object.keys(rings)) === text ? ledger : undefined;
 }
 
 /**
@@ -465,83 +236,26 @@ export function initialLedger(
   return { service, rings: states };
 }
 
-/** The service a ledger file is for: its base name without `.yaml`. */
-function serviceOfFile(file: string): string {
+/** @internal The service a ledger file is for: its base name without `.yaml`. */
+export function serviceOfFile(file: string): string {
   const base = file.split(/[\\/]/).pop() ?? file;
   return base.replace(/\.ya?ml$/, '');
 }
 
+/** Plain scalars no YAML version reads as anything but that string: digests, and names starting with a letter. */
+const ALWAYS_TEXT = /^(?:sha256:[0-9a-f]{64}|[a-z][a-z0-9-]*)$/;
+/** The words among those that YAML 1.1 or 1.2 reads as a boolean or null. */
+const YAML_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+
 /** A string as a YAML scalar: plain when it reads back as the same string in YAML 1.2 and 1.1, else double-quoted. */
 function scalar(s: string): string {
-  const plain =
-    /^[A-Za-z0-9_][A-Za-z0-9._@/:+-]*$/.test(s) &&
-    !s.endsWith(':') &&
-    parse(s) === s &&
-    parse(s, { version: '1.1' }) === s;
-  return plain ? s : quoted(s);
+  if (ALWAYS_TEXT.test(s) && !YAML_WORDS.has(s)) return s;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._@/:+-]*$/.test(s) || s.endsWith(':')) return quoted(s);
+  const { parse } = require('yaml') as typeof Yaml;
+  return parse(s) === s && parse(s, { version: '1.1' }) === s ? s : quoted(s);
 }
 
 /** A string as a double-quoted YAML scalar (JSON string syntax is valid YAML). */
 function quoted(s: string): string {
   return JSON.stringify(s);
-}
-
-function findAliases(node: unknown): Array<{ source: string; range?: [number, number, number] | null }> {
-  if (isAlias(node)) {
-    return [node];
-  }
-  if (isMap(node) || isSeq(node)) {
-    return (node.items as unknown[]).flatMap((item) =>
-      isMap(node) ? [...findAliases((item as { key: unknown }).key), ...findAliases((item as { value: unknown }).value)] : findAliases(item),
-    );
-  }
-  return [];
-}
-
-function offset(node: unknown): number | undefined {
-  const range = (node as { range?: [number, number, number] | null } | null)?.range;
-  return range ? range[0] : undefined;
-}
-
-function hasText(node: Node): boolean {
-  return node.range ? node.range[1] > node.range[0] : false;
-}
-
-function describe(node: Value): string {
-  if (node === null) {
-    return 'nothing';
-  }
-  if (isScalar(node)) {
-    const v = (node as Scalar).value;
-    if (v === null) {
-      return 'null';
-    }
-    if (typeof v === 'string') {
-      return JSON.stringify(v);
-    }
-    return `${String(v)} (a ${typeof v})`;
-  }
-  if (isMap(node)) {
-    return 'a mapping';
-  }
-  if (isSeq(node)) {
-    return 'a list';
-  }
-  return 'an unsupported value';
-}
-
-function where(path: string): string {
-  return path === '' ? 'the ledger' : `"${path}"`;
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function list(keys: readonly string[]): string {
-  return keys.map((k) => `"${k}"`).join(', ');
-}
-
-function capitalize(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

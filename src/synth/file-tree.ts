@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 
 /** What a file of the tree holds. */
 export enum FileKind {
@@ -33,14 +33,19 @@ export interface FileEntry {
   content(): string;
 }
 
+/** Hex digest of a text: the one-shot `crypto.hash` where Node has it (20.12+), else a Hash object. */
+const hexDigest: (algorithm: string, text: string) => string = typeof (crypto as { hash?: unknown }).hash === 'function'
+  ? (algorithm, text) => (crypto as unknown as { hash(a: string, t: string): string }).hash(algorithm, text)
+  : (algorithm, text) => crypto.createHash(algorithm).update(text).digest('hex');
+
 /** sha256 of a text, as written in the manifest. */
 export function contentHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hexDigest('sha256', text);
 }
 
 /** A short fingerprint of a text, for {@link FileEntry.key}. */
 export function fingerprint(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  return hexDigest('sha1', text);
 }
 
 /**

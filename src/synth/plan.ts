@@ -85,7 +85,7 @@ export function computePlan(tree: FileTree, dir: string): Plan {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   const onDisk = listCheckoutFiles(dir);
-  const before = viewOfCheckout(dir);
+  const before = viewOfCheckout(dir, onDisk);
   const after = viewOfPlannedTree(tree, dir, manifest, onDisk);
   return { files, applications: sameApplications(before, after) ? [] : applicationChanges(before, after), unchangedFiles: write.unchanged };
 }

@@ -117,13 +117,19 @@ export interface FormatStatusOptions {
 export function statusOf(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): StatusReport {
   const ringOrder = model.rings.map((r) => r.name);
   const ringIndex = new Map(ringOrder.map((name, i) => [name, i]));
+  const targetsOf = new Map<string, TargetModel[]>();
+  for (const t of model.targets) {
+    const list = targetsOf.get(t.service);
+    if (list) list.push(t);
+    else targetsOf.set(t.service, [t]);
+  }
   const services = model.services.map((s): ServiceStatus => {
     const file = ledgers.get(s.name);
     const recorded = file?.ledger.rings ?? {};
     const undeclared = Object.keys(recorded).filter((r) => !ringIndex.has(r));
     const rings = [...ringOrder, ...undeclared].map((ring): RingStatus => {
       const state = recorded[ring];
-      const applications = model.targets.filter((t) => t.service === s.name && t.ring === ring).map(applicationName).sort();
+      const applications = (targetsOf.get(s.name) ?? []).filter((t) => t.ring === ring).map(applicationName).sort();
       return {
         ring,
         declared: ringIndex.has(ring),

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../errors';
 import { contentHash, FileTree } from './file-tree';
-import { isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, readManifest, serializeManifest } from './manifest';
+import { isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, parseManifest, serializeManifest } from './manifest';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
@@ -123,12 +123,51 @@ function cause(e: unknown): string {
   return ((e as Error)?.message ?? String(e)).split('\n')[0];
 }
 
+/** Whether nothing is at `p`; something that is not a directory counts, so reading below it reports it. */
+function isMissing(p: string): boolean {
+  try {
+    fs.statSync(p);
+    return false;
+  } catch (e: any) {
+    return e.code === 'ENOENT';
+  }
+}
+
+/**
+ * Reads files of a checkout by repository path. Directories found missing are remembered, so
+ * that the files of a new part of the tree (all of it, in an empty checkout) are known to be
+ * absent without a failed read each.
+ */
+class CheckoutFiles {
+  private readonly dirs = new Map<string, boolean>();
+
+  constructor(private readonly dir: string) {}
+
+  public read(p: string): string | undefined {
+    const parent = path.posix.dirname(p);
+    return parent !== '.' && !this.exists(parent) ? undefined : readIfExists(path.join(this.dir, p));
+  }
+
+  /** False when the directory is known to be missing; true when it may exist. */
+  private exists(rel: string): boolean {
+    let known = this.dirs.get(rel);
+    if (known === undefined) {
+      const parent = path.posix.dirname(rel);
+      known = (parent === '.' || this.exists(parent)) && !isMissing(path.join(this.dir, rel));
+      this.dirs.set(rel, known);
+    }
+    return known;
+  }
+}
+
 /**
  * Works out what writing `tree` into the checkout `dir` changes. Files not in the manifest
  * are never touched: one in the way of a generated file stops the write with an error.
  */
 export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {}): WritePlan {
-  const old = readManifest(dir);
+  const oldText = readIfExists(path.join(dir, MANIFEST_PATH));
+  const old: Manifest = oldText === undefined ? { files: new Map() } : parseManifest(oldText);
+  const checkout = new CheckoutFiles(dir);
   const files = new Map<string, ManifestEntry>();
   const writes = new Map<string, { text: string; existed: boolean }>();
   const foreign: string[] = [];
@@ -148,7 +187,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     const text = tree.content(p);
     const sha256 = contentHash(text);
     files.set(p, { sha256, key: entry.key });
-    const onDisk = trusted && before.sha256 === sha256 ? text : readIfExists(path.join(dir, p));
+    const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
       unchanged++;
       continue;
@@ -166,7 +205,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const deletes = [...old.files.keys()].filter((p) => !tree.has(p) && fs.existsSync(path.join(dir, p))).sort();
   const manifest: Manifest = { files };
   const manifestText = serializeManifest(manifest);
-  const manifestChanged = readIfExists(path.join(dir, MANIFEST_PATH)) !== manifestText;
+  const manifestChanged = oldText !== manifestText;
   return { writes, deletes, unchanged, manifest, manifestText, manifestChanged };
 }
 
@@ -289,15 +328,18 @@ function completeJournal(dir: string, journal: Journal, onApply?: (count: number
     onApply?.(n);
     for (const w of journal.writes) {
       current = w.target;
-      const from = path.join(dir, w.staged);
-      if (!fs.existsSync(from)) continue; // moved before the interruption
       const to = path.join(dir, w.target);
       const parent = path.dirname(to);
       if (!made.has(parent)) {
         fs.mkdirSync(parent, { recursive: true });
         made.add(parent);
       }
-      fs.renameSync(from, to);
+      try {
+        fs.renameSync(path.join(dir, w.staged), to);
+      } catch (e: any) {
+        if (e.code === 'ENOENT') continue; // moved before the interruption
+        throw e;
+      }
       onApply?.(++n);
     }
     for (const p of journal.deletes) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { GitOpsError } from '../../src/errors';
 import { initialLedger, LEDGER_HEADER, orderRings, parseLedger, serializeLedger } from '../../src/release/ledger';
+import { readLedgerDocument } from '../../src/release/ledger-reader';
 import { Ledger, RingSpec } from '../../src/release/types';
 
 const D1 = 'sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912';
@@ -192,6 +193,54 @@ describe('parseLedger', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test('reads every ledger it writes as the YAML parser does', () => {
+    // GIVEN
+    const text = fc.string({ unit: 'binary', minLength: 1 }).filter((t) => t.trim() !== '');
+    const word = fc.constantFrom('y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', 'ci', 'alice', 'e1', 'x-2', '0x1f', '1e3', '12:30', '2026-01-01', 'a:b', 'ops@ci');
+    const digest = fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `sha256:${h}`);
+    const since = fc
+      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
+      .map((d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const who = fc.oneof(text, word);
+    const ring = fc.record({
+      digest,
+      since,
+      by: who,
+      from: fc.option(fc.constantFrom(...ORDER, 'legacy', 'on', 'null'), { nil: null }),
+      approvedBy: fc.option(who, { nil: null }),
+      hold: fc.option(fc.record({ reason: who, since, by: who }), { nil: null }),
+      previous: fc.array(fc.record({ digest, since, by: who }), { maxLength: 3 }),
+    });
+    const ledger = fc.dictionary(fc.constantFrom(...ORDER, 'legacy', 'yes', 'off'), ring).map((rings) => ({ service: 'payments-api', rings }));
+
+    // WHEN / THEN
+    fc.assert(
+      fc.property(ledger, (l) => {
+        const written = serializeLedger(l, ORDER);
+        expect(parseLedger(written, FILE)).toEqual(readLedgerDocument(written, FILE));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('reads a ledger edited by hand into another form, as the YAML parser does', () => {
+    // GIVEN
+    const edits = [
+      TEXT.replace('    by: ci\n', '    by: "ci"\n'),
+      TEXT.replace('    hold: null\n', '    hold: ~\n'),
+      TEXT.replace(`service: payments-api\n`, `# owned by the payments team\nservice: payments-api\n`),
+      TEXT.replace('    previous: []\n', '    previous: []   \n'),
+      TEXT.replace('    from: null\n    approvedBy: null\n', '    approvedBy: null\n    from: null\n'),
+      TEXT.replace(LEDGER_HEADER + '\n', ''),
+    ];
+
+    // WHEN / THEN
+    for (const edited of edits) {
+      expect(edited).not.toBe(TEXT);
+      expect(parseLedger(edited, FILE)).toEqual(LEDGER);
+    }
   });
 
   test('reads a tag in a ring whose policy allows tags', () => {

@@ -70,7 +70,7 @@ function print(ctx: CommandContext, format: 'text' | 'json', o: ReleaseOutcome, 
   if (format === 'json') {
     ctx.stdout.write(`${JSON.stringify({
       ...o.request, changed: o.change.changed, summary: o.change.summary, applications: o.applications,
-      created: r.created, updated: r.updated, deleted: r.deleted, ...(published ? { published } : {}),
+      created: r.created, updated: r.updated, deleted: r.deleted, filesWritten: r.filesWritten, ...(published ? { published } : {}),
     }, null, 2)}\n`);
     return;
   }

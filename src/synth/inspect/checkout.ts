@@ -70,9 +70,8 @@ export interface TreeView {
   readonly directories: readonly string[];
 }
 
-/** The tree as it is on disk. */
-export function viewOfCheckout(dir: string): TreeView {
-  const files = listCheckoutFiles(dir);
+/** The tree as it is on disk; `files` is its {@link listCheckoutFiles} when the caller has it. */
+export function viewOfCheckout(dir: string, files: readonly string[] = listCheckoutFiles(dir)): TreeView {
   const applicationSets = files
     .filter((f) => /\.ya?ml$/.test(f) && !f.endsWith('/values.yaml'))
     .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));

@@ -39,10 +39,11 @@ export const helmSource: SourceKind = {
   },
 
   targetFiles({ target: t, service, cluster, release, directory, layerKeys, model }): TargetFile[] {
-    const key = fingerprint([
-      RENDER_VERSION, t.path, t.environment, t.cloud, cluster.region, cluster.destination,
-      service.imageRepository, release.version, ...t.layers.map((id) => layerKeys.get(id)),
-    ].join('\n'));
+    // Everything the values file is made from, one a line.
+    let inputs = `${RENDER_VERSION}\n${t.path}\n${t.environment}\n${t.cloud}\n${cluster.region}\n${cluster.destination}`
+      + `\n${service.imageRepository}\n${release.version}`;
+    for (const id of t.layers) inputs += `\n${layerKeys.get(id)}`;
+    const key = fingerprint(inputs);
     const values: TargetFile = {
       path: `${directory}/values.yaml`,
       kind: FileKind.VALUES,

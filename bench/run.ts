@@ -1,0 +1,362 @@
+/**
+ * The benchmark behind `npm run bench`. Every step runs in its own child process and the result
+ * is one JSON object on stdout (progress goes to stderr).
+ *
+ * Steps (see README, "Performance"):
+ *   floor    the fleet's values files written with yaml's stringify and fs.writeFileSync
+ *   full     `cdk8s-gitops synth` into an empty directory
+ *   noop     the same synth again: nothing changed
+ *   promote  `cdk8s-gitops promote svc-0001 --ring nonprod --digest …` on that checkout
+ *   check    `cdk8s-gitops check` of that checkout: drift check of every owned file
+ *   preview  `cdk8s-gitops preview`: every ApplicationSet expanded over the checkout
+ *   plan     `cdk8s-gitops plan` with one promotion pending: the ledger records it, the
+ *            values files do not show it yet
+ *   scaling  full synth at several fleet sizes
+ *
+ * The steps run in rounds (floor, full, noop, promote, check, preview, plan, scaling), one
+ * after the other, so that each round sees one state of the machine; figures are medians over
+ * the rounds, and ratios the median of each round's ratio.
+ *
+ * Environment: BENCH_SERVICES (default 1000), BENCH_SCALING (default "250,500,1000"),
+ * BENCH_ROUNDS (default 1), BENCH_DIR (default .bench/runs), BENCH_KEEP=1 keeps the written trees,
+ * BENCH_USAGE=preload measures CPU and RSS with a preload instead of /usr/bin/time.
+ */
+import { spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { digestOf, serviceCount, serviceName } from './fleet-program';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const BUILD = path.join(ROOT, '.bench', 'build', 'bench');
+const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
+const PROGRAM = path.join(BUILD, 'fleet-program.js');
+const FLOOR = path.join(BUILD, 'floor.js');
+const RSS_PRELOAD = path.join(BUILD, 'rss-preload.js');
+const TIME = '/usr/bin/time';
+const MODEL_OUT_ENV = 'CDK8S_GITOPS_MODEL_OUT';
+
+/** The command the CLI runs as the program: the fleet, compiled to JavaScript beforehand. */
+const APP = `${JSON.stringify(process.execPath)} ${JSON.stringify(PROGRAM)}`;
+
+/** What one measured step cost. */
+interface Cost {
+  /** Wall time. */
+  readonly seconds: number;
+  /** CPU time in user space and in the kernel, summed over the step's processes. */
+  readonly user_seconds: number | null;
+  readonly sys_seconds: number | null;
+  /** Largest resident set of any one process of the step. */
+  readonly peak_rss_mb: number | null;
+}
+
+interface Step extends Cost {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function round(n: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** /usr/bin/time -v, unless it is missing or BENCH_USAGE=preload asks for the preload. */
+const useTime = process.env.BENCH_USAGE !== 'preload' && fs.existsSync(TIME) && spawnSync(TIME, ['-v', 'true']).status === 0;
+
+/** Flushes dirty pages so that a step does not pay for the writes of the one before. */
+function settle(): void {
+  spawnSync('sync');
+}
+
+/**
+ * Runs a command in a child process and measures its wall time, CPU time and peak RSS. Peak RSS
+ * is the largest resident set of any process of the step (the CLI or the program it runs), from
+ * `/usr/bin/time -v` or, without it, from a preload that records every Node process's usage.
+ */
+function run(argv: readonly string[], env: NodeJS.ProcessEnv, scratch: string): Step {
+  settle();
+  const usageFile = path.join(scratch, `usage-${process.pid}-${Date.now()}.txt`);
+  fs.rmSync(usageFile, { force: true });
+  const command = useTime ? [TIME, '-v', '-o', usageFile, ...argv] : [...argv];
+  const childEnv = useTime ? env : {
+    ...env,
+    BENCH_USAGE_FILE: usageFile,
+    NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(RSS_PRELOAD)}`.trim(),
+  };
+  const start = process.hrtime.bigint();
+  const r: SpawnSyncReturns<string> = spawnSync(command[0], command.slice(1), {
+    cwd: ROOT, env: childEnv, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.error) throw r.error;
+  let peak: number | null = null;
+  let user: number | null = null;
+  let sys: number | null = null;
+  if (fs.existsSync(usageFile)) {
+    const text = fs.readFileSync(usageFile, 'utf8');
+    // Rows of [max RSS kB, user s, system s]: one from time (which counts the step's reaped
+    // descendants too), or one per Node process from the preload.
+    const rows = useTime
+      ? [[/Maximum resident set size \(kbytes\): (\d+)/, /User time \(seconds\): ([\d.]+)/, /System time \(seconds\): ([\d.]+)/]
+        .map((re) => Number(re.exec(text)?.[1] ?? NaN))]
+      : text.split('\n').filter(Boolean).map((l) => l.split(' ').map(Number));
+    const valid = rows.filter((row) => row.every((v) => Number.isFinite(v)));
+    if (valid.length > 0) {
+      peak = round(Math.max(...valid.map((row) => row[0])) / 1024, 1);
+      user = round(valid.reduce((a, row) => a + row[1], 0), 2);
+      sys = round(valid.reduce((a, row) => a + row[2], 0), 2);
+    }
+    fs.rmSync(usageFile, { force: true });
+  }
+  return { seconds, user_seconds: user, sys_seconds: sys, peak_rss_mb: peak, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function fail(what: string, s: Step): never {
+  throw new Error(`${what} exited with ${s.status}:\n${s.stderr.slice(-4000)}`);
+}
+
+function json(what: string, s: Step): any {
+  try {
+    return JSON.parse(s.stdout);
+  } catch {
+    return fail(`${what} (no JSON on stdout)`, s);
+  }
+}
+
+function cost(s: Cost): Cost {
+  return { seconds: round(s.seconds), user_seconds: s.user_seconds, sys_seconds: s.sys_seconds, peak_rss_mb: s.peak_rss_mb };
+}
+
+/** The median of each figure over the rounds; peak RSS is the largest seen. */
+function summarize<T extends Cost>(runs: readonly T[]): T & { rounds: number } {
+  const out = { ...runs[Math.floor((runs.length - 1) / 2)] } as Record<string, unknown>;
+  for (const key of Object.keys(out)) {
+    const values = runs.map((r) => (r as Record<string, unknown>)[key]);
+    if (values.every((v): v is number => typeof v === 'number')) {
+      out[key] = key === 'peak_rss_mb' ? Math.max(...values) : round(medianOf(values));
+    }
+  }
+  return { ...(out as T), rounds: runs.length };
+}
+
+/** The median over the rounds of a ratio taken within each round. */
+function ratioOf(a: readonly Cost[], b: readonly Cost[]): number | null {
+  const ratios = a.map((x, i) => (b[i] && b[i].seconds > 0 ? x.seconds / b[i].seconds : NaN)).filter((r) => Number.isFinite(r));
+  return ratios.length > 0 ? round(medianOf(ratios)) : null;
+}
+
+function cli(args: readonly string[], services: number, scratch: string): Step {
+  return run([process.execPath, CLI, ...args], { ...process.env, BENCH_SERVICES: String(services) }, scratch);
+}
+
+function synth(out: string, services: number, scratch: string): Step & { report: any } {
+  const s = cli(['synth', '--app', APP, '--out', out, '--format', 'json'], services, scratch);
+  if (s.status !== 0) fail('cdk8s-gitops synth', s);
+  return { ...s, report: json('cdk8s-gitops synth', s) };
+}
+
+function valuesFiles(paths: readonly string[]): number {
+  return paths.filter((p) => p.endsWith('/values.yaml')).length;
+}
+
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpu_model: cpus[0]?.model.trim() ?? 'unknown',
+    memory_gib: round(os.totalmem() / 1024 ** 3, 1),
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    load_average_at_start: os.loadavg().map((l) => round(l, 2)),
+  };
+}
+
+interface Round {
+  readonly program: Cost & { model_mb: number };
+  readonly floor: Cost & { files_written: number; process_seconds: number };
+  readonly full: Cost & { files_written: number; targets: number };
+  readonly noop: Cost & { files_written: number };
+  readonly promote: Cost & { files_written: number; values_files_written: number; ledger_written: boolean };
+  readonly check: Cost & { findings: number };
+  readonly preview: Cost & { applications: number };
+  readonly plan: Cost & { files_changed: number };
+  readonly scaling: ReadonlyMap<number, Cost & { targets: number }>;
+}
+
+function main(): void {
+  const services = serviceCount();
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '1') || 1);
+  const scalingSizes = (process.env.BENCH_SCALING ?? '250,500,1000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+  for (const f of [CLI, PROGRAM, FLOOR, path.join(ROOT, 'lib', 'index.js')]) {
+    if (!fs.existsSync(f)) throw new Error(`${f} is missing: run \`npm run bench\` (it builds the SDK and the benchmark first).`);
+  }
+  const base = path.resolve(ROOT, process.env.BENCH_DIR ?? path.join('.bench', 'runs'));
+  fs.mkdirSync(base, { recursive: true });
+  const work = fs.mkdtempSync(path.join(base, 'run-'));
+  const scratch = path.join(work, 'scratch');
+  fs.mkdirSync(scratch);
+  let dirs = 0;
+  const emptyDir = (name: string): string => path.join(work, `${name}-${dirs++}`);
+  const keep = process.env.BENCH_KEEP === '1';
+  /** Removes a written tree once its step is measured, so that every step starts from the same disk state. */
+  const discard = (dir: string): void => {
+    if (!keep) spawnSync('rm', ['-rf', dir]);
+  };
+  const startedAt = new Date();
+  const machineInfo = machine();
+  log(`${services} services, ${rounds} round${rounds === 1 ? '' : 's'}, working in ${work}`);
+  log(`CPU time and peak RSS from ${useTime ? '/usr/bin/time -v' : 'a --require preload reporting process.resourceUsage()'}`);
+
+  log('floor: preparing the values files in memory (not measured)');
+  const floorInput = path.join(scratch, 'floor-input.json');
+  const prep = run([process.execPath, FLOOR, 'prepare', floorInput], { ...process.env, BENCH_SERVICES: String(services) }, scratch);
+  if (prep.status !== 0) fail('floor prepare', prep);
+
+  const results: Round[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const tag = rounds > 1 ? `round ${i + 1}/${rounds}: ` : '';
+
+    log(`${tag}program: the fleet program on its own, handing over its model`);
+    const modelOut = path.join(scratch, 'model.json');
+    const p = run([process.execPath, PROGRAM], { ...process.env, BENCH_SERVICES: String(services), [MODEL_OUT_ENV]: modelOut }, scratch);
+    if (p.status !== 0) fail('the fleet program', p);
+    const program = { ...cost(p), model_mb: round(fs.statSync(modelOut).size / 1024 ** 2, 1) };
+    fs.rmSync(modelOut);
+
+    log(`${tag}floor: yaml stringify + fs.writeFileSync per file`);
+    const floorDir = emptyDir('floor');
+    const f = run([process.execPath, FLOOR, 'write', floorInput, floorDir], process.env, scratch);
+    discard(floorDir);
+    if (f.status !== 0) fail('floor write', f);
+    const fr = json('floor write', f);
+    // The write loop alone is timed inside the process; CPU time and RSS are the process's.
+    const floor = { ...cost(f), seconds: round(fr.seconds), files_written: fr.files_written as number, process_seconds: round(f.seconds) };
+
+    log(`${tag}full: cdk8s-gitops synth into an empty directory`);
+    const checkout = emptyDir('checkout');
+    const s = synth(checkout, services, scratch);
+    const full = { ...cost(s), files_written: s.report.filesWritten as number, targets: valuesFiles(s.report.created) };
+
+    log(`${tag}noop: the same synth again`);
+    const n = synth(checkout, services, scratch);
+    const noop = { ...cost(n), files_written: n.report.filesWritten as number };
+
+    const service = serviceName(1);
+    log(`${tag}promote: ${service} into ring nonprod`);
+    const digest = digestOf(`${service} promoted in round ${i}`);
+    const ledgerBefore = fs.readFileSync(path.join(checkout, 'releases', `${service}.yaml`), 'utf8');
+    const pr = cli(['promote', service, '--ring', 'nonprod', '--digest', digest, '--app', APP, '--out', checkout, '--by', 'bench', '--format', 'json'], services, scratch);
+    if (pr.status !== 0) fail('cdk8s-gitops promote', pr);
+    const r = json('cdk8s-gitops promote', pr);
+    const listed = [...r.created, ...r.updated, ...r.deleted] as string[];
+    const promote = {
+      ...cost(pr),
+      files_written: typeof r.filesWritten === 'number' ? r.filesWritten as number : listed.length,
+      values_files_written: valuesFiles(listed),
+      ledger_written: listed.includes(`releases/${service}.yaml`),
+    };
+
+    log(`${tag}check: drift check of the checkout`);
+    const c = cli(['check', '--app', APP, '--out', checkout, '--format', 'json'], services, scratch);
+    if (c.status !== 0) fail('cdk8s-gitops check (expected a clean checkout)', c);
+    const check = { ...cost(c), findings: (json('cdk8s-gitops check', c).findings as unknown[]).length };
+
+    log(`${tag}preview: every ApplicationSet expanded over the checkout`);
+    const v = cli(['preview', '--out', checkout, '--format', 'json'], services, scratch);
+    if (v.status !== 0) fail('cdk8s-gitops preview', v);
+    const preview = { ...cost(v), applications: (json('cdk8s-gitops preview', v) as unknown[]).length };
+
+    log(`${tag}plan: one promotion pending (not measured: synth back to the ledger before it, then the ledger after it)`);
+    const ledger = path.join(checkout, 'releases', `${service}.yaml`);
+    const promoted = fs.readFileSync(ledger, 'utf8');
+    fs.writeFileSync(ledger, ledgerBefore);
+    synth(checkout, services, scratch);
+    fs.writeFileSync(ledger, promoted);
+    const pl = cli(['plan', '--app', APP, '--out', checkout, '--format', 'json'], services, scratch);
+    if (pl.status !== 2) fail('cdk8s-gitops plan (expected changes)', pl);
+    const plan = { ...cost(pl), files_changed: (json('cdk8s-gitops plan', pl).files as unknown[]).length };
+    discard(checkout);
+
+    const scaling = new Map<number, Cost & { targets: number }>();
+    for (const size of scalingSizes) {
+      if (size === services) {
+        scaling.set(size, { ...cost(full), targets: full.targets });
+        continue;
+      }
+      log(`${tag}scaling: full synth at ${size} services`);
+      const out = emptyDir(`scaling-${size}`);
+      const sc = synth(out, size, scratch);
+      discard(out);
+      scaling.set(size, { ...cost(sc), targets: valuesFiles(sc.report.created) });
+    }
+    results.push({ program, floor, full, noop, promote, check, preview, plan, scaling });
+  }
+  discard(floorInput);
+
+  const pick = <K extends keyof Round>(k: K): Round[K][] => results.map((r) => r[k]);
+  const fulls = pick('full');
+  const perTarget = (size: number): number[] => results.map((r) => {
+    const s = r.scaling.get(size)!;
+    return s.seconds / s.targets;
+  });
+  const scaling = scalingSizes.map((size) => {
+    const s = summarize(results.map((r) => r.scaling.get(size)!));
+    return { services: size, targets: s.targets, seconds: s.seconds, seconds_per_target: medianOf(perTarget(size)), user_seconds: s.user_seconds, sys_seconds: s.sys_seconds, peak_rss_mb: s.peak_rss_mb };
+  });
+  const smallest = scalingSizes[0];
+  const largest = scalingSizes[scalingSizes.length - 1];
+  const scalingRatio = scalingSizes.length > 1
+    ? round(medianOf(results.map((r) => {
+      const big = r.scaling.get(largest)!;
+      const small = r.scaling.get(smallest)!;
+      return (big.seconds / big.targets) / (small.seconds / small.targets);
+    })))
+    : null;
+
+  const notes: string[] = [
+    `program: ${path.relative(ROOT, PROGRAM)}, compiled with tsc from bench/fleet-program.ts before the run, run by node`,
+    `cli: node ${path.relative(ROOT, CLI)} (the installed binary, without npx)`,
+    `user_seconds, sys_seconds, peak_rss_mb: from ${useTime ? '/usr/bin/time -v' : 'process.resourceUsage() of each Node process'}; peak_rss_mb is the largest process of the step`,
+    'floor.seconds: the write loop only (data prepared beforehand, not measured); floor.process_seconds: the whole floor process',
+    `${rounds === 1 ? 'one round' : `${rounds} rounds; figures are medians, ratios the median of each round's ratio`}; sync(1) before each step`,
+  ];
+  if (scalingSizes.includes(services)) notes.push(`scaling at ${services} services is the full step`);
+
+  const result = {
+    machine: machineInfo,
+    date: startedAt.toISOString(),
+    targets: summarize(fulls).targets,
+    services,
+    program: summarize(pick('program')),
+    floor: summarize(pick('floor')),
+    full: summarize(fulls),
+    noop: summarize(pick('noop')),
+    promote: summarize(pick('promote')),
+    check: summarize(pick('check')),
+    preview: summarize(pick('preview')),
+    plan: summarize(pick('plan')),
+    full_vs_floor: ratioOf(fulls, pick('floor')),
+    noop_vs_full: ratioOf(pick('noop'), fulls),
+    promote_vs_full: ratioOf(pick('promote'), fulls),
+    plan_vs_full: ratioOf(pick('plan'), fulls),
+    scaling,
+    scaling_per_target_largest_vs_smallest: scalingRatio,
+    notes,
+  };
+  if (!keep) spawnSync('rm', ['-rf', work]);
+  else log(`kept ${work}`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main();
