@@ -4,6 +4,7 @@ import { Cloud, Cluster, Environment, FileKind, HelmSourceModel, PlatformModel, 
 import { applicationName } from '../../src/constructs/name-checks';
 import { directoriesOf, documentsOf, expandApplicationSet, GeneratedApplication } from '../support/application-set';
 import { DIGEST, deviatingPlatform, GITOPS_REPO, linesOf, newPlatform } from '../support/platform';
+import { SEED_APPLICATION_SET } from '../support/seed';
 
 /** `platform-gitops/environments/prod/azure/westeurope-01/payments-api/values.yaml`, section 5 of the seed. */
 const SEED_VALUES = `
@@ -49,56 +50,6 @@ podDisruptionBudget:
   minAvailable: 4
 `;
 
-/** The seed's ApplicationSet `workloads`, section 5. */
-const SEED_APPLICATION_SET = `
-apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata:
-  name: workloads
-  namespace: argocd
-spec:
-  goTemplate: true
-  goTemplateOptions:
-    - missingkey=error
-  generators:
-    - git:
-        repoURL: https://git.xxxcompany.com/platform/platform-gitops.git
-        revision: main
-        directories:
-          - path: environments/*/*/*/*
-  template:
-    metadata:
-      name: '{{ index .path.segments 4 }}-{{ index .path.segments 1 }}-{{ index .path.segments 2 }}-{{ index .path.segments 3 }}'
-      labels:
-        service: '{{ index .path.segments 4 }}'
-        environment: '{{ index .path.segments 1 }}'
-        cloud: '{{ index .path.segments 2 }}'
-        cluster: '{{ index .path.segments 3 }}'
-    spec:
-      project: '{{ index .path.segments 1 }}'
-      destination:
-        name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}'
-        namespace: '{{ index .path.segments 4 }}'
-      sources:
-        - repoURL: 'https://git.xxxcompany.com/apps/{{ index .path.segments 4 }}.git'
-          targetRevision: main
-          path: deploy/chart
-          helm:
-            releaseName: '{{ index .path.segments 4 }}'
-            valueFiles:
-              - $values/{{ .path.path }}/values.yaml
-        - repoURL: https://git.xxxcompany.com/platform/platform-gitops.git
-          targetRevision: main
-          ref: values
-      syncPolicy:
-        automated:
-          prune: true
-          selfHeal: true
-        syncOptions:
-          - CreateNamespace=true
-          - ApplyOutOfSyncOnly=true
-      revisionHistoryLimit: 3
-`;
 
 const SEED_REPO = 'https://git.xxxcompany.com/platform/platform-gitops.git';
 const CLUSTERS = ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'];
