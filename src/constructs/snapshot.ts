@@ -7,9 +7,8 @@ import {
 } from '../synth/model';
 import { imagePlaceholder } from '../synth/sources/image';
 import { objectFileName } from '../synth/sources/objects';
-import { mergedValues, sdkLayer } from '../synth/target-values';
+import { mergedValues, releaseValues, sdkLayer, targetLayers } from '../synth/target-values';
 import { mergeValuesWithProvenance, Values } from '../synth/values';
-import { releaseValues, targetLayers } from '../synth/synthesize';
 import { repoUrlProblem } from './names';
 import { problemsOfLiteralSecrets } from './values-check';
 import { isDigest } from '../release/digest';
