@@ -31,10 +31,11 @@ export type {
 } from './constructs/sync';
 
 export { FileTree, FileKind } from './synth/file-tree';
-export type { FileEntry } from './synth/file-tree';
+export type { FileEntry, FileTreeOptions } from './synth/file-tree';
 export { synthesize } from './synth/synthesize';
 export type { SynthesizeOptions, ReleaseState, RingRelease } from './synth/synthesize';
 export { buildTree } from './synth/build';
+export type { BuildTreeOptions } from './synth/build';
 export { readLedgers } from './release/checkout';
 export type { LedgerFile } from './release/checkout';
 export type { Ledger, RingState, PreviousRelease, Hold } from './release/types';

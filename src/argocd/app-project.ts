@@ -1,6 +1,7 @@
-import { EnvironmentModel, PlatformModel } from '../synth/model';
+import { EnvironmentModel, PlatformModel, ServiceModel } from '../synth/model';
+import { clusterIndex } from '../synth/cluster-index';
 import { sourceKindOf } from '../synth/sources';
-import { ArgoObject, MANAGED_BY } from './emit';
+import { ArgoObject, MANAGED_BY } from './object';
 
 /**
  * The AppProject of an environment, least privilege: `sourceRepos` are exactly the GitOps
@@ -17,19 +18,26 @@ import { ArgoObject, MANAGED_BY } from './emit';
 export function buildAppProject(model: PlatformModel, env: EnvironmentModel): ArgoObject {
   const cp = model.controlPlanes.find((c) => c.name === env.controlPlane)!;
   const services = new Map(model.services.map((s) => [s.name, s]));
-  const clusters = new Map(model.clusters.map((c) => [c.id, c]));
+  const clusterOf = clusterIndex(model);
   const repos = new Set<string>();
   const namespaces = new Set<string>();
-  const destinations = new Map<string, { name: string; namespace: string }>();
+  const destinations = new Map<string, Set<string>>();
+  // Targets come service by service: the service's repositories and namespace are taken once.
+  let last: ServiceModel | undefined;
   for (const t of model.targets) {
     if (t.environment !== env.name) continue;
     const service = services.get(t.service)!;
-    const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
-    for (const r of sourceKindOf(service).sourceRepos(service)) repos.add(r);
-    if (env.namespaceBaseline) namespaces.add(service.namespace);
-    destinations.set(`${cluster.destination}\u0000${service.namespace}`, { name: cluster.destination, namespace: service.namespace });
+    if (service !== last) {
+      for (const r of sourceKindOf(service).sourceRepos(service)) repos.add(r);
+      if (env.namespaceBaseline) namespaces.add(service.namespace);
+      last = service;
+    }
+    const destination = clusterOf(t).destination;
+    let inCluster = destinations.get(destination);
+    if (!inCluster) destinations.set(destination, inCluster = new Set());
+    inCluster.add(service.namespace);
   }
-  const sortedDestinations = [...destinations.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+  const sortedDestinations = [...destinations.keys()].sort().flatMap((name) => [...destinations.get(name)!].sort().map((namespace) => ({ name, namespace })));
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',

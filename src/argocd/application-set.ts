@@ -1,8 +1,9 @@
 import { SyncOption, SyncPolicyJson } from '../constructs/sync';
 import { Problem } from '../errors';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../synth/model';
+import { clusterIndex } from '../synth/cluster-index';
 import { helmSource, SourceKind, sourceKindOf } from '../synth/sources';
-import { ArgoObject, MANAGED_BY } from './emit';
+import { ArgoObject, MANAGED_BY } from './object';
 
 /**
  * Limits which commits refresh an Application (argo-cd#4272): only a commit that touches one of
@@ -48,21 +49,22 @@ interface Shape {
  */
 export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, defaults: { chartPath: string; targetRevision: string }): WorkloadSet[] {
   const services = new Map(model.services.map((s) => [s.name, s]));
-  const clusters = new Map(model.clusters.map((c) => [c.id, c]));
+  const clusterOf = clusterIndex(model);
   const sets: WorkloadSet[] = [];
   for (const envName of cp.environments) {
     const env = model.environments.find((e) => e.name === envName)!;
     const groups = new Map<string, { shape: Shape; targets: TargetModel[]; globs: Set<string> }>();
+    const placements = placementsOf(model, envName, defaults);
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
-      const service = services.get(t.service)!;
-      const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
-      const shape = shapeOf(model, service, cluster, defaults);
-      const name = setName(envName, shape);
-      const group = groups.get(name) ?? { shape, targets: [], globs: new Set<string>() };
+      const { name, shape, glob: pattern } = placements(services.get(t.service)!, clusterOf(t));
+      let group = groups.get(name);
+      if (!group) {
+        group = { shape, targets: [], globs: new Set<string>() };
+        groups.set(name, group);
+      }
       group.targets.push(t);
-      group.globs.add(glob(model, envName, shape, service));
-      groups.set(name, group);
+      group.globs.add(pattern);
     }
     const defaultName = `${helmSource.applicationSetPrefix}-${envName}`;
     // The environment's own set exists even while empty, so its name never comes and goes;
@@ -86,6 +88,37 @@ export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, d
     }
   }
   return sets;
+}
+
+/** Where a target of one service on one cluster goes: its ApplicationSet, shape and glob. */
+interface Placement {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly glob: string;
+}
+
+/**
+ * The placement of each (service, cluster) of an environment, worked out once per service and
+ * per cluster with its own destination, not once per target.
+ */
+function placementsOf(model: PlatformModel, env: string, defaults: { chartPath: string; targetRevision: string }): (service: ServiceModel, cluster: ClusterModel) => Placement {
+  const byService = new Map<ServiceModel, Map<ClusterModel | undefined, Placement>>();
+  const ownDestination = new Set(model.clusters.filter((c) => c.destination !== `${c.cloud}-${c.name}`));
+  return (service, cluster) => {
+    let own = byService.get(service);
+    if (!own) {
+      own = new Map();
+      byService.set(service, own);
+    }
+    const key = ownDestination.has(cluster) ? cluster : undefined;
+    let placement = own.get(key);
+    if (!placement) {
+      const shape = shapeOf(model, service, cluster, defaults);
+      placement = { name: setName(env, shape), shape, glob: glob(model, env, shape, service) };
+      own.set(key, placement);
+    }
+    return placement;
+  };
 }
 
 function shapeOf(model: PlatformModel, service: ServiceModel, cluster: ClusterModel, defaults: { chartPath: string; targetRevision: string }): Shape {

@@ -1,5 +1,5 @@
 import { ControlPlaneModel, PlatformModel } from '../synth/model';
-import { ArgoObject, MANAGED_BY } from './emit';
+import { ArgoObject, MANAGED_BY } from './object';
 
 /** The in-cluster API server, where a control plane's own Argo CD objects live. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';

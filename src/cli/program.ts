@@ -2,10 +2,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../synth/parse-yaml';
 import { GitOpsError } from '../errors';
+import { fingerprint } from '../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../synth/model';
-import { MODEL_OUT_ENV, ProgramOutput } from '../synth/program';
+import { MODEL_OUT_ENV, ProgramOutput } from '../synth/program-protocol';
 
 /** Settings read from the project's `cdk8s.yaml`. */
 export interface ProjectConfig {
@@ -31,11 +32,23 @@ export function readProjectConfig(cwd: string): ProjectConfig {
   };
 }
 
+/** A program's model snapshot, and a fingerprint of it. */
+export interface ProgramRun {
+  readonly model: PlatformModel;
+  /** Fingerprint of the snapshot as the program handed it over. */
+  readonly fingerprint: string;
+}
+
+/** Runs the platform program and returns its model snapshot; see {@link runProgram}. */
+export function loadModel(app: string | undefined, cwd: string): PlatformModel {
+  return runProgram(app, cwd).model;
+}
+
 /**
  * Runs the platform program and returns its model snapshot. The program runs in its own
  * process, as cdk8s runs apps; it learns where to put the model from {@link MODEL_OUT_ENV}.
  */
-export function loadModel(app: string | undefined, cwd: string): PlatformModel {
+export function runProgram(app: string | undefined, cwd: string): ProgramRun {
   const command = app ?? readProjectConfig(cwd).app;
   if (!command) {
     throw new GitOpsError({
@@ -60,7 +73,7 @@ export function loadModel(app: string | undefined, cwd: string): PlatformModel {
       if (output.model.version !== MODEL_VERSION) {
         throw new GitOpsError({ code: 'CG305', message: `The program was built with another version of cdk8s-gitops (model version ${output.model.version}, this CLI reads ${MODEL_VERSION}).`, fix: 'Use the cdk8s-gitops CLI from the same installation as the program (npx cdk8s-gitops).' });
       }
-      return output.model;
+      return { model: output.model, fingerprint: fingerprint(text) };
     }
     const stderr = (result.stderr ?? '').trim().split('\n').slice(-15).join('\n');
     throw new GitOpsError({

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { k8s, Namespace } from 'cdk8s-plus-28';
-import { MANAGED_BY } from '../argocd/emit';
+import { MANAGED_BY } from '../argocd/object';
 import { GitOpsError, Problem } from '../errors';
 import { NamespaceBaselineModel } from '../synth/model';
 

@@ -48,29 +48,54 @@ export function ledgerText(model: PlatformModel, ledger: Ledger): string {
   return serializeLedger(ledger, model.rings.map((r) => r.name));
 }
 
+/** A service's ledger file as read from a checkout, not parsed yet; see {@link LedgerFile}. */
+export type LedgerText = Omit<LedgerFile, 'ledger'>;
+
+/**
+ * Reads the ledger text of every service of the program from the checkout `dir`, or makes it
+ * from the service's `initialDigest` where the checkout has none; see {@link readLedgers}.
+ */
+export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, LedgerText> {
+  const rings = ringSpecs(model);
+  const root = `${path.resolve(dir)}${path.sep}`;
+  const out = new Map<string, LedgerText>();
+  for (const s of model.services) {
+    const rel = ledgerFilePath(model, s.name);
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(root + rel, 'utf8');
+    } catch (e: any) {
+      if (e.code !== 'ENOENT') throw e;
+    }
+    if (text !== undefined) out.set(s.name, { path: rel, text, initial: false });
+    else if (s.initialDigest) {
+      out.set(s.name, { path: rel, text: ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)), initial: true });
+    }
+  }
+  return out;
+}
+
+/** Parses ledger texts read by {@link readLedgerTexts}; malformed ones fail with file and line. */
+export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string, LedgerText>): Map<string, LedgerFile> {
+  const policies = ringPolicies(model);
+  const rings = ringSpecs(model);
+  const initialDigests = new Map(model.services.map((s) => [s.name, s.initialDigest]));
+  const out = new Map<string, LedgerFile>();
+  for (const [service, f] of texts) {
+    const initialDigest = f.initial ? initialDigests.get(service) : undefined;
+    const ledger = initialDigest !== undefined
+      ? initialLedger(service, rings, initialDigest, INITIAL_SINCE)
+      : parseLedger(f.text, f.path, { policies });
+    out.set(service, { ...f, ledger });
+  }
+  return out;
+}
+
 /**
  * Reads the ledger of every service of the program from the checkout `dir`. A service without
  * a ledger file gets one from its `initialDigest`, if it declares one; otherwise it has none
  * and its targets are not emitted yet. Malformed ledgers fail with file and line.
  */
 export function readLedgers(model: PlatformModel, dir: string): Map<string, LedgerFile> {
-  const policies = ringPolicies(model);
-  const rings = ringSpecs(model);
-  const out = new Map<string, LedgerFile>();
-  for (const s of model.services) {
-    const rel = ledgerFilePath(model, s.name);
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(path.join(dir, rel), 'utf8');
-    } catch (e: any) {
-      if (e.code !== 'ENOENT') throw e;
-    }
-    if (text !== undefined) {
-      out.set(s.name, { path: rel, ledger: parseLedger(text, rel, { policies }), text, initial: false });
-    } else if (s.initialDigest) {
-      const ledger = initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE);
-      out.set(s.name, { path: rel, ledger, text: ledgerText(model, ledger), initial: true });
-    }
-  }
-  return out;
+  return parseLedgerTexts(model, readLedgerTexts(model, dir));
 }

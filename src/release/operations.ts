@@ -1,5 +1,5 @@
 import { GitOpsError } from '../errors';
-import { treeFromLedgers } from '../synth/build';
+import { BuildTreeOptions, treeFromLedgers } from '../synth/build';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel } from '../synth/model';
 import { applicationName } from '../constructs/name-checks';
@@ -51,7 +51,7 @@ export interface ReleaseOutcome {
  * Pure but for reading the checkout; the caller writes the tree (only the changed files are
  * rendered and written, so a promotion touches one ring's values files and the ledger).
  */
-export function runRelease(model: PlatformModel, dir: string, request: ReleaseRequest, ctx: ReleaseContext): ReleaseOutcome {
+export function runRelease(model: PlatformModel, dir: string, request: ReleaseRequest, ctx: ReleaseContext, options: BuildTreeOptions = {}): ReleaseOutcome {
   const service = model.services.find((s) => s.name === request.service);
   if (!service) {
     const known = model.services.map((s) => s.name);
@@ -79,5 +79,5 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
   const ring = model.rings.find((r) => r.name === request.ring);
   const targets = new Set(ring?.targets ?? []);
   const applications = model.targets.filter((t) => t.service === service.name && targets.has(t.id)).map(applicationName).sort();
-  return { request, change, before, tree: treeFromLedgers(model, next), applications };
+  return { request, change, before, tree: treeFromLedgers(model, next, options), applications };
 }

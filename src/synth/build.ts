@@ -1,8 +1,34 @@
-import { LedgerFile, readLedgers } from '../release/checkout';
-import { FileKind, FileTree } from './file-tree';
+import { LedgerFile, LedgerText, parseLedgerTexts, readLedgers, readLedgerTexts } from '../release/checkout';
+import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from './model';
-import { statusMarkdown, statusOf, STATUS_PATH } from './status';
+import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';
 import { ReleaseState, RingRelease, synthesize } from './synthesize';
+import { unchangedWrite, WriteOptions, WriteReport } from './writer';
+
+/**
+ * Changes whenever the same model and ledgers would give other bytes: the version of the
+ * package that writes the tree.
+ */
+const TREE_VERSION = `tree-v1 ${(require('../../package.json') as { version: string }).version}`;
+
+/** Options of {@link treeFromLedgers} and {@link buildTree}. */
+export interface BuildTreeOptions {
+  /**
+   * The {@link modelFingerprint} of the model, when the caller has it already (the CLI takes it
+   * from the text the program handed over).
+   * @default - computed from the model
+   */
+  readonly modelFingerprint?: string;
+}
+
+/**
+ * The fingerprint of a model: of the JSON text a program hands the CLI (`{"model": …}`), which
+ * is what the CLI fingerprints, so that a tree written by the CLI and one written by the
+ * program itself record the same inputs.
+ */
+export function modelFingerprint(model: PlatformModel): string {
+  return fingerprint(JSON.stringify({ model }));
+}
 
 /** What each ring of each service runs, according to the ledgers. */
 export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseState {
@@ -14,17 +40,29 @@ export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseS
 }
 
 /**
+ * The fingerprint of everything a tree is made from: the package version, the model and the
+ * text of every ledger (as read, or as the program's initial digests make it: the tree is the
+ * same either way).
+ */
+export function treeInputs(modelFingerprint: string, ledgers: ReadonlyMap<string, Pick<LedgerText, 'path' | 'text'>>): string {
+  let text = `${TREE_VERSION}\n${modelFingerprint}`;
+  for (const [service, f] of ledgers) text += `\n${service}\n${f.path}\n${fingerprint(f.text)}`;
+  return fingerprint(text);
+}
+
+/**
  * The tree for a model and a set of ledgers; the ledgers are part of the tree, and so is
  * `STATUS.md`, the release status made from them.
  */
-export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): FileTree {
+export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, options: BuildTreeOptions = {}): FileTree {
   const svcPaths = new Map(model.services.map((s) => [s.name, s.path]));
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
       ...[...ledgers.entries()].map(([service, f]) => ({ path: f.path, kind: FileKind.LEDGER, origin: svcPaths.get(service)!, text: f.text })),
-      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(statusOf(model, ledgers)) },
+      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
     ],
+    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), ledgers),
   });
 }
 
@@ -34,6 +72,26 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
  * Call `recoverInterruptedWrite` on the checkout first, so that the ledgers of a write
  * interrupted after its commit point are read as that write left them.
  */
-export function buildTree(model: PlatformModel, checkoutDir: string): FileTree {
-  return treeFromLedgers(model, readLedgers(model, checkoutDir));
+export function buildTree(model: PlatformModel, checkoutDir: string, options: BuildTreeOptions = {}): FileTree {
+  return treeFromLedgers(model, readLedgers(model, checkoutDir), options);
+}
+
+/** What {@link checkoutTree} found: the tree to write, or that the checkout is up to date. */
+export type CheckoutTree =
+  | { readonly tree: FileTree; readonly unchanged?: undefined }
+  | { readonly unchanged: WriteReport; readonly tree?: undefined };
+
+/**
+ * The tree for a model and a checkout, unless the checkout's manifest shows that it was
+ * written from the same model and ledgers and every owned file is in place: then the report
+ * of a write that changes nothing, without building the tree. `verify` and `adopt` always
+ * build the tree. Call `recoverInterruptedWrite` on the checkout first.
+ */
+export function checkoutTree(model: PlatformModel, checkoutDir: string, modelFingerprint: string, options: WriteOptions = {}): CheckoutTree {
+  const texts = readLedgerTexts(model, checkoutDir);
+  if (!options.verify && !options.adopt) {
+    const unchanged = unchangedWrite(checkoutDir, treeInputs(modelFingerprint, texts));
+    if (unchanged) return { unchanged };
+  }
+  return { tree: treeFromLedgers(model, parseLedgerTexts(model, texts), { modelFingerprint }) };
 }

@@ -48,6 +48,17 @@ export function fingerprint(text: string): string {
   return hexDigest('sha1', text);
 }
 
+/** Options of a {@link FileTree}. */
+export interface FileTreeOptions {
+  /**
+   * A fingerprint of everything the whole tree is made from: the program's model and the
+   * release ledgers. The manifest records it, so that a later synth with the same inputs knows
+   * that nothing changed without building the tree again.
+   * @default - none: every write builds the tree and compares the keys of its files
+   */
+  readonly inputs?: string;
+}
+
 /**
  * The synthesized repository: repository-relative path → file. Everything downstream
  * (write, plan, preview, check, publish) works on this, never on the constructs.
@@ -58,8 +69,14 @@ export function fingerprint(text: string): string {
  * tree.content('projects/prod.yaml');
  */
 export class FileTree {
+  /** A fingerprint of everything the tree is made from. @default - none */
+  public readonly inputs?: string;
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
+
+  constructor(options: FileTreeOptions = {}) {
+    if (options.inputs !== undefined) this.inputs = options.inputs;
+  }
 
   /** Adds a file whose content is computed on first use. Paths must be unique. */
   public add(path: string, entry: FileEntry): void {

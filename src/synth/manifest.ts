@@ -17,6 +17,11 @@ export interface ManifestEntry {
 export interface Manifest {
   /** Owned files by repository-relative path. */
   readonly files: ReadonlyMap<string, ManifestEntry>;
+  /**
+   * Fingerprint of everything the tree was made from (see `FileTree.inputs`).
+   * @default - not recorded
+   */
+  readonly inputs?: string;
 }
 
 const HEADER = 'cdk8s-gitops';
@@ -28,7 +33,8 @@ export function serializeManifest(m: Manifest): string {
     const e = m.files.get(p)!;
     return `    ${JSON.stringify(p)}: {"sha256": "${e.sha256}", "key": "${e.key}"}${i < paths.length - 1 ? ',' : ''}`;
   });
-  return `{\n  "generator": "${HEADER}",\n  "version": 1,\n  "files": {\n${lines.join('\n')}${lines.length ? '\n' : ''}  }\n}\n`;
+  const inputs = m.inputs === undefined ? '' : `  "inputs": "${m.inputs}",\n`;
+  return `{\n  "generator": "${HEADER}",\n  "version": 1,\n${inputs}  "files": {\n${lines.join('\n')}${lines.length ? '\n' : ''}  }\n}\n`;
 }
 
 /** Parses a manifest; fails with the file and the fix when it is not one. */
@@ -43,7 +49,8 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
       fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
     });
   }
-  if (data?.generator !== HEADER || data?.version !== 1 || typeof data.files !== 'object' || data.files === null) {
+  if (data?.generator !== HEADER || data?.version !== 1 || typeof data.files !== 'object' || data.files === null
+    || (data.inputs !== undefined && !/^[0-9a-f]{40}$/.test(data.inputs))) {
     throw new GitOpsError({
       code: 'CG401', file,
       message: 'The manifest does not have the expected form (generator "cdk8s-gitops", version 1, files).',
@@ -61,11 +68,15 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
     }
     files.set(p, { sha256: e.sha256, key: e.key });
   }
-  return { files };
+  return data.inputs === undefined ? { files } : { files, inputs: data.inputs };
 }
+
+/** Paths whose segments are plain names (none starts with a dot): ownable at a glance. */
+const PLAIN_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
 
 /** Whether a path may be owned: relative, inside the repository, not in `.git`. */
 export function isOwnablePath(p: string): boolean {
+  if (PLAIN_PATH.test(p)) return true;
   if (p.length === 0 || p.startsWith('/') || p.includes('\\')) return false;
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && s !== '.git');
 }

@@ -115,6 +115,11 @@ export interface FormatStatusOptions {
  * report.services[0].rings.map((r) => `${r.ring}: ${r.shortDigest ?? '—'}`);
  */
 export function statusOf(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): StatusReport {
+  return { ...releaseOverview(model, ledgers), targets: targetStatuses(model, ledgers) };
+}
+
+/** The rings and the services of {@link statusOf}, without a row per target: what `STATUS.md` shows. */
+export function releaseOverview(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): Pick<StatusReport, 'rings' | 'services'> {
   const ringOrder = model.rings.map((r) => r.name);
   const ringIndex = new Map(ringOrder.map((name, i) => [name, i]));
   const targetsOf = new Map<string, TargetModel[]>();
@@ -147,15 +152,22 @@ export function statusOf(model: PlatformModel, ledgers: ReadonlyMap<string, Ledg
     return { service: s.name, ledger: file ? { path: file.path, fromInitialDigest: file.initial } : null, rings };
   });
 
+  return { rings: ringOrder, services };
+}
+
+/** The targets of {@link statusOf}: by service, ring order, then Application name. */
+function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): TargetStatus[] {
+  const ringOrder = model.rings.map((r) => r.name);
+  const ringIndex = new Map(ringOrder.map((name, i) => [name, i]));
   const order = new Map(model.services.map((s, i) => [s.name, i]));
-  const targets = [...model.targets]
-    .sort((a, b) => (order.get(a.service)! - order.get(b.service)!)
-      || ((ringIndex.get(a.ring) ?? ringOrder.length) - (ringIndex.get(b.ring) ?? ringOrder.length))
-      || compare(applicationName(a), applicationName(b)))
-    .map((t): TargetStatus => {
+  const rank = (t: TargetModel): number => ringIndex.get(t.ring) ?? ringOrder.length;
+  return model.targets
+    .map((t) => ({ t, application: applicationName(t) }))
+    .sort((a, b) => (order.get(a.t.service)! - order.get(b.t.service)!) || (rank(a.t) - rank(b.t)) || compare(a.application, b.application))
+    .map(({ t, application }): TargetStatus => {
       const digest = ledgers.get(t.service)?.ledger.rings[t.ring]?.digest ?? null;
       return {
-        application: applicationName(t),
+        application,
         target: t.id,
         service: t.service,
         environment: t.environment,
@@ -168,7 +180,6 @@ export function statusOf(model: PlatformModel, ledgers: ReadonlyMap<string, Ledg
         emitted: digest !== null,
       };
     });
-  return { rings: ringOrder, services, targets };
 }
 
 /** Whether a ring runs the program's initial digest, untouched by any promotion or rollback. */
@@ -251,7 +262,7 @@ function compare(a: string, b: string): number {
  * service, a Mermaid flowchart of its rings (GitLab and GitHub render both). Made from the
  * report only, so it changes exactly when a ledger or the program's rings change.
  */
-export function statusMarkdown(report: StatusReport): string {
+export function statusMarkdown(report: Pick<StatusReport, 'rings' | 'services'>): string {
   const out: string[] = [
     '# Release status',
     '',

@@ -1,8 +1,9 @@
 import { buildAppProject } from '../argocd/app-project';
 import { buildWorkloadSets } from '../argocd/application-set';
 import { buildBootstrap } from '../argocd/bootstrap';
-import { renderObjects } from '../argocd/emit';
-import { FileKind, FileTree, fingerprint } from './file-tree';
+import type { ArgoObject } from '../argocd/object';
+import { clusterIndex } from './cluster-index';
+import { FileEntry, FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel, TargetModel } from './model';
 import { RingRelease, sourceKindOf } from './sources';
 
@@ -31,6 +32,24 @@ export interface SynthesizeOptions {
     /** The file's text. */
     text: string;
   }[];
+  /** Fingerprint of everything the tree is made from; see {@link FileTree.inputs}. @default - none */
+  readonly inputs?: string;
+}
+
+/** Changes whenever the bytes written for the same Argo CD objects would change. */
+const ARGO_RENDER_VERSION = 'argo-v1';
+
+/**
+ * A file of Argo CD objects, rendered (and checked against Argo CD's schema) on first use.
+ * Its key is the objects' data, so that an unchanged file costs neither; cdk8s and the
+ * schemas are loaded only when a file is rendered.
+ */
+function argoFile(kind: FileKind, origin: string, objects: readonly ArgoObject[]): FileEntry {
+  return {
+    kind, origin,
+    key: fingerprint(`${ARGO_RENDER_VERSION}\n${JSON.stringify(objects)}`),
+    content: () => (require('../argocd/emit') as typeof import('../argocd/emit')).renderObjects(objects, origin),
+  };
 }
 
 /** Directory of a target below the repository root. */
@@ -55,10 +74,10 @@ export function initialReleases(model: PlatformModel): ReleaseState {
  * are computed from their inputs, so a caller can tell which files changed without rendering them.
  */
 export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}): FileTree {
-  const tree = new FileTree();
+  const tree = new FileTree(options.inputs === undefined ? {} : { inputs: options.inputs });
   const releases = options.releases ?? initialReleases(model);
   const layerKeys = new Map(Object.entries(model.layers).map(([id, l]) => [id, fingerprint(JSON.stringify(l.values))]));
-  const clusters = new Map(model.clusters.map((c) => [c.id, c]));
+  const clusterOf = clusterIndex(model);
   const services = new Map(model.services.map((s) => [s.name, s]));
   const emitted = new Set<string>();
 
@@ -66,7 +85,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     const release = releases.get(t.service)?.get(t.ring);
     if (!release) continue;
     emitted.add(t.id);
-    const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!;
+    const cluster = clusterOf(t);
     const service = services.get(t.service)!;
     const files = sourceKindOf(service).targetFiles({
       model, target: t, service, cluster, release, directory: targetDirectory(model, t), layerKeys,
@@ -78,12 +97,12 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   for (const cp of model.controlPlanes) {
     const dir = `${model.layout.applicationSets}/${cp.name}`;
     for (const set of buildWorkloadSets(model, cp, defaults)) {
-      tree.addText(`${dir}/${set.name}.yaml`, FileKind.APPLICATION_SET, cp.path, renderObjects([set.object], cp.path));
+      tree.add(`${dir}/${set.name}.yaml`, argoFile(FileKind.APPLICATION_SET, cp.path, [set.object]));
     }
-    tree.addText(`${model.layout.bootstrap}/${cp.name}.yaml`, FileKind.BOOTSTRAP, cp.path, renderObjects(buildBootstrap(model, cp, dir), cp.path));
+    tree.add(`${model.layout.bootstrap}/${cp.name}.yaml`, argoFile(FileKind.BOOTSTRAP, cp.path, buildBootstrap(model, cp, dir)));
   }
   for (const env of model.environments) {
-    tree.addText(`${model.layout.projects}/${env.name}.yaml`, FileKind.APP_PROJECT, env.path, renderObjects([buildAppProject(model, env)], env.path));
+    tree.add(`${model.layout.projects}/${env.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [buildAppProject(model, env)]));
   }
   for (const f of options.extraFiles ?? []) tree.addText(f.path, f.kind, f.origin, f.text);
   return tree;

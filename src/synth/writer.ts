@@ -23,6 +23,13 @@ export interface WriteOptions {
    */
   readonly adopt?: boolean;
   /**
+   * Look for owned files that are gone from the checkout (deleted by hand) and write them
+   * again. Without it, a file whose inputs did not change is trusted to be in place, so a
+   * release writes only what it changes; `synth` restores such files.
+   * @default true
+   */
+  readonly restoreMissing?: boolean;
+  /**
    * Called after each staged file, with the number staged so far, before the journal is
    * committed: for a progress report, or for tests that interrupt a write. @default - none
    */
@@ -168,6 +175,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const oldText = readIfExists(path.join(dir, MANIFEST_PATH));
   const old: Manifest = oldText === undefined ? { files: new Map() } : parseManifest(oldText);
   const checkout = new CheckoutFiles(dir);
+  const root = `${path.resolve(dir)}${path.sep}`;
   const files = new Map<string, ManifestEntry>();
   const writes = new Map<string, { text: string; existed: boolean }>();
   const foreign: string[] = [];
@@ -178,7 +186,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     }
     const entry = tree.get(p)!;
     const before = old.files.get(p);
-    const trusted = before !== undefined && !options.verify && fs.existsSync(path.join(dir, p));
+    const trusted = before !== undefined && !options.verify && (options.restoreMissing === false || fs.existsSync(root + p));
     if (trusted && before.key === entry.key) {
       files.set(p, before);
       unchanged++;
@@ -202,11 +210,27 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
     })), `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`);
   }
-  const deletes = [...old.files.keys()].filter((p) => !tree.has(p) && fs.existsSync(path.join(dir, p))).sort();
-  const manifest: Manifest = { files };
+  const deletes = [...old.files.keys()].filter((p) => !tree.has(p) && fs.existsSync(root + p)).sort();
+  const manifest: Manifest = tree.inputs === undefined ? { files } : { files, inputs: tree.inputs };
   const manifestText = serializeManifest(manifest);
   const manifestChanged = oldText !== manifestText;
   return { writes, deletes, unchanged, manifest, manifestText, manifestChanged };
+}
+
+/**
+ * The report of a write that would change nothing, known without building the tree: the
+ * manifest of `dir` records the same {@link FileTree.inputs} and every owned file is in place.
+ * Undefined when that cannot be told, and the tree must be built and compared.
+ * Call {@link recoverInterruptedWrite} first.
+ */
+export function unchangedWrite(dir: string, inputs: string): WriteReport | undefined {
+  const text = readIfExists(path.join(dir, MANIFEST_PATH));
+  if (text === undefined || !text.includes(`"inputs": "${inputs}"`)) return undefined;
+  const manifest = parseManifest(text);
+  if (manifest.inputs !== inputs) return undefined;
+  const root = `${path.resolve(dir)}${path.sep}`;
+  for (const p of manifest.files.keys()) if (!fs.existsSync(root + p)) return undefined;
+  return { created: [], updated: [], deleted: [], unchanged: manifest.files.size, filesWritten: 0 };
 }
 
 /**

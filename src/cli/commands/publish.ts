@@ -1,10 +1,10 @@
 import * as path from 'path';
 import { Operation } from '../../git/trailers';
-import { buildTree } from '../../synth/build';
-import { writeTree } from '../../synth/writer';
+import { checkoutTree } from '../../synth/build';
+import { recoverInterruptedWrite, writeTree } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
-import { loadModel, readProjectConfig } from '../program';
+import { readProjectConfig, runProgram } from '../program';
 import { publishChange } from '../publishing';
 
 export const publishCommand: Command = {
@@ -35,13 +35,15 @@ Example:
     });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
-    const model = loadModel(values.app, ctx.cwd);
+    const { model, fingerprint } = runProgram(values.app, ctx.cwd);
     const programCommit = ctx.programCommit();
     let counts = '';
     const result = await publishChange({
       model, dir: out,
       apply: () => {
-        const r = writeTree(buildTree(model, out), out);
+        recoverInterruptedWrite(out); // before the ledgers are read
+        const found = checkoutTree(model, out, fingerprint);
+        const r = found.unchanged ?? writeTree(found.tree, out);
         counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
         return 'Synthesize the platform program';
       },

@@ -1,12 +1,11 @@
 import * as path from 'path';
-import { PublishResult } from '../../git/publish';
+import type { PublishResult } from '../../git/publish';
 import { Operation } from '../../git/trailers';
 import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../release/operations';
 import { recoverInterruptedWrite, writeTree, WriteReport } from '../../synth/writer';
-import { publishChange, releaseBranch } from '../publishing';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
-import { loadModel, readProjectConfig } from '../program';
+import { readProjectConfig, runProgram } from '../program';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
   --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
@@ -28,14 +27,14 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
   }
   const format = ctx.format(values.format, ['text', 'json']);
-  const model = loadModel(values.app, ctx.cwd);
+  const { model, fingerprint } = runProgram(values.app, ctx.cwd);
   const by = values.by ?? ctx.actor();
   const now = ctx.now();
   let last: { outcome: ReleaseOutcome; report: WriteReport } | undefined;
   const apply = (): string => {
     recoverInterruptedWrite(out);
-    const outcome = runRelease(model, out, request, { by, now });
-    last = { outcome, report: writeTree(outcome.tree, out) };
+    const outcome = runRelease(model, out, request, { by, now }, { modelFingerprint: fingerprint });
+    last = { outcome, report: writeTree(outcome.tree, out, { restoreMissing: false }) };
     return outcome.change.summary;
   };
   if (!values.publish) {
@@ -43,6 +42,8 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     print(ctx, format, last!.outcome, last!.report, model.layout.environments);
     return 0;
   }
+  // Git and simple-git load only here: a release without --publish does without them.
+  const { publishChange, releaseBranch } = require('../publishing') as typeof import('../publishing');
   // Check the rules before touching Git, and learn the digest the branch is named after.
   recoverInterruptedWrite(out);
   const dryRun = runRelease(model, out, request, { by, now });

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
-import { buildTree } from '../../synth/build';
+import { checkoutTree } from '../../synth/build';
 import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
-import { loadModel, readProjectConfig } from '../program';
+import { readProjectConfig, runProgram } from '../program';
 
 /** How many paths of each kind are listed before the rest are counted. */
 const LIST_LIMIT = 50;
@@ -41,10 +41,12 @@ Example:
     });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
-    const model = loadModel(values.app, ctx.cwd);
+    const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+    const options = { verify: values.verify === true, adopt: values.adopt === true };
     fs.mkdirSync(out, { recursive: true });
     recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
-    const report = write(ctx, buildTree(model, out), out, { verify: values.verify === true, adopt: values.adopt === true });
+    const found = checkoutTree(model, out, fingerprint, options);
+    const report = found.unchanged ?? write(ctx, found.tree, out, options);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
     return 0;
@@ -53,8 +55,8 @@ Example:
 
 /** `writeTree`, with a progress line when the tree is large. */
 function write(ctx: CommandContext, tree: FileTree, out: string, options: { verify: boolean; adopt: boolean }): WriteReport {
-  const large = tree.paths().length > PROGRESS_THRESHOLD;
-  if (large) ctx.progress.update(`synth: rendering ${tree.paths().length} files…`, true);
+  const large = tree.size > PROGRESS_THRESHOLD;
+  if (large) ctx.progress.update(`synth: rendering ${tree.size} files…`, true);
   try {
     const plan = planWrite(tree, out, options);
     const total = plan.writes.size + (plan.manifestChanged ? 1 : 0);

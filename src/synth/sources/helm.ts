@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../parse-yaml';
 import { FileKind, fingerprint } from '../file-tree';
 import { PlatformModel, ServiceModel, HelmSourceModel } from '../model';
 import { releaseValues, sdkLayer } from '../target-values';

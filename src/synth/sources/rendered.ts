@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../parse-yaml';
 import { ServiceModel } from '../model';
 import { IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from './image';
 import { objectFileName, objectFiles } from './objects';

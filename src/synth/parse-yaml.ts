@@ -1,0 +1,7 @@
+/**
+ * `yaml`'s `parse`, loaded on first use: reading what a checkout deploys needs it, but writing
+ * a tree does not, and loading the package costs a command tens of milliseconds.
+ */
+export function parseYaml(text: string): any {
+  return (require('yaml') as typeof import('yaml')).parse(text);
+}

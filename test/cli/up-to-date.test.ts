@@ -1,0 +1,133 @@
+/**
+ * A synth whose inputs (the program's model and the release ledgers) are those the manifest
+ * records changes nothing without building the tree; these tests pin down when that shortcut
+ * may be taken and when the tree must be built again. They run the built CLI against a fixed model.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildTree, MANIFEST_PATH, writeTree } from '../../src';
+import { modelFingerprint } from '../../src/synth/build';
+import { paymentsPlatform } from '../../examples/payments-platform/main';
+import { runBin, writeFixedProgram } from '../support/cli';
+import { readTree, treeDiff } from '../support/tree';
+
+const VALUES = 'environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml';
+const PROD_VALUES = 'environments/prod/azure/westeurope-01/payments-api/values.yaml';
+const LEDGER = 'releases/payments-api.yaml';
+const D2 = `sha256:${'d'.repeat(64)}`;
+
+let root: string;
+let program: string;
+let out: string;
+
+function inputsOf(dir: string): string | undefined {
+  return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8')).inputs;
+}
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-up-to-date-'));
+  program = path.join(root, 'program');
+  writeFixedProgram(program, paymentsPlatform().snapshot());
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+beforeEach(() => {
+  out = fs.mkdtempSync(path.join(root, 'checkout-'));
+  expect(runBin(program, ['synth', '--out', out]).status).toBe(0);
+});
+
+describe('synth of an unchanged program into an up-to-date checkout', () => {
+  test('records a fingerprint of its inputs in the manifest, the same as the program writing the tree itself', () => {
+    // GIVEN the same model written through the API (as `npx cdk8s synth` runs the program)
+    const model = paymentsPlatform().snapshot();
+    const viaApi = path.join(root, 'api');
+    writeTree(buildTree(model, viaApi), viaApi);
+
+    // THEN both manifests record the same inputs, and the trees are byte for byte the same
+    expect(inputsOf(out)).toMatch(/^[0-9a-f]{40}$/);
+    expect(inputsOf(viaApi)).toBe(inputsOf(out));
+    expect(treeDiff(readTree(viaApi), readTree(out))).toEqual([]);
+    expect(modelFingerprint(model)).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  test('reports no change and writes nothing', () => {
+    const before = readTree(out);
+    const r = runBin(program, ['synth', '--out', out, '--format', 'json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: [], updated: [], deleted: [], unchanged: 16, filesWritten: 0 });
+    expect(treeDiff(readTree(out), before)).toEqual([]);
+  });
+
+  test('writes again an owned file deleted by hand', () => {
+    fs.rmSync(path.join(out, VALUES));
+    const r = runBin(program, ['synth', '--out', out, '--format', 'json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: [VALUES], updated: [], deleted: [] });
+    expect(fs.existsSync(path.join(out, VALUES))).toBe(true);
+  });
+
+  test('rewrites the values files when a ledger was edited by hand', () => {
+    // GIVEN a ledger whose nonprod ring now runs another digest
+    const ledger = fs.readFileSync(path.join(out, LEDGER), 'utf8');
+    const [, current] = /nonprod:\n\s+digest: (sha256:[0-9a-f]{64})/.exec(ledger)!;
+    fs.writeFileSync(path.join(out, LEDGER), ledger.replace(`nonprod:\n    digest: ${current}`, `nonprod:\n    digest: ${D2}`));
+    const before = inputsOf(out);
+
+    // WHEN
+    const r = runBin(program, ['synth', '--out', out, '--format', 'json']);
+
+    // THEN the nonprod values files follow the ledger, and the manifest records the new inputs
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).updated).toContain(VALUES);
+    expect(fs.readFileSync(path.join(out, VALUES), 'utf8')).toContain(D2);
+    expect(inputsOf(out)).not.toBe(before);
+  });
+
+  test('builds the tree when the program changes', () => {
+    // GIVEN a program whose model differs
+    const model = paymentsPlatform().snapshot();
+    const changed = path.join(root, 'changed-program');
+    writeFixedProgram(changed, { ...model, revision: 'release' });
+
+    // WHEN
+    const r = runBin(changed, ['synth', '--out', out, '--format', 'json']);
+
+    // THEN the Argo CD objects follow the new revision
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).updated).toEqual(expect.arrayContaining(['applicationsets/nonprod/workloads-nonprod.yaml', 'bootstrap/prod.yaml']));
+    expect(fs.readFileSync(path.join(out, 'bootstrap/prod.yaml'), 'utf8')).toContain('targetRevision: release');
+  });
+
+  test('--verify reads every file and restores a hand edit the shortcut would trust', () => {
+    fs.writeFileSync(path.join(out, PROD_VALUES), '# edited by hand\n');
+    expect(JSON.parse(runBin(program, ['synth', '--out', out, '--format', 'json']).stdout).updated).toEqual([]);
+    const r = runBin(program, ['synth', '--out', out, '--verify', '--format', 'json']);
+    expect(JSON.parse(r.stdout).updated).toEqual([PROD_VALUES]);
+    expect(fs.readFileSync(path.join(out, PROD_VALUES), 'utf8')).not.toContain('edited by hand');
+  });
+});
+
+describe('a promotion', () => {
+  test('writes only what it changes: an owned file deleted by hand stays for synth to restore', () => {
+    // GIVEN a prod values file deleted by hand
+    fs.rmSync(path.join(out, PROD_VALUES));
+
+    // WHEN nonprod is promoted
+    const r = runBin(program, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--out', out, '--by', 'ci', '--format', 'json']);
+
+    // THEN the promotion writes the ring's values files, the ledger and the status, and nothing else
+    expect(r.status).toBe(0);
+    const written = JSON.parse(r.stdout);
+    expect(written.created).toEqual([]);
+    expect([...written.updated].sort()).toEqual([
+      'STATUS.md',
+      ...['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'].map((c) => `environments/nonprod/${c}/payments-api/values.yaml`),
+      LEDGER,
+    ]);
+    expect(fs.existsSync(path.join(out, PROD_VALUES))).toBe(false);
+
+    // AND the next synth restores the deleted file
+    const s = runBin(program, ['synth', '--out', out, '--format', 'json']);
+    expect(JSON.parse(s.stdout)).toMatchObject({ created: [PROD_VALUES], updated: [], deleted: [] });
+  });
+});
