@@ -327,6 +327,11 @@ const ENTRIES = [
     description: 'Moving committed files into place failed part way; the journal in .cdk8s-gitops/transaction/ keeps the whole change and the next run completes it. Also raised when that journal was changed by hand and cannot be read.',
     fix: 'Fix the cause named, then run again; the interrupted write is completed first. For an unreadable journal, restore the checkout from Git.',
   },
+  {
+    code: 'CG407', where: 'checkout', title: 'Checkout changed while the command ran',
+    description: 'A release command works out the files its change touches from the manifest it read at the start; another command wrote the checkout in between, so that is no longer what the manifest records. Nothing was written.',
+    fix: 'Let the other command finish, then run the command again.',
+  },
 
   // CG5xx: git
   {

@@ -1,5 +1,6 @@
 import { GitOpsError } from '../errors';
-import { BuildTreeOptions, treeFromLedgers } from '../synth/build';
+import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
+import { readManifestInputs } from '../synth/manifest';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel } from '../synth/model';
 import { applicationName } from '../constructs/name-checks';
@@ -40,7 +41,7 @@ export interface ReleaseOutcome {
   readonly change: LedgerChange;
   /** The service's ledger before the change (undefined when it had none). */
   readonly before?: Ledger;
-  /** The whole tree after the change. */
+  /** The tree after the change: the whole repository, or only the part the change touches (see `FileTree.basedOn`). */
   readonly tree: FileTree;
   /** Applications (names) of the ring's targets, which the change moves. */
   readonly applications: readonly string[];
@@ -49,7 +50,9 @@ export interface ReleaseOutcome {
 /**
  * Applies a release request to the ledgers of the checkout `dir` and returns the new tree.
  * Pure but for reading the checkout; the caller writes the tree (only the changed files are
- * rendered and written, so a promotion touches one ring's values files and the ledger).
+ * rendered and written, so a promotion touches one ring's values files and the ledger). When
+ * the checkout was written from the same model and ledgers, the tree holds only the service's
+ * part of the repository.
  */
 export function runRelease(model: PlatformModel, dir: string, request: ReleaseRequest, ctx: ReleaseContext, options: BuildTreeOptions = {}): ReleaseOutcome {
   const service = model.services.find((s) => s.name === request.service);
@@ -79,5 +82,12 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
   const ring = model.rings.find((r) => r.name === request.ring);
   const targets = new Set(ring?.targets ?? []);
   const applications = model.targets.filter((t) => t.service === service.name && targets.has(t.id)).map(applicationName).sort();
-  return { request, change, before, tree: treeFromLedgers(model, next, options), applications };
+  // A checkout written from this model and these ledgers changes only where the service's
+  // ledger shows; any other checkout is brought up to the program as a whole.
+  const fingerprint = options.modelFingerprint ?? modelFingerprint(model);
+  const inputs = treeInputs(fingerprint, ledgers);
+  const tree = readManifestInputs(dir) === inputs
+    ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint })
+    : treeFromLedgers(model, next, { modelFingerprint: fingerprint });
+  return { request, change, before, tree, applications };
 }

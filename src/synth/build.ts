@@ -11,7 +11,7 @@ import { unchangedWrite, WriteOptions, WriteReport } from './writer';
  */
 const TREE_VERSION = `tree-v1 ${(require('../../package.json') as { version: string }).version}`;
 
-/** Options of {@link treeFromLedgers} and {@link buildTree}. */
+/** Options of {@link buildTree}. */
 export interface BuildTreeOptions {
   /**
    * The {@link modelFingerprint} of the model, when the caller has it already (the CLI takes it
@@ -46,7 +46,7 @@ export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseS
  */
 export function treeInputs(modelFingerprint: string, ledgers: ReadonlyMap<string, Pick<LedgerText, 'path' | 'text'>>): string {
   let text = `${TREE_VERSION}\n${modelFingerprint}`;
-  for (const [service, f] of ledgers) text += `\n${service}\n${f.path}\n${fingerprint(f.text)}`;
+  for (const [service, f] of ledgers) text += `\n${service}\n${f.path}\n${f.text.length}\n${f.text}`;
   return fingerprint(text);
 }
 
@@ -74,6 +74,39 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
  */
 export function buildTree(model: PlatformModel, checkoutDir: string, options: BuildTreeOptions = {}): FileTree {
   return treeFromLedgers(model, readLedgers(model, checkoutDir), options);
+}
+
+/**
+ * The part of the tree that a change to one service's ledger touches: the files of the
+ * service's targets, its ledger and `STATUS.md`. `basedOn` is the inputs fingerprint of the
+ * checkout it is written into, which must have been written from the same model and from
+ * `ledgers` as they were before the change (the writer checks); all other owned files stay
+ * as they are.
+ */
+export function serviceTree(
+  model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, service: string, basedOn: string, options: BuildTreeOptions = {},
+): FileTree {
+  const ledger = ledgers.get(service);
+  const origin = model.services.find((s) => s.name === service)!.path;
+  const prefix = `${model.layout.environments}/`;
+  const targets = new Set(model.targets.filter((t) => t.service === service).map((t) => t.id));
+  const covers = (p: string): boolean => {
+    if (p === STATUS_PATH || p === ledger?.path) return true;
+    if (!p.startsWith(prefix)) return false;
+    // <environments>/<env>/<cloud>/<cluster>/<service>/…: the target's id is the four segments after the prefix.
+    let end = prefix.length;
+    for (let i = 0; i < 4 && end !== -1; i++) end = p.indexOf('/', end + 1);
+    return end !== -1 && targets.has(p.slice(prefix.length, end));
+  };
+  return synthesize(model, {
+    releases: releaseState(ledgers),
+    extraFiles: [
+      ...(ledger ? [{ path: ledger.path, kind: FileKind.LEDGER, origin, text: ledger.text }] : []),
+      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
+    ],
+    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), ledgers),
+    part: { services: new Set([service]), basedOn, covers },
+  });
 }
 
 /** What {@link checkoutTree} found: the tree to write, or that the checkout is up to date. */

@@ -42,12 +42,16 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     findings.push({ kind: FindingKind.INTERRUPTED_WRITE, path: TRANSACTION_DIR, message: 'A write was interrupted and has not been completed.', fix: 'Run `cdk8s-gitops synth` to complete or discard it.' });
   }
   const manifest = readManifest(dir);
+  // Files exactly as the program writes them now: as recorded, from unchanged inputs.
+  const current = new Set<string>();
   for (const [p, e] of manifest.files) {
     const file = path.join(dir, p);
     if (!fs.existsSync(file)) {
       findings.push({ kind: FindingKind.MISSING, path: p, message: `${p} is owned by cdk8s-gitops but missing.`, fix: 'Run `cdk8s-gitops synth` to restore it.' });
     } else if (contentHash(fs.readFileSync(file, 'utf8')) !== e.sha256) {
       findings.push({ kind: FindingKind.EDITED, path: p, message: `${p} was edited by hand.`, fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.' });
+    } else if (tree.get(p)?.key === e.key) {
+      current.add(p);
     }
   }
   const flagged = new Set(findings.map((f) => f.path));
@@ -78,7 +82,10 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   }
 
   const services = new Map(model.services.map((s) => [s.name, s]));
+  // A file exactly as the program writes it now runs its ring's digest by construction: only
+  // the others are read for the version they deploy.
   const read = (p: string): string | undefined => {
+    if (current.has(p)) return undefined;
     try {
       return fs.readFileSync(path.join(dir, p), 'utf8');
     } catch {

@@ -81,6 +81,21 @@ export function isOwnablePath(p: string): boolean {
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && s !== '.git');
 }
 
+/**
+ * The inputs fingerprint the manifest of a checkout records, read from its head without
+ * parsing the whole file; undefined when there is no manifest or it records none.
+ */
+export function readManifestInputs(dir: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8');
+  } catch (e: any) {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  }
+  return /^\{\n  "generator": "cdk8s-gitops",\n  "version": 1,\n  "inputs": "([0-9a-f]{40})",\n/.exec(text)?.[1];
+}
+
 /** Reads the manifest of a checkout; an absent manifest is an empty one. */
 export function readManifest(dir: string): Manifest {
   const file = path.join(dir, MANIFEST_PATH);

@@ -34,6 +34,19 @@ export interface SynthesizeOptions {
   }[];
   /** Fingerprint of everything the tree is made from; see {@link FileTree.inputs}. @default - none */
   readonly inputs?: string;
+  /**
+   * Make only the files of these services' targets (no Argo CD objects), as part of a tree
+   * built on a checkout; see {@link FileTreeOptions.basedOn}.
+   * @default - the whole tree
+   */
+  readonly part?: {
+    /** The services whose targets' files the tree holds. */
+    readonly services: ReadonlySet<string>;
+    /** The inputs of the checkout the part is built on. */
+    readonly basedOn: string;
+    /** Whether a path is in the part (the services' target directories, and whatever `extraFiles` adds). */
+    readonly covers: (path: string) => boolean;
+  };
 }
 
 /** Changes whenever the bytes written for the same Argo CD objects would change. */
@@ -49,6 +62,21 @@ function argoFile(kind: FileKind, origin: string, objects: readonly ArgoObject[]
     kind, origin,
     key: fingerprint(`${ARGO_RENDER_VERSION}\n${JSON.stringify(objects)}`),
     content: () => (require('../argocd/emit') as typeof import('../argocd/emit')).renderObjects(objects, origin),
+  };
+}
+
+/** Fingerprints of the values layers, each taken when a target first asks for it. */
+function layerKeysOf(model: PlatformModel): Pick<ReadonlyMap<string, string>, 'get'> {
+  const keys = new Map<string, string>();
+  return {
+    get(id: string): string | undefined {
+      let key = keys.get(id);
+      if (key === undefined && model.layers[id]) {
+        key = fingerprint(JSON.stringify(model.layers[id].values));
+        keys.set(id, key);
+      }
+      return key;
+    },
   };
 }
 
@@ -74,14 +102,19 @@ export function initialReleases(model: PlatformModel): ReleaseState {
  * are computed from their inputs, so a caller can tell which files changed without rendering them.
  */
 export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}): FileTree {
-  const tree = new FileTree(options.inputs === undefined ? {} : { inputs: options.inputs });
+  const part = options.part;
+  const tree = new FileTree({
+    ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
+    ...(part ? { basedOn: part.basedOn, covers: part.covers } : {}),
+  });
   const releases = options.releases ?? initialReleases(model);
-  const layerKeys = new Map(Object.entries(model.layers).map(([id, l]) => [id, fingerprint(JSON.stringify(l.values))]));
+  const layerKeys = layerKeysOf(model);
   const clusterOf = clusterIndex(model);
   const services = new Map(model.services.map((s) => [s.name, s]));
   const emitted = new Set<string>();
 
   for (const t of model.targets) {
+    if (part && !part.services.has(t.service)) continue;
     const release = releases.get(t.service)?.get(t.ring);
     if (!release) continue;
     emitted.add(t.id);
@@ -94,14 +127,14 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   }
 
   const defaults = model.serviceDefaults;
-  for (const cp of model.controlPlanes) {
+  for (const cp of part ? [] : model.controlPlanes) {
     const dir = `${model.layout.applicationSets}/${cp.name}`;
     for (const set of buildWorkloadSets(model, cp, defaults)) {
       tree.add(`${dir}/${set.name}.yaml`, argoFile(FileKind.APPLICATION_SET, cp.path, [set.object]));
     }
     tree.add(`${model.layout.bootstrap}/${cp.name}.yaml`, argoFile(FileKind.BOOTSTRAP, cp.path, buildBootstrap(model, cp, dir)));
   }
-  for (const env of model.environments) {
+  for (const env of part ? [] : model.environments) {
     tree.add(`${model.layout.projects}/${env.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [buildAppProject(model, env)]));
   }
   for (const f of options.extraFiles ?? []) tree.addText(f.path, f.kind, f.origin, f.text);

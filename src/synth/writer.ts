@@ -174,6 +174,13 @@ class CheckoutFiles {
 export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {}): WritePlan {
   const oldText = readIfExists(path.join(dir, MANIFEST_PATH));
   const old: Manifest = oldText === undefined ? { files: new Map() } : parseManifest(oldText);
+  if (tree.basedOn !== undefined && old.inputs !== tree.basedOn) {
+    throw new GitOpsError({
+      code: 'CG407', file: MANIFEST_PATH,
+      message: `The checkout ${dir} was written by another command while this one ran; its manifest no longer records what the change was worked out from. Nothing was written.`,
+      fix: 'Let the other command finish, then run this one again.',
+    });
+  }
   const checkout = new CheckoutFiles(dir);
   const root = `${path.resolve(dir)}${path.sep}`;
   const files = new Map<string, ManifestEntry>();
@@ -210,7 +217,14 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
     })), `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`);
   }
-  const deletes = [...old.files.keys()].filter((p) => !tree.has(p) && fs.existsSync(root + p)).sort();
+  // A tree of part of the repository leaves the owned files outside the part as they are.
+  for (const [p, before] of old.files) {
+    if (!tree.covers(p)) {
+      files.set(p, before);
+      unchanged++;
+    }
+  }
+  const deletes = [...old.files.keys()].filter((p) => tree.covers(p) && !tree.has(p) && fs.existsSync(root + p)).sort();
   const manifest: Manifest = tree.inputs === undefined ? { files } : { files, inputs: tree.inputs };
   const manifestText = serializeManifest(manifest);
   const manifestChanged = oldText !== manifestText;

@@ -46,7 +46,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
   const { publishChange, releaseBranch } = require('../publishing') as typeof import('../publishing');
   // Check the rules before touching Git, and learn the digest the branch is named after.
   recoverInterruptedWrite(out);
-  const dryRun = runRelease(model, out, request, { by, now });
+  const dryRun = runRelease(model, out, request, { by, now }, { modelFingerprint: fingerprint });
   const digest = dryRun.change.ledger.rings[request.ring]?.digest;
   const result = await publishChange({
     model, dir: out, apply,

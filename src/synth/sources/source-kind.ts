@@ -18,7 +18,7 @@ export interface TargetInput {
   /** The target's directory below the repository root, e.g. `environments/prod/azure/westeurope-01/payments-api`. */
   readonly directory: string;
   /** Fingerprint of each values layer's content, by layer id. */
-  readonly layerKeys: ReadonlyMap<string, string>;
+  readonly layerKeys: Pick<ReadonlyMap<string, string>, 'get'>;
 }
 
 /** A file of a target, with a key computed from its inputs; the content is rendered on first use. */

@@ -1,0 +1,87 @@
+/**
+ * A release into a checkout written from the same model and ledgers builds only the service's
+ * part of the tree. Writing that part must leave the checkout exactly as writing the whole tree
+ * would, and a checkout that is not what the part was worked out from must not be written.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildTree, GitOpsError, MANIFEST_PATH, writeTree } from '../../src';
+import { runRelease, ReleaseRequest } from '../../src/release/operations';
+import { PlatformModel } from '../../src/synth/model';
+import { paymentsPlatform } from '../../examples/payments-platform/main';
+import { renderedPlatform } from '../../examples/rendered-platform/main';
+import { readTree, treeDiff } from '../support/tree';
+
+const D2 = `sha256:${'e'.repeat(64)}`;
+const NOW = { by: 'ci', now: new Date('2026-11-22T10:00:00Z') };
+
+let root: string;
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-service-tree-'));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function checkout(model: PlatformModel): string {
+  const dir = fs.mkdtempSync(path.join(root, 'checkout-'));
+  writeTree(buildTree(model, dir), dir);
+  return dir;
+}
+
+const cases: [string, () => PlatformModel, ReleaseRequest][] = [
+  ['a Helm service', () => paymentsPlatform().snapshot(), { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: D2 }],
+  ['a rendered service', () => renderedPlatform().snapshot(), { kind: 'promote', service: 'orders-api', ring: 'nonprod', digest: D2 }],
+];
+
+describe.each(cases)('a promotion of %s into an up-to-date checkout', (_name, modelOf, request) => {
+  test('builds only the service\'s part, and writing it equals writing the whole tree', () => {
+    // GIVEN two copies of a checkout written from the model
+    const model = modelOf();
+    const dir = checkout(model);
+    const whole = path.join(root, `${path.basename(dir)}-whole`);
+    fs.cpSync(dir, whole, { recursive: true });
+
+    // WHEN the promotion is written as the part the release builds, and as a whole tree
+    const outcome = runRelease(model, dir, request, NOW);
+    writeTree(outcome.tree, dir);
+    writeTree(buildTree(model, whole), whole); // the ledger is not promoted yet here …
+    fs.copyFileSync(path.join(dir, `releases/${request.service}.yaml`), path.join(whole, `releases/${request.service}.yaml`));
+    writeTree(buildTree(model, whole), whole); // … and now the whole tree follows the promoted ledger
+
+    // THEN the part left out the Argo CD objects, and both checkouts are byte for byte the same
+    expect(outcome.tree.basedOn).toMatch(/^[0-9a-f]{40}$/);
+    expect(outcome.tree.paths().filter((p) => p.startsWith('applicationsets/') || p.startsWith('projects/'))).toEqual([]);
+    expect(treeDiff(readTree(dir), readTree(whole))).toEqual([]);
+  });
+
+  test('builds the whole tree when the checkout was written from another model', () => {
+    const model = modelOf();
+    const dir = checkout({ ...model, revision: 'release' });
+    const outcome = runRelease(model, dir, request, NOW);
+    expect(outcome.tree.basedOn).toBeUndefined();
+    expect(outcome.tree.has(`bootstrap/${model.controlPlanes[0].name}.yaml`)).toBe(true);
+  });
+});
+
+test('the part is not written into a checkout another command changed in the meantime', () => {
+  // GIVEN a promotion worked out from a checkout …
+  const model = paymentsPlatform().snapshot();
+  const dir = checkout(model);
+  const outcome = runRelease(model, dir, cases[0][2], NOW);
+  // … that another command rewrote before the write, from another model
+  writeTree(buildTree({ ...model, revision: 'release' }, dir), dir);
+  const before = readTree(dir);
+
+  // WHEN the promotion is written
+  let error: unknown;
+  try {
+    writeTree(outcome.tree, dir);
+  } catch (e) {
+    error = e;
+  }
+
+  // THEN it fails with CG407 naming the manifest, and nothing was written
+  expect(error).toBeInstanceOf(GitOpsError);
+  expect((error as GitOpsError).problems).toEqual([expect.objectContaining({ code: 'CG407', file: MANIFEST_PATH })]);
+  expect(treeDiff(readTree(dir), before)).toEqual([]);
+});
