@@ -1,10 +1,8 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { FileKind, FileTree } from './file-tree';
-import { applicationsOf, listCheckoutFiles, TreeView, viewOfCheckout, viewOfPlannedTree } from './inspect/checkout';
-import { readManifest } from './manifest';
-import { planWrite } from './writer';
+import { applicationsOf, TreeView } from './inspect/checkout';
+import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
+import { planWrite, WritePlan } from './writer';
 
 /** A values key that changes: dotted path, before and after (absent means the key is new or gone). */
 export interface KeyChange {
@@ -66,36 +64,46 @@ export function planHasChanges(plan: Plan): boolean {
  */
 export function computePlan(tree: FileTree, dir: string): Plan {
   const write = planWrite(tree, dir);
-  const manifest = readManifest(dir);
+  const read = cachedReader(dir);
+  return { files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged };
+}
+
+/** The files the write creates, updates and deletes, with what changes in each, by path. */
+function fileChanges(tree: FileTree, write: WritePlan, read: CheckoutReader): FileChange[] {
+  const readText = (p: string): string => {
+    try {
+      return read(p) ?? '';
+    } catch {
+      return '';
+    }
+  };
   const files: FileChange[] = [];
   for (const [p, w] of write.writes) {
     const entry = tree.get(p)!;
     const change: FileChange = { path: p, change: w.existed ? 'update' : 'create', kind: entry.kind, origin: entry.origin };
-    if (entry.kind === FileKind.OBJECT) files.push({ ...change, objects: objectChanges(w.existed ? readText(dir, p) : '', w.text) });
+    if (entry.kind === FileKind.OBJECT) files.push({ ...change, objects: objectChanges(w.existed ? readText(p) : '', w.text) });
     else if (!w.existed) files.push(change);
-    else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(dir, p), w.text) });
+    else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(p), w.text) });
     else if (entry.kind === FileKind.APPLICATION_SET || entry.kind === FileKind.APP_PROJECT || entry.kind === FileKind.BOOTSTRAP) {
-      files.push({ ...change, fields: objectFieldChanges(readText(dir, p), w.text) });
+      files.push({ ...change, fields: objectFieldChanges(readText(p), w.text) });
     } else files.push(change);
   }
   for (const p of write.deletes) {
-    const objects = /\.ya?ml$/.test(p) ? objectChanges(readText(dir, p), '') : [];
+    const objects = /\.ya?ml$/.test(p) ? objectChanges(readText(p), '') : [];
     files.push({ path: p, change: 'delete', ...(objects.length > 0 ? { objects } : {}) });
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-
-  const onDisk = listCheckoutFiles(dir);
-  const before = viewOfCheckout(dir, onDisk);
-  const after = viewOfPlannedTree(tree, dir, manifest, onDisk);
-  return { files, applications: sameApplications(before, after) ? [] : applicationChanges(before, after), unchangedFiles: write.unchanged };
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function readText(dir: string, p: string): string {
-  try {
-    return fs.readFileSync(path.join(dir, p), 'utf8');
-  } catch {
-    return '';
-  }
+/**
+ * The Applications that change. The checkout is listed and its ApplicationSets expanded only
+ * when the write can change them: see {@link writeKeepsApplications}.
+ */
+function applicationChangesOf(tree: FileTree, dir: string, write: WritePlan, read: CheckoutReader): ApplicationChange[] {
+  const paths = tree.paths();
+  if (writeKeepsApplications(tree, paths, write, read)) return [];
+  const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
+  return sameApplications(before, after) ? [] : applicationChanges(before, after);
 }
 
 /** Applications depend only on the ApplicationSets and the directory list. */
@@ -164,14 +172,18 @@ export function valuesKeyChanges(beforeText: string, afterText: string): KeyChan
   return out;
 }
 
+/** The documents of a YAML text; none when it does not parse. */
+function yamlDocuments(text: string): unknown[] {
+  try {
+    return parseAllDocuments(text).map((d) => d.toJS());
+  } catch {
+    return [];
+  }
+}
+
 function kubeObjects(text: string): Map<string, { kind: string; name: string; obj: unknown }> {
   const out = new Map<string, { kind: string; name: string; obj: unknown }>();
-  let docs: unknown[];
-  try {
-    docs = text ? parseAllDocuments(text).map((d) => d.toJS()) : [];
-  } catch {
-    docs = [];
-  }
+  const docs = text ? yamlDocuments(text) : [];
   for (const o of docs as any[]) {
     if (!isMap(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof (o as any).metadata?.name !== 'string') continue;
     const m = (o as any).metadata;
@@ -203,15 +215,8 @@ export function objectChanges(beforeText: string, afterText: string): ObjectChan
 
 /** The fields that differ between two multi-document YAML files of Kubernetes objects. */
 export function objectFieldChanges(beforeText: string, afterText: string): string[] {
-  const docs = (t: string): unknown[] => {
-    try {
-      return parseAllDocuments(t).map((d) => d.toJS());
-    } catch {
-      return [];
-    }
-  };
-  const a = docs(beforeText);
-  const b = docs(afterText);
+  const a = yamlDocuments(beforeText);
+  const b = yamlDocuments(afterText);
   const out: string[] = [];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const kind = (b[i] ?? a[i]) as { kind?: string; metadata?: { name?: string } } | undefined;

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { Cluster, FileKind } from '../../src';
 import { runRelease } from '../../src/release/operations';
 import { buildTree } from '../../src/synth/build';
-import { MANIFEST_PATH } from '../../src/synth/manifest';
+import { contentHash } from '../../src/synth/file-tree';
+import { MANIFEST_PATH, parseManifest, serializeManifest } from '../../src/synth/manifest';
 import { computePlan, Plan, planHasChanges } from '../../src/synth/plan';
 import { formatPlan } from '../../src/synth/plan-format';
 import { PlatformModel } from '../../src/synth/model';
@@ -416,6 +417,23 @@ describe('computePlan: the Applications before and after the write', () => {
     // THEN the file is created again, and with it the Applications it generates
     expect(plan.files.map((f) => [f.path, f.change])).toEqual([['applicationsets/prod/workloads-prod.yaml', 'create']]);
     expect(plan.applications).toEqual(EXAMPLE_APPS('prod').map((name) => ({ name, change: 'create', applicationSet: 'workloads-prod' })));
+  });
+
+  test('shows the Applications of an owned ApplicationSet the program no longer makes as deleted', () => {
+    // GIVEN a checkout with an owned ApplicationSet canary next to workloads-prod, which the program no longer makes
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const file = 'applicationsets/prod/canary.yaml';
+    writeFile(dir, file, CANARY_SET);
+    const manifest = parseManifest(readFile(dir, MANIFEST_PATH));
+    const files = new Map(manifest.files).set(file, { sha256: contentHash(CANARY_SET), key: 'canary' });
+    writeFile(dir, MANIFEST_PATH, serializeManifest({ files }));
+    // WHEN the same program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file is deleted, and with it the Applications it generates
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([[file, 'delete']]);
+    expect(plan.applications).toEqual(['aws-eu-central-1-01', 'azure-westeurope-01', 'gcp-europe-west4-01', 'oci-eu-frankfurt-1-01']
+      .map((cluster) => ({ name: `canary-${cluster}`, change: 'delete', applicationSet: 'canary' })));
   });
 
   test('shows no Application change when the ApplicationSets move to another directory', () => {

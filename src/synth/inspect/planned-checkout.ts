@@ -1,0 +1,125 @@
+/**
+ * The checkout before and after a write, as Argo CD's ApplicationSets see it.
+ *
+ * Applications depend only on the ApplicationSets and the directory list. Files the write does
+ * not own are the same before and after it, so what can differ is the owned part: the files of
+ * the tree, and the owned files the write deletes. ApplicationSets are looked for where they
+ * can be: in files the tree makes of kind {@link FileKind.APPLICATION_SET} (on disk: what the
+ * checkout holds at those paths), in owned files the write deletes, and in files of the user.
+ * Other owned files (values files, ledgers, rendered objects, AppProjects, status) are never
+ * read for it.
+ *
+ * @module
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { FileKind, FileTree } from '../file-tree';
+import type { WritePlan } from '../writer';
+import {
+  applicationSetsIn, directoriesOf, FoundApplicationSet, isVisiblePath, listCheckoutFiles, mayHoldApplicationSets, sortedByFile, TreeView, viewOfTree,
+} from './checkout';
+
+/** What `planWrite` works out that the views need: the files it writes and deletes. */
+export type PendingWrite = Pick<WritePlan, 'writes' | 'deletes'>;
+
+/** Reads a file of a checkout by repository path; `undefined` when there is none. */
+export type CheckoutReader = (file: string) => string | undefined;
+
+/** The checkout before and after a write. */
+export interface CheckoutViews {
+  readonly before: TreeView;
+  readonly after: TreeView;
+}
+
+/**
+ * A {@link CheckoutReader} of the checkout `dir` that reads each file once. A missing file
+ * reads as `undefined`; any other failure is thrown.
+ */
+export function cachedReader(dir: string): CheckoutReader {
+  const texts = new Map<string, string | undefined>();
+  return (file) => {
+    if (texts.has(file)) return texts.get(file);
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(path.join(dir, file), 'utf8');
+    } catch (e: any) {
+      if (e.code !== 'ENOENT') throw e;
+    }
+    texts.set(file, text);
+    return text;
+  };
+}
+
+/** The paths of the tree whose files hold the program's ApplicationSets. */
+function applicationSetFiles(tree: FileTree, paths: readonly string[]): string[] {
+  return paths.filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET);
+}
+
+/** The files of the tree the write creates: those the checkout does not have. */
+function createdFiles(write: PendingWrite): Set<string> {
+  const out = new Set<string>();
+  for (const [p, w] of write.writes) if (!w.existed) out.add(p);
+  return out;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Whether the owned part of the checkout spans the same directories before and after: the
+ * tree's files that are there now plus the deleted files, against all of the tree's files.
+ */
+function keepsDirectories(paths: readonly string[], write: PendingWrite): boolean {
+  const created = createdFiles(write);
+  if (created.size === 0 && write.deletes.length === 0) return true;
+  const visible = paths.filter(isVisiblePath);
+  const before = directoriesOf([...visible.filter((p) => !created.has(p)), ...write.deletes.filter(isVisiblePath)]);
+  return sameList(before, directoriesOf(visible));
+}
+
+/** The ApplicationSets in a file of the checkout as it is now; none when it is not there or not seen. */
+function applicationSetsOnDisk(file: string, read: CheckoutReader): FoundApplicationSet[] {
+  if (!isVisiblePath(file) || !mayHoldApplicationSets(file)) return [];
+  const text = read(file);
+  return text === undefined ? [] : applicationSetsIn(file, text);
+}
+
+/** Whether the tree's ApplicationSet file `file` holds the same ApplicationSets as the checkout. */
+function keepsApplicationSetFile(tree: FileTree, file: string, read: CheckoutReader): boolean {
+  const now = isVisiblePath(file) && mayHoldApplicationSets(file) ? read(file) : undefined;
+  const next = tree.content(file);
+  if (now === next) return true;
+  return JSON.stringify(applicationSetsOnDisk(file, read)) === JSON.stringify(applicationSetsIn(file, next));
+}
+
+/**
+ * Whether writing the tree leaves every Application as it is, decided without listing the
+ * checkout: the owned part keeps its directories, the write deletes no ApplicationSet, and
+ * each of the tree's ApplicationSet files holds the same ApplicationSets as the checkout at
+ * its path. `paths` are the tree's paths; `read` reads the checkout. When this is false, the
+ * Applications may still be the same: compare {@link viewsAroundWrite}.
+ */
+export function writeKeepsApplications(tree: FileTree, paths: readonly string[], write: PendingWrite, read: CheckoutReader): boolean {
+  return keepsDirectories(paths, write)
+    && write.deletes.every((p) => applicationSetsOnDisk(p, read).length === 0)
+    && applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read));
+}
+
+/**
+ * The checkout `dir` as it is and as it will be once the write is done. Both list the whole
+ * checkout; files of the user (neither in the tree nor deleted by the write) are in both, read
+ * once. `paths` are the tree's paths; `read` reads the checkout.
+ */
+export function viewsAroundWrite(tree: FileTree, paths: readonly string[], dir: string, write: PendingWrite, read: CheckoutReader): CheckoutViews {
+  const onDisk = listCheckoutFiles(dir);
+  const present = new Set(onDisk);
+  const deleted = new Set(write.deletes);
+  const foreign = onDisk.filter((f) => !tree.has(f) && !deleted.has(f));
+  const foreignSets = foreign.filter(mayHoldApplicationSets).flatMap((f) => applicationSetsIn(f, read(f) ?? ''));
+  const ownedSets = [...applicationSetFiles(tree, paths), ...write.deletes]
+    .filter((p) => present.has(p) && mayHoldApplicationSets(p))
+    .flatMap((p) => applicationSetsIn(p, read(p) ?? ''));
+  const before: TreeView = { files: onDisk, applicationSets: sortedByFile([...ownedSets, ...foreignSets]), directories: directoriesOf(onDisk) };
+  return { before, after: viewOfTree(tree, paths, foreign, foreignSets) };
+}
