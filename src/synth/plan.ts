@@ -3,6 +3,7 @@ import { FileKind, FileTree } from './file-tree';
 import { applicationsOf, TreeView } from './inspect/checkout';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
 import { planWrite, WritePlan } from './writer';
+import { readWrittenYaml } from './yaml-reader';
 
 /** A values key that changes: dotted path, before and after (absent means the key is new or gone). */
 export interface KeyChange {
@@ -153,6 +154,8 @@ function flatten(v: unknown, prefix: string, out: Map<string, unknown>): void {
 /** The keys that differ between two values files, in the order of the new file. */
 export function valuesKeyChanges(beforeText: string, afterText: string): KeyChange[] {
   const parse = (t: string): unknown => {
+    const written = readWrittenYaml(t);
+    if (written?.length === 1) return written[0] ?? {};
     try {
       return parseYaml(t) ?? {};
     } catch {
@@ -172,8 +175,10 @@ export function valuesKeyChanges(beforeText: string, afterText: string): KeyChan
   return out;
 }
 
-/** The documents of a YAML text; none when it does not parse. */
+/** The documents of a YAML text: read directly when cdk8s-gitops wrote it, else parsed; none when it does not parse. */
 function yamlDocuments(text: string): unknown[] {
+  const written = readWrittenYaml(text);
+  if (written) return written;
   try {
     return parseAllDocuments(text).map((d) => d.toJS());
   } catch {

@@ -125,6 +125,25 @@ describe('computePlan', () => {
     ]);
   });
 
+  test('shows the keys of a values file edited by hand in another style that a promotion changes', () => {
+    // GIVEN a checkout whose ledger was promoted in ring nonprod but not synthesized, and one of
+    // whose values files was edited by hand: a comment, single quotes, another value
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const outcome = runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST }, { by: 'ci', now: new Date('2026-03-01T10:00:00Z') });
+    fs.writeFileSync(path.join(dir, LEDGER), outcome.tree.content(LEDGER));
+    const file = NONPROD_VALUES[0];
+    writeFile(dir, file, readFile(dir, file).replace('  maxReplicas: 6\n', "  maxReplicas: 9 # more for the sale\n").replace('cpu: "500m"', "cpu: '750m'"));
+    // WHEN the program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file shows the digest and the values the hand edit changed, as they go back
+    expect(plan.files.find((f) => f.path === file)!.keys).toEqual([
+      { key: 'image.digest', before: SEED_DIGEST, after: NEW_DIGEST },
+      { key: 'autoscaling.maxReplicas', before: 9, after: 6 },
+      { key: 'resources.requests.cpu', before: '750m', after: '500m' },
+    ]);
+  });
+
   test('shows a new cluster as a values file, an AppProject destination and a created Application', () => {
     // GIVEN a checkout synthesized from the example
     dir = synthesizedCheckout();
