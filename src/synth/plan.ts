@@ -1,6 +1,7 @@
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { FileKind, FileTree } from './file-tree';
 import { applicationsOf, TreeView } from './inspect/checkout';
+import type { GeneratedApplication } from './preview';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
 import { planWrite, WritePlan } from './writer';
 import { readWrittenYaml } from './yaml-reader';
@@ -109,18 +110,19 @@ function applicationChangesOf(tree: FileTree, dir: string, write: WritePlan, rea
 
 /** Applications depend only on the ApplicationSets and the directory list. */
 function sameApplications(a: TreeView, b: TreeView): boolean {
-  if (a.directories.length !== b.directories.length || a.directories.some((d, i) => d !== b.directories[i])) return false;
+  if (!sameList(a.directories, b.directories)) return false;
   return JSON.stringify(a.applicationSets) === JSON.stringify(b.applicationSets);
 }
 
 function applicationChanges(before: TreeView, after: TreeView): ApplicationChange[] {
-  const old = applicationsOf(before);
-  const now = applicationsOf(after);
+  const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
+  const old = applicationsOf(before, expansions);
+  const now = applicationsOf(after, expansions);
   const out: ApplicationChange[] = [];
   for (const [key, n] of now) {
     const o = old.get(key);
     if (!o) out.push({ name: n.app.metadata.name, change: 'create', applicationSet: n.applicationSet });
-    else {
+    else if (!sameValue(o.app, n.app)) {
       const fields = diffPaths(o.app, n.app, '');
       if (fields.length > 0) out.push({ name: n.app.metadata.name, change: 'update', applicationSet: n.applicationSet, fields });
     }
@@ -129,8 +131,24 @@ function applicationChanges(before: TreeView, after: TreeView): ApplicationChang
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Whether {@link diffPaths} finds no difference between two values, without listing paths. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (isMap(a) && isMap(b)) {
+    for (const k of Object.keys(a)) if (!sameValue(a[k], b[k])) return false;
+    for (const k of Object.keys(b)) if (!Object.prototype.hasOwnProperty.call(a, k) && !sameValue(a[k], b[k])) return false;
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.every((v, i) => sameValue(v, b[i]));
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Leaf paths at which two values differ (`spec.sources[0].targetRevision`). */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,7 +7,7 @@ import { runRelease } from '../../src/release/operations';
 import { buildTree } from '../../src/synth/build';
 import { contentHash } from '../../src/synth/file-tree';
 import { MANIFEST_PATH, parseManifest, serializeManifest } from '../../src/synth/manifest';
-import { computePlan, Plan, planHasChanges } from '../../src/synth/plan';
+import { computePlan, diffPaths, Plan, planHasChanges, sameValue } from '../../src/synth/plan';
 import { formatPlan } from '../../src/synth/plan-format';
 import { PlatformModel } from '../../src/synth/model';
 import {
@@ -509,5 +510,27 @@ describe('computePlan: the Applications before and after the write', () => {
     // THEN the file is created again, and with it its Application
     expect(plan.files.map((f) => [f.path, f.change])).toEqual([['environments/prod/gcp/europe-west4-01/payments-api/values.yaml', 'create']]);
     expect(plan.applications).toEqual([{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }]);
+  });
+});
+
+describe('sameValue (property)', () => {
+  /** Small values, so that two of them are often equal or nearly so. */
+  const value = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(null, undefined, 0, 1, '', 'a', true, false),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'constructor'), tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+
+  it('finds two values the same exactly when diffPaths finds no difference', () => {
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(sameValue(a, b)).toBe(diffPaths(a, b, '').length === 0);
+        expect(sameValue(a, structuredClone(a))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -110,12 +110,26 @@ export function viewOfTree(tree: FileTree, paths: readonly string[], foreign: re
   return { files: files.filter((f) => !f.startsWith('.')), applicationSets, directories: directoriesOf(files.filter(isVisiblePath)) };
 }
 
-/** The Applications a tree's ApplicationSets generate, with the ApplicationSet of each. */
-export function applicationsOf(view: TreeView): Map<string, { app: GeneratedApplication; applicationSet: string; file: string }> {
+/**
+ * The Applications a tree's ApplicationSets generate, with the ApplicationSet of each.
+ * `expansions`, when given, keeps the Applications of each ApplicationSet by its file and
+ * object, so that a second view with the same directories expands only the ApplicationSets
+ * the first did not have.
+ */
+export function applicationsOf(
+  view: TreeView,
+  expansions?: Map<string, GeneratedApplication[]>,
+): Map<string, { app: GeneratedApplication; applicationSet: string; file: string }> {
   const lister: DirectoryLister = () => view.directories;
   const out = new Map<string, { app: GeneratedApplication; applicationSet: string; file: string }>();
   for (const set of view.applicationSets) {
-    for (const app of expandApplicationSets([set.object], lister, { file: set.file })) {
+    const key = expansions ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
+    let apps = expansions?.get(key);
+    if (!apps) {
+      apps = expandApplicationSets([set.object], lister, { file: set.file });
+      expansions?.set(key, apps);
+    }
+    for (const app of apps) {
       out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, { app, applicationSet: set.object.metadata?.name ?? '', file: set.file });
     }
   }

@@ -62,20 +62,54 @@ function createdFiles(write: PendingWrite): Set<string> {
   return out;
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** The index of the first of the sorted `paths` that is not before `prefix`. */
+function firstAtOrAfter(paths: readonly string[], prefix: string): number {
+  let lo = 0;
+  let hi = paths.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (paths[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether any visible one of the sorted `paths` below the directory `dir` passes `keep`. */
+function holdsFile(paths: readonly string[], dir: string, keep: (p: string) => boolean): boolean {
+  const prefix = `${dir}/`;
+  for (let i = firstAtOrAfter(paths, prefix); i < paths.length && paths[i].startsWith(prefix); i++) {
+    if (isVisiblePath(paths[i]) && keep(paths[i])) return true;
+  }
+  return false;
+}
+
+/** Whether `test` holds for the directory of every visible file in `files` (files at the top have none). */
+function everyParent(files: Iterable<string>, test: (dir: string) => boolean): boolean {
+  const known = new Map<string, boolean>();
+  for (const f of files) {
+    const slash = f.lastIndexOf('/');
+    if (slash === -1 || !isVisiblePath(f)) continue;
+    const dir = f.slice(0, slash);
+    let ok = known.get(dir);
+    if (ok === undefined) known.set(dir, (ok = test(dir)));
+    if (!ok) return false;
+  }
+  return true;
 }
 
 /**
  * Whether the owned part of the checkout spans the same directories before and after: the
  * tree's files that are there now plus the deleted files, against all of the tree's files.
+ * Both sets of directories hold every ancestor of theirs, so they are the same when the
+ * directory of each created file holds a file now and that of each deleted file holds one after.
  */
 function keepsDirectories(paths: readonly string[], write: PendingWrite): boolean {
   const created = createdFiles(write);
   if (created.size === 0 && write.deletes.length === 0) return true;
-  const visible = paths.filter(isVisiblePath);
-  const before = directoriesOf([...visible.filter((p) => !created.has(p)), ...write.deletes.filter(isVisiblePath)]);
-  return sameList(before, directoriesOf(visible));
+  const deleted = [...write.deletes].sort();
+  const heldNow = (dir: string): boolean => holdsFile(paths, dir, (p) => !created.has(p)) || holdsFile(deleted, dir, () => true);
+  const heldAfter = (dir: string): boolean => holdsFile(paths, dir, () => true);
+  return everyParent(created, heldNow) && everyParent(deleted, heldAfter);
 }
 
 /** The ApplicationSets in a file of the checkout as it is now; none when it is not there or not seen. */
