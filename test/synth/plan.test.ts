@@ -456,6 +456,23 @@ describe('computePlan: the Applications before and after the write', () => {
       .map((cluster) => ({ name: `canary-${cluster}`, change: 'delete', applicationSet: 'canary' })));
   });
 
+  test('shows an owned file the program no longer makes as deleted when a directory of the user stands there', () => {
+    // GIVEN a checkout with an owned file canary.yaml next to workloads-prod, which the program
+    // no longer makes, and where a directory of the user now stands
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const file = 'applicationsets/prod/canary.yaml';
+    writeFile(dir, `${file}/NOTES.md`, '# notes\n');
+    const manifest = parseManifest(readFile(dir, MANIFEST_PATH));
+    const files = new Map(manifest.files).set(file, { sha256: contentHash(CANARY_SET), key: 'canary' });
+    writeFile(dir, MANIFEST_PATH, serializeManifest({ files }));
+    // WHEN the same program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file is listed as deleted, and the directory, which stays, changes no Application
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([[file, 'delete']]);
+    expect(plan.applications).toEqual([]);
+  });
+
   test('shows no Application change when the ApplicationSets move to another directory', () => {
     // GIVEN a checkout synthesized from the example
     const model = exampleModel();

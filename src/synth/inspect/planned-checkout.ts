@@ -32,8 +32,9 @@ export interface CheckoutViews {
 }
 
 /**
- * A {@link CheckoutReader} of the checkout `dir` that reads each file once. A missing file
- * reads as `undefined`; any other failure is thrown.
+ * A {@link CheckoutReader} of the checkout `dir` that reads each file once. A path where no
+ * file is (nothing, a directory, or a file in place of a parent directory) reads as
+ * `undefined`; any other failure is thrown.
  */
 export function cachedReader(dir: string): CheckoutReader {
   const texts = new Map<string, string | undefined>();
@@ -43,7 +44,7 @@ export function cachedReader(dir: string): CheckoutReader {
     try {
       text = fs.readFileSync(path.join(dir, file), 'utf8');
     } catch (e: any) {
-      if (e.code !== 'ENOENT') throw e;
+      if (e.code !== 'ENOENT' && e.code !== 'EISDIR' && e.code !== 'ENOTDIR') throw e;
     }
     texts.set(file, text);
     return text;
