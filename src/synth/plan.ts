@@ -1,10 +1,10 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { FileKind, FileTree } from './file-tree';
-import { applicationsOf, listCheckoutFiles, TreeView, viewOfCheckout, viewOfPlannedTree } from './inspect/checkout';
-import { readManifest } from './manifest';
-import { planWrite } from './writer';
+import { applicationsOf, TreeView } from './inspect/checkout';
+import type { GeneratedApplication } from './preview';
+import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
+import { planWrite, WritePlan } from './writer';
+import { readWrittenYaml } from './yaml-reader';
 
 /** A values key that changes: dotted path, before and after (absent means the key is new or gone). */
 export interface KeyChange {
@@ -66,52 +66,63 @@ export function planHasChanges(plan: Plan): boolean {
  */
 export function computePlan(tree: FileTree, dir: string): Plan {
   const write = planWrite(tree, dir);
-  const manifest = readManifest(dir);
+  const read = cachedReader(dir);
+  return { files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged };
+}
+
+/** The files the write creates, updates and deletes, with what changes in each, by path. */
+function fileChanges(tree: FileTree, write: WritePlan, read: CheckoutReader): FileChange[] {
+  const readText = (p: string): string => {
+    try {
+      return read(p) ?? '';
+    } catch {
+      return '';
+    }
+  };
   const files: FileChange[] = [];
   for (const [p, w] of write.writes) {
     const entry = tree.get(p)!;
     const change: FileChange = { path: p, change: w.existed ? 'update' : 'create', kind: entry.kind, origin: entry.origin };
-    if (entry.kind === FileKind.OBJECT) files.push({ ...change, objects: objectChanges(w.existed ? readText(dir, p) : '', w.text) });
+    if (entry.kind === FileKind.OBJECT) files.push({ ...change, objects: objectChanges(w.existed ? readText(p) : '', w.text) });
     else if (!w.existed) files.push(change);
-    else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(dir, p), w.text) });
+    else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(p), w.text) });
     else if (entry.kind === FileKind.APPLICATION_SET || entry.kind === FileKind.APP_PROJECT || entry.kind === FileKind.BOOTSTRAP) {
-      files.push({ ...change, fields: objectFieldChanges(readText(dir, p), w.text) });
+      files.push({ ...change, fields: objectFieldChanges(readText(p), w.text) });
     } else files.push(change);
   }
   for (const p of write.deletes) {
-    const objects = /\.ya?ml$/.test(p) ? objectChanges(readText(dir, p), '') : [];
+    const objects = /\.ya?ml$/.test(p) ? objectChanges(readText(p), '') : [];
     files.push({ path: p, change: 'delete', ...(objects.length > 0 ? { objects } : {}) });
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-
-  const onDisk = listCheckoutFiles(dir);
-  const before = viewOfCheckout(dir, onDisk);
-  const after = viewOfPlannedTree(tree, dir, manifest, onDisk);
-  return { files, applications: sameApplications(before, after) ? [] : applicationChanges(before, after), unchangedFiles: write.unchanged };
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function readText(dir: string, p: string): string {
-  try {
-    return fs.readFileSync(path.join(dir, p), 'utf8');
-  } catch {
-    return '';
-  }
+/**
+ * The Applications that change. The checkout is listed and its ApplicationSets expanded only
+ * when the write can change them: see {@link writeKeepsApplications}.
+ */
+function applicationChangesOf(tree: FileTree, dir: string, write: WritePlan, read: CheckoutReader): ApplicationChange[] {
+  const paths = tree.paths();
+  if (writeKeepsApplications(tree, paths, write, read)) return [];
+  const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
+  return sameApplications(before, after) ? [] : applicationChanges(before, after);
 }
 
 /** Applications depend only on the ApplicationSets and the directory list. */
 function sameApplications(a: TreeView, b: TreeView): boolean {
-  if (a.directories.length !== b.directories.length || a.directories.some((d, i) => d !== b.directories[i])) return false;
+  if (!sameList(a.directories, b.directories)) return false;
   return JSON.stringify(a.applicationSets) === JSON.stringify(b.applicationSets);
 }
 
 function applicationChanges(before: TreeView, after: TreeView): ApplicationChange[] {
-  const old = applicationsOf(before);
-  const now = applicationsOf(after);
+  const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
+  const old = applicationsOf(before, expansions);
+  const now = applicationsOf(after, expansions);
   const out: ApplicationChange[] = [];
   for (const [key, n] of now) {
     const o = old.get(key);
     if (!o) out.push({ name: n.app.metadata.name, change: 'create', applicationSet: n.applicationSet });
-    else {
+    else if (!sameValue(o.app, n.app)) {
       const fields = diffPaths(o.app, n.app, '');
       if (fields.length > 0) out.push({ name: n.app.metadata.name, change: 'update', applicationSet: n.applicationSet, fields });
     }
@@ -120,8 +131,24 @@ function applicationChanges(before: TreeView, after: TreeView): ApplicationChang
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Whether {@link diffPaths} finds no difference between two values, without listing paths. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (isMap(a) && isMap(b)) {
+    for (const k of Object.keys(a)) if (!sameValue(a[k], b[k])) return false;
+    for (const k of Object.keys(b)) if (!Object.prototype.hasOwnProperty.call(a, k) && !sameValue(a[k], b[k])) return false;
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.every((v, i) => sameValue(v, b[i]));
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Leaf paths at which two values differ (`spec.sources[0].targetRevision`). */
@@ -145,6 +172,8 @@ function flatten(v: unknown, prefix: string, out: Map<string, unknown>): void {
 /** The keys that differ between two values files, in the order of the new file. */
 export function valuesKeyChanges(beforeText: string, afterText: string): KeyChange[] {
   const parse = (t: string): unknown => {
+    const written = readWrittenYaml(t);
+    if (written?.length === 1) return written[0] ?? {};
     try {
       return parseYaml(t) ?? {};
     } catch {
@@ -164,14 +193,20 @@ export function valuesKeyChanges(beforeText: string, afterText: string): KeyChan
   return out;
 }
 
+/** The documents of a YAML text: read directly when cdk8s-gitops wrote it, else parsed; none when it does not parse. */
+function yamlDocuments(text: string): unknown[] {
+  const written = readWrittenYaml(text);
+  if (written) return written;
+  try {
+    return parseAllDocuments(text).map((d) => d.toJS());
+  } catch {
+    return [];
+  }
+}
+
 function kubeObjects(text: string): Map<string, { kind: string; name: string; obj: unknown }> {
   const out = new Map<string, { kind: string; name: string; obj: unknown }>();
-  let docs: unknown[];
-  try {
-    docs = text ? parseAllDocuments(text).map((d) => d.toJS()) : [];
-  } catch {
-    docs = [];
-  }
+  const docs = text ? yamlDocuments(text) : [];
   for (const o of docs as any[]) {
     if (!isMap(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof (o as any).metadata?.name !== 'string') continue;
     const m = (o as any).metadata;
@@ -203,15 +238,8 @@ export function objectChanges(beforeText: string, afterText: string): ObjectChan
 
 /** The fields that differ between two multi-document YAML files of Kubernetes objects. */
 export function objectFieldChanges(beforeText: string, afterText: string): string[] {
-  const docs = (t: string): unknown[] => {
-    try {
-      return parseAllDocuments(t).map((d) => d.toJS());
-    } catch {
-      return [];
-    }
-  };
-  const a = docs(beforeText);
-  const b = docs(afterText);
+  const a = yamlDocuments(beforeText);
+  const b = yamlDocuments(afterText);
   const out: string[] = [];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const kind = (b[i] ?? a[i]) as { kind?: string; metadata?: { name?: string } } | undefined;

@@ -1,13 +1,17 @@
+import fc from 'fast-check';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Cluster, FileKind } from '../../src';
 import { runRelease } from '../../src/release/operations';
 import { buildTree } from '../../src/synth/build';
-import { computePlan, Plan, planHasChanges } from '../../src/synth/plan';
+import { contentHash } from '../../src/synth/file-tree';
+import { MANIFEST_PATH, parseManifest, serializeManifest } from '../../src/synth/manifest';
+import { computePlan, diffPaths, Plan, planHasChanges, sameValue } from '../../src/synth/plan';
 import { formatPlan } from '../../src/synth/plan-format';
 import { PlatformModel } from '../../src/synth/model';
 import {
-  addLedgerApi, cloudOf, environmentOf, exampleModel, removeCheckout, SEED_DIGEST, synthesizedCheckout,
+  addLedgerApi, cloudOf, environmentOf, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile,
 } from './example-checkout';
 
 const NEW_DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -37,6 +41,43 @@ function withNewCluster(): PlatformModel {
     new Cluster(environmentOf(p, 'prod'), 'eu-west-1-01', { cloud: cloudOf(p, 'aws'), region: 'eu-west-1' });
   });
 }
+
+/** The Applications of every target of the example, by environment. */
+const EXAMPLE_APPS = (env: 'nonprod' | 'prod'): string[] => [
+  `payments-api-${env}-aws-eu-central-1-01`,
+  `payments-api-${env}-azure-westeurope-01`,
+  `payments-api-${env}-gcp-europe-west4-01`,
+  `payments-api-${env}-oci-eu-frankfurt-1-01`,
+];
+
+/** A hand-written ApplicationSet `canary`: one Application per service directory of prod. */
+const CANARY_SET = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: canary
+  namespace: argocd
+spec:
+  goTemplate: true
+  goTemplateOptions: [missingkey=error]
+  generators:
+    - git:
+        repoURL: https://git.xxxcompany.com/platform/platform-gitops.git
+        revision: main
+        directories:
+          - path: 'environments/prod/*/*/*'
+  template:
+    metadata:
+      name: 'canary-{{ index .path.segments 2 }}-{{ index .path.segments 3 }}'
+    spec:
+      project: default
+      destination:
+        name: in-cluster
+        namespace: canary
+      source:
+        repoURL: https://git.xxxcompany.com/platform/platform-gitops.git
+        targetRevision: main
+        path: '{{ .path.path }}'
+`;
 
 function planOf(model: PlatformModel, dir: string): Plan {
   return computePlan(buildTree(model, dir), dir);
@@ -82,6 +123,25 @@ describe('computePlan', () => {
       '[~] STATUS.md  (platform)',
       '[~] environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml  (platform/payments-api/nonprod/aws/eu-central-1-01)',
       '      image.digest: sha256:2e8f1a31… → sha256:aaaaaaaa…',
+    ]);
+  });
+
+  test('shows the keys of a values file edited by hand in another style that a promotion changes', () => {
+    // GIVEN a checkout whose ledger was promoted in ring nonprod but not synthesized, and one of
+    // whose values files was edited by hand: a comment, single quotes, another value
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const outcome = runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST }, { by: 'ci', now: new Date('2026-03-01T10:00:00Z') });
+    fs.writeFileSync(path.join(dir, LEDGER), outcome.tree.content(LEDGER));
+    const file = NONPROD_VALUES[0];
+    writeFile(dir, file, readFile(dir, file).replace('  maxReplicas: 6\n', "  maxReplicas: 9 # more for the sale\n").replace('cpu: "500m"', "cpu: '750m'"));
+    // WHEN the program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file shows the digest and the values the hand edit changed, as they go back
+    expect(plan.files.find((f) => f.path === file)!.keys).toEqual([
+      { key: 'image.digest', before: SEED_DIGEST, after: NEW_DIGEST },
+      { key: 'autoscaling.maxReplicas', before: 9, after: 6 },
+      { key: 'resources.requests.cpu', before: '750m', after: '500m' },
     ]);
   });
 
@@ -296,5 +356,198 @@ describe('formatPlan', () => {
     expect(formatPlan(empty, 'text')).toBe('No changes: 15 files up to date.\n');
     expect(formatPlan(empty, 'markdown')).toBe('### cdk8s-gitops plan\n\nNo changes: 15 files up to date.\n\n');
     expect(JSON.parse(formatPlan(empty, 'json'))).toEqual({ files: [], applications: [], unchangedFiles: 15, changes: false });
+  });
+});
+
+describe('computePlan: the Applications before and after the write', () => {
+  let dir: string;
+
+  afterEach(() => removeCheckout(dir));
+
+  test('shows no Application change when a hand-written ApplicationSet is in the checkout and only values change', () => {
+    // GIVEN a checkout with a hand-written ApplicationSet over the prod directories, and a
+    // promotion in its ledger that is not synthesized yet
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    writeFile(dir, 'argocd/canary.yaml', CANARY_SET);
+    const outcome = runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST }, { by: 'ci', now: new Date('2026-03-01T10:00:00Z') });
+    fs.writeFileSync(path.join(dir, LEDGER), outcome.tree.content(LEDGER));
+    // WHEN the program is planned against it
+    const plan = planOf(model, dir);
+    // THEN values files change, and the ApplicationSet, which synth leaves alone, generates the same Applications
+    expect(plan.files.map((f) => f.path)).toEqual(['STATUS.md', ...NONPROD_VALUES]);
+    expect(plan.applications).toEqual([]);
+  });
+
+  test('shows the Applications a hand-written ApplicationSet makes of a new directory', () => {
+    // GIVEN a checkout with a hand-written ApplicationSet over the prod directories
+    dir = synthesizedCheckout();
+    writeFile(dir, 'argocd/canary.yaml', CANARY_SET);
+    // WHEN the program with a new prod cluster is planned against it
+    const plan = planOf(withNewCluster(), dir);
+    // THEN both the program's ApplicationSet and the hand-written one create an Application
+    expect(plan.applications).toEqual([
+      { name: 'canary-aws-eu-west-1-01', change: 'create', applicationSet: 'canary' },
+      { name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' },
+    ]);
+  });
+
+  test('keeps the Application of a directory that still holds a file of the user after its values file is deleted', () => {
+    // GIVEN a checkout with ledger-api on nonprod, and a file of the user in one of its directories
+    dir = synthesizedCheckout(exampleModel((p) => addLedgerApi(p)));
+    writeFile(dir, 'environments/nonprod/aws/eu-central-1-01/ledger-api/NOTES.md', '# notes\n');
+    // WHEN the example without ledger-api is planned against it
+    const plan = planOf(exampleModel(), dir);
+    // THEN its values files are deleted, but the directory with the user's file stays, and so does its Application
+    expect(plan.files.filter((f) => f.change === 'delete').map((f) => f.path)).toEqual([...LEDGER_API_VALUES, 'releases/ledger-api.yaml']);
+    expect(plan.applications).toEqual(LEDGER_API_APPS.slice(1).map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod' })));
+  });
+
+  test('shows the Application a new file creates in a directory of the user', () => {
+    // GIVEN a checkout with a directory of the user where a new cluster's values file goes
+    dir = synthesizedCheckout();
+    writeFile(dir, 'environments/prod/aws/eu-west-1-01/payments-api/NOTES.md', '# notes\n');
+    // WHEN the program with that cluster is planned against it
+    const plan = planOf(withNewCluster(), dir);
+    // THEN the values file is created, and the Application, which the directory already makes, stays as it is
+    expect(plan.files.filter((f) => f.change === 'create').map((f) => f.path)).toEqual(['environments/prod/aws/eu-west-1-01/payments-api/values.yaml']);
+    expect(plan.applications).toEqual([]);
+  });
+
+  test('shows the Applications of an owned ApplicationSet edited by hand as changed back', () => {
+    // GIVEN a checkout whose workloads-prod ApplicationSet was edited by hand
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const file = 'applicationsets/prod/workloads-prod.yaml';
+    writeFile(dir, file, readFile(dir, file).replace('revisionHistoryLimit: 3', 'revisionHistoryLimit: 5'));
+    // WHEN the same program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file is trusted as written, and the Applications it generates go back to the program's
+    expect(plan.files).toEqual([]);
+    expect(plan.applications).toEqual(EXAMPLE_APPS('prod').map((name) => ({ name, change: 'update', applicationSet: 'workloads-prod', fields: ['spec.revisionHistoryLimit'] })));
+  });
+
+  test('shows the Applications of an owned ApplicationSet deleted by hand as created again', () => {
+    // GIVEN a checkout from which the workloads-prod ApplicationSet was deleted
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    fs.rmSync(path.join(dir, 'applicationsets/prod/workloads-prod.yaml'));
+    // WHEN the same program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file is created again, and with it the Applications it generates
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([['applicationsets/prod/workloads-prod.yaml', 'create']]);
+    expect(plan.applications).toEqual(EXAMPLE_APPS('prod').map((name) => ({ name, change: 'create', applicationSet: 'workloads-prod' })));
+  });
+
+  test('shows the Applications of an owned ApplicationSet the program no longer makes as deleted', () => {
+    // GIVEN a checkout with an owned ApplicationSet canary next to workloads-prod, which the program no longer makes
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const file = 'applicationsets/prod/canary.yaml';
+    writeFile(dir, file, CANARY_SET);
+    const manifest = parseManifest(readFile(dir, MANIFEST_PATH));
+    const files = new Map(manifest.files).set(file, { sha256: contentHash(CANARY_SET), key: 'canary' });
+    writeFile(dir, MANIFEST_PATH, serializeManifest({ files }));
+    // WHEN the same program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file is deleted, and with it the Applications it generates
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([[file, 'delete']]);
+    expect(plan.applications).toEqual(['aws-eu-central-1-01', 'azure-westeurope-01', 'gcp-europe-west4-01', 'oci-eu-frankfurt-1-01']
+      .map((cluster) => ({ name: `canary-${cluster}`, change: 'delete', applicationSet: 'canary' })));
+  });
+
+  test('shows an owned file the program no longer makes as deleted when a directory of the user stands there', () => {
+    // GIVEN a checkout with an owned file canary.yaml next to workloads-prod, which the program
+    // no longer makes, and where a directory of the user now stands
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const file = 'applicationsets/prod/canary.yaml';
+    writeFile(dir, `${file}/NOTES.md`, '# notes\n');
+    const manifest = parseManifest(readFile(dir, MANIFEST_PATH));
+    const files = new Map(manifest.files).set(file, { sha256: contentHash(CANARY_SET), key: 'canary' });
+    writeFile(dir, MANIFEST_PATH, serializeManifest({ files }));
+    // WHEN the same program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file is listed as deleted, and the directory, which stays, changes no Application
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([[file, 'delete']]);
+    expect(plan.applications).toEqual([]);
+  });
+
+  test('shows no Application change when the ApplicationSets move to another directory', () => {
+    // GIVEN a checkout synthesized from the example
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    // WHEN the program with its ApplicationSets under argo/sets is planned against it
+    const plan = planOf({ ...model, layout: { ...model.layout, applicationSets: 'argo/sets' } }, dir);
+    // THEN the ApplicationSet files move, and the Applications they generate stay as they are
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([
+      ['applicationsets/nonprod/workloads-nonprod.yaml', 'delete'],
+      ['applicationsets/prod/workloads-prod.yaml', 'delete'],
+      ['argo/sets/nonprod/workloads-nonprod.yaml', 'create'],
+      ['argo/sets/prod/workloads-prod.yaml', 'create'],
+      ['bootstrap/nonprod.yaml', 'update'],
+      ['bootstrap/prod.yaml', 'update'],
+    ]);
+    expect(plan.applications).toEqual([]);
+  });
+
+  test('shows every Application as changed when the values files move to another directory', () => {
+    // GIVEN a checkout synthesized from the example
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    // WHEN the program with its values files under deploy/envs is planned against it
+    const plan = planOf({ ...model, layout: { ...model.layout, environments: 'deploy/envs' } }, dir);
+    // THEN each Application is deleted and created again from its new directory
+    const apps = [...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')];
+    expect(plan.applications.filter((a) => a.change !== 'update').map((a) => [a.name, a.change])).toEqual([]);
+    expect(plan.applications.map((a) => a.name)).toEqual(apps);
+  });
+
+  test('shows every file and Application as created in an empty checkout', () => {
+    // GIVEN a directory that does not exist yet
+    dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-plan-')), 'checkout');
+    // WHEN the example is planned against it
+    const plan = computePlan(buildTree(exampleModel(), dir), dir);
+    // THEN every file and every Application is created
+    expect(plan.files.every((f) => f.change === 'create')).toBe(true);
+    expect(plan.files).toHaveLength(16);
+    expect(plan.applications).toEqual([...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')].sort()
+      .map((name) => ({ name, change: 'create', applicationSet: `workloads-${name.includes('-prod-') ? 'prod' : 'nonprod'}` })));
+    removeCheckout(path.dirname(dir));
+  });
+
+  test('shows the Application of an owned values file deleted from a checkout without a manifest', () => {
+    // GIVEN a checkout without a manifest, from which a values file was deleted
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    fs.rmSync(path.join(dir, MANIFEST_PATH));
+    fs.rmSync(path.join(dir, 'environments/prod/gcp/europe-west4-01/payments-api/values.yaml'));
+    // WHEN the same program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the file is created again, and with it its Application
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([['environments/prod/gcp/europe-west4-01/payments-api/values.yaml', 'create']]);
+    expect(plan.applications).toEqual([{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }]);
+  });
+});
+
+describe('sameValue (property)', () => {
+  /** Small values, so that two of them are often equal or nearly so. */
+  const value = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(null, undefined, 0, 1, '', 'a', true, false),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'constructor'), tie('value'), { maxKeys: 3 }),
+    ),
+  })).value;
+
+  it('finds two values the same exactly when diffPaths finds no difference', () => {
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(sameValue(a, b)).toBe(diffPaths(a, b, '').length === 0);
+        expect(sameValue(a, structuredClone(a))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -3,7 +3,6 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../preview';
 import { FileKind, FileTree } from '../file-tree';
-import { Manifest } from '../manifest';
 
 /**
  * Every file of a checkout, repository-relative, skipping hidden directories (`.git`,
@@ -70,43 +69,67 @@ export interface TreeView {
   readonly directories: readonly string[];
 }
 
+/** Whether a file may hold ApplicationSets: a YAML file that is not a values file. */
+export function mayHoldApplicationSets(file: string): boolean {
+  return /\.ya?ml$/.test(file) && !file.endsWith('/values.yaml');
+}
+
+/** ApplicationSets in the order of their files' paths; those of one file keep their order. */
+export function sortedByFile(sets: readonly FoundApplicationSet[]): FoundApplicationSet[] {
+  return [...sets].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Whether no segment of a path is hidden, so that Argo CD's directory generator sees it. */
+export function isVisiblePath(file: string): boolean {
+  return !file.startsWith('.') && !file.includes('/.');
+}
+
 /** The tree as it is on disk; `files` is its {@link listCheckoutFiles} when the caller has it. */
 export function viewOfCheckout(dir: string, files: readonly string[] = listCheckoutFiles(dir)): TreeView {
   const applicationSets = files
-    .filter((f) => /\.ya?ml$/.test(f) && !f.endsWith('/values.yaml'))
+    .filter(mayHoldApplicationSets)
     .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
   return { files, applicationSets, directories: directoriesOf(files) };
 }
 
-/**
- * The tree as it will be once `tree` is written into `dir`: its files, plus the files on disk
- * that cdk8s-gitops does not own (which it never touches).
- */
-export function viewOfPlannedTree(tree: FileTree, dir: string, manifest: Manifest, onDisk: readonly string[] = listCheckoutFiles(dir)): TreeView {
-  const foreign = onDisk.filter((f) => !manifest.files.has(f) && !tree.has(f));
-  return viewOf(tree, dir, foreign);
-}
-
 /** The tree the program declares, alone (what `check` expects Argo CD to see). */
 export function viewOfDeclaredTree(tree: FileTree): TreeView {
-  return viewOf(tree, '', []);
+  return viewOfTree(tree, tree.paths(), [], []);
 }
 
-function viewOf(tree: FileTree, dir: string, foreign: readonly string[]): TreeView {
-  const files = [...new Set([...tree.paths(), ...foreign])].sort();
-  const applicationSets = [
-    ...tree.paths().filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET).flatMap((p) => applicationSetsIn(p, tree.content(p))),
-    ...foreign.filter((f) => /\.ya?ml$/.test(f) && !f.endsWith('/values.yaml')).flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8'))),
-  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { files: files.filter((f) => !f.startsWith('.')), applicationSets, directories: directoriesOf(files.filter((f) => !f.split('/').some((s) => s.startsWith('.')))) };
+/**
+ * The tree `tree` (whose sorted paths are `paths`) together with files of the user that are
+ * not in it, `foreign`, which hold the ApplicationSets `foreignSets`.
+ */
+export function viewOfTree(tree: FileTree, paths: readonly string[], foreign: readonly string[], foreignSets: readonly FoundApplicationSet[]): TreeView {
+  const files = [...paths, ...foreign].sort();
+  const applicationSets = sortedByFile([
+    ...paths.filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET).flatMap((p) => applicationSetsIn(p, tree.content(p))),
+    ...foreignSets,
+  ]);
+  return { files: files.filter((f) => !f.startsWith('.')), applicationSets, directories: directoriesOf(files.filter(isVisiblePath)) };
 }
 
-/** The Applications a tree's ApplicationSets generate, with the ApplicationSet of each. */
-export function applicationsOf(view: TreeView): Map<string, { app: GeneratedApplication; applicationSet: string; file: string }> {
+/**
+ * The Applications a tree's ApplicationSets generate, with the ApplicationSet of each.
+ * `expansions`, when given, keeps the Applications of each ApplicationSet by its file and
+ * object, so that a second view with the same directories expands only the ApplicationSets
+ * the first did not have.
+ */
+export function applicationsOf(
+  view: TreeView,
+  expansions?: Map<string, GeneratedApplication[]>,
+): Map<string, { app: GeneratedApplication; applicationSet: string; file: string }> {
   const lister: DirectoryLister = () => view.directories;
   const out = new Map<string, { app: GeneratedApplication; applicationSet: string; file: string }>();
   for (const set of view.applicationSets) {
-    for (const app of expandApplicationSets([set.object], lister, { file: set.file })) {
+    const key = expansions ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
+    let apps = expansions?.get(key);
+    if (!apps) {
+      apps = expandApplicationSets([set.object], lister, { file: set.file });
+      expansions?.set(key, apps);
+    }
+    for (const app of apps) {
       out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, { app, applicationSet: set.object.metadata?.name ?? '', file: set.file });
     }
   }

@@ -1,0 +1,160 @@
+/**
+ * The checkout before and after a write, as Argo CD's ApplicationSets see it.
+ *
+ * Applications depend only on the ApplicationSets and the directory list. Files the write does
+ * not own are the same before and after it, so what can differ is the owned part: the files of
+ * the tree, and the owned files the write deletes. ApplicationSets are looked for where they
+ * can be: in files the tree makes of kind {@link FileKind.APPLICATION_SET} (on disk: what the
+ * checkout holds at those paths), in owned files the write deletes, and in files of the user.
+ * Other owned files (values files, ledgers, rendered objects, AppProjects, status) are never
+ * read for it.
+ *
+ * @module
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { FileKind, FileTree } from '../file-tree';
+import type { WritePlan } from '../writer';
+import {
+  applicationSetsIn, directoriesOf, FoundApplicationSet, isVisiblePath, listCheckoutFiles, mayHoldApplicationSets, sortedByFile, TreeView, viewOfTree,
+} from './checkout';
+
+/** What `planWrite` works out that the views need: the files it writes and deletes. */
+export type PendingWrite = Pick<WritePlan, 'writes' | 'deletes'>;
+
+/** Reads a file of a checkout by repository path; `undefined` when there is none. */
+export type CheckoutReader = (file: string) => string | undefined;
+
+/** The checkout before and after a write. */
+export interface CheckoutViews {
+  readonly before: TreeView;
+  readonly after: TreeView;
+}
+
+/**
+ * A {@link CheckoutReader} of the checkout `dir` that reads each file once. A path where no
+ * file is (nothing, a directory, or a file in place of a parent directory) reads as
+ * `undefined`; any other failure is thrown.
+ */
+export function cachedReader(dir: string): CheckoutReader {
+  const texts = new Map<string, string | undefined>();
+  return (file) => {
+    if (texts.has(file)) return texts.get(file);
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(path.join(dir, file), 'utf8');
+    } catch (e: any) {
+      if (e.code !== 'ENOENT' && e.code !== 'EISDIR' && e.code !== 'ENOTDIR') throw e;
+    }
+    texts.set(file, text);
+    return text;
+  };
+}
+
+/** The paths of the tree whose files hold the program's ApplicationSets. */
+function applicationSetFiles(tree: FileTree, paths: readonly string[]): string[] {
+  return paths.filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET);
+}
+
+/** The files of the tree the write creates: those the checkout does not have. */
+function createdFiles(write: PendingWrite): Set<string> {
+  const out = new Set<string>();
+  for (const [p, w] of write.writes) if (!w.existed) out.add(p);
+  return out;
+}
+
+/** The index of the first of the sorted `paths` that is not before `prefix`. */
+function firstAtOrAfter(paths: readonly string[], prefix: string): number {
+  let lo = 0;
+  let hi = paths.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (paths[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether any visible one of the sorted `paths` below the directory `dir` passes `keep`. */
+function holdsFile(paths: readonly string[], dir: string, keep: (p: string) => boolean): boolean {
+  const prefix = `${dir}/`;
+  for (let i = firstAtOrAfter(paths, prefix); i < paths.length && paths[i].startsWith(prefix); i++) {
+    if (isVisiblePath(paths[i]) && keep(paths[i])) return true;
+  }
+  return false;
+}
+
+/** Whether `test` holds for the directory of every visible file in `files` (files at the top have none). */
+function everyParent(files: Iterable<string>, test: (dir: string) => boolean): boolean {
+  const known = new Map<string, boolean>();
+  for (const f of files) {
+    const slash = f.lastIndexOf('/');
+    if (slash === -1 || !isVisiblePath(f)) continue;
+    const dir = f.slice(0, slash);
+    let ok = known.get(dir);
+    if (ok === undefined) known.set(dir, (ok = test(dir)));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the owned part of the checkout spans the same directories before and after: the
+ * tree's files that are there now plus the deleted files, against all of the tree's files.
+ * Both sets of directories hold every ancestor of theirs, so they are the same when the
+ * directory of each created file holds a file now and that of each deleted file holds one after.
+ */
+function keepsDirectories(paths: readonly string[], write: PendingWrite): boolean {
+  const created = createdFiles(write);
+  if (created.size === 0 && write.deletes.length === 0) return true;
+  const deleted = [...write.deletes].sort();
+  const heldNow = (dir: string): boolean => holdsFile(paths, dir, (p) => !created.has(p)) || holdsFile(deleted, dir, () => true);
+  const heldAfter = (dir: string): boolean => holdsFile(paths, dir, () => true);
+  return everyParent(created, heldNow) && everyParent(deleted, heldAfter);
+}
+
+/** The ApplicationSets in a file of the checkout as it is now; none when it is not there or not seen. */
+function applicationSetsOnDisk(file: string, read: CheckoutReader): FoundApplicationSet[] {
+  if (!isVisiblePath(file) || !mayHoldApplicationSets(file)) return [];
+  const text = read(file);
+  return text === undefined ? [] : applicationSetsIn(file, text);
+}
+
+/** Whether the tree's ApplicationSet file `file` holds the same ApplicationSets as the checkout. */
+function keepsApplicationSetFile(tree: FileTree, file: string, read: CheckoutReader): boolean {
+  const now = isVisiblePath(file) && mayHoldApplicationSets(file) ? read(file) : undefined;
+  const next = tree.content(file);
+  if (now === next) return true;
+  return JSON.stringify(applicationSetsOnDisk(file, read)) === JSON.stringify(applicationSetsIn(file, next));
+}
+
+/**
+ * Whether writing the tree leaves every Application as it is, decided without listing the
+ * checkout: the owned part keeps its directories, the write deletes no ApplicationSet, and
+ * each of the tree's ApplicationSet files holds the same ApplicationSets as the checkout at
+ * its path. `paths` are the tree's paths; `read` reads the checkout. When this is false, the
+ * Applications may still be the same: compare {@link viewsAroundWrite}.
+ */
+export function writeKeepsApplications(tree: FileTree, paths: readonly string[], write: PendingWrite, read: CheckoutReader): boolean {
+  return keepsDirectories(paths, write)
+    && write.deletes.every((p) => applicationSetsOnDisk(p, read).length === 0)
+    && applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read));
+}
+
+/**
+ * The checkout `dir` as it is and as it will be once the write is done. Both list the whole
+ * checkout; files of the user (neither in the tree nor deleted by the write) are in both, read
+ * once. `paths` are the tree's paths; `read` reads the checkout.
+ */
+export function viewsAroundWrite(tree: FileTree, paths: readonly string[], dir: string, write: PendingWrite, read: CheckoutReader): CheckoutViews {
+  const onDisk = listCheckoutFiles(dir);
+  const present = new Set(onDisk);
+  const deleted = new Set(write.deletes);
+  const foreign = onDisk.filter((f) => !tree.has(f) && !deleted.has(f));
+  const foreignSets = foreign.filter(mayHoldApplicationSets).flatMap((f) => applicationSetsIn(f, read(f) ?? ''));
+  const ownedSets = [...applicationSetFiles(tree, paths), ...write.deletes]
+    .filter((p) => present.has(p) && mayHoldApplicationSets(p))
+    .flatMap((p) => applicationSetsIn(p, read(p) ?? ''));
+  const before: TreeView = { files: onDisk, applicationSets: sortedByFile([...ownedSets, ...foreignSets]), directories: directoriesOf(onDisk) };
+  return { before, after: viewOfTree(tree, paths, foreign, foreignSets) };
+}
