@@ -9,7 +9,7 @@ import { toYamlDocuments } from '../../synth/yaml';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { ExitCode } from '../exit-code';
-import { loadModel, readProjectConfig } from '../program';
+import { readProjectConfig, runProgram } from '../program';
 
 const outDir = (cwd: string, value: string | undefined): string => path.resolve(cwd, value ?? readProjectConfig(cwd).output ?? 'dist');
 
@@ -33,8 +33,8 @@ Example:
     const { values } = parseCommandArgs('plan', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = outDir(ctx.cwd, values.out);
-    const model = loadModel(values.app, ctx.cwd);
-    const plan = computePlan(treeFromLedgers(model, readLedgers(model, out)), out);
+    const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+    const plan = computePlan(treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint }), out);
     ctx.stdout.write(formatPlan(plan, format, ctx.style));
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
   },
@@ -95,9 +95,9 @@ Example:
     const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = outDir(ctx.cwd, values.out);
-    const model = loadModel(values.app, ctx.cwd);
+    const { model, fingerprint } = runProgram(values.app, ctx.cwd);
     const ledgers = readLedgers(model, out);
-    const findings = checkCheckout(model, treeFromLedgers(model, ledgers), ledgers, out);
+    const findings = checkCheckout(model, treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint }), ledgers, out);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
     else {
