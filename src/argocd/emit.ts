@@ -1,7 +1,5 @@
-import { ApiObject, App, Chart } from 'cdk8s';
 import { GitOpsError } from '../errors';
 import { toYamlDocuments } from '../synth/yaml';
-import { validateArgoObject } from './validate';
 
 /** An Argo CD object as plain data. */
 export interface ArgoObject {
@@ -26,9 +24,14 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' } as 
  * checked against the `@kubernetes-models/argo-cd` schema, so nothing Argo CD would refuse is
  * ever written.
  *
+ * cdk8s and the schemas are loaded on the first call, so that modules which only need
+ * {@link MANAGED_BY} or {@link ArgoObject} (the program's snapshot) stay light.
+ *
  * @param origin construct path of what the objects come from, named in errors
  */
 export function renderObjects(objects: readonly ArgoObject[], origin?: string): string {
+  const { validateArgoObject } = require('./validate') as typeof import('./validate');
+  const { ApiObject, App, Chart } = require('cdk8s') as typeof import('cdk8s');
   const problems = objects.flatMap((o) => validateArgoObject(o as any));
   if (problems.length > 0) {
     throw new GitOpsError(problems.map((message) => ({

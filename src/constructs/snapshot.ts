@@ -18,7 +18,6 @@ import { Environment } from './environment';
 import { applicationName, problemsOfNames } from './name-checks';
 import { Platform } from './platform';
 import { PromotionRing } from './ring';
-import { renderKubeObjects } from './render';
 import { Service } from './service';
 import { RenderContext } from './workload';
 
@@ -205,6 +204,14 @@ function deepFreeze<T>(v: T): T {
 }
 
 /**
+ * The renderer, with cdk8s and cdk8s-plus-28: loaded when a target first renders objects, so
+ * a platform of Helm services never loads them.
+ */
+function renderer(): typeof import('./render') {
+  return require('./render') as typeof import('./render');
+}
+
+/**
  * The objects of one target: the service's rendered objects, when its workload is rendered,
  * and the environment's namespace baseline, when it has one. Each is rendered in its own App.
  */
@@ -217,7 +224,7 @@ function renderTarget(
   const out: { objects?: readonly KubeObjectModel[]; baseline?: readonly KubeObjectModel[] } = {};
   if (env.namespaceBaseline) {
     const baseline = env.namespaceBaseline;
-    const result = renderKubeObjects({
+    const result = renderer().renderKubeObjects({
       service: service.name, label: `The namespace baseline of ${label}`, constructPath: env.node.path,
       build: (chart) => baseline.build(chart, { namespace: service.namespace, service: service.name, environment: env.name }),
     });
@@ -229,7 +236,7 @@ function renderTarget(
       sdkLayer({ environment: env.name, cloud: cluster.cloud.name }, cluster, { imageRepository: service.image.repository }),
       ...layerIds.map((l) => ({ id: l, ...layers[l] })),
     ])));
-    const result = renderKubeObjects({
+    const result = renderer().renderKubeObjects({
       service: service.name, namespace: service.namespace, label, constructPath: service.node.path,
       build: (chart) => {
         const ctx: RenderContext = {

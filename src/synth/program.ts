@@ -3,9 +3,8 @@ import * as path from 'path';
 import { GitOpsError } from '../errors';
 import type { Platform } from '../constructs/platform';
 import { snapshotPlatform } from '../constructs/snapshot';
-import { buildTree } from './build';
-import { PlatformModel } from './model';
-import { recoverInterruptedWrite, writeTree, WriteReport } from './writer';
+import type { PlatformModel } from './model';
+import type { WriteReport } from './writer';
 
 /**
  * Environment variable through which the `cdk8s-gitops` CLI asks a program for its model
@@ -27,7 +26,10 @@ export interface PlatformSynthOptions {
   readonly outdir?: string;
 }
 
-/** @internal The body of `Platform.synth()`. */
+/**
+ * @internal The body of `Platform.synth()`. The synthesizer and the writer are loaded only
+ * when the program writes the tree itself: run by the CLI, it hands over its model only.
+ */
 export function synthProgram(platform: Platform, options: PlatformSynthOptions = {}): WriteReport | undefined {
   const modelOut = process.env[MODEL_OUT_ENV];
   if (modelOut) {
@@ -46,6 +48,8 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
   }
   const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   const model = snapshotPlatform(platform);
+  const { buildTree } = require('./build') as typeof import('./build');
+  const { recoverInterruptedWrite, writeTree } = require('./writer') as typeof import('./writer');
   recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
   return writeTree(buildTree(model, outdir), outdir);
 }

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { FileKind, fingerprint } from '../file-tree';
 import { PlatformModel, ServiceModel, HelmSourceModel } from '../model';
 import { releaseValues, sdkLayer } from '../target-values';
@@ -96,7 +96,7 @@ export const helmSource: SourceKind = {
     if (text === undefined) return [];
     let version: unknown;
     try {
-      const v = parseYaml(text);
+      const v = (require('yaml') as typeof Yaml).parse(text);
       version = v?.image?.digest ?? v?.image?.tag;
     } catch {
       version = undefined;

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { ServiceModel } from '../model';
 import { IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from './image';
 import { objectFileName, objectFiles } from './objects';
@@ -48,7 +48,7 @@ export const renderedSource: SourceKind = {
       if (text === undefined) continue;
       let images: string[] = [];
       try {
-        images = imagesOf(parseYaml(text));
+        images = imagesOf((require('yaml') as typeof Yaml).parse(text));
       } catch {
         images = [];
       }
