@@ -93,7 +93,23 @@ function shapeOf(model: PlatformModel, service: ServiceModel, cluster: ClusterMo
   return {
     source,
     ...(source.deviates(model, service, defaults) ? { service } : {}),
-    ...(cluster.destination !== `${cluster.cloud}-${cluster.name}` ? { cluster } : {}),
+    ...(hasOwnDestination(cluster) ? { cluster } : {}),
+  };
+}
+
+/** Whether a cluster is registered under another destination name than `<cloud>-<cluster>`. */
+function hasOwnDestination(cluster: ClusterModel): boolean {
+  return cluster.destination !== `${cluster.cloud}-${cluster.name}`;
+}
+
+/** `f`, remembering its result for each argument. */
+function memoized<K, V>(f: (key: K) => V): (key: K) => V {
+  const results = new Map<K, V>();
+  return (key) => {
+    if (results.has(key)) return results.get(key)!;
+    const v = f(key);
+    results.set(key, v);
+    return v;
   };
 }
 
@@ -105,11 +121,15 @@ function setName(env: string, shape: Shape): string {
  * ApplicationSet names that two different groups of targets of one control plane would share,
  * e.g. `workloads-prod-azure-x` for cluster `azure/x` with its own destination and for a
  * service `azure-x` with its own settings. Names are not made unique by renaming: that is an error.
+ *
+ * @param targetClusters the cluster of each target, in the order of `model.targets`;
+ *   undefined for a cluster of another platform
  */
-export function problemsOfWorkloadSetNames(model: PlatformModel): Problem[] {
+export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[]): Problem[] {
   const problems: Problem[] = [];
   const services = new Map(model.services.map((s) => [s.name, s]));
-  const clusters = new Map(model.clusters.map((c) => [c.id, c]));
+  const deviates = memoized((s: ServiceModel) => sourceKindOf(s).deviates(model, s, model.serviceDefaults));
+  const ownDestination = memoized(hasOwnDestination);
   for (const cp of model.controlPlanes) {
     const seen = new Map<string, string>();
     const reported = new Set<string>();
@@ -129,11 +149,23 @@ export function problemsOfWorkloadSetNames(model: PlatformModel): Problem[] {
       const envModel = model.environments.find((e) => e.name === env);
       if (model.applicationRepoURLPattern && envModel) claim(setName(env, { source: helmSource }), `environment ${env}`, envModel.path);
     }
-    for (const t of model.targets) {
+    const environments = new Set(cp.environments);
+    // Targets of the template's shape claim their environment's set: the first of each kind and environment is enough.
+    const templateClaims = new Map<SourceKind, Set<string>>();
+    for (const [i, t] of model.targets.entries()) {
       const service = services.get(t.service);
-      const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`);
-      if (!cp.environments.includes(t.environment) || !service || !cluster) continue;
-      const shape = shapeOf(model, service, cluster, model.serviceDefaults);
+      const cluster = targetClusters[i];
+      if (!environments.has(t.environment) || !service || !cluster) continue;
+      const shape: Shape = {
+        source: sourceKindOf(service),
+        ...(deviates(service) ? { service } : {}),
+        ...(ownDestination(cluster) ? { cluster } : {}),
+      };
+      if (!shape.service && !shape.cluster) {
+        const claimed = templateClaims.get(shape.source) ?? new Set<string>();
+        if (claimed.has(t.environment)) continue;
+        templateClaims.set(shape.source, claimed.add(t.environment));
+      }
       const what = shape.service && shape.cluster
         ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
         : shape.service

@@ -52,64 +52,91 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const cloudLayers = new Map(clouds.map((c) => [c, layer(`cloud:${c.name}`, `Cloud ${c.name}`, c.node.path, c.values)]));
   const clusterLayers = new Map(clusters.map((c) => [c, layer(`cluster:${c.qualifiedName}`, `Cluster ${c.qualifiedName}`, c.node.path, c.values)]));
 
-  // Ring membership depends on the cluster only: work it out once per cluster, not per target.
-  const ringsOfCluster = new Map<Cluster, string[]>();
-  const ringsOf = (cluster: Cluster): string[] => {
-    let names = ringsOfCluster.get(cluster);
-    if (!names) {
+  const clusterModels = clusters.map(clusterModelOf);
+  const serviceModels = services.map((s) => serviceModelOf(s, platform));
+  // Checks find a target's cluster by its id and its service by its name; when two share one, the last counts.
+  const clusterById = new Map(clusterModels.map((c) => [c.id, c]));
+  const ringTargets = new Map<string, string[]>((rings.length === 0 ? environments : rings).map((r) => [r.name, []]));
+
+  // What a target takes from its cluster is worked out once per cluster, not per target.
+  const placedClusters = new Map<Cluster, PlacedCluster>();
+  const placedByName = new Map<string, Cluster>();
+  let clustersShareIds = false;
+  const placedCluster = (cluster: Cluster): PlacedCluster => {
+    let placed = placedClusters.get(cluster);
+    if (!placed) {
       const env = cluster.environment;
-      names = rings.length === 0
+      const qualifiedName = cluster.qualifiedName;
+      clustersShareIds ||= (placedByName.get(qualifiedName) ?? cluster) !== cluster;
+      placedByName.set(qualifiedName, cluster);
+      const ringNames = rings.length === 0
         ? [env.name]
         : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
-      ringsOfCluster.set(cluster, names);
+      placed = {
+        qualifiedName,
+        model: clusterById.get(qualifiedName),
+        layers: [
+          ...platformLayer,
+          ...(envLayers.get(env) ?? []),
+          ...(cloudLayers.get(cluster.cloud) ?? []),
+          ...(clusterLayers.get(cluster) ?? []),
+        ],
+        rings: ringNames,
+        // none for an environment of another platform
+        ringTargets: ringNames.map((r) => ringTargets.get(r)).filter((list) => list !== undefined),
+      };
+      placedClusters.set(cluster, placed);
     }
-    return names;
+    return placed;
   };
 
   const targets: TargetModel[] = [];
-  const targetRings = new Map<string, string[]>();
-  const ringTargets = new Map<string, string[]>((rings.length === 0 ? environments : rings).map((r) => [r.name, []]));
+  const targetClusters: (ClusterModel | undefined)[] = [];
+  const targetRings: (readonly string[])[] = [];
   for (const service of services) {
+    const servicePath = service.node.path;
     const allowed = new Set(service.allowLiteralSecrets);
-    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values, allowed);
+    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, servicePath, service.values, allowed);
     // Values for an environment without clusters make no layer yet, but are checked all the same.
     for (const [target, list] of service.deployments) {
       if (!(target instanceof Environment) || childrenOf(target, Cluster).length > 0) continue;
-      for (const v of list) problems.push(...problemsOfLiteralSecrets(v, service.node.path, `Service ${service.name} × Environment ${target.name}`, allowed));
+      for (const v of list) problems.push(...problemsOfLiteralSecrets(v, servicePath, `Service ${service.name} × Environment ${target.name}`, allowed));
     }
+    const serviceEnvLayers = new Map<Environment, string[]>();
+    const serviceEnvLayersOf = (env: Environment): string[] => {
+      let ids = serviceEnvLayers.get(env);
+      if (!ids) {
+        ids = service.valuesFor(env).flatMap((v, i) =>
+          layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, servicePath, v, allowed));
+        serviceEnvLayers.set(env, ids);
+      }
+      return ids;
+    };
+    const renders = service.workload.spec.kind === 'rendered';
     for (const { cluster } of service.placements) {
+      const placed = placedCluster(cluster);
       const env = cluster.environment;
-      const id = `${cluster.qualifiedName}/${service.name}`;
-      const envValues = service.valuesFor(env);
-      const clusterValues = service.valuesFor(cluster);
-      const serviceEnvLayers = envValues.flatMap((v, i) =>
-        layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, service.node.path, v, allowed));
-      const serviceClusterLayers = clusterValues.flatMap((v, i) =>
-        layer(`service-cluster:${service.name}/${cluster.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${cluster.qualifiedName}`, service.node.path, v, allowed));
-      const ringNames = ringsOf(cluster);
-      targetRings.set(id, ringNames);
-      for (const r of ringNames) ringTargets.get(r)?.push(id); // none for an environment of another platform
-      const targetLayerIds = [
-        ...platformLayer,
-        ...(envLayers.get(env) ?? []),
-        ...(cloudLayers.get(cluster.cloud) ?? []),
-        ...(clusterLayers.get(cluster) ?? []),
-        ...serviceLayer,
-        ...serviceEnvLayers,
-        ...serviceClusterLayers,
-      ];
-      const rendered = renderTarget(service, cluster, id, targetLayerIds, layers, problems);
-      targets.push({
+      const id = `${placed.qualifiedName}/${service.name}`;
+      const layerIds = placed.layers.concat(
+        serviceLayer,
+        serviceEnvLayersOf(env),
+        service.valuesFor(cluster).flatMap((v, i) =>
+          layer(`service-cluster:${service.name}/${placed.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${placed.qualifiedName}`, servicePath, v, allowed)),
+      );
+      for (const list of placed.ringTargets) list.push(id);
+      const target: TargetModel = {
         id,
-        path: `${service.node.path}/${cluster.qualifiedName}`,
+        path: `${servicePath}/${placed.qualifiedName}`,
         service: service.name,
         environment: env.name,
         cloud: cluster.cloud.name,
         cluster: cluster.name,
-        ring: ringNames[0] ?? '',
-        layers: targetLayerIds,
-        ...rendered,
-      });
+        ring: placed.rings[0] ?? '',
+        layers: layerIds,
+      };
+      targets.push(renders || env.namespaceBaseline ? { ...target, ...renderTarget(service, cluster, id, layerIds, layers, problems) } : target);
+      targetClusters.push(placed.model);
+      targetRings.push(placed.rings);
     }
   }
 
@@ -151,37 +178,65 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
       ...(e.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: e.revisionHistoryLimit } : {}),
       ...(e.namespaceBaseline ? { namespaceBaseline: e.namespaceBaseline.toModel() } : {}),
     })),
-    clusters: clusters.map((c): ClusterModel => ({
-      id: c.qualifiedName,
-      path: c.node.path,
-      environment: c.environment.name,
-      cloud: c.cloud.name,
-      name: c.name,
-      region: c.region,
-      destination: c.destination,
-    })),
-    services: services.map((s): ServiceModel => ({
-      name: s.name,
-      path: s.node.path,
-      namespace: s.namespace,
-      imageRepository: s.image.repository,
-      ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
-      source: sourceOf(s, platform),
-    })),
+    clusters: clusterModels,
+    services: serviceModels,
     rings: ringModels,
     layers,
     targets,
   };
 
   problems.push(...problemsOfNames(model));
-  problems.push(...problemsOfRings(model, targetRings, rings.length > 0));
+  problems.push(...problemsOfRings(model, clustersShareIds ? lastByTargetId(targets, targetRings) : targetRings, rings.length > 0));
   problems.push(...problemsOfServices(model, services, platform));
-  problems.push(...problemsOfCollisions(model));
+  problems.push(...problemsOfCollisions(model, targetClusters));
   problems.push(...problemsOfOwnedKeys(model));
-  problems.push(...problemsOfWorkloadSetNames(model));
+  problems.push(...problemsOfWorkloadSetNames(model, targetClusters));
   problems.push(...problemsOfSchemas(model, services));
   if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
+}
+
+/** For each target, the value of the last target with its id. */
+function lastByTargetId<T>(targets: readonly TargetModel[], values: readonly T[]): T[] {
+  const byId = new Map(targets.map((t, i) => [t.id, values[i]]));
+  return targets.map((t) => byId.get(t.id)!);
+}
+
+/** What the targets on one cluster take from it. */
+interface PlacedCluster {
+  /** `<environment>/<cloud>/<name>`. */
+  readonly qualifiedName: string;
+  /** The cluster's model, by its id; undefined for a cluster of another platform. */
+  readonly model: ClusterModel | undefined;
+  /** Ids of the platform, environment, cloud and cluster layers. */
+  readonly layers: readonly string[];
+  /** Names of the promotion rings that select its targets. */
+  readonly rings: readonly string[];
+  /** The target lists of those rings, to add its targets to. */
+  readonly ringTargets: readonly string[][];
+}
+
+function clusterModelOf(c: Cluster): ClusterModel {
+  return {
+    id: c.qualifiedName,
+    path: c.node.path,
+    environment: c.environment.name,
+    cloud: c.cloud.name,
+    name: c.name,
+    region: c.region,
+    destination: c.destination,
+  };
+}
+
+function serviceModelOf(s: Service, platform: Platform): ServiceModel {
+  return {
+    name: s.name,
+    path: s.node.path,
+    namespace: s.namespace,
+    imageRepository: s.image.repository,
+    ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
+    source: sourceOf(s, platform),
+  };
 }
 
 function sourceOf(s: Service, platform: Platform): SourceModel {
@@ -263,11 +318,15 @@ function renderTarget(
   return out;
 }
 
-function problemsOfRings(model: PlatformModel, targetRings: Map<string, string[]>, declared: boolean): Problem[] {
+/**
+ * @param targetRings the rings of each target, in the order of `model.targets`; targets that
+ *   share an id (reported elsewhere) share the rings of the last of them
+ */
+function problemsOfRings(model: PlatformModel, targetRings: readonly (readonly string[])[], declared: boolean): Problem[] {
   if (!declared) return [];
   const problems: Problem[] = [];
-  for (const t of model.targets) {
-    const rings = targetRings.get(t.id)!;
+  for (const [i, t] of model.targets.entries()) {
+    const rings = targetRings[i];
     if (rings.length === 0) {
       problems.push({
         code: 'CG116', constructPath: t.path,
@@ -308,7 +367,8 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
     } else byName.set(s.name, s);
   }
   const digestEnvs = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
-  const requiringDigest = new Set(model.targets.filter((t) => digestEnvs.has(t.environment)).map((t) => t.service));
+  const requiringDigest = new Set<string>();
+  for (const t of model.targets) if (digestEnvs.has(t.environment)) requiringDigest.add(t.service);
   for (const s of model.services) {
     if (s.source.kind === 'helm' && !s.source.repoURL) {
       problems.push({
@@ -325,6 +385,7 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
       });
     }
   }
+  const platformOf = new Map<Cluster, Platform>();
   for (const s of services) {
     const repoProblem = s.repoURL === undefined ? undefined : repoUrlProblem(s.repoURL);
     if (repoProblem) {
@@ -335,7 +396,9 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
       });
     }
     for (const { cluster } of s.placements) {
-      if (Platform.of(cluster) !== platform) {
+      let clusterPlatform = platformOf.get(cluster);
+      if (!clusterPlatform) platformOf.set(cluster, clusterPlatform = Platform.of(cluster));
+      if (clusterPlatform !== platform) {
         problems.push({
           code: 'CG119', constructPath: s.node.path,
           message: `Service "${s.name}" is placed on cluster ${cluster.node.path} of another platform.`,
@@ -347,17 +410,23 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
   return problems;
 }
 
-function problemsOfCollisions(model: PlatformModel): Problem[] {
+/**
+ * Targets that would land where others, or Argo CD itself, already are.
+ *
+ * @param targetClusters the cluster of each target, in the order of `model.targets`
+ */
+function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[]): Problem[] {
   const problems: Problem[] = [];
   const envCp = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
   const cpNamespace = new Map(model.controlPlanes.map((cp) => [cp.name, cp.namespace]));
   const inArgoNamespace = new Set<string>();
-  const servicesByName = new Map(model.services.map((s) => [s.name, s]));
+  const serviceByName = new Map(model.services.map((s) => [s.name, s]));
   for (const t of model.targets) {
-    const service = servicesByName.get(t.service)!;
+    const service = serviceByName.get(t.service)!;
     const cp = envCp.get(t.environment)!;
+    if (service.namespace !== cpNamespace.get(cp)) continue;
     const key = `${service.name}\u0000${cp}`;
-    if (service.namespace === cpNamespace.get(cp) && !inArgoNamespace.has(key)) {
+    if (!inArgoNamespace.has(key)) {
       inArgoNamespace.add(key);
       problems.push({
         code: 'CG123', constructPath: service.path,
@@ -366,8 +435,6 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
       });
     }
   }
-  const clusterById = new Map(model.clusters.map((c) => [c.id, c]));
-  const serviceByName = new Map(model.services.map((s) => [s.name, s]));
   const destinations = new Map<string, ClusterModel>();
   for (const c of model.clusters) {
     const key = `${envCp.get(c.environment)}\u0000${c.destination}`;
@@ -380,12 +447,12 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
       });
     } else destinations.set(key, c);
   }
-  const byDest = new Map<string, { app: string; t: TargetModel }>();
+  const byDest = new Map<string, TargetModel>();
   const byName = new Map<string, TargetModel>();
-  for (const t of model.targets) {
-    const cp = envCp.get(t.environment)!;
-    const cluster = clusterById.get(`${t.environment}/${t.cloud}/${t.cluster}`);
+  for (const [i, t] of model.targets.entries()) {
+    const cluster = targetClusters[i];
     if (!cluster) continue; // a cluster of another platform: reported as CG119
+    const cp = envCp.get(t.environment)!;
     const ns = serviceByName.get(t.service)!.namespace;
     const app = applicationName(t);
     const key = `${cp}\u0000${cluster.destination}\u0000${ns}`;
@@ -393,12 +460,12 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
     if (other) {
       problems.push({
         code: 'CG104', constructPath: t.path,
-        message: `Applications ${other.app} and ${app} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
-        fix: other.t.environment !== t.environment
-          ? `Manage environments ${other.t.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
+        message: `Applications ${applicationName(other)} and ${app} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
+        fix: other.environment !== t.environment
+          ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
           : `Give one of the services another namespace.`,
       });
-    } else byDest.set(key, { app, t });
+    } else byDest.set(key, t);
     const nameKey = `${cp}\u0000${app}`;
     const sameName = byName.get(nameKey);
     if (sameName) {
