@@ -152,7 +152,8 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
     const environments = new Set(cp.environments);
     // Targets of the template's shape claim their environment's set: the first of each kind and environment is enough.
     const templateClaims = new Map<SourceKind, Set<string>>();
-    for (const [i, t] of model.targets.entries()) {
+    for (let i = 0; i < model.targets.length; i++) {
+      const t = model.targets[i];
       const service = services.get(t.service);
       const cluster = targetClusters[i];
       if (!environments.has(t.environment) || !service || !cluster) continue;

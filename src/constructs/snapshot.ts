@@ -325,7 +325,7 @@ function renderTarget(
 function problemsOfRings(model: PlatformModel, targetRings: readonly (readonly string[])[], declared: boolean): Problem[] {
   if (!declared) return [];
   const problems: Problem[] = [];
-  for (const [i, t] of model.targets.entries()) {
+  model.targets.forEach((t, i) => {
     const rings = targetRings[i];
     if (rings.length === 0) {
       problems.push({
@@ -340,7 +340,7 @@ function problemsOfRings(model: PlatformModel, targetRings: readonly (readonly s
         fix: `Keep it in one ring: narrow the others with .except(...).`,
       });
     }
-  }
+  });
   for (const r of model.rings) {
     if (r.targets.length === 0) {
       problems.push({
@@ -449,7 +449,8 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
   }
   const byDest = new Map<string, TargetModel>();
   const byName = new Map<string, TargetModel>();
-  for (const [i, t] of model.targets.entries()) {
+  for (let i = 0; i < model.targets.length; i++) {
+    const t = model.targets[i];
     const cluster = targetClusters[i];
     if (!cluster) continue; // a cluster of another platform: reported as CG119
     const cp = envCp.get(t.environment)!;
