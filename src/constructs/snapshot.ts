@@ -447,8 +447,17 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
       });
     } else destinations.set(key, c);
   }
-  const byDest = new Map<string, TargetModel>();
-  const byName = new Map<string, TargetModel>();
+  // The first target of each namespace at a destination, and of each Application name, in a control plane.
+  const byDestination = new Map<string, Map<string, TargetModel>>();
+  const byApplication = new Map<string, Map<string, TargetModel>>();
+  const atCluster = new Map<ClusterModel, { readonly cp: string; readonly byNamespace: Map<string, TargetModel> }>();
+  const byNamespaceAt = (cp: string, cluster: ClusterModel): Map<string, TargetModel> => {
+    const found = atCluster.get(cluster);
+    if (found?.cp === cp) return found.byNamespace;
+    const byNamespace = groupIn(byDestination, `${cp}\u0000${cluster.destination}`);
+    atCluster.set(cluster, { cp, byNamespace });
+    return byNamespace;
+  };
   for (let i = 0; i < model.targets.length; i++) {
     const t = model.targets[i];
     const cluster = targetClusters[i];
@@ -456,8 +465,8 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
     const cp = envCp.get(t.environment)!;
     const ns = serviceByName.get(t.service)!.namespace;
     const app = applicationName(t);
-    const key = `${cp}\u0000${cluster.destination}\u0000${ns}`;
-    const other = byDest.get(key);
+    const byNamespace = byNamespaceAt(cp, cluster);
+    const other = byNamespace.get(ns);
     if (other) {
       problems.push({
         code: 'CG104', constructPath: t.path,
@@ -466,18 +475,25 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
           ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
           : `Give one of the services another namespace.`,
       });
-    } else byDest.set(key, t);
-    const nameKey = `${cp}\u0000${app}`;
-    const sameName = byName.get(nameKey);
+    } else byNamespace.set(ns, t);
+    const byName = groupIn(byApplication, cp);
+    const sameName = byName.get(app);
     if (sameName) {
       problems.push({
         code: 'CG114', constructPath: t.path,
         message: `Targets ${sameName.id} and ${t.id} would both be Application "${app}" in control plane "${cp}".`,
         fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
       });
-    } else byName.set(nameKey, t);
+    } else byName.set(app, t);
   }
   return problems;
+}
+
+/** The group under `key`, made empty on first use. */
+function groupIn<V>(groups: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let group = groups.get(key);
+  if (!group) groups.set(key, group = new Map());
+  return group;
 }
 
 function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
