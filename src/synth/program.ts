@@ -42,7 +42,7 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
       failure = e;
       output = { error: { message: e.message, problems: e.problems } };
     }
-    fs.writeFileSync(modelOut, JSON.stringify(output));
+    writeProgramOutput(modelOut, output);
     if (failure) throw failure;
     return undefined;
   }
@@ -52,4 +52,51 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
   const { recoverInterruptedWrite, writeTree } = require('./writer') as typeof import('./writer');
   recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
   return writeTree(buildTree(model, outdir), outdir);
+}
+
+/** Targets written at a time: a slice's JSON is a few hundred kilobytes. */
+const TARGETS_PER_SLICE = 300;
+
+/**
+ * Writes what the program hands the CLI: exactly `JSON.stringify(output)`, with the model's
+ * targets stringified and written a slice at a time. A fleet's model is megabytes of JSON;
+ * made as one string (and one UTF-8 copy of it), it costs more in garbage collection than in
+ * writing.
+ */
+function writeProgramOutput(file: string, output: ProgramOutput): void {
+  if (!('model' in output)) {
+    fs.writeFileSync(file, JSON.stringify(output));
+    return;
+  }
+  const fd = fs.openSync(file, 'w');
+  try {
+    let separator = '';
+    writeAll(fd, '{"model":{');
+    for (const [key, value] of Object.entries(output.model)) {
+      if (value === undefined) continue; // as JSON.stringify leaves it out
+      writeAll(fd, `${separator}${JSON.stringify(key)}:`);
+      separator = ',';
+      if (key === 'targets') writeArrayInSlices(fd, output.model.targets, TARGETS_PER_SLICE);
+      else writeAll(fd, JSON.stringify(value));
+    }
+    writeAll(fd, '}}');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes `JSON.stringify(items)`, stringifying `size` items at a time. */
+function writeArrayInSlices(fd: number, items: readonly unknown[], size: number): void {
+  writeAll(fd, '[');
+  for (let i = 0; i < items.length; i += size) {
+    const json = JSON.stringify(items.slice(i, i + size));
+    writeAll(fd, `${i === 0 ? '' : ','}${json.slice(1, -1)}`);
+  }
+  writeAll(fd, ']');
+}
+
+/** Writes all of `text` as UTF-8 at the file's position. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written);
 }
