@@ -2,15 +2,11 @@ import { Construct } from 'constructs';
 import { problemsOfWorkloadSetNames } from '../argocd/application-set';
 import { GitOpsError, Problem } from '../errors';
 import {
-  ClusterModel, ControlPlaneModel, EnvironmentModel, KubeObjectModel, LayerModel, MODEL_VERSION, PlatformModel,
-  RingModel, ServiceModel, SourceModel, TargetModel,
+  ClusterModel, ControlPlaneModel, EnvironmentModel, MODEL_VERSION, PlatformModel, RingModel, ServiceModel, SourceModel, TargetModel,
 } from '../synth/model';
-import { imagePlaceholder } from '../synth/sources/image';
-import { objectFileName } from '../synth/sources/objects';
-import { mergedValues, releaseValues, sdkLayer, targetLayers } from '../synth/target-values';
-import { mergeValuesWithProvenance, Values } from '../synth/values';
+import { releaseValues, targetLayers } from '../synth/target-values';
+import { mergeValuesWithProvenance } from '../synth/values';
 import { repoUrlProblem } from './names';
-import { problemsOfLiteralSecrets } from './values-check';
 import { isDigest } from '../release/digest';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
@@ -19,7 +15,7 @@ import { applicationName, problemsOfNames } from './name-checks';
 import { Platform } from './platform';
 import { PromotionRing } from './ring';
 import { Service } from './service';
-import { RenderContext } from './workload';
+import { TargetsBuilder } from './snapshot-targets';
 
 function childrenOf<T extends Construct>(scope: Construct, type: new (...args: any[]) => T): T[] {
   return scope.node.children.filter((c): c is T => c instanceof type);
@@ -38,107 +34,14 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const clusters = environments.flatMap((e) => childrenOf(e, Cluster));
   const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
 
-  const layers: Record<string, LayerModel> = {};
-  const layer = (id: string, label: string, path: string, values: Values, allowLiteralSecrets?: ReadonlySet<string>): string[] => {
-    if (Object.keys(values).length === 0) return [];
-    if (!layers[id]) {
-      layers[id] = { label, path, values };
-      problems.push(...problemsOfLiteralSecrets(values, path, label, allowLiteralSecrets));
-    }
-    return [id];
-  };
-  const platformLayer = layer('platform', 'Platform', platform.node.path, platform.values);
-  const envLayers = new Map(environments.map((e) => [e, layer(`env:${e.name}`, `Environment ${e.name}`, e.node.path, e.values)]));
-  const cloudLayers = new Map(clouds.map((c) => [c, layer(`cloud:${c.name}`, `Cloud ${c.name}`, c.node.path, c.values)]));
-  const clusterLayers = new Map(clusters.map((c) => [c, layer(`cluster:${c.qualifiedName}`, `Cluster ${c.qualifiedName}`, c.node.path, c.values)]));
-
   const clusterModels = clusters.map(clusterModelOf);
   const serviceModels = services.map((s) => serviceModelOf(s, platform));
   // Checks find a target's cluster by its id and its service by its name; when two share one, the last counts.
   const clusterById = new Map(clusterModels.map((c) => [c.id, c]));
   const ringTargets = new Map<string, string[]>((rings.length === 0 ? environments : rings).map((r) => [r.name, []]));
-
-  // What a target takes from its cluster is worked out once per cluster, not per target.
-  const placedClusters = new Map<Cluster, PlacedCluster>();
-  const placedByName = new Map<string, Cluster>();
-  let clustersShareIds = false;
-  const placedCluster = (cluster: Cluster): PlacedCluster => {
-    let placed = placedClusters.get(cluster);
-    if (!placed) {
-      const env = cluster.environment;
-      const qualifiedName = cluster.qualifiedName;
-      clustersShareIds ||= (placedByName.get(qualifiedName) ?? cluster) !== cluster;
-      placedByName.set(qualifiedName, cluster);
-      const ringNames = rings.length === 0
-        ? [env.name]
-        : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
-      placed = {
-        qualifiedName,
-        model: clusterById.get(qualifiedName),
-        layers: [
-          ...platformLayer,
-          ...(envLayers.get(env) ?? []),
-          ...(cloudLayers.get(cluster.cloud) ?? []),
-          ...(clusterLayers.get(cluster) ?? []),
-        ],
-        rings: ringNames,
-        // none for an environment of another platform
-        ringTargets: ringNames.map((r) => ringTargets.get(r)).filter((list) => list !== undefined),
-      };
-      placedClusters.set(cluster, placed);
-    }
-    return placed;
-  };
-
-  const targets: TargetModel[] = [];
-  const targetClusters: (ClusterModel | undefined)[] = [];
-  const targetRings: (readonly string[])[] = [];
-  for (const service of services) {
-    const servicePath = service.node.path;
-    const allowed = new Set(service.allowLiteralSecrets);
-    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, servicePath, service.values, allowed);
-    // Values for an environment without clusters make no layer yet, but are checked all the same.
-    for (const [target, list] of service.deployments) {
-      if (!(target instanceof Environment) || childrenOf(target, Cluster).length > 0) continue;
-      for (const v of list) problems.push(...problemsOfLiteralSecrets(v, servicePath, `Service ${service.name} × Environment ${target.name}`, allowed));
-    }
-    const serviceEnvLayers = new Map<Environment, string[]>();
-    const serviceEnvLayersOf = (env: Environment): string[] => {
-      let ids = serviceEnvLayers.get(env);
-      if (!ids) {
-        ids = service.valuesFor(env).flatMap((v, i) =>
-          layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, servicePath, v, allowed));
-        serviceEnvLayers.set(env, ids);
-      }
-      return ids;
-    };
-    const renders = service.workload.spec.kind === 'rendered';
-    for (const { cluster } of service.placements) {
-      const placed = placedCluster(cluster);
-      const env = cluster.environment;
-      const id = `${placed.qualifiedName}/${service.name}`;
-      const layerIds = placed.layers.concat(
-        serviceLayer,
-        serviceEnvLayersOf(env),
-        service.valuesFor(cluster).flatMap((v, i) =>
-          layer(`service-cluster:${service.name}/${placed.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${placed.qualifiedName}`, servicePath, v, allowed)),
-      );
-      for (const list of placed.ringTargets) list.push(id);
-      const target: TargetModel = {
-        id,
-        path: `${servicePath}/${placed.qualifiedName}`,
-        service: service.name,
-        environment: env.name,
-        cloud: cluster.cloud.name,
-        cluster: cluster.name,
-        ring: placed.rings[0] ?? '',
-        layers: layerIds,
-      };
-      targets.push(renders || env.namespaceBaseline ? { ...target, ...renderTarget(service, cluster, id, layerIds, layers, problems) } : target);
-      targetClusters.push(placed.model);
-      targetRings.push(placed.rings);
-    }
-  }
+  const builder = new TargetsBuilder({ platform, environments, clouds, clusters }, rings, ringTargets, clusterById, problems);
+  for (const service of services) builder.addService(service);
+  const { targets, targetClusters, targetRings } = builder;
 
   const ringModels: RingModel[] = rings.length === 0
     ? environments.map((e) => ({
@@ -181,12 +84,12 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
     clusters: clusterModels,
     services: serviceModels,
     rings: ringModels,
-    layers,
+    layers: builder.layersById(),
     targets,
   };
 
   problems.push(...problemsOfNames(model));
-  problems.push(...problemsOfRings(model, clustersShareIds ? lastByTargetId(targets, targetRings) : targetRings, rings.length > 0));
+  problems.push(...problemsOfRings(model, builder.clustersShareIds ? lastByTargetId(targets, targetRings) : targetRings, rings.length > 0));
   problems.push(...problemsOfServices(model, services, platform));
   problems.push(...problemsOfCollisions(model, targetClusters));
   problems.push(...problemsOfOwnedKeys(model));
@@ -200,20 +103,6 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
 function lastByTargetId<T>(targets: readonly TargetModel[], values: readonly T[]): T[] {
   const byId = new Map(targets.map((t, i) => [t.id, values[i]]));
   return targets.map((t) => byId.get(t.id)!);
-}
-
-/** What the targets on one cluster take from it. */
-interface PlacedCluster {
-  /** `<environment>/<cloud>/<name>`. */
-  readonly qualifiedName: string;
-  /** The cluster's model, by its id; undefined for a cluster of another platform. */
-  readonly model: ClusterModel | undefined;
-  /** Ids of the platform, environment, cloud and cluster layers. */
-  readonly layers: readonly string[];
-  /** Names of the promotion rings that select its targets. */
-  readonly rings: readonly string[];
-  /** The target lists of those rings, to add its targets to. */
-  readonly ringTargets: readonly string[][];
 }
 
 function clusterModelOf(c: Cluster): ClusterModel {
@@ -248,74 +137,6 @@ function sourceOf(s: Service, platform: Platform): SourceModel {
     targetRevision: s.targetRevision,
     releaseName: s.releaseName,
   };
-}
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-}
-
-/**
- * The renderer, with cdk8s and cdk8s-plus-28: loaded when a target first renders objects, so
- * a platform of Helm services never loads them.
- */
-function renderer(): typeof import('./render') {
-  return require('./render') as typeof import('./render');
-}
-
-/**
- * The objects of one target: the service's rendered objects, when its workload is rendered,
- * and the environment's namespace baseline, when it has one. Each is rendered in its own App.
- */
-function renderTarget(
-  service: Service, cluster: Cluster, id: string, layerIds: readonly string[], layers: Readonly<Record<string, LayerModel>>, problems: Problem[],
-): Pick<TargetModel, 'objects' | 'baseline'> {
-  const env = cluster.environment;
-  const spec = service.workload.spec;
-  const label = `Service ${service.name} on ${id.slice(0, id.lastIndexOf('/'))}`;
-  const out: { objects?: readonly KubeObjectModel[]; baseline?: readonly KubeObjectModel[] } = {};
-  if (env.namespaceBaseline) {
-    const baseline = env.namespaceBaseline;
-    const result = renderer().renderKubeObjects({
-      service: service.name, label: `The namespace baseline of ${label}`, constructPath: env.node.path,
-      build: (chart) => baseline.build(chart, { namespace: service.namespace, service: service.name, environment: env.name }),
-    });
-    problems.push(...result.problems);
-    out.baseline = result.objects;
-  }
-  if (spec.kind === 'rendered') {
-    const values = deepFreeze(structuredClone(mergedValues([
-      sdkLayer({ environment: env.name, cloud: cluster.cloud.name }, cluster, { imageRepository: service.image.repository }),
-      ...layerIds.map((l) => ({ id: l, ...layers[l] })),
-    ])));
-    const result = renderer().renderKubeObjects({
-      service: service.name, namespace: service.namespace, label, constructPath: service.node.path,
-      build: (chart) => {
-        const ctx: RenderContext = {
-          scope: chart, service: service.name, environment: env.name, cloud: cluster.cloud.name, cluster: cluster.name,
-          region: cluster.region, destination: cluster.destination, namespace: service.namespace, values,
-          image: imagePlaceholder(service.name),
-        };
-        spec.render(Object.freeze(ctx));
-      },
-    });
-    problems.push(...result.problems);
-    const taken = new Set((out.baseline ?? []).map(objectFileName));
-    for (const o of result.objects) {
-      if (taken.has(objectFileName(o))) {
-        problems.push({
-          code: 'CG132', constructPath: service.node.path,
-          message: `${o.kind} ${o.metadata.name} of ${label} would be written to ${objectFileName(o)}, where the namespace baseline of environment ${env.name} writes its own ${o.kind}.`,
-          fix: 'Give the object another name; the baseline owns its Namespace, ResourceQuota and LimitRange "baseline" and NetworkPolicy "default-deny".',
-        });
-      }
-    }
-    out.objects = result.objects;
-  }
-  return out;
 }
 
 /**
