@@ -89,14 +89,15 @@ function writeProgramOutput(file: string, output: ProgramOutput): void {
 function writeArrayInSlices(fd: number, items: readonly unknown[], size: number): void {
   writeAll(fd, '[');
   for (let i = 0; i < items.length; i += size) {
-    const json = JSON.stringify(items.slice(i, i + size));
-    writeAll(fd, `${i === 0 ? '' : ','}${json.slice(1, -1)}`);
+    if (i > 0) writeAll(fd, ',');
+    const slice = Buffer.from(JSON.stringify(items.slice(i, i + size)), 'utf8');
+    writeAll(fd, slice.subarray(1, slice.length - 1)); // the elements, without the slice's brackets
   }
   writeAll(fd, ']');
 }
 
-/** Writes all of `text` as UTF-8 at the file's position. */
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
+/** Writes all of `data` (text as UTF-8) at the file's position. */
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written);
 }
