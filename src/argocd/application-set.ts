@@ -106,10 +106,9 @@ function hasOwnDestination(cluster: ClusterModel): boolean {
 function memoized<K, V>(f: (key: K) => V): (key: K) => V {
   const results = new Map<K, V>();
   return (key) => {
-    if (results.has(key)) return results.get(key)!;
-    const v = f(key);
-    results.set(key, v);
-    return v;
+    let v = results.get(key);
+    if (v === undefined && !results.has(key)) results.set(key, v = f(key));
+    return v as V;
   };
 }
 
@@ -154,19 +153,19 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
     const templateClaims = new Map<SourceKind, Set<string>>();
     for (let i = 0; i < model.targets.length; i++) {
       const t = model.targets[i];
+      if (!environments.has(t.environment)) continue;
       const service = services.get(t.service);
       const cluster = targetClusters[i];
-      if (!environments.has(t.environment) || !service || !cluster) continue;
-      const shape: Shape = {
-        source: sourceKindOf(service),
-        ...(deviates(service) ? { service } : {}),
-        ...(ownDestination(cluster) ? { cluster } : {}),
-      };
-      if (!shape.service && !shape.cluster) {
-        const claimed = templateClaims.get(shape.source) ?? new Set<string>();
+      if (!service || !cluster) continue;
+      const source = sourceKindOf(service);
+      const ownService = deviates(service);
+      const ownCluster = ownDestination(cluster);
+      if (!ownService && !ownCluster) {
+        const claimed = templateClaims.get(source) ?? new Set<string>();
         if (claimed.has(t.environment)) continue;
-        templateClaims.set(shape.source, claimed.add(t.environment));
+        templateClaims.set(source, claimed.add(t.environment));
       }
+      const shape: Shape = { source, ...(ownService ? { service } : {}), ...(ownCluster ? { cluster } : {}) };
       const what = shape.service && shape.cluster
         ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
         : shape.service

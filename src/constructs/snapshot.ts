@@ -268,46 +268,87 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
       });
     } else destinations.set(key, c);
   }
-  // The first target of each namespace at a destination, and of each Application name, in a control plane.
-  const byDestination = new Map<string, Map<string, TargetModel>>();
-  const byApplication = new Map<string, Map<string, TargetModel>>();
-  const atCluster = new Map<ClusterModel, { readonly cp: string; readonly byNamespace: Map<string, TargetModel> }>();
-  const byNamespaceAt = (cp: string, cluster: ClusterModel): Map<string, TargetModel> => {
-    const found = atCluster.get(cluster);
-    if (found?.cp === cp) return found.byNamespace;
-    const byNamespace = groupIn(byDestination, `${cp}\u0000${cluster.destination}`);
-    atCluster.set(cluster, { cp, byNamespace });
-    return byNamespace;
-  };
+  problems.push(...problemsOfSharedPlaces(model, targetClusters, envCp, serviceByName));
+  return problems;
+}
+
+/** Where targets of one cluster land: the first target at each namespace, and with each Application name. */
+interface Place {
+  /** The first target at each namespace of the cluster's destination, in its control plane. */
+  readonly byNamespace: Map<string, TargetModel>;
+  /**
+   * The first target with each Application name in the control plane: by the whole name, or,
+   * when the rest of the name is the cluster's for every target here, by service name.
+   */
+  readonly byApplication: Map<string, TargetModel>;
+}
+
+/**
+ * Targets that would deploy where an earlier target of their control plane deploys (CG104), or
+ * be an Application of the same name (CG114).
+ *
+ * An Application name is `<service>-<env>-<cloud>-<cluster>`. Unless a service name is another
+ * one's followed by "-" (`shop` and `shop-api`), two names are the same only when the services
+ * are and the rest is; then the names are compared by their parts, and not built per target.
+ */
+function problemsOfSharedPlaces(
+  model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[],
+  envCp: ReadonlyMap<string, string>, serviceByName: ReadonlyMap<string, ServiceModel>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const byWholeName = serviceNamesNest(model.services);
+  const destinations = new Map<string, Map<string, TargetModel>>();
+  const applications = new Map<string, Map<string, TargetModel>>();
+  const placeOf = (t: TargetModel, cluster: ClusterModel, cp: string): Place => ({
+    byNamespace: groupIn(destinations, `${cp}\u0000${cluster.destination}`),
+    byApplication: groupIn(applications, byWholeName ? cp : `${cp}\u0000${t.environment}-${t.cloud}-${t.cluster}`),
+  });
+  // The place of a cluster's targets, found once per cluster.
+  const places = new Map<ClusterModel, { readonly of: TargetModel; readonly cp: string; readonly place: Place }>();
   for (let i = 0; i < model.targets.length; i++) {
     const t = model.targets[i];
     const cluster = targetClusters[i];
     if (!cluster) continue; // a cluster of another platform: reported as CG119
     const cp = envCp.get(t.environment)!;
+    let known = places.get(cluster);
+    if (!known || known.cp !== cp || known.of.environment !== t.environment || known.of.cloud !== t.cloud || known.of.cluster !== t.cluster) {
+      known = { of: t, cp, place: placeOf(t, cluster, cp) };
+      places.set(cluster, known);
+    }
+    const { byNamespace, byApplication } = known.place;
     const ns = serviceByName.get(t.service)!.namespace;
-    const app = applicationName(t);
-    const byNamespace = byNamespaceAt(cp, cluster);
     const other = byNamespace.get(ns);
     if (other) {
       problems.push({
         code: 'CG104', constructPath: t.path,
-        message: `Applications ${applicationName(other)} and ${app} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
+        message: `Applications ${applicationName(other)} and ${applicationName(t)} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
         fix: other.environment !== t.environment
           ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
           : `Give one of the services another namespace.`,
       });
     } else byNamespace.set(ns, t);
-    const byName = groupIn(byApplication, cp);
-    const sameName = byName.get(app);
+    const name = byWholeName ? applicationName(t) : t.service;
+    const sameName = byApplication.get(name);
     if (sameName) {
       problems.push({
         code: 'CG114', constructPath: t.path,
-        message: `Targets ${sameName.id} and ${t.id} would both be Application "${app}" in control plane "${cp}".`,
+        message: `Targets ${sameName.id} and ${t.id} would both be Application "${applicationName(t)}" in control plane "${cp}".`,
         fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
       });
-    } else byName.set(app, t);
+    } else byApplication.set(name, t);
   }
   return problems;
+}
+
+/** Whether a service name is another one's followed by "-" and more, as `shop-api` is `shop`'s. */
+function serviceNamesNest(services: readonly ServiceModel[]): boolean {
+  const names = new Set(services.map((s) => s.name));
+  for (const name of names) {
+    for (let dash = name.indexOf('-'); dash >= 0; dash = name.indexOf('-', dash + 1)) {
+      if (names.has(name.slice(0, dash))) return true;
+    }
+  }
+  return false;
 }
 
 /** The group under `key`, made empty on first use. */
