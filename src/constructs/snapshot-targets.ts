@@ -83,7 +83,9 @@ export class TargetsBuilder {
 
   /** The values layers by id, in the order they were first used. */
   public layersById(): Record<string, LayerModel> {
-    return Object.fromEntries(this.layers);
+    const byId: Record<string, LayerModel> = {}; // ids start with their kind (`service:`), never `__proto__`
+    for (const [id, layer] of this.layers) byId[id] = layer;
+    return byId;
   }
 
   /** Adds the targets of a service, one per cluster it is placed on. */
