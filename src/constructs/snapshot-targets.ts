@@ -52,6 +52,8 @@ export class TargetsBuilder {
   public readonly targetRings: (readonly string[])[] = [];
   /** Whether two placed clusters share an id, so that targets may share one. */
   public clustersShareIds = false;
+  /** The placed clusters that belong to another platform. */
+  public readonly foreignClusters = new Set<Cluster>();
 
   private readonly platform: Platform;
   private readonly layers = new Map<string, LayerModel>();
@@ -162,6 +164,7 @@ export class TargetsBuilder {
     const qualifiedName = cluster.qualifiedName;
     this.clustersShareIds ||= (this.placedByName.get(qualifiedName) ?? cluster) !== cluster;
     this.placedByName.set(qualifiedName, cluster);
+    if (Platform.of(cluster) !== this.platform) this.foreignClusters.add(cluster);
     const rings = this.rings.length === 0
       ? [env.name]
       : this.rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);

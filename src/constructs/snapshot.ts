@@ -90,7 +90,7 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
 
   problems.push(...problemsOfNames(model));
   problems.push(...problemsOfRings(model, builder.clustersShareIds ? lastByTargetId(targets, targetRings) : targetRings, rings.length > 0));
-  problems.push(...problemsOfServices(model, services, platform));
+  problems.push(...problemsOfServices(model, services, builder.foreignClusters));
   problems.push(...problemsOfCollisions(model, targetClusters));
   problems.push(...problemsOfOwnedKeys(model));
   problems.push(...problemsOfWorkloadSetNames(model, targetClusters));
@@ -174,7 +174,8 @@ function problemsOfRings(model: PlatformModel, targetRings: readonly (readonly s
   return problems;
 }
 
-function problemsOfServices(model: PlatformModel, services: Service[], platform: Platform): Problem[] {
+/** @param foreignClusters the clusters services are placed on that belong to another platform */
+function problemsOfServices(model: PlatformModel, services: Service[], foreignClusters: ReadonlySet<Cluster>): Problem[] {
   const problems: Problem[] = [];
   const byName = new Map<string, Service>();
   for (const s of services) {
@@ -206,7 +207,6 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
       });
     }
   }
-  const platformOf = new Map<Cluster, Platform>();
   for (const s of services) {
     const repoProblem = s.repoURL === undefined ? undefined : repoUrlProblem(s.repoURL);
     if (repoProblem) {
@@ -216,10 +216,9 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
         fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/apps/payments-api.git.',
       });
     }
+    if (foreignClusters.size === 0) continue;
     for (const { cluster } of s.placements) {
-      let clusterPlatform = platformOf.get(cluster);
-      if (!clusterPlatform) platformOf.set(cluster, clusterPlatform = Platform.of(cluster));
-      if (clusterPlatform !== platform) {
+      if (foreignClusters.has(cluster)) {
         problems.push({
           code: 'CG119', constructPath: s.node.path,
           message: `Service "${s.name}" is placed on cluster ${cluster.node.path} of another platform.`,
