@@ -95,10 +95,13 @@ export class TargetsBuilder {
     const path = service.node.path;
     const allowed = new Set(service.allowLiteralSecrets);
     const serviceLayer = this.layer(`service:${service.name}`, `Service ${service.name}`, path, service.values, allowed);
-    // Values for an environment without clusters make no layer yet, but are checked all the same.
+    const clusterValues = new Map<Cluster, readonly Values[]>();
     for (const [target, list] of service.deployments) {
-      if (!(target instanceof Environment) || target.node.children.some((c) => c instanceof Cluster)) continue;
-      for (const v of list) this.problems.push(...problemsOfLiteralSecrets(v, path, `Service ${service.name} × Environment ${target.name}`, allowed));
+      if (target instanceof Cluster) clusterValues.set(target, list);
+      // Values for an environment without clusters make no layer yet, but are checked all the same.
+      else if (!target.node.children.some((c) => c instanceof Cluster)) {
+        for (const v of list) this.problems.push(...problemsOfLiteralSecrets(v, path, `Service ${service.name} × Environment ${target.name}`, allowed));
+      }
     }
     const envLayers = new Map<Environment, readonly string[]>();
     const renders = service.workload.spec.kind === 'rendered';
@@ -110,10 +113,10 @@ export class TargetsBuilder {
         serviceEnvLayers = this.layersOf(service.valuesFor(env), `service-env:${service.name}/${env.name}`, `Service ${service.name} × Environment ${env.name}`, path, allowed);
         envLayers.set(env, serviceEnvLayers);
       }
-      const clusterValues = service.valuesFor(cluster);
-      const serviceClusterLayers = clusterValues.length === 0
+      const valuesOnCluster = clusterValues.size === 0 ? undefined : clusterValues.get(cluster);
+      const serviceClusterLayers = valuesOnCluster === undefined
         ? NO_LAYERS
-        : this.layersOf(clusterValues, `service-cluster:${service.name}/${placed.qualifiedName}`, `Service ${service.name} × Cluster ${placed.qualifiedName}`, path, allowed);
+        : this.layersOf(valuesOnCluster, `service-cluster:${service.name}/${placed.qualifiedName}`, `Service ${service.name} × Cluster ${placed.qualifiedName}`, path, allowed);
       const id = `${placed.qualifiedName}/${service.name}`;
       const target: TargetModel = {
         id,
