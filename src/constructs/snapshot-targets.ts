@@ -19,6 +19,8 @@ const NO_LAYERS: readonly string[] = [];
 interface PlacedCluster {
   /** `<environment>/<cloud>/<name>`. */
   readonly qualifiedName: string;
+  /** `<environment>/<cloud>/<name>/`: the id of each of its targets, less the service name. */
+  readonly idPrefix: string;
   /** The cluster's model, by its id; undefined for a cluster of another platform. */
   readonly model: ClusterModel | undefined;
   /** Ids of the platform, environment, cloud and cluster layers. */
@@ -93,6 +95,7 @@ export class TargetsBuilder {
   /** Adds the targets of a service, one per cluster it is placed on. */
   public addService(service: Service): void {
     const path = service.node.path;
+    const pathPrefix = `${path}/`;
     const allowed = new Set(service.allowLiteralSecrets);
     const serviceLayer = this.layer(`service:${service.name}`, `Service ${service.name}`, path, service.values, allowed);
     const clusterValues = new Map<Cluster, readonly Values[]>();
@@ -117,10 +120,10 @@ export class TargetsBuilder {
       const serviceClusterLayers = valuesOnCluster === undefined
         ? NO_LAYERS
         : this.layersOf(valuesOnCluster, `service-cluster:${service.name}/${placed.qualifiedName}`, `Service ${service.name} × Cluster ${placed.qualifiedName}`, path, allowed);
-      const id = `${placed.qualifiedName}/${service.name}`;
+      const id = placed.idPrefix + service.name;
       const target: TargetModel = {
         id,
-        path: `${path}/${placed.qualifiedName}`,
+        path: pathPrefix + placed.qualifiedName,
         service: service.name,
         environment: env.name,
         cloud: cluster.cloud.name,
@@ -173,6 +176,7 @@ export class TargetsBuilder {
       : this.rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
     return {
       qualifiedName,
+      idPrefix: `${qualifiedName}/`,
       model: this.clusterById.get(qualifiedName),
       layers: [this.platform, env, cluster.cloud, cluster].flatMap((c) => this.sharedLayers.get(c) ?? []),
       rings,
