@@ -98,14 +98,8 @@ export class TargetsBuilder {
     const pathPrefix = `${path}/`;
     const allowed = new Set(service.allowLiteralSecrets);
     const serviceLayer = this.layer(`service:${service.name}`, `Service ${service.name}`, path, service.values, allowed);
-    const clusterValues = new Map<Cluster, readonly Values[]>();
-    for (const [target, list] of service.deployments) {
-      if (target instanceof Cluster) clusterValues.set(target, list);
-      // Values for an environment without clusters make no layer yet, but are checked all the same.
-      else if (!target.node.children.some((c) => c instanceof Cluster)) {
-        for (const v of list) this.problems.push(...problemsOfLiteralSecrets(v, path, `Service ${service.name} × Environment ${target.name}`, allowed));
-      }
-    }
+    this.checkValuesForEmptyEnvironments(service, allowed);
+    const clusterValues = clusterValuesOf(service);
     const envLayers = new Map<Environment, readonly string[]>();
     const renders = service.workload.spec.kind === 'rendered';
     for (const { cluster } of service.placements) {
@@ -135,6 +129,14 @@ export class TargetsBuilder {
       this.targetClusters.push(placed.model);
       this.targetRings.push(placed.rings);
       for (const list of placed.ringTargets) list.push(id);
+    }
+  }
+
+  /** Values for an environment without clusters make no layer yet, but are checked all the same. */
+  private checkValuesForEmptyEnvironments(service: Service, allowed: ReadonlySet<string>): void {
+    for (const [target, list] of service.deployments) {
+      if (!(target instanceof Environment) || target.node.children.some((c) => c instanceof Cluster)) continue;
+      for (const v of list) this.problems.push(...problemsOfLiteralSecrets(v, service.node.path, `Service ${service.name} × Environment ${target.name}`, allowed));
     }
   }
 
@@ -235,6 +237,13 @@ export class TargetsBuilder {
     }
     return out;
   }
+}
+
+/** The values a service was given for single clusters (service × cluster layers), by cluster. */
+function clusterValuesOf(service: Service): ReadonlyMap<Cluster, readonly Values[]> {
+  const byCluster = new Map<Cluster, readonly Values[]>();
+  for (const [target, list] of service.deployments) if (target instanceof Cluster) byCluster.set(target, list);
+  return byCluster;
 }
 
 /**
