@@ -126,7 +126,22 @@ function shapeOf(model: PlatformModel, service: ServiceModel, cluster: ClusterMo
   return {
     source,
     ...(source.deviates(model, service, defaults) ? { service } : {}),
-    ...(cluster.destination !== `${cluster.cloud}-${cluster.name}` ? { cluster } : {}),
+    ...(hasOwnDestination(cluster) ? { cluster } : {}),
+  };
+}
+
+/** Whether a cluster is registered under another destination name than `<cloud>-<cluster>`. */
+function hasOwnDestination(cluster: ClusterModel): boolean {
+  return cluster.destination !== `${cluster.cloud}-${cluster.name}`;
+}
+
+/** `f`, remembering its result for each argument. */
+function memoized<K, V>(f: (key: K) => V): (key: K) => V {
+  const results = new Map<K, V>();
+  return (key) => {
+    let v = results.get(key);
+    if (v === undefined && !results.has(key)) results.set(key, v = f(key));
+    return v as V;
   };
 }
 
@@ -138,11 +153,15 @@ function setName(env: string, shape: Shape): string {
  * ApplicationSet names that two different groups of targets of one control plane would share,
  * e.g. `workloads-prod-azure-x` for cluster `azure/x` with its own destination and for a
  * service `azure-x` with its own settings. Names are not made unique by renaming: that is an error.
+ *
+ * @param targetClusters the cluster of each target, in the order of `model.targets`;
+ *   undefined for a cluster of another platform
  */
-export function problemsOfWorkloadSetNames(model: PlatformModel): Problem[] {
+export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[]): Problem[] {
   const problems: Problem[] = [];
   const services = new Map(model.services.map((s) => [s.name, s]));
-  const clusters = new Map(model.clusters.map((c) => [c.id, c]));
+  const deviates = memoized((s: ServiceModel) => sourceKindOf(s).deviates(model, s, model.serviceDefaults));
+  const ownDestination = memoized(hasOwnDestination);
   for (const cp of model.controlPlanes) {
     const seen = new Map<string, string>();
     const reported = new Set<string>();
@@ -162,11 +181,24 @@ export function problemsOfWorkloadSetNames(model: PlatformModel): Problem[] {
       const envModel = model.environments.find((e) => e.name === env);
       if (model.applicationRepoURLPattern && envModel) claim(setName(env, { source: helmSource }), `environment ${env}`, envModel.path);
     }
-    for (const t of model.targets) {
+    const environments = new Set(cp.environments);
+    // Targets of the template's shape claim their environment's set: the first of each kind and environment is enough.
+    const templateClaims = new Map<SourceKind, Set<string>>();
+    for (let i = 0; i < model.targets.length; i++) {
+      const t = model.targets[i];
+      if (!environments.has(t.environment)) continue;
       const service = services.get(t.service);
-      const cluster = clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`);
-      if (!cp.environments.includes(t.environment) || !service || !cluster) continue;
-      const shape = shapeOf(model, service, cluster, model.serviceDefaults);
+      const cluster = targetClusters[i];
+      if (!service || !cluster) continue;
+      const source = sourceKindOf(service);
+      const ownService = deviates(service);
+      const ownCluster = ownDestination(cluster);
+      if (!ownService && !ownCluster) {
+        const claimed = templateClaims.get(source) ?? new Set<string>();
+        if (claimed.has(t.environment)) continue;
+        templateClaims.set(source, claimed.add(t.environment));
+      }
+      const shape: Shape = { source, ...(ownService ? { service } : {}), ...(ownCluster ? { cluster } : {}) };
       const what = shape.service && shape.cluster
         ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
         : shape.service

@@ -1,8 +1,6 @@
-import { ApiObject, App, Chart } from 'cdk8s';
 import { GitOpsError } from '../errors';
 import { toYamlDocuments } from '../synth/yaml';
 import type { ArgoObject } from './object';
-import { validateArgoObject } from './validate';
 
 /**
  * Renders Argo CD objects through cdk8s (which fixes their key order: `apiVersion`, `kind`,
@@ -10,9 +8,14 @@ import { validateArgoObject } from './validate';
  * checked against the `@kubernetes-models/argo-cd` schema, so nothing Argo CD would refuse is
  * ever written.
  *
+ * cdk8s and the schemas are loaded on the first call: a command that renders no Argo CD
+ * object does without them.
+ *
  * @param origin construct path of what the objects come from, named in errors
  */
 export function renderObjects(objects: readonly ArgoObject[], origin?: string): string {
+  const { validateArgoObject } = require('./validate') as typeof import('./validate');
+  const { ApiObject, App, Chart } = require('cdk8s') as typeof import('cdk8s');
   const problems = objects.flatMap((o) => validateArgoObject(o as any));
   if (problems.length > 0) {
     throw new GitOpsError(problems.map((message) => ({

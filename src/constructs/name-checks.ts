@@ -1,6 +1,6 @@
 import { Problem } from '../errors';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../synth/model';
-import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
+import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, isDns1123Label, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
 
 /** AppProject names an environment may not take, and what it would replace. */
 const RESERVED_PROJECTS = new Map([
@@ -98,8 +98,27 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
       }
     }
   });
+  problems.push(...problemsOfApplicationNames(model.targets));
+  return problems;
+}
+
+/**
+ * Application names that are not DNS-1123 subdomains, each reported once. A name joined from
+ * DNS-1123 labels is one when it is short enough, so its parts are checked once per distinct
+ * part, and only other names are checked whole.
+ */
+function problemsOfApplicationNames(targets: readonly TargetModel[]): Problem[] {
+  const problems: Problem[] = [];
+  const labels = new Map<string, boolean>();
+  const isLabel = (part: string): boolean => {
+    let is = labels.get(part);
+    if (is === undefined) labels.set(part, is = isDns1123Label(part));
+    return is;
+  };
   const reported = new Set<string>();
-  for (const t of model.targets) {
+  for (const t of targets) {
+    const fromLabels = isLabel(t.service) && isLabel(t.environment) && isLabel(t.cloud) && isLabel(t.cluster);
+    if (fromLabels && t.service.length + t.environment.length + t.cloud.length + t.cluster.length + 3 <= NAME_LIMITS.subdomain) continue;
     const name = applicationName(t);
     if (reported.has(name)) continue;
     const why = dns1123SubdomainProblem(name);

@@ -3,6 +3,7 @@
 import { GitOpsError } from '../errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Kubernetes limits that bind generated names. */
@@ -43,6 +44,7 @@ function lookAlike(ch: string): string | undefined {
  * (so invisible and look-alike characters show), or undefined when it has none.
  */
 export function nonAsciiProblem(name: string): string | undefined {
+  if (PRINTABLE_ASCII.test(name)) return undefined;
   const ch = [...name].find((c) => !/^[\x20-\x7e]$/.test(c));
   if (ch === undefined) return undefined;
   const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -63,6 +65,11 @@ export function dns1123LabelProblem(name: string): string | undefined {
     return 'it must consist of lower-case letters, digits and "-", and start and end with a letter or digit';
   }
   return undefined;
+}
+
+/** Whether `name` is a DNS-1123 label: {@link dns1123LabelProblem} finds nothing. */
+export function isDns1123Label(name: string): boolean {
+  return name.length <= NAME_LIMITS.label && DNS1123_LABEL.test(name);
 }
 
 /** Returns why `name` is not a DNS-1123 subdomain, or undefined when it is one. */

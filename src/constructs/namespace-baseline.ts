@@ -1,5 +1,5 @@
-import { Chart } from 'cdk8s';
-import { k8s, Namespace } from 'cdk8s-plus-28';
+import type { Chart } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
 import { MANAGED_BY } from '../argocd/object';
 import { GitOpsError, Problem } from '../errors';
 import { NamespaceBaselineModel } from '../synth/model';
@@ -103,17 +103,21 @@ export class NamespaceBaseline {
     return { kind: this.kind, settings: JSON.parse(JSON.stringify(this.props)) };
   }
 
-  /** @internal Builds the baseline of one target's namespace into `chart`. */
+  /**
+   * @internal Builds the baseline of one target's namespace into `chart`. cdk8s-plus-28 is
+   * loaded here, when a baseline is first rendered.
+   */
   public build(chart: Chart, target: BaselineTarget): void {
+    const { k8s, Namespace } = require('cdk8s-plus-28') as typeof import('cdk8s-plus-28');
     const p = this.props;
     new Namespace(chart, 'namespace', {
       metadata: { name: target.namespace, labels: { ...MANAGED_BY, ...(p.labels ?? {}) } },
     });
     new k8s.KubeResourceQuota(chart, 'quota', {
       metadata: { name: 'baseline', namespace: target.namespace },
-      spec: { hard: quantities(p.quota) },
+      spec: { hard: quantities(k8s.Quantity, p.quota) },
     });
-    const limit = (r: ContainerResources | undefined) => (r ? quantities({ ...(r.cpu ? { cpu: r.cpu } : {}), ...(r.memory ? { memory: r.memory } : {}) }) : undefined);
+    const limit = (r: ContainerResources | undefined) => (r ? quantities(k8s.Quantity, { ...(r.cpu ? { cpu: r.cpu } : {}), ...(r.memory ? { memory: r.memory } : {}) }) : undefined);
     new k8s.KubeLimitRange(chart, 'limits', {
       metadata: { name: 'baseline', namespace: target.namespace },
       spec: {
@@ -132,6 +136,6 @@ export class NamespaceBaseline {
   }
 }
 
-function quantities(m: Readonly<Record<string, string>>): Record<string, k8s.Quantity> {
-  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+function quantities(quantity: typeof k8s.Quantity, m: Readonly<Record<string, string>>): Record<string, k8s.Quantity> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, quantity.fromString(v)]));
 }

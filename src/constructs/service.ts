@@ -197,7 +197,7 @@ export class Service extends Construct {
       for (const c of env.node.children) if (c instanceof Cluster) clusters.add(c);
     }
     for (const c of this.clusters.keys()) clusters.add(c);
-    return [...clusters].map((cluster) => ({ service: this, cluster }));
+    return Array.from(clusters, (cluster) => ({ service: this, cluster }));
   }
 
   /**

@@ -2,15 +2,11 @@ import { Construct } from 'constructs';
 import { problemsOfWorkloadSetNames } from '../argocd/application-set';
 import { GitOpsError, Problem } from '../errors';
 import {
-  ClusterModel, ControlPlaneModel, EnvironmentModel, KubeObjectModel, LayerModel, MODEL_VERSION, PlatformModel,
-  RingModel, ServiceModel, SourceModel, TargetModel,
+  ClusterModel, ControlPlaneModel, EnvironmentModel, MODEL_VERSION, PlatformModel, RingModel, ServiceModel, SourceModel, TargetModel,
 } from '../synth/model';
-import { imagePlaceholder } from '../synth/sources/image';
-import { objectFileName } from '../synth/sources/objects';
-import { mergedValues, releaseValues, sdkLayer, targetLayers } from '../synth/target-values';
-import { mergeValuesWithProvenance, Values } from '../synth/values';
+import { releaseValues, targetLayers } from '../synth/target-values';
+import { mergeValuesWithProvenance } from '../synth/values';
 import { repoUrlProblem } from './names';
-import { problemsOfLiteralSecrets } from './values-check';
 import { isDigest } from '../release/digest';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
@@ -18,9 +14,8 @@ import { Environment } from './environment';
 import { applicationName, problemsOfNames } from './name-checks';
 import { Platform } from './platform';
 import { PromotionRing } from './ring';
-import { renderKubeObjects } from './render';
 import { Service } from './service';
-import { RenderContext } from './workload';
+import { TargetsBuilder } from './snapshot-targets';
 
 function childrenOf<T extends Construct>(scope: Construct, type: new (...args: any[]) => T): T[] {
   return scope.node.children.filter((c): c is T => c instanceof type);
@@ -39,80 +34,14 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   const clusters = environments.flatMap((e) => childrenOf(e, Cluster));
   const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
 
-  const layers: Record<string, LayerModel> = {};
-  const layer = (id: string, label: string, path: string, values: Values, allowLiteralSecrets?: ReadonlySet<string>): string[] => {
-    if (Object.keys(values).length === 0) return [];
-    if (!layers[id]) {
-      layers[id] = { label, path, values };
-      problems.push(...problemsOfLiteralSecrets(values, path, label, allowLiteralSecrets));
-    }
-    return [id];
-  };
-  const platformLayer = layer('platform', 'Platform', platform.node.path, platform.values);
-  const envLayers = new Map(environments.map((e) => [e, layer(`env:${e.name}`, `Environment ${e.name}`, e.node.path, e.values)]));
-  const cloudLayers = new Map(clouds.map((c) => [c, layer(`cloud:${c.name}`, `Cloud ${c.name}`, c.node.path, c.values)]));
-  const clusterLayers = new Map(clusters.map((c) => [c, layer(`cluster:${c.qualifiedName}`, `Cluster ${c.qualifiedName}`, c.node.path, c.values)]));
-
-  // Ring membership depends on the cluster only: work it out once per cluster, not per target.
-  const ringsOfCluster = new Map<Cluster, string[]>();
-  const ringsOf = (cluster: Cluster): string[] => {
-    let names = ringsOfCluster.get(cluster);
-    if (!names) {
-      const env = cluster.environment;
-      names = rings.length === 0
-        ? [env.name]
-        : rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
-      ringsOfCluster.set(cluster, names);
-    }
-    return names;
-  };
-
-  const targets: TargetModel[] = [];
-  const targetRings = new Map<string, string[]>();
+  const clusterModels = clusters.map(clusterModelOf);
+  const serviceModels = services.map((s) => serviceModelOf(s, platform));
+  // Checks find a target's cluster by its id and its service by its name; when two share one, the last counts.
+  const clusterById = new Map(clusterModels.map((c) => [c.id, c]));
   const ringTargets = new Map<string, string[]>((rings.length === 0 ? environments : rings).map((r) => [r.name, []]));
-  for (const service of services) {
-    const allowed = new Set(service.allowLiteralSecrets);
-    const serviceLayer = layer(`service:${service.name}`, `Service ${service.name}`, service.node.path, service.values, allowed);
-    // Values for an environment without clusters make no layer yet, but are checked all the same.
-    for (const [target, list] of service.deployments) {
-      if (!(target instanceof Environment) || childrenOf(target, Cluster).length > 0) continue;
-      for (const v of list) problems.push(...problemsOfLiteralSecrets(v, service.node.path, `Service ${service.name} × Environment ${target.name}`, allowed));
-    }
-    for (const { cluster } of service.placements) {
-      const env = cluster.environment;
-      const id = `${cluster.qualifiedName}/${service.name}`;
-      const envValues = service.valuesFor(env);
-      const clusterValues = service.valuesFor(cluster);
-      const serviceEnvLayers = envValues.flatMap((v, i) =>
-        layer(`service-env:${service.name}/${env.name}#${i}`, `Service ${service.name} × Environment ${env.name}`, service.node.path, v, allowed));
-      const serviceClusterLayers = clusterValues.flatMap((v, i) =>
-        layer(`service-cluster:${service.name}/${cluster.qualifiedName}#${i}`, `Service ${service.name} × Cluster ${cluster.qualifiedName}`, service.node.path, v, allowed));
-      const ringNames = ringsOf(cluster);
-      targetRings.set(id, ringNames);
-      for (const r of ringNames) ringTargets.get(r)?.push(id); // none for an environment of another platform
-      const targetLayerIds = [
-        ...platformLayer,
-        ...(envLayers.get(env) ?? []),
-        ...(cloudLayers.get(cluster.cloud) ?? []),
-        ...(clusterLayers.get(cluster) ?? []),
-        ...serviceLayer,
-        ...serviceEnvLayers,
-        ...serviceClusterLayers,
-      ];
-      const rendered = renderTarget(service, cluster, id, targetLayerIds, layers, problems);
-      targets.push({
-        id,
-        path: `${service.node.path}/${cluster.qualifiedName}`,
-        service: service.name,
-        environment: env.name,
-        cloud: cluster.cloud.name,
-        cluster: cluster.name,
-        ring: ringNames[0] ?? '',
-        layers: targetLayerIds,
-        ...rendered,
-      });
-    }
-  }
+  const builder = new TargetsBuilder({ platform, environments, clouds, clusters }, rings, ringTargets, clusterById, problems);
+  for (const service of services) builder.addService(service);
+  const { targets, targetClusters, targetRings } = builder;
 
   const ringModels: RingModel[] = rings.length === 0
     ? environments.map((e) => ({
@@ -152,37 +81,51 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
       ...(e.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: e.revisionHistoryLimit } : {}),
       ...(e.namespaceBaseline ? { namespaceBaseline: e.namespaceBaseline.toModel() } : {}),
     })),
-    clusters: clusters.map((c): ClusterModel => ({
-      id: c.qualifiedName,
-      path: c.node.path,
-      environment: c.environment.name,
-      cloud: c.cloud.name,
-      name: c.name,
-      region: c.region,
-      destination: c.destination,
-    })),
-    services: services.map((s): ServiceModel => ({
-      name: s.name,
-      path: s.node.path,
-      namespace: s.namespace,
-      imageRepository: s.image.repository,
-      ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
-      source: sourceOf(s, platform),
-    })),
+    clusters: clusterModels,
+    services: serviceModels,
     rings: ringModels,
-    layers,
+    layers: builder.layersById(),
     targets,
   };
 
   problems.push(...problemsOfNames(model));
-  problems.push(...problemsOfRings(model, targetRings, rings.length > 0));
-  problems.push(...problemsOfServices(model, services, platform));
-  problems.push(...problemsOfCollisions(model));
+  problems.push(...problemsOfRings(model, builder.clustersShareIds ? lastByTargetId(targets, targetRings) : targetRings, rings.length > 0));
+  problems.push(...problemsOfServices(model, services, builder.foreignClusters));
+  problems.push(...problemsOfCollisions(model, targetClusters));
   problems.push(...problemsOfOwnedKeys(model));
-  problems.push(...problemsOfWorkloadSetNames(model));
+  problems.push(...problemsOfWorkloadSetNames(model, targetClusters));
   problems.push(...problemsOfSchemas(model, services));
   if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
+}
+
+/** For each target, the value of the last target with its id. */
+function lastByTargetId<T>(targets: readonly TargetModel[], values: readonly T[]): T[] {
+  const byId = new Map(targets.map((t, i) => [t.id, values[i]]));
+  return targets.map((t) => byId.get(t.id)!);
+}
+
+function clusterModelOf(c: Cluster): ClusterModel {
+  return {
+    id: c.qualifiedName,
+    path: c.node.path,
+    environment: c.environment.name,
+    cloud: c.cloud.name,
+    name: c.name,
+    region: c.region,
+    destination: c.destination,
+  };
+}
+
+function serviceModelOf(s: Service, platform: Platform): ServiceModel {
+  return {
+    name: s.name,
+    path: s.node.path,
+    namespace: s.namespace,
+    imageRepository: s.image.repository,
+    ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
+    source: sourceOf(s, platform),
+  };
 }
 
 function sourceOf(s: Service, platform: Platform): SourceModel {
@@ -196,71 +139,15 @@ function sourceOf(s: Service, platform: Platform): SourceModel {
   };
 }
 
-function deepFreeze<T>(v: T): T {
-  if (typeof v === 'object' && v !== null) {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-}
-
 /**
- * The objects of one target: the service's rendered objects, when its workload is rendered,
- * and the environment's namespace baseline, when it has one. Each is rendered in its own App.
+ * @param targetRings the rings of each target, in the order of `model.targets`; targets that
+ *   share an id (reported elsewhere) share the rings of the last of them
  */
-function renderTarget(
-  service: Service, cluster: Cluster, id: string, layerIds: readonly string[], layers: Readonly<Record<string, LayerModel>>, problems: Problem[],
-): Pick<TargetModel, 'objects' | 'baseline'> {
-  const env = cluster.environment;
-  const spec = service.workload.spec;
-  const label = `Service ${service.name} on ${id.slice(0, id.lastIndexOf('/'))}`;
-  const out: { objects?: readonly KubeObjectModel[]; baseline?: readonly KubeObjectModel[] } = {};
-  if (env.namespaceBaseline) {
-    const baseline = env.namespaceBaseline;
-    const result = renderKubeObjects({
-      service: service.name, label: `The namespace baseline of ${label}`, constructPath: env.node.path,
-      build: (chart) => baseline.build(chart, { namespace: service.namespace, service: service.name, environment: env.name }),
-    });
-    problems.push(...result.problems);
-    out.baseline = result.objects;
-  }
-  if (spec.kind === 'rendered') {
-    const values = deepFreeze(structuredClone(mergedValues([
-      sdkLayer({ environment: env.name, cloud: cluster.cloud.name }, cluster, { imageRepository: service.image.repository }),
-      ...layerIds.map((l) => ({ id: l, ...layers[l] })),
-    ])));
-    const result = renderKubeObjects({
-      service: service.name, namespace: service.namespace, label, constructPath: service.node.path,
-      build: (chart) => {
-        const ctx: RenderContext = {
-          scope: chart, service: service.name, environment: env.name, cloud: cluster.cloud.name, cluster: cluster.name,
-          region: cluster.region, destination: cluster.destination, namespace: service.namespace, values,
-          image: imagePlaceholder(service.name),
-        };
-        spec.render(Object.freeze(ctx));
-      },
-    });
-    problems.push(...result.problems);
-    const taken = new Set((out.baseline ?? []).map(objectFileName));
-    for (const o of result.objects) {
-      if (taken.has(objectFileName(o))) {
-        problems.push({
-          code: 'CG132', constructPath: service.node.path,
-          message: `${o.kind} ${o.metadata.name} of ${label} would be written to ${objectFileName(o)}, where the namespace baseline of environment ${env.name} writes its own ${o.kind}.`,
-          fix: 'Give the object another name; the baseline owns its Namespace, ResourceQuota and LimitRange "baseline" and NetworkPolicy "default-deny".',
-        });
-      }
-    }
-    out.objects = result.objects;
-  }
-  return out;
-}
-
-function problemsOfRings(model: PlatformModel, targetRings: Map<string, string[]>, declared: boolean): Problem[] {
+function problemsOfRings(model: PlatformModel, targetRings: readonly (readonly string[])[], declared: boolean): Problem[] {
   if (!declared) return [];
   const problems: Problem[] = [];
-  for (const t of model.targets) {
-    const rings = targetRings.get(t.id)!;
+  model.targets.forEach((t, i) => {
+    const rings = targetRings[i];
     if (rings.length === 0) {
       problems.push({
         code: 'CG116', constructPath: t.path,
@@ -274,7 +161,7 @@ function problemsOfRings(model: PlatformModel, targetRings: Map<string, string[]
         fix: `Keep it in one ring: narrow the others with .except(...).`,
       });
     }
-  }
+  });
   for (const r of model.rings) {
     if (r.targets.length === 0) {
       problems.push({
@@ -287,7 +174,8 @@ function problemsOfRings(model: PlatformModel, targetRings: Map<string, string[]
   return problems;
 }
 
-function problemsOfServices(model: PlatformModel, services: Service[], platform: Platform): Problem[] {
+/** @param foreignClusters the clusters services are placed on that belong to another platform */
+function problemsOfServices(model: PlatformModel, services: Service[], foreignClusters: ReadonlySet<Cluster>): Problem[] {
   const problems: Problem[] = [];
   const byName = new Map<string, Service>();
   for (const s of services) {
@@ -301,7 +189,8 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
     } else byName.set(s.name, s);
   }
   const digestEnvs = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
-  const requiringDigest = new Set(model.targets.filter((t) => digestEnvs.has(t.environment)).map((t) => t.service));
+  const requiringDigest = new Set<string>();
+  for (const t of model.targets) if (digestEnvs.has(t.environment)) requiringDigest.add(t.service);
   for (const s of model.services) {
     if (s.source.kind === 'helm' && !s.source.repoURL) {
       problems.push({
@@ -327,8 +216,9 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
         fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/apps/payments-api.git.',
       });
     }
+    if (foreignClusters.size === 0) continue;
     for (const { cluster } of s.placements) {
-      if (Platform.of(cluster) !== platform) {
+      if (foreignClusters.has(cluster)) {
         problems.push({
           code: 'CG119', constructPath: s.node.path,
           message: `Service "${s.name}" is placed on cluster ${cluster.node.path} of another platform.`,
@@ -340,17 +230,23 @@ function problemsOfServices(model: PlatformModel, services: Service[], platform:
   return problems;
 }
 
-function problemsOfCollisions(model: PlatformModel): Problem[] {
+/**
+ * Targets that would land where others, or Argo CD itself, already are.
+ *
+ * @param targetClusters the cluster of each target, in the order of `model.targets`
+ */
+function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[]): Problem[] {
   const problems: Problem[] = [];
   const envCp = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
   const cpNamespace = new Map(model.controlPlanes.map((cp) => [cp.name, cp.namespace]));
   const inArgoNamespace = new Set<string>();
-  const servicesByName = new Map(model.services.map((s) => [s.name, s]));
+  const serviceByName = new Map(model.services.map((s) => [s.name, s]));
   for (const t of model.targets) {
-    const service = servicesByName.get(t.service)!;
+    const service = serviceByName.get(t.service)!;
     const cp = envCp.get(t.environment)!;
+    if (service.namespace !== cpNamespace.get(cp)) continue;
     const key = `${service.name}\u0000${cp}`;
-    if (service.namespace === cpNamespace.get(cp) && !inArgoNamespace.has(key)) {
+    if (!inArgoNamespace.has(key)) {
       inArgoNamespace.add(key);
       problems.push({
         code: 'CG123', constructPath: service.path,
@@ -359,8 +255,6 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
       });
     }
   }
-  const clusterById = new Map(model.clusters.map((c) => [c.id, c]));
-  const serviceByName = new Map(model.services.map((s) => [s.name, s]));
   const destinations = new Map<string, ClusterModel>();
   for (const c of model.clusters) {
     const key = `${envCp.get(c.environment)}\u0000${c.destination}`;
@@ -373,36 +267,94 @@ function problemsOfCollisions(model: PlatformModel): Problem[] {
       });
     } else destinations.set(key, c);
   }
-  const byDest = new Map<string, { app: string; t: TargetModel }>();
-  const byName = new Map<string, TargetModel>();
-  for (const t of model.targets) {
-    const cp = envCp.get(t.environment)!;
-    const cluster = clusterById.get(`${t.environment}/${t.cloud}/${t.cluster}`);
+  problems.push(...problemsOfSharedPlaces(model, targetClusters, envCp, serviceByName));
+  return problems;
+}
+
+/** Where targets of one cluster land: the first target at each namespace, and with each Application name. */
+interface Place {
+  /** The first target at each namespace of the cluster's destination, in its control plane. */
+  readonly byNamespace: Map<string, TargetModel>;
+  /**
+   * The first target with each Application name in the control plane: by the whole name, or,
+   * when the rest of the name is the cluster's for every target here, by service name.
+   */
+  readonly byApplication: Map<string, TargetModel>;
+}
+
+/**
+ * Targets that would deploy where an earlier target of their control plane deploys (CG104), or
+ * be an Application of the same name (CG114).
+ *
+ * An Application name is `<service>-<env>-<cloud>-<cluster>`. Unless a service name is another
+ * one's followed by "-" (`shop` and `shop-api`), two names are the same only when the services
+ * are and the rest is; then the names are compared by their parts, and not built per target.
+ */
+function problemsOfSharedPlaces(
+  model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[],
+  envCp: ReadonlyMap<string, string>, serviceByName: ReadonlyMap<string, ServiceModel>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const byWholeName = serviceNamesNest(model.services);
+  const destinations = new Map<string, Map<string, TargetModel>>();
+  const applications = new Map<string, Map<string, TargetModel>>();
+  const placeOf = (t: TargetModel, cluster: ClusterModel, cp: string): Place => ({
+    byNamespace: groupIn(destinations, `${cp}\u0000${cluster.destination}`),
+    byApplication: groupIn(applications, byWholeName ? cp : `${cp}\u0000${t.environment}-${t.cloud}-${t.cluster}`),
+  });
+  // The place of a cluster's targets, found once per cluster.
+  const places = new Map<ClusterModel, { readonly of: TargetModel; readonly cp: string; readonly place: Place }>();
+  for (let i = 0; i < model.targets.length; i++) {
+    const t = model.targets[i];
+    const cluster = targetClusters[i];
     if (!cluster) continue; // a cluster of another platform: reported as CG119
+    const cp = envCp.get(t.environment)!;
+    let known = places.get(cluster);
+    if (!known || known.cp !== cp || known.of.environment !== t.environment || known.of.cloud !== t.cloud || known.of.cluster !== t.cluster) {
+      known = { of: t, cp, place: placeOf(t, cluster, cp) };
+      places.set(cluster, known);
+    }
+    const { byNamespace, byApplication } = known.place;
     const ns = serviceByName.get(t.service)!.namespace;
-    const app = applicationName(t);
-    const key = `${cp}\u0000${cluster.destination}\u0000${ns}`;
-    const other = byDest.get(key);
+    const other = byNamespace.get(ns);
     if (other) {
       problems.push({
         code: 'CG104', constructPath: t.path,
-        message: `Applications ${other.app} and ${app} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
-        fix: other.t.environment !== t.environment
-          ? `Manage environments ${other.t.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
+        message: `Applications ${applicationName(other)} and ${applicationName(t)} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
+        fix: other.environment !== t.environment
+          ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
           : `Give one of the services another namespace.`,
       });
-    } else byDest.set(key, { app, t });
-    const nameKey = `${cp}\u0000${app}`;
-    const sameName = byName.get(nameKey);
+    } else byNamespace.set(ns, t);
+    const name = byWholeName ? applicationName(t) : t.service;
+    const sameName = byApplication.get(name);
     if (sameName) {
       problems.push({
         code: 'CG114', constructPath: t.path,
-        message: `Targets ${sameName.id} and ${t.id} would both be Application "${app}" in control plane "${cp}".`,
+        message: `Targets ${sameName.id} and ${t.id} would both be Application "${applicationName(t)}" in control plane "${cp}".`,
         fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
       });
-    } else byName.set(nameKey, t);
+    } else byApplication.set(name, t);
   }
   return problems;
+}
+
+/** Whether a service name is another one's followed by "-" and more, as `shop-api` is `shop`'s. */
+function serviceNamesNest(services: readonly ServiceModel[]): boolean {
+  const names = new Set(services.map((s) => s.name));
+  for (const name of names) {
+    for (let dash = name.indexOf('-'); dash >= 0; dash = name.indexOf('-', dash + 1)) {
+      if (names.has(name.slice(0, dash))) return true;
+    }
+  }
+  return false;
+}
+
+/** The group under `key`, made empty on first use. */
+function groupIn<V>(groups: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let group = groups.get(key);
+  if (!group) groups.set(key, group = new Map());
+  return group;
 }
 
 function problemsOfOwnedKeys(model: PlatformModel): Problem[] {

@@ -1,5 +1,5 @@
 import { Problem } from '../errors';
-import { findNonPlainValues, Values } from '../synth/values';
+import { findNonPlainValues, KeyPath, Values } from '../synth/values';
 
 /** Problems with values given to a construct: anything that is not plain data. */
 export function problemsOfValues(values: Values, constructPath: string, what: string): Problem[] {
@@ -35,16 +35,26 @@ export function isSecretKey(key: string): boolean {
 /** Key paths (`database.password`, `tokens[0]`) of non-empty strings held by secret keys. */
 export function findLiteralSecrets(values: Values): string[] {
   const found: string[] = [];
-  const visit = (v: unknown, path: string, secret: boolean): void => {
+  const path = new KeyPath();
+  const visit = (v: unknown, secret: boolean): void => {
     if (typeof v === 'string') {
-      if (secret && v.trim() !== '') found.push(path);
+      if (secret && v.trim() !== '') found.push(path.toString());
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => visit(item, `${path}[${i}]`, secret));
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        visit(v[i], secret);
+        path.pop();
+      }
     } else if (v !== null && typeof v === 'object') {
-      for (const [k, item] of Object.entries(v)) visit(item, path ? `${path}.${k}` : k, isSecretKey(k));
+      const map = v as Record<string, unknown>;
+      for (const k of Object.keys(map)) {
+        path.push(k);
+        visit(map[k], isSecretKey(k));
+        path.pop();
+      }
     }
   };
-  visit(values, '', false);
+  visit(values, false);
   return found;
 }
 

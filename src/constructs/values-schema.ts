@@ -1,8 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import Ajv2019 from 'ajv/dist/2019';
-import Ajv2020 from 'ajv/dist/2020';
+import type { default as Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { GitOpsError } from '../errors';
 
 /** One way a set of values breaks the schema. */
@@ -71,8 +69,7 @@ export class ValuesSchema {
     if (/draft-0[34]\//.test(dialect)) {
       throw schemaError(source, `uses ${dialect}, which cdk8s-gitops does not read`, 'Set "$schema" to "http://json-schema.org/draft-07/schema#"; draft-04 schemas usually need no other change.');
     }
-    const options = { allErrors: true, strict: false, validateFormats: false, logger: false } as const;
-    const ajv = dialect.includes('2020-12') ? new Ajv2020(options) : dialect.includes('2019-09') ? new Ajv2019(options) : new Ajv(options);
+    const ajv = validatorFor(dialect, { allErrors: true, strict: false, validateFormats: false, logger: false });
     if (dialect.includes('draft-06')) ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
     try {
       this.validate = ajv.compile(schema);
@@ -91,6 +88,16 @@ export class ValuesSchema {
     }
     return [...out.values()];
   }
+}
+
+/**
+ * An ajv instance for a schema dialect. ajv is loaded here, on the first schema: programs
+ * without one never pay for loading it.
+ */
+function validatorFor(dialect: string, options: Options): Ajv {
+  if (dialect.includes('2020-12')) return new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(options);
+  if (dialect.includes('2019-09')) return new (require('ajv/dist/2019') as typeof import('ajv/dist/2019')).default(options);
+  return new (require('ajv') as typeof import('ajv')).default(options);
 }
 
 function schemaError(source: string, what: string, fix: string): GitOpsError {

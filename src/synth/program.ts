@@ -3,10 +3,8 @@ import * as path from 'path';
 import { GitOpsError } from '../errors';
 import type { Platform } from '../constructs/platform';
 import { snapshotPlatform } from '../constructs/snapshot';
-import { buildTree } from './build';
 import { MODEL_OUT_ENV, ProgramOutput } from './program-protocol';
-import { recoverInterruptedWrite, writeTree, WriteReport } from './writer';
-
+import type { WriteReport } from './writer';
 
 /** Options of {@link Platform.synth}. */
 export interface PlatformSynthOptions {
@@ -17,7 +15,10 @@ export interface PlatformSynthOptions {
   readonly outdir?: string;
 }
 
-/** @internal The body of `Platform.synth()`. */
+/**
+ * @internal The body of `Platform.synth()`. The synthesizer and the writer are loaded only
+ * when the program writes the tree itself: run by the CLI, it hands over its model only.
+ */
 export function synthProgram(platform: Platform, options: PlatformSynthOptions = {}): WriteReport | undefined {
   const modelOut = process.env[MODEL_OUT_ENV];
   if (modelOut) {
@@ -30,12 +31,63 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
       failure = e;
       output = { error: { message: e.message, problems: e.problems } };
     }
-    fs.writeFileSync(modelOut, JSON.stringify(output));
+    writeProgramOutput(modelOut, output);
     if (failure) throw failure;
     return undefined;
   }
   const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   const model = snapshotPlatform(platform);
+  const { checkoutTree, modelFingerprint } = require('./build') as typeof import('./build');
+  const { recoverInterruptedWrite, writeTree } = require('./writer') as typeof import('./writer');
   recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
-  return writeTree(buildTree(model, outdir), outdir);
+  const found = checkoutTree(model, outdir, modelFingerprint(model));
+  return found.unchanged ?? writeTree(found.tree, outdir);
+}
+
+/** Targets written at a time: a slice's JSON is a few hundred kilobytes. */
+const TARGETS_PER_SLICE = 300;
+
+/**
+ * Writes what the program hands the CLI: exactly `JSON.stringify(output)`, with the model's
+ * targets stringified and written a slice at a time. A fleet's model is megabytes of JSON;
+ * made as one string (and one UTF-8 copy of it), it costs more in garbage collection than in
+ * writing.
+ */
+function writeProgramOutput(file: string, output: ProgramOutput): void {
+  if (!('model' in output)) {
+    fs.writeFileSync(file, JSON.stringify(output));
+    return;
+  }
+  const fd = fs.openSync(file, 'w');
+  try {
+    let separator = '';
+    writeAll(fd, '{"model":{');
+    for (const [key, value] of Object.entries(output.model)) {
+      if (value === undefined) continue; // as JSON.stringify leaves it out
+      writeAll(fd, `${separator}${JSON.stringify(key)}:`);
+      separator = ',';
+      if (key === 'targets') writeArrayInSlices(fd, output.model.targets, TARGETS_PER_SLICE);
+      else writeAll(fd, JSON.stringify(value));
+    }
+    writeAll(fd, '}}');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes `JSON.stringify(items)`, stringifying `size` items at a time. */
+function writeArrayInSlices(fd: number, items: readonly unknown[], size: number): void {
+  writeAll(fd, '[');
+  for (let i = 0; i < items.length; i += size) {
+    if (i > 0) writeAll(fd, ',');
+    const slice = Buffer.from(JSON.stringify(items.slice(i, i + size)), 'utf8');
+    writeAll(fd, slice.subarray(1, slice.length - 1)); // the elements, without the slice's brackets
+  }
+  writeAll(fd, ']');
+}
+
+/** Writes all of `data` (text as UTF-8) at the file's position. */
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written);
 }

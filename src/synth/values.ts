@@ -121,36 +121,79 @@ export interface ValueProblem {
 export function findNonPlainValues(value: unknown, keyPath = ''): ValueProblem[] {
   const problems: ValueProblem[] = [];
   const stack = new Set<unknown>();
-  const visit = (v: unknown, path: string): void => {
-    const where = path || '<root>';
+  const path = new KeyPath(keyPath);
+  const report = (received: string): void => {
+    problems.push({ keyPath: path.toString() || '<root>', received });
+  };
+  const visit = (v: unknown): void => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) problems.push({ keyPath: where, received: String(v) });
+      if (!Number.isFinite(v)) report(String(v));
       return;
     }
     if (typeof v !== 'object') {
-      problems.push({ keyPath: where, received: typeof v === 'function' ? 'a function' : String(typeof v) });
+      report(typeof v === 'function' ? 'a function' : String(typeof v));
       return;
     }
     if (stack.has(v)) {
-      problems.push({ keyPath: where, received: 'a reference cycle' });
+      report('a reference cycle');
       return;
     }
     if (!Array.isArray(v)) {
       const proto = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) {
-        problems.push({ keyPath: where, received: `an instance of ${proto?.constructor?.name ?? 'a class'}` });
+        report(`an instance of ${proto?.constructor?.name ?? 'a class'}`);
         return;
       }
     }
     stack.add(v);
-    if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${path}[${i}]`));
-    else for (const [k, item] of Object.entries(v)) {
-      if (item === undefined) problems.push({ keyPath: path ? `${path}.${k}` : k, received: 'undefined' });
-      else visit(item, path ? `${path}.${k}` : k);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        if (!(i in v)) continue; // a hole holds nothing
+        path.push(i);
+        visit(v[i]);
+        path.pop();
+      }
+    } else {
+      const map = v as Record<string, unknown>;
+      for (const k of Object.keys(map)) {
+        const item = map[k];
+        path.push(k);
+        if (item === undefined) problems.push({ keyPath: path.toString(), received: 'undefined' });
+        else visit(item);
+        path.pop();
+      }
     }
     stack.delete(v);
   };
-  visit(value, keyPath);
+  visit(value);
   return problems;
+}
+
+/**
+ * The key path of a value while a walk descends into values, put into words (`a.b[0].c`)
+ * only when a finding names it: most walks find nothing.
+ */
+export class KeyPath {
+  private readonly parts: (string | number)[] = [];
+
+  /** @param root the path the walk starts at; '' for the top of the values */
+  constructor(private readonly root = '') {}
+
+  /** Descends into a map key or a list index. */
+  public push(part: string | number): void {
+    this.parts.push(part);
+  }
+
+  /** Goes back up one level. */
+  public pop(): void {
+    this.parts.pop();
+  }
+
+  /** The path as messages print it: `key`, `parent.key`, `list[0]`. */
+  public toString(): string {
+    let path = this.root;
+    for (const p of this.parts) path = typeof p === 'number' ? `${path}[${p}]` : path ? `${path}.${p}` : p;
+    return path;
+  }
 }

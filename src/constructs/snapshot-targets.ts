@@ -1,0 +1,263 @@
+import { Problem } from '../errors';
+import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../synth/model';
+import { imagePlaceholder } from '../synth/sources/image';
+import { objectFileName } from '../synth/sources/objects';
+import { mergedValues, sdkLayer } from '../synth/target-values';
+import { Values } from '../synth/values';
+import { Cloud } from './cloud';
+import { Cluster } from './cluster';
+import { Environment } from './environment';
+import { Platform } from './platform';
+import { PromotionRing } from './ring';
+import { Service } from './service';
+import { problemsOfLiteralSecrets } from './values-check';
+import { RenderContext } from './workload';
+
+const NO_LAYERS: readonly string[] = [];
+
+/** What the targets on one cluster take from it. */
+interface PlacedCluster {
+  /** `<environment>/<cloud>/<name>`. */
+  readonly qualifiedName: string;
+  /** `<environment>/<cloud>/<name>/`: the id of each of its targets, less the service name. */
+  readonly idPrefix: string;
+  /** The cluster's model, by its id; undefined for a cluster of another platform. */
+  readonly model: ClusterModel | undefined;
+  /** Ids of the platform, environment, cloud and cluster layers. */
+  readonly layers: readonly string[];
+  /** Names of the promotion rings that select its targets. */
+  readonly rings: readonly string[];
+  /** The target lists of those rings, to add its targets to. */
+  readonly ringTargets: readonly string[][];
+}
+
+/** The constructs whose values layers every target starts from. */
+export interface SharedLayerSources {
+  readonly platform: Platform;
+  readonly environments: readonly Environment[];
+  readonly clouds: readonly Cloud[];
+  readonly clusters: readonly Cluster[];
+}
+
+/**
+ * Builds the values layers and the targets of a model snapshot, service by service, and checks
+ * each layer for literal secrets as it is first used. What targets share is worked out once:
+ * per cluster its layers, rings and model; per service and environment the service ×
+ * environment layers.
+ */
+export class TargetsBuilder {
+  /** The targets, in the order of the services and their placements. */
+  public readonly targets: TargetModel[] = [];
+  /** The model of each target's cluster, in the order of {@link targets}; undefined for a cluster of another platform. */
+  public readonly targetClusters: (ClusterModel | undefined)[] = [];
+  /** The names of the rings that select each target, in the order of {@link targets}. */
+  public readonly targetRings: (readonly string[])[] = [];
+  /** Whether two placed clusters share an id, so that targets may share one. */
+  public clustersShareIds = false;
+  /** The placed clusters that belong to another platform. */
+  public readonly foreignClusters = new Set<Cluster>();
+
+  private readonly platform: Platform;
+  private readonly layers = new Map<string, LayerModel>();
+  private readonly sharedLayers: ReadonlyMap<Platform | Environment | Cloud | Cluster, readonly string[]>;
+  private readonly placedClusters = new Map<Cluster, PlacedCluster>();
+  private readonly placedByName = new Map<string, Cluster>();
+
+  /**
+   * @param rings the declared promotion rings; none: one ring per environment
+   * @param ringTargets the target list of each ring, by ring name, to fill
+   * @param clusterById the cluster models by id
+   * @param problems where problems found are added
+   */
+  constructor(
+    shared: SharedLayerSources,
+    private readonly rings: readonly PromotionRing[],
+    private readonly ringTargets: ReadonlyMap<string, string[]>,
+    private readonly clusterById: ReadonlyMap<string, ClusterModel>,
+    private readonly problems: Problem[],
+  ) {
+    const platform = this.platform = shared.platform;
+    this.sharedLayers = new Map<Platform | Environment | Cloud | Cluster, readonly string[]>([
+      [platform, this.layer('platform', 'Platform', platform.node.path, platform.values)],
+      ...shared.environments.map((e) => [e, this.layer(`env:${e.name}`, `Environment ${e.name}`, e.node.path, e.values)] as const),
+      ...shared.clouds.map((c) => [c, this.layer(`cloud:${c.name}`, `Cloud ${c.name}`, c.node.path, c.values)] as const),
+      ...shared.clusters.map((c) => [c, this.layer(`cluster:${c.qualifiedName}`, `Cluster ${c.qualifiedName}`, c.node.path, c.values)] as const),
+    ]);
+  }
+
+  /** The values layers by id, in the order they were first used. */
+  public layersById(): Record<string, LayerModel> {
+    const byId: Record<string, LayerModel> = {}; // ids start with their kind (`service:`), never `__proto__`
+    for (const [id, layer] of this.layers) byId[id] = layer;
+    return byId;
+  }
+
+  /** Adds the targets of a service, one per cluster it is placed on. */
+  public addService(service: Service): void {
+    const path = service.node.path;
+    const pathPrefix = `${path}/`;
+    const allowed = new Set(service.allowLiteralSecrets);
+    const serviceLayer = this.layer(`service:${service.name}`, `Service ${service.name}`, path, service.values, allowed);
+    this.checkValuesForEmptyEnvironments(service, allowed);
+    const clusterValues = clusterValuesOf(service);
+    const envLayers = new Map<Environment, readonly string[]>();
+    const renders = service.workload.spec.kind === 'rendered';
+    for (const { cluster } of service.placements) {
+      const placed = this.placedCluster(cluster);
+      const env = cluster.environment;
+      let serviceEnvLayers = envLayers.get(env);
+      if (!serviceEnvLayers) {
+        serviceEnvLayers = this.layersOf(service.valuesFor(env), `service-env:${service.name}/${env.name}`, `Service ${service.name} × Environment ${env.name}`, path, allowed);
+        envLayers.set(env, serviceEnvLayers);
+      }
+      const valuesOnCluster = clusterValues.size === 0 ? undefined : clusterValues.get(cluster);
+      const serviceClusterLayers = valuesOnCluster === undefined
+        ? NO_LAYERS
+        : this.layersOf(valuesOnCluster, `service-cluster:${service.name}/${placed.qualifiedName}`, `Service ${service.name} × Cluster ${placed.qualifiedName}`, path, allowed);
+      const id = placed.idPrefix + service.name;
+      const target: TargetModel = {
+        id,
+        path: pathPrefix + placed.qualifiedName,
+        service: service.name,
+        environment: env.name,
+        cloud: cluster.cloud.name,
+        cluster: cluster.name,
+        ring: placed.rings[0] ?? '',
+        layers: placed.layers.concat(serviceLayer, serviceEnvLayers, serviceClusterLayers),
+      };
+      this.targets.push(renders || env.namespaceBaseline ? { ...target, ...this.render(service, cluster, target) } : target);
+      this.targetClusters.push(placed.model);
+      this.targetRings.push(placed.rings);
+      for (const list of placed.ringTargets) list.push(id);
+    }
+  }
+
+  /** Values for an environment without clusters make no layer yet, but are checked all the same. */
+  private checkValuesForEmptyEnvironments(service: Service, allowed: ReadonlySet<string>): void {
+    for (const [target, list] of service.deployments) {
+      if (!(target instanceof Environment) || target.node.children.some((c) => c instanceof Cluster)) continue;
+      for (const v of list) this.problems.push(...problemsOfLiteralSecrets(v, service.node.path, `Service ${service.name} × Environment ${target.name}`, allowed));
+    }
+  }
+
+  /**
+   * The layer of one construct's values, made and checked on first use: `[id]`, or `[]` when
+   * the values are empty.
+   */
+  private layer(id: string, label: string, path: string, values: Values, allowLiteralSecrets?: ReadonlySet<string>): string[] {
+    if (Object.keys(values).length === 0) return [];
+    if (!this.layers.has(id)) {
+      this.layers.set(id, { label, path, values });
+      this.problems.push(...problemsOfLiteralSecrets(values, path, label, allowLiteralSecrets));
+    }
+    return [id];
+  }
+
+  /** The layers of values given in turn (`deployTo` called again), numbered `<idPrefix>#<i>`. */
+  private layersOf(list: readonly Values[], idPrefix: string, label: string, path: string, allowed: ReadonlySet<string>): string[] {
+    return list.flatMap((v, i) => this.layer(`${idPrefix}#${i}`, label, path, v, allowed));
+  }
+
+  private placedCluster(cluster: Cluster): PlacedCluster {
+    let placed = this.placedClusters.get(cluster);
+    if (!placed) {
+      placed = this.place(cluster);
+      this.placedClusters.set(cluster, placed);
+    }
+    return placed;
+  }
+
+  private place(cluster: Cluster): PlacedCluster {
+    const env = cluster.environment;
+    const qualifiedName = cluster.qualifiedName;
+    this.clustersShareIds ||= (this.placedByName.get(qualifiedName) ?? cluster) !== cluster;
+    this.placedByName.set(qualifiedName, cluster);
+    if (Platform.of(cluster) !== this.platform) this.foreignClusters.add(cluster);
+    const rings = this.rings.length === 0
+      ? [env.name]
+      : this.rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
+    return {
+      qualifiedName,
+      idPrefix: `${qualifiedName}/`,
+      model: this.clusterById.get(qualifiedName),
+      layers: [this.platform, env, cluster.cloud, cluster].flatMap((c) => this.sharedLayers.get(c) ?? []),
+      rings,
+      // none for an environment of another platform
+      ringTargets: rings.map((r) => this.ringTargets.get(r)).filter((list) => list !== undefined),
+    };
+  }
+
+  /**
+   * The objects of one target: the service's rendered objects, when its workload is rendered,
+   * and the environment's namespace baseline, when it has one. Each is rendered in its own App.
+   */
+  private render(service: Service, cluster: Cluster, target: TargetModel): Pick<TargetModel, 'objects' | 'baseline'> {
+    const { renderKubeObjects } = renderer();
+    const env = cluster.environment;
+    const spec = service.workload.spec;
+    const label = `Service ${service.name} on ${target.id.slice(0, target.id.lastIndexOf('/'))}`;
+    const out: { objects?: readonly KubeObjectModel[]; baseline?: readonly KubeObjectModel[] } = {};
+    if (env.namespaceBaseline) {
+      const baseline = env.namespaceBaseline;
+      const result = renderKubeObjects({
+        service: service.name, label: `The namespace baseline of ${label}`, constructPath: env.node.path,
+        build: (chart) => baseline.build(chart, { namespace: service.namespace, service: service.name, environment: env.name }),
+      });
+      this.problems.push(...result.problems);
+      out.baseline = result.objects;
+    }
+    if (spec.kind === 'rendered') {
+      const values = deepFreeze(structuredClone(mergedValues([
+        sdkLayer({ environment: env.name, cloud: cluster.cloud.name }, cluster, { imageRepository: service.image.repository }),
+        ...target.layers.map((l) => ({ id: l, ...this.layers.get(l)! })),
+      ])));
+      const result = renderKubeObjects({
+        service: service.name, namespace: service.namespace, label, constructPath: service.node.path,
+        build: (chart) => {
+          const ctx: RenderContext = {
+            scope: chart, service: service.name, environment: env.name, cloud: cluster.cloud.name, cluster: cluster.name,
+            region: cluster.region, destination: cluster.destination, namespace: service.namespace, values,
+            image: imagePlaceholder(service.name),
+          };
+          spec.render(Object.freeze(ctx));
+        },
+      });
+      this.problems.push(...result.problems);
+      const taken = new Set((out.baseline ?? []).map(objectFileName));
+      for (const o of result.objects) {
+        if (taken.has(objectFileName(o))) {
+          this.problems.push({
+            code: 'CG132', constructPath: service.node.path,
+            message: `${o.kind} ${o.metadata.name} of ${label} would be written to ${objectFileName(o)}, where the namespace baseline of environment ${env.name} writes its own ${o.kind}.`,
+            fix: 'Give the object another name; the baseline owns its Namespace, ResourceQuota and LimitRange "baseline" and NetworkPolicy "default-deny".',
+          });
+        }
+      }
+      out.objects = result.objects;
+    }
+    return out;
+  }
+}
+
+/** The values a service was given for single clusters (service × cluster layers), by cluster. */
+function clusterValuesOf(service: Service): ReadonlyMap<Cluster, readonly Values[]> {
+  const byCluster = new Map<Cluster, readonly Values[]>();
+  for (const [target, list] of service.deployments) if (target instanceof Cluster) byCluster.set(target, list);
+  return byCluster;
+}
+
+/**
+ * The renderer, with cdk8s and cdk8s-plus-28: loaded when a target first renders objects, so
+ * a platform of Helm services never loads them.
+ */
+function renderer(): typeof import('./render') {
+  return require('./render') as typeof import('./render');
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
