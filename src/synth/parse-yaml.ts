@@ -5,3 +5,8 @@
 export function parseYaml(text: string): any {
   return (require('yaml') as typeof import('yaml')).parse(text);
 }
+
+/** Every document of a YAML text as plain data, with `yaml` loaded on first use as in {@link parseYaml}. */
+export function parseYamlDocuments(text: string): unknown[] {
+  return (require('yaml') as typeof import('yaml')).parseAllDocuments(text).map((d) => d.toJS());
+}

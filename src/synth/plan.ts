@@ -1,9 +1,9 @@
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { FileKind, FileTree } from './file-tree';
 import { applicationsOf, TreeView } from './inspect/checkout';
 import type { GeneratedApplication } from './preview';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
 import { planWrite, WritePlan } from './writer';
+import { parseYaml, parseYamlDocuments } from './parse-yaml';
 import { readWrittenYaml } from './yaml-reader';
 
 /** A values key that changes: dotted path, before and after (absent means the key is new or gone). */
@@ -198,7 +198,7 @@ function yamlDocuments(text: string): unknown[] {
   const written = readWrittenYaml(text);
   if (written) return written;
   try {
-    return parseAllDocuments(text).map((d) => d.toJS());
+    return parseYamlDocuments(text);
   } catch {
     return [];
   }

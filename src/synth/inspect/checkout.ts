@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from '../parse-yaml';
 import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../preview';
 import { FileKind, FileTree } from '../file-tree';
 
@@ -53,10 +53,9 @@ export interface FoundApplicationSet {
 /** The ApplicationSets in a YAML text (any document of kind ApplicationSet). */
 export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
   if (!text.includes('ApplicationSet')) return [];
-  return parseAllDocuments(text)
-    .map((d) => d.toJS())
+  return parseYamlDocuments(text)
     .filter((o: any) => o && typeof o === 'object' && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/'))
-    .map((object) => ({ file, object }));
+    .map((object) => ({ file, object: object as ApplicationSetInput }));
 }
 
 /**

@@ -13,14 +13,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileKind, FileTree } from '../file-tree';
+import { contentHash, FileKind, FileTree } from '../file-tree';
 import type { WritePlan } from '../writer';
 import {
   applicationSetsIn, directoriesOf, FoundApplicationSet, isVisiblePath, listCheckoutFiles, mayHoldApplicationSets, sortedByFile, TreeView, viewOfTree,
 } from './checkout';
 
 /** What `planWrite` works out that the views need: the files it writes and deletes. */
-export type PendingWrite = Pick<WritePlan, 'writes' | 'deletes'>;
+export type PendingWrite = Pick<WritePlan, 'writes' | 'deletes'> & Partial<Pick<WritePlan, 'manifest'>>;
 
 /** Reads a file of a checkout by repository path; `undefined` when there is none. */
 export type CheckoutReader = (file: string) => string | undefined;
@@ -120,8 +120,17 @@ function applicationSetsOnDisk(file: string, read: CheckoutReader): FoundApplica
   return text === undefined ? [] : applicationSetsIn(file, text);
 }
 
-/** Whether the tree's ApplicationSet file `file` holds the same ApplicationSets as the checkout. */
-function keepsApplicationSetFile(tree: FileTree, file: string, read: CheckoutReader): boolean {
+/**
+ * Whether the tree's ApplicationSet file `file` holds the same ApplicationSets as the checkout.
+ * For a file the write leaves alone, the manifest it would write records the hash of the tree's
+ * text: the same hash on disk means the same text, without rendering the tree's.
+ */
+function keepsApplicationSetFile(tree: FileTree, file: string, read: CheckoutReader, write: PendingWrite): boolean {
+  const recorded = write.writes.has(file) ? undefined : write.manifest?.files.get(file)?.sha256;
+  if (recorded !== undefined && isVisiblePath(file)) {
+    const text = read(file);
+    if (text !== undefined && contentHash(text) === recorded) return true;
+  }
   const now = isVisiblePath(file) && mayHoldApplicationSets(file) ? read(file) : undefined;
   const next = tree.content(file);
   if (now === next) return true;
@@ -138,7 +147,7 @@ function keepsApplicationSetFile(tree: FileTree, file: string, read: CheckoutRea
 export function writeKeepsApplications(tree: FileTree, paths: readonly string[], write: PendingWrite, read: CheckoutReader): boolean {
   return keepsDirectories(paths, write)
     && write.deletes.every((p) => applicationSetsOnDisk(p, read).length === 0)
-    && applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read));
+    && applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read, write));
 }
 
 /**
