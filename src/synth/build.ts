@@ -1,4 +1,5 @@
 import { LedgerFile, LedgerText, parseLedgerTexts, readLedgers, readLedgerTexts } from '../release/checkout';
+import { PACKAGE_VERSION } from '../version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from './model';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';
@@ -9,7 +10,7 @@ import { unchangedWrite, WriteOptions, WriteReport } from './writer';
  * Changes whenever the same model and ledgers would give other bytes: the version of the
  * package that writes the tree.
  */
-const TREE_VERSION = `tree-v1 ${(require('../../package.json') as { version: string }).version}`;
+const TREE_VERSION = `tree-v1 ${PACKAGE_VERSION}`;
 
 /** Options of {@link buildTree}. */
 export interface BuildTreeOptions {
