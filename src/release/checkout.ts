@@ -34,11 +34,12 @@ export function ringSpecs(model: PlatformModel): RingSpec[] {
 
 /** What each ring may run: digests only when any environment of its targets requires them. */
 export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy> {
-  const envs = new Map(model.environments.map((e) => [e.name, e]));
-  const targets = new Map(model.targets.map((t) => [t.id, t]));
+  const strict = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
+  // A target's id starts with its environment: `<environment>/<cloud>/<cluster>/<service>`.
+  const inStrictEnvironment = (id: string): boolean => strict.has(id.slice(0, id.indexOf('/')));
   const out: Record<string, VersionPolicy> = {};
   for (const r of model.rings) {
-    out[r.name] = { requireDigest: r.targets.length === 0 || r.targets.some((id) => envs.get(targets.get(id)!.environment)!.requireDigest) };
+    out[r.name] = { requireDigest: r.targets.length === 0 || (strict.size > 0 && r.targets.some(inStrictEnvironment)) };
   }
   return out;
 }
