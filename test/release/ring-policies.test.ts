@@ -1,0 +1,35 @@
+import { ringPolicies } from '../../src/release/checkout';
+import { PlatformModel } from '../../src/synth/model';
+
+/** Only what ringPolicies reads: environments and rings. */
+function modelOf(environments: Record<string, boolean>, rings: Record<string, string[]>): PlatformModel {
+  return {
+    environments: Object.entries(environments).map(([name, requireDigest]) => ({ name, requireDigest })),
+    rings: Object.entries(rings).map(([name, targets]) => ({ name, targets })),
+  } as unknown as PlatformModel;
+}
+
+describe('ringPolicies', () => {
+  test('a ring takes tags only when no environment of its targets requires digests', () => {
+    const model = modelOf({ dev: false, 'dev-eu': true, prod: true }, {
+      dev: ['dev/aws/a-01/api', 'dev/gcp/b-01/api'],
+      mixed: ['dev/aws/a-01/web', 'prod/aws/a-01/web'],
+      // an environment whose name starts like another's is told apart by the whole first segment
+      lookalike: ['dev-eu/aws/a-01/api'],
+      prod: ['prod/aws/a-01/api'],
+    });
+    expect(ringPolicies(model)).toEqual({
+      dev: { requireDigest: false },
+      mixed: { requireDigest: true },
+      lookalike: { requireDigest: true },
+      prod: { requireDigest: true },
+    });
+  });
+
+  test('a ring without targets, or a platform where no environment requires digests', () => {
+    expect(ringPolicies(modelOf({ dev: false }, { empty: [], dev: ['dev/aws/a-01/api'] }))).toEqual({
+      empty: { requireDigest: true },
+      dev: { requireDigest: false },
+    });
+  });
+});
