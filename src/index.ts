@@ -31,7 +31,7 @@ export type {
 } from './constructs/sync';
 
 export { FileTree, FileKind } from './synth/file-tree';
-export type { FileEntry, FileTreeOptions } from './synth/file-tree';
+export type { FileEntry, FileTreeOptions, TreePart } from './synth/file-tree';
 export { synthesize } from './synth/synthesize';
 export type { SynthesizeOptions, ReleaseState, RingRelease } from './synth/synthesize';
 export { buildTree } from './synth/build';

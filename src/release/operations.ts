@@ -41,7 +41,7 @@ export interface ReleaseOutcome {
   readonly change: LedgerChange;
   /** The service's ledger before the change (undefined when it had none). */
   readonly before?: Ledger;
-  /** The tree after the change: the whole repository, or only the part the change touches (see `FileTree.basedOn`). */
+  /** The tree after the change: the whole repository, or only the part the change touches (see `FileTree.part`). */
   readonly tree: FileTree;
   /** Applications (names) of the ring's targets, which the change moves. */
   readonly applications: readonly string[];

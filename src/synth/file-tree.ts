@@ -48,6 +48,17 @@ export function fingerprint(text: string): string {
   return hexDigest('sha1', text);
 }
 
+/**
+ * What a tree of part of the repository covers, and the checkout it is built on: owned files
+ * outside the part stay as that checkout's manifest records them.
+ */
+export interface TreePart {
+  /** The {@link FileTreeOptions.inputs} the checkout's manifest must record. */
+  readonly basedOn: string;
+  /** Whether a repository path is in the part. */
+  readonly covers: (path: string) => boolean;
+}
+
 /** Options of a {@link FileTree}. */
 export interface FileTreeOptions {
   /**
@@ -57,17 +68,8 @@ export interface FileTreeOptions {
    * @default - none: every write builds the tree and compares the keys of its files
    */
   readonly inputs?: string;
-  /**
-   * Makes the tree a part of the repository, built on a checkout whose manifest records these
-   * {@link FileTreeOptions.inputs}: owned files outside the part stay as the manifest records them.
-   * @default - none: the tree is the whole repository
-   */
-  readonly basedOn?: string;
-  /**
-   * With {@link FileTreeOptions.basedOn}: whether a repository path is in the part the tree holds.
-   * @default - every path
-   */
-  readonly covers?: (path: string) => boolean;
+  /** Makes the tree a part of the repository. @default - none: the tree is the whole repository */
+  readonly part?: TreePart;
 }
 
 /**
@@ -82,23 +84,19 @@ export interface FileTreeOptions {
 export class FileTree {
   /** A fingerprint of everything the tree is made from. @default - none */
   public readonly inputs?: string;
-  /** For a part of the repository: the inputs of the checkout it is built on. @default - none */
-  public readonly basedOn?: string;
+  /** For a part of the repository: what it covers and the checkout it is built on. @default - none */
+  public readonly part?: TreePart;
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
-  private readonly part?: (path: string) => boolean;
 
   constructor(options: FileTreeOptions = {}) {
     if (options.inputs !== undefined) this.inputs = options.inputs;
-    if (options.basedOn !== undefined) {
-      this.basedOn = options.basedOn;
-      this.part = options.covers ?? (() => true);
-    }
+    if (options.part !== undefined) this.part = options.part;
   }
 
   /** Whether `path` is in the part of the repository this tree holds (always, for a whole tree). */
   public covers(path: string): boolean {
-    return this.part === undefined || this.part(path);
+    return this.part === undefined || this.part.covers(path);
   }
 
   /** Adds a file whose content is computed on first use. Paths must be unique. */

@@ -81,10 +81,18 @@ export function isOwnablePath(p: string): boolean {
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && s !== '.git');
 }
 
+/** The head of a manifest as {@link serializeManifest} writes it, up to its inputs fingerprint. */
+const INPUTS_HEAD = new RegExp(`^\\{\\n  "generator": "${HEADER}",\\n  "version": 1,\\n  "inputs": "([0-9a-f]{40})",\\n`);
+
 /**
- * The inputs fingerprint the manifest of a checkout records, read from its head without
- * parsing the whole file; undefined when there is no manifest or it records none.
+ * The inputs fingerprint a manifest's text records, read from its head without parsing the
+ * whole file; undefined when it records none (or was not written by {@link serializeManifest}).
  */
+export function manifestInputs(text: string): string | undefined {
+  return INPUTS_HEAD.exec(text)?.[1];
+}
+
+/** {@link manifestInputs} of the manifest of a checkout; undefined when it has none. */
 export function readManifestInputs(dir: string): string | undefined {
   let text: string;
   try {
@@ -93,7 +101,7 @@ export function readManifestInputs(dir: string): string | undefined {
     if (e.code === 'ENOENT') return undefined;
     throw e;
   }
-  return /^\{\n  "generator": "cdk8s-gitops",\n  "version": 1,\n  "inputs": "([0-9a-f]{40})",\n/.exec(text)?.[1];
+  return manifestInputs(text);
 }
 
 /** Reads the manifest of a checkout; an absent manifest is an empty one. */

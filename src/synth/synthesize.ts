@@ -3,7 +3,7 @@ import { buildWorkloadSets } from '../argocd/application-set';
 import { buildBootstrap } from '../argocd/bootstrap';
 import type { ArgoObject } from '../argocd/object';
 import { clusterIndex } from './cluster-index';
-import { FileEntry, FileKind, FileTree, fingerprint } from './file-tree';
+import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
 import { PlatformModel, TargetModel } from './model';
 import { RingRelease, sourceKindOf } from './sources';
 
@@ -36,16 +36,12 @@ export interface SynthesizeOptions {
   readonly inputs?: string;
   /**
    * Make only the files of these services' targets (no Argo CD objects), as part of a tree
-   * built on a checkout; see {@link FileTreeOptions.basedOn}.
+   * built on a checkout; `covers` takes in their target directories and the `extraFiles`.
    * @default - the whole tree
    */
-  readonly part?: {
+  readonly part?: TreePart & {
     /** The services whose targets' files the tree holds. */
     readonly services: ReadonlySet<string>;
-    /** The inputs of the checkout the part is built on. */
-    readonly basedOn: string;
-    /** Whether a path is in the part (the services' target directories, and whatever `extraFiles` adds). */
-    readonly covers: (path: string) => boolean;
   };
 }
 
@@ -105,19 +101,17 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   const part = options.part;
   const tree = new FileTree({
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
-    ...(part ? { basedOn: part.basedOn, covers: part.covers } : {}),
+    ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
   });
   const releases = options.releases ?? initialReleases(model);
   const layerKeys = layerKeysOf(model);
   const clusterOf = clusterIndex(model);
   const services = new Map(model.services.map((s) => [s.name, s]));
-  const emitted = new Set<string>();
 
   for (const t of model.targets) {
     if (part && !part.services.has(t.service)) continue;
     const release = releases.get(t.service)?.get(t.ring);
     if (!release) continue;
-    emitted.add(t.id);
     const cluster = clusterOf(t);
     const service = services.get(t.service)!;
     const files = sourceKindOf(service).targetFiles({

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../errors';
 import { contentHash, FileTree } from './file-tree';
-import { isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, parseManifest, serializeManifest } from './manifest';
+import { isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, manifestInputs, parseManifest, serializeManifest } from './manifest';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
@@ -174,7 +174,7 @@ class CheckoutFiles {
 export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {}): WritePlan {
   const oldText = readIfExists(path.join(dir, MANIFEST_PATH));
   const old: Manifest = oldText === undefined ? { files: new Map() } : parseManifest(oldText);
-  if (tree.basedOn !== undefined && old.inputs !== tree.basedOn) {
+  if (tree.part !== undefined && old.inputs !== tree.part.basedOn) {
     throw new GitOpsError({
       code: 'CG407', file: MANIFEST_PATH,
       message: `The checkout ${dir} was written by another command while this one ran; its manifest no longer records what the change was worked out from. Nothing was written.`,
@@ -239,9 +239,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
  */
 export function unchangedWrite(dir: string, inputs: string): WriteReport | undefined {
   const text = readIfExists(path.join(dir, MANIFEST_PATH));
-  if (text === undefined || !text.includes(`"inputs": "${inputs}"`)) return undefined;
+  if (text === undefined || manifestInputs(text) !== inputs) return undefined;
   const manifest = parseManifest(text);
-  if (manifest.inputs !== inputs) return undefined;
   const root = `${path.resolve(dir)}${path.sep}`;
   for (const p of manifest.files.keys()) if (!fs.existsSync(root + p)) return undefined;
   return { created: [], updated: [], deleted: [], unchanged: manifest.files.size, filesWritten: 0 };

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { readWrittenYaml } from '../../src/synth/yaml-reader';
 import { toYaml, toYamlDocuments } from '../../src/synth/yaml';
+import { jsonLikeOf } from '../support/json-like';
 
 /** The documents of a text as the `yaml` package reads them. */
 function parsed(text: string): unknown[] {
@@ -68,20 +69,7 @@ const anyString = fc.oneof(
   fc.stringMatching(/^[a-zA-Z"'#&*!|>%@`{}[\],?-][-a-zA-Z0-9 :#./"]{0,8}$/),
 );
 
-const jsonLike = fc.letrec<{ value: unknown; list: unknown[]; map: Record<string, unknown> }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constant(null),
-    fc.boolean(),
-    fc.integer(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
-    anyString,
-    tie('list'),
-    tie('map'),
-  ),
-  list: fc.array(tie('value'), { maxLength: 4 }),
-  map: fc.dictionary(anyString, tie('value'), { maxKeys: 4 }),
-}));
+const jsonLike = jsonLikeOf(anyString);
 
 describe('readWrittenYaml (property)', () => {
   it('reads whatever toYamlDocuments writes as the yaml package does', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { toYaml, toYamlDocuments } from '../../src/synth/yaml';
+import { jsonLikeOf } from '../support/json-like';
 
 const VERSIONS = ['1.1', '1.2'] as const;
 
@@ -157,20 +158,7 @@ const anyString = fc.oneof(
   fc.stringMatching(/^[a-zA-Z][-a-zA-Z0-9 :#./]{0,8}$/),
 );
 
-const jsonLike = fc.letrec<{ value: unknown; list: unknown[]; map: Record<string, unknown> }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constant(null),
-    fc.boolean(),
-    fc.integer(),
-    fc.double({ noNaN: true, noDefaultInfinity: true }),
-    anyString,
-    tie('list'),
-    tie('map'),
-  ),
-  list: fc.array(tie('value'), { maxLength: 4 }),
-  map: fc.dictionary(anyString, tie('value'), { maxKeys: 4 }),
-}));
+const jsonLike = jsonLikeOf(anyString);
 
 describe('toYaml (property)', () => {
   it.each(VERSIONS)('round-trips any JSON-like value through YAML %s', (version) => {
