@@ -332,6 +332,31 @@ const ENTRIES = [
     description: 'A release command works out the files its change touches from the manifest it read at the start; another command wrote the checkout in between, so that is no longer what the manifest records. Nothing was written.',
     fix: 'Let the other command finish, then run the command again.',
   },
+  {
+    code: 'CG408', where: 'checkout', title: 'Symbolic link in the checkout',
+    description: 'A path cdk8s-gitops reads, writes or deletes (an owned file, a ledger, the manifest, .cdk8s-gitops itself) or a directory above it is a symbolic link. cdk8s-gitops never follows links in a checkout: a pushed link could point a write at .git or outside the repository, or a read at a secret. Nothing was changed.',
+    fix: 'Replace the link with a real file or directory (git rm the link and commit), then run again.',
+  },
+  {
+    code: 'CG409', where: 'checkout', title: 'Owned file changed by hand',
+    description: 'A file cdk8s-gitops owns no longer has the content the manifest records, and the write would replace it. Nothing was written, so the change is not lost.',
+    fix: 'Make the change in the program (or with promote/rollback) and revert the file, or run synth --verify to put back what the program generates.',
+  },
+  {
+    code: 'CG410', where: 'checkout', title: 'Another command is writing the checkout',
+    description: 'Another cdk8s-gitops command holds the checkout\'s lock (.cdk8s-gitops/lock, with its process id and command). One command writes a checkout at a time, and read-only commands do not read a tree that is being written. A lock left by a process that is gone is taken over.',
+    fix: 'Wait for the other command to finish, then run again.',
+  },
+  {
+    code: 'CG411', where: 'checkout', title: 'Checkout holds an interrupted write',
+    description: 'A write was interrupted after its commit point, so the checkout holds part of it. Read-only commands (plan, check, preview, status, explain) refuse to read such a tree rather than report changes that are not there.',
+    fix: 'Run cdk8s-gitops synth (or the interrupted command again) to complete the write first.',
+  },
+  {
+    code: 'CG412', where: 'checkout', title: 'Transaction state that is not this checkout\'s',
+    description: '.cdk8s-gitops/transaction holds the state of a write in progress. It is local: never committed, and its journal is replayed only in the directory it was written in. A transaction directory that Git tracks, that is not a directory, or whose journal was written elsewhere (cloned, copied or planted) is refused and never replayed.',
+    fix: 'Remove .cdk8s-gitops/transaction (git rm -r it if Git tracks it, and commit), then run again.',
+  },
 
   // CG5xx: git
   {

@@ -9,6 +9,8 @@ import { describeChange, summarizeChange } from '../release/change-summary';
 import { shortDigest } from '../release/digest';
 import { parseLedger } from '../release/ledger';
 import { Ledger } from '../release/types';
+import { Checkout } from '../synth/checkout-fs';
+import type { LockHolder } from '../synth/checkout-lock';
 import { MANIFEST_PATH, readManifest } from '../synth/manifest';
 import { PlatformModel } from '../synth/model';
 import { recoverInterruptedWrite } from '../synth/writer';
@@ -35,6 +37,10 @@ export interface PublishRequest {
   readonly remote?: string;
   /** Commit of the platform program, recorded as a trailer. @default - none */
   readonly programCommit?: string;
+  /** The holder of a lock left by a killed command, which this one took over. @default - none */
+  readonly takenOver?: LockHolder;
+  /** Told in one line what was cleaned up after a killed command. @default - not told */
+  readonly onRecover?: (line: string) => void;
 }
 
 interface PendingLedger {
@@ -55,6 +61,7 @@ interface PendingLedger {
 export async function publishChange(req: PublishRequest): Promise<PublishResult> {
   recoverInterruptedWrite(req.dir);
   const repo = await GitOpsRepository.open(req.dir);
+  if (req.takenOver) await removeStaleIndexLock(repo, req.takenOver, req.onRecover);
   const prefix = path.relative(repo.root, path.resolve(req.dir)).split(path.sep).join('/');
   const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
   const fromRepo = (p: string): string => (prefix ? p.slice(prefix.length + 1) : p);
@@ -91,7 +98,21 @@ export async function publishChange(req: PublishRequest): Promise<PublishResult>
     },
     message: () => (body ? `${subject}\n\n${body}` : subject),
     trailers: () => trailers,
+    ...(req.onRecover ? { onRecover: req.onRecover } : {}),
   });
+}
+
+/**
+ * Removes the `index.lock` a killed command's git left behind: only when this command took over
+ * the lock of a cdk8s-gitops command that is gone, and git's lock was made while that command ran.
+ */
+async function removeStaleIndexLock(repo: GitOpsRepository, holder: LockHolder, onRecover?: (line: string) => void): Promise<void> {
+  const file = await repo.gitPath('index.lock');
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  const started = Date.parse(holder.started);
+  if (!stat?.isFile() || !(stat.mtimeMs >= started - 1000)) return;
+  fs.unlinkSync(file);
+  onRecover?.(`Removed ${path.relative(repo.root, file)} left by the interrupted cdk8s-gitops ${holder.command}.`);
 }
 
 async function setAsidePendingLedgers(
@@ -101,11 +122,12 @@ async function setAsidePendingLedgers(
   const changes = await repo.changes(owned);
   if (changes.length === 0) return [];
   const pending: PendingLedger[] = [];
+  const checkout = new Checkout(repo.root);
   for (const c of changes) {
     if (!ledgerPaths.has(c.path)) continue;
-    const file = path.join(repo.root, c.path);
-    if (!fs.existsSync(file)) continue;
-    pending.push({ path: fromRepo(c.path), text: fs.readFileSync(file, 'utf8'), base: await repo.show('HEAD', c.path) });
+    const text = checkout.read(c.path);
+    if (text === undefined) continue;
+    pending.push({ path: fromRepo(c.path), text, base: await repo.show('HEAD', c.path) });
   }
   await repo.discardChanges(owned);
   return pending;
@@ -130,9 +152,9 @@ async function ledgersAtHead(
 }
 
 function restorePendingLedgers(dir: string, pending: readonly PendingLedger[]): void {
+  const checkout = new Checkout(dir);
   for (const p of pending) {
-    const file = path.join(dir, p.path);
-    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    const current = checkout.read(p.path);
     if (current !== p.base && current !== p.text) {
       throw new GitOpsError({
         code: 'CG517', file: p.path,
@@ -140,8 +162,7 @@ function restorePendingLedgers(dir: string, pending: readonly PendingLedger[]): 
         fix: 'Run the promotion again on an up-to-date checkout (git pull), or use --publish on the promote command so it is re-applied on the new base.',
       });
     }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, p.text);
+    checkout.writeFile(p.path, p.text);
   }
 }
 

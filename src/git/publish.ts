@@ -1,7 +1,7 @@
 import { GitOpsError } from '../errors';
 import { isUnder, normalizePaths } from './paths';
 import { ChangeKind, CommitAuthor, FileChange, GitOpsRepository } from './repository';
-import { appendTrailers, TrailerInput } from './trailers';
+import { appendTrailers, parseTrailers, TrailerInput, TrailerKey } from './trailers';
 
 /** What {@link publish} does when the merge-request branch it should create already exists on the remote. */
 export enum ExistingBranch {
@@ -46,6 +46,12 @@ export interface PublishOptions {
   readonly maxAttempts?: number;
   /** Base delay before a retry; it doubles each retry and is jittered by ±50%. @default 200 */
   readonly retryDelayMs?: number;
+  /**
+   * Told, in one line each, what publish did besides its commit: owned files that `.gitignore`
+   * hides, added with force; its own commits of an interrupted earlier publish that never
+   * reached the remote, dropped. @default - not told
+   */
+  readonly onRecover?: (line: string) => void;
 }
 
 /** What {@link publish} did. */
@@ -161,10 +167,15 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 
     if (attempts === 1) {
       const localTip = await repo.resolve(`refs/heads/${local}`);
-      if (localTip && !(await repo.isAncestor(localTip, base))) {
+      const ahead = localTip && !(await repo.isAncestor(localTip, base)) ? await repo.commitsBetween(base, localTip) : [];
+      if (ahead.length > 0 && ahead.every((c) => isPublishCommit(c.message))) {
+        // Commits of a publish that was killed between its commit and its push: never on the remote,
+        // and this publish makes its change again on the remote tip.
+        options.onRecover?.(`Dropped ${ahead.length} unpushed commit${ahead.length === 1 ? '' : 's'} of an interrupted publish (${ahead.map((c) => short(c.sha)).join(', ')}); they never reached "${remote}".`);
+      } else if (ahead.length > 0) {
         throw new GitOpsError({
           code: 'CG505',
-          message: `Local branch "${local}" in "${repo.root}" is at ${short(localTip)}, which has commits that remote "${remote}" ` +
+          message: `Local branch "${local}" in "${repo.root}" is at ${short(localTip!)}, which has commits that remote "${remote}" ` +
             `(at ${short(base)}) lacks; publish pushes only its own commit and will not push, rebase or drop them.`,
           fix: `Push or drop those commits first (\`git log ${short(base)}..${local}\` lists them), or publish from a fresh clone.`,
         });
@@ -187,13 +198,17 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       throw err;
     }
 
-    const files = await repo.changedFiles(scope);
+    const ignored = await repo.ignoredFiles(scope);
+    const files = [...new Set([...(await repo.changedFiles(scope)), ...ignored])].sort();
     if (files.length === 0) {
       return { sha: await repo.headSha(), branch: remoteBranch, attempts, pushed: false, files: [] };
     }
     let sha: string;
     try {
-      sha = await repo.commit({ paths: files, message: messageOf(), trailers: trailersOf(), author: options.author });
+      sha = await repo.commit({ paths: files, message: messageOf(), trailers: trailersOf(), author: options.author, ignored });
+      if (ignored.length > 0) {
+        options.onRecover?.(`Added ${ignored.length} file${ignored.length === 1 ? '' : 's'} that .gitignore hides, because Argo CD reads ${ignored.length === 1 ? 'it' : 'them'} from the repository: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`);
+      }
     } catch (err) {
       await repo.discardChanges(scope, keep);
       throw err;
@@ -246,6 +261,11 @@ function assertNothingInTheWay(root: string, changes: readonly FileChange[], own
     fix: 'Commit, stash or remove them first (`git status` lists them); publish moves its branch to the remote tip ' +
       'between attempts and commits only what its apply() writes.',
   });
+}
+
+/** Whether a commit message is one {@link publish} made for cdk8s-gitops (it carries the operation trailer). */
+function isPublishCommit(message: string): boolean {
+  return parseTrailers(message)[TrailerKey.OPERATION] !== undefined;
 }
 
 function invalidOption(what: string, fix: string): GitOpsError {

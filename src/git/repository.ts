@@ -21,6 +21,11 @@ export interface CommitOptions {
   readonly trailers?: TrailerInput;
   /** @default - the `user.name` and `user.email` of the repository's git config */
   readonly author?: CommitAuthor;
+  /**
+   * Files under `paths` that `.gitignore` hides but that belong in the commit: added with
+   * `git add --force`. @default - none
+   */
+  readonly ignored?: readonly string[];
 }
 
 /** How a file differs from `HEAD`. */
@@ -189,6 +194,24 @@ export class GitOpsRepository {
     return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
+  /** Among `paths` (files or directories), the untracked files that `.gitignore` (or another exclude) hides. */
+  public async ignoredFiles(paths: readonly string[]): Promise<string[]> {
+    const scope = normalizePaths(paths, this.root);
+    if (scope.length === 0) return [];
+    let out: string;
+    try {
+      out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--ignored=matching']);
+    } catch (err) {
+      throw gitFailure(err, 'list ignored files', this.root);
+    }
+    const owned = new Set(scope);
+    return out.split('\0')
+      .filter((e) => e.startsWith('!! '))
+      .map((e) => e.slice(3))
+      .filter((f) => owned.has(f) || isUnder(f, scope))
+      .sort();
+  }
+
   /** Among `paths` (files or directories), the files that differ from `HEAD`, untracked and deleted ones included. */
   public async changedFiles(paths: readonly string[]): Promise<string[]> {
     return (await this.changes(paths)).map((c) => c.path);
@@ -208,7 +231,8 @@ export class GitOpsRepository {
   public async commit(options: CommitOptions): Promise<string> {
     const scope = normalizePaths(options.paths, this.root);
     const message = appendTrailers(options.message, options.trailers);
-    const files = await this.changedFiles(scope);
+    const ignored = normalizePaths(options.ignored ?? [], this.root).filter((f) => isUnder(f, scope));
+    const files = [...new Set([...(await this.changedFiles(scope)), ...ignored])].sort();
     if (files.length === 0) {
       throw new GitOpsError({
         code: 'CG506',
@@ -223,6 +247,7 @@ export class GitOpsRepository {
     try {
       // `git add` makes new files known to git; `commit --only` then commits exactly these
       // files from the work tree, whatever else the index holds.
+      if (ignored.length > 0) await this.git.runWithPaths(['add', '--force'], ignored);
       await this.git.runWithPaths(['add', '--all'], files);
       await this.git.runWithPaths(args, files);
     } catch (err) {
@@ -281,6 +306,29 @@ export class GitOpsRepository {
       await this.git.run(['switch', '--quiet', '--no-track', '--force-create', name, from]);
     } catch (err) {
       throw gitFailure(err, `check out branch "${name}" at "${from}"`, this.root);
+    }
+  }
+
+  /** The commits reachable from `tip` and not from `base`, newest first, with their full messages. */
+  public async commitsBetween(base: string, tip: string): Promise<{ readonly sha: string; readonly message: string }[]> {
+    let out: string;
+    try {
+      out = await this.git.run(['log', '--format=%H%x00%B%x00', `${base}..${tip}`, '--']);
+    } catch (err) {
+      throw gitFailure(err, `list the commits from "${base}" to "${tip}"`, this.root);
+    }
+    const parts = out.split('\0');
+    const commits: { sha: string; message: string }[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) commits.push({ sha: parts[i].trim(), message: parts[i + 1] });
+    return commits;
+  }
+
+  /** The absolute path of `name` in the repository's git directory (`git rev-parse --git-path`). */
+  public async gitPath(name: string): Promise<string> {
+    try {
+      return path.resolve(this.root, (await this.git.run(['rev-parse', '--git-path', name])).trim());
+    } catch (err) {
+      throw gitFailure(err, `find "${name}" in the git directory`, this.root);
     }
   }
 

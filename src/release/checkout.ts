@@ -1,5 +1,4 @@
-import * as fs from 'fs';
-import * as path from 'path';
+import { Checkout } from '../synth/checkout-fs';
 import { PlatformModel } from '../synth/model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
 import { Ledger, RingSpec, VersionPolicy } from './types';
@@ -9,6 +8,9 @@ import { Ledger, RingSpec, VersionPolicy } from './types';
  * same program give the same bytes; it reads as "since before any promotion".
  */
 export const INITIAL_SINCE = new Date(0);
+
+/** Largest ledger read: a ledger keeps a few releases per ring, kilobytes, never megabytes. */
+const MAX_LEDGER_BYTES = 16 * 1024 * 1024;
 
 /** A service's ledger as found in a checkout (or made from the program's initial digest). */
 export interface LedgerFile {
@@ -58,16 +60,11 @@ export type LedgerText = Omit<LedgerFile, 'ledger'>;
  */
 export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, LedgerText> {
   const rings = ringSpecs(model);
-  const root = `${path.resolve(dir)}${path.sep}`;
+  const checkout = new Checkout(dir);
   const out = new Map<string, LedgerText>();
   for (const s of model.services) {
     const rel = ledgerFilePath(model, s.name);
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(root + rel, 'utf8');
-    } catch (e: any) {
-      if (e.code !== 'ENOENT') throw e;
-    }
+    const text = checkout.read(rel, MAX_LEDGER_BYTES);
     if (text !== undefined) out.set(s.name, { path: rel, text, initial: false });
     else if (s.initialDigest) {
       out.set(s.name, { path: rel, text: ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)), initial: true });

@@ -75,7 +75,7 @@ class LedgerReader {
       }
       const name = key.value;
       if (!(keys as readonly string[]).includes(name)) {
-        this.report('CG202', at, `Unknown field "${join(path, name)}".`, `Remove it; ${where(path)} has only the fields ${list(keys)}.`);
+        this.report('CG202', at, `Unknown field ${quoteReceived(join(path, name))}.`, `Remove it; ${where(path)} has only the fields ${list(keys)}.`);
         continue;
       }
       const value = pair.value as Value;
@@ -367,6 +367,17 @@ function hasText(node: Node): boolean {
   return node.range ? node.range[1] > node.range[0] : false;
 }
 
+/** Longest value of a ledger quoted back in a message; a longer one is described by its length only. */
+const MAX_QUOTED = 80;
+
+/**
+ * A string read from a ledger, for a message: quoted when short, else only its length, so an
+ * error never copies a file's content (a merge-request comment may show it) beyond a short value.
+ */
+function quoteReceived(v: string): string {
+  return v.length <= MAX_QUOTED ? JSON.stringify(v) : `a string of ${v.length} characters`;
+}
+
 function describe(node: Value): string {
   if (node === null) {
     return 'nothing';
@@ -377,7 +388,7 @@ function describe(node: Value): string {
       return 'null';
     }
     if (typeof v === 'string') {
-      return JSON.stringify(v);
+      return quoteReceived(v);
     }
     return `${String(v)} (a ${typeof v})`;
   }

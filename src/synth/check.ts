@@ -1,7 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { applicationName } from '../constructs/name-checks';
+import { GitOpsError } from '../errors';
 import { LedgerFile } from '../release/checkout';
+import { Checkout } from './checkout-fs';
 import { contentHash, FileTree } from './file-tree';
 import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { readManifest } from './manifest';
@@ -38,17 +38,18 @@ export interface Finding {
  */
 export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: ReadonlyMap<string, LedgerFile>, dir: string): Finding[] {
   const findings: Finding[] = [];
-  if (fs.existsSync(path.join(dir, TRANSACTION_DIR))) {
+  const checkout = new Checkout(dir);
+  if (checkout.kind(TRANSACTION_DIR) !== 'missing') {
     findings.push({ kind: FindingKind.INTERRUPTED_WRITE, path: TRANSACTION_DIR, message: 'A write was interrupted and has not been completed.', fix: 'Run `cdk8s-gitops synth` to complete or discard it.' });
   }
   const manifest = readManifest(dir);
   // Files exactly as the program writes them now: as recorded, from unchanged inputs.
   const current = new Set<string>();
   for (const [p, e] of manifest.files) {
-    const file = path.join(dir, p);
-    if (!fs.existsSync(file)) {
+    const text = readFile(checkout, p);
+    if (text === undefined) {
       findings.push({ kind: FindingKind.MISSING, path: p, message: `${p} is owned by cdk8s-gitops but missing.`, fix: 'Run `cdk8s-gitops synth` to restore it.' });
-    } else if (contentHash(fs.readFileSync(file, 'utf8')) !== e.sha256) {
+    } else if (contentHash(text) !== e.sha256) {
       findings.push({ kind: FindingKind.EDITED, path: p, message: `${p} was edited by hand.`, fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.' });
     } else if (tree.get(p)?.key === e.key) {
       current.add(p);
@@ -85,12 +86,7 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   // A file exactly as the program writes it now runs its ring's digest by construction: only
   // the others are read for the version they deploy.
   const read = (p: string): string | undefined => {
-    if (current.has(p)) return undefined;
-    try {
-      return fs.readFileSync(path.join(dir, p), 'utf8');
-    } catch {
-      return undefined;
-    }
+    return current.has(p) ? undefined : readFile(checkout, p);
   };
   for (const t of model.targets) {
     const ring = ledgers.get(t.service)?.ledger.rings[t.ring];
@@ -106,4 +102,14 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     }
   }
   return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : 1));
+}
+
+/** A file's text, or undefined when no regular file is there; a symbolic link fails with `CG408`. */
+function readFile(checkout: Checkout, p: string): string | undefined {
+  try {
+    return checkout.read(p);
+  } catch (e) {
+    if (e instanceof GitOpsError && e.code === 'CG402') return undefined;
+    throw e;
+  }
 }

@@ -1,6 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { GitOpsError } from '../errors';
+import { Checkout } from './checkout-fs';
 
 /** Repository-relative path of the manifest. */
 export const MANIFEST_PATH = '.cdk8s-gitops/manifest.json';
@@ -42,10 +41,10 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
   let data: any;
   try {
     data = JSON.parse(text);
-  } catch (e) {
+  } catch {
     throw new GitOpsError({
       code: 'CG401', file,
-      message: `The manifest is not valid JSON (${(e as Error).message}).`,
+      message: 'The manifest is not valid JSON.',
       fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
     });
   }
@@ -59,10 +58,10 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
   }
   const files = new Map<string, ManifestEntry>();
   for (const [p, e] of Object.entries<any>(data.files)) {
-    if (typeof e?.sha256 !== 'string' || typeof e?.key !== 'string' || !isOwnablePath(p)) {
+    if (typeof e?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256) || typeof e?.key !== 'string' || !isOwnablePath(p) || !isVisiblePath(p)) {
       throw new GitOpsError({
         code: 'CG401', file,
-        message: `The manifest entry for "${p}" is malformed.`,
+        message: `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, or outside the repository).`,
         fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
       });
     }
@@ -73,6 +72,11 @@ export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
 
 /** Paths whose segments are plain names (none starts with a dot): ownable at a glance. */
 const PLAIN_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
+
+/** Whether no segment of a repository path is hidden (starts with a dot): the program writes no such file. */
+function isVisiblePath(p: string): boolean {
+  return !p.startsWith('.') && !p.includes('/.');
+}
 
 /** Whether a path may be owned: relative, inside the repository, not in `.git`. */
 export function isOwnablePath(p: string): boolean {
@@ -94,25 +98,12 @@ export function manifestInputs(text: string): string | undefined {
 
 /** {@link manifestInputs} of the manifest of a checkout; undefined when it has none. */
 export function readManifestInputs(dir: string): string | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8');
-  } catch (e: any) {
-    if (e.code === 'ENOENT') return undefined;
-    throw e;
-  }
-  return manifestInputs(text);
+  const text = new Checkout(dir).read(MANIFEST_PATH);
+  return text === undefined ? undefined : manifestInputs(text);
 }
 
 /** Reads the manifest of a checkout; an absent manifest is an empty one. */
 export function readManifest(dir: string): Manifest {
-  const file = path.join(dir, MANIFEST_PATH);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e: any) {
-    if (e.code === 'ENOENT') return { files: new Map() };
-    throw e;
-  }
-  return parseManifest(text);
+  const text = new Checkout(dir).read(MANIFEST_PATH);
+  return text === undefined ? { files: new Map() } : parseManifest(text);
 }

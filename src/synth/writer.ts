@@ -1,6 +1,7 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 import { GitOpsError } from '../errors';
+import { Checkout, failureCause } from './checkout-fs';
 import { contentHash, FileTree } from './file-tree';
 import { isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, manifestInputs, parseManifest, serializeManifest } from './manifest';
 
@@ -55,6 +56,8 @@ export interface WriteReport {
   readonly updated: readonly string[];
   /** Owned files removed because the program no longer produces them. */
   readonly deleted: readonly string[];
+  /** Owned files the program no longer produces, kept because they changed since written (see {@link WritePlan.kept}). */
+  readonly kept: readonly string[];
   /** Number of owned files left as they were. */
   readonly unchanged: number;
   /** Number of files written to disk (created + updated, and the manifest when it changed). */
@@ -72,6 +75,12 @@ export interface WritePlan {
   }>;
   /** Owned files to delete. */
   readonly deletes: readonly string[];
+  /**
+   * Owned files the program no longer generates that are kept: changed since cdk8s-gitops
+   * wrote them (or a directory now), so deleting them could lose someone's work. They leave the
+   * manifest and are the user's from then on.
+   */
+  readonly kept: readonly string[];
   /** Number of owned files that stay as they are. */
   readonly unchanged: number;
   /** The manifest after the write. */
@@ -83,109 +92,40 @@ export interface WritePlan {
 }
 
 interface Journal {
+  /** The transaction directory the journal was written in (device and inode): a journal found anywhere else is not this checkout's. */
+  readonly owner: string;
   readonly writes: readonly { readonly staged: string; readonly target: string }[];
   readonly deletes: readonly string[];
 }
 
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e: any) {
-    if (e.code === 'ENOENT') return undefined;
-    if (e.code === 'EISDIR') {
-      throw new GitOpsError({
-        code: 'CG402', file,
-        message: `A directory stands where cdk8s-gitops writes a file: ${file}.`,
-        fix: 'Move that directory away; the program puts a file there.',
-      });
-    }
-    if (e.code === 'ENOTDIR') {
-      const blocking = firstNonDirectory(file);
-      throw new GitOpsError({
-        code: 'CG402', file: blocking,
-        message: `A file stands where cdk8s-gitops needs a directory: ${blocking} (to write ${file}).`,
-        fix: 'Move that file away; the program puts a directory there.',
-      });
-    }
-    throw e;
-  }
-}
-
-/** The first ancestor of `file` that exists and is not a directory. */
-function firstNonDirectory(file: string): string {
-  const parts = file.split(path.sep);
-  for (let i = 1; i < parts.length; i++) {
-    const p = parts.slice(0, i).join(path.sep) || path.sep;
-    try {
-      if (!fs.statSync(p).isDirectory()) return p;
-    } catch {
-      return file;
-    }
-  }
-  return file;
-}
-
-/** `EACCES: permission denied` and the like: the cause of a failed file operation, in one line. */
-function cause(e: unknown): string {
-  return ((e as Error)?.message ?? String(e)).split('\n')[0];
-}
-
-/** Whether nothing is at `p`; something that is not a directory counts, so reading below it reports it. */
-function isMissing(p: string): boolean {
-  try {
-    fs.statSync(p);
-    return false;
-  } catch (e: any) {
-    return e.code === 'ENOENT';
-  }
-}
-
-/**
- * Reads files of a checkout by repository path. Directories found missing are remembered, so
- * that the files of a new part of the tree (all of it, in an empty checkout) are known to be
- * absent without a failed read each.
- */
-class CheckoutFiles {
-  private readonly dirs = new Map<string, boolean>();
-
-  constructor(private readonly dir: string) {}
-
-  public read(p: string): string | undefined {
-    const parent = path.posix.dirname(p);
-    return parent !== '.' && !this.exists(parent) ? undefined : readIfExists(path.join(this.dir, p));
-  }
-
-  /** False when the directory is known to be missing; true when it may exist. */
-  private exists(rel: string): boolean {
-    let known = this.dirs.get(rel);
-    if (known === undefined) {
-      const parent = path.posix.dirname(rel);
-      known = (parent === '.' || this.exists(parent)) && !isMissing(path.join(this.dir, rel));
-      this.dirs.set(rel, known);
-    }
-    return known;
-  }
+/** The identity of a real directory: its device and inode, as text. */
+function identity(file: string): string {
+  const stat = fs.lstatSync(file, { bigint: true });
+  return `${stat.dev}:${stat.ino}`;
 }
 
 /**
  * Works out what writing `tree` into the checkout `dir` changes. Files not in the manifest
- * are never touched: one in the way of a generated file stops the write with an error.
+ * are never touched: one in the way of a generated file stops the write with an error. An
+ * owned file is overwritten or deleted only while its content is what the manifest records
+ * (see {@link WriteOptions.verify} and {@link WriteOptions.adopt}); an owned file the program
+ * no longer generates that was changed since is kept and given up ({@link WritePlan.kept}).
  */
-export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {}): WritePlan {
-  const oldText = readIfExists(path.join(dir, MANIFEST_PATH));
+export function planWrite(tree: FileTree, dir: string | Checkout, options: WriteOptions = {}): WritePlan {
+  const checkout = dir instanceof Checkout ? dir : new Checkout(dir);
+  const oldText = checkout.read(MANIFEST_PATH);
   const old: Manifest = oldText === undefined ? { files: new Map() } : parseManifest(oldText);
   if (tree.part !== undefined && old.inputs !== tree.part.basedOn) {
     throw new GitOpsError({
       code: 'CG407', file: MANIFEST_PATH,
-      message: `The checkout ${dir} was written by another command while this one ran; its manifest no longer records what the change was worked out from. Nothing was written.`,
+      message: `The checkout ${checkout.root} was written by another command while this one ran; its manifest no longer records what the change was worked out from. Nothing was written.`,
       fix: 'Let the other command finish, then run this one again.',
     });
   }
-  const checkout = new CheckoutFiles(dir);
-  const root = `${path.resolve(dir)}${path.sep}`;
   const files = new Map<string, ManifestEntry>();
   const writes = new Map<string, { text: string; existed: boolean }>();
   const foreign: string[] = [];
+  const edited: string[] = [];
   let unchanged = 0;
   for (const p of tree.paths()) {
     if (!isOwnablePath(p) || p.startsWith('.cdk8s-gitops/')) {
@@ -193,7 +133,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     }
     const entry = tree.get(p)!;
     const before = old.files.get(p);
-    const trusted = before !== undefined && !options.verify && (options.restoreMissing === false || fs.existsSync(root + p));
+    const trusted = before !== undefined && !options.verify && (options.restoreMissing === false || checkout.isFile(p));
     if (trusted && before.key === entry.key) {
       files.set(p, before);
       unchanged++;
@@ -202,12 +142,15 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     const text = tree.content(p);
     const sha256 = contentHash(text);
     files.set(p, { sha256, key: entry.key });
-    const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
+    const onDisk = trusted && before.sha256 === sha256 ? text : readOwned(checkout, p);
     if (onDisk === text) {
       unchanged++;
       continue;
     }
-    if (!before && onDisk !== undefined && !options.adopt) foreign.push(p);
+    if (onDisk !== undefined && !options.adopt) {
+      if (!before) foreign.push(p);
+      else if (!options.verify && contentHash(onDisk) !== before.sha256) edited.push(p);
+    }
     writes.set(p, { text, existed: onDisk !== undefined });
   }
   if (foreign.length > 0) {
@@ -217,6 +160,13 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
     })), `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`);
   }
+  if (edited.length > 0) {
+    throw new GitOpsError(edited.map((p) => ({
+      code: 'CG409', file: p,
+      message: `"${p}" was changed since cdk8s-gitops wrote it (its content no longer matches the manifest), and this write would replace it.`,
+      fix: 'Keep the change by making it in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
+    })), `${edited.length} owned file${edited.length === 1 ? ' was' : 's were'} changed by hand; nothing was written:`);
+  }
   // A tree of part of the repository leaves the owned files outside the part as they are.
   for (const [p, before] of old.files) {
     if (!tree.covers(p)) {
@@ -224,11 +174,26 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       unchanged++;
     }
   }
-  const deletes = [...old.files.keys()].filter((p) => tree.covers(p) && !tree.has(p) && fs.existsSync(root + p)).sort();
+  const deletes: string[] = [];
+  const kept: string[] = [];
+  for (const [p, before] of old.files) {
+    if (!tree.covers(p) || tree.has(p)) continue;
+    const kind = checkout.kind(p, 'delete it');
+    if (kind === 'missing') continue;
+    if (kind === 'file' && contentHash(checkout.read(p)!) === before.sha256) deletes.push(p);
+    else kept.push(p);
+  }
+  deletes.sort();
+  kept.sort();
   const manifest: Manifest = tree.inputs === undefined ? { files } : { files, inputs: tree.inputs };
   const manifestText = serializeManifest(manifest);
   const manifestChanged = oldText !== manifestText;
-  return { writes, deletes, unchanged, manifest, manifestText, manifestChanged };
+  return { writes, deletes, kept, unchanged, manifest, manifestText, manifestChanged };
+}
+
+/** An owned file's text, or undefined when none is there; a directory in its place fails with `CG402`. */
+function readOwned(checkout: Checkout, p: string): string | undefined {
+  return checkout.read(p);
 }
 
 /**
@@ -238,12 +203,12 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
  * Call {@link recoverInterruptedWrite} first.
  */
 export function unchangedWrite(dir: string, inputs: string): WriteReport | undefined {
-  const text = readIfExists(path.join(dir, MANIFEST_PATH));
+  const checkout = new Checkout(dir);
+  const text = checkout.read(MANIFEST_PATH);
   if (text === undefined || manifestInputs(text) !== inputs) return undefined;
   const manifest = parseManifest(text);
-  const root = `${path.resolve(dir)}${path.sep}`;
-  for (const p of manifest.files.keys()) if (!fs.existsSync(root + p)) return undefined;
-  return { created: [], updated: [], deleted: [], unchanged: manifest.files.size, filesWritten: 0 };
+  for (const p of manifest.files.keys()) if (!checkout.isFile(p)) return undefined;
+  return { created: [], updated: [], deleted: [], kept: [], unchanged: manifest.files.size, filesWritten: 0 };
 }
 
 /**
@@ -255,13 +220,30 @@ export function unchangedWrite(dir: string, inputs: string): WriteReport | undef
  *
  * A failure before the commit point (a full or read-only disk) leaves the tree untouched and
  * fails with `CG405`; a failure after it fails with `CG406`, and the next run completes the
- * write. Either names the file and the cause.
+ * write. Either names the file and the cause. No path is followed through a symbolic link
+ * (`CG408`).
  */
 export function writeTree(tree: FileTree, dir: string, options: WriteOptions = {}): WriteReport {
-  fs.mkdirSync(dir, { recursive: true });
+  ensureCheckoutDirectory(dir);
   recoverInterruptedWrite(dir);
   const plan = planWrite(tree, dir, options);
   return applyPlan(plan, dir, options);
+}
+
+/** Makes the checkout directory `dir` if it is missing; fails with `CG402` when a file is there. */
+export function ensureCheckoutDirectory(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e: any) {
+    if (e.code !== 'EEXIST' && e.code !== 'ENOTDIR') throw e;
+  }
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new GitOpsError({
+      code: 'CG402', file: dir,
+      message: `${dir} is not a directory, so it cannot be a checkout of the GitOps repository.`,
+      fix: 'Pass --out the directory of a checkout (or a new directory to create).',
+    });
+  }
 }
 
 /** Applies a {@link WritePlan} as one transaction (see {@link writeTree}). */
@@ -269,70 +251,123 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   const created = [...plan.writes].filter(([, w]) => !w.existed).map(([p]) => p).sort();
   const updated = [...plan.writes].filter(([, w]) => w.existed).map(([p]) => p).sort();
   const report: WriteReport = {
-    created, updated, deleted: plan.deletes, unchanged: plan.unchanged,
+    created, updated, deleted: plan.deletes, kept: plan.kept, unchanged: plan.unchanged,
     filesWritten: plan.writes.size + (plan.manifestChanged ? 1 : 0),
   };
   if (plan.writes.size === 0 && plan.deletes.length === 0 && !plan.manifestChanged) return report;
 
-  const txDir = path.join(dir, TRANSACTION_DIR);
-  const writeFile = options.writeFile ?? ((file: string, text: string) => fs.writeFileSync(file, text));
+  const checkout = new Checkout(dir);
+  const writeFile = options.writeFile ?? ((file: string, text: string) => fs.writeFileSync(file, text, { flag: 'wx' }));
   const writes: { staged: string; target: string }[] = [];
   let current: string = TRANSACTION_DIR;
+  let owner = '';
   try {
-    fs.rmSync(txDir, { recursive: true, force: true });
-    fs.mkdirSync(path.join(txDir, 'files'), { recursive: true });
+    checkout.removeTree(TRANSACTION_DIR);
+    checkout.mkdirs(`${TRANSACTION_DIR}/files`);
+    owner = identity(checkout.abs(TRANSACTION_DIR));
     let n = 0;
     const stage = (target: string, text: string): void => {
       current = target;
       const staged = `${TRANSACTION_DIR}/files/${n++}`;
-      writeFile(path.join(dir, staged), text);
+      writeFile(checkout.abs(staged), text);
       writes.push({ staged, target });
       options.onStage?.(n);
     };
     for (const [p, w] of plan.writes) stage(p, w.text);
     if (plan.manifestChanged) stage(MANIFEST_PATH, plan.manifestText);
     current = JOURNAL;
-    const journal: Journal = { writes, deletes: plan.deletes };
-    const tmp = path.join(txDir, 'journal.json.tmp');
-    const fd = fs.openSync(tmp, 'w');
+    const journal: Journal = { owner, writes, deletes: plan.deletes };
+    const tmp = checkout.abs(`${TRANSACTION_DIR}/journal.json.tmp`);
+    const fd = fs.openSync(tmp, 'wx');
     try {
       fs.writeSync(fd, JSON.stringify(journal));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(tmp, path.join(dir, JOURNAL)); // the commit point
+    fs.renameSync(tmp, checkout.abs(JOURNAL)); // the commit point
   } catch (e) {
     try {
-      fs.rmSync(txDir, { recursive: true, force: true });
+      if (!(e instanceof GitOpsError && e.code === 'CG408')) checkout.removeTree(TRANSACTION_DIR);
     } catch {
       // Left for the next run, which discards a transaction without a journal.
     }
     if (e instanceof GitOpsError) throw e;
     throw new GitOpsError({
       code: 'CG405', file: current,
-      message: `Could not write ${current === JOURNAL ? 'the journal of the write' : current} (${cause(e)}). Nothing in ${dir} was changed.`,
+      message: `Could not write ${current === JOURNAL ? 'the journal of the write' : current} (${failureCause(e)}). Nothing in ${dir} was changed.`,
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
   }
-  completeJournal(dir, { writes, deletes: plan.deletes }, options.onApply);
+  completeJournal(checkout, { owner, writes, deletes: plan.deletes }, options.onApply);
   return report;
 }
 
 /**
+ * Whether a write into `dir` was interrupted after its commit point: its journal is there, and
+ * the next writing command completes it. Read-only commands refuse to run on such a tree
+ * ({@link assertNoInterruptedWrite}).
+ */
+export function hasInterruptedWrite(dir: string): boolean {
+  const checkout = new Checkout(dir);
+  return checkout.kind(TRANSACTION_DIR) === 'directory' && checkout.isFile(JOURNAL);
+}
+
+/** Fails with `CG411` when a write into `dir` was interrupted after its commit point. */
+export function assertNoInterruptedWrite(dir: string): void {
+  if (!hasInterruptedWrite(dir)) return;
+  throw new GitOpsError({
+    code: 'CG411', file: TRANSACTION_DIR,
+    message: `A write into ${dir} was interrupted half-way and the checkout holds part of it; reading it now would report changes that are not there.`,
+    fix: 'Run `cdk8s-gitops synth` (or the interrupted command again) to complete the write, then run this command.',
+  });
+}
+
+/**
  * Completes a write that was interrupted after its commit point, or discards one interrupted
- * before it. Returns whether anything was left over.
+ * before it. Returns whether anything was left over. A journal is replayed only when it was
+ * written in this very transaction directory; one found anywhere else (committed to Git and
+ * cloned, copied, planted) is refused with `CG412`, and so is a transaction directory that Git
+ * tracks.
  */
 export function recoverInterruptedWrite(dir: string): boolean {
-  const txDir = path.join(dir, TRANSACTION_DIR);
-  if (!fs.existsSync(txDir)) return false;
-  const text = readIfExists(path.join(dir, JOURNAL));
+  const checkout = new Checkout(dir);
+  if (checkout.kind(TRANSACTION_DIR) === 'missing') return false;
+  if (checkout.kind(TRANSACTION_DIR) !== 'directory') {
+    throw new GitOpsError({
+      code: 'CG412', file: TRANSACTION_DIR,
+      message: `${TRANSACTION_DIR} is not a directory cdk8s-gitops made; it holds the state of a write in progress and is never committed.`,
+      fix: `Remove it (git rm -r --cached ${TRANSACTION_DIR} if Git tracks it, and delete it), then run again.`,
+    });
+  }
+  if (isTrackedByGit(checkout.root, TRANSACTION_DIR)) {
+    throw new GitOpsError({
+      code: 'CG412', file: TRANSACTION_DIR,
+      message: `Git tracks files in ${TRANSACTION_DIR}, which holds the state of a write in progress: a journal that came with the repository is not replayed.`,
+      fix: `Remove it from the repository (git rm -r ${TRANSACTION_DIR}, and commit), then run again.`,
+    });
+  }
+  const text = checkout.read(JOURNAL);
   if (text === undefined) {
-    fs.rmSync(txDir, { recursive: true, force: true });
+    checkout.removeTree(TRANSACTION_DIR);
     return true;
   }
-  completeJournal(dir, parseJournal(text));
+  const journal = parseJournal(text);
+  if (journal.owner !== identity(checkout.abs(TRANSACTION_DIR))) {
+    throw new GitOpsError({
+      code: 'CG412', file: JOURNAL,
+      message: `The journal in ${TRANSACTION_DIR} was not written in this checkout (it was copied or planted here), so it is not replayed. Nothing was changed.`,
+      fix: `Delete ${TRANSACTION_DIR} (rm -r ${TRANSACTION_DIR}), check the checkout with git status, then run again.`,
+    });
+  }
+  completeJournal(checkout, journal);
   return true;
+}
+
+/** Whether Git tracks any file under `rel` in the repository holding `root` (false where Git cannot tell). */
+function isTrackedByGit(root: string, rel: string): boolean {
+  const result = spawnSync('git', ['ls-files', '-z', '--', rel], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return result.status === 0 && result.stdout.length > 0;
 }
 
 function parseJournal(text: string): Journal {
@@ -342,71 +377,46 @@ function parseJournal(text: string): Journal {
   } catch {
     data = undefined;
   }
-  const staged = (p: unknown): boolean => typeof p === 'string' && p.startsWith(`${TRANSACTION_DIR}/files/`) && isOwnablePath(p);
+  const staged = (p: unknown): boolean => typeof p === 'string' && /^\.cdk8s-gitops\/transaction\/files\/\d+$/.test(p);
   const target = (p: unknown): boolean => typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || p === MANIFEST_PATH);
-  const valid = Array.isArray(data?.writes) && Array.isArray(data?.deletes)
+  const valid = typeof data?.owner === 'string' && Array.isArray(data?.writes) && Array.isArray(data?.deletes)
     && data.writes.every((w: any) => staged(w?.staged) && target(w?.target))
     && data.deletes.every(target);
   if (!valid) {
     throw new GitOpsError({
       code: 'CG406', file: JOURNAL,
-      message: 'The journal of an interrupted write is not one cdk8s-gitops wrote, so the write cannot be completed.',
-      fix: `Discard the interrupted write: restore the checkout from Git (git checkout -- . && git clean -fd ${TRANSACTION_DIR}), then run again.`,
+      message: 'The journal of an interrupted write is not one cdk8s-gitops wrote, so the write cannot be completed. Nothing was changed.',
+      fix: `Delete ${TRANSACTION_DIR} (rm -r ${TRANSACTION_DIR}); then check with git status whether any generated file was left half-updated, and run synth again.`,
     });
   }
   return data as Journal;
 }
 
-function completeJournal(dir: string, journal: Journal, onApply?: (count: number) => void): void {
-  const made = new Set<string>();
+function completeJournal(checkout: Checkout, journal: Journal, onApply?: (count: number) => void): void {
   let current: string = TRANSACTION_DIR;
   let n = 0;
   try {
     onApply?.(n);
     for (const w of journal.writes) {
       current = w.target;
-      const to = path.join(dir, w.target);
-      const parent = path.dirname(to);
-      if (!made.has(parent)) {
-        fs.mkdirSync(parent, { recursive: true });
-        made.add(parent);
-      }
-      try {
-        fs.renameSync(path.join(dir, w.staged), to);
-      } catch (e: any) {
-        if (e.code === 'ENOENT') continue; // moved before the interruption
-        throw e;
-      }
+      if (checkout.kind(w.staged) === 'missing') continue; // moved before the interruption
+      checkout.rename(w.staged, w.target);
       onApply?.(++n);
     }
     for (const p of journal.deletes) {
       current = p;
-      fs.rmSync(path.join(dir, p), { force: true });
-      removeEmptyParents(dir, path.dirname(p));
+      checkout.remove(p);
       onApply?.(++n);
     }
     current = TRANSACTION_DIR;
-    fs.rmSync(path.join(dir, TRANSACTION_DIR), { recursive: true, force: true });
+    checkout.removeTree(TRANSACTION_DIR);
   } catch (e) {
     if (e instanceof GitOpsError) throw e;
     throw new GitOpsError({
       code: 'CG406', file: current,
-      message: `The write was committed, but putting ${current} in place failed (${cause(e)}). ` +
+      message: `The write was committed, but putting ${current} in place failed (${failureCause(e)}). ` +
         `The journal in ${TRANSACTION_DIR}/ keeps the whole change; the next run completes it.`,
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
-  }
-}
-
-function removeEmptyParents(root: string, rel: string): void {
-  let current = rel;
-  while (current !== '.' && current !== '') {
-    const abs = path.join(root, current);
-    try {
-      fs.rmdirSync(abs);
-    } catch {
-      return; // not empty, or already gone
-    }
-    current = path.dirname(current);
   }
 }

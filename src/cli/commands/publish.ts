@@ -4,6 +4,7 @@ import { checkoutTree } from '../../synth/build';
 import { recoverInterruptedWrite, writeTree } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
+import { withCheckoutLock } from '../locking';
 import { readProjectConfig, runProgram } from '../program';
 import { publishChange } from '../publishing';
 
@@ -38,8 +39,8 @@ Example:
     const { model, fingerprint } = runProgram(values.app, ctx.cwd);
     const programCommit = ctx.programCommit();
     let counts = '';
-    const result = await publishChange({
-      model, dir: out,
+    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => publishChange({
+      model, dir: out, takenOver, onRecover: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
       apply: () => {
         recoverInterruptedWrite(out); // before the ledgers are read
         const found = checkoutTree(model, out, fingerprint);
@@ -53,7 +54,7 @@ Example:
       ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
       ...(values.remote ? { remote: values.remote } : {}),
       programCommit,
-    });
+    }));
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else if (result.pushed) {

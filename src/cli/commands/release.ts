@@ -5,6 +5,7 @@ import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../release/operat
 import { recoverInterruptedWrite, writeTree, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
+import { withCheckoutLock } from '../locking';
 import { readProjectConfig, runProgram } from '../program';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
@@ -37,33 +38,36 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     last = { outcome, report: writeTree(outcome.tree, out, { restoreMissing: false }) };
     return outcome.change.summary;
   };
-  if (!values.publish) {
-    apply();
-    print(ctx, format, last!.outcome, last!.report, model.layout.environments);
+  return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
+    if (!values.publish) {
+      apply();
+      print(ctx, format, last!.outcome, last!.report, model.layout.environments);
+      return 0;
+    }
+    // Git and simple-git load only here: a release without --publish does without them.
+    const { publishChange, releaseBranch } = require('../publishing') as typeof import('../publishing');
+    // Check the rules before touching Git, and learn the digest the branch is named after.
+    recoverInterruptedWrite(out);
+    const dryRun = runRelease(model, out, request, { by, now }, { modelFingerprint: fingerprint });
+    const digest = dryRun.change.ledger.rings[request.ring]?.digest;
+    const result = await publishChange({
+      model, dir: out, apply,
+      operation: { promote: Operation.PROMOTE, rollback: Operation.ROLLBACK, unhold: Operation.UNHOLD }[request.kind],
+      promotedBy: by,
+      ...(request.kind === 'promote' && request.approvedBy ? { approvedBy: request.approvedBy } : {}),
+      ...(values.branch !== undefined ? { branch: values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest) } : {}),
+      ...(values.remote ? { remote: values.remote } : {}),
+      programCommit: ctx.programCommit(),
+      takenOver, onRecover: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+    });
+    print(ctx, format, last!.outcome, last!.report, model.layout.environments, result);
+    if (format === 'text') {
+      ctx.stdout.write(result.pushed
+        ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
+        : 'Nothing to publish.\n');
+    }
     return 0;
-  }
-  // Git and simple-git load only here: a release without --publish does without them.
-  const { publishChange, releaseBranch } = require('../publishing') as typeof import('../publishing');
-  // Check the rules before touching Git, and learn the digest the branch is named after.
-  recoverInterruptedWrite(out);
-  const dryRun = runRelease(model, out, request, { by, now }, { modelFingerprint: fingerprint });
-  const digest = dryRun.change.ledger.rings[request.ring]?.digest;
-  const result = await publishChange({
-    model, dir: out, apply,
-    operation: { promote: Operation.PROMOTE, rollback: Operation.ROLLBACK, unhold: Operation.UNHOLD }[request.kind],
-    promotedBy: by,
-    ...(request.kind === 'promote' && request.approvedBy ? { approvedBy: request.approvedBy } : {}),
-    ...(values.branch !== undefined ? { branch: values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest) } : {}),
-    ...(values.remote ? { remote: values.remote } : {}),
-    programCommit: ctx.programCommit(),
   });
-  print(ctx, format, last!.outcome, last!.report, model.layout.environments, result);
-  if (format === 'text') {
-    ctx.stdout.write(result.pushed
-      ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
-      : 'Nothing to publish.\n');
-  }
-  return 0;
 }
 
 function print(ctx: CommandContext, format: 'text' | 'json', o: ReleaseOutcome, r: WriteReport, environments: string, published?: PublishResult): void {

@@ -1,10 +1,10 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
 import { checkoutTree } from '../../synth/build';
 import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
+import { withCheckoutLock } from '../locking';
 import { readProjectConfig, runProgram } from '../program';
 
 /** How many paths of each kind are listed before the rest are counted. */
@@ -31,7 +31,7 @@ Options:
 
 Example:
   cdk8s-gitops synth --app "npx tsx platform.ts" --out ../platform-gitops`,
-  run(argv: string[], ctx: CommandContext): number {
+  async run(argv: string[], ctx: CommandContext): Promise<number> {
     const { values } = parseCommandArgs('synth', argv, {
       ...PROGRAM_OPTIONS,
       verify: { type: 'boolean' },
@@ -43,10 +43,11 @@ Example:
     const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
     const { model, fingerprint } = runProgram(values.app, ctx.cwd);
     const options = { verify: values.verify === true, adopt: values.adopt === true };
-    fs.mkdirSync(out, { recursive: true });
-    recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
-    const found = checkoutTree(model, out, fingerprint, options);
-    const report = found.unchanged ?? write(ctx, found.tree, out, options);
+    const report = await withCheckoutLock(ctx, out, 'synth', () => {
+      recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
+      const found = checkoutTree(model, out, fingerprint, options);
+      return found.unchanged ?? write(ctx, found.tree, out, options);
+    });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
     return 0;
@@ -79,6 +80,10 @@ function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: 
   list('[+]', r.created);
   list('[~]', r.updated);
   list('[-]', r.deleted);
+  if (r.kept.length > 0) {
+    ctx.stderr.write(`Kept ${r.kept.length} file${r.kept.length === 1 ? '' : 's'} the program no longer generates, because ${r.kept.length === 1 ? 'it was' : 'they were'} changed since cdk8s-gitops wrote ${r.kept.length === 1 ? 'it' : 'them'}; ${r.kept.length === 1 ? 'it is' : 'they are'} yours now (delete ${r.kept.length === 1 ? 'it' : 'them'} if not needed):\n`);
+    for (const p of r.kept) ctx.stderr.write(`    ${p}\n`);
+  }
   const changed = r.created.length + r.updated.length + r.deleted.length;
   ctx.stdout.write(changed === 0
     ? `No changes in ${rel}: ${r.unchanged} files up to date.\n`

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { GitOpsError } from '../../errors';
+import { Checkout } from '../checkout-fs';
 import { contentHash, FileKind, FileTree } from '../file-tree';
 import type { WritePlan } from '../writer';
 import {
@@ -38,13 +38,14 @@ export interface CheckoutViews {
  */
 export function cachedReader(dir: string): CheckoutReader {
   const texts = new Map<string, string | undefined>();
+  const checkout = new Checkout(dir);
   return (file) => {
     if (texts.has(file)) return texts.get(file);
     let text: string | undefined;
     try {
-      text = fs.readFileSync(path.join(dir, file), 'utf8');
-    } catch (e: any) {
-      if (e.code !== 'ENOENT' && e.code !== 'EISDIR' && e.code !== 'ENOTDIR') throw e;
+      text = checkout.read(file);
+    } catch (e) {
+      if (!(e instanceof GitOpsError && e.code === 'CG402')) throw e;
     }
     texts.set(file, text);
     return text;

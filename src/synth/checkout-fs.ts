@@ -1,0 +1,245 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { GitOpsError } from '../errors';
+
+/** What stands at a path of a checkout, seen without following symbolic links. */
+export type EntryKind = 'file' | 'directory' | 'missing' | 'other';
+
+/** Largest state or ledger file read back from a checkout; anything larger is not one cdk8s-gitops wrote. */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
+
+/** The error for a symbolic link found where cdk8s-gitops reads, writes or deletes. */
+export function symlinkError(rel: string, doing: string): GitOpsError {
+  return new GitOpsError({
+    code: 'CG408', file: rel,
+    message: `${rel} is a symbolic link, and cdk8s-gitops never follows symbolic links in a checkout (it was about to ${doing}). Nothing was changed.`,
+    fix: `Replace the link with a real file or directory (git rm ${rel}, and commit), then run again.`,
+  });
+}
+
+/** `EACCES: permission denied` and the like: the cause of a failed file operation, in one line, without the path. */
+export function failureCause(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const message = ((e as Error)?.message ?? String(e)).split('\n')[0];
+  return code ? message.replace(/,.*$/, '') : message;
+}
+
+/**
+ * A checkout of the GitOps repository whose files are read, written and deleted by
+ * repository-relative path, never through a symbolic link: every component of a path is
+ * looked at with `lstat` (and the last opened with `O_NOFOLLOW`), and a link anywhere on the
+ * way is an error naming it (`CG408`). The checkout's own directory is taken as the user gave
+ * it (resolved once). Directories found real are remembered for the life of the object, so a
+ * tree of thousands of files costs one `lstat` per directory.
+ */
+export class Checkout {
+  /** The checkout's directory, absolute and with symbolic links of the given path resolved. */
+  public readonly root: string;
+  private readonly dirs = new Map<string, EntryKind>();
+
+  constructor(dir: string) {
+    const abs = path.resolve(dir);
+    let root = abs;
+    try {
+      root = fs.realpathSync(abs);
+    } catch {
+      // Not there yet: it is created as a plain directory.
+    }
+    this.root = root;
+  }
+
+  /** The absolute path of a repository-relative path (no checks). */
+  public abs(rel: string): string {
+    return rel === '' || rel === '.' ? this.root : `${this.root}${path.sep}${rel.split('/').join(path.sep)}`;
+  }
+
+  /**
+   * What stands at `rel`, without following links: a link at `rel` or at any directory above it
+   * fails with `CG408`. A file standing where a directory of `rel` should be gives `other`.
+   */
+  public kind(rel: string, doing = 'read it'): EntryKind {
+    const parent = this.parentKind(rel, doing);
+    if (parent === 'missing') return 'missing';
+    if (parent !== 'directory') return 'other';
+    return this.lstatKind(rel, doing);
+  }
+
+  /** Whether a regular file is at `rel` (see {@link kind}). */
+  public isFile(rel: string): boolean {
+    return this.kind(rel) === 'file';
+  }
+
+  /**
+   * The text of the regular file at `rel`, or undefined when nothing is there. A link fails with
+   * `CG408`; a directory or anything but a regular file fails with `CG402` (the message names the
+   * path only, never what is in it).
+   */
+  public read(rel: string, maxBytes = MAX_READ_BYTES): string | undefined {
+    const kind = this.parentKind(rel, 'read it');
+    if (kind === 'missing') return undefined;
+    if (kind !== 'directory') throw blocked(this.firstNonDirectory(rel), rel);
+    let fd: number;
+    try {
+      fd = fs.openSync(this.abs(rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    } catch (e: any) {
+      if (e.code === 'ENOENT') return undefined;
+      if (e.code === 'ELOOP' || e.code === 'EMLINK') throw symlinkError(rel, 'read it');
+      throw e;
+    }
+    try {
+      const stat = fs.fstatSync(fd);
+      if (stat.isDirectory()) throw notAFile(rel, 'a directory');
+      if (!stat.isFile()) throw notAFile(rel, 'not a regular file');
+      if (stat.size > maxBytes) {
+        throw new GitOpsError({
+          code: 'CG402', file: rel,
+          message: `${rel} is ${stat.size} bytes, larger than any file cdk8s-gitops writes there (${maxBytes} bytes).`,
+          fix: `Restore it from Git (git checkout -- ${rel}), then run again.`,
+        });
+      }
+      return fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Makes the directory `rel` and every missing one above it, refusing links and files on the way. */
+  public mkdirs(rel: string): void {
+    if (rel === '' || rel === '.') return;
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const p = parts.slice(0, i).join('/');
+      const known = this.dirs.get(p);
+      if (known === 'directory') continue;
+      const kind = known === 'missing' ? 'missing' : this.lstatKind(p, 'make a directory in it');
+      if (kind === 'missing') {
+        try {
+          fs.mkdirSync(this.abs(p));
+        } catch (e: any) {
+          if (e.code !== 'EEXIST' || this.lstatKind(p, 'make a directory in it') !== 'directory') throw e;
+        }
+        this.dirs.set(p, 'directory');
+      } else if (kind !== 'directory') {
+        throw blocked(p, rel);
+      }
+    }
+  }
+
+  /**
+   * Writes `text` to the file at `rel` (replacing it with one rename, so a reader sees the old or
+   * the new content), making its directory first; a link on the way or at `rel` fails with `CG408`.
+   */
+  public writeFile(rel: string, text: string): void {
+    const dir = path.posix.dirname(rel);
+    this.mkdirs(dir === '.' ? '' : dir);
+    if (this.lstatKind(rel, 'write it') === 'directory') throw notAFile(rel, 'a directory');
+    const tmp = `${this.abs(rel)}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text, { flag: 'wx' });
+    try {
+      fs.renameSync(tmp, this.abs(rel));
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  /** Moves `from` to `to` (both repository-relative) with one rename, making `to`'s directory first. */
+  public rename(from: string, to: string): void {
+    this.mkdirs(path.posix.dirname(to) === '.' ? '' : path.posix.dirname(to));
+    const kind = this.lstatKind(to, 'replace it');
+    if (kind === 'directory') throw notAFile(to, 'a directory');
+    fs.renameSync(this.abs(from), this.abs(to));
+  }
+
+  /**
+   * Deletes the file at `rel` if one is there, then its parent directories that became empty.
+   * A link on the way fails with `CG408`; a directory at `rel` is left alone.
+   */
+  public remove(rel: string): void {
+    if (this.kind(rel, 'delete it') !== 'file') return;
+    fs.unlinkSync(this.abs(rel));
+    for (let dir = path.posix.dirname(rel); dir !== '.' && dir !== ''; dir = path.posix.dirname(dir)) {
+      try {
+        fs.rmdirSync(this.abs(dir));
+      } catch {
+        return; // not empty, or already gone
+      }
+      this.forget(dir);
+    }
+  }
+
+  /**
+   * Deletes the directory `rel` and everything in it (links inside are removed, never followed),
+   * if it is a real directory; a link there fails with `CG408`.
+   */
+  public removeTree(rel: string): void {
+    const kind = this.kind(rel, 'delete it');
+    if (kind === 'missing') return;
+    if (kind !== 'directory') throw notAFile(rel, 'not a directory', 'directory');
+    fs.rmSync(this.abs(rel), { recursive: true, force: true });
+    this.forget(rel);
+  }
+
+  /** Lists the entries of the real directory `rel` (none when it is missing); a link fails with `CG408`. */
+  public list(rel: string): fs.Dirent[] {
+    const kind = this.kind(rel, 'list it');
+    if (kind !== 'directory') return [];
+    return fs.readdirSync(this.abs(rel), { withFileTypes: true });
+  }
+
+  /** Forgets what is known of `rel` and below, after something else changed it. */
+  public forget(rel: string): void {
+    for (const k of [...this.dirs.keys()]) if (k === rel || k.startsWith(`${rel}/`)) this.dirs.delete(k);
+  }
+
+  /** The kind of the directory holding `rel`: `directory` when every component above `rel` is a real one. */
+  private parentKind(rel: string, doing: string): EntryKind {
+    const slash = rel.lastIndexOf('/');
+    if (slash === -1) return 'directory';
+    const parent = rel.slice(0, slash);
+    const known = this.dirs.get(parent);
+    if (known !== undefined) return known;
+    const above = this.parentKind(parent, doing);
+    const kind = above === 'directory' ? this.lstatKind(parent, doing) : above === 'missing' ? 'missing' : 'other';
+    this.dirs.set(parent, kind);
+    return kind;
+  }
+
+  private lstatKind(rel: string, doing: string): EntryKind {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(this.abs(rel));
+    } catch (e: any) {
+      if (e.code === 'ENOENT') return 'missing';
+      if (e.code === 'ENOTDIR') return 'other';
+      throw e;
+    }
+    if (stat.isSymbolicLink()) throw symlinkError(rel, doing);
+    return stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other';
+  }
+
+  private firstNonDirectory(rel: string): string {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const p = parts.slice(0, i).join('/');
+      if (this.lstatKind(p, 'read it') !== 'directory') return p;
+    }
+    return rel;
+  }
+}
+
+function notAFile(rel: string, what: string, expected = 'file'): GitOpsError {
+  return new GitOpsError({
+    code: 'CG402', file: rel,
+    message: `${rel} is ${what}, where cdk8s-gitops keeps a ${expected}.`,
+    fix: `Move it away; cdk8s-gitops puts a ${expected} there.`,
+  });
+}
+
+function blocked(blocking: string, rel: string): GitOpsError {
+  return new GitOpsError({
+    code: 'CG402', file: blocking,
+    message: `A file stands where cdk8s-gitops needs a directory: ${blocking} (for ${rel}).`,
+    fix: 'Move that file away; the program puts a directory there.',
+  });
+}
