@@ -204,12 +204,14 @@ export class GitOpsRepository {
     } catch (err) {
       throw gitFailure(err, 'list ignored files', this.root);
     }
-    const owned = new Set(scope);
-    return out.split('\0')
-      .filter((e) => e.startsWith('!! '))
-      .map((e) => e.slice(3))
-      .filter((f) => owned.has(f) || isUnder(f, scope))
-      .sort();
+    const found = new Set<string>();
+    for (const entry of out.split('\0')) {
+      if (!entry.startsWith('!! ')) continue;
+      const p = entry.slice(3);
+      if (p.endsWith('/')) for (const f of scope) { if (f.startsWith(p)) found.add(f); } // a whole directory is ignored
+      else if (isUnder(p, scope)) found.add(p);
+    }
+    return [...found].sort();
   }
 
   /** Among `paths` (files or directories), the files that differ from `HEAD`, untracked and deleted ones included. */

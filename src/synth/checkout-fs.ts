@@ -17,11 +17,9 @@ export function symlinkError(rel: string, doing: string): GitOpsError {
   });
 }
 
-/** `EACCES: permission denied` and the like: the cause of a failed file operation, in one line, without the path. */
+/** `EACCES: permission denied` and the like: the cause of a failed file operation, in one line. */
 export function failureCause(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const message = ((e as Error)?.message ?? String(e)).split('\n')[0];
-  return code ? message.replace(/,.*$/, '') : message;
+  return ((e as Error)?.message ?? String(e)).split('\n')[0];
 }
 
 /**
@@ -239,7 +237,7 @@ function notAFile(rel: string, what: string, expected = 'file'): GitOpsError {
 function blocked(blocking: string, rel: string): GitOpsError {
   return new GitOpsError({
     code: 'CG402', file: blocking,
-    message: `A file stands where cdk8s-gitops needs a directory: ${blocking} (for ${rel}).`,
+    message: `A file stands where cdk8s-gitops needs a directory: ${blocking} (to write ${rel}).`,
     fix: 'Move that file away; the program puts a directory there.',
   });
 }

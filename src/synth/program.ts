@@ -39,9 +39,15 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
   const model = snapshotPlatform(platform);
   const { checkoutTree, modelFingerprint } = require('./build') as typeof import('./build');
   const { recoverInterruptedWrite, writeTree } = require('./writer') as typeof import('./writer');
-  recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
-  const found = checkoutTree(model, outdir, modelFingerprint(model));
-  return found.unchanged ?? writeTree(found.tree, outdir);
+  const { lockCheckout } = require('./checkout-lock') as typeof import('./checkout-lock');
+  const lock = lockCheckout(outdir, 'synth');
+  try {
+    recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
+    const found = checkoutTree(model, outdir, modelFingerprint(model));
+    return found.unchanged ?? writeTree(found.tree, outdir);
+  } finally {
+    lock.release();
+  }
 }
 
 /** Targets written at a time: a slice's JSON is a few hundred kilobytes. */

@@ -111,8 +111,8 @@ function identity(file: string): string {
  * (see {@link WriteOptions.verify} and {@link WriteOptions.adopt}); an owned file the program
  * no longer generates that was changed since is kept and given up ({@link WritePlan.kept}).
  */
-export function planWrite(tree: FileTree, dir: string | Checkout, options: WriteOptions = {}): WritePlan {
-  const checkout = dir instanceof Checkout ? dir : new Checkout(dir);
+export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {}): WritePlan {
+  const checkout = new Checkout(dir);
   const oldText = checkout.read(MANIFEST_PATH);
   const old: Manifest = oldText === undefined ? { files: new Map() } : parseManifest(oldText);
   if (tree.part !== undefined && old.inputs !== tree.part.basedOn) {
@@ -142,7 +142,7 @@ export function planWrite(tree: FileTree, dir: string | Checkout, options: Write
     const text = tree.content(p);
     const sha256 = contentHash(text);
     files.set(p, { sha256, key: entry.key });
-    const onDisk = trusted && before.sha256 === sha256 ? text : readOwned(checkout, p);
+    const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
       unchanged++;
       continue;
@@ -189,11 +189,6 @@ export function planWrite(tree: FileTree, dir: string | Checkout, options: Write
   const manifestText = serializeManifest(manifest);
   const manifestChanged = oldText !== manifestText;
   return { writes, deletes, kept, unchanged, manifest, manifestText, manifestChanged };
-}
-
-/** An owned file's text, or undefined when none is there; a directory in its place fails with `CG402`. */
-function readOwned(checkout: Checkout, p: string): string | undefined {
-  return checkout.read(p);
 }
 
 /**

@@ -132,7 +132,7 @@ describe('writeTree', () => {
     const report = writeTree(tree, dir);
 
     // THEN
-    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], unchanged: 0, filesWritten: 15 });
+    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], kept: [], unchanged: 0, filesWritten: 15 });
     expect(textsOf(dir)).toEqual({ ...tree.toRecord(), [MANIFEST_PATH]: expect.any(String) });
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8'));
     expect(manifest.generator).toBe('cdk8s-gitops');
@@ -152,7 +152,7 @@ describe('writeTree', () => {
     const report = writeTree(exampleTree(), dir);
 
     // THEN
-    expect(report).toEqual({ created: [], updated: [], deleted: [], unchanged: 14, filesWritten: 0 });
+    expect(report).toEqual({ created: [], updated: [], deleted: [], kept: [], unchanged: 14, filesWritten: 0 });
     expect(filesOf(dir)).toEqual(before);
     for (const p of Object.keys(before)) expect(fs.statSync(path.join(dir, p)).mtime).toEqual(past);
     expect(dirsOf(dir)).not.toContain(TRANSACTION_DIR);
@@ -173,6 +173,7 @@ describe('writeTree', () => {
         'environments/prod/azure/westeurope-01/payments-api/values.yaml',
       ],
       deleted: [],
+      kept: [],
       unchanged: 12,
       filesWritten: 3,
     });
@@ -300,7 +301,7 @@ describe('writeTree', () => {
 
     // THEN
     expect(trusting.filesWritten).toBe(0);
-    expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], unchanged: 13, filesWritten: 1 });
+    expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], kept: [], unchanged: 13, filesWritten: 1 });
     expect(textsOf(dir)).toEqual(expectedFiles(exampleTree()));
   });
 
@@ -416,7 +417,8 @@ describe('writeTree', () => {
     it.each([
       ['not JSON', '{"generator": "cdk8s-gitops", ', 'The manifest is not valid JSON'],
       ['of another form', '{"generator": "other", "version": 1, "files": {}}', 'The manifest does not have the expected form (generator "cdk8s-gitops", version 1, files).'],
-      ['with a malformed entry', '{"generator": "cdk8s-gitops", "version": 1, "files": {"../outside": {"sha256": "x", "key": "y"}}}', 'The manifest entry for "../outside" is malformed.'],
+      ['with a malformed entry', '{"generator": "cdk8s-gitops", "version": 1, "files": {"../outside": {"sha256": "x", "key": "y"}}}', 'The manifest entry for "../outside" is malformed'],
+      ['with an entry for a hidden file', '{"generator": "cdk8s-gitops", "version": 1, "files": {".github/workflows/ci.yml": {"sha256": "' + '0'.repeat(64) + '", "key": "y"}}}', 'The manifest entry for ".github/workflows/ci.yml" is malformed'],
     ])('fails when it is %s, and writes nothing', (_what, text, message) => {
       // GIVEN
       fs.mkdirSync(path.join(dir, '.cdk8s-gitops'));

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { readLedgers } from '../../release/checkout';
 import { treeFromLedgers } from '../../synth/build';
 import { checkCheckout } from '../../synth/check';
+import { assertCheckoutReadable } from '../../synth/checkout-lock';
 import { applicationsOf, viewOfCheckout } from '../../synth/inspect/checkout';
 import { computePlan, planHasChanges } from '../../synth/plan';
 import { formatPlan } from '../../synth/plan-format';
@@ -34,6 +35,7 @@ Example:
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = outDir(ctx.cwd, values.out);
     const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+    assertCheckoutReadable(out);
     const plan = computePlan(treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint }), out);
     ctx.stdout.write(formatPlan(plan, format, ctx.style));
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
@@ -58,7 +60,9 @@ Example:
   run(argv, ctx) {
     const { values } = parseCommandArgs('preview', argv, { out: { type: 'string' }, format: { type: 'string' } });
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
-    const apps = [...applicationsOf(viewOfCheckout(outDir(ctx.cwd, values.out))).values()];
+    const out = outDir(ctx.cwd, values.out);
+    assertCheckoutReadable(out);
+    const apps = [...applicationsOf(viewOfCheckout(out)).values()];
     if (format === 'json') ctx.stdout.write(`${JSON.stringify(apps.map((a) => a.app), null, 2)}\n`);
     else if (format === 'yaml') ctx.stdout.write(toYamlDocuments(apps.map((a) => a.app)));
     else {
@@ -96,6 +100,7 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = outDir(ctx.cwd, values.out);
     const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+    assertCheckoutReadable(out);
     const ledgers = readLedgers(model, out);
     const findings = checkCheckout(model, treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint }), ledgers, out);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);

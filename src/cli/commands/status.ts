@@ -1,14 +1,18 @@
 import * as path from 'path';
 import { applicationName } from '../../constructs/name-checks';
 import { readLedgers } from '../../release/checkout';
+import { assertCheckoutReadable } from '../../synth/checkout-lock';
 import { explainTarget, formatExplanation, selectTargets } from '../../synth/explain';
 import { formatStatus, statusOf } from '../../synth/status';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { loadModel, readProjectConfig } from '../program';
 
+/** The checkout a read-only command reads, once no command is writing it (see `assertCheckoutReadable`). */
 function checkout(ctx: CommandContext, out: string | undefined): string {
-  return path.resolve(ctx.cwd, out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+  const dir = path.resolve(ctx.cwd, out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+  assertCheckoutReadable(dir);
+  return dir;
 }
 
 export const statusCommand: Command = {
