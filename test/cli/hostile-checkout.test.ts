@@ -1,0 +1,504 @@
+/**
+ * The GitOps checkout is untrusted input: anyone who can push may put symbolic links, edited
+ * manifests, planted journals and ledgers there, and commands may run at once or be killed.
+ * Each test plants one such thing and drives the CLI, then compares the checkout, and a
+ * directory outside it, byte for byte with what they were.
+ */
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { paymentsPlatform } from '../../examples/payments-platform/main';
+import { buildTree } from '../../src/synth/build';
+import { contentHash } from '../../src/synth/file-tree';
+import { PlatformModel } from '../../src/synth/model';
+import { runRelease } from '../../src/release/operations';
+import { writeTree } from '../../src/synth/writer';
+import { Sandbox } from '../git/sandbox';
+import { hashTree } from '../support/hash-tree';
+import { runCli } from '../support/tree';
+
+const D2 = `sha256:${'b'.repeat(64)}`;
+const NONPROD_AWS = 'environments/nonprod/aws';
+const LEDGER = 'releases/payments-api.yaml';
+
+let root: string;
+let model: PlatformModel;
+let replay: string;
+let seed: string;
+let n = 0;
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-hostile-'));
+  model = paymentsPlatform().snapshot();
+  const file = path.join(root, 'model.json');
+  fs.writeFileSync(file, JSON.stringify({ model }));
+  replay = `cp ${JSON.stringify(file)} "$CDK8S_GITOPS_MODEL_OUT"`;
+  seed = path.join(root, 'seed');
+  writeTree(buildTree(model, seed), seed);
+  fs.writeFileSync(path.join(seed, 'README.md'), '# platform-gitops\n');
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** A fresh copy of the synthesized example, and an empty directory outside it. */
+function checkout(): { dir: string; outside: string } {
+  const dir = path.join(root, `checkout-${++n}`);
+  const outside = path.join(root, `outside-${n}`);
+  fs.cpSync(seed, dir, { recursive: true });
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(outside, 'precious.txt'), 'not yours\n');
+  return { dir, outside };
+}
+
+/** Replaces the directory `rel` of `dir` by a link to a copy of it at `target`. */
+function linkDirectory(dir: string, rel: string, target: string): void {
+  fs.cpSync(path.join(dir, rel), target, { recursive: true });
+  fs.rmSync(path.join(dir, rel), { recursive: true });
+  fs.symlinkSync(target, path.join(dir, rel));
+}
+
+function cli(dir: string, ...args: string[]): ReturnType<typeof runCli> {
+  return runCli([...args, '--out', dir, '--app', replay]);
+}
+
+function manifestOf(dir: string): any {
+  return JSON.parse(fs.readFileSync(path.join(dir, '.cdk8s-gitops/manifest.json'), 'utf8'));
+}
+
+function writeManifest(dir: string, manifest: any): void {
+  fs.writeFileSync(path.join(dir, '.cdk8s-gitops/manifest.json'), JSON.stringify(manifest, null, 2));
+}
+
+/** A pid that no process has: a child that already exited. */
+function deadPid(): number {
+  const child = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child);
+}
+
+describe('symbolic links in the checkout', () => {
+  it('fails when a cloud directory is a link out of the checkout, and promote writes nothing there', async () => {
+    // GIVEN environments/nonprod/aws points outside
+    const { dir, outside } = checkout();
+    linkDirectory(dir, NONPROD_AWS, path.join(outside, 'aws'));
+    const before = { dir: hashTree(dir), outside: hashTree(outside) };
+
+    // WHEN
+    const r = await cli(dir, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`[${NONPROD_AWS}] CG408 ${NONPROD_AWS} is a symbolic link`);
+    expect(hashTree(outside)).toEqual(before.outside);
+    expect(hashTree(dir)).toEqual(before.dir);
+  });
+
+  it('fails when owned files sit below a linked directory, and synth deletes nothing through it', async () => {
+    // GIVEN a link to a directory outside, and manifest entries (with the right hashes) below it
+    const { dir, outside } = checkout();
+    fs.writeFileSync(path.join(outside, 'a.yaml'), 'a: 1\n');
+    fs.symlinkSync(outside, path.join(dir, 'environments/cache'));
+    const manifest = manifestOf(dir);
+    for (const f of ['a.yaml', 'precious.txt']) {
+      manifest.files[`environments/cache/${f}`] = { sha256: contentHash(fs.readFileSync(path.join(outside, f), 'utf8')), key: 'x' };
+    }
+    delete manifest.inputs;
+    writeManifest(dir, manifest);
+    const before = { dir: hashTree(dir), outside: hashTree(outside) };
+
+    // WHEN
+    const r = await cli(dir, 'synth');
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('CG408 environments/cache is a symbolic link');
+    expect(hashTree(outside)).toEqual(before.outside);
+    expect(hashTree(dir)).toEqual(before.dir);
+  });
+
+  it('fails when .cdk8s-gitops is a link, and promote leaves the directory it points to alone', async () => {
+    // GIVEN .cdk8s-gitops points at a directory of someone else, with a transaction directory in it
+    const { dir, outside } = checkout();
+    linkDirectory(dir, '.cdk8s-gitops', path.join(outside, 'state'));
+    fs.mkdirSync(path.join(outside, 'state/transaction/files'), { recursive: true });
+    fs.writeFileSync(path.join(outside, 'state/transaction/files/keep.txt'), 'mine\n');
+    const before = { dir: hashTree(dir), outside: hashTree(outside) };
+
+    // WHEN
+    const r = await cli(dir, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('CG408 .cdk8s-gitops is a symbolic link');
+    expect(hashTree(outside)).toEqual(before.outside);
+    expect(hashTree(dir)).toEqual(before.dir);
+  });
+
+  it('fails when a pushed link to .git comes with a committed journal, and promote --publish in a fresh clone leaves .git/config alone', async () => {
+    // GIVEN a repository whose history holds environments/cache -> ../.git and a journal that
+    // moves a file with an fsmonitor command onto environments/cache/config
+    const files = Object.fromEntries(Object.keys(hashTree(seed)).filter((p) => fs.statSync(path.join(seed, p)).isFile())
+      .map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')]));
+    const sandbox = Sandbox.create({
+      ...files,
+      '.cdk8s-gitops/transaction/files/0': '[core]\n\tfsmonitor = "touch /tmp/cdk8s-gitops-pwned"\n',
+      '.cdk8s-gitops/transaction/journal.json': JSON.stringify({ owner: '1:1', writes: [{ staged: '.cdk8s-gitops/transaction/files/0', target: 'environments/cache/config' }], deletes: ['README.md'] }),
+    });
+    try {
+      const pusher = sandbox.clone('attacker');
+      fs.symlinkSync('../.git', path.join(pusher, 'environments/cache'));
+      sandbox.git(pusher, 'add', '--all');
+      sandbox.git(pusher, 'commit', '--quiet', '-m', 'Add a cache');
+      sandbox.git(pusher, 'push', '--quiet', 'origin', 'main');
+      const clone = sandbox.clone('ci');
+      const config = fs.readFileSync(path.join(clone, '.git/config'), 'utf8');
+      const before = hashTree(clone, ['.git']);
+
+      // WHEN
+      const r = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish');
+
+      // THEN
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/CG41[2] |CG408 /);
+      expect(fs.readFileSync(path.join(clone, '.git/config'), 'utf8')).toBe(config);
+      expect(hashTree(clone, ['.git'])).toEqual(before);
+      expect(sandbox.remoteLog()[0]).toBe('Add a cache');
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('fails when a ledger is a link to a secret, and never prints what the secret holds', async () => {
+    // GIVEN the ledger points at a file of environment variables
+    const { dir, outside } = checkout();
+    fs.writeFileSync(path.join(outside, 'environ'), 'CI_JOB_TOKEN=glpat-s3cr3t-t0ken\nHOME=/root\n');
+    fs.rmSync(path.join(dir, LEDGER));
+    fs.symlinkSync(path.join(outside, 'environ'), path.join(dir, LEDGER));
+
+    // WHEN
+    const results = [await cli(dir, 'plan', '--format', 'markdown'), await cli(dir, 'status'), await cli(dir, 'check')];
+
+    // THEN
+    for (const r of results) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`CG408 ${LEDGER} is a symbolic link`);
+      expect(r.stdout + r.stderr).not.toContain('s3cr3t');
+    }
+  });
+
+  it('fails when a ledger is not a regular file', async () => {
+    // GIVEN a directory where the ledger belongs
+    const { dir } = checkout();
+    fs.rmSync(path.join(dir, LEDGER));
+    fs.mkdirSync(path.join(dir, LEDGER));
+
+    // WHEN
+    const r = await cli(dir, 'status');
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`CG402 ${LEDGER} is a directory`);
+  });
+
+  it('quotes no more than a short value of a malformed ledger in its error', async () => {
+    // GIVEN a ledger that is one long line of text
+    const { dir } = checkout();
+    const secret = `token-${'z'.repeat(200)}`;
+    fs.writeFileSync(path.join(dir, LEDGER), `${secret}\n`);
+
+    // WHEN
+    const r = await cli(dir, 'plan', '--format', 'markdown');
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('CG202');
+    expect(r.stderr).toContain(`received a string of ${secret.length} characters`);
+    expect(r.stdout + r.stderr).not.toContain('zzzzzzzzzz');
+  });
+});
+
+describe('the manifest and the journal are checked before they are acted on', () => {
+  it('keeps owned files whose content changed instead of deleting them, and says so', async () => {
+    // GIVEN a manifest that claims README.md (with another hash) and changed inputs
+    const { dir } = checkout();
+    const manifest = manifestOf(dir);
+    manifest.files['README.md'] = { sha256: contentHash('something else\n'), key: 'x' };
+    delete manifest.inputs;
+    writeManifest(dir, manifest);
+
+    // WHEN
+    const first = await cli(dir, 'synth');
+    const second = await cli(dir, 'synth');
+
+    // THEN README.md stays, and is no longer claimed
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('Kept 1 file the program no longer generates');
+    expect(first.stderr).toContain('    README.md');
+    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe('# platform-gitops\n');
+    expect(manifestOf(dir).files['README.md']).toBeUndefined();
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it.each([
+    ['.github/workflows/ci.yml'],
+    ['.gitignore'],
+    ['.git/config'],
+    ['../outside.txt'],
+  ])('fails when the manifest claims %s, and deletes nothing', async (claimed) => {
+    // GIVEN
+    const { dir } = checkout();
+    fs.mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.github/workflows/ci.yml'), 'on: push\n');
+    fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
+    const manifest = manifestOf(dir);
+    manifest.files[claimed] = { sha256: contentHash('on: push\n'), key: 'x' };
+    delete manifest.inputs;
+    writeManifest(dir, manifest);
+    const before = hashTree(dir);
+
+    // WHEN
+    const r = await cli(dir, 'synth');
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('CG401');
+    expect(hashTree(dir)).toEqual(before);
+  });
+
+  it('does not wedge on a manifest entry that names a directory', async () => {
+    // GIVEN
+    const { dir } = checkout();
+    const manifest = manifestOf(dir);
+    manifest.files['environments/nonprod'] = { sha256: contentHash('x'), key: 'x' };
+    delete manifest.inputs;
+    writeManifest(dir, manifest);
+    const values = hashTree(path.join(dir, 'environments'));
+
+    // WHEN
+    const first = await cli(dir, 'synth');
+    const second = await cli(dir, 'synth');
+
+    // THEN
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('    environments/nonprod');
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+    expect(hashTree(path.join(dir, 'environments'))).toEqual(values);
+  });
+
+  it('fails when a journal was not written in this checkout, and replays nothing', async () => {
+    // GIVEN a journal copied in from elsewhere that would create a workflow and delete the README
+    const { dir } = checkout();
+    const tx = path.join(dir, '.cdk8s-gitops/transaction');
+    fs.mkdirSync(path.join(tx, 'files'), { recursive: true });
+    fs.writeFileSync(path.join(tx, 'files/0'), 'on: push\njobs: {}\n');
+    fs.writeFileSync(path.join(tx, 'journal.json'), JSON.stringify({ owner: '1:2', writes: [{ staged: '.cdk8s-gitops/transaction/files/0', target: 'workflows/ci.yml' }], deletes: ['README.md'] }));
+    const before = hashTree(dir);
+
+    // WHEN
+    const r = await cli(dir, 'synth');
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('CG412 The journal in .cdk8s-gitops/transaction was not written in this checkout');
+    expect(hashTree(dir)).toEqual(before);
+  });
+
+  it('fails when Git tracks the transaction directory', async () => {
+    // GIVEN a repository with a committed, well-formed transaction
+    const sandbox = Sandbox.create({
+      'README.md': '# platform-gitops\n',
+      '.cdk8s-gitops/transaction/files/0': 'x\n',
+    });
+    try {
+      const clone = sandbox.clone('ci');
+      const before = hashTree(clone, ['.git']);
+
+      // WHEN
+      const r = await cli(clone, 'synth');
+
+      // THEN
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('CG412 Git tracks files in .cdk8s-gitops/transaction');
+      expect(hashTree(clone, ['.git'])).toEqual(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('fails when an owned file was edited by hand and a release would replace it, and writes nothing', async () => {
+    // GIVEN a hand edit of a values file that the promotion rewrites
+    const { dir } = checkout();
+    const values = path.join(dir, NONPROD_AWS, 'eu-central-1-01/payments-api/values.yaml');
+    fs.appendFileSync(values, 'replicaCount: 9\n');
+    const before = hashTree(dir);
+
+    // WHEN
+    const r = await cli(dir, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`CG409 "${NONPROD_AWS}/eu-central-1-01/payments-api/values.yaml" was changed since cdk8s-gitops wrote it`);
+    expect(hashTree(dir)).toEqual(before);
+  });
+});
+
+describe('one writer at a time', () => {
+  it('fails when another live command holds the lock, naming it, and writes nothing', async () => {
+    // GIVEN a live process holding the lock
+    const { dir } = checkout();
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(path.join(dir, '.cdk8s-gitops/lock'), JSON.stringify({ pid: holder.pid, host: os.hostname(), command: 'promote payments-api', started: '2026-11-22T09:59:00.000Z' }));
+      const before = hashTree(dir);
+
+      // WHEN
+      const results = [
+        await cli(dir, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2),
+        await cli(dir, 'plan'),
+        await cli(dir, 'status'),
+      ];
+
+      // THEN
+      for (const r of results) {
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`CG410 "cdk8s-gitops promote payments-api" (process ${holder.pid}, since 2026-11-22T09:59:00.000Z) is writing`);
+      }
+      expect(hashTree(dir)).toEqual(before);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('takes over the lock of a process that is gone, and says so in one line', async () => {
+    // GIVEN a lock left by a killed promote
+    const { dir } = checkout();
+    const pid = deadPid();
+    fs.writeFileSync(path.join(dir, '.cdk8s-gitops/lock'), JSON.stringify({ pid, host: os.hostname(), command: 'promote payments-api', started: '2026-11-22T09:59:00.000Z' }));
+
+    // WHEN
+    const r = await cli(dir, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+
+    // THEN
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`Note: took over the lock of an interrupted cdk8s-gitops promote payments-api (process ${pid}, gone).\n`);
+    expect(fs.existsSync(path.join(dir, '.cdk8s-gitops/lock'))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, LEDGER), 'utf8')).toContain(D2);
+  });
+
+  it('gives two synths into one checkout at once a whole tree: each finishes or is refused', async () => {
+    const expected = hashTree(seed, ['README.md']);
+    for (let round = 0; round < 4; round++) {
+      // GIVEN an empty directory
+      const dir = path.join(root, `race-${round}`);
+
+      // WHEN two synths start together
+      const results = await Promise.all([cli(dir, 'synth'), cli(dir, 'synth')]);
+
+      // THEN each wrote the whole tree or was refused with CG410, and the tree is whole
+      for (const r of results) {
+        if (r.code !== 0) expect(r.stderr).toContain('CG410');
+      }
+      expect(results.some((r) => r.code === 0)).toBe(true);
+      expect(hashTree(dir)).toEqual(expected);
+    }
+  });
+});
+
+describe('what a killed command leaves behind', () => {
+  it('fails when a read-only command finds a half-written tree, instead of reporting phantom changes', async () => {
+    // GIVEN a promotion killed after its commit point
+    const { dir } = checkout();
+    const tree = runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: D2 }, { by: 'ci', now: new Date('2026-11-22T10:00:00Z') }).tree;
+    expect(() => writeTree(tree, dir, { onApply: (i) => { if (i === 1) throw new Error('killed'); } })).toThrow();
+
+    // WHEN
+    const results = [await cli(dir, 'plan'), await cli(dir, 'check'), await cli(dir, 'status'), await runCli(['preview', '--out', dir])];
+
+    // THEN
+    for (const r of results) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('CG411 A write into');
+    }
+    // AND the next writing command completes it
+    expect((await cli(dir, 'synth')).code).toBe(0);
+    expect((await cli(dir, 'plan')).code).toBe(0);
+  });
+
+  describe('with a remote', () => {
+    let sandbox: Sandbox;
+    beforeEach(() => {
+      const files = Object.fromEntries(Object.keys(hashTree(seed)).filter((p) => fs.statSync(path.join(seed, p)).isFile())
+        .map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')]));
+      sandbox = Sandbox.create(files);
+    });
+    afterEach(() => sandbox.cleanup());
+
+    it('removes the index.lock of a killed publish, says so, and publishes', async () => {
+      // GIVEN the lock of a killed promote --publish, and git's index.lock made while it ran
+      const clone = sandbox.clone('ci');
+      const pid = deadPid();
+      fs.writeFileSync(path.join(clone, '.cdk8s-gitops/lock'), JSON.stringify({ pid, host: os.hostname(), command: 'promote payments-api', started: new Date(Date.now() - 60_000).toISOString() }));
+      fs.writeFileSync(path.join(clone, '.git/index.lock'), '');
+
+      // WHEN
+      const r = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish');
+
+      // THEN
+      expect(r.stderr).toContain('Note: Removed .git/index.lock left by the interrupted cdk8s-gitops promote payments-api.\n');
+      expect(r.code).toBe(0);
+      expect(sandbox.remoteFile(LEDGER)).toContain(D2);
+    });
+
+    it('drops its own commit that a killed publish never pushed, says so, and publishes', async () => {
+      // GIVEN a commit of a publish, killed before its push
+      const clone = sandbox.clone('ci');
+      sandbox.git(clone, 'commit', '--quiet', '--allow-empty', '-m', 'Promote payments-api to nonprod\n\nCdk8s-Gitops-Operation: promote');
+      const orphan = sandbox.git(clone, 'rev-parse', 'HEAD');
+
+      // WHEN
+      const r = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish');
+
+      // THEN
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`Note: Dropped 1 unpushed commit of an interrupted publish (${orphan.slice(0, 8)}); they never reached "origin".`);
+      expect(sandbox.git(sandbox.remote, 'log', '--format=%H', 'main')).not.toContain(orphan);
+      expect(sandbox.remoteFile(LEDGER)).toContain(D2);
+    });
+
+    it('fails when the local branch has commits of someone else, and keeps them', async () => {
+      // GIVEN a commit of a person, not of cdk8s-gitops
+      const clone = sandbox.clone('ci');
+      sandbox.git(clone, 'commit', '--quiet', '--allow-empty', '-m', 'Work in progress');
+      const mine = sandbox.git(clone, 'rev-parse', 'HEAD');
+
+      // WHEN
+      const r = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish');
+
+      // THEN
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('CG505');
+      expect(sandbox.git(clone, 'rev-parse', 'HEAD')).toBe(mine);
+    });
+
+    it('publishes owned files that .gitignore hides, and says so', async () => {
+      // GIVEN a .gitignore that hides values files, pushed before them
+      const pusher = sandbox.clone('ops');
+      fs.writeFileSync(path.join(pusher, '.gitignore'), 'values.yaml\n');
+      sandbox.git(pusher, 'rm', '--quiet', '-r', '--cached', 'environments');
+      sandbox.git(pusher, 'add', '--all');
+      sandbox.git(pusher, 'commit', '--quiet', '-m', 'Ignore values files');
+      sandbox.git(pusher, 'push', '--quiet', 'origin', 'main');
+      const clone = sandbox.clone('ci');
+
+      // WHEN
+      const r = await cli(clone, 'publish');
+
+      // THEN
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('Note: Added 8 files that .gitignore hides, because Argo CD reads them from the repository:');
+      expect(sandbox.remoteFile(`${NONPROD_AWS}/eu-central-1-01/payments-api/values.yaml`)).toContain('payments-api');
+      const fresh = sandbox.clone('fresh');
+      const preview = await runCli(['preview', '--out', fresh]);
+      expect(preview.stdout).toContain('8 Applications.');
+    });
+  });
+});
