@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { GitOpsError } from '../errors';
 import { Checkout, failureCause } from './checkout-fs';
-import { contentHash, FileTree } from './file-tree';
+import { contentHash, FileKind, FileTree } from './file-tree';
 import { isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, manifestInputs, parseManifest, serializeManifest } from './manifest';
 
 /** Where a write in progress keeps its staged files and its journal. */
@@ -149,7 +149,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     }
     if (onDisk !== undefined && !options.adopt) {
       if (!before) foreign.push(p);
-      else if (!options.verify && contentHash(onDisk) !== before.sha256) edited.push(p);
+      // A ledger is read into the tree before it is written, so its new content keeps what the file held.
+      else if (!options.verify && entry.kind !== FileKind.LEDGER && contentHash(onDisk) !== before.sha256) edited.push(p);
     }
     writes.set(p, { text, existed: onDisk !== undefined });
   }
