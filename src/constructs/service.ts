@@ -44,10 +44,11 @@ export interface ServiceProps {
   /** Values for every target of this service. @default {} */
   readonly values?: Values;
   /**
-   * Key paths (as error CG120 prints them, e.g. `smtp.password`, `tokens[0]`) at which this
-   * service's own values (`values` and `deployTo` values) may hold a literal string although
-   * the key names a secret. For values that only look secret, such as a public key or a
-   * placeholder; real secrets belong in a secret store, referenced from the values.
+   * Key paths (as error CG120 prints them, e.g. `smtp.password`, `tokens[0]`, `env[2].value`)
+   * at which this service's own values (`values` and `deployTo` values) may hold what CG120
+   * takes for a literal secret: a value under a secret-like key, a PEM block, a URL with a
+   * password. For values that only look secret, such as a public key or a placeholder; real
+   * secrets belong in a secret store, referenced from the values.
    *
    * A list of key paths, rather than a marker on the value, keeps values plain data. Layers
    * shared by many services (platform, environment, cloud, cluster) cannot allow literal secrets.
