@@ -211,6 +211,16 @@ const ENTRIES = [
     description: 'An ApplicationSet, AppProject or bootstrap Application built from the program does not pass the @kubernetes-models/argo-cd schema (required fields, types, enums); it is not written.',
     fix: 'Fix the value the message names in the program; if the program is right, report a bug of cdk8s-gitops.',
   },
+  {
+    code: 'CG138', where: 'program', title: 'Service deploys into a namespace of the cluster',
+    description: 'A service\'s namespace is kube-system, kube-public, kube-node-lease, default or the namespace of another Argo CD of the platform, and the service does not set allowSensitiveNamespace: its environment\'s AppProject would let every Application of the environment deploy there. Or the service sets it, but deploys to an environment with a namespace baseline, which would take the namespace over.',
+    fix: 'Give the service its own namespace; if it must run there, set allowSensitiveNamespace: true and deploy it to environments without a namespace baseline.',
+  },
+  {
+    code: 'CG139', where: 'program', title: 'Rendered object of a kind the AppProject keeps out',
+    description: 'A rendered service renders a Role, RoleBinding or network policy (networking.k8s.io NetworkPolicy, CiliumNetworkPolicy, Calico NetworkPolicy) that its environment does not allow in allowedNamespacedResources; the environment\'s AppProject keeps the kind out, so Argo CD would refuse to sync it. In an environment with a namespace baseline this holds for NetworkPolicy too, although the AppProject lets the baseline\'s own in.',
+    fix: 'Leave the object out, or list its group and kind in the environment\'s allowedNamespacedResources.',
+  },
 
   // CG2xx: release ledgers
   {

@@ -36,6 +36,16 @@ export interface ServiceProps {
   /** Namespace it is deployed into. @default - the service name */
   readonly namespace?: string;
   /**
+   * Allows a namespace that belongs to the cluster rather than to a service: `kube-system`,
+   * `kube-public`, `kube-node-lease`, `default`, or the namespace of another control plane's
+   * Argo CD. Without it such a namespace is an error (CG138): the environment's AppProject would
+   * let every Application of the environment deploy there. The namespace of the service's own
+   * control plane's Argo CD is never allowed (CG123), and an environment with a namespace
+   * baseline accepts none of these namespaces, since the baseline would take them over.
+   * @default false
+   */
+  readonly allowSensitiveNamespace?: boolean;
+  /**
    * Digest every ring starts with when the GitOps repository has no release ledger for the
    * service yet. Once the ledger exists it is the truth and this no longer matters.
    * @default - none: targets appear once a digest is promoted into their ring
@@ -112,6 +122,8 @@ export class Service extends Construct {
   public readonly releaseName: string;
   /** Namespace it is deployed into. */
   public readonly namespace: string;
+  /** Whether it may deploy into a namespace of the cluster itself, such as `kube-system`. */
+  public readonly allowSensitiveNamespace: boolean;
   /** Digest every ring starts with before the release ledger exists. */
   public readonly initialDigest?: string;
   /** Values for every target of this service. */
@@ -136,6 +148,7 @@ export class Service extends Construct {
     this.targetRevision = chart.targetRevision ?? platform.serviceDefaults.targetRevision;
     this.releaseName = chart.releaseName ?? id;
     this.namespace = props.namespace ?? id;
+    this.allowSensitiveNamespace = props.allowSensitiveNamespace ?? false;
     this.initialDigest = props.initialDigest;
     this.values = props.values ?? {};
     this.allowLiteralSecrets = props.allowLiteralSecrets ?? [];
