@@ -128,7 +128,7 @@ const ENTRIES = [
   },
   {
     code: 'CG120', where: 'program', title: 'Literal secret in values',
-    description: 'A values key that names a secret (password, passwd, secret, token, apiKey, api_key, privateKey, credentials) holds a non-empty string, which would be committed to the GitOps repository in clear text.',
+    description: 'Values hold a secret in clear text, which would be committed to the GitOps repository: a string, number or boolean under a key whose words name a secret (password, passwd, pass, pwd, pw, passphrase, secret, token, credentials, creds, bearer, apiKey, privateKey, signingKey …), or anything beneath such a key; the value of a `{ name, value }` env entry whose name names a secret; a PEM private key (plain or base64) or a URL with a password in its userinfo, under any key; a long random string under a key, auth, salt or hash key, or under a reference such as secretName.',
     fix: 'Reference the secret in an external secret store (e.g. `externalSecrets` with a `secretStoreRef`); if the value is not secret, list its key path in the service\'s allowLiteralSecrets.',
   },
   {
@@ -210,6 +210,16 @@ const ENTRIES = [
     code: 'CG137', where: 'program', title: 'Generated Argo CD object fails its schema',
     description: 'An ApplicationSet, AppProject or bootstrap Application built from the program does not pass the @kubernetes-models/argo-cd schema (required fields, types, enums); it is not written.',
     fix: 'Fix the value the message names in the program; if the program is right, report a bug of cdk8s-gitops.',
+  },
+  {
+    code: 'CG138', where: 'program', title: 'Service deploys into a namespace of the cluster',
+    description: 'A service\'s namespace is kube-system, kube-public, kube-node-lease, default or the namespace of another Argo CD of the platform, and the service does not set allowSensitiveNamespace: its environment\'s AppProject would let every Application of the environment deploy there. Or the service sets it, but deploys to an environment with a namespace baseline, which would take the namespace over.',
+    fix: 'Give the service its own namespace; if it must run there, set allowSensitiveNamespace: true and deploy it to environments without a namespace baseline.',
+  },
+  {
+    code: 'CG139', where: 'program', title: 'Rendered object of a kind the AppProject keeps out',
+    description: 'A rendered service renders a Role, RoleBinding or network policy (networking.k8s.io NetworkPolicy, CiliumNetworkPolicy, Calico NetworkPolicy) that its environment does not allow in allowedNamespacedResources; the environment\'s AppProject keeps the kind out, so Argo CD would refuse to sync it. In an environment with a namespace baseline this holds for NetworkPolicy too, although the AppProject lets the baseline\'s own in.',
+    fix: 'Leave the object out, or list its group and kind in the environment\'s allowedNamespacedResources.',
   },
 
   // CG2xx: release ledgers

@@ -274,11 +274,12 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
       if (where === 'deployTo') b.services[0].deployTo(b.envs[0], { values });
     },
   })),
-  fc.tuple(fc.constantFrom('password', 'dbPassword', 'client_secret', 'apiKey', 'privateKey', 'token', 'credentials', 'PASSWD'), fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''))
+  fc.tuple(fc.constantFrom('password', 'dbPassword', 'client_secret', 'apiKey', 'privateKey', 'token', 'credentials', 'PASSWD', 'pass', 'pwd', 'passphrase'), fc.string({ minLength: 1 }).filter((s) => s.trim() !== ''))
     .map(([key, secret]): Mutation => ({ name: `literal ${key}`, code: 'CG120', apply: (b) => b.services[0].deployTo(b.envs[0], { values: { db: { [key]: secret } } }) })),
   fc.constantFrom('digest', 'tag').map((key): Mutation => ({ name: `image.${key} in values`, code: 'CG113', apply: (b) => new Environment(b.platform, 'mut-env', { values: { image: { [key]: 'x' } } }) })),
   fc.constantFrom('default', 'bootstrap').map((name): Mutation => ({ name: `environment ${name}`, code: 'CG126', apply: (b) => new Environment(b.platform, name) })),
   fc.constant<Mutation>({ name: 'namespace argocd', code: 'CG123', apply: (b) => freshTarget(b, { namespace: 'argocd' }) }),
+  fc.constantFrom('kube-system', 'kube-public', 'kube-node-lease', 'default').map((namespace): Mutation => ({ name: `namespace ${namespace}`, code: 'CG138', apply: (b) => freshTarget(b, { namespace }) })),
   fc.constantFrom('*', 'ftp://x/y.git', 'https://git.example.com/*', 'https://git.example.com/a b').map((repoURL): Mutation => ({ name: `repoURL ${repoURL}`, code: 'CG109', apply: (b) => freshTarget(b, { repoURL }) })),
   fc.constantFrom('../x', '/abs', '.git/x', '', 'a//b').map((chartPath): Mutation => ({ name: `chartPath ${chartPath}`, code: 'CG108', apply: (b) => freshTarget(b, { chartPath }) })),
   fc.constantFrom('sha256:abc', 'latest', `sha256:${'A'.repeat(64)}`).map((initialDigest): Mutation => ({ name: `initialDigest ${initialDigest}`, code: 'CG115', apply: (b) => freshTarget(b, { initialDigest }) })),

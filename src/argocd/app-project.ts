@@ -1,13 +1,47 @@
+import type { ResourceKind } from '../constructs/sync';
 import { EnvironmentModel, PlatformModel, ServiceModel } from '../synth/model';
 import { clusterIndex } from '../synth/cluster-index';
 import { sourceKindOf } from '../synth/sources';
 import { ArgoObject, MANAGED_BY } from './object';
 
 /**
+ * Namespaced kinds an AppProject keeps out unless its environment allows them
+ * (`allowedNamespacedResources`): RBAC objects, which could grant a workload's service accounts
+ * more than the project grants, and network policies, which could open what a namespace
+ * baseline's default-deny closes (Kubernetes, Cilium and Calico spell them differently; a kind a
+ * cluster lacks is simply never matched).
+ */
+export const RESTRICTED_NAMESPACED_RESOURCES: readonly ResourceKind[] = [
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'cilium.io', kind: 'CiliumNetworkPolicy' },
+  { group: 'crd.projectcalico.org', kind: 'NetworkPolicy' },
+];
+
+/** The kind of the namespace baseline's `default-deny`, which its Applications must be able to sync. */
+const BASELINE_NETWORK_POLICY: ResourceKind = { group: 'networking.k8s.io', kind: 'NetworkPolicy' };
+
+/**
+ * The namespaced kinds the AppProject of `env` keeps out: {@link RESTRICTED_NAMESPACED_RESOURCES}
+ * but those the environment allows, and but the NetworkPolicy of its namespace baseline, when it
+ * has one: the baseline is deployed by each target's own Application, under this project, and
+ * Argo CD tells objects apart by group and kind only.
+ */
+export function restrictedNamespacedResources(env: EnvironmentModel): ResourceKind[] {
+  const allowed = [...(env.allowedNamespacedResources ?? []), ...(env.namespaceBaseline ? [BASELINE_NETWORK_POLICY] : [])];
+  return RESTRICTED_NAMESPACED_RESOURCES
+    .filter((r) => !allowed.some((a) => a.group === r.group && a.kind === r.kind))
+    .map((r) => ({ group: r.group, kind: r.kind }));
+}
+
+/**
  * The AppProject of an environment, least privilege: `sourceRepos` are exactly the GitOps
  * repository and the application repositories of the Helm services placed in it (rendered
  * services need only the GitOps repository); `destinations` exactly its (cluster, namespace)
- * pairs; no cluster-scoped resources unless the environment declares them.
+ * pairs; no cluster-scoped resources unless the environment declares them; no RBAC objects nor
+ * network policies in its namespaces unless the environment allows them
+ * ({@link restrictedNamespacedResources}, as `namespaceResourceBlacklist`).
  *
  * Where the environment has a namespace baseline, its Applications create their namespaces as
  * `Namespace` objects, a cluster-scoped kind: the whitelist then allows `Namespace` by name,
@@ -50,6 +84,7 @@ export function buildAppProject(model: PlatformModel, env: EnvironmentModel): Ar
         ...env.clusterResources.map((r) => ({ group: r.group, kind: r.kind })),
         ...[...namespaces].sort().map((name) => ({ group: '', kind: 'Namespace', name })),
       ],
+      namespaceResourceBlacklist: restrictedNamespacedResources(env),
       ...(env.syncWindows.length > 0 ? { syncWindows: env.syncWindows } : {}),
       ...(env.roles.length > 0
         ? {

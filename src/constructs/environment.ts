@@ -22,6 +22,17 @@ export interface EnvironmentProps {
   readonly requireDigest?: boolean;
   /** Cluster-scoped resources its Applications may create. @default - none */
   readonly clusterResources?: readonly ResourceKind[];
+  /**
+   * Namespaced kinds its Applications may create although the AppProject keeps them out by
+   * default: `Role` and `RoleBinding` (`rbac.authorization.k8s.io`), which could grant a
+   * workload more than the project does, and `NetworkPolicy` (`networking.k8s.io`,
+   * `cilium.io` `CiliumNetworkPolicy`, `crd.projectcalico.org`), which could open what a
+   * namespace baseline's default-deny closes. Every other namespaced kind is allowed. E.g.
+   * `[{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }]` for charts that ship their own
+   * network policies.
+   * @default - none: the AppProject's `namespaceResourceBlacklist` holds every kind above
+   */
+  readonly allowedNamespacedResources?: readonly ResourceKind[];
   /** Deployed revisions Argo CD keeps per Application. @default - Argo CD's default (10) */
   readonly revisionHistoryLimit?: number;
   /** Shown on the AppProject. @default - none */
@@ -63,6 +74,8 @@ export class Environment extends Construct {
   public readonly requireDigest: boolean;
   /** Cluster-scoped resources its Applications may create. */
   public readonly clusterResources: readonly ResourceKind[];
+  /** Namespaced kinds its Applications may create although the AppProject keeps them out by default. */
+  public readonly allowedNamespacedResources: readonly ResourceKind[];
   /** Deployed revisions Argo CD keeps per Application (undefined: Argo CD's default). */
   public readonly revisionHistoryLimit?: number;
   /** Shown on the AppProject. */
@@ -81,6 +94,7 @@ export class Environment extends Construct {
     this.roles = props.roles ?? [];
     this.requireDigest = props.requireDigest ?? true;
     this.clusterResources = props.clusterResources ?? [];
+    this.allowedNamespacedResources = props.allowedNamespacedResources ?? [];
     this.revisionHistoryLimit = props.revisionHistoryLimit;
     this.description = props.description;
     this.values = props.values ?? {};

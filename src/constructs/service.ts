@@ -36,6 +36,16 @@ export interface ServiceProps {
   /** Namespace it is deployed into. @default - the service name */
   readonly namespace?: string;
   /**
+   * Allows a namespace that belongs to the cluster rather than to a service: `kube-system`,
+   * `kube-public`, `kube-node-lease`, `default`, or the namespace of another control plane's
+   * Argo CD. Without it such a namespace is an error (CG138): the environment's AppProject would
+   * let every Application of the environment deploy there. The namespace of the service's own
+   * control plane's Argo CD is never allowed (CG123), and an environment with a namespace
+   * baseline accepts none of these namespaces, since the baseline would take them over.
+   * @default false
+   */
+  readonly allowSensitiveNamespace?: boolean;
+  /**
    * Digest every ring starts with when the GitOps repository has no release ledger for the
    * service yet. Once the ledger exists it is the truth and this no longer matters.
    * @default - none: targets appear once a digest is promoted into their ring
@@ -44,10 +54,11 @@ export interface ServiceProps {
   /** Values for every target of this service. @default {} */
   readonly values?: Values;
   /**
-   * Key paths (as error CG120 prints them, e.g. `smtp.password`, `tokens[0]`) at which this
-   * service's own values (`values` and `deployTo` values) may hold a literal string although
-   * the key names a secret. For values that only look secret, such as a public key or a
-   * placeholder; real secrets belong in a secret store, referenced from the values.
+   * Key paths (as error CG120 prints them, e.g. `smtp.password`, `tokens[0]`, `env[2].value`)
+   * at which this service's own values (`values` and `deployTo` values) may hold what CG120
+   * takes for a literal secret: a value under a secret-like key, a PEM block, a URL with a
+   * password. For values that only look secret, such as a public key or a placeholder; real
+   * secrets belong in a secret store, referenced from the values.
    *
    * A list of key paths, rather than a marker on the value, keeps values plain data. Layers
    * shared by many services (platform, environment, cloud, cluster) cannot allow literal secrets.
@@ -111,6 +122,8 @@ export class Service extends Construct {
   public readonly releaseName: string;
   /** Namespace it is deployed into. */
   public readonly namespace: string;
+  /** Whether it may deploy into a namespace of the cluster itself, such as `kube-system`. */
+  public readonly allowSensitiveNamespace: boolean;
   /** Digest every ring starts with before the release ledger exists. */
   public readonly initialDigest?: string;
   /** Values for every target of this service. */
@@ -135,6 +148,7 @@ export class Service extends Construct {
     this.targetRevision = chart.targetRevision ?? platform.serviceDefaults.targetRevision;
     this.releaseName = chart.releaseName ?? id;
     this.namespace = props.namespace ?? id;
+    this.allowSensitiveNamespace = props.allowSensitiveNamespace ?? false;
     this.initialDigest = props.initialDigest;
     this.values = props.values ?? {};
     this.allowLiteralSecrets = props.allowLiteralSecrets ?? [];

@@ -1,3 +1,4 @@
+import { RESTRICTED_NAMESPACED_RESOURCES } from '../argocd/app-project';
 import { Problem } from '../errors';
 import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../synth/model';
 import { imagePlaceholder } from '../synth/sources/image';
@@ -62,6 +63,8 @@ export class TargetsBuilder {
   private readonly sharedLayers: ReadonlyMap<Platform | Environment | Cloud | Cluster, readonly string[]>;
   private readonly placedClusters = new Map<Cluster, PlacedCluster>();
   private readonly placedByName = new Map<string, Cluster>();
+  /** Rendered kinds reported as kept out, by service, environment and kind: each once. */
+  private readonly keptOutReported = new Set<string>();
 
   /**
    * @param rings the declared promotion rings; none: one ring per environment
@@ -233,9 +236,32 @@ export class TargetsBuilder {
           });
         }
       }
+      this.checkKeptOutKinds(service, env, label, result.objects);
       out.objects = result.objects;
     }
     return out;
+  }
+
+  /**
+   * Rendered objects of a kind the environment's AppProject keeps out (RBAC objects, network
+   * policies) and the environment does not allow: Argo CD would refuse to sync them. The
+   * namespace baseline's own NetworkPolicy does not count: a rendered one is the service's.
+   */
+  private checkKeptOutKinds(service: Service, env: Environment, label: string, objects: readonly KubeObjectModel[]): void {
+    for (const o of objects) {
+      const slash = o.apiVersion.indexOf('/');
+      const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
+      const keptOut = RESTRICTED_NAMESPACED_RESOURCES.some((r) => r.group === group && r.kind === o.kind)
+        && !env.allowedNamespacedResources.some((r) => r.group === group && r.kind === o.kind);
+      const key = `${service.name}\u0000${env.name}\u0000${group}\u0000${o.kind}`;
+      if (!keptOut || this.keptOutReported.has(key)) continue;
+      this.keptOutReported.add(key);
+      this.problems.push({
+        code: 'CG139', constructPath: service.node.path,
+        message: `${o.kind} ${o.metadata.name} of ${label} is a kind (${group}/${o.kind}) the AppProject of environment ${env.name} keeps out: Argo CD would refuse to sync it.`,
+        fix: `Leave it out, or allow the kind on the environment: allowedNamespacedResources: [{ group: '${group}', kind: '${o.kind}' }].`,
+      });
+    }
   }
 }
 

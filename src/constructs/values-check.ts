@@ -11,50 +11,219 @@ export function problemsOfValues(values: Values, constructPath: string, what: st
   }));
 }
 
-/** Keys that name a secret. */
-const SECRET_KEY = /password|passwd|secret|token|api[-_]?key|private[-_]?key|credential/i;
-/** Last words of keys that name where a secret is, not the secret itself (`secretName`, `tokenRef`). */
-const REFERENCE_WORDS = new Set(['name', 'names', 'ref', 'refs', 'path', 'file']);
+/** Words that name a secret wherever they stand in a key: `dbPassword`, `DB_PASSWD`, `db.pass`, `clientSecret`. */
+const SECRET_WORDS = new Set([
+  'password', 'passwords', 'passwd', 'pass', 'pwd', 'pw', 'passphrase', 'secret', 'secrets', 'token', 'tokens',
+  'credential', 'credentials', 'creds', 'apikey', 'privatekey', 'bearer',
+]);
+/** Endings of words run together that name a secret: `adminpassword`, `clientsecret`, `accesstoken`. */
+const SECRET_ENDINGS = ['password', 'passwd', 'passphrase', 'secret', 'secrets', 'token', 'credentials', 'apikey', 'privatekey'];
+/** Words that, followed by `key` or `keys`, name a secret key: `apiKey`, `private_key`, `signingKey`. */
+const SECRET_KEY_KINDS = new Set(['api', 'private', 'signing', 'encryption', 'master', 'ssh', 'hmac']);
+/** Words naming a password, which a following `key` turns into the name of a key in a Secret (`passwordKey`). */
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'pass', 'pwd', 'token']);
+/**
+ * Last words of keys that name where a secret is (`secretName`, `tokenRef`, `passwordFile`,
+ * `secretStore`) or a setting about it (`tokenTTL`, `secretsEnabled`, `passwordMinLength`),
+ * not the secret itself.
+ */
+const NOT_SECRET_LAST_WORDS = new Set([
+  'name', 'names', 'ref', 'refs', 'path', 'paths', 'file', 'files', 'dir', 'directory', 'mount', 'volume', 'volumes',
+  'store', 'stores', 'class', 'provider', 'providers', 'manager', 'backend',
+  'enabled', 'enable', 'disabled', 'ttl', 'length', 'expiry', 'expiration', 'lifetime', 'timeout', 'interval',
+  'duration', 'seconds', 'minutes', 'hours', 'days', 'type', 'mode', 'policy', 'format', 'size', 'count',
+  'algorithm', 'issuer', 'audience', 'endpoint', 'url', 'uri', 'annotations', 'labels',
+]);
+/**
+ * First words of keys that name a secret kept elsewhere (`existingSecret`, `externalSecrets`,
+ * `sealedSecrets`) or a switch (`allowEmptyPassword`, `automountServiceAccountToken`, `maxTokens`).
+ */
+const NOT_SECRET_FIRST_WORDS = new Set([
+  'existing', 'external', 'sealed', 'use', 'automount', 'mount', 'enable', 'disable', 'allow', 'require',
+  'create', 'generate', 'rotate', 'auto', 'skip', 'verify', 'validate', 'max', 'min', 'num', 'show', 'hide',
+]);
+/** Words of keys whose long random-looking strings are secrets: `tls.key`, `jwt.signature`, `auth`. */
+const WEAK_SECRET_WORDS = new Set(['key', 'keys', 'auth', 'salt', 'seed', 'hmac', 'signature', 'jwt', 'jwk', 'cookie', 'hash']);
 
 function words(key: string): string[] {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_.-]+/).filter((w) => w !== '').map((w) => w.toLowerCase());
 }
 
-/**
- * Whether a key names a secret value: it contains password, passwd, secret, token, apiKey,
- * api_key, privateKey or credential (in any case), and is not a reference to a secret kept
- * elsewhere: keys ending in Name, Ref, Path or File (`secretName`, `passwordSecretRef`) and keys
- * starting with `existing` (`existingSecret`) are references.
- */
-export function isSecretKey(key: string): boolean {
-  if (!SECRET_KEY.test(key)) return false;
-  const w = words(key);
-  return !(REFERENCE_WORDS.has(w[w.length - 1] ?? '') || w[0] === 'existing');
+/** What a key says about the value under it. */
+const enum KeyKind {
+  /** Nothing. */
+  PLAIN,
+  /** It names a secret: the value, and everything beneath it, is one. */
+  SECRET,
+  /** It names a secret kept elsewhere, or a setting about one: nothing beneath it is a literal secret by its key. */
+  REFERENCE,
+  /** It names something that may be a secret: a long random-looking string under it is one. */
+  WEAK,
 }
 
-/** Key paths (`database.password`, `tokens[0]`) of non-empty strings held by secret keys. */
-export function findLiteralSecrets(values: Values): string[] {
-  const found: string[] = [];
+function namesSecret(w: readonly string[]): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const word = w[i];
+    if (SECRET_WORDS.has(word)) return true;
+    if ((word === 'key' || word === 'keys') && i > 0 && SECRET_KEY_KINDS.has(w[i - 1])) return true;
+    if (word.length > 6) for (const end of SECRET_ENDINGS) if (word.endsWith(end)) return true;
+  }
+  return false;
+}
+
+const kinds = new Map<string, KeyKind>();
+
+/** The kind of a key, remembered: the same keys recur in every layer. */
+function kindOf(key: string): KeyKind {
+  let kind = kinds.get(key);
+  if (kind !== undefined) return kind;
+  const w = words(key);
+  const last = w[w.length - 1] ?? '';
+  if (namesSecret(w)) {
+    const reference = NOT_SECRET_LAST_WORDS.has(last) || NOT_SECRET_FIRST_WORDS.has(w[0])
+      || (last === 'key' && w.length > 1 && PASSWORD_WORDS.has(w[w.length - 2]));
+    kind = reference ? KeyKind.REFERENCE : KeyKind.SECRET;
+  } else if (NOT_SECRET_LAST_WORDS.has(last) && (last === 'annotations' || last === 'labels')) {
+    kind = KeyKind.REFERENCE;
+  } else {
+    kind = w.some((x) => WEAK_SECRET_WORDS.has(x)) ? KeyKind.WEAK : KeyKind.PLAIN;
+  }
+  if (kinds.size > 10_000) kinds.clear();
+  kinds.set(key, kind);
+  return kind;
+}
+
+/**
+ * Whether a key names a secret value. Keys are read as words (`dbPassword`, `DB_PASSWORD` and
+ * `db.password` are each two words, `db` and `password`): a key names a secret when a word is
+ * password, passwords, passwd, pass, pwd, pw, passphrase, secret, secrets, token, tokens,
+ * credential, credentials, creds, bearer, apikey or privatekey; when a word ends in one of the
+ * longer ones (`adminpassword`); or when `key` follows api, private, signing, encryption,
+ * master, ssh or hmac (`apiKey`, `private_key`). So `passthrough`, `bypass`, `compass` and
+ * `tokenizer` name none.
+ *
+ * Keys that name where a secret is kept or a setting about it are not secret: keys ending in
+ * Name, Ref, Path, File, Store, Provider, Enabled, TTL, Length, Interval, Type, Mode, Policy and
+ * the like (`secretName`, `passwordSecretRef`, `tokenTTL`, `secretsEnabled`), keys naming the
+ * key of a password in a Secret (`passwordKey`), and keys starting with existing, external,
+ * sealed, use, automount, allow, create, max, min and the like (`existingSecret`,
+ * `externalSecrets`, `allowEmptyPassword`, `automountServiceAccountToken`, `maxTokens`).
+ */
+export function isSecretKey(key: string): boolean {
+  return kindOf(key) === KeyKind.SECRET;
+}
+
+/** A literal secret found in values: where it is and what gives it away, never the secret itself. */
+export interface LiteralSecret {
+  /** Key path as messages print it: `database.password`, `env[0].value`, `tokens[0]`. */
+  readonly keyPath: string;
+  /** What it is, e.g. `a literal string; the key names a secret`. */
+  readonly what: string;
+}
+
+/** A PEM private key block: RSA, EC, OPENSSH, ENCRYPTED, PGP … PRIVATE KEY. */
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/;
+/** `-----BEGIN` in base64, as it starts a base64-encoded PEM block. */
+const BASE64_PEM = 'LS0tLS1CRUdJT';
+/** A URL whose userinfo holds a password: `postgres://admin:hunter2@db`. */
+const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:([^\s/?#@]+)@/i;
+/** The password part of a URL that refers to a variable instead: `$(DB_PASSWORD)`, `${DB_PASSWORD}`, `{{ .Values.x }}`. */
+const PLACEHOLDER = /^(\$|\{\{|%24)/;
+
+/** What in a string alone gives a secret away, whatever its key; undefined when nothing does. */
+function secretInString(s: string): string | undefined {
+  if (s.includes('-----BEGIN') && PEM_PRIVATE_KEY.test(s)) return 'a literal string holding a private key (PEM)';
+  const b64 = s.indexOf(BASE64_PEM);
+  if (b64 >= 0 && PEM_PRIVATE_KEY.test(Buffer.from(s.slice(b64, b64 + 120), 'base64').toString('latin1'))) {
+    return 'a literal string holding a base64-encoded private key (PEM)';
+  }
+  if (s.includes('://') && s.includes('@')) {
+    const m = URL_WITH_PASSWORD.exec(s);
+    if (m && !PLACEHOLDER.test(m[1])) return 'a literal string holding a URL with a password';
+  }
+  return undefined;
+}
+
+/** A name as Kubernetes spells it (a Secret's name, a key of one): not a random string. */
+const KUBERNETES_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
+/**
+ * Whether a string looks like a key or token: at least 20 characters of base64 or hex, with
+ * letters and digits or both cases, and at least 3.5 bits of entropy per character.
+ */
+function looksRandom(s: string): boolean {
+  if (s.length < 20 || s.length > 16_384 || !/^[A-Za-z0-9+/=_-]+$/.test(s) || KUBERNETES_NAME.test(s)) return false;
+  if (!(/[0-9]/.test(s) && /[A-Za-z]/.test(s)) && !(/[a-z]/.test(s) && /[A-Z]/.test(s))) return false;
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / s.length) * Math.log2(n / s.length);
+  return bits >= 3.5;
+}
+
+function isScalarSecret(v: unknown, booleans: boolean): boolean {
+  if (typeof v === 'string') return v.trim() !== '';
+  if (typeof v === 'number') return Number.isFinite(v);
+  return booleans && typeof v === 'boolean';
+}
+
+/**
+ * Literal secrets in values, by key path. A value is one when:
+ * - its key names a secret ({@link isSecretKey}): a non-empty string, a number or a boolean;
+ * - a key above it names one (`credentials: { user, pw }`): a non-empty string or a number,
+ *   unless a key on the way names a reference or a setting (`credentials: { secretName }`);
+ * - it is the `value` of a `{ name, value }` entry whose name names a secret, as in a
+ *   Kubernetes env list (`env: [{ name: DB_PASSWORD, value: … }]`);
+ * - it is a string holding a PEM private key, plain or base64-encoded, or a URL with a
+ *   password in its userinfo (`postgres://admin:…@db`), under any key;
+ * - it is a long random-looking string (base64, hex) under a key with `key`, `auth`, `salt`,
+ *   `hash`, `signature`, … in it, or under a reference to a secret (`secretName: <blob>`).
+ */
+export function findLiteralSecrets(values: Values): LiteralSecret[] {
+  const found: LiteralSecret[] = [];
   const path = new KeyPath();
-  const visit = (v: unknown, secret: boolean): void => {
+  /**
+   * @param kind what the nearest key says
+   * @param secretAbove the key above that names a secret, when one does and no reference came since
+   * @param byKey whether keys still tell (not beneath a reference to a secret kept elsewhere)
+   */
+  const visit = (v: unknown, kind: KeyKind, key: string, secretAbove: string | undefined, byKey: boolean): void => {
     if (typeof v === 'string') {
-      if (secret && v.trim() !== '') found.push(path.toString());
+      const what = secretInString(v);
+      if (what) found.push({ keyPath: path.toString(), what });
+      else if (!byKey) return;
+      else if (kind === KeyKind.SECRET && isScalarSecret(v, true)) found.push({ keyPath: path.toString(), what: 'a literal string; the key names a secret' });
+      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false)) found.push({ keyPath: path.toString(), what: `a literal string; the key "${secretAbove}" above it names a secret` });
+      else if ((kind === KeyKind.WEAK || kind === KeyKind.REFERENCE) && looksRandom(v)) found.push({ keyPath: path.toString(), what: `a literal string that looks like a key or token (long and random) under key "${key}"` });
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         path.push(i);
-        visit(v[i], secret);
+        visit(v[i], kind, key, secretAbove, byKey);
         path.pop();
       }
     } else if (v !== null && typeof v === 'object') {
       const map = v as Record<string, unknown>;
+      const envName = byKey && typeof map.name === 'string' && 'value' in map && isSecretKey(map.name) ? map.name : undefined;
       for (const k of Object.keys(map)) {
         path.push(k);
-        visit(map[k], isSecretKey(k));
+        const child = map[k];
+        if (envName !== undefined && k === 'value' && isScalarSecret(child, true) && !(typeof child === 'string' && secretInString(child))) {
+          found.push({ keyPath: path.toString(), what: `a literal ${typeof child}; the entry's name "${envName}" names a secret` });
+        } else {
+          const childKind = byKey ? kindOf(k) : KeyKind.PLAIN;
+          const above = childKind === KeyKind.REFERENCE ? undefined : kind === KeyKind.SECRET ? key : secretAbove;
+          // Beneath a reference (`secretStoreRef: { name, kind }`, `annotations`), keys tell nothing.
+          const nested = child !== null && typeof child === 'object';
+          visit(child, childKind, k, above, byKey && !(childKind === KeyKind.REFERENCE && nested));
+        }
         path.pop();
       }
+    } else if (byKey && (typeof v === 'number' || typeof v === 'boolean')) {
+      if (kind === KeyKind.SECRET && isScalarSecret(v, true)) found.push({ keyPath: path.toString(), what: `a literal ${typeof v}; the key names a secret` });
+      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false)) found.push({ keyPath: path.toString(), what: `a literal ${typeof v}; the key "${secretAbove}" above it names a secret` });
     }
   };
-  visit(values, false);
+  visit(values, KeyKind.PLAIN, '', undefined, true);
   return found;
 }
 
@@ -66,10 +235,10 @@ export function findLiteralSecrets(values: Values): string[] {
  *   layer cannot allow any (only services can)
  */
 export function problemsOfLiteralSecrets(values: Values, constructPath: string, label: string, allowed?: ReadonlySet<string>): Problem[] {
-  return findLiteralSecrets(values).filter((p) => !allowed?.has(p)).map((keyPath) => ({
+  return findLiteralSecrets(values).filter((p) => !allowed?.has(p.keyPath)).map(({ keyPath, what }) => ({
     code: 'CG120',
     constructPath,
-    message: `${label} sets "${keyPath}" to a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.`,
+    message: `${label} sets "${keyPath}" to ${what}, and values files are readable by everyone who can read the GitOps repository.`,
     fix: 'Keep the secret in a secret store and reference it (e.g. externalSecrets: { enabled: true, secretStoreRef: { name: … } }), or use an existing Secret by name'
       + (allowed
         ? `; if the value is not secret, add "${keyPath}" to the service's allowLiteralSecrets.`

@@ -95,6 +95,11 @@ export interface EnvironmentModel {
   readonly requireDigest: boolean;
   /** Cluster-scoped kinds its AppProject allows. */
   readonly clusterResources: readonly ResourceKind[];
+  /**
+   * Namespaced kinds its AppProject allows although it keeps them out by default (Role,
+   * RoleBinding, NetworkPolicy). @default - none
+   */
+  readonly allowedNamespacedResources?: readonly ResourceKind[];
   /** `spec.revisionHistoryLimit` of its Applications. @default - Argo CD's default (10) */
   readonly revisionHistoryLimit?: number;
   /**

@@ -184,10 +184,121 @@ describe('literal secrets', () => {
     expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG120', 'platform/dev']]);
   });
 
+  const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----\n';
+  /** The CG120 problems of a service with these values: [key path, message], after checking no message holds `secret`. */
+  function literalSecrets(values: Record<string, unknown>, secret: string, allowLiteralSecrets?: string[]): string[][] {
+    const { platform } = smallPlatform({ service: { values: values as never, ...(allowLiteralSecrets ? { allowLiteralSecrets } : {}) } });
+    let e;
+    try {
+      platform.snapshot();
+      return [];
+    } catch (err) {
+      e = err as Error & { problems: { code: string; message: string; fix: string }[] };
+    }
+    expect(e.message).not.toContain(secret);
+    for (const p of e.problems) expect(`${p.message} ${p.fix}`).not.toContain(secret);
+    return e.problems.filter((p) => p.code === 'CG120').map((p) => [p.message.match(/sets "([^"]*)"/)![1], p.message]);
+  }
+
+  test('fails when a Kubernetes env list gives a secret-named variable a literal value', () => {
+    const found = literalSecrets({
+      env: [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'DB_PASSWORD', value: 'hunter2' }, { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }],
+      extraEnvVars: [{ name: 'SMTP_PASS', value: 12345 }],
+    }, 'hunter2');
+    expect(found).toEqual([
+      ['env[1].value', 'Service payments-api sets "env[1].value" to a literal string; the entry\'s name "DB_PASSWORD" names a secret, and values files are readable by everyone who can read the GitOps repository.'],
+      ['extraEnvVars[0].value', expect.stringContaining('to a literal number; the entry\'s name "SMTP_PASS" names a secret')],
+    ]);
+  });
+
+  test('fails when a PEM private key stands under any key, and accepts a certificate', () => {
+    const found = literalSecrets({ tls: { key: PEM, crt: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }, config: { inline: `ssh:\n  ${PEM}` } }, 'MIIEow');
+    expect(found).toEqual([
+      ['tls.key', expect.stringContaining('sets "tls.key" to a literal string holding a private key (PEM)')],
+      ['config.inline', expect.stringContaining('sets "config.inline" to a literal string holding a private key (PEM)')],
+    ]);
+  });
+
+  test('fails when a base64-encoded PEM private key stands under any key, and accepts a base64-encoded certificate', () => {
+    const encoded = Buffer.from(PEM).toString('base64');
+    const found = literalSecrets({ tls: { 'tls.key': encoded, 'tls.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n').toString('base64') } }, encoded.slice(20, 40));
+    expect(found).toEqual([['tls.tls.key', expect.stringContaining('to a literal string holding a base64-encoded private key (PEM)')]]);
+  });
+
+  test('fails when a URL carries a password in its userinfo, under any key', () => {
+    const found = literalSecrets({
+      database: { url: 'postgres://admin:hunter2@db.example.com:5432/payments' },
+      broker: 'amqp://guest:hunter2@rabbitmq/',
+      ok: ['https://registry.example.com/x', 'ssh://git@git.example.com/apps/x.git', 'postgres://admin:$(DB_PASSWORD)@db/payments', 'redis://:${REDIS_PASSWORD}@redis:6379'],
+    }, 'hunter2');
+    expect(found).toEqual([
+      ['database.url', expect.stringContaining('sets "database.url" to a literal string holding a URL with a password')],
+      ['broker', expect.stringContaining('sets "broker" to a literal string holding a URL with a password')],
+    ]);
+  });
+
+  test('fails when a secret key holds a number or a boolean', () => {
+    expect(literalSecrets({ database: { password: 123456 }, redis: { auth: { password: true } } }, '123456')).toEqual([
+      ['database.password', expect.stringContaining('sets "database.password" to a literal number; the key names a secret')],
+      ['redis.auth.password', expect.stringContaining('sets "redis.auth.password" to a literal boolean; the key names a secret')],
+    ]);
+  });
+
+  test.each(['db.pass', 'db.pwd', 'db.pw', 'ssh.passphrase', 'DB_PASS', 'adminpassword', 'signingKey', 'bearer'])('fails when key "%s" holds a literal string', (keyPath) => {
+    const [first, second] = keyPath.split('.');
+    const values = second ? { [first]: { [second]: 'hunter2' } } : { [first]: 'hunter2' };
+    expect(literalSecrets(values, 'hunter2')).toEqual([[keyPath, expect.stringContaining(`sets "${keyPath}" to a literal string; the key names a secret`)]]);
+  });
+
+  test('fails when values sit anywhere beneath a secret key, naming that key', () => {
+    expect(literalSecrets({ smtp: { credentials: { user: 'mailer', pw: 'hunter2', port: 587, enabled: true, secretName: 'smtp' } } }, 'hunter2')).toEqual([
+      ['smtp.credentials.user', expect.stringContaining('sets "smtp.credentials.user" to a literal string; the key "credentials" above it names a secret')],
+      ['smtp.credentials.pw', expect.stringContaining('sets "smtp.credentials.pw" to a literal string; the key names a secret')],
+      ['smtp.credentials.port', expect.stringContaining('to a literal number; the key "credentials" above it names a secret')],
+    ]);
+  });
+
+  test('fails when a long random string stands under a key, auth or hash key, or under a reference to a secret', () => {
+    const blob = 'c2VjcmV0LXNpZ25pbmcta2V5LTA5ODc2NTQzMjE=';
+    expect(literalSecrets({ jwt: { key: blob }, registry: { auth: blob }, db: { secretName: blob } }, blob)).toEqual([
+      ['jwt.key', expect.stringContaining('sets "jwt.key" to a literal string that looks like a key or token (long and random) under key "key"')],
+      ['registry.auth', expect.stringContaining('under key "auth"')],
+      ['db.secretName', expect.stringContaining('under key "secretName"')],
+    ]);
+  });
+
+  test('accepts what real charts put under secret-looking keys', () => {
+    expect(literalSecrets({
+      externalSecrets: {
+        enabled: true, refreshInterval: '1h', secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+        data: [{ secretKey: 'password', remoteRef: { key: 'prod/payments/db', property: 'password' } }],
+      },
+      auth: { enabled: true, username: 'app', database: 'payments', existingSecret: 'db', secretKeys: { adminPasswordKey: 'postgres-password', userPasswordKey: 'password' } },
+      secret: { create: true, annotations: { 'vault.hashicorp.com/agent-inject-secret-db': 'database/creds/payments' } },
+      serviceAccount: { automountServiceAccountToken: false },
+      tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }],
+      ingress: { tls: [{ secretName: 'payments-tls', hosts: ['payments.example.com'] }], annotations: { 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' } },
+      llm: { maxTokens: 4096, tokenizer: 'bpe' },
+      allowEmptyPassword: false, passwordMinLength: 12, tokenTTL: 3600, bypass: 'cache', compass: 'north', passthrough: true,
+      podLabels: { 'secret-rotation': 'weekly' },
+    }, '<none>')).toEqual([]);
+  });
+
+  test('accepts each new form at a key path the service allows', () => {
+    const encoded = Buffer.from(PEM).toString('base64');
+    expect(literalSecrets({
+      env: [{ name: 'DB_PASSWORD', value: 'demo' }], tls: { key: encoded }, url: 'postgres://demo:demo@localhost/demo',
+      credentials: { user: 'demo' }, password: 0,
+    }, '<none>', ['env[0].value', 'tls.key', 'url', 'credentials.user', 'password'])).toEqual([]);
+  });
+
   test.each([
     ['password', true], ['dbPassword', true], ['DB_PASSWD', true], ['clientSecret', true], ['githubToken', true],
     ['apiKey', true], ['api_key', true], ['privateKey', true], ['credentials', true], ['secretAccessKey', true],
     ['secretName', false], ['existingSecret', false], ['tokenRef', false], ['passwordFile', false], ['replicas', false],
+    ['pass', true], ['pwd', true], ['pw', true], ['passphrase', true], ['adminpassword', true], ['accessToken', true], ['signing_key', true],
+    ['passthrough', false], ['bypass', false], ['compass', false], ['tokenizer', false], ['maxTokens', false], ['tokenTTL', false],
+    ['passwordKey', false], ['externalSecrets', false], ['automountServiceAccountToken', false], ['secretsEnabled', false], ['key', false],
   ])('treats key "%s" as a secret: %s', (key, secret) => {
     expect(isSecretKey(key)).toBe(secret);
   });

@@ -132,6 +132,13 @@ describe('examples/rendered-platform', () => {
         { group: '', kind: 'Namespace', name: 'orders-api' },
         { group: '', kind: 'Namespace', name: 'payments-api' },
       ],
+      // The baseline's default-deny is synced by each target's Application: networking.k8s.io NetworkPolicy stays allowed.
+      namespaceResourceBlacklist: [
+        { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+        { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+        { group: 'cilium.io', kind: 'CiliumNetworkPolicy' },
+        { group: 'crd.projectcalico.org', kind: 'NetworkPolicy' },
+      ],
     });
   });
 

@@ -139,11 +139,19 @@ export function applicationProblems(model: PlatformModel, files: Readonly<Record
 
 const GLOB = /[*?[\]{}!]/;
 
+/** Namespaced kinds an environment's AppProject keeps out unless allowed, as `group/kind`. */
+const RBAC_AND_NETWORK_POLICIES = [
+  'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding', 'networking.k8s.io/NetworkPolicy',
+  'cilium.io/CiliumNetworkPolicy', 'crd.projectcalico.org/NetworkPolicy',
+];
+
 /**
  * Every way the tree's AppProjects grant more than the model needs: globs in sourceRepos or
- * destinations, cluster-scoped resources nobody asked for, the Argo CD namespace open to anything
- * but the bootstrap project, or repositories and destinations beyond those of its targets.
+ * destinations, cluster-scoped resources nobody asked for, RBAC objects or network policies
+ * nobody allowed, the Argo CD namespace open to anything but the bootstrap project, or
+ * repositories and destinations beyond those of its targets.
  */
+
 export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Record<string, string>>): string[] {
   const problems: string[] = [];
   const services = new Map(model.services.map((s) => [s.name, s]));
@@ -180,6 +188,12 @@ export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Rec
     }
     const asked = env.clusterResources.map((r) => ({ group: r.group, kind: r.kind }));
     if (!isDeepStrictEqual(spec.clusterResourceWhitelist ?? [], asked)) problems.push(`${where}: cluster-scoped resources ${JSON.stringify(spec.clusterResourceWhitelist)}, asked for ${JSON.stringify(asked)}`);
+    // RBAC and network policies stay out but for those the environment allows, and the baseline's own NetworkPolicy.
+    const allowed = new Set([...(env.allowedNamespacedResources ?? []), ...(env.namespaceBaseline ? [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }] : [])].map((r) => `${r.group}/${r.kind}`));
+    const keptOut = RBAC_AND_NETWORK_POLICIES.filter((k) => !allowed.has(k));
+    const blacklisted = (spec.namespaceResourceBlacklist ?? []).map((k: any) => `${k.group}/${k.kind}`);
+    if (!isDeepStrictEqual(blacklisted, keptOut)) problems.push(`${where}: namespaceResourceBlacklist ${JSON.stringify(blacklisted)}, needs ${JSON.stringify(keptOut)}`);
+    if (spec.namespaceResourceWhitelist !== undefined) problems.push(`${where}: namespaceResourceWhitelist ${JSON.stringify(spec.namespaceResourceWhitelist)}`);
     const targets = model.targets.filter((t) => t.environment === env.name);
     const repos = new Set([model.repoURL, ...targets.map((t) => services.get(t.service)!).filter((s) => s.source.kind === 'helm').map((s) => helmOf(s).repoURL)]);
     const dests = new Set(targets.map((t) => `${clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!.destination} ${services.get(t.service)!.namespace}`));

@@ -64,6 +64,7 @@ export function deviatingPlatform(): Platform {
       { name: 'viewers', policies: ['p, proj:prod:viewers, applications, get, prod/*, allow'] },
     ],
     clusterResources: [{ group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+    allowedNamespacedResources: [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }],
     revisionHistoryLimit: 5,
     values: { replicas: 3 },
   });

@@ -506,6 +506,43 @@ describe('rendered workloads', () => {
   });
 
   describe('problems', () => {
+    const withRbacAndPolicy: RenderFunction = (ctx) => {
+      inlineWorkload(ctx);
+      new ApiObject(ctx.scope, 'reader', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'reader' } });
+      new ApiObject(ctx.scope, 'allow-all', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-all' }, spec: { podSelector: {}, ingress: [{}] } });
+    };
+
+    it('fails when a rendered service renders a RoleBinding or NetworkPolicy its environment does not allow, once per environment and kind', () => {
+      // GIVEN prod has a namespace baseline, whose own default-deny its AppProject lets in
+      const e = problemsOf(() => build({ withHelm: false, baseline: true, render: withRbacAndPolicy }).platform.snapshot());
+      // THEN
+      expect(e.problems.map((p) => [p.code, p.constructPath, p.message])).toEqual([
+        ['CG139', 'platform/orders-api', 'RoleBinding reader of Service orders-api on nonprod/azure/westeurope-01 is a kind (rbac.authorization.k8s.io/RoleBinding) the AppProject of environment nonprod keeps out: Argo CD would refuse to sync it.'],
+        ['CG139', 'platform/orders-api', 'NetworkPolicy allow-all of Service orders-api on nonprod/azure/westeurope-01 is a kind (networking.k8s.io/NetworkPolicy) the AppProject of environment nonprod keeps out: Argo CD would refuse to sync it.'],
+        ['CG139', 'platform/orders-api', 'RoleBinding reader of Service orders-api on prod/azure/westeurope-01 is a kind (rbac.authorization.k8s.io/RoleBinding) the AppProject of environment prod keeps out: Argo CD would refuse to sync it.'],
+        ['CG139', 'platform/orders-api', 'NetworkPolicy allow-all of Service orders-api on prod/azure/westeurope-01 is a kind (networking.k8s.io/NetworkPolicy) the AppProject of environment prod keeps out: Argo CD would refuse to sync it.'],
+      ]);
+      expect(e.problems[0].fix).toBe("Leave it out, or allow the kind on the environment: allowedNamespacedResources: [{ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' }].");
+    });
+
+    it('accepts rendered RBAC objects and network policies an environment allows', () => {
+      // GIVEN
+      const platform = new Platform({ repoURL: REPO });
+      const allowedNamespacedResources = [{ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' }, { group: 'networking.k8s.io', kind: 'NetworkPolicy' }];
+      const env = new Environment(platform, 'prod', { allowedNamespacedResources });
+      new Cluster(env, 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope' });
+      new Service(platform, 'orders-api', { image: { repository: ORDERS_IMAGE }, initialDigest: D1, workload: Workload.render(withRbacAndPolicy) }).deployTo(env);
+      // WHEN
+      const tree = synthesize(platform.snapshot());
+      // THEN
+      expect(yamlOf(tree, 'environments/prod/azure/westeurope-01/orders-api/rolebinding-reader.yaml').kind).toBe('RoleBinding');
+      expect(yamlOf(tree, 'projects/prod.yaml').spec.namespaceResourceBlacklist).toEqual([
+        { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+        { group: 'cilium.io', kind: 'CiliumNetworkPolicy' },
+        { group: 'crd.projectcalico.org', kind: 'NetworkPolicy' },
+      ]);
+    });
+
     it('fails when the image placeholder stands outside a container image', () => {
       const e = problemsOf(() => build({
         withHelm: false,
