@@ -20,12 +20,22 @@ export function parseCommandArgs(
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (e) {
-    throw new GitOpsError({
+    const error = new GitOpsError({
       code: 'CG301',
       message: argumentMistake(command, e as Error & { code?: string }, Object.keys(options)),
       fix: `Run \`cdk8s-gitops ${command} --help\` to see its options.`,
     });
+    UNPARSED.add(error);
+    throw error;
   }
+}
+
+/** Errors of arguments that do not parse (unknown flags, missing values). */
+const UNPARSED = new WeakSet<Error>();
+
+/** Whether `e` says the arguments do not parse; the CLI then prints the command's usage line. */
+export function isUnparsedArguments(e: unknown): boolean {
+  return e instanceof Error && UNPARSED.has(e);
 }
 
 /** What is wrong with the arguments, in our words, from Node's `parseArgs` error. */

@@ -1,5 +1,6 @@
 import { GitOpsError } from '../errors';
 import { didYouMean } from '../suggest';
+import { isUnparsedArguments } from './args';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
@@ -136,8 +137,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   } catch (e) {
     ctx.progress.done();
     if (e instanceof GitOpsError) {
-      // A mistake in the options is followed by the command's usage line.
-      stderr.write(`Error: ${e.message}\n${e.code === 'CG301' ? `Usage: ${command.usage}\n` : ''}`);
+      // Arguments that do not parse are followed by the command's usage line.
+      stderr.write(`Error: ${e.message}\n${isUnparsedArguments(e) ? `Usage: ${command.usage}\n` : ''}`);
       return ExitCode.ERROR;
     }
     stderr.write(`Internal error in cdk8s-gitops (please report it): ${(e as Error)?.stack ?? String(e)}\n`);
