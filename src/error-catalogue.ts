@@ -167,8 +167,8 @@ const ENTRIES = [
     fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
   },
   {
-    code: 'CG129', where: 'program', title: 'Invalid sync window',
-    description: 'A sync window\'s schedule is not a five-field cron expression, or its duration is not a whole number with s, m or h.',
+    code: 'CG129', where: 'program', title: 'Invalid sync window duration',
+    description: 'A sync window\'s duration is not a positive duration of hours, minutes and seconds as Argo CD reads it (Go\'s time.ParseDuration), e.g. "8h" or "1h30m".',
     fix: 'Use e.g. SyncWindow.deny("0 22 * * *", "8h").',
   },
   {
@@ -220,6 +220,11 @@ const ENTRIES = [
     code: 'CG139', where: 'program', title: 'Rendered object of a kind the AppProject keeps out',
     description: 'A rendered service renders a Role, RoleBinding or network policy (networking.k8s.io NetworkPolicy, CiliumNetworkPolicy, Calico NetworkPolicy) that its environment does not allow in allowedNamespacedResources; the environment\'s AppProject keeps the kind out, so Argo CD would refuse to sync it. In an environment with a namespace baseline this holds for NetworkPolicy too, although the AppProject lets the baseline\'s own in.',
     fix: 'Leave the object out, or list its group and kind in the environment\'s allowedNamespacedResources.',
+  },
+  {
+    code: 'CG140', where: 'program', title: 'Invalid sync window schedule or time zone',
+    description: 'A sync window\'s schedule is not a cron expression Argo CD accepts (five fields: minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, weekday 0-6 or SUN-SAT; "*", "?", lists, ranges and "/n" steps; no @descriptors, no CRON_TZ= prefix), or its time zone is not an IANA time zone name. Argo CD refuses such a schedule, and silently falls back to UTC for an unknown time zone.',
+    fix: 'Use e.g. SyncWindow.deny("0 22 * * MON-FRI", "8h", { timeZone: "Europe/Amsterdam" }).',
   },
 
   // CG2xx: release ledgers
@@ -304,6 +309,26 @@ const ENTRIES = [
     code: 'CG308', where: 'cli', title: 'init target is not empty',
     description: '`cdk8s-gitops init` was given a directory that exists and holds files, or a path that is not a directory; init never overwrites files.',
     fix: 'Pass a new or empty directory, e.g. `cdk8s-gitops init my-platform`.',
+  },
+  {
+    code: 'CG311', where: 'cli', title: 'Unknown command',
+    description: 'The first argument is not a command of cdk8s-gitops; the message names the closest ones.',
+    fix: 'Run `cdk8s-gitops --help` to list the commands.',
+  },
+  {
+    code: 'CG312', where: 'cli', title: 'Checkout is not a directory',
+    description: 'The GitOps checkout (--out, "output" in cdk8s.yaml, or dist) is a file, or a path through a file, not a directory.',
+    fix: 'Pass the directory of the GitOps checkout, e.g. --out ../platform-gitops.',
+  },
+  {
+    code: 'CG313', where: 'cli', title: 'Checkout does not exist',
+    description: 'A command that reads or changes the GitOps checkout (status, explain, history, preview, check, promote, rollback, unhold, publish) was given a directory that does not exist. Only synth creates it; plan shows a first synth when the directory\'s parent exists.',
+    fix: 'Clone the GitOps repository there, or run `cdk8s-gitops synth --out DIR` first; check the spelling of --out.',
+  },
+  {
+    code: 'CG314', where: 'cli', title: 'Unknown ring',
+    description: 'A command names a ring that neither the program declares nor the history of the checkout mentions.',
+    fix: 'Name a ring the program declares.',
   },
 
   // CG4xx: the checkout being written

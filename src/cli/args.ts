@@ -1,11 +1,15 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { GitOpsError } from '../errors';
+import { didYouMean } from '../suggest';
 
 /** Options every command that runs the program takes. */
 export const PROGRAM_OPTIONS = {
   app: { type: 'string' },
   out: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
+
+/** Flags every command takes besides its own (see `main`). */
+const SHARED_FLAGS = ['--help', '--quiet'];
 
 /** Parses a command's arguments; unknown or malformed flags end in a clear error. */
 export function parseCommandArgs(
@@ -16,10 +20,40 @@ export function parseCommandArgs(
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (e) {
-    throw new GitOpsError({
+    const error = new GitOpsError({
       code: 'CG301',
-      message: `${command}: ${(e as Error).message}`,
+      message: argumentMistake(command, e as Error & { code?: string }, Object.keys(options)),
       fix: `Run \`cdk8s-gitops ${command} --help\` to see its options.`,
     });
+    UNPARSED.add(error);
+    throw error;
   }
+}
+
+/** Errors of arguments that do not parse (unknown flags, missing values). */
+const UNPARSED = new WeakSet<Error>();
+
+/** Whether `e` says the arguments do not parse; the CLI then prints the command's usage line. */
+export function isUnparsedArguments(e: unknown): boolean {
+  return e instanceof Error && UNPARSED.has(e);
+}
+
+/** What is wrong with the arguments, in our words, from Node's `parseArgs` error. */
+function argumentMistake(command: string, e: Error & { code?: string }, names: readonly string[]): string {
+  const quoted = /'([^']*)'/.exec(e.message)?.[1];
+  const flags = [...names.map((n) => `--${n}`), ...SHARED_FLAGS];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted !== undefined) {
+    return `Unknown option ${quoted} for ${command}.${didYouMean(quoted, flags, (n) => n)}`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted !== undefined) {
+    const flag = quoted.replace(/ <value>$/, '').split(', ').pop();
+    if (/does not take an argument/.test(e.message)) return `${command}: ${flag} takes no value.`;
+    return / is ambiguous/.test(e.message)
+      ? `${command}: ${flag} needs a value, but is followed by another option.`
+      : `${command}: ${flag} needs a value.`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted !== undefined) {
+    return `${command} takes no arguments besides options; received "${quoted}".`;
+  }
+  return `${command}: ${e.message}`;
 }

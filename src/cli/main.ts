@@ -1,4 +1,6 @@
 import { GitOpsError } from '../errors';
+import { didYouMean } from '../suggest';
+import { isUnparsedArguments } from './args';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
@@ -56,6 +58,24 @@ function withoutGlobalFlags(argv: readonly string[]): { args: string[]; quiet: b
   return { args: [...args, ...tail], quiet: args.length !== head.length };
 }
 
+/**
+ * `process.stdout` or `process.stderr`, writing until its reader goes away (`… | head -1`
+ * closes the pipe: EPIPE). Then the rest of the output is dropped without a word, and the
+ * command runs to its end and exits with its own code: a promotion is not cut short because
+ * nobody reads what it prints.
+ */
+function untilReaderLeaves(stream: NodeJS.WriteStream): OutputStream {
+  let gone = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    gone = true;
+  });
+  return {
+    isTTY: stream.isTTY === true,
+    write: (text: string) => gone || stream.destroyed || stream.write(text),
+  };
+}
+
 /** Options of {@link main}, for tests and embedding. */
 export interface MainOptions {
   /** The directory the command runs in. @default process.cwd() */
@@ -73,8 +93,8 @@ export interface MainOptions {
  * a {@link GitOpsError} prints its problems, anything else is reported as an internal error.
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+  const stdout = options.stdout ?? untilReaderLeaves(process.stdout);
+  const stderr = options.stderr ?? untilReaderLeaves(process.stderr);
   const env = options.env ?? process.env;
   const { args, quiet } = withoutGlobalFlags(argv);
   const [name, ...rest] = args;
@@ -88,7 +108,12 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
   const command = COMMANDS.find(([n]) => n === name)?.[1]();
   if (!command) {
-    stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
+    const error = new GitOpsError({
+      code: 'CG311',
+      message: `Unknown command "${name}".${didYouMean(name, COMMANDS.map(([n]) => n), (n) => n)}`,
+      fix: `Run \`cdk8s-gitops --help\` to list the commands: ${COMMANDS.map(([n]) => n).join(', ')}.`,
+    });
+    stderr.write(`Error: ${error.message}\n`);
     return ExitCode.ERROR;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -112,7 +137,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   } catch (e) {
     ctx.progress.done();
     if (e instanceof GitOpsError) {
-      stderr.write(`Error: ${e.message}\n`);
+      // Arguments that do not parse are followed by the command's usage line.
+      stderr.write(`Error: ${e.message}\n${isUnparsedArguments(e) ? `Usage: ${command.usage}\n` : ''}`);
       return ExitCode.ERROR;
     }
     stderr.write(`Internal error in cdk8s-gitops (please report it): ${(e as Error)?.stack ?? String(e)}\n`);

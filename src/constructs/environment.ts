@@ -6,6 +6,7 @@ import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
 import { Platform } from './platform';
 import { ProjectRole, ResourceKind, SyncPolicy, SyncWindow } from './sync';
+import { problemsOfSyncWindow } from './sync-window-check';
 import { problemsOfValues } from './values-check';
 
 /** Properties of an {@link Environment}. */
@@ -99,7 +100,10 @@ export class Environment extends Construct {
     this.description = props.description;
     this.values = props.values ?? {};
     this.namespaceBaseline = props.namespaceBaseline;
-    const problems = problemsOfValues(this.values, this.node.path, 'values');
+    const problems = [
+      ...problemsOfValues(this.values, this.node.path, 'values'),
+      ...this.syncWindows.flatMap((w, i) => problemsOfSyncWindow(w.toJson(), this.node.path, i)),
+    ];
     if (props.revisionHistoryLimit !== undefined && !(Number.isInteger(props.revisionHistoryLimit) && props.revisionHistoryLimit >= 0)) {
       problems.push({
         code: 'CG110',

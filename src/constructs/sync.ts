@@ -1,5 +1,4 @@
 /** Sync behaviour of the Applications of an environment, as Argo CD spells it. */
-import { GitOpsError } from '../errors';
 
 /** Argo CD sync options; the values are what lands in `syncPolicy.syncOptions`. */
 export enum SyncOption {
@@ -114,7 +113,10 @@ export interface SyncWindowJson {
 }
 
 /**
- * A time window in which syncs are allowed or denied (AppProject `syncWindows`).
+ * A time window in which syncs are allowed or denied (AppProject `syncWindows`). The
+ * Environment it is given to checks it as Argo CD reads it: `schedule` a five-field cron
+ * expression (names such as MON and JAN, lists, ranges and steps; no `@daily`), `duration`
+ * hours, minutes and seconds (`8h`, `1h30m`), `timeZone` an IANA name (CG140, CG129).
  *
  * @example
  * SyncWindow.deny('0 22 * * *', '8h', { manualSync: true }); // no automated syncs at night
@@ -135,22 +137,7 @@ export class SyncWindow {
     private readonly schedule: string,
     private readonly duration: string,
     private readonly options: SyncWindowOptions,
-  ) {
-    if (schedule.trim().split(/\s+/).length !== 5) {
-      throw new GitOpsError({
-        code: 'CG129',
-        message: `Sync window schedule "${schedule}" is not a five-field cron expression.`,
-        fix: 'Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
-      });
-    }
-    if (!/^\d+[smh]$/.test(duration)) {
-      throw new GitOpsError({
-        code: 'CG129',
-        message: `Sync window duration "${duration}" is not a duration.`,
-        fix: 'Use a whole number with s, m or h, e.g. "8h".',
-      });
-    }
-  }
+  ) {}
 
   /** The window as it lands in an AppProject's `spec.syncWindows`. */
   public toJson(): SyncWindowJson {

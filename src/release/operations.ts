@@ -1,4 +1,5 @@
 import { GitOpsError } from '../errors';
+import { didYouMean } from '../suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
 import { readManifestInputs } from '../synth/manifest';
 import { FileTree } from '../synth/file-tree';
@@ -60,7 +61,7 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
     const known = model.services.map((s) => s.name);
     throw new GitOpsError({
       code: 'CG306',
-      message: `The program has no service "${request.service}"; it has ${known.length ? known.join(', ') : 'none'}.`,
+      message: `The program has no service "${request.service}"; it has ${known.length ? known.join(', ') : 'none'}.${didYouMean(request.service, known)}`,
       fix: 'Name a service the program declares.',
     });
   }

@@ -1,4 +1,5 @@
 import { GitOpsError, Problem } from '../errors';
+import { didYouMean } from '../suggest';
 import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from './digest';
 import { RuleErrorCode } from './error-codes';
 import { formatDuration, formatTimestamp, isValidDate } from './timestamp';
@@ -321,7 +322,7 @@ export function unhold(ledger: Ledger, options: UnholdOptions): LedgerChange {
     throw new GitOpsError(
       problem(
         'CG605',
-        `The ledger of ${ledger.service} has no ring "${ring}"; it has ${known.length === 0 ? 'none' : known.map((n) => `"${n}"`).join(', ')}.`,
+        `The ledger of ${ledger.service} has no ring "${ring}"; it has ${known.length === 0 ? 'none' : known.map((n) => `"${n}"`).join(', ')}.${didYouMean(ring, known)}`,
         'Name a ring from the ledger.',
       ),
     );
@@ -380,7 +381,7 @@ function ringIndex(ledger: Ledger, rings: readonly RingSpec[], ring: string): nu
 function unknownRing(ledger: Ledger, rings: readonly RingSpec[], ring: string): Problem {
   return problem(
     'CG605',
-    `Ring "${ring}" is not declared for ${ledger.service}; the program declares ${rings.map((r) => `"${r.name}"`).join(', ') || 'no rings'}.`,
+    `Ring "${ring}" is not declared for ${ledger.service}; the program declares ${rings.map((r) => `"${r.name}"`).join(', ') || 'no rings'}.${didYouMean(ring, rings.map((r) => r.name))}`,
     `Use one of the declared rings, or declare "${ring}" in the program first.`,
   );
 }

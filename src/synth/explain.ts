@@ -6,6 +6,7 @@
 import { buildWorkloadSets } from '../argocd/application-set';
 import { applicationName } from '../constructs/name-checks';
 import { GitOpsError } from '../errors';
+import { closeMatches, didYouMean } from '../suggest';
 import { LedgerFile } from '../release/checkout';
 import { shortDigest } from '../release/digest';
 import { Hold } from '../release/types';
@@ -201,10 +202,9 @@ export function selectTargets(model: PlatformModel, selector: TargetSelector): T
   const candidates = exact.length > 0 ? exact : model.targets.filter((t) => t.service === name);
   if (candidates.length === 0) {
     const names = [...new Set([...model.services.map((s) => s.name), ...model.targets.map(applicationName)])];
-    const close = closeMatches(name, names);
     throw new GitOpsError({
       code: 'CG306',
-      message: `The program has no Application or service "${name}".${close.length ? ` Close matches: ${close.join(', ')}.` : ''}`,
+      message: `The program has no Application or service "${name}".${didYouMean(name, names)}`,
       fix: `Name an Application (<service>-<env>-<cloud>-<cluster>) or a service; services: ${model.services.map((s) => s.name).join(', ') || 'none'}.`,
     });
   }
@@ -222,32 +222,11 @@ export function selectTargets(model: PlatformModel, selector: TargetSelector): T
       code: 'CG306',
       message: `No target of "${name}" matches ${filters.map(([flag, v]) => `${flag} ${v}`).join(' ')}.`,
       fix: wrong.length > 0
-        ? wrong.map((f) => `${f.flag} takes one of ${f.known.join(', ')}${closeMatches(f.v, f.known).length ? ` (close: ${closeMatches(f.v, f.known).join(', ')})` : ''}.`).join(' ')
+        ? wrong.map((f) => `${f.flag} takes one of ${f.known.join(', ')}${closeMatches(f.v, f.known).length ? ` (did you mean ${closeMatches(f.v, f.known).slice(0, 3).join(', ')}?)` : ''}.`).join(' ')
         : `Its targets are: ${candidates.map(applicationName).sort().join(', ')}.`,
     });
   }
   return selected;
-}
-
-/** Up to five of `names` closest to `name`: containing it, or a few edits away. */
-export function closeMatches(name: string, names: readonly string[]): string[] {
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return names
-    .map((n) => ({ n, d: editDistance(name, n), contains: n.includes(name) || name.includes(n) }))
-    .filter((x) => x.d <= limit || x.contains)
-    .sort((a, b) => a.d - b.d || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0))
-    .slice(0, 5)
-    .map((x) => x.n);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = row;
-  }
-  return prev[b.length];
 }
 
 /** Output formats of {@link formatExplanation}. */

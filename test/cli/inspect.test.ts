@@ -144,7 +144,7 @@ describe('status and explain on the example', () => {
     const r = cli('explain', 'payments-api-prod-azure-westeurope-1', '--out', out);
     // THEN it exits 1 and suggests the names it may have meant
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: CG306 The program has no Application or service "payments-api-prod-azure-westeurope-1"\. Close matches: payments-api-prod-azure-westeurope-01, /);
+    expect(r.stderr).toMatch(/^Error: CG306 The program has no Application or service "payments-api-prod-azure-westeurope-1"\. Did you mean "payments-api-prod-azure-westeurope-01"\? Fix: /);
   });
 
   test('fails when a filter matches no target', () => {
@@ -152,7 +152,7 @@ describe('status and explain on the example', () => {
     const r = cli('explain', 'payments-api', '--env', 'prod', '--cloud', 'azur', '--out', out);
     // THEN it exits 1 and names the clouds there are
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: CG306 No target of "payments-api" matches --env prod --cloud azur. Fix: --cloud takes one of aws, azure, gcp, oci (close: azure).\n');
+    expect(r.stderr).toBe('Error: CG306 No target of "payments-api" matches --env prod --cloud azur. Fix: --cloud takes one of aws, azure, gcp, oci (did you mean azure?).\n');
   });
 
   test('fails on a wrong --format or a missing name, before running the program', () => {

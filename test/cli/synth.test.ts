@@ -137,12 +137,13 @@ describe('cdk8s-gitops synth', () => {
     expect(fs.existsSync(out)).toBe(false);
   }, 60_000);
 
-  it('fails on an unknown flag with CG301 and points to --help', () => {
+  it('fails on an unknown flag with CG301, points to --help and prints the usage line', () => {
     // WHEN
     const run = cli(['synth', '--bogus']);
 
     // THEN
-    expect(run.stderr).toBe("Error: CG301 synth: Unknown option '--bogus' Fix: Run `cdk8s-gitops synth --help` to see its options.\n");
+    expect(run.stderr).toBe('Error: CG301 Unknown option --bogus for synth. Fix: Run `cdk8s-gitops synth --help` to see its options.\n'
+      + 'Usage: cdk8s-gitops synth [--app CMD] [--out DIR] [--verify] [--adopt] [--verbose] [--format text|json]\n');
     expect(run.status).toBe(1);
   });
 

@@ -71,4 +71,20 @@ describe('versionProblem', () => {
     // THEN
     expect(problem).toBe('is not a digest: expected "sha256:" followed by 64 lowercase hex characters');
   });
+
+  test('fails when 64 hex characters lack their algorithm, suggesting sha256:, under either policy', () => {
+    // GIVEN
+    const hex = `${'2E8F1A31'.repeat(8)}`;
+
+    // WHEN / THEN
+    for (const requireDigest of [true, false]) {
+      expect(versionProblem(hex, { requireDigest })).toBe(`looks like a digest without its algorithm; did you mean sha256:${'2e8f1a31'.repeat(8)}?`);
+    }
+  });
+
+  test('fails when a digest is written in upper case, suggesting it in lower case', () => {
+    expect(versionProblem(`SHA256:${'AB'.repeat(32)}`, { requireDigest: false })).toBe(
+      `is not a digest: its algorithm and hex are written in lower case; did you mean sha256:${'ab'.repeat(32)}?`,
+    );
+  });
 });

@@ -279,7 +279,7 @@ describe('promote', () => {
 
     // THEN
     expect(e.message).toBe(
-      'CG605 Ring "prodd" is not declared for payments-api; the program declares "nonprod", "prod-canary", "prod". ' +
+      'CG605 Ring "prodd" is not declared for payments-api; the program declares "nonprod", "prod-canary", "prod". Did you mean "prod"? ' +
         'Fix: Use one of the declared rings, or declare "prodd" in the program first.',
     );
   });

@@ -1,18 +1,24 @@
-import * as path from 'path';
-import { readHistory } from '../../git/history';
+import { HistoryEntry, readHistory } from '../../git/history';
+import { GitOpsError } from '../../errors';
+import { didYouMean } from '../../suggest';
 import { shortDigest } from '../../release/digest';
 import { parseCommandArgs } from '../args';
-import { Command, usageError } from '../command';
-import { readProjectConfig } from '../program';
+import { Command, CommandContext, usageError } from '../command';
+import { checkoutDir } from '../out-dir';
+import { loadModel, readProjectConfig } from '../program';
 
 export const historyCommand: Command = {
   name: 'history',
   summary: 'Who promoted what, when, into which ring, in which commit',
-  usage: 'cdk8s-gitops history <service> [--ring RING] [--out DIR] [--limit N] [--format text|json]',
+  usage: 'cdk8s-gitops history <service> [--ring RING] [--app CMD] [--out DIR] [--limit N] [--format text|json]',
   help: `Reads the GitOps repository's history back from the trailers of published commits.
+A service or ring that neither the program declares nor any commit names is a mistake (with
+the closest names); one the program declares but nobody published yet has no history.
 
 Options:
   --ring RING   only changes to this ring
+  --app CMD     command that runs the program, to know its services and rings when the
+                history has none of the name (default: "app" in cdk8s.yaml, if any)
   --out DIR     the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --limit N     at most N entries (default: all)
   --format      text (default) or json
@@ -21,14 +27,15 @@ Example:
   cdk8s-gitops history payments-api --ring prod`,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('history', argv, {
-      out: { type: 'string' }, ring: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' },
+      out: { type: 'string' }, app: { type: 'string' }, ring: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' },
     }, true);
     if (positionals.length !== 1) throw usageError('history', 'takes one service name.', 'Run e.g. `cdk8s-gitops history payments-api`.');
     const format = ctx.format(values.format, ['text', 'json']);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw usageError('history', `--limit "${values.limit}" is not a positive whole number.`, 'Pass e.g. --limit 20.');
-    const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+    const out = checkoutDir(ctx, 'history', values.out, 'existing');
     const entries = await readHistory({ dir: out, service: positionals[0], ...(values.ring ? { ring: values.ring } : {}), ...(limit ? { limit } : {}) });
+    if (entries.length === 0) checkNames(ctx, values.app, await readHistory({ dir: out }), positionals[0], values.ring);
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
       return 0;
@@ -53,3 +60,27 @@ Example:
     return 0;
   },
 };
+
+/**
+ * Fails when `service` (or `ring`) is named neither by the program nor by any commit of the
+ * history, with the closest names: a typo must not read as "no change published".
+ */
+function checkNames(ctx: CommandContext, app: string | undefined, all: readonly HistoryEntry[], service: string, ring: string | undefined): void {
+  const model = app !== undefined || readProjectConfig(ctx.cwd).app !== undefined ? loadModel(app, ctx.cwd) : undefined;
+  const services = [...new Set([...(model?.services.map((s) => s.name) ?? []), ...all.flatMap((e) => e.service)])].sort();
+  if (!services.includes(service)) {
+    throw new GitOpsError({
+      code: 'CG306',
+      message: `No service "${service}": the program does not declare it and no commit names it.${didYouMean(service, services)}`,
+      fix: `Name one of: ${services.join(', ') || 'none yet'}.`,
+    });
+  }
+  const rings = [...new Set([...(model?.rings.map((r) => r.name) ?? []), ...all.flatMap((e) => e.ring)])];
+  if (ring !== undefined && !rings.includes(ring)) {
+    throw new GitOpsError({
+      code: 'CG314',
+      message: `No ring "${ring}": the program does not declare it and no commit names it.${didYouMean(ring, rings)}`,
+      fix: `Name one of: ${rings.join(', ') || 'none yet'}.`,
+    });
+  }
+}

@@ -1,4 +1,4 @@
-import * as path from 'path';
+import * as fs from 'fs';
 import { readLedgers } from '../../release/checkout';
 import { treeFromLedgers } from '../../synth/build';
 import { checkCheckout } from '../../synth/check';
@@ -10,9 +10,8 @@ import { toYamlDocuments } from '../../synth/yaml';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { ExitCode } from '../exit-code';
-import { readProjectConfig, runProgram } from '../program';
-
-const outDir = (cwd: string, value: string | undefined): string => path.resolve(cwd, value ?? readProjectConfig(cwd).output ?? 'dist');
+import { checkoutDir } from '../out-dir';
+import { runProgram } from '../program';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -33,9 +32,10 @@ Example:
   run(argv, ctx) {
     const { values } = parseCommandArgs('plan', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
-    const out = outDir(ctx.cwd, values.out);
+    const out = checkoutDir(ctx, 'plan', values.out, 'first-synth');
     const { model, fingerprint } = runProgram(values.app, ctx.cwd);
     assertCheckoutReadable(out);
+    if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const plan = computePlan(treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint }), out);
     ctx.stdout.write(formatPlan(plan, format, ctx.style));
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
@@ -60,7 +60,7 @@ Example:
   run(argv, ctx) {
     const { values } = parseCommandArgs('preview', argv, { out: { type: 'string' }, format: { type: 'string' } });
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
-    const out = outDir(ctx.cwd, values.out);
+    const out = checkoutDir(ctx, 'preview', values.out, 'existing');
     assertCheckoutReadable(out);
     const apps = [...applicationsOf(viewOfCheckout(out)).values()];
     if (format === 'json') ctx.stdout.write(`${JSON.stringify(apps.map((a) => a.app), null, 2)}\n`);
@@ -98,7 +98,7 @@ Example:
   run(argv, ctx) {
     const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = outDir(ctx.cwd, values.out);
+    const out = checkoutDir(ctx, 'check', values.out, 'existing');
     const { model, fingerprint } = runProgram(values.app, ctx.cwd);
     assertCheckoutReadable(out);
     const ledgers = readLedgers(model, out);

@@ -1,11 +1,11 @@
-import * as path from 'path';
 import { Operation } from '../../git/trailers';
 import { checkoutTree } from '../../synth/build';
 import { recoverInterruptedWrite, writeTree } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { withCheckoutLock } from '../locking';
-import { readProjectConfig, runProgram } from '../program';
+import { checkoutDir } from '../out-dir';
+import { runProgram } from '../program';
 import { publishChange } from '../publishing';
 
 export const publishCommand: Command = {
@@ -35,7 +35,7 @@ Example:
       by: { type: 'string' }, format: { type: 'string' },
     });
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+    const out = checkoutDir(ctx, 'publish', values.out, 'existing');
     const { model, fingerprint } = runProgram(values.app, ctx.cwd);
     const programCommit = ctx.programCommit();
     let counts = '';

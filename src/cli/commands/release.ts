@@ -1,4 +1,3 @@
-import * as path from 'path';
 import type { PublishResult } from '../../git/publish';
 import { Operation } from '../../git/trailers';
 import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../release/operations';
@@ -6,7 +5,8 @@ import { recoverInterruptedWrite, writeTree, WriteReport } from '../../synth/wri
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { withCheckoutLock } from '../locking';
-import { readProjectConfig, runProgram } from '../program';
+import { checkoutDir } from '../out-dir';
+import { runProgram } from '../program';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
   --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
@@ -23,7 +23,7 @@ const RELEASE_OPTIONS = {
 } as const;
 
 async function release(ctx: CommandContext, values: Record<string, any>, request: ReleaseRequest): Promise<number> {
-  const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+  const out = checkoutDir(ctx, request.kind, values.out, 'existing');
   if (values.branch !== undefined && !values.publish) {
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
   }

@@ -1,19 +1,12 @@
-import * as path from 'path';
 import { applicationName } from '../../constructs/name-checks';
 import { readLedgers } from '../../release/checkout';
 import { assertCheckoutReadable } from '../../synth/checkout-lock';
 import { explainTarget, formatExplanation, selectTargets } from '../../synth/explain';
 import { formatStatus, statusOf } from '../../synth/status';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
-import { Command, CommandContext, usageError } from '../command';
-import { loadModel, readProjectConfig } from '../program';
-
-/** The checkout a read-only command reads, once no command is writing it (see `assertCheckoutReadable`). */
-function checkout(ctx: CommandContext, out: string | undefined): string {
-  const dir = path.resolve(ctx.cwd, out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
-  assertCheckoutReadable(dir);
-  return dir;
-}
+import { Command, usageError } from '../command';
+import { checkoutDir } from '../out-dir';
+import { loadModel } from '../program';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -36,8 +29,10 @@ Example:
   run(argv, ctx) {
     const { values } = parseCommandArgs('status', argv, { ...PROGRAM_OPTIONS, targets: { type: 'boolean' }, format: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'json']);
+    const out = checkoutDir(ctx, 'status', values.out, 'existing');
+    assertCheckoutReadable(out);
     const model = loadModel(values.app, ctx.cwd);
-    const report = statusOf(model, readLedgers(model, checkout(ctx, values.out)));
+    const report = statusOf(model, readLedgers(model, out));
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
     return 0;
   },
@@ -76,6 +71,8 @@ Example:
         'Run e.g. `cdk8s-gitops explain payments-api-prod-azure-westeurope-01`.');
     }
     const format = ctx.format(values.format, ['text', 'json']);
+    const out = checkoutDir(ctx, 'explain', values.out, 'existing');
+    assertCheckoutReadable(out);
     const model = loadModel(values.app, ctx.cwd);
     const targets = selectTargets(model, { name: positionals[0], environment: values.env, cloud: values.cloud, cluster: values.cluster });
     if (targets.length > 1) {
@@ -83,7 +80,7 @@ Example:
       throw usageError('explain', `"${positionals[0]}" matches ${targets.length} targets; it explains one at a time.`,
         `Narrow it to one with --env, --cloud and --cluster, or name one of these Applications:\n${names.map((n) => `  ${n}`).join('\n')}`);
     }
-    ctx.stdout.write(formatExplanation(explainTarget(model, readLedgers(model, checkout(ctx, values.out)), targets[0].id), format));
+    ctx.stdout.write(formatExplanation(explainTarget(model, readLedgers(model, out), targets[0].id), format));
     return 0;
   },
 };

@@ -5,7 +5,8 @@ import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../.
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';
-import { readProjectConfig, runProgram } from '../program';
+import { checkoutDir } from '../out-dir';
+import { runProgram } from '../program';
 
 /** How many paths of each kind are listed before the rest are counted. */
 const LIST_LIMIT = 50;
@@ -40,7 +41,7 @@ Example:
       format: { type: 'string' },
     });
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = path.resolve(ctx.cwd, values.out ?? readProjectConfig(ctx.cwd).output ?? 'dist');
+    const out = checkoutDir(ctx, 'synth', values.out, 'create');
     const { model, fingerprint } = runProgram(values.app, ctx.cwd);
     const options = { verify: values.verify === true, adopt: values.adopt === true };
     const report = await withCheckoutLock(ctx, out, 'synth', () => {
