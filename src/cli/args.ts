@@ -5,6 +5,7 @@ import { GitOpsError } from '../errors';
 export const PROGRAM_OPTIONS = {
   app: { type: 'string' },
   out: { type: 'string' },
+  timeout: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** Parses a command's arguments; unknown or malformed flags end in a clear error. */
