@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { parseYaml } from '../synth/parse-yaml';
-import { GitOpsError } from '../errors';
+import { formatProblem, GitOpsError } from '../errors';
 import { fingerprint } from '../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../synth/model';
 import { MODEL_OUT_ENV, ProgramOutput } from '../synth/program-protocol';
@@ -166,7 +166,9 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
     }
   }
   if (output && 'error' in output && Array.isArray(output.error?.problems) && output.error.problems.length > 0) {
-    throw new GitOpsError(output.error.problems, String(output.error.message).split('\n')[0]);
+    const head = String(output.error.message).split('\n')[0];
+    // A single problem's message is the problem itself: printed once.
+    throw new GitOpsError(output.error.problems, head === formatProblem(output.error.problems[0]) ? undefined : head);
   }
   const status = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
   if (exit.code !== 0) {

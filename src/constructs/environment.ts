@@ -1,10 +1,9 @@
-import { freeId } from './names';
 import { Construct } from 'constructs';
-import { GitOpsError } from '../errors';
+import { problemsAt } from '../errors';
 import { Values } from '../synth/values';
 import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
-import { Platform } from './platform';
+import { freeId, Platform } from './platform';
 import { ProjectRole, ResourceKind, SyncPolicy, SyncWindow } from './sync';
 import { problemsOfValues } from './values-check';
 
@@ -94,6 +93,8 @@ export class Environment extends Construct {
         fix: 'Use e.g. 3, or leave it out for Argo CD\'s default of 10.',
       });
     }
-    if (problems.length > 0) throw new GitOpsError(problems);
+    for (const w of this.syncWindows) problems.push(...problemsAt(w instanceof SyncWindow ? w.problems : [], this.node.path));
+    problems.push(...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path));
+    Platform.of(this).report(problems);
   }
 }

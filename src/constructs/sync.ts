@@ -1,5 +1,5 @@
 /** Sync behaviour of the Applications of an environment, as Argo CD spells it. */
-import { GitOpsError } from '../errors';
+import { Problem } from '../errors';
 
 /** Argo CD sync options; the values are what lands in `syncPolicy.syncOptions`. */
 export enum SyncOption {
@@ -130,21 +130,29 @@ export class SyncWindow {
     return new SyncWindow(SyncWindowKind.DENY, schedule, duration, options);
   }
 
+  /**
+   * What is wrong with the window (`CG129`); the environment it is given to reports it.
+   * @internal
+   */
+  public readonly problems: readonly Problem[];
+
   private constructor(
     private readonly kind: SyncWindowKind,
     private readonly schedule: string,
     private readonly duration: string,
     private readonly options: SyncWindowOptions,
   ) {
-    if (schedule.trim().split(/\s+/).length !== 5) {
-      throw new GitOpsError({
+    const problems: Problem[] = [];
+    this.problems = problems;
+    if (typeof schedule !== 'string' || schedule.trim().split(/\s+/).length !== 5) {
+      problems.push({
         code: 'CG129',
         message: `Sync window schedule "${schedule}" is not a five-field cron expression.`,
         fix: 'Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
       });
     }
-    if (!/^\d+[smh]$/.test(duration)) {
-      throw new GitOpsError({
+    if (typeof duration !== 'string' || !/^\d+[smh]$/.test(duration)) {
+      problems.push({
         code: 'CG129',
         message: `Sync window duration "${duration}" is not a duration.`,
         fix: 'Use a whole number with s, m or h, e.g. "8h".',

@@ -1,4 +1,6 @@
-import { SyncOption, SyncPolicy, SyncWindow, SyncWindowKind } from '../../src';
+import { Environment, SyncOption, SyncPolicy, SyncWindow, SyncWindowKind } from '../../src';
+import { newPlatform } from '../support/platform';
+import { gitOpsError } from '../support/platforms';
 
 describe('SyncPolicy', () => {
   it('is empty when manual without options', () => {
@@ -49,15 +51,21 @@ describe('SyncWindow', () => {
     });
   });
 
-  it('fails when the schedule is not a five-field cron expression', () => {
-    expect(() => SyncWindow.deny('@daily', '8h')).toThrow(
-      'CG129 Sync window schedule "@daily" is not a five-field cron expression. Fix: Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
+  it('fails when the schedule is not a five-field cron expression, at synth, at its environment', () => {
+    const platform = newPlatform();
+    new Environment(platform, 'prod', { syncWindows: [SyncWindow.deny('@daily', '8h')] });
+    expect(gitOpsError(() => platform.snapshot()).message).toContain(
+      '[platform/prod] CG129 Sync window schedule "@daily" is not a five-field cron expression. Fix: Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
     );
   });
 
-  it('fails when the duration is not a number with s, m or h', () => {
-    expect(() => SyncWindow.allow('0 22 * * *', '1d')).toThrow(
-      'CG129 Sync window duration "1d" is not a duration. Fix: Use a whole number with s, m or h, e.g. "8h".',
-    );
+  it('fails when the duration is not a number with s, m or h, with every other window problem', () => {
+    const platform = newPlatform();
+    new Environment(platform, 'prod', { syncWindows: [SyncWindow.allow('0 22 * * *', '1d'), SyncWindow.deny('nightly', '8 hours')] });
+    expect(gitOpsError(() => platform.snapshot()).problems.map((p) => `[${p.constructPath}] ${p.code} ${p.message} Fix: ${p.fix}`)).toEqual([
+      '[platform/prod] CG129 Sync window duration "1d" is not a duration. Fix: Use a whole number with s, m or h, e.g. "8h".',
+      '[platform/prod] CG129 Sync window schedule "nightly" is not a five-field cron expression. Fix: Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
+      '[platform/prod] CG129 Sync window duration "8 hours" is not a duration. Fix: Use a whole number with s, m or h, e.g. "8h".',
+    ]);
   });
 });
