@@ -170,7 +170,7 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
     // A single problem's message is the problem itself: printed once.
     throw new GitOpsError(output.error.problems, head === formatProblem(output.error.problems[0]) ? undefined : head);
   }
-  const status = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}`;
+  const status = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}${signalOfStatus(exit.code)}`;
   if (exit.code !== 0) {
     const shown = relevantLines(exit.tail);
     const summary = shown ? `The program "${command}" failed; the last lines of its output:\n${shown}` : undefined;
@@ -296,6 +296,13 @@ export function relevantLines(output: string): string {
   for (let i = lines.length - 1; i >= 0 && start === -1; i--) if (/^\s*(Uncaught )?([A-Z]\w*)?(Error|Exception)\b.*?:/.test(lines[i])) start = i;
   const picked = start === -1 ? lines.slice(-15) : lines.slice(start, start + 8);
   return picked.map((l) => `  ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`).join('\n');
+}
+
+/** A shell reports a command killed by signal n as exit status 128 + n: ` (as a process killed by SIGKILL)`, or ''. */
+function signalOfStatus(code: number | null): string {
+  if (code === null || code <= 128) return '';
+  const name = Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
+  return name ? ` (as a process killed by ${name})` : '';
 }
 
 /** `600` → `10m`, `90` → `90s`, `5400` → `1h30m`. */
