@@ -196,6 +196,29 @@ setInterval(() => {}, 1000);`,
     expectNothingWritten();
   });
 
+  test('fails when the CLI is interrupted, stopping the program and what it started', async () => {
+    // GIVEN a program that starts a process of its own, then waits forever
+    const pids = path.join(dir, 'pids.json');
+    fs.writeFileSync(path.join(dir, 'prog.js'), program({
+      after: `
+const child = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+fs.writeFileSync(${JSON.stringify(pids)}, JSON.stringify({ self: process.pid, child: child.pid }));
+setInterval(() => {}, 1000);`,
+    }));
+    const cliProcess = spawn(process.execPath, [BIN, 'synth', '--app', 'node prog.js', '--out', out], { cwd: dir, env: cleanEnv(), stdio: 'ignore' });
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => cliProcess.on('exit', (_code, signal) => resolve(signal)));
+    expect(await eventually(() => fs.existsSync(pids) && fs.statSync(pids).size > 0, 8000)).toBe(true);
+
+    // WHEN the CLI gets Ctrl-C (the program, in a process group of its own, does not)
+    cliProcess.kill('SIGINT');
+
+    // THEN the CLI ends as interrupted, and the program's process group with it
+    expect(await ended).toBe('SIGINT');
+    const { self, child } = JSON.parse(fs.readFileSync(pids, 'utf8'));
+    expect(await eventually(() => !alive(self) && !alive(child))).toBe(true);
+    expectNothingWritten();
+  });
+
   test('fails when the program runs past CDK8S_GITOPS_PROGRAM_TIMEOUT, and --timeout wins over it', async () => {
     const hang = program({ after: 'setInterval(() => {}, 1000);' });
     const r = await run(hang, ['plan'], { CDK8S_GITOPS_PROGRAM_TIMEOUT: '1' });
