@@ -287,8 +287,8 @@ const ENTRIES = [
   },
   {
     code: 'CG304', where: 'cli', title: 'Program handed over no model',
-    description: 'The program could not start, or exited without handing over a model (it crashed, or does not call platform.synth()).',
-    fix: 'Run the command on its own, and end the program with platform.synth().',
+    description: 'The program could not start, or exited without handing over a model: it failed (threw, or exited with a status other than 0) before platform.synth(), or does not call platform.synth().',
+    fix: 'Fix the error the program\'s output shows (run the command on its own to see it), and end the program with platform.synth().',
   },
   {
     code: 'CG305', where: 'cli', title: 'Program built with another version',
@@ -309,6 +309,16 @@ const ENTRIES = [
     code: 'CG308', where: 'cli', title: 'init target is not empty',
     description: '`cdk8s-gitops init` was given a directory that exists and holds files, or a path that is not a directory; init never overwrites files.',
     fix: 'Pass a new or empty directory, e.g. `cdk8s-gitops init my-platform`.',
+  },
+  {
+    code: 'CG309', where: 'cli', title: 'Program failed after handing over its model',
+    description: 'The program handed over its model with platform.synth(), then exited with a status other than 0 (it threw, or called process.exit with another code) or was killed by a signal. Its model is not used and nothing is written.',
+    fix: 'Fix what fails after platform.synth() (the program\'s output is shown), so that the program exits with 0.',
+  },
+  {
+    code: 'CG310', where: 'cli', title: 'Program ran past its timeout',
+    description: 'The program did not end within its timeout (10 minutes unless --timeout or CDK8S_GITOPS_PROGRAM_TIMEOUT says otherwise). It was stopped with every process it started, and nothing was written.',
+    fix: 'Find what keeps the program running (a server, a timer, an open handle); if it needs longer, pass e.g. --timeout 20m.',
   },
   {
     code: 'CG311', where: 'cli', title: 'Unknown command',

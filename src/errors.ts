@@ -52,3 +52,11 @@ export class GitOpsError extends Error {
     this.problems = list;
   }
 }
+
+/**
+ * Problems found by a factory (`SyncWindow.deny`, `ValuesSchema.fromFile` …), placed at the
+ * construct they were given to, which reports them.
+ */
+export function problemsAt(problems: readonly Problem[], constructPath: string): Problem[] {
+  return problems.map((p) => ({ ...p, constructPath }));
+}

@@ -6,6 +6,7 @@ import { didYouMean } from '../suggest';
 export const PROGRAM_OPTIONS = {
   app: { type: 'string' },
   out: { type: 'string' },
+  timeout: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** Flags every command takes besides its own (see `main`). */

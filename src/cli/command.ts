@@ -18,6 +18,8 @@ export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;
 /** What a command gets from the CLI: where it runs and where it prints. */
 export interface CommandContext {
   readonly cwd: string;
+  /** The environment variables the CLI reads (and passes on to the program it runs). */
+  readonly env: EnvironmentVariables;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   /** Colours a diff mark (`[+]`, `[-]`, `[~]`) when the output is a terminal. */

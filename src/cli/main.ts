@@ -123,6 +123,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const colour = colourAllowed(stdout, env);
   const ctx: CommandContext = {
     cwd: options.cwd ?? process.cwd(),
+    env,
     stdout,
     stderr,
     style: (mark) => (colour ? `${{ '[+]': '\x1b[32m', '[-]': '\x1b[31m', '[~]': '\x1b[33m' }[mark] ?? ''}${mark}\x1b[0m` : mark),

@@ -1,12 +1,14 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { StringDecoder } from 'string_decoder';
 import { parseYaml } from '../synth/parse-yaml';
-import { GitOpsError } from '../errors';
+import { formatProblem, GitOpsError } from '../errors';
 import { fingerprint } from '../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../synth/model';
 import { MODEL_OUT_ENV, ProgramOutput } from '../synth/program-protocol';
+import type { CommandContext } from './command';
 
 /** Settings read from the project's `cdk8s.yaml`. */
 export interface ProjectConfig {
@@ -39,51 +41,274 @@ export interface ProgramRun {
   readonly fingerprint: string;
 }
 
+/** The flags of a command that runs the program (see `PROGRAM_OPTIONS`). */
+export interface ProgramFlags {
+  /** `--app`: the command that runs the program. @default - "app" in cdk8s.yaml */
+  readonly app?: string;
+  /** `--timeout`: how long the program may run. @default - `CDK8S_GITOPS_PROGRAM_TIMEOUT`, else {@link DEFAULT_PROGRAM_TIMEOUT} */
+  readonly timeout?: string;
+}
+
+/** Environment variable with the time a program may run when a command has no `--timeout`. */
+export const PROGRAM_TIMEOUT_ENV = 'CDK8S_GITOPS_PROGRAM_TIMEOUT';
+
+/** How long a program may run when neither `--timeout` nor {@link PROGRAM_TIMEOUT_ENV} says. */
+export const DEFAULT_PROGRAM_TIMEOUT = '10m';
+
+/** The longest timeout taken: a day. */
+const MAX_TIMEOUT_SECONDS = 24 * 3600;
+
+/**
+ * Reads a program timeout: whole seconds (`90`), or a duration in h, m and s (`90s`, `5m`,
+ * `1h30m`). Returns seconds, or undefined when `text` is not such a time or not between one
+ * second and a day.
+ */
+export function parseTimeout(text: string): number | undefined {
+  const t = text.trim();
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(t);
+  const seconds = /^\d+$/.test(t) ? Number(t) : m && t !== '' ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : undefined;
+  return seconds !== undefined && seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS ? seconds : undefined;
+}
+
+/** The time a program may run, in seconds: `--timeout`, else {@link PROGRAM_TIMEOUT_ENV}, else the default. */
+export function programTimeout(command: string, flag: string | undefined, env: CommandContext['env']): number {
+  const fromEnv = env[PROGRAM_TIMEOUT_ENV];
+  const [source, text] = flag !== undefined ? ['--timeout', flag] : fromEnv ? [PROGRAM_TIMEOUT_ENV, fromEnv] : ['the default', DEFAULT_PROGRAM_TIMEOUT];
+  const seconds = parseTimeout(text);
+  if (seconds === undefined) {
+    throw new GitOpsError({
+      code: 'CG301',
+      message: `${command}: ${source} "${text}" is not a time between 1 second and 24 hours.`,
+      fix: 'Give whole seconds or a duration in h, m and s, e.g. --timeout 90, --timeout 5m or --timeout 1h30m.',
+    });
+  }
+  return seconds;
+}
+
 /** Runs the platform program and returns its model snapshot; see {@link runProgram}. */
-export function loadModel(app: string | undefined, cwd: string): PlatformModel {
-  return runProgram(app, cwd).model;
+export async function loadModel(command: string, flags: ProgramFlags, ctx: CommandContext): Promise<PlatformModel> {
+  return (await runProgram(command, flags, ctx)).model;
+}
+
+/** How much of the program's output is kept for an error message (the rest is only streamed). */
+const TAIL_BYTES = 64 * 1024;
+
+/** How long to wait for the program's output to end once its process group is gone. */
+const CLOSE_GRACE_MS = 2000;
+
+/** How a program's process ended. */
+interface ProgramExit {
+  /** Exit code; null when a signal ended it. */
+  readonly code: number | null;
+  /** The signal that ended it; null when it exited. */
+  readonly signal: NodeJS.Signals | null;
+  /** Whether the CLI stopped it because it ran past its timeout. */
+  readonly timedOut: boolean;
+  /** The last part of its output (stdout and stderr). */
+  readonly tail: string;
+  /** Set when the command could not be started. */
+  readonly startError?: Error;
 }
 
 /**
  * Runs the platform program and returns its model snapshot. The program runs in its own
  * process, as cdk8s runs apps; it learns where to put the model from {@link MODEL_OUT_ENV}.
+ *
+ * Its output (stdout and stderr) is streamed to the CLI's stderr as it comes: stdout carries
+ * the command's results. It runs in a process group of its own, which is stopped (SIGKILL)
+ * when it runs past its timeout, when the CLI is interrupted, and once the program has exited
+ * (so nothing it started outlives the command). The command fails unless the program exits
+ * with 0 after handing over its model.
  */
-export function runProgram(app: string | undefined, cwd: string): ProgramRun {
-  const command = app ?? readProjectConfig(cwd).app;
+export async function runProgram(commandName: string, flags: ProgramFlags, ctx: CommandContext): Promise<ProgramRun> {
+  const command = flags.app ?? readProjectConfig(ctx.cwd).app;
+  const timeout = programTimeout(commandName, flags.timeout, ctx.env);
   if (!command) {
     throw new GitOpsError({
       code: 'CG302',
-      message: `No program to run: no --app was given and there is no "app" in ${path.join(cwd, 'cdk8s.yaml')}.`,
+      message: `No program to run: no --app was given and there is no "app" in ${path.join(ctx.cwd, 'cdk8s.yaml')}.`,
       fix: 'Pass --app "npx tsx platform.ts", or add `app: npx tsx platform.ts` to cdk8s.yaml.',
     });
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-'));
   const out = path.join(tmp, 'model.json');
   try {
-    const result = spawnSync(command, {
-      cwd, shell: true, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, [MODEL_OUT_ENV]: out },
-      // The program's own output goes to stderr: stdout carries results (`--format json`, plan.md).
-      stdio: ['ignore', 2, 'pipe'],
-    });
+    const exit = await runCommand(command, ctx, { ...ctx.env, [MODEL_OUT_ENV]: out }, timeout);
     const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
-    if (text !== undefined) {
-      const output = JSON.parse(text) as ProgramOutput;
-      if ('error' in output) throw new GitOpsError(output.error.problems, output.error.message.split('\n')[0]);
-      if (output.model.version !== MODEL_VERSION) {
-        throw new GitOpsError({ code: 'CG305', message: `The program was built with another version of cdk8s-gitops (model version ${output.model.version}, this CLI reads ${MODEL_VERSION}).`, fix: 'Use the cdk8s-gitops CLI from the same installation as the program (npx cdk8s-gitops).' });
-      }
-      return { model: output.model, fingerprint: fingerprint(text) };
-    }
-    const stderr = (result.stderr ?? '').trim().split('\n').slice(-15).join('\n');
-    throw new GitOpsError({
-      code: 'CG304',
-      message: result.error
-        ? `The program "${command}" could not start: ${result.error.message}.`
-        : `The program "${command}" exited with ${result.status ?? result.signal} without handing over a model.${stderr ? `\n${stderr}` : ''}`,
-      fix: 'Make sure the command runs on its own and that the program ends with platform.synth().',
-    });
+    return outcome(command, exit, timeout, text);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** What a program's run comes to: its model, or the error that says why there is none. */
+function outcome(command: string, exit: ProgramExit, timeout: number, text: string | undefined): ProgramRun {
+  if (exit.startError) {
+    throw new GitOpsError({
+      code: 'CG304',
+      message: `The program "${command}" could not start: ${exit.startError.message}.`,
+      fix: 'Make sure the command runs on its own (the shell runs it in the directory of cdk8s.yaml).',
+    });
+  }
+  if (exit.timedOut) {
+    throw new GitOpsError({
+      code: 'CG310',
+      message: `The program "${command}" ran longer than its timeout of ${formatSeconds(timeout)} and was stopped, with every process it started; nothing was written.`,
+      fix: `Find what it waits for (a server, a timer, an open handle) with \`${command}\` on its own; or, if it needs longer, pass e.g. --timeout ${formatSeconds(timeout * 2)} or set ${PROGRAM_TIMEOUT_ENV}.`,
+    });
+  }
+  let output: ProgramOutput | undefined;
+  if (text !== undefined) {
+    try {
+      output = JSON.parse(text) as ProgramOutput;
+    } catch {
+      output = undefined; // a model cut short by the program's own failure, reported below
+    }
+  }
+  if (output && 'error' in output && Array.isArray(output.error?.problems) && output.error.problems.length > 0) {
+    const head = String(output.error.message).split('\n')[0];
+    // A single problem's message is the problem itself: printed once.
+    throw new GitOpsError(output.error.problems, head === formatProblem(output.error.problems[0]) ? undefined : head);
+  }
+  const status = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}${signalOfStatus(exit.code)}`;
+  if (exit.code !== 0) {
+    const shown = relevantLines(exit.tail);
+    const summary = shown ? `The program "${command}" failed; the last lines of its output:\n${shown}` : undefined;
+    const handedOver = output !== undefined && 'model' in output;
+    throw new GitOpsError(handedOver
+      ? {
+        code: 'CG309',
+        message: `The program "${command}" ${status} after handing over its model; nothing was written.`,
+        fix: 'Fix what fails after platform.synth() (see its output), so that the program exits with 0.',
+      }
+      : {
+        code: 'CG304',
+        message: `The program "${command}" ${status} without handing over a model.`,
+        fix: 'The program failed before platform.synth(): fix the error its output shows (run the command on its own to see all of it).',
+      }, summary);
+  }
+  if (output === undefined || !('model' in output)) {
+    throw new GitOpsError({
+      code: 'CG304',
+      message: `The program "${command}" exited with 0 without handing over ${text === undefined ? 'a model' : 'a readable model'}.`,
+      fix: 'End the program with platform.synth(), and let nothing else write to the file named by CDK8S_GITOPS_MODEL_OUT.',
+    });
+  }
+  if (output.model.version !== MODEL_VERSION) {
+    throw new GitOpsError({ code: 'CG305', message: `The program was built with another version of cdk8s-gitops (model version ${output.model.version}, this CLI reads ${MODEL_VERSION}).`, fix: 'Use the cdk8s-gitops CLI from the same installation as the program (npx cdk8s-gitops).' });
+  }
+  return { model: output.model, fingerprint: fingerprint(text!) };
+}
+
+/**
+ * Runs `command` in a shell, in a process group of its own, streaming its output to the CLI's
+ * stderr, and resolves when it has ended and its group is gone.
+ */
+function runCommand(command: string, ctx: CommandContext, env: NodeJS.ProcessEnv, timeoutSeconds: number): Promise<ProgramExit> {
+  return new Promise((resolve) => {
+    let tail = Buffer.alloc(0);
+    const keep = (chunk: Buffer): void => {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+    };
+    const child = spawn(command, {
+      cwd: ctx.cwd, shell: true, env, detached: true,
+      // The program's own output goes to stderr: stdout carries results (`--format json`, plan.md).
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let timedOut = false;
+    let startError: Error | undefined;
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let open = 2;
+    let graceTimer: NodeJS.Timeout | undefined;
+    const stopGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // ESRCH: the group is gone already
+      }
+    };
+    const onSignal = (signal: NodeJS.Signals): void => {
+      stopGroup();
+      cleanUp();
+      process.kill(process.pid, signal); // with our handlers gone, the CLI ends as it would have
+    };
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of signals) process.on(s, onSignal);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stopGroup();
+    }, timeoutSeconds * 1000);
+    const cleanUp = (): void => {
+      clearTimeout(timer);
+      if (graceTimer) clearTimeout(graceTimer);
+      for (const s of signals) process.removeListener(s, onSignal);
+    };
+    const finish = (): void => {
+      if (!exited && !startError) return;
+      if (open > 0 && !startError) return;
+      cleanUp();
+      resolve({ code: exited?.code ?? null, signal: exited?.signal ?? null, timedOut, tail: tail.toString('utf8'), ...(startError ? { startError } : {}) });
+    };
+    for (const stream of [child.stdout!, child.stderr!]) {
+      const decoder = new StringDecoder('utf8');
+      stream.on('data', (chunk: Buffer) => {
+        keep(chunk);
+        const text = decoder.write(chunk);
+        if (text) ctx.stderr.write(text);
+      });
+      stream.on('close', () => {
+        const rest = decoder.end();
+        if (rest) ctx.stderr.write(rest);
+        open--;
+        finish();
+      });
+    }
+    child.on('error', (e) => {
+      startError = e;
+      stopGroup();
+      finish();
+    });
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      // What the program started and left running goes with it; its output then ends, unless
+      // something left the group and holds it open: that is not waited for long.
+      stopGroup();
+      graceTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        open = 0;
+        finish();
+      }, CLOSE_GRACE_MS);
+      finish();
+    });
+  });
+}
+
+/**
+ * The lines of a program's output worth repeating in an error: from the last error line
+ * (`TypeError: …`) on, a few frames of its stack; else the last lines.
+ */
+export function relevantLines(output: string): string {
+  const lines = output.replace(/\r/g, '').split('\n').map((l) => l.trimEnd()).filter((l) => l !== '' && !/^Node\.js v\d+/.test(l));
+  let start = -1;
+  for (let i = lines.length - 1; i >= 0 && start === -1; i--) if (/^\s*(Uncaught )?([A-Z]\w*)?(Error|Exception)\b.*?:/.test(lines[i])) start = i;
+  const picked = start === -1 ? lines.slice(-15) : lines.slice(start, start + 8);
+  return picked.map((l) => `  ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`).join('\n');
+}
+
+/** A shell reports a command killed by signal n as exit status 128 + n: ` (as a process killed by SIGKILL)`, or ''. */
+function signalOfStatus(code: number | null): string {
+  if (code === null || code <= 128) return '';
+  const name = Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
+  return name ? ` (as a process killed by ${name})` : '';
+}
+
+/** `600` → `10m`, `90` → `90s`, `5400` → `1h30m`. */
+function formatSeconds(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
 }

@@ -1,8 +1,6 @@
-import { freeId } from './names';
 import { Construct } from 'constructs';
-import { GitOpsError } from '../errors';
 import { Values } from '../synth/values';
-import { Platform } from './platform';
+import { freeId, Platform } from './platform';
 import { problemsOfValues } from './values-check';
 
 /** Properties of a {@link Cloud}. */
@@ -29,6 +27,6 @@ export class Cloud extends Construct {
     this.name = id;
     this.values = props.values ?? {};
     const problems = problemsOfValues(this.values, this.node.path, 'values');
-    if (problems.length > 0) throw new GitOpsError(problems);
+    Platform.of(this).report(problems);
   }
 }

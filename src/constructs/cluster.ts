@@ -1,6 +1,5 @@
-import { freeId } from './names';
 import { Construct } from 'constructs';
-import { GitOpsError } from '../errors';
+import { freeId, Platform } from './platform';
 import { Values } from '../synth/values';
 import { Cloud } from './cloud';
 import { Environment } from './environment';
@@ -58,7 +57,7 @@ export class Cluster extends Construct {
     this.labels = props.labels ?? {};
     this.values = props.values ?? {};
     const problems = problemsOfValues(this.values, this.node.path, 'values');
-    if (problems.length > 0) throw new GitOpsError(problems);
+    Platform.of(this).report(problems);
   }
 
   /** `<environment>/<cloud>/<name>`: the cluster's directory below the environments dir. */

@@ -1,6 +1,5 @@
-import { freeId } from './names';
 import { Construct } from 'constructs';
-import { Platform } from './platform';
+import { freeId, Platform } from './platform';
 
 /** Properties of a {@link ControlPlane}. */
 export interface ControlPlaneProps {

@@ -1,10 +1,9 @@
-import { freeId } from './names';
 import { Construct } from 'constructs';
-import { GitOpsError } from '../errors';
+import { problemsAt } from '../errors';
 import { Values } from '../synth/values';
 import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
-import { Platform } from './platform';
+import { freeId, Platform } from './platform';
 import { ProjectRole, ResourceKind, SyncPolicy, SyncWindow } from './sync';
 import { problemsOfSyncWindow } from './sync-window-check';
 import { problemsOfValues } from './values-check';
@@ -112,6 +111,7 @@ export class Environment extends Construct {
         fix: 'Use e.g. 3, or leave it out for Argo CD\'s default of 10.',
       });
     }
-    if (problems.length > 0) throw new GitOpsError(problems);
+    problems.push(...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path));
+    Platform.of(this).report(problems);
   }
 }

@@ -1,6 +1,5 @@
 /** Checks for the names that become Kubernetes names, labels and repository paths. */
 
-import { GitOpsError } from '../errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -132,29 +131,4 @@ export function destinationProblem(name: string): string | undefined {
   if (/\s/.test(name)) return 'it contains white space';
   if (GLOB.test(name) || name.startsWith('!')) return `it contains "${name.match(GLOB)?.[0] ?? '!'}", which Argo CD reads as a pattern matching other clusters`;
   return undefined;
-}
-
-/**
- * Returns `id` if `scope` has no child of that id yet; otherwise fails with a message that
- * names both constructs. Used in constructors, before the construct is added.
- */
-export function freeId(scope: { node: { path: string; tryFindChild(id: string): unknown } }, id: string, kind: string): string {
-  if (typeof id !== 'string' || id.length === 0) {
-    throw new GitOpsError({
-      code: 'CG101',
-      constructPath: scope.node.path,
-      message: `${kind} cannot be created with an empty id: the id is its name, used in paths and Kubernetes names.`,
-      fix: 'Give it a DNS-1123 name, e.g. "payments-api".',
-    });
-  }
-  const existing = scope.node.tryFindChild(id) as { constructor: { name: string } } | undefined;
-  if (existing) {
-    throw new GitOpsError({
-      code: 'CG103',
-      constructPath: `${scope.node.path}/${id}`,
-      message: `${kind} "${id}" cannot be created: ${scope.node.path} already has a ${existing.constructor.name} named "${id}".`,
-      fix: `Give one of them another id (ids are unique within their scope).`,
-    });
-  }
-  return id;
 }

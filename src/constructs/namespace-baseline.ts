@@ -1,7 +1,7 @@
 import type { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { MANAGED_BY } from '../argocd/object';
-import { GitOpsError, Problem } from '../errors';
+import { Problem } from '../errors';
 import { NamespaceBaselineModel } from '../synth/model';
 
 /** CPU and memory of a container, as Kubernetes quantities (`500m`, `1Gi`). */
@@ -92,11 +92,18 @@ export class NamespaceBaseline {
         if (typeof v !== 'string' || v.trim() === '') bad(`limits ${k} is ${JSON.stringify(v)}, not a quantity.`, 'Give quantities as strings, e.g. \'500m\', \'1Gi\'.');
       }
     }
-    if (problems.length > 0) throw new GitOpsError(problems);
-    return new NamespaceBaseline('standard', props);
+    return new NamespaceBaseline('standard', props, problems);
   }
 
-  private constructor(private readonly kind: string, private readonly props: StandardBaselineProps) {}
+  private constructor(
+    private readonly kind: string,
+    private readonly props: StandardBaselineProps,
+    /**
+     * What is wrong with the baseline (`CG136`); the environment it is given to reports it.
+     * @internal
+     */
+    public readonly problems: readonly Problem[] = [],
+  ) {}
 
   /** @internal The baseline as the model records it. */
   public toModel(): NamespaceBaselineModel {

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { GitOpsError, Problem } from '../errors';
 import { TreeLayout, PlatformModel } from '../synth/model';
-import { PlatformSynthOptions, synthProgram } from '../synth/program';
+import { PlatformSynthOptions, reportThrownProblems, synthProgram } from '../synth/program';
 import { WriteReport } from '../synth/writer';
 import { snapshotPlatform } from './snapshot';
 import { Values } from '../synth/values';
@@ -57,6 +57,15 @@ export interface PlatformProps {
 const PLATFORM_SYMBOL = Symbol.for('cdk8s-gitops.Platform');
 
 /**
+ * The id a construct of `kind` takes in `scope`: `id`, unless it is empty or taken, which is
+ * recorded as a problem of the platform (see {@link Platform.claimId}). Used in constructors.
+ * @internal
+ */
+export function freeId(scope: IConstruct, id: string, kind: string): string {
+  return Platform.of(scope).claimId(scope, id, kind);
+}
+
+/**
  * The root of a GitOps platform program: the GitOps repository and everything Argo CD
  * deploys from it.
  *
@@ -107,10 +116,15 @@ export class Platform extends Construct {
   public readonly layout: TreeLayout;
   /** Defaults for every service, with defaults filled in. */
   public readonly serviceDefaults: Required<ServiceDefaults>;
+  /** Problems constructors found, in the order found; the snapshot reports them with the rest. */
+  private readonly constructorProblems: Problem[] = [];
+  /** Paths of constructs left out of the model because of a problem (a duplicate id). */
+  private readonly rejectedPaths = new Set<string>();
 
   constructor(props: PlatformProps) {
     super(undefined as any, props.id ?? 'platform');
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
+    reportThrownProblems();
     this.repoURL = props.repoURL;
     this.revision = props.revision ?? 'main';
     this.argocdNamespace = props.argocdNamespace ?? 'argocd';
@@ -148,7 +162,70 @@ export class Platform extends Construct {
         fix: 'Use the URL Argo CD clones with {service} for the service name, e.g. https://git.example.com/apps/{service}.git.',
       });
     }
-    if (problems.length > 0) throw new GitOpsError(problems);
+    this.report(problems);
+  }
+
+  /**
+   * Records problems a constructor found. They are reported at synth, with every other problem
+   * of the tree, so that a program learns all of them at once.
+   * @internal
+   */
+  public report(problems: readonly Problem[]): void {
+    this.constructorProblems.push(...problems);
+  }
+
+  /**
+   * The problems constructors recorded, in the order found.
+   * @internal
+   */
+  public get reportedProblems(): readonly Problem[] {
+    return this.constructorProblems;
+  }
+
+  /**
+   * Whether a construct, or a scope of it, is left out of the model because of a problem
+   * already recorded (such as an id used twice).
+   * @internal
+   */
+  public isRejected(construct: IConstruct): boolean {
+    return this.rejectedPaths.size > 0 && construct.node.scopes.some((s) => this.rejectedPaths.has(s.node.path));
+  }
+
+  /**
+   * `id` when `scope` has no child of that id yet. Otherwise (or when `id` is empty) the problem
+   * is recorded and an id no construct can have is returned, so that the construct is still
+   * created, and the program still checked, but left out of the model.
+   * @internal
+   */
+  public claimId(scope: IConstruct, id: string, kind: string): string {
+    if (typeof id !== 'string' || id.length === 0) {
+      this.report([{
+        code: 'CG101',
+        constructPath: scope.node.path,
+        message: `${kind} cannot be created with an empty id: the id is its name, used in paths and Kubernetes names.`,
+        fix: 'Give it a DNS-1123 name, e.g. "payments-api".',
+      }]);
+      return this.reject(scope, '~empty');
+    }
+    // constructs stores ids with "/" as "--" (the path separator)
+    const existing = scope.node.tryFindChild(id.split('/').join('--')) as { constructor: { name: string } } | undefined;
+    if (!existing) return id;
+    this.report([{
+      code: 'CG103',
+      constructPath: `${scope.node.path}/${id}`,
+      message: `${kind} "${id}" cannot be created: ${scope.node.path} already has a ${existing.constructor.name} named "${id}".`,
+      fix: 'Give one of them another id (ids are unique within their scope).',
+    }]);
+    return this.reject(scope, id);
+  }
+
+  /** A free id for a construct left out of the model, `<id>~<n>`, noted as rejected. */
+  private reject(scope: IConstruct, id: string): string {
+    let n = 2;
+    while (scope.node.tryFindChild(`${id}~${n}`)) n++;
+    const free = `${id.split('/').join('--')}~${n}`;
+    this.rejectedPaths.add(`${scope.node.path}/${free}`);
+    return free;
   }
 
   /**

@@ -1,10 +1,9 @@
-import { GitOpsError } from '../errors';
-import { freeId } from './names';
+import { Problem, problemsAt } from '../errors';
 import { Construct } from 'constructs';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
-import { Platform } from './platform';
+import { freeId, Platform } from './platform';
 
 /**
  * A length of time.
@@ -41,17 +40,21 @@ export class Duration {
   public static seconds(n: number): Duration {
     return new Duration(n);
   }
+  /**
+   * What is wrong with the duration (`CG128`); the ring whose gate it is reports it.
+   * @internal
+   */
+  public readonly problems: readonly Problem[];
+
   private constructor(
     /** The length in seconds. */
     public readonly seconds: number,
   ) {
-    if (!Number.isFinite(seconds) || seconds < 0) {
-      throw new GitOpsError({
-        code: 'CG128',
-        message: `Duration of ${seconds} seconds is not a non-negative, finite length of time.`,
-        fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
-      });
-    }
+    this.problems = typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? [] : [{
+      code: 'CG128',
+      message: `Duration of ${seconds} seconds is not a non-negative, finite length of time.`,
+      fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
+    }];
   }
 }
 
@@ -122,7 +125,7 @@ export class Targets {
 export class Gate {
   /** The digest must have run at least this long in the previous ring. */
   public static soak(duration: Duration): Gate {
-    return new Gate({ soakSeconds: duration.seconds });
+    return new Gate({ soakSeconds: duration.seconds }, duration.problems);
   }
   /** Promotions into the ring must name who approved them (`--approved-by`). */
   public static approval(): Gate {
@@ -136,6 +139,11 @@ export class Gate {
       /** Whether an approver must be named. @default false */
       readonly requireApproval?: boolean;
     },
+    /**
+     * What is wrong with the gate; the ring it is given to reports it.
+     * @internal
+     */
+    public readonly problems: readonly Problem[] = [],
   ) {}
 }
 
@@ -182,5 +190,6 @@ export class PromotionRing extends Construct {
     const gates = props.gates ?? [];
     this.soakSeconds = Math.max(0, ...gates.map((g) => g.spec.soakSeconds ?? 0));
     this.requireApproval = gates.some((g) => g.spec.requireApproval === true);
+    scope.report(gates.flatMap((g) => problemsAt(g.problems ?? [], this.node.path)));
   }
 }

@@ -1,10 +1,9 @@
-import { freeId } from './names';
 import { Construct } from 'constructs';
-import { GitOpsError, Problem } from '../errors';
+import { Problem, problemsAt } from '../errors';
 import { Values } from '../synth/values';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
-import { Platform } from './platform';
+import { freeId, Platform } from './platform';
 import { problemsOfValues } from './values-check';
 import { HelmChartProps, Workload } from './workload';
 import { ValuesSchema } from './values-schema';
@@ -176,7 +175,8 @@ export class Service extends Construct {
         fix: 'Give the repository only; digests come from the release ledger (`cdk8s-gitops promote`).',
       });
     }
-    if (problems.length > 0) throw new GitOpsError(problems);
+    if (props.valuesSchema instanceof ValuesSchema) problems.push(...problemsAt(props.valuesSchema.problems, this.node.path));
+    platform.report(problems);
   }
 
   /**
@@ -187,20 +187,21 @@ export class Service extends Construct {
   public deployTo(target: Environment | Cluster | readonly (Environment | Cluster)[], options: DeployOptions = {}): this {
     const values = options.values ?? {};
     const problems = problemsOfValues(values, this.node.path, 'deployTo values');
-    if (problems.length > 0) throw new GitOpsError(problems);
     const targets = Array.isArray(target) ? target : [target as Environment | Cluster];
     for (const t of targets) {
       const map: Map<Environment | Cluster, Values[]> = t instanceof Cluster ? this.clusters : this.environments;
       if (!(t instanceof Cluster) && !(t instanceof Environment)) {
-        throw new GitOpsError({
+        problems.push({
           code: 'CG112',
           constructPath: this.node.path,
           message: `deployTo received ${describe(t)}, not an Environment or a Cluster.`,
           fix: 'Pass an Environment, a Cluster, or a list of them.',
         });
+        continue;
       }
       map.set(t, [...(map.get(t) ?? []), values]);
     }
+    Platform.of(this).report(problems);
     return this;
   }
 

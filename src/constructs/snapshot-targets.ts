@@ -106,6 +106,7 @@ export class TargetsBuilder {
     const envLayers = new Map<Environment, readonly string[]>();
     const renders = service.workload.spec.kind === 'rendered';
     for (const { cluster } of service.placements) {
+      if (this.platform.isRejected(cluster)) continue; // an id used twice, reported as such
       const placed = this.placedCluster(cluster);
       const env = cluster.environment;
       let serviceEnvLayers = envLayers.get(env);

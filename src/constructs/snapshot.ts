@@ -17,21 +17,43 @@ import { PromotionRing } from './ring';
 import { Service } from './service';
 import { TargetsBuilder } from './snapshot-targets';
 
-function childrenOf<T extends Construct>(scope: Construct, type: new (...args: any[]) => T): T[] {
-  return scope.node.children.filter((c): c is T => c instanceof type);
+/** The children of `scope` of a type, less those left out for a problem already reported. */
+function childrenOf<T extends Construct>(platform: Platform, scope: Construct, type: new (...args: any[]) => T): T[] {
+  return scope.node.children.filter((c): c is T => c instanceof type && !platform.isRejected(c));
 }
 
 /**
  * Validates a platform's construct tree and takes its model snapshot. Every problem in the
- * whole tree is collected, and reported at once in one {@link GitOpsError}.
+ * whole tree is collected, with those its constructors recorded, and reported at once in one
+ * {@link GitOpsError}.
  */
 export function snapshotPlatform(platform: Platform): PlatformModel {
-  const problems: Problem[] = [];
-  const environments = childrenOf(platform, Environment);
-  const clouds = childrenOf(platform, Cloud);
-  const services = platform.node.findAll().filter((c): c is Service => c instanceof Service);
-  const rings = childrenOf(platform.group('rings'), PromotionRing);
-  const clusters = environments.flatMap((e) => childrenOf(e, Cluster));
+  const problems: Problem[] = [...platform.reportedProblems];
+  let model: PlatformModel;
+  try {
+    model = modelOf(platform, problems);
+  } catch (e) {
+    // A construct with a recorded problem may be incomplete (no image, a values schema that
+    // cannot be used): what that breaks further on is the problem already recorded.
+    if (e instanceof GitOpsError) problems.push(...e.problems);
+    else if (platform.reportedProblems.length === 0) throw e;
+    throw programProblems(problems);
+  }
+  if (problems.length > 0) throw programProblems(problems);
+  return model;
+}
+
+function programProblems(problems: readonly Problem[]): GitOpsError {
+  return new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+}
+
+/** The model of the platform; adds what is wrong with it to `problems`. */
+function modelOf(platform: Platform, problems: Problem[]): PlatformModel {
+  const environments = childrenOf(platform, platform, Environment);
+  const clouds = childrenOf(platform, platform, Cloud);
+  const services = platform.node.findAll().filter((c): c is Service => c instanceof Service && !platform.isRejected(c));
+  const rings = childrenOf(platform, platform.group('rings'), PromotionRing);
+  const clusters = environments.flatMap((e) => childrenOf(platform, e, Cluster));
   const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
 
   const clusterModels = clusters.map(clusterModelOf);
@@ -97,7 +119,6 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
   problems.push(...problemsOfOwnedKeys(model));
   problems.push(...problemsOfWorkloadSetNames(model, targetClusters));
   problems.push(...problemsOfSchemas(model, services));
-  if (problems.length > 0) throw new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
   return model;
 }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { default as Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
-import { GitOpsError } from '../errors';
+import { Problem } from '../errors';
 
 /** One way a set of values breaks the schema. */
 export interface SchemaViolation {
@@ -29,7 +29,8 @@ export interface SchemaViolation {
 export class ValuesSchema {
   /**
    * Reads a schema file, e.g. the chart's `values.schema.json` from a checkout of the
-   * application repository. Fails at once (`CG122`) when it cannot be read or compiled.
+   * application repository. When it cannot be read or compiled, the service it is given to
+   * reports that (`CG122`) at synth, with the program's other problems.
    *
    * @param file path of the file, relative to the directory the program runs in (the directory
    *   of `cdk8s.yaml` when the CLI runs it)
@@ -39,48 +40,60 @@ export class ValuesSchema {
     try {
       text = fs.readFileSync(path.resolve(file), 'utf8');
     } catch (e) {
-      throw schemaError(file, `cannot be read (${(e as Error).message.split('\n')[0]})`, 'Point ValuesSchema.fromFile at the chart\'s values.schema.json.');
+      return new ValuesSchema(undefined, file, schemaProblem(file, `cannot be read (${(e as Error).message.split('\n')[0]})`, 'Point ValuesSchema.fromFile at the chart\'s values.schema.json.'));
     }
     let schema: unknown;
     try {
       schema = JSON.parse(text);
     } catch (e) {
-      throw schemaError(file, `is not JSON (${(e as Error).message})`, 'Fix the file; a values schema is a JSON document.');
+      return new ValuesSchema(undefined, file, schemaProblem(file, `is not JSON (${(e as Error).message})`, 'Fix the file; a values schema is a JSON document.'));
     }
     return new ValuesSchema(schema, file);
   }
 
-  /** A schema given as data. Fails at once (`CG122`) when it cannot be compiled. */
+  /** A schema given as data. When it cannot be compiled, the service it is given to reports that (`CG122`). */
   public static fromObject(schema: Readonly<Record<string, unknown>>): ValuesSchema {
     return new ValuesSchema(schema, 'the values schema');
   }
 
-  private readonly validate: ValidateFunction;
+  /** The compiled schema; undefined when it could not be read or compiled. */
+  private readonly validate?: ValidateFunction;
+
+  /**
+   * Why the schema cannot be used (`CG122`); the service it is given to reports it.
+   * @internal
+   */
+  public readonly problems: readonly Problem[];
 
   private constructor(
     schema: unknown,
     /** Where the schema came from, as messages name it: the file path given, or `the values schema` for one given as data. */
     public readonly source: string,
+    unreadable?: Problem,
   ) {
+    this.problems = unreadable ? [unreadable] : [];
+    if (unreadable) return;
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-      throw schemaError(source, 'is not a JSON schema (an object)', 'Give the chart\'s values.schema.json.');
+      this.problems = [schemaProblem(source, 'is not a JSON schema (an object)', 'Give the chart\'s values.schema.json.')];
+      return;
     }
     const dialect = String((schema as { $schema?: unknown }).$schema ?? '');
     if (/draft-0[34]\//.test(dialect)) {
-      throw schemaError(source, `uses ${dialect}, which cdk8s-gitops does not read`, 'Set "$schema" to "http://json-schema.org/draft-07/schema#"; draft-04 schemas usually need no other change.');
+      this.problems = [schemaProblem(source, `uses ${dialect}, which cdk8s-gitops does not read`, 'Set "$schema" to "http://json-schema.org/draft-07/schema#"; draft-04 schemas usually need no other change.')];
+      return;
     }
     const ajv = validatorFor(dialect, { allErrors: true, strict: false, validateFormats: false, logger: false });
     if (dialect.includes('draft-06')) ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
     try {
       this.validate = ajv.compile(schema);
     } catch (e) {
-      throw schemaError(source, `is not a valid JSON schema (${(e as Error).message})`, 'Fix the schema, or give the one the chart ships.');
+      this.problems = [schemaProblem(source, `is not a valid JSON schema (${(e as Error).message})`, 'Fix the schema, or give the one the chart ships.')];
     }
   }
 
-  /** Every way `values` breaks the schema; `[]` when they satisfy it. */
+  /** Every way `values` breaks the schema; `[]` when they satisfy it, or when the schema itself cannot be used (see its problem). */
   public check(values: unknown): SchemaViolation[] {
-    if (this.validate(values)) return [];
+    if (!this.validate || this.validate(values)) return [];
     const out = new Map<string, SchemaViolation>();
     for (const e of this.validate.errors ?? []) {
       const v = violation(e);
@@ -100,8 +113,8 @@ function validatorFor(dialect: string, options: Options): Ajv {
   return new (require('ajv') as typeof import('ajv')).default(options);
 }
 
-function schemaError(source: string, what: string, fix: string): GitOpsError {
-  return new GitOpsError({ code: 'CG122', file: source, message: `Values schema ${source} ${what}.`, fix });
+function schemaProblem(source: string, what: string, fix: string): Problem {
+  return { code: 'CG122', file: source, message: `Values schema ${source} ${what}.`, fix };
 }
 
 function violation(e: ErrorObject): SchemaViolation {

@@ -50,6 +50,41 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
   }
 }
 
+/** Marks the process as watched, once for every copy of the SDK a program loads. */
+const WATCHED = Symbol.for('cdk8s-gitops.thrown-problems');
+
+/**
+ * @internal When the CLI runs the program, makes a {@link GitOpsError} the program does not
+ * catch (such as the problems `platform.synth()` finds, or a construct created outside a
+ * Platform) reach the CLI as the program's problems, with their codes, paths and fixes, which
+ * the CLI prints; the program then ends with 1 without printing them twice. Any other error
+ * the program does not catch ends it as Node would: its stack on stderr, exit code 1.
+ */
+export function reportThrownProblems(): void {
+  const modelOut = process.env[MODEL_OUT_ENV];
+  const watched = process as unknown as Record<symbol, boolean>;
+  if (!modelOut || watched[WATCHED]) return;
+  watched[WATCHED] = true;
+  const onUncaught = (e: unknown): void => {
+    // Another copy of the SDK has its own GitOpsError class: recognised by its shape.
+    const problems = (e as Partial<GitOpsError> | undefined)?.problems;
+    let handedOver = false;
+    if (e instanceof Error && e.name === 'GitOpsError' && Array.isArray(problems) && problems.length > 0) {
+      try {
+        writeProgramOutput(modelOut, { error: { message: e.message, problems } });
+        handedOver = true;
+      } catch {
+        // reported below, as any other error
+      }
+    }
+    // Other listeners (the program's own) decide what happens next, as they would without this one.
+    if (process.listenerCount('uncaughtException') > 1) return;
+    if (!handedOver) process.stderr.write(`${(e as Error | undefined)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', onUncaught);
+}
+
 /** Targets written at a time: a slice's JSON is a few hundred kilobytes. */
 const TARGETS_PER_SLICE = 300;
 

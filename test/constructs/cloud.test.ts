@@ -49,7 +49,9 @@ describe('Cloud', () => {
   });
 
   it('fails when values are not plain data', () => {
-    expect(linesOf(() => new Cloud(newPlatform(), 'azure', { values: { ingress: { hosts: [() => 'x'] } } as never }))).toEqual([
+    const platform = newPlatform();
+    new Cloud(platform, 'azure', { values: { ingress: { hosts: [() => 'x'] } } as never });
+    expect(linesOf(() => platform.snapshot())).toEqual([
       '[platform/azure] CG107 values at key "ingress.hosts[0]" is a function, which is not plain data.',
     ]);
   });
@@ -59,10 +61,15 @@ describe('Cloud', () => {
     const platform = newPlatform();
     new Cloud(platform, 'azure');
 
-    // THEN
-    expect(linesOf(() => new Cloud(platform, 'azure'))).toEqual([
+    // WHEN
+    new Cloud(platform, 'azure');
+    new Cloud(platform, 'azure');
+
+    // THEN: every duplicate is reported, at once
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/azure] CG103 Cloud "azure" cannot be created: platform already has a Cloud named "azure".',
       '[platform/azure] CG103 Cloud "azure" cannot be created: platform already has a Cloud named "azure".',
     ]);
-    expect(problemsOf(() => new Cloud(platform, 'azure'))[0].fix).toBe('Give one of them another id (ids are unique within their scope).');
+    expect(problemsOf(() => platform.snapshot())[0].fix).toBe('Give one of them another id (ids are unique within their scope).');
   });
 });

@@ -82,8 +82,11 @@ describe('ControlPlane', () => {
     const platform = newPlatform();
     new ControlPlane(platform, 'prod-argocd');
 
+    // WHEN
+    new ControlPlane(platform, 'prod-argocd');
+
     // THEN
-    expect(problemsOf(() => new ControlPlane(platform, 'prod-argocd'))).toEqual([{
+    expect(problemsOf(() => platform.snapshot())).toEqual([{
       code: 'CG103',
       constructPath: 'platform/control-planes/prod-argocd',
       message: 'ControlPlane "prod-argocd" cannot be created: platform/control-planes already has a ControlPlane named "prod-argocd".',

@@ -93,20 +93,28 @@ describe('Environment', () => {
     // GIVEN
     const platform = newPlatform();
 
+    // WHEN
+    new Environment(platform, 'prod', { revisionHistoryLimit: -1 });
+    new Environment(platform, 'staging', { revisionHistoryLimit: 2.5 });
+
     // THEN
-    expect(problemsOf(() => new Environment(platform, 'prod', { revisionHistoryLimit: -1 }))).toEqual([{
+    const problems = problemsOf(() => platform.snapshot());
+    expect(problems[0]).toEqual({
       code: 'CG110',
       constructPath: 'platform/prod',
       message: 'revisionHistoryLimit -1 is not a whole number of at least 0.',
       fix: 'Use e.g. 3, or leave it out for Argo CD\'s default of 10.',
-    }]);
-    expect(linesOf(() => new Environment(platform, 'staging', { revisionHistoryLimit: 2.5 }))).toEqual([
+    });
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/prod] CG110 revisionHistoryLimit -1 is not a whole number of at least 0.',
       '[platform/staging] CG110 revisionHistoryLimit 2.5 is not a whole number of at least 0.',
     ]);
   });
 
   it('fails when values are not plain data, together with other constructor problems', () => {
-    expect(linesOf(() => new Environment(newPlatform(), 'prod', { values: { when: new Date(0) } as never, revisionHistoryLimit: NaN }))).toEqual([
+    const platform = newPlatform();
+    new Environment(platform, 'prod', { values: { when: new Date(0) } as never, revisionHistoryLimit: NaN });
+    expect(linesOf(() => platform.snapshot())).toEqual([
       '[platform/prod] CG107 values at key "when" is an instance of Date, which is not plain data.',
       '[platform/prod] CG110 revisionHistoryLimit NaN is not a whole number of at least 0.',
     ]);
@@ -144,9 +152,14 @@ describe('Environment', () => {
     const platform = newPlatform();
     new Environment(platform, 'prod');
 
-    // THEN
-    expect(linesOf(() => new Environment(platform, 'prod'))).toEqual([
+    // WHEN
+    const twice = new Environment(platform, 'prod');
+    new Cluster(twice, 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope', values: { replicas: NaN } });
+
+    // THEN: it is left out of the model, and what is made inside it is checked all the same
+    expect(linesOf(() => platform.snapshot())).toEqual([
       '[platform/prod] CG103 Environment "prod" cannot be created: platform already has a Environment named "prod".',
+      '[platform/prod~2/westeurope-01] CG107 values at key "replicas" is NaN, which is not plain data.',
     ]);
   });
 });

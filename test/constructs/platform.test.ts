@@ -106,7 +106,8 @@ describe('Platform', () => {
   });
 
   it('fails when repoURL is not a Git URL', () => {
-    expect(problemsOf(() => new Platform({ repoURL: 'git.example.com/platform-gitops' }))).toEqual([{
+    const platform = new Platform({ repoURL: 'git.example.com/platform-gitops' });
+    expect(problemsOf(() => platform.snapshot())).toEqual([{
       code: 'CG109',
       constructPath: 'platform',
       message: 'repoURL "git.example.com/platform-gitops" is not usable: it is not a Git URL (https://, ssh://, git:// or git@).',
@@ -121,9 +122,10 @@ describe('Platform', () => {
     cyclic.self = cyclic;
 
     // WHEN
-    const problems = problemsOf(() => newPlatform({
+    const platform = newPlatform({
       values: { hook: () => 'x', secret: new Secret(), nested: { missing: undefined, ratio: NaN }, cyclic } as never,
-    }));
+    });
+    const problems = problemsOf(() => platform.snapshot());
 
     // THEN
     expect(problems.map((p) => [p.code, p.constructPath, p.message])).toEqual([

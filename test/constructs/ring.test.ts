@@ -155,8 +155,11 @@ describe('PromotionRing', () => {
     const { platform } = fleet();
     new PromotionRing(platform, 'everything', { targets: Targets.all() });
 
-    // THEN
-    expect(linesOf(() => new PromotionRing(platform, 'everything', { targets: Targets.all() }))).toEqual([
+    // WHEN
+    new PromotionRing(platform, 'everything', { targets: Targets.all() });
+
+    // THEN: the second ring is left out, so no target is in two rings
+    expect(linesOf(() => platform.snapshot())).toEqual([
       '[platform/rings/everything] CG103 PromotionRing "everything" cannot be created: platform/rings already has a PromotionRing named "everything".',
     ]);
   });
@@ -168,8 +171,23 @@ describe('Duration', () => {
       .toEqual([90, 120, 7200, 86400]);
   });
 
-  it('fails when it is negative or not finite', () => {
-    expect(() => Duration.hours(-1)).toThrow('CG128 Duration of -3600 seconds is not a non-negative, finite length of time.');
-    expect(() => Duration.seconds(Infinity)).toThrow('CG128 Duration of Infinity seconds is not a non-negative, finite length of time.');
+  it('fails when it is negative or not finite, at synth, at the ring whose gate it is', () => {
+    // GIVEN
+    const { platform, nonprod, prod } = fleet();
+
+    // WHEN
+    new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod), gates: [Gate.soak(Duration.hours(-1))] });
+    new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.approval(), Gate.soak(Duration.seconds(Infinity))] });
+
+    // THEN
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG128',
+        constructPath: 'platform/rings/nonprod',
+        message: 'Duration of -3600 seconds is not a non-negative, finite length of time.',
+        fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
+      },
+      expect.objectContaining({ code: 'CG128', constructPath: 'platform/rings/prod', message: 'Duration of Infinity seconds is not a non-negative, finite length of time.' }),
+    ]);
   });
 });

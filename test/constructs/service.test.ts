@@ -184,14 +184,20 @@ describe('Service', () => {
       const { platform, azure } = fleet();
       const api = new Service(platform, 'payments-api', { image: IMAGE });
 
+      // WHEN
+      api.deployTo(azure as never);
+      api.deployTo(['prod'] as never);
+
       // THEN
-      expect(problemsOf(() => api.deployTo(azure as never))).toEqual([{
+      const problems = problemsOf(() => platform.snapshot());
+      expect(problems[0]).toEqual({
         code: 'CG112',
         constructPath: 'platform/payments-api',
         message: 'deployTo received an instance of Cloud, not an Environment or a Cluster.',
         fix: 'Pass an Environment, a Cluster, or a list of them.',
-      }]);
-      expect(linesOf(() => api.deployTo(['prod'] as never))).toEqual([
+      });
+      expect(linesOf(() => platform.snapshot())).toEqual([
+        '[platform/payments-api] CG112 deployTo received an instance of Cloud, not an Environment or a Cluster.',
         '[platform/payments-api] CG112 deployTo received a string, not an Environment or a Cluster.',
       ]);
     });
@@ -201,8 +207,11 @@ describe('Service', () => {
       const { platform, prod } = fleet();
       const api = new Service(platform, 'payments-api', { image: IMAGE });
 
+      // WHEN
+      api.deployTo(prod.env, { values: { ingress: { hosts: [{ host: Symbol('x') }] } } as never });
+
       // THEN
-      expect(linesOf(() => api.deployTo(prod.env, { values: { ingress: { hosts: [{ host: Symbol('x') }] } } as never }))).toEqual([
+      expect(linesOf(() => platform.snapshot())).toEqual([
         '[platform/payments-api] CG107 deployTo values at key "ingress.hosts[0].host" is symbol, which is not plain data.',
       ]);
     });
@@ -223,23 +232,35 @@ describe('Service', () => {
     });
   });
 
+  /** The problems synth finds in a platform with only the service made by `make`. */
+  function problemsOfService(make: (platform: Platform) => unknown): ReturnType<typeof problemsOf> {
+    const platform = newPlatform();
+    make(platform);
+    return problemsOf(() => platform.snapshot());
+  }
+
+  /** {@link problemsOfService} as `[path] CODE message` lines. */
+  function linesOfService(make: (platform: Platform) => unknown): string[] {
+    return problemsOfService(make).map((p) => `[${p.constructPath ?? p.file ?? ''}] ${p.code} ${p.message}`);
+  }
+
   it('fails when the image repository is missing', () => {
-    expect(problemsOf(() => new Service(newPlatform(), 'payments-api', { image: { repository: '' } }))).toEqual([{
+    expect(problemsOfService((p) => new Service(p, 'payments-api', { image: { repository: '' } }))).toEqual([{
       code: 'CG111',
       constructPath: 'platform/payments-api',
       message: 'image.repository is missing.',
       fix: 'Set image: { repository: "registry.example.com/team/service" }.',
     }]);
-    expect(linesOf(() => new Service(newPlatform(), 'payments-api', {} as never))).toEqual([
+    expect(linesOfService((p) => new Service(p, 'payments-api', {} as never))).toEqual([
       '[platform/payments-api] CG111 image.repository is missing.',
     ]);
   });
 
   it('fails when the image repository carries a tag or a digest', () => {
-    expect(linesOf(() => new Service(newPlatform(), 'payments-api', { image: { repository: 'registry.example.com/payments-api:1.4' } }))).toEqual([
+    expect(linesOfService((p) => new Service(p, 'payments-api', { image: { repository: 'registry.example.com/payments-api:1.4' } }))).toEqual([
       '[platform/payments-api] CG111 image.repository "registry.example.com/payments-api:1.4" carries a tag or digest.',
     ]);
-    expect(linesOf(() => new Service(newPlatform(), 'payments-api', { image: { repository: `registry.example.com/payments-api@${DIGEST}` } }))).toEqual([
+    expect(linesOfService((p) => new Service(p, 'payments-api', { image: { repository: `registry.example.com/payments-api@${DIGEST}` } }))).toEqual([
       `[platform/payments-api] CG111 image.repository "registry.example.com/payments-api@${DIGEST}" carries a tag or digest.`,
     ]);
   });
@@ -249,7 +270,7 @@ describe('Service', () => {
     class Port { constructor(public readonly n: number) {} }
 
     // THEN
-    expect(linesOf(() => new Service(newPlatform(), 'payments-api', { image: IMAGE, values: { service: { port: new Port(80) } } as never }))).toEqual([
+    expect(linesOfService((p) => new Service(p, 'payments-api', { image: IMAGE, values: { service: { port: new Port(80) } } as never }))).toEqual([
       '[platform/payments-api] CG107 values at key "service.port" is an instance of Port, which is not plain data.',
     ]);
   });
@@ -412,9 +433,13 @@ describe('Service', () => {
     const platform = newPlatform();
     new Environment(platform, 'payments-api');
 
-    // THEN
-    expect(linesOf(() => new Service(platform, 'payments-api', { image: IMAGE }))).toEqual([
+    // WHEN
+    new Service(platform, 'payments-api', { image: IMAGE, values: { replicas: () => 2 } as never });
+
+    // THEN: the service is left out of the model, and checked all the same
+    expect(linesOf(() => platform.snapshot())).toEqual([
       '[platform/payments-api] CG103 Service "payments-api" cannot be created: platform already has a Environment named "payments-api".',
+      '[platform/payments-api~2] CG107 values at key "replicas" is a function, which is not plain data.',
     ]);
   });
 });

@@ -59,8 +59,18 @@ describe('SyncWindow', () => {
       SyncWindow.deny('0 0 * * 0', '90m', { timeZone: 'US/Eastern' }),
     ];
 
-    // WHEN / THEN
-    expect(() => new Environment(newPlatform(), 'prod', { syncWindows: windows })).not.toThrow();
+    // WHEN
+    const platform = newPlatform();
+    new Environment(platform, 'prod', { syncWindows: windows });
+
+    // THEN no sync window problem is reported
+    let problems: readonly { code: string }[] = [];
+    try {
+      platform.snapshot();
+    } catch (e) {
+      problems = (e as { problems: { code: string }[] }).problems;
+    }
+    expect(problems.filter((p) => p.code === 'CG140' || p.code === 'CG129')).toEqual([]);
   });
 
   it('fails when a schedule is a descriptor, naming the five fields it stands for', () => {
@@ -151,5 +161,9 @@ describe('SyncWindow', () => {
 
 /** The problems an environment with `windows` fails with, one line each with its fix. */
 function linesAndFixes(windows: SyncWindow[]): string[] {
-  return problemsOf(() => new Environment(newPlatform(), 'prod', { syncWindows: windows })).map((p) => `[${p.constructPath}] ${p.code} ${p.message} Fix: ${p.fix}`);
+  const platform = newPlatform();
+  new Environment(platform, 'prod', { syncWindows: windows });
+  return problemsOf(() => platform.snapshot())
+    .filter((p) => p.code === 'CG140' || p.code === 'CG129')
+    .map((p) => `[${p.constructPath}] ${p.code} ${p.message} Fix: ${p.fix}`);
 }

@@ -65,10 +65,12 @@ describe('names', () => {
     expect(p.fix).toMatch(/^Rename it, e.g. "[a-z0-9-]+"\.$/);
   });
 
-  test('fails at once when a construct is given an empty id', () => {
+  test('fails when a construct is given an empty id, at synth, with the other problems', () => {
     const { platform } = smallPlatform();
-    const e = gitOpsError(() => new Service(platform, '', { image }));
-    expect(e.problems[0]).toMatchObject({ code: 'CG101', constructPath: 'platform' });
+    new Service(platform, '', { image });
+    new Environment(platform, 'Staging');
+    const e = gitOpsError(() => platform.snapshot());
+    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG101', 'platform'], ['CG101', 'platform/Staging']]);
     expect(e.message).toContain('Service cannot be created with an empty id');
   });
 
@@ -132,9 +134,10 @@ describe('names', () => {
     [{ repoURL: 'https://git.example.com/platform/*.git' }, 'repoURL'],
     [{ applicationRepoURLPattern: 'https://git.example.com/apps/*/{service}.git' }, 'applicationRepoURLPattern'],
     [{ applicationRepoURLPattern: 'file:///srv/{service}' }, 'applicationRepoURLPattern'],
-  ])('fails at once when the Platform gets %j', (props, key) => {
-    const e = gitOpsError(() => new Platform({ repoURL: 'https://git.example.com/p.git', ...props }));
-    expect(e.problems[0].code).toBe('CG109');
+  ])('fails when the Platform gets %j', (props, key) => {
+    const platform = new Platform({ repoURL: 'https://git.example.com/p.git', ...props });
+    const e = gitOpsError(() => platform.snapshot());
+    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG109', 'platform']]);
     expect(e.problems[0].message).toMatch(new RegExp(`^${key} ".*" is not usable: `));
   });
 });
@@ -374,19 +377,22 @@ describe('values schema', () => {
     ['the file is not JSON', (dir: string) => write(dir, '{ type: object'), /is not JSON/],
     ['the schema is draft-04', (dir: string) => write(dir, JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#' })), /uses http:\/\/json-schema.org\/draft-04\/schema#/],
     ['the schema does not compile', (dir: string) => write(dir, JSON.stringify({ type: 'no-such-type' })), /is not a valid JSON schema/],
-  ])('fails at once when %s', (_what, file, message) => {
+  ])('fails when %s, at synth, at the service given the schema', (_what, file, message) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-schema-'));
     try {
-      const e = gitOpsError(() => ValuesSchema.fromFile(file(dir)));
-      expect(e.problems[0].code).toBe('CG122');
+      const { platform } = smallPlatform({ service: { valuesSchema: ValuesSchema.fromFile(file(dir)) } });
+      const e = gitOpsError(() => platform.snapshot());
+      expect(e.problems.map((p) => [p.code, p.constructPath, p.file])).toEqual([['CG122', 'platform/payments-api', file(dir)]]);
       expect(e.problems[0].message).toMatch(message);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test('fails at once when valuesSchema is a plain object', () => {
-    const e = gitOpsError(() => smallPlatform({ service: { valuesSchema: schema as any } }));
+  test('fails when valuesSchema is a plain object', () => {
+    const { platform } = smallPlatform({ service: { valuesSchema: schema as any } });
+    const e = gitOpsError(() => platform.snapshot());
+    expect(e.problems).toHaveLength(1);
     expect(e.problems[0]).toMatchObject({ code: 'CG122', constructPath: 'platform/payments-api', message: 'valuesSchema is an instance of Object, not a ValuesSchema.' });
   });
 

@@ -423,8 +423,10 @@ describe('rendered workloads', () => {
       expect(yamlOf(tree, 'projects/nonprod.yaml').spec.clusterResourceWhitelist).toEqual([]);
     });
 
-    it('fails when its settings are empty', () => {
-      expect(() => NamespaceBaseline.standard({ quota: {}, limits: {} })).toThrow(/CG136 NamespaceBaseline.standard needs a quota[\s\S]*CG136 NamespaceBaseline.standard needs limits/);
+    it('fails when its settings are empty, at synth, at the environment given the baseline', () => {
+      const platform = new Platform({ repoURL: REPO });
+      new Environment(platform, 'prod', { namespaceBaseline: NamespaceBaseline.standard({ quota: {}, limits: {} }) });
+      expect(() => platform.snapshot()).toThrow(/\[platform\/prod\] CG136 NamespaceBaseline.standard needs a quota[\s\S]*\[platform\/prod\] CG136 NamespaceBaseline.standard needs limits/);
     });
   });
 
@@ -619,11 +621,13 @@ describe('rendered workloads', () => {
     });
 
     it('fails when chart settings are given for a rendered workload, or twice', () => {
-      expect(() => build({ withHelm: false, ordersProps: { chartPath: 'charts/orders' } }))
+      const rendered = build({ withHelm: false, ordersProps: { chartPath: 'charts/orders' } }).platform;
+      expect(() => rendered.snapshot())
         .toThrow('[platform/orders-api] CG134 chartPath is set, but the workload is rendered by the program: there is no Helm chart.');
       const platform = new Platform({ repoURL: REPO });
-      expect(() => new Service(platform, 'a', { image: { repository: 'r/a' }, releaseName: 'x', workload: Workload.helmChart({ releaseName: 'y' }) }))
-        .toThrow('CG134 releaseName is set both on the service and in Workload.helmChart().');
+      new Service(platform, 'a', { image: { repository: 'r/a' }, releaseName: 'x', workload: Workload.helmChart({ releaseName: 'y' }) });
+      expect(() => platform.snapshot())
+        .toThrow('[platform/a] CG134 releaseName is set both on the service and in Workload.helmChart().');
       const chart = new Service(platform, 'b', { image: { repository: 'r/b' }, workload: Workload.helmChart({ chartPath: 'charts/b', releaseName: 'bee' }) });
       expect([chart.chartPath, chart.releaseName, chart.targetRevision]).toEqual(['charts/b', 'bee', 'main']);
     });

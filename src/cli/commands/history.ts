@@ -2,10 +2,10 @@ import { HistoryEntry, readHistory } from '../../git/history';
 import { GitOpsError } from '../../errors';
 import { didYouMean } from '../../suggest';
 import { shortDigest } from '../../release/digest';
-import { parseCommandArgs } from '../args';
+import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
-import { loadModel, readProjectConfig } from '../program';
+import { loadModel, ProgramFlags, readProjectConfig } from '../program';
 
 export const historyCommand: Command = {
   name: 'history',
@@ -27,7 +27,7 @@ Example:
   cdk8s-gitops history payments-api --ring prod`,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('history', argv, {
-      out: { type: 'string' }, app: { type: 'string' }, ring: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' },
+      ...PROGRAM_OPTIONS, ring: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' },
     }, true);
     if (positionals.length !== 1) throw usageError('history', 'takes one service name.', 'Run e.g. `cdk8s-gitops history payments-api`.');
     const format = ctx.format(values.format, ['text', 'json']);
@@ -35,7 +35,7 @@ Example:
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw usageError('history', `--limit "${values.limit}" is not a positive whole number.`, 'Pass e.g. --limit 20.');
     const out = checkoutDir(ctx, 'history', values.out, 'existing');
     const entries = await readHistory({ dir: out, service: positionals[0], ...(values.ring ? { ring: values.ring } : {}), ...(limit ? { limit } : {}) });
-    if (entries.length === 0) checkNames(ctx, values.app, await readHistory({ dir: out }), positionals[0], values.ring);
+    if (entries.length === 0) await checkNames(ctx, values, await readHistory({ dir: out }), positionals[0], values.ring);
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
       return 0;
@@ -65,8 +65,8 @@ Example:
  * Fails when `service` (or `ring`) is named neither by the program nor by any commit of the
  * history, with the closest names: a typo must not read as "no change published".
  */
-function checkNames(ctx: CommandContext, app: string | undefined, all: readonly HistoryEntry[], service: string, ring: string | undefined): void {
-  const model = app !== undefined || readProjectConfig(ctx.cwd).app !== undefined ? loadModel(app, ctx.cwd) : undefined;
+async function checkNames(ctx: CommandContext, flags: ProgramFlags, all: readonly HistoryEntry[], service: string, ring: string | undefined): Promise<void> {
+  const model = flags.app !== undefined || readProjectConfig(ctx.cwd).app !== undefined ? await loadModel('history', flags, ctx) : undefined;
   const services = [...new Set([...(model?.services.map((s) => s.name) ?? []), ...all.flatMap((e) => e.service)])].sort();
   if (!services.includes(service)) {
     throw new GitOpsError({

@@ -16,7 +16,7 @@ import { runProgram } from '../program';
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what synth would change: files, values keys, Applications',
-  usage: 'cdk8s-gitops plan [--app CMD] [--out DIR] [--format text|markdown|json]',
+  usage: 'cdk8s-gitops plan [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json]',
   help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
 [+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
 ApplicationSets would create, change or delete (expanded offline). Writes nothing.
@@ -24,16 +24,19 @@ Exit code 0 when nothing changes, 2 when something does, 1 on error.
 
 Options:
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
+  --timeout T how long the program may run: seconds or a duration such as 90s, 5m,
+              1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+              stopped with every process it started and the command fails
   --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --format    text (default), markdown (for merge-request comments) or json
 
 Example:
   cdk8s-gitops plan --out ../platform-gitops --format markdown > plan.md`,
-  run(argv, ctx) {
+  async run(argv, ctx) {
     const { values } = parseCommandArgs('plan', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = checkoutDir(ctx, 'plan', values.out, 'first-synth');
-    const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+    const { model, fingerprint } = await runProgram('plan', values, ctx);
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const plan = computePlan(treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint }), out);
@@ -82,7 +85,7 @@ Example:
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Fail when the checkout drifts from what the program synthesizes',
-  usage: 'cdk8s-gitops check [--app CMD] [--out DIR] [--format text|json]',
+  usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
   help: `For the GitOps repository's own CI. Lists every finding with its fix: owned files edited
 by hand or missing, changes the program declares that are not synthesized yet, directories that
 would become Applications nobody declared, and values whose digest disagrees with the ledger.
@@ -90,16 +93,19 @@ Exit code 0 when clean, 2 with findings, 1 on error. Changes nothing.
 
 Options:
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
+  --timeout T how long the program may run: seconds or a duration such as 90s, 5m,
+              1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+              stopped with every process it started and the command fails
   --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --format    text (default) or json
 
 Example:
   cdk8s-gitops check --out .`,
-  run(argv, ctx) {
+  async run(argv, ctx) {
     const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'check', values.out, 'existing');
-    const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+    const { model, fingerprint } = await runProgram('check', values, ctx);
     assertCheckoutReadable(out);
     const ledgers = readLedgers(model, out);
     const findings = checkCheckout(model, treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint }), ledgers, out);

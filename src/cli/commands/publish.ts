@@ -11,7 +11,7 @@ import { publishChange } from '../publishing';
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'Synthesize, commit the owned files that changed, and push',
-  usage: 'cdk8s-gitops publish [--app CMD] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--format text|json]',
+  usage: 'cdk8s-gitops publish [--app CMD] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--format text|json]',
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
 owns that changed (including ledger changes made by promote, rollback or unhold without
 --publish), and pushes. The message says which services, rings and Applications changed, with
@@ -20,6 +20,9 @@ change is made again on the new remote tip and pushed again; nothing is force-pu
 
 Options:
   --app CMD        command that runs the program (default: "app" in cdk8s.yaml)
+  --timeout T      how long the program may run: seconds or a duration such as 90s, 5m,
+                   1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+                   stopped with every process it started and the command fails
   --out DIR        the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --branch [NAME]  push to a new branch for a merge request (default name: synth/<program commit>)
   --message TEXT   the commit subject (default: says what changed)
@@ -36,7 +39,7 @@ Example:
     });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'publish', values.out, 'existing');
-    const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+    const { model, fingerprint } = await runProgram('publish', values, ctx);
     const programCommit = ctx.programCommit();
     let counts = '';
     const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => publishChange({

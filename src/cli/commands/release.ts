@@ -9,6 +9,9 @@ import { checkoutDir } from '../out-dir';
 import { runProgram } from '../program';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+  --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
+                 1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+                 stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --by NAME      who does it (default: CI user variables, else git user.name, else $USER)
   --publish      commit the change in the checkout and push it
@@ -28,7 +31,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
   }
   const format = ctx.format(values.format, ['text', 'json']);
-  const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+  const { model, fingerprint } = await runProgram(request.kind, values, ctx);
   const by = values.by ?? ctx.actor();
   const now = ctx.now();
   let last: { outcome: ReleaseOutcome; report: WriteReport } | undefined;

@@ -11,7 +11,7 @@ import { loadModel } from '../program';
 export const statusCommand: Command = {
   name: 'status',
   summary: 'What each ring of each service runs, since when, by whom, and holds',
-  usage: 'cdk8s-gitops status [--app CMD] [--out DIR] [--targets] [--format text|json]',
+  usage: 'cdk8s-gitops status [--app CMD] [--timeout T] [--out DIR] [--targets] [--format text|json]',
   help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
 the program's ring order), the digest it runs, since when, who put it there, from which ring,
 who approved it and any hold. A ring without a digest shows — : its targets are not in the
@@ -19,6 +19,9 @@ tree yet. Nothing is written; STATUS.md in the tree holds the same table.
 
 Options:
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+  --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
+                 1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+                 stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --targets      one row per target: Application, ring, digest, values file
   --format       text (default) or json
@@ -26,12 +29,12 @@ Options:
 Example:
   cdk8s-gitops status --out ../platform-gitops
   cdk8s-gitops status --targets`,
-  run(argv, ctx) {
+  async run(argv, ctx) {
     const { values } = parseCommandArgs('status', argv, { ...PROGRAM_OPTIONS, targets: { type: 'boolean' }, format: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'status', values.out, 'existing');
     assertCheckoutReadable(out);
-    const model = loadModel(values.app, ctx.cwd);
+    const model = await loadModel('status', values, ctx);
     const report = statusOf(model, readLedgers(model, out));
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
     return 0;
@@ -41,7 +44,7 @@ Example:
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'The chain from construct to Application for one target, and where each value comes from',
-  usage: 'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--out DIR] [--format text|json]',
+  usage: 'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
   help: `Shows for one target: its construct path, control plane, ring, the ApplicationSet that
 generates its Application (name and file), the Application's name, project and destination,
 its values file, and the digest its ring runs (from the ledger in DIR). Then every key of its
@@ -56,13 +59,16 @@ Options:
   --cloud C      the target's cloud
   --cluster K    the target's cluster
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+  --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
+                 1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+                 stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --format       text (default) or json
 
 Example:
   cdk8s-gitops explain payments-api-prod-azure-westeurope-01
   cdk8s-gitops explain payments-api --env prod --cloud azure`,
-  run(argv, ctx) {
+  async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs('explain', argv, {
       ...PROGRAM_OPTIONS, env: { type: 'string' }, cloud: { type: 'string' }, cluster: { type: 'string' }, format: { type: 'string' },
     }, true);
@@ -73,7 +79,7 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'explain', values.out, 'existing');
     assertCheckoutReadable(out);
-    const model = loadModel(values.app, ctx.cwd);
+    const model = await loadModel('explain', values, ctx);
     const targets = selectTargets(model, { name: positionals[0], environment: values.env, cloud: values.cloud, cluster: values.cluster });
     if (targets.length > 1) {
       const names = targets.map(applicationName).sort();

@@ -17,13 +17,16 @@ export const PROGRESS_THRESHOLD = 1000;
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write the GitOps tree the program declares into a checkout',
-  usage: 'cdk8s-gitops synth [--app CMD] [--out DIR] [--verify] [--adopt] [--verbose] [--format text|json]',
+  usage: 'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--verbose] [--format text|json]',
   help: `Runs the program, writes its tree into DIR (a checkout of the GitOps repository), and
 prints what it created, updated, deleted and left unchanged. Files cdk8s-gitops did not write
 are never touched. A second run with the same program changes nothing.
 
 Options:
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+  --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
+                 1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+                 stopped with every process it started and the command fails
   --out DIR      the checkout to write into (default: "output" in cdk8s.yaml, else dist)
   --verify       read every owned file and restore hand edits
   --adopt        take ownership of existing files the program generates
@@ -42,7 +45,7 @@ Example:
     });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'synth', values.out, 'create');
-    const { model, fingerprint } = runProgram(values.app, ctx.cwd);
+    const { model, fingerprint } = await runProgram('synth', values, ctx);
     const options = { verify: values.verify === true, adopt: values.adopt === true };
     const report = await withCheckoutLock(ctx, out, 'synth', () => {
       recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
