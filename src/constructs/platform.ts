@@ -213,7 +213,7 @@ export class Platform extends Construct {
     this.report([{
       code: 'CG103',
       constructPath: `${scope.node.path}/${id}`,
-      message: `${kind} "${id}" cannot be created: ${scope.node.path} already has a ${existing.constructor.name} named "${id}".`,
+      message: `${kind} "${id}" cannot be created: ${scope.node.path} already has ${/^[AEIOU]/.test(existing.constructor.name) ? 'an' : 'a'} ${existing.constructor.name} named "${id}".`,
       fix: 'Give one of them another id (ids are unique within their scope).',
     }]);
     return this.reject(scope, id);

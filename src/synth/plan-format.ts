@@ -5,6 +5,12 @@ export type PlanFormat = 'text' | 'markdown' | 'json';
 
 const MARK = { create: '[+]', update: '[~]', delete: '[-]' } as const;
 
+/** After a file edited by hand since it was written, which the write puts back. */
+const EDITED = '  (edited by hand; synth puts it back)';
+
+/** Heading of the owned files the program no longer makes that stay, because they were changed. */
+const KEPT = 'Kept, no longer owned (changed since written, so not deleted):';
+
 function show(v: unknown): string {
   if (v === undefined) return '(none)';
   if (typeof v === 'string') return /^sha256:[0-9a-f]{64}$/.test(v) ? `${v.slice(0, 15)}…` : v;
@@ -23,7 +29,7 @@ function objectLine(o: ObjectChange, mark: string): string {
 
 function summary(plan: Plan): string {
   const count = (list: readonly { change: string }[], c: string): number => list.filter((x) => x.change === c).length;
-  if (plan.files.length === 0 && plan.applications.length === 0) return `No changes: ${plan.unchangedFiles} files up to date.`;
+  if (plan.files.length === 0 && plan.applications.length === 0 && plan.kept.length === 0) return `No changes: ${plan.unchangedFiles} files up to date.`;
   return `Plan: ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} to change (${count(plan.files, 'create')} created, ${count(plan.files, 'update')} updated, ${count(plan.files, 'delete')} deleted); ` +
     `Applications: ${count(plan.applications, 'create')} created, ${count(plan.applications, 'update')} changed, ${count(plan.applications, 'delete')} deleted.`;
 }
@@ -37,13 +43,14 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
     if (plan.files.length) {
       lines.push('<details><summary>Files</summary>', '', '```diff');
       for (const f of plan.files) {
-        lines.push(`${f.change === 'create' ? '+' : f.change === 'delete' ? '-' : '!'} ${f.path}`);
+        lines.push(`${f.change === 'create' ? '+' : f.change === 'delete' ? '-' : '!'} ${f.path}${f.edited ? EDITED : ''}`);
         for (const k of f.keys ?? []) lines.push(`!     ${keyLine(k)}`);
         for (const field of f.fields ?? []) lines.push(`!     ${field}`);
         for (const o of f.objects ?? []) lines.push(`!     ${objectLine(o, MARK[o.change])}`);
       }
       lines.push('```', '', '</details>', '');
     }
+    if (plan.kept.length) lines.push(`${KEPT}`, '', ...plan.kept.map((p) => `- \`${p}\``), '');
     if (plan.applications.length) {
       lines.push('| Application | change | ApplicationSet | fields |', '| --- | --- | --- | --- |');
       for (const a of plan.applications) lines.push(`| \`${a.name}\` | ${a.change} | ${a.applicationSet} | ${(a.fields ?? []).map((f) => `\`${f}\``).join(', ')} |`);
@@ -53,11 +60,12 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
   }
   if (plan.files.length) lines.push('Files');
   for (const f of plan.files) {
-    lines.push(`${style(MARK[f.change])} ${f.path}${f.origin ? `  (${f.origin})` : ''}`);
+    lines.push(`${style(MARK[f.change])} ${f.path}${f.origin ? `  (${f.origin})` : ''}${f.edited ? EDITED : ''}`);
     for (const k of f.keys ?? []) lines.push(`      ${keyLine(k)}`);
     for (const field of f.fields ?? []) lines.push(`      ${field}`);
     for (const o of f.objects ?? []) lines.push(`      ${objectLine(o, style(MARK[o.change]))}`);
   }
+  if (plan.kept.length) lines.push(...(lines.length ? [''] : []), KEPT, ...plan.kept.map((p) => `    ${p}`));
   if (plan.applications.length) lines.push('', 'Applications');
   for (const a of plan.applications) {
     lines.push(`${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}`);

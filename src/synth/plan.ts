@@ -27,6 +27,8 @@ export interface FileChange {
   readonly fields?: readonly string[];
   /** For files of Kubernetes objects (rendered workloads, namespace baselines): each object that changes. */
   readonly objects?: readonly ObjectChange[];
+  /** True when the file was edited by hand since it was written, and the write puts it back. @default false */
+  readonly edited?: boolean;
 }
 
 /** A Kubernetes object that changes, e.g. `[~] Deployment orders-api: spec.template.spec.containers[0].image`. */
@@ -53,11 +55,16 @@ export interface Plan {
   readonly files: readonly FileChange[];
   readonly applications: readonly ApplicationChange[];
   readonly unchangedFiles: number;
+  /**
+   * Owned files the program no longer makes that stay, because they changed since they were
+   * written: the write gives them up instead of deleting them.
+   */
+  readonly kept: readonly string[];
 }
 
 /** Whether a plan changes anything. */
 export function planHasChanges(plan: Plan): boolean {
-  return plan.files.length > 0 || plan.applications.length > 0;
+  return plan.files.length > 0 || plan.applications.length > 0 || plan.kept.length > 0;
 }
 
 /**
@@ -67,7 +74,9 @@ export function planHasChanges(plan: Plan): boolean {
 export function computePlan(tree: FileTree, dir: string): Plan {
   const write = planWrite(tree, dir);
   const read = cachedReader(dir);
-  return { files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged };
+  return {
+    files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged, kept: write.kept,
+  };
 }
 
 /** The files the write creates, updates and deletes, with what changes in each, by path. */
@@ -80,9 +89,10 @@ function fileChanges(tree: FileTree, write: WritePlan, read: CheckoutReader): Fi
     }
   };
   const files: FileChange[] = [];
+  const edited = new Set(write.edited);
   for (const [p, w] of write.writes) {
     const entry = tree.get(p)!;
-    const change: FileChange = { path: p, change: w.existed ? 'update' : 'create', kind: entry.kind, origin: entry.origin };
+    const change: FileChange = { path: p, change: w.existed ? 'update' : 'create', kind: entry.kind, origin: entry.origin, ...(edited.has(p) ? { edited: true } : {}) };
     if (entry.kind === FileKind.OBJECT) files.push({ ...change, objects: objectChanges(w.existed ? readText(p) : '', w.text) });
     else if (!w.existed) files.push(change);
     else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(p), w.text) });

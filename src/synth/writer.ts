@@ -58,6 +58,8 @@ export interface WriteReport {
   readonly deleted: readonly string[];
   /** Owned files the program no longer produces, kept because they changed since written (see {@link WritePlan.kept}). */
   readonly kept: readonly string[];
+  /** Owned files changed by hand that the write put back (also listed in `updated`). */
+  readonly restored: readonly string[];
   /** Number of owned files left as they were. */
   readonly unchanged: number;
   /** Number of files written to disk (created + updated, and the manifest when it changed). */
@@ -81,6 +83,12 @@ export interface WritePlan {
    * manifest and are the user's from then on.
    */
   readonly kept: readonly string[];
+  /**
+   * Owned files the write puts back because they were changed since cdk8s-gitops wrote them
+   * (hand edits). {@link applyPlan} does so only where the edit is safe in Git, or with
+   * {@link WriteOptions.verify} or {@link WriteOptions.adopt}.
+   */
+  readonly edited: readonly string[];
   /** Number of owned files that stay as they are. */
   readonly unchanged: number;
   /** The manifest after the write. */
@@ -147,10 +155,11 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       unchanged++;
       continue;
     }
-    if (onDisk !== undefined && !options.adopt) {
-      if (!before) foreign.push(p);
+    if (onDisk !== undefined) {
+      if (!before) {
+        if (!options.adopt) foreign.push(p);
       // A ledger is read into the tree before it is written, so its new content keeps what the file held.
-      else if (!options.verify && entry.kind !== FileKind.LEDGER && contentHash(onDisk) !== before.sha256) edited.push(p);
+      } else if (entry.kind !== FileKind.LEDGER && contentHash(onDisk) !== before.sha256) edited.push(p);
     }
     writes.set(p, { text, existed: onDisk !== undefined });
   }
@@ -160,13 +169,6 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       message: `"${p}" exists but was not written by cdk8s-gitops, and the program generates a file there.`,
       fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
     })), `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`);
-  }
-  if (edited.length > 0) {
-    throw new GitOpsError(edited.map((p) => ({
-      code: 'CG409', file: p,
-      message: `"${p}" was changed since cdk8s-gitops wrote it (its content no longer matches the manifest), and this write would replace it.`,
-      fix: 'Keep the change by making it in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
-    })), `${edited.length} owned file${edited.length === 1 ? ' was' : 's were'} changed by hand; nothing was written:`);
   }
   // A tree of part of the repository leaves the owned files outside the part as they are.
   for (const [p, before] of old.files) {
@@ -189,7 +191,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const manifest: Manifest = tree.inputs === undefined ? { files } : { files, inputs: tree.inputs };
   const manifestText = serializeManifest(manifest);
   const manifestChanged = oldText !== manifestText;
-  return { writes, deletes, kept, unchanged, manifest, manifestText, manifestChanged };
+  return { writes, deletes, kept, edited: edited.sort(), unchanged, manifest, manifestText, manifestChanged };
 }
 
 /**
@@ -204,7 +206,7 @@ export function unchangedWrite(dir: string, inputs: string): WriteReport | undef
   if (text === undefined || manifestInputs(text) !== inputs) return undefined;
   const manifest = parseManifest(text);
   for (const p of manifest.files.keys()) if (!checkout.isFile(p)) return undefined;
-  return { created: [], updated: [], deleted: [], kept: [], unchanged: manifest.files.size, filesWritten: 0 };
+  return { created: [], updated: [], deleted: [], kept: [], restored: [], unchanged: manifest.files.size, filesWritten: 0 };
 }
 
 /**
@@ -247,10 +249,11 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   const created = [...plan.writes].filter(([, w]) => !w.existed).map(([p]) => p).sort();
   const updated = [...plan.writes].filter(([, w]) => w.existed).map(([p]) => p).sort();
   const report: WriteReport = {
-    created, updated, deleted: plan.deletes, kept: plan.kept, unchanged: plan.unchanged,
+    created, updated, deleted: plan.deletes, kept: plan.kept, restored: plan.edited, unchanged: plan.unchanged,
     filesWritten: plan.writes.size + (plan.manifestChanged ? 1 : 0),
   };
   if (plan.writes.size === 0 && plan.deletes.length === 0 && !plan.manifestChanged) return report;
+  if (!options.verify && !options.adopt) assertEditsRecoverable(dir, plan.edited);
 
   const checkout = new Checkout(dir);
   const writeFile = options.writeFile ?? ((file: string, text: string) => fs.writeFileSync(file, text, { flag: 'wx' }));
@@ -297,6 +300,34 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   }
   completeJournal(checkout, { owner, writes, deletes: plan.deletes }, options.onApply);
   return report;
+}
+
+/**
+ * Fails with `CG409` when putting back the hand-edited owned files `edited` would lose an edit:
+ * one that Git does not hold (the file differs from `HEAD`, or the checkout is not a Git
+ * repository). A committed edit is kept by Git's history, so the write may put the file back.
+ */
+function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
+  if (edited.length === 0) return;
+  const result = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...edited], {
+    cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024,
+  });
+  const inGit = result.status === 0 && spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, stdio: 'ignore' }).status === 0;
+  const dirty = new Set(inGit ? result.stdout.split('\0').filter((e) => e.length > 3).map((e) => e.slice(3)) : []);
+  const prefix = inGit ? gitPrefix(dir) : '';
+  const lost = inGit ? edited.filter((p) => dirty.has(prefix + p)) : edited;
+  if (lost.length === 0) return;
+  throw new GitOpsError(lost.map((p) => ({
+    code: 'CG409', file: p,
+    message: `"${p}" was changed by hand since cdk8s-gitops wrote it, the change is not committed, and this write would replace it.`,
+    fix: 'Make the change in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
+  })), `${lost.length} owned file${lost.length === 1 ? ' was' : 's were'} changed by hand and not committed; nothing was written:`);
+}
+
+/** The path of `dir` inside its Git work tree, with a trailing slash (`''` at the root). */
+function gitPrefix(dir: string): string {
+  const result = spawnSync('git', ['rev-parse', '--show-prefix'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return result.status === 0 ? result.stdout.trim() : '';
 }
 
 /**

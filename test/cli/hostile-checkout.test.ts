@@ -336,7 +336,7 @@ describe('the manifest and the journal are checked before they are acted on', ()
 
     // THEN
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`CG409 "${NONPROD_AWS}/eu-central-1-01/payments-api/values.yaml" was changed since cdk8s-gitops wrote it`);
+    expect(r.stderr).toContain(`CG409 "${NONPROD_AWS}/eu-central-1-01/payments-api/values.yaml" was changed by hand since cdk8s-gitops wrote it, the change is not committed`);
     expect(hashTree(dir)).toEqual(before);
   });
 });

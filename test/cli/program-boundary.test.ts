@@ -287,8 +287,8 @@ new PromotionRing(platform, 'everything', { targets: Targets.all(), gates: [Gate
     const error = r.stderr.slice(r.stderr.indexOf('Error: '));
     expect(error.split('\n').filter((l) => l !== '')).toEqual([
       'Error: The platform program has 4 problems:',
-      '[platform/staging] CG129 Sync window schedule "@daily" is not a five-field cron expression. Fix: Use minute hour day month weekday, e.g. "0 22 * * *" for 22:00 every day.',
-      '[platform/prod] CG103 Environment "prod" cannot be created: platform already has a Environment named "prod". Fix: Give one of them another id (ids are unique within their scope).',
+      '[platform/staging] CG140 Sync window 1 (deny) schedule "@daily" is a descriptor; Argo CD\'s sync windows take only five-field cron expressions. Fix: Use "0 0 * * *", which is what @daily means.',
+      '[platform/prod] CG103 Environment "prod" cannot be created: platform already has an Environment named "prod". Fix: Give one of them another id (ids are unique within their scope).',
       `[platform/orders-api] CG122 Values schema charts/orders-api/values.schema.json cannot be read (ENOENT: no such file or directory, open '${fs.realpathSync(dir)}/charts/orders-api/values.schema.json'). Fix: Point ValuesSchema.fromFile at the chart's values.schema.json.`,
       '[platform/rings/everything] CG128 Duration of -7200 seconds is not a non-negative, finite length of time. Fix: Use e.g. Duration.hours(2) or Duration.minutes(30).',
     ]);

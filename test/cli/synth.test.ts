@@ -104,7 +104,7 @@ describe('cdk8s-gitops synth', () => {
     });
 
     it('prints the report as JSON with --format json', () => {
-      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], unchanged: 16, filesWritten: 0 });
+      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], kept: [], restored: [], unchanged: 16, filesWritten: 0 });
       expect(asJson.status).toBe(0);
     });
   });
@@ -143,7 +143,7 @@ describe('cdk8s-gitops synth', () => {
 
     // THEN
     expect(run.stderr).toBe('Error: CG301 Unknown option --bogus for synth. Fix: Run `cdk8s-gitops synth --help` to see its options.\n'
-      + 'Usage: cdk8s-gitops synth [--app CMD] [--out DIR] [--verify] [--adopt] [--verbose] [--format text|json]\n');
+      + 'Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--verbose] [--format text|json]\n');
     expect(run.status).toBe(1);
   });
 

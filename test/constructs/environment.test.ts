@@ -158,7 +158,7 @@ describe('Environment', () => {
 
     // THEN: it is left out of the model, and what is made inside it is checked all the same
     expect(linesOf(() => platform.snapshot())).toEqual([
-      '[platform/prod] CG103 Environment "prod" cannot be created: platform already has a Environment named "prod".',
+      '[platform/prod] CG103 Environment "prod" cannot be created: platform already has an Environment named "prod".',
       '[platform/prod~2/westeurope-01] CG107 values at key "replicas" is NaN, which is not plain data.',
     ]);
   });

@@ -438,7 +438,7 @@ describe('Service', () => {
 
     // THEN: the service is left out of the model, and checked all the same
     expect(linesOf(() => platform.snapshot())).toEqual([
-      '[platform/payments-api] CG103 Service "payments-api" cannot be created: platform already has a Environment named "payments-api".',
+      '[platform/payments-api] CG103 Service "payments-api" cannot be created: platform already has an Environment named "payments-api".',
       '[platform/payments-api~2] CG107 values at key "replicas" is a function, which is not plain data.',
     ]);
   });

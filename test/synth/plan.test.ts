@@ -95,7 +95,7 @@ describe('computePlan', () => {
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
     // THEN nothing changes
-    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 16 });
+    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 16, kept: [] });
     expect(planHasChanges(plan)).toBe(false);
   });
 
@@ -165,6 +165,7 @@ describe('computePlan', () => {
       ],
       applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
       unchangedFiles: 14,
+      kept: [],
     });
   });
 
@@ -220,6 +221,7 @@ describe('computePlan', () => {
       }],
       applications: [{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }],
       unchangedFiles: 15,
+      kept: [],
     });
   });
 });
@@ -316,7 +318,7 @@ describe('formatPlan', () => {
         { name: 'svc-prod-aws-a', change: 'update', applicationSet: 'workloads-prod-svc', fields: ['spec.sources[0].path', 'spec.destination.namespace'] },
         { name: 'svc-prod-aws-b', change: 'delete', applicationSet: 'workloads-prod' },
       ],
-      unchangedFiles: 7,
+      unchangedFiles: 7, kept: [],
     };
     // WHEN it is rendered as text and as Markdown
     const text = formatPlan(all, 'text');
@@ -350,12 +352,12 @@ describe('formatPlan', () => {
 
   test('renders an empty plan as one line in every format', () => {
     // GIVEN a plan without changes
-    const empty: Plan = { files: [], applications: [], unchangedFiles: 15 };
+    const empty: Plan = { files: [], applications: [], unchangedFiles: 15, kept: [] };
     // WHEN it is rendered
     // THEN text and Markdown say so, and JSON says changes: false
     expect(formatPlan(empty, 'text')).toBe('No changes: 15 files up to date.\n');
     expect(formatPlan(empty, 'markdown')).toBe('### cdk8s-gitops plan\n\nNo changes: 15 files up to date.\n\n');
-    expect(JSON.parse(formatPlan(empty, 'json'))).toEqual({ files: [], applications: [], unchangedFiles: 15, changes: false });
+    expect(JSON.parse(formatPlan(empty, 'json'))).toEqual({ files: [], applications: [], unchangedFiles: 15, kept: [], changes: false });
   });
 });
 
@@ -456,7 +458,7 @@ describe('computePlan: the Applications before and after the write', () => {
       .map((cluster) => ({ name: `canary-${cluster}`, change: 'delete', applicationSet: 'canary' })));
   });
 
-  test('shows an owned file the program no longer makes as deleted when a directory of the user stands there', () => {
+  test('keeps an owned file the program no longer makes when a directory of the user stands there', () => {
     // GIVEN a checkout with an owned file canary.yaml next to workloads-prod, which the program
     // no longer makes, and where a directory of the user now stands
     const model = exampleModel();
@@ -468,8 +470,10 @@ describe('computePlan: the Applications before and after the write', () => {
     writeFile(dir, MANIFEST_PATH, serializeManifest({ files }));
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
-    // THEN the file is listed as deleted, and the directory, which stays, changes no Application
-    expect(plan.files.map((f) => [f.path, f.change])).toEqual([[file, 'delete']]);
+    // THEN the file, which is a directory now, is kept and given up rather than deleted, and the
+    // directory changes no Application
+    expect(plan.files).toEqual([]);
+    expect(plan.kept).toEqual([file]);
     expect(plan.applications).toEqual([]);
   });
 

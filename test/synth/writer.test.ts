@@ -132,7 +132,7 @@ describe('writeTree', () => {
     const report = writeTree(tree, dir);
 
     // THEN
-    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], kept: [], unchanged: 0, filesWritten: 15 });
+    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], kept: [], restored: [], unchanged: 0, filesWritten: 15 });
     expect(textsOf(dir)).toEqual({ ...tree.toRecord(), [MANIFEST_PATH]: expect.any(String) });
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8'));
     expect(manifest.generator).toBe('cdk8s-gitops');
@@ -152,7 +152,7 @@ describe('writeTree', () => {
     const report = writeTree(exampleTree(), dir);
 
     // THEN
-    expect(report).toEqual({ created: [], updated: [], deleted: [], kept: [], unchanged: 14, filesWritten: 0 });
+    expect(report).toEqual({ created: [], updated: [], deleted: [], kept: [], restored: [], unchanged: 14, filesWritten: 0 });
     expect(filesOf(dir)).toEqual(before);
     for (const p of Object.keys(before)) expect(fs.statSync(path.join(dir, p)).mtime).toEqual(past);
     expect(dirsOf(dir)).not.toContain(TRANSACTION_DIR);
@@ -174,6 +174,7 @@ describe('writeTree', () => {
       ],
       deleted: [],
       kept: [],
+      restored: [],
       unchanged: 12,
       filesWritten: 3,
     });
@@ -301,7 +302,7 @@ describe('writeTree', () => {
 
     // THEN
     expect(trusting.filesWritten).toBe(0);
-    expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], kept: [], unchanged: 13, filesWritten: 1 });
+    expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], kept: [], restored: [VALUES], unchanged: 13, filesWritten: 1 });
     expect(textsOf(dir)).toEqual(expectedFiles(exampleTree()));
   });
 
