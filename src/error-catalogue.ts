@@ -370,7 +370,7 @@ const ENTRIES = [
   {
     code: 'CG406', where: 'checkout', title: 'Write failed after its commit point',
     description: 'Moving committed files into place failed part way; the journal in .cdk8s-gitops/transaction/ keeps the whole change and the next run completes it. Also raised when that journal was changed by hand and cannot be read.',
-    fix: 'Fix the cause named, then run again; the interrupted write is completed first. For an unreadable journal, restore the checkout from Git.',
+    fix: 'Fix the cause named, then run again; the interrupted write is completed first. For an unreadable journal, delete .cdk8s-gitops/transaction, check with git status whether a generated file was left half-updated, and run synth again.',
   },
   {
     code: 'CG407', where: 'checkout', title: 'Checkout changed while the command ran',
