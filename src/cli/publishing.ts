@@ -40,7 +40,7 @@ export interface PublishRequest {
   /** The holder of a lock left by a killed command, which this one took over. @default - none */
   readonly takenOver?: LockHolder;
   /** Told in one line what was cleaned up after a killed command. @default - not told */
-  readonly onRecover?: (line: string) => void;
+  readonly onNote?: (line: string) => void;
 }
 
 interface PendingLedger {
@@ -61,7 +61,7 @@ interface PendingLedger {
 export async function publishChange(req: PublishRequest): Promise<PublishResult> {
   recoverInterruptedWrite(req.dir);
   const repo = await GitOpsRepository.open(req.dir);
-  if (req.takenOver) await removeStaleIndexLock(repo, req.takenOver, req.onRecover);
+  if (req.takenOver) await removeStaleIndexLock(repo, req.takenOver, req.onNote);
   const prefix = path.relative(repo.root, path.resolve(req.dir)).split(path.sep).join('/');
   const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
   const fromRepo = (p: string): string => (prefix ? p.slice(prefix.length + 1) : p);
@@ -98,7 +98,7 @@ export async function publishChange(req: PublishRequest): Promise<PublishResult>
     },
     message: () => (body ? `${subject}\n\n${body}` : subject),
     trailers: () => trailers,
-    ...(req.onRecover ? { onRecover: req.onRecover } : {}),
+    ...(req.onNote ? { onNote: req.onNote } : {}),
   });
 }
 
@@ -106,13 +106,13 @@ export async function publishChange(req: PublishRequest): Promise<PublishResult>
  * Removes the `index.lock` a killed command's git left behind: only when this command took over
  * the lock of a cdk8s-gitops command that is gone, and git's lock was made while that command ran.
  */
-async function removeStaleIndexLock(repo: GitOpsRepository, holder: LockHolder, onRecover?: (line: string) => void): Promise<void> {
+async function removeStaleIndexLock(repo: GitOpsRepository, holder: LockHolder, onNote?: (line: string) => void): Promise<void> {
   const file = await repo.gitPath('index.lock');
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
   const started = Date.parse(holder.started);
   if (!stat?.isFile() || !(stat.mtimeMs >= started - 1000)) return;
   fs.unlinkSync(file);
-  onRecover?.(`Removed ${path.relative(repo.root, file)} left by the interrupted cdk8s-gitops ${holder.command}.`);
+  onNote?.(`Removed ${path.relative(repo.root, file)} left by the interrupted cdk8s-gitops ${holder.command}.`);
 }
 
 async function setAsidePendingLedgers(

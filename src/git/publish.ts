@@ -51,7 +51,7 @@ export interface PublishOptions {
    * hides, added with force; its own commits of an interrupted earlier publish that never
    * reached the remote, dropped. @default - not told
    */
-  readonly onRecover?: (line: string) => void;
+  readonly onNote?: (line: string) => void;
 }
 
 /** What {@link publish} did. */
@@ -171,7 +171,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       if (ahead.length > 0 && ahead.every((c) => isPublishCommit(c.message))) {
         // Commits of a publish that was killed between its commit and its push: never on the remote,
         // and this publish makes its change again on the remote tip.
-        options.onRecover?.(`Dropped ${ahead.length} unpushed commit${ahead.length === 1 ? '' : 's'} of an interrupted publish (${ahead.map((c) => short(c.sha)).join(', ')}); they never reached "${remote}".`);
+        options.onNote?.(`Dropped ${ahead.length} unpushed commit${ahead.length === 1 ? '' : 's'} of an interrupted publish (${ahead.map((c) => short(c.sha)).join(', ')}); ${ahead.length === 1 ? 'it' : 'they'} never reached "${remote}".`);
       } else if (ahead.length > 0) {
         throw new GitOpsError({
           code: 'CG505',
@@ -207,7 +207,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     try {
       sha = await repo.commit({ paths: files, message: messageOf(), trailers: trailersOf(), author: options.author, ignored });
       if (ignored.length > 0) {
-        options.onRecover?.(`Added ${ignored.length} file${ignored.length === 1 ? '' : 's'} that .gitignore hides, because Argo CD reads ${ignored.length === 1 ? 'it' : 'them'} from the repository: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`);
+        options.onNote?.(`Added ${ignored.length} file${ignored.length === 1 ? '' : 's'} that .gitignore hides, because Argo CD reads ${ignored.length === 1 ? 'it' : 'them'} from the repository: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`);
       }
     } catch (err) {
       await repo.discardChanges(scope, keep);

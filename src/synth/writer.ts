@@ -335,7 +335,7 @@ function gitPrefix(dir: string): string {
  * the next writing command completes it. Read-only commands refuse to run on such a tree
  * ({@link assertNoInterruptedWrite}).
  */
-export function hasInterruptedWrite(dir: string): boolean {
+function hasInterruptedWrite(dir: string): boolean {
   const checkout = new Checkout(dir);
   return checkout.kind(TRANSACTION_DIR) === 'directory' && checkout.isFile(JOURNAL);
 }

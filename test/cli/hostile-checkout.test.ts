@@ -50,6 +50,12 @@ function checkout(): { dir: string; outside: string } {
   return { dir, outside };
 }
 
+/** The files of the synthesized example, by path, as text: what a repository of it holds. */
+function seedFiles(): Record<string, string> {
+  return Object.fromEntries(Object.keys(hashTree(seed)).filter((p) => fs.statSync(path.join(seed, p)).isFile())
+    .map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')]));
+}
+
 /** Replaces the directory `rel` of `dir` by a link to a copy of it at `target`. */
 function linkDirectory(dir: string, rel: string, target: string): void {
   fs.cpSync(path.join(dir, rel), target, { recursive: true });
@@ -136,10 +142,8 @@ describe('symbolic links in the checkout', () => {
   it('fails when a pushed link to .git comes with a committed journal, and promote --publish in a fresh clone leaves .git/config alone', async () => {
     // GIVEN a repository whose history holds environments/cache -> ../.git and a journal that
     // moves a file with an fsmonitor command onto environments/cache/config
-    const files = Object.fromEntries(Object.keys(hashTree(seed)).filter((p) => fs.statSync(path.join(seed, p)).isFile())
-      .map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')]));
     const sandbox = Sandbox.create({
-      ...files,
+      ...seedFiles(),
       '.cdk8s-gitops/transaction/files/0': '[core]\n\tfsmonitor = "touch /tmp/cdk8s-gitops-pwned"\n',
       '.cdk8s-gitops/transaction/journal.json': JSON.stringify({ owner: '1:1', writes: [{ staged: '.cdk8s-gitops/transaction/files/0', target: 'environments/cache/config' }], deletes: ['README.md'] }),
     });
@@ -426,9 +430,7 @@ describe('what a killed command leaves behind', () => {
   describe('with a remote', () => {
     let sandbox: Sandbox;
     beforeEach(() => {
-      const files = Object.fromEntries(Object.keys(hashTree(seed)).filter((p) => fs.statSync(path.join(seed, p)).isFile())
-        .map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')]));
-      sandbox = Sandbox.create(files);
+      sandbox = Sandbox.create(seedFiles());
     });
     afterEach(() => sandbox.cleanup());
 
@@ -459,7 +461,7 @@ describe('what a killed command leaves behind', () => {
 
       // THEN
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain(`Note: Dropped 1 unpushed commit of an interrupted publish (${orphan.slice(0, 8)}); they never reached "origin".`);
+      expect(r.stderr).toContain(`Note: Dropped 1 unpushed commit of an interrupted publish (${orphan.slice(0, 8)}); it never reached "origin".`);
       expect(sandbox.git(sandbox.remote, 'log', '--format=%H', 'main')).not.toContain(orphan);
       expect(sandbox.remoteFile(LEDGER)).toContain(D2);
     });

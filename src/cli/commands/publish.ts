@@ -43,7 +43,7 @@ Example:
     const programCommit = ctx.programCommit();
     let counts = '';
     const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => publishChange({
-      model, dir: out, takenOver, onRecover: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+      model, dir: out, takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
       apply: () => {
         recoverInterruptedWrite(out); // before the ledgers are read
         const found = checkoutTree(model, out, fingerprint);

@@ -61,7 +61,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
       ...(values.branch !== undefined ? { branch: values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest) } : {}),
       ...(values.remote ? { remote: values.remote } : {}),
       programCommit: ctx.programCommit(),
-      takenOver, onRecover: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+      takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
     });
     print(ctx, format, last!.outcome, last!.report, model.layout.environments, result);
     if (format === 'text') {
