@@ -85,7 +85,7 @@ export interface WritePlan {
   readonly kept: readonly string[];
   /**
    * Owned files the write puts back because they were changed since cdk8s-gitops wrote them
-   * (hand edits). {@link applyPlan} does so only where the edit is safe in Git, or with
+   * (hand edits). `applyPlan` does so only where the edit is safe in Git, or with
    * {@link WriteOptions.verify} or {@link WriteOptions.adopt}.
    */
   readonly edited: readonly string[];

@@ -6,6 +6,7 @@ import { assertCheckoutReadable } from '../../synth/checkout-lock';
 import { applicationsOf, viewOfCheckout } from '../../synth/inspect/checkout';
 import { computePlan, planHasChanges } from '../../synth/plan';
 import { formatPlan } from '../../synth/plan-format';
+import { undeclaredDeletions } from '../../synth/removals';
 import { toYamlDocuments } from '../../synth/yaml';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
@@ -40,7 +41,11 @@ Example:
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const plan = computePlan(treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint }), out);
-    ctx.stdout.write(formatPlan(plan, format, ctx.style));
+    const refused = undeclaredDeletions(model, plan.applications.filter((a) => a.change === 'delete'));
+    ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused }));
+    if (refused.length > 0 && format !== 'text') {
+      ctx.stderr.write(`Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`);
+    }
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
   },
 };
