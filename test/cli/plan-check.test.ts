@@ -97,7 +97,9 @@ describe('cdk8s-gitops plan, preview and check', () => {
         ],
         applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
         unchangedFiles: 14,
+        kept: [],
         changes: true,
+        refusedDeletions: [],
       });
     } finally {
       fs.rmSync(programDir, { recursive: true, force: true });
