@@ -162,7 +162,7 @@ function problemsOfRemovals(model: PlatformModel): Problem[] {
     if (!declared[r.kind]?.has(r.name)) continue;
     problems.push({
       code: 'CG143', constructPath: model.path,
-      message: `Removal.${r.kind}(${JSON.stringify(r.name)}) removes a ${r.kind} the program still declares.`,
+      message: `Removal.${r.kind}(${JSON.stringify(r.name)}) removes ${r.kind === 'environment' ? 'an' : 'a'} ${r.kind} the program still declares.`,
       fix: `Remove the ${r.kind} from the program, or drop Removal.${r.kind}(${JSON.stringify(r.name)}) if it stays.`,
     });
   }

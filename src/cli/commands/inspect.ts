@@ -20,8 +20,9 @@ export const planCommand: Command = {
   usage: 'cdk8s-gitops plan [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json]',
   help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
 [+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
-ApplicationSets would create, change or delete (expanded offline). Writes nothing.
-Exit code 0 when nothing changes, 2 when something does, 1 on error.
+ApplicationSets would create, change or delete (expanded offline). Deleted Applications come
+first; those the program does not declare removed are marked, as synth would refuse them (CG141).
+Writes nothing. Exit code 0 when nothing changes, 2 when something does, 1 on error.
 
 Options:
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
