@@ -226,6 +226,21 @@ const ENTRIES = [
     description: 'A sync window\'s schedule is not a cron expression Argo CD accepts (five fields: minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, weekday 0-6 or SUN-SAT; "*", "?", lists, ranges and "/n" steps; no @descriptors, no CRON_TZ= prefix), or its time zone is not an IANA time zone name. Argo CD refuses such a schedule, and silently falls back to UTC for an unknown time zone.',
     fix: 'Use e.g. SyncWindow.deny("0 22 * * MON-FRI", "8h", { timeZone: "Europe/Amsterdam" }).',
   },
+  {
+    code: 'CG141', where: 'program', title: 'Write would delete Applications the program does not declare removed',
+    description: 'A write (synth, publish, promote, rollback, unhold) would delete Applications: their directories or ApplicationSets would go, because a service, cluster, environment or ring was removed or renamed, or a target moved to a ring that runs nothing. The generated Applications carry the resources finalizer and prune, so Argo CD would delete what they run. Nothing was written.',
+    fix: 'Declare the removal in the program (platform.removed(Removal.service(...)), Removal.cluster(...), Removal.application(...)), declare a ring rename or split with movedFrom on the new ring, or pass --allow-remove <application or glob> to this one command.',
+  },
+  {
+    code: 'CG142', where: 'program', title: 'Invalid ring move',
+    description: 'A PromotionRing\'s movedFrom names its own ring, a ring that is not a DNS-1123 label, or a ring the program still declares while another declared ring moves from it too, or lists one ring twice.',
+    fix: 'List in movedFrom the old names of the ring (e.g. movedFrom: [\'prod\'] on the ring that was \'prod\'), each once.',
+  },
+  {
+    code: 'CG143', where: 'program', title: 'Invalid removal',
+    description: 'A removal declared with platform.removed(...) names nothing usable (an empty or malformed name or pattern), or something the program still declares (a removed service, cluster, environment or ring that is still there).',
+    fix: 'Name what the program no longer declares, e.g. Removal.service(\'legacy-api\') or Removal.cluster(\'prod/aws/eu-central-1-01\'); drop the removal once what it names is back in the program.',
+  },
 
   // CG2xx: release ledgers
   {
@@ -267,6 +282,11 @@ const ENTRIES = [
     code: 'CG208', where: 'ledger', title: 'Ledger name or reason is empty',
     description: 'A name of a person or a reason is empty.',
     fix: 'Write who did it, or for a hold why.',
+  },
+  {
+    code: 'CG209', where: 'ledger', title: 'Ledger has a ring the program does not declare',
+    description: 'A release ledger records a ring the program does not declare (a renamed or removed ring, or a typo in a hand edit). Its targets would stop being emitted and Argo CD would delete their Applications, so every command that reads the ledger refuses it.',
+    fix: 'If the ring was renamed or split, add movedFrom: [\'<old name>\'] to the new ring(s); if it was removed, declare platform.removed(Removal.ring(\'<old name>\')); if the ledger key is a typo, correct it.',
   },
 
   // CG3xx: the command line

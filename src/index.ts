@@ -25,6 +25,7 @@ export { ValuesSchema } from './constructs/values-schema';
 export type { SchemaViolation } from './constructs/values-schema';
 export { PromotionRing, Targets, Gate, Duration } from './constructs/ring';
 export type { PromotionRingProps, TargetRef } from './constructs/ring';
+export { Removal } from './constructs/removal';
 export { SyncPolicy, SyncOption, SyncWindow, SyncWindowKind } from './constructs/sync';
 export type {
   AutomatedSyncOptions, ManualSyncOptions, SyncPolicyJson, SyncWindowOptions, SyncWindowJson, ProjectRole, ResourceKind,

@@ -7,6 +7,7 @@ import { snapshotPlatform } from './snapshot';
 import { Values } from '../synth/values';
 import { problemsOfValues } from './values-check';
 import { repoUrlProblem } from './names';
+import { Removal } from './removal';
 
 /** Where the tree's parts live, relative to the repository root. */
 export interface LayoutProps {
@@ -120,6 +121,8 @@ export class Platform extends Construct {
   private readonly constructorProblems: Problem[] = [];
   /** Paths of constructs left out of the model because of a problem (a duplicate id). */
   private readonly rejectedPaths = new Set<string>();
+  /** What the program declares removed, in the order declared. */
+  private readonly removals: Removal[] = [];
 
   constructor(props: PlatformProps) {
     super(undefined as any, props.id ?? 'platform');
@@ -226,6 +229,39 @@ export class Platform extends Construct {
     const free = `${id.split('/').join('--')}~${n}`;
     this.rejectedPaths.add(`${scope.node.path}/${free}`);
     return free;
+  }
+
+  /**
+   * Declares that services, environments, clusters, rings or Applications the program no
+   * longer declares are removed on purpose, so that a write may delete their Applications
+   * (which Argo CD then prunes with everything they run). Without it, such a write fails with
+   * CG141 and writes nothing. A ring renamed or split is not removed: give the new ring
+   * `movedFrom` instead.
+   *
+   * @example
+   * platform.removed(Removal.service('legacy-api'), Removal.cluster('prod/aws/eu-central-1-01'));
+   */
+  public removed(...removals: Removal[]): void {
+    for (const r of removals) {
+      if (!(r instanceof Removal)) {
+        this.report([{
+          code: 'CG143', constructPath: this.node.path,
+          message: `platform.removed() takes removals made by Removal.service(), .environment(), .cluster(), .ring() or .application(); received ${typeof r === 'string' ? JSON.stringify(r) : typeof r}.`,
+          fix: 'Pass e.g. Removal.service(\'legacy-api\').',
+        }]);
+        continue;
+      }
+      this.report(r.problems(this.node.path));
+      this.removals.push(r);
+    }
+  }
+
+  /**
+   * The removals declared with {@link Platform.removed}.
+   * @internal
+   */
+  public get declaredRemovals(): readonly Removal[] {
+    return this.removals;
   }
 
   /**

@@ -157,6 +157,18 @@ export interface PromotionRingProps {
    * @default - none
    */
   readonly gates?: readonly Gate[];
+  /**
+   * The names of the ring before a rename, or the ring it was split from: the ring takes over
+   * what the first of them with an entry in a service's release ledger runs, with its history
+   * and any hold, so that its targets keep running it. The next write renames the ledger entry
+   * (an old ring no longer declared is dropped from the ledger; Git history keeps it). In the
+   * spirit of Terraform's `moved` blocks: once every ledger has been written, it may stay (it
+   * changes nothing more) or be dropped.
+   *
+   * Several rings may name the same old ring (a split: each inherits its digest).
+   * @default - none: the ring starts with what is promoted into it
+   */
+  readonly movedFrom?: readonly string[];
 }
 
 /**
@@ -172,6 +184,8 @@ export interface PromotionRingProps {
  *   targets: Targets.environment(prod).except(Targets.cluster(prodWesteurope)),
  *   gates: [Gate.soak(Duration.hours(2)), Gate.approval()],
  * });
+ * // A ring renamed from "prod": its targets keep running what "prod" runs.
+ * new PromotionRing(platform, 'production', { targets: Targets.environment(prod), movedFrom: ['prod'] });
  */
 export class PromotionRing extends Construct {
   /** Name of the ring, as `promote --ring` takes it. */
@@ -182,6 +196,8 @@ export class PromotionRing extends Construct {
   public readonly soakSeconds: number;
   /** Whether promotions into it need `--approved-by`. */
   public readonly requireApproval: boolean;
+  /** Names of the ring before a rename, or rings it was split from. */
+  public readonly movedFrom: readonly string[];
 
   constructor(scope: Platform, id: string, props: PromotionRingProps) {
     super(scope.group('rings'), freeId(scope.group('rings'), id, 'PromotionRing'));
@@ -190,6 +206,7 @@ export class PromotionRing extends Construct {
     const gates = props.gates ?? [];
     this.soakSeconds = Math.max(0, ...gates.map((g) => g.spec.soakSeconds ?? 0));
     this.requireApproval = gates.some((g) => g.spec.requireApproval === true);
+    this.movedFrom = Array.isArray(props.movedFrom) ? [...props.movedFrom] : props.movedFrom === undefined ? [] : [props.movedFrom as unknown as string];
     scope.report(gates.flatMap((g) => problemsAt(g.problems ?? [], this.node.path)));
   }
 }

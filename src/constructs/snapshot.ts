@@ -6,7 +6,7 @@ import {
 } from '../synth/model';
 import { releaseValues, targetLayers } from '../synth/target-values';
 import { mergeValuesWithProvenance } from '../synth/values';
-import { repoUrlProblem } from './names';
+import { dns1123LabelProblem, repoUrlProblem } from './names';
 import { isDigest } from '../release/digest';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
@@ -73,7 +73,9 @@ function modelOf(platform: Platform, problems: Problem[]): PlatformModel {
     : rings.map((r) => ({
       name: r.name, path: r.node.path, gates: { soakSeconds: r.soakSeconds, requireApproval: r.requireApproval },
       targets: ringTargets.get(r.name)!,
+      ...(r.movedFrom.length > 0 ? { movedFrom: r.movedFrom } : {}),
     }));
+  const removals = platform.declaredRemovals.map((r) => r.toModel());
 
   const model: PlatformModel = {
     version: MODEL_VERSION,
@@ -109,6 +111,7 @@ function modelOf(platform: Platform, problems: Problem[]): PlatformModel {
     rings: ringModels,
     layers: builder.layersById(),
     targets,
+    ...(removals.length > 0 ? { removals } : {}),
   };
 
   problems.push(...problemsOfNames(model));
@@ -119,7 +122,51 @@ function modelOf(platform: Platform, problems: Problem[]): PlatformModel {
   problems.push(...problemsOfOwnedKeys(model));
   problems.push(...problemsOfWorkloadSetNames(model, targetClusters));
   problems.push(...problemsOfSchemas(model, services));
+  problems.push(...problemsOfMoves(model));
+  problems.push(...problemsOfRemovals(model));
   return model;
+}
+
+/** Ring moves that name no usable ring (CG142). */
+function problemsOfMoves(model: PlatformModel): Problem[] {
+  const problems: Problem[] = [];
+  for (const r of model.rings) {
+    const seen = new Set<string>();
+    for (const old of r.movedFrom ?? []) {
+      const problem = typeof old !== 'string' ? 'it is not a string'
+        : old === r.name ? 'it is the ring\'s own name'
+          : seen.has(old) ? 'it is listed twice'
+            : dns1123LabelProblem(old);
+      seen.add(old);
+      if (problem === undefined) continue;
+      problems.push({
+        code: 'CG142', constructPath: r.path,
+        message: `Ring "${r.name}" declares movedFrom ${JSON.stringify(old)}, which names no ring it can take over: ${problem}.`,
+        fix: `List the ring's old name(s), each once, e.g. movedFrom: ['prod'] on the ring that was "prod".`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Removals of something the program still declares (CG143). */
+function problemsOfRemovals(model: PlatformModel): Problem[] {
+  const declared: Record<string, Set<string>> = {
+    service: new Set(model.services.map((s) => s.name)),
+    environment: new Set(model.environments.map((e) => e.name)),
+    cluster: new Set(model.clusters.map((c) => c.id)),
+    ring: new Set(model.rings.map((r) => r.name)),
+  };
+  const problems: Problem[] = [];
+  for (const r of model.removals ?? []) {
+    if (!declared[r.kind]?.has(r.name)) continue;
+    problems.push({
+      code: 'CG143', constructPath: model.path,
+      message: `Removal.${r.kind}(${JSON.stringify(r.name)}) removes ${r.kind === 'environment' ? 'an' : 'a'} ${r.kind} the program still declares.`,
+      fix: `Remove the ${r.kind} from the program, or drop Removal.${r.kind}(${JSON.stringify(r.name)}) if it stays.`,
+    });
+  }
+  return problems;
 }
 
 /** For each target, the value of the last target with its id. */

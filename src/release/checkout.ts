@@ -1,6 +1,8 @@
+import { GitOpsError, Problem } from '../errors';
 import { Checkout } from '../synth/checkout-fs';
 import { PlatformModel } from '../synth/model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
+import { applyRingMoves, undeclaredRingProblems } from './moves';
 import { Ledger, RingSpec, VersionPolicy } from './types';
 
 /**
@@ -73,18 +75,29 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
   return out;
 }
 
-/** Parses ledger texts read by {@link readLedgerTexts}; malformed ones fail with file and line. */
+/**
+ * Parses ledger texts read by {@link readLedgerTexts}; malformed ones fail with file and line.
+ * The program's ring moves are applied (a renamed ring takes over its old entry, and the text
+ * is the one the next write puts there); an entry of a ring the program neither declares nor
+ * explains fails with `CG209`, for every ledger at once.
+ */
 export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string, LedgerText>): Map<string, LedgerFile> {
   const policies = ringPolicies(model);
   const rings = ringSpecs(model);
   const initialDigests = new Map(model.services.map((s) => [s.name, s.initialDigest]));
   const out = new Map<string, LedgerFile>();
+  const problems: Problem[] = [];
   for (const [service, f] of texts) {
     const initialDigest = f.initial ? initialDigests.get(service) : undefined;
     const ledger = initialDigest !== undefined
       ? initialLedger(service, rings, initialDigest, INITIAL_SINCE)
       : parseLedger(f.text, f.path, { policies });
-    out.set(service, { ...f, ledger });
+    problems.push(...undeclaredRingProblems(model, ledger, f.path));
+    const moved = applyRingMoves(model, ledger);
+    out.set(service, moved === ledger ? { ...f, ledger } : { ...f, ledger: moved, text: ledgerText(model, moved) });
+  }
+  if (problems.length > 0) {
+    throw new GitOpsError(problems, `${problems.length === 1 ? 'A release ledger records a ring' : `Release ledgers record ${problems.length} rings`} the program does not declare:`);
   }
   return out;
 }

@@ -64,7 +64,19 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
     ],
     inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), ledgers),
+    retains: retiredLedgers(model),
   });
+}
+
+/**
+ * The ledger files of services the program no longer declares (`<releases>/<name>.yaml`): a
+ * write keeps them, so that a service declared again resumes from its history rather than
+ * from its `initialDigest`.
+ */
+export function retiredLedgers(model: PlatformModel): (path: string) => boolean {
+  const prefix = `${model.layout.releases}/`;
+  const declared = new Set(model.services.map((s) => s.name));
+  return (p) => p.startsWith(prefix) && p.endsWith('.yaml') && !p.includes('/', prefix.length) && !declared.has(p.slice(prefix.length, -'.yaml'.length));
 }
 
 /**

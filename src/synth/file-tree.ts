@@ -70,6 +70,13 @@ export interface FileTreeOptions {
   readonly inputs?: string;
   /** Makes the tree a part of the repository. @default - none: the tree is the whole repository */
   readonly part?: TreePart;
+  /**
+   * Owned files a whole tree does not make but keeps: a write leaves them owned and as they
+   * are, never deletes them (the release ledgers of services the program no longer declares,
+   * so that their history survives).
+   * @default - none: an owned file the tree does not make is deleted
+   */
+  readonly retains?: (path: string) => boolean;
 }
 
 /**
@@ -88,15 +95,21 @@ export class FileTree {
   public readonly part?: TreePart;
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
+  private readonly retains?: (path: string) => boolean;
 
   constructor(options: FileTreeOptions = {}) {
     if (options.inputs !== undefined) this.inputs = options.inputs;
     if (options.part !== undefined) this.part = options.part;
+    if (options.retains !== undefined) this.retains = options.retains;
   }
 
-  /** Whether `path` is in the part of the repository this tree holds (always, for a whole tree). */
+  /**
+   * Whether `path` is in the part of the repository this tree holds: always for a whole tree,
+   * but for the files it retains (see {@link FileTreeOptions.retains}).
+   */
   public covers(path: string): boolean {
-    return this.part === undefined || this.part.covers(path);
+    if (this.part !== undefined) return this.part.covers(path);
+    return this.retains === undefined || this.files.has(path) || !this.retains(path);
   }
 
   /** Adds a file whose content is computed on first use. Paths must be unique. */

@@ -8,7 +8,7 @@ import type { ResourceKind, SyncPolicyJson, SyncWindowJson, ProjectRole } from '
 import type { Values } from './values';
 
 /** Version of the snapshot format. */
-export const MODEL_VERSION = 2;
+export const MODEL_VERSION = 3;
 
 /** Directories of the tree, relative to the repository root. */
 export interface TreeLayout {
@@ -61,6 +61,26 @@ export interface PlatformModel {
   readonly layers: Readonly<Record<string, LayerModel>>;
   /** Every placement of a service on a cluster: one Application and one values file each. */
   readonly targets: readonly TargetModel[];
+  /**
+   * What the program declares removed (`platform.removed(...)`): the Applications a write may
+   * delete, and the rings whose ledger entries it may drop.
+   * @default - nothing
+   */
+  readonly removals?: readonly RemovalModel[];
+}
+
+/** What a {@link RemovalModel} names. */
+export type RemovalKind = 'application' | 'service' | 'environment' | 'cluster' | 'ring';
+
+/** Something the program declares removed, by name: see `Removal`. */
+export interface RemovalModel {
+  /** What is removed. */
+  readonly kind: RemovalKind;
+  /**
+   * Its name: an Application name or glob (`*` any characters, `?` one), a service, an
+   * environment, a cluster as `<environment>/<cloud>/<cluster>`, or a ring.
+   */
+  readonly name: string;
 }
 
 /** One Argo CD instance and the environments it manages. */
@@ -218,6 +238,12 @@ export interface RingModel {
   readonly gates: RingGatesModel;
   /** Ids of the targets in this ring. */
   readonly targets: readonly string[];
+  /**
+   * Names the ring had before (a rename), or rings it was split from: it takes over what the
+   * first of them with an entry in a ledger runs, with its history.
+   * @default - none
+   */
+  readonly movedFrom?: readonly string[];
 }
 
 /** One layer of Helm values, set by one construct. */

@@ -34,12 +34,53 @@ function summary(plan: Plan): string {
     `Applications: ${count(plan.applications, 'create')} created, ${count(plan.applications, 'update')} changed, ${count(plan.applications, 'delete')} deleted.`;
 }
 
+/** Options of {@link formatPlan}. */
+export interface PlanFormatOptions {
+  /**
+   * The Applications the plan deletes that the program does not declare removed: a write
+   * (synth, publish, promote…) refuses them with CG141.
+   * @default - none
+   */
+  readonly refused?: readonly string[];
+}
+
+/** What a write does with the deletions of a plan the program does not declare. */
+const REFUSAL = 'synth, publish, promote, rollback and unhold refuse to write this (CG141) until the program declares the removal ' +
+  '(platform.removed(Removal.service(…)), Removal.cluster(…), Removal.application(…)), or a renamed ring says movedFrom, ' +
+  'or the command is given --allow-remove <application or glob>.';
+
+/** The heading and lines of the Applications a plan deletes, first and loud. */
+function deletions(plan: Plan, refused: ReadonlySet<string>, known: boolean, format: 'text' | 'markdown', style: (mark: string) => string): string[] {
+  const deleted = plan.applications.filter((a) => a.change === 'delete');
+  if (deleted.length === 0) return [];
+  const undeclared = deleted.filter((a) => refused.has(a.name)).length;
+  const head = `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
+    (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
+  const note = (a: { name: string }): string => (!known ? '' : refused.has(a.name) ? 'NOT DECLARED: the write is refused' : 'declared removed');
+  if (format === 'markdown') {
+    return [
+      `> [!CAUTION]`, `> **${head}**`, '>',
+      ...deleted.map((a) => `> - \`${a.name}\` (ApplicationSet ${a.applicationSet})${known ? `: ${note(a)}` : ''}`),
+      ...(undeclared > 0 ? ['>', `> ${REFUSAL}`] : []), '',
+    ];
+  }
+  return [
+    `${head}:`,
+    ...deleted.map((a) => `${style('[-]')} ${a.name}  (ApplicationSet ${a.applicationSet})${known ? `  ${note(a)}` : ''}`),
+    ...(undeclared > 0 ? [REFUSAL] : []), '',
+  ];
+}
+
 /** Renders a plan for a terminal, a merge-request comment (Markdown) or a bot (JSON). */
-export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string) => string = (m) => m): string {
-  if (format === 'json') return `${JSON.stringify({ ...plan, changes: plan.files.length + plan.applications.length > 0 }, null, 2)}\n`;
+export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string) => string = (m) => m, options: PlanFormatOptions = {}): string {
+  const refused = new Set(options.refused ?? []);
+  const known = options.refused !== undefined;
+  if (format === 'json') {
+    return `${JSON.stringify({ ...plan, changes: plan.files.length + plan.applications.length > 0, ...(known ? { refusedDeletions: [...refused] } : {}) }, null, 2)}\n`;
+  }
   const lines: string[] = [];
   if (format === 'markdown') {
-    lines.push('### cdk8s-gitops plan', '', summary(plan), '');
+    lines.push('### cdk8s-gitops plan', '', ...deletions(plan, refused, known, 'markdown', style), summary(plan), '');
     if (plan.files.length) {
       lines.push('<details><summary>Files</summary>', '', '```diff');
       for (const f of plan.files) {
@@ -58,6 +99,7 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
     }
     return `${lines.join('\n')}\n`;
   }
+  lines.push(...deletions(plan, refused, known, 'text', style));
   if (plan.files.length) lines.push('Files');
   for (const f of plan.files) {
     lines.push(`${style(MARK[f.change])} ${f.path}${f.origin ? `  (${f.origin})` : ''}${f.edited ? EDITED : ''}`);

@@ -48,6 +48,8 @@ export interface ApplicationChange {
   readonly applicationSet: string;
   /** For updates: the fields that change, e.g. `spec.destination.name`. */
   readonly fields?: readonly string[];
+  /** For deletions: the Application's labels (`service`, `environment`, `cloud`, `cluster`), which tell what removed it. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** What writing the program's tree into the checkout would change. */
@@ -118,6 +120,22 @@ function applicationChangesOf(tree: FileTree, dir: string, write: WritePlan, rea
   return sameApplications(before, after) ? [] : applicationChanges(before, after);
 }
 
+/**
+ * The Applications a write deletes: those the ApplicationSets generate from the checkout as it
+ * is, and no longer once the write is done. Decided without listing the checkout when the write
+ * keeps every Application ({@link writeKeepsApplications}), as a no-op synth or a promotion does.
+ */
+export function applicationsDeletedBy(tree: FileTree, dir: string, write: WritePlan, read: CheckoutReader = cachedReader(dir)): GeneratedApplication[] {
+  const paths = tree.paths();
+  if (writeKeepsApplications(tree, paths, write, read)) return [];
+  const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
+  if (sameApplications(before, after)) return [];
+  const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
+  const now = applicationsOf(after, expansions);
+  return [...applicationsOf(before, expansions)].filter(([key]) => !now.has(key)).map(([, o]) => o.app)
+    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
 /** Applications depend only on the ApplicationSets and the directory list. */
 function sameApplications(a: TreeView, b: TreeView): boolean {
   if (!sameList(a.directories, b.directories)) return false;
@@ -137,7 +155,9 @@ function applicationChanges(before: TreeView, after: TreeView): ApplicationChang
       if (fields.length > 0) out.push({ name: n.app.metadata.name, change: 'update', applicationSet: n.applicationSet, fields });
     }
   }
-  for (const [key, o] of old) if (!now.has(key)) out.push({ name: o.app.metadata.name, change: 'delete', applicationSet: o.applicationSet });
+  for (const [key, o] of old) {
+    if (!now.has(key)) out.push({ name: o.app.metadata.name, change: 'delete', applicationSet: o.applicationSet, ...(o.app.metadata.labels ? { labels: o.app.metadata.labels } : {}) });
+  }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

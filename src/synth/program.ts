@@ -38,13 +38,14 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
   const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   const model = snapshotPlatform(platform);
   const { checkoutTree, modelFingerprint } = require('./build') as typeof import('./build');
-  const { recoverInterruptedWrite, writeTree } = require('./writer') as typeof import('./writer');
+  const { recoverInterruptedWrite } = require('./writer') as typeof import('./writer');
+  const { writeDeclaredTree } = require('./removals') as typeof import('./removals');
   const { lockCheckout } = require('./checkout-lock') as typeof import('./checkout-lock');
   const lock = lockCheckout(outdir, 'synth');
   try {
     recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
     const found = checkoutTree(model, outdir, modelFingerprint(model));
-    return found.unchanged ?? writeTree(found.tree, outdir);
+    return found.unchanged ?? writeDeclaredTree(model, found.tree, outdir);
   } finally {
     lock.release();
   }

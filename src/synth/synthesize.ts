@@ -3,7 +3,7 @@ import { buildWorkloadSets } from '../argocd/application-set';
 import { buildBootstrap } from '../argocd/bootstrap';
 import type { ArgoObject } from '../argocd/object';
 import { clusterIndex } from './cluster-index';
-import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
+import { FileEntry, FileKind, FileTree, FileTreeOptions, fingerprint, TreePart } from './file-tree';
 import { PlatformModel, TargetModel } from './model';
 import { RingRelease, sourceKindOf } from './sources';
 
@@ -34,6 +34,8 @@ export interface SynthesizeOptions {
   }[];
   /** Fingerprint of everything the tree is made from; see {@link FileTree.inputs}. @default - none */
   readonly inputs?: string;
+  /** Owned files the tree keeps without making them; see {@link FileTreeOptions.retains}. @default - none */
+  readonly retains?: (path: string) => boolean;
   /**
    * Make only the files of these services' targets (no Argo CD objects), as part of a tree
    * built on a checkout; `covers` takes in their target directories and the `extraFiles`.
@@ -102,6 +104,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   const tree = new FileTree({
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
+    ...(options.retains && !part ? { retains: options.retains } : {}),
   });
   const releases = options.releases ?? initialReleases(model);
   const layerKeys = layerKeysOf(model);

@@ -99,6 +99,7 @@ describe('cdk8s-gitops plan, preview and check', () => {
         unchangedFiles: 14,
         kept: [],
         changes: true,
+        refusedDeletions: [],
       });
     } finally {
       fs.rmSync(programDir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ describe('Platform', () => {
 
     // THEN
     expect(model).toEqual({
-      version: 2,
+      version: 3,
       path: 'platform',
       repoURL: GITOPS_REPO,
       revision: 'main',

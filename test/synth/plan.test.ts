@@ -28,6 +28,11 @@ const LEDGER_API_APPS = [
   'ledger-api-nonprod-gcp-europe-west4-01',
   'ledger-api-nonprod-oci-eu-frankfurt-1-01',
 ];
+/** The labels of a ledger-api Application of nonprod, `ledger-api-nonprod-<cloud>-<cluster>`. */
+function labelsOf(name: string): Record<string, string> {
+  const [cloud, ...cluster] = name.slice('ledger-api-nonprod-'.length).split('-');
+  return { service: 'ledger-api', environment: 'nonprod', cloud, cluster: cluster.join('-') };
+}
 const LEDGER_API_VALUES = [
   'environments/nonprod/aws/eu-central-1-01/ledger-api/values.yaml',
   'environments/nonprod/azure/westeurope-01/ledger-api/values.yaml',
@@ -174,15 +179,14 @@ describe('computePlan', () => {
     dir = synthesizedCheckout(exampleModel((p) => addLedgerApi(p)));
     // WHEN the example without ledger-api is planned against it
     const plan = planOf(exampleModel(), dir);
-    // THEN ledger-api's values files and ledger are deleted, the nonprod AppProject no longer
-    // lets it in, and its four Applications are deleted
+    // THEN ledger-api's values files are deleted (its ledger stays, with its history), the
+    // nonprod AppProject no longer lets it in, and its four Applications are deleted
     expect(plan.files).toEqual([
       { path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' },
       ...LEDGER_API_VALUES.map((p) => ({ path: p, change: 'delete' })),
       { path: 'projects/nonprod.yaml', change: 'update', kind: FileKind.APP_PROJECT, origin: 'platform/nonprod', fields: ['spec.destinations', 'spec.sourceRepos'] },
-      { path: 'releases/ledger-api.yaml', change: 'delete' },
     ]);
-    expect(plan.applications).toEqual(LEDGER_API_APPS.map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod' })));
+    expect(plan.applications).toEqual(LEDGER_API_APPS.map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod', labels: labelsOf(name) })));
   });
 
   test('shows a service chart path change as its own ApplicationSet and changed Applications', () => {
@@ -323,8 +327,11 @@ describe('formatPlan', () => {
     // WHEN it is rendered as text and as Markdown
     const text = formatPlan(all, 'text');
     const markdown = formatPlan(all, 'markdown');
-    // THEN each change has its mark and its details
+    // THEN the deleted Application comes first, then each change has its mark and its details
     expect(text).toBe([
+      'Applications DELETED: 1 (Argo CD prunes everything they run):',
+      '[-] svc-prod-aws-b  (ApplicationSet workloads-prod)',
+      '',
       'Files',
       '[~] environments/prod/aws/a/svc/values.yaml  (platform/svc/prod/aws/a)',
       '      replicas: 3 (added)',
@@ -401,8 +408,8 @@ describe('computePlan: the Applications before and after the write', () => {
     // WHEN the example without ledger-api is planned against it
     const plan = planOf(exampleModel(), dir);
     // THEN its values files are deleted, but the directory with the user's file stays, and so does its Application
-    expect(plan.files.filter((f) => f.change === 'delete').map((f) => f.path)).toEqual([...LEDGER_API_VALUES, 'releases/ledger-api.yaml']);
-    expect(plan.applications).toEqual(LEDGER_API_APPS.slice(1).map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod' })));
+    expect(plan.files.filter((f) => f.change === 'delete').map((f) => f.path)).toEqual(LEDGER_API_VALUES);
+    expect(plan.applications).toEqual(LEDGER_API_APPS.slice(1).map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod', labels: labelsOf(name) })));
   });
 
   test('shows the Application a new file creates in a directory of the user', () => {

@@ -6,6 +6,7 @@ import { assertCheckoutReadable } from '../../synth/checkout-lock';
 import { applicationsOf, viewOfCheckout } from '../../synth/inspect/checkout';
 import { computePlan, planHasChanges } from '../../synth/plan';
 import { formatPlan } from '../../synth/plan-format';
+import { undeclaredDeletions } from '../../synth/removals';
 import { toYamlDocuments } from '../../synth/yaml';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
@@ -19,8 +20,9 @@ export const planCommand: Command = {
   usage: 'cdk8s-gitops plan [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json]',
   help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
 [+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
-ApplicationSets would create, change or delete (expanded offline). Writes nothing.
-Exit code 0 when nothing changes, 2 when something does, 1 on error.
+ApplicationSets would create, change or delete (expanded offline). Deleted Applications come
+first; those the program does not declare removed are marked, as synth would refuse them (CG141).
+Writes nothing. Exit code 0 when nothing changes, 2 when something does, 1 on error.
 
 Options:
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
@@ -40,7 +42,11 @@ Example:
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const plan = computePlan(treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint }), out);
-    ctx.stdout.write(formatPlan(plan, format, ctx.style));
+    const refused = undeclaredDeletions(model, plan.applications.filter((a) => a.change === 'delete'));
+    ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused }));
+    if (refused.length > 0 && format !== 'text') {
+      ctx.stderr.write(`Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`);
+    }
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
   },
 };

@@ -1,6 +1,7 @@
 import { Operation } from '../../git/trailers';
 import { checkoutTree } from '../../synth/build';
-import { recoverInterruptedWrite, writeTree } from '../../synth/writer';
+import { writeDeclaredTree } from '../../synth/removals';
+import { recoverInterruptedWrite } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { withCheckoutLock } from '../locking';
@@ -11,12 +12,14 @@ import { publishChange } from '../publishing';
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'Synthesize, commit the owned files that changed, and push',
-  usage: 'cdk8s-gitops publish [--app CMD] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--format text|json]',
+  usage: 'cdk8s-gitops publish [--app CMD] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json]',
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
 owns that changed (including ledger changes made by promote, rollback or unhold without
 --publish), and pushes. The message says which services, rings and Applications changed, with
 trailers that \`history\` reads back. If the push is rejected because the remote moved, the
-change is made again on the new remote tip and pushed again; nothing is force-pushed.
+change is made again on the new remote tip and pushed again; nothing is force-pushed. A change
+that would delete an Application the program does not declare removed fails with CG141 and
+publishes nothing.
 
 Options:
   --app CMD        command that runs the program (default: "app" in cdk8s.yaml)
@@ -28,6 +31,9 @@ Options:
   --message TEXT   the commit subject (default: says what changed)
   --remote NAME    the remote to push to (default: origin)
   --by NAME        recorded as Promoted-By (default: CI user variables, else git user.name)
+  --allow-remove APP
+                   let this change delete the Application APP (a name, or a glob with * and ?)
+                   although the program does not declare it removed; repeatable
   --format         text (default) or json
 
 Example:
@@ -35,7 +41,7 @@ Example:
   async run(argv, ctx) {
     const { values } = parseCommandArgs('publish', argv, {
       ...PROGRAM_OPTIONS, branch: { type: 'string' }, message: { type: 'string' }, remote: { type: 'string' },
-      by: { type: 'string' }, format: { type: 'string' },
+      by: { type: 'string' }, format: { type: 'string' }, 'allow-remove': { type: 'string', multiple: true },
     });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'publish', values.out, 'existing');
@@ -47,7 +53,7 @@ Example:
       apply: () => {
         recoverInterruptedWrite(out); // before the ledgers are read
         const found = checkoutTree(model, out, fingerprint);
-        const r = found.unchanged ?? writeTree(found.tree, out);
+        const r = found.unchanged ?? writeDeclaredTree(model, found.tree, out, { allow: values['allow-remove'] ?? [] });
         counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
         return 'Synthesize the platform program';
       },

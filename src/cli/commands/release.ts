@@ -1,7 +1,8 @@
 import type { PublishResult } from '../../git/publish';
 import { Operation } from '../../git/trailers';
 import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../release/operations';
-import { recoverInterruptedWrite, writeTree, WriteReport } from '../../synth/writer';
+import { writeDeclaredTree } from '../../synth/removals';
+import { recoverInterruptedWrite, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { withCheckoutLock } from '../locking';
@@ -18,11 +19,15 @@ const COMMON_HELP = `  --app CMD      command that runs the program (default: "a
   --branch [NAME] with --publish: push to a new branch for a merge request
                  (default name: <command>/<service>/<ring>[/<short digest>])
   --remote NAME  with --publish: the remote to push to (default: origin)
+  --allow-remove APP
+                 let this write delete the Application APP (a name, or a glob with * and ?)
+                 although the program does not declare it removed; repeatable
   --format       text (default) or json`;
 
 const RELEASE_OPTIONS = {
   ...PROGRAM_OPTIONS, by: { type: 'string' }, format: { type: 'string' },
   publish: { type: 'boolean' }, branch: { type: 'string' }, remote: { type: 'string' },
+  'allow-remove': { type: 'string', multiple: true },
 } as const;
 
 async function release(ctx: CommandContext, values: Record<string, any>, request: ReleaseRequest): Promise<number> {
@@ -38,7 +43,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
   const apply = (): string => {
     recoverInterruptedWrite(out);
     const outcome = runRelease(model, out, request, { by, now }, { modelFingerprint: fingerprint });
-    last = { outcome, report: writeTree(outcome.tree, out, { restoreMissing: false }) };
+    last = { outcome, report: writeDeclaredTree(model, outcome.tree, out, { restoreMissing: false, allow: values['allow-remove'] ?? [] }) };
     return outcome.change.summary;
   };
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
 import { checkoutTree } from '../../synth/build';
+import { PlatformModel } from '../../synth/model';
+import { assertDeclaredRemovals } from '../../synth/removals';
 import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
@@ -17,10 +19,12 @@ export const PROGRESS_THRESHOLD = 1000;
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write the GitOps tree the program declares into a checkout',
-  usage: 'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--verbose] [--format text|json]',
+  usage: 'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
   help: `Runs the program, writes its tree into DIR (a checkout of the GitOps repository), and
 prints what it created, updated, deleted and left unchanged. Files cdk8s-gitops did not write
-are never touched. A second run with the same program changes nothing.
+are never touched. A second run with the same program changes nothing. A write that would
+delete an Application the program does not declare removed (platform.removed(...), or a ring's
+movedFrom) fails with CG141 and writes nothing.
 
 Options:
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
@@ -30,6 +34,9 @@ Options:
   --out DIR      the checkout to write into (default: "output" in cdk8s.yaml, else dist)
   --verify       read every owned file and restore hand edits
   --adopt        take ownership of existing files the program generates
+  --allow-remove APP
+                 let this write delete the Application APP (a name, or a glob with * and ?)
+                 although the program does not declare it removed; repeatable
   --verbose      list every path
   --format       text (default) or json
 
@@ -40,6 +47,7 @@ Example:
       ...PROGRAM_OPTIONS,
       verify: { type: 'boolean' },
       adopt: { type: 'boolean' },
+      'allow-remove': { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       format: { type: 'string' },
     });
@@ -50,7 +58,7 @@ Example:
     const report = await withCheckoutLock(ctx, out, 'synth', () => {
       recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
       const found = checkoutTree(model, out, fingerprint, options);
-      return found.unchanged ?? write(ctx, found.tree, out, options);
+      return found.unchanged ?? write(ctx, model, found.tree, out, { ...options, allow: values['allow-remove'] ?? [] });
     });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
@@ -59,11 +67,12 @@ Example:
 };
 
 /** `writeTree`, with a progress line when the tree is large. */
-function write(ctx: CommandContext, tree: FileTree, out: string, options: { verify: boolean; adopt: boolean }): WriteReport {
+function write(ctx: CommandContext, model: PlatformModel, tree: FileTree, out: string, options: { verify: boolean; adopt: boolean; allow: readonly string[] }): WriteReport {
   const large = tree.size > PROGRESS_THRESHOLD;
   if (large) ctx.progress.update(`synth: rendering ${tree.size} files…`, true);
   try {
     const plan = planWrite(tree, out, options);
+    assertDeclaredRemovals(model, tree, out, plan, options);
     const total = plan.writes.size + (plan.manifestChanged ? 1 : 0);
     return applyPlan(plan, out, {
       ...options,

@@ -1,0 +1,73 @@
+/**
+ * Ring moves and removals as a release ledger sees them: a ring renamed or split takes over
+ * the entry of the ring it was (`movedFrom`), and a ledger entry of a ring the program neither
+ * declares nor explains is refused, so that no target silently stops running what it runs.
+ *
+ * @module
+ */
+import { Problem } from '../errors';
+import { closeMatches, didYouMean } from '../suggest';
+import type { PlatformModel } from '../synth/model';
+import { shortDigest } from './digest';
+import { Ledger, RingState } from './types';
+
+/** The old ring names the program explains: moved from (to a declared ring) or removed. */
+function explainedRings(model: PlatformModel): Set<string> {
+  const out = new Set<string>();
+  for (const r of model.rings) for (const old of r.movedFrom ?? []) out.add(old);
+  for (const r of model.removals ?? []) if (r.kind === 'ring') out.add(r.name);
+  return out;
+}
+
+/**
+ * The ledger once the program's ring moves and removals are applied: a declared ring without
+ * an entry takes the entry of the first ring of its `movedFrom` that has one (digest, history
+ * and hold); entries of rings the program no longer declares but explains (moved from, or
+ * removed) are dropped. Returns `ledger` itself when nothing changes.
+ */
+export function applyRingMoves(model: PlatformModel, ledger: Ledger): Ledger {
+  const declared = new Set(model.rings.map((r) => r.name));
+  const explained = explainedRings(model);
+  if (explained.size === 0) return ledger;
+  const rings: Record<string, RingState> = {};
+  let changed = false;
+  for (const [name, state] of Object.entries(ledger.rings)) {
+    if (!declared.has(name) && explained.has(name)) changed = true;
+    else rings[name] = state;
+  }
+  for (const r of model.rings) {
+    if (Object.hasOwn(ledger.rings, r.name)) continue;
+    const from = (r.movedFrom ?? []).find((old) => Object.hasOwn(ledger.rings, old));
+    if (from === undefined) continue;
+    rings[r.name] = ledger.rings[from]!;
+    changed = true;
+  }
+  return changed ? { service: ledger.service, rings } : ledger;
+}
+
+/**
+ * The entries of a ledger (read from `file`) for rings the program neither declares nor
+ * explains by a move or a removal (CG209), each with a did-you-mean and the declaration that
+ * fixes it.
+ */
+export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, file: string): Problem[] {
+  const declared = model.rings.map((r) => r.name);
+  const explained = explainedRings(model);
+  const problems: Problem[] = [];
+  for (const name of Object.keys(ledger.rings)) {
+    if (declared.includes(name) || explained.has(name)) continue;
+    // A ring renamed is most likely one the ledger has no entry for yet.
+    const empty = declared.filter((r) => !Object.hasOwn(ledger.rings, r));
+    const likely = closeMatches(name, empty)[0] ?? (empty.length === 1 ? empty[0] : undefined) ?? closeMatches(name, declared)[0];
+    const hint = likely !== undefined ? ` Did you mean "${likely}"?` : didYouMean(name, declared);
+    const target = likely ?? '<new ring>';
+    problems.push({
+      code: 'CG209', file,
+      message: `${file} records ring "${name}" (running ${shortDigest(ledger.rings[name]!.digest)}), which the program does not declare; ` +
+        `the program declares ${declared.map((r) => `"${r}"`).join(', ') || 'no rings'}. Its targets would run nothing and Argo CD would delete their Applications.${hint}`,
+      fix: `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: ['${name}'] }). ` +
+        `If it was removed, declare platform.removed(Removal.ring('${name}')). If "${name}" is a typo in the ledger, correct it.`,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,149 @@
+/**
+ * No Application disappears as a side effect: a write that would delete Applications the
+ * program does not declare removed (`platform.removed(...)`), nor the command allows
+ * (`--allow-remove`), fails with `CG141` and writes nothing.
+ *
+ * @module
+ */
+import { GitOpsError, Problem } from '../errors';
+import { FileTree } from './file-tree';
+import { PlatformModel, RemovalModel } from './model';
+import { applicationsDeletedBy } from './plan';
+import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan, WriteReport } from './writer';
+
+/** An Application a write deletes: its name and the labels its ApplicationSet gave it. */
+export interface DeletedApplication {
+  readonly name: string;
+  /** `service`, `environment`, `cloud`, `cluster` for the Applications cdk8s-gitops generates. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link assertDeclaredRemovals}. */
+export interface RemovalOptions {
+  /**
+   * Application names or globs (`*` any characters, `?` one) the command may delete although
+   * the program does not declare them removed (`--allow-remove`).
+   * @default - none
+   */
+  readonly allow?: readonly string[];
+}
+
+/** Whether `name` matches the glob `pattern`: `*` any characters, `?` one, all else literal. */
+export function globMatches(pattern: string, name: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`).test(name);
+}
+
+/** Whether a declared removal covers the Application. */
+function removes(r: RemovalModel, app: DeletedApplication): boolean {
+  const l = app.labels ?? {};
+  switch (r.kind) {
+    case 'application': return globMatches(r.name, app.name);
+    case 'service': return l.service === r.name;
+    case 'environment': return l.environment === r.name;
+    case 'cluster': return `${l.environment}/${l.cloud}/${l.cluster}` === r.name;
+    default: return false;
+  }
+}
+
+/** Whether the program declares the Application removed, or the command allows deleting it. */
+export function removalAllowed(model: PlatformModel, app: DeletedApplication, options: RemovalOptions = {}): boolean {
+  return (model.removals ?? []).some((r) => removes(r, app)) || (options.allow ?? []).some((p) => globMatches(p, app.name));
+}
+
+/** The names of the Applications the program does not declare removed, nor the command allows. */
+export function undeclaredDeletions(model: PlatformModel, apps: readonly DeletedApplication[], options: RemovalOptions = {}): string[] {
+  return apps.filter((a) => !removalAllowed(model, a, options)).map((a) => a.name);
+}
+
+/** Why an Application goes, and the declaration that says so. */
+interface Cause {
+  readonly why: string;
+  readonly fix: string;
+  readonly constructPath?: string;
+}
+
+function quote(s: string): string {
+  return `'${s}'`;
+}
+
+/** What removed an Application, from its labels and the model, with the fix. */
+function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
+  const l = app.labels ?? {};
+  if (l.service === undefined || l.environment === undefined || l.cloud === undefined || l.cluster === undefined) {
+    return { why: 'its directory or ApplicationSet is gone', fix: `platform.removed(Removal.application(${quote(app.name)}))` };
+  }
+  if (!model.services.some((s) => s.name === l.service)) {
+    return { why: `service "${l.service}" is no longer declared`, fix: `platform.removed(Removal.service(${quote(l.service)}))` };
+  }
+  if (!model.environments.some((e) => e.name === l.environment)) {
+    return { why: `environment "${l.environment}" is no longer declared`, fix: `platform.removed(Removal.environment(${quote(l.environment)}))` };
+  }
+  const cluster = `${l.environment}/${l.cloud}/${l.cluster}`;
+  if (!model.clusters.some((c) => c.id === cluster)) {
+    return { why: `cluster ${cluster} is no longer declared`, fix: `platform.removed(Removal.cluster(${quote(cluster)}))` };
+  }
+  const target = model.targets.find((t) => t.id === `${cluster}/${l.service}`);
+  if (!target) {
+    return { why: `service "${l.service}" is no longer deployed to ${cluster}`, fix: `platform.removed(Removal.application(${quote(app.name)}))` };
+  }
+  const ring = model.rings.find((r) => r.name === target.ring);
+  return {
+    why: `its ring "${target.ring}" runs no digest of ${l.service} (a ring renamed, split, or given targets of another ring)`,
+    fix: `if the targets of ring "${target.ring}" ran in another ring before, make it inherit that ring's digest: new PromotionRing(platform, '${target.ring}', { …, movedFrom: ['<that ring>'] }); ` +
+      `or promote a digest into "${target.ring}" first (cdk8s-gitops promote ${l.service} --ring ${target.ring} …)`,
+    ...(ring ? { constructPath: ring.path } : {}),
+  };
+}
+
+/**
+ * The problems (`CG141`) of the Applications a write would delete that the program does not
+ * declare removed nor the command allows: one per cause, naming every Application and the
+ * declaration that fixes it.
+ */
+export function undeclaredDeletionProblems(model: PlatformModel, apps: readonly DeletedApplication[], options: RemovalOptions = {}): Problem[] {
+  const groups = new Map<string, { cause: Cause; names: string[] }>();
+  for (const app of apps) {
+    if (removalAllowed(model, app, options)) continue;
+    const cause = causeOf(model, app);
+    const key = `${cause.why}\u0000${cause.fix}`;
+    const group = groups.get(key) ?? { cause, names: [] };
+    group.names.push(app.name);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ cause, names }) => ({
+    code: 'CG141',
+    ...(cause.constructPath ? { constructPath: cause.constructPath } : {}),
+    message: `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
+      `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`,
+    fix: `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
+  }));
+}
+
+/**
+ * Fails with `CG141` when writing `tree` into the checkout `dir` (as `write` plans it) would
+ * delete an Application the program does not declare removed nor `options.allow` names.
+ * Lists the checkout and expands its ApplicationSets only when the write can change
+ * Applications (a no-op synth or a promotion does not).
+ */
+export function assertDeclaredRemovals(model: PlatformModel, tree: FileTree, dir: string, write: WritePlan, options: RemovalOptions = {}): void {
+  const deleted = applicationsDeletedBy(tree, dir, write).map((a) => ({ name: a.metadata.name, ...(a.metadata.labels ? { labels: a.metadata.labels } : {}) }));
+  const problems = undeclaredDeletionProblems(model, deleted, options);
+  if (problems.length === 0) return;
+  const names = undeclaredDeletions(model, deleted, options);
+  throw new GitOpsError(problems,
+    `This write would delete ${names.length} Application${names.length === 1 ? '' : 's'} the program does not declare removed; nothing was written:`);
+}
+
+/**
+ * Writes `tree` into the checkout `dir` as {@link writeTree} does, but first fails with
+ * `CG141` (writing nothing) when the write would delete an Application the program does not
+ * declare removed nor `options.allow` names; see {@link assertDeclaredRemovals}.
+ */
+export function writeDeclaredTree(model: PlatformModel, tree: FileTree, dir: string, options: WriteOptions & RemovalOptions = {}): WriteReport {
+  ensureCheckoutDirectory(dir);
+  recoverInterruptedWrite(dir);
+  const plan = planWrite(tree, dir, options);
+  assertDeclaredRemovals(model, tree, dir, plan, options);
+  return applyPlan(plan, dir, options);
+}

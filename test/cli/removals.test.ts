@@ -1,0 +1,356 @@
+/**
+ * No Application disappears as a side effect: renaming or splitting a ring, removing a cluster
+ * or a service, or a typo in a ledger's ring key never makes a write delete a running
+ * Application, unless the program declares it (Platform.removed, PromotionRing movedFrom) or
+ * the command is given --allow-remove. Each test drives the CLI on a real checkout (and a real
+ * Git remote for publish) with a model replayed from JSON, and compares the checkout byte for
+ * byte when nothing may be written.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets,
+} from '../../src';
+import { PlatformModel } from '../../src/synth/model';
+import { Sandbox } from '../git/sandbox';
+import { hashTree } from '../support/hash-tree';
+import { runCli } from '../support/tree';
+
+const D1 = `sha256:${'1'.repeat(64)}`;
+const D2 = `sha256:${'2'.repeat(64)}`;
+const PAYMENTS = 'releases/payments-api.yaml';
+const LEDGER_API = 'releases/ledger-api.yaml';
+const AWS_APPS = ['payments-api-prod-aws-eu-central-1-01'];
+
+/** What varies between the programs of these tests. */
+interface Shape {
+  /** Name of the ring of prod less its canary. @default 'prod' */
+  readonly prodRing?: string;
+  /** movedFrom of that ring. @default - none */
+  readonly movedFrom?: string[];
+  /** Split that ring into prod-aws and prod-gcp, each moved from prod. @default false */
+  readonly split?: boolean;
+  /** Give prod's aws cluster a ring of its own, "prod-aws", with this movedFrom. @default - no such ring */
+  readonly awsRing?: { movedFrom?: string[] };
+  /** Whether prod has its aws cluster. @default true */
+  readonly aws?: boolean;
+  /** Whether ledger-api is declared. @default true */
+  readonly ledgerApi?: boolean;
+  /** Removals declared. @default - none */
+  readonly removals?: Removal[];
+}
+
+/** A platform like the example's: nonprod and prod, each with its own Argo CD; prod on azure (canary), aws and gcp. */
+function program(shape: Shape = {}): PlatformModel {
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
+  const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
+  const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+  const azure = new Cloud(platform, 'azure');
+  const aws = new Cloud(platform, 'aws');
+  const gcp = new Cloud(platform, 'gcp');
+  new Cluster(nonprod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+  const canary = new Cluster(prod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+  const awsCluster = shape.aws === false ? undefined : new Cluster(prod, 'eu-central-1-01', { cloud: aws, region: 'eu-central-1' });
+  new Cluster(prod, 'europe-west4-01', { cloud: gcp, region: 'europe-west4' });
+  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
+  const rest = Targets.environment(prod).except(Targets.cluster(canary));
+  if (shape.split) {
+    new PromotionRing(platform, 'prod-aws', { targets: rest.except(Targets.cloud(gcp)), movedFrom: ['prod'] });
+    new PromotionRing(platform, 'prod-gcp', { targets: Targets.cloud(gcp), movedFrom: ['prod'] });
+  } else if (shape.awsRing && awsCluster) {
+    new PromotionRing(platform, shape.prodRing ?? 'prod', { targets: rest.except(Targets.cluster(awsCluster)) });
+    new PromotionRing(platform, 'prod-aws', { targets: Targets.cluster(awsCluster), ...(shape.awsRing.movedFrom ? { movedFrom: shape.awsRing.movedFrom } : {}) });
+  } else {
+    new PromotionRing(platform, shape.prodRing ?? 'prod', { targets: rest, ...(shape.movedFrom ? { movedFrom: shape.movedFrom } : {}) });
+  }
+  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D1 }).deployTo([nonprod, prod]);
+  if (shape.ledgerApi !== false) {
+    new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: D1 }).deployTo(nonprod);
+  }
+  if (shape.removals) platform.removed(...shape.removals);
+  return platform.snapshot();
+}
+
+let root: string;
+let n = 0;
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-removals-'));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** A command that hands the CLI `model`, as a program would. */
+function replay(model: PlatformModel): string {
+  const file = path.join(root, `model-${++n}.json`);
+  fs.writeFileSync(file, JSON.stringify({ model }));
+  return `cp ${JSON.stringify(file)} "$CDK8S_GITOPS_MODEL_OUT"`;
+}
+
+function cli(dir: string, model: PlatformModel, ...args: string[]): ReturnType<typeof runCli> {
+  return runCli([...args, '--out', dir, '--app', replay(model)]);
+}
+
+/** A checkout synthesized from `model`, with payments-api promoted to D2 in every ring. */
+async function checkout(model: PlatformModel = program(), promoted = true): Promise<string> {
+  const dir = path.join(root, `checkout-${++n}`);
+  expect((await cli(dir, model, 'synth')).code).toBe(0);
+  if (promoted) {
+    for (const [ring, from] of [['nonprod', undefined], ['prod-canary', 'nonprod'], ['prod', 'prod-canary']] as const) {
+      const r = await cli(dir, model, 'promote', 'payments-api', '--ring', ring, ...(from ? ['--from', from] : ['--digest', D2]), '--by', 'alice');
+      expect([r.code, r.stderr]).toEqual([0, '']);
+    }
+  }
+  return dir;
+}
+
+function read(dir: string, file: string): string {
+  return fs.readFileSync(path.join(dir, file), 'utf8');
+}
+
+/** The Applications a checkout generates, by name (`preview`). */
+async function applications(dir: string): Promise<string[]> {
+  const r = await runCli(['preview', '--out', dir, '--format', 'json']);
+  expect(r.code).toBe(0);
+  return (JSON.parse(r.stdout) as { metadata: { name: string } }[]).map((a) => a.metadata.name).sort();
+}
+
+describe('ring renamed or split', () => {
+  it('fails when a ring is renamed without movedFrom, in synth, plan, status and check, naming the declaration; nothing is written', async () => {
+    // GIVEN a checkout whose ledger has payments-api's prod at D2
+    const dir = await checkout();
+    const before = hashTree(dir);
+    const renamed = program({ prodRing: 'production' });
+    // WHEN the program renames the ring "prod" to "production" and each command runs
+    for (const command of ['synth', 'plan', 'status', 'check']) {
+      const r = await cli(dir, renamed, command);
+      // THEN each fails with CG209, suggests the rename and shows the declaration to add
+      expect([command, r.code]).toEqual([command, 1]);
+      expect(r.stderr).toContain('CG209 releases/payments-api.yaml records ring "prod" (running sha256:22222222)');
+      expect(r.stderr).toContain('Did you mean "production"?');
+      expect(r.stderr).toContain("new PromotionRing(platform, 'production', { …, movedFrom: ['prod'] })");
+    }
+    // AND nothing was written
+    expect(hashTree(dir)).toEqual(before);
+  });
+
+  it('fails on a typo in a ledger ring key in status, plan, check, synth and promote, with a did-you-mean', async () => {
+    // GIVEN a checkout whose ledger was edited by hand: "prod-canary:" became "prod-canry:"
+    const dir = await checkout();
+    fs.writeFileSync(path.join(dir, PAYMENTS), read(dir, PAYMENTS).replace('  prod-canary:\n', '  prod-canry:\n'));
+    const before = hashTree(dir);
+    const model = program();
+    // WHEN commands that read the ledger run
+    for (const args of [['status'], ['plan'], ['check'], ['synth'], ['promote', 'payments-api', '--ring', 'nonprod', '--digest', D1]]) {
+      const r = await cli(dir, model, ...args);
+      // THEN each fails with CG209 and the likely key
+      expect([args[0], r.code]).toEqual([args[0], 1]);
+      expect(r.stderr).toContain('CG209 releases/payments-api.yaml records ring "prod-canry"');
+      expect(r.stderr).toContain('Did you mean "prod-canary"?');
+    }
+    expect(hashTree(dir)).toEqual(before);
+  });
+
+  it('renames a ring declared with movedFrom: the ledger entry and its history move, no Application is deleted, and a second synth changes nothing', async () => {
+    // GIVEN a checkout whose prod runs D2, with D1 in its history
+    const dir = await checkout();
+    const apps = await applications(dir);
+    const values = read(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml');
+    const renamed = program({ prodRing: 'production', movedFrom: ['prod'] });
+    // WHEN the plan and the synth of the renamed program run
+    const plan = await cli(dir, renamed, 'plan', '--format', 'json');
+    const synth = await cli(dir, renamed, 'synth');
+    // THEN the plan deletes no Application, and synth rewrites only the ledgers and STATUS.md
+    expect(plan.code).toBe(2);
+    expect(JSON.parse(plan.stdout).applications).toEqual([]);
+    expect([synth.code, synth.stderr]).toEqual([0, '']);
+    expect(synth.stdout.split('\n').filter((l) => l.startsWith('['))).toEqual([`[~] STATUS.md`, `[~] ${LEDGER_API}`, `[~] ${PAYMENTS}`]);
+    expect(synth.stdout).toMatch(/: 0 created, 3 updated, 0 deleted, \d+ unchanged\.\n$/);
+    // AND the ledger names the ring "production", with prod's digest and history; no "prod" is left
+    const ledger = read(dir, PAYMENTS);
+    expect(ledger).toMatch(/ {2}production:\n {4}digest: sha256:2{64}\n(.*\n){5} {4}previous:\n {6}- \{ digest: sha256:1{64}, since: "1970-01-01T00:00:00Z", by: initial \}\n/);
+    expect(ledger).not.toMatch(/^ {2}prod:$/m);
+    // AND the Applications and what they run are the same
+    expect(await applications(dir)).toEqual(apps);
+    expect(read(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml')).toBe(values);
+    // AND status shows the ring under its new name, and a second synth writes nothing
+    const status = await cli(dir, renamed, 'status');
+    expect(status.stdout).toMatch(/ {2}production +2 +sha256:22222222 +2026-11-22T10:00:00Z +alice +prod-canary/);
+    const before = hashTree(dir);
+    expect((await cli(dir, renamed, 'synth')).stdout).toMatch(/^No changes/);
+    expect(hashTree(dir)).toEqual(before);
+  });
+
+  it('splits a ring: both new rings inherit what the old one runs', async () => {
+    // GIVEN a checkout whose prod runs D2
+    const dir = await checkout();
+    const apps = await applications(dir);
+    // WHEN prod is split into prod-aws and prod-gcp, each moved from prod
+    const r = await cli(dir, program({ split: true }), 'synth');
+    // THEN both run D2, with prod's history, and every Application stays
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const ledger = read(dir, PAYMENTS);
+    for (const ring of ['prod-aws', 'prod-gcp']) expect(ledger).toMatch(new RegExp(` {2}${ring}:\\n {4}digest: sha256:2{64}\\n`));
+    expect(ledger).not.toMatch(/^ {2}prod:$/m);
+    expect(await applications(dir)).toEqual(apps);
+  });
+
+  it('fails when targets move to a ring that runs nothing, naming them and the movedFrom to add; nothing is written', async () => {
+    // GIVEN a checkout whose prod runs D2
+    const dir = await checkout();
+    const before = hashTree(dir);
+    // WHEN prod's aws cluster gets a ring of its own, "prod-aws", without movedFrom
+    const r = await cli(dir, program({ awsRing: {} }), 'synth');
+    // THEN synth fails with CG141 naming its Application and the declaration
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('This write would delete 1 Application the program does not declare removed; nothing was written:');
+    expect(r.stderr).toContain(`CG141 The write would delete Application ${AWS_APPS[0]}: its ring "prod-aws" runs no digest of payments-api`);
+    expect(r.stderr).toContain("new PromotionRing(platform, 'prod-aws', { …, movedFrom: ['<that ring>'] })");
+    expect(hashTree(dir)).toEqual(before);
+    // AND with movedFrom: ['prod'] the target keeps running D2
+    const moved = await cli(dir, program({ awsRing: { movedFrom: ['prod'] } }), 'synth');
+    expect([moved.code, moved.stderr]).toEqual([0, '']);
+    expect(read(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml')).toContain(`digest: ${D2}`);
+    expect(read(dir, PAYMENTS)).toMatch(/ {2}prod-aws:\n {4}digest: sha256:2{64}\n/);
+    expect(read(dir, PAYMENTS)).toMatch(/ {2}prod:\n {4}digest: sha256:2{64}\n/);
+  });
+});
+
+describe('clusters and services removed', () => {
+  it('plan shows the deletions first and loudly, exits 2, and says that synth refuses them', async () => {
+    // GIVEN a synthesized checkout
+    const dir = await checkout(program(), false);
+    const withoutAws = program({ aws: false });
+    // WHEN the program without prod's aws cluster is planned, as text and as markdown
+    const text = await cli(dir, withoutAws, 'plan');
+    const markdown = await cli(dir, withoutAws, 'plan', '--format', 'markdown');
+    // THEN the deleted Application heads the plan, marked as not declared
+    expect(text.code).toBe(2);
+    expect(text.stdout.split('\n').slice(0, 2)).toEqual([
+      'Applications DELETED: 1 (Argo CD prunes everything they run); 1 NOT DECLARED removed by the program:',
+      `[-] ${AWS_APPS[0]}  (ApplicationSet workloads-prod)  NOT DECLARED: the write is refused`,
+    ]);
+    expect(text.stdout).toContain('synth, publish, promote, rollback and unhold refuse to write this (CG141)');
+    expect(markdown.code).toBe(2);
+    expect(markdown.stdout.split('\n').slice(0, 6)).toEqual([
+      '### cdk8s-gitops plan', '', '> [!CAUTION]',
+      '> **Applications DELETED: 1 (Argo CD prunes everything they run); 1 NOT DECLARED removed by the program**', '>',
+      `> - \`${AWS_APPS[0]}\` (ApplicationSet workloads-prod): NOT DECLARED: the write is refused`,
+    ]);
+    expect(markdown.stderr).toContain('Warning: 1 Application would be deleted without a declaration in the program; synth refuses (CG141).');
+  });
+
+  it('fails when a cluster is removed without a declaration, naming every Application and the fix; nothing is written', async () => {
+    // GIVEN a synthesized checkout
+    const dir = await checkout(program(), false);
+    const before = hashTree(dir);
+    // WHEN synth runs the program without prod's aws cluster
+    const r = await cli(dir, program({ aws: false }), 'synth');
+    // THEN it fails with CG141 and the declaration that allows it
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe([
+      'Error: This write would delete 1 Application the program does not declare removed; nothing was written:',
+      `CG141 The write would delete Application ${AWS_APPS[0]}: cluster prod/aws/eu-central-1-01 is no longer declared. Argo CD would prune everything it runs. ` +
+        "Fix: If that is intended, declare it in the program: platform.removed(Removal.cluster('prod/aws/eu-central-1-01')); " +
+        `or allow it for this command only: --allow-remove ${AWS_APPS[0]}.`,
+      '',
+    ].join('\n'));
+    expect(hashTree(dir)).toEqual(before);
+  });
+
+  it('deletes the Applications of a removed cluster with --allow-remove (a glob), or with Removal.cluster', async () => {
+    // GIVEN two synthesized checkouts
+    const a = await checkout(program(), false);
+    const b = await checkout(program(), false);
+    // WHEN one is written with --allow-remove and the other with the removal declared
+    const allowed = await cli(a, program({ aws: false }), 'synth', '--allow-remove', '*-prod-aws-*');
+    const declared = await cli(b, program({ aws: false, removals: [Removal.cluster('prod/aws/eu-central-1-01')] }), 'synth');
+    // THEN both delete the Application, and only it
+    for (const [r, dir] of [[allowed, a], [declared, b]] as const) {
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toContain('[-] environments/prod/aws/eu-central-1-01/payments-api/values.yaml');
+      expect(await applications(dir)).not.toContain(AWS_APPS[0]);
+      expect(await applications(dir)).toContain('payments-api-prod-gcp-europe-west4-01');
+    }
+    // AND a glob that matches another Application does not allow this one
+    const c = await checkout(program(), false);
+    expect((await cli(c, program({ aws: false }), 'synth', '--allow-remove', '*-nonprod-*')).stderr).toContain('CG141');
+  });
+
+  it('keeps the ledger of a removed service, and a service declared again resumes from it instead of its initialDigest', async () => {
+    // GIVEN a checkout where ledger-api's nonprod runs D2
+    const dir = await checkout(program(), false);
+    expect((await cli(dir, program(), 'promote', 'ledger-api', '--ring', 'nonprod', '--digest', D2)).code).toBe(0);
+    const ledger = read(dir, LEDGER_API);
+    // WHEN ledger-api is removed without a declaration
+    const before = hashTree(dir);
+    const refused = await cli(dir, program({ ledgerApi: false }), 'synth');
+    // THEN the write is refused
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("CG141 The write would delete Application ledger-api-nonprod-azure-westeurope-01: service \"ledger-api\" is no longer declared.");
+    expect(refused.stderr).toContain("platform.removed(Removal.service('ledger-api'))");
+    expect(hashTree(dir)).toEqual(before);
+    // WHEN it is removed with Removal.service
+    const removed = await cli(dir, program({ ledgerApi: false, removals: [Removal.service('ledger-api')] }), 'synth');
+    // THEN its Application goes, but its ledger stays as it was (and plan does not show it)
+    expect([removed.code, removed.stderr]).toEqual([0, '']);
+    expect(await applications(dir)).not.toContain('ledger-api-nonprod-azure-westeurope-01');
+    expect(read(dir, LEDGER_API)).toBe(ledger);
+    expect((await cli(dir, program({ ledgerApi: false, removals: [Removal.service('ledger-api')] }), 'plan')).code).toBe(0);
+    // WHEN ledger-api is declared again
+    const back = await cli(dir, program(), 'synth');
+    // THEN it runs D2 again, from its ledger, not its initialDigest D1
+    expect([back.code, back.stderr]).toEqual([0, '']);
+    expect(read(dir, 'environments/nonprod/azure/westeurope-01/ledger-api/values.yaml')).toContain(`digest: ${D2}`);
+    expect(read(dir, LEDGER_API)).toBe(ledger);
+  });
+
+  it('fails when promote would also delete an Application of a pending removal; --allow-remove lets it', async () => {
+    // GIVEN a checkout written from the program with prod's aws cluster
+    const dir = await checkout(program(), false);
+    const before = hashTree(dir);
+    // WHEN promote runs with the program without it
+    const r = await cli(dir, program({ aws: false }), 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+    // THEN it fails with CG141 and writes nothing
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`CG141 The write would delete Application ${AWS_APPS[0]}`);
+    expect(hashTree(dir)).toEqual(before);
+    // AND with --allow-remove it promotes and deletes the Application
+    const allowed = await cli(dir, program({ aws: false }), 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--allow-remove', AWS_APPS[0]);
+    expect([allowed.code, allowed.stderr]).toEqual([0, '']);
+    expect(await applications(dir)).not.toContain(AWS_APPS[0]);
+  });
+});
+
+describe('publish', () => {
+  it('fails when the change would delete an Application the program does not declare removed: nothing is committed or pushed', async () => {
+    // GIVEN a GitOps remote with the program published
+    const sandbox = Sandbox.create();
+    try {
+      const clone = sandbox.clone('ci');
+      const first = await cli(clone, program(), 'publish', '--by', 'ci');
+      expect([first.code, first.stderr]).toEqual([0, '']);
+      const head = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+      const before = hashTree(clone, ['.git']);
+      // WHEN the program without prod's aws cluster is published
+      const r = await cli(clone, program({ aws: false }), 'publish', '--by', 'ci');
+      // THEN it fails with CG141, and neither the remote nor the clone changed
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`CG141 The write would delete Application ${AWS_APPS[0]}`);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(head);
+      expect(sandbox.git(clone, 'rev-parse', 'HEAD')).toBe(head);
+      expect(hashTree(clone, ['.git'])).toEqual(before);
+      expect(sandbox.git(clone, 'status', '--porcelain')).toBe('');
+      // AND with the removal declared it is published
+      const declared = await cli(clone, program({ aws: false, removals: [Removal.cluster('prod/aws/eu-central-1-01')] }), 'publish', '--by', 'ci');
+      expect([declared.code, declared.stderr]).toEqual([0, '']);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).not.toBe(head);
+    } finally {
+      fs.rmSync(sandbox.root, { recursive: true, force: true });
+    }
+  });
+});
