@@ -1,4 +1,5 @@
 import { Operation } from '../../git/trailers';
+import { assertCheckoutLedgers } from '../../release/checkout-gates';
 import { checkoutTree } from '../../synth/build';
 import { recoverInterruptedWrite, writeTree } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
@@ -46,6 +47,7 @@ Example:
       model, dir: out, takenOver, onRecover: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
       apply: () => {
         recoverInterruptedWrite(out); // before the ledgers are read
+        assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
         const found = checkoutTree(model, out, fingerprint);
         const r = found.unchanged ?? writeTree(found.tree, out);
         counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
