@@ -156,11 +156,6 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       out.push(at(problem('CG613', `Ring "${ring}" runs ${shortDigest(now.digest)}, but ${c.baselineRef === undefined ? 'the ledger' : 'Git'} has it held since ${was.hold.since} by ${was.hold.by}: ${JSON.stringify(was.hold.reason)}.`, `${restore} if it was changed by hand. A hold is lifted by a change of its own: run \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over, then promote.`)));
       return;
     }
-    if (now.from !== (before ?? null)) {
-      const expected = before === undefined ? 'no ring (it is the first ring)' : `"${before}", the ring right before it`;
-      out.push(at(problem('CG610', `Ring "${ring}" says it took ${shortDigest(now.digest)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`, `${promoteFix}.`)));
-      return;
-    }
     if (before !== undefined) {
       const upstream = entry(c.ledger, before);
       const upstreamBefore = c.baseline === undefined ? undefined : entry(c.baseline, before);
@@ -168,11 +163,18 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
         out.push(at(problem('CG610', `Ring "${ring}" runs ${shortDigest(now.digest)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : shortDigest(upstream.digest)}): the entry was changed by hand.`, `${promoteFix}, once ${shortDigest(now.digest)} runs in "${before}".`)));
         return;
       }
+    }
+    if (now.from !== (before ?? null)) {
+      const expected = before === undefined ? 'no ring (it is the first ring)' : `"${before}", the ring right before it`;
+      out.push(at(problem('CG610', `Ring "${ring}" says it took ${shortDigest(now.digest)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`, `${promoteFix}.`)));
+      return;
+    }
+    if (before !== undefined) {
       const soakSeconds = spec.gates.soakSeconds ?? 0;
       if (soakSeconds > 0) {
         const upstreamArrival = arrivalOf(c.ledger, before, now.digest, c.history);
         const own = c.history === undefined ? { at: new Date(Date.parse(now.since)), inGit: false } : committedArrival(c, ring, now);
-        const ends = [own.at ?? c.now, ...(upstreamArrival.left ? [upstreamArrival.left] : [])];
+        const ends = [c.now, ...(own.at ? [own.at] : []), ...(upstreamArrival.left ? [upstreamArrival.left] : [])];
         const soak = soakProblem({
           ring, before, soakSeconds, digest: now.digest, arrival: upstreamArrival.at,
           until: new Date(Math.min(...ends.map((d) => d.getTime()))), windows: c.rings[index - 1].syncWindows ?? [], inGit: upstreamArrival.inGit,

@@ -43,23 +43,28 @@ Example:
     const { model, fingerprint } = await runProgram('publish', values, ctx);
     const programCommit = ctx.programCommit();
     let counts = '';
-    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => publishChange({
-      model, dir: out, takenOver, onRecover: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
-      apply: () => {
-        recoverInterruptedWrite(out); // before the ledgers are read
-        assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
-        const found = checkoutTree(model, out, fingerprint);
-        const r = found.unchanged ?? writeTree(found.tree, out);
-        counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
-        return 'Synthesize the platform program';
-      },
-      operation: Operation.SYNTH,
-      promotedBy: values.by ?? ctx.actor(),
-      ...(values.message ? { message: values.message } : {}),
-      ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
-      ...(values.remote ? { remote: values.remote } : {}),
-      programCommit,
-    }));
+    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => {
+      // Refuse a ledger that breaks the ring rules before Git is touched (and again on each base).
+      recoverInterruptedWrite(out);
+      assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+      return publishChange({
+        model, dir: out, takenOver, onRecover: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+        apply: () => {
+          recoverInterruptedWrite(out); // before the ledgers are read
+          assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+          const found = checkoutTree(model, out, fingerprint);
+          const r = found.unchanged ?? writeTree(found.tree, out);
+          counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
+          return 'Synthesize the platform program';
+        },
+        operation: Operation.SYNTH,
+        promotedBy: values.by ?? ctx.actor(),
+        ...(values.message ? { message: values.message } : {}),
+        ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
+        ...(values.remote ? { remote: values.remote } : {}),
+        programCommit,
+      });
+    });
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else if (result.pushed) {
