@@ -8,7 +8,7 @@ import { applicationName } from '../constructs/name-checks';
 import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts, readLedgerTexts, ringPolicies } from './checkout';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
 import { arrivalOf } from './gates';
-import { LedgerChange, promote, rollback, unhold } from './rules';
+import { LedgerChange, promote, PromoteOptions, rollback, unhold } from './rules';
 import { Ledger } from './types';
 
 /** A change to what a ring runs. */
@@ -81,28 +81,35 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
   }
   const texts = readLedgerTexts(model, dir);
   const ledgers = parseLedgerTexts(model, texts);
-  // Hand edits anywhere in the checkout are refused before a change is built on them.
-  const gates = CheckoutGates.open(model, dir, ctx);
-  gates.assertLedgers(texts);
   const existing = ledgers.get(service.name);
   const before = existing?.ledger;
   const ledger: Ledger = before ?? { service: service.name, rings: {} };
   const rings = gateRings(model, service.name);
   const policy = ringPolicies(model)[request.ring];
+  const apply = (times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange => request.kind === 'promote'
+    ? promote(ledger, rings, {
+      ring: request.ring, digest: request.digest, fromRing: request.fromRing, approvedBy: request.approvedBy, by: ctx.by, now: ctx.now, policy, ...times,
+    })
+    : request.kind === 'rollback'
+      ? rollback(ledger, rings, { ring: request.ring, to: request.to, previous: request.previous, reason: request.reason, by: ctx.by, now: ctx.now, policy })
+      : unhold(ledger, { ring: request.ring, by: ctx.by, now: ctx.now });
+  // Refusals that do not depend on when things happened come first, before Git is read.
+  try {
+    apply({});
+  } catch (e) {
+    // A refusal that names the soak is made again below, with the times from Git.
+    if (!(e instanceof GitOpsError) || !e.problems.some((p) => p.code === 'CG602')) throw e;
+  }
+  // Hand edits anywhere in the checkout are refused before a change is built on them.
+  const gates = CheckoutGates.open(model, dir, ctx);
+  gates.assertLedgers(texts);
   const path = ledgerFilePath(model, service.name);
   const onDisk = existing === undefined || existing.initial ? undefined : existing.text;
   const index = rings.findIndex((r) => r.name === request.ring);
   const upstream = index > 0 && Object.hasOwn(ledger.rings, rings[index - 1].name) ? rings[index - 1].name : undefined;
   const history = gates.inGit && upstream !== undefined ? gates.context(path, onDisk).history : undefined;
   const upstreamArrival = upstream === undefined ? undefined : arrivalOf(ledger, upstream, ledger.rings[upstream].digest, history);
-  const change = request.kind === 'promote'
-    ? promote(ledger, rings, {
-      ring: request.ring, digest: request.digest, fromRing: request.fromRing, approvedBy: request.approvedBy, by: ctx.by, now: ctx.now, policy,
-      ...(upstreamArrival ? { upstreamArrival } : {}), soakUntil: soakUntil(ctx),
-    })
-    : request.kind === 'rollback'
-      ? rollback(ledger, rings, { ring: request.ring, to: request.to, previous: request.previous, reason: request.reason, by: ctx.by, now: ctx.now, policy })
-      : unhold(ledger, { ring: request.ring, by: ctx.by, now: ctx.now });
+  const change = apply({ ...(upstreamArrival ? { upstreamArrival } : {}), soakUntil: soakUntil(ctx) });
   if (change.changed) {
     // The ledger the change makes must pass the ring rules as any other ledger does.
     const problems = gates.problemsOf(service.name, path, onDisk, change.ledger);
