@@ -100,8 +100,10 @@ export const promoteCommand: Command = {
   help: `Records in the service's release ledger that RING now runs the digest, and rewrites only
 that ring's values files (for a rendered service: the image of its
 objects). The first ring takes any digest; a later ring takes only the digest the
-ring before it runs, after that ring's soak time, never while it is held, and with
---approved-by where the ring requires approval.
+ring before it runs, after that ring's soak time (from the commit that recorded the
+digest there, counting only time its sync windows were open), never while it is held,
+and with --approved-by (someone other than --by, one of the ring's approvers) where
+the ring requires approval. CDK8S_GITOPS_NOW may set the time back, never forward.
 
 Options:
   --ring RING        the ring to promote into
