@@ -556,6 +556,46 @@ const ENTRIES = [
     description: 'A required option is missing, or two options conflict (e.g. --digest names another digest than the --from ring runs).',
     fix: 'Pass the options the message names, and only one of two that conflict.',
   },
+  {
+    code: 'CG610', where: 'promotion', title: 'Ledger entry out of ring order',
+    description: 'A ring\'s entry in a release ledger was changed outside the release rules: its digest is not what the ring before it runs, its `from` is not the ring before it, or a rollback puts back a digest the ring never ran.',
+    fix: 'Restore the ledger from Git and promote with `cdk8s-gitops promote <service> --ring <ring> --from <the ring before>`.',
+  },
+  {
+    code: 'CG611', where: 'promotion', title: 'Ledger entry skips the soak',
+    description: 'A ring\'s entry in a release ledger was changed to a digest that has not run its soak time in the ring before, measured from the commit that recorded it there and counting only time the ring before\'s sync windows let Argo CD sync.',
+    fix: 'Restore the ledger from Git, and promote once the soak is over.',
+  },
+  {
+    code: 'CG612', where: 'promotion', title: 'Ledger entry lacks an approval',
+    description: 'A ring\'s entry in a release ledger was changed to a digest without the approval the ring requires.',
+    fix: 'Restore the ledger from Git and promote with `cdk8s-gitops promote … --approved-by <name>`.',
+  },
+  {
+    code: 'CG613', where: 'promotion', title: 'Ledger entry replaces a held release',
+    description: 'A ring\'s entry in a release ledger was changed to another digest while the ring is held after a rollback.',
+    fix: 'Restore the ledger from Git, and run `cdk8s-gitops unhold <service> --ring <ring>` before promoting.',
+  },
+  {
+    code: 'CG614', where: 'promotion', title: 'Approver is the promoter',
+    description: 'The approval of a promotion names the person who promotes it; an approval needs a second person.',
+    fix: 'Ask someone else to approve, and pass --approved-by <their name>.',
+  },
+  {
+    code: 'CG615', where: 'promotion', title: 'Approver may not approve this ring',
+    description: 'The ring names who may approve promotions into it (`Gate.approval({ approvers })`), and the approver given is not one of them.',
+    fix: 'Ask one of the approvers the ring names.',
+  },
+  {
+    code: 'CG616', where: 'promotion', title: 'Time in the future',
+    description: 'A time is later than the system clock: `CDK8S_GITOPS_NOW` set ahead (it may set the time back for reproducible runs, never forward), or a `since` in a release ledger that has not happened yet.',
+    fix: 'Unset CDK8S_GITOPS_NOW (or set it to a past time), or restore the ledger from Git.',
+  },
+  {
+    code: 'CG617', where: 'promotion', title: 'Approval gate names no approver',
+    description: 'An approval gate of a promotion ring names an empty list of approvers, a blank name, or (with several approval gates) lists that share no one, so no promotion could ever be approved.',
+    fix: 'Name who may approve, e.g. Gate.approval({ approvers: [\'alice\', \'bob\'] }), or leave `approvers` out.',
+  },
 
   // CG7xx: previews of ApplicationSets
   {

@@ -24,7 +24,7 @@ export type { StandardBaselineProps, ContainerLimits, ContainerResources } from 
 export { ValuesSchema } from './constructs/values-schema';
 export type { SchemaViolation } from './constructs/values-schema';
 export { PromotionRing, Targets, Gate, Duration } from './constructs/ring';
-export type { PromotionRingProps, TargetRef } from './constructs/ring';
+export type { PromotionRingProps, TargetRef, ApprovalOptions } from './constructs/ring';
 export { Removal } from './constructs/removal';
 export { SyncPolicy, SyncOption, SyncWindow, SyncWindowKind } from './constructs/sync';
 export type {

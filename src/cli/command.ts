@@ -28,6 +28,8 @@ export interface CommandContext {
   format<F extends string>(value: string | undefined, allowed: readonly F[]): F;
   /** The current time (`CDK8S_GITOPS_NOW` overrides it, for reproducible runs). */
   now(): Date;
+  /** The system clock, which `CDK8S_GITOPS_NOW` does not change: gates compare `now` with it. */
+  clock(): Date;
   /** Who runs the command: CI user variables, else git's user.name, else the OS user. */
   actor(): string;
   /** The commit of the platform program, if it is in a Git repository or CI names it. */

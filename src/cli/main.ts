@@ -129,6 +129,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     style: (mark) => (colour ? `${{ '[+]': '\x1b[32m', '[-]': '\x1b[31m', '[~]': '\x1b[33m' }[mark] ?? ''}${mark}\x1b[0m` : mark),
     format: (value, allowed) => checkFormat(name, value, allowed),
     now: () => resolveNow(env),
+    clock: () => new Date(),
     actor: () => resolveActor(env, options.cwd ?? process.cwd()),
     programCommit: () => resolveProgramCommit(env, options.cwd ?? process.cwd()),
     progress: progressAllowed(stderr, env, quiet) ? terminalProgress(stderr) : SILENT_PROGRESS,

@@ -113,6 +113,18 @@ export class Targets {
   }
 }
 
+/** Options of {@link Gate.approval}. */
+export interface ApprovalOptions {
+  /**
+   * Who may approve promotions into the ring (names as `--approved-by` takes them). Whoever
+   * approves, the approver must differ from the promoter (`--by`).
+   * @default - anyone but the promoter
+   * @example
+   * Gate.approval({ approvers: ['alice', 'bob'] });
+   */
+  readonly approvers?: readonly string[];
+}
+
 /**
  * A condition checked when a digest is promoted into a ring.
  *
@@ -127,9 +139,22 @@ export class Gate {
   public static soak(duration: Duration): Gate {
     return new Gate({ soakSeconds: duration.seconds }, duration.problems);
   }
-  /** Promotions into the ring must name who approved them (`--approved-by`). */
-  public static approval(): Gate {
-    return new Gate({ requireApproval: true });
+  /**
+   * Promotions into the ring must name who approved them (`--approved-by`): someone other than
+   * the promoter, and one of `approvers` when given.
+   */
+  public static approval(options: ApprovalOptions = {}): Gate {
+    const approvers = options.approvers === undefined ? undefined : [...options.approvers];
+    const problems: Problem[] = [];
+    if (approvers !== undefined && approvers.length === 0) {
+      problems.push({ code: 'CG617', message: 'Gate.approval() names an empty list of approvers: nobody could approve a promotion.', fix: 'Name who may approve, e.g. Gate.approval({ approvers: [\'alice\', \'bob\'] }), or leave `approvers` out to let anyone but the promoter approve.' });
+    }
+    for (const a of approvers ?? []) {
+      if (typeof a !== 'string' || a.trim() === '' || a !== a.trim()) {
+        problems.push({ code: 'CG617', message: `Gate.approval() names the approver ${JSON.stringify(a)}, which is empty or has surrounding spaces.`, fix: 'Write each approver as `--approved-by` takes it, e.g. "alice".' });
+      }
+    }
+    return new Gate({ requireApproval: true, ...(approvers !== undefined ? { approvers } : {}) }, problems);
   }
   private constructor(
     /** What the gate requires. */
@@ -138,6 +163,8 @@ export class Gate {
       readonly soakSeconds?: number;
       /** Whether an approver must be named. @default false */
       readonly requireApproval?: boolean;
+      /** Who may approve. @default - anyone but the promoter */
+      readonly approvers?: readonly string[];
     },
     /**
      * What is wrong with the gate; the ring it is given to reports it.
@@ -198,6 +225,12 @@ export class PromotionRing extends Construct {
   public readonly requireApproval: boolean;
   /** Names of the ring before a rename, or rings it was split from. */
   public readonly movedFrom: readonly string[];
+  /**
+   * Who may approve promotions into it; empty when anyone but the promoter may (or when no
+   * approval is required). With several approval gates, each of them may restrict the list:
+   * an approver must be in every list given.
+   */
+  public readonly approvers: readonly string[];
 
   constructor(scope: Platform, id: string, props: PromotionRingProps) {
     super(scope.group('rings'), freeId(scope.group('rings'), id, 'PromotionRing'));
@@ -207,6 +240,11 @@ export class PromotionRing extends Construct {
     this.soakSeconds = Math.max(0, ...gates.map((g) => g.spec.soakSeconds ?? 0));
     this.requireApproval = gates.some((g) => g.spec.requireApproval === true);
     this.movedFrom = Array.isArray(props.movedFrom) ? [...props.movedFrom] : props.movedFrom === undefined ? [] : [props.movedFrom as unknown as string];
+    const lists = gates.map((g) => g.spec.approvers).filter((l): l is readonly string[] => l !== undefined && l.length > 0);
+    this.approvers = lists.length === 0 ? [] : [...new Set(lists[0].filter((a) => lists.every((l) => l.includes(a))))].sort();
+    if (lists.length > 1 && this.approvers.length === 0) {
+      scope.report([{ code: 'CG617', constructPath: this.node.path, message: `The approval gates of ring "${id}" name approvers no one of whom is in every list: nobody could approve a promotion.`, fix: 'Give the ring one approval gate with the list of who may approve.' }]);
+    }
     scope.report(gates.flatMap((g) => problemsAt(g.problems ?? [], this.node.path)));
   }
 }

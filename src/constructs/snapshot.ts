@@ -71,7 +71,7 @@ function modelOf(platform: Platform, problems: Problem[]): PlatformModel {
       targets: ringTargets.get(e.name)!,
     }))
     : rings.map((r) => ({
-      name: r.name, path: r.node.path, gates: { soakSeconds: r.soakSeconds, requireApproval: r.requireApproval },
+      name: r.name, path: r.node.path, gates: { soakSeconds: r.soakSeconds, requireApproval: r.requireApproval, ...(r.approvers.length > 0 ? { approvers: r.approvers } : {}) },
       targets: ringTargets.get(r.name)!,
       ...(r.movedFrom.length > 0 ? { movedFrom: r.movedFrom } : {}),
     }));

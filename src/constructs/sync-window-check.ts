@@ -159,3 +159,35 @@ function timeZoneProblem(zone: string): { message: string; fix: string } | undef
     ? { message: `is not spelt as in the IANA time zone database; Argo CD reads names case-sensitively and would use UTC instead. Did you mean "${resolved}"?`, fix: `Write "${resolved}".` }
     : undefined;
 }
+
+/** A schedule as robfig/cron reads it: the values each field selects, and how the two day fields combine. */
+export interface CronSchedule {
+  readonly minutes: ReadonlySet<number>;
+  readonly hours: ReadonlySet<number>;
+  readonly daysOfMonth: ReadonlySet<number>;
+  readonly months: ReadonlySet<number>;
+  readonly weekdays: ReadonlySet<number>;
+  /** robfig/cron matches a day when either day field matches if both are restricted, else when both do. */
+  readonly eitherDay: boolean;
+}
+
+/** Reads a schedule this module accepts (no problem from {@link problemsOfSyncWindow}); undefined for any other. */
+export function cronSchedule(schedule: string): CronSchedule | undefined {
+  if (scheduleProblem(schedule) !== undefined) return undefined;
+  const fields = schedule.trim().split(/\s+/);
+  const star = (f: string): boolean => f.startsWith('*') || f.startsWith('?');
+  return {
+    minutes: selected(fields[0], FIELDS[0]),
+    hours: selected(fields[1], FIELDS[1]),
+    daysOfMonth: selected(fields[2], FIELDS[2]),
+    months: selected(fields[3], FIELDS[3]),
+    weekdays: selected(fields[4], FIELDS[4]),
+    eitherDay: !star(fields[2]) && !star(fields[4]),
+  };
+}
+
+/** A window's duration in seconds, as Go's `time.ParseDuration` reads `8h`, `1h30m`; undefined when it is not one. */
+export function durationSeconds(duration: string): number | undefined {
+  if (durationProblem(duration) !== undefined) return undefined;
+  return [...duration.matchAll(/(\d+(?:\.\d+)?)([hms])/g)].reduce((sum, [, n, unit]) => sum + Number(n) * { h: 3600, m: 60, s: 1 }[unit as 'h' | 'm' | 's'], 0);
+}

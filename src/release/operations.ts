@@ -5,8 +5,10 @@ import { readManifestInputs } from '../synth/manifest';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel } from '../synth/model';
 import { applicationName } from '../constructs/name-checks';
-import { LedgerFile, ledgerFilePath, ledgerText, readLedgers, ringPolicies, ringSpecs } from './checkout';
-import { LedgerChange, promote, rollback, unhold } from './rules';
+import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts, readLedgerTexts, ringPolicies } from './checkout';
+import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
+import { arrivalOf } from './gates';
+import { LedgerChange, promote, PromoteOptions, rollback, unhold } from './rules';
 import { Ledger } from './types';
 
 /** A change to what a ring runs. */
@@ -33,7 +35,14 @@ export type ReleaseRequest =
 /** Who asks, and when. */
 export interface ReleaseContext {
   readonly by: string;
+  /** The time recorded in the ledger (`CDK8S_GITOPS_NOW` sets it in the CLI). */
   readonly now: Date;
+  /**
+   * The system clock: `now` may be earlier (set back for a reproducible run), never later, and
+   * soaks are measured up to the earlier of the two.
+   * @default - `now`
+   */
+  readonly clock?: Date;
 }
 
 /** What a release operation did. */
@@ -46,6 +55,11 @@ export interface ReleaseOutcome {
   readonly tree: FileTree;
   /** Applications (names) of the ring's targets, which the change moves. */
   readonly applications: readonly string[];
+  /**
+   * What the user should know: when a ring whose sync windows are closed takes the change, or
+   * that soak times came from the ledger because the checkout is not in Git.
+   */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -65,17 +79,48 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
       fix: 'Name a service the program declares.',
     });
   }
-  const ledgers = readLedgers(model, dir);
+  const texts = readLedgerTexts(model, dir);
+  const ledgers = parseLedgerTexts(model, texts);
   const existing = ledgers.get(service.name);
   const before = existing?.ledger;
   const ledger: Ledger = before ?? { service: service.name, rings: {} };
-  const rings = ringSpecs(model);
+  const rings = gateRings(model, service.name);
   const policy = ringPolicies(model)[request.ring];
-  const change = request.kind === 'promote'
-    ? promote(ledger, rings, { ring: request.ring, digest: request.digest, fromRing: request.fromRing, approvedBy: request.approvedBy, by: ctx.by, now: ctx.now, policy })
+  const apply = (times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange => request.kind === 'promote'
+    ? promote(ledger, rings, {
+      ring: request.ring, digest: request.digest, fromRing: request.fromRing, approvedBy: request.approvedBy, by: ctx.by, now: ctx.now, policy, ...times,
+    })
     : request.kind === 'rollback'
       ? rollback(ledger, rings, { ring: request.ring, to: request.to, previous: request.previous, reason: request.reason, by: ctx.by, now: ctx.now, policy })
       : unhold(ledger, { ring: request.ring, by: ctx.by, now: ctx.now });
+  // Refusals that do not depend on when things happened come first, before Git is read.
+  try {
+    apply({});
+  } catch (e) {
+    // A refusal that names the soak is made again below, with the times from Git.
+    if (!(e instanceof GitOpsError) || !e.problems.some((p) => p.code === 'CG602')) throw e;
+  }
+  // Hand edits anywhere in the checkout are refused before a change is built on them.
+  const gates = CheckoutGates.open(model, dir, ctx);
+  gates.assertLedgers(texts);
+  const path = ledgerFilePath(model, service.name);
+  const onDisk = existing === undefined || existing.initial ? undefined : existing.text;
+  const index = rings.findIndex((r) => r.name === request.ring);
+  const upstream = index > 0 && Object.hasOwn(ledger.rings, rings[index - 1].name) ? rings[index - 1].name : undefined;
+  const history = gates.inGit && upstream !== undefined ? gates.context(path, onDisk).history : undefined;
+  const upstreamArrival = upstream === undefined ? undefined : arrivalOf(ledger, upstream, ledger.rings[upstream].digest, history);
+  const change = apply({ ...(upstreamArrival ? { upstreamArrival } : {}), soakUntil: soakUntil(ctx) });
+  if (change.changed) {
+    // The ledger the change makes must pass the ring rules as any other ledger does.
+    const problems = gates.problemsOf(service.name, path, onDisk, change.ledger);
+    if (problems.length > 0) throw new GitOpsError(problems);
+  }
+  const notes: string[] = [];
+  if (change.changed && request.kind !== 'unhold') {
+    const effect = takesEffect(rings, request.ring, soakUntil(ctx), change.ledger.rings[request.ring]?.digest);
+    if (effect !== undefined) notes.push(effect);
+  }
+  if (request.kind === 'promote' && !gates.inGit && (rings[index]?.gates.soakSeconds ?? 0) > 0 && gates.note !== undefined) notes.push(gates.note);
   const next = new Map<string, LedgerFile>(ledgers);
   if (change.changed || existing?.initial) {
     next.set(service.name, { path: ledgerFilePath(model, service.name), ledger: change.ledger, text: ledgerText(model, change.ledger), initial: false });
@@ -90,5 +135,5 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
   const tree = readManifestInputs(dir) === inputs
     ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint });
-  return { request, change, before, tree, applications };
+  return { request, change, before, tree, applications, notes };
 }

@@ -3,6 +3,7 @@ import { didYouMean } from '../suggest';
 import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from './digest';
 import { RuleErrorCode } from './error-codes';
 import { formatDuration, formatTimestamp, isValidDate } from './timestamp';
+import { hasWindows, openSeconds, soakEnds, WindowGroup } from './sync-windows';
 import { Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
 
 /** How many earlier releases a ring keeps for rollback when no limit is given. */
@@ -29,7 +30,7 @@ export interface PromoteOptions {
    * @default - nobody
    */
   readonly approvedBy?: string;
-  /** The current time; soak is measured up to it and it is recorded as `since`. */
+  /** The current time; soak is measured up to it (see `soakUntil`) and it is recorded as `since`. */
   readonly now: Date;
   /**
    * What `ring` may accept.
@@ -41,6 +42,19 @@ export interface PromoteOptions {
    * @default 5
    */
   readonly historyLimit?: number;
+  /**
+   * When the digest reached the ring before. With `inGit`, the time of the commit that recorded
+   * it there, or `null` while no commit has (the change is only in the checkout, so Argo CD
+   * cannot have synced it and its soak has not begun); without, the ledger's `since`, and a
+   * refusal says that Git could not confirm it.
+   * @default - the `since` of the ring before in the ledger
+   */
+  readonly upstreamArrival?: { readonly at: Date | null; readonly inGit: boolean };
+  /**
+   * The time the soak is measured up to.
+   * @default - `now`
+   */
+  readonly soakUntil?: Date;
 }
 
 /** Which earlier release to put back, and why. */
@@ -104,7 +118,7 @@ export interface LedgerChange {
  *
  * @param rings the program's rings, in order
  * @returns a new ledger; the input is not modified
- * @throws GitOpsError with every rule broken at once (`CG601`–`CG609`, {@link RULE_ERROR_CODES})
+ * @throws GitOpsError with every rule broken at once (`CG601`–`CG609`, `CG614`, `CG615`, {@link RULE_ERROR_CODES})
  * @example
  * promote(ledger, rings, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: new Date() });
  */
@@ -181,12 +195,17 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
         ),
       );
     } else {
-      const soak = soakProblem(ring, before, spec.gates.soakSeconds ?? 0, upstream, now);
+      const arrival = options.upstreamArrival?.at === undefined ? new Date(Date.parse(upstream.since)) : options.upstreamArrival.at;
+      const soak = soakProblem({
+        ring, before, soakSeconds: spec.gates.soakSeconds ?? 0, digest: upstream.digest, arrival,
+        until: options.soakUntil ?? now, windows: rings[index - 1]!.syncWindows ?? [], inGit: options.upstreamArrival?.inGit,
+      });
       if (soak !== undefined) {
         problems.push(soak);
       }
     }
   }
+  problems.push(...approverProblems(ring, spec, by, approvedBy));
   if (spec.gates.requireApproval && approvedBy === undefined) {
     problems.push(
       problem(
@@ -395,20 +414,82 @@ function heldProblem(service: string, ring: string, state: RingState): Problem {
   );
 }
 
-function soakProblem(ring: string, before: string, soakSeconds: number, upstream: RingState, now: Date): Problem | undefined {
-  const start = Date.parse(upstream.since);
-  const ran = (now.getTime() - start) / 1000;
+/** What a soak is measured on. */
+interface SoakFacts {
+  readonly ring: string;
+  readonly before: string;
+  readonly soakSeconds: number;
+  readonly digest: string;
+  /** When the digest reached `before`; `null` when no commit has recorded it yet. */
+  readonly arrival: Date | null;
+  /** Up to when it counts. */
+  readonly until: Date;
+  /** The sync windows of `before`. */
+  readonly windows: readonly WindowGroup[];
+  /** Whether `arrival` comes from Git (true), from the ledger's `since` outside Git (false), or from the ledger unmarked. */
+  readonly inGit?: boolean;
+}
+
+/** The CG602 problem of a soak that is not over, or undefined. */
+function soakProblem(f: SoakFacts, code: 'CG602' | 'CG611' = 'CG602', prefix = ''): Problem | undefined {
+  const { ring, before, soakSeconds, digest } = f;
+  if (soakSeconds <= 0) {
+    return undefined;
+  }
+  if (f.arrival === null) {
+    return problem(
+      code,
+      `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
+        `no commit records it in "${before}" yet, so Argo CD has not synced it there and its soak has not begun.`,
+      `Publish the promotion into "${before}" (\`--publish\`, or commit and push it), then promote ${formatDuration(soakSeconds)} later.`,
+    );
+  }
+  const ran = servedSeconds(f.windows, f.arrival, f.until, soakSeconds);
   if (ran >= soakSeconds) {
     return undefined;
   }
-  const allowed = formatTimestamp(new Date(start + soakSeconds * 1000));
+  const windowed = hasWindows(f.windows);
+  const allowed = windowed ? soakEnds(f.windows, f.arrival, soakSeconds) : new Date(f.arrival.getTime() + soakSeconds * 1000);
   return problem(
-    'CG602',
-    `Ring "${ring}" takes ${shortDigest(upstream.digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
-      `it has run there ${formatDuration(Math.max(0, ran))} (since ${upstream.since}), ${formatDuration(soakSeconds - ran)} remain.`,
-    `Promote at or after ${allowed}.`,
+    code,
+    `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
+      `it has run there ${formatDuration(Math.max(0, ran))}${windowed ? ` of time its sync windows let Argo CD sync` : ''} ` +
+      `(since ${formatTimestamp(f.arrival)}${f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ', the ledger\'s time: the checkout is not in a Git repository' : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
+    allowed === undefined ? `The sync windows of "${before}" leave no ${formatDuration(soakSeconds)} open within a year; change them in the program.` : `${prefix === '' ? 'Promote' : 'Promote it'} at or after ${formatTimestamp(allowed)}.`,
   );
 }
+
+/** Seconds the digest has soaked: from `arrival` to `until`, counting only open sync windows. */
+function servedSeconds(windows: readonly WindowGroup[], arrival: Date, until: Date, enough: number): number {
+  if (!hasWindows(windows)) {
+    return (until.getTime() - arrival.getTime()) / 1000;
+  }
+  return until.getTime() <= arrival.getTime() ? 0 : openSeconds(windows, arrival, until, enough);
+}
+
+/** Whether two names of people are the same person's (case and surrounding spaces aside). */
+export function samePerson(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** CG614 and CG615: an approver who promotes their own change, or who is not among the ring's approvers. */
+function approverProblems(ring: string, spec: RingSpec, by: string, approvedBy: string | undefined | null, prefix = ''): Problem[] {
+  if (approvedBy === undefined || approvedBy === null || approvedBy.trim() === '') {
+    return [];
+  }
+  const out: Problem[] = [];
+  if (samePerson(approvedBy, by)) {
+    out.push(problem('CG614', `${prefix}The promotion into "${ring}" is approved by ${JSON.stringify(approvedBy)}, who also promotes it (by ${JSON.stringify(by)}); an approval needs a second person.`, `Ask someone else to approve, and pass --approved-by <their name>.`));
+  }
+  const approvers = spec.gates.approvers ?? [];
+  if (approvers.length > 0 && !approvers.some((a) => a === approvedBy.trim())) {
+    out.push(problem('CG615', `${prefix}Ring "${ring}" takes approvals only from ${approvers.map((a) => JSON.stringify(a)).join(', ')}; received --approved-by ${JSON.stringify(approvedBy)}.${didYouMean(approvedBy, [...approvers])}`, `Ask one of ${approvers.join(', ')} to approve.`));
+  }
+  return out;
+}
+
+/** @internal Rule checks shared with the ledger checks of `gates.ts`. */
+export const ruleChecks = { soakProblem, approverProblems, heldProblem, problem };
 
 /** The ring's new history: its current release first, then the older ones, without `next`, at most `limit`. */
 function history(current: RingState | undefined, next: string, limit: number): PreviousRelease[] {

@@ -1,9 +1,18 @@
+import type { WindowGroup } from './sync-windows';
+
 /** A promotion ring as the program declares it, in order (index 0 is the first ring). */
 export interface RingSpec {
   /** Ring name, a DNS-1123 label, e.g. `prod-canary`. */
   readonly name: string;
   /** What a digest must satisfy before it may enter this ring. */
   readonly gates: RingGates;
+  /**
+   * The sync windows that apply to the ring's Applications (of one service), one group per
+   * environment of its targets. A soak in this ring counts only time in which every group lets
+   * Argo CD sync.
+   * @default - no windows: Argo CD may always sync
+   */
+  readonly syncWindows?: readonly WindowGroup[];
 }
 
 /** Conditions a promotion into a ring must meet. */
@@ -18,6 +27,11 @@ export interface RingGates {
    * @default false
    */
   readonly requireApproval?: boolean;
+  /**
+   * Who may approve; the approver must be one of them.
+   * @default - anyone but the promoter
+   */
+  readonly approvers?: readonly string[];
 }
 
 /** What a ring may accept. */

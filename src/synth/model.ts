@@ -226,6 +226,11 @@ export interface RingGatesModel {
   readonly soakSeconds: number;
   /** Whether a promotion needs `--approved-by`. */
   readonly requireApproval: boolean;
+  /**
+   * Who may approve a promotion into the ring.
+   * @default - anyone but the promoter
+   */
+  readonly approvers?: readonly string[];
 }
 
 /** One promotion ring and the targets in it. */

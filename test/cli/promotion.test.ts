@@ -79,7 +79,7 @@ describe('promotion through the CLI against a bare remote', () => {
   let b: string;
 
   /** Runs the CLI in the project root, writing into `out`, at time `now`. */
-  function cdk8sGitops(out: string, args: readonly string[], now = T0): Promise<Run> {
+  function cdk8sGitops(out: string, args: readonly string[], now = T0, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
     const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
     // Nothing of the surrounding CI or git session may leak into the runs.
     for (const key of Object.keys(env)) {
@@ -87,6 +87,7 @@ describe('promotion through the CLI against a bare remote', () => {
         delete env[key];
       }
     }
+    Object.assign(env, extraEnv);
     const program = args[0] === 'history' ? [] : ['--app', app];
     return new Promise((resolve) => {
       execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) => {
@@ -96,8 +97,8 @@ describe('promotion through the CLI against a bare remote', () => {
   }
 
   /** Runs the CLI and expects it to succeed; returns its output. */
-  async function ok(out: string, args: readonly string[], now = T0): Promise<string> {
-    const run = await cdk8sGitops(out, args, now);
+  async function ok(out: string, args: readonly string[], now = T0, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+    const run = await cdk8sGitops(out, args, now, extraEnv);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     return run.stdout;
   }
@@ -214,9 +215,9 @@ describe('promotion through the CLI against a bare remote', () => {
     });
 
     test('prod takes the canary digest only after its soak time and with an approver', async () => {
-      // GIVEN the digest reached prod-canary at T0
+      // GIVEN the digest reached prod-canary at T0: the commit that recorded it there was made then
       await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
-      await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice']);
+      await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], T0, { GIT_COMMITTER_DATE: T0 });
       const toProd = ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice'];
 
       // WHEN
@@ -228,7 +229,7 @@ describe('promotion through the CLI against a bare remote', () => {
       expect(early.code).toBe(1);
       expect(early.stderr).toBe(
         'Error: CG602 Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; it has run there 59m 59s ' +
-          '(since 2026-11-22T10:00:00Z), 1s remain. Fix: Promote at or after 2026-11-22T11:00:00Z.\n',
+          '(since 2026-11-22T10:00:00Z, the commit that recorded it), 1s remain. Fix: Promote at or after 2026-11-22T11:00:00Z.\n',
       );
       expect(unapproved.code).toBe(1);
       expect(unapproved.stderr).toBe(

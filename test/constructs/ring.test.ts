@@ -190,4 +190,40 @@ describe('Duration', () => {
       expect.objectContaining({ code: 'CG128', constructPath: 'platform/rings/prod', message: 'Duration of Infinity seconds is not a non-negative, finite length of time.' }),
     ]);
   });
+
+  it('names who may approve: the approvers every approval gate allows, in the model', () => {
+    // GIVEN
+    const { platform, nonprod, prod } = fleet();
+
+    // WHEN
+    new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod), gates: [Gate.approval()] });
+    const ring = new PromotionRing(platform, 'prod', {
+      targets: Targets.environment(prod),
+      gates: [Gate.approval({ approvers: ['carol', 'bob', 'dave'] }), Gate.approval({ approvers: ['bob', 'carol'] })],
+    });
+
+    // THEN
+    expect(ring.approvers).toEqual(['bob', 'carol']);
+    expect(platform.snapshot().rings.map((r) => r.gates)).toEqual([
+      { soakSeconds: 0, requireApproval: true },
+      { soakSeconds: 0, requireApproval: true, approvers: ['bob', 'carol'] },
+    ]);
+  });
+
+  it('fails when an approval gate names no approver, a blank one, or lists that share no one', () => {
+    // GIVEN
+    const { platform, nonprod, prod, canary } = fleet();
+
+    // WHEN
+    new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod), gates: [Gate.approval({ approvers: [] })] });
+    new PromotionRing(platform, 'canary', { targets: Targets.cluster(canary), gates: [Gate.approval({ approvers: [' alice'] })] });
+    new PromotionRing(platform, 'prod', { targets: Targets.environment(prod).except(Targets.cluster(canary)), gates: [Gate.approval({ approvers: ['alice'] }), Gate.approval({ approvers: ['bob'] })] });
+
+    // THEN
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/rings/nonprod] CG617 Gate.approval() names an empty list of approvers: nobody could approve a promotion.',
+      '[platform/rings/canary] CG617 Gate.approval() names the approver " alice", which is empty or has surrounding spaces.',
+      '[platform/rings/prod] CG617 The approval gates of ring "prod" name approvers no one of whom is in every list: nobody could approve a promotion.',
+    ]);
+  });
 });

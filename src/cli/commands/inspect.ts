@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { readLedgers } from '../../release/checkout';
+import { assertCheckoutLedgers } from '../../release/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
 import { checkCheckout } from '../../synth/check';
 import { assertCheckoutReadable } from '../../synth/checkout-lock';
@@ -41,6 +42,7 @@ Example:
     const { model, fingerprint } = await runProgram('plan', values, ctx);
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
+    else assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
     const plan = computePlan(treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint }), out);
     const refused = undeclaredDeletions(model, plan.applications.filter((a) => a.change === 'delete'));
     ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused }));
@@ -113,6 +115,7 @@ Example:
     const out = checkoutDir(ctx, 'check', values.out, 'existing');
     const { model, fingerprint } = await runProgram('check', values, ctx);
     assertCheckoutReadable(out);
+    assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
     const ledgers = readLedgers(model, out);
     const findings = checkCheckout(model, treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint }), ledgers, out);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);

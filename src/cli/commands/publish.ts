@@ -1,4 +1,5 @@
 import { Operation } from '../../git/trailers';
+import { assertCheckoutLedgers } from '../../release/checkout-gates';
 import { checkoutTree } from '../../synth/build';
 import { writeDeclaredTree } from '../../synth/removals';
 import { recoverInterruptedWrite } from '../../synth/writer';
@@ -48,22 +49,28 @@ Example:
     const { model, fingerprint } = await runProgram('publish', values, ctx);
     const programCommit = ctx.programCommit();
     let counts = '';
-    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => publishChange({
-      model, dir: out, takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
-      apply: () => {
-        recoverInterruptedWrite(out); // before the ledgers are read
-        const found = checkoutTree(model, out, fingerprint);
-        const r = found.unchanged ?? writeDeclaredTree(model, found.tree, out, { allow: values['allow-remove'] ?? [] });
-        counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
-        return 'Synthesize the platform program';
-      },
-      operation: Operation.SYNTH,
-      promotedBy: values.by ?? ctx.actor(),
-      ...(values.message ? { message: values.message } : {}),
-      ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
-      ...(values.remote ? { remote: values.remote } : {}),
-      programCommit,
-    }));
+    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => {
+      // Refuse a ledger that breaks the ring rules before Git is touched (and again on each base).
+      recoverInterruptedWrite(out);
+      assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+      return publishChange({
+        model, dir: out, takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+        apply: () => {
+          recoverInterruptedWrite(out); // before the ledgers are read
+          assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+          const found = checkoutTree(model, out, fingerprint);
+          const r = found.unchanged ?? writeDeclaredTree(model, found.tree, out, { allow: values['allow-remove'] ?? [] });
+          counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
+          return 'Synthesize the platform program';
+        },
+        operation: Operation.SYNTH,
+        promotedBy: values.by ?? ctx.actor(),
+        ...(values.message ? { message: values.message } : {}),
+        ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
+        ...(values.remote ? { remote: values.remote } : {}),
+        programCommit,
+      });
+    });
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else if (result.pushed) {

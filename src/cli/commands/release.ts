@@ -39,10 +39,11 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
   const { model, fingerprint } = await runProgram(request.kind, values, ctx);
   const by = values.by ?? ctx.actor();
   const now = ctx.now();
+  const clock = ctx.clock();
   let last: { outcome: ReleaseOutcome; report: WriteReport } | undefined;
   const apply = (): string => {
     recoverInterruptedWrite(out);
-    const outcome = runRelease(model, out, request, { by, now }, { modelFingerprint: fingerprint });
+    const outcome = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });
     last = { outcome, report: writeDeclaredTree(model, outcome.tree, out, { restoreMissing: false, allow: values['allow-remove'] ?? [] }) };
     return outcome.change.summary;
   };
@@ -56,7 +57,7 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     const { publishChange, releaseBranch } = require('../publishing') as typeof import('../publishing');
     // Check the rules before touching Git, and learn the digest the branch is named after.
     recoverInterruptedWrite(out);
-    const dryRun = runRelease(model, out, request, { by, now }, { modelFingerprint: fingerprint });
+    const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });
     const digest = dryRun.change.ledger.rings[request.ring]?.digest;
     const result = await publishChange({
       model, dir: out, apply,
@@ -84,9 +85,11 @@ function print(ctx: CommandContext, format: 'text' | 'json', o: ReleaseOutcome, 
     ctx.stdout.write(`${JSON.stringify({
       ...o.request, changed: o.change.changed, summary: o.change.summary, applications: o.applications,
       created: r.created, updated: r.updated, deleted: r.deleted, filesWritten: r.filesWritten, ...(published ? { published } : {}),
+      ...(o.notes.length > 0 ? { notes: o.notes } : {}),
     }, null, 2)}\n`);
     return;
   }
+  for (const note of o.notes) ctx.stderr.write(`Note: ${note}\n`);
   ctx.stdout.write(`${o.change.summary}\n`);
   for (const p of r.created) ctx.stdout.write(`${ctx.style('[+]')} ${p}\n`);
   for (const p of r.updated) ctx.stdout.write(`${ctx.style('[~]')} ${p}\n`);
@@ -102,8 +105,10 @@ export const promoteCommand: Command = {
   help: `Records in the service's release ledger that RING now runs the digest, and rewrites only
 that ring's values files (for a rendered service: the image of its
 objects). The first ring takes any digest; a later ring takes only the digest the
-ring before it runs, after that ring's soak time, never while it is held, and with
---approved-by where the ring requires approval.
+ring before it runs, after that ring's soak time (from the commit that recorded the
+digest there, counting only time its sync windows were open), never while it is held,
+and with --approved-by (someone other than --by, one of the ring's approvers) where
+the ring requires approval. CDK8S_GITOPS_NOW may set the time back, never forward.
 
 Options:
   --ring RING        the ring to promote into

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
+import { assertCheckoutLedgers } from '../../release/checkout-gates';
 import { checkoutTree } from '../../synth/build';
 import { PlatformModel } from '../../synth/model';
 import { assertDeclaredRemovals } from '../../synth/removals';
@@ -57,6 +58,7 @@ Example:
     const options = { verify: values.verify === true, adopt: values.adopt === true };
     const report = await withCheckoutLock(ctx, out, 'synth', () => {
       recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
+      assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
       const found = checkoutTree(model, out, fingerprint, options);
       return found.unchanged ?? write(ctx, model, found.tree, out, { ...options, allow: values['allow-remove'] ?? [] });
     });

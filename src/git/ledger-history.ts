@@ -1,0 +1,109 @@
+/**
+ * Reads what Git holds of release ledgers, synchronously and with plumbing only (`log`,
+ * `cat-file`), so that no hook, filter or file-system monitor of the checkout's configuration
+ * runs: the checkout is someone else's.
+ */
+import { execFileSync } from 'child_process';
+
+/** One version of a file along the first-parent history of `HEAD`. */
+export interface FileVersion {
+  /** The commit that wrote it. */
+  readonly commit: string;
+  /** The commit's committer time. */
+  readonly time: Date;
+  /** The file's text in that commit; undefined when the commit removed it. */
+  readonly text?: string;
+}
+
+/** The versions of a file, newest first, and whether older ones were left out. */
+export interface FileHistory {
+  readonly versions: readonly FileVersion[];
+  readonly truncated: boolean;
+}
+
+/** How many versions of a ledger are read at most. */
+export const MAX_LEDGER_VERSIONS = 200;
+
+/** Reading ledger files from the Git repository a checkout is in. */
+export class LedgerGit {
+  /** The Git repository `dir` is in, or undefined when it is in none. */
+  public static open(dir: string): LedgerGit | undefined {
+    try {
+      const inside = run(dir, ['rev-parse', '--is-inside-work-tree']).toString('utf8').trim();
+      if (inside !== 'true') return undefined;
+    } catch {
+      return undefined;
+    }
+    let head = false;
+    try {
+      run(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+      head = true;
+    } catch {
+      // An unborn branch: no commit yet.
+    }
+    return new LedgerGit(dir, head);
+  }
+
+  private constructor(
+    private readonly dir: string,
+    /** Whether `HEAD` names a commit. */
+    public readonly hasHead: boolean,
+  ) {}
+
+  /** The text of each file (checkout-relative) at `HEAD`; undefined for a file `HEAD` lacks. */
+  public atHead(files: readonly string[]): Map<string, string | undefined> {
+    const out = new Map<string, string | undefined>();
+    if (!this.hasHead || files.length === 0) {
+      for (const f of files) out.set(f, undefined);
+      return out;
+    }
+    const texts = this.objects(files.map((f) => `HEAD:./${f}`));
+    files.forEach((f, i) => out.set(f, texts[i]));
+    return out;
+  }
+
+  /** The versions of a file (checkout-relative), newest first, along the first-parent history of `HEAD`. */
+  public history(file: string, limit = MAX_LEDGER_VERSIONS): FileHistory {
+    if (!this.hasHead) return { versions: [], truncated: false };
+    const log = run(this.dir, [
+      'log', '--first-parent', '--no-show-signature', '--no-color', '--format=%H %ct', `--max-count=${limit + 1}`, 'HEAD', '--', file,
+    ]).toString('utf8').split('\n').filter((l) => l !== '');
+    const commits = log.slice(0, limit).map((l) => {
+      const [commit, seconds] = l.split(' ');
+      return { commit, time: new Date(Number(seconds) * 1000) };
+    });
+    const texts = this.objects(commits.map((c) => `${c.commit}:./${file}`));
+    return {
+      versions: commits.map((c, i) => (texts[i] === undefined ? c : { ...c, text: texts[i] })),
+      truncated: log.length > limit,
+    };
+  }
+
+  /** The contents of `names` (`<rev>:<path>`), undefined for each that names no blob. */
+  private objects(names: readonly string[]): (string | undefined)[] {
+    if (names.length === 0) return [];
+    const out = run(this.dir, ['cat-file', '--batch'], names.map((n) => `${n}\n`).join(''));
+    const texts: (string | undefined)[] = [];
+    let at = 0;
+    for (let i = 0; i < names.length; i++) {
+      const eol = out.indexOf(0x0a, at);
+      const header = out.subarray(at, eol).toString('utf8');
+      at = eol + 1;
+      const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+      if (m === null) {
+        texts.push(undefined); // `<name> missing`, or ambiguous
+        continue;
+      }
+      const size = Number(m[2]);
+      texts.push(m[1] === 'blob' ? out.subarray(at, at + size).toString('utf8') : undefined);
+      at += size + 1;
+    }
+    return texts;
+  }
+}
+
+function run(cwd: string, args: readonly string[], input?: string): Buffer {
+  return execFileSync('git', ['--no-replace-objects', '--literal-pathspecs', ...args], {
+    cwd, input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}

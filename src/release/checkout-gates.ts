@@ -1,0 +1,226 @@
+/**
+ * The ring rules applied to the ledgers of a checkout, with times from Git: what `check`,
+ * `plan`, `synth`, `publish` and the release commands run before they use a ledger.
+ *
+ * Which entries are checked: those that differ from the ledger's baseline. The baseline is the
+ * ledger as `HEAD` has it, unless the ledger differs from what cdk8s-gitops last wrote (the hash
+ * in the manifest): then it is the newest version in Git with that hash, so that a hand edit is
+ * checked whether or not it was committed. Entries equal to the baseline are history, made under
+ * the rules of their day.
+ *
+ * Which times count: a digest reached a ring when the commit that recorded it there was made;
+ * an entry no commit records yet arrives now. `now` may be set back (`CDK8S_GITOPS_NOW`, for
+ * reproducible runs) but not ahead of the system clock, and soaks are measured up to the earlier
+ * of the two. Outside a Git repository the ledger's own `since` times are used, and a note says so.
+ */
+import { applicationName } from '../constructs/name-checks';
+import { GitOpsError, Problem } from '../errors';
+import { LedgerGit } from '../git/ledger-history';
+import { contentHash } from '../synth/file-tree';
+import { readManifest } from '../synth/manifest';
+import { PlatformModel } from '../synth/model';
+import { LedgerText, readLedgerTexts, ringPolicies } from './checkout';
+import { shortDigest } from './digest';
+import { LedgerCheck, LedgerHistory, ledgerProblems } from './gates';
+import { parseLedger } from './ledger';
+import { globMatches, hasWindows, nextOpen, WindowGroup } from './sync-windows';
+import { formatTimestamp } from './timestamp';
+import { Ledger, RingSpec } from './types';
+
+/** How far a time may be ahead of the system clock (clocks of two machines differ a little). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The times a command works with. */
+export interface GateClock {
+  /** The time to record: `CDK8S_GITOPS_NOW`, or the system clock. */
+  readonly now: Date;
+  /**
+   * The system clock.
+   * @default - `now`
+   */
+  readonly clock?: Date;
+}
+
+/** The time soaks are measured up to: the earlier of `now` and the system clock. */
+export function soakUntil(c: GateClock): Date {
+  return new Date(Math.min(c.now.getTime(), (c.clock ?? c.now).getTime()));
+}
+
+/** CG616 when `now` is ahead of the system clock: it may set the time back, never forward. */
+export function clockProblems(c: GateClock): Problem[] {
+  if (c.clock === undefined || c.now.getTime() <= c.clock.getTime() + CLOCK_SKEW_MS) return [];
+  return [{
+    code: 'CG616',
+    message: `The time given (CDK8S_GITOPS_NOW=${formatTimestamp(c.now)}) is later than the system clock (${formatTimestamp(c.clock)}); it may set the time back for reproducible runs, never forward.`,
+    fix: 'Unset CDK8S_GITOPS_NOW, or set it to a time that has passed.',
+  }];
+}
+
+/**
+ * The program's rings as the rules see them for one service: gates, approvers, and the sync
+ * windows of each environment that apply to the service's Applications in the ring.
+ */
+export function gateRings(model: PlatformModel, service: string): RingSpec[] {
+  const environments = new Map(model.environments.map((e) => [e.name, e]));
+  const targets = model.targets.filter((t) => t.service === service);
+  return model.rings.map((r) => {
+    const inRing = new Set(r.targets);
+    const apps = new Map<string, string[]>();
+    for (const t of targets) {
+      if (inRing.has(t.id)) apps.set(t.environment, [...(apps.get(t.environment) ?? []), applicationName(t)]);
+    }
+    const syncWindows: WindowGroup[] = [...apps].map(([env, names]) =>
+      (environments.get(env)?.syncWindows ?? []).filter((w) => w.applications.some((g) => names.some((n) => globMatches(g, n)))));
+    return {
+      name: r.name,
+      gates: { soakSeconds: r.gates.soakSeconds, requireApproval: r.gates.requireApproval, ...(r.gates.approvers ? { approvers: r.gates.approvers } : {}) },
+      ...(hasWindows(syncWindows) ? { syncWindows } : {}),
+    };
+  });
+}
+
+/** When a ring's sync windows next let Argo CD sync, if they do not at `at`. */
+export function closedUntil(rings: readonly RingSpec[], ring: string, at: Date): { readonly opensAt?: Date } | undefined {
+  const windows = rings.find((r) => r.name === ring)?.syncWindows ?? [];
+  if (!hasWindows(windows)) return undefined;
+  const opens = nextOpen(windows, at);
+  if (opens !== undefined && opens.getTime() === at.getTime()) return undefined;
+  return opens === undefined ? {} : { opensAt: opens };
+}
+
+/** What Git says of one service's ledger: its history and the baseline its entries are checked against. */
+export interface LedgerGitContext {
+  /** @default - not a Git repository */
+  readonly history?: LedgerHistory;
+  /** @default - none: every entry is checked */
+  readonly baseline?: Ledger;
+  /** @default - the baseline is not in Git */
+  readonly baselineRef?: string;
+}
+
+/** The ring rules over the ledgers of one checkout. */
+export class CheckoutGates {
+  /** Opens the checkout `dir` (and the Git repository it is in, if any). */
+  public static open(model: PlatformModel, dir: string, clock: GateClock): CheckoutGates {
+    return new CheckoutGates(model, dir, clock, LedgerGit.open(dir));
+  }
+
+  private readonly manifest: ReturnType<typeof readManifest>;
+  private heads?: Map<string, string | undefined>;
+
+  private constructor(
+    private readonly model: PlatformModel,
+    private readonly dir: string,
+    private readonly clock: GateClock,
+    private readonly git: LedgerGit | undefined,
+  ) {
+    this.manifest = readManifest(dir);
+  }
+
+  /** Whether the checkout is in a Git repository (else the ledger's own times are used). */
+  public get inGit(): boolean {
+    return this.git !== undefined;
+  }
+
+  /** A note for the user when times cannot come from Git. */
+  public get note(): string | undefined {
+    return this.git === undefined
+      ? `${this.dir} is not in a Git repository: soak times are measured with the ledgers' own \`since\` times, which Git cannot confirm.`
+      : undefined;
+  }
+
+  /**
+   * Checks every ledger of the checkout that differs from its baseline; throws a GitOpsError
+   * with every rule broken (CG610–CG616), each naming file, ring and fix.
+   */
+  public assertLedgers(texts: ReadonlyMap<string, LedgerText>): void {
+    const problems = clockProblems(this.clock);
+    const onDisk = [...texts].filter(([, f]) => !f.initial);
+    if (this.git !== undefined && this.heads === undefined) this.heads = this.git.atHead(onDisk.map(([, f]) => f.path));
+    for (const [service, f] of onDisk) {
+      if (!this.mayDiffer(f.path, f.text)) continue;
+      const ledger = parseLedger(f.text, f.path, { policies: ringPolicies(this.model) });
+      problems.push(...this.problemsOf(service, f.path, f.text, ledger));
+    }
+    if (problems.length > 0) throw new GitOpsError(problems);
+  }
+
+  /**
+   * The problems of `ledger`, the ledger a change makes of the file `file`, whose text in the
+   * checkout is `text` (undefined when the checkout has none).
+   */
+  public problemsOf(service: string, file: string, text: string | undefined, ledger: Ledger): Problem[] {
+    const context = this.context(file, text);
+    const check: LedgerCheck = {
+      file, ledger, rings: gateRings(this.model, service),
+      ...context,
+      ...(this.model.services.find((s) => s.name === service)?.initialDigest ? { initialDigest: this.model.services.find((s) => s.name === service)!.initialDigest! } : {}),
+      now: soakUntil(this.clock),
+      latest: new Date((this.clock.clock ?? this.clock.now).getTime() + CLOCK_SKEW_MS),
+    };
+    return ledgerProblems(check);
+  }
+
+  /** The history and baseline of a ledger file whose checkout text is `text`. */
+  public context(file: string, text: string | undefined): LedgerGitContext {
+    const recorded = this.manifest.files.get(file)?.sha256;
+    const handEdited = text !== undefined && recorded !== undefined && contentHash(text) !== recorded;
+    const parse = (t: string | undefined): Ledger | undefined => {
+      if (t === undefined) return undefined;
+      try {
+        return parseLedger(t, file, { policies: ringPolicies(this.model) });
+      } catch (e) {
+        if (e instanceof GitOpsError) return undefined;
+        throw e;
+      }
+    };
+    if (this.git === undefined) {
+      // No Git: only what cdk8s-gitops last wrote (the manifest's hash) is known to be history.
+      return !handEdited && text !== undefined ? { baseline: parse(text) } : {};
+    }
+    const history = this.git.history(file);
+    const versions = history.versions.map((v) => ({ commit: v.commit, time: v.time, ...(parse(v.text) ? { ledger: parse(v.text)! } : {}) }));
+    const gitHistory: LedgerHistory = { versions, truncated: history.truncated };
+    const head = this.git.hasHead ? this.headText(file) : undefined;
+    if (handEdited) {
+      const i = history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded);
+      if (i > 0 && versions[i].ledger !== undefined) return { history: gitHistory, baseline: versions[i].ledger, baselineRef: versions[i].commit };
+    }
+    const baseline = parse(head);
+    return baseline === undefined ? { history: gitHistory } : { history: gitHistory, baseline, baselineRef: 'HEAD' };
+  }
+
+  /** Whether a ledger may hold entries that differ from its baseline (else it needs no check). */
+  private mayDiffer(file: string, text: string): boolean {
+    const recorded = this.manifest.files.get(file)?.sha256;
+    const asWritten = recorded === undefined || contentHash(text) === recorded;
+    if (this.git === undefined) return !asWritten;
+    return !asWritten || this.headText(file) !== text;
+  }
+
+  private headText(file: string): string | undefined {
+    if (this.git === undefined) return undefined;
+    if (this.heads === undefined || !this.heads.has(file)) {
+      this.heads = new Map([...(this.heads ?? []), ...this.git.atHead([file])]);
+    }
+    return this.heads.get(file);
+  }
+}
+
+/** One line saying when a change to a ring takes effect, for a ring whose sync windows are closed now. */
+export function takesEffect(rings: readonly RingSpec[], ring: string, at: Date, digest?: string): string | undefined {
+  const closed = closedUntil(rings, ring, at);
+  if (closed === undefined) return undefined;
+  const what = digest === undefined ? 'the change' : shortDigest(digest);
+  return closed.opensAt === undefined
+    ? `${ring}'s sync windows are closed now and do not open within a year: Argo CD will not sync ${what} by itself.`
+    : `${ring}'s sync window opens at ${formatTimestamp(closed.opensAt)}: Argo CD syncs ${what} then, not now.`;
+}
+
+/**
+ * Checks the ledgers of the checkout `dir` against the ring rules before a command uses them;
+ * throws a GitOpsError with every rule broken (CG610–CG616). See {@link CheckoutGates}.
+ */
+export function assertCheckoutLedgers(model: PlatformModel, dir: string, clock: GateClock): void {
+  CheckoutGates.open(model, dir, clock).assertLedgers(readLedgerTexts(model, dir));
+}

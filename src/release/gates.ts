@@ -1,0 +1,217 @@
+/**
+ * The ring rules applied to a release ledger as found in a checkout, wherever it is read (not
+ * only by `promote`): each ring's entry that differs from the ledger's baseline (what
+ * cdk8s-gitops last wrote and Git holds) must be one the release rules could have written
+ * today. Entries equal to the baseline are history: they were checked when they were made,
+ * under the rules of that day (a ring that gained a soak since keeps the digest it runs).
+ *
+ * Times come from Git where there is Git: a digest reached a ring when the commit that recorded
+ * it there was made (committer time, along the first-parent history), not when the ledger's
+ * `since` says, which is written by the promoter's clock.
+ */
+import { Problem } from '../errors';
+import { shortDigest } from './digest';
+import { ruleChecks } from './rules';
+import { formatTimestamp } from './timestamp';
+import { Ledger, RingSpec, RingState } from './types';
+
+const { soakProblem, approverProblems, problem } = ruleChecks;
+
+/** The `since` of the entries `initialLedger` makes from a program's initial digest. */
+const INITIAL_SINCE_TEXT = formatTimestamp(new Date(0));
+
+/** One version of a ledger file in Git. */
+export interface LedgerVersion {
+  /** The commit that wrote this version. */
+  readonly commit: string;
+  /** Its committer time: when the version reached the branch. */
+  readonly time: Date;
+  /** The ledger as that commit has it; undefined when the file was absent or did not parse. */
+  readonly ledger?: Ledger;
+}
+
+/** What Git holds of a ledger file. */
+export interface LedgerHistory {
+  /** The versions along the first-parent history of `HEAD`, newest (the one `HEAD` has) first. */
+  readonly versions: readonly LedgerVersion[];
+  /** Whether older versions exist that were not read. */
+  readonly truncated: boolean;
+}
+
+/** A ledger to check, with what it is checked against. */
+export interface LedgerCheck {
+  /** Repository-relative path, named in every problem. */
+  readonly file: string;
+  /** The ledger as the checkout has it. */
+  readonly ledger: Ledger;
+  /**
+   * What the ledger is compared with: entries equal to their baseline entry are not checked.
+   * @default - no baseline: every entry is checked
+   */
+  readonly baseline?: Ledger;
+  /**
+   * How to restore the baseline, for the fix: `HEAD` or a commit.
+   * @default - the ledger is not in Git
+   */
+  readonly baselineRef?: string;
+  /** The program's rings, in order, with their gates and sync windows for this service. */
+  readonly rings: readonly RingSpec[];
+  /**
+   * The service's initial digest: the entries `initialLedger` makes from it are accepted.
+   * @default - none
+   */
+  readonly initialDigest?: string;
+  /**
+   * The ledger's history in Git.
+   * @default - not a Git repository: the ledger's own times are used
+   */
+  readonly history?: LedgerHistory;
+  /** Soak is measured up to this time (an entry not committed yet arrives now). */
+  readonly now: Date;
+  /** A `since` later than this has not happened yet. */
+  readonly latest: Date;
+}
+
+/** When a digest reached a ring, and until when it ran there. */
+export interface Arrival {
+  /** When it reached the ring; `null` when it has not reached it in Git (only in the checkout). */
+  readonly at: Date | null;
+  /** When it left the ring. @default - it still runs there */
+  readonly left?: Date;
+  /** Whether the times come from Git. */
+  readonly inGit: boolean;
+}
+
+/**
+ * When `digest` reached `ring`: with a history, the time of the oldest commit of the newest
+ * run of versions in which the ring has that entry (unless the checkout changed the entry since,
+ * which no commit records yet); without one, the ledger's `since`.
+ */
+export function arrivalOf(ledger: Ledger, ring: string, digest: string, history?: LedgerHistory): Arrival {
+  const working = entry(ledger, ring);
+  if (history === undefined) {
+    if (working?.digest === digest) return { at: new Date(Date.parse(working.since)), inGit: false };
+    const i = working?.previous.findIndex((p) => p.digest === digest) ?? -1;
+    if (working === undefined || i < 0) return { at: null, inGit: false };
+    const next = i === 0 ? working.since : working.previous[i - 1].since;
+    return { at: new Date(Date.parse(working.previous[i].since)), left: new Date(Date.parse(next)), inGit: false };
+  }
+  const versions = history.versions;
+  const atHead = versions[0]?.ledger === undefined ? undefined : entry(versions[0].ledger, ring);
+  if (working?.digest === digest && !sameRelease(atHead, working)) return { at: null, inGit: true };
+  const i = versions.findIndex((v) => v.ledger !== undefined && entry(v.ledger, ring)?.digest === digest);
+  if (i < 0) {
+    // Beyond the versions read: as old as the oldest of them at least.
+    if (history.truncated && working?.digest === digest && versions.length > 0) return { at: versions[versions.length - 1].time, inGit: true };
+    return { at: null, inGit: true };
+  }
+  const found = entry(versions[i].ledger!, ring)!;
+  let j = i;
+  while (j + 1 < versions.length && sameRelease(versions[j + 1].ledger === undefined ? undefined : entry(versions[j + 1].ledger!, ring), found)) j++;
+  return { at: versions[j].time, ...(i > 0 ? { left: versions[i - 1].time } : {}), inGit: true };
+}
+
+/**
+ * The problems of a ledger's changed entries under today's ring rules, each naming the file,
+ * the ring and the fix: out of ring order (CG610), soak not served (CG611), approval missing
+ * (CG612), a held ring's release replaced (CG613), self-approval (CG614), an approver the ring
+ * does not name (CG615), a `since` in the future (CG616). Rings the program does not declare
+ * are left alone.
+ *
+ * @example
+ * const problems = ledgerProblems({ file, ledger, baseline, rings, now, latest: now });
+ */
+export function ledgerProblems(c: LedgerCheck): Problem[] {
+  const out: Problem[] = [];
+  const at = (p: Problem): Problem => ({ ...p, file: c.file });
+  const service = c.ledger.service;
+  const restore = c.baselineRef === undefined
+    ? `Restore ${c.file} from a backup, or delete it to start from the program's initial digest`
+    : c.baselineRef === 'HEAD'
+      ? `Restore the ledger from Git (\`git checkout HEAD -- ${c.file}\`)`
+      : `Restore the ledger from Git (\`git checkout ${c.baselineRef.slice(0, 12)} -- ${c.file}\`, or revert the commits that changed it)`;
+  c.rings.forEach((spec, index) => {
+    const ring = spec.name;
+    const now = entry(c.ledger, ring);
+    const was = c.baseline === undefined ? undefined : entry(c.baseline, ring);
+    if (now === undefined || sameEntry(now, was)) return;
+    for (const [what, time] of [['since', now.since], ['hold.since', now.hold?.since]] as const) {
+      if (time !== undefined && Date.parse(time) > c.latest.getTime()) {
+        out.push(at(problem('CG616', `Ring "${ring}" has ${what} ${time}, which is later than now (${formatTimestamp(c.latest)}): the entry was written with a clock set ahead, or by hand.`, `${restore}; the release rules write the time of the change.`)));
+      }
+    }
+    if (was !== undefined && sameRelease(now, was)) return; // the same release: a hold set or lifted
+    if (isInitial(now, c.initialDigest) && was === undefined) return;
+    const before = index > 0 ? c.rings[index - 1].name : undefined;
+    const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
+    if (now.from === null && now.hold !== null) {
+      // A rollback: it puts back a release from the ring's own history.
+      const ran = was !== undefined && (was.digest === now.digest || was.previous.some((p) => p.digest === now.digest));
+      if (!ran) {
+        out.push(at(problem('CG610', `Ring "${ring}" was rolled back to ${shortDigest(now.digest)}, which is not in its history${was === undefined ? '' : ` (${was.previous.map((p) => shortDigest(p.digest)).join(', ') || 'empty'})`}: the entry was changed by hand.`, `${restore}, and roll back with \`cdk8s-gitops rollback ${service} --ring ${ring} --previous\`.`)));
+      }
+      return;
+    }
+    if (was?.hold) {
+      out.push(at(problem('CG613', `Ring "${ring}" runs ${shortDigest(now.digest)}, but ${c.baselineRef === undefined ? 'the ledger' : 'Git'} has it held since ${was.hold.since} by ${was.hold.by}: ${JSON.stringify(was.hold.reason)}.`, `${restore} if it was changed by hand. A hold is lifted by a change of its own: run \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over, then promote.`)));
+      return;
+    }
+    if (before !== undefined) {
+      const upstream = entry(c.ledger, before);
+      const upstreamBefore = c.baseline === undefined ? undefined : entry(c.baseline, before);
+      if (upstream?.digest !== now.digest && upstreamBefore?.digest !== now.digest) {
+        out.push(at(problem('CG610', `Ring "${ring}" runs ${shortDigest(now.digest)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : shortDigest(upstream.digest)}): the entry was changed by hand.`, `${promoteFix}, once ${shortDigest(now.digest)} runs in "${before}".`)));
+        return;
+      }
+    }
+    if (now.from !== (before ?? null)) {
+      const expected = before === undefined ? 'no ring (it is the first ring)' : `"${before}", the ring right before it`;
+      out.push(at(problem('CG610', `Ring "${ring}" says it took ${shortDigest(now.digest)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`, `${promoteFix}.`)));
+      return;
+    }
+    if (before !== undefined) {
+      const soakSeconds = spec.gates.soakSeconds ?? 0;
+      if (soakSeconds > 0) {
+        const upstreamArrival = arrivalOf(c.ledger, before, now.digest, c.history);
+        const own = c.history === undefined ? { at: new Date(Date.parse(now.since)), inGit: false } : committedArrival(c, ring, now);
+        const ends = [c.now, ...(own.at ? [own.at] : []), ...(upstreamArrival.left ? [upstreamArrival.left] : [])];
+        const soak = soakProblem({
+          ring, before, soakSeconds, digest: now.digest, arrival: upstreamArrival.at,
+          until: new Date(Math.min(...ends.map((d) => d.getTime()))), windows: c.rings[index - 1].syncWindows ?? [], inGit: upstreamArrival.inGit,
+        }, 'CG611', `The ledger says ring "${ring}" runs ${shortDigest(now.digest)}, but the soak was not served: `);
+        if (soak !== undefined) out.push(at({ ...soak, fix: `${restore}. ${soak.fix}` }));
+      }
+    }
+    if (spec.gates.requireApproval && now.approvedBy === null) {
+      out.push(at(problem('CG612', `Ring "${ring}" runs ${shortDigest(now.digest)} with no approver named, but it requires an approval: the entry was changed by hand.`, `${promoteFix} --approved-by <name>.`)));
+    }
+    out.push(...approverProblems(ring, spec, now.by, now.approvedBy, 'The ledger says: ').map((p) => at({ ...p, fix: `${restore}. ${p.fix}` })));
+  });
+  return out;
+}
+
+/** When a changed entry reached Git: its commit's time when `HEAD` has it, else not yet (null). */
+function committedArrival(c: LedgerCheck, ring: string, now: RingState): Arrival {
+  const head = c.history?.versions[0]?.ledger;
+  if (head === undefined || !sameRelease(entry(head, ring), now)) return { at: null, inGit: true };
+  return arrivalOf(c.ledger, ring, now.digest, c.history);
+}
+
+function entry(ledger: Ledger, ring: string): RingState | undefined {
+  return Object.hasOwn(ledger.rings, ring) ? ledger.rings[ring] : undefined;
+}
+
+/** The same release: digest and the time it entered. */
+function sameRelease(a: RingState | undefined, b: RingState | undefined): boolean {
+  return a !== undefined && b !== undefined && a.digest === b.digest && a.since === b.since;
+}
+
+function sameEntry(a: RingState, b: RingState | undefined): boolean {
+  return b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** An entry as the program's initial digest makes it (`initialLedger`). */
+function isInitial(e: RingState, initialDigest: string | undefined): boolean {
+  return initialDigest !== undefined && e.digest === initialDigest && e.since === INITIAL_SINCE_TEXT && e.by === 'initial'
+    && e.from === null && e.approvedBy === null && e.hold === null && e.previous.length === 0;
+}
