@@ -19,10 +19,11 @@ import { LedgerGit } from '../git/ledger-history';
 import { contentHash } from '../synth/file-tree';
 import { readManifest } from '../synth/manifest';
 import { PlatformModel } from '../synth/model';
-import { LedgerText, readLedgerTexts, ringPolicies } from './checkout';
+import { LedgerText, parseLedgerTexts, readLedgerTexts, ringPolicies } from './checkout';
 import { shortDigest } from './digest';
 import { LedgerCheck, LedgerHistory, ledgerProblems } from './gates';
 import { parseLedger } from './ledger';
+import { applyRingMoves } from './moves';
 import { globMatches, hasWindows, nextOpen, WindowGroup } from './sync-windows';
 import { formatTimestamp } from './timestamp';
 import { Ledger, RingSpec } from './types';
@@ -131,16 +132,18 @@ export class CheckoutGates {
 
   /**
    * Checks every ledger of the checkout that differs from its baseline; throws a GitOpsError
-   * with every rule broken (CG610–CG616), each naming file, ring and fix.
+   * with every rule broken (CG610–CG616), each naming file, ring and fix. A ring the program
+   * neither declares nor explains fails first (CG209); the program's ring moves apply to the
+   * ledger and to its history alike, so a renamed ring keeps what it ran.
    */
   public assertLedgers(texts: ReadonlyMap<string, LedgerText>): void {
     const problems = clockProblems(this.clock);
+    const ledgers = parseLedgerTexts(this.model, texts);
     const onDisk = [...texts].filter(([, f]) => !f.initial);
     if (this.git !== undefined && this.heads === undefined) this.heads = this.git.atHead(onDisk.map(([, f]) => f.path));
     for (const [service, f] of onDisk) {
       if (!this.mayDiffer(f.path, f.text)) continue;
-      const ledger = parseLedger(f.text, f.path, { policies: ringPolicies(this.model) });
-      problems.push(...this.problemsOf(service, f.path, f.text, ledger));
+      problems.push(...this.problemsOf(service, f.path, f.text, ledgers.get(service)!.ledger));
     }
     if (problems.length > 0) throw new GitOpsError(problems);
   }
@@ -168,7 +171,7 @@ export class CheckoutGates {
     const parse = (t: string | undefined): Ledger | undefined => {
       if (t === undefined) return undefined;
       try {
-        return parseLedger(t, file, { policies: ringPolicies(this.model) });
+        return applyRingMoves(this.model, parseLedger(t, file, { policies: ringPolicies(this.model) }));
       } catch (e) {
         if (e instanceof GitOpsError) return undefined;
         throw e;
