@@ -353,4 +353,35 @@ describe('publish', () => {
       fs.rmSync(sandbox.root, { recursive: true, force: true });
     }
   });
+
+  it('publishes a ring rename in Git: check stays clean and the renamed ring promotes from its history', async () => {
+    // GIVEN a GitOps remote where payments-api was promoted to D2 through every ring, each promotion published
+    const sandbox = Sandbox.create();
+    try {
+      const clone = sandbox.clone('ci');
+      expect((await cli(clone, program(), 'publish', '--by', 'ci')).code).toBe(0);
+      for (const [ring, from] of [['nonprod', undefined], ['prod-canary', 'nonprod'], ['prod', 'prod-canary']] as const) {
+        const r = await cli(clone, program(), 'promote', 'payments-api', '--ring', ring, ...(from ? ['--from', from] : ['--digest', D2]), '--by', 'alice', '--publish');
+        expect([r.code, r.stderr]).toEqual([0, '']);
+      }
+      const renamed = program({ prodRing: 'production', movedFrom: ['prod'] });
+      // WHEN the rename is published
+      const published = await cli(clone, renamed, 'publish', '--by', 'ci');
+      // THEN it is one commit that moves the ledger entry, check finds nothing, and status shows D2 in production
+      expect([published.code, published.stderr]).toEqual([0, '']);
+      expect(sandbox.git(clone, 'show', '--stat', '--format=', 'HEAD')).toContain(PAYMENTS);
+      const check = await cli(clone, renamed, 'check');
+      expect([check.code, check.stderr]).toEqual([0, '']);
+      expect((await cli(clone, renamed, 'status')).stdout).toMatch(/ {2}production +2 +sha256:22222222/);
+      // AND a new digest still moves ring by ring into the renamed ring
+      const D3 = `sha256:${'3'.repeat(64)}`;
+      for (const [ring, from] of [['nonprod', undefined], ['prod-canary', 'nonprod'], ['production', 'prod-canary']] as const) {
+        const r = await cli(clone, renamed, 'promote', 'payments-api', '--ring', ring, ...(from ? ['--from', from] : ['--digest', D3]), '--by', 'alice', '--publish');
+        expect([ring, r.code, r.stderr]).toEqual([ring, 0, '']);
+      }
+      expect(read(clone, PAYMENTS)).toMatch(/ {2}production:\n {4}digest: sha256:3{64}\n/);
+    } finally {
+      fs.rmSync(sandbox.root, { recursive: true, force: true });
+    }
+  });
 });
