@@ -38,6 +38,7 @@ export interface PendingStore {
 /** Records live in `<git dir>/cdk8s-gitops/pending/`: git never lists, commits or clones them. */
 const PENDING_DIR = 'cdk8s-gitops/pending';
 const RECORD = /^\d{6}\.json$/;
+const PUBLISHING = 'cdk8s-gitops/publishing';
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -98,6 +99,21 @@ export function addPending(store: PendingStore, op: Omit<PendingOperation, 'file
 /** Removes the records of `ops`. */
 export function removePending(store: PendingStore, ops: readonly PendingOperation[]): void {
   for (const op of ops) store.gitDir.remove(`${PENDING_DIR}/${op.file}`);
+}
+
+/**
+ * Marks (with `true`) or unmarks a publish of the pending operations in progress: while it runs,
+ * the ledgers of the checkout are its scratch space, and a publish that finds the mark after a
+ * killed one publishes the operations from their records.
+ */
+export function markPublishing(store: PendingStore, on: boolean): void {
+  if (on) store.gitDir.writeFile(PUBLISHING, `${process.pid}\n`);
+  else store.gitDir.remove(PUBLISHING);
+}
+
+/** Whether a publish of the pending operations was interrupted (see {@link markPublishing}). */
+export function wasPublishing(store: PendingStore): boolean {
+  return store.gitDir.kind(PUBLISHING) !== 'missing';
 }
 
 /** The path of the store's records, for messages. */

@@ -16,7 +16,7 @@ import type { LockHolder } from '../synth/checkout-lock';
 import { MANIFEST_PATH, readManifest } from '../synth/manifest';
 import { PlatformModel } from '../synth/model';
 import { recoverInterruptedWrite, writeTree, WriteReport } from '../synth/writer';
-import { PendingOperation, pendingPath, PendingStore, pendingStore, readPending, removePending } from './pending-operations';
+import { markPublishing, PendingOperation, pendingPath, PendingStore, pendingStore, readPending, removePending, wasPublishing } from './pending-operations';
 
 /** How the checkout's changes are published. */
 export interface PublishRequest {
@@ -87,7 +87,12 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
 
   const store = pendingStore(req.dir);
   const ops = store ? readPending(store) : [];
-  await assertPendingState(repo, req.model, req.dir, ops, toRepo, store);
+  const interrupted = store !== undefined && ops.length > 0 && wasPublishing(store);
+  await assertPendingState(repo, req.model, req.dir, ops, toRepo, store, interrupted);
+  if (interrupted) {
+    req.onRecover?.(`A publish of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} was interrupted; ${ops.length === 1 ? 'it is' : 'they are'} published from ${ops.length === 1 ? 'its record' : 'their records'}.`);
+  }
+  if (store) markPublishing(store, ops.length > 0);
   const startHead = await repo.resolve('HEAD');
   const startBranch = await repo.currentBranch();
   const aside = await setAside(repo, owned(), fromRepo);
@@ -147,9 +152,13 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
     });
   } catch (err) {
     putBack(req.dir, aside, ops, (await repo.resolve('HEAD')) === startHead && (await repo.currentBranch()) === startBranch, req.onRecover);
+    if (store && ops.length > 0) markPublishing(store, false);
     throw err;
   }
-  if (store) removePending(store, ops);
+  if (store) {
+    markPublishing(store, false); // first: a mark left without operations would excuse the next ones
+    removePending(store, ops);
+  }
   for (const op of landed) req.onRecover?.(`The pending ${op.subject} is on the remote already; it was not published again.`);
   return {
     ...result,
@@ -212,6 +221,7 @@ function inEffect(model: PlatformModel, op: PendingOperation, ledger: Ledger): b
  */
 export async function assertPendingState(
   repo: GitOpsRepository, model: PlatformModel, dir: string, ops: readonly PendingOperation[], toRepo: (p: string) => string, store?: PendingStore,
+  interrupted = false,
 ): Promise<void> {
   const checkout = new Checkout(dir);
   const where = store ? ` (records in ${pendingPath(store)})` : '';
@@ -226,6 +236,7 @@ export async function assertPendingState(
     const mine = ops.filter((o) => o.ledger.path === file);
     const now = checkout.read(file) ?? null;
     const head = (await repo.show('HEAD', toRepo(file))) ?? null;
+    if (interrupted && mine.length > 0) continue; // the ledger is the interrupted publish's scratch space
     if (mine.length === 0) {
       const initial = s.initialDigest ? ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)) : undefined;
       if (now === head || (head === null && now === initial)) continue;
@@ -236,12 +247,16 @@ export async function assertPendingState(
         fix: `Discard the change (git checkout -- ${file}) and run the promote, rollback or unhold again; or commit the edit yourself, with a message that says who changed what and why.`,
       });
     }
+    // Operations whose ledger HEAD holds were committed by a publish killed after its commit: its
+    // recovery drops the commit when it never reached the remote, and the replay skips them when it did.
+    const start = mine.map((o) => o.ledger.after).lastIndexOf(head ?? '\0') + 1;
     for (const [i, op] of mine.entries()) {
-      const expected = i === 0 ? head : mine[i - 1]!.ledger.after;
+      if (i < start) continue;
+      const expected = i === start ? head : mine[i - 1]!.ledger.after;
       if (op.ledger.before !== expected) {
         throw new GitOpsError({
           code: 'CG520', file,
-          message: `${file} was changed ${i === 0 ? 'before the pending' : `between the pending ${mine[i - 1]!.subject} and the`} ${op.subject} by a change ` +
+          message: `${file} was changed ${i === start ? 'before the pending' : `between the pending ${mine[i - 1]!.subject} and the`} ${op.subject} by a change ` +
             'that no pending operation made (an edit by hand, or a commit made since). Publish commits a ledger change only as the operation that made it. Nothing was published.',
           fix: `Drop the pending operations (cdk8s-gitops publish --drop-pending), discard the ledger change (git checkout -- ${file}), and run the operations again${where}.`,
         });
@@ -313,6 +328,7 @@ export function dropPending(dir: string): PendingOperation[] {
   const store = pendingStore(dir);
   if (!store) return [];
   const ops = readPending(store);
+  markPublishing(store, false);
   removePending(store, ops);
   return ops;
 }
