@@ -237,9 +237,11 @@ export async function assertPendingState(
     const now = checkout.read(file) ?? null;
     const head = (await repo.show('HEAD', toRepo(file))) ?? null;
     if (interrupted && mine.length > 0) continue; // the ledger is the interrupted publish's scratch space
+    // A new ledger that holds the program's initial digests is what `synth` writes: no operation's change.
+    const initial = s.initialDigest ? ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)) : undefined;
+    const atHead = (text: string | null): boolean => text === head || (head === null && text === initial);
     if (mine.length === 0) {
-      const initial = s.initialDigest ? ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)) : undefined;
-      if (now === head || (head === null && now === initial)) continue;
+      if (atHead(now)) continue;
       throw new GitOpsError({
         code: 'CG520', file,
         message: `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
@@ -252,8 +254,7 @@ export async function assertPendingState(
     const start = mine.map((o) => o.ledger.after).lastIndexOf(head ?? '\0') + 1;
     for (const [i, op] of mine.entries()) {
       if (i < start) continue;
-      const expected = i === start ? head : mine[i - 1]!.ledger.after;
-      if (op.ledger.before !== expected) {
+      if (i === start ? !atHead(op.ledger.before) : op.ledger.before !== mine[i - 1]!.ledger.after) {
         throw new GitOpsError({
           code: 'CG520', file,
           message: `${file} was changed ${i === start ? 'before the pending' : `between the pending ${mine[i - 1]!.subject} and the`} ${op.subject} by a change ` +

@@ -43,12 +43,12 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
   /** Makes the change in the checkout and records it as pending, to be published as an operation of its own. */
   const apply = (): { outcome: ReleaseOutcome; report: WriteReport } => {
     recoverInterruptedWrite(out);
-    const store = pendingStore(out);
     const ledgerPath = ledgerFilePath(model, request.service);
-    const before = store ? new Checkout(out).read(ledgerPath) ?? null : null;
+    const before = new Checkout(out).read(ledgerPath) ?? null;
     const outcome = runRelease(model, out, request, { by, now }, { modelFingerprint: fingerprint });
     const report = writeTree(outcome.tree, out, { restoreMissing: false });
-    const after = store && outcome.change.changed ? new Checkout(out).read(ledgerPath) : undefined;
+    const store = outcome.change.changed ? pendingStore(out) : undefined; // none outside a git work tree
+    const after = store ? new Checkout(out).read(ledgerPath) : undefined;
     if (store && after !== undefined) {
       addPending(store, { request, by, at: now.toISOString(), subject: outcome.change.summary, ledger: { path: ledgerPath, before, after } });
     }
