@@ -500,9 +500,29 @@ const ENTRIES = [
     fix: 'Pass the value the message suggests.',
   },
   {
-    code: 'CG517', where: 'git', title: 'Remote changed a pending ledger',
-    description: 'A ledger changed locally (promote without --publish) was also changed on the remote; publishing would lose one of the two.',
-    fix: 'Run the promotion again on an up-to-date checkout, or use --publish on the promote command.',
+    code: 'CG517', where: 'git', title: 'Pending operation no longer applies',
+    description: 'A promote, rollback or unhold made without --publish is re-applied on the remote tip when it is published, with the release rules checked again as of when it was made; since then the remote changed the ledger so that the rules refuse it. Nothing was pushed, and the operation is still pending.',
+    fix: 'Drop the pending operation (publish --drop-pending) and run it again on an up-to-date checkout (git pull), if it still makes sense.',
+  },
+  {
+    code: 'CG518', where: 'git', title: 'Empty remote, but the branch has commits',
+    description: 'The remote is a new, empty repository and the local branch already has commits that publish did not make. Publish makes the first commit of an empty repository itself; it never pushes commits it did not make.',
+    fix: 'Push the branch first (git push -u origin main), or publish from a fresh clone of the empty repository.',
+  },
+  {
+    code: 'CG519', where: 'git', title: 'Pending operation no longer in the checkout',
+    description: 'A promote, rollback or unhold made without --publish is pending, but its ledger no longer holds what the operation wrote: it was edited by hand or discarded since. Publish will not commit that ledger under the name of the person who made the operation.',
+    fix: 'Put the ledger back as the operation left it, or drop the pending operations (publish --drop-pending) and run them again.',
+  },
+  {
+    code: 'CG520', where: 'git', title: 'Ledger change that no operation made',
+    description: 'A release ledger in the checkout differs from the last commit, and no pending promote, rollback or unhold made the change (a hand edit, or a command killed before it recorded its operation). Publish commits ledger changes only as the operation that made them, under the name of who made it.',
+    fix: 'Discard the change (git checkout -- <ledger>) and run the promote, rollback or unhold again, or commit the edit yourself with its own message.',
+  },
+  {
+    code: 'CG521', where: 'git', title: 'Pending operation record is unreadable',
+    description: 'The record of a pending operation, kept in the git directory of the checkout, is not one cdk8s-gitops wrote (not JSON, another shape, a link, or too large).',
+    fix: 'Remove it (the message names it), then run the operation again if it is still wanted.',
   },
   {
     code: 'CG599', where: 'git', title: 'Unexpected git failure',

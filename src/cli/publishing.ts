@@ -1,37 +1,37 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../errors';
-import { ExistingBranch, publish, PublishResult } from '../git/publish';
+import { ExistingBranch, PublishCommit, publishCommits, PublishedCommit, PublishResult } from '../git/publish';
 import { GitOpsRepository } from '../git/repository';
 import { gitopsTrailers, Operation, TrailerInput } from '../git/trailers';
-import { LedgerFile, ledgerFilePath, readLedgers, ringPolicies } from '../release/checkout';
+import { assertCheckoutLedgers, GateClock } from '../release/checkout-gates';
+import { INITIAL_SINCE, LedgerFile, ledgerFilePath, ledgerText, readLedgers, ringPolicies, ringSpecs } from '../release/checkout';
 import { describeChange, summarizeChange } from '../release/change-summary';
 import { shortDigest } from '../release/digest';
-import { parseLedger } from '../release/ledger';
+import { initialLedger, parseLedger } from '../release/ledger';
+import { ReleaseOutcome, ReleaseRequest, runRelease } from '../release/operations';
 import { Ledger } from '../release/types';
+import { checkoutTree } from '../synth/build';
 import { Checkout } from '../synth/checkout-fs';
 import type { LockHolder } from '../synth/checkout-lock';
 import { MANIFEST_PATH, readManifest } from '../synth/manifest';
 import { PlatformModel } from '../synth/model';
-import { recoverInterruptedWrite } from '../synth/writer';
+import { writeDeclaredTree } from '../synth/removals';
+import { recoverInterruptedWrite, WriteReport } from '../synth/writer';
+import { markPublishing, PendingOperation, pendingPath, PendingStore, pendingStore, readPending, removePending, wasPublishing } from './pending-operations';
 
-/** How a change is published. */
+/** How the checkout's changes are published. */
 export interface PublishRequest {
   readonly model: PlatformModel;
+  /** The fingerprint of the model, as the program handed it over. */
+  readonly fingerprint: string;
   /** The GitOps checkout. */
   readonly dir: string;
-  /**
-   * Makes the change on the checkout as it is now (called again on the new remote tip after a
-   * rejected push), and returns the commit subject.
-   */
-  readonly apply: () => string;
-  readonly operation: Operation;
-  readonly promotedBy: string;
-  /** @default - nobody */
-  readonly approvedBy?: string;
+  /** Who publishes: recorded as Promoted-By on the commit of the program's own changes. */
+  readonly by: string;
   /** Push to this new branch (for a merge request). @default - the checkout's branch */
   readonly branch?: string;
-  /** Replaces the subject line. @default - what `apply` returns */
+  /** The subject of the commit of the program's own changes. @default 'Synthesize the platform program' */
   readonly message?: string;
   /** @default 'origin' */
   readonly remote?: string;
@@ -41,24 +41,54 @@ export interface PublishRequest {
   readonly takenOver?: LockHolder;
   /** Told in one line what was cleaned up after a killed command. @default - not told */
   readonly onNote?: (line: string) => void;
+  /**
+   * Applications the program's change may delete although the program does not declare them
+   * removed (names or globs, `--allow-remove`). @default - none
+   */
+  readonly allowRemove?: readonly string[];
+  /**
+   * The times the ring rules are checked with: the checkout's ledgers are checked against them
+   * before anything is written, and again on each remote tip. @default - the system clock
+   */
+  readonly clock?: GateClock;
 }
 
-interface PendingLedger {
-  readonly path: string;
-  readonly text: string;
-  /** The file at HEAD when the change was made (undefined: it did not exist). */
-  readonly base?: string;
+/** One commit that {@link publishChange} pushed. */
+export interface PublishedChangeCommit extends PublishedCommit {
+  readonly subject: string;
+  readonly operation: Operation;
+  readonly promotedBy: string;
 }
+
+/** What {@link publishChange} did. */
+export interface PublishedChange extends PublishResult {
+  readonly commits: readonly PublishedChangeCommit[];
+  /** What writing the program's tree did, on the last attempt. */
+  readonly synth?: WriteReport;
+}
+
+const SYNTH_SUBJECT = 'Synthesize the platform program';
 
 /**
- * Commits exactly the owned files that changed, with a message saying which services, rings and
- * Applications changed and trailers that `history` reads back, then pushes. A rejected push is
- * retried on the new remote tip by making the change again; nothing is ever force-pushed.
+ * Publishes what the checkout holds, one commit per change, and pushes the commits together:
+ * first the program's own changes (a `synth` commit by `by`, when the program changes anything
+ * on the remote tip), then each pending operation (a promote, rollback or unhold made without
+ * `--publish`) as a commit of its own, with its own subject and trailers (its operation, who
+ * made it, who approved it). Nobody's change is folded into another person's commit.
  *
- * Ledger edits already in the checkout (a `promote` without `--publish`) are carried over:
- * they are set aside, and re-applied on each base unless the remote changed the same ledger.
+ * Each commit says which services, rings and Applications changed. A rejected push is retried
+ * on the new remote tip by making every change again: the program's tree is written again, and
+ * each pending operation is re-applied with the release rules checked as of when it was made
+ * (`CG517` when they refuse it now). An operation the remote already has (a publish killed after
+ * its push) is dropped. Nothing is ever force-pushed.
+ *
+ * Before anything is written, each ledger of the checkout must be as its pending operations left
+ * it (`CG519`), and a ledger that differs from `HEAD` must have been changed by pending
+ * operations only (`CG520`). When the publish fails, the checkout's files are put back as they
+ * were (or, when its branch moved to the remote tip, the pending ledgers) and the operations stay
+ * pending.
  */
-export async function publishChange(req: PublishRequest): Promise<PublishResult> {
+export async function publishChange(req: PublishRequest): Promise<PublishedChange> {
   recoverInterruptedWrite(req.dir);
   const repo = await GitOpsRepository.open(req.dir);
   if (req.takenOver) await removeStaleIndexLock(repo, req.takenOver, req.onNote);
@@ -67,39 +97,256 @@ export async function publishChange(req: PublishRequest): Promise<PublishResult>
   const fromRepo = (p: string): string => (prefix ? p.slice(prefix.length + 1) : p);
   const owned = (): string[] => [...new Set([...readManifest(req.dir).files.keys(), MANIFEST_PATH, ...req.model.services.map((s) => ledgerFilePath(req.model, s.name))])].map(toRepo);
 
-  const pending = await setAsidePendingLedgers(repo, req, owned(), toRepo, fromRepo);
-  let subject = '';
-  let trailers: TrailerInput = {};
-  let body = '';
+  const store = pendingStore(req.dir);
+  const ops = store ? readPending(store) : [];
+  const interrupted = store !== undefined && ops.length > 0 && wasPublishing(store);
+  await assertPendingState(repo, req.model, req.dir, ops, toRepo, store, interrupted);
+  const clock = req.clock ?? { now: new Date() };
+  assertCheckoutLedgers(req.model, req.dir, clock); // a hand edit that breaks a rule, committed or not
+  if (interrupted) {
+    req.onNote?.(`A publish of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} was interrupted; ${ops.length === 1 ? 'it is' : 'they are'} published from ${ops.length === 1 ? 'its record' : 'their records'}.`);
+  }
+  if (store) markPublishing(store, ops.length > 0);
+  const startHead = await repo.resolve('HEAD');
+  const startBranch = await repo.currentBranch();
+  const aside = await setAside(repo, owned(), fromRepo);
+
+  const described: { subject: string; operation: Operation; promotedBy: string }[] = [];
+  let synth: WriteReport | undefined;
+  let landed = new Set<PendingOperation>();
   let scope: string[] = [];
-  return publish({
-    dir: req.dir,
-    remote: req.remote,
-    ...(req.branch ? { pushBranch: req.branch, ifBranchExists: ExistingBranch.FAIL } : {}),
-    paths: () => [...new Set([...scope, ...owned()])],
-    apply: async () => {
-      scope = owned();
-      restorePendingLedgers(req.dir, pending);
-      const made = req.apply();
-      subject = req.message ?? made;
-      const changed = (await repo.changedFiles([...new Set([...scope, ...owned()])])).map(fromRepo);
-      const ledgers = readLedgers(req.model, req.dir);
-      const summary = summarizeChange(req.model, changed, ledgers, await ledgersAtHead(repo, req.model, ledgers, changed, toRepo));
-      body = describeChange(summary);
-      trailers = gitopsTrailers({
-        operation: req.operation,
-        services: summary.services,
-        rings: summary.rings,
-        digests: summary.digests,
-        promotedBy: req.promotedBy,
-        ...(req.approvedBy ? { approvedBy: [req.approvedBy] } : {}),
-        ...(req.programCommit ? { programCommit: req.programCommit } : {}),
+  const step = (index: number, operation: Operation, promotedBy: string, approvedBy: string | undefined, apply: () => string | undefined): PublishCommit => {
+    let message = '';
+    let trailers: TrailerInput = {};
+    return {
+      apply: async () => {
+        scope = owned();
+        const subject = apply();
+        if (subject === undefined) return;
+        const changed = (await repo.changedFiles([...new Set([...scope, ...owned()])])).map(fromRepo);
+        const ledgers = readLedgers(req.model, req.dir);
+        const summary = summarizeChange(req.model, changed, ledgers, await ledgersAtHead(repo, req.model, ledgers, changed, toRepo));
+        const body = describeChange(summary);
+        message = body ? `${subject}\n\n${body}` : subject;
+        described[index] = { subject, operation, promotedBy };
+        trailers = gitopsTrailers({
+          operation, services: summary.services, rings: summary.rings, digests: summary.digests, promotedBy,
+          ...(approvedBy ? { approvedBy: [approvedBy] } : {}),
+          ...(req.programCommit ? { programCommit: req.programCommit } : {}),
+        });
+      },
+      message: () => message,
+      trailers: () => trailers,
+    };
+  };
+  const commits: PublishCommit[] = [
+    step(0, Operation.SYNTH, req.by, undefined, () => {
+      landed = new Set();
+      recoverInterruptedWrite(req.dir); // before the ledgers are read
+      assertCheckoutLedgers(req.model, req.dir, clock); // the remote tip's ledgers, as the pending ones are set aside
+      const found = checkoutTree(req.model, req.dir, req.fingerprint);
+      synth = found.unchanged ?? writeDeclaredTree(req.model, found.tree, req.dir, { allow: req.allowRemove ?? [] });
+      return req.message ?? SYNTH_SUBJECT;
+    }),
+    ...ops.map((op, i) => step(i + 1, OPERATIONS[op.request.kind], op.by, op.request.kind === 'promote' ? op.request.approvedBy : undefined, () => {
+      const made = reapply(req, op);
+      if (made === undefined) landed.add(op);
+      return made;
+    })),
+  ];
+
+  let result: PublishResult;
+  try {
+    result = await publishCommits({
+      dir: req.dir,
+      remote: req.remote,
+      ...(req.branch ? { pushBranch: req.branch, ifBranchExists: ExistingBranch.FAIL } : {}),
+      paths: () => [...new Set([...scope, ...owned()])],
+      commits,
+      ...(req.onNote ? { onNote: req.onNote } : {}),
+    });
+  } catch (err) {
+    putBack(req.dir, aside, ops, (await repo.resolve('HEAD')) === startHead && (await repo.currentBranch()) === startBranch, req.onNote);
+    if (store && ops.length > 0) markPublishing(store, false);
+    throw err;
+  }
+  if (store) {
+    markPublishing(store, false); // first: a mark left without operations would excuse the next ones
+    removePending(store, ops);
+  }
+  for (const op of landed) req.onNote?.(`The pending ${op.subject} is on the remote already; it was not published again.`);
+  return {
+    ...result,
+    commits: result.commits.map((c) => ({ ...c, ...described[c.index]! })),
+    ...(synth ? { synth } : {}),
+  };
+}
+
+const OPERATIONS: Record<ReleaseRequest['kind'], Operation> = { promote: Operation.PROMOTE, rollback: Operation.ROLLBACK, unhold: Operation.UNHOLD };
+
+/**
+ * Applies a pending operation to the checkout as it is now (the remote tip, with the commits
+ * before it), with the release rules checked as of when it was made, and returns the commit
+ * subject; undefined when the checkout has it already.
+ */
+function reapply(req: PublishRequest, op: PendingOperation): string | undefined {
+  recoverInterruptedWrite(req.dir);
+  const current = readLedgers(req.model, req.dir).get(op.request.service)?.ledger;
+  if (current && inEffect(req.model, op, current)) return undefined;
+  let outcome: ReleaseOutcome;
+  try {
+    outcome = runRelease(req.model, req.dir, op.request, { by: op.by, now: new Date(op.at) }, { modelFingerprint: req.fingerprint });
+  } catch (e) {
+    if (!(e instanceof GitOpsError) || !e.code.startsWith('CG6')) throw e;
+    throw new GitOpsError({
+      code: 'CG517', file: op.ledger.path,
+      message: `The pending ${op.subject} (made ${op.at}) no longer applies on the remote tip, which changed ${op.ledger.path} since: ${e.message} ` +
+        'Nothing was pushed; the operation is still pending.',
+      fix: 'Drop it with `cdk8s-gitops publish --drop-pending`, then run it again on an up-to-date checkout (git pull) if it still makes sense.',
+    });
+  }
+  if (!outcome.change.changed) return undefined;
+  writeDeclaredTree(req.model, outcome.tree, req.dir, { restoreMissing: false, allow: req.allowRemove ?? [] });
+  return outcome.change.summary;
+}
+
+/**
+ * Whether the ledger has the pending operation already: for a promote or rollback, the ring runs
+ * or ran the release it made (same digest, time and person); for an unhold, the ring is not held.
+ */
+function inEffect(model: PlatformModel, op: PendingOperation, ledger: Ledger): boolean {
+  const ring = ledger.rings[op.request.ring];
+  if (!ring) return false;
+  if (op.request.kind === 'unhold') return ring.hold === null;
+  let made: Ledger;
+  try {
+    made = parseLedger(op.ledger.after, op.ledger.path, { policies: ringPolicies(model) });
+  } catch (e) {
+    if (e instanceof GitOpsError) return false;
+    throw e;
+  }
+  const r = made.rings[op.request.ring];
+  return r !== undefined && [ring, ...ring.previous].some((p) => p.digest === r.digest && p.since === r.since && p.by === r.by);
+}
+
+/**
+ * Fails when a ledger of the checkout is not as its pending operations left it (`CG519`), or
+ * differs from `HEAD` by a change no pending operation made (`CG520`). A new ledger that holds
+ * the program's initial digests is what `synth` writes, and passes.
+ */
+export async function assertPendingState(
+  repo: GitOpsRepository, model: PlatformModel, dir: string, ops: readonly PendingOperation[], toRepo: (p: string) => string, store?: PendingStore,
+  interrupted = false,
+): Promise<void> {
+  const checkout = new Checkout(dir);
+  const where = store ? ` (records in ${pendingPath(store)})` : '';
+  for (const op of ops) {
+    if (!model.services.some((s) => s.name === op.request.service) || ledgerFilePath(model, op.request.service) !== op.ledger.path) {
+      throw notAsLeft(op, `the program no longer keeps the ledger of ${op.request.service} at ${op.ledger.path}`, where);
+    }
+  }
+  const rings = ringSpecs(model);
+  for (const s of model.services) {
+    const file = ledgerFilePath(model, s.name);
+    const mine = ops.filter((o) => o.ledger.path === file);
+    const now = checkout.read(file) ?? null;
+    const head = (await repo.show('HEAD', toRepo(file))) ?? null;
+    if (interrupted && mine.length > 0) continue; // the ledger is the interrupted publish's scratch space
+    // A new ledger that holds the program's initial digests is what `synth` writes: no operation's change.
+    const initial = s.initialDigest ? ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)) : undefined;
+    const atHead = (text: string | null): boolean => text === head || (head === null && text === initial);
+    if (mine.length === 0) {
+      if (atHead(now)) continue;
+      throw new GitOpsError({
+        code: 'CG520', file,
+        message: `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
+          'killed before it recorded its operation). Publish commits a ledger change only as the operation that made it, under the name of who made it. Nothing was published.',
+        fix: `Discard the change (git checkout -- ${file}) and run the promote, rollback or unhold again; or commit the edit yourself, with a message that says who changed what and why.`,
       });
-    },
-    message: () => (body ? `${subject}\n\n${body}` : subject),
-    trailers: () => trailers,
-    ...(req.onNote ? { onNote: req.onNote } : {}),
+    }
+    // Operations whose ledger HEAD holds were committed by a publish killed after its commit: its
+    // recovery drops the commit when it never reached the remote, and the replay skips them when it did.
+    const start = mine.map((o) => o.ledger.after).lastIndexOf(head ?? '\0') + 1;
+    for (const [i, op] of mine.entries()) {
+      if (i < start) continue;
+      if (i === start ? !atHead(op.ledger.before) : op.ledger.before !== mine[i - 1]!.ledger.after) {
+        throw new GitOpsError({
+          code: 'CG520', file,
+          message: `${file} was changed ${i === start ? 'before the pending' : `between the pending ${mine[i - 1]!.subject} and the`} ${op.subject} by a change ` +
+            'that no pending operation made (an edit by hand, or a commit made since). Publish commits a ledger change only as the operation that made it. Nothing was published.',
+          fix: `Drop the pending operations (cdk8s-gitops publish --drop-pending), discard the ledger change (git checkout -- ${file}), and run the operations again${where}.`,
+        });
+      }
+    }
+    const last = mine[mine.length - 1]!;
+    if (now !== last.ledger.after) {
+      throw notAsLeft(last, now === head ? 'the change was discarded since (or a publish of it was interrupted)' : 'it was edited since', where);
+    }
+  }
+}
+
+function notAsLeft(op: PendingOperation, why: string, where: string): GitOpsError {
+  return new GitOpsError({
+    code: 'CG519', file: op.ledger.path,
+    message: `${op.ledger.path} no longer holds what the pending ${op.subject} (made ${op.at}) wrote: ${why}. ` +
+      'Publish will not commit that ledger under their name. Nothing was published.',
+    fix: `Put the ledger back as the operation left it, or drop the pending operations (cdk8s-gitops publish --drop-pending) and run them again${where}.`,
   });
+}
+
+/** The owned files that differ from `HEAD`, with their content (undefined: deleted); then they go back to `HEAD`. */
+async function setAside(repo: GitOpsRepository, owned: string[], fromRepo: (p: string) => string): Promise<Map<string, string | undefined>> {
+  const aside = new Map<string, string | undefined>();
+  const changes = await repo.changes(owned);
+  if (changes.length === 0) return aside;
+  const checkout = new Checkout(repo.root);
+  for (const c of changes) aside.set(fromRepo(c.path), checkout.kind(c.path) === 'file' ? checkout.read(c.path) : undefined);
+  await repo.discardChanges(owned);
+  return aside;
+}
+
+/**
+ * After a failed publish: the set-aside files go back as they were, when the checkout is still on
+ * its commit; otherwise (its branch moved to the remote tip) the ledgers of the pending operations.
+ */
+function putBack(dir: string, aside: ReadonlyMap<string, string | undefined>, ops: readonly PendingOperation[], sameCommit: boolean, onNote?: (line: string) => void): void {
+  const checkout = new Checkout(dir);
+  if (sameCommit) {
+    for (const [p, text] of aside) {
+      if (text === undefined) checkout.remove(p);
+      else if (checkout.read(p) !== text) checkout.writeFile(p, text);
+    }
+    return;
+  }
+  const ledgers = new Map(ops.map((op) => [op.ledger.path, op.ledger.after]));
+  for (const [p, text] of ledgers) checkout.writeFile(p, text);
+  if (ledgers.size > 0) {
+    onNote?.(`The checkout is at the remote tip now; the ledgers of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} were put back (${[...ledgers.keys()].join(', ')}); \`synth\` writes their values files.`);
+  }
+}
+
+/**
+ * Fails as {@link publishChange} would before it writes anything: when a ledger of the checkout
+ * `dir` is not as its pending operations left it (`CG519`) or was changed by no operation (`CG520`).
+ */
+export async function assertCheckoutPublishable(model: PlatformModel, dir: string): Promise<void> {
+  const repo = await GitOpsRepository.open(dir);
+  const prefix = path.relative(repo.root, path.resolve(dir)).split(path.sep).join('/');
+  const store = pendingStore(dir);
+  await assertPendingState(repo, model, dir, store ? readPending(store) : [], (p) => (prefix ? `${prefix}/${p}` : p), store);
+}
+
+/**
+ * Drops the pending operations of the checkout `dir` (their records only: the checkout's files
+ * stay as they are) and returns them.
+ */
+export function dropPending(dir: string): PendingOperation[] {
+  const store = pendingStore(dir);
+  if (!store) return [];
+  const ops = readPending(store);
+  markPublishing(store, false);
+  removePending(store, ops);
+  return ops;
 }
 
 /**
@@ -113,24 +360,6 @@ async function removeStaleIndexLock(repo: GitOpsRepository, holder: LockHolder, 
   if (!stat?.isFile() || !(stat.mtimeMs >= started - 1000)) return;
   fs.unlinkSync(file);
   onNote?.(`Removed ${path.relative(repo.root, file)} left by the interrupted cdk8s-gitops ${holder.command}.`);
-}
-
-async function setAsidePendingLedgers(
-  repo: GitOpsRepository, req: PublishRequest, owned: string[], toRepo: (p: string) => string, fromRepo: (p: string) => string,
-): Promise<PendingLedger[]> {
-  const ledgerPaths = new Set(req.model.services.map((s) => toRepo(ledgerFilePath(req.model, s.name))));
-  const changes = await repo.changes(owned);
-  if (changes.length === 0) return [];
-  const pending: PendingLedger[] = [];
-  const checkout = new Checkout(repo.root);
-  for (const c of changes) {
-    if (!ledgerPaths.has(c.path)) continue;
-    const text = checkout.read(c.path);
-    if (text === undefined) continue;
-    pending.push({ path: fromRepo(c.path), text, base: await repo.show('HEAD', c.path) });
-  }
-  await repo.discardChanges(owned);
-  return pending;
 }
 
 /** The changed ledgers as `HEAD` has them, by service; one `HEAD` lacks or cannot read is left out. */
@@ -149,21 +378,6 @@ async function ledgersAtHead(
     }
   }
   return out;
-}
-
-function restorePendingLedgers(dir: string, pending: readonly PendingLedger[]): void {
-  const checkout = new Checkout(dir);
-  for (const p of pending) {
-    const current = checkout.read(p.path);
-    if (current !== p.base && current !== p.text) {
-      throw new GitOpsError({
-        code: 'CG517', file: p.path,
-        message: `The remote changed ${p.path} since the local change to it was made; publishing would lose one of the two.`,
-        fix: 'Run the promotion again on an up-to-date checkout (git pull), or use --publish on the promote command so it is re-applied on the new base.',
-      });
-    }
-    checkout.writeFile(p.path, p.text);
-  }
 }
 
 /** A default merge-request branch: `<operation>/<service>/<ring>/<short digest>`. */

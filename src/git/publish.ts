@@ -11,13 +11,18 @@ export enum ExistingBranch {
   ADD_COMMIT = 'add-commit',
 }
 
-/** Options of {@link publish}. */
-export interface PublishOptions {
+/** Options of {@link publish} and {@link publishCommits}: where the change goes and how it is pushed. */
+export interface PublishTarget {
   /** A directory of the local checkout of the GitOps repository. */
   readonly dir: string;
   /** The configured remote to fetch from and push to. @default 'origin' */
   readonly remote?: string;
-  /** The branch the change is for: pushed to directly, or the base of `pushBranch`. @default - the checked-out branch */
+  /**
+   * The branch the change is for: pushed to directly, or the base of `pushBranch`. When the
+   * remote has no branch at all (a new, empty repository) and the checkout's branch has no
+   * commit yet, the first commit is made on it and pushed.
+   * @default - the checked-out branch (of a clone of an empty repository: the branch its `HEAD` names)
+   */
   readonly branch?: string;
   /**
    * The files and directories this publish owns, relative to the repository root. Only
@@ -26,19 +31,11 @@ export interface PublishOptions {
    * the owned set are both covered.
    */
   readonly paths: readonly string[] | (() => readonly string[] | Promise<readonly string[]>);
-  /** The commit message; trailers are appended. A function is called after each `apply()`. */
-  readonly message: string | (() => string);
-  /** Trailers; a function is called after each `apply()`. @default - no trailers */
-  readonly trailers?: TrailerInput | (() => TrailerInput);
-  /** @default - the `user.name` and `user.email` of the checkout's git config */
-  readonly author?: CommitAuthor;
   /**
-   * Writes the change into the work tree, computed from what the work tree holds when it is
-   * called. Called once per attempt, each time on the newest remote tip, so it must not carry
-   * state over from an earlier call (read the counter from the file, not from a variable).
+   * Push to this new branch (for a merge request) instead of to `branch`. The checkout goes
+   * back to the branch (or commit) it was on before, once the branch is pushed or the publish failed.
+   * @default - push to `branch`
    */
-  readonly apply: () => void | Promise<void>;
-  /** Push to this new branch (for a merge request) instead of to `branch`. @default - push to `branch` */
   readonly pushBranch?: string;
   /** What to do when `pushBranch` already exists on the remote. @default ExistingBranch.FAIL */
   readonly ifBranchExists?: ExistingBranch;
@@ -54,9 +51,43 @@ export interface PublishOptions {
   readonly onNote?: (line: string) => void;
 }
 
+/** One commit of {@link publishCommits}: a change, its message and trailers. */
+export interface PublishCommit {
+  /**
+   * Writes the change into the work tree, computed from what the work tree holds when it is
+   * called (the remote tip with the commits before this one). Called once per attempt, so it
+   * must not carry state over from an earlier call.
+   */
+  readonly apply: () => void | Promise<void>;
+  /** The commit message; trailers are appended. A function is called after each `apply()`. */
+  readonly message: string | (() => string);
+  /** Trailers; a function is called after each `apply()`. @default - no trailers */
+  readonly trailers?: TrailerInput | (() => TrailerInput);
+  /** @default - the `user.name` and `user.email` of the checkout's git config */
+  readonly author?: CommitAuthor;
+}
+
+/** Options of {@link publish}: one change, committed as one commit. */
+export interface PublishOptions extends PublishTarget, PublishCommit {}
+
+/** Options of {@link publishCommits}: changes committed one after the other and pushed together. */
+export interface PublishCommitsOptions extends PublishTarget {
+  /** The changes, in order; one that changes nothing makes no commit. */
+  readonly commits: readonly PublishCommit[];
+}
+
+/** One commit that {@link publishCommits} pushed. */
+export interface PublishedCommit {
+  /** Which of the `commits` it is (0 for the first). */
+  readonly index: number;
+  readonly sha: string;
+  /** The files it changed, repository-relative and sorted. */
+  readonly files: readonly string[];
+}
+
 /** What {@link publish} did. */
 export interface PublishResult {
-  /** The commit pushed, or `HEAD` when nothing changed. */
+  /** The (last) commit pushed, or `HEAD` when nothing changed (empty when there is no commit). */
   readonly sha: string;
   /** The remote branch pushed to (or that would have been). */
   readonly branch: string;
@@ -64,37 +95,16 @@ export interface PublishResult {
   readonly attempts: number;
   /** Whether a commit was pushed; `false` when `apply()` changed nothing. */
   readonly pushed: boolean;
-  /** The files the commit changed, repository-relative and sorted. */
+  /** The files the commits changed, repository-relative and sorted. */
   readonly files: readonly string[];
+  /** The commits pushed, oldest first. */
+  readonly commits: readonly PublishedCommit[];
 }
 
 /**
  * Applies a change to a checkout of the GitOps repository, commits exactly the owned files
- * it changed, and pushes the commit without ever forcing.
- *
- * Each attempt fetches the remote branch, moves the local branch to its tip, runs `apply()`,
- * commits and pushes. When the push is rejected because another writer pushed first, the
- * local commit is dropped, the branch moves to the new remote tip and `apply()` runs again
- * on it, so the other writer's change is kept and this one is recomputed on top. After
- * `maxAttempts` rejected pushes it fails with `CG503`.
- *
- * Decisions:
- * - The checkout must have no uncommitted change to a tracked file and no untracked file
- *   under the owned paths (`CG502`); untracked files elsewhere are left alone. Branches
- *   move with `git reset --keep`, which refuses rather than overwrite anything.
- * - A local branch with commits the remote lacks is never rebased, pushed or dropped:
- *   publish pushes only its own commit, and fails with `CG505`.
- * - With `pushBranch`, the branch is created from the remote tip of `branch` and pushed
- *   with upstream set. If it exists on the remote, publish fails with `CG504`, or with
- *   `ifBranchExists: ExistingBranch.ADD_COMMIT` adds a commit on top of it.
- * - When `apply()` changes nothing, nothing is committed or pushed (`pushed: false`).
- * - When `apply()`, the commit or the push fails, the owned files go back to `HEAD`, the
- *   local commit (if any) is dropped and the error is thrown; the remote is untouched, or
- *   holds the complete commit when only the push's answer was lost.
- * - The checkout is left on the branch published to. Run one publish per checkout at a time.
- * - Two writers that make byte-identical commits (same base, change, message, author and
- *   second) make one and the same commit; give each writer a trailer of its own (such as
- *   `Cdk8s-Gitops-Promoted-By`) when each of their changes must be recorded.
+ * it changed, and pushes the commit without ever forcing. See {@link publishCommits}, which
+ * this is with one commit.
  *
  * @example
  * await publish({
@@ -106,6 +116,45 @@ export interface PublishResult {
  * });
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
+  const { apply, message, trailers, author, ...target } = options;
+  return publishCommits({ ...target, commits: [{ apply, message, ...(trailers ? { trailers } : {}), ...(author ? { author } : {}) }] });
+}
+
+/**
+ * Applies changes to a checkout of the GitOps repository, one after the other, commits each
+ * (exactly the owned files it changed) as a commit of its own, and pushes them together without
+ * ever forcing.
+ *
+ * Each attempt fetches the remote branch, moves the local branch to its tip, runs each
+ * `apply()` and commits, then pushes. When the push is rejected because another writer pushed
+ * first, the local commits are dropped, the branch moves to the new remote tip and every
+ * `apply()` runs again on it, so the other writer's change is kept and these are recomputed on
+ * top. After `maxAttempts` rejected pushes it fails with `CG503`.
+ *
+ * Decisions:
+ * - The checkout must have no uncommitted change to a tracked file and no untracked file
+ *   under the owned paths (`CG502`); untracked files elsewhere are left alone. Branches
+ *   move with `git reset --keep`, which refuses rather than overwrite anything.
+ * - A local branch with commits the remote lacks is never rebased, pushed or dropped:
+ *   publish pushes only its own commits, and fails with `CG505`.
+ * - A remote with no branch at all (a new, empty repository) gets its first commits on
+ *   `branch`, when the checkout is on that branch and it has no commit yet; when the branch
+ *   has commits, publish fails with `CG518` rather than push commits it did not make.
+ * - With `pushBranch`, the branch is created from the remote tip of `branch` and pushed
+ *   with upstream set. If it exists on the remote, publish fails with `CG504`, or with
+ *   `ifBranchExists: ExistingBranch.ADD_COMMIT` adds the commits on top of it. Then the
+ *   checkout goes back to the branch it was on.
+ * - A change that changes nothing makes no commit; when none does, nothing is committed or
+ *   pushed (`pushed: false`).
+ * - When an `apply()`, a commit or the push fails, the owned files go back to the base, the
+ *   local commits (if any) are dropped and the error is thrown; the remote is untouched, or
+ *   holds the complete commits when only the push's answer was lost.
+ * - Run one publish per checkout at a time.
+ * - Two writers that make byte-identical commits (same base, change, message, author and
+ *   second) make one and the same commit; give each writer a trailer of its own (such as
+ *   `Cdk8s-Gitops-Promoted-By`) when each of their changes must be recorded.
+ */
+export async function publishCommits(options: PublishCommitsOptions): Promise<PublishResult> {
   const remote = options.remote ?? 'origin';
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 200;
@@ -116,15 +165,20 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   if (!(retryDelayMs >= 0)) {
     throw invalidOption(`retryDelayMs is ${retryDelayMs}`, 'Pass 0 or more milliseconds, such as 200.');
   }
-  const messageOf = (): string => (typeof options.message === 'function' ? options.message() : options.message);
-  const trailersOf = (): TrailerInput | undefined => (typeof options.trailers === 'function' ? options.trailers() : options.trailers);
-  if (typeof options.message === 'string' && typeof options.trailers !== 'function') {
-    appendTrailers(options.message, options.trailers); // a bad message or trailer fails before anything runs
+  if (options.commits.length === 0) {
+    throw invalidOption('commits is empty', 'Pass at least one change to commit.');
+  }
+  for (const c of options.commits) {
+    if (typeof c.message === 'string' && typeof c.trailers !== 'function') {
+      appendTrailers(c.message, c.trailers); // a bad message or trailer fails before anything runs
+    }
   }
 
   const repo = await GitOpsRepository.open(options.dir);
   await repo.remoteUrl(remote);
-  const target = options.branch ?? (await repo.currentBranch());
+  const startBranch = await repo.currentBranch();
+  const startCommit = await repo.resolve('HEAD');
+  const target = options.branch ?? startBranch;
   if (target === undefined) {
     throw new GitOpsError({
       code: 'CG507',
@@ -136,18 +190,44 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     throw invalidOption(`pushBranch "${options.pushBranch}" is the target branch itself`, 'Omit pushBranch to push to the branch directly, or name a new branch.');
   }
   const local = options.pushBranch ?? target;
-  const remoteBranch = local;
-  const ownedPaths = async (): Promise<string[]> =>
-    normalizePaths(typeof options.paths === 'function' ? await options.paths() : options.paths, repo.root);
-
   const before = await repo.changes();
-  assertNothingInTheWay(repo.root, before, await ownedPaths());
-  const keep = new Set(before.filter((c) => c.kind === ChangeKind.UNTRACKED).map((c) => c.path));
+  assertNothingInTheWay(repo.root, before, normalizePaths(await pathsOf(options), repo.root));
+  try {
+    return await attemptAll(repo, options, { remote, maxAttempts, retryDelayMs, ifExists, target, local, before });
+  } finally {
+    if (options.pushBranch !== undefined && (await repo.currentBranch()) !== startBranch) {
+      // Back where the checkout was; a failure to get there is said, never thrown over the result.
+      await repo.switchBack(startBranch !== undefined ? { branch: startBranch } : { commit: startCommit! }).catch((err: unknown) => {
+        options.onNote?.(`Stayed on branch "${local}": going back to ${startBranch !== undefined ? `branch "${startBranch}"` : 'the commit checked out before'} failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`);
+      });
+    }
+  }
+}
+
+interface Settings {
+  readonly remote: string;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly ifExists: ExistingBranch;
+  readonly target: string;
+  readonly local: string;
+  readonly before: readonly FileChange[];
+}
+
+async function pathsOf(options: PublishTarget): Promise<readonly string[]> {
+  return typeof options.paths === 'function' ? options.paths() : options.paths;
+}
+
+async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions, settings: Settings): Promise<PublishResult> {
+  const { remote, maxAttempts, retryDelayMs, ifExists, target, local } = settings;
+  const remoteBranch = local;
+  const ownedPaths = async (): Promise<string[]> => normalizePaths(await pathsOf(options), repo.root);
+  const keep = new Set(settings.before.filter((c) => c.kind === ChangeKind.UNTRACKED).map((c) => c.path));
 
   for (let attempts = 1; ; attempts++) {
     const tips = await repo.fetch(remote, options.pushBranch ? [target, options.pushBranch] : [target]);
     const targetTip = tips.get(target);
-    if (!targetTip) {
+    if (!targetTip && (options.pushBranch || !(await isFirstCommit(repo, remote, target)))) {
       throw new GitOpsError({
         code: 'CG508',
         message: `Remote "${remote}" has no branch "${target}" to publish to.`,
@@ -163,9 +243,10 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
           'or pass ifBranchExists: ExistingBranch.ADD_COMMIT to add a commit on top of it.',
       });
     }
+    // Undefined: the remote is empty, and these commits are its first.
     const base = remoteTip ?? targetTip;
 
-    if (attempts === 1) {
+    if (attempts === 1 && base !== undefined) {
       const localTip = await repo.resolve(`refs/heads/${local}`);
       const ahead = localTip && !(await repo.isAncestor(localTip, base)) ? await repo.commitsBetween(base, localTip) : [];
       if (ahead.length > 0 && ahead.every((c) => isPublishCommit(c.message))) {
@@ -185,50 +266,72 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       } else {
         await repo.switchTo(local, base);
       }
-    } else {
-      await repo.moveTo(base);
+    } else if (base !== undefined) {
+      if (await repo.resolve('HEAD')) await repo.moveTo(base);
+      else await repo.switchTo(local, base); // the first push lost to another first commit
     }
 
     let scope = await ownedPaths();
-    try {
-      await options.apply();
-      scope = normalizePaths([...scope, ...(await ownedPaths())], repo.root);
-    } catch (err) {
+    const made: { index: number; sha: string; files: string[] }[] = [];
+    /** Puts the owned files back as the base has them and drops this attempt's commits. */
+    const dropAll = async (): Promise<void> => {
       await repo.discardChanges(scope, keep);
-      throw err;
-    }
-
-    const ignored = await repo.ignoredFiles(scope);
-    const files = [...new Set([...(await repo.changedFiles(scope)), ...ignored])].sort();
-    if (files.length === 0) {
-      return { sha: await repo.headSha(), branch: remoteBranch, attempts, pushed: false, files: [] };
-    }
-    let sha: string;
-    try {
-      sha = await repo.commit({ paths: files, message: messageOf(), trailers: trailersOf(), author: options.author, ignored });
-      if (ignored.length > 0) {
-        options.onNote?.(`Added ${ignored.length} file${ignored.length === 1 ? '' : 's'} that .gitignore hides, because Argo CD reads ${ignored.length === 1 ? 'it' : 'them'} from the repository: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`);
+      if (made.length === 0) return;
+      if (base !== undefined) await repo.moveTo(base);
+      else {
+        await repo.unbornAgain(local);
+        await repo.discardChanges(scope, keep);
       }
-    } catch (err) {
-      await repo.discardChanges(scope, keep);
-      throw err;
+    };
+    for (const [index, change] of options.commits.entries()) {
+      try {
+        await change.apply();
+        scope = normalizePaths([...scope, ...(await ownedPaths())], repo.root);
+      } catch (err) {
+        await dropAll();
+        throw err;
+      }
+      const ignored = await repo.ignoredFiles(scope);
+      const files = [...new Set([...(await repo.changedFiles(scope)), ...ignored])].sort();
+      if (files.length === 0) continue;
+      try {
+        const message = typeof change.message === 'function' ? change.message() : change.message;
+        const trailers = typeof change.trailers === 'function' ? change.trailers() : change.trailers;
+        const sha = await repo.commit({ paths: files, message, trailers, author: change.author, ignored });
+        made.push({ index, sha, files });
+        if (ignored.length > 0) {
+          options.onNote?.(`Added ${ignored.length} file${ignored.length === 1 ? '' : 's'} that .gitignore hides, because Argo CD reads ${ignored.length === 1 ? 'it' : 'them'} from the repository: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`);
+        }
+      } catch (err) {
+        await dropAll();
+        throw err;
+      }
     }
+    if (made.length === 0) {
+      return { sha: (await repo.resolve('HEAD')) ?? '', branch: remoteBranch, attempts, pushed: false, files: [], commits: [] };
+    }
+    const sha = made[made.length - 1]!.sha;
+    const pushed = (): PublishResult => ({
+      sha, branch: remoteBranch, attempts, pushed: true, files: [...new Set(made.flatMap((c) => c.files))].sort(), commits: made,
+    });
 
     try {
-      await repo.push(remote, local, remoteBranch, { setUpstream: options.pushBranch !== undefined });
-      return { sha, branch: remoteBranch, attempts, pushed: true, files };
+      await repo.push(remote, local, remoteBranch, { setUpstream: options.pushBranch !== undefined || base === undefined });
+      return pushed();
     } catch (pushError) {
       const after = await repo.fetch(remote, [remoteBranch]).then((t) => ({ tip: t.get(remoteBranch) }), () => undefined);
       if (after?.tip === sha) {
-        return { sha, branch: remoteBranch, attempts, pushed: true, files }; // it landed; only git's answer was lost
+        return pushed(); // it landed; only git's answer was lost
       }
-      await repo.moveTo(base); // drop the unpushed commit; the owned files go back to the base
+      const at = base !== undefined ? short(base) : 'no commit';
+      if (base !== undefined) await repo.moveTo(base); // drop the unpushed commits; the owned files go back to the base
+      else if (!after?.tip || attempts >= maxAttempts) await dropAll(); // the next attempt moves onto the other first commit
       if (!after || after.tip === remoteTip) {
         const detail = pushError instanceof Error ? pushError.message.trim() : String(pushError);
         throw new GitOpsError({
           code: 'CG509',
           message: `Pushing "${local}" to "${remoteBranch}" on remote "${remote}" failed, and not because the remote moved: ${detail}. ` +
-            `Nothing was pushed; "${repo.root}" is back at ${short(base)} with no changes.`,
+            `Nothing was pushed; "${repo.root}" is back at ${at} with no changes.`,
           fix: 'Check access to the remote, its branch protection and hooks, and the network; then publish again.',
         });
       }
@@ -238,7 +341,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
           message: `The remote kept moving: ${attempts} pushes to "${remoteBranch}" on remote "${remote}" were rejected because ` +
             `other commits landed first (remote tip now ${after.tip ? short(after.tip) : 'deleted'}). Nothing was lost: the other ` +
             `writers' commits are on the remote untouched, nothing of this change was pushed, and "${repo.root}" is back at ` +
-            `${short(base)} with no changes.`,
+            `${at} with no changes.`,
           fix: 'Publish again; if other writers push this often, raise maxAttempts or run publishers one at a time ' +
             '(for example one CI concurrency group per GitOps repository).',
         });
@@ -246,6 +349,25 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       await sleep(retryDelayMs * 2 ** (attempts - 1) * (0.5 + Math.random()));
     }
   }
+}
+
+/**
+ * Whether a push to `target` would make the first commit of an empty remote: the remote has no
+ * branch at all and the checkout is on `target`, which has no commit yet. Fails with `CG518`
+ * when the remote is empty but `target` has commits, which publish did not make.
+ */
+async function isFirstCommit(repo: GitOpsRepository, remote: string, target: string): Promise<boolean> {
+  if (await repo.remoteHasBranches(remote)) return false;
+  const tip = await repo.resolve(`refs/heads/${target}`);
+  if (tip !== undefined) {
+    throw new GitOpsError({
+      code: 'CG518',
+      message: `Remote "${remote}" is an empty repository, and local branch "${target}" in "${repo.root}" already has commits (at ${short(tip)}); ` +
+        'publish makes the first commit of an empty repository itself and will not push commits it did not make.',
+      fix: `Push that branch first (git push -u ${remote} ${target}) and publish again, or publish from a fresh clone of the empty repository.`,
+    });
+  }
+  return (await repo.currentBranch()) === target;
 }
 
 function assertNothingInTheWay(root: string, changes: readonly FileChange[], owned: readonly string[]): void {

@@ -311,6 +311,42 @@ export class GitOpsRepository {
     }
   }
 
+  /**
+   * Checks out `ref` with `git switch`: a branch name, or any other commit as a detached `HEAD`.
+   * Local changes are carried over; git refuses (and this fails) when one would be overwritten.
+   */
+  public async switchBack(ref: { readonly branch: string } | { readonly commit: string }): Promise<void> {
+    const args = 'branch' in ref ? ['switch', '--quiet', ref.branch] : ['switch', '--quiet', '--detach', ref.commit];
+    try {
+      await this.git.run(args);
+    } catch (err) {
+      throw gitFailure(err, `check out ${'branch' in ref ? `branch "${ref.branch}"` : `commit "${ref.commit}"`}`, this.root);
+    }
+  }
+
+  /**
+   * Makes branch `name`, the checked-out one, unborn again: the branch is deleted and the index
+   * emptied, so the files of its commits stay in the work tree as untracked files. For a branch
+   * whose only commits were made here and never pushed.
+   */
+  public async unbornAgain(name: string): Promise<void> {
+    try {
+      await this.git.run(['update-ref', '-d', `refs/heads/${name}`]);
+      await this.git.run(['read-tree', '--empty']);
+    } catch (err) {
+      throw gitFailure(err, `remove the commits of branch "${name}"`, this.root);
+    }
+  }
+
+  /** Whether `remote` has any branch at all (a new, empty repository has none). */
+  public async remoteHasBranches(remote: string): Promise<boolean> {
+    try {
+      return (await this.git.run(['ls-remote', '--heads', '--', remote])).trim() !== '';
+    } catch (err) {
+      throw gitFailure(err, `list the branches of remote "${remote}"`, this.root);
+    }
+  }
+
   /** The commits reachable from `tip` and not from `base`, newest first, with their full messages. */
   public async commitsBetween(base: string, tip: string): Promise<{ readonly sha: string; readonly message: string }[]> {
     let out: string;

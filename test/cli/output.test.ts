@@ -97,9 +97,10 @@ describe('cdk8s-gitops output', () => {
       const rollback = json(['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'errors', '--publish']);
       expect(rollback).toMatchObject({ ring: 'nonprod', changed: true, published: { pushed: true, branch: 'main' } });
       expect(json(['unhold', 'payments-api', '--ring', 'nonprod', '--publish', '--branch'])).toMatchObject({ published: { pushed: true, branch: 'unhold/payments-api/nonprod' } });
-      // history reads the published commits back (the checkout is on the unhold branch now)
+      // history reads the published commits back: the checkout is back on main (the unhold is on its
+      // branch), and the promote made without --publish is a promote commit of its own after the synth
       const history = json(['history', 'payments-api']);
-      expect(history.map((e: any) => e.operation)).toEqual(['unhold', 'rollback', 'synth']);
+      expect(history.map((e: any) => e.operation)).toEqual(['rollback', 'promote', 'synth']);
     });
 
     it('prints a plan with changes as JSON too, with exit code 2', () => {

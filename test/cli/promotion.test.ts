@@ -322,32 +322,35 @@ describe('promotion through the CLI against a bare remote', () => {
       expect(trailers(sandbox.remote, branch)).toEqual(expect.arrayContaining([`Cdk8s-Gitops-Digest: ${A}`, 'Cdk8s-Gitops-Promoted-By: alice']));
     });
 
-    test('publish commits the ledger change a plain promote left in the checkout', async () => {
+    test('publish commits the change a plain promote left in the checkout as that promote, by whom made it', async () => {
       // GIVEN
       await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
 
-      // WHEN
-      const out = await ok(a, ['publish', '--by', 'alice']);
+      // WHEN bob publishes
+      const out = await ok(a, ['publish', '--by', 'bob']);
 
-      // THEN
+      // THEN the commit is alice's promote, not bob's synth
       const files = [MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml'];
       expect(out).toMatch(new RegExp(`^${files.map((f) => `\\[~\\] ${f}\n`).join('')}Pushed [0-9a-f]{12} to main \\(5 files; `));
       expect(changedIn(sandbox.remote, 'main')).toEqual(files);
       expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml')).rings.nonprod.digest).toBe(A);
-      expect(trailers(sandbox.remote, 'main')).toEqual(expect.arrayContaining([
-        'Cdk8s-Gitops-Operation: synth', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: nonprod', `Cdk8s-Gitops-Digest: ${A}`,
-      ]));
+      expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
+      expect(trailers(sandbox.remote, 'main')).toEqual([
+        'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: nonprod', `Cdk8s-Gitops-Digest: ${A}`,
+        'Cdk8s-Gitops-Promoted-By: alice',
+      ]);
       expect(sandbox.status(a)).toEqual([]);
     });
-    test('publish --message commits the same change under the subject given', async () => {
+    test('publish --message names the program\'s own commit only: a pending promote keeps its own subject', async () => {
       // GIVEN
       await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
+      const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
 
       // WHEN
       await ok(a, ['publish', '--by', 'alice', '--message', 'Release payments-api to nonprod']);
 
-      // THEN
-      expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe('Release payments-api to nonprod');
+      // THEN one commit, the promote's; the program changed nothing else, so there is no commit to name
+      expect(sandbox.git(sandbox.remote, 'log', '--format=%s', `${before}..main`)).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
       expect(changedIn(sandbox.remote, 'main')).toEqual([MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml']);
       expect(valuesFiles('payments-api', 'nonprod').map((f) => parseYaml(sandbox.remoteFile(f)).image.digest)).toEqual([A, A]);
       expect(sandbox.status(a)).toEqual([]);

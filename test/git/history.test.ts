@@ -57,6 +57,7 @@ describe('readHistory', () => {
       service: ['ledger-api', 'payments-api'],
       ring: ['canary', 'prod'],
       digest: ['sha256:2'],
+      approvedBy: ['alice@example.com', 'bob@example.com'],
       promotedBy: undefined,
       operation: 'rollback',
       programCommit: 'abc123',

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ExistingBranch, publish, PublishOptions } from '../../src/git/publish';
+import { ExistingBranch, publish, publishCommits, PublishOptions } from '../../src/git/publish';
 import { gitopsTrailers, Operation } from '../../src/git/trailers';
 import { Sandbox } from './sandbox';
 
@@ -63,12 +63,14 @@ describe('publish', () => {
     });
 
     // THEN
+    const sha = sandbox.git(sandbox.remote, 'rev-parse', 'main');
     expect(result).toEqual({
-      sha: sandbox.git(sandbox.remote, 'rev-parse', 'main'),
+      sha,
       branch: 'main',
       attempts: 1,
       pushed: true,
       files: ['releases/payments-api.yaml'],
+      commits: [{ index: 0, sha, files: ['releases/payments-api.yaml'] }],
     });
     expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%B', 'main')).toBe(
       'Promote payments-api to prod\n\nCdk8s-Gitops-Operation: promote\nCdk8s-Gitops-Service: payments-api\n' +
@@ -85,7 +87,7 @@ describe('publish', () => {
     const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:0\n'));
 
     // THEN
-    expect(result).toEqual({ sha: before, branch: 'main', attempts: 1, pushed: false, files: [] });
+    expect(result).toEqual({ sha: before, branch: 'main', attempts: 1, pushed: false, files: [], commits: [] });
     expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(before);
   });
 
@@ -139,7 +141,7 @@ describe('publish', () => {
   });
 
   describe('to a merge-request branch', () => {
-    test('creates the branch from the remote tip and pushes it with upstream', async () => {
+    test('creates the branch from the remote tip, pushes it with upstream, and goes back to the branch it started on', async () => {
       // GIVEN the checkout is behind the remote
       sandbox.pushChange(b, 'releases/ledger-api.yaml', 'prod: sha256:1\n');
       const mainBefore = sandbox.git(sandbox.remote, 'rev-parse', 'main');
@@ -154,7 +156,10 @@ describe('publish', () => {
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'promote/payments-api/prod/2e8f1a31')).toBe(result.sha);
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(mainBefore);
       expect(sandbox.git(sandbox.remote, 'rev-parse', `${result.sha}~1`)).toBe(mainBefore);
-      expect(sandbox.git(a, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/promote/payments-api/prod/2e8f1a31');
+      expect(sandbox.git(a, 'rev-parse', '--abbrev-ref', 'promote/payments-api/prod/2e8f1a31@{upstream}')).toBe('origin/promote/payments-api/prod/2e8f1a31');
+      expect(sandbox.git(a, 'branch', '--show-current')).toBe('main');
+      expect(sandbox.read(a, 'releases/payments-api.yaml')).toBe('prod: sha256:0\n'); // as main has it, not as the branch
+      expect(sandbox.status(a)).toEqual([]);
     });
 
     test('fails when the branch already exists on the remote', async () => {
@@ -188,7 +193,7 @@ describe('publish', () => {
       }));
 
       // THEN
-      expect(again).toEqual({ sha: first.sha, branch, attempts: 1, pushed: false, files: [] });
+      expect(again).toEqual({ sha: first.sha, branch, attempts: 1, pushed: false, files: [], commits: [] });
       expect(more).toMatchObject({ pushed: true, files: ['releases/ledger-api.yaml'] });
       expect(sandbox.git(sandbox.remote, 'rev-parse', `${branch}~1`)).toBe(first.sha);
     });
@@ -330,6 +335,117 @@ describe('publish', () => {
       // THEN
       await expect(act).rejects.toThrow(/CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*protected branch/s);
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(before);
+      expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(before);
+      expect(sandbox.status(a)).toEqual([]);
+    });
+  });
+
+  describe('into a new, empty repository', () => {
+    let empty: Sandbox;
+    beforeEach(() => {
+      empty = Sandbox.createEmpty();
+    });
+    afterEach(() => empty.cleanup());
+
+    test('makes and pushes the first commit on the branch the clone\'s HEAD names', async () => {
+      // GIVEN a clone of a remote with no branch at all
+      const c = empty.clone('ci');
+      expect(empty.git(c, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
+
+      // WHEN
+      const result = await publish({ ...writing(c, 'releases/payments-api.yaml', 'prod: sha256:1\n'), trailers: { 'Cdk8s-Gitops-Operation': 'synth' } });
+
+      // THEN
+      expect(result).toMatchObject({ branch: 'main', pushed: true, attempts: 1, files: ['releases/payments-api.yaml'] });
+      expect(empty.git(empty.remote, 'rev-parse', 'main')).toBe(result.sha);
+      expect(empty.remoteLog()).toEqual(['Update releases/payments-api.yaml']);
+      expect(empty.git(c, 'rev-parse', '--abbrev-ref', '@{upstream}')).toBe('origin/main');
+      expect(empty.status(c)).toEqual([]);
+    });
+
+    test('makes the first commit of a repository made with git init and git remote add, on another default branch', async () => {
+      // GIVEN
+      empty.git(empty.root, 'init', '--quiet', '-b', 'trunk', 'fresh');
+      const c = `${empty.root}/fresh`;
+      empty.git(c, 'config', 'user.name', 'CI Bot');
+      empty.git(c, 'config', 'user.email', 'ci@example.com');
+      empty.git(c, 'remote', 'add', 'origin', empty.remote);
+
+      // WHEN
+      const result = await publishCommits({
+        dir: c, paths: ['a', 'b'], commits: [
+          { apply: () => empty.write(c, 'a', '1\n'), message: 'First' },
+          { apply: () => empty.write(c, 'b', '2\n'), message: 'Second' },
+        ],
+      });
+
+      // THEN
+      expect(result).toMatchObject({ branch: 'trunk', pushed: true });
+      expect(empty.remoteLog('trunk')).toEqual(['Second', 'First']);
+    });
+
+    test('fails with CG518 when the remote is empty but the branch has commits it did not make', async () => {
+      // GIVEN
+      const c = empty.clone('ci');
+      empty.write(c, 'README.md', 'mine\n');
+      empty.git(c, 'add', '--all');
+      empty.git(c, 'commit', '--quiet', '-m', 'Hand-made first commit');
+
+      // WHEN / THEN
+      await expect(publish(writing(c, 'x', 'x\n'))).rejects.toThrow(/CG518 Remote "origin" is an empty repository, and local branch "main" .* already has commits/);
+      expect(() => empty.git(empty.remote, 'rev-parse', '--verify', '--quiet', 'main')).toThrow();
+      expect(empty.status(c)).toEqual([]);
+    });
+
+    test('fails with CG508 for a merge-request branch, which needs a base', async () => {
+      const c = empty.clone('ci');
+      await expect(publish(writing(c, 'x', 'x\n', { pushBranch: 'promote/x' }))).rejects.toThrow(/CG508 Remote "origin" has no branch "main"/);
+    });
+  });
+
+  describe('several commits', () => {
+    test('commits each change on its own, pushes them together, and makes each again on a moved remote', async () => {
+      // GIVEN the remote moves once, after the first attempt's commits
+      let moved = false;
+      const counter = (file: string) => (): void => {
+        const n = Number(sandbox.read(a, file) ?? '0') + 1;
+        sandbox.write(a, file, `${n}\n`);
+        if (file === 'releases/b' && !moved) {
+          moved = true;
+          sandbox.pushChange(b, 'releases/a', '10\n');
+        }
+      };
+
+      // WHEN
+      const result = await publishCommits({
+        dir: a, paths: ['releases'], retryDelayMs: 5,
+        commits: [
+          { apply: counter('releases/a'), message: 'Count a', trailers: { 'Cdk8s-Gitops-Operation': 'promote' } },
+          { apply: () => undefined, message: 'Changes nothing' },
+          { apply: counter('releases/b'), message: 'Count b', trailers: { 'Cdk8s-Gitops-Operation': 'unhold' } },
+        ],
+      });
+
+      // THEN
+      expect(result).toMatchObject({ attempts: 2, pushed: true, files: ['releases/a', 'releases/b'] });
+      expect(result.commits.map((c) => [c.index, c.files])).toEqual([[0, ['releases/a']], [2, ['releases/b']]]);
+      expect(sandbox.remoteLog().slice(0, 3)).toEqual(['Count b', 'Count a', 'Change releases/a']);
+      expect(sandbox.remoteFile('releases/a')).toBe('11');
+      expect(sandbox.remoteFile('releases/b')).toBe('1');
+      expect(sandbox.status(a)).toEqual([]);
+    });
+
+    test('drops the commits already made when a later change fails', async () => {
+      // GIVEN
+      const before = sandbox.git(a, 'rev-parse', 'HEAD');
+
+      // WHEN / THEN
+      await expect(publishCommits({
+        dir: a, paths: ['releases'], commits: [
+          { apply: () => sandbox.write(a, 'releases/a', '1\n'), message: 'First' },
+          { apply: () => { throw new Error('rules refuse'); }, message: 'Second' },
+        ],
+      })).rejects.toThrow('rules refuse');
       expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(before);
       expect(sandbox.status(a)).toEqual([]);
     });

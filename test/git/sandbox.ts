@@ -23,6 +23,13 @@ export class Sandbox {
     return sandbox;
   }
 
+  /** Creates a sandbox whose remote is a new, empty repository: no branch, no commit. */
+  public static createEmpty(): Sandbox {
+    const sandbox = new Sandbox(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-git-')));
+    git(sandbox.root, 'init', '--quiet', '--bare', '-b', 'main', 'remote.git');
+    return sandbox;
+  }
+
   /** The bare repository that plays the remote. */
   public readonly remote: string;
 
@@ -40,7 +47,7 @@ export class Sandbox {
 
   /** A clone of the remote, as a CI workspace would have it. */
   public clone(name: string): string {
-    git(this.root, 'clone', '--quiet', this.remote, name);
+    execFileSync('git', ['clone', '--quiet', this.remote, name], { cwd: this.root, stdio: 'ignore' }); // an empty remote makes clone warn
     const dir = path.join(this.root, name);
     configure(dir);
     return dir;

@@ -50,7 +50,7 @@ Example:
       e.ring.join(','),
       e.digest.map((d) => (d.startsWith('sha256:') ? shortDigest(d) : d)).join(','),
       e.promotedBy ?? e.author,
-      (e.trailers['Cdk8s-Gitops-Approved-By'] ?? []).join(','),
+      e.approvedBy.join(','),
       e.sha.slice(0, 10),
       e.subject,
     ]);

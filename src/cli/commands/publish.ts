@@ -1,26 +1,27 @@
-import { Operation } from '../../git/trailers';
-import { assertCheckoutLedgers } from '../../release/checkout-gates';
-import { checkoutTree } from '../../synth/build';
-import { writeDeclaredTree } from '../../synth/removals';
-import { recoverInterruptedWrite } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../program';
-import { publishChange } from '../publishing';
+import { dropPending, publishChange } from '../publishing';
 
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'Synthesize, commit the owned files that changed, and push',
-  usage: 'cdk8s-gitops publish [--app CMD] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json]',
+  usage: 'cdk8s-gitops publish [--app CMD] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
-owns that changed (including ledger changes made by promote, rollback or unhold without
---publish), and pushes. The message says which services, rings and Applications changed, with
-trailers that \`history\` reads back. If the push is rejected because the remote moved, the
-change is made again on the new remote tip and pushed again; nothing is force-pushed. A change
-that would delete an Application the program does not declare removed fails with CG141 and
-publishes nothing.
+owns that changed, and pushes. The program's own changes are one commit (by --by); each
+promote, rollback or unhold made without --publish is a commit of its own, with its own
+subject, operation, Promoted-By and Approved-By, in the order they were made. Each message
+says which services, rings and Applications changed, with trailers that \`history\` reads
+back. If the push is rejected because the remote moved, every change is made again on the new
+remote tip (pending operations with the release rules checked as of when they were made) and
+pushed again; nothing is force-pushed. A ledger that no pending operation changed, or that was
+edited after one, is refused, never committed under someone's name. A change that would
+delete an Application the program does not declare removed fails with CG141, and a ledger
+entry that breaks the ring rules fails with the rule it breaks; either way nothing is
+published. Into a new, empty GitOps repository, publish makes the first commit (on the
+branch the checkout's HEAD names).
 
 Options:
   --app CMD        command that runs the program (default: "app" in cdk8s.yaml)
@@ -28,10 +29,14 @@ Options:
                    1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                    stopped with every process it started and the command fails
   --out DIR        the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
-  --branch [NAME]  push to a new branch for a merge request (default name: synth/<program commit>)
-  --message TEXT   the commit subject (default: says what changed)
+  --branch [NAME]  push to a new branch for a merge request (default name: synth/<program commit>);
+                   the checkout goes back to its branch afterwards
+  --message TEXT   the subject of the program's commit (default: says what changed)
   --remote NAME    the remote to push to (default: origin)
-  --by NAME        recorded as Promoted-By (default: CI user variables, else git user.name)
+  --by NAME        recorded as Promoted-By of the program's commit (default: CI user
+                   variables, else git user.name)
+  --drop-pending   forget the pending operations of the checkout instead (its files stay
+                   as they are; \`git checkout -- releases\` discards their ledger changes)
   --allow-remove APP
                    let this change delete the Application APP (a name, or a glob with * and ?)
                    although the program does not declare it removed; repeatable
@@ -42,40 +47,39 @@ Example:
   async run(argv, ctx) {
     const { values } = parseCommandArgs('publish', argv, {
       ...PROGRAM_OPTIONS, branch: { type: 'string' }, message: { type: 'string' }, remote: { type: 'string' },
-      by: { type: 'string' }, format: { type: 'string' }, 'allow-remove': { type: 'string', multiple: true },
+      by: { type: 'string' }, format: { type: 'string' }, 'drop-pending': { type: 'boolean' },
+      'allow-remove': { type: 'string', multiple: true },
     });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'publish', values.out, 'existing');
+    if (values['drop-pending']) {
+      const dropped = await withCheckoutLock(ctx, out, 'publish --drop-pending', () => dropPending(out));
+      if (format === 'json') ctx.stdout.write(`${JSON.stringify({ dropped: dropped.map(({ file: _, ...op }) => op) }, null, 2)}\n`);
+      else if (dropped.length === 0) ctx.stdout.write('No pending operation.\n');
+      else for (const op of dropped) ctx.stdout.write(`Dropped the pending ${op.subject} (made ${op.at}).\n`);
+      return 0;
+    }
     const { model, fingerprint } = await runProgram('publish', values, ctx);
     const programCommit = ctx.programCommit();
-    let counts = '';
-    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => {
-      // Refuse a ledger that breaks the ring rules before Git is touched (and again on each base).
-      recoverInterruptedWrite(out);
-      assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
-      return publishChange({
-        model, dir: out, takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
-        apply: () => {
-          recoverInterruptedWrite(out); // before the ledgers are read
-          assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
-          const found = checkoutTree(model, out, fingerprint);
-          const r = found.unchanged ?? writeDeclaredTree(model, found.tree, out, { allow: values['allow-remove'] ?? [] });
-          counts = `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted`;
-          return 'Synthesize the platform program';
-        },
-        operation: Operation.SYNTH,
-        promotedBy: values.by ?? ctx.actor(),
-        ...(values.message ? { message: values.message } : {}),
-        ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
-        ...(values.remote ? { remote: values.remote } : {}),
-        programCommit,
-      });
-    });
+    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => publishChange({
+      model, fingerprint, dir: out, takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+      by: values.by ?? ctx.actor(), allowRemove: values['allow-remove'] ?? [], clock: { now: ctx.now(), clock: ctx.clock() },
+      ...(values.message ? { message: values.message } : {}),
+      ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
+      ...(values.remote ? { remote: values.remote } : {}),
+      programCommit,
+    }));
+    const r = result.synth;
+    const counts = r ? `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted` : '';
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else if (result.pushed) {
       for (const f of result.files) ctx.stdout.write(`${ctx.style('[~]')} ${f}\n`);
-      ctx.stdout.write(`Pushed ${result.sha.slice(0, 12)} to ${result.branch} (${result.files.length} files${counts ? `; synth: ${counts}` : ''})${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`);
+      if (result.commits.length > 1) {
+        for (const c of result.commits) ctx.stdout.write(`${c.sha.slice(0, 12)} ${c.subject}\n`);
+      }
+      const commits = result.commits.length > 1 ? ` in ${result.commits.length} commits` : '';
+      ctx.stdout.write(`Pushed ${result.sha.slice(0, 12)} to ${result.branch} (${result.files.length} files${commits}${counts ? `; synth: ${counts}` : ''})${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`);
     } else {
       ctx.stdout.write('Nothing to publish: the remote already has this tree.\n');
     }

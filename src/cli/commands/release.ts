@@ -1,11 +1,14 @@
 import type { PublishResult } from '../../git/publish';
 import { Operation } from '../../git/trailers';
+import { ledgerFilePath } from '../../release/checkout';
 import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../release/operations';
+import { Checkout } from '../../synth/checkout-fs';
 import { writeDeclaredTree } from '../../synth/removals';
 import { recoverInterruptedWrite, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { withCheckoutLock } from '../locking';
+import { addPending, pendingStore } from '../pending-operations';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../program';
 
@@ -15,7 +18,10 @@ const COMMON_HELP = `  --app CMD      command that runs the program (default: "a
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
   --by NAME      who does it (default: CI user variables, else git user.name, else $USER)
-  --publish      commit the change in the checkout and push it
+  --publish      commit the change in the checkout and push it (with any operations
+                 still pending in the checkout, each as a commit of its own). Without
+                 it the change stays in the checkout as a pending operation, which a
+                 later \`publish\` commits under its own subject, operation and author
   --branch [NAME] with --publish: push to a new branch for a merge request
                  (default name: <command>/<service>/<ring>[/<short digest>])
   --remote NAME  with --publish: the remote to push to (default: origin)
@@ -40,37 +46,45 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
   const by = values.by ?? ctx.actor();
   const now = ctx.now();
   const clock = ctx.clock();
-  let last: { outcome: ReleaseOutcome; report: WriteReport } | undefined;
-  const apply = (): string => {
+  /** Makes the change in the checkout and records it as pending, to be published as an operation of its own. */
+  const apply = (): { outcome: ReleaseOutcome; report: WriteReport } => {
     recoverInterruptedWrite(out);
+    const ledgerPath = ledgerFilePath(model, request.service);
+    const before = new Checkout(out).read(ledgerPath) ?? null;
     const outcome = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });
-    last = { outcome, report: writeDeclaredTree(model, outcome.tree, out, { restoreMissing: false, allow: values['allow-remove'] ?? [] }) };
-    return outcome.change.summary;
+    const report = writeDeclaredTree(model, outcome.tree, out, { restoreMissing: false, allow: values['allow-remove'] ?? [] });
+    const store = outcome.change.changed ? pendingStore(out) : undefined; // none outside a git work tree
+    const after = store ? new Checkout(out).read(ledgerPath) : undefined;
+    if (store && after !== undefined) {
+      addPending(store, { request, by, at: now.toISOString(), subject: outcome.change.summary, ledger: { path: ledgerPath, before, after } });
+    }
+    return { outcome, report };
   };
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
     if (!values.publish) {
-      apply();
-      print(ctx, format, last!.outcome, last!.report, model.layout.environments);
+      const made = apply();
+      print(ctx, format, made.outcome, made.report, model.layout.environments);
       return 0;
     }
     // Git and simple-git load only here: a release without --publish does without them.
-    const { publishChange, releaseBranch } = require('../publishing') as typeof import('../publishing');
-    // Check the rules before touching Git, and learn the digest the branch is named after.
+    const { assertCheckoutPublishable, publishChange, releaseBranch } = require('../publishing') as typeof import('../publishing');
+    // Check the rules and the pending operations before anything is written, and learn the digest the branch is named after.
     recoverInterruptedWrite(out);
     const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });
+    await assertCheckoutPublishable(model, out);
     const digest = dryRun.change.ledger.rings[request.ring]?.digest;
+    const made = apply();
     const result = await publishChange({
-      model, dir: out, apply,
-      operation: { promote: Operation.PROMOTE, rollback: Operation.ROLLBACK, unhold: Operation.UNHOLD }[request.kind],
-      promotedBy: by,
-      ...(request.kind === 'promote' && request.approvedBy ? { approvedBy: request.approvedBy } : {}),
+      model, fingerprint, dir: out, by, allowRemove: values['allow-remove'] ?? [], clock: { now, clock },
       ...(values.branch !== undefined ? { branch: values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest) } : {}),
       ...(values.remote ? { remote: values.remote } : {}),
       programCommit: ctx.programCommit(),
       takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
     });
-    print(ctx, format, last!.outcome, last!.report, model.layout.environments, result);
+    print(ctx, format, made.outcome, made.report, model.layout.environments, result);
     if (format === 'text') {
+      const others = result.commits.filter((c) => c.subject !== made.outcome.change.summary || c.operation === Operation.SYNTH);
+      for (const c of others) ctx.stdout.write(`Also published: ${c.sha.slice(0, 12)} ${c.subject}\n`);
       ctx.stdout.write(result.pushed
         ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
         : 'Nothing to publish.\n');
