@@ -100,9 +100,9 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
   const store = pendingStore(req.dir);
   const ops = store ? readPending(store) : [];
   const interrupted = store !== undefined && ops.length > 0 && wasPublishing(store);
-  await assertPendingState(repo, req.model, req.dir, ops, toRepo, store, interrupted);
   const clock = req.clock ?? { now: new Date() };
-  assertCheckoutLedgers(req.model, req.dir, clock); // a hand edit that breaks a rule, committed or not
+  assertCheckoutLedgers(req.model, req.dir, clock); // a ledger entry that breaks a rule, committed or not
+  await assertPendingState(repo, req.model, req.dir, ops, toRepo, store, interrupted);
   if (interrupted) {
     req.onNote?.(`A publish of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} was interrupted; ${ops.length === 1 ? 'it is' : 'they are'} published from ${ops.length === 1 ? 'its record' : 'their records'}.`);
   }

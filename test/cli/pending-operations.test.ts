@@ -14,6 +14,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 
 const T0 = '2026-11-22T10:00:00Z';
+const T1 = '2026-11-22T11:00:00Z';
 const SEED = digest('0');
 const A = digest('a');
 const B = digest('b');
@@ -84,6 +85,7 @@ describe('pending operations through the CLI against a bare remote', () => {
         delete env[key];
       }
     }
+    env.GIT_COMMITTER_DATE = now; // soaks are measured from commit times, which follow the test's clock
     const program = args[0] === 'history' || args.includes('--drop-pending') || args.includes('--app') ? [] : ['--app', app];
     return new Promise((resolve) => {
       execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) => {
@@ -140,11 +142,14 @@ describe('pending operations through the CLI against a bare remote', () => {
   afterEach(() => sandbox.cleanup());
 
   test('publish commits each pending operation as its own commit, in order, by who made it and who approved it', async () => {
-    // GIVEN three people promote without --publish
+    // GIVEN payments-api published in prod-canary an hour ago, so that prod may take it
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
+    await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish']);
     const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
-    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
-    await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'bob']);
-    await ok(a, ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'carol', '--approved-by', 'dave'], '2026-11-22T11:00:00Z');
+    // and three people promote without --publish
+    await ok(a, ['promote', 'orders-api', '--ring', 'nonprod', '--digest', A, '--by', 'bob'], T1);
+    await ok(a, ['promote', 'orders-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'carol'], T1);
+    await ok(a, ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'carol', '--approved-by', 'dave'], T1);
     expect(sandbox.status(a).some((l) => l.includes('cdk8s-gitops/pending'))).toBe(false);
     expect(pendingRecords(a)).toEqual(['000001.json', '000002.json', '000003.json']);
 
@@ -154,17 +159,17 @@ describe('pending operations through the CLI against a bare remote', () => {
     // THEN three commits, oldest first, and no synth commit: the program changed nothing else
     expect(sandbox.git(sandbox.remote, 'log', '--format=%s', `${before}..main`).split('\n')).toEqual([
       'promote payments-api sha256:aaaaaaaa to prod from prod-canary (by carol, approved by dave)',
-      'promote payments-api sha256:aaaaaaaa to prod-canary from nonprod (by bob)',
-      'promote payments-api sha256:aaaaaaaa to nonprod (by alice)',
+      'promote orders-api sha256:aaaaaaaa to prod-canary from nonprod (by carol)',
+      'promote orders-api sha256:aaaaaaaa to nonprod (by bob)',
     ]);
     expect(out).toMatch(/\nPushed [0-9a-f]{12} to main \(\d+ files in 3 commits; synth: 0 created, 0 updated, 0 deleted\)\.\n$/);
     expect(trailers(sandbox.remote, 'main~2')).toEqual([
-      'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: nonprod', `Cdk8s-Gitops-Digest: ${A}`,
-      'Cdk8s-Gitops-Promoted-By: alice',
+      'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: orders-api', 'Cdk8s-Gitops-Ring: nonprod', `Cdk8s-Gitops-Digest: ${A}`,
+      'Cdk8s-Gitops-Promoted-By: bob',
     ]);
     expect(trailers(sandbox.remote, 'main~1')).toEqual([
-      'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: prod-canary', `Cdk8s-Gitops-Digest: ${A}`,
-      'Cdk8s-Gitops-Promoted-By: bob',
+      'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: orders-api', 'Cdk8s-Gitops-Ring: prod-canary', `Cdk8s-Gitops-Digest: ${A}`,
+      'Cdk8s-Gitops-Promoted-By: carol',
     ]);
     expect(trailers(sandbox.remote, 'main')).toEqual([
       'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: prod', `Cdk8s-Gitops-Digest: ${A}`,
@@ -173,12 +178,13 @@ describe('pending operations through the CLI against a bare remote', () => {
     expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual(
       [MANIFEST, 'STATUS.md', 'environments/prod/aws/eu-02/payments-api/values.yaml', 'releases/payments-api.yaml'],
     );
-    const history = JSON.parse(await ok(a, ['history', 'payments-api', '--format', 'json']));
-    expect(history.slice(0, 3).map((e: any) => [e.operation, e.ring, e.promotedBy, e.approvedBy])).toEqual([
-      ['promote', ['prod'], 'carol', ['dave']],
-      ['promote', ['prod-canary'], 'bob', []],
-      ['promote', ['nonprod'], 'alice', []],
+    const history = JSON.parse(await ok(a, ['history', 'orders-api', '--format', 'json']));
+    expect(history.slice(0, 2).map((e: any) => [e.operation, e.ring, e.promotedBy, e.approvedBy])).toEqual([
+      ['promote', ['prod-canary'], 'carol', []],
+      ['promote', ['nonprod'], 'bob', []],
     ]);
+    expect(JSON.parse(await ok(a, ['history', 'payments-api', '--ring', 'prod', '--format', 'json']))[0])
+      .toMatchObject({ operation: 'promote', promotedBy: 'carol', approvedBy: ['dave'] });
     expect(pendingRecords(a)).toEqual([]);
     expect(sandbox.status(a)).toEqual([]);
   });
