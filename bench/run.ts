@@ -4,7 +4,7 @@
  *
  * Steps (see README, "Performance"):
  *   floor    the fleet's values files written with yaml's stringify and fs.writeFileSync
- *   full     `cdk8s-gitops synth` into an empty directory
+ *   full     `cdk8s-gitops synth` into an empty Git work tree
  *   noop     the same synth again: nothing changed
  *   promote  `cdk8s-gitops promote svc-0001 --ring nonprod --digest …` on that checkout
  *   check    `cdk8s-gitops check` of that checkout: drift check of every owned file
@@ -245,6 +245,11 @@ function main(): void {
 
     log(`${tag}full: cdk8s-gitops synth into an empty directory`);
     const checkout = emptyDir('checkout');
+    // A GitOps checkout is a Git work tree: its Git directory holds the stat cache that lets a
+    // run with nothing to do find hand edits without reading every owned file.
+    fs.mkdirSync(checkout, { recursive: true });
+    const init = spawnSync('git', ['init', '--quiet', checkout], { encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(`git init ${checkout} failed: ${init.stderr}`);
     const s = synth(checkout, services, scratch);
     const full = { ...cost(s), files_written: s.report.filesWritten as number, targets: valuesFiles(s.report.created) };
 

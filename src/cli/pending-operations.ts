@@ -1,9 +1,6 @@
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import { GitOpsError } from '../errors';
 import { ReleaseRequest } from '../release/operations';
-import { Checkout } from '../synth/checkout-fs';
+import { LocalState, localState } from '../synth/local-state';
 
 /**
  * A promote, rollback or unhold made without `--publish`: what was asked, by whom and when, and
@@ -28,12 +25,7 @@ export interface PendingOperation {
 }
 
 /** Where the pending operations of a checkout are kept: in the git directory, never in the work tree. */
-export interface PendingStore {
-  /** The git directory, read without following symbolic links below it. */
-  readonly gitDir: Checkout;
-  /** The checkout directory relative to the root of the work tree; `''` at the root. */
-  readonly checkout: string;
-}
+export type PendingStore = LocalState;
 
 /** Records live in `<git dir>/cdk8s-gitops/pending/`: git never lists, commits or clones them. */
 const PENDING_DIR = 'cdk8s-gitops/pending';
@@ -46,21 +38,7 @@ const MAX_RECORD_BYTES = 64 * 1024 * 1024;
  * tree (then there is nothing to publish to, and nothing is recorded).
  */
 export function pendingStore(dir: string): PendingStore | undefined {
-  const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--git-path', 'cdk8s-gitops'], {
-    cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  if (r.status !== 0) return undefined;
-  const [top, gitPath] = r.stdout.split('\n');
-  if (!top || !gitPath) return undefined;
-  const real = (p: string): string => {
-    try {
-      return fs.realpathSync(p);
-    } catch {
-      return path.resolve(p);
-    }
-  };
-  const checkout = path.relative(real(top), real(dir)).split(path.sep).join('/');
-  return { gitDir: new Checkout(path.dirname(path.resolve(dir, gitPath))), checkout };
+  return localState(dir);
 }
 
 /** The pending operations of the store's checkout, oldest first. A record that is not one cdk8s-gitops wrote fails with `CG521`. */

@@ -62,6 +62,23 @@ export class Checkout {
     return this.lstatKind(rel, doing);
   }
 
+  /**
+   * What `lstat` says of `rel`, or undefined when nothing is there (or a file stands where a
+   * directory above it should be); a link at `rel` or above it fails with `CG408`.
+   */
+  public stat(rel: string): fs.Stats | undefined {
+    if (this.parentKind(rel, 'read it') !== 'directory') return undefined;
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(this.abs(rel));
+    } catch (e: any) {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+      throw e;
+    }
+    if (stat.isSymbolicLink()) throw symlinkError(rel, 'read it');
+    return stat;
+  }
+
   /** Whether a regular file is at `rel` (see {@link kind}). */
   public isFile(rel: string): boolean {
     return this.kind(rel) === 'file';

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { GitOpsError } from '../errors';
 import { Checkout, failureCause } from './checkout-fs';
+import { DriftCheck } from './drift';
 import { contentHash, FileKind, FileTree } from './file-tree';
 import { isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, manifestInputs, parseManifest, serializeManifest } from './manifest';
 
@@ -106,6 +107,9 @@ interface Journal {
   readonly deletes: readonly string[];
 }
 
+/** The stat cache a plan was made with, to be brought up to date by the write that applies it. */
+const driftOf = new WeakMap<WritePlan, DriftCheck>();
+
 /** The identity of a real directory: its device and inode, as text. */
 function identity(file: string): string {
   const stat = fs.lstatSync(file, { bigint: true });
@@ -134,6 +138,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const writes = new Map<string, { text: string; existed: boolean }>();
   const foreign: string[] = [];
   const edited: string[] = [];
+  // A file whose inputs did not change is trusted to be as written unless the stat cache shows a
+  // hand edit (or, for a release, which writes only its ring, it is trusted as it stands).
+  const drift = options.verify || options.restoreMissing === false ? undefined : DriftCheck.load(checkout);
   let unchanged = 0;
   for (const p of tree.paths()) {
     if (!isOwnablePath(p) || p.startsWith('.cdk8s-gitops/')) {
@@ -141,7 +148,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     }
     const entry = tree.get(p)!;
     const before = old.files.get(p);
-    const trusted = before !== undefined && !options.verify && (options.restoreMissing === false || checkout.isFile(p));
+    const trusted = before !== undefined && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
     if (trusted && before.key === entry.key) {
       files.set(p, before);
       unchanged++;
@@ -191,7 +198,12 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const manifest: Manifest = tree.inputs === undefined ? { files } : { files, inputs: tree.inputs };
   const manifestText = serializeManifest(manifest);
   const manifestChanged = oldText !== manifestText;
-  return { writes, deletes, kept, edited: edited.sort(), unchanged, manifest, manifestText, manifestChanged };
+  const plan: WritePlan = { writes, deletes, kept, edited: edited.sort(), unchanged, manifest, manifestText, manifestChanged };
+  if (drift) {
+    drift.save(files); // what was read, for the next run (plan and check as well)
+    driftOf.set(plan, drift);
+  }
+  return plan;
 }
 
 /**
@@ -205,7 +217,9 @@ export function unchangedWrite(dir: string, inputs: string): WriteReport | undef
   const text = checkout.read(MANIFEST_PATH);
   if (text === undefined || manifestInputs(text) !== inputs) return undefined;
   const manifest = parseManifest(text);
-  for (const p of manifest.files.keys()) if (!checkout.isFile(p)) return undefined;
+  const drift = DriftCheck.load(checkout);
+  for (const [p, e] of manifest.files) if (drift.changed(p, e.sha256)) return undefined;
+  drift.save(manifest.files);
   return { created: [], updated: [], deleted: [], kept: [], restored: [], unchanged: manifest.files.size, filesWritten: 0 };
 }
 
@@ -252,6 +266,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
     created, updated, deleted: plan.deletes, kept: plan.kept, restored: plan.edited, unchanged: plan.unchanged,
     filesWritten: plan.writes.size + (plan.manifestChanged ? 1 : 0),
   };
+  const drift = driftOf.get(plan);
   if (plan.writes.size === 0 && plan.deletes.length === 0 && !plan.manifestChanged) return report;
   if (!options.verify && !options.adopt) assertEditsRecoverable(dir, plan.edited);
 
@@ -299,6 +314,10 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
     });
   }
   completeJournal(checkout, { owner, writes, deletes: plan.deletes }, options.onApply);
+  if (drift) {
+    drift.written([...plan.writes.keys()].map((p) => [p, plan.manifest.files.get(p)!.sha256] as const));
+    drift.save(plan.manifest.files);
+  }
   return report;
 }
 

@@ -291,17 +291,19 @@ describe('writeTree', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8')).files['projects/prod.yaml']).toBeDefined();
   });
 
-  it('trusts unchanged inputs, and with verify restores a hand edit', () => {
+  it('notices a hand edit of a file whose inputs did not change: refuses to lose it outside Git, and with verify restores it', () => {
     // GIVEN
     writeTree(exampleTree(), dir);
     fs.writeFileSync(path.join(dir, VALUES), 'edited: by hand\n');
 
     // WHEN
-    const trusting = writeTree(exampleTree(), dir);
+    const plan = planWrite(exampleTree(), dir);
+    const refused = codeOf(() => writeTree(exampleTree(), dir));
     const verifying = writeTree(exampleTree(), dir, { verify: true });
 
     // THEN
-    expect(trusting.filesWritten).toBe(0);
+    expect(plan.edited).toEqual([VALUES]);
+    expect(refused).toBe('CG409');
     expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], kept: [], restored: [VALUES], unchanged: 13, filesWritten: 1 });
     expect(textsOf(dir)).toEqual(expectedFiles(exampleTree()));
   });

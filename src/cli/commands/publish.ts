@@ -4,6 +4,7 @@ import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../program';
 import { dropPending, publishChange } from '../publishing';
+import { printWriteNotes } from '../write-notes';
 
 export const publishCommand: Command = {
   name: 'publish',
@@ -73,7 +74,10 @@ Example:
     const counts = r ? `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted` : '';
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    } else if (result.pushed) {
+      return 0;
+    }
+    if (r) printWriteNotes(ctx, r);
+    if (result.pushed) {
       for (const f of result.files) ctx.stdout.write(`${ctx.style('[~]')} ${f}\n`);
       if (result.commits.length > 1) {
         for (const c of result.commits) ctx.stdout.write(`${c.sha.slice(0, 12)} ${c.subject}\n`);

@@ -10,6 +10,7 @@ import { Command, CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../program';
+import { printWriteNotes } from '../write-notes';
 
 /** How many paths of each kind are listed before the rest are counted. */
 const LIST_LIMIT = 50;
@@ -95,14 +96,7 @@ function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: 
   list('[+]', r.created);
   list('[~]', r.updated);
   list('[-]', r.deleted);
-  if (r.restored.length > 0) {
-    ctx.stderr.write(`Put back ${r.restored.length} owned file${r.restored.length === 1 ? '' : 's'} edited by hand since cdk8s-gitops wrote ${r.restored.length === 1 ? 'it' : 'them'}:\n`);
-    for (const p of r.restored) ctx.stderr.write(`    ${p}\n`);
-  }
-  if (r.kept.length > 0) {
-    ctx.stderr.write(`Kept ${r.kept.length} file${r.kept.length === 1 ? '' : 's'} the program no longer generates, because ${r.kept.length === 1 ? 'it was' : 'they were'} changed since cdk8s-gitops wrote ${r.kept.length === 1 ? 'it' : 'them'}; ${r.kept.length === 1 ? 'it is' : 'they are'} yours now (delete ${r.kept.length === 1 ? 'it' : 'them'} if not needed):\n`);
-    for (const p of r.kept) ctx.stderr.write(`    ${p}\n`);
-  }
+  printWriteNotes(ctx, r);
   const changed = r.created.length + r.updated.length + r.deleted.length;
   ctx.stdout.write(changed === 0
     ? `No changes in ${rel}: ${r.unchanged} files up to date.\n`

@@ -1,0 +1,21 @@
+import type { WriteReport } from '../synth/writer';
+import type { CommandContext } from './command';
+
+/**
+ * Tells on stderr what a write did besides what the program asked: owned files edited by hand
+ * that it put back, and files it no longer generates that it kept because they were changed.
+ */
+export function printWriteNotes(ctx: CommandContext, r: WriteReport): void {
+  const one = (n: number, singular: string, plural: string): string => (n === 1 ? singular : plural);
+  if (r.restored.length > 0) {
+    const n = r.restored.length;
+    ctx.stderr.write(`Put back ${n} owned file${one(n, '', 's')} edited by hand since cdk8s-gitops wrote ${one(n, 'it', 'them')}:\n`);
+    for (const p of r.restored) ctx.stderr.write(`    ${p}\n`);
+  }
+  if (r.kept.length > 0) {
+    const n = r.kept.length;
+    ctx.stderr.write(`Kept ${n} file${one(n, '', 's')} the program no longer generates, because ${one(n, 'it was', 'they were')} changed since cdk8s-gitops wrote ${one(n, 'it', 'them')}; ` +
+      `${one(n, 'it is', 'they are')} yours now (delete ${one(n, 'it', 'them')} if not needed):\n`);
+    for (const p of r.kept) ctx.stderr.write(`    ${p}\n`);
+  }
+}

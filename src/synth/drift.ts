@@ -1,0 +1,122 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import { Checkout } from './checkout-fs';
+import { contentHash } from './file-tree';
+import { LocalState, localState } from './local-state';
+
+/** A file's identity as `lstat` sees it: size, modification and change times, inode. */
+function statKey(s: fs.Stats): string {
+  return `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
+}
+
+/**
+ * A file modified less than this before it was found unchanged could be modified again within
+ * the file system's time resolution, with the same size and times: it is not cached, and is
+ * read again next time (Git's "racily clean" entries). A file system that keeps whole seconds
+ * only gets a window of two of them.
+ */
+function racyMs(stat: fs.Stats): number {
+  return stat.mtimeMs % 1000 === 0 ? 2000 : 50;
+}
+
+const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Tells which owned files were changed by hand since cdk8s-gitops wrote them, cheaply. Like
+ * Git's index, it keeps a stat cache: for each owned file found to hold the content the
+ * manifest records, its size, times and inode, with that content's hash. A file whose stat and
+ * recorded hash are as cached holds that content still; any other is read and hashed once.
+ *
+ * The cache is local state, never committed: in the Git directory of the checkout's
+ * repository. A checkout outside Git has none, and every owned file is read each time; a fresh
+ * clone's first run reads every owned file once.
+ */
+export class DriftCheck {
+  /** Loads the stat cache of the checkout `checkout` (empty when there is none, or it cannot be read). */
+  public static load(checkout: Checkout): DriftCheck {
+    const state = localState(checkout.root);
+    const file = state === undefined ? undefined : cacheFile(state);
+    const cached = new Map<string, string>();
+    if (state !== undefined && file !== undefined) {
+      try {
+        const data = JSON.parse(state.gitDir.read(file, MAX_CACHE_BYTES) ?? 'null');
+        if (data?.version === 1 && data.files && typeof data.files === 'object') {
+          for (const [p, v] of Object.entries(data.files)) if (typeof v === 'string') cached.set(p, v);
+        }
+      } catch {
+        // Not a cache this code wrote: every owned file is read once.
+      }
+    }
+    return new DriftCheck(checkout, state, file, cached);
+  }
+
+  /** Entries found or written during this run, by path: `<stat key> <sha256>`. */
+  private readonly fresh = new Map<string, string>();
+  private dirty = false;
+
+  private constructor(
+    private readonly checkout: Checkout,
+    private readonly state: LocalState | undefined,
+    private readonly file: string | undefined,
+    private readonly cached: ReadonlyMap<string, string>,
+  ) {}
+
+  /**
+   * Whether the owned file `rel`, which the manifest records with the content hash `sha256`, is
+   * missing or holds other content: true when it was changed (or removed) since it was written.
+   */
+  public changed(rel: string, sha256: string): boolean {
+    const stat = this.checkout.stat(rel);
+    if (stat === undefined || !stat.isFile()) return true;
+    const entry = `${statKey(stat)} ${sha256}`;
+    if (this.cached.get(rel) === entry) {
+      this.fresh.set(rel, entry);
+      return false;
+    }
+    const text = this.checkout.read(rel);
+    if (text === undefined || contentHash(text) !== sha256) return true;
+    this.remember(rel, stat, sha256);
+    return false;
+  }
+
+  /** Records the files just written, each with the hash of the content it was given. */
+  public written(files: Iterable<readonly [string, string]>): void {
+    for (const [rel, sha256] of files) {
+      const stat = this.checkout.stat(rel);
+      if (stat?.isFile()) this.remember(rel, stat, sha256);
+      else this.fresh.delete(rel);
+    }
+  }
+
+  /**
+   * Saves what was found for the owned files `owned` (path → sha256 the manifest now records),
+   * when anything was read or written. A cache that cannot be written costs time on the next
+   * run, nothing else.
+   */
+  public save(owned: ReadonlyMap<string, { readonly sha256: string }>): void {
+    if (!this.dirty || this.state === undefined || this.file === undefined) return;
+    const files: Record<string, string> = {};
+    for (const p of [...owned.keys()].sort()) {
+      const entry = this.fresh.get(p) ?? this.cached.get(p);
+      if (entry !== undefined && entry.endsWith(` ${owned.get(p)!.sha256}`)) files[p] = entry;
+    }
+    this.dirty = false;
+    try {
+      this.state.gitDir.writeFile(this.file, JSON.stringify({ version: 1, files }));
+    } catch {
+      // Read-only Git directory, full disk: the next run reads the files again.
+    }
+  }
+
+  private remember(rel: string, stat: fs.Stats, sha256: string): void {
+    this.dirty = true;
+    if (Date.now() - stat.mtimeMs > racyMs(stat)) this.fresh.set(rel, `${statKey(stat)} ${sha256}`);
+    else this.fresh.delete(rel);
+  }
+}
+
+/** The cache of one checkout of the repository (several may share its Git directory). */
+function cacheFile(state: LocalState): string {
+  const id = createHash('sha256').update(state.checkout).digest('hex').slice(0, 16);
+  return `cdk8s-gitops/stat-cache/${id}.json`;
+}

@@ -1,0 +1,149 @@
+/**
+ * Drift is a change: an owned file edited by hand is listed by `plan` (exit 2), put back by
+ * `synth` where Git keeps the edit, and the restore is pushed by `publish`, even when nothing
+ * in the program changed. Hand edits are found through a stat cache in the Git directory, so
+ * a run with nothing to do reads no file whose size, times and inode are as cached.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
+import { PlatformModel } from '../../src/synth/model';
+import { Sandbox } from '../git/sandbox';
+import { hashTree } from '../support/hash-tree';
+import { runCli } from '../support/tree';
+
+const D1 = `sha256:${'1'.repeat(64)}`;
+const VALUES = 'environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml';
+
+function program(): PlatformModel {
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
+  const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
+  new Cluster(nonprod, 'eu-central-1-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
+  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D1 }).deployTo(nonprod);
+  return platform.snapshot();
+}
+
+const editedLine = new RegExp(`\\[~\\] ${VALUES}  \\(.*\\)  \\(edited by hand; synth puts it back\\)`);
+
+let root: string;
+let app: string;
+let sandbox: Sandbox;
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-drift-'));
+  const model = path.join(root, 'model.json');
+  fs.writeFileSync(model, JSON.stringify({ model: program() }));
+  app = `cp ${JSON.stringify(model)} "$CDK8S_GITOPS_MODEL_OUT"`;
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+beforeEach(async () => {
+  sandbox = Sandbox.create();
+  const first = await cli(sandbox.clone('seed-publish'), 'publish', '--by', 'ci');
+  expect([first.code, first.stderr]).toEqual([0, '']);
+});
+afterEach(() => sandbox.cleanup());
+
+function cli(dir: string, ...args: string[]): ReturnType<typeof runCli> {
+  return runCli([...args, '--out', dir, '--app', app]);
+}
+
+/** Edits the file by hand, keeping its size, and sets its modification time back to what it was. */
+function editKeepingSizeAndTime(file: string): void {
+  const stat = fs.statSync(file);
+  const text = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, text.replace('nonprod', 'NONPROD'));
+  fs.utimesSync(file, stat.atime, stat.mtime);
+}
+
+describe('drift', () => {
+  it('plan lists an uncommitted hand edit and exits 2; synth refuses to lose it (CG409) and writes nothing', async () => {
+    // GIVEN a clone whose stat cache knows every owned file, and a hand edit that keeps size and time
+    const clone = sandbox.clone('ci');
+    expect((await cli(clone, 'plan')).code).toBe(0);
+    editKeepingSizeAndTime(path.join(clone, VALUES));
+    const before = hashTree(clone, ['.git']);
+
+    // WHEN
+    const plan = await cli(clone, 'plan');
+    const json = await cli(clone, 'plan', '--format', 'json');
+    const synth = await cli(clone, 'synth');
+
+    // THEN plan shows what synth would put back
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(editedLine);
+    expect(JSON.parse(json.stdout).files).toEqual(expect.arrayContaining([expect.objectContaining({ path: VALUES, edited: true })]));
+    // AND synth refuses, because Git does not keep the edit
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain(`CG409 "${VALUES}" was changed by hand since cdk8s-gitops wrote it, the change is not committed`);
+    expect(hashTree(clone, ['.git'])).toEqual(before);
+  });
+
+  it('a hand edit pushed to the remote: plan lists it, synth puts it back and says so, publish pushes the restore', async () => {
+    // GIVEN someone pushed a hand edit of an owned file
+    const other = sandbox.clone('other');
+    const edited = sandbox.pushChange(other, VALUES, `${sandbox.read(other, VALUES)}replicaCount: 9\n`, 'Scale by hand');
+    const clone = sandbox.clone('ci');
+    expect(sandbox.git(clone, 'rev-parse', 'HEAD')).toBe(edited);
+
+    // WHEN plan, then synth
+    const plan = await cli(clone, 'plan');
+    const synth = await cli(clone, 'synth');
+
+    // THEN plan lists it, and synth puts it back
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(editedLine);
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toBe(`Put back 1 owned file edited by hand since cdk8s-gitops wrote it:\n    ${VALUES}\n`);
+    expect(sandbox.read(clone, VALUES)).not.toContain('replicaCount: 9');
+    // AND a second synth, and plan, find nothing
+    expect((await cli(clone, 'synth')).stdout).toMatch(/^No changes/);
+    expect((await cli(clone, 'plan')).code).toBe(0);
+
+    // WHEN publish runs in a fresh clone of the edited remote
+    const ci = sandbox.clone('ci-publish');
+    const publish = await cli(ci, 'publish', '--by', 'ci');
+
+    // THEN the restore is pushed
+    expect([publish.code, publish.stderr]).toEqual([0, `Put back 1 owned file edited by hand since cdk8s-gitops wrote it:\n    ${VALUES}\n`]);
+    expect(sandbox.git(sandbox.remote, 'diff', '--name-only', edited, 'main')).toBe(VALUES);
+    expect(sandbox.git(sandbox.remote, 'show', `main:${VALUES}`)).not.toContain('replicaCount: 9');
+  });
+
+  it('keeps its stat cache in the Git directory: plan and synth leave the work tree clean', async () => {
+    // GIVEN
+    const clone = sandbox.clone('ci');
+
+    // WHEN
+    expect((await cli(clone, 'plan')).code).toBe(0);
+    expect((await cli(clone, 'synth')).code).toBe(0);
+
+    // THEN
+    expect(sandbox.git(clone, 'status', '--porcelain', '--ignored')).toBe('');
+    const cache = path.join(clone, '.git', 'cdk8s-gitops', 'stat-cache');
+    expect(fs.readdirSync(cache)).toHaveLength(1);
+    const files = JSON.parse(fs.readFileSync(path.join(cache, fs.readdirSync(cache)[0]!), 'utf8')).files;
+    expect(Object.keys(files)).toContain(VALUES);
+  });
+
+  it('a cache that is not one cdk8s-gitops wrote costs a read of every file, nothing else', async () => {
+    // GIVEN a clone with a garbled cache, and a hand edit
+    const clone = sandbox.clone('ci');
+    expect((await cli(clone, 'plan')).code).toBe(0);
+    const cache = path.join(clone, '.git', 'cdk8s-gitops', 'stat-cache');
+    for (const f of fs.readdirSync(cache)) fs.writeFileSync(path.join(cache, f), '{"version":1,"files":{"x":1}');
+    editKeepingSizeAndTime(path.join(clone, VALUES));
+
+    // WHEN
+    const plan = await cli(clone, 'plan');
+
+    // THEN
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(editedLine);
+  });
+});
