@@ -14,7 +14,7 @@ import { Ledger } from '../release/types';
 import { checkoutTree } from '../synth/build';
 import { Checkout } from '../synth/checkout-fs';
 import type { LockHolder } from '../synth/checkout-lock';
-import { MANIFEST_PATH, readManifest } from '../synth/manifest';
+import { MANIFEST_PATH, manifestShardPath, parseManifest, readManifestTexts } from '../synth/manifest';
 import { PlatformModel } from '../synth/model';
 import { writeDeclaredTree } from '../synth/removals';
 import { recoverInterruptedWrite, WriteReport } from '../synth/writer';
@@ -95,7 +95,13 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
   const prefix = path.relative(repo.root, path.resolve(req.dir)).split(path.sep).join('/');
   const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
   const fromRepo = (p: string): string => (prefix ? p.slice(prefix.length + 1) : p);
-  const owned = (): string[] => [...new Set([...readManifest(req.dir).files.keys(), MANIFEST_PATH, ...req.model.services.map((s) => ledgerFilePath(req.model, s.name))])].map(toRepo);
+  const owned = (): string[] => {
+    const manifest = readManifestTexts(req.dir);
+    return [...new Set([
+      ...parseManifest(manifest).files.keys(), MANIFEST_PATH, ...manifest.keys(),
+      ...req.model.services.flatMap((s) => [ledgerFilePath(req.model, s.name), manifestShardPath(s.name)]),
+    ])].map(toRepo);
+  };
 
   const store = pendingStore(req.dir);
   const ops = store ? readPending(store) : [];

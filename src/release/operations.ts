@@ -1,7 +1,7 @@
 import { GitOpsError } from '../errors';
 import { didYouMean } from '../suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
-import { readManifestInputs } from '../synth/manifest';
+import { readManifest, recordsInputs } from '../synth/manifest';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel } from '../synth/model';
 import { applicationName } from '../constructs/name-checks';
@@ -131,8 +131,8 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
   // A checkout written from this model and these ledgers changes only where the service's
   // ledger shows; any other checkout is brought up to the program as a whole.
   const fingerprint = options.modelFingerprint ?? modelFingerprint(model);
-  const inputs = treeInputs(fingerprint, ledgers);
-  const tree = readManifestInputs(dir) === inputs
+  const inputs = treeInputs(fingerprint);
+  const tree = recordsInputs(readManifest(dir), inputs, ledgers.values())
     ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint });
   return { request, change, before, tree, applications, notes };

@@ -1,4 +1,4 @@
-import { LedgerFile, LedgerText, parseLedgerTexts, readLedgers, readLedgerTexts } from '../release/checkout';
+import { LedgerFile, parseLedgerTexts, readLedgers, readLedgerTexts } from '../release/checkout';
 import { PACKAGE_VERSION } from '../version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from './model';
@@ -41,14 +41,12 @@ export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseS
 }
 
 /**
- * The fingerprint of everything a tree is made from: the package version, the model and the
- * text of every ledger (as read, or as the program's initial digests make it: the tree is the
- * same either way).
+ * The fingerprint of the program a tree is made from: the package version and the model. The
+ * ledgers are the tree's other input; the manifest records each with its content hash, in the
+ * service's shard, so that promotions of different services change different files.
  */
-export function treeInputs(modelFingerprint: string, ledgers: ReadonlyMap<string, Pick<LedgerText, 'path' | 'text'>>): string {
-  let text = `${TREE_VERSION}\n${modelFingerprint}`;
-  for (const [service, f] of ledgers) text += `\n${service}\n${f.path}\n${f.text.length}\n${f.text}`;
-  return fingerprint(text);
+export function treeInputs(modelFingerprint: string): string {
+  return fingerprint(`${TREE_VERSION}\n${modelFingerprint}`);
 }
 
 /**
@@ -60,10 +58,10 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
-      ...[...ledgers.entries()].map(([service, f]) => ({ path: f.path, kind: FileKind.LEDGER, origin: svcPaths.get(service)!, text: f.text })),
+      ...[...ledgers.entries()].map(([service, f]) => ({ path: f.path, kind: FileKind.LEDGER, origin: svcPaths.get(service)!, text: f.text, service })),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
     ],
-    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), ledgers),
+    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model)),
     retains: retiredLedgers(model),
   });
 }
@@ -114,10 +112,10 @@ export function serviceTree(
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
-      ...(ledger ? [{ path: ledger.path, kind: FileKind.LEDGER, origin, text: ledger.text }] : []),
+      ...(ledger ? [{ path: ledger.path, kind: FileKind.LEDGER, origin, text: ledger.text, service }] : []),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
     ],
-    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), ledgers),
+    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model)),
     part: { services: new Set([service]), basedOn, covers },
   });
 }
@@ -135,9 +133,15 @@ export type CheckoutTree =
  */
 export function checkoutTree(model: PlatformModel, checkoutDir: string, modelFingerprint: string, options: WriteOptions = {}): CheckoutTree {
   const texts = readLedgerTexts(model, checkoutDir);
+  let parsed: Map<string, LedgerFile> | undefined;
+  const ledgers = (): Map<string, LedgerFile> => (parsed ??= parseLedgerTexts(model, texts));
   if (!options.verify && !options.adopt) {
-    const unchanged = unchangedWrite(checkoutDir, treeInputs(modelFingerprint, texts));
+    const unchanged = unchangedWrite(checkoutDir, {
+      inputs: treeInputs(modelFingerprint),
+      ledgers: texts.values(),
+      derived: () => new Map([[STATUS_PATH, statusMarkdown(releaseOverview(model, ledgers()))]]),
+    });
     if (unchanged) return { unchanged };
   }
-  return { tree: treeFromLedgers(model, parseLedgerTexts(model, texts), { modelFingerprint }) };
+  return { tree: treeFromLedgers(model, ledgers(), { modelFingerprint }) };
 }

@@ -47,6 +47,7 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const current = new Set<string>();
   for (const [p, e] of manifest.files) {
     const text = readFile(checkout, p);
+    if (e.derived && text !== undefined) continue; // made from the ledgers: out of date, never edited
     if (text === undefined) {
       findings.push({ kind: FindingKind.MISSING, path: p, message: `${p} is owned by cdk8s-gitops but missing.`, fix: 'Run `cdk8s-gitops synth` to restore it.' });
     } else if (contentHash(text) !== e.sha256) {

@@ -25,6 +25,12 @@ export interface FileEntry {
   /** Construct path of what produced it. */
   readonly origin: string;
   /**
+   * The service the file belongs to (its targets' files, its ledger): the manifest keeps its
+   * entry in that service's shard.
+   * @default - none: a file of the platform
+   */
+  readonly service?: string;
+  /**
    * A fingerprint of everything the content is made from. Equal keys mean equal content, so
    * unchanged files need not be rendered again.
    */
@@ -121,9 +127,9 @@ export class FileTree {
     this.files.set(path, entry);
   }
 
-  /** Adds a file whose content is known. */
-  public addText(path: string, kind: FileKind, origin: string, text: string): void {
-    this.add(path, { kind, origin, key: fingerprint(text), content: () => text });
+  /** Adds a file whose content is known; `service` is the service it belongs to, if any. */
+  public addText(path: string, kind: FileKind, origin: string, text: string, service?: string): void {
+    this.add(path, { kind, origin, key: fingerprint(text), content: () => text, ...(service === undefined ? {} : { service }) });
     this.rendered.set(path, text);
   }
 

@@ -1,15 +1,49 @@
 import { GitOpsError } from '../errors';
 import { Checkout } from './checkout-fs';
+import { contentHash } from './file-tree';
 
 /** Repository-relative path of the manifest. */
 export const MANIFEST_PATH = '.cdk8s-gitops/manifest.json';
 
+/**
+ * Where the manifest keeps the entries of each service's files (its targets' files and its
+ * ledger): one shard per service, so that promotions of different services change different
+ * files and their Git branches merge without conflict.
+ */
+export const MANIFEST_SHARDS_DIR = '.cdk8s-gitops/services';
+
+/** A service name as a shard's file name may hold it. */
+const SHARD_NAME = /^([a-z0-9](?:[a-z0-9-]{0,251}[a-z0-9])?)\.json$/;
+
+/** Repository-relative path of the manifest shard of `service`. */
+export function manifestShardPath(service: string): string {
+  return `${MANIFEST_SHARDS_DIR}/${service}.json`;
+}
+
+/** Whether a repository path is the manifest or one of its shards (a name, not a check of the file). */
+export function isManifestPath(p: string): boolean {
+  return p === MANIFEST_PATH || (p.startsWith(`${MANIFEST_SHARDS_DIR}/`) && SHARD_NAME.test(p.slice(MANIFEST_SHARDS_DIR.length + 1)));
+}
+
 /** What the manifest records of one owned file. */
 export interface ManifestEntry {
-  /** sha256 of the file's content. */
+  /** sha256 of the file's content; empty for a derived file, whose content is not recorded. */
   readonly sha256: string;
-  /** Fingerprint of the inputs the content was made from. */
+  /** Fingerprint of the inputs the content was made from; empty for a derived file. */
   readonly key: string;
+  /**
+   * The service whose shard holds the entry.
+   * @default - none: the entry is in the manifest itself
+   */
+  readonly service?: string;
+  /**
+   * A file made from other owned files alone (`STATUS.md`, from the ledgers): the manifest
+   * records that it is owned, not its content, which every write compares with what it makes.
+   * Its content changes with every promotion; recording it would make every promotion change
+   * one shared line.
+   * @default false
+   */
+  readonly derived?: boolean;
 }
 
 /** The files cdk8s-gitops owns in a repository, with their content hashes. */
@@ -17,57 +51,125 @@ export interface Manifest {
   /** Owned files by repository-relative path. */
   readonly files: ReadonlyMap<string, ManifestEntry>;
   /**
-   * Fingerprint of everything the tree was made from (see `FileTree.inputs`).
+   * Fingerprint of the program the tree was made from (see `FileTree.inputs`); the ledgers'
+   * part is their own entries' hashes.
    * @default - not recorded
    */
   readonly inputs?: string;
 }
 
 const HEADER = 'cdk8s-gitops';
+const VERSION = 2;
 
-/** Serializes a manifest: one file a line, sorted, so that Git diffs stay readable. */
-export function serializeManifest(m: Manifest): string {
-  const paths = [...m.files.keys()].sort();
-  const lines = paths.map((p, i) => {
-    const e = m.files.get(p)!;
-    return `    ${JSON.stringify(p)}: {"sha256": "${e.sha256}", "key": "${e.key}"}${i < paths.length - 1 ? ',' : ''}`;
+function entryLines(files: readonly (readonly [string, ManifestEntry])[]): string {
+  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const lines = sorted.map(([p, e], i) => {
+    const value = e.derived ? '{"derived": true}' : `{"sha256": "${e.sha256}", "key": "${e.key}"}`;
+    return `    ${JSON.stringify(p)}: ${value}${i < sorted.length - 1 ? ',' : ''}`;
   });
-  const inputs = m.inputs === undefined ? '' : `  "inputs": "${m.inputs}",\n`;
-  return `{\n  "generator": "${HEADER}",\n  "version": 1,\n${inputs}  "files": {\n${lines.join('\n')}${lines.length ? '\n' : ''}  }\n}\n`;
+  return `  "files": {\n${lines.join('\n')}${lines.length ? '\n' : ''}  }\n}\n`;
 }
 
-/** Parses a manifest; fails with the file and the fix when it is not one. */
-export function parseManifest(text: string, file = MANIFEST_PATH): Manifest {
-  let data: any;
+/**
+ * Serializes a manifest into its files, by repository path: the manifest itself (the program's
+ * inputs and the files of no service) and one shard per service with files. One file a line,
+ * sorted, so that Git diffs stay readable.
+ */
+export function serializeManifest(m: Manifest): Map<string, string> {
+  const main: [string, ManifestEntry][] = [];
+  const shards = new Map<string, [string, ManifestEntry][]>();
+  for (const [p, e] of m.files) {
+    if (e.service === undefined) main.push([p, e]);
+    else shards.set(e.service, [...(shards.get(e.service) ?? []), [p, e]]);
+  }
+  const inputs = m.inputs === undefined ? '' : `  "inputs": "${m.inputs}",\n`;
+  const out = new Map([[MANIFEST_PATH, `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n${inputs}${entryLines(main)}`]]);
+  for (const service of [...shards.keys()].sort()) {
+    out.set(manifestShardPath(service), `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n  "service": ${JSON.stringify(service)},\n${entryLines(shards.get(service)!)}`);
+  }
+  return out;
+}
+
+function malformed(file: string, message: string): GitOpsError {
+  return new GitOpsError({
+    code: 'CG401', file, message,
+    fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
+  });
+}
+
+function parseJson(text: string, file: string): any {
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new GitOpsError({
-      code: 'CG401', file,
-      message: 'The manifest is not valid JSON.',
-      fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
-    });
+    throw malformed(file, file === MANIFEST_PATH ? 'The manifest is not valid JSON.' : `The manifest shard ${file} is not valid JSON.`);
   }
-  if (data?.generator !== HEADER || data?.version !== 1 || typeof data.files !== 'object' || data.files === null
-    || (data.inputs !== undefined && !/^[0-9a-f]{40}$/.test(data.inputs))) {
-    throw new GitOpsError({
-      code: 'CG401', file,
-      message: 'The manifest does not have the expected form (generator "cdk8s-gitops", version 1, files).',
-      fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
-    });
-  }
-  const files = new Map<string, ManifestEntry>();
+}
+
+function parseEntries(data: any, file: string, service: string | undefined, into: Map<string, ManifestEntry>): void {
   for (const [p, e] of Object.entries<any>(data.files)) {
-    if (typeof e?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256) || typeof e?.key !== 'string' || !isOwnablePath(p) || !isVisiblePath(p)) {
-      throw new GitOpsError({
-        code: 'CG401', file,
-        message: `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, or outside the repository).`,
-        fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
-      });
+    const derived = e?.derived === true && service === undefined && Object.keys(e).length === 1;
+    if (!derived && (typeof e?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256) || typeof e?.key !== 'string') || !isOwnablePath(p) || !isVisiblePath(p)) {
+      throw malformed(file, `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, or outside the repository)${file === MANIFEST_PATH ? '' : `; in ${file}`}.`);
     }
-    files.set(p, { sha256: e.sha256, key: e.key });
+    if (into.has(p)) throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
+    into.set(p, {
+      sha256: derived ? '' : e.sha256, key: derived ? '' : e.key,
+      ...(service === undefined ? {} : { service }), ...(derived ? { derived: true } : {}),
+    });
   }
-  return data.inputs === undefined ? { files } : { files, inputs: data.inputs };
+}
+
+/**
+ * Parses a manifest and its shards (texts by repository path); fails with the file and the fix
+ * when one is not what cdk8s-gitops writes. A manifest of version 1 (before shards) is read
+ * as it is; the next write moves its services' entries to their shards.
+ */
+export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
+  const files = new Map<string, ManifestEntry>();
+  let inputs: string | undefined;
+  const mainText = texts.get(MANIFEST_PATH);
+  if (mainText !== undefined) {
+    const data = parseJson(mainText, MANIFEST_PATH);
+    if (data?.generator !== HEADER || (data?.version !== 1 && data?.version !== VERSION) || typeof data.files !== 'object' || data.files === null
+      || (data.inputs !== undefined && !/^[0-9a-f]{40}$/.test(data.inputs))) {
+      throw malformed(MANIFEST_PATH, `The manifest does not have the expected form (generator "cdk8s-gitops", version ${VERSION}, files).`);
+    }
+    parseEntries(data, MANIFEST_PATH, undefined, files);
+    inputs = data.inputs;
+  }
+  for (const [file, text] of texts) {
+    if (file === MANIFEST_PATH) continue;
+    const name = SHARD_NAME.exec(file.slice(MANIFEST_SHARDS_DIR.length + 1));
+    const data = parseJson(text, file);
+    if (!file.startsWith(`${MANIFEST_SHARDS_DIR}/`) || name === null || data?.generator !== HEADER || data?.version !== VERSION
+      || data?.service !== name[1] || typeof data.files !== 'object' || data.files === null) {
+      throw malformed(file, `${file} is not a shard of the manifest as cdk8s-gitops writes it (generator "cdk8s-gitops", version ${VERSION}, the service its name says, files).`);
+    }
+    parseEntries(data, file, name[1], files);
+  }
+  return inputs === undefined ? { files } : { files, inputs };
+}
+
+/**
+ * The texts of the manifest and its shards in a checkout, by repository path. A file in the
+ * shards' directory that is not named as a shard fails with `CG401`; so does a shard that is
+ * not a regular file (`CG402`) or is reached through a symbolic link (`CG408`).
+ */
+export function readManifestTexts(dir: string): Map<string, string> {
+  const checkout = new Checkout(dir);
+  const texts = new Map<string, string>();
+  const main = checkout.read(MANIFEST_PATH);
+  if (main !== undefined) texts.set(MANIFEST_PATH, main);
+  if (checkout.kind(MANIFEST_SHARDS_DIR) === 'missing') return texts;
+  for (const d of checkout.list(MANIFEST_SHARDS_DIR)) {
+    const rel = `${MANIFEST_SHARDS_DIR}/${d.name}`;
+    if (!SHARD_NAME.test(d.name)) {
+      throw malformed(rel, `${rel} is in the directory of the manifest's shards but is not named as one (<service>.json).`);
+    }
+    const text = checkout.read(rel);
+    if (text !== undefined) texts.set(rel, text);
+  }
+  return texts;
 }
 
 /** Paths whose segments are plain names (none starts with a dot): ownable at a glance. */
@@ -86,7 +188,7 @@ export function isOwnablePath(p: string): boolean {
 }
 
 /** The head of a manifest as {@link serializeManifest} writes it, up to its inputs fingerprint. */
-const INPUTS_HEAD = new RegExp(`^\\{\\n  "generator": "${HEADER}",\\n  "version": 1,\\n  "inputs": "([0-9a-f]{40})",\\n`);
+const INPUTS_HEAD = new RegExp(`^\\{\\n  "generator": "${HEADER}",\\n  "version": ${VERSION},\\n  "inputs": "([0-9a-f]{40})",\\n`);
 
 /**
  * The inputs fingerprint a manifest's text records, read from its head without parsing the
@@ -96,14 +198,22 @@ export function manifestInputs(text: string): string | undefined {
   return INPUTS_HEAD.exec(text)?.[1];
 }
 
-/** {@link manifestInputs} of the manifest of a checkout; undefined when it has none. */
-export function readManifestInputs(dir: string): string | undefined {
-  const text = new Checkout(dir).read(MANIFEST_PATH);
-  return text === undefined ? undefined : manifestInputs(text);
+/** Reads the manifest of a checkout, with its shards; an absent manifest is an empty one. */
+export function readManifest(dir: string): Manifest {
+  return parseManifest(readManifestTexts(dir));
 }
 
-/** Reads the manifest of a checkout; an absent manifest is an empty one. */
-export function readManifest(dir: string): Manifest {
-  const text = new Checkout(dir).read(MANIFEST_PATH);
-  return text === undefined ? { files: new Map() } : parseManifest(text);
+/**
+ * Whether `manifest` records the program `inputs`, and every ledger in `ledgers` (as read from
+ * the checkout) with the content it has: then the checkout was written from this program and
+ * these ledgers. A ledger not in the checkout yet (`initial`) is one the next write creates.
+ */
+export function recordsInputs(
+  manifest: Manifest, inputs: string, ledgers: Iterable<{ readonly path: string; readonly text: string; readonly initial?: boolean }>,
+): boolean {
+  if (manifest.inputs !== inputs) return false;
+  for (const l of ledgers) {
+    if (l.initial || manifest.files.get(l.path)?.sha256 !== contentHash(l.text)) return false;
+  }
+  return true;
 }

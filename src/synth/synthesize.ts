@@ -31,6 +31,8 @@ export interface SynthesizeOptions {
     origin: string;
     /** The file's text. */
     text: string;
+    /** The service it belongs to. @default - none */
+    service?: string;
   }[];
   /** Fingerprint of everything the tree is made from; see {@link FileTree.inputs}. @default - none */
   readonly inputs?: string;
@@ -120,7 +122,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     const files = sourceKindOf(service).targetFiles({
       model, target: t, service, cluster, release, directory: targetDirectory(model, t), layerKeys,
     });
-    for (const f of files) tree.add(f.path, { kind: f.kind, origin: t.path, key: f.key, content: f.content });
+    for (const f of files) tree.add(f.path, { kind: f.kind, origin: t.path, service: t.service, key: f.key, content: f.content });
   }
 
   const defaults = model.serviceDefaults;
@@ -134,7 +136,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   for (const env of part ? [] : model.environments) {
     tree.add(`${model.layout.projects}/${env.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [buildAppProject(model, env)]));
   }
-  for (const f of options.extraFiles ?? []) tree.addText(f.path, f.kind, f.origin, f.text);
+  for (const f of options.extraFiles ?? []) tree.addText(f.path, f.kind, f.origin, f.text, f.service);
   return tree;
 }
 

@@ -4,7 +4,9 @@ import { GitOpsError } from '../errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
 import { contentHash, FileKind, FileTree } from './file-tree';
-import { isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, manifestInputs, parseManifest, serializeManifest } from './manifest';
+import {
+  isManifestPath, isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, manifestInputs, parseManifest, readManifestTexts, recordsInputs, serializeManifest,
+} from './manifest';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
@@ -94,9 +96,15 @@ export interface WritePlan {
   readonly unchanged: number;
   /** The manifest after the write. */
   readonly manifest: Manifest;
-  /** {@link WritePlan.manifest} as written to `.cdk8s-gitops/manifest.json`. */
-  readonly manifestText: string;
-  /** Whether the manifest file changes. */
+  /**
+   * The files of the manifest that change (`.cdk8s-gitops/manifest.json` and the shards of
+   * services, see {@link MANIFEST_SHARDS_DIR}), with their new text; a shard no longer needed
+   * is in {@link WritePlan.manifestDeletes}.
+   */
+  readonly manifestWrites: ReadonlyMap<string, string>;
+  /** Shards of the manifest to delete: their services own no file any more. */
+  readonly manifestDeletes: readonly string[];
+  /** Whether any file of the manifest changes. */
   readonly manifestChanged: boolean;
 }
 
@@ -125,8 +133,8 @@ function identity(file: string): string {
  */
 export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {}): WritePlan {
   const checkout = new Checkout(dir);
-  const oldText = checkout.read(MANIFEST_PATH);
-  const old: Manifest = oldText === undefined ? { files: new Map() } : parseManifest(oldText);
+  const oldTexts = readManifestTexts(dir);
+  const old = parseManifest(oldTexts);
   if (tree.part !== undefined && old.inputs !== tree.part.basedOn) {
     throw new GitOpsError({
       code: 'CG407', file: MANIFEST_PATH,
@@ -147,16 +155,19 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       throw new GitOpsError({ code: 'CG403', file: p, message: `The tree has a file at "${p}", which is outside the repository or in a reserved place.`, fix: 'Report this as a bug of cdk8s-gitops.' });
     }
     const entry = tree.get(p)!;
+    const service = entry.service === undefined ? {} : { service: entry.service };
+    const derived = entry.kind === FileKind.STATUS;
     const before = old.files.get(p);
-    const trusted = before !== undefined && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
+    // A derived file's content is not recorded: it is compared with what the tree makes.
+    const trusted = before !== undefined && !before.derived && !derived && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
     if (trusted && before.key === entry.key) {
-      files.set(p, before);
+      files.set(p, { ...before, ...service });
       unchanged++;
       continue;
     }
     const text = tree.content(p);
     const sha256 = contentHash(text);
-    files.set(p, { sha256, key: entry.key });
+    files.set(p, derived ? { sha256: '', key: '', derived: true } : { sha256, key: entry.key, ...service });
     const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
       unchanged++;
@@ -165,8 +176,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     if (onDisk !== undefined) {
       if (!before) {
         if (!options.adopt) foreign.push(p);
-      // A ledger is read into the tree before it is written, so its new content keeps what the file held.
-      } else if (entry.kind !== FileKind.LEDGER && contentHash(onDisk) !== before.sha256) edited.push(p);
+      // A ledger is read into the tree before it is written, so its new content keeps what the file held;
+      // a derived file is made from the ledgers, so it is rewritten whatever it holds.
+      } else if (entry.kind !== FileKind.LEDGER && !before.derived && contentHash(onDisk) !== before.sha256) edited.push(p);
     }
     writes.set(p, { text, existed: onDisk !== undefined });
   }
@@ -196,9 +208,11 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   deletes.sort();
   kept.sort();
   const manifest: Manifest = tree.inputs === undefined ? { files } : { files, inputs: tree.inputs };
-  const manifestText = serializeManifest(manifest);
-  const manifestChanged = oldText !== manifestText;
-  const plan: WritePlan = { writes, deletes, kept, edited: edited.sort(), unchanged, manifest, manifestText, manifestChanged };
+  const texts = serializeManifest(manifest);
+  const manifestWrites = new Map([...texts].filter(([p, t]) => oldTexts.get(p) !== t));
+  const manifestDeletes = [...oldTexts.keys()].filter((p) => !texts.has(p)).sort();
+  const manifestChanged = manifestWrites.size > 0 || manifestDeletes.length > 0;
+  const plan: WritePlan = { writes, deletes, kept, edited: edited.sort(), unchanged, manifest, manifestWrites, manifestDeletes, manifestChanged };
   if (drift) {
     drift.save(files); // what was read, for the next run (plan and check as well)
     driftOf.set(plan, drift);
@@ -206,19 +220,35 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   return plan;
 }
 
+/** What a tree is made from, as far as a write that changes nothing can tell without building it. */
+export interface TreeInputs {
+  /** The tree's {@link FileTree.inputs}: the program's fingerprint. */
+  readonly inputs: string;
+  /** The ledgers the tree is made from, as read from the checkout. */
+  readonly ledgers: Iterable<{ readonly path: string; readonly text: string; readonly initial?: boolean }>;
+  /** The derived files the tree makes (`STATUS.md`), by path: cheap to make without the tree. */
+  readonly derived: () => ReadonlyMap<string, string>;
+}
+
 /**
  * The report of a write that would change nothing, known without building the tree: the
- * manifest of `dir` records the same {@link FileTree.inputs} and every owned file is in place.
- * Undefined when that cannot be told, and the tree must be built and compared.
- * Call {@link recoverInterruptedWrite} first.
+ * manifest of `dir` records the same program and ledgers, every owned file holds what the
+ * manifest records (the stat cache tells without reading, see {@link DriftCheck}), and every
+ * derived file what the ledgers make. Undefined when that cannot be told, and the tree must be
+ * built and compared. Call {@link recoverInterruptedWrite} first.
  */
-export function unchangedWrite(dir: string, inputs: string): WriteReport | undefined {
+export function unchangedWrite(dir: string, inputs: TreeInputs): WriteReport | undefined {
   const checkout = new Checkout(dir);
-  const text = checkout.read(MANIFEST_PATH);
-  if (text === undefined || manifestInputs(text) !== inputs) return undefined;
-  const manifest = parseManifest(text);
+  const main = checkout.read(MANIFEST_PATH);
+  if (main === undefined || manifestInputs(main) !== inputs.inputs) return undefined;
+  const manifest = parseManifest(readManifestTexts(dir));
+  if (!recordsInputs(manifest, inputs.inputs, inputs.ledgers)) return undefined;
+  const derived = inputs.derived();
   const drift = DriftCheck.load(checkout);
-  for (const [p, e] of manifest.files) if (drift.changed(p, e.sha256)) return undefined;
+  for (const [p, e] of manifest.files) {
+    if (e.derived ? checkout.read(p) !== derived.get(p) : drift.changed(p, e.sha256)) return undefined;
+  }
+  for (const p of derived.keys()) if (!manifest.files.get(p)?.derived) return undefined;
   drift.save(manifest.files);
   return { created: [], updated: [], deleted: [], kept: [], restored: [], unchanged: manifest.files.size, filesWritten: 0 };
 }
@@ -264,7 +294,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   const updated = [...plan.writes].filter(([, w]) => w.existed).map(([p]) => p).sort();
   const report: WriteReport = {
     created, updated, deleted: plan.deletes, kept: plan.kept, restored: plan.edited, unchanged: plan.unchanged,
-    filesWritten: plan.writes.size + (plan.manifestChanged ? 1 : 0),
+    filesWritten: plan.writes.size + plan.manifestWrites.size,
   };
   const drift = driftOf.get(plan);
   if (plan.writes.size === 0 && plan.deletes.length === 0 && !plan.manifestChanged) return report;
@@ -288,9 +318,10 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
       options.onStage?.(n);
     };
     for (const [p, w] of plan.writes) stage(p, w.text);
-    if (plan.manifestChanged) stage(MANIFEST_PATH, plan.manifestText);
+    for (const [p, text] of plan.manifestWrites) stage(p, text);
     current = JOURNAL;
-    const journal: Journal = { owner, writes, deletes: plan.deletes };
+    const deletes = [...plan.deletes, ...plan.manifestDeletes];
+    const journal: Journal = { owner, writes, deletes };
     const tmp = checkout.abs(`${TRANSACTION_DIR}/journal.json.tmp`);
     const fd = fs.openSync(tmp, 'wx');
     try {
@@ -313,7 +344,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
   }
-  completeJournal(checkout, { owner, writes, deletes: plan.deletes }, options.onApply);
+  completeJournal(checkout, { owner, writes, deletes: [...plan.deletes, ...plan.manifestDeletes] }, options.onApply);
   if (drift) {
     drift.written([...plan.writes.keys()].map((p) => [p, plan.manifest.files.get(p)!.sha256] as const));
     drift.save(plan.manifest.files);
@@ -424,7 +455,7 @@ function parseJournal(text: string): Journal {
     data = undefined;
   }
   const staged = (p: unknown): boolean => typeof p === 'string' && /^\.cdk8s-gitops\/transaction\/files\/\d+$/.test(p);
-  const target = (p: unknown): boolean => typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || p === MANIFEST_PATH);
+  const target = (p: unknown): boolean => typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || isManifestPath(p));
   const valid = typeof data?.owner === 'string' && Array.isArray(data?.writes) && Array.isArray(data?.deletes)
     && data.writes.every((w: any) => staged(w?.staged) && target(w?.target))
     && data.deletes.every(target);

@@ -59,7 +59,8 @@ platform.synth();
 
 
 
-const MANIFEST = '.cdk8s-gitops/manifest.json';
+/** What a promotion of payments-api changes of the manifest: its shard, never the manifest itself. */
+const MANIFEST = '.cdk8s-gitops/services/payments-api.json';
 
 interface Run {
   readonly code: number;

@@ -61,7 +61,8 @@ function valuesFiles(service: string, ring: 'nonprod' | 'prod-canary' | 'prod'):
   return clusters.map((c) => `environments/${c}/${service}/values.yaml`);
 }
 
-const MANIFEST = '.cdk8s-gitops/manifest.json';
+/** What a promotion of payments-api changes of the manifest: its shard, never the manifest itself. */
+const MANIFEST = '.cdk8s-gitops/services/payments-api.json';
 
 interface Run {
   readonly code: number;

@@ -90,7 +90,7 @@ describe('cdk8s-gitops synth', () => {
         '',
       ]);
       expect(first.status).toBe(0);
-      expect(Object.keys(afterFirst).sort()).toEqual(['.cdk8s-gitops/manifest.json', 'README.md', ...GENERATED].sort());
+      expect(Object.keys(afterFirst).sort()).toEqual(['.cdk8s-gitops/manifest.json', '.cdk8s-gitops/services/payments-api.json', 'README.md', ...GENERATED].sort());
     });
 
     it('prints "No changes" the second time and changes no byte', () => {

@@ -3,6 +3,7 @@
  * records changes nothing without building the tree; these tests pin down when that shortcut
  * may be taken and when the tree must be built again. They run the built CLI against a fixed model.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -23,6 +24,11 @@ let out: string;
 
 function inputsOf(dir: string): string | undefined {
   return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8')).inputs;
+}
+
+/** The hash the manifest records for a service's file, from the service's shard. */
+function recordedHash(dir: string, service: string, file: string): string | undefined {
+  return JSON.parse(fs.readFileSync(path.join(dir, '.cdk8s-gitops/services', `${service}.json`), 'utf8')).files[file]?.sha256;
 }
 
 beforeAll(() => {
@@ -76,11 +82,13 @@ describe('synth of an unchanged program into an up-to-date checkout', () => {
     // WHEN
     const r = runBin(program, ['synth', '--out', out, '--format', 'json']);
 
-    // THEN the nonprod values files follow the ledger, and the manifest records the new inputs
+    // THEN the nonprod values files follow the ledger, and the service's shard records the ledger as it is now;
+    // the program's inputs are the same
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).updated).toContain(VALUES);
     expect(fs.readFileSync(path.join(out, VALUES), 'utf8')).toContain(D2);
-    expect(inputsOf(out)).not.toBe(before);
+    expect(recordedHash(out, 'payments-api', LEDGER)).toBe(createHash('sha256').update(fs.readFileSync(path.join(out, LEDGER))).digest('hex'));
+    expect(inputsOf(out)).toBe(before);
   });
 
   test('builds the tree when the program changes', () => {
@@ -98,9 +106,11 @@ describe('synth of an unchanged program into an up-to-date checkout', () => {
     expect(fs.readFileSync(path.join(out, 'bootstrap/prod.yaml'), 'utf8')).toContain('targetRevision: release');
   });
 
-  test('--verify reads every file and restores a hand edit the shortcut would trust', () => {
+  test('notices a hand edit although nothing changed; outside Git only --verify puts it back', () => {
     fs.writeFileSync(path.join(out, PROD_VALUES), '# edited by hand\n');
-    expect(JSON.parse(runBin(program, ['synth', '--out', out, '--format', 'json']).stdout).updated).toEqual([]);
+    const refused = runBin(program, ['synth', '--out', out, '--format', 'json']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`CG409 "${PROD_VALUES}" was changed by hand since cdk8s-gitops wrote it`);
     const r = runBin(program, ['synth', '--out', out, '--verify', '--format', 'json']);
     expect(JSON.parse(r.stdout).updated).toEqual([PROD_VALUES]);
     expect(fs.readFileSync(path.join(out, PROD_VALUES), 'utf8')).not.toContain('edited by hand');

@@ -252,6 +252,7 @@ describe('CI recipes', () => {
       expect(sandbox.remoteFile('environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml')).toContain('orders-api');
       expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
         '.cdk8s-gitops/manifest.json',
+        '.cdk8s-gitops/services/orders-api.json',
         'STATUS.md',
         'environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml',
         'projects/nonprod.yaml',

@@ -247,7 +247,7 @@ describe('interrupted release commands (through the CLI)', () => {
     expect(treeDiff(readTree(dir), readTree(done))).toEqual([]);
   });
 
-  test('a publish whose push fails leaves the checkout clean and the remote untouched', async () => {
+  test('a promote --publish whose push fails leaves the remote untouched and the promotion pending, as a commit that was not pushed would be', async () => {
     const seed = path.join(root, 'seed');
     writeTree(buildTree(model, seed), seed);
     // The files as text (readTree reads bytes as latin1, for comparison only).
@@ -262,11 +262,17 @@ describe('interrupted release commands (through the CLI)', () => {
 
       const result = await runCli(['promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish', '--out', clone, '--app', replay]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^Error: CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*pre-push: protected branch/s);
+      expect(result.stderr).toMatch(/^Note: the promote is kept in the checkout as a pending operation: `cdk8s-gitops publish` publishes it; .*\nError: CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*pre-push: protected branch/s);
       expect(result.stderr).toContain('Nothing was pushed');
       expect(sandbox.remoteLog()).toEqual(remoteBefore);
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(tipBefore);
       expect(sandbox.git(clone, 'rev-parse', 'HEAD')).toBe(tipBefore);
+      expect(sandbox.status(clone)).toContain(' M releases/payments-api.yaml');
+
+      // Discarding it as the note says puts the checkout back as it was
+      expect((await runCli(['publish', '--drop-pending', '--out', clone])).code).toBe(0);
+      sandbox.git(clone, 'checkout', '--', 'releases/payments-api.yaml');
+      expect((await runCli(['synth', '--out', clone, '--app', replay])).code).toBe(0);
       expect(sandbox.status(clone)).toEqual([]);
       expect(treeDiff(readTree(clone), before)).toEqual([]);
     } finally {

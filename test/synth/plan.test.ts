@@ -6,10 +6,11 @@ import { Cluster, FileKind } from '../../src';
 import { runRelease } from '../../src/release/operations';
 import { buildTree } from '../../src/synth/build';
 import { contentHash } from '../../src/synth/file-tree';
-import { MANIFEST_PATH, parseManifest, serializeManifest } from '../../src/synth/manifest';
+import { MANIFEST_PATH } from '../../src/synth/manifest';
 import { computePlan, diffPaths, Plan, planHasChanges, sameValue } from '../../src/synth/plan';
 import { formatPlan } from '../../src/synth/plan-format';
 import { PlatformModel } from '../../src/synth/model';
+import { recordInManifest } from '../support/manifest';
 import {
   addLedgerApi, cloudOf, environmentOf, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile,
 } from './example-checkout';
@@ -431,8 +432,8 @@ describe('computePlan: the Applications before and after the write', () => {
     writeFile(dir, file, readFile(dir, file).replace('revisionHistoryLimit: 3', 'revisionHistoryLimit: 5'));
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
-    // THEN the file is trusted as written, and the Applications it generates go back to the program's
-    expect(plan.files).toEqual([]);
+    // THEN the file is put back, marked as edited, and the Applications it generates go back to the program's
+    expect(plan.files.map((f) => [f.path, f.change, f.edited])).toEqual([[file, 'update', true]]);
     expect(plan.applications).toEqual(EXAMPLE_APPS('prod').map((name) => ({ name, change: 'update', applicationSet: 'workloads-prod', fields: ['spec.revisionHistoryLimit'] })));
   });
 
@@ -454,9 +455,7 @@ describe('computePlan: the Applications before and after the write', () => {
     dir = synthesizedCheckout(model);
     const file = 'applicationsets/prod/canary.yaml';
     writeFile(dir, file, CANARY_SET);
-    const manifest = parseManifest(readFile(dir, MANIFEST_PATH));
-    const files = new Map(manifest.files).set(file, { sha256: contentHash(CANARY_SET), key: 'canary' });
-    writeFile(dir, MANIFEST_PATH, serializeManifest({ files }));
+    recordInManifest(dir, file, { sha256: contentHash(CANARY_SET), key: 'canary' });
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
     // THEN the file is deleted, and with it the Applications it generates
@@ -472,9 +471,7 @@ describe('computePlan: the Applications before and after the write', () => {
     dir = synthesizedCheckout(model);
     const file = 'applicationsets/prod/canary.yaml';
     writeFile(dir, `${file}/NOTES.md`, '# notes\n');
-    const manifest = parseManifest(readFile(dir, MANIFEST_PATH));
-    const files = new Map(manifest.files).set(file, { sha256: contentHash(CANARY_SET), key: 'canary' });
-    writeFile(dir, MANIFEST_PATH, serializeManifest({ files }));
+    recordInManifest(dir, file, { sha256: contentHash(CANARY_SET), key: 'canary' });
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
     // THEN the file, which is a directory now, is kept and given up rather than deleted, and the

@@ -7,6 +7,7 @@ import { TRANSACTION_DIR } from '../../src/synth/writer';
 // The module object itself (not an import-star copy), so that a spy on it reaches the writer.
 import fs = require('fs');
 
+const SHARD = '.cdk8s-gitops/services/payments-api.json';
 const VALUES = 'environments/prod/azure/westeurope-01/payments-api/values.yaml';
 const USER_FILES: Record<string, string> = {
   'README.md': '# platform-gitops\n\nOwned by the platform team.  \n',
@@ -91,15 +92,17 @@ function dirsOf(root: string): string[] {
 /** The files a write of `tree` should leave: its files and the manifest. */
 const expected = new Map<FileTree, Record<string, string>>();
 function expectedFiles(tree: FileTree): Record<string, string> {
-  if (!expected.has(tree)) expected.set(tree, { ...tree.toRecord(), [MANIFEST_PATH]: serializedManifestOf(tree) });
+  if (!expected.has(tree)) expected.set(tree, { ...tree.toRecord(), ...serializedManifestOf(tree) });
   return expected.get(tree)!;
 }
 
-function serializedManifestOf(tree: FileTree): string {
+/** The files of the manifest (with its shards) that writing `tree` into an empty directory makes. */
+function serializedManifestOf(tree: FileTree): Record<string, string> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-expected-'));
   try {
     writeTree(tree, scratch);
-    return fs.readFileSync(path.join(scratch, MANIFEST_PATH), 'utf8');
+    const texts = textsOf(scratch);
+    return Object.fromEntries(Object.entries(texts).filter(([p]) => p.startsWith('.cdk8s-gitops/')));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -132,13 +135,17 @@ describe('writeTree', () => {
     const report = writeTree(tree, dir);
 
     // THEN
-    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], kept: [], restored: [], unchanged: 0, filesWritten: 15 });
-    expect(textsOf(dir)).toEqual({ ...tree.toRecord(), [MANIFEST_PATH]: expect.any(String) });
+    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], kept: [], restored: [], unchanged: 0, filesWritten: 16 });
+    expect(textsOf(dir)).toEqual({ ...tree.toRecord(), [MANIFEST_PATH]: expect.any(String), [SHARD]: expect.any(String) });
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8'));
-    expect(manifest.generator).toBe('cdk8s-gitops');
-    expect(manifest.version).toBe(1);
-    expect(Object.keys(manifest.files)).toEqual(tree.paths());
-    expect(manifest.files[VALUES]).toEqual({ sha256: contentHash(tree.content(VALUES)), key: tree.get(VALUES)!.key });
+    const shard = JSON.parse(fs.readFileSync(path.join(dir, SHARD), 'utf8'));
+    expect([manifest.generator, manifest.version, shard.generator, shard.version, shard.service]).toEqual(['cdk8s-gitops', 2, 'cdk8s-gitops', 2, 'payments-api']);
+    // the service's files are in its shard, the others in the manifest itself
+    const ofService = tree.paths().filter((p) => tree.get(p)!.service === 'payments-api');
+    expect(ofService).toContain(VALUES);
+    expect(Object.keys(shard.files)).toEqual(ofService);
+    expect(Object.keys(manifest.files)).toEqual(tree.paths().filter((p) => !ofService.includes(p)));
+    expect(shard.files[VALUES]).toEqual({ sha256: contentHash(tree.content(VALUES)), key: tree.get(VALUES)!.key });
   });
 
   it('writes nothing the second time: no file written, no modification time changed', () => {
@@ -391,7 +398,8 @@ describe('writeTree', () => {
       // THEN
       expect(recovered).toBe(true);
       expect(textsOf(dir)).toEqual({ ...expectedFiles(changedNonprodOnlyTree()), ...USER_FILES });
-      expect(dirsOf(dir).filter((d) => d.startsWith('environments/prod') || d.startsWith('.cdk8s-gitops/'))).toEqual([]);
+      // no transaction left: the only directory below .cdk8s-gitops is the manifest's shards
+      expect(dirsOf(dir).filter((d) => d.startsWith('environments/prod') || d.startsWith('.cdk8s-gitops/'))).toEqual(['.cdk8s-gitops/services']);
       expect(writeTree(changedNonprodOnlyTree(), dir).filesWritten).toBe(0);
     });
 
@@ -419,7 +427,7 @@ describe('writeTree', () => {
   describe('with a corrupt manifest', () => {
     it.each([
       ['not JSON', '{"generator": "cdk8s-gitops", ', 'The manifest is not valid JSON'],
-      ['of another form', '{"generator": "other", "version": 1, "files": {}}', 'The manifest does not have the expected form (generator "cdk8s-gitops", version 1, files).'],
+      ['of another form', '{"generator": "other", "version": 2, "files": {}}', 'The manifest does not have the expected form (generator "cdk8s-gitops", version 2, files).'],
       ['with a malformed entry', '{"generator": "cdk8s-gitops", "version": 1, "files": {"../outside": {"sha256": "x", "key": "y"}}}', 'The manifest entry for "../outside" is malformed'],
       ['with an entry for a hidden file', '{"generator": "cdk8s-gitops", "version": 1, "files": {".github/workflows/ci.yml": {"sha256": "' + '0'.repeat(64) + '", "key": "y"}}}', 'The manifest entry for ".github/workflows/ci.yml" is malformed'],
     ])('fails when it is %s, and writes nothing', (_what, text, message) => {

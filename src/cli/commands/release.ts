@@ -74,13 +74,22 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     await assertCheckoutPublishable(model, out);
     const digest = dryRun.change.ledger.rings[request.ring]?.digest;
     const made = apply();
-    const result = await publishChange({
-      model, fingerprint, dir: out, by, allowRemove: values['allow-remove'] ?? [], clock: { now, clock },
-      ...(values.branch !== undefined ? { branch: values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest) } : {}),
-      ...(values.remote ? { remote: values.remote } : {}),
-      programCommit: ctx.programCommit(),
-      takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
-    });
+    let result: Awaited<ReturnType<typeof publishChange>>;
+    try {
+      result = await publishChange({
+        model, fingerprint, dir: out, by, allowRemove: values['allow-remove'] ?? [], clock: { now, clock },
+        ...(values.branch !== undefined ? { branch: values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest) } : {}),
+        ...(values.remote ? { remote: values.remote } : {}),
+        programCommit: ctx.programCommit(),
+        takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+      });
+    } catch (e) {
+      if (made.outcome.change.changed && pendingStore(out) !== undefined) {
+        ctx.stderr.write(`Note: the ${request.kind} is kept in the checkout as a pending operation: \`cdk8s-gitops publish\` publishes it; ` +
+          `\`cdk8s-gitops publish --drop-pending\`, then \`git checkout -- ${ledgerFilePath(model, request.service)}\` and \`cdk8s-gitops synth\`, discard it.\n`);
+      }
+      throw e;
+    }
     print(ctx, format, made.outcome, made.report, model.layout.environments, result);
     if (format === 'text') {
       const others = result.commits.filter((c) => c.subject !== made.outcome.change.summary || c.operation === Operation.SYNTH);
