@@ -242,6 +242,12 @@ const ENTRIES = [
     fix: 'Name what the program no longer declares, e.g. Removal.service(\'legacy-api\') or Removal.cluster(\'prod/aws/eu-central-1-01\'); drop the removal once what it names is back in the program.',
   },
 
+  {
+    code: 'CG144', where: 'program', title: 'Write would change what targets run without a promotion',
+    description: 'A write made from the program (synth, publish) would change the image digest of targets although the ledger entry of their ring did not change: the program moved them to a ring that runs another digest, or a ring took over (movedFrom) the entry of a ring they did not run in, or two rings that run different digests were merged. Their new digest would skip the gates of the ring. Nothing was written.',
+    fix: 'Keep the targets in the ring they run in, or make the ring they join run their digest first (cdk8s-gitops promote …), then move them. movedFrom names only a ring\'s own old names.',
+  },
+
   // CG2xx: release ledgers
   {
     code: 'CG201', where: 'ledger', title: 'Ledger is not valid YAML',
@@ -287,6 +293,11 @@ const ENTRIES = [
     code: 'CG209', where: 'ledger', title: 'Ledger has a ring the program does not declare',
     description: 'A release ledger records a ring the program does not declare (a renamed or removed ring, or a typo in a hand edit). Its targets would stop being emitted and Argo CD would delete their Applications, so every command that reads the ledger refuses it.',
     fix: 'If the ring was renamed or split, add movedFrom: [\'<old name>\'] to the new ring(s); if it was removed, declare platform.removed(Removal.ring(\'<old name>\')); if the ledger key is a typo, correct it.',
+  },
+  {
+    code: 'CG210', where: 'ledger', title: 'Release ledger deleted',
+    description: 'The ledger of a service the program declares is missing from the checkout, although cdk8s-gitops wrote it and the manifest records it: it was deleted by hand or by a commit. Starting its rings again from the service\'s initialDigest would roll prod back and lose its holds and history, so nothing was written.',
+    fix: 'Restore the ledger from Git: git checkout HEAD -- <ledger> if the deletion is not committed; else git checkout <deleting commit>^ -- <ledger>.',
   },
 
   // CG3xx: the command line

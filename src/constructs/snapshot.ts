@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { problemsOfWorkloadSetNames } from '../argocd/application-set';
 import { GitOpsError, Problem } from '../errors';
+import { globMatches } from '../glob';
 import {
   ClusterModel, ControlPlaneModel, EnvironmentModel, MODEL_VERSION, PlatformModel, RingModel, ServiceModel, SourceModel, TargetModel,
 } from '../synth/model';
@@ -157,8 +158,20 @@ function problemsOfRemovals(model: PlatformModel): Problem[] {
     cluster: new Set(model.clusters.map((c) => c.id)),
     ring: new Set(model.rings.map((r) => r.name)),
   };
+  const applications = model.targets.map(applicationName);
   const problems: Problem[] = [];
   for (const r of model.removals ?? []) {
+    if (r.kind === 'application') {
+      const still = applications.filter((a) => globMatches(r.name, a));
+      if (still.length === 0) continue;
+      problems.push({
+        code: 'CG143', constructPath: model.path,
+        message: `Removal.application(${JSON.stringify(r.name)}) matches ${still.length === 1 ? 'an Application' : `${still.length} Applications`} the program still declares: ` +
+          `${still.slice(0, 10).join(', ')}${still.length > 10 ? ', …' : ''}.`,
+        fix: `Name only Applications the program no longer makes (a narrower pattern), or drop Removal.application(${JSON.stringify(r.name)}).`,
+      });
+      continue;
+    }
     if (!declared[r.kind]?.has(r.name)) continue;
     problems.push({
       code: 'CG143', constructPath: model.path,

@@ -9,7 +9,7 @@ import { execFileSync } from 'child_process';
 export interface FileVersion {
   /** The commit that wrote it. */
   readonly commit: string;
-  /** The commit's committer time. */
+  /** The commit's committer time, or the latest of the older versions' when it is earlier (set back). */
   readonly time: Date;
   /** The file's text in that commit; undefined when the commit removed it. */
   readonly text?: string;
@@ -68,10 +68,13 @@ export class LedgerGit {
     const log = run(this.dir, [
       'log', '--first-parent', '--no-show-signature', '--no-color', '--format=%H %ct', `--max-count=${limit + 1}`, 'HEAD', '--', file,
     ]).toString('utf8').split('\n').filter((l) => l !== '');
-    const commits = log.slice(0, limit).map((l) => {
-      const [commit, seconds] = l.split(' ');
-      return { commit, time: new Date(Number(seconds) * 1000) };
-    });
+    // A commit cannot have come before the commits under it: a committer time set back (before an
+    // older version of the file) counts as the older version's time, so a backdated commit serves no soak.
+    let floor = 0;
+    const commits = log.map((l) => l.split(' ')).reverse().map(([commit, seconds]) => {
+      floor = Math.max(floor, Number(seconds) * 1000);
+      return { commit: commit!, time: new Date(floor) };
+    }).reverse().slice(0, limit);
     const texts = this.objects(commits.map((c) => `${c.commit}:./${file}`));
     return {
       versions: commits.map((c, i) => (texts[i] === undefined ? c : { ...c, text: texts[i] })),

@@ -24,7 +24,8 @@ import { shortDigest } from './digest';
 import { LedgerCheck, LedgerHistory, ledgerProblems } from './gates';
 import { parseLedger } from './ledger';
 import { applyRingMoves } from './moves';
-import { globMatches, hasWindows, nextOpen, WindowGroup } from './sync-windows';
+import { globMatches } from '../glob';
+import { hasWindows, nextOpen, WindowGroup } from './sync-windows';
 import { formatTimestamp } from './timestamp';
 import { Ledger, RingSpec } from './types';
 

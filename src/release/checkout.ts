@@ -1,5 +1,6 @@
 import { GitOpsError, Problem } from '../errors';
 import { Checkout } from '../synth/checkout-fs';
+import { readManifest } from '../synth/manifest';
 import { PlatformModel } from '../synth/model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
 import { applyRingMoves, undeclaredRingProblems } from './moves';
@@ -59,20 +60,39 @@ export type LedgerText = Omit<LedgerFile, 'ledger'>;
 /**
  * Reads the ledger text of every service of the program from the checkout `dir`, or makes it
  * from the service's `initialDigest` where the checkout has none; see {@link readLedgers}.
+ * A ledger the manifest records but the checkout lacks was deleted: that fails with `CG210`,
+ * for every such ledger at once, rather than start its rings again from `initialDigest`.
  */
 export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, LedgerText> {
   const rings = ringSpecs(model);
   const checkout = new Checkout(dir);
   const out = new Map<string, LedgerText>();
+  const missing: string[] = [];
   for (const s of model.services) {
     const rel = ledgerFilePath(model, s.name);
     const text = checkout.read(rel, MAX_LEDGER_BYTES);
     if (text !== undefined) out.set(s.name, { path: rel, text, initial: false });
     else if (s.initialDigest) {
+      missing.push(rel);
       out.set(s.name, { path: rel, text: ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)), initial: true });
     }
   }
+  if (missing.length > 0) assertNoDeletedLedgers(dir, missing);
   return out;
+}
+
+/** Fails with `CG210` when the manifest records any of the ledgers `missing` (checkout-relative paths). */
+function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
+  const recorded = readManifest(dir).files;
+  const deleted = missing.filter((p) => recorded.has(p));
+  if (deleted.length === 0) return;
+  throw new GitOpsError(deleted.map((p) => ({
+    code: 'CG210', file: p,
+    message: `${p} is missing, but cdk8s-gitops wrote it and the manifest records it: the ledger was deleted (by hand, or by a commit). ` +
+      'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
+    fix: `Restore it from Git: \`git checkout HEAD -- ${p}\` if the deletion is not committed; else find the commit that deleted it ` +
+      `(\`git log --diff-filter=D --format=%h -1 -- ${p}\`) and \`git checkout <that commit>^ -- ${p}\`.`,
+  })), `${deleted.length === 1 ? 'A release ledger was' : `${deleted.length} release ledgers were`} deleted:`);
 }
 
 /**

@@ -126,7 +126,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
   const at = (p: Problem): Problem => ({ ...p, file: c.file });
   const service = c.ledger.service;
   const restore = c.baselineRef === undefined
-    ? `Restore ${c.file} from a backup, or delete it to start from the program's initial digest`
+    ? `Restore ${c.file} from a backup`
     : c.baselineRef === 'HEAD'
       ? `Restore the ledger from Git (\`git checkout HEAD -- ${c.file}\`)`
       : `Restore the ledger from Git (\`git checkout ${c.baselineRef.slice(0, 12)} -- ${c.file}\`, or revert the commits that changed it)`;

@@ -69,12 +69,6 @@ export function nextOpen(groups: readonly WindowGroup[], at: Date): Date | undef
   return undefined;
 }
 
-/** Whether `glob` (Argo CD's window `applications` pattern: `*` any text, `?` one character) matches `name`. */
-export function globMatches(glob: string, name: string): boolean {
-  const pattern = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${pattern}$`).test(name);
-}
-
 /** The spans of `[from, to)` in which every group is open, in order. */
 function openSpans(groups: readonly WindowGroup[], from: number, to: number): Span[] {
   let open: Span[] = [{ start: from, end: to }];

@@ -31,6 +31,13 @@ export interface FileEntry {
    */
   readonly service?: string;
   /**
+   * For a file of a target whose content embeds the release (image digest) it runs: that
+   * release, and the ring the target is in. The manifest records the release, so that a write
+   * can tell a target that would switch release without a promotion.
+   * @default - the file embeds no release
+   */
+  readonly release?: { readonly version: string; readonly ring: string };
+  /**
    * A fingerprint of everything the content is made from. Equal keys mean equal content, so
    * unchanged files need not be rendered again.
    */

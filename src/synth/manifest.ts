@@ -37,6 +37,11 @@ export interface ManifestEntry {
    */
   readonly service?: string;
   /**
+   * The release (image digest) the file embeds, for a file of a target.
+   * @default - none
+   */
+  readonly release?: string;
+  /**
    * A file made from other owned files alone (`STATUS.md`, from the ledgers): the manifest
    * records that it is owned, not its content, which every write compares with what it makes.
    * Its content changes with every promotion; recording it would make every promotion change
@@ -59,12 +64,15 @@ export interface Manifest {
 }
 
 const HEADER = 'cdk8s-gitops';
+/** What a recorded release may look like: a digest or version, no quotes or spaces. */
+const RELEASE = /^[\w.:@+-]{1,200}$/;
 const VERSION = 2;
 
 function entryLines(files: readonly (readonly [string, ManifestEntry])[]): string {
   const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const lines = sorted.map(([p, e], i) => {
-    const value = e.derived ? '{"derived": true}' : `{"sha256": "${e.sha256}", "key": "${e.key}"}`;
+    const release = e.release === undefined ? '' : `, "release": ${JSON.stringify(e.release)}`;
+    const value = e.derived ? '{"derived": true}' : `{"sha256": "${e.sha256}", "key": "${e.key}"${release}}`;
     return `    ${JSON.stringify(p)}: ${value}${i < sorted.length - 1 ? ',' : ''}`;
   });
   return `  "files": {\n${lines.join('\n')}${lines.length ? '\n' : ''}  }\n}\n`;
@@ -108,13 +116,15 @@ function parseJson(text: string, file: string): any {
 function parseEntries(data: any, file: string, service: string | undefined, into: Map<string, ManifestEntry>): void {
   for (const [p, e] of Object.entries<any>(data.files)) {
     const derived = e?.derived === true && service === undefined && Object.keys(e).length === 1;
-    if (!derived && (typeof e?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256) || typeof e?.key !== 'string') || !isOwnablePath(p) || !isVisiblePath(p)) {
+    const release = e?.release;
+    if (!derived && (typeof e?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256) || typeof e?.key !== 'string'
+      || (release !== undefined && (typeof release !== 'string' || !RELEASE.test(release)))) || !isOwnablePath(p) || !isVisiblePath(p)) {
       throw malformed(file, `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, or outside the repository)${file === MANIFEST_PATH ? '' : `; in ${file}`}.`);
     }
     if (into.has(p)) throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
     into.set(p, {
       sha256: derived ? '' : e.sha256, key: derived ? '' : e.key,
-      ...(service === undefined ? {} : { service }), ...(derived ? { derived: true } : {}),
+      ...(service === undefined ? {} : { service }), ...(derived ? { derived: true } : {}), ...(!derived && release !== undefined ? { release } : {}),
     });
   }
 }

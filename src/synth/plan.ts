@@ -74,10 +74,16 @@ export function planHasChanges(plan: Plan): boolean {
  * Applications the ApplicationSets generate before and after (expanded offline).
  */
 export function computePlan(tree: FileTree, dir: string): Plan {
+  return planAndWrite(tree, dir).plan;
+}
+
+/** {@link computePlan}, with the write it describes (for the checks a write makes before it writes). */
+export function planAndWrite(tree: FileTree, dir: string): { readonly plan: Plan; readonly write: WritePlan } {
   const write = planWrite(tree, dir);
   const read = cachedReader(dir);
   return {
-    files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged, kept: write.kept,
+    plan: { files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged, kept: write.kept },
+    write,
   };
 }
 

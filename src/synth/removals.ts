@@ -6,9 +6,11 @@
  * @module
  */
 import { GitOpsError, Problem } from '../errors';
+import { globMatches } from '../glob';
 import { FileTree } from './file-tree';
 import { PlatformModel, RemovalModel } from './model';
 import { applicationsDeletedBy } from './plan';
+import { assertReleasesExplained } from './release-continuity';
 import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan, WriteReport } from './writer';
 
 /** An Application a write deletes: its name and the labels its ApplicationSet gave it. */
@@ -26,12 +28,6 @@ export interface RemovalOptions {
    * @default - none
    */
   readonly allow?: readonly string[];
-}
-
-/** Whether `name` matches the glob `pattern`: `*` any characters, `?` one, all else literal. */
-export function globMatches(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(name);
 }
 
 /** Whether a declared removal covers the Application. */
@@ -136,14 +132,16 @@ export function assertDeclaredRemovals(model: PlatformModel, tree: FileTree, dir
 }
 
 /**
- * Writes `tree` into the checkout `dir` as {@link writeTree} does, but first fails with
- * `CG141` (writing nothing) when the write would delete an Application the program does not
- * declare removed nor `options.allow` names; see {@link assertDeclaredRemovals}.
+ * Writes `tree` into the checkout `dir` as {@link writeTree} does, but first fails (writing
+ * nothing) with `CG141` when the write would delete an Application the program does not
+ * declare removed nor `options.allow` names (see {@link assertDeclaredRemovals}), and with
+ * `CG144` when it would change what a target runs without its ring's ledger entry changing.
  */
 export function writeDeclaredTree(model: PlatformModel, tree: FileTree, dir: string, options: WriteOptions & RemovalOptions = {}): WriteReport {
   ensureCheckoutDirectory(dir);
   recoverInterruptedWrite(dir);
   const plan = planWrite(tree, dir, options);
   assertDeclaredRemovals(model, tree, dir, plan, options);
+  assertReleasesExplained(model, tree, dir, plan);
   return applyPlan(plan, dir, options);
 }

@@ -122,7 +122,12 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     const files = sourceKindOf(service).targetFiles({
       model, target: t, service, cluster, release, directory: targetDirectory(model, t), layerKeys,
     });
-    for (const f of files) tree.add(f.path, { kind: f.kind, origin: t.path, service: t.service, key: f.key, content: f.content });
+    for (const f of files) {
+      tree.add(f.path, {
+        kind: f.kind, origin: t.path, service: t.service, key: f.key, content: f.content,
+        ...(f.release === undefined ? {} : { release: { version: f.release, ring: t.ring } }),
+      });
+    }
   }
 
   const defaults = model.serviceDefaults;

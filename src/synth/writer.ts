@@ -161,13 +161,13 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     // A derived file's content is not recorded: it is compared with what the tree makes.
     const trusted = before !== undefined && !before.derived && !derived && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
     if (trusted && before.key === entry.key) {
-      files.set(p, { ...before, ...service });
+      files.set(p, { ...before, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
       unchanged++;
       continue;
     }
     const text = tree.content(p);
     const sha256 = contentHash(text);
-    files.set(p, derived ? { sha256: '', key: '', derived: true } : { sha256, key: entry.key, ...service });
+    files.set(p, derived ? { sha256: '', key: '', derived: true } : { sha256, key: entry.key, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
     const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
       unchanged++;

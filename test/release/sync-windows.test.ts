@@ -1,5 +1,6 @@
 import { SyncWindow } from '../../src';
-import { globMatches, nextOpen, openSeconds, soakEnds, WindowGroup } from '../../src/release/sync-windows';
+import { globMatches } from '../../src/glob';
+import { nextOpen, openSeconds, soakEnds, WindowGroup } from '../../src/release/sync-windows';
 
 const T = (s: string): Date => new Date(s);
 

@@ -5,7 +5,8 @@ import { treeFromLedgers } from '../../synth/build';
 import { checkCheckout } from '../../synth/check';
 import { assertCheckoutReadable } from '../../synth/checkout-lock';
 import { applicationsOf, viewOfCheckout } from '../../synth/inspect/checkout';
-import { computePlan, planHasChanges } from '../../synth/plan';
+import { planAndWrite, planHasChanges } from '../../synth/plan';
+import { unexplainedReleaseChanges } from '../../synth/release-continuity';
 import { formatPlan } from '../../synth/plan-format';
 import { undeclaredDeletions } from '../../synth/removals';
 import { toYamlDocuments } from '../../synth/yaml';
@@ -43,11 +44,15 @@ Example:
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     else assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
-    const plan = computePlan(treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint }), out);
+    const tree = treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint });
+    const { plan, write } = planAndWrite(tree, out);
     const refused = undeclaredDeletions(model, plan.applications.filter((a) => a.change === 'delete'));
     ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused }));
     if (refused.length > 0 && format !== 'text') {
       ctx.stderr.write(`Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`);
+    }
+    for (const p of fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : []) {
+      ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
     }
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
   },

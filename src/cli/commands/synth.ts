@@ -3,6 +3,7 @@ import { FileTree } from '../../synth/file-tree';
 import { assertCheckoutLedgers } from '../../release/checkout-gates';
 import { checkoutTree } from '../../synth/build';
 import { PlatformModel } from '../../synth/model';
+import { assertReleasesExplained } from '../../synth/release-continuity';
 import { assertDeclaredRemovals } from '../../synth/removals';
 import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../synth/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
@@ -76,7 +77,8 @@ function write(ctx: CommandContext, model: PlatformModel, tree: FileTree, out: s
   try {
     const plan = planWrite(tree, out, options);
     assertDeclaredRemovals(model, tree, out, plan, options);
-    const total = plan.writes.size + (plan.manifestChanged ? 1 : 0);
+    assertReleasesExplained(model, tree, out, plan);
+    const total = plan.writes.size + plan.manifestWrites.size;
     return applyPlan(plan, out, {
       ...options,
       ...(large ? { onStage: (n: number) => ctx.progress.update(`synth: writing ${n}/${total} files`, n === total) } : {}),

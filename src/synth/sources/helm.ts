@@ -48,6 +48,7 @@ export const helmSource: SourceKind = {
       path: `${directory}/values.yaml`,
       kind: FileKind.VALUES,
       key,
+      release: release.version,
       content: () => {
         const layers: ValuesLayer[] = [
           sdkLayer(t, cluster, service),

@@ -46,6 +46,7 @@ export function objectFiles(input: ObjectFilesInput): TargetFile[] {
       path: `${input.directory}/${objectFileName(obj)}`,
       kind: FileKind.OBJECT,
       key: fingerprint([OBJECTS_VERSION, json, withImage ? reference : ''].join('\n')),
+      ...(withImage ? { release: input.version } : {}),
       content: () => `${HEADER}${toYaml(withImage ? substituteImage(obj, placeholder, reference, `${obj.kind} ${obj.metadata.name}`) : obj)}`,
     };
   });

@@ -27,6 +27,11 @@ export interface TargetFile {
   readonly path: string;
   readonly kind: FileKind;
   readonly key: string;
+  /**
+   * The release (image digest) the content embeds: a promotion changes the file.
+   * @default - the content embeds none
+   */
+  readonly release?: string;
   content(): string;
 }
 
