@@ -36,7 +36,12 @@ export interface FileEntry {
    * can tell a target that would switch release without a promotion.
    * @default - the file embeds no release
    */
-  readonly release?: { readonly version: string; readonly ring: string };
+  readonly release?: {
+    /** The release (image digest) the content embeds. */
+    readonly version: string;
+    /** The ring of the target the file belongs to. */
+    readonly ring: string;
+  };
   /**
    * A fingerprint of everything the content is made from. Equal keys mean equal content, so
    * unchanged files need not be rendered again.

@@ -98,7 +98,7 @@ export interface WritePlan {
   readonly manifest: Manifest;
   /**
    * The files of the manifest that change (`.cdk8s-gitops/manifest.json` and the shards of
-   * services, see {@link MANIFEST_SHARDS_DIR}), with their new text; a shard no longer needed
+   * services, in `.cdk8s-gitops/services/`), with their new text; a shard no longer needed
    * is in {@link WritePlan.manifestDeletes}.
    */
   readonly manifestWrites: ReadonlyMap<string, string>;
