@@ -245,7 +245,7 @@ const ENTRIES = [
   {
     code: 'CG144', where: 'program', title: 'Write would change what targets run without a promotion',
     description: 'A write made from the program (synth, publish) would change the image digest of targets although the ledger entry of their ring did not change: the program moved them to a ring that runs another digest, or a ring took over (movedFrom) the entry of a ring they did not run in, or two rings that run different digests were merged. Their new digest would skip the gates of the ring. Nothing was written.',
-    fix: 'Keep the targets in the ring they run in, or make the ring they join run their digest first (cdk8s-gitops promote …), then move them. movedFrom names only a ring\'s own old names.',
+    fix: 'Keep the targets in their ring; or first make both rings run one digest (promote the new ring\'s digest into the ring they leave, or roll the ring they join back), then move them. movedFrom names only a ring\'s own old names.',
   },
 
   // CG2xx: release ledgers

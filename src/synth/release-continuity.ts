@@ -64,8 +64,9 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
       message: `The write would switch ${apps.length === 1 ? 'Application' : `${apps.length} Applications`} ${apps.join(', ')} from ${shortDigest(g.from)} to ${shortDigest(g.to)} ` +
         `without a promotion: the program puts ${apps.length === 1 ? 'its target' : 'their targets'} in ring "${g.ring}", which runs ${shortDigest(g.to)} of ${g.service} ` +
         `(a target moved to another ring, or a ring that takes over the entry of a ring ${apps.length === 1 ? 'it' : 'they'} did not run in). No ring's gates were checked for it.`,
-      fix: `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in the ring ${apps.length === 1 ? 'it runs' : 'they run'} in, or make "${g.ring}" run ${shortDigest(g.from)} first ` +
-        `(cdk8s-gitops promote ${g.service} --ring ${g.ring} …), then move ${apps.length === 1 ? 'it' : 'them'}. movedFrom names only a ring's own old names.`,
+      fix: `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
+        `(promote ${shortDigest(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}, or roll "${g.ring}" back to ${shortDigest(g.from)}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
+        'movedFrom names only a ring\'s own old names.',
     };
   });
 }
