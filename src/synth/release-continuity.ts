@@ -13,16 +13,21 @@ import { readLedgerTexts, ringPolicies } from '../release/checkout';
 import { shortDigest } from '../release/digest';
 import { parseLedger } from '../release/ledger';
 import { Ledger } from '../release/types';
-import { FileTree } from './file-tree';
-import { readManifest } from './manifest';
+import { contentHash, FileTree } from './file-tree';
+import { Manifest, readManifest } from './manifest';
 import { PlatformModel } from './model';
 import type { WritePlan } from './writer';
 
-/** The ledgers of the checkout as they are on disk (no ring moves applied); unreadable ones left out. */
-function ledgersOnDisk(model: PlatformModel, dir: string): Map<string, Ledger> {
+/**
+ * The ledgers of the checkout that are as cdk8s-gitops last wrote them (the manifest records
+ * their hash), parsed without ring moves: what the targets' files were written from. A ledger
+ * changed since (by hand, by a pull) is left out: its changes are what the write follows, and
+ * the ring rules judge them.
+ */
+function ledgersAsWritten(model: PlatformModel, dir: string, recorded: Manifest): Map<string, Ledger> {
   const out = new Map<string, Ledger>();
   for (const [service, f] of readLedgerTexts(model, dir)) {
-    if (f.initial) continue;
+    if (f.initial || recorded.files.get(f.path)?.sha256 !== contentHash(f.text)) continue;
     try {
       out.set(service, parseLedger(f.text, f.path, { policies: ringPolicies(model) }));
     } catch {
@@ -46,9 +51,11 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
     const e = tree.get(p);
     const before = old.files.get(p)?.release;
     if (e?.release === undefined || e.service === undefined || before === undefined || before === e.release.version) continue;
-    ledgers ??= ledgersOnDisk(model, dir);
-    // The ring ran `before` and its entry changes now: a promotion or a rollback of the ring.
-    if (ledgers.get(e.service)?.rings[e.release.ring]?.digest === before) continue;
+    ledgers ??= ledgersAsWritten(model, dir, old);
+    const ledger = ledgers.get(e.service);
+    // A ledger changed since it was written explains the change; or the ring ran `before` and its
+    // entry changes now: a promotion or a rollback of the ring.
+    if (ledger === undefined || ledger.rings[e.release.ring]?.digest === before) continue;
     const key = [e.service, e.release.ring, before, e.release.version].join('\u0000');
     const group = groups.get(key) ?? { service: e.service, ring: e.release.ring, from: before, to: e.release.version, apps: new Set<string>() };
     const target = targets.get(e.origin);
