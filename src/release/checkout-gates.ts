@@ -58,18 +58,40 @@ export function clockProblems(c: GateClock): Problem[] {
   }];
 }
 
+/** What {@link gateRings} looks up, once per model: a fleet has thousands of services. */
+interface ModelIndex {
+  readonly environments: ReadonlyMap<string, PlatformModel['environments'][number]>;
+  readonly targetsOf: ReadonlyMap<string, PlatformModel['targets'][number][]>;
+}
+
+const indexes = new WeakMap<PlatformModel, ModelIndex>();
+
+function modelIndex(model: PlatformModel): ModelIndex {
+  let index = indexes.get(model);
+  if (index === undefined) {
+    const targetsOf = new Map<string, PlatformModel['targets'][number][]>();
+    for (const t of model.targets) {
+      const list = targetsOf.get(t.service);
+      if (list) list.push(t);
+      else targetsOf.set(t.service, [t]);
+    }
+    index = { environments: new Map(model.environments.map((e) => [e.name, e])), targetsOf };
+    indexes.set(model, index);
+  }
+  return index;
+}
+
 /**
  * The program's rings as the rules see them for one service: gates, approvers, and the sync
  * windows of each environment that apply to the service's Applications in the ring.
  */
 export function gateRings(model: PlatformModel, service: string): RingSpec[] {
-  const environments = new Map(model.environments.map((e) => [e.name, e]));
-  const targets = model.targets.filter((t) => t.service === service);
+  const { environments, targetsOf } = modelIndex(model);
+  const targets = targetsOf.get(service) ?? [];
   return model.rings.map((r) => {
-    const inRing = new Set(r.targets);
     const apps = new Map<string, string[]>();
     for (const t of targets) {
-      if (inRing.has(t.id)) apps.set(t.environment, [...(apps.get(t.environment) ?? []), applicationName(t)]);
+      if (t.ring === r.name) apps.set(t.environment, [...(apps.get(t.environment) ?? []), applicationName(t)]);
     }
     const syncWindows: WindowGroup[] = [...apps].map(([env, names]) =>
       (environments.get(env)?.syncWindows ?? []).filter((w) => w.applications.some((g) => names.some((n) => globMatches(g, n)))));
@@ -198,7 +220,8 @@ export class CheckoutGates {
   private mayDiffer(file: string, text: string): boolean {
     const recorded = this.manifest.files.get(file)?.sha256;
     const asWritten = recorded === undefined || contentHash(text) === recorded;
-    if (this.git === undefined) return !asWritten;
+    // Without a commit, what cdk8s-gitops last wrote (the manifest) is the only record of history.
+    if (this.git === undefined || !this.git.hasHead) return !asWritten;
     return !asWritten || this.headText(file) !== text;
   }
 

@@ -60,9 +60,12 @@ Example:
     const options = { verify: values.verify === true, adopt: values.adopt === true };
     const report = await withCheckoutLock(ctx, out, 'synth', () => {
       recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
-      assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+      // A checkout whose every ledger is as cdk8s-gitops wrote it, written from this program, has nothing
+      // for the ring rules to judge; any other is judged before anything is written.
       const found = checkoutTree(model, out, fingerprint, options);
-      return found.unchanged ?? write(ctx, model, found.tree, out, { ...options, allow: values['allow-remove'] ?? [] });
+      if (found.unchanged) return found.unchanged;
+      assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+      return write(ctx, model, found.tree, out, { ...options, allow: values['allow-remove'] ?? [] });
     });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
