@@ -145,7 +145,8 @@ describe('writeTree', () => {
     expect(ofService).toContain(VALUES);
     expect(Object.keys(shard.files)).toEqual(ofService);
     expect(Object.keys(manifest.files)).toEqual(tree.paths().filter((p) => !ofService.includes(p)));
-    expect(shard.files[VALUES]).toEqual({ sha256: contentHash(tree.content(VALUES)), key: tree.get(VALUES)!.key });
+    expect(shard.files[VALUES]).toEqual({ sha256: contentHash(tree.content(VALUES)), key: tree.get(VALUES)!.key, release: tree.get(VALUES)!.release!.version });
+    expect(tree.get(VALUES)!.release!.version).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it('writes nothing the second time: no file written, no modification time changed', () => {
