@@ -371,6 +371,11 @@ const ENTRIES = [
     description: 'A command names a ring that neither the program declares nor the history of the checkout mentions.',
     fix: 'Name a ring the program declares.',
   },
+  {
+    code: 'CG315', where: 'cli', title: '--base names no commit',
+    description: 'check --base REF judges the ledgers against the commit REF names, and REF names none in the repository of the checkout (a branch not fetched, a typo), or the checkout is in no Git repository.',
+    fix: 'Fetch the branch the change goes into and name it, e.g. git fetch origin main, then --base origin/main.',
+  },
 
   // CG4xx: the checkout being written
   {

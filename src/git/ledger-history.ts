@@ -52,12 +52,30 @@ export class LedgerGit {
 
   /** The text of each file (checkout-relative) at `HEAD`; undefined for a file `HEAD` lacks. */
   public atHead(files: readonly string[]): Map<string, string | undefined> {
+    return this.at(this.hasHead ? 'HEAD' : undefined, files);
+  }
+
+  /**
+   * The commit `rev` names (a branch, tag or commit, e.g. `origin/main`), or undefined when it
+   * names none.
+   */
+  public commitOf(rev: string): string | undefined {
+    if (rev.startsWith('-')) return undefined;
+    try {
+      return run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).toString('utf8').trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The text of each file (checkout-relative) in the commit `commit`; undefined for a file it lacks (all, without a commit). */
+  public at(commit: string | undefined, files: readonly string[]): Map<string, string | undefined> {
     const out = new Map<string, string | undefined>();
-    if (!this.hasHead || files.length === 0) {
+    if (commit === undefined || files.length === 0) {
       for (const f of files) out.set(f, undefined);
       return out;
     }
-    const texts = this.objects(files.map((f) => `HEAD:./${f}`));
+    const texts = this.objects(files.map((f) => `${commit}:./${f}`));
     files.forEach((f, i) => out.set(f, texts[i]));
     return out;
   }

@@ -122,21 +122,48 @@ export interface LedgerGitContext {
   readonly baselineRef?: string;
 }
 
+/** Options of {@link CheckoutGates.open}. */
+export interface CheckoutGatesOptions {
+  /**
+   * Judge every ledger entry that differs from the ledger in this commit (a merge request's
+   * target branch, e.g. `origin/main`), whatever the manifest records: a change that rewrites a
+   * ledger and the manifest together is judged as well. Fails with `CG315` when it names no
+   * commit, or the checkout is in no Git repository.
+   * @default - the baseline is `HEAD`, or the version the manifest records
+   */
+  readonly base?: string;
+}
+
 /** The ring rules over the ledgers of one checkout. */
 export class CheckoutGates {
   /** Opens the checkout `dir` (and the Git repository it is in, if any). */
-  public static open(model: PlatformModel, dir: string, clock: GateClock): CheckoutGates {
-    return new CheckoutGates(model, dir, clock, LedgerGit.open(dir));
+  public static open(model: PlatformModel, dir: string, clock: GateClock, options: CheckoutGatesOptions = {}): CheckoutGates {
+    const git = LedgerGit.open(dir);
+    if (options.base === undefined) return new CheckoutGates(model, dir, clock, git);
+    const commit = git?.commitOf(options.base);
+    if (git === undefined || commit === undefined) {
+      throw new GitOpsError({
+        code: 'CG315', file: dir,
+        message: git === undefined
+          ? `--base ${options.base} needs a Git repository, and ${dir} is in none.`
+          : `--base ${JSON.stringify(options.base.slice(0, 200))} names no commit in the repository of ${dir}.`,
+        fix: 'Name the branch the change is to be merged into, fetched: e.g. git fetch origin main, then --base origin/main.',
+      });
+    }
+    return new CheckoutGates(model, dir, clock, git, { ref: options.base, commit });
   }
 
   private readonly manifest: ReturnType<typeof readManifest>;
   private heads?: Map<string, string | undefined>;
+
+  private bases?: Map<string, string | undefined>;
 
   private constructor(
     private readonly model: PlatformModel,
     private readonly dir: string,
     private readonly clock: GateClock,
     private readonly git: LedgerGit | undefined,
+    private readonly base?: { readonly ref: string; readonly commit: string },
   ) {
     this.manifest = readManifest(dir);
   }
@@ -164,6 +191,7 @@ export class CheckoutGates {
     const ledgers = parseLedgerTexts(this.model, texts);
     const onDisk = [...texts].filter(([, f]) => !f.initial);
     if (this.git !== undefined && this.heads === undefined) this.heads = this.git.atHead(onDisk.map(([, f]) => f.path));
+    if (this.git !== undefined && this.base !== undefined && this.bases === undefined) this.bases = this.git.at(this.base.commit, onDisk.map(([, f]) => f.path));
     for (const [service, f] of onDisk) {
       if (!this.mayDiffer(f.path, f.text)) continue;
       problems.push(...this.problemsOf(service, f.path, f.text, ledgers.get(service)!.ledger));
@@ -207,6 +235,10 @@ export class CheckoutGates {
     const history = this.git.history(file);
     const versions = history.versions.map((v) => ({ commit: v.commit, time: v.time, ...(parse(v.text) ? { ledger: parse(v.text)! } : {}) }));
     const gitHistory: LedgerHistory = { versions, truncated: history.truncated };
+    if (this.base !== undefined) {
+      const atBase = parse(this.baseText(file));
+      return atBase === undefined ? { history: gitHistory } : { history: gitHistory, baseline: atBase, baselineRef: this.base.ref };
+    }
     const head = this.git.hasHead ? this.headText(file) : undefined;
     if (handEdited) {
       const i = history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded);
@@ -218,11 +250,20 @@ export class CheckoutGates {
 
   /** Whether a ledger may hold entries that differ from its baseline (else it needs no check). */
   private mayDiffer(file: string, text: string): boolean {
+    if (this.base !== undefined) return this.baseText(file) !== text;
     const recorded = this.manifest.files.get(file)?.sha256;
     const asWritten = recorded === undefined || contentHash(text) === recorded;
     // Without a commit, what cdk8s-gitops last wrote (the manifest) is the only record of history.
     if (this.git === undefined || !this.git.hasHead) return !asWritten;
     return !asWritten || this.headText(file) !== text;
+  }
+
+  private baseText(file: string): string | undefined {
+    if (this.git === undefined || this.base === undefined) return undefined;
+    if (this.bases === undefined || !this.bases.has(file)) {
+      this.bases = new Map([...(this.bases ?? []), ...this.git.at(this.base.commit, [file])]);
+    }
+    return this.bases.get(file);
   }
 
   private headText(file: string): string | undefined {
@@ -248,6 +289,6 @@ export function takesEffect(rings: readonly RingSpec[], ring: string, at: Date, 
  * Checks the ledgers of the checkout `dir` against the ring rules before a command uses them;
  * throws a GitOpsError with every rule broken (CG610–CG616). See {@link CheckoutGates}.
  */
-export function assertCheckoutLedgers(model: PlatformModel, dir: string, clock: GateClock): void {
-  CheckoutGates.open(model, dir, clock).assertLedgers(readLedgerTexts(model, dir));
+export function assertCheckoutLedgers(model: PlatformModel, dir: string, clock: GateClock, options: CheckoutGatesOptions = {}): void {
+  CheckoutGates.open(model, dir, clock, options).assertLedgers(readLedgerTexts(model, dir));
 }

@@ -129,7 +129,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     ? `Restore ${c.file} from a backup`
     : c.baselineRef === 'HEAD'
       ? `Restore the ledger from Git (\`git checkout HEAD -- ${c.file}\`)`
-      : `Restore the ledger from Git (\`git checkout ${c.baselineRef.slice(0, 12)} -- ${c.file}\`, or revert the commits that changed it)`;
+      : `Restore the ledger from Git (\`git checkout ${/^[0-9a-f]{40}$/.test(c.baselineRef) ? c.baselineRef.slice(0, 12) : c.baselineRef} -- ${c.file}\`, or revert the commits that changed it)`;
   c.rings.forEach((spec, index) => {
     const ring = spec.name;
     const now = entry(c.ledger, ring);

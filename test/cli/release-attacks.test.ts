@@ -5,6 +5,7 @@
  * (and a bare remote where publish is involved) with a model replayed from JSON, and asserts the
  * refusal the README promises and that nothing was written.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,6 +23,7 @@ const B = `sha256:${'b'.repeat(64)}`;
 const X = `sha256:${'e'.repeat(64)}`;
 const PAYMENTS = 'releases/payments-api.yaml';
 const MANIFEST = '.cdk8s-gitops/manifest.json';
+const SHARD = '.cdk8s-gitops/services/payments-api.json';
 const PROD_AWS_VALUES = 'environments/prod/aws/eu-02/payments-api/values.yaml';
 const PROD_GCP_VALUES = 'environments/prod/gcp/gcp-01/payments-api/values.yaml';
 const T0 = '2026-11-22T10:00:00Z';
@@ -288,6 +290,40 @@ describe('removals', () => {
 });
 
 describe('gates', () => {
+  it('check --base refuses, in a merge request, a hand edit of prod\'s digest pushed together with the ledger\'s new hash in the manifest (CG610)', async () => {
+    // GIVEN prod runs A; someone sets prod to X (never ran in prod-canary), rewrites the ledger's hash in
+    // the manifest so that nothing looks edited by hand, and pushes it as a merge-request branch
+    const { sandbox, clone } = await published();
+    try {
+      const other = sandbox.clone('other');
+      const ledger = withProdDigest(read(other, PAYMENTS), X);
+      fs.writeFileSync(path.join(other, PAYMENTS), ledger);
+      const sha = createHash('sha256').update(ledger).digest('hex');
+      const shard = read(other, SHARD).replace(/("releases\/payments-api\.yaml": \{"sha256": ")[0-9a-f]{64}/, `$1${sha}`);
+      expect(shard).toContain(sha);
+      fs.writeFileSync(path.join(other, SHARD), shard);
+      sandbox.git(other, 'checkout', '--quiet', '-b', 'hot-fix');
+      sandbox.git(other, 'commit', '--quiet', '-am', 'Hot fix');
+      sandbox.git(other, 'push', '--quiet', 'origin', 'hot-fix');
+      // AND the merge-request pipeline of the GitOps repository checks out the branch
+      sandbox.git(clone, 'fetch', '--quiet', 'origin');
+      sandbox.git(clone, 'checkout', '--quiet', '-b', 'hot-fix', 'origin/hot-fix');
+      const before = snapshot(sandbox, clone);
+      // WHEN it runs check against the branch the change goes into
+      const r = await cli(clone, program(), ['check', '--base', 'origin/main'], T2);
+      const typo = await cli(clone, program(), ['check', '--base', 'origin/mian'], T2);
+      // THEN the edit is refused with the rule it breaks, and a base that names no commit is an error
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('CG610 Ring "prod" runs sha256:eeeeeeee, which never ran in "prod-canary"');
+      expect(r.stderr).toContain('git checkout origin/main -- releases/payments-api.yaml');
+      expect(typo.code).toBe(1);
+      expect(typo.stderr).toContain('CG315 --base "origin/mian" names no commit');
+      expect(snapshot(sandbox, clone)).toEqual(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
   it('fails when prod\'s digest is edited by hand and the manifest deleted, pushed: synth --adopt refuses', async () => {
     // GIVEN prod runs A; someone else sets prod to X and deletes the manifest, pushed
     const { sandbox, clone } = await published();

@@ -98,11 +98,16 @@ Example:
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Fail when the checkout drifts from what the program synthesizes',
-  usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
+  usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--base REF] [--format text|json]',
   help: `For the GitOps repository's own CI. Lists every finding with its fix: owned files edited
 by hand or missing, changes the program declares that are not synthesized yet, directories that
 would become Applications nobody declared, and values whose digest disagrees with the ledger.
 Exit code 0 when clean, 2 with findings, 1 on error. Changes nothing.
+
+The ring rules judge every ledger entry the change makes. With --base, that is every entry that
+differs from the ledger in REF (the branch a merge request goes into), whatever the manifest
+records: run it in the merge-request pipeline of the GitOps repository, so that a commit that
+rewrites a ledger and the manifest together is refused too.
 
 Options:
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
@@ -110,17 +115,18 @@ Options:
               1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
               stopped with every process it started and the command fails
   --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --base REF  judge the ledgers against REF, e.g. origin/main (fetched)
   --format    text (default) or json
 
 Example:
-  cdk8s-gitops check --out .`,
+  cdk8s-gitops check --out . --base origin/main`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
+    const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' }, base: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'check', values.out, 'existing');
     const { model, fingerprint } = await runProgram('check', values, ctx);
     assertCheckoutReadable(out);
-    assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+    assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
     const ledgers = readLedgers(model, out);
     const findings = checkCheckout(model, treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint }), ledgers, out);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
