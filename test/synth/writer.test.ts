@@ -4,6 +4,7 @@ import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { FileTree, GitOpsError, MANIFEST_PATH, planWrite, PlatformModel, recoverInterruptedWrite, synthesize, writeTree } from '../../src';
 import { contentHash } from '../../src/synth/file-tree';
 import { TRANSACTION_DIR } from '../../src/synth/writer';
+import { hashTree } from '../support/hash-tree';
 // The module object itself (not an import-star copy), so that a spy on it reaches the writer.
 import fs = require('fs');
 
@@ -422,6 +423,46 @@ describe('writeTree', () => {
       // THEN
       expect(report.filesWritten).toBe(0);
       expect(textsOf(dir)).toEqual(expectedFiles(changedTree()));
+    });
+  });
+
+  describe('with hostile shards of the manifest', () => {
+    const codeAndFiles = (write: () => unknown): [string | undefined, Record<string, string>] => {
+      const before = hashTree(dir);
+      let code: string | undefined;
+      try {
+        write();
+      } catch (e) {
+        code = (e as GitOpsError).code;
+      }
+      expect(hashTree(dir)).toEqual(before);
+      return [code, before];
+    };
+
+    it('fails when the shards\' directory is a symbolic link, and writes nothing', () => {
+      // GIVEN a checkout whose shards' directory links outside
+      writeTree(exampleTree(), dir);
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-outside-'));
+      fs.renameSync(path.join(dir, SHARD), path.join(outside, 'payments-api.json'));
+      fs.rmdirSync(path.dirname(path.join(dir, SHARD)));
+      fs.symlinkSync(outside, path.dirname(path.join(dir, SHARD)));
+      // WHEN / THEN
+      expect(codeAndFiles(() => writeTree(changedNonprodOnlyTree(), dir))[0]).toBe('CG408');
+      fs.rmSync(outside, { recursive: true, force: true });
+    });
+
+    it('fails when a file in the shards\' directory is not named as a shard, or two files record one path, and writes nothing', () => {
+      // GIVEN
+      writeTree(exampleTree(), dir);
+      const shards = path.dirname(path.join(dir, SHARD));
+      fs.writeFileSync(path.join(shards, 'NOTES.md'), '# notes\n');
+      // WHEN / THEN
+      expect(codeAndFiles(() => writeTree(exampleTree(), dir))[0]).toBe('CG401');
+      fs.rmSync(path.join(shards, 'NOTES.md'));
+      // AND a second shard that claims a file of the first
+      const shard = JSON.parse(fs.readFileSync(path.join(dir, SHARD), 'utf8'));
+      fs.writeFileSync(path.join(shards, 'orders-api.json'), JSON.stringify({ ...shard, service: 'orders-api' }));
+      expect(codeAndFiles(() => writeTree(exampleTree(), dir))[0]).toBe('CG401');
     });
   });
 
