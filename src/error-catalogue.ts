@@ -244,8 +244,8 @@ const ENTRIES = [
 
   {
     code: 'CG144', where: 'program', title: 'Write would change what targets run without a promotion',
-    description: 'A write made from the program (synth, publish) would change the image digest of targets although the ledger entry of their ring did not change: the program moved them to a ring that runs another digest, or a ring took over (movedFrom) the entry of a ring they did not run in, or two rings that run different digests were merged. Their new digest would skip the gates of the ring. Nothing was written.',
-    fix: 'Keep the targets in their ring; or first make both rings run one digest (promote the new ring\'s digest into the ring they leave, or roll the ring they join back), then move them. movedFrom names only a ring\'s own old names.',
+    description: 'A write made from the program (synth, publish) would change the image digest of targets although the ledger entry of their ring did not change: the program moved them to a ring that runs another digest, or a ring took over (movedFrom) the entry of a ring they did not run in, or two rings that run different digests were merged. Their new digest would skip the gates of the ring. What a target runs is read from its files; what its ring ran from the ledger as cdk8s-gitops last wrote it, in the checkout or in Git. Nothing was written.',
+    fix: 'Keep the targets in their ring; or first make both rings run one digest (promote the new ring\'s digest into the ring they leave, or roll the ring they join back), then move them. movedFrom names only a ring\'s own old names. In a shallow clone whose ledger changed in commits it does not hold, git fetch --unshallow first.',
   },
 
   // CG2xx: release ledgers
@@ -296,7 +296,7 @@ const ENTRIES = [
   },
   {
     code: 'CG210', where: 'ledger', title: 'Release ledger deleted',
-    description: 'The ledger of a service the program declares is missing from the checkout, although cdk8s-gitops wrote it and the manifest records it: it was deleted by hand or by a commit. Starting its rings again from the service\'s initialDigest would roll prod back and lose its holds and history, so nothing was written.',
+    description: 'The ledger of a service the program declares is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, or the last commit holds it): it was deleted by hand or by a commit. Starting its rings again from the service\'s initialDigest would roll prod back and lose its holds and history, so nothing was written.',
     fix: 'Restore the ledger from Git: git checkout HEAD -- <ledger> if the deletion is not committed; else git checkout <deleting commit>^ -- <ledger>.',
   },
 

@@ -3,7 +3,8 @@ import type { CommandContext } from './command';
 
 /**
  * Tells on stderr what a write did besides what the program asked: owned files edited by hand
- * that it put back, and files it no longer generates that it kept because they were changed.
+ * that it put back, files it no longer generates that it kept because they were changed, and
+ * files whose record in the manifest was lost that it recorded again.
  */
 export function printWriteNotes(ctx: CommandContext, r: WriteReport): void {
   const one = (n: number, singular: string, plural: string): string => (n === 1 ? singular : plural);
@@ -17,5 +18,11 @@ export function printWriteNotes(ctx: CommandContext, r: WriteReport): void {
     ctx.stderr.write(`Kept ${n} file${one(n, '', 's')} the program no longer generates, because ${one(n, 'it was', 'they were')} changed since cdk8s-gitops wrote ${one(n, 'it', 'them')}; ` +
       `${one(n, 'it is', 'they are')} yours now (delete ${one(n, 'it', 'them')} if not needed):\n`);
     for (const p of r.kept) ctx.stderr.write(`    ${p}\n`);
+  }
+  if (r.recorded.length > 0) {
+    const n = r.recorded.length;
+    ctx.stderr.write(`Recorded ${n} file${one(n, '', 's')} in the manifest again: ${one(n, 'it holds', 'they hold')} what the program makes, but the manifest's record of ${one(n, 'it', 'them')} ` +
+      `was missing (a shard or the manifest deleted or edited). Commit the manifest with the rest:\n`);
+    for (const p of r.recorded) ctx.stderr.write(`    ${p}\n`);
   }
 }

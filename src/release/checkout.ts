@@ -1,4 +1,5 @@
 import { GitOpsError, Problem } from '../errors';
+import { LedgerGit } from '../git/ledger-history';
 import { Checkout } from '../synth/checkout-fs';
 import { readManifest } from '../synth/manifest';
 import { PlatformModel } from '../synth/model';
@@ -81,14 +82,20 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
   return out;
 }
 
-/** Fails with `CG210` when the manifest records any of the ledgers `missing` (checkout-relative paths). */
+/**
+ * Fails with `CG210` when any of the ledgers `missing` (checkout-relative paths) was deleted:
+ * the manifest records it, or the last commit holds it (a deletion not committed yet, made
+ * together with the manifest's record of it).
+ */
 function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
   const recorded = readManifest(dir).files;
-  const deleted = missing.filter((p) => recorded.has(p));
+  const git = LedgerGit.open(dir);
+  const atHead = git?.hasHead ? git.atHead(missing.filter((p) => !recorded.has(p))) : new Map<string, string | undefined>();
+  const deleted = missing.filter((p) => recorded.has(p) || atHead.get(p) !== undefined);
   if (deleted.length === 0) return;
   throw new GitOpsError(deleted.map((p) => ({
     code: 'CG210', file: p,
-    message: `${p} is missing, but cdk8s-gitops wrote it and the manifest records it: the ledger was deleted (by hand, or by a commit). ` +
+    message: `${p} is missing, but ${recorded.has(p) ? 'cdk8s-gitops wrote it and the manifest records it' : 'the last commit holds it'}: the ledger was deleted (by hand, or by a commit). ` +
       'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
     fix: `Restore it from Git: \`git checkout HEAD -- ${p}\` if the deletion is not committed; else find the commit that deleted it ` +
       `(\`git log --diff-filter=D --format=%h -1 -- ${p}\`) and \`git checkout <that commit>^ -- ${p}\`.`,

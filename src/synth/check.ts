@@ -4,7 +4,7 @@ import { LedgerFile } from '../release/checkout';
 import { Checkout } from './checkout-fs';
 import { contentHash, FileTree } from './file-tree';
 import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
-import { readManifest } from './manifest';
+import { MANIFEST_PATH, manifestShardPath, readManifest } from './manifest';
 import { PlatformModel } from './model';
 import { sourceKindOf } from './sources';
 import { targetDirectory } from './synthesize';
@@ -19,6 +19,7 @@ export enum FindingKind {
   MISSING_APPLICATION = 'missing-application',
   DIGEST_MISMATCH = 'digest-mismatch',
   INTERRUPTED_WRITE = 'interrupted-write',
+  UNRECORDED = 'unrecorded',
 }
 
 /** One difference between the checkout and what the program synthesizes. */
@@ -62,6 +63,13 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     if (flagged.has(p)) continue;
     findings.push({ kind: FindingKind.OUT_OF_DATE, path: p, message: w.existed ? `${p} differs from what the program synthesizes.` : `${p} is declared by the program but not synthesized yet.`, fix: 'Run `cdk8s-gitops synth` (or publish) and commit the result.' });
   }
+  for (const p of write.unrecorded) {
+    findings.push({
+      kind: FindingKind.UNRECORDED, path: p,
+      message: `${p} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${recordOf(tree, p)}).`,
+      fix: 'Run `cdk8s-gitops synth` to record it again, and commit the manifest.',
+    });
+  }
   for (const p of write.deletes) {
     if (!flagged.has(p)) findings.push({ kind: FindingKind.OUT_OF_DATE, path: p, message: `${p} is no longer produced by the program.`, fix: 'Run `cdk8s-gitops synth` to remove it, and commit the result.' });
   }
@@ -103,6 +111,12 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     }
   }
   return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : 1));
+}
+
+/** The file of the manifest that records `p`: its service's shard, or the manifest itself. */
+function recordOf(tree: FileTree, p: string): string {
+  const service = tree.get(p)?.service;
+  return service === undefined ? MANIFEST_PATH : manifestShardPath(service);
 }
 
 /** A file's text, or undefined when no regular file is there; a symbolic link fails with `CG408`. */

@@ -1,4 +1,4 @@
-import { KeyChange, ObjectChange, Plan } from './plan';
+import { KeyChange, ObjectChange, Plan, planHasChanges } from './plan';
 
 /** Output formats of a plan. */
 export type PlanFormat = 'text' | 'markdown' | 'json';
@@ -10,6 +10,9 @@ const EDITED = '  (edited by hand; synth puts it back)';
 
 /** Heading of the owned files the program no longer makes that stay, because they were changed. */
 const KEPT = 'Kept, no longer owned (changed since written, so not deleted):';
+
+/** Heading of the files the manifest lost its record of. */
+const UNRECORDED = 'Not recorded in the manifest (its record was deleted or edited; synth records them again):';
 
 function show(v: unknown): string {
   if (v === undefined) return '(none)';
@@ -29,7 +32,11 @@ function objectLine(o: ObjectChange, mark: string): string {
 
 function summary(plan: Plan): string {
   const count = (list: readonly { change: string }[], c: string): number => list.filter((x) => x.change === c).length;
-  if (plan.files.length === 0 && plan.applications.length === 0 && plan.kept.length === 0) return `No changes: ${plan.unchangedFiles} files up to date.`;
+  if (plan.files.length === 0 && plan.applications.length === 0 && plan.kept.length === 0) {
+    return plan.unrecorded.length === 0
+      ? `No changes: ${plan.unchangedFiles} files up to date.`
+      : `Plan: no file changes; the manifest records ${plan.unrecorded.length} file${plan.unrecorded.length === 1 ? '' : 's'} again.`;
+  }
   return `Plan: ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} to change (${count(plan.files, 'create')} created, ${count(plan.files, 'update')} updated, ${count(plan.files, 'delete')} deleted); ` +
     `Applications: ${count(plan.applications, 'create')} created, ${count(plan.applications, 'update')} changed, ${count(plan.applications, 'delete')} deleted.`;
 }
@@ -76,7 +83,7 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
   const refused = new Set(options.refused ?? []);
   const known = options.refused !== undefined;
   if (format === 'json') {
-    return `${JSON.stringify({ ...plan, changes: plan.files.length + plan.applications.length > 0, ...(known ? { refusedDeletions: [...refused] } : {}) }, null, 2)}\n`;
+    return `${JSON.stringify({ ...plan, changes: planHasChanges(plan), ...(known ? { refusedDeletions: [...refused] } : {}) }, null, 2)}\n`;
   }
   const lines: string[] = [];
   if (format === 'markdown') {
@@ -92,6 +99,7 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
       lines.push('```', '', '</details>', '');
     }
     if (plan.kept.length) lines.push(`${KEPT}`, '', ...plan.kept.map((p) => `- \`${p}\``), '');
+    if (plan.unrecorded.length) lines.push(`${UNRECORDED}`, '', ...plan.unrecorded.map((p) => `- \`${p}\``), '');
     if (plan.applications.length) {
       lines.push('| Application | change | ApplicationSet | fields |', '| --- | --- | --- | --- |');
       for (const a of plan.applications) lines.push(`| \`${a.name}\` | ${a.change} | ${a.applicationSet} | ${(a.fields ?? []).map((f) => `\`${f}\``).join(', ')} |`);
@@ -108,6 +116,7 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
     for (const o of f.objects ?? []) lines.push(`      ${objectLine(o, style(MARK[o.change]))}`);
   }
   if (plan.kept.length) lines.push(...(lines.length ? [''] : []), KEPT, ...plan.kept.map((p) => `    ${p}`));
+  if (plan.unrecorded.length) lines.push(...(lines.length ? [''] : []), UNRECORDED, ...plan.unrecorded.map((p) => `    ${p}`));
   if (plan.applications.length) lines.push('', 'Applications');
   for (const a of plan.applications) {
     lines.push(`${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}`);

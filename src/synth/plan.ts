@@ -62,11 +62,16 @@ export interface Plan {
    * written: the write gives them up instead of deleting them.
    */
   readonly kept: readonly string[];
+  /**
+   * Files that hold what the program makes but that the manifest does not record (its record
+   * was lost: a shard or the manifest deleted or edited). The write records them again.
+   */
+  readonly unrecorded: readonly string[];
 }
 
 /** Whether a plan changes anything. */
 export function planHasChanges(plan: Plan): boolean {
-  return plan.files.length > 0 || plan.applications.length > 0 || plan.kept.length > 0;
+  return plan.files.length > 0 || plan.applications.length > 0 || plan.kept.length > 0 || plan.unrecorded.length > 0;
 }
 
 /**
@@ -82,7 +87,7 @@ export function planAndWrite(tree: FileTree, dir: string): { readonly plan: Plan
   const write = planWrite(tree, dir);
   const read = cachedReader(dir);
   return {
-    plan: { files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged, kept: write.kept },
+    plan: { files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged, kept: write.kept, unrecorded: write.unrecorded },
     write,
   };
 }

@@ -5,36 +5,103 @@
  * ledger changes; a target that joins another ring, or a ring that takes over the entry of
  * another (`movedFrom`), must find the release it runs there.
  *
+ * What a target runs is read from its files in the checkout (what Argo CD deploys), not from the
+ * manifest; what its ring ran is read from the ledger as cdk8s-gitops last wrote it, found by
+ * the hash the manifest records: in the checkout, else in Git.
+ *
  * @module
  */
 import { applicationName } from '../constructs/name-checks';
 import { GitOpsError, Problem } from '../errors';
+import { LedgerGit } from '../git/ledger-history';
 import { readLedgerTexts, ringPolicies } from '../release/checkout';
 import { shortDigest } from '../release/digest';
 import { parseLedger } from '../release/ledger';
+import { applyRingMoves } from '../release/moves';
 import { Ledger } from '../release/types';
+import { Checkout } from './checkout-fs';
 import { contentHash, FileTree } from './file-tree';
 import { Manifest, readManifest } from './manifest';
-import { PlatformModel } from './model';
+import { PlatformModel, TargetModel } from './model';
+import { sourceKindOf } from './sources';
+import { targetDirectory } from './synthesize';
 import type { WritePlan } from './writer';
 
 /**
- * The ledgers of the checkout that are as cdk8s-gitops last wrote them (the manifest records
- * their hash), parsed without ring moves: what the targets' files were written from. A ledger
- * changed since (by hand, by a pull) is left out: its changes are what the write follows, and
- * the ring rules judge them.
+ * What a service's rings ran before the write, and where its targets' files are read to tell
+ * what they run: the checkout (the ledger as cdk8s-gitops last wrote it is known), or `HEAD`
+ * (it is not: then the ledger and the files as committed last are compared).
  */
-function ledgersAsWritten(model: PlatformModel, dir: string, recorded: Manifest): Map<string, Ledger> {
-  const out = new Map<string, Ledger>();
+interface RingsBefore {
+  readonly ledger: Ledger;
+  readonly at: 'checkout' | 'HEAD';
+}
+
+/**
+ * The text of the ledger `file` as cdk8s-gitops last wrote it (the hash `recorded`): the
+ * checkout's when it still holds it, else the newest version in Git with that hash. Without a
+ * record, or when Git does not hold it (a write never committed, a shallow clone), the ledger
+ * at `HEAD`. Undefined when the checkout is in no Git repository and its ledger changed.
+ */
+function textBefore(file: string, text: string, recorded: string | undefined, git: () => LedgerGit | undefined): { text: string; at: RingsBefore['at'] } | undefined {
+  if (recorded !== undefined && contentHash(text) === recorded) return { text, at: 'checkout' };
+  const repo = git();
+  if (repo === undefined || !repo.hasHead) return undefined;
+  const head = repo.atHead([file]).get(file);
+  if (recorded !== undefined && head !== undefined && contentHash(head) === recorded) return { text: head, at: 'checkout' };
+  const found = recorded === undefined ? undefined : repo.history(file).versions.find((v) => v.text !== undefined && contentHash(v.text) === recorded);
+  if (found?.text !== undefined) return { text: found.text, at: 'checkout' };
+  return head === undefined ? undefined : { text: head, at: 'HEAD' };
+}
+
+/**
+ * What each service's rings ran before the write, by service ({@link textBefore}), with the
+ * program's ring moves applied, so that a renamed ring ran what its old name ran.
+ */
+function ringsBefore(model: PlatformModel, dir: string, recorded: Manifest, services: ReadonlySet<string>, git: () => LedgerGit | undefined): Map<string, RingsBefore> {
+  const out = new Map<string, RingsBefore>();
   for (const [service, f] of readLedgerTexts(model, dir)) {
-    if (f.initial || recorded.files.get(f.path)?.sha256 !== contentHash(f.text)) continue;
+    if (f.initial || !services.has(service)) continue;
+    const before = textBefore(f.path, f.text, recorded.files.get(f.path)?.sha256, git);
+    if (before === undefined) continue;
     try {
-      out.set(service, parseLedger(f.text, f.path, { policies: ringPolicies(model) }));
+      out.set(service, { ledger: applyRingMoves(model, parseLedger(before.text, f.path, { policies: ringPolicies(model) })), at: before.at });
     } catch {
-      // A malformed ledger fails with its own error where it is read for the tree.
+      // A ledger that no longer parses under the program's rings explains nothing; the current
+      // ledger fails with its own error where it is read for the tree.
     }
   }
   return out;
+}
+
+/**
+ * What each file of `target` the write changes runs, by path: the version its text deploys
+ * (`read` gives the checkout's or `HEAD`'s). In the checkout, a file edited by hand since
+ * written runs the release cdk8s-gitops wrote into it (the edit is what the write puts back).
+ * A file with neither runs nothing yet.
+ */
+function runningNow(model: PlatformModel, target: TargetModel, paths: readonly string[], read: (p: string) => string | undefined, recorded?: Manifest): Map<string, string> {
+  const service = model.services.find((s) => s.name === target.service)!;
+  const deployed = new Map(sourceKindOf(service).deployedVersions({ model, target, service, directory: targetDirectory(model, target) }, read)
+    .map((d) => [d.path, d.version]));
+  const out = new Map<string, string>();
+  for (const p of paths) {
+    const entry = recorded?.files.get(p);
+    const text = read(p);
+    const edited = entry !== undefined && (text === undefined || contentHash(text) !== entry.sha256);
+    const version = edited ? entry.release : deployed.get(p) ?? entry?.release;
+    if (version !== undefined) out.set(p, version);
+  }
+  return out;
+}
+
+/** Reads files as `HEAD` holds them; `paths` in one batch, any other on its own. */
+function headReader(git: LedgerGit, paths: readonly string[]): (p: string) => string | undefined {
+  const texts = git.atHead(paths);
+  return (p) => {
+    if (!texts.has(p)) texts.set(p, git.atHead([p]).get(p));
+    return texts.get(p);
+  };
 }
 
 /**
@@ -43,24 +110,43 @@ function ledgersAsWritten(model: PlatformModel, dir: string, recorded: Manifest)
  * releases.
  */
 export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, dir: string, write: WritePlan): Problem[] {
-  const old = readManifest(dir);
-  let ledgers: Map<string, Ledger> | undefined;
   const targets = new Map(model.targets.map((t) => [t.path, t]));
-  const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string> }>();
+  const changed = new Map<TargetModel, string[]>();
   for (const p of write.writes.keys()) {
     const e = tree.get(p);
-    const before = old.files.get(p)?.release;
-    if (e?.release === undefined || e.service === undefined || before === undefined || before === e.release.version) continue;
-    ledgers ??= ledgersAsWritten(model, dir, old);
-    const ledger = ledgers.get(e.service);
-    // A ledger changed since it was written explains the change; or the ring ran `before` and its
-    // entry changes now: a promotion or a rollback of the ring.
-    if (ledger === undefined || ledger.rings[e.release.ring]?.digest === before) continue;
-    const key = [e.service, e.release.ring, before, e.release.version].join('\u0000');
-    const group = groups.get(key) ?? { service: e.service, ring: e.release.ring, from: before, to: e.release.version, apps: new Set<string>() };
-    const target = targets.get(e.origin);
-    group.apps.add(target ? applicationName(target) : p);
-    groups.set(key, group);
+    const target = e?.release === undefined ? undefined : targets.get(e.origin);
+    if (target !== undefined) changed.set(target, [...(changed.get(target) ?? []), p]);
+  }
+  if (changed.size === 0) return [];
+  const recorded = readManifest(dir);
+  const checkout = new Checkout(dir);
+  const texts = new Map<string, string | undefined>();
+  const readCheckout = (p: string): string | undefined => {
+    if (!texts.has(p)) texts.set(p, checkout.kind(p) === 'file' ? checkout.read(p) : undefined);
+    return texts.get(p);
+  };
+  let repo: LedgerGit | undefined | null = null;
+  const git = (): LedgerGit | undefined => (repo === null ? (repo = LedgerGit.open(dir)) : repo);
+  const rings = ringsBefore(model, dir, recorded, new Set([...changed.keys()].map((t) => t.service)), git);
+  const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string> }>();
+  for (const [target, paths] of changed) {
+    const before = rings.get(target.service);
+    // No record of what the rings ran (a checkout outside Git whose ledger changed): the ring
+    // rules judged the ledger's changes.
+    if (before === undefined) continue;
+    const running = before.at === 'checkout'
+      ? runningNow(model, target, paths, readCheckout, recorded)
+      : runningNow(model, target, paths, headReader(git()!, paths));
+    for (const [p, was] of running) {
+      const release = tree.get(p)!.release!;
+      // The target runs what it ran; or its ring ran that and its entry changes now: a promotion
+      // or a rollback of the ring, which the ring rules judge.
+      if (was === release.version || before.ledger.rings[release.ring]?.digest === was) continue;
+      const key = [target.service, release.ring, was, release.version].join('\u0000');
+      const group = groups.get(key) ?? { service: target.service, ring: release.ring, from: was, to: release.version, apps: new Set<string>() };
+      group.apps.add(applicationName(target));
+      groups.set(key, group);
+    }
   }
   return [...groups.values()].map((g) => {
     const apps = [...g.apps].sort();
@@ -73,7 +159,7 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
         `(a target moved to another ring, or a ring that takes over the entry of a ring ${apps.length === 1 ? 'it' : 'they'} did not run in). No ring's gates were checked for it.`,
       fix: `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
         `(promote ${shortDigest(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}, or roll "${g.ring}" back to ${shortDigest(g.from)}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
-        'movedFrom names only a ring\'s own old names.',
+        'movedFrom names only a ring\'s own old names. If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.',
     };
   });
 }

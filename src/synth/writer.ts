@@ -63,6 +63,8 @@ export interface WriteReport {
   readonly kept: readonly string[];
   /** Owned files changed by hand that the write put back (also listed in `updated`). */
   readonly restored: readonly string[];
+  /** Files that held what the tree makes but that the manifest did not record; now recorded (see {@link WritePlan.unrecorded}). */
+  readonly recorded: readonly string[];
   /** Number of owned files left as they were. */
   readonly unchanged: number;
   /** Number of files written to disk (created + updated, and the manifest when it changed). */
@@ -92,6 +94,12 @@ export interface WritePlan {
    * {@link WriteOptions.verify} or {@link WriteOptions.adopt}.
    */
   readonly edited: readonly string[];
+  /**
+   * Files that already hold what the tree makes there, but that the manifest does not record:
+   * its record was lost (a shard or the manifest deleted or edited). The write records them
+   * again; they count as unchanged.
+   */
+  readonly unrecorded: readonly string[];
   /** Number of owned files that stay as they are. */
   readonly unchanged: number;
   /** The manifest after the write. */
@@ -146,6 +154,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const writes = new Map<string, { text: string; existed: boolean }>();
   const foreign: string[] = [];
   const edited: string[] = [];
+  const unrecorded: string[] = [];
   // A file whose inputs did not change is trusted to be as written unless the stat cache shows a
   // hand edit (or, for a release, which writes only its ring, it is trusted as it stands).
   const drift = options.verify || options.restoreMissing === false ? undefined : DriftCheck.load(checkout);
@@ -170,6 +179,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     files.set(p, derived ? { sha256: '', key: '', derived: true } : { sha256, key: entry.key, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
     const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
+      if (before === undefined) unrecorded.push(p);
       unchanged++;
       continue;
     }
@@ -212,7 +222,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const manifestWrites = new Map([...texts].filter(([p, t]) => oldTexts.get(p) !== t));
   const manifestDeletes = [...oldTexts.keys()].filter((p) => !texts.has(p)).sort();
   const manifestChanged = manifestWrites.size > 0 || manifestDeletes.length > 0;
-  const plan: WritePlan = { writes, deletes, kept, edited: edited.sort(), unchanged, manifest, manifestWrites, manifestDeletes, manifestChanged };
+  const plan: WritePlan = { writes, deletes, kept, edited: edited.sort(), unrecorded: unrecorded.sort(), unchanged, manifest, manifestWrites, manifestDeletes, manifestChanged };
   if (drift) {
     drift.save(files); // what was read, for the next run (plan and check as well)
     driftOf.set(plan, drift);
@@ -250,7 +260,7 @@ export function unchangedWrite(dir: string, inputs: TreeInputs): WriteReport | u
   }
   for (const p of derived.keys()) if (!manifest.files.get(p)?.derived) return undefined;
   drift.save(manifest.files);
-  return { created: [], updated: [], deleted: [], kept: [], restored: [], unchanged: manifest.files.size, filesWritten: 0 };
+  return { created: [], updated: [], deleted: [], kept: [], restored: [], recorded: [], unchanged: manifest.files.size, filesWritten: 0 };
 }
 
 /**
@@ -293,7 +303,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   const created = [...plan.writes].filter(([, w]) => !w.existed).map(([p]) => p).sort();
   const updated = [...plan.writes].filter(([, w]) => w.existed).map(([p]) => p).sort();
   const report: WriteReport = {
-    created, updated, deleted: plan.deletes, kept: plan.kept, restored: plan.edited, unchanged: plan.unchanged,
+    created, updated, deleted: plan.deletes, kept: plan.kept, restored: plan.edited, recorded: plan.unrecorded, unchanged: plan.unchanged,
     filesWritten: plan.writes.size + plan.manifestWrites.size,
   };
   const drift = driftOf.get(plan);

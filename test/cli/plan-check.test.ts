@@ -96,7 +96,7 @@ describe('cdk8s-gitops plan, preview and check', () => {
           { path: 'projects/prod.yaml', change: 'update', kind: 'appproject', origin: 'platform/prod', fields: ['spec.destinations'] },
         ],
         applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
-        unchangedFiles: 14,
+        unchangedFiles: 14, unrecorded: [],
         kept: [],
         changes: true,
         refusedDeletions: [],

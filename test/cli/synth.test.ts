@@ -104,7 +104,7 @@ describe('cdk8s-gitops synth', () => {
     });
 
     it('prints the report as JSON with --format json', () => {
-      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], kept: [], restored: [], unchanged: 16, filesWritten: 0 });
+      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], kept: [], restored: [], recorded: [], unchanged: 16, filesWritten: 0 });
       expect(asJson.status).toBe(0);
     });
   });

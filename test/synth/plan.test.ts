@@ -101,7 +101,7 @@ describe('computePlan', () => {
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
     // THEN nothing changes
-    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 16, kept: [] });
+    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 16, kept: [], unrecorded: [] });
     expect(planHasChanges(plan)).toBe(false);
   });
 
@@ -170,7 +170,7 @@ describe('computePlan', () => {
         { path: 'projects/prod.yaml', change: 'update', kind: FileKind.APP_PROJECT, origin: 'platform/prod', fields: ['spec.destinations'] },
       ],
       applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
-      unchangedFiles: 14,
+      unchangedFiles: 14, unrecorded: [],
       kept: [],
     });
   });
@@ -225,7 +225,7 @@ describe('computePlan', () => {
         origin: 'platform/payments-api/prod/gcp/europe-west4-01',
       }],
       applications: [{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }],
-      unchangedFiles: 15,
+      unchangedFiles: 15, unrecorded: [],
       kept: [],
     });
   });
@@ -323,7 +323,7 @@ describe('formatPlan', () => {
         { name: 'svc-prod-aws-a', change: 'update', applicationSet: 'workloads-prod-svc', fields: ['spec.sources[0].path', 'spec.destination.namespace'] },
         { name: 'svc-prod-aws-b', change: 'delete', applicationSet: 'workloads-prod' },
       ],
-      unchangedFiles: 7, kept: [],
+      unchangedFiles: 7, kept: [], unrecorded: [],
     };
     // WHEN it is rendered as text and as Markdown
     const text = formatPlan(all, 'text');
@@ -360,12 +360,12 @@ describe('formatPlan', () => {
 
   test('renders an empty plan as one line in every format', () => {
     // GIVEN a plan without changes
-    const empty: Plan = { files: [], applications: [], unchangedFiles: 15, kept: [] };
+    const empty: Plan = { files: [], applications: [], unchangedFiles: 15, kept: [], unrecorded: [] };
     // WHEN it is rendered
     // THEN text and Markdown say so, and JSON says changes: false
     expect(formatPlan(empty, 'text')).toBe('No changes: 15 files up to date.\n');
     expect(formatPlan(empty, 'markdown')).toBe('### cdk8s-gitops plan\n\nNo changes: 15 files up to date.\n\n');
-    expect(JSON.parse(formatPlan(empty, 'json'))).toEqual({ files: [], applications: [], unchangedFiles: 15, kept: [], changes: false });
+    expect(JSON.parse(formatPlan(empty, 'json'))).toEqual({ files: [], applications: [], unchangedFiles: 15, kept: [], unrecorded: [], changes: false });
   });
 });
 

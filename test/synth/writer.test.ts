@@ -136,7 +136,7 @@ describe('writeTree', () => {
     const report = writeTree(tree, dir);
 
     // THEN
-    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], kept: [], restored: [], unchanged: 0, filesWritten: 16 });
+    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], kept: [], restored: [], recorded: [], unchanged: 0, filesWritten: 16 });
     expect(textsOf(dir)).toEqual({ ...tree.toRecord(), [MANIFEST_PATH]: expect.any(String), [SHARD]: expect.any(String) });
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8'));
     const shard = JSON.parse(fs.readFileSync(path.join(dir, SHARD), 'utf8'));
@@ -161,7 +161,7 @@ describe('writeTree', () => {
     const report = writeTree(exampleTree(), dir);
 
     // THEN
-    expect(report).toEqual({ created: [], updated: [], deleted: [], kept: [], restored: [], unchanged: 14, filesWritten: 0 });
+    expect(report).toEqual({ created: [], updated: [], deleted: [], kept: [], restored: [], recorded: [], unchanged: 14, filesWritten: 0 });
     expect(filesOf(dir)).toEqual(before);
     for (const p of Object.keys(before)) expect(fs.statSync(path.join(dir, p)).mtime).toEqual(past);
     expect(dirsOf(dir)).not.toContain(TRANSACTION_DIR);
@@ -184,6 +184,7 @@ describe('writeTree', () => {
       deleted: [],
       kept: [],
       restored: [],
+      recorded: [],
       unchanged: 12,
       filesWritten: 3,
     });
@@ -313,7 +314,7 @@ describe('writeTree', () => {
     // THEN
     expect(plan.edited).toEqual([VALUES]);
     expect(refused).toBe('CG409');
-    expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], kept: [], restored: [VALUES], unchanged: 13, filesWritten: 1 });
+    expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], kept: [], restored: [VALUES], recorded: [], unchanged: 13, filesWritten: 1 });
     expect(textsOf(dir)).toEqual(expectedFiles(exampleTree()));
   });
 

@@ -103,7 +103,9 @@ function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: 
   list('[-]', r.deleted);
   printWriteNotes(ctx, r);
   const changed = r.created.length + r.updated.length + r.deleted.length;
-  ctx.stdout.write(changed === 0
+  ctx.stdout.write(changed === 0 && r.recorded.length > 0
+    ? `Recorded ${r.recorded.length} file${r.recorded.length === 1 ? '' : 's'} in the manifest of ${rel} again; no file changed.\n`
+    : changed === 0
     ? `No changes in ${rel}: ${r.unchanged} files up to date.\n`
     : `Wrote ${rel}: ${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted, ${r.unchanged} unchanged.\n`);
 }
