@@ -467,9 +467,13 @@ function servedSeconds(windows: readonly WindowGroup[], arrival: Date, until: Da
   return until.getTime() <= arrival.getTime() ? 0 : openSeconds(windows, arrival, until, enough);
 }
 
-/** Whether two names of people are the same person's (case and surrounding spaces aside). */
+/**
+ * Whether two names of people are the same person's: compared in Unicode compatibility form
+ * (NFKC: full-width and ligature forms fold to plain letters), case and surrounding spaces aside.
+ */
 export function samePerson(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+  const key = (name: string): string => name.normalize('NFKC').trim().toLowerCase();
+  return key(a) === key(b);
 }
 
 /** CG614 and CG615: an approver who promotes their own change, or who is not among the ring's approvers. */
@@ -482,7 +486,7 @@ function approverProblems(ring: string, spec: RingSpec, by: string, approvedBy: 
     out.push(problem('CG614', `${prefix}The promotion into "${ring}" is approved by ${JSON.stringify(approvedBy)}, who also promotes it (by ${JSON.stringify(by)}); an approval needs a second person.`, `Ask someone else to approve, and pass --approved-by <their name>.`));
   }
   const approvers = spec.gates.approvers ?? [];
-  if (approvers.length > 0 && !approvers.some((a) => a === approvedBy.trim())) {
+  if (approvers.length > 0 && !approvers.some((a) => samePerson(a, approvedBy))) {
     out.push(problem('CG615', `${prefix}Ring "${ring}" takes approvals only from ${approvers.map((a) => JSON.stringify(a)).join(', ')}; received --approved-by ${JSON.stringify(approvedBy)}.${didYouMean(approvedBy, [...approvers])}`, `Ask one of ${approvers.join(', ')} to approve.`));
   }
   return out;

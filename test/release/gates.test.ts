@@ -130,6 +130,14 @@ describe('promote: approvers and times from Git', () => {
     expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'mallory' })).toThrow('CG615 Ring "prod" takes approvals only from "bob", "carol"; received --approved-by "mallory".');
   });
 
+  test('compares names of people in Unicode compatibility form, case aside: a full-width or capitalised name is the same person', () => {
+    // Full-width "ｂｏｂ" (U+FF42 U+FF4F U+FF42) is "bob" to a reader
+    expect(() => promote(l, RINGS, { ...opts, by: 'bob', approvedBy: '\uff42\uff4f\uff42' })).toThrow(/^CG614 /);
+    expect(() => promote(l, RINGS, { ...opts, by: 'BOB ', approvedBy: 'bob' })).toThrow(/^CG614 /);
+    // An approver the ring names, written in another case or form, is that approver
+    expect(promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'Carol', upstreamArrival: { at: T('2026-11-22T10:00:00Z'), inGit: true } }).ledger.rings.prod!.approvedBy).toBe('Carol');
+  });
+
   test('measures the soak from the commit that recorded the digest in the ring before, up to soakUntil', () => {
     const refused = (): void => {
       promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'bob', upstreamArrival: { at: T('2026-11-22T11:30:00Z'), inGit: true } });
