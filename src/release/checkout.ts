@@ -14,7 +14,7 @@ import { Ledger, RingSpec, VersionPolicy } from './types';
 export const INITIAL_SINCE = new Date(0);
 
 /** Largest ledger read: a ledger keeps a few releases per ring, kilobytes, never megabytes. */
-const MAX_LEDGER_BYTES = 16 * 1024 * 1024;
+export const MAX_LEDGER_BYTES = 16 * 1024 * 1024;
 
 /** A service's ledger as found in a checkout (or made from the program's initial digest). */
 export interface LedgerFile {

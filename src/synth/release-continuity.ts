@@ -14,7 +14,7 @@
 import { applicationName } from '../constructs/name-checks';
 import { GitOpsError, Problem } from '../errors';
 import { LedgerGit } from '../git/ledger-history';
-import { readLedgerTexts, ringPolicies } from '../release/checkout';
+import { ledgerFilePath, MAX_LEDGER_BYTES, ringPolicies } from '../release/checkout';
 import { shortDigest } from '../release/digest';
 import { parseLedger } from '../release/ledger';
 import { applyRingMoves } from '../release/moves';
@@ -22,7 +22,7 @@ import { Ledger } from '../release/types';
 import { Checkout } from './checkout-fs';
 import { contentHash, FileTree } from './file-tree';
 import { Manifest, readManifest } from './manifest';
-import { PlatformModel, TargetModel } from './model';
+import { PlatformModel, ServiceModel, TargetModel } from './model';
 import { sourceKindOf } from './sources';
 import { targetDirectory } from './synthesize';
 import type { WritePlan } from './writer';
@@ -55,23 +55,22 @@ function textBefore(file: string, text: string, recorded: string | undefined, gi
 }
 
 /**
- * What each service's rings ran before the write, by service ({@link textBefore}), with the
- * program's ring moves applied, so that a renamed ring ran what its old name ran.
+ * What `service`'s rings ran before the write ({@link textBefore}), with the program's ring
+ * moves applied, so that a renamed ring ran what its old name ran. Undefined when that is not
+ * known: the service has no ledger in the checkout yet, or no record of it is found.
  */
-function ringsBefore(model: PlatformModel, dir: string, recorded: Manifest, services: ReadonlySet<string>, git: () => LedgerGit | undefined): Map<string, RingsBefore> {
-  const out = new Map<string, RingsBefore>();
-  for (const [service, f] of readLedgerTexts(model, dir)) {
-    if (f.initial || !services.has(service)) continue;
-    const before = textBefore(f.path, f.text, recorded.files.get(f.path)?.sha256, git);
-    if (before === undefined) continue;
-    try {
-      out.set(service, { ledger: applyRingMoves(model, parseLedger(before.text, f.path, { policies: ringPolicies(model) })), at: before.at });
-    } catch {
-      // A ledger that no longer parses under the program's rings explains nothing; the current
-      // ledger fails with its own error where it is read for the tree.
-    }
+function ringsBefore(model: PlatformModel, checkout: Checkout, recorded: Manifest, service: string, git: () => LedgerGit | undefined): RingsBefore | undefined {
+  const file = ledgerFilePath(model, service);
+  const text = checkout.read(file, MAX_LEDGER_BYTES);
+  const before = text === undefined ? undefined : textBefore(file, text, recorded.files.get(file)?.sha256, git);
+  if (before === undefined) return undefined;
+  try {
+    return { ledger: applyRingMoves(model, parseLedger(before.text, file, { policies: ringPolicies(model) })), at: before.at };
+  } catch {
+    // A ledger that no longer parses under the program's rings explains nothing; the current
+    // ledger fails with its own error where it is read for the tree.
+    return undefined;
   }
-  return out;
 }
 
 /**
@@ -80,8 +79,7 @@ function ringsBefore(model: PlatformModel, dir: string, recorded: Manifest, serv
  * written runs the release cdk8s-gitops wrote into it (the edit is what the write puts back).
  * A file with neither runs nothing yet.
  */
-function runningNow(model: PlatformModel, target: TargetModel, paths: readonly string[], read: (p: string) => string | undefined, recorded?: Manifest): Map<string, string> {
-  const service = model.services.find((s) => s.name === target.service)!;
+function runningNow(model: PlatformModel, service: ServiceModel, target: TargetModel, paths: readonly string[], read: (p: string) => string | undefined, recorded?: Manifest): Map<string, string> {
   const deployed = new Map(sourceKindOf(service).deployedVersions({ model, target, service, directory: targetDirectory(model, target) }, read)
     .map((d) => [d.path, d.version]));
   const out = new Map<string, string>();
@@ -111,6 +109,7 @@ function headReader(git: LedgerGit, paths: readonly string[]): (p: string) => st
  */
 export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, dir: string, write: WritePlan): Problem[] {
   const targets = new Map(model.targets.map((t) => [t.path, t]));
+  const services = new Map(model.services.map((s) => [s.name, s]));
   const changed = new Map<TargetModel, string[]>();
   for (const p of write.writes.keys()) {
     const e = tree.get(p);
@@ -127,16 +126,17 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
   };
   let repo: LedgerGit | undefined | null = null;
   const git = (): LedgerGit | undefined => (repo === null ? (repo = LedgerGit.open(dir)) : repo);
-  const rings = ringsBefore(model, dir, recorded, new Set([...changed.keys()].map((t) => t.service)), git);
+  const rings = new Map<string, RingsBefore | undefined>();
   const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string> }>();
   for (const [target, paths] of changed) {
+    let running = runningNow(model, services.get(target.service)!, target, paths, readCheckout, recorded);
+    if ([...running].every(([p, was]) => was === tree.get(p)!.release!.version)) continue;
+    if (!rings.has(target.service)) rings.set(target.service, ringsBefore(model, checkout, recorded, target.service, git));
     const before = rings.get(target.service);
     // No record of what the rings ran (a checkout outside Git whose ledger changed): the ring
     // rules judged the ledger's changes.
     if (before === undefined) continue;
-    const running = before.at === 'checkout'
-      ? runningNow(model, target, paths, readCheckout, recorded)
-      : runningNow(model, target, paths, headReader(git()!, paths));
+    if (before.at === 'HEAD') running = runningNow(model, services.get(target.service)!, target, paths, headReader(git()!, paths));
     for (const [p, was] of running) {
       const release = tree.get(p)!.release!;
       // The target runs what it ran; or its ring ran that and its entry changes now: a promotion
