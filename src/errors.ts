@@ -60,3 +60,9 @@ export class GitOpsError extends Error {
 export function problemsAt(problems: readonly Problem[], constructPath: string): Problem[] {
   return problems.map((p) => ({ ...p, constructPath }));
 }
+
+/** The code of a Node.js system error (`ENOENT`, `EEXIST`, …); undefined for anything else thrown. */
+export function systemErrorCode(e: unknown): string | undefined {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}

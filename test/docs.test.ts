@@ -22,6 +22,7 @@ describe('API documentation', () => {
       timeout: TYPEDOC_TIMEOUT - 10_000,
     });
     if (r.error) throw r.error;
+    // eslint-disable-next-line no-control-regex -- strips terminal colour sequences
     const output = `${r.stdout}${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
 
     // THEN it exits 0 and reports no undocumented symbol and no warning

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError } from '../errors';
+import { GitOpsError, systemErrorCode } from '../errors';
 
 /** What stands at a path of a checkout, seen without following symbolic links. */
 export type EntryKind = 'file' | 'directory' | 'missing' | 'other';
@@ -71,8 +71,8 @@ export class Checkout {
     let stat: fs.Stats;
     try {
       stat = fs.lstatSync(this.abs(rel));
-    } catch (e: any) {
-      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
+    } catch (e) {
+      if (systemErrorCode(e) === 'ENOENT' || systemErrorCode(e) === 'ENOTDIR') return undefined;
       throw e;
     }
     if (stat.isSymbolicLink()) throw symlinkError(rel, 'read it');
@@ -96,9 +96,9 @@ export class Checkout {
     let fd: number;
     try {
       fd = fs.openSync(this.abs(rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    } catch (e: any) {
-      if (e.code === 'ENOENT') return undefined;
-      if (e.code === 'ELOOP' || e.code === 'EMLINK') throw symlinkError(rel, 'read it');
+    } catch (e) {
+      if (systemErrorCode(e) === 'ENOENT') return undefined;
+      if (systemErrorCode(e) === 'ELOOP' || systemErrorCode(e) === 'EMLINK') throw symlinkError(rel, 'read it');
       throw e;
     }
     try {
@@ -130,8 +130,8 @@ export class Checkout {
       if (kind === 'missing') {
         try {
           fs.mkdirSync(this.abs(p));
-        } catch (e: any) {
-          if (e.code !== 'EEXIST' || this.lstatKind(p, 'make a directory in it') !== 'directory') throw e;
+        } catch (e) {
+          if (systemErrorCode(e) !== 'EEXIST' || this.lstatKind(p, 'make a directory in it') !== 'directory') throw e;
         }
         this.dirs.set(p, 'directory');
       } else if (kind !== 'directory') {
@@ -224,9 +224,9 @@ export class Checkout {
     let stat: fs.Stats;
     try {
       stat = fs.lstatSync(this.abs(rel));
-    } catch (e: any) {
-      if (e.code === 'ENOENT') return 'missing';
-      if (e.code === 'ENOTDIR') return 'other';
+    } catch (e) {
+      if (systemErrorCode(e) === 'ENOENT') return 'missing';
+      if (systemErrorCode(e) === 'ENOTDIR') return 'other';
       throw e;
     }
     if (stat.isSymbolicLink()) throw symlinkError(rel, doing);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
-import { GitOpsError } from '../errors';
+import { GitOpsError, systemErrorCode } from '../errors';
 import { Checkout } from './checkout-fs';
 import { assertNoInterruptedWrite, ensureCheckoutDirectory } from './writer';
 
@@ -49,8 +49,8 @@ export function lockCheckout(dir: string, command: string): CheckoutLock {
       try {
         fs.linkSync(tmp, lockFile);
         break;
-      } catch (e: any) {
-        if (e.code !== 'EEXIST') throw e;
+      } catch (e) {
+        if (systemErrorCode(e) !== 'EEXIST') throw e;
       }
       const holder = readHolder(checkout);
       if (holder !== undefined && isAlive(holder)) throw lockedError(dir, holder);
@@ -116,8 +116,8 @@ function isAlive(holder: LockHolder): boolean {
   try {
     process.kill(holder.pid, 0);
     return true;
-  } catch (e: any) {
-    return e.code === 'EPERM';
+  } catch (e) {
+    return systemErrorCode(e) === 'EPERM';
   }
 }
 

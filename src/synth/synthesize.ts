@@ -3,7 +3,7 @@ import { buildWorkloadSets } from '../argocd/application-set';
 import { buildBootstrap } from '../argocd/bootstrap';
 import type { ArgoObject } from '../argocd/object';
 import { clusterIndex } from './cluster-index';
-import { FileEntry, FileKind, FileTree, FileTreeOptions, fingerprint, TreePart } from './file-tree';
+import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
 import { PlatformModel, TargetModel } from './model';
 import { RingRelease, sourceKindOf } from './sources';
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { GitOpsError } from '../errors';
+import { GitOpsError, systemErrorCode } from '../errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
 import { contentHash, FileKind, FileTree } from './file-tree';
@@ -286,8 +286,8 @@ export function writeTree(tree: FileTree, dir: string, options: WriteOptions = {
 export function ensureCheckoutDirectory(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
-  } catch (e: any) {
-    if (e.code !== 'EEXIST' && e.code !== 'ENOTDIR') throw e;
+  } catch (e) {
+    if (systemErrorCode(e) !== 'EEXIST' && systemErrorCode(e) !== 'ENOTDIR') throw e;
   }
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new GitOpsError({

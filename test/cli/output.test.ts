@@ -149,7 +149,9 @@ describe('cdk8s-gitops output', () => {
       // THEN
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`${ESC}32m[+]${ESC}0m bootstrap/prod.yaml\n`);
+      // eslint-disable-next-line no-control-regex -- the progress line is made of terminal control sequences
       expect(r.stderr).toMatch(/^\r\x1b\[2Ksynth: rendering \d{4} files…/);
+      // eslint-disable-next-line no-control-regex -- as above
       expect(r.stderr).toMatch(/\r\x1b\[2Ksynth: writing (\d+)\/\1 files\r\x1b\[2K$/);
       expect(r.stderr.endsWith('\r\x1b[2K')).toBe(true);
       expect(fs.readdirSync(path.join(program, 'tty', 'releases'))).toHaveLength(260);

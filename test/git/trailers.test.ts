@@ -99,7 +99,7 @@ describe('trailers', () => {
 
   test.each([
     ['a key with a space', { 'Cdk8s Ring': 'prod' }, /Trailer key "Cdk8s Ring" is not a git trailer key/],
-    ['an empty value', { [TrailerKey.RING]: '  ' }, /Trailer "Cdk8s-Gitops-Ring" has value "  ", which is empty/],
+    ['an empty value', { [TrailerKey.RING]: '  ' }, /Trailer "Cdk8s-Gitops-Ring" has value " {2}", which is empty/],
     ['a multi-line value', { [TrailerKey.RING]: 'prod\nstaging' }, /has value "prod\\nstaging", which is on several lines/],
   ])('fails when given %s', (_name, trailers, expected) => {
     // WHEN

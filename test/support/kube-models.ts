@@ -15,7 +15,6 @@ export function validateKubeObject(obj: { apiVersion?: unknown; kind?: unknown; 
   }
   let Model: (new (data: unknown) => { validate(): void }) | undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     Model = require(`kubernetes-models/${obj.apiVersion}`)[obj.kind];
   } catch {
     Model = undefined;

@@ -15,7 +15,6 @@ import { Sandbox } from '../git/sandbox';
 import { gitOpsError } from '../support/platforms';
 import { inBatches, readTree, runCli, treeDiff } from '../support/tree';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { bigTreeFiles, NEW_FILES, OLD_FILES } = require('./fixtures/big-tree.js') as {
   bigTreeFiles(generation: 'old' | 'new', scale?: number): [string, string][];
   OLD_FILES: number;

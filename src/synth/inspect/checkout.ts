@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { systemErrorCode } from '../../errors';
 import { parseYamlDocuments } from '../parse-yaml';
 import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../preview';
 import { FileKind, FileTree } from '../file-tree';
@@ -14,8 +15,8 @@ export function listCheckoutFiles(dir: string): string[] {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
-    } catch (e: any) {
-      if (e.code === 'ENOENT') return;
+    } catch (e) {
+      if (systemErrorCode(e) === 'ENOENT') return;
       throw e;
     }
     for (const e of entries) {

@@ -3,6 +3,7 @@
  * White_Space, byte (UTF-8) lengths and slicing, and `strconv.Quote`.
  */
 
+// eslint-disable-next-line no-control-regex -- ASCII is a range of control and printable characters alike
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** Go's `unicode.IsSpace`: the Unicode White_Space property (not JavaScript's `\s`). */

@@ -538,7 +538,7 @@ function parseItems(text: string): Item[] {
     if (chunk !== '') {
       items.push({ text: chunk });
     }
-    let p = open + 2 + (leftTrim ? 2 : 0);
+    const p = open + 2 + (leftTrim ? 2 : 0);
     if (text.startsWith('/*', p)) {
       const close = text.indexOf('*/', p + 2);
       if (close < 0) {
