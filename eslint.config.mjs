@@ -25,7 +25,12 @@ const LAYERS = {
 const glob = (name) => (name === 'model' ? 'src/model/*.ts' : `${LAYERS[name].dir}/**`);
 const zones = Object.entries(LAYERS).map(([name, layer]) => ({
   target: glob(name),
-  from: [...Object.keys(LAYERS).filter((other) => other !== name && !layer.may.includes(other)).map(glob), 'src/index.*'],
+  from: [
+    ...Object.keys(LAYERS)
+      .filter((other) => other !== name && !layer.may.includes(other))
+      .map(glob),
+    'src/index.*',
+  ],
   message: `${name} may import only: ${[name, ...layer.may].join(', ')} (see docs/architecture.md).`,
 }));
 
@@ -56,10 +61,13 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['warn', { zones }],
       '@typescript-eslint/no-explicit-any': 'warn',
       '@typescript-eslint/no-require-imports': 'warn',
-      'no-restricted-syntax': ['warn', {
-        selector: "CallExpression[callee.name='require']",
-        message: 'Lazy require() only in src/cli/main.ts and the heavy edges (src/core/yaml/parse.ts, src/core/cdk8s.ts).',
-      }],
+      'no-restricted-syntax': [
+        'warn',
+        {
+          selector: "CallExpression[callee.name='require']",
+          message: 'Lazy require() only in src/cli/main.ts and the heavy edges (src/core/yaml/parse.ts, src/core/cdk8s.ts).',
+        },
+      ],
     },
   },
   {
@@ -72,7 +80,10 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,

@@ -12,8 +12,21 @@
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, RenderContext, Service, SyncOption,
-  SyncPolicy, SyncWindow, Targets, Workload,
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Duration,
+  Environment,
+  Gate,
+  Platform,
+  PromotionRing,
+  RenderContext,
+  Service,
+  SyncOption,
+  SyncPolicy,
+  SyncWindow,
+  Targets,
+  Workload,
 } from '../src';
 
 /** Number of services, from BENCH_SERVICES. */
@@ -37,7 +50,12 @@ const CLOUDS: ReadonlyArray<{ name: string; className: string; regions: readonly
   { name: 'azure', className: 'istio-internal', regions: ['westeurope', 'northeurope', 'swedencentral'], storageClass: 'managed-csi' },
   { name: 'aws', className: 'alb-internal', regions: ['eu-central-1', 'eu-west-1', 'eu-north-1'], storageClass: 'gp3' },
   { name: 'gcp', className: 'gce-internal', regions: ['europe-west4', 'europe-west1', 'europe-north1'], storageClass: 'premium-rwo' },
-  { name: 'oci', className: 'oci-native-internal', regions: ['eu-frankfurt-1', 'eu-amsterdam-1', 'eu-stockholm-1'], storageClass: 'oci-bv' },
+  {
+    name: 'oci',
+    className: 'oci-native-internal',
+    regions: ['eu-frankfurt-1', 'eu-amsterdam-1', 'eu-stockholm-1'],
+    storageClass: 'oci-bv',
+  },
 ];
 
 const TEAMS = ['payments', 'ledger', 'risk', 'identity', 'search', 'catalog', 'checkout', 'notifications'];
@@ -55,25 +73,33 @@ export function fleet(services: number = serviceCount()): Platform {
     },
   });
 
-  const envs = (['nonprod', 'prod'] as const).map((name) => new Environment(platform, name, {
-    controlPlane: new ControlPlane(platform, name),
-    syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true, options: [SyncOption.CREATE_NAMESPACE, SyncOption.APPLY_OUT_OF_SYNC_ONLY] }),
-    revisionHistoryLimit: 3,
-    ...(name === 'prod' ? { syncWindows: [SyncWindow.deny('0 22 * * *', '8h', { manualSync: true })] } : {}),
-    values: name === 'prod'
-      ? {
-        autoscaling: { enabled: true, minReplicas: 6, maxReplicas: 18, targetCPUUtilizationPercentage: 70 },
-        externalSecrets: { enabled: true, secretStoreRef: { name: 'prod-cluster-secrets', kind: 'ClusterSecretStore' } },
-        podDisruptionBudget: { minAvailable: 4 },
-        global: { logLevel: 'info' },
-      }
-      : {
-        autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70 },
-        externalSecrets: { enabled: true, secretStoreRef: { name: 'nonprod-cluster-secrets', kind: 'ClusterSecretStore' } },
-        podDisruptionBudget: { minAvailable: 1 },
-        global: { logLevel: 'debug' },
-      },
-  }));
+  const envs = (['nonprod', 'prod'] as const).map(
+    (name) =>
+      new Environment(platform, name, {
+        controlPlane: new ControlPlane(platform, name),
+        syncPolicy: SyncPolicy.automated({
+          prune: true,
+          selfHeal: true,
+          options: [SyncOption.CREATE_NAMESPACE, SyncOption.APPLY_OUT_OF_SYNC_ONLY],
+        }),
+        revisionHistoryLimit: 3,
+        ...(name === 'prod' ? { syncWindows: [SyncWindow.deny('0 22 * * *', '8h', { manualSync: true })] } : {}),
+        values:
+          name === 'prod'
+            ? {
+                autoscaling: { enabled: true, minReplicas: 6, maxReplicas: 18, targetCPUUtilizationPercentage: 70 },
+                externalSecrets: { enabled: true, secretStoreRef: { name: 'prod-cluster-secrets', kind: 'ClusterSecretStore' } },
+                podDisruptionBudget: { minAvailable: 4 },
+                global: { logLevel: 'info' },
+              }
+            : {
+                autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70 },
+                externalSecrets: { enabled: true, secretStoreRef: { name: 'nonprod-cluster-secrets', kind: 'ClusterSecretStore' } },
+                podDisruptionBudget: { minAvailable: 1 },
+                global: { logLevel: 'debug' },
+              },
+      }),
+  );
   const [nonprod, prod] = envs;
 
   const clouds = CLOUDS.map((c) => ({
@@ -146,7 +172,9 @@ export function fleet(services: number = serviceCount()): Platform {
     }
     if (i % 7 === 0) {
       const cluster = prodClusters[i % prodClusters.length];
-      service.deployTo(cluster, { values: { autoscaling: { minReplicas: 10, maxReplicas: 30 }, config: { shard: `${cluster.name}-${i % 3}` } } });
+      service.deployTo(cluster, {
+        values: { autoscaling: { minReplicas: 10, maxReplicas: 30 }, config: { shard: `${cluster.name}-${i % 3}` } },
+      });
     }
   }
 

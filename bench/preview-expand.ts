@@ -25,13 +25,15 @@ const appset: ApplicationSetInput = {
   spec: {
     goTemplate: true,
     goTemplateOptions: ['missingkey=error'],
-    generators: [{
-      git: {
-        repoURL: 'https://git.example.com/platform-gitops.git',
-        revision: 'main',
-        directories: [{ path: 'environments/*/*/*/*' }, { path: `environments/*/*/*/${RENDERED}`, exclude: true }],
+    generators: [
+      {
+        git: {
+          repoURL: 'https://git.example.com/platform-gitops.git',
+          revision: 'main',
+          directories: [{ path: 'environments/*/*/*/*' }, { path: `environments/*/*/*/${RENDERED}`, exclude: true }],
+        },
       },
-    }],
+    ],
     template: {
       metadata: {
         name: segments,
@@ -44,7 +46,10 @@ const appset: ApplicationSetInput = {
       },
       spec: {
         project: '{{ index .path.segments 1 }}',
-        destination: { name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}', namespace: '{{ index .path.segments 4 }}' },
+        destination: {
+          name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}',
+          namespace: '{{ index .path.segments 4 }}',
+        },
         sources: [
           {
             repoURL: 'https://git.example.com/apps/{{ index .path.segments 4 }}.git',
@@ -68,12 +73,23 @@ const rendered: ApplicationSetInput = {
   spec: {
     goTemplate: true,
     goTemplateOptions: ['missingkey=error'],
-    generators: [{ git: { repoURL: 'https://git.example.com/platform-gitops.git', revision: 'main', directories: [{ path: `environments/*/*/*/${RENDERED}` }] } }],
+    generators: [
+      {
+        git: {
+          repoURL: 'https://git.example.com/platform-gitops.git',
+          revision: 'main',
+          directories: [{ path: `environments/*/*/*/${RENDERED}` }],
+        },
+      },
+    ],
     template: {
       metadata: { name: segments },
       spec: {
         project: '{{ index .path.segments 1 }}',
-        destination: { name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}', namespace: '{{ index .path.segments 4 }}' },
+        destination: {
+          name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}',
+          namespace: '{{ index .path.segments 4 }}',
+        },
         source: { repoURL: 'https://git.example.com/platform-gitops.git', targetRevision: 'main', path: '{{ .path.path }}' },
       },
     },
@@ -81,7 +97,9 @@ const rendered: ApplicationSetInput = {
 };
 
 function targets(): string[] {
-  return ENVIRONMENTS.flatMap((env) => CLUSTERS.flatMap(([cloud, cluster]) => SERVICES.map((svc) => `environments/${env}/${cloud}/${cluster}/${svc}`)));
+  return ENVIRONMENTS.flatMap((env) =>
+    CLUSTERS.flatMap(([cloud, cluster]) => SERVICES.map((svc) => `environments/${env}/${cloud}/${cluster}/${svc}`)),
+  );
 }
 
 /** Prints wall and CPU time; CPU time is the steadier figure on a shared machine. */
@@ -116,7 +134,10 @@ try {
     }
   });
   const walked = time('list the checkout directories', () => listGitDirectories(root));
-  const fromDisk = time('list and expand from the checkout', () => [...expandApplicationSet(appset, root), ...expandApplicationSet(rendered, root)]);
+  const fromDisk = time('list and expand from the checkout', () => [
+    ...expandApplicationSet(appset, root),
+    ...expandApplicationSet(rendered, root),
+  ]);
   console.log(`${walked.length} directories listed, ${fromDisk.length} Applications`);
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

@@ -22,16 +22,22 @@ function workload(ctx: RenderContext): void {
 }
 
 function fleet(services: number): Platform {
-  const platform = new Platform({ repoURL: 'https://git.example.com/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
   const clouds = CLOUDS.map((c) => new Cloud(platform, c));
   for (const name of ['nonprod', 'prod']) {
     const env = new Environment(platform, name, { controlPlane: new ControlPlane(platform, name) });
-    for (const cloud of clouds) for (const n of ['01', '02', '03']) new Cluster(env, `${cloud.name}-${n}`, { cloud, name: `region-${n}`, region: `region-${n}` });
+    for (const cloud of clouds)
+      for (const n of ['01', '02', '03']) new Cluster(env, `${cloud.name}-${n}`, { cloud, name: `region-${n}`, region: `region-${n}` });
   }
   const envs = platform.node.children.filter((c): c is Environment => c instanceof Environment);
   for (let i = 0; i < services; i++) {
     new Service(platform, `service-${String(i).padStart(4, '0')}`, {
-      image: { repository: `registry.example.com/fleet/service-${i}` }, initialDigest: DIGEST, workload: Workload.render(workload),
+      image: { repository: `registry.example.com/fleet/service-${i}` },
+      initialDigest: DIGEST,
+      workload: Workload.render(workload),
     }).deployTo(envs);
   }
   return platform;
@@ -56,6 +62,6 @@ for (const n of sizes) {
   const targets = model.targets.length;
   console.log(
     `${n} rendered services, ${targets} targets: render ${renderMs.toFixed(0)} ms CPU (${(renderMs / targets).toFixed(2)} ms/target), ` +
-    `synthesize ${files} files ${synthMs.toFixed(0)} ms CPU; ${(performance.now() - start).toFixed(0)} ms wall`,
+      `synthesize ${files} files ${synthMs.toFixed(0)} ms CPU; ${(performance.now() - start).toFixed(0)} ms wall`,
   );
 }

@@ -89,14 +89,19 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv, scratch: string): 
   const usageFile = path.join(scratch, `usage-${process.pid}-${Date.now()}.txt`);
   fs.rmSync(usageFile, { force: true });
   const command = useTime ? [TIME, '-v', '-o', usageFile, ...argv] : [...argv];
-  const childEnv = useTime ? env : {
-    ...env,
-    BENCH_USAGE_FILE: usageFile,
-    NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(RSS_PRELOAD)}`.trim(),
-  };
+  const childEnv = useTime
+    ? env
+    : {
+        ...env,
+        BENCH_USAGE_FILE: usageFile,
+        NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(RSS_PRELOAD)}`.trim(),
+      };
   const start = process.hrtime.bigint();
   const r: SpawnSyncReturns<string> = spawnSync(command[0], command.slice(1), {
-    cwd: ROOT, env: childEnv, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024,
+    cwd: ROOT,
+    env: childEnv,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.error) throw r.error;
@@ -108,14 +113,26 @@ function run(argv: readonly string[], env: NodeJS.ProcessEnv, scratch: string): 
     // Rows of [max RSS kB, user s, system s]: one from time (which counts the step's reaped
     // descendants too), or one per Node process from the preload.
     const rows = useTime
-      ? [[/Maximum resident set size \(kbytes\): (\d+)/, /User time \(seconds\): ([\d.]+)/, /System time \(seconds\): ([\d.]+)/]
-        .map((re) => Number(re.exec(text)?.[1] ?? NaN))]
-      : text.split('\n').filter(Boolean).map((l) => l.split(' ').map(Number));
+      ? [
+          [/Maximum resident set size \(kbytes\): (\d+)/, /User time \(seconds\): ([\d.]+)/, /System time \(seconds\): ([\d.]+)/].map(
+            (re) => Number(re.exec(text)?.[1] ?? NaN),
+          ),
+        ]
+      : text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(' ').map(Number));
     const valid = rows.filter((row) => row.every((v) => Number.isFinite(v)));
     if (valid.length > 0) {
       peak = round(Math.max(...valid.map((row) => row[0])) / 1024, 1);
-      user = round(valid.reduce((a, row) => a + row[1], 0), 2);
-      sys = round(valid.reduce((a, row) => a + row[2], 0), 2);
+      user = round(
+        valid.reduce((a, row) => a + row[1], 0),
+        2,
+      );
+      sys = round(
+        valid.reduce((a, row) => a + row[2], 0),
+        2,
+      );
     }
     fs.rmSync(usageFile, { force: true });
   }
@@ -197,7 +214,10 @@ interface Round {
 function main(): void {
   const services = serviceCount();
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '1') || 1);
-  const scalingSizes = (process.env.BENCH_SCALING ?? '250,500,1000').split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+  const scalingSizes = (process.env.BENCH_SCALING ?? '250,500,1000')
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
   for (const f of [CLI, PROGRAM, FLOOR, path.join(ROOT, 'lib', 'index.js')]) {
     if (!fs.existsSync(f)) throw new Error(`${f} is missing: run \`npm run bench\` (it builds the SDK and the benchmark first).`);
   }
@@ -261,13 +281,17 @@ function main(): void {
     log(`${tag}promote: ${service} into ring nonprod`);
     const digest = digestOf(`${service} promoted in round ${i}`);
     const ledgerBefore = fs.readFileSync(path.join(checkout, 'releases', `${service}.yaml`), 'utf8');
-    const pr = cli(['promote', service, '--ring', 'nonprod', '--digest', digest, '--app', APP, '--out', checkout, '--by', 'bench', '--format', 'json'], services, scratch);
+    const pr = cli(
+      ['promote', service, '--ring', 'nonprod', '--digest', digest, '--app', APP, '--out', checkout, '--by', 'bench', '--format', 'json'],
+      services,
+      scratch,
+    );
     if (pr.status !== 0) fail('cdk8s-gitops promote', pr);
     const r = json('cdk8s-gitops promote', pr);
     const listed = [...r.created, ...r.updated, ...r.deleted] as string[];
     const promote = {
       ...cost(pr),
-      files_written: typeof r.filesWritten === 'number' ? r.filesWritten as number : listed.length,
+      files_written: typeof r.filesWritten === 'number' ? (r.filesWritten as number) : listed.length,
       values_files_written: valuesFiles(listed),
       ledger_written: listed.includes(`releases/${service}.yaml`),
     };
@@ -311,23 +335,37 @@ function main(): void {
 
   const pick = <K extends keyof Round>(k: K): Round[K][] => results.map((r) => r[k]);
   const fulls = pick('full');
-  const perTarget = (size: number): number[] => results.map((r) => {
-    const s = r.scaling.get(size)!;
-    return s.seconds / s.targets;
-  });
+  const perTarget = (size: number): number[] =>
+    results.map((r) => {
+      const s = r.scaling.get(size)!;
+      return s.seconds / s.targets;
+    });
   const scaling = scalingSizes.map((size) => {
     const s = summarize(results.map((r) => r.scaling.get(size)!));
-    return { services: size, targets: s.targets, seconds: s.seconds, seconds_per_target: medianOf(perTarget(size)), user_seconds: s.user_seconds, sys_seconds: s.sys_seconds, peak_rss_mb: s.peak_rss_mb };
+    return {
+      services: size,
+      targets: s.targets,
+      seconds: s.seconds,
+      seconds_per_target: medianOf(perTarget(size)),
+      user_seconds: s.user_seconds,
+      sys_seconds: s.sys_seconds,
+      peak_rss_mb: s.peak_rss_mb,
+    };
   });
   const smallest = scalingSizes[0];
   const largest = scalingSizes[scalingSizes.length - 1];
-  const scalingRatio = scalingSizes.length > 1
-    ? round(medianOf(results.map((r) => {
-      const big = r.scaling.get(largest)!;
-      const small = r.scaling.get(smallest)!;
-      return (big.seconds / big.targets) / (small.seconds / small.targets);
-    })))
-    : null;
+  const scalingRatio =
+    scalingSizes.length > 1
+      ? round(
+          medianOf(
+            results.map((r) => {
+              const big = r.scaling.get(largest)!;
+              const small = r.scaling.get(smallest)!;
+              return big.seconds / big.targets / (small.seconds / small.targets);
+            }),
+          ),
+        )
+      : null;
 
   const notes: string[] = [
     `program: ${path.relative(ROOT, PROGRAM)}, compiled with tsc from bench/fleet-program.ts before the run, run by node`,

@@ -28,7 +28,13 @@ export type { PromotionRingProps, TargetRef, ApprovalOptions } from './construct
 export { Removal } from './constructs/removal';
 export { SyncPolicy, SyncOption, SyncWindow, SyncWindowKind } from './constructs/sync';
 export type {
-  AutomatedSyncOptions, ManualSyncOptions, SyncPolicyJson, SyncWindowOptions, SyncWindowJson, ProjectRole, ResourceKind,
+  AutomatedSyncOptions,
+  ManualSyncOptions,
+  SyncPolicyJson,
+  SyncWindowOptions,
+  SyncWindowJson,
+  ProjectRole,
+  ResourceKind,
 } from './constructs/sync';
 
 export { FileTree, FileKind } from './synth/file-tree';

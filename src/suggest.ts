@@ -53,7 +53,10 @@ export function closeMatches(name: string, names: readonly string[]): string[] {
 export function didYouMean(name: string, names: readonly string[], quote: (n: string) => string = (n) => `"${n}"`): string {
   const matches = closeMatches(name, names);
   const best = matches.length > 0 ? editDistance(name.toLowerCase(), matches[0].toLowerCase()) : 0;
-  const close = matches.filter((n) => editDistance(name.toLowerCase(), n.toLowerCase()) === best).slice(0, 3).map(quote);
+  const close = matches
+    .filter((n) => editDistance(name.toLowerCase(), n.toLowerCase()) === best)
+    .slice(0, 3)
+    .map(quote);
   if (close.length === 0) return '';
   return ` Did you mean ${close.length === 1 ? close[0] : `${close.slice(0, -1).join(', ')} or ${close[close.length - 1]}`}?`;
 }

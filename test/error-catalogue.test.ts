@@ -23,7 +23,10 @@ function codesUsedInSrc(): Map<string, string[]> {
   for (const file of sourceFiles(SRC)) {
     if (file === CATALOGUE_FILE) continue;
     // Codes named in comments (`Fails with CG511`) do not count: only those in code.
-    const code = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const code = fs
+      .readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
     for (const m of code.matchAll(/['"`](CG\d{3})['"`]/g)) add(m[1], path.relative(SRC, file));
   }
   for (const code of [...Object.keys(LEDGER_ERROR_CODES), ...Object.keys(RULE_ERROR_CODES)]) add(code, 'error-codes.ts');

@@ -4,7 +4,18 @@
  * names across environments never meet in one Argo CD.
  */
 import {
-  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, SyncOption, SyncPolicy, Targets,
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Duration,
+  Environment,
+  Gate,
+  Platform,
+  PromotionRing,
+  Service,
+  SyncOption,
+  SyncPolicy,
+  Targets,
 } from '../../src';
 
 const SEED_DIGEST = 'sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912';
@@ -78,10 +89,14 @@ export function paymentsPlatform(): Platform {
     },
   });
   paymentsApi.deployTo(nonprod, {
-    values: { ingress: { enabled: true, hosts: [{ host: 'payments.nonprod.eu.xxxcompany.com', paths: [{ path: '/', pathType: 'Prefix' }] }] } },
+    values: {
+      ingress: { enabled: true, hosts: [{ host: 'payments.nonprod.eu.xxxcompany.com', paths: [{ path: '/', pathType: 'Prefix' }] }] },
+    },
   });
   paymentsApi.deployTo(prod, {
-    values: { ingress: { enabled: true, hosts: [{ host: 'payments.prod.eu.xxxcompany.com', paths: [{ path: '/', pathType: 'Prefix' }] }] } },
+    values: {
+      ingress: { enabled: true, hosts: [{ host: 'payments.prod.eu.xxxcompany.com', paths: [{ path: '/', pathType: 'Prefix' }] }] },
+    },
   });
   return platform;
 }

@@ -6,8 +6,20 @@
  * default-deny NetworkPolicy).
  */
 import {
-  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, NamespaceBaseline, Platform, PromotionRing, Service, SyncOption,
-  SyncPolicy, Targets, Workload,
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Duration,
+  Environment,
+  Gate,
+  NamespaceBaseline,
+  Platform,
+  PromotionRing,
+  Service,
+  SyncOption,
+  SyncPolicy,
+  Targets,
+  Workload,
 } from '../../src';
 import { ordersApi } from './orders-api';
 

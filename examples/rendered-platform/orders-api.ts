@@ -21,22 +21,26 @@ export function ordersApi(ctx: RenderContext): void {
     data: { LOG_LEVEL: v.logLevel, REGION: ctx.region, CLUSTER: ctx.destination },
   });
   const api = new kplus.Deployment(ctx.scope, ctx.service, {
-    containers: [{
-      name: 'api',
-      image: ctx.image,
-      portNumber: 8080,
-      envFrom: [kplus.Env.fromConfigMap(config)],
-      resources: {
-        cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) },
-        memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+    containers: [
+      {
+        name: 'api',
+        image: ctx.image,
+        portNumber: 8080,
+        envFrom: [kplus.Env.fromConfigMap(config)],
+        resources: {
+          cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) },
+          memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+        },
+        securityContext: { user: 10001, group: 10001 },
       },
-      securityContext: { user: 10001, group: 10001 },
-    }],
+    ],
   });
   const service = api.exposeViaService({ name: ctx.service, ports: [{ port: 80, targetPort: 8080 }] });
   new kplus.Ingress(ctx.scope, 'ingress', {
     className: v.ingress.className,
-    rules: [{ host: v.ingress.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(service) }],
+    rules: [
+      { host: v.ingress.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(service) },
+    ],
   });
   new kplus.HorizontalPodAutoscaler(ctx.scope, 'hpa', {
     target: api,
@@ -45,6 +49,9 @@ export function ordersApi(ctx: RenderContext): void {
     metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
   });
   new kplus.k8s.KubePodDisruptionBudget(ctx.scope, 'pdb', {
-    spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(v.podDisruptionBudget.minAvailable), selector: { matchLabels: api.matchLabels } },
+    spec: {
+      minAvailable: kplus.k8s.IntOrString.fromNumber(v.podDisruptionBudget.minAvailable),
+      selector: { matchLabels: api.matchLabels },
+    },
   });
 }

@@ -30,9 +30,10 @@ const BASELINE_NETWORK_POLICY: ResourceKind = { group: 'networking.k8s.io', kind
  */
 export function restrictedNamespacedResources(env: EnvironmentModel): ResourceKind[] {
   const allowed = [...(env.allowedNamespacedResources ?? []), ...(env.namespaceBaseline ? [BASELINE_NETWORK_POLICY] : [])];
-  return RESTRICTED_NAMESPACED_RESOURCES
-    .filter((r) => !allowed.some((a) => a.group === r.group && a.kind === r.kind))
-    .map((r) => ({ group: r.group, kind: r.kind }));
+  return RESTRICTED_NAMESPACED_RESOURCES.filter((r) => !allowed.some((a) => a.group === r.group && a.kind === r.kind)).map((r) => ({
+    group: r.group,
+    kind: r.kind,
+  }));
 }
 
 /**
@@ -68,10 +69,12 @@ export function buildAppProject(model: PlatformModel, env: EnvironmentModel): Ar
     }
     const destination = clusterOf(t).destination;
     let inCluster = destinations.get(destination);
-    if (!inCluster) destinations.set(destination, inCluster = new Set());
+    if (!inCluster) destinations.set(destination, (inCluster = new Set()));
     inCluster.add(service.namespace);
   }
-  const sortedDestinations = [...destinations.keys()].sort().flatMap((name) => [...destinations.get(name)!].sort().map((namespace) => ({ name, namespace })));
+  const sortedDestinations = [...destinations.keys()]
+    .sort()
+    .flatMap((name) => [...destinations.get(name)!].sort().map((namespace) => ({ name, namespace })));
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
@@ -88,13 +91,13 @@ export function buildAppProject(model: PlatformModel, env: EnvironmentModel): Ar
       ...(env.syncWindows.length > 0 ? { syncWindows: env.syncWindows } : {}),
       ...(env.roles.length > 0
         ? {
-          roles: env.roles.map((r) => ({
-            name: r.name,
-            ...(r.description ? { description: r.description } : {}),
-            policies: [...r.policies],
-            ...(r.groups && r.groups.length > 0 ? { groups: [...r.groups] } : {}),
-          })),
-        }
+            roles: env.roles.map((r) => ({
+              name: r.name,
+              ...(r.description ? { description: r.description } : {}),
+              policies: [...r.policies],
+              ...(r.groups && r.groups.length > 0 ? { groups: [...r.groups] } : {}),
+            })),
+          }
         : {}),
     },
   };

@@ -47,7 +47,11 @@ interface Shape {
  * `workloads-<env>-<cloud>-<cluster>`, likewise `rendered-…`), and the broader ones exclude its
  * directories. Names depend only on the model, so they stay stable.
  */
-export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, defaults: { chartPath: string; targetRevision: string }): WorkloadSet[] {
+export function buildWorkloadSets(
+  model: PlatformModel,
+  cp: ControlPlaneModel,
+  defaults: { chartPath: string; targetRevision: string },
+): WorkloadSet[] {
   const services = new Map(model.services.map((s) => [s.name, s]));
   const clusterOf = clusterIndex(model);
   const sets: WorkloadSet[] = [];
@@ -70,15 +74,18 @@ export function buildWorkloadSets(model: PlatformModel, cp: ControlPlaneModel, d
     // The environment's own set exists even while empty, so its name never comes and goes;
     // without a repository URL pattern it cannot be written and holds nothing anyway.
     if (!groups.has(defaultName) && model.applicationRepoURLPattern) {
-      groups.set(defaultName, { shape: { source: helmSource }, targets: [], globs: new Set([glob(model, envName, { source: helmSource })]) });
+      groups.set(defaultName, {
+        shape: { source: helmSource },
+        targets: [],
+        globs: new Set([glob(model, envName, { source: helmSource })]),
+      });
     }
     const allGlobs = [...groups].flatMap(([name, g]) => [...g.globs].map((pattern) => ({ name, pattern })));
     for (const [name, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const own = [...group.globs].sort();
-      const excludes = [...new Set(allGlobs
-        .filter((g) => g.name !== name && own.some((o) => narrower(g.pattern, o)))
-        .map((g) => g.pattern))]
-        .sort();
+      const excludes = [
+        ...new Set(allGlobs.filter((g) => g.name !== name && own.some((o) => narrower(g.pattern, o))).map((g) => g.pattern)),
+      ].sort();
       sets.push({
         name,
         environment: envName,
@@ -101,7 +108,11 @@ interface Placement {
  * The placement of each (service, cluster) of an environment, worked out once per service and
  * per cluster with its own destination, not once per target.
  */
-function placementsOf(model: PlatformModel, env: string, defaults: { chartPath: string; targetRevision: string }): (service: ServiceModel, cluster: ClusterModel) => Placement {
+function placementsOf(
+  model: PlatformModel,
+  env: string,
+  defaults: { chartPath: string; targetRevision: string },
+): (service: ServiceModel, cluster: ClusterModel) => Placement {
   const byService = new Map<ServiceModel, Map<ClusterModel | undefined, Placement>>();
   const ownDestination = new Set(model.clusters.filter((c) => c.destination !== `${c.cloud}-${c.name}`));
   return (service, cluster) => {
@@ -121,7 +132,12 @@ function placementsOf(model: PlatformModel, env: string, defaults: { chartPath: 
   };
 }
 
-function shapeOf(model: PlatformModel, service: ServiceModel, cluster: ClusterModel, defaults: { chartPath: string; targetRevision: string }): Shape {
+function shapeOf(
+  model: PlatformModel,
+  service: ServiceModel,
+  cluster: ClusterModel,
+  defaults: { chartPath: string; targetRevision: string },
+): Shape {
   const source = sourceKindOf(service);
   return {
     source,
@@ -140,13 +156,18 @@ function memoized<K, V>(f: (key: K) => V): (key: K) => V {
   const results = new Map<K, V>();
   return (key) => {
     let v = results.get(key);
-    if (v === undefined && !results.has(key)) results.set(key, v = f(key));
+    if (v === undefined && !results.has(key)) results.set(key, (v = f(key)));
     return v as V;
   };
 }
 
 function setName(env: string, shape: Shape): string {
-  return [shape.source.applicationSetPrefix, env, ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []), ...(shape.service ? [shape.service.name] : [])].join('-');
+  return [
+    shape.source.applicationSetPrefix,
+    env,
+    ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []),
+    ...(shape.service ? [shape.service.name] : []),
+  ].join('-');
 }
 
 /**
@@ -171,7 +192,8 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
       else if (other !== what && !reported.has(name)) {
         reported.add(name);
         problems.push({
-          code: 'CG125', constructPath: path,
+          code: 'CG125',
+          constructPath: path,
           message: `ApplicationSet "${name}" in control plane "${cp.name}" would be made twice: for ${other} and for ${what}.`,
           fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named <workloads|rendered>-<env>[-<cloud>-<cluster>][-<service>].',
         });
@@ -199,13 +221,14 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
         templateClaims.set(source, claimed.add(t.environment));
       }
       const shape: Shape = { source, ...(ownService ? { service } : {}), ...(ownCluster ? { cluster } : {}) };
-      const what = shape.service && shape.cluster
-        ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
-        : shape.service
-          ? `service ${shape.service.name} in environment ${t.environment} (own settings)`
-          : shape.cluster
-            ? `cluster ${shape.cluster.id} (own destination)`
-            : `environment ${t.environment}`;
+      const what =
+        shape.service && shape.cluster
+          ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
+          : shape.service
+            ? `service ${shape.service.name} in environment ${t.environment} (own settings)`
+            : shape.cluster
+              ? `cluster ${shape.cluster.id} (own destination)`
+              : `environment ${t.environment}`;
       claim(setName(t.environment, shape), what, shape.service?.path ?? shape.cluster?.path ?? t.path);
     }
   }
@@ -239,8 +262,14 @@ function syncPolicyOf(env: EnvironmentModel): SyncPolicyJson {
 }
 
 function applicationSet(
-  model: PlatformModel, cp: ControlPlaneModel, env: EnvironmentModel, name: string, shape: Shape,
-  includes: readonly string[], excludes: readonly string[], defaults: { chartPath: string; targetRevision: string },
+  model: PlatformModel,
+  cp: ControlPlaneModel,
+  env: EnvironmentModel,
+  name: string,
+  shape: Shape,
+  includes: readonly string[],
+  excludes: readonly string[],
+  defaults: { chartPath: string; targetRevision: string },
 ): ArgoObject {
   const base = model.layout.environments.split('/').length;
   const seg = (i: number): string => `index .path.segments ${base + i}`;
@@ -254,13 +283,15 @@ function applicationSet(
     spec: {
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
-      generators: [{
-        git: {
-          repoURL: model.repoURL,
-          revision: model.revision,
-          directories: [...includes.map((path) => ({ path })), ...excludes.map((path) => ({ path, exclude: true }))],
+      generators: [
+        {
+          git: {
+            repoURL: model.repoURL,
+            revision: model.revision,
+            directories: [...includes.map((path) => ({ path })), ...excludes.map((path) => ({ path, exclude: true }))],
+          },
         },
-      }],
+      ],
       template: {
         metadata: {
           name: `{{ ${SERVICE} }}-{{ ${ENV} }}-{{ ${CLOUD} }}-{{ ${CLUSTER} }}`,
@@ -279,8 +310,11 @@ function applicationSet(
             namespace: s ? s.namespace : `{{ ${SERVICE} }}`,
           },
           ...shape.source.templateSources({
-            model, environment: env, ...(s ? { service: s } : {}),
-            segments: { environment: ENV, cloud: CLOUD, cluster: CLUSTER, service: SERVICE }, defaults,
+            model,
+            environment: env,
+            ...(s ? { service: s } : {}),
+            segments: { environment: ENV, cloud: CLOUD, cluster: CLUSTER, service: SERVICE },
+            defaults,
           }),
           ...(Object.keys(syncPolicy).length > 0 ? { syncPolicy } : {}),
           ...(env.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: env.revisionHistoryLimit } : {}),

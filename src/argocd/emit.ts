@@ -18,12 +18,14 @@ export function renderObjects(objects: readonly ArgoObject[], origin?: string): 
   const { ApiObject, App, Chart } = require('cdk8s') as typeof import('cdk8s');
   const problems = objects.flatMap((o) => validateArgoObject(o as any));
   if (problems.length > 0) {
-    throw new GitOpsError(problems.map((message) => ({
-      code: 'CG137' as const,
-      ...(origin ? { constructPath: origin } : {}),
-      message: `${message}.`,
-      fix: 'Fix the value the message names in the program (e.g. a sync window or role); if the program is right, report this as a bug of cdk8s-gitops.',
-    })));
+    throw new GitOpsError(
+      problems.map((message) => ({
+        code: 'CG137' as const,
+        ...(origin ? { constructPath: origin } : {}),
+        message: `${message}.`,
+        fix: 'Fix the value the message names in the program (e.g. a sync window or role); if the program is right, report this as a bug of cdk8s-gitops.',
+      })),
+    );
   }
   const chart = new Chart(new App(), 'argocd', { disableResourceNameHashes: true });
   const apiObjects = objects.map(

@@ -14,7 +14,10 @@ const SHARED_FLAGS = ['--help', '--quiet'];
 
 /** Parses a command's arguments; unknown or malformed flags end in a clear error. */
 export function parseCommandArgs(
-  command: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals = false,
+  command: string,
+  argv: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  allowPositionals = false,
 ): { values: Record<string, any>; positionals: string[] } {
   // `--branch` may stand without a value (a default name is used): give it an empty one.
   const args = argv.flatMap((a, i) => (a === '--branch' && (i === argv.length - 1 || argv[i + 1].startsWith('--')) ? ['--branch='] : [a]));
@@ -47,7 +50,10 @@ function argumentMistake(command: string, e: Error & { code?: string }, names: r
     return `Unknown option ${quoted} for ${command}.${didYouMean(quoted, flags, (n) => n)}`;
   }
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted !== undefined) {
-    const flag = quoted.replace(/ <value>$/, '').split(', ').pop();
+    const flag = quoted
+      .replace(/ <value>$/, '')
+      .split(', ')
+      .pop();
     if (/does not take an argument/.test(e.message)) return `${command}: ${flag} takes no value.`;
     return / is ambiguous/.test(e.message)
       ? `${command}: ${flag} needs a value, but is followed by another option.`

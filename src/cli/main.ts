@@ -39,12 +39,12 @@ function usage(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options every command takes:',
-    '  --help, -h    the command\'s options and an example',
+    "  --help, -h    the command's options and an example",
     '  --quiet, -q   no progress line on stderr (there is none either when CI is set or stderr',
     '                is not a terminal); results and errors are still printed',
     '',
     'Output is coloured only on a terminal and never when NO_COLOR is set (non-empty).',
-    'Run `cdk8s-gitops <command> --help` for a command\'s options and an example.',
+    "Run `cdk8s-gitops <command> --help` for a command's options and an example.",
     'Exit codes: 0 done (no differences), 1 error, 2 differences found (plan, check).',
   ].join('\n');
 }
@@ -110,7 +110,11 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   if (!command) {
     const error = new GitOpsError({
       code: 'CG311',
-      message: `Unknown command "${name}".${didYouMean(name, COMMANDS.map(([n]) => n), (n) => n)}`,
+      message: `Unknown command "${name}".${didYouMean(
+        name,
+        COMMANDS.map(([n]) => n),
+        (n) => n,
+      )}`,
       fix: `Run \`cdk8s-gitops --help\` to list the commands: ${COMMANDS.map(([n]) => n).join(', ')}.`,
     });
     stderr.write(`Error: ${error.message}\n`);

@@ -44,16 +44,18 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
     });
   }
   const link = fs.lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink() ? fs.readlinkSync(dir) : undefined;
-  const needs = use === 'first-synth'
-    ? `${command} works on an existing checkout, or shows a first synth into a new directory whose parent exists.`
-    : `${command} works on an existing checkout of the GitOps repository.`;
+  const needs =
+    use === 'first-synth'
+      ? `${command} works on an existing checkout, or shows a first synth into a new directory whose parent exists.`
+      : `${command} works on an existing checkout of the GitOps repository.`;
   if (link === undefined && (use === 'create' || (use === 'first-synth' && ancestor === path.dirname(dir)))) return dir;
   throw new GitOpsError({
     code: 'CG313',
-    message: link !== undefined
-      ? `${named} is a symbolic link to ${link}, which does not exist.`
-      : `${named} does not exist. ${needs}`,
-    fix: link !== undefined ? `Point the link at the checkout, or pass the checkout itself with --out${fix}.` : `Clone the GitOps repository there (git clone <url> ${shown}), or run \`cdk8s-gitops synth --out ${shown}\` first; or correct the path${fix}.`,
+    message: link !== undefined ? `${named} is a symbolic link to ${link}, which does not exist.` : `${named} does not exist. ${needs}`,
+    fix:
+      link !== undefined
+        ? `Point the link at the checkout, or pass the checkout itself with --out${fix}.`
+        : `Clone the GitOps repository there (git clone <url> ${shown}), or run \`cdk8s-gitops synth --out ${shown}\` first; or correct the path${fix}.`,
   });
 }
 

@@ -54,7 +54,8 @@ export function readPending(store: PendingStore): PendingOperation[] {
     }
     if (op === undefined) {
       throw new GitOpsError({
-        code: 'CG521', file: store.gitDir.abs(rel),
+        code: 'CG521',
+        file: store.gitDir.abs(rel),
         message: `${store.gitDir.abs(rel)} is not the record of a pending operation that cdk8s-gitops wrote (not a file, not JSON, or another shape). Nothing was published.`,
         fix: `Remove it (rm ${JSON.stringify(store.gitDir.abs(rel))}), then run the promote, rollback or unhold again if it is still wanted.`,
       });
@@ -100,7 +101,11 @@ export function pendingPath(store: PendingStore): string {
 }
 
 function recordFiles(store: PendingStore): string[] {
-  return store.gitDir.list(PENDING_DIR).map((d) => d.name).filter((n) => RECORD.test(n)).sort();
+  return store.gitDir
+    .list(PENDING_DIR)
+    .map((d) => d.name)
+    .filter((n) => RECORD.test(n))
+    .sort();
 }
 
 function parseRecord(file: string, text: string | undefined): PendingOperation | undefined {
@@ -114,20 +119,39 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
   const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 10_000;
   const opt = (v: unknown): boolean => v === undefined || str(v);
   const r = d?.request;
-  const request = !r || !str(r.service) || !str(r.ring) ? undefined
-    : r.kind === 'promote' && opt(r.digest) && opt(r.fromRing) && opt(r.approvedBy)
-      ? { kind: r.kind, service: r.service, ring: r.ring, digest: r.digest, fromRing: r.fromRing, approvedBy: r.approvedBy }
-      : r.kind === 'rollback' && opt(r.to) && (r.previous === undefined || typeof r.previous === 'boolean') && str(r.reason)
-        ? { kind: r.kind, service: r.service, ring: r.ring, to: r.to, previous: r.previous, reason: r.reason }
-        : r.kind === 'unhold' ? { kind: r.kind, service: r.service, ring: r.ring } : undefined;
+  const request =
+    !r || !str(r.service) || !str(r.ring)
+      ? undefined
+      : r.kind === 'promote' && opt(r.digest) && opt(r.fromRing) && opt(r.approvedBy)
+        ? { kind: r.kind, service: r.service, ring: r.ring, digest: r.digest, fromRing: r.fromRing, approvedBy: r.approvedBy }
+        : r.kind === 'rollback' && opt(r.to) && (r.previous === undefined || typeof r.previous === 'boolean') && str(r.reason)
+          ? { kind: r.kind, service: r.service, ring: r.ring, to: r.to, previous: r.previous, reason: r.reason }
+          : r.kind === 'unhold'
+            ? { kind: r.kind, service: r.service, ring: r.ring }
+            : undefined;
   const l = d?.ledger;
-  if (d?.version !== 1 || request === undefined || typeof d.checkout !== 'string' || !str(d.by) || !str(d.subject)
-    || !str(d.at) || Number.isNaN(Date.parse(d.at)) || !l || !str(l.path) || typeof l.after !== 'string'
-    || !(l.before === null || typeof l.before === 'string')) {
+  if (
+    d?.version !== 1 ||
+    request === undefined ||
+    typeof d.checkout !== 'string' ||
+    !str(d.by) ||
+    !str(d.subject) ||
+    !str(d.at) ||
+    Number.isNaN(Date.parse(d.at)) ||
+    !l ||
+    !str(l.path) ||
+    typeof l.after !== 'string' ||
+    !(l.before === null || typeof l.before === 'string')
+  ) {
     return undefined;
   }
   return {
-    file, checkout: d.checkout, request: request as ReleaseRequest, by: d.by, at: d.at, subject: d.subject,
+    file,
+    checkout: d.checkout,
+    request: request as ReleaseRequest,
+    by: d.by,
+    at: d.at,
+    subject: d.subject,
     ledger: { path: l.path, before: l.before, after: l.after },
   };
 }

@@ -26,7 +26,12 @@ export function readProjectConfig(cwd: string): ProjectConfig {
   try {
     data = parseYaml(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new GitOpsError({ code: 'CG303', file: 'cdk8s.yaml', message: `cdk8s.yaml is not valid YAML: ${(e as Error).message.split('\n')[0]}`, fix: 'Fix the file; it needs at least `app: <command that runs the program>`.' });
+    throw new GitOpsError({
+      code: 'CG303',
+      file: 'cdk8s.yaml',
+      message: `cdk8s.yaml is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+      fix: 'Fix the file; it needs at least `app: <command that runs the program>`.',
+    });
   }
   return {
     ...(typeof data?.app === 'string' ? { app: data.app } : {}),
@@ -66,14 +71,19 @@ const MAX_TIMEOUT_SECONDS = 24 * 3600;
 export function parseTimeout(text: string): number | undefined {
   const t = text.trim();
   const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(t);
-  const seconds = /^\d+$/.test(t) ? Number(t) : m && t !== '' ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : undefined;
+  const seconds = /^\d+$/.test(t)
+    ? Number(t)
+    : m && t !== ''
+      ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)
+      : undefined;
   return seconds !== undefined && seconds >= 1 && seconds <= MAX_TIMEOUT_SECONDS ? seconds : undefined;
 }
 
 /** The time a program may run, in seconds: `--timeout`, else {@link PROGRAM_TIMEOUT_ENV}, else the default. */
 export function programTimeout(command: string, flag: string | undefined, env: CommandContext['env']): number {
   const fromEnv = env[PROGRAM_TIMEOUT_ENV];
-  const [source, text] = flag !== undefined ? ['--timeout', flag] : fromEnv ? [PROGRAM_TIMEOUT_ENV, fromEnv] : ['the default', DEFAULT_PROGRAM_TIMEOUT];
+  const [source, text] =
+    flag !== undefined ? ['--timeout', flag] : fromEnv ? [PROGRAM_TIMEOUT_ENV, fromEnv] : ['the default', DEFAULT_PROGRAM_TIMEOUT];
   const seconds = parseTimeout(text);
   if (seconds === undefined) {
     throw new GitOpsError({
@@ -175,17 +185,20 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
     const shown = relevantLines(exit.tail);
     const summary = shown ? `The program "${command}" failed; the last lines of its output:\n${shown}` : undefined;
     const handedOver = output !== undefined && 'model' in output;
-    throw new GitOpsError(handedOver
-      ? {
-        code: 'CG309',
-        message: `The program "${command}" ${status} after handing over its model; nothing was written.`,
-        fix: 'Fix what fails after platform.synth() (see its output), so that the program exits with 0.',
-      }
-      : {
-        code: 'CG304',
-        message: `The program "${command}" ${status} without handing over a model.`,
-        fix: 'The program failed before platform.synth(): fix the error its output shows (run the command on its own to see all of it).',
-      }, summary);
+    throw new GitOpsError(
+      handedOver
+        ? {
+            code: 'CG309',
+            message: `The program "${command}" ${status} after handing over its model; nothing was written.`,
+            fix: 'Fix what fails after platform.synth() (see its output), so that the program exits with 0.',
+          }
+        : {
+            code: 'CG304',
+            message: `The program "${command}" ${status} without handing over a model.`,
+            fix: 'The program failed before platform.synth(): fix the error its output shows (run the command on its own to see all of it).',
+          },
+      summary,
+    );
   }
   if (output === undefined || !('model' in output)) {
     throw new GitOpsError({
@@ -195,7 +208,11 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
     });
   }
   if (output.model.version !== MODEL_VERSION) {
-    throw new GitOpsError({ code: 'CG305', message: `The program was built with another version of cdk8s-gitops (model version ${output.model.version}, this CLI reads ${MODEL_VERSION}).`, fix: 'Use the cdk8s-gitops CLI from the same installation as the program (npx cdk8s-gitops).' });
+    throw new GitOpsError({
+      code: 'CG305',
+      message: `The program was built with another version of cdk8s-gitops (model version ${output.model.version}, this CLI reads ${MODEL_VERSION}).`,
+      fix: 'Use the cdk8s-gitops CLI from the same installation as the program (npx cdk8s-gitops).',
+    });
   }
   return { model: output.model, fingerprint: fingerprint(text!) };
 }
@@ -212,7 +229,10 @@ function runCommand(command: string, ctx: CommandContext, env: NodeJS.ProcessEnv
       if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
     };
     const child = spawn(command, {
-      cwd: ctx.cwd, shell: true, env, detached: true,
+      cwd: ctx.cwd,
+      shell: true,
+      env,
+      detached: true,
       // The program's own output goes to stderr: stdout carries results (`--format json`, plan.md).
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -249,7 +269,13 @@ function runCommand(command: string, ctx: CommandContext, env: NodeJS.ProcessEnv
       if (!exited && !startError) return;
       if (open > 0 && !startError) return;
       cleanUp();
-      resolve({ code: exited?.code ?? null, signal: exited?.signal ?? null, timedOut, tail: tail.toString('utf8'), ...(startError ? { startError } : {}) });
+      resolve({
+        code: exited?.code ?? null,
+        signal: exited?.signal ?? null,
+        timedOut,
+        tail: tail.toString('utf8'),
+        ...(startError ? { startError } : {}),
+      });
     };
     for (const stream of [child.stdout!, child.stderr!]) {
       const decoder = new StringDecoder('utf8');
@@ -291,9 +317,14 @@ function runCommand(command: string, ctx: CommandContext, env: NodeJS.ProcessEnv
  * (`TypeError: …`) on, a few frames of its stack; else the last lines.
  */
 export function relevantLines(output: string): string {
-  const lines = output.replace(/\r/g, '').split('\n').map((l) => l.trimEnd()).filter((l) => l !== '' && !/^Node\.js v\d+/.test(l));
+  const lines = output
+    .replace(/\r/g, '')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '' && !/^Node\.js v\d+/.test(l));
   let start = -1;
-  for (let i = lines.length - 1; i >= 0 && start === -1; i--) if (/^\s*(Uncaught )?([A-Z]\w*)?(Error|Exception)\b.*?:/.test(lines[i])) start = i;
+  for (let i = lines.length - 1; i >= 0 && start === -1; i--)
+    if (/^\s*(Uncaught )?([A-Z]\w*)?(Error|Exception)\b.*?:/.test(lines[i])) start = i;
   const picked = start === -1 ? lines.slice(-15) : lines.slice(start, start + 8);
   return picked.map((l) => `  ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`).join('\n');
 }

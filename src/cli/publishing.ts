@@ -18,7 +18,16 @@ import { MANIFEST_PATH, manifestShardPath, parseManifest, readManifestTexts } fr
 import { PlatformModel } from '../synth/model';
 import { writeDeclaredTree } from '../synth/removals';
 import { recoverInterruptedWrite, WriteReport } from '../synth/writer';
-import { markPublishing, PendingOperation, pendingPath, PendingStore, pendingStore, readPending, removePending, wasPublishing } from './pending-operations';
+import {
+  markPublishing,
+  PendingOperation,
+  pendingPath,
+  PendingStore,
+  pendingStore,
+  readPending,
+  removePending,
+  wasPublishing,
+} from './pending-operations';
 
 /** How the checkout's changes are published. */
 export interface PublishRequest {
@@ -97,10 +106,14 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
   const fromRepo = (p: string): string => (prefix ? p.slice(prefix.length + 1) : p);
   const owned = (): string[] => {
     const manifest = readManifestTexts(req.dir);
-    return [...new Set([
-      ...parseManifest(manifest).files.keys(), MANIFEST_PATH, ...manifest.keys(),
-      ...req.model.services.flatMap((s) => [ledgerFilePath(req.model, s.name), manifestShardPath(s.name)]),
-    ])].map(toRepo);
+    return [
+      ...new Set([
+        ...parseManifest(manifest).files.keys(),
+        MANIFEST_PATH,
+        ...manifest.keys(),
+        ...req.model.services.flatMap((s) => [ledgerFilePath(req.model, s.name), manifestShardPath(s.name)]),
+      ]),
+    ].map(toRepo);
   };
 
   const store = pendingStore(req.dir);
@@ -110,7 +123,9 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
   assertCheckoutLedgers(req.model, req.dir, clock); // a ledger entry that breaks a rule, committed or not
   await assertPendingState(repo, req.model, req.dir, ops, toRepo, store, interrupted);
   if (interrupted) {
-    req.onNote?.(`A publish of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} was interrupted; ${ops.length === 1 ? 'it is' : 'they are'} published from ${ops.length === 1 ? 'its record' : 'their records'}.`);
+    req.onNote?.(
+      `A publish of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} was interrupted; ${ops.length === 1 ? 'it is' : 'they are'} published from ${ops.length === 1 ? 'its record' : 'their records'}.`,
+    );
   }
   if (store) markPublishing(store, ops.length > 0);
   const startHead = await repo.resolve('HEAD');
@@ -121,7 +136,13 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
   let synth: WriteReport | undefined;
   let landed = new Set<PendingOperation>();
   let scope: string[] = [];
-  const step = (index: number, operation: Operation, promotedBy: string, approvedBy: string | undefined, apply: () => string | undefined): PublishCommit => {
+  const step = (
+    index: number,
+    operation: Operation,
+    promotedBy: string,
+    approvedBy: string | undefined,
+    apply: () => string | undefined,
+  ): PublishCommit => {
     let message = '';
     let trailers: TrailerInput = {};
     return {
@@ -136,7 +157,11 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
         message = body ? `${subject}\n\n${body}` : subject;
         described[index] = { subject, operation, promotedBy };
         trailers = gitopsTrailers({
-          operation, services: summary.services, rings: summary.rings, digests: summary.digests, promotedBy,
+          operation,
+          services: summary.services,
+          rings: summary.rings,
+          digests: summary.digests,
+          promotedBy,
           ...(approvedBy ? { approvedBy: [approvedBy] } : {}),
           ...(req.programCommit ? { programCommit: req.programCommit } : {}),
         });
@@ -154,11 +179,13 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
       synth = found.unchanged ?? writeDeclaredTree(req.model, found.tree, req.dir, { allow: req.allowRemove ?? [] });
       return req.message ?? SYNTH_SUBJECT;
     }),
-    ...ops.map((op, i) => step(i + 1, OPERATIONS[op.request.kind], op.by, op.request.kind === 'promote' ? op.request.approvedBy : undefined, () => {
-      const made = reapply(req, op);
-      if (made === undefined) landed.add(op);
-      return made;
-    })),
+    ...ops.map((op, i) =>
+      step(i + 1, OPERATIONS[op.request.kind], op.by, op.request.kind === 'promote' ? op.request.approvedBy : undefined, () => {
+        const made = reapply(req, op);
+        if (made === undefined) landed.add(op);
+        return made;
+      }),
+    ),
   ];
 
   let result: PublishResult;
@@ -188,7 +215,11 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
   };
 }
 
-const OPERATIONS: Record<ReleaseRequest['kind'], Operation> = { promote: Operation.PROMOTE, rollback: Operation.ROLLBACK, unhold: Operation.UNHOLD };
+const OPERATIONS: Record<ReleaseRequest['kind'], Operation> = {
+  promote: Operation.PROMOTE,
+  rollback: Operation.ROLLBACK,
+  unhold: Operation.UNHOLD,
+};
 
 /**
  * Applies a pending operation to the checkout as it is now (the remote tip, with the commits
@@ -205,8 +236,10 @@ function reapply(req: PublishRequest, op: PendingOperation): string | undefined 
   } catch (e) {
     if (!(e instanceof GitOpsError) || !e.code.startsWith('CG6')) throw e;
     throw new GitOpsError({
-      code: 'CG517', file: op.ledger.path,
-      message: `The pending ${op.subject} (made ${op.at}) no longer applies on the remote tip, which changed ${op.ledger.path} since: ${e.message} ` +
+      code: 'CG517',
+      file: op.ledger.path,
+      message:
+        `The pending ${op.subject} (made ${op.at}) no longer applies on the remote tip, which changed ${op.ledger.path} since: ${e.message} ` +
         'Nothing was pushed; the operation is still pending.',
       fix: 'Drop it with `cdk8s-gitops publish --drop-pending`, then run it again on an up-to-date checkout (git pull) if it still makes sense.',
     });
@@ -241,7 +274,12 @@ function inEffect(model: PlatformModel, op: PendingOperation, ledger: Ledger): b
  * the program's initial digests is what `synth` writes, and passes.
  */
 export async function assertPendingState(
-  repo: GitOpsRepository, model: PlatformModel, dir: string, ops: readonly PendingOperation[], toRepo: (p: string) => string, store?: PendingStore,
+  repo: GitOpsRepository,
+  model: PlatformModel,
+  dir: string,
+  ops: readonly PendingOperation[],
+  toRepo: (p: string) => string,
+  store?: PendingStore,
   interrupted = false,
 ): Promise<void> {
   const checkout = new Checkout(dir);
@@ -264,8 +302,10 @@ export async function assertPendingState(
     if (mine.length === 0) {
       if (atHead(now)) continue;
       throw new GitOpsError({
-        code: 'CG520', file,
-        message: `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
+        code: 'CG520',
+        file,
+        message:
+          `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
           'killed before it recorded its operation). Publish commits a ledger change only as the operation that made it, under the name of who made it. Nothing was published.',
         fix: `Discard the change (git checkout -- ${file}) and run the promote, rollback or unhold again; or commit the edit yourself, with a message that says who changed what and why.`,
       });
@@ -277,8 +317,10 @@ export async function assertPendingState(
       if (i < start) continue;
       if (i === start ? !atHead(op.ledger.before) : op.ledger.before !== mine[i - 1]!.ledger.after) {
         throw new GitOpsError({
-          code: 'CG520', file,
-          message: `${file} was changed ${i === start ? 'before the pending' : `between the pending ${mine[i - 1]!.subject} and the`} ${op.subject} by a change ` +
+          code: 'CG520',
+          file,
+          message:
+            `${file} was changed ${i === start ? 'before the pending' : `between the pending ${mine[i - 1]!.subject} and the`} ${op.subject} by a change ` +
             'that no pending operation made (an edit by hand, or a commit made since). Publish commits a ledger change only as the operation that made it. Nothing was published.',
           fix: `Drop the pending operations (cdk8s-gitops publish --drop-pending), discard the ledger change (git checkout -- ${file}), and run the operations again${where}.`,
         });
@@ -286,22 +328,32 @@ export async function assertPendingState(
     }
     const last = mine[mine.length - 1]!;
     if (now !== last.ledger.after) {
-      throw notAsLeft(last, now === head ? 'the change was discarded since (or a publish of it was interrupted)' : 'it was edited since', where);
+      throw notAsLeft(
+        last,
+        now === head ? 'the change was discarded since (or a publish of it was interrupted)' : 'it was edited since',
+        where,
+      );
     }
   }
 }
 
 function notAsLeft(op: PendingOperation, why: string, where: string): GitOpsError {
   return new GitOpsError({
-    code: 'CG519', file: op.ledger.path,
-    message: `${op.ledger.path} no longer holds what the pending ${op.subject} (made ${op.at}) wrote: ${why}. ` +
+    code: 'CG519',
+    file: op.ledger.path,
+    message:
+      `${op.ledger.path} no longer holds what the pending ${op.subject} (made ${op.at}) wrote: ${why}. ` +
       'Publish will not commit that ledger under their name. Nothing was published.',
     fix: `Put the ledger back as the operation left it, or drop the pending operations (cdk8s-gitops publish --drop-pending) and run them again${where}.`,
   });
 }
 
 /** The owned files that differ from `HEAD`, with their content (undefined: deleted); then they go back to `HEAD`. */
-async function setAside(repo: GitOpsRepository, owned: string[], fromRepo: (p: string) => string): Promise<Map<string, string | undefined>> {
+async function setAside(
+  repo: GitOpsRepository,
+  owned: string[],
+  fromRepo: (p: string) => string,
+): Promise<Map<string, string | undefined>> {
   const aside = new Map<string, string | undefined>();
   const changes = await repo.changes(owned);
   if (changes.length === 0) return aside;
@@ -315,7 +367,13 @@ async function setAside(repo: GitOpsRepository, owned: string[], fromRepo: (p: s
  * After a failed publish: the set-aside files go back as they were, when the checkout is still on
  * its commit; otherwise (its branch moved to the remote tip) the ledgers of the pending operations.
  */
-function putBack(dir: string, aside: ReadonlyMap<string, string | undefined>, ops: readonly PendingOperation[], sameCommit: boolean, onNote?: (line: string) => void): void {
+function putBack(
+  dir: string,
+  aside: ReadonlyMap<string, string | undefined>,
+  ops: readonly PendingOperation[],
+  sameCommit: boolean,
+  onNote?: (line: string) => void,
+): void {
   const checkout = new Checkout(dir);
   if (sameCommit) {
     for (const [p, text] of aside) {
@@ -327,7 +385,9 @@ function putBack(dir: string, aside: ReadonlyMap<string, string | undefined>, op
   const ledgers = new Map(ops.map((op) => [op.ledger.path, op.ledger.after]));
   for (const [p, text] of ledgers) checkout.writeFile(p, text);
   if (ledgers.size > 0) {
-    onNote?.(`The checkout is at the remote tip now; the ledgers of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} were put back (${[...ledgers.keys()].join(', ')}); \`synth\` writes their values files.`);
+    onNote?.(
+      `The checkout is at the remote tip now; the ledgers of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} were put back (${[...ledgers.keys()].join(', ')}); \`synth\` writes their values files.`,
+    );
   }
 }
 
@@ -370,7 +430,11 @@ async function removeStaleIndexLock(repo: GitOpsRepository, holder: LockHolder, 
 
 /** The changed ledgers as `HEAD` has them, by service; one `HEAD` lacks or cannot read is left out. */
 async function ledgersAtHead(
-  repo: GitOpsRepository, model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, changed: readonly string[], toRepo: (p: string) => string,
+  repo: GitOpsRepository,
+  model: PlatformModel,
+  ledgers: ReadonlyMap<string, LedgerFile>,
+  changed: readonly string[],
+  toRepo: (p: string) => string,
 ): Promise<Map<string, Ledger>> {
   const out = new Map<string, Ledger>();
   for (const [service, file] of ledgers) {

@@ -15,14 +15,18 @@ export function printWriteNotes(ctx: CommandContext, r: WriteReport): void {
   }
   if (r.kept.length > 0) {
     const n = r.kept.length;
-    ctx.stderr.write(`Kept ${n} file${one(n, '', 's')} the program no longer generates, because ${one(n, 'it was', 'they were')} changed since cdk8s-gitops wrote ${one(n, 'it', 'them')}; ` +
-      `${one(n, 'it is', 'they are')} yours now (delete ${one(n, 'it', 'them')} if not needed):\n`);
+    ctx.stderr.write(
+      `Kept ${n} file${one(n, '', 's')} the program no longer generates, because ${one(n, 'it was', 'they were')} changed since cdk8s-gitops wrote ${one(n, 'it', 'them')}; ` +
+        `${one(n, 'it is', 'they are')} yours now (delete ${one(n, 'it', 'them')} if not needed):\n`,
+    );
     for (const p of r.kept) ctx.stderr.write(`    ${p}\n`);
   }
   if (r.recorded.length > 0) {
     const n = r.recorded.length;
-    ctx.stderr.write(`Recorded ${n} file${one(n, '', 's')} in the manifest again: ${one(n, 'it holds', 'they hold')} what the program makes, but the manifest's record of ${one(n, 'it', 'them')} ` +
-      `was missing (a shard or the manifest deleted or edited). Commit the manifest with the rest:\n`);
+    ctx.stderr.write(
+      `Recorded ${n} file${one(n, '', 's')} in the manifest again: ${one(n, 'it holds', 'they hold')} what the program makes, but the manifest's record of ${one(n, 'it', 'them')} ` +
+        `was missing (a shard or the manifest deleted or edited). Commit the manifest with the rest:\n`,
+    );
     for (const p of r.recorded) ctx.stderr.write(`    ${p}\n`);
   }
 }

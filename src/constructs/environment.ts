@@ -108,10 +108,12 @@ export class Environment extends Construct {
         code: 'CG110',
         constructPath: this.node.path,
         message: `revisionHistoryLimit ${props.revisionHistoryLimit} is not a whole number of at least 0.`,
-        fix: 'Use e.g. 3, or leave it out for Argo CD\'s default of 10.',
+        fix: "Use e.g. 3, or leave it out for Argo CD's default of 10.",
       });
     }
-    problems.push(...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path));
+    problems.push(
+      ...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path),
+    );
     Platform.of(this).report(problems);
   }
 }

@@ -1,11 +1,19 @@
 import { Problem } from '../errors';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../synth/model';
-import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, isDns1123Label, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
+import {
+  destinationProblem,
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  isDns1123Label,
+  NAME_LIMITS,
+  relativeDirProblem,
+  suggestLabel,
+} from './names';
 
 /** AppProject names an environment may not take, and what it would replace. */
 const RESERVED_PROJECTS = new Map([
   ['bootstrap', 'the project of the bootstrap Application, which may deploy into the Argo CD namespace'],
-  ['default', 'Argo CD\'s own default project, which other Applications may use'],
+  ['default', "Argo CD's own default project, which other Applications may use"],
 ]);
 
 /** Name of the Application Argo CD generates for a target: `<service>-<env>-<cloud>-<cluster>`. */
@@ -19,13 +27,20 @@ function problemsOfChart(path: string, chart: HelmSourceModel): Problem[] {
   const why = dns1123SubdomainProblem(chart.releaseName);
   if (why || chart.releaseName.length > NAME_LIMITS.helmRelease) {
     problems.push({
-      code: 'CG102', constructPath: path,
+      code: 'CG102',
+      constructPath: path,
       message: `Helm release name "${chart.releaseName}" is invalid: ${why ?? `it is ${chart.releaseName.length} characters long (Helm allows at most ${NAME_LIMITS.helmRelease})`}.`,
       fix: `Set releaseName to a shorter DNS-1123 name, e.g. "${suggestLabel(chart.releaseName).slice(0, NAME_LIMITS.helmRelease).replace(/-+$/, '')}".`,
     });
   }
   const bad = relativeDirProblem(chart.chartPath);
-  if (bad) problems.push({ code: 'CG108', constructPath: path, message: `chartPath "${chart.chartPath}" is not a safe relative path: ${bad}.`, fix: 'Use a path inside the application repository, e.g. "deploy/chart".' });
+  if (bad)
+    problems.push({
+      code: 'CG108',
+      constructPath: path,
+      message: `chartPath "${chart.chartPath}" is not a safe relative path: ${bad}.`,
+      fix: 'Use a path inside the application repository, e.g. "deploy/chart".',
+    });
   return problems;
 }
 
@@ -36,7 +51,8 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
     const why = dns1123LabelProblem(name);
     if (why) {
       problems.push({
-        code: 'CG101', constructPath: path,
+        code: 'CG101',
+        constructPath: path,
         message: `${kind} name "${name}" is not a DNS-1123 label: ${why}. It is used ${use}.`,
         fix: `Rename it, e.g. "${suggestLabel(name)}".`,
       });
@@ -47,7 +63,8 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
     label('Environment', e.name, e.path, 'as a directory, AppProject name and label value');
     if (RESERVED_PROJECTS.has(e.name)) {
       problems.push({
-        code: 'CG126', constructPath: e.path,
+        code: 'CG126',
+        constructPath: e.path,
         message: `Environment "${e.name}" would make an AppProject "${e.name}", which replaces ${RESERVED_PROJECTS.get(e.name)}.`,
         fix: `Rename the environment, e.g. "${e.name}-env".`,
       });
@@ -59,7 +76,8 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
     const destination = destinationProblem(c.destination);
     if (destination) {
       problems.push({
-        code: 'CG101', constructPath: c.path,
+        code: 'CG101',
+        constructPath: c.path,
         message: `Cluster destination "${c.destination}" does not name one cluster: ${destination}.`,
         fix: 'Give the exact name the cluster is registered under in Argo CD, e.g. "azure-westeurope-01".',
       });
@@ -80,7 +98,8 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
     const bad = relativeDirProblem(dir);
     if (bad) {
       problems.push({
-        code: 'CG108', constructPath: model.path,
+        code: 'CG108',
+        constructPath: model.path,
         message: `layout.${key} "${dir}" is not a safe directory inside the repository: ${bad}.`,
         fix: 'Use a relative path of plain segments, e.g. "environments".',
       });
@@ -88,10 +107,18 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
   }
   layout.forEach(([key, dir], i) => {
     for (const [otherKey, other] of layout.slice(i + 1)) {
-      const overlap = dir === other ? 'the same directory' : other.startsWith(`${dir}/`) ? `"${other}" lies inside "${dir}"` : dir.startsWith(`${other}/`) ? `"${dir}" lies inside "${other}"` : undefined;
+      const overlap =
+        dir === other
+          ? 'the same directory'
+          : other.startsWith(`${dir}/`)
+            ? `"${other}" lies inside "${dir}"`
+            : dir.startsWith(`${other}/`)
+              ? `"${dir}" lies inside "${other}"`
+              : undefined;
       if (overlap) {
         problems.push({
-          code: 'CG124', constructPath: model.path,
+          code: 'CG124',
+          constructPath: model.path,
           message: `layout.${key} and layout.${otherKey} overlap: ${overlap}, so files of one would land among the other's.`,
           fix: 'Give each part of the tree its own directory, none inside another, e.g. the defaults "environments", "applicationsets", "projects", "bootstrap" and "releases".',
         });
@@ -112,7 +139,7 @@ function problemsOfApplicationNames(targets: readonly TargetModel[]): Problem[] 
   const labels = new Map<string, boolean>();
   const isLabel = (part: string): boolean => {
     let is = labels.get(part);
-    if (is === undefined) labels.set(part, is = isDns1123Label(part));
+    if (is === undefined) labels.set(part, (is = isDns1123Label(part)));
     return is;
   };
   const reported = new Set<string>();
@@ -125,7 +152,8 @@ function problemsOfApplicationNames(targets: readonly TargetModel[]): Problem[] 
     if (why && !dns1123LabelProblem(t.service) && !dns1123LabelProblem(t.environment)) {
       reported.add(name);
       problems.push({
-        code: 'CG102', constructPath: t.path,
+        code: 'CG102',
+        constructPath: t.path,
         message: `Application name "${name}" is invalid: ${why}.`,
         fix: 'Shorten the service, cloud or cluster name.',
       });

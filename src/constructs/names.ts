@@ -1,6 +1,5 @@
 /** Checks for the names that become Kubernetes names, labels and repository paths. */
 
-
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -21,12 +20,44 @@ export const NAME_LIMITS = {
  */
 const LOOK_ALIKES: Readonly<Record<string, string>> = {
   // Cyrillic
-  'а': 'a', 'в': 'b', 'е': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
-  'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'ӏ': 'l',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ӏ: 'l',
   // Greek
-  'α': 'a', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'u', 'χ': 'x',
+  α: 'a',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
   // Dashes and spaces
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-', '\u00a0': ' ',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
+  '\u00a0': ' ',
 };
 
 /** The ASCII character a non-ASCII one is mistaken for, if any. */
@@ -85,7 +116,9 @@ export function dns1123SubdomainProblem(name: string): string | undefined {
 
 /** Turns an arbitrary string into a suggestion that is a DNS-1123 label. */
 export function suggestLabel(name: string): string {
-  const s = [...name].map((c) => LOOK_ALIKES[c] ?? LOOK_ALIKES[c.toLowerCase()] ?? c).join('')
+  const s = [...name]
+    .map((c) => LOOK_ALIKES[c] ?? LOOK_ALIKES[c.toLowerCase()] ?? c)
+    .join('')
     .normalize('NFKD')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -103,7 +136,7 @@ export function relativeDirProblem(p: string): string | undefined {
   if (p.length === 0) return 'it is empty';
   if (p.startsWith('/')) return 'it is absolute';
   for (const seg of p.split('/')) {
-    if (seg === '' ) return 'it has an empty segment';
+    if (seg === '') return 'it has an empty segment';
     if (seg === '.' || seg === '..') return `it has a "${seg}" segment`;
     if (seg.startsWith('.')) return `segment "${seg}" is hidden`;
     if (!/^[A-Za-z0-9._-]+$/.test(seg)) return `segment "${seg}" has characters other than letters, digits, ".", "_" and "-"`;
@@ -129,6 +162,7 @@ export function repoUrlProblem(url: string): string | undefined {
 export function destinationProblem(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
   if (/\s/.test(name)) return 'it contains white space';
-  if (GLOB.test(name) || name.startsWith('!')) return `it contains "${name.match(GLOB)?.[0] ?? '!'}", which Argo CD reads as a pattern matching other clusters`;
+  if (GLOB.test(name) || name.startsWith('!'))
+    return `it contains "${name.match(GLOB)?.[0] ?? '!'}", which Argo CD reads as a pattern matching other clusters`;
   return undefined;
 }

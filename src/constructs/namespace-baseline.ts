@@ -76,20 +76,28 @@ export class NamespaceBaseline {
       problems.push({ code: 'CG136', message, fix });
     };
     if (!props || typeof props.quota !== 'object' || Object.keys(props.quota).length === 0) {
-      bad('NamespaceBaseline.standard needs a quota with at least one resource.', 'Pass e.g. quota: { \'requests.cpu\': \'8\', \'requests.memory\': \'16Gi\' }.');
+      bad(
+        'NamespaceBaseline.standard needs a quota with at least one resource.',
+        "Pass e.g. quota: { 'requests.cpu': '8', 'requests.memory': '16Gi' }.",
+      );
     } else {
       for (const [k, v] of Object.entries(props.quota)) {
-        if (typeof v !== 'string' || v.trim() === '') bad(`quota "${k}" is ${JSON.stringify(v)}, not a quantity.`, 'Give quantities as strings, e.g. \'8\', \'500m\', \'16Gi\'.');
+        if (typeof v !== 'string' || v.trim() === '')
+          bad(`quota "${k}" is ${JSON.stringify(v)}, not a quantity.`, "Give quantities as strings, e.g. '8', '500m', '16Gi'.");
       }
     }
     const limits = props?.limits;
     const parts = limits ? [limits.defaultRequest, limits.defaultLimit, limits.max].filter((p) => p !== undefined) : [];
     if (parts.length === 0) {
-      bad('NamespaceBaseline.standard needs limits with defaultRequest, defaultLimit or max.', 'Pass e.g. limits: { defaultRequest: { cpu: \'100m\', memory: \'128Mi\' } }.');
+      bad(
+        'NamespaceBaseline.standard needs limits with defaultRequest, defaultLimit or max.',
+        "Pass e.g. limits: { defaultRequest: { cpu: '100m', memory: '128Mi' } }.",
+      );
     }
     for (const p of parts) {
       for (const [k, v] of Object.entries(p!)) {
-        if (typeof v !== 'string' || v.trim() === '') bad(`limits ${k} is ${JSON.stringify(v)}, not a quantity.`, 'Give quantities as strings, e.g. \'500m\', \'1Gi\'.');
+        if (typeof v !== 'string' || v.trim() === '')
+          bad(`limits ${k} is ${JSON.stringify(v)}, not a quantity.`, "Give quantities as strings, e.g. '500m', '1Gi'.");
       }
     }
     return new NamespaceBaseline('standard', props, problems);
@@ -124,16 +132,19 @@ export class NamespaceBaseline {
       metadata: { name: 'baseline', namespace: target.namespace },
       spec: { hard: quantities(k8s.Quantity, p.quota) },
     });
-    const limit = (r: ContainerResources | undefined) => (r ? quantities(k8s.Quantity, { ...(r.cpu ? { cpu: r.cpu } : {}), ...(r.memory ? { memory: r.memory } : {}) }) : undefined);
+    const limit = (r: ContainerResources | undefined) =>
+      r ? quantities(k8s.Quantity, { ...(r.cpu ? { cpu: r.cpu } : {}), ...(r.memory ? { memory: r.memory } : {}) }) : undefined;
     new k8s.KubeLimitRange(chart, 'limits', {
       metadata: { name: 'baseline', namespace: target.namespace },
       spec: {
-        limits: [{
-          type: 'Container',
-          default: limit(p.limits.defaultLimit),
-          defaultRequest: limit(p.limits.defaultRequest),
-          max: limit(p.limits.max),
-        }],
+        limits: [
+          {
+            type: 'Container',
+            default: limit(p.limits.defaultLimit),
+            defaultRequest: limit(p.limits.defaultRequest),
+            max: limit(p.limits.max),
+          },
+        ],
       },
     });
     new k8s.KubeNetworkPolicy(chart, 'default-deny', {

@@ -154,9 +154,10 @@ export class Platform extends Construct {
         fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
       });
     }
-    const patternProblem = this.applicationRepoURLPattern === undefined
-      ? undefined
-      : repoUrlProblem(this.applicationRepoURLPattern.split('{service}').join('service'));
+    const patternProblem =
+      this.applicationRepoURLPattern === undefined
+        ? undefined
+        : repoUrlProblem(this.applicationRepoURLPattern.split('{service}').join('service'));
     if (patternProblem) {
       problems.push({
         code: 'CG109',
@@ -202,23 +203,27 @@ export class Platform extends Construct {
    */
   public claimId(scope: IConstruct, id: string, kind: string): string {
     if (typeof id !== 'string' || id.length === 0) {
-      this.report([{
-        code: 'CG101',
-        constructPath: scope.node.path,
-        message: `${kind} cannot be created with an empty id: the id is its name, used in paths and Kubernetes names.`,
-        fix: 'Give it a DNS-1123 name, e.g. "payments-api".',
-      }]);
+      this.report([
+        {
+          code: 'CG101',
+          constructPath: scope.node.path,
+          message: `${kind} cannot be created with an empty id: the id is its name, used in paths and Kubernetes names.`,
+          fix: 'Give it a DNS-1123 name, e.g. "payments-api".',
+        },
+      ]);
       return this.reject(scope, '~empty');
     }
     // constructs stores ids with "/" as "--" (the path separator)
     const existing = scope.node.tryFindChild(id.split('/').join('--')) as { constructor: { name: string } } | undefined;
     if (!existing) return id;
-    this.report([{
-      code: 'CG103',
-      constructPath: `${scope.node.path}/${id}`,
-      message: `${kind} "${id}" cannot be created: ${scope.node.path} already has ${/^[AEIOU]/.test(existing.constructor.name) ? 'an' : 'a'} ${existing.constructor.name} named "${id}".`,
-      fix: 'Give one of them another id (ids are unique within their scope).',
-    }]);
+    this.report([
+      {
+        code: 'CG103',
+        constructPath: `${scope.node.path}/${id}`,
+        message: `${kind} "${id}" cannot be created: ${scope.node.path} already has ${/^[AEIOU]/.test(existing.constructor.name) ? 'an' : 'a'} ${existing.constructor.name} named "${id}".`,
+        fix: 'Give one of them another id (ids are unique within their scope).',
+      },
+    ]);
     return this.reject(scope, id);
   }
 
@@ -244,11 +249,14 @@ export class Platform extends Construct {
   public removed(...removals: Removal[]): void {
     for (const r of removals) {
       if (!(r instanceof Removal)) {
-        this.report([{
-          code: 'CG143', constructPath: this.node.path,
-          message: `platform.removed() takes removals made by Removal.service(), .environment(), .cluster(), .ring() or .application(); received ${typeof r === 'string' ? JSON.stringify(r) : typeof r}.`,
-          fix: 'Pass e.g. Removal.service(\'legacy-api\').',
-        }]);
+        this.report([
+          {
+            code: 'CG143',
+            constructPath: this.node.path,
+            message: `platform.removed() takes removals made by Removal.service(), .environment(), .cluster(), .ring() or .application(); received ${typeof r === 'string' ? JSON.stringify(r) : typeof r}.`,
+            fix: "Pass e.g. Removal.service('legacy-api').",
+          },
+        ]);
         continue;
       }
       this.report(r.problems(this.node.path));

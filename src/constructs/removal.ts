@@ -47,9 +47,7 @@ export class Removal {
    */
   public static cluster(id: string): Removal {
     const parts = typeof id === 'string' ? id.split('/') : [];
-    const problem = parts.length !== 3
-      ? 'it is not <environment>/<cloud>/<cluster>'
-      : parts.map(labelProblem).find((p) => p !== undefined);
+    const problem = parts.length !== 3 ? 'it is not <environment>/<cloud>/<cluster>' : parts.map(labelProblem).find((p) => p !== undefined);
     return new Removal('cluster', id, problem);
   }
   /**
@@ -68,7 +66,11 @@ export class Removal {
    */
   public static application(pattern: string): Removal {
     const ok = typeof pattern === 'string' && pattern.length <= 253 && APPLICATION_PATTERN.test(pattern);
-    return new Removal('application', pattern, ok ? undefined : 'it is not an Application name nor a glob of one (lower-case letters, digits, "-", ".", "*" and "?")');
+    return new Removal(
+      'application',
+      pattern,
+      ok ? undefined : 'it is not an Application name nor a glob of one (lower-case letters, digits, "-", ".", "*" and "?")',
+    );
   }
 
   private constructor(
@@ -85,13 +87,17 @@ export class Removal {
    */
   public problems(constructPath: string): Problem[] {
     if (this.problem === undefined) return [];
-    return [{
-      code: 'CG143', constructPath,
-      message: `Removal.${this.kind}(${JSON.stringify(this.name)}) names nothing usable: ${this.problem}.`,
-      fix: this.kind === 'cluster'
-        ? 'Name the cluster as <environment>/<cloud>/<cluster>, e.g. Removal.cluster(\'prod/aws/eu-central-1-01\').'
-        : `Name the ${this.kind} as it was declared, e.g. Removal.${this.kind}('${this.kind === 'application' ? 'payments-api-prod-aws-eu-central-1-01' : 'legacy-api'}').`,
-    }];
+    return [
+      {
+        code: 'CG143',
+        constructPath,
+        message: `Removal.${this.kind}(${JSON.stringify(this.name)}) names nothing usable: ${this.problem}.`,
+        fix:
+          this.kind === 'cluster'
+            ? "Name the cluster as <environment>/<cloud>/<cluster>, e.g. Removal.cluster('prod/aws/eu-central-1-01')."
+            : `Name the ${this.kind} as it was declared, e.g. Removal.${this.kind}('${this.kind === 'application' ? 'payments-api-prod-aws-eu-central-1-01' : 'legacy-api'}').`,
+      },
+    ];
   }
 
   /** The removal as model data. */

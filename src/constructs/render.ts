@@ -20,9 +20,19 @@ export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
 /** Kinds that live outside namespaces: their `metadata.namespace` (set by the Chart) is removed. */
 const CLUSTER_SCOPED = new Set([
-  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume',
-  'StorageClass', 'PriorityClass', 'IngressClass', 'RuntimeClass', 'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration', 'APIService', 'CSIDriver',
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+  'RuntimeClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'CSIDriver',
 ]);
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -56,7 +66,12 @@ export interface RenderResult {
  * two workloads with one id) are returned, not thrown, so the snapshot reports all at once.
  */
 export function renderKubeObjects(request: RenderRequest): RenderResult {
-  const problem = (code: Problem['code'], message: string, fix: string): Problem => ({ code, constructPath: request.constructPath, message, fix });
+  const problem = (code: Problem['code'], message: string, fix: string): Problem => ({
+    code,
+    constructPath: request.constructPath,
+    message,
+    fix,
+  });
   const chart = new Chart(new App(), request.service, {
     disableResourceNameHashes: true,
     ...(request.namespace ? { namespace: request.namespace } : {}),
@@ -64,13 +79,31 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
   try {
     request.build(chart);
   } catch (e) {
-    return { objects: [], problems: [problem('CG130', `The render function of ${request.label} failed: ${messageOf(e)}`, 'Fix the render function; it runs once per target, with that target\'s RenderContext.')] };
+    return {
+      objects: [],
+      problems: [
+        problem(
+          'CG130',
+          `The render function of ${request.label} failed: ${messageOf(e)}`,
+          "Fix the render function; it runs once per target, with that target's RenderContext.",
+        ),
+      ],
+    };
   }
   let raw: unknown[];
   try {
     raw = chart.toJson();
   } catch (e) {
-    return { objects: [], problems: [problem('CG130', `The objects of ${request.label} do not synthesize: ${messageOf(e)}`, 'Fix the constructs the render function creates.')] };
+    return {
+      objects: [],
+      problems: [
+        problem(
+          'CG130',
+          `The objects of ${request.label} do not synthesize: ${messageOf(e)}`,
+          'Fix the constructs the render function creates.',
+        ),
+      ],
+    };
   }
 
   const problems: Problem[] = [];
@@ -87,21 +120,46 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
     const name = obj?.metadata?.name;
     const what = `${obj?.kind ?? 'An object'} ${typeof name === 'string' ? name : '(unnamed)'}`;
     if (typeof obj?.apiVersion !== 'string' || typeof obj?.kind !== 'string' || typeof name !== 'string') {
-      problems.push(problem('CG133', `${what} of ${request.label} has no apiVersion, kind or metadata.name.`, 'Give every object an apiVersion, a kind and a name.'));
+      problems.push(
+        problem(
+          'CG133',
+          `${what} of ${request.label} has no apiVersion, kind or metadata.name.`,
+          'Give every object an apiVersion, a kind and a name.',
+        ),
+      );
       continue;
     }
     const why = dns1123SubdomainProblem(name);
     if (why) {
-      problems.push(problem('CG133', `${what} of ${request.label} has an invalid name: ${why}.`, 'Set metadata.name to a DNS-1123 name, or use construct ids of lower-case letters, digits and "-".'));
+      problems.push(
+        problem(
+          'CG133',
+          `${what} of ${request.label} has an invalid name: ${why}.`,
+          'Set metadata.name to a DNS-1123 name, or use construct ids of lower-case letters, digits and "-".',
+        ),
+      );
     }
     if (JSON.stringify(obj).includes(ADDRESS_LABEL)) {
-      problems.push(problem('CG133', `${what} of ${request.label} still refers to the ${ADDRESS_LABEL} label, which depends on construct paths.`, `Select pods by labels of your own, or through the workload construct (deployment.matchLabels), not by ${ADDRESS_LABEL}.`));
+      problems.push(
+        problem(
+          'CG133',
+          `${what} of ${request.label} still refers to the ${ADDRESS_LABEL} label, which depends on construct paths.`,
+          `Select pods by labels of your own, or through the workload construct (deployment.matchLabels), not by ${ADDRESS_LABEL}.`,
+        ),
+      );
     }
-    for (const m of placeholderMisuses(obj, placeholder)) problems.push(misuseProblem(m, `${what} of ${request.label}`, request.constructPath));
+    for (const m of placeholderMisuses(obj, placeholder))
+      problems.push(misuseProblem(m, `${what} of ${request.label}`, request.constructPath));
     const file = objectFileName(obj);
     const other = files.get(file);
     if (other !== undefined) {
-      problems.push(problem('CG132', `${what} of ${request.label} and another ${obj.kind} (${other}) would both be written to ${file}.`, 'Give one of them another name (metadata.name, or another construct id).'));
+      problems.push(
+        problem(
+          'CG132',
+          `${what} of ${request.label} and another ${obj.kind} (${other}) would both be written to ${file}.`,
+          'Give one of them another name (metadata.name, or another construct id).',
+        ),
+      );
     } else files.set(file, `${obj.apiVersion} ${obj.kind} ${name}`);
     objects.push(obj);
   }
@@ -172,5 +230,9 @@ function normalize(obj: unknown, identity: (addr: string) => Record<string, stri
 
 function messageOf(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
 }

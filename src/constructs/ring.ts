@@ -50,11 +50,16 @@ export class Duration {
     /** The length in seconds. */
     public readonly seconds: number,
   ) {
-    this.problems = typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? [] : [{
-      code: 'CG128',
-      message: `Duration of ${seconds} seconds is not a non-negative, finite length of time.`,
-      fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
-    }];
+    this.problems =
+      typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0
+        ? []
+        : [
+            {
+              code: 'CG128',
+              message: `Duration of ${seconds} seconds is not a non-negative, finite length of time.`,
+              fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
+            },
+          ];
   }
 }
 
@@ -147,11 +152,19 @@ export class Gate {
     const approvers = options.approvers === undefined ? undefined : [...options.approvers];
     const problems: Problem[] = [];
     if (approvers !== undefined && approvers.length === 0) {
-      problems.push({ code: 'CG617', message: 'Gate.approval() names an empty list of approvers: nobody could approve a promotion.', fix: 'Name who may approve, e.g. Gate.approval({ approvers: [\'alice\', \'bob\'] }), or leave `approvers` out to let anyone but the promoter approve.' });
+      problems.push({
+        code: 'CG617',
+        message: 'Gate.approval() names an empty list of approvers: nobody could approve a promotion.',
+        fix: "Name who may approve, e.g. Gate.approval({ approvers: ['alice', 'bob'] }), or leave `approvers` out to let anyone but the promoter approve.",
+      });
     }
     for (const a of approvers ?? []) {
       if (typeof a !== 'string' || a.trim() === '' || a !== a.trim()) {
-        problems.push({ code: 'CG617', message: `Gate.approval() names the approver ${JSON.stringify(a)}, which is empty or has surrounding spaces.`, fix: 'Write each approver as `--approved-by` takes it, e.g. "alice".' });
+        problems.push({
+          code: 'CG617',
+          message: `Gate.approval() names the approver ${JSON.stringify(a)}, which is empty or has surrounding spaces.`,
+          fix: 'Write each approver as `--approved-by` takes it, e.g. "alice".',
+        });
       }
     }
     return new Gate({ requireApproval: true, ...(approvers !== undefined ? { approvers } : {}) }, problems);
@@ -239,11 +252,22 @@ export class PromotionRing extends Construct {
     const gates = props.gates ?? [];
     this.soakSeconds = Math.max(0, ...gates.map((g) => g.spec.soakSeconds ?? 0));
     this.requireApproval = gates.some((g) => g.spec.requireApproval === true);
-    this.movedFrom = Array.isArray(props.movedFrom) ? [...props.movedFrom] : props.movedFrom === undefined ? [] : [props.movedFrom as unknown as string];
+    this.movedFrom = Array.isArray(props.movedFrom)
+      ? [...props.movedFrom]
+      : props.movedFrom === undefined
+        ? []
+        : [props.movedFrom as unknown as string];
     const lists = gates.map((g) => g.spec.approvers).filter((l): l is readonly string[] => l !== undefined && l.length > 0);
     this.approvers = lists.length === 0 ? [] : [...new Set(lists[0].filter((a) => lists.every((l) => l.includes(a))))].sort();
     if (lists.length > 1 && this.approvers.length === 0) {
-      scope.report([{ code: 'CG617', constructPath: this.node.path, message: `The approval gates of ring "${id}" name approvers no one of whom is in every list: nobody could approve a promotion.`, fix: 'Give the ring one approval gate with the list of who may approve.' }]);
+      scope.report([
+        {
+          code: 'CG617',
+          constructPath: this.node.path,
+          message: `The approval gates of ring "${id}" name approvers no one of whom is in every list: nobody could approve a promotion.`,
+          fix: 'Give the ring one approval gate with the list of who may approve.',
+        },
+      ]);
     }
     scope.report(gates.flatMap((g) => problemsAt(g.problems ?? [], this.node.path)));
   }

@@ -240,7 +240,8 @@ function chartSettings(workload: Workload, props: ServiceProps, path: string, pr
   if (workload.spec.kind === 'rendered') {
     if (given.length > 0) {
       problems.push({
-        code: 'CG134', constructPath: path,
+        code: 'CG134',
+        constructPath: path,
         message: `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, but the workload is rendered by the program: there is no Helm chart.`,
         fix: `Remove ${given.join(', ')}, or use Workload.helmChart({...}).`,
       });
@@ -251,7 +252,8 @@ function chartSettings(workload: Workload, props: ServiceProps, path: string, pr
   const twice = given.filter((f) => chart[f] !== undefined);
   if (twice.length > 0) {
     problems.push({
-      code: 'CG134', constructPath: path,
+      code: 'CG134',
+      constructPath: path,
       message: `${twice.join(', ')} ${twice.length === 1 ? 'is' : 'are'} set both on the service and in Workload.helmChart().`,
       fix: 'Set each chart setting in one place, preferably Workload.helmChart({...}).',
     });

@@ -79,12 +79,14 @@ export class TargetsBuilder {
     private readonly clusterById: ReadonlyMap<string, ClusterModel>,
     private readonly problems: Problem[],
   ) {
-    const platform = this.platform = shared.platform;
+    const platform = (this.platform = shared.platform);
     this.sharedLayers = new Map<Platform | Environment | Cloud | Cluster, readonly string[]>([
       [platform, this.layer('platform', 'Platform', platform.node.path, platform.values)],
       ...shared.environments.map((e) => [e, this.layer(`env:${e.name}`, `Environment ${e.name}`, e.node.path, e.values)] as const),
       ...shared.clouds.map((c) => [c, this.layer(`cloud:${c.name}`, `Cloud ${c.name}`, c.node.path, c.values)] as const),
-      ...shared.clusters.map((c) => [c, this.layer(`cluster:${c.qualifiedName}`, `Cluster ${c.qualifiedName}`, c.node.path, c.values)] as const),
+      ...shared.clusters.map(
+        (c) => [c, this.layer(`cluster:${c.qualifiedName}`, `Cluster ${c.qualifiedName}`, c.node.path, c.values)] as const,
+      ),
     ]);
   }
 
@@ -111,13 +113,26 @@ export class TargetsBuilder {
       const env = cluster.environment;
       let serviceEnvLayers = envLayers.get(env);
       if (!serviceEnvLayers) {
-        serviceEnvLayers = this.layersOf(service.valuesFor(env), `service-env:${service.name}/${env.name}`, `Service ${service.name} × Environment ${env.name}`, path, allowed);
+        serviceEnvLayers = this.layersOf(
+          service.valuesFor(env),
+          `service-env:${service.name}/${env.name}`,
+          `Service ${service.name} × Environment ${env.name}`,
+          path,
+          allowed,
+        );
         envLayers.set(env, serviceEnvLayers);
       }
       const valuesOnCluster = clusterValues.size === 0 ? undefined : clusterValues.get(cluster);
-      const serviceClusterLayers = valuesOnCluster === undefined
-        ? NO_LAYERS
-        : this.layersOf(valuesOnCluster, `service-cluster:${service.name}/${placed.qualifiedName}`, `Service ${service.name} × Cluster ${placed.qualifiedName}`, path, allowed);
+      const serviceClusterLayers =
+        valuesOnCluster === undefined
+          ? NO_LAYERS
+          : this.layersOf(
+              valuesOnCluster,
+              `service-cluster:${service.name}/${placed.qualifiedName}`,
+              `Service ${service.name} × Cluster ${placed.qualifiedName}`,
+              path,
+              allowed,
+            );
       const id = placed.idPrefix + service.name;
       const target: TargetModel = {
         id,
@@ -140,7 +155,10 @@ export class TargetsBuilder {
   private checkValuesForEmptyEnvironments(service: Service, allowed: ReadonlySet<string>): void {
     for (const [target, list] of service.deployments) {
       if (!(target instanceof Environment) || target.node.children.some((c) => c instanceof Cluster)) continue;
-      for (const v of list) this.problems.push(...problemsOfLiteralSecrets(v, service.node.path, `Service ${service.name} × Environment ${target.name}`, allowed));
+      for (const v of list)
+        this.problems.push(
+          ...problemsOfLiteralSecrets(v, service.node.path, `Service ${service.name} × Environment ${target.name}`, allowed),
+        );
     }
   }
 
@@ -177,9 +195,10 @@ export class TargetsBuilder {
     this.clustersShareIds ||= (this.placedByName.get(qualifiedName) ?? cluster) !== cluster;
     this.placedByName.set(qualifiedName, cluster);
     if (Platform.of(cluster) !== this.platform) this.foreignClusters.add(cluster);
-    const rings = this.rings.length === 0
-      ? [env.name]
-      : this.rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
+    const rings =
+      this.rings.length === 0
+        ? [env.name]
+        : this.rings.filter((r) => r.targets.matches({ environment: env, cluster, cloud: cluster.cloud })).map((r) => r.name);
     return {
       qualifiedName,
       idPrefix: `${qualifiedName}/`,
@@ -204,23 +223,39 @@ export class TargetsBuilder {
     if (env.namespaceBaseline) {
       const baseline = env.namespaceBaseline;
       const result = renderKubeObjects({
-        service: service.name, label: `The namespace baseline of ${label}`, constructPath: env.node.path,
+        service: service.name,
+        label: `The namespace baseline of ${label}`,
+        constructPath: env.node.path,
         build: (chart) => baseline.build(chart, { namespace: service.namespace, service: service.name, environment: env.name }),
       });
       this.problems.push(...result.problems);
       out.baseline = result.objects;
     }
     if (spec.kind === 'rendered') {
-      const values = deepFreeze(structuredClone(mergedValues([
-        sdkLayer({ environment: env.name, cloud: cluster.cloud.name }, cluster, { imageRepository: service.image.repository }),
-        ...target.layers.map((l) => ({ id: l, ...this.layers.get(l)! })),
-      ])));
+      const values = deepFreeze(
+        structuredClone(
+          mergedValues([
+            sdkLayer({ environment: env.name, cloud: cluster.cloud.name }, cluster, { imageRepository: service.image.repository }),
+            ...target.layers.map((l) => ({ id: l, ...this.layers.get(l)! })),
+          ]),
+        ),
+      );
       const result = renderKubeObjects({
-        service: service.name, namespace: service.namespace, label, constructPath: service.node.path,
+        service: service.name,
+        namespace: service.namespace,
+        label,
+        constructPath: service.node.path,
         build: (chart) => {
           const ctx: RenderContext = {
-            scope: chart, service: service.name, environment: env.name, cloud: cluster.cloud.name, cluster: cluster.name,
-            region: cluster.region, destination: cluster.destination, namespace: service.namespace, values,
+            scope: chart,
+            service: service.name,
+            environment: env.name,
+            cloud: cluster.cloud.name,
+            cluster: cluster.name,
+            region: cluster.region,
+            destination: cluster.destination,
+            namespace: service.namespace,
+            values,
             image: imagePlaceholder(service.name),
           };
           spec.render(Object.freeze(ctx));
@@ -231,7 +266,8 @@ export class TargetsBuilder {
       for (const o of result.objects) {
         if (taken.has(objectFileName(o))) {
           this.problems.push({
-            code: 'CG132', constructPath: service.node.path,
+            code: 'CG132',
+            constructPath: service.node.path,
             message: `${o.kind} ${o.metadata.name} of ${label} would be written to ${objectFileName(o)}, where the namespace baseline of environment ${env.name} writes its own ${o.kind}.`,
             fix: 'Give the object another name; the baseline owns its Namespace, ResourceQuota and LimitRange "baseline" and NetworkPolicy "default-deny".',
           });
@@ -252,13 +288,15 @@ export class TargetsBuilder {
     for (const o of objects) {
       const slash = o.apiVersion.indexOf('/');
       const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-      const keptOut = RESTRICTED_NAMESPACED_RESOURCES.some((r) => r.group === group && r.kind === o.kind)
-        && !env.allowedNamespacedResources.some((r) => r.group === group && r.kind === o.kind);
+      const keptOut =
+        RESTRICTED_NAMESPACED_RESOURCES.some((r) => r.group === group && r.kind === o.kind) &&
+        !env.allowedNamespacedResources.some((r) => r.group === group && r.kind === o.kind);
       const key = `${service.name}\u0000${env.name}\u0000${group}\u0000${o.kind}`;
       if (!keptOut || this.keptOutReported.has(key)) continue;
       this.keptOutReported.add(key);
       this.problems.push({
-        code: 'CG139', constructPath: service.node.path,
+        code: 'CG139',
+        constructPath: service.node.path,
         message: `${o.kind} ${o.metadata.name} of ${label} is a kind (${group}/${o.kind}) the AppProject of environment ${env.name} keeps out: Argo CD would refuse to sync it.`,
         fix: `Leave it out, or allow the kind on the environment: allowedNamespacedResources: [{ group: '${group}', kind: '${o.kind}' }].`,
       });

@@ -3,7 +3,15 @@ import { problemsOfWorkloadSetNames } from '../argocd/application-set';
 import { GitOpsError, Problem } from '../errors';
 import { globMatches } from '../glob';
 import {
-  ClusterModel, ControlPlaneModel, EnvironmentModel, MODEL_VERSION, PlatformModel, RingModel, ServiceModel, SourceModel, TargetModel,
+  ClusterModel,
+  ControlPlaneModel,
+  EnvironmentModel,
+  MODEL_VERSION,
+  PlatformModel,
+  RingModel,
+  ServiceModel,
+  SourceModel,
+  TargetModel,
 } from '../synth/model';
 import { releaseValues, targetLayers } from '../synth/target-values';
 import { mergeValuesWithProvenance } from '../synth/values';
@@ -66,16 +74,25 @@ function modelOf(platform: Platform, problems: Problem[]): PlatformModel {
   for (const service of services) builder.addService(service);
   const { targets, targetClusters, targetRings } = builder;
 
-  const ringModels: RingModel[] = rings.length === 0
-    ? environments.map((e) => ({
-      name: e.name, path: e.node.path, gates: { soakSeconds: 0, requireApproval: false },
-      targets: ringTargets.get(e.name)!,
-    }))
-    : rings.map((r) => ({
-      name: r.name, path: r.node.path, gates: { soakSeconds: r.soakSeconds, requireApproval: r.requireApproval, ...(r.approvers.length > 0 ? { approvers: r.approvers } : {}) },
-      targets: ringTargets.get(r.name)!,
-      ...(r.movedFrom.length > 0 ? { movedFrom: r.movedFrom } : {}),
-    }));
+  const ringModels: RingModel[] =
+    rings.length === 0
+      ? environments.map((e) => ({
+          name: e.name,
+          path: e.node.path,
+          gates: { soakSeconds: 0, requireApproval: false },
+          targets: ringTargets.get(e.name)!,
+        }))
+      : rings.map((r) => ({
+          name: r.name,
+          path: r.node.path,
+          gates: {
+            soakSeconds: r.soakSeconds,
+            requireApproval: r.requireApproval,
+            ...(r.approvers.length > 0 ? { approvers: r.approvers } : {}),
+          },
+          targets: ringTargets.get(r.name)!,
+          ...(r.movedFrom.length > 0 ? { movedFrom: r.movedFrom } : {}),
+        }));
   const removals = platform.declaredRemovals.map((r) => r.toModel());
 
   const model: PlatformModel = {
@@ -134,14 +151,19 @@ function problemsOfMoves(model: PlatformModel): Problem[] {
   for (const r of model.rings) {
     const seen = new Set<string>();
     for (const old of r.movedFrom ?? []) {
-      const problem = typeof old !== 'string' ? 'it is not a string'
-        : old === r.name ? 'it is the ring\'s own name'
-          : seen.has(old) ? 'it is listed twice'
-            : dns1123LabelProblem(old);
+      const problem =
+        typeof old !== 'string'
+          ? 'it is not a string'
+          : old === r.name
+            ? "it is the ring's own name"
+            : seen.has(old)
+              ? 'it is listed twice'
+              : dns1123LabelProblem(old);
       seen.add(old);
       if (problem === undefined) continue;
       problems.push({
-        code: 'CG142', constructPath: r.path,
+        code: 'CG142',
+        constructPath: r.path,
         message: `Ring "${r.name}" declares movedFrom ${JSON.stringify(old)}, which names no ring it can take over: ${problem}.`,
         fix: `List the ring's old name(s), each once, e.g. movedFrom: ['prod'] on the ring that was "prod".`,
       });
@@ -165,8 +187,10 @@ function problemsOfRemovals(model: PlatformModel): Problem[] {
       const still = applications.filter((a) => globMatches(r.name, a));
       if (still.length === 0) continue;
       problems.push({
-        code: 'CG143', constructPath: model.path,
-        message: `Removal.application(${JSON.stringify(r.name)}) matches ${still.length === 1 ? 'an Application' : `${still.length} Applications`} the program still declares: ` +
+        code: 'CG143',
+        constructPath: model.path,
+        message:
+          `Removal.application(${JSON.stringify(r.name)}) matches ${still.length === 1 ? 'an Application' : `${still.length} Applications`} the program still declares: ` +
           `${still.slice(0, 10).join(', ')}${still.length > 10 ? ', …' : ''}.`,
         fix: `Name only Applications the program no longer makes (a narrower pattern), or drop Removal.application(${JSON.stringify(r.name)}).`,
       });
@@ -174,7 +198,8 @@ function problemsOfRemovals(model: PlatformModel): Problem[] {
     }
     if (!declared[r.kind]?.has(r.name)) continue;
     problems.push({
-      code: 'CG143', constructPath: model.path,
+      code: 'CG143',
+      constructPath: model.path,
       message: `Removal.${r.kind}(${JSON.stringify(r.name)}) removes ${r.kind === 'environment' ? 'an' : 'a'} ${r.kind} the program still declares.`,
       fix: `Remove the ${r.kind} from the program, or drop Removal.${r.kind}(${JSON.stringify(r.name)}) if it stays.`,
     });
@@ -233,13 +258,15 @@ function problemsOfRings(model: PlatformModel, targetRings: readonly (readonly s
     const rings = targetRings[i];
     if (rings.length === 0) {
       problems.push({
-        code: 'CG116', constructPath: t.path,
+        code: 'CG116',
+        constructPath: t.path,
         message: `Target ${t.id} is in no promotion ring.`,
         fix: `Select it in one ring, e.g. add Targets.environment(${t.environment}) to a ring's targets.`,
       });
     } else if (rings.length > 1) {
       problems.push({
-        code: 'CG117', constructPath: t.path,
+        code: 'CG117',
+        constructPath: t.path,
         message: `Target ${t.id} is in ${rings.length} promotion rings: ${rings.join(', ')}.`,
         fix: `Keep it in one ring: narrow the others with .except(...).`,
       });
@@ -248,7 +275,8 @@ function problemsOfRings(model: PlatformModel, targetRings: readonly (readonly s
   for (const r of model.rings) {
     if (r.targets.length === 0) {
       problems.push({
-        code: 'CG118', constructPath: r.path,
+        code: 'CG118',
+        constructPath: r.path,
         message: `Promotion ring "${r.name}" selects no target.`,
         fix: 'Fix its targets selector, or remove the ring.',
       });
@@ -265,7 +293,8 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
     const other = byName.get(s.name);
     if (other) {
       problems.push({
-        code: 'CG135', constructPath: s.node.path,
+        code: 'CG135',
+        constructPath: s.node.path,
         message: `Services ${other.node.path} and ${s.node.path} are both named "${s.name}": they would share directories, a release ledger and Applications.`,
         fix: 'Give one of them another name; service names are unique across the platform.',
       });
@@ -277,14 +306,16 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
   for (const s of model.services) {
     if (s.source.kind === 'helm' && !s.source.repoURL) {
       problems.push({
-        code: 'CG106', constructPath: s.path,
+        code: 'CG106',
+        constructPath: s.path,
         message: `Service "${s.name}" has no application repository.`,
         fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
       });
     }
     if (s.initialDigest !== undefined && requiringDigest.has(s.name) && !isDigest(s.initialDigest)) {
       problems.push({
-        code: 'CG115', constructPath: s.path,
+        code: 'CG115',
+        constructPath: s.path,
         message: `initialDigest "${s.initialDigest}" is not a sha256 digest.`,
         fix: 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
       });
@@ -294,7 +325,8 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
     const repoProblem = s.repoURL === undefined ? undefined : repoUrlProblem(s.repoURL);
     if (repoProblem) {
       problems.push({
-        code: 'CG109', constructPath: s.node.path,
+        code: 'CG109',
+        constructPath: s.node.path,
         message: `repoURL "${s.repoURL}" of service "${s.name}" is not usable: ${repoProblem}.`,
         fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/apps/payments-api.git.',
       });
@@ -303,7 +335,8 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
     for (const { cluster } of s.placements) {
       if (foreignClusters.has(cluster)) {
         problems.push({
-          code: 'CG119', constructPath: s.node.path,
+          code: 'CG119',
+          constructPath: s.node.path,
           message: `Service "${s.name}" is placed on cluster ${cluster.node.path} of another platform.`,
           fix: 'Place services only on clusters of their own platform.',
         });
@@ -325,9 +358,11 @@ const SENSITIVE_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', '
 function problemsOfSensitiveNamespaces(model: PlatformModel, services: readonly Service[]): Problem[] {
   const problems: Problem[] = [];
   const argocd = new Map<string, string>();
-  for (const cp of model.controlPlanes) if (!argocd.has(cp.namespace)) argocd.set(cp.namespace, `the namespace of the Argo CD of control plane "${cp.name}"`);
-  if (!argocd.has(model.argocdNamespace)) argocd.set(model.argocdNamespace, 'the platform\'s Argo CD namespace');
-  const whose = (ns: string): string | undefined => (SENSITIVE_NAMESPACES.includes(ns) ? 'a namespace of the cluster itself' : argocd.get(ns));
+  for (const cp of model.controlPlanes)
+    if (!argocd.has(cp.namespace)) argocd.set(cp.namespace, `the namespace of the Argo CD of control plane "${cp.name}"`);
+  if (!argocd.has(model.argocdNamespace)) argocd.set(model.argocdNamespace, "the platform's Argo CD namespace");
+  const whose = (ns: string): string | undefined =>
+    SENSITIVE_NAMESPACES.includes(ns) ? 'a namespace of the cluster itself' : argocd.get(ns);
   const sensitive = services.filter((s) => whose(s.namespace) !== undefined);
   if (sensitive.length === 0) return problems;
   const envCp = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
@@ -342,7 +377,8 @@ function problemsOfSensitiveNamespaces(model: PlatformModel, services: readonly 
     if (ownArgo) continue;
     if (!s.allowSensitiveNamespace) {
       problems.push({
-        code: 'CG138', constructPath: s.node.path,
+        code: 'CG138',
+        constructPath: s.node.path,
         message: `Service "${s.name}" deploys into namespace "${ns}", ${whose(ns)}; the AppProject of its environments would let every one of their Applications deploy there.`,
         fix: `Give the service its own namespace (namespace: '${s.name}'), or, if it must run in "${ns}", set allowSensitiveNamespace: true on it.`,
       });
@@ -350,7 +386,8 @@ function problemsOfSensitiveNamespaces(model: PlatformModel, services: readonly 
     }
     for (const e of [...environments].filter((x) => withBaseline.has(x)).sort()) {
       problems.push({
-        code: 'CG138', constructPath: s.node.path,
+        code: 'CG138',
+        constructPath: s.node.path,
         message: `Service "${s.name}" deploys into namespace "${ns}" in environment ${e}, whose namespace baseline would take "${ns}" over (Namespace object, ResourceQuota, LimitRange, default-deny NetworkPolicy).`,
         fix: `Give the service its own namespace (namespace: '${s.name}'), or deploy it to an environment without a namespace baseline.`,
       });
@@ -378,7 +415,8 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
     if (!inArgoNamespace.has(key)) {
       inArgoNamespace.add(key);
       problems.push({
-        code: 'CG123', constructPath: service.path,
+        code: 'CG123',
+        constructPath: service.path,
         message: `Service "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
         fix: `Give the service its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
       });
@@ -390,7 +428,8 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
     const other = destinations.get(key);
     if (other) {
       problems.push({
-        code: 'CG105', constructPath: c.path,
+        code: 'CG105',
+        constructPath: c.path,
         message: `Clusters ${other.id} and ${c.id} are both registered as destination "${c.destination}" in control plane "${envCp.get(c.environment)}".`,
         fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}') and Environment's controlPlane), or give one cluster its own destination name.`,
       });
@@ -420,8 +459,10 @@ interface Place {
  * are and the rest is; then the names are compared by their parts, and not built per target.
  */
 function problemsOfSharedPlaces(
-  model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[],
-  envCp: ReadonlyMap<string, string>, serviceByName: ReadonlyMap<string, ServiceModel>,
+  model: PlatformModel,
+  targetClusters: readonly (ClusterModel | undefined)[],
+  envCp: ReadonlyMap<string, string>,
+  serviceByName: ReadonlyMap<string, ServiceModel>,
 ): Problem[] {
   const problems: Problem[] = [];
   const byWholeName = serviceNamesNest(model.services);
@@ -439,7 +480,13 @@ function problemsOfSharedPlaces(
     if (!cluster) continue; // a cluster of another platform: reported as CG119
     const cp = envCp.get(t.environment)!;
     let known = places.get(cluster);
-    if (!known || known.cp !== cp || known.of.environment !== t.environment || known.of.cloud !== t.cloud || known.of.cluster !== t.cluster) {
+    if (
+      !known ||
+      known.cp !== cp ||
+      known.of.environment !== t.environment ||
+      known.of.cloud !== t.cloud ||
+      known.of.cluster !== t.cluster
+    ) {
       known = { of: t, cp, place: placeOf(t, cluster, cp) };
       places.set(cluster, known);
     }
@@ -448,18 +495,21 @@ function problemsOfSharedPlaces(
     const other = byNamespace.get(ns);
     if (other) {
       problems.push({
-        code: 'CG104', constructPath: t.path,
+        code: 'CG104',
+        constructPath: t.path,
         message: `Applications ${applicationName(other)} and ${applicationName(t)} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
-        fix: other.environment !== t.environment
-          ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
-          : `Give one of the services another namespace.`,
+        fix:
+          other.environment !== t.environment
+            ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
+            : `Give one of the services another namespace.`,
       });
     } else byNamespace.set(ns, t);
     const name = byWholeName ? applicationName(t) : t.service;
     const sameName = byApplication.get(name);
     if (sameName) {
       problems.push({
-        code: 'CG114', constructPath: t.path,
+        code: 'CG114',
+        constructPath: t.path,
         message: `Targets ${sameName.id} and ${t.id} would both be Application "${applicationName(t)}" in control plane "${cp}".`,
         fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
       });
@@ -482,7 +532,7 @@ function serviceNamesNest(services: readonly ServiceModel[]): boolean {
 /** The group under `key`, made empty on first use. */
 function groupIn<V>(groups: Map<string, Map<string, V>>, key: string): Map<string, V> {
   let group = groups.get(key);
-  if (!group) groups.set(key, group = new Map());
+  if (!group) groups.set(key, (group = new Map()));
   return group;
 }
 
@@ -493,9 +543,10 @@ function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
     if (image && typeof image === 'object' && !Array.isArray(image) && ('digest' in image || 'tag' in image)) {
       const key = 'digest' in image ? 'digest' : 'tag';
       problems.push({
-        code: 'CG113', constructPath: l.path,
+        code: 'CG113',
+        constructPath: l.path,
         message: `${l.label} sets image.${key}, which the release ledger owns.`,
-        fix: 'Remove it from the values; set the first digest with the service\'s initialDigest, later ones with `cdk8s-gitops promote`.',
+        fix: "Remove it from the values; set the first digest with the service's initialDigest, later ones with `cdk8s-gitops promote`.",
       });
     }
   }
@@ -529,7 +580,8 @@ function problemsOfSchemas(model: PlatformModel, services: Service[]): Problem[]
       const shown = f.targets.slice(0, TARGETS_SHOWN).join(', ');
       const more = f.targets.length > TARGETS_SHOWN ? ` and ${f.targets.length - TARGETS_SHOWN} more` : '';
       problems.push({
-        code: 'CG121', constructPath: service.node.path,
+        code: 'CG121',
+        constructPath: service.node.path,
         message: `Values of ${f.targets.length === 1 ? 'target' : 'targets'} ${shown}${more} break ${schema.source}: "${f.keyPath}" ${f.rule}${f.setBy ? `; it is set by ${f.setBy}` : ''}.`,
         fix: f.setBy
           ? `Change "${f.keyPath}" in the values of ${f.setBy}, or update the schema if the chart accepts it.`

@@ -29,8 +29,13 @@ const FIELDS: readonly Field[] = [
 
 /** The five-field form of the descriptors other cron dialects take. */
 const DESCRIPTORS: Readonly<Record<string, string>> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
 };
 
 const SCHEDULE_FIX = 'Use five fields, minute hour day-of-month month weekday, e.g. "0 22 * * MON-FRI" for 22:00 on weekdays.';
@@ -43,9 +48,16 @@ export function problemsOfSyncWindow(w: SyncWindowJson, constructPath: string, i
   const which = `Sync window ${index + 1} (${w.kind})`;
   const problems: Problem[] = [];
   const schedule = scheduleProblem(w.schedule);
-  if (schedule) problems.push({ code: 'CG140', constructPath, message: `${which} schedule "${w.schedule}" ${schedule.message}`, fix: schedule.fix });
+  if (schedule)
+    problems.push({ code: 'CG140', constructPath, message: `${which} schedule "${w.schedule}" ${schedule.message}`, fix: schedule.fix });
   const duration = durationProblem(w.duration);
-  if (duration) problems.push({ code: 'CG129', constructPath, message: `${which} duration "${w.duration}" ${duration}`, fix: 'Use hours, minutes and seconds as Argo CD reads them, e.g. "8h", "90m" or "1h30m".' });
+  if (duration)
+    problems.push({
+      code: 'CG129',
+      constructPath,
+      message: `${which} duration "${w.duration}" ${duration}`,
+      fix: 'Use hours, minutes and seconds as Argo CD reads them, e.g. "8h", "90m" or "1h30m".',
+    });
   if (w.timeZone !== undefined) {
     const zone = timeZoneProblem(w.timeZone);
     if (zone) problems.push({ code: 'CG140', constructPath, message: `${which} time zone "${w.timeZone}" ${zone.message}`, fix: zone.fix });
@@ -58,12 +70,15 @@ function scheduleProblem(schedule: string): { message: string; fix: string } | u
   if (text.startsWith('@')) {
     const same = DESCRIPTORS[text.toLowerCase()];
     return {
-      message: 'is a descriptor; Argo CD\'s sync windows take only five-field cron expressions.',
+      message: "is a descriptor; Argo CD's sync windows take only five-field cron expressions.",
       fix: same ? `Use "${same}", which is what ${text} means.` : SCHEDULE_FIX,
     };
   }
   if (/^(CRON_)?TZ=/.test(text)) {
-    return { message: 'starts with a time zone.', fix: 'Put the time zone in the timeZone option, e.g. SyncWindow.deny("0 22 * * *", "8h", { timeZone: "Europe/Amsterdam" }).' };
+    return {
+      message: 'starts with a time zone.',
+      fix: 'Put the time zone in the timeZone option, e.g. SyncWindow.deny("0 22 * * *", "8h", { timeZone: "Europe/Amsterdam" }).',
+    };
   }
   const fields = text === '' ? [] : text.split(/\s+/);
   if (fields.length !== FIELDS.length) {
@@ -75,7 +90,9 @@ function scheduleProblem(schedule: string): { message: string; fix: string } | u
   const mistakes = fields.flatMap((f, i) => fieldProblems(f, FIELDS[i]));
   if (mistakes.length > 0) return { message: `is not a cron expression Argo CD accepts: ${mistakes.join('; ')}.`, fix: SCHEDULE_FIX };
   const never = neverOpens(fields);
-  return never ? { message: `never opens: ${never}.`, fix: 'Pick a day of month every chosen month has, or use the weekday field instead.' } : undefined;
+  return never
+    ? { message: `never opens: ${never}.`, fix: 'Pick a day of month every chosen month has, or use the weekday field instead.' }
+    : undefined;
 }
 
 /** What is wrong with one field, as short phrases. */
@@ -97,11 +114,14 @@ function fieldProblems(text: string, field: Field): string[] {
     const values = ends.map((e) => valueOf(e, field));
     const bad = ends.filter((_, i) => values[i] === undefined);
     if (bad.length > 0) {
-      out.push(...bad.map((e) => `${field.name} "${e}" is not a number${field.names ? ` nor a name (${field.names[0].toUpperCase()}…)` : ''}`));
+      out.push(
+        ...bad.map((e) => `${field.name} "${e}" is not a number${field.names ? ` nor a name (${field.names[0].toUpperCase()}…)` : ''}`),
+      );
       continue;
     }
     for (const [i, v] of values.entries()) {
-      if (v! < field.min || v! > field.max) out.push(`${field.name} ${ends[i]} is out of range ${field.min}-${field.max}${field.hint ?? ''}`);
+      if (v! < field.min || v! > field.max)
+        out.push(`${field.name} ${ends[i]} is out of range ${field.min}-${field.max}${field.hint ?? ''}`);
     }
     if (values.length === 2 && values[0]! > values[1]!) out.push(`${field.name} range "${range}" runs backwards`);
   }
@@ -140,7 +160,10 @@ function neverOpens(fields: readonly string[]): string | undefined {
 function durationProblem(duration: string): string | undefined {
   if (/^\d+d$/.test(duration)) return 'is in days, which Argo CD does not read.';
   if (!/^(\d+(\.\d+)?[hms])+$/.test(duration)) return 'is not a duration.';
-  const seconds = [...duration.matchAll(/(\d+(?:\.\d+)?)([hms])/g)].reduce((sum, [, n, unit]) => sum + Number(n) * { h: 3600, m: 60, s: 1 }[unit as 'h' | 'm' | 's'], 0);
+  const seconds = [...duration.matchAll(/(\d+(?:\.\d+)?)([hms])/g)].reduce(
+    (sum, [, n, unit]) => sum + Number(n) * { h: 3600, m: 60, s: 1 }[unit as 'h' | 'm' | 's'],
+    0,
+  );
   return seconds > 0 ? undefined : 'is zero: the window would never be open.';
 }
 
@@ -156,7 +179,10 @@ function timeZoneProblem(zone: string): { message: string; fix: string } | undef
   }
   const caseWrong = zone.split('/').some((s) => !/^[A-Z]/.test(s)) || (zone !== resolved && zone.toLowerCase() === resolved.toLowerCase());
   return caseWrong
-    ? { message: `is not spelt as in the IANA time zone database; Argo CD reads names case-sensitively and would use UTC instead. Did you mean "${resolved}"?`, fix: `Write "${resolved}".` }
+    ? {
+        message: `is not spelt as in the IANA time zone database; Argo CD reads names case-sensitively and would use UTC instead. Did you mean "${resolved}"?`,
+        fix: `Write "${resolved}".`,
+      }
     : undefined;
 }
 
@@ -189,5 +215,8 @@ export function cronSchedule(schedule: string): CronSchedule | undefined {
 /** A window's duration in seconds, as Go's `time.ParseDuration` reads `8h`, `1h30m`; undefined when it is not one. */
 export function durationSeconds(duration: string): number | undefined {
   if (durationProblem(duration) !== undefined) return undefined;
-  return [...duration.matchAll(/(\d+(?:\.\d+)?)([hms])/g)].reduce((sum, [, n, unit]) => sum + Number(n) * { h: 3600, m: 60, s: 1 }[unit as 'h' | 'm' | 's'], 0);
+  return [...duration.matchAll(/(\d+(?:\.\d+)?)([hms])/g)].reduce(
+    (sum, [, n, unit]) => sum + Number(n) * { h: 3600, m: 60, s: 1 }[unit as 'h' | 'm' | 's'],
+    0,
+  );
 }

@@ -13,8 +13,23 @@ export function problemsOfValues(values: Values, constructPath: string, what: st
 
 /** Words that name a secret wherever they stand in a key: `dbPassword`, `DB_PASSWD`, `db.pass`, `clientSecret`. */
 const SECRET_WORDS = new Set([
-  'password', 'passwords', 'passwd', 'pass', 'pwd', 'pw', 'passphrase', 'secret', 'secrets', 'token', 'tokens',
-  'credential', 'credentials', 'creds', 'apikey', 'privatekey', 'bearer',
+  'password',
+  'passwords',
+  'passwd',
+  'pass',
+  'pwd',
+  'pw',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'credential',
+  'credentials',
+  'creds',
+  'apikey',
+  'privatekey',
+  'bearer',
 ]);
 /** Endings of words run together that name a secret: `adminpassword`, `clientsecret`, `accesstoken`. */
 const SECRET_ENDINGS = ['password', 'passwd', 'passphrase', 'secret', 'secrets', 'token', 'credentials', 'apikey', 'privatekey'];
@@ -28,25 +43,93 @@ const PASSWORD_WORDS = new Set(['password', 'passwd', 'pass', 'pwd', 'token']);
  * not the secret itself.
  */
 const NOT_SECRET_LAST_WORDS = new Set([
-  'name', 'names', 'ref', 'refs', 'path', 'paths', 'file', 'files', 'dir', 'directory', 'mount', 'volume', 'volumes',
-  'store', 'stores', 'class', 'provider', 'providers', 'manager', 'backend',
-  'enabled', 'enable', 'disabled', 'ttl', 'length', 'expiry', 'expiration', 'lifetime', 'timeout', 'interval',
-  'duration', 'seconds', 'minutes', 'hours', 'days', 'type', 'mode', 'policy', 'format', 'size', 'count',
-  'algorithm', 'issuer', 'audience', 'endpoint', 'url', 'uri', 'annotations', 'labels',
+  'name',
+  'names',
+  'ref',
+  'refs',
+  'path',
+  'paths',
+  'file',
+  'files',
+  'dir',
+  'directory',
+  'mount',
+  'volume',
+  'volumes',
+  'store',
+  'stores',
+  'class',
+  'provider',
+  'providers',
+  'manager',
+  'backend',
+  'enabled',
+  'enable',
+  'disabled',
+  'ttl',
+  'length',
+  'expiry',
+  'expiration',
+  'lifetime',
+  'timeout',
+  'interval',
+  'duration',
+  'seconds',
+  'minutes',
+  'hours',
+  'days',
+  'type',
+  'mode',
+  'policy',
+  'format',
+  'size',
+  'count',
+  'algorithm',
+  'issuer',
+  'audience',
+  'endpoint',
+  'url',
+  'uri',
+  'annotations',
+  'labels',
 ]);
 /**
  * First words of keys that name a secret kept elsewhere (`existingSecret`, `externalSecrets`,
  * `sealedSecrets`) or a switch (`allowEmptyPassword`, `automountServiceAccountToken`, `maxTokens`).
  */
 const NOT_SECRET_FIRST_WORDS = new Set([
-  'existing', 'external', 'sealed', 'use', 'automount', 'mount', 'enable', 'disable', 'allow', 'require',
-  'create', 'generate', 'rotate', 'auto', 'skip', 'verify', 'validate', 'max', 'min', 'num', 'show', 'hide',
+  'existing',
+  'external',
+  'sealed',
+  'use',
+  'automount',
+  'mount',
+  'enable',
+  'disable',
+  'allow',
+  'require',
+  'create',
+  'generate',
+  'rotate',
+  'auto',
+  'skip',
+  'verify',
+  'validate',
+  'max',
+  'min',
+  'num',
+  'show',
+  'hide',
 ]);
 /** Words of keys whose long random-looking strings are secrets: `tls.key`, `jwt.signature`, `auth`. */
 const WEAK_SECRET_WORDS = new Set(['key', 'keys', 'auth', 'salt', 'seed', 'hmac', 'signature', 'jwt', 'jwk', 'cookie', 'hash']);
 
 function words(key: string): string[] {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_.-]+/).filter((w) => w !== '').map((w) => w.toLowerCase());
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_.-]+/)
+    .filter((w) => w !== '')
+    .map((w) => w.toLowerCase());
 }
 
 /** What a key says about the value under it. */
@@ -80,8 +163,10 @@ function kindOf(key: string): KeyKind {
   const w = words(key);
   const last = w[w.length - 1] ?? '';
   if (namesSecret(w)) {
-    const reference = NOT_SECRET_LAST_WORDS.has(last) || NOT_SECRET_FIRST_WORDS.has(w[0])
-      || (last === 'key' && w.length > 1 && PASSWORD_WORDS.has(w[w.length - 2]));
+    const reference =
+      NOT_SECRET_LAST_WORDS.has(last) ||
+      NOT_SECRET_FIRST_WORDS.has(w[0]) ||
+      (last === 'key' && w.length > 1 && PASSWORD_WORDS.has(w[w.length - 2]));
     kind = reference ? KeyKind.REFERENCE : KeyKind.SECRET;
   } else if (NOT_SECRET_LAST_WORDS.has(last) && (last === 'annotations' || last === 'labels')) {
     kind = KeyKind.REFERENCE;
@@ -192,9 +277,15 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
       const what = secretInString(v);
       if (what) found.push({ keyPath: path.toString(), what });
       else if (!byKey) return;
-      else if (kind === KeyKind.SECRET && isScalarSecret(v, true)) found.push({ keyPath: path.toString(), what: 'a literal string; the key names a secret' });
-      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false)) found.push({ keyPath: path.toString(), what: `a literal string; the key "${secretAbove}" above it names a secret` });
-      else if ((kind === KeyKind.WEAK || kind === KeyKind.REFERENCE) && looksRandom(v)) found.push({ keyPath: path.toString(), what: `a literal string that looks like a key or token (long and random) under key "${key}"` });
+      else if (kind === KeyKind.SECRET && isScalarSecret(v, true))
+        found.push({ keyPath: path.toString(), what: 'a literal string; the key names a secret' });
+      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false))
+        found.push({ keyPath: path.toString(), what: `a literal string; the key "${secretAbove}" above it names a secret` });
+      else if ((kind === KeyKind.WEAK || kind === KeyKind.REFERENCE) && looksRandom(v))
+        found.push({
+          keyPath: path.toString(),
+          what: `a literal string that looks like a key or token (long and random) under key "${key}"`,
+        });
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         path.push(i);
@@ -207,7 +298,12 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
       for (const k of Object.keys(map)) {
         path.push(k);
         const child = map[k];
-        if (envName !== undefined && k === 'value' && isScalarSecret(child, true) && !(typeof child === 'string' && secretInString(child))) {
+        if (
+          envName !== undefined &&
+          k === 'value' &&
+          isScalarSecret(child, true) &&
+          !(typeof child === 'string' && secretInString(child))
+        ) {
           found.push({ keyPath: path.toString(), what: `a literal ${typeof child}; the entry's name "${envName}" names a secret` });
         } else {
           const childKind = byKey ? kindOf(k) : KeyKind.PLAIN;
@@ -219,8 +315,10 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
         path.pop();
       }
     } else if (byKey && (typeof v === 'number' || typeof v === 'boolean')) {
-      if (kind === KeyKind.SECRET && isScalarSecret(v, true)) found.push({ keyPath: path.toString(), what: `a literal ${typeof v}; the key names a secret` });
-      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false)) found.push({ keyPath: path.toString(), what: `a literal ${typeof v}; the key "${secretAbove}" above it names a secret` });
+      if (kind === KeyKind.SECRET && isScalarSecret(v, true))
+        found.push({ keyPath: path.toString(), what: `a literal ${typeof v}; the key names a secret` });
+      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false))
+        found.push({ keyPath: path.toString(), what: `a literal ${typeof v}; the key "${secretAbove}" above it names a secret` });
     }
   };
   visit(values, KeyKind.PLAIN, '', undefined, true);
@@ -235,13 +333,16 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
  *   layer cannot allow any (only services can)
  */
 export function problemsOfLiteralSecrets(values: Values, constructPath: string, label: string, allowed?: ReadonlySet<string>): Problem[] {
-  return findLiteralSecrets(values).filter((p) => !allowed?.has(p.keyPath)).map(({ keyPath, what }) => ({
-    code: 'CG120',
-    constructPath,
-    message: `${label} sets "${keyPath}" to ${what}, and values files are readable by everyone who can read the GitOps repository.`,
-    fix: 'Keep the secret in a secret store and reference it (e.g. externalSecrets: { enabled: true, secretStoreRef: { name: … } }), or use an existing Secret by name'
-      + (allowed
-        ? `; if the value is not secret, add "${keyPath}" to the service's allowLiteralSecrets.`
-        : '; if the value is not secret, move it to the service\'s values and add the key path to its allowLiteralSecrets.'),
-  }));
+  return findLiteralSecrets(values)
+    .filter((p) => !allowed?.has(p.keyPath))
+    .map(({ keyPath, what }) => ({
+      code: 'CG120',
+      constructPath,
+      message: `${label} sets "${keyPath}" to ${what}, and values files are readable by everyone who can read the GitOps repository.`,
+      fix:
+        'Keep the secret in a secret store and reference it (e.g. externalSecrets: { enabled: true, secretStoreRef: { name: … } }), or use an existing Secret by name' +
+        (allowed
+          ? `; if the value is not secret, add "${keyPath}" to the service's allowLiteralSecrets.`
+          : "; if the value is not secret, move it to the service's values and add the key path to its allowLiteralSecrets."),
+    }));
 }

@@ -40,13 +40,25 @@ export class ValuesSchema {
     try {
       text = fs.readFileSync(path.resolve(file), 'utf8');
     } catch (e) {
-      return new ValuesSchema(undefined, file, schemaProblem(file, `cannot be read (${(e as Error).message.split('\n')[0]})`, 'Point ValuesSchema.fromFile at the chart\'s values.schema.json.'));
+      return new ValuesSchema(
+        undefined,
+        file,
+        schemaProblem(
+          file,
+          `cannot be read (${(e as Error).message.split('\n')[0]})`,
+          "Point ValuesSchema.fromFile at the chart's values.schema.json.",
+        ),
+      );
     }
     let schema: unknown;
     try {
       schema = JSON.parse(text);
     } catch (e) {
-      return new ValuesSchema(undefined, file, schemaProblem(file, `is not JSON (${(e as Error).message})`, 'Fix the file; a values schema is a JSON document.'));
+      return new ValuesSchema(
+        undefined,
+        file,
+        schemaProblem(file, `is not JSON (${(e as Error).message})`, 'Fix the file; a values schema is a JSON document.'),
+      );
     }
     return new ValuesSchema(schema, file);
   }
@@ -74,12 +86,18 @@ export class ValuesSchema {
     this.problems = unreadable ? [unreadable] : [];
     if (unreadable) return;
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-      this.problems = [schemaProblem(source, 'is not a JSON schema (an object)', 'Give the chart\'s values.schema.json.')];
+      this.problems = [schemaProblem(source, 'is not a JSON schema (an object)', "Give the chart's values.schema.json.")];
       return;
     }
     const dialect = String((schema as { $schema?: unknown }).$schema ?? '');
     if (/draft-0[34]\//.test(dialect)) {
-      this.problems = [schemaProblem(source, `uses ${dialect}, which cdk8s-gitops does not read`, 'Set "$schema" to "http://json-schema.org/draft-07/schema#"; draft-04 schemas usually need no other change.')];
+      this.problems = [
+        schemaProblem(
+          source,
+          `uses ${dialect}, which cdk8s-gitops does not read`,
+          'Set "$schema" to "http://json-schema.org/draft-07/schema#"; draft-04 schemas usually need no other change.',
+        ),
+      ];
       return;
     }
     const ajv = validatorFor(dialect, { allErrors: true, strict: false, validateFormats: false, logger: false });
@@ -87,7 +105,9 @@ export class ValuesSchema {
     try {
       this.validate = ajv.compile(schema);
     } catch (e) {
-      this.problems = [schemaProblem(source, `is not a valid JSON schema (${(e as Error).message})`, 'Fix the schema, or give the one the chart ships.')];
+      this.problems = [
+        schemaProblem(source, `is not a valid JSON schema (${(e as Error).message})`, 'Fix the schema, or give the one the chart ships.'),
+      ];
     }
   }
 
@@ -118,7 +138,10 @@ function schemaProblem(source: string, what: string, fix: string): Problem {
 }
 
 function violation(e: ErrorObject): SchemaViolation {
-  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const params = e.params as Record<string, unknown>;
   let rule = e.message ?? e.keyword;
   if (e.keyword === 'required') segments.push(String(params.missingProperty));

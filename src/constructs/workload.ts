@@ -60,8 +60,7 @@ export type RenderFunction = (ctx: RenderContext) => void;
 
 /** @internal What a {@link Workload} is, for the constructs that read it. */
 export type WorkloadSpec =
-  | { readonly kind: 'helm'; readonly chart: HelmChartProps }
-  | { readonly kind: 'rendered'; readonly render: RenderFunction };
+  { readonly kind: 'helm'; readonly chart: HelmChartProps } | { readonly kind: 'rendered'; readonly render: RenderFunction };
 
 /**
  * What a service deploys: a Helm chart with a values file per target (the default), or

@@ -62,7 +62,9 @@ export class LedgerGit {
   public commitOf(rev: string): string | undefined {
     if (rev.startsWith('-')) return undefined;
     try {
-      return run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]).toString('utf8').trim();
+      return run(this.dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`])
+        .toString('utf8')
+        .trim();
     } catch {
       return undefined;
     }
@@ -84,15 +86,31 @@ export class LedgerGit {
   public history(file: string, limit = MAX_LEDGER_VERSIONS): FileHistory {
     if (!this.hasHead) return { versions: [], truncated: false };
     const log = run(this.dir, [
-      'log', '--first-parent', '--no-show-signature', '--no-color', '--format=%H %ct', `--max-count=${limit + 1}`, 'HEAD', '--', file,
-    ]).toString('utf8').split('\n').filter((l) => l !== '');
+      'log',
+      '--first-parent',
+      '--no-show-signature',
+      '--no-color',
+      '--format=%H %ct',
+      `--max-count=${limit + 1}`,
+      'HEAD',
+      '--',
+      file,
+    ])
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     // A commit cannot have come before the commits under it: a committer time set back (before an
     // older version of the file) counts as the older version's time, so a backdated commit serves no soak.
     let floor = 0;
-    const commits = log.map((l) => l.split(' ')).reverse().map(([commit, seconds]) => {
-      floor = Math.max(floor, Number(seconds) * 1000);
-      return { commit: commit!, time: new Date(floor) };
-    }).reverse().slice(0, limit);
+    const commits = log
+      .map((l) => l.split(' '))
+      .reverse()
+      .map(([commit, seconds]) => {
+        floor = Math.max(floor, Number(seconds) * 1000);
+        return { commit: commit!, time: new Date(floor) };
+      })
+      .reverse()
+      .slice(0, limit);
     const texts = this.objects(commits.map((c) => `${c.commit}:./${file}`));
     return {
       versions: commits.map((c, i) => (texts[i] === undefined ? c : { ...c, text: texts[i] })),
@@ -125,6 +143,9 @@ export class LedgerGit {
 
 function run(cwd: string, args: readonly string[], input?: string): Buffer {
   return execFileSync('git', ['--no-replace-objects', '--literal-pathspecs', ...args], {
-    cwd, input, maxBuffer: 256 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd,
+    input,
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
 }

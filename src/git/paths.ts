@@ -14,10 +14,14 @@ export function normalizePaths(paths: readonly string[], root: string): string[]
     const slashed = raw.replace(/\\/g, '/');
     const normalized = slashed === '' ? '' : path.posix.normalize(slashed).replace(/\/+$/, '') || '/';
     const bad =
-      normalized === '' ? 'is empty'
-        : path.posix.isAbsolute(normalized) || /^[A-Za-z]:/.test(normalized) ? 'is absolute'
-          : normalized === '..' || normalized.startsWith('../') ? 'is outside the repository'
-            : normalized === '.git' || normalized.startsWith('.git/') ? 'is inside .git'
+      normalized === ''
+        ? 'is empty'
+        : path.posix.isAbsolute(normalized) || /^[A-Za-z]:/.test(normalized)
+          ? 'is absolute'
+          : normalized === '..' || normalized.startsWith('../')
+            ? 'is outside the repository'
+            : normalized === '.git' || normalized.startsWith('.git/')
+              ? 'is inside .git'
               : undefined;
     if (bad) {
       throw new GitOpsError({

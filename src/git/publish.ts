@@ -187,7 +187,10 @@ export async function publishCommits(options: PublishCommitsOptions): Promise<Pu
     });
   }
   if (options.pushBranch === target) {
-    throw invalidOption(`pushBranch "${options.pushBranch}" is the target branch itself`, 'Omit pushBranch to push to the branch directly, or name a new branch.');
+    throw invalidOption(
+      `pushBranch "${options.pushBranch}" is the target branch itself`,
+      'Omit pushBranch to push to the branch directly, or name a new branch.',
+    );
   }
   const local = options.pushBranch ?? target;
   const before = await repo.changes();
@@ -198,7 +201,9 @@ export async function publishCommits(options: PublishCommitsOptions): Promise<Pu
     if (options.pushBranch !== undefined && (await repo.currentBranch()) !== startBranch) {
       // Back where the checkout was; a failure to get there is said, never thrown over the result.
       await repo.switchBack(startBranch !== undefined ? { branch: startBranch } : { commit: startCommit! }).catch((err: unknown) => {
-        options.onNote?.(`Stayed on branch "${local}": going back to ${startBranch !== undefined ? `branch "${startBranch}"` : 'the commit checked out before'} failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`);
+        options.onNote?.(
+          `Stayed on branch "${local}": going back to ${startBranch !== undefined ? `branch "${startBranch}"` : 'the commit checked out before'} failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`,
+        );
       });
     }
   }
@@ -239,7 +244,8 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       throw new GitOpsError({
         code: 'CG504',
         message: `Branch "${options.pushBranch}" already exists on remote "${remote}" (at ${short(remoteTip)}); the change is probably proposed already.`,
-        fix: 'Review, merge or close the merge request of that branch and delete the branch, choose another pushBranch, ' +
+        fix:
+          'Review, merge or close the merge request of that branch and delete the branch, choose another pushBranch, ' +
           'or pass ifBranchExists: ExistingBranch.ADD_COMMIT to add a commit on top of it.',
       });
     }
@@ -252,11 +258,14 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       if (ahead.length > 0 && ahead.every((c) => isPublishCommit(c.message))) {
         // Commits of a publish that was killed between its commit and its push: never on the remote,
         // and this publish makes its change again on the remote tip.
-        options.onNote?.(`Dropped ${ahead.length} unpushed commit${ahead.length === 1 ? '' : 's'} of an interrupted publish (${ahead.map((c) => short(c.sha)).join(', ')}); ${ahead.length === 1 ? 'it' : 'they'} never reached "${remote}".`);
+        options.onNote?.(
+          `Dropped ${ahead.length} unpushed commit${ahead.length === 1 ? '' : 's'} of an interrupted publish (${ahead.map((c) => short(c.sha)).join(', ')}); ${ahead.length === 1 ? 'it' : 'they'} never reached "${remote}".`,
+        );
       } else if (ahead.length > 0) {
         throw new GitOpsError({
           code: 'CG505',
-          message: `Local branch "${local}" in "${repo.root}" is at ${short(localTip!)}, which has commits that remote "${remote}" ` +
+          message:
+            `Local branch "${local}" in "${repo.root}" is at ${short(localTip!)}, which has commits that remote "${remote}" ` +
             `(at ${short(base)}) lacks; publish pushes only its own commit and will not push, rebase or drop them.`,
           fix: `Push or drop those commits first (\`git log ${short(base)}..${local}\` lists them), or publish from a fresh clone.`,
         });
@@ -300,7 +309,9 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
         const sha = await repo.commit({ paths: files, message, trailers, author: change.author, ignored });
         made.push({ index, sha, files });
         if (ignored.length > 0) {
-          options.onNote?.(`Added ${ignored.length} file${ignored.length === 1 ? '' : 's'} that .gitignore hides, because Argo CD reads ${ignored.length === 1 ? 'it' : 'them'} from the repository: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`);
+          options.onNote?.(
+            `Added ${ignored.length} file${ignored.length === 1 ? '' : 's'} that .gitignore hides, because Argo CD reads ${ignored.length === 1 ? 'it' : 'them'} from the repository: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`,
+          );
         }
       } catch (err) {
         await dropAll();
@@ -312,25 +323,35 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
     }
     const sha = made[made.length - 1]!.sha;
     const pushed = (): PublishResult => ({
-      sha, branch: remoteBranch, attempts, pushed: true, files: [...new Set(made.flatMap((c) => c.files))].sort(), commits: made,
+      sha,
+      branch: remoteBranch,
+      attempts,
+      pushed: true,
+      files: [...new Set(made.flatMap((c) => c.files))].sort(),
+      commits: made,
     });
 
     try {
       await repo.push(remote, local, remoteBranch, { setUpstream: options.pushBranch !== undefined || base === undefined });
       return pushed();
     } catch (pushError) {
-      const after = await repo.fetch(remote, [remoteBranch]).then((t) => ({ tip: t.get(remoteBranch) }), () => undefined);
+      const after = await repo.fetch(remote, [remoteBranch]).then(
+        (t) => ({ tip: t.get(remoteBranch) }),
+        () => undefined,
+      );
       if (after?.tip === sha) {
         return pushed(); // it landed; only git's answer was lost
       }
       const at = base !== undefined ? short(base) : 'no commit';
-      if (base !== undefined) await repo.moveTo(base); // drop the unpushed commits; the owned files go back to the base
+      if (base !== undefined)
+        await repo.moveTo(base); // drop the unpushed commits; the owned files go back to the base
       else if (!after?.tip || attempts >= maxAttempts) await dropAll(); // the next attempt moves onto the other first commit
       if (!after || after.tip === remoteTip) {
         const detail = pushError instanceof Error ? pushError.message.trim() : String(pushError);
         throw new GitOpsError({
           code: 'CG509',
-          message: `Pushing "${local}" to "${remoteBranch}" on remote "${remote}" failed, and not because the remote moved: ${detail}. ` +
+          message:
+            `Pushing "${local}" to "${remoteBranch}" on remote "${remote}" failed, and not because the remote moved: ${detail}. ` +
             `Nothing was pushed; "${repo.root}" is back at ${at} with no changes.`,
           fix: 'Check access to the remote, its branch protection and hooks, and the network; then publish again.',
         });
@@ -338,11 +359,13 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       if (attempts >= maxAttempts) {
         throw new GitOpsError({
           code: 'CG503',
-          message: `The remote kept moving: ${attempts} pushes to "${remoteBranch}" on remote "${remote}" were rejected because ` +
+          message:
+            `The remote kept moving: ${attempts} pushes to "${remoteBranch}" on remote "${remote}" were rejected because ` +
             `other commits landed first (remote tip now ${after.tip ? short(after.tip) : 'deleted'}). Nothing was lost: the other ` +
             `writers' commits are on the remote untouched, nothing of this change was pushed, and "${repo.root}" is back at ` +
             `${at} with no changes.`,
-          fix: 'Publish again; if other writers push this often, raise maxAttempts or run publishers one at a time ' +
+          fix:
+            'Publish again; if other writers push this often, raise maxAttempts or run publishers one at a time ' +
             '(for example one CI concurrency group per GitOps repository).',
         });
       }
@@ -362,7 +385,8 @@ async function isFirstCommit(repo: GitOpsRepository, remote: string, target: str
   if (tip !== undefined) {
     throw new GitOpsError({
       code: 'CG518',
-      message: `Remote "${remote}" is an empty repository, and local branch "${target}" in "${repo.root}" already has commits (at ${short(tip)}); ` +
+      message:
+        `Remote "${remote}" is an empty repository, and local branch "${target}" in "${repo.root}" already has commits (at ${short(tip)}); ` +
         'publish makes the first commit of an empty repository itself and will not push commits it did not make.',
       fix: `Push that branch first (git push -u ${remote} ${target}) and publish again, or publish from a fresh clone of the empty repository.`,
     });
@@ -380,7 +404,8 @@ function assertNothingInTheWay(root: string, changes: readonly FileChange[], own
   throw new GitOpsError({
     code: 'CG502',
     message: `"${root}" has uncommitted changes that publish must not overwrite or commit: ${shown.join(', ')}${more}.`,
-    fix: 'Commit, stash or remove them first (`git status` lists them); publish moves its branch to the remote tip ' +
+    fix:
+      'Commit, stash or remove them first (`git status` lists them); publish moves its branch to the remote tip ' +
       'between attempts and commits only what its apply() writes.',
   });
 }

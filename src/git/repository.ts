@@ -185,10 +185,7 @@ export class GitOpsRepository {
         continue;
       }
       const kind =
-        x === '?' ? ChangeKind.UNTRACKED
-          : x === 'D' || y === 'D' ? ChangeKind.DELETED
-            : x === 'A' ? ChangeKind.ADDED
-              : ChangeKind.MODIFIED;
+        x === '?' ? ChangeKind.UNTRACKED : x === 'D' || y === 'D' ? ChangeKind.DELETED : x === 'A' ? ChangeKind.ADDED : ChangeKind.MODIFIED;
       changes.push({ path: file, kind, staged: x !== ' ' && x !== '?' });
     }
     return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -208,7 +205,10 @@ export class GitOpsRepository {
     for (const entry of out.split('\0')) {
       if (!entry.startsWith('!! ')) continue;
       const p = entry.slice(3);
-      if (p.endsWith('/')) for (const f of scope) { if (f.startsWith(p)) found.add(f); } // a whole directory is ignored
+      if (p.endsWith('/'))
+        for (const f of scope) {
+          if (f.startsWith(p)) found.add(f);
+        } // a whole directory is ignored
       else if (isUnder(p, scope)) found.add(p);
     }
     return [...found].sort();
@@ -438,7 +438,12 @@ export class GitOpsRepository {
       const present = wanted.filter((b) => found.has(b));
       if (present.length > 0) {
         await this.git.run([
-          'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--', remote,
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--no-write-fetch-head',
+          '--',
+          remote,
           ...present.map((b) => `+refs/heads/${b}:refs/remotes/${remote}/${b}`),
         ]);
       }

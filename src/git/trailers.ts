@@ -104,7 +104,10 @@ export function formatTrailers(input: TrailerInput): string {
       continue;
     }
     if (!KEY.test(key)) {
-      throw invalidTrailer(`Trailer key "${key}" is not a git trailer key`, 'Use letters, digits and "-" only, such as "Cdk8s-Gitops-Ring".');
+      throw invalidTrailer(
+        `Trailer key "${key}" is not a git trailer key`,
+        'Use letters, digits and "-" only, such as "Cdk8s-Gitops-Ring".',
+      );
     }
     const values: readonly string[] = typeof raw === 'string' ? [raw] : raw;
     for (const value of values) {

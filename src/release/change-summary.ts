@@ -25,7 +25,10 @@ export interface ChangeSummary {
  * @param before the ledgers as they were before the change, by service @default - none
  */
 export function summarizeChange(
-  model: PlatformModel, files: readonly string[], ledgers: ReadonlyMap<string, LedgerFile>, before: ReadonlyMap<string, Ledger> = new Map(),
+  model: PlatformModel,
+  files: readonly string[],
+  ledgers: ReadonlyMap<string, LedgerFile>,
+  before: ReadonlyMap<string, Ledger> = new Map(),
 ): ChangeSummary {
   const byDir = new Map(model.targets.map((t) => [`${model.layout.environments}/${t.id}`, t]));
   const targetOf = (f: string): TargetModel | undefined => {

@@ -51,11 +51,13 @@ export function soakUntil(c: GateClock): Date {
 /** CG616 when `now` is ahead of the system clock: it may set the time back, never forward. */
 export function clockProblems(c: GateClock): Problem[] {
   if (c.clock === undefined || c.now.getTime() <= c.clock.getTime() + CLOCK_SKEW_MS) return [];
-  return [{
-    code: 'CG616',
-    message: `The time given (CDK8S_GITOPS_NOW=${formatTimestamp(c.now)}) is later than the system clock (${formatTimestamp(c.clock)}); it may set the time back for reproducible runs, never forward.`,
-    fix: 'Unset CDK8S_GITOPS_NOW, or set it to a time that has passed.',
-  }];
+  return [
+    {
+      code: 'CG616',
+      message: `The time given (CDK8S_GITOPS_NOW=${formatTimestamp(c.now)}) is later than the system clock (${formatTimestamp(c.clock)}); it may set the time back for reproducible runs, never forward.`,
+      fix: 'Unset CDK8S_GITOPS_NOW, or set it to a time that has passed.',
+    },
+  ];
 }
 
 /** What {@link gateRings} looks up, once per model: a fleet has thousands of services. */
@@ -94,10 +96,15 @@ export function gateRings(model: PlatformModel, service: string): RingSpec[] {
       if (t.ring === r.name) apps.set(t.environment, [...(apps.get(t.environment) ?? []), applicationName(t)]);
     }
     const syncWindows: WindowGroup[] = [...apps].map(([env, names]) =>
-      (environments.get(env)?.syncWindows ?? []).filter((w) => w.applications.some((g) => names.some((n) => globMatches(g, n)))));
+      (environments.get(env)?.syncWindows ?? []).filter((w) => w.applications.some((g) => names.some((n) => globMatches(g, n)))),
+    );
     return {
       name: r.name,
-      gates: { soakSeconds: r.gates.soakSeconds, requireApproval: r.gates.requireApproval, ...(r.gates.approvers ? { approvers: r.gates.approvers } : {}) },
+      gates: {
+        soakSeconds: r.gates.soakSeconds,
+        requireApproval: r.gates.requireApproval,
+        ...(r.gates.approvers ? { approvers: r.gates.approvers } : {}),
+      },
       ...(hasWindows(syncWindows) ? { syncWindows } : {}),
     };
   });
@@ -143,10 +150,12 @@ export class CheckoutGates {
     const commit = git?.commitOf(options.base);
     if (git === undefined || commit === undefined) {
       throw new GitOpsError({
-        code: 'CG315', file: dir,
-        message: git === undefined
-          ? `--base ${options.base} needs a Git repository, and ${dir} is in none.`
-          : `--base ${JSON.stringify(options.base.slice(0, 200))} names no commit in the repository of ${dir}.`,
+        code: 'CG315',
+        file: dir,
+        message:
+          git === undefined
+            ? `--base ${options.base} needs a Git repository, and ${dir} is in none.`
+            : `--base ${JSON.stringify(options.base.slice(0, 200))} names no commit in the repository of ${dir}.`,
         fix: 'Name the branch the change is to be merged into, fetched: e.g. git fetch origin main, then --base origin/main.',
       });
     }
@@ -191,7 +200,11 @@ export class CheckoutGates {
     const ledgers = parseLedgerTexts(this.model, texts);
     const onDisk = [...texts].filter(([, f]) => !f.initial);
     if (this.git !== undefined && this.heads === undefined) this.heads = this.git.atHead(onDisk.map(([, f]) => f.path));
-    if (this.git !== undefined && this.base !== undefined && this.bases === undefined) this.bases = this.git.at(this.base.commit, onDisk.map(([, f]) => f.path));
+    if (this.git !== undefined && this.base !== undefined && this.bases === undefined)
+      this.bases = this.git.at(
+        this.base.commit,
+        onDisk.map(([, f]) => f.path),
+      );
     for (const [service, f] of onDisk) {
       if (!this.mayDiffer(f.path, f.text)) continue;
       problems.push(...this.problemsOf(service, f.path, f.text, ledgers.get(service)!.ledger));
@@ -206,9 +219,13 @@ export class CheckoutGates {
   public problemsOf(service: string, file: string, text: string | undefined, ledger: Ledger): Problem[] {
     const context = this.context(file, text);
     const check: LedgerCheck = {
-      file, ledger, rings: gateRings(this.model, service),
+      file,
+      ledger,
+      rings: gateRings(this.model, service),
       ...context,
-      ...(this.model.services.find((s) => s.name === service)?.initialDigest ? { initialDigest: this.model.services.find((s) => s.name === service)!.initialDigest! } : {}),
+      ...(this.model.services.find((s) => s.name === service)?.initialDigest
+        ? { initialDigest: this.model.services.find((s) => s.name === service)!.initialDigest! }
+        : {}),
       now: soakUntil(this.clock),
       latest: new Date((this.clock.clock ?? this.clock.now).getTime() + CLOCK_SKEW_MS),
     };
@@ -233,7 +250,11 @@ export class CheckoutGates {
       return !handEdited && text !== undefined ? { baseline: parse(text) } : {};
     }
     const history = this.git.history(file);
-    const versions = history.versions.map((v) => ({ commit: v.commit, time: v.time, ...(parse(v.text) ? { ledger: parse(v.text)! } : {}) }));
+    const versions = history.versions.map((v) => ({
+      commit: v.commit,
+      time: v.time,
+      ...(parse(v.text) ? { ledger: parse(v.text)! } : {}),
+    }));
     const gitHistory: LedgerHistory = { versions, truncated: history.truncated };
     if (this.base !== undefined) {
       const atBase = parse(this.baseText(file));
@@ -242,7 +263,8 @@ export class CheckoutGates {
     const head = this.git.hasHead ? this.headText(file) : undefined;
     if (handEdited) {
       const i = history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded);
-      if (i > 0 && versions[i].ledger !== undefined) return { history: gitHistory, baseline: versions[i].ledger, baselineRef: versions[i].commit };
+      if (i > 0 && versions[i].ledger !== undefined)
+        return { history: gitHistory, baseline: versions[i].ledger, baselineRef: versions[i].commit };
     }
     const baseline = parse(head);
     return baseline === undefined ? { history: gitHistory } : { history: gitHistory, baseline, baselineRef: 'HEAD' };

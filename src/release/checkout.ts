@@ -52,7 +52,10 @@ export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy
 
 /** Serializes a ledger in the program's ring order. */
 export function ledgerText(model: PlatformModel, ledger: Ledger): string {
-  return serializeLedger(ledger, model.rings.map((r) => r.name));
+  return serializeLedger(
+    ledger,
+    model.rings.map((r) => r.name),
+  );
 }
 
 /** A service's ledger file as read from a checkout, not parsed yet; see {@link LedgerFile}. */
@@ -93,13 +96,19 @@ function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
   const atHead = git?.hasHead ? git.atHead(missing.filter((p) => !recorded.has(p))) : new Map<string, string | undefined>();
   const deleted = missing.filter((p) => recorded.has(p) || atHead.get(p) !== undefined);
   if (deleted.length === 0) return;
-  throw new GitOpsError(deleted.map((p) => ({
-    code: 'CG210', file: p,
-    message: `${p} is missing, but ${recorded.has(p) ? 'cdk8s-gitops wrote it and the manifest records it' : 'the last commit holds it'}: the ledger was deleted (by hand, or by a commit). ` +
-      'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
-    fix: `Restore it from Git: \`git checkout HEAD -- ${p}\` if the deletion is not committed; else find the commit that deleted it ` +
-      `(\`git log --diff-filter=D --format=%h -1 -- ${p}\`) and \`git checkout <that commit>^ -- ${p}\`.`,
-  })), `${deleted.length === 1 ? 'A release ledger was' : `${deleted.length} release ledgers were`} deleted:`);
+  throw new GitOpsError(
+    deleted.map((p) => ({
+      code: 'CG210',
+      file: p,
+      message:
+        `${p} is missing, but ${recorded.has(p) ? 'cdk8s-gitops wrote it and the manifest records it' : 'the last commit holds it'}: the ledger was deleted (by hand, or by a commit). ` +
+        'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
+      fix:
+        `Restore it from Git: \`git checkout HEAD -- ${p}\` if the deletion is not committed; else find the commit that deleted it ` +
+        `(\`git log --diff-filter=D --format=%h -1 -- ${p}\`) and \`git checkout <that commit>^ -- ${p}\`.`,
+    })),
+    `${deleted.length === 1 ? 'A release ledger was' : `${deleted.length} release ledgers were`} deleted:`,
+  );
 }
 
 /**
@@ -116,15 +125,17 @@ export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string
   const problems: Problem[] = [];
   for (const [service, f] of texts) {
     const initialDigest = f.initial ? initialDigests.get(service) : undefined;
-    const ledger = initialDigest !== undefined
-      ? initialLedger(service, rings, initialDigest, INITIAL_SINCE)
-      : parseLedger(f.text, f.path, { policies });
+    const ledger =
+      initialDigest !== undefined ? initialLedger(service, rings, initialDigest, INITIAL_SINCE) : parseLedger(f.text, f.path, { policies });
     problems.push(...undeclaredRingProblems(model, ledger, f.path));
     const moved = applyRingMoves(model, ledger);
     out.set(service, moved === ledger ? { ...f, ledger } : { ...f, ledger: moved, text: ledgerText(model, moved) });
   }
   if (problems.length > 0) {
-    throw new GitOpsError(problems, `${problems.length === 1 ? 'A release ledger records a ring' : `Release ledgers record ${problems.length} rings`} the program does not declare:`);
+    throw new GitOpsError(
+      problems,
+      `${problems.length === 1 ? 'A release ledger records a ring' : `Release ledgers record ${problems.length} rings`} the program does not declare:`,
+    );
   }
   return out;
 }

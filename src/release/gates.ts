@@ -102,12 +102,17 @@ export function arrivalOf(ledger: Ledger, ring: string, digest: string, history?
   const i = versions.findIndex((v) => v.ledger !== undefined && entry(v.ledger, ring)?.digest === digest);
   if (i < 0) {
     // Beyond the versions read: as old as the oldest of them at least.
-    if (history.truncated && working?.digest === digest && versions.length > 0) return { at: versions[versions.length - 1].time, inGit: true };
+    if (history.truncated && working?.digest === digest && versions.length > 0)
+      return { at: versions[versions.length - 1].time, inGit: true };
     return { at: null, inGit: true };
   }
   const found = entry(versions[i].ledger!, ring)!;
   let j = i;
-  while (j + 1 < versions.length && sameRelease(versions[j + 1].ledger === undefined ? undefined : entry(versions[j + 1].ledger!, ring), found)) j++;
+  while (
+    j + 1 < versions.length &&
+    sameRelease(versions[j + 1].ledger === undefined ? undefined : entry(versions[j + 1].ledger!, ring), found)
+  )
+    j++;
   return { at: versions[j].time, ...(i > 0 ? { left: versions[i - 1].time } : {}), inGit: true };
 }
 
@@ -125,19 +130,31 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
   const out: Problem[] = [];
   const at = (p: Problem): Problem => ({ ...p, file: c.file });
   const service = c.ledger.service;
-  const restore = c.baselineRef === undefined
-    ? `Restore ${c.file} from a backup`
-    : c.baselineRef === 'HEAD'
-      ? `Restore the ledger from Git (\`git checkout HEAD -- ${c.file}\`)`
-      : `Restore the ledger from Git (\`git checkout ${/^[0-9a-f]{40}$/.test(c.baselineRef) ? c.baselineRef.slice(0, 12) : c.baselineRef} -- ${c.file}\`, or revert the commits that changed it)`;
+  const restore =
+    c.baselineRef === undefined
+      ? `Restore ${c.file} from a backup`
+      : c.baselineRef === 'HEAD'
+        ? `Restore the ledger from Git (\`git checkout HEAD -- ${c.file}\`)`
+        : `Restore the ledger from Git (\`git checkout ${/^[0-9a-f]{40}$/.test(c.baselineRef) ? c.baselineRef.slice(0, 12) : c.baselineRef} -- ${c.file}\`, or revert the commits that changed it)`;
   c.rings.forEach((spec, index) => {
     const ring = spec.name;
     const now = entry(c.ledger, ring);
     const was = c.baseline === undefined ? undefined : entry(c.baseline, ring);
     if (now === undefined || sameEntry(now, was)) return;
-    for (const [what, time] of [['since', now.since], ['hold.since', now.hold?.since]] as const) {
+    for (const [what, time] of [
+      ['since', now.since],
+      ['hold.since', now.hold?.since],
+    ] as const) {
       if (time !== undefined && Date.parse(time) > c.latest.getTime()) {
-        out.push(at(problem('CG616', `Ring "${ring}" has ${what} ${time}, which is later than now (${formatTimestamp(c.latest)}): the entry was written with a clock set ahead, or by hand.`, `${restore}; the release rules write the time of the change.`)));
+        out.push(
+          at(
+            problem(
+              'CG616',
+              `Ring "${ring}" has ${what} ${time}, which is later than now (${formatTimestamp(c.latest)}): the entry was written with a clock set ahead, or by hand.`,
+              `${restore}; the release rules write the time of the change.`,
+            ),
+          ),
+        );
       }
     }
     if (was !== undefined && sameRelease(now, was)) return; // the same release: a hold set or lifted
@@ -148,25 +165,57 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       // A rollback: it puts back a release from the ring's own history.
       const ran = was !== undefined && (was.digest === now.digest || was.previous.some((p) => p.digest === now.digest));
       if (!ran) {
-        out.push(at(problem('CG610', `Ring "${ring}" was rolled back to ${shortDigest(now.digest)}, which is not in its history${was === undefined ? '' : ` (${was.previous.map((p) => shortDigest(p.digest)).join(', ') || 'empty'})`}: the entry was changed by hand.`, `${restore}, and roll back with \`cdk8s-gitops rollback ${service} --ring ${ring} --previous\`.`)));
+        out.push(
+          at(
+            problem(
+              'CG610',
+              `Ring "${ring}" was rolled back to ${shortDigest(now.digest)}, which is not in its history${was === undefined ? '' : ` (${was.previous.map((p) => shortDigest(p.digest)).join(', ') || 'empty'})`}: the entry was changed by hand.`,
+              `${restore}, and roll back with \`cdk8s-gitops rollback ${service} --ring ${ring} --previous\`.`,
+            ),
+          ),
+        );
       }
       return;
     }
     if (was?.hold) {
-      out.push(at(problem('CG613', `Ring "${ring}" runs ${shortDigest(now.digest)}, but ${c.baselineRef === undefined ? 'the ledger' : 'Git'} has it held since ${was.hold.since} by ${was.hold.by}: ${JSON.stringify(was.hold.reason)}.`, `${restore} if it was changed by hand. A hold is lifted by a change of its own: run \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over, then promote.`)));
+      out.push(
+        at(
+          problem(
+            'CG613',
+            `Ring "${ring}" runs ${shortDigest(now.digest)}, but ${c.baselineRef === undefined ? 'the ledger' : 'Git'} has it held since ${was.hold.since} by ${was.hold.by}: ${JSON.stringify(was.hold.reason)}.`,
+            `${restore} if it was changed by hand. A hold is lifted by a change of its own: run \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over, then promote.`,
+          ),
+        ),
+      );
       return;
     }
     if (before !== undefined) {
       const upstream = entry(c.ledger, before);
       const upstreamBefore = c.baseline === undefined ? undefined : entry(c.baseline, before);
       if (upstream?.digest !== now.digest && upstreamBefore?.digest !== now.digest) {
-        out.push(at(problem('CG610', `Ring "${ring}" runs ${shortDigest(now.digest)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : shortDigest(upstream.digest)}): the entry was changed by hand.`, `${promoteFix}, once ${shortDigest(now.digest)} runs in "${before}".`)));
+        out.push(
+          at(
+            problem(
+              'CG610',
+              `Ring "${ring}" runs ${shortDigest(now.digest)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : shortDigest(upstream.digest)}): the entry was changed by hand.`,
+              `${promoteFix}, once ${shortDigest(now.digest)} runs in "${before}".`,
+            ),
+          ),
+        );
         return;
       }
     }
     if (now.from !== (before ?? null)) {
       const expected = before === undefined ? 'no ring (it is the first ring)' : `"${before}", the ring right before it`;
-      out.push(at(problem('CG610', `Ring "${ring}" says it took ${shortDigest(now.digest)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`, `${promoteFix}.`)));
+      out.push(
+        at(
+          problem(
+            'CG610',
+            `Ring "${ring}" says it took ${shortDigest(now.digest)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`,
+            `${promoteFix}.`,
+          ),
+        ),
+      );
       return;
     }
     if (before !== undefined) {
@@ -175,17 +224,37 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
         const upstreamArrival = arrivalOf(c.ledger, before, now.digest, c.history);
         const own = c.history === undefined ? { at: new Date(Date.parse(now.since)), inGit: false } : committedArrival(c, ring, now);
         const ends = [c.now, ...(own.at ? [own.at] : []), ...(upstreamArrival.left ? [upstreamArrival.left] : [])];
-        const soak = soakProblem({
-          ring, before, soakSeconds, digest: now.digest, arrival: upstreamArrival.at,
-          until: new Date(Math.min(...ends.map((d) => d.getTime()))), windows: c.rings[index - 1].syncWindows ?? [], inGit: upstreamArrival.inGit,
-        }, 'CG611', `The ledger says ring "${ring}" runs ${shortDigest(now.digest)}, but the soak was not served: `);
+        const soak = soakProblem(
+          {
+            ring,
+            before,
+            soakSeconds,
+            digest: now.digest,
+            arrival: upstreamArrival.at,
+            until: new Date(Math.min(...ends.map((d) => d.getTime()))),
+            windows: c.rings[index - 1].syncWindows ?? [],
+            inGit: upstreamArrival.inGit,
+          },
+          'CG611',
+          `The ledger says ring "${ring}" runs ${shortDigest(now.digest)}, but the soak was not served: `,
+        );
         if (soak !== undefined) out.push(at({ ...soak, fix: `${restore}. ${soak.fix}` }));
       }
     }
     if (spec.gates.requireApproval && now.approvedBy === null) {
-      out.push(at(problem('CG612', `Ring "${ring}" runs ${shortDigest(now.digest)} with no approver named, but it requires an approval: the entry was changed by hand.`, `${promoteFix} --approved-by <name>.`)));
+      out.push(
+        at(
+          problem(
+            'CG612',
+            `Ring "${ring}" runs ${shortDigest(now.digest)} with no approver named, but it requires an approval: the entry was changed by hand.`,
+            `${promoteFix} --approved-by <name>.`,
+          ),
+        ),
+      );
     }
-    out.push(...approverProblems(ring, spec, now.by, now.approvedBy, 'The ledger says: ').map((p) => at({ ...p, fix: `${restore}. ${p.fix}` })));
+    out.push(
+      ...approverProblems(ring, spec, now.by, now.approvedBy, 'The ledger says: ').map((p) => at({ ...p, fix: `${restore}. ${p.fix}` })),
+    );
   });
   return out;
 }
@@ -212,6 +281,14 @@ function sameEntry(a: RingState, b: RingState | undefined): boolean {
 
 /** An entry as the program's initial digest makes it (`initialLedger`). */
 function isInitial(e: RingState, initialDigest: string | undefined): boolean {
-  return initialDigest !== undefined && e.digest === initialDigest && e.since === INITIAL_SINCE_TEXT && e.by === 'initial'
-    && e.from === null && e.approvedBy === null && e.hold === null && e.previous.length === 0;
+  return (
+    initialDigest !== undefined &&
+    e.digest === initialDigest &&
+    e.since === INITIAL_SINCE_TEXT &&
+    e.by === 'initial' &&
+    e.from === null &&
+    e.approvedBy === null &&
+    e.hold === null &&
+    e.previous.length === 0
+  );
 }

@@ -55,12 +55,7 @@ class LedgerReader {
   }
 
   /** Checks a mapping's keys: reports unknown, missing and non-text keys, returns values by key. */
-  public fields<K extends string>(
-    node: Value,
-    path: string,
-    keys: readonly K[],
-    fallback: number | undefined,
-  ): Map<K, Field> | undefined {
+  public fields<K extends string>(node: Value, path: string, keys: readonly K[], fallback: number | undefined): Map<K, Field> | undefined {
     if (!isMap(node)) {
       this.wrongType(node, path, 'a mapping', fallback);
       return undefined;
@@ -75,7 +70,12 @@ class LedgerReader {
       }
       const name = key.value;
       if (!(keys as readonly string[]).includes(name)) {
-        this.report('CG202', at, `Unknown field ${quoteReceived(join(path, name))}.`, `Remove it; ${where(path)} has only the fields ${list(keys)}.`);
+        this.report(
+          'CG202',
+          at,
+          `Unknown field ${quoteReceived(join(path, name))}.`,
+          `Remove it; ${where(path)} has only the fields ${list(keys)}.`,
+        );
         continue;
       }
       const value = pair.value as Value;
@@ -102,7 +102,12 @@ class LedgerReader {
       return undefined;
     }
     if (value.value.trim() === '') {
-      this.report('CG208', at, `Field "${path}" is empty.`, 'Write who did it (a person or an automation such as `ci`), or for a hold why.');
+      this.report(
+        'CG208',
+        at,
+        `Field "${path}" is empty.`,
+        'Write who did it (a person or an automation such as `ci`), or for a hold why.',
+      );
       return undefined;
     }
     return value.value;
@@ -140,11 +145,7 @@ class LedgerReader {
     return value.value;
   }
 
-  public version(
-    field: Field,
-    path: string,
-    policy: VersionPolicy,
-  ): string | undefined {
+  public version(field: Field, path: string, policy: VersionPolicy): string | undefined {
     const { value, at } = field;
     if (!isScalar(value) || typeof value.value !== 'string') {
       this.wrongType(value, path, 'a digest', at, versionFix(policy));
@@ -175,7 +176,6 @@ class LedgerReader {
   }
 }
 
-
 /**
  * Reads a ledger file of any form with a YAML parser. Every problem is collected and thrown at
  * once as a {@link GitOpsError}; each names the file and line, the value received and the fix.
@@ -202,7 +202,12 @@ export function readLedgerDocument(text: string, file: string, options: ParseLed
   }
   const aliases = findAliases(doc.contents);
   for (const alias of aliases) {
-    reader.report('CG202', offset(alias), `${file} uses the YAML alias *${alias.source}.`, 'Write the value out in full; a ledger uses no anchors or aliases.');
+    reader.report(
+      'CG202',
+      offset(alias),
+      `${file} uses the YAML alias *${alias.source}.`,
+      'Write the value out in full; a ledger uses no anchors or aliases.',
+    );
   }
   if (aliases.length > 0) {
     throw new GitOpsError(reader.problems);
@@ -271,13 +276,7 @@ function readLedger(
   return service === undefined ? undefined : { service, rings };
 }
 
-function readRing(
-  reader: LedgerReader,
-  node: Value,
-  path: string,
-  at: number | undefined,
-  policy: VersionPolicy,
-): RingState | undefined {
+function readRing(reader: LedgerReader, node: Value, path: string, at: number | undefined, policy: VersionPolicy): RingState | undefined {
   const f = reader.fields(node, path, RING_KEYS, at);
   if (f === undefined) {
     return undefined;
@@ -290,8 +289,13 @@ function readRing(
   const hold = reader.nullable(f.get('hold')!, () => readHold(reader, f.get('hold')!, `${path}.hold`));
   const previous = readPrevious(reader, f.get('previous')!, `${path}.previous`);
   if (
-    digest === undefined || since === undefined || by === undefined || from === undefined ||
-    approvedBy === undefined || hold === undefined || previous === undefined
+    digest === undefined ||
+    since === undefined ||
+    by === undefined ||
+    from === undefined ||
+    approvedBy === undefined ||
+    hold === undefined ||
+    previous === undefined
   ) {
     return undefined;
   }
@@ -309,11 +313,7 @@ function readHold(reader: LedgerReader, field: Field, path: string): Hold | unde
   return reason === undefined || since === undefined || by === undefined ? undefined : { reason, since, by };
 }
 
-function readPrevious(
-  reader: LedgerReader,
-  field: Field,
-  path: string,
-): PreviousRelease[] | undefined {
+function readPrevious(reader: LedgerReader, field: Field, path: string): PreviousRelease[] | undefined {
   const { value, at } = field;
   if (!isSeq(value)) {
     reader.report(
@@ -352,7 +352,9 @@ function findAliases(node: unknown): Array<{ source: string; range?: [number, nu
   }
   if (isMap(node) || isSeq(node)) {
     return (node.items as unknown[]).flatMap((item) =>
-      isMap(node) ? [...findAliases((item as { key: unknown }).key), ...findAliases((item as { value: unknown }).value)] : findAliases(item),
+      isMap(node)
+        ? [...findAliases((item as { key: unknown }).key), ...findAliases((item as { value: unknown }).value)]
+        : findAliases(item),
     );
   }
   return [];

@@ -6,8 +6,7 @@ import { formatTimestamp, isTimestamp, isValidDate } from './timestamp';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
 
 /** The first line of every ledger file. */
-export const LEDGER_HEADER =
-  '# Managed by cdk8s-gitops. Change it with `cdk8s-gitops promote`, `rollback` and `unhold`.';
+export const LEDGER_HEADER = '# Managed by cdk8s-gitops. Change it with `cdk8s-gitops promote`, `rollback` and `unhold`.';
 
 /** Options for {@link parseLedger}. */
 export interface ParseLedgerOptions {
@@ -113,7 +112,8 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
           const d = decode(m?.[1]);
           const s = decode(m?.[2]);
           const b = nonEmpty(m?.[3]);
-          if (d === undefined || versionProblem(d, { requireDigest: false }) !== undefined || !isTimestamp(s) || b === undefined) return undefined;
+          if (d === undefined || versionProblem(d, { requireDigest: false }) !== undefined || !isTimestamp(s) || b === undefined)
+            return undefined;
           previous.push({ digest: d, since: s, by: b });
         }
         if (previous.length === 0) return undefined;
@@ -199,13 +199,7 @@ export function orderRings(names: readonly string[], ringOrder: readonly string[
  * @example
  * initialLedger('payments-api', rings, 'sha256:2e8f…', new Date());
  */
-export function initialLedger(
-  service: string,
-  rings: readonly RingSpec[],
-  digest: string,
-  now: Date,
-  by: string = 'initial',
-): Ledger {
+export function initialLedger(service: string, rings: readonly RingSpec[], digest: string, now: Date, by: string = 'initial'): Ledger {
   const problems: Problem[] = [];
   for (const name of [service, ...rings.map((r) => r.name)]) {
     if (!isName(name)) {
@@ -223,7 +217,11 @@ export function initialLedger(
     problems.push({ code: 'CG609', message: 'The time of the initial release is not a valid date.', fix: 'Pass a valid `Date` as `now`.' });
   }
   if (by.trim() === '') {
-    problems.push({ code: 'CG609', message: 'The initial release names nobody as `by`.', fix: 'Pass who declared it, or leave the default `initial`.' });
+    problems.push({
+      code: 'CG609',
+      message: 'The initial release names nobody as `by`.',
+      fix: 'Pass who declared it, or leave the default `initial`.',
+    });
   }
   if (problems.length > 0) {
     throw new GitOpsError(problems);

@@ -62,10 +62,13 @@ export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, fil
     const hint = likely !== undefined ? ` Did you mean "${likely}"?` : didYouMean(name, declared);
     const target = likely ?? '<new ring>';
     problems.push({
-      code: 'CG209', file,
-      message: `${file} records ring "${name}" (running ${shortDigest(ledger.rings[name]!.digest)}), which the program does not declare; ` +
+      code: 'CG209',
+      file,
+      message:
+        `${file} records ring "${name}" (running ${shortDigest(ledger.rings[name]!.digest)}), which the program does not declare; ` +
         `the program declares ${declared.map((r) => `"${r}"`).join(', ') || 'no rings'}. Its targets would run nothing and Argo CD would delete their Applications.${hint}`,
-      fix: `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: ['${name}'] }). ` +
+      fix:
+        `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: ['${name}'] }). ` +
         `If it was removed, declare platform.removed(Removal.ring('${name}')). If "${name}" is a typo in the ledger, correct it.`,
     });
   }

@@ -14,22 +14,26 @@ import { Ledger } from './types';
 /** A change to what a ring runs. */
 export type ReleaseRequest =
   | {
-    readonly kind: 'promote'; readonly service: string; readonly ring: string;
-    /** The digest to promote. @default - what `fromRing` runs */
-    readonly digest?: string;
-    /** Promote what this ring runs. @default - `digest` is required */
-    readonly fromRing?: string;
-    /** Who approved it. @default - nobody */
-    readonly approvedBy?: string;
-  }
+      readonly kind: 'promote';
+      readonly service: string;
+      readonly ring: string;
+      /** The digest to promote. @default - what `fromRing` runs */
+      readonly digest?: string;
+      /** Promote what this ring runs. @default - `digest` is required */
+      readonly fromRing?: string;
+      /** Who approved it. @default - nobody */
+      readonly approvedBy?: string;
+    }
   | {
-    readonly kind: 'rollback'; readonly service: string; readonly ring: string;
-    /** The digest to go back to. @default - `previous` */
-    readonly to?: string;
-    /** Go back to the release before the current one. @default false */
-    readonly previous?: boolean;
-    readonly reason: string;
-  }
+      readonly kind: 'rollback';
+      readonly service: string;
+      readonly ring: string;
+      /** The digest to go back to. @default - `previous` */
+      readonly to?: string;
+      /** Go back to the release before the current one. @default false */
+      readonly previous?: boolean;
+      readonly reason: string;
+    }
   | { readonly kind: 'unhold'; readonly service: string; readonly ring: string };
 
 /** Who asks, and when. */
@@ -69,7 +73,13 @@ export interface ReleaseOutcome {
  * the checkout was written from the same model and ledgers, the tree holds only the service's
  * part of the repository.
  */
-export function runRelease(model: PlatformModel, dir: string, request: ReleaseRequest, ctx: ReleaseContext, options: BuildTreeOptions = {}): ReleaseOutcome {
+export function runRelease(
+  model: PlatformModel,
+  dir: string,
+  request: ReleaseRequest,
+  ctx: ReleaseContext,
+  options: BuildTreeOptions = {},
+): ReleaseOutcome {
   const service = model.services.find((s) => s.name === request.service);
   if (!service) {
     const known = model.services.map((s) => s.name);
@@ -86,13 +96,29 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
   const ledger: Ledger = before ?? { service: service.name, rings: {} };
   const rings = gateRings(model, service.name);
   const policy = ringPolicies(model)[request.ring];
-  const apply = (times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange => request.kind === 'promote'
-    ? promote(ledger, rings, {
-      ring: request.ring, digest: request.digest, fromRing: request.fromRing, approvedBy: request.approvedBy, by: ctx.by, now: ctx.now, policy, ...times,
-    })
-    : request.kind === 'rollback'
-      ? rollback(ledger, rings, { ring: request.ring, to: request.to, previous: request.previous, reason: request.reason, by: ctx.by, now: ctx.now, policy })
-      : unhold(ledger, { ring: request.ring, by: ctx.by, now: ctx.now });
+  const apply = (times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange =>
+    request.kind === 'promote'
+      ? promote(ledger, rings, {
+          ring: request.ring,
+          digest: request.digest,
+          fromRing: request.fromRing,
+          approvedBy: request.approvedBy,
+          by: ctx.by,
+          now: ctx.now,
+          policy,
+          ...times,
+        })
+      : request.kind === 'rollback'
+        ? rollback(ledger, rings, {
+            ring: request.ring,
+            to: request.to,
+            previous: request.previous,
+            reason: request.reason,
+            by: ctx.by,
+            now: ctx.now,
+            policy,
+          })
+        : unhold(ledger, { ring: request.ring, by: ctx.by, now: ctx.now });
   // Refusals that do not depend on when things happened come first, before Git is read.
   try {
     apply({});
@@ -120,14 +146,23 @@ export function runRelease(model: PlatformModel, dir: string, request: ReleaseRe
     const effect = takesEffect(rings, request.ring, soakUntil(ctx), change.ledger.rings[request.ring]?.digest);
     if (effect !== undefined) notes.push(effect);
   }
-  if (request.kind === 'promote' && !gates.inGit && (rings[index]?.gates.soakSeconds ?? 0) > 0 && gates.note !== undefined) notes.push(gates.note);
+  if (request.kind === 'promote' && !gates.inGit && (rings[index]?.gates.soakSeconds ?? 0) > 0 && gates.note !== undefined)
+    notes.push(gates.note);
   const next = new Map<string, LedgerFile>(ledgers);
   if (change.changed || existing?.initial) {
-    next.set(service.name, { path: ledgerFilePath(model, service.name), ledger: change.ledger, text: ledgerText(model, change.ledger), initial: false });
+    next.set(service.name, {
+      path: ledgerFilePath(model, service.name),
+      ledger: change.ledger,
+      text: ledgerText(model, change.ledger),
+      initial: false,
+    });
   }
   const ring = model.rings.find((r) => r.name === request.ring);
   const targets = new Set(ring?.targets ?? []);
-  const applications = model.targets.filter((t) => t.service === service.name && targets.has(t.id)).map(applicationName).sort();
+  const applications = model.targets
+    .filter((t) => t.service === service.name && targets.has(t.id))
+    .map(applicationName)
+    .sort();
   // A checkout written from this model and these ledgers changes only where the service's
   // ledger shows; any other checkout is brought up to the program as a whole.
   const fingerprint = options.modelFingerprint ?? modelFingerprint(model);

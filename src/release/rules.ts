@@ -133,7 +133,13 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
       ? [problem('CG609', 'The approver given is empty.', 'Pass the name of who approved it, or leave `approvedBy` out.')]
       : []),
     ...(digest === undefined && fromRing === undefined
-      ? [problem('CG609', `Nothing to promote into "${ring}": neither a digest nor a ring to take it from was given.`, 'Pass --digest <sha256:…>, or --from <ring> to promote what that ring runs.')]
+      ? [
+          problem(
+            'CG609',
+            `Nothing to promote into "${ring}": neither a digest nor a ring to take it from was given.`,
+            'Pass --digest <sha256:…>, or --from <ring> to promote what that ring runs.',
+          ),
+        ]
       : []),
   ]);
   const index = ringIndex(ledger, rings, ring);
@@ -146,19 +152,31 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     }
     if (before === undefined) {
       throw new GitOpsError(
-        problem('CG601', `Ring "${ring}" is the first ring; it takes a digest, not what another ring runs; received --from ${fromRing}.`, 'Pass --digest <sha256:…> instead of --from.'),
+        problem(
+          'CG601',
+          `Ring "${ring}" is the first ring; it takes a digest, not what another ring runs; received --from ${fromRing}.`,
+          'Pass --digest <sha256:…> instead of --from.',
+        ),
       );
     }
     if (fromRing !== before) {
       throw new GitOpsError(
-        problem('CG601', `Ring "${ring}" takes digests only from "${before}", the ring right before it; received --from ${fromRing}.`, `Use --from ${before}, once the digest has reached "${before}".`),
+        problem(
+          'CG601',
+          `Ring "${ring}" takes digests only from "${before}", the ring right before it; received --from ${fromRing}.`,
+          `Use --from ${before}, once the digest has reached "${before}".`,
+        ),
       );
     }
   }
   const upstream = before === undefined ? undefined : stateOf(ledger, before);
   if (before !== undefined && upstream === undefined) {
     throw new GitOpsError(
-      problem('CG601', `Ring "${ring}" takes only the digest running in "${before}", but "${before}" runs nothing yet.`, `Promote into "${before}" first.`),
+      problem(
+        'CG601',
+        `Ring "${ring}" takes only the digest running in "${before}", but "${before}" runs nothing yet.`,
+        `Promote into "${before}" first.`,
+      ),
     );
   }
   if (digest !== undefined && fromRing !== undefined && upstream !== undefined && digest !== upstream.digest) {
@@ -173,7 +191,9 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
   const candidate = digest ?? upstream!.digest;
   const invalid = versionProblem(candidate, policy);
   if (invalid !== undefined) {
-    throw new GitOpsError(problem('CG608', `Cannot promote ${JSON.stringify(candidate)} into "${ring}": it ${invalid}.`, versionFix(policy)));
+    throw new GitOpsError(
+      problem('CG608', `Cannot promote ${JSON.stringify(candidate)} into "${ring}": it ${invalid}.`, versionFix(policy)),
+    );
   }
 
   const current = stateOf(ledger, ring);
@@ -197,8 +217,14 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     } else {
       const arrival = options.upstreamArrival?.at === undefined ? new Date(Date.parse(upstream.since)) : options.upstreamArrival.at;
       const soak = soakProblem({
-        ring, before, soakSeconds: spec.gates.soakSeconds ?? 0, digest: upstream.digest, arrival,
-        until: options.soakUntil ?? now, windows: rings[index - 1]!.syncWindows ?? [], inGit: options.upstreamArrival?.inGit,
+        ring,
+        before,
+        soakSeconds: spec.gates.soakSeconds ?? 0,
+        digest: upstream.digest,
+        arrival,
+        until: options.soakUntil ?? now,
+        windows: rings[index - 1]!.syncWindows ?? [],
+        inGit: options.upstreamArrival?.inGit,
       });
       if (soak !== undefined) {
         problems.push(soak);
@@ -257,10 +283,22 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     ...commonProblems(by, now),
     ...limitProblems(limit),
     ...(reason.trim() === ''
-      ? [problem('CG609', `A rollback of "${ring}" needs a reason; none was given.`, 'Pass --reason "<what went wrong>"; it stays on the hold until the ring is unheld.')]
+      ? [
+          problem(
+            'CG609',
+            `A rollback of "${ring}" needs a reason; none was given.`,
+            'Pass --reason "<what went wrong>"; it stays on the hold until the ring is unheld.',
+          ),
+        ]
       : []),
     ...(to === undefined && !previous
-      ? [problem('CG609', `A rollback of "${ring}" needs a target; none was given.`, 'Pass --previous for the last release, or --to <digest> from the ring\'s history.')]
+      ? [
+          problem(
+            'CG609',
+            `A rollback of "${ring}" needs a target; none was given.`,
+            "Pass --previous for the last release, or --to <digest> from the ring's history.",
+          ),
+        ]
       : []),
     ...(to !== undefined && previous
       ? [problem('CG609', `A rollback of "${ring}" takes --previous or --to, not both.`, 'Drop one of them.')]
@@ -269,7 +307,9 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
   ringIndex(ledger, rings, ring);
   const current = stateOf(ledger, ring);
   if (current === undefined) {
-    throw new GitOpsError(problem('CG606', `Ring "${ring}" has no release yet, so there is nothing to roll back to.`, `Promote into "${ring}" instead.`));
+    throw new GitOpsError(
+      problem('CG606', `Ring "${ring}" has no release yet, so there is nothing to roll back to.`, `Promote into "${ring}" instead.`),
+    );
   }
 
   let target: PreviousRelease | undefined;
@@ -277,19 +317,28 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     target = current.previous[0];
     if (target === undefined) {
       throw new GitOpsError(
-        problem('CG606', `Ring "${ring}" has no previous release to roll back to; it has only ever run ${shortDigest(current.digest)}.`, `Promote a fixed digest into "${ring}" instead.`),
+        problem(
+          'CG606',
+          `Ring "${ring}" has no previous release to roll back to; it has only ever run ${shortDigest(current.digest)}.`,
+          `Promote a fixed digest into "${ring}" instead.`,
+        ),
       );
     }
   } else {
     const wanted = to!;
     const invalid = versionProblem(wanted, { requireDigest: false });
     if (invalid !== undefined) {
-      throw new GitOpsError(problem('CG608', `Cannot roll "${ring}" back to ${JSON.stringify(wanted)}: it ${invalid}.`, versionFix(policy)));
+      throw new GitOpsError(
+        problem('CG608', `Cannot roll "${ring}" back to ${JSON.stringify(wanted)}: it ${invalid}.`, versionFix(policy)),
+      );
     }
     target = current.previous.find((p) => p.digest === wanted);
     if (target === undefined) {
       const known = current.previous.map((p) => `${shortDigest(p.digest)} (since ${p.since})`).join(', ');
-      const what = wanted === current.digest ? `${shortDigest(wanted)} is what "${ring}" runs now` : `${shortDigest(wanted)} is not in the history of ring "${ring}"`;
+      const what =
+        wanted === current.digest
+          ? `${shortDigest(wanted)} is what "${ring}" runs now`
+          : `${shortDigest(wanted)} is not in the history of ring "${ring}"`;
       throw new GitOpsError(
         problem(
           'CG606',
@@ -303,7 +352,13 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
   }
   const refused = versionProblem(target.digest, policy);
   if (refused !== undefined) {
-    throw new GitOpsError(problem('CG608', `Cannot roll "${ring}" back to ${JSON.stringify(target.digest)}: it ${refused}.`, `Roll back to a digest from the ring's history, or promote a fixed digest.`));
+    throw new GitOpsError(
+      problem(
+        'CG608',
+        `Cannot roll "${ring}" back to ${JSON.stringify(target.digest)}: it ${refused}.`,
+        `Roll back to a digest from the ring's history, or promote a fixed digest.`,
+      ),
+    );
   }
 
   const since = formatTimestamp(now);
@@ -380,7 +435,13 @@ function commonProblems(by: string, now: Date): Problem[] {
 function limitProblems(limit: number): Problem[] {
   return Number.isInteger(limit) && limit >= 1
     ? []
-    : [problem('CG609', `The history limit must be a whole number of at least 1; received ${limit}.`, `Pass a limit such as ${DEFAULT_HISTORY_LIMIT}.`)];
+    : [
+        problem(
+          'CG609',
+          `The history limit must be a whole number of at least 1; received ${limit}.`,
+          `Pass a limit such as ${DEFAULT_HISTORY_LIMIT}.`,
+        ),
+      ];
 }
 
 /** The state of a ring in the ledger; only the ledger's own entries count. */
@@ -400,7 +461,10 @@ function ringIndex(ledger: Ledger, rings: readonly RingSpec[], ring: string): nu
 function unknownRing(ledger: Ledger, rings: readonly RingSpec[], ring: string): Problem {
   return problem(
     'CG605',
-    `Ring "${ring}" is not declared for ${ledger.service}; the program declares ${rings.map((r) => `"${r.name}"`).join(', ') || 'no rings'}.${didYouMean(ring, rings.map((r) => r.name))}`,
+    `Ring "${ring}" is not declared for ${ledger.service}; the program declares ${rings.map((r) => `"${r.name}"`).join(', ') || 'no rings'}.${didYouMean(
+      ring,
+      rings.map((r) => r.name),
+    )}`,
     `Use one of the declared rings, or declare "${ring}" in the program first.`,
   );
 }
@@ -454,8 +518,10 @@ function soakProblem(f: SoakFacts, code: 'CG602' | 'CG611' = 'CG602', prefix = '
     code,
     `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
       `it has run there ${formatDuration(Math.max(0, ran))}${windowed ? ` of time its sync windows let Argo CD sync` : ''} ` +
-      `(since ${formatTimestamp(f.arrival)}${f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ', the ledger\'s time: the checkout is not in a Git repository' : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
-    allowed === undefined ? `The sync windows of "${before}" leave no ${formatDuration(soakSeconds)} open within a year; change them in the program.` : `${prefix === '' ? 'Promote' : 'Promote it'} at or after ${formatTimestamp(allowed)}.`,
+      `(since ${formatTimestamp(f.arrival)}${f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ", the ledger's time: the checkout is not in a Git repository" : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
+    allowed === undefined
+      ? `The sync windows of "${before}" leave no ${formatDuration(soakSeconds)} open within a year; change them in the program.`
+      : `${prefix === '' ? 'Promote' : 'Promote it'} at or after ${formatTimestamp(allowed)}.`,
   );
 }
 
@@ -483,11 +549,23 @@ function approverProblems(ring: string, spec: RingSpec, by: string, approvedBy: 
   }
   const out: Problem[] = [];
   if (samePerson(approvedBy, by)) {
-    out.push(problem('CG614', `${prefix}The promotion into "${ring}" is approved by ${JSON.stringify(approvedBy)}, who also promotes it (by ${JSON.stringify(by)}); an approval needs a second person.`, `Ask someone else to approve, and pass --approved-by <their name>.`));
+    out.push(
+      problem(
+        'CG614',
+        `${prefix}The promotion into "${ring}" is approved by ${JSON.stringify(approvedBy)}, who also promotes it (by ${JSON.stringify(by)}); an approval needs a second person.`,
+        `Ask someone else to approve, and pass --approved-by <their name>.`,
+      ),
+    );
   }
   const approvers = spec.gates.approvers ?? [];
   if (approvers.length > 0 && !approvers.some((a) => samePerson(a, approvedBy))) {
-    out.push(problem('CG615', `${prefix}Ring "${ring}" takes approvals only from ${approvers.map((a) => JSON.stringify(a)).join(', ')}; received --approved-by ${JSON.stringify(approvedBy)}.${didYouMean(approvedBy, [...approvers])}`, `Ask one of ${approvers.join(', ')} to approve.`));
+    out.push(
+      problem(
+        'CG615',
+        `${prefix}Ring "${ring}" takes approvals only from ${approvers.map((a) => JSON.stringify(a)).join(', ')}; received --approved-by ${JSON.stringify(approvedBy)}.${didYouMean(approvedBy, [...approvers])}`,
+        `Ask one of ${approvers.join(', ')} to approve.`,
+      ),
+    );
   }
   return out;
 }

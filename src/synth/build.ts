@@ -58,7 +58,13 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
-      ...[...ledgers.entries()].map(([service, f]) => ({ path: f.path, kind: FileKind.LEDGER, origin: svcPaths.get(service)!, text: f.text, service })),
+      ...[...ledgers.entries()].map(([service, f]) => ({
+        path: f.path,
+        kind: FileKind.LEDGER,
+        origin: svcPaths.get(service)!,
+        text: f.text,
+        service,
+      })),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
     ],
     inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model)),
@@ -74,7 +80,11 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
 export function retiredLedgers(model: PlatformModel): (path: string) => boolean {
   const prefix = `${model.layout.releases}/`;
   const declared = new Set(model.services.map((s) => s.name));
-  return (p) => p.startsWith(prefix) && p.endsWith('.yaml') && !p.includes('/', prefix.length) && !declared.has(p.slice(prefix.length, -'.yaml'.length));
+  return (p) =>
+    p.startsWith(prefix) &&
+    p.endsWith('.yaml') &&
+    !p.includes('/', prefix.length) &&
+    !declared.has(p.slice(prefix.length, -'.yaml'.length));
 }
 
 /**
@@ -95,7 +105,11 @@ export function buildTree(model: PlatformModel, checkoutDir: string, options: Bu
  * as they are.
  */
 export function serviceTree(
-  model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, service: string, basedOn: string, options: BuildTreeOptions = {},
+  model: PlatformModel,
+  ledgers: ReadonlyMap<string, LedgerFile>,
+  service: string,
+  basedOn: string,
+  options: BuildTreeOptions = {},
 ): FileTree {
   const ledger = ledgers.get(service);
   const origin = model.services.find((s) => s.name === service)!.path;
@@ -122,8 +136,7 @@ export function serviceTree(
 
 /** What {@link checkoutTree} found: the tree to write, or that the checkout is up to date. */
 export type CheckoutTree =
-  | { readonly tree: FileTree; readonly unchanged?: undefined }
-  | { readonly unchanged: WriteReport; readonly tree?: undefined };
+  { readonly tree: FileTree; readonly unchanged?: undefined } | { readonly unchanged: WriteReport; readonly tree?: undefined };
 
 /**
  * The tree for a model and a checkout, unless the checkout's manifest shows that it was
@@ -131,7 +144,12 @@ export type CheckoutTree =
  * of a write that changes nothing, without building the tree. `verify` and `adopt` always
  * build the tree. Call `recoverInterruptedWrite` on the checkout first.
  */
-export function checkoutTree(model: PlatformModel, checkoutDir: string, modelFingerprint: string, options: WriteOptions = {}): CheckoutTree {
+export function checkoutTree(
+  model: PlatformModel,
+  checkoutDir: string,
+  modelFingerprint: string,
+  options: WriteOptions = {},
+): CheckoutTree {
   const texts = readLedgerTexts(model, checkoutDir);
   let parsed: Map<string, LedgerFile> | undefined;
   const ledgers = (): Map<string, LedgerFile> => (parsed ??= parseLedgerTexts(model, texts));

@@ -41,7 +41,12 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const findings: Finding[] = [];
   const checkout = new Checkout(dir);
   if (checkout.kind(TRANSACTION_DIR) !== 'missing') {
-    findings.push({ kind: FindingKind.INTERRUPTED_WRITE, path: TRANSACTION_DIR, message: 'A write was interrupted and has not been completed.', fix: 'Run `cdk8s-gitops synth` to complete or discard it.' });
+    findings.push({
+      kind: FindingKind.INTERRUPTED_WRITE,
+      path: TRANSACTION_DIR,
+      message: 'A write was interrupted and has not been completed.',
+      fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
+    });
   }
   const manifest = readManifest(dir);
   // Files exactly as the program writes them now: as recorded, from unchanged inputs.
@@ -50,9 +55,19 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     const text = readFile(checkout, p);
     if (e.derived && text !== undefined) continue; // made from the ledgers: out of date, never edited
     if (text === undefined) {
-      findings.push({ kind: FindingKind.MISSING, path: p, message: `${p} is owned by cdk8s-gitops but missing.`, fix: 'Run `cdk8s-gitops synth` to restore it.' });
+      findings.push({
+        kind: FindingKind.MISSING,
+        path: p,
+        message: `${p} is owned by cdk8s-gitops but missing.`,
+        fix: 'Run `cdk8s-gitops synth` to restore it.',
+      });
     } else if (contentHash(text) !== e.sha256) {
-      findings.push({ kind: FindingKind.EDITED, path: p, message: `${p} was edited by hand.`, fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.' });
+      findings.push({
+        kind: FindingKind.EDITED,
+        path: p,
+        message: `${p} was edited by hand.`,
+        fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
+      });
     } else if (tree.get(p)?.key === e.key) {
       current.add(p);
     }
@@ -61,17 +76,29 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const write = planWrite(tree, dir);
   for (const [p, w] of write.writes) {
     if (flagged.has(p)) continue;
-    findings.push({ kind: FindingKind.OUT_OF_DATE, path: p, message: w.existed ? `${p} differs from what the program synthesizes.` : `${p} is declared by the program but not synthesized yet.`, fix: 'Run `cdk8s-gitops synth` (or publish) and commit the result.' });
+    findings.push({
+      kind: FindingKind.OUT_OF_DATE,
+      path: p,
+      message: w.existed ? `${p} differs from what the program synthesizes.` : `${p} is declared by the program but not synthesized yet.`,
+      fix: 'Run `cdk8s-gitops synth` (or publish) and commit the result.',
+    });
   }
   for (const p of write.unrecorded) {
     findings.push({
-      kind: FindingKind.UNRECORDED, path: p,
+      kind: FindingKind.UNRECORDED,
+      path: p,
       message: `${p} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${recordOf(tree, p)}).`,
       fix: 'Run `cdk8s-gitops synth` to record it again, and commit the manifest.',
     });
   }
   for (const p of write.deletes) {
-    if (!flagged.has(p)) findings.push({ kind: FindingKind.OUT_OF_DATE, path: p, message: `${p} is no longer produced by the program.`, fix: 'Run `cdk8s-gitops synth` to remove it, and commit the result.' });
+    if (!flagged.has(p))
+      findings.push({
+        kind: FindingKind.OUT_OF_DATE,
+        path: p,
+        message: `${p} is no longer produced by the program.`,
+        fix: 'Run `cdk8s-gitops synth` to remove it, and commit the result.',
+      });
   }
 
   const actual = applicationsOf(viewOfCheckout(dir));
@@ -81,14 +108,23 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
       const spec = a.app.spec as any;
       const source = spec?.sources?.find((s: any) => s.helm)?.helm?.valueFiles?.[0] ?? spec?.source?.path ?? a.app.metadata.name;
       findings.push({
-        kind: FindingKind.UNDECLARED_APPLICATION, path: String(source).replace(/^\$values\//, '').replace(/\/values\.yaml$/, ''),
+        kind: FindingKind.UNDECLARED_APPLICATION,
+        path: String(source)
+          .replace(/^\$values\//, '')
+          .replace(/\/values\.yaml$/, ''),
         message: `ApplicationSet ${a.applicationSet} would generate Application ${a.app.metadata.name}, which the program does not declare.`,
         fix: 'Remove the stray directory, or declare the target in the program.',
       });
     }
   }
   for (const [key, e] of expected) {
-    if (!actual.has(key)) findings.push({ kind: FindingKind.MISSING_APPLICATION, path: e.file, message: `Application ${e.app.metadata.name} is declared but the checkout would not generate it.`, fix: 'Run `cdk8s-gitops synth` and commit the result.' });
+    if (!actual.has(key))
+      findings.push({
+        kind: FindingKind.MISSING_APPLICATION,
+        path: e.file,
+        message: `Application ${e.app.metadata.name} is declared but the checkout would not generate it.`,
+        fix: 'Run `cdk8s-gitops synth` and commit the result.',
+      });
   }
 
   const services = new Map(model.services.map((s) => [s.name, s]));
@@ -101,10 +137,14 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     const ring = ledgers.get(t.service)?.ledger.rings[t.ring];
     if (!ring) continue;
     const service = services.get(t.service)!;
-    for (const { path: p, version } of sourceKindOf(service).deployedVersions({ model, target: t, service, directory: targetDirectory(model, t) }, read)) {
+    for (const { path: p, version } of sourceKindOf(service).deployedVersions(
+      { model, target: t, service, directory: targetDirectory(model, t) },
+      read,
+    )) {
       if (version === ring.digest) continue;
       findings.push({
-        kind: FindingKind.DIGEST_MISMATCH, path: p,
+        kind: FindingKind.DIGEST_MISMATCH,
+        path: p,
         message: `${applicationName(t)} runs ${String(version)} in ${p.slice(p.lastIndexOf('/') + 1)}, but the ledger says ring ${t.ring} runs ${ring.digest}.`,
         fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
       });

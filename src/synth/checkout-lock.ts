@@ -101,7 +101,13 @@ function readHolder(checkout: Checkout): LockHolder | undefined {
   if (text === undefined) return undefined;
   try {
     const data = JSON.parse(text);
-    if (Number.isInteger(data?.pid) && data.pid > 0 && typeof data.host === 'string' && typeof data.command === 'string' && typeof data.started === 'string') {
+    if (
+      Number.isInteger(data?.pid) &&
+      data.pid > 0 &&
+      typeof data.host === 'string' &&
+      typeof data.command === 'string' &&
+      typeof data.started === 'string'
+    ) {
       return { pid: data.pid, host: data.host, command: data.command.slice(0, 200), started: data.started.slice(0, 40) };
     }
   } catch {
@@ -126,10 +132,12 @@ function lockedError(dir: string, holder: LockHolder | undefined): GitOpsError {
     ? `"cdk8s-gitops ${holder.command}" (process ${holder.pid}${holder.host !== os.hostname() ? ` on ${holder.host}` : ''}, since ${holder.started})`
     : 'another cdk8s-gitops command';
   return new GitOpsError({
-    code: 'CG410', file: LOCK_PATH,
+    code: 'CG410',
+    file: LOCK_PATH,
     message: `${who} is writing ${dir}; one command writes a checkout at a time. Nothing was read or written.`,
-    fix: holder && holder.host !== os.hostname()
-      ? `Wait for it to finish. If that process is gone, delete ${LOCK_PATH} and run again.`
-      : 'Wait for it to finish, then run again.',
+    fix:
+      holder && holder.host !== os.hostname()
+        ? `Wait for it to finish. If that process is gone, delete ${LOCK_PATH} and run again.`
+        : 'Wait for it to finish, then run again.',
   });
 }

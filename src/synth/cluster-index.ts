@@ -8,9 +8,9 @@ export function clusterIndex(model: PlatformModel): (t: Pick<TargetModel, 'envir
   const byEnvironment = new Map<string, Map<string, Map<string, ClusterModel>>>();
   for (const c of model.clusters) {
     let byCloud = byEnvironment.get(c.environment);
-    if (!byCloud) byEnvironment.set(c.environment, byCloud = new Map());
+    if (!byCloud) byEnvironment.set(c.environment, (byCloud = new Map()));
     let byName = byCloud.get(c.cloud);
-    if (!byName) byCloud.set(c.cloud, byName = new Map());
+    if (!byName) byCloud.set(c.cloud, (byName = new Map()));
     byName.set(c.name, c);
   }
   return (t) => {

@@ -159,20 +159,26 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
     applicationSet: set ? { name: set.name, file: `${model.layout.applicationSets}/${cp.name}/${set.name}.yaml` } : null,
     project: env.name,
     destination: { name: cluster.destination, namespace: service.namespace },
-    chart: service.source.kind === 'helm'
-      ? { repoURL: service.source.repoURL, path: service.source.chartPath, targetRevision: service.source.targetRevision, releaseName: service.source.releaseName }
-      : null,
+    chart:
+      service.source.kind === 'helm'
+        ? {
+            repoURL: service.source.repoURL,
+            path: service.source.chartPath,
+            targetRevision: service.source.targetRevision,
+            releaseName: service.source.releaseName,
+          }
+        : null,
     valuesFile: valuesFile(model, t),
     release: state
       ? {
-        digest: state.digest,
-        since: state.since,
-        initial: isInitialRelease(state),
-        by: state.by,
-        from: state.from,
-        approvedBy: state.approvedBy,
-        hold: state.hold,
-      }
+          digest: state.digest,
+          since: state.since,
+          initial: isInitialRelease(state),
+          by: state.by,
+          from: state.from,
+          approvedBy: state.approvedBy,
+          hold: state.hold,
+        }
       : null,
     values,
   };
@@ -182,7 +188,8 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
 function walk(values: Record<string, unknown>, prefix: string, visit: (key: string, value: unknown) => void): void {
   for (const [k, v] of Object.entries(values)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0) walk(v as Record<string, unknown>, key, visit);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0)
+      walk(v as Record<string, unknown>, key, visit);
     else visit(key, v);
   }
 }
@@ -195,9 +202,9 @@ function walk(values: Record<string, unknown>, prefix: string, visit: (key: stri
 export function selectTargets(model: PlatformModel, selector: TargetSelector): TargetModel[] {
   const { name } = selector;
   const narrow = (t: TargetModel): boolean =>
-    (selector.environment === undefined || t.environment === selector.environment)
-    && (selector.cloud === undefined || t.cloud === selector.cloud)
-    && (selector.cluster === undefined || t.cluster === selector.cluster);
+    (selector.environment === undefined || t.environment === selector.environment) &&
+    (selector.cloud === undefined || t.cloud === selector.cloud) &&
+    (selector.cluster === undefined || t.cluster === selector.cluster);
   const exact = model.targets.filter((t) => applicationName(t) === name || t.id === name);
   const candidates = exact.length > 0 ? exact : model.targets.filter((t) => t.service === name);
   if (candidates.length === 0) {
@@ -210,20 +217,28 @@ export function selectTargets(model: PlatformModel, selector: TargetSelector): T
   }
   const selected = candidates.filter(narrow);
   if (selected.length === 0) {
-    const filters = ([
-      ['--env', selector.environment, (t: TargetModel) => t.environment],
-      ['--cloud', selector.cloud, (t: TargetModel) => t.cloud],
-      ['--cluster', selector.cluster, (t: TargetModel) => t.cluster],
-    ] as const).filter(([, v]) => v !== undefined);
+    const filters = (
+      [
+        ['--env', selector.environment, (t: TargetModel) => t.environment],
+        ['--cloud', selector.cloud, (t: TargetModel) => t.cloud],
+        ['--cluster', selector.cluster, (t: TargetModel) => t.cluster],
+      ] as const
+    ).filter(([, v]) => v !== undefined);
     const wrong = filters
       .map(([flag, v, of]) => ({ flag, v: v!, known: [...new Set(candidates.map(of))].sort() }))
       .filter((f) => !f.known.includes(f.v));
     throw new GitOpsError({
       code: 'CG306',
       message: `No target of "${name}" matches ${filters.map(([flag, v]) => `${flag} ${v}`).join(' ')}.`,
-      fix: wrong.length > 0
-        ? wrong.map((f) => `${f.flag} takes one of ${f.known.join(', ')}${closeMatches(f.v, f.known).length ? ` (did you mean ${closeMatches(f.v, f.known).slice(0, 3).join(', ')}?)` : ''}.`).join(' ')
-        : `Its targets are: ${candidates.map(applicationName).sort().join(', ')}.`,
+      fix:
+        wrong.length > 0
+          ? wrong
+              .map(
+                (f) =>
+                  `${f.flag} takes one of ${f.known.join(', ')}${closeMatches(f.v, f.known).length ? ` (did you mean ${closeMatches(f.v, f.known).slice(0, 3).join(', ')}?)` : ''}.`,
+              )
+              .join(' ')
+          : `Its targets are: ${candidates.map(applicationName).sort().join(', ')}.`,
     });
   }
   return selected;
@@ -248,9 +263,12 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
       ? ['chart', `${e.chart.repoURL} ${e.chart.path} @ ${e.chart.targetRevision}, release ${e.chart.releaseName}`]
       : ['workload', 'rendered manifests (cdk8s-plus-28), one file per object in the target directory'],
     ['values file', r ? e.valuesFile : `${e.valuesFile} (not written yet)`],
-    ['digest', r
-      ? `${shortDigest(r.digest)} ${r.initial ? '(the program\'s initialDigest; not promoted since)' : `since ${r.since} by ${r.by}${r.from ? `, from ${r.from}` : ''}${r.approvedBy ? `, approved by ${r.approvedBy}` : ''}`}`
-      : `not released yet: ring ${e.ring} runs nothing, so there is no values file and no Application`],
+    [
+      'digest',
+      r
+        ? `${shortDigest(r.digest)} ${r.initial ? "(the program's initialDigest; not promoted since)" : `since ${r.since} by ${r.by}${r.from ? `, from ${r.from}` : ''}${r.approvedBy ? `, approved by ${r.approvedBy}` : ''}`}`
+        : `not released yet: ring ${e.ring} runs nothing, so there is no values file and no Application`,
+    ],
     ...(r?.hold ? [['hold', `HELD: ${r.hold.reason} (by ${r.hold.by}, ${r.hold.since})`] as [string, string]] : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -259,7 +277,9 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
     '',
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     '',
-    r ? `Values (${e.valuesFile}), each key with the layer that set it:` : 'Values it will get once its ring runs a digest, each key with the layer that set it:',
+    r
+      ? `Values (${e.valuesFile}), each key with the layer that set it:`
+      : 'Values it will get once its ring runs a digest, each key with the layer that set it:',
     ...e.values.map((v) => `  ${v.key} = ${show(v.value)}  ← ${v.layer}`),
   ];
   return `${out.join('\n')}\n`;

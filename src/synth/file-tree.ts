@@ -52,9 +52,10 @@ export interface FileEntry {
 }
 
 /** Hex digest of a text: the one-shot `crypto.hash` where Node has it (20.12+), else a Hash object. */
-const hexDigest: (algorithm: string, text: string) => string = typeof (crypto as { hash?: unknown }).hash === 'function'
-  ? (algorithm, text) => (crypto as unknown as { hash(a: string, t: string): string }).hash(algorithm, text)
-  : (algorithm, text) => crypto.createHash(algorithm).update(text).digest('hex');
+const hexDigest: (algorithm: string, text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (algorithm, text) => (crypto as unknown as { hash(a: string, t: string): string }).hash(algorithm, text)
+    : (algorithm, text) => crypto.createHash(algorithm).update(text).digest('hex');
 
 /** sha256 of a text, as written in the manifest. */
 export function contentHash(text: string): string {

@@ -18,7 +18,9 @@ export interface LocalState {
 /** The local state of the checkout `dir`, or undefined when `dir` is not in a Git work tree. */
 export function localState(dir: string): LocalState | undefined {
   const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--git-path', 'cdk8s-gitops'], {
-    cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   if (r.status !== 0) return undefined;
   const [top, gitPath] = r.stdout.split('\n');

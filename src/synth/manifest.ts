@@ -93,14 +93,19 @@ export function serializeManifest(m: Manifest): Map<string, string> {
   const inputs = m.inputs === undefined ? '' : `  "inputs": "${m.inputs}",\n`;
   const out = new Map([[MANIFEST_PATH, `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n${inputs}${entryLines(main)}`]]);
   for (const service of [...shards.keys()].sort()) {
-    out.set(manifestShardPath(service), `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n  "service": ${JSON.stringify(service)},\n${entryLines(shards.get(service)!)}`);
+    out.set(
+      manifestShardPath(service),
+      `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n  "service": ${JSON.stringify(service)},\n${entryLines(shards.get(service)!)}`,
+    );
   }
   return out;
 }
 
 function malformed(file: string, message: string): GitOpsError {
   return new GitOpsError({
-    code: 'CG401', file, message,
+    code: 'CG401',
+    file,
+    message,
     fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,
   });
 }
@@ -117,14 +122,28 @@ function parseEntries(data: any, file: string, service: string | undefined, into
   for (const [p, e] of Object.entries<any>(data.files)) {
     const derived = e?.derived === true && service === undefined && Object.keys(e).length === 1;
     const release = e?.release;
-    if (!derived && (typeof e?.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256) || typeof e?.key !== 'string'
-      || (release !== undefined && (typeof release !== 'string' || !RELEASE.test(release)))) || !isOwnablePath(p) || !isVisiblePath(p)) {
-      throw malformed(file, `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, or outside the repository)${file === MANIFEST_PATH ? '' : `; in ${file}`}.`);
+    if (
+      (!derived &&
+        (typeof e?.sha256 !== 'string' ||
+          !/^[0-9a-f]{64}$/.test(e.sha256) ||
+          typeof e?.key !== 'string' ||
+          (release !== undefined && (typeof release !== 'string' || !RELEASE.test(release))))) ||
+      !isOwnablePath(p) ||
+      !isVisiblePath(p)
+    ) {
+      throw malformed(
+        file,
+        `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, or outside the repository)${file === MANIFEST_PATH ? '' : `; in ${file}`}.`,
+      );
     }
-    if (into.has(p)) throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
+    if (into.has(p))
+      throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
     into.set(p, {
-      sha256: derived ? '' : e.sha256, key: derived ? '' : e.key,
-      ...(service === undefined ? {} : { service }), ...(derived ? { derived: true } : {}), ...(!derived && release !== undefined ? { release } : {}),
+      sha256: derived ? '' : e.sha256,
+      key: derived ? '' : e.key,
+      ...(service === undefined ? {} : { service }),
+      ...(derived ? { derived: true } : {}),
+      ...(!derived && release !== undefined ? { release } : {}),
     });
   }
 }
@@ -140,8 +159,13 @@ export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
   const mainText = texts.get(MANIFEST_PATH);
   if (mainText !== undefined) {
     const data = parseJson(mainText, MANIFEST_PATH);
-    if (data?.generator !== HEADER || (data?.version !== 1 && data?.version !== VERSION) || typeof data.files !== 'object' || data.files === null
-      || (data.inputs !== undefined && !/^[0-9a-f]{40}$/.test(data.inputs))) {
+    if (
+      data?.generator !== HEADER ||
+      (data?.version !== 1 && data?.version !== VERSION) ||
+      typeof data.files !== 'object' ||
+      data.files === null ||
+      (data.inputs !== undefined && !/^[0-9a-f]{40}$/.test(data.inputs))
+    ) {
       throw malformed(MANIFEST_PATH, `The manifest does not have the expected form (generator "cdk8s-gitops", version ${VERSION}, files).`);
     }
     parseEntries(data, MANIFEST_PATH, undefined, files);
@@ -151,9 +175,19 @@ export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
     if (file === MANIFEST_PATH) continue;
     const name = SHARD_NAME.exec(file.slice(MANIFEST_SHARDS_DIR.length + 1));
     const data = parseJson(text, file);
-    if (!file.startsWith(`${MANIFEST_SHARDS_DIR}/`) || name === null || data?.generator !== HEADER || data?.version !== VERSION
-      || data?.service !== name[1] || typeof data.files !== 'object' || data.files === null) {
-      throw malformed(file, `${file} is not a shard of the manifest as cdk8s-gitops writes it (generator "cdk8s-gitops", version ${VERSION}, the service its name says, files).`);
+    if (
+      !file.startsWith(`${MANIFEST_SHARDS_DIR}/`) ||
+      name === null ||
+      data?.generator !== HEADER ||
+      data?.version !== VERSION ||
+      data?.service !== name[1] ||
+      typeof data.files !== 'object' ||
+      data.files === null
+    ) {
+      throw malformed(
+        file,
+        `${file} is not a shard of the manifest as cdk8s-gitops writes it (generator "cdk8s-gitops", version ${VERSION}, the service its name says, files).`,
+      );
     }
     parseEntries(data, file, name[1], files);
   }
@@ -219,7 +253,9 @@ export function readManifest(dir: string): Manifest {
  * these ledgers. A ledger not in the checkout yet (`initial`) is one the next write creates.
  */
 export function recordsInputs(
-  manifest: Manifest, inputs: string, ledgers: Iterable<{ readonly path: string; readonly text: string; readonly initial?: boolean }>,
+  manifest: Manifest,
+  inputs: string,
+  ledgers: Iterable<{ readonly path: string; readonly text: string; readonly initial?: boolean }>,
 ): boolean {
   if (manifest.inputs !== inputs) return false;
   for (const l of ledgers) {

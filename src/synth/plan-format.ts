@@ -37,8 +37,10 @@ function summary(plan: Plan): string {
       ? `No changes: ${plan.unchangedFiles} files up to date.`
       : `Plan: no file changes; the manifest records ${plan.unrecorded.length} file${plan.unrecorded.length === 1 ? '' : 's'} again.`;
   }
-  return `Plan: ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} to change (${count(plan.files, 'create')} created, ${count(plan.files, 'update')} updated, ${count(plan.files, 'delete')} deleted); ` +
-    `Applications: ${count(plan.applications, 'create')} created, ${count(plan.applications, 'update')} changed, ${count(plan.applications, 'delete')} deleted.`;
+  return (
+    `Plan: ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} to change (${count(plan.files, 'create')} created, ${count(plan.files, 'update')} updated, ${count(plan.files, 'delete')} deleted); ` +
+    `Applications: ${count(plan.applications, 'create')} created, ${count(plan.applications, 'update')} changed, ${count(plan.applications, 'delete')} deleted.`
+  );
 }
 
 /** Options of {@link formatPlan}. */
@@ -52,34 +54,52 @@ export interface PlanFormatOptions {
 }
 
 /** What a write does with the deletions of a plan the program does not declare. */
-const REFUSAL = 'synth, publish, promote, rollback and unhold refuse to write this (CG141) until the program declares the removal ' +
+const REFUSAL =
+  'synth, publish, promote, rollback and unhold refuse to write this (CG141) until the program declares the removal ' +
   '(platform.removed(Removal.service(…)), Removal.cluster(…), Removal.application(…)), or a renamed ring says movedFrom, ' +
   'or the command is given --allow-remove <application or glob>.';
 
 /** The heading and lines of the Applications a plan deletes, first and loud. */
-function deletions(plan: Plan, refused: ReadonlySet<string>, known: boolean, format: 'text' | 'markdown', style: (mark: string) => string): string[] {
+function deletions(
+  plan: Plan,
+  refused: ReadonlySet<string>,
+  known: boolean,
+  format: 'text' | 'markdown',
+  style: (mark: string) => string,
+): string[] {
   const deleted = plan.applications.filter((a) => a.change === 'delete');
   if (deleted.length === 0) return [];
   const undeclared = deleted.filter((a) => refused.has(a.name)).length;
-  const head = `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
+  const head =
+    `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
     (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
-  const note = (a: { name: string }): string => (!known ? '' : refused.has(a.name) ? 'NOT DECLARED: the write is refused' : 'declared removed');
+  const note = (a: { name: string }): string =>
+    !known ? '' : refused.has(a.name) ? 'NOT DECLARED: the write is refused' : 'declared removed';
   if (format === 'markdown') {
     return [
-      `> [!CAUTION]`, `> **${head}**`, '>',
+      `> [!CAUTION]`,
+      `> **${head}**`,
+      '>',
       ...deleted.map((a) => `> - \`${a.name}\` (ApplicationSet ${a.applicationSet})${known ? `: ${note(a)}` : ''}`),
-      ...(undeclared > 0 ? ['>', `> ${REFUSAL}`] : []), '',
+      ...(undeclared > 0 ? ['>', `> ${REFUSAL}`] : []),
+      '',
     ];
   }
   return [
     `${head}:`,
     ...deleted.map((a) => `${style('[-]')} ${a.name}  (ApplicationSet ${a.applicationSet})${known ? `  ${note(a)}` : ''}`),
-    ...(undeclared > 0 ? [REFUSAL] : []), '',
+    ...(undeclared > 0 ? [REFUSAL] : []),
+    '',
   ];
 }
 
 /** Renders a plan for a terminal, a merge-request comment (Markdown) or a bot (JSON). */
-export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string) => string = (m) => m, options: PlanFormatOptions = {}): string {
+export function formatPlan(
+  plan: Plan,
+  format: PlanFormat,
+  style: (mark: string) => string = (m) => m,
+  options: PlanFormatOptions = {},
+): string {
   const refused = new Set(options.refused ?? []);
   const known = options.refused !== undefined;
   if (format === 'json') {
@@ -102,7 +122,8 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
     if (plan.unrecorded.length) lines.push(`${UNRECORDED}`, '', ...plan.unrecorded.map((p) => `- \`${p}\``), '');
     if (plan.applications.length) {
       lines.push('| Application | change | ApplicationSet | fields |', '| --- | --- | --- | --- |');
-      for (const a of plan.applications) lines.push(`| \`${a.name}\` | ${a.change} | ${a.applicationSet} | ${(a.fields ?? []).map((f) => `\`${f}\``).join(', ')} |`);
+      for (const a of plan.applications)
+        lines.push(`| \`${a.name}\` | ${a.change} | ${a.applicationSet} | ${(a.fields ?? []).map((f) => `\`${f}\``).join(', ')} |`);
       lines.push('');
     }
     return `${lines.join('\n')}\n`;
@@ -119,7 +140,9 @@ export function formatPlan(plan: Plan, format: PlanFormat, style: (mark: string)
   if (plan.unrecorded.length) lines.push(...(lines.length ? [''] : []), UNRECORDED, ...plan.unrecorded.map((p) => `    ${p}`));
   if (plan.applications.length) lines.push('', 'Applications');
   for (const a of plan.applications) {
-    lines.push(`${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}`);
+    lines.push(
+      `${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}`,
+    );
   }
   if (lines.length) lines.push('');
   lines.push(summary(plan));

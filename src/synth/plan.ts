@@ -87,7 +87,13 @@ export function planAndWrite(tree: FileTree, dir: string): { readonly plan: Plan
   const write = planWrite(tree, dir);
   const read = cachedReader(dir);
   return {
-    plan: { files: fileChanges(tree, write, read), applications: applicationChangesOf(tree, dir, write, read), unchangedFiles: write.unchanged, kept: write.kept, unrecorded: write.unrecorded },
+    plan: {
+      files: fileChanges(tree, write, read),
+      applications: applicationChangesOf(tree, dir, write, read),
+      unchangedFiles: write.unchanged,
+      kept: write.kept,
+      unrecorded: write.unrecorded,
+    },
     write,
   };
 }
@@ -105,7 +111,13 @@ function fileChanges(tree: FileTree, write: WritePlan, read: CheckoutReader): Fi
   const edited = new Set(write.edited);
   for (const [p, w] of write.writes) {
     const entry = tree.get(p)!;
-    const change: FileChange = { path: p, change: w.existed ? 'update' : 'create', kind: entry.kind, origin: entry.origin, ...(edited.has(p) ? { edited: true } : {}) };
+    const change: FileChange = {
+      path: p,
+      change: w.existed ? 'update' : 'create',
+      kind: entry.kind,
+      origin: entry.origin,
+      ...(edited.has(p) ? { edited: true } : {}),
+    };
     if (entry.kind === FileKind.OBJECT) files.push({ ...change, objects: objectChanges(w.existed ? readText(p) : '', w.text) });
     else if (!w.existed) files.push(change);
     else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(p), w.text) });
@@ -136,14 +148,21 @@ function applicationChangesOf(tree: FileTree, dir: string, write: WritePlan, rea
  * is, and no longer once the write is done. Decided without listing the checkout when the write
  * keeps every Application ({@link writeKeepsApplications}), as a no-op synth or a promotion does.
  */
-export function applicationsDeletedBy(tree: FileTree, dir: string, write: WritePlan, read: CheckoutReader = cachedReader(dir)): GeneratedApplication[] {
+export function applicationsDeletedBy(
+  tree: FileTree,
+  dir: string,
+  write: WritePlan,
+  read: CheckoutReader = cachedReader(dir),
+): GeneratedApplication[] {
   const paths = tree.paths();
   if (writeKeepsApplications(tree, paths, write, read)) return [];
   const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
   if (sameApplications(before, after)) return [];
   const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
   const now = applicationsOf(after, expansions);
-  return [...applicationsOf(before, expansions)].filter(([key]) => !now.has(key)).map(([, o]) => o.app)
+  return [...applicationsOf(before, expansions)]
+    .filter(([key]) => !now.has(key))
+    .map(([, o]) => o.app)
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
 }
 
@@ -167,7 +186,13 @@ function applicationChanges(before: TreeView, after: TreeView): ApplicationChang
     }
   }
   for (const [key, o] of old) {
-    if (!now.has(key)) out.push({ name: o.app.metadata.name, change: 'delete', applicationSet: o.applicationSet, ...(o.app.metadata.labels ? { labels: o.app.metadata.labels } : {}) });
+    if (!now.has(key))
+      out.push({
+        name: o.app.metadata.name,
+        change: 'delete',
+        applicationSet: o.applicationSet,
+        ...(o.app.metadata.labels ? { labels: o.app.metadata.labels } : {}),
+      });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -249,7 +274,8 @@ function kubeObjects(text: string): Map<string, { kind: string; name: string; ob
   const out = new Map<string, { kind: string; name: string; obj: unknown }>();
   const docs = text ? yamlDocuments(text) : [];
   for (const o of docs as any[]) {
-    if (!isMap(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof (o as any).metadata?.name !== 'string') continue;
+    if (!isMap(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof (o as any).metadata?.name !== 'string')
+      continue;
     const m = (o as any).metadata;
     out.set(`${o.apiVersion}\u0000${o.kind}\u0000${m.namespace ?? ''}\u0000${m.name}`, { kind: o.kind, name: m.name, obj: o });
   }

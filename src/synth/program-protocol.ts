@@ -9,5 +9,4 @@ export const MODEL_OUT_ENV = 'CDK8S_GITOPS_MODEL_OUT';
 
 /** What a program hands the CLI: its model, or every problem found in it. */
 export type ProgramOutput =
-  | { readonly model: PlatformModel }
-  | { readonly error: { readonly message: string; readonly problems: GitOpsError['problems'] } };
+  { readonly model: PlatformModel } | { readonly error: { readonly message: string; readonly problems: GitOpsError['problems'] } };

@@ -43,13 +43,19 @@ interface RingsBefore {
  * record, or when Git does not hold it (a write never committed, a shallow clone), the ledger
  * at `HEAD`. Undefined when the checkout is in no Git repository and its ledger changed.
  */
-function textBefore(file: string, text: string, recorded: string | undefined, git: () => LedgerGit | undefined): { text: string; at: RingsBefore['at'] } | undefined {
+function textBefore(
+  file: string,
+  text: string,
+  recorded: string | undefined,
+  git: () => LedgerGit | undefined,
+): { text: string; at: RingsBefore['at'] } | undefined {
   if (recorded !== undefined && contentHash(text) === recorded) return { text, at: 'checkout' };
   const repo = git();
   if (repo === undefined || !repo.hasHead) return undefined;
   const head = repo.atHead([file]).get(file);
   if (recorded !== undefined && head !== undefined && contentHash(head) === recorded) return { text: head, at: 'checkout' };
-  const found = recorded === undefined ? undefined : repo.history(file).versions.find((v) => v.text !== undefined && contentHash(v.text) === recorded);
+  const found =
+    recorded === undefined ? undefined : repo.history(file).versions.find((v) => v.text !== undefined && contentHash(v.text) === recorded);
   if (found?.text !== undefined) return { text: found.text, at: 'checkout' };
   return head === undefined ? undefined : { text: head, at: 'HEAD' };
 }
@@ -59,7 +65,13 @@ function textBefore(file: string, text: string, recorded: string | undefined, gi
  * moves applied, so that a renamed ring ran what its old name ran. Undefined when that is not
  * known: the service has no ledger in the checkout yet, or no record of it is found.
  */
-function ringsBefore(model: PlatformModel, checkout: Checkout, recorded: Manifest, service: string, git: () => LedgerGit | undefined): RingsBefore | undefined {
+function ringsBefore(
+  model: PlatformModel,
+  checkout: Checkout,
+  recorded: Manifest,
+  service: string,
+  git: () => LedgerGit | undefined,
+): RingsBefore | undefined {
   const file = ledgerFilePath(model, service);
   const text = checkout.read(file, MAX_LEDGER_BYTES);
   const before = text === undefined ? undefined : textBefore(file, text, recorded.files.get(file)?.sha256, git);
@@ -79,15 +91,25 @@ function ringsBefore(model: PlatformModel, checkout: Checkout, recorded: Manifes
  * written runs the release cdk8s-gitops wrote into it (the edit is what the write puts back).
  * A file with neither runs nothing yet.
  */
-function runningNow(model: PlatformModel, service: ServiceModel, target: TargetModel, paths: readonly string[], read: (p: string) => string | undefined, recorded?: Manifest): Map<string, string> {
-  const deployed = new Map(sourceKindOf(service).deployedVersions({ model, target, service, directory: targetDirectory(model, target) }, read)
-    .map((d) => [d.path, d.version]));
+function runningNow(
+  model: PlatformModel,
+  service: ServiceModel,
+  target: TargetModel,
+  paths: readonly string[],
+  read: (p: string) => string | undefined,
+  recorded?: Manifest,
+): Map<string, string> {
+  const deployed = new Map(
+    sourceKindOf(service)
+      .deployedVersions({ model, target, service, directory: targetDirectory(model, target) }, read)
+      .map((d) => [d.path, d.version]),
+  );
   const out = new Map<string, string>();
   for (const p of paths) {
     const entry = recorded?.files.get(p);
     const text = read(p);
     const edited = entry !== undefined && (text === undefined || contentHash(text) !== entry.sha256);
-    const version = edited ? entry.release : deployed.get(p) ?? entry?.release;
+    const version = edited ? entry.release : (deployed.get(p) ?? entry?.release);
     if (version !== undefined) out.set(p, version);
   }
   return out;
@@ -143,7 +165,13 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
       // or a rollback of the ring, which the ring rules judge.
       if (was === release.version || before.ledger.rings[release.ring]?.digest === was) continue;
       const key = [target.service, release.ring, was, release.version].join('\u0000');
-      const group = groups.get(key) ?? { service: target.service, ring: release.ring, from: was, to: release.version, apps: new Set<string>() };
+      const group = groups.get(key) ?? {
+        service: target.service,
+        ring: release.ring,
+        from: was,
+        to: release.version,
+        apps: new Set<string>(),
+      };
       group.apps.add(applicationName(target));
       groups.set(key, group);
     }
@@ -154,12 +182,14 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
     return {
       code: 'CG144',
       ...(ring ? { constructPath: ring.path } : {}),
-      message: `The write would switch ${apps.length === 1 ? 'Application' : `${apps.length} Applications`} ${apps.join(', ')} from ${shortDigest(g.from)} to ${shortDigest(g.to)} ` +
+      message:
+        `The write would switch ${apps.length === 1 ? 'Application' : `${apps.length} Applications`} ${apps.join(', ')} from ${shortDigest(g.from)} to ${shortDigest(g.to)} ` +
         `without a promotion: the program puts ${apps.length === 1 ? 'its target' : 'their targets'} in ring "${g.ring}", which runs ${shortDigest(g.to)} of ${g.service} ` +
         `(a target moved to another ring, or a ring that takes over the entry of a ring ${apps.length === 1 ? 'it' : 'they'} did not run in). No ring's gates were checked for it.`,
-      fix: `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
+      fix:
+        `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
         `(promote ${shortDigest(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}, or roll "${g.ring}" back to ${shortDigest(g.from)}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
-        'movedFrom names only a ring\'s own old names. If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.',
+        "movedFrom names only a ring's own old names. If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.",
     };
   });
 }
@@ -167,5 +197,6 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
 /** Fails with `CG144` when the write changes the release of a target its ring's ledger entry does not explain. */
 export function assertReleasesExplained(model: PlatformModel, tree: FileTree, dir: string, write: WritePlan): void {
   const problems = unexplainedReleaseChanges(model, tree, dir, write);
-  if (problems.length > 0) throw new GitOpsError(problems, 'This write would change what targets run without a promotion; nothing was written:');
+  if (problems.length > 0)
+    throw new GitOpsError(problems, 'This write would change what targets run without a promotion; nothing was written:');
 }

@@ -34,11 +34,16 @@ export interface RemovalOptions {
 function removes(r: RemovalModel, app: DeletedApplication): boolean {
   const l = app.labels ?? {};
   switch (r.kind) {
-    case 'application': return globMatches(r.name, app.name);
-    case 'service': return l.service === r.name;
-    case 'environment': return l.environment === r.name;
-    case 'cluster': return `${l.environment}/${l.cloud}/${l.cluster}` === r.name;
-    default: return false;
+    case 'application':
+      return globMatches(r.name, app.name);
+    case 'service':
+      return l.service === r.name;
+    case 'environment':
+      return l.environment === r.name;
+    case 'cluster':
+      return `${l.environment}/${l.cloud}/${l.cluster}` === r.name;
+    default:
+      return false;
   }
 }
 
@@ -73,7 +78,10 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
     return { why: `service "${l.service}" is no longer declared`, fix: `platform.removed(Removal.service(${quote(l.service)}))` };
   }
   if (!model.environments.some((e) => e.name === l.environment)) {
-    return { why: `environment "${l.environment}" is no longer declared`, fix: `platform.removed(Removal.environment(${quote(l.environment)}))` };
+    return {
+      why: `environment "${l.environment}" is no longer declared`,
+      fix: `platform.removed(Removal.environment(${quote(l.environment)}))`,
+    };
   }
   const cluster = `${l.environment}/${l.cloud}/${l.cluster}`;
   if (!model.clusters.some((c) => c.id === cluster)) {
@@ -81,12 +89,16 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   }
   const target = model.targets.find((t) => t.id === `${cluster}/${l.service}`);
   if (!target) {
-    return { why: `service "${l.service}" is no longer deployed to ${cluster}`, fix: `platform.removed(Removal.application(${quote(app.name)}))` };
+    return {
+      why: `service "${l.service}" is no longer deployed to ${cluster}`,
+      fix: `platform.removed(Removal.application(${quote(app.name)}))`,
+    };
   }
   const ring = model.rings.find((r) => r.name === target.ring);
   return {
     why: `its ring "${target.ring}" runs no digest of ${l.service} (a ring renamed, split, or given targets of another ring)`,
-    fix: `if the targets of ring "${target.ring}" ran in another ring before, make it inherit that ring's digest: new PromotionRing(platform, '${target.ring}', { …, movedFrom: ['<that ring>'] }); ` +
+    fix:
+      `if the targets of ring "${target.ring}" ran in another ring before, make it inherit that ring's digest: new PromotionRing(platform, '${target.ring}', { …, movedFrom: ['<that ring>'] }); ` +
       `or promote a digest into "${target.ring}" first (cdk8s-gitops promote ${l.service} --ring ${target.ring} …)`,
     ...(ring ? { constructPath: ring.path } : {}),
   };
@@ -97,7 +109,11 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
  * declare removed nor the command allows: one per cause, naming every Application and the
  * declaration that fixes it.
  */
-export function undeclaredDeletionProblems(model: PlatformModel, apps: readonly DeletedApplication[], options: RemovalOptions = {}): Problem[] {
+export function undeclaredDeletionProblems(
+  model: PlatformModel,
+  apps: readonly DeletedApplication[],
+  options: RemovalOptions = {},
+): Problem[] {
   const groups = new Map<string, { cause: Cause; names: string[] }>();
   for (const app of apps) {
     if (removalAllowed(model, app, options)) continue;
@@ -110,7 +126,8 @@ export function undeclaredDeletionProblems(model: PlatformModel, apps: readonly 
   return [...groups.values()].map(({ cause, names }) => ({
     code: 'CG141',
     ...(cause.constructPath ? { constructPath: cause.constructPath } : {}),
-    message: `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
+    message:
+      `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
       `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`,
     fix: `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
   }));
@@ -122,13 +139,24 @@ export function undeclaredDeletionProblems(model: PlatformModel, apps: readonly 
  * Lists the checkout and expands its ApplicationSets only when the write can change
  * Applications (a no-op synth or a promotion does not).
  */
-export function assertDeclaredRemovals(model: PlatformModel, tree: FileTree, dir: string, write: WritePlan, options: RemovalOptions = {}): void {
-  const deleted = applicationsDeletedBy(tree, dir, write).map((a) => ({ name: a.metadata.name, ...(a.metadata.labels ? { labels: a.metadata.labels } : {}) }));
+export function assertDeclaredRemovals(
+  model: PlatformModel,
+  tree: FileTree,
+  dir: string,
+  write: WritePlan,
+  options: RemovalOptions = {},
+): void {
+  const deleted = applicationsDeletedBy(tree, dir, write).map((a) => ({
+    name: a.metadata.name,
+    ...(a.metadata.labels ? { labels: a.metadata.labels } : {}),
+  }));
   const problems = undeclaredDeletionProblems(model, deleted, options);
   if (problems.length === 0) return;
   const names = undeclaredDeletions(model, deleted, options);
-  throw new GitOpsError(problems,
-    `This write would delete ${names.length} Application${names.length === 1 ? '' : 's'} the program does not declare removed; nothing was written:`);
+  throw new GitOpsError(
+    problems,
+    `This write would delete ${names.length} Application${names.length === 1 ? '' : 's'} the program does not declare removed; nothing was written:`,
+  );
 }
 
 /**
@@ -137,7 +165,12 @@ export function assertDeclaredRemovals(model: PlatformModel, tree: FileTree, dir
  * declare removed nor `options.allow` names (see {@link assertDeclaredRemovals}), and with
  * `CG144` when it would change what a target runs without its ring's ledger entry changing.
  */
-export function writeDeclaredTree(model: PlatformModel, tree: FileTree, dir: string, options: WriteOptions & RemovalOptions = {}): WriteReport {
+export function writeDeclaredTree(
+  model: PlatformModel,
+  tree: FileTree,
+  dir: string,
+  options: WriteOptions & RemovalOptions = {},
+): WriteReport {
   ensureCheckoutDirectory(dir);
   recoverInterruptedWrite(dir);
   const plan = planWrite(tree, dir, options);

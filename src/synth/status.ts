@@ -134,7 +134,10 @@ export function releaseOverview(model: PlatformModel, ledgers: ReadonlyMap<strin
     const undeclared = Object.keys(recorded).filter((r) => !ringIndex.has(r));
     const rings = [...ringOrder, ...undeclared].map((ring): RingStatus => {
       const state = recorded[ring];
-      const applications = (targetsOf.get(s.name) ?? []).filter((t) => t.ring === ring).map(applicationName).sort();
+      const applications = (targetsOf.get(s.name) ?? [])
+        .filter((t) => t.ring === ring)
+        .map(applicationName)
+        .sort();
       return {
         ring,
         declared: ringIndex.has(ring),
@@ -163,7 +166,7 @@ function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, Ledge
   const rank = (t: TargetModel): number => ringIndex.get(t.ring) ?? ringOrder.length;
   return model.targets
     .map((t) => ({ t, application: applicationName(t) }))
-    .sort((a, b) => (order.get(a.t.service)! - order.get(b.t.service)!) || (rank(a.t) - rank(b.t)) || compare(a.application, b.application))
+    .sort((a, b) => order.get(a.t.service)! - order.get(b.t.service)! || rank(a.t) - rank(b.t) || compare(a.application, b.application))
     .map(({ t, application }): TargetStatus => {
       const digest = ledgers.get(t.service)?.ledger.rings[t.ring]?.digest ?? null;
       return {
@@ -224,14 +227,20 @@ function servicesText(report: StatusReport): string {
     out.push(...table(['RING', 'TARGETS', 'DIGEST', 'SINCE', 'BY', 'FROM', 'APPROVED BY', 'HOLD'], rows).map((l) => `  ${l}`), '');
   }
   const rings = report.services.flatMap((s) => s.rings);
-  if (rings.some((r) => r.initial)) out.push('initial: the program\'s initialDigest; nothing was promoted into the ring since.');
-  if (rings.some((r) => r.digest === null)) out.push(`${NONE} in DIGEST: nothing released to the ring yet; its targets are not emitted (no values file, no Application).`);
+  if (rings.some((r) => r.initial)) out.push("initial: the program's initialDigest; nothing was promoted into the ring since.");
+  if (rings.some((r) => r.digest === null))
+    out.push(`${NONE} in DIGEST: nothing released to the ring yet; its targets are not emitted (no values file, no Application).`);
   out.push('Change what a ring runs with `cdk8s-gitops promote`, `rollback` and `unhold`.');
   return `${out.join('\n')}\n`;
 }
 
 function targetsText(report: StatusReport): string {
-  const rows = report.targets.map((t) => [t.application, t.ring || NONE, t.shortDigest ?? NONE, t.emitted ? t.valuesFile : `${NONE} (not emitted yet)`]);
+  const rows = report.targets.map((t) => [
+    t.application,
+    t.ring || NONE,
+    t.shortDigest ?? NONE,
+    t.emitted ? t.valuesFile : `${NONE} (not emitted yet)`,
+  ]);
   const out = table(['APPLICATION', 'RING', 'DIGEST', 'VALUES FILE'], rows);
   if (report.targets.length === 0) out.push('The program declares no targets.');
   return `${out.join('\n')}\n`;
@@ -250,7 +259,12 @@ function sinceText(r: RingStatus): string {
 /** Rows padded into columns two spaces apart; the last column is not padded. */
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
+  return [head, ...rows].map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function compare(a: string, b: string): number {
@@ -273,30 +287,45 @@ export function statusMarkdown(report: Pick<StatusReport, 'rings' | 'services'>)
     '> - `cdk8s-gitops rollback <service> --ring <ring> --previous --reason "…"` puts the previous digest back and holds the ring',
     '> - `cdk8s-gitops unhold <service> --ring <ring>` lifts the hold',
     '>',
-    '> `cdk8s-gitops explain <application>` shows where a target\'s values come from.',
+    "> `cdk8s-gitops explain <application>` shows where a target's values come from.",
   ];
   if (report.rings.length > 0) out.push('', `Rings, in promotion order: ${report.rings.map((r) => `\`${r}\``).join(' → ')}.`);
   for (const s of report.services) {
     out.push('', `## ${s.service}`, '');
-    out.push(s.ledger ? `Ledger: [\`${s.ledger.path}\`](${s.ledger.path})` : 'No ledger yet: the service declares no initialDigest and nothing was promoted.');
-    out.push('', '| Ring | Targets | Digest | Since | By | From | Approved by | Hold |', '| --- | ---: | --- | --- | --- | --- | --- | --- |');
+    out.push(
+      s.ledger
+        ? `Ledger: [\`${s.ledger.path}\`](${s.ledger.path})`
+        : 'No ledger yet: the service declares no initialDigest and nothing was promoted.',
+    );
+    out.push(
+      '',
+      '| Ring | Targets | Digest | Since | By | From | Approved by | Hold |',
+      '| --- | ---: | --- | --- | --- | --- | --- | --- |',
+    );
     for (const r of s.rings) {
-      out.push(`| ${[
-        r.declared ? md(r.ring) : `${md(r.ring)} (not declared)`,
-        String(r.applications.length),
-        r.shortDigest ? `\`${md(r.shortDigest)}\`` : NONE,
-        sinceText(r),
-        r.by ? md(r.by) : NONE,
-        r.from ? md(r.from) : NONE,
-        r.approvedBy ? md(r.approvedBy) : NONE,
-        r.hold ? `**HELD**: ${md(r.hold.reason)} (by ${md(r.hold.by)}, ${r.hold.since})` : NONE,
-      ].join(' | ')} |`);
+      out.push(
+        `| ${[
+          r.declared ? md(r.ring) : `${md(r.ring)} (not declared)`,
+          String(r.applications.length),
+          r.shortDigest ? `\`${md(r.shortDigest)}\`` : NONE,
+          sinceText(r),
+          r.by ? md(r.by) : NONE,
+          r.from ? md(r.from) : NONE,
+          r.approvedBy ? md(r.approvedBy) : NONE,
+          r.hold ? `**HELD**: ${md(r.hold.reason)} (by ${md(r.hold.by)}, ${r.hold.since})` : NONE,
+        ].join(' | ')} |`,
+      );
     }
     const rings = s.rings.filter((r) => r.declared);
     if (rings.length === 0) continue;
     out.push('', '```mermaid', 'flowchart LR');
     rings.forEach((r, i) => {
-      const lines = [r.ring, r.shortDigest ?? `${NONE} not released`, ...(r.since ? [r.initial ? 'initial' : `since ${r.since}`] : []), ...(r.hold ? ['HOLD'] : [])];
+      const lines = [
+        r.ring,
+        r.shortDigest ?? `${NONE} not released`,
+        ...(r.since ? [r.initial ? 'initial' : `since ${r.since}`] : []),
+        ...(r.hold ? ['HOLD'] : []),
+      ];
       out.push(`  r${i}["${lines.map(mermaid).join('<br/>')}"]`);
     });
     for (let i = 1; i < rings.length; i++) out.push(`  r${i - 1} --> r${i}`);

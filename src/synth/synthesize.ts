@@ -59,7 +59,8 @@ const ARGO_RENDER_VERSION = 'argo-v1';
  */
 function argoFile(kind: FileKind, origin: string, objects: readonly ArgoObject[]): FileEntry {
   return {
-    kind, origin,
+    kind,
+    origin,
     key: fingerprint(`${ARGO_RENDER_VERSION}\n${JSON.stringify(objects)}`),
     content: () => (require('../argocd/emit') as typeof import('../argocd/emit')).renderObjects(objects, origin),
   };
@@ -120,11 +121,21 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     const cluster = clusterOf(t);
     const service = services.get(t.service)!;
     const files = sourceKindOf(service).targetFiles({
-      model, target: t, service, cluster, release, directory: targetDirectory(model, t), layerKeys,
+      model,
+      target: t,
+      service,
+      cluster,
+      release,
+      directory: targetDirectory(model, t),
+      layerKeys,
     });
     for (const f of files) {
       tree.add(f.path, {
-        kind: f.kind, origin: t.path, service: t.service, key: f.key, content: f.content,
+        kind: f.kind,
+        origin: t.path,
+        service: t.service,
+        key: f.key,
+        content: f.content,
         ...(f.release === undefined ? {} : { release: { version: f.release, ring: t.ring } }),
       });
     }
@@ -144,4 +155,3 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   for (const f of options.extraFiles ?? []) tree.addText(f.path, f.kind, f.origin, f.text, f.service);
   return tree;
 }
-

@@ -2,7 +2,11 @@ import { ClusterModel, PlatformModel, ServiceModel, TargetModel } from './model'
 import { mergeValues, Values, ValuesLayer } from './values';
 
 /** The SDK's own values layer of a target: `global.*` and `image.repository`. */
-export function sdkLayer(t: Pick<TargetModel, 'environment' | 'cloud'>, cluster: Pick<ClusterModel, 'region' | 'destination'>, service: Pick<ServiceModel, 'imageRepository'>): ValuesLayer {
+export function sdkLayer(
+  t: Pick<TargetModel, 'environment' | 'cloud'>,
+  cluster: Pick<ClusterModel, 'region' | 'destination'>,
+  service: Pick<ServiceModel, 'imageRepository'>,
+): ValuesLayer {
   return {
     id: 'sdk',
     label: 'cdk8s-gitops',

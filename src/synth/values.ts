@@ -52,13 +52,7 @@ function mergeInto(target: Record<string, unknown>, source: Values): void {
   }
 }
 
-function recordInto(
-  target: Record<string, unknown>,
-  source: Values,
-  label: string,
-  prefix: string,
-  provenance: Map<string, string>,
-): void {
+function recordInto(target: Record<string, unknown>, source: Values, label: string, prefix: string, provenance: Map<string, string>): void {
   for (const key of Object.keys(source)) {
     const v = source[key];
     const path = prefix ? `${prefix}.${key}` : key;

@@ -5,7 +5,16 @@ import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
 import { contentHash, FileKind, FileTree } from './file-tree';
 import {
-  isManifestPath, isOwnablePath, Manifest, ManifestEntry, MANIFEST_PATH, manifestInputs, parseManifest, readManifestTexts, recordsInputs, serializeManifest,
+  isManifestPath,
+  isOwnablePath,
+  Manifest,
+  ManifestEntry,
+  MANIFEST_PATH,
+  manifestInputs,
+  parseManifest,
+  readManifestTexts,
+  recordsInputs,
+  serializeManifest,
 } from './manifest';
 
 /** Where a write in progress keeps its staged files and its journal. */
@@ -74,12 +83,15 @@ export interface WriteReport {
 /** The changes a write would make, without making them. */
 export interface WritePlan {
   /** Files to write, by repository-relative path. */
-  readonly writes: ReadonlyMap<string, {
-    /** The new content. */
-    readonly text: string;
-    /** Whether a file is there now (an update) or not (a creation). */
-    readonly existed: boolean;
-  }>;
+  readonly writes: ReadonlyMap<
+    string,
+    {
+      /** The new content. */
+      readonly text: string;
+      /** Whether a file is there now (an update) or not (a creation). */
+      readonly existed: boolean;
+    }
+  >;
   /** Owned files to delete. */
   readonly deletes: readonly string[];
   /**
@@ -145,7 +157,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const old = parseManifest(oldTexts);
   if (tree.part !== undefined && old.inputs !== tree.part.basedOn) {
     throw new GitOpsError({
-      code: 'CG407', file: MANIFEST_PATH,
+      code: 'CG407',
+      file: MANIFEST_PATH,
       message: `The checkout ${checkout.root} was written by another command while this one ran; its manifest no longer records what the change was worked out from. Nothing was written.`,
       fix: 'Let the other command finish, then run this one again.',
     });
@@ -161,14 +174,20 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   let unchanged = 0;
   for (const p of tree.paths()) {
     if (!isOwnablePath(p) || p.startsWith('.cdk8s-gitops/')) {
-      throw new GitOpsError({ code: 'CG403', file: p, message: `The tree has a file at "${p}", which is outside the repository or in a reserved place.`, fix: 'Report this as a bug of cdk8s-gitops.' });
+      throw new GitOpsError({
+        code: 'CG403',
+        file: p,
+        message: `The tree has a file at "${p}", which is outside the repository or in a reserved place.`,
+        fix: 'Report this as a bug of cdk8s-gitops.',
+      });
     }
     const entry = tree.get(p)!;
     const service = entry.service === undefined ? {} : { service: entry.service };
     const derived = entry.kind === FileKind.STATUS;
     const before = old.files.get(p);
     // A derived file's content is not recorded: it is compared with what the tree makes.
-    const trusted = before !== undefined && !before.derived && !derived && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
+    const trusted =
+      before !== undefined && !before.derived && !derived && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
     if (trusted && before.key === entry.key) {
       files.set(p, { ...before, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
       unchanged++;
@@ -176,7 +195,12 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     }
     const text = tree.content(p);
     const sha256 = contentHash(text);
-    files.set(p, derived ? { sha256: '', key: '', derived: true } : { sha256, key: entry.key, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
+    files.set(
+      p,
+      derived
+        ? { sha256: '', key: '', derived: true }
+        : { sha256, key: entry.key, ...service, ...(entry.release ? { release: entry.release.version } : {}) },
+    );
     const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
       if (before === undefined) unrecorded.push(p);
@@ -186,18 +210,22 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     if (onDisk !== undefined) {
       if (!before) {
         if (!options.adopt) foreign.push(p);
-      // A ledger is read into the tree before it is written, so its new content keeps what the file held;
-      // a derived file is made from the ledgers, so it is rewritten whatever it holds.
+        // A ledger is read into the tree before it is written, so its new content keeps what the file held;
+        // a derived file is made from the ledgers, so it is rewritten whatever it holds.
       } else if (entry.kind !== FileKind.LEDGER && !before.derived && contentHash(onDisk) !== before.sha256) edited.push(p);
     }
     writes.set(p, { text, existed: onDisk !== undefined });
   }
   if (foreign.length > 0) {
-    throw new GitOpsError(foreign.map((p) => ({
-      code: 'CG404', file: p,
-      message: `"${p}" exists but was not written by cdk8s-gitops, and the program generates a file there.`,
-      fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
-    })), `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`);
+    throw new GitOpsError(
+      foreign.map((p) => ({
+        code: 'CG404',
+        file: p,
+        message: `"${p}" exists but was not written by cdk8s-gitops, and the program generates a file there.`,
+        fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
+      })),
+      `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`,
+    );
   }
   // A tree of part of the repository leaves the owned files outside the part as they are.
   for (const [p, before] of old.files) {
@@ -222,7 +250,18 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const manifestWrites = new Map([...texts].filter(([p, t]) => oldTexts.get(p) !== t));
   const manifestDeletes = [...oldTexts.keys()].filter((p) => !texts.has(p)).sort();
   const manifestChanged = manifestWrites.size > 0 || manifestDeletes.length > 0;
-  const plan: WritePlan = { writes, deletes, kept, edited: edited.sort(), unrecorded: unrecorded.sort(), unchanged, manifest, manifestWrites, manifestDeletes, manifestChanged };
+  const plan: WritePlan = {
+    writes,
+    deletes,
+    kept,
+    edited: edited.sort(),
+    unrecorded: unrecorded.sort(),
+    unchanged,
+    manifest,
+    manifestWrites,
+    manifestDeletes,
+    manifestChanged,
+  };
   if (drift) {
     drift.save(files); // what was read, for the next run (plan and check as well)
     driftOf.set(plan, drift);
@@ -291,7 +330,8 @@ export function ensureCheckoutDirectory(dir: string): void {
   }
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new GitOpsError({
-      code: 'CG402', file: dir,
+      code: 'CG402',
+      file: dir,
       message: `${dir} is not a directory, so it cannot be a checkout of the GitOps repository.`,
       fix: 'Pass --out the directory of a checkout (or a new directory to create).',
     });
@@ -300,10 +340,22 @@ export function ensureCheckoutDirectory(dir: string): void {
 
 /** Applies a {@link WritePlan} as one transaction (see {@link writeTree}). */
 export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = {}): WriteReport {
-  const created = [...plan.writes].filter(([, w]) => !w.existed).map(([p]) => p).sort();
-  const updated = [...plan.writes].filter(([, w]) => w.existed).map(([p]) => p).sort();
+  const created = [...plan.writes]
+    .filter(([, w]) => !w.existed)
+    .map(([p]) => p)
+    .sort();
+  const updated = [...plan.writes]
+    .filter(([, w]) => w.existed)
+    .map(([p]) => p)
+    .sort();
   const report: WriteReport = {
-    created, updated, deleted: plan.deletes, kept: plan.kept, restored: plan.edited, recorded: plan.unrecorded, unchanged: plan.unchanged,
+    created,
+    updated,
+    deleted: plan.deletes,
+    kept: plan.kept,
+    restored: plan.edited,
+    recorded: plan.unrecorded,
+    unchanged: plan.unchanged,
     filesWritten: plan.writes.size + plan.manifestWrites.size,
   };
   const drift = driftOf.get(plan);
@@ -349,7 +401,8 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
     }
     if (e instanceof GitOpsError) throw e;
     throw new GitOpsError({
-      code: 'CG405', file: current,
+      code: 'CG405',
+      file: current,
       message: `Could not write ${current === JOURNAL ? 'the journal of the write' : current} (${failureCause(e)}). Nothing in ${dir} was changed.`,
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
@@ -370,18 +423,33 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
 function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
   if (edited.length === 0) return;
   const result = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...edited], {
-    cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024,
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 64 * 1024 * 1024,
   });
-  const inGit = result.status === 0 && spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, stdio: 'ignore' }).status === 0;
-  const dirty = new Set(inGit ? result.stdout.split('\0').filter((e) => e.length > 3).map((e) => e.slice(3)) : []);
+  const inGit =
+    result.status === 0 && spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, stdio: 'ignore' }).status === 0;
+  const dirty = new Set(
+    inGit
+      ? result.stdout
+          .split('\0')
+          .filter((e) => e.length > 3)
+          .map((e) => e.slice(3))
+      : [],
+  );
   const prefix = inGit ? gitPrefix(dir) : '';
   const lost = inGit ? edited.filter((p) => dirty.has(prefix + p)) : edited;
   if (lost.length === 0) return;
-  throw new GitOpsError(lost.map((p) => ({
-    code: 'CG409', file: p,
-    message: `"${p}" was changed by hand since cdk8s-gitops wrote it, the change is not committed, and this write would replace it.`,
-    fix: 'Make the change in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
-  })), `${lost.length} owned file${lost.length === 1 ? ' was' : 's were'} changed by hand and not committed; nothing was written:`);
+  throw new GitOpsError(
+    lost.map((p) => ({
+      code: 'CG409',
+      file: p,
+      message: `"${p}" was changed by hand since cdk8s-gitops wrote it, the change is not committed, and this write would replace it.`,
+      fix: 'Make the change in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
+    })),
+    `${lost.length} owned file${lost.length === 1 ? ' was' : 's were'} changed by hand and not committed; nothing was written:`,
+  );
 }
 
 /** The path of `dir` inside its Git work tree, with a trailing slash (`''` at the root). */
@@ -404,7 +472,8 @@ function hasInterruptedWrite(dir: string): boolean {
 export function assertNoInterruptedWrite(dir: string): void {
   if (!hasInterruptedWrite(dir)) return;
   throw new GitOpsError({
-    code: 'CG411', file: TRANSACTION_DIR,
+    code: 'CG411',
+    file: TRANSACTION_DIR,
     message: `A write into ${dir} was interrupted half-way and the checkout holds part of it; reading it now would report changes that are not there.`,
     fix: 'Run `cdk8s-gitops synth` (or the interrupted command again) to complete the write, then run this command.',
   });
@@ -422,14 +491,16 @@ export function recoverInterruptedWrite(dir: string): boolean {
   if (checkout.kind(TRANSACTION_DIR) === 'missing') return false;
   if (checkout.kind(TRANSACTION_DIR) !== 'directory') {
     throw new GitOpsError({
-      code: 'CG412', file: TRANSACTION_DIR,
+      code: 'CG412',
+      file: TRANSACTION_DIR,
       message: `${TRANSACTION_DIR} is not a directory cdk8s-gitops made; it holds the state of a write in progress and is never committed.`,
       fix: `Remove it (git rm -r --cached ${TRANSACTION_DIR} if Git tracks it, and delete it), then run again.`,
     });
   }
   if (isTrackedByGit(checkout.root, TRANSACTION_DIR)) {
     throw new GitOpsError({
-      code: 'CG412', file: TRANSACTION_DIR,
+      code: 'CG412',
+      file: TRANSACTION_DIR,
       message: `Git tracks files in ${TRANSACTION_DIR}, which holds the state of a write in progress: a journal that came with the repository is not replayed.`,
       fix: `Remove it from the repository (git rm -r ${TRANSACTION_DIR}, and commit), then run again.`,
     });
@@ -442,7 +513,8 @@ export function recoverInterruptedWrite(dir: string): boolean {
   const journal = parseJournal(text);
   if (journal.owner !== identity(checkout.abs(TRANSACTION_DIR))) {
     throw new GitOpsError({
-      code: 'CG412', file: JOURNAL,
+      code: 'CG412',
+      file: JOURNAL,
       message: `The journal in ${TRANSACTION_DIR} was not written in this checkout (it was copied or planted here), so it is not replayed. Nothing was changed.`,
       fix: `Delete ${TRANSACTION_DIR} (rm -r ${TRANSACTION_DIR}), check the checkout with git status, then run again.`,
     });
@@ -465,13 +537,18 @@ function parseJournal(text: string): Journal {
     data = undefined;
   }
   const staged = (p: unknown): boolean => typeof p === 'string' && /^\.cdk8s-gitops\/transaction\/files\/\d+$/.test(p);
-  const target = (p: unknown): boolean => typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || isManifestPath(p));
-  const valid = typeof data?.owner === 'string' && Array.isArray(data?.writes) && Array.isArray(data?.deletes)
-    && data.writes.every((w: any) => staged(w?.staged) && target(w?.target))
-    && data.deletes.every(target);
+  const target = (p: unknown): boolean =>
+    typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || isManifestPath(p));
+  const valid =
+    typeof data?.owner === 'string' &&
+    Array.isArray(data?.writes) &&
+    Array.isArray(data?.deletes) &&
+    data.writes.every((w: any) => staged(w?.staged) && target(w?.target)) &&
+    data.deletes.every(target);
   if (!valid) {
     throw new GitOpsError({
-      code: 'CG406', file: JOURNAL,
+      code: 'CG406',
+      file: JOURNAL,
       message: 'The journal of an interrupted write is not one cdk8s-gitops wrote, so the write cannot be completed. Nothing was changed.',
       fix: `Delete ${TRANSACTION_DIR} (rm -r ${TRANSACTION_DIR}); then check with git status whether any generated file was left half-updated, and run synth again.`,
     });
@@ -500,8 +577,10 @@ function completeJournal(checkout: Checkout, journal: Journal, onApply?: (count:
   } catch (e) {
     if (e instanceof GitOpsError) throw e;
     throw new GitOpsError({
-      code: 'CG406', file: current,
-      message: `The write was committed, but putting ${current} in place failed (${failureCause(e)}). ` +
+      code: 'CG406',
+      file: current,
+      message:
+        `The write was committed, but putting ${current} in place failed (${failureCause(e)}). ` +
         `The journal in ${TRANSACTION_DIR}/ keeps the whole change; the next run completes it.`,
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });

@@ -83,7 +83,11 @@ class BlockReader {
 
   private list(indent: number): unknown[] {
     const out: unknown[] = [];
-    for (let line = this.lines[this.at]; line?.indent === indent && (line.text === '-' || line.text.startsWith('- ')); line = this.lines[this.at]) {
+    for (
+      let line = this.lines[this.at];
+      line?.indent === indent && (line.text === '-' || line.text.startsWith('- '));
+      line = this.lines[this.at]
+    ) {
       if (line.text === '-') {
         this.at++;
         out.push(this.node(indent + 2));
@@ -138,11 +142,16 @@ function quoted(text: string): string {
 /** A scalar as `toYaml` writes it; the round trip rejects any reading `toYaml` would not write back. */
 function scalarOf(text: string): unknown {
   switch (text) {
-    case 'null': return null;
-    case 'true': return true;
-    case 'false': return false;
-    case '[]': return [];
-    case '{}': return {};
+    case 'null':
+      return null;
+    case 'true':
+      return true;
+    case 'false':
+      return false;
+    case '[]':
+      return [];
+    case '{}':
+      return {};
     default:
       if (text.startsWith('"')) return quoted(text);
       if (/^-?[0-9]/.test(text)) return Number(text);

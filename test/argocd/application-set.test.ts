@@ -5,7 +5,7 @@ import { applicationsOf, viewOfDeclaredTree } from '../../src/synth/inspect/chec
 import { synthesize } from '../../src/synth/synthesize';
 
 describe('workload ApplicationSets', () => {
-  it('scope each generated Application\'s refresh to its own values directory', () => {
+  it("scope each generated Application's refresh to its own values directory", () => {
     // GIVEN the example platform, synthesized in memory
     const tree = synthesize(snapshotPlatform(paymentsPlatform()));
 

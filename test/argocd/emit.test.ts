@@ -6,7 +6,10 @@ const PROJECT = {
   apiVersion: 'argoproj.io/v1alpha1',
   kind: 'AppProject',
   metadata: { name: 'prod', namespace: 'argocd' },
-  spec: { sourceRepos: ['https://git.example.com/platform/platform-gitops.git'], destinations: [{ name: 'azure-we-01', namespace: 'payments-api' }] },
+  spec: {
+    sourceRepos: ['https://git.example.com/platform/platform-gitops.git'],
+    destinations: [{ name: 'azure-we-01', namespace: 'payments-api' }],
+  },
 };
 
 describe('renderObjects', () => {
@@ -17,13 +20,24 @@ describe('renderObjects', () => {
     // THEN
     const docs = parseAllDocuments(text).map((d) => d.toJS());
     expect(docs.map((d) => d.metadata.name)).toEqual(['prod', 'nonprod']);
-    expect(text.split('\n').slice(0, 5)).toEqual(['apiVersion: argoproj.io/v1alpha1', 'kind: AppProject', 'metadata:', '  name: prod', '  namespace: argocd']);
+    expect(text.split('\n').slice(0, 5)).toEqual([
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: AppProject',
+      'metadata:',
+      '  name: prod',
+      '  namespace: argocd',
+    ]);
     expect(Object.keys(docs[0].spec)).toEqual(['destinations', 'sourceRepos']);
   });
 
   it('fails when an object does not pass the Argo CD schema, naming the object and where it comes from', () => {
     // GIVEN an Application without its required project
-    const bad = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'root' }, spec: { destination: { namespace: 'argocd' } } };
+    const bad = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'root' },
+      spec: { destination: { namespace: 'argocd' } },
+    };
 
     // WHEN
     let error: unknown;

@@ -17,10 +17,20 @@ describe('least privilege', () => {
   test('the example platform grants no more than its Applications need', () => {
     const { model, files } = synth(paymentsPlatform());
     expect(leastPrivilegeProblems(model, files)).toEqual([]);
-    const projects = argoObjects(model, files).filter((o) => o.obj.kind === 'AppProject').map((o) => o.obj);
-    expect(projects.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort()).toEqual(['argocd/bootstrap', 'argocd/bootstrap', 'argocd/nonprod', 'argocd/prod']);
+    const projects = argoObjects(model, files)
+      .filter((o) => o.obj.kind === 'AppProject')
+      .map((o) => o.obj);
+    expect(projects.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort()).toEqual([
+      'argocd/bootstrap',
+      'argocd/bootstrap',
+      'argocd/nonprod',
+      'argocd/prod',
+    ]);
     const prod = projects.find((p) => p.metadata.name === 'prod');
-    expect(prod.spec.sourceRepos).toEqual(['https://git.xxxcompany.com/platform/platform-gitops.git', 'https://git.xxxcompany.com/apps/payments-api.git']);
+    expect(prod.spec.sourceRepos).toEqual([
+      'https://git.xxxcompany.com/platform/platform-gitops.git',
+      'https://git.xxxcompany.com/apps/payments-api.git',
+    ]);
     expect(prod.spec.destinations).toEqual([
       { name: 'aws-eu-central-1-01', namespace: 'payments-api' },
       { name: 'azure-westeurope-01', namespace: 'payments-api' },
@@ -68,7 +78,10 @@ const RESTRICTED = [
   { group: 'crd.projectcalico.org', kind: 'NetworkPolicy' },
 ];
 
-const baseline = NamespaceBaseline.standard({ quota: { 'requests.cpu': '8', pods: '60' }, limits: { defaultRequest: { cpu: '100m', memory: '128Mi' } } });
+const baseline = NamespaceBaseline.standard({
+  quota: { 'requests.cpu': '8', pods: '60' },
+  limits: { defaultRequest: { cpu: '100m', memory: '128Mi' } },
+});
 
 /**
  * Whether Argo CD lets an Application of `project` sync `obj`, as its `IsGroupKindPermitted`
@@ -78,7 +91,8 @@ const baseline = NamespaceBaseline.standard({ quota: { 'requests.cpu': '8', pods
 function permitted(project: any, obj: any): boolean {
   const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
   const is = (e: any) => e.group === group && e.kind === obj.kind;
-  if (obj.kind === 'Namespace') return (project.spec.clusterResourceWhitelist ?? []).some((e: any) => is(e) && (e.name === undefined || e.name === obj.metadata.name));
+  if (obj.kind === 'Namespace')
+    return (project.spec.clusterResourceWhitelist ?? []).some((e: any) => is(e) && (e.name === undefined || e.name === obj.metadata.name));
   if ((project.spec.namespaceResourceBlacklist ?? []).some(is)) return false;
   return project.spec.namespaceResourceWhitelist === undefined || project.spec.namespaceResourceWhitelist.some(is);
 }
@@ -94,14 +108,22 @@ describe('namespaced resources', () => {
     expect(project.spec.namespaceResourceBlacklist).toEqual(RESTRICTED);
     expect(project.spec.namespaceResourceWhitelist).toBeUndefined();
     expect(leastPrivilegeProblems(model, files)).toEqual([]);
-    for (const kind of ['Role', 'RoleBinding']) expect(permitted(project, { apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: 'x' } })).toBe(false);
+    for (const kind of ['Role', 'RoleBinding'])
+      expect(permitted(project, { apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name: 'x' } })).toBe(false);
     expect(permitted(project, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-all' } })).toBe(false);
     expect(permitted(project, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } })).toBe(true);
   });
 
   test('an environment lets in exactly the namespaced kinds it allows', () => {
     // GIVEN
-    const s = smallPlatform({ env: { allowedNamespacedResources: [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }, { group: 'rbac.authorization.k8s.io', kind: 'Role' }] } });
+    const s = smallPlatform({
+      env: {
+        allowedNamespacedResources: [
+          { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+          { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+        ],
+      },
+    });
     new Cluster(new Environment(s.platform, 'dev'), 'c1', { cloud: s.cloud, region: 'r' });
     s.service.deployTo(s.platform.node.findChild('dev') as Environment);
     // WHEN
@@ -132,7 +154,9 @@ describe('namespaced resources', () => {
   const schemas = loadArgoCdSchemas();
   (schemas.available ? test : test.skip)('AppProjects with allowed kinds and a baseline pass the Argo CD CRD strictly', () => {
     // GIVEN
-    const s = smallPlatform({ env: { namespaceBaseline: baseline, allowedNamespacedResources: [{ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' }] } });
+    const s = smallPlatform({
+      env: { namespaceBaseline: baseline, allowedNamespacedResources: [{ group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' }] },
+    });
     // WHEN
     const { files } = synth(s.platform);
     // THEN
@@ -143,16 +167,23 @@ describe('namespaced resources', () => {
 });
 
 describe('sensitive namespaces', () => {
-  test.each(['kube-system', 'kube-public', 'kube-node-lease', 'default'])('fails when a service deploys into "%s" without allowSensitiveNamespace', (namespace) => {
-    // GIVEN
-    const s = smallPlatform({ service: { namespace } });
-    // WHEN
-    const e = gitOpsError(() => s.platform.snapshot());
-    // THEN
-    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG138', 'platform/payments-api']]);
-    expect(e.problems[0].message).toBe(`Service "payments-api" deploys into namespace "${namespace}", a namespace of the cluster itself; the AppProject of its environments would let every one of their Applications deploy there.`);
-    expect(e.problems[0].fix).toBe(`Give the service its own namespace (namespace: 'payments-api'), or, if it must run in "${namespace}", set allowSensitiveNamespace: true on it.`);
-  });
+  test.each(['kube-system', 'kube-public', 'kube-node-lease', 'default'])(
+    'fails when a service deploys into "%s" without allowSensitiveNamespace',
+    (namespace) => {
+      // GIVEN
+      const s = smallPlatform({ service: { namespace } });
+      // WHEN
+      const e = gitOpsError(() => s.platform.snapshot());
+      // THEN
+      expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG138', 'platform/payments-api']]);
+      expect(e.problems[0].message).toBe(
+        `Service "payments-api" deploys into namespace "${namespace}", a namespace of the cluster itself; the AppProject of its environments would let every one of their Applications deploy there.`,
+      );
+      expect(e.problems[0].fix).toBe(
+        `Give the service its own namespace (namespace: 'payments-api'), or, if it must run in "${namespace}", set allowSensitiveNamespace: true on it.`,
+      );
+    },
+  );
 
   test("fails when a service deploys into the namespace of another control plane's Argo CD", () => {
     // GIVEN
@@ -163,7 +194,9 @@ describe('sensitive namespaces', () => {
     const e = gitOpsError(() => s.platform.snapshot());
     // THEN
     expect(e.problems.map((p) => p.code)).toEqual(['CG138']);
-    expect(e.problems[0].message).toContain('deploys into namespace "argocd-prod", the namespace of the Argo CD of control plane "prod-argocd"');
+    expect(e.problems[0].message).toContain(
+      'deploys into namespace "argocd-prod", the namespace of the Argo CD of control plane "prod-argocd"',
+    );
   });
 
   test("fails with CG123 alone when the namespace is its own control plane's Argo CD namespace, allowed or not", () => {
@@ -190,7 +223,9 @@ describe('sensitive namespaces', () => {
     const e = gitOpsError(() => s.platform.snapshot());
     // THEN
     expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG138', 'platform/payments-api']]);
-    expect(e.problems[0].message).toBe('Service "payments-api" deploys into namespace "default" in environment prod, whose namespace baseline would take "default" over (Namespace object, ResourceQuota, LimitRange, default-deny NetworkPolicy).');
+    expect(e.problems[0].message).toBe(
+      'Service "payments-api" deploys into namespace "default" in environment prod, whose namespace baseline would take "default" over (Namespace object, ResourceQuota, LimitRange, default-deny NetworkPolicy).',
+    );
     expect(e.problems[0].fix).toContain('deploy it to an environment without a namespace baseline');
   });
 });
@@ -199,11 +234,18 @@ describe('generated Applications', () => {
   test('each target of the example gets exactly its own Application', () => {
     const { model, files } = synth(paymentsPlatform());
     expect(applicationProblems(model, files)).toEqual([]);
-    expect(generatedApplications(model, files).map((a) => a.app.metadata.name).sort()).toHaveLength(8);
+    expect(
+      generatedApplications(model, files)
+        .map((a) => a.app.metadata.name)
+        .sort(),
+    ).toHaveLength(8);
   });
 
   test('services and clusters with settings of their own get them, and nobody else does', () => {
-    const platform = new Platform({ repoURL: 'https://git.example.com/p.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+    const platform = new Platform({
+      repoURL: 'https://git.example.com/p.git',
+      applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+    });
     const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod', { namespace: 'argocd-prod' }) });
     const azure = new Cloud(platform, 'azure');
     const special = new Cluster(prod, 'c1', { cloud: azure, region: 'r', destination: 'special' });
@@ -214,7 +256,11 @@ describe('generated Applications', () => {
     const { model, files } = synth(platform);
     expect(applicationProblems(model, files)).toEqual([]);
     expect(leastPrivilegeProblems(model, files)).toEqual([]);
-    expect(generatedApplications(model, files).map((a) => `${a.set} ${a.app.metadata.name}`).sort()).toEqual([
+    expect(
+      generatedApplications(model, files)
+        .map((a) => `${a.set} ${a.app.metadata.name}`)
+        .sort(),
+    ).toEqual([
       'workloads-prod api-prod-azure-c2',
       'workloads-prod-azure-c1 api-prod-azure-c1',
       'workloads-prod-azure-c1-edge edge-prod-azure-c1',

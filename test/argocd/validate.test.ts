@@ -36,7 +36,9 @@ describe('validateArgoObject', () => {
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
-        generators: [{ git: { repoURL: 'https://git.example.com/platform-gitops.git', revision: 'main', directories: [{ path: 'apps/*' }] } }],
+        generators: [
+          { git: { repoURL: 'https://git.example.com/platform-gitops.git', revision: 'main', directories: [{ path: 'apps/*' }] } },
+        ],
         template: {
           metadata: { name: '{{.path.basename}}' },
           spec: { project: 'platform', destination: { name: 'in-cluster', namespace: '{{.path.basename}}' } },
@@ -117,7 +119,9 @@ describe('validateArgoObject', () => {
     const problems = validateArgoObject(app);
 
     // THEN
-    expect(problems).toEqual([expect.stringMatching(/^Application payments-api-prod: unknown apiVersion\/kind argoproj.io\/v1beta1\/Application;/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^Application payments-api-prod: unknown apiVersion\/kind argoproj.io\/v1beta1\/Application;/),
+    ]);
   });
 
   it('does not report misspelled fields, which only the strict CRD check catches', () => {

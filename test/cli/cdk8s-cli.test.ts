@@ -37,7 +37,10 @@ describe('npx cdk8s synth', () => {
 
     // WHEN both CLIs synthesize it
     const cdk8s = spawnSync('npx', ['cdk8s', 'synth', '--output', viaCdk8s], { cwd: ROOT, encoding: 'utf8' });
-    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/cdk8s-gitops.js'), 'synth', '--out', viaCli], { cwd: ROOT, encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin/cdk8s-gitops.js'), 'synth', '--out', viaCli], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
 
     // THEN both succeed with identical files, the manifest included
     expect(cdk8s.status).toBe(0);

@@ -24,7 +24,9 @@ function program(): PlatformModel {
   const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
   new Cluster(nonprod, 'eu-central-1-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
   new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
-  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D1 }).deployTo(nonprod);
+  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D1 }).deployTo(
+    nonprod,
+  );
   return platform.snapshot();
 }
 
@@ -110,7 +112,10 @@ describe('drift', () => {
     const publish = await cli(ci, 'publish', '--by', 'ci');
 
     // THEN the restore is pushed
-    expect([publish.code, publish.stderr]).toEqual([0, `Put back 1 owned file edited by hand since cdk8s-gitops wrote it:\n    ${VALUES}\n`]);
+    expect([publish.code, publish.stderr]).toEqual([
+      0,
+      `Put back 1 owned file edited by hand since cdk8s-gitops wrote it:\n    ${VALUES}\n`,
+    ]);
     expect(sandbox.git(sandbox.remote, 'diff', '--name-only', edited, 'main')).toBe(VALUES);
     expect(sandbox.git(sandbox.remote, 'show', `main:${VALUES}`)).not.toContain('replicaCount: 9');
   });

@@ -77,13 +77,22 @@ function cli(out: string, args: readonly string[], now: string | undefined = T0,
   const full: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...(now === undefined ? {} : { CDK8S_GITOPS_NOW: now }) };
   if (now === undefined) delete full.CDK8S_GITOPS_NOW;
   for (const key of Object.keys(full)) {
-    if (key.startsWith('GIT_') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'BUILD_REQUESTEDFOR', 'CI_COMMIT_SHA', 'GITHUB_SHA', 'CDK8S_GITOPS_MODEL_OUT'].includes(key)) delete full[key];
+    if (
+      key.startsWith('GIT_') ||
+      ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'BUILD_REQUESTEDFOR', 'CI_COMMIT_SHA', 'GITHUB_SHA', 'CDK8S_GITOPS_MODEL_OUT'].includes(key)
+    )
+      delete full[key];
   }
   Object.assign(full, env);
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, '--out', out, '--app', app], { cwd: ROOT, env: full, encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args, '--out', out, '--app', app],
+      { cwd: ROOT, env: full, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -95,7 +104,11 @@ async function ok(out: string, args: readonly string[], now: string | undefined 
 
 /** The checkout (without .git), the commit it is on and the remote's tip: what "nothing written" compares. */
 function snapshot(dir: string): unknown {
-  return { files: hashTree(dir, ['.git']), head: sandbox.git(dir, 'rev-parse', 'HEAD'), remote: sandbox.git(sandbox.remote, 'rev-parse', 'main') };
+  return {
+    files: hashTree(dir, ['.git']),
+    head: sandbox.git(dir, 'rev-parse', 'HEAD'),
+    remote: sandbox.git(sandbox.remote, 'rev-parse', 'main'),
+  };
 }
 
 /** Replaces `from` by `to` in the ledger of `dir`, in the entry of `ring`. */
@@ -118,8 +131,14 @@ function nextRing(text: string, start: number): number {
 
 /** A release entry at prod-canary (published, committed at `at`), so prod may take A after its soak. */
 async function canaryRunsA(at: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish'], at, { GIT_COMMITTER_DATE: at, ...env });
-  await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], at, { GIT_COMMITTER_DATE: at, ...env });
+  await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish'], at, {
+    GIT_COMMITTER_DATE: at,
+    ...env,
+  });
+  await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], at, {
+    GIT_COMMITTER_DATE: at,
+    ...env,
+  });
 }
 
 beforeAll(async () => {
@@ -146,7 +165,7 @@ beforeEach(() => {
 afterEach(() => sandbox.cleanup());
 
 describe('hand edits of the ledger', () => {
-  test('fails when prod\'s digest is edited by hand: check, plan, synth --verify and publish refuse with CG610 and write nothing', async () => {
+  test("fails when prod's digest is edited by hand: check, plan, synth --verify and publish refuse with CG610 and write nothing", async () => {
     // GIVEN prod's digest edited to one that never ran in prod-canary
     editRing(a, 'prod', SEED, B);
     const before = snapshot(a);
@@ -158,8 +177,12 @@ describe('hand edits of the ledger', () => {
     // THEN
     for (const r of runs) {
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`[${LEDGER}] CG610 Ring "prod" runs sha256:bbbbbbbb, which never ran in "prod-canary" (it runs sha256:00000000): the entry was changed by hand.`);
-      expect(r.stderr).toContain(`Fix: Restore the ledger from Git (\`git checkout HEAD -- ${LEDGER}\`), then promote with \`cdk8s-gitops promote payments-api --ring prod --from prod-canary\`, once sha256:bbbbbbbb runs in "prod-canary".`);
+      expect(r.stderr).toContain(
+        `[${LEDGER}] CG610 Ring "prod" runs sha256:bbbbbbbb, which never ran in "prod-canary" (it runs sha256:00000000): the entry was changed by hand.`,
+      );
+      expect(r.stderr).toContain(
+        `Fix: Restore the ledger from Git (\`git checkout HEAD -- ${LEDGER}\`), then promote with \`cdk8s-gitops promote payments-api --ring prod --from prod-canary\`, once sha256:bbbbbbbb runs in "prod-canary".`,
+      );
     }
     expect(snapshot(a)).toEqual(before);
   });
@@ -172,7 +195,10 @@ describe('hand edits of the ledger', () => {
     editRing(a, 'prod', `digest: ${SEED}`, `digest: ${A}`);
     editRing(a, 'prod', 'from: null', 'from: prod-canary');
     editRing(a, 'prod', 'approvedBy: null', 'approvedBy: bob');
-    execFileSync('git', ['commit', '--quiet', '-am', 'Hot fix'], { cwd: a, env: { ...process.env, GIT_COMMITTER_DATE: now, GIT_AUTHOR_DATE: now } });
+    execFileSync('git', ['commit', '--quiet', '-am', 'Hot fix'], {
+      cwd: a,
+      env: { ...process.env, GIT_COMMITTER_DATE: now, GIT_AUTHOR_DATE: now },
+    });
     const before = snapshot(a);
 
     // WHEN
@@ -182,13 +208,17 @@ describe('hand edits of the ledger', () => {
     // THEN
     for (const r of [check, synth]) {
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`[${LEDGER}] CG611 The ledger says ring "prod" runs sha256:aaaaaaaa, but the soak was not served: Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; it has run there 1m (since 2026-11-22T09:59:00Z, the commit that recorded it)`);
-      expect(r.stderr).toContain(`Fix: Restore the ledger from Git (\`git checkout ${written.slice(0, 12)} -- ${LEDGER}\`, or revert the commits that changed it).`);
+      expect(r.stderr).toContain(
+        `[${LEDGER}] CG611 The ledger says ring "prod" runs sha256:aaaaaaaa, but the soak was not served: Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; it has run there 1m (since 2026-11-22T09:59:00Z, the commit that recorded it)`,
+      );
+      expect(r.stderr).toContain(
+        `Fix: Restore the ledger from Git (\`git checkout ${written.slice(0, 12)} -- ${LEDGER}\`, or revert the commits that changed it).`,
+      );
     }
     expect(snapshot(a)).toEqual(before);
   });
 
-  test('fails when a held ring\'s release is replaced by hand (CG613), or a since lies in the future (CG616)', async () => {
+  test("fails when a held ring's release is replaced by hand (CG613), or a since lies in the future (CG616)", async () => {
     // GIVEN nonprod rolled back and held, then its entry edited to another digest with the hold removed; prod-canary's since set ahead
     await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
     await ok(a, ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'errors', '--by', 'carol', '--publish']);
@@ -240,42 +270,62 @@ describe('soak measured in Git', () => {
 
     // THEN
     expect(ahead.code).toBe(1);
-    expect(ahead.stderr).toMatch(/^Error: CG616 The time given \(CDK8S_GITOPS_NOW=2030-01-01T00:00:00Z\) is later than the system clock \(\d{4}-.*Z\); it may set the time back for reproducible runs, never forward\. Fix: Unset CDK8S_GITOPS_NOW/);
+    expect(ahead.stderr).toMatch(
+      /^Error: CG616 The time given \(CDK8S_GITOPS_NOW=2030-01-01T00:00:00Z\) is later than the system clock \(\d{4}-.*Z\); it may set the time back for reproducible runs, never forward\. Fix: Unset CDK8S_GITOPS_NOW/,
+    );
     expect(clock.code).toBe(1);
-    expect(clock.stderr).toMatch(/CG602 Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; it has run there \d+s \(since .*, the commit that recorded it\)/);
+    expect(clock.stderr).toMatch(
+      /CG602 Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; it has run there \d+s \(since .*, the commit that recorded it\)/,
+    );
     expect(snapshot(a)).toEqual(before);
   });
 
-  test('fails when the canary\'s promotion is not committed yet: its soak has not begun', async () => {
+  test("fails when the canary's promotion is not committed yet: its soak has not begun", async () => {
     // GIVEN A in prod-canary in the checkout only, with its ledger time an hour old
     await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
     await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice']);
     const before = snapshot(a);
 
     // WHEN
-    const r = await cli(a, ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob'], '2026-11-22T12:00:00Z');
+    const r = await cli(
+      a,
+      ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob'],
+      '2026-11-22T12:00:00Z',
+    );
 
     // THEN
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: CG602 Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; no commit records it in "prod-canary" yet, ' +
-      'so Argo CD has not synced it there and its soak has not begun. Fix: Publish the promotion into "prod-canary" (`--publish`, or commit and push it), then promote 1h later.\n');
+    expect(r.stderr).toBe(
+      'Error: CG602 Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; no commit records it in "prod-canary" yet, ' +
+        'so Argo CD has not synced it there and its soak has not begun. Fix: Publish the promotion into "prod-canary" (`--publish`, or commit and push it), then promote 1h later.\n',
+    );
     expect(snapshot(a)).toEqual(before);
   });
 
-  test('outside a Git repository the ledger\'s times count, and a note says so', async () => {
+  test("outside a Git repository the ledger's times count, and a note says so", async () => {
     // GIVEN a copy of the checkout without .git, where A reached prod-canary at T0
     await canaryRunsA(T0);
     const copy = path.join(sandbox.root, 'plain');
     fs.cpSync(a, copy, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
 
     // WHEN
-    const early = await cli(copy, ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob'], '2026-11-22T10:30:00Z');
-    const later = await ok(copy, ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob'], '2026-11-22T11:00:00Z');
+    const early = await cli(
+      copy,
+      ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob'],
+      '2026-11-22T10:30:00Z',
+    );
+    const later = await ok(
+      copy,
+      ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob'],
+      '2026-11-22T11:00:00Z',
+    );
 
     // THEN
     expect(early.code).toBe(1);
     expect(early.stderr).toContain("(since 2026-11-22T10:00:00Z, the ledger's time: the checkout is not in a Git repository), 30m remain.");
-    expect(later.stderr).toBe(`Note: ${copy} is not in a Git repository: soak times are measured with the ledgers' own \`since\` times, which Git cannot confirm.\n`);
+    expect(later.stderr).toBe(
+      `Note: ${copy} is not in a Git repository: soak times are measured with the ledgers' own \`since\` times, which Git cannot confirm.\n`,
+    );
   });
 });
 
@@ -292,10 +342,14 @@ describe('approvals', () => {
 
     // THEN
     expect(self.code).toBe(1);
-    expect(self.stderr).toBe('Error: CG614 The promotion into "prod" is approved by "bob", who also promotes it (by "bob"); an approval needs a second person. ' +
-      'Fix: Ask someone else to approve, and pass --approved-by <their name>.\n');
+    expect(self.stderr).toBe(
+      'Error: CG614 The promotion into "prod" is approved by "bob", who also promotes it (by "bob"); an approval needs a second person. ' +
+        'Fix: Ask someone else to approve, and pass --approved-by <their name>.\n',
+    );
     expect(stranger.code).toBe(1);
-    expect(stranger.stderr).toBe('Error: CG615 Ring "prod" takes approvals only from "bob", "carol"; received --approved-by "bobby". Did you mean "bob"? Fix: Ask one of bob, carol to approve.\n');
+    expect(stranger.stderr).toBe(
+      'Error: CG615 Ring "prod" takes approvals only from "bob", "carol"; received --approved-by "bobby". Did you mean "bob"? Fix: Ask one of bob, carol to approve.\n',
+    );
     expect(snapshot(a)).toEqual(before);
   });
 
@@ -311,7 +365,9 @@ describe('approvals', () => {
 
     // THEN
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`[${LEDGER}] CG614 The ledger says: The promotion into "prod" is approved by "alice", who also promotes it (by "alice")`);
+    expect(r.stderr).toContain(
+      `[${LEDGER}] CG614 The ledger says: The promotion into "prod" is approved by "alice", who also promotes it (by "alice")`,
+    );
     expect(r.stderr).toContain(`[${LEDGER}] CG615 The ledger says: Ring "prod" takes approvals only from "bob", "carol"`);
     expect(snapshot(a)).toEqual(before);
   });
@@ -320,7 +376,7 @@ describe('approvals', () => {
 describe('sync windows', () => {
   const env = { WINDOWS: '1' };
 
-  test('a soak counts only time the canary\'s sync windows let Argo CD sync', async () => {
+  test("a soak counts only time the canary's sync windows let Argo CD sync", async () => {
     // GIVEN A reached prod-canary at 10:00, when the canary's deny window opened for 30m
     await canaryRunsA(T0, env);
     const before = snapshot(a);
@@ -331,8 +387,10 @@ describe('sync windows', () => {
 
     // THEN
     expect(early.code).toBe(1);
-    expect(early.stderr).toBe('Error: CG602 Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; it has run there 30m of time its sync windows let Argo CD sync ' +
-      '(since 2026-11-22T10:00:00Z, the commit that recorded it), 30m remain. Fix: Promote at or after 2026-11-22T11:30:00Z.\n');
+    expect(early.stderr).toBe(
+      'Error: CG602 Ring "prod" takes sha256:aaaaaaaa only after it has run 1h in "prod-canary"; it has run there 30m of time its sync windows let Argo CD sync ' +
+        '(since 2026-11-22T10:00:00Z, the commit that recorded it), 30m remain. Fix: Promote at or after 2026-11-22T11:30:00Z.\n',
+    );
     expect(snapshot(a)).toEqual(before);
 
     // WHEN at 11:30, with prod's own window closed until 22:00
@@ -350,8 +408,12 @@ function digest(c: string): string {
 
 function assertBuilt(): void {
   const built = path.join(ROOT, 'lib', 'index.js');
-  const newest = (dir: string): number => Math.max(...fs.readdirSync(dir, { withFileTypes: true }).map((e) =>
-    (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+  const newest = (dir: string): number =>
+    Math.max(
+      ...fs
+        .readdirSync(dir, { withFileTypes: true })
+        .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)),
+    );
   if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest(path.join(ROOT, 'src'))) {
     throw new Error('lib/ is missing or older than src/: run `npm run build` first (or `npm test`), since these tests run the built CLI.');
   }

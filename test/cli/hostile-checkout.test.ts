@@ -52,8 +52,11 @@ function checkout(): { dir: string; outside: string } {
 
 /** The files of the synthesized example, by path, as text: what a repository of it holds. */
 function seedFiles(): Record<string, string> {
-  return Object.fromEntries(Object.keys(hashTree(seed)).filter((p) => fs.statSync(path.join(seed, p)).isFile())
-    .map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')]));
+  return Object.fromEntries(
+    Object.keys(hashTree(seed))
+      .filter((p) => fs.statSync(path.join(seed, p)).isFile())
+      .map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')]),
+  );
 }
 
 /** Replaces the directory `rel` of `dir` by a link to a copy of it at `target`. */
@@ -145,7 +148,11 @@ describe('symbolic links in the checkout', () => {
     const sandbox = Sandbox.create({
       ...seedFiles(),
       '.cdk8s-gitops/transaction/files/0': '[core]\n\tfsmonitor = "touch /tmp/cdk8s-gitops-pwned"\n',
-      '.cdk8s-gitops/transaction/journal.json': JSON.stringify({ owner: '1:1', writes: [{ staged: '.cdk8s-gitops/transaction/files/0', target: 'environments/cache/config' }], deletes: ['README.md'] }),
+      '.cdk8s-gitops/transaction/journal.json': JSON.stringify({
+        owner: '1:1',
+        writes: [{ staged: '.cdk8s-gitops/transaction/files/0', target: 'environments/cache/config' }],
+        deletes: ['README.md'],
+      }),
     });
     try {
       const pusher = sandbox.clone('attacker');
@@ -242,31 +249,29 @@ describe('the manifest and the journal are checked before they are acted on', ()
     expect(second).toMatchObject({ code: 0, stderr: '' });
   });
 
-  it.each([
-    ['.github/workflows/ci.yml'],
-    ['.gitignore'],
-    ['.git/config'],
-    ['../outside.txt'],
-  ])('fails when the manifest claims %s, and deletes nothing', async (claimed) => {
-    // GIVEN
-    const { dir } = checkout();
-    fs.mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
-    fs.writeFileSync(path.join(dir, '.github/workflows/ci.yml'), 'on: push\n');
-    fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
-    const manifest = manifestOf(dir);
-    manifest.files[claimed] = { sha256: contentHash('on: push\n'), key: 'x' };
-    delete manifest.inputs;
-    writeManifest(dir, manifest);
-    const before = hashTree(dir);
+  it.each([['.github/workflows/ci.yml'], ['.gitignore'], ['.git/config'], ['../outside.txt']])(
+    'fails when the manifest claims %s, and deletes nothing',
+    async (claimed) => {
+      // GIVEN
+      const { dir } = checkout();
+      fs.mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+      fs.writeFileSync(path.join(dir, '.github/workflows/ci.yml'), 'on: push\n');
+      fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
+      const manifest = manifestOf(dir);
+      manifest.files[claimed] = { sha256: contentHash('on: push\n'), key: 'x' };
+      delete manifest.inputs;
+      writeManifest(dir, manifest);
+      const before = hashTree(dir);
 
-    // WHEN
-    const r = await cli(dir, 'synth');
+      // WHEN
+      const r = await cli(dir, 'synth');
 
-    // THEN
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('CG401');
-    expect(hashTree(dir)).toEqual(before);
-  });
+      // THEN
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('CG401');
+      expect(hashTree(dir)).toEqual(before);
+    },
+  );
 
   it('does not wedge on a manifest entry that names a directory', async () => {
     // GIVEN
@@ -294,7 +299,14 @@ describe('the manifest and the journal are checked before they are acted on', ()
     const tx = path.join(dir, '.cdk8s-gitops/transaction');
     fs.mkdirSync(path.join(tx, 'files'), { recursive: true });
     fs.writeFileSync(path.join(tx, 'files/0'), 'on: push\njobs: {}\n');
-    fs.writeFileSync(path.join(tx, 'journal.json'), JSON.stringify({ owner: '1:2', writes: [{ staged: '.cdk8s-gitops/transaction/files/0', target: 'workflows/ci.yml' }], deletes: ['README.md'] }));
+    fs.writeFileSync(
+      path.join(tx, 'journal.json'),
+      JSON.stringify({
+        owner: '1:2',
+        writes: [{ staged: '.cdk8s-gitops/transaction/files/0', target: 'workflows/ci.yml' }],
+        deletes: ['README.md'],
+      }),
+    );
     const before = hashTree(dir);
 
     // WHEN
@@ -340,7 +352,9 @@ describe('the manifest and the journal are checked before they are acted on', ()
 
     // THEN
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`CG409 "${NONPROD_AWS}/eu-central-1-01/payments-api/values.yaml" was changed by hand since cdk8s-gitops wrote it, the change is not committed`);
+    expect(r.stderr).toContain(
+      `CG409 "${NONPROD_AWS}/eu-central-1-01/payments-api/values.yaml" was changed by hand since cdk8s-gitops wrote it, the change is not committed`,
+    );
     expect(hashTree(dir)).toEqual(before);
   });
 });
@@ -351,7 +365,10 @@ describe('one writer at a time', () => {
     const { dir } = checkout();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
-      fs.writeFileSync(path.join(dir, '.cdk8s-gitops/lock'), JSON.stringify({ pid: holder.pid, host: os.hostname(), command: 'promote payments-api', started: '2026-11-22T09:59:00.000Z' }));
+      fs.writeFileSync(
+        path.join(dir, '.cdk8s-gitops/lock'),
+        JSON.stringify({ pid: holder.pid, host: os.hostname(), command: 'promote payments-api', started: '2026-11-22T09:59:00.000Z' }),
+      );
       const before = hashTree(dir);
 
       // WHEN
@@ -364,7 +381,9 @@ describe('one writer at a time', () => {
       // THEN
       for (const r of results) {
         expect(r.code).toBe(1);
-        expect(r.stderr).toContain(`CG410 "cdk8s-gitops promote payments-api" (process ${holder.pid}, since 2026-11-22T09:59:00.000Z) is writing`);
+        expect(r.stderr).toContain(
+          `CG410 "cdk8s-gitops promote payments-api" (process ${holder.pid}, since 2026-11-22T09:59:00.000Z) is writing`,
+        );
       }
       expect(hashTree(dir)).toEqual(before);
     } finally {
@@ -376,7 +395,10 @@ describe('one writer at a time', () => {
     // GIVEN a lock left by a killed promote
     const { dir } = checkout();
     const pid = deadPid();
-    fs.writeFileSync(path.join(dir, '.cdk8s-gitops/lock'), JSON.stringify({ pid, host: os.hostname(), command: 'promote payments-api', started: '2026-11-22T09:59:00.000Z' }));
+    fs.writeFileSync(
+      path.join(dir, '.cdk8s-gitops/lock'),
+      JSON.stringify({ pid, host: os.hostname(), command: 'promote payments-api', started: '2026-11-22T09:59:00.000Z' }),
+    );
 
     // WHEN
     const r = await cli(dir, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
@@ -411,8 +433,19 @@ describe('what a killed command leaves behind', () => {
   it('fails when a read-only command finds a half-written tree, instead of reporting phantom changes', async () => {
     // GIVEN a promotion killed after its commit point
     const { dir } = checkout();
-    const tree = runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: D2 }, { by: 'ci', now: new Date('2026-11-22T10:00:00Z') }).tree;
-    expect(() => writeTree(tree, dir, { onApply: (i) => { if (i === 1) throw new Error('killed'); } })).toThrow();
+    const tree = runRelease(
+      model,
+      dir,
+      { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: D2 },
+      { by: 'ci', now: new Date('2026-11-22T10:00:00Z') },
+    ).tree;
+    expect(() =>
+      writeTree(tree, dir, {
+        onApply: (i) => {
+          if (i === 1) throw new Error('killed');
+        },
+      }),
+    ).toThrow();
 
     // WHEN
     const results = [await cli(dir, 'plan'), await cli(dir, 'check'), await cli(dir, 'status'), await runCli(['preview', '--out', dir])];
@@ -438,7 +471,10 @@ describe('what a killed command leaves behind', () => {
       // GIVEN the lock of a killed promote --publish, and git's index.lock made while it ran
       const clone = sandbox.clone('ci');
       const pid = deadPid();
-      fs.writeFileSync(path.join(clone, '.cdk8s-gitops/lock'), JSON.stringify({ pid, host: os.hostname(), command: 'promote payments-api', started: new Date(Date.now() - 60_000).toISOString() }));
+      fs.writeFileSync(
+        path.join(clone, '.cdk8s-gitops/lock'),
+        JSON.stringify({ pid, host: os.hostname(), command: 'promote payments-api', started: new Date(Date.now() - 60_000).toISOString() }),
+      );
       fs.writeFileSync(path.join(clone, '.git/index.lock'), '');
 
       // WHEN
@@ -461,7 +497,9 @@ describe('what a killed command leaves behind', () => {
 
       // THEN
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain(`Note: Dropped 1 unpushed commit of an interrupted publish (${orphan.slice(0, 8)}); it never reached "origin".`);
+      expect(r.stderr).toContain(
+        `Note: Dropped 1 unpushed commit of an interrupted publish (${orphan.slice(0, 8)}); it never reached "origin".`,
+      );
       expect(sandbox.git(sandbox.remote, 'log', '--format=%H', 'main')).not.toContain(orphan);
       expect(sandbox.remoteFile(LEDGER)).toContain(D2);
     });

@@ -52,7 +52,7 @@ describe('status and explain on the example', () => {
         '  prod-canary  1        sha256:2e8f1a31  initial               initial  —     —            —',
         '  prod         3        sha256:2e8f1a31  initial               initial  —     —            —',
         '',
-        'initial: the program\'s initialDigest; nothing was promoted into the ring since.',
+        "initial: the program's initialDigest; nothing was promoted into the ring since.",
         'Change what a ring runs with `cdk8s-gitops promote`, `rollback` and `unhold`.',
         '',
       ].join('\n'),
@@ -89,8 +89,12 @@ describe('status and explain on the example', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(9);
     expect(lines[0]).toBe('APPLICATION                                 RING         DIGEST           VALUES FILE');
-    expect(lines[1]).toBe('payments-api-nonprod-aws-eu-central-1-01    nonprod      sha256:91ab5c0e  environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml');
-    expect(lines[5]).toBe('payments-api-prod-azure-westeurope-01       prod-canary  sha256:2e8f1a31  environments/prod/azure/westeurope-01/payments-api/values.yaml');
+    expect(lines[1]).toBe(
+      'payments-api-nonprod-aws-eu-central-1-01    nonprod      sha256:91ab5c0e  environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml',
+    );
+    expect(lines[5]).toBe(
+      'payments-api-prod-azure-westeurope-01       prod-canary  sha256:2e8f1a31  environments/prod/azure/westeurope-01/payments-api/values.yaml',
+    );
   });
 
   test('explain <application> shows the chain and the layer behind each key', () => {
@@ -102,9 +106,11 @@ describe('status and explain on the example', () => {
     expect(r.stdout).toContain('\n  ApplicationSet  workloads-prod (applicationsets/prod/workloads-prod.yaml)\n');
     expect(r.stdout).toContain('\n  project         prod\n');
     expect(r.stdout).toContain('\n  destination     azure-westeurope-01/payments-api (cluster/namespace)\n');
-    expect(r.stdout).toContain('\n  digest          sha256:2e8f1a31 (the program\'s initialDigest; not promoted since)\n');
+    expect(r.stdout).toContain("\n  digest          sha256:2e8f1a31 (the program's initialDigest; not promoted since)\n");
     expect(r.stdout).toContain('\n  autoscaling.minReplicas = 6  ← Environment prod\n');
-    expect(r.stdout).toContain('\n  image.digest = sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912  ← release ledger (ring prod-canary)\n');
+    expect(r.stdout).toContain(
+      '\n  image.digest = sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912  ← release ledger (ring prod-canary)\n',
+    );
   });
 
   test('explain <service> narrowed to one target, as JSON', () => {
@@ -128,15 +134,17 @@ describe('status and explain on the example', () => {
     // THEN it exits 1, lists the four prod Applications and asks to narrow it
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe([
-      'Error: CG301 explain "payments-api" matches 4 targets; it explains one at a time. '
-        + 'Fix: Narrow it to one with --env, --cloud and --cluster, or name one of these Applications:',
-      '  payments-api-prod-aws-eu-central-1-01',
-      '  payments-api-prod-azure-westeurope-01',
-      '  payments-api-prod-gcp-europe-west4-01',
-      '  payments-api-prod-oci-eu-frankfurt-1-01',
-      '',
-    ].join('\n'));
+    expect(r.stderr).toBe(
+      [
+        'Error: CG301 explain "payments-api" matches 4 targets; it explains one at a time. ' +
+          'Fix: Narrow it to one with --env, --cloud and --cluster, or name one of these Applications:',
+        '  payments-api-prod-aws-eu-central-1-01',
+        '  payments-api-prod-azure-westeurope-01',
+        '  payments-api-prod-gcp-europe-west4-01',
+        '  payments-api-prod-oci-eu-frankfurt-1-01',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('fails when the name is unknown, with close matches', () => {
@@ -144,7 +152,9 @@ describe('status and explain on the example', () => {
     const r = cli('explain', 'payments-api-prod-azure-westeurope-1', '--out', out);
     // THEN it exits 1 and suggests the names it may have meant
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: CG306 The program has no Application or service "payments-api-prod-azure-westeurope-1"\. Did you mean "payments-api-prod-azure-westeurope-01"\? Fix: /);
+    expect(r.stderr).toMatch(
+      /^Error: CG306 The program has no Application or service "payments-api-prod-azure-westeurope-1"\. Did you mean "payments-api-prod-azure-westeurope-01"\? Fix: /,
+    );
   });
 
   test('fails when a filter matches no target', () => {
@@ -152,7 +162,9 @@ describe('status and explain on the example', () => {
     const r = cli('explain', 'payments-api', '--env', 'prod', '--cloud', 'azur', '--out', out);
     // THEN it exits 1 and names the clouds there are
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: CG306 No target of "payments-api" matches --env prod --cloud azur. Fix: --cloud takes one of aws, azure, gcp, oci (did you mean azure?).\n');
+    expect(r.stderr).toBe(
+      'Error: CG306 No target of "payments-api" matches --env prod --cloud azur. Fix: --cloud takes one of aws, azure, gcp, oci (did you mean azure?).\n',
+    );
   });
 
   test('fails on a wrong --format or a missing name, before running the program', () => {
@@ -160,7 +172,14 @@ describe('status and explain on the example', () => {
     const format = cli('status', '--format', 'yaml');
     const missing = cli('explain');
     // THEN both exit 1 with the fix
-    expect(format).toMatchObject({ code: 1, stderr: 'Error: CG301 status: --format "yaml" is not one of text, json. Fix: Use --format text.\n' });
-    expect(missing).toMatchObject({ code: 1, stderr: 'Error: CG301 explain takes one Application or service name; received none. Fix: Run e.g. `cdk8s-gitops explain payments-api-prod-azure-westeurope-01`.\n' });
+    expect(format).toMatchObject({
+      code: 1,
+      stderr: 'Error: CG301 status: --format "yaml" is not one of text, json. Fix: Use --format text.\n',
+    });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr:
+        'Error: CG301 explain takes one Application or service name; received none. Fix: Run e.g. `cdk8s-gitops explain payments-api-prod-azure-westeurope-01`.\n',
+    });
   });
 });

@@ -6,9 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets,
-} from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
 import { main } from '../../src/cli/main';
 import { OutputStream } from '../../src/cli/command';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
@@ -23,23 +21,35 @@ const ESC = '\x1b[';
 
 /** A platform with `services` × `clusters` targets in each of two environments. */
 function platformModel(services: number, clusters: number): PlatformModel {
-  const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
   const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
   const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
   const aws = new Cloud(platform, 'aws');
   for (const env of [nonprod, prod]) {
-    for (let c = 1; c <= clusters; c++) new Cluster(env, `eu-central-1-${String(c).padStart(2, '0')}`, { cloud: aws, region: 'eu-central-1' });
+    for (let c = 1; c <= clusters; c++)
+      new Cluster(env, `eu-central-1-${String(c).padStart(2, '0')}`, { cloud: aws, region: 'eu-central-1' });
   }
   new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
   new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
   const names = ['payments-api', ...Array.from({ length: services - 1 }, (_, i) => `service-${i + 1}`)];
-  for (const name of names) new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: SEED }).deployTo([nonprod, prod]);
+  for (const name of names)
+    new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: SEED }).deployTo([nonprod, prod]);
   return snapshotPlatform(platform);
 }
 
 /** A buffer standing in for stdout or stderr, a terminal or not. */
 function stream(isTTY: boolean): OutputStream & { text: string } {
-  const s = { text: '', isTTY, write: (t: string) => { s.text += t; return true; } };
+  const s = {
+    text: '',
+    isTTY,
+    write: (t: string) => {
+      s.text += t;
+      return true;
+    },
+  };
   return s;
 }
 
@@ -87,16 +97,25 @@ describe('cdk8s-gitops output', () => {
       // synth, then plan, preview and check of the synthesized checkout
       expect(json(['synth']).created).toContain('releases/payments-api.yaml');
       expect(json(['plan']).changes).toBe(false);
-      expect(json(['preview']).map((a: any) => a.metadata.name)).toEqual(['payments-api-nonprod-aws-eu-central-1-01', 'payments-api-prod-aws-eu-central-1-01']);
+      expect(json(['preview']).map((a: any) => a.metadata.name)).toEqual([
+        'payments-api-nonprod-aws-eu-central-1-01',
+        'payments-api-prod-aws-eu-central-1-01',
+      ]);
       expect(json(['check'])).toEqual({ clean: true, findings: [] });
       // a change: plan exits with 2 and still prints JSON
-      expect(json(['promote', 'payments-api', '--ring', 'nonprod', '--digest', NEXT])).toMatchObject({ service: 'payments-api', ring: 'nonprod', changed: true });
+      expect(json(['promote', 'payments-api', '--ring', 'nonprod', '--digest', NEXT])).toMatchObject({
+        service: 'payments-api',
+        ring: 'nonprod',
+        changed: true,
+      });
       expect(json(['check'], 0).clean).toBe(true);
       // publish, and the release commands with --publish: the push result is part of the document
       expect(json(['publish'])).toMatchObject({ pushed: true, branch: 'main' });
       const rollback = json(['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'errors', '--publish']);
       expect(rollback).toMatchObject({ ring: 'nonprod', changed: true, published: { pushed: true, branch: 'main' } });
-      expect(json(['unhold', 'payments-api', '--ring', 'nonprod', '--publish', '--branch'])).toMatchObject({ published: { pushed: true, branch: 'unhold/payments-api/nonprod' } });
+      expect(json(['unhold', 'payments-api', '--ring', 'nonprod', '--publish', '--branch'])).toMatchObject({
+        published: { pushed: true, branch: 'unhold/payments-api/nonprod' },
+      });
       // history reads the published commits back: the checkout is back on main (the unhold is on its
       // branch), and the promote made without --publish is a promote commit of its own after the synth
       const history = json(['history', 'payments-api']);
@@ -135,10 +154,20 @@ describe('cdk8s-gitops output', () => {
 
     afterAll(() => sandbox.cleanup());
 
-    async function synth(options: { tty: boolean; env?: Record<string, string>; args?: string[]; out: string }): Promise<{ code: number; stdout: string; stderr: string }> {
+    async function synth(options: {
+      tty: boolean;
+      env?: Record<string, string>;
+      args?: string[];
+      out: string;
+    }): Promise<{ code: number; stdout: string; stderr: string }> {
       const stdout = stream(options.tty);
       const stderr = stream(options.tty);
-      const code = await main(['synth', '--out', options.out, ...(options.args ?? [])], { cwd: program, stdout, stderr, env: cleanEnv(options.env) });
+      const code = await main(['synth', '--out', options.out, ...(options.args ?? [])], {
+        cwd: program,
+        stdout,
+        stderr,
+        env: cleanEnv(options.env),
+      });
       return { code, stdout: stdout.text, stderr: stderr.text };
     }
 

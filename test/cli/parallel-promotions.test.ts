@@ -65,7 +65,20 @@ function cli(dir: string, ...args: string[]): ReturnType<typeof runCli> {
 /** Promotes `service` into `ring` as a branch of its own, from a fresh clone; returns the branch. */
 async function branchOf(service: string, ring: string, digest: string, by: string): Promise<string> {
   const clone = sandbox.clone(`ws-${service}-${ring}-${by}`);
-  const r = await cli(clone, 'promote', service, '--ring', ring, '--digest', digest, '--by', by, '--publish', '--branch', `promote/${service}-${by}`);
+  const r = await cli(
+    clone,
+    'promote',
+    service,
+    '--ring',
+    ring,
+    '--digest',
+    digest,
+    '--by',
+    by,
+    '--publish',
+    '--branch',
+    `promote/${service}-${by}`,
+  );
   expect([r.code, r.stderr]).toEqual([0, '']);
   expect(sandbox.git(clone, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
   return `promote/${service}-${by}`;
@@ -89,7 +102,10 @@ describe('promotions as branches from one base', () => {
     expect(files(payments).filter((f) => files(orders).includes(f))).toEqual(['STATUS.md']);
     expect(files(payments)).not.toContain('.cdk8s-gitops/manifest.json');
 
-    for (const [name, order] of [['one-way', [payments, orders]], ['other-way', [orders, payments]]] as const) {
+    for (const [name, order] of [
+      ['one-way', [payments, orders]],
+      ['other-way', [orders, payments]],
+    ] as const) {
       // WHEN they are merged with plain git merge
       const clone = merged(name, order);
 
@@ -105,7 +121,7 @@ describe('promotions as branches from one base', () => {
     }
   });
 
-  it('of one service into one ring conflict, in that service\'s files only', async () => {
+  it("of one service into one ring conflict, in that service's files only", async () => {
     // GIVEN two promotions of payments-api into nonprod, with different digests, each on its own branch
     const first = await branchOf('payments-api', 'nonprod', A, 'alice');
     const second = await branchOf('payments-api', 'nonprod', B, 'bob');
@@ -124,6 +140,12 @@ describe('promotions as branches from one base', () => {
     const conflicted = sandbox.git(clone, 'diff', '--name-only', '--diff-filter=U').split('\n');
     expect(conflicted).toContain('releases/payments-api.yaml');
     for (const f of conflicted) expect(f === 'STATUS.md' || f.includes('payments-api')).toBe(true);
-    expect(sandbox.read(clone, 'STATUS.md')!.split('## ').filter((s) => s.includes('<<<<<<<')).map((s) => s.split('\n')[0])).toEqual(['payments-api']);
+    expect(
+      sandbox
+        .read(clone, 'STATUS.md')!
+        .split('## ')
+        .filter((s) => s.includes('<<<<<<<'))
+        .map((s) => s.split('\n')[0]),
+    ).toEqual(['payments-api']);
   });
 });

@@ -57,8 +57,6 @@ for (const name of ['payments-api', 'orders-api']) {
 platform.synth();
 `;
 
-
-
 /** What a promotion of payments-api changes of the manifest: its shard, never the manifest itself. */
 const MANIFEST = '.cdk8s-gitops/services/payments-api.json';
 
@@ -82,16 +80,24 @@ describe('pending operations through the CLI against a bare remote', () => {
   function cdk8sGitops(out: string, args: readonly string[], now = T0): Promise<Run> {
     const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
     for (const key of Object.keys(env)) {
-      if (key.startsWith('GIT_') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'BUILD_REQUESTEDFOR', 'CI_COMMIT_SHA', 'GITHUB_SHA', 'CDK8S_GITOPS_MODEL_OUT'].includes(key)) {
+      if (
+        key.startsWith('GIT_') ||
+        ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'BUILD_REQUESTEDFOR', 'CI_COMMIT_SHA', 'GITHUB_SHA', 'CDK8S_GITOPS_MODEL_OUT'].includes(key)
+      ) {
         delete env[key];
       }
     }
     env.GIT_COMMITTER_DATE = now; // soaks are measured from commit times, which follow the test's clock
     const program = args[0] === 'history' || args.includes('--drop-pending') || args.includes('--app') ? [] : ['--app', app];
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [CLI, ...args, '--out', out, ...program],
+        { cwd: ROOT, env, encoding: 'utf8' },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+        },
+      );
     });
   }
 
@@ -103,7 +109,9 @@ describe('pending operations through the CLI against a bare remote', () => {
 
   /** The trailers of a commit, program commit left out. */
   function trailers(dir: string, ref = 'HEAD'): string[] {
-    return sandbox.git(dir, 'log', '-1', '--format=%(trailers:only,unfold)', ref).split('\n')
+    return sandbox
+      .git(dir, 'log', '-1', '--format=%(trailers:only,unfold)', ref)
+      .split('\n')
       .filter((t) => t !== '' && !t.startsWith('Cdk8s-Gitops-Program-Commit:'));
   }
 
@@ -165,43 +173,71 @@ describe('pending operations through the CLI against a bare remote', () => {
     ]);
     expect(out).toMatch(/\nPushed [0-9a-f]{12} to main \(\d+ files in 3 commits; synth: 0 created, 0 updated, 0 deleted\)\.\n$/);
     expect(trailers(sandbox.remote, 'main~2')).toEqual([
-      'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: orders-api', 'Cdk8s-Gitops-Ring: nonprod', `Cdk8s-Gitops-Digest: ${A}`,
+      'Cdk8s-Gitops-Operation: promote',
+      'Cdk8s-Gitops-Service: orders-api',
+      'Cdk8s-Gitops-Ring: nonprod',
+      `Cdk8s-Gitops-Digest: ${A}`,
       'Cdk8s-Gitops-Promoted-By: bob',
     ]);
     expect(trailers(sandbox.remote, 'main~1')).toEqual([
-      'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: orders-api', 'Cdk8s-Gitops-Ring: prod-canary', `Cdk8s-Gitops-Digest: ${A}`,
+      'Cdk8s-Gitops-Operation: promote',
+      'Cdk8s-Gitops-Service: orders-api',
+      'Cdk8s-Gitops-Ring: prod-canary',
+      `Cdk8s-Gitops-Digest: ${A}`,
       'Cdk8s-Gitops-Promoted-By: carol',
     ]);
     expect(trailers(sandbox.remote, 'main')).toEqual([
-      'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: prod', `Cdk8s-Gitops-Digest: ${A}`,
-      'Cdk8s-Gitops-Promoted-By: carol', 'Cdk8s-Gitops-Approved-By: dave',
+      'Cdk8s-Gitops-Operation: promote',
+      'Cdk8s-Gitops-Service: payments-api',
+      'Cdk8s-Gitops-Ring: prod',
+      `Cdk8s-Gitops-Digest: ${A}`,
+      'Cdk8s-Gitops-Promoted-By: carol',
+      'Cdk8s-Gitops-Approved-By: dave',
     ]);
-    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual(
-      [MANIFEST, 'STATUS.md', 'environments/prod/aws/eu-02/payments-api/values.yaml', 'releases/payments-api.yaml'],
-    );
+    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
+      MANIFEST,
+      'STATUS.md',
+      'environments/prod/aws/eu-02/payments-api/values.yaml',
+      'releases/payments-api.yaml',
+    ]);
     const history = JSON.parse(await ok(a, ['history', 'orders-api', '--format', 'json']));
     expect(history.slice(0, 2).map((e: any) => [e.operation, e.ring, e.promotedBy, e.approvedBy])).toEqual([
       ['promote', ['prod-canary'], 'carol', []],
       ['promote', ['nonprod'], 'bob', []],
     ]);
-    expect(JSON.parse(await ok(a, ['history', 'payments-api', '--ring', 'prod', '--format', 'json']))[0])
-      .toMatchObject({ operation: 'promote', promotedBy: 'carol', approvedBy: ['dave'] });
+    expect(JSON.parse(await ok(a, ['history', 'payments-api', '--ring', 'prod', '--format', 'json']))[0]).toMatchObject({
+      operation: 'promote',
+      promotedBy: 'carol',
+      approvedBy: ['dave'],
+    });
     expect(pendingRecords(a)).toEqual([]);
     expect(sandbox.status(a)).toEqual([]);
   });
 
-  test('a rollback and an unhold made without --publish are published as a rollback and an unhold, and a synth commit carries the program\'s own change', async () => {
+  test("a rollback and an unhold made without --publish are published as a rollback and an unhold, and a synth commit carries the program's own change", async () => {
     // GIVEN
     await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
     const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
-    await ok(a, ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'error rate up', '--by', 'carol'], '2026-11-22T10:05:00Z');
+    await ok(
+      a,
+      ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'error rate up', '--by', 'carol'],
+      '2026-11-22T10:05:00Z',
+    );
     await ok(a, ['unhold', 'payments-api', '--ring', 'nonprod', '--by', 'dave'], '2026-11-22T10:10:00Z');
     // and the program changes: a values layer for every target
     const changed = path.join(workDir, 'changed.js');
     fs.writeFileSync(changed, PROGRAM.replace('initialDigest:', 'values: { replicas: 3 }, initialDigest:'));
 
     // WHEN erin publishes the changed program
-    const run = await cdk8sGitops(a, ['publish', '--by', 'erin', '--message', 'Run three replicas', '--app', `${JSON.stringify(process.execPath)} ${JSON.stringify(changed)}`]);
+    const run = await cdk8sGitops(a, [
+      'publish',
+      '--by',
+      'erin',
+      '--message',
+      'Run three replicas',
+      '--app',
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(changed)}`,
+    ]);
 
     // THEN the program's change is erin's synth commit; the rollback and the unhold keep their authors
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
@@ -210,16 +246,28 @@ describe('pending operations through the CLI against a bare remote', () => {
       'roll back payments-api nonprod to sha256:00000000 and hold it (by carol): error rate up',
       'Run three replicas',
     ]);
-    expect(trailers(sandbox.remote, 'main~2')).toEqual(expect.arrayContaining(['Cdk8s-Gitops-Operation: synth', 'Cdk8s-Gitops-Promoted-By: erin']));
+    expect(trailers(sandbox.remote, 'main~2')).toEqual(
+      expect.arrayContaining(['Cdk8s-Gitops-Operation: synth', 'Cdk8s-Gitops-Promoted-By: erin']),
+    );
     expect(trailers(sandbox.remote, 'main~1')).toEqual([
-      'Cdk8s-Gitops-Operation: rollback', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: nonprod', `Cdk8s-Gitops-Digest: ${SEED}`,
+      'Cdk8s-Gitops-Operation: rollback',
+      'Cdk8s-Gitops-Service: payments-api',
+      'Cdk8s-Gitops-Ring: nonprod',
+      `Cdk8s-Gitops-Digest: ${SEED}`,
       'Cdk8s-Gitops-Promoted-By: carol',
     ]);
     expect(trailers(sandbox.remote, 'main')).toEqual([
-      'Cdk8s-Gitops-Operation: unhold', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: nonprod', 'Cdk8s-Gitops-Promoted-By: dave',
+      'Cdk8s-Gitops-Operation: unhold',
+      'Cdk8s-Gitops-Service: payments-api',
+      'Cdk8s-Gitops-Ring: nonprod',
+      'Cdk8s-Gitops-Promoted-By: dave',
     ]);
     // the operations' commits hold the operations' files only
-    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([MANIFEST, 'STATUS.md', 'releases/payments-api.yaml']);
+    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
+      MANIFEST,
+      'STATUS.md',
+      'releases/payments-api.yaml',
+    ]);
     expect(sandbox.status(a)).toEqual([]);
   });
 
@@ -235,7 +283,9 @@ describe('pending operations through the CLI against a bare remote', () => {
 
     // THEN
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Error: \[releases\/payments-api\.yaml\] CG519 releases\/payments-api\.yaml no longer holds what the pending promote payments-api sha256:aaaaaaaa to nonprod \(by alice\) \(made 2026-11-22T10:00:00\.000Z\) wrote: it was edited since\. /);
+    expect(run.stderr).toMatch(
+      /^Error: \[releases\/payments-api\.yaml\] CG519 releases\/payments-api\.yaml no longer holds what the pending promote payments-api sha256:aaaaaaaa to nonprod \(by alice\) \(made 2026-11-22T10:00:00\.000Z\) wrote: it was edited since\. /,
+    );
     expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteTip);
     expect(hashTree(a, ['.git'])).toEqual(tree);
     expect(pendingRecords(a)).toEqual(['000001.json']);
@@ -255,7 +305,9 @@ describe('pending operations through the CLI against a bare remote', () => {
     // THEN neither publishes it under its name
     for (const run of [publish, promote]) {
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/^Error: \[releases\/payments-api\.yaml\] CG520 releases\/payments-api\.yaml differs from the last commit, and no pending promote, rollback or unhold made the change/);
+      expect(run.stderr).toMatch(
+        /^Error: \[releases\/payments-api\.yaml\] CG520 releases\/payments-api\.yaml differs from the last commit, and no pending promote, rollback or unhold made the change/,
+      );
     }
     expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteTip);
     expect(hashTree(a, ['.git'])).toEqual(tree);
@@ -281,7 +333,9 @@ describe('pending operations through the CLI against a bare remote', () => {
     await ok(a, ['publish', '--by', 'erin']);
 
     // THEN
-    expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
+    expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe(
+      'promote payments-api sha256:aaaaaaaa to nonprod (by alice)',
+    );
     expect(trailers(sandbox.remote, 'main')).toContain('Cdk8s-Gitops-Promoted-By: alice');
   });
 
@@ -318,7 +372,9 @@ describe('pending operations through the CLI against a bare remote', () => {
 
     // THEN
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('Note: The pending promote payments-api sha256:aaaaaaaa to nonprod (by alice) is on the remote already; it was not published again.\n');
+    expect(run.stderr).toBe(
+      'Note: The pending promote payments-api sha256:aaaaaaaa to nonprod (by alice) is on the remote already; it was not published again.\n',
+    );
     expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteTip);
     expect(pendingRecords(a)).toEqual([]);
   });
@@ -336,7 +392,9 @@ describe('pending operations through the CLI against a bare remote', () => {
     // THEN
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('Note: A publish of the 1 pending operation was interrupted; it is published from its record.\n');
-    expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
+    expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe(
+      'promote payments-api sha256:aaaaaaaa to nonprod (by alice)',
+    );
     expect(fs.existsSync(mark)).toBe(false);
   });
 
@@ -353,7 +411,9 @@ describe('pending operations through the CLI against a bare remote', () => {
     // THEN
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/CG519 .* the change was discarded since \(or a publish of it was interrupted\)\./);
-    expect(dropped).toBe('Dropped the pending promote payments-api sha256:aaaaaaaa to nonprod (by alice) (made 2026-11-22T10:00:00.000Z).\n');
+    expect(dropped).toBe(
+      'Dropped the pending promote payments-api sha256:aaaaaaaa to nonprod (by alice) (made 2026-11-22T10:00:00.000Z).\n',
+    );
     expect(after).toBe('Nothing to publish: the remote already has this tree.\n');
     expect(pendingRecords(a)).toEqual([]);
   });
@@ -366,7 +426,9 @@ describe('pending operations through the CLI against a bare remote', () => {
     expect(sandbox.git(a, 'branch', '--show-current')).toBe('main');
     expect(sandbox.status(a)).toEqual([]);
     expect(parseYaml(fs.readFileSync(path.join(a, 'releases/payments-api.yaml'), 'utf8')).rings.nonprod.digest).toBe(SEED);
-    expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml', 'promote/payments-api/nonprod/aaaaaaaa')).rings.nonprod.digest).toBe(A);
+    expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml', 'promote/payments-api/nonprod/aaaaaaaa')).rings.nonprod.digest).toBe(
+      A,
+    );
 
     // WHEN a plain publish follows, it goes to main, not onto the promotion branch
     await ok(a, ['promote', 'orders-api', '--ring', 'nonprod', '--digest', B, '--by', 'bob']);
@@ -374,7 +436,9 @@ describe('pending operations through the CLI against a bare remote', () => {
 
     // THEN
     expect(sandbox.remoteLog()[0]).toBe('promote orders-api sha256:bbbbbbbb to nonprod (by bob)');
-    expect(sandbox.remoteLog('promote/payments-api/nonprod/aaaaaaaa')[0]).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
+    expect(sandbox.remoteLog('promote/payments-api/nonprod/aaaaaaaa')[0]).toBe(
+      'promote payments-api sha256:aaaaaaaa to nonprod (by alice)',
+    );
   });
 
   test('publish makes the first commit of a new, empty GitOps repository', async () => {
@@ -401,8 +465,12 @@ describe('pending operations through the CLI against a bare remote', () => {
 /** The CLI and the program run from lib/: fails when it is missing or older than src/. */
 function assertBuilt(): void {
   const built = path.join(ROOT, 'lib', 'index.js');
-  const newest = (dir: string): number => Math.max(...fs.readdirSync(dir, { withFileTypes: true }).map((e) =>
-    (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+  const newest = (dir: string): number =>
+    Math.max(
+      ...fs
+        .readdirSync(dir, { withFileTypes: true })
+        .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)),
+    );
   if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest(path.join(ROOT, 'src'))) {
     throw new Error('lib/ is missing or older than src/: run `npm run build` first (or `npm test`), since these tests run the built CLI.');
   }

@@ -51,39 +51,44 @@ describe('cdk8s-gitops plan, preview and check', () => {
     const r = cli('plan', '--out', out, '--format', 'markdown');
     // THEN it shows the file and the Application coming back
     expect(r.status).toBe(2);
-    expect(r.stdout).toBe([
-      '### cdk8s-gitops plan',
-      '',
-      'Plan: 1 file to change (1 created, 0 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
-      '',
-      '<details><summary>Files</summary>',
-      '',
-      '```diff',
-      '+ environments/prod/gcp/europe-west4-01/payments-api/values.yaml',
-      '```',
-      '',
-      '</details>',
-      '',
-      '| Application | change | ApplicationSet | fields |',
-      '| --- | --- | --- | --- |',
-      '| `payments-api-prod-gcp-europe-west4-01` | create | workloads-prod |  |',
-      '',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        '### cdk8s-gitops plan',
+        '',
+        'Plan: 1 file to change (1 created, 0 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
+        '',
+        '<details><summary>Files</summary>',
+        '',
+        '```diff',
+        '+ environments/prod/gcp/europe-west4-01/payments-api/values.yaml',
+        '```',
+        '',
+        '</details>',
+        '',
+        '| Application | change | ApplicationSet | fields |',
+        '| --- | --- | --- | --- |',
+        '| `payments-api-prod-gcp-europe-west4-01` | create | workloads-prod |  |',
+        '',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('plan exits 2 and prints JSON for a program that adds a cluster', () => {
     // GIVEN a program that adds a prod cluster to the example
     const programDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-program-'));
     const program = path.join(programDir, 'platform.ts');
-    fs.writeFileSync(program, [
-      `import { paymentsPlatform } from ${JSON.stringify(path.join(REPO, 'examples/payments-platform/main'))};`,
-      `import { Cloud, Cluster, Environment } from ${JSON.stringify(path.join(REPO, 'src'))};`,
-      'const platform = paymentsPlatform();',
-      "new Cluster(platform.node.findChild('prod') as Environment, 'eu-west-1-01', { cloud: platform.node.findChild('aws') as Cloud, region: 'eu-west-1' });",
-      'platform.synth();',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      program,
+      [
+        `import { paymentsPlatform } from ${JSON.stringify(path.join(REPO, 'examples/payments-platform/main'))};`,
+        `import { Cloud, Cluster, Environment } from ${JSON.stringify(path.join(REPO, 'src'))};`,
+        'const platform = paymentsPlatform();',
+        "new Cluster(platform.node.findChild('prod') as Environment, 'eu-west-1-01', { cloud: platform.node.findChild('aws') as Cloud, region: 'eu-west-1' });",
+        'platform.synth();',
+        '',
+      ].join('\n'),
+    );
     try {
       // WHEN plan runs it with --format json
       const r = cli('plan', '--app', `npx tsx ${program}`, '--out', out, '--format', 'json');
@@ -92,11 +97,17 @@ describe('cdk8s-gitops plan, preview and check', () => {
       expect(JSON.parse(r.stdout)).toEqual({
         files: [
           { path: 'STATUS.md', change: 'update', kind: 'status', origin: 'platform' },
-          { path: 'environments/prod/aws/eu-west-1-01/payments-api/values.yaml', change: 'create', kind: 'values', origin: 'platform/payments-api/prod/aws/eu-west-1-01' },
+          {
+            path: 'environments/prod/aws/eu-west-1-01/payments-api/values.yaml',
+            change: 'create',
+            kind: 'values',
+            origin: 'platform/payments-api/prod/aws/eu-west-1-01',
+          },
           { path: 'projects/prod.yaml', change: 'update', kind: 'appproject', origin: 'platform/prod', fields: ['spec.destinations'] },
         ],
         applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
-        unchangedFiles: 14, unrecorded: [],
+        unchangedFiles: 14,
+        unrecorded: [],
         kept: [],
         changes: true,
         refusedDeletions: [],
@@ -112,19 +123,21 @@ describe('cdk8s-gitops plan, preview and check', () => {
     const r = cli('preview', '--out', out, '--format', 'table');
     // THEN there is one row per Application, with its ApplicationSet, project and destination
     expect([r.status, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toBe([
-      'APPLICATION                                 APPLICATIONSET     PROJECT  DESTINATION',
-      'payments-api-nonprod-aws-eu-central-1-01    workloads-nonprod  nonprod  aws-eu-central-1-01/payments-api',
-      'payments-api-nonprod-azure-westeurope-01    workloads-nonprod  nonprod  azure-westeurope-01/payments-api',
-      'payments-api-nonprod-gcp-europe-west4-01    workloads-nonprod  nonprod  gcp-europe-west4-01/payments-api',
-      'payments-api-nonprod-oci-eu-frankfurt-1-01  workloads-nonprod  nonprod  oci-eu-frankfurt-1-01/payments-api',
-      'payments-api-prod-aws-eu-central-1-01       workloads-prod     prod     aws-eu-central-1-01/payments-api',
-      'payments-api-prod-azure-westeurope-01       workloads-prod     prod     azure-westeurope-01/payments-api',
-      'payments-api-prod-gcp-europe-west4-01       workloads-prod     prod     gcp-europe-west4-01/payments-api',
-      'payments-api-prod-oci-eu-frankfurt-1-01     workloads-prod     prod     oci-eu-frankfurt-1-01/payments-api',
-      '8 Applications.',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        'APPLICATION                                 APPLICATIONSET     PROJECT  DESTINATION',
+        'payments-api-nonprod-aws-eu-central-1-01    workloads-nonprod  nonprod  aws-eu-central-1-01/payments-api',
+        'payments-api-nonprod-azure-westeurope-01    workloads-nonprod  nonprod  azure-westeurope-01/payments-api',
+        'payments-api-nonprod-gcp-europe-west4-01    workloads-nonprod  nonprod  gcp-europe-west4-01/payments-api',
+        'payments-api-nonprod-oci-eu-frankfurt-1-01  workloads-nonprod  nonprod  oci-eu-frankfurt-1-01/payments-api',
+        'payments-api-prod-aws-eu-central-1-01       workloads-prod     prod     aws-eu-central-1-01/payments-api',
+        'payments-api-prod-azure-westeurope-01       workloads-prod     prod     azure-westeurope-01/payments-api',
+        'payments-api-prod-gcp-europe-west4-01       workloads-prod     prod     gcp-europe-west4-01/payments-api',
+        'payments-api-prod-oci-eu-frankfurt-1-01     workloads-prod     prod     oci-eu-frankfurt-1-01/payments-api',
+        '8 Applications.',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('preview prints the same Applications as YAML and as JSON', () => {
@@ -156,12 +169,14 @@ describe('cdk8s-gitops plan, preview and check', () => {
     const r = cli('check', '--out', out);
     // THEN it reports the directory and how to fix it
     expect([r.status, r.stderr]).toEqual([2, '']);
-    expect(r.stdout).toBe([
-      '[undeclared-application] environments/prod/aws/eu-central-1-01/stray: ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
-      '    Fix: Remove the stray directory, or declare the target in the program.',
-      '1 finding.',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        '[undeclared-application] environments/prod/aws/eu-central-1-01/stray: ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
+        '    Fix: Remove the stray directory, or declare the target in the program.',
+        '1 finding.',
+        '',
+      ].join('\n'),
+    );
   });
 
   test.each([
@@ -173,6 +188,10 @@ describe('cdk8s-gitops plan, preview and check', () => {
     // WHEN the command runs with --format xml
     const r = cli(command, '--out', out, '--format', 'xml');
     // THEN it exits 1 with CG301, the formats it offers and the fix
-    expect([r.status, r.stdout, r.stderr]).toEqual([1, '', `Error: CG301 ${command}: --format "xml" is not one of ${offered}. Fix: Use --format ${first}.\n`]);
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      1,
+      '',
+      `Error: CG301 ${command}: --format "xml" is not one of ${offered}. Fix: Use --format ${first}.\n`,
+    ]);
   });
 });

@@ -61,9 +61,15 @@ function cli(cwd: string, args: readonly string[], env: Record<string, string> =
       }
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({
-      code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stderrBytes: errBytes, ms: Date.now() - started,
-    }));
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stderrBytes: errBytes,
+        ms: Date.now() - started,
+      }),
+    );
   });
 }
 
@@ -137,7 +143,13 @@ describe('the program behind the CLI', () => {
 
   test('fails when the program exits with 3 after synth(), showing its output and writing nothing', async () => {
     // WHEN a program that declares one more service hands it over, then exits with 3
-    const r = await run(program({ services: ['payments-api', 'orders-api'], before: "console.error('about to synth');", after: "console.error('cleanup failed'); process.exit(3);" }));
+    const r = await run(
+      program({
+        services: ['payments-api', 'orders-api'],
+        before: "console.error('about to synth');",
+        after: "console.error('cleanup failed'); process.exit(3);",
+      }),
+    );
 
     // THEN
     expect(r.code).toBe(1);
@@ -160,7 +172,9 @@ describe('the program behind the CLI', () => {
     const r = await run(program({ services: ['payments-api', 'orders-api'], after: "process.kill(process.pid, 'SIGKILL');" }));
     expect(r.code).toBe(1);
     // (the shell that runs the command reports its death as exit status 128 + 9)
-    expect(r.stderr).toMatch(/CG309 The program "node prog.js" (was killed by SIGKILL|exited with 137 \(as a process killed by SIGKILL\)) after handing over its model; nothing was written\./);
+    expect(r.stderr).toMatch(
+      /CG309 The program "node prog.js" (was killed by SIGKILL|exited with 137 \(as a process killed by SIGKILL\)) after handing over its model; nothing was written\./,
+    );
     expectNothingWritten();
   });
 
@@ -175,18 +189,23 @@ describe('the program behind the CLI', () => {
   test('fails when the program never exits, stopping it and every process it started', async () => {
     // GIVEN a program that starts a process of its own, then waits forever
     const pids = path.join(dir, 'pids.json');
-    const r = await run(program({
-      services: ['payments-api', 'orders-api'],
-      after: `
+    const r = await run(
+      program({
+        services: ['payments-api', 'orders-api'],
+        after: `
 const child = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 const stat = fs.readFileSync('/proc/self/stat', 'utf8');
 fs.writeFileSync(${JSON.stringify(pids)}, JSON.stringify({ self: process.pid, child: child.pid, pgid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) }));
 setInterval(() => {}, 1000);`,
-    }), ['synth', '--timeout', '2s']);
+      }),
+      ['synth', '--timeout', '2s'],
+    );
 
     // THEN the command fails after about two seconds, naming the timeout and the fix
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('CG310 The program "node prog.js" ran longer than its timeout of 2s and was stopped, with every process it started; nothing was written.');
+    expect(r.stderr).toContain(
+      'CG310 The program "node prog.js" ran longer than its timeout of 2s and was stopped, with every process it started; nothing was written.',
+    );
     expect(r.stderr).toContain('pass e.g. --timeout 4s or set CDK8S_GITOPS_PROGRAM_TIMEOUT');
     expect(r.ms).toBeGreaterThanOrEqual(2000);
     expect(r.ms).toBeLessThan(10000);
@@ -199,13 +218,20 @@ setInterval(() => {}, 1000);`,
   test('fails when the CLI is interrupted, stopping the program and what it started', async () => {
     // GIVEN a program that starts a process of its own, then waits forever
     const pids = path.join(dir, 'pids.json');
-    fs.writeFileSync(path.join(dir, 'prog.js'), program({
-      after: `
+    fs.writeFileSync(
+      path.join(dir, 'prog.js'),
+      program({
+        after: `
 const child = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 fs.writeFileSync(${JSON.stringify(pids)}, JSON.stringify({ self: process.pid, child: child.pid }));
 setInterval(() => {}, 1000);`,
-    }));
-    const cliProcess = spawn(process.execPath, [BIN, 'synth', '--app', 'node prog.js', '--out', out], { cwd: dir, env: cleanEnv(), stdio: 'ignore' });
+      }),
+    );
+    const cliProcess = spawn(process.execPath, [BIN, 'synth', '--app', 'node prog.js', '--out', out], {
+      cwd: dir,
+      env: cleanEnv(),
+      stdio: 'ignore',
+    });
     const ended = new Promise<NodeJS.Signals | null>((resolve) => cliProcess.on('exit', (_code, signal) => resolve(signal)));
     expect(await eventually(() => fs.existsSync(pids) && fs.statSync(pids).size > 0, 8000)).toBe(true);
 
@@ -233,7 +259,11 @@ setInterval(() => {}, 1000);`,
     [['--timeout', '0'], {}, 'synth: --timeout "0" is not a time between 1 second and 24 hours.'],
     [['--timeout', '5x'], {}, 'synth: --timeout "5x" is not a time between 1 second and 24 hours.'],
     [['--timeout', '25h'], {}, 'synth: --timeout "25h" is not a time between 1 second and 24 hours.'],
-    [[], { CDK8S_GITOPS_PROGRAM_TIMEOUT: 'soon' }, 'synth: CDK8S_GITOPS_PROGRAM_TIMEOUT "soon" is not a time between 1 second and 24 hours.'],
+    [
+      [],
+      { CDK8S_GITOPS_PROGRAM_TIMEOUT: 'soon' },
+      'synth: CDK8S_GITOPS_PROGRAM_TIMEOUT "soon" is not a time between 1 second and 24 hours.',
+    ],
   ])('fails when the timeout is not a time (%j %j), without running the program', async (args, env, message) => {
     const marker = path.join(dir, 'ran');
     const r = await run(program({ before: `fs.writeFileSync(${JSON.stringify(marker)}, '');` }), ['synth', ...args], env);
@@ -242,8 +272,14 @@ setInterval(() => {}, 1000);`,
     expect(fs.existsSync(marker)).toBe(false);
   });
 
-  test('streams the program\'s output to stderr and keeps stdout for results', async () => {
-    const r = await run(program({ services: ['payments-api', 'orders-api'], before: "console.log('to stdout'); process.stdout.write('{\"not\": \"results\"'); console.error('to stderr');" }), ['synth', '--format', 'json']);
+  test("streams the program's output to stderr and keeps stdout for results", async () => {
+    const r = await run(
+      program({
+        services: ['payments-api', 'orders-api'],
+        before: "console.log('to stdout'); process.stdout.write('{\"not\": \"results\"'); console.error('to stderr');",
+      }),
+      ['synth', '--format', 'json'],
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).created).toContain('environments/prod/aws/eu-01/orders-api/values.yaml');
     expect(r.stderr).toContain('to stdout\n');
@@ -253,19 +289,25 @@ setInterval(() => {}, 1000);`,
 
   test('passes on more output than any buffer holds', async () => {
     // 80 MiB of output: more than the 64 MiB a buffered run allowed
-    const r = await run(program({ before: "const line = 'x'.repeat(1023) + '\\n'; for (let i = 0; i < 80 * 1024; i++) process.stderr.write(line);" }), ['plan']);
+    const r = await run(
+      program({ before: "const line = 'x'.repeat(1023) + '\\n'; for (let i = 0; i < 80 * 1024; i++) process.stderr.write(line);" }),
+      ['plan'],
+    );
     expect(r.code).toBe(0);
     expect(r.stderrBytes).toBeGreaterThanOrEqual(80 * 1024 * 1024);
   });
 
   test('stops what the program leaves running when it exits', async () => {
     const pidFile = path.join(dir, 'child.pid');
-    const r = await run(program({
-      before: `
+    const r = await run(
+      program({
+        before: `
 const child = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 child.unref();
 fs.writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));`,
-    }), ['plan']);
+      }),
+      ['plan'],
+    );
     expect(r.code).toBe(0);
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(await eventually(() => !alive(pid))).toBe(true);
@@ -273,13 +315,15 @@ fs.writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));`,
 
   test('fails when constructors find problems, listing every one with its code, path and fix at once', async () => {
     // GIVEN a program whose constructors find four problems
-    const r = await run(program({
-      before: `
+    const r = await run(
+      program({
+        before: `
 const staging = new Environment(platform, 'staging', { syncWindows: [SyncWindow.deny('@daily', '8h')] });
 new Environment(platform, 'prod');
 new Service(platform, 'orders-api', { image: { repository: 'registry.example.com/shop/orders-api' }, valuesSchema: ValuesSchema.fromFile('charts/orders-api/values.schema.json') }).deployTo(prod);
 new PromotionRing(platform, 'everything', { targets: Targets.all(), gates: [Gate.soak(Duration.hours(-2))] });`,
-    }));
+      }),
+    );
 
     // THEN
     expect(r.code).toBe(1);
@@ -296,19 +340,34 @@ new PromotionRing(platform, 'everything', { targets: Targets.all(), gates: [Gate
   });
 
   test('fails when a construct id is used twice in a scope the constructs library guards, as CG103 with the path', async () => {
-    const r = await run(program({ before: "new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' }); new Cluster(prod, 'eu/02', { cloud: aws, region: 'eu-west-1' }); new Cluster(prod, 'eu/02', { cloud: aws, region: 'eu-west-1' });" }));
+    const r = await run(
+      program({
+        before:
+          "new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' }); new Cluster(prod, 'eu/02', { cloud: aws, region: 'eu-west-1' }); new Cluster(prod, 'eu/02', { cloud: aws, region: 'eu-west-1' });",
+      }),
+    );
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('[platform/prod/eu-01] CG103 Cluster "eu-01" cannot be created: platform/prod already has a Cluster named "eu-01".');
+    expect(r.stderr).toContain(
+      '[platform/prod/eu-01] CG103 Cluster "eu-01" cannot be created: platform/prod already has a Cluster named "eu-01".',
+    );
     expect(r.stderr).toContain('[platform/prod/eu/02] CG103 Cluster "eu/02" cannot be created');
     expect(r.stderr).not.toContain('There is already a Construct');
     expectNothingWritten();
   });
 
   test('fails when the program throws a GitOpsError before synth(), with its code, path and fix, printed once', async () => {
-    const r = await run(program({ before: "new Environment(new (require(require.resolve('constructs', { paths: [" + JSON.stringify(LIB) + "] })).Construct)(undefined, 'elsewhere'), 'dev');" }));
+    const r = await run(
+      program({
+        before:
+          "new Environment(new (require(require.resolve('constructs', { paths: [" +
+          JSON.stringify(LIB) +
+          "] })).Construct)(undefined, 'elsewhere'), 'dev');",
+      }),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).not.toContain('CG304');
-    const line = '[elsewhere] CG100 Construct "elsewhere" is not inside a Platform. Fix: Create it with a Platform (or a construct inside one) as its scope.';
+    const line =
+      '[elsewhere] CG100 Construct "elsewhere" is not inside a Platform. Fix: Create it with a Platform (or a construct inside one) as its scope.';
     expect(r.stderr).toContain(`Error: ${line}\n`);
     expect(r.stderr.split(line)).toHaveLength(2);
     expectNothingWritten();
@@ -317,21 +376,30 @@ new PromotionRing(platform, 'everything', { targets: Targets.all(), gates: [Gate
   test('fails when the program throws before synth(), with its error and a fix for that case', async () => {
     const r = await run(program({ before: 'null.services;' }));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/the last lines of its output:\n {2}TypeError: Cannot read properties of null \(reading 'services'\)\n {6}at .*prog\.js:/);
-    expect(r.stderr).toContain('CG304 The program "node prog.js" exited with 1 without handing over a model. Fix: The program failed before platform.synth(): fix the error its output shows');
+    expect(r.stderr).toMatch(
+      /the last lines of its output:\n {2}TypeError: Cannot read properties of null \(reading 'services'\)\n {6}at .*prog\.js:/,
+    );
+    expect(r.stderr).toContain(
+      'CG304 The program "node prog.js" exited with 1 without handing over a model. Fix: The program failed before platform.synth(): fix the error its output shows',
+    );
     expectNothingWritten();
   });
 
   test('fails when the program exits with 0 without calling synth()', async () => {
     const r = await run(program({ before: 'process.exit(0);' }));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('CG304 The program "node prog.js" exited with 0 without handing over a model. Fix: End the program with platform.synth()');
+    expect(r.stderr).toContain(
+      'CG304 The program "node prog.js" exited with 0 without handing over a model. Fix: End the program with platform.synth()',
+    );
     expectNothingWritten();
   });
 
-  test.each(['synth', 'plan', 'check', 'status', 'explain', 'promote', 'rollback', 'unhold', 'publish'])('documents --timeout in `%s --help`', async (command) => {
-    const r = await cli(dir, [command, '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/--timeout T +how long the program may run: seconds or a duration such as 90s, 5m,/);
-  });
+  test.each(['synth', 'plan', 'check', 'status', 'explain', 'promote', 'rollback', 'unhold', 'publish'])(
+    'documents --timeout in `%s --help`',
+    async (command) => {
+      const r = await cli(dir, [command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/--timeout T +how long the program may run: seconds or a duration such as 90s, 5m,/);
+    },
+  );
 });

@@ -57,7 +57,9 @@ platform.synth();
 
 /** Values files per service and ring. */
 function valuesFiles(service: string, ring: 'nonprod' | 'prod-canary' | 'prod'): string[] {
-  const clusters = { 'nonprod': ['nonprod/aws/eu-01', 'nonprod/aws/eu-02'], 'prod-canary': ['prod/aws/eu-01'], 'prod': ['prod/aws/eu-02'] }[ring];
+  const clusters = { nonprod: ['nonprod/aws/eu-01', 'nonprod/aws/eu-02'], 'prod-canary': ['prod/aws/eu-01'], prod: ['prod/aws/eu-02'] }[
+    ring
+  ];
   return clusters.map((c) => `environments/${c}/${service}/values.yaml`);
 }
 
@@ -84,16 +86,24 @@ describe('promotion through the CLI against a bare remote', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
     // Nothing of the surrounding CI or git session may leak into the runs.
     for (const key of Object.keys(env)) {
-      if (key.startsWith('GIT_') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'BUILD_REQUESTEDFOR', 'CI_COMMIT_SHA', 'GITHUB_SHA', 'CDK8S_GITOPS_MODEL_OUT'].includes(key)) {
+      if (
+        key.startsWith('GIT_') ||
+        ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'BUILD_REQUESTEDFOR', 'CI_COMMIT_SHA', 'GITHUB_SHA', 'CDK8S_GITOPS_MODEL_OUT'].includes(key)
+      ) {
         delete env[key];
       }
     }
     Object.assign(env, extraEnv);
     const program = args[0] === 'history' ? [] : ['--app', app];
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [CLI, ...args, '--out', out, ...program],
+        { cwd: ROOT, env, encoding: 'utf8' },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+        },
+      );
     });
   }
 
@@ -117,7 +127,9 @@ describe('promotion through the CLI against a bare remote', () => {
    * the program commit, which depends on this checkout, left out.
    */
   function trailers(dir: string, ref = 'HEAD'): string[] {
-    return sandbox.git(dir, 'log', '-1', '--format=%(trailers:only,unfold)', ref).split('\n')
+    return sandbox
+      .git(dir, 'log', '-1', '--format=%(trailers:only,unfold)', ref)
+      .split('\n')
       .filter((t) => t !== '' && !t.startsWith('Cdk8s-Gitops-Program-Commit:'));
   }
 
@@ -134,14 +146,18 @@ describe('promotion through the CLI against a bare remote', () => {
   function holdPushesUntilTwoArrive(): void {
     sandbox.git(sandbox.remote, 'config', 'core.filesRefLockTimeout', '10000');
     const hook = path.join(sandbox.remote, 'hooks', 'pre-receive');
-    fs.writeFileSync(hook, [
-      '#!/bin/sh',
-      'touch "arrived.$$"',
-      'n=0',
-      'while [ "$(ls arrived.* | wc -l)" -lt 2 ] && [ "$n" -lt 600 ]; do sleep 0.05; n=$((n + 1)); done',
-      'exit 0',
-      '',
-    ].join('\n'), { mode: 0o755 });
+    fs.writeFileSync(
+      hook,
+      [
+        '#!/bin/sh',
+        'touch "arrived.$$"',
+        'n=0',
+        'while [ "$(ls arrived.* | wc -l)" -lt 2 ] && [ "$n" -lt 600 ]; do sleep 0.05; n=$((n + 1)); done',
+        'exit 0',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
   }
 
   beforeAll(async () => {
@@ -183,10 +199,17 @@ describe('promotion through the CLI against a bare remote', () => {
         'Applications: payments-api-nonprod-aws-eu-01, payments-api-nonprod-aws-eu-02',
         '',
       ]);
-      expect(sandbox.status(a)).toEqual([MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml'].map((f) => ` M ${f}`));
+      expect(sandbox.status(a)).toEqual(
+        [MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml'].map((f) => ` M ${f}`),
+      );
       expect(valuesFiles('payments-api', 'nonprod').map((f) => deployed(a, f))).toEqual([A, A]);
       expect(ledger(a, 'payments-api').rings.nonprod).toEqual({
-        digest: A, since: T0, by: 'alice', from: null, approvedBy: null, hold: null,
+        digest: A,
+        since: T0,
+        by: 'alice',
+        from: null,
+        approvedBy: null,
+        hold: null,
         previous: [{ digest: SEED, since: '1970-01-01T00:00:00Z', by: 'initial' }],
       });
     });
@@ -219,7 +242,9 @@ describe('promotion through the CLI against a bare remote', () => {
     test('prod takes the canary digest only after its soak time and with an approver', async () => {
       // GIVEN the digest reached prod-canary at T0: the commit that recorded it there was made then
       await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
-      await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], T0, { GIT_COMMITTER_DATE: T0 });
+      await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], T0, {
+        GIT_COMMITTER_DATE: T0,
+      });
       const toProd = ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice'];
 
       // WHEN
@@ -240,16 +265,30 @@ describe('promotion through the CLI against a bare remote', () => {
       );
       expect(out).toMatch(/^promote payments-api sha256:aaaaaaaa to prod from prod-canary \(by alice, approved by bob\)\n/);
       expect(valuesFiles('payments-api', 'prod').map((f) => deployed(a, f))).toEqual([A]);
-      expect(ledger(a, 'payments-api').rings.prod).toMatchObject({ digest: A, since: '2026-11-22T11:00:00Z', from: 'prod-canary', approvedBy: 'bob' });
-      expect(trailers(sandbox.remote, 'main')).toEqual(expect.arrayContaining([
-        'Cdk8s-Gitops-Ring: prod', `Cdk8s-Gitops-Digest: ${A}`, 'Cdk8s-Gitops-Promoted-By: alice', 'Cdk8s-Gitops-Approved-By: bob',
-      ]));
+      expect(ledger(a, 'payments-api').rings.prod).toMatchObject({
+        digest: A,
+        since: '2026-11-22T11:00:00Z',
+        from: 'prod-canary',
+        approvedBy: 'bob',
+      });
+      expect(trailers(sandbox.remote, 'main')).toEqual(
+        expect.arrayContaining([
+          'Cdk8s-Gitops-Ring: prod',
+          `Cdk8s-Gitops-Digest: ${A}`,
+          'Cdk8s-Gitops-Promoted-By: alice',
+          'Cdk8s-Gitops-Approved-By: bob',
+        ]),
+      );
     });
 
     test('a rollback holds the ring: promotions fail until unhold lifts it', async () => {
       // GIVEN
       await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
-      await ok(a, ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'error rate up', '--by', 'carol', '--publish'], '2026-11-22T10:05:00Z');
+      await ok(
+        a,
+        ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'error rate up', '--by', 'carol', '--publish'],
+        '2026-11-22T10:05:00Z',
+      );
       const remoteTip = sandbox.git(sandbox.remote, 'rev-parse', 'main');
 
       // WHEN
@@ -264,7 +303,8 @@ describe('promotion through the CLI against a bare remote', () => {
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteTip);
       expect(sandbox.status(a)).toEqual([]);
       expect(ledger(a, 'payments-api').rings.nonprod).toMatchObject({
-        digest: SEED, hold: { reason: 'error rate up', since: '2026-11-22T10:05:00Z', by: 'carol' },
+        digest: SEED,
+        hold: { reason: 'error rate up', since: '2026-11-22T10:05:00Z', by: 'carol' },
       });
       expect(valuesFiles('payments-api', 'nonprod').map((f) => deployed(a, f))).toEqual([SEED, SEED]);
 
@@ -277,11 +317,17 @@ describe('promotion through the CLI against a bare remote', () => {
       expect(nonprod).toMatchObject({ digest: B, hold: null });
       expect(nonprod.previous.map((p: any) => p.digest)).toEqual([SEED, A]);
       expect(trailers(sandbox.remote, 'main~1')).toEqual([
-        'Cdk8s-Gitops-Operation: unhold', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: nonprod', 'Cdk8s-Gitops-Promoted-By: carol',
+        'Cdk8s-Gitops-Operation: unhold',
+        'Cdk8s-Gitops-Service: payments-api',
+        'Cdk8s-Gitops-Ring: nonprod',
+        'Cdk8s-Gitops-Promoted-By: carol',
       ]);
       expect(trailers(sandbox.remote, 'main~2')).toEqual([
-        'Cdk8s-Gitops-Operation: rollback', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: nonprod',
-        `Cdk8s-Gitops-Digest: ${SEED}`, 'Cdk8s-Gitops-Promoted-By: carol',
+        'Cdk8s-Gitops-Operation: rollback',
+        'Cdk8s-Gitops-Service: payments-api',
+        'Cdk8s-Gitops-Ring: nonprod',
+        `Cdk8s-Gitops-Digest: ${SEED}`,
+        'Cdk8s-Gitops-Promoted-By: carol',
       ]);
     });
   });
@@ -304,7 +350,9 @@ describe('promotion through the CLI against a bare remote', () => {
         `Cdk8s-Gitops-Digest: ${A}`,
         'Cdk8s-Gitops-Promoted-By: alice',
       ]);
-      expect(sandbox.git(a, 'log', '-1', '--format=%B')).toMatch(/\n\nCdk8s-Gitops-Operation: promote\nCdk8s-Gitops-Service: payments-api\n/);
+      expect(sandbox.git(a, 'log', '-1', '--format=%B')).toMatch(
+        /\n\nCdk8s-Gitops-Operation: promote\nCdk8s-Gitops-Service: payments-api\n/,
+      );
       expect(sandbox.status(a)).toEqual([]);
     });
 
@@ -321,7 +369,9 @@ describe('promotion through the CLI against a bare remote', () => {
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(main);
       expect(sandbox.git(sandbox.remote, 'rev-parse', `${branch}~1`)).toBe(main);
       expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml', branch)).rings.nonprod.digest).toBe(A);
-      expect(trailers(sandbox.remote, branch)).toEqual(expect.arrayContaining([`Cdk8s-Gitops-Digest: ${A}`, 'Cdk8s-Gitops-Promoted-By: alice']));
+      expect(trailers(sandbox.remote, branch)).toEqual(
+        expect.arrayContaining([`Cdk8s-Gitops-Digest: ${A}`, 'Cdk8s-Gitops-Promoted-By: alice']),
+      );
     });
 
     test('publish commits the change a plain promote left in the checkout as that promote, by whom made it', async () => {
@@ -336,14 +386,19 @@ describe('promotion through the CLI against a bare remote', () => {
       expect(out).toMatch(new RegExp(`^${files.map((f) => `\\[~\\] ${f}\n`).join('')}Pushed [0-9a-f]{12} to main \\(5 files; `));
       expect(changedIn(sandbox.remote, 'main')).toEqual(files);
       expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml')).rings.nonprod.digest).toBe(A);
-      expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
+      expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe(
+        'promote payments-api sha256:aaaaaaaa to nonprod (by alice)',
+      );
       expect(trailers(sandbox.remote, 'main')).toEqual([
-        'Cdk8s-Gitops-Operation: promote', 'Cdk8s-Gitops-Service: payments-api', 'Cdk8s-Gitops-Ring: nonprod', `Cdk8s-Gitops-Digest: ${A}`,
+        'Cdk8s-Gitops-Operation: promote',
+        'Cdk8s-Gitops-Service: payments-api',
+        'Cdk8s-Gitops-Ring: nonprod',
+        `Cdk8s-Gitops-Digest: ${A}`,
         'Cdk8s-Gitops-Promoted-By: alice',
       ]);
       expect(sandbox.status(a)).toEqual([]);
     });
-    test('publish --message names the program\'s own commit only: a pending promote keeps its own subject', async () => {
+    test("publish --message names the program's own commit only: a pending promote keeps its own subject", async () => {
       // GIVEN
       await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
       const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
@@ -352,8 +407,15 @@ describe('promotion through the CLI against a bare remote', () => {
       await ok(a, ['publish', '--by', 'alice', '--message', 'Release payments-api to nonprod']);
 
       // THEN one commit, the promote's; the program changed nothing else, so there is no commit to name
-      expect(sandbox.git(sandbox.remote, 'log', '--format=%s', `${before}..main`)).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
-      expect(changedIn(sandbox.remote, 'main')).toEqual([MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml']);
+      expect(sandbox.git(sandbox.remote, 'log', '--format=%s', `${before}..main`)).toBe(
+        'promote payments-api sha256:aaaaaaaa to nonprod (by alice)',
+      );
+      expect(changedIn(sandbox.remote, 'main')).toEqual([
+        MANIFEST,
+        'STATUS.md',
+        ...valuesFiles('payments-api', 'nonprod'),
+        'releases/payments-api.yaml',
+      ]);
       expect(valuesFiles('payments-api', 'nonprod').map((f) => parseYaml(sandbox.remoteFile(f)).image.digest)).toEqual([A, A]);
       expect(sandbox.status(a)).toEqual([]);
     });
@@ -439,8 +501,12 @@ describe('promotion through the CLI against a bare remote', () => {
 /** The CLI and the program run from lib/: fails when it is missing or older than src/. */
 function assertBuilt(): void {
   const built = path.join(ROOT, 'lib', 'index.js');
-  const newest = (dir: string): number => Math.max(...fs.readdirSync(dir, { withFileTypes: true }).map((e) =>
-    (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+  const newest = (dir: string): number =>
+    Math.max(
+      ...fs
+        .readdirSync(dir, { withFileTypes: true })
+        .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)),
+    );
   if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < newest(path.join(ROOT, 'src'))) {
     throw new Error('lib/ is missing or older than src/: run `npm run build` first (or `npm test`), since these tests run the built CLI.');
   }

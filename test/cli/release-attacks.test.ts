@@ -9,9 +9,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Removal, Service, Targets,
-} from '../../src';
+import { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
 import { PlatformModel } from '../../src/synth/model';
 import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
@@ -84,8 +82,10 @@ function program(shape: Shape = {}): PlatformModel {
   const svc = new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D0 });
   svc.deployTo([nonprod, prod]);
   if (shape.ledgerApi !== false) {
-    new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: shape.ledgerApiInitial ?? D0 })
-      .deployTo([nonprod, prod]);
+    new Service(platform, 'ledger-api', {
+      image: { repository: 'registry.example.com/ledger-api' },
+      initialDigest: shape.ledgerApiInitial ?? D0,
+    }).deployTo([nonprod, prod]);
   }
   if (shape.removals) platform.removed(...shape.removals);
   return platform.snapshot();
@@ -132,13 +132,22 @@ async function published(): Promise<{ sandbox: Sandbox; clone: string }> {
   await ok(clone, model, ['publish', '--by', 'ci'], T0, { GIT_COMMITTER_DATE: '2026-11-21T10:00:00Z' });
   await ok(clone, model, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
   await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish']);
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'], T2);
+  await ok(
+    clone,
+    model,
+    ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'],
+    T2,
+  );
   return { sandbox, clone };
 }
 
 /** The clone's files (without .git), its HEAD and the remote's tip: what "nothing written" compares. */
 function snapshot(sandbox: Sandbox, clone: string): unknown {
-  return { files: hashTree(clone, ['.git']), head: sandbox.git(clone, 'rev-parse', 'HEAD'), remote: sandbox.git(sandbox.remote, 'rev-parse', 'main') };
+  return {
+    files: hashTree(clone, ['.git']),
+    head: sandbox.git(clone, 'rev-parse', 'HEAD'),
+    remote: sandbox.git(sandbox.remote, 'rev-parse', 'main'),
+  };
 }
 
 /** Replaces prod's digest in `text` (the ledger) by `digest`. */
@@ -149,7 +158,7 @@ function withProdDigest(text: string, digest: string): string {
 }
 
 describe('ring moves', () => {
-  it('fails when movedFrom names a ring the program still declares: the gated ring would take the ungated ring\'s unapproved digest', async () => {
+  it("fails when movedFrom names a ring the program still declares: the gated ring would take the ungated ring's unapproved digest", async () => {
     // GIVEN prod runs A (soaked, approved by bob) and mallory has just put B into nonprod, published
     const { sandbox, clone } = await published();
     try {
@@ -161,9 +170,13 @@ describe('ring moves', () => {
       const r = await cli(clone, moved, ['publish', '--by', 'mallory'], T2);
       // THEN plan warns and the write is refused: prod's gcp target ran A in prod, and must not take nonprod's B
       //      without prod's soak and approval
-      expect(plan.stderr).toContain('Warning: synth refuses this (CG144): The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb without a promotion');
+      expect(plan.stderr).toContain(
+        'Warning: synth refuses this (CG144): The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb without a promotion',
+      );
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb');
+      expect(r.stderr).toContain(
+        'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
       // AND nothing was written or pushed; prod's gcp cluster still runs A
       expect(snapshot(sandbox, clone)).toEqual(before);
       expect(sandbox.remoteFile(PROD_GCP_VALUES)).toContain(`digest: ${A}`);
@@ -177,13 +190,20 @@ describe('ring moves', () => {
     const { sandbox, clone } = await published();
     try {
       await ok(clone, program(), ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'], T2);
-      await ok(clone, program(), ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'], T2);
+      await ok(
+        clone,
+        program(),
+        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'],
+        T2,
+      );
       const before = snapshot(sandbox, clone);
       // WHEN prod's gcp cluster is moved into prod-canary's targets, with no movedFrom, and synth runs
       const r = await cli(clone, program({ rings: 'gcp-into-canary' }), ['synth'], T2);
       // THEN synth refuses: a target that ran a digest keeps running it
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb');
+      expect(r.stderr).toContain(
+        'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
       expect(snapshot(sandbox, clone)).toEqual(before);
       expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
@@ -191,18 +211,25 @@ describe('ring moves', () => {
     }
   });
 
-  it('fails when two rings running different digests are merged with movedFrom: the merged ring silently takes the first one\'s', async () => {
+  it("fails when two rings running different digests are merged with movedFrom: the merged ring silently takes the first one's", async () => {
     // GIVEN prod runs A (approved), prod-canary runs B (unapproved)
     const { sandbox, clone } = await published();
     try {
       await ok(clone, program(), ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'], T2);
-      await ok(clone, program(), ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'], T2);
+      await ok(
+        clone,
+        program(),
+        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'],
+        T2,
+      );
       const before = snapshot(sandbox, clone);
       // WHEN prod-canary and prod are merged into "production", movedFrom: ['prod-canary', 'prod']
       const r = await cli(clone, program({ rings: 'merged' }), ['synth'], T2);
       // THEN the merge is refused: prod's clusters must not switch to B
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('CG144 The write would switch 2 Applications payments-api-prod-aws-eu-02, payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb');
+      expect(r.stderr).toContain(
+        'CG144 The write would switch 2 Applications payments-api-prod-aws-eu-02, payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
       expect(snapshot(sandbox, clone)).toEqual(before);
       expect(read(clone, PROD_AWS_VALUES)).toContain(`digest: ${A}`);
     } finally {
@@ -215,9 +242,12 @@ describe('removals', () => {
   it('fails when Removal.application names an Application the program still declares (CG143)', () => {
     // WHEN the program declares the removal of an Application it still declares, by name or by a pattern
     // THEN it is an error like Removal.service/cluster/environment of something still declared
-    expect(() => program({ removals: [Removal.application('payments-api-prod-aws-eu-02')] }))
-      .toThrow('CG143 Removal.application("payments-api-prod-aws-eu-02") matches an Application the program still declares: payments-api-prod-aws-eu-02.');
-    expect(() => program({ removals: [Removal.application('*')] })).toThrow(/CG143 Removal.application\("\*"\) matches \d+ Applications the program still declares/);
+    expect(() => program({ removals: [Removal.application('payments-api-prod-aws-eu-02')] })).toThrow(
+      'CG143 Removal.application("payments-api-prod-aws-eu-02") matches an Application the program still declares: payments-api-prod-aws-eu-02.',
+    );
+    expect(() => program({ removals: [Removal.application('*')] })).toThrow(
+      /CG143 Removal.application\("\*"\) matches \d+ Applications the program still declares/,
+    );
   });
 
   it('fails when the ledger of a declared service was deleted and pushed by someone else: publish must not reset prod to initialDigest', async () => {
@@ -290,7 +320,7 @@ describe('removals', () => {
 });
 
 describe('gates', () => {
-  it('check --base refuses, in a merge request, a hand edit of prod\'s digest pushed together with the ledger\'s new hash in the manifest (CG610)', async () => {
+  it("check --base refuses, in a merge request, a hand edit of prod's digest pushed together with the ledger's new hash in the manifest (CG610)", async () => {
     // GIVEN prod runs A; someone sets prod to X (never ran in prod-canary), rewrites the ledger's hash in
     // the manifest so that nothing looks edited by hand, and pushes it as a merge-request branch
     const { sandbox, clone } = await published();
@@ -324,7 +354,7 @@ describe('gates', () => {
     }
   });
 
-  it('fails when prod\'s digest is edited by hand and the manifest deleted, pushed: synth --adopt refuses', async () => {
+  it("fails when prod's digest is edited by hand and the manifest deleted, pushed: synth --adopt refuses", async () => {
     // GIVEN prod runs A; someone else sets prod to X and deletes the manifest, pushed
     const { sandbox, clone } = await published();
     try {
@@ -352,12 +382,22 @@ describe('gates', () => {
     const { sandbox, clone } = await published();
     try {
       await ok(clone, program(), ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'alice', '--publish'], T2);
-      await ok(clone, program(), ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], T2,
-        { GIT_COMMITTER_DATE: '2026-11-22T09:00:00Z' });
+      await ok(
+        clone,
+        program(),
+        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'],
+        T2,
+        { GIT_COMMITTER_DATE: '2026-11-22T09:00:00Z' },
+      );
       expect(sandbox.git(clone, 'log', '-2', '--format=%cI')).toBe('2026-11-22T09:00:00Z\n2026-11-22T12:00:00Z'.replace(/Z/g, '+00:00'));
       const before = snapshot(sandbox, clone);
       // WHEN prod is promoted from prod-canary at T2, seconds after B reached prod-canary
-      const r = await cli(clone, program(), ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'], T2);
+      const r = await cli(
+        clone,
+        program(),
+        ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'],
+        T2,
+      );
       // THEN the soak has not been served: B cannot have reached prod-canary before the commit it was taken from
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('CG602');
@@ -367,4 +407,3 @@ describe('gates', () => {
     }
   });
 });
-

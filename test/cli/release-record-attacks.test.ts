@@ -10,9 +10,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets,
-} from '../../src';
+import { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets } from '../../src';
 import { PlatformModel } from '../../src/synth/model';
 import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
@@ -55,8 +53,14 @@ function program(gcpIntoCanary = false): PlatformModel {
     new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
     new PromotionRing(platform, 'prod', { targets: Targets.cluster(eu02, gcp01), gates });
   }
-  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D0 }).deployTo([nonprod, prod]);
-  new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: D0 }).deployTo([nonprod, prod]);
+  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D0 }).deployTo([
+    nonprod,
+    prod,
+  ]);
+  new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: D0 }).deployTo([
+    nonprod,
+    prod,
+  ]);
   return platform.snapshot();
 }
 
@@ -100,7 +104,12 @@ async function published(): Promise<{ sandbox: Sandbox; clone: string }> {
   await ok(clone, model, ['publish', '--by', 'ci'], T0, { GIT_COMMITTER_DATE: '2026-11-21T10:00:00Z' });
   await ok(clone, model, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
   await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish']);
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'], T2);
+  await ok(
+    clone,
+    model,
+    ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'],
+    T2,
+  );
   await ok(clone, model, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'], T2);
   await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'], T2);
   return { sandbox, clone };
@@ -120,13 +129,27 @@ function asVersion1Manifest(dir: string): void {
   const shards = path.join(dir, '.cdk8s-gitops/services');
   for (const f of fs.readdirSync(shards)) add(JSON.parse(fs.readFileSync(path.join(shards, f), 'utf8')).files);
   fs.rmSync(shards, { recursive: true });
-  files['STATUS.md'] = { sha256: createHash('sha256').update(fs.readFileSync(path.join(dir, 'STATUS.md'))).digest('hex'), key: '0'.repeat(40) };
-  const lines = Object.keys(files).sort().map((p) => `    ${JSON.stringify(p)}: {"sha256": "${files[p].sha256}", "key": "${files[p].key}"}`);
-  fs.writeFileSync(path.join(dir, MANIFEST), `{\n  "generator": "cdk8s-gitops",\n  "version": 1,\n  "inputs": "${main.inputs}",\n  "files": {\n${lines.join(',\n')}\n  }\n}\n`);
+  files['STATUS.md'] = {
+    sha256: createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, 'STATUS.md')))
+      .digest('hex'),
+    key: '0'.repeat(40),
+  };
+  const lines = Object.keys(files)
+    .sort()
+    .map((p) => `    ${JSON.stringify(p)}: {"sha256": "${files[p].sha256}", "key": "${files[p].key}"}`);
+  fs.writeFileSync(
+    path.join(dir, MANIFEST),
+    `{\n  "generator": "cdk8s-gitops",\n  "version": 1,\n  "inputs": "${main.inputs}",\n  "files": {\n${lines.join(',\n')}\n  }\n}\n`,
+  );
 }
 
 function snapshot(sandbox: Sandbox, clone: string): unknown {
-  return { files: hashTree(clone, ['.git']), head: sandbox.git(clone, 'rev-parse', 'HEAD'), remote: sandbox.git(sandbox.remote, 'rev-parse', 'main') };
+  return {
+    files: hashTree(clone, ['.git']),
+    head: sandbox.git(clone, 'rev-parse', 'HEAD'),
+    remote: sandbox.git(sandbox.remote, 'rev-parse', 'main'),
+  };
 }
 
 describe('CG144: a target keeps what it runs', () => {
@@ -143,7 +166,9 @@ describe('CG144: a target keeps what it runs', () => {
       // THEN synth refuses as it does without the edit: the gcp target must not switch from A to B
       //      without prod's soak and approval
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb');
+      expect(r.stderr).toContain(
+        'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
       // AND nothing was written; prod's gcp cluster still runs A
       expect(snapshot(sandbox, clone)).toEqual(before);
       expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
@@ -164,7 +189,9 @@ describe('CG144: a target keeps what it runs', () => {
       const r = await cli(clone, program(true), ['synth'], T2);
       // THEN it is refused (CG144) and nothing was written
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb');
+      expect(r.stderr).toContain(
+        'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
       expect(snapshot(sandbox, clone)).toEqual(before);
       expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
@@ -182,7 +209,9 @@ describe('CG144: a target keeps what it runs', () => {
       const r = await cli(clone, program(true), ['synth'], T2);
       // THEN it is refused (CG144) and nothing was written
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb');
+      expect(r.stderr).toContain(
+        'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
       expect(snapshot(sandbox, clone)).toEqual(before);
       // AND with the program unchanged, synth records the edited ledger and changes no target
       const ok2 = await cli(clone, program(), ['synth'], T2);
@@ -206,7 +235,9 @@ describe('CG144: a target keeps what it runs', () => {
       const r = await cli(clone, program(true), ['synth'], T2);
       // THEN it refuses (CG144): the values file says the gcp target runs A, and it must keep it
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb');
+      expect(r.stderr).toContain(
+        'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
       expect(snapshot(sandbox, clone)).toEqual(before);
       expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
@@ -219,7 +250,10 @@ describe('CG144: a target keeps what it runs', () => {
     const { sandbox, clone } = await published();
     try {
       const shard = read(clone, SHARD);
-      const forged = shard.replace(/("environments\/prod\/gcp\/gcp-01\/payments-api\/values\.yaml": \{[^}]*"release": ")sha256:a{64}/, `$1${B}`);
+      const forged = shard.replace(
+        /("environments\/prod\/gcp\/gcp-01\/payments-api\/values\.yaml": \{[^}]*"release": ")sha256:a{64}/,
+        `$1${B}`,
+      );
       expect(forged).not.toEqual(shard);
       fs.writeFileSync(path.join(clone, SHARD), forged);
       sandbox.git(clone, 'commit', '--quiet', '-am', 'Tidy the manifest');
@@ -276,16 +310,24 @@ describe('shards', () => {
       // THEN both find the change synth would make (exit 2), name the files the shard recorded, and write nothing
       expect(snapshot(sandbox, clone)).toEqual(before);
       expect([check.code, plan.code]).toEqual([2, 2]);
-      expect(check.stdout).toContain(`${PROD_GCP_VALUES} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${SHARD}).`);
+      expect(check.stdout).toContain(
+        `${PROD_GCP_VALUES} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${SHARD}).`,
+      );
       expect(check.stdout).toContain(`${PAYMENTS} holds what the program makes`);
-      const values = ['nonprod/aws/eu-01', 'prod/aws/eu-01', 'prod/aws/eu-02', 'prod/gcp/gcp-01'].map((d) => `environments/${d}/payments-api/values.yaml`);
-      expect(plan.stdout).toBe(`Not recorded in the manifest (its record was deleted or edited; synth records them again):\n${[...values, PAYMENTS].map((p) => `    ${p}\n`).join('')}\n` +
-        'Plan: no file changes; the manifest records 5 files again.\n');
+      const values = ['nonprod/aws/eu-01', 'prod/aws/eu-01', 'prod/aws/eu-02', 'prod/gcp/gcp-01'].map(
+        (d) => `environments/${d}/payments-api/values.yaml`,
+      );
+      expect(plan.stdout).toBe(
+        `Not recorded in the manifest (its record was deleted or edited; synth records them again):\n${[...values, PAYMENTS].map((p) => `    ${p}\n`).join('')}\n` +
+          'Plan: no file changes; the manifest records 5 files again.\n',
+      );
       // AND synth writes the shard back and says so: no other file changes
       const synth = await cli(clone, program(), ['synth'], T2);
       expect(synth.code).toBe(0);
       expect(synth.stdout).toMatch(/^Recorded 5 files in the manifest of .* again; no file changed\.\n$/);
-      expect(synth.stderr).toContain(`Recorded 5 files in the manifest again: they hold what the program makes, but the manifest's record of them was missing`);
+      expect(synth.stderr).toContain(
+        `Recorded 5 files in the manifest again: they hold what the program makes, but the manifest's record of them was missing`,
+      );
       expect(sandbox.status(clone)).toEqual(['?? .cdk8s-gitops/services/payments-api.json']);
       expect(sandbox.git(clone, 'show', `HEAD~1:${SHARD}`)).toBe(read(clone, SHARD).trimEnd());
       // AND after it, check is clean again

@@ -9,9 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets,
-} from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
 import { PlatformModel } from '../../src/synth/model';
 import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
@@ -64,11 +62,17 @@ function program(shape: Shape = {}): PlatformModel {
     new PromotionRing(platform, 'prod-gcp', { targets: Targets.cloud(gcp), movedFrom: ['prod'] });
   } else if (shape.awsRing && awsCluster) {
     new PromotionRing(platform, shape.prodRing ?? 'prod', { targets: rest.except(Targets.cluster(awsCluster)) });
-    new PromotionRing(platform, 'prod-aws', { targets: Targets.cluster(awsCluster), ...(shape.awsRing.movedFrom ? { movedFrom: shape.awsRing.movedFrom } : {}) });
+    new PromotionRing(platform, 'prod-aws', {
+      targets: Targets.cluster(awsCluster),
+      ...(shape.awsRing.movedFrom ? { movedFrom: shape.awsRing.movedFrom } : {}),
+    });
   } else {
     new PromotionRing(platform, shape.prodRing ?? 'prod', { targets: rest, ...(shape.movedFrom ? { movedFrom: shape.movedFrom } : {}) });
   }
-  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D1 }).deployTo([nonprod, prod]);
+  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D1 }).deployTo([
+    nonprod,
+    prod,
+  ]);
   if (shape.ledgerApi !== false) {
     new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: D1 }).deployTo(nonprod);
   }
@@ -100,8 +104,22 @@ async function checkout(model: PlatformModel = program(), promoted = true): Prom
   const dir = path.join(root, `checkout-${++n}`);
   expect((await cli(dir, model, 'synth')).code).toBe(0);
   if (promoted) {
-    for (const [ring, from] of [['nonprod', undefined], ['prod-canary', 'nonprod'], ['prod', 'prod-canary']] as const) {
-      const r = await cli(dir, model, 'promote', 'payments-api', '--ring', ring, ...(from ? ['--from', from] : ['--digest', D2]), '--by', 'alice');
+    for (const [ring, from] of [
+      ['nonprod', undefined],
+      ['prod-canary', 'nonprod'],
+      ['prod', 'prod-canary'],
+    ] as const) {
+      const r = await cli(
+        dir,
+        model,
+        'promote',
+        'payments-api',
+        '--ring',
+        ring,
+        ...(from ? ['--from', from] : ['--digest', D2]),
+        '--by',
+        'alice',
+      );
       expect([r.code, r.stderr]).toEqual([0, '']);
     }
   }
@@ -172,7 +190,9 @@ describe('ring renamed or split', () => {
     expect(synth.stdout).toMatch(/: 0 created, 3 updated, 0 deleted, \d+ unchanged\.\n$/);
     // AND the ledger names the ring "production", with prod's digest and history; no "prod" is left
     const ledger = read(dir, PAYMENTS);
-    expect(ledger).toMatch(/ {2}production:\n {4}digest: sha256:2{64}\n(.*\n){5} {4}previous:\n {6}- \{ digest: sha256:1{64}, since: "1970-01-01T00:00:00Z", by: initial \}\n/);
+    expect(ledger).toMatch(
+      / {2}production:\n {4}digest: sha256:2{64}\n(.*\n){5} {4}previous:\n {6}- \{ digest: sha256:1{64}, since: "1970-01-01T00:00:00Z", by: initial \}\n/,
+    );
     expect(ledger).not.toMatch(/^ {2}prod:$/m);
     // AND the Applications and what they run are the same
     expect(await applications(dir)).toEqual(apps);
@@ -208,7 +228,9 @@ describe('ring renamed or split', () => {
     // THEN synth fails with CG141 naming its Application and the declaration
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('This write would delete 1 Application the program does not declare removed; nothing was written:');
-    expect(r.stderr).toContain(`CG141 The write would delete Application ${AWS_APPS[0]}: its ring "prod-aws" runs no digest of payments-api`);
+    expect(r.stderr).toContain(
+      `CG141 The write would delete Application ${AWS_APPS[0]}: its ring "prod-aws" runs no digest of payments-api`,
+    );
     expect(r.stderr).toContain("new PromotionRing(platform, 'prod-aws', { …, movedFrom: ['<that ring>'] })");
     expect(hashTree(dir)).toEqual(before);
     // AND with movedFrom: ['prod'] the target keeps running D2
@@ -237,11 +259,16 @@ describe('clusters and services removed', () => {
     expect(text.stdout).toContain('synth, publish, promote, rollback and unhold refuse to write this (CG141)');
     expect(markdown.code).toBe(2);
     expect(markdown.stdout.split('\n').slice(0, 6)).toEqual([
-      '### cdk8s-gitops plan', '', '> [!CAUTION]',
-      '> **Applications DELETED: 1 (Argo CD prunes everything they run); 1 NOT DECLARED removed by the program**', '>',
+      '### cdk8s-gitops plan',
+      '',
+      '> [!CAUTION]',
+      '> **Applications DELETED: 1 (Argo CD prunes everything they run); 1 NOT DECLARED removed by the program**',
+      '>',
       `> - \`${AWS_APPS[0]}\` (ApplicationSet workloads-prod): NOT DECLARED: the write is refused`,
     ]);
-    expect(markdown.stderr).toContain('Warning: 1 Application would be deleted without a declaration in the program; synth refuses (CG141).');
+    expect(markdown.stderr).toContain(
+      'Warning: 1 Application would be deleted without a declaration in the program; synth refuses (CG141).',
+    );
   });
 
   it('fails when a cluster is removed without a declaration, naming every Application and the fix; nothing is written', async () => {
@@ -252,13 +279,15 @@ describe('clusters and services removed', () => {
     const r = await cli(dir, program({ aws: false }), 'synth');
     // THEN it fails with CG141 and the declaration that allows it
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe([
-      'Error: This write would delete 1 Application the program does not declare removed; nothing was written:',
-      `CG141 The write would delete Application ${AWS_APPS[0]}: cluster prod/aws/eu-central-1-01 is no longer declared. Argo CD would prune everything it runs. ` +
-        "Fix: If that is intended, declare it in the program: platform.removed(Removal.cluster('prod/aws/eu-central-1-01')); " +
-        `or allow it for this command only: --allow-remove ${AWS_APPS[0]}.`,
-      '',
-    ].join('\n'));
+    expect(r.stderr).toBe(
+      [
+        'Error: This write would delete 1 Application the program does not declare removed; nothing was written:',
+        `CG141 The write would delete Application ${AWS_APPS[0]}: cluster prod/aws/eu-central-1-01 is no longer declared. Argo CD would prune everything it runs. ` +
+          "Fix: If that is intended, declare it in the program: platform.removed(Removal.cluster('prod/aws/eu-central-1-01')); " +
+          `or allow it for this command only: --allow-remove ${AWS_APPS[0]}.`,
+        '',
+      ].join('\n'),
+    );
     expect(hashTree(dir)).toEqual(before);
   });
 
@@ -270,7 +299,10 @@ describe('clusters and services removed', () => {
     const allowed = await cli(a, program({ aws: false }), 'synth', '--allow-remove', '*-prod-aws-*');
     const declared = await cli(b, program({ aws: false, removals: [Removal.cluster('prod/aws/eu-central-1-01')] }), 'synth');
     // THEN both delete the Application, and only it
-    for (const [r, dir] of [[allowed, a], [declared, b]] as const) {
+    for (const [r, dir] of [
+      [allowed, a],
+      [declared, b],
+    ] as const) {
       expect([r.code, r.stderr]).toEqual([0, '']);
       expect(r.stdout).toContain('[-] environments/prod/aws/eu-central-1-01/payments-api/values.yaml');
       expect(await applications(dir)).not.toContain(AWS_APPS[0]);
@@ -291,7 +323,9 @@ describe('clusters and services removed', () => {
     const refused = await cli(dir, program({ ledgerApi: false }), 'synth');
     // THEN the write is refused
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("CG141 The write would delete Application ledger-api-nonprod-azure-westeurope-01: service \"ledger-api\" is no longer declared.");
+    expect(refused.stderr).toContain(
+      'CG141 The write would delete Application ledger-api-nonprod-azure-westeurope-01: service "ledger-api" is no longer declared.',
+    );
     expect(refused.stderr).toContain("platform.removed(Removal.service('ledger-api'))");
     expect(hashTree(dir)).toEqual(before);
     // WHEN it is removed with Removal.service
@@ -320,7 +354,18 @@ describe('clusters and services removed', () => {
     expect(r.stderr).toContain(`CG141 The write would delete Application ${AWS_APPS[0]}`);
     expect(hashTree(dir)).toEqual(before);
     // AND with --allow-remove it promotes and deletes the Application
-    const allowed = await cli(dir, program({ aws: false }), 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--allow-remove', AWS_APPS[0]);
+    const allowed = await cli(
+      dir,
+      program({ aws: false }),
+      'promote',
+      'payments-api',
+      '--ring',
+      'nonprod',
+      '--digest',
+      D2,
+      '--allow-remove',
+      AWS_APPS[0],
+    );
     expect([allowed.code, allowed.stderr]).toEqual([0, '']);
     expect(await applications(dir)).not.toContain(AWS_APPS[0]);
   });
@@ -346,7 +391,13 @@ describe('publish', () => {
       expect(hashTree(clone, ['.git'])).toEqual(before);
       expect(sandbox.git(clone, 'status', '--porcelain')).toBe('');
       // AND with the removal declared it is published
-      const declared = await cli(clone, program({ aws: false, removals: [Removal.cluster('prod/aws/eu-central-1-01')] }), 'publish', '--by', 'ci');
+      const declared = await cli(
+        clone,
+        program({ aws: false, removals: [Removal.cluster('prod/aws/eu-central-1-01')] }),
+        'publish',
+        '--by',
+        'ci',
+      );
       expect([declared.code, declared.stderr]).toEqual([0, '']);
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).not.toBe(head);
     } finally {
@@ -360,8 +411,23 @@ describe('publish', () => {
     try {
       const clone = sandbox.clone('ci');
       expect((await cli(clone, program(), 'publish', '--by', 'ci')).code).toBe(0);
-      for (const [ring, from] of [['nonprod', undefined], ['prod-canary', 'nonprod'], ['prod', 'prod-canary']] as const) {
-        const r = await cli(clone, program(), 'promote', 'payments-api', '--ring', ring, ...(from ? ['--from', from] : ['--digest', D2]), '--by', 'alice', '--publish');
+      for (const [ring, from] of [
+        ['nonprod', undefined],
+        ['prod-canary', 'nonprod'],
+        ['prod', 'prod-canary'],
+      ] as const) {
+        const r = await cli(
+          clone,
+          program(),
+          'promote',
+          'payments-api',
+          '--ring',
+          ring,
+          ...(from ? ['--from', from] : ['--digest', D2]),
+          '--by',
+          'alice',
+          '--publish',
+        );
         expect([r.code, r.stderr]).toEqual([0, '']);
       }
       const renamed = program({ prodRing: 'production', movedFrom: ['prod'] });
@@ -375,8 +441,23 @@ describe('publish', () => {
       expect((await cli(clone, renamed, 'status')).stdout).toMatch(/ {2}production +2 +sha256:22222222/);
       // AND a new digest still moves ring by ring into the renamed ring
       const D3 = `sha256:${'3'.repeat(64)}`;
-      for (const [ring, from] of [['nonprod', undefined], ['prod-canary', 'nonprod'], ['production', 'prod-canary']] as const) {
-        const r = await cli(clone, renamed, 'promote', 'payments-api', '--ring', ring, ...(from ? ['--from', from] : ['--digest', D3]), '--by', 'alice', '--publish');
+      for (const [ring, from] of [
+        ['nonprod', undefined],
+        ['prod-canary', 'nonprod'],
+        ['production', 'prod-canary'],
+      ] as const) {
+        const r = await cli(
+          clone,
+          renamed,
+          'promote',
+          'payments-api',
+          '--ring',
+          ring,
+          ...(from ? ['--from', from] : ['--digest', D3]),
+          '--by',
+          'alice',
+          '--publish',
+        );
         expect([ring, r.code, r.stderr]).toEqual([ring, 0, '']);
       }
       expect(read(clone, PAYMENTS)).toMatch(/ {2}production:\n {4}digest: sha256:3{64}\n/);

@@ -15,10 +15,17 @@ const HEX = '2e8f1a31'.repeat(8);
 
 /** Every command that takes --out, with the arguments it needs besides. */
 const OUT_COMMANDS: readonly (readonly string[])[] = [
-  ['synth'], ['plan'], ['preview'], ['check'], ['status'], ['explain', 'payments-api-prod-azure-westeurope-01'],
+  ['synth'],
+  ['plan'],
+  ['preview'],
+  ['check'],
+  ['status'],
+  ['explain', 'payments-api-prod-azure-westeurope-01'],
   ['promote', 'payments-api', '--ring', 'nonprod', '--digest', `sha256:${HEX}`],
   ['rollback', 'payments-api', '--ring', 'prod', '--previous', '--reason', 'x'],
-  ['unhold', 'payments-api', '--ring', 'prod'], ['publish'], ['history', 'payments-api'],
+  ['unhold', 'payments-api', '--ring', 'prod'],
+  ['publish'],
+  ['history', 'payments-api'],
 ];
 
 /** Commands that read or change a checkout that must exist. */
@@ -50,7 +57,8 @@ beforeAll(async () => {
   const first = await runCli(['synth', '--out', checkout, '--app', app]);
   if (first.code !== 0) throw new Error(`synth failed: ${first.stderr}`);
   replay = `cp ${JSON.stringify(model)} "$CDK8S_GITOPS_MODEL_OUT"`;
-  const git = (...args: string[]): string => execFileSync('git', ['-C', checkout, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-C', checkout, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'A hand-made first commit');
@@ -65,12 +73,18 @@ describe('--out', () => {
     fs.writeFileSync(file, 'kind: List\n');
 
     // WHEN
-    const results = await inBatches(OUT_COMMANDS.map((args) => () => run([...args, '--out', file])), 3);
+    const results = await inBatches(
+      OUT_COMMANDS.map((args) => () => run([...args, '--out', file])),
+      3,
+    );
 
     // THEN
     results.forEach((r, i) => {
       expectMistake(r, 'CG312');
-      expect([OUT_COMMANDS[i][0], r.stderr]).toEqual([OUT_COMMANDS[i][0], expect.stringContaining(`--out ${file} is a file, not a directory. Fix: Pass the directory of the GitOps checkout`)]);
+      expect([OUT_COMMANDS[i][0], r.stderr]).toEqual([
+        OUT_COMMANDS[i][0],
+        expect.stringContaining(`--out ${file} is a file, not a directory. Fix: Pass the directory of the GitOps checkout`),
+      ]);
     });
     expect(fs.readFileSync(file, 'utf8')).toBe('kind: List\n');
   }, 120_000);
@@ -94,13 +108,20 @@ describe('--out', () => {
     const missing = path.join(base, 'no-such-checkout');
 
     // WHEN
-    const results = await inBatches(EXISTING_ONLY.map((args) => () => run([...args, '--out', missing])), 3);
+    const results = await inBatches(
+      EXISTING_ONLY.map((args) => () => run([...args, '--out', missing])),
+      3,
+    );
 
     // THEN
     results.forEach((r, i) => {
       expectMistake(r, 'CG313');
-      expect(r.stderr).toContain(`--out ${missing} does not exist. ${EXISTING_ONLY[i][0]} works on an existing checkout of the GitOps repository.`);
-      expect(r.stderr).toContain(`Fix: Clone the GitOps repository there (git clone <url> ${missing}), or run \`cdk8s-gitops synth --out ${missing}\` first`);
+      expect(r.stderr).toContain(
+        `--out ${missing} does not exist. ${EXISTING_ONLY[i][0]} works on an existing checkout of the GitOps repository.`,
+      );
+      expect(r.stderr).toContain(
+        `Fix: Clone the GitOps repository there (git clone <url> ${missing}), or run \`cdk8s-gitops synth --out ${missing}\` first`,
+      );
     });
     expect(fs.existsSync(missing)).toBe(false);
   }, 120_000);
@@ -153,7 +174,9 @@ describe('names', () => {
 
     // THEN
     expectMistake(r, 'CG306');
-    expect(r.stderr).toBe('Error: CG306 No service "payments-ap": the program does not declare it and no commit names it. Did you mean "payments-api"? Fix: Name one of: payments-api.\n');
+    expect(r.stderr).toBe(
+      'Error: CG306 No service "payments-ap": the program does not declare it and no commit names it. Did you mean "payments-api"? Fix: Name one of: payments-api.\n',
+    );
   });
 
   test('fails when history names an unknown ring, suggesting the closest', async () => {
@@ -178,17 +201,36 @@ describe('names', () => {
     // GIVEN
     const before = readTree(checkout);
     const cases: [string[], string, string][] = [
-      [['promote', 'paymnets-api', '--ring', 'nonprod', '--digest', `sha256:${HEX}`], 'CG306', 'The program has no service "paymnets-api"; it has payments-api. Did you mean "payments-api"?'],
-      [['promote', 'payments-api', '--ring', 'nonpord', '--digest', `sha256:${HEX}`], 'CG605', 'Ring "nonpord" is not declared for payments-api; the program declares "nonprod", "prod-canary", "prod". Did you mean "nonprod"?'],
+      [
+        ['promote', 'paymnets-api', '--ring', 'nonprod', '--digest', `sha256:${HEX}`],
+        'CG306',
+        'The program has no service "paymnets-api"; it has payments-api. Did you mean "payments-api"?',
+      ],
+      [
+        ['promote', 'payments-api', '--ring', 'nonpord', '--digest', `sha256:${HEX}`],
+        'CG605',
+        'Ring "nonpord" is not declared for payments-api; the program declares "nonprod", "prod-canary", "prod". Did you mean "nonprod"?',
+      ],
       [['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canry'], 'CG605', 'Did you mean "prod-canary"'],
       [['rollback', 'payments-api', '--ring', 'prdo', '--previous', '--reason', 'x'], 'CG605', 'Did you mean "prod"?'],
       [['unhold', 'payment-api', '--ring', 'prod'], 'CG306', 'Did you mean "payments-api"?'],
-      [['unhold', 'payments-api', '--ring', 'Prod'], 'CG605', 'The ledger of payments-api has no ring "Prod"; it has "nonprod", "prod-canary", "prod". Did you mean "prod"?'],
+      [
+        ['unhold', 'payments-api', '--ring', 'Prod'],
+        'CG605',
+        'The ledger of payments-api has no ring "Prod"; it has "nonprod", "prod-canary", "prod". Did you mean "prod"?',
+      ],
       [['explain', 'payments-apii'], 'CG306', 'The program has no Application or service "payments-apii". Did you mean "payments-api"?'],
     ];
 
     // WHEN
-    const results = await inBatches(cases.map(([args]) => () => run([...args, '--out', checkout])), 1); // one at a time: each takes the checkout's lock
+    const results = await inBatches(
+      cases.map(
+        ([args]) =>
+          () =>
+            run([...args, '--out', checkout]),
+      ),
+      1,
+    ); // one at a time: each takes the checkout's lock
 
     // THEN
     results.forEach((r, i) => {
@@ -206,8 +248,10 @@ describe('commands and flags', () => {
 
     // THEN
     expectMistake(r, 'CG311');
-    expect(r.stderr).toBe('Error: CG311 Unknown command "snyth". Did you mean synth? Fix: Run `cdk8s-gitops --help` to list the commands: '
-      + 'init, synth, plan, preview, check, status, explain, promote, rollback, unhold, publish, history.\n');
+    expect(r.stderr).toBe(
+      'Error: CG311 Unknown command "snyth". Did you mean synth? Fix: Run `cdk8s-gitops --help` to list the commands: ' +
+        'init, synth, plan, preview, check, status, explain, promote, rollback, unhold, publish, history.\n',
+    );
   });
 
   test('fails when a flag is misspelt, suggesting the closest and printing the usage line, and writes nothing', async () => {
@@ -254,7 +298,9 @@ describe('digests', () => {
 
     // THEN
     expectMistake(r, 'CG608');
-    expect(r.stderr).toContain(`Cannot promote "${HEX}" into "nonprod": it looks like a digest without its algorithm; did you mean sha256:${HEX}?`);
+    expect(r.stderr).toContain(
+      `Cannot promote "${HEX}" into "nonprod": it looks like a digest without its algorithm; did you mean sha256:${HEX}?`,
+    );
     expect(r.stderr).not.toContain('is a tag');
     expect(treeDiff(before, readTree(checkout))).toEqual([]);
   });
@@ -268,12 +314,15 @@ describe('output into a closed pipe', () => {
       let stderr = '';
       child.stdout.destroy();
       if (closeStderr) child.stderr.destroy();
-      else child.stderr.on('data', (d) => { stderr += d; });
+      else
+        child.stderr.on('data', (d) => {
+          stderr += d;
+        });
       child.on('close', (code) => resolve({ code, stderr }));
     });
   }
 
-  test('ends quietly with the command\'s own exit code when the reader goes away (preview | head -1)', async () => {
+  test("ends quietly with the command's own exit code when the reader goes away (preview | head -1)", async () => {
     // WHEN
     const [preview, plan, check] = await Promise.all([
       withClosedPipe(['preview', '--out', checkout, '--format', 'yaml']),
@@ -289,7 +338,11 @@ describe('output into a closed pipe', () => {
 
   test('prints only the first line into head -1 and nothing on stderr', () => {
     // WHEN
-    const out = execFileSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" preview --out "${checkout}" --format yaml 2>"${base}/stderr" | head -1`], { encoding: 'utf8' });
+    const out = execFileSync(
+      'bash',
+      ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" preview --out "${checkout}" --format yaml 2>"${base}/stderr" | head -1`],
+      { encoding: 'utf8' },
+    );
 
     // THEN
     expect(out).toBe('apiVersion: argoproj.io/v1alpha1\n');

@@ -45,8 +45,11 @@ const GENERATED = [
   'applicationsets/prod/workloads-prod.yaml',
   'bootstrap/nonprod.yaml',
   'bootstrap/prod.yaml',
-  ...['nonprod', 'prod'].flatMap((env) => ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01']
-    .map((c) => `environments/${env}/${c}/payments-api/values.yaml`)),
+  ...['nonprod', 'prod'].flatMap((env) =>
+    ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'].map(
+      (c) => `environments/${env}/${c}/payments-api/values.yaml`,
+    ),
+  ),
   'projects/nonprod.yaml',
   'projects/prod.yaml',
   'releases/payments-api.yaml',
@@ -90,7 +93,9 @@ describe('cdk8s-gitops synth', () => {
         '',
       ]);
       expect(first.status).toBe(0);
-      expect(Object.keys(afterFirst).sort()).toEqual(['.cdk8s-gitops/manifest.json', '.cdk8s-gitops/services/payments-api.json', 'README.md', ...GENERATED].sort());
+      expect(Object.keys(afterFirst).sort()).toEqual(
+        ['.cdk8s-gitops/manifest.json', '.cdk8s-gitops/services/payments-api.json', 'README.md', ...GENERATED].sort(),
+      );
     });
 
     it('prints "No changes" the second time and changes no byte', () => {
@@ -99,12 +104,22 @@ describe('cdk8s-gitops synth', () => {
       expect(afterSecond).toEqual(afterFirst);
     });
 
-    it('leaves a file of the checkout\'s own as it was', () => {
+    it("leaves a file of the checkout's own as it was", () => {
       expect(afterSecond['README.md']).toBe('# platform-gitops\r\nkept as is \n');
     });
 
     it('prints the report as JSON with --format json', () => {
-      expect(JSON.parse(asJson.stdout)).toEqual({ out, created: [], updated: [], deleted: [], kept: [], restored: [], recorded: [], unchanged: 16, filesWritten: 0 });
+      expect(JSON.parse(asJson.stdout)).toEqual({
+        out,
+        created: [],
+        updated: [],
+        deleted: [],
+        kept: [],
+        restored: [],
+        recorded: [],
+        unchanged: 16,
+        filesWritten: 0,
+      });
       expect(asJson.status).toBe(0);
     });
   });
@@ -112,15 +127,18 @@ describe('cdk8s-gitops synth', () => {
   it('fails listing every problem of the program with its construct path, and writes nothing', () => {
     // GIVEN
     const program = path.join(tmp, 'broken-platform.ts');
-    fs.writeFileSync(program, [
-      `import { Cloud, Cluster, Environment, Platform, Service } from ${JSON.stringify(SRC)};`,
-      `const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });`,
-      `const prod = new Environment(platform, 'Prod');`,
-      `new Cluster(prod, 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope' });`,
-      `new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' } }).deployTo(prod);`,
-      `platform.synth();`,
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      program,
+      [
+        `import { Cloud, Cluster, Environment, Platform, Service } from ${JSON.stringify(SRC)};`,
+        `const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });`,
+        `const prod = new Environment(platform, 'Prod');`,
+        `new Cluster(prod, 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope' });`,
+        `new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' } }).deployTo(prod);`,
+        `platform.synth();`,
+        '',
+      ].join('\n'),
+    );
     const out = path.join(tmp, 'not-written');
 
     // WHEN
@@ -142,8 +160,10 @@ describe('cdk8s-gitops synth', () => {
     const run = cli(['synth', '--bogus']);
 
     // THEN
-    expect(run.stderr).toBe('Error: CG301 Unknown option --bogus for synth. Fix: Run `cdk8s-gitops synth --help` to see its options.\n'
-      + 'Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]\n');
+    expect(run.stderr).toBe(
+      'Error: CG301 Unknown option --bogus for synth. Fix: Run `cdk8s-gitops synth --help` to see its options.\n' +
+        'Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]\n',
+    );
     expect(run.status).toBe(1);
   });
 
@@ -152,7 +172,9 @@ describe('cdk8s-gitops synth', () => {
     const run = cli(['synth', '--help']);
 
     // THEN
-    expect(run.stdout.split('\n')[0]).toBe('Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]');
+    expect(run.stdout.split('\n')[0]).toBe(
+      'Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
+    );
     expect(run.stdout).toContain('  --format       text (default) or json\n');
     expect(run.stdout).toContain('Example:\n  cdk8s-gitops synth --app "npx tsx platform.ts" --out ../platform-gitops\n');
     expect(run.status).toBe(0);

@@ -87,7 +87,11 @@ describe('synth of an unchanged program into an up-to-date checkout', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).updated).toContain(VALUES);
     expect(fs.readFileSync(path.join(out, VALUES), 'utf8')).toContain(D2);
-    expect(recordedHash(out, 'payments-api', LEDGER)).toBe(createHash('sha256').update(fs.readFileSync(path.join(out, LEDGER))).digest('hex'));
+    expect(recordedHash(out, 'payments-api', LEDGER)).toBe(
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(out, LEDGER)))
+        .digest('hex'),
+    );
     expect(inputsOf(out)).toBe(before);
   });
 
@@ -102,7 +106,9 @@ describe('synth of an unchanged program into an up-to-date checkout', () => {
 
     // THEN the Argo CD objects follow the new revision
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).updated).toEqual(expect.arrayContaining(['applicationsets/nonprod/workloads-nonprod.yaml', 'bootstrap/prod.yaml']));
+    expect(JSON.parse(r.stdout).updated).toEqual(
+      expect.arrayContaining(['applicationsets/nonprod/workloads-nonprod.yaml', 'bootstrap/prod.yaml']),
+    );
     expect(fs.readFileSync(path.join(out, 'bootstrap/prod.yaml'), 'utf8')).toContain('targetRevision: release');
   });
 
@@ -123,7 +129,20 @@ describe('a promotion', () => {
     fs.rmSync(path.join(out, PROD_VALUES));
 
     // WHEN nonprod is promoted
-    const r = runBin(program, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--out', out, '--by', 'ci', '--format', 'json']);
+    const r = runBin(program, [
+      'promote',
+      'payments-api',
+      '--ring',
+      'nonprod',
+      '--digest',
+      D2,
+      '--out',
+      out,
+      '--by',
+      'ci',
+      '--format',
+      'json',
+    ]);
 
     // THEN the promotion writes the ring's values files, the ledger and the status, and nothing else
     expect(r.status).toBe(0);
@@ -131,7 +150,9 @@ describe('a promotion', () => {
     expect(written.created).toEqual([]);
     expect([...written.updated].sort()).toEqual([
       'STATUS.md',
-      ...['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'].map((c) => `environments/nonprod/${c}/payments-api/values.yaml`),
+      ...['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'].map(
+        (c) => `environments/nonprod/${c}/payments-api/values.yaml`,
+      ),
       LEDGER,
     ]);
     expect(fs.existsSync(path.join(out, PROD_VALUES))).toBe(false);

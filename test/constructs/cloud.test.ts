@@ -32,7 +32,11 @@ describe('Cloud', () => {
     const model = platform.snapshot();
 
     // THEN
-    expect(model.layers['cloud:azure']).toEqual({ label: 'Cloud azure', path: 'platform/azure', values: { ingress: { className: 'istio-internal' } } });
+    expect(model.layers['cloud:azure']).toEqual({
+      label: 'Cloud azure',
+      path: 'platform/azure',
+      values: { ingress: { className: 'istio-internal' } },
+    });
     expect(model.targets[0].layers).toEqual(['env:prod', 'cloud:azure', 'cluster:prod/azure/westeurope-01']);
   });
 

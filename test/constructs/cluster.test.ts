@@ -15,15 +15,17 @@ describe('Cluster', () => {
     expect(cluster.name).toBe('westeurope-01');
     expect(cluster.qualifiedName).toBe('prod/azure/westeurope-01');
     expect(cluster.labels).toEqual({});
-    expect(model.clusters).toEqual([{
-      id: 'prod/azure/westeurope-01',
-      path: 'platform/prod/westeurope-01',
-      environment: 'prod',
-      cloud: 'azure',
-      name: 'westeurope-01',
-      region: 'westeurope',
-      destination: 'azure-westeurope-01',
-    }]);
+    expect(model.clusters).toEqual([
+      {
+        id: 'prod/azure/westeurope-01',
+        path: 'platform/prod/westeurope-01',
+        environment: 'prod',
+        cloud: 'azure',
+        name: 'westeurope-01',
+        region: 'westeurope',
+        destination: 'azure-westeurope-01',
+      },
+    ]);
     expect(model.layers).toEqual({});
   });
 
@@ -46,17 +48,21 @@ describe('Cluster', () => {
 
     // THEN
     expect(cluster.labels).toEqual({ tier: 'canary' });
-    expect(model.clusters).toEqual([{
-      id: 'prod/azure/westeurope-01',
-      path: 'platform/prod/aks-main',
-      environment: 'prod',
-      cloud: 'azure',
-      name: 'westeurope-01',
-      region: 'westeurope',
-      destination: 'aks-prod-weu',
-    }]);
+    expect(model.clusters).toEqual([
+      {
+        id: 'prod/azure/westeurope-01',
+        path: 'platform/prod/aks-main',
+        environment: 'prod',
+        cloud: 'azure',
+        name: 'westeurope-01',
+        region: 'westeurope',
+        destination: 'aks-prod-weu',
+      },
+    ]);
     expect(model.layers['cluster:prod/azure/westeurope-01']).toEqual({
-      label: 'Cluster prod/azure/westeurope-01', path: 'platform/prod/aks-main', values: { nodeSelector: { pool: 'general' } },
+      label: 'Cluster prod/azure/westeurope-01',
+      path: 'platform/prod/aks-main',
+      values: { nodeSelector: { pool: 'general' } },
     });
     expect(model.targets.map((t) => [t.id, t.path])).toEqual([
       ['prod/azure/westeurope-01/payments-api', 'platform/payments-api/prod/azure/westeurope-01'],
@@ -77,29 +83,42 @@ describe('Cluster', () => {
   it('fails when its name is not a DNS-1123 label', () => {
     // GIVEN
     const platform = newPlatform();
-    new Cluster(new Environment(platform, 'prod'), 'weu', { cloud: new Cloud(platform, 'azure'), region: 'westeurope', name: 'West.Europe' });
+    new Cluster(new Environment(platform, 'prod'), 'weu', {
+      cloud: new Cloud(platform, 'azure'),
+      region: 'westeurope',
+      name: 'West.Europe',
+    });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG101',
-      constructPath: 'platform/prod/weu',
-      message: 'Cluster name "West.Europe" is not a DNS-1123 label: it must consist of lower-case letters, digits and "-", and start and end with a letter or digit. It is used as a directory and label value.',
-      fix: 'Rename it, e.g. "west-europe".',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG101',
+        constructPath: 'platform/prod/weu',
+        message:
+          'Cluster name "West.Europe" is not a DNS-1123 label: it must consist of lower-case letters, digits and "-", and start and end with a letter or digit. It is used as a directory and label value.',
+        fix: 'Rename it, e.g. "west-europe".',
+      },
+    ]);
   });
 
   it('fails when its destination is empty', () => {
     // GIVEN
     const platform = newPlatform();
-    new Cluster(new Environment(platform, 'prod'), 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope', destination: '' });
+    new Cluster(new Environment(platform, 'prod'), 'westeurope-01', {
+      cloud: new Cloud(platform, 'azure'),
+      region: 'westeurope',
+      destination: '',
+    });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG101',
-      constructPath: 'platform/prod/westeurope-01',
-      message: 'Cluster destination "" does not name one cluster: it is empty.',
-      fix: 'Give the exact name the cluster is registered under in Argo CD, e.g. "azure-westeurope-01".',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG101',
+        constructPath: 'platform/prod/westeurope-01',
+        message: 'Cluster destination "" does not name one cluster: it is empty.',
+        fix: 'Give the exact name the cluster is registered under in Argo CD, e.g. "azure-westeurope-01".',
+      },
+    ]);
   });
 
   it('fails when values are not plain data', () => {
@@ -108,7 +127,11 @@ describe('Cluster', () => {
     const prod = new Environment(platform, 'prod');
 
     // WHEN
-    new Cluster(prod, 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope', values: { replicas: undefined } as never });
+    new Cluster(prod, 'westeurope-01', {
+      cloud: new Cloud(platform, 'azure'),
+      region: 'westeurope',
+      values: { replicas: undefined } as never,
+    });
 
     // THEN
     expect(linesOf(() => platform.snapshot())).toEqual([
@@ -116,7 +139,7 @@ describe('Cluster', () => {
     ]);
   });
 
-  it('fails when two environments of one control plane register clusters under the same destination (the seed\'s layout)', () => {
+  it("fails when two environments of one control plane register clusters under the same destination (the seed's layout)", () => {
     // GIVEN
     const platform = newPlatform();
     const azure = new Cloud(platform, 'azure');
@@ -135,14 +158,16 @@ describe('Cluster', () => {
       {
         code: 'CG105',
         constructPath: 'platform/prod/westeurope-01',
-        message: 'Clusters nonprod/azure/westeurope-01 and prod/azure/westeurope-01 are both registered as destination "azure-westeurope-01" in control plane "argocd".',
-        fix: 'Manage environments nonprod and prod from separate control planes (new ControlPlane(platform, \'prod\') and Environment\'s controlPlane), or give one cluster its own destination name.',
+        message:
+          'Clusters nonprod/azure/westeurope-01 and prod/azure/westeurope-01 are both registered as destination "azure-westeurope-01" in control plane "argocd".',
+        fix: "Manage environments nonprod and prod from separate control planes (new ControlPlane(platform, 'prod') and Environment's controlPlane), or give one cluster its own destination name.",
       },
       {
         code: 'CG104',
         constructPath: 'platform/payments-api/prod/azure/westeurope-01',
-        message: 'Applications payments-api-nonprod-azure-westeurope-01 and payments-api-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "payments-api", in control plane "argocd": they would fight over the same resources.',
-        fix: 'Manage environments nonprod and prod from separate control planes: new ControlPlane(platform, \'prod\') and pass it as the Environment\'s controlPlane.',
+        message:
+          'Applications payments-api-nonprod-azure-westeurope-01 and payments-api-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "payments-api", in control plane "argocd": they would fight over the same resources.',
+        fix: "Manage environments nonprod and prod from separate control planes: new ControlPlane(platform, 'prod') and pass it as the Environment's controlPlane.",
       },
     ]);
   });

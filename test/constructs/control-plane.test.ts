@@ -86,11 +86,13 @@ describe('ControlPlane', () => {
     new ControlPlane(platform, 'prod-argocd');
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG103',
-      constructPath: 'platform/control-planes/prod-argocd',
-      message: 'ControlPlane "prod-argocd" cannot be created: platform/control-planes already has a ControlPlane named "prod-argocd".',
-      fix: 'Give one of them another id (ids are unique within their scope).',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG103',
+        constructPath: 'platform/control-planes/prod-argocd',
+        message: 'ControlPlane "prod-argocd" cannot be created: platform/control-planes already has a ControlPlane named "prod-argocd".',
+        fix: 'Give one of them another id (ids are unique within their scope).',
+      },
+    ]);
   });
 });

@@ -12,16 +12,18 @@ describe('Environment', () => {
 
     // THEN
     expect(prod.name).toBe('prod');
-    expect(model.environments).toEqual([{
-      name: 'prod',
-      path: 'platform/prod',
-      controlPlane: 'argocd',
-      syncPolicy: {},
-      syncWindows: [],
-      roles: [],
-      requireDigest: true,
-      clusterResources: [],
-    }]);
+    expect(model.environments).toEqual([
+      {
+        name: 'prod',
+        path: 'platform/prod',
+        controlPlane: 'argocd',
+        syncPolicy: {},
+        syncWindows: [],
+        roles: [],
+        requireDigest: true,
+        clusterResources: [],
+      },
+    ]);
     expect(model.layers).toEqual({});
   });
 
@@ -43,19 +45,27 @@ describe('Environment', () => {
     const model = platform.snapshot();
 
     // THEN
-    expect(model.environments).toEqual([{
-      name: 'prod',
+    expect(model.environments).toEqual([
+      {
+        name: 'prod',
+        path: 'platform/prod',
+        controlPlane: 'argocd',
+        description: 'Production, all clouds',
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+        syncWindows: [
+          { kind: 'deny', schedule: '0 22 * * *', duration: '8h', applications: ['*'], manualSync: true, timeZone: 'Europe/Amsterdam' },
+        ],
+        roles: [{ name: 'deployers', policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'], groups: ['payments'] }],
+        requireDigest: false,
+        clusterResources: [{ group: '', kind: 'Namespace' }],
+        revisionHistoryLimit: 3,
+      },
+    ]);
+    expect(model.layers['env:prod']).toEqual({
+      label: 'Environment prod',
       path: 'platform/prod',
-      controlPlane: 'argocd',
-      description: 'Production, all clouds',
-      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
-      syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '8h', applications: ['*'], manualSync: true, timeZone: 'Europe/Amsterdam' }],
-      roles: [{ name: 'deployers', policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'], groups: ['payments'] }],
-      requireDigest: false,
-      clusterResources: [{ group: '', kind: 'Namespace' }],
-      revisionHistoryLimit: 3,
-    }]);
-    expect(model.layers['env:prod']).toEqual({ label: 'Environment prod', path: 'platform/prod', values: { autoscaling: { minReplicas: 6 } } });
+      values: { autoscaling: { minReplicas: 6 } },
+    });
   });
 
   it('accepts a revisionHistoryLimit of 0', () => {
@@ -72,7 +82,10 @@ describe('Environment', () => {
     const platform = newPlatform();
     const azure = new Cloud(platform, 'azure');
     const api = new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' } });
-    for (const [name, cp] of [['nonprod', 'a'], ['prod', 'b']]) {
+    for (const [name, cp] of [
+      ['nonprod', 'a'],
+      ['prod', 'b'],
+    ]) {
       const env = new Environment(platform, name, { controlPlane: new ControlPlane(platform, cp) });
       new Cluster(env, 'westeurope-01', { cloud: azure, region: 'westeurope' });
       api.deployTo(env);
@@ -83,8 +96,18 @@ describe('Environment', () => {
 
     // THEN
     expect(model.rings).toEqual([
-      { name: 'nonprod', path: 'platform/nonprod', gates: { soakSeconds: 0, requireApproval: false }, targets: ['nonprod/azure/westeurope-01/payments-api'] },
-      { name: 'prod', path: 'platform/prod', gates: { soakSeconds: 0, requireApproval: false }, targets: ['prod/azure/westeurope-01/payments-api'] },
+      {
+        name: 'nonprod',
+        path: 'platform/nonprod',
+        gates: { soakSeconds: 0, requireApproval: false },
+        targets: ['nonprod/azure/westeurope-01/payments-api'],
+      },
+      {
+        name: 'prod',
+        path: 'platform/prod',
+        gates: { soakSeconds: 0, requireApproval: false },
+        targets: ['prod/azure/westeurope-01/payments-api'],
+      },
     ]);
     expect(model.targets.map((t) => t.ring)).toEqual(['nonprod', 'prod']);
   });
@@ -103,7 +126,7 @@ describe('Environment', () => {
       code: 'CG110',
       constructPath: 'platform/prod',
       message: 'revisionHistoryLimit -1 is not a whole number of at least 0.',
-      fix: 'Use e.g. 3, or leave it out for Argo CD\'s default of 10.',
+      fix: "Use e.g. 3, or leave it out for Argo CD's default of 10.",
     });
     expect(linesOf(() => platform.snapshot())).toEqual([
       '[platform/prod] CG110 revisionHistoryLimit -1 is not a whole number of at least 0.',
@@ -139,12 +162,14 @@ describe('Environment', () => {
     new Environment(platform, 'prod', { values: { image: { digest: DIGEST } } });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG113',
-      constructPath: 'platform/prod',
-      message: 'Environment prod sets image.digest, which the release ledger owns.',
-      fix: 'Remove it from the values; set the first digest with the service\'s initialDigest, later ones with `cdk8s-gitops promote`.',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG113',
+        constructPath: 'platform/prod',
+        message: 'Environment prod sets image.digest, which the release ledger owns.',
+        fix: "Remove it from the values; set the first digest with the service's initialDigest, later ones with `cdk8s-gitops promote`.",
+      },
+    ]);
   });
 
   it('fails when the id is taken', () => {

@@ -44,7 +44,13 @@ describe('Platform', () => {
       argocdNamespace: 'gitops',
       applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
       values: { global: { owner: 'platform-team' } },
-      layout: { environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo/bootstrap', releases: 'ledger' },
+      layout: {
+        environments: 'deploy/envs',
+        applicationSets: 'argo/sets',
+        projects: 'argo/projects',
+        bootstrap: 'argo/bootstrap',
+        releases: 'ledger',
+      },
       serviceDefaults: { chartPath: 'charts/app', targetRevision: 'stable' },
     });
 
@@ -58,7 +64,11 @@ describe('Platform', () => {
     expect(model.argocdNamespace).toBe('gitops');
     expect(model.applicationRepoURLPattern).toBe('https://git.example.com/apps/{service}.git');
     expect(model.layout).toEqual({
-      environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo/bootstrap', releases: 'ledger',
+      environments: 'deploy/envs',
+      applicationSets: 'argo/sets',
+      projects: 'argo/projects',
+      bootstrap: 'argo/bootstrap',
+      releases: 'ledger',
     });
     expect(model.serviceDefaults).toEqual({ chartPath: 'charts/app', targetRevision: 'stable' });
     expect(model.layers).toEqual({ platform: { label: 'Platform', path: 'acme', values: { global: { owner: 'platform-team' } } } });
@@ -96,23 +106,27 @@ describe('Platform', () => {
       const stray = new Construct(undefined as unknown as Construct, 'stray');
 
       // THEN
-      expect(problemsOf(() => Platform.of(stray))).toEqual([{
-        code: 'CG100',
-        constructPath: 'stray',
-        message: 'Construct "stray" is not inside a Platform.',
-        fix: 'Create it with a Platform (or a construct inside one) as its scope.',
-      }]);
+      expect(problemsOf(() => Platform.of(stray))).toEqual([
+        {
+          code: 'CG100',
+          constructPath: 'stray',
+          message: 'Construct "stray" is not inside a Platform.',
+          fix: 'Create it with a Platform (or a construct inside one) as its scope.',
+        },
+      ]);
     });
   });
 
   it('fails when repoURL is not a Git URL', () => {
     const platform = new Platform({ repoURL: 'git.example.com/platform-gitops' });
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG109',
-      constructPath: 'platform',
-      message: 'repoURL "git.example.com/platform-gitops" is not usable: it is not a Git URL (https://, ssh://, git:// or git@).',
-      fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG109',
+        constructPath: 'platform',
+        message: 'repoURL "git.example.com/platform-gitops" is not usable: it is not a Git URL (https://, ssh://, git:// or git@).',
+        fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
+      },
+    ]);
   });
 
   it('fails when values are not plain data, naming each key path', () => {
@@ -181,13 +195,21 @@ describe('Platform', () => {
       // THEN
       expect(error.message.split('\n')).toEqual([
         'The platform program has 7 problems:',
-        expect.stringMatching(/^\[platform\/Prod\] CG101 Environment name "Prod" is not a DNS-1123 label: .* Fix: Rename it, e.g. "prod"\.$/),
-        expect.stringMatching(/^\[platform\/Prod\/eu_central\] CG101 Cluster name "eu_central" is not a DNS-1123 label: .* Fix: Rename it, e.g. "eu-central"\.$/),
-        expect.stringMatching(/^\[platform\/payments-api\/Prod\/aws\/eu_central\] CG116 Target Prod\/aws\/eu_central\/payments-api is in no promotion ring\. /),
+        expect.stringMatching(
+          /^\[platform\/Prod\] CG101 Environment name "Prod" is not a DNS-1123 label: .* Fix: Rename it, e.g. "prod"\.$/,
+        ),
+        expect.stringMatching(
+          /^\[platform\/Prod\/eu_central\] CG101 Cluster name "eu_central" is not a DNS-1123 label: .* Fix: Rename it, e.g. "eu-central"\.$/,
+        ),
+        expect.stringMatching(
+          /^\[platform\/payments-api\/Prod\/aws\/eu_central\] CG116 Target Prod\/aws\/eu_central\/payments-api is in no promotion ring\. /,
+        ),
         expect.stringMatching(/^\[platform\/rings\/canary\] CG118 Promotion ring "canary" selects no target\. /),
         expect.stringMatching(/^\[platform\/payments-api\] CG106 Service "payments-api" has no application repository\. /),
         expect.stringMatching(/^\[platform\/payments-api\] CG115 initialDigest "latest" is not a sha256 digest\. /),
-        expect.stringMatching(/^\[platform\/payments-api\] CG113 Service payments-api sets image\.digest, which the release ledger owns\. /),
+        expect.stringMatching(
+          /^\[platform\/payments-api\] CG113 Service payments-api sets image\.digest, which the release ledger owns\. /,
+        ),
       ]);
     });
 

@@ -18,8 +18,7 @@ function fleet() {
   return { platform, azure, aws, gcp, nonprod, prod, canary };
 }
 
-const ringsOf = (platform: ReturnType<typeof fleet>['platform']) =>
-  platform.snapshot().rings.map((r) => [r.name, r.targets]);
+const ringsOf = (platform: ReturnType<typeof fleet>['platform']) => platform.snapshot().rings.map((r) => [r.name, r.targets]);
 
 describe('PromotionRing', () => {
   it('holds the targets its selector matches, in declaration order of the rings', () => {
@@ -34,7 +33,11 @@ describe('PromotionRing', () => {
     // THEN
     const model = platform.snapshot();
     expect(model.rings.map((r) => [r.name, r.path, r.targets])).toEqual([
-      ['ring-nonprod', 'platform/rings/ring-nonprod', ['nonprod/azure/westeurope-01/payments-api', 'nonprod/aws/eu-central-1-01/payments-api']],
+      [
+        'ring-nonprod',
+        'platform/rings/ring-nonprod',
+        ['nonprod/azure/westeurope-01/payments-api', 'nonprod/aws/eu-central-1-01/payments-api'],
+      ],
       ['prod-canary', 'platform/rings/prod-canary', ['prod/azure/westeurope-01/payments-api']],
       ['prod-main', 'platform/rings/prod-main', ['prod/aws/eu-central-1-01/payments-api', 'prod/gcp/europe-west4-01/payments-api']],
     ]);
@@ -69,8 +72,9 @@ describe('PromotionRing', () => {
     const { prod, canary, azure } = fleet();
 
     // THEN
-    expect(Targets.environment(prod).except(Targets.cluster(canary)).description)
-      .toBe('environment prod except cluster prod/azure/westeurope-01');
+    expect(Targets.environment(prod).except(Targets.cluster(canary)).description).toBe(
+      'environment prod except cluster prod/azure/westeurope-01',
+    );
     expect(Targets.all().except(Targets.cloud(azure)).description).toBe('all targets except cloud azure');
     expect(Targets.label('tier', 'canary').description).toBe('clusters labelled tier=canary');
   });
@@ -100,12 +104,14 @@ describe('PromotionRing', () => {
     new PromotionRing(platform, 'prod-main', { targets: Targets.environment(prod).except(Targets.cluster(canary)) });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG116',
-      constructPath: 'platform/payments-api/prod/azure/westeurope-01',
-      message: 'Target prod/azure/westeurope-01/payments-api is in no promotion ring.',
-      fix: 'Select it in one ring, e.g. add Targets.environment(prod) to a ring\'s targets.',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG116',
+        constructPath: 'platform/payments-api/prod/azure/westeurope-01',
+        message: 'Target prod/azure/westeurope-01/payments-api is in no promotion ring.',
+        fix: "Select it in one ring, e.g. add Targets.environment(prod) to a ring's targets.",
+      },
+    ]);
   });
 
   it('fails when a target is in more than one ring', () => {
@@ -116,12 +122,14 @@ describe('PromotionRing', () => {
     new PromotionRing(platform, 'prod-main', { targets: Targets.environment(prod) });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG117',
-      constructPath: 'platform/payments-api/prod/azure/westeurope-01',
-      message: 'Target prod/azure/westeurope-01/payments-api is in 2 promotion rings: prod-canary, prod-main.',
-      fix: 'Keep it in one ring: narrow the others with .except(...).',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG117',
+        constructPath: 'platform/payments-api/prod/azure/westeurope-01',
+        message: 'Target prod/azure/westeurope-01/payments-api is in 2 promotion rings: prod-canary, prod-main.',
+        fix: 'Keep it in one ring: narrow the others with .except(...).',
+      },
+    ]);
   });
 
   it('fails when a ring selects no target', () => {
@@ -131,12 +139,14 @@ describe('PromotionRing', () => {
     new PromotionRing(platform, 'nothing', { targets: Targets.label('tier', 'none') });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG118',
-      constructPath: 'platform/rings/nothing',
-      message: 'Promotion ring "nothing" selects no target.',
-      fix: 'Fix its targets selector, or remove the ring.',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG118',
+        constructPath: 'platform/rings/nothing',
+        message: 'Promotion ring "nothing" selects no target.',
+        fix: 'Fix its targets selector, or remove the ring.',
+      },
+    ]);
   });
 
   it('fails when its name is not a DNS-1123 label', () => {
@@ -167,8 +177,9 @@ describe('PromotionRing', () => {
 
 describe('Duration', () => {
   it('converts minutes, hours and days to seconds', () => {
-    expect([Duration.seconds(90), Duration.minutes(2), Duration.hours(2), Duration.days(1)].map((d) => d.seconds))
-      .toEqual([90, 120, 7200, 86400]);
+    expect([Duration.seconds(90), Duration.minutes(2), Duration.hours(2), Duration.days(1)].map((d) => d.seconds)).toEqual([
+      90, 120, 7200, 86400,
+    ]);
   });
 
   it('fails when it is negative or not finite, at synth, at the ring whose gate it is', () => {
@@ -177,7 +188,10 @@ describe('Duration', () => {
 
     // WHEN
     new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod), gates: [Gate.soak(Duration.hours(-1))] });
-    new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.approval(), Gate.soak(Duration.seconds(Infinity))] });
+    new PromotionRing(platform, 'prod', {
+      targets: Targets.environment(prod),
+      gates: [Gate.approval(), Gate.soak(Duration.seconds(Infinity))],
+    });
 
     // THEN
     expect(problemsOf(() => platform.snapshot())).toEqual([
@@ -187,7 +201,11 @@ describe('Duration', () => {
         message: 'Duration of -3600 seconds is not a non-negative, finite length of time.',
         fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
       },
-      expect.objectContaining({ code: 'CG128', constructPath: 'platform/rings/prod', message: 'Duration of Infinity seconds is not a non-negative, finite length of time.' }),
+      expect.objectContaining({
+        code: 'CG128',
+        constructPath: 'platform/rings/prod',
+        message: 'Duration of Infinity seconds is not a non-negative, finite length of time.',
+      }),
     ]);
   });
 
@@ -217,7 +235,10 @@ describe('Duration', () => {
     // WHEN
     new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod), gates: [Gate.approval({ approvers: [] })] });
     new PromotionRing(platform, 'canary', { targets: Targets.cluster(canary), gates: [Gate.approval({ approvers: [' alice'] })] });
-    new PromotionRing(platform, 'prod', { targets: Targets.environment(prod).except(Targets.cluster(canary)), gates: [Gate.approval({ approvers: ['alice'] }), Gate.approval({ approvers: ['bob'] })] });
+    new PromotionRing(platform, 'prod', {
+      targets: Targets.environment(prod).except(Targets.cluster(canary)),
+      gates: [Gate.approval({ approvers: ['alice'] }), Gate.approval({ approvers: ['bob'] })],
+    });
 
     // THEN
     expect(linesOf(() => platform.snapshot())).toEqual([

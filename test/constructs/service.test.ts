@@ -29,30 +29,34 @@ describe('Service', () => {
 
     // THEN
     expect(api.name).toBe('payments-api');
-    expect(model.services).toEqual([{
-      name: 'payments-api',
-      path: 'platform/payments-api',
-      namespace: 'payments-api',
-      imageRepository: 'registry.example.com/commerce/payments-api',
-      source: {
-        kind: 'helm',
-        repoURL: 'https://git.example.com/apps/payments-api.git',
-        chartPath: 'deploy/chart',
-        targetRevision: 'main',
-        releaseName: 'payments-api',
+    expect(model.services).toEqual([
+      {
+        name: 'payments-api',
+        path: 'platform/payments-api',
+        namespace: 'payments-api',
+        imageRepository: 'registry.example.com/commerce/payments-api',
+        source: {
+          kind: 'helm',
+          repoURL: 'https://git.example.com/apps/payments-api.git',
+          chartPath: 'deploy/chart',
+          targetRevision: 'main',
+          releaseName: 'payments-api',
+        },
       },
-    }]);
+    ]);
     expect(model.targets).toEqual([]);
     expect(model.layers).toEqual({});
   });
 
-  it('takes chart path and revision from the platform\'s service defaults', () => {
+  it("takes chart path and revision from the platform's service defaults", () => {
     // GIVEN
     const platform = newPlatform({ serviceDefaults: { chartPath: 'charts/app', targetRevision: 'stable' } });
     new Service(platform, 'payments-api', { image: IMAGE });
 
     // THEN
-    expect(platform.snapshot().services.map((s) => s.source.kind === 'helm' && [s.source.chartPath, s.source.targetRevision])).toEqual([['charts/app', 'stable']]);
+    expect(platform.snapshot().services.map((s) => s.source.kind === 'helm' && [s.source.chartPath, s.source.targetRevision])).toEqual([
+      ['charts/app', 'stable'],
+    ]);
   });
 
   it('puts its props into the snapshot', () => {
@@ -73,22 +77,26 @@ describe('Service', () => {
     const model = platform.snapshot();
 
     // THEN
-    expect(model.services).toEqual([{
-      name: 'payments-api',
-      path: 'platform/payments-api',
-      namespace: 'commerce',
-      imageRepository: 'registry.example.com/commerce/payments-api',
-      initialDigest: DIGEST,
-      source: {
-        kind: 'helm',
-        repoURL: 'https://git.example.com/commerce/payments.git',
-        chartPath: 'helm/payments-api',
-        targetRevision: 'v1.4.2',
-        releaseName: 'payments',
+    expect(model.services).toEqual([
+      {
+        name: 'payments-api',
+        path: 'platform/payments-api',
+        namespace: 'commerce',
+        imageRepository: 'registry.example.com/commerce/payments-api',
+        initialDigest: DIGEST,
+        source: {
+          kind: 'helm',
+          repoURL: 'https://git.example.com/commerce/payments.git',
+          chartPath: 'helm/payments-api',
+          targetRevision: 'v1.4.2',
+          releaseName: 'payments',
+        },
       },
-    }]);
+    ]);
     expect(model.layers['service:payments-api']).toEqual({
-      label: 'Service payments-api', path: 'platform/payments-api', values: { resources: { requests: { cpu: '500m' } } },
+      label: 'Service payments-api',
+      path: 'platform/payments-api',
+      values: { resources: { requests: { cpu: '500m' } } },
     });
   });
 
@@ -113,9 +121,33 @@ describe('Service', () => {
 
       // THEN
       expect(platform.snapshot().targets.map((t) => [t.id, t.path, t.service, t.environment, t.cloud, t.cluster, t.ring])).toEqual([
-        ['prod/azure/westeurope-01/payments-api', 'platform/payments-api/prod/azure/westeurope-01', 'payments-api', 'prod', 'azure', 'westeurope-01', 'prod'],
-        ['prod/aws/eu-central-1-01/payments-api', 'platform/payments-api/prod/aws/eu-central-1-01', 'payments-api', 'prod', 'aws', 'eu-central-1-01', 'prod'],
-        ['prod/azure/northeurope-01/payments-api', 'platform/payments-api/prod/azure/northeurope-01', 'payments-api', 'prod', 'azure', 'northeurope-01', 'prod'],
+        [
+          'prod/azure/westeurope-01/payments-api',
+          'platform/payments-api/prod/azure/westeurope-01',
+          'payments-api',
+          'prod',
+          'azure',
+          'westeurope-01',
+          'prod',
+        ],
+        [
+          'prod/aws/eu-central-1-01/payments-api',
+          'platform/payments-api/prod/aws/eu-central-1-01',
+          'payments-api',
+          'prod',
+          'aws',
+          'eu-central-1-01',
+          'prod',
+        ],
+        [
+          'prod/azure/northeurope-01/payments-api',
+          'platform/payments-api/prod/azure/northeurope-01',
+          'payments-api',
+          'prod',
+          'azure',
+          'northeurope-01',
+          'prod',
+        ],
       ]);
     });
 
@@ -147,10 +179,14 @@ describe('Service', () => {
         ['prod/azure/westeurope-01/payments-api', ['service-cluster:payments-api/prod/azure/westeurope-01#0']],
       ]);
       expect(model.layers['service-env:payments-api/nonprod#0']).toEqual({
-        label: 'Service payments-api × Environment nonprod', path: 'platform/payments-api', values: { debug: true },
+        label: 'Service payments-api × Environment nonprod',
+        path: 'platform/payments-api',
+        values: { debug: true },
       });
       expect(model.layers['service-cluster:payments-api/prod/azure/westeurope-01#0']).toEqual({
-        label: 'Service payments-api × Cluster prod/azure/westeurope-01', path: 'platform/payments-api', values: { debug: true },
+        label: 'Service payments-api × Cluster prod/azure/westeurope-01',
+        path: 'platform/payments-api',
+        values: { debug: true },
       });
     });
 
@@ -169,14 +205,21 @@ describe('Service', () => {
       api.deployTo(weu);
 
       // THEN
-      expect(platform.snapshot().targets.map((t) => [t.id, t.layers])).toEqual([[
-        'prod/azure/westeurope-01/payments-api',
+      expect(platform.snapshot().targets.map((t) => [t.id, t.layers])).toEqual([
         [
-          'platform', 'env:prod', 'cloud:azure', 'cluster:prod/azure/westeurope-01', 'service:payments-api',
-          'service-env:payments-api/prod#0', 'service-env:payments-api/prod#1',
-          'service-cluster:payments-api/prod/azure/westeurope-01#0',
+          'prod/azure/westeurope-01/payments-api',
+          [
+            'platform',
+            'env:prod',
+            'cloud:azure',
+            'cluster:prod/azure/westeurope-01',
+            'service:payments-api',
+            'service-env:payments-api/prod#0',
+            'service-env:payments-api/prod#1',
+            'service-cluster:payments-api/prod/azure/westeurope-01#0',
+          ],
         ],
-      ]]);
+      ]);
     });
 
     it('fails when it receives something other than an environment or a cluster', () => {
@@ -220,15 +263,20 @@ describe('Service', () => {
       // GIVEN
       const platform = newPlatform();
       const other = new Platform({ id: 'other', repoURL: 'https://git.example.com/other.git' });
-      const foreign = new Cluster(new Environment(other, 'prod'), 'westeurope-01', { cloud: new Cloud(other, 'azure'), region: 'westeurope' });
+      const foreign = new Cluster(new Environment(other, 'prod'), 'westeurope-01', {
+        cloud: new Cloud(other, 'azure'),
+        region: 'westeurope',
+      });
       new Service(platform, 'payments-api', { image: IMAGE }).deployTo(foreign);
 
       // THEN
-      expect(problemsOf(() => platform.snapshot())).toEqual([expect.objectContaining({
-        code: 'CG119',
-        constructPath: 'platform/payments-api',
-        message: 'Service "payments-api" is placed on cluster other/prod/westeurope-01 of another platform.',
-      })]);
+      expect(problemsOf(() => platform.snapshot())).toEqual([
+        expect.objectContaining({
+          code: 'CG119',
+          constructPath: 'platform/payments-api',
+          message: 'Service "payments-api" is placed on cluster other/prod/westeurope-01 of another platform.',
+        }),
+      ]);
     });
   });
 
@@ -245,34 +293,38 @@ describe('Service', () => {
   }
 
   it('fails when the image repository is missing', () => {
-    expect(problemsOfService((p) => new Service(p, 'payments-api', { image: { repository: '' } }))).toEqual([{
-      code: 'CG111',
-      constructPath: 'platform/payments-api',
-      message: 'image.repository is missing.',
-      fix: 'Set image: { repository: "registry.example.com/team/service" }.',
-    }]);
+    expect(problemsOfService((p) => new Service(p, 'payments-api', { image: { repository: '' } }))).toEqual([
+      {
+        code: 'CG111',
+        constructPath: 'platform/payments-api',
+        message: 'image.repository is missing.',
+        fix: 'Set image: { repository: "registry.example.com/team/service" }.',
+      },
+    ]);
     expect(linesOfService((p) => new Service(p, 'payments-api', {} as never))).toEqual([
       '[platform/payments-api] CG111 image.repository is missing.',
     ]);
   });
 
   it('fails when the image repository carries a tag or a digest', () => {
-    expect(linesOfService((p) => new Service(p, 'payments-api', { image: { repository: 'registry.example.com/payments-api:1.4' } }))).toEqual([
-      '[platform/payments-api] CG111 image.repository "registry.example.com/payments-api:1.4" carries a tag or digest.',
-    ]);
-    expect(linesOfService((p) => new Service(p, 'payments-api', { image: { repository: `registry.example.com/payments-api@${DIGEST}` } }))).toEqual([
-      `[platform/payments-api] CG111 image.repository "registry.example.com/payments-api@${DIGEST}" carries a tag or digest.`,
-    ]);
+    expect(
+      linesOfService((p) => new Service(p, 'payments-api', { image: { repository: 'registry.example.com/payments-api:1.4' } })),
+    ).toEqual(['[platform/payments-api] CG111 image.repository "registry.example.com/payments-api:1.4" carries a tag or digest.']);
+    expect(
+      linesOfService((p) => new Service(p, 'payments-api', { image: { repository: `registry.example.com/payments-api@${DIGEST}` } })),
+    ).toEqual([`[platform/payments-api] CG111 image.repository "registry.example.com/payments-api@${DIGEST}" carries a tag or digest.`]);
   });
 
   it('fails when values are not plain data', () => {
     // GIVEN
-    class Port { constructor(public readonly n: number) {} }
+    class Port {
+      constructor(public readonly n: number) {}
+    }
 
     // THEN
-    expect(linesOfService((p) => new Service(p, 'payments-api', { image: IMAGE, values: { service: { port: new Port(80) } } as never }))).toEqual([
-      '[platform/payments-api] CG107 values at key "service.port" is an instance of Port, which is not plain data.',
-    ]);
+    expect(
+      linesOfService((p) => new Service(p, 'payments-api', { image: IMAGE, values: { service: { port: new Port(80) } } as never })),
+    ).toEqual(['[platform/payments-api] CG107 values at key "service.port" is an instance of Port, which is not plain data.']);
   });
 
   it('fails when it has no application repository', () => {
@@ -281,12 +333,14 @@ describe('Service', () => {
     new Service(platform, 'payments-api', { image: IMAGE });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG106',
-      constructPath: 'platform/payments-api',
-      message: 'Service "payments-api" has no application repository.',
-      fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG106',
+        constructPath: 'platform/payments-api',
+        message: 'Service "payments-api" has no application repository.',
+        fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
+      },
+    ]);
   });
 
   it('fails when its name or namespace is not a DNS-1123 label', () => {
@@ -310,12 +364,14 @@ describe('Service', () => {
     new Service(platform, name, { image: IMAGE });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG102',
-      constructPath: `platform/${name}`,
-      message: `Helm release name "${name}" is invalid: it is 54 characters long (Helm allows at most 53).`,
-      fix: `Set releaseName to a shorter DNS-1123 name, e.g. "${name.slice(0, 53)}".`,
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG102',
+        constructPath: `platform/${name}`,
+        message: `Helm release name "${name}" is invalid: it is 54 characters long (Helm allows at most 53).`,
+        fix: `Set releaseName to a shorter DNS-1123 name, e.g. "${name.slice(0, 53)}".`,
+      },
+    ]);
   });
 
   it('fails when the Helm release name is not a DNS-1123 name', () => {
@@ -349,12 +405,14 @@ describe('Service', () => {
     new Service(platform, 'payments-api', { image: IMAGE, chartPath: '../other/chart' });
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG108',
-      constructPath: 'platform/payments-api',
-      message: 'chartPath "../other/chart" is not a safe relative path: it has a ".." segment.',
-      fix: 'Use a path inside the application repository, e.g. "deploy/chart".',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG108',
+        constructPath: 'platform/payments-api',
+        message: 'chartPath "../other/chart" is not a safe relative path: it has a ".." segment.',
+        fix: 'Use a path inside the application repository, e.g. "deploy/chart".',
+      },
+    ]);
   });
 
   it('fails when any of its values layers sets image.digest or image.tag', () => {
@@ -377,12 +435,14 @@ describe('Service', () => {
     new Service(platform, 'payments-api', { image: IMAGE, initialDigest: 'sha256:ABC' }).deployTo(prod.env);
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG115',
-      constructPath: 'platform/payments-api',
-      message: 'initialDigest "sha256:ABC" is not a sha256 digest.',
-      fix: 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG115',
+        constructPath: 'platform/payments-api',
+        message: 'initialDigest "sha256:ABC" is not a sha256 digest.',
+        fix: 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
+      },
+    ]);
   });
 
   it('accepts a tag as initialDigest where no environment requires digests', () => {
@@ -403,12 +463,15 @@ describe('Service', () => {
     new Service(platform, 'ledger', { image: IMAGE, namespace: 'commerce' }).deployTo(prod.weu);
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG104',
-      constructPath: 'platform/ledger/prod/azure/westeurope-01',
-      message: 'Applications payments-api-prod-azure-westeurope-01 and ledger-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "commerce", in control plane "prod-argocd": they would fight over the same resources.',
-      fix: 'Give one of the services another namespace.',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG104',
+        constructPath: 'platform/ledger/prod/azure/westeurope-01',
+        message:
+          'Applications payments-api-prod-azure-westeurope-01 and ledger-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "commerce", in control plane "prod-argocd": they would fight over the same resources.',
+        fix: 'Give one of the services another namespace.',
+      },
+    ]);
   });
 
   it('fails when two targets would be the same Application', () => {
@@ -420,12 +483,14 @@ describe('Service', () => {
     new Service(platform, 'api', { image: IMAGE }).deployTo(prod);
 
     // THEN
-    expect(problemsOf(() => platform.snapshot())).toEqual([{
-      code: 'CG114',
-      constructPath: 'platform/api/prod/aws-eu/1',
-      message: 'Targets prod/aws/eu-1/api and prod/aws-eu/1/api would both be Application "api-prod-aws-eu-1" in control plane "argocd".',
-      fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
-    }]);
+    expect(problemsOf(() => platform.snapshot())).toEqual([
+      {
+        code: 'CG114',
+        constructPath: 'platform/api/prod/aws-eu/1',
+        message: 'Targets prod/aws/eu-1/api and prod/aws-eu/1/api would both be Application "api-prod-aws-eu-1" in control plane "argocd".',
+        fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
+      },
+    ]);
   });
 
   it('fails when the id is taken', () => {

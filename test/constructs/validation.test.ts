@@ -47,14 +47,50 @@ describe('names', () => {
   });
 
   test.each([
-    ['an environment', '..', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(new Environment(s.platform, n), 'c1', { cloud: s.cloud, region: 'r' })],
-    ['a cluster', '../../etc', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n })],
-    ['a cluster', '/etc', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n })],
-    ['a cluster', '', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n })],
-    ['a cloud', '.git', (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: new Cloud(s.platform, n), region: 'r' })],
-    ['a service', '.git', (s: ReturnType<typeof smallPlatform>, n: string) => new Service(s.platform, n, { image, namespace: 'x', releaseName: 'x' }).deployTo(s.env)],
-    ['a service', 'a/../..', (s: ReturnType<typeof smallPlatform>, n: string) => new Service(s.platform, n, { image, namespace: 'x', releaseName: 'x' }).deployTo(s.env)],
-    ['a control plane', '..', (s: ReturnType<typeof smallPlatform>, n: string) => new Environment(s.platform, 'dev', { controlPlane: new ControlPlane(s.platform, n) })],
+    [
+      'an environment',
+      '..',
+      (s: ReturnType<typeof smallPlatform>, n: string) =>
+        new Cluster(new Environment(s.platform, n), 'c1', { cloud: s.cloud, region: 'r' }),
+    ],
+    [
+      'a cluster',
+      '../../etc',
+      (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n }),
+    ],
+    [
+      'a cluster',
+      '/etc',
+      (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n }),
+    ],
+    [
+      'a cluster',
+      '',
+      (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', name: n }),
+    ],
+    [
+      'a cloud',
+      '.git',
+      (s: ReturnType<typeof smallPlatform>, n: string) => new Cluster(s.env, 'c2', { cloud: new Cloud(s.platform, n), region: 'r' }),
+    ],
+    [
+      'a service',
+      '.git',
+      (s: ReturnType<typeof smallPlatform>, n: string) =>
+        new Service(s.platform, n, { image, namespace: 'x', releaseName: 'x' }).deployTo(s.env),
+    ],
+    [
+      'a service',
+      'a/../..',
+      (s: ReturnType<typeof smallPlatform>, n: string) =>
+        new Service(s.platform, n, { image, namespace: 'x', releaseName: 'x' }).deployTo(s.env),
+    ],
+    [
+      'a control plane',
+      '..',
+      (s: ReturnType<typeof smallPlatform>, n: string) =>
+        new Environment(s.platform, 'dev', { controlPlane: new ControlPlane(s.platform, n) }),
+    ],
   ])('fails when %s name "%s" would become a path segment outside the tree', (_what, name, make) => {
     const s = smallPlatform();
     make(s, name);
@@ -70,7 +106,10 @@ describe('names', () => {
     new Service(platform, '', { image });
     new Environment(platform, 'Staging');
     const e = gitOpsError(() => platform.snapshot());
-    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG101', 'platform'], ['CG101', 'platform/Staging']]);
+    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([
+      ['CG101', 'platform'],
+      ['CG101', 'platform/Staging'],
+    ]);
     expect(e.message).toContain('Service cannot be created with an empty id');
   });
 
@@ -85,7 +124,9 @@ describe('names', () => {
   ])('fails when layout.%s is "%s"', (key, dir, why) => {
     const { platform } = smallPlatform({ platform: { layout: { [key]: dir } } });
     const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG108')!;
-    expect(p.message).toBe(`layout.${key} "${dir}" is not a safe directory inside the repository: ${p.message.split(': ').slice(1).join(': ').replace(/\.$/, '')}.`);
+    expect(p.message).toBe(
+      `layout.${key} "${dir}" is not a safe directory inside the repository: ${p.message.split(': ').slice(1).join(': ').replace(/\.$/, '')}.`,
+    );
     expect(p.message).toContain(why);
   });
 
@@ -97,11 +138,13 @@ describe('names', () => {
   });
 
   test('fails when layout directories overlap', () => {
-    const { platform } = smallPlatform({ platform: { layout: { environments: 'gitops', applicationSets: 'gitops/prod/azure/westeurope-01', projects: 'bootstrap' } } });
+    const { platform } = smallPlatform({
+      platform: { layout: { environments: 'gitops', applicationSets: 'gitops/prod/azure/westeurope-01', projects: 'bootstrap' } },
+    });
     const e = gitOpsError(() => platform.snapshot());
     expect(e.problems.filter((p) => p.code === 'CG124').map((p) => p.message)).toEqual([
       'layout.environments and layout.applicationSets overlap: "gitops/prod/azure/westeurope-01" lies inside "gitops", so files of one would land among the other\'s.',
-      'layout.projects and layout.bootstrap overlap: the same directory, so files of one would land among the other\'s.',
+      "layout.projects and layout.bootstrap overlap: the same directory, so files of one would land among the other's.",
     ]);
   });
 
@@ -161,7 +204,7 @@ describe('literal secrets', () => {
     ]);
     expect(secrets[2].fix).toContain('secretStoreRef');
     expect(secrets[2].fix).toContain('add "database.password" to the service\'s allowLiteralSecrets');
-    expect(secrets[0].fix).toContain('move it to the service\'s values');
+    expect(secrets[0].fix).toContain("move it to the service's values");
     for (const secret of ['hunter2', 'AKIA-x', 't0k3n', 'user:pass', '-----BEGIN', 's3cret']) expect(e.message).not.toContain(secret);
   });
 
@@ -181,13 +224,16 @@ describe('literal secrets', () => {
   });
 
   test('accepts the key paths a service allows, in its own layers only', () => {
-    const s = smallPlatform({ service: { allowLiteralSecrets: ['signing.publicKey', 'demo.password'], values: { demo: { password: 'demo' } } } });
+    const s = smallPlatform({
+      service: { allowLiteralSecrets: ['signing.publicKey', 'demo.password'], values: { demo: { password: 'demo' } } },
+    });
     new Environment(s.platform, 'dev', { values: { demo: { password: 'demo' } } });
     const e = gitOpsError(() => s.platform.snapshot());
     expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG120', 'platform/dev']]);
   });
 
-  const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----\n';
+  const PEM =
+    '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n-----END RSA PRIVATE KEY-----\n';
   /** The CG120 problems of a service with these values: [key path, message], after checking no message holds `secret`. */
   function literalSecrets(values: Record<string, unknown>, secret: string, allowLiteralSecrets?: string[]): string[][] {
     const { platform } = smallPlatform({ service: { values: values as never, ...(allowLiteralSecrets ? { allowLiteralSecrets } : {}) } });
@@ -204,18 +250,31 @@ describe('literal secrets', () => {
   }
 
   test('fails when a Kubernetes env list gives a secret-named variable a literal value', () => {
-    const found = literalSecrets({
-      env: [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'DB_PASSWORD', value: 'hunter2' }, { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } }],
-      extraEnvVars: [{ name: 'SMTP_PASS', value: 12345 }],
-    }, 'hunter2');
+    const found = literalSecrets(
+      {
+        env: [
+          { name: 'LOG_LEVEL', value: 'info' },
+          { name: 'DB_PASSWORD', value: 'hunter2' },
+          { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'api', key: 'token' } } },
+        ],
+        extraEnvVars: [{ name: 'SMTP_PASS', value: 12345 }],
+      },
+      'hunter2',
+    );
     expect(found).toEqual([
-      ['env[1].value', 'Service payments-api sets "env[1].value" to a literal string; the entry\'s name "DB_PASSWORD" names a secret, and values files are readable by everyone who can read the GitOps repository.'],
+      [
+        'env[1].value',
+        'Service payments-api sets "env[1].value" to a literal string; the entry\'s name "DB_PASSWORD" names a secret, and values files are readable by everyone who can read the GitOps repository.',
+      ],
       ['extraEnvVars[0].value', expect.stringContaining('to a literal number; the entry\'s name "SMTP_PASS" names a secret')],
     ]);
   });
 
   test('fails when a PEM private key stands under any key, and accepts a certificate', () => {
-    const found = literalSecrets({ tls: { key: PEM, crt: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }, config: { inline: `ssh:\n  ${PEM}` } }, 'MIIEow');
+    const found = literalSecrets(
+      { tls: { key: PEM, crt: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' }, config: { inline: `ssh:\n  ${PEM}` } },
+      'MIIEow',
+    );
     expect(found).toEqual([
       ['tls.key', expect.stringContaining('sets "tls.key" to a literal string holding a private key (PEM)')],
       ['config.inline', expect.stringContaining('sets "config.inline" to a literal string holding a private key (PEM)')],
@@ -224,16 +283,27 @@ describe('literal secrets', () => {
 
   test('fails when a base64-encoded PEM private key stands under any key, and accepts a base64-encoded certificate', () => {
     const encoded = Buffer.from(PEM).toString('base64');
-    const found = literalSecrets({ tls: { 'tls.key': encoded, 'tls.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n').toString('base64') } }, encoded.slice(20, 40));
+    const found = literalSecrets(
+      { tls: { 'tls.key': encoded, 'tls.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n').toString('base64') } },
+      encoded.slice(20, 40),
+    );
     expect(found).toEqual([['tls.tls.key', expect.stringContaining('to a literal string holding a base64-encoded private key (PEM)')]]);
   });
 
   test('fails when a URL carries a password in its userinfo, under any key', () => {
-    const found = literalSecrets({
-      database: { url: 'postgres://admin:hunter2@db.example.com:5432/payments' },
-      broker: 'amqp://guest:hunter2@rabbitmq/',
-      ok: ['https://registry.example.com/x', 'ssh://git@git.example.com/apps/x.git', 'postgres://admin:$(DB_PASSWORD)@db/payments', 'redis://:${REDIS_PASSWORD}@redis:6379'],
-    }, 'hunter2');
+    const found = literalSecrets(
+      {
+        database: { url: 'postgres://admin:hunter2@db.example.com:5432/payments' },
+        broker: 'amqp://guest:hunter2@rabbitmq/',
+        ok: [
+          'https://registry.example.com/x',
+          'ssh://git@git.example.com/apps/x.git',
+          'postgres://admin:$(DB_PASSWORD)@db/payments',
+          'redis://:${REDIS_PASSWORD}@redis:6379',
+        ],
+      },
+      'hunter2',
+    );
     expect(found).toEqual([
       ['database.url', expect.stringContaining('sets "database.url" to a literal string holding a URL with a password')],
       ['broker', expect.stringContaining('sets "broker" to a literal string holding a URL with a password')],
@@ -247,15 +317,25 @@ describe('literal secrets', () => {
     ]);
   });
 
-  test.each(['db.pass', 'db.pwd', 'db.pw', 'ssh.passphrase', 'DB_PASS', 'adminpassword', 'signingKey', 'bearer'])('fails when key "%s" holds a literal string', (keyPath) => {
-    const [first, second] = keyPath.split('.');
-    const values = second ? { [first]: { [second]: 'hunter2' } } : { [first]: 'hunter2' };
-    expect(literalSecrets(values, 'hunter2')).toEqual([[keyPath, expect.stringContaining(`sets "${keyPath}" to a literal string; the key names a secret`)]]);
-  });
+  test.each(['db.pass', 'db.pwd', 'db.pw', 'ssh.passphrase', 'DB_PASS', 'adminpassword', 'signingKey', 'bearer'])(
+    'fails when key "%s" holds a literal string',
+    (keyPath) => {
+      const [first, second] = keyPath.split('.');
+      const values = second ? { [first]: { [second]: 'hunter2' } } : { [first]: 'hunter2' };
+      expect(literalSecrets(values, 'hunter2')).toEqual([
+        [keyPath, expect.stringContaining(`sets "${keyPath}" to a literal string; the key names a secret`)],
+      ]);
+    },
+  );
 
   test('fails when values sit anywhere beneath a secret key, naming that key', () => {
-    expect(literalSecrets({ smtp: { credentials: { user: 'mailer', pw: 'hunter2', port: 587, enabled: true, secretName: 'smtp' } } }, 'hunter2')).toEqual([
-      ['smtp.credentials.user', expect.stringContaining('sets "smtp.credentials.user" to a literal string; the key "credentials" above it names a secret')],
+    expect(
+      literalSecrets({ smtp: { credentials: { user: 'mailer', pw: 'hunter2', port: 587, enabled: true, secretName: 'smtp' } } }, 'hunter2'),
+    ).toEqual([
+      [
+        'smtp.credentials.user',
+        expect.stringContaining('sets "smtp.credentials.user" to a literal string; the key "credentials" above it names a secret'),
+      ],
       ['smtp.credentials.pw', expect.stringContaining('sets "smtp.credentials.pw" to a literal string; the key names a secret')],
       ['smtp.credentials.port', expect.stringContaining('to a literal number; the key "credentials" above it names a secret')],
     ]);
@@ -264,44 +344,104 @@ describe('literal secrets', () => {
   test('fails when a long random string stands under a key, auth or hash key, or under a reference to a secret', () => {
     const blob = 'c2VjcmV0LXNpZ25pbmcta2V5LTA5ODc2NTQzMjE=';
     expect(literalSecrets({ jwt: { key: blob }, registry: { auth: blob }, db: { secretName: blob } }, blob)).toEqual([
-      ['jwt.key', expect.stringContaining('sets "jwt.key" to a literal string that looks like a key or token (long and random) under key "key"')],
+      [
+        'jwt.key',
+        expect.stringContaining('sets "jwt.key" to a literal string that looks like a key or token (long and random) under key "key"'),
+      ],
       ['registry.auth', expect.stringContaining('under key "auth"')],
       ['db.secretName', expect.stringContaining('under key "secretName"')],
     ]);
   });
 
   test('accepts what real charts put under secret-looking keys', () => {
-    expect(literalSecrets({
-      externalSecrets: {
-        enabled: true, refreshInterval: '1h', secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
-        data: [{ secretKey: 'password', remoteRef: { key: 'prod/payments/db', property: 'password' } }],
-      },
-      auth: { enabled: true, username: 'app', database: 'payments', existingSecret: 'db', secretKeys: { adminPasswordKey: 'postgres-password', userPasswordKey: 'password' } },
-      secret: { create: true, annotations: { 'vault.hashicorp.com/agent-inject-secret-db': 'database/creds/payments' } },
-      serviceAccount: { automountServiceAccountToken: false },
-      tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }],
-      ingress: { tls: [{ secretName: 'payments-tls', hosts: ['payments.example.com'] }], annotations: { 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' } },
-      llm: { maxTokens: 4096, tokenizer: 'bpe' },
-      allowEmptyPassword: false, passwordMinLength: 12, tokenTTL: 3600, bypass: 'cache', compass: 'north', passthrough: true,
-      podLabels: { 'secret-rotation': 'weekly' },
-    }, '<none>')).toEqual([]);
+    expect(
+      literalSecrets(
+        {
+          externalSecrets: {
+            enabled: true,
+            refreshInterval: '1h',
+            secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+            data: [{ secretKey: 'password', remoteRef: { key: 'prod/payments/db', property: 'password' } }],
+          },
+          auth: {
+            enabled: true,
+            username: 'app',
+            database: 'payments',
+            existingSecret: 'db',
+            secretKeys: { adminPasswordKey: 'postgres-password', userPasswordKey: 'password' },
+          },
+          secret: { create: true, annotations: { 'vault.hashicorp.com/agent-inject-secret-db': 'database/creds/payments' } },
+          serviceAccount: { automountServiceAccountToken: false },
+          tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }],
+          ingress: {
+            tls: [{ secretName: 'payments-tls', hosts: ['payments.example.com'] }],
+            annotations: { 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' },
+          },
+          llm: { maxTokens: 4096, tokenizer: 'bpe' },
+          allowEmptyPassword: false,
+          passwordMinLength: 12,
+          tokenTTL: 3600,
+          bypass: 'cache',
+          compass: 'north',
+          passthrough: true,
+          podLabels: { 'secret-rotation': 'weekly' },
+        },
+        '<none>',
+      ),
+    ).toEqual([]);
   });
 
   test('accepts each new form at a key path the service allows', () => {
     const encoded = Buffer.from(PEM).toString('base64');
-    expect(literalSecrets({
-      env: [{ name: 'DB_PASSWORD', value: 'demo' }], tls: { key: encoded }, url: 'postgres://demo:demo@localhost/demo',
-      credentials: { user: 'demo' }, password: 0,
-    }, '<none>', ['env[0].value', 'tls.key', 'url', 'credentials.user', 'password'])).toEqual([]);
+    expect(
+      literalSecrets(
+        {
+          env: [{ name: 'DB_PASSWORD', value: 'demo' }],
+          tls: { key: encoded },
+          url: 'postgres://demo:demo@localhost/demo',
+          credentials: { user: 'demo' },
+          password: 0,
+        },
+        '<none>',
+        ['env[0].value', 'tls.key', 'url', 'credentials.user', 'password'],
+      ),
+    ).toEqual([]);
   });
 
   test.each([
-    ['password', true], ['dbPassword', true], ['DB_PASSWD', true], ['clientSecret', true], ['githubToken', true],
-    ['apiKey', true], ['api_key', true], ['privateKey', true], ['credentials', true], ['secretAccessKey', true],
-    ['secretName', false], ['existingSecret', false], ['tokenRef', false], ['passwordFile', false], ['replicas', false],
-    ['pass', true], ['pwd', true], ['pw', true], ['passphrase', true], ['adminpassword', true], ['accessToken', true], ['signing_key', true],
-    ['passthrough', false], ['bypass', false], ['compass', false], ['tokenizer', false], ['maxTokens', false], ['tokenTTL', false],
-    ['passwordKey', false], ['externalSecrets', false], ['automountServiceAccountToken', false], ['secretsEnabled', false], ['key', false],
+    ['password', true],
+    ['dbPassword', true],
+    ['DB_PASSWD', true],
+    ['clientSecret', true],
+    ['githubToken', true],
+    ['apiKey', true],
+    ['api_key', true],
+    ['privateKey', true],
+    ['credentials', true],
+    ['secretAccessKey', true],
+    ['secretName', false],
+    ['existingSecret', false],
+    ['tokenRef', false],
+    ['passwordFile', false],
+    ['replicas', false],
+    ['pass', true],
+    ['pwd', true],
+    ['pw', true],
+    ['passphrase', true],
+    ['adminpassword', true],
+    ['accessToken', true],
+    ['signing_key', true],
+    ['passthrough', false],
+    ['bypass', false],
+    ['compass', false],
+    ['tokenizer', false],
+    ['maxTokens', false],
+    ['tokenTTL', false],
+    ['passwordKey', false],
+    ['externalSecrets', false],
+    ['automountServiceAccountToken', false],
+    ['secretsEnabled', false],
+    ['key', false],
   ])('treats key "%s" as a secret: %s', (key, secret) => {
     expect(isSecretKey(key)).toBe(secret);
   });
@@ -326,22 +466,36 @@ describe('values schema', () => {
     },
   };
 
-  test('passes when every target\'s final values satisfy the schema (with a placeholder digest)', () => {
-    const { platform } = smallPlatform({ service: { initialDigest: undefined, valuesSchema: ValuesSchema.fromObject(schema), values: { service: { port: 8080 } } } });
+  test("passes when every target's final values satisfy the schema (with a placeholder digest)", () => {
+    const { platform } = smallPlatform({
+      service: { initialDigest: undefined, valuesSchema: ValuesSchema.fromObject(schema), values: { service: { port: 8080 } } },
+    });
     expect(() => platform.snapshot()).not.toThrow();
   });
 
   test('fails when final values break the schema, naming the targets, the key path, the rule and the layer', () => {
-    const s = smallPlatform({ service: { valuesSchema: ValuesSchema.fromObject(schema), values: { service: { port: 8080 }, image: { pullPolicy: 'Sometimes' } } } });
+    const s = smallPlatform({
+      service: { valuesSchema: ValuesSchema.fromObject(schema), values: { service: { port: 8080 }, image: { pullPolicy: 'Sometimes' } } },
+    });
     new Cluster(s.env, 'westeurope-02', { cloud: s.cloud, region: 'westeurope' });
     new Cluster(s.env, 'westeurope-03', { cloud: s.cloud, region: 'westeurope', values: { replicas: 'three' } });
     new Cluster(s.env, 'westeurope-04', { cloud: s.cloud, region: 'westeurope' });
     const e = gitOpsError(() => s.platform.snapshot());
     expect(e.problems.map((p) => [p.code, p.constructPath, p.message])).toEqual([
-      ['CG121', 'platform/payments-api', 'Values of targets prod/azure/westeurope-01/payments-api, prod/azure/westeurope-02/payments-api, prod/azure/westeurope-03/payments-api and 1 more break the values schema: "image.pullPolicy" must be one of "Always", "IfNotPresent" (enum at #/properties/image/properties/pullPolicy/enum); it is set by Service payments-api.'],
-      ['CG121', 'platform/payments-api', 'Values of target prod/azure/westeurope-03/payments-api break the values schema: "replicas" must be integer (type at #/properties/replicas/type); it is set by Cluster prod/azure/westeurope-03.'],
+      [
+        'CG121',
+        'platform/payments-api',
+        'Values of targets prod/azure/westeurope-01/payments-api, prod/azure/westeurope-02/payments-api, prod/azure/westeurope-03/payments-api and 1 more break the values schema: "image.pullPolicy" must be one of "Always", "IfNotPresent" (enum at #/properties/image/properties/pullPolicy/enum); it is set by Service payments-api.',
+      ],
+      [
+        'CG121',
+        'platform/payments-api',
+        'Values of target prod/azure/westeurope-03/payments-api break the values schema: "replicas" must be integer (type at #/properties/replicas/type); it is set by Cluster prod/azure/westeurope-03.',
+      ],
     ]);
-    expect(e.problems[0].fix).toBe('Change "image.pullPolicy" in the values of Service payments-api, or update the schema if the chart accepts it.');
+    expect(e.problems[0].fix).toBe(
+      'Change "image.pullPolicy" in the values of Service payments-api, or update the schema if the chart accepts it.',
+    );
   });
 
   test('fails when a required value is missing in a target', () => {
@@ -357,11 +511,14 @@ describe('values schema', () => {
     expect(p.fix).toBe('Set "service" in the service\'s values, or update the schema if the chart accepts it.');
   });
 
-  test('reads the chart\'s values.schema.json from a file, in any dialect ajv reads', () => {
+  test("reads the chart's values.schema.json from a file, in any dialect ajv reads", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-schema-'));
     try {
       const file = path.join(dir, 'values.schema.json');
-      fs.writeFileSync(file, JSON.stringify({ ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema', additionalProperties: false }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema', additionalProperties: false }),
+      );
       const { platform } = smallPlatform({ service: { valuesSchema: ValuesSchema.fromFile(file), values: { service: { port: 80 } } } });
       const e = gitOpsError(() => platform.snapshot());
       expect(e.problems.map((p) => p.message.split(' break ')[1])).toEqual([
@@ -375,7 +532,11 @@ describe('values schema', () => {
   test.each([
     ['the file is missing', (dir: string) => path.join(dir, 'missing.json'), /cannot be read \(ENOENT/],
     ['the file is not JSON', (dir: string) => write(dir, '{ type: object'), /is not JSON/],
-    ['the schema is draft-04', (dir: string) => write(dir, JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#' })), /uses http:\/\/json-schema.org\/draft-04\/schema#/],
+    [
+      'the schema is draft-04',
+      (dir: string) => write(dir, JSON.stringify({ $schema: 'http://json-schema.org/draft-04/schema#' })),
+      /uses http:\/\/json-schema.org\/draft-04\/schema#/,
+    ],
     ['the schema does not compile', (dir: string) => write(dir, JSON.stringify({ type: 'no-such-type' })), /is not a valid JSON schema/],
   ])('fails when %s, at synth, at the service given the schema', (_what, file, message) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-schema-'));
@@ -393,7 +554,11 @@ describe('values schema', () => {
     const { platform } = smallPlatform({ service: { valuesSchema: schema as any } });
     const e = gitOpsError(() => platform.snapshot());
     expect(e.problems).toHaveLength(1);
-    expect(e.problems[0]).toMatchObject({ code: 'CG122', constructPath: 'platform/payments-api', message: 'valuesSchema is an instance of Object, not a ValuesSchema.' });
+    expect(e.problems[0]).toMatchObject({
+      code: 'CG122',
+      constructPath: 'platform/payments-api',
+      message: 'valuesSchema is an instance of Object, not a ValuesSchema.',
+    });
   });
 
   function write(dir: string, text: string): string {
@@ -404,8 +569,11 @@ describe('values schema', () => {
 });
 
 describe('collisions', () => {
-  test('fails when two environments of one control plane reuse cluster names (the seed\'s trap)', () => {
-    const platform = new Platform({ repoURL: 'https://git.example.com/p.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+  test("fails when two environments of one control plane reuse cluster names (the seed's trap)", () => {
+    const platform = new Platform({
+      repoURL: 'https://git.example.com/p.git',
+      applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+    });
     const azure = new Cloud(platform, 'azure');
     const nonprod = new Environment(platform, 'nonprod');
     const prod = new Environment(platform, 'prod');
@@ -417,13 +585,20 @@ describe('collisions', () => {
       ['CG105', 'platform/prod/westeurope-01'],
       ['CG104', 'platform/payments-api/prod/azure/westeurope-01'],
     ]);
-    expect(e.problems[0].message).toBe('Clusters nonprod/azure/westeurope-01 and prod/azure/westeurope-01 are both registered as destination "azure-westeurope-01" in control plane "argocd".');
-    expect(e.problems[1].message).toContain('Applications payments-api-nonprod-azure-westeurope-01 and payments-api-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "payments-api"');
+    expect(e.problems[0].message).toBe(
+      'Clusters nonprod/azure/westeurope-01 and prod/azure/westeurope-01 are both registered as destination "azure-westeurope-01" in control plane "argocd".',
+    );
+    expect(e.problems[1].message).toContain(
+      'Applications payments-api-nonprod-azure-westeurope-01 and payments-api-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "payments-api"',
+    );
     expect(e.problems[1].fix).toContain("new ControlPlane(platform, 'prod')");
   });
 
   test('passes when those environments have control planes of their own', () => {
-    const platform = new Platform({ repoURL: 'https://git.example.com/p.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+    const platform = new Platform({
+      repoURL: 'https://git.example.com/p.git',
+      applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+    });
     const azure = new Cloud(platform, 'azure');
     const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
     const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
@@ -449,17 +624,19 @@ describe('collisions', () => {
     expect(e.problems[0].fix).toContain('or give one cluster its own destination name');
   });
 
-  test('fails when a service\'s own ApplicationSet and a cluster\'s would share a name', () => {
+  test("fails when a service's own ApplicationSet and a cluster's would share a name", () => {
     const s = smallPlatform();
     new Cluster(s.env, 'c1', { cloud: s.cloud, region: 'r', destination: 'special' });
     new Cloud(s.platform, 'aws');
     new Service(s.platform, 'azure-c1', { image, initialDigest: DIGEST, namespace: 'custom' }).deployTo(s.cluster);
     new Service(s.platform, 'api', { image, initialDigest: DIGEST }).deployTo(s.env.node.findChild('c1') as Cluster);
     const e = gitOpsError(() => s.platform.snapshot());
-    expect(e.problems.map((p) => [p.code, p.message])).toEqual([[
-      'CG125',
-      'ApplicationSet "workloads-prod-azure-c1" in control plane "argocd" would be made twice: for cluster prod/azure/c1 (own destination) and for service azure-c1 in environment prod (own settings).',
-    ]]);
+    expect(e.problems.map((p) => [p.code, p.message])).toEqual([
+      [
+        'CG125',
+        'ApplicationSet "workloads-prod-azure-c1" in control plane "argocd" would be made twice: for cluster prod/azure/c1 (own destination) and for service azure-c1 in environment prod (own settings).',
+      ],
+    ]);
   });
 
   test('fails when a service deploys into the Argo CD namespace', () => {
@@ -468,8 +645,13 @@ describe('collisions', () => {
     new Cluster(new Environment(s.platform, 'edge', { controlPlane: other }), 'c1', { cloud: s.cloud, region: 'r' });
     new Service(s.platform, 'gitops', { image, initialDigest: DIGEST }).deployTo(s.platform.node.findChild('edge') as Environment);
     const e = gitOpsError(() => s.platform.snapshot());
-    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG123', 'platform/payments-api'], ['CG123', 'platform/gitops']]);
-    expect(e.problems[0].message).toBe('Service "payments-api" deploys into namespace "argocd", where the Argo CD of control plane "argocd" runs; an AppProject allowed to deploy there can change Argo CD itself.');
+    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([
+      ['CG123', 'platform/payments-api'],
+      ['CG123', 'platform/gitops'],
+    ]);
+    expect(e.problems[0].message).toBe(
+      'Service "payments-api" deploys into namespace "argocd", where the Argo CD of control plane "argocd" runs; an AppProject allowed to deploy there can change Argo CD itself.',
+    );
     expect(e.problems[1].fix).toBe("Give the service its own namespace, e.g. namespace: 'gitops-app'.");
   });
 });
@@ -478,7 +660,10 @@ describe('reporting', () => {
   test('fails once with every problem of the program, each with its construct path and a fix', () => {
     const s = smallPlatform({
       platform: { layout: { releases: '../releases' } },
-      service: { values: { password: 'x', replicas: 'two' }, valuesSchema: ValuesSchema.fromObject({ type: 'object', properties: { replicas: { type: 'integer' } } }) },
+      service: {
+        values: { password: 'x', replicas: 'two' },
+        valuesSchema: ValuesSchema.fromObject({ type: 'object', properties: { replicas: { type: 'integer' } } }),
+      },
     });
     new Environment(s.platform, 'Prod');
     new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', destination: '*' });
@@ -505,6 +690,8 @@ describe('reporting', () => {
   });
 
   test('a valid small platform synthesizes', () => {
-    expect(synthesize(smallPlatform().platform.snapshot()).paths()).toContain('environments/prod/azure/westeurope-01/payments-api/values.yaml');
+    expect(synthesize(smallPlatform().platform.snapshot()).paths()).toContain(
+      'environments/prod/azure/westeurope-01/payments-api/values.yaml',
+    );
   });
 });

@@ -7,9 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse, parseDocument } from 'yaml';
-import {
-  Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets,
-} from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
 import { buildTree } from '../../src/synth/build';
 import { PlatformModel } from '../../src/synth/model';
@@ -35,9 +33,14 @@ function platformModel(withOrders: boolean): PlatformModel {
   new Cluster(prod, 'eu-central-1-01', { cloud: aws, region: 'eu-central-1' });
   new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
   new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
-  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: SEED_DIGEST }).deployTo([nonprod, prod]);
+  new Service(platform, 'payments-api', {
+    image: { repository: 'registry.example.com/payments-api' },
+    initialDigest: SEED_DIGEST,
+  }).deployTo([nonprod, prod]);
   if (withOrders) {
-    new Service(platform, 'orders-api', { image: { repository: 'registry.example.com/orders-api' }, initialDigest: SEED_DIGEST }).deployTo(nonprod);
+    new Service(platform, 'orders-api', { image: { repository: 'registry.example.com/orders-api' }, initialDigest: SEED_DIGEST }).deployTo(
+      nonprod,
+    );
   }
   return snapshotPlatform(platform);
 }
@@ -61,20 +64,35 @@ interface Job {
 
 /** Literal variables of a map (`${{ … }}` expressions are left to the test to supply). */
 function literals(map: unknown): Record<string, string> {
-  return Object.fromEntries(Object.entries((map ?? {}) as Record<string, unknown>)
-    .filter(([, v]) => typeof v === 'string' && !v.includes('${{'))
-    .map(([k, v]) => [k, v as string]));
+  return Object.fromEntries(
+    Object.entries((map ?? {}) as Record<string, unknown>)
+      .filter(([, v]) => typeof v === 'string' && !v.includes('${{'))
+      .map(([k, v]) => [k, v as string]),
+  );
 }
 
-const GITLAB_KEYWORDS = new Set(['default', 'stages', 'variables', 'workflow', 'include', 'image', 'services', 'cache', 'before_script', 'after_script']);
+const GITLAB_KEYWORDS = new Set([
+  'default',
+  'stages',
+  'variables',
+  'workflow',
+  'include',
+  'image',
+  'services',
+  'cache',
+  'before_script',
+  'after_script',
+]);
 
 function gitlabJobs(doc: any): Job[] {
   const scripts = (v: unknown): string[] => (v === undefined ? [] : (v as string[]).map(String));
-  return Object.entries(doc).filter(([k]) => !GITLAB_KEYWORDS.has(k) && !k.startsWith('.')).map(([name, job]: [string, any]) => ({
-    name,
-    scripts: [...scripts(job.before_script ?? doc.default?.before_script), ...scripts(job.script)],
-    variables: { ...literals(doc.variables), ...literals(job.variables) },
-  }));
+  return Object.entries(doc)
+    .filter(([k]) => !GITLAB_KEYWORDS.has(k) && !k.startsWith('.'))
+    .map(([name, job]: [string, any]) => ({
+      name,
+      scripts: [...scripts(job.before_script ?? doc.default?.before_script), ...scripts(job.script)],
+      variables: { ...literals(doc.variables), ...literals(job.variables) },
+    }));
 }
 
 function githubJobs(doc: any): Job[] {
@@ -82,7 +100,8 @@ function githubJobs(doc: any): Job[] {
     name,
     scripts: (job.steps as any[]).filter((s) => typeof s.run === 'string').map((s) => s.run as string),
     variables: {
-      ...literals(doc.env), ...literals(job.env),
+      ...literals(doc.env),
+      ...literals(job.env),
       ...Object.assign({}, ...(job.steps as any[]).map((s) => literals(s.env))),
     },
   }));
@@ -103,7 +122,12 @@ function invocations(script: string, vars: Record<string, string>): Invocation[]
       stdoutTo = target.words[0];
       after = after.slice(1 + target.stop);
     }
-    out.push({ line: line.trim(), args: words, ...(stdoutTo ? { stdoutTo } : {}), acceptsChanges: /^\s*\|\|\s*test \$\? -eq 2\s*$/.test(after) });
+    out.push({
+      line: line.trim(),
+      args: words,
+      ...(stdoutTo ? { stdoutTo } : {}),
+      acceptsChanges: /^\s*\|\|\s*test \$\? -eq 2\s*$/.test(after),
+    });
   }
   return out;
 }
@@ -222,9 +246,13 @@ describe('CI recipes', () => {
 
   it('use only commands that exist, each with --help and an example', () => {
     // GIVEN every command the recipes run
-    const names = new Set(RECIPE_FILES.flatMap((file) => jobsOf(file)(parse(fs.readFileSync(path.join(RECIPES, file), 'utf8')))
-      .flatMap((job) => job.scripts.flatMap((s) => invocations(s, { ...job.variables, DIGEST })))
-      .map((i) => i.args[0])));
+    const names = new Set(
+      RECIPE_FILES.flatMap((file) =>
+        jobsOf(file)(parse(fs.readFileSync(path.join(RECIPES, file), 'utf8')))
+          .flatMap((job) => job.scripts.flatMap((s) => invocations(s, { ...job.variables, DIGEST })))
+          .map((i) => i.args[0]),
+      ),
+    );
 
     // THEN
     expect([...names].sort()).toEqual(['check', 'plan', 'promote', 'publish', 'synth']);
@@ -235,51 +263,59 @@ describe('CI recipes', () => {
     }
   });
 
-  it.each(['gitlab-ci.yml', 'github-actions.yml'])('%s plans and checks a change on a merge request, and publishes it on main', (file) => {
-    // WHEN
-    const { sandbox, workspaces, ran } = runRecipe(file, jobsOf(file));
-    try {
-      // THEN every command ran
-      expect(ran.map((i) => i.args[0])).toEqual(['plan', 'synth', 'check', 'publish']);
-      // the plan, for the merge-request comment, shows the new service
-      const plan = fs.readFileSync(path.join(workspaces.get('plan')!, 'plan.md'), 'utf8');
-      expect(plan).toMatch(/^### cdk8s-gitops plan\n/);
-      expect(plan).toContain('environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml');
-      expect(plan).toContain('`orders-api-nonprod-aws-eu-central-1-01`');
-      // the merge request changed nothing on the remote; the merge published exactly the change
-      // (the new service's values and ledger, and its repository in the environment's AppProject)
-      expect(sandbox.remoteLog()).toHaveLength(3);
-      expect(sandbox.remoteFile('environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml')).toContain('orders-api');
-      expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
-        '.cdk8s-gitops/manifest.json',
-        '.cdk8s-gitops/services/orders-api.json',
-        'STATUS.md',
-        'environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml',
-        'projects/nonprod.yaml',
-        'releases/orders-api.yaml',
-      ]);
-    } finally {
-      sandbox.cleanup();
-    }
-  }, 180_000);
+  it.each(['gitlab-ci.yml', 'github-actions.yml'])(
+    '%s plans and checks a change on a merge request, and publishes it on main',
+    (file) => {
+      // WHEN
+      const { sandbox, workspaces, ran } = runRecipe(file, jobsOf(file));
+      try {
+        // THEN every command ran
+        expect(ran.map((i) => i.args[0])).toEqual(['plan', 'synth', 'check', 'publish']);
+        // the plan, for the merge-request comment, shows the new service
+        const plan = fs.readFileSync(path.join(workspaces.get('plan')!, 'plan.md'), 'utf8');
+        expect(plan).toMatch(/^### cdk8s-gitops plan\n/);
+        expect(plan).toContain('environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml');
+        expect(plan).toContain('`orders-api-nonprod-aws-eu-central-1-01`');
+        // the merge request changed nothing on the remote; the merge published exactly the change
+        // (the new service's values and ledger, and its repository in the environment's AppProject)
+        expect(sandbox.remoteLog()).toHaveLength(3);
+        expect(sandbox.remoteFile('environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml')).toContain('orders-api');
+        expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
+          '.cdk8s-gitops/manifest.json',
+          '.cdk8s-gitops/services/orders-api.json',
+          'STATUS.md',
+          'environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml',
+          'projects/nonprod.yaml',
+          'releases/orders-api.yaml',
+        ]);
+      } finally {
+        sandbox.cleanup();
+      }
+    },
+    180_000,
+  );
 
-  it.each(['app-repo-gitlab-ci.yml', 'app-repo-github-actions.yml'])('%s proposes the built digest for the first ring on a new branch', (file) => {
-    // WHEN
-    const { sandbox, workspaces, ran } = runRecipe(file, jobsOf(file));
-    try {
-      // THEN
-      expect(ran.map((i) => i.args.slice(0, 2))).toEqual([['promote', 'payments-api']]);
-      const branch = 'promote/payments-api/nonprod/c0ffee00';
-      const result = JSON.parse(fs.readFileSync(path.join(workspaces.get('promote-nonprod')!, 'promote.json'), 'utf8'));
-      expect(result.published).toMatchObject({ pushed: true, branch });
-      const ledger = parse(sandbox.remoteFile('releases/payments-api.yaml', branch));
-      expect(ledger.rings.nonprod.digest).toBe(DIGEST);
-      expect(ledger.rings.prod.digest).toBe(SEED_DIGEST);
-      expect(sandbox.remoteFile('environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml', branch)).toContain(DIGEST);
-      // main is untouched until the merge request is merged
-      expect(parse(sandbox.remoteFile('releases/payments-api.yaml')).rings.nonprod.digest).toBe(SEED_DIGEST);
-    } finally {
-      sandbox.cleanup();
-    }
-  }, 180_000);
+  it.each(['app-repo-gitlab-ci.yml', 'app-repo-github-actions.yml'])(
+    '%s proposes the built digest for the first ring on a new branch',
+    (file) => {
+      // WHEN
+      const { sandbox, workspaces, ran } = runRecipe(file, jobsOf(file));
+      try {
+        // THEN
+        expect(ran.map((i) => i.args.slice(0, 2))).toEqual([['promote', 'payments-api']]);
+        const branch = 'promote/payments-api/nonprod/c0ffee00';
+        const result = JSON.parse(fs.readFileSync(path.join(workspaces.get('promote-nonprod')!, 'promote.json'), 'utf8'));
+        expect(result.published).toMatchObject({ pushed: true, branch });
+        const ledger = parse(sandbox.remoteFile('releases/payments-api.yaml', branch));
+        expect(ledger.rings.nonprod.digest).toBe(DIGEST);
+        expect(ledger.rings.prod.digest).toBe(SEED_DIGEST);
+        expect(sandbox.remoteFile('environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml', branch)).toContain(DIGEST);
+        // main is untouched until the merge request is merged
+        expect(parse(sandbox.remoteFile('releases/payments-api.yaml')).rings.nonprod.digest).toBe(SEED_DIGEST);
+      } finally {
+        sandbox.cleanup();
+      }
+    },
+    180_000,
+  );
 });

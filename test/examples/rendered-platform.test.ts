@@ -36,7 +36,12 @@ function sink(): Writable & { text: string } {
 
 describe('examples/rendered-platform', () => {
   it('renders orders-api in prod/azure as exactly these objects', () => {
-    expect(tree.paths().filter((p) => p.startsWith(`${PROD_AZURE}/orders-api/`)).map((p) => p.slice(PROD_AZURE.length + 12))).toEqual([
+    expect(
+      tree
+        .paths()
+        .filter((p) => p.startsWith(`${PROD_AZURE}/orders-api/`))
+        .map((p) => p.slice(PROD_AZURE.length + 12)),
+    ).toEqual([
       'configmap-orders-api-config.yaml',
       'deployment-orders-api.yaml',
       'horizontalpodautoscaler-orders-api-hpa.yaml',
@@ -54,28 +59,52 @@ describe('examples/rendered-platform', () => {
     expect(deployment.spec.selector).toEqual({ matchLabels: identity });
     expect(deployment.spec.template.metadata).toEqual({ labels: identity });
     expect(deployment.spec.replicas).toBeUndefined(); // the HorizontalPodAutoscaler owns it
-    expect(deployment.spec.template.spec.containers).toEqual([{
-      name: 'api',
-      image: `${ORDERS}@${ORDERS_DIGEST}`,
-      imagePullPolicy: 'Always',
-      envFrom: [{ configMapRef: { name: 'orders-api-config' } }],
-      ports: [{ containerPort: 8080 }],
-      resources: { limits: { cpu: '1000m', memory: '512Mi' }, requests: { cpu: '250m', memory: '256Mi' } },
-      securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 10001, runAsNonRoot: true, runAsUser: 10001 },
-      startupProbe: { failureThreshold: 3, tcpSocket: { port: 8080 } },
-    }]);
+    expect(deployment.spec.template.spec.containers).toEqual([
+      {
+        name: 'api',
+        image: `${ORDERS}@${ORDERS_DIGEST}`,
+        imagePullPolicy: 'Always',
+        envFrom: [{ configMapRef: { name: 'orders-api-config' } }],
+        ports: [{ containerPort: 8080 }],
+        resources: { limits: { cpu: '1000m', memory: '512Mi' }, requests: { cpu: '250m', memory: '256Mi' } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          readOnlyRootFilesystem: true,
+          runAsGroup: 10001,
+          runAsNonRoot: true,
+          runAsUser: 10001,
+        },
+        startupProbe: { failureThreshold: 3, tcpSocket: { port: 8080 } },
+      },
+    ]);
     expect(yamlOf(`${PROD_AZURE}/orders-api/service-orders-api.yaml`).spec.selector).toEqual(identity);
-    expect(yamlOf(`${PROD_AZURE}/orders-api/poddisruptionbudget-orders-api-pdb.yaml`).spec).toEqual({ minAvailable: 2, selector: { matchLabels: identity } });
+    expect(yamlOf(`${PROD_AZURE}/orders-api/poddisruptionbudget-orders-api-pdb.yaml`).spec).toEqual({
+      minAvailable: 2,
+      selector: { matchLabels: identity },
+    });
     expect(yamlOf(`${PROD_AZURE}/orders-api/horizontalpodautoscaler-orders-api-hpa.yaml`).spec).toMatchObject({
-      minReplicas: 3, maxReplicas: 12, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders-api' },
+      minReplicas: 3,
+      maxReplicas: 12,
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders-api' },
     });
     expect(yamlOf(`${PROD_AZURE}/orders-api/ingress-orders-api-ingress.yaml`).spec).toEqual({
       ingressClassName: 'istio-internal',
-      rules: [{ host: 'orders.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'orders-api', port: { number: 80 } } } }] } }],
+      rules: [
+        {
+          host: 'orders.example.com',
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'orders-api', port: { number: 80 } } } }] },
+        },
+      ],
     });
-    expect(yamlOf(`${PROD_AZURE}/orders-api/configmap-orders-api-config.yaml`).data).toEqual({ CLUSTER: 'azure-westeurope-01', LOG_LEVEL: 'info', REGION: 'westeurope' });
+    expect(yamlOf(`${PROD_AZURE}/orders-api/configmap-orders-api-config.yaml`).data).toEqual({
+      CLUSTER: 'azure-westeurope-01',
+      LOG_LEVEL: 'info',
+      REGION: 'westeurope',
+    });
     expect(yamlOf(`${PROD_AZURE}/orders-api/namespace-orders-api.yaml`).metadata).toEqual({
-      name: 'orders-api', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops', 'pod-security.kubernetes.io/enforce': 'restricted' },
+      name: 'orders-api',
+      labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops', 'pod-security.kubernetes.io/enforce': 'restricted' },
     });
   });
 
@@ -90,7 +119,10 @@ describe('examples/rendered-platform', () => {
       `${PROD_AZURE}/payments-api/baseline/resourcequota-baseline.yaml`,
       `${PROD_AZURE}/payments-api/values.yaml`,
     ]);
-    expect(yamlOf(`${PROD_AZURE}/payments-api/values.yaml`).image).toEqual({ repository: 'registry.example.com/commerce/payments-api', digest: PAYMENTS_DIGEST });
+    expect(yamlOf(`${PROD_AZURE}/payments-api/values.yaml`).image).toEqual({
+      repository: 'registry.example.com/commerce/payments-api',
+      digest: PAYMENTS_DIGEST,
+    });
   });
 
   it('writes the ApplicationSets and the AppProject of prod', () => {
@@ -101,24 +133,36 @@ describe('examples/rendered-platform', () => {
       'applicationsets/prod/workloads-prod.yaml',
     ]);
     const rendered = yamlOf('applicationsets/prod/rendered-prod.yaml');
-    expect(rendered.spec.generators).toEqual([{ git: { repoURL: REPO, revision: 'main', directories: [{ path: 'environments/prod/*/*/orders-api' }] } }]);
+    expect(rendered.spec.generators).toEqual([
+      { git: { repoURL: REPO, revision: 'main', directories: [{ path: 'environments/prod/*/*/orders-api' }] } },
+    ]);
     expect(rendered.spec.template.spec).toEqual({
       project: '{{ index .path.segments 1 }}',
-      destination: { name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}', namespace: '{{ index .path.segments 4 }}' },
+      destination: {
+        name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}',
+        namespace: '{{ index .path.segments 4 }}',
+      },
       source: { repoURL: REPO, targetRevision: 'main', path: '{{ .path.path }}' },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     });
     const helm = yamlOf('applicationsets/prod/workloads-prod.yaml');
-    expect(helm.spec.generators[0].git.directories).toEqual([{ path: 'environments/prod/*/*/*' }, { path: 'environments/prod/*/*/orders-api', exclude: true }]);
+    expect(helm.spec.generators[0].git.directories).toEqual([
+      { path: 'environments/prod/*/*/*' },
+      { path: 'environments/prod/*/*/orders-api', exclude: true },
+    ]);
     expect(helm.spec.template.spec.sources).toEqual([
       {
-        repoURL: 'https://git.example.com/apps/{{ index .path.segments 4 }}.git', targetRevision: 'main', path: 'deploy/chart',
+        repoURL: 'https://git.example.com/apps/{{ index .path.segments 4 }}.git',
+        targetRevision: 'main',
+        path: 'deploy/chart',
         helm: { releaseName: '{{ index .path.segments 4 }}', valueFiles: ['$values/{{ .path.path }}/values.yaml'] },
       },
       { repoURL: REPO, targetRevision: 'main', ref: 'values' },
       { repoURL: REPO, targetRevision: 'main', path: '{{ .path.path }}/baseline' },
     ]);
-    expect(yamlOf('applicationsets/nonprod/rendered-nonprod.yaml').spec.template.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true']);
+    expect(yamlOf('applicationsets/nonprod/rendered-nonprod.yaml').spec.template.spec.syncPolicy.syncOptions).toEqual([
+      'CreateNamespace=true',
+    ]);
     expect(yamlOf('projects/prod.yaml').spec).toEqual({
       description: 'Environment prod, generated by cdk8s-gitops from platform/prod.',
       sourceRepos: [REPO, 'https://git.example.com/apps/payments-api.git'],
@@ -150,7 +194,9 @@ describe('examples/rendered-platform', () => {
 
   describeWithArgoCdSchemas('against the Argo CD CRDs', loadArgoCdSchemas(), (validate) => {
     it('emits ApplicationSets, AppProjects and bootstraps that match them strictly', () => {
-      for (const p of tree.paths().filter((x) => [FileKind.APPLICATION_SET, FileKind.APP_PROJECT, FileKind.BOOTSTRAP].includes(tree.get(x)!.kind))) {
+      for (const p of tree
+        .paths()
+        .filter((x) => [FileKind.APPLICATION_SET, FileKind.APP_PROJECT, FileKind.BOOTSTRAP].includes(tree.get(x)!.kind))) {
         for (const doc of parseAllDocuments(tree.content(p))) expect(validate(doc.toJS())).toEqual([]);
       }
     });
@@ -161,7 +207,14 @@ describe('examples/rendered-platform', () => {
     try {
       writeTree(tree, dir);
       const apps = [...applicationsOf(viewOfCheckout(dir)).values()];
-      expect(apps.map((a) => `${a.applicationSet}: ${a.app.metadata.name} ← ${(a.app.spec as any).source?.path ?? (a.app.spec as any).sources[0].path}`).sort()).toEqual([
+      expect(
+        apps
+          .map(
+            (a) =>
+              `${a.applicationSet}: ${a.app.metadata.name} ← ${(a.app.spec as any).source?.path ?? (a.app.spec as any).sources[0].path}`,
+          )
+          .sort(),
+      ).toEqual([
         'rendered-nonprod: orders-api-nonprod-aws-eu-central-1-01 ← environments/nonprod/aws/eu-central-1-01/orders-api',
         'rendered-nonprod: orders-api-nonprod-azure-westeurope-01 ← environments/nonprod/azure/westeurope-01/orders-api',
         'rendered-prod: orders-api-prod-aws-eu-central-1-01 ← environments/prod/aws/eu-central-1-01/orders-api',
@@ -182,9 +235,16 @@ describe('examples/rendered-platform', () => {
       const model = renderedPlatform().snapshot();
       writeTree(buildTree(model, dir), dir);
       const before = (p: string) => fs.readFileSync(path.join(dir, p), 'utf8');
-      const deployments = ['aws/eu-central-1-01', 'azure/westeurope-01'].map((c) => `environments/nonprod/${c}/orders-api/deployment-orders-api.yaml`);
+      const deployments = ['aws/eu-central-1-01', 'azure/westeurope-01'].map(
+        (c) => `environments/nonprod/${c}/orders-api/deployment-orders-api.yaml`,
+      );
       const old = deployments.map(before);
-      const outcome = runRelease(model, dir, { kind: 'promote', service: 'orders-api', ring: 'nonprod', digest: NEXT }, { by: 'alice', now: new Date('2026-03-01T10:00:00Z') });
+      const outcome = runRelease(
+        model,
+        dir,
+        { kind: 'promote', service: 'orders-api', ring: 'nonprod', digest: NEXT },
+        { by: 'alice', now: new Date('2026-03-01T10:00:00Z') },
+      );
       const report = writeTree(outcome.tree, dir);
       expect(report.updated).toEqual(['STATUS.md', ...deployments, 'releases/orders-api.yaml']);
       expect(report.created).toEqual([]);
@@ -208,12 +268,27 @@ describe('examples/rendered-platform', () => {
         return { code, out: stdout.text, err: stderr.text };
       };
       expect((await run('synth', '--app', app, '--out', dir)).code).toBe(0);
-      expect(fs.readFileSync(path.join(dir, PROD_AZURE, 'orders-api/deployment-orders-api.yaml'), 'utf8')).toBe(tree.content(`${PROD_AZURE}/orders-api/deployment-orders-api.yaml`));
+      expect(fs.readFileSync(path.join(dir, PROD_AZURE, 'orders-api/deployment-orders-api.yaml'), 'utf8')).toBe(
+        tree.content(`${PROD_AZURE}/orders-api/deployment-orders-api.yaml`),
+      );
       expect(await run('check', '--app', app, '--out', dir)).toMatchObject({ code: 0 });
       const preview = (await run('preview', '--out', dir)).out;
       expect(preview).toMatch(/^orders-api-prod-azure-westeurope-01 +rendered-prod +prod +azure-westeurope-01\/orders-api$/m);
       expect(preview).toContain('8 Applications.\n');
-      const promoted = await run('promote', 'orders-api', '--ring', 'nonprod', '--digest', NEXT, '--by', 'alice', '--app', app, '--out', dir);
+      const promoted = await run(
+        'promote',
+        'orders-api',
+        '--ring',
+        'nonprod',
+        '--digest',
+        NEXT,
+        '--by',
+        'alice',
+        '--app',
+        app,
+        '--out',
+        dir,
+      );
       expect(promoted.code).toBe(0);
       expect(promoted.out).toContain('[~] environments/nonprod/azure/westeurope-01/orders-api/deployment-orders-api.yaml\n');
       expect(promoted.out).toContain('Applications: orders-api-nonprod-aws-eu-central-1-01, orders-api-nonprod-azure-westeurope-01\n');

@@ -18,13 +18,21 @@ describe('readHistory', () => {
   async function promote(file: string, content: string, fields: Parameters<typeof gitopsTrailers>[0]): Promise<string> {
     sandbox.write(dir, file, content);
     const repo = await GitOpsRepository.open(dir);
-    return repo.commit({ paths: [file], message: `Promote ${fields.services?.join(', ')} to ${fields.rings?.join(', ')}`, trailers: gitopsTrailers(fields) });
+    return repo.commit({
+      paths: [file],
+      message: `Promote ${fields.services?.join(', ')} to ${fields.rings?.join(', ')}`,
+      trailers: gitopsTrailers(fields),
+    });
   }
 
   test('reads trailers back from real commits, newest first', async () => {
     // GIVEN
     const first = await promote('releases/payments-api.yaml', 'canary: sha256:1\n', {
-      services: ['payments-api'], rings: ['canary'], digests: ['sha256:1'], operation: Operation.PROMOTE, promotedBy: 'ci/payments#7',
+      services: ['payments-api'],
+      rings: ['canary'],
+      digests: ['sha256:1'],
+      operation: Operation.PROMOTE,
+      promotedBy: 'ci/payments#7',
     });
     const second = await promote('releases/ledger-api.yaml', 'prod: sha256:2\n', {
       services: ['ledger-api', 'payments-api'],

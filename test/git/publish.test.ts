@@ -147,16 +147,20 @@ describe('publish', () => {
       const mainBefore = sandbox.git(sandbox.remote, 'rev-parse', 'main');
 
       // WHEN
-      const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', {
-        pushBranch: 'promote/payments-api/prod/2e8f1a31',
-      }));
+      const result = await publish(
+        writing(a, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', {
+          pushBranch: 'promote/payments-api/prod/2e8f1a31',
+        }),
+      );
 
       // THEN
       expect(result).toMatchObject({ branch: 'promote/payments-api/prod/2e8f1a31', pushed: true, attempts: 1 });
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'promote/payments-api/prod/2e8f1a31')).toBe(result.sha);
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(mainBefore);
       expect(sandbox.git(sandbox.remote, 'rev-parse', `${result.sha}~1`)).toBe(mainBefore);
-      expect(sandbox.git(a, 'rev-parse', '--abbrev-ref', 'promote/payments-api/prod/2e8f1a31@{upstream}')).toBe('origin/promote/payments-api/prod/2e8f1a31');
+      expect(sandbox.git(a, 'rev-parse', '--abbrev-ref', 'promote/payments-api/prod/2e8f1a31@{upstream}')).toBe(
+        'origin/promote/payments-api/prod/2e8f1a31',
+      );
       expect(sandbox.git(a, 'branch', '--show-current')).toBe('main');
       expect(sandbox.read(a, 'releases/payments-api.yaml')).toBe('prod: sha256:0\n'); // as main has it, not as the branch
       expect(sandbox.status(a)).toEqual([]);
@@ -185,12 +189,19 @@ describe('publish', () => {
       const first = await publish(writing(b, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', { pushBranch: branch }));
 
       // WHEN
-      const again = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', {
-        pushBranch: branch, ifBranchExists: ExistingBranch.ADD_COMMIT,
-      }));
-      const more = await publish(writing(a, 'releases/ledger-api.yaml', 'prod: sha256:2e8f1a31\n', {
-        pushBranch: branch, ifBranchExists: ExistingBranch.ADD_COMMIT, branch: 'main',
-      }));
+      const again = await publish(
+        writing(a, 'releases/payments-api.yaml', 'prod: sha256:2e8f1a31\n', {
+          pushBranch: branch,
+          ifBranchExists: ExistingBranch.ADD_COMMIT,
+        }),
+      );
+      const more = await publish(
+        writing(a, 'releases/ledger-api.yaml', 'prod: sha256:2e8f1a31\n', {
+          pushBranch: branch,
+          ifBranchExists: ExistingBranch.ADD_COMMIT,
+          branch: 'main',
+        }),
+      );
 
       // THEN
       expect(again).toEqual({ sha: first.sha, branch, attempts: 1, pushed: false, files: [], commits: [] });
@@ -290,7 +301,10 @@ describe('publish', () => {
         /CG503 The remote kept moving: 3 pushes to "main" on remote "origin" were rejected because other commits landed first .*Nothing was lost/,
       );
       expect(sandbox.remoteLog()).toEqual([
-        'Change releases/ledger-api.yaml', 'Change releases/ledger-api.yaml', 'Change releases/ledger-api.yaml', 'Initial commit',
+        'Change releases/ledger-api.yaml',
+        'Change releases/ledger-api.yaml',
+        'Change releases/ledger-api.yaml',
+        'Initial commit',
       ]);
       expect(sandbox.status(a)).toEqual([]);
       expect(sandbox.git(a, 'rev-list', '--count', 'HEAD')).toBe('3');
@@ -333,7 +347,9 @@ describe('publish', () => {
       const act = publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:a\n'));
 
       // THEN
-      await expect(act).rejects.toThrow(/CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*protected branch/s);
+      await expect(act).rejects.toThrow(
+        /CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*protected branch/s,
+      );
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(before);
       expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(before);
       expect(sandbox.status(a)).toEqual([]);
@@ -347,13 +363,16 @@ describe('publish', () => {
     });
     afterEach(() => empty.cleanup());
 
-    test('makes and pushes the first commit on the branch the clone\'s HEAD names', async () => {
+    test("makes and pushes the first commit on the branch the clone's HEAD names", async () => {
       // GIVEN a clone of a remote with no branch at all
       const c = empty.clone('ci');
       expect(empty.git(c, 'symbolic-ref', '--short', 'HEAD')).toBe('main');
 
       // WHEN
-      const result = await publish({ ...writing(c, 'releases/payments-api.yaml', 'prod: sha256:1\n'), trailers: { 'Cdk8s-Gitops-Operation': 'synth' } });
+      const result = await publish({
+        ...writing(c, 'releases/payments-api.yaml', 'prod: sha256:1\n'),
+        trailers: { 'Cdk8s-Gitops-Operation': 'synth' },
+      });
 
       // THEN
       expect(result).toMatchObject({ branch: 'main', pushed: true, attempts: 1, files: ['releases/payments-api.yaml'] });
@@ -373,7 +392,9 @@ describe('publish', () => {
 
       // WHEN
       const result = await publishCommits({
-        dir: c, paths: ['a', 'b'], commits: [
+        dir: c,
+        paths: ['a', 'b'],
+        commits: [
           { apply: () => empty.write(c, 'a', '1\n'), message: 'First' },
           { apply: () => empty.write(c, 'b', '2\n'), message: 'Second' },
         ],
@@ -392,14 +413,18 @@ describe('publish', () => {
       empty.git(c, 'commit', '--quiet', '-m', 'Hand-made first commit');
 
       // WHEN / THEN
-      await expect(publish(writing(c, 'x', 'x\n'))).rejects.toThrow(/CG518 Remote "origin" is an empty repository, and local branch "main" .* already has commits/);
+      await expect(publish(writing(c, 'x', 'x\n'))).rejects.toThrow(
+        /CG518 Remote "origin" is an empty repository, and local branch "main" .* already has commits/,
+      );
       expect(() => empty.git(empty.remote, 'rev-parse', '--verify', '--quiet', 'main')).toThrow();
       expect(empty.status(c)).toEqual([]);
     });
 
     test('fails with CG508 for a merge-request branch, which needs a base', async () => {
       const c = empty.clone('ci');
-      await expect(publish(writing(c, 'x', 'x\n', { pushBranch: 'promote/x' }))).rejects.toThrow(/CG508 Remote "origin" has no branch "main"/);
+      await expect(publish(writing(c, 'x', 'x\n', { pushBranch: 'promote/x' }))).rejects.toThrow(
+        /CG508 Remote "origin" has no branch "main"/,
+      );
     });
   });
 
@@ -418,7 +443,9 @@ describe('publish', () => {
 
       // WHEN
       const result = await publishCommits({
-        dir: a, paths: ['releases'], retryDelayMs: 5,
+        dir: a,
+        paths: ['releases'],
+        retryDelayMs: 5,
         commits: [
           { apply: counter('releases/a'), message: 'Count a', trailers: { 'Cdk8s-Gitops-Operation': 'promote' } },
           { apply: () => undefined, message: 'Changes nothing' },
@@ -428,7 +455,10 @@ describe('publish', () => {
 
       // THEN
       expect(result).toMatchObject({ attempts: 2, pushed: true, files: ['releases/a', 'releases/b'] });
-      expect(result.commits.map((c) => [c.index, c.files])).toEqual([[0, ['releases/a']], [2, ['releases/b']]]);
+      expect(result.commits.map((c) => [c.index, c.files])).toEqual([
+        [0, ['releases/a']],
+        [2, ['releases/b']],
+      ]);
       expect(sandbox.remoteLog().slice(0, 3)).toEqual(['Count b', 'Count a', 'Change releases/a']);
       expect(sandbox.remoteFile('releases/a')).toBe('11');
       expect(sandbox.remoteFile('releases/b')).toBe('1');
@@ -440,12 +470,21 @@ describe('publish', () => {
       const before = sandbox.git(a, 'rev-parse', 'HEAD');
 
       // WHEN / THEN
-      await expect(publishCommits({
-        dir: a, paths: ['releases'], commits: [
-          { apply: () => sandbox.write(a, 'releases/a', '1\n'), message: 'First' },
-          { apply: () => { throw new Error('rules refuse'); }, message: 'Second' },
-        ],
-      })).rejects.toThrow('rules refuse');
+      await expect(
+        publishCommits({
+          dir: a,
+          paths: ['releases'],
+          commits: [
+            { apply: () => sandbox.write(a, 'releases/a', '1\n'), message: 'First' },
+            {
+              apply: () => {
+                throw new Error('rules refuse');
+              },
+              message: 'Second',
+            },
+          ],
+        }),
+      ).rejects.toThrow('rules refuse');
       expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(before);
       expect(sandbox.status(a)).toEqual([]);
     });
@@ -478,7 +517,9 @@ describe('publish', () => {
 
     test('fails when the target branch is missing on the remote or HEAD is detached', async () => {
       await expect(publish(writing(a, 'x', 'x\n', { branch: 'release' }))).rejects.toThrow(/CG508 Remote "origin" has no branch "release"/);
-      await expect(publish(writing(a, 'x', 'x\n', { remote: 'upstream' }))).rejects.toThrow(/CG515 ".*ci-a" has no remote named "upstream"/);
+      await expect(publish(writing(a, 'x', 'x\n', { remote: 'upstream' }))).rejects.toThrow(
+        /CG515 ".*ci-a" has no remote named "upstream"/,
+      );
       sandbox.git(a, 'checkout', '--quiet', '--detach');
       await expect(publish(writing(a, 'x', 'x\n'))).rejects.toThrow(/CG507 ".*ci-a" has a detached HEAD/);
     });

@@ -98,11 +98,7 @@ describe('GitOpsRepository', () => {
         'A\treleases/orders-api.yaml',
         'M\treleases/payments-api.yaml',
       ]);
-      expect(sandbox.status(dir)).toEqual([
-        'M  README.md',
-        ' M environments/prod/values.yaml',
-        '?? notes.txt',
-      ]);
+      expect(sandbox.status(dir)).toEqual(['M  README.md', ' M environments/prod/values.yaml', '?? notes.txt']);
     });
 
     test('commits with trailers and the given author', async () => {

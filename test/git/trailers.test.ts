@@ -1,14 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fc from 'fast-check';
 import { GitOpsError } from '../../src/errors';
-import {
-  appendTrailers,
-  formatTrailers,
-  gitopsTrailers,
-  Operation,
-  parseTrailers,
-  TrailerKey,
-} from '../../src/git/trailers';
+import { appendTrailers, formatTrailers, gitopsTrailers, Operation, parseTrailers, TrailerKey } from '../../src/git/trailers';
 
 describe('trailers', () => {
   test('formats one line per value, repeating keys, in the order given', () => {
@@ -26,15 +19,17 @@ describe('trailers', () => {
     const block = formatTrailers(trailers);
 
     // THEN
-    expect(block).toBe([
-      'Cdk8s-Gitops-Operation: promote',
-      'Cdk8s-Gitops-Service: payments-api',
-      'Cdk8s-Gitops-Service: ledger-api',
-      'Cdk8s-Gitops-Ring: prod',
-      'Cdk8s-Gitops-Digest: sha256:2e8f1a31',
-      'Cdk8s-Gitops-Promoted-By: ci/payments#1234',
-      'Cdk8s-Gitops-Program-Commit: 0123456789abcdef',
-    ].join('\n'));
+    expect(block).toBe(
+      [
+        'Cdk8s-Gitops-Operation: promote',
+        'Cdk8s-Gitops-Service: payments-api',
+        'Cdk8s-Gitops-Service: ledger-api',
+        'Cdk8s-Gitops-Ring: prod',
+        'Cdk8s-Gitops-Digest: sha256:2e8f1a31',
+        'Cdk8s-Gitops-Promoted-By: ci/payments#1234',
+        'Cdk8s-Gitops-Program-Commit: 0123456789abcdef',
+      ].join('\n'),
+    );
   });
 
   test('round-trips through a message with a subject and a body', () => {
@@ -50,18 +45,20 @@ describe('trailers', () => {
     const message = appendTrailers('Promote payments-api\n\nMoves the digest: ring by ring.', trailers);
 
     // THEN
-    expect(message).toBe([
-      'Promote payments-api',
-      '',
-      'Moves the digest: ring by ring.',
-      '',
-      'Cdk8s-Gitops-Service: payments-api',
-      'Cdk8s-Gitops-Service: ledger-api',
-      'Cdk8s-Gitops-Ring: canary',
-      'Cdk8s-Gitops-Ring: prod',
-      'Cdk8s-Gitops-Approved-By: alice@example.com',
-      'Signed-off-by: CI Bot <ci@example.com>',
-    ].join('\n'));
+    expect(message).toBe(
+      [
+        'Promote payments-api',
+        '',
+        'Moves the digest: ring by ring.',
+        '',
+        'Cdk8s-Gitops-Service: payments-api',
+        'Cdk8s-Gitops-Service: ledger-api',
+        'Cdk8s-Gitops-Ring: canary',
+        'Cdk8s-Gitops-Ring: prod',
+        'Cdk8s-Gitops-Approved-By: alice@example.com',
+        'Signed-off-by: CI Bot <ci@example.com>',
+      ].join('\n'),
+    );
     expect(parseTrailers(message)).toEqual(trailers);
   });
 
@@ -142,14 +139,17 @@ describe('trailers', () => {
 
   test('round-trips any one-line values', () => {
     const key = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9-]{0,20}$/);
-    const value = fc.string({ minLength: 1, maxLength: 40 })
+    const value = fc
+      .string({ minLength: 1, maxLength: 40 })
       .map((s) => s.replace(/[\r\n]/g, ' ').trim())
       .filter((s) => s !== '');
     fc.assert(
       fc.property(fc.dictionary(key, fc.array(value, { minLength: 1, maxLength: 3 }), { minKeys: 1, maxKeys: 5 }), (trailers) => {
         // keys differing only in case would merge; keep one spelling per key
         const seen = new Set<string>();
-        const unique = Object.fromEntries(Object.entries(trailers).filter(([k]) => !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase())));
+        const unique = Object.fromEntries(
+          Object.entries(trailers).filter(([k]) => !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase())),
+        );
         const parsed = parseTrailers(appendTrailers('Subject\n\nBody.', unique));
         expect(Object.values(parsed)).toEqual(Object.values(unique));
       }),

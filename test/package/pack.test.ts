@@ -17,15 +17,23 @@ const INSTALL_TIMEOUT = 300_000;
 const RUN_TIMEOUT = 180_000;
 
 /** The environment of nested npm runs: without what an outer `npm test` sets for its own package. */
-const ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
-  !/^npm_(package_|lifecycle_|config_(local_prefix|global_prefix|prefix)$)/.test(k) && k !== 'INIT_CWD' && !k.startsWith('CDK8S_GITOPS_')));
+const ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([k]) =>
+      !/^npm_(package_|lifecycle_|config_(local_prefix|global_prefix|prefix)$)/.test(k) &&
+      k !== 'INIT_CWD' &&
+      !k.startsWith('CDK8S_GITOPS_'),
+  ),
+);
 
 /** Runs a command; fails the test with its output when it exits non-zero. */
 function run(cwd: string, command: string, args: string[], expectCode = 0): { stdout: string; stderr: string } {
   const r = spawnSync(command, args, { cwd, env: { ...ENV, CI: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
   if (r.status !== expectCode) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited with ${r.status}, expected ${expectCode}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} (in ${cwd}) exited with ${r.status}, expected ${expectCode}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`,
+    );
   }
   return { stdout: r.stdout, stderr: r.stderr };
 }
@@ -64,10 +72,13 @@ new Platform({ repoURL: 42 });
 
 /** Files of a directory, recursively, relative and sorted. */
 function filesOf(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    return e.isDirectory() ? filesOf(dir, rel) : [rel];
-  }).sort();
+  return fs
+    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      return e.isDirectory() ? filesOf(dir, rel) : [rel];
+    })
+    .sort();
 }
 
 describe('the npm package', () => {
@@ -92,10 +103,24 @@ describe('the npm package', () => {
   it('holds the compiled library, the bin, the README and the LICENSE, and nothing else', () => {
     // THEN
     expect(fs.existsSync(tarball)).toBe(true);
-    expect(packed).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/cdk8s-gitops.js', 'lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js']));
-    const stray = packed.filter((p) => !(['LICENSE', 'README.md', 'package.json'].includes(p) || p.startsWith('lib/') || p.startsWith('bin/')));
+    expect(packed).toEqual(
+      expect.arrayContaining([
+        'LICENSE',
+        'README.md',
+        'package.json',
+        'bin/cdk8s-gitops.js',
+        'lib/index.js',
+        'lib/index.d.ts',
+        'lib/cli/main.js',
+      ]),
+    );
+    const stray = packed.filter(
+      (p) => !(['LICENSE', 'README.md', 'package.json'].includes(p) || p.startsWith('lib/') || p.startsWith('bin/')),
+    );
     expect(stray).toEqual([]);
-    const notLibrary = packed.filter((p) => /(^|\/)(test|tests|__tests__|examples?|bench)(\/|$)|\.test\.|\.map$|\.tsbuildinfo$|(?<!\.d)\.ts$/.test(p));
+    const notLibrary = packed.filter((p) =>
+      /(^|\/)(test|tests|__tests__|examples?|bench)(\/|$)|\.test\.|\.map$|\.tsbuildinfo$|(?<!\.d)\.ts$/.test(p),
+    );
     expect(notLibrary).toEqual([]);
     // Every module of the library has its declarations next to it.
     const js = packed.filter((p) => p.startsWith('lib/') && p.endsWith('.js'));
@@ -114,44 +139,68 @@ describe('the npm package', () => {
       fs.writeFileSync(path.join(consumer, 'wrong.ts'), WRONG_PROGRAM);
     }, INSTALL_TIMEOUT);
 
-    it('resolves the types of the public API under Node and classic module resolution, without @types/node', () => {
-      // GIVEN nothing installed but the package and the tools
-      expect(fs.existsSync(path.join(consumer, 'node_modules/@types/node'))).toBe(false);
+    it(
+      'resolves the types of the public API under Node and classic module resolution, without @types/node',
+      () => {
+        // GIVEN nothing installed but the package and the tools
+        expect(fs.existsSync(path.join(consumer, 'node_modules/@types/node'))).toBe(false);
 
-      const tsc = (...args: string[]): { stdout: string } => run(consumer, 'npx', ['tsc', '--noEmit', '--strict', '--target', 'ES2022', ...args], 2);
+        const tsc = (...args: string[]): { stdout: string } =>
+          run(consumer, 'npx', ['tsc', '--noEmit', '--strict', '--target', 'ES2022', ...args], 2);
 
-      // WHEN type-checked, with no skipLibCheck to hide anything, next to a program that misuses the API
-      const node16 = tsc('--module', 'nodenext', '--moduleResolution', 'nodenext', 'platform.ts', 'wrong.ts').stdout;
-      const node10 = tsc('--module', 'commonjs', '--moduleResolution', 'node10', 'platform.ts', 'wrong.ts').stdout;
+        // WHEN type-checked, with no skipLibCheck to hide anything, next to a program that misuses the API
+        const node16 = tsc('--module', 'nodenext', '--moduleResolution', 'nodenext', 'platform.ts', 'wrong.ts').stdout;
+        const node10 = tsc('--module', 'commonjs', '--moduleResolution', 'node10', 'platform.ts', 'wrong.ts').stdout;
 
-      // THEN the misuse is caught, so the types were really found, and nothing else is reported
-      for (const output of [node16, node10]) {
-        const errors = output.split('\n').filter((l) => /error TS\d+/.test(l));
-        expect(errors).toEqual([expect.stringMatching(/^wrong\.ts\(2,16\): error TS2322: Type 'number' is not assignable to type 'string'/)]);
-      }
-    }, RUN_TIMEOUT);
+        // THEN the misuse is caught, so the types were really found, and nothing else is reported
+        for (const output of [node16, node10]) {
+          const errors = output.split('\n').filter((l) => /error TS\d+/.test(l));
+          expect(errors).toEqual([
+            expect.stringMatching(/^wrong\.ts\(2,16\): error TS2322: Type 'number' is not assignable to type 'string'/),
+          ]);
+        }
+      },
+      RUN_TIMEOUT,
+    );
 
-    it('runs the program with the installed bin and writes the tree', () => {
-      // WHEN
-      const out = run(consumer, 'npx', ['cdk8s-gitops', 'synth', '--app', 'npx tsx platform.ts', '--out', 'gitops', '--format', 'json']).stdout;
+    it(
+      'runs the program with the installed bin and writes the tree',
+      () => {
+        // WHEN
+        const out = run(consumer, 'npx', [
+          'cdk8s-gitops',
+          'synth',
+          '--app',
+          'npx tsx platform.ts',
+          '--out',
+          'gitops',
+          '--format',
+          'json',
+        ]).stdout;
 
-      // THEN
-      const report = JSON.parse(out);
-      const files = filesOf(path.join(consumer, 'gitops'));
-      expect(report.created).toEqual(files.filter((f) => !f.startsWith('.cdk8s-gitops/')));
-      expect(files).toEqual(expect.arrayContaining([
-        '.cdk8s-gitops/manifest.json',
-        'bootstrap/dev.yaml',
-        'bootstrap/live.yaml',
-        'environments/dev/gcp/europe-west4-01/orders/values.yaml',
-        'environments/live/gcp/europe-west4-01/orders/values.yaml',
-        'releases/orders.yaml',
-      ]));
-      const values = parse(fs.readFileSync(path.join(consumer, 'gitops/environments/live/gcp/europe-west4-01/orders/values.yaml'), 'utf8'));
-      expect(values.replicaCount).toBe(2);
-      expect(values.image).toEqual({ repository: 'registry.example.com/apps/orders', digest: `sha256:${'ab'.repeat(32)}` });
-      expect(run(consumer, 'npx', ['cdk8s-gitops', '--version']).stdout.trim()).toBe(OWN.version);
-    }, RUN_TIMEOUT);
+        // THEN
+        const report = JSON.parse(out);
+        const files = filesOf(path.join(consumer, 'gitops'));
+        expect(report.created).toEqual(files.filter((f) => !f.startsWith('.cdk8s-gitops/')));
+        expect(files).toEqual(
+          expect.arrayContaining([
+            '.cdk8s-gitops/manifest.json',
+            'bootstrap/dev.yaml',
+            'bootstrap/live.yaml',
+            'environments/dev/gcp/europe-west4-01/orders/values.yaml',
+            'environments/live/gcp/europe-west4-01/orders/values.yaml',
+            'releases/orders.yaml',
+          ]),
+        );
+        const values = parse(
+          fs.readFileSync(path.join(consumer, 'gitops/environments/live/gcp/europe-west4-01/orders/values.yaml'), 'utf8'),
+        );
+        expect(values.replicaCount).toBe(2);
+        expect(values.image).toEqual({ repository: 'registry.example.com/apps/orders', digest: `sha256:${'ab'.repeat(32)}` });
+        expect(run(consumer, 'npx', ['cdk8s-gitops', '--version']).stdout.trim()).toBe(OWN.version);
+      },
+      RUN_TIMEOUT,
+    );
 
     describe('cdk8s-gitops init', () => {
       let project: string;
@@ -165,7 +214,13 @@ describe('the npm package', () => {
       it('scaffolds a project that depends on the given package, with the tools it needs', () => {
         // THEN
         expect(filesOf(project).filter((f) => !f.startsWith('node_modules/') && f !== 'package-lock.json')).toEqual([
-          '.gitignore', 'README.md', 'cdk8s.yaml', 'package.json', 'platform.ts', 'test/platform.test.js', 'tsconfig.json',
+          '.gitignore',
+          'README.md',
+          'cdk8s.yaml',
+          'package.json',
+          'platform.ts',
+          'test/platform.test.js',
+          'tsconfig.json',
         ]);
         const pkg = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'));
         expect(pkg.name).toBe('my-platform');
@@ -175,39 +230,53 @@ describe('the npm package', () => {
         expect(parse(fs.readFileSync(path.join(project, 'cdk8s.yaml'), 'utf8')).app).toBe('npx tsx platform.ts');
       });
 
-      it('passes its own test', () => {
-        // WHEN
-        const r = npm(project, 'test');
+      it(
+        'passes its own test',
+        () => {
+          // WHEN
+          const r = npm(project, 'test');
 
-        // THEN
-        expect(`${r.stdout}${r.stderr}`).toMatch(/# pass 1\b/);
-      }, RUN_TIMEOUT);
+          // THEN
+          expect(`${r.stdout}${r.stderr}`).toMatch(/# pass 1\b/);
+        },
+        RUN_TIMEOUT,
+      );
 
-      it('synthesizes with `npm run synth`: two control planes, promotion rings, the service in both environments', () => {
-        // WHEN
-        npm(project, 'run', 'synth');
+      it(
+        'synthesizes with `npm run synth`: two control planes, promotion rings, the service in both environments',
+        () => {
+          // WHEN
+          npm(project, 'run', 'synth');
 
-        // THEN
-        const files = filesOf(path.join(project, 'platform-gitops'));
-        expect(files).toEqual(expect.arrayContaining([
-          'bootstrap/nonprod.yaml',
-          'bootstrap/prod.yaml',
-          'environments/nonprod/aws/eu-central-1-01/hello-api/values.yaml',
-          'environments/prod/aws/eu-central-1-01/hello-api/values.yaml',
-          'releases/hello-api.yaml',
-        ]));
-        const ledger = parse(fs.readFileSync(path.join(project, 'platform-gitops/releases/hello-api.yaml'), 'utf8'));
-        expect(Object.keys(ledger.rings)).toEqual(['nonprod', 'prod']);
-        expect(ledger.rings.prod.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-      }, RUN_TIMEOUT);
+          // THEN
+          const files = filesOf(path.join(project, 'platform-gitops'));
+          expect(files).toEqual(
+            expect.arrayContaining([
+              'bootstrap/nonprod.yaml',
+              'bootstrap/prod.yaml',
+              'environments/nonprod/aws/eu-central-1-01/hello-api/values.yaml',
+              'environments/prod/aws/eu-central-1-01/hello-api/values.yaml',
+              'releases/hello-api.yaml',
+            ]),
+          );
+          const ledger = parse(fs.readFileSync(path.join(project, 'platform-gitops/releases/hello-api.yaml'), 'utf8'));
+          expect(Object.keys(ledger.rings)).toEqual(['nonprod', 'prod']);
+          expect(ledger.rings.prod.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+        },
+        RUN_TIMEOUT,
+      );
 
-      it('fails when the directory is not empty, and says how to fix it', () => {
-        // WHEN
-        const r = run(consumer, 'npx', ['cdk8s-gitops', 'init', 'my-platform'], 1);
+      it(
+        'fails when the directory is not empty, and says how to fix it',
+        () => {
+          // WHEN
+          const r = run(consumer, 'npx', ['cdk8s-gitops', 'init', 'my-platform'], 1);
 
-        // THEN
-        expect(r.stderr).toMatch(/CG308 init: .*my-platform is not empty \(\.gitignore, README\.md, .*\).* Fix: Pass a new directory/);
-      }, RUN_TIMEOUT);
+          // THEN
+          expect(r.stderr).toMatch(/CG308 init: .*my-platform is not empty \(\.gitignore, README\.md, .*\).* Fix: Pass a new directory/);
+        },
+        RUN_TIMEOUT,
+      );
     });
   });
 });

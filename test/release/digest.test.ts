@@ -78,7 +78,9 @@ describe('versionProblem', () => {
 
     // WHEN / THEN
     for (const requireDigest of [true, false]) {
-      expect(versionProblem(hex, { requireDigest })).toBe(`looks like a digest without its algorithm; did you mean sha256:${'2e8f1a31'.repeat(8)}?`);
+      expect(versionProblem(hex, { requireDigest })).toBe(
+        `looks like a digest without its algorithm; did you mean sha256:${'2e8f1a31'.repeat(8)}?`,
+      );
     }
   });
 

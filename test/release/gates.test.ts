@@ -25,13 +25,22 @@ function ledger(rings: Record<string, RingState>): Ledger {
 
 /** Everything ran SEED; A reached nonprod and prod-canary. */
 const BASE = ledger({
-  'nonprod': state(A, '2026-11-22T09:00:00Z', { previous: [{ digest: SEED, since: '1970-01-01T00:00:00Z', by: 'initial' }] }),
+  nonprod: state(A, '2026-11-22T09:00:00Z', { previous: [{ digest: SEED, since: '1970-01-01T00:00:00Z', by: 'initial' }] }),
   'prod-canary': state(A, '2026-11-22T10:00:00Z', { from: 'nonprod' }),
-  'prod': state(SEED, '1970-01-01T00:00:00Z', { by: 'initial' }),
+  prod: state(SEED, '1970-01-01T00:00:00Z', { by: 'initial' }),
 });
 
 function check(l: Ledger, extra: Partial<LedgerCheck> = {}): Problem[] {
-  return ledgerProblems({ file: FILE, ledger: l, baseline: BASE, baselineRef: 'HEAD', rings: RINGS, now: T('2026-11-22T12:00:00Z'), latest: T('2026-11-22T12:05:00Z'), ...extra });
+  return ledgerProblems({
+    file: FILE,
+    ledger: l,
+    baseline: BASE,
+    baselineRef: 'HEAD',
+    rings: RINGS,
+    now: T('2026-11-22T12:00:00Z'),
+    latest: T('2026-11-22T12:05:00Z'),
+    ...extra,
+  });
 }
 
 function withProd(prod: RingState): Ledger {
@@ -48,11 +57,15 @@ describe('ledger entries against the ring rules', () => {
   });
 
   test('fails when a ring runs a digest the ring before never ran (CG610), naming file, ring and fix', () => {
-    expect(check(withProd(state(B, '2026-11-22T11:00:00Z', { by: 'alice', from: 'prod-canary', approvedBy: 'bob' })))).toEqual([{
-      code: 'CG610', file: FILE,
-      message: 'Ring "prod" runs sha256:bbbbbbbb, which never ran in "prod-canary" (it runs sha256:aaaaaaaa): the entry was changed by hand.',
-      fix: `Restore the ledger from Git (\`git checkout HEAD -- ${FILE}\`), then promote with \`cdk8s-gitops promote payments-api --ring prod --from prod-canary\`, once sha256:bbbbbbbb runs in "prod-canary".`,
-    }]);
+    expect(check(withProd(state(B, '2026-11-22T11:00:00Z', { by: 'alice', from: 'prod-canary', approvedBy: 'bob' })))).toEqual([
+      {
+        code: 'CG610',
+        file: FILE,
+        message:
+          'Ring "prod" runs sha256:bbbbbbbb, which never ran in "prod-canary" (it runs sha256:aaaaaaaa): the entry was changed by hand.',
+        fix: `Restore the ledger from Git (\`git checkout HEAD -- ${FILE}\`), then promote with \`cdk8s-gitops promote payments-api --ring prod --from prod-canary\`, once sha256:bbbbbbbb runs in "prod-canary".`,
+      },
+    ]);
   });
 
   test('fails when the soak measured in Git is not over (CG611), without an approval (CG612) and self-approved (CG614)', () => {
@@ -61,8 +74,14 @@ describe('ledger entries against the ring rules', () => {
 
     // WHEN
     const soak = check(withProd(state(A, '2026-11-22T12:00:00Z', { by: 'alice', from: 'prod-canary', approvedBy: 'bob' })), { history });
-    const unapproved = check(withProd(state(A, '2026-11-22T12:00:00Z', { by: 'alice', from: 'prod-canary' })), { history, now: T('2026-11-22T13:00:00Z') });
-    const self = check(withProd(state(A, '2026-11-22T12:00:00Z', { by: 'Bob', from: 'prod-canary', approvedBy: 'bob' })), { history, now: T('2026-11-22T13:00:00Z') });
+    const unapproved = check(withProd(state(A, '2026-11-22T12:00:00Z', { by: 'alice', from: 'prod-canary' })), {
+      history,
+      now: T('2026-11-22T13:00:00Z'),
+    });
+    const self = check(withProd(state(A, '2026-11-22T12:00:00Z', { by: 'Bob', from: 'prod-canary', approvedBy: 'bob' })), {
+      history,
+      now: T('2026-11-22T13:00:00Z'),
+    });
 
     // THEN
     expect(soak.map((p) => p.code)).toEqual(['CG611']);
@@ -72,28 +91,55 @@ describe('ledger entries against the ring rules', () => {
   });
 
   test('fails when a since lies in the future (CG616) and when a held ring gets another release (CG613)', () => {
-    const held = ledger({ ...BASE.rings, nonprod: state(SEED, '2026-11-22T11:00:00Z', { hold: { reason: 'errors', since: '2026-11-22T11:00:00Z', by: 'carol' }, previous: [{ digest: A, since: '2026-11-22T09:00:00Z', by: 'ci' }] }) });
+    const held = ledger({
+      ...BASE.rings,
+      nonprod: state(SEED, '2026-11-22T11:00:00Z', {
+        hold: { reason: 'errors', since: '2026-11-22T11:00:00Z', by: 'carol' },
+        previous: [{ digest: A, since: '2026-11-22T09:00:00Z', by: 'ci' }],
+      }),
+    });
     const problems = ledgerProblems({
-      file: FILE, ledger: ledger({ ...held.rings, nonprod: state(B, '2030-01-01T00:00:00Z') }), baseline: held, baselineRef: 'HEAD',
-      rings: RINGS, now: T('2026-11-22T12:00:00Z'), latest: T('2026-11-22T12:05:00Z'),
+      file: FILE,
+      ledger: ledger({ ...held.rings, nonprod: state(B, '2030-01-01T00:00:00Z') }),
+      baseline: held,
+      baselineRef: 'HEAD',
+      rings: RINGS,
+      now: T('2026-11-22T12:00:00Z'),
+      latest: T('2026-11-22T12:05:00Z'),
     });
     expect(problems.map((p) => p.code)).toEqual(['CG616', 'CG613']);
   });
 
-  test('a rollback to a release of the ring\'s own history passes; to any other digest it fails (CG610)', () => {
+  test("a rollback to a release of the ring's own history passes; to any other digest it fails (CG610)", () => {
     const hold = { reason: 'errors', since: '2026-11-22T11:00:00Z', by: 'carol' };
-    expect(check(ledger({ ...BASE.rings, nonprod: state(SEED, '2026-11-22T11:00:00Z', { hold, previous: [{ digest: A, since: '2026-11-22T09:00:00Z', by: 'ci' }] }) }))).toEqual([]);
+    expect(
+      check(
+        ledger({
+          ...BASE.rings,
+          nonprod: state(SEED, '2026-11-22T11:00:00Z', { hold, previous: [{ digest: A, since: '2026-11-22T09:00:00Z', by: 'ci' }] }),
+        }),
+      ),
+    ).toEqual([]);
     expect(check(ledger({ ...BASE.rings, nonprod: state(B, '2026-11-22T11:00:00Z', { hold }) })).map((p) => p.code)).toEqual(['CG610']);
   });
 
-  test('the entries the program\'s initial digest makes pass without a baseline', () => {
-    const initial = ledger({ nonprod: state(SEED, '1970-01-01T00:00:00Z', { by: 'initial' }), prod: state(SEED, '1970-01-01T00:00:00Z', { by: 'initial' }) });
+  test("the entries the program's initial digest makes pass without a baseline", () => {
+    const initial = ledger({
+      nonprod: state(SEED, '1970-01-01T00:00:00Z', { by: 'initial' }),
+      prod: state(SEED, '1970-01-01T00:00:00Z', { by: 'initial' }),
+    });
     expect(check(initial, { baseline: undefined, baselineRef: undefined, initialDigest: SEED })).toEqual([]);
   });
 
   test('a soak counts only time in which the ring before could sync', () => {
-    const rings: RingSpec[] = RINGS.map((r) => (r.name === 'prod-canary' ? { ...r, syncWindows: [[SyncWindow.deny('0 10 * * *', '1h').toJson()]] } : r));
-    const problems = check(withProd(state(A, '2026-11-22T10:30:00Z', { by: 'alice', from: 'prod-canary', approvedBy: 'bob' })), { rings, baseline: BASE, now: T('2026-11-22T11:30:00Z') });
+    const rings: RingSpec[] = RINGS.map((r) =>
+      r.name === 'prod-canary' ? { ...r, syncWindows: [[SyncWindow.deny('0 10 * * *', '1h').toJson()]] } : r,
+    );
+    const problems = check(withProd(state(A, '2026-11-22T10:30:00Z', { by: 'alice', from: 'prod-canary', approvedBy: 'bob' })), {
+      rings,
+      baseline: BASE,
+      now: T('2026-11-22T11:30:00Z'),
+    });
     expect(problems.map((p) => p.code)).toEqual(['CG611']);
     expect(problems[0].fix).toContain('Promote it at or after 2026-11-22T12:00:00Z.');
   });
@@ -112,11 +158,15 @@ describe('when a digest reached a ring', () => {
       truncated: false,
     };
     expect(arrivalOf(v2, 'nonprod', A, history)).toEqual({ at: T('2026-11-22T10:00:00Z'), inGit: true });
-    expect(arrivalOf(v2, 'nonprod', SEED, history)).toEqual({ at: T('2026-11-20T00:00:00Z'), left: T('2026-11-22T10:00:00Z'), inGit: true });
+    expect(arrivalOf(v2, 'nonprod', SEED, history)).toEqual({
+      at: T('2026-11-20T00:00:00Z'),
+      left: T('2026-11-22T10:00:00Z'),
+      inGit: true,
+    });
     expect(arrivalOf(ledger({ nonprod: state(B, '2026-11-22T12:00:00Z') }), 'nonprod', B, history)).toEqual({ at: null, inGit: true });
   });
 
-  test('outside Git is the ledger\'s since', () => {
+  test("outside Git is the ledger's since", () => {
     expect(arrivalOf(BASE, 'prod-canary', A)).toEqual({ at: T('2026-11-22T10:00:00Z'), inGit: false });
   });
 });
@@ -125,9 +175,13 @@ describe('promote: approvers and times from Git', () => {
   const l = BASE;
   const opts = { ring: 'prod', fromRing: 'prod-canary', now: T('2026-11-22T12:00:00Z') };
 
-  test('fails when the approver is the promoter (CG614) or not among the ring\'s approvers (CG615)', () => {
-    expect(() => promote(l, RINGS, { ...opts, by: 'bob', approvedBy: 'bob' })).toThrow(/^CG614 The promotion into "prod" is approved by "bob", who also promotes it/);
-    expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'mallory' })).toThrow('CG615 Ring "prod" takes approvals only from "bob", "carol"; received --approved-by "mallory".');
+  test("fails when the approver is the promoter (CG614) or not among the ring's approvers (CG615)", () => {
+    expect(() => promote(l, RINGS, { ...opts, by: 'bob', approvedBy: 'bob' })).toThrow(
+      /^CG614 The promotion into "prod" is approved by "bob", who also promotes it/,
+    );
+    expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'mallory' })).toThrow(
+      'CG615 Ring "prod" takes approvals only from "bob", "carol"; received --approved-by "mallory".',
+    );
   });
 
   test('compares names of people in Unicode compatibility form, case aside: a full-width or capitalised name is the same person', () => {
@@ -135,7 +189,10 @@ describe('promote: approvers and times from Git', () => {
     expect(() => promote(l, RINGS, { ...opts, by: 'bob', approvedBy: '\uff42\uff4f\uff42' })).toThrow(/^CG614 /);
     expect(() => promote(l, RINGS, { ...opts, by: 'BOB ', approvedBy: 'bob' })).toThrow(/^CG614 /);
     // An approver the ring names, written in another case or form, is that approver
-    expect(promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'Carol', upstreamArrival: { at: T('2026-11-22T10:00:00Z'), inGit: true } }).ledger.rings.prod!.approvedBy).toBe('Carol');
+    expect(
+      promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'Carol', upstreamArrival: { at: T('2026-11-22T10:00:00Z'), inGit: true } })
+        .ledger.rings.prod!.approvedBy,
+    ).toBe('Carol');
   });
 
   test('measures the soak from the commit that recorded the digest in the ring before, up to soakUntil', () => {
@@ -144,8 +201,15 @@ describe('promote: approvers and times from Git', () => {
     };
     expect(refused).toThrow(GitOpsError);
     expect(refused).toThrow('(since 2026-11-22T11:30:00Z, the commit that recorded it), 30m remain.');
-    expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'bob', soakUntil: T('2026-11-22T10:30:00Z') })).toThrow(/CG602 .* 30m remain/);
-    expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'bob', upstreamArrival: { at: null, inGit: true } })).toThrow(/no commit records it in "prod-canary" yet/);
-    expect(promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'bob', upstreamArrival: { at: T('2026-11-22T11:00:00Z'), inGit: true } }).changed).toBe(true);
+    expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'bob', soakUntil: T('2026-11-22T10:30:00Z') })).toThrow(
+      /CG602 .* 30m remain/,
+    );
+    expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'bob', upstreamArrival: { at: null, inGit: true } })).toThrow(
+      /no commit records it in "prod-canary" yet/,
+    );
+    expect(
+      promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'bob', upstreamArrival: { at: T('2026-11-22T11:00:00Z'), inGit: true } })
+        .changed,
+    ).toBe(true);
   });
 });

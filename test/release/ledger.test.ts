@@ -198,7 +198,27 @@ describe('parseLedger', () => {
   test('reads every ledger it writes as the YAML parser does', () => {
     // GIVEN
     const text = fc.string({ unit: 'binary', minLength: 1 }).filter((t) => t.trim() !== '');
-    const word = fc.constantFrom('y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', 'ci', 'alice', 'e1', 'x-2', '0x1f', '1e3', '12:30', '2026-01-01', 'a:b', 'ops@ci');
+    const word = fc.constantFrom(
+      'y',
+      'n',
+      'yes',
+      'no',
+      'on',
+      'off',
+      'true',
+      'false',
+      'null',
+      'ci',
+      'alice',
+      'e1',
+      'x-2',
+      '0x1f',
+      '1e3',
+      '12:30',
+      '2026-01-01',
+      'a:b',
+      'ops@ci',
+    );
     const digest = fc.stringMatching(/^[0-9a-f]{64}$/).map((h) => `sha256:${h}`);
     const since = fc
       .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
@@ -213,7 +233,9 @@ describe('parseLedger', () => {
       hold: fc.option(fc.record({ reason: who, since, by: who }), { nil: null }),
       previous: fc.array(fc.record({ digest, since, by: who }), { maxLength: 3 }),
     });
-    const ledger = fc.dictionary(fc.constantFrom(...ORDER, 'legacy', 'yes', 'off'), ring).map((rings) => ({ service: 'payments-api', rings }));
+    const ledger = fc
+      .dictionary(fc.constantFrom(...ORDER, 'legacy', 'yes', 'off'), ring)
+      .map((rings) => ({ service: 'payments-api', rings }));
 
     // WHEN / THEN
     fc.assert(

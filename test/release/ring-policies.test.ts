@@ -11,13 +11,16 @@ function modelOf(environments: Record<string, boolean>, rings: Record<string, st
 
 describe('ringPolicies', () => {
   test('a ring takes tags only when no environment of its targets requires digests', () => {
-    const model = modelOf({ dev: false, 'dev-eu': true, prod: true }, {
-      dev: ['dev/aws/a-01/api', 'dev/gcp/b-01/api'],
-      mixed: ['dev/aws/a-01/web', 'prod/aws/a-01/web'],
-      // an environment whose name starts like another's is told apart by the whole first segment
-      lookalike: ['dev-eu/aws/a-01/api'],
-      prod: ['prod/aws/a-01/api'],
-    });
+    const model = modelOf(
+      { dev: false, 'dev-eu': true, prod: true },
+      {
+        dev: ['dev/aws/a-01/api', 'dev/gcp/b-01/api'],
+        mixed: ['dev/aws/a-01/web', 'prod/aws/a-01/web'],
+        // an environment whose name starts like another's is told apart by the whole first segment
+        lookalike: ['dev-eu/aws/a-01/api'],
+        prod: ['prod/aws/a-01/api'],
+      },
+    );
     expect(ringPolicies(model)).toEqual({
       dev: { requireDigest: false },
       mixed: { requireDigest: true },

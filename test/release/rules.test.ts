@@ -200,7 +200,9 @@ describe('promote', () => {
     const e = refusal(() => promote(ledger, RINGS, { ring: 'prod', digest: D1, by: 'alice', approvedBy: 'bob', now: T0 }));
 
     // THEN
-    expect(e.message).toBe('CG601 Ring "prod" takes only the digest running in "prod-canary", but "prod-canary" runs nothing yet. Fix: Promote into "prod-canary" first.');
+    expect(e.message).toBe(
+      'CG601 Ring "prod" takes only the digest running in "prod-canary", but "prod-canary" runs nothing yet. Fix: Promote into "prod-canary" first.',
+    );
   });
 
   test('fails when the digest has not soaked long enough, saying how long remains and when it is allowed', () => {
@@ -209,7 +211,9 @@ describe('promote', () => {
     const canary = promote(ledger, RINGS, { ring: 'prod-canary', fromRing: 'nonprod', by: 'ci', now: at(3600) }).ledger;
 
     // WHEN
-    const e = refusal(() => promote(canary, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(3600 + 4500) }));
+    const e = refusal(() =>
+      promote(canary, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(3600 + 4500) }),
+    );
 
     // THEN
     expect(e.message).toBe(
@@ -259,7 +263,10 @@ describe('promote', () => {
     const base = promote(ledgerWithD2InNonprod(), RINGS, { ring: 'prod-canary', fromRing: 'nonprod', by: 'ci', now: at(3600) }).ledger;
     const ledger: Ledger = {
       ...base,
-      rings: { ...base.rings, prod: state(D1, '2026-11-21T10:00:00Z', { hold: { reason: 'incident', since: '2026-11-22T09:00:00Z', by: 'alice' } }) },
+      rings: {
+        ...base.rings,
+        prod: state(D1, '2026-11-21T10:00:00Z', { hold: { reason: 'incident', since: '2026-11-22T09:00:00Z', by: 'alice' } }),
+      },
     };
 
     // WHEN
@@ -298,7 +305,7 @@ describe('promote', () => {
     );
   });
 
-  test('takes a tag where the ring\'s policy allows tags', () => {
+  test("takes a tag where the ring's policy allows tags", () => {
     // GIVEN
     const ledger = ledgerWithD2InNonprod();
 
@@ -348,7 +355,7 @@ describe('rollback', () => {
     expect(ledger.rings.nonprod!.hold).toBeNull();
   });
 
-  test('puts back a named digest from the ring\'s history', () => {
+  test("puts back a named digest from the ring's history", () => {
     // GIVEN
     let ledger: Ledger = initialLedger('payments-api', RINGS, D1, T0);
     ledger = promote(ledger, RINGS, { ring: 'nonprod', digest: D2, by: 'ci', now: at(1) }).ledger;
@@ -376,7 +383,7 @@ describe('rollback', () => {
     expect(result.ledger.rings.nonprod).toMatchObject({ digest: D1, hold: { reason: 'still crashing', by: 'bob' } });
   });
 
-  test('fails when the digest is not in the ring\'s history, listing the known ones', () => {
+  test("fails when the digest is not in the ring's history, listing the known ones", () => {
     // GIVEN
     const ledger = ledgerWithD2InNonprod();
 
@@ -457,7 +464,13 @@ describe('rollback', () => {
 describe('unhold', () => {
   test('lifts the hold and keeps the ring running what it runs', () => {
     // GIVEN
-    const held = rollback(ledgerWithD2InNonprod(), RINGS, { ring: 'nonprod', previous: true, reason: 'crash loop', by: 'alice', now: at(60) }).ledger;
+    const held = rollback(ledgerWithD2InNonprod(), RINGS, {
+      ring: 'nonprod',
+      previous: true,
+      reason: 'crash loop',
+      by: 'alice',
+      now: at(60),
+    }).ledger;
 
     // WHEN
     const result = unhold(frozen(held), { ring: 'nonprod', by: 'alice', now: at(3600) });
@@ -508,17 +521,29 @@ describe('a release walking through every ring', () => {
     ledger = write(promote(ledger, RINGS, { ring: 'nonprod', digest: D2, by: 'ci', now: T0 }).ledger);
     const tooEarly = refusal(() => promote(ledger, RINGS, { ring: 'prod-canary', fromRing: 'nonprod', by: 'ci', now: at(600) }));
     ledger = write(promote(ledger, RINGS, { ring: 'prod-canary', fromRing: 'nonprod', by: 'ci', now: at(4200) }).ledger);
-    const early = refusal(() => promote(ledger, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(7200) }));
-    ledger = write(promote(ledger, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(11400) }).ledger);
-    ledger = write(rollback(ledger, RINGS, { ring: 'prod', previous: true, reason: 'error rate 4% after deploy', by: 'alice', now: at(12600) }).ledger);
-    const held = refusal(() => promote(ledger, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(13200) }));
+    const early = refusal(() =>
+      promote(ledger, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(7200) }),
+    );
+    ledger = write(
+      promote(ledger, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(11400) }).ledger,
+    );
+    ledger = write(
+      rollback(ledger, RINGS, { ring: 'prod', previous: true, reason: 'error rate 4% after deploy', by: 'alice', now: at(12600) }).ledger,
+    );
+    const held = refusal(() =>
+      promote(ledger, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(13200) }),
+    );
     ledger = write(unhold(ledger, { ring: 'prod', by: 'alice', now: at(15000) }).ledger);
 
     // THEN
     expect(tooEarly.code).toBe('CG602');
-    expect(early.message).toContain('CG602 Ring "prod" takes sha256:91ab5c0e only after it has run 2h in "prod-canary"; it has run there 50m');
+    expect(early.message).toContain(
+      'CG602 Ring "prod" takes sha256:91ab5c0e only after it has run 2h in "prod-canary"; it has run there 50m',
+    );
     expect(held.code).toBe('CG603');
-    expect(promote(ledger, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(15000) }).changed).toBe(true);
+    expect(promote(ledger, RINGS, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: at(15000) }).changed).toBe(
+      true,
+    );
     expect(serializeLedger(ledger, ORDER)).toBe(`${LEDGER_HEADER}
 service: payments-api
 rings:

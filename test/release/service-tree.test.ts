@@ -34,7 +34,7 @@ const cases: [string, () => PlatformModel, ReleaseRequest][] = [
 ];
 
 describe.each(cases)('a promotion of %s into an up-to-date checkout', (_name, modelOf, request) => {
-  test('builds only the service\'s part, and writing it equals writing the whole tree', () => {
+  test("builds only the service's part, and writing it equals writing the whole tree", () => {
     // GIVEN two copies of a checkout written from the model
     const model = modelOf();
     const dir = checkout(model);

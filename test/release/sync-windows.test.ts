@@ -21,10 +21,12 @@ describe('sync windows over time', () => {
 
   test('with allow windows only time inside one counts, and a deny window inside it wins', () => {
     // GIVEN syncs allowed on weekdays 09:00–17:00 in Amsterdam (UTC+1 in November), denied 12:00–13:00 there
-    const groups: WindowGroup[] = [[
-      SyncWindow.allow('0 9 * * MON-FRI', '8h', { timeZone: 'Europe/Amsterdam' }).toJson(),
-      SyncWindow.deny('0 12 * * *', '1h', { timeZone: 'Europe/Amsterdam' }).toJson(),
-    ]];
+    const groups: WindowGroup[] = [
+      [
+        SyncWindow.allow('0 9 * * MON-FRI', '8h', { timeZone: 'Europe/Amsterdam' }).toJson(),
+        SyncWindow.deny('0 12 * * *', '1h', { timeZone: 'Europe/Amsterdam' }).toJson(),
+      ],
+    ];
 
     // THEN Friday 20 November 2026 counts 7h; the weekend counts nothing
     expect(openSeconds(groups, T('2026-11-20T00:00:00Z'), T('2026-11-23T00:00:00Z'))).toBe(7 * 3600);
@@ -32,10 +34,7 @@ describe('sync windows over time', () => {
   });
 
   test('a ring spanning two environments syncs only when both let it', () => {
-    const groups: WindowGroup[] = [
-      [SyncWindow.deny('0 10 * * *', '1h').toJson()],
-      [SyncWindow.deny('30 10 * * *', '1h').toJson()],
-    ];
+    const groups: WindowGroup[] = [[SyncWindow.deny('0 10 * * *', '1h').toJson()], [SyncWindow.deny('30 10 * * *', '1h').toJson()]];
     expect(openSeconds(groups, T('2026-11-22T10:00:00Z'), T('2026-11-22T12:00:00Z'))).toBe(1800);
   });
 

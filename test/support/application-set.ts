@@ -29,7 +29,10 @@ export function directoriesOf(paths: readonly string[]): string[] {
 /** Go's `path.Match` for patterns of literals, `*` and `?` (no character classes). */
 export function goPathMatch(pattern: string, name: string): boolean {
   if (/[[\\]/.test(pattern)) throw new Error(`pattern ${pattern} uses syntax this helper does not model`);
-  const re = pattern.split('').map((ch) => (ch === '*' ? '[^/]*' : ch === '?' ? '[^/]' : ch.replace(/[.+^${}()|]/g, '\\$&'))).join('');
+  const re = pattern
+    .split('')
+    .map((ch) => (ch === '*' ? '[^/]*' : ch === '?' ? '[^/]' : ch.replace(/[.+^${}()|]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${re}$`).test(name);
 }
 

@@ -67,9 +67,7 @@ const appProject = () => ({
     destinations: [{ name: 'westeurope-01', namespace: 'payments' }],
     clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
     namespaceResourceWhitelist: [{ group: 'apps', kind: 'Deployment' }],
-    syncWindows: [
-      { kind: 'deny', schedule: '0 22 * * *', duration: '8h', applications: ['*'], manualSync: true },
-    ],
+    syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '8h', applications: ['*'], manualSync: true }],
     roles: [
       {
         name: 'deployer',
@@ -142,9 +140,7 @@ describeWithArgoCdSchemas('Argo CD CRD validation', loadArgoCdSchemas(), (valida
     const errors = validate(app);
 
     // THEN
-    expect(errors).toEqual([
-      'Application payments-api-prod: /spec/syncPolicy/automated: must NOT have additional property "selfheal"',
-    ]);
+    expect(errors).toEqual(['Application payments-api-prod: /spec/syncPolicy/automated: must NOT have additional property "selfheal"']);
   });
 
   it('fails when a field inside an ApplicationSet template is unknown', () => {
@@ -156,9 +152,7 @@ describeWithArgoCdSchemas('Argo CD CRD validation', loadArgoCdSchemas(), (valida
     const errors = validate(set);
 
     // THEN
-    expect(errors).toEqual([
-      'ApplicationSet workloads: /spec/template/spec/source/helm: must NOT have additional property "valuesFile"',
-    ]);
+    expect(errors).toEqual(['ApplicationSet workloads: /spec/template/spec/source/helm: must NOT have additional property "valuesFile"']);
   });
 
   it('fails when a field has the wrong type', () => {
@@ -213,7 +207,12 @@ describeWithArgoCdSchemas('Argo CD CRD validation', loadArgoCdSchemas(), (valida
       repoURL: 'https://git.example.com/platform-gitops.git',
       targetRevision: 'main',
       path: 'overlays/prod',
-      kustomize: { replicas: [{ name: 'api', count: 3 }, { name: 'worker', count: '2' }] },
+      kustomize: {
+        replicas: [
+          { name: 'api', count: 3 },
+          { name: 'worker', count: '2' },
+        ],
+      },
     });
 
     // WHEN

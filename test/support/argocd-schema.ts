@@ -95,11 +95,7 @@ const warned = new Set<string>();
  * `describe` whose body gets the strict validator; when the CRDs are missing it becomes
  * `describe.skip` and warns once with the reason, so a skipped run says why.
  */
-export function describeWithArgoCdSchemas(
-  name: string,
-  schemas: ArgoCdSchemas,
-  body: (validate: ArgoCdValidate) => void,
-): void {
+export function describeWithArgoCdSchemas(name: string, schemas: ArgoCdSchemas, body: (validate: ArgoCdValidate) => void): void {
   if (schemas.available) {
     describe(name, () => body(schemas.validate));
     return;

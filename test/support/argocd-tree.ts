@@ -19,16 +19,23 @@ export function argoObjects(model: PlatformModel, files: Readonly<Record<string,
   const dirs = [model.layout.applicationSets, model.layout.projects, model.layout.bootstrap];
   return Object.entries(files)
     .filter(([p]) => p.endsWith('.yaml') && dirs.some((d) => p.startsWith(`${d}/`)))
-    .flatMap(([file, text]) => parseAllDocuments(text).map((d) => {
-      if (d.errors.length > 0) throw new Error(`${file}: ${d.errors[0].message}`);
-      return { file, obj: d.toJS() };
-    }));
+    .flatMap(([file, text]) =>
+      parseAllDocuments(text).map((d) => {
+        if (d.errors.length > 0) throw new Error(`${file}: ${d.errors[0].message}`);
+        return { file, obj: d.toJS() };
+      }),
+    );
 }
 
 /** Go's `path.Match` for the patterns the SDK writes: `*` and `?` never cross `/`; no classes. */
 function globRegex(glob: string): RegExp {
   if (/[[\\]/.test(glob)) throw new Error(`Pattern "${glob}" uses a character class; this reader does not expand them.`);
-  return new RegExp(`^${glob.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|]/g, '\\$&'))).join('')}$`);
+  return new RegExp(
+    `^${glob
+      .split('')
+      .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|]/g, '\\$&')))
+      .join('')}$`,
+  );
 }
 
 /** Renders the Go template expressions the SDK writes; any other expression is an error. */
@@ -45,7 +52,8 @@ function render(value: unknown, dir: string): unknown {
       let m: RegExpMatchArray | null;
       if (e === '.path.path') return dir;
       if ((m = e.match(/^index \.path\.segments (\d+)$/))) return index(m[1]);
-      if ((m = e.match(/^printf "%s-%s" \(index \.path\.segments (\d+)\) \(index \.path\.segments (\d+)\)$/))) return `${index(m[1])}-${index(m[2])}`;
+      if ((m = e.match(/^printf "%s-%s" \(index \.path\.segments (\d+)\) \(index \.path\.segments (\d+)\)$/)))
+        return `${index(m[1])}-${index(m[2])}`;
       throw new Error(`Unknown template expression {{${expr}}}`);
     });
   }
@@ -83,7 +91,17 @@ export function generatedApplications(model: PlatformModel, files: Readonly<Reco
     for (const dir of dirs) {
       if (dir.split('/').some((s) => s.startsWith('.'))) continue; // hidden directories are skipped
       if (include.some((r: RegExp) => r.test(dir)) && !exclude.some((r: RegExp) => r.test(dir))) {
-        out.push({ set: obj.metadata.name, controlPlane: file.split('/').slice(-2)[0], dir, app: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', ...(render(obj.spec.template, dir) as object), metadata: { ...(render(obj.spec.template.metadata, dir) as object), namespace: obj.metadata.namespace } } });
+        out.push({
+          set: obj.metadata.name,
+          controlPlane: file.split('/').slice(-2)[0],
+          dir,
+          app: {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Application',
+            ...(render(obj.spec.template, dir) as object),
+            metadata: { ...(render(obj.spec.template.metadata, dir) as object), namespace: obj.metadata.namespace },
+          },
+        });
       }
     }
   }
@@ -106,7 +124,14 @@ export function applicationProblems(model: PlatformModel, files: Readonly<Record
   const cpNs = new Map(model.controlPlanes.map((c) => [c.name, c.namespace]));
   const emitted = model.targets.filter((t) => `${model.layout.environments}/${t.id}/values.yaml` in files);
   const targetDirs = new Set(emitted.map((t) => `${model.layout.environments}/${t.id}`));
-  for (const dir of byDir.keys()) if (!targetDirs.has(dir)) problems.push(`${dir} is no target but gets ${byDir.get(dir)!.map((a) => a.set).join(', ')}`);
+  for (const dir of byDir.keys())
+    if (!targetDirs.has(dir))
+      problems.push(
+        `${dir} is no target but gets ${byDir
+          .get(dir)!
+          .map((a) => a.set)
+          .join(', ')}`,
+      );
   for (const t of emitted) {
     const dir = `${model.layout.environments}/${t.id}`;
     const found = byDir.get(dir) ?? [];
@@ -124,15 +149,25 @@ export function applicationProblems(model: PlatformModel, files: Readonly<Record
       project: t.environment,
       destination: { name: c.destination, namespace: s.namespace },
       sources: [
-        { repoURL: helmOf(s).repoURL, targetRevision: helmOf(s).targetRevision, path: helmOf(s).chartPath, helm: { releaseName: helmOf(s).releaseName, valueFiles: [`$values/${dir}/values.yaml`] } },
+        {
+          repoURL: helmOf(s).repoURL,
+          targetRevision: helmOf(s).targetRevision,
+          path: helmOf(s).chartPath,
+          helm: { releaseName: helmOf(s).releaseName, valueFiles: [`$values/${dir}/values.yaml`] },
+        },
         { repoURL: model.repoURL, targetRevision: model.revision, ref: 'values' },
       ],
     };
     const actual = {
-      controlPlane, namespace: app.metadata.namespace, name: app.metadata.name, project: app.spec.project,
-      destination: app.spec.destination, sources: app.spec.sources,
+      controlPlane,
+      namespace: app.metadata.namespace,
+      name: app.metadata.name,
+      project: app.spec.project,
+      destination: app.spec.destination,
+      sources: app.spec.sources,
     };
-    if (!isDeepStrictEqual(actual, expected)) problems.push(`${dir}: generated ${JSON.stringify(actual)}, declared ${JSON.stringify(expected)}`);
+    if (!isDeepStrictEqual(actual, expected))
+      problems.push(`${dir}: generated ${JSON.stringify(actual)}, declared ${JSON.stringify(expected)}`);
   }
   return problems;
 }
@@ -141,8 +176,11 @@ const GLOB = /[*?[\]{}!]/;
 
 /** Namespaced kinds an environment's AppProject keeps out unless allowed, as `group/kind`. */
 const RBAC_AND_NETWORK_POLICIES = [
-  'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding', 'networking.k8s.io/NetworkPolicy',
-  'cilium.io/CiliumNetworkPolicy', 'crd.projectcalico.org/NetworkPolicy',
+  'rbac.authorization.k8s.io/Role',
+  'rbac.authorization.k8s.io/RoleBinding',
+  'networking.k8s.io/NetworkPolicy',
+  'cilium.io/CiliumNetworkPolicy',
+  'crd.projectcalico.org/NetworkPolicy',
 ];
 
 /**
@@ -159,7 +197,11 @@ export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Rec
   const projects = argoObjects(model, files).filter((o) => o.obj.kind === 'AppProject');
   for (const { file, obj } of projects) {
     const spec = obj.spec;
-    const cp = model.controlPlanes.find((c) => c.namespace === obj.metadata.namespace && (file.startsWith(`${model.layout.bootstrap}/${c.name}.`) || c.environments.includes(obj.metadata.name)))!;
+    const cp = model.controlPlanes.find(
+      (c) =>
+        c.namespace === obj.metadata.namespace &&
+        (file.startsWith(`${model.layout.bootstrap}/${c.name}.`) || c.environments.includes(obj.metadata.name)),
+    )!;
     const where = `${file} AppProject ${obj.metadata.name}`;
     if (!cp) {
       problems.push(`${where}: belongs to no control plane`);
@@ -167,14 +209,18 @@ export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Rec
     }
     for (const r of spec.sourceRepos) if (GLOB.test(r)) problems.push(`${where}: sourceRepos has a pattern "${r}"`);
     for (const d of spec.destinations) {
-      for (const v of [d.name, d.server, d.namespace]) if (v !== undefined && GLOB.test(v)) problems.push(`${where}: destination has a pattern "${v}"`);
+      for (const v of [d.name, d.server, d.namespace])
+        if (v !== undefined && GLOB.test(v)) problems.push(`${where}: destination has a pattern "${v}"`);
     }
     if (obj.metadata.name === 'bootstrap') {
-      if (!isDeepStrictEqual(spec.destinations, [{ server: IN_CLUSTER, namespace: cp.namespace }])) problems.push(`${where}: destinations ${JSON.stringify(spec.destinations)}`);
-      if (JSON.stringify(spec.sourceRepos) !== JSON.stringify([model.repoURL])) problems.push(`${where}: sourceRepos ${JSON.stringify(spec.sourceRepos)}`);
+      if (!isDeepStrictEqual(spec.destinations, [{ server: IN_CLUSTER, namespace: cp.namespace }]))
+        problems.push(`${where}: destinations ${JSON.stringify(spec.destinations)}`);
+      if (JSON.stringify(spec.sourceRepos) !== JSON.stringify([model.repoURL]))
+        problems.push(`${where}: sourceRepos ${JSON.stringify(spec.sourceRepos)}`);
       if (JSON.stringify(spec.clusterResourceWhitelist) !== '[]') problems.push(`${where}: cluster-scoped resources`);
       const kinds = (spec.namespaceResourceWhitelist ?? []).map((k: any) => `${k.group}/${k.kind}`).sort();
-      if (JSON.stringify(kinds) !== JSON.stringify(['argoproj.io/AppProject', 'argoproj.io/ApplicationSet'])) problems.push(`${where}: may deploy ${JSON.stringify(kinds)}`);
+      if (JSON.stringify(kinds) !== JSON.stringify(['argoproj.io/AppProject', 'argoproj.io/ApplicationSet']))
+        problems.push(`${where}: may deploy ${JSON.stringify(kinds)}`);
       continue;
     }
     const env = model.environments.find((e) => e.name === obj.metadata.name);
@@ -187,19 +233,39 @@ export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Rec
       if (d.namespace === cp.namespace) problems.push(`${where}: may deploy into the Argo CD namespace ${cp.namespace}`);
     }
     const asked = env.clusterResources.map((r) => ({ group: r.group, kind: r.kind }));
-    if (!isDeepStrictEqual(spec.clusterResourceWhitelist ?? [], asked)) problems.push(`${where}: cluster-scoped resources ${JSON.stringify(spec.clusterResourceWhitelist)}, asked for ${JSON.stringify(asked)}`);
+    if (!isDeepStrictEqual(spec.clusterResourceWhitelist ?? [], asked))
+      problems.push(
+        `${where}: cluster-scoped resources ${JSON.stringify(spec.clusterResourceWhitelist)}, asked for ${JSON.stringify(asked)}`,
+      );
     // RBAC and network policies stay out but for those the environment allows, and the baseline's own NetworkPolicy.
-    const allowed = new Set([...(env.allowedNamespacedResources ?? []), ...(env.namespaceBaseline ? [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }] : [])].map((r) => `${r.group}/${r.kind}`));
+    const allowed = new Set(
+      [
+        ...(env.allowedNamespacedResources ?? []),
+        ...(env.namespaceBaseline ? [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }] : []),
+      ].map((r) => `${r.group}/${r.kind}`),
+    );
     const keptOut = RBAC_AND_NETWORK_POLICIES.filter((k) => !allowed.has(k));
     const blacklisted = (spec.namespaceResourceBlacklist ?? []).map((k: any) => `${k.group}/${k.kind}`);
-    if (!isDeepStrictEqual(blacklisted, keptOut)) problems.push(`${where}: namespaceResourceBlacklist ${JSON.stringify(blacklisted)}, needs ${JSON.stringify(keptOut)}`);
-    if (spec.namespaceResourceWhitelist !== undefined) problems.push(`${where}: namespaceResourceWhitelist ${JSON.stringify(spec.namespaceResourceWhitelist)}`);
+    if (!isDeepStrictEqual(blacklisted, keptOut))
+      problems.push(`${where}: namespaceResourceBlacklist ${JSON.stringify(blacklisted)}, needs ${JSON.stringify(keptOut)}`);
+    if (spec.namespaceResourceWhitelist !== undefined)
+      problems.push(`${where}: namespaceResourceWhitelist ${JSON.stringify(spec.namespaceResourceWhitelist)}`);
     const targets = model.targets.filter((t) => t.environment === env.name);
-    const repos = new Set([model.repoURL, ...targets.map((t) => services.get(t.service)!).filter((s) => s.source.kind === 'helm').map((s) => helmOf(s).repoURL)]);
-    const dests = new Set(targets.map((t) => `${clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!.destination} ${services.get(t.service)!.namespace}`));
-    if (JSON.stringify([...spec.sourceRepos].sort()) !== JSON.stringify([...repos].sort())) problems.push(`${where}: sourceRepos ${JSON.stringify(spec.sourceRepos)}, needs ${JSON.stringify([...repos])}`);
+    const repos = new Set([
+      model.repoURL,
+      ...targets
+        .map((t) => services.get(t.service)!)
+        .filter((s) => s.source.kind === 'helm')
+        .map((s) => helmOf(s).repoURL),
+    ]);
+    const dests = new Set(
+      targets.map((t) => `${clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`)!.destination} ${services.get(t.service)!.namespace}`),
+    );
+    if (JSON.stringify([...spec.sourceRepos].sort()) !== JSON.stringify([...repos].sort()))
+      problems.push(`${where}: sourceRepos ${JSON.stringify(spec.sourceRepos)}, needs ${JSON.stringify([...repos])}`);
     const granted = spec.destinations.map((d: any) => `${d.name} ${d.namespace}`).sort();
-    if (JSON.stringify(granted) !== JSON.stringify([...dests].sort())) problems.push(`${where}: destinations ${JSON.stringify(granted)}, needs ${JSON.stringify([...dests])}`);
+    if (JSON.stringify(granted) !== JSON.stringify([...dests].sort()))
+      problems.push(`${where}: destinations ${JSON.stringify(granted)}, needs ${JSON.stringify([...dests])}`);
   }
   const envProjects = new Set(projects.map((p) => `${p.obj.metadata.namespace}/${p.obj.metadata.name}`));
   for (const e of model.environments) {

@@ -15,20 +15,29 @@ export const BIN = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 export function writeFixedProgram(dir: string, model: PlatformModel): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ model }));
-  fs.writeFileSync(path.join(dir, 'program.js'), "require('fs').copyFileSync(require('path').join(__dirname, 'model.json'), process.env.CDK8S_GITOPS_MODEL_OUT);\n");
+  fs.writeFileSync(
+    path.join(dir, 'program.js'),
+    "require('fs').copyFileSync(require('path').join(__dirname, 'model.json'), process.env.CDK8S_GITOPS_MODEL_OUT);\n",
+  );
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'app: node program.js\n');
 }
 
 /** The environment of a test run: none of the CI or cdk8s-gitops variables of the outer run. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const clean = Object.fromEntries(Object.entries(process.env)
-    .filter((e): e is [string, string] => e[1] !== undefined)
-    .filter(([k]) => !k.startsWith('CDK8S_GITOPS_') && !/^(CI|NO_COLOR|FORCE_COLOR|GITLAB_.*|GITHUB_.*|CI_.*)$/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .filter(([k]) => !k.startsWith('CDK8S_GITOPS_') && !/^(CI|NO_COLOR|FORCE_COLOR|GITLAB_.*|GITHUB_.*|CI_.*)$/.test(k)),
+  );
   return { ...clean, ...extra };
 }
 
 /** Runs the built CLI in `cwd`. */
-export function runBin(cwd: string, args: readonly string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+export function runBin(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(env), encoding: 'utf8' });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

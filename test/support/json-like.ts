@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 
 /** JSON-like values (null, booleans, numbers, strings from `strings`, lists, maps), nested a little. */
-export function jsonLikeOf(strings: fc.Arbitrary<string>): { value: fc.Arbitrary<unknown>; list: fc.Arbitrary<unknown[]>; map: fc.Arbitrary<Record<string, unknown>> } {
+export function jsonLikeOf(strings: fc.Arbitrary<string>): {
+  value: fc.Arbitrary<unknown>;
+  list: fc.Arbitrary<unknown[]>;
+  map: fc.Arbitrary<Record<string, unknown>>;
+} {
   return fc.letrec<{ value: unknown; list: unknown[]; map: Record<string, unknown> }>((tie) => ({
     value: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },

@@ -1,7 +1,21 @@
 /** Small builders shared by the construct and synthesis tests. */
 import {
-  Cloud, Cluster, ControlPlane, Duration, Environment, Gate, GitOpsError, Platform, PlatformProps, Problem, PromotionRing, Service,
-  SyncOption, SyncPolicy, SyncWindow, Targets,
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Duration,
+  Environment,
+  Gate,
+  GitOpsError,
+  Platform,
+  PlatformProps,
+  Problem,
+  PromotionRing,
+  Service,
+  SyncOption,
+  SyncPolicy,
+  SyncWindow,
+  Targets,
 } from '../../src';
 
 /** The GitOps repository of the test platforms. */
@@ -60,10 +74,18 @@ export function deviatingPlatform(): Platform {
     syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true, options: [SyncOption.CREATE_NAMESPACE, SyncOption.PRUNE_LAST] }),
     syncWindows: [SyncWindow.deny('0 22 * * *', '8h', { manualSync: true, timeZone: 'Europe/Amsterdam', applications: ['*-prod-*'] })],
     roles: [
-      { name: 'deployers', description: 'May sync', policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'], groups: ['payments-team'] },
+      {
+        name: 'deployers',
+        description: 'May sync',
+        policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'],
+        groups: ['payments-team'],
+      },
       { name: 'viewers', policies: ['p, proj:prod:viewers, applications, get, prod/*, allow'] },
     ],
-    clusterResources: [{ group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+    clusterResources: [
+      { group: '', kind: 'Namespace' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+    ],
     allowedNamespacedResources: [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }],
     revisionHistoryLimit: 5,
     values: { replicas: 3 },
@@ -79,17 +101,27 @@ export function deviatingPlatform(): Platform {
   new Cluster(prod, 'europe-west4-01', { cloud: gcp, region: 'europe-west4' });
 
   const digest = (c: string) => `sha256:${c.repeat(64)}`;
-  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: digest('1') })
-    .deployTo([dev, staging, prod]);
+  new Service(platform, 'payments-api', {
+    image: { repository: 'registry.example.com/payments-api' },
+    initialDigest: digest('1'),
+  }).deployTo([dev, staging, prod]);
   new Service(platform, 'ledger', {
-    image: { repository: 'registry.example.com/ledger' }, initialDigest: digest('2'), chartPath: 'charts/ledger', namespace: 'commerce',
+    image: { repository: 'registry.example.com/ledger' },
+    initialDigest: digest('2'),
+    chartPath: 'charts/ledger',
+    namespace: 'commerce',
   }).deployTo([staging, prod]);
   new Service(platform, 'checkout', {
-    image: { repository: 'registry.example.com/checkout' }, initialDigest: digest('3'),
-    repoURL: 'https://git.example.com/commerce/checkout-monorepo.git', targetRevision: 'v2', releaseName: 'checkout-web',
+    image: { repository: 'registry.example.com/checkout' },
+    initialDigest: digest('3'),
+    repoURL: 'https://git.example.com/commerce/checkout-monorepo.git',
+    targetRevision: 'v2',
+    releaseName: 'checkout-web',
   }).deployTo(prod);
-  new Service(platform, 'fraud', { image: { repository: 'registry.example.com/fraud' }, initialDigest: digest('4') })
-    .deployTo([frankfurt, canary], { values: { model: 'v7' } });
+  new Service(platform, 'fraud', { image: { repository: 'registry.example.com/fraud' }, initialDigest: digest('4') }).deployTo(
+    [frankfurt, canary],
+    { values: { model: 'v7' } },
+  );
 
   new PromotionRing(platform, 'ring-dev', { targets: Targets.environment(dev) });
   new PromotionRing(platform, 'ring-staging', { targets: Targets.environment(staging) });

@@ -14,7 +14,9 @@ export interface Small {
 }
 
 /** A valid platform: `prod` with cluster `azure/westeurope-01`, service `payments-api` deployed to it. */
-export function smallPlatform(options: { platform?: Partial<PlatformProps>; env?: EnvironmentProps; service?: Partial<ServiceProps> } = {}): Small {
+export function smallPlatform(
+  options: { platform?: Partial<PlatformProps>; env?: EnvironmentProps; service?: Partial<ServiceProps> } = {},
+): Small {
   const platform = new Platform({
     repoURL: 'https://git.example.com/platform/platform-gitops.git',
     applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',

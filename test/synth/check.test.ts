@@ -5,9 +5,7 @@ import { buildTree, treeFromLedgers } from '../../src/synth/build';
 import { checkCheckout, Finding, FindingKind } from '../../src/synth/check';
 import { PlatformModel } from '../../src/synth/model';
 import { TRANSACTION_DIR, writeTree } from '../../src/synth/writer';
-import {
-  addLedgerApi, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile,
-} from './example-checkout';
+import { addLedgerApi, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile } from './example-checkout';
 
 const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
 const OTHER_DIGEST = `sha256:${'b'.repeat(64)}`;
@@ -40,12 +38,14 @@ describe('checkCheckout', () => {
     fs.appendFileSync(path.join(dir, VALUES), 'debug: true\n');
     // WHEN the checkout is checked
     // THEN the file is reported as edited, with the fix
-    expect(check(model, dir)).toEqual([{
-      kind: FindingKind.EDITED,
-      path: VALUES,
-      message: `${VALUES} was edited by hand.`,
-      fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
-    }]);
+    expect(check(model, dir)).toEqual([
+      {
+        kind: FindingKind.EDITED,
+        path: VALUES,
+        message: `${VALUES} was edited by hand.`,
+        fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
+      },
+    ]);
   });
 
   test('finds an owned file deleted by hand, and the Application it takes away', () => {
@@ -85,12 +85,15 @@ describe('checkCheckout', () => {
     writeFile(dir, 'environments/prod/aws/eu-central-1-01/stray/values.yaml', 'replicaCount: 1\n');
     // WHEN the checkout is checked
     // THEN the directory is reported with the Application it would become
-    expect(check(model, dir)).toEqual([{
-      kind: FindingKind.UNDECLARED_APPLICATION,
-      path: 'environments/prod/aws/eu-central-1-01/stray',
-      message: 'ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
-      fix: 'Remove the stray directory, or declare the target in the program.',
-    }]);
+    expect(check(model, dir)).toEqual([
+      {
+        kind: FindingKind.UNDECLARED_APPLICATION,
+        path: 'environments/prod/aws/eu-central-1-01/stray',
+        message:
+          'ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
+        fix: 'Remove the stray directory, or declare the target in the program.',
+      },
+    ]);
   });
 
   test('finds the directory at the generator depth above a deeper stray file', () => {
@@ -98,11 +101,13 @@ describe('checkCheckout', () => {
     writeFile(dir, 'environments/prod/aws/eu-central-1-01/x/y/values.yaml', 'replicaCount: 1\n');
     // WHEN the checkout is checked
     // THEN its directory at the generator depth, x, would become an Application
-    expect(check(model, dir).map((f) => [f.kind, f.path, f.message])).toEqual([[
-      FindingKind.UNDECLARED_APPLICATION,
-      'environments/prod/aws/eu-central-1-01/x',
-      'ApplicationSet workloads-prod would generate Application x-prod-aws-eu-central-1-01, which the program does not declare.',
-    ]]);
+    expect(check(model, dir).map((f) => [f.kind, f.path, f.message])).toEqual([
+      [
+        FindingKind.UNDECLARED_APPLICATION,
+        'environments/prod/aws/eu-central-1-01/x',
+        'ApplicationSet workloads-prod would generate Application x-prod-aws-eu-central-1-01, which the program does not declare.',
+      ],
+    ]);
   });
 
   test.each([
@@ -194,11 +199,13 @@ describe('checkCheckout', () => {
     fs.writeFileSync(path.join(dir, TRANSACTION_DIR, 'files', '0'), 'staged: true\n');
     // WHEN the checkout is checked
     // THEN the interrupted write is reported, with the fix
-    expect(check(model, dir)).toEqual([{
-      kind: FindingKind.INTERRUPTED_WRITE,
-      path: '.cdk8s-gitops/transaction',
-      message: 'A write was interrupted and has not been completed.',
-      fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
-    }]);
+    expect(check(model, dir)).toEqual([
+      {
+        kind: FindingKind.INTERRUPTED_WRITE,
+        path: '.cdk8s-gitops/transaction',
+        message: 'A write was interrupted and has not been completed.',
+        fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
+      },
+    ]);
   });
 });

@@ -121,11 +121,14 @@ describe('a checkout with anything planted in it', () => {
       try {
         fs.mkdirSync(path.join(tx, 'files'), { recursive: true });
         p.writes.forEach((_, i) => fs.writeFileSync(path.join(tx, `files/${i}`), 'planted\n'));
-        fs.writeFileSync(path.join(tx, 'journal.json'), JSON.stringify({
-          owner: '1:1',
-          writes: p.writes.map((target, i) => ({ staged: `.cdk8s-gitops/transaction/files/${i}`, target })),
-          deletes: p.deletes,
-        }));
+        fs.writeFileSync(
+          path.join(tx, 'journal.json'),
+          JSON.stringify({
+            owner: '1:1',
+            writes: p.writes.map((target, i) => ({ staged: `.cdk8s-gitops/transaction/files/${i}`, target })),
+            deletes: p.deletes,
+          }),
+        );
       } catch {
         // a link or file is in the way
       }
@@ -133,36 +136,41 @@ describe('a checkout with anything planted in it', () => {
   }
 
   it('changes nothing outside the checkout, in .git, or of the user', () => {
-    fc.assert(fc.property(fc.array(plant, { minLength: 1, maxLength: 5 }), fc.boolean(), (plants, recoverFirst) => {
-      // GIVEN a synthesized checkout with things planted in it, and a directory beside it
-      const dir = path.join(root, `c${++run}`);
-      const outside = path.join(root, `o${run}`);
-      fs.cpSync(seed, dir, { recursive: true });
-      fs.mkdirSync(outside);
-      fs.writeFileSync(path.join(outside, 'precious.txt'), 'not yours\n');
-      for (const p of plants) apply(dir, outside, p);
-      const owned = new Set(plants.filter((p): p is Extract<Plant, { kind: 'claim' }> => p.kind === 'claim' && p.rightHash).map((p) => p.path));
-      const before = { outside: hashTree(outside), git: hashTree(path.join(dir, '.git')) };
+    fc.assert(
+      fc.property(fc.array(plant, { minLength: 1, maxLength: 5 }), fc.boolean(), (plants, recoverFirst) => {
+        // GIVEN a synthesized checkout with things planted in it, and a directory beside it
+        const dir = path.join(root, `c${++run}`);
+        const outside = path.join(root, `o${run}`);
+        fs.cpSync(seed, dir, { recursive: true });
+        fs.mkdirSync(outside);
+        fs.writeFileSync(path.join(outside, 'precious.txt'), 'not yours\n');
+        for (const p of plants) apply(dir, outside, p);
+        const owned = new Set(
+          plants.filter((p): p is Extract<Plant, { kind: 'claim' }> => p.kind === 'claim' && p.rightHash).map((p) => p.path),
+        );
+        const before = { outside: hashTree(outside), git: hashTree(path.join(dir, '.git')) };
 
-      // WHEN recovery and a write that deletes ledger-api's files run
-      const attempt = (work: () => unknown): void => {
-        try {
-          work();
-        } catch (e) {
-          if (!(e instanceof GitOpsError)) throw e;
+        // WHEN recovery and a write that deletes ledger-api's files run
+        const attempt = (work: () => unknown): void => {
+          try {
+            work();
+          } catch (e) {
+            if (!(e instanceof GitOpsError)) throw e;
+          }
+        };
+        if (recoverFirst) attempt(() => recoverInterruptedWrite(dir));
+        attempt(() => writeTree(buildTree(plain, dir), dir));
+
+        // THEN
+        expect(hashTree(outside)).toEqual(before.outside);
+        expect(hashTree(path.join(dir, '.git'))).toEqual(before.git);
+        for (const [p, text] of Object.entries(USER_FILES)) {
+          if (!owned.has(p)) expect(fs.readFileSync(path.join(dir, p), 'utf8')).toBe(text);
         }
-      };
-      if (recoverFirst) attempt(() => recoverInterruptedWrite(dir));
-      attempt(() => writeTree(buildTree(plain, dir), dir));
-
-      // THEN
-      expect(hashTree(outside)).toEqual(before.outside);
-      expect(hashTree(path.join(dir, '.git'))).toEqual(before.git);
-      for (const [p, text] of Object.entries(USER_FILES)) {
-        if (!owned.has(p)) expect(fs.readFileSync(path.join(dir, p), 'utf8')).toBe(text);
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(outside, { recursive: true, force: true });
-    }), { numRuns: 150, seed: 20261203 });
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(outside, { recursive: true, force: true });
+      }),
+      { numRuns: 150, seed: 20261203 },
+    );
   });
 });

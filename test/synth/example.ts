@@ -36,14 +36,26 @@ export function ledgersAfterCanary(model: PlatformModel): Map<string, LedgerFile
   const rings = ringSpecs(model);
   const start = initialLedgers(model).get('payments-api')!.ledger;
   const a = promote(start, rings, { ring: 'nonprod', digest: D2, by: 'ci', now: new Date('2026-11-22T10:00:00Z') }).ledger;
-  const b = promote(a, rings, { ring: 'prod-canary', fromRing: 'nonprod', by: 'alice', approvedBy: 'carol', now: new Date('2026-11-22T12:00:00Z') }).ledger;
+  const b = promote(a, rings, {
+    ring: 'prod-canary',
+    fromRing: 'nonprod',
+    by: 'alice',
+    approvedBy: 'carol',
+    now: new Date('2026-11-22T12:00:00Z'),
+  }).ledger;
   return ledgerFiles(model, b);
 }
 
 /** {@link ledgersAfterCanary}, then bob rolled prod-canary back at 13:00 (which holds it). */
 export function ledgersAfterRollback(model: PlatformModel): Map<string, LedgerFile> {
   const b = ledgersAfterCanary(model).get('payments-api')!.ledger;
-  const c = rollback(b, ringSpecs(model), { ring: 'prod-canary', previous: true, reason: 'p99 latency | doubled', by: 'bob', now: new Date('2026-11-22T13:00:00Z') }).ledger;
+  const c = rollback(b, ringSpecs(model), {
+    ring: 'prod-canary',
+    previous: true,
+    reason: 'p99 latency | doubled',
+    by: 'bob',
+    now: new Date('2026-11-22T13:00:00Z'),
+  }).ledger;
   return ledgerFiles(model, c);
 }
 

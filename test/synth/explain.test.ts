@@ -28,7 +28,9 @@ function failure(run: () => unknown): GitOpsError {
 function leaves(v: Record<string, unknown>, prefix = ''): [string, unknown][] {
   return Object.entries(v).flatMap(([k, x]) => {
     const key = prefix ? `${prefix}.${k}` : k;
-    return typeof x === 'object' && x !== null && !Array.isArray(x) ? leaves(x as Record<string, unknown>, key) : [[key, x] as [string, unknown]];
+    return typeof x === 'object' && x !== null && !Array.isArray(x)
+      ? leaves(x as Record<string, unknown>, key)
+      : [[key, x] as [string, unknown]];
   });
 }
 
@@ -47,7 +49,12 @@ describe('explainTarget', () => {
       applicationSet: { name: 'workloads-prod', file: 'applicationsets/prod/workloads-prod.yaml' },
       project: 'prod',
       destination: { name: 'azure-westeurope-01', namespace: 'payments-api' },
-      chart: { repoURL: 'https://git.xxxcompany.com/apps/payments-api.git', path: 'deploy/chart', targetRevision: 'main', releaseName: 'payments-api' },
+      chart: {
+        repoURL: 'https://git.xxxcompany.com/apps/payments-api.git',
+        path: 'deploy/chart',
+        targetRevision: 'main',
+        releaseName: 'payments-api',
+      },
       valuesFile: 'environments/prod/azure/westeurope-01/payments-api/values.yaml',
       release: { digest: D1, since: '1970-01-01T00:00:00Z', initial: true, by: 'initial', from: null, approvedBy: null, hold: null },
     });
@@ -79,7 +86,11 @@ describe('explainTarget', () => {
     const e = explainTarget(model, ledgers, CANARY);
     // THEN its keys, values and order are those of the file the synthesizer writes
     expect(e.values.map((v) => [v.key, v.value])).toEqual(leaves(parse(tree.content(e.valuesFile))));
-    expect(e.values.find((v) => v.key === 'image.digest')).toEqual({ key: 'image.digest', value: D2, layer: 'release ledger (ring prod-canary)' });
+    expect(e.values.find((v) => v.key === 'image.digest')).toEqual({
+      key: 'image.digest',
+      value: D2,
+      layer: 'release ledger (ring prod-canary)',
+    });
   });
 
   test('agrees with the Application the ApplicationSet generates from the written tree', () => {
@@ -125,7 +136,11 @@ describe('explainTarget', () => {
     // WHEN the target is explained
     const { values } = explainTarget(small, initialLedgers(small), 'prod/aws/eu-01/orders-api');
     // THEN the cluster layer set replicas, and debug is gone
-    expect(values.find((v) => v.key === 'replicas')).toEqual({ key: 'replicas', value: 5, layer: 'Service orders-api × Cluster prod/aws/eu-01' });
+    expect(values.find((v) => v.key === 'replicas')).toEqual({
+      key: 'replicas',
+      value: 5,
+      layer: 'Service orders-api × Cluster prod/aws/eu-01',
+    });
     expect(values.map((v) => v.key)).not.toContain('debug');
   });
 
@@ -161,12 +176,16 @@ describe('formatExplanation', () => {
       '  hold            HELD: p99 latency | doubled (by bob, 2026-11-22T13:00:00Z)',
       '',
     ]);
-    expect(text).toContain('\nValues (environments/prod/azure/westeurope-01/payments-api/values.yaml), each key with the layer that set it:\n');
+    expect(text).toContain(
+      '\nValues (environments/prod/azure/westeurope-01/payments-api/values.yaml), each key with the layer that set it:\n',
+    );
     expect(text).toContain('\n  autoscaling.minReplicas = 6  ← Environment prod\n');
     expect(text).toContain(`\n  image.digest = ${D1}  ← release ledger (ring prod-canary)\n`);
     expect(text).toContain('\n  resources.limits.cpu = "1"  ← Service payments-api\n');
     expect(text).toContain('\n  resources.requests.cpu = 500m  ← Service payments-api\n');
-    expect(text).toContain('\n  ingress.hosts = [{"host":"payments.prod.eu.xxxcompany.com","paths":[{"path":"/","pathType":"Prefix"}]}]  ← Service payments-api × Environment prod\n');
+    expect(text).toContain(
+      '\n  ingress.hosts = [{"host":"payments.prod.eu.xxxcompany.com","paths":[{"path":"/","pathType":"Prefix"}]}]  ← Service payments-api × Environment prod\n',
+    );
   });
 
   test('text: a promotion names the ring it came from and the approver', () => {
@@ -174,7 +193,9 @@ describe('formatExplanation', () => {
     const e = explainTarget(model, ledgersAfterCanary(model), CANARY);
     // WHEN it is formatted as text
     // THEN the digest line says how it got there
-    expect(formatExplanation(e, 'text')).toContain('\n  digest          sha256:91ab5c0e since 2026-11-22T12:00:00Z by alice, from nonprod, approved by carol\n');
+    expect(formatExplanation(e, 'text')).toContain(
+      '\n  digest          sha256:91ab5c0e since 2026-11-22T12:00:00Z by alice, from nonprod, approved by carol\n',
+    );
   });
 
   test('text: the initial digest says so', () => {
@@ -182,7 +203,9 @@ describe('formatExplanation', () => {
     const e = explainTarget(model, initialLedgers(model), CANARY);
     // WHEN it is formatted as text
     // THEN the digest line says it is the program's initial digest
-    expect(formatExplanation(e, 'text')).toContain('\n  digest          sha256:2e8f1a31 (the program\'s initialDigest; not promoted since)\n');
+    expect(formatExplanation(e, 'text')).toContain(
+      "\n  digest          sha256:2e8f1a31 (the program's initialDigest; not promoted since)\n",
+    );
   });
 
   test('json is the explanation as plain data', () => {
@@ -211,8 +234,10 @@ describe('selectTargets', () => {
 
   test('fails when the name is unknown, with close matches', () => {
     const e = failure(() => selectTargets(model, { name: 'payments-apu' }));
-    expect(e.message).toBe('CG306 The program has no Application or service "payments-apu". Did you mean "payments-api"? '
-      + 'Fix: Name an Application (<service>-<env>-<cloud>-<cluster>) or a service; services: payments-api.');
+    expect(e.message).toBe(
+      'CG306 The program has no Application or service "payments-apu". Did you mean "payments-api"? ' +
+        'Fix: Name an Application (<service>-<env>-<cloud>-<cluster>) or a service; services: payments-api.',
+    );
   });
 
   test('fails when an Application name is misspelt, suggesting the closest', () => {
@@ -222,14 +247,18 @@ describe('selectTargets', () => {
 
   test('fails when a filter matches none of the targets, naming what it takes', () => {
     const e = failure(() => selectTargets(model, { name: 'payments-api', environment: 'prod', cloud: 'azur' }));
-    expect(e.message).toBe('CG306 No target of "payments-api" matches --env prod --cloud azur. Fix: --cloud takes one of aws, azure, gcp, oci (did you mean azure?).');
+    expect(e.message).toBe(
+      'CG306 No target of "payments-api" matches --env prod --cloud azur. Fix: --cloud takes one of aws, azure, gcp, oci (did you mean azure?).',
+    );
   });
 });
 
-
 /** One environment, one cluster, one service without an initial digest. */
 function smallModel(deploy?: (svc: Service, prod: Environment, cluster: Cluster) => void) {
-  const platform = new Platform({ repoURL: 'https://git.example.com/platform/gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
   const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
   const cluster = new Cluster(prod, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
   const svc = new Service(platform, 'orders-api', { image: { repository: 'registry.example.com/orders-api' } });

@@ -49,18 +49,26 @@ function linkTree(from: string, to: string): void {
   }
 }
 
-function runChild(dir: string, phase: 'stage' | 'apply' | 'none', n = 0): Promise<{ signal: string | null; stdout: string; stderr: string }> {
+function runChild(
+  dir: string,
+  phase: 'stage' | 'apply' | 'none',
+  n = 0,
+): Promise<{ signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CHILD, dir, phase, String(n)], (error, stdout, stderr) => resolve({ signal: (error as any)?.signal ?? null, stdout, stderr }));
+    execFile(process.execPath, [CHILD, dir, phase, String(n)], (error, stdout, stderr) =>
+      resolve({ signal: (error as any)?.signal ?? null, stdout, stderr }),
+    );
   });
 }
 
 // Staged: 1,000 changed + 500 new files + the manifest. Applied: those 1,501 moves, then 500 deletes.
-const STAGED = (OLD_FILES / 5) + NEW_FILES + 1;
+const STAGED = OLD_FILES / 5 + NEW_FILES + 1;
 const APPLIED = STAGED + OLD_FILES / 10;
 const KILL_POINTS: readonly ['stage' | 'apply', number][] = [
   ...[1, 2, 10, 100, 500, 750, 1000, 1200, STAGED - 1, STAGED].map((n) => ['stage', n] as ['stage', number]),
-  ...[0, 1, 2, 10, 250, 500, 1000, 1250, STAGED - 1, STAGED, STAGED + 1, 1800, 1900, APPLIED - 1, APPLIED].map((n) => ['apply', n] as ['apply', number]),
+  ...[0, 1, 2, 10, 250, 500, 1000, 1250, STAGED - 1, STAGED, STAGED + 1, 1800, 1900, APPLIED - 1, APPLIED].map(
+    (n) => ['apply', n] as ['apply', number],
+  ),
 ];
 
 describe('a write killed with SIGKILL', () => {
@@ -68,10 +76,19 @@ describe('a write killed with SIGKILL', () => {
   let template: string;
   let OLD: Map<string, string>;
   let NEW: Map<string, string>;
-  let outcomes: { phase: string; n: number; signal: string | null; recovered: Map<string, string>; txLeft: boolean; next: Map<string, string>; nextReport: WriteReport }[];
+  let outcomes: {
+    phase: string;
+    n: number;
+    signal: string | null;
+    recovered: Map<string, string>;
+    txLeft: boolean;
+    next: Map<string, string>;
+    nextReport: WriteReport;
+  }[];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.resolve(__dirname, '../../lib/synth/writer.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does).');
+    if (!fs.existsSync(path.resolve(__dirname, '../../lib/synth/writer.js')))
+      throw new Error('lib/ is missing: run `npm run build` (npm test does).');
     root = fs.mkdtempSync(path.join(TMP, 'cdk8s-gitops-kill-'));
     template = path.join(root, 'template');
     writeTree(bigTree('old'), template);
@@ -86,19 +103,22 @@ describe('a write killed with SIGKILL', () => {
     if (done.stdout !== 'completed\n') throw new Error(`the write did not complete: ${done.stderr}`);
     NEW = readTree(reference);
 
-    outcomes = await inBatches(KILL_POINTS.map(([phase, n], i) => async () => {
-      const dir = path.join(root, `kill-${i}`);
-      linkTree(template, dir);
-      const { signal } = await runChild(dir, phase, n);
-      recoverInterruptedWrite(dir);
-      const recovered = readTree(dir);
-      const txLeft = fs.existsSync(path.join(dir, TRANSACTION_DIR));
-      const nextReport = writeTree(bigTree('new'), dir);
-      // A run that writes nothing leaves the tree as recovered; only read it again after a write.
-      const next = nextReport.filesWritten === 0 && nextReport.deleted.length === 0 ? recovered : readTree(dir);
-      fs.rmSync(dir, { recursive: true, force: true });
-      return { phase, n, signal, recovered, txLeft, next, nextReport };
-    }), 3);
+    outcomes = await inBatches(
+      KILL_POINTS.map(([phase, n], i) => async () => {
+        const dir = path.join(root, `kill-${i}`);
+        linkTree(template, dir);
+        const { signal } = await runChild(dir, phase, n);
+        recoverInterruptedWrite(dir);
+        const recovered = readTree(dir);
+        const txLeft = fs.existsSync(path.join(dir, TRANSACTION_DIR));
+        const nextReport = writeTree(bigTree('new'), dir);
+        // A run that writes nothing leaves the tree as recovered; only read it again after a write.
+        const next = nextReport.filesWritten === 0 && nextReport.deleted.length === 0 ? recovered : readTree(dir);
+        fs.rmSync(dir, { recursive: true, force: true });
+        return { phase, n, signal, recovered, txLeft, next, nextReport };
+      }),
+      3,
+    );
   }, 120_000);
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -112,20 +132,29 @@ describe('a write killed with SIGKILL', () => {
     for (const p of Object.keys(FOREIGN)) expect(NEW.get(p)).toBe(FOREIGN[p]);
   });
 
-  test.each(KILL_POINTS.map(([phase, n], i) => [phase, n, i] as const))('killed at %s %i: the checkout is exactly the old or the new tree', (phase, _n, i) => {
-    const o = outcomes[i];
-    expect(o.signal).toBe('SIGKILL');
-    expect(o.txLeft).toBe(false);
-    // Before the journal is committed (every stage) the write never happened; from then on it completes.
-    const expected = phase === 'stage' ? OLD : NEW;
-    expect(treeDiff(o.recovered, expected)).toEqual([]);
-    expect(treeDiff(o.next, NEW)).toEqual([]);
-    expect(o.nextReport.filesWritten).toBe(phase === 'stage' ? STAGED : 0);
-  });
+  test.each(KILL_POINTS.map(([phase, n], i) => [phase, n, i] as const))(
+    'killed at %s %i: the checkout is exactly the old or the new tree',
+    (phase, _n, i) => {
+      const o = outcomes[i];
+      expect(o.signal).toBe('SIGKILL');
+      expect(o.txLeft).toBe(false);
+      // Before the journal is committed (every stage) the write never happened; from then on it completes.
+      const expected = phase === 'stage' ? OLD : NEW;
+      expect(treeDiff(o.recovered, expected)).toEqual([]);
+      expect(treeDiff(o.next, NEW)).toEqual([]);
+      expect(o.nextReport.filesWritten).toBe(phase === 'stage' ? STAGED : 0);
+    },
+  );
 
   test(`tests ${KILL_POINTS.length} kill points across staging, the commit point and completion`, () => {
     expect(KILL_POINTS.length).toBeGreaterThanOrEqual(20);
-    expect(KILL_POINTS).toEqual(expect.arrayContaining([['stage', STAGED], ['apply', 0], ['apply', APPLIED]]));
+    expect(KILL_POINTS).toEqual(
+      expect.arrayContaining([
+        ['stage', STAGED],
+        ['apply', 0],
+        ['apply', APPLIED],
+      ]),
+    );
   });
 });
 
@@ -146,12 +175,14 @@ describe('a write that fails', () => {
 
   test('fails when the disk fills up while staging, naming the file and the cause, and changes nothing', () => {
     let n = 0;
-    const e = gitOpsError(() => writeTree(treeOf('new'), dir, {
-      writeFile: (file, text) => {
-        if (++n === 70) throw Object.assign(new Error(`ENOSPC: no space left on device, open '${file}'`), { code: 'ENOSPC' });
-        fs.writeFileSync(file, text);
-      },
-    }));
+    const e = gitOpsError(() =>
+      writeTree(treeOf('new'), dir, {
+        writeFile: (file, text) => {
+          if (++n === 70) throw Object.assign(new Error(`ENOSPC: no space left on device, open '${file}'`), { code: 'ENOSPC' });
+          fs.writeFileSync(file, text);
+        },
+      }),
+    );
     expect(e.problems).toHaveLength(1);
     expect(e.problems[0]).toMatchObject({ code: 'CG405' });
     expect(e.problems[0].file).toMatch(/^environments\/.*\/values\.yaml$/);
@@ -162,13 +193,17 @@ describe('a write that fails', () => {
   });
 
   test('fails when moving files into place fails after the commit point, and the next run completes the write', () => {
-    const e = gitOpsError(() => writeTree(treeOf('new'), dir, {
-      onApply: (count) => {
-        if (count === 30) throw Object.assign(new Error('EROFS: read-only file system, rename'), { code: 'EROFS' });
-      },
-    }));
+    const e = gitOpsError(() =>
+      writeTree(treeOf('new'), dir, {
+        onApply: (count) => {
+          if (count === 30) throw Object.assign(new Error('EROFS: read-only file system, rename'), { code: 'EROFS' });
+        },
+      }),
+    );
     expect(e.problems[0].code).toBe('CG406');
-    expect(e.problems[0].message).toMatch(/^The write was committed, but putting environments\/.*\/values\.yaml in place failed \(EROFS: read-only file system, rename\)\. /);
+    expect(e.problems[0].message).toMatch(
+      /^The write was committed, but putting environments\/.*\/values\.yaml in place failed \(EROFS: read-only file system, rename\)\. /,
+    );
     expect(e.problems[0].message).toContain('the next run completes it');
     expect(fs.existsSync(path.join(dir, TRANSACTION_DIR, 'journal.json'))).toBe(true);
     const report = writeTree(treeOf('new'), dir);
@@ -191,14 +226,19 @@ describe('a write that fails', () => {
     const before = readTree(dir);
     const e = gitOpsError(() => writeTree(treeOf('new'), dir));
     expect(e.problems[0]).toMatchObject({ code: 'CG402', file: path.relative(dir, blocking) });
-    expect(e.problems[0].message).toMatch(/^A file stands where cdk8s-gitops needs a directory: .*cluster-0 \(to write .*values\.yaml\)\.$/);
+    expect(e.problems[0].message).toMatch(
+      /^A file stands where cdk8s-gitops needs a directory: .*cluster-0 \(to write .*values\.yaml\)\.$/,
+    );
     expect(treeDiff(readTree(dir), before)).toEqual([]);
   });
 
   test('fails when the journal of an interrupted write was changed by hand, and follows none of it', () => {
     fs.mkdirSync(path.join(dir, TRANSACTION_DIR, 'files'), { recursive: true });
     fs.writeFileSync(path.join(dir, TRANSACTION_DIR, 'files/0'), 'x');
-    fs.writeFileSync(path.join(dir, TRANSACTION_DIR, 'journal.json'), JSON.stringify({ writes: [{ staged: `${TRANSACTION_DIR}/files/0`, target: '../outside.txt' }], deletes: ['README.md'] }));
+    fs.writeFileSync(
+      path.join(dir, TRANSACTION_DIR, 'journal.json'),
+      JSON.stringify({ writes: [{ staged: `${TRANSACTION_DIR}/files/0`, target: '../outside.txt' }], deletes: ['README.md'] }),
+    );
     const before = readTree(dir);
     const e = gitOpsError(() => writeTree(treeOf('new'), dir));
     expect(e.problems[0]).toMatchObject({ code: 'CG406', file: `${TRANSACTION_DIR}/journal.json` });
@@ -223,7 +263,12 @@ describe('interrupted release commands (through the CLI)', () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   function promotion(dir: string): FileTree {
-    return runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: D2 }, { by: 'ci', now: new Date('2026-11-22T10:00:00Z') }).tree;
+    return runRelease(
+      model,
+      dir,
+      { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: D2 },
+      { by: 'ci', now: new Date('2026-11-22T10:00:00Z') },
+    ).tree;
   }
 
   test('a promotion interrupted after its commit point is completed, not undone, by the next synth', async () => {
@@ -232,11 +277,13 @@ describe('interrupted release commands (through the CLI)', () => {
     writeTree(buildTree(model, dir), dir);
     fs.cpSync(dir, done, { recursive: true });
     writeTree(promotion(done), done);
-    const e = gitOpsError(() => writeTree(promotion(dir), dir, {
-      onApply: (n) => {
-        if (n === 1) throw new Error('killed');
-      },
-    }));
+    const e = gitOpsError(() =>
+      writeTree(promotion(dir), dir, {
+        onApply: (n) => {
+          if (n === 1) throw new Error('killed');
+        },
+      }),
+    );
     expect(e.problems[0].code).toBe('CG406');
     expect(fs.readFileSync(path.join(dir, 'releases/payments-api.yaml'), 'utf8')).not.toContain(D2);
 
@@ -250,7 +297,9 @@ describe('interrupted release commands (through the CLI)', () => {
     const seed = path.join(root, 'seed');
     writeTree(buildTree(model, seed), seed);
     // The files as text (readTree reads bytes as latin1, for comparison only).
-    const sandbox = Sandbox.create(Object.fromEntries([...readTree(seed).keys()].map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')])));
+    const sandbox = Sandbox.create(
+      Object.fromEntries([...readTree(seed).keys()].map((p) => [p, fs.readFileSync(path.join(seed, p), 'utf8')])),
+    );
     try {
       const clone = sandbox.clone('ci');
       const hook = path.join(clone, '.git/hooks/pre-push');
@@ -259,9 +308,23 @@ describe('interrupted release commands (through the CLI)', () => {
       const tipBefore = sandbox.git(sandbox.remote, 'rev-parse', 'main');
       const before = readTree(clone);
 
-      const result = await runCli(['promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish', '--out', clone, '--app', replay]);
+      const result = await runCli([
+        'promote',
+        'payments-api',
+        '--ring',
+        'nonprod',
+        '--digest',
+        D2,
+        '--publish',
+        '--out',
+        clone,
+        '--app',
+        replay,
+      ]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^Note: the promote is kept in the checkout as a pending operation: `cdk8s-gitops publish` publishes it; .*\nError: CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*pre-push: protected branch/s);
+      expect(result.stderr).toMatch(
+        /^Note: the promote is kept in the checkout as a pending operation: `cdk8s-gitops publish` publishes it; .*\nError: CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*pre-push: protected branch/s,
+      );
       expect(result.stderr).toContain('Nothing was pushed');
       expect(sandbox.remoteLog()).toEqual(remoteBefore);
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(tipBefore);

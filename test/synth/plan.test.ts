@@ -12,7 +12,15 @@ import { formatPlan } from '../../src/synth/plan-format';
 import { PlatformModel } from '../../src/synth/model';
 import { recordInManifest } from '../support/manifest';
 import {
-  addLedgerApi, cloudOf, environmentOf, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile,
+  addLedgerApi,
+  cloudOf,
+  environmentOf,
+  exampleModel,
+  readFile,
+  removeCheckout,
+  SEED_DIGEST,
+  synthesizedCheckout,
+  writeFile,
 } from './example-checkout';
 
 const NEW_DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -109,19 +117,27 @@ describe('computePlan', () => {
     // GIVEN a checkout whose ledger was promoted in ring nonprod but not synthesized
     const model = exampleModel();
     dir = synthesizedCheckout(model);
-    const outcome = runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST }, { by: 'ci', now: new Date('2026-03-01T10:00:00Z') });
+    const outcome = runRelease(
+      model,
+      dir,
+      { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST },
+      { by: 'ci', now: new Date('2026-03-01T10:00:00Z') },
+    );
     fs.writeFileSync(path.join(dir, LEDGER), outcome.tree.content(LEDGER));
     // WHEN the program is planned against it
     const plan = planOf(model, dir);
     // THEN the four nonprod values files change in image.digest only
     // (and STATUS.md, which shows what each ring runs)
-    expect(plan.files).toEqual([{ path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' }, ...NONPROD_VALUES.map((p) => ({
-      path: p,
-      change: 'update',
-      kind: FileKind.VALUES,
-      origin: `platform/payments-api/${p.split('/').slice(1, 4).join('/')}`,
-      keys: [{ key: 'image.digest', before: SEED_DIGEST, after: NEW_DIGEST }],
-    }))]);
+    expect(plan.files).toEqual([
+      { path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' },
+      ...NONPROD_VALUES.map((p) => ({
+        path: p,
+        change: 'update',
+        kind: FileKind.VALUES,
+        origin: `platform/payments-api/${p.split('/').slice(1, 4).join('/')}`,
+        keys: [{ key: 'image.digest', before: SEED_DIGEST, after: NEW_DIGEST }],
+      })),
+    ]);
     expect(plan.applications).toEqual([]);
     expect(plan.unchangedFiles).toBe(11);
     expect(formatPlan(plan, 'text').split('\n').slice(0, 4)).toEqual([
@@ -137,10 +153,19 @@ describe('computePlan', () => {
     // whose values files was edited by hand: a comment, single quotes, another value
     const model = exampleModel();
     dir = synthesizedCheckout(model);
-    const outcome = runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST }, { by: 'ci', now: new Date('2026-03-01T10:00:00Z') });
+    const outcome = runRelease(
+      model,
+      dir,
+      { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST },
+      { by: 'ci', now: new Date('2026-03-01T10:00:00Z') },
+    );
     fs.writeFileSync(path.join(dir, LEDGER), outcome.tree.content(LEDGER));
     const file = NONPROD_VALUES[0];
-    writeFile(dir, file, readFile(dir, file).replace('  maxReplicas: 6\n', "  maxReplicas: 9 # more for the sale\n").replace('cpu: "500m"', "cpu: '750m'"));
+    writeFile(
+      dir,
+      file,
+      readFile(dir, file).replace('  maxReplicas: 6\n', '  maxReplicas: 9 # more for the sale\n').replace('cpu: "500m"', "cpu: '750m'"),
+    );
     // WHEN the program is planned against it
     const plan = planOf(model, dir);
     // THEN the file shows the digest and the values the hand edit changed, as they go back
@@ -167,10 +192,17 @@ describe('computePlan', () => {
           kind: FileKind.VALUES,
           origin: 'platform/payments-api/prod/aws/eu-west-1-01',
         },
-        { path: 'projects/prod.yaml', change: 'update', kind: FileKind.APP_PROJECT, origin: 'platform/prod', fields: ['spec.destinations'] },
+        {
+          path: 'projects/prod.yaml',
+          change: 'update',
+          kind: FileKind.APP_PROJECT,
+          origin: 'platform/prod',
+          fields: ['spec.destinations'],
+        },
       ],
       applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
-      unchangedFiles: 14, unrecorded: [],
+      unchangedFiles: 14,
+      unrecorded: [],
       kept: [],
     });
   });
@@ -185,28 +217,52 @@ describe('computePlan', () => {
     expect(plan.files).toEqual([
       { path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' },
       ...LEDGER_API_VALUES.map((p) => ({ path: p, change: 'delete' })),
-      { path: 'projects/nonprod.yaml', change: 'update', kind: FileKind.APP_PROJECT, origin: 'platform/nonprod', fields: ['spec.destinations', 'spec.sourceRepos'] },
+      {
+        path: 'projects/nonprod.yaml',
+        change: 'update',
+        kind: FileKind.APP_PROJECT,
+        origin: 'platform/nonprod',
+        fields: ['spec.destinations', 'spec.sourceRepos'],
+      },
     ]);
-    expect(plan.applications).toEqual(LEDGER_API_APPS.map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod', labels: labelsOf(name) })));
+    expect(plan.applications).toEqual(
+      LEDGER_API_APPS.map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod', labels: labelsOf(name) })),
+    );
   });
 
   test('shows a service chart path change as its own ApplicationSet and changed Applications', () => {
     // GIVEN a checkout synthesized from the example with ledger-api on the default chart path
     dir = synthesizedCheckout(exampleModel((p) => addLedgerApi(p)));
     // WHEN ledger-api moves to charts/ledger-api
-    const plan = planOf(exampleModel((p) => addLedgerApi(p, { chartPath: 'charts/ledger-api' })), dir);
+    const plan = planOf(
+      exampleModel((p) => addLedgerApi(p, { chartPath: 'charts/ledger-api' })),
+      dir,
+    );
     // THEN ledger-api gets its own ApplicationSet, workloads-nonprod excludes its directories,
     // and its Applications change only their chart path
     expect(plan.files).toEqual([
-      { path: 'applicationsets/nonprod/workloads-nonprod-ledger-api.yaml', change: 'create', kind: FileKind.APPLICATION_SET, origin: 'platform/control-planes/nonprod' },
       {
-        path: 'applicationsets/nonprod/workloads-nonprod.yaml', change: 'update', kind: FileKind.APPLICATION_SET,
-        origin: 'platform/control-planes/nonprod', fields: ['spec.generators[0].git.directories'],
+        path: 'applicationsets/nonprod/workloads-nonprod-ledger-api.yaml',
+        change: 'create',
+        kind: FileKind.APPLICATION_SET,
+        origin: 'platform/control-planes/nonprod',
+      },
+      {
+        path: 'applicationsets/nonprod/workloads-nonprod.yaml',
+        change: 'update',
+        kind: FileKind.APPLICATION_SET,
+        origin: 'platform/control-planes/nonprod',
+        fields: ['spec.generators[0].git.directories'],
       },
     ]);
-    expect(plan.applications).toEqual(LEDGER_API_APPS.map((name) => ({
-      name, change: 'update', applicationSet: 'workloads-nonprod-ledger-api', fields: ['spec.sources[0].path'],
-    })));
+    expect(plan.applications).toEqual(
+      LEDGER_API_APPS.map((name) => ({
+        name,
+        change: 'update',
+        applicationSet: 'workloads-nonprod-ledger-api',
+        fields: ['spec.sources[0].path'],
+      })),
+    );
   });
 
   test('shows a hand-deleted owned values file as created again, with its Application', () => {
@@ -218,14 +274,17 @@ describe('computePlan', () => {
     const plan = planOf(model, dir);
     // THEN synth would write the file again, which brings its Application back
     expect(plan).toEqual({
-      files: [{
-        path: 'environments/prod/gcp/europe-west4-01/payments-api/values.yaml',
-        change: 'create',
-        kind: FileKind.VALUES,
-        origin: 'platform/payments-api/prod/gcp/europe-west4-01',
-      }],
+      files: [
+        {
+          path: 'environments/prod/gcp/europe-west4-01/payments-api/values.yaml',
+          change: 'create',
+          kind: FileKind.VALUES,
+          origin: 'platform/payments-api/prod/gcp/europe-west4-01',
+        },
+      ],
       applications: [{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }],
-      unchangedFiles: 15, unrecorded: [],
+      unchangedFiles: 15,
+      unrecorded: [],
       kept: [],
     });
   });
@@ -247,19 +306,21 @@ describe('formatPlan', () => {
     // WHEN it is rendered as text
     const text = formatPlan(plan, 'text');
     // THEN every change has its line
-    expect(text).toBe([
-      'Files',
-      '[~] STATUS.md  (platform)',
-      '[+] environments/prod/aws/eu-west-1-01/payments-api/values.yaml  (platform/payments-api/prod/aws/eu-west-1-01)',
-      '[~] projects/prod.yaml  (platform/prod)',
-      '      spec.destinations',
-      '',
-      'Applications',
-      '[+] payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)',
-      '',
-      'Plan: 3 files to change (1 created, 2 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
-      '',
-    ].join('\n'));
+    expect(text).toBe(
+      [
+        'Files',
+        '[~] STATUS.md  (platform)',
+        '[+] environments/prod/aws/eu-west-1-01/payments-api/values.yaml  (platform/payments-api/prod/aws/eu-west-1-01)',
+        '[~] projects/prod.yaml  (platform/prod)',
+        '      spec.destinations',
+        '',
+        'Applications',
+        '[+] payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)',
+        '',
+        'Plan: 3 files to change (1 created, 2 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('passes every mark through the style function', () => {
@@ -280,28 +341,30 @@ describe('formatPlan', () => {
     // WHEN it is rendered as Markdown
     const markdown = formatPlan(plan, 'markdown');
     // THEN files are a diff block and Applications a table
-    expect(markdown).toBe([
-      '### cdk8s-gitops plan',
-      '',
-      'Plan: 3 files to change (1 created, 2 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
-      '',
-      '<details><summary>Files</summary>',
-      '',
-      '```diff',
-      '! STATUS.md',
-      '+ environments/prod/aws/eu-west-1-01/payments-api/values.yaml',
-      '! projects/prod.yaml',
-      '!     spec.destinations',
-      '```',
-      '',
-      '</details>',
-      '',
-      '| Application | change | ApplicationSet | fields |',
-      '| --- | --- | --- | --- |',
-      '| `payments-api-prod-aws-eu-west-1-01` | create | workloads-prod |  |',
-      '',
-      '',
-    ].join('\n'));
+    expect(markdown).toBe(
+      [
+        '### cdk8s-gitops plan',
+        '',
+        'Plan: 3 files to change (1 created, 2 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
+        '',
+        '<details><summary>Files</summary>',
+        '',
+        '```diff',
+        '! STATUS.md',
+        '+ environments/prod/aws/eu-west-1-01/payments-api/values.yaml',
+        '! projects/prod.yaml',
+        '!     spec.destinations',
+        '```',
+        '',
+        '</details>',
+        '',
+        '| Application | change | ApplicationSet | fields |',
+        '| --- | --- | --- | --- |',
+        '| `payments-api-prod-aws-eu-west-1-01` | create | workloads-prod |  |',
+        '',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('renders JSON with the plan and whether it changes anything', () => {
@@ -316,36 +379,54 @@ describe('formatPlan', () => {
     // GIVEN a plan with every kind of change
     const all: Plan = {
       files: [
-        { path: 'environments/prod/aws/a/svc/values.yaml', change: 'update', kind: FileKind.VALUES, origin: 'platform/svc/prod/aws/a', keys: [{ key: 'replicas', after: 3 }, { key: 'debug', before: true }] },
+        {
+          path: 'environments/prod/aws/a/svc/values.yaml',
+          change: 'update',
+          kind: FileKind.VALUES,
+          origin: 'platform/svc/prod/aws/a',
+          keys: [
+            { key: 'replicas', after: 3 },
+            { key: 'debug', before: true },
+          ],
+        },
         { path: 'environments/prod/aws/b/svc/values.yaml', change: 'delete' },
       ],
       applications: [
-        { name: 'svc-prod-aws-a', change: 'update', applicationSet: 'workloads-prod-svc', fields: ['spec.sources[0].path', 'spec.destination.namespace'] },
+        {
+          name: 'svc-prod-aws-a',
+          change: 'update',
+          applicationSet: 'workloads-prod-svc',
+          fields: ['spec.sources[0].path', 'spec.destination.namespace'],
+        },
         { name: 'svc-prod-aws-b', change: 'delete', applicationSet: 'workloads-prod' },
       ],
-      unchangedFiles: 7, kept: [], unrecorded: [],
+      unchangedFiles: 7,
+      kept: [],
+      unrecorded: [],
     };
     // WHEN it is rendered as text and as Markdown
     const text = formatPlan(all, 'text');
     const markdown = formatPlan(all, 'markdown');
     // THEN the deleted Application comes first, then each change has its mark and its details
-    expect(text).toBe([
-      'Applications DELETED: 1 (Argo CD prunes everything they run):',
-      '[-] svc-prod-aws-b  (ApplicationSet workloads-prod)',
-      '',
-      'Files',
-      '[~] environments/prod/aws/a/svc/values.yaml  (platform/svc/prod/aws/a)',
-      '      replicas: 3 (added)',
-      '      debug: true (removed)',
-      '[-] environments/prod/aws/b/svc/values.yaml',
-      '',
-      'Applications',
-      '[~] svc-prod-aws-a  (ApplicationSet workloads-prod-svc): spec.sources[0].path, spec.destination.namespace',
-      '[-] svc-prod-aws-b  (ApplicationSet workloads-prod)',
-      '',
-      'Plan: 2 files to change (0 created, 1 updated, 1 deleted); Applications: 0 created, 1 changed, 1 deleted.',
-      '',
-    ].join('\n'));
+    expect(text).toBe(
+      [
+        'Applications DELETED: 1 (Argo CD prunes everything they run):',
+        '[-] svc-prod-aws-b  (ApplicationSet workloads-prod)',
+        '',
+        'Files',
+        '[~] environments/prod/aws/a/svc/values.yaml  (platform/svc/prod/aws/a)',
+        '      replicas: 3 (added)',
+        '      debug: true (removed)',
+        '[-] environments/prod/aws/b/svc/values.yaml',
+        '',
+        'Applications',
+        '[~] svc-prod-aws-a  (ApplicationSet workloads-prod-svc): spec.sources[0].path, spec.destination.namespace',
+        '[-] svc-prod-aws-b  (ApplicationSet workloads-prod)',
+        '',
+        'Plan: 2 files to change (0 created, 1 updated, 1 deleted); Applications: 0 created, 1 changed, 1 deleted.',
+        '',
+      ].join('\n'),
+    );
     expect(markdown.split('\n').filter((l) => l.startsWith('|') || /^[-+!] /.test(l))).toEqual([
       '! environments/prod/aws/a/svc/values.yaml',
       '!     replicas: 3 (added)',
@@ -365,7 +446,14 @@ describe('formatPlan', () => {
     // THEN text and Markdown say so, and JSON says changes: false
     expect(formatPlan(empty, 'text')).toBe('No changes: 15 files up to date.\n');
     expect(formatPlan(empty, 'markdown')).toBe('### cdk8s-gitops plan\n\nNo changes: 15 files up to date.\n\n');
-    expect(JSON.parse(formatPlan(empty, 'json'))).toEqual({ files: [], applications: [], unchangedFiles: 15, kept: [], unrecorded: [], changes: false });
+    expect(JSON.parse(formatPlan(empty, 'json'))).toEqual({
+      files: [],
+      applications: [],
+      unchangedFiles: 15,
+      kept: [],
+      unrecorded: [],
+      changes: false,
+    });
   });
 });
 
@@ -380,7 +468,12 @@ describe('computePlan: the Applications before and after the write', () => {
     const model = exampleModel();
     dir = synthesizedCheckout(model);
     writeFile(dir, 'argocd/canary.yaml', CANARY_SET);
-    const outcome = runRelease(model, dir, { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST }, { by: 'ci', now: new Date('2026-03-01T10:00:00Z') });
+    const outcome = runRelease(
+      model,
+      dir,
+      { kind: 'promote', service: 'payments-api', ring: 'nonprod', digest: NEW_DIGEST },
+      { by: 'ci', now: new Date('2026-03-01T10:00:00Z') },
+    );
     fs.writeFileSync(path.join(dir, LEDGER), outcome.tree.content(LEDGER));
     // WHEN the program is planned against it
     const plan = planOf(model, dir);
@@ -410,7 +503,9 @@ describe('computePlan: the Applications before and after the write', () => {
     const plan = planOf(exampleModel(), dir);
     // THEN its values files are deleted, but the directory with the user's file stays, and so does its Application
     expect(plan.files.filter((f) => f.change === 'delete').map((f) => f.path)).toEqual(LEDGER_API_VALUES);
-    expect(plan.applications).toEqual(LEDGER_API_APPS.slice(1).map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod', labels: labelsOf(name) })));
+    expect(plan.applications).toEqual(
+      LEDGER_API_APPS.slice(1).map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod', labels: labelsOf(name) })),
+    );
   });
 
   test('shows the Application a new file creates in a directory of the user', () => {
@@ -420,7 +515,9 @@ describe('computePlan: the Applications before and after the write', () => {
     // WHEN the program with that cluster is planned against it
     const plan = planOf(withNewCluster(), dir);
     // THEN the values file is created, and the Application, which the directory already makes, stays as it is
-    expect(plan.files.filter((f) => f.change === 'create').map((f) => f.path)).toEqual(['environments/prod/aws/eu-west-1-01/payments-api/values.yaml']);
+    expect(plan.files.filter((f) => f.change === 'create').map((f) => f.path)).toEqual([
+      'environments/prod/aws/eu-west-1-01/payments-api/values.yaml',
+    ]);
     expect(plan.applications).toEqual([]);
   });
 
@@ -434,7 +531,14 @@ describe('computePlan: the Applications before and after the write', () => {
     const plan = planOf(model, dir);
     // THEN the file is put back, marked as edited, and the Applications it generates go back to the program's
     expect(plan.files.map((f) => [f.path, f.change, f.edited])).toEqual([[file, 'update', true]]);
-    expect(plan.applications).toEqual(EXAMPLE_APPS('prod').map((name) => ({ name, change: 'update', applicationSet: 'workloads-prod', fields: ['spec.revisionHistoryLimit'] })));
+    expect(plan.applications).toEqual(
+      EXAMPLE_APPS('prod').map((name) => ({
+        name,
+        change: 'update',
+        applicationSet: 'workloads-prod',
+        fields: ['spec.revisionHistoryLimit'],
+      })),
+    );
   });
 
   test('shows the Applications of an owned ApplicationSet deleted by hand as created again', () => {
@@ -460,8 +564,13 @@ describe('computePlan: the Applications before and after the write', () => {
     const plan = planOf(model, dir);
     // THEN the file is deleted, and with it the Applications it generates
     expect(plan.files.map((f) => [f.path, f.change])).toEqual([[file, 'delete']]);
-    expect(plan.applications).toEqual(['aws-eu-central-1-01', 'azure-westeurope-01', 'gcp-europe-west4-01', 'oci-eu-frankfurt-1-01']
-      .map((cluster) => ({ name: `canary-${cluster}`, change: 'delete', applicationSet: 'canary' })));
+    expect(plan.applications).toEqual(
+      ['aws-eu-central-1-01', 'azure-westeurope-01', 'gcp-europe-west4-01', 'oci-eu-frankfurt-1-01'].map((cluster) => ({
+        name: `canary-${cluster}`,
+        change: 'delete',
+        applicationSet: 'canary',
+      })),
+    );
   });
 
   test('keeps an owned file the program no longer makes when a directory of the user stands there', () => {
@@ -519,8 +628,11 @@ describe('computePlan: the Applications before and after the write', () => {
     // THEN every file and every Application is created
     expect(plan.files.every((f) => f.change === 'create')).toBe(true);
     expect(plan.files).toHaveLength(16);
-    expect(plan.applications).toEqual([...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')].sort()
-      .map((name) => ({ name, change: 'create', applicationSet: `workloads-${name.includes('-prod-') ? 'prod' : 'nonprod'}` })));
+    expect(plan.applications).toEqual(
+      [...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')]
+        .sort()
+        .map((name) => ({ name, change: 'create', applicationSet: `workloads-${name.includes('-prod-') ? 'prod' : 'nonprod'}` })),
+    );
     removeCheckout(path.dirname(dir));
   });
 
@@ -533,8 +645,12 @@ describe('computePlan: the Applications before and after the write', () => {
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
     // THEN the file is created again, and with it its Application
-    expect(plan.files.map((f) => [f.path, f.change])).toEqual([['environments/prod/gcp/europe-west4-01/payments-api/values.yaml', 'create']]);
-    expect(plan.applications).toEqual([{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }]);
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([
+      ['environments/prod/gcp/europe-west4-01/payments-api/values.yaml', 'create'],
+    ]);
+    expect(plan.applications).toEqual([
+      { name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' },
+    ]);
   });
 });
 

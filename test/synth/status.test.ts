@@ -34,16 +34,30 @@ describe('statusOf', () => {
     // THEN each ring says what it runs and how it got there
     expect(svc.ledger).toEqual({ path: 'releases/payments-api.yaml', fromInitialDigest: false });
     expect(svc.rings[0]).toEqual({
-      ring: 'nonprod', declared: true,
+      ring: 'nonprod',
+      declared: true,
       applications: [
-        'payments-api-nonprod-aws-eu-central-1-01', 'payments-api-nonprod-azure-westeurope-01',
-        'payments-api-nonprod-gcp-europe-west4-01', 'payments-api-nonprod-oci-eu-frankfurt-1-01',
+        'payments-api-nonprod-aws-eu-central-1-01',
+        'payments-api-nonprod-azure-westeurope-01',
+        'payments-api-nonprod-gcp-europe-west4-01',
+        'payments-api-nonprod-oci-eu-frankfurt-1-01',
       ],
-      digest: D2, shortDigest: 'sha256:91ab5c0e', since: '2026-11-22T10:00:00Z', initial: false,
-      by: 'ci', from: null, approvedBy: null, hold: null,
+      digest: D2,
+      shortDigest: 'sha256:91ab5c0e',
+      since: '2026-11-22T10:00:00Z',
+      initial: false,
+      by: 'ci',
+      from: null,
+      approvedBy: null,
+      hold: null,
     });
     expect(svc.rings[1]).toMatchObject({
-      ring: 'prod-canary', digest: D1, since: '2026-11-22T13:00:00Z', initial: false, by: 'bob', from: null,
+      ring: 'prod-canary',
+      digest: D1,
+      since: '2026-11-22T13:00:00Z',
+      initial: false,
+      by: 'bob',
+      from: null,
       hold: { reason: 'p99 latency | doubled', since: '2026-11-22T13:00:00Z', by: 'bob' },
     });
     expect(svc.rings[2]).toMatchObject({ ring: 'prod', digest: D1, initial: true, hold: null });
@@ -67,8 +81,13 @@ describe('statusOf', () => {
     expect(report.targets[4]).toEqual({
       application: 'payments-api-prod-azure-westeurope-01',
       target: 'prod/azure/westeurope-01/payments-api',
-      service: 'payments-api', environment: 'prod', cloud: 'azure', cluster: 'westeurope-01', ring: 'prod-canary',
-      digest: D1, shortDigest: 'sha256:2e8f1a31',
+      service: 'payments-api',
+      environment: 'prod',
+      cloud: 'azure',
+      cluster: 'westeurope-01',
+      ring: 'prod-canary',
+      digest: D1,
+      shortDigest: 'sha256:2e8f1a31',
       valuesFile: 'environments/prod/azure/westeurope-01/payments-api/values.yaml',
       emitted: true,
     });
@@ -83,10 +102,21 @@ describe('statusOf', () => {
     expect(report.services[0]).toEqual({
       service: 'orders-api',
       ledger: null,
-      rings: [{
-        ring: 'prod', declared: true, applications: ['orders-api-prod-aws-eu-01'],
-        digest: null, shortDigest: null, since: null, initial: false, by: null, from: null, approvedBy: null, hold: null,
-      }],
+      rings: [
+        {
+          ring: 'prod',
+          declared: true,
+          applications: ['orders-api-prod-aws-eu-01'],
+          digest: null,
+          shortDigest: null,
+          since: null,
+          initial: false,
+          by: null,
+          from: null,
+          approvedBy: null,
+          hold: null,
+        },
+      ],
     });
     expect(report.targets[0]).toMatchObject({ application: 'orders-api-prod-aws-eu-01', digest: null, emitted: false });
   });
@@ -101,7 +131,10 @@ describe('statusOf', () => {
     const [svc] = statusOf(model, ledgers).services;
     // THEN it comes last, marked as not declared, with no targets
     expect(svc.rings.map((r) => [r.ring, r.declared, r.applications.length])).toEqual([
-      ['nonprod', true, 4], ['prod-canary', true, 1], ['prod', true, 3], ['legacy', false, 0],
+      ['nonprod', true, 4],
+      ['prod-canary', true, 1],
+      ['prod', true, 3],
+      ['legacy', false, 0],
     ]);
   });
 });
@@ -113,19 +146,21 @@ describe('formatStatus', () => {
     // WHEN it is formatted as text
     const text = formatStatus(report, 'text');
     // THEN it is exactly this
-    expect(text).toBe([
-      'Rings, in promotion order: nonprod → prod-canary → prod',
-      '',
-      'payments-api  (releases/payments-api.yaml)',
-      '  RING         TARGETS  DIGEST           SINCE                 BY       FROM  APPROVED BY  HOLD',
-      '  nonprod      4        sha256:91ab5c0e  2026-11-22T10:00:00Z  ci       —     —            —',
-      '  prod-canary  1        sha256:2e8f1a31  2026-11-22T13:00:00Z  bob      —     —            HELD: p99 latency | doubled (by bob, 2026-11-22T13:00:00Z)',
-      '  prod         3        sha256:2e8f1a31  initial               initial  —     —            —',
-      '',
-      'initial: the program\'s initialDigest; nothing was promoted into the ring since.',
-      'Change what a ring runs with `cdk8s-gitops promote`, `rollback` and `unhold`.',
-      '',
-    ].join('\n'));
+    expect(text).toBe(
+      [
+        'Rings, in promotion order: nonprod → prod-canary → prod',
+        '',
+        'payments-api  (releases/payments-api.yaml)',
+        '  RING         TARGETS  DIGEST           SINCE                 BY       FROM  APPROVED BY  HOLD',
+        '  nonprod      4        sha256:91ab5c0e  2026-11-22T10:00:00Z  ci       —     —            —',
+        '  prod-canary  1        sha256:2e8f1a31  2026-11-22T13:00:00Z  bob      —     —            HELD: p99 latency | doubled (by bob, 2026-11-22T13:00:00Z)',
+        '  prod         3        sha256:2e8f1a31  initial               initial  —     —            —',
+        '',
+        "initial: the program's initialDigest; nothing was promoted into the ring since.",
+        'Change what a ring runs with `cdk8s-gitops promote`, `rollback` and `unhold`.',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('text: a promoted ring names the ring it came from and who approved it', () => {
@@ -146,11 +181,11 @@ describe('formatStatus', () => {
     expect(text).toContain('orders-api  (no ledger yet: no initialDigest, nothing promoted)\n');
     expect(text).toContain('  prod  1        —       —      —   —     —            —\n');
     expect(text).toContain('— in DIGEST: nothing released to the ring yet; its targets are not emitted (no values file, no Application).');
-    expect(formatStatus(statusOf(small, initialLedgers(small)), 'text', { targets: true })).toBe([
-      'APPLICATION                RING  DIGEST  VALUES FILE',
-      'orders-api-prod-aws-eu-01  prod  —       — (not emitted yet)',
-      '',
-    ].join('\n'));
+    expect(formatStatus(statusOf(small, initialLedgers(small)), 'text', { targets: true })).toBe(
+      ['APPLICATION                RING  DIGEST  VALUES FILE', 'orders-api-prod-aws-eu-01  prod  —       — (not emitted yet)', ''].join(
+        '\n',
+      ),
+    );
   });
 
   test('text with targets: one row per target', () => {
@@ -160,7 +195,9 @@ describe('formatStatus', () => {
     const lines = formatStatus(report, 'text', { targets: true }).split('\n');
     // THEN there is a header and a row per target
     expect(lines[0]).toBe('APPLICATION                                 RING         DIGEST           VALUES FILE');
-    expect(lines[5]).toBe('payments-api-prod-azure-westeurope-01       prod-canary  sha256:2e8f1a31  environments/prod/azure/westeurope-01/payments-api/values.yaml');
+    expect(lines[5]).toBe(
+      'payments-api-prod-azure-westeurope-01       prod-canary  sha256:2e8f1a31  environments/prod/azure/westeurope-01/payments-api/values.yaml',
+    );
     expect(lines).toHaveLength(10);
   });
 
@@ -183,32 +220,36 @@ describe('STATUS.md', () => {
     // WHEN the status page is made
     const md = statusMarkdown(report);
     // THEN it says it is generated, how to change things, and shows table and flowchart
-    expect(md.startsWith('# Release status\n\n> Generated by cdk8s-gitops from the release ledgers (`releases/`). Do not edit this file')).toBe(true);
+    expect(
+      md.startsWith('# Release status\n\n> Generated by cdk8s-gitops from the release ledgers (`releases/`). Do not edit this file'),
+    ).toBe(true);
     expect(md).toContain('> - `cdk8s-gitops promote <service> --ring <ring> --from <ring before>`');
     expect(md).toContain('> - `cdk8s-gitops rollback <service> --ring <ring> --previous --reason "…"`');
-    expect(md).toContain([
-      '## payments-api',
-      '',
-      'Ledger: [`releases/payments-api.yaml`](releases/payments-api.yaml)',
-      '',
-      '| Ring | Targets | Digest | Since | By | From | Approved by | Hold |',
-      '| --- | ---: | --- | --- | --- | --- | --- | --- |',
-      '| nonprod | 4 | `sha256:91ab5c0e` | 2026-11-22T10:00:00Z | ci | — | — | — |',
-      '| prod-canary | 1 | `sha256:2e8f1a31` | 2026-11-22T13:00:00Z | bob | — | — | **HELD**: p99 latency \\| doubled (by bob, 2026-11-22T13:00:00Z) |',
-      '| prod | 3 | `sha256:2e8f1a31` | initial | initial | — | — | — |',
-      '',
-      '```mermaid',
-      'flowchart LR',
-      '  r0["nonprod<br/>sha256:91ab5c0e<br/>since 2026-11-22T10:00:00Z"]',
-      '  r1["prod-canary<br/>sha256:2e8f1a31<br/>since 2026-11-22T13:00:00Z<br/>HOLD"]',
-      '  r2["prod<br/>sha256:2e8f1a31<br/>initial"]',
-      '  r0 --> r1',
-      '  r1 --> r2',
-      '  classDef held fill:#fde2e2,stroke:#c62828,stroke-width:2px',
-      '  class r1 held',
-      '```',
-      '',
-    ].join('\n'));
+    expect(md).toContain(
+      [
+        '## payments-api',
+        '',
+        'Ledger: [`releases/payments-api.yaml`](releases/payments-api.yaml)',
+        '',
+        '| Ring | Targets | Digest | Since | By | From | Approved by | Hold |',
+        '| --- | ---: | --- | --- | --- | --- | --- | --- |',
+        '| nonprod | 4 | `sha256:91ab5c0e` | 2026-11-22T10:00:00Z | ci | — | — | — |',
+        '| prod-canary | 1 | `sha256:2e8f1a31` | 2026-11-22T13:00:00Z | bob | — | — | **HELD**: p99 latency \\| doubled (by bob, 2026-11-22T13:00:00Z) |',
+        '| prod | 3 | `sha256:2e8f1a31` | initial | initial | — | — | — |',
+        '',
+        '```mermaid',
+        'flowchart LR',
+        '  r0["nonprod<br/>sha256:91ab5c0e<br/>since 2026-11-22T10:00:00Z"]',
+        '  r1["prod-canary<br/>sha256:2e8f1a31<br/>since 2026-11-22T13:00:00Z<br/>HOLD"]',
+        '  r2["prod<br/>sha256:2e8f1a31<br/>initial"]',
+        '  r0 --> r1',
+        '  r1 --> r2',
+        '  classDef held fill:#fde2e2,stroke:#c62828,stroke-width:2px',
+        '  class r1 held',
+        '```',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('is in the tree, at the root, as a status file made from the ledgers only', () => {
@@ -262,7 +303,10 @@ describe('STATUS.md', () => {
 
 /** One environment, one cluster, one service without an initial digest. */
 function smallModel() {
-  const platform = new Platform({ repoURL: 'https://git.example.com/platform/gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
   const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
   new Cluster(prod, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
   new Service(platform, 'orders-api', { image: { repository: 'registry.example.com/orders-api' } }).deployTo(prod);

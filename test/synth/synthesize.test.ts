@@ -50,17 +50,20 @@ podDisruptionBudget:
   minAvailable: 4
 `;
 
-
 const SEED_REPO = 'https://git.xxxcompany.com/platform/platform-gitops.git';
 const CLUSTERS = ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'];
 
 const byName = (a: { metadata: { name: string } }, b: { metadata: { name: string } }) =>
-  (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
+  a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
 
 /** The Applications every ApplicationSet of a tree generates over that tree, without the bookkeeping field. */
-function applicationsOf(tree: ReturnType<typeof synthesize>, setsUnder = 'applicationsets/'): Omit<GeneratedApplication, 'generatedFrom'>[] {
+function applicationsOf(
+  tree: ReturnType<typeof synthesize>,
+  setsUnder = 'applicationsets/',
+): Omit<GeneratedApplication, 'generatedFrom'>[] {
   const dirs = directoriesOf(tree.paths());
-  return tree.paths()
+  return tree
+    .paths()
     .filter((p) => p.startsWith(setsUnder))
     .flatMap((p) => documentsOf(tree.content(p)))
     .flatMap((set) => expandApplicationSet(set, dirs))
@@ -69,10 +72,10 @@ function applicationsOf(tree: ReturnType<typeof synthesize>, setsUnder = 'applic
 }
 
 describe('synthesize', () => {
-  describe('the seed\'s platform (examples/payments-platform)', () => {
+  describe("the seed's platform (examples/payments-platform)", () => {
     const tree = synthesize(paymentsPlatform().snapshot());
 
-    it('writes exactly the seed\'s values files, plus ApplicationSets, AppProjects and a bootstrap per control plane', () => {
+    it("writes exactly the seed's values files, plus ApplicationSets, AppProjects and a bootstrap per control plane", () => {
       expect(tree.paths()).toEqual([
         'applicationsets/nonprod/workloads-nonprod.yaml',
         'applicationsets/prod/workloads-prod.yaml',
@@ -86,14 +89,18 @@ describe('synthesize', () => {
 
     it('records what made each file and of which kind it is', () => {
       expect(tree.get('environments/prod/azure/westeurope-01/payments-api/values.yaml')).toMatchObject({
-        kind: FileKind.VALUES, origin: 'platform/payments-api/prod/azure/westeurope-01',
+        kind: FileKind.VALUES,
+        origin: 'platform/payments-api/prod/azure/westeurope-01',
       });
-      expect(tree.get('applicationsets/prod/workloads-prod.yaml')).toMatchObject({ kind: FileKind.APPLICATION_SET, origin: 'platform/control-planes/prod' });
+      expect(tree.get('applicationsets/prod/workloads-prod.yaml')).toMatchObject({
+        kind: FileKind.APPLICATION_SET,
+        origin: 'platform/control-planes/prod',
+      });
       expect(tree.get('bootstrap/prod.yaml')).toMatchObject({ kind: FileKind.BOOTSTRAP, origin: 'platform/control-planes/prod' });
       expect(tree.get('projects/prod.yaml')).toMatchObject({ kind: FileKind.APP_PROJECT, origin: 'platform/prod' });
     });
 
-    it('writes the seed\'s values file for prod/azure/westeurope-01', () => {
+    it("writes the seed's values file for prod/azure/westeurope-01", () => {
       // WHEN
       const text = tree.content('environments/prod/azure/westeurope-01/payments-api/values.yaml');
 
@@ -104,7 +111,7 @@ describe('synthesize', () => {
       );
     });
 
-    it('keeps each cloud\'s differences in its own values files', () => {
+    it("keeps each cloud's differences in its own values files", () => {
       // WHEN
       const aws = parse(tree.content('environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml'));
 
@@ -115,13 +122,17 @@ describe('synthesize', () => {
       expect(aws.autoscaling.minReplicas).toBe(2);
     });
 
-    it('writes ApplicationSets whose template is the seed\'s, one per environment', () => {
+    it("writes ApplicationSets whose template is the seed's, one per environment", () => {
       // WHEN
       const [set] = documentsOf(tree.content('applicationsets/prod/workloads-prod.yaml'));
       const seed = parse(SEED_APPLICATION_SET);
 
       // THEN
-      expect(set.metadata).toEqual({ name: 'workloads-prod', namespace: 'argocd', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' } });
+      expect(set.metadata).toEqual({
+        name: 'workloads-prod',
+        namespace: 'argocd',
+        labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' },
+      });
       expect(set.spec.goTemplate).toBe(true);
       expect(set.spec.goTemplateOptions).toEqual(['missingkey=error']);
       expect(set.spec.generators).toEqual([
@@ -161,7 +172,7 @@ describe('synthesize', () => {
       expect({ ...set.spec.template, metadata }).toEqual(seed.spec.template);
     });
 
-    it('generates exactly the Applications the seed\'s ApplicationSet generates', () => {
+    it("generates exactly the Applications the seed's ApplicationSet generates", () => {
       // GIVEN
       const seed = expandApplicationSet(parse(SEED_APPLICATION_SET), directoriesOf(tree.paths()))
         .map(({ generatedFrom: _omitted, ...app }) => app)
@@ -230,7 +241,13 @@ describe('synthesize', () => {
         { group: 'crd.projectcalico.org', kind: 'NetworkPolicy' },
       ]);
       expect(project.spec.description).toBe('Environment prod, generated by cdk8s-gitops from platform/prod.');
-      expect(Object.keys(project.spec).sort()).toEqual(['clusterResourceWhitelist', 'description', 'destinations', 'namespaceResourceBlacklist', 'sourceRepos']);
+      expect(Object.keys(project.spec).sort()).toEqual([
+        'clusterResourceWhitelist',
+        'description',
+        'destinations',
+        'namespaceResourceBlacklist',
+        'sourceRepos',
+      ]);
     });
 
     it('bootstraps each control plane with its own projects and ApplicationSets', () => {
@@ -247,7 +264,10 @@ describe('synthesize', () => {
           sourceRepos: [SEED_REPO],
           destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }],
           clusterResourceWhitelist: [],
-          namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'ApplicationSet' }],
+          namespaceResourceWhitelist: [
+            { group: 'argoproj.io', kind: 'AppProject' },
+            { group: 'argoproj.io', kind: 'ApplicationSet' },
+          ],
         },
       });
       expect(root).toEqual({
@@ -264,8 +284,10 @@ describe('synthesize', () => {
           syncPolicy: { automated: { prune: false, selfHeal: true } },
         },
       });
-      expect(documentsOf(tree.content('bootstrap/nonprod.yaml'))[1].spec.sources.map((s: { path: string }) => s.path))
-        .toEqual(['projects', 'applicationsets/nonprod']);
+      expect(documentsOf(tree.content('bootstrap/nonprod.yaml'))[1].spec.sources.map((s: { path: string }) => s.path)).toEqual([
+        'projects',
+        'applicationsets/nonprod',
+      ]);
     });
 
     it('writes Argo CD objects with apiVersion, kind and metadata first', () => {
@@ -299,13 +321,17 @@ describe('synthesize', () => {
     const a = synthesize(paymentsPlatform().snapshot());
     const b = synthesize(paymentsPlatform().snapshot());
     const model = paymentsPlatform().snapshot();
-    const c = synthesize({ ...model, layers: { ...model.layers, 'cloud:azure': { ...model.layers['cloud:azure'], values: { ingress: { className: 'nginx' } } } } });
+    const c = synthesize({
+      ...model,
+      layers: { ...model.layers, 'cloud:azure': { ...model.layers['cloud:azure'], values: { ingress: { className: 'nginx' } } } },
+    });
 
     // THEN
     expect(a.get(path)!.key).toBe(b.get(path)!.key);
     expect(c.get(path)!.key).not.toBe(a.get(path)!.key);
-    expect(c.get('environments/prod/aws/eu-central-1-01/payments-api/values.yaml')!.key)
-      .toBe(a.get('environments/prod/aws/eu-central-1-01/payments-api/values.yaml')!.key);
+    expect(c.get('environments/prod/aws/eu-central-1-01/payments-api/values.yaml')!.key).toBe(
+      a.get('environments/prod/aws/eu-central-1-01/payments-api/values.yaml')!.key,
+    );
   });
 
   it('leaves out a target whose ring runs nothing', () => {
@@ -320,8 +346,10 @@ describe('synthesize', () => {
     expect(tree.paths().filter((p) => p.startsWith('environments/'))).toEqual(
       CLUSTERS.map((c) => `environments/nonprod/${c}/payments-api/values.yaml`),
     );
-    expect(parse(tree.content('environments/nonprod/oci/eu-frankfurt-1-01/payments-api/values.yaml')).image)
-      .toEqual({ repository: 'registry.xxxcompany.com/commerce/payments-api', digest: DIGEST });
+    expect(parse(tree.content('environments/nonprod/oci/eu-frankfurt-1-01/payments-api/values.yaml')).image).toEqual({
+      repository: 'registry.xxxcompany.com/commerce/payments-api',
+      digest: DIGEST,
+    });
     expect(tree.has('applicationsets/prod/workloads-prod.yaml')).toBe(true);
   });
 
@@ -330,14 +358,18 @@ describe('synthesize', () => {
     const platform = newPlatform();
     const dev = new Environment(platform, 'dev', { requireDigest: false });
     new Cluster(dev, 'kind-01', { cloud: new Cloud(platform, 'local'), region: 'local' });
-    new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: '1.4.2' }).deployTo(dev);
+    new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: '1.4.2' }).deployTo(
+      dev,
+    );
 
     // WHEN
     const tree = synthesize(platform.snapshot());
 
     // THEN
-    expect(parse(tree.content('environments/dev/local/kind-01/payments-api/values.yaml')).image)
-      .toEqual({ repository: 'registry.example.com/payments-api', tag: '1.4.2' });
+    expect(parse(tree.content('environments/dev/local/kind-01/payments-api/values.yaml')).image).toEqual({
+      repository: 'registry.example.com/payments-api',
+      tag: '1.4.2',
+    });
   });
 
   it('puts extra files into the tree as they are', () => {
@@ -353,10 +385,14 @@ describe('synthesize', () => {
 
   it('follows a custom layout', () => {
     // GIVEN
-    const platform = newPlatform({ layout: { environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo/bootstrap' } });
+    const platform = newPlatform({
+      layout: { environments: 'deploy/envs', applicationSets: 'argo/sets', projects: 'argo/projects', bootstrap: 'argo/bootstrap' },
+    });
     const prod = new Environment(platform, 'prod');
     new Cluster(prod, 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope' });
-    new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: DIGEST }).deployTo(prod);
+    new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: DIGEST }).deployTo(
+      prod,
+    );
 
     // WHEN
     const tree = synthesize(platform.snapshot());
@@ -369,10 +405,14 @@ describe('synthesize', () => {
       'deploy/envs/prod/azure/westeurope-01/payments-api/values.yaml',
     ]);
     const apps = applicationsOf(tree, 'argo/sets/');
-    expect(apps.map((a) => [a.metadata.name, a.spec.project, a.spec.destination, a.spec.sources[0].helm.valueFiles])).toEqual([[
-      'payments-api-prod-azure-westeurope-01', 'prod', { name: 'azure-westeurope-01', namespace: 'payments-api' },
-      ['$values/deploy/envs/prod/azure/westeurope-01/payments-api/values.yaml'],
-    ]]);
+    expect(apps.map((a) => [a.metadata.name, a.spec.project, a.spec.destination, a.spec.sources[0].helm.valueFiles])).toEqual([
+      [
+        'payments-api-prod-azure-westeurope-01',
+        'prod',
+        { name: 'azure-westeurope-01', namespace: 'payments-api' },
+        ['$values/deploy/envs/prod/azure/westeurope-01/payments-api/values.yaml'],
+      ],
+    ]);
   });
 
   describe('ApplicationSets for services and clusters with their own settings', () => {
@@ -382,8 +422,12 @@ describe('synthesize', () => {
       const prod = new Environment(platform, 'prod');
       new Cluster(prod, 'westeurope-01', { cloud: new Cloud(platform, 'azure'), region: 'westeurope' });
       new Cluster(prod, 'eu-central-1-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1', destination: awsDestination });
-      new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: DIGEST }).deployTo(prod);
-      new Service(platform, 'ledger', { image: { repository: 'registry.example.com/ledger' }, initialDigest: DIGEST, ...ledger }).deployTo(prod);
+      new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: DIGEST }).deployTo(
+        prod,
+      );
+      new Service(platform, 'ledger', { image: { repository: 'registry.example.com/ledger' }, initialDigest: DIGEST, ...ledger }).deployTo(
+        prod,
+      );
       return synthesize(platform.snapshot());
     }
 
@@ -404,7 +448,8 @@ describe('synthesize', () => {
       ]);
       expect(own.spec.generators[0].git.directories).toEqual([{ path: 'environments/prod/*/*/ledger' }]);
       expect(own.spec.template.spec.destination).toEqual({
-        name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}', namespace: 'commerce',
+        name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}',
+        namespace: 'commerce',
       });
       expect(own.spec.template.spec.sources[0]).toEqual({
         repoURL: 'https://git.example.com/apps/ledger.git',
@@ -461,7 +506,7 @@ describe('synthesize', () => {
       ]);
     });
 
-    it('fails when an environment\'s ApplicationSet would have the name of another environment\'s service set', () => {
+    it("fails when an environment's ApplicationSet would have the name of another environment's service set", () => {
       // GIVEN workloads-prod-eu: environment prod-eu, and service eu of environment prod with its own chart
       const platform = newPlatform();
       const azure = new Cloud(platform, 'azure');
@@ -486,7 +531,8 @@ describe('synthesize', () => {
     it('generates exactly one Application per target, in its own control plane, as the model says', () => {
       for (const cp of model.controlPlanes) {
         // WHEN
-        const apps = tree.paths()
+        const apps = tree
+          .paths()
           .filter((p) => p.startsWith(`applicationsets/${cp.name}/`))
           .flatMap((p) => documentsOf(tree.content(p)))
           .flatMap((set) => expandApplicationSet(set, dirs));
@@ -538,7 +584,9 @@ describe('synthesize', () => {
           namespace: model.services.find((s) => s.name === t.service)!.namespace,
         }));
         expect(project.spec.destinations).toEqual(
-          [...new Map(destinations.map((d) => [`${d.name}\u0000${d.namespace}`, d])).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d),
+          [...new Map(destinations.map((d) => [`${d.name}\u0000${d.namespace}`, d])).entries()]
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([, d]) => d),
         );
         expect(project.spec.clusterResourceWhitelist).toEqual(env.clusterResources);
       }
@@ -552,14 +600,27 @@ describe('synthesize', () => {
       expect(project.metadata.namespace).toBe('argocd-prod');
       expect(project.spec.description).toBe('Production on three clouds');
       expect(project.spec.syncWindows).toEqual([
-        { kind: 'deny', schedule: '0 22 * * *', duration: '8h', applications: ['*-prod-*'], manualSync: true, timeZone: 'Europe/Amsterdam' },
+        {
+          kind: 'deny',
+          schedule: '0 22 * * *',
+          duration: '8h',
+          applications: ['*-prod-*'],
+          manualSync: true,
+          timeZone: 'Europe/Amsterdam',
+        },
       ]);
       expect(project.spec.roles).toEqual([
-        { name: 'deployers', description: 'May sync', policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'], groups: ['payments-team'] },
+        {
+          name: 'deployers',
+          description: 'May sync',
+          policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'],
+          groups: ['payments-team'],
+        },
         { name: 'viewers', policies: ['p, proj:prod:viewers, applications, get, prod/*, allow'] },
       ]);
       expect(project.spec.clusterResourceWhitelist).toEqual([
-        { group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: '', kind: 'Namespace' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
       ]);
     });
 

@@ -49,7 +49,10 @@ const changedNonprodOnlyTree = memo((): FileTree => {
   const model = exampleModel();
   const digest = model.services[0].initialDigest!;
   return synthesize(
-    { ...model, layers: { ...model.layers, 'cloud:azure': { ...model.layers['cloud:azure'], values: { ingress: { className: 'nginx' } } } } },
+    {
+      ...model,
+      layers: { ...model.layers, 'cloud:azure': { ...model.layers['cloud:azure'], values: { ingress: { className: 'nginx' } } } },
+    },
     { releases: new Map([['payments-api', new Map([['nonprod', { version: digest }]])]]) },
   );
 });
@@ -136,17 +139,36 @@ describe('writeTree', () => {
     const report = writeTree(tree, dir);
 
     // THEN
-    expect(report).toEqual({ created: tree.paths(), updated: [], deleted: [], kept: [], restored: [], recorded: [], unchanged: 0, filesWritten: 16 });
+    expect(report).toEqual({
+      created: tree.paths(),
+      updated: [],
+      deleted: [],
+      kept: [],
+      restored: [],
+      recorded: [],
+      unchanged: 0,
+      filesWritten: 16,
+    });
     expect(textsOf(dir)).toEqual({ ...tree.toRecord(), [MANIFEST_PATH]: expect.any(String), [SHARD]: expect.any(String) });
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8'));
     const shard = JSON.parse(fs.readFileSync(path.join(dir, SHARD), 'utf8'));
-    expect([manifest.generator, manifest.version, shard.generator, shard.version, shard.service]).toEqual(['cdk8s-gitops', 2, 'cdk8s-gitops', 2, 'payments-api']);
+    expect([manifest.generator, manifest.version, shard.generator, shard.version, shard.service]).toEqual([
+      'cdk8s-gitops',
+      2,
+      'cdk8s-gitops',
+      2,
+      'payments-api',
+    ]);
     // the service's files are in its shard, the others in the manifest itself
     const ofService = tree.paths().filter((p) => tree.get(p)!.service === 'payments-api');
     expect(ofService).toContain(VALUES);
     expect(Object.keys(shard.files)).toEqual(ofService);
     expect(Object.keys(manifest.files)).toEqual(tree.paths().filter((p) => !ofService.includes(p)));
-    expect(shard.files[VALUES]).toEqual({ sha256: contentHash(tree.content(VALUES)), key: tree.get(VALUES)!.key, release: tree.get(VALUES)!.release!.version });
+    expect(shard.files[VALUES]).toEqual({
+      sha256: contentHash(tree.content(VALUES)),
+      key: tree.get(VALUES)!.key,
+      release: tree.get(VALUES)!.release!.version,
+    });
     expect(tree.get(VALUES)!.release!.version).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
@@ -191,7 +213,7 @@ describe('writeTree', () => {
     expect(textsOf(dir)).toEqual(expectedFiles(changedTree()));
   });
 
-  it('leaves a user\'s own files byte for byte as they were', () => {
+  it("leaves a user's own files byte for byte as they were", () => {
     // GIVEN
     writeUserFiles();
 
@@ -259,12 +281,14 @@ describe('writeTree', () => {
 
     // THEN
     expect(error).toBeInstanceOf(GitOpsError);
-    expect(error!.problems).toEqual([{
-      code: 'CG404',
-      file: 'projects/prod.yaml',
-      message: '"projects/prod.yaml" exists but was not written by cdk8s-gitops, and the program generates a file there.',
-      fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
-    }]);
+    expect(error!.problems).toEqual([
+      {
+        code: 'CG404',
+        file: 'projects/prod.yaml',
+        message: '"projects/prod.yaml" exists but was not written by cdk8s-gitops, and the program generates a file there.',
+        fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
+      },
+    ]);
     expect(error!.message.split('\n')[0]).toBe('1 file not owned by cdk8s-gitops stand in the way; nothing was written:');
     expect(filesOf(dir)).toEqual(before);
     expect(dirsOf(dir)).toEqual(['projects']);
@@ -314,7 +338,16 @@ describe('writeTree', () => {
     // THEN
     expect(plan.edited).toEqual([VALUES]);
     expect(refused).toBe('CG409');
-    expect(verifying).toEqual({ created: [], updated: [VALUES], deleted: [], kept: [], restored: [VALUES], recorded: [], unchanged: 13, filesWritten: 1 });
+    expect(verifying).toEqual({
+      created: [],
+      updated: [VALUES],
+      deleted: [],
+      kept: [],
+      restored: [VALUES],
+      recorded: [],
+      unchanged: 13,
+      filesWritten: 1,
+    });
     expect(textsOf(dir)).toEqual(expectedFiles(exampleTree()));
   });
 
@@ -334,11 +367,13 @@ describe('writeTree', () => {
       const before = filesOf(dir);
 
       // WHEN the process "dies" after two staged files
-      expect(() => writeTree(changedTree(), dir, {
-        onStage: (n) => {
-          if (n === 2) throw new Error('killed');
-        },
-      })).toThrow('killed');
+      expect(() =>
+        writeTree(changedTree(), dir, {
+          onStage: (n) => {
+            if (n === 2) throw new Error('killed');
+          },
+        }),
+      ).toThrow('killed');
 
       // THEN
       const after = filesOf(dir);
@@ -359,11 +394,13 @@ describe('writeTree', () => {
       writeTree(exampleTree(), dir);
       const before = filesOf(dir);
       // a write that failed while staging cleans up after itself…
-      expect(() => writeTree(changedTree(), dir, {
-        onStage: () => {
-          throw new Error('killed');
-        },
-      })).toThrow('killed');
+      expect(() =>
+        writeTree(changedTree(), dir, {
+          onStage: () => {
+            throw new Error('killed');
+          },
+        }),
+      ).toThrow('killed');
       expect(recoverInterruptedWrite(dir)).toBe(false);
       // …and one that was killed (no cleanup ran) leaves staged files but no journal
       fs.mkdirSync(path.join(dir, TRANSACTION_DIR, 'files'), { recursive: true });
@@ -402,7 +439,9 @@ describe('writeTree', () => {
       expect(recovered).toBe(true);
       expect(textsOf(dir)).toEqual({ ...expectedFiles(changedNonprodOnlyTree()), ...USER_FILES });
       // no transaction left: the only directory below .cdk8s-gitops is the manifest's shards
-      expect(dirsOf(dir).filter((d) => d.startsWith('environments/prod') || d.startsWith('.cdk8s-gitops/'))).toEqual(['.cdk8s-gitops/services']);
+      expect(dirsOf(dir).filter((d) => d.startsWith('environments/prod') || d.startsWith('.cdk8s-gitops/'))).toEqual([
+        '.cdk8s-gitops/services',
+      ]);
       expect(writeTree(changedNonprodOnlyTree(), dir).filesWritten).toBe(0);
     });
 
@@ -440,7 +479,7 @@ describe('writeTree', () => {
       return [code, before];
     };
 
-    it('fails when the shards\' directory is a symbolic link, and writes nothing', () => {
+    it("fails when the shards' directory is a symbolic link, and writes nothing", () => {
       // GIVEN a checkout whose shards' directory links outside
       writeTree(exampleTree(), dir);
       const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-outside-'));
@@ -452,7 +491,7 @@ describe('writeTree', () => {
       fs.rmSync(outside, { recursive: true, force: true });
     });
 
-    it('fails when a file in the shards\' directory is not named as a shard, or two files record one path, and writes nothing', () => {
+    it("fails when a file in the shards' directory is not named as a shard, or two files record one path, and writes nothing", () => {
       // GIVEN
       writeTree(exampleTree(), dir);
       const shards = path.dirname(path.join(dir, SHARD));
@@ -470,9 +509,23 @@ describe('writeTree', () => {
   describe('with a corrupt manifest', () => {
     it.each([
       ['not JSON', '{"generator": "cdk8s-gitops", ', 'The manifest is not valid JSON'],
-      ['of another form', '{"generator": "other", "version": 2, "files": {}}', 'The manifest does not have the expected form (generator "cdk8s-gitops", version 2, files).'],
-      ['with a malformed entry', '{"generator": "cdk8s-gitops", "version": 1, "files": {"../outside": {"sha256": "x", "key": "y"}}}', 'The manifest entry for "../outside" is malformed'],
-      ['with an entry for a hidden file', '{"generator": "cdk8s-gitops", "version": 1, "files": {".github/workflows/ci.yml": {"sha256": "' + '0'.repeat(64) + '", "key": "y"}}}', 'The manifest entry for ".github/workflows/ci.yml" is malformed'],
+      [
+        'of another form',
+        '{"generator": "other", "version": 2, "files": {}}',
+        'The manifest does not have the expected form (generator "cdk8s-gitops", version 2, files).',
+      ],
+      [
+        'with a malformed entry',
+        '{"generator": "cdk8s-gitops", "version": 1, "files": {"../outside": {"sha256": "x", "key": "y"}}}',
+        'The manifest entry for "../outside" is malformed',
+      ],
+      [
+        'with an entry for a hidden file',
+        '{"generator": "cdk8s-gitops", "version": 1, "files": {".github/workflows/ci.yml": {"sha256": "' +
+          '0'.repeat(64) +
+          '", "key": "y"}}}',
+        'The manifest entry for ".github/workflows/ci.yml" is malformed',
+      ],
     ])('fails when it is %s, and writes nothing', (_what, text, message) => {
       // GIVEN
       fs.mkdirSync(path.join(dir, '.cdk8s-gitops'));
@@ -488,12 +541,14 @@ describe('writeTree', () => {
       }
 
       // THEN
-      expect(error?.problems).toEqual([{
-        code: 'CG401',
-        file: MANIFEST_PATH,
-        message: expect.stringContaining(message),
-        fix: `Restore it from Git (git checkout -- ${MANIFEST_PATH}); it is written only by cdk8s-gitops.`,
-      }]);
+      expect(error?.problems).toEqual([
+        {
+          code: 'CG401',
+          file: MANIFEST_PATH,
+          message: expect.stringContaining(message),
+          fix: `Restore it from Git (git checkout -- ${MANIFEST_PATH}); it is written only by cdk8s-gitops.`,
+        },
+      ]);
       expect(filesOf(dir)).toEqual(before);
     });
   });

@@ -15,7 +15,10 @@ const VALUES = {
   securityContext: { capabilities: { drop: ['ALL'] } },
   ingress: { hosts: [{ host: 'payments.example.com', paths: [{ path: '/', pathType: 'Prefix' }] }], tls: [] },
   resources: { requests: { cpu: '150m', memory: '256Mi' } },
-  env: [{ name: 'JAVA_OPTS', value: '-Xmx256m -XX:+UseG1GC' }, { name: 'EMPTY', value: '' }],
+  env: [
+    { name: 'JAVA_OPTS', value: '-Xmx256m -XX:+UseG1GC' },
+    { name: 'EMPTY', value: '' },
+  ],
   matrix: [[1, 2], [], [{}]],
   annotations: {},
   'key with: colon': 'yes',

@@ -26,15 +26,29 @@ Options:
 Example:
   cdk8s-gitops history payments-api --ring prod`,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('history', argv, {
-      ...PROGRAM_OPTIONS, ring: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' },
-    }, true);
+    const { values, positionals } = parseCommandArgs(
+      'history',
+      argv,
+      {
+        ...PROGRAM_OPTIONS,
+        ring: { type: 'string' },
+        limit: { type: 'string' },
+        format: { type: 'string' },
+      },
+      true,
+    );
     if (positionals.length !== 1) throw usageError('history', 'takes one service name.', 'Run e.g. `cdk8s-gitops history payments-api`.');
     const format = ctx.format(values.format, ['text', 'json']);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw usageError('history', `--limit "${values.limit}" is not a positive whole number.`, 'Pass e.g. --limit 20.');
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+      throw usageError('history', `--limit "${values.limit}" is not a positive whole number.`, 'Pass e.g. --limit 20.');
     const out = checkoutDir(ctx, 'history', values.out, 'existing');
-    const entries = await readHistory({ dir: out, service: positionals[0], ...(values.ring ? { ring: values.ring } : {}), ...(limit ? { limit } : {}) });
+    const entries = await readHistory({
+      dir: out,
+      service: positionals[0],
+      ...(values.ring ? { ring: values.ring } : {}),
+      ...(limit ? { limit } : {}),
+    });
     if (entries.length === 0) await checkNames(ctx, values, await readHistory({ dir: out }), positionals[0], values.ring);
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
@@ -65,8 +79,15 @@ Example:
  * Fails when `service` (or `ring`) is named neither by the program nor by any commit of the
  * history, with the closest names: a typo must not read as "no change published".
  */
-async function checkNames(ctx: CommandContext, flags: ProgramFlags, all: readonly HistoryEntry[], service: string, ring: string | undefined): Promise<void> {
-  const model = flags.app !== undefined || readProjectConfig(ctx.cwd).app !== undefined ? await loadModel('history', flags, ctx) : undefined;
+async function checkNames(
+  ctx: CommandContext,
+  flags: ProgramFlags,
+  all: readonly HistoryEntry[],
+  service: string,
+  ring: string | undefined,
+): Promise<void> {
+  const model =
+    flags.app !== undefined || readProjectConfig(ctx.cwd).app !== undefined ? await loadModel('history', flags, ctx) : undefined;
   const services = [...new Set([...(model?.services.map((s) => s.name) ?? []), ...all.flatMap((e) => e.service)])].sort();
   if (!services.includes(service)) {
     throw new GitOpsError({

@@ -37,7 +37,11 @@ Example:
     const { values, positionals } = parseCommandArgs('init', argv, { sdk: { type: 'string' }, format: { type: 'string' } }, true);
     const format = ctx.format(values.format, ['text', 'json']);
     if (positionals.length > 1) {
-      throw usageError('init', `takes at most one directory; received ${positionals.map((p) => `"${p}"`).join(' ')}.`, 'Run e.g. `cdk8s-gitops init my-platform`.');
+      throw usageError(
+        'init',
+        `takes at most one directory; received ${positionals.map((p) => `"${p}"`).join(' ')}.`,
+        'Run e.g. `cdk8s-gitops init my-platform`.',
+      );
     }
     const dir = path.resolve(ctx.cwd, positionals[0] ?? '.');
     assertEmpty(dir);
@@ -57,14 +61,16 @@ Example:
     }
     const rel = path.relative(ctx.cwd, dir);
     for (const f of created) ctx.stdout.write(`${ctx.style('[+]')} ${f}\n`);
-    ctx.stdout.write([
-      `Created a platform program in ${rel || '.'}. Next:`,
-      ...(rel ? [`  cd ${rel.includes(' ') ? JSON.stringify(rel) : rel}`] : []),
-      '  npm install',
-      '  npm test                                   # synthesizes into a temporary directory and type-checks',
-      '  npx cdk8s-gitops synth --out ../platform-gitops   # into a checkout of your GitOps repository',
-      '',
-    ].join('\n'));
+    ctx.stdout.write(
+      [
+        `Created a platform program in ${rel || '.'}. Next:`,
+        ...(rel ? [`  cd ${rel.includes(' ') ? JSON.stringify(rel) : rel}`] : []),
+        '  npm install',
+        '  npm test                                   # synthesizes into a temporary directory and type-checks',
+        '  npx cdk8s-gitops synth --out ../platform-gitops   # into a checkout of your GitOps repository',
+        '',
+      ].join('\n'),
+    );
     return ExitCode.OK;
   },
 };
@@ -78,7 +84,10 @@ function assertEmpty(dir: string): void {
       fix: 'Pass the path of a new or empty directory, e.g. `cdk8s-gitops init my-platform`.',
     });
   }
-  const entries = fs.readdirSync(dir).filter((e) => !IGNORED_ENTRIES.has(e)).sort();
+  const entries = fs
+    .readdirSync(dir)
+    .filter((e) => !IGNORED_ENTRIES.has(e))
+    .sort();
   if (entries.length === 0) return;
   const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
   throw new GitOpsError({
@@ -94,7 +103,11 @@ function sdkSpec(value: string | undefined, cwd: string): string {
   const onDisk = path.resolve(cwd, value);
   if (/^(\.{0,2}\/|[A-Za-z]:[\\/])/.test(value) || /\.tgz$/.test(value)) {
     if (!fs.existsSync(onDisk)) {
-      throw usageError('init', `--sdk "${value}" looks like a path, but ${onDisk} does not exist.`, 'Pass the path of a tarball made by `npm pack`, or a version range such as ^0.1.0.');
+      throw usageError(
+        'init',
+        `--sdk "${value}" looks like a path, but ${onDisk} does not exist.`,
+        'Pass the path of a tarball made by `npm pack`, or a version range such as ^0.1.0.',
+      );
     }
     return `file:${onDisk}`;
   }
@@ -103,7 +116,10 @@ function sdkSpec(value: string | undefined, cwd: string): string {
 
 /** A valid npm package name made from a directory name. */
 function packageName(base: string): string {
-  const name = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+|[-]+$/g, '');
+  const name = base
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+|[-]+$/g, '');
   return name || 'platform';
 }
 
@@ -112,32 +128,41 @@ export function scaffold(options: { readonly name: string; readonly sdk: string 
   return {
     'platform.ts': PLATFORM_TS,
     'cdk8s.yaml': CDK8S_YAML,
-    'package.json': `${JSON.stringify({
-      name: options.name,
-      version: '0.0.0',
-      private: true,
-      description: 'The platform program: services, environments, clusters and promotion rings, synthesized into the GitOps repository by cdk8s-gitops.',
-      scripts: {
-        synth: 'cdk8s-gitops synth',
-        plan: 'cdk8s-gitops plan',
-        check: 'cdk8s-gitops check',
-        test: 'tsc --noEmit && node --test test/platform.test.js',
+    'package.json': `${JSON.stringify(
+      {
+        name: options.name,
+        version: '0.0.0',
+        private: true,
+        description:
+          'The platform program: services, environments, clusters and promotion rings, synthesized into the GitOps repository by cdk8s-gitops.',
+        scripts: {
+          synth: 'cdk8s-gitops synth',
+          plan: 'cdk8s-gitops plan',
+          check: 'cdk8s-gitops check',
+          test: 'tsc --noEmit && node --test test/platform.test.js',
+        },
+        dependencies: { 'cdk8s-gitops': options.sdk },
+        devDependencies: { tsx: TOOL_VERSIONS.tsx, typescript: TOOL_VERSIONS.typescript },
       },
-      dependencies: { 'cdk8s-gitops': options.sdk },
-      devDependencies: { tsx: TOOL_VERSIONS.tsx, typescript: TOOL_VERSIONS.typescript },
-    }, null, 2)}\n`,
-    'tsconfig.json': `${JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'nodenext',
-        moduleResolution: 'nodenext',
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        types: [],
+      null,
+      2,
+    )}\n`,
+    'tsconfig.json': `${JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        include: ['platform.ts'],
       },
-      include: ['platform.ts'],
-    }, null, 2)}\n`,
+      null,
+      2,
+    )}\n`,
     'test/platform.test.js': PLATFORM_TEST,
     '.gitignore': 'node_modules/\n/platform-gitops/\n',
     'README.md': README,

@@ -46,10 +46,15 @@ Example:
     else assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
     const tree = treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint });
     const { plan, write } = planAndWrite(tree, out);
-    const refused = undeclaredDeletions(model, plan.applications.filter((a) => a.change === 'delete'));
+    const refused = undeclaredDeletions(
+      model,
+      plan.applications.filter((a) => a.change === 'delete'),
+    );
     ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused }));
     if (refused.length > 0 && format !== 'text') {
-      ctx.stderr.write(`Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`);
+      ctx.stderr.write(
+        `Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`,
+      );
     }
     for (const p of fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : []) {
       ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
@@ -79,16 +84,34 @@ Example:
     const out = checkoutDir(ctx, 'preview', values.out, 'existing');
     assertCheckoutReadable(out);
     const apps = [...applicationsOf(viewOfCheckout(out)).values()];
-    if (format === 'json') ctx.stdout.write(`${JSON.stringify(apps.map((a) => a.app), null, 2)}\n`);
+    if (format === 'json')
+      ctx.stdout.write(
+        `${JSON.stringify(
+          apps.map((a) => a.app),
+          null,
+          2,
+        )}\n`,
+      );
     else if (format === 'yaml') ctx.stdout.write(toYamlDocuments(apps.map((a) => a.app)));
     else {
       const rows = apps.map(({ app, applicationSet }) => {
         const spec = app.spec as any;
-        return [app.metadata.name, applicationSet, spec.project ?? '', `${spec.destination?.name ?? spec.destination?.server ?? ''}/${spec.destination?.namespace ?? ''}`];
+        return [
+          app.metadata.name,
+          applicationSet,
+          spec.project ?? '',
+          `${spec.destination?.name ?? spec.destination?.server ?? ''}/${spec.destination?.namespace ?? ''}`,
+        ];
       });
       const head = ['APPLICATION', 'APPLICATIONSET', 'PROJECT', 'DESTINATION'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      for (const r of [head, ...rows]) ctx.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+      for (const r of [head, ...rows])
+        ctx.stdout.write(
+          `${r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd()}\n`,
+        );
       ctx.stdout.write(`${apps.length} Application${apps.length === 1 ? '' : 's'}.\n`);
     }
     return ExitCode.OK;

@@ -9,7 +9,8 @@ import { printWriteNotes } from '../write-notes';
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'Synthesize, commit the owned files that changed, and push',
-  usage: 'cdk8s-gitops publish [--app CMD] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
+  usage:
+    'cdk8s-gitops publish [--app CMD] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
 owns that changed, and pushes. The program's own changes are one commit (by --by); each
 promote, rollback or unhold made without --publish is a commit of its own, with its own
@@ -47,8 +48,13 @@ Example:
   cdk8s-gitops publish --out ../platform-gitops --branch`,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('publish', argv, {
-      ...PROGRAM_OPTIONS, branch: { type: 'string' }, message: { type: 'string' }, remote: { type: 'string' },
-      by: { type: 'string' }, format: { type: 'string' }, 'drop-pending': { type: 'boolean' },
+      ...PROGRAM_OPTIONS,
+      branch: { type: 'string' },
+      message: { type: 'string' },
+      remote: { type: 'string' },
+      by: { type: 'string' },
+      format: { type: 'string' },
+      'drop-pending': { type: 'boolean' },
       'allow-remove': { type: 'string', multiple: true },
     });
     const format = ctx.format(values.format, ['text', 'json']);
@@ -62,14 +68,26 @@ Example:
     }
     const { model, fingerprint } = await runProgram('publish', values, ctx);
     const programCommit = ctx.programCommit();
-    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => publishChange({
-      model, fingerprint, dir: out, takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
-      by: values.by ?? ctx.actor(), allowRemove: values['allow-remove'] ?? [], clock: { now: ctx.now(), clock: ctx.clock() },
-      ...(values.message ? { message: values.message } : {}),
-      ...(values.branch !== undefined ? { branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}` } : {}),
-      ...(values.remote ? { remote: values.remote } : {}),
-      programCommit,
-    }));
+    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) =>
+      publishChange({
+        model,
+        fingerprint,
+        dir: out,
+        takenOver,
+        onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+        by: values.by ?? ctx.actor(),
+        allowRemove: values['allow-remove'] ?? [],
+        clock: { now: ctx.now(), clock: ctx.clock() },
+        ...(values.message ? { message: values.message } : {}),
+        ...(values.branch !== undefined
+          ? {
+              branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}`,
+            }
+          : {}),
+        ...(values.remote ? { remote: values.remote } : {}),
+        programCommit,
+      }),
+    );
     const r = result.synth;
     const counts = r ? `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted` : '';
     if (format === 'json') {
@@ -83,7 +101,9 @@ Example:
         for (const c of result.commits) ctx.stdout.write(`${c.sha.slice(0, 12)} ${c.subject}\n`);
       }
       const commits = result.commits.length > 1 ? ` in ${result.commits.length} commits` : '';
-      ctx.stdout.write(`Pushed ${result.sha.slice(0, 12)} to ${result.branch} (${result.files.length} files${commits}${counts ? `; synth: ${counts}` : ''})${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`);
+      ctx.stdout.write(
+        `Pushed ${result.sha.slice(0, 12)} to ${result.branch} (${result.files.length} files${commits}${counts ? `; synth: ${counts}` : ''})${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`,
+      );
     } else {
       ctx.stdout.write('Nothing to publish: the remote already has this tree.\n');
     }

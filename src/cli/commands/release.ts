@@ -31,8 +31,12 @@ const COMMON_HELP = `  --app CMD      command that runs the program (default: "a
   --format       text (default) or json`;
 
 const RELEASE_OPTIONS = {
-  ...PROGRAM_OPTIONS, by: { type: 'string' }, format: { type: 'string' },
-  publish: { type: 'boolean' }, branch: { type: 'string' }, remote: { type: 'string' },
+  ...PROGRAM_OPTIONS,
+  by: { type: 'string' },
+  format: { type: 'string' },
+  publish: { type: 'boolean' },
+  branch: { type: 'string' },
+  remote: { type: 'string' },
   'allow-remove': { type: 'string', multiple: true },
 } as const;
 
@@ -56,7 +60,13 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     const store = outcome.change.changed ? pendingStore(out) : undefined; // none outside a git work tree
     const after = store ? new Checkout(out).read(ledgerPath) : undefined;
     if (store && after !== undefined) {
-      addPending(store, { request, by, at: now.toISOString(), subject: outcome.change.summary, ledger: { path: ledgerPath, before, after } });
+      addPending(store, {
+        request,
+        by,
+        at: now.toISOString(),
+        subject: outcome.change.summary,
+        ledger: { path: ledgerPath, before, after },
+      });
     }
     return { outcome, report };
   };
@@ -77,16 +87,29 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     let result: Awaited<ReturnType<typeof publishChange>>;
     try {
       result = await publishChange({
-        model, fingerprint, dir: out, by, allowRemove: values['allow-remove'] ?? [], clock: { now, clock },
-        ...(values.branch !== undefined ? { branch: values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest) } : {}),
+        model,
+        fingerprint,
+        dir: out,
+        by,
+        allowRemove: values['allow-remove'] ?? [],
+        clock: { now, clock },
+        ...(values.branch !== undefined
+          ? {
+              branch:
+                values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest),
+            }
+          : {}),
         ...(values.remote ? { remote: values.remote } : {}),
         programCommit: ctx.programCommit(),
-        takenOver, onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
+        takenOver,
+        onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
       });
     } catch (e) {
       if (made.outcome.change.changed && pendingStore(out) !== undefined) {
-        ctx.stderr.write(`Note: the ${request.kind} is kept in the checkout as a pending operation: \`cdk8s-gitops publish\` publishes it; ` +
-          `\`cdk8s-gitops publish --drop-pending\`, then \`git checkout -- ${ledgerFilePath(model, request.service)}\` and \`cdk8s-gitops synth\`, discard it.\n`);
+        ctx.stderr.write(
+          `Note: the ${request.kind} is kept in the checkout as a pending operation: \`cdk8s-gitops publish\` publishes it; ` +
+            `\`cdk8s-gitops publish --drop-pending\`, then \`git checkout -- ${ledgerFilePath(model, request.service)}\` and \`cdk8s-gitops synth\`, discard it.\n`,
+        );
       }
       throw e;
     }
@@ -94,22 +117,44 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
     if (format === 'text') {
       const others = result.commits.filter((c) => c.subject !== made.outcome.change.summary || c.operation === Operation.SYNTH);
       for (const c of others) ctx.stdout.write(`Also published: ${c.sha.slice(0, 12)} ${c.subject}\n`);
-      ctx.stdout.write(result.pushed
-        ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
-        : 'Nothing to publish.\n');
+      ctx.stdout.write(
+        result.pushed
+          ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
+          : 'Nothing to publish.\n',
+      );
     }
     return 0;
   });
 }
 
-function print(ctx: CommandContext, format: 'text' | 'json', o: ReleaseOutcome, r: WriteReport, environments: string, published?: PublishResult): void {
+function print(
+  ctx: CommandContext,
+  format: 'text' | 'json',
+  o: ReleaseOutcome,
+  r: WriteReport,
+  environments: string,
+  published?: PublishResult,
+): void {
   const files = [...r.created, ...r.updated, ...r.deleted];
   if (format === 'json') {
-    ctx.stdout.write(`${JSON.stringify({
-      ...o.request, changed: o.change.changed, summary: o.change.summary, applications: o.applications,
-      created: r.created, updated: r.updated, deleted: r.deleted, filesWritten: r.filesWritten, ...(published ? { published } : {}),
-      ...(o.notes.length > 0 ? { notes: o.notes } : {}),
-    }, null, 2)}\n`);
+    ctx.stdout.write(
+      `${JSON.stringify(
+        {
+          ...o.request,
+          changed: o.change.changed,
+          summary: o.change.summary,
+          applications: o.applications,
+          created: r.created,
+          updated: r.updated,
+          deleted: r.deleted,
+          filesWritten: r.filesWritten,
+          ...(published ? { published } : {}),
+          ...(o.notes.length > 0 ? { notes: o.notes } : {}),
+        },
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
   for (const note of o.notes) ctx.stderr.write(`Note: ${note}\n`);
@@ -124,7 +169,8 @@ function print(ctx: CommandContext, format: 'text' | 'json', o: ReleaseOutcome, 
 export const promoteCommand: Command = {
   name: 'promote',
   summary: 'Move a digest into a promotion ring',
-  usage: 'cdk8s-gitops promote <service> --ring RING (--digest sha256:… | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+  usage:
+    'cdk8s-gitops promote <service> --ring RING (--digest sha256:… | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
   help: `Records in the service's release ledger that RING now runs the digest, and rewrites only
 that ring's values files (for a rendered service: the image of its
 objects). The first ring takes any digest; a later ring takes only the digest the
@@ -144,23 +190,39 @@ Example:
   cdk8s-gitops promote payments-api --ring nonprod --digest sha256:2e8f1a31…
   cdk8s-gitops promote payments-api --ring prod --from prod-canary --approved-by alice`,
   run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('promote', argv, {
-      ...RELEASE_OPTIONS, ring: { type: 'string' }, digest: { type: 'string' }, from: { type: 'string' },
-      'approved-by': { type: 'string' },
-    }, true);
+    const { values, positionals } = parseCommandArgs(
+      'promote',
+      argv,
+      {
+        ...RELEASE_OPTIONS,
+        ring: { type: 'string' },
+        digest: { type: 'string' },
+        from: { type: 'string' },
+        'approved-by': { type: 'string' },
+      },
+      true,
+    );
     const service = oneService('promote', positionals);
     const ring = required('promote', values.ring, '--ring', '--ring nonprod');
     if (values.digest === undefined && values.from === undefined) {
       throw usageError('promote', 'needs --digest or --from.', 'Pass --digest sha256:<64 hex>, or --from <the ring before>.');
     }
-    return release(ctx, values, { kind: 'promote', service, ring, digest: values.digest, fromRing: values.from, approvedBy: values['approved-by'] });
+    return release(ctx, values, {
+      kind: 'promote',
+      service,
+      ring,
+      digest: values.digest,
+      fromRing: values.from,
+      approvedBy: values['approved-by'],
+    });
   },
 };
 
 export const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Put a previous digest back into a ring and hold it',
-  usage: 'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) --reason TEXT [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+  usage:
+    'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) --reason TEXT [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
   help: `Puts a digest from the ring's own history back and holds the ring, so that neither
 promotions nor automation override the rollback until someone runs \`unhold\`.
 
@@ -174,15 +236,27 @@ ${COMMON_HELP}
 Example:
   cdk8s-gitops rollback payments-api --ring prod --previous --reason "p99 latency doubled"`,
   run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('rollback', argv, {
-      ...RELEASE_OPTIONS, ring: { type: 'string' }, to: { type: 'string' }, previous: { type: 'boolean' },
-      reason: { type: 'string' },
-    }, true);
+    const { values, positionals } = parseCommandArgs(
+      'rollback',
+      argv,
+      {
+        ...RELEASE_OPTIONS,
+        ring: { type: 'string' },
+        to: { type: 'string' },
+        previous: { type: 'boolean' },
+        reason: { type: 'string' },
+      },
+      true,
+    );
     const service = oneService('rollback', positionals);
     const ring = required('rollback', values.ring, '--ring', '--ring prod');
     const reason = required('rollback', values.reason, '--reason', '--reason "error rate up after deploy"');
     if ((values.to === undefined) === (values.previous !== true)) {
-      throw usageError('rollback', 'needs exactly one of --previous and --to.', 'Pass --previous, or --to <digest from the ring\'s history>.');
+      throw usageError(
+        'rollback',
+        'needs exactly one of --previous and --to.',
+        "Pass --previous, or --to <digest from the ring's history>.",
+      );
     }
     return release(ctx, values, { kind: 'rollback', service, ring, to: values.to, previous: values.previous === true, reason });
   },
@@ -201,9 +275,15 @@ ${COMMON_HELP}
 Example:
   cdk8s-gitops unhold payments-api --ring prod`,
   run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('unhold', argv, {
-      ...RELEASE_OPTIONS, ring: { type: 'string' },
-    }, true);
+    const { values, positionals } = parseCommandArgs(
+      'unhold',
+      argv,
+      {
+        ...RELEASE_OPTIONS,
+        ring: { type: 'string' },
+      },
+      true,
+    );
     const service = oneService('unhold', positionals);
     const ring = required('unhold', values.ring, '--ring', '--ring prod');
     return release(ctx, values, { kind: 'unhold', service, ring });
@@ -212,7 +292,11 @@ Example:
 
 function oneService(command: string, positionals: string[]): string {
   if (positionals.length !== 1) {
-    throw usageError(command, `takes one service name; received ${positionals.length === 0 ? 'none' : positionals.map((p) => `"${p}"`).join(' ')}.`, `Run e.g. \`cdk8s-gitops ${command} payments-api --ring nonprod …\`.`);
+    throw usageError(
+      command,
+      `takes one service name; received ${positionals.length === 0 ? 'none' : positionals.map((p) => `"${p}"`).join(' ')}.`,
+      `Run e.g. \`cdk8s-gitops ${command} payments-api --ring nonprod …\`.`,
+    );
   }
   return positionals[0];
 }

@@ -44,7 +44,8 @@ Example:
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'The chain from construct to Application for one target, and where each value comes from',
-  usage: 'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
+  usage:
+    'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
   help: `Shows for one target: its construct path, control plane, ring, the ApplicationSet that
 generates its Application (name and file), the Application's name, project and destination,
 its values file, and the digest its ring runs (from the ledger in DIR). Then every key of its
@@ -69,12 +70,24 @@ Example:
   cdk8s-gitops explain payments-api-prod-azure-westeurope-01
   cdk8s-gitops explain payments-api --env prod --cloud azure`,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('explain', argv, {
-      ...PROGRAM_OPTIONS, env: { type: 'string' }, cloud: { type: 'string' }, cluster: { type: 'string' }, format: { type: 'string' },
-    }, true);
+    const { values, positionals } = parseCommandArgs(
+      'explain',
+      argv,
+      {
+        ...PROGRAM_OPTIONS,
+        env: { type: 'string' },
+        cloud: { type: 'string' },
+        cluster: { type: 'string' },
+        format: { type: 'string' },
+      },
+      true,
+    );
     if (positionals.length !== 1) {
-      throw usageError('explain', `takes one Application or service name; received ${positionals.length === 0 ? 'none' : positionals.map((p) => `"${p}"`).join(' ')}.`,
-        'Run e.g. `cdk8s-gitops explain payments-api-prod-azure-westeurope-01`.');
+      throw usageError(
+        'explain',
+        `takes one Application or service name; received ${positionals.length === 0 ? 'none' : positionals.map((p) => `"${p}"`).join(' ')}.`,
+        'Run e.g. `cdk8s-gitops explain payments-api-prod-azure-westeurope-01`.',
+      );
     }
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'explain', values.out, 'existing');
@@ -83,8 +96,11 @@ Example:
     const targets = selectTargets(model, { name: positionals[0], environment: values.env, cloud: values.cloud, cluster: values.cluster });
     if (targets.length > 1) {
       const names = targets.map(applicationName).sort();
-      throw usageError('explain', `"${positionals[0]}" matches ${targets.length} targets; it explains one at a time.`,
-        `Narrow it to one with --env, --cloud and --cluster, or name one of these Applications:\n${names.map((n) => `  ${n}`).join('\n')}`);
+      throw usageError(
+        'explain',
+        `"${positionals[0]}" matches ${targets.length} targets; it explains one at a time.`,
+        `Narrow it to one with --env, --cloud and --cluster, or name one of these Applications:\n${names.map((n) => `  ${n}`).join('\n')}`,
+      );
     }
     ctx.stdout.write(formatExplanation(explainTarget(model, readLedgers(model, out), targets[0].id), format));
     return 0;

@@ -22,7 +22,8 @@ export const PROGRESS_THRESHOLD = 1000;
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write the GitOps tree the program declares into a checkout',
-  usage: 'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
+  usage:
+    'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
   help: `Runs the program, writes its tree into DIR (a checkout of the GitOps repository), and
 prints what it created, updated, deleted and left unchanged. Files cdk8s-gitops did not write
 are never touched. A second run with the same program changes nothing. A write that would
@@ -74,7 +75,13 @@ Example:
 };
 
 /** `writeTree`, with a progress line when the tree is large. */
-function write(ctx: CommandContext, model: PlatformModel, tree: FileTree, out: string, options: { verify: boolean; adopt: boolean; allow: readonly string[] }): WriteReport {
+function write(
+  ctx: CommandContext,
+  model: PlatformModel,
+  tree: FileTree,
+  out: string,
+  options: { verify: boolean; adopt: boolean; allow: readonly string[] },
+): WriteReport {
   const large = tree.size > PROGRESS_THRESHOLD;
   if (large) ctx.progress.update(`synth: rendering ${tree.size} files…`, true);
   try {
@@ -103,9 +110,11 @@ function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: 
   list('[-]', r.deleted);
   printWriteNotes(ctx, r);
   const changed = r.created.length + r.updated.length + r.deleted.length;
-  ctx.stdout.write(changed === 0 && r.recorded.length > 0
-    ? `Recorded ${r.recorded.length} file${r.recorded.length === 1 ? '' : 's'} in the manifest of ${rel} again; no file changed.\n`
-    : changed === 0
-    ? `No changes in ${rel}: ${r.unchanged} files up to date.\n`
-    : `Wrote ${rel}: ${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted, ${r.unchanged} unchanged.\n`);
+  ctx.stdout.write(
+    changed === 0 && r.recorded.length > 0
+      ? `Recorded ${r.recorded.length} file${r.recorded.length === 1 ? '' : 's'} in the manifest of ${rel} again; no file changed.\n`
+      : changed === 0
+        ? `No changes in ${rel}: ${r.unchanged} files up to date.\n`
+        : `Wrote ${rel}: ${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted, ${r.unchanged} unchanged.\n`,
+  );
 }

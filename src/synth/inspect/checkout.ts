@@ -55,7 +55,14 @@ export interface FoundApplicationSet {
 export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
   if (!text.includes('ApplicationSet')) return [];
   return parseYamlDocuments(text)
-    .filter((o: any) => o && typeof o === 'object' && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/'))
+    .filter(
+      (o: any) =>
+        o &&
+        typeof o === 'object' &&
+        o.kind === 'ApplicationSet' &&
+        typeof o.apiVersion === 'string' &&
+        o.apiVersion.startsWith('argoproj.io/'),
+    )
     .map((object) => ({ file, object: object as ApplicationSetInput }));
 }
 
@@ -101,7 +108,12 @@ export function viewOfDeclaredTree(tree: FileTree): TreeView {
  * The tree `tree` (whose sorted paths are `paths`) together with files of the user that are
  * not in it, `foreign`, which hold the ApplicationSets `foreignSets`.
  */
-export function viewOfTree(tree: FileTree, paths: readonly string[], foreign: readonly string[], foreignSets: readonly FoundApplicationSet[]): TreeView {
+export function viewOfTree(
+  tree: FileTree,
+  paths: readonly string[],
+  foreign: readonly string[],
+  foreignSets: readonly FoundApplicationSet[],
+): TreeView {
   const files = [...paths, ...foreign].sort();
   const applicationSets = sortedByFile([
     ...paths.filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET).flatMap((p) => applicationSetsIn(p, tree.content(p))),
@@ -130,7 +142,11 @@ export function applicationsOf(
       expansions?.set(key, apps);
     }
     for (const app of apps) {
-      out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, { app, applicationSet: set.object.metadata?.name ?? '', file: set.file });
+      out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, {
+        app,
+        applicationSet: set.object.metadata?.name ?? '',
+        file: set.file,
+      });
     }
   }
   return out;

@@ -16,7 +16,15 @@ import { Checkout } from '../checkout-fs';
 import { contentHash, FileKind, FileTree } from '../file-tree';
 import type { WritePlan } from '../writer';
 import {
-  applicationSetsIn, directoriesOf, FoundApplicationSet, isVisiblePath, listCheckoutFiles, mayHoldApplicationSets, sortedByFile, TreeView, viewOfTree,
+  applicationSetsIn,
+  directoriesOf,
+  FoundApplicationSet,
+  isVisiblePath,
+  listCheckoutFiles,
+  mayHoldApplicationSets,
+  sortedByFile,
+  TreeView,
+  viewOfTree,
 } from './checkout';
 
 /** What `planWrite` works out that the views need: the files it writes and deletes. */
@@ -146,9 +154,11 @@ function keepsApplicationSetFile(tree: FileTree, file: string, read: CheckoutRea
  * Applications may still be the same: compare {@link viewsAroundWrite}.
  */
 export function writeKeepsApplications(tree: FileTree, paths: readonly string[], write: PendingWrite, read: CheckoutReader): boolean {
-  return keepsDirectories(paths, write)
-    && write.deletes.every((p) => applicationSetsOnDisk(p, read).length === 0)
-    && applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read, write));
+  return (
+    keepsDirectories(paths, write) &&
+    write.deletes.every((p) => applicationSetsOnDisk(p, read).length === 0) &&
+    applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read, write))
+  );
 }
 
 /**
@@ -156,7 +166,13 @@ export function writeKeepsApplications(tree: FileTree, paths: readonly string[],
  * checkout; files of the user (neither in the tree nor deleted by the write) are in both, read
  * once. `paths` are the tree's paths; `read` reads the checkout.
  */
-export function viewsAroundWrite(tree: FileTree, paths: readonly string[], dir: string, write: PendingWrite, read: CheckoutReader): CheckoutViews {
+export function viewsAroundWrite(
+  tree: FileTree,
+  paths: readonly string[],
+  dir: string,
+  write: PendingWrite,
+  read: CheckoutReader,
+): CheckoutViews {
   const onDisk = listCheckoutFiles(dir);
   const present = new Set(onDisk);
   const deleted = new Set(write.deletes);
@@ -165,6 +181,10 @@ export function viewsAroundWrite(tree: FileTree, paths: readonly string[], dir: 
   const ownedSets = [...applicationSetFiles(tree, paths), ...write.deletes]
     .filter((p) => present.has(p) && mayHoldApplicationSets(p))
     .flatMap((p) => applicationSetsIn(p, read(p) ?? ''));
-  const before: TreeView = { files: onDisk, applicationSets: sortedByFile([...ownedSets, ...foreignSets]), directories: directoriesOf(onDisk) };
+  const before: TreeView = {
+    files: onDisk,
+    applicationSets: sortedByFile([...ownedSets, ...foreignSets]),
+    directories: directoriesOf(onDisk),
+  };
   return { before, after: viewOfTree(tree, paths, foreign, foreignSets) };
 }

@@ -226,7 +226,11 @@ class Expansion {
     }
     const a = appset as ApplicationSetInput;
     if (a.kind !== undefined && a.kind !== 'ApplicationSet') {
-      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has kind ${show(String(a.kind))}.`, 'Pass only objects of kind ApplicationSet.');
+      this.fatal(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} has kind ${show(String(a.kind))}.`,
+        'Pass only objects of kind ApplicationSet.',
+      );
     }
     if (this.name === '') {
       this.fatal(PreviewCode.INVALID_APPLICATIONSET, 'An ApplicationSet has no metadata.name.', 'Give the ApplicationSet a name.');
@@ -244,12 +248,20 @@ class Expansion {
       );
     }
     if (s.goTemplate !== undefined && typeof s.goTemplate !== 'boolean') {
-      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} spec.goTemplate is ${show(String(s.goTemplate))}, not a boolean.`, 'Set spec.goTemplate to true or false.');
+      this.fatal(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} spec.goTemplate is ${show(String(s.goTemplate))}, not a boolean.`,
+        'Set spec.goTemplate to true or false.',
+      );
     }
     this.goTemplate = s.goTemplate === true;
     const goOptions = s.goTemplateOptions ?? [];
     if (!Array.isArray(goOptions) || !goOptions.every((o) => typeof o === 'string')) {
-      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} spec.goTemplateOptions is not a list of strings.`, 'Write spec.goTemplateOptions as a list, e.g. ["missingkey=error"].');
+      this.fatal(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} spec.goTemplateOptions is not a list of strings.`,
+        'Write spec.goTemplateOptions as a list, e.g. ["missingkey=error"].',
+      );
     }
     if (this.goTemplate) {
       try {
@@ -260,15 +272,27 @@ class Expansion {
     }
     const generators = s.generators;
     if (!Array.isArray(generators) || generators.length === 0) {
-      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.generators.`, 'Add a git directory generator to spec.generators.');
+      this.fatal(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} has no spec.generators.`,
+        'Add a git directory generator to spec.generators.',
+      );
     }
     const template = s.template;
     if (!isObject(template) || !isObject((template as Record<string, unknown>).spec)) {
-      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.template.spec.`, 'Add the Application spec to spec.template.spec.');
+      this.fatal(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} has no spec.template.spec.`,
+        'Add the Application spec to spec.template.spec.',
+      );
     }
     const metadata = (template as Record<string, unknown>).metadata;
     if (metadata !== undefined && !isObject(metadata)) {
-      this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} spec.template.metadata is not a map.`, 'Write spec.template.metadata as a map.');
+      this.fatal(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} spec.template.metadata is not a map.`,
+        'Write spec.template.metadata as a map.',
+      );
     }
     for (const key of Object.keys((metadata ?? {}) as object)) {
       if (!TEMPLATE_METADATA_FIELDS.has(key)) {
@@ -285,7 +309,11 @@ class Expansion {
   private generator(raw: unknown, index: number): GitGenerator | undefined {
     const field = `spec.generators[${index}]`;
     if (!isObject(raw)) {
-      this.problem(PreviewCode.INVALID_APPLICATIONSET, `${this.where} ${field} is not a map.`, 'Write each generator as a map, e.g. { git: { … } }.');
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field} is not a map.`,
+        'Write each generator as a map, e.g. { git: { … } }.',
+      );
       return undefined;
     }
     const g = raw as Record<string, unknown>;
@@ -316,7 +344,11 @@ class Expansion {
     }
     const git = g.git;
     if (!isObject(git)) {
-      this.problem(PreviewCode.INVALID_APPLICATIONSET, `${this.where} ${field}.git is not a map.`, 'Write the git generator as a map with repoURL, revision and directories.');
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.git is not a map.`,
+        'Write the git generator as a map with repoURL, revision and directories.',
+      );
       return undefined;
     }
     return this.gitGenerator(git as Record<string, unknown>, index, `${field}.git`);
@@ -364,7 +396,11 @@ class Expansion {
       (directories as unknown[]).forEach((d, k) => {
         const item = d as Record<string, unknown>;
         if (!isObject(d) || typeof item.path !== 'string') {
-          bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.directories[${k}].path is missing.`, 'Give every directories entry a path pattern.');
+          bad(
+            PreviewCode.INVALID_APPLICATIONSET,
+            `${field}.directories[${k}].path is missing.`,
+            'Give every directories entry a path pattern.',
+          );
         } else if (item.exclude !== undefined && typeof item.exclude !== 'boolean') {
           bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.directories[${k}].exclude is not a boolean.`, 'Set exclude to true or false.');
         } else {
@@ -421,7 +457,11 @@ class Expansion {
     if (value === null || typeof value === 'number' || typeof value === 'boolean') {
       return { kind: 'const', value };
     }
-    this.problem(PreviewCode.INVALID_APPLICATIONSET, `${this.where} ${field} holds a ${typeof value}, which YAML cannot express.`, 'Use strings, numbers, booleans, lists and maps only.');
+    this.problem(
+      PreviewCode.INVALID_APPLICATIONSET,
+      `${this.where} ${field} holds a ${typeof value}, which YAML cannot express.`,
+      'Use strings, numbers, booleans, lists and maps only.',
+    );
     return { kind: 'const', value: null };
   }
 
@@ -654,7 +694,9 @@ function isEmptyTemplate(t: unknown): boolean {
   if (!isObject(t)) {
     return false;
   }
-  return Object.values(t as object).every((v) => v === null || v === undefined || (isObject(v) && isEmptyTemplate(v)) || (Array.isArray(v) && v.length === 0) || v === '');
+  return Object.values(t as object).every(
+    (v) => v === null || v === undefined || (isObject(v) && isEmptyTemplate(v)) || (Array.isArray(v) && v.length === 0) || v === '',
+  );
 }
 
 /** `.name` for identifier-like keys, `["a/b"]` otherwise. */

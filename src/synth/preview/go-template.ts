@@ -2,16 +2,7 @@ import { GitOpsError } from '../../errors';
 import { compareGoStrings } from './go-strings';
 import { PreviewCode, show } from './problems';
 import { CallFailure, ParamType, TEMPLATE_FUNCTIONS, TemplateFunction } from './template-functions';
-import {
-  formatValue,
-  goTypeName,
-  hasKey,
-  isMap,
-  TemplateFailure,
-  TemplateValue,
-  unsupported,
-  Value,
-} from './template-values';
+import { formatValue, goTypeName, hasKey, isMap, TemplateFailure, TemplateValue, unsupported, Value } from './template-values';
 
 /*
  * A subset of Go's text/template, enough for ApplicationSet templates, evaluated with Go's
@@ -885,7 +876,11 @@ function toGitOpsError(text: string, e: unknown): unknown {
         fix: e.fix ?? UNSUPPORTED_FIX,
       });
     case PreviewCode.TEMPLATE_SYNTAX:
-      return new GitOpsError({ code: e.code, message: `${template} is not valid Go template syntax: ${e.detail}.`, fix: e.fix ?? SYNTAX_FIX });
+      return new GitOpsError({
+        code: e.code,
+        message: `${template} is not valid Go template syntax: ${e.detail}.`,
+        fix: e.fix ?? SYNTAX_FIX,
+      });
     case PreviewCode.MISSING_KEY:
       return new GitOpsError({ code: e.code, message: `${template} references a missing key: ${e.detail}.`, fix: e.fix ?? EXECUTION_FIX });
     default:

@@ -41,13 +41,7 @@ export {
   type GitDirectoryItem,
   type ListGitDirectoriesOptions,
 } from './git-directories';
-export {
-  GoTemplate,
-  parseGoTemplateOptions,
-  renderGoTemplate,
-  type GoTemplateExecuteOptions,
-  type MissingKeyOption,
-} from './go-template';
+export { GoTemplate, parseGoTemplateOptions, renderGoTemplate, type GoTemplateExecuteOptions, type MissingKeyOption } from './go-template';
 export { compilePathPattern, pathMatch } from './path-match';
 export { PreviewCode } from './problems';
 export { sanitizeName } from './sanitize-name';

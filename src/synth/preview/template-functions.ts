@@ -239,9 +239,33 @@ export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map
   ['contains', fixed(['string', 'string'], ([sub, s]) => str(s).includes(str(sub)))],
   ['hasPrefix', fixed(['string', 'string'], ([prefix, s]) => str(s).startsWith(str(prefix)))],
   ['hasSuffix', fixed(['string', 'string'], ([suffix, s]) => str(s).endsWith(str(suffix)))],
-  ['quote', variadic(['any'], (args) => args.filter((a) => a !== null).map((a) => formatValue(stringValue(a), 'q')).join(' '))],
-  ['squote', variadic(['any'], (args) => args.filter((a) => a !== null).map((a) => `'${formatValue(a, 'v')}'`).join(' '))],
-  ['cat', variadic(['any'], (args) => args.filter((a) => a !== null).map((a) => formatValue(a, 'v')).join(' '))],
+  [
+    'quote',
+    variadic(['any'], (args) =>
+      args
+        .filter((a) => a !== null)
+        .map((a) => formatValue(stringValue(a), 'q'))
+        .join(' '),
+    ),
+  ],
+  [
+    'squote',
+    variadic(['any'], (args) =>
+      args
+        .filter((a) => a !== null)
+        .map((a) => `'${formatValue(a, 'v')}'`)
+        .join(' '),
+    ),
+  ],
+  [
+    'cat',
+    variadic(['any'], (args) =>
+      args
+        .filter((a) => a !== null)
+        .map((a) => formatValue(a, 'v'))
+        .join(' '),
+    ),
+  ],
   ['toString', fixed(['any'], ([v]) => stringValue(v))],
   ['splitList', fixed(['string', 'string'], ([sep, s]) => (str(sep) === '' ? [...str(s)] : str(s).split(str(sep))))],
   ['join', fixed(['string', 'any'], ([sep, v]) => stringSlice(v).join(str(sep)))],

@@ -190,9 +190,7 @@ export function sprintf(format: string, args: readonly Value[]): string {
     throw unsupported(`the printf verb "%${verb}"`, 'Use plain %s, %v, %d or %q verbs.');
   }
   if (argIndex < args.length) {
-    const extra = args
-      .slice(argIndex)
-      .map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a, 'v')}`));
+    const extra = args.slice(argIndex).map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a, 'v')}`));
     out += `%!(EXTRA ${extra.join(', ')})`;
   }
   return out;

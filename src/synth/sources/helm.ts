@@ -34,14 +34,20 @@ export const helmSource: SourceKind = {
   deviates(model: PlatformModel, s: ServiceModel, defaults): boolean {
     const chart = chartOf(s);
     const derivedRepo = model.applicationRepoURLPattern?.split('{service}').join(s.name);
-    return chart.repoURL !== derivedRepo || chart.releaseName !== s.name || s.namespace !== s.name
-      || chart.chartPath !== defaults.chartPath || chart.targetRevision !== defaults.targetRevision;
+    return (
+      chart.repoURL !== derivedRepo ||
+      chart.releaseName !== s.name ||
+      s.namespace !== s.name ||
+      chart.chartPath !== defaults.chartPath ||
+      chart.targetRevision !== defaults.targetRevision
+    );
   },
 
   targetFiles({ target: t, service, cluster, release, directory, layerKeys, model }): TargetFile[] {
     // Everything the values file is made from, one a line.
-    let inputs = `${RENDER_VERSION}\n${t.path}\n${t.environment}\n${t.cloud}\n${cluster.region}\n${cluster.destination}`
-      + `\n${service.imageRepository}\n${release.version}`;
+    let inputs =
+      `${RENDER_VERSION}\n${t.path}\n${t.environment}\n${t.cloud}\n${cluster.region}\n${cluster.destination}` +
+      `\n${service.imageRepository}\n${release.version}`;
     for (const id of t.layers) inputs += `\n${layerKeys.get(id)}`;
     const key = fingerprint(inputs);
     const values: TargetFile = {
@@ -59,8 +65,11 @@ export const helmSource: SourceKind = {
       },
     };
     const baseline = objectFiles({
-      directory: `${directory}/${BASELINE_DIRECTORY}`, objects: t.baseline ?? [], service: service.name,
-      imageRepository: service.imageRepository, version: release.version,
+      directory: `${directory}/${BASELINE_DIRECTORY}`,
+      objects: t.baseline ?? [],
+      service: service.name,
+      imageRepository: service.imageRepository,
+      version: release.version,
     });
     return [values, ...baseline];
   },

@@ -47,8 +47,8 @@ export function objectFiles(input: ObjectFilesInput): TargetFile[] {
       kind: FileKind.OBJECT,
       key: fingerprint([OBJECTS_VERSION, json, withImage ? reference : ''].join('\n')),
       ...(withImage ? { release: input.version } : {}),
-      content: () => `${HEADER}${toYaml(withImage ? substituteImage(obj, placeholder, reference, `${obj.kind} ${obj.metadata.name}`) : obj)}`,
+      content: () =>
+        `${HEADER}${toYaml(withImage ? substituteImage(obj, placeholder, reference, `${obj.kind} ${obj.metadata.name}`) : obj)}`,
     };
   });
 }
-

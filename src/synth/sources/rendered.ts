@@ -25,8 +25,11 @@ export const renderedSource: SourceKind = {
   targetFiles({ target: t, service, release, directory }): TargetFile[] {
     // The baseline goes next to the workload: the directory is applied as a whole.
     return objectFiles({
-      directory, objects: [...(t.baseline ?? []), ...(t.objects ?? [])], service: service.name,
-      imageRepository: service.imageRepository, version: release.version,
+      directory,
+      objects: [...(t.baseline ?? []), ...(t.objects ?? [])],
+      service: service.name,
+      imageRepository: service.imageRepository,
+      version: release.version,
     });
   },
 
@@ -52,7 +55,9 @@ export const renderedSource: SourceKind = {
       } catch {
         images = [];
       }
-      const ours = images.filter((i) => i.startsWith(`${service.imageRepository}@`) || i.startsWith(`${service.imageRepository}:`) || i === placeholder);
+      const ours = images.filter(
+        (i) => i.startsWith(`${service.imageRepository}@`) || i.startsWith(`${service.imageRepository}:`) || i === placeholder,
+      );
       const versions = [...new Set(ours.map((i) => (i === placeholder ? i : i.slice(service.imageRepository.length + 1))))];
       out.push({ path, version: versions.length === 1 ? versions[0] : undefined });
     }
@@ -64,7 +69,8 @@ export const renderedSource: SourceKind = {
 function imagesOf(obj: unknown): string[] {
   const out: string[] = [];
   const walk = (v: unknown, key: string | undefined, inContainers: boolean): void => {
-    if (Array.isArray(v)) v.forEach((x) => walk(x, undefined, key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers'));
+    if (Array.isArray(v))
+      v.forEach((x) => walk(x, undefined, key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers'));
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (inContainers && k === 'image' && typeof x === 'string') out.push(x);

@@ -98,20 +98,26 @@ describe('writeKeepsApplications', () => {
 });
 
 /** Paths of up to three segments from a small alphabet, hidden ones included. */
-const aPath = fc.tuple(fc.array(fc.constantFrom('a', 'b', '.c'), { minLength: 1, maxLength: 3 }), fc.constantFrom('f.txt', 'g.txt'))
+const aPath = fc
+  .tuple(fc.array(fc.constantFrom('a', 'b', '.c'), { minLength: 1, maxLength: 3 }), fc.constantFrom('f.txt', 'g.txt'))
   .map(([dirs, file]) => `${dirs.join('/')}/${file}`);
 
 describe('writeKeepsApplications (property)', () => {
   it('keeps Applications exactly when the owned directories before and after are the same', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(aPath, { maxLength: 8 }), fc.uniqueArray(aPath, { maxLength: 4 }), fc.infiniteStream(fc.boolean()), (paths, others, coin) => {
-        const created = paths.filter(() => coin.next().value);
-        const deletes = others.filter((p) => !paths.includes(p));
-        const visible = (ps: readonly string[]): string[] => ps.filter((p) => !p.split('/').some((s) => s.startsWith('.')));
-        const before = directoriesOf(visible([...paths.filter((p) => !created.includes(p)), ...deletes]));
-        const after = directoriesOf(visible(paths));
-        expect(keeps(treeOf(paths), writeOf(created, deletes))).toBe(JSON.stringify(before) === JSON.stringify(after));
-      }),
+      fc.property(
+        fc.uniqueArray(aPath, { maxLength: 8 }),
+        fc.uniqueArray(aPath, { maxLength: 4 }),
+        fc.infiniteStream(fc.boolean()),
+        (paths, others, coin) => {
+          const created = paths.filter(() => coin.next().value);
+          const deletes = others.filter((p) => !paths.includes(p));
+          const visible = (ps: readonly string[]): string[] => ps.filter((p) => !p.split('/').some((s) => s.startsWith('.')));
+          const before = directoriesOf(visible([...paths.filter((p) => !created.includes(p)), ...deletes]));
+          const after = directoriesOf(visible(paths));
+          expect(keeps(treeOf(paths), writeOf(created, deletes))).toBe(JSON.stringify(before) === JSON.stringify(after));
+        },
+      ),
       { numRuns: 500 },
     );
   });

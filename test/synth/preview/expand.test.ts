@@ -4,7 +4,6 @@ import { ApplicationSetInput, expandApplicationSet, expandApplicationSets } from
 import { SEED_APPLICATION_SET } from '../../support/seed';
 import { makeTree, removeTree, SEED_VALUES_FILES } from './fixtures';
 
-
 /** The rest of the repository the SDK writes, none of which is a target directory. */
 const OTHER_FILES = [
   'applicationsets/workloads.yaml',
@@ -150,14 +149,54 @@ describe('expandApplicationSet', () => {
         return [a.metadata.name, spec.project, spec.destination.name, spec.sources[0].helm.valueFiles[0]];
       });
       expect(summary).toEqual([
-        ['payments-api-nonprod-aws-eu-central-1-01', 'nonprod', 'aws-eu-central-1-01', '$values/environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml'],
-        ['payments-api-nonprod-azure-westeurope-01', 'nonprod', 'azure-westeurope-01', '$values/environments/nonprod/azure/westeurope-01/payments-api/values.yaml'],
-        ['payments-api-nonprod-gcp-europe-west4-01', 'nonprod', 'gcp-europe-west4-01', '$values/environments/nonprod/gcp/europe-west4-01/payments-api/values.yaml'],
-        ['payments-api-nonprod-oci-eu-frankfurt-1-01', 'nonprod', 'oci-eu-frankfurt-1-01', '$values/environments/nonprod/oci/eu-frankfurt-1-01/payments-api/values.yaml'],
-        ['payments-api-prod-aws-eu-central-1-01', 'prod', 'aws-eu-central-1-01', '$values/environments/prod/aws/eu-central-1-01/payments-api/values.yaml'],
-        ['payments-api-prod-azure-westeurope-01', 'prod', 'azure-westeurope-01', '$values/environments/prod/azure/westeurope-01/payments-api/values.yaml'],
-        ['payments-api-prod-gcp-europe-west4-01', 'prod', 'gcp-europe-west4-01', '$values/environments/prod/gcp/europe-west4-01/payments-api/values.yaml'],
-        ['payments-api-prod-oci-eu-frankfurt-1-01', 'prod', 'oci-eu-frankfurt-1-01', '$values/environments/prod/oci/eu-frankfurt-1-01/payments-api/values.yaml'],
+        [
+          'payments-api-nonprod-aws-eu-central-1-01',
+          'nonprod',
+          'aws-eu-central-1-01',
+          '$values/environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml',
+        ],
+        [
+          'payments-api-nonprod-azure-westeurope-01',
+          'nonprod',
+          'azure-westeurope-01',
+          '$values/environments/nonprod/azure/westeurope-01/payments-api/values.yaml',
+        ],
+        [
+          'payments-api-nonprod-gcp-europe-west4-01',
+          'nonprod',
+          'gcp-europe-west4-01',
+          '$values/environments/nonprod/gcp/europe-west4-01/payments-api/values.yaml',
+        ],
+        [
+          'payments-api-nonprod-oci-eu-frankfurt-1-01',
+          'nonprod',
+          'oci-eu-frankfurt-1-01',
+          '$values/environments/nonprod/oci/eu-frankfurt-1-01/payments-api/values.yaml',
+        ],
+        [
+          'payments-api-prod-aws-eu-central-1-01',
+          'prod',
+          'aws-eu-central-1-01',
+          '$values/environments/prod/aws/eu-central-1-01/payments-api/values.yaml',
+        ],
+        [
+          'payments-api-prod-azure-westeurope-01',
+          'prod',
+          'azure-westeurope-01',
+          '$values/environments/prod/azure/westeurope-01/payments-api/values.yaml',
+        ],
+        [
+          'payments-api-prod-gcp-europe-west4-01',
+          'prod',
+          'gcp-europe-west4-01',
+          '$values/environments/prod/gcp/europe-west4-01/payments-api/values.yaml',
+        ],
+        [
+          'payments-api-prod-oci-eu-frankfurt-1-01',
+          'prod',
+          'oci-eu-frankfurt-1-01',
+          '$values/environments/prod/oci/eu-frankfurt-1-01/payments-api/values.yaml',
+        ],
       ]);
     });
 
@@ -319,7 +358,9 @@ describe('expandApplicationSet', () => {
       const e = failure(() => expandApplicationSet(appset, root));
       // THEN the field path and the Go error are given
       expect(e.code).toBe('CG704');
-      expect(e.message).toContain('spec.template.spec.destination.namespace, directory "environments/nonprod/azure/westeurope-01/payments-api"');
+      expect(e.message).toContain(
+        'spec.template.spec.destination.namespace, directory "environments/nonprod/azure/westeurope-01/payments-api"',
+      );
       expect(e.message).toContain('index out of range: 5 (length 5)');
     });
 
@@ -343,7 +384,9 @@ describe('expandApplicationSet', () => {
       const e = failure(() => expandApplicationSet(appset, root));
       // THEN the clash names both keys as written
       expect(e.code).toBe('CG704');
-      expect(e.message).toContain('spec.template.metadata.annotations, directory "environments/nonprod/aws/eu-central-1-01/payments-api": the keys "{{ index .path.segments 1 }}" and "nonprod" both render to "nonprod".');
+      expect(e.message).toContain(
+        'spec.template.metadata.annotations, directory "environments/nonprod/aws/eu-central-1-01/payments-api": the keys "{{ index .path.segments 1 }}" and "nonprod" both render to "nonprod".',
+      );
     });
 
     test('renders generator values and exposes them as .values', () => {
@@ -431,7 +474,9 @@ describe('expandApplicationSet', () => {
       const e = failure(() => expandApplicationSets([seedAppSet(), copy], root));
       // THEN the clash names both ApplicationSets
       expect(e.code).toBe('CG707');
-      expect(e.message).toContain('ApplicationSets "workloads" and "workloads-copy" both generate the Application "payments-api-nonprod-azure-westeurope-01"');
+      expect(e.message).toContain(
+        'ApplicationSets "workloads" and "workloads-copy" both generate the Application "payments-api-nonprod-azure-westeurope-01"',
+      );
     });
 
     test('lists at most 20 problems, with the total', () => {
@@ -467,7 +512,9 @@ describe('expandApplicationSet', () => {
       const e = failure(() => expandApplicationSet(appset, root));
       // THEN it fails naming the generator and where it is
       expect(e.code).toBe('CG706');
-      expect(e.message).toContain(`ApplicationSet "workloads" spec.generators[1] is a "${kind}" generator; the offline preview expands only git directory generators.`);
+      expect(e.message).toContain(
+        `ApplicationSet "workloads" spec.generators[1] is a "${kind}" generator; the offline preview expands only git directory generators.`,
+      );
     });
 
     test('fails when a git generator lists files', () => {
@@ -477,7 +524,9 @@ describe('expandApplicationSet', () => {
       });
       // WHEN it is expanded
       // THEN it fails naming the files generator
-      expect(() => expandApplicationSet(appset, root)).toThrow(/CG706 ApplicationSet "workloads" spec\.generators\[0\]\.git\.files is a git files generator/);
+      expect(() => expandApplicationSet(appset, root)).toThrow(
+        /CG706 ApplicationSet "workloads" spec\.generators\[0\]\.git\.files is a git files generator/,
+      );
     });
 
     test('fails when the ApplicationSet has a templatePatch', () => {
@@ -511,15 +560,21 @@ describe('expandApplicationSet', () => {
       });
       // WHEN it is expanded
       // THEN it fails naming the field
-      expect(() => expandApplicationSet(appset, root)).toThrow(/CG701 ApplicationSet "workloads" spec\.goTemplateOptions: Go template option "missingkey=zero"/);
+      expect(() => expandApplicationSet(appset, root)).toThrow(
+        /CG701 ApplicationSet "workloads" spec\.goTemplateOptions: Go template option "missingkey=zero"/,
+      );
     });
 
     test('fails when the ApplicationSet is malformed', () => {
       // GIVEN objects that are not usable ApplicationSets
       // WHEN they are expanded
       // THEN each fails with CG708 and what is missing
-      expect(() => expandApplicationSet({ kind: 'Application', metadata: { name: 'x' } }, root)).toThrow(/CG708 ApplicationSet "x" has kind "Application"/);
-      expect(() => expandApplicationSet({ metadata: { name: 'x' }, spec: { template: { spec: {} } } }, root)).toThrow(/CG708 ApplicationSet "x" has no spec\.generators/);
+      expect(() => expandApplicationSet({ kind: 'Application', metadata: { name: 'x' } }, root)).toThrow(
+        /CG708 ApplicationSet "x" has kind "Application"/,
+      );
+      expect(() => expandApplicationSet({ metadata: { name: 'x' }, spec: { template: { spec: {} } } }, root)).toThrow(
+        /CG708 ApplicationSet "x" has no spec\.generators/,
+      );
       expect(() =>
         expandApplicationSet(
           appSetWith((a) => {

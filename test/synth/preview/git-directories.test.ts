@@ -111,7 +111,9 @@ describe('filterDirectories', () => {
     // GIVEN a pattern with an unclosed character class
     // WHEN the directories are filtered
     // THEN it fails naming the pattern (Argo CD would log and ignore it)
-    expect(() => filterDirectories(dirs, [{ path: 'environments/[prod/*' }])).toThrow(/CG705 Pattern "environments\/\[prod\/\*" is malformed/);
+    expect(() => filterDirectories(dirs, [{ path: 'environments/[prod/*' }])).toThrow(
+      /CG705 Pattern "environments\/\[prod\/\*" is malformed/,
+    );
   });
 });
 

@@ -31,11 +31,13 @@ describe('GoTemplate', () => {
       // GIVEN the templates of the seed's ApplicationSet
       // WHEN they are rendered for prod/azure/westeurope-01/payments-api
       // THEN each renders what Argo CD renders
-      expect(render('{{ index .path.segments 4 }}-{{ index .path.segments 1 }}-{{ index .path.segments 2 }}-{{ index .path.segments 3 }}')).toBe(
-        'payments-api-prod-azure-westeurope-01',
-      );
+      expect(
+        render('{{ index .path.segments 4 }}-{{ index .path.segments 1 }}-{{ index .path.segments 2 }}-{{ index .path.segments 3 }}'),
+      ).toBe('payments-api-prod-azure-westeurope-01');
       expect(render('{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}')).toBe('azure-westeurope-01');
-      expect(render('https://git.xxxcompany.com/apps/{{ index .path.segments 4 }}.git')).toBe('https://git.xxxcompany.com/apps/payments-api.git');
+      expect(render('https://git.xxxcompany.com/apps/{{ index .path.segments 4 }}.git')).toBe(
+        'https://git.xxxcompany.com/apps/payments-api.git',
+      );
       expect(render('$values/{{ .path.path }}/values.yaml')).toBe('$values/environments/prod/azure/westeurope-01/payments-api/values.yaml');
     });
   });
@@ -91,7 +93,9 @@ describe('GoTemplate', () => {
       expect(render('{{ trimPrefix "payments-" .path.basename }} {{ trimSuffix "-api" .path.basename }}')).toBe('api payments');
       expect(render('{{ trunc 3 .path.basename }} {{ trunc -3 .path.basename }} {{ trunc 99 "ab" }}')).toBe('pay api ab');
       expect(render('{{ substr 0 3 .path.basename }} {{ repeat 2 "ab" }} {{ nospace "a b\tc" }}')).toBe('pay abab abc');
-      expect(render('{{ contains "api" .path.basename }} {{ hasPrefix "pay" .path.basename }} {{ hasSuffix "x" "y" }}')).toBe('true true false');
+      expect(render('{{ contains "api" .path.basename }} {{ hasPrefix "pay" .path.basename }} {{ hasSuffix "x" "y" }}')).toBe(
+        'true true false',
+      );
       expect(render('{{ quote .path.basename }} {{ squote "x" }} {{ cat "a" 1 "b" }}')).toBe('"payments-api" \'x\' a 1 b');
       expect(render('{{ replace "" "-" "ab" }} {{ splitList "-" .path.basename }}')).toBe('-a-b- [payments api]');
     });
@@ -147,7 +151,9 @@ describe('GoTemplate', () => {
       const e = failure('{{ .path.basenam }}', 'error');
       // THEN the error names the key, the expression and the existing keys
       expect(e.code).toBe('CG702');
-      expect(e.message).toContain('Template "{{ .path.basenam }}" references a missing key: <.path.basenam>: map has no entry for key "basenam"');
+      expect(e.message).toContain(
+        'Template "{{ .path.basenam }}" references a missing key: <.path.basenam>: map has no entry for key "basenam"',
+      );
       expect(e.message).toContain('the keys of .path are: basename, basenameNormalized, path, segments');
     });
 

@@ -54,11 +54,13 @@ describe('applicationsOf(viewOfCheckout) on the synthesized example', () => {
     const apps = applicationsOf(viewOfCheckout(dir));
     // THEN there is one Application per target, from its environment's ApplicationSet
     const sorted = [...SEED_TARGETS].sort(([e1, c1], [e2, c2]) => (e1 + c1 < e2 + c2 ? -1 : 1));
-    expect([...apps.entries()].map(([key, a]) => [key, a.applicationSet, a.file])).toEqual(sorted.map(([env, cloud, cluster]) => [
-      `argocd/payments-api-${env}-${cloud}-${cluster}`,
-      `workloads-${env}`,
-      `applicationsets/${env}/workloads-${env}.yaml`,
-    ]));
+    expect([...apps.entries()].map(([key, a]) => [key, a.applicationSet, a.file])).toEqual(
+      sorted.map(([env, cloud, cluster]) => [
+        `argocd/payments-api-${env}-${cloud}-${cluster}`,
+        `workloads-${env}`,
+        `applicationsets/${env}/workloads-${env}.yaml`,
+      ]),
+    );
   });
 
   test.each(SEED_TARGETS.map((t) => [t.join('/'), ...t]))('renders the Application of %s exactly', (_, env, cloud, cluster) => {
@@ -135,12 +137,18 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
 
   test('leaves out what an exclude pattern matches, even when an include matches it too', () => {
     // GIVEN includes for apps/*/* and apps/team-b/api, and excludes for team-b and any legacy app
-    tree(applicationSet([
-      { path: 'apps/*/*' },
-      { path: 'apps/team-b/api' },
-      { path: 'apps/team-b/*', exclude: true },
-      { path: 'apps/*/legacy', exclude: true },
-    ], '{{ .path.basenameNormalized }}-{{ index .path.segments 1 }}'), ['apps/team-a/web', 'apps/team-a/legacy', 'apps/team-b/api', 'apps/team-b/web']);
+    tree(
+      applicationSet(
+        [
+          { path: 'apps/*/*' },
+          { path: 'apps/team-b/api' },
+          { path: 'apps/team-b/*', exclude: true },
+          { path: 'apps/*/legacy', exclude: true },
+        ],
+        '{{ .path.basenameNormalized }}-{{ index .path.segments 1 }}',
+      ),
+      ['apps/team-a/web', 'apps/team-a/legacy', 'apps/team-b/api', 'apps/team-b/web'],
+    );
     // WHEN the checkout is expanded
     // THEN only team-a/web is generated: the excludes win over both includes
     expect(generated()).toEqual([['web-team-a', 'apps/team-a/web']]);
@@ -162,7 +170,10 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     // WHEN the checkout is expanded
     // THEN only the directories at depth three are generated, including team-b/api, which
     // holds only a deeper directory
-    expect(generated()).toEqual([['api', 'apps/team-b/api'], ['web', 'apps/team-a/web']]);
+    expect(generated()).toEqual([
+      ['api', 'apps/team-b/api'],
+      ['web', 'apps/team-a/web'],
+    ]);
   });
 
   test('normalizes a directory name that is not a DNS name, and keeps the path as it is', () => {
@@ -181,16 +192,22 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     tree(applicationSet([{ path: 'apps/*/*' }], '{{ .path.basename }}'), ['apps/team-a/My_Service']);
     // WHEN the checkout is expanded
     // THEN it fails with CG710, the directory and the name Kubernetes would reject
-    expect(problemsOf(() => applicationsOf(viewOfCheckout(dir)))).toEqual([[
-      'CG710',
-      'applicationsets/apps.yaml',
-      'ApplicationSet "apps" spec.template.metadata.name, directory "apps/team-a/My_Service": the generated name "My_Service" is not a valid Kubernetes name (DNS-1123 subdomain), so Kubernetes rejects the Application.',
-    ]]);
+    expect(problemsOf(() => applicationsOf(viewOfCheckout(dir)))).toEqual([
+      [
+        'CG710',
+        'applicationsets/apps.yaml',
+        'ApplicationSet "apps" spec.template.metadata.name, directory "apps/team-a/My_Service": the generated name "My_Service" is not a valid Kubernetes name (DNS-1123 subdomain), so Kubernetes rejects the Application.',
+      ],
+    ]);
   });
 
   test('finds ApplicationSets in any YAML file outside values files, among other documents', () => {
     // GIVEN an ApplicationSet after a ConfigMap in one file, and an ApplicationSet-shaped values file
-    writeFile(dir, 'argocd/all.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\n${applicationSet([{ path: 'apps/*' }])}`);
+    writeFile(
+      dir,
+      'argocd/all.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\n${applicationSet([{ path: 'apps/*' }])}`,
+    );
     writeFile(dir, 'apps/web/values.yaml', applicationSet([{ path: '*' }]));
     // WHEN the checkout is expanded
     // THEN the ApplicationSet of argocd/all.yaml is expanded, and the values file is not
@@ -204,10 +221,12 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     tree(applicationSet([{ path: 'apps/*/*' }], '{{ .path.basename | title }}'), ['apps/team-a/web']);
     // WHEN the checkout is expanded
     // THEN it fails with CG701, the file, the field and the function
-    expect(problemsOf(() => applicationsOf(viewOfCheckout(dir)))).toEqual([[
-      'CG701',
-      'applicationsets/apps.yaml',
-      'ApplicationSet "apps" spec.template.metadata.name: Template "{{ .path.basename | title }}" uses the function "title", which the offline preview does not evaluate.',
-    ]]);
+    expect(problemsOf(() => applicationsOf(viewOfCheckout(dir)))).toEqual([
+      [
+        'CG701',
+        'applicationsets/apps.yaml',
+        'ApplicationSet "apps" spec.template.metadata.name: Template "{{ .path.basename | title }}" uses the function "title", which the offline preview does not evaluate.',
+      ],
+    ]);
   });
 });
