@@ -1,10 +1,10 @@
 /**
- * Writes `docs/errors.md` from the error catalogue (`src/error-catalogue.ts`):
+ * Writes `docs/errors.md` from the error catalogue (`src/core/error-catalogue.ts`):
  * `npm run docs:errors`. A test checks that the file is up to date.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ERROR_CATALOGUE, ErrorWhere } from '../src/error-catalogue';
+import { ERROR_CATALOGUE, ErrorWhere } from '../src/core/error-catalogue';
 
 /** Where the generated page lives. */
 export const ERRORS_DOC = path.resolve(__dirname, '../docs/errors.md');
@@ -28,7 +28,7 @@ export function renderErrorDocs(): string {
   const out: string[] = [
     '# Error codes',
     '',
-    '<!-- Generated from src/error-catalogue.ts by `npm run docs:errors`; edit the catalogue, not this file. -->',
+    '<!-- Generated from src/core/error-catalogue.ts by `npm run docs:errors`; edit the catalogue, not this file. -->',
     '',
     'Every error cdk8s-gitops reports carries a stable code, says what is wrong and the value it',
     'received, where (a construct path, or a file and line), and how to fix it:',

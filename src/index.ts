@@ -1,9 +1,9 @@
 // The public API of cdk8s-gitops. Everything a program or a tool may use is exported here.
 
-export { GitOpsError, formatProblem } from './errors';
-export type { Problem, ProblemLocation, ErrorCode } from './errors';
-export { ERROR_CATALOGUE, errorEntry } from './error-catalogue';
-export type { ErrorEntry, ErrorWhere } from './error-catalogue';
+export { GitOpsError, formatProblem } from './core/errors';
+export type { Problem, ProblemLocation, ErrorCode } from './core/errors';
+export { ERROR_CATALOGUE, errorEntry } from './core/error-catalogue';
+export type { ErrorEntry, ErrorWhere } from './core/error-catalogue';
 
 export { Platform } from './constructs/platform';
 export type { PlatformProps, LayoutProps, ServiceDefaults } from './constructs/platform';

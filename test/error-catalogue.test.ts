@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ERROR_CATALOGUE, errorEntry } from '../src/error-catalogue';
+import { ERROR_CATALOGUE, errorEntry } from '../src/core/error-catalogue';
 import { LEDGER_ERROR_CODES, RULE_ERROR_CODES } from '../src/release/error-codes';
 import { ERRORS_DOC, renderErrorDocs } from '../scripts/errors-doc';
 
 const SRC = path.resolve(__dirname, '../src');
-const CATALOGUE_FILE = path.join(SRC, 'error-catalogue.ts');
+const CATALOGUE_FILE = path.join(SRC, 'core/error-catalogue.ts');
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {

@@ -12,7 +12,7 @@ import { DocumentOptions, parse, ParseOptions, ScalarTag, SchemaOptions } from '
 import { Cloud, Cluster, ControlPlane, Environment, GitOpsError, Platform, PromotionRing, Service, synthesize, Targets } from '../src';
 import type { LayoutProps, Values } from '../src';
 import { validateArgoObject } from '../src/argocd/validate';
-import { errorEntry } from '../src/error-catalogue';
+import { errorEntry } from '../src/core/error-catalogue';
 import { isSecretKey } from '../src/constructs/values-check';
 import { PlatformModel } from '../src/synth/model';
 import { releaseValues, targetLayers } from '../src/synth/synthesize';

@@ -1,4 +1,4 @@
-import { closeMatches, didYouMean, editDistance } from '../src/suggest';
+import { closeMatches, didYouMean, editDistance } from '../src/core/suggest';
 
 describe('editDistance', () => {
   test('counts an adjacent swap as one edit', () => {

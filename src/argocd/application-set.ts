@@ -1,5 +1,5 @@
 import { SyncOption, SyncPolicyJson } from '../constructs/sync';
-import { Problem } from '../errors';
+import { Problem } from '../core/errors';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../synth/model';
 import { clusterIndex } from '../synth/cluster-index';
 import { helmSource, SourceKind, sourceKindOf } from '../synth/sources';

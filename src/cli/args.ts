@@ -1,6 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'util';
-import { GitOpsError } from '../errors';
-import { didYouMean } from '../suggest';
+import { GitOpsError } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 
 /** Options every command that runs the program takes. */
 export const PROGRAM_OPTIONS = {

@@ -1,4 +1,4 @@
-import { GitOpsError } from '../errors';
+import { GitOpsError } from '../core/errors';
 import { Progress } from './progress';
 
 /**

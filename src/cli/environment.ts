@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as os from 'os';
-import { GitOpsError } from '../errors';
+import { GitOpsError } from '../core/errors';
 
 /** The one place the CLI reads the time: `CDK8S_GITOPS_NOW` (ISO 8601) or the clock. */
 export function resolveNow(env: NodeJS.ProcessEnv): Date {

@@ -1,5 +1,5 @@
-import { GitOpsError } from '../errors';
-import { didYouMean } from '../suggest';
+import { GitOpsError } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 import { isUnparsedArguments } from './args';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError } from '../errors';
+import { GitOpsError } from '../core/errors';
 import { CommandContext } from './command';
 import { readProjectConfig } from './program';
 

@@ -1,4 +1,4 @@
-import { GitOpsError } from '../errors';
+import { GitOpsError } from '../core/errors';
 import { ReleaseRequest } from '../release/operations';
 import { LocalState, localState } from '../synth/local-state';
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { parseYaml } from '../synth/parse-yaml';
-import { formatProblem, GitOpsError } from '../errors';
+import { formatProblem, GitOpsError } from '../core/errors';
 import { fingerprint } from '../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../synth/model';
 import { MODEL_OUT_ENV, ProgramOutput } from '../synth/program-protocol';

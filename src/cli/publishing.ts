@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError } from '../errors';
+import { GitOpsError } from '../core/errors';
 import { ExistingBranch, PublishCommit, publishCommits, PublishedCommit, PublishResult } from '../git/publish';
 import { GitOpsRepository } from '../git/repository';
 import { gitopsTrailers, Operation, TrailerInput } from '../git/trailers';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { problemsAt } from '../errors';
+import { problemsAt } from '../core/errors';
 import { Values } from '../synth/values';
 import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';

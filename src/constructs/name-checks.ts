@@ -1,4 +1,4 @@
-import { Problem } from '../errors';
+import { Problem } from '../core/errors';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../synth/model';
 import {
   destinationProblem,

@@ -1,7 +1,7 @@
 import type { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { MANAGED_BY } from '../argocd/object';
-import { Problem } from '../errors';
+import { Problem } from '../core/errors';
 import { NamespaceBaselineModel } from '../synth/model';
 
 /** CPU and memory of a container, as Kubernetes quantities (`500m`, `1Gi`). */

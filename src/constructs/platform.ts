@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { GitOpsError, Problem } from '../errors';
+import { GitOpsError, Problem } from '../core/errors';
 import { TreeLayout, PlatformModel } from '../synth/model';
 import { PlatformSynthOptions, reportThrownProblems, synthProgram } from '../synth/program';
 import { WriteReport } from '../synth/writer';

@@ -1,4 +1,4 @@
-import { Problem } from '../errors';
+import { Problem } from '../core/errors';
 import type { RemovalKind, RemovalModel } from '../synth/model';
 import { dns1123LabelProblem } from './names';
 

@@ -1,4 +1,4 @@
-import { Problem, problemsAt } from '../errors';
+import { Problem, problemsAt } from '../core/errors';
 import { Construct } from 'constructs';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';

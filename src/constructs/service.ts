@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Problem, problemsAt } from '../errors';
+import { Problem, problemsAt } from '../core/errors';
 import { Values } from '../synth/values';
 import { Cluster } from './cluster';
 import { Environment } from './environment';

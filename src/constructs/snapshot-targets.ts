@@ -1,5 +1,5 @@
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../argocd/app-project';
-import { Problem } from '../errors';
+import { Problem } from '../core/errors';
 import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../synth/model';
 import { imagePlaceholder } from '../synth/sources/image';
 import { objectFileName } from '../synth/sources/objects';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { problemsOfWorkloadSetNames } from '../argocd/application-set';
-import { GitOpsError, Problem } from '../errors';
-import { globMatches } from '../glob';
+import { GitOpsError, Problem } from '../core/errors';
+import { globMatches } from '../core/glob';
 import {
   ClusterModel,
   ControlPlaneModel,

@@ -4,8 +4,8 @@
  * with `time.LoadLocation` (which is case-sensitive, and whose failure Argo CD turns into UTC
  * without a word).
  */
-import { Problem } from '../errors';
-import { didYouMean } from '../suggest';
+import { Problem } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 import type { SyncWindowJson } from './sync';
 
 interface Field {

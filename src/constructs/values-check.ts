@@ -1,4 +1,4 @@
-import { Problem } from '../errors';
+import { Problem } from '../core/errors';
 import { findNonPlainValues, KeyPath, Values } from '../synth/values';
 
 /** Problems with values given to a construct: anything that is not plain data. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { default as Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
-import { Problem } from '../errors';
+import { Problem } from '../core/errors';
 
 /** One way a set of values breaks the schema. */
 export interface SchemaViolation {

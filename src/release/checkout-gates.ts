@@ -14,7 +14,7 @@
  * of the two. Outside a Git repository the ledger's own `since` times are used, and a note says so.
  */
 import { applicationName } from '../constructs/name-checks';
-import { GitOpsError, Problem } from '../errors';
+import { GitOpsError, Problem } from '../core/errors';
 import { LedgerGit } from '../git/ledger-history';
 import { contentHash } from '../synth/file-tree';
 import { readManifest } from '../synth/manifest';
@@ -24,9 +24,9 @@ import { shortDigest } from './digest';
 import { LedgerCheck, LedgerHistory, ledgerProblems } from './gates';
 import { parseLedger } from './ledger';
 import { applyRingMoves } from './moves';
-import { globMatches } from '../glob';
+import { globMatches } from '../core/glob';
 import { hasWindows, nextOpen, WindowGroup } from './sync-windows';
-import { formatTimestamp } from './timestamp';
+import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec } from './types';
 
 /** How far a time may be ahead of the system clock (clocks of two machines differ a little). */

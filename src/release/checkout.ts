@@ -1,4 +1,4 @@
-import { GitOpsError, Problem } from '../errors';
+import { GitOpsError, Problem } from '../core/errors';
 import { LedgerGit } from '../git/ledger-history';
 import { Checkout } from '../synth/checkout-fs';
 import { readManifest } from '../synth/manifest';

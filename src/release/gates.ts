@@ -9,10 +9,10 @@
  * it there was made (committer time, along the first-parent history), not when the ledger's
  * `since` says, which is written by the promoter's clock.
  */
-import { Problem } from '../errors';
+import { Problem } from '../core/errors';
 import { shortDigest } from './digest';
 import { ruleChecks } from './rules';
-import { formatTimestamp } from './timestamp';
+import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec, RingState } from './types';
 
 const { soakProblem, approverProblems, problem } = ruleChecks;

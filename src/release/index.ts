@@ -4,7 +4,7 @@
  */
 export * from './types';
 export * from './digest';
-export * from './timestamp';
+export * from '../core/timestamp';
 export * from './names';
 export * from './error-codes';
 export * from './ledger';

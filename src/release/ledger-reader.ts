@@ -4,12 +4,12 @@
  * (a hand edit, a merge, a broken file), so that reading a fleet's ledgers needs no YAML parser.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar } from 'yaml';
-import { GitOpsError, Problem } from '../errors';
+import { GitOpsError, Problem } from '../core/errors';
 import { DEFAULT_VERSION_POLICY, isTag, versionFix, versionProblem } from './digest';
 import { LedgerErrorCode } from './error-codes';
 import { NAME_FIX, ParseLedgerOptions, serviceOfFile } from './ledger';
 import { isName, ledgerPath } from './names';
-import { isTimestamp } from './timestamp';
+import { isTimestamp } from '../core/timestamp';
 import { Hold, Ledger, PreviousRelease, RingState, VersionPolicy } from './types';
 
 const ROOT_KEYS = ['service', 'rings'] as const;

@@ -1,8 +1,8 @@
 import type * as Yaml from 'yaml';
-import { GitOpsError, Problem } from '../errors';
+import { GitOpsError, Problem } from '../core/errors';
 import { DEFAULT_VERSION_POLICY, isDigest, versionFix, versionProblem } from './digest';
 import { isName } from './names';
-import { formatTimestamp, isTimestamp, isValidDate } from './timestamp';
+import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
 
 /** The first line of every ledger file. */

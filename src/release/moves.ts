@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { Problem } from '../errors';
-import { closeMatches, didYouMean } from '../suggest';
+import { Problem } from '../core/errors';
+import { closeMatches, didYouMean } from '../core/suggest';
 import type { PlatformModel } from '../synth/model';
 import { shortDigest } from './digest';
 import { Ledger, RingState } from './types';

@@ -1,5 +1,5 @@
-import { GitOpsError } from '../errors';
-import { didYouMean } from '../suggest';
+import { GitOpsError } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
 import { readManifest, recordsInputs } from '../synth/manifest';
 import { FileTree } from '../synth/file-tree';

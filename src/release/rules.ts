@@ -1,8 +1,8 @@
-import { GitOpsError, Problem } from '../errors';
-import { didYouMean } from '../suggest';
+import { GitOpsError, Problem } from '../core/errors';
+import { didYouMean } from '../core/suggest';
 import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from './digest';
 import { RuleErrorCode } from './error-codes';
-import { formatDuration, formatTimestamp, isValidDate } from './timestamp';
+import { formatDuration, formatTimestamp, isValidDate } from '../core/timestamp';
 import { hasWindows, openSeconds, soakEnds, WindowGroup } from './sync-windows';
 import { Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
 

@@ -1,5 +1,5 @@
 import { LedgerFile, parseLedgerTexts, readLedgers, readLedgerTexts } from '../release/checkout';
-import { PACKAGE_VERSION } from '../version';
+import { PACKAGE_VERSION } from '../core/version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from './model';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';

@@ -1,5 +1,5 @@
 import { applicationName } from '../constructs/name-checks';
-import { GitOpsError } from '../errors';
+import { GitOpsError } from '../core/errors';
 import { LedgerFile } from '../release/checkout';
 import { Checkout } from './checkout-fs';
 import { contentHash, FileTree } from './file-tree';

@@ -5,8 +5,8 @@
  */
 import { buildWorkloadSets } from '../argocd/application-set';
 import { applicationName } from '../constructs/name-checks';
-import { GitOpsError } from '../errors';
-import { closeMatches, didYouMean } from '../suggest';
+import { GitOpsError } from '../core/errors';
+import { closeMatches, didYouMean } from '../core/suggest';
 import { LedgerFile } from '../release/checkout';
 import { shortDigest } from '../release/digest';
 import { Hold } from '../release/types';

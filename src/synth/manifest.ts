@@ -1,4 +1,4 @@
-import { GitOpsError } from '../errors';
+import { GitOpsError } from '../core/errors';
 import { Checkout } from './checkout-fs';
 import { contentHash } from './file-tree';
 

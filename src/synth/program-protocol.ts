@@ -1,4 +1,4 @@
-import type { GitOpsError } from '../errors';
+import type { GitOpsError } from '../core/errors';
 import type { PlatformModel } from './model';
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError } from '../errors';
+import { GitOpsError } from '../core/errors';
 import type { Platform } from '../constructs/platform';
 import { snapshotPlatform } from '../constructs/snapshot';
 import { MODEL_OUT_ENV, ProgramOutput } from './program-protocol';

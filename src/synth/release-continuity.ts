@@ -12,7 +12,7 @@
  * @module
  */
 import { applicationName } from '../constructs/name-checks';
-import { GitOpsError, Problem } from '../errors';
+import { GitOpsError, Problem } from '../core/errors';
 import { LedgerGit } from '../git/ledger-history';
 import { ledgerFilePath, MAX_LEDGER_BYTES, ringPolicies } from '../release/checkout';
 import { shortDigest } from '../release/digest';

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { GitOpsError, Problem } from '../errors';
-import { globMatches } from '../glob';
+import { GitOpsError, Problem } from '../core/errors';
+import { globMatches } from '../core/glob';
 import { FileTree } from './file-tree';
 import { PlatformModel, RemovalModel } from './model';
 import { applicationsDeletedBy } from './plan';

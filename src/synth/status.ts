@@ -7,7 +7,7 @@
 import { applicationName } from '../constructs/name-checks';
 import { INITIAL_SINCE, LedgerFile } from '../release/checkout';
 import { shortDigest } from '../release/digest';
-import { formatTimestamp } from '../release/timestamp';
+import { formatTimestamp } from '../core/timestamp';
 import { Hold, RingState } from '../release/types';
 import { PlatformModel, TargetModel } from './model';
 import { targetDirectory } from './synthesize';

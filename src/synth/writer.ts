@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { GitOpsError, systemErrorCode } from '../errors';
+import { GitOpsError, systemErrorCode } from '../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
 import { contentHash, FileKind, FileTree } from './file-tree';

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError } from '../../src/errors';
+import { GitOpsError } from '../../src/core/errors';
 import { ChangeKind, GitOpsRepository } from '../../src/git/repository';
 import { Sandbox } from './sandbox';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as fc from 'fast-check';
-import { GitOpsError } from '../../src/errors';
+import { GitOpsError } from '../../src/core/errors';
 import { appendTrailers, formatTrailers, gitopsTrailers, Operation, parseTrailers, TrailerKey } from '../../src/git/trailers';
 
 describe('trailers', () => {

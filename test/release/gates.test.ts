@@ -1,5 +1,5 @@
 import { SyncWindow } from '../../src';
-import { GitOpsError, Problem } from '../../src/errors';
+import { GitOpsError, Problem } from '../../src/core/errors';
 import { arrivalOf, ledgerProblems, LedgerCheck, LedgerHistory } from '../../src/release/gates';
 import { promote } from '../../src/release/rules';
 import { Ledger, RingSpec, RingState } from '../../src/release/types';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GitOpsError } from '../../src/errors';
+import { GitOpsError } from '../../src/core/errors';
 import { initialLedger, LEDGER_HEADER, orderRings, parseLedger, serializeLedger } from '../../src/release/ledger';
 import { readLedgerDocument } from '../../src/release/ledger-reader';
 import { Ledger, RingSpec } from '../../src/release/types';

@@ -1,4 +1,4 @@
-import { GitOpsError } from '../../src/errors';
+import { GitOpsError } from '../../src/core/errors';
 import { initialLedger, LEDGER_HEADER, parseLedger, serializeLedger } from '../../src/release/ledger';
 import { promote, rollback, unhold } from '../../src/release/rules';
 import { Ledger, RingSpec, RingState } from '../../src/release/types';

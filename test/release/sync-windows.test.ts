@@ -1,5 +1,5 @@
 import { SyncWindow } from '../../src';
-import { globMatches } from '../../src/glob';
+import { globMatches } from '../../src/core/glob';
 import { nextOpen, openSeconds, soakEnds, WindowGroup } from '../../src/release/sync-windows';
 
 const T = (s: string): Date => new Date(s);

@@ -1,4 +1,4 @@
-import { formatDuration, formatTimestamp, isTimestamp, isValidDate } from '../../src/release/timestamp';
+import { formatDuration, formatTimestamp, isTimestamp, isValidDate } from '../../src/core/timestamp';
 
 describe('isTimestamp', () => {
   test('accepts UTC with whole seconds and a Z', () => {

@@ -1,7 +1,7 @@
 /** Small platforms for tests: one environment, one cloud, one cluster, one service. */
 import { Cloud, Cluster, Environment, Platform, Service } from '../../src';
 import type { EnvironmentProps, PlatformProps, ServiceProps } from '../../src';
-import { GitOpsError } from '../../src/errors';
+import { GitOpsError } from '../../src/core/errors';
 
 export const DIGEST = `sha256:${'2e8f1a31'.repeat(8)}`;
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, Service } from '../../src';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
-import { GitOpsError } from '../../src/errors';
+import { GitOpsError } from '../../src/core/errors';
 import { treeFromLedgers } from '../../src/synth/build';
 import { explainTarget, formatExplanation, selectTargets } from '../../src/synth/explain';
 import { expandApplicationSets } from '../../src/synth/preview';

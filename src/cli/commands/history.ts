@@ -1,6 +1,6 @@
 import { HistoryEntry, readHistory } from '../../git/history';
-import { GitOpsError } from '../../errors';
-import { didYouMean } from '../../suggest';
+import { GitOpsError } from '../../core/errors';
+import { didYouMean } from '../../core/suggest';
 import { shortDigest } from '../../release/digest';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';

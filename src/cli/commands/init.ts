@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError } from '../../errors';
+import { GitOpsError } from '../../core/errors';
 import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { ExitCode } from '../exit-code';

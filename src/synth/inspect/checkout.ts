@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { systemErrorCode } from '../../errors';
+import { systemErrorCode } from '../../core/errors';
 import { parseYamlDocuments } from '../parse-yaml';
 import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../preview';
 import { FileKind, FileTree } from '../file-tree';

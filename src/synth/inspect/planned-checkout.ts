@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { GitOpsError } from '../../errors';
+import { GitOpsError } from '../../core/errors';
 import { Checkout } from '../checkout-fs';
 import { contentHash, FileKind, FileTree } from '../file-tree';
 import type { WritePlan } from '../writer';

@@ -1,4 +1,4 @@
-import { GitOpsError, Problem } from '../../errors';
+import { GitOpsError, Problem } from '../../core/errors';
 import { renderFastTemplate } from './fast-template';
 import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectories } from './git-directories';
 import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';

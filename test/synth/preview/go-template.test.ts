@@ -1,4 +1,4 @@
-import { GitOpsError } from '../../../src/errors';
+import { GitOpsError } from '../../../src/core/errors';
 import { GoTemplate, parseGoTemplateOptions, renderGoTemplate } from '../../../src/synth/preview/go-template';
 import { markStringMap, TemplateMap } from '../../../src/synth/preview/template-values';
 

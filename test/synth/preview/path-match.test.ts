@@ -1,4 +1,4 @@
-import { GitOpsError } from '../../../src/errors';
+import { GitOpsError } from '../../../src/core/errors';
 import { compilePathPattern, pathMatch } from '../../../src/synth/preview/path-match';
 
 /** The cases of Go's `src/path/match_test.go`: pattern, name, match, bad pattern. */
