@@ -11,6 +11,7 @@ import { KubeObjectModel } from '../synth/model';
 import { imagePlaceholder, misuseProblem, placeholderMisuses } from '../synth/sources/image';
 import { objectFileName } from '../synth/sources/objects';
 import { dns1123SubdomainProblem } from './names';
+import { isMap } from '../core/plain';
 
 /** The label cdk8s-plus puts on pods and selectors, derived from the construct path. */
 export const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
@@ -195,10 +196,6 @@ function workloadComponents(chart: Chart, report: (p: Omit<Problem, 'constructPa
     byAddr.set(Names.toLabelValue(c), id);
   }
   return byAddr;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Replaces address labels, drops namespaces of cluster-scoped kinds, sorts keys. */

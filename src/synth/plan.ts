@@ -5,6 +5,7 @@ import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications 
 import { planWrite, WritePlan } from './writer';
 import { parseYaml, parseYamlDocuments } from './parse-yaml';
 import { readWrittenYaml } from './yaml-reader';
+import { isMap } from '../core/plain';
 
 /** A values key that changes: dotted path, before and after (absent means the key is new or gone). */
 export interface KeyChange {
@@ -199,10 +200,6 @@ function applicationChanges(before: TreeView, after: TreeView): ApplicationChang
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Whether {@link diffPaths} finds no difference between two values, without listing paths. */

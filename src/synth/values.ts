@@ -5,6 +5,7 @@
  * and `null` removes the key (as Helm does for `--set key=null`). Every final key remembers the
  * layer that set it, so `explain` can say where each value came from.
  */
+import { isMap } from '../core/plain';
 
 /** A Helm value: plain data only. */
 export type Value = string | number | boolean | null | readonly Value[] | Values;
@@ -30,10 +31,6 @@ export interface MergedValues {
   readonly values: Record<string, unknown>;
   /** Dotted key path (lists are leaves) → layer label. */
   readonly provenance: ReadonlyMap<string, string>;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function mergeInto(target: Record<string, unknown>, source: Values): void {

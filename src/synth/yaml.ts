@@ -11,6 +11,7 @@
  * `"on"`, `"1"`, `"0o17"` and `"2026-01-01"` stay strings in Helm, where a naive writer would
  * turn them into booleans, numbers or timestamps.
  */
+import { isMap } from '../core/plain';
 
 /** Strings YAML 1.1 or 1.2 would read as something other than a string. */
 const SPECIAL_WORDS = new Set([
@@ -93,10 +94,6 @@ function scalar(v: unknown, where: string): string {
     default:
       throw new TypeError(`Cannot write a value of type ${typeof v} at ${where || '<root>'} as YAML: only plain data is allowed.`);
   }
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function emitMap(obj: Record<string, unknown>, indent: string, out: string[], where: string): void {

@@ -4,6 +4,7 @@ import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectorie
 import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';
 import { PreviewCode, show } from './problems';
 import { markStringMap, TemplateMap } from './template-values';
+import { isMap } from '../../core/plain';
 
 /** Lists the directories of `repoURL` at `revision`, repository-relative and `/`-separated. */
 export type DirectoryLister = (repoURL: string, revision: string) => readonly string[];
@@ -221,7 +222,7 @@ class Expansion {
 
   private validateShape(): Record<string, unknown> {
     const appset = this.appset as unknown;
-    if (!isObject(appset)) {
+    if (!isMap(appset)) {
       this.fatal(PreviewCode.INVALID_APPLICATIONSET, 'The ApplicationSet is not an object.', 'Pass a parsed ApplicationSet manifest.');
     }
     const a = appset as ApplicationSetInput;
@@ -236,7 +237,7 @@ class Expansion {
       this.fatal(PreviewCode.INVALID_APPLICATIONSET, 'An ApplicationSet has no metadata.name.', 'Give the ApplicationSet a name.');
     }
     const spec = a.spec;
-    if (!isObject(spec)) {
+    if (!isMap(spec)) {
       this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.`, 'Add spec.generators and spec.template.');
     }
     const s = spec as Record<string, unknown>;
@@ -279,7 +280,7 @@ class Expansion {
       );
     }
     const template = s.template;
-    if (!isObject(template) || !isObject((template as Record<string, unknown>).spec)) {
+    if (!isMap(template) || !isMap((template as Record<string, unknown>).spec)) {
       this.fatal(
         PreviewCode.INVALID_APPLICATIONSET,
         `${this.where} has no spec.template.spec.`,
@@ -287,7 +288,7 @@ class Expansion {
       );
     }
     const metadata = (template as Record<string, unknown>).metadata;
-    if (metadata !== undefined && !isObject(metadata)) {
+    if (metadata !== undefined && !isMap(metadata)) {
       this.fatal(
         PreviewCode.INVALID_APPLICATIONSET,
         `${this.where} spec.template.metadata is not a map.`,
@@ -308,7 +309,7 @@ class Expansion {
 
   private generator(raw: unknown, index: number): GitGenerator | undefined {
     const field = `spec.generators[${index}]`;
-    if (!isObject(raw)) {
+    if (!isMap(raw)) {
       this.problem(
         PreviewCode.INVALID_APPLICATIONSET,
         `${this.where} ${field} is not a map.`,
@@ -343,7 +344,7 @@ class Expansion {
       return undefined;
     }
     const git = g.git;
-    if (!isObject(git)) {
+    if (!isMap(git)) {
       this.problem(
         PreviewCode.INVALID_APPLICATIONSET,
         `${this.where} ${field}.git is not a map.`,
@@ -395,7 +396,7 @@ class Expansion {
     if (hasDirectories) {
       (directories as unknown[]).forEach((d, k) => {
         const item = d as Record<string, unknown>;
-        if (!isObject(d) || typeof item.path !== 'string') {
+        if (!isMap(d) || typeof item.path !== 'string') {
           bad(
             PreviewCode.INVALID_APPLICATIONSET,
             `${field}.directories[${k}].path is missing.`,
@@ -413,7 +414,7 @@ class Expansion {
     }
     const values: Array<readonly [string, Compiled]> = [];
     if (git.values !== undefined && git.values !== null) {
-      if (!isObject(git.values) || !Object.values(git.values as object).every((v) => typeof v === 'string')) {
+      if (!isMap(git.values) || !Object.values(git.values as object).every((v) => typeof v === 'string')) {
         bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.values is not a map of strings.`, 'Quote every value of values.');
       } else {
         for (const [k, v] of Object.entries(git.values as Record<string, string>)) {
@@ -443,7 +444,7 @@ class Expansion {
     if (Array.isArray(value)) {
       return { kind: 'list', items: value.map((v, i) => this.compile(v, `${field}[${i}]`)) };
     }
-    if (isObject(value)) {
+    if (isMap(value)) {
       const entries: Array<readonly [Compiled, Compiled, string]> = [];
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         // Argo CD drops nil map values; an absent field is the same as a null one.
@@ -682,20 +683,16 @@ function byName(a: GeneratedApplication, b: GeneratedApplication): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function isObject(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function isNonEmptyMap(v: unknown): boolean {
-  return isObject(v) && Object.keys(v as object).length > 0;
+  return isMap(v) && Object.keys(v as object).length > 0;
 }
 
 function isEmptyTemplate(t: unknown): boolean {
-  if (!isObject(t)) {
+  if (!isMap(t)) {
     return false;
   }
   return Object.values(t as object).every(
-    (v) => v === null || v === undefined || (isObject(v) && isEmptyTemplate(v)) || (Array.isArray(v) && v.length === 0) || v === '',
+    (v) => v === null || v === undefined || (isMap(v) && isEmptyTemplate(v)) || (Array.isArray(v) && v.length === 0) || v === '',
   );
 }
 

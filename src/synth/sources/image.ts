@@ -14,6 +14,7 @@
  * `${ctx.image}-debug`), it is reported, because it would reach the cluster unreplaced.
  */
 import { GitOpsError, Problem } from '../../core/errors';
+import { isMap } from '../../core/plain';
 
 /** What every placeholder starts with: a registry host name that no real image reference uses. */
 export const IMAGE_PLACEHOLDER_PREFIX = 'cdk8s-gitops.image/';
@@ -36,10 +37,6 @@ export interface PlaceholderMisuse {
   readonly field: string;
   /** The string found there. */
   readonly value: string;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
