@@ -1,15 +1,14 @@
 /** Checks for the names that become Kubernetes names, labels and repository paths. */
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, MAX_LABEL_LENGTH, MAX_SUBDOMAIN_LENGTH } from '../core/kube-names';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Kubernetes limits that bind generated names. */
 export const NAME_LIMITS = {
   /** DNS-1123 label: namespaces, label values, path segments. */
-  label: 63,
+  label: MAX_LABEL_LENGTH,
   /** DNS-1123 subdomain: Application and AppProject names. */
-  subdomain: 253,
+  subdomain: MAX_SUBDOMAIN_LENGTH,
   /** Helm release names. */
   helmRelease: 53,
 } as const;
@@ -95,11 +94,6 @@ export function dns1123LabelProblem(name: string): string | undefined {
     return 'it must consist of lower-case letters, digits and "-", and start and end with a letter or digit';
   }
   return undefined;
-}
-
-/** Whether `name` is a DNS-1123 label: {@link dns1123LabelProblem} finds nothing. */
-export function isDns1123Label(name: string): boolean {
-  return name.length <= NAME_LIMITS.label && DNS1123_LABEL.test(name);
 }
 
 /** Returns why `name` is not a DNS-1123 subdomain, or undefined when it is one. */

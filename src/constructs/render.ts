@@ -12,6 +12,7 @@ import { imagePlaceholder, misuseProblem, placeholderMisuses } from '../synth/so
 import { objectFileName } from '../synth/sources/objects';
 import { dns1123SubdomainProblem } from './names';
 import { isMap } from '../core/plain';
+import { isLabelValue } from '../core/kube-names';
 
 /** The label cdk8s-plus puts on pods and selectors, derived from the construct path. */
 export const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
@@ -35,8 +36,6 @@ const CLUSTER_SCOPED = new Set([
   'APIService',
   'CSIDriver',
 ]);
-
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** One rendering: a Chart for one target and what to build in it. */
 export interface RenderRequest {
@@ -186,7 +185,7 @@ function workloadComponents(chart: Chart, report: (p: Omit<Problem, 'constructPa
         fix: 'Give each workload (Deployment, StatefulSet, Pod, …) its own construct id.',
       });
     } else byId.set(id, c);
-    if (!LABEL_VALUE.test(id) || id.length > 63) {
+    if (!isLabelValue(id)) {
       report({
         code: 'CG133',
         message: `${label} has a workload with id "${id}", which is not a valid label value for ${COMPONENT_LABEL}.`,

@@ -8,7 +8,7 @@ import { GitOpsError, Problem } from '../core/errors';
 import { DEFAULT_VERSION_POLICY, isTag, versionFix, versionProblem } from './digest';
 import { LedgerErrorCode } from './error-codes';
 import { NAME_FIX, ParseLedgerOptions, serviceOfFile } from './ledger';
-import { isName, ledgerPath } from './names';
+import { isDns1123Label } from '../core/kube-names';
 import { isTimestamp } from '../core/timestamp';
 import { Hold, Ledger, PreviousRelease, RingState, VersionPolicy } from './types';
 
@@ -138,7 +138,7 @@ class LedgerReader {
       this.wrongType(value, path, `a ${what} name`, at);
       return undefined;
     }
-    if (!isName(value.value)) {
+    if (!isDns1123Label(value.value)) {
       this.report('CG207', at, `Field "${path}" is not a valid ${what} name; received ${this.describe(value)}.`, NAME_FIX);
       return undefined;
     }
@@ -247,7 +247,7 @@ function readLedger(
       'CG205',
       serviceField.at,
       `${file} names service "${service}", but a ledger must name the service of its file name ("${expected}").`,
-      `Rename the file to ${ledgerPath(service)}, or set \`service: ${expected}\` if the file is where it belongs.`,
+      `Rename the file to ${siblingLedger(file, service)}, or set \`service: ${expected}\` if the file is where it belongs.`,
     );
   }
   const ringsField = top.get('rings')!;
@@ -417,4 +417,10 @@ function list(keys: readonly string[]): string {
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The ledger file of `service` in the directory of `file`. */
+function siblingLedger(file: string, service: string): string {
+  const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return `${file.slice(0, slash + 1)}${service}.yaml`;
 }

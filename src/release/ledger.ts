@@ -1,7 +1,7 @@
 import type * as Yaml from 'yaml';
 import { GitOpsError, Problem } from '../core/errors';
 import { DEFAULT_VERSION_POLICY, isDigest, versionFix, versionProblem } from './digest';
-import { isName } from './names';
+import { isDns1123Label } from '../core/kube-names';
 import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
 
@@ -73,7 +73,7 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
   };
 
   const service = decode(next('service: '));
-  if (!isName(service) || service !== serviceOfFile(file)) return undefined;
+  if (!isDns1123Label(service) || service !== serviceOfFile(file)) return undefined;
   const rings: Record<string, RingState> = {};
   const ringsLine = lines[i++];
   if (ringsLine === 'rings:') {
@@ -81,7 +81,7 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
       const head = lines[i++];
       if (!/^ {2}[^ ].*:$/.test(head)) return undefined;
       const name = decode(head.slice(2, -1));
-      if (!isName(name) || Object.hasOwn(rings, name)) return undefined;
+      if (!isDns1123Label(name) || Object.hasOwn(rings, name)) return undefined;
       const digest = decode(next('    digest: '));
       if (digest === undefined || versionProblem(digest, policies[name] ?? DEFAULT_VERSION_POLICY) !== undefined) return undefined;
       const since = decode(next('    since: '));
@@ -89,7 +89,7 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
       if (!isTimestamp(since) || by === undefined) return undefined;
       const fromRaw = next('    from: ');
       const from = fromRaw === 'null' ? null : decode(fromRaw);
-      if (from === undefined || (from !== null && !isName(from))) return undefined;
+      if (from === undefined || (from !== null && !isDns1123Label(from))) return undefined;
       const approvedRaw = next('    approvedBy: ');
       const approvedBy = approvedRaw === 'null' ? null : nonEmpty(approvedRaw);
       if (approvedBy === undefined) return undefined;
@@ -137,7 +137,7 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
  *
  * @param ringOrder ring names in program order
  * @example
- * fs.writeFileSync(ledgerPath(ledger.service), serializeLedger(ledger, rings.map((r) => r.name)));
+ * fs.writeFileSync(`releases/${ledger.service}.yaml`, serializeLedger(ledger, rings.map((r) => r.name)));
  */
 export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): string {
   const out: string[] = [LEDGER_HEADER, `service: ${scalar(ledger.service)}`];
@@ -202,7 +202,7 @@ export function orderRings(names: readonly string[], ringOrder: readonly string[
 export function initialLedger(service: string, rings: readonly RingSpec[], digest: string, now: Date, by: string = 'initial'): Ledger {
   const problems: Problem[] = [];
   for (const name of [service, ...rings.map((r) => r.name)]) {
-    if (!isName(name)) {
+    if (!isDns1123Label(name)) {
       problems.push({ code: 'CG207', message: `"${name}" is not a valid service or ring name.`, fix: NAME_FIX });
     }
   }

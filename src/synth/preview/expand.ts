@@ -5,6 +5,7 @@ import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './
 import { PreviewCode, show } from './problems';
 import { markStringMap, TemplateMap } from './template-values';
 import { isMap } from '../../core/plain';
+import { isDns1123Subdomain, isLabelValue } from '../../core/kube-names';
 
 /** Lists the directories of `repoURL` at `revision`, repository-relative and `/`-separated. */
 export type DirectoryLister = (repoURL: string, revision: string) => readonly string[];
@@ -49,8 +50,6 @@ const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const TEMPLATE_METADATA_FIELDS = new Set(['name', 'namespace', 'labels', 'annotations', 'finalizers']);
 const GIT_FIELDS = new Set(['repoURL', 'revision', 'directories', 'files', 'values', 'pathParamPrefix', 'requeueAfterSeconds', 'template']);
 const MAX_PROBLEMS = 20;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 type Params = TemplateMap;
@@ -592,7 +591,7 @@ class Expansion {
 
   private validateApplication(app: GeneratedApplication, dir: string): void {
     const name = app.metadata.name;
-    if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+    if (!isDns1123Subdomain(name)) {
       this.problem(
         PreviewCode.INVALID_APPLICATION,
         `${this.where} spec.template.metadata.name, directory ${show(dir)}: the generated name ${show(name)} is not a valid Kubernetes name (DNS-1123 subdomain), so Kubernetes rejects the Application.`,
@@ -600,7 +599,7 @@ class Expansion {
       );
     }
     for (const [key, value] of Object.entries(app.metadata.labels ?? {})) {
-      if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      if (!isLabelValue(value)) {
         this.problem(
           PreviewCode.INVALID_APPLICATION,
           `${this.where} spec.template.metadata.labels${fieldKey(key)}, directory ${show(dir)}: the label value ${show(String(value))} is not valid (at most 63 characters, alphanumerics, "-", "_", ".").`,
