@@ -58,7 +58,7 @@ export { mergeValues, mergeValuesWithProvenance } from './synth/values';
 export type { Value, Values, ValuesLayer, MergedValues } from './synth/values';
 export type { PlatformSynthOptions } from './synth/program';
 export type * from './synth/model';
-export { toYaml } from './synth/yaml';
+export { toYaml } from './core/yaml/emit';
 export { main as runCli, ExitCode } from './cli/main';
 export type { MainOptions } from './cli/main';
 export type { OutputStream, EnvironmentVariables } from './cli/command';

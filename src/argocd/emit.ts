@@ -1,5 +1,5 @@
 import { GitOpsError } from '../core/errors';
-import { toYamlDocuments } from '../synth/yaml';
+import { toYamlDocuments } from '../core/yaml/emit';
 import type { ArgoObject } from './object';
 
 /**

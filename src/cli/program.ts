@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
-import { parseYaml } from '../synth/parse-yaml';
+import { parseYaml } from '../core/yaml/parse';
 import { formatProblem, GitOpsError } from '../core/errors';
 import { fingerprint } from '../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../synth/model';

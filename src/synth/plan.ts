@@ -3,8 +3,7 @@ import { applicationsOf, TreeView } from './inspect/checkout';
 import type { GeneratedApplication } from './preview';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
 import { planWrite, WritePlan } from './writer';
-import { parseYaml, parseYamlDocuments } from './parse-yaml';
-import { readWrittenYaml } from './yaml-reader';
+import { readYaml, readYamlDocuments } from '../core/yaml/read';
 import { isMap } from '../core/plain';
 
 /** A values key that changes: dotted path, before and after (absent means the key is new or gone). */
@@ -235,10 +234,8 @@ function flatten(v: unknown, prefix: string, out: Map<string, unknown>): void {
 /** The keys that differ between two values files, in the order of the new file. */
 export function valuesKeyChanges(beforeText: string, afterText: string): KeyChange[] {
   const parse = (t: string): unknown => {
-    const written = readWrittenYaml(t);
-    if (written?.length === 1) return written[0] ?? {};
     try {
-      return parseYaml(t) ?? {};
+      return readYaml(t) ?? {};
     } catch {
       return {};
     }
@@ -258,10 +255,8 @@ export function valuesKeyChanges(beforeText: string, afterText: string): KeyChan
 
 /** The documents of a YAML text: read directly when cdk8s-gitops wrote it, else parsed; none when it does not parse. */
 function yamlDocuments(text: string): unknown[] {
-  const written = readWrittenYaml(text);
-  if (written) return written;
   try {
-    return parseYamlDocuments(text);
+    return readYamlDocuments(text);
   } catch {
     return [];
   }

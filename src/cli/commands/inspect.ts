@@ -9,7 +9,7 @@ import { planAndWrite, planHasChanges } from '../../synth/plan';
 import { unexplainedReleaseChanges } from '../../synth/release-continuity';
 import { formatPlan } from '../../synth/plan-format';
 import { undeclaredDeletions } from '../../synth/removals';
-import { toYamlDocuments } from '../../synth/yaml';
+import { toYamlDocuments } from '../../core/yaml/emit';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { ExitCode } from '../exit-code';

@@ -1,9 +1,10 @@
-import { parseYaml } from '../parse-yaml';
+import { isMap } from '../../core/plain';
+import { readYaml } from '../../core/yaml/read';
 import { FileKind, fingerprint } from '../file-tree';
 import { PlatformModel, ServiceModel, HelmSourceModel } from '../model';
 import { releaseValues, sdkLayer } from '../target-values';
 import { mergeValues, ValuesLayer } from '../values';
-import { toYaml } from '../yaml';
+import { toYaml } from '../../core/yaml/emit';
 import { objectFiles } from './objects';
 import { SourceKind, TargetFile } from './source-kind';
 
@@ -106,8 +107,9 @@ export const helmSource: SourceKind = {
     if (text === undefined) return [];
     let version: unknown;
     try {
-      const v = parseYaml(text);
-      version = v?.image?.digest ?? v?.image?.tag;
+      const v = readYaml(text);
+      const image = isMap(v) ? v.image : undefined;
+      version = isMap(image) ? (image.digest ?? image.tag) : undefined;
     } catch {
       version = undefined;
     }

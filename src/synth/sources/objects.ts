@@ -1,6 +1,6 @@
 import { FileKind, fingerprint } from '../file-tree';
 import { KubeObjectModel } from '../model';
-import { toYaml } from '../yaml';
+import { toYaml } from '../../core/yaml/emit';
 import { imagePlaceholder, imageReference, substituteImage, usesPlaceholder } from './image';
 import { TargetFile } from './source-kind';
 

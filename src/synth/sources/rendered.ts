@@ -1,4 +1,4 @@
-import { parseYaml } from '../parse-yaml';
+import { readYaml } from '../../core/yaml/read';
 import { ServiceModel } from '../model';
 import { IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from './image';
 import { objectFileName, objectFiles } from './objects';
@@ -51,7 +51,7 @@ export const renderedSource: SourceKind = {
       if (text === undefined) continue;
       let images: string[] = [];
       try {
-        images = imagesOf(parseYaml(text));
+        images = imagesOf(readYaml(text));
       } catch {
         images = [];
       }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { toYaml, toYamlDocuments } from '../../src/synth/yaml';
-import { jsonLikeOf } from '../support/json-like';
+import { toYaml, toYamlDocuments } from '../../../src/core/yaml/emit';
+import { jsonLikeOf } from '../../support/json-like';
 
 const VERSIONS = ['1.1', '1.2'] as const;
 

@@ -9,7 +9,8 @@
  * (see {@link toYaml}). Any other text (a hand edit, another writer's style) reads as
  * `undefined`, and the caller parses it with a YAML parser.
  */
-import { toYamlDocuments } from './yaml';
+import { toYamlDocuments } from './emit';
+import { parseYaml, parseYamlDocuments } from './parse';
 
 /** One line of a document: its indentation and the text after it. */
 interface Line {
@@ -157,4 +158,21 @@ function scalarOf(text: string): unknown {
       if (/^-?[0-9]/.test(text)) return Number(text);
       return text;
   }
+}
+
+/**
+ * The documents of a YAML text: read directly when cdk8s-gitops wrote it
+ * ({@link readWrittenYaml}), else parsed with `yaml`. Throws when the text is not valid YAML.
+ */
+export function readYamlDocuments(text: string): unknown[] {
+  return readWrittenYaml(text) ?? parseYamlDocuments(text);
+}
+
+/**
+ * The one document of a YAML text, read as {@link readYamlDocuments} reads it (`null` for an
+ * empty text). Throws when the text is not valid YAML or holds more than one document.
+ */
+export function readYaml(text: string): unknown {
+  const written = readWrittenYaml(text);
+  return written?.length === 1 ? written[0] : parseYaml(text);
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
-import { readWrittenYaml } from '../../src/synth/yaml-reader';
-import { toYaml, toYamlDocuments } from '../../src/synth/yaml';
-import { jsonLikeOf } from '../support/json-like';
+import { readWrittenYaml } from '../../../src/core/yaml/read';
+import { toYaml, toYamlDocuments } from '../../../src/core/yaml/emit';
+import { jsonLikeOf } from '../../support/json-like';
 
 /** The documents of a text as the `yaml` package reads them. */
 function parsed(text: string): unknown[] {

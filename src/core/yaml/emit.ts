@@ -11,7 +11,7 @@
  * `"on"`, `"1"`, `"0o17"` and `"2026-01-01"` stay strings in Helm, where a naive writer would
  * turn them into booleans, numbers or timestamps.
  */
-import { isMap } from '../core/plain';
+import { isMap } from '../plain';
 
 /** Strings YAML 1.1 or 1.2 would read as something other than a string. */
 const SPECIAL_WORDS = new Set([
