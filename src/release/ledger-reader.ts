@@ -3,14 +3,46 @@
  * problem with its line. Loaded only when a ledger is not in the exact form cdk8s-gitops writes
  * (a hand edit, a merge, a broken file), so that reading a fleet's ledgers needs no YAML parser.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar } from 'yaml';
+import type { Alias, LineCounter, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { GitOpsError, Problem } from '../core/errors';
 import { DEFAULT_VERSION_POLICY, isTag, versionFix, versionProblem } from './digest';
 import { LedgerErrorCode } from './error-codes';
-import { NAME_FIX, ParseLedgerOptions, serviceOfFile } from './ledger';
+import { yamlLibrary } from '../core/yaml/parse';
 import { isDns1123Label } from '../core/kube-names';
 import { isTimestamp } from '../core/timestamp';
 import { Hold, Ledger, PreviousRelease, RingState, VersionPolicy } from './types';
+
+/** Options for reading a ledger (see `parseLedger`). */
+export interface ParseLedgerOptions {
+  /**
+   * Version policy per ring name, checked against the digest each ring runs.
+   * @default - every ring takes only digests (DEFAULT_VERSION_POLICY)
+   */
+  readonly policies?: Readonly<Record<string, VersionPolicy>>;
+}
+
+/** @internal */
+export const NAME_FIX = 'Use lower-case letters, digits and "-" (a DNS-1123 label, at most 63 characters).';
+
+/** @internal The service a ledger file is for: its base name without `.yaml`. */
+export function serviceOfFile(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.ya?ml$/, '');
+}
+
+// The node tests of `yaml`, which is loaded only when a ledger is not in the form cdk8s-gitops writes.
+function isAlias(node: unknown): node is Alias {
+  return yamlLibrary().isAlias(node);
+}
+function isMap(node: unknown): node is YAMLMap {
+  return yamlLibrary().isMap(node);
+}
+function isScalar(node: unknown): node is Scalar {
+  return yamlLibrary().isScalar(node);
+}
+function isSeq(node: unknown): node is YAMLSeq {
+  return yamlLibrary().isSeq(node);
+}
 
 const ROOT_KEYS = ['service', 'rings'] as const;
 const RING_KEYS = ['digest', 'since', 'by', 'from', 'approvedBy', 'hold', 'previous'] as const;
@@ -184,7 +216,8 @@ class LedgerReader {
  * @throws GitOpsError with codes `CG201`–`CG208`
  */
 export function readLedgerDocument(text: string, file: string, options: ParseLedgerOptions = {}): Ledger {
-  const lines = new LineCounter();
+  const { LineCounter: Lines, parseDocument } = yamlLibrary();
+  const lines = new Lines();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const reader = new LedgerReader(file, lines, text);
   // Only the first syntax error: the ones after it are mostly consequences.

@@ -1,24 +1,15 @@
-import type * as Yaml from 'yaml';
 import { GitOpsError, Problem } from '../core/errors';
 import { DEFAULT_VERSION_POLICY, isDigest, versionFix, versionProblem } from './digest';
 import { isDns1123Label } from '../core/kube-names';
 import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
+import { yamlLibrary } from '../core/yaml/parse';
+import { NAME_FIX, ParseLedgerOptions, readLedgerDocument, serviceOfFile } from './ledger-reader';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
+
+export type { ParseLedgerOptions };
 
 /** The first line of every ledger file. */
 export const LEDGER_HEADER = '# Managed by cdk8s-gitops. Change it with `cdk8s-gitops promote`, `rollback` and `unhold`.';
-
-/** Options for {@link parseLedger}. */
-export interface ParseLedgerOptions {
-  /**
-   * Version policy per ring name, checked against the digest each ring runs.
-   * @default - every ring takes only digests ({@link DEFAULT_VERSION_POLICY})
-   */
-  readonly policies?: Readonly<Record<string, VersionPolicy>>;
-}
-
-/** @internal */
-export const NAME_FIX = 'Use lower-case letters, digits and "-" (a DNS-1123 label, at most 63 characters).';
 
 /**
  * Parses a ledger file. Every problem is collected and thrown at once as a {@link GitOpsError};
@@ -38,7 +29,7 @@ export const NAME_FIX = 'Use lower-case letters, digits and "-" (a DNS-1123 labe
 export function parseLedger(text: string, file: string, options: ParseLedgerOptions = {}): Ledger {
   const ledger = readCanonicalLedger(text, file, options.policies ?? {});
   if (ledger !== undefined) return ledger;
-  return (require('./ledger-reader') as typeof import('./ledger-reader')).readLedgerDocument(text, file, options);
+  return readLedgerDocument(text, file, options);
 }
 
 /**
@@ -234,12 +225,6 @@ export function initialLedger(service: string, rings: readonly RingSpec[], diges
   return { service, rings: states };
 }
 
-/** @internal The service a ledger file is for: its base name without `.yaml`. */
-export function serviceOfFile(file: string): string {
-  const base = file.split(/[\\/]/).pop() ?? file;
-  return base.replace(/\.ya?ml$/, '');
-}
-
 /** Plain scalars no YAML version reads as anything but that string: digests, and names starting with a letter. */
 const ALWAYS_TEXT = /^(?:sha256:[0-9a-f]{64}|[a-z][a-z0-9-]*)$/;
 /** The words among those that YAML 1.1 or 1.2 reads as a boolean or null. */
@@ -249,7 +234,7 @@ const YAML_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false',
 function scalar(s: string): string {
   if (ALWAYS_TEXT.test(s) && !YAML_WORDS.has(s)) return s;
   if (!/^[A-Za-z0-9_][A-Za-z0-9._@/:+-]*$/.test(s) || s.endsWith(':')) return quoted(s);
-  const { parse } = require('yaml') as typeof Yaml;
+  const { parse } = yamlLibrary();
   return parse(s) === s && parse(s, { version: '1.1' }) === s ? s : quoted(s);
 }
 
