@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Values } from '../synth/values';
-import { freeId, Platform } from './platform';
+import type { Platform } from './platform';
+import { freeId, platformOf } from './platform-scope';
 import { problemsOfValues } from './values-check';
 
 /** Properties of a {@link Cloud}. */
@@ -27,6 +28,6 @@ export class Cloud extends Construct {
     this.name = id;
     this.values = props.values ?? {};
     const problems = problemsOfValues(this.values, this.node.path, 'values');
-    Platform.of(this).report(problems);
+    platformOf(this).report(problems);
   }
 }

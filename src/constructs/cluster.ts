@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { freeId, Platform } from './platform';
+import { freeId, platformOf } from './platform-scope';
 import { Values } from '../synth/values';
 import { Cloud } from './cloud';
 import { Environment } from './environment';
@@ -57,7 +57,7 @@ export class Cluster extends Construct {
     this.labels = props.labels ?? {};
     this.values = props.values ?? {};
     const problems = problemsOfValues(this.values, this.node.path, 'values');
-    Platform.of(this).report(problems);
+    platformOf(this).report(problems);
   }
 
   /** `<environment>/<cloud>/<name>`: the cluster's directory below the environments dir. */

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { freeId, Platform } from './platform';
+import type { Platform } from './platform';
+import { freeId } from './platform-scope';
 
 /** Properties of a {@link ControlPlane}. */
 export interface ControlPlaneProps {

@@ -3,7 +3,8 @@ import { problemsAt } from '../core/errors';
 import { Values } from '../synth/values';
 import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
-import { freeId, Platform } from './platform';
+import type { Platform } from './platform';
+import { freeId, platformOf } from './platform-scope';
 import { ProjectRole, ResourceKind, SyncPolicy, SyncWindow } from './sync';
 import { problemsOfSyncWindow } from './sync-window-check';
 import { problemsOfValues } from './values-check';
@@ -114,6 +115,6 @@ export class Environment extends Construct {
     problems.push(
       ...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path),
     );
-    Platform.of(this).report(problems);
+    platformOf(this).report(problems);
   }
 }

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { GitOpsError, Problem } from '../core/errors';
+import { Problem } from '../core/errors';
 import { TreeLayout, PlatformModel } from '../synth/model';
 import { PlatformSynthOptions, reportThrownProblems, synthProgram } from '../synth/program';
 import { WriteReport } from '../synth/writer';
@@ -8,6 +8,7 @@ import { Values } from '../synth/values';
 import { problemsOfValues } from './values-check';
 import { repoUrlProblem } from './names';
 import { Removal } from './removal';
+import { PLATFORM_SYMBOL, platformOf } from './platform-scope';
 
 /** Where the tree's parts live, relative to the repository root. */
 export interface LayoutProps {
@@ -55,17 +56,6 @@ export interface PlatformProps {
   readonly id?: string;
 }
 
-const PLATFORM_SYMBOL = Symbol.for('cdk8s-gitops.Platform');
-
-/**
- * The id a construct of `kind` takes in `scope`: `id`, unless it is empty or taken, which is
- * recorded as a problem of the platform (see {@link Platform.claimId}). Used in constructors.
- * @internal
- */
-export function freeId(scope: IConstruct, id: string, kind: string): string {
-  return Platform.of(scope).claimId(scope, id, kind);
-}
-
 /**
  * The root of a GitOps platform program: the GitOps repository and everything Argo CD
  * deploys from it.
@@ -81,16 +71,7 @@ export function freeId(scope: IConstruct, id: string, kind: string): string {
 export class Platform extends Construct {
   /** Finds the platform a construct belongs to; fails with the construct's path if none. */
   public static of(construct: IConstruct): Platform {
-    const found = construct.node.scopes.find((s): s is Platform => (s as any)[PLATFORM_SYMBOL] === true);
-    if (!found) {
-      throw new GitOpsError({
-        code: 'CG100',
-        constructPath: construct.node.path,
-        message: `Construct "${construct.node.path}" is not inside a Platform.`,
-        fix: 'Create it with a Platform (or a construct inside one) as its scope.',
-      });
-    }
-    return found;
+    return platformOf(construct);
   }
 
   /**

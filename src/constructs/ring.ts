@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
-import { freeId, Platform } from './platform';
+import type { Platform } from './platform';
+import { freeId } from './platform-scope';
 
 /**
  * A length of time.

@@ -3,7 +3,7 @@ import { Problem, problemsAt } from '../core/errors';
 import { Values } from '../synth/values';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
-import { freeId, Platform } from './platform';
+import { freeId, platformOf } from './platform-scope';
 import { problemsOfValues } from './values-check';
 import { HelmChartProps, Workload } from './workload';
 import { ValuesSchema } from './values-schema';
@@ -136,7 +136,7 @@ export class Service extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, freeId(scope, id, 'Service'));
-    const platform = Platform.of(this);
+    const platform = platformOf(this);
     this.name = id;
     this.image = props.image;
     this.workload = props.workload ?? Workload.helmChart();
@@ -201,7 +201,7 @@ export class Service extends Construct {
       }
       map.set(t, [...(map.get(t) ?? []), values]);
     }
-    Platform.of(this).report(problems);
+    platformOf(this).report(problems);
     return this;
   }
 

@@ -8,7 +8,8 @@ import { Values } from '../synth/values';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
-import { Platform } from './platform';
+import type { Platform } from './platform';
+import { platformOf } from './platform-scope';
 import { PromotionRing } from './ring';
 import { Service } from './service';
 import { problemsOfLiteralSecrets } from './values-check';
@@ -194,7 +195,7 @@ export class TargetsBuilder {
     const qualifiedName = cluster.qualifiedName;
     this.clustersShareIds ||= (this.placedByName.get(qualifiedName) ?? cluster) !== cluster;
     this.placedByName.set(qualifiedName, cluster);
-    if (Platform.of(cluster) !== this.platform) this.foreignClusters.add(cluster);
+    if (platformOf(cluster) !== this.platform) this.foreignClusters.add(cluster);
     const rings =
       this.rings.length === 0
         ? [env.name]

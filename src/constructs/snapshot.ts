@@ -21,7 +21,7 @@ import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
 import { applicationName, problemsOfNames } from './name-checks';
-import { Platform } from './platform';
+import type { Platform } from './platform';
 import { PromotionRing } from './ring';
 import { Service } from './service';
 import { TargetsBuilder } from './snapshot-targets';
