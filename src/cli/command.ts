@@ -1,19 +1,8 @@
 import { GitOpsError } from '../core/errors';
-import { Progress } from './progress';
+import type { Progress } from './progress';
+import type { EnvironmentVariables, OutputStream } from './streams';
 
-/**
- * Where the CLI prints: anything with `write`, such as `process.stdout` or a test's buffer.
- * (Typed without Node's own types, so that programs need no `@types/node` to use the API.)
- */
-export interface OutputStream {
-  /** Writes text. */
-  write(text: string): unknown;
-  /** Whether the stream is a terminal (colours and progress only then). @default false */
-  readonly isTTY?: boolean;
-}
-
-/** The environment variables the CLI reads, such as `process.env`. */
-export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;
+export type { EnvironmentVariables, OutputStream };
 
 /** What a command gets from the CLI: where it runs and where it prints. */
 export interface CommandContext {

@@ -1,4 +1,4 @@
-import type { EnvironmentVariables, OutputStream } from './command';
+import type { EnvironmentVariables, OutputStream } from './streams';
 
 /** A one-line progress report on a terminal, rewritten in place. */
 export interface Progress {
