@@ -26,16 +26,10 @@ export type { SchemaViolation } from './constructs/values-schema';
 export { PromotionRing, Targets, Gate, Duration } from './constructs/ring';
 export type { PromotionRingProps, TargetRef, ApprovalOptions } from './constructs/ring';
 export { Removal } from './constructs/removal';
-export { SyncPolicy, SyncOption, SyncWindow, SyncWindowKind } from './constructs/sync';
-export type {
-  AutomatedSyncOptions,
-  ManualSyncOptions,
-  SyncPolicyJson,
-  SyncWindowOptions,
-  SyncWindowJson,
-  ProjectRole,
-  ResourceKind,
-} from './constructs/sync';
+export { SyncPolicy, SyncWindow } from './constructs/sync';
+export { SyncOption, SyncWindowKind } from './model/sync';
+export type { AutomatedSyncOptions, ManualSyncOptions, SyncWindowOptions } from './constructs/sync';
+export type { SyncPolicyJson, SyncWindowJson, ProjectRole, ResourceKind } from './model/sync';
 
 export { FileTree, FileKind } from './synth/file-tree';
 export type { FileEntry, FileTreeOptions, TreePart } from './synth/file-tree';

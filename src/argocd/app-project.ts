@@ -1,4 +1,4 @@
-import type { ResourceKind } from '../constructs/sync';
+import type { ResourceKind } from '../model/sync';
 import { EnvironmentModel, PlatformModel, ServiceModel } from '../synth/model';
 import { clusterIndex } from '../synth/cluster-index';
 import { sourceKindOf } from '../synth/sources';

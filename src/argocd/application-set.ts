@@ -1,4 +1,4 @@
-import { SyncOption, SyncPolicyJson } from '../constructs/sync';
+import { SyncOption, SyncPolicyJson } from '../model/sync';
 import { Problem } from '../core/errors';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../synth/model';
 import { clusterIndex } from '../synth/cluster-index';

@@ -5,7 +5,8 @@ import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
 import type { Platform } from './platform';
 import { freeId, platformOf } from './platform-scope';
-import { ProjectRole, ResourceKind, SyncPolicy, SyncWindow } from './sync';
+import { SyncPolicy, SyncWindow } from './sync';
+import { ProjectRole, ResourceKind } from '../model/sync';
 import { problemsOfSyncWindow } from './sync-window-check';
 import { problemsOfValues } from './values-check';
 

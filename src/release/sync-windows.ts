@@ -5,7 +5,7 @@
  * cron schedule fires (in its time zone) for its duration. `manualSync` is not taken into
  * account: a soak counts the time in which the change could sync by itself.
  */
-import type { SyncWindowJson } from '../constructs/sync';
+import type { SyncWindowJson } from '../model/sync';
 import { cronSchedule, CronSchedule, durationSeconds } from '../constructs/sync-window-check';
 
 /**
