@@ -1,8 +1,8 @@
 import type { ResourceKind } from '../model/sync';
-import { EnvironmentModel, PlatformModel, ServiceModel } from '../synth/model';
-import { clusterIndex } from '../synth/cluster-index';
+import { EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
+import { clusterIndex } from '../model/cluster-index';
 import { sourceKindOf } from '../synth/sources';
-import { ArgoObject, MANAGED_BY } from './object';
+import { ArgoObject, MANAGED_BY } from '../model/argo-object';
 
 /**
  * Namespaced kinds an AppProject keeps out unless its environment allows them

@@ -1,9 +1,9 @@
 import { SyncOption, SyncPolicyJson } from '../model/sync';
 import { Problem } from '../core/errors';
-import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../synth/model';
-import { clusterIndex } from '../synth/cluster-index';
+import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../model/platform-model';
+import { clusterIndex } from '../model/cluster-index';
 import { helmSource, SourceKind, sourceKindOf } from '../synth/sources';
-import { ArgoObject, MANAGED_BY } from './object';
+import { ArgoObject, MANAGED_BY } from '../model/argo-object';
 
 /**
  * Limits which commits refresh an Application (argo-cd#4272): only a commit that touches one of

@@ -6,7 +6,7 @@ import { StringDecoder } from 'string_decoder';
 import { parseYaml } from '../core/yaml/parse';
 import { formatProblem, GitOpsError } from '../core/errors';
 import { fingerprint } from '../synth/file-tree';
-import { PlatformModel, MODEL_VERSION } from '../synth/model';
+import { PlatformModel, MODEL_VERSION } from '../model/platform-model';
 import { MODEL_OUT_ENV, ProgramOutput } from '../synth/program-protocol';
 import type { CommandContext } from './command';
 

@@ -7,7 +7,7 @@ import { gitopsTrailers, Operation, TrailerInput } from '../git/trailers';
 import { assertCheckoutLedgers, GateClock } from '../release/checkout-gates';
 import { INITIAL_SINCE, LedgerFile, ledgerFilePath, ledgerText, readLedgers, ringPolicies, ringSpecs } from '../release/checkout';
 import { describeChange, summarizeChange } from '../release/change-summary';
-import { shortDigest } from '../release/digest';
+import { shortDigest } from '../model/versions';
 import { initialLedger, parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from '../release/operations';
 import { Ledger } from '../release/types';
@@ -15,7 +15,7 @@ import { checkoutTree } from '../synth/build';
 import { Checkout } from '../synth/checkout-fs';
 import type { LockHolder } from '../synth/checkout-lock';
 import { MANIFEST_PATH, manifestShardPath, parseManifest, readManifestTexts } from '../synth/manifest';
-import { PlatformModel } from '../synth/model';
+import { PlatformModel } from '../model/platform-model';
 import { writeDeclaredTree } from '../synth/removals';
 import { recoverInterruptedWrite, WriteReport } from '../synth/writer';
 import {

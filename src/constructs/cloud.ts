@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Values } from '../synth/values';
+import { Values } from '../model/values';
 import type { Platform } from './platform';
 import { freeId, platformOf } from './platform-scope';
 import { problemsOfValues } from './values-check';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { freeId, platformOf } from './platform-scope';
-import { Values } from '../synth/values';
+import { Values } from '../model/values';
 import { Cloud } from './cloud';
 import { Environment } from './environment';
 import { problemsOfValues } from './values-check';

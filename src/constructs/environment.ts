@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { problemsAt } from '../core/errors';
-import { Values } from '../synth/values';
+import { Values } from '../model/values';
 import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
 import type { Platform } from './platform';

@@ -1,6 +1,6 @@
 import { Problem } from '../core/errors';
 import { isDns1123Label } from '../core/kube-names';
-import { HelmSourceModel, PlatformModel, TargetModel } from '../synth/model';
+import { HelmSourceModel, PlatformModel, TargetModel } from '../model/platform-model';
 import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
 
 /** AppProject names an environment may not take, and what it would replace. */

@@ -1,8 +1,8 @@
 import type { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
-import { MANAGED_BY } from '../argocd/object';
+import { MANAGED_BY } from '../model/argo-object';
 import { Problem } from '../core/errors';
-import { NamespaceBaselineModel } from '../synth/model';
+import { NamespaceBaselineModel } from '../model/platform-model';
 
 /** CPU and memory of a container, as Kubernetes quantities (`500m`, `1Gi`). */
 export interface ContainerResources {

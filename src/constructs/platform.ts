@@ -1,10 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
 import { Problem } from '../core/errors';
-import { TreeLayout, PlatformModel } from '../synth/model';
+import { TreeLayout, PlatformModel } from '../model/platform-model';
 import { PlatformSynthOptions, reportThrownProblems, synthProgram } from '../synth/program';
 import { WriteReport } from '../synth/writer';
 import { snapshotPlatform } from './snapshot';
-import { Values } from '../synth/values';
+import { Values } from '../model/values';
 import { problemsOfValues } from './values-check';
 import { repoUrlProblem } from './names';
 import { Removal } from './removal';

@@ -1,5 +1,5 @@
 import { Problem } from '../core/errors';
-import type { RemovalKind, RemovalModel } from '../synth/model';
+import type { RemovalKind, RemovalModel } from '../model/platform-model';
 import { dns1123LabelProblem } from './names';
 
 /** Why `name` cannot name a service, environment or ring, or undefined. */

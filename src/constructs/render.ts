@@ -7,7 +7,7 @@ import { App, Chart, Names } from 'cdk8s';
 import { AbstractPod } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Problem } from '../core/errors';
-import { KubeObjectModel } from '../synth/model';
+import { KubeObjectModel } from '../model/platform-model';
 import { imagePlaceholder, misuseProblem, placeholderMisuses } from '../synth/sources/image';
 import { objectFileName } from '../synth/sources/objects';
 import { dns1123SubdomainProblem } from './names';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Problem, problemsAt } from '../core/errors';
-import { Values } from '../synth/values';
+import { Values } from '../model/values';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
 import { freeId, platformOf } from './platform-scope';

@@ -1,10 +1,10 @@
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../argocd/app-project';
 import { Problem } from '../core/errors';
-import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../synth/model';
+import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
 import { imagePlaceholder } from '../synth/sources/image';
 import { objectFileName } from '../synth/sources/objects';
-import { mergedValues, sdkLayer } from '../synth/target-values';
-import { Values } from '../synth/values';
+import { mergedValues, sdkLayer } from '../model/target-values';
+import { Values } from '../model/values';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';

@@ -12,11 +12,11 @@ import {
   ServiceModel,
   SourceModel,
   TargetModel,
-} from '../synth/model';
-import { releaseValues, targetLayers } from '../synth/target-values';
-import { mergeValuesWithProvenance } from '../synth/values';
+} from '../model/platform-model';
+import { releaseValues, targetLayers } from '../model/target-values';
+import { mergeValuesWithProvenance } from '../model/values';
 import { dns1123LabelProblem, repoUrlProblem } from './names';
-import { isDigest } from '../release/digest';
+import { isDigest } from '../model/versions';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';

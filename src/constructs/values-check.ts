@@ -1,5 +1,5 @@
 import { Problem } from '../core/errors';
-import { findNonPlainValues, KeyPath, Values } from '../synth/values';
+import { findNonPlainValues, KeyPath, Values } from '../model/values';
 
 /** Problems with values given to a construct: anything that is not plain data. */
 export function problemsOfValues(values: Values, constructPath: string, what: string): Problem[] {

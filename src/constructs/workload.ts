@@ -1,5 +1,5 @@
 import type { Chart } from 'cdk8s';
-import type { Values } from '../synth/values';
+import type { Values } from '../model/values';
 
 /** Settings of a Helm chart workload; each defaults as the same-named {@link ServiceProps} field. */
 export interface HelmChartProps {

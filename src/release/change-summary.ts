@@ -1,5 +1,5 @@
 import { applicationName } from '../constructs/name-checks';
-import { PlatformModel, TargetModel } from '../synth/model';
+import { PlatformModel, TargetModel } from '../model/platform-model';
 import { LedgerFile } from './checkout';
 import { serializeLedger } from './ledger';
 import { Ledger } from './types';

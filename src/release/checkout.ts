@@ -2,10 +2,11 @@ import { GitOpsError, Problem } from '../core/errors';
 import { LedgerGit } from '../git/ledger-history';
 import { Checkout } from '../synth/checkout-fs';
 import { readManifest } from '../synth/manifest';
-import { PlatformModel } from '../synth/model';
+import { PlatformModel } from '../model/platform-model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
 import { applyRingMoves, undeclaredRingProblems } from './moves';
-import { Ledger, RingSpec, VersionPolicy } from './types';
+import { Ledger, RingSpec } from './types';
+import { VersionPolicy } from '../model/versions';
 
 /**
  * The time recorded for a program's initial digest. It is fixed, so that two syntheses of the

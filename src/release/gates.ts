@@ -10,7 +10,7 @@
  * `since` says, which is written by the promoter's clock.
  */
 import { Problem } from '../core/errors';
-import { shortDigest } from './digest';
+import { shortDigest } from '../model/versions';
 import { ruleChecks } from './rules';
 import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec, RingState } from './types';

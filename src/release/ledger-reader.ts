@@ -5,12 +5,13 @@
  */
 import type { Alias, LineCounter, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { GitOpsError, Problem } from '../core/errors';
-import { DEFAULT_VERSION_POLICY, isTag, versionFix, versionProblem } from './digest';
+import { DEFAULT_VERSION_POLICY, isTag, versionFix, versionProblem } from '../model/versions';
 import { LedgerErrorCode } from './error-codes';
 import { yamlLibrary } from '../core/yaml/parse';
 import { isDns1123Label } from '../core/kube-names';
 import { isTimestamp } from '../core/timestamp';
-import { Hold, Ledger, PreviousRelease, RingState, VersionPolicy } from './types';
+import { Hold, Ledger, PreviousRelease, RingState } from './types';
+import { VersionPolicy } from '../model/versions';
 
 /** Options for reading a ledger (see `parseLedger`). */
 export interface ParseLedgerOptions {

@@ -1,10 +1,11 @@
 import { GitOpsError, Problem } from '../core/errors';
-import { DEFAULT_VERSION_POLICY, isDigest, versionFix, versionProblem } from './digest';
+import { DEFAULT_VERSION_POLICY, isDigest, versionFix, versionProblem } from '../model/versions';
 import { isDns1123Label } from '../core/kube-names';
 import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
 import { yamlLibrary } from '../core/yaml/parse';
 import { NAME_FIX, ParseLedgerOptions, readLedgerDocument, serviceOfFile } from './ledger-reader';
-import { Hold, Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
+import { Hold, Ledger, PreviousRelease, RingSpec, RingState } from './types';
+import { VersionPolicy } from '../model/versions';
 
 export type { ParseLedgerOptions };
 

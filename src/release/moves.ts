@@ -7,8 +7,8 @@
  */
 import { Problem } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
-import type { PlatformModel } from '../synth/model';
-import { shortDigest } from './digest';
+import type { PlatformModel } from '../model/platform-model';
+import { shortDigest } from '../model/versions';
 import { Ledger, RingState } from './types';
 
 /** The old ring names the program explains: moved from (to a declared ring) or removed. */

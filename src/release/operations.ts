@@ -3,7 +3,7 @@ import { didYouMean } from '../core/suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
 import { readManifest, recordsInputs } from '../synth/manifest';
 import { FileTree } from '../synth/file-tree';
-import { PlatformModel } from '../synth/model';
+import { PlatformModel } from '../model/platform-model';
 import { applicationName } from '../constructs/name-checks';
 import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts, readLedgerTexts, ringPolicies } from './checkout';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';

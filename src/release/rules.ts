@@ -1,10 +1,11 @@
 import { GitOpsError, Problem } from '../core/errors';
 import { didYouMean } from '../core/suggest';
-import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from './digest';
+import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from '../model/versions';
 import { RuleErrorCode } from './error-codes';
 import { formatDuration, formatTimestamp, isValidDate } from '../core/timestamp';
 import { hasWindows, openSeconds, soakEnds, WindowGroup } from './sync-windows';
-import { Ledger, PreviousRelease, RingSpec, RingState, VersionPolicy } from './types';
+import { Ledger, PreviousRelease, RingSpec, RingState } from './types';
+import { VersionPolicy } from '../model/versions';
 
 /** How many earlier releases a ring keeps for rollback when no limit is given. */
 export const DEFAULT_HISTORY_LIMIT = 5;

@@ -34,12 +34,6 @@ export interface RingGates {
   readonly approvers?: readonly string[];
 }
 
-/** What a ring may accept. */
-export interface VersionPolicy {
-  /** `true`: only `sha256:<64 lowercase hex>` digests; `false`: image tags as well. */
-  readonly requireDigest: boolean;
-}
-
 /** A release a ring ran before its current one, kept so it can be rolled back to. */
 export interface PreviousRelease {
   /** Digest (or tag, where the ring's policy allows tags). */

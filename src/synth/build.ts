@@ -1,7 +1,7 @@
 import { LedgerFile, parseLedgerTexts, readLedgers, readLedgerTexts } from '../release/checkout';
 import { PACKAGE_VERSION } from '../core/version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
-import { PlatformModel } from './model';
+import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';
 import { ReleaseState, RingRelease, synthesize } from './synthesize';
 import { unchangedWrite, WriteOptions, WriteReport } from './writer';

@@ -5,7 +5,7 @@ import { Checkout } from './checkout-fs';
 import { contentHash, FileTree } from './file-tree';
 import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { MANIFEST_PATH, manifestShardPath, readManifest } from './manifest';
-import { PlatformModel } from './model';
+import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from './sources';
 import { targetDirectory } from './synthesize';
 import { planWrite, TRANSACTION_DIR } from './writer';

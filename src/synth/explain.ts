@@ -8,12 +8,12 @@ import { applicationName } from '../constructs/name-checks';
 import { GitOpsError } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import { LedgerFile } from '../release/checkout';
-import { shortDigest } from '../release/digest';
+import { shortDigest } from '../model/versions';
 import { Hold } from '../release/types';
-import { PlatformModel, TargetModel } from './model';
+import { PlatformModel, TargetModel } from '../model/platform-model';
 import { isInitialRelease, valuesFile } from './status';
 import { releaseValues, targetLayers } from './synthesize';
-import { mergeValuesWithProvenance, ValuesLayer } from './values';
+import { mergeValuesWithProvenance, ValuesLayer } from '../model/values';
 
 /** One key of the final values file and the layer that set it. */
 export interface ExplainedValue {

@@ -8,7 +8,7 @@
 import { GitOpsError, Problem } from '../core/errors';
 import { globMatches } from '../core/glob';
 import { FileTree } from './file-tree';
-import { PlatformModel, RemovalModel } from './model';
+import { PlatformModel, RemovalModel } from '../model/platform-model';
 import { applicationsDeletedBy } from './plan';
 import { assertReleasesExplained } from './release-continuity';
 import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan, WriteReport } from './writer';

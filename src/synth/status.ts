@@ -6,10 +6,10 @@
  */
 import { applicationName } from '../constructs/name-checks';
 import { INITIAL_SINCE, LedgerFile } from '../release/checkout';
-import { shortDigest } from '../release/digest';
+import { shortDigest } from '../model/versions';
 import { formatTimestamp } from '../core/timestamp';
 import { Hold, RingState } from '../release/types';
-import { PlatformModel, TargetModel } from './model';
+import { PlatformModel, TargetModel } from '../model/platform-model';
 import { targetDirectory } from './synthesize';
 
 /** Repository-relative path of the status page the synthesizer writes. */

@@ -1,14 +1,14 @@
 import { buildAppProject } from '../argocd/app-project';
 import { buildWorkloadSets } from '../argocd/application-set';
 import { buildBootstrap } from '../argocd/bootstrap';
-import type { ArgoObject } from '../argocd/object';
-import { clusterIndex } from './cluster-index';
+import type { ArgoObject } from '../model/argo-object';
+import { clusterIndex } from '../model/cluster-index';
 import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
-import { PlatformModel, TargetModel } from './model';
+import { PlatformModel, TargetModel } from '../model/platform-model';
 import { RingRelease, sourceKindOf } from './sources';
 
 export type { RingRelease } from './sources';
-export { releaseValues, targetLayers } from './target-values';
+export { releaseValues, targetLayers } from '../model/target-values';
 
 /** What each ring of each service runs: service → ring → release. */
 export type ReleaseState = ReadonlyMap<string, ReadonlyMap<string, RingRelease>>;

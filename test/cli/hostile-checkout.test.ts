@@ -11,7 +11,7 @@ import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { buildTree } from '../../src/synth/build';
 import { contentHash } from '../../src/synth/file-tree';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { runRelease } from '../../src/release/operations';
 import { writeTree } from '../../src/synth/writer';
 import { Sandbox } from '../git/sandbox';

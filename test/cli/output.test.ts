@@ -10,7 +10,7 @@ import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Ser
 import { main } from '../../src/cli/main';
 import { OutputStream } from '../../src/cli/command';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { Sandbox } from '../git/sandbox';
 import { cleanEnv, runBin, writeFixedProgram } from '../support/cli';
 

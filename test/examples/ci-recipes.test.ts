@@ -10,7 +10,7 @@ import { parse, parseDocument } from 'yaml';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
 import { buildTree } from '../../src/synth/build';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { writeTree } from '../../src/synth/writer';
 import { Sandbox } from '../git/sandbox';
 import { runBin, writeFixedProgram } from '../support/cli';

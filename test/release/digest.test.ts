@@ -1,4 +1,4 @@
-import { isDigest, isTag, shortDigest, versionFix, versionProblem } from '../../src/release/digest';
+import { isDigest, isTag, shortDigest, versionFix, versionProblem } from '../../src/model/versions';
 
 const DIGEST = 'sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912';
 

@@ -1,7 +1,7 @@
 import { Cloud, Cluster, Environment, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
 import { applyRingMoves, undeclaredRingProblems } from '../../src/release/moves';
 import { Ledger, RingState } from '../../src/release/types';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 
 const STATE = (digest: string): RingState => ({
   digest,

@@ -1,5 +1,5 @@
 import { ringPolicies } from '../../src/release/checkout';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 
 /** Only what ringPolicies reads: environments and rings. */
 function modelOf(environments: Record<string, boolean>, rings: Record<string, string[]>): PlatformModel {

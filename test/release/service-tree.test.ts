@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildTree, GitOpsError, MANIFEST_PATH, writeTree } from '../../src';
 import { runRelease, ReleaseRequest } from '../../src/release/operations';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { renderedPlatform } from '../../examples/rendered-platform/main';
 import { readTree, treeDiff } from '../support/tree';

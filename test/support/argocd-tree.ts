@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'util';
 import { parseAllDocuments } from 'yaml';
 import { IN_CLUSTER } from '../../src/argocd/bootstrap';
 import { applicationName } from '../../src/constructs/name-checks';
-import { HelmSourceModel, PlatformModel, ServiceModel } from '../../src/synth/model';
+import { HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
 
 /** A parsed Argo CD object and the file it came from. */
 export interface TreeObject {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { readLedgers } from '../../src/release/checkout';
 import { buildTree, treeFromLedgers } from '../../src/synth/build';
 import { checkCheckout, Finding, FindingKind } from '../../src/synth/check';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { TRANSACTION_DIR, writeTree } from '../../src/synth/writer';
 import { addLedgerApi, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile } from './example-checkout';
 

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { GitOpsError } from '../../src';
 import { buildTree } from '../../src/synth/build';
 import { contentHash } from '../../src/synth/file-tree';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { recoverInterruptedWrite, writeTree } from '../../src/synth/writer';
 import { hashTree } from '../support/hash-tree';
 import { addLedgerApi, exampleModel } from './example-checkout';

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { Cloud, Environment, Platform, Service, ServiceProps } from '../../src';
 import { buildTree } from '../../src/synth/build';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { writeTree } from '../../src/synth/writer';
 
 /** The digest every ring of the example starts with. */

@@ -6,7 +6,7 @@ import { snapshotPlatform } from '../../src/constructs/snapshot';
 import { LedgerFile, ledgerFilePath, ledgerText, readLedgers, ringSpecs } from '../../src/release/checkout';
 import { promote, rollback } from '../../src/release/rules';
 import { Ledger } from '../../src/release/types';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 
 /** The example's initial digest. */
 export const D1 = 'sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912';

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildTree, FileKind, FileTree, writeTree, WriteReport } from '../../src';
 import { runRelease } from '../../src/release/operations';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { recoverInterruptedWrite, TRANSACTION_DIR } from '../../src/synth/writer';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { Sandbox } from '../git/sandbox';

@@ -9,7 +9,7 @@ import { contentHash } from '../../src/synth/file-tree';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
 import { computePlan, diffPaths, Plan, planHasChanges, sameValue } from '../../src/synth/plan';
 import { formatPlan } from '../../src/synth/plan-format';
-import { PlatformModel } from '../../src/synth/model';
+import { PlatformModel } from '../../src/model/platform-model';
 import { recordInManifest } from '../support/manifest';
 import {
   addLedgerApi,

@@ -1,4 +1,4 @@
-import { findNonPlainValues, mergeValues, mergeValuesWithProvenance, Values, ValuesLayer } from '../../src/synth/values';
+import { findNonPlainValues, mergeValues, mergeValuesWithProvenance, Values, ValuesLayer } from '../../src/model/values';
 
 const layer = (label: string, values: Values): ValuesLayer => ({ id: label.toLowerCase().replace(/ /g, ':'), label, values });
 

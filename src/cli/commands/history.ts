@@ -1,7 +1,7 @@
 import { HistoryEntry, readHistory } from '../../git/history';
 import { GitOpsError } from '../../core/errors';
 import { didYouMean } from '../../core/suggest';
-import { shortDigest } from '../../release/digest';
+import { shortDigest } from '../../model/versions';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { checkoutDir } from '../out-dir';

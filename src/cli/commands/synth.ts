@@ -2,7 +2,7 @@ import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
 import { assertCheckoutLedgers } from '../../release/checkout-gates';
 import { checkoutTree } from '../../synth/build';
-import { PlatformModel } from '../../synth/model';
+import { PlatformModel } from '../../model/platform-model';
 import { assertReleasesExplained } from '../../synth/release-continuity';
 import { assertDeclaredRemovals } from '../../synth/removals';
 import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../synth/writer';

@@ -1,9 +1,9 @@
 import { isMap } from '../../core/plain';
 import { readYaml } from '../../core/yaml/read';
 import { FileKind, fingerprint } from '../file-tree';
-import { PlatformModel, ServiceModel, HelmSourceModel } from '../model';
-import { releaseValues, sdkLayer } from '../target-values';
-import { mergeValues, ValuesLayer } from '../values';
+import { PlatformModel, ServiceModel, HelmSourceModel } from '../../model/platform-model';
+import { releaseValues, sdkLayer } from '../../model/target-values';
+import { mergeValues, ValuesLayer } from '../../model/values';
 import { toYaml } from '../../core/yaml/emit';
 import { objectFiles } from './objects';
 import { SourceKind, TargetFile } from './source-kind';

@@ -1,4 +1,4 @@
-import { ServiceModel } from '../model';
+import { ServiceModel } from '../../model/platform-model';
 import { helmSource } from './helm';
 import { renderedSource } from './rendered';
 import { SourceKind } from './source-kind';

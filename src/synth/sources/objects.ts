@@ -1,5 +1,5 @@
 import { FileKind, fingerprint } from '../file-tree';
-import { KubeObjectModel } from '../model';
+import { KubeObjectModel } from '../../model/platform-model';
 import { toYaml } from '../../core/yaml/emit';
 import { imagePlaceholder, imageReference, substituteImage, usesPlaceholder } from './image';
 import { TargetFile } from './source-kind';

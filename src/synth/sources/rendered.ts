@@ -1,5 +1,5 @@
 import { readYaml } from '../../core/yaml/read';
-import { ServiceModel } from '../model';
+import { ServiceModel } from '../../model/platform-model';
 import { IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from './image';
 import { objectFileName, objectFiles } from './objects';
 import { SourceKind, TargetFile } from './source-kind';

@@ -1,5 +1,5 @@
 import { FileKind } from '../file-tree';
-import { ClusterModel, EnvironmentModel, PlatformModel, ServiceModel, SourceModel, TargetModel } from '../model';
+import { ClusterModel, EnvironmentModel, PlatformModel, ServiceModel, SourceModel, TargetModel } from '../../model/platform-model';
 
 /** The version a ring runs: a digest (`sha256:…`) or, where the environment allows, a tag. */
 export interface RingRelease {

@@ -4,7 +4,7 @@
  * Everything downstream (synthesis, plan, preview, check, promote) reads this, never the
  * constructs, so a program can run in its own process and hand the snapshot over as JSON.
  */
-import type { ResourceKind, SyncPolicyJson, SyncWindowJson, ProjectRole } from '../model/sync';
+import type { ResourceKind, SyncPolicyJson, SyncWindowJson, ProjectRole } from './sync';
 import type { Values } from './values';
 
 /** Version of the snapshot format. */

@@ -1,4 +1,4 @@
-import { ClusterModel, PlatformModel, TargetModel } from './model';
+import { ClusterModel, PlatformModel, TargetModel } from './platform-model';
 
 /**
  * Finds the cluster of a target by its environment, cloud and cluster names, without building

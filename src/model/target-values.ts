@@ -1,4 +1,4 @@
-import { ClusterModel, PlatformModel, ServiceModel, TargetModel } from './model';
+import { ClusterModel, PlatformModel, ServiceModel, TargetModel } from './platform-model';
 import { mergeValues, Values, ValuesLayer } from './values';
 
 /** The SDK's own values layer of a target: `global.*` and `image.repository`. */

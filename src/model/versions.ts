@@ -1,4 +1,8 @@
-import { VersionPolicy } from './types';
+/** What a ring may accept. */
+export interface VersionPolicy {
+  /** `true`: only `sha256:<64 lowercase hex>` digests; `false`: image tags as well. */
+  readonly requireDigest: boolean;
+}
 
 /** An image digest: `sha256:` followed by 64 lowercase hex characters. */
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
