@@ -2,17 +2,13 @@ import { Problem } from '../core/errors';
 import { isDns1123Label } from '../core/kube-names';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../model/platform-model';
 import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
+import { applicationName } from '../model/placement';
 
 /** AppProject names an environment may not take, and what it would replace. */
 const RESERVED_PROJECTS = new Map([
   ['bootstrap', 'the project of the bootstrap Application, which may deploy into the Argo CD namespace'],
   ['default', "Argo CD's own default project, which other Applications may use"],
 ]);
-
-/** Name of the Application Argo CD generates for a target: `<service>-<env>-<cloud>-<cluster>`. */
-export function applicationName(t: Pick<TargetModel, 'service' | 'environment' | 'cloud' | 'cluster'>): string {
-  return `${t.service}-${t.environment}-${t.cloud}-${t.cluster}`;
-}
 
 /** Problems with the names and paths of a Helm chart source. */
 function problemsOfChart(path: string, chart: HelmSourceModel): Problem[] {

@@ -1,8 +1,8 @@
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../argocd/app-project';
 import { Problem } from '../core/errors';
 import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
-import { imagePlaceholder } from '../synth/sources/image';
-import { objectFileName } from '../synth/sources/objects';
+import { imagePlaceholder } from '../model/images';
+import { objectFileName } from '../model/placement';
 import { mergedValues, sdkLayer } from '../model/target-values';
 import { Values } from '../model/values';
 import { Cloud } from './cloud';

@@ -1,4 +1,4 @@
-import { applicationName } from '../constructs/name-checks';
+import { applicationName } from '../model/placement';
 import { PlatformModel, TargetModel } from '../model/platform-model';
 import { LedgerFile } from './checkout';
 import { serializeLedger } from './ledger';

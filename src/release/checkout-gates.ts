@@ -13,7 +13,7 @@
  * reproducible runs) but not ahead of the system clock, and soaks are measured up to the earlier
  * of the two. Outside a Git repository the ledger's own `since` times are used, and a note says so.
  */
-import { applicationName } from '../constructs/name-checks';
+import { applicationName } from '../model/placement';
 import { GitOpsError, Problem } from '../core/errors';
 import { LedgerGit } from '../git/ledger-history';
 import { contentHash } from '../synth/file-tree';

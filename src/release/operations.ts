@@ -4,7 +4,7 @@ import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeI
 import { readManifest, recordsInputs } from '../synth/manifest';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel } from '../model/platform-model';
-import { applicationName } from '../constructs/name-checks';
+import { applicationName } from '../model/placement';
 import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts, readLedgerTexts, ringPolicies } from './checkout';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
 import { arrivalOf } from './gates';

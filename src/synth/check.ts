@@ -1,4 +1,4 @@
-import { applicationName } from '../constructs/name-checks';
+import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
 import { LedgerFile } from '../release/checkout';
 import { Checkout } from './checkout-fs';
@@ -7,7 +7,7 @@ import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/ch
 import { MANIFEST_PATH, manifestShardPath, readManifest } from './manifest';
 import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from './sources';
-import { targetDirectory } from './synthesize';
+import { targetDirectory } from '../model/placement';
 import { planWrite, TRANSACTION_DIR } from './writer';
 
 /** Kinds of drift `check` finds. */

@@ -4,14 +4,15 @@
  * ledgers only, with the same code the synthesizer uses, so it cannot disagree with the tree.
  */
 import { buildWorkloadSets } from '../argocd/application-set';
-import { applicationName } from '../constructs/name-checks';
+import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import { LedgerFile } from '../release/checkout';
 import { shortDigest } from '../model/versions';
 import { Hold } from '../release/types';
 import { PlatformModel, TargetModel } from '../model/platform-model';
-import { isInitialRelease, valuesFile } from './status';
+import { isInitialRelease } from './status';
+import { valuesFile } from '../model/placement';
 import { releaseValues, targetLayers } from './synthesize';
 import { mergeValuesWithProvenance, ValuesLayer } from '../model/values';
 

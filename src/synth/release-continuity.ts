@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { applicationName } from '../constructs/name-checks';
+import { applicationName } from '../model/placement';
 import { GitOpsError, Problem } from '../core/errors';
 import { LedgerGit } from '../git/ledger-history';
 import { ledgerFilePath, MAX_LEDGER_BYTES, ringPolicies } from '../release/checkout';
@@ -24,7 +24,7 @@ import { contentHash, FileTree } from './file-tree';
 import { Manifest, readManifest } from './manifest';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { sourceKindOf } from './sources';
-import { targetDirectory } from './synthesize';
+import { targetDirectory } from '../model/placement';
 import type { WritePlan } from './writer';
 
 /**

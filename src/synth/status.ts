@@ -4,13 +4,13 @@
  * and values file. Plain data built from the model and the ledgers only (no clock, no Git, no
  * cluster), so the same input always gives the same report.
  */
-import { applicationName } from '../constructs/name-checks';
+import { applicationName } from '../model/placement';
 import { INITIAL_SINCE, LedgerFile } from '../release/checkout';
 import { shortDigest } from '../model/versions';
 import { formatTimestamp } from '../core/timestamp';
 import { Hold, RingState } from '../release/types';
 import { PlatformModel, TargetModel } from '../model/platform-model';
-import { targetDirectory } from './synthesize';
+import { valuesFile } from '../model/placement';
 
 /** Repository-relative path of the status page the synthesizer writes. */
 export const STATUS_PATH = 'STATUS.md';
@@ -188,11 +188,6 @@ function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, Ledge
 /** Whether a ring runs the program's initial digest, untouched by any promotion or rollback. */
 export function isInitialRelease(state: RingState): boolean {
   return state.since === INITIAL_SINCE_TEXT && state.from === null && state.previous.length === 0;
-}
-
-/** Repository-relative path of a target's values file. */
-export function valuesFile(model: PlatformModel, t: Pick<TargetModel, 'id'>): string {
-  return `${targetDirectory(model, t)}/values.yaml`;
 }
 
 /**

@@ -4,8 +4,9 @@ import { buildBootstrap } from '../argocd/bootstrap';
 import type { ArgoObject } from '../model/argo-object';
 import { clusterIndex } from '../model/cluster-index';
 import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
-import { PlatformModel, TargetModel } from '../model/platform-model';
+import { PlatformModel } from '../model/platform-model';
 import { RingRelease, sourceKindOf } from './sources';
+import { targetDirectory } from '../model/placement';
 
 export type { RingRelease } from './sources';
 export { releaseValues, targetLayers } from '../model/target-values';
@@ -79,11 +80,6 @@ function layerKeysOf(model: PlatformModel): Pick<ReadonlyMap<string, string>, 'g
       return key;
     },
   };
-}
-
-/** Directory of a target below the repository root. */
-export function targetDirectory(model: PlatformModel, t: Pick<TargetModel, 'id'>): string {
-  return `${model.layout.environments}/${t.id}`;
 }
 
 /** The releases a program's initial digests give: every ring of a service runs its initialDigest. */

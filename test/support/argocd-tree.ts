@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from 'util';
 import { parseAllDocuments } from 'yaml';
 import { IN_CLUSTER } from '../../src/argocd/bootstrap';
-import { applicationName } from '../../src/constructs/name-checks';
+import { applicationName } from '../../src/model/placement';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
 
 /** A parsed Argo CD object and the file it came from. */

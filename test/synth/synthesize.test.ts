@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { Cloud, Cluster, Environment, FileKind, HelmSourceModel, PlatformModel, Service, ServiceModel, synthesize } from '../../src';
-import { applicationName } from '../../src/constructs/name-checks';
+import { applicationName } from '../../src/model/placement';
 import { directoriesOf, documentsOf, expandApplicationSet, GeneratedApplication } from '../support/application-set';
 import { DIGEST, deviatingPlatform, GITOPS_REPO, linesOf, newPlatform } from '../support/platform';
 import { SEED_APPLICATION_SET } from '../support/seed';

@@ -1,4 +1,4 @@
-import { applicationName } from '../../constructs/name-checks';
+import { applicationName } from '../../model/placement';
 import { readLedgers } from '../../release/checkout';
 import { assertCheckoutReadable } from '../../synth/checkout-lock';
 import { explainTarget, formatExplanation, selectTargets } from '../../synth/explain';

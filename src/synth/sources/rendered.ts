@@ -1,7 +1,8 @@
 import { readYaml } from '../../core/yaml/read';
 import { ServiceModel } from '../../model/platform-model';
-import { IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from './image';
-import { objectFileName, objectFiles } from './objects';
+import { IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from '../../model/images';
+import { objectFiles } from './objects';
+import { objectFileName } from '../../model/placement';
 import { SourceKind, TargetFile } from './source-kind';
 
 /**

@@ -13,8 +13,8 @@
  * `containers`, `initContainers` or `ephemeralContainers`); anywhere else, or altered (e.g.
  * `${ctx.image}-debug`), it is reported, because it would reach the cluster unreplaced.
  */
-import { GitOpsError, Problem } from '../../core/errors';
-import { isMap } from '../../core/plain';
+import { GitOpsError, Problem } from '../core/errors';
+import { isMap } from '../core/plain';
 
 /** What every placeholder starts with: a registry host name that no real image reference uses. */
 export const IMAGE_PLACEHOLDER_PREFIX = 'cdk8s-gitops.image/';
