@@ -7,7 +7,7 @@ import type { Platform } from './platform';
 import { freeId, platformOf } from './platform-scope';
 import { SyncPolicy, SyncWindow } from './sync';
 import { ProjectRole, ResourceKind } from '../model/sync';
-import { problemsOfSyncWindow } from './sync-window-check';
+import { problemsOfSyncWindow } from '../model/schedule';
 import { problemsOfValues } from './values-check';
 
 /** Properties of an {@link Environment}. */

@@ -6,7 +6,7 @@
  * account: a soak counts the time in which the change could sync by itself.
  */
 import type { SyncWindowJson } from '../model/sync';
-import { cronSchedule, CronSchedule, durationSeconds } from '../constructs/sync-window-check';
+import { cronSchedule, CronSchedule, durationSeconds } from '../model/schedule';
 
 /**
  * The windows of one environment (one AppProject) that apply to a ring's Applications. A ring

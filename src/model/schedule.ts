@@ -6,7 +6,7 @@
  */
 import { Problem } from '../core/errors';
 import { didYouMean } from '../core/suggest';
-import type { SyncWindowJson } from '../model/sync';
+import type { SyncWindowJson } from './sync';
 
 interface Field {
   readonly name: string;
