@@ -1,4 +1,4 @@
-import { lockCheckout, LockHolder } from '../synth/checkout-lock';
+import { lockCheckout, LockHolder } from '../workspace/checkout/lock';
 import { CommandContext } from './command';
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../core/errors';
 import { CommandContext } from './command';
-import { readProjectConfig } from './program';
+import { readProjectConfig } from '../workspace/program/run';
 
 /**
  * What a command does with the GitOps checkout:

@@ -1,4 +1,4 @@
-import type { WriteReport } from '../synth/writer';
+import type { WriteReport } from '../workspace/checkout/writer';
 import type { CommandContext } from './command';
 
 /**

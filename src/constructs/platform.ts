@@ -1,8 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
 import { Problem } from '../core/errors';
 import { TreeLayout, PlatformModel } from '../model/platform-model';
-import { PlatformSynthOptions, reportThrownProblems, synthProgram } from '../synth/program';
-import { WriteReport } from '../synth/writer';
+import { PlatformSynthOptions, reportThrownProblems, synthProgram } from '../workspace/program/synth-program';
+import { WriteReport } from '../workspace/checkout/writer';
 import { snapshotPlatform } from './snapshot';
 import { Values } from '../model/values';
 import { problemsOfValues } from './values-check';

@@ -1,6 +1,6 @@
 import { applicationName } from '../model/placement';
 import { PlatformModel, TargetModel } from '../model/platform-model';
-import { LedgerFile } from './checkout';
+import { LedgerFile } from './ledger-files';
 import { serializeLedger } from './ledger';
 import { Ledger } from './types';
 

@@ -1,10 +1,11 @@
-import { LedgerFile, parseLedgerTexts, readLedgers, readLedgerTexts } from '../release/checkout';
+import { LedgerFile, parseLedgerTexts } from '../release/ledger-files';
+import { readLedgers, readLedgerTexts } from '../workspace/ledgers';
 import { PACKAGE_VERSION } from '../core/version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';
 import { ReleaseState, RingRelease, synthesize } from './synthesize';
-import { unchangedWrite, WriteOptions, WriteReport } from './writer';
+import { unchangedWrite, WriteOptions, WriteReport } from '../workspace/checkout/writer';
 
 /**
  * Changes whenever the same model and ledgers would give other bytes: the version of the

@@ -7,7 +7,7 @@ import { buildWorkloadSets } from '../argocd/application-set';
 import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
-import { LedgerFile } from '../release/checkout';
+import { LedgerFile } from '../release/ledger-files';
 import { shortDigest } from '../model/versions';
 import { Hold } from '../release/types';
 import { PlatformModel, TargetModel } from '../model/platform-model';

@@ -1,5 +1,4 @@
 import { GitOpsError } from '../core/errors';
-import { Checkout } from './checkout-fs';
 import { contentHash } from './file-tree';
 
 /** Repository-relative path of the manifest. */
@@ -194,28 +193,6 @@ export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
   return inputs === undefined ? { files } : { files, inputs };
 }
 
-/**
- * The texts of the manifest and its shards in a checkout, by repository path. A file in the
- * shards' directory that is not named as a shard fails with `CG401`; so does a shard that is
- * not a regular file (`CG402`) or is reached through a symbolic link (`CG408`).
- */
-export function readManifestTexts(dir: string): Map<string, string> {
-  const checkout = new Checkout(dir);
-  const texts = new Map<string, string>();
-  const main = checkout.read(MANIFEST_PATH);
-  if (main !== undefined) texts.set(MANIFEST_PATH, main);
-  if (checkout.kind(MANIFEST_SHARDS_DIR) === 'missing') return texts;
-  for (const d of checkout.list(MANIFEST_SHARDS_DIR)) {
-    const rel = `${MANIFEST_SHARDS_DIR}/${d.name}`;
-    if (!SHARD_NAME.test(d.name)) {
-      throw malformed(rel, `${rel} is in the directory of the manifest's shards but is not named as one (<service>.json).`);
-    }
-    const text = checkout.read(rel);
-    if (text !== undefined) texts.set(rel, text);
-  }
-  return texts;
-}
-
 /** Paths whose segments are plain names (none starts with a dot): ownable at a glance. */
 const PLAIN_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
 
@@ -242,11 +219,6 @@ export function manifestInputs(text: string): string | undefined {
   return INPUTS_HEAD.exec(text)?.[1];
 }
 
-/** Reads the manifest of a checkout, with its shards; an absent manifest is an empty one. */
-export function readManifest(dir: string): Manifest {
-  return parseManifest(readManifestTexts(dir));
-}
-
 /**
  * Whether `manifest` records the program `inputs`, and every ledger in `ledgers` (as read from
  * the checkout) with the content it has: then the checkout was written from this program and
@@ -262,4 +234,11 @@ export function recordsInputs(
     if (l.initial || manifest.files.get(l.path)?.sha256 !== contentHash(l.text)) return false;
   }
   return true;
+}
+
+/** Fails with `CG401` when a file found in the shards' directory (`name`, at `rel`) is not named as a shard. */
+export function assertShardFileName(rel: string, name: string): void {
+  if (!SHARD_NAME.test(name)) {
+    throw malformed(rel, `${rel} is in the directory of the manifest's shards but is not named as one (<service>.json).`);
+  }
 }

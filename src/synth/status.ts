@@ -5,7 +5,7 @@
  * cluster), so the same input always gives the same report.
  */
 import { applicationName } from '../model/placement';
-import { INITIAL_SINCE, LedgerFile } from '../release/checkout';
+import { INITIAL_SINCE, LedgerFile } from '../release/ledger-files';
 import { shortDigest } from '../model/versions';
 import { formatTimestamp } from '../core/timestamp';
 import { Hold, RingState } from '../release/types';

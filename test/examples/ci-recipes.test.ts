@@ -11,7 +11,7 @@ import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Ser
 import { snapshotPlatform } from '../../src/constructs/snapshot';
 import { buildTree } from '../../src/synth/build';
 import { PlatformModel } from '../../src/model/platform-model';
-import { writeTree } from '../../src/synth/writer';
+import { writeTree } from '../../src/workspace/checkout/writer';
 import { Sandbox } from '../git/sandbox';
 import { runBin, writeFixedProgram } from '../support/cli';
 

@@ -5,8 +5,8 @@ import { Writable } from 'stream';
 import { parse, parseAllDocuments } from 'yaml';
 import { ORDERS_DIGEST, PAYMENTS_DIGEST, renderedPlatform } from '../../examples/rendered-platform/main';
 import { buildTree, FileKind, runCli, synthesize, writeTree } from '../../src';
-import { applicationsOf, viewOfCheckout } from '../../src/synth/inspect/checkout';
-import { runRelease } from '../../src/release/operations';
+import { applicationsOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
+import { runRelease } from '../../src/workspace/release-operations';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
 import { validateKubeObject } from '../support/kube-models';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
-import { readHistory } from '../../src/git/history';
-import { GitOpsRepository } from '../../src/git/repository';
-import { gitopsTrailers, Operation } from '../../src/git/trailers';
+import { readHistory } from '../../src/workspace/git/history';
+import { GitOpsRepository } from '../../src/workspace/git/repository';
+import { gitopsTrailers, Operation } from '../../src/workspace/git/trailers';
 import { Sandbox } from './sandbox';
 
 describe('readHistory', () => {

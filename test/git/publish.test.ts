@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ExistingBranch, publish, publishCommits, PublishOptions } from '../../src/git/publish';
-import { gitopsTrailers, Operation } from '../../src/git/trailers';
+import { ExistingBranch, publish, publishCommits, PublishOptions } from '../../src/workspace/git/publish';
+import { gitopsTrailers, Operation } from '../../src/workspace/git/trailers';
 import { Sandbox } from './sandbox';
 
 describe('publish', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../src/core/errors';
-import { ChangeKind, GitOpsRepository } from '../../src/git/repository';
+import { ChangeKind, GitOpsRepository } from '../../src/workspace/git/repository';
 import { Sandbox } from './sandbox';
 
 describe('GitOpsRepository', () => {

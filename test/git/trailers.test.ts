@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fc from 'fast-check';
 import { GitOpsError } from '../../src/core/errors';
-import { appendTrailers, formatTrailers, gitopsTrailers, Operation, parseTrailers, TrailerKey } from '../../src/git/trailers';
+import { appendTrailers, formatTrailers, gitopsTrailers, Operation, parseTrailers, TrailerKey } from '../../src/workspace/git/trailers';
 
 describe('trailers', () => {
   test('formats one line per value, repeating keys, in the order given', () => {

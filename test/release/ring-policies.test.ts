@@ -1,4 +1,4 @@
-import { ringPolicies } from '../../src/release/checkout';
+import { ringPolicies } from '../../src/release/ledger-files';
 import { PlatformModel } from '../../src/model/platform-model';
 
 /** Only what ringPolicies reads: environments and rings. */

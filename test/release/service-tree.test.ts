@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildTree, GitOpsError, MANIFEST_PATH, writeTree } from '../../src';
-import { runRelease, ReleaseRequest } from '../../src/release/operations';
+import { runRelease, ReleaseRequest } from '../../src/workspace/release-operations';
 import { PlatformModel } from '../../src/model/platform-model';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { renderedPlatform } from '../../examples/rendered-platform/main';

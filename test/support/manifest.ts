@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ManifestEntry, readManifest, serializeManifest } from '../../src/synth/manifest';
+import { ManifestEntry, serializeManifest } from '../../src/synth/manifest';
+import { readManifest } from '../../src/workspace/checkout/manifest-io';
 
 /**
  * Records `entry` for the repository path `file` in the manifest of the checkout `dir` (in the

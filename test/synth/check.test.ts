@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readLedgers } from '../../src/release/checkout';
+import { readLedgers } from '../../src/workspace/ledgers';
 import { buildTree, treeFromLedgers } from '../../src/synth/build';
-import { checkCheckout, Finding, FindingKind } from '../../src/synth/check';
+import { checkCheckout, Finding, FindingKind } from '../../src/workspace/check';
 import { PlatformModel } from '../../src/model/platform-model';
-import { TRANSACTION_DIR, writeTree } from '../../src/synth/writer';
+import { TRANSACTION_DIR, writeTree } from '../../src/workspace/checkout/writer';
 import { addLedgerApi, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile } from './example-checkout';
 
 const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';

@@ -12,7 +12,7 @@ import { GitOpsError } from '../../src';
 import { buildTree } from '../../src/synth/build';
 import { contentHash } from '../../src/synth/file-tree';
 import { PlatformModel } from '../../src/model/platform-model';
-import { recoverInterruptedWrite, writeTree } from '../../src/synth/writer';
+import { recoverInterruptedWrite, writeTree } from '../../src/workspace/checkout/writer';
 import { hashTree } from '../support/hash-tree';
 import { addLedgerApi, exampleModel } from './example-checkout';
 

@@ -5,7 +5,7 @@ import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { Cloud, Environment, Platform, Service, ServiceProps } from '../../src';
 import { buildTree } from '../../src/synth/build';
 import { PlatformModel } from '../../src/model/platform-model';
-import { writeTree } from '../../src/synth/writer';
+import { writeTree } from '../../src/workspace/checkout/writer';
 
 /** The digest every ring of the example starts with. */
 export const SEED_DIGEST = 'sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912';

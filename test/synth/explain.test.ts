@@ -8,7 +8,7 @@ import { GitOpsError } from '../../src/core/errors';
 import { treeFromLedgers } from '../../src/synth/build';
 import { explainTarget, formatExplanation, selectTargets } from '../../src/synth/explain';
 import { expandApplicationSets } from '../../src/synth/preview';
-import { writeTree } from '../../src/synth/writer';
+import { writeTree } from '../../src/workspace/checkout/writer';
 import { D1, D2, exampleModel, initialLedgers, ledgersAfterCanary, ledgersAfterRollback } from './example';
 
 const model = exampleModel();

@@ -3,12 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Cluster, FileKind } from '../../src';
-import { runRelease } from '../../src/release/operations';
+import { runRelease } from '../../src/workspace/release-operations';
 import { buildTree } from '../../src/synth/build';
 import { contentHash } from '../../src/synth/file-tree';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
-import { computePlan, diffPaths, Plan, planHasChanges, sameValue } from '../../src/synth/plan';
-import { formatPlan } from '../../src/synth/plan-format';
+import { computePlan, diffPaths, Plan, planHasChanges, sameValue } from '../../src/workspace/plan';
+import { formatPlan } from '../../src/cli/plan-format';
 import { PlatformModel } from '../../src/model/platform-model';
 import { recordInManifest } from '../support/manifest';
 import {

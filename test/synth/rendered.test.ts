@@ -25,10 +25,10 @@ import {
   synthesize,
   writeTree,
 } from '../../src';
-import { diffPaths, computePlan } from '../../src/synth/plan';
-import { formatPlan } from '../../src/synth/plan-format';
-import { checkCheckout, FindingKind } from '../../src/synth/check';
-import { applicationsOf, directoriesOf, viewOfCheckout } from '../../src/synth/inspect/checkout';
+import { diffPaths, computePlan } from '../../src/workspace/plan';
+import { formatPlan } from '../../src/cli/plan-format';
+import { checkCheckout, FindingKind } from '../../src/workspace/check';
+import { applicationsOf, directoriesOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
 import { expandApplicationSets } from '../../src/synth/preview';
 import { summarizeChange } from '../../src/release/change-summary';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';

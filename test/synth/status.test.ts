@@ -1,6 +1,6 @@
 import { Cloud, Cluster, ControlPlane, Environment, Platform, Service } from '../../src';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
-import { ledgerText } from '../../src/release/checkout';
+import { ledgerText } from '../../src/release/ledger-files';
 import { treeFromLedgers } from '../../src/synth/build';
 import { FileKind } from '../../src/synth/file-tree';
 import { formatStatus, statusMarkdown, statusOf, STATUS_PATH } from '../../src/synth/status';

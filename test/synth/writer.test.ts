@@ -3,7 +3,7 @@ import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { FileTree, GitOpsError, MANIFEST_PATH, planWrite, PlatformModel, recoverInterruptedWrite, synthesize, writeTree } from '../../src';
 import { contentHash } from '../../src/synth/file-tree';
-import { TRANSACTION_DIR } from '../../src/synth/writer';
+import { TRANSACTION_DIR } from '../../src/workspace/checkout/writer';
 import { hashTree } from '../support/hash-tree';
 // The module object itself (not an import-star copy), so that a spy on it reaches the writer.
 import fs = require('fs');

@@ -1,11 +1,11 @@
-import { HistoryEntry, readHistory } from '../../git/history';
+import { HistoryEntry, readHistory } from '../../workspace/git/history';
 import { GitOpsError } from '../../core/errors';
 import { didYouMean } from '../../core/suggest';
 import { shortDigest } from '../../model/versions';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
-import { loadModel, ProgramFlags, readProjectConfig } from '../program';
+import { loadModel, ProgramFlags, readProjectConfig } from '../../workspace/program/run';
 
 export const historyCommand: Command = {
   name: 'history',

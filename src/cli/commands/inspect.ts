@@ -1,20 +1,20 @@
 import * as fs from 'fs';
-import { readLedgers } from '../../release/checkout';
-import { assertCheckoutLedgers } from '../../release/checkout-gates';
+import { readLedgers } from '../../workspace/ledgers';
+import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
-import { checkCheckout } from '../../synth/check';
-import { assertCheckoutReadable } from '../../synth/checkout-lock';
-import { applicationsOf, viewOfCheckout } from '../../synth/inspect/checkout';
-import { planAndWrite, planHasChanges } from '../../synth/plan';
-import { unexplainedReleaseChanges } from '../../synth/release-continuity';
-import { formatPlan } from '../../synth/plan-format';
-import { undeclaredDeletions } from '../../synth/removals';
+import { checkCheckout } from '../../workspace/check';
+import { assertCheckoutReadable } from '../../workspace/checkout/lock';
+import { applicationsOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { planAndWrite, planHasChanges } from '../../workspace/plan';
+import { unexplainedReleaseChanges } from '../../workspace/release-continuity';
+import { formatPlan } from '../plan-format';
+import { undeclaredDeletions } from '../../workspace/removals';
 import { toYamlDocuments } from '../../core/yaml/emit';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
-import { runProgram } from '../program';
+import { runProgram } from '../../workspace/program/run';
 
 export const planCommand: Command = {
   name: 'plan',

@@ -2,8 +2,8 @@ import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
-import { runProgram } from '../program';
-import { dropPending, publishChange } from '../publishing';
+import { runProgram } from '../../workspace/program/run';
+import { dropPending, publishChange } from '../../workspace/publishing';
 import { printWriteNotes } from '../write-notes';
 
 export const publishCommand: Command = {

@@ -1,16 +1,16 @@
-import type { PublishResult } from '../../git/publish';
-import { Operation } from '../../git/trailers';
-import { ledgerFilePath } from '../../release/checkout';
-import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../release/operations';
-import { Checkout } from '../../synth/checkout-fs';
-import { writeDeclaredTree } from '../../synth/removals';
-import { recoverInterruptedWrite, WriteReport } from '../../synth/writer';
+import type { PublishResult } from '../../workspace/git/publish';
+import { Operation } from '../../workspace/git/trailers';
+import { ledgerFilePath } from '../../release/ledger-files';
+import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../workspace/release-operations';
+import { Checkout } from '../../workspace/checkout/checkout-fs';
+import { writeDeclaredTree } from '../../workspace/removals';
+import { recoverInterruptedWrite, WriteReport } from '../../workspace/checkout/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { withCheckoutLock } from '../locking';
-import { addPending, pendingStore } from '../pending-operations';
+import { addPending, pendingStore } from '../../workspace/pending-operations';
 import { checkoutDir } from '../out-dir';
-import { runProgram } from '../program';
+import { runProgram } from '../../workspace/program/run';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
@@ -77,7 +77,8 @@ async function release(ctx: CommandContext, values: Record<string, any>, request
       return 0;
     }
     // Git and simple-git load only here: a release without --publish does without them.
-    const { assertCheckoutPublishable, publishChange, releaseBranch } = require('../publishing') as typeof import('../publishing');
+    const { assertCheckoutPublishable, publishChange, releaseBranch } =
+      require('../../workspace/publishing') as typeof import('../../workspace/publishing');
     // Check the rules and the pending operations before anything is written, and learn the digest the branch is named after.
     recoverInterruptedWrite(out);
     const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });

@@ -1,12 +1,12 @@
 import { applicationName } from '../../model/placement';
-import { readLedgers } from '../../release/checkout';
-import { assertCheckoutReadable } from '../../synth/checkout-lock';
+import { readLedgers } from '../../workspace/ledgers';
+import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { explainTarget, formatExplanation, selectTargets } from '../../synth/explain';
 import { formatStatus, statusOf } from '../../synth/status';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
-import { loadModel } from '../program';
+import { loadModel } from '../../workspace/program/run';
 
 export const statusCommand: Command = {
   name: 'status',

@@ -1,16 +1,16 @@
 import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
-import { assertCheckoutLedgers } from '../../release/checkout-gates';
+import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { checkoutTree } from '../../synth/build';
 import { PlatformModel } from '../../model/platform-model';
-import { assertReleasesExplained } from '../../synth/release-continuity';
-import { assertDeclaredRemovals } from '../../synth/removals';
-import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../synth/writer';
+import { assertReleasesExplained } from '../../workspace/release-continuity';
+import { assertDeclaredRemovals } from '../../workspace/removals';
+import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../workspace/checkout/writer';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
-import { runProgram } from '../program';
+import { runProgram } from '../../workspace/program/run';
 import { printWriteNotes } from '../write-notes';
 
 /** How many paths of each kind are listed before the rest are counted. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { FileKind, FileTree } from '../../../src';
-import { directoriesOf } from '../../../src/synth/inspect/checkout';
-import { CheckoutReader, PendingWrite, writeKeepsApplications } from '../../../src/synth/inspect/planned-checkout';
+import { directoriesOf } from '../../../src/workspace/inspect/checkout';
+import { CheckoutReader, PendingWrite, writeKeepsApplications } from '../../../src/workspace/inspect/planned-checkout';
 
 const SET = (name: string, path = 'apps/*'): string => `apiVersion: argoproj.io/v1alpha1
 kind: ApplicationSet

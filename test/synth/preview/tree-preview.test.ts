@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GitOpsError } from '../../../src/core/errors';
-import { applicationsOf, viewOfCheckout } from '../../../src/synth/inspect/checkout';
+import { applicationsOf, viewOfCheckout } from '../../../src/workspace/inspect/checkout';
 import { removeCheckout, synthesizedCheckout, writeFile } from '../example-checkout';
 import { SEED_TARGETS } from './fixtures';
 

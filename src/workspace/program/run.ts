@@ -3,12 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
-import { parseYaml } from '../core/yaml/parse';
-import { formatProblem, GitOpsError } from '../core/errors';
-import { fingerprint } from '../synth/file-tree';
-import { PlatformModel, MODEL_VERSION } from '../model/platform-model';
-import { MODEL_OUT_ENV, ProgramOutput } from '../synth/program-protocol';
-import type { CommandContext } from './command';
+import { parseYaml } from '../../core/yaml/parse';
+import { formatProblem, GitOpsError } from '../../core/errors';
+import { fingerprint } from '../../synth/file-tree';
+import { PlatformModel, MODEL_VERSION } from '../../model/platform-model';
+import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
+import type { CommandContext } from '../../cli/command';
 
 /** Settings read from the project's `cdk8s.yaml`. */
 export interface ProjectConfig {

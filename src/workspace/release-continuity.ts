@@ -13,19 +13,21 @@
  */
 import { applicationName } from '../model/placement';
 import { GitOpsError, Problem } from '../core/errors';
-import { LedgerGit } from '../git/ledger-history';
-import { ledgerFilePath, MAX_LEDGER_BYTES, ringPolicies } from '../release/checkout';
+import { LedgerGit } from './git/ledger-history';
+import { ledgerFilePath, ringPolicies } from '../release/ledger-files';
+import { MAX_LEDGER_BYTES } from './ledgers';
 import { shortDigest } from '../model/versions';
 import { parseLedger } from '../release/ledger';
 import { applyRingMoves } from '../release/moves';
 import { Ledger } from '../release/types';
-import { Checkout } from './checkout-fs';
-import { contentHash, FileTree } from './file-tree';
-import { Manifest, readManifest } from './manifest';
+import { Checkout } from './checkout/checkout-fs';
+import { contentHash, FileTree } from '../synth/file-tree';
+import { Manifest } from '../synth/manifest';
+import { readManifest } from './checkout/manifest-io';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
-import { sourceKindOf } from './sources';
+import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
-import type { WritePlan } from './writer';
+import type { WritePlan } from './checkout/writer';
 
 /**
  * What a service's rings ran before the write, and where its targets' files are read to tell

@@ -1,4 +1,4 @@
-import { GitOpsError } from '../core/errors';
+import { GitOpsError } from '../../core/errors';
 import { GitCommandError, GitRunner, gitFailure } from './command';
 import { normalizePaths } from './paths';
 import { GitOpsRepository } from './repository';

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError } from '../core/errors';
-import type { Platform } from '../constructs/platform';
-import { snapshotPlatform } from '../constructs/snapshot';
-import { MODEL_OUT_ENV, ProgramOutput } from './program-protocol';
-import type { WriteReport } from './writer';
+import { GitOpsError } from '../../core/errors';
+import type { Platform } from '../../constructs/platform';
+import { snapshotPlatform } from '../../constructs/snapshot';
+import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
+import type { WriteReport } from '../checkout/writer';
 
 /** Options of {@link Platform.synth}. */
 export interface PlatformSynthOptions {
@@ -37,10 +37,10 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
   }
   const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   const model = snapshotPlatform(platform);
-  const { checkoutTree, modelFingerprint } = require('./build') as typeof import('./build');
-  const { recoverInterruptedWrite } = require('./writer') as typeof import('./writer');
-  const { writeDeclaredTree } = require('./removals') as typeof import('./removals');
-  const { lockCheckout } = require('./checkout-lock') as typeof import('./checkout-lock');
+  const { checkoutTree, modelFingerprint } = require('../../synth/build') as typeof import('../../synth/build');
+  const { recoverInterruptedWrite } = require('../checkout/writer') as typeof import('../checkout/writer');
+  const { writeDeclaredTree } = require('../removals') as typeof import('../removals');
+  const { lockCheckout } = require('../checkout/lock') as typeof import('../checkout/lock');
   const lock = lockCheckout(outdir, 'synth');
   try {
     recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { Checkout } from './checkout-fs';
-import { contentHash } from './file-tree';
+import { contentHash } from '../../synth/file-tree';
 import { LocalState, localState } from './local-state';
 
 /** A file's identity as `lstat` sees it: size, modification and change times, inode. */

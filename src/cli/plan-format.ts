@@ -1,4 +1,4 @@
-import { KeyChange, ObjectChange, Plan, planHasChanges } from './plan';
+import { KeyChange, ObjectChange, Plan, planHasChanges } from '../workspace/plan';
 
 /** Output formats of a plan. */
 export type PlanFormat = 'text' | 'markdown' | 'json';

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { GitOpsError } from '../core/errors';
+import { GitOpsError } from '../../core/errors';
 
 /**
  * Normalises repository-relative paths: forward slashes, no `./`, no trailing `/`,

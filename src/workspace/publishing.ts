@@ -1,23 +1,25 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../core/errors';
-import { ExistingBranch, PublishCommit, publishCommits, PublishedCommit, PublishResult } from '../git/publish';
-import { GitOpsRepository } from '../git/repository';
-import { gitopsTrailers, Operation, TrailerInput } from '../git/trailers';
-import { assertCheckoutLedgers, GateClock } from '../release/checkout-gates';
-import { INITIAL_SINCE, LedgerFile, ledgerFilePath, ledgerText, readLedgers, ringPolicies, ringSpecs } from '../release/checkout';
+import { ExistingBranch, PublishCommit, publishCommits, PublishedCommit, PublishResult } from './git/publish';
+import { GitOpsRepository } from './git/repository';
+import { gitopsTrailers, Operation, TrailerInput } from './git/trailers';
+import { assertCheckoutLedgers, GateClock } from './checkout-gates';
+import { INITIAL_SINCE, LedgerFile, ledgerFilePath, ledgerText, ringPolicies, ringSpecs } from '../release/ledger-files';
+import { readLedgers } from './ledgers';
 import { describeChange, summarizeChange } from '../release/change-summary';
 import { shortDigest } from '../model/versions';
 import { initialLedger, parseLedger } from '../release/ledger';
-import { ReleaseOutcome, ReleaseRequest, runRelease } from '../release/operations';
+import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
 import { Ledger } from '../release/types';
 import { checkoutTree } from '../synth/build';
-import { Checkout } from '../synth/checkout-fs';
-import type { LockHolder } from '../synth/checkout-lock';
-import { MANIFEST_PATH, manifestShardPath, parseManifest, readManifestTexts } from '../synth/manifest';
+import { Checkout } from './checkout/checkout-fs';
+import type { LockHolder } from './checkout/lock';
+import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
+import { readManifestTexts } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
-import { writeDeclaredTree } from '../synth/removals';
-import { recoverInterruptedWrite, WriteReport } from '../synth/writer';
+import { writeDeclaredTree } from './removals';
+import { recoverInterruptedWrite, WriteReport } from './checkout/writer';
 import {
   markPublishing,
   PendingOperation,

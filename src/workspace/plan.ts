@@ -1,8 +1,8 @@
-import { FileKind, FileTree } from './file-tree';
+import { FileKind, FileTree } from '../synth/file-tree';
 import { applicationsOf, TreeView } from './inspect/checkout';
-import type { GeneratedApplication } from './preview';
+import type { GeneratedApplication } from '../synth/preview';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
-import { planWrite, WritePlan } from './writer';
+import { planWrite, WritePlan } from './checkout/writer';
 import { readYaml, readYamlDocuments } from '../core/yaml/read';
 import { isMap } from '../core/plain';
 

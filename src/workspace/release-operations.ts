@@ -1,15 +1,17 @@
 import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
-import { readManifest, recordsInputs } from '../synth/manifest';
+import { recordsInputs } from '../synth/manifest';
+import { readManifest } from './checkout/manifest-io';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { applicationName } from '../model/placement';
-import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts, readLedgerTexts, ringPolicies } from './checkout';
+import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts, ringPolicies } from '../release/ledger-files';
+import { readLedgerTexts } from './ledgers';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
-import { arrivalOf } from './gates';
-import { LedgerChange, promote, PromoteOptions, rollback, unhold } from './rules';
-import { Ledger } from './types';
+import { arrivalOf } from '../release/gates';
+import { LedgerChange, promote, PromoteOptions, rollback, unhold } from '../release/rules';
+import { Ledger } from '../release/types';
 
 /** A change to what a ring runs. */
 export type ReleaseRequest =

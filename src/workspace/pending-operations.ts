@@ -1,6 +1,6 @@
 import { GitOpsError } from '../core/errors';
-import { ReleaseRequest } from '../release/operations';
-import { LocalState, localState } from '../synth/local-state';
+import { ReleaseRequest } from './release-operations';
+import { LocalState, localState } from './checkout/local-state';
 
 /**
  * A promote, rollback or unhold made without `--publish`: what was asked, by whom and when, and

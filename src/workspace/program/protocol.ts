@@ -1,5 +1,5 @@
-import type { GitOpsError } from '../core/errors';
-import type { PlatformModel } from '../model/platform-model';
+import type { GitOpsError } from '../../core/errors';
+import type { PlatformModel } from '../../model/platform-model';
 
 /**
  * Environment variable through which the `cdk8s-gitops` CLI asks a program for its model

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GitError, simpleGit, SimpleGit } from 'simple-git';
-import { GitOpsError } from '../core/errors';
+import { GitOpsError } from '../../core/errors';
 
 /**
  * A git command that exited with a non-zero code.

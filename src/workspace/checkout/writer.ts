@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { GitOpsError, systemErrorCode } from '../core/errors';
+import { GitOpsError, systemErrorCode } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
-import { contentHash, FileKind, FileTree } from './file-tree';
+import { contentHash, FileKind, FileTree } from '../../synth/file-tree';
 import {
   isManifestPath,
   isOwnablePath,
@@ -12,10 +12,10 @@ import {
   MANIFEST_PATH,
   manifestInputs,
   parseManifest,
-  readManifestTexts,
   recordsInputs,
   serializeManifest,
-} from './manifest';
+} from '../../synth/manifest';
+import { readManifestTexts } from './manifest-io';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';

@@ -1,14 +1,15 @@
 import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
-import { LedgerFile } from '../release/checkout';
-import { Checkout } from './checkout-fs';
-import { contentHash, FileTree } from './file-tree';
+import { LedgerFile } from '../release/ledger-files';
+import { Checkout } from './checkout/checkout-fs';
+import { contentHash, FileTree } from '../synth/file-tree';
 import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
-import { MANIFEST_PATH, manifestShardPath, readManifest } from './manifest';
+import { MANIFEST_PATH, manifestShardPath } from '../synth/manifest';
+import { readManifest } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
-import { sourceKindOf } from './sources';
+import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
-import { planWrite, TRANSACTION_DIR } from './writer';
+import { planWrite, TRANSACTION_DIR } from './checkout/writer';
 
 /** Kinds of drift `check` finds. */
 export enum FindingKind {

@@ -1,4 +1,4 @@
-import { GitOpsError } from '../core/errors';
+import { GitOpsError } from '../../core/errors';
 
 /** The trailer keys cdk8s-gitops writes on the commits it publishes. */
 export enum TrailerKey {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError, systemErrorCode } from '../core/errors';
+import { GitOpsError, systemErrorCode } from '../../core/errors';
 
 /** What stands at a path of a checkout, seen without following symbolic links. */
 export type EntryKind = 'file' | 'directory' | 'missing' | 'other';

@@ -15,19 +15,20 @@
  */
 import { applicationName } from '../model/placement';
 import { GitOpsError, Problem } from '../core/errors';
-import { LedgerGit } from '../git/ledger-history';
+import { LedgerGit } from './git/ledger-history';
 import { contentHash } from '../synth/file-tree';
-import { readManifest } from '../synth/manifest';
+import { readManifest } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
-import { LedgerText, parseLedgerTexts, readLedgerTexts, ringPolicies } from './checkout';
+import { LedgerText, parseLedgerTexts, ringPolicies } from '../release/ledger-files';
+import { readLedgerTexts } from './ledgers';
 import { shortDigest } from '../model/versions';
-import { LedgerCheck, LedgerHistory, ledgerProblems } from './gates';
-import { parseLedger } from './ledger';
-import { applyRingMoves } from './moves';
+import { LedgerCheck, LedgerHistory, ledgerProblems } from '../release/gates';
+import { parseLedger } from '../release/ledger';
+import { applyRingMoves } from '../release/moves';
 import { globMatches } from '../core/glob';
-import { hasWindows, nextOpen, WindowGroup } from './sync-windows';
+import { hasWindows, nextOpen, WindowGroup } from '../release/sync-windows';
 import { formatTimestamp } from '../core/timestamp';
-import { Ledger, RingSpec } from './types';
+import { Ledger, RingSpec } from '../release/types';
 
 /** How far a time may be ahead of the system clock (clocks of two machines differ a little). */
 const CLOCK_SKEW_MS = 5 * 60_000;

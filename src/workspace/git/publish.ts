@@ -1,4 +1,4 @@
-import { GitOpsError } from '../core/errors';
+import { GitOpsError } from '../../core/errors';
 import { isUnder, normalizePaths } from './paths';
 import { ChangeKind, CommitAuthor, FileChange, GitOpsRepository } from './repository';
 import { appendTrailers, parseTrailers, TrailerInput, TrailerKey } from './trailers';

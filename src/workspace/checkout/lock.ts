@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
-import { GitOpsError, systemErrorCode } from '../core/errors';
+import { GitOpsError, systemErrorCode } from '../../core/errors';
 import { Checkout } from './checkout-fs';
 import { assertNoInterruptedWrite, ensureCheckoutDirectory } from './writer';
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { GitOpsError } from '../core/errors';
+import { GitOpsError } from '../../core/errors';
 import { GitCommandError, GitRunner, gitFailure } from './command';
 import { isUnder, normalizePaths } from './paths';
 import { appendTrailers, TrailerInput } from './trailers';

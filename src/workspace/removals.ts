@@ -7,11 +7,19 @@
  */
 import { GitOpsError, Problem } from '../core/errors';
 import { globMatches } from '../core/glob';
-import { FileTree } from './file-tree';
+import { FileTree } from '../synth/file-tree';
 import { PlatformModel, RemovalModel } from '../model/platform-model';
 import { applicationsDeletedBy } from './plan';
 import { assertReleasesExplained } from './release-continuity';
-import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan, WriteReport } from './writer';
+import {
+  applyPlan,
+  ensureCheckoutDirectory,
+  planWrite,
+  recoverInterruptedWrite,
+  WriteOptions,
+  WritePlan,
+  WriteReport,
+} from './checkout/writer';
 
 /** An Application a write deletes: its name and the labels its ApplicationSet gave it. */
 export interface DeletedApplication {

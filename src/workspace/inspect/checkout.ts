@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { systemErrorCode } from '../../core/errors';
 import { parseYamlDocuments } from '../../core/yaml/parse';
-import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../preview';
-import { FileKind, FileTree } from '../file-tree';
+import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../../synth/preview';
+import { FileKind, FileTree } from '../../synth/file-tree';
 
 /**
  * Every file of a checkout, repository-relative, skipping hidden directories (`.git`,

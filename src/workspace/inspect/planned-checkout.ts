@@ -12,9 +12,9 @@
  * @module
  */
 import { GitOpsError } from '../../core/errors';
-import { Checkout } from '../checkout-fs';
-import { contentHash, FileKind, FileTree } from '../file-tree';
-import type { WritePlan } from '../writer';
+import { Checkout } from '../checkout/checkout-fs';
+import { contentHash, FileKind, FileTree } from '../../synth/file-tree';
+import type { WritePlan } from '../checkout/writer';
 import {
   applicationSetsIn,
   directoriesOf,
