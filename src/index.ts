@@ -1,12 +1,19 @@
 // The public API of cdk8s-gitops. Everything a program or a tool may use is exported here.
 
+import { usePlatformSynthesizer } from './constructs/platform';
+import { reportThrownProblems, synthProgram } from './workspace/program/synth-program';
+
+// The constructs know nothing of the layers that write files: Platform.synth() runs what the
+// entry point gives it.
+usePlatformSynthesizer({ onPlatform: reportThrownProblems, synth: synthProgram });
+
 export { GitOpsError, formatProblem } from './core/errors';
 export type { Problem, ProblemLocation, ErrorCode } from './core/errors';
 export { ERROR_CATALOGUE, errorEntry } from './core/error-catalogue';
 export type { ErrorEntry, ErrorWhere } from './core/error-catalogue';
 
 export { Platform } from './constructs/platform';
-export type { PlatformProps, LayoutProps, ServiceDefaults } from './constructs/platform';
+export type { PlatformProps, LayoutProps, ServiceDefaults, PlatformSynthOptions } from './constructs/platform';
 export { ControlPlane } from './constructs/control-plane';
 export type { ControlPlaneProps } from './constructs/control-plane';
 export { Environment } from './constructs/environment';
@@ -35,7 +42,7 @@ export { FileTree, FileKind } from './synth/file-tree';
 export type { FileEntry, FileTreeOptions, TreePart } from './synth/file-tree';
 export { synthesize } from './synth/synthesize';
 export type { SynthesizeOptions, ReleaseState, RingRelease } from './synth/synthesize';
-export { buildTree } from './synth/build';
+export { buildTree } from './workspace/build';
 export type { BuildTreeOptions } from './synth/build';
 export { readLedgers } from './workspace/ledgers';
 export type { LedgerFile } from './release/ledger-files';
@@ -45,12 +52,12 @@ export type { StatusReport, ServiceStatus, RingStatus, TargetStatus, StatusForma
 export { explainTarget, formatExplanation, selectTargets } from './synth/explain';
 export type { Explanation, ExplainedValue, ExplainedRelease, TargetSelector, ExplanationFormat } from './synth/explain';
 export { writeTree, planWrite, recoverInterruptedWrite } from './workspace/checkout/writer';
-export type { WriteOptions, WriteReport, WritePlan } from './workspace/checkout/writer';
+export type { WriteOptions, WritePlan } from './workspace/checkout/writer';
+export type { WriteReport } from './model/write-report';
 export { MANIFEST_PATH } from './synth/manifest';
 export type { Manifest, ManifestEntry } from './synth/manifest';
 export { mergeValues, mergeValuesWithProvenance } from './model/values';
 export type { Value, Values, ValuesLayer, MergedValues } from './model/values';
-export type { PlatformSynthOptions } from './workspace/program/synth-program';
 export type * from './model/platform-model';
 export { toYaml } from './core/yaml/emit';
 export { main as runCli, ExitCode } from './cli/main';

@@ -1,6 +1,6 @@
 import { GitOpsError } from '../core/errors';
 import type { Progress } from './progress';
-import type { EnvironmentVariables, OutputStream } from './streams';
+import type { EnvironmentVariables, OutputStream } from '../core/streams';
 
 export type { EnvironmentVariables, OutputStream };
 

@@ -1,4 +1,4 @@
-import type { EnvironmentVariables, OutputStream } from './streams';
+import type { EnvironmentVariables, OutputStream } from '../core/streams';
 
 /** A one-line progress report on a terminal, rewritten in place. */
 export interface Progress {

@@ -1,4 +1,4 @@
-import type { WriteReport } from '../workspace/checkout/writer';
+import type { WriteReport } from '../model/write-report';
 import type { CommandContext } from './command';
 
 /**

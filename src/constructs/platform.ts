@@ -1,8 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { Problem } from '../core/errors';
 import { TreeLayout, PlatformModel } from '../model/platform-model';
-import { PlatformSynthOptions, reportThrownProblems, synthProgram } from '../workspace/program/synth-program';
-import { WriteReport } from '../workspace/checkout/writer';
+import type { WriteReport } from '../model/write-report';
 import { snapshotPlatform } from './snapshot';
 import { Values } from '../model/values';
 import { problemsOfValues } from './values-check';
@@ -54,6 +53,37 @@ export interface PlatformProps {
   readonly serviceDefaults?: ServiceDefaults;
   /** Id of the root construct, the first segment of every construct path. @default 'platform' */
   readonly id?: string;
+}
+
+/** Options of {@link Platform.synth}. */
+export interface PlatformSynthOptions {
+  /**
+   * Directory to write the tree into when the program runs on its own.
+   * @default - `CDK8S_OUTDIR` when the cdk8s CLI runs the program, else 'dist'
+   */
+  readonly outdir?: string;
+}
+
+/**
+ * What `Platform.synth()` runs, and what a Platform sets up when it is made: provided by the
+ * package's entry point, which knows the layers that write files.
+ * @internal
+ */
+export interface PlatformSynthesizer {
+  /** Called when a Platform is made. */
+  readonly onPlatform: () => void;
+  /** The body of {@link Platform.synth}. */
+  readonly synth: (platform: Platform, options: PlatformSynthOptions) => WriteReport | undefined;
+}
+
+let synthesizer: PlatformSynthesizer | undefined;
+
+/**
+ * Sets what `Platform.synth()` runs.
+ * @internal
+ */
+export function usePlatformSynthesizer(s: PlatformSynthesizer): void {
+  synthesizer = s;
 }
 
 /**
@@ -108,7 +138,7 @@ export class Platform extends Construct {
   constructor(props: PlatformProps) {
     super(undefined as any, props.id ?? 'platform');
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
-    reportThrownProblems();
+    synthesizer?.onPlatform();
     this.repoURL = props.repoURL;
     this.revision = props.revision ?? 'main';
     this.argocdNamespace = props.argocdNamespace ?? 'argocd';
@@ -266,6 +296,9 @@ export class Platform extends Construct {
    * own (or by `cdk8s synth`), it writes the tree into `outdir` and returns what it wrote.
    */
   public synth(options: PlatformSynthOptions = {}): WriteReport | undefined {
-    return synthProgram(this, options);
+    if (synthesizer === undefined) {
+      throw new Error("cdk8s-gitops: Platform.synth() needs the package's entry point: import Platform from 'cdk8s-gitops'.");
+    }
+    return synthesizer.synth(this, options);
   }
 }

@@ -1,11 +1,9 @@
-import { LedgerFile, parseLedgerTexts } from '../release/ledger-files';
-import { readLedgers, readLedgerTexts } from '../workspace/ledgers';
+import { LedgerFile } from '../release/ledger-files';
 import { PACKAGE_VERSION } from '../core/version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';
 import { ReleaseState, RingRelease, synthesize } from './synthesize';
-import { unchangedWrite, WriteOptions, WriteReport } from '../workspace/checkout/writer';
 
 /**
  * Changes whenever the same model and ledgers would give other bytes: the version of the
@@ -89,16 +87,6 @@ export function retiredLedgers(model: PlatformModel): (path: string) => boolean 
 }
 
 /**
- * The tree for a model and a GitOps checkout: what each ring runs is read from the release
- * ledgers in the checkout, or taken from the program's initial digests where there are none.
- * Call `recoverInterruptedWrite` on the checkout first, so that the ledgers of a write
- * interrupted after its commit point are read as that write left them.
- */
-export function buildTree(model: PlatformModel, checkoutDir: string, options: BuildTreeOptions = {}): FileTree {
-  return treeFromLedgers(model, readLedgers(model, checkoutDir), options);
-}
-
-/**
  * The part of the tree that a change to one service's ledger touches: the files of the
  * service's targets, its ledger and `STATUS.md`. `basedOn` is the inputs fingerprint of the
  * checkout it is written into, which must have been written from the same model and from
@@ -133,34 +121,4 @@ export function serviceTree(
     inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model)),
     part: { services: new Set([service]), basedOn, covers },
   });
-}
-
-/** What {@link checkoutTree} found: the tree to write, or that the checkout is up to date. */
-export type CheckoutTree =
-  { readonly tree: FileTree; readonly unchanged?: undefined } | { readonly unchanged: WriteReport; readonly tree?: undefined };
-
-/**
- * The tree for a model and a checkout, unless the checkout's manifest shows that it was
- * written from the same model and ledgers and every owned file is in place: then the report
- * of a write that changes nothing, without building the tree. `verify` and `adopt` always
- * build the tree. Call `recoverInterruptedWrite` on the checkout first.
- */
-export function checkoutTree(
-  model: PlatformModel,
-  checkoutDir: string,
-  modelFingerprint: string,
-  options: WriteOptions = {},
-): CheckoutTree {
-  const texts = readLedgerTexts(model, checkoutDir);
-  let parsed: Map<string, LedgerFile> | undefined;
-  const ledgers = (): Map<string, LedgerFile> => (parsed ??= parseLedgerTexts(model, texts));
-  if (!options.verify && !options.adopt) {
-    const unchanged = unchangedWrite(checkoutDir, {
-      inputs: treeInputs(modelFingerprint),
-      ledgers: texts.values(),
-      derived: () => new Map([[STATUS_PATH, statusMarkdown(releaseOverview(model, ledgers()))]]),
-    });
-    if (unchanged) return { unchanged };
-  }
-  return { tree: treeFromLedgers(model, ledgers(), { modelFingerprint }) };
 }

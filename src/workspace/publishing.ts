@@ -12,14 +12,15 @@ import { shortDigest } from '../model/versions';
 import { initialLedger, parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
 import { Ledger } from '../release/types';
-import { checkoutTree } from '../synth/build';
+import { checkoutTree } from './build';
 import { Checkout } from './checkout/checkout-fs';
 import type { LockHolder } from './checkout/lock';
 import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { readManifestTexts } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
 import { writeDeclaredTree } from './removals';
-import { recoverInterruptedWrite, WriteReport } from './checkout/writer';
+import { recoverInterruptedWrite } from './checkout/writer';
+import { WriteReport } from '../model/write-report';
 import {
   markPublishing,
   PendingOperation,

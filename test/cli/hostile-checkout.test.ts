@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { buildTree } from '../../src/synth/build';
+import { buildTree } from '../../src/workspace/build';
 import { contentHash } from '../../src/synth/file-tree';
 import { PlatformModel } from '../../src/model/platform-model';
 import { runRelease } from '../../src/workspace/release-operations';

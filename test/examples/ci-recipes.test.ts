@@ -9,7 +9,7 @@ import * as path from 'path';
 import { parse, parseDocument } from 'yaml';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
-import { buildTree } from '../../src/synth/build';
+import { buildTree } from '../../src/workspace/build';
 import { PlatformModel } from '../../src/model/platform-model';
 import { writeTree } from '../../src/workspace/checkout/writer';
 import { Sandbox } from '../git/sandbox';

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readLedgers } from '../../src/workspace/ledgers';
-import { buildTree, treeFromLedgers } from '../../src/synth/build';
+import { treeFromLedgers } from '../../src/synth/build';
+import { buildTree } from '../../src/workspace/build';
 import { checkCheckout, Finding, FindingKind } from '../../src/workspace/check';
 import { PlatformModel } from '../../src/model/platform-model';
 import { TRANSACTION_DIR, writeTree } from '../../src/workspace/checkout/writer';

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fc from 'fast-check';
 import { GitOpsError } from '../../src';
-import { buildTree } from '../../src/synth/build';
+import { buildTree } from '../../src/workspace/build';
 import { contentHash } from '../../src/synth/file-tree';
 import { PlatformModel } from '../../src/model/platform-model';
 import { recoverInterruptedWrite, writeTree } from '../../src/workspace/checkout/writer';

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { Cloud, Environment, Platform, Service, ServiceProps } from '../../src';
-import { buildTree } from '../../src/synth/build';
+import { buildTree } from '../../src/workspace/build';
 import { PlatformModel } from '../../src/model/platform-model';
 import { writeTree } from '../../src/workspace/checkout/writer';
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Cluster, FileKind } from '../../src';
 import { runRelease } from '../../src/workspace/release-operations';
-import { buildTree } from '../../src/synth/build';
+import { buildTree } from '../../src/workspace/build';
 import { contentHash } from '../../src/synth/file-tree';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
 import { computePlan, diffPaths, Plan, planHasChanges, sameValue } from '../../src/workspace/plan';

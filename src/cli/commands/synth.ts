@@ -1,11 +1,12 @@
 import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
-import { checkoutTree } from '../../synth/build';
+import { checkoutTree } from '../../workspace/build';
 import { PlatformModel } from '../../model/platform-model';
 import { assertReleasesExplained } from '../../workspace/release-continuity';
 import { assertDeclaredRemovals } from '../../workspace/removals';
-import { applyPlan, planWrite, recoverInterruptedWrite, WriteReport } from '../../workspace/checkout/writer';
+import { applyPlan, planWrite, recoverInterruptedWrite } from '../../workspace/checkout/writer';
+import { WriteReport } from '../../model/write-report';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';

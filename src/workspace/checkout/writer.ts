@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { GitOpsError, systemErrorCode } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
+import type { WriteReport } from '../../model/write-report';
 import { contentHash, FileKind, FileTree } from '../../synth/file-tree';
 import {
   isManifestPath,
@@ -58,26 +59,6 @@ export interface WriteOptions {
    * @default fs.writeFileSync
    */
   readonly writeFile?: (file: string, text: string) => void;
-}
-
-/** What a write did, path by path. */
-export interface WriteReport {
-  /** Files written that did not exist, repository-relative and sorted. */
-  readonly created: readonly string[];
-  /** Files rewritten because their content changed. */
-  readonly updated: readonly string[];
-  /** Owned files removed because the program no longer produces them. */
-  readonly deleted: readonly string[];
-  /** Owned files the program no longer produces, kept because they changed since written (see {@link WritePlan.kept}). */
-  readonly kept: readonly string[];
-  /** Owned files changed by hand that the write put back (also listed in `updated`). */
-  readonly restored: readonly string[];
-  /** Files that held what the tree makes but that the manifest did not record; now recorded (see {@link WritePlan.unrecorded}). */
-  readonly recorded: readonly string[];
-  /** Number of owned files left as they were. */
-  readonly unchanged: number;
-  /** Number of files written to disk (created + updated, and the manifest when it changed). */
-  readonly filesWritten: number;
 }
 
 /** The changes a write would make, without making them. */

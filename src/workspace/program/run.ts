@@ -8,7 +8,17 @@ import { formatProblem, GitOpsError } from '../../core/errors';
 import { fingerprint } from '../../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../../model/platform-model';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
-import type { CommandContext } from '../../cli/command';
+import type { EnvironmentVariables, OutputStream } from '../../core/streams';
+
+/** Where a program runs and where its diagnostics go (a command's context has these). */
+export interface ProgramContext {
+  /** Directory the program runs in, and where `cdk8s.yaml` is read. */
+  readonly cwd: string;
+  /** The environment the program gets, with the model hand-over variable added. */
+  readonly env: EnvironmentVariables;
+  /** Where the program's standard error is passed on. */
+  readonly stderr: OutputStream;
+}
 
 /** Settings read from the project's `cdk8s.yaml`. */
 export interface ProjectConfig {
@@ -80,7 +90,7 @@ export function parseTimeout(text: string): number | undefined {
 }
 
 /** The time a program may run, in seconds: `--timeout`, else {@link PROGRAM_TIMEOUT_ENV}, else the default. */
-export function programTimeout(command: string, flag: string | undefined, env: CommandContext['env']): number {
+export function programTimeout(command: string, flag: string | undefined, env: EnvironmentVariables): number {
   const fromEnv = env[PROGRAM_TIMEOUT_ENV];
   const [source, text] =
     flag !== undefined ? ['--timeout', flag] : fromEnv ? [PROGRAM_TIMEOUT_ENV, fromEnv] : ['the default', DEFAULT_PROGRAM_TIMEOUT];
@@ -96,7 +106,7 @@ export function programTimeout(command: string, flag: string | undefined, env: C
 }
 
 /** Runs the platform program and returns its model snapshot; see {@link runProgram}. */
-export async function loadModel(command: string, flags: ProgramFlags, ctx: CommandContext): Promise<PlatformModel> {
+export async function loadModel(command: string, flags: ProgramFlags, ctx: ProgramContext): Promise<PlatformModel> {
   return (await runProgram(command, flags, ctx)).model;
 }
 
@@ -130,7 +140,7 @@ interface ProgramExit {
  * (so nothing it started outlives the command). The command fails unless the program exits
  * with 0 after handing over its model.
  */
-export async function runProgram(commandName: string, flags: ProgramFlags, ctx: CommandContext): Promise<ProgramRun> {
+export async function runProgram(commandName: string, flags: ProgramFlags, ctx: ProgramContext): Promise<ProgramRun> {
   const command = flags.app ?? readProjectConfig(ctx.cwd).app;
   const timeout = programTimeout(commandName, flags.timeout, ctx.env);
   if (!command) {
@@ -221,7 +231,7 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
  * Runs `command` in a shell, in a process group of its own, streaming its output to the CLI's
  * stderr, and resolves when it has ended and its group is gone.
  */
-function runCommand(command: string, ctx: CommandContext, env: NodeJS.ProcessEnv, timeoutSeconds: number): Promise<ProgramExit> {
+function runCommand(command: string, ctx: ProgramContext, env: NodeJS.ProcessEnv, timeoutSeconds: number): Promise<ProgramExit> {
   return new Promise((resolve) => {
     let tail = Buffer.alloc(0);
     const keep = (chunk: Buffer): void => {

@@ -1,23 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
-import type { Platform } from '../../constructs/platform';
+import type { Platform, PlatformSynthOptions } from '../../constructs/platform';
 import { snapshotPlatform } from '../../constructs/snapshot';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
-import type { WriteReport } from '../checkout/writer';
-
-/** Options of {@link Platform.synth}. */
-export interface PlatformSynthOptions {
-  /**
-   * Directory to write the tree into when the program runs on its own.
-   * @default - `CDK8S_OUTDIR` when the cdk8s CLI runs the program, else 'dist'
-   */
-  readonly outdir?: string;
-}
+import { modelFingerprint } from '../../synth/build';
+import { checkoutTree } from '../build';
+import { lockCheckout } from '../checkout/lock';
+import { recoverInterruptedWrite } from '../checkout/writer';
+import { writeDeclaredTree } from '../removals';
+import type { WriteReport } from '../../model/write-report';
 
 /**
- * @internal The body of `Platform.synth()`. The synthesizer and the writer are loaded only
- * when the program writes the tree itself: run by the CLI, it hands over its model only.
+ * @internal The body of `Platform.synth()`: run by the CLI, it hands over the model; run on its
+ * own, it writes the tree.
  */
 export function synthProgram(platform: Platform, options: PlatformSynthOptions = {}): WriteReport | undefined {
   const modelOut = process.env[MODEL_OUT_ENV];
@@ -37,10 +33,6 @@ export function synthProgram(platform: Platform, options: PlatformSynthOptions =
   }
   const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   const model = snapshotPlatform(platform);
-  const { checkoutTree, modelFingerprint } = require('../../synth/build') as typeof import('../../synth/build');
-  const { recoverInterruptedWrite } = require('../checkout/writer') as typeof import('../checkout/writer');
-  const { writeDeclaredTree } = require('../removals') as typeof import('../removals');
-  const { lockCheckout } = require('../checkout/lock') as typeof import('../checkout/lock');
   const lock = lockCheckout(outdir, 'synth');
   try {
     recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal

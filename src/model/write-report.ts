@@ -1,0 +1,19 @@
+/** What a write did, path by path. */
+export interface WriteReport {
+  /** Files written that did not exist, repository-relative and sorted. */
+  readonly created: readonly string[];
+  /** Files rewritten because their content changed. */
+  readonly updated: readonly string[];
+  /** Owned files removed because the program no longer produces them. */
+  readonly deleted: readonly string[];
+  /** Owned files the program no longer produces, kept because they changed since written (see the write plan's `kept`). */
+  readonly kept: readonly string[];
+  /** Owned files changed by hand that the write put back (also listed in `updated`). */
+  readonly restored: readonly string[];
+  /** Files that held what the tree makes but that the manifest did not record; now recorded (see the write plan's `unrecorded`). */
+  readonly recorded: readonly string[];
+  /** Number of owned files left as they were. */
+  readonly unchanged: number;
+  /** Number of files written to disk (created + updated, and the manifest when it changed). */
+  readonly filesWritten: number;
+}
