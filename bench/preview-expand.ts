@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { ApplicationSetInput, expandApplicationSet, expandApplicationSets, listGitDirectories } from '../src/synth/preview';
+import { ApplicationSetInput, expandApplicationSet, expandApplicationSets, listGitDirectories } from '../src/preview';
 
 const ENVIRONMENTS = ['nonprod', 'prod'];
 const CLUSTERS = ['azure', 'aws', 'gcp', 'oci'].flatMap((cloud) => ['01', '02', '03'].map((n) => [cloud, `region-${n}`] as const));

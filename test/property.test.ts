@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { DocumentOptions, parse, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
 import { Cloud, Cluster, ControlPlane, Environment, GitOpsError, Platform, PromotionRing, Service, synthesize, Targets } from '../src';
 import type { LayoutProps, Values } from '../src';
-import { validateArgoObject } from '../src/argocd/validate';
+import { validateArgoObject } from '../src/synth/argocd/validate';
 import { errorEntry } from '../src/core/error-catalogue';
 import { isSecretKey } from '../src/constructs/values-check';
 import { PlatformModel } from '../src/model/platform-model';

@@ -1,4 +1,4 @@
-import { RESTRICTED_NAMESPACED_RESOURCES } from '../argocd/app-project';
+import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem } from '../core/errors';
 import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
 import { imagePlaceholder } from '../model/images';

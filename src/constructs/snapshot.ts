@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { problemsOfWorkloadSetNames } from '../argocd/application-set';
+import { problemsOfWorkloadSetNames } from '../model/application-set-names';
 import { GitOpsError, Problem } from '../core/errors';
 import { globMatches } from '../core/glob';
 import {

@@ -3,7 +3,7 @@
  * CD runs, and where each key of its values file comes from. Made from the model and the
  * ledgers only, with the same code the synthesizer uses, so it cannot disagree with the tree.
  */
-import { buildWorkloadSets } from '../argocd/application-set';
+import { buildWorkloadSets } from './argocd/application-set';
 import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';

@@ -1,6 +1,6 @@
-import { buildAppProject } from '../argocd/app-project';
-import { buildWorkloadSets } from '../argocd/application-set';
-import { buildBootstrap } from '../argocd/bootstrap';
+import { buildAppProject } from './argocd/app-project';
+import { buildWorkloadSets } from './argocd/application-set';
+import { buildBootstrap } from './argocd/bootstrap';
 import type { ArgoObject } from '../model/argo-object';
 import { clusterIndex } from '../model/cluster-index';
 import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
@@ -63,7 +63,7 @@ function argoFile(kind: FileKind, origin: string, objects: readonly ArgoObject[]
     kind,
     origin,
     key: fingerprint(`${ARGO_RENDER_VERSION}\n${JSON.stringify(objects)}`),
-    content: () => (require('../argocd/emit') as typeof import('../argocd/emit')).renderObjects(objects, origin),
+    content: () => (require('./argocd/emit') as typeof import('./argocd/emit')).renderObjects(objects, origin),
   };
 }
 

@@ -1,6 +1,6 @@
 import { FileKind, FileTree } from '../synth/file-tree';
 import { applicationsOf, TreeView } from './inspect/checkout';
-import type { GeneratedApplication } from '../synth/preview';
+import type { GeneratedApplication } from '../preview';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
 import { planWrite, WritePlan } from './checkout/writer';
 import { readYaml, readYamlDocuments } from '../core/yaml/read';

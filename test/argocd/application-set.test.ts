@@ -1,5 +1,5 @@
 import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { MANIFEST_GENERATE_PATHS } from '../../src/argocd/application-set';
+import { MANIFEST_GENERATE_PATHS } from '../../src/synth/argocd/application-set';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
 import { applicationsOf, viewOfDeclaredTree } from '../../src/workspace/inspect/checkout';
 import { synthesize } from '../../src/synth/synthesize';

@@ -1,5 +1,5 @@
 import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { validateArgoObject } from '../../src/argocd/validate';
+import { validateArgoObject } from '../../src/synth/argocd/validate';
 import { FileKind, FileTree, synthesize } from '../../src';
 import { directoriesOf, documentsOf, expandApplicationSet } from '../support/application-set';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';

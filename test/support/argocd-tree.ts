@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from 'util';
 import { parseAllDocuments } from 'yaml';
-import { IN_CLUSTER } from '../../src/argocd/bootstrap';
+import { IN_CLUSTER } from '../../src/synth/argocd/bootstrap';
 import { applicationName } from '../../src/model/placement';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
 

@@ -7,7 +7,7 @@ import { snapshotPlatform } from '../../src/constructs/snapshot';
 import { GitOpsError } from '../../src/core/errors';
 import { treeFromLedgers } from '../../src/synth/build';
 import { explainTarget, formatExplanation, selectTargets } from '../../src/synth/explain';
-import { expandApplicationSets } from '../../src/synth/preview';
+import { expandApplicationSets } from '../../src/preview';
 import { writeTree } from '../../src/workspace/checkout/writer';
 import { D1, D2, exampleModel, initialLedgers, ledgersAfterCanary, ledgersAfterRollback } from './example';
 

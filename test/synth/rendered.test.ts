@@ -29,7 +29,7 @@ import { diffPaths, computePlan } from '../../src/workspace/plan';
 import { formatPlan } from '../../src/cli/plan-format';
 import { checkCheckout, FindingKind } from '../../src/workspace/check';
 import { applicationsOf, directoriesOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
-import { expandApplicationSets } from '../../src/synth/preview';
+import { expandApplicationSets } from '../../src/preview';
 import { summarizeChange } from '../../src/release/change-summary';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
 import { validateKubeObject } from '../support/kube-models';

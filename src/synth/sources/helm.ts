@@ -1,12 +1,13 @@
 import { isMap } from '../../core/plain';
 import { readYaml } from '../../core/yaml/read';
 import { FileKind, fingerprint } from '../file-tree';
-import { PlatformModel, ServiceModel, HelmSourceModel } from '../../model/platform-model';
+import { ServiceModel } from '../../model/platform-model';
 import { releaseValues, sdkLayer } from '../../model/target-values';
 import { mergeValues, ValuesLayer } from '../../model/values';
 import { toYaml } from '../../core/yaml/emit';
 import { objectFiles } from './objects';
 import { SourceKind, TargetFile } from './source-kind';
+import { chartOf, helmDescriptor } from '../../model/source-kinds';
 
 /** Changes whenever the bytes written for the same input would change. */
 const RENDER_VERSION = 'values-v1';
@@ -18,31 +19,12 @@ const RENDER_VERSION = 'values-v1';
  */
 export const BASELINE_DIRECTORY = 'baseline';
 
-function chartOf(s: ServiceModel): HelmSourceModel {
-  if (s.source.kind !== 'helm') throw new Error(`Service ${s.name} has no Helm chart.`);
-  return s.source;
-}
-
 /**
  * A Helm chart in the service's application repository, with the target's values in
  * `<target>/values.yaml` (read through a `$values` ref source on the GitOps repository).
  */
 export const helmSource: SourceKind = {
-  kind: 'helm',
-  applicationSetPrefix: 'workloads',
-  listsServices: false,
-
-  deviates(model: PlatformModel, s: ServiceModel, defaults): boolean {
-    const chart = chartOf(s);
-    const derivedRepo = model.applicationRepoURLPattern?.split('{service}').join(s.name);
-    return (
-      chart.repoURL !== derivedRepo ||
-      chart.releaseName !== s.name ||
-      s.namespace !== s.name ||
-      chart.chartPath !== defaults.chartPath ||
-      chart.targetRevision !== defaults.targetRevision
-    );
-  },
+  ...helmDescriptor,
 
   targetFiles({ target: t, service, cluster, release, directory, layerKeys, model }): TargetFile[] {
     // Everything the values file is made from, one a line.

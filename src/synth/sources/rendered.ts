@@ -1,9 +1,9 @@
 import { readYaml } from '../../core/yaml/read';
-import { ServiceModel } from '../../model/platform-model';
 import { IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from '../../model/images';
 import { objectFiles } from './objects';
 import { objectFileName } from '../../model/placement';
 import { SourceKind, TargetFile } from './source-kind';
+import { renderedDescriptor } from '../../model/source-kinds';
 
 /**
  * Objects rendered by the program (the "rendered manifests" pattern): the target's directory
@@ -15,13 +15,7 @@ import { SourceKind, TargetFile } from './source-kind';
  * rendered service's directories by name; the Helm ApplicationSets exclude those directories.
  */
 export const renderedSource: SourceKind = {
-  kind: 'rendered',
-  applicationSetPrefix: 'rendered',
-  listsServices: true,
-
-  deviates(_model, s: ServiceModel): boolean {
-    return s.namespace !== s.name;
-  },
+  ...renderedDescriptor,
 
   targetFiles({ target: t, service, release, directory }): TargetFile[] {
     // The baseline goes next to the workload: the directory is applied as a whole.

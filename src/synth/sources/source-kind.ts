@@ -1,5 +1,6 @@
 import { FileKind } from '../file-tree';
-import { ClusterModel, EnvironmentModel, PlatformModel, ServiceModel, SourceModel, TargetModel } from '../../model/platform-model';
+import type { ChartDefaults, SourceKindDescriptor } from '../../model/source-kinds';
+import { ClusterModel, EnvironmentModel, PlatformModel, ServiceModel, TargetModel } from '../../model/platform-model';
 
 /** The version a ring runs: a digest (`sha256:…`) or, where the environment allows, a tag. */
 export interface RingRelease {
@@ -44,7 +45,7 @@ export interface TemplateInput {
   /** Go template expressions (without braces) for the directory's segments. */
   readonly segments: { readonly environment: string; readonly cloud: string; readonly cluster: string; readonly service: string };
   /** The platform's chart path and revision. */
-  readonly defaults: { readonly chartPath: string; readonly targetRevision: string };
+  readonly defaults: ChartDefaults;
 }
 
 /**
@@ -53,17 +54,7 @@ export interface TemplateInput {
  * ({@link renderedSource}), and whatever comes next. Everything that differs between them is
  * here; nothing else in the synthesizer asks which kind a service is.
  */
-export interface SourceKind {
-  readonly kind: SourceModel['kind'];
-  /** First word of the names of its ApplicationSets: `workloads-<env>`, `rendered-<env>`. */
-  readonly applicationSetPrefix: string;
-  /**
-   * Whether its ApplicationSets list each service's directories by name
-   * (`environments/<env>/*\/*\/<service>`) rather than every directory (`…/*`).
-   */
-  readonly listsServices: boolean;
-  /** Whether a service's settings differ from what its ApplicationSet's shared template derives. */
-  deviates(model: PlatformModel, service: ServiceModel, defaults: TemplateInput['defaults']): boolean;
+export interface SourceKind extends SourceKindDescriptor {
   /** The files of one target, namespace baseline included. */
   targetFiles(input: TargetInput): TargetFile[];
   /** The `source` or `sources` of the Application template (to spread into its spec). */

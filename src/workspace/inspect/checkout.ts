@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { systemErrorCode } from '../../core/errors';
 import { parseYamlDocuments } from '../../core/yaml/parse';
-import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../../synth/preview';
+import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
 
 /**

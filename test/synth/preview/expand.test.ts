@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { GitOpsError } from '../../../src/core/errors';
-import { ApplicationSetInput, expandApplicationSet, expandApplicationSets } from '../../../src/synth/preview';
+import { ApplicationSetInput, expandApplicationSet, expandApplicationSets } from '../../../src/preview';
 import { SEED_APPLICATION_SET } from '../../support/seed';
 import { makeTree, removeTree, SEED_VALUES_FILES } from './fixtures';
 

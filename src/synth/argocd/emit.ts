@@ -1,6 +1,6 @@
-import { GitOpsError } from '../core/errors';
-import { toYamlDocuments } from '../core/yaml/emit';
-import type { ArgoObject } from '../model/argo-object';
+import { GitOpsError } from '../../core/errors';
+import { toYamlDocuments } from '../../core/yaml/emit';
+import type { ArgoObject } from '../../model/argo-object';
 
 /**
  * Renders Argo CD objects through cdk8s (which fixes their key order: `apiVersion`, `kind`,

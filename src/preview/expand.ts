@@ -1,11 +1,11 @@
-import { GitOpsError, Problem } from '../../core/errors';
+import { GitOpsError, Problem } from '../core/errors';
 import { renderFastTemplate } from './fast-template';
 import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectories } from './git-directories';
 import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';
 import { PreviewCode, show } from './problems';
 import { markStringMap, TemplateMap } from './template-values';
-import { isMap } from '../../core/plain';
-import { isDns1123Subdomain, isLabelValue } from '../../core/kube-names';
+import { isMap } from '../core/plain';
+import { isDns1123Subdomain, isLabelValue } from '../core/kube-names';
 
 /** Lists the directories of `repoURL` at `revision`, repository-relative and `/`-separated. */
 export type DirectoryLister = (repoURL: string, revision: string) => readonly string[];

@@ -1,9 +1,9 @@
-import { SyncOption, SyncPolicyJson } from '../model/sync';
-import { Problem } from '../core/errors';
-import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../model/platform-model';
-import { clusterIndex } from '../model/cluster-index';
-import { helmSource, SourceKind, sourceKindOf } from '../synth/sources';
-import { ArgoObject, MANAGED_BY } from '../model/argo-object';
+import { SyncOption, SyncPolicyJson } from '../../model/sync';
+import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../../model/platform-model';
+import { clusterIndex } from '../../model/cluster-index';
+import { helmSource, SourceKind, sourceKindOf } from '../sources';
+import { ArgoObject, MANAGED_BY } from '../../model/argo-object';
+import { hasOwnDestination, SetShape, setName } from '../../model/application-set-names';
 
 /**
  * Limits which commits refresh an Application (argo-cd#4272): only a commit that touches one of
@@ -24,18 +24,7 @@ export interface WorkloadSet {
   readonly targets: readonly TargetModel[];
 }
 
-/**
- * How a target's Application can be written in a template: every field derived from the
- * directory path (the seed's template), or with the service's or the cluster's own settings.
- */
-interface Shape {
-  /** What the target deploys. */
-  readonly source: SourceKind;
-  /** The service's settings differ from what the path and platform defaults give. */
-  readonly service?: ServiceModel;
-  /** The cluster's destination differs from `<cloud>-<cluster>`. */
-  readonly cluster?: ClusterModel;
-}
+type Shape = SetShape<SourceKind>;
 
 /**
  * The ApplicationSets of a control plane. Per environment: `workloads-<env>` for Helm services,
@@ -144,95 +133,6 @@ function shapeOf(
     ...(source.deviates(model, service, defaults) ? { service } : {}),
     ...(hasOwnDestination(cluster) ? { cluster } : {}),
   };
-}
-
-/** Whether a cluster is registered under another destination name than `<cloud>-<cluster>`. */
-function hasOwnDestination(cluster: ClusterModel): boolean {
-  return cluster.destination !== `${cluster.cloud}-${cluster.name}`;
-}
-
-/** `f`, remembering its result for each argument. */
-function memoized<K, V>(f: (key: K) => V): (key: K) => V {
-  const results = new Map<K, V>();
-  return (key) => {
-    let v = results.get(key);
-    if (v === undefined && !results.has(key)) results.set(key, (v = f(key)));
-    return v as V;
-  };
-}
-
-function setName(env: string, shape: Shape): string {
-  return [
-    shape.source.applicationSetPrefix,
-    env,
-    ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []),
-    ...(shape.service ? [shape.service.name] : []),
-  ].join('-');
-}
-
-/**
- * ApplicationSet names that two different groups of targets of one control plane would share,
- * e.g. `workloads-prod-azure-x` for cluster `azure/x` with its own destination and for a
- * service `azure-x` with its own settings. Names are not made unique by renaming: that is an error.
- *
- * @param targetClusters the cluster of each target, in the order of `model.targets`;
- *   undefined for a cluster of another platform
- */
-export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[]): Problem[] {
-  const problems: Problem[] = [];
-  const services = new Map(model.services.map((s) => [s.name, s]));
-  const deviates = memoized((s: ServiceModel) => sourceKindOf(s).deviates(model, s, model.serviceDefaults));
-  const ownDestination = memoized(hasOwnDestination);
-  for (const cp of model.controlPlanes) {
-    const seen = new Map<string, string>();
-    const reported = new Set<string>();
-    const claim = (name: string, what: string, path: string): void => {
-      const other = seen.get(name);
-      if (other === undefined) seen.set(name, what);
-      else if (other !== what && !reported.has(name)) {
-        reported.add(name);
-        problems.push({
-          code: 'CG125',
-          constructPath: path,
-          message: `ApplicationSet "${name}" in control plane "${cp.name}" would be made twice: for ${other} and for ${what}.`,
-          fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named <workloads|rendered>-<env>[-<cloud>-<cluster>][-<service>].',
-        });
-      }
-    };
-    for (const env of cp.environments) {
-      const envModel = model.environments.find((e) => e.name === env);
-      if (model.applicationRepoURLPattern && envModel) claim(setName(env, { source: helmSource }), `environment ${env}`, envModel.path);
-    }
-    const environments = new Set(cp.environments);
-    // Targets of the template's shape claim their environment's set: the first of each kind and environment is enough.
-    const templateClaims = new Map<SourceKind, Set<string>>();
-    for (let i = 0; i < model.targets.length; i++) {
-      const t = model.targets[i];
-      if (!environments.has(t.environment)) continue;
-      const service = services.get(t.service);
-      const cluster = targetClusters[i];
-      if (!service || !cluster) continue;
-      const source = sourceKindOf(service);
-      const ownService = deviates(service);
-      const ownCluster = ownDestination(cluster);
-      if (!ownService && !ownCluster) {
-        const claimed = templateClaims.get(source) ?? new Set<string>();
-        if (claimed.has(t.environment)) continue;
-        templateClaims.set(source, claimed.add(t.environment));
-      }
-      const shape: Shape = { source, ...(ownService ? { service } : {}), ...(ownCluster ? { cluster } : {}) };
-      const what =
-        shape.service && shape.cluster
-          ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
-          : shape.service
-            ? `service ${shape.service.name} in environment ${t.environment} (own settings)`
-            : shape.cluster
-              ? `cluster ${shape.cluster.id} (own destination)`
-              : `environment ${t.environment}`;
-      claim(setName(t.environment, shape), what, shape.service?.path ?? shape.cluster?.path ?? t.path);
-    }
-  }
-  return problems;
 }
 
 function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel): string {

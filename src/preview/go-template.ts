@@ -1,4 +1,4 @@
-import { GitOpsError } from '../../core/errors';
+import { GitOpsError } from '../core/errors';
 import { compareGoStrings } from './go-strings';
 import { PreviewCode, show } from './problems';
 import { CallFailure, ParamType, TEMPLATE_FUNCTIONS, TemplateFunction } from './template-functions';

@@ -1,4 +1,4 @@
-import { GitOpsError, Problem } from '../../core/errors';
+import { GitOpsError, Problem } from '../core/errors';
 
 /**
  * Error codes of the ApplicationSet preview (`CG7xx`).

@@ -1,23 +1,8 @@
-import type { ResourceKind } from '../model/sync';
-import { EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
-import { clusterIndex } from '../model/cluster-index';
-import { sourceKindOf } from '../synth/sources';
-import { ArgoObject, MANAGED_BY } from '../model/argo-object';
-
-/**
- * Namespaced kinds an AppProject keeps out unless its environment allows them
- * (`allowedNamespacedResources`): RBAC objects, which could grant a workload's service accounts
- * more than the project grants, and network policies, which could open what a namespace
- * baseline's default-deny closes (Kubernetes, Cilium and Calico spell them differently; a kind a
- * cluster lacks is simply never matched).
- */
-export const RESTRICTED_NAMESPACED_RESOURCES: readonly ResourceKind[] = [
-  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { group: 'cilium.io', kind: 'CiliumNetworkPolicy' },
-  { group: 'crd.projectcalico.org', kind: 'NetworkPolicy' },
-];
+import type { ResourceKind } from '../../model/sync';
+import { EnvironmentModel, PlatformModel, ServiceModel } from '../../model/platform-model';
+import { clusterIndex } from '../../model/cluster-index';
+import { sourceKindOf } from '../sources';
+import { ArgoObject, MANAGED_BY, RESTRICTED_NAMESPACED_RESOURCES } from '../../model/argo-object';
 
 /** The kind of the namespace baseline's `default-deny`, which its Applications must be able to sync. */
 const BASELINE_NETWORK_POLICY: ResourceKind = { group: 'networking.k8s.io', kind: 'NetworkPolicy' };

@@ -1,5 +1,5 @@
-import { ControlPlaneModel, PlatformModel } from '../model/platform-model';
-import { ArgoObject, MANAGED_BY } from '../model/argo-object';
+import { ControlPlaneModel, PlatformModel } from '../../model/platform-model';
+import { ArgoObject, MANAGED_BY } from '../../model/argo-object';
 
 /** The in-cluster API server, where a control plane's own Argo CD objects live. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';

@@ -1,4 +1,4 @@
-import { GitOpsError } from '../../core/errors';
+import { GitOpsError } from '../core/errors';
 import { goTrimSpace } from './go-strings';
 import { PreviewCode, show } from './problems';
 

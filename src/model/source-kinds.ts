@@ -1,0 +1,69 @@
+/**
+ * What the model knows of each source kind (a Helm chart with a values file, or objects the
+ * program renders): how its ApplicationSets are named and when a service needs one of its own.
+ * How its files are written is the synthesizer's (synth/sources).
+ *
+ * @module
+ */
+import { HelmSourceModel, PlatformModel, ServiceModel, SourceModel } from './platform-model';
+
+/** The platform's chart path and revision, which an ApplicationSet's shared template uses. */
+export interface ChartDefaults {
+  readonly chartPath: string;
+  readonly targetRevision: string;
+}
+
+/** How a source kind's ApplicationSets are named and shared. */
+export interface SourceKindDescriptor {
+  readonly kind: SourceModel['kind'];
+  /** First word of the names of its ApplicationSets: `workloads-<env>`, `rendered-<env>`. */
+  readonly applicationSetPrefix: string;
+  /**
+   * Whether its ApplicationSets list each service's directories by name
+   * (`environments/<env>/*\/*\/<service>`) rather than every directory (`…/*`).
+   */
+  readonly listsServices: boolean;
+  /** Whether a service's settings differ from what its ApplicationSet's shared template derives. */
+  deviates(model: PlatformModel, service: ServiceModel, defaults: ChartDefaults): boolean;
+}
+
+/** The Helm chart of a service; fails for a service of another kind. */
+export function chartOf(s: ServiceModel): HelmSourceModel {
+  if (s.source.kind !== 'helm') throw new Error(`Service ${s.name} has no Helm chart.`);
+  return s.source;
+}
+
+/** A Helm chart in the service's application repository, with a values file per target. */
+export const helmDescriptor: SourceKindDescriptor = {
+  kind: 'helm',
+  applicationSetPrefix: 'workloads',
+  listsServices: false,
+  deviates(model, s, defaults) {
+    const chart = chartOf(s);
+    const derivedRepo = model.applicationRepoURLPattern?.split('{service}').join(s.name);
+    return (
+      chart.repoURL !== derivedRepo ||
+      chart.releaseName !== s.name ||
+      s.namespace !== s.name ||
+      chart.chartPath !== defaults.chartPath ||
+      chart.targetRevision !== defaults.targetRevision
+    );
+  },
+};
+
+/** Objects rendered by the program, one file each, in the target's directory. */
+export const renderedDescriptor: SourceKindDescriptor = {
+  kind: 'rendered',
+  applicationSetPrefix: 'rendered',
+  listsServices: true,
+  deviates(_model, s) {
+    return s.namespace !== s.name;
+  },
+};
+
+const DESCRIPTORS: Readonly<Record<SourceModel['kind'], SourceKindDescriptor>> = { helm: helmDescriptor, rendered: renderedDescriptor };
+
+/** The source kind of a service, as the model knows it. */
+export function sourceKindDescriptorOf(service: ServiceModel): SourceKindDescriptor {
+  return DESCRIPTORS[service.source.kind];
+}
