@@ -1,11 +1,18 @@
 // The public API of cdk8s-gitops. Everything a program or a tool may use is exported here.
 
 import { usePlatformSynthesizer } from './constructs/platform';
-import { reportThrownProblems, synthProgram } from './workspace/program/synth-program';
+import { handOverModel, reportThrownProblems } from './workspace/program/synth-program';
 
 // The constructs know nothing of the layers that write files: Platform.synth() runs what the
-// entry point gives it.
-usePlatformSynthesizer({ onPlatform: reportThrownProblems, synth: synthProgram });
+// entry point gives it. Run by the CLI, a program only hands over its model; the writer loads
+// only when a program writes its tree itself.
+usePlatformSynthesizer({
+  onPlatform: reportThrownProblems,
+  synth: (platform, options) =>
+    handOverModel(platform)
+      ? undefined
+      : (require('./workspace/program/write-tree') as typeof import('./workspace/program/write-tree')).writeProgramTree(platform, options),
+});
 
 export { GitOpsError, formatProblem } from './core/errors';
 export type { Problem, ProblemLocation, ErrorCode } from './core/errors';

@@ -6,6 +6,7 @@ import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
 
 import { ExitCode } from './exit-code';
+import { PACKAGE_VERSION } from '../core/version';
 
 export { ExitCode } from './exit-code';
 
@@ -103,7 +104,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return name ? ExitCode.OK : ExitCode.ERROR;
   }
   if (name === '--version') {
-    stdout.write(`${require('../../package.json').version}\n`);
+    stdout.write(`${PACKAGE_VERSION}\n`);
     return ExitCode.OK;
   }
   const command = COMMANDS.find(([n]) => n === name)?.[1]();

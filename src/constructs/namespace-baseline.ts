@@ -3,6 +3,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { MANAGED_BY } from '../model/argo-object';
 import { Problem } from '../core/errors';
 import { NamespaceBaselineModel } from '../model/platform-model';
+import { cdk8sPlusLibrary } from '../core/heavy-packages';
 
 /** CPU and memory of a container, as Kubernetes quantities (`500m`, `1Gi`). */
 export interface ContainerResources {
@@ -123,7 +124,7 @@ export class NamespaceBaseline {
    * loaded here, when a baseline is first rendered.
    */
   public build(chart: Chart, target: BaselineTarget): void {
-    const { k8s, Namespace } = require('cdk8s-plus-28') as typeof import('cdk8s-plus-28');
+    const { k8s, Namespace } = cdk8sPlusLibrary();
     const p = this.props;
     new Namespace(chart, 'namespace', {
       metadata: { name: target.namespace, labels: { ...MANAGED_BY, ...(p.labels ?? {}) } },

@@ -3,8 +3,8 @@
  * process (render functions are code), once per target, each in its own App and Chart: one App
  * with thousands of Charts grows quadratically, one small App per target linearly.
  */
-import { App, Chart, Names } from 'cdk8s';
-import { AbstractPod } from 'cdk8s-plus-28';
+import type { Chart } from 'cdk8s';
+import { cdk8sLibrary, cdk8sPlusLibrary } from '../core/heavy-packages';
 import { IConstruct } from 'constructs';
 import { Problem } from '../core/errors';
 import { KubeObjectModel } from '../model/platform-model';
@@ -72,6 +72,7 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
     message,
     fix,
   });
+  const { App, Chart } = cdk8sLibrary();
   const chart = new Chart(new App(), request.service, {
     disableResourceNameHashes: true,
     ...(request.namespace ? { namespace: request.namespace } : {}),
@@ -172,6 +173,8 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
  * other's pods, and are reported.
  */
 function workloadComponents(chart: Chart, report: (p: Omit<Problem, 'constructPath'>) => void, label: string): Map<string, string> {
+  const { AbstractPod } = cdk8sPlusLibrary();
+  const { Names } = cdk8sLibrary();
   const byAddr = new Map<string, string>();
   const byId = new Map<string, IConstruct>();
   for (const c of chart.node.findAll()) {

@@ -14,6 +14,7 @@ import { PromotionRing } from './ring';
 import { Service } from './service';
 import { problemsOfLiteralSecrets } from './values-check';
 import { RenderContext } from './workload';
+import { renderKubeObjects } from './render';
 
 const NO_LAYERS: readonly string[] = [];
 
@@ -216,7 +217,6 @@ export class TargetsBuilder {
    * and the environment's namespace baseline, when it has one. Each is rendered in its own App.
    */
   private render(service: Service, cluster: Cluster, target: TargetModel): Pick<TargetModel, 'objects' | 'baseline'> {
-    const { renderKubeObjects } = renderer();
     const env = cluster.environment;
     const spec = service.workload.spec;
     const label = `Service ${service.name} on ${target.id.slice(0, target.id.lastIndexOf('/'))}`;
@@ -310,14 +310,6 @@ function clusterValuesOf(service: Service): ReadonlyMap<Cluster, readonly Values
   const byCluster = new Map<Cluster, readonly Values[]>();
   for (const [target, list] of service.deployments) if (target instanceof Cluster) byCluster.set(target, list);
   return byCluster;
-}
-
-/**
- * The renderer, with cdk8s and cdk8s-plus-28: loaded when a target first renders objects, so
- * a platform of Helm services never loads them.
- */
-function renderer(): typeof import('./render') {
-  return require('./render') as typeof import('./render');
 }
 
 function deepFreeze<T>(v: T): T {

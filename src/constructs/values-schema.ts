@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { default as Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Problem } from '../core/errors';
+import { ajvFor } from '../core/heavy-packages';
 
 /** One way a set of values breaks the schema. */
 export interface SchemaViolation {
@@ -100,8 +101,7 @@ export class ValuesSchema {
       ];
       return;
     }
-    const ajv = validatorFor(dialect, { allErrors: true, strict: false, validateFormats: false, logger: false });
-    if (dialect.includes('draft-06')) ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+    const ajv = ajvFor(dialect, { allErrors: true, strict: false, validateFormats: false, logger: false });
     try {
       this.validate = ajv.compile(schema);
     } catch (e) {
@@ -121,16 +121,6 @@ export class ValuesSchema {
     }
     return [...out.values()];
   }
-}
-
-/**
- * An ajv instance for a schema dialect. ajv is loaded here, on the first schema: programs
- * without one never pay for loading it.
- */
-function validatorFor(dialect: string, options: Options): Ajv {
-  if (dialect.includes('2020-12')) return new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(options);
-  if (dialect.includes('2019-09')) return new (require('ajv/dist/2019') as typeof import('ajv/dist/2019')).default(options);
-  return new (require('ajv') as typeof import('ajv')).default(options);
 }
 
 function schemaProblem(source: string, what: string, fix: string): Problem {

@@ -7,6 +7,7 @@ import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tre
 import { PlatformModel } from '../model/platform-model';
 import { RingRelease, sourceKindOf } from './sources';
 import { targetDirectory } from '../model/placement';
+import { renderObjects } from './argocd/emit';
 
 export type { RingRelease } from './sources';
 export { releaseValues, targetLayers } from '../model/target-values';
@@ -63,7 +64,7 @@ function argoFile(kind: FileKind, origin: string, objects: readonly ArgoObject[]
     kind,
     origin,
     key: fingerprint(`${ARGO_RENDER_VERSION}\n${JSON.stringify(objects)}`),
-    content: () => (require('./argocd/emit') as typeof import('./argocd/emit')).renderObjects(objects, origin),
+    content: () => renderObjects(objects, origin),
   };
 }
 

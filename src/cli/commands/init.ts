@@ -4,8 +4,7 @@ import { GitOpsError } from '../../core/errors';
 import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { ExitCode } from '../exit-code';
-
-const OWN_PACKAGE = require('../../../package.json') as { version: string; devDependencies?: Record<string, string> };
+import { OWN_PACKAGE } from '../../core/version';
 
 /** What a new project pins next to cdk8s-gitops (the versions this package is built and tested with). */
 const TOOL_VERSIONS = {

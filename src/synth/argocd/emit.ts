@@ -1,6 +1,9 @@
 import { GitOpsError } from '../../core/errors';
 import { toYamlDocuments } from '../../core/yaml/emit';
+import type { ApiObjectMetadata } from 'cdk8s';
+import { cdk8sLibrary } from '../../core/heavy-packages';
 import type { ArgoObject } from '../../model/argo-object';
+import { validateArgoObject } from './validate';
 
 /**
  * Renders Argo CD objects through cdk8s (which fixes their key order: `apiVersion`, `kind`,
@@ -14,9 +17,8 @@ import type { ArgoObject } from '../../model/argo-object';
  * @param origin construct path of what the objects come from, named in errors
  */
 export function renderObjects(objects: readonly ArgoObject[], origin?: string): string {
-  const { validateArgoObject } = require('./validate') as typeof import('./validate');
-  const { ApiObject, App, Chart } = require('cdk8s') as typeof import('cdk8s');
-  const problems = objects.flatMap((o) => validateArgoObject(o as any));
+  const { ApiObject, App, Chart } = cdk8sLibrary();
+  const problems = objects.flatMap((o) => validateArgoObject({ ...o }));
   if (problems.length > 0) {
     throw new GitOpsError(
       problems.map((message) => ({
@@ -29,7 +31,13 @@ export function renderObjects(objects: readonly ArgoObject[], origin?: string): 
   }
   const chart = new Chart(new App(), 'argocd', { disableResourceNameHashes: true });
   const apiObjects = objects.map(
-    (o, i) => new ApiObject(chart, `o${i}`, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec } as any),
+    (o, i) => new ApiObject(chart, `o${i}`, { apiVersion: o.apiVersion, kind: o.kind, metadata: apiMetadata(o.metadata), spec: o.spec }),
   );
   return toYamlDocuments(apiObjects.map((o) => o.toJson()));
+}
+
+/** An object's metadata as cdk8s takes it: the same fields, with a list it may change. */
+function apiMetadata(metadata: ArgoObject['metadata']): ApiObjectMetadata {
+  const { finalizers, ...rest } = metadata;
+  return { ...rest, ...(finalizers ? { finalizers: [...finalizers] } : {}) };
 }

@@ -1,4 +1,4 @@
-import { Application, ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { argoCdModels } from '../../core/heavy-packages';
 
 /** The fields every Argo CD object has; the rest is checked by the schema. */
 export interface ArgoObject {
@@ -16,11 +16,12 @@ interface SchemaError {
 }
 
 const API_VERSION = 'argoproj.io/v1alpha1';
-const MODELS: Readonly<Record<string, new (data: never) => { validate(): void }>> = {
-  Application,
-  ApplicationSet,
-  AppProject,
-};
+const KINDS = ['Application', 'ApplicationSet', 'AppProject'] as const;
+
+/** The model class of an Argo CD kind, with its schema; loaded on first use. */
+function modelOf(kind: string): (new (data: never) => { validate(): void }) | undefined {
+  return (KINDS as readonly string[]).includes(kind) ? argoCdModels()[kind as (typeof KINDS)[number]] : undefined;
+}
 
 /**
  * Checks an Application, ApplicationSet or AppProject against the schema shipped with
@@ -35,12 +36,9 @@ const MODELS: Readonly<Record<string, new (data: never) => { validate(): void }>
  */
 export function validateArgoObject(obj: ArgoObject): string[] {
   const label = `${obj.kind} ${obj.metadata?.name ?? '(unnamed)'}`;
-  const Model = obj.apiVersion === API_VERSION && Object.hasOwn(MODELS, obj.kind) ? MODELS[obj.kind] : undefined;
+  const Model = obj.apiVersion === API_VERSION ? modelOf(obj.kind) : undefined;
   if (!Model) {
-    return [
-      `${label}: unknown apiVersion/kind ${obj.apiVersion}/${obj.kind}; expected ${API_VERSION} ` +
-        `with kind ${Object.keys(MODELS).join(', ')}`,
-    ];
+    return [`${label}: unknown apiVersion/kind ${obj.apiVersion}/${obj.kind}; expected ${API_VERSION} ` + `with kind ${KINDS.join(', ')}`];
   }
   try {
     new Model(obj as never).validate();

@@ -1,46 +1,29 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
-import type { Platform, PlatformSynthOptions } from '../../constructs/platform';
+import type { Platform } from '../../constructs/platform';
 import { snapshotPlatform } from '../../constructs/snapshot';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
-import { modelFingerprint } from '../../synth/build';
-import { checkoutTree } from '../build';
-import { lockCheckout } from '../checkout/lock';
-import { recoverInterruptedWrite } from '../checkout/writer';
-import { writeDeclaredTree } from '../removals';
-import type { WriteReport } from '../../model/write-report';
 
 /**
- * @internal The body of `Platform.synth()`: run by the CLI, it hands over the model; run on its
- * own, it writes the tree.
+ * @internal The body of `Platform.synth()` when the CLI runs the program: hands the model (or
+ * the problems that keep it from being made) over to the CLI. Undefined when the program runs
+ * on its own; then {@link writeProgramTree} writes the tree.
  */
-export function synthProgram(platform: Platform, options: PlatformSynthOptions = {}): WriteReport | undefined {
+export function handOverModel(platform: Platform): { readonly handedOver: true } | undefined {
   const modelOut = process.env[MODEL_OUT_ENV];
-  if (modelOut) {
-    let output: ProgramOutput;
-    let failure: unknown;
-    try {
-      output = { model: snapshotPlatform(platform) };
-    } catch (e) {
-      if (!(e instanceof GitOpsError)) throw e;
-      failure = e;
-      output = { error: { message: e.message, problems: e.problems } };
-    }
-    writeProgramOutput(modelOut, output);
-    if (failure) throw failure;
-    return undefined;
-  }
-  const outdir = path.resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
-  const model = snapshotPlatform(platform);
-  const lock = lockCheckout(outdir, 'synth');
+  if (!modelOut) return undefined;
+  let output: ProgramOutput;
+  let failure: unknown;
   try {
-    recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
-    const found = checkoutTree(model, outdir, modelFingerprint(model));
-    return found.unchanged ?? writeDeclaredTree(model, found.tree, outdir);
-  } finally {
-    lock.release();
+    output = { model: snapshotPlatform(platform) };
+  } catch (e) {
+    if (!(e instanceof GitOpsError)) throw e;
+    failure = e;
+    output = { error: { message: e.message, problems: e.problems } };
   }
+  writeProgramOutput(modelOut, output);
+  if (failure) throw failure;
+  return { handedOver: true };
 }
 
 /** Marks the process as watched, once for every copy of the SDK a program loads. */
