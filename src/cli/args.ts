@@ -9,16 +9,24 @@ export const PROGRAM_OPTIONS = {
   timeout: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
+/** The options a command declares, as Node's `parseArgs` takes them. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** The values of a command's parsed options: a string, a boolean or a list of strings each, as declared. */
+export type CommandValues<O extends CommandOptions> = ReturnType<
+  typeof parseArgs<{ options: O & { help: { type: 'boolean'; short: 'h' } }; allowPositionals: boolean; strict: true }>
+>['values'];
+
 /** Flags every command takes besides its own (see `main`). */
 const SHARED_FLAGS = ['--help', '--quiet'];
 
 /** Parses a command's arguments; unknown or malformed flags end in a clear error. */
-export function parseCommandArgs(
+export function parseCommandArgs<O extends CommandOptions>(
   command: string,
   argv: string[],
-  options: NonNullable<ParseArgsConfig['options']>,
+  options: O,
   allowPositionals = false,
-): { values: Record<string, any>; positionals: string[] } {
+): { values: CommandValues<O>; positionals: string[] } {
   // `--branch` may stand without a value (a default name is used): give it an empty one.
   const args = argv.flatMap((a, i) => (a === '--branch' && (i === argv.length - 1 || argv[i + 1].startsWith('--')) ? ['--branch='] : [a]));
   try {

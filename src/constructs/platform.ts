@@ -136,7 +136,7 @@ export class Platform extends Construct {
   private readonly removals: Removal[] = [];
 
   constructor(props: PlatformProps) {
-    super(undefined as any, props.id ?? 'platform');
+    super(undefined as unknown as Construct, props.id ?? 'platform');
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     synthesizer?.onPlatform();
     this.repoURL = props.repoURL;

@@ -28,7 +28,7 @@ import { Service } from './service';
 import { TargetsBuilder } from './snapshot-targets';
 
 /** The children of `scope` of a type, less those left out for a problem already reported. */
-function childrenOf<T extends Construct>(platform: Platform, scope: Construct, type: new (...args: any[]) => T): T[] {
+function childrenOf<T extends Construct>(platform: Platform, scope: Construct, type: new (...args: never[]) => T): T[] {
   return scope.node.children.filter((c): c is T => c instanceof type && !platform.isRejected(c));
 }
 

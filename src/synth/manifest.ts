@@ -1,5 +1,6 @@
 import { GitOpsError } from '../core/errors';
 import { contentHash } from './file-tree';
+import { isMap } from '../core/plain';
 
 /** Repository-relative path of the manifest. */
 export const MANIFEST_PATH = '.cdk8s-gitops/manifest.json';
@@ -109,23 +110,28 @@ function malformed(file: string, message: string): GitOpsError {
   });
 }
 
-function parseJson(text: string, file: string): any {
+/** A JSON text's top-level object; anything else (an array, a scalar, not JSON) fails with `CG401`. */
+function parseJson(text: string, file: string): Record<string, unknown> {
+  let data: unknown;
   try {
-    return JSON.parse(text);
+    data = JSON.parse(text) as unknown;
   } catch {
     throw malformed(file, file === MANIFEST_PATH ? 'The manifest is not valid JSON.' : `The manifest shard ${file} is not valid JSON.`);
   }
+  return isMap(data) ? data : {};
 }
 
-function parseEntries(data: any, file: string, service: string | undefined, into: Map<string, ManifestEntry>): void {
-  for (const [p, e] of Object.entries<any>(data.files)) {
-    const derived = e?.derived === true && service === undefined && Object.keys(e).length === 1;
-    const release = e?.release;
+function parseEntries(files: Record<string, unknown>, file: string, service: string | undefined, into: Map<string, ManifestEntry>): void {
+  for (const [p, value] of Object.entries(files)) {
+    const e = isMap(value) ? value : {};
+    const derived = e.derived === true && service === undefined && Object.keys(e).length === 1;
+    const release = e.release;
+    const sha256 = typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256) ? e.sha256 : undefined;
+    const key = typeof e.key === 'string' ? e.key : undefined;
     if (
       (!derived &&
-        (typeof e?.sha256 !== 'string' ||
-          !/^[0-9a-f]{64}$/.test(e.sha256) ||
-          typeof e?.key !== 'string' ||
+        (sha256 === undefined ||
+          key === undefined ||
           (release !== undefined && (typeof release !== 'string' || !RELEASE.test(release))))) ||
       !isOwnablePath(p) ||
       !isVisiblePath(p)
@@ -138,11 +144,11 @@ function parseEntries(data: any, file: string, service: string | undefined, into
     if (into.has(p))
       throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
     into.set(p, {
-      sha256: derived ? '' : e.sha256,
-      key: derived ? '' : e.key,
+      sha256: derived ? '' : sha256!,
+      key: derived ? '' : key!,
       ...(service === undefined ? {} : { service }),
       ...(derived ? { derived: true } : {}),
-      ...(!derived && release !== undefined ? { release } : {}),
+      ...(!derived && typeof release === 'string' ? { release } : {}),
     });
   }
 }
@@ -159,15 +165,14 @@ export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
   if (mainText !== undefined) {
     const data = parseJson(mainText, MANIFEST_PATH);
     if (
-      data?.generator !== HEADER ||
-      (data?.version !== 1 && data?.version !== VERSION) ||
-      typeof data.files !== 'object' ||
-      data.files === null ||
-      (data.inputs !== undefined && !/^[0-9a-f]{40}$/.test(data.inputs))
+      data.generator !== HEADER ||
+      (data.version !== 1 && data.version !== VERSION) ||
+      !isMap(data.files) ||
+      (data.inputs !== undefined && (typeof data.inputs !== 'string' || !/^[0-9a-f]{40}$/.test(data.inputs)))
     ) {
       throw malformed(MANIFEST_PATH, `The manifest does not have the expected form (generator "cdk8s-gitops", version ${VERSION}, files).`);
     }
-    parseEntries(data, MANIFEST_PATH, undefined, files);
+    parseEntries(data.files, MANIFEST_PATH, undefined, files);
     inputs = data.inputs;
   }
   for (const [file, text] of texts) {
@@ -177,18 +182,17 @@ export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
     if (
       !file.startsWith(`${MANIFEST_SHARDS_DIR}/`) ||
       name === null ||
-      data?.generator !== HEADER ||
-      data?.version !== VERSION ||
-      data?.service !== name[1] ||
-      typeof data.files !== 'object' ||
-      data.files === null
+      data.generator !== HEADER ||
+      data.version !== VERSION ||
+      data.service !== name[1] ||
+      !isMap(data.files)
     ) {
       throw malformed(
         file,
         `${file} is not a shard of the manifest as cdk8s-gitops writes it (generator "cdk8s-gitops", version ${VERSION}, the service its name says, files).`,
       );
     }
-    parseEntries(data, file, name[1], files);
+    parseEntries(data.files, file, name[1], files);
   }
   return inputs === undefined ? { files } : { files, inputs };
 }

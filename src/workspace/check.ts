@@ -10,6 +10,8 @@ import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
 import { planWrite, TRANSACTION_DIR } from './checkout/writer';
+import { isMap } from '../core/plain';
+import type { GeneratedApplication } from '../preview';
 
 /** Kinds of drift `check` finds. */
 export enum FindingKind {
@@ -106,13 +108,9 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const expected = applicationsOf(viewOfDeclaredTree(tree));
   for (const [key, a] of actual) {
     if (!expected.has(key)) {
-      const spec = a.app.spec as any;
-      const source = spec?.sources?.find((s: any) => s.helm)?.helm?.valueFiles?.[0] ?? spec?.source?.path ?? a.app.metadata.name;
       findings.push({
         kind: FindingKind.UNDECLARED_APPLICATION,
-        path: String(source)
-          .replace(/^\$values\//, '')
-          .replace(/\/values\.yaml$/, ''),
+        path: sourceDirectory(a.app),
         message: `ApplicationSet ${a.applicationSet} would generate Application ${a.app.metadata.name}, which the program does not declare.`,
         fix: 'Remove the stray directory, or declare the target in the program.',
       });
@@ -168,4 +166,15 @@ function readFile(checkout: Checkout, p: string): string | undefined {
     if (e instanceof GitOpsError && e.code === 'CG402') return undefined;
     throw e;
   }
+}
+
+/** The directory an Application deploys: that of its `$values` file, else its source's path (else its name). */
+function sourceDirectory(app: GeneratedApplication): string {
+  const sources = Array.isArray(app.spec.sources) ? (app.spec.sources as unknown[]) : [];
+  const helm = sources.map((s) => (isMap(s) && isMap(s.helm) ? s.helm : undefined)).find((h) => h !== undefined);
+  const valueFile = helm && Array.isArray(helm.valueFiles) ? helm.valueFiles[0] : undefined;
+  const path = isMap(app.spec.source) ? app.spec.source.path : undefined;
+  return String(valueFile ?? path ?? app.metadata.name)
+    .replace(/^\$values\//, '')
+    .replace(/\/values\.yaml$/, '');
 }

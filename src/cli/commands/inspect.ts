@@ -15,6 +15,7 @@ import { Command } from '../command';
 import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
+import { isMap } from '../../core/plain';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -95,12 +96,12 @@ Example:
     else if (format === 'yaml') ctx.stdout.write(toYamlDocuments(apps.map((a) => a.app)));
     else {
       const rows = apps.map(({ app, applicationSet }) => {
-        const spec = app.spec as any;
+        const destination = isMap(app.spec.destination) ? app.spec.destination : {};
         return [
           app.metadata.name,
           applicationSet,
-          spec.project ?? '',
-          `${spec.destination?.name ?? spec.destination?.server ?? ''}/${spec.destination?.namespace ?? ''}`,
+          String(app.spec.project ?? ''),
+          `${String(destination.name ?? destination.server ?? '')}/${String(destination.namespace ?? '')}`,
         ];
       });
       const head = ['APPLICATION', 'APPLICATIONSET', 'PROJECT', 'DESTINATION'];

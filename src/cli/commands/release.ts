@@ -6,7 +6,7 @@ import { Checkout } from '../../workspace/checkout/checkout-fs';
 import { writeDeclaredTree } from '../../workspace/removals';
 import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
 import { WriteReport } from '../../model/write-report';
-import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { CommandValues, parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { withCheckoutLock } from '../locking';
 import { addPending, pendingStore } from '../../workspace/pending-operations';
@@ -41,7 +41,7 @@ const RELEASE_OPTIONS = {
   'allow-remove': { type: 'string', multiple: true },
 } as const;
 
-async function release(ctx: CommandContext, values: Record<string, any>, request: ReleaseRequest): Promise<number> {
+async function release(ctx: CommandContext, values: CommandValues<typeof RELEASE_OPTIONS>, request: ReleaseRequest): Promise<number> {
   const out = checkoutDir(ctx, request.kind, values.out, 'existing');
   if (values.branch !== undefined && !values.publish) {
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
