@@ -87,7 +87,7 @@ describe('a write killed with SIGKILL', () => {
   }[];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.resolve(__dirname, '../../lib/synth/writer.js')))
+    if (!fs.existsSync(path.resolve(__dirname, '../../lib/workspace/checkout/writer.js')))
       throw new Error('lib/ is missing: run `npm run build` (npm test does).');
     root = fs.mkdtempSync(path.join(TMP, 'cdk8s-gitops-kill-'));
     template = path.join(root, 'template');
