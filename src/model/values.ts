@@ -33,40 +33,32 @@ export interface MergedValues {
   readonly provenance: ReadonlyMap<string, string>;
 }
 
-function mergeInto(target: Record<string, unknown>, source: Values): void {
-  for (const key of Object.keys(source)) {
-    const v = source[key];
-    if (v === null) {
-      delete target[key];
-    } else if (isMap(v)) {
-      const existing = target[key];
-      const into: Record<string, unknown> = isMap(existing) ? existing : {};
-      target[key] = into;
-      mergeInto(into, v as Values);
-    } else {
-      target[key] = v;
-    }
-  }
+/** Records, while layers merge, which layer set each final key (see {@link mergeValuesWithProvenance}). */
+interface ProvenanceRecorder {
+  /** The label of the layer being merged. */
+  readonly label: string;
+  readonly provenance: Map<string, string>;
 }
 
-function recordInto(target: Record<string, unknown>, source: Values, label: string, prefix: string, provenance: Map<string, string>): void {
+/** Merges `source` into `target`: maps merge key by key, `null` deletes, anything else replaces. */
+function mergeInto(target: Record<string, unknown>, source: Values, recorder?: ProvenanceRecorder, prefix = ''): void {
   for (const key of Object.keys(source)) {
     const v = source[key];
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (v === null || !isMap(v) || !isMap(target[key])) dropUnder(provenance, path);
+    const path = recorder === undefined ? '' : prefix ? `${prefix}.${key}` : key;
+    if (recorder && (v === null || !isMap(v) || !isMap(target[key]))) dropUnder(recorder.provenance, path);
     if (v === null) {
       delete target[key];
     } else if (isMap(v)) {
       const existing = target[key];
       const into: Record<string, unknown> = isMap(existing) ? existing : {};
       target[key] = into;
-      if (Object.keys(v).length === 0 && !isMap(existing)) provenance.set(path, label);
-      recordInto(into, v as Values, label, path, provenance);
+      if (recorder && Object.keys(v).length === 0 && !isMap(existing)) recorder.provenance.set(path, recorder.label);
+      mergeInto(into, v as Values, recorder, path);
       // A map that holds keys is no longer a leaf: its keys carry the provenance.
-      if (Object.keys(into).length > 0) provenance.delete(path);
+      if (recorder && Object.keys(into).length > 0) recorder.provenance.delete(path);
     } else {
       target[key] = v;
-      provenance.set(path, label);
+      recorder?.provenance.set(path, recorder.label);
     }
   }
 }
@@ -95,7 +87,7 @@ export function mergeValues(layers: readonly ValuesLayer[]): Record<string, unkn
 export function mergeValuesWithProvenance(layers: readonly ValuesLayer[]): MergedValues {
   const values: Record<string, unknown> = {};
   const provenance = new Map<string, string>();
-  for (const layer of layers) recordInto(values, layer.values, layer.label, '', provenance);
+  for (const layer of layers) mergeInto(values, layer.values, { label: layer.label, provenance });
   return { values, provenance };
 }
 
