@@ -57,6 +57,15 @@ function walkStrings(value: unknown, visit: (s: string, field: string, imagePosi
   walk(value, '', false);
 }
 
+/** Every container image in an object (`image` of the entries of its container lists), in order. */
+export function containerImages(obj: unknown): string[] {
+  const out: string[] = [];
+  walkStrings(obj, (s, _field, imagePosition) => {
+    if (imagePosition) out.push(s);
+  });
+  return out;
+}
+
 /**
  * Every place where a placeholder stands other than as the whole image of a container, or
  * where another service's placeholder stands at all.

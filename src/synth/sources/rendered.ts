@@ -1,5 +1,5 @@
 import { readYaml } from '../../core/yaml/read';
-import { IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from '../../model/images';
+import { containerImages, IMAGE_PLACEHOLDER_PREFIX, imagePlaceholder } from '../../model/images';
 import { objectFiles } from './objects';
 import { objectFileName } from '../../model/placement';
 import { SourceKind, TargetFile } from './source-kind';
@@ -46,7 +46,7 @@ export const renderedSource: SourceKind = {
       if (text === undefined) continue;
       let images: string[] = [];
       try {
-        images = imagesOf(readYaml(text));
+        images = containerImages(readYaml(text));
       } catch {
         images = [];
       }
@@ -59,20 +59,3 @@ export const renderedSource: SourceKind = {
     return out;
   },
 };
-
-/** Every container image in an object. */
-function imagesOf(obj: unknown): string[] {
-  const out: string[] = [];
-  const walk = (v: unknown, key: string | undefined, inContainers: boolean): void => {
-    if (Array.isArray(v))
-      v.forEach((x) => walk(x, undefined, key === 'containers' || key === 'initContainers' || key === 'ephemeralContainers'));
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (inContainers && k === 'image' && typeof x === 'string') out.push(x);
-        else walk(x, k, false);
-      }
-    }
-  };
-  walk(obj, undefined, false);
-  return out;
-}
