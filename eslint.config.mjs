@@ -65,7 +65,8 @@ export default tseslint.config(
         'error',
         {
           selector: "CallExpression[callee.name='require']",
-          message: 'Lazy require() only in src/index.ts, src/cli/main.ts and the heavy edges (src/core/yaml/parse.ts, src/core/heavy-packages.ts).',
+          message:
+            'Lazy require() only in src/index.ts, src/cli/main.ts and the heavy edges (src/core/yaml/parse.ts, src/core/heavy-packages.ts).',
         },
       ],
     },
