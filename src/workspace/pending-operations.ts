@@ -1,6 +1,7 @@
 import { GitOpsError } from '../core/errors';
 import { ReleaseRequest } from './release-operations';
 import { LocalState, localState } from './checkout/local-state';
+import { isMap } from '../core/plain';
 
 /**
  * A promote, rollback or unhold made without `--publish`: what was asked, by whom and when, and
@@ -110,15 +111,16 @@ function recordFiles(store: PendingStore): string[] {
 
 function parseRecord(file: string, text: string | undefined): PendingOperation | undefined {
   if (text === undefined) return undefined;
-  let d: any;
+  let parsed: unknown;
   try {
-    d = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }
+  const d = isMap(parsed) ? parsed : {};
   const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 10_000;
   const opt = (v: unknown): boolean => v === undefined || str(v);
-  const r = d?.request;
+  const r = isMap(d.request) ? d.request : undefined;
   const request =
     !r || !str(r.service) || !str(r.ring)
       ? undefined
@@ -129,9 +131,9 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
           : r.kind === 'unhold'
             ? { kind: r.kind, service: r.service, ring: r.ring }
             : undefined;
-  const l = d?.ledger;
+  const l = isMap(d.ledger) ? d.ledger : undefined;
   if (
-    d?.version !== 1 ||
+    d.version !== 1 ||
     request === undefined ||
     typeof d.checkout !== 'string' ||
     !str(d.by) ||

@@ -265,11 +265,10 @@ function yamlDocuments(text: string): unknown[] {
 function kubeObjects(text: string): Map<string, { kind: string; name: string; obj: unknown }> {
   const out = new Map<string, { kind: string; name: string; obj: unknown }>();
   const docs = text ? yamlDocuments(text) : [];
-  for (const o of docs as any[]) {
-    if (!isMap(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof (o as any).metadata?.name !== 'string')
-      continue;
-    const m = (o as any).metadata;
-    out.set(`${o.apiVersion}\u0000${o.kind}\u0000${m.namespace ?? ''}\u0000${m.name}`, { kind: o.kind, name: m.name, obj: o });
+  for (const o of docs) {
+    const m = isMap(o) ? o.metadata : undefined;
+    if (!isMap(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || !isMap(m) || typeof m.name !== 'string') continue;
+    out.set(`${o.apiVersion}\u0000${o.kind}\u0000${String(m.namespace ?? '')}\u0000${m.name}`, { kind: o.kind, name: m.name, obj: o });
   }
   return out;
 }

@@ -17,6 +17,7 @@ import {
   serializeManifest,
 } from '../../synth/manifest';
 import { readManifestTexts } from './manifest-io';
+import { isMap } from '../../core/plain';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
@@ -511,20 +512,21 @@ function isTrackedByGit(root: string, rel: string): boolean {
 }
 
 function parseJournal(text: string): Journal {
-  let data: any;
+  let parsed: unknown;
   try {
-    data = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
-    data = undefined;
+    parsed = undefined;
   }
+  const data = isMap(parsed) ? parsed : {};
   const staged = (p: unknown): boolean => typeof p === 'string' && /^\.cdk8s-gitops\/transaction\/files\/\d+$/.test(p);
   const target = (p: unknown): boolean =>
     typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || isManifestPath(p));
   const valid =
-    typeof data?.owner === 'string' &&
-    Array.isArray(data?.writes) &&
-    Array.isArray(data?.deletes) &&
-    data.writes.every((w: any) => staged(w?.staged) && target(w?.target)) &&
+    typeof data.owner === 'string' &&
+    Array.isArray(data.writes) &&
+    Array.isArray(data.deletes) &&
+    data.writes.every((w: unknown) => isMap(w) && staged(w.staged) && target(w.target)) &&
     data.deletes.every(target);
   if (!valid) {
     throw new GitOpsError({
@@ -534,7 +536,7 @@ function parseJournal(text: string): Journal {
       fix: `Delete ${TRANSACTION_DIR} (rm -r ${TRANSACTION_DIR}); then check with git status whether any generated file was left half-updated, and run synth again.`,
     });
   }
-  return data as Journal;
+  return data as unknown as Journal;
 }
 
 function completeJournal(checkout: Checkout, journal: Journal, onApply?: (count: number) => void): void {

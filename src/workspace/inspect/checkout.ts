@@ -4,6 +4,7 @@ import { systemErrorCode } from '../../core/errors';
 import { parseYamlDocuments } from '../../core/yaml/parse';
 import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
+import { isMap } from '../../core/plain';
 
 /**
  * Every file of a checkout, repository-relative, skipping hidden directories (`.git`,
@@ -55,14 +56,7 @@ export interface FoundApplicationSet {
 export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
   if (!text.includes('ApplicationSet')) return [];
   return parseYamlDocuments(text)
-    .filter(
-      (o: any) =>
-        o &&
-        typeof o === 'object' &&
-        o.kind === 'ApplicationSet' &&
-        typeof o.apiVersion === 'string' &&
-        o.apiVersion.startsWith('argoproj.io/'),
-    )
+    .filter((o) => isMap(o) && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/'))
     .map((object) => ({ file, object: object as ApplicationSetInput }));
 }
 

@@ -9,6 +9,7 @@ import { fingerprint } from '../../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../../model/platform-model';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
 import type { EnvironmentVariables, OutputStream } from '../../core/streams';
+import { isMap } from '../../core/plain';
 
 /** Where a program runs and where its diagnostics go (a command's context has these). */
 export interface ProgramContext {
@@ -32,7 +33,7 @@ export interface ProjectConfig {
 export function readProjectConfig(cwd: string): ProjectConfig {
   const file = path.join(cwd, 'cdk8s.yaml');
   if (!fs.existsSync(file)) return {};
-  let data: any;
+  let data: unknown;
   try {
     data = parseYaml(fs.readFileSync(file, 'utf8'));
   } catch (e) {
@@ -43,9 +44,10 @@ export function readProjectConfig(cwd: string): ProjectConfig {
       fix: 'Fix the file; it needs at least `app: <command that runs the program>`.',
     });
   }
+  const config = isMap(data) ? data : {};
   return {
-    ...(typeof data?.app === 'string' ? { app: data.app } : {}),
-    ...(typeof data?.output === 'string' ? { output: data.output } : {}),
+    ...(typeof config.app === 'string' ? { app: config.app } : {}),
+    ...(typeof config.output === 'string' ? { output: config.output } : {}),
   };
 }
 
