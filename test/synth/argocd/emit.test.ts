@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
-import { GitOpsError } from '../../src';
-import { renderObjects } from '../../src/synth/argocd/emit';
+import { GitOpsError } from '../../../src';
+import { renderObjects } from '../../../src/synth/argocd/emit';
 
 const PROJECT = {
   apiVersion: 'argoproj.io/v1alpha1',

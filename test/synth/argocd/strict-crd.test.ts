@@ -1,9 +1,9 @@
-import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { validateArgoObject } from '../../src/synth/argocd/validate';
-import { FileKind, FileTree, synthesize } from '../../src';
-import { directoriesOf, documentsOf, expandApplicationSet } from '../support/application-set';
-import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
-import { deviatingPlatform } from '../support/platform';
+import { paymentsPlatform } from '../../../examples/payments-platform/main';
+import { validateArgoObject } from '../../../src/synth/argocd/validate';
+import { FileKind, FileTree, synthesize } from '../../../src';
+import { directoriesOf, documentsOf, expandApplicationSet } from '../../support/application-set';
+import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../../support/argocd-schema';
+import { deviatingPlatform } from '../../support/platform';
 
 /** Every Argo CD object a tree holds (all documents of all files but values files), and those its ApplicationSets generate. */
 function argoObjectsOf(name: string, tree: FileTree): { label: string; object: any }[] {

@@ -1,10 +1,10 @@
 import { parse } from 'yaml';
-import { Cloud, Cluster, ControlPlane, Environment, NamespaceBaseline, Platform, Service, synthesize } from '../../src';
-import { IN_CLUSTER } from '../../src/synth/argocd/bootstrap';
-import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { applicationProblems, argoObjects, generatedApplications, leastPrivilegeProblems } from '../support/argocd-tree';
-import { loadArgoCdSchemas } from '../support/argocd-schema';
-import { DIGEST, gitOpsError, smallPlatform } from '../support/platforms';
+import { Cloud, Cluster, ControlPlane, Environment, NamespaceBaseline, Platform, Service, synthesize } from '../../../src';
+import { IN_CLUSTER } from '../../../src/synth/argocd/bootstrap';
+import { paymentsPlatform } from '../../../examples/payments-platform/main';
+import { applicationProblems, argoObjects, generatedApplications, leastPrivilegeProblems } from '../../support/argocd-tree';
+import { loadArgoCdSchemas } from '../../support/argocd-schema';
+import { DIGEST, gitOpsError, smallPlatform } from '../../support/platforms';
 
 const image = { repository: 'registry.example.com/commerce/x' };
 

@@ -1,4 +1,4 @@
-import { goBase, goClean, goDir, goExt } from '../../../src/preview/go-path';
+import { goBase, goClean, goDir, goExt } from '../../src/preview/go-path';
 
 describe('Go path functions', () => {
   test('goBase follows path.Base', () => {

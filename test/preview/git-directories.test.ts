@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { directoryParams, filterDirectories, listGitDirectories } from '../../../src/preview/git-directories';
+import { directoryParams, filterDirectories, listGitDirectories } from '../../src/preview/git-directories';
 import { makeTree, removeTree, SEED_VALUES_FILES } from './fixtures';
 
 describe('listGitDirectories', () => {

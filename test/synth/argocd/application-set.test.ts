@@ -1,8 +1,8 @@
-import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { MANIFEST_GENERATE_PATHS } from '../../src/synth/argocd/application-set';
-import { snapshotPlatform } from '../../src/constructs/snapshot';
-import { applicationsOf, viewOfDeclaredTree } from '../../src/workspace/inspect/checkout';
-import { synthesize } from '../../src/synth/synthesize';
+import { paymentsPlatform } from '../../../examples/payments-platform/main';
+import { MANIFEST_GENERATE_PATHS } from '../../../src/synth/argocd/application-set';
+import { snapshotPlatform } from '../../../src/constructs/snapshot';
+import { applicationsOf, viewOfDeclaredTree } from '../../../src/workspace/inspect/checkout';
+import { synthesize } from '../../../src/synth/synthesize';
 
 describe('workload ApplicationSets', () => {
   it("scope each generated Application's refresh to its own values directory", () => {

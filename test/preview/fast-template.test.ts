@@ -1,4 +1,4 @@
-import { renderFastTemplate } from '../../../src/preview/fast-template';
+import { renderFastTemplate } from '../../src/preview/fast-template';
 
 describe('renderFastTemplate', () => {
   const params = { path: 'apps/web', 'path.basename': 'web', 'path[0]': 'apps' };

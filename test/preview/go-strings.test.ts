@@ -1,5 +1,5 @@
-import { compareGoStrings, goQuote, goToLower, goToUpper, goTrimSpace } from '../../../src/preview/go-strings';
-import { sanitizeName } from '../../../src/preview/sanitize-name';
+import { compareGoStrings, goQuote, goToLower, goToUpper, goTrimSpace } from '../../src/preview/go-strings';
+import { sanitizeName } from '../../src/preview/sanitize-name';
 
 describe('Go string semantics', () => {
   test('case mapping is per rune and one-to-one, as in Go', () => {

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GitOpsError } from '../../../src/core/errors';
-import { applicationsOf, viewOfCheckout } from '../../../src/workspace/inspect/checkout';
-import { removeCheckout, synthesizedCheckout, writeFile } from '../example-checkout';
+import { GitOpsError } from '../../src/core/errors';
+import { applicationsOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
+import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
 import { SEED_TARGETS } from './fixtures';
 
 /** The Application the example's ApplicationSets generate for one target. */

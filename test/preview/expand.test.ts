@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
-import { GitOpsError } from '../../../src/core/errors';
-import { ApplicationSetInput, expandApplicationSet, expandApplicationSets } from '../../../src/preview';
-import { SEED_APPLICATION_SET } from '../../support/seed';
+import { GitOpsError } from '../../src/core/errors';
+import { ApplicationSetInput, expandApplicationSet, expandApplicationSets } from '../../src/preview';
+import { SEED_APPLICATION_SET } from '../support/seed';
 import { makeTree, removeTree, SEED_VALUES_FILES } from './fixtures';
 
 /** The rest of the repository the SDK writes, none of which is a target directory. */

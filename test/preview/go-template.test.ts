@@ -1,6 +1,6 @@
-import { GitOpsError } from '../../../src/core/errors';
-import { GoTemplate, parseGoTemplateOptions, renderGoTemplate } from '../../../src/preview/go-template';
-import { markStringMap, TemplateMap } from '../../../src/preview/template-values';
+import { GitOpsError } from '../../src/core/errors';
+import { GoTemplate, parseGoTemplateOptions, renderGoTemplate } from '../../src/preview/go-template';
+import { markStringMap, TemplateMap } from '../../src/preview/template-values';
 
 const PARAMS: TemplateMap = {
   path: {

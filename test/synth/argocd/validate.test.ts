@@ -1,4 +1,4 @@
-import { ArgoObject, validateArgoObject } from '../../src/synth/argocd/validate';
+import { ArgoObject, validateArgoObject } from '../../../src/synth/argocd/validate';
 
 const application = (spec: Record<string, unknown> = {}): ArgoObject => ({
   apiVersion: 'argoproj.io/v1alpha1',

@@ -1,5 +1,5 @@
-import { GitOpsError } from '../../../src/core/errors';
-import { compilePathPattern, pathMatch } from '../../../src/preview/path-match';
+import { GitOpsError } from '../../src/core/errors';
+import { compilePathPattern, pathMatch } from '../../src/preview/path-match';
 
 /** The cases of Go's `src/path/match_test.go`: pattern, name, match, bad pattern. */
 const GO_MATCH_TESTS: ReadonlyArray<readonly [string, string, boolean, boolean]> = [
