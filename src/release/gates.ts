@@ -192,7 +192,10 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (before !== undefined) {
       const upstream = entry(c.ledger, before);
       const upstreamBefore = c.baseline === undefined ? undefined : entry(c.baseline, before);
-      if (upstream?.digest !== now.digest && upstreamBefore?.digest !== now.digest) {
+      // Outside Git the ledger is its only record: a digest the previous ring ran before its
+      // current one (its `previous`) ran there too. In Git, history says what ran.
+      const ranEarlier = c.history === undefined && c.baseline === undefined && upstream?.previous.some((p) => p.digest === now.digest);
+      if (upstream?.digest !== now.digest && upstreamBefore?.digest !== now.digest && !ranEarlier) {
         out.push(
           at(
             problem(

@@ -22,7 +22,7 @@ import { applyRingMoves } from '../release/moves';
 import { Ledger } from '../release/types';
 import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
-import { Manifest } from '../synth/manifest';
+import { Manifest, ManifestEntry, MANIFEST_PATH, manifestShardPath } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
@@ -40,25 +40,28 @@ interface RingsBefore {
 }
 
 /**
- * The text of the ledger `file` as cdk8s-gitops last wrote it (the hash `recorded`): the
- * checkout's when it still holds it, else the newest version in Git with that hash. Without a
- * record, or when Git does not hold it (a write never committed, a shallow clone), the ledger
- * at `HEAD`. Undefined when the checkout is in no Git repository and its ledger changed.
+ * The text of the ledger `file` as cdk8s-gitops last wrote it (the hash `recorded`, which
+ * `recordFile`, the manifest's shard of the service, holds): the checkout's when it still holds
+ * it; else the ledger in the last commit that changed `recordFile`, when that is the version the
+ * record names. A record that names any other version (one the manifest was edited to name, a
+ * write never committed, a shallow clone) is not trusted: then the ledger and the files as
+ * committed last (`HEAD`) are compared. Undefined when the checkout is in no Git repository and
+ * its ledger changed.
  */
 function textBefore(
   file: string,
   text: string,
   recorded: string | undefined,
+  recordFile: string,
   git: () => LedgerGit | undefined,
 ): { text: string; at: RingsBefore['at'] } | undefined {
   if (recorded !== undefined && contentHash(text) === recorded) return { text, at: 'checkout' };
   const repo = git();
   if (repo === undefined || !repo.hasHead) return undefined;
+  const written = repo.lastCommitOf(recordFile);
+  const atWrite = written === undefined ? undefined : repo.at(written, [file]).get(file);
+  if (recorded !== undefined && atWrite !== undefined && contentHash(atWrite) === recorded) return { text: atWrite, at: 'checkout' };
   const head = repo.atHead([file]).get(file);
-  if (recorded !== undefined && head !== undefined && contentHash(head) === recorded) return { text: head, at: 'checkout' };
-  const found =
-    recorded === undefined ? undefined : repo.history(file).versions.find((v) => v.text !== undefined && contentHash(v.text) === recorded);
-  if (found?.text !== undefined) return { text: found.text, at: 'checkout' };
   return head === undefined ? undefined : { text: head, at: 'HEAD' };
 }
 
@@ -76,7 +79,9 @@ function ringsBefore(
 ): RingsBefore | undefined {
   const file = ledgerFilePath(model, service);
   const text = checkout.read(file, MAX_LEDGER_BYTES);
-  const before = text === undefined ? undefined : textBefore(file, text, recorded.files.get(file)?.sha256, git);
+  const entry = recorded.files.get(file);
+  const recordFile = entry?.service === undefined ? MANIFEST_PATH : manifestShardPath(entry.service);
+  const before = text === undefined ? undefined : textBefore(file, text, entry?.sha256, recordFile, git);
   if (before === undefined) return undefined;
   try {
     return { ledger: applyRingMoves(model, parseLedger(before.text, file, { policies: ringPolicies(model) })), at: before.at };
@@ -99,7 +104,7 @@ function runningNow(
   target: TargetModel,
   paths: readonly string[],
   read: (p: string) => string | undefined,
-  recorded?: Manifest,
+  recorded?: RecordedFiles,
 ): Map<string, string> {
   const deployed = new Map(
     sourceKindOf(service)
@@ -107,14 +112,50 @@ function runningNow(
       .map((d) => [d.path, d.version]),
   );
   const out = new Map<string, string>();
+  let others: string | undefined | null = null;
   for (const p of paths) {
     const entry = recorded?.files.get(p);
     const text = read(p);
     const edited = entry !== undefined && (text === undefined || contentHash(text) !== entry.sha256);
-    const version = edited ? entry.release : (deployed.get(p) ?? entry?.release);
+    // A file the target did not have (a renamed object) runs what the target's other files run.
+    const version = edited ? entry.release : (deployed.get(p) ?? entry?.release ?? (others === null ? (others = runByOthers()) : others));
     if (version !== undefined) out.set(p, version);
   }
   return out;
+
+  /**
+   * The release the target's recorded files that are as written embed (each holds it), when
+   * there is one; the first in path order when there are several.
+   */
+  function runByOthers(): string | undefined {
+    if (recorded === undefined) return undefined;
+    for (const [p, e] of recorded.filesIn(targetDirectory(model, target))) {
+      if (e.release === undefined || paths.includes(p)) continue;
+      const text = read(p);
+      if (text !== undefined && contentHash(text) === e.sha256 && text.includes(e.release)) return e.release;
+    }
+    return undefined;
+  }
+}
+
+/** The manifest's entries, and those of the files directly in a directory, sorted (indexed on first use). */
+class RecordedFiles {
+  private byDirectory?: Map<string, [string, ManifestEntry][]>;
+
+  constructor(public readonly files: Manifest['files']) {}
+
+  public filesIn(directory: string): readonly [string, ManifestEntry][] {
+    if (this.byDirectory === undefined) {
+      this.byDirectory = new Map();
+      for (const [p, e] of [...this.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const dir = p.slice(0, p.lastIndexOf('/'));
+        const list = this.byDirectory.get(dir);
+        if (list) list.push([p, e]);
+        else this.byDirectory.set(dir, [[p, e]]);
+      }
+    }
+    return this.byDirectory.get(directory) ?? [];
+  }
 }
 
 /** Reads files as `HEAD` holds them; `paths` in one batch, any other on its own. */
@@ -142,6 +183,7 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
   }
   if (changed.size === 0) return [];
   const recorded = readManifest(dir);
+  const recordedFiles = new RecordedFiles(recorded.files);
   const checkout = new Checkout(dir);
   const texts = new Map<string, string | undefined>();
   const readCheckout = (p: string): string | undefined => {
@@ -153,7 +195,7 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
   const rings = new Map<string, RingsBefore | undefined>();
   const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string> }>();
   for (const [target, paths] of changed) {
-    let running = runningNow(model, services.get(target.service)!, target, paths, readCheckout, recorded);
+    let running = runningNow(model, services.get(target.service)!, target, paths, readCheckout, recordedFiles);
     if ([...running].every(([p, was]) => was === tree.get(p)!.release!.version)) continue;
     if (!rings.has(target.service)) rings.set(target.service, ringsBefore(model, checkout, recorded, target.service, git));
     const before = rings.get(target.service);

@@ -8,12 +8,11 @@
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { Sandbox } from '../git/sandbox';
-import { hashTree } from '../support/hash-tree';
+import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
 import { runCli } from '../support/tree';
 
 const D0 = `sha256:${'0'.repeat(64)}`;
@@ -64,34 +63,23 @@ function program(gcpIntoCanary = false): PlatformModel {
   return platform.snapshot();
 }
 
-let root: string;
-let n = 0;
+let replay: ModelReplay;
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-release-attacks-2-'));
+  replay = ModelReplay.create('cdk8s-gitops-release-record-attacks-');
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => replay.cleanup());
 
-function replay(model: PlatformModel): string {
-  const file = path.join(root, `model-${++n}.json`);
-  fs.writeFileSync(file, JSON.stringify({ model }));
-  return `cp ${JSON.stringify(file)} "$CDK8S_GITOPS_MODEL_OUT"`;
-}
-
+/** Runs the CLI on `dir` with `model`, at `now`, with `env` added. */
 function cli(dir: string, model: PlatformModel, args: readonly string[], now = T0, env: NodeJS.ProcessEnv = {}): ReturnType<typeof runCli> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const key of Object.keys(process.env)) if (key.startsWith('GIT_')) clean[key] = '';
-  return runCli([...args, '--out', dir, '--app', replay(model)], { ...clean, CDK8S_GITOPS_NOW: now, GIT_COMMITTER_DATE: now, ...env });
+  return replay.run(dir, model, args, now, env);
 }
 
 async function ok(dir: string, model: PlatformModel, args: readonly string[], now = T0, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const r = await cli(dir, model, args, now, env);
-  expect([args.join(' '), r.code, r.stderr]).toEqual([args.join(' '), 0, expect.any(String)]);
+  await replay.ok(dir, model, args, now, env);
 }
 
-function read(dir: string, file: string): string {
-  return fs.readFileSync(path.join(dir, file), 'utf8');
-}
+const read = readFile;
 
 /**
  * A bare remote where payments-api runs A in prod (soaked, approved by bob) and B in nonprod and
@@ -144,13 +132,7 @@ function asVersion1Manifest(dir: string): void {
   );
 }
 
-function snapshot(sandbox: Sandbox, clone: string): unknown {
-  return {
-    files: hashTree(clone, ['.git']),
-    head: sandbox.git(clone, 'rev-parse', 'HEAD'),
-    remote: sandbox.git(sandbox.remote, 'rev-parse', 'main'),
-  };
-}
+const snapshot = cloneSnapshot;
 
 describe('CG144: a target keeps what it runs', () => {
   it('fails when a target moves into a ring running another digest while the ledger carries an unrelated hand edit (a comment)', async () => {

@@ -82,6 +82,25 @@ export class LedgerGit {
     return out;
   }
 
+  /** The last commit along the first-parent history of `HEAD` that changed `file` (checkout-relative), or undefined when none did. */
+  public lastCommitOf(file: string): string | undefined {
+    if (!this.hasHead) return undefined;
+    const out = run(this.dir, [
+      'log',
+      '--first-parent',
+      '--no-show-signature',
+      '--no-color',
+      '--format=%H',
+      '--max-count=1',
+      'HEAD',
+      '--',
+      file,
+    ])
+      .toString('utf8')
+      .trim();
+    return out === '' ? undefined : out;
+  }
+
   /** The versions of a file (checkout-relative), newest first, along the first-parent history of `HEAD`. */
   public history(file: string, limit = MAX_LEDGER_VERSIONS): FileHistory {
     if (!this.hasHead) return { versions: [], truncated: false };
