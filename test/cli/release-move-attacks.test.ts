@@ -7,7 +7,6 @@
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import {
@@ -26,7 +25,7 @@ import {
 } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { Sandbox } from '../git/sandbox';
-import { hashTree } from '../support/hash-tree';
+import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
 import { runCli } from '../support/tree';
 
 const D0 = `sha256:${'0'.repeat(64)}`;
@@ -89,34 +88,23 @@ function program(shape: Shape = {}): PlatformModel {
   return platform.snapshot();
 }
 
-let root: string;
-let n = 0;
+let replay: ModelReplay;
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-release-attacks-3-'));
+  replay = ModelReplay.create('cdk8s-gitops-release-move-attacks-');
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => replay.cleanup());
 
-function replay(model: PlatformModel): string {
-  const file = path.join(root, `model-${++n}.json`);
-  fs.writeFileSync(file, JSON.stringify({ model }));
-  return `cp ${JSON.stringify(file)} "$CDK8S_GITOPS_MODEL_OUT"`;
-}
-
+/** Runs the CLI on `dir` with `model`, at `now`, with `env` added. */
 function cli(dir: string, model: PlatformModel, args: readonly string[], now = T0, env: NodeJS.ProcessEnv = {}): ReturnType<typeof runCli> {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const key of Object.keys(process.env)) if (key.startsWith('GIT_')) clean[key] = '';
-  return runCli([...args, '--out', dir, '--app', replay(model)], { ...clean, CDK8S_GITOPS_NOW: now, GIT_COMMITTER_DATE: now, ...env });
+  return replay.run(dir, model, args, now, env);
 }
 
 async function ok(dir: string, model: PlatformModel, args: readonly string[], now = T0, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const r = await cli(dir, model, args, now, env);
-  expect([args.join(' '), r.code, r.stderr]).toEqual([args.join(' '), 0, expect.any(String)]);
+  await replay.ok(dir, model, args, now, env);
 }
 
-function read(dir: string, file: string): string {
-  return fs.readFileSync(path.join(dir, file), 'utf8');
-}
+const read = readFile;
 
 function commitAll(dir: string, message: string, date = T2): void {
   execFileSync('git', ['add', '--all'], { cwd: dir });
@@ -148,13 +136,7 @@ async function published(shape: Shape = {}, service = 'payments-api'): Promise<{
   return { sandbox, clone };
 }
 
-function snapshot(sandbox: Sandbox, clone: string): unknown {
-  return {
-    files: hashTree(clone, ['.git']),
-    head: sandbox.git(clone, 'rev-parse', 'HEAD'),
-    remote: sandbox.git(sandbox.remote, 'rev-parse', 'main'),
-  };
-}
+const snapshot = cloneSnapshot;
 
 /** The sha256 cdk8s-gitops records for a text. */
 function sha256(text: string): string {
@@ -163,7 +145,7 @@ function sha256(text: string): string {
 
 /** A copy of `clone`'s work tree outside any Git repository. */
 function outsideGit(clone: string): string {
-  const out = fs.mkdtempSync(path.join(root, 'nogit-'));
+  const out = fs.mkdtempSync(path.join(replay.root, 'nogit-'));
   fs.cpSync(clone, out, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
   return out;
 }
