@@ -6,12 +6,11 @@
  * another (`movedFrom`), must find the release it runs there.
  *
  * What a target runs is read from its files in the checkout (what Argo CD deploys), not from the
- * manifest; what its ring ran is read from the ledger as cdk8s-gitops last wrote it, found by
- * the hash the manifest records: in the checkout, else in Git.
+ * manifest; what its ring ran is read from the ledger as cdk8s-gitops last wrote it: the version
+ * whose hash the manifest records, in the checkout or in the last commit that changed that record.
  *
  * @module
  */
-import { applicationName } from '../model/placement';
 import { GitOpsError, Problem } from '../core/errors';
 import { LedgerGit } from './git/ledger-history';
 import { ledgerFilePath, ringPolicies } from '../release/ledger-files';
@@ -26,7 +25,7 @@ import { Manifest, ManifestEntry, MANIFEST_PATH, manifestShardPath } from '../sy
 import { readManifest } from './checkout/manifest-io';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
-import { targetDirectory } from '../model/placement';
+import { applicationName, targetDirectory } from '../model/placement';
 import type { WritePlan } from './checkout/writer';
 
 /**
