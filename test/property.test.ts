@@ -9,7 +9,19 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 import { DocumentOptions, parse, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
-import { Cloud, Cluster, ControlPlane, Environment, GitOpsError, Platform, PromotionRing, Service, synthesize, Targets } from '../src';
+import {
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Environment,
+  GitOpsError,
+  Platform,
+  PromotionRing,
+  Service,
+  synthesize,
+  Targets,
+  Workload,
+} from '../src';
 import type { LayoutProps, Values } from '../src';
 import { validateArgoObject } from '../src/synth/argocd/validate';
 import { errorEntry } from '../src/core/error-catalogue';
@@ -261,10 +273,12 @@ function build(spec: Spec, platformOverrides: Partial<ConstructorParameters<type
       initialDigest: s.digest,
       values: s.values,
       ...(s.ownNamespace ? { namespace: `${s.name}-ns` } : {}),
-      ...(s.releaseName ? { releaseName: s.releaseName } : {}),
-      ...(s.chartPath ? { chartPath: s.chartPath } : {}),
-      ...(s.targetRevision ? { targetRevision: s.targetRevision } : {}),
-      ...(s.ownRepo ? { repoURL: `https://git.example.com/own/${s.name}.git` } : {}),
+      workload: Workload.helmChart({
+        ...(s.releaseName ? { releaseName: s.releaseName } : {}),
+        ...(s.chartPath ? { chartPath: s.chartPath } : {}),
+        ...(s.targetRevision ? { targetRevision: s.targetRevision } : {}),
+        ...(s.ownRepo ? { repoURL: `https://git.example.com/own/${s.name}.git` } : {}),
+      }),
     });
     for (const p of s.placements) service.deployTo(p.env !== undefined ? envs[p.env] : clusters[p.cluster!], { values: p.values });
     return service;
@@ -422,9 +436,13 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
         if (what === 'cloud') new Cluster(b.envs[0], 'mut-x1', { cloud: new Cloud(b.platform, name), region: 'r' });
         if (what === 'cluster') new Cluster(b.envs[0], 'mut-x1', { cloud: b.clouds[0], region: 'r', name });
         if (what === 'service')
-          new Service(b.platform, name, { image: { repository: 'r/x' }, namespace: 'mut-ns', releaseName: 'mut-rel' });
+          new Service(b.platform, name, {
+            image: { repository: 'r/x' },
+            namespace: 'mut-ns',
+            workload: Workload.helmChart({ releaseName: 'mut-rel' }),
+          });
         if (what === 'namespace') freshTarget(b, { namespace: name });
-        if (what === 'release') freshTarget(b, { releaseName: name });
+        if (what === 'release') freshTarget(b, { workload: Workload.helmChart({ releaseName: name }) });
       },
     }))
     .filter((m) => !(m.code === 'CG102' && m.name.endsWith('"a.b"'))),
@@ -498,10 +516,18 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     .map((namespace): Mutation => ({ name: `namespace ${namespace}`, code: 'CG138', apply: (b) => freshTarget(b, { namespace }) })),
   fc
     .constantFrom('*', 'ftp://x/y.git', 'https://git.example.com/*', 'https://git.example.com/a b')
-    .map((repoURL): Mutation => ({ name: `repoURL ${repoURL}`, code: 'CG109', apply: (b) => freshTarget(b, { repoURL }) })),
+    .map((repoURL): Mutation => ({
+      name: `repoURL ${repoURL}`,
+      code: 'CG109',
+      apply: (b) => freshTarget(b, { workload: Workload.helmChart({ repoURL }) }),
+    })),
   fc
     .constantFrom('../x', '/abs', '.git/x', '', 'a//b')
-    .map((chartPath): Mutation => ({ name: `chartPath ${chartPath}`, code: 'CG108', apply: (b) => freshTarget(b, { chartPath }) })),
+    .map((chartPath): Mutation => ({
+      name: `chartPath ${chartPath}`,
+      code: 'CG108',
+      apply: (b) => freshTarget(b, { workload: Workload.helmChart({ chartPath }) }),
+    })),
   fc.constantFrom('sha256:abc', 'latest', `sha256:${'A'.repeat(64)}`).map((initialDigest): Mutation => ({
     name: `initialDigest ${initialDigest}`,
     code: 'CG115',

@@ -1,3 +1,4 @@
+import type { Duration as Cdk8sDuration } from 'cdk8s';
 import { Problem, problemsAt } from '../core/errors';
 import { Construct } from 'constructs';
 import { Cloud } from './cloud';
@@ -7,7 +8,9 @@ import type { Platform } from './platform';
 import { freeId } from './platform-scope';
 
 /**
- * A length of time.
+ * A length of time. Gates also take cdk8s's `Duration` (`Gate.soak(cdk8s.Duration.hours(2))`);
+ * this one exists so that a program that renders nothing with cdk8s does not load it (about
+ * 150 ms) for a length of time.
  *
  * @example
  * Gate.soak(Duration.hours(2));
@@ -141,9 +144,23 @@ export interface ApprovalOptions {
  * });
  */
 export class Gate {
-  /** The digest must have run at least this long in the previous ring. */
-  public static soak(duration: Duration): Gate {
-    return new Gate({ soakSeconds: duration.seconds }, duration.problems);
+  /**
+   * The digest must have run at least this long in the previous ring.
+   * @param duration this package's `Duration` or cdk8s's
+   */
+  public static soak(duration: Duration | Cdk8sDuration): Gate {
+    if (duration instanceof Duration) return new Gate({ soakSeconds: duration.seconds }, duration.problems);
+    if (typeof (duration as Partial<Cdk8sDuration> | undefined)?.toMilliseconds === 'function') {
+      const own = Duration.seconds(duration.toMilliseconds() / 1000);
+      return new Gate({ soakSeconds: own.seconds }, own.problems);
+    }
+    return new Gate({ soakSeconds: 0 }, [
+      {
+        code: 'CG128',
+        message: `Gate.soak() was given ${duration == null ? String(duration) : typeof duration === 'object' ? 'an object' : `a ${typeof duration}`}, not a Duration.`,
+        fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
+      },
+    ]);
   }
   /**
    * Promotions into the ring must name who approved them (`--approved-by`): someone other than

@@ -21,17 +21,9 @@ export interface ServiceProps {
   /**
    * What the service deploys: a Helm chart with a values file per target, or Kubernetes
    * objects rendered by the program with cdk8s-plus-28 ({@link Workload.render}).
-   * @default Workload.helmChart(), with the chart settings below
+   * @default Workload.helmChart(): the chart at the platform's service defaults
    */
   readonly workload?: Workload;
-  /** Helm chart only: application repository holding the chart. @default - the platform's `applicationRepoURLPattern` */
-  readonly repoURL?: string;
-  /** Helm chart only: path of the chart in the application repository. @default - the platform's service default, 'deploy/chart' */
-  readonly chartPath?: string;
-  /** Helm chart only: revision of the application repository. @default - the platform's service default, 'main' */
-  readonly targetRevision?: string;
-  /** Helm chart only: release name (at most 53 characters). @default - the service name */
-  readonly releaseName?: string;
   /** Namespace it is deployed into. @default - the service name */
   readonly namespace?: string;
   /**
@@ -111,13 +103,13 @@ export class Service extends Construct {
   public readonly image: ImageProps;
   /** What it deploys. */
   public readonly workload: Workload;
-  /** Helm chart only. */
+  /** Helm chart only: the application repository holding the chart; undefined for the platform's pattern. */
   public readonly repoURL?: string;
-  /** Helm chart only. */
+  /** Helm chart only: the chart's path in the application repository. */
   public readonly chartPath: string;
-  /** Helm chart only. */
+  /** Helm chart only: the revision of the application repository. */
   public readonly targetRevision: string;
-  /** Helm chart only. */
+  /** Helm chart only: the Helm release name. */
   public readonly releaseName: string;
   /** Namespace it is deployed into. */
   public readonly namespace: string;
@@ -232,35 +224,25 @@ export class Service extends Construct {
 const CHART_FIELDS = ['repoURL', 'chartPath', 'targetRevision', 'releaseName'] as const;
 
 /**
- * The chart settings of a service: from `Workload.helmChart({...})` or from the same-named
- * service props (the older spelling), not both. A rendered workload has none.
+ * The chart settings of a service, from `Workload.helmChart({...})`; a rendered workload has
+ * none. The settings are no longer props of the service itself: a program that still passes
+ * them (JavaScript, or a cast) is told where they went rather than having them ignored.
  */
 function chartSettings(workload: Workload, props: ServiceProps, path: string, problems: Problem[]): HelmChartProps {
-  const given = CHART_FIELDS.filter((f) => props[f] !== undefined);
-  if (workload.spec.kind === 'rendered') {
-    if (given.length > 0) {
-      problems.push({
-        code: 'CG134',
-        constructPath: path,
-        message: `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, but the workload is rendered by the program: there is no Helm chart.`,
-        fix: `Remove ${given.join(', ')}, or use Workload.helmChart({...}).`,
-      });
-    }
-    return {};
-  }
-  const chart = workload.spec.chart;
-  const twice = given.filter((f) => chart[f] !== undefined);
-  if (twice.length > 0) {
+  const given = CHART_FIELDS.filter((f) => (props as Partial<Record<(typeof CHART_FIELDS)[number], unknown>>)[f] !== undefined);
+  if (given.length > 0) {
+    const settings = given.map((f) => `${f}: ...`).join(', ');
     problems.push({
       code: 'CG134',
       constructPath: path,
-      message: `${twice.join(', ')} ${twice.length === 1 ? 'is' : 'are'} set both on the service and in Workload.helmChart().`,
-      fix: 'Set each chart setting in one place, preferably Workload.helmChart({...}).',
+      message: `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set on the service; chart settings belong to the workload.`,
+      fix:
+        workload.spec.kind === 'rendered'
+          ? `Remove ${given.join(', ')}: a workload rendered by the program has no Helm chart.`
+          : `Move ${given.length === 1 ? 'it' : 'them'} into the workload: workload: Workload.helmChart({ ${settings} }).`,
     });
   }
-  const out: { -readonly [K in keyof HelmChartProps]: HelmChartProps[K] } = {};
-  for (const f of CHART_FIELDS) out[f] = chart[f] ?? props[f];
-  return out;
+  return workload.spec.kind === 'rendered' ? {} : workload.spec.chart;
 }
 
 function describe(v: unknown): string {

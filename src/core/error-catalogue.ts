@@ -275,10 +275,10 @@ const ENTRIES = [
   {
     code: 'CG134',
     where: 'program',
-    title: 'Chart settings given twice or for no chart',
+    title: 'Chart settings given on the service',
     description:
-      'A Helm chart setting is given both on the service and in Workload.helmChart(), or on a service whose workload is rendered.',
-    fix: 'Set each chart setting once, in Workload.helmChart(); rendered services take none.',
+      'A Helm chart setting (repoURL, chartPath, targetRevision, releaseName) is given on the service itself. Since 0.2 chart settings belong only to Workload.helmChart(); a service whose workload is rendered takes none.',
+    fix: 'Move the settings into workload: Workload.helmChart({...}); rendered services take none.',
   },
   {
     code: 'CG135',

@@ -1,3 +1,4 @@
+import * as cdk8s from 'cdk8s';
 import { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, PromotionRing, Service, Targets } from '../../src';
 import { linesOf, newPlatform, problemsOf } from '../support/platform';
 
@@ -94,6 +95,32 @@ describe('PromotionRing', () => {
     expect(platform.snapshot().rings.map((r) => [r.name, r.gates])).toEqual([
       ['ring-nonprod', { soakSeconds: 0, requireApproval: false }],
       ['ring-prod', { soakSeconds: 7200, requireApproval: true }],
+    ]);
+  });
+
+  it("takes cdk8s's Duration for a soak", () => {
+    // GIVEN
+    const { platform, nonprod, prod } = fleet();
+
+    // WHEN
+    new PromotionRing(platform, 'ring-nonprod', { targets: Targets.environment(nonprod), gates: [Gate.soak(cdk8s.Duration.minutes(90))] });
+    new PromotionRing(platform, 'ring-prod', { targets: Targets.environment(prod), gates: [Gate.soak(cdk8s.Duration.days(1))] });
+
+    // THEN
+    expect(platform.snapshot().rings.map((r) => r.gates.soakSeconds)).toEqual([5400, 86400]);
+  });
+
+  it('fails when a soak is given something that is not a duration', () => {
+    // GIVEN
+    const { platform, nonprod, prod } = fleet();
+
+    // WHEN
+    new PromotionRing(platform, 'ring-nonprod', { targets: Targets.environment(nonprod), gates: [Gate.soak(2 as unknown as Duration)] });
+    new PromotionRing(platform, 'ring-prod', { targets: Targets.environment(prod) });
+
+    // THEN
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/rings/ring-nonprod] CG128 Gate.soak() was given a number, not a Duration.',
     ]);
   });
 

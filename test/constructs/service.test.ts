@@ -1,4 +1,4 @@
-import { Cloud, Cluster, ControlPlane, Environment, Platform, Service } from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, Workload } from '../../src';
 import { DIGEST, linesOf, newPlatform, problemsOf } from '../support/platform';
 
 const IMAGE = { repository: 'registry.example.com/commerce/payments-api' };
@@ -64,10 +64,12 @@ describe('Service', () => {
     const platform = newPlatform();
     new Service(platform, 'payments-api', {
       image: IMAGE,
-      repoURL: 'https://git.example.com/commerce/payments.git',
-      chartPath: 'helm/payments-api',
-      targetRevision: 'v1.4.2',
-      releaseName: 'payments',
+      workload: Workload.helmChart({
+        repoURL: 'https://git.example.com/commerce/payments.git',
+        chartPath: 'helm/payments-api',
+        targetRevision: 'v1.4.2',
+        releaseName: 'payments',
+      }),
       namespace: 'commerce',
       initialDigest: DIGEST,
       values: { resources: { requests: { cpu: '500m' } } },
@@ -346,7 +348,7 @@ describe('Service', () => {
   it('fails when its name or namespace is not a DNS-1123 label', () => {
     // GIVEN
     const platform = newPlatform();
-    new Service(platform, 'Payments', { image: IMAGE, releaseName: 'payments' });
+    new Service(platform, 'Payments', { image: IMAGE, workload: Workload.helmChart({ releaseName: 'payments' }) });
     new Service(platform, 'ledger', { image: IMAGE, namespace: 'Commerce' });
 
     // THEN
@@ -377,7 +379,7 @@ describe('Service', () => {
   it('fails when the Helm release name is not a DNS-1123 name', () => {
     // GIVEN
     const platform = newPlatform();
-    new Service(platform, 'payments-api', { image: IMAGE, releaseName: 'Payments_API' });
+    new Service(platform, 'payments-api', { image: IMAGE, workload: Workload.helmChart({ releaseName: 'Payments_API' }) });
 
     // THEN
     expect(linesOf(() => platform.snapshot())).toEqual([
@@ -391,7 +393,7 @@ describe('Service', () => {
     const [s, e, c, k] = ['s', 'e', 'c', 'k'].map((ch) => ch.repeat(63));
     const env = new Environment(platform, e);
     new Cluster(env, k, { cloud: new Cloud(platform, c), region: 'r' });
-    new Service(platform, s, { image: IMAGE, releaseName: 'short' }).deployTo(env);
+    new Service(platform, s, { image: IMAGE, workload: Workload.helmChart({ releaseName: 'short' }) }).deployTo(env);
 
     // THEN
     expect(linesOf(() => platform.snapshot())).toEqual([
@@ -402,7 +404,7 @@ describe('Service', () => {
   it('fails when the chart path is not a safe relative path', () => {
     // GIVEN
     const platform = newPlatform();
-    new Service(platform, 'payments-api', { image: IMAGE, chartPath: '../other/chart' });
+    new Service(platform, 'payments-api', { image: IMAGE, workload: Workload.helmChart({ chartPath: '../other/chart' }) });
 
     // THEN
     expect(problemsOf(() => platform.snapshot())).toEqual([

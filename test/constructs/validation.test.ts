@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, synthesize } from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, synthesize, Workload } from '../../src';
 import { ValuesSchema } from '../../src/constructs/values-schema';
 import { isSecretKey } from '../../src/constructs/values-check';
 import { DIGEST, gitOpsError, smallPlatform } from '../support/platforms';
@@ -41,7 +41,7 @@ describe('names', () => {
   });
 
   test('fails when a Helm release name holds a look-alike letter', () => {
-    const { platform } = smallPlatform({ service: { releaseName: 'pаyments' } });
+    const { platform } = smallPlatform({ service: { workload: Workload.helmChart({ releaseName: 'pаyments' }) } });
     const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG102')!;
     expect(p.message).toContain('looks like "a"');
   });
@@ -77,13 +77,13 @@ describe('names', () => {
       'a service',
       '.git',
       (s: ReturnType<typeof smallPlatform>, n: string) =>
-        new Service(s.platform, n, { image, namespace: 'x', releaseName: 'x' }).deployTo(s.env),
+        new Service(s.platform, n, { image, namespace: 'x', workload: Workload.helmChart({ releaseName: 'x' }) }).deployTo(s.env),
     ],
     [
       'a service',
       'a/../..',
       (s: ReturnType<typeof smallPlatform>, n: string) =>
-        new Service(s.platform, n, { image, namespace: 'x', releaseName: 'x' }).deployTo(s.env),
+        new Service(s.platform, n, { image, namespace: 'x', workload: Workload.helmChart({ releaseName: 'x' }) }).deployTo(s.env),
     ],
     [
       'a control plane',
@@ -131,7 +131,7 @@ describe('names', () => {
   });
 
   test.each([['../chart'], ['/srv/chart'], [''], ['.git/chart']])('fails when chartPath is "%s"', (chartPath) => {
-    const { platform } = smallPlatform({ service: { chartPath } });
+    const { platform } = smallPlatform({ service: { workload: Workload.helmChart({ chartPath }) } });
     const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG108')!;
     expect(p.constructPath).toBe('platform/payments-api');
     expect(p.message).toContain(`chartPath "${chartPath}" is not a safe relative path`);
@@ -165,8 +165,8 @@ describe('names', () => {
   });
 
   test.each([
-    ['repoURL of a service', { service: { repoURL: '*' } }],
-    ['repoURL of a service', { service: { repoURL: 'https://git.example.com/apps/*' } }],
+    ['repoURL of a service', { service: { workload: Workload.helmChart({ repoURL: '*' }) } }],
+    ['repoURL of a service', { service: { workload: Workload.helmChart({ repoURL: 'https://git.example.com/apps/*' }) } }],
   ])('fails when the %s would match other repositories', (_what, options) => {
     const { platform } = smallPlatform(options);
     const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG109')!;

@@ -1,4 +1,4 @@
-import { Cloud, Cluster, Environment, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
+import { Cloud, Cluster, Environment, Platform, PromotionRing, Removal, Service, Targets, Workload } from '../../src';
 import { applyRingMoves, undeclaredRingProblems } from '../../src/release/moves';
 import { Ledger, RingState } from '../../src/release/types';
 import { PlatformModel } from '../../src/model/platform-model';
@@ -101,7 +101,7 @@ describe('program declarations', () => {
     const m = platformWith((p, env) => {
       new Cluster(env, 'westeurope-01', { cloud: new Cloud(p, 'azure'), region: 'westeurope' });
       new Service(p, 'api', {
-        repoURL: 'https://git.example.com/apps/api.git',
+        workload: Workload.helmChart({ repoURL: 'https://git.example.com/apps/api.git' }),
         image: { repository: 'registry.example.com/api' },
       }).deployTo(env);
       new PromotionRing(p, 'production', { targets: Targets.environment(env), movedFrom: ['prod'] });

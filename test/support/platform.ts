@@ -16,6 +16,7 @@ import {
   SyncPolicy,
   SyncWindow,
   Targets,
+  Workload,
 } from '../../src';
 
 /** The GitOps repository of the test platforms. */
@@ -108,15 +109,17 @@ export function deviatingPlatform(): Platform {
   new Service(platform, 'ledger', {
     image: { repository: 'registry.example.com/ledger' },
     initialDigest: digest('2'),
-    chartPath: 'charts/ledger',
+    workload: Workload.helmChart({ chartPath: 'charts/ledger' }),
     namespace: 'commerce',
   }).deployTo([staging, prod]);
   new Service(platform, 'checkout', {
     image: { repository: 'registry.example.com/checkout' },
     initialDigest: digest('3'),
-    repoURL: 'https://git.example.com/commerce/checkout-monorepo.git',
-    targetRevision: 'v2',
-    releaseName: 'checkout-web',
+    workload: Workload.helmChart({
+      repoURL: 'https://git.example.com/commerce/checkout-monorepo.git',
+      targetRevision: 'v2',
+      releaseName: 'checkout-web',
+    }),
   }).deployTo(prod);
   new Service(platform, 'fraud', { image: { repository: 'registry.example.com/fraud' }, initialDigest: digest('4') }).deployTo(
     [frankfurt, canary],

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Cluster, FileKind } from '../../src';
+import { Cluster, FileKind, Workload } from '../../src';
 import { runRelease } from '../../src/workspace/release-operations';
 import { buildTree } from '../../src/workspace/build';
 import { contentHash } from '../../src/synth/file-tree';
@@ -235,7 +235,7 @@ describe('computePlan', () => {
     dir = synthesizedCheckout(exampleModel((p) => addLedgerApi(p)));
     // WHEN ledger-api moves to charts/ledger-api
     const plan = planOf(
-      exampleModel((p) => addLedgerApi(p, { chartPath: 'charts/ledger-api' })),
+      exampleModel((p) => addLedgerApi(p, { workload: Workload.helmChart({ chartPath: 'charts/ledger-api' }) })),
       dir,
     );
     // THEN ledger-api gets its own ApplicationSet, workloads-nonprod excludes its directories,

@@ -19,6 +19,7 @@ import {
   RenderContext,
   RenderFunction,
   Service,
+  ServiceProps,
   SyncOption,
   SyncPolicy,
   Workload,
@@ -807,14 +808,17 @@ describe('rendered workloads', () => {
       );
     });
 
-    it('fails when chart settings are given for a rendered workload, or twice', () => {
+    it('fails when chart settings are given on the service, where they are not read', () => {
       const rendered = build({ withHelm: false, ordersProps: { chartPath: 'charts/orders' } }).platform;
       expect(() => rendered.snapshot()).toThrow(
-        '[platform/orders-api] CG134 chartPath is set, but the workload is rendered by the program: there is no Helm chart.',
+        '[platform/orders-api] CG134 chartPath is set on the service; chart settings belong to the workload. Fix: Remove chartPath: a workload rendered by the program has no Helm chart.',
       );
       const platform = new Platform({ repoURL: REPO });
-      new Service(platform, 'a', { image: { repository: 'r/a' }, releaseName: 'x', workload: Workload.helmChart({ releaseName: 'y' }) });
-      expect(() => platform.snapshot()).toThrow('[platform/a] CG134 releaseName is set both on the service and in Workload.helmChart().');
+      const legacy = { image: { repository: 'r/a' }, releaseName: 'x', chartPath: 'c' } as ServiceProps;
+      new Service(platform, 'a', legacy);
+      expect(() => platform.snapshot()).toThrow(
+        '[platform/a] CG134 chartPath, releaseName are set on the service; chart settings belong to the workload. Fix: Move them into the workload: workload: Workload.helmChart({ chartPath: ..., releaseName: ... }).',
+      );
       const chart = new Service(platform, 'b', {
         image: { repository: 'r/b' },
         workload: Workload.helmChart({ chartPath: 'charts/b', releaseName: 'bee' }),

@@ -1,6 +1,17 @@
 import { parse } from 'yaml';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { Cloud, Cluster, Environment, FileKind, HelmSourceModel, PlatformModel, Service, ServiceModel, synthesize } from '../../src';
+import {
+  Cloud,
+  Cluster,
+  Environment,
+  FileKind,
+  HelmSourceModel,
+  PlatformModel,
+  Service,
+  ServiceModel,
+  synthesize,
+  Workload,
+} from '../../src';
 import { applicationName } from '../../src/model/placement';
 import { directoriesOf, documentsOf, expandApplicationSet, GeneratedApplication } from '../support/application-set';
 import { DIGEST, deviatingPlatform, GITOPS_REPO, linesOf, newPlatform } from '../support/platform';
@@ -425,7 +436,7 @@ describe('synthesize', () => {
       new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: DIGEST }).deployTo(
         prod,
       );
-      new Service(platform, 'ledger', { image: { repository: 'registry.example.com/ledger' }, initialDigest: DIGEST, ...ledger }).deployTo(
+      new Service(platform, 'ledger', { image: { repository: 'registry.example.com/ledger' }, initialDigest: DIGEST, namespace: ledger.namespace, workload: Workload.helmChart({ chartPath: ledger.chartPath }) }).deployTo(
         prod,
       );
       return synthesize(platform.snapshot());
@@ -514,7 +525,10 @@ describe('synthesize', () => {
       const prodEu = new Environment(platform, 'prod-eu');
       new Cluster(prod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
       new Cluster(prodEu, 'northeurope-01', { cloud: azure, region: 'northeurope' });
-      new Service(platform, 'eu', { image: { repository: 'registry.example.com/eu' }, chartPath: 'chart' }).deployTo(prod);
+      new Service(platform, 'eu', {
+        image: { repository: 'registry.example.com/eu' },
+        workload: Workload.helmChart({ chartPath: 'chart' }),
+      }).deployTo(prod);
 
       // THEN
       expect(linesOf(() => platform.snapshot())).toEqual([

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { Cloud, Cluster, ControlPlane, Environment, NamespaceBaseline, Platform, Service, synthesize } from '../../../src';
+import { Cloud, Cluster, ControlPlane, Environment, NamespaceBaseline, Platform, Service, synthesize, Workload } from '../../../src';
 import { IN_CLUSTER } from '../../../src/synth/argocd/bootstrap';
 import { paymentsPlatform } from '../../../examples/payments-platform/main';
 import { applicationProblems, argoObjects, generatedApplications, leastPrivilegeProblems } from '../../support/argocd-tree';
@@ -64,7 +64,7 @@ describe('least privilege', () => {
   });
 
   test('fails when a repository or destination would be a pattern', () => {
-    const s = smallPlatform({ service: { repoURL: 'https://git.example.com/*' } });
+    const s = smallPlatform({ service: { workload: Workload.helmChart({ repoURL: 'https://git.example.com/*' }) } });
     new Cluster(s.env, 'c2', { cloud: s.cloud, region: 'r', destination: 'azure-*' });
     expect(gitOpsError(() => s.platform.snapshot()).problems.map((p) => p.code)).toEqual(['CG101', 'CG109']);
   });
@@ -251,8 +251,17 @@ describe('generated Applications', () => {
     const special = new Cluster(prod, 'c1', { cloud: azure, region: 'r', destination: 'special' });
     new Cluster(prod, 'c2', { cloud: azure, region: 'r' });
     new Service(platform, 'api', { image, initialDigest: DIGEST }).deployTo(prod);
-    new Service(platform, 'worker', { image, initialDigest: DIGEST, namespace: 'workers', chartPath: 'charts/worker' }).deployTo(prod);
-    new Service(platform, 'edge', { image, initialDigest: DIGEST, repoURL: 'https://git.example.com/edge.git' }).deployTo(special);
+    new Service(platform, 'worker', {
+      image,
+      initialDigest: DIGEST,
+      namespace: 'workers',
+      workload: Workload.helmChart({ chartPath: 'charts/worker' }),
+    }).deployTo(prod);
+    new Service(platform, 'edge', {
+      image,
+      initialDigest: DIGEST,
+      workload: Workload.helmChart({ repoURL: 'https://git.example.com/edge.git' }),
+    }).deployTo(special);
     const { model, files } = synth(platform);
     expect(applicationProblems(model, files)).toEqual([]);
     expect(leastPrivilegeProblems(model, files)).toEqual([]);
