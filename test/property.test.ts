@@ -514,20 +514,16 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc
     .constantFrom('kube-system', 'kube-public', 'kube-node-lease', 'default')
     .map((namespace): Mutation => ({ name: `namespace ${namespace}`, code: 'CG138', apply: (b) => freshTarget(b, { namespace }) })),
-  fc
-    .constantFrom('*', 'ftp://x/y.git', 'https://git.example.com/*', 'https://git.example.com/a b')
-    .map((repoURL): Mutation => ({
-      name: `repoURL ${repoURL}`,
-      code: 'CG109',
-      apply: (b) => freshTarget(b, { workload: Workload.helmChart({ repoURL }) }),
-    })),
-  fc
-    .constantFrom('../x', '/abs', '.git/x', '', 'a//b')
-    .map((chartPath): Mutation => ({
-      name: `chartPath ${chartPath}`,
-      code: 'CG108',
-      apply: (b) => freshTarget(b, { workload: Workload.helmChart({ chartPath }) }),
-    })),
+  fc.constantFrom('*', 'ftp://x/y.git', 'https://git.example.com/*', 'https://git.example.com/a b').map((repoURL): Mutation => ({
+    name: `repoURL ${repoURL}`,
+    code: 'CG109',
+    apply: (b) => freshTarget(b, { workload: Workload.helmChart({ repoURL }) }),
+  })),
+  fc.constantFrom('../x', '/abs', '.git/x', '', 'a//b').map((chartPath): Mutation => ({
+    name: `chartPath ${chartPath}`,
+    code: 'CG108',
+    apply: (b) => freshTarget(b, { workload: Workload.helmChart({ chartPath }) }),
+  })),
   fc.constantFrom('sha256:abc', 'latest', `sha256:${'A'.repeat(64)}`).map((initialDigest): Mutation => ({
     name: `initialDigest ${initialDigest}`,
     code: 'CG115',

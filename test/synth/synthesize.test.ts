@@ -436,9 +436,12 @@ describe('synthesize', () => {
       new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: DIGEST }).deployTo(
         prod,
       );
-      new Service(platform, 'ledger', { image: { repository: 'registry.example.com/ledger' }, initialDigest: DIGEST, namespace: ledger.namespace, workload: Workload.helmChart({ chartPath: ledger.chartPath }) }).deployTo(
-        prod,
-      );
+      new Service(platform, 'ledger', {
+        image: { repository: 'registry.example.com/ledger' },
+        initialDigest: DIGEST,
+        namespace: ledger.namespace,
+        workload: Workload.helmChart({ chartPath: ledger.chartPath }),
+      }).deployTo(prod);
       return synthesize(platform.snapshot());
     }
 
