@@ -10,7 +10,8 @@
  */
 import { performance } from 'perf_hooks';
 import * as kplus from 'cdk8s-plus-28';
-import { Cloud, Cluster, ControlPlane, Environment, Platform, RenderContext, Service, Workload, synthesize } from '../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, RenderContext, Service, Workload } from '../src';
+import { synthesize } from '../src/synth/synthesize';
 
 const CLOUDS = ['azure', 'aws', 'gcp', 'oci'];
 const DIGEST = `sha256:${'0'.repeat(64)}`;

@@ -1,4 +1,5 @@
-// The public API of cdk8s-gitops. Everything a program or a tool may use is exported here.
+// The public API of cdk8s-gitops: what a platform program declares with, and what a tool that
+// embeds it runs. The pipeline behind the commands (model → FileTree → write) stays internal.
 
 import { usePlatformSynthesizer } from './constructs/platform';
 import { handOverModel, reportThrownProblems } from './workspace/program/synth-program';
@@ -45,28 +46,12 @@ export { SyncOption, SyncWindowKind } from './model/sync';
 export type { AutomatedSyncOptions, ManualSyncOptions, SyncWindowOptions } from './constructs/sync';
 export type { SyncPolicyJson, SyncWindowJson, ProjectRole, ResourceKind } from './model/sync';
 
-export { FileTree, FileKind } from './synth/file-tree';
-export type { FileEntry, FileTreeOptions, TreePart } from './synth/file-tree';
-export { synthesize } from './synth/synthesize';
-export type { SynthesizeOptions, ReleaseState, RingRelease } from './synth/synthesize';
-export { buildTree } from './workspace/build';
-export type { BuildTreeOptions } from './synth/build';
-export { readLedgers } from './workspace/ledgers';
-export type { LedgerFile } from './release/ledger-files';
-export type { Ledger, RingState, PreviousRelease, Hold } from './release/types';
-export { statusOf, formatStatus, statusMarkdown, STATUS_PATH } from './synth/status';
-export type { StatusReport, ServiceStatus, RingStatus, TargetStatus, StatusFormat, FormatStatusOptions } from './synth/status';
-export { explainTarget, formatExplanation, selectTargets } from './synth/explain';
-export type { Explanation, ExplainedValue, ExplainedRelease, TargetSelector, ExplanationFormat } from './synth/explain';
-export { writeTree, planWrite, recoverInterruptedWrite } from './workspace/checkout/writer';
-export type { WriteOptions, WritePlan } from './workspace/checkout/writer';
-export type { WriteReport } from './model/write-report';
-export { MANIFEST_PATH } from './synth/manifest';
-export type { Manifest, ManifestEntry } from './synth/manifest';
-export { mergeValues, mergeValuesWithProvenance } from './model/values';
-export type { Value, Values, ValuesLayer, MergedValues } from './model/values';
+export type { Value, Values } from './model/values';
+// The model Platform.snapshot() returns, read-only: what a tool may inspect.
 export type * from './model/platform-model';
-export { toYaml } from './core/yaml/emit';
+export type { WriteReport } from './model/write-report';
+
+// A tool embedding cdk8s-gitops runs its commands; `--format json` gives their results as data.
 export { main as runCli, ExitCode } from './cli/main';
 export type { MainOptions } from './cli/main';
 export type { OutputStream, EnvironmentVariables } from './cli/command';

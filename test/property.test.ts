@@ -9,25 +9,13 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 import { DocumentOptions, parse, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
-import {
-  Cloud,
-  Cluster,
-  ControlPlane,
-  Environment,
-  GitOpsError,
-  Platform,
-  PromotionRing,
-  Service,
-  synthesize,
-  Targets,
-  Workload,
-} from '../src';
+import { Cloud, Cluster, ControlPlane, Environment, GitOpsError, Platform, PromotionRing, Service, Targets, Workload } from '../src';
+import { synthesize, releaseValues, targetLayers } from '../src/synth/synthesize';
 import type { LayoutProps, Values } from '../src';
 import { validateArgoObject } from '../src/synth/argocd/validate';
 import { errorEntry } from '../src/core/error-catalogue';
 import { isSecretKey } from '../src/constructs/values-check';
 import { PlatformModel } from '../src/model/platform-model';
-import { releaseValues, targetLayers } from '../src/synth/synthesize';
 import { mergeValues } from '../src/model/values';
 import { applicationProblems, argoObjects, generatedApplications, leastPrivilegeProblems } from './support/argocd-tree';
 import { loadArgoCdSchemas } from './support/argocd-schema';

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, synthesize, Workload } from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, Workload } from '../../src';
+import { synthesize } from '../../src/synth/synthesize';
 import { ValuesSchema } from '../../src/constructs/values-schema';
 import { isSecretKey } from '../../src/constructs/values-check';
 import { DIGEST, gitOpsError, smallPlatform } from '../support/platforms';

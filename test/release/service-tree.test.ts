@@ -6,7 +6,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildTree, GitOpsError, MANIFEST_PATH, writeTree } from '../../src';
+import { GitOpsError } from '../../src';
+import { MANIFEST_PATH } from '../../src/synth/manifest';
+import { buildTree } from '../../src/workspace/build';
+import { writeTree } from '../../src/workspace/checkout/writer';
 import { runRelease, ReleaseRequest } from '../../src/workspace/release-operations';
 import { PlatformModel } from '../../src/model/platform-model';
 import { paymentsPlatform } from '../../examples/payments-platform/main';

@@ -10,8 +10,6 @@ import {
   Cluster,
   ControlPlane,
   Environment,
-  FileKind,
-  FileTree,
   GitOpsError,
   NamespaceBaseline,
   Platform,
@@ -23,9 +21,10 @@ import {
   SyncOption,
   SyncPolicy,
   Workload,
-  synthesize,
-  writeTree,
 } from '../../src';
+import { FileKind, FileTree } from '../../src/synth/file-tree';
+import { synthesize } from '../../src/synth/synthesize';
+import { writeTree } from '../../src/workspace/checkout/writer';
 import { diffPaths, computePlan } from '../../src/workspace/plan';
 import { formatPlan } from '../../src/cli/plan-format';
 import { checkCheckout, FindingKind } from '../../src/workspace/check';

@@ -1,17 +1,8 @@
 import { parse } from 'yaml';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
-import {
-  Cloud,
-  Cluster,
-  Environment,
-  FileKind,
-  HelmSourceModel,
-  PlatformModel,
-  Service,
-  ServiceModel,
-  synthesize,
-  Workload,
-} from '../../src';
+import { Cloud, Cluster, Environment, HelmSourceModel, PlatformModel, Service, ServiceModel, Workload } from '../../src';
+import { FileKind } from '../../src/synth/file-tree';
+import { synthesize } from '../../src/synth/synthesize';
 import { applicationName } from '../../src/model/placement';
 import { directoriesOf, documentsOf, expandApplicationSet, GeneratedApplication } from '../support/application-set';
 import { DIGEST, deviatingPlatform, GITOPS_REPO, linesOf, newPlatform } from '../support/platform';

@@ -1,9 +1,11 @@
 import * as os from 'os';
 import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
-import { FileTree, GitOpsError, MANIFEST_PATH, planWrite, PlatformModel, recoverInterruptedWrite, synthesize, writeTree } from '../../src';
-import { contentHash } from '../../src/synth/file-tree';
-import { TRANSACTION_DIR } from '../../src/workspace/checkout/writer';
+import { GitOpsError, PlatformModel } from '../../src';
+import { FileTree, contentHash } from '../../src/synth/file-tree';
+import { MANIFEST_PATH } from '../../src/synth/manifest';
+import { synthesize } from '../../src/synth/synthesize';
+import { planWrite, recoverInterruptedWrite, writeTree, TRANSACTION_DIR } from '../../src/workspace/checkout/writer';
 import { hashTree } from '../support/hash-tree';
 // The module object itself (not an import-star copy), so that a spy on it reaches the writer.
 import fs = require('fs');

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
-import { Cloud, Cluster, ControlPlane, Environment, NamespaceBaseline, Platform, Service, synthesize, Workload } from '../../../src';
+import { Cloud, Cluster, ControlPlane, Environment, NamespaceBaseline, Platform, Service, Workload } from '../../../src';
+import { synthesize } from '../../../src/synth/synthesize';
 import { IN_CLUSTER } from '../../../src/synth/argocd/bootstrap';
 import { paymentsPlatform } from '../../../examples/payments-platform/main';
 import { applicationProblems, argoObjects, generatedApplications, leastPrivilegeProblems } from '../../support/argocd-tree';

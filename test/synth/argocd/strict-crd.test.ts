@@ -1,6 +1,7 @@
 import { paymentsPlatform } from '../../../examples/payments-platform/main';
 import { validateArgoObject } from '../../../src/synth/argocd/validate';
-import { FileKind, FileTree, synthesize } from '../../../src';
+import { FileKind, FileTree } from '../../../src/synth/file-tree';
+import { synthesize } from '../../../src/synth/synthesize';
 import { directoriesOf, documentsOf, expandApplicationSet } from '../../support/application-set';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../../support/argocd-schema';
 import { deviatingPlatform } from '../../support/platform';

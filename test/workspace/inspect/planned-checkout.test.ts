@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FileKind, FileTree } from '../../../src';
+import { FileKind, FileTree } from '../../../src/synth/file-tree';
 import { directoriesOf } from '../../../src/workspace/inspect/checkout';
 import { CheckoutReader, PendingWrite, writeKeepsApplications } from '../../../src/workspace/inspect/planned-checkout';
 
