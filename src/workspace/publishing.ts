@@ -12,6 +12,7 @@ import { shortDigest } from '../model/versions';
 import { initialLedger, parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
 import { Ledger } from '../release/types';
+import { applyRingMoves } from '../release/moves';
 import { checkoutTree } from './build';
 import { Checkout } from './checkout/checkout-fs';
 import type { LockHolder } from './checkout/lock';
@@ -299,9 +300,11 @@ export async function assertPendingState(
     const now = checkout.read(file) ?? null;
     const head = (await repo.show('HEAD', toRepo(file))) ?? null;
     if (interrupted && mine.length > 0) continue; // the ledger is the interrupted publish's scratch space
-    // A new ledger that holds the program's initial digests is what `synth` writes: no operation's change.
+    // What `synth` writes from HEAD's ledger is the program's change, no operation's: a new ledger
+    // with the program's initial digests, or HEAD's ledger with the program's ring moves applied.
     const initial = s.initialDigest ? ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)) : undefined;
-    const atHead = (text: string | null): boolean => text === head || (head === null && text === initial);
+    const moved = head === null ? undefined : withRingMoves(model, head, file);
+    const atHead = (text: string | null): boolean => text === head || (head === null ? text === initial : text === moved);
     if (mine.length === 0) {
       if (atHead(now)) continue;
       throw new GitOpsError({
@@ -338,6 +341,19 @@ export async function assertPendingState(
       );
     }
   }
+}
+
+/** A ledger's text once the program's ring moves are applied (as `synth` writes it); undefined when it has none to apply or does not parse. */
+function withRingMoves(model: PlatformModel, text: string, file: string): string | undefined {
+  let ledger: Ledger;
+  try {
+    ledger = parseLedger(text, file, { policies: ringPolicies(model) });
+  } catch (e) {
+    if (e instanceof GitOpsError) return undefined;
+    throw e;
+  }
+  const moved = applyRingMoves(model, ledger);
+  return moved === ledger ? undefined : ledgerText(model, moved);
 }
 
 function notAsLeft(op: PendingOperation, why: string, where: string): GitOpsError {
