@@ -16,7 +16,7 @@ import {
 import { releaseValues, targetLayers } from '../model/target-values';
 import { mergeValuesWithProvenance } from '../model/values';
 import { dns1123LabelProblem, repoUrlProblem } from './names';
-import { isDigest } from '../model/versions';
+import { isDigest, isTag } from '../model/versions';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
@@ -313,12 +313,15 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
         fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
       });
     }
-    if (s.initialDigest !== undefined && requiringDigest.has(s.name) && !isDigest(s.initialDigest)) {
+    if (s.initialDigest !== undefined && !isDigest(s.initialDigest) && (requiringDigest.has(s.name) || !isTag(s.initialDigest))) {
+      const tagsAllowed = !requiringDigest.has(s.name);
       problems.push({
         code: 'CG115',
         constructPath: s.path,
-        message: `initialDigest "${s.initialDigest}" is not a sha256 digest.`,
-        fix: 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
+        message: `initialDigest "${s.initialDigest}" is not a sha256 digest${tagsAllowed ? ' nor an image tag' : ''}.`,
+        fix: tagsAllowed
+          ? 'Use the image digest as sha256:<64 lower-case hex digits>, or a tag of letters, digits, ".", "_" and "-" (at most 128).'
+          : 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
       });
     }
   }

@@ -45,6 +45,11 @@ export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy
   return out;
 }
 
+/** The ledger a service's `initialDigest` makes: every ring of the program runs it (see {@link initialLedger}). */
+export function programInitialLedger(model: PlatformModel, service: string, initialDigest: string): Ledger {
+  return initialLedger(service, ringSpecs(model), initialDigest, INITIAL_SINCE, 'initial', ringPolicies(model));
+}
+
 /** Serializes a ledger in the program's ring order. */
 export function ledgerText(model: PlatformModel, ledger: Ledger): string {
   return serializeLedger(
@@ -64,14 +69,13 @@ export type LedgerText = Omit<LedgerFile, 'ledger'>;
  */
 export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string, LedgerText>): Map<string, LedgerFile> {
   const policies = ringPolicies(model);
-  const rings = ringSpecs(model);
   const initialDigests = new Map(model.services.map((s) => [s.name, s.initialDigest]));
   const out = new Map<string, LedgerFile>();
   const problems: Problem[] = [];
   for (const [service, f] of texts) {
     const initialDigest = f.initial ? initialDigests.get(service) : undefined;
     const ledger =
-      initialDigest !== undefined ? initialLedger(service, rings, initialDigest, INITIAL_SINCE) : parseLedger(f.text, f.path, { policies });
+      initialDigest !== undefined ? programInitialLedger(model, service, initialDigest) : parseLedger(f.text, f.path, { policies });
     problems.push(...undeclaredRingProblems(model, ledger, f.path));
     const moved = applyRingMoves(model, ledger);
     out.set(service, moved === ledger ? { ...f, ledger } : { ...f, ledger: moved, text: ledgerText(model, moved) });
@@ -83,4 +87,32 @@ export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string
     );
   }
   return out;
+}
+
+/** How cdk8s-gitops knows a missing ledger was there: what makes it a deleted ledger (`CG210`). */
+export type DeletedLedgerEvidence = 'recorded' | 'head' | { readonly deletedIn: string };
+
+/**
+ * The problem (`CG210`) of a ledger that was deleted: its rings would start again from the
+ * service's initialDigest, prod included, and its holds and history would be gone.
+ */
+export function deletedLedgerProblem(file: string, evidence: DeletedLedgerEvidence): Problem {
+  const why =
+    evidence === 'recorded'
+      ? 'cdk8s-gitops wrote it and the manifest records it'
+      : evidence === 'head'
+        ? 'the last commit holds it'
+        : `commit ${evidence.deletedIn.slice(0, 12)} deleted it`;
+  return {
+    code: 'CG210',
+    file,
+    message:
+      `${file} is missing, but ${why}: the ledger was deleted (by hand, or by a commit). ` +
+      'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
+    fix:
+      typeof evidence === 'object'
+        ? `Restore it from Git: \`git checkout ${evidence.deletedIn.slice(0, 12)}^ -- ${file}\`.`
+        : `Restore it from Git: \`git checkout HEAD -- ${file}\` if the deletion is not committed; else find the commit that deleted it ` +
+          `(\`git log --diff-filter=D --format=%h -1 -- ${file}\`) and \`git checkout <that commit>^ -- ${file}\`.`,
+  };
 }

@@ -1,5 +1,5 @@
 import { GitOpsError, Problem } from '../core/errors';
-import { DEFAULT_VERSION_POLICY, isDigest, versionFix, versionProblem } from '../model/versions';
+import { DEFAULT_VERSION_POLICY, versionFix, versionProblem } from '../model/versions';
 import { isDns1123Label } from '../core/kube-names';
 import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
 import { yamlLibrary } from '../core/yaml/parse';
@@ -183,26 +183,36 @@ export function orderRings(names: readonly string[], ringOrder: readonly string[
 }
 
 /**
- * The ledger for a service whose program declares an initial digest: every ring runs it,
+ * The ledger for a service whose program declares an initial release: every ring runs it,
  * since `now`, with no origin, approval, hold or history.
  *
  * @param by who to record as having put it there
- * @throws GitOpsError `CG207` for a bad service or ring name, `CG608` for a bad digest, `CG609` for a bad `now` or `by`
+ * @param policies what each ring takes (digests only, or tags as well); a ring not named takes digests only
+ * @throws GitOpsError `CG207` for a bad service or ring name, `CG608` for a version a ring does not take, `CG609` for a bad `now` or `by`
  * @example
  * initialLedger('payments-api', rings, 'sha256:2e8f…', new Date());
  */
-export function initialLedger(service: string, rings: readonly RingSpec[], digest: string, now: Date, by: string = 'initial'): Ledger {
+export function initialLedger(
+  service: string,
+  rings: readonly RingSpec[],
+  digest: string,
+  now: Date,
+  by: string = 'initial',
+  policies: Readonly<Record<string, VersionPolicy>> = {},
+): Ledger {
   const problems: Problem[] = [];
   for (const name of [service, ...rings.map((r) => r.name)]) {
     if (!isDns1123Label(name)) {
       problems.push({ code: 'CG207', message: `"${name}" is not a valid service or ring name.`, fix: NAME_FIX });
     }
   }
-  if (!isDigest(digest)) {
+  const refusing = rings.find((r) => versionProblem(digest, policies[r.name] ?? DEFAULT_VERSION_POLICY) !== undefined);
+  if (refusing !== undefined) {
+    const policy = policies[refusing.name] ?? DEFAULT_VERSION_POLICY;
     problems.push({
       code: 'CG608',
-      message: `The initial digest of "${service}" ${versionProblem(digest) ?? 'is not a digest'}; received "${digest}".`,
-      fix: versionFix(),
+      message: `The initial digest of "${service}" ${versionProblem(digest, policy)}; received "${digest}".`,
+      fix: versionFix(policy),
     });
   }
   if (!isValidDate(now)) {

@@ -18,6 +18,8 @@ import { GitOpsError, Problem } from '../core/errors';
 import { LedgerGit } from './git/ledger-history';
 import { contentHash } from '../synth/file-tree';
 import { readManifest } from './checkout/manifest-io';
+import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
+import { serviceOfFile } from '../release/ledger-reader';
 import { PlatformModel } from '../model/platform-model';
 import { LedgerText, parseLedgerTexts, ringPolicies } from '../release/ledger-files';
 import { readLedgerTexts } from './ledgers';
@@ -163,7 +165,8 @@ export class CheckoutGates {
     return new CheckoutGates(model, dir, clock, git, { ref: options.base, commit });
   }
 
-  private readonly manifest: ReturnType<typeof readManifest>;
+  private readonly manifest: ReturnType<typeof readManifest> & { readonly written: boolean };
+  private readonly lost = new Map<string, string | undefined>();
   private heads?: Map<string, string | undefined>;
 
   private bases?: Map<string, string | undefined>;
@@ -175,7 +178,8 @@ export class CheckoutGates {
     private readonly git: LedgerGit | undefined,
     private readonly base?: { readonly ref: string; readonly commit: string },
   ) {
-    this.manifest = readManifest(dir);
+    const manifest = readManifest(dir);
+    this.manifest = { ...manifest, written: manifest.files.size > 0 };
   }
 
   /** Whether the checkout is in a Git repository (else the ledger's own times are used). */
@@ -235,7 +239,7 @@ export class CheckoutGates {
 
   /** The history and baseline of a ledger file whose checkout text is `text`. */
   public context(file: string, text: string | undefined): LedgerGitContext {
-    const recorded = this.manifest.files.get(file)?.sha256;
+    const recorded = this.recorded(file);
     const handEdited = text !== undefined && recorded !== undefined && contentHash(text) !== recorded;
     const parse = (t: string | undefined): Ledger | undefined => {
       if (t === undefined) return undefined;
@@ -274,11 +278,41 @@ export class CheckoutGates {
   /** Whether a ledger may hold entries that differ from its baseline (else it needs no check). */
   private mayDiffer(file: string, text: string): boolean {
     if (this.base !== undefined) return this.baseText(file) !== text;
-    const recorded = this.manifest.files.get(file)?.sha256;
+    const recorded = this.recorded(file);
     const asWritten = recorded === undefined || contentHash(text) === recorded;
     // Without a commit, what cdk8s-gitops last wrote (the manifest) is the only record of history.
     if (this.git === undefined || !this.git.hasHead) return !asWritten;
     return !asWritten || this.headText(file) !== text;
+  }
+
+  /**
+   * The sha256 of the ledger as cdk8s-gitops last wrote it: what the manifest records; when the
+   * record was lost (its shard deleted or edited, a commit at a time), what the record held
+   * before the last commit that changed the record's file. A lost record does not make the
+   * ledger's text history.
+   */
+  private recorded(file: string): string | undefined {
+    const entry = this.manifest.files.get(file);
+    if (entry !== undefined) return entry.sha256;
+    if (this.git === undefined || !this.git.hasHead || !this.manifest.written) return undefined;
+    if (!this.lost.has(file)) this.lost.set(file, this.lostRecord(this.git, file));
+    return this.lost.get(file);
+  }
+
+  private lostRecord(git: LedgerGit, file: string): string | undefined {
+    for (const recordFile of [manifestShardPath(serviceOfFile(file)), MANIFEST_PATH]) {
+      const commit = git.lastCommitOf(recordFile);
+      if (commit === undefined) continue;
+      const text = git.at(`${commit}^`, [recordFile]).get(recordFile);
+      if (text === undefined) continue;
+      try {
+        const sha256 = parseManifest(new Map([[recordFile, text]])).files.get(file)?.sha256;
+        if (sha256 !== undefined) return sha256;
+      } catch (e) {
+        if (!(e instanceof GitOpsError)) throw e;
+      }
+    }
+    return undefined;
   }
 
   private baseText(file: string): string | undefined {

@@ -6,8 +6,15 @@
  */
 import { GitOpsError } from '../core/errors';
 import { PlatformModel } from '../model/platform-model';
-import { initialLedger } from '../release/ledger';
-import { INITIAL_SINCE, LedgerFile, ledgerFilePath, LedgerText, ledgerText, parseLedgerTexts, ringSpecs } from '../release/ledger-files';
+import {
+  deletedLedgerProblem,
+  LedgerFile,
+  ledgerFilePath,
+  ledgerText,
+  LedgerText,
+  parseLedgerTexts,
+  programInitialLedger,
+} from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
 import { LedgerGit } from './git/ledger-history';
 import { readManifest } from './checkout/manifest-io';
@@ -22,7 +29,6 @@ export const MAX_LEDGER_BYTES = 16 * 1024 * 1024;
  * for every such ledger at once, rather than start its rings again from `initialDigest`.
  */
 export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, LedgerText> {
-  const rings = ringSpecs(model);
   const checkout = new Checkout(dir);
   const out = new Map<string, LedgerText>();
   const missing: string[] = [];
@@ -32,7 +38,7 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
     if (text !== undefined) out.set(s.name, { path: rel, text, initial: false });
     else if (s.initialDigest) {
       missing.push(rel);
-      out.set(s.name, { path: rel, text: ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)), initial: true });
+      out.set(s.name, { path: rel, text: ledgerText(model, programInitialLedger(model, s.name, s.initialDigest)), initial: true });
     }
   }
   if (missing.length > 0) assertNoDeletedLedgers(dir, missing);
@@ -41,28 +47,23 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
 
 /**
  * Fails with `CG210` when any of the ledgers `missing` (checkout-relative paths) was deleted:
- * the manifest records it, or the last commit holds it (a deletion not committed yet, made
- * together with the manifest's record of it).
+ * the manifest records it, the last commit holds it (a deletion not committed yet, made
+ * together with the manifest's record of it), or a commit of the branch's history deleted it.
  */
 function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
   const recorded = readManifest(dir).files;
   const git = LedgerGit.open(dir);
-  const atHead = git?.hasHead ? git.atHead(missing.filter((p) => !recorded.has(p))) : new Map<string, string | undefined>();
-  const deleted = missing.filter((p) => recorded.has(p) || atHead.get(p) !== undefined);
-  if (deleted.length === 0) return;
-  throw new GitOpsError(
-    deleted.map((p) => ({
-      code: 'CG210',
-      file: p,
-      message:
-        `${p} is missing, but ${recorded.has(p) ? 'cdk8s-gitops wrote it and the manifest records it' : 'the last commit holds it'}: the ledger was deleted (by hand, or by a commit). ` +
-        'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
-      fix:
-        `Restore it from Git: \`git checkout HEAD -- ${p}\` if the deletion is not committed; else find the commit that deleted it ` +
-        `(\`git log --diff-filter=D --format=%h -1 -- ${p}\`) and \`git checkout <that commit>^ -- ${p}\`.`,
-    })),
-    `${deleted.length === 1 ? 'A release ledger was' : `${deleted.length} release ledgers were`} deleted:`,
-  );
+  const unrecorded = missing.filter((p) => !recorded.has(p));
+  const atHead = git?.hasHead ? git.atHead(unrecorded) : new Map<string, string | undefined>();
+  const deletions = git?.hasHead ? git.deletions(unrecorded.filter((p) => atHead.get(p) === undefined)) : new Map<string, string>();
+  const problems = missing.flatMap((p) => {
+    if (recorded.has(p)) return [deletedLedgerProblem(p, 'recorded')];
+    if (atHead.get(p) !== undefined) return [deletedLedgerProblem(p, 'head')];
+    const commit = deletions.get(p);
+    return commit === undefined ? [] : [deletedLedgerProblem(p, { deletedIn: commit })];
+  });
+  if (problems.length === 0) return;
+  throw new GitOpsError(problems, `${problems.length === 1 ? 'A release ledger was' : `${problems.length} release ledgers were`} deleted:`);
 }
 
 /**

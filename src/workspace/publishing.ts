@@ -5,11 +5,11 @@ import { ExistingBranch, PublishCommit, publishCommits, PublishedCommit, Publish
 import { GitOpsRepository } from './git/repository';
 import { gitopsTrailers, Operation, TrailerInput } from './git/trailers';
 import { assertCheckoutLedgers, GateClock } from './checkout-gates';
-import { INITIAL_SINCE, LedgerFile, ledgerFilePath, ledgerText, ringPolicies, ringSpecs } from '../release/ledger-files';
+import { LedgerFile, ledgerFilePath, ledgerText, programInitialLedger, ringPolicies } from '../release/ledger-files';
 import { readLedgers } from './ledgers';
 import { describeChange, summarizeChange } from '../release/change-summary';
 import { shortDigest } from '../model/versions';
-import { initialLedger, parseLedger } from '../release/ledger';
+import { parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
 import { Ledger } from '../release/types';
 import { applyRingMoves } from '../release/moves';
@@ -293,7 +293,6 @@ export async function assertPendingState(
       throw notAsLeft(op, `the program no longer keeps the ledger of ${op.request.service} at ${op.ledger.path}`, where);
     }
   }
-  const rings = ringSpecs(model);
   for (const s of model.services) {
     const file = ledgerFilePath(model, s.name);
     const mine = ops.filter((o) => o.ledger.path === file);
@@ -302,7 +301,7 @@ export async function assertPendingState(
     if (interrupted && mine.length > 0) continue; // the ledger is the interrupted publish's scratch space
     // What `synth` writes from HEAD's ledger is the program's change, no operation's: a new ledger
     // with the program's initial digests, or HEAD's ledger with the program's ring moves applied.
-    const initial = s.initialDigest ? ledgerText(model, initialLedger(s.name, rings, s.initialDigest, INITIAL_SINCE)) : undefined;
+    const initial = s.initialDigest ? ledgerText(model, programInitialLedger(model, s.name, s.initialDigest)) : undefined;
     const moved = head === null ? undefined : withRingMoves(model, head, file);
     const atHead = (text: string | null): boolean => text === head || (head === null ? text === initial : text === moved);
     if (mine.length === 0) {

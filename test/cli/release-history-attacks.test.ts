@@ -173,7 +173,7 @@ describe('a release command published in the same run as a ring rename (movedFro
 });
 
 describe('the ledger of a removed service', () => {
-  it('synth does not report a checkout whose removed service lost its ledger as up to date while check reports it missing', async () => {
+  it('check, plan and synth refuse a checkout whose removed service lost its ledger (CG210), as for a declared service', async () => {
     // GIVEN prod runs A; payments-api is removed (declared), published: its ledger stays, owned
     const { sandbox, clone } = await published();
     try {
@@ -183,16 +183,18 @@ describe('the ledger of a removed service', () => {
       // AND someone deletes the ledger in a commit ("the service is gone")
       sandbox.git(clone, 'rm', '--quiet', PAYMENTS);
       sandbox.git(clone, 'commit', '--quiet', '-m', 'Remove the ledger of a removed service');
-      const check = await cli(clone, removed, ['check'], T3);
-      expect(check.stdout).toContain(`[missing] ${PAYMENTS}`);
-      expect(check.stdout).toContain('Run `cdk8s-gitops synth` to restore it.');
-      // WHEN synth runs, as check says to
-      const r = await cli(clone, removed, ['synth'], T3);
-      // THEN it either refuses the deleted ledger (CG210, as the README promises for a ledger the manifest records)
-      //      or restores it; it does not call the checkout up to date while the ledger stays missing
-      const restored = fs.existsSync(path.join(clone, PAYMENTS));
-      expect(r.code === 1 ? r.stderr.includes(`CG210 ${PAYMENTS}`) : restored).toBe(true);
-      expect(r.stdout).not.toMatch(/^No changes/);
+      const before = snapshot(sandbox, clone);
+      // WHEN check, plan and synth run
+      const runs = [];
+      for (const command of ['check', 'plan', 'synth']) runs.push(await cli(clone, removed, [command], T3));
+      // THEN each refuses the deleted ledger as it does a declared service's (CG210, with the restore from Git),
+      //      and nothing is written; none calls the checkout up to date
+      for (const r of runs) {
+        expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(`CG210 ${PAYMENTS} is missing, but cdk8s-gitops wrote it`)]);
+        expect(r.stderr).toContain(`git checkout <that commit>^ -- ${PAYMENTS}`);
+        expect(r.stdout).not.toMatch(/No changes|Clean/);
+      }
+      expect(snapshot(sandbox, clone)).toEqual(before);
     } finally {
       sandbox.cleanup();
     }

@@ -458,6 +458,19 @@ describe('Service', () => {
     expect(platform.snapshot().services[0].initialDigest).toBe('1.4.2');
   });
 
+  it('fails when initialDigest is neither a digest nor a tag where tags are allowed', () => {
+    // GIVEN
+    const platform = newPlatform();
+    const dev = new Environment(platform, 'dev', { requireDigest: false });
+    new Cluster(dev, 'kind-01', { cloud: new Cloud(platform, 'local'), region: 'local' });
+    new Service(platform, 'payments-api', { image: IMAGE, initialDigest: 'v1.4.2:latest' }).deployTo(dev);
+
+    // THEN
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/payments-api] CG115 initialDigest "v1.4.2:latest" is not a sha256 digest nor an image tag.',
+    ]);
+  });
+
   it('fails when two services deploy into the same namespace of a cluster', () => {
     // GIVEN
     const { platform, prod } = fleet();

@@ -548,6 +548,20 @@ describe('initialLedger', () => {
     );
   });
 
+  test('takes a tag as the initial release when every ring takes tags', () => {
+    // GIVEN
+    const tags = Object.fromEntries(RINGS.map((r) => [r.name, { requireDigest: false }]));
+
+    // WHEN
+    const ledger = initialLedger('payments-api', RINGS, '1.4.2', new Date('2026-11-22T10:00:00Z'), 'initial', tags);
+
+    // THEN
+    expect(Object.values(ledger.rings).map((r) => r.digest)).toEqual(RINGS.map(() => '1.4.2'));
+    expect(() => initialLedger('payments-api', RINGS, '1.4.2', new Date(), 'initial', { ...tags, prod: { requireDigest: true } })).toThrow(
+      'CG608 The initial digest of "payments-api" is a tag, but this ring takes only digests; received "1.4.2".',
+    );
+  });
+
   test('fails when the service name is not a DNS-1123 label', () => {
     // GIVEN / WHEN / THEN
     expect(() => initialLedger('Payments', RINGS, D1, new Date())).toThrow('CG207 "Payments" is not a valid service or ring name.');

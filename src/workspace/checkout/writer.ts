@@ -5,6 +5,7 @@ import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
 import type { WriteReport } from '../../model/write-report';
 import { contentHash, FileKind, FileTree } from '../../synth/file-tree';
+import { deletedLedgerProblem } from '../../release/ledger-files';
 import {
   isManifestPath,
   isOwnablePath,
@@ -209,12 +210,21 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`,
     );
   }
-  // A tree of part of the repository leaves the owned files outside the part as they are.
+  // A tree of part of the repository leaves the owned files outside the part as they are; a
+  // whole tree, the files it retains (the ledgers of services no longer declared), which must be there.
+  const lost: string[] = [];
   for (const [p, before] of old.files) {
     if (!tree.covers(p)) {
       files.set(p, before);
       unchanged++;
+      if (tree.part === undefined && checkout.kind(p) === 'missing') lost.push(p);
     }
+  }
+  if (lost.length > 0) {
+    throw new GitOpsError(
+      lost.sort().map((p) => deletedLedgerProblem(p, 'recorded')),
+      `${lost.length === 1 ? 'A release ledger was' : `${lost.length} release ledgers were`} deleted:`,
+    );
   }
   const deletes: string[] = [];
   const kept: string[] = [];

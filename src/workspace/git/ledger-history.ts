@@ -101,6 +101,36 @@ export class LedgerGit {
     return out === '' ? undefined : out;
   }
 
+  /**
+   * The last commit along the first-parent history of `HEAD` that deleted each of `files`
+   * (checkout-relative), for those a commit deleted; one `git log` for all of them.
+   */
+  public deletions(files: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    if (!this.hasHead || files.length === 0) return out;
+    const wanted = new Set(files);
+    const log = run(this.dir, [
+      'log',
+      '--first-parent',
+      '--no-show-signature',
+      '--no-color',
+      '--no-renames',
+      '--diff-filter=D',
+      '--relative',
+      '--name-only',
+      '--format=commit %H',
+      'HEAD',
+      '--',
+      ...files,
+    ]).toString('utf8');
+    let commit = '';
+    for (const line of log.split('\n')) {
+      if (line.startsWith('commit ')) commit = line.slice('commit '.length);
+      else if (wanted.has(line) && !out.has(line)) out.set(line, commit);
+    }
+    return out;
+  }
+
   /** The versions of a file (checkout-relative), newest first, along the first-parent history of `HEAD`. */
   public history(file: string, limit = MAX_LEDGER_VERSIONS): FileHistory {
     if (!this.hasHead) return { versions: [], truncated: false };
