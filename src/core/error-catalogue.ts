@@ -431,7 +431,7 @@ const ENTRIES = [
     where: 'ledger',
     title: 'Release ledger deleted',
     description:
-      "The ledger of a service the program declares is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, or the last commit holds it): it was deleted by hand or by a commit. Starting its rings again from the service's initialDigest would roll prod back and lose its holds and history, so nothing was written.",
+      "The ledger of a service is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, the last commit holds it, or a commit of the branch's history deleted it): it was deleted by hand or by a commit. This holds for the kept ledger of a removed service too. Starting its rings again from the service's initialDigest would roll prod back and lose its holds and history, so nothing was written.",
     fix: 'Restore the ledger from Git: git checkout HEAD -- <ledger> if the deletion is not committed; else git checkout <deleting commit>^ -- <ledger>.',
   },
 
