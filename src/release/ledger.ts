@@ -2,7 +2,7 @@ import { GitOpsError, Problem } from '../core/errors';
 import { DEFAULT_VERSION_POLICY, versionFix, versionProblem } from '../model/versions';
 import { isDns1123Label } from '../core/kube-names';
 import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
-import { yamlLibrary } from '../core/yaml/parse';
+import { yamlString } from '../core/yaml/emit';
 import { NAME_FIX, ParseLedgerOptions, readLedgerDocument, serviceOfFile } from './ledger-reader';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState } from './types';
 import { VersionPolicy } from '../model/versions';
@@ -132,7 +132,7 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
  * fs.writeFileSync(`releases/${ledger.service}.yaml`, serializeLedger(ledger, rings.map((r) => r.name)));
  */
 export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): string {
-  const out: string[] = [LEDGER_HEADER, `service: ${scalar(ledger.service)}`];
+  const out: string[] = [LEDGER_HEADER, `service: ${yamlString(ledger.service)}`];
   const names = orderRings(Object.keys(ledger.rings), ringOrder);
   if (names.length === 0) {
     out.push('rings: {}');
@@ -142,12 +142,12 @@ export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): s
   for (const name of names) {
     const r = ledger.rings[name]!;
     out.push(
-      `  ${scalar(name)}:`,
-      `    digest: ${scalar(r.digest)}`,
+      `  ${yamlString(name)}:`,
+      `    digest: ${yamlString(r.digest)}`,
       `    since: ${quoted(r.since)}`,
-      `    by: ${scalar(r.by)}`,
-      `    from: ${r.from === null ? 'null' : scalar(r.from)}`,
-      `    approvedBy: ${r.approvedBy === null ? 'null' : scalar(r.approvedBy)}`,
+      `    by: ${yamlString(r.by)}`,
+      `    from: ${r.from === null ? 'null' : yamlString(r.from)}`,
+      `    approvedBy: ${r.approvedBy === null ? 'null' : yamlString(r.approvedBy)}`,
     );
     if (r.hold === null) {
       out.push('    hold: null');
@@ -156,7 +156,7 @@ export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): s
         '    hold:',
         `      reason: ${quoted(r.hold.reason)}`,
         `      since: ${quoted(r.hold.since)}`,
-        `      by: ${scalar(r.hold.by)}`,
+        `      by: ${yamlString(r.hold.by)}`,
       );
     }
     if (r.previous.length === 0) {
@@ -164,7 +164,7 @@ export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): s
     } else {
       out.push('    previous:');
       for (const p of r.previous) {
-        out.push(`      - { digest: ${scalar(p.digest)}, since: ${quoted(p.since)}, by: ${scalar(p.by)} }`);
+        out.push(`      - { digest: ${yamlString(p.digest)}, since: ${quoted(p.since)}, by: ${yamlString(p.by)} }`);
       }
     }
   }
@@ -234,19 +234,6 @@ export function initialLedger(
     states[ring.name] = { digest, since, by, from: null, approvedBy: null, hold: null, previous: [] };
   }
   return { service, rings: states };
-}
-
-/** Plain scalars no YAML version reads as anything but that string: digests, and names starting with a letter. */
-const ALWAYS_TEXT = /^(?:sha256:[0-9a-f]{64}|[a-z][a-z0-9-]*)$/;
-/** The words among those that YAML 1.1 or 1.2 reads as a boolean or null. */
-const YAML_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
-
-/** A string as a YAML scalar: plain when it reads back as the same string in YAML 1.2 and 1.1, else double-quoted. */
-function scalar(s: string): string {
-  if (ALWAYS_TEXT.test(s) && !YAML_WORDS.has(s)) return s;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._@/:+-]*$/.test(s) || s.endsWith(':')) return quoted(s);
-  const { parse } = yamlLibrary();
-  return parse(s) === s && parse(s, { version: '1.1' }) === s ? s : quoted(s);
 }
 
 /** A string as a double-quoted YAML scalar (JSON string syntax is valid YAML). */

@@ -73,19 +73,20 @@ function isPlainSafe(s: string): boolean {
   return PLAIN_SAFE.test(s);
 }
 
-function scalarString(s: string): string {
+/**
+ * A string as a YAML scalar: plain when every YAML reader (1.1 and 1.2) reads it back as the
+ * same string, in block and in flow context; else double-quoted. The one quoting rule of the
+ * files cdk8s-gitops writes (values, Argo CD objects, ledgers).
+ */
+export function yamlString(s: string): string {
   return isPlainSafe(s) ? s : JSON.stringify(s);
-}
-
-function keyString(k: string): string {
-  return isPlainSafe(k) ? k : JSON.stringify(k);
 }
 
 function scalar(v: unknown, where: string): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'string':
-      return scalarString(v);
+      return yamlString(v);
     case 'boolean':
       return v ? 'true' : 'false';
     case 'number':
@@ -100,7 +101,7 @@ function emitMap(obj: Record<string, unknown>, indent: string, out: string[], wh
   for (const key of Object.keys(obj)) {
     const v = obj[key];
     if (v === undefined) continue;
-    const k = keyString(key);
+    const k = yamlString(key);
     const path = where ? `${where}.${key}` : key;
     if (Array.isArray(v)) {
       if (v.length === 0) out.push(`${indent}${k}: []\n`);
