@@ -195,6 +195,39 @@ describe('parseLedger', () => {
     );
   });
 
+  test('reads back names written plain, in the block and in the flow lines of a ledger', () => {
+    // GIVEN names from the alphabet plain scalars may use (spaces, parentheses, colons, "@" and "=")
+    const name = fc.stringMatching(/^[A-Za-z_/.][A-Za-z0-9_./@%+:=-]{0,12}(?: [A-Za-z0-9_./@%+()=-]{1,8}){0,3}$/);
+    const since = '2026-11-22T10:00:00Z';
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const ledger = fc
+      .record({ by: name, approver: name, previous: fc.array(name, { maxLength: 3 }) })
+      .map(({ by, approver, previous }) => ({
+        service: 'payments-api',
+        rings: {
+          prod: {
+            digest,
+            since,
+            by,
+            from: null,
+            approvedBy: approver,
+            hold: null,
+            previous: previous.map((p) => ({ digest, since, by: p })),
+          },
+        },
+      }));
+
+    // WHEN / THEN
+    fc.assert(
+      fc.property(ledger, (l) => {
+        const written = serializeLedger(l, ORDER);
+        expect(parseLedger(written, FILE)).toEqual(l);
+        expect(readLedgerDocument(written, FILE)).toEqual(l);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   test('reads every ledger it writes as the YAML parser does', () => {
     // GIVEN
     const text = fc.string({ unit: 'binary', minLength: 1 }).filter((t) => t.trim() !== '');
