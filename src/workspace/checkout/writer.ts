@@ -109,6 +109,11 @@ export interface WritePlan {
   readonly manifestDeletes: readonly string[];
   /** Whether any file of the manifest changes. */
   readonly manifestChanged: boolean;
+  /**
+   * The stat cache the plan was made with, brought up to date by the write that applies it.
+   * @default - none: the plan read every file it compared
+   */
+  readonly statCache?: DriftCheck;
 }
 
 interface Journal {
@@ -117,9 +122,6 @@ interface Journal {
   readonly writes: readonly { readonly staged: string; readonly target: string }[];
   readonly deletes: readonly string[];
 }
-
-/** The stat cache a plan was made with, to be brought up to date by the write that applies it. */
-const driftOf = new WeakMap<WritePlan, DriftCheck>();
 
 /** The identity of a real directory: its device and inode, as text. */
 function identity(file: string): string {
@@ -253,11 +255,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     manifestWrites,
     manifestDeletes,
     manifestChanged,
+    ...(drift ? { statCache: drift } : {}),
   };
-  if (drift) {
-    drift.save(files); // what was read, for the next run (plan and check as well)
-    driftOf.set(plan, drift);
-  }
+  drift?.save(files); // what was read, for the next run (plan and check as well)
   return plan;
 }
 
@@ -350,7 +350,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
     unchanged: plan.unchanged,
     filesWritten: plan.writes.size + plan.manifestWrites.size,
   };
-  const drift = driftOf.get(plan);
+  const drift = plan.statCache;
   if (plan.writes.size === 0 && plan.deletes.length === 0 && !plan.manifestChanged) return report;
   if (!options.verify && !options.adopt) assertEditsRecoverable(dir, plan.edited);
 
