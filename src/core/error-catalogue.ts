@@ -1006,9 +1006,17 @@ export const ERROR_CATALOGUE: readonly (ErrorEntry & {
   readonly code: ErrorCode;
 })[] = ENTRIES;
 
+/** The entries by code, built once. */
+const BY_CODE: ReadonlyMap<string, ErrorEntry & { readonly code: ErrorCode }> = new Map(ERROR_CATALOGUE.map((e) => [e.code, e]));
+
 /** The entry of a code, or undefined for a code that is not in the catalogue. */
 export function errorEntry(code: string): ErrorEntry | undefined {
-  return ERROR_CATALOGUE.find((e) => e.code === code);
+  return BY_CODE.get(code);
+}
+
+/** The usual fix of a catalogued code (its entry's `fix`). */
+export function catalogueFix(code: ErrorCode): string {
+  return BY_CODE.get(code)!.fix;
 }
 
 /** The codes of one part of the work, with their descriptions. */
