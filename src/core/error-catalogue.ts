@@ -216,7 +216,7 @@ const ENTRIES = [
     title: 'Two ApplicationSets share a name',
     description:
       'The ApplicationSet for a service with its own settings and the one for a cluster with its own destination would get the same name in one control plane, so one of them would generate wrong Applications.',
-    fix: 'Rename the service, or the cloud or cluster, so that the names differ.',
+    fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named <workloads|rendered>-<env>[-<cloud>-<cluster>][-<service>].',
   },
   {
     code: 'CG126',
@@ -239,7 +239,7 @@ const ENTRIES = [
     title: 'Invalid sync window duration',
     description:
       'A sync window\'s duration is not a positive duration of hours, minutes and seconds as Argo CD reads it (Go\'s time.ParseDuration), e.g. "8h" or "1h30m".',
-    fix: 'Use e.g. SyncWindow.deny("0 22 * * *", "8h").',
+    fix: 'Use hours, minutes and seconds as Argo CD reads them, e.g. "8h", "90m" or "1h30m".',
   },
   {
     code: 'CG130',
@@ -254,7 +254,7 @@ const ENTRIES = [
     title: 'Image placeholder misplaced',
     description:
       "The image placeholder of a rendered service (ctx.image) stands somewhere other than as a container's whole image, or was altered, so the digest cannot be put in its place.",
-    fix: 'Use ctx.image, unchanged, as the image of containers only.',
+    fix: 'Use ctx.image only as a container image, unchanged (image: ctx.image); for a tag or another image, use a literal reference.',
   },
   {
     code: 'CG132',
@@ -402,21 +402,21 @@ const ENTRIES = [
     where: 'ledger',
     title: 'Ledger timestamp is invalid',
     description: 'A timestamp is not UTC RFC 3339 with whole seconds.',
-    fix: 'Write the time quoted, in UTC with whole seconds and a Z, e.g. "2026-11-22T10:00:00Z".',
+    fix: 'Write the time in UTC with whole seconds and a Z, quoted, e.g. "2026-11-22T10:00:00Z".',
   },
   {
     code: 'CG207',
     where: 'ledger',
     title: 'Ledger name is invalid',
     description: 'A service or ring name is not a DNS-1123 label.',
-    fix: 'Use lower-case letters, digits and "-".',
+    fix: 'Use lower-case letters, digits and "-" (a DNS-1123 label, at most 63 characters).',
   },
   {
     code: 'CG208',
     where: 'ledger',
     title: 'Ledger name or reason is empty',
     description: 'A name of a person or a reason is empty.',
-    fix: 'Write who did it, or for a hold why.',
+    fix: 'Write who did it (a person or an automation such as `ci`), or for a hold why.',
   },
   {
     code: 'CG209',
