@@ -31,7 +31,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Construct outside a Platform',
     description: 'A construct was created with a scope that is not a Platform nor inside one.',
-    fix: 'Create every construct with the Platform (or a construct inside it) as its scope.',
+    fix: 'Create it with a Platform (or a construct inside one) as its scope.',
   },
   {
     code: 'CG101',
@@ -54,7 +54,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Duplicate construct id',
     description: 'Two constructs in one scope have the same id (environments and services share the Platform scope).',
-    fix: 'Give one of them another id.',
+    fix: 'Give one of them another id (ids are unique within their scope).',
   },
   {
     code: 'CG104',
@@ -76,14 +76,14 @@ const ENTRIES = [
     where: 'program',
     title: 'Service has no application repository',
     description: 'A service sets no repoURL and the Platform has no applicationRepoURLPattern.',
-    fix: 'Set repoURL on the service, or applicationRepoURLPattern on the Platform.',
+    fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
   },
   {
     code: 'CG107',
     where: 'program',
     title: 'Values are not plain data',
     description: 'Values hold a function, class instance, undefined, a non-finite number, a symbol, a bigint or a cycle.',
-    fix: 'Use only strings, numbers, booleans, null, lists and plain objects.',
+    fix: 'Use only strings, numbers, booleans, null, lists and plain objects in values.',
   },
   {
     code: 'CG108',
@@ -106,14 +106,14 @@ const ENTRIES = [
     where: 'program',
     title: 'revisionHistoryLimit is invalid',
     description: "An environment's revisionHistoryLimit is not a whole number of at least 0.",
-    fix: 'Use a whole number such as 3, or leave it out.',
+    fix: "Use e.g. 3, or leave it out for Argo CD's default of 10.",
   },
   {
     code: 'CG111',
     where: 'program',
     title: 'Image repository is missing or pinned',
     description: 'A service has no image.repository, or it carries a tag or digest.',
-    fix: 'Give the repository only; digests come from the release ledger.',
+    fix: 'Give the repository only; digests come from the release ledger (`cdk8s-gitops promote`).',
   },
   {
     code: 'CG112',
@@ -127,7 +127,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Values set a key the ledger owns',
     description: 'Values set image.digest or image.tag, which only the release ledger sets.',
-    fix: 'Remove it; set the first digest with initialDigest, later ones with `cdk8s-gitops promote`.',
+    fix: "Remove it from the values; set the first digest with the service's initialDigest, later ones with `cdk8s-gitops promote`.",
   },
   {
     code: 'CG114',
@@ -141,7 +141,7 @@ const ENTRIES = [
     where: 'program',
     title: 'initialDigest is not a digest',
     description: "A service's initialDigest is not sha256:<64 lower-case hex> where an environment requires digests.",
-    fix: 'Use the image digest, e.g. from `docker buildx imagetools inspect`.',
+    fix: 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
   },
   {
     code: 'CG116',
@@ -162,7 +162,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Promotion ring selects no target',
     description: "A promotion ring's targets selector matches no target.",
-    fix: 'Fix its selector, or remove the ring.',
+    fix: 'Fix its targets selector, or remove the ring.',
   },
   {
     code: 'CG119',
@@ -919,7 +919,7 @@ const ENTRIES = [
     title: 'Approval gate names no approver',
     description:
       'An approval gate of a promotion ring names an empty list of approvers, a blank name, or (with several approval gates) lists that share no one, so no promotion could ever be approved.',
-    fix: "Name who may approve, e.g. Gate.approval({ approvers: ['alice', 'bob'] }), or leave `approvers` out.",
+    fix: "Name who may approve, e.g. Gate.approval({ approvers: ['alice', 'bob'] }), or leave `approvers` out to let anyone but the promoter approve.",
   },
 
   // CG7xx: previews of ApplicationSets
