@@ -582,7 +582,7 @@ const ENTRIES = [
     where: 'checkout',
     title: 'Write failed; nothing changed',
     description: 'Writing the tree failed before it was committed (e.g. the disk is full or read-only). The checkout is as it was.',
-    fix: 'Fix the cause named (free space, permissions), then run again.',
+    fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
   },
   {
     code: 'CG406',
@@ -614,7 +614,7 @@ const ENTRIES = [
     title: 'Owned file changed by hand',
     description:
       'A file cdk8s-gitops owns no longer has the content the manifest records, and the write would replace it. Nothing was written, so the change is not lost.',
-    fix: 'Make the change in the program (or with promote/rollback) and revert the file, or run synth --verify to put back what the program generates.',
+    fix: 'Make the change in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
   },
   {
     code: 'CG410',
@@ -630,7 +630,7 @@ const ENTRIES = [
     title: 'Checkout holds an interrupted write',
     description:
       'A write was interrupted after its commit point, so the checkout holds part of it. Read-only commands (plan, check, preview, status, explain) refuse to read such a tree rather than report changes that are not there.',
-    fix: 'Run cdk8s-gitops synth (or the interrupted command again) to complete the write first.',
+    fix: 'Run `cdk8s-gitops synth` (or the interrupted command again) to complete the write, then run this command.',
   },
   {
     code: 'CG412',
@@ -647,28 +647,28 @@ const ENTRIES = [
     where: 'git',
     title: 'Not a git work tree',
     description: 'The GitOps checkout does not exist or is not inside a git work tree.',
-    fix: 'Pass a git checkout of the GitOps repository (`git clone <url> <dir>`).',
+    fix: 'Pass the directory of a git checkout of the GitOps repository (`git clone <url> <dir>`), or run `git init -b main` there first.',
   },
   {
     code: 'CG502',
     where: 'git',
     title: 'Uncommitted changes in the way',
     description: 'The checkout has uncommitted changes to tracked files, or untracked files under the paths publish owns.',
-    fix: 'Commit, stash or remove them first (`git status` lists them).',
+    fix: 'Commit, stash or remove them first (`git status` lists them); publish moves its branch to the remote tip between attempts and commits only what its apply() writes.',
   },
   {
     code: 'CG503',
     where: 'git',
     title: 'Remote kept moving',
     description: 'Every push attempt was rejected because other commits landed first. Nothing of this change was pushed.',
-    fix: 'Publish again, or run publishers one at a time.',
+    fix: 'Publish again; if other writers push this often, raise maxAttempts or run publishers one at a time (for example one CI concurrency group per GitOps repository).',
   },
   {
     code: 'CG504',
     where: 'git',
     title: 'Merge-request branch exists',
     description: 'The branch to push to already exists on the remote; the change is probably proposed already.',
-    fix: 'Merge or close that merge request and delete the branch, or choose another branch.',
+    fix: 'Review, merge or close the merge request of that branch and delete the branch, choose another pushBranch, or pass ifBranchExists: ExistingBranch.ADD_COMMIT to add a commit on top of it.',
   },
   {
     code: 'CG505',
@@ -682,14 +682,14 @@ const ENTRIES = [
     where: 'git',
     title: 'Nothing to commit',
     description: 'A commit was asked for but nothing under its paths changed.',
-    fix: 'Write the changes before committing, or skip the commit.',
+    fix: 'Write the changes before committing, or skip the commit when nothing changed (`isClean(paths)`).',
   },
   {
     code: 'CG507',
     where: 'git',
     title: 'Detached HEAD',
     description: 'The checkout has a detached HEAD and no branch to publish to was given.',
-    fix: 'Check the branch out first, or name the branch.',
+    fix: "Pass the branch to publish to (branch: 'main'), or check that branch out first.",
   },
   {
     code: 'CG508',
@@ -718,21 +718,21 @@ const ENTRIES = [
     where: 'git',
     title: 'Ref names no commit',
     description: 'A branch, tag or commit does not exist, or the branch has no commit yet.',
-    fix: 'Name a ref that exists; fetch first for a remote branch.',
+    fix: 'Pass a branch, tag or commit that exists (`git branch -a` lists branches); fetch first for a remote branch.',
   },
   {
     code: 'CG512',
     where: 'git',
     title: 'Path outside the repository',
     description: 'A path given to git is empty, absolute, leaves the repository or lies inside .git.',
-    fix: 'Pass paths relative to the repository root.',
+    fix: 'Pass paths relative to the repository root, such as "environments/prod" or "releases/payments-api.yaml".',
   },
   {
     code: 'CG514',
     where: 'git',
     title: 'Invalid branch name',
     description: 'A branch name is one git does not accept.',
-    fix: 'Use a name without spaces, "..", "~", "^", ":", "?", "*", "[" or a leading "-".',
+    fix: 'Use a name such as "promote/payments-api/prod/2e8f1a31": no spaces, "..", "~", "^", ":", "?", "*", "[", or leading "-".',
   },
   {
     code: 'CG515',
@@ -793,7 +793,7 @@ const ENTRIES = [
     where: 'git',
     title: 'Unexpected git failure',
     description: "A git command failed in a way cdk8s-gitops does not expect; the message has git's own output.",
-    fix: 'Run the same git command in that directory to reproduce it.',
+    fix: 'Read the message from git above; run the same git command in that directory to reproduce it.',
   },
 
   // CG6xx: promotion rules
