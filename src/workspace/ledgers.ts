@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { GitOpsError } from '../core/errors';
+import { GitOpsError, problem } from '../core/errors';
 import { PlatformModel } from '../model/platform-model';
 import { initialLedger } from '../release/ledger';
 import { INITIAL_SINCE, LedgerFile, ledgerFilePath, LedgerText, ledgerText, parseLedgerTexts, ringSpecs } from '../release/ledger-files';
@@ -51,16 +51,17 @@ function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
   const deleted = missing.filter((p) => recorded.has(p) || atHead.get(p) !== undefined);
   if (deleted.length === 0) return;
   throw new GitOpsError(
-    deleted.map((p) => ({
-      code: 'CG210',
-      file: p,
-      message:
-        `${p} is missing, but ${recorded.has(p) ? 'cdk8s-gitops wrote it and the manifest records it' : 'the last commit holds it'}: the ledger was deleted (by hand, or by a commit). ` +
-        'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
-      fix:
-        `Restore it from Git: \`git checkout HEAD -- ${p}\` if the deletion is not committed; else find the commit that deleted it ` +
-        `(\`git log --diff-filter=D --format=%h -1 -- ${p}\`) and \`git checkout <that commit>^ -- ${p}\`.`,
-    })),
+    deleted.map((p) =>
+      problem('CG210', {
+        file: p,
+        message:
+          `${p} is missing, but ${recorded.has(p) ? 'cdk8s-gitops wrote it and the manifest records it' : 'the last commit holds it'}: the ledger was deleted (by hand, or by a commit). ` +
+          'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
+        fix:
+          `Restore it from Git: \`git checkout HEAD -- ${p}\` if the deletion is not committed; else find the commit that deleted it ` +
+          `(\`git log --diff-filter=D --format=%h -1 -- ${p}\`) and \`git checkout <that commit>^ -- ${p}\`.`,
+      }),
+    ),
     `${deleted.length === 1 ? 'A release ledger was' : `${deleted.length} release ledgers were`} deleted:`,
   );
 }
