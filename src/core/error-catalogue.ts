@@ -640,6 +640,68 @@ const ENTRIES = [
       '.cdk8s-gitops/transaction holds the state of a write in progress. It is local: never committed, and its journal is replayed only in the directory it was written in. A transaction directory that Git tracks, that is not a directory, or whose journal was written elsewhere (cloned, copied or planted) is refused and never replayed.',
     fix: 'Remove .cdk8s-gitops/transaction (git rm -r it if Git tracks it, and commit), then run again.',
   },
+  {
+    code: 'CG413',
+    where: 'checkout',
+    title: 'Owned file edited by hand',
+    description:
+      '`check` found a file cdk8s-gitops owns whose content is not what the manifest records: it was edited by hand. A write refuses to replace it (CG409).',
+    fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
+  },
+  {
+    code: 'CG414',
+    where: 'checkout',
+    title: 'Owned file missing',
+    description: '`check` found that a file the manifest records as written by cdk8s-gitops is not in the checkout.',
+    fix: 'Run `cdk8s-gitops synth` to restore it.',
+  },
+  {
+    code: 'CG415',
+    where: 'checkout',
+    title: 'Checkout out of date',
+    description:
+      '`check` found a file that differs from what the program synthesizes, one the program declares but that is not written yet, or one the program no longer produces.',
+    fix: 'Run `cdk8s-gitops synth` (or publish) and commit the result.',
+  },
+  {
+    code: 'CG416',
+    where: 'checkout',
+    title: 'Directory that would become an undeclared Application',
+    description:
+      '`check` found a directory from which an ApplicationSet in the checkout would generate an Application the program does not declare (a stray or leftover directory).',
+    fix: 'Remove the stray directory, or declare the target in the program.',
+  },
+  {
+    code: 'CG417',
+    where: 'checkout',
+    title: 'Declared Application not generated',
+    description: '`check` found that the ApplicationSets in the checkout would not generate an Application the program declares.',
+    fix: 'Run `cdk8s-gitops synth` and commit the result.',
+  },
+  {
+    code: 'CG418',
+    where: 'checkout',
+    title: 'Deployed version differs from the ledger',
+    description:
+      '`check` found a file that deploys another version than the one the release ledger records for its ring: a digest was changed outside promote and rollback.',
+    fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
+  },
+  {
+    code: 'CG419',
+    where: 'checkout',
+    title: 'Interrupted write in the checkout',
+    description:
+      '`check` found .cdk8s-gitops/transaction: a write was interrupted and has not been completed (commands that read the tree refuse it with CG411).',
+    fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
+  },
+  {
+    code: 'CG420',
+    where: 'checkout',
+    title: 'Generated file not recorded in the manifest',
+    description:
+      "`check` found a file that holds what the program makes, but the manifest (or its service's shard) does not record it: the record was deleted or edited.",
+    fix: 'Run `cdk8s-gitops synth` to record it again, and commit the manifest.',
+  },
 
   // CG5xx: git
   {
