@@ -20,7 +20,7 @@ export interface ErrorEntry {
   readonly where: ErrorWhere;
   /** What went wrong, in a sentence or two. */
   readonly description: string;
-  /** The usual fix; each message adds the fix for its case. */
+  /** The usual fix: the one `problem()` and `GitOpsError.of()` give when a call site gives none for its case. */
   readonly fix: string;
 }
 

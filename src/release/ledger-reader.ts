@@ -178,15 +178,15 @@ class LedgerReader {
       this.wrongType(value, path, 'a digest', at, versionFix(policy));
       return undefined;
     }
-    const problem = versionProblem(value.value, policy);
-    if (problem !== undefined) {
+    const why = versionProblem(value.value, policy);
+    if (why !== undefined) {
       const code = value.value.startsWith('sha256:') || !isTag(value.value) ? 'CG203' : 'CG204';
       const ring = path.split('.')[1];
       const fix =
         code === 'CG204'
           ? `Write the digest of that tag (sha256:<64 lowercase hex>), or allow tags in ring "${ring}".`
           : versionFix(policy);
-      this.report(code, at, `Field "${path}" ${problem}; received ${this.describe(value)}.`, fix);
+      this.report(code, at, `Field "${path}" ${why}; received ${this.describe(value)}.`, fix);
       return undefined;
     }
     return value.value;
