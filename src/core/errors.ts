@@ -23,7 +23,7 @@ export interface Problem extends ProblemLocation {
   readonly fix: string;
 }
 
-/** What a {@link problem} says beyond its code: what is wrong, where, and the fix when the catalogue's does not fit. */
+/** What a problem (`problem(code, details)`) says beyond its code: what is wrong, where, and the fix when the catalogue's does not fit. */
 export interface ProblemDetails extends ProblemLocation {
   /** What is wrong, including the value received. */
   readonly message: string;
@@ -84,7 +84,7 @@ export class GitOpsError extends Error {
   }
 
   /**
-   * The error of one problem: {@link problem}`(code, details)`, its fix the catalogue's unless
+   * The error of one problem, `problem(code, details)`: its fix the catalogue's unless
    * `details.fix` gives one. Throw it where it is made: `throw GitOpsError.of('CG402', { … })`.
    *
    * @param summary a first line above the problem. @default - the problem alone
