@@ -16,7 +16,7 @@ usePlatformSynthesizer({
 });
 
 export { GitOpsError, formatProblem } from './core/errors';
-export type { Problem, ProblemLocation, ErrorCode } from './core/errors';
+export type { Problem, ProblemDetails, ProblemLocation, ErrorCode } from './core/errors';
 export { ERROR_CATALOGUE, errorEntry } from './core/error-catalogue';
 export type { ErrorEntry, ErrorWhere } from './core/error-catalogue';
 

@@ -14,7 +14,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every code raised in src: quoted `'CGnnn'` literals (in `code:`, `report(…)`, `problem(…)`) and the ledger and rule code maps. */
+/** Every code raised in src: quoted `'CGnnn'` literals (in `problem(…)`, `GitOpsError.of(…)`, `report(…)`, the finding codes) and the ledger and rule code maps. */
 function codesUsedInSrc(): Map<string, string[]> {
   const used = new Map<string, string[]>();
   const add = (code: string, where: string): void => {

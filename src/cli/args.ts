@@ -32,8 +32,7 @@ export function parseCommandArgs<O extends CommandOptions>(
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (e) {
-    const error = new GitOpsError({
-      code: 'CG301',
+    const error = GitOpsError.of('CG301', {
       message: argumentMistake(command, e as Error & { code?: string }, Object.keys(options)),
       fix: `Run \`cdk8s-gitops ${command} --help\` to see its options.`,
     });

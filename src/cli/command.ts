@@ -40,8 +40,7 @@ export interface Command {
 export function checkFormat<F extends string>(command: string, value: string | undefined, allowed: readonly F[]): F {
   if (value === undefined) return allowed[0];
   if ((allowed as readonly string[]).includes(value)) return value as F;
-  throw new GitOpsError({
-    code: 'CG301',
+  throw GitOpsError.of('CG301', {
     message: `${command}: --format "${value}" is not one of ${allowed.join(', ')}.`,
     fix: `Use --format ${allowed[0]}.`,
   });
@@ -49,5 +48,5 @@ export function checkFormat<F extends string>(command: string, value: string | u
 
 /** A mistake in a command's flags or arguments. */
 export function usageError(command: string, message: string, fix: string): GitOpsError {
-  return new GitOpsError({ code: 'CG301', message: `${command} ${message}`, fix });
+  return GitOpsError.of('CG301', { message: `${command} ${message}`, fix });
 }

@@ -8,10 +8,8 @@ export function resolveNow(env: NodeJS.ProcessEnv): Date {
   if (fixed === undefined || fixed === '') return new Date();
   const d = new Date(fixed);
   if (Number.isNaN(d.getTime())) {
-    throw new GitOpsError({
-      code: 'CG307',
+    throw GitOpsError.of('CG307', {
       message: `CDK8S_GITOPS_NOW "${fixed}" is not a time.`,
-      fix: 'Use ISO 8601, e.g. 2026-11-22T10:00:00Z, or unset it.',
     });
   }
   return d;

@@ -109,8 +109,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
   const command = COMMANDS.find(([n]) => n === name)?.[1]();
   if (!command) {
-    const error = new GitOpsError({
-      code: 'CG311',
+    const error = GitOpsError.of('CG311', {
       message: `Unknown command "${name}".${didYouMean(
         name,
         COMMANDS.map(([n]) => n),

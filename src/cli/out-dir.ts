@@ -29,16 +29,14 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
   const stat = statOf(dir);
   if (stat?.isDirectory()) return dir;
   if (stat) {
-    throw new GitOpsError({
-      code: 'CG312',
+    throw GitOpsError.of('CG312', {
       message: `${named} is a file, not a directory.`,
       fix: `Pass the directory of the GitOps checkout (a clone of the GitOps repository) with --out${fix}.`,
     });
   }
   const ancestor = existingAncestor(dir);
   if (!statOf(ancestor)?.isDirectory()) {
-    throw new GitOpsError({
-      code: 'CG312',
+    throw GitOpsError.of('CG312', {
       message: `${named} runs through a file, ${ancestor}, so it is not a directory.`,
       fix: `Pass the directory of the GitOps checkout (a clone of the GitOps repository) with --out${fix}.`,
     });
@@ -49,8 +47,7 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
       ? `${command} works on an existing checkout, or shows a first synth into a new directory whose parent exists.`
       : `${command} works on an existing checkout of the GitOps repository.`;
   if (link === undefined && (use === 'create' || (use === 'first-synth' && ancestor === path.dirname(dir)))) return dir;
-  throw new GitOpsError({
-    code: 'CG313',
+  throw GitOpsError.of('CG313', {
     message: link !== undefined ? `${named} is a symbolic link to ${link}, which does not exist.` : `${named} does not exist. ${needs}`,
     fix:
       link !== undefined

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { problemsAt } from '../core/errors';
+import { problemsAt, problem } from '../core/errors';
 import { Values } from '../model/values';
 import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
@@ -106,12 +106,12 @@ export class Environment extends Construct {
       ...this.syncWindows.flatMap((w, i) => problemsOfSyncWindow(w.toJson(), this.node.path, i)),
     ];
     if (props.revisionHistoryLimit !== undefined && !(Number.isInteger(props.revisionHistoryLimit) && props.revisionHistoryLimit >= 0)) {
-      problems.push({
-        code: 'CG110',
-        constructPath: this.node.path,
-        message: `revisionHistoryLimit ${props.revisionHistoryLimit} is not a whole number of at least 0.`,
-        fix: "Use e.g. 3, or leave it out for Argo CD's default of 10.",
-      });
+      problems.push(
+        problem('CG110', {
+          constructPath: this.node.path,
+          message: `revisionHistoryLimit ${props.revisionHistoryLimit} is not a whole number of at least 0.`,
+        }),
+      );
     }
     problems.push(
       ...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path),

@@ -1,4 +1,4 @@
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { isDns1123Label } from '../core/kube-names';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../model/platform-model';
 import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
@@ -15,21 +15,23 @@ function problemsOfChart(path: string, chart: HelmSourceModel): Problem[] {
   const problems: Problem[] = [];
   const why = dns1123SubdomainProblem(chart.releaseName);
   if (why || chart.releaseName.length > NAME_LIMITS.helmRelease) {
-    problems.push({
-      code: 'CG102',
-      constructPath: path,
-      message: `Helm release name "${chart.releaseName}" is invalid: ${why ?? `it is ${chart.releaseName.length} characters long (Helm allows at most ${NAME_LIMITS.helmRelease})`}.`,
-      fix: `Set releaseName to a shorter DNS-1123 name, e.g. "${suggestLabel(chart.releaseName).slice(0, NAME_LIMITS.helmRelease).replace(/-+$/, '')}".`,
-    });
+    problems.push(
+      problem('CG102', {
+        constructPath: path,
+        message: `Helm release name "${chart.releaseName}" is invalid: ${why ?? `it is ${chart.releaseName.length} characters long (Helm allows at most ${NAME_LIMITS.helmRelease})`}.`,
+        fix: `Set releaseName to a shorter DNS-1123 name, e.g. "${suggestLabel(chart.releaseName).slice(0, NAME_LIMITS.helmRelease).replace(/-+$/, '')}".`,
+      }),
+    );
   }
   const bad = relativeDirProblem(chart.chartPath);
   if (bad)
-    problems.push({
-      code: 'CG108',
-      constructPath: path,
-      message: `chartPath "${chart.chartPath}" is not a safe relative path: ${bad}.`,
-      fix: 'Use a path inside the application repository, e.g. "deploy/chart".',
-    });
+    problems.push(
+      problem('CG108', {
+        constructPath: path,
+        message: `chartPath "${chart.chartPath}" is not a safe relative path: ${bad}.`,
+        fix: 'Use a path inside the application repository, e.g. "deploy/chart".',
+      }),
+    );
   return problems;
 }
 
@@ -39,24 +41,26 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
   const label = (kind: string, name: string, path: string, use: string): void => {
     const why = dns1123LabelProblem(name);
     if (why) {
-      problems.push({
-        code: 'CG101',
-        constructPath: path,
-        message: `${kind} name "${name}" is not a DNS-1123 label: ${why}. It is used ${use}.`,
-        fix: `Rename it, e.g. "${suggestLabel(name)}".`,
-      });
+      problems.push(
+        problem('CG101', {
+          constructPath: path,
+          message: `${kind} name "${name}" is not a DNS-1123 label: ${why}. It is used ${use}.`,
+          fix: `Rename it, e.g. "${suggestLabel(name)}".`,
+        }),
+      );
     }
   };
   for (const cp of model.controlPlanes) label('Control plane', cp.name, cp.path, 'in file names');
   for (const e of model.environments) {
     label('Environment', e.name, e.path, 'as a directory, AppProject name and label value');
     if (RESERVED_PROJECTS.has(e.name)) {
-      problems.push({
-        code: 'CG126',
-        constructPath: e.path,
-        message: `Environment "${e.name}" would make an AppProject "${e.name}", which replaces ${RESERVED_PROJECTS.get(e.name)}.`,
-        fix: `Rename the environment, e.g. "${e.name}-env".`,
-      });
+      problems.push(
+        problem('CG126', {
+          constructPath: e.path,
+          message: `Environment "${e.name}" would make an AppProject "${e.name}", which replaces ${RESERVED_PROJECTS.get(e.name)}.`,
+          fix: `Rename the environment, e.g. "${e.name}-env".`,
+        }),
+      );
     }
   }
   for (const c of model.clusters) {
@@ -64,12 +68,13 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
     label('Cluster', c.name, c.path, 'as a directory and label value');
     const destination = destinationProblem(c.destination);
     if (destination) {
-      problems.push({
-        code: 'CG101',
-        constructPath: c.path,
-        message: `Cluster destination "${c.destination}" does not name one cluster: ${destination}.`,
-        fix: 'Give the exact name the cluster is registered under in Argo CD, e.g. "azure-westeurope-01".',
-      });
+      problems.push(
+        problem('CG101', {
+          constructPath: c.path,
+          message: `Cluster destination "${c.destination}" does not name one cluster: ${destination}.`,
+          fix: 'Give the exact name the cluster is registered under in Argo CD, e.g. "azure-westeurope-01".',
+        }),
+      );
     }
   }
   for (const s of model.services) {
@@ -86,12 +91,12 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
   for (const [key, dir] of layout) {
     const bad = relativeDirProblem(dir);
     if (bad) {
-      problems.push({
-        code: 'CG108',
-        constructPath: model.path,
-        message: `layout.${key} "${dir}" is not a safe directory inside the repository: ${bad}.`,
-        fix: 'Use a relative path of plain segments, e.g. "environments".',
-      });
+      problems.push(
+        problem('CG108', {
+          constructPath: model.path,
+          message: `layout.${key} "${dir}" is not a safe directory inside the repository: ${bad}.`,
+        }),
+      );
     }
   }
   layout.forEach(([key, dir], i) => {
@@ -105,12 +110,13 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
               ? `"${dir}" lies inside "${other}"`
               : undefined;
       if (overlap) {
-        problems.push({
-          code: 'CG124',
-          constructPath: model.path,
-          message: `layout.${key} and layout.${otherKey} overlap: ${overlap}, so files of one would land among the other's.`,
-          fix: 'Give each part of the tree its own directory, none inside another, e.g. the defaults "environments", "applicationsets", "projects", "bootstrap" and "releases".',
-        });
+        problems.push(
+          problem('CG124', {
+            constructPath: model.path,
+            message: `layout.${key} and layout.${otherKey} overlap: ${overlap}, so files of one would land among the other's.`,
+            fix: 'Give each part of the tree its own directory, none inside another, e.g. the defaults "environments", "applicationsets", "projects", "bootstrap" and "releases".',
+          }),
+        );
       }
     }
   });
@@ -140,12 +146,13 @@ function problemsOfApplicationNames(targets: readonly TargetModel[]): Problem[] 
     const why = dns1123SubdomainProblem(name);
     if (why && !dns1123LabelProblem(t.service) && !dns1123LabelProblem(t.environment)) {
       reported.add(name);
-      problems.push({
-        code: 'CG102',
-        constructPath: t.path,
-        message: `Application name "${name}" is invalid: ${why}.`,
-        fix: 'Shorten the service, cloud or cluster name.',
-      });
+      problems.push(
+        problem('CG102', {
+          constructPath: t.path,
+          message: `Application name "${name}" is invalid: ${why}.`,
+          fix: 'Shorten the service, cloud or cluster name.',
+        }),
+      );
     }
   }
   return problems;

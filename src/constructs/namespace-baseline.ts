@@ -1,7 +1,7 @@
 import type { Chart } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { MANAGED_BY } from '../model/argo-object';
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { NamespaceBaselineModel } from '../model/platform-model';
 import { cdk8sPlusLibrary } from '../core/heavy-packages';
 
@@ -74,7 +74,7 @@ export class NamespaceBaseline {
   public static standard(props: StandardBaselineProps): NamespaceBaseline {
     const problems: Problem[] = [];
     const bad = (message: string, fix: string): void => {
-      problems.push({ code: 'CG136', message, fix });
+      problems.push(problem('CG136', { message, fix }));
     };
     if (!props || typeof props.quota !== 'object' || Object.keys(props.quota).length === 0) {
       bad(

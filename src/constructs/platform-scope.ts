@@ -16,11 +16,9 @@ export const PLATFORM_SYMBOL = Symbol.for('cdk8s-gitops.Platform');
 export function platformOf(construct: IConstruct): Platform {
   const found = construct.node.scopes.find((s) => (s as unknown as Record<symbol, unknown>)[PLATFORM_SYMBOL] === true);
   if (!found) {
-    throw new GitOpsError({
-      code: 'CG100',
+    throw GitOpsError.of('CG100', {
       constructPath: construct.node.path,
       message: `Construct "${construct.node.path}" is not inside a Platform.`,
-      fix: 'Create it with a Platform (or a construct inside one) as its scope.',
     });
   }
   return found as Platform;

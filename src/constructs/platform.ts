@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { TreeLayout, PlatformModel } from '../model/platform-model';
 import type { WriteReport } from '../model/write-report';
 import { snapshotPlatform } from './snapshot';
@@ -158,24 +158,25 @@ export class Platform extends Construct {
     const problems: Problem[] = problemsOfValues(this.values, this.node.path, 'values');
     const repoProblem = repoUrlProblem(this.repoURL);
     if (repoProblem) {
-      problems.push({
-        code: 'CG109',
-        constructPath: this.node.path,
-        message: `repoURL "${this.repoURL}" is not usable: ${repoProblem}.`,
-        fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
-      });
+      problems.push(
+        problem('CG109', {
+          constructPath: this.node.path,
+          message: `repoURL "${this.repoURL}" is not usable: ${repoProblem}.`,
+        }),
+      );
     }
     const patternProblem =
       this.applicationRepoURLPattern === undefined
         ? undefined
         : repoUrlProblem(this.applicationRepoURLPattern.split('{service}').join('service'));
     if (patternProblem) {
-      problems.push({
-        code: 'CG109',
-        constructPath: this.node.path,
-        message: `applicationRepoURLPattern "${this.applicationRepoURLPattern}" is not usable: ${patternProblem}.`,
-        fix: 'Use the URL Argo CD clones with {service} for the service name, e.g. https://git.example.com/apps/{service}.git.',
-      });
+      problems.push(
+        problem('CG109', {
+          constructPath: this.node.path,
+          message: `applicationRepoURLPattern "${this.applicationRepoURLPattern}" is not usable: ${patternProblem}.`,
+          fix: 'Use the URL Argo CD clones with {service} for the service name, e.g. https://git.example.com/apps/{service}.git.',
+        }),
+      );
     }
     this.report(problems);
   }
@@ -215,12 +216,11 @@ export class Platform extends Construct {
   public claimId(scope: IConstruct, id: string, kind: string): string {
     if (typeof id !== 'string' || id.length === 0) {
       this.report([
-        {
-          code: 'CG101',
+        problem('CG101', {
           constructPath: scope.node.path,
           message: `${kind} cannot be created with an empty id: the id is its name, used in paths and Kubernetes names.`,
           fix: 'Give it a DNS-1123 name, e.g. "payments-api".',
-        },
+        }),
       ]);
       return this.reject(scope, '~empty');
     }
@@ -228,12 +228,10 @@ export class Platform extends Construct {
     const existing = scope.node.tryFindChild(id.split('/').join('--')) as { constructor: { name: string } } | undefined;
     if (!existing) return id;
     this.report([
-      {
-        code: 'CG103',
+      problem('CG103', {
         constructPath: `${scope.node.path}/${id}`,
         message: `${kind} "${id}" cannot be created: ${scope.node.path} already has ${/^[AEIOU]/.test(existing.constructor.name) ? 'an' : 'a'} ${existing.constructor.name} named "${id}".`,
-        fix: 'Give one of them another id (ids are unique within their scope).',
-      },
+      }),
     ]);
     return this.reject(scope, id);
   }
@@ -261,12 +259,11 @@ export class Platform extends Construct {
     for (const r of removals) {
       if (!(r instanceof Removal)) {
         this.report([
-          {
-            code: 'CG143',
+          problem('CG143', {
             constructPath: this.node.path,
             message: `platform.removed() takes removals made by Removal.service(), .environment(), .cluster(), .ring() or .application(); received ${typeof r === 'string' ? JSON.stringify(r) : typeof r}.`,
             fix: "Pass e.g. Removal.service('legacy-api').",
-          },
+          }),
         ]);
         continue;
       }

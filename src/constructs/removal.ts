@@ -1,4 +1,4 @@
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import type { RemovalKind, RemovalModel } from '../model/platform-model';
 import { dns1123LabelProblem } from './names';
 
@@ -88,15 +88,14 @@ export class Removal {
   public problems(constructPath: string): Problem[] {
     if (this.problem === undefined) return [];
     return [
-      {
-        code: 'CG143',
+      problem('CG143', {
         constructPath,
         message: `Removal.${this.kind}(${JSON.stringify(this.name)}) names nothing usable: ${this.problem}.`,
         fix:
           this.kind === 'cluster'
             ? "Name the cluster as <environment>/<cloud>/<cluster>, e.g. Removal.cluster('prod/aws/eu-central-1-01')."
             : `Name the ${this.kind} as it was declared, e.g. Removal.${this.kind}('${this.kind === 'application' ? 'payments-api-prod-aws-eu-central-1-01' : 'legacy-api'}').`,
-      },
+      }),
     ];
   }
 

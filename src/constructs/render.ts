@@ -6,7 +6,7 @@
 import type { Chart } from 'cdk8s';
 import { cdk8sLibrary, cdk8sPlusLibrary } from '../core/heavy-packages';
 import { IConstruct } from 'constructs';
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { KubeObjectModel } from '../model/platform-model';
 import { imagePlaceholder, misuseProblem, placeholderMisuses } from '../model/images';
 import { objectFileName } from '../model/placement';
@@ -66,12 +66,6 @@ export interface RenderResult {
  * two workloads with one id) are returned, not thrown, so the snapshot reports all at once.
  */
 export function renderKubeObjects(request: RenderRequest): RenderResult {
-  const problem = (code: Problem['code'], message: string, fix: string): Problem => ({
-    code,
-    constructPath: request.constructPath,
-    message,
-    fix,
-  });
   const { App, Chart } = cdk8sLibrary();
   const chart = new Chart(new App(), request.service, {
     disableResourceNameHashes: true,
@@ -83,11 +77,11 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
     return {
       objects: [],
       problems: [
-        problem(
-          'CG130',
-          `The render function of ${request.label} failed: ${messageOf(e)}`,
-          "Fix the render function; it runs once per target, with that target's RenderContext.",
-        ),
+        problem('CG130', {
+          constructPath: request.constructPath,
+          message: `The render function of ${request.label} failed: ${messageOf(e)}`,
+          fix: "Fix the render function; it runs once per target, with that target's RenderContext.",
+        }),
       ],
     };
   }
@@ -98,17 +92,21 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
     return {
       objects: [],
       problems: [
-        problem(
-          'CG130',
-          `The objects of ${request.label} do not synthesize: ${messageOf(e)}`,
-          'Fix the constructs the render function creates.',
-        ),
+        problem('CG130', {
+          constructPath: request.constructPath,
+          message: `The objects of ${request.label} do not synthesize: ${messageOf(e)}`,
+          fix: 'Fix the constructs the render function creates.',
+        }),
       ],
     };
   }
 
   const problems: Problem[] = [];
-  const components = workloadComponents(chart, (p) => problems.push(problem(p.code, p.message, p.fix)), request.label);
+  const components = workloadComponents(
+    chart,
+    (p) => problems.push(problem(p.code, { constructPath: request.constructPath, message: p.message, fix: p.fix })),
+    request.label,
+  );
   const identity = (addr: string): Record<string, string> | undefined => {
     const id = components.get(addr);
     return id === undefined ? undefined : { [NAME_LABEL]: request.service, [COMPONENT_LABEL]: id };
@@ -122,31 +120,31 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
     const what = `${obj?.kind ?? 'An object'} ${typeof name === 'string' ? name : '(unnamed)'}`;
     if (typeof obj?.apiVersion !== 'string' || typeof obj?.kind !== 'string' || typeof name !== 'string') {
       problems.push(
-        problem(
-          'CG133',
-          `${what} of ${request.label} has no apiVersion, kind or metadata.name.`,
-          'Give every object an apiVersion, a kind and a name.',
-        ),
+        problem('CG133', {
+          constructPath: request.constructPath,
+          message: `${what} of ${request.label} has no apiVersion, kind or metadata.name.`,
+          fix: 'Give every object an apiVersion, a kind and a name.',
+        }),
       );
       continue;
     }
     const why = dns1123SubdomainProblem(name);
     if (why) {
       problems.push(
-        problem(
-          'CG133',
-          `${what} of ${request.label} has an invalid name: ${why}.`,
-          'Set metadata.name to a DNS-1123 name, or use construct ids of lower-case letters, digits and "-".',
-        ),
+        problem('CG133', {
+          constructPath: request.constructPath,
+          message: `${what} of ${request.label} has an invalid name: ${why}.`,
+          fix: 'Set metadata.name to a DNS-1123 name, or use construct ids of lower-case letters, digits and "-".',
+        }),
       );
     }
     if (JSON.stringify(obj).includes(ADDRESS_LABEL)) {
       problems.push(
-        problem(
-          'CG133',
-          `${what} of ${request.label} still refers to the ${ADDRESS_LABEL} label, which depends on construct paths.`,
-          `Select pods by labels of your own, or through the workload construct (deployment.matchLabels), not by ${ADDRESS_LABEL}.`,
-        ),
+        problem('CG133', {
+          constructPath: request.constructPath,
+          message: `${what} of ${request.label} still refers to the ${ADDRESS_LABEL} label, which depends on construct paths.`,
+          fix: `Select pods by labels of your own, or through the workload construct (deployment.matchLabels), not by ${ADDRESS_LABEL}.`,
+        }),
       );
     }
     for (const m of placeholderMisuses(obj, placeholder))
@@ -155,11 +153,11 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
     const other = files.get(file);
     if (other !== undefined) {
       problems.push(
-        problem(
-          'CG132',
-          `${what} of ${request.label} and another ${obj.kind} (${other}) would both be written to ${file}.`,
-          'Give one of them another name (metadata.name, or another construct id).',
-        ),
+        problem('CG132', {
+          constructPath: request.constructPath,
+          message: `${what} of ${request.label} and another ${obj.kind} (${other}) would both be written to ${file}.`,
+          fix: 'Give one of them another name (metadata.name, or another construct id).',
+        }),
       );
     } else files.set(file, `${obj.apiVersion} ${obj.kind} ${name}`);
     objects.push(obj);
@@ -182,18 +180,20 @@ function workloadComponents(chart: Chart, report: (p: Omit<Problem, 'constructPa
     const id = c.node.id;
     const other = byId.get(id);
     if (other) {
-      report({
-        code: 'CG133',
-        message: `${label} has two workloads with id "${id}" (${other.node.path} and ${c.node.path}): both would carry the labels ${NAME_LABEL}=${chart.node.id}, ${COMPONENT_LABEL}=${id} and select each other's pods.`,
-        fix: 'Give each workload (Deployment, StatefulSet, Pod, …) its own construct id.',
-      });
+      report(
+        problem('CG133', {
+          message: `${label} has two workloads with id "${id}" (${other.node.path} and ${c.node.path}): both would carry the labels ${NAME_LABEL}=${chart.node.id}, ${COMPONENT_LABEL}=${id} and select each other's pods.`,
+          fix: 'Give each workload (Deployment, StatefulSet, Pod, …) its own construct id.',
+        }),
+      );
     } else byId.set(id, c);
     if (!isLabelValue(id)) {
-      report({
-        code: 'CG133',
-        message: `${label} has a workload with id "${id}", which is not a valid label value for ${COMPONENT_LABEL}.`,
-        fix: 'Use an id of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.',
-      });
+      report(
+        problem('CG133', {
+          message: `${label} has a workload with id "${id}", which is not a valid label value for ${COMPONENT_LABEL}.`,
+          fix: 'Use an id of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit.',
+        }),
+      );
     }
     byAddr.set(Names.toLabelValue(c), id);
   }

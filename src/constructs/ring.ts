@@ -1,5 +1,5 @@
 import type { Duration as Cdk8sDuration } from 'cdk8s';
-import { Problem, problemsAt } from '../core/errors';
+import { Problem, problemsAt, problem } from '../core/errors';
 import { Construct } from 'constructs';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
@@ -58,11 +58,9 @@ export class Duration {
       typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0
         ? []
         : [
-            {
-              code: 'CG128',
+            problem('CG128', {
               message: `Duration of ${seconds} seconds is not a non-negative, finite length of time.`,
-              fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
-            },
+            }),
           ];
   }
 }
@@ -155,11 +153,10 @@ export class Gate {
       return new Gate({ soakSeconds: own.seconds }, own.problems);
     }
     return new Gate({ soakSeconds: 0 }, [
-      {
-        code: 'CG128',
+      problem('CG128', {
         message: `Gate.soak() was given ${duration == null ? String(duration) : typeof duration === 'object' ? 'an object' : `a ${typeof duration}`}, not a Duration.`,
         fix: 'Use e.g. Duration.hours(2) or Duration.minutes(30).',
-      },
+      }),
     ]);
   }
   /**
@@ -170,19 +167,20 @@ export class Gate {
     const approvers = options.approvers === undefined ? undefined : [...options.approvers];
     const problems: Problem[] = [];
     if (approvers !== undefined && approvers.length === 0) {
-      problems.push({
-        code: 'CG617',
-        message: 'Gate.approval() names an empty list of approvers: nobody could approve a promotion.',
-        fix: "Name who may approve, e.g. Gate.approval({ approvers: ['alice', 'bob'] }), or leave `approvers` out to let anyone but the promoter approve.",
-      });
+      problems.push(
+        problem('CG617', {
+          message: 'Gate.approval() names an empty list of approvers: nobody could approve a promotion.',
+        }),
+      );
     }
     for (const a of approvers ?? []) {
       if (typeof a !== 'string' || a.trim() === '' || a !== a.trim()) {
-        problems.push({
-          code: 'CG617',
-          message: `Gate.approval() names the approver ${JSON.stringify(a)}, which is empty or has surrounding spaces.`,
-          fix: 'Write each approver as `--approved-by` takes it, e.g. "alice".',
-        });
+        problems.push(
+          problem('CG617', {
+            message: `Gate.approval() names the approver ${JSON.stringify(a)}, which is empty or has surrounding spaces.`,
+            fix: 'Write each approver as `--approved-by` takes it, e.g. "alice".',
+          }),
+        );
       }
     }
     return new Gate({ requireApproval: true, ...(approvers !== undefined ? { approvers } : {}) }, problems);
@@ -279,12 +277,11 @@ export class PromotionRing extends Construct {
     this.approvers = lists.length === 0 ? [] : [...new Set(lists[0].filter((a) => lists.every((l) => l.includes(a))))].sort();
     if (lists.length > 1 && this.approvers.length === 0) {
       scope.report([
-        {
-          code: 'CG617',
+        problem('CG617', {
           constructPath: this.node.path,
           message: `The approval gates of ring "${id}" name approvers no one of whom is in every list: nobody could approve a promotion.`,
           fix: 'Give the ring one approval gate with the list of who may approve.',
-        },
+        }),
       ]);
     }
     scope.report(gates.flatMap((g) => problemsAt(g.problems ?? [], this.node.path)));

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Problem, problemsAt } from '../core/errors';
+import { Problem, problemsAt, problem } from '../core/errors';
 import { Values } from '../model/values';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
@@ -145,27 +145,29 @@ export class Service extends Construct {
     this.allowLiteralSecrets = props.allowLiteralSecrets ?? [];
     this.valuesSchema = props.valuesSchema;
     if (props.valuesSchema !== undefined && !(props.valuesSchema instanceof ValuesSchema)) {
-      problems.push({
-        code: 'CG122',
-        constructPath: this.node.path,
-        message: `valuesSchema is ${describe(props.valuesSchema)}, not a ValuesSchema.`,
-        fix: 'Pass ValuesSchema.fromFile("path/to/values.schema.json") or ValuesSchema.fromObject(schema).',
-      });
+      problems.push(
+        problem('CG122', {
+          constructPath: this.node.path,
+          message: `valuesSchema is ${describe(props.valuesSchema)}, not a ValuesSchema.`,
+          fix: 'Pass ValuesSchema.fromFile("path/to/values.schema.json") or ValuesSchema.fromObject(schema).',
+        }),
+      );
     }
     if (!props.image || typeof props.image.repository !== 'string' || props.image.repository.length === 0) {
-      problems.push({
-        code: 'CG111',
-        constructPath: this.node.path,
-        message: 'image.repository is missing.',
-        fix: 'Set image: { repository: "registry.example.com/team/service" }.',
-      });
+      problems.push(
+        problem('CG111', {
+          constructPath: this.node.path,
+          message: 'image.repository is missing.',
+          fix: 'Set image: { repository: "registry.example.com/team/service" }.',
+        }),
+      );
     } else if (/[@:]/.test(props.image.repository.split('/').pop()!)) {
-      problems.push({
-        code: 'CG111',
-        constructPath: this.node.path,
-        message: `image.repository "${props.image.repository}" carries a tag or digest.`,
-        fix: 'Give the repository only; digests come from the release ledger (`cdk8s-gitops promote`).',
-      });
+      problems.push(
+        problem('CG111', {
+          constructPath: this.node.path,
+          message: `image.repository "${props.image.repository}" carries a tag or digest.`,
+        }),
+      );
     }
     if (props.valuesSchema instanceof ValuesSchema) problems.push(...problemsAt(props.valuesSchema.problems, this.node.path));
     platform.report(problems);
@@ -183,12 +185,12 @@ export class Service extends Construct {
     for (const t of targets) {
       const map: Map<Environment | Cluster, Values[]> = t instanceof Cluster ? this.clusters : this.environments;
       if (!(t instanceof Cluster) && !(t instanceof Environment)) {
-        problems.push({
-          code: 'CG112',
-          constructPath: this.node.path,
-          message: `deployTo received ${describe(t)}, not an Environment or a Cluster.`,
-          fix: 'Pass an Environment, a Cluster, or a list of them.',
-        });
+        problems.push(
+          problem('CG112', {
+            constructPath: this.node.path,
+            message: `deployTo received ${describe(t)}, not an Environment or a Cluster.`,
+          }),
+        );
         continue;
       }
       map.set(t, [...(map.get(t) ?? []), values]);
@@ -232,15 +234,16 @@ function chartSettings(workload: Workload, props: ServiceProps, path: string, pr
   const given = CHART_FIELDS.filter((f) => (props as Partial<Record<(typeof CHART_FIELDS)[number], unknown>>)[f] !== undefined);
   if (given.length > 0) {
     const settings = given.map((f) => `${f}: ...`).join(', ');
-    problems.push({
-      code: 'CG134',
-      constructPath: path,
-      message: `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set on the service; chart settings belong to the workload.`,
-      fix:
-        workload.spec.kind === 'rendered'
-          ? `Remove ${given.join(', ')}: a workload rendered by the program has no Helm chart.`
-          : `Move ${given.length === 1 ? 'it' : 'them'} into the workload: workload: Workload.helmChart({ ${settings} }).`,
-    });
+    problems.push(
+      problem('CG134', {
+        constructPath: path,
+        message: `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set on the service; chart settings belong to the workload.`,
+        fix:
+          workload.spec.kind === 'rendered'
+            ? `Remove ${given.join(', ')}: a workload rendered by the program has no Helm chart.`
+            : `Move ${given.length === 1 ? 'it' : 'them'} into the workload: workload: Workload.helmChart({ ${settings} }).`,
+      }),
+    );
   }
   return workload.spec.kind === 'rendered' ? {} : workload.spec.chart;
 }

@@ -1,5 +1,5 @@
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
 import { imagePlaceholder } from '../model/images';
 import { objectFileName } from '../model/placement';
@@ -266,12 +266,13 @@ export class TargetsBuilder {
       const taken = new Set((out.baseline ?? []).map(objectFileName));
       for (const o of result.objects) {
         if (taken.has(objectFileName(o))) {
-          this.problems.push({
-            code: 'CG132',
-            constructPath: service.node.path,
-            message: `${o.kind} ${o.metadata.name} of ${label} would be written to ${objectFileName(o)}, where the namespace baseline of environment ${env.name} writes its own ${o.kind}.`,
-            fix: 'Give the object another name; the baseline owns its Namespace, ResourceQuota and LimitRange "baseline" and NetworkPolicy "default-deny".',
-          });
+          this.problems.push(
+            problem('CG132', {
+              constructPath: service.node.path,
+              message: `${o.kind} ${o.metadata.name} of ${label} would be written to ${objectFileName(o)}, where the namespace baseline of environment ${env.name} writes its own ${o.kind}.`,
+              fix: 'Give the object another name; the baseline owns its Namespace, ResourceQuota and LimitRange "baseline" and NetworkPolicy "default-deny".',
+            }),
+          );
         }
       }
       this.checkKeptOutKinds(service, env, label, result.objects);
@@ -295,12 +296,13 @@ export class TargetsBuilder {
       const key = `${service.name}\u0000${env.name}\u0000${group}\u0000${o.kind}`;
       if (!keptOut || this.keptOutReported.has(key)) continue;
       this.keptOutReported.add(key);
-      this.problems.push({
-        code: 'CG139',
-        constructPath: service.node.path,
-        message: `${o.kind} ${o.metadata.name} of ${label} is a kind (${group}/${o.kind}) the AppProject of environment ${env.name} keeps out: Argo CD would refuse to sync it.`,
-        fix: `Leave it out, or allow the kind on the environment: allowedNamespacedResources: [{ group: '${group}', kind: '${o.kind}' }].`,
-      });
+      this.problems.push(
+        problem('CG139', {
+          constructPath: service.node.path,
+          message: `${o.kind} ${o.metadata.name} of ${label} is a kind (${group}/${o.kind}) the AppProject of environment ${env.name} keeps out: Argo CD would refuse to sync it.`,
+          fix: `Leave it out, or allow the kind on the environment: allowedNamespacedResources: [{ group: '${group}', kind: '${o.kind}' }].`,
+        }),
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { problemsOfWorkloadSetNames } from '../model/application-set-names';
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { globMatches } from '../core/glob';
 import {
   ClusterModel,
@@ -152,7 +152,7 @@ function problemsOfMoves(model: PlatformModel): Problem[] {
   for (const r of model.rings) {
     const seen = new Set<string>();
     for (const old of r.movedFrom ?? []) {
-      const problem =
+      const why =
         typeof old !== 'string'
           ? 'it is not a string'
           : old === r.name
@@ -161,13 +161,13 @@ function problemsOfMoves(model: PlatformModel): Problem[] {
               ? 'it is listed twice'
               : dns1123LabelProblem(old);
       seen.add(old);
-      if (problem === undefined) continue;
-      problems.push({
-        code: 'CG142',
-        constructPath: r.path,
-        message: `Ring "${r.name}" declares movedFrom ${JSON.stringify(old)}, which names no ring it can take over: ${problem}.`,
-        fix: `List the ring's old name(s), each once, e.g. movedFrom: ['prod'] on the ring that was "prod".`,
-      });
+      if (why === undefined) continue;
+      problems.push(
+        problem('CG142', {
+          constructPath: r.path,
+          message: `Ring "${r.name}" declares movedFrom ${JSON.stringify(old)}, which names no ring it can take over: ${why}.`,
+        }),
+      );
     }
   }
   return problems;
@@ -187,23 +187,25 @@ function problemsOfRemovals(model: PlatformModel): Problem[] {
     if (r.kind === 'application') {
       const still = applications.filter((a) => globMatches(r.name, a));
       if (still.length === 0) continue;
-      problems.push({
-        code: 'CG143',
-        constructPath: model.path,
-        message:
-          `Removal.application(${JSON.stringify(r.name)}) matches ${still.length === 1 ? 'an Application' : `${still.length} Applications`} the program still declares: ` +
-          `${still.slice(0, 10).join(', ')}${still.length > 10 ? ', …' : ''}.`,
-        fix: `Name only Applications the program no longer makes (a narrower pattern), or drop Removal.application(${JSON.stringify(r.name)}).`,
-      });
+      problems.push(
+        problem('CG143', {
+          constructPath: model.path,
+          message:
+            `Removal.application(${JSON.stringify(r.name)}) matches ${still.length === 1 ? 'an Application' : `${still.length} Applications`} the program still declares: ` +
+            `${still.slice(0, 10).join(', ')}${still.length > 10 ? ', …' : ''}.`,
+          fix: `Name only Applications the program no longer makes (a narrower pattern), or drop Removal.application(${JSON.stringify(r.name)}).`,
+        }),
+      );
       continue;
     }
     if (!declared[r.kind]?.has(r.name)) continue;
-    problems.push({
-      code: 'CG143',
-      constructPath: model.path,
-      message: `Removal.${r.kind}(${JSON.stringify(r.name)}) removes ${r.kind === 'environment' ? 'an' : 'a'} ${r.kind} the program still declares.`,
-      fix: `Remove the ${r.kind} from the program, or drop Removal.${r.kind}(${JSON.stringify(r.name)}) if it stays.`,
-    });
+    problems.push(
+      problem('CG143', {
+        constructPath: model.path,
+        message: `Removal.${r.kind}(${JSON.stringify(r.name)}) removes ${r.kind === 'environment' ? 'an' : 'a'} ${r.kind} the program still declares.`,
+        fix: `Remove the ${r.kind} from the program, or drop Removal.${r.kind}(${JSON.stringify(r.name)}) if it stays.`,
+      }),
+    );
   }
   return problems;
 }
@@ -258,29 +260,31 @@ function problemsOfRings(model: PlatformModel, targetRings: readonly (readonly s
   model.targets.forEach((t, i) => {
     const rings = targetRings[i];
     if (rings.length === 0) {
-      problems.push({
-        code: 'CG116',
-        constructPath: t.path,
-        message: `Target ${t.id} is in no promotion ring.`,
-        fix: `Select it in one ring, e.g. add Targets.environment(${t.environment}) to a ring's targets.`,
-      });
+      problems.push(
+        problem('CG116', {
+          constructPath: t.path,
+          message: `Target ${t.id} is in no promotion ring.`,
+          fix: `Select it in one ring, e.g. add Targets.environment(${t.environment}) to a ring's targets.`,
+        }),
+      );
     } else if (rings.length > 1) {
-      problems.push({
-        code: 'CG117',
-        constructPath: t.path,
-        message: `Target ${t.id} is in ${rings.length} promotion rings: ${rings.join(', ')}.`,
-        fix: `Keep it in one ring: narrow the others with .except(...).`,
-      });
+      problems.push(
+        problem('CG117', {
+          constructPath: t.path,
+          message: `Target ${t.id} is in ${rings.length} promotion rings: ${rings.join(', ')}.`,
+          fix: `Keep it in one ring: narrow the others with .except(...).`,
+        }),
+      );
     }
   });
   for (const r of model.rings) {
     if (r.targets.length === 0) {
-      problems.push({
-        code: 'CG118',
-        constructPath: r.path,
-        message: `Promotion ring "${r.name}" selects no target.`,
-        fix: 'Fix its targets selector, or remove the ring.',
-      });
+      problems.push(
+        problem('CG118', {
+          constructPath: r.path,
+          message: `Promotion ring "${r.name}" selects no target.`,
+        }),
+      );
     }
   }
   return problems;
@@ -293,12 +297,13 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
   for (const s of services) {
     const other = byName.get(s.name);
     if (other) {
-      problems.push({
-        code: 'CG135',
-        constructPath: s.node.path,
-        message: `Services ${other.node.path} and ${s.node.path} are both named "${s.name}": they would share directories, a release ledger and Applications.`,
-        fix: 'Give one of them another name; service names are unique across the platform.',
-      });
+      problems.push(
+        problem('CG135', {
+          constructPath: s.node.path,
+          message: `Services ${other.node.path} and ${s.node.path} are both named "${s.name}": they would share directories, a release ledger and Applications.`,
+          fix: 'Give one of them another name; service names are unique across the platform.',
+        }),
+      );
     } else byName.set(s.name, s);
   }
   const digestEnvs = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
@@ -306,44 +311,48 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
   for (const t of model.targets) if (digestEnvs.has(t.environment)) requiringDigest.add(t.service);
   for (const s of model.services) {
     if (s.source.kind === 'helm' && !s.source.repoURL) {
-      problems.push({
-        code: 'CG106',
-        constructPath: s.path,
-        message: `Service "${s.name}" has no application repository.`,
-        fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
-      });
+      problems.push(
+        problem('CG106', {
+          constructPath: s.path,
+          message: `Service "${s.name}" has no application repository.`,
+        }),
+      );
     }
     if (s.initialDigest !== undefined && !isDigest(s.initialDigest) && (requiringDigest.has(s.name) || !isTag(s.initialDigest))) {
       const tagsAllowed = !requiringDigest.has(s.name);
-      problems.push({
-        code: 'CG115',
-        constructPath: s.path,
-        message: `initialDigest "${s.initialDigest}" is not a sha256 digest${tagsAllowed ? ' nor an image tag' : ''}.`,
-        fix: tagsAllowed
-          ? 'Use the image digest as sha256:<64 lower-case hex digits>, or a tag of letters, digits, ".", "_" and "-" (at most 128).'
-          : 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
-      });
+      problems.push(
+        problem('CG115', {
+          constructPath: s.path,
+          message: `initialDigest "${s.initialDigest}" is not a sha256 digest${tagsAllowed ? ' nor an image tag' : ''}.`,
+          ...(tagsAllowed
+            ? {
+                fix: 'Use the image digest as sha256:<64 lower-case hex digits>, or a tag of letters, digits, ".", "_" and "-" (at most 128).',
+              }
+            : {}),
+        }),
+      );
     }
   }
   for (const s of services) {
     const repoProblem = s.repoURL === undefined ? undefined : repoUrlProblem(s.repoURL);
     if (repoProblem) {
-      problems.push({
-        code: 'CG109',
-        constructPath: s.node.path,
-        message: `repoURL "${s.repoURL}" of service "${s.name}" is not usable: ${repoProblem}.`,
-        fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/apps/payments-api.git.',
-      });
+      problems.push(
+        problem('CG109', {
+          constructPath: s.node.path,
+          message: `repoURL "${s.repoURL}" of service "${s.name}" is not usable: ${repoProblem}.`,
+          fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/apps/payments-api.git.',
+        }),
+      );
     }
     if (foreignClusters.size === 0) continue;
     for (const { cluster } of s.placements) {
       if (foreignClusters.has(cluster)) {
-        problems.push({
-          code: 'CG119',
-          constructPath: s.node.path,
-          message: `Service "${s.name}" is placed on cluster ${cluster.node.path} of another platform.`,
-          fix: 'Place services only on clusters of their own platform.',
-        });
+        problems.push(
+          problem('CG119', {
+            constructPath: s.node.path,
+            message: `Service "${s.name}" is placed on cluster ${cluster.node.path} of another platform.`,
+          }),
+        );
       }
     }
   }
@@ -380,21 +389,23 @@ function problemsOfSensitiveNamespaces(model: PlatformModel, services: readonly 
     const ownArgo = [...environments].some((e) => cpNamespace.get(envCp.get(e)!) === ns);
     if (ownArgo) continue;
     if (!s.allowSensitiveNamespace) {
-      problems.push({
-        code: 'CG138',
-        constructPath: s.node.path,
-        message: `Service "${s.name}" deploys into namespace "${ns}", ${whose(ns)}; the AppProject of its environments would let every one of their Applications deploy there.`,
-        fix: `Give the service its own namespace (namespace: '${s.name}'), or, if it must run in "${ns}", set allowSensitiveNamespace: true on it.`,
-      });
+      problems.push(
+        problem('CG138', {
+          constructPath: s.node.path,
+          message: `Service "${s.name}" deploys into namespace "${ns}", ${whose(ns)}; the AppProject of its environments would let every one of their Applications deploy there.`,
+          fix: `Give the service its own namespace (namespace: '${s.name}'), or, if it must run in "${ns}", set allowSensitiveNamespace: true on it.`,
+        }),
+      );
       continue;
     }
     for (const e of [...environments].filter((x) => withBaseline.has(x)).sort()) {
-      problems.push({
-        code: 'CG138',
-        constructPath: s.node.path,
-        message: `Service "${s.name}" deploys into namespace "${ns}" in environment ${e}, whose namespace baseline would take "${ns}" over (Namespace object, ResourceQuota, LimitRange, default-deny NetworkPolicy).`,
-        fix: `Give the service its own namespace (namespace: '${s.name}'), or deploy it to an environment without a namespace baseline.`,
-      });
+      problems.push(
+        problem('CG138', {
+          constructPath: s.node.path,
+          message: `Service "${s.name}" deploys into namespace "${ns}" in environment ${e}, whose namespace baseline would take "${ns}" over (Namespace object, ResourceQuota, LimitRange, default-deny NetworkPolicy).`,
+          fix: `Give the service its own namespace (namespace: '${s.name}'), or deploy it to an environment without a namespace baseline.`,
+        }),
+      );
     }
   }
   return problems;
@@ -418,12 +429,13 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
     const key = `${service.name}\u0000${cp}`;
     if (!inArgoNamespace.has(key)) {
       inArgoNamespace.add(key);
-      problems.push({
-        code: 'CG123',
-        constructPath: service.path,
-        message: `Service "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
-        fix: `Give the service its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
-      });
+      problems.push(
+        problem('CG123', {
+          constructPath: service.path,
+          message: `Service "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
+          fix: `Give the service its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
+        }),
+      );
     }
   }
   const destinations = new Map<string, ClusterModel>();
@@ -431,12 +443,13 @@ function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (Cl
     const key = `${envCp.get(c.environment)}\u0000${c.destination}`;
     const other = destinations.get(key);
     if (other) {
-      problems.push({
-        code: 'CG105',
-        constructPath: c.path,
-        message: `Clusters ${other.id} and ${c.id} are both registered as destination "${c.destination}" in control plane "${envCp.get(c.environment)}".`,
-        fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}') and Environment's controlPlane), or give one cluster its own destination name.`,
-      });
+      problems.push(
+        problem('CG105', {
+          constructPath: c.path,
+          message: `Clusters ${other.id} and ${c.id} are both registered as destination "${c.destination}" in control plane "${envCp.get(c.environment)}".`,
+          fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}') and Environment's controlPlane), or give one cluster its own destination name.`,
+        }),
+      );
     } else destinations.set(key, c);
   }
   problems.push(...problemsOfSharedPlaces(model, targetClusters, envCp, serviceByName));
@@ -498,25 +511,27 @@ function problemsOfSharedPlaces(
     const ns = serviceByName.get(t.service)!.namespace;
     const other = byNamespace.get(ns);
     if (other) {
-      problems.push({
-        code: 'CG104',
-        constructPath: t.path,
-        message: `Applications ${applicationName(other)} and ${applicationName(t)} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
-        fix:
-          other.environment !== t.environment
-            ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
-            : `Give one of the services another namespace.`,
-      });
+      problems.push(
+        problem('CG104', {
+          constructPath: t.path,
+          message: `Applications ${applicationName(other)} and ${applicationName(t)} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
+          fix:
+            other.environment !== t.environment
+              ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
+              : `Give one of the services another namespace.`,
+        }),
+      );
     } else byNamespace.set(ns, t);
     const name = byWholeName ? applicationName(t) : t.service;
     const sameName = byApplication.get(name);
     if (sameName) {
-      problems.push({
-        code: 'CG114',
-        constructPath: t.path,
-        message: `Targets ${sameName.id} and ${t.id} would both be Application "${applicationName(t)}" in control plane "${cp}".`,
-        fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
-      });
+      problems.push(
+        problem('CG114', {
+          constructPath: t.path,
+          message: `Targets ${sameName.id} and ${t.id} would both be Application "${applicationName(t)}" in control plane "${cp}".`,
+          fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
+        }),
+      );
     } else byApplication.set(name, t);
   }
   return problems;
@@ -546,12 +561,12 @@ function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
     const image = l.values.image;
     if (image && typeof image === 'object' && !Array.isArray(image) && ('digest' in image || 'tag' in image)) {
       const key = 'digest' in image ? 'digest' : 'tag';
-      problems.push({
-        code: 'CG113',
-        constructPath: l.path,
-        message: `${l.label} sets image.${key}, which the release ledger owns.`,
-        fix: "Remove it from the values; set the first digest with the service's initialDigest, later ones with `cdk8s-gitops promote`.",
-      });
+      problems.push(
+        problem('CG113', {
+          constructPath: l.path,
+          message: `${l.label} sets image.${key}, which the release ledger owns.`,
+        }),
+      );
     }
   }
   return problems;
@@ -583,14 +598,15 @@ function problemsOfSchemas(model: PlatformModel, services: Service[]): Problem[]
     for (const f of found.values()) {
       const shown = f.targets.slice(0, TARGETS_SHOWN).join(', ');
       const more = f.targets.length > TARGETS_SHOWN ? ` and ${f.targets.length - TARGETS_SHOWN} more` : '';
-      problems.push({
-        code: 'CG121',
-        constructPath: service.node.path,
-        message: `Values of ${f.targets.length === 1 ? 'target' : 'targets'} ${shown}${more} break ${schema.source}: "${f.keyPath}" ${f.rule}${f.setBy ? `; it is set by ${f.setBy}` : ''}.`,
-        fix: f.setBy
-          ? `Change "${f.keyPath}" in the values of ${f.setBy}, or update the schema if the chart accepts it.`
-          : `Set "${f.keyPath}" in the service's values, or update the schema if the chart accepts it.`,
-      });
+      problems.push(
+        problem('CG121', {
+          constructPath: service.node.path,
+          message: `Values of ${f.targets.length === 1 ? 'target' : 'targets'} ${shown}${more} break ${schema.source}: "${f.keyPath}" ${f.rule}${f.setBy ? `; it is set by ${f.setBy}` : ''}.`,
+          fix: f.setBy
+            ? `Change "${f.keyPath}" in the values of ${f.setBy}, or update the schema if the chart accepts it.`
+            : `Set "${f.keyPath}" in the service's values, or update the schema if the chart accepts it.`,
+        }),
+      );
     }
   }
   return problems;

@@ -1,14 +1,14 @@
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { findNonPlainValues, KeyPath, Values } from '../model/values';
 
 /** Problems with values given to a construct: anything that is not plain data. */
 export function problemsOfValues(values: Values, constructPath: string, what: string): Problem[] {
-  return findNonPlainValues(values).map((p) => ({
-    code: 'CG107',
-    constructPath,
-    message: `${what} at key "${p.keyPath}" is ${p.received}, which is not plain data.`,
-    fix: 'Use only strings, numbers, booleans, null, lists and plain objects in values.',
-  }));
+  return findNonPlainValues(values).map((p) =>
+    problem('CG107', {
+      constructPath,
+      message: `${what} at key "${p.keyPath}" is ${p.received}, which is not plain data.`,
+    }),
+  );
 }
 
 /** Words that name a secret wherever they stand in a key: `dbPassword`, `DB_PASSWD`, `db.pass`, `clientSecret`. */
@@ -335,14 +335,15 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
 export function problemsOfLiteralSecrets(values: Values, constructPath: string, label: string, allowed?: ReadonlySet<string>): Problem[] {
   return findLiteralSecrets(values)
     .filter((p) => !allowed?.has(p.keyPath))
-    .map(({ keyPath, what }) => ({
-      code: 'CG120',
-      constructPath,
-      message: `${label} sets "${keyPath}" to ${what}, and values files are readable by everyone who can read the GitOps repository.`,
-      fix:
-        'Keep the secret in a secret store and reference it (e.g. externalSecrets: { enabled: true, secretStoreRef: { name: … } }), or use an existing Secret by name' +
-        (allowed
-          ? `; if the value is not secret, add "${keyPath}" to the service's allowLiteralSecrets.`
-          : "; if the value is not secret, move it to the service's values and add the key path to its allowLiteralSecrets."),
-    }));
+    .map(({ keyPath, what }) =>
+      problem('CG120', {
+        constructPath,
+        message: `${label} sets "${keyPath}" to ${what}, and values files are readable by everyone who can read the GitOps repository.`,
+        fix:
+          'Keep the secret in a secret store and reference it (e.g. externalSecrets: { enabled: true, secretStoreRef: { name: … } }), or use an existing Secret by name' +
+          (allowed
+            ? `; if the value is not secret, add "${keyPath}" to the service's allowLiteralSecrets.`
+            : "; if the value is not secret, move it to the service's values and add the key path to its allowLiteralSecrets."),
+      }),
+    );
 }

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { ajvFor } from '../core/heavy-packages';
 
 /** One way a set of values breaks the schema. */
@@ -124,7 +124,7 @@ export class ValuesSchema {
 }
 
 function schemaProblem(source: string, what: string, fix: string): Problem {
-  return { code: 'CG122', file: source, message: `Values schema ${source} ${what}.`, fix };
+  return problem('CG122', { file: source, message: `Values schema ${source} ${what}.`, fix });
 }
 
 function violation(e: ErrorObject): SchemaViolation {

@@ -20,7 +20,7 @@ export interface ErrorEntry {
   readonly where: ErrorWhere;
   /** What went wrong, in a sentence or two. */
   readonly description: string;
-  /** The usual fix; each message adds the fix for its case. */
+  /** The usual fix: the one `problem()` and `GitOpsError.of()` give when a call site gives none for its case. */
   readonly fix: string;
 }
 
@@ -31,7 +31,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Construct outside a Platform',
     description: 'A construct was created with a scope that is not a Platform nor inside one.',
-    fix: 'Create every construct with the Platform (or a construct inside it) as its scope.',
+    fix: 'Create it with a Platform (or a construct inside one) as its scope.',
   },
   {
     code: 'CG101',
@@ -54,7 +54,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Duplicate construct id',
     description: 'Two constructs in one scope have the same id (environments and services share the Platform scope).',
-    fix: 'Give one of them another id.',
+    fix: 'Give one of them another id (ids are unique within their scope).',
   },
   {
     code: 'CG104',
@@ -76,14 +76,14 @@ const ENTRIES = [
     where: 'program',
     title: 'Service has no application repository',
     description: 'A service sets no repoURL and the Platform has no applicationRepoURLPattern.',
-    fix: 'Set repoURL on the service, or applicationRepoURLPattern on the Platform.',
+    fix: 'Set repoURL on the service, or applicationRepoURLPattern (e.g. "https://git.example.com/apps/{service}.git") on the Platform.',
   },
   {
     code: 'CG107',
     where: 'program',
     title: 'Values are not plain data',
     description: 'Values hold a function, class instance, undefined, a non-finite number, a symbol, a bigint or a cycle.',
-    fix: 'Use only strings, numbers, booleans, null, lists and plain objects.',
+    fix: 'Use only strings, numbers, booleans, null, lists and plain objects in values.',
   },
   {
     code: 'CG108',
@@ -106,14 +106,14 @@ const ENTRIES = [
     where: 'program',
     title: 'revisionHistoryLimit is invalid',
     description: "An environment's revisionHistoryLimit is not a whole number of at least 0.",
-    fix: 'Use a whole number such as 3, or leave it out.',
+    fix: "Use e.g. 3, or leave it out for Argo CD's default of 10.",
   },
   {
     code: 'CG111',
     where: 'program',
     title: 'Image repository is missing or pinned',
     description: 'A service has no image.repository, or it carries a tag or digest.',
-    fix: 'Give the repository only; digests come from the release ledger.',
+    fix: 'Give the repository only; digests come from the release ledger (`cdk8s-gitops promote`).',
   },
   {
     code: 'CG112',
@@ -127,7 +127,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Values set a key the ledger owns',
     description: 'Values set image.digest or image.tag, which only the release ledger sets.',
-    fix: 'Remove it; set the first digest with initialDigest, later ones with `cdk8s-gitops promote`.',
+    fix: "Remove it from the values; set the first digest with the service's initialDigest, later ones with `cdk8s-gitops promote`.",
   },
   {
     code: 'CG114',
@@ -141,7 +141,7 @@ const ENTRIES = [
     where: 'program',
     title: 'initialDigest is not a digest',
     description: "A service's initialDigest is not sha256:<64 lower-case hex> where an environment requires digests.",
-    fix: 'Use the image digest, e.g. from `docker buildx imagetools inspect`.',
+    fix: 'Use the image digest as sha256:<64 lower-case hex digits>, e.g. from `docker buildx imagetools inspect`.',
   },
   {
     code: 'CG116',
@@ -162,7 +162,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Promotion ring selects no target',
     description: "A promotion ring's targets selector matches no target.",
-    fix: 'Fix its selector, or remove the ring.',
+    fix: 'Fix its targets selector, or remove the ring.',
   },
   {
     code: 'CG119',
@@ -216,7 +216,7 @@ const ENTRIES = [
     title: 'Two ApplicationSets share a name',
     description:
       'The ApplicationSet for a service with its own settings and the one for a cluster with its own destination would get the same name in one control plane, so one of them would generate wrong Applications.',
-    fix: 'Rename the service, or the cloud or cluster, so that the names differ.',
+    fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named <workloads|rendered>-<env>[-<cloud>-<cluster>][-<service>].',
   },
   {
     code: 'CG126',
@@ -239,7 +239,7 @@ const ENTRIES = [
     title: 'Invalid sync window duration',
     description:
       'A sync window\'s duration is not a positive duration of hours, minutes and seconds as Argo CD reads it (Go\'s time.ParseDuration), e.g. "8h" or "1h30m".',
-    fix: 'Use e.g. SyncWindow.deny("0 22 * * *", "8h").',
+    fix: 'Use hours, minutes and seconds as Argo CD reads them, e.g. "8h", "90m" or "1h30m".',
   },
   {
     code: 'CG130',
@@ -254,7 +254,7 @@ const ENTRIES = [
     title: 'Image placeholder misplaced',
     description:
       "The image placeholder of a rendered service (ctx.image) stands somewhere other than as a container's whole image, or was altered, so the digest cannot be put in its place.",
-    fix: 'Use ctx.image, unchanged, as the image of containers only.',
+    fix: 'Use ctx.image only as a container image, unchanged (image: ctx.image); for a tag or another image, use a literal reference.',
   },
   {
     code: 'CG132',
@@ -402,21 +402,21 @@ const ENTRIES = [
     where: 'ledger',
     title: 'Ledger timestamp is invalid',
     description: 'A timestamp is not UTC RFC 3339 with whole seconds.',
-    fix: 'Write the time quoted, in UTC with whole seconds and a Z, e.g. "2026-11-22T10:00:00Z".',
+    fix: 'Write the time in UTC with whole seconds and a Z, quoted, e.g. "2026-11-22T10:00:00Z".',
   },
   {
     code: 'CG207',
     where: 'ledger',
     title: 'Ledger name is invalid',
     description: 'A service or ring name is not a DNS-1123 label.',
-    fix: 'Use lower-case letters, digits and "-".',
+    fix: 'Use lower-case letters, digits and "-" (a DNS-1123 label, at most 63 characters).',
   },
   {
     code: 'CG208',
     where: 'ledger',
     title: 'Ledger name or reason is empty',
     description: 'A name of a person or a reason is empty.',
-    fix: 'Write who did it, or for a hold why.',
+    fix: 'Write who did it (a person or an automation such as `ci`), or for a hold why.',
   },
   {
     code: 'CG209',
@@ -582,7 +582,7 @@ const ENTRIES = [
     where: 'checkout',
     title: 'Write failed; nothing changed',
     description: 'Writing the tree failed before it was committed (e.g. the disk is full or read-only). The checkout is as it was.',
-    fix: 'Fix the cause named (free space, permissions), then run again.',
+    fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
   },
   {
     code: 'CG406',
@@ -614,7 +614,7 @@ const ENTRIES = [
     title: 'Owned file changed by hand',
     description:
       'A file cdk8s-gitops owns no longer has the content the manifest records, and the write would replace it. Nothing was written, so the change is not lost.',
-    fix: 'Make the change in the program (or with promote/rollback) and revert the file, or run synth --verify to put back what the program generates.',
+    fix: 'Make the change in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
   },
   {
     code: 'CG410',
@@ -630,7 +630,7 @@ const ENTRIES = [
     title: 'Checkout holds an interrupted write',
     description:
       'A write was interrupted after its commit point, so the checkout holds part of it. Read-only commands (plan, check, preview, status, explain) refuse to read such a tree rather than report changes that are not there.',
-    fix: 'Run cdk8s-gitops synth (or the interrupted command again) to complete the write first.',
+    fix: 'Run `cdk8s-gitops synth` (or the interrupted command again) to complete the write, then run this command.',
   },
   {
     code: 'CG412',
@@ -640,6 +640,68 @@ const ENTRIES = [
       '.cdk8s-gitops/transaction holds the state of a write in progress. It is local: never committed, and its journal is replayed only in the directory it was written in. A transaction directory that Git tracks, that is not a directory, or whose journal was written elsewhere (cloned, copied or planted) is refused and never replayed.',
     fix: 'Remove .cdk8s-gitops/transaction (git rm -r it if Git tracks it, and commit), then run again.',
   },
+  {
+    code: 'CG413',
+    where: 'checkout',
+    title: 'Owned file edited by hand',
+    description:
+      '`check` found a file cdk8s-gitops owns whose content is not what the manifest records: it was edited by hand. A write refuses to replace it (CG409).',
+    fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
+  },
+  {
+    code: 'CG414',
+    where: 'checkout',
+    title: 'Owned file missing',
+    description: '`check` found that a file the manifest records as written by cdk8s-gitops is not in the checkout.',
+    fix: 'Run `cdk8s-gitops synth` to restore it.',
+  },
+  {
+    code: 'CG415',
+    where: 'checkout',
+    title: 'Checkout out of date',
+    description:
+      '`check` found a file that differs from what the program synthesizes, one the program declares but that is not written yet, or one the program no longer produces.',
+    fix: 'Run `cdk8s-gitops synth` (or publish) and commit the result.',
+  },
+  {
+    code: 'CG416',
+    where: 'checkout',
+    title: 'Directory that would become an undeclared Application',
+    description:
+      '`check` found a directory from which an ApplicationSet in the checkout would generate an Application the program does not declare (a stray or leftover directory).',
+    fix: 'Remove the stray directory, or declare the target in the program.',
+  },
+  {
+    code: 'CG417',
+    where: 'checkout',
+    title: 'Declared Application not generated',
+    description: '`check` found that the ApplicationSets in the checkout would not generate an Application the program declares.',
+    fix: 'Run `cdk8s-gitops synth` and commit the result.',
+  },
+  {
+    code: 'CG418',
+    where: 'checkout',
+    title: 'Deployed version differs from the ledger',
+    description:
+      '`check` found a file that deploys another version than the one the release ledger records for its ring: a digest was changed outside promote and rollback.',
+    fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
+  },
+  {
+    code: 'CG419',
+    where: 'checkout',
+    title: 'Interrupted write in the checkout',
+    description:
+      '`check` found .cdk8s-gitops/transaction: a write was interrupted and has not been completed (commands that read the tree refuse it with CG411).',
+    fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
+  },
+  {
+    code: 'CG420',
+    where: 'checkout',
+    title: 'Generated file not recorded in the manifest',
+    description:
+      "`check` found a file that holds what the program makes, but the manifest (or its service's shard) does not record it: the record was deleted or edited.",
+    fix: 'Run `cdk8s-gitops synth` to record it again, and commit the manifest.',
+  },
 
   // CG5xx: git
   {
@@ -647,28 +709,28 @@ const ENTRIES = [
     where: 'git',
     title: 'Not a git work tree',
     description: 'The GitOps checkout does not exist or is not inside a git work tree.',
-    fix: 'Pass a git checkout of the GitOps repository (`git clone <url> <dir>`).',
+    fix: 'Pass the directory of a git checkout of the GitOps repository (`git clone <url> <dir>`), or run `git init -b main` there first.',
   },
   {
     code: 'CG502',
     where: 'git',
     title: 'Uncommitted changes in the way',
     description: 'The checkout has uncommitted changes to tracked files, or untracked files under the paths publish owns.',
-    fix: 'Commit, stash or remove them first (`git status` lists them).',
+    fix: 'Commit, stash or remove them first (`git status` lists them); publish moves its branch to the remote tip between attempts and commits only what its apply() writes.',
   },
   {
     code: 'CG503',
     where: 'git',
     title: 'Remote kept moving',
     description: 'Every push attempt was rejected because other commits landed first. Nothing of this change was pushed.',
-    fix: 'Publish again, or run publishers one at a time.',
+    fix: 'Publish again; if other writers push this often, raise maxAttempts or run publishers one at a time (for example one CI concurrency group per GitOps repository).',
   },
   {
     code: 'CG504',
     where: 'git',
     title: 'Merge-request branch exists',
     description: 'The branch to push to already exists on the remote; the change is probably proposed already.',
-    fix: 'Merge or close that merge request and delete the branch, or choose another branch.',
+    fix: 'Review, merge or close the merge request of that branch and delete the branch, choose another pushBranch, or pass ifBranchExists: ExistingBranch.ADD_COMMIT to add a commit on top of it.',
   },
   {
     code: 'CG505',
@@ -682,14 +744,14 @@ const ENTRIES = [
     where: 'git',
     title: 'Nothing to commit',
     description: 'A commit was asked for but nothing under its paths changed.',
-    fix: 'Write the changes before committing, or skip the commit.',
+    fix: 'Write the changes before committing, or skip the commit when nothing changed (`isClean(paths)`).',
   },
   {
     code: 'CG507',
     where: 'git',
     title: 'Detached HEAD',
     description: 'The checkout has a detached HEAD and no branch to publish to was given.',
-    fix: 'Check the branch out first, or name the branch.',
+    fix: "Pass the branch to publish to (branch: 'main'), or check that branch out first.",
   },
   {
     code: 'CG508',
@@ -718,21 +780,21 @@ const ENTRIES = [
     where: 'git',
     title: 'Ref names no commit',
     description: 'A branch, tag or commit does not exist, or the branch has no commit yet.',
-    fix: 'Name a ref that exists; fetch first for a remote branch.',
+    fix: 'Pass a branch, tag or commit that exists (`git branch -a` lists branches); fetch first for a remote branch.',
   },
   {
     code: 'CG512',
     where: 'git',
     title: 'Path outside the repository',
     description: 'A path given to git is empty, absolute, leaves the repository or lies inside .git.',
-    fix: 'Pass paths relative to the repository root.',
+    fix: 'Pass paths relative to the repository root, such as "environments/prod" or "releases/payments-api.yaml".',
   },
   {
     code: 'CG514',
     where: 'git',
     title: 'Invalid branch name',
     description: 'A branch name is one git does not accept.',
-    fix: 'Use a name without spaces, "..", "~", "^", ":", "?", "*", "[" or a leading "-".',
+    fix: 'Use a name such as "promote/payments-api/prod/2e8f1a31": no spaces, "..", "~", "^", ":", "?", "*", "[", or leading "-".',
   },
   {
     code: 'CG515',
@@ -793,7 +855,7 @@ const ENTRIES = [
     where: 'git',
     title: 'Unexpected git failure',
     description: "A git command failed in a way cdk8s-gitops does not expect; the message has git's own output.",
-    fix: 'Run the same git command in that directory to reproduce it.',
+    fix: 'Read the message from git above; run the same git command in that directory to reproduce it.',
   },
 
   // CG6xx: promotion rules
@@ -919,7 +981,7 @@ const ENTRIES = [
     title: 'Approval gate names no approver',
     description:
       'An approval gate of a promotion ring names an empty list of approvers, a blank name, or (with several approval gates) lists that share no one, so no promotion could ever be approved.',
-    fix: "Name who may approve, e.g. Gate.approval({ approvers: ['alice', 'bob'] }), or leave `approvers` out.",
+    fix: "Name who may approve, e.g. Gate.approval({ approvers: ['alice', 'bob'] }), or leave `approvers` out to let anyone but the promoter approve.",
   },
 
   // CG7xx: previews of ApplicationSets
@@ -1006,9 +1068,17 @@ export const ERROR_CATALOGUE: readonly (ErrorEntry & {
   readonly code: ErrorCode;
 })[] = ENTRIES;
 
+/** The entries by code, built once. */
+const BY_CODE: ReadonlyMap<string, ErrorEntry & { readonly code: ErrorCode }> = new Map(ERROR_CATALOGUE.map((e) => [e.code, e]));
+
 /** The entry of a code, or undefined for a code that is not in the catalogue. */
 export function errorEntry(code: string): ErrorEntry | undefined {
-  return ERROR_CATALOGUE.find((e) => e.code === code);
+  return BY_CODE.get(code);
+}
+
+/** The usual fix of a catalogued code (its entry's `fix`). */
+export function catalogueFix(code: ErrorCode): string {
+  return BY_CODE.get(code)!.fix;
 }
 
 /** The codes of one part of the work, with their descriptions. */

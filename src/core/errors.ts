@@ -1,4 +1,4 @@
-import type { ErrorCode } from './error-catalogue';
+import { catalogueFix, type ErrorCode } from './error-catalogue';
 
 /** Stable error codes. Each code names one kind of mistake; `docs/errors.md` explains each. */
 export type { ErrorCode };
@@ -23,6 +23,36 @@ export interface Problem extends ProblemLocation {
   readonly fix: string;
 }
 
+/** What a problem (`problem(code, details)`) says beyond its code: what is wrong, where, and the fix when the catalogue's does not fit. */
+export interface ProblemDetails extends ProblemLocation {
+  /** What is wrong, including the value received. */
+  readonly message: string;
+  /**
+   * How to fix it, when this case needs more than the code's usual fix: names, commands with values.
+   * @default - the fix of the code's entry in the error catalogue (`core/error-catalogue.ts`)
+   */
+  readonly fix?: string;
+}
+
+/**
+ * The one constructor of a {@link Problem}: a catalogued code, what is wrong and where. The fix is
+ * the catalogue's for the code unless `details.fix` gives one for this case.
+ *
+ * @example
+ * problem('CG101', { message: 'Environment name "Prod" is not a DNS-1123 label.', constructPath: 'platform/Prod' });
+ */
+export function problem(code: ErrorCode, details: ProblemDetails): Problem {
+  const { message, fix, constructPath, file, line } = details;
+  return {
+    code,
+    message,
+    fix: fix ?? catalogueFix(code),
+    ...(constructPath !== undefined && { constructPath }),
+    ...(file !== undefined && { file }),
+    ...(line !== undefined && { line }),
+  };
+}
+
 /** Formats a problem as one line: `[where] CODE message. Fix: fix`. */
 export function formatProblem(p: Problem): string {
   const where = p.constructPath ?? (p.file ? (p.line ? `${p.file}:${p.line}` : p.file) : undefined);
@@ -34,7 +64,8 @@ export function formatProblem(p: Problem): string {
  * so a caller can fail once with all of them.
  *
  * @example
- * throw new GitOpsError({ code: 'CG101', message: 'Name "Prod" is not DNS-1123.', fix: 'Use lower case.' });
+ * throw GitOpsError.of('CG101', { message: 'Name "Prod" is not DNS-1123.' });
+ * throw new GitOpsError(problems); // every problem found, at once
  */
 export class GitOpsError extends Error {
   /** The code of the first problem. */
@@ -50,6 +81,16 @@ export class GitOpsError extends Error {
     this.name = 'GitOpsError';
     this.code = list[0].code;
     this.problems = list;
+  }
+
+  /**
+   * The error of one problem, `problem(code, details)`: its fix the catalogue's unless
+   * `details.fix` gives one. Throw it where it is made: `throw GitOpsError.of('CG402', { … })`.
+   *
+   * @param summary a first line above the problem. @default - the problem alone
+   */
+  public static of(code: ErrorCode, details: ProblemDetails, summary?: string): GitOpsError {
+    return new GitOpsError(problem(code, details), summary);
   }
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { ClusterModel, PlatformModel, ServiceModel } from './platform-model';
 import { helmDescriptor, SourceKindDescriptor, sourceKindDescriptorOf } from './source-kinds';
 
@@ -68,12 +68,12 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
       if (other === undefined) seen.set(name, what);
       else if (other !== what && !reported.has(name)) {
         reported.add(name);
-        problems.push({
-          code: 'CG125',
-          constructPath: path,
-          message: `ApplicationSet "${name}" in control plane "${cp.name}" would be made twice: for ${other} and for ${what}.`,
-          fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named <workloads|rendered>-<env>[-<cloud>-<cluster>][-<service>].',
-        });
+        problems.push(
+          problem('CG125', {
+            constructPath: path,
+            message: `ApplicationSet "${name}" in control plane "${cp.name}" would be made twice: for ${other} and for ${what}.`,
+          }),
+        );
       }
     };
     for (const env of cp.environments) {

@@ -13,7 +13,7 @@
  * `containers`, `initContainers` or `ephemeralContainers`); anywhere else, or altered (e.g.
  * `${ctx.image}-debug`), it is reported, because it would reach the cluster unreplaced.
  */
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { isMap } from '../core/plain';
 
 /** What every placeholder starts with: a registry host name that no real image reference uses. */
@@ -113,10 +113,8 @@ export function misuseError(misuses: readonly PlaceholderMisuse[], where: string
 
 /** One problem per misplaced placeholder. */
 export function misuseProblem(m: PlaceholderMisuse, where: string, constructPath?: string): Problem {
-  return {
-    code: 'CG131',
+  return problem('CG131', {
     ...(constructPath ? { constructPath } : {}),
     message: `${where} has the image placeholder at ${m.field} ("${m.value}"), which is not the whole image of a container: it would reach the cluster unreplaced.`,
-    fix: 'Use ctx.image only as a container image, unchanged (image: ctx.image); for a tag or another image, use a literal reference.',
-  };
+  });
 }

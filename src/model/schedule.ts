@@ -4,7 +4,7 @@
  * with `time.LoadLocation` (which is case-sensitive, and whose failure Argo CD turns into UTC
  * without a word).
  */
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import type { SyncWindowJson } from './sync';
 
@@ -49,18 +49,19 @@ export function problemsOfSyncWindow(w: SyncWindowJson, constructPath: string, i
   const problems: Problem[] = [];
   const schedule = scheduleProblem(w.schedule);
   if (schedule)
-    problems.push({ code: 'CG140', constructPath, message: `${which} schedule "${w.schedule}" ${schedule.message}`, fix: schedule.fix });
+    problems.push(problem('CG140', { constructPath, message: `${which} schedule "${w.schedule}" ${schedule.message}`, fix: schedule.fix }));
   const duration = durationProblem(w.duration);
   if (duration)
-    problems.push({
-      code: 'CG129',
-      constructPath,
-      message: `${which} duration "${w.duration}" ${duration}`,
-      fix: 'Use hours, minutes and seconds as Argo CD reads them, e.g. "8h", "90m" or "1h30m".',
-    });
+    problems.push(
+      problem('CG129', {
+        constructPath,
+        message: `${which} duration "${w.duration}" ${duration}`,
+      }),
+    );
   if (w.timeZone !== undefined) {
     const zone = timeZoneProblem(w.timeZone);
-    if (zone) problems.push({ code: 'CG140', constructPath, message: `${which} time zone "${w.timeZone}" ${zone.message}`, fix: zone.fix });
+    if (zone)
+      problems.push(problem('CG140', { constructPath, message: `${which} time zone "${w.timeZone}" ${zone.message}`, fix: zone.fix }));
   }
   return problems;
 }

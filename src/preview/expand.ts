@@ -1,4 +1,4 @@
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { renderFastTemplate } from './fast-template';
 import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectories } from './git-directories';
 import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';
@@ -109,12 +109,13 @@ export function expandApplicationSets(
     const key = `${app.metadata.namespace ?? ''}/${app.metadata.name}`;
     const other = seen.get(key);
     if (other !== undefined && other !== from) {
-      problems.push({
-        code: PreviewCode.DUPLICATE_APPLICATION,
-        message: `ApplicationSets "${other}" and "${from}" both generate the Application "${app.metadata.name}"; Argo CD lets only one of them own it.`,
-        fix: 'Make the generated names differ, for example by including the ApplicationSet name in the template name.',
-        ...(options.file === undefined ? {} : { file: options.file }),
-      });
+      problems.push(
+        problem(PreviewCode.DUPLICATE_APPLICATION, {
+          message: `ApplicationSets "${other}" and "${from}" both generate the Application "${app.metadata.name}"; Argo CD lets only one of them own it.`,
+          fix: 'Make the generated names differ, for example by including the ApplicationSet name in the template name.',
+          file: options.file,
+        }),
+      );
     }
     seen.set(key, from);
   }
@@ -631,7 +632,7 @@ class Expansion {
   private problem(code: PreviewCode, message: string, fix: string): void {
     this.total++;
     if (this.problems.length < MAX_PROBLEMS) {
-      this.problems.push({ code, message, fix, ...(this.options.file === undefined ? {} : { file: this.options.file }) });
+      this.problems.push(problem(code, { message, fix, file: this.options.file }));
     }
   }
 

@@ -29,8 +29,7 @@ export function renderFastTemplate(text: string, params: Readonly<Record<string,
     out += text.slice(pos, open);
     const close = text.indexOf('}}', open + 2);
     if (close < 0) {
-      throw new GitOpsError({
-        code: PreviewCode.TEMPLATE_SYNTAX,
+      throw GitOpsError.of(PreviewCode.TEMPLATE_SYNTAX, {
         message: `Template ${show(text)} has a "{{" without a closing "}}" (fasttemplate cannot find the end tag).`,
         fix: 'Close every "{{" with "}}".',
       });

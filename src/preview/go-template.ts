@@ -317,15 +317,13 @@ export function parseGoTemplateOptions(options: readonly string[]): GoTemplateEx
   for (const option of options) {
     const m = /^missingkey=(default|invalid|zero|error)$/.exec(option);
     if (!m) {
-      throw new GitOpsError({
-        code: PreviewCode.INVALID_APPLICATIONSET,
+      throw GitOpsError.of(PreviewCode.INVALID_APPLICATIONSET, {
         message: `Go template option ${show(option)} is not recognised (Go panics on it).`,
         fix: 'Use "missingkey=error" (recommended), "missingkey=default" or "missingkey=invalid".',
       });
     }
     if (m[1] === 'zero') {
-      throw new GitOpsError({
-        code: PreviewCode.UNSUPPORTED_TEMPLATE,
+      throw GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
         message: 'Go template option "missingkey=zero" is not supported by the offline preview.',
         fix: 'Use "missingkey=error" (recommended) or "missingkey=default".',
       });
@@ -342,20 +340,18 @@ function toGitOpsError(text: string, e: unknown): unknown {
   const template = `Template ${show(text)}`;
   switch (e.code) {
     case PreviewCode.UNSUPPORTED_TEMPLATE:
-      return new GitOpsError({
-        code: e.code,
+      return GitOpsError.of(e.code, {
         message: `${template} uses ${e.detail}, which the offline preview does not evaluate.`,
         fix: e.fix ?? UNSUPPORTED_FIX,
       });
     case PreviewCode.TEMPLATE_SYNTAX:
-      return new GitOpsError({
-        code: e.code,
+      return GitOpsError.of(e.code, {
         message: `${template} is not valid Go template syntax: ${e.detail}.`,
         fix: e.fix ?? SYNTAX_FIX,
       });
     case PreviewCode.MISSING_KEY:
-      return new GitOpsError({ code: e.code, message: `${template} references a missing key: ${e.detail}.`, fix: e.fix ?? EXECUTION_FIX });
+      return GitOpsError.of(e.code, { message: `${template} references a missing key: ${e.detail}.`, fix: e.fix ?? EXECUTION_FIX });
     default:
-      return new GitOpsError({ code: e.code, message: `${template} fails at ${e.detail}.`, fix: e.fix ?? EXECUTION_FIX });
+      return GitOpsError.of(e.code, { message: `${template} fails at ${e.detail}.`, fix: e.fix ?? EXECUTION_FIX });
   }
 }

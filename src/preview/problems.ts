@@ -1,4 +1,4 @@
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError } from '../core/errors';
 
 /**
  * Error codes of the ApplicationSet preview (`CG7xx`).
@@ -33,8 +33,7 @@ export type PreviewCode = (typeof PreviewCode)[keyof typeof PreviewCode];
 
 /** Throws a {@link GitOpsError} with a single problem. */
 export function fail(code: PreviewCode, message: string, fix: string, file?: string): never {
-  const problem: Problem = file === undefined ? { code, message, fix } : { code, message, fix, file };
-  throw new GitOpsError(problem);
+  throw GitOpsError.of(code, { message, fix, file });
 }
 
 /** Quotes a value for a message, shortening very long values. */

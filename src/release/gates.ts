@@ -9,13 +9,13 @@
  * it there was made (committer time, along the first-parent history), not when the ledger's
  * `since` says, which is written by the promoter's clock.
  */
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { shortDigest } from '../model/versions';
 import { ruleChecks } from './rules';
 import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec, RingState } from './types';
 
-const { soakProblem, approverProblems, problem } = ruleChecks;
+const { soakProblem, approverProblems } = ruleChecks;
 
 /** The `since` of the entries `initialLedger` makes from a program's initial digest. */
 const INITIAL_SINCE_TEXT = formatTimestamp(new Date(0));
@@ -148,11 +148,10 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       if (time !== undefined && Date.parse(time) > c.latest.getTime()) {
         out.push(
           at(
-            problem(
-              'CG616',
-              `Ring "${ring}" has ${what} ${time}, which is later than now (${formatTimestamp(c.latest)}): the entry was written with a clock set ahead, or by hand.`,
-              `${restore}; the release rules write the time of the change.`,
-            ),
+            problem('CG616', {
+              message: `Ring "${ring}" has ${what} ${time}, which is later than now (${formatTimestamp(c.latest)}): the entry was written with a clock set ahead, or by hand.`,
+              fix: `${restore}; the release rules write the time of the change.`,
+            }),
           ),
         );
       }
@@ -167,11 +166,10 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       if (!ran) {
         out.push(
           at(
-            problem(
-              'CG610',
-              `Ring "${ring}" was rolled back to ${shortDigest(now.digest)}, which is not in its history${was === undefined ? '' : ` (${was.previous.map((p) => shortDigest(p.digest)).join(', ') || 'empty'})`}: the entry was changed by hand.`,
-              `${restore}, and roll back with \`cdk8s-gitops rollback ${service} --ring ${ring} --previous\`.`,
-            ),
+            problem('CG610', {
+              message: `Ring "${ring}" was rolled back to ${shortDigest(now.digest)}, which is not in its history${was === undefined ? '' : ` (${was.previous.map((p) => shortDigest(p.digest)).join(', ') || 'empty'})`}: the entry was changed by hand.`,
+              fix: `${restore}, and roll back with \`cdk8s-gitops rollback ${service} --ring ${ring} --previous\`.`,
+            }),
           ),
         );
       }
@@ -180,11 +178,10 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (was?.hold) {
       out.push(
         at(
-          problem(
-            'CG613',
-            `Ring "${ring}" runs ${shortDigest(now.digest)}, but ${c.baselineRef === undefined ? 'the ledger' : 'Git'} has it held since ${was.hold.since} by ${was.hold.by}: ${JSON.stringify(was.hold.reason)}.`,
-            `${restore} if it was changed by hand. A hold is lifted by a change of its own: run \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over, then promote.`,
-          ),
+          problem('CG613', {
+            message: `Ring "${ring}" runs ${shortDigest(now.digest)}, but ${c.baselineRef === undefined ? 'the ledger' : 'Git'} has it held since ${was.hold.since} by ${was.hold.by}: ${JSON.stringify(was.hold.reason)}.`,
+            fix: `${restore} if it was changed by hand. A hold is lifted by a change of its own: run \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over, then promote.`,
+          }),
         ),
       );
       return;
@@ -198,11 +195,10 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       if (upstream?.digest !== now.digest && upstreamBefore?.digest !== now.digest && !ranEarlier) {
         out.push(
           at(
-            problem(
-              'CG610',
-              `Ring "${ring}" runs ${shortDigest(now.digest)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : shortDigest(upstream.digest)}): the entry was changed by hand.`,
-              `${promoteFix}, once ${shortDigest(now.digest)} runs in "${before}".`,
-            ),
+            problem('CG610', {
+              message: `Ring "${ring}" runs ${shortDigest(now.digest)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : shortDigest(upstream.digest)}): the entry was changed by hand.`,
+              fix: `${promoteFix}, once ${shortDigest(now.digest)} runs in "${before}".`,
+            }),
           ),
         );
         return;
@@ -212,11 +208,10 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       const expected = before === undefined ? 'no ring (it is the first ring)' : `"${before}", the ring right before it`;
       out.push(
         at(
-          problem(
-            'CG610',
-            `Ring "${ring}" says it took ${shortDigest(now.digest)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`,
-            `${promoteFix}.`,
-          ),
+          problem('CG610', {
+            message: `Ring "${ring}" says it took ${shortDigest(now.digest)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`,
+            fix: `${promoteFix}.`,
+          }),
         ),
       );
       return;
@@ -247,11 +242,10 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (spec.gates.requireApproval && now.approvedBy === null) {
       out.push(
         at(
-          problem(
-            'CG612',
-            `Ring "${ring}" runs ${shortDigest(now.digest)} with no approver named, but it requires an approval: the entry was changed by hand.`,
-            `${promoteFix} --approved-by <name>.`,
-          ),
+          problem('CG612', {
+            message: `Ring "${ring}" runs ${shortDigest(now.digest)} with no approver named, but it requires an approval: the entry was changed by hand.`,
+            fix: `${promoteFix} --approved-by <name>.`,
+          }),
         ),
       );
     }

@@ -1,4 +1,4 @@
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { PlatformModel } from '../model/platform-model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
 import { applyRingMoves, undeclaredRingProblems } from './moves';
@@ -103,8 +103,7 @@ export function deletedLedgerProblem(file: string, evidence: DeletedLedgerEviden
       : evidence === 'head'
         ? 'the last commit holds it'
         : `commit ${evidence.deletedIn.slice(0, 12)} deleted it`;
-  return {
-    code: 'CG210',
+  return problem('CG210', {
     file,
     message:
       `${file} is missing, but ${why}: the ledger was deleted (by hand, or by a commit). ` +
@@ -114,5 +113,5 @@ export function deletedLedgerProblem(file: string, evidence: DeletedLedgerEviden
         ? `Restore it from Git: \`git checkout ${evidence.deletedIn.slice(0, 12)}^ -- ${file}\`.`
         : `Restore it from Git: \`git checkout HEAD -- ${file}\` if the deletion is not committed; else find the commit that deleted it ` +
           `(\`git log --diff-filter=D --format=%h -1 -- ${file}\`) and \`git checkout <that commit>^ -- ${file}\`.`,
-  };
+  });
 }

@@ -4,7 +4,8 @@
  * (a hand edit, a merge, a broken file), so that reading a fleet's ledgers needs no YAML parser.
  */
 import type { Alias, LineCounter, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
+import { catalogueFix } from '../core/error-catalogue';
 import { DEFAULT_VERSION_POLICY, isTag, versionFix, versionProblem } from '../model/versions';
 import { LedgerErrorCode } from './error-codes';
 import { yamlLibrary } from '../core/yaml/parse';
@@ -21,9 +22,6 @@ export interface ParseLedgerOptions {
    */
   readonly policies?: Readonly<Record<string, VersionPolicy>>;
 }
-
-/** @internal */
-export const NAME_FIX = 'Use lower-case letters, digits and "-" (a DNS-1123 label, at most 63 characters).';
 
 /** @internal The service a ledger file is for: its base name without `.yaml`. */
 export function serviceOfFile(file: string): string {
@@ -53,7 +51,7 @@ const PREVIOUS_KEYS = ['digest', 'since', 'by'] as const;
 /** What an optional field holds when there is nothing to record. */
 const EMPTY_VALUES: Readonly<Record<string, string>> = { from: 'null', approvedBy: 'null', hold: 'null', previous: '[]' };
 
-const TIMESTAMP_FIX = 'Write the time in UTC with whole seconds and a Z, quoted, e.g. "2026-11-22T10:00:00Z".';
+const TIMESTAMP_FIX = catalogueFix('CG206');
 
 type Value = Node | null;
 
@@ -82,9 +80,10 @@ class LedgerReader {
     return describe(node);
   }
 
-  public report(code: LedgerErrorCode, at: number | undefined, message: string, fix: string): void {
+  /** Records a problem at offset `at` of the file; its fix is the catalogue's unless `fix` is given. */
+  public report(code: LedgerErrorCode, at: number | undefined, message: string, fix?: string): void {
     const line = at === undefined ? undefined : this.lines.linePos(at).line;
-    this.problems.push({ code, message, fix, file: this.file, ...(line === undefined ? {} : { line }) });
+    this.problems.push(problem(code, { message, fix, file: this.file, line }));
   }
 
   /** Checks a mapping's keys: reports unknown, missing and non-text keys, returns values by key. */
@@ -135,12 +134,7 @@ class LedgerReader {
       return undefined;
     }
     if (value.value.trim() === '') {
-      this.report(
-        'CG208',
-        at,
-        `Field "${path}" is empty.`,
-        'Write who did it (a person or an automation such as `ci`), or for a hold why.',
-      );
+      this.report('CG208', at, `Field "${path}" is empty.`);
       return undefined;
     }
     return value.value;
@@ -159,7 +153,7 @@ class LedgerReader {
       return undefined;
     }
     if (!isTimestamp(value.value)) {
-      this.report('CG206', at, `Field "${path}" is not a timestamp; received ${this.describe(value)}.`, TIMESTAMP_FIX);
+      this.report('CG206', at, `Field "${path}" is not a timestamp; received ${this.describe(value)}.`);
       return undefined;
     }
     return value.value;
@@ -172,7 +166,7 @@ class LedgerReader {
       return undefined;
     }
     if (!isDns1123Label(value.value)) {
-      this.report('CG207', at, `Field "${path}" is not a valid ${what} name; received ${this.describe(value)}.`, NAME_FIX);
+      this.report('CG207', at, `Field "${path}" is not a valid ${what} name; received ${this.describe(value)}.`);
       return undefined;
     }
     return value.value;
@@ -184,15 +178,15 @@ class LedgerReader {
       this.wrongType(value, path, 'a digest', at, versionFix(policy));
       return undefined;
     }
-    const problem = versionProblem(value.value, policy);
-    if (problem !== undefined) {
+    const why = versionProblem(value.value, policy);
+    if (why !== undefined) {
       const code = value.value.startsWith('sha256:') || !isTag(value.value) ? 'CG203' : 'CG204';
       const ring = path.split('.')[1];
       const fix =
         code === 'CG204'
           ? `Write the digest of that tag (sha256:<64 lowercase hex>), or allow tags in ring "${ring}".`
           : versionFix(policy);
-      this.report(code, at, `Field "${path}" ${problem}; received ${this.describe(value)}.`, fix);
+      this.report(code, at, `Field "${path}" ${why}; received ${this.describe(value)}.`, fix);
       return undefined;
     }
     return value.value;

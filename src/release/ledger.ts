@@ -1,9 +1,9 @@
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { DEFAULT_VERSION_POLICY, versionFix, versionProblem } from '../model/versions';
 import { isDns1123Label } from '../core/kube-names';
 import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
 import { yamlString } from '../core/yaml/emit';
-import { NAME_FIX, ParseLedgerOptions, readLedgerDocument, serviceOfFile } from './ledger-reader';
+import { ParseLedgerOptions, readLedgerDocument, serviceOfFile } from './ledger-reader';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState } from './types';
 import { VersionPolicy } from '../model/versions';
 
@@ -203,27 +203,31 @@ export function initialLedger(
   const problems: Problem[] = [];
   for (const name of [service, ...rings.map((r) => r.name)]) {
     if (!isDns1123Label(name)) {
-      problems.push({ code: 'CG207', message: `"${name}" is not a valid service or ring name.`, fix: NAME_FIX });
+      problems.push(problem('CG207', { message: `"${name}" is not a valid service or ring name.` }));
     }
   }
   const refusing = rings.find((r) => versionProblem(digest, policies[r.name] ?? DEFAULT_VERSION_POLICY) !== undefined);
   if (refusing !== undefined) {
     const policy = policies[refusing.name] ?? DEFAULT_VERSION_POLICY;
-    problems.push({
-      code: 'CG608',
-      message: `The initial digest of "${service}" ${versionProblem(digest, policy)}; received "${digest}".`,
-      fix: versionFix(policy),
-    });
+    problems.push(
+      problem('CG608', {
+        message: `The initial digest of "${service}" ${versionProblem(digest, policy)}; received "${digest}".`,
+        fix: versionFix(policy),
+      }),
+    );
   }
   if (!isValidDate(now)) {
-    problems.push({ code: 'CG609', message: 'The time of the initial release is not a valid date.', fix: 'Pass a valid `Date` as `now`.' });
+    problems.push(
+      problem('CG609', { message: 'The time of the initial release is not a valid date.', fix: 'Pass a valid `Date` as `now`.' }),
+    );
   }
   if (by.trim() === '') {
-    problems.push({
-      code: 'CG609',
-      message: 'The initial release names nobody as `by`.',
-      fix: 'Pass who declared it, or leave the default `initial`.',
-    });
+    problems.push(
+      problem('CG609', {
+        message: 'The initial release names nobody as `by`.',
+        fix: 'Pass who declared it, or leave the default `initial`.',
+      }),
+    );
   }
   if (problems.length > 0) {
     throw new GitOpsError(problems);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import type { PlatformModel } from '../model/platform-model';
 import { shortDigest } from '../model/versions';
@@ -61,16 +61,17 @@ export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, fil
     const likely = closeMatches(name, empty)[0] ?? (empty.length === 1 ? empty[0] : undefined) ?? closeMatches(name, declared)[0];
     const hint = likely !== undefined ? ` Did you mean "${likely}"?` : didYouMean(name, declared);
     const target = likely ?? '<new ring>';
-    problems.push({
-      code: 'CG209',
-      file,
-      message:
-        `${file} records ring "${name}" (running ${shortDigest(ledger.rings[name]!.digest)}), which the program does not declare; ` +
-        `the program declares ${declared.map((r) => `"${r}"`).join(', ') || 'no rings'}. Its targets would run nothing and Argo CD would delete their Applications.${hint}`,
-      fix:
-        `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: ['${name}'] }). ` +
-        `If it was removed, declare platform.removed(Removal.ring('${name}')). If "${name}" is a typo in the ledger, correct it.`,
-    });
+    problems.push(
+      problem('CG209', {
+        file,
+        message:
+          `${file} records ring "${name}" (running ${shortDigest(ledger.rings[name]!.digest)}), which the program does not declare; ` +
+          `the program declares ${declared.map((r) => `"${r}"`).join(', ') || 'no rings'}. Its targets would run nothing and Argo CD would delete their Applications.${hint}`,
+        fix:
+          `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: ['${name}'] }). ` +
+          `If it was removed, declare platform.removed(Removal.ring('${name}')). If "${name}" is a typo in the ledger, correct it.`,
+      }),
+    );
   }
   return problems;
 }

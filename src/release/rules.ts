@@ -1,7 +1,6 @@
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from '../model/versions';
-import { RuleErrorCode } from './error-codes';
 import { formatDuration, formatTimestamp, isValidDate } from '../core/timestamp';
 import { hasWindows, openSeconds, soakEnds, WindowGroup } from './sync-windows';
 import { Ledger, PreviousRelease, RingSpec, RingState } from './types';
@@ -131,15 +130,14 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     ...commonProblems(by, now),
     ...limitProblems(limit),
     ...(approvedBy !== undefined && approvedBy.trim() === ''
-      ? [problem('CG609', 'The approver given is empty.', 'Pass the name of who approved it, or leave `approvedBy` out.')]
+      ? [problem('CG609', { message: 'The approver given is empty.', fix: 'Pass the name of who approved it, or leave `approvedBy` out.' })]
       : []),
     ...(digest === undefined && fromRing === undefined
       ? [
-          problem(
-            'CG609',
-            `Nothing to promote into "${ring}": neither a digest nor a ring to take it from was given.`,
-            'Pass --digest <sha256:…>, or --from <ring> to promote what that ring runs.',
-          ),
+          problem('CG609', {
+            message: `Nothing to promote into "${ring}": neither a digest nor a ring to take it from was given.`,
+            fix: 'Pass --digest <sha256:…>, or --from <ring> to promote what that ring runs.',
+          }),
         ]
       : []),
   ]);
@@ -153,47 +151,43 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     }
     if (before === undefined) {
       throw new GitOpsError(
-        problem(
-          'CG601',
-          `Ring "${ring}" is the first ring; it takes a digest, not what another ring runs; received --from ${fromRing}.`,
-          'Pass --digest <sha256:…> instead of --from.',
-        ),
+        problem('CG601', {
+          message: `Ring "${ring}" is the first ring; it takes a digest, not what another ring runs; received --from ${fromRing}.`,
+          fix: 'Pass --digest <sha256:…> instead of --from.',
+        }),
       );
     }
     if (fromRing !== before) {
       throw new GitOpsError(
-        problem(
-          'CG601',
-          `Ring "${ring}" takes digests only from "${before}", the ring right before it; received --from ${fromRing}.`,
-          `Use --from ${before}, once the digest has reached "${before}".`,
-        ),
+        problem('CG601', {
+          message: `Ring "${ring}" takes digests only from "${before}", the ring right before it; received --from ${fromRing}.`,
+          fix: `Use --from ${before}, once the digest has reached "${before}".`,
+        }),
       );
     }
   }
   const upstream = before === undefined ? undefined : stateOf(ledger, before);
   if (before !== undefined && upstream === undefined) {
     throw new GitOpsError(
-      problem(
-        'CG601',
-        `Ring "${ring}" takes only the digest running in "${before}", but "${before}" runs nothing yet.`,
-        `Promote into "${before}" first.`,
-      ),
+      problem('CG601', {
+        message: `Ring "${ring}" takes only the digest running in "${before}", but "${before}" runs nothing yet.`,
+        fix: `Promote into "${before}" first.`,
+      }),
     );
   }
   if (digest !== undefined && fromRing !== undefined && upstream !== undefined && digest !== upstream.digest) {
     throw new GitOpsError(
-      problem(
-        'CG609',
-        `--digest ${shortDigest(digest)} and --from ${fromRing} disagree: "${fromRing}" runs ${shortDigest(upstream.digest)}.`,
-        `Pass only --from ${fromRing} to promote what it runs, or promote ${shortDigest(digest)} into "${fromRing}" first.`,
-      ),
+      problem('CG609', {
+        message: `--digest ${shortDigest(digest)} and --from ${fromRing} disagree: "${fromRing}" runs ${shortDigest(upstream.digest)}.`,
+        fix: `Pass only --from ${fromRing} to promote what it runs, or promote ${shortDigest(digest)} into "${fromRing}" first.`,
+      }),
     );
   }
   const candidate = digest ?? upstream!.digest;
   const invalid = versionProblem(candidate, policy);
   if (invalid !== undefined) {
     throw new GitOpsError(
-      problem('CG608', `Cannot promote ${JSON.stringify(candidate)} into "${ring}": it ${invalid}.`, versionFix(policy)),
+      problem('CG608', { message: `Cannot promote ${JSON.stringify(candidate)} into "${ring}": it ${invalid}.`, fix: versionFix(policy) }),
     );
   }
 
@@ -209,11 +203,10 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
   if (upstream !== undefined && before !== undefined) {
     if (candidate !== upstream.digest) {
       problems.push(
-        problem(
-          'CG601',
-          `Ring "${ring}" takes only the digest running in "${before}" (${shortDigest(upstream.digest)}); received ${shortDigest(candidate)}.`,
-          `Promote ${shortDigest(candidate)} into "${before}" first, or use --from ${before}.`,
-        ),
+        problem('CG601', {
+          message: `Ring "${ring}" takes only the digest running in "${before}" (${shortDigest(upstream.digest)}); received ${shortDigest(candidate)}.`,
+          fix: `Promote ${shortDigest(candidate)} into "${before}" first, or use --from ${before}.`,
+        }),
       );
     } else {
       const arrival = options.upstreamArrival?.at === undefined ? new Date(Date.parse(upstream.since)) : options.upstreamArrival.at;
@@ -235,11 +228,10 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
   problems.push(...approverProblems(ring, spec, by, approvedBy));
   if (spec.gates.requireApproval && approvedBy === undefined) {
     problems.push(
-      problem(
-        'CG604',
-        `Ring "${ring}" requires the promotion to name who approved it; no approver was given.`,
-        `Pass --approved-by <name> of who approved promoting ${shortDigest(candidate)} into "${ring}".`,
-      ),
+      problem('CG604', {
+        message: `Ring "${ring}" requires the promotion to name who approved it; no approver was given.`,
+        fix: `Pass --approved-by <name> of who approved promoting ${shortDigest(candidate)} into "${ring}".`,
+      }),
     );
   }
   check(problems);
@@ -285,31 +277,32 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     ...limitProblems(limit),
     ...(reason.trim() === ''
       ? [
-          problem(
-            'CG609',
-            `A rollback of "${ring}" needs a reason; none was given.`,
-            'Pass --reason "<what went wrong>"; it stays on the hold until the ring is unheld.',
-          ),
+          problem('CG609', {
+            message: `A rollback of "${ring}" needs a reason; none was given.`,
+            fix: 'Pass --reason "<what went wrong>"; it stays on the hold until the ring is unheld.',
+          }),
         ]
       : []),
     ...(to === undefined && !previous
       ? [
-          problem(
-            'CG609',
-            `A rollback of "${ring}" needs a target; none was given.`,
-            "Pass --previous for the last release, or --to <digest> from the ring's history.",
-          ),
+          problem('CG609', {
+            message: `A rollback of "${ring}" needs a target; none was given.`,
+            fix: "Pass --previous for the last release, or --to <digest> from the ring's history.",
+          }),
         ]
       : []),
     ...(to !== undefined && previous
-      ? [problem('CG609', `A rollback of "${ring}" takes --previous or --to, not both.`, 'Drop one of them.')]
+      ? [problem('CG609', { message: `A rollback of "${ring}" takes --previous or --to, not both.`, fix: 'Drop one of them.' })]
       : []),
   ]);
   ringIndex(ledger, rings, ring);
   const current = stateOf(ledger, ring);
   if (current === undefined) {
     throw new GitOpsError(
-      problem('CG606', `Ring "${ring}" has no release yet, so there is nothing to roll back to.`, `Promote into "${ring}" instead.`),
+      problem('CG606', {
+        message: `Ring "${ring}" has no release yet, so there is nothing to roll back to.`,
+        fix: `Promote into "${ring}" instead.`,
+      }),
     );
   }
 
@@ -318,11 +311,10 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     target = current.previous[0];
     if (target === undefined) {
       throw new GitOpsError(
-        problem(
-          'CG606',
-          `Ring "${ring}" has no previous release to roll back to; it has only ever run ${shortDigest(current.digest)}.`,
-          `Promote a fixed digest into "${ring}" instead.`,
-        ),
+        problem('CG606', {
+          message: `Ring "${ring}" has no previous release to roll back to; it has only ever run ${shortDigest(current.digest)}.`,
+          fix: `Promote a fixed digest into "${ring}" instead.`,
+        }),
       );
     }
   } else {
@@ -330,7 +322,7 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     const invalid = versionProblem(wanted, { requireDigest: false });
     if (invalid !== undefined) {
       throw new GitOpsError(
-        problem('CG608', `Cannot roll "${ring}" back to ${JSON.stringify(wanted)}: it ${invalid}.`, versionFix(policy)),
+        problem('CG608', { message: `Cannot roll "${ring}" back to ${JSON.stringify(wanted)}: it ${invalid}.`, fix: versionFix(policy) }),
       );
     }
     target = current.previous.find((p) => p.digest === wanted);
@@ -341,24 +333,23 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
           ? `${shortDigest(wanted)} is what "${ring}" runs now`
           : `${shortDigest(wanted)} is not in the history of ring "${ring}"`;
       throw new GitOpsError(
-        problem(
-          'CG606',
-          `${what}; it ran before: ${known === '' ? 'nothing' : known}.`,
-          known === ''
-            ? `Promote a fixed digest into "${ring}" instead.`
-            : `Use --previous, or --to one of: ${current.previous.map((p) => p.digest).join(', ')}.`,
-        ),
+        problem('CG606', {
+          message: `${what}; it ran before: ${known === '' ? 'nothing' : known}.`,
+          fix:
+            known === ''
+              ? `Promote a fixed digest into "${ring}" instead.`
+              : `Use --previous, or --to one of: ${current.previous.map((p) => p.digest).join(', ')}.`,
+        }),
       );
     }
   }
   const refused = versionProblem(target.digest, policy);
   if (refused !== undefined) {
     throw new GitOpsError(
-      problem(
-        'CG608',
-        `Cannot roll "${ring}" back to ${JSON.stringify(target.digest)}: it ${refused}.`,
-        `Roll back to a digest from the ring's history, or promote a fixed digest.`,
-      ),
+      problem('CG608', {
+        message: `Cannot roll "${ring}" back to ${JSON.stringify(target.digest)}: it ${refused}.`,
+        fix: `Roll back to a digest from the ring's history, or promote a fixed digest.`,
+      }),
     );
   }
 
@@ -395,25 +386,22 @@ export function unhold(ledger: Ledger, options: UnholdOptions): LedgerChange {
   if (current === undefined) {
     const known = Object.keys(ledger.rings);
     throw new GitOpsError(
-      problem(
-        'CG605',
-        `The ledger of ${ledger.service} has no ring "${ring}"; it has ${known.length === 0 ? 'none' : known.map((n) => `"${n}"`).join(', ')}.${didYouMean(ring, known)}`,
-        'Name a ring from the ledger.',
-      ),
+      problem('CG605', {
+        message: `The ledger of ${ledger.service} has no ring "${ring}"; it has ${known.length === 0 ? 'none' : known.map((n) => `"${n}"`).join(', ')}.${didYouMean(ring, known)}`,
+        fix: 'Name a ring from the ledger.',
+      }),
     );
   }
   if (current.hold === null) {
-    throw new GitOpsError(problem('CG607', `Ring "${ring}" is not held.`, `Nothing to do: promotions into "${ring}" are allowed.`));
+    throw new GitOpsError(
+      problem('CG607', { message: `Ring "${ring}" is not held.`, fix: `Nothing to do: promotions into "${ring}" are allowed.` }),
+    );
   }
   return {
     ledger: withRing(ledger, ring, { ...current, hold: null }),
     changed: true,
     summary: `unhold ${ledger.service} ${ring} (by ${by})`,
   };
-}
-
-function problem(code: RuleErrorCode, message: string, fix: string): Problem {
-  return { code, message, fix };
 }
 
 function check(problems: readonly Problem[]): void {
@@ -425,10 +413,10 @@ function check(problems: readonly Problem[]): void {
 function commonProblems(by: string, now: Date): Problem[] {
   const out: Problem[] = [];
   if (by.trim() === '') {
-    out.push(problem('CG609', 'Who is doing it (`by`) is empty.', 'Pass a person or an automation name, e.g. `ci`.'));
+    out.push(problem('CG609', { message: 'Who is doing it (`by`) is empty.', fix: 'Pass a person or an automation name, e.g. `ci`.' }));
   }
   if (!isValidDate(now)) {
-    out.push(problem('CG609', 'The current time (`now`) is not a valid date.', 'Pass a valid `Date`.'));
+    out.push(problem('CG609', { message: 'The current time (`now`) is not a valid date.', fix: 'Pass a valid `Date`.' }));
   }
   return out;
 }
@@ -437,11 +425,10 @@ function limitProblems(limit: number): Problem[] {
   return Number.isInteger(limit) && limit >= 1
     ? []
     : [
-        problem(
-          'CG609',
-          `The history limit must be a whole number of at least 1; received ${limit}.`,
-          `Pass a limit such as ${DEFAULT_HISTORY_LIMIT}.`,
-        ),
+        problem('CG609', {
+          message: `The history limit must be a whole number of at least 1; received ${limit}.`,
+          fix: `Pass a limit such as ${DEFAULT_HISTORY_LIMIT}.`,
+        }),
       ];
 }
 
@@ -460,23 +447,21 @@ function ringIndex(ledger: Ledger, rings: readonly RingSpec[], ring: string): nu
 }
 
 function unknownRing(ledger: Ledger, rings: readonly RingSpec[], ring: string): Problem {
-  return problem(
-    'CG605',
-    `Ring "${ring}" is not declared for ${ledger.service}; the program declares ${rings.map((r) => `"${r.name}"`).join(', ') || 'no rings'}.${didYouMean(
+  return problem('CG605', {
+    message: `Ring "${ring}" is not declared for ${ledger.service}; the program declares ${rings.map((r) => `"${r.name}"`).join(', ') || 'no rings'}.${didYouMean(
       ring,
       rings.map((r) => r.name),
     )}`,
-    `Use one of the declared rings, or declare "${ring}" in the program first.`,
-  );
+    fix: `Use one of the declared rings, or declare "${ring}" in the program first.`,
+  });
 }
 
 function heldProblem(service: string, ring: string, state: RingState): Problem {
   const hold = state.hold!;
-  return problem(
-    'CG603',
-    `Ring "${ring}" is held since ${hold.since} by ${hold.by}: ${JSON.stringify(hold.reason)}.`,
-    `Run \`cdk8s-gitops unhold ${service} --ring ${ring}\` once the incident is over.`,
-  );
+  return problem('CG603', {
+    message: `Ring "${ring}" is held since ${hold.since} by ${hold.by}: ${JSON.stringify(hold.reason)}.`,
+    fix: `Run \`cdk8s-gitops unhold ${service} --ring ${ring}\` once the incident is over.`,
+  });
 }
 
 /** What a soak is measured on. */
@@ -502,12 +487,12 @@ function soakProblem(f: SoakFacts, code: 'CG602' | 'CG611' = 'CG602', prefix = '
     return undefined;
   }
   if (f.arrival === null) {
-    return problem(
-      code,
-      `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
+    return problem(code, {
+      message:
+        `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
         `no commit records it in "${before}" yet, so Argo CD has not synced it there and its soak has not begun.`,
-      `Publish the promotion into "${before}" (\`--publish\`, or commit and push it), then promote ${formatDuration(soakSeconds)} later.`,
-    );
+      fix: `Publish the promotion into "${before}" (\`--publish\`, or commit and push it), then promote ${formatDuration(soakSeconds)} later.`,
+    });
   }
   const ran = servedSeconds(f.windows, f.arrival, f.until, soakSeconds);
   if (ran >= soakSeconds) {
@@ -515,15 +500,16 @@ function soakProblem(f: SoakFacts, code: 'CG602' | 'CG611' = 'CG602', prefix = '
   }
   const windowed = hasWindows(f.windows);
   const allowed = windowed ? soakEnds(f.windows, f.arrival, soakSeconds) : new Date(f.arrival.getTime() + soakSeconds * 1000);
-  return problem(
-    code,
-    `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
+  return problem(code, {
+    message:
+      `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
       `it has run there ${formatDuration(Math.max(0, ran))}${windowed ? ` of time its sync windows let Argo CD sync` : ''} ` +
       `(since ${formatTimestamp(f.arrival)}${f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ", the ledger's time: the checkout is not in a Git repository" : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
-    allowed === undefined
-      ? `The sync windows of "${before}" leave no ${formatDuration(soakSeconds)} open within a year; change them in the program.`
-      : `${prefix === '' ? 'Promote' : 'Promote it'} at or after ${formatTimestamp(allowed)}.`,
-  );
+    fix:
+      allowed === undefined
+        ? `The sync windows of "${before}" leave no ${formatDuration(soakSeconds)} open within a year; change them in the program.`
+        : `${prefix === '' ? 'Promote' : 'Promote it'} at or after ${formatTimestamp(allowed)}.`,
+  });
 }
 
 /** Seconds the digest has soaked: from `arrival` to `until`, counting only open sync windows. */
@@ -551,28 +537,25 @@ function approverProblems(ring: string, spec: RingSpec, by: string, approvedBy: 
   const out: Problem[] = [];
   if (samePerson(approvedBy, by)) {
     out.push(
-      problem(
-        'CG614',
-        `${prefix}The promotion into "${ring}" is approved by ${JSON.stringify(approvedBy)}, who also promotes it (by ${JSON.stringify(by)}); an approval needs a second person.`,
-        `Ask someone else to approve, and pass --approved-by <their name>.`,
-      ),
+      problem('CG614', {
+        message: `${prefix}The promotion into "${ring}" is approved by ${JSON.stringify(approvedBy)}, who also promotes it (by ${JSON.stringify(by)}); an approval needs a second person.`,
+      }),
     );
   }
   const approvers = spec.gates.approvers ?? [];
   if (approvers.length > 0 && !approvers.some((a) => samePerson(a, approvedBy))) {
     out.push(
-      problem(
-        'CG615',
-        `${prefix}Ring "${ring}" takes approvals only from ${approvers.map((a) => JSON.stringify(a)).join(', ')}; received --approved-by ${JSON.stringify(approvedBy)}.${didYouMean(approvedBy, [...approvers])}`,
-        `Ask one of ${approvers.join(', ')} to approve.`,
-      ),
+      problem('CG615', {
+        message: `${prefix}Ring "${ring}" takes approvals only from ${approvers.map((a) => JSON.stringify(a)).join(', ')}; received --approved-by ${JSON.stringify(approvedBy)}.${didYouMean(approvedBy, [...approvers])}`,
+        fix: `Ask one of ${approvers.join(', ')} to approve.`,
+      }),
     );
   }
   return out;
 }
 
 /** @internal Rule checks shared with the ledger checks of `gates.ts`. */
-export const ruleChecks = { soakProblem, approverProblems, heldProblem, problem };
+export const ruleChecks = { soakProblem, approverProblems, heldProblem };
 
 /** The ring's new history: its current release first, then the older ones, without `next`, at most `limit`. */
 function history(current: RingState | undefined, next: string, limit: number): PreviousRelease[] {

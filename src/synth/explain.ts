@@ -126,8 +126,7 @@ export interface TargetSelector {
 export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, targetId: string): Explanation {
   const t = model.targets.find((x) => x.id === targetId);
   if (!t) {
-    throw new GitOpsError({
-      code: 'CG306',
+    throw GitOpsError.of('CG306', {
       message: `The program has no target "${targetId}".`,
       fix: `Use a target id <environment>/<cloud>/<cluster>/<service>${model.targets[0] ? `, e.g. "${model.targets[0].id}"` : ''}.`,
     });
@@ -210,8 +209,7 @@ export function selectTargets(model: PlatformModel, selector: TargetSelector): T
   const candidates = exact.length > 0 ? exact : model.targets.filter((t) => t.service === name);
   if (candidates.length === 0) {
     const names = [...new Set([...model.services.map((s) => s.name), ...model.targets.map(applicationName)])];
-    throw new GitOpsError({
-      code: 'CG306',
+    throw GitOpsError.of('CG306', {
       message: `The program has no Application or service "${name}".${didYouMean(name, names)}`,
       fix: `Name an Application (<service>-<env>-<cloud>-<cluster>) or a service; services: ${model.services.map((s) => s.name).join(', ') || 'none'}.`,
     });
@@ -228,8 +226,7 @@ export function selectTargets(model: PlatformModel, selector: TargetSelector): T
     const wrong = filters
       .map(([flag, v, of]) => ({ flag, v: v!, known: [...new Set(candidates.map(of))].sort() }))
       .filter((f) => !f.known.includes(f.v));
-    throw new GitOpsError({
-      code: 'CG306',
+    throw GitOpsError.of('CG306', {
       message: `No target of "${name}" matches ${filters.map(([flag, v]) => `${flag} ${v}`).join(' ')}.`,
       fix:
         wrong.length > 0

@@ -102,8 +102,7 @@ export function serializeManifest(m: Manifest): Map<string, string> {
 }
 
 function malformed(file: string, message: string): GitOpsError {
-  return new GitOpsError({
-    code: 'CG401',
+  return GitOpsError.of('CG401', {
     file,
     message,
     fix: `Restore it from Git (git checkout -- ${file}); it is written only by cdk8s-gitops.`,

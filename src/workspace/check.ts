@@ -1,5 +1,6 @@
 import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
+import { catalogueFix, type ErrorCode } from '../core/error-catalogue';
 import { LedgerFile } from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
@@ -25,13 +26,33 @@ export enum FindingKind {
   UNRECORDED = 'unrecorded',
 }
 
+/** The catalogue's code of each kind of finding; `docs/errors.md` explains each. */
+export const FINDING_CODES: Readonly<Record<FindingKind, ErrorCode>> = {
+  [FindingKind.EDITED]: 'CG413',
+  [FindingKind.MISSING]: 'CG414',
+  [FindingKind.OUT_OF_DATE]: 'CG415',
+  [FindingKind.UNDECLARED_APPLICATION]: 'CG416',
+  [FindingKind.MISSING_APPLICATION]: 'CG417',
+  [FindingKind.DIGEST_MISMATCH]: 'CG418',
+  [FindingKind.INTERRUPTED_WRITE]: 'CG419',
+  [FindingKind.UNRECORDED]: 'CG420',
+};
+
 /** One difference between the checkout and what the program synthesizes. */
 export interface Finding {
   readonly kind: FindingKind;
+  /** The kind's code in the error catalogue ({@link FINDING_CODES}). */
+  readonly code: ErrorCode;
   /** Repository-relative file or directory. */
   readonly path: string;
   readonly message: string;
   readonly fix: string;
+}
+
+/** A finding of `kind` at `path`; its code is the kind's, its fix the catalogue's unless `fix` is given. */
+function finding(kind: FindingKind, path: string, message: string, fix?: string): Finding {
+  const code = FINDING_CODES[kind];
+  return { kind, code, path, message, fix: fix ?? catalogueFix(code) };
 }
 
 /**
@@ -44,12 +65,7 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const findings: Finding[] = [];
   const checkout = new Checkout(dir);
   if (checkout.kind(TRANSACTION_DIR) !== 'missing') {
-    findings.push({
-      kind: FindingKind.INTERRUPTED_WRITE,
-      path: TRANSACTION_DIR,
-      message: 'A write was interrupted and has not been completed.',
-      fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
-    });
+    findings.push(finding(FindingKind.INTERRUPTED_WRITE, TRANSACTION_DIR, 'A write was interrupted and has not been completed.'));
   }
   const manifest = readManifest(dir);
   // Files exactly as the program writes them now: as recorded, from unchanged inputs.
@@ -58,19 +74,9 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     const text = readFile(checkout, p);
     if (e.derived && text !== undefined) continue; // made from the ledgers: out of date, never edited
     if (text === undefined) {
-      findings.push({
-        kind: FindingKind.MISSING,
-        path: p,
-        message: `${p} is owned by cdk8s-gitops but missing.`,
-        fix: 'Run `cdk8s-gitops synth` to restore it.',
-      });
+      findings.push(finding(FindingKind.MISSING, p, `${p} is owned by cdk8s-gitops but missing.`));
     } else if (contentHash(text) !== e.sha256) {
-      findings.push({
-        kind: FindingKind.EDITED,
-        path: p,
-        message: `${p} was edited by hand.`,
-        fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
-      });
+      findings.push(finding(FindingKind.EDITED, p, `${p} was edited by hand.`));
     } else if (tree.get(p)?.key === e.key) {
       current.add(p);
     }
@@ -79,51 +85,57 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const write = planWrite(tree, dir);
   for (const [p, w] of write.writes) {
     if (flagged.has(p)) continue;
-    findings.push({
-      kind: FindingKind.OUT_OF_DATE,
-      path: p,
-      message: w.existed ? `${p} differs from what the program synthesizes.` : `${p} is declared by the program but not synthesized yet.`,
-      fix: 'Run `cdk8s-gitops synth` (or publish) and commit the result.',
-    });
+    findings.push(
+      finding(
+        FindingKind.OUT_OF_DATE,
+        p,
+        w.existed ? `${p} differs from what the program synthesizes.` : `${p} is declared by the program but not synthesized yet.`,
+      ),
+    );
   }
   for (const p of write.unrecorded) {
-    findings.push({
-      kind: FindingKind.UNRECORDED,
-      path: p,
-      message: `${p} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${recordOf(tree, p)}).`,
-      fix: 'Run `cdk8s-gitops synth` to record it again, and commit the manifest.',
-    });
+    findings.push(
+      finding(
+        FindingKind.UNRECORDED,
+        p,
+        `${p} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${recordOf(tree, p)}).`,
+      ),
+    );
   }
   for (const p of write.deletes) {
     if (!flagged.has(p))
-      findings.push({
-        kind: FindingKind.OUT_OF_DATE,
-        path: p,
-        message: `${p} is no longer produced by the program.`,
-        fix: 'Run `cdk8s-gitops synth` to remove it, and commit the result.',
-      });
+      findings.push(
+        finding(
+          FindingKind.OUT_OF_DATE,
+          p,
+          `${p} is no longer produced by the program.`,
+          'Run `cdk8s-gitops synth` to remove it, and commit the result.',
+        ),
+      );
   }
 
   const actual = applicationsOf(viewOfCheckout(dir));
   const expected = applicationsOf(viewOfDeclaredTree(tree));
   for (const [key, a] of actual) {
     if (!expected.has(key)) {
-      findings.push({
-        kind: FindingKind.UNDECLARED_APPLICATION,
-        path: sourceDirectory(a.app),
-        message: `ApplicationSet ${a.applicationSet} would generate Application ${a.app.metadata.name}, which the program does not declare.`,
-        fix: 'Remove the stray directory, or declare the target in the program.',
-      });
+      findings.push(
+        finding(
+          FindingKind.UNDECLARED_APPLICATION,
+          sourceDirectory(a.app),
+          `ApplicationSet ${a.applicationSet} would generate Application ${a.app.metadata.name}, which the program does not declare.`,
+        ),
+      );
     }
   }
   for (const [key, e] of expected) {
     if (!actual.has(key))
-      findings.push({
-        kind: FindingKind.MISSING_APPLICATION,
-        path: e.file,
-        message: `Application ${e.app.metadata.name} is declared but the checkout would not generate it.`,
-        fix: 'Run `cdk8s-gitops synth` and commit the result.',
-      });
+      findings.push(
+        finding(
+          FindingKind.MISSING_APPLICATION,
+          e.file,
+          `Application ${e.app.metadata.name} is declared but the checkout would not generate it.`,
+        ),
+      );
   }
 
   const services = new Map(model.services.map((s) => [s.name, s]));
@@ -141,12 +153,13 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
       read,
     )) {
       if (version === ring.digest) continue;
-      findings.push({
-        kind: FindingKind.DIGEST_MISMATCH,
-        path: p,
-        message: `${applicationName(t)} runs ${String(version)} in ${p.slice(p.lastIndexOf('/') + 1)}, but the ledger says ring ${t.ring} runs ${ring.digest}.`,
-        fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
-      });
+      findings.push(
+        finding(
+          FindingKind.DIGEST_MISMATCH,
+          p,
+          `${applicationName(t)} runs ${String(version)} in ${p.slice(p.lastIndexOf('/') + 1)}, but the ledger says ring ${t.ring} runs ${ring.digest}.`,
+        ),
+      );
     }
   }
   return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : 1));

@@ -14,7 +14,7 @@
  * of the two. Outside a Git repository the ledger's own `since` times are used, and a note says so.
  */
 import { applicationName } from '../model/placement';
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { LedgerGit } from './git/ledger-history';
 import { contentHash } from '../synth/file-tree';
 import { readManifest } from './checkout/manifest-io';
@@ -55,11 +55,10 @@ export function soakUntil(c: GateClock): Date {
 export function clockProblems(c: GateClock): Problem[] {
   if (c.clock === undefined || c.now.getTime() <= c.clock.getTime() + CLOCK_SKEW_MS) return [];
   return [
-    {
-      code: 'CG616',
+    problem('CG616', {
       message: `The time given (CDK8S_GITOPS_NOW=${formatTimestamp(c.now)}) is later than the system clock (${formatTimestamp(c.clock)}); it may set the time back for reproducible runs, never forward.`,
       fix: 'Unset CDK8S_GITOPS_NOW, or set it to a time that has passed.',
-    },
+    }),
   ];
 }
 
@@ -152,14 +151,12 @@ export class CheckoutGates {
     if (options.base === undefined) return new CheckoutGates(model, dir, clock, git);
     const commit = git?.commitOf(options.base);
     if (git === undefined || commit === undefined) {
-      throw new GitOpsError({
-        code: 'CG315',
+      throw GitOpsError.of('CG315', {
         file: dir,
         message:
           git === undefined
             ? `--base ${options.base} needs a Git repository, and ${dir} is in none.`
             : `--base ${JSON.stringify(options.base.slice(0, 200))} names no commit in the repository of ${dir}.`,
-        fix: 'Name the branch the change is to be merged into, fetched: e.g. git fetch origin main, then --base origin/main.',
       });
     }
     return new CheckoutGates(model, dir, clock, git, { ref: options.base, commit });

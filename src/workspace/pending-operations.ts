@@ -54,8 +54,7 @@ export function readPending(store: PendingStore): PendingOperation[] {
       if (!(e instanceof GitOpsError)) throw e;
     }
     if (op === undefined) {
-      throw new GitOpsError({
-        code: 'CG521',
+      throw GitOpsError.of('CG521', {
         file: store.gitDir.abs(rel),
         message: `${store.gitDir.abs(rel)} is not the record of a pending operation that cdk8s-gitops wrote (not a file, not JSON, or another shape). Nothing was published.`,
         fix: `Remove it (rm ${JSON.stringify(store.gitDir.abs(rel))}), then run the promote, rollback or unhold again if it is still wanted.`,

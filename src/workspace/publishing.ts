@@ -239,13 +239,11 @@ function reapply(req: PublishRequest, op: PendingOperation): string | undefined 
     outcome = runRelease(req.model, req.dir, op.request, { by: op.by, now: new Date(op.at) }, { modelFingerprint: req.fingerprint });
   } catch (e) {
     if (!(e instanceof GitOpsError) || !e.code.startsWith('CG6')) throw e;
-    throw new GitOpsError({
-      code: 'CG517',
+    throw GitOpsError.of('CG517', {
       file: op.ledger.path,
       message:
         `The pending ${op.subject} (made ${op.at}) no longer applies on the remote tip, which changed ${op.ledger.path} since: ${e.message} ` +
         'Nothing was pushed; the operation is still pending.',
-      fix: 'Drop it with `cdk8s-gitops publish --drop-pending`, then run it again on an up-to-date checkout (git pull) if it still makes sense.',
     });
   }
   if (!outcome.change.changed) return undefined;
@@ -306,8 +304,7 @@ export async function assertPendingState(
     const atHead = (text: string | null): boolean => text === head || (head === null ? text === initial : text === moved);
     if (mine.length === 0) {
       if (atHead(now)) continue;
-      throw new GitOpsError({
-        code: 'CG520',
+      throw GitOpsError.of('CG520', {
         file,
         message:
           `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
@@ -321,8 +318,7 @@ export async function assertPendingState(
     for (const [i, op] of mine.entries()) {
       if (i < start) continue;
       if (i === start ? !atHead(op.ledger.before) : op.ledger.before !== mine[i - 1]!.ledger.after) {
-        throw new GitOpsError({
-          code: 'CG520',
+        throw GitOpsError.of('CG520', {
           file,
           message:
             `${file} was changed ${i === start ? 'before the pending' : `between the pending ${mine[i - 1]!.subject} and the`} ${op.subject} by a change ` +
@@ -356,8 +352,7 @@ function withRingMoves(model: PlatformModel, text: string, file: string): string
 }
 
 function notAsLeft(op: PendingOperation, why: string, where: string): GitOpsError {
-  return new GitOpsError({
-    code: 'CG519',
+  return GitOpsError.of('CG519', {
     file: op.ledger.path,
     message:
       `${op.ledger.path} no longer holds what the pending ${op.subject} (made ${op.at}) wrote: ${why}. ` +

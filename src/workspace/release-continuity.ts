@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { LedgerGit } from './git/ledger-history';
 import { ledgerFilePath, ringPolicies } from '../release/ledger-files';
 import { MAX_LEDGER_BYTES } from './ledgers';
@@ -222,8 +222,7 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
   return [...groups.values()].map((g) => {
     const apps = [...g.apps].sort();
     const ring = model.rings.find((r) => r.name === g.ring);
-    return {
-      code: 'CG144',
+    return problem('CG144', {
       ...(ring ? { constructPath: ring.path } : {}),
       message:
         `The write would switch ${apps.length === 1 ? 'Application' : `${apps.length} Applications`} ${apps.join(', ')} from ${shortDigest(g.from)} to ${shortDigest(g.to)} ` +
@@ -233,7 +232,7 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
         `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
         `(promote ${shortDigest(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}, or roll "${g.ring}" back to ${shortDigest(g.from)}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
         "movedFrom names only a ring's own old names. If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.",
-    };
+    });
   });
 }
 

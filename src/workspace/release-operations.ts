@@ -85,10 +85,8 @@ export function runRelease(
   const service = model.services.find((s) => s.name === request.service);
   if (!service) {
     const known = model.services.map((s) => s.name);
-    throw new GitOpsError({
-      code: 'CG306',
+    throw GitOpsError.of('CG306', {
       message: `The program has no service "${request.service}"; it has ${known.length ? known.join(', ') : 'none'}.${didYouMean(request.service, known)}`,
-      fix: 'Name a service the program declares.',
     });
   }
   const texts = readLedgerTexts(model, dir);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { globMatches } from '../core/glob';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel, RemovalModel } from '../model/platform-model';
@@ -124,14 +124,15 @@ export function undeclaredDeletionProblems(
     group.names.push(app.name);
     groups.set(key, group);
   }
-  return [...groups.values()].map(({ cause, names }) => ({
-    code: 'CG141',
-    ...(cause.constructPath ? { constructPath: cause.constructPath } : {}),
-    message:
-      `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
-      `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`,
-    fix: `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
-  }));
+  return [...groups.values()].map(({ cause, names }) =>
+    problem('CG141', {
+      ...(cause.constructPath ? { constructPath: cause.constructPath } : {}),
+      message:
+        `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
+        `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`,
+      fix: `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
+    }),
+  );
 }
 
 /**

@@ -171,7 +171,7 @@ describe('cdk8s-gitops plan, preview and check', () => {
     expect([r.status, r.stderr]).toEqual([2, '']);
     expect(r.stdout).toBe(
       [
-        '[undeclared-application] environments/prod/aws/eu-central-1-01/stray: ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
+        '[undeclared-application] CG416 environments/prod/aws/eu-central-1-01/stray: ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
         '    Fix: Remove the stray directory, or declare the target in the program.',
         '1 finding.',
         '',

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { readLedgers } from '../../src/workspace/ledgers';
 import { treeFromLedgers } from '../../src/synth/build';
 import { buildTree } from '../../src/workspace/build';
-import { checkCheckout, Finding, FindingKind } from '../../src/workspace/check';
+import { checkCheckout, Finding, FINDING_CODES, FindingKind } from '../../src/workspace/check';
+import { errorEntry } from '../../src/core/error-catalogue';
 import { PlatformModel } from '../../src/model/platform-model';
 import { TRANSACTION_DIR, writeTree } from '../../src/workspace/checkout/writer';
 import { addLedgerApi, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile } from './example-checkout';
@@ -42,6 +43,7 @@ describe('checkCheckout', () => {
     expect(check(model, dir)).toEqual([
       {
         kind: FindingKind.EDITED,
+        code: 'CG413',
         path: VALUES,
         message: `${VALUES} was edited by hand.`,
         fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
@@ -57,12 +59,14 @@ describe('checkCheckout', () => {
     expect(check(model, dir)).toEqual([
       {
         kind: FindingKind.MISSING_APPLICATION,
+        code: 'CG417',
         path: 'applicationsets/prod/workloads-prod.yaml',
         message: 'Application payments-api-prod-aws-eu-central-1-01 is declared but the checkout would not generate it.',
         fix: 'Run `cdk8s-gitops synth` and commit the result.',
       },
       {
         kind: FindingKind.MISSING,
+        code: 'CG414',
         path: VALUES,
         message: `${VALUES} is owned by cdk8s-gitops but missing.`,
         fix: 'Run `cdk8s-gitops synth` to restore it.',
@@ -89,6 +93,7 @@ describe('checkCheckout', () => {
     expect(check(model, dir)).toEqual([
       {
         kind: FindingKind.UNDECLARED_APPLICATION,
+        code: 'CG416',
         path: 'environments/prod/aws/eu-central-1-01/stray',
         message:
           'ApplicationSet workloads-prod would generate Application stray-prod-aws-eu-central-1-01, which the program does not declare.',
@@ -181,12 +186,14 @@ describe('checkCheckout', () => {
     expect(check(model, dir)).toEqual([
       {
         kind: FindingKind.DIGEST_MISMATCH,
+        code: 'CG418',
         path: VALUES,
         message: `payments-api-prod-aws-eu-central-1-01 runs ${OTHER_DIGEST} in values.yaml, but the ledger says ring prod runs ${SEED_DIGEST}.`,
         fix: 'Change digests only with promote/rollback, then run `cdk8s-gitops synth --verify`.',
       },
       {
         kind: FindingKind.EDITED,
+        code: 'CG413',
         path: VALUES,
         message: `${VALUES} was edited by hand.`,
         fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
@@ -203,10 +210,20 @@ describe('checkCheckout', () => {
     expect(check(model, dir)).toEqual([
       {
         kind: FindingKind.INTERRUPTED_WRITE,
+        code: 'CG419',
         path: '.cdk8s-gitops/transaction',
         message: 'A write was interrupted and has not been completed.',
         fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
       },
     ]);
+  });
+
+  test('gives each kind of finding its own code from the catalogue', () => {
+    // GIVEN every kind of finding
+    const kinds = Object.values(FindingKind);
+
+    // THEN each has a code of its own, catalogued for the checkout
+    expect(new Set(kinds.map((k) => FINDING_CODES[k])).size).toBe(kinds.length);
+    for (const k of kinds) expect(errorEntry(FINDING_CODES[k])?.where).toBe('checkout');
   });
 });

@@ -90,16 +90,14 @@ async function checkNames(
     flags.app !== undefined || readProjectConfig(ctx.cwd).app !== undefined ? await loadModel('history', flags, ctx) : undefined;
   const services = [...new Set([...(model?.services.map((s) => s.name) ?? []), ...all.flatMap((e) => e.service)])].sort();
   if (!services.includes(service)) {
-    throw new GitOpsError({
-      code: 'CG306',
+    throw GitOpsError.of('CG306', {
       message: `No service "${service}": the program does not declare it and no commit names it.${didYouMean(service, services)}`,
       fix: `Name one of: ${services.join(', ') || 'none yet'}.`,
     });
   }
   const rings = [...new Set([...(model?.rings.map((r) => r.name) ?? []), ...all.flatMap((e) => e.ring)])];
   if (ring !== undefined && !rings.includes(ring)) {
-    throw new GitOpsError({
-      code: 'CG314',
+    throw GitOpsError.of('CG314', {
       message: `No ring "${ring}": the program does not declare it and no commit names it.${didYouMean(ring, rings)}`,
       fix: `Name one of: ${rings.join(', ') || 'none yet'}.`,
     });

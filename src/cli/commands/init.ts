@@ -77,10 +77,8 @@ Example:
 function assertEmpty(dir: string): void {
   if (!fs.existsSync(dir)) return;
   if (!fs.statSync(dir).isDirectory()) {
-    throw new GitOpsError({
-      code: 'CG308',
+    throw GitOpsError.of('CG308', {
       message: `init: ${dir} exists and is not a directory.`,
-      fix: 'Pass the path of a new or empty directory, e.g. `cdk8s-gitops init my-platform`.',
     });
   }
   const entries = fs
@@ -89,8 +87,7 @@ function assertEmpty(dir: string): void {
     .sort();
   if (entries.length === 0) return;
   const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
-  throw new GitOpsError({
-    code: 'CG308',
+  throw GitOpsError.of('CG308', {
     message: `init: ${dir} is not empty (${shown}); init writes only into an empty directory so that it never overwrites your files.`,
     fix: 'Pass a new directory, e.g. `cdk8s-gitops init my-platform`, or empty this one first.',
   });

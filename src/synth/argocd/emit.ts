@@ -1,4 +1,4 @@
-import { GitOpsError } from '../../core/errors';
+import { GitOpsError, problem } from '../../core/errors';
 import { toYamlDocuments } from '../../core/yaml/emit';
 import type { ApiObjectMetadata } from 'cdk8s';
 import { cdk8sLibrary } from '../../core/heavy-packages';
@@ -20,14 +20,7 @@ export function renderObjects(objects: readonly ArgoObject[], origin?: string): 
   const { ApiObject, App, Chart } = cdk8sLibrary();
   const problems = objects.flatMap((o) => validateArgoObject({ ...o }));
   if (problems.length > 0) {
-    throw new GitOpsError(
-      problems.map((message) => ({
-        code: 'CG137' as const,
-        ...(origin ? { constructPath: origin } : {}),
-        message: `${message}.`,
-        fix: 'Fix the value the message names in the program (e.g. a sync window or role); if the program is right, report this as a bug of cdk8s-gitops.',
-      })),
-    );
+    throw new GitOpsError(problems.map((message) => problem('CG137', { message: `${message}.`, constructPath: origin || undefined })));
   }
   const chart = new Chart(new App(), 'argocd', { disableResourceNameHashes: true });
   const apiObjects = objects.map(

@@ -10,8 +10,7 @@ export const MAX_READ_BYTES = 256 * 1024 * 1024;
 
 /** The error for a symbolic link found where cdk8s-gitops reads, writes or deletes. */
 export function symlinkError(rel: string, doing: string): GitOpsError {
-  return new GitOpsError({
-    code: 'CG408',
+  return GitOpsError.of('CG408', {
     file: rel,
     message: `${rel} is a symbolic link, and cdk8s-gitops never follows symbolic links in a checkout (it was about to ${doing}). Nothing was changed.`,
     fix: `Replace the link with a real file or directory (git rm ${rel}, and commit), then run again.`,
@@ -107,8 +106,7 @@ export class Checkout {
       if (stat.isDirectory()) throw notAFile(rel, 'a directory');
       if (!stat.isFile()) throw notAFile(rel, 'not a regular file');
       if (stat.size > maxBytes) {
-        throw new GitOpsError({
-          code: 'CG402',
+        throw GitOpsError.of('CG402', {
           file: rel,
           message: `${rel} is ${stat.size} bytes, larger than any file cdk8s-gitops writes there (${maxBytes} bytes).`,
           fix: `Restore it from Git (git checkout -- ${rel}), then run again.`,
@@ -246,8 +244,7 @@ export class Checkout {
 }
 
 function notAFile(rel: string, what: string, expected = 'file'): GitOpsError {
-  return new GitOpsError({
-    code: 'CG402',
+  return GitOpsError.of('CG402', {
     file: rel,
     message: `${rel} is ${what}, where cdk8s-gitops keeps a ${expected}.`,
     fix: `Move it away; cdk8s-gitops puts a ${expected} there.`,
@@ -255,8 +252,7 @@ function notAFile(rel: string, what: string, expected = 'file'): GitOpsError {
 }
 
 function blocked(blocking: string, rel: string): GitOpsError {
-  return new GitOpsError({
-    code: 'CG402',
+  return GitOpsError.of('CG402', {
     file: blocking,
     message: `A file stands where cdk8s-gitops needs a directory: ${blocking} (to write ${rel}).`,
     fix: 'Move that file away; the program puts a directory there.',

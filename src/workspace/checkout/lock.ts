@@ -131,8 +131,7 @@ function lockedError(dir: string, holder: LockHolder | undefined): GitOpsError {
   const who = holder
     ? `"cdk8s-gitops ${holder.command}" (process ${holder.pid}${holder.host !== os.hostname() ? ` on ${holder.host}` : ''}, since ${holder.started})`
     : 'another cdk8s-gitops command';
-  return new GitOpsError({
-    code: 'CG410',
+  return GitOpsError.of('CG410', {
     file: LOCK_PATH,
     message: `${who} is writing ${dir}; one command writes a checkout at a time. Nothing was read or written.`,
     fix:

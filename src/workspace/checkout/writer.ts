@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { GitOpsError, systemErrorCode } from '../../core/errors';
+import { GitOpsError, systemErrorCode, problem } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
 import type { WriteReport } from '../../model/write-report';
@@ -141,11 +141,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const oldTexts = readManifestTexts(dir);
   const old = parseManifest(oldTexts);
   if (tree.part !== undefined && old.inputs !== tree.part.basedOn) {
-    throw new GitOpsError({
-      code: 'CG407',
+    throw GitOpsError.of('CG407', {
       file: MANIFEST_PATH,
       message: `The checkout ${checkout.root} was written by another command while this one ran; its manifest no longer records what the change was worked out from. Nothing was written.`,
-      fix: 'Let the other command finish, then run this one again.',
     });
   }
   const files = new Map<string, ManifestEntry>();
@@ -159,11 +157,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   let unchanged = 0;
   for (const p of tree.paths()) {
     if (!isOwnablePath(p) || p.startsWith('.cdk8s-gitops/')) {
-      throw new GitOpsError({
-        code: 'CG403',
+      throw GitOpsError.of('CG403', {
         file: p,
         message: `The tree has a file at "${p}", which is outside the repository or in a reserved place.`,
-        fix: 'Report this as a bug of cdk8s-gitops.',
       });
     }
     const entry = tree.get(p)!;
@@ -203,12 +199,12 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   }
   if (foreign.length > 0) {
     throw new GitOpsError(
-      foreign.map((p) => ({
-        code: 'CG404',
-        file: p,
-        message: `"${p}" exists but was not written by cdk8s-gitops, and the program generates a file there.`,
-        fix: 'Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.',
-      })),
+      foreign.map((p) =>
+        problem('CG404', {
+          file: p,
+          message: `"${p}" exists but was not written by cdk8s-gitops, and the program generates a file there.`,
+        }),
+      ),
       `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`,
     );
   }
@@ -321,8 +317,7 @@ export function ensureCheckoutDirectory(dir: string): void {
     if (systemErrorCode(e) !== 'EEXIST' && systemErrorCode(e) !== 'ENOTDIR') throw e;
   }
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new GitOpsError({
-      code: 'CG402',
+    throw GitOpsError.of('CG402', {
       file: dir,
       message: `${dir} is not a directory, so it cannot be a checkout of the GitOps repository.`,
       fix: 'Pass --out the directory of a checkout (or a new directory to create).',
@@ -392,11 +387,9 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
       // Left for the next run, which discards a transaction without a journal.
     }
     if (e instanceof GitOpsError) throw e;
-    throw new GitOpsError({
-      code: 'CG405',
+    throw GitOpsError.of('CG405', {
       file: current,
       message: `Could not write ${current === JOURNAL ? 'the journal of the write' : current} (${failureCause(e)}). Nothing in ${dir} was changed.`,
-      fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
   }
   completeJournal(checkout, { owner, writes, deletes: [...plan.deletes, ...plan.manifestDeletes] }, options.onApply);
@@ -434,12 +427,12 @@ function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
   const lost = inGit ? edited.filter((p) => dirty.has(prefix + p)) : edited;
   if (lost.length === 0) return;
   throw new GitOpsError(
-    lost.map((p) => ({
-      code: 'CG409',
-      file: p,
-      message: `"${p}" was changed by hand since cdk8s-gitops wrote it, the change is not committed, and this write would replace it.`,
-      fix: 'Make the change in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
-    })),
+    lost.map((p) =>
+      problem('CG409', {
+        file: p,
+        message: `"${p}" was changed by hand since cdk8s-gitops wrote it, the change is not committed, and this write would replace it.`,
+      }),
+    ),
     `${lost.length} owned file${lost.length === 1 ? ' was' : 's were'} changed by hand and not committed; nothing was written:`,
   );
 }
@@ -463,11 +456,9 @@ function hasInterruptedWrite(dir: string): boolean {
 /** Fails with `CG411` when a write into `dir` was interrupted after its commit point. */
 export function assertNoInterruptedWrite(dir: string): void {
   if (!hasInterruptedWrite(dir)) return;
-  throw new GitOpsError({
-    code: 'CG411',
+  throw GitOpsError.of('CG411', {
     file: TRANSACTION_DIR,
     message: `A write into ${dir} was interrupted half-way and the checkout holds part of it; reading it now would report changes that are not there.`,
-    fix: 'Run `cdk8s-gitops synth` (or the interrupted command again) to complete the write, then run this command.',
   });
 }
 
@@ -482,16 +473,14 @@ export function recoverInterruptedWrite(dir: string): boolean {
   const checkout = new Checkout(dir);
   if (checkout.kind(TRANSACTION_DIR) === 'missing') return false;
   if (checkout.kind(TRANSACTION_DIR) !== 'directory') {
-    throw new GitOpsError({
-      code: 'CG412',
+    throw GitOpsError.of('CG412', {
       file: TRANSACTION_DIR,
       message: `${TRANSACTION_DIR} is not a directory cdk8s-gitops made; it holds the state of a write in progress and is never committed.`,
       fix: `Remove it (git rm -r --cached ${TRANSACTION_DIR} if Git tracks it, and delete it), then run again.`,
     });
   }
   if (isTrackedByGit(checkout.root, TRANSACTION_DIR)) {
-    throw new GitOpsError({
-      code: 'CG412',
+    throw GitOpsError.of('CG412', {
       file: TRANSACTION_DIR,
       message: `Git tracks files in ${TRANSACTION_DIR}, which holds the state of a write in progress: a journal that came with the repository is not replayed.`,
       fix: `Remove it from the repository (git rm -r ${TRANSACTION_DIR}, and commit), then run again.`,
@@ -504,8 +493,7 @@ export function recoverInterruptedWrite(dir: string): boolean {
   }
   const journal = parseJournal(text);
   if (journal.owner !== identity(checkout.abs(TRANSACTION_DIR))) {
-    throw new GitOpsError({
-      code: 'CG412',
+    throw GitOpsError.of('CG412', {
       file: JOURNAL,
       message: `The journal in ${TRANSACTION_DIR} was not written in this checkout (it was copied or planted here), so it is not replayed. Nothing was changed.`,
       fix: `Delete ${TRANSACTION_DIR} (rm -r ${TRANSACTION_DIR}), check the checkout with git status, then run again.`,
@@ -539,8 +527,7 @@ function parseJournal(text: string): Journal {
     data.writes.every((w: unknown) => isMap(w) && staged(w.staged) && target(w.target)) &&
     data.deletes.every(target);
   if (!valid) {
-    throw new GitOpsError({
-      code: 'CG406',
+    throw GitOpsError.of('CG406', {
       file: JOURNAL,
       message: 'The journal of an interrupted write is not one cdk8s-gitops wrote, so the write cannot be completed. Nothing was changed.',
       fix: `Delete ${TRANSACTION_DIR} (rm -r ${TRANSACTION_DIR}); then check with git status whether any generated file was left half-updated, and run synth again.`,
@@ -569,8 +556,7 @@ function completeJournal(checkout: Checkout, journal: Journal, onApply?: (count:
     checkout.removeTree(TRANSACTION_DIR);
   } catch (e) {
     if (e instanceof GitOpsError) throw e;
-    throw new GitOpsError({
-      code: 'CG406',
+    throw GitOpsError.of('CG406', {
       file: current,
       message:
         `The write was committed, but putting ${current} in place failed (${failureCause(e)}). ` +

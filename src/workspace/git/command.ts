@@ -98,9 +98,7 @@ export class GitRunner {
 /** Wraps an unexpected git failure in a {@link GitOpsError} (`CG599`) that names the command and directory. */
 export function gitFailure(err: unknown, what: string, dir: string): GitOpsError {
   const detail = err instanceof Error ? err.message.trim() : String(err);
-  return new GitOpsError({
-    code: 'CG599',
+  return GitOpsError.of('CG599', {
     message: `git failed to ${what} in "${dir}": ${detail}.`,
-    fix: 'Read the message from git above; run the same git command in that directory to reproduce it.',
   });
 }

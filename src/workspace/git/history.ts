@@ -69,10 +69,8 @@ export async function readHistory(options: HistoryOptions): Promise<HistoryEntry
     if (ref === 'HEAD' && (await repo.currentBranch()) !== undefined) {
       return []; // a branch with no commit yet
     }
-    throw new GitOpsError({
-      code: 'CG511',
+    throw GitOpsError.of('CG511', {
       message: `"${ref}" names no commit in "${repo.root}".`,
-      fix: 'Pass a branch, tag or commit that exists (`git branch -a` lists branches); fetch first for a remote branch.',
     });
   }
 

@@ -24,10 +24,8 @@ export function normalizePaths(paths: readonly string[], root: string): string[]
               ? 'is inside .git'
               : undefined;
     if (bad) {
-      throw new GitOpsError({
-        code: 'CG512',
+      throw GitOpsError.of('CG512', {
         message: `Path "${raw}" ${bad}; paths are relative to the repository root "${root}".`,
-        fix: 'Pass paths relative to the repository root, such as "environments/prod" or "releases/payments-api.yaml".',
       });
     }
     out.add(normalized);

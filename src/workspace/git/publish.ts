@@ -180,10 +180,8 @@ export async function publishCommits(options: PublishCommitsOptions): Promise<Pu
   const startCommit = await repo.resolve('HEAD');
   const target = options.branch ?? startBranch;
   if (target === undefined) {
-    throw new GitOpsError({
-      code: 'CG507',
+    throw GitOpsError.of('CG507', {
       message: `"${repo.root}" has a detached HEAD and no branch to publish to was given.`,
-      fix: "Pass the branch to publish to (branch: 'main'), or check that branch out first.",
     });
   }
   if (options.pushBranch === target) {
@@ -233,20 +231,15 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
     const tips = await repo.fetch(remote, options.pushBranch ? [target, options.pushBranch] : [target]);
     const targetTip = tips.get(target);
     if (!targetTip && (options.pushBranch || !(await isFirstCommit(repo, remote, target)))) {
-      throw new GitOpsError({
-        code: 'CG508',
+      throw GitOpsError.of('CG508', {
         message: `Remote "${remote}" has no branch "${target}" to publish to.`,
         fix: `Push a first commit to "${target}", or pass the branch the GitOps repository uses (branch: 'main').`,
       });
     }
     const remoteTip = options.pushBranch ? tips.get(options.pushBranch) : targetTip;
     if (options.pushBranch && remoteTip && ifExists === ExistingBranch.FAIL) {
-      throw new GitOpsError({
-        code: 'CG504',
+      throw GitOpsError.of('CG504', {
         message: `Branch "${options.pushBranch}" already exists on remote "${remote}" (at ${short(remoteTip)}); the change is probably proposed already.`,
-        fix:
-          'Review, merge or close the merge request of that branch and delete the branch, choose another pushBranch, ' +
-          'or pass ifBranchExists: ExistingBranch.ADD_COMMIT to add a commit on top of it.',
       });
     }
     // Undefined: the remote is empty, and these commits are its first.
@@ -262,8 +255,7 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
           `Dropped ${ahead.length} unpushed commit${ahead.length === 1 ? '' : 's'} of an interrupted publish (${ahead.map((c) => short(c.sha)).join(', ')}); ${ahead.length === 1 ? 'it' : 'they'} never reached "${remote}".`,
         );
       } else if (ahead.length > 0) {
-        throw new GitOpsError({
-          code: 'CG505',
+        throw GitOpsError.of('CG505', {
           message:
             `Local branch "${local}" in "${repo.root}" is at ${short(localTip!)}, which has commits that remote "${remote}" ` +
             `(at ${short(base)}) lacks; publish pushes only its own commit and will not push, rebase or drop them.`,
@@ -348,25 +340,19 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       else if (!after?.tip || attempts >= maxAttempts) await dropAll(); // the next attempt moves onto the other first commit
       if (!after || after.tip === remoteTip) {
         const detail = pushError instanceof Error ? pushError.message.trim() : String(pushError);
-        throw new GitOpsError({
-          code: 'CG509',
+        throw GitOpsError.of('CG509', {
           message:
             `Pushing "${local}" to "${remoteBranch}" on remote "${remote}" failed, and not because the remote moved: ${detail}. ` +
             `Nothing was pushed; "${repo.root}" is back at ${at} with no changes.`,
-          fix: 'Check access to the remote, its branch protection and hooks, and the network; then publish again.',
         });
       }
       if (attempts >= maxAttempts) {
-        throw new GitOpsError({
-          code: 'CG503',
+        throw GitOpsError.of('CG503', {
           message:
             `The remote kept moving: ${attempts} pushes to "${remoteBranch}" on remote "${remote}" were rejected because ` +
             `other commits landed first (remote tip now ${after.tip ? short(after.tip) : 'deleted'}). Nothing was lost: the other ` +
             `writers' commits are on the remote untouched, nothing of this change was pushed, and "${repo.root}" is back at ` +
             `${at} with no changes.`,
-          fix:
-            'Publish again; if other writers push this often, raise maxAttempts or run publishers one at a time ' +
-            '(for example one CI concurrency group per GitOps repository).',
         });
       }
       await sleep(retryDelayMs * 2 ** (attempts - 1) * (0.5 + Math.random()));
@@ -383,8 +369,7 @@ async function isFirstCommit(repo: GitOpsRepository, remote: string, target: str
   if (await repo.remoteHasBranches(remote)) return false;
   const tip = await repo.resolve(`refs/heads/${target}`);
   if (tip !== undefined) {
-    throw new GitOpsError({
-      code: 'CG518',
+    throw GitOpsError.of('CG518', {
       message:
         `Remote "${remote}" is an empty repository, and local branch "${target}" in "${repo.root}" already has commits (at ${short(tip)}); ` +
         'publish makes the first commit of an empty repository itself and will not push commits it did not make.',
@@ -401,12 +386,8 @@ function assertNothingInTheWay(root: string, changes: readonly FileChange[], own
   }
   const shown = inTheWay.slice(0, 10).map((c) => `${c.path} (${c.kind})`);
   const more = inTheWay.length > shown.length ? ` and ${inTheWay.length - shown.length} more` : '';
-  throw new GitOpsError({
-    code: 'CG502',
+  throw GitOpsError.of('CG502', {
     message: `"${root}" has uncommitted changes that publish must not overwrite or commit: ${shown.join(', ')}${more}.`,
-    fix:
-      'Commit, stash or remove them first (`git status` lists them); publish moves its branch to the remote tip ' +
-      'between attempts and commits only what its apply() writes.',
   });
 }
 
@@ -416,7 +397,7 @@ function isPublishCommit(message: string): boolean {
 }
 
 function invalidOption(what: string, fix: string): GitOpsError {
-  return new GitOpsError({ code: 'CG516', message: `Invalid publish option: ${what}.`, fix });
+  return GitOpsError.of('CG516', { message: `Invalid publish option: ${what}.`, fix });
 }
 
 function short(sha: string): string {

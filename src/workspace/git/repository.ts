@@ -74,10 +74,8 @@ export class GitOpsRepository {
   public static async open(dir: string): Promise<GitOpsRepository> {
     const abs = path.resolve(dir);
     const notRepo = (why: string): GitOpsError =>
-      new GitOpsError({
-        code: 'CG501',
+      GitOpsError.of('CG501', {
         message: `"${abs}" ${why}.`,
-        fix: 'Pass the directory of a git checkout of the GitOps repository (`git clone <url> <dir>`), or run `git init -b main` there first.',
       });
     if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
       throw notRepo('is not a directory');
@@ -124,8 +122,7 @@ export class GitOpsRepository {
   public async headSha(): Promise<string> {
     const sha = await this.resolve('HEAD');
     if (!sha) {
-      throw new GitOpsError({
-        code: 'CG511',
+      throw GitOpsError.of('CG511', {
         message: `HEAD in "${this.root}" points at no commit (the branch has no commit yet).`,
         fix: 'Make a first commit, or clone a repository that has one.',
       });
@@ -236,10 +233,8 @@ export class GitOpsRepository {
     const ignored = normalizePaths(options.ignored ?? [], this.root).filter((f) => isUnder(f, scope));
     const files = [...new Set([...(await this.changedFiles(scope)), ...ignored])].sort();
     if (files.length === 0) {
-      throw new GitOpsError({
-        code: 'CG506',
+      throw GitOpsError.of('CG506', {
         message: `Nothing to commit under ${scope.map((p) => `"${p}"`).join(', ')} in "${this.root}": those files match HEAD.`,
-        fix: 'Write the changes before committing, or skip the commit when nothing changed (`isClean(paths)`).',
       });
     }
     const args = ['commit', '--quiet', '--only', '-m', message];
@@ -410,8 +405,7 @@ export class GitOpsRepository {
       return (await this.git.run(['remote', 'get-url', '--', remote])).trim();
     } catch (err) {
       if (err instanceof GitCommandError) {
-        throw new GitOpsError({
-          code: 'CG515',
+        throw GitOpsError.of('CG515', {
           message: `"${this.root}" has no remote named "${remote}".`,
           fix: `Pass the name of a configured remote (see \`git remote -v\`), or add it with \`git remote add ${remote} <url>\`.`,
         });
@@ -489,10 +483,8 @@ export class GitOpsRepository {
     if (!name.startsWith('-') && (await this.git.test(['check-ref-format', '--branch', name]).catch(() => false))) {
       return;
     }
-    throw new GitOpsError({
-      code: 'CG514',
+    throw GitOpsError.of('CG514', {
       message: `"${name}" is not a valid branch name.`,
-      fix: 'Use a name such as "promote/payments-api/prod/2e8f1a31": no spaces, "..", "~", "^", ":", "?", "*", "[", or leading "-".',
     });
   }
 }

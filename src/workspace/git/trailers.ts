@@ -133,8 +133,7 @@ export function formatTrailers(input: TrailerInput): string {
 export function appendTrailers(message: string, input: TrailerInput = {}): string {
   const body = message.replace(/\r\n/g, '\n').replace(/\s+$/, '');
   if (body.trim() === '') {
-    throw new GitOpsError({
-      code: 'CG510',
+    throw GitOpsError.of('CG510', {
       message: 'The commit message is empty.',
       fix: 'Give a one-line subject that says what changed, such as "Promote payments-api to prod".',
     });
@@ -224,5 +223,5 @@ function collect(paragraph: readonly string[]): Trailers {
 }
 
 function invalidTrailer(message: string, fix: string): GitOpsError {
-  return new GitOpsError({ code: 'CG510', message: `${message}.`, fix });
+  return GitOpsError.of('CG510', { message: `${message}.`, fix });
 }

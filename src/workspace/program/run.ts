@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { parseYaml } from '../../core/yaml/parse';
-import { formatProblem, GitOpsError } from '../../core/errors';
+import { formatProblem, GitOpsError, problem } from '../../core/errors';
 import { fingerprint } from '../../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../../model/platform-model';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
@@ -37,11 +37,9 @@ export function readProjectConfig(cwd: string): ProjectConfig {
   try {
     data = parseYaml(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new GitOpsError({
-      code: 'CG303',
+    throw GitOpsError.of('CG303', {
       file: 'cdk8s.yaml',
       message: `cdk8s.yaml is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
-      fix: 'Fix the file; it needs at least `app: <command that runs the program>`.',
     });
   }
   const config = isMap(data) ? data : {};
@@ -98,8 +96,7 @@ export function programTimeout(command: string, flag: string | undefined, env: E
     flag !== undefined ? ['--timeout', flag] : fromEnv ? [PROGRAM_TIMEOUT_ENV, fromEnv] : ['the default', DEFAULT_PROGRAM_TIMEOUT];
   const seconds = parseTimeout(text);
   if (seconds === undefined) {
-    throw new GitOpsError({
-      code: 'CG301',
+    throw GitOpsError.of('CG301', {
       message: `${command}: ${source} "${text}" is not a time between 1 second and 24 hours.`,
       fix: 'Give whole seconds or a duration in h, m and s, e.g. --timeout 90, --timeout 5m or --timeout 1h30m.',
     });
@@ -146,8 +143,7 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
   const command = flags.app ?? readProjectConfig(ctx.cwd).app;
   const timeout = programTimeout(commandName, flags.timeout, ctx.env);
   if (!command) {
-    throw new GitOpsError({
-      code: 'CG302',
+    throw GitOpsError.of('CG302', {
       message: `No program to run: no --app was given and there is no "app" in ${path.join(ctx.cwd, 'cdk8s.yaml')}.`,
       fix: 'Pass --app "npx tsx platform.ts", or add `app: npx tsx platform.ts` to cdk8s.yaml.',
     });
@@ -166,15 +162,13 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
 /** What a program's run comes to: its model, or the error that says why there is none. */
 function outcome(command: string, exit: ProgramExit, timeout: number, text: string | undefined): ProgramRun {
   if (exit.startError) {
-    throw new GitOpsError({
-      code: 'CG304',
+    throw GitOpsError.of('CG304', {
       message: `The program "${command}" could not start: ${exit.startError.message}.`,
       fix: 'Make sure the command runs on its own (the shell runs it in the directory of cdk8s.yaml).',
     });
   }
   if (exit.timedOut) {
-    throw new GitOpsError({
-      code: 'CG310',
+    throw GitOpsError.of('CG310', {
       message: `The program "${command}" ran longer than its timeout of ${formatSeconds(timeout)} and was stopped, with every process it started; nothing was written.`,
       fix: `Find what it waits for (a server, a timer, an open handle) with \`${command}\` on its own; or, if it needs longer, pass e.g. --timeout ${formatSeconds(timeout * 2)} or set ${PROGRAM_TIMEOUT_ENV}.`,
     });
@@ -199,31 +193,25 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
     const handedOver = output !== undefined && 'model' in output;
     throw new GitOpsError(
       handedOver
-        ? {
-            code: 'CG309',
+        ? problem('CG309', {
             message: `The program "${command}" ${status} after handing over its model; nothing was written.`,
-            fix: 'Fix what fails after platform.synth() (see its output), so that the program exits with 0.',
-          }
-        : {
-            code: 'CG304',
+          })
+        : problem('CG304', {
             message: `The program "${command}" ${status} without handing over a model.`,
             fix: 'The program failed before platform.synth(): fix the error its output shows (run the command on its own to see all of it).',
-          },
+          }),
       summary,
     );
   }
   if (output === undefined || !('model' in output)) {
-    throw new GitOpsError({
-      code: 'CG304',
+    throw GitOpsError.of('CG304', {
       message: `The program "${command}" exited with 0 without handing over ${text === undefined ? 'a model' : 'a readable model'}.`,
       fix: 'End the program with platform.synth(), and let nothing else write to the file named by CDK8S_GITOPS_MODEL_OUT.',
     });
   }
   if (output.model.version !== MODEL_VERSION) {
-    throw new GitOpsError({
-      code: 'CG305',
+    throw GitOpsError.of('CG305', {
       message: `The program was built with another version of cdk8s-gitops (model version ${output.model.version}, this CLI reads ${MODEL_VERSION}).`,
-      fix: 'Use the cdk8s-gitops CLI from the same installation as the program (npx cdk8s-gitops).',
     });
   }
   return { model: output.model, fingerprint: fingerprint(text!) };
