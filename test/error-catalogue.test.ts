@@ -42,7 +42,7 @@ describe('error catalogue', () => {
 
   test('finds the codes raised in src', () => {
     expect(used.size).toBeGreaterThan(60);
-    expect(used.get('CG101')).toEqual(expect.arrayContaining(['constructs/name-checks.ts']));
+    expect(used.get('CG101')).toEqual(expect.arrayContaining(['model/rules/names.ts']));
     expect(used.get('CG609')).toEqual(expect.arrayContaining(['release/rules.ts']));
   });
 

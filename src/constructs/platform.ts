@@ -5,7 +5,7 @@ import type { WriteReport } from '../model/write-report';
 import { snapshotPlatform } from './snapshot';
 import { Values } from '../model/values';
 import { problemsOfValues } from './values-check';
-import { repoUrlProblem } from './names';
+import { repoUrlProblem } from '../model/names';
 import { Removal } from './removal';
 import { PLATFORM_SYMBOL, platformOf } from './platform-scope';
 

@@ -1,6 +1,6 @@
 import { Problem, problem } from '../core/errors';
 import type { RemovalKind, RemovalModel } from '../model/platform-model';
-import { dns1123LabelProblem } from './names';
+import { dns1123LabelProblem } from '../model/names';
 
 /** Why `name` cannot name a service, environment or ring, or undefined. */
 function labelProblem(name: unknown): string | undefined {

@@ -10,7 +10,7 @@ import { Problem, problem } from '../core/errors';
 import { KubeObjectModel } from '../model/platform-model';
 import { imagePlaceholder, misuseProblem, placeholderMisuses } from '../model/images';
 import { objectFileName } from '../model/placement';
-import { dns1123SubdomainProblem } from './names';
+import { dns1123SubdomainProblem } from '../model/names';
 import { isMap } from '../core/plain';
 import { isLabelValue } from '../core/kube-names';
 

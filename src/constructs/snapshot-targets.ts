@@ -1,6 +1,6 @@
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
-import { ClusterModel, KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
+import { KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
 import { imagePlaceholder } from '../model/images';
 import { objectFileName } from '../model/placement';
 import { mergedValues, sdkLayer } from '../model/target-values';
@@ -24,8 +24,6 @@ interface PlacedCluster {
   readonly qualifiedName: string;
   /** `<environment>/<cloud>/<name>/`: the id of each of its targets, less the service name. */
   readonly idPrefix: string;
-  /** The cluster's model, by its id; undefined for a cluster of another platform. */
-  readonly model: ClusterModel | undefined;
   /** Ids of the platform, environment, cloud and cluster layers. */
   readonly layers: readonly string[];
   /** Names of the promotion rings that select its targets. */
@@ -51,8 +49,6 @@ export interface SharedLayerSources {
 export class TargetsBuilder {
   /** The targets, in the order of the services and their placements. */
   public readonly targets: TargetModel[] = [];
-  /** The model of each target's cluster, in the order of {@link targets}; undefined for a cluster of another platform. */
-  public readonly targetClusters: (ClusterModel | undefined)[] = [];
   /** The names of the rings that select each target, in the order of {@link targets}. */
   public readonly targetRings: (readonly string[])[] = [];
   /** Whether two placed clusters share an id, so that targets may share one. */
@@ -71,14 +67,12 @@ export class TargetsBuilder {
   /**
    * @param rings the declared promotion rings; none: one ring per environment
    * @param ringTargets the target list of each ring, by ring name, to fill
-   * @param clusterById the cluster models by id
    * @param problems where problems found are added
    */
   constructor(
     shared: SharedLayerSources,
     private readonly rings: readonly PromotionRing[],
     private readonly ringTargets: ReadonlyMap<string, string[]>,
-    private readonly clusterById: ReadonlyMap<string, ClusterModel>,
     private readonly problems: Problem[],
   ) {
     const platform = (this.platform = shared.platform);
@@ -147,7 +141,6 @@ export class TargetsBuilder {
         layers: placed.layers.concat(serviceLayer, serviceEnvLayers, serviceClusterLayers),
       };
       this.targets.push(renders || env.namespaceBaseline ? { ...target, ...this.render(service, cluster, target) } : target);
-      this.targetClusters.push(placed.model);
       this.targetRings.push(placed.rings);
       for (const list of placed.ringTargets) list.push(id);
     }
@@ -204,7 +197,6 @@ export class TargetsBuilder {
     return {
       qualifiedName,
       idPrefix: `${qualifiedName}/`,
-      model: this.clusterById.get(qualifiedName),
       layers: [this.platform, env, cluster.cloud, cluster].flatMap((c) => this.sharedLayers.get(c) ?? []),
       rings,
       // none for an environment of another platform

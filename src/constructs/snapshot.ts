@@ -1,7 +1,5 @@
 import { Construct } from 'constructs';
-import { problemsOfWorkloadSetNames } from '../model/application-set-names';
 import { GitOpsError, Problem, problem } from '../core/errors';
-import { globMatches } from '../core/glob';
 import {
   ClusterModel,
   ControlPlaneModel,
@@ -15,13 +13,12 @@ import {
 } from '../model/platform-model';
 import { releaseValues, targetLayers } from '../model/target-values';
 import { mergeValuesWithProvenance } from '../model/values';
-import { dns1123LabelProblem, repoUrlProblem } from './names';
+import { repoUrlProblem } from '../model/names';
 import { isDigest, isTag } from '../model/versions';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
-import { problemsOfNames } from './name-checks';
-import { applicationName } from '../model/placement';
+import { MODEL_RULES, ModelRuleName } from '../model/rules';
 import type { Platform } from './platform';
 import { PromotionRing } from './ring';
 import { Service } from './service';
@@ -68,12 +65,10 @@ function modelOf(platform: Platform, problems: Problem[]): PlatformModel {
 
   const clusterModels = clusters.map(clusterModelOf);
   const serviceModels = services.map((s) => serviceModelOf(s, platform));
-  // Checks find a target's cluster by its id and its service by its name; when two share one, the last counts.
-  const clusterById = new Map(clusterModels.map((c) => [c.id, c]));
   const ringTargets = new Map<string, string[]>((rings.length === 0 ? environments : rings).map((r) => [r.name, []]));
-  const builder = new TargetsBuilder({ platform, environments, clouds, clusters }, rings, ringTargets, clusterById, problems);
+  const builder = new TargetsBuilder({ platform, environments, clouds, clusters }, rings, ringTargets, problems);
   for (const service of services) builder.addService(service);
-  const { targets, targetClusters, targetRings } = builder;
+  const { targets, targetRings } = builder;
 
   const ringModels: RingModel[] =
     rings.length === 0
@@ -133,81 +128,22 @@ function modelOf(platform: Platform, problems: Problem[]): PlatformModel {
     ...(removals.length > 0 ? { removals } : {}),
   };
 
-  problems.push(...problemsOfNames(model));
-  problems.push(...problemsOfRings(model, builder.clustersShareIds ? lastByTargetId(targets, targetRings) : targetRings, rings.length > 0));
-  problems.push(...problemsOfServices(model, services, builder.foreignClusters));
-  problems.push(...problemsOfSensitiveNamespaces(model, services));
-  problems.push(...problemsOfCollisions(model, targetClusters));
-  problems.push(...problemsOfOwnedKeys(model));
-  problems.push(...problemsOfWorkloadSetNames(model, targetClusters));
-  problems.push(...problemsOfSchemas(model, services));
-  problems.push(...problemsOfMoves(model));
-  problems.push(...problemsOfRemovals(model));
+  // The model's rules (model/rules), and between them what the model cannot show: how the
+  // constructs were wired, and the program's own values schemas.
+  const rule = (name: ModelRuleName): Problem[] => MODEL_RULES[name](model);
+  problems.push(
+    ...rule('names'),
+    ...problemsOfRings(model, builder.clustersShareIds ? lastByTargetId(targets, targetRings) : targetRings, rings.length > 0),
+    ...problemsOfServices(model, services, builder.foreignClusters),
+    ...problemsOfSensitiveNamespaces(model, services),
+    ...rule('collisions'),
+    ...rule('ownedKeys'),
+    ...rule('applicationSetNames'),
+    ...problemsOfSchemas(model, services),
+    ...rule('ringMoves'),
+    ...rule('removals'),
+  );
   return model;
-}
-
-/** Ring moves that name no usable ring (CG142). */
-function problemsOfMoves(model: PlatformModel): Problem[] {
-  const problems: Problem[] = [];
-  for (const r of model.rings) {
-    const seen = new Set<string>();
-    for (const old of r.movedFrom ?? []) {
-      const why =
-        typeof old !== 'string'
-          ? 'it is not a string'
-          : old === r.name
-            ? "it is the ring's own name"
-            : seen.has(old)
-              ? 'it is listed twice'
-              : dns1123LabelProblem(old);
-      seen.add(old);
-      if (why === undefined) continue;
-      problems.push(
-        problem('CG142', {
-          constructPath: r.path,
-          message: `Ring "${r.name}" declares movedFrom ${JSON.stringify(old)}, which names no ring it can take over: ${why}.`,
-        }),
-      );
-    }
-  }
-  return problems;
-}
-
-/** Removals of something the program still declares (CG143). */
-function problemsOfRemovals(model: PlatformModel): Problem[] {
-  const declared: Record<string, Set<string>> = {
-    service: new Set(model.services.map((s) => s.name)),
-    environment: new Set(model.environments.map((e) => e.name)),
-    cluster: new Set(model.clusters.map((c) => c.id)),
-    ring: new Set(model.rings.map((r) => r.name)),
-  };
-  const applications = model.targets.map(applicationName);
-  const problems: Problem[] = [];
-  for (const r of model.removals ?? []) {
-    if (r.kind === 'application') {
-      const still = applications.filter((a) => globMatches(r.name, a));
-      if (still.length === 0) continue;
-      problems.push(
-        problem('CG143', {
-          constructPath: model.path,
-          message:
-            `Removal.application(${JSON.stringify(r.name)}) matches ${still.length === 1 ? 'an Application' : `${still.length} Applications`} the program still declares: ` +
-            `${still.slice(0, 10).join(', ')}${still.length > 10 ? ', …' : ''}.`,
-          fix: `Name only Applications the program no longer makes (a narrower pattern), or drop Removal.application(${JSON.stringify(r.name)}).`,
-        }),
-      );
-      continue;
-    }
-    if (!declared[r.kind]?.has(r.name)) continue;
-    problems.push(
-      problem('CG143', {
-        constructPath: model.path,
-        message: `Removal.${r.kind}(${JSON.stringify(r.name)}) removes ${r.kind === 'environment' ? 'an' : 'a'} ${r.kind} the program still declares.`,
-        fix: `Remove the ${r.kind} from the program, or drop Removal.${r.kind}(${JSON.stringify(r.name)}) if it stays.`,
-      }),
-    );
-  }
-  return problems;
 }
 
 /** For each target, the value of the last target with its id. */
@@ -404,167 +340,6 @@ function problemsOfSensitiveNamespaces(model: PlatformModel, services: readonly 
           constructPath: s.node.path,
           message: `Service "${s.name}" deploys into namespace "${ns}" in environment ${e}, whose namespace baseline would take "${ns}" over (Namespace object, ResourceQuota, LimitRange, default-deny NetworkPolicy).`,
           fix: `Give the service its own namespace (namespace: '${s.name}'), or deploy it to an environment without a namespace baseline.`,
-        }),
-      );
-    }
-  }
-  return problems;
-}
-
-/**
- * Targets that would land where others, or Argo CD itself, already are.
- *
- * @param targetClusters the cluster of each target, in the order of `model.targets`
- */
-function problemsOfCollisions(model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[]): Problem[] {
-  const problems: Problem[] = [];
-  const envCp = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
-  const cpNamespace = new Map(model.controlPlanes.map((cp) => [cp.name, cp.namespace]));
-  const inArgoNamespace = new Set<string>();
-  const serviceByName = new Map(model.services.map((s) => [s.name, s]));
-  for (const t of model.targets) {
-    const service = serviceByName.get(t.service)!;
-    const cp = envCp.get(t.environment)!;
-    if (service.namespace !== cpNamespace.get(cp)) continue;
-    const key = `${service.name}\u0000${cp}`;
-    if (!inArgoNamespace.has(key)) {
-      inArgoNamespace.add(key);
-      problems.push(
-        problem('CG123', {
-          constructPath: service.path,
-          message: `Service "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
-          fix: `Give the service its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
-        }),
-      );
-    }
-  }
-  const destinations = new Map<string, ClusterModel>();
-  for (const c of model.clusters) {
-    const key = `${envCp.get(c.environment)}\u0000${c.destination}`;
-    const other = destinations.get(key);
-    if (other) {
-      problems.push(
-        problem('CG105', {
-          constructPath: c.path,
-          message: `Clusters ${other.id} and ${c.id} are both registered as destination "${c.destination}" in control plane "${envCp.get(c.environment)}".`,
-          fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}') and Environment's controlPlane), or give one cluster its own destination name.`,
-        }),
-      );
-    } else destinations.set(key, c);
-  }
-  problems.push(...problemsOfSharedPlaces(model, targetClusters, envCp, serviceByName));
-  return problems;
-}
-
-/** Where targets of one cluster land: the first target at each namespace, and with each Application name. */
-interface Place {
-  /** The first target at each namespace of the cluster's destination, in its control plane. */
-  readonly byNamespace: Map<string, TargetModel>;
-  /**
-   * The first target with each Application name in the control plane: by the whole name, or,
-   * when the rest of the name is the cluster's for every target here, by service name.
-   */
-  readonly byApplication: Map<string, TargetModel>;
-}
-
-/**
- * Targets that would deploy where an earlier target of their control plane deploys (CG104), or
- * be an Application of the same name (CG114).
- *
- * An Application name is `<service>-<env>-<cloud>-<cluster>`. Unless a service name is another
- * one's followed by "-" (`shop` and `shop-api`), two names are the same only when the services
- * are and the rest is; then the names are compared by their parts, and not built per target.
- */
-function problemsOfSharedPlaces(
-  model: PlatformModel,
-  targetClusters: readonly (ClusterModel | undefined)[],
-  envCp: ReadonlyMap<string, string>,
-  serviceByName: ReadonlyMap<string, ServiceModel>,
-): Problem[] {
-  const problems: Problem[] = [];
-  const byWholeName = serviceNamesNest(model.services);
-  const destinations = new Map<string, Map<string, TargetModel>>();
-  const applications = new Map<string, Map<string, TargetModel>>();
-  const placeOf = (t: TargetModel, cluster: ClusterModel, cp: string): Place => ({
-    byNamespace: groupIn(destinations, `${cp}\u0000${cluster.destination}`),
-    byApplication: groupIn(applications, byWholeName ? cp : `${cp}\u0000${t.environment}-${t.cloud}-${t.cluster}`),
-  });
-  // The place of a cluster's targets, found once per cluster.
-  const places = new Map<ClusterModel, { readonly of: TargetModel; readonly cp: string; readonly place: Place }>();
-  for (let i = 0; i < model.targets.length; i++) {
-    const t = model.targets[i];
-    const cluster = targetClusters[i];
-    if (!cluster) continue; // a cluster of another platform: reported as CG119
-    const cp = envCp.get(t.environment)!;
-    let known = places.get(cluster);
-    if (
-      !known ||
-      known.cp !== cp ||
-      known.of.environment !== t.environment ||
-      known.of.cloud !== t.cloud ||
-      known.of.cluster !== t.cluster
-    ) {
-      known = { of: t, cp, place: placeOf(t, cluster, cp) };
-      places.set(cluster, known);
-    }
-    const { byNamespace, byApplication } = known.place;
-    const ns = serviceByName.get(t.service)!.namespace;
-    const other = byNamespace.get(ns);
-    if (other) {
-      problems.push(
-        problem('CG104', {
-          constructPath: t.path,
-          message: `Applications ${applicationName(other)} and ${applicationName(t)} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
-          fix:
-            other.environment !== t.environment
-              ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
-              : `Give one of the services another namespace.`,
-        }),
-      );
-    } else byNamespace.set(ns, t);
-    const name = byWholeName ? applicationName(t) : t.service;
-    const sameName = byApplication.get(name);
-    if (sameName) {
-      problems.push(
-        problem('CG114', {
-          constructPath: t.path,
-          message: `Targets ${sameName.id} and ${t.id} would both be Application "${applicationName(t)}" in control plane "${cp}".`,
-          fix: 'Rename a service, cluster or cloud so that <service>-<env>-<cloud>-<cluster> differs.',
-        }),
-      );
-    } else byApplication.set(name, t);
-  }
-  return problems;
-}
-
-/** Whether a service name is another one's followed by "-" and more, as `shop-api` is `shop`'s. */
-function serviceNamesNest(services: readonly ServiceModel[]): boolean {
-  const names = new Set(services.map((s) => s.name));
-  for (const name of names) {
-    for (let dash = name.indexOf('-'); dash >= 0; dash = name.indexOf('-', dash + 1)) {
-      if (names.has(name.slice(0, dash))) return true;
-    }
-  }
-  return false;
-}
-
-/** The group under `key`, made empty on first use. */
-function groupIn<V>(groups: Map<string, Map<string, V>>, key: string): Map<string, V> {
-  let group = groups.get(key);
-  if (!group) groups.set(key, (group = new Map()));
-  return group;
-}
-
-function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
-  const problems: Problem[] = [];
-  for (const [, l] of Object.entries(model.layers)) {
-    const image = l.values.image;
-    if (image && typeof image === 'object' && !Array.isArray(image) && ('digest' in image || 'tag' in image)) {
-      const key = 'digest' in image ? 'digest' : 'tag';
-      problems.push(
-        problem('CG113', {
-          constructPath: l.path,
-          message: `${l.label} sets image.${key}, which the release ledger owns.`,
         }),
       );
     }

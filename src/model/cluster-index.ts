@@ -5,6 +5,25 @@ import { ClusterModel, PlatformModel, TargetModel } from './platform-model';
  * the cluster's id for each of a fleet's targets.
  */
 export function clusterIndex(model: PlatformModel): (t: Pick<TargetModel, 'environment' | 'cloud' | 'cluster'>) => ClusterModel {
+  const find = clusterLookup(model);
+  return (t) => {
+    const cluster = find(t);
+    if (!cluster) throw new Error(`The model has no cluster ${t.environment}/${t.cloud}/${t.cluster}.`);
+    return cluster;
+  };
+}
+
+/**
+ * The cluster of each target, in the order of `model.targets`; undefined for a target on a
+ * cluster the model does not hold (one of another platform). When two clusters share an id,
+ * the last counts.
+ */
+export function targetClusters(model: PlatformModel): (ClusterModel | undefined)[] {
+  const find = clusterLookup(model);
+  return model.targets.map(find);
+}
+
+function clusterLookup(model: PlatformModel): (t: Pick<TargetModel, 'environment' | 'cloud' | 'cluster'>) => ClusterModel | undefined {
   const byEnvironment = new Map<string, Map<string, Map<string, ClusterModel>>>();
   for (const c of model.clusters) {
     let byCloud = byEnvironment.get(c.environment);
@@ -13,9 +32,5 @@ export function clusterIndex(model: PlatformModel): (t: Pick<TargetModel, 'envir
     if (!byName) byCloud.set(c.cloud, (byName = new Map()));
     byName.set(c.name, c);
   }
-  return (t) => {
-    const cluster = byEnvironment.get(t.environment)?.get(t.cloud)?.get(t.cluster);
-    if (!cluster) throw new Error(`The model has no cluster ${t.environment}/${t.cloud}/${t.cluster}.`);
-    return cluster;
-  };
+  return (t) => byEnvironment.get(t.environment)?.get(t.cloud)?.get(t.cluster);
 }

@@ -1,8 +1,8 @@
-import { Problem, problem } from '../core/errors';
-import { isDns1123Label } from '../core/kube-names';
-import { HelmSourceModel, PlatformModel, TargetModel } from '../model/platform-model';
-import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from './names';
-import { applicationName } from '../model/placement';
+import { Problem, problem } from '../../core/errors';
+import { isDns1123Label } from '../../core/kube-names';
+import { HelmSourceModel, PlatformModel, TargetModel } from '../platform-model';
+import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from '../names';
+import { applicationName } from '../placement';
 
 /** AppProject names an environment may not take, and what it would replace. */
 const RESERVED_PROJECTS = new Map([

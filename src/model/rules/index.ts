@@ -1,0 +1,32 @@
+/**
+ * The validations of the platform model: each a small named rule over the model alone, run on
+ * every snapshot. Checks that need the constructs themselves (a target selected by two rings,
+ * values schemas that run the program's code) stay with the mapping in `constructs/snapshot.ts`.
+ *
+ * @module
+ */
+import { Problem } from '../../core/errors';
+import { problemsOfWorkloadSetNames } from '../application-set-names';
+import { targetClusters } from '../cluster-index';
+import { PlatformModel } from '../platform-model';
+import { problemsOfCollisions } from './collisions';
+import { problemsOfMoves } from './moves';
+import { problemsOfNames } from './names';
+import { problemsOfOwnedKeys } from './owned-keys';
+import { problemsOfRemovals } from './removals';
+
+/** One validation of the platform model: the problems it finds, each with its code and where it is. */
+export type ModelRule = (model: PlatformModel) => Problem[];
+
+/** Every rule, by name, in the order their problems are reported. */
+export const MODEL_RULES = {
+  names: problemsOfNames,
+  collisions: (model) => problemsOfCollisions(model, targetClusters(model)),
+  ownedKeys: problemsOfOwnedKeys,
+  applicationSetNames: (model) => problemsOfWorkloadSetNames(model, targetClusters(model)),
+  ringMoves: problemsOfMoves,
+  removals: problemsOfRemovals,
+} as const satisfies Record<string, ModelRule>;
+
+/** The name of a rule of {@link MODEL_RULES}. */
+export type ModelRuleName = keyof typeof MODEL_RULES;
