@@ -14,7 +14,7 @@ import {
 import { releaseValues, targetLayers } from '../model/target-values';
 import { mergeValuesWithProvenance } from '../model/values';
 import { repoUrlProblem } from '../model/names';
-import { isDigest, isTag } from '../model/versions';
+import { isDigest, isTag, ringPolicies } from '../model/versions';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
@@ -245,6 +245,9 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
   const digestEnvs = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
   const requiringDigest = new Set<string>();
   for (const t of model.targets) if (digestEnvs.has(t.environment)) requiringDigest.add(t.service);
+  const digestRings = Object.entries(ringPolicies(model))
+    .filter(([, policy]) => policy.requireDigest)
+    .map(([ring]) => ring);
   for (const s of model.services) {
     if (s.source.kind === 'helm' && !s.source.repoURL) {
       problems.push(
@@ -254,19 +257,29 @@ function problemsOfServices(model: PlatformModel, services: Service[], foreignCl
         }),
       );
     }
-    if (s.initialDigest !== undefined && !isDigest(s.initialDigest) && (requiringDigest.has(s.name) || !isTag(s.initialDigest))) {
-      const tagsAllowed = !requiringDigest.has(s.name);
-      problems.push(
-        problem('CG115', {
-          constructPath: s.path,
-          message: `initialDigest "${s.initialDigest}" is not a sha256 digest${tagsAllowed ? ' nor an image tag' : ''}.`,
-          ...(tagsAllowed
-            ? {
-                fix: 'Use the image digest as sha256:<64 lower-case hex digits>, or a tag of letters, digits, ".", "_" and "-" (at most 128).',
-              }
-            : {}),
-        }),
-      );
+    if (s.initialDigest !== undefined && !isDigest(s.initialDigest)) {
+      // The initial release goes into every ring's entry of the ledger, so every ring must take it.
+      const strictRing = digestRings[0];
+      if (requiringDigest.has(s.name)) {
+        problems.push(problem('CG115', { constructPath: s.path, message: `initialDigest "${s.initialDigest}" is not a sha256 digest.` }));
+      } else if (!isTag(s.initialDigest)) {
+        problems.push(
+          problem('CG115', {
+            constructPath: s.path,
+            message: `initialDigest "${s.initialDigest}" is not a sha256 digest nor an image tag.`,
+            fix: 'Use the image digest as sha256:<64 lower-case hex digits>, or a tag of letters, digits, ".", "_" and "-" (at most 128).',
+          }),
+        );
+      } else if (strictRing !== undefined) {
+        problems.push(
+          problem('CG115', {
+            constructPath: s.path,
+            message:
+              `initialDigest "${s.initialDigest}" is a tag, but ring "${strictRing}" takes only digests, and the initial release ` +
+              "goes into every ring's entry of the service's ledger.",
+          }),
+        );
+      }
     }
   }
   for (const s of services) {

@@ -1,3 +1,4 @@
+import type { PlatformModel } from './platform-model';
 /** What a ring may accept. */
 export interface VersionPolicy {
   /** `true`: only `sha256:<64 lowercase hex>` digests; `false`: image tags as well. */
@@ -62,4 +63,16 @@ export function versionFix(policy: VersionPolicy = DEFAULT_VERSION_POLICY): stri
   return policy.requireDigest
     ? 'Use the image digest, e.g. from `crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex>.'
     : 'Use the image digest (sha256:<64 lowercase hex>) or a tag of letters, digits, ".", "_" and "-".';
+}
+
+/** What each ring may run: digests only when any environment of its targets requires them. */
+export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy> {
+  const strict = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
+  // A target's id starts with its environment: `<environment>/<cloud>/<cluster>/<service>`.
+  const inStrictEnvironment = (id: string): boolean => strict.has(id.slice(0, id.indexOf('/')));
+  const out: Record<string, VersionPolicy> = {};
+  for (const r of model.rings) {
+    out[r.name] = { requireDigest: r.targets.length === 0 || (strict.size > 0 && r.targets.some(inStrictEnvironment)) };
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { PlatformModel } from '../model/platform-model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
 import { applyRingMoves, undeclaredRingProblems } from './moves';
 import { Ledger, RingSpec } from './types';
-import { VersionPolicy } from '../model/versions';
+import { ringPolicies } from '../model/versions';
 
 /**
  * The time recorded for a program's initial digest. It is fixed, so that two syntheses of the
@@ -31,18 +31,6 @@ export function ledgerFilePath(model: PlatformModel, service: string): string {
 /** The program's rings as the release rules see them, in order. */
 export function ringSpecs(model: PlatformModel): RingSpec[] {
   return model.rings.map((r) => ({ name: r.name, gates: { soakSeconds: r.gates.soakSeconds, requireApproval: r.gates.requireApproval } }));
-}
-
-/** What each ring may run: digests only when any environment of its targets requires them. */
-export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy> {
-  const strict = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
-  // A target's id starts with its environment: `<environment>/<cloud>/<cluster>/<service>`.
-  const inStrictEnvironment = (id: string): boolean => strict.has(id.slice(0, id.indexOf('/')));
-  const out: Record<string, VersionPolicy> = {};
-  for (const r of model.rings) {
-    out[r.name] = { requireDigest: r.targets.length === 0 || (strict.size > 0 && r.targets.some(inStrictEnvironment)) };
-  }
-  return out;
 }
 
 /** The ledger a service's `initialDigest` makes: every ring of the program runs it (see {@link initialLedger}). */
@@ -89,14 +77,35 @@ export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string
   return out;
 }
 
-/** How cdk8s-gitops knows a missing ledger was there: what makes it a deleted ledger (`CG210`). */
-export type DeletedLedgerEvidence = 'recorded' | 'head' | { readonly deletedIn: string };
+/**
+ * How cdk8s-gitops knows a missing ledger was there (`CG210`): the manifest records it, the
+ * last commit holds it, a commit deleted it, the manifest records it at another place (the
+ * releases directory changed), or it cannot tell, because the clone is shallow.
+ */
+export type DeletedLedgerEvidence = 'recorded' | 'head' | 'shallow' | { readonly deletedIn: string } | { readonly recordedAt: string };
+
+const DELETED_CONSEQUENCE =
+  'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.';
 
 /**
- * The problem (`CG210`) of a ledger that was deleted: its rings would start again from the
- * service's initialDigest, prod included, and its holds and history would be gone.
+ * The problem (`CG210`) of a ledger that was deleted, or may have been: its rings would start
+ * again from the service's initialDigest, prod included, and its holds and history would be gone.
  */
 export function deletedLedgerProblem(file: string, evidence: DeletedLedgerEvidence): Problem {
+  if (evidence === 'shallow') {
+    return problem('CG210', {
+      file,
+      message: `${file} is missing, and this clone is shallow: the commits that would show whether the ledger existed and was deleted are not here. ${DELETED_CONSEQUENCE}`,
+      fix: 'Fetch the whole history (git fetch --unshallow) and run the command again; a new service then starts from its initialDigest.',
+    });
+  }
+  if (typeof evidence === 'object' && 'recordedAt' in evidence) {
+    return problem('CG210', {
+      file,
+      message: `${file} is missing, but the manifest records the service's ledger at ${evidence.recordedAt}: the program now keeps ledgers elsewhere (layout.releases changed). ${DELETED_CONSEQUENCE}`,
+      fix: `Move the ledgers with Git (git mv ${evidence.recordedAt} ${file}, or the whole directory), or keep layout.releases as it was.`,
+    });
+  }
   const why =
     evidence === 'recorded'
       ? 'cdk8s-gitops wrote it and the manifest records it'
@@ -105,9 +114,7 @@ export function deletedLedgerProblem(file: string, evidence: DeletedLedgerEviden
         : `commit ${evidence.deletedIn.slice(0, 12)} deleted it`;
   return problem('CG210', {
     file,
-    message:
-      `${file} is missing, but ${why}: the ledger was deleted (by hand, or by a commit). ` +
-      'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.',
+    message: `${file} is missing, but ${why}: the ledger was deleted (by hand, or by a commit). ${DELETED_CONSEQUENCE}`,
     fix:
       typeof evidence === 'object'
         ? `Restore it from Git: \`git checkout ${evidence.deletedIn.slice(0, 12)}^ -- ${file}\`.`

@@ -21,7 +21,8 @@ import { readManifest } from './checkout/manifest-io';
 import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { serviceOfFile } from '../release/ledger-reader';
 import { PlatformModel } from '../model/platform-model';
-import { LedgerText, parseLedgerTexts, ringPolicies } from '../release/ledger-files';
+import { LedgerText, parseLedgerTexts } from '../release/ledger-files';
+import { ringPolicies } from '../model/versions';
 import { readLedgerTexts } from './ledgers';
 import { shortDigest } from '../model/versions';
 import { LedgerCheck, LedgerHistory, ledgerProblems } from '../release/gates';
@@ -162,8 +163,9 @@ export class CheckoutGates {
     return new CheckoutGates(model, dir, clock, git, { ref: options.base, commit });
   }
 
-  private readonly manifest: ReturnType<typeof readManifest> & { readonly written: boolean };
+  private readonly manifest: ReturnType<typeof readManifest>;
   private readonly lost = new Map<string, string | undefined>();
+  private everWritten?: boolean;
   private heads?: Map<string, string | undefined>;
 
   private bases?: Map<string, string | undefined>;
@@ -175,8 +177,7 @@ export class CheckoutGates {
     private readonly git: LedgerGit | undefined,
     private readonly base?: { readonly ref: string; readonly commit: string },
   ) {
-    const manifest = readManifest(dir);
-    this.manifest = { ...manifest, written: manifest.files.size > 0 };
+    this.manifest = readManifest(dir);
   }
 
   /** Whether the checkout is in a Git repository (else the ledger's own times are used). */
@@ -284,29 +285,31 @@ export class CheckoutGates {
 
   /**
    * The sha256 of the ledger as cdk8s-gitops last wrote it: what the manifest records; when the
-   * record was lost (its shard deleted or edited, a commit at a time), what the record held
-   * before the last commit that changed the record's file. A lost record does not make the
-   * ledger's text history.
+   * record was lost (its shard, or the whole manifest, deleted or edited, in one commit or
+   * several), what the last version of the record's file that recorded the ledger held. A lost
+   * record does not make the ledger's text history.
    */
   private recorded(file: string): string | undefined {
     const entry = this.manifest.files.get(file);
     if (entry !== undefined) return entry.sha256;
-    if (this.git === undefined || !this.git.hasHead || !this.manifest.written) return undefined;
+    if (this.git === undefined || !this.git.hasHead) return undefined;
+    this.everWritten ??= this.manifest.files.size > 0 || this.git.lastCommitOf(MANIFEST_PATH) !== undefined;
+    if (!this.everWritten) return undefined; // cdk8s-gitops never wrote this repository: nothing was recorded
     if (!this.lost.has(file)) this.lost.set(file, this.lostRecord(this.git, file));
     return this.lost.get(file);
   }
 
   private lostRecord(git: LedgerGit, file: string): string | undefined {
+    const key = JSON.stringify(file);
     for (const recordFile of [manifestShardPath(serviceOfFile(file)), MANIFEST_PATH]) {
-      const commit = git.lastCommitOf(recordFile);
-      if (commit === undefined) continue;
-      const text = git.at(`${commit}^`, [recordFile]).get(recordFile);
-      if (text === undefined) continue;
-      try {
-        const sha256 = parseManifest(new Map([[recordFile, text]])).files.get(file)?.sha256;
-        if (sha256 !== undefined) return sha256;
-      } catch (e) {
-        if (!(e instanceof GitOpsError)) throw e;
+      for (const version of git.history(recordFile).versions) {
+        if (version.text === undefined || !version.text.includes(key)) continue;
+        try {
+          const sha256 = parseManifest(new Map([[recordFile, version.text]])).files.get(file)?.sha256;
+          if (sha256 !== undefined) return sha256;
+        } catch (e) {
+          if (!(e instanceof GitOpsError)) throw e;
+        }
       }
     }
     return undefined;

@@ -18,6 +18,8 @@ import {
 import { Checkout } from './checkout/checkout-fs';
 import { LedgerGit } from './git/ledger-history';
 import { readManifest } from './checkout/manifest-io';
+import type { ManifestEntry } from '../synth/manifest';
+import { serviceOfFile } from '../release/ledger-reader';
 
 /** Largest ledger read: a ledger keeps a few releases per ring, kilobytes, never megabytes. */
 export const MAX_LEDGER_BYTES = 16 * 1024 * 1024;
@@ -53,17 +55,40 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
 function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
   const recorded = readManifest(dir).files;
   const git = LedgerGit.open(dir);
-  const unrecorded = missing.filter((p) => !recorded.has(p));
+  const elsewhere = recordedElsewhere(recorded, missing);
+  const unrecorded = missing.filter((p) => !recorded.has(p) && !elsewhere.has(p));
   const atHead = git?.hasHead ? git.atHead(unrecorded) : new Map<string, string | undefined>();
-  const deletions = git?.hasHead ? git.deletions(unrecorded.filter((p) => atHead.get(p) === undefined)) : new Map<string, string>();
+  const unknown = unrecorded.filter((p) => atHead.get(p) === undefined);
+  const deletions = git?.hasHead ? git.deletions(unknown) : new Map<string, string>();
+  const shallow = git?.hasHead === true && unknown.some((p) => !deletions.has(p)) && git.shallow;
   const problems = missing.flatMap((p) => {
     if (recorded.has(p)) return [deletedLedgerProblem(p, 'recorded')];
+    const other = elsewhere.get(p);
+    if (other !== undefined) return [deletedLedgerProblem(p, { recordedAt: other })];
     if (atHead.get(p) !== undefined) return [deletedLedgerProblem(p, 'head')];
     const commit = deletions.get(p);
-    return commit === undefined ? [] : [deletedLedgerProblem(p, { deletedIn: commit })];
+    if (commit !== undefined) return [deletedLedgerProblem(p, { deletedIn: commit })];
+    return shallow ? [deletedLedgerProblem(p, 'shallow')] : [];
   });
   if (problems.length === 0) return;
   throw new GitOpsError(problems, `${problems.length === 1 ? 'A release ledger was' : `${problems.length} release ledgers were`} deleted:`);
+}
+
+/**
+ * For each of the ledgers `missing`, the other path at which the manifest records the same
+ * service's ledger, if any: a file of the service's shard named `<service>.yaml` that is not
+ * in a directory of the service's own (where its values and objects are).
+ */
+function recordedElsewhere(recorded: ReadonlyMap<string, ManifestEntry>, missing: readonly string[]): Map<string, string> {
+  const wanted = new Map(missing.map((p) => [serviceOfFile(p), p]));
+  const out = new Map<string, string>();
+  for (const [q, entry] of recorded) {
+    const p = entry.service === undefined ? undefined : wanted.get(entry.service);
+    if (p === undefined || q === p || out.has(p)) continue;
+    const parts = q.split('/');
+    if (parts[parts.length - 1] === `${entry.service}.yaml` && parts[parts.length - 2] !== entry.service) out.set(p, q);
+  }
+  return out;
 }
 
 /**

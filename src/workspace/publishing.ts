@@ -5,7 +5,8 @@ import { ExistingBranch, PublishCommit, publishCommits, PublishedCommit, Publish
 import { GitOpsRepository } from './git/repository';
 import { gitopsTrailers, Operation, TrailerInput } from './git/trailers';
 import { assertCheckoutLedgers, GateClock } from './checkout-gates';
-import { LedgerFile, ledgerFilePath, ledgerText, programInitialLedger, ringPolicies } from '../release/ledger-files';
+import { LedgerFile, ledgerFilePath, ledgerText, programInitialLedger } from '../release/ledger-files';
+import { ringPolicies } from '../model/versions';
 import { readLedgers } from './ledgers';
 import { describeChange, summarizeChange } from '../release/change-summary';
 import { shortDigest } from '../model/versions';
@@ -328,7 +329,8 @@ export async function assertPendingState(
       }
     }
     const last = mine[mine.length - 1]!;
-    if (now !== last.ledger.after) {
+    // `synth` since the operations applies the program's ring moves to what they left.
+    if (now !== last.ledger.after && now !== withRingMoves(model, last.ledger.after, file)) {
       throw notAsLeft(
         last,
         now === head ? 'the change was discarded since (or a publish of it was interrupted)' : 'it was edited since',

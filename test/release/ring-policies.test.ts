@@ -1,4 +1,4 @@
-import { ringPolicies } from '../../src/release/ledger-files';
+import { ringPolicies } from '../../src/model/versions';
 import { PlatformModel } from '../../src/model/platform-model';
 
 /** Only what ringPolicies reads: environments and rings. */

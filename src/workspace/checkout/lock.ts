@@ -38,6 +38,7 @@ export interface CheckoutLock {
 export function lockCheckout(dir: string, command: string): CheckoutLock {
   ensureCheckoutDirectory(dir);
   const checkout = new Checkout(dir);
+  const madeDir = checkout.kind('.cdk8s-gitops') === 'missing';
   checkout.mkdirs('.cdk8s-gitops');
   const me: LockHolder = { pid: process.pid, host: os.hostname(), command, started: new Date().toISOString() };
   const lockFile = checkout.abs(LOCK_PATH);
@@ -70,6 +71,14 @@ export function lockCheckout(dir: string, command: string): CheckoutLock {
       if (readHolder(checkout)?.pid === process.pid) fs.unlinkSync(lockFile);
     } catch {
       // Gone already, or unreadable: the next writer takes over a lock of a process that is gone.
+    }
+    // A command that wrote nothing leaves no directory it made for its lock.
+    if (madeDir) {
+      try {
+        fs.rmdirSync(checkout.abs('.cdk8s-gitops'));
+      } catch {
+        // Not empty: the command wrote the manifest into it.
+      }
     }
   };
   process.on('exit', release);

@@ -50,6 +50,11 @@ export class LedgerGit {
     public readonly hasHead: boolean,
   ) {}
 
+  /** Whether the repository is a shallow clone: its history stops at commits whose parents it lacks. */
+  public get shallow(): boolean {
+    return run(this.dir, ['rev-parse', '--is-shallow-repository']).toString('utf8').trim() === 'true';
+  }
+
   /** The text of each file (checkout-relative) at `HEAD`; undefined for a file `HEAD` lacks. */
   public atHead(files: readonly string[]): Map<string, string | undefined> {
     return this.at(this.hasHead ? 'HEAD' : undefined, files);
