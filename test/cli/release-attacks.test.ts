@@ -93,7 +93,7 @@ function program(shape: Shape = {}): PlatformModel {
 let replay: ModelReplay;
 
 beforeAll(() => {
-  replay = ModelReplay.create('cdk8s-gitops-release-attacks-');
+  replay = ModelReplay.create('cdk8s-gitops-release-attacks-', T0);
 });
 afterAll(() => replay.cleanup());
 

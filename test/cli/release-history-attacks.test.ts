@@ -74,7 +74,7 @@ function program(shape: Shape = {}): PlatformModel {
 let replay: ModelReplay;
 
 beforeAll(() => {
-  replay = ModelReplay.create('cdk8s-gitops-release-history-attacks-');
+  replay = ModelReplay.create('cdk8s-gitops-release-history-attacks-', T0);
 });
 afterAll(() => replay.cleanup());
 

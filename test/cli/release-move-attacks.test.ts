@@ -91,7 +91,7 @@ function program(shape: Shape = {}): PlatformModel {
 let replay: ModelReplay;
 
 beforeAll(() => {
-  replay = ModelReplay.create('cdk8s-gitops-release-move-attacks-');
+  replay = ModelReplay.create('cdk8s-gitops-release-move-attacks-', T0);
 });
 afterAll(() => replay.cleanup());
 

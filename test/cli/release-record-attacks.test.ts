@@ -66,7 +66,7 @@ function program(gcpIntoCanary = false): PlatformModel {
 let replay: ModelReplay;
 
 beforeAll(() => {
-  replay = ModelReplay.create('cdk8s-gitops-release-record-attacks-');
+  replay = ModelReplay.create('cdk8s-gitops-release-record-attacks-', T0);
 });
 afterAll(() => replay.cleanup());
 
