@@ -15,9 +15,10 @@ import { CliResult, runCli } from './tree';
 export class ModelReplay {
   /**
    * A replay whose files go into a new temporary directory, running the CLI at `now` unless a
-   * run names another time; call {@link ModelReplay.cleanup} after.
+   * run names another time (without `now`, every run must name one); call
+   * {@link ModelReplay.cleanup} after.
    */
-  public static create(prefix: string, now: string): ModelReplay {
+  public static create(prefix: string, now?: string): ModelReplay {
     return new ModelReplay(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), now);
   }
 
@@ -26,7 +27,7 @@ export class ModelReplay {
   private constructor(
     public readonly root: string,
     /** The time a run is made at when it names none. */
-    public readonly now: string,
+    public readonly now?: string,
   ) {}
 
   /** A command for `--app` that hands the CLI `model`, as a program would. */
@@ -45,7 +46,7 @@ export class ModelReplay {
     dir: string,
     model: PlatformModel,
     args: readonly string[],
-    now: string = this.now,
+    now: string = this.defaultNow(),
     env: NodeJS.ProcessEnv = {},
   ): Promise<CliResult> {
     const clean: NodeJS.ProcessEnv = {};
@@ -58,14 +59,20 @@ export class ModelReplay {
     dir: string,
     model: PlatformModel,
     args: readonly string[],
-    now: string = this.now,
+    now: string = this.defaultNow(),
     env: NodeJS.ProcessEnv = {},
   ): Promise<void> {
     const r = await this.run(dir, model, args, now, env);
     expect([args.join(' '), r.code, r.stderr]).toEqual([args.join(' '), 0, expect.any(String)]);
   }
 
-  /** Removes the models. */
+  /** {@link ModelReplay.now}; an error if the replay was made without one. */
+  private defaultNow(): string {
+    if (this.now === undefined) throw new Error('ModelReplay: the run names no time, and the replay was created without one');
+    return this.now;
+  }
+
+  /** Removes the replay's directory: the models, and whatever else was put into {@link ModelReplay.root}. */
   public cleanup(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
