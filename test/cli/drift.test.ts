@@ -5,12 +5,12 @@
  * a run with nothing to do reads no file whose size, times and inode are as cached.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
+import { ModelReplay } from '../support/replay';
 import { runCli } from '../support/tree';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
@@ -32,17 +32,15 @@ function program(): PlatformModel {
 
 const editedLine = new RegExp(`\\[~\\] ${VALUES}  \\(.*\\)  \\(edited by hand; synth puts it back\\)`);
 
-let root: string;
+let replay: ModelReplay;
 let app: string;
 let sandbox: Sandbox;
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-drift-'));
-  const model = path.join(root, 'model.json');
-  fs.writeFileSync(model, JSON.stringify({ model: program() }));
-  app = `cp ${JSON.stringify(model)} "$CDK8S_GITOPS_MODEL_OUT"`;
+  replay = ModelReplay.create('cdk8s-gitops-drift-');
+  app = replay.app(program());
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => replay.cleanup());
 
 beforeEach(async () => {
   sandbox = Sandbox.create();

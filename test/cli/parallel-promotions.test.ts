@@ -6,12 +6,10 @@
  * makes of the merged ledgers. Two promotions of one service into one ring are a real conflict,
  * and Git reports it in that service's files only.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { Sandbox } from '../git/sandbox';
+import { ModelReplay } from '../support/replay';
 import { runCli } from '../support/tree';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
@@ -39,17 +37,15 @@ function program(): PlatformModel {
   return platform.snapshot();
 }
 
-let root: string;
+let replay: ModelReplay;
 let app: string;
 let sandbox: Sandbox;
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-parallel-'));
-  const model = path.join(root, 'model.json');
-  fs.writeFileSync(model, JSON.stringify({ model: program() }));
-  app = `cp ${JSON.stringify(model)} "$CDK8S_GITOPS_MODEL_OUT"`;
+  replay = ModelReplay.create('cdk8s-gitops-parallel-');
+  app = replay.app(program());
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => replay.cleanup());
 
 beforeEach(async () => {
   sandbox = Sandbox.create();

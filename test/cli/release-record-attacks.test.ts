@@ -9,106 +9,34 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets } from '../../src';
-import { PlatformModel } from '../../src/model/platform-model';
-import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { runCli } from '../support/tree';
-
-const D0 = `sha256:${'0'.repeat(64)}`;
-const A = `sha256:${'a'.repeat(64)}`;
-const B = `sha256:${'b'.repeat(64)}`;
-const PAYMENTS = 'releases/payments-api.yaml';
-const MANIFEST = '.cdk8s-gitops/manifest.json';
-const SHARD = '.cdk8s-gitops/services/payments-api.json';
-const PROD_GCP_VALUES = 'environments/prod/gcp/gcp-01/payments-api/values.yaml';
-const PROD_AWS_VALUES = 'environments/prod/aws/eu-02/payments-api/values.yaml';
-const T0 = '2026-11-22T10:00:00Z';
-const T2 = '2026-11-22T12:00:00Z';
-
-/**
- * nonprod (aws/eu-01) → prod-canary (prod/aws/eu-01) → prod (prod/aws/eu-02 and prod/gcp/gcp-01;
- * soak 1h, approval). With `gcpIntoCanary`, prod's gcp cluster moves into prod-canary, undeclared.
- */
-function program(gcpIntoCanary = false): PlatformModel {
-  const platform = new Platform({
-    repoURL: 'https://git.example.com/platform/platform-gitops.git',
-    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
-  });
-  const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
-  const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
-  const aws = new Cloud(platform, 'aws');
-  const gcp = new Cloud(platform, 'gcp');
-  new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
-  const canary = new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
-  const eu02 = new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
-  const gcp01 = new Cluster(prod, 'gcp-01', { cloud: gcp, region: 'europe-west4' });
-  const gates = [Gate.soak(Duration.hours(1)), Gate.approval()];
-  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
-  if (gcpIntoCanary) {
-    new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary, gcp01) });
-    new PromotionRing(platform, 'prod', { targets: Targets.cluster(eu02), gates });
-  } else {
-    new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
-    new PromotionRing(platform, 'prod', { targets: Targets.cluster(eu02, gcp01), gates });
-  }
-  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D0 }).deployTo([
-    nonprod,
-    prod,
-  ]);
-  new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: D0 }).deployTo([
-    nonprod,
-    prod,
-  ]);
-  return platform.snapshot();
-}
+import {
+  A,
+  B,
+  MANIFEST,
+  PAYMENTS,
+  PROD_AWS_VALUES,
+  PROD_GCP_VALUES,
+  publishRingFleet,
+  ringFleet,
+  SHARD,
+  T0,
+  T2,
+} from '../support/ring-fleet';
 
 let replay: ModelReplay;
 
 beforeAll(() => {
-  replay = ModelReplay.create('cdk8s-gitops-release-record-attacks-');
+  replay = ModelReplay.create('cdk8s-gitops-release-record-attacks-', T0);
 });
 afterAll(() => replay.cleanup());
-
-/** Runs the CLI on `dir` with `model`, at `now`, with `env` added. */
-function cli(dir: string, model: PlatformModel, args: readonly string[], now = T0, env: NodeJS.ProcessEnv = {}): ReturnType<typeof runCli> {
-  return replay.run(dir, model, args, now, env);
-}
-
-async function ok(dir: string, model: PlatformModel, args: readonly string[], now = T0, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  await replay.ok(dir, model, args, now, env);
-}
-
-const read = readFile;
-
-/**
- * A bare remote where payments-api runs A in prod (soaked, approved by bob) and B in nonprod and
- * prod-canary, each step its own published commit; and a clone.
- */
-async function published(): Promise<{ sandbox: Sandbox; clone: string }> {
-  const sandbox = Sandbox.create();
-  const clone = sandbox.clone('ci');
-  const model = program();
-  await ok(clone, model, ['publish', '--by', 'ci'], T0, { GIT_COMMITTER_DATE: '2026-11-21T10:00:00Z' });
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish']);
-  await ok(
-    clone,
-    model,
-    ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'],
-    T2,
-  );
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'], T2);
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'], T2);
-  return { sandbox, clone };
-}
 
 /**
  * Rewrites the checkout's manifest as cdk8s-gitops wrote it before shards and before "release"
  * (version 1: one file, every entry with sha256 and key), and removes the shards.
  */
 function asVersion1Manifest(dir: string): void {
-  const main = JSON.parse(read(dir, MANIFEST));
+  const main = JSON.parse(readFile(dir, MANIFEST));
   const files: Record<string, { sha256: string; key: string }> = {};
   const add = (entries: Record<string, any>): void => {
     for (const [p, e] of Object.entries(entries)) if (e.sha256) files[p] = { sha256: e.sha256, key: e.key };
@@ -132,19 +60,17 @@ function asVersion1Manifest(dir: string): void {
   );
 }
 
-const snapshot = cloneSnapshot;
-
 describe('CG144: a target keeps what it runs', () => {
   it('fails when a target moves into a ring running another digest while the ledger carries an unrelated hand edit (a comment)', async () => {
     // GIVEN prod runs A (soaked, approved), prod-canary runs B (not approved for prod)
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
       // AND the ledger's first line (a comment) is edited by hand: no ring's entry changes
-      const ledger = read(clone, PAYMENTS);
+      const ledger = readFile(clone, PAYMENTS);
       fs.writeFileSync(path.join(clone, PAYMENTS), ledger.replace(/^(# [^\n]*)/, '$1 (see the runbook)'));
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN prod's gcp cluster moves into prod-canary, undeclared, and synth runs
-      const r = await cli(clone, program(true), ['synth'], T2);
+      const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], T2);
       // THEN synth refuses as it does without the edit: the gcp target must not switch from A to B
       //      without prod's soak and approval
       expect(r.code).toBe(1);
@@ -152,8 +78,8 @@ describe('CG144: a target keeps what it runs', () => {
         'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
       );
       // AND nothing was written; prod's gcp cluster still runs A
-      expect(snapshot(sandbox, clone)).toEqual(before);
-      expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+      expect(readFile(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
       sandbox.cleanup();
     }
@@ -161,44 +87,44 @@ describe('CG144: a target keeps what it runs', () => {
 
   it('fails when a target moves into a ring whose entry was touched by hand without changing its digest (by:)', async () => {
     // GIVEN prod runs A, prod-canary runs B; prod-canary's `by:` is changed by hand (its digest is not)
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
-      const ledger = read(clone, PAYMENTS);
+      const ledger = readFile(clone, PAYMENTS);
       const start = ledger.indexOf('\n  prod-canary:\n');
       fs.writeFileSync(path.join(clone, PAYMENTS), ledger.slice(0, start) + ledger.slice(start).replace('by: mallory', 'by: mallory2'));
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN prod's gcp cluster moves into prod-canary and synth runs
-      const r = await cli(clone, program(true), ['synth'], T2);
+      const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], T2);
       // THEN it is refused (CG144) and nothing was written
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(
         'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
       );
-      expect(snapshot(sandbox, clone)).toEqual(before);
-      expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+      expect(readFile(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
       sandbox.cleanup();
     }
   });
   it('fails when a target moves into a ring running another digest after an unrelated hand edit of the ledger was committed (not synthesized)', async () => {
     // GIVEN prod runs A, prod-canary runs B; a commit edits the ledger's comment (no ring's entry changes)
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
-      fs.writeFileSync(path.join(clone, PAYMENTS), read(clone, PAYMENTS).replace(/^(# [^\n]*)/, '$1 (see the runbook)'));
+      fs.writeFileSync(path.join(clone, PAYMENTS), readFile(clone, PAYMENTS).replace(/^(# [^\n]*)/, '$1 (see the runbook)'));
       sandbox.git(clone, 'commit', '--quiet', '-am', 'Point to the runbook');
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN prod's gcp cluster moves into prod-canary and synth runs: the ledger as written is found in Git's history
-      const r = await cli(clone, program(true), ['synth'], T2);
+      const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], T2);
       // THEN it is refused (CG144) and nothing was written
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(
         'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
       );
-      expect(snapshot(sandbox, clone)).toEqual(before);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
       // AND with the program unchanged, synth records the edited ledger and changes no target
-      const ok2 = await cli(clone, program(), ['synth'], T2);
+      const ok2 = await replay.run(clone, ringFleet(), ['synth'], T2);
       expect(ok2.code).toBe(0);
-      expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
+      expect(readFile(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
       sandbox.cleanup();
     }
@@ -206,22 +132,22 @@ describe('CG144: a target keeps what it runs', () => {
 
   it('fails when a target moves in the first write to a checkout whose manifest predates "release" (version 1, upgraded)', async () => {
     // GIVEN prod runs A, prod-canary runs B, and the manifest is as an earlier cdk8s-gitops wrote it (version 1, no shards, no "release"), committed
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
       asVersion1Manifest(clone);
       sandbox.git(clone, 'add', '--all');
       sandbox.git(clone, 'commit', '--quiet', '-m', 'Written by cdk8s-gitops before shards');
-      expect((await cli(clone, program(), ['check'], T2)).code).toBe(0);
-      const before = snapshot(sandbox, clone);
+      expect((await replay.run(clone, ringFleet(), ['check'], T2)).code).toBe(0);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN the upgraded cdk8s-gitops runs synth with prod's gcp cluster moved into prod-canary
-      const r = await cli(clone, program(true), ['synth'], T2);
+      const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], T2);
       // THEN it refuses (CG144): the values file says the gcp target runs A, and it must keep it
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(
         'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
       );
-      expect(snapshot(sandbox, clone)).toEqual(before);
-      expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+      expect(readFile(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
       sandbox.cleanup();
     }
@@ -229,9 +155,9 @@ describe('CG144: a target keeps what it runs', () => {
 
   it('fails when a target moves and its shard entry\'s "release" was forged to the new ring\'s digest, committed', async () => {
     // GIVEN prod runs A, prod-canary runs B; a commit sets the gcp values file's "release" in the shard to B (the file still says A)
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
-      const shard = read(clone, SHARD);
+      const shard = readFile(clone, SHARD);
       const forged = shard.replace(
         /("environments\/prod\/gcp\/gcp-01\/payments-api\/values\.yaml": \{[^}]*"release": ")sha256:a{64}/,
         `$1${B}`,
@@ -239,14 +165,14 @@ describe('CG144: a target keeps what it runs', () => {
       expect(forged).not.toEqual(shard);
       fs.writeFileSync(path.join(clone, SHARD), forged);
       sandbox.git(clone, 'commit', '--quiet', '-am', 'Tidy the manifest');
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN prod's gcp cluster moves into prod-canary and synth runs
-      const r = await cli(clone, program(true), ['synth'], T2);
+      const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], T2);
       // THEN it refuses (CG144) and nothing was written
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('CG144');
-      expect(snapshot(sandbox, clone)).toEqual(before);
-      expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+      expect(readFile(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
       sandbox.cleanup();
     }
@@ -256,7 +182,7 @@ describe('CG144: a target keeps what it runs', () => {
 describe('CG210: a deleted ledger is never made again from initialDigest', () => {
   it('fails when the ledger, its shard and its values files are deleted by hand (not committed): synth must not reset prod to initialDigest', async () => {
     // GIVEN prod runs A; HEAD holds the ledger and the shard that records it
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
       // AND someone "cleans up" payments-api in the work tree: ledger, shard and values directories
       fs.rmSync(path.join(clone, PAYMENTS));
@@ -264,13 +190,13 @@ describe('CG210: a deleted ledger is never made again from initialDigest', () =>
       for (const dir of ['nonprod/aws/eu-01', 'prod/aws/eu-01', 'prod/aws/eu-02', 'prod/gcp/gcp-01']) {
         fs.rmSync(path.join(clone, 'environments', dir, 'payments-api'), { recursive: true });
       }
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN synth runs with the unchanged program
-      const r = await cli(clone, program(), ['synth'], T2);
+      const r = await replay.run(clone, ringFleet(), ['synth'], T2);
       // THEN it refuses (the ledger HEAD records is missing), and writes nothing: no ring rolls back to initialDigest
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`CG210 ${PAYMENTS} is missing`);
-      expect(snapshot(sandbox, clone)).toEqual(before);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
       expect(fs.existsSync(path.join(clone, PROD_AWS_VALUES))).toBe(false);
     } finally {
       sandbox.cleanup();
@@ -281,16 +207,16 @@ describe('CG210: a deleted ledger is never made again from initialDigest', () =>
 describe('shards', () => {
   it('reports a deleted shard: check and plan do not call the checkout clean while synth writes it back', async () => {
     // GIVEN a published checkout whose payments-api shard was deleted and the deletion committed
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
       sandbox.git(clone, 'rm', '--quiet', SHARD);
       sandbox.git(clone, 'commit', '--quiet', '-m', 'Remove a shard');
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN check and plan run
-      const check = await cli(clone, program(), ['check'], T2);
-      const plan = await cli(clone, program(), ['plan'], T2);
+      const check = await replay.run(clone, ringFleet(), ['check'], T2);
+      const plan = await replay.run(clone, ringFleet(), ['plan'], T2);
       // THEN both find the change synth would make (exit 2), name the files the shard recorded, and write nothing
-      expect(snapshot(sandbox, clone)).toEqual(before);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
       expect([check.code, plan.code]).toEqual([2, 2]);
       expect(check.stdout).toContain(
         `${PROD_GCP_VALUES} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${SHARD}).`,
@@ -304,16 +230,16 @@ describe('shards', () => {
           'Plan: no file changes; the manifest records 5 files again.\n',
       );
       // AND synth writes the shard back and says so: no other file changes
-      const synth = await cli(clone, program(), ['synth'], T2);
+      const synth = await replay.run(clone, ringFleet(), ['synth'], T2);
       expect(synth.code).toBe(0);
       expect(synth.stdout).toMatch(/^Recorded 5 files in the manifest of .* again; no file changed\.\n$/);
       expect(synth.stderr).toContain(
         `Recorded 5 files in the manifest again: they hold what the program makes, but the manifest's record of them was missing`,
       );
       expect(sandbox.status(clone)).toEqual(['?? .cdk8s-gitops/services/payments-api.json']);
-      expect(sandbox.git(clone, 'show', `HEAD~1:${SHARD}`)).toBe(read(clone, SHARD).trimEnd());
+      expect(sandbox.git(clone, 'show', `HEAD~1:${SHARD}`)).toBe(readFile(clone, SHARD).trimEnd());
       // AND after it, check is clean again
-      expect((await cli(clone, program(), ['check'], T2)).code).toBe(0);
+      expect((await replay.run(clone, ringFleet(), ['check'], T2)).code).toBe(0);
     } finally {
       sandbox.cleanup();
     }

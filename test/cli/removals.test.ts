@@ -7,12 +7,12 @@
  * byte when nothing may be written.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
+import { ModelReplay, readFile } from '../support/replay';
 import { runCli } from '../support/tree';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
@@ -80,28 +80,21 @@ function program(shape: Shape = {}): PlatformModel {
   return platform.snapshot();
 }
 
-let root: string;
-let n = 0;
+let replay: ModelReplay;
+let checkouts = 0;
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-removals-'));
+  replay = ModelReplay.create('cdk8s-gitops-removals-');
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-/** A command that hands the CLI `model`, as a program would. */
-function replay(model: PlatformModel): string {
-  const file = path.join(root, `model-${++n}.json`);
-  fs.writeFileSync(file, JSON.stringify({ model }));
-  return `cp ${JSON.stringify(file)} "$CDK8S_GITOPS_MODEL_OUT"`;
-}
+afterAll(() => replay.cleanup());
 
 function cli(dir: string, model: PlatformModel, ...args: string[]): ReturnType<typeof runCli> {
-  return runCli([...args, '--out', dir, '--app', replay(model)]);
+  return runCli([...args, '--out', dir, '--app', replay.app(model)]);
 }
 
 /** A checkout synthesized from `model`, with payments-api promoted to D2 in every ring. */
 async function checkout(model: PlatformModel = program(), promoted = true): Promise<string> {
-  const dir = path.join(root, `checkout-${++n}`);
+  const dir = path.join(replay.root, `checkout-${++checkouts}`);
   expect((await cli(dir, model, 'synth')).code).toBe(0);
   if (promoted) {
     for (const [ring, from] of [
@@ -124,10 +117,6 @@ async function checkout(model: PlatformModel = program(), promoted = true): Prom
     }
   }
   return dir;
-}
-
-function read(dir: string, file: string): string {
-  return fs.readFileSync(path.join(dir, file), 'utf8');
 }
 
 /** The Applications a checkout generates, by name (`preview`). */
@@ -159,7 +148,7 @@ describe('ring renamed or split', () => {
   it('fails on a typo in a ledger ring key in status, plan, check, synth and promote, with a did-you-mean', async () => {
     // GIVEN a checkout whose ledger was edited by hand: "prod-canary:" became "prod-canry:"
     const dir = await checkout();
-    fs.writeFileSync(path.join(dir, PAYMENTS), read(dir, PAYMENTS).replace('  prod-canary:\n', '  prod-canry:\n'));
+    fs.writeFileSync(path.join(dir, PAYMENTS), readFile(dir, PAYMENTS).replace('  prod-canary:\n', '  prod-canry:\n'));
     const before = hashTree(dir);
     const model = program();
     // WHEN commands that read the ledger run
@@ -177,7 +166,7 @@ describe('ring renamed or split', () => {
     // GIVEN a checkout whose prod runs D2, with D1 in its history
     const dir = await checkout();
     const apps = await applications(dir);
-    const values = read(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml');
+    const values = readFile(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml');
     const renamed = program({ prodRing: 'production', movedFrom: ['prod'] });
     // WHEN the plan and the synth of the renamed program run
     const plan = await cli(dir, renamed, 'plan', '--format', 'json');
@@ -189,14 +178,14 @@ describe('ring renamed or split', () => {
     expect(synth.stdout.split('\n').filter((l) => l.startsWith('['))).toEqual([`[~] STATUS.md`, `[~] ${LEDGER_API}`, `[~] ${PAYMENTS}`]);
     expect(synth.stdout).toMatch(/: 0 created, 3 updated, 0 deleted, \d+ unchanged\.\n$/);
     // AND the ledger names the ring "production", with prod's digest and history; no "prod" is left
-    const ledger = read(dir, PAYMENTS);
+    const ledger = readFile(dir, PAYMENTS);
     expect(ledger).toMatch(
       / {2}production:\n {4}digest: sha256:2{64}\n(.*\n){5} {4}previous:\n {6}- \{ digest: sha256:1{64}, since: "1970-01-01T00:00:00Z", by: initial \}\n/,
     );
     expect(ledger).not.toMatch(/^ {2}prod:$/m);
     // AND the Applications and what they run are the same
     expect(await applications(dir)).toEqual(apps);
-    expect(read(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml')).toBe(values);
+    expect(readFile(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml')).toBe(values);
     // AND status shows the ring under its new name, and a second synth writes nothing
     const status = await cli(dir, renamed, 'status');
     expect(status.stdout).toMatch(/ {2}production +2 +sha256:22222222 +2026-11-22T10:00:00Z +alice +prod-canary/);
@@ -213,7 +202,7 @@ describe('ring renamed or split', () => {
     const r = await cli(dir, program({ split: true }), 'synth');
     // THEN both run D2, with prod's history, and every Application stays
     expect([r.code, r.stderr]).toEqual([0, '']);
-    const ledger = read(dir, PAYMENTS);
+    const ledger = readFile(dir, PAYMENTS);
     for (const ring of ['prod-aws', 'prod-gcp']) expect(ledger).toMatch(new RegExp(` {2}${ring}:\\n {4}digest: sha256:2{64}\\n`));
     expect(ledger).not.toMatch(/^ {2}prod:$/m);
     expect(await applications(dir)).toEqual(apps);
@@ -236,9 +225,9 @@ describe('ring renamed or split', () => {
     // AND with movedFrom: ['prod'] the target keeps running D2
     const moved = await cli(dir, program({ awsRing: { movedFrom: ['prod'] } }), 'synth');
     expect([moved.code, moved.stderr]).toEqual([0, '']);
-    expect(read(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml')).toContain(`digest: ${D2}`);
-    expect(read(dir, PAYMENTS)).toMatch(/ {2}prod-aws:\n {4}digest: sha256:2{64}\n/);
-    expect(read(dir, PAYMENTS)).toMatch(/ {2}prod:\n {4}digest: sha256:2{64}\n/);
+    expect(readFile(dir, 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml')).toContain(`digest: ${D2}`);
+    expect(readFile(dir, PAYMENTS)).toMatch(/ {2}prod-aws:\n {4}digest: sha256:2{64}\n/);
+    expect(readFile(dir, PAYMENTS)).toMatch(/ {2}prod:\n {4}digest: sha256:2{64}\n/);
   });
 });
 
@@ -317,7 +306,7 @@ describe('clusters and services removed', () => {
     // GIVEN a checkout where ledger-api's nonprod runs D2
     const dir = await checkout(program(), false);
     expect((await cli(dir, program(), 'promote', 'ledger-api', '--ring', 'nonprod', '--digest', D2)).code).toBe(0);
-    const ledger = read(dir, LEDGER_API);
+    const ledger = readFile(dir, LEDGER_API);
     // WHEN ledger-api is removed without a declaration
     const before = hashTree(dir);
     const refused = await cli(dir, program({ ledgerApi: false }), 'synth');
@@ -333,14 +322,14 @@ describe('clusters and services removed', () => {
     // THEN its Application goes, but its ledger stays as it was (and plan does not show it)
     expect([removed.code, removed.stderr]).toEqual([0, '']);
     expect(await applications(dir)).not.toContain('ledger-api-nonprod-azure-westeurope-01');
-    expect(read(dir, LEDGER_API)).toBe(ledger);
+    expect(readFile(dir, LEDGER_API)).toBe(ledger);
     expect((await cli(dir, program({ ledgerApi: false, removals: [Removal.service('ledger-api')] }), 'plan')).code).toBe(0);
     // WHEN ledger-api is declared again
     const back = await cli(dir, program(), 'synth');
     // THEN it runs D2 again, from its ledger, not its initialDigest D1
     expect([back.code, back.stderr]).toEqual([0, '']);
-    expect(read(dir, 'environments/nonprod/azure/westeurope-01/ledger-api/values.yaml')).toContain(`digest: ${D2}`);
-    expect(read(dir, LEDGER_API)).toBe(ledger);
+    expect(readFile(dir, 'environments/nonprod/azure/westeurope-01/ledger-api/values.yaml')).toContain(`digest: ${D2}`);
+    expect(readFile(dir, LEDGER_API)).toBe(ledger);
   });
 
   it('fails when promote would also delete an Application of a pending removal; --allow-remove lets it', async () => {
@@ -460,7 +449,7 @@ describe('publish', () => {
         );
         expect([ring, r.code, r.stderr]).toEqual([ring, 0, '']);
       }
-      expect(read(clone, PAYMENTS)).toMatch(/ {2}production:\n {4}digest: sha256:3{64}\n/);
+      expect(readFile(clone, PAYMENTS)).toMatch(/ {2}production:\n {4}digest: sha256:3{64}\n/);
     } finally {
       fs.rmSync(sandbox.root, { recursive: true, force: true });
     }

@@ -13,14 +13,22 @@ import { CliResult, runCli } from './tree';
 
 /** Models replayed through `--app`, written into a directory of their own. */
 export class ModelReplay {
-  /** A replay whose files go into a new temporary directory; call {@link ModelReplay.cleanup} after. */
-  public static create(prefix: string): ModelReplay {
-    return new ModelReplay(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  /**
+   * A replay whose files go into a new temporary directory, running the CLI at `now` unless a
+   * run names another time (without `now`, every run must name one); call
+   * {@link ModelReplay.cleanup} after.
+   */
+  public static create(prefix: string, now?: string): ModelReplay {
+    return new ModelReplay(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), now);
   }
 
   private n = 0;
 
-  private constructor(public readonly root: string) {}
+  private constructor(
+    public readonly root: string,
+    /** The time a run is made at when it names none. */
+    public readonly now?: string,
+  ) {}
 
   /** A command for `--app` that hands the CLI `model`, as a program would. */
   public app(model: PlatformModel): string {
@@ -31,22 +39,40 @@ export class ModelReplay {
 
   /**
    * Runs the CLI on the checkout `dir` with `model`, at `now` (`CDK8S_GITOPS_NOW`, and the
-   * committer date of any commit), with `env` added; the outer run's `GIT_*` variables are
-   * left out.
+   * committer date of any commit; {@link ModelReplay.now} if not given), with `env` added; the
+   * outer run's `GIT_*` variables are left out.
    */
-  public run(dir: string, model: PlatformModel, args: readonly string[], now: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  public run(
+    dir: string,
+    model: PlatformModel,
+    args: readonly string[],
+    now: string = this.defaultNow(),
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<CliResult> {
     const clean: NodeJS.ProcessEnv = {};
     for (const key of Object.keys(process.env)) if (key.startsWith('GIT_')) clean[key] = '';
     return runCli([...args, '--out', dir, '--app', this.app(model)], { ...clean, CDK8S_GITOPS_NOW: now, GIT_COMMITTER_DATE: now, ...env });
   }
 
   /** {@link ModelReplay.run}, expecting exit code 0 (the failure names the command and its stderr). */
-  public async ok(dir: string, model: PlatformModel, args: readonly string[], now: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  public async ok(
+    dir: string,
+    model: PlatformModel,
+    args: readonly string[],
+    now: string = this.defaultNow(),
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<void> {
     const r = await this.run(dir, model, args, now, env);
     expect([args.join(' '), r.code, r.stderr]).toEqual([args.join(' '), 0, expect.any(String)]);
   }
 
-  /** Removes the models. */
+  /** {@link ModelReplay.now}; an error if the replay was made without one. */
+  private defaultNow(): string {
+    if (this.now === undefined) throw new Error('ModelReplay: the run names no time, and the replay was created without one');
+    return this.now;
+  }
+
+  /** Removes the replay's directory: the models, and whatever else was put into {@link ModelReplay.root}. */
   public cleanup(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
