@@ -431,7 +431,7 @@ const ENTRIES = [
     where: 'ledger',
     title: 'Release ledger deleted',
     description:
-      "The ledger of a service is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, the last commit holds it, or a commit of the branch's history deleted it): it was deleted by hand or by a commit. This holds for the kept ledger of a removed service too. Starting its rings again from the service's initialDigest would roll prod back and lose its holds and history, so nothing was written.",
+      "The ledger of a service is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, the last commit holds it, or a commit of the branch's history deleted it): it was deleted by hand or by a commit. This holds for the kept ledger of a removed service too, for a ledger the manifest records under another directory (layout.releases changed), and for any missing ledger in a shallow clone, whose history cannot tell. Starting its rings again from the service's initialDigest would roll prod back and lose its holds and history, so nothing was written. A name is never started over: to reuse one, restore its ledger and promote the new release ring by ring.",
     fix: 'Restore the ledger from Git: git checkout HEAD -- <ledger> if the deletion is not committed; else git checkout <deleting commit>^ -- <ledger>.',
   },
 
