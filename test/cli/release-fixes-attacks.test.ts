@@ -8,115 +8,22 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
-import { PlatformModel } from '../../src/model/platform-model';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
 import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { runCli } from '../support/tree';
+import { A, B, D0, LEDGER_API, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
 
-const D0 = `sha256:${'0'.repeat(64)}`;
-const A = `sha256:${'a'.repeat(64)}`;
-const B = `sha256:${'b'.repeat(64)}`;
-const PAYMENTS = 'releases/payments-api.yaml';
-const LEDGER_API = 'releases/ledger-api.yaml';
-const SHARD = '.cdk8s-gitops/services/payments-api.json';
+/** payments-api's values directory on prod's aws cluster (ring prod). */
 const PROD_AWS_DIR = 'environments/prod/aws/eu-02/payments-api';
+/** payments-api's values directory on prod's gcp cluster (ring prod). */
 const PROD_GCP_DIR = 'environments/prod/gcp/gcp-01/payments-api';
-const PROD_GCP_VALUES = 'environments/prod/gcp/gcp-01/payments-api/values.yaml';
-const T0 = '2026-11-22T10:00:00Z';
-const T2 = '2026-11-22T12:00:00Z';
-const T3 = '2026-11-22T14:00:00Z';
-
-interface Shape {
-  /** Ring `prod` is renamed `production`, declared with movedFrom: ['prod']. */
-  readonly renameProd?: boolean;
-  /** payments-api is no longer declared; the program declares its removal. */
-  readonly removePayments?: boolean;
-  /** Both environments allow image tags (requireDigest: false). */
-  readonly tags?: boolean;
-  /** payments-api's initialDigest. */
-  readonly initial?: string;
-  /** The Platform's layout.releases (where the ledgers are). @default 'releases' */
-  readonly releases?: string;
-}
-
-/**
- * nonprod (aws/eu-01) → prod-canary (prod/aws/eu-01) → prod (prod/aws/eu-02 and prod/gcp/gcp-01;
- * soak 1h, approval); services payments-api and ledger-api.
- */
-function program(shape: Shape = {}): PlatformModel {
-  const platform = new Platform({
-    repoURL: 'https://git.example.com/platform/platform-gitops.git',
-    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
-    ...(shape.releases ? { layout: { releases: shape.releases } } : {}),
-  });
-  const policy = shape.tags ? { requireDigest: false } : {};
-  const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod'), ...policy });
-  const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod'), ...policy });
-  const aws = new Cloud(platform, 'aws');
-  const gcp = new Cloud(platform, 'gcp');
-  new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
-  const canary = new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
-  const eu02 = new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
-  const gcp01 = new Cluster(prod, 'gcp-01', { cloud: gcp, region: 'europe-west4' });
-  const gates = [Gate.soak(Duration.hours(1)), Gate.approval()];
-  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
-  new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
-  if (shape.renameProd) new PromotionRing(platform, 'production', { targets: Targets.cluster(eu02, gcp01), gates, movedFrom: ['prod'] });
-  else new PromotionRing(platform, 'prod', { targets: Targets.cluster(eu02, gcp01), gates });
-  if (shape.removePayments) platform.removed(Removal.service('payments-api'));
-  else
-    new Service(platform, 'payments-api', {
-      image: { repository: 'registry.example.com/payments-api' },
-      initialDigest: shape.initial ?? D0,
-    }).deployTo([nonprod, prod]);
-  new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: D0 }).deployTo([
-    nonprod,
-    prod,
-  ]);
-  return platform.snapshot();
-}
 
 let replay: ModelReplay;
 
 beforeAll(() => {
-  replay = ModelReplay.create('cdk8s-gitops-release-fixes-attacks-');
+  replay = ModelReplay.create('cdk8s-gitops-release-fixes-attacks-', T0);
 });
 afterAll(() => replay.cleanup());
-
-/** Runs the CLI on `dir` with `model`, at `now`, with `env` added. */
-function cli(dir: string, model: PlatformModel, args: readonly string[], now = T0, env: NodeJS.ProcessEnv = {}): ReturnType<typeof runCli> {
-  return replay.run(dir, model, args, now, env);
-}
-
-async function ok(dir: string, model: PlatformModel, args: readonly string[], now = T0, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  await replay.ok(dir, model, args, now, env);
-}
-
-const read = readFile;
-const snapshot = cloneSnapshot;
-
-/**
- * A bare remote where payments-api runs A in prod (soaked, approved by bob) and B in nonprod and
- * prod-canary (since T2), each step its own published commit; and a clone.
- */
-async function published(): Promise<{ sandbox: Sandbox; clone: string }> {
-  const sandbox = Sandbox.create();
-  const clone = sandbox.clone('ci');
-  const model = program();
-  await ok(clone, model, ['publish', '--by', 'ci'], T0, { GIT_COMMITTER_DATE: '2026-11-21T10:00:00Z' });
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish']);
-  await ok(
-    clone,
-    model,
-    ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'],
-    T2,
-  );
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'], T2);
-  await ok(clone, model, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'], T2);
-  return { sandbox, clone };
-}
 
 /** The subjects of the remote's commits after `base`, oldest first. */
 function subjectsSince(sandbox: Sandbox, base: string): string[] {
@@ -126,7 +33,7 @@ function subjectsSince(sandbox: Sandbox, base: string): string[] {
 
 /** Sets prod's entry of payments-api's ledger to B with no approver, as a hand edit would. */
 function prodToBWithoutApproval(dir: string): void {
-  const ledger = read(dir, PAYMENTS);
+  const ledger = readFile(dir, PAYMENTS);
   const i = ledger.indexOf('\n  prod:\n');
   fs.writeFileSync(
     path.join(dir, PAYMENTS),
@@ -136,7 +43,7 @@ function prodToBWithoutApproval(dir: string): void {
 
 /** Writes payments-api's shard without the ledger's and prod's values files' entries, indented by `spaces`. */
 function dropFromShard(dir: string, spaces: number): void {
-  const shard = JSON.parse(read(dir, SHARD));
+  const shard = JSON.parse(readFile(dir, SHARD));
   for (const p of Object.keys(shard.files)) {
     if (p === PAYMENTS || p.startsWith(`${PROD_AWS_DIR}/`) || p.startsWith(`${PROD_GCP_DIR}/`)) delete shard.files[p];
   }
@@ -146,7 +53,7 @@ function dropFromShard(dir: string, spaces: number): void {
 describe('a ledger edit whose manifest record was lost', () => {
   it('synth judges the edit (CG612) when the record was dropped in one commit and the shard touched again in the commit of the edit', async () => {
     // GIVEN prod runs A (approved by bob); prod-canary runs B
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
       // AND a commit drops the ledger's entry (and prod's values files') from payments-api's shard ("tidy the manifest")
       dropFromShard(clone, 2);
@@ -156,13 +63,13 @@ describe('a ledger edit whose manifest record was lost', () => {
       dropFromShard(clone, 1);
       sandbox.git(clone, 'rm', '--quiet', '-r', PROD_AWS_DIR, PROD_GCP_DIR);
       sandbox.git(clone, 'commit', '--quiet', '-am', 'Tidy payments-api');
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN synth runs with the unchanged program
-      const r = await cli(clone, program(), ['synth'], T3);
+      const r = await replay.run(clone, ringFleet(), ['synth'], T3);
       // THEN prod's entry is judged as the hand edit it is (no approver: CG612) and nothing is written:
       //      prod's clusters are not switched to B without an approval
       expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('CG612')]);
-      expect(snapshot(sandbox, clone)).toEqual(before);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
       expect(fs.existsSync(path.join(clone, PROD_GCP_VALUES))).toBe(false);
     } finally {
       sandbox.cleanup();
@@ -171,18 +78,18 @@ describe('a ledger edit whose manifest record was lost', () => {
 
   it('synth judges the edit (CG612) when the commit of the edit deleted the whole .cdk8s-gitops directory and STATUS.md', async () => {
     // GIVEN prod runs A (approved by bob); prod-canary runs B
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
       // AND one commit sets prod to B with no approver and deletes every record (.cdk8s-gitops/), STATUS.md and prod's values directories
       prodToBWithoutApproval(clone);
       sandbox.git(clone, 'rm', '--quiet', '-r', '.cdk8s-gitops', 'STATUS.md', PROD_AWS_DIR, PROD_GCP_DIR);
       sandbox.git(clone, 'commit', '--quiet', '-am', 'Start the records afresh');
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN synth runs with the unchanged program
-      const r = await cli(clone, program(), ['synth'], T3);
+      const r = await replay.run(clone, ringFleet(), ['synth'], T3);
       // THEN the edit is judged against what the records held before that commit (CG612), and nothing is written
       expect([r.code, r.stderr]).toEqual([1, expect.stringContaining('CG612')]);
-      expect(snapshot(sandbox, clone)).toEqual(before);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
       expect(fs.existsSync(path.join(clone, PROD_GCP_VALUES))).toBe(false);
     } finally {
       sandbox.cleanup();
@@ -193,9 +100,9 @@ describe('a ledger edit whose manifest record was lost', () => {
 describe('a ledger deleted by a commit a shallow clone does not hold', () => {
   it('synth and publish in a depth-1 clone do not restart prod from initialDigest', async () => {
     // GIVEN prod runs A; payments-api is removed (declared) and published
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
-      await ok(clone, program({ removePayments: true }), ['publish', '--by', 'ci'], T3);
+      await replay.ok(clone, ringFleet({ paymentsApi: false, removals: [Removal.service('payments-api')] }), ['publish', '--by', 'ci'], T3);
       // AND a commit deletes its ledger and shard, and another commit follows; both pushed
       sandbox.git(clone, 'rm', '--quiet', PAYMENTS, SHARD);
       sandbox.git(clone, 'commit', '--quiet', '-m', 'Clean up payments-api');
@@ -208,11 +115,11 @@ describe('a ledger deleted by a commit a shallow clone does not hold', () => {
       const shallow = path.join(sandbox.root, 'shallow');
       sandbox.git(shallow, 'config', 'user.name', 'CI Bot');
       sandbox.git(shallow, 'config', 'user.email', 'ci@example.com');
-      const before = snapshot(sandbox, shallow);
+      const before = cloneSnapshot(sandbox, shallow);
       // WHEN payments-api is declared again and synth, then publish, run there
-      const synth = await cli(shallow, program(), ['synth'], T3);
-      const synthWrote = snapshot(sandbox, shallow);
-      const publish = await cli(shallow, program(), ['publish', '--by', 'ci'], T3);
+      const synth = await replay.run(shallow, ringFleet(), ['synth'], T3);
+      const synthWrote = cloneSnapshot(sandbox, shallow);
+      const publish = await replay.run(shallow, ringFleet(), ['publish', '--by', 'ci'], T3);
       // THEN both refuse, naming the ledger (its history is not in the clone: fetch it, or restore the ledger),
       //      and nothing is written or pushed: prod must never restart from initialDigest
       expect([synth.code, synth.stderr]).toEqual([1, expect.stringContaining(PAYMENTS)]);
@@ -228,16 +135,16 @@ describe('a ledger deleted by a commit a shallow clone does not hold', () => {
 describe('the ledgers moved by the program (layout.releases)', () => {
   it('synth refuses to delete the ledgers at the old place and restart every ring from initialDigest', async () => {
     // GIVEN prod runs A (approved by bob), prod-canary and nonprod run B; the ledgers are in releases/
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
-      const before = snapshot(sandbox, clone);
+      const before = cloneSnapshot(sandbox, clone);
       // WHEN the program moves the ledgers (layout: { releases: 'ledgers' }) and synth runs
-      const r = await cli(clone, program({ releases: 'ledgers' }), ['synth'], T3);
+      const r = await replay.run(clone, ringFleet({ releases: 'ledgers' }), ['synth'], T3);
       // THEN it refuses, naming the ledger it would delete, and writes nothing: prod keeps running A,
       //      never restarted from initialDigest (the history of every ring would be gone)
       expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(PAYMENTS)]);
-      expect(snapshot(sandbox, clone)).toEqual(before);
-      expect(read(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+      expect(readFile(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
       sandbox.cleanup();
     }
@@ -247,17 +154,17 @@ describe('the ledgers moved by the program (layout.releases)', () => {
 describe('a pending operation made before a ring rename', () => {
   it('publish after synth moved the ring publishes the rename and the pending promotion, not CG519', async () => {
     // GIVEN prod runs A, prod-canary runs B
-    const { sandbox, clone } = await published();
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
     try {
       const base = sandbox.git(sandbox.remote, 'rev-parse', 'main');
       // AND frank promotes ledger-api into nonprod without --publish (pending)
-      await ok(clone, program(), ['promote', 'ledger-api', '--ring', 'nonprod', '--digest', A, '--by', 'frank'], T3);
+      await replay.ok(clone, ringFleet(), ['promote', 'ledger-api', '--ring', 'nonprod', '--digest', A, '--by', 'frank'], T3);
       // AND the program then renames prod to production (movedFrom: ['prod']); check says to run synth, and synth runs
-      const renamed = program({ renameProd: true });
-      expect((await cli(clone, renamed, ['check'], T3)).code).toBe(2);
-      await ok(clone, renamed, ['synth'], T3);
+      const renamed = ringFleet({ rings: 'prod-renamed' });
+      expect((await replay.run(clone, renamed, ['check'], T3)).code).toBe(2);
+      await replay.ok(clone, renamed, ['synth'], T3);
       // WHEN publish runs
-      const r = await cli(clone, renamed, ['publish', '--by', 'ci'], T3);
+      const r = await replay.run(clone, renamed, ['publish', '--by', 'ci'], T3);
       // THEN synth's ring move is the program's change, not an edit of frank's ledger: the rename is one synth
       //      commit and frank's promotion one of its own
       expect([r.code, r.stderr]).toEqual([0, expect.not.stringContaining('CG519')]);

@@ -81,18 +81,26 @@ export interface RingFleetShape {
   readonly rendered?: { readonly deployment: string };
   /** Removals declared. @default - none */
   readonly removals?: readonly Removal[];
+  /**
+   * The Platform's `layout.releases`: the directory the ledgers are in (a program that moves them
+   * there from `releases/`, where {@link PAYMENTS} and {@link LEDGER_API} are).
+   * @default - no layout given: the ledgers are in `releases/`
+   */
+  readonly releases?: string;
 }
 
 /**
  * The fleet's program, as a model: nonprod (aws/eu-01) → prod-canary (prod/aws/eu-01) → prod
  * (prod/aws/eu-02 and prod/gcp/gcp-01; soak 1h, approval); payments-api, ledger-api (and
- * orders-api if `rendered`) deployed to both environments. Throws what the program's
+ * orders-api if `rendered`) deployed to both environments; the ledgers in `releases/` unless
+ * `releases` moves them. Throws what the program's
  * validation finds (a removal of something still declared, say).
  */
 export function ringFleet(shape: RingFleetShape = {}): PlatformModel {
   const platform = new Platform({
     repoURL: 'https://git.example.com/platform/platform-gitops.git',
     applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+    ...(shape.releases ? { layout: { releases: shape.releases } } : {}),
   });
   const policy = shape.tags ? { requireDigest: false } : {};
   const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod'), ...policy });
