@@ -431,8 +431,16 @@ const ENTRIES = [
     where: 'ledger',
     title: 'Release ledger deleted',
     description:
-      "The ledger of a service is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, the last commit holds it, or a commit of the branch's history deleted it): it was deleted by hand or by a commit. This holds for the kept ledger of a removed service too, for a ledger the manifest records under another directory (layout.releases changed), and for any missing ledger in a shallow clone, whose history cannot tell. Starting its rings again from the service's initialDigest would roll prod back and lose its holds and history, so nothing was written. A name is never started over: to reuse one, restore its ledger and promote the new release ring by ring.",
+      "The ledger of a service is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, the last commit holds it, or a commit of the branch's history deleted it): it was deleted by hand or by a commit. This holds for the kept ledger of a removed service too, and for any missing ledger in a shallow clone, whose history cannot tell. Starting its rings again from the service's initialDigest would roll prod back and lose its holds and history, so nothing was written. A name is never started over: to reuse one, restore its ledger and promote the new release ring by ring.",
     fix: 'Restore the ledger from Git: git checkout HEAD -- <ledger> if the deletion is not committed; else git checkout <deleting commit>^ -- <ledger>.',
+  },
+  {
+    code: 'CG211',
+    where: 'ledger',
+    title: 'Release ledger moved',
+    description:
+      "The manifest records a service's ledger at another path than the program keeps it at now: layout.releases changed, or the ledger was moved. cdk8s-gitops does not move ledgers: the ring rules read a ledger's history in Git at the path it was written to, so a moved ledger would lose its soak times and its entries would go unjudged. Nothing was written.",
+    fix: 'Keep layout.releases as it was, and move any ledger back to where the manifest records it (git mv).',
   },
 
   // CG3xx: the command line

@@ -79,10 +79,9 @@ export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string
 
 /**
  * How cdk8s-gitops knows a missing ledger was there (`CG210`): the manifest records it, the
- * last commit holds it, a commit deleted it, the manifest records it at another place (the
- * releases directory changed), or it cannot tell, because the clone is shallow.
+ * last commit holds it, a commit deleted it, or it cannot tell, because the clone is shallow.
  */
-export type DeletedLedgerEvidence = 'recorded' | 'head' | 'shallow' | { readonly deletedIn: string } | { readonly recordedAt: string };
+export type DeletedLedgerEvidence = 'recorded' | 'head' | 'shallow' | { readonly deletedIn: string };
 
 const DELETED_CONSEQUENCE =
   'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.';
@@ -99,13 +98,6 @@ export function deletedLedgerProblem(file: string, evidence: DeletedLedgerEviden
       fix: 'Fetch the whole history (git fetch --unshallow) and run the command again; a new service then starts from its initialDigest.',
     });
   }
-  if (typeof evidence === 'object' && 'recordedAt' in evidence) {
-    return problem('CG210', {
-      file,
-      message: `${file} is missing, but the manifest records the service's ledger at ${evidence.recordedAt}: the program now keeps ledgers elsewhere (layout.releases changed). ${DELETED_CONSEQUENCE}`,
-      fix: `Move the ledgers with Git (git mv ${evidence.recordedAt} ${file}, or the whole directory), or keep layout.releases as it was.`,
-    });
-  }
   const why =
     evidence === 'recorded'
       ? 'cdk8s-gitops wrote it and the manifest records it'
@@ -120,5 +112,19 @@ export function deletedLedgerProblem(file: string, evidence: DeletedLedgerEviden
         ? `Restore it from Git: \`git checkout ${evidence.deletedIn.slice(0, 12)}^ -- ${file}\`.`
         : `Restore it from Git: \`git checkout HEAD -- ${file}\` if the deletion is not committed; else find the commit that deleted it ` +
           `(\`git log --diff-filter=D --format=%h -1 -- ${file}\`) and \`git checkout <that commit>^ -- ${file}\`.`,
+  });
+}
+
+/**
+ * The problem (`CG211`) of a service's ledger that the program keeps at `file` while the
+ * manifest records it at `recordedAt`: ledgers are not moved, since their history in Git, which
+ * the ring rules read, stays at the path they were written to.
+ */
+export function movedLedgerProblem(file: string, recordedAt: string): Problem {
+  const dir = recordedAt.slice(0, recordedAt.lastIndexOf('/'));
+  return problem('CG211', {
+    file,
+    message: `The program keeps this ledger at ${file}, but the manifest records it at ${recordedAt}: layout.releases changed, or the ledger was moved.`,
+    fix: `Keep layout.releases as it was (releases: '${dir}'), and move any ledger back to ${dir}/ (git mv).`,
   });
 }

@@ -21,9 +21,9 @@ import { readManifest } from './checkout/manifest-io';
 import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { serviceOfFile } from '../release/ledger-reader';
 import { PlatformModel } from '../model/platform-model';
-import { LedgerText, parseLedgerTexts } from '../release/ledger-files';
+import { LedgerText, movedLedgerProblem, parseLedgerTexts } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
-import { readLedgerTexts } from './ledgers';
+import { readLedgerTexts, recordedElsewhere } from './ledgers';
 import { shortDigest } from '../model/versions';
 import { LedgerCheck, LedgerHistory, ledgerProblems } from '../release/gates';
 import { parseLedger } from '../release/ledger';
@@ -62,6 +62,9 @@ export function clockProblems(c: GateClock): Problem[] {
     }),
   ];
 }
+
+/** A lost record is looked for in every version of its file: stopping early would read "never recorded". */
+const ALL_VERSIONS = 1_000_000;
 
 /** What {@link gateRings} looks up, once per model: a fleet has thousands of services. */
 interface ModelIndex {
@@ -292,6 +295,8 @@ export class CheckoutGates {
   private recorded(file: string): string | undefined {
     const entry = this.manifest.files.get(file);
     if (entry !== undefined) return entry.sha256;
+    const elsewhere = recordedElsewhere(this.manifest.files, [file]).get(file);
+    if (elsewhere !== undefined) throw new GitOpsError([movedLedgerProblem(file, elsewhere)]);
     if (this.git === undefined || !this.git.hasHead) return undefined;
     this.everWritten ??= this.manifest.files.size > 0 || this.git.lastCommitOf(MANIFEST_PATH) !== undefined;
     if (!this.everWritten) return undefined; // cdk8s-gitops never wrote this repository: nothing was recorded
@@ -302,7 +307,7 @@ export class CheckoutGates {
   private lostRecord(git: LedgerGit, file: string): string | undefined {
     const key = JSON.stringify(file);
     for (const recordFile of [manifestShardPath(serviceOfFile(file)), MANIFEST_PATH]) {
-      for (const version of git.history(recordFile).versions) {
+      for (const version of git.history(recordFile, ALL_VERSIONS).versions) {
         if (version.text === undefined || !version.text.includes(key)) continue;
         try {
           const sha256 = parseManifest(new Map([[recordFile, version.text]])).files.get(file)?.sha256;

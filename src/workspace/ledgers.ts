@@ -8,6 +8,7 @@ import { GitOpsError } from '../core/errors';
 import { PlatformModel } from '../model/platform-model';
 import {
   deletedLedgerProblem,
+  movedLedgerProblem,
   LedgerFile,
   ledgerFilePath,
   ledgerText,
@@ -64,14 +65,14 @@ function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
   const problems = missing.flatMap((p) => {
     if (recorded.has(p)) return [deletedLedgerProblem(p, 'recorded')];
     const other = elsewhere.get(p);
-    if (other !== undefined) return [deletedLedgerProblem(p, { recordedAt: other })];
+    if (other !== undefined) return [movedLedgerProblem(p, other)];
     if (atHead.get(p) !== undefined) return [deletedLedgerProblem(p, 'head')];
     const commit = deletions.get(p);
     if (commit !== undefined) return [deletedLedgerProblem(p, { deletedIn: commit })];
     return shallow ? [deletedLedgerProblem(p, 'shallow')] : [];
   });
   if (problems.length === 0) return;
-  throw new GitOpsError(problems, `${problems.length === 1 ? 'A release ledger was' : `${problems.length} release ledgers were`} deleted:`);
+  throw new GitOpsError(problems, `${problems.length === 1 ? 'A release ledger is' : `${problems.length} release ledgers are`} missing:`);
 }
 
 /**
@@ -79,7 +80,7 @@ function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
  * service's ledger, if any: a file of the service's shard named `<service>.yaml` that is not
  * in a directory of the service's own (where its values and objects are).
  */
-function recordedElsewhere(recorded: ReadonlyMap<string, ManifestEntry>, missing: readonly string[]): Map<string, string> {
+export function recordedElsewhere(recorded: ReadonlyMap<string, ManifestEntry>, missing: readonly string[]): Map<string, string> {
   const wanted = new Map(missing.map((p) => [serviceOfFile(p), p]));
   const out = new Map<string, string>();
   for (const [q, entry] of recorded) {

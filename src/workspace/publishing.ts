@@ -231,8 +231,9 @@ const OPERATIONS: Record<ReleaseRequest['kind'], Operation> = {
  * before it), with the release rules checked as of when it was made, and returns the commit
  * subject; undefined when the checkout has it already.
  */
-function reapply(req: PublishRequest, op: PendingOperation): string | undefined {
+function reapply(req: PublishRequest, pending: PendingOperation): string | undefined {
   recoverInterruptedWrite(req.dir);
+  const op = withCurrentRing(req.model, pending);
   const current = readLedgers(req.model, req.dir).get(op.request.service)?.ledger;
   if (current && inEffect(req.model, op, current)) return undefined;
   let outcome: ReleaseOutcome;
@@ -250,6 +251,14 @@ function reapply(req: PublishRequest, op: PendingOperation): string | undefined 
   if (!outcome.change.changed) return undefined;
   writeDeclaredTree(req.model, outcome.tree, req.dir, { restoreMissing: false, allow: req.allowRemove ?? [] });
   return outcome.change.summary;
+}
+
+/** The operation with its ring as the program names it now: a ring renamed since (`movedFrom`) by its new name. */
+function withCurrentRing(model: PlatformModel, op: PendingOperation): PendingOperation {
+  const ring = op.request.ring;
+  if (model.rings.some((r) => r.name === ring)) return op;
+  const renamed = model.rings.find((r) => r.movedFrom?.includes(ring));
+  return renamed === undefined ? op : { ...op, request: { ...op.request, ring: renamed.name } };
 }
 
 /**

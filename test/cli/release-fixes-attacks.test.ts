@@ -143,6 +143,7 @@ describe('the ledgers moved by the program (layout.releases)', () => {
       // THEN it refuses, naming the ledger it would delete, and writes nothing: prod keeps running A,
       //      never restarted from initialDigest (the history of every ring would be gone)
       expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(PAYMENTS)]);
+      expect(r.stderr).toContain('CG211');
       expect(cloneSnapshot(sandbox, clone)).toEqual(before);
       expect(readFile(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
