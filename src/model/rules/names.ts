@@ -1,3 +1,4 @@
+/** The names the model gives to directories, Kubernetes objects and Applications, checked: DNS-1123 form, length, reserved names and paths. */
 import { Problem, problem } from '../../core/errors';
 import { isDns1123Label } from '../../core/kube-names';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../platform-model';
