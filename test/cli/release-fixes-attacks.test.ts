@@ -9,9 +9,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
-import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { A, B, D0, LEDGER_API, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
+import {
+  A,
+  D0,
+  LEDGER_API,
+  PAYMENTS,
+  PROD_GCP_VALUES,
+  prodToBWithoutApproval,
+  publishRingFleet,
+  ringFleet,
+  SHARD,
+  subjectsSince,
+  T0,
+  T3,
+} from '../support/ring-fleet';
 
 /** payments-api's values directory on prod's aws cluster (ring prod). */
 const PROD_AWS_DIR = 'environments/prod/aws/eu-02/payments-api';
@@ -24,22 +36,6 @@ beforeAll(() => {
   replay = ModelReplay.create('cdk8s-gitops-release-fixes-attacks-', T0);
 });
 afterAll(() => replay.cleanup());
-
-/** The subjects of the remote's commits after `base`, oldest first. */
-function subjectsSince(sandbox: Sandbox, base: string): string[] {
-  const out = sandbox.git(sandbox.remote, 'log', '--reverse', '--format=%s', `${base}..main`);
-  return out === '' ? [] : out.split('\n');
-}
-
-/** Sets prod's entry of payments-api's ledger to B with no approver, as a hand edit would. */
-function prodToBWithoutApproval(dir: string): void {
-  const ledger = readFile(dir, PAYMENTS);
-  const i = ledger.indexOf('\n  prod:\n');
-  fs.writeFileSync(
-    path.join(dir, PAYMENTS),
-    ledger.slice(0, i) + ledger.slice(i).replace(`digest: ${A}`, `digest: ${B}`).replace('approvedBy: bob', 'approvedBy: null'),
-  );
-}
 
 /** Writes payments-api's shard without the ledger's and prod's values files' entries, indented by `spaces`. */
 function dropFromShard(dir: string, spaces: number): void {

@@ -10,7 +10,19 @@ import * as path from 'path';
 import { Removal } from '../../src';
 import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { A, B, LEDGER_API, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
+import {
+  A,
+  B,
+  LEDGER_API,
+  PAYMENTS,
+  PROD_GCP_VALUES,
+  publishRingFleet,
+  ringFleet,
+  SHARD,
+  subjectsSince,
+  T0,
+  T3,
+} from '../support/ring-fleet';
 
 let replay: ModelReplay;
 
@@ -18,12 +30,6 @@ beforeAll(() => {
   replay = ModelReplay.create('cdk8s-gitops-release-history-attacks-', T0);
 });
 afterAll(() => replay.cleanup());
-
-/** The subjects of the remote's commits after `base`, oldest first. */
-function subjectsSince(sandbox: Sandbox, base: string): string[] {
-  const out = sandbox.git(sandbox.remote, 'log', '--reverse', '--format=%s', `${base}..main`);
-  return out === '' ? [] : out.split('\n');
-}
 
 describe('a release command published in the same run as a ring rename (movedFrom)', () => {
   it('promote --publish into the renamed ring publishes the rename and the promotion, and leaves the checkout clean', async () => {

@@ -9,7 +9,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { A, B, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
+import { B, PAYMENTS, PROD_GCP_VALUES, prodToBWithoutApproval, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
 
 /** payments-api's ledger once the program keeps ledgers in `ledgers/` (layout.releases). */
 const MOVED = 'ledgers/payments-api.yaml';
@@ -27,16 +27,6 @@ function commitAt(dir: string, message: string, at: string): void {
     cwd: dir,
     env: { ...process.env, GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at },
   });
-}
-
-/** Sets prod's entry of the ledger `file` to B with no approver, as a hand edit would. */
-function prodToBWithoutApproval(dir: string, file: string): void {
-  const ledger = readFile(dir, file);
-  const i = ledger.indexOf('\n  prod:\n');
-  fs.writeFileSync(
-    path.join(dir, file),
-    ledger.slice(0, i) + ledger.slice(i).replace(`digest: ${A}`, `digest: ${B}`).replace('approvedBy: bob', 'approvedBy: null'),
-  );
 }
 
 describe('ledgers the program would keep in another directory (layout.releases changed)', () => {

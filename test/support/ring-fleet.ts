@@ -4,6 +4,8 @@
  * payments-api and ledger-api, in the variants those tests move, rename, remove or add to; and
  * the published remote they start from.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import {
   Cloud,
@@ -22,7 +24,7 @@ import {
 } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { Sandbox } from '../git/sandbox';
-import { ModelReplay } from './replay';
+import { ModelReplay, readFile } from './replay';
 
 /** The digest every service of the fleet starts from (its initialDigest). */
 export const D0 = `sha256:${'0'.repeat(64)}`;
@@ -210,4 +212,20 @@ export async function publishRingFleet(
     await replay.ok(clone, model, ['promote', service, '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'], T2);
   }
   return { sandbox, clone };
+}
+
+/** The subjects of the remote's commits after `base`, oldest first. */
+export function subjectsSince(sandbox: Sandbox, base: string): string[] {
+  const out = sandbox.git(sandbox.remote, 'log', '--reverse', '--format=%s', `${base}..main`);
+  return out === '' ? [] : out.split('\n');
+}
+
+/** Sets prod's entry of the ledger `file` (payments-api's by default) to B with no approver, as a hand edit would. */
+export function prodToBWithoutApproval(dir: string, file: string = PAYMENTS): void {
+  const ledger = readFile(dir, file);
+  const i = ledger.indexOf('\n  prod:\n');
+  fs.writeFileSync(
+    path.join(dir, file),
+    ledger.slice(0, i) + ledger.slice(i).replace(`digest: ${A}`, `digest: ${B}`).replace('approvedBy: bob', 'approvedBy: null'),
+  );
 }
