@@ -51,29 +51,26 @@ export class TargetsBuilder {
   public readonly targets: TargetModel[] = [];
   /** The names of the rings that select each target, in the order of {@link targets}. */
   public readonly targetRings: (readonly string[])[] = [];
-  /** Whether two placed clusters share an id, so that targets may share one. */
-  public clustersShareIds = false;
   /** The placed clusters that belong to another platform. */
   public readonly foreignClusters = new Set<Cluster>();
+  /** The problems found in values and rendered objects as they were built. */
+  public readonly problems: Problem[] = [];
 
   private readonly platform: Platform;
   private readonly layers = new Map<string, LayerModel>();
   private readonly sharedLayers: ReadonlyMap<Platform | Environment | Cloud | Cluster, readonly string[]>;
   private readonly placedClusters = new Map<Cluster, PlacedCluster>();
-  private readonly placedByName = new Map<string, Cluster>();
   /** Rendered kinds reported as kept out, by service, environment and kind: each once. */
   private readonly keptOutReported = new Set<string>();
 
   /**
    * @param rings the declared promotion rings; none: one ring per environment
    * @param ringTargets the target list of each ring, by ring name, to fill
-   * @param problems where problems found are added
    */
   constructor(
     shared: SharedLayerSources,
     private readonly rings: readonly PromotionRing[],
     private readonly ringTargets: ReadonlyMap<string, string[]>,
-    private readonly problems: Problem[],
   ) {
     const platform = (this.platform = shared.platform);
     this.sharedLayers = new Map<Platform | Environment | Cloud | Cluster, readonly string[]>([
@@ -187,8 +184,6 @@ export class TargetsBuilder {
   private place(cluster: Cluster): PlacedCluster {
     const env = cluster.environment;
     const qualifiedName = cluster.qualifiedName;
-    this.clustersShareIds ||= (this.placedByName.get(qualifiedName) ?? cluster) !== cluster;
-    this.placedByName.set(qualifiedName, cluster);
     if (platformOf(cluster) !== this.platform) this.foreignClusters.add(cluster);
     const rings =
       this.rings.length === 0

@@ -169,6 +169,11 @@ export interface ServiceModel {
   readonly imageRepository: string;
   /** Digest every ring starts with before the release ledger exists. @default - none */
   readonly initialDigest?: string;
+  /**
+   * The service may deploy into a namespace of the cluster itself or of an Argo CD of the
+   * platform. @default false
+   */
+  readonly allowSensitiveNamespace?: boolean;
   /** What its targets deploy. */
   readonly source: SourceModel;
 }

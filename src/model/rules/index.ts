@@ -1,7 +1,8 @@
 /**
  * The validations of the platform model: each a small named rule over the model alone, run on
  * every snapshot. Checks that need the constructs themselves (a target selected by two rings,
- * values schemas that run the program's code) stay with the mapping in `constructs/snapshot.ts`.
+ * clusters of another platform, values schemas that run the program's code) are in
+ * `constructs/construct-checks.ts`.
  *
  * @module
  */
@@ -13,7 +14,9 @@ import { problemsOfCollisions } from './collisions';
 import { problemsOfMoves } from './moves';
 import { problemsOfNames } from './names';
 import { problemsOfOwnedKeys } from './owned-keys';
+import { problemsOfSensitiveNamespaces } from './namespaces';
 import { problemsOfRemovals } from './removals';
+import { problemsOfServices } from './services';
 
 /** One validation of the platform model: the problems it finds, each with its code and where it is. */
 export type ModelRule = (model: PlatformModel) => Problem[];
@@ -21,6 +24,8 @@ export type ModelRule = (model: PlatformModel) => Problem[];
 /** Every rule, by name, in the order their problems are reported. */
 export const MODEL_RULES = {
   names: problemsOfNames,
+  services: problemsOfServices,
+  sensitiveNamespaces: problemsOfSensitiveNamespaces,
   collisions: (model) => problemsOfCollisions(model, targetClusters(model)),
   ownedKeys: problemsOfOwnedKeys,
   applicationSetNames: (model) => problemsOfWorkloadSetNames(model, targetClusters(model)),
