@@ -33,7 +33,7 @@ export type { ClusterProps } from './constructs/cluster';
 export { Service } from './constructs/service';
 export type { ServiceProps, ImageProps, DeployOptions, Placement } from './constructs/service';
 export { Workload } from './constructs/workload';
-export type { HelmChartProps, RenderContext, RenderFunction } from './constructs/workload';
+export type { HelmChartProps, HelmRepositoryChartProps, OciChartProps, RenderContext, RenderFunction } from './constructs/workload';
 export { NamespaceBaseline } from './constructs/namespace-baseline';
 export type { StandardBaselineProps, ContainerLimits, ContainerResources } from './constructs/namespace-baseline';
 export { ValuesSchema } from './constructs/values-schema';

@@ -5,7 +5,7 @@ import { Cluster } from './cluster';
 import { Environment } from './environment';
 import { freeId, platformOf } from './platform-scope';
 import { problemsOfValues } from './values-check';
-import { HelmChartProps, Workload } from './workload';
+import { HelmChartSpec, Workload } from './workload';
 import { ValuesSchema } from './values-schema';
 
 /** The image a service deploys. */
@@ -103,14 +103,16 @@ export class Service extends Construct {
   public readonly image: ImageProps;
   /** What it deploys. */
   public readonly workload: Workload;
-  /** Helm chart only: the application repository holding the chart; undefined for the platform's pattern. */
+  /** Helm chart only: the repository holding the chart; undefined for the platform's pattern. */
   public readonly repoURL?: string;
-  /** Helm chart only: the chart's path in the application repository. */
+  /** Helm chart only: the chart's path in the application repository (`.` in an OCI artifact, empty in a Helm repository). */
   public readonly chartPath: string;
-  /** Helm chart only: the revision of the application repository. */
+  /** Helm chart only: the revision of the application repository, or the chart version. */
   public readonly targetRevision: string;
   /** Helm chart only: the Helm release name. */
   public readonly releaseName: string;
+  /** Helm chart only: where the chart is published, as the workload gives it. @internal */
+  public readonly chartSpec: HelmChartSpec;
   /** Namespace it is deployed into. */
   public readonly namespace: string;
   /** Whether it may deploy into a namespace of the cluster itself, such as `kube-system`. */
@@ -133,11 +135,16 @@ export class Service extends Construct {
     this.image = props.image;
     this.workload = props.workload ?? Workload.helmChart();
     const problems: Problem[] = problemsOfValues(props.values ?? {}, this.node.path, 'values');
-    const chart = chartSettings(this.workload, props, this.node.path, problems);
+    const chart = (this.chartSpec = chartSettings(this.workload, props, this.node.path, problems));
     this.repoURL = chart.repoURL;
-    this.chartPath = chart.chartPath ?? platform.serviceDefaults.chartPath;
-    this.targetRevision = chart.targetRevision ?? platform.serviceDefaults.targetRevision;
     this.releaseName = chart.releaseName ?? id;
+    if (chart.origin === 'git') {
+      this.chartPath = chart.chartPath ?? platform.serviceDefaults.chartPath;
+      this.targetRevision = chart.targetRevision ?? platform.serviceDefaults.targetRevision;
+    } else {
+      this.chartPath = chart.origin === 'oci' ? '.' : '';
+      this.targetRevision = chart.version;
+    }
     this.namespace = props.namespace ?? id;
     this.allowSensitiveNamespace = props.allowSensitiveNamespace ?? false;
     this.initialDigest = props.initialDigest;
@@ -230,7 +237,7 @@ const CHART_FIELDS = ['repoURL', 'chartPath', 'targetRevision', 'releaseName'] a
  * none. The settings are no longer props of the service itself: a program that still passes
  * them (JavaScript, or a cast) is told where they went rather than having them ignored.
  */
-function chartSettings(workload: Workload, props: ServiceProps, path: string, problems: Problem[]): HelmChartProps {
+function chartSettings(workload: Workload, props: ServiceProps, path: string, problems: Problem[]): HelmChartSpec {
   const given = CHART_FIELDS.filter((f) => (props as Partial<Record<(typeof CHART_FIELDS)[number], unknown>>)[f] !== undefined);
   if (given.length > 0) {
     const settings = given.map((f) => `${f}: ...`).join(', ');
@@ -245,7 +252,7 @@ function chartSettings(workload: Workload, props: ServiceProps, path: string, pr
       }),
     );
   }
-  return workload.spec.kind === 'rendered' ? {} : workload.spec.chart;
+  return workload.spec.kind === 'rendered' ? { origin: 'git' } : workload.spec.chart;
 }
 
 function describe(v: unknown): string {

@@ -174,10 +174,13 @@ function serviceModelOf(s: Service, platform: Platform): ServiceModel {
 
 function sourceOf(s: Service, platform: Platform): SourceModel {
   if (s.workload.spec.kind === 'rendered') return { kind: 'rendered' };
+  const spec = s.chartSpec;
   return {
     kind: 'helm',
-    repoURL: s.repoURL ?? platform.applicationRepoURLPattern?.split('{service}').join(s.name) ?? '',
+    ...(spec.origin !== 'git' ? { origin: spec.origin } : {}),
+    repoURL: s.repoURL ?? (spec.origin === 'git' ? platform.applicationRepoURLPattern?.split('{service}').join(s.name) : undefined) ?? '',
     chartPath: s.chartPath,
+    ...(spec.origin === 'helm-repository' ? { chart: spec.chart } : {}),
     targetRevision: s.targetRevision,
     releaseName: s.releaseName,
   };

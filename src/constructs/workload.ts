@@ -1,7 +1,7 @@
 import type { Chart } from 'cdk8s';
 import type { Values } from '../model/values';
 
-/** Settings of a Helm chart workload; each defaults as the same-named {@link ServiceProps} field. */
+/** Settings of a Helm chart in a Git repository (the service's application repository). */
 export interface HelmChartProps {
   /** Application repository holding the chart. @default - the platform's `applicationRepoURLPattern` */
   readonly repoURL?: string;
@@ -12,6 +12,37 @@ export interface HelmChartProps {
   /** Helm release name (at most 53 characters). @default - the service name */
   readonly releaseName?: string;
 }
+
+/** Settings of a chart published to a Helm repository (one with an `index.yaml`). */
+export interface HelmRepositoryChartProps {
+  /** URL of the Helm repository, e.g. `https://charts.example.com/stable`. */
+  readonly repoURL: string;
+  /** Name of the chart in the repository, e.g. `payments-api`. */
+  readonly chart: string;
+  /** Exact chart version (SemVer 2), e.g. `1.4.2`; a range would move without a promotion. */
+  readonly version: string;
+  /** Helm release name (at most 53 characters). @default - the service name */
+  readonly releaseName?: string;
+}
+
+/** Settings of a chart pushed to an OCI registry (`helm push … oci://…`). */
+export interface OciChartProps {
+  /**
+   * The chart's OCI repository, with the chart's name and without a tag:
+   * `oci://registry.example.com/charts/payments-api`.
+   */
+  readonly repoURL: string;
+  /** Exact chart version (SemVer 2), the artifact's tag, e.g. `1.4.2`. */
+  readonly version: string;
+  /** Helm release name (at most 53 characters). @default - the service name */
+  readonly releaseName?: string;
+}
+
+/** Where a Helm chart comes from: a Git repository, a Helm repository or an OCI registry. @internal */
+export type HelmChartSpec =
+  | ({ readonly origin: 'git' } & HelmChartProps)
+  | ({ readonly origin: 'helm-repository' } & HelmRepositoryChartProps)
+  | ({ readonly origin: 'oci' } & OciChartProps);
 
 /**
  * What a render function gets for one target (one service on one cluster).
@@ -60,10 +91,11 @@ export type RenderFunction = (ctx: RenderContext) => void;
 
 /** @internal What a {@link Workload} is, for the constructs that read it. */
 export type WorkloadSpec =
-  { readonly kind: 'helm'; readonly chart: HelmChartProps } | { readonly kind: 'rendered'; readonly render: RenderFunction };
+  { readonly kind: 'helm'; readonly chart: HelmChartSpec } | { readonly kind: 'rendered'; readonly render: RenderFunction };
 
 /**
- * What a service deploys: a Helm chart with a values file per target (the default), or
+ * What a service deploys: a Helm chart with a values file per target (the default; from Git, a
+ * Helm repository or an OCI registry), or
  * Kubernetes objects the program renders with cdk8s-plus-28 ("rendered manifests": every change
  * shows up in Git as the exact objects Argo CD applies).
  *
@@ -92,7 +124,23 @@ export type WorkloadSpec =
 export class Workload {
   /** A Helm chart in an application repository, with one values file per target. */
   public static helmChart(props: HelmChartProps = {}): Workload {
-    return new Workload({ kind: 'helm', chart: props });
+    return new Workload({ kind: 'helm', chart: { ...props, origin: 'git' } });
+  }
+
+  /**
+   * A chart of a Helm repository, at an exact version, with one values file per target.
+   * Argo CD reads it as `repoURL` + `chart` + `targetRevision`.
+   */
+  public static helmRepositoryChart(props: HelmRepositoryChartProps): Workload {
+    return new Workload({ kind: 'helm', chart: { ...props, origin: 'helm-repository' } });
+  }
+
+  /**
+   * A chart pushed to an OCI registry, at an exact version, with one values file per target.
+   * Argo CD (3.1 and later) reads it as an OCI source: `repoURL: oci://…`, `path: .`.
+   */
+  public static ociChart(props: OciChartProps): Workload {
+    return new Workload({ kind: 'helm', chart: { ...props, origin: 'oci' } });
   }
 
   /** Kubernetes objects built by `render` with cdk8s-plus-28 (or any cdk8s `ApiObject`). */

@@ -361,6 +361,15 @@ const ENTRIES = [
     fix: "Keep the targets in their ring; or first make both rings run one digest (promote the new ring's digest into the ring they leave, or roll the ring they join back), then move them. movedFrom names only a ring's own old names. In a shallow clone whose ledger changed in commits it does not hold, git fetch --unshallow first.",
   },
 
+  {
+    code: 'CG145',
+    where: 'program',
+    title: 'Published chart is not usable',
+    description:
+      'A chart from a Helm repository (Workload.helmRepositoryChart) or an OCI registry (Workload.ociChart) names a repository Argo CD cannot read as exactly that repository (not an http(s) URL, or not oci://<registry>/<path>; white space or glob characters), a chart name Helm does not accept, or a version that is not one exact SemVer 2 version: a range (^1.2, ~1, 1.x, *) would let the chart move without a promotion.',
+    fix: "Helm repository: repoURL 'https://charts.example.com/stable', chart 'payments-api', version '1.4.2'. OCI: repoURL 'oci://registry.example.com/charts/payments-api' (no tag), version '1.4.2'.",
+  },
+
   // CG2xx: release ledgers
   {
     code: 'CG201',

@@ -8,7 +8,7 @@ import type { ResourceKind, SyncPolicyJson, SyncWindowJson, ProjectRole } from '
 import type { Values } from './values';
 
 /** Version of the snapshot format. */
-export const MODEL_VERSION = 3;
+export const MODEL_VERSION = 4;
 
 /** Directories of the tree, relative to the repository root. */
 export interface TreeLayout {
@@ -181,15 +181,28 @@ export interface ServiceModel {
 /** What a service deploys: the "source kind" seam between the model and the tree. */
 export type SourceModel = HelmSourceModel | RenderedSourceModel;
 
-/** A Helm chart in an application repository, with one values file per target. */
+/**
+ * Where a Helm chart is published: a Helm repository (`repoURL` + `chart`) or an OCI registry
+ * (`repoURL` is `oci://…/<chart>`); a chart in a Git repository has no origin.
+ */
+export type ChartOrigin = 'helm-repository' | 'oci';
+
+/** A Helm chart, with one values file per target. */
 export interface HelmSourceModel {
   /** Discriminator of {@link SourceModel}. */
   readonly kind: 'helm';
-  /** Application repository holding the chart: the service's, or the platform's pattern filled in. */
+  /** Where the chart is published. @default - a path in a Git repository */
+  readonly origin?: ChartOrigin;
+  /**
+   * Repository holding the chart: the Git application repository (the service's, or the
+   * platform's pattern filled in), the Helm repository, or the chart's `oci://` repository.
+   */
   readonly repoURL: string;
-  /** Path of the chart in that repository. */
+  /** Path of the chart in a Git repository; `.` in an OCI artifact; empty in a Helm repository. */
   readonly chartPath: string;
-  /** Revision of that repository to deploy. */
+  /** Name of the chart in a Helm repository. @default - none: not from a Helm repository */
+  readonly chart?: string;
+  /** Revision of the Git repository, or the chart's version, to deploy. */
   readonly targetRevision: string;
   /** Helm release name. */
   readonly releaseName: string;

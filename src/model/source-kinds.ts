@@ -40,6 +40,7 @@ export const helmDescriptor: SourceKindDescriptor = {
   listsServices: false,
   deviates(model, s, defaults) {
     const chart = chartOf(s);
+    if (chart.origin !== undefined) return true; // the shared template reads charts from Git
     const derivedRepo = model.applicationRepoURLPattern?.split('{service}').join(s.name);
     return (
       chart.repoURL !== derivedRepo ||

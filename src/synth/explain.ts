@@ -87,11 +87,13 @@ export interface Explanation {
   };
   /** The Helm chart: repository, path in it, revision, release name; null for rendered services. */
   readonly chart: {
-    /** Application repository holding the chart. */
+    /** Repository holding the chart: Git, Helm (`chart` is set) or OCI (`oci://`). */
     readonly repoURL: string;
-    /** Path of the chart in that repository. */
+    /** Path of the chart in that repository; `.` in an OCI artifact, empty in a Helm repository. */
     readonly path: string;
-    /** Revision of that repository to deploy. */
+    /** Name of the chart in a Helm repository. @default - none */
+    readonly chart?: string;
+    /** Revision of the Git repository, or the chart version, to deploy. */
     readonly targetRevision: string;
     /** Helm release name. */
     readonly releaseName: string;
@@ -164,6 +166,7 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
         ? {
             repoURL: service.source.repoURL,
             path: service.source.chartPath,
+            ...(service.source.chart !== undefined ? { chart: service.source.chart } : {}),
             targetRevision: service.source.targetRevision,
             releaseName: service.source.releaseName,
           }
@@ -258,7 +261,7 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
     ['project', e.project],
     ['destination', `${e.destination.name}/${e.destination.namespace} (cluster/namespace)`],
     e.chart
-      ? ['chart', `${e.chart.repoURL} ${e.chart.path} @ ${e.chart.targetRevision}, release ${e.chart.releaseName}`]
+      ? ['chart', `${e.chart.repoURL} ${e.chart.chart ?? e.chart.path} @ ${e.chart.targetRevision}, release ${e.chart.releaseName}`]
       : ['workload', 'rendered manifests (cdk8s-plus-28), one file per object in the target directory'],
     ['values file', r ? e.valuesFile : `${e.valuesFile} (not written yet)`],
     [

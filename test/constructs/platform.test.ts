@@ -12,7 +12,7 @@ describe('Platform', () => {
 
     // THEN
     expect(model).toEqual({
-      version: 3,
+      version: 4,
       path: 'platform',
       repoURL: GITOPS_REPO,
       revision: 'main',

@@ -152,7 +152,10 @@ export function applicationProblems(model: PlatformModel, files: Readonly<Record
         {
           repoURL: helmOf(s).repoURL,
           targetRevision: helmOf(s).targetRevision,
-          path: helmOf(s).chartPath,
+          // Argo CD's documented shapes: a Helm repository's chart by name, an OCI chart at ".".
+          ...(helmOf(s).origin === 'helm-repository'
+            ? { chart: helmOf(s).chart }
+            : { path: helmOf(s).origin === 'oci' ? '.' : helmOf(s).chartPath }),
           helm: { releaseName: helmOf(s).releaseName, valueFiles: [`$values/${dir}/values.yaml`] },
         },
         { repoURL: model.repoURL, targetRevision: model.revision, ref: 'values' },

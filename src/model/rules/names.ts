@@ -24,7 +24,7 @@ function problemsOfChart(path: string, chart: HelmSourceModel): Problem[] {
       }),
     );
   }
-  const bad = relativeDirProblem(chart.chartPath);
+  const bad = chart.origin === undefined ? relativeDirProblem(chart.chartPath) : undefined;
   if (bad)
     problems.push(
       problem('CG108', {

@@ -4,10 +4,13 @@
  */
 import { Problem, problem } from '../../core/errors';
 import { repoUrlProblem } from '../names';
-import { PlatformModel, ServiceModel } from '../platform-model';
+import { HelmSourceModel, PlatformModel, ServiceModel } from '../platform-model';
 import { isDigest, isTag, ringPolicies } from '../versions';
 
-/** Services that share a name (CG135), lack (CG106) or misspell (CG109) their repository, or whose initialDigest a ring cannot take (CG115). */
+/**
+ * Services that share a name (CG135), lack (CG106) or misspell (CG109, CG145) their chart's
+ * repository, or whose initialDigest a ring cannot take (CG115).
+ */
 export function problemsOfServices(model: PlatformModel): Problem[] {
   return [...problemsOfNamesTaken(model), ...problemsOfInitialReleases(model), ...problemsOfRepositories(model)];
 }
@@ -39,7 +42,7 @@ function problemsOfInitialReleases(model: PlatformModel): Problem[] {
   for (const t of model.targets) if (digestEnvs.has(t.environment)) requiringDigest.add(t.service);
   const strictRing = Object.entries(ringPolicies(model)).find(([, policy]) => policy.requireDigest)?.[0];
   for (const s of model.services) {
-    if (s.source.kind === 'helm' && !s.source.repoURL) {
+    if (s.source.kind === 'helm' && s.source.origin === undefined && !s.source.repoURL) {
       problems.push(problem('CG106', { constructPath: s.path, message: `Service "${s.name}" has no application repository.` }));
     }
     const initial = s.initialDigest;
@@ -76,7 +79,14 @@ function problemsOfInitialReleases(model: PlatformModel): Problem[] {
 function problemsOfRepositories(model: PlatformModel): Problem[] {
   const problems: Problem[] = [];
   for (const s of model.services) {
-    if (s.source.kind !== 'helm' || !s.source.repoURL) continue;
+    if (s.source.kind !== 'helm') continue;
+    if (s.source.origin !== undefined) {
+      const why = publishedChartProblem(s.source);
+      if (why)
+        problems.push(problem('CG145', { constructPath: s.path, message: `The chart of service "${s.name}" is not usable: ${why}.` }));
+      continue;
+    }
+    if (!s.source.repoURL) continue;
     const url = s.source.repoURL;
     if (url === model.applicationRepoURLPattern?.split('{service}').join(s.name)) continue;
     const repoProblem = repoUrlProblem(url);
@@ -90,4 +100,28 @@ function problemsOfRepositories(model: PlatformModel): Problem[] {
     );
   }
   return problems;
+}
+
+/** SemVer 2, exactly one version (semver.org's own pattern). */
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+/** A chart name Helm accepts: lower-case letters and digits, words separated by "-", "_" or ".". */
+const CHART_NAME = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
+/** `oci://<registry>[:port]/<path>`, each path component as the OCI distribution spec allows it; no tag, no digest. */
+const OCI_REPOSITORY = /^oci:\/\/[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/;
+
+/** Why a chart of a Helm repository or an OCI registry cannot be used as given, or undefined. */
+function publishedChartProblem(source: HelmSourceModel): string | undefined {
+  const { repoURL, targetRevision: version } = source;
+  if (/\s/.test(repoURL)) return `repoURL "${repoURL}" contains white space`;
+  if (/[*?[\]{}]/.test(repoURL)) return `repoURL "${repoURL}" contains a glob character, which an AppProject reads as a pattern`;
+  if (source.origin === 'oci') {
+    if (!OCI_REPOSITORY.test(repoURL))
+      return `repoURL "${repoURL}" is not oci://<registry>/<path>/<chart> (lower-case path, no tag or digest)`;
+  } else {
+    if (!/^https?:\/\/[^/]+/.test(repoURL)) return `repoURL "${repoURL}" is not an http(s) URL of a Helm repository`;
+    if (!CHART_NAME.test(source.chart ?? '')) return `chart "${source.chart ?? ''}" is not a Helm chart name`;
+  }
+  if (!SEMVER.test(version)) return `version "${version}" is not one exact SemVer 2 version`;
+  return undefined;
 }

@@ -65,7 +65,8 @@ export const helmSource: SourceKind = {
         {
           repoURL: appRepo,
           targetRevision: chart ? chart.targetRevision : defaults.targetRevision,
-          path: chart ? chart.chartPath : defaults.chartPath,
+          // A Helm repository's chart is named; a Git repository's and an OCI artifact's is at a path.
+          ...(chart?.origin === 'helm-repository' ? { chart: chart.chart } : { path: chart ? chart.chartPath : defaults.chartPath }),
           helm: {
             releaseName: chart ? chart.releaseName : `{{ ${segments.service} }}`,
             valueFiles: ['$values/{{ .path.path }}/values.yaml'],
