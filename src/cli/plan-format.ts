@@ -11,6 +11,9 @@ const EDITED = '  (edited by hand; synth puts it back)';
 /** Heading of the owned files the program no longer makes that stay, because they were changed. */
 const KEPT = 'Kept, no longer owned (changed since written, so not deleted):';
 
+/** Heading of the ledgers edited by hand that the ring rules accept. */
+const ACCEPTED = 'Ledgers edited by hand (the ring rules accept the edit; synth records it):';
+
 /** Heading of the files the manifest lost its record of. */
 const UNRECORDED = 'Not recorded in the manifest (its record was deleted or edited; synth records them again):';
 
@@ -33,9 +36,10 @@ function objectLine(o: ObjectChange, mark: string): string {
 function summary(plan: Plan): string {
   const count = (list: readonly { change: string }[], c: string): number => list.filter((x) => x.change === c).length;
   if (plan.files.length === 0 && plan.applications.length === 0 && plan.kept.length === 0) {
-    return plan.unrecorded.length === 0
+    const recorded = plan.unrecorded.length + plan.acceptedEdits.length;
+    return recorded === 0
       ? `No changes: ${plan.unchangedFiles} files up to date.`
-      : `Plan: no file changes; the manifest records ${plan.unrecorded.length} file${plan.unrecorded.length === 1 ? '' : 's'} again.`;
+      : `Plan: no file changes; the manifest records ${recorded} file${recorded === 1 ? '' : 's'} again.`;
   }
   return (
     `Plan: ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} to change (${count(plan.files, 'create')} created, ${count(plan.files, 'update')} updated, ${count(plan.files, 'delete')} deleted); ` +
@@ -120,6 +124,7 @@ export function formatPlan(
     }
     if (plan.kept.length) lines.push(`${KEPT}`, '', ...plan.kept.map((p) => `- \`${p}\``), '');
     if (plan.unrecorded.length) lines.push(`${UNRECORDED}`, '', ...plan.unrecorded.map((p) => `- \`${p}\``), '');
+    if (plan.acceptedEdits.length) lines.push(`${ACCEPTED}`, '', ...plan.acceptedEdits.map((p) => `- \`${p}\``), '');
     if (plan.applications.length) {
       lines.push('| Application | change | ApplicationSet | fields |', '| --- | --- | --- | --- |');
       for (const a of plan.applications)
@@ -138,6 +143,7 @@ export function formatPlan(
   }
   if (plan.kept.length) lines.push(...(lines.length ? [''] : []), KEPT, ...plan.kept.map((p) => `    ${p}`));
   if (plan.unrecorded.length) lines.push(...(lines.length ? [''] : []), UNRECORDED, ...plan.unrecorded.map((p) => `    ${p}`));
+  if (plan.acceptedEdits.length) lines.push(...(lines.length ? [''] : []), ACCEPTED, ...plan.acceptedEdits.map((p) => `    ${p}`));
   if (plan.applications.length) lines.push('', 'Applications');
   for (const a of plan.applications) {
     lines.push(

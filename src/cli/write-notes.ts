@@ -3,8 +3,9 @@ import type { CommandContext } from './command';
 
 /**
  * Tells on stderr what a write did besides what the program asked: owned files edited by hand
- * that it put back, files it no longer generates that it kept because they were changed, and
- * files whose record in the manifest was lost that it recorded again.
+ * that it put back, files it no longer generates that it kept because they were changed, files
+ * whose record in the manifest was lost that it recorded again, and ledgers edited by hand
+ * that the ring rules accept, whose edit it recorded.
  */
 export function printWriteNotes(ctx: CommandContext, r: WriteReport): void {
   const one = (n: number, singular: string, plural: string): string => (n === 1 ? singular : plural);
@@ -28,5 +29,12 @@ export function printWriteNotes(ctx: CommandContext, r: WriteReport): void {
         `was missing (a shard or the manifest deleted or edited). Commit the manifest with the rest:\n`,
     );
     for (const p of r.recorded) ctx.stderr.write(`    ${p}\n`);
+  }
+  if (r.acceptedEdits.length > 0) {
+    const n = r.acceptedEdits.length;
+    ctx.stderr.write(
+      `Recorded ${n} ledger${one(n, '', 's')} edited by hand since cdk8s-gitops wrote ${one(n, 'it', 'them')}; the ring rules accept the edit. Commit the manifest with the rest:\n`,
+    );
+    for (const p of r.acceptedEdits) ctx.stderr.write(`    ${p}\n`);
   }
 }

@@ -440,7 +440,7 @@ const ENTRIES = [
     where: 'ledger',
     title: 'Release ledger deleted',
     description:
-      "The ledger of a service is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, the last commit holds it, or a commit of the branch's history deleted it): it was deleted by hand or by a commit. This holds for the kept ledger of a removed service too, and for any missing ledger in a shallow clone, whose history cannot tell. Starting its rings again from the service's initialDigest would roll prod back and lose its holds and history, so nothing was written. A name is never started over: to reuse one, restore its ledger and promote the new release ring by ring.",
+      "The ledger of a service is missing from the checkout, although cdk8s-gitops wrote it (the manifest records it, the last commit holds it, or a commit of the branch's history deleted it, there or at the path it had before layout.releases changed): it was deleted by hand or by a commit. This holds for the kept ledger of a removed service too, and for any missing ledger in a shallow clone, whose history cannot tell. Starting its rings again from the service's initialDigest would roll prod back and lose its holds and history, so nothing was written. A name is never started over: to reuse one, restore its ledger and promote the new release ring by ring.",
     fix: 'Restore the ledger from Git: git checkout HEAD -- <ledger> if the deletion is not committed; else git checkout <deleting commit>^ -- <ledger>.',
   },
   {
@@ -944,7 +944,7 @@ const ENTRIES = [
     where: 'promotion',
     title: 'Ledger entry out of ring order',
     description:
-      "A ring's entry in a release ledger was changed outside the release rules: its digest is not what the ring before it runs, its `from` is not the ring before it, or a rollback puts back a digest the ring never ran.",
+      "A ring's entry in a release ledger was changed outside the release rules: its digest is not what the ring before it runs, its `from` is not the ring before it, a rollback puts back a digest the ring never ran, or its `previous` releases list one the ring never ran (a later rollback could deploy it).",
     fix: 'Restore the ledger from Git and promote with `cdk8s-gitops promote <service> --ring <ring> --from <the ring before>`.',
   },
   {
@@ -966,7 +966,8 @@ const ENTRIES = [
     code: 'CG613',
     where: 'promotion',
     title: 'Ledger entry replaces a held release',
-    description: "A ring's entry in a release ledger was changed to another digest while the ring is held after a rollback.",
+    description:
+      "A ring's entry in a release ledger was changed to another digest while the ring is held after a rollback, or its hold was removed or changed by hand: only `unhold` lifts a hold, as a change of its own.",
     fix: 'Restore the ledger from Git, and run `cdk8s-gitops unhold <service> --ring <ring>` before promoting.',
   },
   {

@@ -12,6 +12,8 @@ export interface WriteReport {
   readonly restored: readonly string[];
   /** Files that held what the tree makes but that the manifest did not record; now recorded (see the write plan's `unrecorded`). */
   readonly recorded: readonly string[];
+  /** Ledgers edited by hand that the ring rules accept: kept as edited, and recorded in the manifest. */
+  readonly acceptedEdits: readonly string[];
   /** Number of owned files left as they were. */
   readonly unchanged: number;
   /** Number of files written to disk (created + updated, and the manifest when it changed). */

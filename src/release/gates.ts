@@ -66,6 +66,13 @@ export interface LedgerCheck {
    * @default - not a Git repository: the ledger's own times are used
    */
   readonly history?: LedgerHistory;
+  /**
+   * The ledger differs from what cdk8s-gitops last wrote (the hash the manifest records), and
+   * the baseline is that version: every difference was made by hand. A hold is then lifted
+   * only by `unhold`.
+   * @default false
+   */
+  readonly editedByHand?: boolean;
   /** Soak is measured up to this time (an entry not committed yet arrives now). */
   readonly now: Date;
   /** A `since` later than this has not happened yet. */
@@ -156,7 +163,37 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
         );
       }
     }
-    if (was !== undefined && sameRelease(now, was)) return; // the same release: a hold set or lifted
+    if (c.baseline !== undefined) {
+      // Only a promotion or rollback adds to `previous`, and only the release it replaced: a
+      // release listed there that the ring never ran could be rolled back to.
+      const ran = was === undefined ? [] : [{ digest: was.digest, since: was.since, by: was.by }, ...was.previous];
+      const invented = now.previous.filter((p) => !ran.some((r) => r.digest === p.digest && r.since === p.since && r.by === p.by));
+      if (invented.length > 0) {
+        out.push(
+          at(
+            problem('CG610', {
+              message: `Ring "${ring}" lists ${invented.map((p) => shortDigest(p.digest)).join(', ')} among its previous releases, which it never ran there: the entry was changed by hand.`,
+              fix: `${restore}; previous releases are recorded by promote and rollback.`,
+            }),
+          ),
+        );
+        return;
+      }
+    }
+    if (was !== undefined && sameRelease(now, was)) {
+      // The same release: a hold set, or lifted, which only `unhold` does.
+      if (c.editedByHand && was.hold !== null && (now.hold === null || JSON.stringify(now.hold) !== JSON.stringify(was.hold))) {
+        out.push(
+          at(
+            problem('CG613', {
+              message: `Ring "${ring}" is held since ${was.hold.since} by ${was.hold.by}, and the hold was ${now.hold === null ? 'removed' : 'changed'} by hand.`,
+              fix: `${restore}, and lift the hold with \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over.`,
+            }),
+          ),
+        );
+      }
+      return;
+    }
     if (isInitial(now, c.initialDigest) && was === undefined) return;
     const before = index > 0 ? c.rings[index - 1].name : undefined;
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { PlatformModel } from '../model/platform-model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
@@ -81,7 +82,16 @@ export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string
  * How cdk8s-gitops knows a missing ledger was there (`CG210`): the manifest records it, the
  * last commit holds it, a commit deleted it, or it cannot tell, because the clone is shallow.
  */
-export type DeletedLedgerEvidence = 'recorded' | 'head' | 'shallow' | { readonly deletedIn: string };
+export type DeletedLedgerEvidence =
+  | 'recorded'
+  | 'head'
+  | 'shallow'
+  | {
+      /** The commit that deleted it. */
+      readonly deletedIn: string;
+      /** Where it was, when not at the path the program keeps it at now. @default - that path */
+      readonly at?: string;
+    };
 
 const DELETED_CONSEQUENCE =
   'Without it every ring of the service would start again from its initialDigest, prod included, and its holds and history would be gone. Nothing was written.';
@@ -96,6 +106,14 @@ export function deletedLedgerProblem(file: string, evidence: DeletedLedgerEviden
       file,
       message: `${file} is missing, and this clone is shallow: the commits that would show whether the ledger existed and was deleted are not here. ${DELETED_CONSEQUENCE}`,
       fix: 'Fetch the whole history (git fetch --unshallow) and run the command again; a new service then starts from its initialDigest.',
+    });
+  }
+  if (typeof evidence === 'object' && evidence.at !== undefined && evidence.at !== file) {
+    const commit = evidence.deletedIn.slice(0, 12);
+    return problem('CG210', {
+      file,
+      message: `${file} is missing, and the service's ledger was at ${evidence.at} until commit ${commit} deleted it. ${DELETED_CONSEQUENCE}`,
+      fix: `Restore it where it was (\`git checkout ${commit}^ -- ${evidence.at}\`) and keep layout.releases as it was (releases: '${path.posix.dirname(evidence.at)}'): ledgers are not moved.`,
     });
   }
   const why =

@@ -75,7 +75,8 @@ class LedgerReader {
   public describe(node: Value): string {
     if (isScalar(node) && node.value !== null && typeof node.value !== 'string' && node.range) {
       const written = this.source.slice(node.range[0], node.range[1]);
-      return `${written} (read as a ${node.value instanceof Date ? 'date' : typeof node.value})`;
+      const kind = node.value instanceof Date ? 'date' : typeof node.value;
+      return QUOTABLE.test(written) && written.length <= MAX_QUOTED ? `${written} (read as a ${kind})` : quoteReceived(written, kind);
     }
     return describe(node);
   }
@@ -401,11 +402,26 @@ function hasText(node: Node): boolean {
 const MAX_QUOTED = 80;
 
 /**
- * A string read from a ledger, for a message: quoted when short, else only its length, so an
- * error never copies a file's content (a merge-request comment may show it) beyond a short value.
+ * What names, digests, tags and times are made of: lower-case letters, digits and `._:@+/-`, or
+ * a time's digits, `T`, `Z` and separators. A value of other characters (capitals, spaces,
+ * `=`: a key or a password pasted by mistake) is never quoted back.
  */
-function quoteReceived(v: string): string {
-  return v.length <= MAX_QUOTED ? JSON.stringify(v) : `a string of ${v.length} characters`;
+const QUOTABLE = /^(?:[a-z0-9][a-z0-9._:@+/-]*|[0-9][0-9TZ:.+-]*)$/;
+
+/**
+ * A value read from a ledger, for a message: quoted when it is short and looks like what a
+ * ledger holds, else described by its length only, so an error never copies a file's content
+ * (a CI log or a merge-request comment may show it).
+ */
+function quoteReceived(v: string, kind = 'string'): string {
+  if (v.length <= MAX_QUOTED && QUOTABLE.test(v)) return kind === 'string' ? JSON.stringify(v) : v;
+  const unusual = [
+    [/[A-Z]/, 'upper-case letters'],
+    [/\s/, 'white space'],
+    [/[^A-Za-z0-9\s._:@+/-]/, 'other characters'],
+  ] as const;
+  const found = unusual.filter(([re]) => re.test(v)).map(([, what]) => what);
+  return `a ${kind} of ${v.length} characters${found.length > 0 ? `, with ${found.join(' and ')}` : ''}`;
 }
 
 function describe(node: Value): string {
@@ -420,7 +436,7 @@ function describe(node: Value): string {
     if (typeof v === 'string') {
       return quoteReceived(v);
     }
-    return `${String(v)} (a ${typeof v})`;
+    return quoteReceived(String(v), typeof v) + (QUOTABLE.test(String(v)) ? ` (a ${typeof v})` : '');
   }
   if (isMap(node)) {
     return 'a mapping';
@@ -436,7 +452,8 @@ function where(path: string): string {
 }
 
 function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
+  const shown = key.length <= MAX_QUOTED && QUOTABLE.test(key) ? key : `<a key of ${key.length} characters>`;
+  return path === '' ? shown : `${path}.${shown}`;
 }
 
 function list(keys: readonly string[]): string {

@@ -127,6 +127,8 @@ export function closedUntil(rings: readonly RingSpec[], ring: string, at: Date):
 
 /** What Git says of one service's ledger: its history and the baseline its entries are checked against. */
 export interface LedgerGitContext {
+  /** The baseline is what cdk8s-gitops last wrote, and the ledger differs from it. @default false */
+  readonly editedByHand?: boolean;
   /** @default - not a Git repository */
   readonly history?: LedgerHistory;
   /** @default - none: every entry is checked */
@@ -267,13 +269,13 @@ export class CheckoutGates {
       return atBase === undefined ? { history: gitHistory } : { history: gitHistory, baseline: atBase, baselineRef: this.base.ref };
     }
     const head = this.git.hasHead ? this.headText(file) : undefined;
-    if (handEdited) {
-      const i = history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded);
-      if (i > 0 && versions[i].ledger !== undefined)
-        return { history: gitHistory, baseline: versions[i].ledger, baselineRef: versions[i].commit };
-    }
+    // The newest version in Git that is what cdk8s-gitops last wrote, when the checkout differs from it.
+    const written = handEdited ? history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded) : -1;
+    if (written > 0 && versions[written].ledger !== undefined)
+      return { history: gitHistory, baseline: versions[written].ledger, baselineRef: versions[written].commit, editedByHand: true };
     const baseline = parse(head);
-    return baseline === undefined ? { history: gitHistory } : { history: gitHistory, baseline, baselineRef: 'HEAD' };
+    if (baseline === undefined) return { history: gitHistory };
+    return { history: gitHistory, baseline, baselineRef: 'HEAD', ...(written === 0 ? { editedByHand: true } : {}) };
   }
 
   /** Whether a ledger may hold entries that differ from its baseline (else it needs no check). */

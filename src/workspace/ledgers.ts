@@ -51,7 +51,8 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
 /**
  * Fails with `CG210` when any of the ledgers `missing` (checkout-relative paths) was deleted:
  * the manifest records it, the last commit holds it (a deletion not committed yet, made
- * together with the manifest's record of it), or a commit of the branch's history deleted it.
+ * together with the manifest's record of it), or a commit of the branch's history deleted it,
+ * there or at another path (before `layout.releases` changed).
  */
 function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
   const recorded = readManifest(dir).files;
@@ -61,7 +62,10 @@ function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
   const atHead = git?.hasHead ? git.atHead(unrecorded) : new Map<string, string | undefined>();
   const unknown = unrecorded.filter((p) => atHead.get(p) === undefined);
   const deletions = git?.hasHead ? git.deletions(unknown) : new Map<string, string>();
-  const shallow = git?.hasHead === true && unknown.some((p) => !deletions.has(p)) && git.shallow;
+  const notDeleted = unknown.filter((p) => !deletions.has(p));
+  const deletedElsewhere =
+    git?.hasHead && notDeleted.length > 0 ? git.deletedElsewhere(new Map(notDeleted.map((p) => [serviceOfFile(p), p]))) : new Map();
+  const shallow = git?.hasHead === true && notDeleted.some((p) => !deletedElsewhere.has(serviceOfFile(p))) && git.shallow;
   const problems = missing.flatMap((p) => {
     if (recorded.has(p)) return [deletedLedgerProblem(p, 'recorded')];
     const other = elsewhere.get(p);
@@ -69,6 +73,8 @@ function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
     if (atHead.get(p) !== undefined) return [deletedLedgerProblem(p, 'head')];
     const commit = deletions.get(p);
     if (commit !== undefined) return [deletedLedgerProblem(p, { deletedIn: commit })];
+    const before = deletedElsewhere.get(serviceOfFile(p));
+    if (before !== undefined) return [deletedLedgerProblem(p, { deletedIn: before.commit, at: before.path })];
     return shallow ? [deletedLedgerProblem(p, 'shallow')] : [];
   });
   if (problems.length === 0) return;

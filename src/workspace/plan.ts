@@ -67,11 +67,19 @@ export interface Plan {
    * was lost: a shard or the manifest deleted or edited). The write records them again.
    */
   readonly unrecorded: readonly string[];
+  /** Ledgers edited by hand that the ring rules accept: the write records the edit. */
+  readonly acceptedEdits: readonly string[];
 }
 
 /** Whether a plan changes anything. */
 export function planHasChanges(plan: Plan): boolean {
-  return plan.files.length > 0 || plan.applications.length > 0 || plan.kept.length > 0 || plan.unrecorded.length > 0;
+  return (
+    plan.files.length > 0 ||
+    plan.applications.length > 0 ||
+    plan.kept.length > 0 ||
+    plan.unrecorded.length > 0 ||
+    plan.acceptedEdits.length > 0
+  );
 }
 
 /**
@@ -93,6 +101,7 @@ export function planAndWrite(tree: FileTree, dir: string): { readonly plan: Plan
       unchangedFiles: write.unchanged,
       kept: write.kept,
       unrecorded: write.unrecorded,
+      acceptedEdits: write.acceptedEdits,
     },
     write,
   };

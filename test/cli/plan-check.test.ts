@@ -108,6 +108,7 @@ describe('cdk8s-gitops plan, preview and check', () => {
         applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
         unchangedFiles: 14,
         unrecorded: [],
+        acceptedEdits: [],
         kept: [],
         changes: true,
         refusedDeletions: [],

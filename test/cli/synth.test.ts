@@ -117,6 +117,7 @@ describe('cdk8s-gitops synth', () => {
         kept: [],
         restored: [],
         recorded: [],
+        acceptedEdits: [],
         unchanged: 16,
         filesWritten: 0,
       });

@@ -439,7 +439,7 @@ describe('parseLedger', () => {
     // THEN
     expect(e.message).toBe(
       '[releases/payments-api.yaml:5] CG203 Field "rings.nonprod.digest" is not a digest: expected "sha256:" followed by ' +
-        '64 lowercase hex characters; received "sha256:2E8F1A31". Fix: Use the image digest, e.g. from ' +
+        '64 lowercase hex characters; received a string of 15 characters, with upper-case letters. Fix: Use the image digest, e.g. from ' +
         '`crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex>.',
     );
   });
@@ -494,7 +494,7 @@ describe('parseLedger', () => {
 
     // THEN
     expect(e.message).toBe(
-      '[releases/payments-api.yaml:21] CG206 Field "rings.prod.hold.since" is not a timestamp; received "2026-11-22 11:00". ' +
+      '[releases/payments-api.yaml:21] CG206 Field "rings.prod.hold.since" is not a timestamp; received a string of 16 characters, with white space. ' +
         'Fix: Write the time in UTC with whole seconds and a Z, quoted, e.g. "2026-11-22T10:00:00Z".',
     );
   });
@@ -520,9 +520,26 @@ describe('parseLedger', () => {
 
     // THEN
     expect(e.message).toBe(
-      '[releases/payments-api.yaml:13] CG207 Field "rings" is not a valid ring name; received "Prod_EU". ' +
+      '[releases/payments-api.yaml:13] CG207 Field "rings" is not a valid ring name; received a string of 7 characters, with upper-case letters. ' +
         'Fix: Use lower-case letters, digits and "-" (a DNS-1123 label, at most 63 characters).',
     );
+  });
+
+  test('never quotes back a value or key that could be a secret pasted by mistake', () => {
+    // GIVEN a ring whose state is a pasted credential, and a ring key that is one
+    const secret = 'AKIAIOSFODNN7EXAMPLE-SECRET-hunter2 {{{';
+    const asValue = TEXT.replace(/ {2}nonprod:\n( {4}.*\n)+/, `  nonprod: ${secret}\n`);
+    const asKey = TEXT.replace('  prod:\n', '  "wJalrXUtnFEMI/K7MDENG=":\n');
+
+    // WHEN each is parsed
+    // THEN the messages describe them (length, kinds of characters) and give the line, never the text
+    expect(parseError(asValue).message).toContain(
+      'Field "rings.nonprod" must be a mapping; received a string of 39 characters, with upper-case letters and white space and other characters.',
+    );
+    for (const e of [parseError(asValue), parseError(asKey)]) {
+      expect(e.message).not.toMatch(/AKIA|hunter2|wJalrXUtnFEMI/);
+      expect(e.problems[0].line).toBeGreaterThan(0);
+    }
   });
 
   test('fails when who did it is left empty', () => {

@@ -109,7 +109,7 @@ describe('computePlan', () => {
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
     // THEN nothing changes
-    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 16, kept: [], unrecorded: [] });
+    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 16, kept: [], unrecorded: [], acceptedEdits: [] });
     expect(planHasChanges(plan)).toBe(false);
   });
 
@@ -203,6 +203,7 @@ describe('computePlan', () => {
       applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
       unchangedFiles: 14,
       unrecorded: [],
+      acceptedEdits: [],
       kept: [],
     });
   });
@@ -285,6 +286,7 @@ describe('computePlan', () => {
       applications: [{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }],
       unchangedFiles: 15,
       unrecorded: [],
+      acceptedEdits: [],
       kept: [],
     });
   });
@@ -403,6 +405,7 @@ describe('formatPlan', () => {
       unchangedFiles: 7,
       kept: [],
       unrecorded: [],
+      acceptedEdits: [],
     };
     // WHEN it is rendered as text and as Markdown
     const text = formatPlan(all, 'text');
@@ -441,7 +444,7 @@ describe('formatPlan', () => {
 
   test('renders an empty plan as one line in every format', () => {
     // GIVEN a plan without changes
-    const empty: Plan = { files: [], applications: [], unchangedFiles: 15, kept: [], unrecorded: [] };
+    const empty: Plan = { files: [], applications: [], unchangedFiles: 15, kept: [], unrecorded: [], acceptedEdits: [] };
     // WHEN it is rendered
     // THEN text and Markdown say so, and JSON says changes: false
     expect(formatPlan(empty, 'text')).toBe('No changes: 15 files up to date.\n');
@@ -452,6 +455,7 @@ describe('formatPlan', () => {
       unchangedFiles: 15,
       kept: [],
       unrecorded: [],
+      acceptedEdits: [],
       changes: false,
     });
   });

@@ -148,6 +148,7 @@ describe('writeTree', () => {
       kept: [],
       restored: [],
       recorded: [],
+      acceptedEdits: [],
       unchanged: 0,
       filesWritten: 16,
     });
@@ -185,7 +186,17 @@ describe('writeTree', () => {
     const report = writeTree(exampleTree(), dir);
 
     // THEN
-    expect(report).toEqual({ created: [], updated: [], deleted: [], kept: [], restored: [], recorded: [], unchanged: 14, filesWritten: 0 });
+    expect(report).toEqual({
+      created: [],
+      updated: [],
+      deleted: [],
+      kept: [],
+      restored: [],
+      recorded: [],
+      acceptedEdits: [],
+      unchanged: 14,
+      filesWritten: 0,
+    });
     expect(filesOf(dir)).toEqual(before);
     for (const p of Object.keys(before)) expect(fs.statSync(path.join(dir, p)).mtime).toEqual(past);
     expect(dirsOf(dir)).not.toContain(TRANSACTION_DIR);
@@ -209,6 +220,7 @@ describe('writeTree', () => {
       kept: [],
       restored: [],
       recorded: [],
+      acceptedEdits: [],
       unchanged: 12,
       filesWritten: 3,
     });
@@ -347,6 +359,7 @@ describe('writeTree', () => {
       kept: [],
       restored: [VALUES],
       recorded: [],
+      acceptedEdits: [],
       unchanged: 13,
       filesWritten: 1,
     });

@@ -95,6 +95,12 @@ export interface WritePlan {
    * again; they count as unchanged.
    */
   readonly unrecorded: readonly string[];
+  /**
+   * Ledgers edited by hand since cdk8s-gitops wrote them: a ledger is read into the tree, so
+   * the write keeps the edit and records it (the ring rules judged it before). They count as
+   * unchanged.
+   */
+  readonly acceptedEdits: readonly string[];
   /** Number of owned files that stay as they are. */
   readonly unchanged: number;
   /** The manifest after the write. */
@@ -151,6 +157,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const foreign: string[] = [];
   const edited: string[] = [];
   const unrecorded: string[] = [];
+  const acceptedEdits: string[] = [];
   // A file whose inputs did not change is trusted to be as written unless the stat cache shows a
   // hand edit (or, for a release, which writes only its ring, it is trusted as it stands).
   const drift = options.verify || options.restoreMissing === false ? undefined : DriftCheck.load(checkout);
@@ -185,6 +192,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
       if (before === undefined) unrecorded.push(p);
+      else if (entry.kind === FileKind.LEDGER && before.sha256 !== sha256) acceptedEdits.push(p);
       unchanged++;
       continue;
     }
@@ -246,6 +254,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     kept,
     edited: edited.sort(),
     unrecorded: unrecorded.sort(),
+    acceptedEdits: acceptedEdits.sort(),
     unchanged,
     manifest,
     manifestWrites,
@@ -287,7 +296,17 @@ export function unchangedWrite(dir: string, inputs: TreeInputs): WriteReport | u
   }
   for (const p of derived.keys()) if (!manifest.files.get(p)?.derived) return undefined;
   drift.save(manifest.files);
-  return { created: [], updated: [], deleted: [], kept: [], restored: [], recorded: [], unchanged: manifest.files.size, filesWritten: 0 };
+  return {
+    created: [],
+    updated: [],
+    deleted: [],
+    kept: [],
+    restored: [],
+    recorded: [],
+    acceptedEdits: [],
+    unchanged: manifest.files.size,
+    filesWritten: 0,
+  };
 }
 
 /**
@@ -342,6 +361,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
     kept: plan.kept,
     restored: plan.edited,
     recorded: plan.unrecorded,
+    acceptedEdits: plan.acceptedEdits,
     unchanged: plan.unchanged,
     filesWritten: plan.writes.size + plan.manifestWrites.size,
   };

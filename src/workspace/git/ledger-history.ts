@@ -136,6 +136,45 @@ export class LedgerGit {
     return out;
   }
 
+  /**
+   * Where the ledgers of services were before a commit deleted them at another path than the
+   * program keeps them at (`layout.releases` changed after the deletion): for each service of
+   * `wanted` (service name → the path the program keeps its ledger at), the last commit along
+   * the first-parent history of `HEAD` that deleted a `<service>.yaml` outside a directory of
+   * the service's own whose text was that service's ledger. One `git log` for all of them.
+   */
+  public deletedElsewhere(wanted: ReadonlyMap<string, string>): Map<string, { readonly commit: string; readonly path: string }> {
+    const out = new Map<string, { commit: string; path: string }>();
+    if (!this.hasHead || wanted.size === 0) return out;
+    const log = run(this.dir, [
+      'log',
+      '--first-parent',
+      '--no-show-signature',
+      '--no-color',
+      '--no-renames',
+      '--diff-filter=D',
+      '--relative',
+      '--name-only',
+      '--format=commit %H',
+      'HEAD',
+    ]).toString('utf8');
+    let commit = '';
+    for (const line of log.split('\n')) {
+      if (line.startsWith('commit ')) {
+        commit = line.slice('commit '.length);
+        continue;
+      }
+      const parts = line.split('/');
+      const service = parts[parts.length - 1].replace(/\.yaml$/, '');
+      const keptAt = wanted.get(service);
+      if (keptAt === undefined || line === keptAt || out.has(service) || !line.endsWith('.yaml') || parts[parts.length - 2] === service)
+        continue;
+      const text = this.at(`${commit}^`, [line]).get(line);
+      if (text !== undefined && new RegExp(`^service: *["']?${service}["']? *$`, 'm').test(text)) out.set(service, { commit, path: line });
+    }
+    return out;
+  }
+
   /** The versions of a file (checkout-relative), newest first, along the first-parent history of `HEAD`. */
   public history(file: string, limit = MAX_LEDGER_VERSIONS): FileHistory {
     if (!this.hasHead) return { versions: [], truncated: false };

@@ -1,0 +1,158 @@
+/**
+ * Fourth attack on the release path: ledgers deleted together with their records before the
+ * program moved them (layout.releases), and committed hand edits that keep each ring's release
+ * but change what a later command relies on (a forged previous release, a hold removed). A
+ * ledger edit the ring rules accept is a change that plan shows and synth records. Each test
+ * drives the built CLI on a real checkout (a clone of a bare remote) with a model replayed
+ * from JSON.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
+import { PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
+
+const C = `sha256:${'c'.repeat(64)}`;
+
+let replay: ModelReplay;
+
+beforeAll(() => {
+  replay = ModelReplay.create('cdk8s-gitops-release-fourth-attacks-', T0);
+});
+afterAll(() => replay.cleanup());
+
+/** Rewrites the ledger `file` of the checkout `dir` with `edit`. */
+function editLedger(dir: string, edit: (text: string) => string, file = PAYMENTS): void {
+  const text = readFile(dir, file);
+  const edited = edit(text);
+  expect(edited).not.toBe(text);
+  fs.writeFileSync(path.join(dir, file), edited);
+}
+
+describe('a ledger deleted, with its record, before the program moved the ledgers', () => {
+  it('fails with CG210 naming where the ledger was and the commit that deleted it; nothing is written or pushed', async () => {
+    // GIVEN prod runs A (approved by bob), prod-canary and nonprod run B; the ledgers are in releases/
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    try {
+      // AND one pushed commit deletes every ledger and drops their records from the shards
+      sandbox.git(clone, 'rm', '--quiet', '-r', 'releases');
+      for (const service of ['payments-api', 'ledger-api']) {
+        const shard = `.cdk8s-gitops/services/${service}.json`;
+        const json = JSON.parse(readFile(clone, shard));
+        for (const p of Object.keys(json.files)) if (p.startsWith('releases/')) delete json.files[p];
+        fs.writeFileSync(path.join(clone, shard), `${JSON.stringify(json, null, 2)}\n`);
+      }
+      sandbox.git(clone, 'commit', '--quiet', '-am', 'Drop the old ledgers');
+      sandbox.git(clone, 'push', '--quiet', 'origin', 'main');
+      const deletedIn = sandbox.git(clone, 'rev-parse', '--short=12', 'HEAD');
+      const before = cloneSnapshot(sandbox, clone);
+      const remoteBefore = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+      // WHEN the program that keeps ledgers in ledgers/ runs plan, synth and publish
+      for (const command of [['plan'], ['synth'], ['publish', '--by', 'ci']]) {
+        const r = await replay.run(clone, ringFleet({ releases: 'ledgers' }), command, T3);
+        // THEN each refuses: prod would start again from the initial digest
+        expect([command[0], r.code, r.stderr]).toEqual([command[0], 1, expect.stringContaining('[ledgers/payments-api.yaml] CG210')]);
+        expect(r.stderr).toContain(`the service's ledger was at ${PAYMENTS} until commit ${deletedIn} deleted it`);
+        expect(r.stderr).toContain(`git checkout ${deletedIn}^ -- ${PAYMENTS}`);
+        expect(r.stderr).toContain('[ledgers/ledger-api.yaml] CG210');
+      }
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteBefore);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
+
+describe('committed hand edits that keep every ring release', () => {
+  it('a release prod never ran, put into its previous releases, is refused (CG610) by plan, synth and rollback', async () => {
+    // GIVEN prod runs A, and before it ran the initial digest
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    try {
+      // AND a pushed commit lists C, which ran nowhere, as prod's last previous release
+      editLedger(clone, (t) =>
+        t.replace(/(\n {2}prod:\n(?:.*\n)*? {4}previous:\n)/, `$1      - { digest: ${C}, since: "2026-11-22T11:00:00Z", by: alice }\n`),
+      );
+      sandbox.git(clone, 'commit', '--quiet', '-am', 'Add history');
+      sandbox.git(clone, 'push', '--quiet', 'origin', 'main');
+      const before = cloneSnapshot(sandbox, clone);
+      // WHEN plan, synth and a rollback to the previous release run
+      for (const command of [
+        ['plan'],
+        ['synth'],
+        ['rollback', 'payments-api', '--ring', 'prod', '--previous', '--reason', 'incident', '--by', 'oncall', '--publish'],
+      ]) {
+        const r = await replay.run(clone, ringFleet(), command, T3);
+        // THEN each refuses the forged history, naming the ring and the digest
+        expect([command[0], r.code, r.stderr]).toEqual([command[0], 1, expect.stringContaining(`[${PAYMENTS}] CG610`)]);
+        expect(r.stderr).toContain('Ring "prod" lists sha256:cccccccc among its previous releases, which it never ran there');
+      }
+      // AND nothing was written: prod still runs A
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+      expect(readFile(clone, PROD_GCP_VALUES)).not.toContain(C);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('a hold removed by hand is refused (CG613) by synth and by a promotion into the held ring', async () => {
+    // GIVEN prod was rolled back and held (published)
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    try {
+      await replay.ok(
+        clone,
+        ringFleet(),
+        ['rollback', 'payments-api', '--ring', 'prod', '--previous', '--reason', 'p99 doubled', '--by', 'bob', '--publish'],
+        T3,
+      );
+      // AND a pushed commit removes the hold
+      editLedger(clone, (t) => t.replace(/\n {4}hold:\n(?: {6}.*\n)+/, '\n    hold: null\n'));
+      sandbox.git(clone, 'commit', '--quiet', '-am', 'Tidy the ledger');
+      sandbox.git(clone, 'push', '--quiet', 'origin', 'main');
+      const before = cloneSnapshot(sandbox, clone);
+      // WHEN synth runs, and then a promotion of B into prod
+      for (const command of [
+        ['synth'],
+        ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'],
+      ]) {
+        const r = await replay.run(clone, ringFleet(), command, '2026-11-22T18:00:00Z');
+        // THEN both refuse: only unhold lifts a hold
+        expect([command[0], r.code, r.stderr]).toEqual([command[0], 1, expect.stringContaining(`[${PAYMENTS}] CG613`)]);
+        expect(r.stderr).toContain('the hold was removed by hand');
+        expect(r.stderr).toContain('cdk8s-gitops unhold payments-api --ring prod --publish');
+      }
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
+
+describe('a hand edit of a ledger that the ring rules accept', () => {
+  it('is a change: plan lists it and exits 2, synth records it and says so, then plan finds nothing', async () => {
+    // GIVEN a published fleet, and a comment added to payments-api's ledger by hand
+    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    try {
+      editLedger(clone, (t) => t.replace('\nrings:\n', '\n# Reviewed for the audit.\nrings:\n'));
+      const shardBefore = readFile(clone, SHARD);
+      // WHEN plan runs
+      const plan = await replay.run(clone, ringFleet(), ['plan'], T3);
+      // THEN it lists the ledger as an accepted hand edit, and exits 2
+      expect([plan.code, plan.stdout]).toEqual([
+        2,
+        expect.stringContaining(`Ledgers edited by hand (the ring rules accept the edit; synth records it):\n    ${PAYMENTS}\n`),
+      ]);
+      expect(plan.stdout).toContain('the manifest records 1 file again');
+      // WHEN synth runs
+      const synth = await replay.run(clone, ringFleet(), ['synth'], T3);
+      // THEN it keeps the edit, records it in the shard, and says so on stderr
+      expect([synth.code, synth.stderr]).toEqual([0, expect.stringContaining(`Recorded 1 ledger edited by hand`)]);
+      expect(readFile(clone, PAYMENTS)).toContain('# Reviewed for the audit.');
+      expect(readFile(clone, SHARD)).not.toBe(shardBefore);
+      // AND plan finds nothing more to do
+      const again = await replay.run(clone, ringFleet(), ['plan'], T3);
+      expect([again.code, again.stdout]).toEqual([0, expect.stringContaining('No changes')]);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
