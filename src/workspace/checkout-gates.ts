@@ -170,6 +170,8 @@ export class CheckoutGates {
 
   private readonly manifest: ReturnType<typeof readManifest>;
   private readonly lost = new Map<string, string | undefined>();
+  /** Ledgers whose baseline is what cdk8s-gitops last wrote, and which differ from it. */
+  private readonly editedByHand = new Set<string>();
   private everWritten?: boolean;
   private heads?: Map<string, string | undefined>;
 
@@ -202,8 +204,10 @@ export class CheckoutGates {
    * with every rule broken (CG610–CG616), each naming file, ring and fix. A ring the program
    * neither declares nor explains fails first (CG209); the program's ring moves apply to the
    * ledger and to its history alike, so a renamed ring keeps what it ran.
+   *
+   * @returns the ledgers edited by hand since cdk8s-gitops wrote them, which the rules accept
    */
-  public assertLedgers(texts: ReadonlyMap<string, LedgerText>): void {
+  public assertLedgers(texts: ReadonlyMap<string, LedgerText>): string[] {
     const problems = clockProblems(this.clock);
     const ledgers = parseLedgerTexts(this.model, texts);
     const onDisk = [...texts].filter(([, f]) => !f.initial);
@@ -218,6 +222,7 @@ export class CheckoutGates {
       problems.push(...this.problemsOf(service, f.path, f.text, ledgers.get(service)!.ledger));
     }
     if (problems.length > 0) throw new GitOpsError(problems);
+    return onDisk.map(([, f]) => f.path).filter((p) => this.editedByHand.has(p));
   }
 
   /**
@@ -271,10 +276,13 @@ export class CheckoutGates {
     const head = this.git.hasHead ? this.headText(file) : undefined;
     // The newest version in Git that is what cdk8s-gitops last wrote, when the checkout differs from it.
     const written = handEdited ? history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded) : -1;
-    if (written > 0 && versions[written].ledger !== undefined)
+    if (written > 0 && versions[written].ledger !== undefined) {
+      this.editedByHand.add(file);
       return { history: gitHistory, baseline: versions[written].ledger, baselineRef: versions[written].commit, editedByHand: true };
+    }
     const baseline = parse(head);
     if (baseline === undefined) return { history: gitHistory };
+    if (written === 0) this.editedByHand.add(file);
     return { history: gitHistory, baseline, baselineRef: 'HEAD', ...(written === 0 ? { editedByHand: true } : {}) };
   }
 
@@ -353,6 +361,6 @@ export function takesEffect(rings: readonly RingSpec[], ring: string, at: Date, 
  * Checks the ledgers of the checkout `dir` against the ring rules before a command uses them;
  * throws a GitOpsError with every rule broken (CG610–CG616). See {@link CheckoutGates}.
  */
-export function assertCheckoutLedgers(model: PlatformModel, dir: string, clock: GateClock, options: CheckoutGatesOptions = {}): void {
-  CheckoutGates.open(model, dir, clock, options).assertLedgers(readLedgerTexts(model, dir));
+export function assertCheckoutLedgers(model: PlatformModel, dir: string, clock: GateClock, options: CheckoutGatesOptions = {}): string[] {
+  return CheckoutGates.open(model, dir, clock, options).assertLedgers(readLedgerTexts(model, dir));
 }

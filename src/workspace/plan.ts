@@ -2,7 +2,7 @@ import { FileKind, FileTree } from '../synth/file-tree';
 import { applicationsOf, TreeView } from './inspect/checkout';
 import type { GeneratedApplication } from '../preview';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
-import { planWrite, WritePlan } from './checkout/writer';
+import { planWrite, WriteOptions, WritePlan } from './checkout/writer';
 import { readYaml, readYamlDocuments } from '../core/yaml/read';
 import { isMap } from '../core/plain';
 
@@ -91,8 +91,8 @@ export function computePlan(tree: FileTree, dir: string): Plan {
 }
 
 /** {@link computePlan}, with the write it describes (for the checks a write makes before it writes). */
-export function planAndWrite(tree: FileTree, dir: string): { readonly plan: Plan; readonly write: WritePlan } {
-  const write = planWrite(tree, dir);
+export function planAndWrite(tree: FileTree, dir: string, options: WriteOptions = {}): { readonly plan: Plan; readonly write: WritePlan } {
+  const write = planWrite(tree, dir, options);
   const read = cachedReader(dir);
   return {
     plan: {

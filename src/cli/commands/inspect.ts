@@ -44,9 +44,9 @@ Example:
     const { model, fingerprint } = await runProgram('plan', values, ctx);
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
-    else assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+    const ledgerEdits = fs.existsSync(out) ? assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }) : [];
     const tree = treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint });
-    const { plan, write } = planAndWrite(tree, out);
+    const { plan, write } = planAndWrite(tree, out, { ledgerEdits });
     const refused = undeclaredDeletions(
       model,
       plan.applications.filter((a) => a.change === 'delete'),

@@ -66,8 +66,8 @@ Example:
       // for the ring rules to judge; any other is judged before anything is written.
       const found = checkoutTree(model, out, fingerprint, options);
       if (found.unchanged) return found.unchanged;
-      assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
-      return write(ctx, model, found.tree, out, { ...options, allow: values['allow-remove'] ?? [] });
+      const ledgerEdits = assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+      return write(ctx, model, found.tree, out, { ...options, ledgerEdits, allow: values['allow-remove'] ?? [] });
     });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
@@ -81,7 +81,7 @@ function write(
   model: PlatformModel,
   tree: FileTree,
   out: string,
-  options: { verify: boolean; adopt: boolean; allow: readonly string[] },
+  options: { verify: boolean; adopt: boolean; ledgerEdits: readonly string[]; allow: readonly string[] },
 ): WriteReport {
   const large = tree.size > PROGRESS_THRESHOLD;
   if (large) ctx.progress.update(`synth: rendering ${tree.size} files…`, true);

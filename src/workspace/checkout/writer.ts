@@ -39,6 +39,12 @@ export interface WriteOptions {
    */
   readonly adopt?: boolean;
   /**
+   * Ledgers the ring rules judged as edited by hand since cdk8s-gitops wrote them, and accept:
+   * the write records them, and reports them as {@link WritePlan.acceptedEdits}.
+   * @default - none: a ledger whose record is out of date is recorded again without a report
+   */
+  readonly ledgerEdits?: readonly string[];
+  /**
    * Look for owned files that are gone from the checkout (deleted by hand) and write them
    * again. Without it, a file whose inputs did not change is trusted to be in place, so a
    * release writes only what it changes; `synth` restores such files.
@@ -96,9 +102,9 @@ export interface WritePlan {
    */
   readonly unrecorded: readonly string[];
   /**
-   * Ledgers edited by hand since cdk8s-gitops wrote them: a ledger is read into the tree, so
-   * the write keeps the edit and records it (the ring rules judged it before). They count as
-   * unchanged.
+   * Ledgers edited by hand since cdk8s-gitops wrote them ({@link WriteOptions.ledgerEdits}): a
+   * ledger is read into the tree, so the write keeps the edit and records it (the ring rules
+   * judged it before). They count as unchanged.
    */
   readonly acceptedEdits: readonly string[];
   /** Number of owned files that stay as they are. */
@@ -158,6 +164,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const edited: string[] = [];
   const unrecorded: string[] = [];
   const acceptedEdits: string[] = [];
+  const ledgerEdits = new Set(options.ledgerEdits ?? []);
   // A file whose inputs did not change is trusted to be as written unless the stat cache shows a
   // hand edit (or, for a release, which writes only its ring, it is trusted as it stands).
   const drift = options.verify || options.restoreMissing === false ? undefined : DriftCheck.load(checkout);
@@ -192,7 +199,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
       if (before === undefined) unrecorded.push(p);
-      else if (entry.kind === FileKind.LEDGER && before.sha256 !== sha256) acceptedEdits.push(p);
+      else if (before.sha256 !== sha256 && ledgerEdits.has(p)) acceptedEdits.push(p);
       unchanged++;
       continue;
     }
