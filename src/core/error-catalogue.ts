@@ -832,8 +832,8 @@ const ENTRIES = [
     where: 'git',
     title: 'Pending operation no longer applies',
     description:
-      'A promote, rollback or unhold made without --publish is re-applied on the remote tip when it is published, with the release rules checked again as of when it was made; since then the remote changed the ledger so that the rules refuse it. Nothing was pushed, and the operation is still pending.',
-    fix: 'Drop the pending operation (publish --drop-pending) and run it again on an up-to-date checkout (git pull), if it still makes sense.',
+      'A promote, rollback or unhold made without --publish is re-applied on the remote tip when it is published, with the release rules checked again as of when it was made, and must make exactly what it made: the same digest (a promotion --from is not re-read as whatever that ring runs now), or for an unhold the same hold lifted. Since then the remote changed the ledger so that it cannot: the rules refuse it, the ring it was promoted from runs another digest, the ring runs that digest already by another change, or the hold was replaced. Nothing was pushed, and the operation is still pending.',
+    fix: 'Drop the pending operation (publish --drop-pending), bring the checkout up to date (git pull), look at what the rings run now (cdk8s-gitops status), and run it again if it still makes sense.',
   },
   {
     code: 'CG518',

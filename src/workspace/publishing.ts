@@ -12,7 +12,7 @@ import { describeChange, summarizeChange } from '../release/change-summary';
 import { shortDigest } from '../model/versions';
 import { parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
-import { Ledger } from '../release/types';
+import { Hold, Ledger, PreviousRelease, RingState } from '../release/types';
 import { applyRingMoves } from '../release/moves';
 import { checkoutTree } from './build';
 import { Checkout } from './checkout/checkout-fs';
@@ -92,9 +92,10 @@ const SYNTH_SUBJECT = 'Synthesize the platform program';
  *
  * Each commit says which services, rings and Applications changed. A rejected push is retried
  * on the new remote tip by making every change again: the program's tree is written again, and
- * each pending operation is re-applied with the release rules checked as of when it was made
- * (`CG517` when they refuse it now). An operation the remote already has (a publish killed after
- * its push) is dropped. Nothing is ever force-pushed.
+ * each pending operation is re-applied with the release rules checked as of when it was made,
+ * making exactly what it made (the digest it moved, the hold it lifted), or is refused with
+ * `CG517`. An operation the remote already has (a publish killed after its push) is dropped.
+ * Nothing is ever force-pushed.
  *
  * Before anything is written, each ledger of the checkout must be as its pending operations left
  * it (`CG519`), and a ledger that differs from `HEAD` must have been changed by pending
@@ -229,28 +230,122 @@ const OPERATIONS: Record<ReleaseRequest['kind'], Operation> = {
 /**
  * Applies a pending operation to the checkout as it is now (the remote tip, with the commits
  * before it), with the release rules checked as of when it was made, and returns the commit
- * subject; undefined when the checkout has it already.
+ * subject; undefined when the remote has this very operation already (see {@link inEffect}).
+ *
+ * A promote or rollback moves exactly the digest it moved when it was made (its record's ledger
+ * says which), never what `--from` or `--previous` would name on the remote tip; an unhold lifts
+ * only the hold it lifted. When the remote tip makes that impossible, or makes the operation
+ * change nothing, it is refused with `CG517`: an operation is published as its own commit, or not
+ * at all.
  */
 function reapply(req: PublishRequest, pending: PendingOperation): string | undefined {
   recoverInterruptedWrite(req.dir);
   const op = withCurrentRing(req.model, pending);
+  const made = recordedRing(req.model, pending, pending.ledger.after);
   const current = readLedgers(req.model, req.dir).get(op.request.service)?.ledger;
-  if (current && inEffect(req.model, op, current)) return undefined;
+  const now = current?.rings[op.request.ring];
+  if (now !== undefined && made !== undefined && inEffect(op, made, now)) return undefined;
+  const request = exactRequest(req.model, pending, op, made, current);
   let outcome: ReleaseOutcome;
   try {
-    outcome = runRelease(req.model, req.dir, op.request, { by: op.by, now: new Date(op.at) }, { modelFingerprint: req.fingerprint });
+    outcome = runRelease(req.model, req.dir, request, { by: op.by, now: new Date(op.at) }, { modelFingerprint: req.fingerprint });
   } catch (e) {
     if (!(e instanceof GitOpsError) || !e.code.startsWith('CG6')) throw e;
-    throw GitOpsError.of('CG517', {
-      file: op.ledger.path,
-      message:
-        `The pending ${op.subject} (made ${op.at}) no longer applies on the remote tip, which changed ${op.ledger.path} since: ${e.message} ` +
-        'Nothing was pushed; the operation is still pending.',
-    });
+    throw noLongerApplies(op, e.message);
   }
-  if (!outcome.change.changed) return undefined;
+  if (!outcome.change.changed) {
+    throw noLongerApplies(
+      op,
+      `${outcome.change.summary}${now ? ` (${release(now)})` : ''}, by a change other than this operation; it would change nothing.`,
+    );
+  }
   writeDeclaredTree(req.model, outcome.tree, req.dir, { restoreMissing: false, allow: req.allowRemove ?? [] });
   return outcome.change.summary;
+}
+
+/**
+ * The request that makes exactly what the pending operation made: a promote of the digest it
+ * promoted (with `--from`, only while that ring still runs it), a rollback to the digest it
+ * rolled back to, an unhold of the hold it lifted. Fails with `CG517` when the remote tip
+ * (`current`) no longer allows that.
+ */
+function exactRequest(
+  model: PlatformModel,
+  pending: PendingOperation,
+  op: PendingOperation,
+  made: RingState | undefined,
+  current: Ledger | undefined,
+): ReleaseRequest {
+  const request = op.request;
+  if (request.kind === 'unhold') {
+    const lifted = pending.ledger.before === null ? undefined : recordedRing(model, pending, pending.ledger.before)?.hold;
+    const hold = current?.rings[request.ring]?.hold;
+    if (lifted && hold && !sameHold(lifted, hold)) {
+      throw noLongerApplies(
+        op,
+        `it lifted the hold ${holdText(lifted)}, but "${request.ring}" is held by another since: ${holdText(hold)}. ` +
+          'An unhold lifts only the hold it was made for.',
+      );
+    }
+    return request;
+  }
+  if (made === undefined) {
+    throw noLongerApplies(
+      op,
+      `its record does not say which digest it moved "${pending.request.ring}" to, as the program reads ${op.ledger.path} now.`,
+    );
+  }
+  if (request.kind === 'rollback') return { ...request, to: made.digest, previous: false };
+  const source = request.fromRing === undefined ? undefined : current?.rings[request.fromRing];
+  if (source !== undefined && source.digest !== made.digest) {
+    throw noLongerApplies(
+      op,
+      `it promoted ${shortDigest(made.digest)}, what "${request.fromRing}" ran when it was made, but "${request.fromRing}" runs ` +
+        `${shortDigest(source.digest)} now (${release(source)}). A promotion moves exactly the digest it was made${request.approvedBy ? ' and approved' : ''} for, ` +
+        'never what the ring runs by the time it is published.',
+      `Drop it (cdk8s-gitops publish --drop-pending, then git checkout -- ${op.ledger.path}), bring the checkout up to date (git pull), ` +
+        `look at what "${request.fromRing}" runs now (cdk8s-gitops status), and promote again` +
+        `${request.approvedBy ? ', with an approval for that digest,' : ''} if it should go on.`,
+    );
+  }
+  return { ...request, digest: made.digest };
+}
+
+/** `CG517`: the pending operation cannot be made on the remote tip, for the reason `why`. */
+function noLongerApplies(op: PendingOperation, why: string, fix?: string): GitOpsError {
+  return GitOpsError.of('CG517', {
+    file: op.ledger.path,
+    message:
+      `The pending ${op.subject} (made ${op.at}) no longer applies on the remote tip, which changed ${op.ledger.path} since: ${why} ` +
+      'Nothing was pushed; the operation is still pending.',
+    ...(fix ? { fix } : {}),
+  });
+}
+
+/** A ring's release, for messages: `since 2026-11-22T14:00:00Z, by mallory[, held: reason]`. */
+function release(state: RingState): string {
+  return `since ${state.since}, by ${state.by}${state.hold ? `, held: ${state.hold.reason}` : ''}`;
+}
+
+function holdText(hold: Hold): string {
+  return `"${hold.reason}" (set ${hold.since} by ${hold.by})`;
+}
+
+function sameHold(a: Hold, b: Hold): boolean {
+  return a.reason === b.reason && a.since === b.since && a.by === b.by;
+}
+
+/**
+ * The operation's ring in a ledger text of its record (before or after it), under the ring's name
+ * when it was made; undefined when the text does not parse or has no such ring.
+ */
+function recordedRing(model: PlatformModel, op: PendingOperation, text: string): RingState | undefined {
+  try {
+    return parseLedger(text, op.ledger.path, { policies: ringPolicies(model) }).rings[op.request.ring];
+  } catch (e) {
+    if (e instanceof GitOpsError) return undefined;
+    throw e;
+  }
 }
 
 /** The operation with its ring as the program names it now: a ring renamed since (`movedFrom`) by its new name. */
@@ -262,22 +357,15 @@ function withCurrentRing(model: PlatformModel, op: PendingOperation): PendingOpe
 }
 
 /**
- * Whether the ledger has the pending operation already: for a promote or rollback, the ring runs
- * or ran the release it made (same digest, time and person); for an unhold, the ring is not held.
+ * Whether the remote tip has this very operation already (a publish killed after its push):
+ * `ring` (the ring on the tip) runs or ran the release the operation made, `made`: the same
+ * digest, put there at the same time by the same person. For an unhold, the ring runs the release
+ * the unhold left it with, unheld.
  */
-function inEffect(model: PlatformModel, op: PendingOperation, ledger: Ledger): boolean {
-  const ring = ledger.rings[op.request.ring];
-  if (!ring) return false;
-  if (op.request.kind === 'unhold') return ring.hold === null;
-  let made: Ledger;
-  try {
-    made = parseLedger(op.ledger.after, op.ledger.path, { policies: ringPolicies(model) });
-  } catch (e) {
-    if (e instanceof GitOpsError) return false;
-    throw e;
-  }
-  const r = made.rings[op.request.ring];
-  return r !== undefined && [ring, ...ring.previous].some((p) => p.digest === r.digest && p.since === r.since && p.by === r.by);
+function inEffect(op: PendingOperation, made: RingState, ring: RingState): boolean {
+  const same = (p: PreviousRelease): boolean => p.digest === made.digest && p.since === made.since && p.by === made.by;
+  if (op.request.kind === 'unhold') return ring.hold === null && same(ring);
+  return [ring, ...ring.previous].some(same);
 }
 
 /**
