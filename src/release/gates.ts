@@ -14,6 +14,7 @@ import { shortDigest } from '../model/versions';
 import { ruleChecks } from './rules';
 import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec, RingState } from './types';
+import { orderBeforeSplit, ringsTakingOver } from './moves';
 
 const { soakProblem, approverProblems } = ruleChecks;
 
@@ -143,11 +144,13 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       : c.baselineRef === 'HEAD'
         ? `Restore the ledger from Git (\`git checkout HEAD -- ${c.file}\`)`
         : `Restore the ledger from Git (\`git checkout ${/^[0-9a-f]{40}$/.test(c.baselineRef) ? c.baselineRef.slice(0, 12) : c.baselineRef} -- ${c.file}\`, or revert the commits that changed it)`;
-  c.rings.forEach((spec, index) => {
+  c.rings.forEach((spec) => {
     const ring = spec.name;
     const now = entry(c.ledger, ring);
     const was = c.baseline === undefined ? undefined : entry(c.baseline, ring);
     if (now === undefined || sameEntry(now, was)) return;
+    const order = orderOf(c, ring, now);
+    const index = order.findIndex((r) => r.name === ring);
     for (const [what, time] of [
       ['since', now.since],
       ['hold.since', now.hold?.since],
@@ -195,7 +198,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       return;
     }
     if (isInitial(now, c.initialDigest) && was === undefined) return;
-    const before = index > 0 ? c.rings[index - 1].name : undefined;
+    const before = index > 0 ? order[index - 1].name : undefined;
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
     if (now.from === null && now.hold !== null) {
       // A rollback: it puts back a release from the ring's own history.
@@ -241,7 +244,8 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
         return;
       }
     }
-    if (now.from !== (before ?? null)) {
+    // A `from` that names an old name of the ring before (its movedFrom) names that ring: it was renamed since.
+    if (now.from !== (before ?? null) && !(index > 0 && now.from !== null && (order[index - 1].movedFrom ?? []).includes(now.from))) {
       const expected = before === undefined ? 'no ring (it is the first ring)' : `"${before}", the ring right before it`;
       out.push(
         at(
@@ -267,7 +271,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
             digest: now.digest,
             arrival: upstreamArrival.at,
             until: new Date(Math.min(...ends.map((d) => d.getTime()))),
-            windows: c.rings[index - 1].syncWindows ?? [],
+            windows: order[index - 1].syncWindows ?? [],
             inGit: upstreamArrival.inGit,
           },
           'CG611',
@@ -291,6 +295,39 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     );
   });
   return out;
+}
+
+/*
+ * The ring order for entries a ring took over (`movedFrom`). An entry's `from` names the ring its
+ * release was taken from, by that ring's name on the day; it is never rewritten, so it stays true.
+ * - A renamed ring keeps its place, and its entry is judged as before. A `from` that names an old
+ *   name of the ring before (that ring's `movedFrom`) names that ring.
+ * - The rings a ring was split into (every ring that took it over: the one still named so, if
+ *   any, and each whose `movedFrom` names it) hold the old ring's releases: those they inherited,
+ *   and those of an operation made on the old ring before the split and published after it, which
+ *   lands in each. Such a release is one release: the same digest, since, by, from and approver
+ *   in the ring and in every ring of the split before it. It is judged in the ring order of its
+ *   day ({@link orderBeforeSplit}): taken from the ring before the first ring of the split, its
+ *   soak served there, approved as the ring's own gates require, and refused by a hold of the
+ *   ring's own. Any other entry of a split ring is judged in the ring order as it is now: a
+ *   promotion made after the split takes from the ring right before it.
+ * So while the program declares the split, one release written into every ring of the split at
+ * once is read as a release of the old ring; `movedFrom` can go once the split is published.
+ */
+/** The ring order `ring`'s entry `now` is judged in: the program's, or the one before a split that `now` is a release of. */
+function orderOf(c: LedgerCheck, ring: string, now: RingState): readonly RingSpec[] {
+  for (const old of c.rings.find((r) => r.name === ring)?.movedFrom ?? []) {
+    const split = ringsTakingOver(c.rings, old);
+    const earlier = split.slice(0, split.indexOf(ring));
+    if (earlier.length === 0) continue;
+    if (earlier.every((r) => sameRecord(entry(c.ledger, r), now))) return orderBeforeSplit(c.rings, split, ring);
+  }
+  return c.rings;
+}
+
+/** The same release, made once: digest, time, who made it, from where, approved by whom. */
+function sameRecord(a: RingState | undefined, b: RingState): boolean {
+  return a !== undefined && sameRelease(a, b) && a.by === b.by && a.from === b.from && a.approvedBy === b.approvedBy;
 }
 
 /** When a changed entry reached Git: its commit's time when `HEAD` has it, else not yet (null). */

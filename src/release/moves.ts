@@ -45,6 +45,33 @@ export function applyRingMoves(model: PlatformModel, ledger: Ledger): Ledger {
   return changed ? { service: ledger.service, rings } : ledger;
 }
 
+/** A ring as its place in the ring order and its moves see it. */
+export interface MovedRing {
+  readonly name: string;
+  readonly movedFrom?: readonly string[];
+}
+
+/**
+ * The rings that took over the ring `old`, in ring order: the ring still named `old` (a split
+ * that keeps the name) and each ring whose `movedFrom` names it. More than one: `old` was split.
+ */
+export function ringsTakingOver(rings: readonly MovedRing[], old: string): string[] {
+  return rings.filter((r) => r.name === old || (r.movedFrom ?? []).includes(old)).map((r) => r.name);
+}
+
+/**
+ * The ring order of the day before a split, as `ring` sees it: `ring`, one of the rings `split`
+ * that took over one old ring, stands where the first of them stands, and the others are left
+ * out. A release made into the old ring is judged in this order in each ring of the split: the
+ * ring before it is the ring before the old ring.
+ */
+export function orderBeforeSplit<T extends MovedRing>(rings: readonly T[], split: readonly string[], ring: string): T[] {
+  const first = rings.findIndex((r) => split.includes(r.name));
+  const self = rings.find((r) => r.name === ring);
+  if (first < 0 || self === undefined) return [...rings];
+  return rings.flatMap((r, i) => (i === first ? [self] : split.includes(r.name) ? [] : [r]));
+}
+
 /**
  * The entries of a ledger (read from `file`) for rings the program neither declares nor
  * explains by a move or a removal (CG209), each with a did-you-mean and the declaration that

@@ -13,6 +13,12 @@ export interface RingSpec {
    * @default - no windows: Argo CD may always sync
    */
   readonly syncWindows?: readonly WindowGroup[];
+  /**
+   * The rings whose ledger entries this ring took over (the program's `movedFrom`): a ring
+   * renamed, or one of the rings a ring was split into.
+   * @default - none
+   */
+  readonly movedFrom?: readonly string[];
 }
 
 /** Conditions a promotion into a ring must meet. */

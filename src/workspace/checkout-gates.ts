@@ -112,6 +112,7 @@ export function gateRings(model: PlatformModel, service: string): RingSpec[] {
         ...(r.gates.approvers ? { approvers: r.gates.approvers } : {}),
       },
       ...(hasWindows(syncWindows) ? { syncWindows } : {}),
+      ...(r.movedFrom?.length ? { movedFrom: r.movedFrom } : {}),
     };
   });
 }
