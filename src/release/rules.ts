@@ -246,12 +246,10 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     hold: null,
     previous: history(current, candidate, limit),
   };
-  const via = before === undefined ? '' : ` from ${before}`;
-  const approval = approvedBy === undefined ? '' : `, approved by ${approvedBy}`;
   return {
     ledger: withRing(ledger, ring, state),
     changed: true,
-    summary: `promote ${ledger.service} ${shortDigest(candidate)} to ${ring}${via} (by ${by}${approval})`,
+    summary: releaseSummary({ kind: 'promote', service: ledger.service, rings: [ring], digest: candidate, from: before, by, approvedBy }),
   };
 }
 
@@ -366,7 +364,7 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
   return {
     ledger: withRing(ledger, ring, state),
     changed: true,
-    summary: `roll back ${ledger.service} ${ring} to ${shortDigest(target.digest)} and hold it (by ${by}): ${reason}`,
+    summary: releaseSummary({ kind: 'rollback', service: ledger.service, rings: [ring], digest: target.digest, by, reason }),
   };
 }
 
@@ -400,8 +398,51 @@ export function unhold(ledger: Ledger, options: UnholdOptions): LedgerChange {
   return {
     ledger: withRing(ledger, ring, { ...current, hold: null }),
     changed: true,
-    summary: `unhold ${ledger.service} ${ring} (by ${by})`,
+    summary: releaseSummary({ kind: 'unhold', service: ledger.service, rings: [ring], by }),
   };
+}
+
+/** What a release did, for its one-line summary. */
+export type ReleaseSummary =
+  | {
+      readonly kind: 'promote';
+      readonly service: string;
+      /** The rings it changed: one, or the rings a ring was split into, changed as one. */
+      readonly rings: readonly string[];
+      readonly digest: string;
+      /** The ring it was taken from. @default - none: the first ring */
+      readonly from?: string;
+      readonly by: string;
+      /** @default - nobody */
+      readonly approvedBy?: string;
+    }
+  | {
+      readonly kind: 'rollback';
+      readonly service: string;
+      readonly rings: readonly string[];
+      readonly digest: string;
+      readonly by: string;
+      readonly reason: string;
+    }
+  | { readonly kind: 'unhold'; readonly service: string; readonly rings: readonly string[]; readonly by: string };
+
+/**
+ * The one line that says what a release did, e.g. for a commit message:
+ * `promote payments-api sha256:2e8f1a31 to prod from prod-canary (by alice, approved by bob)`.
+ */
+export function releaseSummary(s: ReleaseSummary): string {
+  const rings = s.rings.join(', ');
+  switch (s.kind) {
+    case 'promote': {
+      const via = s.from === undefined ? '' : ` from ${s.from}`;
+      const approval = s.approvedBy === undefined ? '' : `, approved by ${s.approvedBy}`;
+      return `promote ${s.service} ${shortDigest(s.digest)} to ${rings}${via} (by ${s.by}${approval})`;
+    }
+    case 'rollback':
+      return `roll back ${s.service} ${rings} to ${shortDigest(s.digest)} and hold it (by ${s.by}): ${s.reason}`;
+    case 'unhold':
+      return `unhold ${s.service} ${rings} (by ${s.by})`;
+  }
 }
 
 function check(problems: readonly Problem[]): void {

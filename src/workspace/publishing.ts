@@ -13,7 +13,7 @@ import { shortDigest } from '../model/versions';
 import { parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
 import { Hold, Ledger, PreviousRelease, RingState } from '../release/types';
-import { applyRingMoves } from '../release/moves';
+import { applyRingMoves, ringsTakingOver } from '../release/moves';
 import { checkoutTree } from './build';
 import { Checkout } from './checkout/checkout-fs';
 import type { LockHolder } from './checkout/lock';
@@ -240,15 +240,20 @@ const OPERATIONS: Record<ReleaseRequest['kind'], Operation> = {
  */
 function reapply(req: PublishRequest, pending: PendingOperation): string | undefined {
   recoverInterruptedWrite(req.dir);
-  const op = withCurrentRing(req.model, pending);
+  const movedTo = ringsNow(req.model, pending);
+  const op = movedTo[0] === pending.request.ring ? pending : { ...pending, request: { ...pending.request, ring: movedTo[0]! } };
   const made = recordedRing(req.model, pending, pending.ledger.after);
   const current = readLedgers(req.model, req.dir).get(op.request.service)?.ledger;
   const now = current?.rings[op.request.ring];
-  if (now !== undefined && made !== undefined && inEffect(op, made, now)) return undefined;
-  const request = exactRequest(req.model, pending, op, made, current);
+  const has = (ring: string): boolean => {
+    const state = current !== undefined && Object.hasOwn(current.rings, ring) ? current.rings[ring] : undefined;
+    return state !== undefined && made !== undefined && inEffect(op, made, state);
+  };
+  if (movedTo.every(has)) return undefined;
+  const request = exactRequest(req.model, pending, op, made, current, movedTo);
   let outcome: ReleaseOutcome;
   try {
-    outcome = runRelease(req.model, req.dir, request, { by: op.by, now: new Date(op.at) }, { modelFingerprint: req.fingerprint });
+    outcome = runRelease(req.model, req.dir, request, { by: op.by, now: new Date(op.at) }, { modelFingerprint: req.fingerprint, movedTo });
   } catch (e) {
     if (!(e instanceof GitOpsError) || !e.code.startsWith('CG6')) throw e;
     throw noLongerApplies(op, e.message);
@@ -266,8 +271,8 @@ function reapply(req: PublishRequest, pending: PendingOperation): string | undef
 /**
  * The request that makes exactly what the pending operation made: a promote of the digest it
  * promoted (with `--from`, only while that ring still runs it), a rollback to the digest it
- * rolled back to, an unhold of the hold it lifted. Fails with `CG517` when the remote tip
- * (`current`) no longer allows that.
+ * rolled back to, an unhold of the hold it lifted (in each of `rings`, the rings its ring is
+ * now). Fails with `CG517` when the remote tip (`current`) no longer allows that.
  */
 function exactRequest(
   model: PlatformModel,
@@ -275,17 +280,20 @@ function exactRequest(
   op: PendingOperation,
   made: RingState | undefined,
   current: Ledger | undefined,
+  rings: readonly string[],
 ): ReleaseRequest {
   const request = op.request;
   if (request.kind === 'unhold') {
     const lifted = pending.ledger.before === null ? undefined : recordedRing(model, pending, pending.ledger.before)?.hold;
-    const hold = current?.rings[request.ring]?.hold;
-    if (lifted && hold && !sameHold(lifted, hold)) {
-      throw noLongerApplies(
-        op,
-        `it lifted the hold ${holdText(lifted)}, but "${request.ring}" is held by another since: ${holdText(hold)}. ` +
-          'An unhold lifts only the hold it was made for.',
-      );
+    for (const ring of rings) {
+      const hold = current?.rings[ring]?.hold;
+      if (lifted && hold && !sameHold(lifted, hold)) {
+        throw noLongerApplies(
+          op,
+          `it lifted the hold ${holdText(lifted)}, but "${ring}" is held by another since: ${holdText(hold)}. ` +
+            'An unhold lifts only the hold it was made for.',
+        );
+      }
     }
     return request;
   }
@@ -348,12 +356,30 @@ function recordedRing(model: PlatformModel, op: PendingOperation, text: string):
   }
 }
 
-/** The operation with its ring as the program names it now: a ring renamed since (`movedFrom`) by its new name. */
-function withCurrentRing(model: PlatformModel, op: PendingOperation): PendingOperation {
-  const ring = op.request.ring;
-  if (model.rings.some((r) => r.name === ring)) return op;
-  const renamed = model.rings.find((r) => r.movedFrom?.includes(ring));
-  return renamed === undefined ? op : { ...op, request: { ...op.request, ring: renamed.name } };
+/**
+ * The rings a pending operation's ring is now, in ring order. The ring itself while the program
+ * declares it; and every ring that took it over since the operation was made (its `movedFrom`
+ * names the ring, and the ledger the operation left has no entry of its own for it): a ring
+ * renamed is the ring by its new name, a ring split is each of the rings it was split into, so
+ * that the operation lands where `synth` moves what it wrote. Rings that had entries of their own
+ * when the operation was made were split off before it and are left alone.
+ */
+function ringsNow(model: PlatformModel, op: PendingOperation): string[] {
+  const made = ledgerOf(model, op);
+  const split = ringsTakingOver(model.rings, op.request.ring).filter(
+    (r) => r === op.request.ring || made === undefined || !Object.hasOwn(made.rings, r),
+  );
+  return split.length > 0 ? split : [op.request.ring];
+}
+
+/** The ledger as the pending operation left it, as written (no ring moves applied); undefined when it does not parse. */
+function ledgerOf(model: PlatformModel, op: PendingOperation): Ledger | undefined {
+  try {
+    return parseLedger(op.ledger.after, op.ledger.path, { policies: ringPolicies(model) });
+  } catch (e) {
+    if (e instanceof GitOpsError) return undefined;
+    throw e;
+  }
 }
 
 /**

@@ -11,8 +11,9 @@ import { ringPolicies } from '../model/versions';
 import { readLedgerTexts } from './ledgers';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
 import { arrivalOf } from '../release/gates';
-import { LedgerChange, promote, PromoteOptions, rollback, unhold } from '../release/rules';
-import { Ledger } from '../release/types';
+import { LedgerChange, promote, PromoteOptions, releaseSummary, rollback, unhold } from '../release/rules';
+import { orderBeforeSplit } from '../release/moves';
+import { Ledger, RingSpec } from '../release/types';
 
 /** A change to what a ring runs. */
 export type ReleaseRequest =
@@ -69,6 +70,19 @@ export interface ReleaseOutcome {
   readonly notes: readonly string[];
 }
 
+/** How {@link runRelease} builds and applies the change. */
+export interface ReleaseOptions extends BuildTreeOptions {
+  /**
+   * The rings the request's ring is now, for a request made before the program renamed or split
+   * that ring (a pending operation): the change is made in each of them, as the one change it
+   * was, and each is judged in the ring order of its day (see `orderBeforeSplit`): a promotion
+   * takes from the ring before the first of them. A `fromRing` the ring before took over
+   * (`movedFrom`) is read as that ring.
+   * @default - the request's ring, as named
+   */
+  readonly movedTo?: readonly string[];
+}
+
 /**
  * Applies a release request to the ledgers of the checkout `dir` and returns the new tree.
  * Pure but for reading the checkout; the caller writes the tree (only the changed files are
@@ -81,7 +95,7 @@ export function runRelease(
   dir: string,
   request: ReleaseRequest,
   ctx: ReleaseContext,
-  options: BuildTreeOptions = {},
+  options: ReleaseOptions = {},
 ): ReleaseOutcome {
   const service = model.services.find((s) => s.name === request.service);
   if (!service) {
@@ -96,13 +110,25 @@ export function runRelease(
   const before = existing?.ledger;
   const ledger: Ledger = before ?? { service: service.name, rings: {} };
   const rings = gateRings(model, service.name);
-  const policy = ringPolicies(model)[request.ring];
-  const apply = (times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange =>
-    request.kind === 'promote'
-      ? promote(ledger, rings, {
-          ring: request.ring,
+  const targets = options.movedTo !== undefined && options.movedTo.length > 0 ? options.movedTo : [request.ring];
+  /** The ring order `ring` is judged in, and the ring before it there. */
+  const placeOf = (ring: string): { order: RingSpec[]; upstream?: RingSpec } => {
+    const order = targets.length > 1 ? orderBeforeSplit(rings, targets, ring) : rings;
+    const index = order.findIndex((r) => r.name === ring);
+    return index > 0 ? { order, upstream: order[index - 1] } : { order };
+  };
+  const fromOf = (ring: string, fromRing: string | undefined): string | undefined => {
+    if (fromRing === undefined || options.movedTo === undefined) return fromRing;
+    const upstream = placeOf(ring).upstream;
+    return upstream !== undefined && (upstream.movedFrom ?? []).includes(fromRing) ? upstream.name : fromRing;
+  };
+  const applyOne = (on: Ledger, ring: string, times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange => {
+    const policy = ringPolicies(model)[ring];
+    return request.kind === 'promote'
+      ? promote(on, placeOf(ring).order, {
+          ring,
           digest: request.digest,
-          fromRing: request.fromRing,
+          fromRing: fromOf(ring, request.fromRing),
           approvedBy: request.approvedBy,
           by: ctx.by,
           now: ctx.now,
@@ -110,8 +136,8 @@ export function runRelease(
           ...times,
         })
       : request.kind === 'rollback'
-        ? rollback(ledger, rings, {
-            ring: request.ring,
+        ? rollback(on, rings, {
+            ring,
             to: request.to,
             previous: request.previous,
             reason: request.reason,
@@ -119,10 +145,24 @@ export function runRelease(
             now: ctx.now,
             policy,
           })
-        : unhold(ledger, { ring: request.ring, by: ctx.by, now: ctx.now });
+        : unhold(on, { ring, by: ctx.by, now: ctx.now });
+  };
+  // An unhold of a split ring lifts the holds its rings have; the rest of the change is made in every one.
+  const held = request.kind === 'unhold' ? targets.filter((r) => Object.hasOwn(ledger.rings, r) && ledger.rings[r]!.hold !== null) : [];
+  const into = request.kind === 'unhold' && targets.length > 1 && held.length > 0 ? held : targets;
+  const apply = (timesOf: (ring: string) => Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange => {
+    const changes: { ring: string; change: LedgerChange }[] = [];
+    let on = ledger;
+    for (const ring of into) {
+      const change = applyOne(on, ring, timesOf(ring));
+      changes.push({ ring, change });
+      on = change.ledger;
+    }
+    return joinChanges(request, ctx, changes);
+  };
   // Refusals that do not depend on when things happened come first, before Git is read.
   try {
-    apply({});
+    apply(() => ({}));
   } catch (e) {
     // A refusal that names the soak is made again below, with the times from Git.
     if (!(e instanceof GitOpsError) || !e.problems.some((p) => p.code === 'CG602')) throw e;
@@ -132,11 +172,16 @@ export function runRelease(
   gates.assertLedgers(texts);
   const path = ledgerFilePath(model, service.name);
   const onDisk = existing === undefined || existing.initial ? undefined : existing.text;
-  const index = rings.findIndex((r) => r.name === request.ring);
-  const upstream = index > 0 && Object.hasOwn(ledger.rings, rings[index - 1].name) ? rings[index - 1].name : undefined;
-  const history = gates.inGit && upstream !== undefined ? gates.context(path, onDisk).history : undefined;
-  const upstreamArrival = upstream === undefined ? undefined : arrivalOf(ledger, upstream, ledger.rings[upstream].digest, history);
-  const change = apply({ ...(upstreamArrival ? { upstreamArrival } : {}), soakUntil: soakUntil(ctx) });
+  const upstreamOf = (ring: string): string | undefined => {
+    const upstream = placeOf(ring).upstream?.name;
+    return upstream !== undefined && Object.hasOwn(ledger.rings, upstream) ? upstream : undefined;
+  };
+  const history = gates.inGit && into.some((r) => upstreamOf(r) !== undefined) ? gates.context(path, onDisk).history : undefined;
+  const change = apply((ring) => {
+    const upstream = upstreamOf(ring);
+    const upstreamArrival = upstream === undefined ? undefined : arrivalOf(ledger, upstream, ledger.rings[upstream].digest, history);
+    return { ...(upstreamArrival ? { upstreamArrival } : {}), soakUntil: soakUntil(ctx) };
+  });
   if (change.changed) {
     // The ledger the change makes must pass the ring rules as any other ledger does.
     const problems = gates.problemsOf(service.name, path, onDisk, change.ledger);
@@ -144,11 +189,13 @@ export function runRelease(
   }
   const notes: string[] = [];
   if (change.changed && request.kind !== 'unhold') {
-    const effect = takesEffect(rings, request.ring, soakUntil(ctx), change.ledger.rings[request.ring]?.digest);
-    if (effect !== undefined) notes.push(effect);
+    for (const ring of into) {
+      const effect = takesEffect(rings, ring, soakUntil(ctx), change.ledger.rings[ring]?.digest);
+      if (effect !== undefined) notes.push(effect);
+    }
   }
-  if (request.kind === 'promote' && !gates.inGit && (rings[index]?.gates.soakSeconds ?? 0) > 0 && gates.note !== undefined)
-    notes.push(gates.note);
+  const soaks = into.some((r) => (rings.find((spec) => spec.name === r)?.gates.soakSeconds ?? 0) > 0);
+  if (request.kind === 'promote' && !gates.inGit && soaks && gates.note !== undefined) notes.push(gates.note);
   const next = new Map<string, LedgerFile>(ledgers);
   if (change.changed || existing?.initial) {
     next.set(service.name, {
@@ -158,10 +205,9 @@ export function runRelease(
       initial: false,
     });
   }
-  const ring = model.rings.find((r) => r.name === request.ring);
-  const targets = new Set(ring?.targets ?? []);
+  const moved = new Set(model.rings.filter((r) => into.includes(r.name)).flatMap((r) => r.targets));
   const applications = model.targets
-    .filter((t) => t.service === service.name && targets.has(t.id))
+    .filter((t) => t.service === service.name && moved.has(t.id))
     .map(applicationName)
     .sort();
   // A checkout written from this model and these ledgers changes only where the service's
@@ -172,4 +218,40 @@ export function runRelease(
     ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint });
   return { request, change, before, tree, applications, notes };
+}
+
+/**
+ * The change made in each of the rings a request names now, as one: the last ledger, and one
+ * summary that names the rings together when they took the same release.
+ */
+function joinChanges(
+  request: ReleaseRequest,
+  ctx: ReleaseContext,
+  changes: readonly { ring: string; change: LedgerChange }[],
+): LedgerChange {
+  if (changes.length === 1) return changes[0]!.change;
+  const ledger = changes[changes.length - 1]!.change.ledger;
+  const made = changes.filter((c) => c.change.changed);
+  if (made.length === 0) return { ledger, changed: false, summary: changes.map((c) => c.change.summary).join('; ') };
+  if (made.length === 1) return { ledger, changed: true, summary: made[0]!.change.summary };
+  const states = made.map((c) => ledger.rings[c.ring]!);
+  const first = states[0]!;
+  const rings = made.map((c) => c.ring);
+  const one = states.every((st) => st.digest === first.digest && st.from === first.from);
+  const summary = !one
+    ? made.map((c) => c.change.summary).join('; ')
+    : request.kind === 'promote'
+      ? releaseSummary({
+          kind: 'promote',
+          service: ledger.service,
+          rings,
+          digest: first.digest,
+          ...(first.from !== null ? { from: first.from } : {}),
+          by: ctx.by,
+          ...(first.approvedBy !== null ? { approvedBy: first.approvedBy } : {}),
+        })
+      : request.kind === 'rollback'
+        ? releaseSummary({ kind: 'rollback', service: ledger.service, rings, digest: first.digest, by: ctx.by, reason: request.reason })
+        : releaseSummary({ kind: 'unhold', service: ledger.service, rings, by: ctx.by });
+  return { ledger, changed: true, summary };
 }
