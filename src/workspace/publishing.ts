@@ -423,9 +423,12 @@ export async function assertPendingState(
     if (interrupted && mine.length > 0) continue; // the ledger is the interrupted publish's scratch space
     // What `synth` writes from HEAD's ledger is the program's change, no operation's: a new ledger
     // with the program's initial digests, or HEAD's ledger with the program's ring moves applied.
+    // Ledgers are compared as the program reads them (its ring moves applied): a `synth` by an
+    // earlier program that renamed a ring the program has renamed again since wrote the same ledger.
     const initial = s.initialDigest ? ledgerText(model, programInitialLedger(model, s.name, s.initialDigest)) : undefined;
-    const moved = head === null ? undefined : withRingMoves(model, head, file);
-    const atHead = (text: string | null): boolean => text === head || (head === null ? text === initial : text === moved);
+    const moved = (text: string): string => withRingMoves(model, text, file) ?? text;
+    const same = (a: string | null, b: string | null): boolean => a === b || (a !== null && b !== null && moved(a) === moved(b));
+    const atHead = (text: string | null): boolean => (head === null ? text === null || text === initial : same(text, head));
     if (mine.length === 0) {
       if (atHead(now)) continue;
       throw GitOpsError.of('CG520', {
@@ -441,7 +444,7 @@ export async function assertPendingState(
     const start = mine.map((o) => o.ledger.after).lastIndexOf(head ?? '\0') + 1;
     for (const [i, op] of mine.entries()) {
       if (i < start) continue;
-      if (i === start ? !atHead(op.ledger.before) : op.ledger.before !== mine[i - 1]!.ledger.after) {
+      if (i === start ? !atHead(op.ledger.before) : !same(op.ledger.before, mine[i - 1]!.ledger.after)) {
         throw GitOpsError.of('CG520', {
           file,
           message:
@@ -453,7 +456,7 @@ export async function assertPendingState(
     }
     const last = mine[mine.length - 1]!;
     // `synth` since the operations applies the program's ring moves to what they left.
-    if (now !== last.ledger.after && now !== withRingMoves(model, last.ledger.after, file)) {
+    if (!same(now, last.ledger.after)) {
       throw notAsLeft(
         last,
         now === head ? 'the change was discarded since (or a publish of it was interrupted)' : 'it was edited since',
