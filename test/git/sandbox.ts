@@ -30,6 +30,21 @@ export class Sandbox {
     return sandbox;
   }
 
+  /**
+   * A copy of this sandbox in a directory of its own: the remote and every repository next to it,
+   * each repository's `origin` (where it has one) pointing at the copy's remote.
+   */
+  public copy(): Sandbox {
+    const copy = new Sandbox(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-git-')));
+    fs.cpSync(this.root, copy.root, { recursive: true });
+    for (const entry of fs.readdirSync(copy.root, { withFileTypes: true })) {
+      const dir = path.join(copy.root, entry.name);
+      if (!entry.isDirectory() || !fs.existsSync(path.join(dir, '.git'))) continue;
+      if (git(dir, 'remote') === 'origin') git(dir, 'remote', 'set-url', 'origin', copy.remote);
+    }
+    return copy;
+  }
+
   /** The bare repository that plays the remote. */
   public readonly remote: string;
 

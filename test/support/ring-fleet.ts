@@ -61,9 +61,21 @@ export const T3 = '2026-11-22T14:00:00Z';
  * - `gcp-into-canary`: prod's gcp cluster moves into the (ungated) prod-canary, undeclared;
  * - `merged`: prod-canary and prod are merged into one gated ring, `production` (all of prod),
  *   moved from both;
- * - `prod-renamed`: ring prod is renamed `production`, moved from `prod`.
+ * - `prod-renamed`: ring prod is renamed `production`, moved from `prod`;
+ * - `prod-renamed-twice`: `production` is renamed again, `live`, moved from `production` and `prod`;
+ * - `canary-renamed`: ring prod-canary is renamed `canary`, moved from `prod-canary`;
+ * - `prod-split`: ring prod is split into `prod-aws` (prod/aws/eu-02) and `prod-gcp`
+ *   (prod/gcp/gcp-01), in that order, both gated and both moved from `prod`.
  */
-export type RingShape = 'standard' | 'gcp-moved-from-nonprod' | 'gcp-into-canary' | 'merged' | 'prod-renamed';
+export type RingShape =
+  | 'standard'
+  | 'gcp-moved-from-nonprod'
+  | 'gcp-into-canary'
+  | 'merged'
+  | 'prod-renamed'
+  | 'prod-renamed-twice'
+  | 'canary-renamed'
+  | 'prod-split';
 
 /** What varies between the fleet's programs. */
 export interface RingFleetShape {
@@ -135,6 +147,19 @@ export function ringFleet(shape: RingFleetShape = {}): PlatformModel {
     case 'prod-renamed':
       new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
       new PromotionRing(platform, 'production', { targets: Targets.cluster(eu02, gcp01), gates: gates(), movedFrom: ['prod'] });
+      break;
+    case 'prod-renamed-twice':
+      new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
+      new PromotionRing(platform, 'live', { targets: Targets.cluster(eu02, gcp01), gates: gates(), movedFrom: ['production', 'prod'] });
+      break;
+    case 'canary-renamed':
+      new PromotionRing(platform, 'canary', { targets: Targets.cluster(canary), movedFrom: ['prod-canary'] });
+      new PromotionRing(platform, 'prod', { targets: Targets.cluster(eu02, gcp01), gates: gates() });
+      break;
+    case 'prod-split':
+      new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
+      new PromotionRing(platform, 'prod-aws', { targets: Targets.cluster(eu02), gates: gates(), movedFrom: ['prod'] });
+      new PromotionRing(platform, 'prod-gcp', { targets: Targets.cluster(gcp01), gates: gates(), movedFrom: ['prod'] });
       break;
   }
   if (shape.paymentsApi !== false) {
