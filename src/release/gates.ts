@@ -305,12 +305,14 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
  * - The rings a ring was split into (every ring that took it over: the one still named so, if
  *   any, and each whose `movedFrom` names it) hold the old ring's releases: those they inherited,
  *   and those of an operation made on the old ring before the split and published after it, which
- *   lands in each. Such a release is one release: the same digest, since, by, from and approver
- *   in the ring and in every ring of the split before it. It is judged in the ring order of its
- *   day ({@link orderBeforeSplit}): taken from the ring before the first ring of the split, its
- *   soak served there, approved as the ring's own gates require, and refused by a hold of the
- *   ring's own. Any other entry of a split ring is judged in the ring order as it is now: a
- *   promotion made after the split takes from the ring right before it.
+ *   lands in each. Such a release is one release, written into the rings of the split at once:
+ *   the same digest, since, by, from and approver in the ring and in every ring of the split
+ *   before it, and new in each of them (not the baseline's entry: a release an earlier ring of
+ *   the split took on its own, after the split, is not one to copy). It is judged in the ring
+ *   order of its day ({@link orderBeforeSplit}): taken from the ring before the first ring of the
+ *   split, its soak served there, approved as the ring's own gates require, and refused by a hold
+ *   of the ring's own. Any other entry of a split ring is judged in the ring order as it is now:
+ *   a promotion made after the split takes from the ring right before it.
  * So while the program declares the split, one release written into every ring of the split at
  * once is read as a release of the old ring; `movedFrom` can go once the split is published.
  */
@@ -320,7 +322,9 @@ function orderOf(c: LedgerCheck, ring: string, now: RingState): readonly RingSpe
     const split = ringsTakingOver(c.rings, old);
     const earlier = split.slice(0, split.indexOf(ring));
     if (earlier.length === 0) continue;
-    if (earlier.every((r) => sameRecord(entry(c.ledger, r), now))) return orderBeforeSplit(c.rings, split, ring);
+    const atOnce = (r: string): boolean =>
+      sameRecord(entry(c.ledger, r), now) && !(c.baseline !== undefined && sameRecord(entry(c.baseline, r), now));
+    if (earlier.every(atOnce)) return orderBeforeSplit(c.rings, split, ring);
   }
   return c.rings;
 }
