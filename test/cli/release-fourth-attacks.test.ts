@@ -8,17 +8,30 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
 import { PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
 
 const C = `sha256:${'c'.repeat(64)}`;
 
 let replay: ModelReplay;
+/** The fleet through canary-b: prod runs A (approved by bob), prod-canary and nonprod run B. */
+let fleet: Sandbox;
 
-beforeAll(() => {
+beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-fourth-attacks-', T0);
+  fleet = (await publishRingFleet(replay, {}, { through: 'canary-b' })).sandbox;
+}, 120_000);
+afterAll(() => {
+  fleet?.cleanup();
+  replay.cleanup();
 });
-afterAll(() => replay.cleanup());
+
+/** A copy of the fleet, and its clone. */
+function fleetCopy(): { sandbox: Sandbox; clone: string } {
+  const sandbox = fleet.copy();
+  return { sandbox, clone: `${sandbox.root}/ci` };
+}
 
 /** Rewrites the ledger `file` of the checkout `dir` with `edit`. */
 function editLedger(dir: string, edit: (text: string) => string, file = PAYMENTS): void {
@@ -31,7 +44,7 @@ function editLedger(dir: string, edit: (text: string) => string, file = PAYMENTS
 describe('a ledger deleted, with its record, before the program moved the ledgers', () => {
   it('fails with CG210 naming where the ledger was and the commit that deleted it; nothing is written or pushed', async () => {
     // GIVEN prod runs A (approved by bob), prod-canary and nonprod run B; the ledgers are in releases/
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = fleetCopy();
     try {
       // AND one pushed commit deletes every ledger and drops their records from the shards
       sandbox.git(clone, 'rm', '--quiet', '-r', 'releases');
@@ -66,7 +79,7 @@ describe('a ledger deleted, with its record, before the program moved the ledger
 describe('committed hand edits that keep every ring release', () => {
   it('a release prod never ran, put into its previous releases, is refused (CG610) by plan, synth and rollback', async () => {
     // GIVEN prod runs A, and before it ran the initial digest
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = fleetCopy();
     try {
       // AND a pushed commit lists C, which ran nowhere, as prod's last previous release
       editLedger(clone, (t) =>
@@ -96,7 +109,7 @@ describe('committed hand edits that keep every ring release', () => {
 
   it('a hold removed by hand is refused (CG613) by synth and by a promotion into the held ring', async () => {
     // GIVEN prod was rolled back and held (published)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = fleetCopy();
     try {
       await replay.ok(
         clone,
@@ -129,8 +142,8 @@ describe('committed hand edits that keep every ring release', () => {
 
 describe('a hand edit of a ledger that the ring rules accept', () => {
   it('is a change: plan lists it and exits 2, synth records it and says so, then plan finds nothing', async () => {
-    // GIVEN a published fleet, and a comment added to payments-api's ledger by hand
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    // GIVEN the published fleet, and a comment added to payments-api's ledger by hand
+    const { sandbox, clone } = fleetCopy();
     try {
       editLedger(clone, (t) => t.replace('\nrings:\n', '\n# Reviewed for the audit.\nrings:\n'));
       const shardBefore = readFile(clone, SHARD);
