@@ -5,7 +5,7 @@ import type { WriteReport } from '../model/write-report';
 import { snapshotPlatform } from './snapshot';
 import { Values } from '../model/values';
 import { problemsOfValues } from './values-check';
-import { repoUrlProblem } from '../model/names';
+import { redactUrl, repoUrlProblem } from '../model/names';
 import { Removal } from './removal';
 import { PLATFORM_SYMBOL, platformOf } from './platform-scope';
 
@@ -161,7 +161,7 @@ export class Platform extends Construct {
       problems.push(
         problem('CG109', {
           constructPath: this.node.path,
-          message: `repoURL "${this.repoURL}" is not usable: ${repoProblem}.`,
+          message: `repoURL "${redactUrl(this.repoURL)}" is not usable: ${repoProblem}.`,
         }),
       );
     }
@@ -173,7 +173,7 @@ export class Platform extends Construct {
       problems.push(
         problem('CG109', {
           constructPath: this.node.path,
-          message: `applicationRepoURLPattern "${this.applicationRepoURLPattern}" is not usable: ${patternProblem}.`,
+          message: `applicationRepoURLPattern "${redactUrl(this.applicationRepoURLPattern ?? '')}" is not usable: ${patternProblem}.`,
           fix: 'Use the URL Argo CD clones with {service} for the service name, e.g. https://git.example.com/apps/{service}.git.',
         }),
       );

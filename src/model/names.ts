@@ -138,6 +138,18 @@ export function relativeDirProblem(p: string): string | undefined {
   return undefined;
 }
 
+/** A URL whose userinfo holds a password or token: `https://user:token@host/…`. */
+const PASSWORD_IN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
+
+/** Why a URL with a password in it is refused. */
+export const PASSWORD_PROBLEM =
+  'it holds a password or token in its userinfo, which would be committed to the GitOps repository; Argo CD takes credentials from a repository Secret';
+
+/** `url` as a message may show it: a password or token in its userinfo replaced by `***`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:)[^/@\s]*@/i, '$1***@');
+}
+
 /** Characters Argo CD reads as a pattern in AppProject `sourceRepos` and `destinations`. */
 const GLOB = /[*?[\]{}]/;
 
@@ -146,6 +158,7 @@ const GLOB = /[*?[\]{}]/;
  * one repository, or undefined when it is one.
  */
 export function repoUrlProblem(url: string): string | undefined {
+  if (PASSWORD_IN_URL.test(url)) return PASSWORD_PROBLEM;
   if (!/^(https?|ssh|git):\/\/|^git@/.test(url)) return 'it is not a Git URL (https://, ssh://, git:// or git@)';
   if (/\s/.test(url)) return 'it contains white space';
   if (GLOB.test(url)) return `it contains "${url.match(GLOB)![0]}", which Argo CD reads as a pattern matching other repositories`;

@@ -131,11 +131,7 @@ describe('a promote --from made in a stale clone', () => {
     // GIVEN a clone made while prod runs A; on the remote, carol then promotes B into prod at T3, approved by dave
     const ci = clone('ci');
     const stale = clone('stale');
-    await ok(
-      ci,
-      ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'carol', '--approved-by', 'dave', '--publish'],
-      T3,
-    );
+    await carolPromotesBIntoProd(ci);
     const tip = sandbox.git(sandbox.remote, 'rev-parse', 'main');
     // WHEN alice, in the stale clone, promotes B into prod at T4, approved by bob
     const r = await replay.run(stale, model, promoteProd, T4);
@@ -145,16 +141,21 @@ describe('a promote --from made in a stale clone', () => {
   });
 });
 
+/** On the remote, through the clone `ci`: carol promotes B into prod at T3, approved by dave. */
+function carolPromotesBIntoProd(ci: string): Promise<void> {
+  return ok(
+    ci,
+    ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'carol', '--approved-by', 'dave', '--publish'],
+    T3,
+  );
+}
+
 describe('a rollback or unhold made in a stale clone', () => {
   it('rollback --previous goes back to the digest it went back to in the clone, not to what is previous on the remote now', async () => {
     // GIVEN a clone made while prod runs A (before it, D0); on the remote, carol then promotes B into prod at T3
     const ci = clone('ci');
     const stale = clone('stale');
-    await ok(
-      ci,
-      ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'carol', '--approved-by', 'dave', '--publish'],
-      T3,
-    );
+    await carolPromotesBIntoProd(ci);
     // WHEN alice, in the stale clone, rolls prod back to its previous release (D0) at T4, and publishes
     await ok(stale, ['rollback', 'payments-api', '--ring', 'prod', '--previous', '--reason', 'p99 up', '--by', 'alice', '--publish'], T4);
     // THEN prod runs D0 on the remote, under the subject the operation was recorded with; not A (previous to B)

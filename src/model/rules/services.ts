@@ -3,7 +3,7 @@
  * clone, and an initial release every ring of its ledger can take.
  */
 import { Problem, problem } from '../../core/errors';
-import { repoUrlProblem } from '../names';
+import { PASSWORD_PROBLEM, redactUrl, repoUrlProblem } from '../names';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../platform-model';
 import { isDigest, isTag, ringPolicies } from '../versions';
 
@@ -94,7 +94,7 @@ function problemsOfRepositories(model: PlatformModel): Problem[] {
     problems.push(
       problem('CG109', {
         constructPath: s.path,
-        message: `repoURL "${url}" of service "${s.name}" is not usable: ${repoProblem}.`,
+        message: `repoURL "${redactUrl(url)}" of service "${s.name}" is not usable: ${repoProblem}.`,
         fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/apps/payments-api.git.',
       }),
     );
@@ -112,7 +112,9 @@ const OCI_REPOSITORY = /^oci:\/\/[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d
 
 /** Why a chart of a Helm repository or an OCI registry cannot be used as given, or undefined. */
 function publishedChartProblem(source: HelmSourceModel): string | undefined {
-  const { repoURL, targetRevision: version } = source;
+  const { targetRevision: version } = source;
+  const repoURL = redactUrl(source.repoURL);
+  if (repoURL !== source.repoURL) return `repoURL "${repoURL}" ${PASSWORD_PROBLEM}`;
   if (/\s/.test(repoURL)) return `repoURL "${repoURL}" contains white space`;
   if (/[*?[\]{}]/.test(repoURL)) return `repoURL "${repoURL}" contains a glob character, which an AppProject reads as a pattern`;
   if (source.origin === 'oci') {

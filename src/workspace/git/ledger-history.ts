@@ -112,27 +112,9 @@ export class LedgerGit {
    */
   public deletions(files: readonly string[]): Map<string, string> {
     const out = new Map<string, string>();
-    if (!this.hasHead || files.length === 0) return out;
+    if (files.length === 0) return out;
     const wanted = new Set(files);
-    const log = run(this.dir, [
-      'log',
-      '--first-parent',
-      '--no-show-signature',
-      '--no-color',
-      '--no-renames',
-      '--diff-filter=D',
-      '--relative',
-      '--name-only',
-      '--format=commit %H',
-      'HEAD',
-      '--',
-      ...files,
-    ]).toString('utf8');
-    let commit = '';
-    for (const line of log.split('\n')) {
-      if (line.startsWith('commit ')) commit = line.slice('commit '.length);
-      else if (wanted.has(line) && !out.has(line)) out.set(line, commit);
-    }
+    for (const { commit, path } of this.deleted(files)) if (wanted.has(path) && !out.has(path)) out.set(path, commit);
     return out;
   }
 
@@ -145,7 +127,26 @@ export class LedgerGit {
    */
   public deletedElsewhere(wanted: ReadonlyMap<string, string>): Map<string, { readonly commit: string; readonly path: string }> {
     const out = new Map<string, { commit: string; path: string }>();
-    if (!this.hasHead || wanted.size === 0) return out;
+    if (wanted.size === 0) return out;
+    for (const { commit, path } of this.deleted()) {
+      const parts = path.split('/');
+      const name = parts[parts.length - 1];
+      if (!name.endsWith('.yaml')) continue;
+      const service = name.slice(0, -'.yaml'.length);
+      const keptAt = wanted.get(service);
+      if (keptAt === undefined || path === keptAt || out.has(service) || parts[parts.length - 2] === service) continue;
+      const text = this.at(`${commit}^`, [path]).get(path);
+      if (text !== undefined && new RegExp(`^service: *["']?${service}["']? *$`, 'm').test(text)) out.set(service, { commit, path });
+    }
+    return out;
+  }
+
+  /**
+   * Every file deletion along the first-parent history of `HEAD`, newest first (checkout-relative
+   * paths), limited to `files` when given.
+   */
+  private deleted(files?: readonly string[]): { readonly commit: string; readonly path: string }[] {
+    if (!this.hasHead) return [];
     const log = run(this.dir, [
       'log',
       '--first-parent',
@@ -157,20 +158,13 @@ export class LedgerGit {
       '--name-only',
       '--format=commit %H',
       'HEAD',
+      ...(files ? ['--', ...files] : []),
     ]).toString('utf8');
+    const out: { commit: string; path: string }[] = [];
     let commit = '';
     for (const line of log.split('\n')) {
-      if (line.startsWith('commit ')) {
-        commit = line.slice('commit '.length);
-        continue;
-      }
-      const parts = line.split('/');
-      const service = parts[parts.length - 1].replace(/\.yaml$/, '');
-      const keptAt = wanted.get(service);
-      if (keptAt === undefined || line === keptAt || out.has(service) || !line.endsWith('.yaml') || parts[parts.length - 2] === service)
-        continue;
-      const text = this.at(`${commit}^`, [line]).get(line);
-      if (text !== undefined && new RegExp(`^service: *["']?${service}["']? *$`, 'm').test(text)) out.set(service, { commit, path: line });
+      if (line.startsWith('commit ')) commit = line.slice('commit '.length);
+      else if (line !== '') out.push({ commit, path: line });
     }
     return out;
   }

@@ -127,6 +127,22 @@ describe('a published chart Argo CD could not read as given, or whose version co
     expect(e.problems[0].constructPath).toMatch(/^platform\/(orders|ledger)-api$/);
   });
 
+  test('a repository URL with a token in it is refused, and the token is not shown (CG145, CG109)', () => {
+    const token = 's3cr3t-t0ken';
+    const helm = gitOpsError(() => platformWith({ helm: { repoURL: `https://bot:${token}@charts.example.com/stable` } }).snapshot());
+    expect(helm.problems.map((p) => p.code)).toEqual(['CG145']);
+    expect(helm.message).toContain('repoURL "https://bot:***@charts.example.com/stable" it holds a password or token');
+    const platform = platformWith();
+    new Service(platform, 'audit-api', {
+      image: { repository: 'registry.example.com/audit-api' },
+      initialDigest: DIGEST,
+      workload: Workload.helmChart({ repoURL: `https://bot:${token}@git.example.com/apps/audit-api.git` }),
+    }).deployTo(platform.node.findChild('prod') as Environment);
+    const git = gitOpsError(() => platform.snapshot());
+    expect(git.problems.map((p) => p.code)).toEqual(['CG109']);
+    for (const e of [helm, git]) expect(e.message).not.toContain(token);
+  });
+
   test('a registry with a port and nested path, and SemVer build metadata, are accepted', () => {
     const platform = platformWith({ oci: { repoURL: 'oci://registry.example.com:5000/team/charts/ledger-api', version: '2.0.0+build.7' } });
     expect(() => platform.snapshot()).not.toThrow();
