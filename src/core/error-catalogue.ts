@@ -719,6 +719,14 @@ const ENTRIES = [
       "`check` found a file that holds what the program makes, but the manifest (or its service's shard) does not record it: the record was deleted or edited.",
     fix: 'Run `cdk8s-gitops synth` to record it again, and commit the manifest.',
   },
+  {
+    code: 'CG421',
+    where: 'checkout',
+    title: 'Manifest edited by hand',
+    description:
+      "`check` found a file of the manifest (.cdk8s-gitops/manifest.json or a service's shard) whose seal does not match its content: it was edited since cdk8s-gitops wrote it, so the files it says cdk8s-gitops owns may not be those cdk8s-gitops wrote. No command trusts it without building the tree: an entry added for a file the program does not make is a deletion (refused, CG141, when it would delete an Application), an entry removed is recorded again.",
+    fix: 'See the edit with `git log -p -- <file>` and revert it (`git checkout <commit> -- <file>`); then run `cdk8s-gitops synth`, which seals the manifest again, and commit the result.',
+  },
 
   // CG5xx: git
   {

@@ -61,12 +61,47 @@ export interface Manifest {
    * @default - not recorded
    */
   readonly inputs?: string;
+  /**
+   * The files of the manifest (it and its shards) without a seal that matches their content:
+   * edited since cdk8s-gitops wrote them ({@link Manifest.edited}), or written by a version
+   * before seals. A command that trusts the manifest without building the tree
+   * ({@link recordsInputs}) trusts none of these; the next write seals them again.
+   * @default - none: every file is as cdk8s-gitops wrote it
+   */
+  readonly unsealed?: readonly string[];
+  /**
+   * The files of {@link Manifest.unsealed} of this version: edited by hand since cdk8s-gitops
+   * wrote and sealed them.
+   * @default - none
+   */
+  readonly edited?: readonly string[];
 }
 
 const HEADER = 'cdk8s-gitops';
 /** What a recorded release may look like: a digest or version, no quotes or spaces. */
 const RELEASE = /^[\w.:@+-]{1,200}$/;
-const VERSION = 2;
+const VERSION = 3;
+/** The versions a manifest may have: 1 (before shards), 2 (before seals) and this one. */
+const READABLE_VERSIONS = [1, 2, VERSION];
+/** The line that seals a file of the manifest: the sha256 of the file's text without this line. */
+const SEAL_LINE = /^ {2}"seal": "([0-9a-f]{64})",\n/m;
+
+/**
+ * Seals `text` (a file of the manifest, as {@link serializeManifest} writes it): a line before
+ * its files records the hash of the rest. A hand edit that leaves the seal as it was is seen
+ * by {@link parseManifest}, so that a command that trusts the manifest without building the
+ * tree (a synth with nothing to do) never trusts an edited one.
+ */
+function seal(text: string): string {
+  const at = text.indexOf('  "files": {');
+  return `${text.slice(0, at)}  "seal": "${contentHash(text)}",\n${text.slice(at)}`;
+}
+
+/** Whether `text` carries a seal that matches the rest of it. */
+function isSealed(text: string): boolean {
+  const m = SEAL_LINE.exec(text);
+  return m !== null && contentHash(text.slice(0, m.index) + text.slice(m.index + m[0].length)) === m[1];
+}
 
 function entryLines(files: readonly (readonly [string, ManifestEntry])[]): string {
   const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -91,11 +126,13 @@ export function serializeManifest(m: Manifest): Map<string, string> {
     else shards.set(e.service, [...(shards.get(e.service) ?? []), [p, e]]);
   }
   const inputs = m.inputs === undefined ? '' : `  "inputs": "${m.inputs}",\n`;
-  const out = new Map([[MANIFEST_PATH, `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n${inputs}${entryLines(main)}`]]);
+  const out = new Map([[MANIFEST_PATH, seal(`{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n${inputs}${entryLines(main)}`)]]);
   for (const service of [...shards.keys()].sort()) {
     out.set(
       manifestShardPath(service),
-      `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n  "service": ${JSON.stringify(service)},\n${entryLines(shards.get(service)!)}`,
+      seal(
+        `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n  "service": ${JSON.stringify(service)},\n${entryLines(shards.get(service)!)}`,
+      ),
     );
   }
   return out;
@@ -155,23 +192,26 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
 /**
  * Parses a manifest and its shards (texts by repository path); fails with the file and the fix
  * when one is not what cdk8s-gitops writes. A manifest of version 1 (before shards) is read
- * as it is; the next write moves its services' entries to their shards.
+ * as it is; the next write moves its services' entries to their shards. A file whose seal does
+ * not match is read too, and named in {@link Manifest.unsealed}.
  */
 export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
   const files = new Map<string, ManifestEntry>();
+  const versions = new Map<string, unknown>();
   let inputs: string | undefined;
   const mainText = texts.get(MANIFEST_PATH);
   if (mainText !== undefined) {
     const data = parseJson(mainText, MANIFEST_PATH);
     if (
       data.generator !== HEADER ||
-      (data.version !== 1 && data.version !== VERSION) ||
+      !READABLE_VERSIONS.includes(data.version as number) ||
       !isMap(data.files) ||
       (data.inputs !== undefined && (typeof data.inputs !== 'string' || !/^[0-9a-f]{40}$/.test(data.inputs)))
     ) {
       throw malformed(MANIFEST_PATH, `The manifest does not have the expected form (generator "cdk8s-gitops", version ${VERSION}, files).`);
     }
     parseEntries(data.files, MANIFEST_PATH, undefined, files);
+    versions.set(MANIFEST_PATH, data.version);
     inputs = data.inputs;
   }
   for (const [file, text] of texts) {
@@ -182,7 +222,7 @@ export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
       !file.startsWith(`${MANIFEST_SHARDS_DIR}/`) ||
       name === null ||
       data.generator !== HEADER ||
-      data.version !== VERSION ||
+      (data.version !== 2 && data.version !== VERSION) ||
       data.service !== name[1] ||
       !isMap(data.files)
     ) {
@@ -192,8 +232,16 @@ export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
       );
     }
     parseEntries(data.files, file, name[1], files);
+    versions.set(file, data.version);
   }
-  return inputs === undefined ? { files } : { files, inputs };
+  const unsealed = [...texts.keys()].filter((file) => !isSealed(texts.get(file)!)).sort();
+  const edited = unsealed.filter((file) => versions.get(file) === VERSION);
+  return {
+    files,
+    ...(inputs === undefined ? {} : { inputs }),
+    ...(unsealed.length > 0 ? { unsealed } : {}),
+    ...(edited.length > 0 ? { edited } : {}),
+  };
 }
 
 /** Paths whose segments are plain names (none starts with a dot): ownable at a glance. */
@@ -226,13 +274,15 @@ export function manifestInputs(text: string): string | undefined {
  * Whether `manifest` records the program `inputs`, and every ledger in `ledgers` (as read from
  * the checkout) with the content it has: then the checkout was written from this program and
  * these ledgers. A ledger not in the checkout yet (`initial`) is one the next write creates.
+ * A manifest edited by hand ({@link Manifest.unsealed}) is not trusted: its entries may name
+ * files cdk8s-gitops did not write, or leave out some it did.
  */
 export function recordsInputs(
   manifest: Manifest,
   inputs: string,
   ledgers: Iterable<{ readonly path: string; readonly text: string; readonly initial?: boolean }>,
 ): boolean {
-  if (manifest.inputs !== inputs) return false;
+  if (manifest.inputs !== inputs || manifest.unsealed !== undefined) return false;
   for (const l of ledgers) {
     if (l.initial || manifest.files.get(l.path)?.sha256 !== contentHash(l.text)) return false;
   }

@@ -24,6 +24,7 @@ export enum FindingKind {
   DIGEST_MISMATCH = 'digest-mismatch',
   INTERRUPTED_WRITE = 'interrupted-write',
   UNRECORDED = 'unrecorded',
+  MANIFEST_EDITED = 'manifest-edited',
 }
 
 /** The catalogue's code of each kind of finding; `docs/errors.md` explains each. */
@@ -36,6 +37,7 @@ export const FINDING_CODES: Readonly<Record<FindingKind, ErrorCode>> = {
   [FindingKind.DIGEST_MISMATCH]: 'CG418',
   [FindingKind.INTERRUPTED_WRITE]: 'CG419',
   [FindingKind.UNRECORDED]: 'CG420',
+  [FindingKind.MANIFEST_EDITED]: 'CG421',
 };
 
 /** One difference between the checkout and what the program synthesizes. */
@@ -68,6 +70,15 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     findings.push(finding(FindingKind.INTERRUPTED_WRITE, TRANSACTION_DIR, 'A write was interrupted and has not been completed.'));
   }
   const manifest = readManifest(dir);
+  for (const p of manifest.edited ?? []) {
+    findings.push(
+      finding(
+        FindingKind.MANIFEST_EDITED,
+        p,
+        `${p} was edited by hand since cdk8s-gitops wrote it: what it records of the files it owns is not what cdk8s-gitops recorded.`,
+      ),
+    );
+  }
   // Files exactly as the program writes them now: as recorded, from unchanged inputs.
   const current = new Set<string>();
   for (const [p, e] of manifest.files) {
@@ -109,7 +120,7 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
           FindingKind.OUT_OF_DATE,
           p,
           `${p} is no longer produced by the program.`,
-          'Run `cdk8s-gitops synth` to remove it, and commit the result.',
+          'Run `cdk8s-gitops synth` to remove it, and commit the result (a removal that deletes an Application must be declared in the program first, CG141).',
         ),
       );
   }

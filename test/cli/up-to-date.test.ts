@@ -125,6 +125,62 @@ describe('synth of an unchanged program into an up-to-date checkout', () => {
   });
 });
 
+describe('synth into a checkout whose manifest was edited by hand', () => {
+  const SHARD = path.join('.cdk8s-gitops', 'services', 'payments-api.json');
+  const HAND_MADE = 'environments/prod/azure/westeurope-01/hand-svc/values.yaml';
+
+  /** Edits the service's shard as JSON, leaving its seal as it was. */
+  function editShard(dir: string, edit: (files: Record<string, unknown>) => void): void {
+    const file = path.join(dir, SHARD);
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(json.files);
+    fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  }
+
+  test('an entry added for a directory made by hand: plan and synth both refuse its deletion (CG141), check names the shard (CG421), nothing is written', () => {
+    // GIVEN a directory made by hand (an Application of its own), and a shard entry that claims its file
+    const text = 'replicaCount: 1\n';
+    fs.mkdirSync(path.dirname(path.join(out, HAND_MADE)), { recursive: true });
+    fs.writeFileSync(path.join(out, HAND_MADE), text);
+    editShard(out, (files) => {
+      files[HAND_MADE] = { sha256: createHash('sha256').update(text).digest('hex'), key: 'f'.repeat(40) };
+    });
+    const before = readTree(out);
+
+    // WHEN plan and synth run
+    const plan = runBin(program, ['plan', '--out', out]);
+    const synth = runBin(program, ['synth', '--out', out]);
+    const check = runBin(program, ['check', '--out', out]);
+
+    // THEN all three see the deletion of its Application, and plan and synth refuse it; check names the edited shard
+    expect([check.status, check.stdout]).toEqual([2, expect.stringContaining(`CG421 ${SHARD}: ${SHARD} was edited by hand`)]);
+    expect(check.stdout).toContain('must be declared in the program first, CG141');
+    expect(plan.stdout).toContain('hand-svc-prod-azure-westeurope-01');
+    expect(plan.stdout).toContain('NOT DECLARED: the write is refused');
+    expect([synth.status, synth.stderr]).toEqual([1, expect.stringContaining('CG141')]);
+    expect(synth.stdout).not.toContain('No changes');
+    expect(treeDiff(readTree(out), before)).toEqual([]);
+  });
+
+  test('an entry removed: synth records the file again and seals the shard; the next synth takes the shortcut', () => {
+    // GIVEN the shard no longer records a prod values file
+    editShard(out, (files) => {
+      delete files[PROD_VALUES];
+    });
+
+    // WHEN
+    const r = runBin(program, ['synth', '--out', out, '--format', 'json']);
+
+    // THEN the file is recorded again, as it is, and the shard holds what cdk8s-gitops writes
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: [], updated: [], deleted: [], recorded: [PROD_VALUES] });
+    expect(recordedHash(out, 'payments-api', PROD_VALUES)).toMatch(/^[0-9a-f]{64}$/);
+    expect(fs.readFileSync(path.join(out, SHARD), 'utf8')).toMatch(/^ {2}"seal": "[0-9a-f]{64}",$/m);
+    const again = runBin(program, ['synth', '--out', out, '--format', 'json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ recorded: [], unchanged: 16, filesWritten: 0 });
+  });
+});
+
 describe('a promotion', () => {
   test('writes only what it changes: an owned file deleted by hand stays for synth to restore', () => {
     // GIVEN a prod values file deleted by hand

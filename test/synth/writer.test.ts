@@ -6,6 +6,7 @@ import { FileTree, contentHash } from '../../src/synth/file-tree';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
 import { synthesize } from '../../src/synth/synthesize';
 import { planWrite, recoverInterruptedWrite, writeTree, TRANSACTION_DIR } from '../../src/workspace/checkout/writer';
+import { readManifest } from '../../src/workspace/checkout/manifest-io';
 import { hashTree } from '../support/hash-tree';
 // The module object itself (not an import-star copy), so that a spy on it reaches the writer.
 import fs = require('fs');
@@ -157,9 +158,9 @@ describe('writeTree', () => {
     const shard = JSON.parse(fs.readFileSync(path.join(dir, SHARD), 'utf8'));
     expect([manifest.generator, manifest.version, shard.generator, shard.version, shard.service]).toEqual([
       'cdk8s-gitops',
-      2,
+      3,
       'cdk8s-gitops',
-      2,
+      3,
       'payments-api',
     ]);
     // the service's files are in its shard, the others in the manifest itself
@@ -521,13 +522,45 @@ describe('writeTree', () => {
     });
   });
 
+  describe('with a manifest cdk8s-gitops did not seal', () => {
+    it('reads one written before seals (version 2) as unsealed, not edited, and seals it on the next write', () => {
+      // GIVEN a checkout whose manifest files are version 2: no seal line
+      writeTree(exampleTree(), dir);
+      for (const file of [MANIFEST_PATH, SHARD]) {
+        const text = fs.readFileSync(path.join(dir, file), 'utf8');
+        fs.writeFileSync(path.join(dir, file), text.replace('"version": 3', '"version": 2').replace(/^ {2}"seal": .*\n/m, ''));
+      }
+      // WHEN / THEN it is read, entries and all, and named unsealed only
+      const before = readManifest(dir);
+      expect([before.unsealed, before.edited, before.files.size]).toEqual([
+        [MANIFEST_PATH, SHARD],
+        undefined,
+        exampleTree().paths().length,
+      ]);
+      // AND a write seals both files again, and changes nothing else
+      expect(writeTree(exampleTree(), dir)).toMatchObject({ created: [], updated: [], deleted: [], filesWritten: 2 });
+      expect(readManifest(dir)).toEqual({ files: before.files, inputs: before.inputs });
+    });
+
+    it('names a sealed file edited by hand, even when its JSON is the same', () => {
+      // GIVEN a shard whose one entry's hash was changed, and the manifest reformatted
+      writeTree(exampleTree(), dir);
+      const shard = fs.readFileSync(path.join(dir, SHARD), 'utf8');
+      fs.writeFileSync(path.join(dir, SHARD), shard.replace(/"sha256": "[0-9a-f]{64}"/, `"sha256": "${'0'.repeat(64)}"`));
+      const main = fs.readFileSync(path.join(dir, MANIFEST_PATH), 'utf8');
+      fs.writeFileSync(path.join(dir, MANIFEST_PATH), main.replace('"files": {', '"files":  {'));
+      // WHEN / THEN
+      expect(readManifest(dir)).toMatchObject({ unsealed: [MANIFEST_PATH, SHARD], edited: [MANIFEST_PATH, SHARD] });
+    });
+  });
+
   describe('with a corrupt manifest', () => {
     it.each([
       ['not JSON', '{"generator": "cdk8s-gitops", ', 'The manifest is not valid JSON'],
       [
         'of another form',
         '{"generator": "other", "version": 2, "files": {}}',
-        'The manifest does not have the expected form (generator "cdk8s-gitops", version 2, files).',
+        'The manifest does not have the expected form (generator "cdk8s-gitops", version 3, files).',
       ],
       [
         'with a malformed entry',
