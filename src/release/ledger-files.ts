@@ -12,6 +12,12 @@ import { ringPolicies } from '../model/versions';
  */
 export const INITIAL_SINCE = new Date(0);
 
+/**
+ * Largest ledger read, from the checkout or from Git: a ledger keeps a few releases per ring,
+ * kilobytes, never megabytes.
+ */
+export const MAX_LEDGER_BYTES = 16 * 1024 * 1024;
+
 /** A service's ledger as found in a checkout (or made from the program's initial digest). */
 export interface LedgerFile {
   /** Repository-relative path, e.g. `releases/payments-api.yaml`. */

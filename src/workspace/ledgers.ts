@@ -13,6 +13,7 @@ import {
   ledgerFilePath,
   ledgerText,
   LedgerText,
+  MAX_LEDGER_BYTES,
   parseLedgerTexts,
   programInitialLedger,
 } from '../release/ledger-files';
@@ -21,9 +22,6 @@ import { LedgerGit } from './git/ledger-history';
 import { readManifest } from './checkout/manifest-io';
 import type { ManifestEntry } from '../synth/manifest';
 import { serviceOfFile } from '../release/ledger-reader';
-
-/** Largest ledger read: a ledger keeps a few releases per ring, kilobytes, never megabytes. */
-export const MAX_LEDGER_BYTES = 16 * 1024 * 1024;
 
 /**
  * Reads the ledger text of every service of the program from the checkout `dir`, or makes it

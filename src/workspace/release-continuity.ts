@@ -13,9 +13,8 @@
  */
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { LedgerGit } from './git/ledger-history';
-import { ledgerFilePath } from '../release/ledger-files';
+import { ledgerFilePath, MAX_LEDGER_BYTES } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
-import { MAX_LEDGER_BYTES } from './ledgers';
 import { shortDigest } from '../model/versions';
 import { parseLedger } from '../release/ledger';
 import { applyRingMoves } from '../release/moves';

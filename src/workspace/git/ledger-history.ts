@@ -4,6 +4,7 @@
  * runs: the checkout is someone else's.
  */
 import { execFileSync } from 'child_process';
+import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
 
 /** One version of a file along the first-parent history of `HEAD`. */
 export interface FileVersion {
@@ -11,7 +12,10 @@ export interface FileVersion {
   readonly commit: string;
   /** The commit's committer time, or the latest of the older versions' when it is earlier (set back). */
   readonly time: Date;
-  /** The file's text in that commit; undefined when the commit removed it. */
+  /**
+   * The file's text in that commit; undefined when the commit removed it, or made it larger
+   * than a ledger may be ({@link MAX_LEDGER_BYTES}), which no command reads.
+   */
   readonly text?: string;
 }
 
@@ -205,27 +209,40 @@ export class LedgerGit {
     };
   }
 
-  /** The contents of `names` (`<rev>:<path>`), undefined for each that names no blob. */
+  /**
+   * The contents of `names` (`<rev>:<path>`), undefined for each that names no blob or a blob
+   * larger than a ledger may be ({@link MAX_LEDGER_BYTES}): every file read here is a ledger or
+   * a shard of the manifest, and a larger blob committed under such a name is never read into
+   * memory. The blobs' sizes are asked first, then only those that fit are read.
+   */
   private objects(names: readonly string[]): (string | undefined)[] {
     if (names.length === 0) return [];
-    const out = run(this.dir, ['cat-file', '--batch'], names.map((n) => `${n}\n`).join(''));
-    const texts: (string | undefined)[] = [];
+    const ids = run(this.dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], lines(names))
+      .toString('utf8')
+      .split('\n')
+      .slice(0, names.length)
+      .map((header) => {
+        const m = /^([0-9a-f]+) blob (\d+)$/.exec(header); // else `<name> missing`, ambiguous, or not a blob
+        return m !== null && Number(m[2]) <= MAX_LEDGER_BYTES ? m[1] : undefined;
+      });
+    const wanted = ids.filter((id): id is string => id !== undefined);
+    if (wanted.length === 0) return ids.map(() => undefined);
+    const out = run(this.dir, ['cat-file', '--batch'], lines(wanted));
+    const texts = new Map<string, string>();
     let at = 0;
-    for (let i = 0; i < names.length; i++) {
+    for (const id of wanted) {
       const eol = out.indexOf(0x0a, at);
-      const header = out.subarray(at, eol).toString('utf8');
-      at = eol + 1;
-      const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-      if (m === null) {
-        texts.push(undefined); // `<name> missing`, or ambiguous
-        continue;
-      }
-      const size = Number(m[2]);
-      texts.push(m[1] === 'blob' ? out.subarray(at, at + size).toString('utf8') : undefined);
-      at += size + 1;
+      const size = Number(/ (\d+)$/.exec(out.subarray(at, eol).toString('utf8'))![1]);
+      texts.set(id, out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
+      at = eol + 1 + size + 1;
     }
-    return texts;
+    return ids.map((id) => (id === undefined ? undefined : texts.get(id)));
   }
+}
+
+/** `names`, one a line, as `git cat-file --batch` reads them. */
+function lines(names: readonly string[]): string {
+  return names.map((n) => `${n}\n`).join('');
 }
 
 function run(cwd: string, args: readonly string[], input?: string): Buffer {

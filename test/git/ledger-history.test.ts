@@ -1,0 +1,56 @@
+/**
+ * Reading ledgers from Git: a blob larger than a ledger may be is never read, whatever name it
+ * was committed under.
+ */
+import { LedgerGit } from '../../src/workspace/git/ledger-history';
+import { MAX_LEDGER_BYTES } from '../../src/release/ledger-files';
+import { Sandbox } from './sandbox';
+
+const LEDGER = 'releases/payments-api.yaml';
+const SMALL = 'service: payments-api\nrings:\n  prod:\n    digest: sha256:1\n';
+/** Begins as the service's ledger does, but is larger than any ledger may be. */
+const HUGE = `service: payments-api\n# ${'x'.repeat(MAX_LEDGER_BYTES)}\n`;
+
+let sandbox: Sandbox;
+let dir: string;
+
+beforeEach(() => {
+  sandbox = Sandbox.create({ [LEDGER]: SMALL });
+  dir = sandbox.clone('workspace');
+});
+afterEach(() => sandbox.cleanup());
+
+function commit(message: string, change: () => void): void {
+  change();
+  sandbox.git(dir, 'add', '--all');
+  sandbox.git(dir, 'commit', '--quiet', '-m', message);
+}
+
+test('a version of a ledger larger than a ledger may be is read as no text; the others are read', () => {
+  // GIVEN a ledger made huge in one commit and small again in the next
+  commit('Make it huge', () => sandbox.write(dir, LEDGER, HUGE));
+  commit('Make it small again', () => sandbox.write(dir, LEDGER, SMALL.replace('sha256:1', 'sha256:2')));
+
+  // WHEN
+  const git = LedgerGit.open(dir)!;
+  const versions = git.history(LEDGER).versions;
+
+  // THEN
+  expect(versions.map((v) => v.text)).toEqual([SMALL.replace('sha256:1', 'sha256:2'), undefined, SMALL]);
+  expect(git.at(`HEAD~1`, [LEDGER]).get(LEDGER)).toBeUndefined();
+  expect(git.at(`HEAD~2`, [LEDGER]).get(LEDGER)).toBe(SMALL);
+});
+
+test('a deleted file named as a ledger but larger than one is not taken for the ledger deleted elsewhere', () => {
+  // GIVEN a huge payments-api.yaml deleted from old/, and the ledger deleted from releases/ before it
+  commit('Keep a huge file', () => sandbox.write(dir, 'old/payments-api.yaml', HUGE));
+  commit('Drop the ledger', () => sandbox.git(dir, 'rm', '--quiet', LEDGER));
+  commit('Drop the huge file', () => sandbox.git(dir, 'rm', '--quiet', 'old/payments-api.yaml'));
+  const ledgerDeletedIn = sandbox.git(dir, 'rev-parse', 'HEAD~1');
+
+  // WHEN the program keeps ledgers in ledgers/
+  const found = LedgerGit.open(dir)!.deletedElsewhere(new Map([['payments-api', 'ledgers/payments-api.yaml']]));
+
+  // THEN the ledger deleted from releases/ is found, not the huge file deleted after it
+  expect(found.get('payments-api')).toEqual({ commit: ledgerDeletedIn, path: LEDGER });
+});
