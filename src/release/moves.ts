@@ -75,9 +75,9 @@ export function orderBeforeSplit<T extends MovedRing>(rings: readonly T[], split
 /**
  * The entries of a ledger (read from `file`) for rings the program neither declares nor
  * explains by a move or a removal (CG209), each with a did-you-mean and the declaration that
- * fixes it.
+ * fixes it. `at` names the commit the ledger was read from, when not the checkout.
  */
-export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, file: string): Problem[] {
+export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, file: string, at?: string): Problem[] {
   const declared = model.rings.map((r) => r.name);
   const explained = explainedRings(model);
   const problems: Problem[] = [];
@@ -88,15 +88,21 @@ export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, fil
     const likely = closeMatches(name, empty)[0] ?? (empty.length === 1 ? empty[0] : undefined) ?? closeMatches(name, declared)[0];
     const hint = likely !== undefined ? ` Did you mean "${likely}"?` : didYouMean(name, declared);
     const target = likely ?? '<new ring>';
+    // A ring renamed again keeps every name it had: the new name is added to what it moves from.
+    const movedFrom = [...(model.rings.find((r) => r.name === likely)?.movedFrom ?? []), name].map((r) => `'${r}'`).join(', ');
+    const where = at === undefined ? file : `${file} as of ${at}`;
     problems.push(
       problem('CG209', {
         file,
         message:
-          `${file} records ring "${name}" (running ${shortDigest(ledger.rings[name]!.digest)}), which the program does not declare; ` +
+          `${where} records ring "${name}" (running ${shortDigest(ledger.rings[name]!.digest)}), which the program does not declare; ` +
           `the program declares ${declared.map((r) => `"${r}"`).join(', ') || 'no rings'}. Its targets would run nothing and Argo CD would delete their Applications.${hint}`,
         fix:
-          `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: ['${name}'] }). ` +
-          `If it was removed, declare platform.removed(Removal.ring('${name}')). If "${name}" is a typo in the ledger, correct it.`,
+          `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: [${movedFrom}] }). ` +
+          `If it was removed, declare platform.removed(Removal.ring('${name}')). If "${name}" is a typo in the ledger, correct it` +
+          (at === undefined
+            ? '.'
+            : ` in a commit of its own (or git revert the commit that made it): the ledger as of ${at} is what the ring rules judge a change by.`),
       }),
     );
   }

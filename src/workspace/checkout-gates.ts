@@ -27,7 +27,7 @@ import { readLedgerTexts, recordedElsewhere } from './ledgers';
 import { shortDigest } from '../model/versions';
 import { LedgerCheck, LedgerHistory, ledgerProblems } from '../release/gates';
 import { parseLedger } from '../release/ledger';
-import { applyRingMoves } from '../release/moves';
+import { applyRingMoves, undeclaredRingProblems } from '../release/moves';
 import { globMatches } from '../core/glob';
 import { hasWindows, nextOpen, WindowGroup } from '../release/sync-windows';
 import { formatTimestamp } from '../core/timestamp';
@@ -203,8 +203,9 @@ export class CheckoutGates {
   /**
    * Checks every ledger of the checkout that differs from its baseline; throws a GitOpsError
    * with every rule broken (CG610–CG616), each naming file, ring and fix. A ring the program
-   * neither declares nor explains fails first (CG209); the program's ring moves apply to the
-   * ledger and to its history alike, so a renamed ring keeps what it ran.
+   * neither declares nor explains, in the ledger or in its baseline, fails first (CG209); the
+   * program's ring moves apply to the ledger and to its history alike, so a renamed ring keeps
+   * what it ran.
    *
    * @returns the ledgers edited by hand since cdk8s-gitops wrote them, which the rules accept
    */
@@ -232,6 +233,12 @@ export class CheckoutGates {
    */
   public problemsOf(service: string, file: string, text: string | undefined, ledger: Ledger): Problem[] {
     const context = this.context(file, text);
+    // A ring of the baseline the program no longer accounts for (a ring renamed twice whose
+    // movedFrom lists only its last name) would read as history the ring never had: that is the problem.
+    const ref = context.baselineRef ?? 'HEAD';
+    const at = /^[0-9a-f]{40}$/.test(ref) ? `commit ${ref.slice(0, 12)}` : ref;
+    const undeclared = context.baseline ? undeclaredRingProblems(this.model, context.baseline, file, at) : [];
+    if (undeclared.length > 0) return undeclared;
     const check: LedgerCheck = {
       file,
       ledger,

@@ -169,3 +169,31 @@ describe('a hand edit of a ledger that the ring rules accept', () => {
     }
   });
 });
+
+describe('a typo in a ring key, committed by hand, then corrected', () => {
+  it('is refused (CG209, as of HEAD) until the correction is committed, then passes; never CG610 with a fix that restores the typo', async () => {
+    const { sandbox, clone } = fleetCopy();
+    try {
+      // GIVEN a pushed commit that changed "prod-canary:" to "prod-canry:" by hand
+      const written = readFile(clone, PAYMENTS);
+      editLedger(clone, (text) => text.replace('  prod-canary:\n', '  prod-canry:\n'));
+      sandbox.git(clone, 'commit', '--quiet', '-am', 'Typo');
+      sandbox.git(clone, 'push', '--quiet', 'origin', 'main');
+      // WHEN the ledger is put back as cdk8s-gitops wrote it, and plan runs
+      fs.writeFileSync(path.join(clone, PAYMENTS), written);
+      const plan = await replay.run(clone, ringFleet(), ['plan'], T3);
+      // THEN it names the typo at HEAD and says to commit the correction
+      expect([plan.code, plan.stderr]).toEqual([1, expect.stringContaining(`CG209 ${PAYMENTS} as of HEAD records ring "prod-canry"`)]);
+      expect(plan.stderr).toContain('correct it in a commit of its own (or git revert the commit that made it)');
+      expect(plan.stderr).not.toContain('CG610');
+      // AND once the correction is committed, plan and synth pass, and the ledger is as cdk8s-gitops wrote it
+      sandbox.git(clone, 'commit', '--quiet', '-am', 'Correct the typo');
+      const again = await replay.run(clone, ringFleet(), ['plan'], T3);
+      const synth = await replay.run(clone, ringFleet(), ['synth'], T3);
+      expect([again.code, again.stderr, synth.code, synth.stderr]).toEqual([0, '', 0, '']);
+      expect(readFile(clone, PAYMENTS)).toBe(written);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});

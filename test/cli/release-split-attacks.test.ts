@@ -142,3 +142,23 @@ describe('a pending promotion into prod, synth with prod renamed production, the
     }
   });
 });
+
+describe('a pending promotion into prod, synth with prod renamed production, then production renamed live without movedFrom prod', () => {
+  it('publish refuses it with CG209 naming prod, the ring the program no longer accounts for, and movedFrom with both names; nothing is pushed', async () => {
+    const { sandbox, clone } = pendingFleet();
+    try {
+      // GIVEN synth ran with prod renamed production (movedFrom prod)
+      await replay.ok(clone, ringFleet({ rings: 'prod-renamed' }), ['synth'], T3);
+      const remoteBefore = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+      // WHEN publish runs with production renamed live, moved from production only
+      const r = await replay.run(clone, ringFleet({ rings: 'prod-renamed-twice-from-production' }), ['publish', '--by', 'ci'], T3);
+      // THEN it names the last commit's ring prod and the declaration that accounts for it, not CG610 "changed by hand"
+      expect([r.code, r.stderr]).toEqual([1, expect.stringContaining(`[${PAYMENTS}] CG209 ${PAYMENTS} as of HEAD records ring "prod"`)]);
+      expect(r.stderr).toContain("new PromotionRing(platform, 'live', { …, movedFrom: ['production', 'prod'] })");
+      expect(r.stderr).not.toContain('CG610');
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteBefore);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});

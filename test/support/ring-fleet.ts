@@ -63,6 +63,7 @@ export const T3 = '2026-11-22T14:00:00Z';
  *   moved from both;
  * - `prod-renamed`: ring prod is renamed `production`, moved from `prod`;
  * - `prod-renamed-twice`: `production` is renamed again, `live`, moved from `production` and `prod`;
+ * - `prod-renamed-twice-from-production`: the same, but `live` says it moved from `production` only;
  * - `canary-renamed`: ring prod-canary is renamed `canary`, moved from `prod-canary`;
  * - `prod-split`: ring prod is split into `prod-aws` (prod/aws/eu-02) and `prod-gcp`
  *   (prod/gcp/gcp-01), in that order, both gated and both moved from `prod`.
@@ -74,6 +75,7 @@ export type RingShape =
   | 'merged'
   | 'prod-renamed'
   | 'prod-renamed-twice'
+  | 'prod-renamed-twice-from-production'
   | 'canary-renamed'
   | 'prod-split';
 
@@ -151,6 +153,10 @@ export function ringFleet(shape: RingFleetShape = {}): PlatformModel {
     case 'prod-renamed-twice':
       new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
       new PromotionRing(platform, 'live', { targets: Targets.cluster(eu02, gcp01), gates: gates(), movedFrom: ['production', 'prod'] });
+      break;
+    case 'prod-renamed-twice-from-production':
+      new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
+      new PromotionRing(platform, 'live', { targets: Targets.cluster(eu02, gcp01), gates: gates(), movedFrom: ['production'] });
       break;
     case 'canary-renamed':
       new PromotionRing(platform, 'canary', { targets: Targets.cluster(canary), movedFrom: ['prod-canary'] });
