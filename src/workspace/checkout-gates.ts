@@ -15,7 +15,7 @@
  */
 import { applicationName } from '../model/placement';
 import { GitOpsError, Problem, problem } from '../core/errors';
-import { LedgerGit } from './git/ledger-history';
+import { LedgerGit, MAX_LEDGER_VERSIONS } from './git/ledger-history';
 import { contentHash } from '../synth/file-tree';
 import { readManifest } from './checkout/manifest-io';
 import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
@@ -277,21 +277,42 @@ export class CheckoutGates {
       ...(parse(v.text) ? { ledger: parse(v.text)! } : {}),
     }));
     const gitHistory: LedgerHistory = { versions, truncated: history.truncated };
+    // A baseline with a ring the program does not account for (a typo in a ring key, committed by
+    // hand) cannot judge a change: the newest version before it that the program reads whole does.
+    // When there is none (a ring renamed twice, movedFrom naming only its last name), the
+    // baseline stays, and its ring is the problem (CG209).
+    const accountedFor = (l: Ledger | undefined): boolean => l !== undefined && undeclaredRingProblems(this.model, l, file).length === 0;
+    const readable = (
+      baseline: Ledger,
+      baselineRef: string,
+      older: readonly { readonly commit: string; readonly ledger?: Ledger }[],
+    ): { baseline: Ledger; baselineRef: string } => {
+      if (accountedFor(baseline)) return { baseline, baselineRef };
+      const before = older.find((v) => accountedFor(v.ledger));
+      return before === undefined ? { baseline, baselineRef } : { baseline: before.ledger!, baselineRef: before.commit };
+    };
     if (this.base !== undefined) {
       const atBase = parse(this.baseText(file));
-      return atBase === undefined ? { history: gitHistory } : { history: gitHistory, baseline: atBase, baselineRef: this.base.ref };
+      if (atBase === undefined) return { history: gitHistory };
+      const older = () =>
+        this.git!.history(file, MAX_LEDGER_VERSIONS, this.base!.commit).versions.map((v) => ({ commit: v.commit, ledger: parse(v.text) }));
+      return { history: gitHistory, ...readable(atBase, this.base.ref, accountedFor(atBase) ? [] : older()) };
     }
     const head = this.git.hasHead ? this.headText(file) : undefined;
     // The newest version in Git that is what cdk8s-gitops last wrote, when the checkout differs from it.
     const written = handEdited ? history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded) : -1;
     if (written > 0 && versions[written].ledger !== undefined) {
       this.editedByHand.add(file);
-      return { history: gitHistory, baseline: versions[written].ledger, baselineRef: versions[written].commit, editedByHand: true };
+      return {
+        history: gitHistory,
+        ...readable(versions[written].ledger, versions[written].commit, versions.slice(written + 1)),
+        editedByHand: true,
+      };
     }
     const baseline = parse(head);
     if (baseline === undefined) return { history: gitHistory };
     if (written === 0) this.editedByHand.add(file);
-    return { history: gitHistory, baseline, baselineRef: 'HEAD', ...(written === 0 ? { editedByHand: true } : {}) };
+    return { history: gitHistory, ...readable(baseline, 'HEAD', versions), ...(written === 0 ? { editedByHand: true } : {}) };
   }
 
   /** Whether a ledger may hold entries that differ from its baseline (else it needs no check). */

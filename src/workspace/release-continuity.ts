@@ -94,8 +94,10 @@ function ringsBefore(
 /**
  * What each file of `target` the write changes runs, by path: the version its text deploys
  * (`read` gives the checkout's or `HEAD`'s). In the checkout, a file edited by hand since
- * written runs the release cdk8s-gitops wrote into it (the edit is what the write puts back).
- * A file with neither runs nothing yet.
+ * written runs the release cdk8s-gitops wrote into it (the edit is what the write puts back):
+ * the version the text it wrote deploys, found by `written` (a version of the file in Git whose
+ * hash is what the manifest records). The manifest's word alone is never taken for it: when no
+ * such text is found, the file runs what it deploys now. A file with neither runs nothing yet.
  */
 function runningNow(
   model: PlatformModel,
@@ -104,20 +106,33 @@ function runningNow(
   paths: readonly string[],
   read: (p: string) => string | undefined,
   recorded?: RecordedFiles,
+  written: (p: string, sha256: string) => string | undefined = () => undefined,
 ): Map<string, string> {
-  const deployed = new Map(
-    sourceKindOf(service)
-      .deployedVersions({ model, target, service, directory: targetDirectory(model, target) }, read)
-      .map((d) => [d.path, d.version]),
-  );
+  const context = { model, target, service, directory: targetDirectory(model, target) };
+  const deployedBy = (reader: (p: string) => string | undefined): Map<string, string | undefined> =>
+    new Map(
+      sourceKindOf(service)
+        .deployedVersions(context, reader)
+        .map((d) => [d.path, d.version]),
+    );
+  const deployed = deployedBy(read);
   const out = new Map<string, string>();
   let others: string | undefined | null = null;
   for (const p of paths) {
     const entry = recorded?.files.get(p);
     const text = read(p);
     const edited = entry !== undefined && (text === undefined || contentHash(text) !== entry.sha256);
-    // A file the target did not have (a renamed object) runs what the target's other files run.
-    const version = edited ? entry.release : (deployed.get(p) ?? entry?.release ?? (others === null ? (others = runByOthers()) : others));
+    let version: string | undefined;
+    if (edited) {
+      const was = written(p, entry.sha256);
+      version = was === undefined ? deployed.get(p) : (deployedBy((q) => (q === p ? was : read(q))).get(p) ?? embedded(entry, was));
+    } else {
+      // A file the target did not have (a renamed object) runs what the target's other files run.
+      version =
+        deployed.get(p) ??
+        (entry && text !== undefined ? embedded(entry, text) : undefined) ??
+        (others === null ? (others = runByOthers()) : others);
+    }
     if (version !== undefined) out.set(p, version);
   }
   return out;
@@ -136,6 +151,14 @@ function runningNow(
     return undefined;
   }
 }
+
+/** The release a manifest entry records for a file, when `text` (the file as recorded) holds it. */
+function embedded(entry: ManifestEntry, text: string): string | undefined {
+  return entry.release !== undefined && contentHash(text) === entry.sha256 && text.includes(entry.release) ? entry.release : undefined;
+}
+
+/** How many versions of a file edited by hand are searched for the one cdk8s-gitops wrote. */
+const WRITTEN_VERSIONS = 20;
 
 /** The manifest's entries, and those of the files directly in a directory, sorted (indexed on first use). */
 class RecordedFiles {
@@ -191,10 +214,16 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
   };
   let repo: LedgerGit | undefined | null = null;
   const git = (): LedgerGit | undefined => (repo === null ? (repo = LedgerGit.open(dir)) : repo);
+  /** The text of `p` as cdk8s-gitops wrote it: the newest version in Git whose hash is `sha256`. */
+  const writtenText = (p: string, sha256: string): string | undefined => {
+    const g = git();
+    if (g === undefined || !g.hasHead) return undefined;
+    return g.history(p, WRITTEN_VERSIONS).versions.find((v) => v.text !== undefined && contentHash(v.text) === sha256)?.text;
+  };
   const rings = new Map<string, RingsBefore | undefined>();
   const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string> }>();
   for (const [target, paths] of changed) {
-    let running = runningNow(model, services.get(target.service)!, target, paths, readCheckout, recordedFiles);
+    let running = runningNow(model, services.get(target.service)!, target, paths, readCheckout, recordedFiles, writtenText);
     if ([...running].every(([p, was]) => was === tree.get(p)!.release!.version)) continue;
     if (!rings.has(target.service)) rings.set(target.service, ringsBefore(model, checkout, recorded, target.service, git));
     const before = rings.get(target.service);

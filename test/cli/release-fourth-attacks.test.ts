@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
+import { A, B, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
 
 const C = `sha256:${'c'.repeat(64)}`;
 
@@ -171,27 +171,99 @@ describe('a hand edit of a ledger that the ring rules accept', () => {
 });
 
 describe('a typo in a ring key, committed by hand, then corrected', () => {
-  it('is refused (CG209, as of HEAD) until the correction is committed, then passes; never CG610 with a fix that restores the typo', async () => {
+  /** A copy of the fleet whose remote's main has a commit that changed "prod-canary:" to "prod-canry:" by hand; the ledger before it. */
+  function withTypo(): { sandbox: Sandbox; clone: string; written: string } {
+    const { sandbox, clone } = fleetCopy();
+    const written = readFile(clone, PAYMENTS);
+    editLedger(clone, (text) => text.replace('  prod-canary:\n', '  prod-canry:\n'));
+    sandbox.git(clone, 'commit', '--quiet', '-am', 'Typo');
+    sandbox.git(clone, 'push', '--quiet', 'origin', 'main');
+    return { sandbox, clone, written };
+  }
+
+  it('is judged against the version before the typo: corrected in the checkout, plan, check and synth agree it breaks no rule', async () => {
+    const { sandbox, clone, written } = withTypo();
+    try {
+      // WHEN the ledger is put back as cdk8s-gitops wrote it
+      fs.writeFileSync(path.join(clone, PAYMENTS), written);
+      const results = [];
+      for (const command of [['plan'], ['check'], ['synth']]) results.push(await replay.run(clone, ringFleet(), command, T3));
+      // THEN none refuses, and none names a ring rule
+      expect(results.map((r) => [r.code, r.stderr])).toEqual([
+        [0, ''],
+        [0, ''],
+        [0, ''],
+      ]);
+      expect(readFile(clone, PAYMENTS)).toBe(written);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('the correction committed on a branch, or the typo reverted, passes check --base origin/main', async () => {
+    const { sandbox, clone, written } = withTypo();
+    try {
+      // GIVEN the correction on a branch of its own, as a merge request would carry it
+      sandbox.git(clone, 'checkout', '--quiet', '-b', 'fix-typo');
+      fs.writeFileSync(path.join(clone, PAYMENTS), written);
+      sandbox.git(clone, 'commit', '--quiet', '-am', 'Correct the typo');
+      // WHEN / THEN
+      const fixed = await replay.run(clone, ringFleet(), ['check', '--base', 'origin/main'], T3);
+      expect([fixed.code, fixed.stderr]).toEqual([0, '']);
+      // AND the same for a revert of the commit that made the typo
+      sandbox.git(clone, 'checkout', '--quiet', '-b', 'revert-typo', 'origin/main');
+      sandbox.git(clone, 'revert', '--no-edit', 'HEAD');
+      const reverted = await replay.run(clone, ringFleet(), ['check', '--base', 'origin/main'], T3);
+      expect([reverted.code, reverted.stderr]).toEqual([0, '']);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('a change of a digest made together with the correction is judged as a change of that ring (CG610)', async () => {
+    const { sandbox, clone, written } = withTypo();
+    try {
+      // WHEN the correction also puts C into prod, by hand
+      fs.writeFileSync(path.join(clone, PAYMENTS), written);
+      editLedger(clone, (text) => {
+        const at = text.indexOf('\n  prod:\n');
+        return text.slice(0, at) + text.slice(at).replace(/digest: sha256:[0-9a-f]{64}/, `digest: ${C}`);
+      });
+      const r = await replay.run(clone, ringFleet(), ['plan'], T3);
+      // THEN it is refused by the ring rules, judged against the ledger before the typo
+      expect([r.code, r.stderr]).toEqual([1, expect.stringMatching(/CG6\d\d Ring "prod"/)]);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
+
+describe("a shard's record of a values file, edited so that it claims the release of the ring the target moves to", () => {
+  it('does not explain the switch: publish refuses it (CG144) and pushes nothing', async () => {
     const { sandbox, clone } = fleetCopy();
     try {
-      // GIVEN a pushed commit that changed "prod-canary:" to "prod-canry:" by hand
-      const written = readFile(clone, PAYMENTS);
-      editLedger(clone, (text) => text.replace('  prod-canary:\n', '  prod-canry:\n'));
-      sandbox.git(clone, 'commit', '--quiet', '-am', 'Typo');
+      // GIVEN a pushed commit whose shard says prod gcp-01's values file was written with B (the canary's), under another hash
+      const shard = readFile(clone, SHARD);
+      const forged = shard.replace(
+        new RegExp(`("${PROD_GCP_VALUES}": \\{"sha256": ")[0-9a-f]{64}(", "key": "[^"]*", "release": ")[^"]+`),
+        `$1${'e'.repeat(64)}$2${B}`,
+      );
+      expect(forged).not.toBe(shard);
+      fs.writeFileSync(path.join(clone, SHARD), forged);
+      sandbox.git(clone, 'commit', '--quiet', '-am', 'Tidy the manifest');
       sandbox.git(clone, 'push', '--quiet', 'origin', 'main');
-      // WHEN the ledger is put back as cdk8s-gitops wrote it, and plan runs
-      fs.writeFileSync(path.join(clone, PAYMENTS), written);
-      const plan = await replay.run(clone, ringFleet(), ['plan'], T3);
-      // THEN it names the typo at HEAD and says to commit the correction
-      expect([plan.code, plan.stderr]).toEqual([1, expect.stringContaining(`CG209 ${PAYMENTS} as of HEAD records ring "prod-canry"`)]);
-      expect(plan.stderr).toContain('correct it in a commit of its own (or git revert the commit that made it)');
-      expect(plan.stderr).not.toContain('CG610');
-      // AND once the correction is committed, plan and synth pass, and the ledger is as cdk8s-gitops wrote it
-      sandbox.git(clone, 'commit', '--quiet', '-am', 'Correct the typo');
-      const again = await replay.run(clone, ringFleet(), ['plan'], T3);
-      const synth = await replay.run(clone, ringFleet(), ['synth'], T3);
-      expect([again.code, again.stderr, synth.code, synth.stderr]).toEqual([0, '', 0, '']);
-      expect(readFile(clone, PAYMENTS)).toBe(written);
+      const remoteBefore = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+      // WHEN the program moves prod's gcp cluster into prod-canary, which runs B, and publish runs
+      const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['publish', '--by', 'mallory'], T3);
+      // THEN the file's own text says it runs A: the switch to B is refused, nothing is pushed
+      expect([r.code, r.stderr]).toEqual([
+        1,
+        expect.stringContaining(
+          'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+        ),
+      ]);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteBefore);
+      expect(sandbox.remoteFile(PROD_GCP_VALUES)).toContain(`digest: ${A}`);
     } finally {
       sandbox.cleanup();
     }

@@ -173,8 +173,8 @@ export class LedgerGit {
     return out;
   }
 
-  /** The versions of a file (checkout-relative), newest first, along the first-parent history of `HEAD`. */
-  public history(file: string, limit = MAX_LEDGER_VERSIONS): FileHistory {
+  /** The versions of a file (checkout-relative), newest first, along the first-parent history of `rev`. */
+  public history(file: string, limit = MAX_LEDGER_VERSIONS, rev = 'HEAD'): FileHistory {
     if (!this.hasHead) return { versions: [], truncated: false };
     const log = run(this.dir, [
       'log',
@@ -183,7 +183,7 @@ export class LedgerGit {
       '--no-color',
       '--format=%H %ct',
       `--max-count=${limit + 1}`,
-      'HEAD',
+      rev,
       '--',
       file,
     ])
