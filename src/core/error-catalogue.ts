@@ -584,7 +584,8 @@ const ENTRIES = [
     code: 'CG403',
     where: 'checkout',
     title: 'Tree file outside the repository',
-    description: 'The synthesized tree has a file outside the repository or in a reserved place. This is a bug of cdk8s-gitops.',
+    description:
+      'The synthesized tree has a file outside the repository, in a reserved place, or of a kind cdk8s-gitops never writes (anything but YAML files and STATUS.md). This is a bug of cdk8s-gitops.',
     fix: 'Report it as a bug of cdk8s-gitops.',
   },
   {

@@ -18,6 +18,18 @@ export enum FileKind {
   STATUS = 'status',
 }
 
+/** Repository-relative path of the release status for people, the one file written that is not YAML. */
+export const STATUS_PATH = 'STATUS.md';
+
+/**
+ * Whether cdk8s-gitops ever writes a file at the repository path `p`: a YAML file (`.yaml`), or
+ * {@link STATUS_PATH}. A manifest entry for any other path (a README, a CI file) is not one it
+ * wrote, and a write never makes one.
+ */
+export function isGeneratedFilePath(p: string): boolean {
+  return p === STATUS_PATH || p.endsWith('.yaml');
+}
+
 /** One file of a {@link FileTree}. Its content is produced on first use. */
 export interface FileEntry {
   /** What the file holds. */

@@ -1,5 +1,5 @@
 import { GitOpsError } from '../core/errors';
-import { contentHash } from './file-tree';
+import { contentHash, isGeneratedFilePath, STATUS_PATH } from './file-tree';
 import { isMap } from '../core/plain';
 
 /** Repository-relative path of the manifest. */
@@ -97,8 +97,12 @@ function seal(text: string): string {
   return `${text.slice(0, at)}  "seal": "${contentHash(text)}",\n${text.slice(at)}`;
 }
 
-/** Whether `text` carries a seal that matches the rest of it. */
-function isSealed(text: string): boolean {
+/**
+ * Whether `text` carries a seal that matches the rest of it. Line ends converted to CRLF (Git's
+ * `eol=crlf`) are read as the LF they were written as: a conversion is not an edit.
+ */
+function isSealed(crlf: string): boolean {
+  const text = crlf.replace(/\r\n/g, '\n');
   const m = SEAL_LINE.exec(text);
   return m !== null && contentHash(text.slice(0, m.index) + text.slice(m.index + m[0].length)) === m[1];
 }
@@ -170,11 +174,12 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
           key === undefined ||
           (release !== undefined && (typeof release !== 'string' || !RELEASE.test(release))))) ||
       !isOwnablePath(p) ||
-      !isVisiblePath(p)
+      !isVisiblePath(p) ||
+      !isGeneratedFilePath(p)
     ) {
       throw malformed(
         file,
-        `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, or outside the repository)${file === MANIFEST_PATH ? '' : `; in ${file}`}.`,
+        `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, outside the repository, or neither YAML nor ${STATUS_PATH})${file === MANIFEST_PATH ? '' : `; in ${file}`}.`,
       );
     }
     if (into.has(p))
@@ -257,6 +262,15 @@ export function isOwnablePath(p: string): boolean {
   if (PLAIN_PATH.test(p)) return true;
   if (p.length === 0 || p.startsWith('/') || p.includes('\\')) return false;
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && s !== '.git');
+}
+
+/**
+ * One hash of the files of a manifest (texts by repository path, as {@link serializeManifest}
+ * gives them or a checkout holds them): equal exactly when every file is.
+ */
+export function manifestDigest(texts: ReadonlyMap<string, string>): string {
+  const paths = [...texts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return contentHash(paths.map((p) => `${JSON.stringify(p)}\n${texts.get(p)!.length}\n${texts.get(p)!}`).join('\n'));
 }
 
 /** The head of a manifest as {@link serializeManifest} writes it, up to its inputs fingerprint. */

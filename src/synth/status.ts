@@ -13,7 +13,7 @@ import { PlatformModel, TargetModel } from '../model/platform-model';
 import { valuesFile } from '../model/placement';
 
 /** Repository-relative path of the status page the synthesizer writes. */
-export const STATUS_PATH = 'STATUS.md';
+export { STATUS_PATH } from './file-tree';
 
 /** The `since` of a program's initial digest, as the ledger records it. */
 const INITIAL_SINCE_TEXT = formatTimestamp(INITIAL_SINCE);

@@ -3,6 +3,7 @@
  * records changes nothing without building the tree; these tests pin down when that shortcut
  * may be taken and when the tree must be built again. They run the built CLI against a fixed model.
  */
+import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -178,6 +179,72 @@ describe('synth into a checkout whose manifest was edited by hand', () => {
     expect(fs.readFileSync(path.join(out, SHARD), 'utf8')).toMatch(/^ {2}"seal": "[0-9a-f]{64}",$/m);
     const again = runBin(program, ['synth', '--out', out, '--format', 'json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ recorded: [], unchanged: 16, filesWritten: 0 });
+  });
+});
+
+describe('synth into a Git checkout whose manifest was changed and sealed again since its last synth', () => {
+  const SHARD = '.cdk8s-gitops/services/payments-api.json';
+  const HAND_MADE = 'environments/prod/azure/westeurope-01/hand-svc/values.yaml';
+
+  /** Adds `entry` for `file` to the service's shard, and seals the shard again as cdk8s-gitops would. */
+  function forgeEntry(dir: string, file: string, entry: Record<string, string>): void {
+    const text = fs.readFileSync(path.join(dir, SHARD), 'utf8');
+    const json = JSON.parse(text);
+    const lines = Object.entries({ ...json.files, [file]: entry })
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([p, e]) => `    ${JSON.stringify(p)}: ${JSON.stringify(e).replace(/":/g, '": ').replace(/,"/g, ', "')}`);
+    const unsealed = `${text.slice(0, text.indexOf('  "seal"'))}  "files": {\n${lines.join(',\n')}\n  }\n}\n`;
+    const seal = createHash('sha256').update(unsealed).digest('hex');
+    const at = unsealed.indexOf('  "files": {');
+    fs.writeFileSync(path.join(dir, SHARD), `${unsealed.slice(0, at)}  "seal": "${seal}",\n${unsealed.slice(at)}`);
+  }
+
+  beforeEach(() => {
+    // a Git work tree (the stat cache lives in its Git directory), synthesized once more in it
+    execFileSync('git', ['init', '--quiet', out]);
+    expect(runBin(program, ['synth', '--out', out]).status).toBe(0);
+  });
+
+  test('an entry for a directory made by hand is refused by synth (CG141) as by plan, though the shard looks as cdk8s-gitops writes it', () => {
+    // GIVEN a directory made by hand, and a shard entry that claims its file, sealed again
+    const text = 'replicaCount: 1\n';
+    fs.mkdirSync(path.dirname(path.join(out, HAND_MADE)), { recursive: true });
+    fs.writeFileSync(path.join(out, HAND_MADE), text);
+    forgeEntry(out, HAND_MADE, { sha256: createHash('sha256').update(text).digest('hex'), key: 'f'.repeat(40) });
+    expect(runBin(program, ['check', '--out', out]).stdout).not.toContain('CG421');
+    const before = readTree(out);
+
+    // WHEN
+    const plan = runBin(program, ['plan', '--out', out]);
+    const synth = runBin(program, ['synth', '--out', out]);
+
+    // THEN synth does not take the manifest's word that nothing changed
+    expect(plan.stdout).toContain('[-] hand-svc-prod-azure-westeurope-01');
+    expect([synth.status, synth.stderr]).toEqual([1, expect.stringContaining('CG141')]);
+    expect(treeDiff(readTree(out), before)).toEqual([]);
+  });
+
+  test('an entry for a file cdk8s-gitops never writes (README.md) is refused by every command (CG401)', () => {
+    // GIVEN
+    const text = '# platform-gitops\n';
+    fs.writeFileSync(path.join(out, 'README.md'), text);
+    forgeEntry(out, 'README.md', { sha256: createHash('sha256').update(text).digest('hex'), key: 'f'.repeat(40) });
+    // WHEN / THEN
+    for (const command of ['synth', 'plan', 'check']) {
+      const r = runBin(program, [command, '--out', out]);
+      expect([command, r.status, r.stderr]).toEqual([command, 1, expect.stringContaining('CG401')]);
+      expect(r.stderr).toContain('names a path cdk8s-gitops never writes');
+    }
+    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toBe(text);
+  });
+
+  test('a manifest whose line ends Git converted to CRLF is not reported as edited by hand', () => {
+    for (const file of [MANIFEST_PATH, SHARD]) {
+      const p = path.join(out, file);
+      fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(/\n/g, '\r\n'));
+    }
+    const r = runBin(program, ['check', '--out', out]);
+    expect(r.stdout).not.toContain('CG421');
   });
 });
 

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { Checkout } from './checkout-fs';
 import { contentHash } from '../../synth/file-tree';
+import { manifestDigest } from '../../synth/manifest';
 import { LocalState, localState } from './local-state';
 
 /** A file's identity as `lstat` sees it: size, modification and change times, inode. */
@@ -37,17 +38,19 @@ export class DriftCheck {
     const state = localState(checkout.root);
     const file = state === undefined ? undefined : cacheFile(state);
     const cached = new Map<string, string>();
+    let manifest: string | undefined;
     if (state !== undefined && file !== undefined) {
       try {
         const data = JSON.parse(state.gitDir.read(file, MAX_CACHE_BYTES) ?? 'null');
         if (data?.version === 1 && data.files && typeof data.files === 'object') {
           for (const [p, v] of Object.entries(data.files)) if (typeof v === 'string') cached.set(p, v);
+          if (typeof data.manifest === 'string') manifest = data.manifest;
         }
       } catch {
         // Not a cache this code wrote: every owned file is read once.
       }
     }
-    return new DriftCheck(checkout, state, file, cached);
+    return new DriftCheck(checkout, state, file, cached, manifest);
   }
 
   /** Entries found or written during this run, by path: `<stat key> <sha256>`. */
@@ -59,7 +62,26 @@ export class DriftCheck {
     private readonly state: LocalState | undefined,
     private readonly file: string | undefined,
     private readonly cached: ReadonlyMap<string, string>,
+    /** The {@link manifestDigest} of the manifest a whole tree last found or left in this checkout. */
+    private manifest?: string,
   ) {}
+
+  /**
+   * Whether the manifest whose files are `texts` is the one a write (or plan) of a whole tree
+   * last found or left in this checkout: then it records what cdk8s-gitops wrote, and a command
+   * may trust it without building the tree. A checkout outside Git, a fresh clone, or a manifest
+   * changed since (by hand, by a pull, by a release that wrote part of the tree) is not trusted.
+   */
+  public trusts(texts: ReadonlyMap<string, string>): boolean {
+    return this.manifest !== undefined && this.manifest === manifestDigest(texts);
+  }
+
+  /** Records `digest` as the manifest a whole tree found or left in this checkout (see {@link DriftCheck.trusts}). */
+  public trust(digest: string): void {
+    if (this.manifest === digest) return;
+    this.manifest = digest;
+    this.dirty = true;
+  }
 
   /**
    * Whether the owned file `rel`, which the manifest records with the content hash `sha256`, is
@@ -102,7 +124,7 @@ export class DriftCheck {
     }
     this.dirty = false;
     try {
-      this.state.gitDir.writeFile(this.file, JSON.stringify({ version: 1, files }));
+      this.state.gitDir.writeFile(this.file, JSON.stringify({ version: 1, files, ...(this.manifest ? { manifest: this.manifest } : {}) }));
     } catch {
       // Read-only Git directory, full disk: the next run reads the files again.
     }

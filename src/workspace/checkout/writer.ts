@@ -4,12 +4,13 @@ import { GitOpsError, systemErrorCode, problem } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck } from './drift';
 import type { WriteReport } from '../../model/write-report';
-import { contentHash, FileKind, FileTree } from '../../synth/file-tree';
+import { contentHash, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
 import { deletedLedgerProblem } from '../../release/ledger-files';
 import {
   isManifestPath,
   isOwnablePath,
   Manifest,
+  manifestDigest,
   ManifestEntry,
   MANIFEST_PATH,
   manifestInputs,
@@ -122,10 +123,16 @@ export interface WritePlan {
   /** Whether any file of the manifest changes. */
   readonly manifestChanged: boolean;
   /**
-   * The stat cache the plan was made with, brought up to date by the write that applies it.
-   * @default - none: the plan read every file it compared
+   * The stat cache of the checkout, brought up to date by the write that applies the plan.
+   * @default - none: the plan read every file it compared (a verifying write)
    */
   readonly statCache?: DriftCheck;
+  /**
+   * The {@link manifestDigest} of the manifest after the write, when the plan could tell that
+   * it records what cdk8s-gitops wrote (see {@link DriftCheck.trusts}).
+   * @default - not known
+   */
+  readonly verifiedManifest?: string;
 }
 
 interface Journal {
@@ -167,13 +174,17 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const ledgerEdits = new Set(options.ledgerEdits ?? []);
   // A file whose inputs did not change is trusted to be as written unless the stat cache shows a
   // hand edit (or, for a release, which writes only its ring, it is trusted as it stands).
-  const drift = options.verify || options.restoreMissing === false ? undefined : DriftCheck.load(checkout);
+  const local = options.verify ? undefined : DriftCheck.load(checkout);
+  const drift = options.restoreMissing === false ? undefined : local;
+  // The manifest a whole tree finds or leaves records what cdk8s-gitops wrote; one a part of the
+  // tree leaves, only when the manifest it started from did.
+  const trusted = local !== undefined && (tree.part === undefined || local.trusts(oldTexts));
   let unchanged = 0;
   for (const p of tree.paths()) {
-    if (!isOwnablePath(p) || p.startsWith('.cdk8s-gitops/')) {
+    if (!isOwnablePath(p) || p.startsWith('.cdk8s-gitops/') || !isGeneratedFilePath(p)) {
       throw GitOpsError.of('CG403', {
         file: p,
-        message: `The tree has a file at "${p}", which is outside the repository or in a reserved place.`,
+        message: `The tree has a file at "${p}", which is outside the repository, in a reserved place, or neither YAML nor ${STATUS_PATH}.`,
       });
     }
     const entry = tree.get(p)!;
@@ -255,6 +266,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const manifestWrites = new Map([...texts].filter(([p, t]) => oldTexts.get(p) !== t));
   const manifestDeletes = [...oldTexts.keys()].filter((p) => !texts.has(p)).sort();
   const manifestChanged = manifestWrites.size > 0 || manifestDeletes.length > 0;
+  const verified = trusted ? manifestDigest(texts) : undefined;
+  if (verified !== undefined && !manifestChanged) local!.trust(verified);
   const plan: WritePlan = {
     writes,
     deletes,
@@ -267,9 +280,10 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     manifestWrites,
     manifestDeletes,
     manifestChanged,
-    ...(drift ? { statCache: drift } : {}),
+    ...(local ? { statCache: local } : {}),
+    ...(verified ? { verifiedManifest: verified } : {}),
   };
-  drift?.save(files); // what was read, for the next run (plan and check as well)
+  local?.save(files); // what was read, for the next run (plan and check as well)
   return plan;
 }
 
@@ -285,7 +299,8 @@ export interface TreeInputs {
 
 /**
  * The report of a write that would change nothing, known without building the tree: the
- * manifest of `dir` records the same program and ledgers, every owned file holds what the
+ * manifest of `dir` is the one the checkout's last whole write or plan found or left
+ * ({@link DriftCheck.trusts}), it records the same program and ledgers, every owned file holds what the
  * manifest records (the stat cache tells without reading, see {@link DriftCheck}), and every
  * derived file what the ledgers make. Undefined when that cannot be told, and the tree must be
  * built and compared. Call {@link recoverInterruptedWrite} first.
@@ -294,10 +309,14 @@ export function unchangedWrite(dir: string, inputs: TreeInputs): WriteReport | u
   const checkout = new Checkout(dir);
   const main = checkout.read(MANIFEST_PATH);
   if (main === undefined || manifestInputs(main) !== inputs.inputs) return undefined;
-  const manifest = parseManifest(readManifestTexts(dir));
+  const texts = readManifestTexts(dir);
+  const drift = DriftCheck.load(checkout);
+  // A manifest this checkout's last whole write did not find or leave may record files
+  // cdk8s-gitops never wrote, or leave out some it did: only the tree can tell.
+  if (!drift.trusts(texts)) return undefined;
+  const manifest = parseManifest(texts);
   if (!recordsInputs(manifest, inputs.inputs, inputs.ledgers)) return undefined;
   const derived = inputs.derived();
-  const drift = DriftCheck.load(checkout);
   for (const [p, e] of manifest.files) {
     if (e.derived ? checkout.read(p) !== derived.get(p) : drift.changed(p, e.sha256)) return undefined;
   }
@@ -422,6 +441,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   completeJournal(checkout, { owner, writes, deletes: [...plan.deletes, ...plan.manifestDeletes] }, options.onApply);
   if (drift) {
     drift.written([...plan.writes.keys()].map((p) => [p, plan.manifest.files.get(p)!.sha256] as const));
+    if (plan.verifiedManifest !== undefined) drift.trust(plan.verifiedManifest);
     drift.save(plan.manifest.files);
   }
   return report;
