@@ -269,3 +269,33 @@ describe("a shard's record of a values file, edited so that it claims the releas
     }
   });
 });
+
+describe('a rollback not published yet, then an unhold of the same ring', () => {
+  it('unholds it: the rollback is a release from the ring\'s own history, not CG610 "never ran"; publish publishes both', async () => {
+    const { sandbox, clone } = fleetCopy();
+    try {
+      // GIVEN prod-canary rolled back from B to A, without --publish
+      await replay.ok(
+        clone,
+        ringFleet(),
+        ['rollback', 'payments-api', '--ring', 'prod-canary', '--previous', '--reason', 'bad', '--by', 'bob'],
+        T3,
+      );
+      // WHEN the ring is unheld, and publish runs
+      const unhold = await replay.run(clone, ringFleet(), ['unhold', 'payments-api', '--ring', 'prod-canary', '--by', 'bob'], T3);
+      const publish = await replay.run(clone, ringFleet(), ['publish', '--by', 'ci'], T3);
+      // THEN both are published, each as its own commit, and prod-canary runs A, unheld
+      expect([unhold.code, unhold.stderr, publish.code, publish.stderr]).toEqual([0, '', 0, '']);
+      expect(sandbox.git(sandbox.remote, 'log', '-2', '--format=%s', 'main').split('\n')).toEqual([
+        expect.stringContaining('unhold payments-api prod-canary'),
+        expect.stringContaining('roll back payments-api prod-canary to sha256:aaaaaaaa'),
+      ]);
+      const ledger = sandbox.remoteFile(PAYMENTS);
+      const canary = ledger.slice(ledger.indexOf('\n  prod-canary:\n'), ledger.indexOf('\n  prod:\n'));
+      expect(canary).toContain(`digest: ${A}`);
+      expect(canary).toContain('hold: null');
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
