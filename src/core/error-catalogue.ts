@@ -1025,7 +1025,7 @@ const ENTRIES = [
     where: 'preview',
     title: 'Missing template key',
     description: 'With missingkey=error the template references a parameter the generator does not set.',
-    fix: 'Use .path.path, .path.basename, .path.basenameNormalized or .path.segments.',
+    fix: 'Use a parameter the generator sets: .path.path, .path.basename, .path.basenameNormalized or .path.segments; for a git files generator also .path.filename, .path.filenameNormalized and the keys of the file.',
   },
   {
     code: 'CG703',
@@ -1044,16 +1044,17 @@ const ENTRIES = [
   {
     code: 'CG705',
     where: 'preview',
-    title: 'Malformed directory pattern',
-    description: "A directories[].path pattern of a git generator is malformed (Go's path.ErrBadPattern); Argo CD ignores it silently.",
-    fix: 'Fix the pattern: * and ? never cross "/", character classes need a closing "]".',
+    title: 'Malformed path pattern',
+    description:
+      "A path pattern of a git generator cannot select what it says: a directories[].path is malformed (Go's path.ErrBadPattern), which Argo CD ignores silently; or a files[].path has an unclosed character class or a lone trailing \\ (Git then matches nothing), or starts with / (git ls-files fails on it).",
+    fix: 'Fix the pattern: in directories * and ? never cross "/"; in files they do; character classes need a closing "]"; paths are relative.',
   },
   {
     code: 'CG706',
     where: 'preview',
     title: 'Generator or feature not expanded',
     description:
-      'The ApplicationSet uses a generator other than git directories, templatePatch or selectors, which the preview does not expand.',
+      'The ApplicationSet uses a generator other than git directories and git files, templatePatch, selectors, or a form the preview does not model (Git pathspec magic, YAML tags and merge keys in a generator file); or the preview was given only a list of directories for a git files generator.',
     fix: 'Preview it with `argocd appset generate` against a live Argo CD.',
   },
   {
@@ -1083,6 +1084,14 @@ const ENTRIES = [
     title: 'Generated Application is invalid',
     description: 'A generated Application name or label value would be rejected by Kubernetes.',
     fix: 'Build names from .path.basenameNormalized, or rename the directory.',
+  },
+  {
+    code: 'CG711',
+    where: 'preview',
+    title: 'Generator file cannot be used',
+    description:
+      'A file a git files generator matched does not parse as JSON or YAML, holds neither a map nor a list of maps, flattens two keys to one parameter, is larger than 1 MiB, or is a symbolic link the preview does not follow. Argo CD fails the whole ApplicationSet on a file it cannot parse.',
+    fix: 'Fix or replace the file the message names, or narrow files[].path so that it does not match it.',
   },
 ] as const satisfies readonly ErrorEntry[];
 

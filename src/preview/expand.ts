@@ -1,7 +1,10 @@
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { renderFastTemplate } from './fast-template';
 import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectories } from './git-directories';
+import { filterGitFiles, GitFileItem, gitFileParamSets, gitFileReader, listGitFiles } from './git-files';
 import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';
+import { PathParamsOptions } from './path-params';
+import { compilePathspec } from './pathspec';
 import { PreviewCode, show } from './problems';
 import { markStringMap, TemplateMap } from './template-values';
 import { isMap } from '../core/plain';
@@ -11,10 +14,30 @@ import { isDns1123Subdomain, isLabelValue } from '../core/kube-names';
 export type DirectoryLister = (repoURL: string, revision: string) => readonly string[];
 
 /**
- * Where the git directory generator reads directories: a local checkout directory (used for
- * every generator, whatever its `repoURL`), or a function of `repoURL` and `revision`.
+ * Lists the files of `repoURL` at `revision` as `git ls-files` does: repository-relative,
+ * `/`-separated, hidden files included.
  */
-export type DirectorySource = string | DirectoryLister;
+export type FileLister = (repoURL: string, revision: string) => readonly string[];
+
+/**
+ * Reads a file a {@link FileLister} listed, as UTF-8 text. It throws a `GitOpsError` (`CG711`)
+ * when the file cannot be used, e.g. a symbolic link.
+ */
+export type FileReader = (repoURL: string, revision: string, file: string) => string;
+
+/** A repository as both git generators read it: its directories, its files and their text. */
+export interface GitRepository {
+  readonly directories: DirectoryLister;
+  readonly files: FileLister;
+  readonly readFile: FileReader;
+}
+
+/**
+ * Where the git generators read, whatever each generator's `repoURL`: a local checkout
+ * directory, a {@link GitRepository}, or a function that lists directories (enough for git
+ * directory generators only; a git files generator then fails with `CG706`).
+ */
+export type RepositorySource = string | DirectoryLister | GitRepository;
 
 /** An ApplicationSet as parsed from YAML or built in code; only the fields read are typed. */
 export interface ApplicationSetInput {
@@ -49,6 +72,8 @@ const API_VERSION = 'argoproj.io/v1alpha1';
 const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const TEMPLATE_METADATA_FIELDS = new Set(['name', 'namespace', 'labels', 'annotations', 'finalizers']);
 const GIT_FIELDS = new Set(['repoURL', 'revision', 'directories', 'files', 'values', 'pathParamPrefix', 'requeueAfterSeconds', 'template']);
+const NEEDS_FILES_FIX =
+  'Preview this ApplicationSet with argocd appset generate; expandApplicationSet reads generator files when given the checkout directory or a GitRepository.';
 const MAX_PROBLEMS = 20;
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
@@ -60,6 +85,11 @@ type Params = TemplateMap;
  *
  * What it does, as the controller does:
  * - runs each `generators[].git.directories` generator over the directories of `source`;
+ * - runs each `generators[].git.files` generator over the files of `source` (when a git
+ *   generator has both, only `directories` counts, as in Argo CD): each file a `files[].path`
+ *   pathspec selects, in byte order, is read as JSON or YAML, and each map it holds (one, or
+ *   one per item of a top-level list) gives the file's keys and the `path` parameters,
+ *   `path.filename` included (see `gitFileParamSets`);
  * - renders every string of `spec.template`, map keys included, with Go templates
  *   (`goTemplate: true`, honouring `goTemplateOptions`) or fasttemplate (`goTemplate: false`);
  * - sets `metadata.namespace` to the ApplicationSet's namespace, and adds the
@@ -70,9 +100,10 @@ type Params = TemplateMap;
  * not add owner references (they need the live ApplicationSet's UID).
  *
  * @throws GitOpsError with every problem found (at most 20 listed): generators other than git
- * directories, `templatePatch` and selectors (`CG706`), template errors (`CG701`–`CG704`),
- * malformed patterns (`CG705`), duplicate names (`CG707`), a malformed ApplicationSet
- * (`CG708`), names and label values Kubernetes rejects (`CG710`).
+ * directories and git files, `templatePatch`, selectors, and what the preview does not model
+ * (`CG706`), template errors (`CG701`–`CG704`), malformed patterns (`CG705`), duplicate names
+ * (`CG707`), a malformed ApplicationSet (`CG708`), an unreadable checkout (`CG709`), names and
+ * label values Kubernetes rejects (`CG710`), generator files that cannot be used (`CG711`).
  *
  * @example
  * const apps = expandApplicationSet(workloads, '/path/to/platform-gitops');
@@ -80,10 +111,10 @@ type Params = TemplateMap;
  */
 export function expandApplicationSet(
   appset: ApplicationSetInput,
-  source: DirectorySource,
+  source: RepositorySource,
   options: ExpandOptions = {},
 ): GeneratedApplication[] {
-  return new Expansion(appset, lister(source), options).run();
+  return new Expansion(appset, repositoryOf(source), options).run();
 }
 
 /**
@@ -93,13 +124,13 @@ export function expandApplicationSet(
  */
 export function expandApplicationSets(
   appsets: readonly ApplicationSetInput[],
-  source: DirectorySource,
+  source: RepositorySource,
   options: ExpandOptions = {},
 ): GeneratedApplication[] {
-  const list = lister(source);
+  const repository = repositoryOf(source);
   const all: Array<{ app: GeneratedApplication; from: string }> = [];
   for (const appset of appsets) {
-    for (const app of new Expansion(appset, list, options).run()) {
+    for (const app of new Expansion(appset, repository, options).run()) {
       all.push({ app, from: appset.metadata?.name ?? '' });
     }
   }
@@ -125,15 +156,28 @@ export function expandApplicationSets(
   return all.map((a) => a.app).sort(byName);
 }
 
-function lister(source: DirectorySource): DirectoryLister {
+/** What the generators read; `files` and `readFile` are absent for a directory list alone. */
+type Repository = Partial<GitRepository> & Pick<GitRepository, 'directories'>;
+
+/** The source as a repository; a checkout's listings are made once and shared. */
+function repositoryOf(source: RepositorySource): Repository {
+  if (typeof source === 'function') {
+    return { directories: source };
+  }
   if (typeof source !== 'string') {
     return source;
   }
-  let cached: readonly string[] | undefined;
-  return () => (cached ??= listGitDirectories(source));
+  let directories: readonly string[] | undefined;
+  let files: readonly string[] | undefined;
+  const read = gitFileReader(source);
+  return {
+    directories: () => (directories ??= listGitDirectories(source)),
+    files: () => (files ??= listGitFiles(source)),
+    readFile: (_repoURL, _revision, file) => read(file),
+  };
 }
 
-/** A template compiled once and rendered per directory. */
+/** A template compiled once and rendered per parameter set (a directory, a file or a file's list item). */
 type Compiled =
   | { readonly kind: 'const'; readonly value: Json }
   | { readonly kind: 'string'; readonly field: string; readonly render: (params: Params) => string }
@@ -151,9 +195,16 @@ interface GitGenerator {
   readonly index: number;
   readonly repoURL: string;
   readonly revision: string;
-  readonly directories: readonly GitDirectoryItem[];
+  /** The generator's items: directories, or else files (Argo CD ignores files beside directories). */
+  readonly items: { readonly directories: readonly GitDirectoryItem[] } | { readonly files: readonly GitFileItem[] };
   readonly pathParamPrefix?: string;
   readonly values: ReadonlyArray<readonly [string, Compiled]>;
+}
+
+/** One parameter set of a generator, and where it comes from (`directory "…"`, `file "…"`). */
+interface ParamSet {
+  readonly at: string;
+  readonly base: Params;
 }
 
 class Expansion {
@@ -166,7 +217,7 @@ class Expansion {
 
   constructor(
     private readonly appset: ApplicationSetInput,
-    private readonly list: DirectoryLister,
+    private readonly repository: Repository,
     private readonly options: ExpandOptions,
   ) {
     const name = appset?.metadata?.name;
@@ -186,31 +237,25 @@ class Expansion {
     const syncPolicy = spec.syncPolicy as Record<string, unknown> | undefined;
     const preserve = syncPolicy?.preserveResourcesOnDeletion === true;
     const namespace = this.appset.metadata?.namespace;
-    const apps: Array<{ app: GeneratedApplication; dir: string; generator: number }> = [];
+    const apps: Array<{ app: GeneratedApplication; at: string; generator: number }> = [];
 
     for (const generator of generators) {
       if (!generator) {
         continue;
       }
-      let dirs: string[];
-      try {
-        dirs = filterDirectories(this.list(generator.repoURL, generator.revision), generator.directories);
-      } catch (e) {
-        this.rethrowWithin(e, `spec.generators[${generator.index}].git.directories`);
-      }
-      for (const dir of dirs) {
-        const params = this.params(generator, dir);
+      for (const { at, base } of this.paramSets(generator)) {
+        const params = this.params(generator, base, at);
         if (!params) {
           continue;
         }
-        const meta = this.render(compiledMetadata, params, dir) as Record<string, Json> | undefined;
-        const appSpec = this.render(compiledSpec, params, dir) as Record<string, Json> | undefined;
+        const meta = this.render(compiledMetadata, params, at) as Record<string, Json> | undefined;
+        const appSpec = this.render(compiledSpec, params, at) as Record<string, Json> | undefined;
         if (meta === undefined || appSpec === undefined) {
           continue;
         }
         const app = this.application(meta, appSpec, namespace, preserve);
-        this.validateApplication(app, dir);
-        apps.push({ app, dir, generator: generator.index });
+        this.validateApplication(app, at);
+        apps.push({ app, at, generator: generator.index });
       }
     }
     this.checkDuplicates(apps);
@@ -276,7 +321,7 @@ class Expansion {
       this.fatal(
         PreviewCode.INVALID_APPLICATIONSET,
         `${this.where} has no spec.generators.`,
-        'Add a git directory generator to spec.generators.',
+        'Add a git generator (directories or files) to spec.generators.',
       );
     }
     const template = s.template;
@@ -338,8 +383,8 @@ class Expansion {
     if (kind !== 'git') {
       this.problem(
         PreviewCode.UNSUPPORTED_FEATURE,
-        `${this.where} ${field} is a "${kind}" generator; the offline preview expands only git directory generators.`,
-        'Preview this ApplicationSet with argocd appset generate, or generate from directories with a git generator.',
+        `${this.where} ${field} is a "${kind}" generator; the offline preview expands only git generators (directories and files).`,
+        'Preview this ApplicationSet with argocd appset generate, or generate from directories or files with a git generator.',
       );
       return undefined;
     }
@@ -348,7 +393,7 @@ class Expansion {
       this.problem(
         PreviewCode.INVALID_APPLICATIONSET,
         `${this.where} ${field}.git is not a map.`,
-        'Write the git generator as a map with repoURL, revision and directories.',
+        'Write the git generator as a map with repoURL, revision and directories or files.',
       );
       return undefined;
     }
@@ -379,36 +424,34 @@ class Expansion {
         'Move the fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
       );
     }
-    const directories = git.directories;
-    const hasDirectories = Array.isArray(directories) && directories.length > 0;
-    if (!hasDirectories) {
-      if (Array.isArray(git.files) && git.files.length > 0) {
-        bad(
-          PreviewCode.UNSUPPORTED_FEATURE,
-          `${field}.files is a git files generator; the offline preview expands only git directory generators.`,
-          'Preview this ApplicationSet with argocd appset generate, or use directories.',
-        );
+    // As Argo CD: directories when there are any, else files.
+    const kind = nonEmptyList(git.directories) ? 'directories' : nonEmptyList(git.files) ? 'files' : undefined;
+    if (kind === undefined) {
+      bad(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${field} has no directories and no files.`,
+        `Add ${field}.directories or ${field}.files with at least one path pattern.`,
+      );
+    }
+    const items: Array<GitDirectoryItem & GitFileItem> = [];
+    ((kind === undefined ? [] : git[kind]) as unknown[]).forEach((d, k) => {
+      const item = d as Record<string, unknown>;
+      if (!isMap(d) || typeof item.path !== 'string') {
+        bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.${kind}[${k}].path is missing.`, `Give every ${kind} entry a path pattern.`);
+      } else if (item.exclude !== undefined && typeof item.exclude !== 'boolean') {
+        bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.${kind}[${k}].exclude is not a boolean.`, 'Set exclude to true or false.');
       } else {
-        bad(PreviewCode.INVALID_APPLICATIONSET, `${field} has no directories.`, `Add ${field}.directories with at least one path pattern.`);
-      }
-    }
-    const items: GitDirectoryItem[] = [];
-    if (hasDirectories) {
-      (directories as unknown[]).forEach((d, k) => {
-        const item = d as Record<string, unknown>;
-        if (!isMap(d) || typeof item.path !== 'string') {
-          bad(
-            PreviewCode.INVALID_APPLICATIONSET,
-            `${field}.directories[${k}].path is missing.`,
-            'Give every directories entry a path pattern.',
-          );
-        } else if (item.exclude !== undefined && typeof item.exclude !== 'boolean') {
-          bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.directories[${k}].exclude is not a boolean.`, 'Set exclude to true or false.');
-        } else {
-          items.push({ path: item.path, exclude: item.exclude === true });
+        items.push({ path: item.path, exclude: item.exclude === true });
+        if (kind === 'files') {
+          try {
+            compilePathspec(item.path);
+          } catch (e) {
+            this.collect(e, `${field}.files[${k}].path`);
+            ok = false;
+          }
         }
-      });
-    }
+      }
+    });
     if (git.pathParamPrefix !== undefined && typeof git.pathParamPrefix !== 'string') {
       bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.pathParamPrefix is not a string.`, 'Set pathParamPrefix to a name, or remove it.');
     }
@@ -429,7 +472,7 @@ class Expansion {
       index,
       repoURL: git.repoURL as string,
       revision: (git.revision as string | undefined) ?? '',
-      directories: items,
+      items: kind === 'files' ? { files: items } : { directories: items },
       ...(typeof git.pathParamPrefix === 'string' && git.pathParamPrefix !== '' ? { pathParamPrefix: git.pathParamPrefix } : {}),
       values,
     };
@@ -487,8 +530,8 @@ class Expansion {
     return { kind: 'string', field, render: (params) => template.execute(params, options) };
   }
 
-  /** Renders a compiled template; undefined when a problem was recorded. */
-  private render(c: Compiled, params: Params, dir: string): Json | undefined {
+  /** Renders a compiled template for the parameter set `at`; undefined when a problem was recorded. */
+  private render(c: Compiled, params: Params, at: string): Json | undefined {
     switch (c.kind) {
       case 'const':
         return c.value;
@@ -496,14 +539,14 @@ class Expansion {
         try {
           return c.render(params);
         } catch (e) {
-          this.collect(e, c.field, dir);
+          this.collect(e, c.field, at);
           return undefined;
         }
       case 'list': {
         const out: Json[] = [];
         let ok = true;
         for (const item of c.items) {
-          const v = this.render(item, params, dir);
+          const v = this.render(item, params, at);
           ok = ok && v !== undefined;
           out.push(v ?? null);
         }
@@ -514,8 +557,8 @@ class Expansion {
         const sources = c.templatedKeys ? new Map<string, string>() : undefined;
         let ok = true;
         for (const [compiledKey, compiledValue, original] of c.entries) {
-          const key = compiledKey.kind === 'const' ? (compiledKey.value as string) : this.render(compiledKey, params, dir);
-          const value = this.render(compiledValue, params, dir);
+          const key = compiledKey.kind === 'const' ? (compiledKey.value as string) : this.render(compiledKey, params, at);
+          const value = this.render(compiledValue, params, at);
           if (typeof key !== 'string' || value === undefined) {
             ok = false;
             continue;
@@ -528,7 +571,7 @@ class Expansion {
           if (earlier !== undefined) {
             this.problem(
               PreviewCode.TEMPLATE_EXECUTION,
-              `${this.where} ${c.field}, directory ${show(dir)}: the keys ${show(earlier)} and ${show(original)} both render to ${show(key)}.`,
+              `${this.where} ${c.field}, ${at}: the keys ${show(earlier)} and ${show(original)} both render to ${show(key)}.`,
               'Make the templated keys render to different strings.',
             );
             ok = false;
@@ -540,17 +583,60 @@ class Expansion {
     }
   }
 
-  private params(generator: GitGenerator, dir: string): Params | undefined {
-    const base = directoryParams(dir, {
+  /** The parameter sets of a generator, in the order Argo CD makes them. */
+  private paramSets(generator: GitGenerator): ParamSet[] {
+    const options: PathParamsOptions = {
       goTemplate: this.goTemplate,
       ...(generator.pathParamPrefix === undefined ? {} : { pathParamPrefix: generator.pathParamPrefix }),
-    });
+    };
+    const { repoURL, revision, items } = generator;
+    if ('directories' in items) {
+      let dirs: string[];
+      try {
+        dirs = filterDirectories(this.repository.directories(repoURL, revision), items.directories);
+      } catch (e) {
+        this.rethrowWithin(e, `spec.generators[${generator.index}].git.directories`);
+      }
+      return dirs.map((dir) => ({ at: `directory ${show(dir)}`, base: directoryParams(dir, options) }));
+    }
+    const field = `spec.generators[${generator.index}].git.files`;
+    const { files: list, readFile } = this.repository;
+    if (!list || !readFile) {
+      this.problem(
+        PreviewCode.UNSUPPORTED_FEATURE,
+        `${this.where} ${field} is a git files generator, but the preview was given the directories of the repository only, not its files.`,
+        NEEDS_FILES_FIX,
+      );
+      return [];
+    }
+    let files: string[];
+    try {
+      files = filterGitFiles(list(repoURL, revision), items.files);
+    } catch (e) {
+      this.rethrowWithin(e, field);
+    }
+    const sets: ParamSet[] = [];
+    for (const file of files) {
+      // Argo CD fails the whole ApplicationSet on a file it cannot read; every such file is listed.
+      try {
+        for (const { item, params } of gitFileParamSets(file, readFile(repoURL, revision, file), options)) {
+          sets.push({ at: `file ${show(file)}${item === undefined ? '' : ` (list item ${item})`}`, base: params });
+        }
+      } catch (e) {
+        this.collect(e, field);
+      }
+    }
+    return sets;
+  }
+
+  /** The parameters of one set: the generator's, with its `values` rendered over them. */
+  private params(generator: GitGenerator, base: Params, at: string): Params | undefined {
     if (generator.values.length === 0) {
       return base;
     }
     const rendered: Record<string, string> = {};
     for (const [key, compiled] of generator.values) {
-      const v = this.render(compiled, base, dir);
+      const v = this.render(compiled, base, at);
       if (typeof v !== 'string') {
         return undefined;
       }
@@ -590,12 +676,12 @@ class Expansion {
     };
   }
 
-  private validateApplication(app: GeneratedApplication, dir: string): void {
+  private validateApplication(app: GeneratedApplication, at: string): void {
     const name = app.metadata.name;
     if (!isDns1123Subdomain(name)) {
       this.problem(
         PreviewCode.INVALID_APPLICATION,
-        `${this.where} spec.template.metadata.name, directory ${show(dir)}: the generated name ${show(name)} is not a valid Kubernetes name (DNS-1123 subdomain), so Kubernetes rejects the Application.`,
+        `${this.where} spec.template.metadata.name, ${at}: the generated name ${show(name)} is not a valid Kubernetes name (DNS-1123 subdomain), so Kubernetes rejects the Application.`,
         'Build the name from lower-case parts, e.g. with .path.basenameNormalized or the normalize function.',
       );
     }
@@ -603,26 +689,26 @@ class Expansion {
       if (!isLabelValue(value)) {
         this.problem(
           PreviewCode.INVALID_APPLICATION,
-          `${this.where} spec.template.metadata.labels${fieldKey(key)}, directory ${show(dir)}: the label value ${show(String(value))} is not valid (at most 63 characters, alphanumerics, "-", "_", ".").`,
+          `${this.where} spec.template.metadata.labels${fieldKey(key)}, ${at}: the label value ${show(String(value))} is not valid (at most 63 characters, alphanumerics, "-", "_", ".").`,
           'Shorten or normalize the label value, e.g. with trunc 63 or normalize.',
         );
       }
     }
   }
 
-  private checkDuplicates(apps: ReadonlyArray<{ app: GeneratedApplication; dir: string; generator: number }>): void {
-    const byName = new Map<string, { dir: string; generator: number }>();
-    for (const { app, dir, generator } of apps) {
+  private checkDuplicates(apps: ReadonlyArray<{ app: GeneratedApplication; at: string; generator: number }>): void {
+    const byName = new Map<string, { at: string; generator: number }>();
+    for (const { app, at, generator } of apps) {
       const first = byName.get(app.metadata.name);
       if (first === undefined) {
-        byName.set(app.metadata.name, { dir, generator });
+        byName.set(app.metadata.name, { at, generator });
         continue;
       }
-      const from = (g: number, d: string) => `directory ${show(d)}${g === generator && g === first.generator ? '' : ` (generator ${g})`}`;
+      const from = (g: number, where: string) => `${where}${g === generator && g === first.generator ? '' : ` (generator ${g})`}`;
       this.problem(
         PreviewCode.DUPLICATE_APPLICATION,
-        `${this.where} generates the Application ${show(app.metadata.name)} twice: from ${from(first.generator, first.dir)} and from ${from(generator, dir)}; Argo CD refuses duplicate names.`,
-        'Include every path segment that tells the directories apart in spec.template.metadata.name.',
+        `${this.where} generates the Application ${show(app.metadata.name)} twice: from ${from(first.generator, first.at)} and from ${from(generator, at)}; Argo CD refuses duplicate names.`,
+        'Include every path segment (or file key) that tells the parameter sets apart in spec.template.metadata.name.',
       );
     }
   }
@@ -636,14 +722,14 @@ class Expansion {
     }
   }
 
-  /** Records the problems of a GitOpsError thrown by the template or pattern code, located. */
-  private collect(e: unknown, field: string, dir?: string): void {
+  /** Records the problems of a GitOpsError thrown by the template, pattern or file code, located. */
+  private collect(e: unknown, field: string, at?: string): void {
     if (!(e instanceof GitOpsError)) {
       throw e;
     }
-    const at = dir === undefined ? field : `${field}, directory ${show(dir)}`;
+    const where = at === undefined ? field : `${field}, ${at}`;
     for (const p of e.problems) {
-      this.problem(p.code as PreviewCode, `${this.where} ${at}: ${p.message}`, p.fix);
+      this.problem(p.code as PreviewCode, `${this.where} ${where}: ${p.message}`, p.fix);
     }
   }
 
@@ -685,6 +771,10 @@ function byName(a: GeneratedApplication, b: GeneratedApplication): number {
 
 function isNonEmptyMap(v: unknown): boolean {
   return isMap(v) && Object.keys(v as object).length > 0;
+}
+
+function nonEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
 }
 
 function isEmptyTemplate(t: unknown): boolean {

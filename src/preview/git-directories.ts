@@ -1,10 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { goBase } from './go-path';
-import { compareGoStrings } from './go-strings';
+import { assertCheckoutDir, readCheckoutDir } from './checkout-dir';
 import { compilePathPattern } from './path-match';
-import { fail, PreviewCode, show } from './problems';
-import { sanitizeName } from './sanitize-name';
+import { gitPathParams, PathParamsOptions } from './path-params';
 import { TemplateMap } from './template-values';
 
 /** One entry of a git generator's `directories`. */
@@ -43,30 +40,14 @@ export interface ListGitDirectoriesOptions {
 export function listGitDirectories(checkoutDir: string, options: ListGitDirectoriesOptions = {}): string[] {
   const out: string[] = [];
   const includeEmpty = options.includeEmpty ?? false;
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(checkoutDir);
-  } catch (e) {
-    return fail(
-      PreviewCode.UNREADABLE_CHECKOUT,
-      `Checkout directory ${show(checkoutDir)} cannot be read: ${(e as Error).message}.`,
-      'Pass the path of a local checkout of the GitOps repository.',
-    );
-  }
-  if (!stat.isDirectory()) {
-    return fail(
-      PreviewCode.UNREADABLE_CHECKOUT,
-      `Checkout directory ${show(checkoutDir)} is not a directory.`,
-      'Pass the path of a local checkout of the GitOps repository.',
-    );
-  }
+  assertCheckoutDir(checkoutDir);
   walk(checkoutDir, '', out, includeEmpty);
   return out;
 }
 
 /** Walks `dir`; returns whether it holds a file at any depth (hidden ones included). */
 function walk(dir: string, rel: string, out: string[], includeEmpty: boolean): boolean {
-  const entries = readDir(dir);
+  const entries = readCheckoutDir(dir);
   let hasFile = false;
   for (const entry of entries) {
     const name = entry.name;
@@ -95,19 +76,7 @@ function walk(dir: string, rel: string, out: string[], includeEmpty: boolean): b
 }
 
 function holdsFile(dir: string): boolean {
-  return readDir(dir).some((entry) => !entry.isDirectory() || holdsFile(path.join(dir, entry.name)));
-}
-
-function readDir(dir: string): fs.Dirent[] {
-  try {
-    return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareGoStrings(a.name, b.name));
-  } catch (e) {
-    return fail(
-      PreviewCode.UNREADABLE_CHECKOUT,
-      `Directory ${show(dir)} cannot be read: ${(e as Error).message}.`,
-      'Make the checkout readable, or remove the unreadable directory.',
-    );
-  }
+  return readCheckoutDir(dir).some((entry) => !entry.isDirectory() || holdsFile(path.join(dir, entry.name)));
 }
 
 /**
@@ -137,18 +106,10 @@ export function filterDirectories(directories: readonly string[], items: readonl
 }
 
 /** How the parameters of one directory are shaped. */
-export interface DirectoryParamsOptions {
-  /** `spec.goTemplate`: nested maps for Go templates, or flat `path.basename` keys. */
-  readonly goTemplate: boolean;
-  /**
-   * The generator's `pathParamPrefix`: nests the parameters under `.<prefix>.path`
-   * (flat: `<prefix>.path`).
-   */
-  readonly pathParamPrefix?: string;
-}
+export type DirectoryParamsOptions = PathParamsOptions;
 
 /**
- * The parameters Argo CD's git directory generator sets for one directory.
+ * The parameters Argo CD's git directory generator sets for one directory ({@link gitPathParams}).
  *
  * With `goTemplate`: `{ path: { path, basename, basenameNormalized, segments } }` (the
  * directory generator sets no `filename`; that is the files generator). Without it, flat
@@ -161,27 +122,5 @@ export interface DirectoryParamsOptions {
  * //           basenameNormalized: 'my-service', segments: ['environments', 'prod', 'My_Service'] } }
  */
 export function directoryParams(dir: string, options: DirectoryParamsOptions): TemplateMap {
-  const basename = goBase(dir);
-  const prefix = options.pathParamPrefix ?? '';
-  if (options.goTemplate) {
-    const pathParams: TemplateMap = {
-      path: dir,
-      basename,
-      basenameNormalized: sanitizeName(basename),
-      segments: dir.split('/'),
-    };
-    return prefix === '' ? { path: pathParams } : { [prefix]: { path: pathParams } };
-  }
-  const name = prefix === '' ? 'path' : `${prefix}.path`;
-  const flat: Record<string, string> = {
-    [name]: dir,
-    [`${name}.basename`]: basename,
-    [`${name}.basenameNormalized`]: sanitizeName(basename),
-  };
-  dir.split('/').forEach((segment, i) => {
-    if (segment !== '') {
-      flat[`${name}[${i}]`] = segment;
-    }
-  });
-  return flat;
+  return gitPathParams(dir, options);
 }

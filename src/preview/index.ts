@@ -10,12 +10,16 @@
  * - {@link directoryParams}: the parameters of one directory (`.path.path`, `.path.basename`,
  *   `.path.basenameNormalized`, `.path.segments`), with {@link sanitizeName} for the normalized
  *   name;
+ * - {@link listGitFiles}, {@link filterGitFiles} and {@link compilePathspec}: the repo
+ *   server's `git ls-files -- <pattern>` and Git's pathspec matching (`*` crosses `/`);
+ * - {@link gitFileParamSets}: the parameters of one file, read as `sigs.k8s.io/yaml` reads it
+ *   ({@link readGoYaml}: go-yaml v2 scalars, numbers as Go float64 ({@link GoFloat}));
  * - {@link GoTemplate}: a subset of Go's text/template with the common Sprig functions, which
  *   refuses (`CG701`) whatever it does not evaluate exactly;
  * - {@link renderFastTemplate}: the `goTemplate: false` substitution;
  * - {@link expandApplicationSet}: the whole expansion.
  *
- * Errors are `GitOpsError`s with codes `CG701`–`CG710`; see {@link PreviewCode}.
+ * Errors are `GitOpsError`s with codes `CG701`–`CG711`; see {@link PreviewCode}.
  *
  * @example
  * import { expandApplicationSet } from './synth/preview';
@@ -28,9 +32,12 @@ export {
   expandApplicationSets,
   type ApplicationSetInput,
   type DirectoryLister,
-  type DirectorySource,
   type ExpandOptions,
+  type FileLister,
+  type FileReader,
   type GeneratedApplication,
+  type GitRepository,
+  type RepositorySource,
 } from './expand';
 export { renderFastTemplate } from './fast-template';
 export {
@@ -41,8 +48,21 @@ export {
   type GitDirectoryItem,
   type ListGitDirectoriesOptions,
 } from './git-directories';
+export {
+  filterGitFiles,
+  gitFileParamSets,
+  gitFileReader,
+  listGitFiles,
+  MAX_GIT_FILE_BYTES,
+  type GitFileItem,
+  type GitFileParamSet,
+} from './git-files';
+export { formatGoFloat, GoFloat } from './go-float';
+export { GoYamlError, readGoYaml, type GoData } from './go-yaml';
 export { GoTemplate, parseGoTemplateOptions, renderGoTemplate, type GoTemplateExecuteOptions, type MissingKeyOption } from './go-template';
 export { compilePathPattern, pathMatch } from './path-match';
+export { gitPathParams, type PathParamsOptions } from './path-params';
+export { compilePathspec } from './pathspec';
 export { PreviewCode } from './problems';
 export { sanitizeName } from './sanitize-name';
 export { TEMPLATE_FUNCTIONS } from './template-functions';

@@ -8,12 +8,15 @@ import { GitOpsError } from '../core/errors';
  * - `CG702` the template references a key the parameters do not have, with `missingkey=error`.
  * - `CG703` the template is not valid Go template syntax (Argo CD rejects it too).
  * - `CG704` evaluating the template failed: index out of range, wrong argument type or count.
- * - `CG705` a `directories[].path` pattern is malformed (Go's `path.ErrBadPattern`).
+ * - `CG705` a `directories[].path` or `files[].path` pattern is malformed, or cannot select
+ *   what it says.
  * - `CG706` the ApplicationSet uses a generator or feature the preview does not expand.
  * - `CG707` two generated Applications have the same name.
  * - `CG708` the ApplicationSet object itself is malformed.
  * - `CG709` the checkout directory cannot be read.
  * - `CG710` a generated Application would be rejected by Kubernetes (invalid name or label value).
+ * - `CG711` a file a git files generator matched cannot be used: it does not parse as JSON or
+ *   YAML, is not a map or a list of maps, is too large, or is a symbolic link.
  */
 export const PreviewCode = {
   UNSUPPORTED_TEMPLATE: 'CG701',
@@ -26,6 +29,7 @@ export const PreviewCode = {
   INVALID_APPLICATIONSET: 'CG708',
   UNREADABLE_CHECKOUT: 'CG709',
   INVALID_APPLICATION: 'CG710',
+  GENERATOR_FILE: 'CG711',
 } as const;
 
 /** One of the preview's error codes. */

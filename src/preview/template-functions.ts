@@ -1,3 +1,4 @@
+import { GoFloat } from './go-float';
 import { goBase, goClean, goDir, goExt } from './go-path';
 import { byteAt, byteLength, goToLower, goToUpper, goTrim, goTrimSpace, isGoSpace, sliceBytes } from './go-strings';
 import { sanitizeName } from './sanitize-name';
@@ -57,6 +58,9 @@ function isEmpty(v: Value): boolean {
   if (typeof v === 'number') {
     return v === 0;
   }
+  if (v instanceof GoFloat) {
+    return v.value === 0;
+  }
   if (typeof v === 'boolean') {
     return !v;
   }
@@ -72,7 +76,7 @@ function stringSlice(v: Value): string[] {
 }
 
 function kindName(v: Value): string {
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof GoFloat) {
     return goTypeName(v);
   }
   return isMap(v) ? 'map' : 'slice';

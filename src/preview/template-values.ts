@@ -1,11 +1,13 @@
+import { formatGoFloat, GoFloat } from './go-float';
 import { compareGoStrings, goQuote } from './go-strings';
 import { PreviewCode } from './problems';
 
 /**
- * A value a Go template can see: a string, an integer, a boolean, nil (`null`), a list or a
- * map with string keys. This is the shape of ApplicationSet generator parameters.
+ * A value a Go template can see: a string, an integer, a float64 read from a generator file
+ * ({@link GoFloat}), a boolean, nil (`null`), a list or a map with string keys. This is the
+ * shape of ApplicationSet generator parameters.
  */
-export type TemplateValue = string | number | boolean | null | readonly TemplateValue[] | TemplateMap;
+export type TemplateValue = string | number | GoFloat | boolean | null | readonly TemplateValue[] | TemplateMap;
 
 /** A map with string keys (Go `map[string]interface{}`, or `map[string]string` when marked). */
 export interface TemplateMap {
@@ -31,7 +33,7 @@ export function markStringMap<T extends TemplateMap>(map: T): T {
 
 /** Whether `v` is a map (a plain object). */
 export function isMap(v: Value): v is TemplateMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof GoFloat);
 }
 
 /** Whether `v` is a list. */
@@ -62,6 +64,9 @@ export function goTypeName(v: Value): string {
   }
   if (typeof v === 'number') {
     return 'int';
+  }
+  if (v instanceof GoFloat) {
+    return 'float64';
   }
   if (typeof v === 'boolean') {
     return 'bool';
@@ -117,6 +122,9 @@ export function formatValue(v: Value, verb: Verb, depth = 0): string {
       throw unsupported('printf %q of an integer (a quoted character)');
     }
     return badVerb(v, verb);
+  }
+  if (v instanceof GoFloat) {
+    return verb === 'v' ? formatGoFloat(v.value) : badVerb(v, verb);
   }
   if (typeof v === 'boolean') {
     return verb === 'v' ? String(v) : badVerb(v, verb);

@@ -513,19 +513,19 @@ describe('expandApplicationSet', () => {
       // THEN it fails naming the generator and where it is
       expect(e.code).toBe('CG706');
       expect(e.message).toContain(
-        `ApplicationSet "workloads" spec.generators[1] is a "${kind}" generator; the offline preview expands only git directory generators.`,
+        `ApplicationSet "workloads" spec.generators[1] is a "${kind}" generator; the offline preview expands only git generators (directories and files).`,
       );
     });
 
-    test('fails when a git generator lists files', () => {
-      // GIVEN a git files generator
+    test('fails when a git files generator is given only a list of directories', () => {
+      // GIVEN a git files generator, and a source that lists directories only
       const appset = appSetWith((a) => {
         a.spec.generators[0].git = { repoURL: 'r', revision: 'main', files: [{ path: 'config/*.json' }] };
       });
       // WHEN it is expanded
-      // THEN it fails naming the files generator
-      expect(() => expandApplicationSet(appset, root)).toThrow(
-        /CG706 ApplicationSet "workloads" spec\.generators\[0\]\.git\.files is a git files generator/,
+      // THEN it fails naming the files generator and what it needs
+      expect(() => expandApplicationSet(appset, () => ['config'])).toThrow(
+        /CG706 ApplicationSet "workloads" spec\.generators\[0\]\.git\.files is a git files generator, but the preview was given the directories of the repository only, not its files\. Fix: Preview this ApplicationSet with argocd appset generate/,
       );
     });
 

@@ -36,3 +36,18 @@ export function makeTree(files: readonly string[], dirs: readonly string[] = [])
 export function removeTree(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
 }
+
+/** Creates a throwaway directory holding each file of `files` with its content. */
+export function makeTreeWith(files: Readonly<Record<string, string | Buffer>>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-preview-'));
+  writeFiles(root, files);
+  return root;
+}
+
+/** Writes each file of `files` below `root`, making its directories. */
+export function writeFiles(root: string, files: Readonly<Record<string, string | Buffer>>): void {
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.join(root, path.dirname(file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+  }
+}

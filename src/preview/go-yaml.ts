@@ -1,0 +1,335 @@
+import type { Alias, Document, Pair } from 'yaml';
+import { yamlLibrary } from '../core/yaml/parse';
+import { show } from './problems';
+
+/*
+ * A JSON or YAML file read as Argo CD's git files generator reads it: `sigs.k8s.io/yaml`
+ * `Unmarshal`, which decodes the first YAML document with go-yaml v2 (YAML 1.1 scalars), turns
+ * it into JSON and decodes that with encoding/json. So, unlike YAML 1.2:
+ *
+ * - a plain scalar is resolved by go-yaml v2's table: `y`, `yes`, `on`, `true` (any of their
+ *   usual cases) are true and `n`, `no`, `off`, `false` false; `~`, `null` and nothing are null;
+ *   integers take Go's base prefixes (`0x1F`, `0o17`, `017`, `0b101`) and `_` separators;
+ *   floats as `1.5`, `.5`, `1e3`; timestamps and `1:20` stay strings;
+ * - every number becomes a float64 (encoding/json decodes no integers into interface{});
+ * - map keys become strings: integers in decimal, booleans as "true"/"false";
+ * - a later document of the same file is not read; a repeated key keeps its last value.
+ *
+ * The YAML syntax is the `yaml` package's, loaded lazily. What the preview does not model
+ * exactly is refused rather than approximated: explicit tags other than `!!str`, merge keys
+ * (`<<`), float and very large integer keys, keys that become the same string, aliases that
+ * expand without bound, and nesting deeper than {@link MAX_DEPTH}.
+ */
+
+/** A value as encoding/json decodes it into `interface{}`: numbers are float64. */
+export type GoData = string | number | boolean | null | readonly GoData[] | { readonly [key: string]: GoData };
+
+/**
+ * Why a text cannot be read: a predicate of the file ("is not valid YAML or JSON (…)") that
+ * names positions and keys, never values.
+ */
+export class GoYamlError extends Error {
+  constructor(public readonly reason: string) {
+    super(reason);
+    this.name = 'GoYamlError';
+  }
+}
+
+/** How deep maps and lists may nest. */
+export const MAX_DEPTH = 1000;
+/** How many values a document may expand to, aliases expanded. */
+export const MAX_VALUES = 1_000_000;
+
+const STR_TAG = 'tag:yaml.org,2002:str';
+const MAP_TAG = 'tag:yaml.org,2002:map';
+const SEQ_TAG = 'tag:yaml.org,2002:seq';
+
+/**
+ * The first document of a JSON or YAML text as Go data, as `sigs.k8s.io/yaml.Unmarshal` into
+ * `interface{}` gives it; `null` for an empty text.
+ *
+ * @throws GoYamlError when the text is not valid YAML, holds a value JSON cannot (NaN, an
+ * infinity, a null or unsupported key), or uses what the preview does not model.
+ */
+export function readGoYaml(text: string): GoData {
+  const Y = yamlLibrary();
+  const docs = Y.parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false });
+  const doc = docs[0];
+  if (doc === undefined) {
+    return null;
+  }
+  const error = doc.errors[0];
+  if (error) {
+    const pos = error.linePos?.[0];
+    throw new GoYamlError(`is not valid YAML or JSON (${error.code}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''})`);
+  }
+  return new Reader(Y, doc).value(doc.contents, 0, '');
+}
+
+class Reader {
+  private count = 0;
+  /** The maps and lists being read, outermost first: an alias to one of them never ends. */
+  private readonly ancestors = new Set<unknown>();
+
+  constructor(
+    private readonly Y: typeof import('yaml'),
+    private readonly doc: Document,
+  ) {}
+
+  /** The value of `node`; `at` names where it is, as `.a.b[2]`. */
+  public value(node: unknown, depth: number, at: string): GoData {
+    const Y = this.Y;
+    if (++this.count > MAX_VALUES) {
+      throw new GoYamlError(`expands to more than ${MAX_VALUES} values (through aliases), which the preview does not read`);
+    }
+    if (depth > MAX_DEPTH) {
+      throw new GoYamlError(`nests deeper than ${MAX_DEPTH} levels ${where(at)}`);
+    }
+    if (node === null || node === undefined) {
+      return null;
+    }
+    if (Y.isAlias(node)) {
+      return this.alias(node, depth, at);
+    }
+    if (Y.isScalar(node)) {
+      const tag = node.tag;
+      if (tag !== undefined && tag !== STR_TAG) {
+        throw new GoYamlError(`uses the YAML tag ${show(tag)} ${where(at)}, which the preview does not read`);
+      }
+      const text = String(node.value);
+      if (tag === STR_TAG || node.type !== 'PLAIN') {
+        return text;
+      }
+      return dataOf(resolvePlain(text), at);
+    }
+    if (Y.isSeq(node)) {
+      this.checkCollectionTag(node.tag, SEQ_TAG, at);
+      return this.within(node, () =>
+        node.items.map((item, i) =>
+          Y.isPair(item) ? this.map([item], depth + 1, `${at}[${i}]`) : this.value(item, depth + 1, `${at}[${i}]`),
+        ),
+      );
+    }
+    if (Y.isMap(node)) {
+      this.checkCollectionTag(node.tag, MAP_TAG, at);
+      return this.within(node, () => this.map(node.items, depth, at));
+    }
+    if (Y.isPair(node)) {
+      return this.map([node], depth, at);
+    }
+    throw new GoYamlError(`holds a YAML node the preview does not read ${where(at)}`);
+  }
+
+  private alias(node: Alias, depth: number, at: string): GoData {
+    const target = node.resolve(this.doc);
+    if (!target) {
+      throw new GoYamlError(`has an alias ${where(at)} that names no anchor`);
+    }
+    if (this.ancestors.has(target)) {
+      throw new GoYamlError(`has an alias ${where(at)} that refers to a value containing it`);
+    }
+    return this.value(target, depth, at);
+  }
+
+  private within<T>(node: unknown, read: () => T): T {
+    this.ancestors.add(node);
+    try {
+      return read();
+    } finally {
+      this.ancestors.delete(node);
+    }
+  }
+
+  private checkCollectionTag(tag: string | undefined, allowed: string, at: string): void {
+    if (tag !== undefined && tag !== allowed) {
+      throw new GoYamlError(`uses the YAML tag ${show(tag)} ${where(at)}, which the preview does not read`);
+    }
+  }
+
+  private map(pairs: readonly Pair<unknown, unknown>[], depth: number, at: string): GoData {
+    // A repeated key keeps its last value. Go keys are compared by type and value, so two that
+    // differ (1 and "1") but become the same JSON key leave the result to map order.
+    const goKeyOf = new Map<string, string>();
+    const out = new Map<string, GoData>();
+    for (const pair of pairs) {
+      const { go, json } = this.key(pair.key, at);
+      const earlier = goKeyOf.get(json);
+      if (earlier !== undefined && earlier !== go) {
+        throw new GoYamlError(`has two different keys ${under(at)} that both become ${show(json)}, and Argo CD keeps either at random`);
+      }
+      goKeyOf.set(json, go);
+      out.set(json, this.value(pair.value, depth + 1, `${at}${segment(json)}`));
+    }
+    return Object.fromEntries(out);
+  }
+
+  /** A map key: its Go identity (type and value) and the JSON key it becomes. */
+  private key(node: unknown, at: string): { go: string; json: string } {
+    const Y = this.Y;
+    const target = Y.isAlias(node) ? node.resolve(this.doc) : node;
+    if (!Y.isScalar(target)) {
+      throw new GoYamlError(`has a key ${under(at)} that is a list or a map, which JSON cannot hold`);
+    }
+    if (target.tag !== undefined && target.tag !== STR_TAG) {
+      throw new GoYamlError(`has a key ${under(at)} with the YAML tag ${show(target.tag)}, which the preview does not read`);
+    }
+    const text = String(target.value);
+    if (target.tag === STR_TAG || target.type !== 'PLAIN') {
+      return { go: `string:${text}`, json: text };
+    }
+    if (text === '<<') {
+      throw new GoYamlError(`uses a YAML merge key (<<) ${under(at)}, which the preview does not read`);
+    }
+    const s = resolvePlain(text);
+    switch (s.kind) {
+      case 'string':
+        return { go: `string:${s.value}`, json: s.value };
+      case 'int':
+        return { go: `int:${s.value}`, json: String(s.value) };
+      case 'bool':
+        return { go: `bool:${s.value}`, json: String(s.value) };
+      case 'null':
+        throw new GoYamlError(`has a null key ${under(at)}, which JSON cannot hold`);
+      default:
+        throw new GoYamlError(
+          `has a ${s.kind === 'float' ? 'float' : 'beyond-int64'} key ${under(at)}, which the preview does not convert`,
+        );
+    }
+  }
+}
+
+/** A plain scalar resolved by go-yaml v2's `resolve`. */
+type Resolved =
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'null' }
+  | { readonly kind: 'bool'; readonly value: boolean }
+  /** int64 (Go `int` on 64-bit systems). */
+  | { readonly kind: 'int'; readonly value: bigint }
+  /** uint64 beyond int64, or a `*big.Int` beyond uint64. */
+  | { readonly kind: 'uint' | 'big'; readonly value: bigint }
+  | { readonly kind: 'float'; readonly value: number };
+
+const RESOLVE_MAP: ReadonlyMap<string, Resolved> = new Map<string, Resolved>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((s): [string, Resolved] => [
+    s,
+    { kind: 'bool', value: true },
+  ]),
+  ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((s): [string, Resolved] => [
+    s,
+    { kind: 'bool', value: false },
+  ]),
+  ...['', '~', 'null', 'Null', 'NULL'].map((s): [string, Resolved] => [s, { kind: 'null' }]),
+  ...['.nan', '.NaN', '.NAN'].map((s): [string, Resolved] => [s, { kind: 'float', value: NaN }]),
+  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((s): [string, Resolved] => [s, { kind: 'float', value: Infinity }]),
+  ...['-.inf', '-.Inf', '-.INF'].map((s): [string, Resolved] => [s, { kind: 'float', value: -Infinity }]),
+]);
+
+/** go-yaml v2's float syntax for plain scalars. */
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** Go's `strconv.ParseInt(s, 0, 64)` syntax, underscores already removed. */
+const GO_INT = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** go-yaml v2's `resolve` for an untagged plain scalar. */
+function resolvePlain(text: string): Resolved {
+  const first = text.charAt(0);
+  const hint =
+    text === ''
+      ? 'N'
+      : /[0-9]/.test(first)
+        ? 'D'
+        : first === '+' || first === '-'
+          ? 'S'
+          : 'yYnNtTfFoO~'.includes(first)
+            ? 'M'
+            : first === '.'
+              ? '.'
+              : '';
+  if (hint === '') {
+    return { kind: 'string', value: text };
+  }
+  const known = RESOLVE_MAP.get(text);
+  if (known) {
+    return known;
+  }
+  if (hint === '.') {
+    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? { kind: 'float', value: Number(text) } : { kind: 'string', value: text };
+  }
+  if (hint !== 'D' && hint !== 'S') {
+    return { kind: 'string', value: text };
+  }
+  // Timestamps (2006-01-02…) stay strings when decoded into interface{}, as does anything below.
+  const plain = text.replace(/_/g, '');
+  const int = goInteger(plain);
+  // strconv.ParseInt (a sign allowed), then ParseUint (no sign).
+  const signed = int === undefined ? undefined : int.sign === '-' ? -int.magnitude : int.magnitude;
+  if (signed !== undefined && signed >= INT64_MIN && signed <= INT64_MAX) {
+    return { kind: 'int', value: signed };
+  }
+  if (int !== undefined && int.sign === '' && int.magnitude <= UINT64_MAX) {
+    return { kind: 'uint', value: int.magnitude };
+  }
+  if (YAML_STYLE_FLOAT.test(plain) && Number.isFinite(Number(plain))) {
+    return { kind: 'float', value: Number(plain) };
+  }
+  // ParseUint failed for range, not syntax: go-yaml falls back to math/big.
+  if (int !== undefined && int.sign === '') {
+    return { kind: 'big', value: int.magnitude };
+  }
+  return { kind: 'string', value: text };
+}
+
+/** The sign and magnitude of a Go base-0 integer literal, or undefined when it is not one. */
+function goInteger(text: string): { sign: string; magnitude: bigint } | undefined {
+  const m = GO_INT.exec(text);
+  if (!m) {
+    return undefined;
+  }
+  const digits = m[2]!;
+  const literal = /^0[0-7]+$/.test(digits) ? `0o${digits.slice(1)}` : `${digits.slice(0, 2).toLowerCase()}${digits.slice(2)}`;
+  return { sign: m[1]!, magnitude: BigInt(literal) };
+}
+
+/** A resolved scalar as encoding/json decodes it after go-yaml: numbers are float64. */
+function dataOf(s: Resolved, at: string): GoData {
+  switch (s.kind) {
+    case 'string':
+      return s.value;
+    case 'null':
+      return null;
+    case 'bool':
+      return s.value;
+    case 'float':
+      if (!Number.isFinite(s.value)) {
+        throw new GoYamlError(`has a NaN or infinite value ${where(at)}, which JSON cannot hold`);
+      }
+      return s.value;
+    default: {
+      const value = Number(s.value);
+      if (!Number.isFinite(value)) {
+        throw new GoYamlError(`has a number too large for a float64 ${where(at)}`);
+      }
+      return value;
+    }
+  }
+}
+
+/** `at the top level`, `at key .a.b[2]`: where a value is. */
+function where(at: string): string {
+  return at === '' ? 'at the top level' : `at key ${shortKey(at)}`;
+}
+
+/** `at the top level`, `under key .a`: where the keys of a map are. */
+function under(at: string): string {
+  return at === '' ? 'at the top level' : `under key ${shortKey(at)}`;
+}
+
+function shortKey(at: string): string {
+  return at.length > 160 ? `${at.slice(0, 160)}…` : at;
+}
+
+function segment(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
