@@ -101,7 +101,7 @@ export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, fil
           `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: [${movedFrom}] }). ` +
           `If it was removed, declare platform.removed(Removal.ring('${name}')). If "${name}" is a typo in the ledger, correct it` +
           (at === undefined
-            ? '.'
+            ? '. If another clone published the rename already, pull it first (git pull).'
             : ` in a commit of its own (or git revert the commit that made it): the ledger as of ${at} is what the ring rules judge a change by.`),
       }),
     );

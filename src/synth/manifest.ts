@@ -70,8 +70,9 @@ export interface Manifest {
    */
   readonly unsealed?: readonly string[];
   /**
-   * The files of {@link Manifest.unsealed} of this version: edited by hand since cdk8s-gitops
-   * wrote and sealed them.
+   * The files of {@link Manifest.unsealed} edited by hand since cdk8s-gitops wrote and sealed
+   * them: those of this version, and any beside a manifest of this version (a write seals every
+   * file of the manifest, so an older one beside it was changed since).
    * @default - none
    */
   readonly edited?: readonly string[];
@@ -240,7 +241,9 @@ export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
     versions.set(file, data.version);
   }
   const unsealed = [...texts.keys()].filter((file) => !isSealed(texts.get(file)!)).sort();
-  const edited = unsealed.filter((file) => versions.get(file) === VERSION);
+  // A write seals every file of the manifest: beside a sealed manifest, a file of an older version was edited too.
+  const current = versions.get(MANIFEST_PATH) === VERSION && !unsealed.includes(MANIFEST_PATH);
+  const edited = unsealed.filter((file) => current || versions.get(file) === VERSION);
   return {
     files,
     ...(inputs === undefined ? {} : { inputs }),

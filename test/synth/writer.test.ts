@@ -542,6 +542,15 @@ describe('writeTree', () => {
       expect(readManifest(dir)).toEqual({ files: before.files, inputs: before.inputs });
     });
 
+    it('names a shard of an older version beside a sealed manifest as edited: a write seals every file', () => {
+      // GIVEN a checkout written by this version, whose shard was then made version 2 by hand
+      writeTree(exampleTree(), dir);
+      const text = fs.readFileSync(path.join(dir, SHARD), 'utf8');
+      fs.writeFileSync(path.join(dir, SHARD), text.replace('"version": 3', '"version": 2').replace(/^ {2}"seal": .*\n/m, ''));
+      // WHEN / THEN
+      expect(readManifest(dir)).toMatchObject({ unsealed: [SHARD], edited: [SHARD] });
+    });
+
     it('names a sealed file edited by hand, even when its JSON is the same', () => {
       // GIVEN a shard whose one entry's hash was changed, and the manifest reformatted
       writeTree(exampleTree(), dir);
