@@ -983,7 +983,8 @@ const ENTRIES = [
     code: 'CG614',
     where: 'promotion',
     title: 'Approver is the promoter',
-    description: 'The approval of a promotion names the person who promotes it; an approval needs a second person.',
+    description:
+      'The approval of a promotion names the person who promotes it, or a name that looks like theirs (the same in another case or width, with accents, invisible characters or spaces, or with letters of another script that pass for Latin ones); an approval needs a second person.',
     fix: 'Ask someone else to approve, and pass --approved-by <their name>.',
   },
   {

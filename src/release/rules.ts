@@ -570,16 +570,64 @@ export function samePerson(a: string, b: string): boolean {
   return key(a) === key(b);
 }
 
+/**
+ * Letters of other scripts that look like Latin ones, lower-case, by the Latin letter they pass
+ * for (Cyrillic and Greek; the common cases of Unicode's confusables).
+ */
+const LOOKALIKES: Readonly<Record<string, string>> = {
+  a: 'аα',
+  b: 'Ьв',
+  c: 'сϲ',
+  d: 'ԁ',
+  e: 'еε',
+  h: 'һн',
+  i: 'іιӏ',
+  j: 'ј',
+  k: 'кκ',
+  m: 'м',
+  n: 'пη',
+  o: 'оοσ',
+  p: 'рρ',
+  q: 'ԛ',
+  s: 'ѕ',
+  t: 'тτ',
+  u: 'υ',
+  v: 'νѵ',
+  w: 'ԝѡω',
+  x: 'хχ',
+  y: 'уγ',
+};
+const AS_LATIN = new Map(Object.entries(LOOKALIKES).flatMap(([latin, others]) => [...others].map((c) => [c, latin] as const)));
+
+/**
+ * Whether two names of people look alike: the same person's ({@link samePerson}), or the same
+ * once accents, invisible characters, inner spacing and letters of other scripts that pass for
+ * Latin ones are set aside (`аlice` with a Cyrillic `а`). An approval by a name that looks like
+ * the promoter's would read, in the record, as a second person's.
+ */
+export function lookAlike(a: string, b: string): boolean {
+  const skeleton = (name: string): string =>
+    [
+      ...name
+        .normalize('NFKD')
+        .replace(/[\p{M}\p{Cf}\s]/gu, '')
+        .toLowerCase(),
+    ]
+      .map((c) => AS_LATIN.get(c) ?? c)
+      .join('');
+  return samePerson(a, b) || skeleton(a) === skeleton(b);
+}
+
 /** CG614 and CG615: an approver who promotes their own change, or who is not among the ring's approvers. */
 function approverProblems(ring: string, spec: RingSpec, by: string, approvedBy: string | undefined | null, prefix = ''): Problem[] {
   if (approvedBy === undefined || approvedBy === null || approvedBy.trim() === '') {
     return [];
   }
   const out: Problem[] = [];
-  if (samePerson(approvedBy, by)) {
+  if (lookAlike(approvedBy, by)) {
     out.push(
       problem('CG614', {
-        message: `${prefix}The promotion into "${ring}" is approved by ${JSON.stringify(approvedBy)}, who also promotes it (by ${JSON.stringify(by)}); an approval needs a second person.`,
+        message: `${prefix}The promotion into "${ring}" is approved by ${JSON.stringify(approvedBy)}, who also promotes it (by ${JSON.stringify(by)}${samePerson(approvedBy, by) ? '' : ': the names look alike'}); an approval needs a second person.`,
       }),
     );
   }

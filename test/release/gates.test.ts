@@ -195,6 +195,17 @@ describe('promote: approvers and times from Git', () => {
     ).toBe('Carol');
   });
 
+  test("refuses an approver whose name only looks like the promoter's (CG614): other scripts, accents, invisible characters", () => {
+    // "аlice" with a Cyrillic а (U+0430), "alicé", "al\u200bice" (a zero-width space) and "a lice" read as alice
+    for (const approvedBy of ['\u0430lice', 'alic\u00e9', 'al\u200bice', 'a lice', '\u0430\u217cice']) {
+      expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy })).toThrow(
+        /CG614 .*: the names look alike\); an approval needs a second person/,
+      );
+    }
+    // AND a second person whose name is merely close is not refused for it
+    expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'alicia' })).toThrow(/^CG615 /);
+  });
+
   test('measures the soak from the commit that recorded the digest in the ring before, up to soakUntil', () => {
     const refused = (): void => {
       promote(l, RINGS, { ...opts, by: 'alice', approvedBy: 'bob', upstreamArrival: { at: T('2026-11-22T11:30:00Z'), inGit: true } });
