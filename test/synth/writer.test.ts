@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
@@ -365,6 +366,40 @@ describe('writeTree', () => {
       filesWritten: 1,
     });
     expect(textsOf(dir)).toEqual(expectedFiles(exampleTree()));
+  });
+
+  it('records the files of a first write into a Git work tree in its stat cache: the next plan reads none, and finds a hand edit that keeps size and time', () => {
+    // GIVEN an empty Git work tree, written into once; the write waits out the racy window (50 ms)
+    // between staging the files and moving them into place, so that it may cache them
+    expect(spawnSync('git', ['init', '--quiet', dir]).status).toBe(0);
+    const report = writeTree(exampleTree(), dir, {
+      onApply: (n) => {
+        if (n === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      },
+    });
+    const cacheDir = path.join(dir, '.git', 'cdk8s-gitops', 'stat-cache');
+    const cached = Object.keys(JSON.parse(fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]!), 'utf8')).files);
+    const open = fs.openSync;
+    const opened: string[] = [];
+    jest.spyOn(fs, 'openSync').mockImplementation((file, ...rest) => {
+      opened.push(path.relative(dir, String(file)));
+      return open(file, ...rest);
+    });
+
+    // WHEN nothing changed, then after a hand edit that keeps the file's size and modification time
+    const unchanged = planWrite(exampleTree(), dir);
+    const openedUnchanged = [...opened];
+    const stat = fs.statSync(path.join(dir, VALUES));
+    fs.writeFileSync(path.join(dir, VALUES), fs.readFileSync(path.join(dir, VALUES), 'utf8').replace('prod', 'PROD'));
+    fs.utimesSync(path.join(dir, VALUES), stat.atime, stat.mtime);
+    const edited = planWrite(exampleTree(), dir);
+
+    // THEN every file written is cached, and no owned file is read until one changes
+    expect(cached.sort()).toEqual([...report.created].sort());
+    expect(unchanged.writes.size).toBe(0);
+    expect(openedUnchanged.filter((p) => exampleTree().has(p))).toEqual([]);
+    expect(edited.edited).toEqual([VALUES]);
+    expect(opened.slice(openedUnchanged.length)).toContain(VALUES);
   });
 
   it('fails when a directory stands where a generated file goes', () => {

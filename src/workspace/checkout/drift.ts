@@ -101,10 +101,15 @@ export class DriftCheck {
     return false;
   }
 
-  /** Records the files just written, each with the hash of the content it was given. */
-  public written(files: Iterable<readonly [string, string]>): void {
+  /**
+   * Records the files just written, each with the hash of the content it was given, as `lstat`
+   * sees them through `writer`, the checkout that wrote them: it knows the directories it made
+   * as real, so a file in one costs one `lstat`. Not through the checkout this cache was loaded
+   * with: it looked before the write, and remembers those directories as missing.
+   */
+  public written(writer: Checkout, files: Iterable<readonly [string, string]>): void {
     for (const [rel, sha256] of files) {
-      const stat = this.checkout.stat(rel);
+      const stat = writer.stat(rel);
       if (stat?.isFile()) this.remember(rel, stat, sha256);
       else this.fresh.delete(rel);
     }

@@ -440,7 +440,10 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   }
   completeJournal(checkout, { owner, writes, deletes: [...plan.deletes, ...plan.manifestDeletes] }, options.onApply);
   if (drift) {
-    drift.written([...plan.writes.keys()].map((p) => [p, plan.manifest.files.get(p)!.sha256] as const));
+    drift.written(
+      checkout,
+      [...plan.writes.keys()].map((p) => [p, plan.manifest.files.get(p)!.sha256] as const),
+    );
     if (plan.verifiedManifest !== undefined) drift.trust(plan.verifiedManifest);
     drift.save(plan.manifest.files);
   }
