@@ -233,8 +233,9 @@ export class CheckoutGates {
    */
   public problemsOf(service: string, file: string, text: string | undefined, ledger: Ledger): Problem[] {
     const context = this.context(file, text);
-    // A ring of the baseline the program no longer accounts for (a ring renamed twice whose
-    // movedFrom lists only its last name) would read as history the ring never had: that is the problem.
+    // A ring the baseline records and the program no longer accounts for, with no version before
+    // it that the program reads whole (a ring renamed twice whose movedFrom lists only its last
+    // name), would read as history the ring never had: that is the problem.
     const ref = context.baselineRef ?? 'HEAD';
     const at = /^[0-9a-f]{40}$/.test(ref) ? `commit ${ref.slice(0, 12)}` : ref;
     const undeclared = context.baseline ? undeclaredRingProblems(this.model, context.baseline, file, at) : [];
