@@ -200,10 +200,10 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (isInitial(now, c.initialDigest) && was === undefined) return;
     const before = index > 0 ? order[index - 1].name : undefined;
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
-    if (now.from === null && (now.hold !== null || before !== undefined)) {
+    const ran = was !== undefined && (was.digest === now.digest || was.previous.some((p) => p.digest === now.digest));
+    if (now.from === null && (now.hold !== null || (before !== undefined && ran))) {
       // A rollback: it puts back a release from the ring's own history, held (or unheld since,
-      // in the same change); into a ring after the first, nothing else comes from no ring.
-      const ran = was !== undefined && (was.digest === now.digest || was.previous.some((p) => p.digest === now.digest));
+      // in the same change: into a ring after the first, a release of its own history from no ring).
       if (!ran) {
         out.push(
           at(
