@@ -129,13 +129,13 @@ function nextRing(text: string, start: number): number {
   return found === null ? text.length : found.index;
 }
 
-/** A release entry at prod-canary (published, committed at `at`), so prod may take A after its soak. */
-async function canaryRunsA(at: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish'], at, {
+/** A release entry at prod-canary (published from `dir`, committed at `at`), so prod may take A after its soak. */
+async function canaryRunsA(at: string, env: NodeJS.ProcessEnv = {}, dir: string = a): Promise<void> {
+  await ok(dir, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish'], at, {
     GIT_COMMITTER_DATE: at,
     ...env,
   });
-  await ok(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], at, {
+  await ok(dir, ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], at, {
     GIT_COMMITTER_DATE: at,
     ...env,
   });
@@ -330,9 +330,26 @@ describe('soak measured in Git', () => {
 });
 
 describe('approvals', () => {
+  /** The remote and checkout where A reached prod-canary at 08:00, two hours before T0. */
+  let soaked: Sandbox;
+
+  beforeAll(async () => {
+    soaked = Sandbox.create();
+    soaked.git(template.remote, 'push', '--quiet', '--force', soaked.remote, 'main');
+    await canaryRunsA('2026-11-22T08:00:00Z', {}, soaked.clone('ci-a'));
+  });
+
+  afterAll(() => soaked?.cleanup());
+
+  beforeEach(() => {
+    // each test works on a copy of that remote and checkout
+    sandbox.cleanup();
+    sandbox = soaked.copy();
+    a = path.join(sandbox.root, 'ci-a');
+  });
+
   test('fails when the approver is the promoter (CG614) or not one the ring names (CG615)', async () => {
     // GIVEN A has soaked in prod-canary
-    await canaryRunsA('2026-11-22T08:00:00Z');
     const before = snapshot(a);
     const toProd = ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary'];
 
@@ -354,8 +371,7 @@ describe('approvals', () => {
   });
 
   test('fails when a hand edit makes the promoter its own approver', async () => {
-    // GIVEN prod promoted properly (not published), then its approver changed to the promoter
-    await canaryRunsA('2026-11-22T08:00:00Z');
+    // GIVEN A has soaked in prod-canary; prod promoted properly (not published), then its approver changed to the promoter
     await ok(a, ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob']);
     editRing(a, 'prod', 'approvedBy: bob', 'approvedBy: alice');
     const before = snapshot(a);

@@ -2,21 +2,24 @@
  * Hostile use of the release path: ring moves, removals, ledger edits and Git times that walk
  * around the promises of "Gates hold wherever the ledger can change" and "Rename a ring, remove
  * a cluster: nothing is deleted by accident". Each test drives the built CLI on a real checkout
- * (and a bare remote where publish is involved) with a model replayed from JSON, and asserts the
- * refusal the README promises and that nothing was written.
+ * (a clone of a bare remote, copied from one published fleet) with a model replayed from JSON,
+ * and asserts the refusal the README promises and that nothing was written.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Removal } from '../../src';
+import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
 import {
   A,
   B,
+  copyRingFleet,
   MANIFEST,
   PAYMENTS,
   PROD_AWS_VALUES,
   PROD_GCP_VALUES,
+  promoteBIntoCanary,
   publishRingFleet,
   ringFleet,
   SHARD,
@@ -27,11 +30,23 @@ import {
 const X = `sha256:${'e'.repeat(64)}`;
 
 let replay: ModelReplay;
+/** The fleet through prod: A promoted through every ring, up to prod (soaked, approved by bob). */
+let prodFleet: Sandbox;
+/** The fleet through canary-b: prod runs A (approved by bob); mallory then put B into nonprod and prod-canary at T2. */
+let canaryFleet: Sandbox;
 
-beforeAll(() => {
+beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-attacks-', T0);
+  prodFleet = (await publishRingFleet(replay, {}, { through: 'prod' })).sandbox;
+  const canary = copyRingFleet(prodFleet);
+  canaryFleet = canary.sandbox;
+  await promoteBIntoCanary(replay, canary.clone);
+}, 120_000);
+afterAll(() => {
+  canaryFleet?.cleanup();
+  prodFleet?.cleanup();
+  replay.cleanup();
 });
-afterAll(() => replay.cleanup());
 
 /** Replaces prod's digest in `text` (the ledger) by `digest`. */
 function withProdDigest(text: string, digest: string): string {
@@ -43,7 +58,7 @@ function withProdDigest(text: string, digest: string): string {
 describe('ring moves', () => {
   it("fails when movedFrom names a ring the program still declares: the gated ring would take the ungated ring's unapproved digest", async () => {
     // GIVEN prod runs A (soaked, approved by bob) and mallory has just put B into nonprod, published
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(prodFleet);
     try {
       await replay.ok(
         clone,
@@ -75,20 +90,8 @@ describe('ring moves', () => {
 
   it('fails when a target moves, without a declaration, from a gated ring into a ring that runs another digest', async () => {
     // GIVEN prod runs A, and B runs in nonprod and prod-canary (not soaked, not approved for prod)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(canaryFleet);
     try {
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'],
-        T2,
-      );
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'],
-        T2,
-      );
       const before = cloneSnapshot(sandbox, clone);
       // WHEN prod's gcp cluster is moved into prod-canary's targets, with no movedFrom, and synth runs
       const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], T2);
@@ -106,20 +109,8 @@ describe('ring moves', () => {
 
   it("fails when two rings running different digests are merged with movedFrom: the merged ring silently takes the first one's", async () => {
     // GIVEN prod runs A (approved), prod-canary runs B (unapproved)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(canaryFleet);
     try {
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'],
-        T2,
-      );
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'],
-        T2,
-      );
       const before = cloneSnapshot(sandbox, clone);
       // WHEN prod-canary and prod are merged into "production", movedFrom: ['prod-canary', 'prod']
       const r = await replay.run(clone, ringFleet({ rings: 'merged' }), ['synth'], T2);
@@ -150,7 +141,7 @@ describe('removals', () => {
 
   it('fails when the ledger of a declared service was deleted and pushed by someone else: publish must not reset prod to initialDigest', async () => {
     // GIVEN prod runs A (soaked, approved), and someone else deleted releases/payments-api.yaml and pushed
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(prodFleet);
     try {
       const other = sandbox.clone('other');
       sandbox.git(other, 'rm', '--quiet', PAYMENTS);
@@ -175,7 +166,7 @@ describe('removals', () => {
 
   it('fails when an uncommitted deletion of a ledger would make synth reset every ring to initialDigest (CG210)', async () => {
     // GIVEN prod runs A; the ledger is deleted in the work tree
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(prodFleet);
     try {
       fs.rmSync(path.join(clone, PAYMENTS));
       const before = cloneSnapshot(sandbox, clone);
@@ -194,7 +185,7 @@ describe('removals', () => {
 
   it('fails when a removed service whose kept ledger was deleted in Git is declared again: it never comes back from its initialDigest', async () => {
     // GIVEN ledger-api ran B in nonprod, then was removed (Removal.service), published
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(prodFleet);
     try {
       await replay.ok(clone, ringFleet(), ['promote', 'ledger-api', '--ring', 'nonprod', '--digest', B, '--by', 'bob', '--publish'], T2);
       const removed = ringFleet({ ledgerApi: false, removals: [Removal.service('ledger-api')] });
@@ -221,7 +212,7 @@ describe('gates', () => {
   it("check --base refuses, in a merge request, a hand edit of prod's digest pushed together with the ledger's new hash in the manifest (CG610)", async () => {
     // GIVEN prod runs A; someone sets prod to X (never ran in prod-canary), rewrites the ledger's hash in
     // the manifest so that nothing looks edited by hand, and pushes it as a merge-request branch
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(prodFleet);
     try {
       const other = sandbox.clone('other');
       const ledger = withProdDigest(readFile(other, PAYMENTS), X);
@@ -254,7 +245,7 @@ describe('gates', () => {
 
   it("fails when prod's digest is edited by hand and the manifest deleted, pushed: synth --adopt refuses", async () => {
     // GIVEN prod runs A; someone else sets prod to X and deletes the manifest, pushed
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(prodFleet);
     try {
       const other = sandbox.clone('other');
       fs.writeFileSync(path.join(other, PAYMENTS), withProdDigest(readFile(other, PAYMENTS), X));
@@ -277,7 +268,7 @@ describe('gates', () => {
 
   it('fails when the soak is counted from a committer date the promoter set before its parent commit (CG602)', async () => {
     // GIVEN B promoted into nonprod at T2 and into prod-canary at T2, that commit backdated (GIT_COMMITTER_DATE) 3h, before its own parent
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox, clone } = copyRingFleet(prodFleet);
     try {
       await replay.ok(
         clone,

@@ -4,14 +4,16 @@
  * shallow clone does not hold, a pending operation made before a ring rename that synth then
  * moved, and a tag as the initial release of a service that only tag environments run while a
  * ring of the program requires digests. Each test drives the built CLI on a real checkout (a
- * clone of a bare remote) with a model replayed from JSON.
+ * clone of a bare remote, copied from one published fleet) with a model replayed from JSON.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
+import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
 import {
   A,
+  copyRingFleet,
   D0,
   LEDGER_API,
   PAYMENTS,
@@ -31,11 +33,17 @@ const PROD_AWS_DIR = 'environments/prod/aws/eu-02/payments-api';
 const PROD_GCP_DIR = 'environments/prod/gcp/gcp-01/payments-api';
 
 let replay: ModelReplay;
+/** The fleet through canary-b: prod runs A (approved by bob), prod-canary and nonprod run B. */
+let fleet: Sandbox;
 
-beforeAll(() => {
+beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-fixes-attacks-', T0);
+  fleet = (await publishRingFleet(replay, {}, { through: 'canary-b' })).sandbox;
+}, 120_000);
+afterAll(() => {
+  fleet?.cleanup();
+  replay.cleanup();
 });
-afterAll(() => replay.cleanup());
 
 /** Writes payments-api's shard without the ledger's and prod's values files' entries, indented by `spaces`. */
 function dropFromShard(dir: string, spaces: number): void {
@@ -49,7 +57,7 @@ function dropFromShard(dir: string, spaces: number): void {
 describe('a ledger edit whose manifest record was lost', () => {
   it('synth judges the edit (CG612) when the record was dropped in one commit and the shard touched again in the commit of the edit', async () => {
     // GIVEN prod runs A (approved by bob); prod-canary runs B
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND a commit drops the ledger's entry (and prod's values files') from payments-api's shard ("tidy the manifest")
       dropFromShard(clone, 2);
@@ -74,7 +82,7 @@ describe('a ledger edit whose manifest record was lost', () => {
 
   it('synth judges the edit (CG612) when the commit of the edit deleted the whole .cdk8s-gitops directory and STATUS.md', async () => {
     // GIVEN prod runs A (approved by bob); prod-canary runs B
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND one commit sets prod to B with no approver and deletes every record (.cdk8s-gitops/), STATUS.md and prod's values directories
       prodToBWithoutApproval(clone);
@@ -96,7 +104,7 @@ describe('a ledger edit whose manifest record was lost', () => {
 describe('a ledger deleted by a commit a shallow clone does not hold', () => {
   it('synth and publish in a depth-1 clone do not restart prod from initialDigest', async () => {
     // GIVEN prod runs A; payments-api is removed (declared) and published
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       await replay.ok(clone, ringFleet({ paymentsApi: false, removals: [Removal.service('payments-api')] }), ['publish', '--by', 'ci'], T3);
       // AND a commit deletes its ledger and shard, and another commit follows; both pushed
@@ -131,7 +139,7 @@ describe('a ledger deleted by a commit a shallow clone does not hold', () => {
 describe('the ledgers moved by the program (layout.releases)', () => {
   it('synth refuses to delete the ledgers at the old place and restart every ring from initialDigest', async () => {
     // GIVEN prod runs A (approved by bob), prod-canary and nonprod run B; the ledgers are in releases/
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const before = cloneSnapshot(sandbox, clone);
       // WHEN the program moves the ledgers (layout: { releases: 'ledgers' }) and synth runs
@@ -151,7 +159,7 @@ describe('the ledgers moved by the program (layout.releases)', () => {
 describe('a pending operation made before a ring rename', () => {
   it('publish after synth moved the ring publishes the rename and the pending promotion, not CG519', async () => {
     // GIVEN prod runs A, prod-canary runs B
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const base = sandbox.git(sandbox.remote, 'rev-parse', 'main');
       // AND frank promotes ledger-api into nonprod without --publish (pending)

@@ -3,7 +3,8 @@
  * releases, a release command published in the same run as a ring rename (movedFrom), the ledger
  * of a removed service deleted and the service declared again, and a ledger edited in a commit
  * that also deletes its record in the manifest. Each test drives the built CLI on a real
- * checkout (a clone of a bare remote) with a model replayed from JSON.
+ * checkout (a clone of a bare remote; all but the tag test's copied from one published fleet)
+ * with a model replayed from JSON.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,6 +14,7 @@ import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
 import {
   A,
   B,
+  copyRingFleet,
   LEDGER_API,
   PAYMENTS,
   PROD_GCP_VALUES,
@@ -25,16 +27,22 @@ import {
 } from '../support/ring-fleet';
 
 let replay: ModelReplay;
+/** The fleet through canary-b: prod runs A (approved by bob), prod-canary and nonprod run B. */
+let fleet: Sandbox;
 
-beforeAll(() => {
+beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-history-attacks-', T0);
+  fleet = (await publishRingFleet(replay, {}, { through: 'canary-b' })).sandbox;
+}, 120_000);
+afterAll(() => {
+  fleet?.cleanup();
+  replay.cleanup();
 });
-afterAll(() => replay.cleanup());
 
 describe('a release command published in the same run as a ring rename (movedFrom)', () => {
   it('promote --publish into the renamed ring publishes the rename and the promotion, and leaves the checkout clean', async () => {
     // GIVEN prod runs A, prod-canary runs B (soaked 2h by T3)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const base = sandbox.git(sandbox.remote, 'rev-parse', 'main');
       // WHEN the program renames prod to production (movedFrom: ['prod']) and the next release command promotes into it
@@ -61,7 +69,7 @@ describe('a release command published in the same run as a ring rename (movedFro
 
   it('publish of a pending promotion made after a ring rename is not refused as a hand edit (CG520) of the other ledgers', async () => {
     // GIVEN prod runs A, prod-canary runs B; the program renames prod to production
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const renamed = ringFleet({ rings: 'prod-renamed' });
       // AND a promotion into the renamed ring, pending (not published)
@@ -88,7 +96,7 @@ describe('a release command published in the same run as a ring rename (movedFro
 describe('the ledger of a removed service', () => {
   it('check, plan and synth refuse a checkout whose removed service lost its ledger (CG210), as for a declared service', async () => {
     // GIVEN prod runs A; payments-api is removed (declared), published: its ledger stays, owned
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const removed = ringFleet({ paymentsApi: false, removals: [Removal.service('payments-api')] });
       await replay.ok(clone, removed, ['publish', '--by', 'ci'], T3);
@@ -115,7 +123,7 @@ describe('the ledger of a removed service', () => {
 
   it('re-adding a removed service whose ledger and shard were deleted in a commit does not restart prod from initialDigest', async () => {
     // GIVEN prod runs A; payments-api is removed (declared), published
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       await replay.ok(clone, ringFleet({ paymentsApi: false, removals: [Removal.service('payments-api')] }), ['publish', '--by', 'ci'], T3);
       // AND its leftovers, the ledger and its shard, are deleted in a commit (Git's history still holds the ledger)
@@ -138,7 +146,7 @@ describe('the ledger of a removed service', () => {
 describe('a ledger edit committed together with the deletion of its manifest record', () => {
   it("synth judges prod's changed entry (CG612) when the commit that changed it also deleted the service's shard", async () => {
     // GIVEN prod runs A (approved by bob); prod-canary runs B
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND one commit sets prod to B with no approver, deletes payments-api's shard (its record of the ledger)
       //     and prod's values directories

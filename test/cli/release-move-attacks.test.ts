@@ -2,21 +2,29 @@
  * Hostile use of the release path around ring moves: a rendered object renamed in the same
  * write, the manifest's record of a ledger pointed at an older version of it (committed or
  * not); and outside Git, a ledger edit that changes no entry must not be refused.
- * Each test drives the built CLI on a real checkout with a model replayed from JSON.
+ * Each test drives the built CLI on a real checkout (most on a copy of one published fleet) with
+ * a model replayed from JSON.
  */
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { A, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T2 } from '../support/ring-fleet';
+import { A, copyRingFleet, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T2 } from '../support/ring-fleet';
 
 let replay: ModelReplay;
+/** The fleet without ledger-api, through canary-b: prod runs A (approved by bob), prod-canary and nonprod run B. */
+let fleet: Sandbox;
 
-beforeAll(() => {
+beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-move-attacks-', T0);
+  fleet = (await publishRingFleet(replay, { ledgerApi: false }, { through: 'canary-b' })).sandbox;
+}, 120_000);
+afterAll(() => {
+  fleet?.cleanup();
+  replay.cleanup();
 });
-afterAll(() => replay.cleanup());
 
 function commitAll(dir: string, message: string, date = T2): void {
   execFileSync('git', ['add', '--all'], { cwd: dir });
@@ -72,7 +80,7 @@ describe('CG144: a target keeps what it runs', () => {
 
   it("fails when a target moves after the shard's hash of the ledger was pointed at an older ledger version (where the new ring ran the target's digest)", async () => {
     // GIVEN prod runs A (soaked, approved), prod-canary runs B; one commit before, prod-canary ran A
-    const { sandbox, clone } = await publishRingFleet(replay, { ledgerApi: false }, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND the shard's sha256 of the ledger is replaced by the hash of the ledger at HEAD~1 (the ledger itself is untouched)
       const older = `${sandbox.git(clone, 'show', `HEAD~1:${PAYMENTS}`)}\n`;
@@ -97,7 +105,7 @@ describe('CG144: a target keeps what it runs', () => {
 
   it("fails when publish pushes a target move after the shard's hash of the ledger was pointed at an older ledger version, committed", async () => {
     // GIVEN prod runs A, prod-canary runs B, and the shard's sha256 of the ledger is that of the ledger at HEAD~1 (prod-canary ran A)
-    const { sandbox, clone } = await publishRingFleet(replay, { ledgerApi: false }, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const older = `${sandbox.git(clone, 'show', `HEAD~1:${PAYMENTS}`)}\n`;
       fs.writeFileSync(path.join(clone, SHARD), readFile(clone, SHARD).replace(sha256(readFile(clone, PAYMENTS)), sha256(older)));
@@ -123,7 +131,7 @@ describe('CG144: a target keeps what it runs', () => {
 describe('outside Git', () => {
   it('does not refuse a ledger whose only hand edit is its comment, with the program unchanged (no false CG610)', async () => {
     // GIVEN a published tree copied outside Git: prod runs A (taken from prod-canary, which ran A from 10:00 to 12:00, approved by bob)
-    const { sandbox, clone } = await publishRingFleet(replay, { ledgerApi: false }, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const out = outsideGit(clone);
       expect((await replay.run(out, ringFleet({ ledgerApi: false }), ['synth'], T2)).code).toBe(0);

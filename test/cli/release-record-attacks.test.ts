@@ -3,16 +3,18 @@
  * (CG144 must still see what each target runs), a manifest without or with forged "release"
  * entries, a ledger deleted together with its shard (CG210), a deleted shard (reported, and
  * recorded again). Each test drives the built
- * CLI on a real checkout with a model replayed from JSON and asserts the refusal (or report) the
- * README promises and that nothing was written.
+ * CLI on a copy of one published fleet (a clone of a bare remote) with a model replayed from JSON
+ * and asserts the refusal (or report) the README promises and that nothing was written.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
 import {
   A,
   B,
+  copyRingFleet,
   MANIFEST,
   PAYMENTS,
   PROD_AWS_VALUES,
@@ -25,11 +27,17 @@ import {
 } from '../support/ring-fleet';
 
 let replay: ModelReplay;
+/** The fleet through canary-b: prod runs A (approved by bob), prod-canary and nonprod run B. */
+let fleet: Sandbox;
 
-beforeAll(() => {
+beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-record-attacks-', T0);
+  fleet = (await publishRingFleet(replay, {}, { through: 'canary-b' })).sandbox;
+}, 120_000);
+afterAll(() => {
+  fleet?.cleanup();
+  replay.cleanup();
 });
-afterAll(() => replay.cleanup());
 
 /**
  * Rewrites the checkout's manifest as cdk8s-gitops wrote it before shards and before "release"
@@ -63,7 +71,7 @@ function asVersion1Manifest(dir: string): void {
 describe('CG144: a target keeps what it runs', () => {
   it('fails when a target moves into a ring running another digest while the ledger carries an unrelated hand edit (a comment)', async () => {
     // GIVEN prod runs A (soaked, approved), prod-canary runs B (not approved for prod)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND the ledger's first line (a comment) is edited by hand: no ring's entry changes
       const ledger = readFile(clone, PAYMENTS);
@@ -87,7 +95,7 @@ describe('CG144: a target keeps what it runs', () => {
 
   it('fails when a target moves into a ring whose entry was touched by hand without changing its digest (by:)', async () => {
     // GIVEN prod runs A, prod-canary runs B; prod-canary's `by:` is changed by hand (its digest is not)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const ledger = readFile(clone, PAYMENTS);
       const start = ledger.indexOf('\n  prod-canary:\n');
@@ -108,7 +116,7 @@ describe('CG144: a target keeps what it runs', () => {
   });
   it('fails when a target moves into a ring running another digest after an unrelated hand edit of the ledger was committed (not synthesized)', async () => {
     // GIVEN prod runs A, prod-canary runs B; a commit edits the ledger's comment (no ring's entry changes)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       fs.writeFileSync(path.join(clone, PAYMENTS), readFile(clone, PAYMENTS).replace(/^(# [^\n]*)/, '$1 (see the runbook)'));
       sandbox.git(clone, 'commit', '--quiet', '-am', 'Point to the runbook');
@@ -132,7 +140,7 @@ describe('CG144: a target keeps what it runs', () => {
 
   it('fails when a target moves in the first write to a checkout whose manifest predates "release" (version 1, upgraded)', async () => {
     // GIVEN prod runs A, prod-canary runs B, and the manifest is as an earlier cdk8s-gitops wrote it (version 1, no shards, no "release"), committed
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       asVersion1Manifest(clone);
       sandbox.git(clone, 'add', '--all');
@@ -155,7 +163,7 @@ describe('CG144: a target keeps what it runs', () => {
 
   it('fails when a target moves and its shard entry\'s "release" was forged to the new ring\'s digest, committed', async () => {
     // GIVEN prod runs A, prod-canary runs B; a commit sets the gcp values file's "release" in the shard to B (the file still says A)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const shard = readFile(clone, SHARD);
       const forged = shard.replace(
@@ -182,7 +190,7 @@ describe('CG144: a target keeps what it runs', () => {
 describe('CG210: a deleted ledger is never made again from initialDigest', () => {
   it('fails when the ledger, its shard and its values files are deleted by hand (not committed): synth must not reset prod to initialDigest', async () => {
     // GIVEN prod runs A; HEAD holds the ledger and the shard that records it
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND someone "cleans up" payments-api in the work tree: ledger, shard and values directories
       fs.rmSync(path.join(clone, PAYMENTS));
@@ -207,7 +215,7 @@ describe('CG210: a deleted ledger is never made again from initialDigest', () =>
 describe('shards', () => {
   it('reports a deleted shard: check and plan do not call the checkout clean while synth writes it back', async () => {
     // GIVEN a published checkout whose payments-api shard was deleted and the deletion committed
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       sandbox.git(clone, 'rm', '--quiet', SHARD);
       sandbox.git(clone, 'commit', '--quiet', '-m', 'Remove a shard');

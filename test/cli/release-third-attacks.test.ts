@@ -3,23 +3,49 @@
  * (layout.releases changed: `git mv` the ledgers), a pending promotion into a ring the program
  * then renamed, a lost manifest record older than the history a check reads, and the
  * shallow-clone CG210 for a service that is new. Each test drives the built CLI on a real
- * checkout (a clone of a bare remote) with a model replayed from JSON.
+ * checkout (a clone of a bare remote, copied from one published fleet) with a model replayed
+ * from JSON.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { B, PAYMENTS, PROD_GCP_VALUES, prodToBWithoutApproval, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
+import {
+  B,
+  copyRingFleet,
+  PAYMENTS,
+  PROD_GCP_VALUES,
+  prodToBWithoutApproval,
+  promoteBIntoCanary,
+  publishRingFleet,
+  ringFleet,
+  SHARD,
+  T0,
+  T3,
+} from '../support/ring-fleet';
 
 /** payments-api's ledger once the program keeps ledgers in `ledgers/` (layout.releases). */
 const MOVED = 'ledgers/payments-api.yaml';
 
 let replay: ModelReplay;
+/** The fleet through prod: A promoted through every ring, up to prod (approved by bob). */
+let prodFleet: Sandbox;
+/** The fleet through canary-b: prod runs A (approved by bob), prod-canary and nonprod run B. */
+let fleet: Sandbox;
 
-beforeAll(() => {
+beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-third-attacks-', T0);
+  prodFleet = (await publishRingFleet(replay, {}, { through: 'prod' })).sandbox;
+  const canary = copyRingFleet(prodFleet);
+  fleet = canary.sandbox;
+  await promoteBIntoCanary(replay, canary.clone);
+}, 120_000);
+afterAll(() => {
+  fleet?.cleanup();
+  prodFleet?.cleanup();
+  replay.cleanup();
 });
-afterAll(() => replay.cleanup());
 
 /** Commits everything staged in `dir` with author and committer date `at`. */
 function commitAt(dir: string, message: string, at: string): void {
@@ -32,7 +58,7 @@ function commitAt(dir: string, message: string, at: string): void {
 describe('ledgers the program would keep in another directory (layout.releases changed)', () => {
   it('fails with CG211 when the ledgers were moved with Git (not committed): a moved ledger would lose its history; nothing is written', async () => {
     // GIVEN prod runs A (approved by bob), prod-canary and nonprod run B; the ledgers are in releases/
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND the program keeps ledgers in ledgers/ (layout: { releases: 'ledgers' }) and they were moved with Git
       sandbox.git(clone, 'mv', 'releases', 'ledgers');
@@ -55,7 +81,7 @@ describe('ledgers the program would keep in another directory (layout.releases c
 
   it('fails with CG211 after the move was committed and pushed: no soak is lost, because nothing is published', async () => {
     // GIVEN prod runs A; B entered prod-canary at T2 (prod's soak is 1h)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND the ledgers are moved with Git (git mv releases ledgers), committed at T3 and pushed; the program moved them too
       sandbox.git(clone, 'mv', 'releases', 'ledgers');
@@ -74,7 +100,7 @@ describe('ledgers the program would keep in another directory (layout.releases c
 
   it('fails with CG211, not writing prod, when a hand edit is committed together with the move', async () => {
     // GIVEN prod runs A (approved by bob); prod-canary runs B
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND one commit moves the ledgers (git mv releases ledgers), sets prod to B with no approver and
       //     deletes prod's values directories; it is pushed
@@ -100,7 +126,7 @@ describe('ledgers the program would keep in another directory (layout.releases c
 describe('a lost record older than the versions of the shard that are read', () => {
   it('synth judges the edit (CG612) after 202 commits that touch the shard without the record', async () => {
     // GIVEN prod runs A (approved by bob); prod-canary runs B
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND a commit drops the ledger's entry (and prod's values files') from payments-api's shard, and 201 more commits
       //     reformat the shard (more versions than MAX_LEDGER_VERSIONS, 200)
@@ -134,7 +160,7 @@ describe('a lost record older than the versions of the shard that are read', () 
 describe('a pending promotion into a ring the program then renames', () => {
   it('publish after synth moved the ring publishes the promotion into the renamed ring, not CG517 "did you mean nonprod"', async () => {
     // GIVEN prod runs A, prod-canary runs B (since T2)
-    const { sandbox, clone } = await publishRingFleet(replay, {}, { through: 'canary-b' });
+    const { sandbox, clone } = copyRingFleet(fleet);
     try {
       // AND alice promotes B into prod at T3, approved by bob, without --publish (pending)
       await replay.ok(
@@ -162,7 +188,7 @@ describe('a pending promotion into a ring the program then renames', () => {
 describe('a new service in a shallow clone', () => {
   it('CG210 in a depth-1 clone does not say the ledger of a service that never had one "was deleted"', async () => {
     // GIVEN the fleet is published; CI works in a depth-1 clone
-    const { sandbox } = await publishRingFleet(replay, {}, { through: 'prod' });
+    const { sandbox } = copyRingFleet(prodFleet);
     try {
       sandbox.git(sandbox.root, 'clone', '--quiet', '--depth', '1', `file://${sandbox.remote}`, 'shallow');
       const shallow = path.join(sandbox.root, 'shallow');

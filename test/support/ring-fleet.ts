@@ -238,11 +238,31 @@ export async function publishRingFleet(
     ['promote', service, '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'],
     T2,
   );
-  if (options.through === 'canary-b') {
-    await replay.ok(clone, model, ['promote', service, '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'], T2);
-    await replay.ok(clone, model, ['promote', service, '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'], T2);
-  }
+  if (options.through === 'canary-b') await promoteBIntoCanary(replay, clone, model, service);
   return { sandbox, clone };
+}
+
+/**
+ * What `through: 'canary-b'` adds to `through: 'prod'`: `service` promoted to B into nonprod and
+ * prod-canary at T2 (by mallory), each step its own published commit, made in `clone`.
+ */
+export async function promoteBIntoCanary(
+  replay: ModelReplay,
+  clone: string,
+  model: PlatformModel = ringFleet(),
+  service = 'payments-api',
+): Promise<void> {
+  await replay.ok(clone, model, ['promote', service, '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'], T2);
+  await replay.ok(clone, model, ['promote', service, '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'], T2);
+}
+
+/**
+ * A copy of a fleet {@link publishRingFleet} published (its remote and its clone, see
+ * {@link Sandbox.copy}), for a test to change; call `sandbox.cleanup()` after.
+ */
+export function copyRingFleet(fleet: Sandbox): PublishedRingFleet {
+  const sandbox = fleet.copy();
+  return { sandbox, clone: path.join(sandbox.root, 'ci') };
 }
 
 /** The subjects of the remote's commits after `base`, oldest first. */
