@@ -105,9 +105,10 @@ describe('symbolic links in the checkout', () => {
     // GIVEN a link to a directory outside, and manifest entries (with the right hashes) below it
     const { dir, outside } = checkout();
     fs.writeFileSync(path.join(outside, 'a.yaml'), 'a: 1\n');
+    fs.writeFileSync(path.join(outside, 'precious.yaml'), 'not: yours\n');
     fs.symlinkSync(outside, path.join(dir, 'environments/cache'));
     const manifest = manifestOf(dir);
-    for (const f of ['a.yaml', 'precious.txt']) {
+    for (const f of ['a.yaml', 'precious.yaml']) {
       manifest.files[`environments/cache/${f}`] = { sha256: contentHash(fs.readFileSync(path.join(outside, f), 'utf8')), key: 'x' };
     }
     delete manifest.inputs;
@@ -229,10 +230,11 @@ describe('symbolic links in the checkout', () => {
 
 describe('the manifest and the journal are checked before they are acted on', () => {
   it('keeps owned files whose content changed instead of deleting them, and says so', async () => {
-    // GIVEN a manifest that claims README.md (with another hash) and changed inputs
+    // GIVEN a YAML file of the user's, and a manifest that claims it (with another hash) and changed inputs
     const { dir } = checkout();
+    fs.writeFileSync(path.join(dir, 'notes.yaml'), 'kept: by hand\n');
     const manifest = manifestOf(dir);
-    manifest.files['README.md'] = { sha256: contentHash('something else\n'), key: 'x' };
+    manifest.files['notes.yaml'] = { sha256: contentHash('something else\n'), key: 'x' };
     delete manifest.inputs;
     writeManifest(dir, manifest);
 
@@ -240,16 +242,16 @@ describe('the manifest and the journal are checked before they are acted on', ()
     const first = await cli(dir, 'synth');
     const second = await cli(dir, 'synth');
 
-    // THEN README.md stays, and is no longer claimed
+    // THEN notes.yaml stays, and is no longer claimed
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('Kept 1 file the program no longer generates');
-    expect(first.stderr).toContain('    README.md');
-    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe('# platform-gitops\n');
-    expect(manifestOf(dir).files['README.md']).toBeUndefined();
+    expect(first.stderr).toContain('    notes.yaml');
+    expect(fs.readFileSync(path.join(dir, 'notes.yaml'), 'utf8')).toBe('kept: by hand\n');
+    expect(manifestOf(dir).files['notes.yaml']).toBeUndefined();
     expect(second).toMatchObject({ code: 0, stderr: '' });
   });
 
-  it.each([['.github/workflows/ci.yml'], ['.gitignore'], ['.git/config'], ['../outside.txt']])(
+  it.each([['.github/workflows/ci.yml'], ['.gitignore'], ['.git/config'], ['../outside.txt'], ['README.md']])(
     'fails when the manifest claims %s, and deletes nothing',
     async (claimed) => {
       // GIVEN
@@ -274,10 +276,12 @@ describe('the manifest and the journal are checked before they are acted on', ()
   );
 
   it('does not wedge on a manifest entry that names a directory', async () => {
-    // GIVEN
+    // GIVEN a directory whose name is that of a YAML file, claimed by the manifest
     const { dir } = checkout();
+    fs.mkdirSync(path.join(dir, 'environments/nonprod.yaml'));
+    fs.writeFileSync(path.join(dir, 'environments/nonprod.yaml/notes.md'), 'kept by hand\n');
     const manifest = manifestOf(dir);
-    manifest.files['environments/nonprod'] = { sha256: contentHash('x'), key: 'x' };
+    manifest.files['environments/nonprod.yaml'] = { sha256: contentHash('x'), key: 'x' };
     delete manifest.inputs;
     writeManifest(dir, manifest);
     const values = hashTree(path.join(dir, 'environments'));
@@ -288,7 +292,7 @@ describe('the manifest and the journal are checked before they are acted on', ()
 
     // THEN
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain('    environments/nonprod');
+    expect(first.stderr).toContain('    environments/nonprod.yaml');
     expect(second).toMatchObject({ code: 0, stderr: '' });
     expect(hashTree(path.join(dir, 'environments'))).toEqual(values);
   });
