@@ -1,4 +1,5 @@
 import { fail, PreviewCode, show } from './problems';
+import { SLASH, STAR, QUESTION, BACKSLASH, LBRACKET, RBRACKET, CARET, DASH } from './glob-bytes';
 
 /*
  * A port of Go's `path.Match`, the matcher Argo CD's git directory generator applies to every
@@ -16,14 +17,6 @@ import { fail, PreviewCode, show } from './problems';
  * `**` is two stars: it never crosses `/`. The whole name must match.
  */
 
-const SLASH = 0x2f;
-const STAR = 0x2a;
-const QUESTION = 0x3f;
-const BACKSLASH = 0x5c;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const CARET = 0x5e;
-const DASH = 0x2d;
 const RUNE_ERROR = 0xfffd;
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();

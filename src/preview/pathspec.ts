@@ -1,4 +1,5 @@
 import { fail, PreviewCode, show } from './problems';
+import { NUL, SLASH, STAR, QUESTION, BACKSLASH, LBRACKET, RBRACKET, BANG, CARET, DASH } from './glob-bytes';
 
 /*
  * How Argo CD's git files generator selects files by default: the repo server runs
@@ -18,16 +19,6 @@ import { fail, PreviewCode, show } from './problems';
  * `--enable-new-git-file-globbing` (doublestar globs, where `*` stops at `/`) is not modelled.
  */
 
-const NUL = 0;
-const SLASH = 0x2f;
-const STAR = 0x2a;
-const QUESTION = 0x3f;
-const BACKSLASH = 0x5c;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const BANG = 0x21;
-const CARET = 0x5e;
-const DASH = 0x2d;
 const COLON = 0x3a;
 
 const MATCH = 0;

@@ -19,8 +19,7 @@ import {
   PAYMENTS,
   PROD_AWS_VALUES,
   PROD_GCP_VALUES,
-  promoteBIntoCanary,
-  publishRingFleet,
+  publishProdAndCanaryFleets,
   ringFleet,
   SHARD,
   T0,
@@ -37,10 +36,7 @@ let canaryFleet: Sandbox;
 
 beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-attacks-', T0);
-  prodFleet = (await publishRingFleet(replay, {}, { through: 'prod' })).sandbox;
-  const canary = copyRingFleet(prodFleet);
-  canaryFleet = canary.sandbox;
-  await promoteBIntoCanary(replay, canary.clone);
+  ({ prod: prodFleet, canary: canaryFleet } = await publishProdAndCanaryFleets(replay));
 }, 120_000);
 afterAll(() => {
   canaryFleet?.cleanup();

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { A, B, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
+import { A, B, copyRingFleet, PAYMENTS, PROD_GCP_VALUES, publishRingFleet, ringFleet, SHARD, T0, T3 } from '../support/ring-fleet';
 
 const C = `sha256:${'c'.repeat(64)}`;
 
@@ -28,10 +28,7 @@ afterAll(() => {
 });
 
 /** A copy of the fleet, and its clone. */
-function fleetCopy(): { sandbox: Sandbox; clone: string } {
-  const sandbox = fleet.copy();
-  return { sandbox, clone: `${sandbox.root}/ci` };
-}
+const fleetCopy = (): { sandbox: Sandbox; clone: string } => copyRingFleet(fleet);
 
 /** Rewrites the ledger `file` of the checkout `dir` with `edit`. */
 function editLedger(dir: string, edit: (text: string) => string, file = PAYMENTS): void {

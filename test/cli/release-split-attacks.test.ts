@@ -7,7 +7,18 @@
  */
 import { ModelReplay, readFile } from '../support/replay';
 import { Sandbox } from '../git/sandbox';
-import { A, B, PAYMENTS, PROD_AWS_VALUES, PROD_GCP_VALUES, publishRingFleet, ringFleet, subjectsSince, T3 } from '../support/ring-fleet';
+import {
+  A,
+  B,
+  copyRingFleet,
+  PAYMENTS,
+  PROD_AWS_VALUES,
+  PROD_GCP_VALUES,
+  publishRingFleet,
+  ringFleet,
+  subjectsSince,
+  T3,
+} from '../support/ring-fleet';
 
 /** The pending promotion, as the commit that publishes it names it when prod is one ring. */
 const PROMOTE_B = (rings: string, from = 'prod-canary'): string =>
@@ -38,8 +49,7 @@ afterAll(() => {
 
 /** A copy of the fleet with the pending promotion, and its clone. */
 function pendingFleet(): { sandbox: Sandbox; clone: string } {
-  const sandbox = fleet.copy();
-  return { sandbox, clone: `${sandbox.root}/ci` };
+  return copyRingFleet(fleet);
 }
 
 /** The entry of `ring` in a ledger's text, up to the next ring. */

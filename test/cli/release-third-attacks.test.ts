@@ -17,8 +17,7 @@ import {
   PAYMENTS,
   PROD_GCP_VALUES,
   prodToBWithoutApproval,
-  promoteBIntoCanary,
-  publishRingFleet,
+  publishProdAndCanaryFleets,
   ringFleet,
   SHARD,
   T0,
@@ -36,10 +35,7 @@ let fleet: Sandbox;
 
 beforeAll(async () => {
   replay = ModelReplay.create('cdk8s-gitops-release-third-attacks-', T0);
-  prodFleet = (await publishRingFleet(replay, {}, { through: 'prod' })).sandbox;
-  const canary = copyRingFleet(prodFleet);
-  fleet = canary.sandbox;
-  await promoteBIntoCanary(replay, canary.clone);
+  ({ prod: prodFleet, canary: fleet } = await publishProdAndCanaryFleets(replay));
 }, 120_000);
 afterAll(() => {
   fleet?.cleanup();

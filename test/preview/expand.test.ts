@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
-import { GitOpsError } from '../../src/core/errors';
 import { ApplicationSetInput, expandApplicationSet, expandApplicationSets } from '../../src/preview';
 import { SEED_APPLICATION_SET } from '../support/seed';
 import { makeTree, removeTree, SEED_VALUES_FILES } from './fixtures';
+import { failure } from '../support/failure';
 
 /** The rest of the repository the SDK writes, none of which is a target directory. */
 const OTHER_FILES = [
@@ -24,16 +24,6 @@ function appSetWith(change: (a: Record<string, any>) => void): ApplicationSetInp
   const a = seedAppSet();
   change(a);
   return a;
-}
-
-function failure(run: () => unknown): GitOpsError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GitOpsError);
-    return e as GitOpsError;
-  }
-  throw new Error('expected a GitOpsError');
 }
 
 describe('expandApplicationSet', () => {

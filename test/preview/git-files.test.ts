@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { GitOpsError } from '../../src/core/errors';
 import {
   ApplicationSetInput,
   expandApplicationSet,
@@ -14,6 +13,7 @@ import {
 } from '../../src/preview';
 import { SEED_APPLICATION_SET } from '../support/seed';
 import { makeTree, makeTreeWith, removeTree, SEED_TARGETS, SEED_VALUES_FILES, writeFiles } from './fixtures';
+import { failure } from '../support/failure';
 
 const REPO = 'https://git.example.com/platform/platform-gitops.git';
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;
@@ -53,16 +53,6 @@ function releasesAppSet(files: ReadonlyArray<{ path: string; exclude?: boolean }
   };
   change?.(appset);
   return appset;
-}
-
-function failure(run: () => unknown): GitOpsError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GitOpsError);
-    return e as GitOpsError;
-  }
-  throw new Error('expected a GitOpsError');
 }
 
 describe('listGitFiles', () => {

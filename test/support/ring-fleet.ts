@@ -265,6 +265,18 @@ export function copyRingFleet(fleet: Sandbox): PublishedRingFleet {
   return { sandbox, clone: path.join(sandbox.root, 'ci') };
 }
 
+/**
+ * Two published fleets of the standard program: through prod (A promoted through every ring,
+ * approved by bob), and a copy of it through canary-b (mallory then put B into nonprod and
+ * prod-canary at T2). Call `cleanup()` on both after.
+ */
+export async function publishProdAndCanaryFleets(replay: ModelReplay): Promise<{ prod: Sandbox; canary: Sandbox }> {
+  const prod = (await publishRingFleet(replay, {}, { through: 'prod' })).sandbox;
+  const canary = copyRingFleet(prod);
+  await promoteBIntoCanary(replay, canary.clone);
+  return { prod, canary: canary.sandbox };
+}
+
 /** The subjects of the remote's commits after `base`, oldest first. */
 export function subjectsSince(sandbox: Sandbox, base: string): string[] {
   const out = sandbox.git(sandbox.remote, 'log', '--reverse', '--format=%s', `${base}..main`);

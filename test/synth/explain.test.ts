@@ -4,25 +4,15 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, Service } from '../../src';
 import { snapshotPlatform } from '../../src/constructs/snapshot';
-import { GitOpsError } from '../../src/core/errors';
 import { treeFromLedgers } from '../../src/synth/build';
 import { explainTarget, formatExplanation, selectTargets } from '../../src/synth/explain';
 import { expandApplicationSets } from '../../src/preview';
 import { writeTree } from '../../src/workspace/checkout/writer';
 import { D1, D2, exampleModel, initialLedgers, ledgersAfterCanary, ledgersAfterRollback } from './example';
+import { failure } from '../support/failure';
 
 const model = exampleModel();
 const CANARY = 'prod/azure/westeurope-01/payments-api';
-
-function failure(run: () => unknown): GitOpsError {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GitOpsError);
-    return e as GitOpsError;
-  }
-  throw new Error('expected a GitOpsError');
-}
 
 /** Leaves of a parsed values file as dotted keys, in file order. */
 function leaves(v: Record<string, unknown>, prefix = ''): [string, unknown][] {
