@@ -183,5 +183,6 @@ function sourceOf(s: Service, platform: Platform): SourceModel {
     ...(spec.origin === 'helm-repository' ? { chart: spec.chart } : {}),
     targetRevision: s.targetRevision,
     releaseName: s.releaseName,
+    ...(spec.promoted === true ? { promoted: true } : {}),
   };
 }

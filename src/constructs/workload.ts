@@ -11,6 +11,15 @@ export interface HelmChartProps {
   readonly targetRevision?: string;
   /** Helm release name (at most 53 characters). @default - the service name */
   readonly releaseName?: string;
+  /**
+   * Promote the chart with the image: each ring's release records a chart revision
+   * (`promote --chart-revision` for a chart in Git: a full commit SHA or a tag `v1.4.2`;
+   * `--chart-version` for a Helm or OCI chart), and each target reads the chart at the revision
+   * its ring runs, so a chart change reaches a ring only when it is promoted there. A ring
+   * whose release records none reads `targetRevision`.
+   * @default false - every ring reads the chart at `targetRevision`
+   */
+  readonly promoted?: boolean;
 }
 
 /** Settings of a chart published to a Helm repository (one with an `index.yaml`). */
@@ -23,6 +32,15 @@ export interface HelmRepositoryChartProps {
   readonly version: string;
   /** Helm release name (at most 53 characters). @default - the service name */
   readonly releaseName?: string;
+  /**
+   * Promote the chart with the image: each ring's release records a chart revision
+   * (`promote --chart-revision` for a chart in Git: a full commit SHA or a tag `v1.4.2`;
+   * `--chart-version` for a Helm or OCI chart), and each target reads the chart at the revision
+   * its ring runs, so a chart change reaches a ring only when it is promoted there. A ring
+   * whose release records none reads `version`.
+   * @default false - every ring reads the chart at `version`
+   */
+  readonly promoted?: boolean;
 }
 
 /** Settings of a chart pushed to an OCI registry (`helm push … oci://…`). */
@@ -36,6 +54,15 @@ export interface OciChartProps {
   readonly version: string;
   /** Helm release name (at most 53 characters). @default - the service name */
   readonly releaseName?: string;
+  /**
+   * Promote the chart with the image: each ring's release records a chart revision
+   * (`promote --chart-revision` for a chart in Git: a full commit SHA or a tag `v1.4.2`;
+   * `--chart-version` for a Helm or OCI chart), and each target reads the chart at the revision
+   * its ring runs, so a chart change reaches a ring only when it is promoted there. A ring
+   * whose release records none reads `version`.
+   * @default false - every ring reads the chart at `version`
+   */
+  readonly promoted?: boolean;
 }
 
 /** Where a Helm chart comes from: a Git repository, a Helm repository or an OCI registry. @internal */

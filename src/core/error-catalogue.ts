@@ -451,6 +451,14 @@ const ENTRIES = [
       "The manifest records a service's ledger at another path than the program keeps it at now: layout.releases changed, or the ledger was moved. cdk8s-gitops does not move ledgers: the ring rules read a ledger's history in Git at the path it was written to, so a moved ledger would lose its soak times and its entries would go unjudged. Nothing was written.",
     fix: 'Keep layout.releases as it was, and move any ledger back to where the manifest records it (git mv).',
   },
+  {
+    code: 'CG212',
+    where: 'ledger',
+    title: 'Ledger chart revision is invalid',
+    description:
+      'A `chart` field of a ledger is not a chart revision: a full 40-character commit SHA, a release tag v<major>.<minor>.<patch>, or an exact chart version <major>.<minor>.<patch>. A branch name or a range would let the chart move without a promotion.',
+    fix: 'Write the full commit SHA or release tag of the chart in Git, or the exact chart version (promote --chart-revision / --chart-version write it), or restore the file from Git history.',
+  },
 
   // CG3xx: the command line
   {
@@ -1010,6 +1018,14 @@ const ENTRIES = [
     description:
       'An approval gate of a promotion ring names an empty list of approvers, a blank name, or (with several approval gates) lists that share no one, so no promotion could ever be approved.',
     fix: "Name who may approve, e.g. Gate.approval({ approvers: ['alice', 'bob'] }), or leave `approvers` out to let anyone but the promoter approve.",
+  },
+  {
+    code: 'CG618',
+    where: 'promotion',
+    title: 'Chart revision not accepted',
+    description:
+      "A promotion names a chart revision the service cannot take: the service's chart is not promoted with its image (the program does not declare `promoted: true` on its chart), or the revision is not of the form its chart source pins by (a chart in Git: a full commit SHA or a release tag v<semver>; a Helm or OCI repository: an exact version). Nothing was written.",
+    fix: 'Declare the chart promoted (Workload.helmChart({ …, promoted: true })), then pass --chart-revision <40-hex SHA | v1.4.2> for a chart in Git or --chart-version <1.4.2> for a Helm or OCI chart.',
   },
 
   // CG7xx: previews of ApplicationSets

@@ -202,10 +202,20 @@ export interface HelmSourceModel {
   readonly chartPath: string;
   /** Name of the chart in a Helm repository. @default - none: not from a Helm repository */
   readonly chart?: string;
-  /** Revision of the Git repository, or the chart's version, to deploy. */
+  /**
+   * Revision of the Git repository, or the chart's version, to deploy; with `promoted`, what a
+   * ring whose release records no chart revision deploys.
+   */
   readonly targetRevision: string;
   /** Helm release name. */
   readonly releaseName: string;
+  /**
+   * The chart revision is part of each ring's release: it moves ring by ring with the image
+   * (`promote --chart-revision` / `--chart-version`), and each target reads the chart at the
+   * revision its ring's release records.
+   * @default false
+   */
+  readonly promoted?: boolean;
 }
 
 /**

@@ -40,7 +40,9 @@ export const helmDescriptor: SourceKindDescriptor = {
   listsServices: false,
   deviates(model, s, defaults) {
     const chart = chartOf(s);
-    if (chart.origin !== undefined) return true; // the shared template reads charts from Git
+    // The shared template reads charts from Git at the platform's revision: a published chart,
+    // or one whose revision each target's ring decides, has a set of its own.
+    if (chart.origin !== undefined || chart.promoted === true) return true;
     const derivedRepo = model.applicationRepoURLPattern?.split('{service}').join(s.name);
     return (
       chart.repoURL !== derivedRepo ||

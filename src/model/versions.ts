@@ -11,6 +11,15 @@ export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 /** An image tag as the OCI distribution spec allows it (at most 128 characters). */
 export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
+/** SemVer 2, exactly one version (semver.org's own pattern): no leading zeros, no "v", no range. */
+const SEMVER_PATTERN =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+/** Returns true when `s` is exactly one SemVer 2 version, e.g. `1.4.2` or `2.0.0-rc.1`. */
+export function isSemVer(s: unknown): boolean {
+  return typeof s === 'string' && SEMVER_PATTERN.test(s);
+}
+
 /**
  * The policy a ring has when none is given: digests only.
  */

@@ -10,6 +10,8 @@ export interface ChangeSummary {
   readonly rings: readonly string[];
   /** Digests the touched rings now run. */
   readonly digests: readonly string[];
+  /** Chart revisions the touched rings now run, for charts promoted with the image. */
+  readonly charts: readonly string[];
   /** Applications whose files (values, rendered objects, namespace baseline) changed. */
   readonly applications: readonly string[];
   /** Other generated files that changed (ApplicationSets, AppProjects, bootstrap, ledgers). */
@@ -67,15 +69,18 @@ export function summarizeChange(
     otherFiles.push(f);
   }
   const digests = new Set<string>();
+  const charts = new Set<string>();
   for (const pair of pairs) {
     const [service, ring] = pair.split('\u0000');
-    const d = ledgers.get(service)?.ledger.rings[ring]?.digest;
-    if (d) digests.add(d);
+    const state = ledgers.get(service)?.ledger.rings[ring];
+    if (state?.digest) digests.add(state.digest);
+    if (state?.chart) charts.add(state.chart);
   }
   return {
     services: [...services].sort(),
     rings: model.rings.map((r) => r.name).filter((r) => rings.has(r)),
     digests: [...digests].sort(),
+    charts: [...charts].sort(),
     applications: applications.sort(),
     otherFiles: otherFiles.sort(),
   };

@@ -10,10 +10,10 @@
  * `since` says, which is written by the promoter's clock.
  */
 import { Problem, problem } from '../core/errors';
-import { shortDigest } from '../model/versions';
 import { ruleChecks } from './rules';
 import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec, RingState } from './types';
+import { describeRelease, Release, releaseOf, sameRelease } from './release';
 import { orderBeforeSplit, ringsTakingOver } from './moves';
 
 const { soakProblem, approverProblems } = ruleChecks;
@@ -91,26 +91,26 @@ export interface Arrival {
 }
 
 /**
- * When `digest` reached `ring`: with a history, the time of the oldest commit of the newest
+ * When `release` reached `ring`: with a history, the time of the oldest commit of the newest
  * run of versions in which the ring has that entry (unless the checkout changed the entry since,
  * which no commit records yet); without one, the ledger's `since`.
  */
-export function arrivalOf(ledger: Ledger, ring: string, digest: string, history?: LedgerHistory): Arrival {
+export function arrivalOf(ledger: Ledger, ring: string, release: Release, history?: LedgerHistory): Arrival {
   const working = entry(ledger, ring);
   if (history === undefined) {
-    if (working?.digest === digest) return { at: new Date(Date.parse(working.since)), inGit: false };
-    const i = working?.previous.findIndex((p) => p.digest === digest) ?? -1;
+    if (sameRelease(working, release)) return { at: new Date(Date.parse(working!.since)), inGit: false };
+    const i = working?.previous.findIndex((p) => sameRelease(p, release)) ?? -1;
     if (working === undefined || i < 0) return { at: null, inGit: false };
     const next = i === 0 ? working.since : working.previous[i - 1].since;
     return { at: new Date(Date.parse(working.previous[i].since)), left: new Date(Date.parse(next)), inGit: false };
   }
   const versions = history.versions;
   const atHead = versions[0]?.ledger === undefined ? undefined : entry(versions[0].ledger, ring);
-  if (working?.digest === digest && !sameRelease(atHead, working)) return { at: null, inGit: true };
-  const i = versions.findIndex((v) => v.ledger !== undefined && entry(v.ledger, ring)?.digest === digest);
+  if (sameRelease(working, release) && !sameArrival(atHead, working)) return { at: null, inGit: true };
+  const i = versions.findIndex((v) => v.ledger !== undefined && sameRelease(entry(v.ledger, ring), release));
   if (i < 0) {
     // Beyond the versions read: as old as the oldest of them at least.
-    if (history.truncated && working?.digest === digest && versions.length > 0)
+    if (history.truncated && sameRelease(working, release) && versions.length > 0)
       return { at: versions[versions.length - 1].time, inGit: true };
     return { at: null, inGit: true };
   }
@@ -118,7 +118,7 @@ export function arrivalOf(ledger: Ledger, ring: string, digest: string, history?
   let j = i;
   while (
     j + 1 < versions.length &&
-    sameRelease(versions[j + 1].ledger === undefined ? undefined : entry(versions[j + 1].ledger!, ring), found)
+    sameArrival(versions[j + 1].ledger === undefined ? undefined : entry(versions[j + 1].ledger!, ring), found)
   )
     j++;
   return { at: versions[j].time, ...(i > 0 ? { left: versions[i - 1].time } : {}), inGit: true };
@@ -169,13 +169,13 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (c.baseline !== undefined) {
       // Only a promotion or rollback adds to `previous`, and only the release it replaced: a
       // release listed there that the ring never ran could be rolled back to.
-      const ran = was === undefined ? [] : [{ digest: was.digest, since: was.since, by: was.by }, ...was.previous];
-      const invented = now.previous.filter((p) => !ran.some((r) => r.digest === p.digest && r.since === p.since && r.by === p.by));
+      const ran = was === undefined ? [] : [was, ...was.previous];
+      const invented = now.previous.filter((p) => !ran.some((r) => sameRelease(r, p) && r.since === p.since && r.by === p.by));
       if (invented.length > 0) {
         out.push(
           at(
             problem('CG610', {
-              message: `Ring "${ring}" lists ${invented.map((p) => shortDigest(p.digest)).join(', ')} among its previous releases, which it never ran there: the entry was changed by hand.`,
+              message: `Ring "${ring}" lists ${invented.map((p) => describeRelease(p)).join(', ')} among its previous releases, which it never ran there: the entry was changed by hand.`,
               fix: `${restore}; previous releases are recorded by promote and rollback.`,
             }),
           ),
@@ -183,7 +183,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
         return;
       }
     }
-    if (was !== undefined && sameRelease(now, was)) {
+    if (was !== undefined && sameArrival(now, was)) {
       // The same release: a hold set, or lifted, which only `unhold` does.
       if (c.editedByHand && was.hold !== null && (now.hold === null || JSON.stringify(now.hold) !== JSON.stringify(was.hold))) {
         out.push(
@@ -200,7 +200,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (isInitial(now, c.initialDigest) && was === undefined) return;
     const before = index > 0 ? order[index - 1].name : undefined;
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
-    const ran = was !== undefined && (was.digest === now.digest || was.previous.some((p) => p.digest === now.digest));
+    const ran = was !== undefined && (sameRelease(was, now) || was.previous.some((p) => sameRelease(p, now)));
     if (now.from === null && (now.hold !== null || (before !== undefined && ran))) {
       // A rollback: it puts back a release from the ring's own history, held (or unheld since,
       // in the same change: into a ring after the first, a release of its own history from no ring).
@@ -208,7 +208,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
         out.push(
           at(
             problem('CG610', {
-              message: `Ring "${ring}" was rolled back to ${shortDigest(now.digest)}, which is not in its history${was === undefined ? '' : ` (${was.previous.map((p) => shortDigest(p.digest)).join(', ') || 'empty'})`}: the entry was changed by hand.`,
+              message: `Ring "${ring}" was rolled back to ${describeRelease(now)}, which is not in its history${was === undefined ? '' : ` (${was.previous.map((p) => describeRelease(p)).join(', ') || 'empty'})`}: the entry was changed by hand.`,
               fix: `${restore}, and roll back with \`cdk8s-gitops rollback ${service} --ring ${ring} --previous\`.`,
             }),
           ),
@@ -220,7 +220,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       out.push(
         at(
           problem('CG613', {
-            message: `Ring "${ring}" runs ${shortDigest(now.digest)}, but ${c.baselineRef === undefined ? 'the ledger' : 'Git'} has it held since ${was.hold.since} by ${was.hold.by}: ${JSON.stringify(was.hold.reason)}.`,
+            message: `Ring "${ring}" runs ${describeRelease(now)}, but ${c.baselineRef === undefined ? 'the ledger' : 'Git'} has it held since ${was.hold.since} by ${was.hold.by}: ${JSON.stringify(was.hold.reason)}.`,
             fix: `${restore} if it was changed by hand. A hold is lifted by a change of its own: run \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over, then promote.`,
           }),
         ),
@@ -232,13 +232,13 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       const upstreamBefore = c.baseline === undefined ? undefined : entry(c.baseline, before);
       // Outside Git the ledger is its only record: a digest the previous ring ran before its
       // current one (its `previous`) ran there too. In Git, history says what ran.
-      const ranEarlier = c.history === undefined && c.baseline === undefined && upstream?.previous.some((p) => p.digest === now.digest);
-      if (upstream?.digest !== now.digest && upstreamBefore?.digest !== now.digest && !ranEarlier) {
+      const ranEarlier = c.history === undefined && c.baseline === undefined && upstream?.previous.some((p) => sameRelease(p, now));
+      if (!sameRelease(upstream, now) && !sameRelease(upstreamBefore, now) && !ranEarlier) {
         out.push(
           at(
             problem('CG610', {
-              message: `Ring "${ring}" runs ${shortDigest(now.digest)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : shortDigest(upstream.digest)}): the entry was changed by hand.`,
-              fix: `${promoteFix}, once ${shortDigest(now.digest)} runs in "${before}".`,
+              message: `Ring "${ring}" runs ${describeRelease(now)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : describeRelease(upstream)}): the entry was changed by hand.`,
+              fix: `${promoteFix}, once ${describeRelease(now)} runs in "${before}".`,
             }),
           ),
         );
@@ -251,7 +251,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       out.push(
         at(
           problem('CG610', {
-            message: `Ring "${ring}" says it took ${shortDigest(now.digest)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`,
+            message: `Ring "${ring}" says it took ${describeRelease(now)} from ${now.from === null ? 'no ring' : `"${now.from}"`}, but it takes digests only from ${expected}: the entry was changed by hand.`,
             fix: `${promoteFix}.`,
           }),
         ),
@@ -261,7 +261,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (before !== undefined) {
       const soakSeconds = spec.gates.soakSeconds ?? 0;
       if (soakSeconds > 0) {
-        const upstreamArrival = arrivalOf(c.ledger, before, now.digest, c.history);
+        const upstreamArrival = arrivalOf(c.ledger, before, now, c.history);
         const own = c.history === undefined ? { at: new Date(Date.parse(now.since)), inGit: false } : committedArrival(c, ring, now);
         const ends = [c.now, ...(own.at ? [own.at] : []), ...(upstreamArrival.left ? [upstreamArrival.left] : [])];
         const soak = soakProblem(
@@ -269,14 +269,14 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
             ring,
             before,
             soakSeconds,
-            digest: now.digest,
+            release: releaseOf(now),
             arrival: upstreamArrival.at,
             until: new Date(Math.min(...ends.map((d) => d.getTime()))),
             windows: order[index - 1].syncWindows ?? [],
             inGit: upstreamArrival.inGit,
           },
           'CG611',
-          `The ledger says ring "${ring}" runs ${shortDigest(now.digest)}, but the soak was not served: `,
+          `The ledger says ring "${ring}" runs ${describeRelease(now)}, but the soak was not served: `,
         );
         if (soak !== undefined) out.push(at({ ...soak, fix: `${restore}. ${soak.fix}` }));
       }
@@ -285,7 +285,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       out.push(
         at(
           problem('CG612', {
-            message: `Ring "${ring}" runs ${shortDigest(now.digest)} with no approver named, but it requires an approval: the entry was changed by hand.`,
+            message: `Ring "${ring}" runs ${describeRelease(now)} with no approver named, but it requires an approval: the entry was changed by hand.`,
             fix: `${promoteFix} --approved-by <name>.`,
           }),
         ),
@@ -330,25 +330,25 @@ function orderOf(c: LedgerCheck, ring: string, now: RingState): readonly RingSpe
   return c.rings;
 }
 
-/** The same release, made once: digest, time, who made it, from where, approved by whom. */
+/** The same release, made once: release, time, who made it, from where, approved by whom. */
 function sameRecord(a: RingState | undefined, b: RingState): boolean {
-  return a !== undefined && sameRelease(a, b) && a.by === b.by && a.from === b.from && a.approvedBy === b.approvedBy;
+  return a !== undefined && sameArrival(a, b) && a.by === b.by && a.from === b.from && a.approvedBy === b.approvedBy;
 }
 
 /** When a changed entry reached Git: its commit's time when `HEAD` has it, else not yet (null). */
 function committedArrival(c: LedgerCheck, ring: string, now: RingState): Arrival {
   const head = c.history?.versions[0]?.ledger;
-  if (head === undefined || !sameRelease(entry(head, ring), now)) return { at: null, inGit: true };
-  return arrivalOf(c.ledger, ring, now.digest, c.history);
+  if (head === undefined || !sameArrival(entry(head, ring), now)) return { at: null, inGit: true };
+  return arrivalOf(c.ledger, ring, now, c.history);
 }
 
 function entry(ledger: Ledger, ring: string): RingState | undefined {
   return Object.hasOwn(ledger.rings, ring) ? ledger.rings[ring] : undefined;
 }
 
-/** The same release: digest and the time it entered. */
-function sameRelease(a: RingState | undefined, b: RingState | undefined): boolean {
-  return a !== undefined && b !== undefined && a.digest === b.digest && a.since === b.since;
+/** The same release (image and chart), entered at the same time. */
+function sameArrival(a: RingState | undefined, b: RingState | undefined): boolean {
+  return sameRelease(a, b) && a!.since === b!.since;
 }
 
 function sameEntry(a: RingState, b: RingState | undefined): boolean {
@@ -360,6 +360,7 @@ function isInitial(e: RingState, initialDigest: string | undefined): boolean {
   return (
     initialDigest !== undefined &&
     e.digest === initialDigest &&
+    e.chart === undefined &&
     e.since === INITIAL_SINCE_TEXT &&
     e.by === 'initial' &&
     e.from === null &&

@@ -12,6 +12,7 @@ import { yamlLibrary } from '../core/yaml/parse';
 import { isDns1123Label } from '../core/kube-names';
 import { isTimestamp } from '../core/timestamp';
 import { Hold, Ledger, PreviousRelease, RingState } from './types';
+import { isChartRevision } from './release';
 import { VersionPolicy } from '../model/versions';
 
 /** Options for reading a ledger (see `parseLedger`). */
@@ -47,6 +48,8 @@ const ROOT_KEYS = ['service', 'rings'] as const;
 const RING_KEYS = ['digest', 'since', 'by', 'from', 'approvedBy', 'hold', 'previous'] as const;
 const HOLD_KEYS = ['reason', 'since', 'by'] as const;
 const PREVIOUS_KEYS = ['digest', 'since', 'by'] as const;
+/** Fields a ring's entry, or an entry of its `previous`, has only for a release that has one. */
+const RELEASE_OPTIONAL_KEYS = ['chart'] as const;
 
 /** What an optional field holds when there is nothing to record. */
 const EMPTY_VALUES: Readonly<Record<string, string>> = { from: 'null', approvedBy: 'null', hold: 'null', previous: '[]' };
@@ -87,8 +90,17 @@ class LedgerReader {
     this.problems.push(problem(code, { message, fix, file: this.file, line }));
   }
 
-  /** Checks a mapping's keys: reports unknown, missing and non-text keys, returns values by key. */
-  public fields<K extends string>(node: Value, path: string, keys: readonly K[], fallback: number | undefined): Map<K, Field> | undefined {
+  /**
+   * Checks a mapping's keys: reports unknown, missing and non-text keys, returns values by key.
+   * `optional` keys may be left out.
+   */
+  public fields<K extends string>(
+    node: Value,
+    path: string,
+    keys: readonly K[],
+    fallback: number | undefined,
+    optional: readonly K[] = [],
+  ): Map<K, Field> | undefined {
     if (!isMap(node)) {
       this.wrongType(node, path, 'a mapping', fallback);
       return undefined;
@@ -102,12 +114,12 @@ class LedgerReader {
         continue;
       }
       const name = key.value;
-      if (!(keys as readonly string[]).includes(name)) {
+      if (!(keys as readonly string[]).includes(name) && !(optional as readonly string[]).includes(name)) {
         this.report(
           'CG202',
           at,
           `Unknown field ${quoteReceived(join(path, name))}.`,
-          `Remove it; ${where(path)} has only the fields ${list(keys)}.`,
+          `Remove it; ${where(path)} has only the fields ${list(keys)}.${optional.length > 0 ? ` A release whose chart is promoted with the image also has ${list(optional)}.` : ''}`,
         );
         continue;
       }
@@ -168,6 +180,20 @@ class LedgerReader {
     }
     if (!isDns1123Label(value.value)) {
       this.report('CG207', at, `Field "${path}" is not a valid ${what} name; received ${this.describe(value)}.`);
+      return undefined;
+    }
+    return value.value;
+  }
+
+  /** A chart revision (a commit SHA, a tag `v<semver>` or a version `<semver>`), or `undefined` (reported). */
+  public chart(field: Field, path: string): string | undefined {
+    const { value, at } = field;
+    if (!isScalar(value) || typeof value.value !== 'string') {
+      this.wrongType(value, path, 'a chart revision', at, catalogueFix('CG212'));
+      return undefined;
+    }
+    if (!isChartRevision(value.value)) {
+      this.report('CG212', at, `Field "${path}" is not a chart revision; received ${this.describe(value)}.`);
       return undefined;
     }
     return value.value;
@@ -306,11 +332,13 @@ function readLedger(
 }
 
 function readRing(reader: LedgerReader, node: Value, path: string, at: number | undefined, policy: VersionPolicy): RingState | undefined {
-  const f = reader.fields(node, path, RING_KEYS, at);
+  const f = reader.fields<(typeof RING_KEYS)[number] | 'chart'>(node, path, RING_KEYS, at, RELEASE_OPTIONAL_KEYS);
   if (f === undefined) {
     return undefined;
   }
   const digest = reader.version(f.get('digest')!, `${path}.digest`, policy);
+  const chartField = f.get('chart');
+  const chart = chartField === undefined ? null : reader.chart(chartField, `${path}.chart`);
   const since = reader.timestamp(f.get('since')!, `${path}.since`);
   const by = reader.text(f.get('by')!, `${path}.by`);
   const from = reader.nullable(f.get('from')!, () => reader.name(f.get('from')!, `${path}.from`, 'ring'));
@@ -324,11 +352,12 @@ function readRing(reader: LedgerReader, node: Value, path: string, at: number | 
     from === undefined ||
     approvedBy === undefined ||
     hold === undefined ||
-    previous === undefined
+    previous === undefined ||
+    chart === undefined
   ) {
     return undefined;
   }
-  return { digest, since, by, from, approvedBy, hold, previous };
+  return { digest, ...(chart === null ? {} : { chart }), since, by, from, approvedBy, hold, previous };
 }
 
 function readHold(reader: LedgerReader, field: Field, path: string): Hold | undefined {
@@ -357,20 +386,28 @@ function readPrevious(reader: LedgerReader, field: Field, path: string): Previou
   let ok = true;
   value.items.forEach((item, i) => {
     const itemPath = `${path}[${i}]`;
-    const f = reader.fields(item as Value, itemPath, PREVIOUS_KEYS, offset(item) ?? at);
+    const f = reader.fields<(typeof PREVIOUS_KEYS)[number] | 'chart'>(
+      item as Value,
+      itemPath,
+      PREVIOUS_KEYS,
+      offset(item) ?? at,
+      RELEASE_OPTIONAL_KEYS,
+    );
     if (f === undefined) {
       ok = false;
       return;
     }
     // History may hold tags from before a ring took only digests; the policy applies to `digest` only.
     const digest = reader.version(f.get('digest')!, `${itemPath}.digest`, { requireDigest: false });
+    const chartField = f.get('chart');
+    const chart = chartField === undefined ? null : reader.chart(chartField, `${itemPath}.chart`);
     const since = reader.timestamp(f.get('since')!, `${itemPath}.since`);
     const by = reader.text(f.get('by')!, `${itemPath}.by`);
-    if (digest === undefined || since === undefined || by === undefined) {
+    if (digest === undefined || since === undefined || by === undefined || chart === undefined) {
       ok = false;
       return;
     }
-    out.push({ digest, since, by });
+    out.push({ digest, ...(chart === null ? {} : { chart }), since, by });
   });
   return ok ? out : undefined;
 }

@@ -5,6 +5,7 @@ import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
 import { yamlString } from '../core/yaml/emit';
 import { ParseLedgerOptions, readLedgerDocument, serviceOfFile } from './ledger-reader';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState } from './types';
+import { isChartRevision } from './release';
 import { VersionPolicy } from '../model/versions';
 
 export type { ParseLedgerOptions };
@@ -76,6 +77,8 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
       if (!isDns1123Label(name) || Object.hasOwn(rings, name)) return undefined;
       const digest = decode(next('    digest: '));
       if (digest === undefined || versionProblem(digest, policies[name] ?? DEFAULT_VERSION_POLICY) !== undefined) return undefined;
+      const chart = lines[i]?.startsWith('    chart: ') ? decode(next('    chart: ')) : null;
+      if (chart !== null && !isChartRevision(chart)) return undefined;
       const since = decode(next('    since: '));
       const by = nonEmpty(next('    by: '));
       if (!isTimestamp(since) || by === undefined) return undefined;
@@ -100,19 +103,24 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
       if (lines[i] === '    previous:') {
         i++;
         while (lines[i]?.startsWith('      - ')) {
-          const m = /^ {6}- \{ digest: (.+), since: (".+"), by: (.+) \}$/.exec(lines[i++]);
+          const m = /^ {6}- \{ digest: (.+?)(?:, chart: (.+?))?, since: (".+"), by: (.+) \}$/.exec(lines[i++]);
           const d = decode(m?.[1]);
-          const s = decode(m?.[2]);
-          const b = nonEmpty(m?.[3]);
+          const c = m?.[2] === undefined ? null : decode(m[2]);
+          const s = decode(m?.[3]);
+          const b = nonEmpty(m?.[4]);
           if (d === undefined || versionProblem(d, { requireDigest: false }) !== undefined || !isTimestamp(s) || b === undefined)
             return undefined;
-          previous.push({ digest: d, since: s, by: b });
+          if (c !== null && !isChartRevision(c)) return undefined;
+          previous.push(c === null ? { digest: d, since: s, by: b } : { digest: d, chart: c, since: s, by: b });
         }
         if (previous.length === 0) return undefined;
       } else if (next('    previous: ') !== '[]') {
         return undefined;
       }
-      rings[name] = { digest, since, by, from, approvedBy, hold, previous };
+      rings[name] =
+        chart === null
+          ? { digest, since, by, from, approvedBy, hold, previous }
+          : { digest, chart, since, by, from, approvedBy, hold, previous };
     }
   } else if (ringsLine !== 'rings: {}') {
     return undefined;
@@ -125,7 +133,9 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
  * Writes a ledger as YAML, byte for byte the same for the same ledger. Rings come in
  * `ringOrder` (the program's ring order); rings the program no longer declares follow,
  * sorted by name. Every field is always written, `null` or `[]` when empty, so a change
- * shows as a change of lines in a Git diff.
+ * shows as a change of lines in a Git diff; but for `chart`, written only for a release that
+ * has one, so that ledgers of services whose chart is not released with the image keep their
+ * bytes.
  *
  * @param ringOrder ring names in program order
  * @example
@@ -141,9 +151,9 @@ export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): s
   }
   for (const name of names) {
     const r = ledger.rings[name]!;
+    out.push(`  ${yamlString(name)}:`, `    digest: ${yamlString(r.digest)}`);
+    if (r.chart !== undefined) out.push(`    chart: ${yamlString(r.chart)}`);
     out.push(
-      `  ${yamlString(name)}:`,
-      `    digest: ${yamlString(r.digest)}`,
       `    since: ${quoted(r.since)}`,
       `    by: ${yamlString(r.by)}`,
       `    from: ${r.from === null ? 'null' : yamlString(r.from)}`,
@@ -164,7 +174,8 @@ export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): s
     } else {
       out.push('    previous:');
       for (const p of r.previous) {
-        out.push(`      - { digest: ${yamlString(p.digest)}, since: ${quoted(p.since)}, by: ${yamlString(p.by)} }`);
+        const chart = p.chart === undefined ? '' : `, chart: ${yamlString(p.chart)}`;
+        out.push(`      - { digest: ${yamlString(p.digest)}${chart}, since: ${quoted(p.since)}, by: ${yamlString(p.by)} }`);
       }
     }
   }

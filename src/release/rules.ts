@@ -4,6 +4,7 @@ import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from 
 import { formatDuration, formatTimestamp, isValidDate } from '../core/timestamp';
 import { hasWindows, openSeconds, soakEnds, WindowGroup } from './sync-windows';
 import { Ledger, PreviousRelease, RingSpec, RingState } from './types';
+import { chartRevisionProblem, describeRelease, Release, releaseKey, releaseOf, sameRelease } from './release';
 import { VersionPolicy } from '../model/versions';
 
 /** How many earlier releases a ring keeps for rollback when no limit is given. */
@@ -18,6 +19,19 @@ export interface PromoteOptions {
    * @default - whatever `fromRing` runs
    */
   readonly digest?: string;
+  /**
+   * The chart revision to promote with the digest, for a service whose chart is promoted with
+   * its image (`chartOrigin`). Into a later ring it must be the chart the ring before runs.
+   * @default - into the first ring, the chart it runs now; into a later ring, the chart of the ring before
+   */
+  readonly chart?: string;
+  /**
+   * The service's chart, when the program promotes it with the image (`inGit`: a chart in a Git
+   * repository, else in a Helm or OCI repository); a chart revision is refused for any other
+   * service (CG618).
+   * @default - the chart is not promoted with the image
+   */
+  readonly promotedChart?: { readonly inGit: boolean };
   /**
    * Take whatever this ring runs; it must be the ring right before `ring`.
    * @default - `digest` is required
@@ -66,6 +80,12 @@ export interface RollbackOptions {
    * @default - `previous` is required
    */
   readonly to?: string;
+  /**
+   * With `to`: the chart revision of the release to put back, where the ring ran that digest
+   * with several charts.
+   * @default - the newest release of `to` in the ring's history
+   */
+  readonly toChart?: string;
   /**
    * Roll back to the release the ring ran last before its current one.
    * @default false
@@ -123,7 +143,7 @@ export interface LedgerChange {
  * promote(ledger, rings, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: new Date() });
  */
 export function promote(ledger: Ledger, rings: readonly RingSpec[], options: PromoteOptions): LedgerChange {
-  const { ring, digest, fromRing, by, approvedBy, now } = options;
+  const { ring, digest, chart, fromRing, by, approvedBy, now } = options;
   const policy = options.policy ?? DEFAULT_VERSION_POLICY;
   const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   check([
@@ -132,7 +152,7 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     ...(approvedBy !== undefined && approvedBy.trim() === ''
       ? [problem('CG609', { message: 'The approver given is empty.', fix: 'Pass the name of who approved it, or leave `approvedBy` out.' })]
       : []),
-    ...(digest === undefined && fromRing === undefined
+    ...(digest === undefined && fromRing === undefined && chart === undefined
       ? [
           problem('CG609', {
             message: `Nothing to promote into "${ring}": neither a digest nor a ring to take it from was given.`,
@@ -140,6 +160,7 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
           }),
         ]
       : []),
+    ...(chart === undefined ? [] : chartProblems(ledger.service, chart, options.promotedChart)),
   ]);
   const index = ringIndex(ledger, rings, ring);
   const spec = rings[index]!;
@@ -175,25 +196,51 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
       }),
     );
   }
-  if (digest !== undefined && fromRing !== undefined && upstream !== undefined && digest !== upstream.digest) {
+  if (fromRing !== undefined && upstream !== undefined) {
+    const disagree = [
+      ...(digest !== undefined && digest !== upstream.digest
+        ? [`--digest ${shortDigest(digest)} and --from ${fromRing} disagree: "${fromRing}" runs ${shortDigest(upstream.digest)}.`]
+        : []),
+      ...(chart !== undefined && chart !== upstream.chart
+        ? [`--chart-revision ${chart} and --from ${fromRing} disagree: "${fromRing}" runs ${describeRelease(upstream)}.`]
+        : []),
+    ];
+    if (disagree.length > 0) {
+      throw new GitOpsError(
+        problem('CG609', {
+          message: disagree.join(' '),
+          fix: `Pass only --from ${fromRing} to promote what it runs, or promote that release into "${fromRing}" first.`,
+        }),
+      );
+    }
+  }
+  const current = stateOf(ledger, ring);
+  // What is not named is taken from where the ring takes releases: the ring before it, or,
+  // into the first ring, the ring's own release (a new image keeps the chart, and the reverse).
+  const base: Release | undefined = upstream ?? current;
+  const candidateDigest = digest ?? base?.digest;
+  if (candidateDigest === undefined) {
     throw new GitOpsError(
       problem('CG609', {
-        message: `--digest ${shortDigest(digest)} and --from ${fromRing} disagree: "${fromRing}" runs ${shortDigest(upstream.digest)}.`,
-        fix: `Pass only --from ${fromRing} to promote what it runs, or promote ${shortDigest(digest)} into "${fromRing}" first.`,
+        message: `Ring "${ring}" runs nothing yet, so a promotion into it names the image as well: only a chart revision was given.`,
+        fix: 'Pass --digest <sha256:…> with the chart revision.',
       }),
     );
   }
-  const candidate = digest ?? upstream!.digest;
-  const invalid = versionProblem(candidate, policy);
+  const candidateChart = chart ?? base?.chart;
+  const candidate: Release = releaseOf({ digest: candidateDigest, ...(candidateChart === undefined ? {} : { chart: candidateChart }) });
+  const invalid = versionProblem(candidate.digest, policy);
   if (invalid !== undefined) {
     throw new GitOpsError(
-      problem('CG608', { message: `Cannot promote ${JSON.stringify(candidate)} into "${ring}": it ${invalid}.`, fix: versionFix(policy) }),
+      problem('CG608', {
+        message: `Cannot promote ${JSON.stringify(candidate.digest)} into "${ring}": it ${invalid}.`,
+        fix: versionFix(policy),
+      }),
     );
   }
 
-  const current = stateOf(ledger, ring);
-  if (current?.digest === candidate) {
-    return { ledger, changed: false, summary: `${ledger.service} ${ring} already runs ${shortDigest(candidate)}` };
+  if (sameRelease(current, candidate)) {
+    return { ledger, changed: false, summary: `${ledger.service} ${ring} already runs ${describeRelease(candidate)}` };
   }
 
   const problems: Problem[] = [];
@@ -201,11 +248,11 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     problems.push(heldProblem(ledger.service, ring, current));
   }
   if (upstream !== undefined && before !== undefined) {
-    if (candidate !== upstream.digest) {
+    if (!sameRelease(candidate, upstream)) {
       problems.push(
         problem('CG601', {
-          message: `Ring "${ring}" takes only the digest running in "${before}" (${shortDigest(upstream.digest)}); received ${shortDigest(candidate)}.`,
-          fix: `Promote ${shortDigest(candidate)} into "${before}" first, or use --from ${before}.`,
+          message: `Ring "${ring}" takes only the ${upstream.chart === undefined && candidate.chart === undefined ? 'digest' : 'release'} running in "${before}" (${describeRelease(upstream)}); received ${describeRelease(candidate)}.`,
+          fix: `Promote ${describeRelease(candidate)} into "${before}" first, or use --from ${before}.`,
         }),
       );
     } else {
@@ -214,7 +261,7 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
         ring,
         before,
         soakSeconds: spec.gates.soakSeconds ?? 0,
-        digest: upstream.digest,
+        release: releaseOf(upstream),
         arrival,
         until: options.soakUntil ?? now,
         windows: rings[index - 1]!.syncWindows ?? [],
@@ -230,7 +277,7 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     problems.push(
       problem('CG604', {
         message: `Ring "${ring}" requires the promotion to name who approved it; no approver was given.`,
-        fix: `Pass --approved-by <name> of who approved promoting ${shortDigest(candidate)} into "${ring}".`,
+        fix: `Pass --approved-by <name> of who approved promoting ${describeRelease(candidate)} into "${ring}".`,
       }),
     );
   }
@@ -238,7 +285,7 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
 
   const since = formatTimestamp(now);
   const state: RingState = {
-    digest: candidate,
+    ...candidate,
     since,
     by,
     from: before ?? null,
@@ -249,8 +296,38 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
   return {
     ledger: withRing(ledger, ring, state),
     changed: true,
-    summary: releaseSummary({ kind: 'promote', service: ledger.service, rings: [ring], digest: candidate, from: before, by, approvedBy }),
+    summary: releaseSummary({
+      kind: 'promote',
+      service: ledger.service,
+      rings: [ring],
+      digest: candidate.digest,
+      ...(candidate.chart === undefined ? {} : { chart: candidate.chart }),
+      from: before,
+      by,
+      approvedBy,
+    }),
   };
+}
+
+/** CG618: a chart revision for a service whose chart is not promoted, or of the wrong form. */
+function chartProblems(service: string, chart: string, promoted: { readonly inGit: boolean } | undefined): Problem[] {
+  if (promoted === undefined) {
+    return [
+      problem('CG618', {
+        message: `${service} does not promote its chart with its image, so it takes no chart revision; received ${JSON.stringify(chart)}.`,
+      }),
+    ];
+  }
+  const why = chartRevisionProblem(chart, promoted.inGit);
+  if (why === undefined) return [];
+  return [
+    problem('CG618', {
+      message: `Chart revision ${JSON.stringify(chart)} of ${service} ${why}.`,
+      fix: promoted.inGit
+        ? 'Pass --chart-revision with the full commit SHA of the chart (git rev-parse HEAD in the application repository) or its release tag, e.g. v1.4.2.'
+        : 'Pass --chart-version with the exact version the repository publishes, e.g. 1.4.2.',
+    }),
+  ];
 }
 
 /**
@@ -310,7 +387,7 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     if (target === undefined) {
       throw new GitOpsError(
         problem('CG606', {
-          message: `Ring "${ring}" has no previous release to roll back to; it has only ever run ${shortDigest(current.digest)}.`,
+          message: `Ring "${ring}" has no previous release to roll back to; it has only ever run ${describeRelease(current)}.`,
           fix: `Promote a fixed digest into "${ring}" instead.`,
         }),
       );
@@ -323,9 +400,10 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
         problem('CG608', { message: `Cannot roll "${ring}" back to ${JSON.stringify(wanted)}: it ${invalid}.`, fix: versionFix(policy) }),
       );
     }
-    target = current.previous.find((p) => p.digest === wanted);
+    // The newest release of that image the ring ran (with the chart it ran with).
+    target = current.previous.find((p) => p.digest === wanted && (options.toChart === undefined || p.chart === options.toChart));
     if (target === undefined) {
-      const known = current.previous.map((p) => `${shortDigest(p.digest)} (since ${p.since})`).join(', ');
+      const known = current.previous.map((p) => `${describeRelease(p)} (since ${p.since})`).join(', ');
       const what =
         wanted === current.digest
           ? `${shortDigest(wanted)} is what "${ring}" runs now`
@@ -352,19 +430,28 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
   }
 
   const since = formatTimestamp(now);
+  const restored = releaseOf(target);
   const state: RingState = {
-    digest: target.digest,
+    ...restored,
     since,
     by,
     from: null,
     approvedBy: null,
     hold: { reason, since, by },
-    previous: history(current, target.digest, limit),
+    previous: history(current, restored, limit),
   };
   return {
     ledger: withRing(ledger, ring, state),
     changed: true,
-    summary: releaseSummary({ kind: 'rollback', service: ledger.service, rings: [ring], digest: target.digest, by, reason }),
+    summary: releaseSummary({
+      kind: 'rollback',
+      service: ledger.service,
+      rings: [ring],
+      digest: restored.digest,
+      ...(restored.chart === undefined ? {} : { chart: restored.chart }),
+      by,
+      reason,
+    }),
   };
 }
 
@@ -410,6 +497,8 @@ export type ReleaseSummary =
       /** The rings it changed: one, or the rings a ring was split into, changed as one. */
       readonly rings: readonly string[];
       readonly digest: string;
+      /** The chart revision promoted with it. @default - none */
+      readonly chart?: string;
       /** The ring it was taken from. @default - none: the first ring */
       readonly from?: string;
       readonly by: string;
@@ -421,6 +510,8 @@ export type ReleaseSummary =
       readonly service: string;
       readonly rings: readonly string[];
       readonly digest: string;
+      /** The chart revision restored with it. @default - none */
+      readonly chart?: string;
       readonly by: string;
       readonly reason: string;
     }
@@ -436,10 +527,10 @@ export function releaseSummary(s: ReleaseSummary): string {
     case 'promote': {
       const via = s.from === undefined ? '' : ` from ${s.from}`;
       const approval = s.approvedBy === undefined ? '' : `, approved by ${s.approvedBy}`;
-      return `promote ${s.service} ${shortDigest(s.digest)} to ${rings}${via} (by ${s.by}${approval})`;
+      return `promote ${s.service} ${describeRelease(s)} to ${rings}${via} (by ${s.by}${approval})`;
     }
     case 'rollback':
-      return `roll back ${s.service} ${rings} to ${shortDigest(s.digest)} and hold it (by ${s.by}): ${s.reason}`;
+      return `roll back ${s.service} ${rings} to ${describeRelease(s)} and hold it (by ${s.by}): ${s.reason}`;
     case 'unhold':
       return `unhold ${s.service} ${rings} (by ${s.by})`;
   }
@@ -510,7 +601,8 @@ interface SoakFacts {
   readonly ring: string;
   readonly before: string;
   readonly soakSeconds: number;
-  readonly digest: string;
+  /** The release that soaks in `before`. */
+  readonly release: Release;
   /** When the digest reached `before`; `null` when no commit has recorded it yet. */
   readonly arrival: Date | null;
   /** Up to when it counts. */
@@ -523,14 +615,15 @@ interface SoakFacts {
 
 /** The CG602 problem of a soak that is not over, or undefined. */
 function soakProblem(f: SoakFacts, code: 'CG602' | 'CG611' = 'CG602', prefix = ''): Problem | undefined {
-  const { ring, before, soakSeconds, digest } = f;
+  const { ring, before, soakSeconds } = f;
+  const what = describeRelease(f.release);
   if (soakSeconds <= 0) {
     return undefined;
   }
   if (f.arrival === null) {
     return problem(code, {
       message:
-        `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
+        `${prefix}Ring "${ring}" takes ${what} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
         `no commit records it in "${before}" yet, so Argo CD has not synced it there and its soak has not begun.`,
       fix: `Publish the promotion into "${before}" (\`--publish\`, or commit and push it), then promote ${formatDuration(soakSeconds)} later.`,
     });
@@ -543,7 +636,7 @@ function soakProblem(f: SoakFacts, code: 'CG602' | 'CG611' = 'CG602', prefix = '
   const allowed = windowed ? soakEnds(f.windows, f.arrival, soakSeconds) : new Date(f.arrival.getTime() + soakSeconds * 1000);
   return problem(code, {
     message:
-      `${prefix}Ring "${ring}" takes ${shortDigest(digest)} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
+      `${prefix}Ring "${ring}" takes ${what} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
       `it has run there ${formatDuration(Math.max(0, ran))}${windowed ? ` of time its sync windows let Argo CD sync` : ''} ` +
       `(since ${formatTimestamp(f.arrival)}${f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ", the ledger's time: the checkout is not in a Git repository" : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
     fix:
@@ -647,17 +740,17 @@ function approverProblems(ring: string, spec: RingSpec, by: string, approvedBy: 
 export const ruleChecks = { soakProblem, approverProblems, heldProblem };
 
 /** The ring's new history: its current release first, then the older ones, without `next`, at most `limit`. */
-function history(current: RingState | undefined, next: string, limit: number): PreviousRelease[] {
+function history(current: RingState | undefined, next: Release, limit: number): PreviousRelease[] {
   if (current === undefined) {
     return [];
   }
-  const entries = [{ digest: current.digest, since: current.since, by: current.by }, ...current.previous];
-  const seen = new Set<string>([next]);
+  const entries = [current, ...current.previous];
+  const seen = new Set<string>([releaseKey(next)]);
   const out: PreviousRelease[] = [];
   for (const e of entries) {
-    if (!seen.has(e.digest)) {
-      seen.add(e.digest);
-      out.push({ digest: e.digest, since: e.since, by: e.by });
+    if (!seen.has(releaseKey(e))) {
+      seen.add(releaseKey(e));
+      out.push({ ...releaseOf(e), since: e.since, by: e.by });
     }
   }
   return out.slice(0, limit);

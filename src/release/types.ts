@@ -1,4 +1,5 @@
 import type { WindowGroup } from './sync-windows';
+import type { Release } from './release';
 
 /** A promotion ring as the program declares it, in order (index 0 is the first ring). */
 export interface RingSpec {
@@ -41,9 +42,7 @@ export interface RingGates {
 }
 
 /** A release a ring ran before its current one, kept so it can be rolled back to. */
-export interface PreviousRelease {
-  /** Digest (or tag, where the ring's policy allows tags). */
-  readonly digest: string;
+export interface PreviousRelease extends Release {
   /** When it entered the ring, `YYYY-MM-DDTHH:MM:SSZ`. */
   readonly since: string;
   /** Who put it there. */
@@ -60,10 +59,8 @@ export interface Hold {
   readonly by: string;
 }
 
-/** What one ring runs, and how it got there. */
-export interface RingState {
-  /** Digest (or tag, where the ring's policy allows tags) the ring runs. */
-  readonly digest: string;
+/** What one ring runs (its release: image, and chart where the chart is released with it), and how it got there. */
+export interface RingState extends Release {
   /** When it entered the ring, `YYYY-MM-DDTHH:MM:SSZ`. */
   readonly since: string;
   /** Who put it there (a person or an automation, e.g. `ci`). */

@@ -34,7 +34,15 @@ export function modelFingerprint(model: PlatformModel): string {
 export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseState {
   const state = new Map<string, Map<string, RingRelease>>();
   for (const [service, file] of ledgers) {
-    state.set(service, new Map(Object.entries(file.ledger.rings).map(([ring, r]) => [ring, { version: r.digest }])));
+    state.set(
+      service,
+      new Map(
+        Object.entries(file.ledger.rings).map(([ring, r]) => [
+          ring,
+          r.chart === undefined ? { version: r.digest } : { version: r.digest, chart: r.chart },
+        ]),
+      ),
+    );
   }
   return state;
 }

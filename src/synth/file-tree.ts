@@ -4,6 +4,8 @@ import * as crypto from 'crypto';
 export enum FileKind {
   /** Helm values of one target. */
   VALUES = 'values',
+  /** The chart revision one target's ring runs, for a chart promoted with the image. */
+  RELEASE = 'release',
   /** One Kubernetes object, rendered by the program or the namespace baseline. */
   OBJECT = 'object',
   /** The ApplicationSets of a control plane. */

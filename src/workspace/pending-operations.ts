@@ -123,10 +123,30 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
   const request =
     !r || !str(r.service) || !str(r.ring)
       ? undefined
-      : r.kind === 'promote' && opt(r.digest) && opt(r.fromRing) && opt(r.approvedBy)
-        ? { kind: r.kind, service: r.service, ring: r.ring, digest: r.digest, fromRing: r.fromRing, approvedBy: r.approvedBy }
-        : r.kind === 'rollback' && opt(r.to) && (r.previous === undefined || typeof r.previous === 'boolean') && str(r.reason)
-          ? { kind: r.kind, service: r.service, ring: r.ring, to: r.to, previous: r.previous, reason: r.reason }
+      : r.kind === 'promote' && opt(r.digest) && opt(r.chart) && opt(r.fromRing) && opt(r.approvedBy)
+        ? {
+            kind: r.kind,
+            service: r.service,
+            ring: r.ring,
+            digest: r.digest,
+            ...(r.chart === undefined ? {} : { chart: r.chart }),
+            fromRing: r.fromRing,
+            approvedBy: r.approvedBy,
+          }
+        : r.kind === 'rollback' &&
+            opt(r.to) &&
+            opt(r.toChart) &&
+            (r.previous === undefined || typeof r.previous === 'boolean') &&
+            str(r.reason)
+          ? {
+              kind: r.kind,
+              service: r.service,
+              ring: r.ring,
+              to: r.to,
+              ...(r.toChart === undefined ? {} : { toChart: r.toChart }),
+              previous: r.previous,
+              reason: r.reason,
+            }
           : r.kind === 'unhold'
             ? { kind: r.kind, service: r.service, ring: r.ring }
             : undefined;

@@ -13,6 +13,7 @@ import { shortDigest } from '../model/versions';
 import { parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
 import { Hold, Ledger, PreviousRelease, RingState } from '../release/types';
+import { describeRelease, sameRelease } from '../release/release';
 import { applyRingMoves, ringsTakingOver } from '../release/moves';
 import { checkoutTree } from './build';
 import { Checkout } from './checkout/checkout-fs';
@@ -167,6 +168,7 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
           services: summary.services,
           rings: summary.rings,
           digests: summary.digests,
+          charts: summary.charts,
           promotedBy,
           ...(approvedBy ? { approvedBy: [approvedBy] } : {}),
           ...(req.programCommit ? { programCommit: req.programCommit } : {}),
@@ -303,20 +305,22 @@ function exactRequest(
       `its record does not say which digest it moved "${pending.request.ring}" to, as the program reads ${op.ledger.path} now.`,
     );
   }
-  if (request.kind === 'rollback') return { ...request, to: made.digest, previous: false };
+  if (request.kind === 'rollback') {
+    return { ...request, to: made.digest, ...(made.chart === undefined ? {} : { toChart: made.chart }), previous: false };
+  }
   const source = request.fromRing === undefined ? undefined : current?.rings[request.fromRing];
-  if (source !== undefined && source.digest !== made.digest) {
+  if (source !== undefined && !sameRelease(source, made)) {
     throw noLongerApplies(
       op,
-      `it promoted ${shortDigest(made.digest)}, what "${request.fromRing}" ran when it was made, but "${request.fromRing}" runs ` +
-        `${shortDigest(source.digest)} now (${release(source)}). A promotion moves exactly the digest it was made${request.approvedBy ? ' and approved' : ''} for, ` +
+      `it promoted ${describeRelease(made)}, what "${request.fromRing}" ran when it was made, but "${request.fromRing}" runs ` +
+        `${describeRelease(source)} now (${release(source)}). A promotion moves exactly the digest it was made${request.approvedBy ? ' and approved' : ''} for, ` +
         'never what the ring runs by the time it is published.',
       `Drop it (cdk8s-gitops publish --drop-pending, then git checkout -- ${op.ledger.path}), bring the checkout up to date (git pull), ` +
         `look at what "${request.fromRing}" runs now (cdk8s-gitops status), and promote again` +
         `${request.approvedBy ? ', with an approval for that digest,' : ''} if it should go on.`,
     );
   }
-  return { ...request, digest: made.digest };
+  return { ...request, digest: made.digest, ...(made.chart === undefined ? {} : { chart: made.chart }) };
 }
 
 /** `CG517`: the pending operation cannot be made on the remote tip, for the reason `why`. */
@@ -389,7 +393,7 @@ function ledgerOf(model: PlatformModel, op: PendingOperation): Ledger | undefine
  * the unhold left it with, unheld.
  */
 function inEffect(op: PendingOperation, made: RingState, ring: RingState): boolean {
-  const same = (p: PreviousRelease): boolean => p.digest === made.digest && p.since === made.since && p.by === made.by;
+  const same = (p: PreviousRelease): boolean => sameRelease(p, made) && p.since === made.since && p.by === made.by;
   if (op.request.kind === 'unhold') return ring.hold === null && same(ring);
   return [ring, ...ring.previous].some(same);
 }

@@ -14,6 +14,7 @@ import { arrivalOf } from '../release/gates';
 import { LedgerChange, promote, PromoteOptions, releaseSummary, rollback, unhold } from '../release/rules';
 import { orderBeforeSplit } from '../release/moves';
 import { Ledger, RingSpec } from '../release/types';
+import { releaseOf, sameRelease } from '../release/release';
 
 /** A change to what a ring runs. */
 export type ReleaseRequest =
@@ -23,6 +24,8 @@ export type ReleaseRequest =
       readonly ring: string;
       /** The digest to promote. @default - what `fromRing` runs */
       readonly digest?: string;
+      /** The chart revision to promote, for a service whose chart is promoted with its image. @default - see `PromoteOptions.chart` */
+      readonly chart?: string;
       /** Promote what this ring runs. @default - `digest` is required */
       readonly fromRing?: string;
       /** Who approved it. @default - nobody */
@@ -34,6 +37,8 @@ export type ReleaseRequest =
       readonly ring: string;
       /** The digest to go back to. @default - `previous` */
       readonly to?: string;
+      /** With `to`: the chart revision it ran with. @default - the newest release of `to` in the ring's history */
+      readonly toChart?: string;
       /** Go back to the release before the current one. @default false */
       readonly previous?: boolean;
       readonly reason: string;
@@ -110,6 +115,8 @@ export function runRelease(
   const before = existing?.ledger;
   const ledger: Ledger = before ?? { service: service.name, rings: {} };
   const rings = gateRings(model, service.name);
+  const source = service.source;
+  const promotedChart = source.kind === 'helm' && source.promoted === true ? { inGit: source.origin === undefined } : undefined;
   const targets = options.movedTo !== undefined && options.movedTo.length > 0 ? options.movedTo : [request.ring];
   /** The ring order `ring` is judged in, and the ring before it there. */
   const placeOf = (ring: string): { order: RingSpec[]; upstream?: RingSpec } => {
@@ -128,6 +135,8 @@ export function runRelease(
       ? promote(on, placeOf(ring).order, {
           ring,
           digest: request.digest,
+          ...(request.chart === undefined ? {} : { chart: request.chart }),
+          ...(promotedChart === undefined ? {} : { promotedChart }),
           fromRing: fromOf(ring, request.fromRing),
           approvedBy: request.approvedBy,
           by: ctx.by,
@@ -139,6 +148,7 @@ export function runRelease(
         ? rollback(on, rings, {
             ring,
             to: request.to,
+            ...(request.toChart === undefined ? {} : { toChart: request.toChart }),
             previous: request.previous,
             reason: request.reason,
             by: ctx.by,
@@ -179,7 +189,7 @@ export function runRelease(
   const history = gates.inGit && into.some((r) => upstreamOf(r) !== undefined) ? gates.context(path, onDisk).history : undefined;
   const change = apply((ring) => {
     const upstream = upstreamOf(ring);
-    const upstreamArrival = upstream === undefined ? undefined : arrivalOf(ledger, upstream, ledger.rings[upstream].digest, history);
+    const upstreamArrival = upstream === undefined ? undefined : arrivalOf(ledger, upstream, ledger.rings[upstream], history);
     return { ...(upstreamArrival ? { upstreamArrival } : {}), soakUntil: soakUntil(ctx) };
   });
   if (change.changed) {
@@ -237,7 +247,7 @@ function joinChanges(
   const states = made.map((c) => ledger.rings[c.ring]!);
   const first = states[0]!;
   const rings = made.map((c) => c.ring);
-  const one = states.every((st) => st.digest === first.digest && st.from === first.from);
+  const one = states.every((st) => sameRelease(st, first) && st.from === first.from);
   const summary = !one
     ? made.map((c) => c.change.summary).join('; ')
     : request.kind === 'promote'
@@ -245,13 +255,13 @@ function joinChanges(
           kind: 'promote',
           service: ledger.service,
           rings,
-          digest: first.digest,
+          ...releaseOf(first),
           ...(first.from !== null ? { from: first.from } : {}),
           by: ctx.by,
           ...(first.approvedBy !== null ? { approvedBy: first.approvedBy } : {}),
         })
       : request.kind === 'rollback'
-        ? releaseSummary({ kind: 'rollback', service: ledger.service, rings, digest: first.digest, by: ctx.by, reason: request.reason })
+        ? releaseSummary({ kind: 'rollback', service: ledger.service, rings, ...releaseOf(first), by: ctx.by, reason: request.reason })
         : releaseSummary({ kind: 'unhold', service: ledger.service, rings, by: ctx.by });
   return { ledger, changed: true, summary };
 }

@@ -157,17 +157,20 @@ describe('when a digest reached a ring', () => {
       ],
       truncated: false,
     };
-    expect(arrivalOf(v2, 'nonprod', A, history)).toEqual({ at: T('2026-11-22T10:00:00Z'), inGit: true });
-    expect(arrivalOf(v2, 'nonprod', SEED, history)).toEqual({
+    expect(arrivalOf(v2, 'nonprod', { digest: A }, history)).toEqual({ at: T('2026-11-22T10:00:00Z'), inGit: true });
+    expect(arrivalOf(v2, 'nonprod', { digest: SEED }, history)).toEqual({
       at: T('2026-11-20T00:00:00Z'),
       left: T('2026-11-22T10:00:00Z'),
       inGit: true,
     });
-    expect(arrivalOf(ledger({ nonprod: state(B, '2026-11-22T12:00:00Z') }), 'nonprod', B, history)).toEqual({ at: null, inGit: true });
+    expect(arrivalOf(ledger({ nonprod: state(B, '2026-11-22T12:00:00Z') }), 'nonprod', { digest: B }, history)).toEqual({
+      at: null,
+      inGit: true,
+    });
   });
 
   test("outside Git is the ledger's since", () => {
-    expect(arrivalOf(BASE, 'prod-canary', A)).toEqual({ at: T('2026-11-22T10:00:00Z'), inGit: false });
+    expect(arrivalOf(BASE, 'prod-canary', { digest: A })).toEqual({ at: T('2026-11-22T10:00:00Z'), inGit: false });
   });
 });
 

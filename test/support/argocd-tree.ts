@@ -3,7 +3,7 @@
  * generate from the directories of the tree, and what each AppProject allows.
  */
 import { isDeepStrictEqual } from 'util';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { IN_CLUSTER } from '../../src/synth/argocd/bootstrap';
 import { applicationName } from '../../src/model/placement';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
@@ -38,8 +38,11 @@ function globRegex(glob: string): RegExp {
   );
 }
 
-/** Renders the Go template expressions the SDK writes; any other expression is an error. */
-function render(value: unknown, dir: string): unknown {
+/**
+ * Renders the Go template expressions the SDK writes; any other expression is an error.
+ * `file` holds the keys of a git files generator's file (`.chart.revision`).
+ */
+function render(value: unknown, dir: string, file?: Readonly<Record<string, any>>): unknown {
   const segments = dir.split('/');
   const index = (n: string): string => {
     const s = segments[Number(n)];
@@ -51,14 +54,19 @@ function render(value: unknown, dir: string): unknown {
       const e = expr.trim();
       let m: RegExpMatchArray | null;
       if (e === '.path.path') return dir;
+      if ((m = e.match(/^\.([a-z]+)\.([a-z]+)$/i)) && file !== undefined) {
+        const v = file[m[1]]?.[m[2]];
+        if (typeof v !== 'string') throw new Error(`missingkey: ${e} in the generator file of ${dir}`);
+        return v;
+      }
       if ((m = e.match(/^index \.path\.segments (\d+)$/))) return index(m[1]);
       if ((m = e.match(/^printf "%s-%s" \(index \.path\.segments (\d+)\) \(index \.path\.segments (\d+)\)$/)))
         return `${index(m[1])}-${index(m[2])}`;
       throw new Error(`Unknown template expression {{${expr}}}`);
     });
   }
-  if (Array.isArray(value)) return value.map((v) => render(v, dir));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, dir)]));
+  if (Array.isArray(value)) return value.map((v) => render(v, dir, file));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, dir, file)]));
   return value;
 }
 
@@ -86,11 +94,16 @@ export function generatedApplications(model: PlatformModel, files: Readonly<Reco
     if (obj.kind !== 'ApplicationSet') continue;
     const generator = obj.spec.generators[0].git;
     if (generator.repoURL !== model.repoURL || generator.revision !== model.revision) throw new Error(`${file}: reads another repository`);
-    const include = generator.directories.filter((d: any) => !d.exclude).map((d: any) => globRegex(d.path));
-    const exclude = generator.directories.filter((d: any) => d.exclude).map((d: any) => globRegex(d.path));
-    for (const dir of dirs) {
-      if (dir.split('/').some((s) => s.startsWith('.'))) continue; // hidden directories are skipped
-      if (include.some((r: RegExp) => r.test(dir)) && !exclude.some((r: RegExp) => r.test(dir))) {
+    // A git files generator lists files (its Applications are their directories, with the files' keys).
+    const listed = generator.files ?? generator.directories;
+    const include = listed.filter((d: any) => !d.exclude).map((d: any) => globRegex(d.path));
+    const exclude = listed.filter((d: any) => d.exclude).map((d: any) => globRegex(d.path));
+    const candidates = generator.files ? Object.keys(files) : [...dirs];
+    for (const path of candidates) {
+      if (path.split('/').some((s) => s.startsWith('.'))) continue; // hidden directories are skipped
+      if (include.some((r: RegExp) => r.test(path)) && !exclude.some((r: RegExp) => r.test(path))) {
+        const dir = generator.files ? path.slice(0, path.lastIndexOf('/')) : path;
+        const keys = generator.files ? (parse(files[path]) as Record<string, any>) : undefined;
         out.push({
           set: obj.metadata.name,
           controlPlane: file.split('/').slice(-2)[0],
@@ -98,8 +111,8 @@ export function generatedApplications(model: PlatformModel, files: Readonly<Reco
           app: {
             apiVersion: 'argoproj.io/v1alpha1',
             kind: 'Application',
-            ...(render(obj.spec.template, dir) as object),
-            metadata: { ...(render(obj.spec.template.metadata, dir) as object), namespace: obj.metadata.namespace },
+            ...(render(obj.spec.template, dir, keys) as object),
+            metadata: { ...(render(obj.spec.template.metadata, dir, keys) as object), namespace: obj.metadata.namespace },
           },
         });
       }
@@ -113,7 +126,12 @@ export function generatedApplications(model: PlatformModel, files: Readonly<Reco
  * Application or several, an Application for a directory that is no target, or one whose
  * name, project, destination, sources or release differ from the target's.
  */
-export function applicationProblems(model: PlatformModel, files: Readonly<Record<string, string>>): string[] {
+export function applicationProblems(
+  model: PlatformModel,
+  files: Readonly<Record<string, string>>,
+  /** The chart revision a ring's release records, for a chart promoted with the image. */
+  chartOf: (service: string, ring: string) => string | undefined = () => undefined,
+): string[] {
   const problems: string[] = [];
   const apps = generatedApplications(model, files);
   const byDir = new Map<string, GeneratedApplication[]>();
@@ -151,7 +169,7 @@ export function applicationProblems(model: PlatformModel, files: Readonly<Record
       sources: [
         {
           repoURL: helmOf(s).repoURL,
-          targetRevision: helmOf(s).targetRevision,
+          targetRevision: (helmOf(s).promoted === true ? chartOf(t.service, t.ring) : undefined) ?? helmOf(s).targetRevision,
           // Argo CD's documented shapes: a Helm repository's chart by name, an OCI chart at ".".
           ...(helmOf(s).origin === 'helm-repository'
             ? { chart: helmOf(s).chart }

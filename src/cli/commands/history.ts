@@ -2,6 +2,7 @@ import { HistoryEntry, readHistory } from '../../workspace/git/history';
 import { GitOpsError } from '../../core/errors';
 import { didYouMean } from '../../core/suggest';
 import { shortDigest } from '../../model/versions';
+import { shortChart } from '../../release/release';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
@@ -58,17 +59,20 @@ Example:
       ctx.stdout.write(`No published change of ${positionals[0]}${values.ring ? ` in ring ${values.ring}` : ''} in ${out}.\n`);
       return 0;
     }
+    // The chart column shows only where a chart is promoted with the image.
+    const charts = entries.some((e) => e.chart.length > 0);
     const rows = entries.map((e) => [
       e.date.slice(0, 19).replace('T', ' '),
       e.operation ?? '',
       e.ring.join(','),
       e.digest.map((d) => (d.startsWith('sha256:') ? shortDigest(d) : d)).join(','),
+      ...(charts ? [e.chart.map(shortChart).join(',')] : []),
       e.promotedBy ?? e.author,
       e.approvedBy.join(','),
       e.sha.slice(0, 10),
       e.subject,
     ]);
-    const head = ['DATE', 'OPERATION', 'RING', 'DIGEST', 'BY', 'APPROVED', 'COMMIT', 'SUBJECT'];
+    const head = ['DATE', 'OPERATION', 'RING', 'DIGEST', ...(charts ? ['CHART'] : []), 'BY', 'APPROVED', 'COMMIT', 'SUBJECT'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     for (const r of [head, ...rows]) ctx.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`);
     return 0;

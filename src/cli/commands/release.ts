@@ -12,6 +12,8 @@ import { withCheckoutLock } from '../locking';
 import { addPending, pendingStore } from '../../workspace/pending-operations';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
+import { GitOpsError } from '../../core/errors';
+import { PlatformModel } from '../../model/platform-model';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
@@ -41,13 +43,23 @@ const RELEASE_OPTIONS = {
   'allow-remove': { type: 'string', multiple: true },
 } as const;
 
-async function release(ctx: CommandContext, values: CommandValues<typeof RELEASE_OPTIONS>, request: ReleaseRequest): Promise<number> {
+/**
+ * Runs a release request in the checkout. `chartFlag` is the flag a promotion's chart revision
+ * was given with, checked against where the service's chart comes from.
+ */
+async function release(
+  ctx: CommandContext,
+  values: CommandValues<typeof RELEASE_OPTIONS>,
+  request: ReleaseRequest,
+  chartFlag?: '--chart-revision' | '--chart-version',
+): Promise<number> {
   const out = checkoutDir(ctx, request.kind, values.out, 'existing');
   if (values.branch !== undefined && !values.publish) {
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
   }
   const format = ctx.format(values.format, ['text', 'json']);
   const { model, fingerprint } = await runProgram(request.kind, values, ctx);
+  if (chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
   const by = values.by ?? ctx.actor();
   const now = ctx.now();
   const clock = ctx.clock();
@@ -174,24 +186,32 @@ export const promoteCommand: Command = {
   name: 'promote',
   summary: 'Move a digest into a promotion ring',
   usage:
-    'cdk8s-gitops promote <service> --ring RING (--digest sha256:… | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
-  help: `Records in the service's release ledger that RING now runs the digest, and rewrites only
-that ring's values files (for a rendered service: the image of its
-objects). The first ring takes any digest; a later ring takes only the digest the
-ring before it runs, after that ring's soak time (from the commit that recorded the
-digest there, counting only time its sync windows were open), never while it is held,
-and with --approved-by (someone other than --by, one of the ring's approvers) where
-the ring requires approval. CDK8S_GITOPS_NOW may set the time back, never forward.
+    'cdk8s-gitops promote <service> --ring RING (--digest sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+  help: `Records in the service's release ledger that RING now runs the release, and rewrites
+only that ring's files (values files, release files of a promoted chart; for a
+rendered service: the image of its objects). A release is the image digest and, for
+a service whose chart is promoted with it (promoted: true), the chart revision. The
+first ring takes any release; a later ring takes only the release the ring before it
+runs, after that ring's soak time (from the commit that recorded the release there,
+counting only time its sync windows were open), never while it is held, and with
+--approved-by (someone other than --by, one of the ring's approvers) where the ring
+requires approval. CDK8S_GITOPS_NOW may set the time back, never forward.
 
 Options:
-  --ring RING        the ring to promote into
-  --digest D         the image digest, sha256:<64 hex>
-  --from RING        promote what RING (the ring before) runs
-  --approved-by NAME who approved it
+  --ring RING           the ring to promote into
+  --digest D            the image digest, sha256:<64 hex> (default: what the ring
+                        takes from: the ring before, or into the first ring its own)
+  --chart-revision R    a promoted chart in Git: the full commit SHA or a tag v1.4.2
+  --chart-version V     a promoted chart in a Helm or OCI repository: the exact version
+                        (default for both: the chart of the ring before, or into the
+                        first ring the chart it runs)
+  --from RING           promote what RING (the ring before) runs: image and chart
+  --approved-by NAME    who approved it
 ${COMMON_HELP}
 
 Example:
   cdk8s-gitops promote payments-api --ring nonprod --digest sha256:2e8f1a31…
+  cdk8s-gitops promote payments-api --ring nonprod --digest sha256:2e8f1a31… --chart-revision v1.4.2
   cdk8s-gitops promote payments-api --ring prod --from prod-canary --approved-by alice`,
   run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(
@@ -201,6 +221,8 @@ Example:
         ...RELEASE_OPTIONS,
         ring: { type: 'string' },
         digest: { type: 'string' },
+        'chart-revision': { type: 'string' },
+        'chart-version': { type: 'string' },
         from: { type: 'string' },
         'approved-by': { type: 'string' },
       },
@@ -208,17 +230,33 @@ Example:
     );
     const service = oneService('promote', positionals);
     const ring = required('promote', values.ring, '--ring', '--ring nonprod');
-    if (values.digest === undefined && values.from === undefined) {
+    const revision = values['chart-revision'];
+    const version = values['chart-version'];
+    if (revision !== undefined && version !== undefined) {
+      throw usageError(
+        'promote',
+        'takes --chart-revision or --chart-version, not both.',
+        'Pass --chart-revision for a chart in Git, --chart-version for a chart in a Helm or OCI repository.',
+      );
+    }
+    const chart = revision ?? version;
+    if (values.digest === undefined && values.from === undefined && chart === undefined) {
       throw usageError('promote', 'needs --digest or --from.', 'Pass --digest sha256:<64 hex>, or --from <the ring before>.');
     }
-    return release(ctx, values, {
-      kind: 'promote',
-      service,
-      ring,
-      digest: values.digest,
-      fromRing: values.from,
-      approvedBy: values['approved-by'],
-    });
+    return release(
+      ctx,
+      values,
+      {
+        kind: 'promote',
+        service,
+        ring,
+        digest: values.digest,
+        ...(chart === undefined ? {} : { chart }),
+        fromRing: values.from,
+        approvedBy: values['approved-by'],
+      },
+      chart === undefined ? undefined : revision !== undefined ? '--chart-revision' : '--chart-version',
+    );
   },
 };
 
@@ -308,4 +346,21 @@ function oneService(command: string, positionals: string[]): string {
 function required(command: string, value: string | undefined, flag: string, example: string): string {
   if (value === undefined || value.trim() === '') throw usageError(command, `needs ${flag}.`, `Pass ${example}.`);
   return value;
+}
+
+/**
+ * CG618 when a chart revision was given with the flag of the other kind of chart source:
+ * `--chart-revision` names a Git revision, `--chart-version` a Helm or OCI chart version.
+ */
+function assertChartFlag(model: PlatformModel, service: string, flag: '--chart-revision' | '--chart-version'): void {
+  const source = model.services.find((s) => s.name === service)?.source;
+  if (source === undefined || source.kind !== 'helm' || source.promoted !== true) return; // the release rules say why
+  const inGit = source.origin === undefined;
+  if (inGit === (flag === '--chart-revision')) return;
+  throw GitOpsError.of('CG618', {
+    message: `${service} reads its chart from ${inGit ? 'a Git repository' : source.origin === 'oci' ? 'an OCI registry' : 'a Helm repository'}, which is pinned by ${inGit ? 'a revision' : 'a version'}; received ${flag}.`,
+    fix: inGit
+      ? 'Pass --chart-revision with the full commit SHA of the chart, or its release tag (v1.4.2).'
+      : 'Pass --chart-version with the exact chart version, e.g. 1.4.2.',
+  });
 }

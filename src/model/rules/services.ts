@@ -5,7 +5,7 @@
 import { Problem, problem } from '../../core/errors';
 import { PASSWORD_PROBLEM, redactUrl, repoUrlProblem } from '../names';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../platform-model';
-import { isDigest, isTag, ringPolicies } from '../versions';
+import { isDigest, isSemVer, isTag, ringPolicies } from '../versions';
 
 /**
  * Services that share a name (CG135), lack (CG106) or misspell (CG109, CG145) their chart's
@@ -102,9 +102,6 @@ function problemsOfRepositories(model: PlatformModel): Problem[] {
   return problems;
 }
 
-/** SemVer 2, exactly one version (semver.org's own pattern). */
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 /** A chart name Helm accepts: lower-case letters and digits, words separated by "-", "_" or ".". */
 const CHART_NAME = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
 /** `oci://<registry>[:port]/<path>`, each path component as the OCI distribution spec allows it; no tag, no digest. */
@@ -124,6 +121,6 @@ function publishedChartProblem(source: HelmSourceModel): string | undefined {
     if (!/^https?:\/\/[^/]+/.test(repoURL)) return `repoURL "${repoURL}" is not an http(s) URL of a Helm repository`;
     if (!CHART_NAME.test(source.chart ?? '')) return `chart "${source.chart ?? ''}" is not a Helm chart name`;
   }
-  if (!SEMVER.test(version)) return `version "${version}" is not one exact SemVer 2 version`;
+  if (!isSemVer(version)) return `version "${version}" is not one exact SemVer 2 version`;
   return undefined;
 }

@@ -176,6 +176,11 @@ function applicationSet(
   const [ENV, CLOUD, CLUSTER, SERVICE] = [0, 1, 2, 3].map((i) => seg(i));
   const s = shape.service;
   const syncPolicy = syncPolicyOf(env);
+  // A set that reads each target's release file lists the files; its Applications are the
+  // same (path parameters are the file's directory), and each reads what its ring runs.
+  const file = s === undefined ? undefined : shape.source.releaseFile(s);
+  const paths = (globs: readonly string[]): string[] => (file === undefined ? [...globs] : globs.map((g) => `${g}/${file}`));
+  const listed = [...paths(includes).map((path) => ({ path })), ...paths(excludes).map((path) => ({ path, exclude: true }))];
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
@@ -188,7 +193,7 @@ function applicationSet(
           git: {
             repoURL: model.repoURL,
             revision: model.revision,
-            directories: [...includes.map((path) => ({ path })), ...excludes.map((path) => ({ path, exclude: true }))],
+            ...(file === undefined ? { directories: listed } : { files: listed }),
           },
         },
       ],

@@ -36,6 +36,10 @@ export const renderedSource: SourceKind = {
     return [];
   },
 
+  releaseFile(): undefined {
+    return undefined;
+  },
+
   deployedVersions({ target: t, service, directory }, read) {
     const placeholder = imagePlaceholder(service.name);
     const out: { path: string; version: string | undefined }[] = [];

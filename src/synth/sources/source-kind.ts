@@ -6,6 +6,11 @@ import { ClusterModel, EnvironmentModel, PlatformModel, ServiceModel, TargetMode
 export interface RingRelease {
   /** The digest (`sha256:<64 hex>`) or tag the ring runs. */
   readonly version: string;
+  /**
+   * The chart revision the ring runs, for a service whose chart is promoted with its image.
+   * @default - none recorded: the chart's revision as the program names it
+   */
+  readonly chart?: string;
 }
 
 /** Everything a source kind needs to write one target's files. */
@@ -61,6 +66,12 @@ export interface SourceKind extends SourceKindDescriptor {
   templateSources(input: TemplateInput): Record<string, unknown>;
   /** Repositories besides the GitOps repository the AppProject must allow for the service. */
   sourceRepos(service: ServiceModel): readonly string[];
+  /**
+   * The file in each of the service's target directories that its ApplicationSet reads with a
+   * git files generator (the release of the target's ring), or undefined when the set lists
+   * the directories themselves (a git directories generator).
+   */
+  releaseFile(service: ServiceModel): string | undefined;
   /**
    * The version (digest or tag) a target's files deploy, file by file, as read from a checkout
    * with `read` (undefined when the file is missing). A file whose version cannot be read gives

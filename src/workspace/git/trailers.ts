@@ -8,6 +8,8 @@ export enum TrailerKey {
   RING = 'Cdk8s-Gitops-Ring',
   /** An image digest the commit deploys, `sha256:…`. */
   DIGEST = 'Cdk8s-Gitops-Digest',
+  /** A chart revision the commit deploys, for a chart promoted with the image. */
+  CHART = 'Cdk8s-Gitops-Chart-Revision',
   /** Who asked for the promotion (a person or a CI job). */
   PROMOTED_BY = 'Cdk8s-Gitops-Promoted-By',
   /** The commit of the platform program that produced the change. */
@@ -44,6 +46,8 @@ export interface GitOpsTrailerFields {
   readonly rings?: readonly string[];
   /** @default - no digest trailer */
   readonly digests?: readonly string[];
+  /** @default - no chart revision trailer */
+  readonly charts?: readonly string[];
   /** @default - no promoted-by trailer */
   readonly promotedBy?: string;
   /** @default - no program-commit trailer */
@@ -79,6 +83,7 @@ export function gitopsTrailers(fields: GitOpsTrailerFields): Trailers {
     [TrailerKey.SERVICE, fields.services],
     [TrailerKey.RING, fields.rings],
     [TrailerKey.DIGEST, fields.digests],
+    [TrailerKey.CHART, fields.charts],
     [TrailerKey.PROMOTED_BY, fields.promotedBy === undefined ? undefined : [fields.promotedBy]],
     [TrailerKey.APPROVED_BY, fields.approvedBy],
     [TrailerKey.PROGRAM_COMMIT, fields.programCommit === undefined ? undefined : [fields.programCommit]],
