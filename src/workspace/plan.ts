@@ -1,5 +1,5 @@
 import { FileKind, FileTree } from '../synth/file-tree';
-import { applicationsOf, TreeView } from './inspect/checkout';
+import { applicationsOf, readsFiles, TreeView } from './inspect/checkout';
 import type { GeneratedApplication } from '../preview';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
 import { planWrite, WriteOptions, WritePlan } from './checkout/writer';
@@ -175,9 +175,14 @@ export function applicationsDeletedBy(
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
 }
 
-/** Applications depend only on the ApplicationSets and the directory list. */
+/**
+ * Whether two views give the same Applications, decided on the ApplicationSets and the
+ * directory list; an ApplicationSet with a git files generator depends on the files' text as
+ * well, and is expanded to tell.
+ */
 function sameApplications(a: TreeView, b: TreeView): boolean {
   if (!sameList(a.directories, b.directories)) return false;
+  if (a.applicationSets.some(readsFiles) || b.applicationSets.some(readsFiles)) return false;
   return JSON.stringify(a.applicationSets) === JSON.stringify(b.applicationSets);
 }
 

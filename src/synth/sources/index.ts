@@ -4,7 +4,7 @@ import { renderedSource } from './rendered';
 import { SourceKind } from './source-kind';
 
 export type { SourceKind, TargetFile, TargetInput, TemplateInput, RingRelease, VersionInput, DeployedVersion } from './source-kind';
-export { helmSource, BASELINE_DIRECTORY } from './helm';
+export { helmSource, BASELINE_DIRECTORY, RELEASE_FILE } from './helm';
 export { renderedSource } from './rendered';
 
 const KINDS: Readonly<Record<ServiceModel['source']['kind'], SourceKind>> = {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { systemErrorCode } from '../../core/errors';
 import { parseYamlDocuments } from '../../core/yaml/parse';
-import { ApplicationSetInput, DirectoryLister, expandApplicationSets, GeneratedApplication } from '../../preview';
+import { ApplicationSetInput, expandApplicationSets, GeneratedApplication, gitFileReader, GitRepository } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
 import { isMap } from '../../core/plain';
 
@@ -61,13 +61,26 @@ export function applicationSetsIn(file: string, text: string): FoundApplicationS
 }
 
 /**
- * A view of a repository tree, on disk or to be: its files, the ApplicationSets in them and
- * the directories Argo CD's directory generator would see.
+ * A view of a repository tree, on disk or to be: its files, the ApplicationSets in them, the
+ * directories Argo CD's directory generator would see, and the text of the files a git files
+ * generator reads.
  */
 export interface TreeView {
   readonly files: readonly string[];
   readonly applicationSets: readonly FoundApplicationSet[];
   readonly directories: readonly string[];
+  /**
+   * The text of one of `files`, as a git files generator reads it; throws `CG711` for a file
+   * it cannot use (a symbolic link, a file over 1 MiB).
+   */
+  readonly readFile: (file: string) => string;
+}
+
+/** Whether an ApplicationSet has a git files generator, whose Applications depend on the files' text. */
+export function readsFiles(set: FoundApplicationSet): boolean {
+  const spec = set.object.spec;
+  const generators = isMap(spec) && Array.isArray(spec.generators) ? spec.generators : [];
+  return generators.some((g) => isMap(g) && isMap(g.git) && g.git.files !== undefined);
 }
 
 /** Whether a file may hold ApplicationSets: a YAML file that is not a values file. */
@@ -90,50 +103,65 @@ export function viewOfCheckout(dir: string, files: readonly string[] = listCheck
   const applicationSets = files
     .filter(mayHoldApplicationSets)
     .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
-  return { files, applicationSets, directories: directoriesOf(files) };
+  return { files, applicationSets, directories: directoriesOf(files), readFile: gitFileReader(dir) };
 }
 
 /** The tree the program declares, alone (what `check` expects Argo CD to see). */
 export function viewOfDeclaredTree(tree: FileTree): TreeView {
-  return viewOfTree(tree, tree.paths(), [], []);
+  return viewOfTree(tree, tree.paths(), [], [], () => {
+    throw new Error('the declared tree has no other files');
+  });
 }
 
 /**
  * The tree `tree` (whose sorted paths are `paths`) together with files of the user that are
- * not in it, `foreign`, which hold the ApplicationSets `foreignSets`.
+ * not in it, `foreign`, which hold the ApplicationSets `foreignSets` and are read with
+ * `readForeign`.
  */
 export function viewOfTree(
   tree: FileTree,
   paths: readonly string[],
   foreign: readonly string[],
   foreignSets: readonly FoundApplicationSet[],
+  readForeign: (file: string) => string,
 ): TreeView {
   const files = [...paths, ...foreign].sort();
   const applicationSets = sortedByFile([
     ...paths.filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET).flatMap((p) => applicationSetsIn(p, tree.content(p))),
     ...foreignSets,
   ]);
-  return { files: files.filter((f) => !f.startsWith('.')), applicationSets, directories: directoriesOf(files.filter(isVisiblePath)) };
+  return {
+    files: files.filter((f) => !f.startsWith('.')),
+    applicationSets,
+    directories: directoriesOf(files.filter(isVisiblePath)),
+    readFile: (file) => (tree.has(file) ? tree.content(file) : readForeign(file)),
+  };
 }
 
 /**
  * The Applications a tree's ApplicationSets generate, with the ApplicationSet of each.
  * `expansions`, when given, keeps the Applications of each ApplicationSet by its file and
  * object, so that a second view with the same directories expands only the ApplicationSets
- * the first did not have.
+ * the first did not have; an ApplicationSet with a git files generator, whose Applications
+ * depend on the files' text as well, is expanded in each view.
  */
 export function applicationsOf(
   view: TreeView,
   expansions?: Map<string, GeneratedApplication[]>,
 ): Map<string, { app: GeneratedApplication; applicationSet: string; file: string }> {
-  const lister: DirectoryLister = () => view.directories;
+  const repository: GitRepository = {
+    directories: () => view.directories,
+    files: () => view.files,
+    readFile: (_repoURL, _revision, file) => view.readFile(file),
+  };
   const out = new Map<string, { app: GeneratedApplication; applicationSet: string; file: string }>();
   for (const set of view.applicationSets) {
-    const key = expansions ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
-    let apps = expansions?.get(key);
+    const cache = readsFiles(set) ? undefined : expansions;
+    const key = cache ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
+    let apps = cache?.get(key);
     if (!apps) {
-      apps = expandApplicationSets([set.object], lister, { file: set.file });
-      expansions?.set(key, apps);
+      apps = expandApplicationSets([set.object], repository, { file: set.file });
+      cache?.set(key, apps);
     }
     for (const app of apps) {
       out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, {

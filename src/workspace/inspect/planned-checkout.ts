@@ -1,7 +1,8 @@
 /**
  * The checkout before and after a write, as Argo CD's ApplicationSets see it.
  *
- * Applications depend only on the ApplicationSets and the directory list. Files the write does
+ * Applications depend on the ApplicationSets, the directory list and the files their git files
+ * generators read (the program's read only release files, {@link FileKind.RELEASE}). Files the write does
  * not own are the same before and after it, so what can differ is the owned part: the files of
  * the tree, and the owned files the write deletes. ApplicationSets are looked for where they
  * can be: in files the tree makes of kind {@link FileKind.APPLICATION_SET} (on disk: what the
@@ -14,6 +15,8 @@
 import { GitOpsError } from '../../core/errors';
 import { Checkout } from '../checkout/checkout-fs';
 import { contentHash, FileKind, FileTree } from '../../synth/file-tree';
+import { RELEASE_FILE } from '../../synth/sources';
+import { gitFileReader } from '../../preview';
 import type { WritePlan } from '../checkout/writer';
 import {
   applicationSetsIn,
@@ -147,15 +150,27 @@ function keepsApplicationSetFile(tree: FileTree, file: string, read: CheckoutRea
 }
 
 /**
+ * Whether the write writes or deletes a release file, which the program's ApplicationSets
+ * read with git files generators: its text is part of an Application.
+ */
+function touchesReleaseFiles(tree: FileTree, write: PendingWrite): boolean {
+  for (const p of write.writes.keys()) if (tree.get(p)?.kind === FileKind.RELEASE) return true;
+  return write.deletes.some((p) => p === RELEASE_FILE || p.endsWith(`/${RELEASE_FILE}`));
+}
+
+/**
  * Whether writing the tree leaves every Application as it is, decided without listing the
- * checkout: the owned part keeps its directories, the write deletes no ApplicationSet, and
- * each of the tree's ApplicationSet files holds the same ApplicationSets as the checkout at
- * its path. `paths` are the tree's paths; `read` reads the checkout. When this is false, the
- * Applications may still be the same: compare {@link viewsAroundWrite}.
+ * checkout: the owned part keeps its directories, the write neither writes nor deletes a
+ * release file, it deletes no ApplicationSet, and each of the tree's ApplicationSet files
+ * holds the same ApplicationSets as the checkout at its path. `paths` are the tree's paths;
+ * `read` reads the checkout. When this is false, the Applications may still be the same:
+ * compare {@link viewsAroundWrite}. (An ApplicationSet written by hand whose git files generator
+ * reads other owned files, values files say, is not looked at here.)
  */
 export function writeKeepsApplications(tree: FileTree, paths: readonly string[], write: PendingWrite, read: CheckoutReader): boolean {
   return (
     keepsDirectories(paths, write) &&
+    !touchesReleaseFiles(tree, write) &&
     write.deletes.every((p) => applicationSetsOnDisk(p, read).length === 0) &&
     applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read, write))
   );
@@ -181,10 +196,12 @@ export function viewsAroundWrite(
   const ownedSets = [...applicationSetFiles(tree, paths), ...write.deletes]
     .filter((p) => present.has(p) && mayHoldApplicationSets(p))
     .flatMap((p) => applicationSetsIn(p, read(p) ?? ''));
+  const readDisk = gitFileReader(dir);
   const before: TreeView = {
     files: onDisk,
     applicationSets: sortedByFile([...ownedSets, ...foreignSets]),
     directories: directoriesOf(onDisk),
+    readFile: readDisk,
   };
-  return { before, after: viewOfTree(tree, paths, foreign, foreignSets) };
+  return { before, after: viewOfTree(tree, paths, foreign, foreignSets, readDisk) };
 }

@@ -1,0 +1,214 @@
+/**
+ * A chart promoted with the image, through the built CLI against a bare remote: the chart
+ * revision moves ring by ring with the digest, only the ring promoted into reads the new chart
+ * (its Applications expanded from the tree as Argo CD does), and a rollback restores both.
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { Sandbox } from '../git/sandbox';
+import { hashTree } from '../support/hash-tree';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
+
+const T0 = '2026-11-22T10:00:00Z';
+const LATER = '2026-11-22T12:00:00Z';
+const SEED = `sha256:${'0'.repeat(64)}`;
+const A = `sha256:${'a'.repeat(64)}`;
+const CHART_1 = '1111111111111111111111111111111111111111';
+const CHART_2 = 'v2.0.0';
+
+/** payments-api promotes its chart (in Git) with the image; orders-api does not. */
+const PROGRAM = `
+const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+
+const platform = new Platform({
+  repoURL: 'https://git.example.com/platform/platform-gitops.git',
+  applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+});
+const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+const aws = new Cloud(platform, 'aws');
+new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
+new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(1))] });
+
+new Service(platform, 'payments-api', {
+  image: { repository: 'registry.example.com/shop/payments-api' },
+  initialDigest: ${JSON.stringify(SEED)},
+  workload: Workload.helmChart({ promoted: true }),
+}).deployTo(nonprod).deployTo(prod);
+new Service(platform, 'orders-api', {
+  image: { repository: 'registry.example.com/shop/orders-api' },
+  initialDigest: ${JSON.stringify(SEED)},
+}).deployTo(nonprod).deployTo(prod);
+platform.synth();
+`;
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const RELEASE = (env: string, cluster: string) => `environments/${env}/aws/${cluster}/payments-api/release.yaml`;
+
+describe('a chart promoted with the image, through the CLI', () => {
+  let workDir: string;
+  let app: string;
+  let template: Sandbox;
+  let sandbox: Sandbox;
+  let a: string;
+
+  function cli(out: string, args: readonly string[], now = T0, extra: NodeJS.ProcessEnv = {}): Promise<Run> {
+    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
+    for (const key of Object.keys(env)) {
+      if (key.startsWith('GIT_') || key.startsWith('CDK8S_GITOPS_MODEL') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI'].includes(key))
+        delete env[key];
+    }
+    // Commits are made at the test's clock, so that soak times measured from them are the test's.
+    Object.assign(env, { GIT_COMMITTER_DATE: now, GIT_AUTHOR_DATE: now }, extra);
+    const program = ['preview', 'history'].includes(args[0]!) ? [] : ['--app', app];
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  async function ok(out: string, args: readonly string[], now = T0, extra: NodeJS.ProcessEnv = {}): Promise<string> {
+    const run = await cli(out, args, now, extra);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    return run.stdout;
+  }
+
+  const revisionIn = (dir: string, file: string): string => parseYaml(fs.readFileSync(path.join(dir, file), 'utf8')).chart.revision;
+  const ledger = (dir: string): any => parseYaml(fs.readFileSync(path.join(dir, 'releases', 'payments-api.yaml'), 'utf8'));
+
+  /** The chart revision each Application reads, as `preview` expands the checkout's ApplicationSets. */
+  async function previewRevisions(dir: string): Promise<Record<string, string>> {
+    const apps = JSON.parse(await ok(dir, ['preview', '--format', 'json'])) as any[];
+    return Object.fromEntries(apps.map((x) => [x.metadata.name, x.spec.sources[0].targetRevision]));
+  }
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does).');
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-chart-'));
+    const program = path.join(workDir, 'shop.js');
+    fs.writeFileSync(program, PROGRAM);
+    app = `${JSON.stringify(process.execPath)} ${JSON.stringify(program)}`;
+    template = Sandbox.create();
+    // Made before the tests' clock: a commit dated after the later ones would set their times forward.
+    await ok(template.clone('platform'), ['publish', '--by', 'platform-team'], T0, { GIT_COMMITTER_DATE: '2026-11-21T10:00:00Z' });
+  });
+
+  afterAll(() => {
+    template?.cleanup();
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    sandbox = Sandbox.create();
+    sandbox.git(template.remote, 'push', '--quiet', '--force', sandbox.remote, 'main');
+    a = sandbox.clone('ci-a');
+  });
+
+  afterEach(() => sandbox.cleanup());
+
+  test('before any chart is promoted, every ring reads the program revision (main); the other service has no release file', async () => {
+    expect(revisionIn(a, RELEASE('prod', 'eu-01'))).toBe('main');
+    expect(fs.existsSync(path.join(a, 'environments/prod/aws/eu-01/orders-api/release.yaml'))).toBe(false);
+    expect(await previewRevisions(a)).toMatchObject({ 'payments-api-prod-aws-eu-01': 'main', 'orders-api-prod-aws-eu-01': 'main' });
+  });
+
+  test('a chart change reaches only the ring it was promoted into, then the next ring with --from, image and chart together', async () => {
+    // WHEN the chart moves into nonprod, with the image
+    const out = await ok(a, [
+      'promote',
+      'payments-api',
+      '--ring',
+      'nonprod',
+      '--digest',
+      A,
+      '--chart-revision',
+      CHART_1,
+      '--by',
+      'alice',
+      '--publish',
+    ]);
+
+    // THEN nonprod reads the new chart and prod the old, in the tree and as Argo CD expands it
+    expect(out).toContain(`promote payments-api sha256:aaaaaaaa with chart 111111111111 to nonprod (by alice)`);
+    expect(out).toContain(`[~] ${RELEASE('nonprod', 'eu-01')}`);
+    expect(revisionIn(a, RELEASE('nonprod', 'eu-01'))).toBe(CHART_1);
+    expect(revisionIn(a, RELEASE('prod', 'eu-01'))).toBe('main');
+    expect(ledger(a).rings.nonprod).toMatchObject({ digest: A, chart: CHART_1 });
+    expect(ledger(a).rings.prod.chart).toBeUndefined();
+    expect(await previewRevisions(a)).toMatchObject({
+      'payments-api-nonprod-aws-eu-01': CHART_1,
+      'payments-api-prod-aws-eu-01': 'main',
+      'payments-api-prod-aws-eu-02': 'main',
+    });
+    expect(sandbox.git(a, 'log', '-1', '--format=%(trailers:key=Cdk8s-Gitops-Chart-Revision,valueonly)').trim()).toBe(CHART_1);
+
+    // WHEN prod takes what nonprod runs once its soak is over
+    await ok(a, ['promote', 'payments-api', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob', '--publish'], LATER);
+
+    // THEN prod runs the image and the chart of nonprod
+    expect(ledger(a).rings.prod).toMatchObject({ digest: A, chart: CHART_1, from: 'nonprod' });
+    expect(await previewRevisions(a)).toMatchObject({ 'payments-api-prod-aws-eu-01': CHART_1, 'payments-api-prod-aws-eu-02': CHART_1 });
+    const check = await cli(a, ['check']);
+    expect(check.code).toBe(0);
+  });
+
+  test('a chart-only promotion keeps the image; the next ring refuses it until its soak is served', async () => {
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--chart-revision', CHART_2, '--by', 'alice', '--publish']);
+    expect(ledger(a).rings.nonprod).toMatchObject({ digest: SEED, chart: CHART_2 });
+    const early = await cli(a, ['promote', 'payments-api', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob']);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('CG602');
+    expect(early.stderr).toContain('with chart v2.0.0');
+  });
+
+  test('a rollback restores the image and the chart it replaced', async () => {
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--chart-revision', CHART_1, '--by', 'alice', '--publish']);
+    await ok(a, ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'errors', '--by', 'alice', '--publish'], LATER);
+    expect(ledger(a).rings.nonprod).toMatchObject({ digest: SEED, hold: { reason: 'errors' } });
+    expect(ledger(a).rings.nonprod.chart).toBeUndefined();
+    expect(revisionIn(a, RELEASE('nonprod', 'eu-01'))).toBe('main');
+  });
+
+  test('a chart revision that would move, one for a service whose chart is not promoted, or the wrong flag: CG618, nothing written', async () => {
+    const before = hashTree(a);
+    for (const [args, text] of [
+      [['payments-api', '--chart-revision', 'main'], 'a branch name would move'],
+      [['payments-api', '--chart-version', '1.2.3'], 'received --chart-version'],
+      [['orders-api', '--chart-revision', CHART_1], 'does not promote its chart'],
+    ] as const) {
+      const run = await cli(a, ['promote', ...args, '--ring', 'nonprod', '--by', 'alice']);
+      expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+      expect(run.stderr).toContain('CG618');
+      expect(run.stderr).toContain(text);
+    }
+    expect(hashTree(a)).toEqual(before);
+  });
+
+  test('a hand edit of a release file is drift: plan lists it and exits 2, synth refuses to replace it, synth --verify puts it back', async () => {
+    fs.writeFileSync(path.join(a, RELEASE('prod', 'eu-01')), `chart:\n  revision: "${CHART_1}"\n`);
+    const plan = await cli(a, ['plan']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain(RELEASE('prod', 'eu-01'));
+    const synth = await cli(a, ['synth']);
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain(`CG409 "${RELEASE('prod', 'eu-01')}" was changed by hand`);
+    const verify = await cli(a, ['synth', '--verify']);
+    expect(verify.code).toBe(0);
+    expect(verify.stderr).toContain(`Put back 1 owned file edited by hand since cdk8s-gitops wrote it:\n    ${RELEASE('prod', 'eu-01')}`);
+    expect(revisionIn(a, RELEASE('prod', 'eu-01'))).toBe('main');
+  });
+});
