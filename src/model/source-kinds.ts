@@ -33,6 +33,24 @@ export function chartOf(s: ServiceModel): HelmSourceModel {
   return s.source;
 }
 
+/** The chart revision a ring of a service reads. */
+export interface RingChart {
+  /** The revision (Git) or version (Helm, OCI) its Applications read. */
+  readonly revision: string;
+  /** Whether the ring's release records it; false: the program's revision, which may move. */
+  readonly pinned: boolean;
+}
+
+/**
+ * The chart revision a ring reads, for a service whose chart is promoted with the image: what
+ * the ring's release records, else the program's `targetRevision` (unpinned). Undefined for a
+ * service whose chart is not promoted (every ring reads the program's).
+ */
+export function ringChart(service: ServiceModel, recorded: string | undefined): RingChart | undefined {
+  if (service.source.kind !== 'helm' || service.source.promoted !== true) return undefined;
+  return recorded === undefined ? { revision: service.source.targetRevision, pinned: false } : { revision: recorded, pinned: true };
+}
+
 /** A Helm chart in the service's application repository, with a values file per target. */
 export const helmDescriptor: SourceKindDescriptor = {
   kind: 'helm',

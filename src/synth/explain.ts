@@ -9,8 +9,9 @@ import { GitOpsError } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import { LedgerFile } from '../release/ledger-files';
 import { shortDigest } from '../model/versions';
-import { Hold } from '../release/types';
-import { PlatformModel, TargetModel } from '../model/platform-model';
+import { Hold, RingState } from '../release/types';
+import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
+import { chartOf, ringChart } from '../model/source-kinds';
 import { isInitialRelease } from './status';
 import { valuesFile } from '../model/placement';
 import { releaseValues, targetLayers } from './synthesize';
@@ -93,8 +94,14 @@ export interface Explanation {
     readonly path: string;
     /** Name of the chart in a Helm repository. @default - none */
     readonly chart?: string;
-    /** Revision of the Git repository, or the chart version, to deploy. */
+    /** Revision of the Git repository, or the chart version, the target's Application reads. */
     readonly targetRevision: string;
+    /**
+     * For a chart promoted with the image: whether the ring's release records `targetRevision`
+     * (false: it records none, and the target reads the program's revision).
+     * @default - absent: the chart is not promoted with the image
+     */
+    readonly pinned?: boolean;
     /** Helm release name. */
     readonly releaseName: string;
   } | null;
@@ -167,7 +174,7 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
             repoURL: service.source.repoURL,
             path: service.source.chartPath,
             ...(service.source.chart !== undefined ? { chart: service.source.chart } : {}),
-            targetRevision: service.source.targetRevision,
+            ...revisionOf(service, state),
             releaseName: service.source.releaseName,
           }
         : null,
@@ -185,6 +192,13 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
       : null,
     values,
   };
+}
+
+/** The chart revision a target reads: its ring's, for a chart promoted with the image, else the program's. */
+function revisionOf(service: ServiceModel, state: RingState | undefined): { targetRevision: string; pinned?: boolean } {
+  const chart = ringChart(service, state?.chart);
+  if (chart === undefined) return { targetRevision: chartOf(service).targetRevision };
+  return { targetRevision: chart.revision, pinned: chart.pinned };
 }
 
 /** Leaves of merged values in insertion (file) order; lists and empty maps are leaves. */
@@ -261,7 +275,12 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
     ['project', e.project],
     ['destination', `${e.destination.name}/${e.destination.namespace} (cluster/namespace)`],
     e.chart
-      ? ['chart', `${e.chart.repoURL} ${e.chart.chart ?? e.chart.path} @ ${e.chart.targetRevision}, release ${e.chart.releaseName}`]
+      ? [
+          'chart',
+          `${e.chart.repoURL} ${e.chart.chart ?? e.chart.path} @ ${e.chart.targetRevision}` +
+            `${e.chart.pinned === undefined ? '' : e.chart.pinned ? ` (ring ${e.ring}'s release)` : ' (unpinned: no chart revision promoted into the ring yet)'}` +
+            `, release ${e.chart.releaseName}`,
+        ]
       : ['workload', 'rendered manifests (cdk8s-plus-28), one file per object in the target directory'],
     ['values file', r ? e.valuesFile : `${e.valuesFile} (not written yet)`],
     [

@@ -9,7 +9,9 @@ import { INITIAL_SINCE, LedgerFile } from '../release/ledger-files';
 import { shortDigest } from '../model/versions';
 import { formatTimestamp } from '../core/timestamp';
 import { Hold, RingState } from '../release/types';
-import { PlatformModel, TargetModel } from '../model/platform-model';
+import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
+import { RingChart, ringChart } from '../model/source-kinds';
+import { shortChart } from '../release/release';
 import { valuesFile } from '../model/placement';
 
 /** Repository-relative path of the status page the synthesizer writes. */
@@ -30,6 +32,12 @@ export interface RingStatus {
   readonly digest: string | null;
   /** `sha256:` and the first 8 hex characters; tags as they are. */
   readonly shortDigest: string | null;
+  /**
+   * The chart revision the ring reads, for a service whose chart is promoted with the image
+   * (`pinned: false`: its release records none, so it reads the program's).
+   * @default - absent for any other service, and for a ring that runs nothing yet
+   */
+  readonly chart?: RingChart;
   /** When the digest entered the ring, `YYYY-MM-DDTHH:MM:SSZ`. */
   readonly since: string | null;
   /** True when the ring runs the program's initial digest and nothing was promoted since. */
@@ -144,6 +152,7 @@ export function releaseOverview(model: PlatformModel, ledgers: ReadonlyMap<strin
         applications,
         digest: state?.digest ?? null,
         shortDigest: state ? shortDigest(state.digest) : null,
+        ...chartOf(s, state),
         since: state?.since ?? null,
         initial: state !== undefined && isInitialRelease(state),
         by: state?.by ?? null,
@@ -185,6 +194,32 @@ function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, Ledge
     });
 }
 
+/**
+ * The rings that read an unpinned chart, per service whose chart is promoted with the image:
+ * their release records no chart revision, so they read the program's, which can move without
+ * a promotion. One line each, for `plan` to say.
+ */
+export function unpinnedChartNotes(report: Pick<StatusReport, 'services'>): string[] {
+  const out: string[] = [];
+  for (const s of report.services) {
+    const rings = s.rings.filter((r) => r.chart?.pinned === false);
+    if (rings.length === 0) continue;
+    const names = rings.map((r) => `"${r.ring}"`).join(', ');
+    out.push(
+      `${s.service} promotes its chart with the image, but ${rings.length === 1 ? 'ring' : 'rings'} ${names} ${rings.length === 1 ? 'records' : 'record'} ` +
+        `no chart revision yet: ${rings.length === 1 ? 'it reads' : 'they read'} the chart unpinned, at ${rings[0]!.chart!.revision}. ` +
+        `Pin it with \`cdk8s-gitops promote ${s.service} --ring ${rings[0]!.ring} --chart-revision <commit SHA or v-tag>\` (--chart-version for a Helm or OCI chart).`,
+    );
+  }
+  return out;
+}
+
+/** `{ chart }` for a ring of a service whose chart is promoted with the image, else nothing. */
+function chartOf(service: ServiceModel, state: RingState | undefined): { chart?: RingChart } {
+  const chart = state === undefined ? undefined : ringChart(service, state.chart);
+  return chart === undefined ? {} : { chart };
+}
+
 /** Whether a ring runs the program's initial digest, untouched by any promotion or rollback. */
 export function isInitialRelease(state: RingState): boolean {
   return state.since === INITIAL_SINCE_TEXT && state.from === null && state.previous.length === 0;
@@ -209,19 +244,26 @@ function servicesText(report: StatusReport): string {
   if (report.rings.length > 0) out.push(`Rings, in promotion order: ${report.rings.join(' → ')}`, '');
   for (const s of report.services) {
     out.push(`${s.service}  ${ledgerNote(s)}`);
+    const charts = s.rings.some((r) => r.chart !== undefined);
     const rows = s.rings.map((r) => [
       r.declared ? r.ring : `${r.ring} (not declared)`,
       String(r.applications.length),
       r.shortDigest ?? NONE,
+      ...(charts ? [chartText(r)] : []),
       sinceText(r),
       r.by ?? NONE,
       r.from ?? NONE,
       r.approvedBy ?? NONE,
       r.hold ? `HELD: ${r.hold.reason} (by ${r.hold.by}, ${r.hold.since})` : NONE,
     ]);
-    out.push(...table(['RING', 'TARGETS', 'DIGEST', 'SINCE', 'BY', 'FROM', 'APPROVED BY', 'HOLD'], rows).map((l) => `  ${l}`), '');
+    const head = ['RING', 'TARGETS', 'DIGEST', ...(charts ? ['CHART'] : []), 'SINCE', 'BY', 'FROM', 'APPROVED BY', 'HOLD'];
+    out.push(...table(head, rows).map((l) => `  ${l}`), '');
   }
   const rings = report.services.flatMap((s) => s.rings);
+  if (rings.some((r) => r.chart?.pinned === false))
+    out.push(
+      "unpinned in CHART: the ring's release records no chart revision, so it reads the program's, which can move without a promotion; promote one with --chart-revision or --chart-version.",
+    );
   if (rings.some((r) => r.initial)) out.push("initial: the program's initialDigest; nothing was promoted into the ring since.");
   if (rings.some((r) => r.digest === null))
     out.push(`${NONE} in DIGEST: nothing released to the ring yet; its targets are not emitted (no values file, no Application).`);
@@ -244,6 +286,12 @@ function targetsText(report: StatusReport): string {
 function ledgerNote(s: ServiceStatus): string {
   if (!s.ledger) return '(no ledger yet: no initialDigest, nothing promoted)';
   return s.ledger.fromInitialDigest ? `(${s.ledger.path} not written yet: initialDigest)` : `(${s.ledger.path})`;
+}
+
+/** The chart revision a ring reads, for a chart promoted with the image: `v1.4.2`, or `main (unpinned)`. */
+function chartText(r: RingStatus): string {
+  if (r.chart === undefined) return NONE;
+  return r.chart.pinned ? shortChart(r.chart.revision) : `${r.chart.revision} (unpinned)`;
 }
 
 function sinceText(r: RingStatus): string {
@@ -292,10 +340,12 @@ export function statusMarkdown(report: Pick<StatusReport, 'rings' | 'services'>)
         ? `Ledger: [\`${s.ledger.path}\`](${s.ledger.path})`
         : 'No ledger yet: the service declares no initialDigest and nothing was promoted.',
     );
+    // A chart column only for a service whose chart is promoted with the image: other pages keep their bytes.
+    const charts = s.rings.some((r) => r.chart !== undefined);
     out.push(
       '',
-      '| Ring | Targets | Digest | Since | By | From | Approved by | Hold |',
-      '| --- | ---: | --- | --- | --- | --- | --- | --- |',
+      `| Ring | Targets | Digest |${charts ? ' Chart |' : ''} Since | By | From | Approved by | Hold |`,
+      `| --- | ---: | --- |${charts ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
     );
     for (const r of s.rings) {
       out.push(
@@ -303,6 +353,15 @@ export function statusMarkdown(report: Pick<StatusReport, 'rings' | 'services'>)
           r.declared ? md(r.ring) : `${md(r.ring)} (not declared)`,
           String(r.applications.length),
           r.shortDigest ? `\`${md(r.shortDigest)}\`` : NONE,
+          ...(charts
+            ? [
+                r.chart === undefined
+                  ? NONE
+                  : r.chart.pinned
+                    ? `\`${md(shortChart(r.chart.revision))}\``
+                    : `${md(r.chart.revision)} (unpinned)`,
+              ]
+            : []),
           sinceText(r),
           r.by ? md(r.by) : NONE,
           r.from ? md(r.from) : NONE,
@@ -318,6 +377,7 @@ export function statusMarkdown(report: Pick<StatusReport, 'rings' | 'services'>)
       const lines = [
         r.ring,
         r.shortDigest ?? `${NONE} not released`,
+        ...(r.chart ? [`chart ${r.chart.pinned ? shortChart(r.chart.revision) : `${r.chart.revision} (unpinned)`}`] : []),
         ...(r.since ? [r.initial ? 'initial' : `since ${r.since}`] : []),
         ...(r.hold ? ['HOLD'] : []),
       ];

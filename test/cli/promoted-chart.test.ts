@@ -166,6 +166,43 @@ describe('a chart promoted with the image, through the CLI', () => {
     expect(check.code).toBe(0);
   });
 
+  test('plan says which rings read the chart unpinned; status, STATUS.md, explain and history show image and chart', async () => {
+    // Before any chart is promoted
+    const plan = await cli(a, ['plan']);
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain(
+      'Note: payments-api promotes its chart with the image, but rings "nonprod", "prod" record no chart revision yet: they read the chart unpinned, at main.',
+    );
+    expect(plan.stderr).not.toContain('orders-api');
+    expect(await ok(a, ['status'])).toContain('main (unpinned)');
+
+    // After a promotion into nonprod
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--chart-revision', CHART_1, '--by', 'alice', '--publish']);
+    const status = (await ok(a, ['status'])).split('\n');
+    const row = (ring: string) => status.find((l) => l.trimStart().startsWith(`${ring} `))!;
+    expect(status.find((l) => l.includes('RING'))).toMatch(/DIGEST +CHART +SINCE/);
+    expect(row('nonprod')).toMatch(/sha256:aaaaaaaa +111111111111 +2026-11-22T10:00:00Z +alice/);
+    expect(row('prod')).toContain('main (unpinned)');
+    const json = JSON.parse(await ok(a, ['status', '--format', 'json']));
+    const payments = json.services.find((x: any) => x.service === 'payments-api');
+    expect(payments.rings.map((r: any) => r.chart)).toEqual([
+      { revision: CHART_1, pinned: true },
+      { revision: 'main', pinned: false },
+    ]);
+    expect(json.services.find((x: any) => x.service === 'orders-api').rings[0].chart).toBeUndefined();
+    const page = fs.readFileSync(path.join(a, 'STATUS.md'), 'utf8');
+    expect(page).toContain('| Ring | Targets | Digest | Chart | Since | By | From | Approved by | Hold |');
+    expect(page).toContain('| nonprod | 1 | `sha256:aaaaaaaa` | `111111111111` |');
+    expect(page).toContain('| Ring | Targets | Digest | Since | By | From | Approved by | Hold |'); // orders-api
+    expect(await ok(a, ['explain', 'payments-api-nonprod-aws-eu-01'])).toContain(`@ ${CHART_1} (ring nonprod's release)`);
+    expect(await ok(a, ['explain', 'payments-api-prod-aws-eu-01'])).toContain(
+      '@ main (unpinned: no chart revision promoted into the ring yet)',
+    );
+    const history = (await ok(a, ['history', 'payments-api'])).split('\n');
+    expect(history[0]).toMatch(/DIGEST +CHART +BY/);
+    expect(history[1]).toMatch(/promote +nonprod +sha256:aaaaaaaa +111111111111 +alice/);
+  });
+
   test('a chart-only promotion keeps the image; the next ring refuses it until its soak is served', async () => {
     await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--chart-revision', CHART_2, '--by', 'alice', '--publish']);
     expect(ledger(a).rings.nonprod).toMatchObject({ digest: SEED, chart: CHART_2 });

@@ -60,13 +60,13 @@ Example:
       return 0;
     }
     // The chart column shows only where a chart is promoted with the image.
-    const charts = entries.some((e) => e.chart.length > 0);
+    const charts = entries.some((e) => e.chart !== undefined);
     const rows = entries.map((e) => [
       e.date.slice(0, 19).replace('T', ' '),
       e.operation ?? '',
       e.ring.join(','),
       e.digest.map((d) => (d.startsWith('sha256:') ? shortDigest(d) : d)).join(','),
-      ...(charts ? [e.chart.map(shortChart).join(',')] : []),
+      ...(charts ? [(e.chart ?? []).map(shortChart).join(',')] : []),
       e.promotedBy ?? e.author,
       e.approvedBy.join(','),
       e.sha.slice(0, 10),

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
+import { releaseOverview, unpinnedChartNotes } from '../../synth/status';
 import { checkCheckout } from '../../workspace/check';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { applicationsOf, viewOfCheckout } from '../../workspace/inspect/checkout';
@@ -45,7 +46,8 @@ Example:
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const ledgerEdits = fs.existsSync(out) ? assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }) : [];
-    const tree = treeFromLedgers(model, readLedgers(model, out), { modelFingerprint: fingerprint });
+    const ledgers = readLedgers(model, out);
+    const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint });
     const { plan, write } = planAndWrite(tree, out, { ledgerEdits });
     const refused = undeclaredDeletions(
       model,
@@ -60,6 +62,7 @@ Example:
     for (const p of fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : []) {
       ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
     }
+    for (const note of unpinnedChartNotes(releaseOverview(model, ledgers))) ctx.stderr.write(`Note: ${note}\n`);
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
   },
 };
@@ -69,7 +72,7 @@ export const previewCommand: Command = {
   summary: 'Expand the ApplicationSets of a checkout into Applications, offline',
   usage: 'cdk8s-gitops preview [--out DIR] [--format table|yaml|json]',
   help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
-controller would (git directory generator, Go templates with missingkey=error) and prints the
+controller would (git directory and files generators, Go templates with missingkey=error) and prints the
 Applications. It reads the tree, not the program, so it also shows what a hand-edited or stray
 directory would create. Templates it cannot evaluate fail with what is unsupported.
 

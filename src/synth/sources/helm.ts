@@ -7,7 +7,7 @@ import { mergeValues, ValuesLayer } from '../../model/values';
 import { toYaml } from '../../core/yaml/emit';
 import { objectFiles } from './objects';
 import { SourceKind, TargetFile } from './source-kind';
-import { chartOf, helmDescriptor } from '../../model/source-kinds';
+import { chartOf, helmDescriptor, ringChart } from '../../model/source-kinds';
 
 /** Changes whenever the bytes written for the same input would change. */
 const RENDER_VERSION = 'values-v1';
@@ -64,9 +64,9 @@ export const helmSource: SourceKind = {
       imageRepository: service.imageRepository,
       version: release.version,
     });
-    const chart = chartOf(service);
-    if (chart.promoted !== true) return [values, ...baseline];
-    const revision = release.chart ?? chart.targetRevision;
+    const chart = ringChart(service, release.chart);
+    if (chart === undefined) return [values, ...baseline];
+    const revision = chart.revision;
     const releaseFile: TargetFile = {
       path: `${directory}/${RELEASE_FILE}`,
       kind: FileKind.RELEASE,

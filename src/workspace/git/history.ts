@@ -37,8 +37,11 @@ export interface HistoryEntry {
   readonly ring: readonly string[];
   /** Values of `Cdk8s-Gitops-Digest`. */
   readonly digest: readonly string[];
-  /** Values of `Cdk8s-Gitops-Chart-Revision`: chart revisions promoted with the image. */
-  readonly chart: readonly string[];
+  /**
+   * Values of `Cdk8s-Gitops-Chart-Revision`: chart revisions promoted with the image.
+   * @default - absent when the commit has none
+   */
+  readonly chart?: readonly string[];
   /** Values of `Cdk8s-Gitops-Approved-By`: who approved the change. */
   readonly approvedBy: readonly string[];
   /** The first `Cdk8s-Gitops-Promoted-By`, if any. */
@@ -140,7 +143,7 @@ function toEntry([sha = '', date = '', author = '', authorEmail = '', subject = 
     service: trailers[TrailerKey.SERVICE] ?? [],
     ring: trailers[TrailerKey.RING] ?? [],
     digest: trailers[TrailerKey.DIGEST] ?? [],
-    chart: trailers[TrailerKey.CHART] ?? [],
+    ...(trailers[TrailerKey.CHART] ? { chart: trailers[TrailerKey.CHART] } : {}),
     approvedBy: trailers[TrailerKey.APPROVED_BY] ?? [],
     promotedBy: trailers[TrailerKey.PROMOTED_BY]?.[0],
     operation: trailers[TrailerKey.OPERATION]?.[0],
