@@ -51,6 +51,26 @@ export function ringChart(service: ServiceModel, recorded: string | undefined): 
   return recorded === undefined ? { revision: service.source.targetRevision, pinned: false } : { revision: recorded, pinned: true };
 }
 
+const RELEASE_FILE_ENVIRONMENTS = new WeakMap<PlatformModel, ReadonlySet<string>>();
+
+/**
+ * Whether the Helm ApplicationSets of environment `env` read each target's chart revision from
+ * a release file: when a service deployed there promotes its chart with the image. Every Helm
+ * set of the environment does, and every Helm target there has the file, so that turning it on
+ * for one service changes no set's Applications but that service's revisions: an Application
+ * never moves to another ApplicationSet (Argo CD would delete it from the one and then create
+ * it from the other).
+ */
+export function readsReleaseFiles(model: PlatformModel, env: string): boolean {
+  let envs = RELEASE_FILE_ENVIRONMENTS.get(model);
+  if (envs === undefined) {
+    const promoted = new Set(model.services.filter((s) => s.source.kind === 'helm' && s.source.promoted === true).map((s) => s.name));
+    envs = new Set(model.targets.filter((t) => promoted.has(t.service)).map((t) => t.environment));
+    RELEASE_FILE_ENVIRONMENTS.set(model, envs);
+  }
+  return envs.has(env);
+}
+
 /** A Helm chart in the service's application repository, with a values file per target. */
 export const helmDescriptor: SourceKindDescriptor = {
   kind: 'helm',
@@ -58,9 +78,7 @@ export const helmDescriptor: SourceKindDescriptor = {
   listsServices: false,
   deviates(model, s, defaults) {
     const chart = chartOf(s);
-    // The shared template reads charts from Git at the platform's revision: a published chart,
-    // or one whose revision each target's ring decides, has a set of its own.
-    if (chart.origin !== undefined || chart.promoted === true) return true;
+    if (chart.origin !== undefined) return true; // the shared template reads charts from Git
     const derivedRepo = model.applicationRepoURLPattern?.split('{service}').join(s.name);
     return (
       chart.repoURL !== derivedRepo ||

@@ -24,7 +24,7 @@ import { contentHash, FileTree } from '../synth/file-tree';
 import { Manifest, ManifestEntry, MANIFEST_PATH, manifestShardPath } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
-import { sourceKindOf } from '../synth/sources';
+import { RELEASE_FILE, sourceKindOf } from '../synth/sources';
 import { applicationName, targetDirectory } from '../model/placement';
 import type { WritePlan } from './checkout/writer';
 
@@ -127,11 +127,12 @@ function runningNow(
       const was = written(p, entry.sha256);
       version = was === undefined ? deployed.get(p) : (deployedBy((q) => (q === p ? was : read(q))).get(p) ?? embedded(entry, was));
     } else {
-      // A file the target did not have (a renamed object) runs what the target's other files run.
+      // A file the target did not have (a renamed object) runs what the target's other files run;
+      // a release file (a chart revision) it did not have runs nothing yet.
       version =
         deployed.get(p) ??
         (entry && text !== undefined ? embedded(entry, text) : undefined) ??
-        (others === null ? (others = runByOthers()) : others);
+        (isReleaseFile(p) ? undefined : others === null ? (others = runByOthers()) : others);
     }
     if (version !== undefined) out.set(p, version);
   }
@@ -144,12 +145,17 @@ function runningNow(
   function runByOthers(): string | undefined {
     if (recorded === undefined) return undefined;
     for (const [p, e] of recorded.filesIn(targetDirectory(model, target))) {
-      if (e.release === undefined || paths.includes(p)) continue;
+      if (e.release === undefined || paths.includes(p) || isReleaseFile(p)) continue;
       const text = read(p);
       if (text !== undefined && contentHash(text) === e.sha256 && text.includes(e.release)) return e.release;
     }
     return undefined;
   }
+}
+
+/** Whether `p` is a release file: it embeds a chart revision, the other files of a target an image. */
+function isReleaseFile(p: string): boolean {
+  return p.endsWith(`/${RELEASE_FILE}`);
 }
 
 /** The release a manifest entry records for a file, when `text` (the file as recorded) holds it. */
@@ -235,7 +241,8 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
       const release = tree.get(p)!.release!;
       // The target runs what it ran; or its ring ran that and its entry changes now: a promotion
       // or a rollback of the ring, which the ring rules judge.
-      if (was === release.version || before.ledger.rings[release.ring]?.digest === was) continue;
+      const service = services.get(target.service)!;
+      if (was === release.version || sourceKindOf(service).embeddedRelease(p, service, before.ledger.rings[release.ring]) === was) continue;
       const key = [target.service, release.ring, was, release.version].join('\u0000');
       const group = groups.get(key) ?? {
         service: target.service,

@@ -73,7 +73,7 @@ describe('a chart promoted with the image, through the CLI', () => {
     }
     // Commits are made at the test's clock, so that soak times measured from them are the test's.
     Object.assign(env, { GIT_COMMITTER_DATE: now, GIT_AUTHOR_DATE: now }, extra);
-    const program = ['preview', 'history'].includes(args[0]!) ? [] : ['--app', app];
+    const program = ['preview', 'history'].includes(args[0]!) || args.includes('--app') ? [] : ['--app', app];
     return new Promise((resolve) => {
       execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
@@ -120,9 +120,9 @@ describe('a chart promoted with the image, through the CLI', () => {
 
   afterEach(() => sandbox.cleanup());
 
-  test('before any chart is promoted, every ring reads the program revision (main); the other service has no release file', async () => {
+  test('before any chart is promoted, every ring reads the program revision (main), the other service too, from release files', async () => {
     expect(revisionIn(a, RELEASE('prod', 'eu-01'))).toBe('main');
-    expect(fs.existsSync(path.join(a, 'environments/prod/aws/eu-01/orders-api/release.yaml'))).toBe(false);
+    expect(revisionIn(a, 'environments/prod/aws/eu-01/orders-api/release.yaml')).toBe('main');
     expect(await previewRevisions(a)).toMatchObject({ 'payments-api-prod-aws-eu-01': 'main', 'orders-api-prod-aws-eu-01': 'main' });
   });
 
@@ -233,6 +233,42 @@ describe('a chart promoted with the image, through the CLI', () => {
       expect(run.stderr).toContain(text);
     }
     expect(hashTree(a)).toEqual(before);
+  });
+
+  test('turning promoted on for a published platform moves no Application to another ApplicationSet and deletes none', async () => {
+    // GIVEN a platform published before payments-api promoted its chart
+    const before = path.join(workDir, 'shop-before.js');
+    fs.writeFileSync(before, PROGRAM.replace('promoted: true', 'promoted: false'));
+    const old = Sandbox.create();
+    try {
+      const dir = old.clone('platform');
+      const publish = await cli(dir, [
+        'publish',
+        '--by',
+        'platform-team',
+        '--app',
+        `${JSON.stringify(process.execPath)} ${JSON.stringify(before)}`,
+      ]);
+      expect(publish.code).toBe(0);
+      expect(fs.existsSync(path.join(dir, RELEASE('prod', 'eu-01')))).toBe(false);
+      const setsBefore = fs.readdirSync(path.join(dir, 'applicationsets', 'prod')).sort();
+
+      // WHEN the program turns it on
+      const plan = await cli(dir, ['plan', '--format', 'json']);
+      expect(plan.code).toBe(2);
+      const changes = JSON.parse(plan.stdout);
+      expect(changes.applications.filter((x: any) => x.change !== 'update')).toEqual([]);
+      expect(changes.files.filter((f: any) => f.change === 'delete')).toEqual([]);
+      await ok(dir, ['publish', '--by', 'platform-team']);
+
+      // THEN every Application stays in its ApplicationSet, reading the same revision as before
+      expect(fs.readdirSync(path.join(dir, 'applicationsets', 'prod')).sort()).toEqual(setsBefore);
+      expect(revisionIn(dir, RELEASE('prod', 'eu-01'))).toBe('main');
+      expect(Object.values(await previewRevisions(dir))).toEqual(expect.arrayContaining(['main']));
+      expect(new Set(Object.values(await previewRevisions(dir)))).toEqual(new Set(['main']));
+    } finally {
+      old.cleanup();
+    }
   });
 
   test('a hand edit of a release file is drift: plan lists it and exits 2, synth refuses to replace it, synth --verify puts it back', async () => {

@@ -178,7 +178,7 @@ function applicationSet(
   const syncPolicy = syncPolicyOf(env);
   // A set that reads each target's release file lists the files; its Applications are the
   // same (path parameters are the file's directory), and each reads what its ring runs.
-  const file = s === undefined ? undefined : shape.source.releaseFile(s);
+  const file = shape.source.releaseFile(model, env.name);
   const paths = (globs: readonly string[]): string[] => (file === undefined ? [...globs] : globs.map((g) => `${g}/${file}`));
   const listed = [...paths(includes).map((path) => ({ path })), ...paths(excludes).map((path) => ({ path, exclude: true }))];
   return {

@@ -40,6 +40,10 @@ export const renderedSource: SourceKind = {
     return undefined;
   },
 
+  embeddedRelease(_path, _service, state) {
+    return state?.digest;
+  },
+
   deployedVersions({ target: t, service, directory }, read) {
     const placeholder = imagePlaceholder(service.name);
     const out: { path: string; version: string | undefined }[] = [];

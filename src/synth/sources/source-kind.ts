@@ -34,7 +34,8 @@ export interface TargetFile {
   readonly kind: FileKind;
   readonly key: string;
   /**
-   * The release (image digest) the content embeds: a promotion changes the file.
+   * The release the content embeds (the image digest; for a release file, the chart revision):
+   * a promotion changes the file.
    * @default - the content embeds none
    */
   readonly release?: string;
@@ -67,17 +68,27 @@ export interface SourceKind extends SourceKindDescriptor {
   /** Repositories besides the GitOps repository the AppProject must allow for the service. */
   sourceRepos(service: ServiceModel): readonly string[];
   /**
-   * The file in each of the service's target directories that its ApplicationSet reads with a
-   * git files generator (the release of the target's ring), or undefined when the set lists
-   * the directories themselves (a git directories generator).
+   * The file in each target directory that the kind's ApplicationSets of environment `env` read
+   * with a git files generator (what the target's ring runs), or undefined when they list the
+   * directories themselves (a git directories generator).
    */
-  releaseFile(service: ServiceModel): string | undefined;
+  releaseFile(model: PlatformModel, env: string): string | undefined;
   /**
    * The version (digest or tag) a target's files deploy, file by file, as read from a checkout
    * with `read` (undefined when the file is missing). A file whose version cannot be read gives
    * `version: undefined`.
    */
   deployedVersions(input: VersionInput, read: (path: string) => string | undefined): DeployedVersion[];
+  /**
+   * What a file of a target (one {@link TargetFile} with a `release`) embeds when the target's
+   * ring runs `state`: the image digest, or for a release file the chart revision; undefined
+   * when the ring runs nothing.
+   */
+  embeddedRelease(
+    path: string,
+    service: ServiceModel,
+    state: { readonly digest: string; readonly chart?: string } | undefined,
+  ): string | undefined;
 }
 
 /** What {@link SourceKind.deployedVersions} needs. */
