@@ -77,6 +77,8 @@ function deletions(
   const head =
     `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
     (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
+  const moved = (a: { movedTo?: string }): string =>
+    a.movedTo === undefined ? '' : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`;
   const note = (a: { name: string }): string =>
     !known ? '' : refused.has(a.name) ? 'NOT DECLARED: the write is refused' : 'declared removed';
   if (format === 'markdown') {
@@ -84,14 +86,14 @@ function deletions(
       `> [!CAUTION]`,
       `> **${head}**`,
       '>',
-      ...deleted.map((a) => `> - \`${a.name}\` (ApplicationSet ${a.applicationSet})${known ? `: ${note(a)}` : ''}`),
+      ...deleted.map((a) => `> - \`${a.name}\` (ApplicationSet ${a.applicationSet}${moved(a)})${known ? `: ${note(a)}` : ''}`),
       ...(undeclared > 0 ? ['>', `> ${REFUSAL}`] : []),
       '',
     ];
   }
   return [
     `${head}:`,
-    ...deleted.map((a) => `${style('[-]')} ${a.name}  (ApplicationSet ${a.applicationSet})${known ? `  ${note(a)}` : ''}`),
+    ...deleted.map((a) => `${style('[-]')} ${a.name}  (ApplicationSet ${a.applicationSet}${moved(a)})${known ? `  ${note(a)}` : ''}`),
     ...(undeclared > 0 ? [REFUSAL] : []),
     '',
   ];

@@ -332,7 +332,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Write would delete Applications the program does not declare removed',
     description:
-      'A write (synth, publish, promote, rollback, unhold) would delete Applications: their directories or ApplicationSets would go, because a service, cluster, environment or ring was removed or renamed, or a target moved to a ring that runs nothing. The generated Applications carry the resources finalizer and prune, so Argo CD would delete what they run. Nothing was written.',
+      "A write (synth, publish, promote, rollback, unhold) would delete Applications: their directories or ApplicationSets would go, because a service, cluster, environment or ring was removed or renamed, or a target moved to a ring that runs nothing; or they would move to another ApplicationSet (a service whose chart settings now differ from what its ApplicationSet's template derives, or the reverse), which the ApplicationSet controller of Argo CD does by deleting them from the one before the other creates them. The generated Applications carry the resources finalizer and prune, so Argo CD would delete what they run. Nothing was written.",
     fix: 'Declare the removal in the program (platform.removed(Removal.service(...)), Removal.cluster(...), Removal.application(...)), declare a ring rename or split with movedFrom on the new ring, or pass --allow-remove <application or glob> to this one command.',
   },
   {

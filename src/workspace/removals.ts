@@ -19,6 +19,10 @@ export interface DeletedApplication {
   readonly name: string;
   /** `service`, `environment`, `cloud`, `cluster` for the Applications cdk8s-gitops generates. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** The ApplicationSet that generates it after the write, for one that moves between sets. @default - none: it is gone */
+  readonly movedTo?: string;
+  /** The ApplicationSet that generates it before the write. @default - not known */
+  readonly applicationSet?: string;
 }
 
 /** Options of {@link assertDeclaredRemovals}. */
@@ -72,6 +76,15 @@ function quote(s: string): string {
 /** What removed an Application, from its labels and the model, with the fix. */
 function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   const l = app.labels ?? {};
+  if (app.movedTo !== undefined) {
+    return {
+      why:
+        `${app.applicationSet === undefined ? 'it moves to' : `it moves from ApplicationSet ${app.applicationSet} to`} ${app.movedTo}, and Argo CD deletes an ` +
+        "Application its ApplicationSet no longer generates before another ApplicationSet can create it again (the service's chart, revision, " +
+        'repository, release name or namespace now differ from what the template of the one derives, or the reverse: keep them as they were to keep the Application)',
+      fix: "platform.removed(Removal.application('<name>')) for each",
+    };
+  }
   if (l.service === undefined || l.environment === undefined || l.cloud === undefined || l.cluster === undefined) {
     return { why: 'its directory or ApplicationSet is gone', fix: `platform.removed(Removal.application(${quote(app.name)}))` };
   }
@@ -148,9 +161,11 @@ export function assertDeclaredRemovals(
   write: WritePlan,
   options: RemovalOptions = {},
 ): void {
-  const deleted = applicationsDeletedBy(tree, dir, write).map((a) => ({
-    name: a.metadata.name,
-    ...(a.metadata.labels ? { labels: a.metadata.labels } : {}),
+  const deleted = applicationsDeletedBy(tree, dir, write).map(({ app, applicationSet, movedTo }): DeletedApplication => ({
+    name: app.metadata.name,
+    applicationSet,
+    ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
+    ...(movedTo !== undefined ? { movedTo } : {}),
   }));
   const problems = undeclaredDeletionProblems(model, deleted, options);
   if (problems.length === 0) return;

@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets } from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Removal, Service, Targets, Workload } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
@@ -37,6 +37,8 @@ interface Shape {
   readonly ledgerApi?: boolean;
   /** Removals declared. @default - none */
   readonly removals?: Removal[];
+  /** payments-api's chart path. @default - the platform's */
+  readonly paymentsChartPath?: string;
 }
 
 /** A platform like the example's: nonprod and prod, each with its own Argo CD; prod on azure (canary), aws and gcp. */
@@ -69,10 +71,11 @@ function program(shape: Shape = {}): PlatformModel {
   } else {
     new PromotionRing(platform, shape.prodRing ?? 'prod', { targets: rest, ...(shape.movedFrom ? { movedFrom: shape.movedFrom } : {}) });
   }
-  new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: D1 }).deployTo([
-    nonprod,
-    prod,
-  ]);
+  new Service(platform, 'payments-api', {
+    image: { repository: 'registry.example.com/payments-api' },
+    initialDigest: D1,
+    ...(shape.paymentsChartPath ? { workload: Workload.helmChart({ chartPath: shape.paymentsChartPath }) } : {}),
+  }).deployTo([nonprod, prod]);
   if (shape.ledgerApi !== false) {
     new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: D1 }).deployTo(nonprod);
   }
@@ -453,5 +456,37 @@ describe('publish', () => {
     } finally {
       fs.rmSync(sandbox.root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('an Application that would move to another ApplicationSet', () => {
+  it('is a deletion: synth refuses it (CG141) naming both ApplicationSets, plan lists it first; --allow-remove lets it through', async () => {
+    // GIVEN a checkout where payments-api's Applications come from each environment's shared ApplicationSet
+    const dir = await checkout(program(), false);
+    const before = hashTree(dir);
+    // WHEN the program gives payments-api a chart path of its own: its Applications would come from workloads-<env>-payments-api
+    const moved = program({ paymentsChartPath: 'charts/payments' });
+    const synth = await cli(dir, moved, 'synth');
+    // THEN synth refuses, naming every Application, where it moves, and what Argo CD does
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain(
+      'CG141 The write would delete 3 Applications payments-api-prod-aws-eu-central-1-01, payments-api-prod-azure-westeurope-01, payments-api-prod-gcp-europe-west4-01: ' +
+        'it moves from ApplicationSet workloads-prod to workloads-prod-payments-api',
+    );
+    expect(synth.stderr).toContain(
+      'payments-api-nonprod-azure-westeurope-01: it moves from ApplicationSet workloads-nonprod to workloads-nonprod-payments-api',
+    );
+    expect(hashTree(dir)).toEqual(before);
+    // AND plan shows each as deleted, with where it moves
+    const plan = await cli(dir, moved, 'plan');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('Applications DELETED: 4 (Argo CD prunes everything they run); 4 NOT DECLARED removed by the program');
+    expect(plan.stdout).toContain(
+      '[-] payments-api-prod-gcp-europe-west4-01  (ApplicationSet workloads-prod; moves to workloads-prod-payments-api, which creates it again once Argo CD has deleted it)  NOT DECLARED',
+    );
+    // AND allowed for the command, the write goes through
+    const allowed = await cli(dir, moved, 'synth', '--allow-remove', 'payments-api-*');
+    expect([allowed.code, allowed.stderr]).toEqual([0, '']);
+    expect(await applications(dir)).toContain('payments-api-prod-gcp-europe-west4-01');
   });
 });
