@@ -13,6 +13,7 @@ import { checkoutTree } from '../build';
 import { lockCheckout } from '../checkout/lock';
 import { recoverInterruptedWrite } from '../checkout/writer';
 import { writeDeclaredTree } from '../removals';
+import { assertCheckoutLedgers } from '../checkout-gates';
 
 /** @internal Writes the program's tree into `options.outdir` (default: `CDK8S_OUTDIR`, else `dist`). */
 export function writeProgramTree(platform: Platform, options: PlatformSynthOptions = {}): WriteReport {
@@ -22,7 +23,12 @@ export function writeProgramTree(platform: Platform, options: PlatformSynthOptio
   try {
     recoverInterruptedWrite(outdir); // before the ledgers are read: an interrupted promotion may be in the journal
     const found = checkoutTree(model, outdir, modelFingerprint(model));
-    return found.unchanged ?? writeDeclaredTree(model, found.tree, outdir);
+    if (found.unchanged) return found.unchanged;
+    // The ring rules hold here as in `cdk8s-gitops synth`: a ledger edited by hand that breaks
+    // one is refused, and one they accept is recorded as such.
+    const now = new Date();
+    const ledgerEdits = assertCheckoutLedgers(model, outdir, { now, clock: now });
+    return writeDeclaredTree(model, found.tree, outdir, { ledgerEdits });
   } finally {
     lock.release();
   }
