@@ -74,6 +74,13 @@ export interface LedgerCheck {
    * @default false
    */
   readonly editedByHand?: boolean;
+  /**
+   * Versions of the ledger between the baseline and the checkout: those of the commits after
+   * the baseline (with `check --base`), and those pending operations left in the checkout, not
+   * yet committed. A rollback that was unheld since shows its hold in one of them.
+   * @default - none
+   */
+  readonly intermediate?: readonly Ledger[];
   /** Soak is measured up to this time (an entry not committed yet arrives now). */
   readonly now: Date;
   /** A `since` later than this has not happened yet. */
@@ -183,27 +190,73 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
         return;
       }
     }
+    // A hold removed or changed by hand, the release kept (its time or record changed with it):
+    // only `unhold` lifts one. A release replaced in a held ring is CG613 below.
+    if (
+      c.editedByHand &&
+      was?.hold &&
+      sameRelease(now, was) &&
+      (now.hold === null || JSON.stringify(now.hold) !== JSON.stringify(was.hold))
+    ) {
+      out.push(
+        at(
+          problem('CG613', {
+            message: `Ring "${ring}" is held since ${was.hold.since} by ${was.hold.by}, and the hold was ${now.hold === null ? 'removed' : 'changed'} by hand.`,
+            fix: `${restore}, and lift the hold with \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over.`,
+          }),
+        ),
+      );
+      return;
+    }
     if (was !== undefined && sameArrival(now, was)) {
-      // The same release: a hold set, or lifted, which only `unhold` does.
-      if (c.editedByHand && was.hold !== null && (now.hold === null || JSON.stringify(now.hold) !== JSON.stringify(was.hold))) {
-        out.push(
-          at(
-            problem('CG613', {
-              message: `Ring "${ring}" is held since ${was.hold.since} by ${was.hold.by}, and the hold was ${now.hold === null ? 'removed' : 'changed'} by hand.`,
-              fix: `${restore}, and lift the hold with \`cdk8s-gitops unhold ${service} --ring ${ring} --publish\` once the incident is over.`,
-            }),
-          ),
-        );
-      }
+      // The same release, made once: who made it, from where and with whose approval is its
+      // record; no release command rewrites it (an unhold lifts the hold only).
+      const rewritten = (['by', 'from', 'approvedBy'] as const).filter((k) => now[k] !== was[k]);
+      if (rewritten.length === 0) return;
+      // The approval rules a new entry would break, where the rewrite breaks one; else the rewrite itself.
+      const approval = [
+        ...approverProblems(ring, spec, now.by, now.approvedBy, 'The ledger says: ').map((p) => at({ ...p, fix: `${restore}. ${p.fix}` })),
+        ...(spec.gates.requireApproval && now.approvedBy === null
+          ? [
+              at(
+                problem('CG612', {
+                  message: `Ring "${ring}" runs ${describeRelease(now)} with no approver named, but it requires an approval: the entry was changed by hand.`,
+                  fix: `${restore}; who approved a release is recorded by promote.`,
+                }),
+              ),
+            ]
+          : []),
+      ];
+      out.push(
+        ...(approval.length > 0
+          ? approval
+          : [
+              at(
+                problem('CG610', {
+                  message: `Ring "${ring}" runs ${describeRelease(now)} as before, but its record was rewritten (${rewritten.map((k) => `${k}: ${JSON.stringify(was[k])} → ${JSON.stringify(now[k])}`).join(', ')}): the entry was changed by hand.`,
+                  fix: `${restore}; who promoted a release, from where and with whose approval are recorded by promote.`,
+                }),
+              ),
+            ]),
+      );
       return;
     }
     if (isInitial(now, c.initialDigest) && was === undefined) return;
     const before = index > 0 ? order[index - 1].name : undefined;
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
-    const ran = was !== undefined && (sameRelease(was, now) || was.previous.some((p) => sameRelease(p, now)));
-    if (now.from === null && (now.hold !== null || (before !== undefined && ran))) {
-      // A rollback: it puts back a release from the ring's own history, held (or unheld since,
-      // in the same change: into a ring after the first, a release of its own history from no ring).
+    // A rollback puts back a release the ring ran before its current one (never the one it runs).
+    const ran = was !== undefined && was.previous.some((p) => sameRelease(p, now));
+    // Unheld since, in the same change: the rollback with its hold is in a version between the
+    // baseline and the checkout (a commit after the baseline, or a pending operation).
+    const unheldRollback =
+      now.hold === null &&
+      !c.editedByHand &&
+      (c.intermediate ?? []).some((l) => {
+        const e = entry(l, ring);
+        return e !== undefined && e.hold !== null && e.from === null && sameArrival(e, now);
+      });
+    if (now.from === null && (now.hold !== null || (before !== undefined && ran && unheldRollback))) {
+      // A rollback: it puts back a release from the ring's own history, held (or unheld since).
       if (!ran) {
         out.push(
           at(

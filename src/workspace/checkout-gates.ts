@@ -32,6 +32,7 @@ import { globMatches } from '../core/glob';
 import { hasWindows, nextOpen, WindowGroup } from '../release/sync-windows';
 import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec } from '../release/types';
+import { pendingStore, readPending } from './pending-operations';
 
 /** How far a time may be ahead of the system clock (clocks of two machines differ a little). */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -136,6 +137,8 @@ export interface LedgerGitContext {
   readonly baseline?: Ledger;
   /** @default - the baseline is not in Git */
   readonly baselineRef?: string;
+  /** Versions between the baseline and the checkout (see {@link LedgerCheck.intermediate}). @default - none */
+  readonly intermediate?: readonly Ledger[];
 }
 
 /** Options of {@link CheckoutGates.open}. */
@@ -295,11 +298,17 @@ export class CheckoutGates {
     if (this.base !== undefined) {
       const atBase = parse(this.baseText(file));
       if (atBase === undefined) return { history: gitHistory };
-      const older = () =>
-        this.git!.history(file, MAX_LEDGER_VERSIONS, this.base!.commit).versions.map((v) => ({ commit: v.commit, ledger: parse(v.text) }));
-      return { history: gitHistory, ...readable(atBase, this.base.ref, accountedFor(atBase) ? [] : older()) };
+      const fromBase = this.git.history(file, MAX_LEDGER_VERSIONS, this.base.commit).versions;
+      const older = () => fromBase.map((v) => ({ commit: v.commit, ledger: parse(v.text) }));
+      // The commits of the change: versions HEAD's history has and the base's has not.
+      const inBase = new Set(fromBase.map((v) => v.commit));
+      const intermediate = versions.filter((v) => !inBase.has(v.commit) && v.ledger !== undefined).map((v) => v.ledger!);
+      return { history: gitHistory, ...readable(atBase, this.base.ref, accountedFor(atBase) ? [] : older()), intermediate };
     }
     const head = this.git.hasHead ? this.headText(file) : undefined;
+    // Ledgers pending operations of this checkout left, not yet committed, oldest first.
+    const pending = this.pendingLedgers(file).map(({ text: t, ledger }) => ({ sha256: contentHash(t), ledger: parse(t) ?? ledger }));
+    const intermediate = pending.map((p) => p.ledger).filter((l): l is Ledger => l !== undefined);
     // The newest version in Git that is what cdk8s-gitops last wrote, when the checkout differs from it.
     const written = handEdited ? history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded) : -1;
     if (written > 0 && versions[written].ledger !== undefined) {
@@ -310,10 +319,67 @@ export class CheckoutGates {
         editedByHand: true,
       };
     }
+    // What cdk8s-gitops last wrote is a pending operation's ledger, not in Git: the edit is judged against it.
+    const writtenPending = handEdited && written < 0 ? [...pending].reverse().find((p) => p.sha256 === recorded)?.ledger : undefined;
+    if (writtenPending !== undefined) {
+      this.editedByHand.add(file);
+      return { history: gitHistory, baseline: writtenPending, baselineRef: 'HEAD', editedByHand: true, intermediate };
+    }
+    // Neither in Git nor pending (a pending operation's ledger committed by hand with an edit on
+    // top, its records gone): what cdk8s-gitops wrote last that Git has is the version an older
+    // record of the manifest names.
+    const recordedEarlier = handEdited && written < 0 ? this.earlierRecordedVersion(file, history.versions) : -1;
+    if (recordedEarlier >= 0 && versions[recordedEarlier].ledger !== undefined) {
+      this.editedByHand.add(file);
+      return {
+        history: gitHistory,
+        ...readable(versions[recordedEarlier].ledger, versions[recordedEarlier].commit, versions.slice(recordedEarlier + 1)),
+        editedByHand: true,
+        intermediate,
+      };
+    }
     const baseline = parse(head);
     if (baseline === undefined) return { history: gitHistory };
     if (written === 0) this.editedByHand.add(file);
-    return { history: gitHistory, ...readable(baseline, 'HEAD', versions), ...(written === 0 ? { editedByHand: true } : {}) };
+    return {
+      history: gitHistory,
+      ...readable(baseline, 'HEAD', versions),
+      ...(written === 0 ? { editedByHand: true } : {}),
+      intermediate,
+    };
+  }
+
+  /**
+   * The index in `versions` (a ledger's history, newest first) of the newest version that a
+   * committed version of its manifest record names: what cdk8s-gitops wrote last, of what Git
+   * has. -1 when none does.
+   */
+  private earlierRecordedVersion(file: string, versions: readonly { readonly text?: string }[]): number {
+    const git = this.git!;
+    const hashes = versions.map((v) => (v.text === undefined ? undefined : contentHash(v.text)));
+    for (const recordFile of [manifestShardPath(serviceOfFile(file)), MANIFEST_PATH]) {
+      for (const version of git.history(recordFile, MAX_LEDGER_VERSIONS).versions) {
+        if (version.text === undefined || !version.text.includes(JSON.stringify(file))) continue;
+        let sha256: string | undefined;
+        try {
+          sha256 = parseManifest(new Map([[recordFile, version.text]])).files.get(file)?.sha256;
+        } catch (e) {
+          if (!(e instanceof GitOpsError)) throw e;
+        }
+        const at = sha256 === undefined ? -1 : hashes.indexOf(sha256);
+        if (at >= 0) return at;
+      }
+    }
+    return -1;
+  }
+
+  /** The ledgers `file` had after each operation still pending in the checkout, oldest first. */
+  private pendingLedgers(file: string): { text: string; ledger?: Ledger }[] {
+    const store = pendingStore(this.dir);
+    if (store === undefined) return [];
+    return readPending(store)
+      .filter((op) => op.ledger.path === file)
+      .map((op) => ({ text: op.ledger.after }));
   }
 
   /** Whether a ledger may hold entries that differ from its baseline (else it needs no check). */

@@ -1,5 +1,5 @@
 import { GitOpsError } from '../core/errors';
-import { ReleaseRequest } from './release-operations';
+import type { ReleaseRequest } from './release-operations';
 import { LocalState, localState } from './checkout/local-state';
 import { isMap } from '../core/plain';
 

@@ -93,13 +93,37 @@ describe('CG144: a target keeps what it runs', () => {
     }
   });
 
-  it('fails when a target moves into a ring whose entry was touched by hand without changing its digest (by:)', async () => {
-    // GIVEN prod runs A, prod-canary runs B; prod-canary's `by:` is changed by hand (its digest is not)
+  it('fails when the record of a ring release (by:) is rewritten by hand, its digest kept (CG610); nothing is written', async () => {
+    // GIVEN prod-canary's `by:` is changed by hand (its digest is not)
     const { sandbox, clone } = copyRingFleet(fleet);
     try {
       const ledger = readFile(clone, PAYMENTS);
       const start = ledger.indexOf('\n  prod-canary:\n');
       fs.writeFileSync(path.join(clone, PAYMENTS), ledger.slice(0, start) + ledger.slice(start).replace('by: mallory', 'by: mallory2'));
+      const before = cloneSnapshot(sandbox, clone);
+      // WHEN synth runs
+      const r = await replay.run(clone, ringFleet(), ['synth'], T2);
+      // THEN it is refused, naming the rewrite, and nothing was written
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `[${PAYMENTS}] CG610 Ring "prod-canary" runs sha256:bbbbbbbb as before, but its record was rewritten (by: "mallory" → "mallory2"): the entry was changed by hand.`,
+      );
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('fails when a target moves into a ring whose entry was touched by hand without changing its digest (a comment)', async () => {
+    // GIVEN prod runs A, prod-canary runs B; prod-canary's entry is touched by hand (a comment; its digest is not)
+    const { sandbox, clone } = copyRingFleet(fleet);
+    try {
+      const ledger = readFile(clone, PAYMENTS);
+      const start = ledger.indexOf('\n  prod-canary:\n');
+      fs.writeFileSync(
+        path.join(clone, PAYMENTS),
+        ledger.slice(0, start) + ledger.slice(start).replace('by: mallory', 'by: mallory # touched by hand'),
+      );
       const before = cloneSnapshot(sandbox, clone);
       // WHEN prod's gcp cluster moves into prod-canary and synth runs
       const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], T2);

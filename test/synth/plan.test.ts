@@ -231,7 +231,7 @@ describe('computePlan', () => {
     );
   });
 
-  test('shows a service chart path change as its own ApplicationSet and changed Applications', () => {
+  test('shows a service chart path change as its own ApplicationSet, its Applications deleted from the shared one and created in it', () => {
     // GIVEN a checkout synthesized from the example with ledger-api on the default chart path
     dir = synthesizedCheckout(exampleModel((p) => addLedgerApi(p)));
     // WHEN ledger-api moves to charts/ledger-api
@@ -240,7 +240,8 @@ describe('computePlan', () => {
       dir,
     );
     // THEN ledger-api gets its own ApplicationSet, workloads-nonprod excludes its directories,
-    // and its Applications change only their chart path
+    // and its Applications move: Argo CD deletes each from workloads-nonprod before
+    // workloads-nonprod-ledger-api creates it again (a write refuses this unless declared, CG141)
     expect(plan.files).toEqual([
       {
         path: 'applicationsets/nonprod/workloads-nonprod-ledger-api.yaml',
@@ -257,12 +258,16 @@ describe('computePlan', () => {
       },
     ]);
     expect(plan.applications).toEqual(
-      LEDGER_API_APPS.map((name) => ({
-        name,
-        change: 'update',
-        applicationSet: 'workloads-nonprod-ledger-api',
-        fields: ['spec.sources[0].path'],
-      })),
+      LEDGER_API_APPS.flatMap((name) => [
+        {
+          name,
+          change: 'delete',
+          applicationSet: 'workloads-nonprod',
+          labels: expect.objectContaining({ service: 'ledger-api', environment: 'nonprod' }),
+          movedTo: 'workloads-nonprod-ledger-api',
+        },
+        { name, change: 'create', applicationSet: 'workloads-nonprod-ledger-api' },
+      ]),
     );
   });
 
