@@ -1,10 +1,14 @@
 /**
- * Ring merges once published: a merged ring's history and hold. Each test drives the built CLI
- * on a copy of one published fleet (a clone of a bare remote) with a model replayed from JSON.
+ * Ring merges and splits once published: a merged ring's history and hold, and a split's ring
+ * order. Each test drives the built CLI on a copy of one published fleet (a clone of a bare
+ * remote) with a model replayed from JSON.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Sandbox } from '../git/sandbox';
 import { ModelReplay, readFile } from '../support/replay';
 import {
+  A,
   B,
   copyRingFleet,
   D0,
@@ -13,6 +17,7 @@ import {
   PROD_GCP_VALUES,
   publishProdAndCanaryFleets,
   ringFleet,
+  T2,
   T3,
 } from '../support/ring-fleet';
 
@@ -22,6 +27,7 @@ const T4 = '2026-11-22T16:00:00Z';
 const T5 = '2026-11-22T18:00:00Z';
 
 const merged = ringFleet({ rings: 'merged' });
+const split = ringFleet({ rings: 'prod-split' });
 
 let replay: ModelReplay;
 /** The fleet through prod: A promoted through every ring, up to prod (soaked, approved by bob). */
@@ -134,4 +140,50 @@ describe('prod-canary and prod merged into production (movedFrom: prod-canary, p
     },
     60_000,
   );
+});
+
+describe('prod split into prod-aws and prod-gcp (both movedFrom prod), published', () => {
+  it('fails when a hand edit writes one release into both rings of the split (CG610): prod-gcp takes only from prod-aws, in plan, synth and check --base', async () => {
+    // GIVEN the split was published, and B then reached nonprod and prod-canary
+    const { sandbox, clone } = copyRingFleet(prodFleet);
+    try {
+      await replay.ok(clone, split, ['publish', '--by', 'platform-team'], T2);
+      await replay.ok(clone, split, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'], T3);
+      await replay.ok(
+        clone,
+        split,
+        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'],
+        T3,
+      );
+      // WHEN B is written by hand into prod-aws and prod-gcp at once, as a promotion from prod-canary
+      const ledger = readFile(clone, PAYMENTS);
+      let edited = ledger;
+      for (const ring of ['prod-aws', 'prod-gcp']) {
+        const was = entryOf(ledger, ring);
+        const inherited = /since: ("[^"]+")\n {4}by: ([a-z]+)\n/.exec(was)!;
+        edited = edited.replace(
+          was,
+          `  ${ring}:\n    digest: ${B}\n    since: "${T5}"\n    by: mallory\n    from: prod-canary\n    approvedBy: bob\n    hold: null\n    previous:\n` +
+            `      - { digest: ${A}, since: ${inherited[1]}, by: ${inherited[2]} }\n`,
+        );
+      }
+      expect(edited).not.toBe(ledger);
+      fs.writeFileSync(path.join(clone, PAYMENTS), edited);
+      const plan = await replay.run(clone, split, ['plan'], T5);
+      const synth = await replay.run(clone, split, ['synth'], T5);
+      sandbox.git(clone, 'checkout', '--quiet', '-b', 'hand-edit');
+      sandbox.git(clone, 'commit', '--quiet', '-am', 'B into prod-aws and prod-gcp');
+      const check = await replay.run(clone, split, ['check', '--base', 'main'], T5);
+      // THEN each refuses prod-gcp's entry, and prod-gcp's values keep A
+      for (const r of [plan, synth, check]) {
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(
+          'CG610 Ring "prod-gcp" says it took sha256:bbbbbbbb from "prod-canary", but it takes digests only from "prod-aws", the ring right before it',
+        );
+      }
+      expect(readFile(clone, PROD_GCP_VALUES)).toContain(`digest: ${A}`);
+    } finally {
+      sandbox.cleanup();
+    }
+  }, 60_000);
 });
