@@ -55,6 +55,19 @@ export interface LedgerCheck {
    * @default - the ledger is not in Git
    */
   readonly baselineRef?: string;
+  /**
+   * The rings the baseline records as written, before the program's ring moves are applied: a
+   * ring the program split that is among them is being split by this change.
+   * @default - the rings of `baseline`
+   */
+  readonly baselineRings?: readonly string[];
+  /**
+   * The rings an operation made on one ring before the program split it lands in (a pending
+   * operation published after the split): one release written into all of them is that
+   * operation's, judged in the ring order before the split.
+   * @default - none
+   */
+  readonly movedTo?: readonly string[];
   /** The program's rings, in order, with their gates and sync windows for this service. */
   readonly rings: readonly RingSpec[];
   /**
@@ -367,20 +380,29 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
  *   split, its soak served there, approved as the ring's own gates require, and refused by a hold
  *   of the ring's own. Any other entry of a split ring is judged in the ring order as it is now:
  *   a promotion made after the split takes from the ring right before it.
- * So while the program declares the split, one release written into every ring of the split at
- * once is read as a release of the old ring; `movedFrom` can go once the split is published.
+ * - Only while the split is being written: the baseline still records the old ring (or there is
+ *   no baseline), or the change is an operation made on the old ring before the split
+ *   (`movedTo`). Once the baseline holds the split, every entry is judged in today's ring order:
+ *   one release written into every ring of the split at once by hand is not the old ring's.
  */
 /** The ring order `ring`'s entry `now` is judged in: the program's, or the one before a split that `now` is a release of. */
 function orderOf(c: LedgerCheck, ring: string, now: RingState): readonly RingSpec[] {
   for (const old of c.rings.find((r) => r.name === ring)?.movedFrom ?? []) {
     const split = ringsTakingOver(c.rings, old);
     const earlier = split.slice(0, split.indexOf(ring));
-    if (earlier.length === 0) continue;
+    if (earlier.length === 0 || !splitBeingWritten(c, old, [...earlier, ring])) continue;
     const atOnce = (r: string): boolean =>
       sameRecord(entry(c.ledger, r), now) && !(c.baseline !== undefined && sameRecord(entry(c.baseline, r), now));
     if (earlier.every(atOnce)) return orderBeforeSplit(c.rings, split, ring);
   }
   return c.rings;
+}
+
+/** Whether the split of `old` into (among others) `rings` is being written by the change checked. */
+function splitBeingWritten(c: LedgerCheck, old: string, rings: readonly string[]): boolean {
+  if (c.baseline === undefined) return true;
+  if ((c.baselineRings ?? Object.keys(c.baseline.rings)).includes(old)) return true;
+  return c.movedTo !== undefined && rings.every((r) => c.movedTo!.includes(r));
 }
 
 /** The same release, made once: release, time, who made it, from where, approved by whom. */

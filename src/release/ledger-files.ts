@@ -2,7 +2,7 @@ import * as path from 'path';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { PlatformModel } from '../model/platform-model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
-import { applyRingMoves, undeclaredRingProblems } from './moves';
+import { applyRingMoves, ringMoveNotes, undeclaredRingProblems } from './moves';
 import { Ledger, RingSpec } from './types';
 import { ringPolicies } from '../model/versions';
 
@@ -28,6 +28,12 @@ export interface LedgerFile {
   readonly text: string;
   /** True when the checkout has no ledger yet and this one comes from `initialDigest`. */
   readonly initial: boolean;
+  /**
+   * What the program's ring moves drop or carry over in this ledger beyond renaming entries (a
+   * merge's history and holds, a removed ring's hold), as sentences for `plan`.
+   * @default - nothing
+   */
+  readonly moveNotes?: readonly string[];
 }
 
 /** Path of a service's ledger in the tree. */
@@ -73,7 +79,13 @@ export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string
       initialDigest !== undefined ? programInitialLedger(model, service, initialDigest) : parseLedger(f.text, f.path, { policies });
     problems.push(...undeclaredRingProblems(model, ledger, f.path));
     const moved = applyRingMoves(model, ledger);
-    out.set(service, moved === ledger ? { ...f, ledger } : { ...f, ledger: moved, text: ledgerText(model, moved) });
+    const moveNotes = moved === ledger ? [] : ringMoveNotes(model, ledger, f.path);
+    out.set(
+      service,
+      moved === ledger
+        ? { ...f, ledger }
+        : { ...f, ledger: moved, text: ledgerText(model, moved), ...(moveNotes.length > 0 ? { moveNotes } : {}) },
+    );
   }
   if (problems.length > 0) {
     throw new GitOpsError(

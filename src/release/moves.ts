@@ -9,7 +9,8 @@ import { Problem, problem } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import type { PlatformModel } from '../model/platform-model';
 import { shortDigest } from '../model/versions';
-import { Ledger, RingState } from './types';
+import { describeRelease, Release, releaseOf, sameRelease } from './release';
+import { Hold, Ledger, RingState } from './types';
 
 /** The old ring names the program explains: moved from (to a declared ring) or removed. */
 function explainedRings(model: PlatformModel): Set<string> {
@@ -19,11 +20,78 @@ function explainedRings(model: PlatformModel): Set<string> {
   return out;
 }
 
+/** What one declared ring takes over when the program's ring moves are applied to a ledger. */
+interface TakeOver {
+  /** The declared ring. */
+  readonly ring: string;
+  /** The rings whose entries it takes over, in the order they count: its own entry first, then its `movedFrom`. */
+  readonly from: readonly string[];
+  /** The entry it ends up with. */
+  readonly entry: RingState;
+  /** Releases of the first entry's history that another of the merged rings never ran (dropped). */
+  readonly dropped: readonly Release[];
+  /** The ring whose hold the merged ring keeps, when the first entry was not held. */
+  readonly holdOf?: string;
+}
+
 /**
- * The ledger once the program's ring moves and removals are applied: a declared ring without
- * an entry takes the entry of the first ring of its `movedFrom` that has one (digest, history
- * and hold); entries of rings the program no longer declares but explains (moved from, or
- * removed) are dropped. Returns `ledger` itself when nothing changes.
+ * What each declared ring takes over. A ring without an entry of its own takes the entries of
+ * the rings of its `movedFrom` that have one; a ring with one also takes those of the rings of its
+ * `movedFrom` the program no longer declares. One entry (a rename, a ring of a split) is taken as
+ * it is; several (a merge) become one ({@link mergeEntries}).
+ */
+function takeOvers(model: PlatformModel, ledger: Ledger): TakeOver[] {
+  const declared = new Set(model.rings.map((r) => r.name));
+  const out: TakeOver[] = [];
+  for (const r of model.rings) {
+    const own = Object.hasOwn(ledger.rings, r.name);
+    const from = [
+      ...(own ? [r.name] : []),
+      ...(r.movedFrom ?? []).filter((old) => Object.hasOwn(ledger.rings, old) && !(own && declared.has(old))),
+    ];
+    if (from.length === 0 || (own && from.length === 1)) continue;
+    out.push({ ring: r.name, from, ...mergeEntries(from.map((old) => [old, ledger.rings[old]!] as const)) });
+  }
+  return out;
+}
+
+/**
+ * One entry from the entries of several rings merged into one (the first entry's release and
+ * record). Its history keeps only releases every merged ring ran (as its release or in its
+ * history), newest first: a rollback puts back only a release every target of the merged ring
+ * ran. It is held when any merged entry is held (the newest hold), whatever their order.
+ */
+function mergeEntries(entries: readonly (readonly [string, RingState])[]): Pick<TakeOver, 'entry' | 'dropped' | 'holdOf'> {
+  const [first, ...others] = entries.map(([, e]) => e);
+  if (others.length === 0) return { entry: first!, dropped: [] };
+  const ranIn = (e: RingState, r: Release): boolean => sameRelease(e, r) || e.previous.some((p) => sameRelease(p, r));
+  const previous = first!.previous.filter((p) => others.every((e) => ranIn(e, p)));
+  const dropped = first!.previous.filter((p) => !previous.includes(p)).map(releaseOf);
+  const held = entries
+    .filter(([, e]) => e.hold !== null)
+    .sort(([, a], [, b]) => compareHolds(b.hold!, a.hold!))
+    .map(([old]) => old);
+  const holder = held[0] === undefined ? undefined : entries.find(([old]) => old === held[0])!;
+  const hold = holder === undefined ? null : holder[1].hold;
+  const holdOf = holder !== undefined && first!.hold === null ? holder[0] : undefined;
+  return {
+    entry: { ...first!, hold, previous },
+    dropped,
+    ...(holdOf === undefined ? {} : { holdOf }),
+  };
+}
+
+/** Orders holds by when they were set, then by who and why, so that the newest wins whatever the order of `movedFrom`. */
+function compareHolds(a: Hold, b: Hold): number {
+  return a.since.localeCompare(b.since) || a.by.localeCompare(b.by) || a.reason.localeCompare(b.reason);
+}
+
+/**
+ * The ledger once the program's ring moves are applied: a declared ring takes over the entries
+ * of the rings of its `movedFrom` (a rename or a split: the entry as it is, with its history and
+ * hold; a merge of several: one entry whose history holds only releases every merged ring ran,
+ * held when any of them is held); entries of rings the program no longer declares but explains
+ * (moved from, or removed) are dropped. Returns `ledger` itself when nothing changes.
  */
 export function applyRingMoves(model: PlatformModel, ledger: Ledger): Ledger {
   const declared = new Set(model.rings.map((r) => r.name));
@@ -35,14 +103,48 @@ export function applyRingMoves(model: PlatformModel, ledger: Ledger): Ledger {
     if (!declared.has(name) && explained.has(name)) changed = true;
     else rings[name] = state;
   }
-  for (const r of model.rings) {
-    if (Object.hasOwn(ledger.rings, r.name)) continue;
-    const from = (r.movedFrom ?? []).find((old) => Object.hasOwn(ledger.rings, old));
-    if (from === undefined) continue;
-    rings[r.name] = ledger.rings[from]!;
+  for (const t of takeOvers(model, ledger)) {
+    rings[t.ring] = t.entry;
     changed = true;
   }
   return changed ? { service: ledger.service, rings } : ledger;
+}
+
+/**
+ * What applying the program's ring moves to `ledger` (read from `file`) drops or carries over
+ * beyond renaming entries, as sentences for `plan`: a merged ring's history that not every merged
+ * ring ran, the hold it keeps from one of them, and the hold of a ring removed (`Removal.ring`).
+ */
+export function ringMoveNotes(model: PlatformModel, ledger: Ledger, file: string): string[] {
+  const notes: string[] = [];
+  for (const t of takeOvers(model, ledger)) {
+    if (t.from.length < 2) continue;
+    const rings = t.from.map((r) => `"${r}"`).join(', ');
+    const parts: string[] = [];
+    if (t.holdOf !== undefined)
+      parts.push(
+        `it keeps the hold of "${t.holdOf}" (${holdText(t.entry.hold!)}) until \`cdk8s-gitops unhold ${ledger.service} --ring ${t.ring}\``,
+      );
+    else if (t.entry.hold !== null) parts.push(`it stays held (${holdText(t.entry.hold)})`);
+    if (t.dropped.length > 0)
+      parts.push(
+        `its history drops ${t.dropped.map((r) => describeRelease(r)).join(', ')}, which not every one of them ran (rollback puts back only a release all of its targets ran)`,
+      );
+    notes.push(`${file}: ring "${t.ring}" takes over ${rings} (a merge)${parts.length === 0 ? '.' : `: ${parts.join('; ')}.`}`);
+  }
+  for (const r of model.removals ?? []) {
+    if (r.kind !== 'ring' || !Object.hasOwn(ledger.rings, r.name)) continue;
+    const hold = ledger.rings[r.name]!.hold;
+    if (hold !== null)
+      notes.push(
+        `${file}: ring "${r.name}" is removed (Removal.ring) while held (${holdText(hold)}): its hold and history are dropped with it.`,
+      );
+  }
+  return notes;
+}
+
+function holdText(hold: Hold): string {
+  return `${JSON.stringify(hold.reason)}, set ${hold.since} by ${hold.by}`;
 }
 
 /** A ring as its place in the ring order and its moves see it. */

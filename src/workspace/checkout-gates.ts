@@ -176,6 +176,8 @@ export class CheckoutGates {
   private readonly lost = new Map<string, string | undefined>();
   /** Ledgers whose baseline is what cdk8s-gitops last wrote, and which differ from it. */
   private readonly editedByHand = new Set<string>();
+  /** The rings each ledger read from Git or the checkout records as written, before the program's ring moves. */
+  private readonly ringsAsWritten = new WeakMap<Ledger, readonly string[]>();
   private everWritten?: boolean;
   private heads?: Map<string, string | undefined>;
 
@@ -232,10 +234,12 @@ export class CheckoutGates {
 
   /**
    * The problems of `ledger`, the ledger a change makes of the file `file`, whose text in the
-   * checkout is `text` (undefined when the checkout has none).
+   * checkout is `text` (undefined when the checkout has none). `movedTo`: the rings an operation
+   * made on one ring before the program split it lands in (see `LedgerCheck.movedTo`).
    */
-  public problemsOf(service: string, file: string, text: string | undefined, ledger: Ledger): Problem[] {
+  public problemsOf(service: string, file: string, text: string | undefined, ledger: Ledger, movedTo?: readonly string[]): Problem[] {
     const context = this.context(file, text);
+    const baselineRings = context.baseline === undefined ? undefined : this.ringsAsWritten.get(context.baseline);
     // A ring the baseline records and the program no longer accounts for, with no version before
     // it that the program reads whole (a ring renamed twice whose movedFrom lists only its last
     // name), would read as history the ring never had: that is the problem.
@@ -248,6 +252,8 @@ export class CheckoutGates {
       ledger,
       rings: gateRings(this.model, service),
       ...context,
+      ...(baselineRings === undefined ? {} : { baselineRings }),
+      ...(movedTo === undefined ? {} : { movedTo }),
       ...(this.model.services.find((s) => s.name === service)?.initialDigest
         ? { initialDigest: this.model.services.find((s) => s.name === service)!.initialDigest! }
         : {}),
@@ -264,7 +270,10 @@ export class CheckoutGates {
     const parse = (t: string | undefined): Ledger | undefined => {
       if (t === undefined) return undefined;
       try {
-        return applyRingMoves(this.model, parseLedger(t, file, { policies: ringPolicies(this.model) }));
+        const written = parseLedger(t, file, { policies: ringPolicies(this.model) });
+        const moved = applyRingMoves(this.model, written);
+        this.ringsAsWritten.set(moved, Object.keys(written.rings));
+        return moved;
       } catch (e) {
         if (e instanceof GitOpsError) return undefined;
         throw e;

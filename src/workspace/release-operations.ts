@@ -194,7 +194,7 @@ export function runRelease(
   });
   if (change.changed) {
     // The ledger the change makes must pass the ring rules as any other ledger does.
-    const problems = gates.problemsOf(service.name, path, onDisk, change.ledger);
+    const problems = gates.problemsOf(service.name, path, onDisk, change.ledger, targets.length > 1 ? targets : undefined);
     if (problems.length > 0) throw new GitOpsError(problems);
   }
   const notes: string[] = [];

@@ -227,3 +227,50 @@ describe('promote: approvers and times from Git', () => {
     ).toBe(true);
   });
 });
+
+describe('one release written into every ring of a split at once', () => {
+  const GATES = { soakSeconds: 3600, requireApproval: true };
+  const SPLIT: RingSpec[] = [
+    { name: 'nonprod', gates: {} },
+    { name: 'prod-canary', gates: {} },
+    { name: 'prod-aws', gates: GATES, movedFrom: ['prod'] },
+    { name: 'prod-gcp', gates: GATES, movedFrom: ['prod'] },
+  ];
+  const INHERITED = state(A, '2026-11-21T12:00:00Z', { by: 'alice', from: 'prod-canary', approvedBy: 'bob' });
+  /** prod's entry as both rings of the split took it over; B reached prod-canary at 10:00. */
+  const SPLIT_BASE = ledger({
+    nonprod: state(B, '2026-11-22T09:00:00Z'),
+    'prod-canary': state(B, '2026-11-22T10:00:00Z', { from: 'nonprod' }),
+    'prod-aws': INHERITED,
+    'prod-gcp': INHERITED,
+  });
+  const B_INTO_PROD = state(B, '2026-11-22T11:30:00Z', {
+    by: 'mallory',
+    from: 'prod-canary',
+    approvedBy: 'bob',
+    previous: [{ digest: A, since: INHERITED.since, by: 'alice' }],
+  });
+  const BOTH = ledger({ ...SPLIT_BASE.rings, 'prod-aws': B_INTO_PROD, 'prod-gcp': B_INTO_PROD });
+  const checkSplit = (extra: Partial<LedgerCheck>): Problem[] => check(BOTH, { rings: SPLIT, baseline: SPLIT_BASE, ...extra });
+
+  test('is judged in the ring order before the split while the baseline still records the old ring (the split is written now)', () => {
+    expect(checkSplit({ baselineRings: ['nonprod', 'prod-canary', 'prod'] })).toEqual([]);
+  });
+
+  test('is judged in the ring order before the split for an operation made on the old ring before it (movedTo)', () => {
+    expect(checkSplit({ movedTo: ['prod-aws', 'prod-gcp'] })).toEqual([]);
+  });
+
+  test('fails once the baseline holds the split (CG610): the second ring of the split takes only from the first', () => {
+    const expected = [
+      expect.objectContaining({
+        code: 'CG610',
+        message:
+          'Ring "prod-gcp" says it took sha256:bbbbbbbb from "prod-canary", but it takes digests only from "prod-aws", the ring right before it: the entry was changed by hand.',
+      }),
+    ];
+    expect(checkSplit({ baselineRings: ['nonprod', 'prod-canary', 'prod-aws', 'prod-gcp'] })).toEqual(expected);
+    // A baseline given without the rings it records as written is taken as written.
+    expect(checkSplit({})).toEqual(expected);
+  });
+});

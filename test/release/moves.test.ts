@@ -1,5 +1,5 @@
 import { Cloud, Cluster, Environment, Platform, PromotionRing, Removal, Service, Targets, Workload } from '../../src';
-import { applyRingMoves, undeclaredRingProblems } from '../../src/release/moves';
+import { applyRingMoves, ringMoveNotes, undeclaredRingProblems } from '../../src/release/moves';
 import { Ledger, RingState } from '../../src/release/types';
 import { PlatformModel } from '../../src/model/platform-model';
 
@@ -14,6 +14,36 @@ const STATE = (digest: string): RingState => ({
 });
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
+const D3 = `sha256:${'3'.repeat(64)}`;
+const D4 = `sha256:${'4'.repeat(64)}`;
+const HOLD = { reason: 'D1 corrupts payments', since: '2026-11-22T14:00:00Z', by: 'bob' };
+
+/**
+ * A canary ring that ran D4, was rolled back from it to D1 and unheld, and a prod ring that never
+ * ran D4 (D1 since it was promoted, over D2 and D3), held after a rollback of its own.
+ */
+const CANARY: RingState = {
+  ...STATE(D1),
+  since: '2026-11-22T14:00:00Z',
+  by: 'bob',
+  previous: [
+    { digest: D4, since: '2026-11-22T12:00:00Z', by: 'mallory' },
+    { digest: D2, since: '2026-11-21T10:00:00Z', by: 'alice' },
+    { digest: D3, since: '2026-11-20T10:00:00Z', by: 'alice' },
+  ],
+};
+const PROD: RingState = {
+  ...STATE(D1),
+  since: '2026-11-22T13:00:00Z',
+  by: 'alice',
+  from: 'canary',
+  approvedBy: 'bob',
+  hold: HOLD,
+  previous: [
+    { digest: D3, since: '2026-11-20T12:00:00Z', by: 'alice' },
+    { digest: D2, since: '2026-11-19T12:00:00Z', by: 'alice' },
+  ],
+};
 
 /** A model with the rings given (only names, moves and removals matter here). */
 function model(rings: { name: string; movedFrom?: string[] }[], removals: PlatformModel['removals'] = []): PlatformModel {
@@ -57,9 +87,60 @@ describe('applyRingMoves', () => {
     expect(moved.rings).toEqual({ prod: STATE(D1), 'prod-eu': STATE(D1) });
   });
 
+  test('merges two rings into one whose history holds only releases both ran, newest first, and keeps the hold, in either order', () => {
+    // GIVEN canary ran D4 (rolled back from), prod never did and is held
+    const ledger: Ledger = { service: 'api', rings: { canary: CANARY, prod: PROD } };
+    // WHEN production is declared moved from both, in either order
+    const canaryFirst = applyRingMoves(model([{ name: 'production', movedFrom: ['canary', 'prod'] }]), ledger);
+    const prodFirst = applyRingMoves(model([{ name: 'production', movedFrom: ['prod', 'canary'] }]), ledger);
+    // THEN the merged ring takes the first entry's release and record, without D4 in its history, and prod's hold
+    expect(canaryFirst.rings).toEqual({ production: { ...CANARY, hold: HOLD, previous: [CANARY.previous[1], CANARY.previous[2]] } });
+    expect(prodFirst.rings).toEqual({ production: PROD });
+  });
+
+  test('merges the entry of a ring the program no longer declares into a ring that keeps its own entry', () => {
+    // GIVEN prod is held; canary, which now takes over prod's targets, is not
+    const ledger: Ledger = { service: 'api', rings: { canary: CANARY, prod: PROD } };
+    // WHEN canary declares it moved from prod
+    const moved = applyRingMoves(model([{ name: 'canary', movedFrom: ['prod'] }]), ledger);
+    // THEN canary keeps its own release but is held, and its history holds only what prod ran too
+    expect(moved.rings).toEqual({ canary: { ...CANARY, hold: HOLD, previous: [CANARY.previous[1], CANARY.previous[2]] } });
+  });
+
+  test('keeps the newest hold when several merged rings are held, whatever their order', () => {
+    const older = { reason: 'older', since: '2026-11-22T11:00:00Z', by: 'carol' };
+    const ledger: Ledger = { service: 'api', rings: { canary: { ...CANARY, hold: older }, prod: PROD } };
+    for (const movedFrom of [
+      ['canary', 'prod'],
+      ['prod', 'canary'],
+    ]) {
+      expect(applyRingMoves(model([{ name: 'production', movedFrom }]), ledger).rings.production!.hold).toEqual(HOLD);
+    }
+  });
+
   test('returns the same ledger when nothing moves', () => {
     const ledger: Ledger = { service: 'api', rings: { prod: STATE(D1) } };
     expect(applyRingMoves(model([{ name: 'prod' }]), ledger)).toBe(ledger);
+  });
+});
+
+describe('ringMoveNotes', () => {
+  test('names the hold a merged ring keeps and the history it drops', () => {
+    const ledger: Ledger = { service: 'api', rings: { canary: CANARY, prod: PROD } };
+    expect(ringMoveNotes(model([{ name: 'production', movedFrom: ['canary', 'prod'] }]), ledger, 'releases/api.yaml')).toEqual([
+      'releases/api.yaml: ring "production" takes over "canary", "prod" (a merge): it keeps the hold of "prod" ("D1 corrupts payments", set 2026-11-22T14:00:00Z by bob) ' +
+        'until `cdk8s-gitops unhold api --ring production`; its history drops sha256:44444444, which not every one of them ran (rollback puts back only a release all of its targets ran).',
+    ]);
+  });
+
+  test('names the hold of a ring removed while held, and says nothing of a rename', () => {
+    const ledger: Ledger = { service: 'api', rings: { canary: CANARY, prod: PROD } };
+    expect(ringMoveNotes(model([{ name: 'canary' }], [{ kind: 'ring', name: 'prod' }]), ledger, 'releases/api.yaml')).toEqual([
+      'releases/api.yaml: ring "prod" is removed (Removal.ring) while held ("D1 corrupts payments", set 2026-11-22T14:00:00Z by bob): its hold and history are dropped with it.',
+    ]);
+    expect(ringMoveNotes(model([{ name: 'canary' }, { name: 'production', movedFrom: ['prod'] }]), ledger, 'releases/api.yaml')).toEqual(
+      [],
+    );
   });
 });
 

@@ -61,6 +61,7 @@ export const T3 = '2026-11-22T14:00:00Z';
  * - `gcp-into-canary`: prod's gcp cluster moves into the (ungated) prod-canary, undeclared;
  * - `merged`: prod-canary and prod are merged into one gated ring, `production` (all of prod),
  *   moved from both;
+ * - `merged-prod-first`: the same, with `movedFrom: ['prod', 'prod-canary']`;
  * - `prod-renamed`: ring prod is renamed `production`, moved from `prod`;
  * - `prod-renamed-twice`: `production` is renamed again, `live`, moved from `production` and `prod`;
  * - `prod-renamed-twice-from-production`: the same, but `live` says it moved from `production` only;
@@ -73,6 +74,7 @@ export type RingShape =
   | 'gcp-moved-from-nonprod'
   | 'gcp-into-canary'
   | 'merged'
+  | 'merged-prod-first'
   | 'prod-renamed'
   | 'prod-renamed-twice'
   | 'prod-renamed-twice-from-production'
@@ -145,6 +147,9 @@ export function ringFleet(shape: RingFleetShape = {}): PlatformModel {
       break;
     case 'merged':
       new PromotionRing(platform, 'production', { targets: Targets.environment(prod), gates: gates(), movedFrom: ['prod-canary', 'prod'] });
+      break;
+    case 'merged-prod-first':
+      new PromotionRing(platform, 'production', { targets: Targets.environment(prod), gates: gates(), movedFrom: ['prod', 'prod-canary'] });
       break;
     case 'prod-renamed':
       new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });

@@ -62,6 +62,7 @@ Example:
     for (const p of fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : []) {
       ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
     }
+    for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
     for (const note of unpinnedChartNotes(releaseOverview(model, ledgers))) ctx.stderr.write(`Note: ${note}\n`);
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
   },
