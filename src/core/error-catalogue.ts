@@ -508,8 +508,9 @@ const ENTRIES = [
     code: 'CG307',
     where: 'cli',
     title: 'CDK8S_GITOPS_NOW is not a time',
-    description: 'The CDK8S_GITOPS_NOW environment variable is set but is not an ISO 8601 time.',
-    fix: 'Use ISO 8601, e.g. 2026-11-22T10:00:00Z, or unset it.',
+    description:
+      'The CDK8S_GITOPS_NOW environment variable is set but is not an ISO 8601 time with a time zone (Z or an offset such as +01:00); a time without a zone would mean another instant on each machine.',
+    fix: 'Use ISO 8601 with a zone, e.g. 2026-11-22T10:00:00Z, or unset it.',
   },
   {
     code: 'CG308',
