@@ -479,7 +479,7 @@ const ENTRIES = [
     code: 'CG303',
     where: 'cli',
     title: 'cdk8s.yaml is not valid YAML',
-    description: "The project's cdk8s.yaml cannot be parsed.",
+    description: "The project's cdk8s.yaml cannot be parsed, or gitops.checkout in it names no directory.",
     fix: 'Fix the file; it needs at least `app: <command that runs the program>`.',
   },
   {
@@ -547,7 +547,8 @@ const ENTRIES = [
     code: 'CG312',
     where: 'cli',
     title: 'Checkout is not a directory',
-    description: 'The GitOps checkout (--out, "output" in cdk8s.yaml, or dist) is a file, or a path through a file, not a directory.',
+    description:
+      'The GitOps checkout (--out, gitops.checkout in cdk8s.yaml, or dist) is a file, or a path through a file, not a directory.',
     fix: 'Pass the directory of the GitOps checkout, e.g. --out ../platform-gitops.',
   },
   {

@@ -30,7 +30,7 @@ Options:
   --timeout T      how long the program may run: seconds or a duration such as 90s, 5m,
                    1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                    stopped with every process it started and the command fails
-  --out DIR        the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR        the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --branch [NAME]  push to a new branch for a merge request (default name: synth/<program commit>);
                    the checkout goes back to its branch afterwards
   --message TEXT   the subject of the program's commit (default: says what changed)

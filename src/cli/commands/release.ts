@@ -19,7 +19,7 @@ const COMMON_HELP = `  --app CMD      command that runs the program (default: "a
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
-  --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --by NAME      who does it (default: CI user variables, else git user.name, else $USER)
   --publish      commit the change in the checkout and push it (with any operations
                  still pending in the checkout, each as a commit of its own). Without
