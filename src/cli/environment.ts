@@ -38,6 +38,26 @@ export function fixedNow(env: NodeJS.ProcessEnv): Date | undefined {
   return d;
 }
 
+/**
+ * The date of the commits cdk8s-gitops makes: `CDK8S_GITOPS_NOW` when set, else undefined (git's
+ * clock). `GIT_COMMITTER_DATE` and `GIT_AUTHOR_DATE` are not read, since soaks are measured from
+ * these commits' times; the second value is a note saying so, when either is set to another time.
+ */
+export function commitDate(env: NodeJS.ProcessEnv): { readonly date?: Date; readonly note?: string } {
+  const date = fixedNow(env);
+  const ignored = ['GIT_COMMITTER_DATE', 'GIT_AUTHOR_DATE'].filter((k) => {
+    const v = env[k];
+    return v !== undefined && v !== '' && (date === undefined || new Date(v).getTime() !== date.getTime());
+  });
+  if (ignored.length === 0) return { ...(date ? { date } : {}) };
+  return {
+    ...(date ? { date } : {}),
+    note:
+      `${ignored.join(' and ')} ${ignored.length === 1 ? 'is' : 'are'} not read: soaks are measured from the times of the commits cdk8s-gitops makes, ` +
+      `so they are dated ${date ? `CDK8S_GITOPS_NOW (${iso(date)})` : 'by the clock'}.`,
+  };
+}
+
 /** `d` in ISO 8601 UTC, without milliseconds when it has none. */
 function iso(d: Date): string {
   return d.toISOString().replace(/\.000Z$/, 'Z');

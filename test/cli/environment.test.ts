@@ -1,4 +1,4 @@
-import { resolveNow } from '../../src/cli/environment';
+import { commitDate, resolveNow } from '../../src/cli/environment';
 import { GitOpsError } from '../../src/core/errors';
 
 describe('resolveNow', () => {
@@ -35,5 +35,25 @@ describe('resolveNow', () => {
 
   test('fails when CDK8S_GITOPS_NOW is not a time (CG307)', () => {
     expect(() => resolveNow({ CDK8S_GITOPS_NOW: 'tomorrow' })).toThrow('CG307 CDK8S_GITOPS_NOW "tomorrow" is not a time.');
+  });
+});
+
+describe('commitDate', () => {
+  test('dates the commits CDK8S_GITOPS_NOW, and notes a GIT_COMMITTER_DATE set to another time, which it does not read', () => {
+    // WHEN
+    const d = commitDate({ CDK8S_GITOPS_NOW: '2026-11-22T18:00:00Z', GIT_COMMITTER_DATE: '2026-11-22T12:00:05Z' });
+
+    // THEN
+    expect(d.date?.toISOString()).toBe('2026-11-22T18:00:00.000Z');
+    expect(d.note).toBe(
+      'GIT_COMMITTER_DATE is not read: soaks are measured from the times of the commits cdk8s-gitops makes, so they are dated CDK8S_GITOPS_NOW (2026-11-22T18:00:00Z).',
+    );
+  });
+
+  test('says nothing of a GIT_COMMITTER_DATE equal to CDK8S_GITOPS_NOW, and leaves the date to the clock without it', () => {
+    expect(commitDate({ CDK8S_GITOPS_NOW: '2026-11-22T18:00:00Z', GIT_COMMITTER_DATE: '2026-11-22T18:00:00Z' }).note).toBeUndefined();
+    expect(commitDate({ GIT_AUTHOR_DATE: '2026-11-22T12:00:05Z' })).toEqual({
+      note: 'GIT_AUTHOR_DATE is not read: soaks are measured from the times of the commits cdk8s-gitops makes, so they are dated by the clock.',
+    });
   });
 });

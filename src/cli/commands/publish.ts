@@ -1,3 +1,4 @@
+import { commitDate } from '../environment';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { withCheckoutLock } from '../locking';
@@ -67,6 +68,8 @@ Example:
       return 0;
     }
     const { model, fingerprint } = await runProgram('publish', values, ctx);
+    const dated = commitDate(ctx.env);
+    if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     const programCommit = ctx.programCommit();
     const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) =>
       publishChange({
@@ -78,6 +81,7 @@ Example:
         by: values.by ?? ctx.actor(),
         allowRemove: values['allow-remove'] ?? [],
         clock: { now: ctx.now(), clock: ctx.clock() },
+        ...(dated.date ? { commitDate: dated.date } : {}),
         ...(values.message ? { message: values.message } : {}),
         ...(values.branch !== undefined
           ? {

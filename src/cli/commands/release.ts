@@ -1,3 +1,4 @@
+import { commitDate } from '../environment';
 import type { PublishResult } from '../../workspace/git/publish';
 import { Operation } from '../../workspace/git/trailers';
 import { ledgerFilePath } from '../../release/ledger-files';
@@ -100,6 +101,8 @@ async function release(
     await assertCheckoutPublishable(model, out);
     const digest = dryRun.change.ledger.rings[request.ring]?.digest;
     const made = apply();
+    const dated = commitDate(ctx.env);
+    if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     let result: Awaited<ReturnType<typeof publishChange>>;
     try {
       result = await publishChange({
@@ -109,6 +112,7 @@ async function release(
         by,
         allowRemove: values['allow-remove'] ?? [],
         clock: { now, clock },
+        ...(dated.date ? { commitDate: dated.date } : {}),
         ...(values.branch !== undefined
           ? {
               branch:
