@@ -2,17 +2,72 @@ import { spawnSync } from 'child_process';
 import * as os from 'os';
 import { GitOpsError } from '../core/errors';
 
-/** The one place the CLI reads the time: `CDK8S_GITOPS_NOW` (ISO 8601) or the clock. */
+/**
+ * A time with its zone, as ISO 8601 writes it: a date, a time (seconds and fractions optional)
+ * and `Z` or an offset such as `+01:00`.
+ */
+const ZONED_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * The one place the CLI reads the time: `CDK8S_GITOPS_NOW` (ISO 8601 with a zone) or the clock.
+ *
+ * A time without a zone (`2026-11-22T10:00:00`) is refused rather than read in the runner's
+ * own time zone: it is written into ledgers and commits, and the same setting must mean the
+ * same instant on every machine.
+ */
 export function resolveNow(env: NodeJS.ProcessEnv): Date {
+  return fixedNow(env) ?? new Date();
+}
+
+/** The time `CDK8S_GITOPS_NOW` sets, or undefined when it is not set; see {@link resolveNow}. */
+export function fixedNow(env: NodeJS.ProcessEnv): Date | undefined {
   const fixed = env.CDK8S_GITOPS_NOW;
-  if (fixed === undefined || fixed === '') return new Date();
+  if (fixed === undefined || fixed === '') return undefined;
   const d = new Date(fixed);
   if (Number.isNaN(d.getTime())) {
     throw GitOpsError.of('CG307', {
       message: `CDK8S_GITOPS_NOW "${fixed}" is not a time.`,
     });
   }
+  if (!ZONED_TIME.test(fixed.trim())) {
+    throw GitOpsError.of('CG307', {
+      message: `CDK8S_GITOPS_NOW "${fixed}" has no time zone, so it would mean another instant in each time zone it runs in.`,
+      fix: `Give the zone: Z for UTC (CDK8S_GITOPS_NOW=${wallTimeInUtc(d)}) or an offset such as +01:00, or unset it; this machine would read it as ${iso(d)}.`,
+    });
+  }
   return d;
+}
+
+/**
+ * The date of the commits cdk8s-gitops makes: `CDK8S_GITOPS_NOW` when set, else undefined (git's
+ * clock). `GIT_COMMITTER_DATE` and `GIT_AUTHOR_DATE` are not read, since soaks are measured from
+ * these commits' times; the second value is a note saying so, when either is set to another time.
+ */
+export function commitDate(env: NodeJS.ProcessEnv): { readonly date?: Date; readonly note?: string } {
+  const date = fixedNow(env);
+  const ignored = ['GIT_COMMITTER_DATE', 'GIT_AUTHOR_DATE'].filter((k) => {
+    const v = env[k];
+    return v !== undefined && v !== '' && (date === undefined || new Date(v).getTime() !== date.getTime());
+  });
+  if (ignored.length === 0) return { ...(date ? { date } : {}) };
+  return {
+    ...(date ? { date } : {}),
+    note:
+      `${ignored.join(' and ')} ${ignored.length === 1 ? 'is' : 'are'} not read: soaks are measured from the times of the commits cdk8s-gitops makes, ` +
+      `so they are dated ${date ? `CDK8S_GITOPS_NOW (${iso(date)})` : 'by the clock'}.`,
+  };
+}
+
+/** `d` in ISO 8601 UTC, without milliseconds when it has none. */
+function iso(d: Date): string {
+  return d.toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** The local wall-clock time of `d` (what a time without a zone says), written as UTC. */
+function wallTimeInUtc(d: Date): string {
+  return iso(
+    new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds())),
+  );
 }
 
 /** Who runs a command, as CI systems and git name them. */

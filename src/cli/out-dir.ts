@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../core/errors';
 import { CommandContext } from './command';
-import { readProjectConfig } from '../workspace/program/run';
+import { CHECKOUT_KEY, ProjectConfig, readProjectConfig } from '../workspace/program/run';
 
 /**
  * What a command does with the GitOps checkout:
@@ -14,20 +14,33 @@ import { readProjectConfig } from '../workspace/program/run';
 export type CheckoutUse = 'create' | 'first-synth' | 'existing';
 
 /**
- * The GitOps checkout a command works on: `--out`, else "output" in cdk8s.yaml, else `dist`,
- * checked to be a directory (or, as `use` allows, a directory still to be created).
+ * The GitOps checkout a command works on: `--out`, else `gitops.checkout` in cdk8s.yaml, else
+ * "output" in cdk8s.yaml (projects made before `gitops.checkout`), else `dist`, checked to be a
+ * directory (or, as `use` allows, a directory still to be created).
+ *
+ * Warns on stderr when the checkout is the directory `npx cdk8s synth` writes to ("output" in
+ * the project's cdk8s.yaml, else `dist`): the cdk8s CLI deletes that directory, `.git` and all,
+ * before it runs the program.
  *
  * @throws GitOpsError `CG312` when it is a file or a path through a file, `CG313` when it does not exist
  */
 export function checkoutDir(ctx: CommandContext, command: string, out: string | undefined, use: CheckoutUse): string {
-  const configured = out ?? readProjectConfig(ctx.cwd).output;
+  // With --out, cdk8s.yaml is read only to warn: a file the command does not need never fails it.
+  const config = out === undefined ? readProjectConfig(ctx.cwd) : configOrNothing(ctx.cwd);
+  const from = out !== undefined ? 'flag' : config.checkout !== undefined ? 'checkout' : config.output !== undefined ? 'output' : 'default';
+  const configured = out ?? config.checkout ?? config.output;
   const dir = path.resolve(ctx.cwd, configured ?? 'dist');
   const shown = configured ?? 'dist';
-  const named = `${out !== undefined ? `--out ${out}` : configured !== undefined ? `The checkout "${configured}" from "output" in cdk8s.yaml` : 'The default checkout "dist"'}${path.isAbsolute(shown) ? '' : ` (${dir})`}`;
-  const fix = out !== undefined ? '' : ' (or set "output" in cdk8s.yaml)';
-
+  const source = {
+    flag: `--out ${out}`,
+    checkout: `The checkout "${configured}" from ${CHECKOUT_KEY} in cdk8s.yaml`,
+    output: `The checkout "${configured}" from "output" in cdk8s.yaml`,
+    default: 'The default checkout "dist"',
+  }[from];
+  const named = `${source}${path.isAbsolute(shown) ? '' : ` (${dir})`}`;
+  const fix = out !== undefined ? '' : ` (or set ${CHECKOUT_KEY} in cdk8s.yaml)`;
   const stat = statOf(dir);
-  if (stat?.isDirectory()) return dir;
+  if (stat?.isDirectory()) return warnIfCdk8sOutput(ctx, dir, config, from);
   if (stat) {
     throw GitOpsError.of('CG312', {
       message: `${named} is a file, not a directory.`,
@@ -46,7 +59,8 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
     use === 'first-synth'
       ? `${command} works on an existing checkout, or shows a first synth into a new directory whose parent exists.`
       : `${command} works on an existing checkout of the GitOps repository.`;
-  if (link === undefined && (use === 'create' || (use === 'first-synth' && ancestor === path.dirname(dir)))) return dir;
+  if (link === undefined && (use === 'create' || (use === 'first-synth' && ancestor === path.dirname(dir))))
+    return warnIfCdk8sOutput(ctx, dir, config, from);
   throw GitOpsError.of('CG313', {
     message: link !== undefined ? `${named} is a symbolic link to ${link}, which does not exist.` : `${named} does not exist. ${needs}`,
     fix:
@@ -54,6 +68,35 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
         ? `Point the link at the checkout, or pass the checkout itself with --out${fix}.`
         : `Clone the GitOps repository there (git clone <url> ${shown}), or run \`cdk8s-gitops synth --out ${shown}\` first; or correct the path${fix}.`,
   });
+}
+
+function configOrNothing(cwd: string): ProjectConfig {
+  try {
+    return readProjectConfig(cwd);
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Returns `dir`, having warned when the checkout is where `npx cdk8s synth` writes: that CLI deletes its output
+ * directory ("output" in cdk8s.yaml, else `dist`) before it runs the program, which would erase
+ * the clone with its `.git`, unpushed commits and pending operations.
+ */
+function warnIfCdk8sOutput(ctx: CommandContext, dir: string, config: ProjectConfig, from: string): string {
+  const cdk8sOutput = config.output ?? 'dist';
+  if (!fs.existsSync(path.join(ctx.cwd, 'cdk8s.yaml')) || path.resolve(ctx.cwd, cdk8sOutput) !== dir) return dir;
+  const why =
+    from === 'output'
+      ? `The checkout comes from "output" in cdk8s.yaml (${cdk8sOutput})`
+      : from === 'default'
+        ? `The default checkout "dist" is also where \`npx cdk8s synth\` writes (cdk8s.yaml has no "output")`
+        : `The checkout ${dir} is also "output" in cdk8s.yaml${config.output === undefined ? ' (by default dist)' : ''}`;
+  ctx.stderr.write(
+    `Warning: ${why}: \`npx cdk8s synth\` deletes that directory before it runs the program, the clone's .git, unpushed commits and pending operations with it. ` +
+      `Name the checkout with ${CHECKOUT_KEY} in cdk8s.yaml (gitops: { checkout: ../platform-gitops }) and give "output" another directory, or run only cdk8s-gitops on this project.\n`,
+  );
+  return dir;
 }
 
 /** What `fs.stat` says of `p`, or undefined when nothing is there (or a file stands in its path). */

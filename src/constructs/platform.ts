@@ -58,7 +58,8 @@ export interface PlatformProps {
 /** Options of {@link Platform.synth}. */
 export interface PlatformSynthOptions {
   /**
-   * Directory to write the tree into when the program runs on its own.
+   * Directory to write the tree into when the program runs on its own. Under `cdk8s synth` it
+   * is cdk8s's output directory, which that CLI empties first: never a GitOps checkout.
    * @default - `CDK8S_OUTDIR` when the cdk8s CLI runs the program, else 'dist'
    */
   readonly outdir?: string;
@@ -291,6 +292,10 @@ export class Platform extends Construct {
   /**
    * The program's last call. Run by `cdk8s-gitops`, it hands the model to the CLI; run on its
    * own (or by `cdk8s synth`), it writes the tree into `outdir` and returns what it wrote.
+   *
+   * `cdk8s synth` deletes its output directory before it runs the program, so under it the
+   * tree is always written afresh, as a scratch copy: keep the GitOps checkout out of cdk8s's
+   * "output" (name it with `gitops.checkout` in cdk8s.yaml) and work on it with `cdk8s-gitops`.
    */
   public synth(options: PlatformSynthOptions = {}): WriteReport | undefined {
     if (synthesizer === undefined) {

@@ -479,7 +479,7 @@ const ENTRIES = [
     code: 'CG303',
     where: 'cli',
     title: 'cdk8s.yaml is not valid YAML',
-    description: "The project's cdk8s.yaml cannot be parsed.",
+    description: "The project's cdk8s.yaml cannot be parsed, or gitops.checkout in it names no directory.",
     fix: 'Fix the file; it needs at least `app: <command that runs the program>`.',
   },
   {
@@ -508,8 +508,9 @@ const ENTRIES = [
     code: 'CG307',
     where: 'cli',
     title: 'CDK8S_GITOPS_NOW is not a time',
-    description: 'The CDK8S_GITOPS_NOW environment variable is set but is not an ISO 8601 time.',
-    fix: 'Use ISO 8601, e.g. 2026-11-22T10:00:00Z, or unset it.',
+    description:
+      'The CDK8S_GITOPS_NOW environment variable is set but is not an ISO 8601 time with a time zone (Z or an offset such as +01:00); a time without a zone would mean another instant on each machine.',
+    fix: 'Use ISO 8601 with a zone, e.g. 2026-11-22T10:00:00Z, or unset it.',
   },
   {
     code: 'CG308',
@@ -546,7 +547,8 @@ const ENTRIES = [
     code: 'CG312',
     where: 'cli',
     title: 'Checkout is not a directory',
-    description: 'The GitOps checkout (--out, "output" in cdk8s.yaml, or dist) is a file, or a path through a file, not a directory.',
+    description:
+      'The GitOps checkout (--out, gitops.checkout in cdk8s.yaml, or dist) is a file, or a path through a file, not a directory.',
     fix: 'Pass the directory of the GitOps checkout, e.g. --out ../platform-gitops.',
   },
   {

@@ -66,6 +66,11 @@ export interface PublishRequest {
    * before anything is written, and again on each remote tip. @default - the system clock
    */
   readonly clock?: GateClock;
+  /**
+   * The date of the commits: `CDK8S_GITOPS_NOW` when it is set (never later than the clock).
+   * `GIT_COMMITTER_DATE` and `GIT_AUTHOR_DATE` are not read. @default - git's clock
+   */
+  readonly commitDate?: Date;
 }
 
 /** One commit that {@link publishChange} pushed. */
@@ -205,6 +210,7 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
       paths: () => [...new Set([...scope, ...owned()])],
       commits,
       ...(req.onNote ? { onNote: req.onNote } : {}),
+      ...(req.commitDate ? { date: req.commitDate } : {}),
     });
   } catch (err) {
     putBack(req.dir, aside, ops, (await repo.resolve('HEAD')) === startHead && (await repo.currentBranch()) === startBranch, req.onNote);

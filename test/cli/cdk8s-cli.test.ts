@@ -7,6 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { scaffold } from '../../src/cli/commands/init';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -49,4 +51,34 @@ describe('npx cdk8s synth', () => {
     expect(Object.keys(files)).toContain('environments/prod/azure/westeurope-01/payments-api/values.yaml');
     expect(files).toEqual(filesOf(viaCli));
   }, 180_000);
+});
+
+describe('npx cdk8s synth in the project init scaffolds', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-init-layout-'));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('leaves the GitOps checkout alone: it is gitops.checkout, never the output the cdk8s CLI deletes first', () => {
+    // GIVEN the cdk8s.yaml init writes (with a program that only makes its output directory) and a clone where it names the checkout
+    const project = path.join(tmp, 'my-platform');
+    fs.mkdirSync(project);
+    const config = parse(scaffold({ name: 'my-platform', sdk: '^0.0.0' })['cdk8s.yaml']);
+    fs.writeFileSync(
+      path.join(project, 'cdk8s.yaml'),
+      stringify({ ...config, app: `${JSON.stringify(process.execPath)} -e "require('fs').mkdirSync(process.env.CDK8S_OUTDIR)"` }),
+    );
+    const checkout = path.resolve(project, config.gitops?.checkout ?? config.output);
+    fs.mkdirSync(path.join(checkout, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(checkout, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+
+    // WHEN the cdk8s CLI synthesizes the project
+    const cdk8s = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth'], { cwd: project, encoding: 'utf8' });
+
+    // THEN the clone is still there, and cdk8s wrote into a directory of its own
+    expect([cdk8s.status, cdk8s.stderr]).toEqual([0, expect.any(String)]);
+    expect(fs.readFileSync(path.join(checkout, '.git', 'HEAD'), 'utf8')).toBe('ref: refs/heads/main\n');
+    expect(path.resolve(project, config.output)).not.toBe(checkout);
+  }, 60_000);
 });

@@ -148,7 +148,7 @@ beforeAll(async () => {
   fs.writeFileSync(program, PROGRAM);
   app = `${JSON.stringify(process.execPath)} ${JSON.stringify(program)}`;
   template = Sandbox.create();
-  await ok(template.clone('platform'), ['publish', '--by', 'platform-team'], T0, { GIT_COMMITTER_DATE: '2026-11-21T10:00:00Z' });
+  await ok(template.clone('platform'), ['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z');
 });
 
 afterAll(() => {

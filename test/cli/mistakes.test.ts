@@ -227,6 +227,13 @@ const CASES: readonly Case[] = [
     env: { CDK8S_GITOPS_NOW: 'tomorrow' },
   },
   {
+    name: 'a clock without a time zone',
+    args: ['promote', 'payments-api', '--ring', 'nonprod', '--digest', D2],
+    code: 'CG307',
+    says: /CG307 CDK8S_GITOPS_NOW "2026-11-22T10:00:00" has no time zone, so it would mean another instant in each time zone it runs in\. Fix: Give the zone: Z for UTC \(CDK8S_GITOPS_NOW=2026-11-22T10:00:00Z\) or an offset such as \+01:00, or unset it; this machine would read it as 2026-11-22T18:00:00Z\.\n$/,
+    env: { CDK8S_GITOPS_NOW: '2026-11-22T10:00:00', TZ: 'America/Los_Angeles' },
+  },
+  {
     name: 'a program that crashes',
     args: ['synth', '--app', 'node -e "process.exit(3)"'],
     code: 'CG304',

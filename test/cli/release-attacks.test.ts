@@ -5,6 +5,7 @@
  * (a clone of a bare remote, copied from one published fleet) with a model replayed from JSON,
  * and asserts the refusal the README promises and that nothing was written.
  */
+import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -262,8 +263,52 @@ describe('gates', () => {
     }
   });
 
+  it('fails when promote --publish is given a committer date set back after the parent commit: its commits are dated now (CG602)', async () => {
+    // GIVEN at T5, B promoted into nonprod and prod-canary with --publish and GIT_COMMITTER_DATE/GIT_AUTHOR_DATE set
+    // back to seconds after the last ledger commit (T2), CDK8S_GITOPS_NOW honest
+    const { sandbox, clone } = copyRingFleet(prodFleet);
+    const T5 = '2026-11-22T18:00:00Z';
+    const back = { GIT_COMMITTER_DATE: '2026-11-22T12:00:05Z', GIT_AUTHOR_DATE: '2026-11-22T12:00:05Z' };
+    try {
+      const nonprod = await replay.run(
+        clone,
+        ringFleet(),
+        ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'mallory', '--publish'],
+        T5,
+        back,
+      );
+      await replay.ok(
+        clone,
+        ringFleet(),
+        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'mallory', '--publish'],
+        T5,
+        back,
+      );
+      expect(nonprod.code).toBe(0);
+      expect(nonprod.stderr).toContain(
+        'Note: GIT_COMMITTER_DATE and GIT_AUTHOR_DATE are not read: soaks are measured from the times of the commits cdk8s-gitops makes, so they are dated CDK8S_GITOPS_NOW (2026-11-22T18:00:00Z).\n',
+      );
+      expect(sandbox.git(clone, 'log', '-2', '--format=%cI %aI')).toBe(`${T5} ${T5}\n${T5} ${T5}`.replace(/Z/g, '+00:00'));
+      const before = cloneSnapshot(sandbox, clone);
+      // WHEN prod is promoted from prod-canary at T5, seconds after B reached prod-canary
+      const r = await replay.run(
+        clone,
+        ringFleet(),
+        ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'mallory', '--approved-by', 'eve', '--publish'],
+        T5,
+      );
+      // THEN B has not soaked in prod-canary: it arrived at T5
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('CG602 Ring "prod" takes sha256:bbbbbbbb only after it has run 1h in "prod-canary"; it has run there 0s');
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
   it('fails when the soak is counted from a committer date the promoter set before its parent commit (CG602)', async () => {
-    // GIVEN B promoted into nonprod at T2 and into prod-canary at T2, that commit backdated (GIT_COMMITTER_DATE) 3h, before its own parent
+    // GIVEN B promoted into nonprod at T2 and into prod-canary at T2, that commit made by hand and backdated
+    // (GIT_COMMITTER_DATE) 3h, before its own parent (the commits cdk8s-gitops makes do not read GIT_COMMITTER_DATE)
     const { sandbox, clone } = copyRingFleet(prodFleet);
     try {
       await replay.ok(
@@ -272,13 +317,11 @@ describe('gates', () => {
         ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'alice', '--publish'],
         T2,
       );
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'],
-        T2,
-        { GIT_COMMITTER_DATE: '2026-11-22T09:00:00Z' },
-      );
+      await replay.ok(clone, ringFleet(), ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice'], T2);
+      await replay.ok(clone, ringFleet(), ['publish', '--drop-pending'], T2);
+      const backdated = { ...process.env, GIT_COMMITTER_DATE: '2026-11-22T09:00:00Z' };
+      execFileSync('git', ['-C', clone, 'commit', '--quiet', '--all', '-m', 'promote payments-api to prod-canary'], { env: backdated });
+      execFileSync('git', ['-C', clone, 'push', '--quiet', 'origin', 'main'], { env: backdated });
       expect(sandbox.git(clone, 'log', '-2', '--format=%cI')).toBe('2026-11-22T09:00:00Z\n2026-11-22T12:00:00Z'.replace(/Z/g, '+00:00'));
       const before = cloneSnapshot(sandbox, clone);
       // WHEN prod is promoted from prod-canary at T2, seconds after B reached prod-canary

@@ -142,6 +142,53 @@ describe('--out', () => {
     expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
   });
 
+  test('works on gitops.checkout of cdk8s.yaml, read before "output", which the cdk8s CLI deletes', async () => {
+    // GIVEN a project whose cdk8s.yaml names the checkout, and a cdk8s output of its own
+    const project = path.join(base, 'project-checkout');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `app: ${replay}\noutput: dist\ngitops:\n  checkout: ${JSON.stringify(checkout)}\n`);
+
+    // WHEN
+    const r = await runCli(['status'], {}, project);
+
+    // THEN it reads the checkout, and says nothing of cdk8s's output
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain('payments-api');
+  });
+
+  test('warns when the checkout is "output" of cdk8s.yaml (a project made before gitops.checkout), and still works on it', async () => {
+    // GIVEN the layout init used to scaffold: "output" is the checkout
+    const project = path.join(base, 'project-output');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `app: ${replay}\noutput: ${JSON.stringify(checkout)}\n`);
+
+    // WHEN
+    const r = await runCli(['status'], {}, project);
+
+    // THEN
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('payments-api');
+    expect(r.stderr).toBe(
+      `Warning: The checkout comes from "output" in cdk8s.yaml (${checkout}): \`npx cdk8s synth\` deletes that directory before it runs the program, ` +
+        "the clone's .git, unpushed commits and pending operations with it. Name the checkout with gitops.checkout in cdk8s.yaml " +
+        '(gitops: { checkout: ../platform-gitops }) and give "output" another directory, or run only cdk8s-gitops on this project.\n',
+    );
+  });
+
+  test('fails when gitops.checkout in cdk8s.yaml names no directory (CG303), rather than fall back to "output"', async () => {
+    // GIVEN
+    const project = path.join(base, 'project-bad-checkout');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `app: ${replay}\noutput: ${JSON.stringify(checkout)}\ngitops:\n  checkout: 3\n`);
+
+    // WHEN
+    const r = await runCli(['status'], {}, project);
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: \[cdk8s\.yaml\] CG303 gitops\.checkout in cdk8s\.yaml must name a directory; received 3\. Fix: /);
+  });
+
   test('plans a first synth into a new directory whose parent exists, saying so, and writes nothing', async () => {
     // GIVEN
     const fresh = path.join(base, 'fresh');

@@ -227,7 +227,11 @@ describe('the npm package', () => {
         expect(pkg.dependencies).toEqual({ 'cdk8s-gitops': `file:${tarball}` });
         expect(Object.keys(pkg.devDependencies).sort()).toEqual(['tsx', 'typescript']);
         expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['synth', 'test']));
-        expect(parse(fs.readFileSync(path.join(project, 'cdk8s.yaml'), 'utf8')).app).toBe('npx tsx platform.ts');
+        const config = parse(fs.readFileSync(path.join(project, 'cdk8s.yaml'), 'utf8'));
+        expect(config.app).toBe('npx tsx platform.ts');
+        // the GitOps checkout is a key of our own, never the directory `npx cdk8s synth` deletes first
+        expect(config.gitops).toEqual({ checkout: '../platform-gitops' });
+        expect(config.output).toBe('dist');
       });
 
       it(
@@ -248,8 +252,8 @@ describe('the npm package', () => {
           // WHEN
           npm(project, 'run', 'synth');
 
-          // THEN
-          const files = filesOf(path.join(project, 'platform-gitops'));
+          // THEN it writes into gitops.checkout of cdk8s.yaml, beside the project (never its cdk8s output)
+          const files = filesOf(path.join(consumer, 'platform-gitops'));
           expect(files).toEqual(
             expect.arrayContaining([
               'bootstrap/nonprod.yaml',
@@ -259,7 +263,7 @@ describe('the npm package', () => {
               'releases/hello-api.yaml',
             ]),
           );
-          const ledger = parse(fs.readFileSync(path.join(project, 'platform-gitops/releases/hello-api.yaml'), 'utf8'));
+          const ledger = parse(fs.readFileSync(path.join(consumer, 'platform-gitops/releases/hello-api.yaml'), 'utf8'));
           expect(Object.keys(ledger.rings)).toEqual(['nonprod', 'prod']);
           expect(ledger.rings.prod.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
         },

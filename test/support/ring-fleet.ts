@@ -234,7 +234,7 @@ export async function publishRingFleet(
   const sandbox = Sandbox.create();
   const clone = sandbox.clone('ci');
   const model = ringFleet(shape);
-  await replay.ok(clone, model, ['publish', '--by', 'ci'], T0, { GIT_COMMITTER_DATE: '2026-11-21T10:00:00Z' });
+  await replay.ok(clone, model, ['publish', '--by', 'ci'], '2026-11-21T10:00:00Z');
   await replay.ok(clone, model, ['promote', service, '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish'], T0);
   await replay.ok(clone, model, ['promote', service, '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'], T0);
   await replay.ok(

@@ -20,7 +20,7 @@ Options:
   --ring RING   only changes to this ring
   --app CMD     command that runs the program, to know its services and rings when the
                 history has none of the name (default: "app" in cdk8s.yaml, if any)
-  --out DIR     the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR     the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --limit N     at most N entries (default: all)
   --format      text (default) or json
 

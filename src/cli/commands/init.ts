@@ -66,7 +66,8 @@ Example:
         ...(rel ? [`  cd ${rel.includes(' ') ? JSON.stringify(rel) : rel}`] : []),
         '  npm install',
         '  npm test                                   # synthesizes into a temporary directory and type-checks',
-        '  npx cdk8s-gitops synth --out ../platform-gitops   # into a checkout of your GitOps repository',
+        '  git clone <your GitOps repository> ../platform-gitops',
+        '  npx cdk8s-gitops synth                     # into ../platform-gitops (gitops.checkout in cdk8s.yaml)',
         '',
       ].join('\n'),
     );
@@ -160,7 +161,7 @@ export function scaffold(options: { readonly name: string; readonly sdk: string 
       2,
     )}\n`,
     'test/platform.test.js': PLATFORM_TEST,
-    '.gitignore': 'node_modules/\n/platform-gitops/\n',
+    '.gitignore': 'node_modules/\ndist/\n',
     'README.md': README,
   };
 }
@@ -215,10 +216,14 @@ new Service(platform, 'hello-api', {
 platform.synth();
 `;
 
-const CDK8S_YAML = `# \`cdk8s-gitops\` runs this program; --out (or "output") is a checkout of the GitOps repository.
+const CDK8S_YAML = `# \`cdk8s-gitops\` runs this program (app) and works on gitops.checkout, a clone of the GitOps
+# repository. Keep the clone out of "output": \`npx cdk8s synth\` deletes that directory before it
+# runs the program, .git included, so it only ever gets a scratch copy of the tree.
 language: typescript
 app: npx tsx platform.ts
-output: platform-gitops
+output: dist
+gitops:
+  checkout: ../platform-gitops
 `;
 
 const PLATFORM_TEST = `// Synthesizes the program into a temporary directory and checks the tree it writes.
@@ -282,16 +287,18 @@ repository Argo CD reconciles.
    temporary directory and checks the result.
 2. Edit \`platform.ts\`: your GitOps repository (\`repoURL\`), where charts live
    (\`applicationRepoURLPattern\`), your clusters and your services.
-3. Clone the GitOps repository next to this one and write the tree into it:
+3. Clone the GitOps repository next to this one, where \`gitops.checkout\` in \`cdk8s.yaml\`
+   points every \`cdk8s-gitops\` command, and write the tree into it:
 
    \`\`\`sh
    git clone https://git.example.com/platform/platform-gitops.git ../platform-gitops
-   npx cdk8s-gitops plan --out ../platform-gitops      # what would change
-   npx cdk8s-gitops synth --out ../platform-gitops     # write it
+   npx cdk8s-gitops plan       # what would change
+   npx cdk8s-gitops synth      # write it
    \`\`\`
 
-   Commit and push it yourself, or let \`npx cdk8s-gitops publish --out ../platform-gitops\`
-   commit exactly the generated files that changed and push.
+   Commit and push it yourself, or let \`npx cdk8s-gitops publish\` commit exactly the
+   generated files that changed and push. (\`npx cdk8s synth\` writes only a scratch copy into
+   \`dist\`, which it empties first: never point \`output\` at the clone.)
 4. Apply \`bootstrap/<control plane>.yaml\` once to each Argo CD
    (\`kubectl apply -n argocd -f ../platform-gitops/bootstrap/prod.yaml\`); from then on Argo CD
    follows the repository.

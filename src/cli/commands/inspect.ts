@@ -33,7 +33,7 @@ Options:
   --timeout T how long the program may run: seconds or a duration such as 90s, 5m,
               1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
               stopped with every process it started and the command fails
-  --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --format    text (default), markdown (for merge-request comments) or json
 
 Example:
@@ -78,7 +78,7 @@ Applications. It reads the tree, not the program, so it also shows what a hand-e
 directory would create. Templates it cannot evaluate fail with what is unsupported.
 
 Options:
-  --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --format    table (default), yaml or json
 
 Example:
@@ -142,7 +142,7 @@ Options:
   --timeout T how long the program may run: seconds or a duration such as 90s, 5m,
               1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
               stopped with every process it started and the command fails
-  --out DIR   the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --base REF  judge the ledgers against REF, e.g. origin/main (fetched)
   --format    text (default) or json
 

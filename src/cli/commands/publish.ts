@@ -1,3 +1,4 @@
+import { commitDate } from '../environment';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { withCheckoutLock } from '../locking';
@@ -30,7 +31,7 @@ Options:
   --timeout T      how long the program may run: seconds or a duration such as 90s, 5m,
                    1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                    stopped with every process it started and the command fails
-  --out DIR        the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR        the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --branch [NAME]  push to a new branch for a merge request (default name: synth/<program commit>);
                    the checkout goes back to its branch afterwards
   --message TEXT   the subject of the program's commit (default: says what changed)
@@ -67,6 +68,8 @@ Example:
       return 0;
     }
     const { model, fingerprint } = await runProgram('publish', values, ctx);
+    const dated = commitDate(ctx.env);
+    if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     const programCommit = ctx.programCommit();
     const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) =>
       publishChange({
@@ -78,6 +81,7 @@ Example:
         by: values.by ?? ctx.actor(),
         allowRemove: values['allow-remove'] ?? [],
         clock: { now: ctx.now(), clock: ctx.clock() },
+        ...(dated.date ? { commitDate: dated.date } : {}),
         ...(values.message ? { message: values.message } : {}),
         ...(values.branch !== undefined
           ? {

@@ -1,3 +1,4 @@
+import { commitDate } from '../environment';
 import type { PublishResult } from '../../workspace/git/publish';
 import { Operation } from '../../workspace/git/trailers';
 import { ledgerFilePath } from '../../release/ledger-files';
@@ -19,7 +20,7 @@ const COMMON_HELP = `  --app CMD      command that runs the program (default: "a
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
-  --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --by NAME      who does it (default: CI user variables, else git user.name, else $USER)
   --publish      commit the change in the checkout and push it (with any operations
                  still pending in the checkout, each as a commit of its own). Without
@@ -100,6 +101,8 @@ async function release(
     await assertCheckoutPublishable(model, out);
     const digest = dryRun.change.ledger.rings[request.ring]?.digest;
     const made = apply();
+    const dated = commitDate(ctx.env);
+    if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     let result: Awaited<ReturnType<typeof publishChange>>;
     try {
       result = await publishChange({
@@ -109,6 +112,7 @@ async function release(
         by,
         allowRemove: values['allow-remove'] ?? [],
         clock: { now, clock },
+        ...(dated.date ? { commitDate: dated.date } : {}),
         ...(values.branch !== undefined
           ? {
               branch:

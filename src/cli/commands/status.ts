@@ -22,7 +22,7 @@ Options:
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
-  --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --targets      one row per target: Application, ring, digest, values file
   --format       text (default) or json
 
@@ -63,7 +63,7 @@ Options:
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
-  --out DIR      the GitOps checkout (default: "output" in cdk8s.yaml, else dist)
+  --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --format       text (default) or json
 
 Example:

@@ -36,7 +36,7 @@ Options:
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
-  --out DIR      the checkout to write into (default: "output" in cdk8s.yaml, else dist)
+  --out DIR      the checkout to write into (default: gitops.checkout in cdk8s.yaml, else dist)
   --verify       read every owned file and restore hand edits
   --adopt        take ownership of existing files the program generates
   --allow-remove APP

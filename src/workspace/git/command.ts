@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -83,17 +84,40 @@ export class GitRunner {
    * Runs a git command that takes `--pathspec-from-file`, with the paths written to a
    * temporary file, so thousands of paths never hit the command-line length limit.
    */
-  public async runWithPaths(args: readonly string[], paths: readonly string[]): Promise<string> {
+  public async runWithPaths(args: readonly string[], paths: readonly string[], env?: EnvironmentOverrides): Promise<string> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-pathspec-'));
     try {
       const file = path.join(tmp, 'paths');
       fs.writeFileSync(file, paths.map((p) => `${p}\0`).join(''));
-      return await this.run([...args, `--pathspec-from-file=${file}`, '--pathspec-file-nul']);
+      const all = [...args, `--pathspec-from-file=${file}`, '--pathspec-file-nul'];
+      return await (env === undefined ? this.run(all) : this.runWithEnv(all, env));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
+
+  /**
+   * Runs `git --literal-pathspecs <args>` with `env` laid over this process's environment.
+   * Started directly rather than through simple-git, which refuses an environment that holds
+   * variables such as `EDITOR` or `GIT_SSH_COMMAND`, as a CI runner's may.
+   */
+  private runWithEnv(args: readonly string[], overrides: EnvironmentOverrides): Promise<string> {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const [k, v] of Object.entries(overrides)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    return new Promise((resolve, reject) => {
+      execFile('git', ['--literal-pathspecs', ...args], { cwd: this.dir, env, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err === null) resolve(stdout);
+        else reject(new GitCommandError(typeof err.code === 'number' ? err.code : -1, stdout, stderr || err.message));
+      });
+    });
+  }
 }
+
+/** Environment variables to set for one git command; `undefined` removes a variable. */
+export type EnvironmentOverrides = Readonly<Record<string, string | undefined>>;
 
 /** Wraps an unexpected git failure in a {@link GitOpsError} (`CG599`) that names the command and directory. */
 export function gitFailure(err: unknown, what: string, dir: string): GitOpsError {

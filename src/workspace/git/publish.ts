@@ -49,6 +49,13 @@ export interface PublishTarget {
    * reached the remote, dropped. @default - not told
    */
   readonly onNote?: (line: string) => void;
+  /**
+   * The author and committer date of the commits (`CDK8S_GITOPS_NOW` in the CLI).
+   * `GIT_AUTHOR_DATE` and `GIT_COMMITTER_DATE` in the environment are never read: soaks are
+   * measured from these commits' times, so the environment must not set them back.
+   * @default - the time each commit is made (git's clock)
+   */
+  readonly date?: Date;
 }
 
 /** One commit of {@link publishCommits}: a change, its message and trailers. */
@@ -298,7 +305,7 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       try {
         const message = typeof change.message === 'function' ? change.message() : change.message;
         const trailers = typeof change.trailers === 'function' ? change.trailers() : change.trailers;
-        const sha = await repo.commit({ paths: files, message, trailers, author: change.author, ignored });
+        const sha = await repo.commit({ paths: files, message, trailers, author: change.author, ignored, date: options.date });
         made.push({ index, sha, files });
         if (ignored.length > 0) {
           options.onNote?.(

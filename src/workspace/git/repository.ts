@@ -26,6 +26,13 @@ export interface CommitOptions {
    * `git add --force`. @default - none
    */
   readonly ignored?: readonly string[];
+  /**
+   * The author and committer date of the commit. `GIT_AUTHOR_DATE` and `GIT_COMMITTER_DATE`
+   * in the environment are never read: soaks are measured from the committer times of the
+   * commits cdk8s-gitops makes, so a date set there must not make a release look older.
+   * @default - the time the commit is made (git's clock)
+   */
+  readonly date?: Date;
 }
 
 /** How a file differs from `HEAD`. */
@@ -246,7 +253,8 @@ export class GitOpsRepository {
       // files from the work tree, whatever else the index holds.
       if (ignored.length > 0) await this.git.runWithPaths(['add', '--force'], ignored);
       await this.git.runWithPaths(['add', '--all'], files);
-      await this.git.runWithPaths(args, files);
+      const date = options.date === undefined ? undefined : `${Math.floor(options.date.getTime() / 1000)} +0000`;
+      await this.git.runWithPaths(args, files, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
     } catch (err) {
       await this.unstage(files);
       throw gitFailure(err, `commit ${files.length} file(s)`, this.root);

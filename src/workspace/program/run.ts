@@ -25,9 +25,21 @@ export interface ProgramContext {
 export interface ProjectConfig {
   /** The command that runs the platform program. */
   readonly app?: string;
-  /** Where the tree goes by default. */
+  /**
+   * `gitops.checkout`: the checkout of the GitOps repository the commands work on by default.
+   * A key of cdk8s-gitops's own, which the cdk8s CLI does not read.
+   */
+  readonly checkout?: string;
+  /**
+   * `output`: the cdk8s CLI's output directory, which `npx cdk8s synth` deletes before it runs
+   * the program. Read as the checkout only when `gitops.checkout` is not set (projects made
+   * before it existed), with a warning.
+   */
   readonly output?: string;
 }
+
+/** The key of cdk8s.yaml that names the GitOps checkout (under `gitops:`). */
+export const CHECKOUT_KEY = 'gitops.checkout';
 
 /** Reads `cdk8s.yaml` in `cwd`, if there is one. */
 export function readProjectConfig(cwd: string): ProjectConfig {
@@ -43,8 +55,21 @@ export function readProjectConfig(cwd: string): ProjectConfig {
     });
   }
   const config = isMap(data) ? data : {};
+  const gitops = config.gitops;
+  const checkout = isMap(gitops) ? gitops.checkout : undefined;
+  if (
+    (gitops !== undefined && gitops !== null && !isMap(gitops)) ||
+    (checkout !== undefined && (typeof checkout !== 'string' || checkout.trim() === ''))
+  ) {
+    throw GitOpsError.of('CG303', {
+      file: 'cdk8s.yaml',
+      message: `${CHECKOUT_KEY} in cdk8s.yaml must name a directory; received ${JSON.stringify(isMap(gitops) ? checkout : gitops)}.`,
+      fix: 'Write it as a map with the path of the GitOps checkout, e.g. `gitops: { checkout: ../platform-gitops }`.',
+    });
+  }
   return {
     ...(typeof config.app === 'string' ? { app: config.app } : {}),
+    ...(typeof checkout === 'string' ? { checkout } : {}),
     ...(typeof config.output === 'string' ? { output: config.output } : {}),
   };
 }
