@@ -338,7 +338,8 @@ export class CheckoutGates {
     // top, its records gone): what cdk8s-gitops wrote last that Git has is the version an older
     // record of the manifest names.
     const recordedEarlier = handEdited && written < 0 ? this.earlierRecordedVersion(file, history.versions) : -1;
-    if (recordedEarlier >= 0 && versions[recordedEarlier].ledger !== undefined) {
+    // (The checkout may hold that very version again: a dropped operation, its ledger restored.)
+    if (recordedEarlier >= 0 && versions[recordedEarlier].ledger !== undefined && history.versions[recordedEarlier].text !== text) {
       this.editedByHand.add(file);
       return {
         history: gitHistory,
