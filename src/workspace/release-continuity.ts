@@ -106,7 +106,7 @@ function runningNow(
   paths: readonly string[],
   read: (p: string) => string | undefined,
   recorded?: RecordedFiles,
-  written: (p: string, sha256: string) => string | undefined = () => undefined,
+  written: (p: string, entry: ManifestEntry) => string | undefined = () => undefined,
 ): Map<string, string> {
   const context = { model, target, service, directory: targetDirectory(model, target) };
   const deployedBy = (reader: (p: string) => string | undefined): Map<string, string | undefined> =>
@@ -124,7 +124,7 @@ function runningNow(
     const edited = entry !== undefined && (text === undefined || contentHash(text) !== entry.sha256);
     let version: string | undefined;
     if (edited) {
-      const was = written(p, entry.sha256);
+      const was = written(p, entry);
       version = was === undefined ? deployed.get(p) : (deployedBy((q) => (q === p ? was : read(q))).get(p) ?? embedded(entry, was));
     } else {
       // A file the target did not have (a renamed object) runs what the target's other files run;
@@ -162,9 +162,6 @@ function isReleaseFile(p: string): boolean {
 function embedded(entry: ManifestEntry, text: string): string | undefined {
   return entry.release !== undefined && contentHash(text) === entry.sha256 && text.includes(entry.release) ? entry.release : undefined;
 }
-
-/** How many versions of a file edited by hand are searched for the one cdk8s-gitops wrote. */
-const WRITTEN_VERSIONS = 20;
 
 /** The manifest's entries, and those of the files directly in a directory, sorted (indexed on first use). */
 class RecordedFiles {
@@ -220,11 +217,19 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
   };
   let repo: LedgerGit | undefined | null = null;
   const git = (): LedgerGit | undefined => (repo === null ? (repo = LedgerGit.open(dir)) : repo);
-  /** The text of `p` as cdk8s-gitops wrote it: the newest version in Git whose hash is `sha256`. */
-  const writtenText = (p: string, sha256: string): string | undefined => {
+  /**
+   * The text of `p` as cdk8s-gitops wrote it: the file in the commit that last changed its
+   * record (the service's shard, or the manifest), when its hash is what the record says. Only
+   * that commit: a record edited to name an older version of the file names one the commit
+   * does not hold, and a file edited by hand in any number of commits since is still found.
+   */
+  const writtenText = (p: string, entry: ManifestEntry): string | undefined => {
     const g = git();
     if (g === undefined || !g.hasHead) return undefined;
-    return g.history(p, WRITTEN_VERSIONS).versions.find((v) => v.text !== undefined && contentHash(v.text) === sha256)?.text;
+    const recordFile = entry.service === undefined ? MANIFEST_PATH : manifestShardPath(entry.service);
+    const commit = g.lastCommitOf(recordFile);
+    const text = commit === undefined ? undefined : g.at(commit, [p]).get(p);
+    return text !== undefined && contentHash(text) === entry.sha256 ? text : undefined;
   };
   const rings = new Map<string, RingsBefore | undefined>();
   const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string> }>();

@@ -24,6 +24,7 @@ import {
   SHARD,
   T0,
   T2,
+  T3,
 } from '../support/ring-fleet';
 
 let replay: ModelReplay;
@@ -272,6 +273,78 @@ describe('shards', () => {
       expect(sandbox.git(clone, 'show', `HEAD~1:${SHARD}`)).toBe(readFile(clone, SHARD).trimEnd());
       // AND after it, check is clean again
       expect((await replay.run(clone, ringFleet(), ['check'], T2)).code).toBe(0);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
+
+describe('CG144: what a target ran is the file as its record was last written, never an older version', () => {
+  /** The shard with the sha256 of `file` set to `sha256`, sealed again as cdk8s-gitops seals it. */
+  function forgeRecordedHash(dir: string, file: string, sha256: string): void {
+    const text = readFile(dir, SHARD);
+    const entry = new RegExp(`(${JSON.stringify(file).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: \\{"sha256": ")[0-9a-f]{64}`);
+    expect(text).toMatch(entry);
+    const unsealed = text.replace(entry, `$1${sha256}`).replace(/^ {2}"seal": "[0-9a-f]{64}",\n/m, '');
+    const seal = createHash('sha256').update(unsealed).digest('hex');
+    const at = unsealed.indexOf('  "files": {');
+    fs.writeFileSync(path.join(dir, SHARD), `${unsealed.slice(0, at)}  "seal": "${seal}",\n${unsealed.slice(at)}`);
+  }
+
+  it('refuses a move when the shard names an older version of a prod values file (one that ran the release of its new ring)', async () => {
+    // GIVEN prod ran B (approved), was rolled back to A and unheld; prod-canary runs B
+    const { sandbox, clone } = copyRingFleet(fleet);
+    try {
+      const model = ringFleet();
+      await replay.ok(
+        clone,
+        model,
+        ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--approved-by', 'carol', '--by', 'alice', '--publish'],
+        T3,
+      );
+      await replay.ok(
+        clone,
+        model,
+        ['rollback', 'payments-api', '--ring', 'prod', '--previous', '--reason', 'B is bad', '--by', 'bob', '--publish'],
+        '2026-11-22T15:00:00Z',
+      );
+      await replay.ok(clone, model, ['unhold', 'payments-api', '--ring', 'prod', '--by', 'bob', '--publish'], '2026-11-22T15:10:00Z');
+      // AND the shard's hash of prod gcp's values file is pointed at its version that ran B, sealed again
+      const asB = readFile(clone, PROD_GCP_VALUES).replace(A, B);
+      forgeRecordedHash(clone, PROD_GCP_VALUES, createHash('sha256').update(asB).digest('hex'));
+      const before = cloneSnapshot(sandbox, clone);
+      // WHEN prod's gcp cluster moves into prod-canary
+      const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], '2026-11-22T16:00:00Z');
+      // THEN the move is refused: the target runs A
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('refuses a move when a prod values file was edited by hand in many commits since it was written', async () => {
+    // GIVEN prod gcp's values file is edited by hand to B and committed, then touched in 25 more commits
+    const { sandbox, clone } = copyRingFleet(fleet);
+    try {
+      fs.writeFileSync(path.join(clone, PROD_GCP_VALUES), readFile(clone, PROD_GCP_VALUES).replace(A, B));
+      sandbox.git(clone, 'commit', '-qam', 'hand edit');
+      for (let i = 0; i < 25; i++) {
+        fs.appendFileSync(path.join(clone, PROD_GCP_VALUES), `# ${i}\n`);
+        sandbox.git(clone, 'commit', '-qam', `touch ${i}`);
+      }
+      const before = cloneSnapshot(sandbox, clone);
+      // WHEN prod's gcp cluster moves into prod-canary (which runs B)
+      const r = await replay.run(clone, ringFleet({ rings: 'gcp-into-canary' }), ['synth'], T2);
+      // THEN it still runs what cdk8s-gitops wrote, A, and the move is refused
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
+      );
+      expect(cloneSnapshot(sandbox, clone)).toEqual(before);
     } finally {
       sandbox.cleanup();
     }
