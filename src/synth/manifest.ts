@@ -204,6 +204,24 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
  * not match is read too, and named in {@link Manifest.unsealed}.
  */
 export function parseManifest(texts: ReadonlyMap<string, string>): Manifest {
+  // A command reads the manifest several times (its checks, the plan of its write) while it is
+  // unchanged: the texts are compared, the thousand shards of a fleet are parsed once.
+  if (lastParsed !== undefined && sameTexts(lastParsed.texts, texts)) return lastParsed.manifest;
+  const manifest = parseManifestTexts(texts);
+  lastParsed = { texts: new Map(texts), manifest };
+  return manifest;
+}
+
+/** The manifest parsed last, and the texts it was parsed from. */
+let lastParsed: { readonly texts: ReadonlyMap<string, string>; readonly manifest: Manifest } | undefined;
+
+function sameTexts(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [file, text] of b) if (a.get(file) !== text) return false;
+  return true;
+}
+
+function parseManifestTexts(texts: ReadonlyMap<string, string>): Manifest {
   const files = new Map<string, ManifestEntry>();
   const versions = new Map<string, unknown>();
   let inputs: string | undefined;
