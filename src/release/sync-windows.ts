@@ -125,9 +125,9 @@ function offsetOf(zone: string, t: number): number {
   if (known !== undefined) return known;
   let format = formatters.get(zone);
   if (format === undefined) {
-    try {
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
+    const formatter = (timeZone: string): Intl.DateTimeFormat =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
         hourCycle: 'h23',
         year: 'numeric',
         month: 'numeric',
@@ -136,18 +136,11 @@ function offsetOf(zone: string, t: number): number {
         minute: 'numeric',
         second: 'numeric',
       });
+    try {
+      format = formatter(zone);
     } catch {
       // Argo CD reads an unknown zone as UTC.
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone: 'UTC',
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
+      format = formatter('UTC');
     }
     formatters.set(zone, format);
   }
