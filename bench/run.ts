@@ -18,7 +18,9 @@
  * the rounds, and ratios the median of each round's ratio.
  *
  * Environment: BENCH_SERVICES (default 1000), BENCH_SCALING (default "250,500,1000"),
- * BENCH_ROUNDS (default 1), BENCH_DIR (default .bench/runs), BENCH_KEEP=1 keeps the written trees,
+ * BENCH_ROUNDS (default 1), BENCH_DIR (default .bench/runs), BENCH_KEEP=1 keeps the written trees
+ * (else they are removed once every step has run: on ext4, files made right after many were
+ * deleted cost several times the kernel time, so a step that followed a removal was slower),
  * BENCH_USAGE=preload measures CPU and RSS with a preload instead of /usr/bin/time.
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
@@ -229,9 +231,13 @@ function main(): void {
   let dirs = 0;
   const emptyDir = (name: string): string => path.join(work, `${name}-${dirs++}`);
   const keep = process.env.BENCH_KEEP === '1';
-  /** Removes a written tree once its step is measured, so that every step starts from the same disk state. */
+  /**
+   * Removes a written tree once every step is measured (see BENCH_KEEP): removed at once, the
+   * floor's tree made `full`, the next step, pay for the file system's recently freed inodes.
+   */
+  const written: string[] = [];
   const discard = (dir: string): void => {
-    if (!keep) spawnSync('rm', ['-rf', dir]);
+    if (!keep) written.push(dir);
   };
   const startedAt = new Date();
   const machineInfo = machine();
@@ -332,6 +338,7 @@ function main(): void {
     results.push({ program, floor, full, noop, promote, check, preview, plan, scaling });
   }
   discard(floorInput);
+  for (const dir of written) spawnSync('rm', ['-rf', dir]);
 
   const pick = <K extends keyof Round>(k: K): Round[K][] => results.map((r) => r[k]);
   const fulls = pick('full');
