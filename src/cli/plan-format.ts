@@ -77,8 +77,12 @@ function deletions(
   const head =
     `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
     (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
-  const moved = (a: { movedTo?: string }): string =>
-    a.movedTo === undefined ? '' : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`;
+  const moved = (a: { movedTo?: string; meanwhile?: true }): string =>
+    a.meanwhile === true
+      ? '; until Argo CD applies its new spec, the old one reads the new tree without it'
+      : a.movedTo === undefined
+        ? ''
+        : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`;
   const note = (a: { name: string }): string =>
     !known ? '' : refused.has(a.name) ? 'NOT DECLARED: the write is refused' : 'declared removed';
   if (format === 'markdown') {

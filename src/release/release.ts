@@ -40,19 +40,20 @@ export function describeRelease(r: Release): string {
   return `${shortDigest(r.digest)} with chart ${shortChart(r.chart)}`;
 }
 
-/** A chart revision for messages: a commit SHA shortened to 12 characters, else as it is. */
-export function shortChart(revision: string): string {
-  return /^[0-9a-f]{40}$/.test(revision) ? revision.slice(0, 12) : revision;
-}
-
 /** A full Git commit SHA (40 lowercase hex characters). */
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
+/** A chart revision for messages: a commit SHA shortened to 12 characters, else as it is. */
+export function shortChart(revision: string): string {
+  return COMMIT_SHA.test(revision) ? revision.slice(0, 12) : revision;
+}
+
 /**
  * Why `revision` cannot pin a chart (one in Git when `inGit`, else one in a Helm or OCI
- * repository), as a sentence fragment, or undefined when it can. A chart in Git is pinned by a full commit SHA or a release tag `v<semver>` (a branch or
- * a short SHA would move, or be ambiguous); a chart in a Helm or OCI repository by an exact
- * version (`1.4.2`, as the program's chart versions are; a range would move).
+ * repository), as a sentence fragment, or undefined when it can. A chart in Git is pinned by a
+ * full commit SHA or a release tag `v<semver>` (a branch or a short SHA would move, or be
+ * ambiguous); a chart in a Helm or OCI repository by an exact version (`1.4.2`, as the
+ * program's chart versions are; a range would move).
  */
 export function chartRevisionProblem(revision: string, inGit: boolean): string | undefined {
   if (inGit) {

@@ -4,6 +4,7 @@ import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';
 import { ReleaseState, RingRelease, synthesize } from './synthesize';
+import { RELEASE_FILE } from './sources';
 
 /**
  * Changes whenever the same model and ledgers would give other bytes: the version of the
@@ -19,6 +20,14 @@ export interface BuildTreeOptions {
    * @default - computed from the model
    */
   readonly modelFingerprint?: string;
+  /**
+   * Keep the release files of the model's Helm targets that the tree no longer makes: the
+   * checkout's ApplicationSets still read them (a service stopped promoting its chart). Argo CD
+   * applies an ApplicationSet's new spec apart from the commit that brings it; until it has,
+   * the old spec must still find every target's file.
+   * @default false
+   */
+  readonly retainReleaseFiles?: boolean;
 }
 
 /**
@@ -52,8 +61,10 @@ export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseS
  * ledgers are the tree's other input; the manifest records each with its content hash, in the
  * service's shard, so that promotions of different services change different files.
  */
-export function treeInputs(modelFingerprint: string): string {
-  return fingerprint(`${TREE_VERSION}\n${modelFingerprint}`);
+export function treeInputs(modelFingerprint: string, retainReleaseFiles = false): string {
+  // Release files kept for ApplicationSets not yet published (see BuildTreeOptions.retainReleaseFiles)
+  // make another tree: the write after their publication removes them.
+  return fingerprint(`${TREE_VERSION}\n${modelFingerprint}${retainReleaseFiles ? '\nretain-release-files' : ''}`);
 }
 
 /**
@@ -74,8 +85,8 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
       })),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
     ],
-    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model)),
-    retains: retiredLedgers(model),
+    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
+    retains: options.retainReleaseFiles ? anyOf(retiredLedgers(model), targetReleaseFiles(model)) : retiredLedgers(model),
   });
 }
 
@@ -92,6 +103,19 @@ export function retiredLedgers(model: PlatformModel): (path: string) => boolean 
     p.endsWith('.yaml') &&
     !p.includes('/', prefix.length) &&
     !declared.has(p.slice(prefix.length, -'.yaml'.length));
+}
+
+/** The release files of the model's Helm targets, `<environments>/<target>/release.yaml`. */
+function targetReleaseFiles(model: PlatformModel): (path: string) => boolean {
+  const helm = new Set(model.services.filter((s) => s.source.kind === 'helm').map((s) => s.name));
+  const files = new Set(
+    model.targets.filter((t) => helm.has(t.service)).map((t) => `${model.layout.environments}/${t.id}/${RELEASE_FILE}`),
+  );
+  return (p) => files.has(p);
+}
+
+function anyOf(...tests: ((path: string) => boolean)[]): (path: string) => boolean {
+  return (p) => tests.some((t) => t(p));
 }
 
 /**
@@ -126,7 +150,7 @@ export function serviceTree(
       ...(ledger ? [{ path: ledger.path, kind: FileKind.LEDGER, origin, text: ledger.text, service }] : []),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
     ],
-    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model)),
+    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
     part: { services: new Set([service]), basedOn, covers },
   });
 }

@@ -12,6 +12,10 @@ import { releaseOverview, statusMarkdown, STATUS_PATH } from '../synth/status';
 import { unchangedWrite, WriteOptions } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
 import { readLedgers, readLedgerTexts } from './ledgers';
+import { readManifest } from './checkout/manifest-io';
+import { Checkout } from './checkout/checkout-fs';
+import { LedgerGit } from './git/ledger-history';
+import { RELEASE_FILE } from '../synth/sources';
 
 /**
  * The tree for a model and a GitOps checkout: what each ring runs is read from the release
@@ -20,7 +24,25 @@ import { readLedgers, readLedgerTexts } from './ledgers';
  * interrupted after its commit point are read as that write left them.
  */
 export function buildTree(model: PlatformModel, checkoutDir: string, options: BuildTreeOptions = {}): FileTree {
-  return treeFromLedgers(model, readLedgers(model, checkoutDir), options);
+  return treeFromLedgers(model, readLedgers(model, checkoutDir), { retainReleaseFiles: releaseFilesInUse(model, checkoutDir), ...options });
+}
+
+/**
+ * Whether an ApplicationSet file cdk8s-gitops wrote into the checkout reads release files, as
+ * the checkout has it or as `HEAD` does: then a write keeps the release files of the targets
+ * that remain (see `BuildTreeOptions.retainReleaseFiles`), and the write after the changed
+ * ApplicationSets were published removes them.
+ */
+export function releaseFilesInUse(model: PlatformModel, checkoutDir: string): boolean {
+  const prefix = `${model.layout.applicationSets}/`;
+  const sets = [...readManifest(checkoutDir).files.keys()].filter((p) => p.startsWith(prefix) && p.endsWith('.yaml'));
+  if (sets.length === 0) return false;
+  const readsThem = (text: string | undefined): boolean => text !== undefined && text.includes(`/${RELEASE_FILE}`);
+  const checkout = new Checkout(checkoutDir);
+  if (sets.some((p) => checkout.kind(p) === 'file' && readsThem(checkout.read(p)))) return true;
+  const git = LedgerGit.open(checkoutDir);
+  if (git === undefined || !git.hasHead) return false;
+  return [...git.atHead(sets).values()].some(readsThem);
 }
 
 /** What {@link checkoutTree} found: the tree to write, or that the checkout is up to date. */
@@ -42,13 +64,14 @@ export function checkoutTree(
   const texts = readLedgerTexts(model, checkoutDir);
   let parsed: Map<string, LedgerFile> | undefined;
   const ledgers = (): Map<string, LedgerFile> => (parsed ??= parseLedgerTexts(model, texts));
+  const retainReleaseFiles = releaseFilesInUse(model, checkoutDir);
   if (!options.verify && !options.adopt) {
     const unchanged = unchangedWrite(checkoutDir, {
-      inputs: treeInputs(modelFingerprint),
+      inputs: treeInputs(modelFingerprint, retainReleaseFiles),
       ledgers: texts.values(),
       derived: () => new Map([[STATUS_PATH, statusMarkdown(releaseOverview(model, ledgers()))]]),
     });
     if (unchanged) return { unchanged };
   }
-  return { tree: treeFromLedgers(model, ledgers(), { modelFingerprint }) };
+  return { tree: treeFromLedgers(model, ledgers(), { modelFingerprint, retainReleaseFiles }) };
 }

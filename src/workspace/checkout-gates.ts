@@ -316,7 +316,7 @@ export class CheckoutGates {
     }
     const head = this.git.hasHead ? this.headText(file) : undefined;
     // Ledgers pending operations of this checkout left, not yet committed, oldest first.
-    const pending = this.pendingLedgers(file).map(({ text: t, ledger }) => ({ sha256: contentHash(t), ledger: parse(t) ?? ledger }));
+    const pending = this.pendingTexts(file).map((t) => ({ sha256: contentHash(t), ledger: parse(t) }));
     const intermediate = pending.map((p) => p.ledger).filter((l): l is Ledger => l !== undefined);
     // The newest version in Git that is what cdk8s-gitops last wrote, when the checkout differs from it.
     const written = handEdited ? history.versions.findIndex((v) => v.text !== undefined && contentHash(v.text) === recorded) : -1;
@@ -326,6 +326,7 @@ export class CheckoutGates {
         history: gitHistory,
         ...readable(versions[written].ledger, versions[written].commit, versions.slice(written + 1)),
         editedByHand: true,
+        intermediate,
       };
     }
     // What cdk8s-gitops last wrote is a pending operation's ledger, not in Git: the edit is judged against it.
@@ -383,13 +384,13 @@ export class CheckoutGates {
     return -1;
   }
 
-  /** The ledgers `file` had after each operation still pending in the checkout, oldest first. */
-  private pendingLedgers(file: string): { text: string; ledger?: Ledger }[] {
+  /** The texts `file` had after each operation still pending in the checkout, oldest first. */
+  private pendingTexts(file: string): string[] {
     const store = pendingStore(this.dir);
     if (store === undefined) return [];
     return readPending(store)
       .filter((op) => op.ledger.path === file)
-      .map((op) => ({ text: op.ledger.after }));
+      .map((op) => op.ledger.after);
   }
 
   /** Whether a ledger may hold entries that differ from its baseline (else it needs no check). */

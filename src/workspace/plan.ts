@@ -58,6 +58,13 @@ export interface ApplicationChange {
    * @default - none: the Application is gone after the write
    */
   readonly movedTo?: string;
+  /**
+   * For deletions: the Application stays after the write, but the ApplicationSet's old spec
+   * (which Argo CD applies apart from the commit that brings the new one) no longer generates
+   * it from the new tree, so Argo CD deletes it in between.
+   * @default - none
+   */
+  readonly meanwhile?: true;
 }
 
 /** What writing the program's tree into the checkout would change. */
@@ -172,22 +179,33 @@ export function applicationsDeletedBy(
   dir: string,
   write: WritePlan,
   read: CheckoutReader = cachedReader(dir),
-): { readonly app: GeneratedApplication; readonly applicationSet: string; readonly movedTo?: string }[] {
+): { readonly app: GeneratedApplication; readonly applicationSet: string; readonly movedTo?: string; readonly meanwhile?: true }[] {
   const paths = tree.paths();
   if (writeKeepsApplications(tree, paths, write, read)) return [];
   const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
   if (sameApplications(before, after)) return [];
   const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
+  const was = applicationsOf(before, expansions);
   const now = applicationsOf(after, expansions);
-  return [...applicationsOf(before, expansions)]
-    .filter(([key, o]) => now.get(key)?.applicationSet !== o.applicationSet)
-    .map(([key, o]) => {
-      const movedTo = now.get(key)?.applicationSet;
-      return movedTo === undefined
-        ? { app: o.app, applicationSet: o.applicationSet }
-        : { app: o.app, applicationSet: o.applicationSet, movedTo };
-    })
-    .sort((a, b) => (a.app.metadata.name < b.app.metadata.name ? -1 : a.app.metadata.name > b.app.metadata.name ? 1 : 0));
+  // Argo CD applies an ApplicationSet's new spec apart from the commit that brings it: until
+  // it does, the old spec generates from the new tree. An Application the old spec no longer
+  // generates from it is deleted in between, though the new spec would generate it again.
+  const changedSets = JSON.stringify(before.applicationSets) !== JSON.stringify(after.applicationSets);
+  const meanwhile = changedSets ? applicationsOf({ ...after, applicationSets: before.applicationSets }) : undefined;
+  const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; meanwhile?: true }[] = [];
+  for (const [key, o] of was) {
+    const movedTo = now.get(key)?.applicationSet;
+    if (movedTo !== o.applicationSet) {
+      out.push(
+        movedTo === undefined
+          ? { app: o.app, applicationSet: o.applicationSet }
+          : { app: o.app, applicationSet: o.applicationSet, movedTo },
+      );
+    } else if (meanwhile !== undefined && meanwhile.get(key)?.applicationSet !== o.applicationSet) {
+      out.push({ app: o.app, applicationSet: o.applicationSet, meanwhile: true });
+    }
+  }
+  return out.sort((a, b) => (a.app.metadata.name < b.app.metadata.name ? -1 : a.app.metadata.name > b.app.metadata.name ? 1 : 0));
 }
 
 /**
@@ -206,6 +224,14 @@ function applicationChanges(before: TreeView, after: TreeView): ApplicationChang
   const old = applicationsOf(before, expansions);
   const now = applicationsOf(after, expansions);
   const out: ApplicationChange[] = [];
+  if (JSON.stringify(before.applicationSets) !== JSON.stringify(after.applicationSets)) {
+    const meanwhile = applicationsOf({ ...after, applicationSets: before.applicationSets });
+    for (const [key, o] of old) {
+      if (now.get(key)?.applicationSet === o.applicationSet && meanwhile.get(key)?.applicationSet !== o.applicationSet) {
+        out.push({ ...deletion(o), meanwhile: true });
+      }
+    }
+  }
   for (const [key, n] of now) {
     const o = old.get(key);
     if (!o) out.push({ name: n.app.metadata.name, change: 'create', applicationSet: n.applicationSet });

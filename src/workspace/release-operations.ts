@@ -9,6 +9,7 @@ import { applicationName } from '../model/placement';
 import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
 import { readLedgerTexts } from './ledgers';
+import { releaseFilesInUse } from './build';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
 import { arrivalOf } from '../release/gates';
 import { LedgerChange, promote, PromoteOptions, releaseSummary, rollback, unhold } from '../release/rules';
@@ -223,10 +224,11 @@ export function runRelease(
   // A checkout written from this model and these ledgers changes only where the service's
   // ledger shows; any other checkout is brought up to the program as a whole.
   const fingerprint = options.modelFingerprint ?? modelFingerprint(model);
-  const inputs = treeInputs(fingerprint);
+  const retainReleaseFiles = releaseFilesInUse(model, dir);
+  const inputs = treeInputs(fingerprint, retainReleaseFiles);
   const tree = recordsInputs(readManifest(dir), inputs, ledgers.values())
-    ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint })
-    : treeFromLedgers(model, next, { modelFingerprint: fingerprint });
+    ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles })
+    : treeFromLedgers(model, next, { modelFingerprint: fingerprint, retainReleaseFiles });
   return { request, change, before, tree, applications, notes };
 }
 

@@ -23,6 +23,13 @@ export interface DeletedApplication {
   readonly movedTo?: string;
   /** The ApplicationSet that generates it before the write. @default - not known */
   readonly applicationSet?: string;
+  /**
+   * It stays after the write, but the ApplicationSet's old spec, which Argo CD applies apart
+   * from the commit that brings the new one, no longer generates it from the new tree: Argo CD
+   * deletes it in between.
+   * @default false
+   */
+  readonly meanwhile?: boolean;
 }
 
 /** Options of {@link assertDeclaredRemovals}. */
@@ -76,6 +83,14 @@ function quote(s: string): string {
 /** What removed an Application, from its labels and the model, with the fix. */
 function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   const l = app.labels ?? {};
+  if (app.meanwhile === true) {
+    return {
+      why:
+        `until Argo CD applies the new spec of ApplicationSet ${app.applicationSet ?? '(unknown)'} (apart from the commit that brings it), its old spec reads the new tree and no longer generates it, so Argo CD deletes it in between ` +
+        '(a generator changed together with the files it reads): write the files first and the ApplicationSet in a later change',
+      fix: "platform.removed(Removal.application('<name>')) for each",
+    };
+  }
   if (app.movedTo !== undefined) {
     return {
       why:
@@ -161,9 +176,10 @@ export function assertDeclaredRemovals(
   write: WritePlan,
   options: RemovalOptions = {},
 ): void {
-  const deleted = applicationsDeletedBy(tree, dir, write).map(({ app, applicationSet, movedTo }): DeletedApplication => ({
+  const deleted = applicationsDeletedBy(tree, dir, write).map(({ app, applicationSet, movedTo, meanwhile }): DeletedApplication => ({
     name: app.metadata.name,
     applicationSet,
+    ...(meanwhile ? { meanwhile } : {}),
     ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
     ...(movedTo !== undefined ? { movedTo } : {}),
   }));

@@ -270,6 +270,31 @@ describe('a chart promoted with the image, through the CLI', () => {
     }
   });
 
+  test('turning promoted off keeps the release files until the ApplicationSets that read them are published, so no Application is deleted in between', async () => {
+    // GIVEN a published platform whose sets read release files
+    const off = path.join(workDir, 'shop-off.js');
+    fs.writeFileSync(off, PROGRAM.replace('promoted: true', 'promoted: false'));
+    const offApp = ['--app', `${JSON.stringify(process.execPath)} ${JSON.stringify(off)}`];
+    // WHEN the program stops promoting its chart
+    const plan = await cli(a, ['plan', '--format', 'json', ...offApp]);
+    expect(plan.code).toBe(2);
+    const changes = JSON.parse(plan.stdout);
+    expect(changes.applications.filter((x: any) => x.change === 'delete')).toEqual([]);
+    // THEN the first write switches the sets back to directories and keeps every release file
+    await ok(a, ['publish', '--by', 'platform-team', ...offApp]);
+    expect(fs.readFileSync(path.join(a, 'applicationsets/prod/workloads-prod.yaml'), 'utf8')).not.toContain('release.yaml');
+    expect(revisionIn(a, RELEASE('prod', 'eu-01'))).toBe('main');
+    // AND the next write, with those sets published, removes the files and deletes no Application
+    const second = await cli(a, ['plan', '--format', 'json', ...offApp]);
+    expect(second.code).toBe(2);
+    const removed = JSON.parse(second.stdout);
+    expect(removed.applications).toEqual([]);
+    expect(removed.files.map((f: any) => [f.path, f.change])).toContainEqual([RELEASE('prod', 'eu-01'), 'delete']);
+    await ok(a, ['publish', '--by', 'platform-team', ...offApp]);
+    expect(fs.existsSync(path.join(a, RELEASE('prod', 'eu-01')))).toBe(false);
+    expect(new Set(Object.values(await previewRevisions(a)))).toEqual(new Set(['main']));
+  });
+
   test('a hand edit of a release file is drift: plan lists it and exits 2, synth refuses to replace it, synth --verify puts it back', async () => {
     fs.writeFileSync(path.join(a, RELEASE('prod', 'eu-01')), `chart:\n  revision: "${CHART_1}"\n`);
     const plan = await cli(a, ['plan']);

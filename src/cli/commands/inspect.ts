@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
+import { releaseFilesInUse } from '../../workspace/build';
 import { releaseOverview, unpinnedChartNotes } from '../../synth/status';
 import { checkCheckout } from '../../workspace/check';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
@@ -47,7 +48,7 @@ Example:
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const ledgerEdits = fs.existsSync(out) ? assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }) : [];
     const ledgers = readLedgers(model, out);
-    const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint });
+    const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) });
     const { plan, write } = planAndWrite(tree, out, { ledgerEdits });
     const refused = undeclaredDeletions(
       model,
@@ -156,7 +157,12 @@ Example:
     assertCheckoutReadable(out);
     assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
     const ledgers = readLedgers(model, out);
-    const findings = checkCheckout(model, treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint }), ledgers, out);
+    const findings = checkCheckout(
+      model,
+      treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) }),
+      ledgers,
+      out,
+    );
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
     else {
