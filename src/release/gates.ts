@@ -94,6 +94,14 @@ export interface LedgerCheck {
    * @default - none
    */
   readonly intermediate?: readonly Ledger[];
+  /**
+   * A hold lifted since the baseline counts only when a version in `intermediate` shows the
+   * release unheld (the record of an `unhold`), whether or not the ledger was edited by hand:
+   * true in a Git checkout, where pending operations record every unhold not committed yet;
+   * false with `check --base`, whose commits cannot tell an unhold from a hand edit.
+   * @default false
+   */
+  readonly holdLiftedOnRecordOnly?: boolean;
   /** Soak is measured up to this time (an entry not committed yet arrives now). */
   readonly now: Date;
   /** A `since` later than this has not happened yet. */
@@ -205,12 +213,12 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     }
     // A hold removed or changed by hand, the release kept (its time or record changed with it):
     // only `unhold` lifts one. A release replaced in a held ring is CG613 below.
-    if (
-      c.editedByHand &&
-      was?.hold &&
-      sameRelease(now, was) &&
-      (now.hold === null || JSON.stringify(now.hold) !== JSON.stringify(was.hold))
-    ) {
+    const holdChanged = was?.hold && sameRelease(now, was) && (now.hold === null || JSON.stringify(now.hold) !== JSON.stringify(was.hold));
+    const unholdOnRecord = (c.intermediate ?? []).some((l) => {
+      const e = entry(l, ring);
+      return e !== undefined && e.hold === null && sameArrival(e, now);
+    });
+    if (holdChanged && (c.editedByHand || (c.holdLiftedOnRecordOnly && !(now.hold === null && unholdOnRecord)))) {
       out.push(
         at(
           problem('CG613', {

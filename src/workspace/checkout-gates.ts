@@ -237,8 +237,17 @@ export class CheckoutGates {
    * checkout is `text` (undefined when the checkout has none). `movedTo`: the rings an operation
    * made on one ring before the program split it lands in (see `LedgerCheck.movedTo`).
    */
-  public problemsOf(service: string, file: string, text: string | undefined, ledger: Ledger, movedTo?: readonly string[]): Problem[] {
-    const context = this.context(file, text);
+  public problemsOf(
+    service: string,
+    file: string,
+    text: string | undefined,
+    ledger: Ledger,
+    movedTo?: readonly string[],
+    made?: Ledger,
+  ): Problem[] {
+    const found = this.context(file, text);
+    // The ledger an operation is making now is on record as that operation's.
+    const context = made === undefined ? found : { ...found, intermediate: [...(found.intermediate ?? []), made] };
     const baselineRings = context.baseline === undefined ? undefined : this.ringsAsWritten.get(context.baseline);
     // A ring the baseline records and the program no longer accounts for, with no version before
     // it that the program reads whole (a ring renamed twice whose movedFrom lists only its last
@@ -252,6 +261,7 @@ export class CheckoutGates {
       ledger,
       rings: gateRings(this.model, service),
       ...context,
+      ...(this.git !== undefined && this.base === undefined ? { holdLiftedOnRecordOnly: true } : {}),
       ...(baselineRings === undefined ? {} : { baselineRings }),
       ...(movedTo === undefined ? {} : { movedTo }),
       ...(this.model.services.find((s) => s.name === service)?.initialDigest

@@ -195,7 +195,15 @@ export function runRelease(
   });
   if (change.changed) {
     // The ledger the change makes must pass the ring rules as any other ledger does.
-    const problems = gates.problemsOf(service.name, path, onDisk, change.ledger, targets.length > 1 ? targets : undefined);
+    // An unhold made now is the record of the holds it lifts (in its rings only).
+    const lifted =
+      request.kind === 'unhold'
+        ? {
+            service: change.ledger.service,
+            rings: Object.fromEntries(into.filter((r) => Object.hasOwn(change.ledger.rings, r)).map((r) => [r, change.ledger.rings[r]!])),
+          }
+        : undefined;
+    const problems = gates.problemsOf(service.name, path, onDisk, change.ledger, targets.length > 1 ? targets : undefined, lifted);
     if (problems.length > 0) throw new GitOpsError(problems);
   }
   const notes: string[] = [];
