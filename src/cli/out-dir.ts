@@ -85,7 +85,7 @@ function configOrNothing(cwd: string): ProjectConfig {
  */
 function warnIfCdk8sOutput(ctx: CommandContext, dir: string, config: ProjectConfig, from: string): string {
   const cdk8sOutput = config.output ?? 'dist';
-  if (!fs.existsSync(path.join(ctx.cwd, 'cdk8s.yaml')) || path.resolve(ctx.cwd, cdk8sOutput) !== dir) return dir;
+  if (!fs.existsSync(path.join(ctx.cwd, 'cdk8s.yaml')) || realPath(path.resolve(ctx.cwd, cdk8sOutput)) !== realPath(dir)) return dir;
   const why =
     from === 'output'
       ? `The checkout comes from "output" in cdk8s.yaml (${cdk8sOutput})`
@@ -114,4 +114,14 @@ function existingAncestor(dir: string): string {
   let at = dir;
   while (statOf(at) === undefined && path.dirname(at) !== at) at = path.dirname(at);
   return at;
+}
+
+/** A path with its symbolic links resolved, as far as it exists (the rest as written). */
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    const parent = path.dirname(p);
+    return parent === p ? p : path.join(realPath(parent), path.basename(p));
+  }
 }

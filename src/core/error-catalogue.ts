@@ -1026,7 +1026,7 @@ const ENTRIES = [
     where: 'promotion',
     title: 'Chart revision not accepted',
     description:
-      "A promotion names a chart revision the service cannot take: the service's chart is not promoted with its image (the program does not declare `promoted: true` on its chart), or the revision is not of the form its chart source pins by (a chart in Git: a full commit SHA or a release tag v<semver>; a Helm or OCI repository: an exact version). Nothing was written.",
+      "A promotion names a chart revision the service cannot take: the service's chart is not promoted with its image (the program does not declare `promoted: true` on its chart), or the revision is not of the form its chart source pins by (a chart in Git: a full commit SHA or a release tag v<semver>; a Helm or OCI repository: an exact version). A ledger edited by hand that records such a revision is refused likewise. Nothing was written.",
     fix: 'Declare the chart promoted (Workload.helmChart({ …, promoted: true })), then pass --chart-revision <40-hex SHA | v1.4.2> for a chart in Git or --chart-version <1.4.2> for a Helm or OCI chart.',
   },
 

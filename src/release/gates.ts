@@ -13,7 +13,7 @@ import { Problem, problem } from '../core/errors';
 import { ruleChecks } from './rules';
 import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec, RingState } from './types';
-import { describeRelease, Release, releaseOf, sameRelease } from './release';
+import { chartRevisionProblem, describeRelease, Release, releaseOf, sameRelease } from './release';
 import { orderBeforeSplit, ringsTakingOver } from './moves';
 
 const { soakProblem, approverProblems } = ruleChecks;
@@ -102,6 +102,12 @@ export interface LedgerCheck {
    * @default false
    */
   readonly holdLiftedOnRecordOnly?: boolean;
+  /**
+   * The service's chart, when it is promoted with the image (`inGit`: a chart in Git): a chart
+   * revision a changed entry records must be one `promote` would take for it (CG618).
+   * @default - the chart is not promoted: revisions are not judged by their form
+   */
+  readonly promotedChart?: { readonly inGit: boolean };
   /** Soak is measured up to this time (an entry not committed yet arrives now). */
   readonly now: Date;
   /** A `since` later than this has not happened yet. */
@@ -179,6 +185,18 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (now === undefined || sameEntry(now, was)) return;
     const order = orderOf(c, ring, now);
     const index = order.findIndex((r) => r.name === ring);
+    const chartWhy =
+      now.chart === undefined || c.promotedChart === undefined ? undefined : chartRevisionProblem(now.chart, c.promotedChart.inGit);
+    if (chartWhy !== undefined && now.chart !== was?.chart) {
+      out.push(
+        at(
+          problem('CG618', {
+            message: `Ring "${ring}" records chart revision ${JSON.stringify(now.chart)}, which ${chartWhy}: the entry was changed by hand.`,
+            fix: `${restore}; promote writes chart revisions (--chart-revision for a chart in Git, --chart-version for a Helm or OCI chart).`,
+          }),
+        ),
+      );
+    }
     for (const [what, time] of [
       ['since', now.since],
       ['hold.since', now.hold?.since],

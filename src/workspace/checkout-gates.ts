@@ -262,6 +262,7 @@ export class CheckoutGates {
       rings: gateRings(this.model, service),
       ...context,
       ...(this.git !== undefined && this.base === undefined ? { holdLiftedOnRecordOnly: true } : {}),
+      ...promotedChartOf(this.model, service),
       ...(baselineRings === undefined ? {} : { baselineRings }),
       ...(movedTo === undefined ? {} : { movedTo }),
       ...(this.model.services.find((s) => s.name === service)?.initialDigest
@@ -462,6 +463,12 @@ export class CheckoutGates {
     }
     return this.heads.get(file);
   }
+}
+
+/** `{ promotedChart }` for a service whose chart is promoted with the image, else nothing. */
+function promotedChartOf(model: PlatformModel, service: string): { promotedChart?: { readonly inGit: boolean } } {
+  const source = model.services.find((s) => s.name === service)?.source;
+  return source?.kind === 'helm' && source.promoted === true ? { promotedChart: { inGit: source.origin === undefined } } : {};
 }
 
 /** One line saying when a change to a ring takes effect, for a ring whose sync windows are closed now. */

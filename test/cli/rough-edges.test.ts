@@ -175,6 +175,24 @@ describe('--out', () => {
     );
   });
 
+  test('warns when gitops.checkout reaches "output" of cdk8s.yaml through a symbolic link', async () => {
+    // GIVEN gitops.checkout is a link to the directory that is also cdk8s's output
+    const project = path.join(base, 'project-linked-checkout');
+    fs.mkdirSync(project);
+    fs.symlinkSync(checkout, path.join(project, 'linked'));
+    fs.writeFileSync(
+      path.join(project, 'cdk8s.yaml'),
+      `app: ${replay}\noutput: ${JSON.stringify(checkout)}\ngitops:\n  checkout: linked\n`,
+    );
+
+    // WHEN
+    const r = await runCli(['status'], {}, project);
+
+    // THEN it warns as for the directory itself
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('deletes that directory before it runs the program');
+  });
+
   test('fails when gitops.checkout in cdk8s.yaml names no directory (CG303), rather than fall back to "output"', async () => {
     // GIVEN
     const project = path.join(base, 'project-bad-checkout');

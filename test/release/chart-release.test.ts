@@ -164,4 +164,27 @@ describe('chart revisions', () => {
     expect(problems.map((p) => p.code)).toEqual(['CG610']);
     expect(problems[0]!.message).toContain('with chart fedcba987654');
   });
+
+  test('a hand edit recording a chart revision of the wrong form for the chart is refused (CG618)', () => {
+    const baseline = pinned();
+    const edited: Ledger = { ...baseline, rings: { ...baseline.rings, nonprod: { ...baseline.rings.nonprod, chart: '1.2.3' } } };
+    const judge = (promotedChart?: { inGit: boolean }) =>
+      ledgerProblems({
+        file: FILE,
+        ledger: edited,
+        baseline,
+        baselineRef: 'HEAD',
+        rings: RINGS,
+        now: NOW,
+        latest: NOW,
+        ...(promotedChart ? { promotedChart } : {}),
+      });
+    const inGit = judge(GIT);
+    expect(inGit.map((p) => p.code)).toContain('CG618');
+    expect(inGit.find((p) => p.code === 'CG618')!.message).toContain(
+      'records chart revision "1.2.3", which is a version without the tag\'s "v"',
+    );
+    // A Helm or OCI chart takes that version.
+    expect(judge({ inGit: false }).map((p) => p.code)).not.toContain('CG618');
+  });
 });
