@@ -617,16 +617,18 @@ describe('computePlan: the Applications before and after the write', () => {
     expect(plan.applications).toEqual([]);
   });
 
-  test('shows every Application as changed when the values files move to another directory', () => {
+  test('shows every Application as changed, and deleted in between, when the values files move to another directory', () => {
     // GIVEN a checkout synthesized from the example
     const model = exampleModel();
     dir = synthesizedCheckout(model);
     // WHEN the program with its values files under deploy/envs is planned against it
     const plan = planOf({ ...model, layout: { ...model.layout, environments: 'deploy/envs' } }, dir);
-    // THEN each Application is deleted and created again from its new directory
+    // THEN each Application changes its paths, and is deleted in between: until Argo CD applies
+    // the ApplicationSets' new spec, their old one reads the new tree, where the old directories are gone
     const apps = [...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')];
-    expect(plan.applications.filter((a) => a.change !== 'update').map((a) => [a.name, a.change])).toEqual([]);
-    expect(plan.applications.map((a) => a.name)).toEqual(apps);
+    expect(plan.applications.filter((a) => a.change === 'update').map((a) => a.name)).toEqual(apps);
+    expect(plan.applications.filter((a) => a.change === 'delete').map((a) => [a.name, a.meanwhile])).toEqual(apps.map((n) => [n, true]));
+    expect(plan.applications.filter((a) => a.change === 'create')).toEqual([]);
   });
 
   test('shows every file and Application as created in an empty checkout', () => {
