@@ -116,7 +116,7 @@ export const helmSource: SourceKind = {
     return readsReleaseFiles(model, env) ? RELEASE_FILE : undefined;
   },
 
-  deployedVersions({ directory }, read) {
+  deployedVersions({ model, target, directory }, read) {
     const field = (path: string, get: (doc: unknown) => unknown): DeployedVersion[] => {
       const text = read(path);
       if (text === undefined) return [];
@@ -133,7 +133,10 @@ export const helmSource: SourceKind = {
         const image = isMap(v) ? v.image : undefined;
         return isMap(image) ? (image.digest ?? image.tag) : undefined;
       }),
-      ...field(`${directory}/${RELEASE_FILE}`, (v) => (isMap(v) && isMap(v.chart) ? v.chart.revision : undefined)),
+      // Only where the environment's ApplicationSets read release files (else there are none to read).
+      ...(readsReleaseFiles(model, target.environment)
+        ? field(`${directory}/${RELEASE_FILE}`, (v) => (isMap(v) && isMap(v.chart) ? v.chart.revision : undefined))
+        : []),
     ];
   },
 
