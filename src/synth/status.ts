@@ -12,6 +12,7 @@ import { Hold, RingState } from '../release/types';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { RingChart, ringChart } from '../model/source-kinds';
 import { shortChart } from '../release/release';
+import { RELEASE_FILE } from './sources';
 import { valuesFile } from '../model/placement';
 
 /** Repository-relative path of the status page the synthesizer writes. */
@@ -212,6 +213,37 @@ export function unpinnedChartNotes(report: Pick<StatusReport, 'services'>): stri
     );
   }
   return out;
+}
+
+/**
+ * The rings whose release files a write creates while their release records a chart revision
+ * (a service that promoted its chart before, stopped, and promotes it again): they go back to
+ * that revision, which they did not read in between. One line per service, for `plan` to say.
+ *
+ * @param created the paths of the files the write creates
+ */
+export function resumedChartNotes(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, created: readonly string[]): string[] {
+  const byFile = new Map(model.targets.map((t) => [`${model.layout.environments}/${t.id}/${RELEASE_FILE}`, t]));
+  const made = new Set(created);
+  const rings = new Map<string, Map<string, string>>();
+  for (const p of created) {
+    const t = byFile.get(p);
+    // A target new to the tree read nothing before: only one that was there goes back.
+    if (t !== undefined && made.has(`${model.layout.environments}/${t.id}/values.yaml`)) continue;
+    const chart = t === undefined ? undefined : ledgers.get(t.service)?.ledger.rings[t.ring]?.chart;
+    if (t === undefined || chart === undefined) continue;
+    const service = model.services.find((s) => s.name === t.service);
+    if (service === undefined || ringChart(service, chart) === undefined) continue;
+    const of = rings.get(t.service) ?? new Map<string, string>();
+    of.set(t.ring, chart);
+    rings.set(t.service, of);
+  }
+  return [...rings].map(
+    ([service, of]) =>
+      `${service}'s release files are written again, and its ${of.size === 1 ? 'ring' : 'rings'} ${[...of].map(([r, c]) => `"${r}" (${shortChart(c)})`).join(', ')} ` +
+      `${of.size === 1 ? 'goes' : 'go'} back to the chart revision ${of.size === 1 ? 'its release records' : 'their releases record'}, which ${of.size === 1 ? 'it' : 'they'} did not read while the chart was not promoted. ` +
+      `Promote the revision each should run (--chart-revision / --chart-version) if that is not it.`,
+  );
 }
 
 /** `{ chart }` for a ring of a service whose chart is promoted with the image, else nothing. */

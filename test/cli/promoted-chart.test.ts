@@ -271,7 +271,8 @@ describe('a chart promoted with the image, through the CLI', () => {
   });
 
   test('turning promoted off keeps the release files until the ApplicationSets that read them are published, so no Application is deleted in between', async () => {
-    // GIVEN a published platform whose sets read release files
+    // GIVEN a published platform whose sets read release files, nonprod on a chart revision
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--chart-revision', CHART_1, '--by', 'alice', '--publish']);
     const off = path.join(workDir, 'shop-off.js');
     fs.writeFileSync(off, PROGRAM.replace('promoted: true', 'promoted: false'));
     const offApp = ['--app', `${JSON.stringify(process.execPath)} ${JSON.stringify(off)}`];
@@ -293,6 +294,12 @@ describe('a chart promoted with the image, through the CLI', () => {
     await ok(a, ['publish', '--by', 'platform-team', ...offApp]);
     expect(fs.existsSync(path.join(a, RELEASE('prod', 'eu-01')))).toBe(false);
     expect(new Set(Object.values(await previewRevisions(a)))).toEqual(new Set(['main']));
+    // AND turned on again, plan says that rings with a recorded chart revision go back to it
+    const on = await cli(a, ['plan']);
+    expect(on.code).toBe(2);
+    expect(on.stderr).toContain(
+      `Note: payments-api's release files are written again, and its ring "nonprod" (111111111111) goes back to the chart revision its release records`,
+    );
   });
 
   test('a hand edit of a release file is drift: plan lists it and exits 2, synth refuses to replace it, synth --verify puts it back', async () => {

@@ -3,7 +3,7 @@ import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
 import { releaseFilesInUse } from '../../workspace/build';
-import { releaseOverview, unpinnedChartNotes } from '../../synth/status';
+import { releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../synth/status';
 import { checkCheckout } from '../../workspace/check';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { applicationsOf, viewOfCheckout } from '../../workspace/inspect/checkout';
@@ -65,6 +65,8 @@ Example:
     }
     for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
     for (const note of unpinnedChartNotes(releaseOverview(model, ledgers))) ctx.stderr.write(`Note: ${note}\n`);
+    const created = plan.files.filter((f) => f.change === 'create').map((f) => f.path);
+    for (const note of resumedChartNotes(model, ledgers, created)) ctx.stderr.write(`Note: ${note}\n`);
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
   },
 };
