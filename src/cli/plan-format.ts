@@ -77,8 +77,8 @@ function deletions(
   const head =
     `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
     (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
-  const moved = (a: { movedTo?: string; meanwhile?: true }): string =>
-    a.meanwhile === true
+  const moved = (a: { movedTo?: string; untilNewSpec?: true }): string =>
+    a.untilNewSpec === true
       ? '; until Argo CD applies its new spec, the old one reads the new tree without it'
       : a.movedTo === undefined
         ? ''

@@ -9,7 +9,7 @@ import { Problem, problem } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import type { PlatformModel } from '../model/platform-model';
 import { shortDigest } from '../model/versions';
-import { describeRelease, Release, releaseOf, sameRelease } from './release';
+import { describeHold, describeRelease, Release, releaseOf, sameRelease } from './release';
 import { Hold, Ledger, RingState } from './types';
 
 /** The old ring names the program explains: moved from (to a declared ring) or removed. */
@@ -81,9 +81,13 @@ function mergeEntries(entries: readonly (readonly [string, RingState])[]): Pick<
   };
 }
 
-/** Orders holds by when they were set, then by who and why, so that the newest wins whatever the order of `movedFrom`. */
+/**
+ * Orders holds by when they were set, then by who and why (code point order, whatever the
+ * locale), so that the newest wins whatever the order of `movedFrom`.
+ */
 function compareHolds(a: Hold, b: Hold): number {
-  return a.since.localeCompare(b.since) || a.by.localeCompare(b.by) || a.reason.localeCompare(b.reason);
+  const order = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  return order(a.since, b.since) || order(a.by, b.by) || order(a.reason, b.reason);
 }
 
 /**
@@ -123,9 +127,9 @@ export function ringMoveNotes(model: PlatformModel, ledger: Ledger, file: string
     const parts: string[] = [];
     if (t.holdOf !== undefined)
       parts.push(
-        `it keeps the hold of "${t.holdOf}" (${holdText(t.entry.hold!)}) until \`cdk8s-gitops unhold ${ledger.service} --ring ${t.ring}\``,
+        `it keeps the hold of "${t.holdOf}", ${describeHold(t.entry.hold!)}, until \`cdk8s-gitops unhold ${ledger.service} --ring ${t.ring}\``,
       );
-    else if (t.entry.hold !== null) parts.push(`it stays held (${holdText(t.entry.hold)})`);
+    else if (t.entry.hold !== null) parts.push(`it stays held, ${describeHold(t.entry.hold)}`);
     if (t.dropped.length > 0)
       parts.push(
         `its history drops ${t.dropped.map((r) => describeRelease(r)).join(', ')}, which not every one of them ran (rollback puts back only a release all of its targets ran)`,
@@ -137,14 +141,10 @@ export function ringMoveNotes(model: PlatformModel, ledger: Ledger, file: string
     const hold = ledger.rings[r.name]!.hold;
     if (hold !== null)
       notes.push(
-        `${file}: ring "${r.name}" is removed (Removal.ring) while held (${holdText(hold)}): its hold and history are dropped with it.`,
+        `${file}: ring "${r.name}" is removed (Removal.ring) while held, ${describeHold(hold)}: its hold and history are dropped with it.`,
       );
   }
   return notes;
-}
-
-function holdText(hold: Hold): string {
-  return `${JSON.stringify(hold.reason)}, set ${hold.since} by ${hold.by}`;
 }
 
 /** A ring as its place in the ring order and its moves see it. */

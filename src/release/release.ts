@@ -1,4 +1,5 @@
 import { isSemVer, shortDigest } from '../model/versions';
+import type { Hold } from './types';
 
 /**
  * What a ring runs of a service: the image version and, for a service whose chart is released
@@ -38,6 +39,11 @@ export function releaseOf(r: Release): Release {
 export function describeRelease(r: Release): string {
   if (r.chart === undefined) return shortDigest(r.digest);
   return `${shortDigest(r.digest)} with chart ${shortChart(r.chart)}`;
+}
+
+/** A hold for messages: `"p99 latency doubled" (set 2026-11-22T14:00:00Z by bob)`. */
+export function describeHold(hold: Hold): string {
+  return `${JSON.stringify(hold.reason)} (set ${hold.since} by ${hold.by})`;
 }
 
 /** A full Git commit SHA (40 lowercase hex characters). */

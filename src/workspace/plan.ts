@@ -64,7 +64,7 @@ export interface ApplicationChange {
    * it from the new tree, so Argo CD deletes it in between.
    * @default - none
    */
-  readonly meanwhile?: true;
+  readonly untilNewSpec?: true;
 }
 
 /** What writing the program's tree into the checkout would change. */
@@ -179,7 +179,7 @@ export function applicationsDeletedBy(
   dir: string,
   write: WritePlan,
   read: CheckoutReader = cachedReader(dir),
-): { readonly app: GeneratedApplication; readonly applicationSet: string; readonly movedTo?: string; readonly meanwhile?: true }[] {
+): { readonly app: GeneratedApplication; readonly applicationSet: string; readonly movedTo?: string; readonly untilNewSpec?: true }[] {
   const paths = tree.paths();
   if (writeKeepsApplications(tree, paths, write, read)) return [];
   const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
@@ -187,12 +187,8 @@ export function applicationsDeletedBy(
   const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
   const was = applicationsOf(before, expansions);
   const now = applicationsOf(after, expansions);
-  // Argo CD applies an ApplicationSet's new spec apart from the commit that brings it: until
-  // it does, the old spec generates from the new tree. An Application the old spec no longer
-  // generates from it is deleted in between, though the new spec would generate it again.
-  const changedSets = JSON.stringify(before.applicationSets) !== JSON.stringify(after.applicationSets);
-  const meanwhile = changedSets ? applicationsOf({ ...after, applicationSets: before.applicationSets }) : undefined;
-  const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; meanwhile?: true }[] = [];
+  const lost = lostUntilNewSpec(before, after, was, now);
+  const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; untilNewSpec?: true }[] = [];
   for (const [key, o] of was) {
     const movedTo = now.get(key)?.applicationSet;
     if (movedTo !== o.applicationSet) {
@@ -201,11 +197,30 @@ export function applicationsDeletedBy(
           ? { app: o.app, applicationSet: o.applicationSet }
           : { app: o.app, applicationSet: o.applicationSet, movedTo },
       );
-    } else if (meanwhile !== undefined && meanwhile.get(key)?.applicationSet !== o.applicationSet) {
-      out.push({ app: o.app, applicationSet: o.applicationSet, meanwhile: true });
+    } else if (lost.has(key)) {
+      out.push({ app: o.app, applicationSet: o.applicationSet, untilNewSpec: true });
     }
   }
   return out.sort((a, b) => (a.app.metadata.name < b.app.metadata.name ? -1 : a.app.metadata.name > b.app.metadata.name ? 1 : 0));
+}
+
+/** The Applications of a view, by namespace and name, with their ApplicationSet. */
+type Applications = ReturnType<typeof applicationsOf>;
+
+/**
+ * The keys of the Applications an ApplicationSet keeps across the write but would delete in
+ * between: Argo CD applies an ApplicationSet's new spec apart from the commit that brings it,
+ * and until it has, the old spec generates from the new tree. An Application the old spec no
+ * longer generates from it is deleted, though the new spec would create it again.
+ */
+function lostUntilNewSpec(before: TreeView, after: TreeView, was: Applications, now: Applications): Set<string> {
+  const lost = new Set<string>();
+  if (JSON.stringify(before.applicationSets) === JSON.stringify(after.applicationSets)) return lost;
+  const meanwhile = applicationsOf({ ...after, applicationSets: before.applicationSets });
+  for (const [key, o] of was) {
+    if (now.get(key)?.applicationSet === o.applicationSet && meanwhile.get(key)?.applicationSet !== o.applicationSet) lost.add(key);
+  }
+  return lost;
 }
 
 /**
@@ -223,15 +238,10 @@ function applicationChanges(before: TreeView, after: TreeView): ApplicationChang
   const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
   const old = applicationsOf(before, expansions);
   const now = applicationsOf(after, expansions);
-  const out: ApplicationChange[] = [];
-  if (JSON.stringify(before.applicationSets) !== JSON.stringify(after.applicationSets)) {
-    const meanwhile = applicationsOf({ ...after, applicationSets: before.applicationSets });
-    for (const [key, o] of old) {
-      if (now.get(key)?.applicationSet === o.applicationSet && meanwhile.get(key)?.applicationSet !== o.applicationSet) {
-        out.push({ ...deletion(o), meanwhile: true });
-      }
-    }
-  }
+  const out: ApplicationChange[] = [...lostUntilNewSpec(before, after, old, now)].map((key) => ({
+    ...deletion(old.get(key)!),
+    untilNewSpec: true as const,
+  }));
   for (const [key, n] of now) {
     const o = old.get(key);
     if (!o) out.push({ name: n.app.metadata.name, change: 'create', applicationSet: n.applicationSet });

@@ -13,7 +13,7 @@ import { shortDigest } from '../model/versions';
 import { parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
 import { Hold, Ledger, PreviousRelease, RingState } from '../release/types';
-import { describeRelease, sameRelease } from '../release/release';
+import { describeHold, describeRelease, sameRelease } from '../release/release';
 import { applyRingMoves, ringsTakingOver } from '../release/moves';
 import { checkoutTree } from './build';
 import { Checkout } from './checkout/checkout-fs';
@@ -298,7 +298,7 @@ function exactRequest(
       if (lifted && hold && !sameHold(lifted, hold)) {
         throw noLongerApplies(
           op,
-          `it lifted the hold ${holdText(lifted)}, but "${ring}" is held by another since: ${holdText(hold)}. ` +
+          `it lifted the hold ${describeHold(lifted)}, but "${ring}" is held by another since: ${describeHold(hold)}. ` +
             'An unhold lifts only the hold it was made for.',
         );
       }
@@ -343,10 +343,6 @@ function noLongerApplies(op: PendingOperation, why: string, fix?: string): GitOp
 /** A ring's release, for messages: `since 2026-11-22T14:00:00Z, by mallory[, held: reason]`. */
 function release(state: RingState): string {
   return `since ${state.since}, by ${state.by}${state.hold ? `, held: ${state.hold.reason}` : ''}`;
-}
-
-function holdText(hold: Hold): string {
-  return `"${hold.reason}" (set ${hold.since} by ${hold.by})`;
 }
 
 function sameHold(a: Hold, b: Hold): boolean {

@@ -29,7 +29,7 @@ export interface DeletedApplication {
    * deletes it in between.
    * @default false
    */
-  readonly meanwhile?: boolean;
+  readonly untilNewSpec?: boolean;
 }
 
 /** Options of {@link assertDeclaredRemovals}. */
@@ -83,7 +83,7 @@ function quote(s: string): string {
 /** What removed an Application, from its labels and the model, with the fix. */
 function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   const l = app.labels ?? {};
-  if (app.meanwhile === true) {
+  if (app.untilNewSpec === true) {
     return {
       why:
         `until Argo CD applies the new spec of ApplicationSet ${app.applicationSet ?? '(unknown)'} (apart from the commit that brings it), its old spec reads the new tree and no longer generates it, so Argo CD deletes it in between ` +
@@ -176,10 +176,10 @@ export function assertDeclaredRemovals(
   write: WritePlan,
   options: RemovalOptions = {},
 ): void {
-  const deleted = applicationsDeletedBy(tree, dir, write).map(({ app, applicationSet, movedTo, meanwhile }): DeletedApplication => ({
+  const deleted = applicationsDeletedBy(tree, dir, write).map(({ app, applicationSet, movedTo, untilNewSpec }): DeletedApplication => ({
     name: app.metadata.name,
     applicationSet,
-    ...(meanwhile ? { meanwhile } : {}),
+    ...(untilNewSpec ? { untilNewSpec } : {}),
     ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
     ...(movedTo !== undefined ? { movedTo } : {}),
   }));

@@ -127,7 +127,7 @@ describe('prod-canary and prod merged into production (movedFrom: prod-canary, p
         // THEN plan notes the hold production keeps, production is held, and A (rolled back from) does not reach prod
         expect(plan.code).toBe(2);
         expect(plan.stderr).toContain(`Note: ${PAYMENTS}: ring "production" takes over "${movedFrom[0]}", "${movedFrom[1]}" (a merge)`);
-        expect(plan.stderr).toContain('"A corrupts payments", set 2026-11-22T14:00:00Z by bob');
+        expect(plan.stderr).toContain('"A corrupts payments" (set 2026-11-22T14:00:00Z by bob)');
         expect(entryOf(sandbox.remoteFile(PAYMENTS), 'production')).toContain('reason: "A corrupts payments"');
         expect([promote.code, promote.stderr]).toEqual([
           1,

@@ -128,7 +128,7 @@ describe('ringMoveNotes', () => {
   test('names the hold a merged ring keeps and the history it drops', () => {
     const ledger: Ledger = { service: 'api', rings: { canary: CANARY, prod: PROD } };
     expect(ringMoveNotes(model([{ name: 'production', movedFrom: ['canary', 'prod'] }]), ledger, 'releases/api.yaml')).toEqual([
-      'releases/api.yaml: ring "production" takes over "canary", "prod" (a merge): it keeps the hold of "prod" ("D1 corrupts payments", set 2026-11-22T14:00:00Z by bob) ' +
+      'releases/api.yaml: ring "production" takes over "canary", "prod" (a merge): it keeps the hold of "prod", "D1 corrupts payments" (set 2026-11-22T14:00:00Z by bob), ' +
         'until `cdk8s-gitops unhold api --ring production`; its history drops sha256:44444444, which not every one of them ran (rollback puts back only a release all of its targets ran).',
     ]);
   });
@@ -136,7 +136,7 @@ describe('ringMoveNotes', () => {
   test('names the hold of a ring removed while held, and says nothing of a rename', () => {
     const ledger: Ledger = { service: 'api', rings: { canary: CANARY, prod: PROD } };
     expect(ringMoveNotes(model([{ name: 'canary' }], [{ kind: 'ring', name: 'prod' }]), ledger, 'releases/api.yaml')).toEqual([
-      'releases/api.yaml: ring "prod" is removed (Removal.ring) while held ("D1 corrupts payments", set 2026-11-22T14:00:00Z by bob): its hold and history are dropped with it.',
+      'releases/api.yaml: ring "prod" is removed (Removal.ring) while held, "D1 corrupts payments" (set 2026-11-22T14:00:00Z by bob): its hold and history are dropped with it.',
     ]);
     expect(ringMoveNotes(model([{ name: 'canary' }, { name: 'production', movedFrom: ['prod'] }]), ledger, 'releases/api.yaml')).toEqual(
       [],

@@ -627,7 +627,7 @@ describe('computePlan: the Applications before and after the write', () => {
     // the ApplicationSets' new spec, their old one reads the new tree, where the old directories are gone
     const apps = [...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')];
     expect(plan.applications.filter((a) => a.change === 'update').map((a) => a.name)).toEqual(apps);
-    expect(plan.applications.filter((a) => a.change === 'delete').map((a) => [a.name, a.meanwhile])).toEqual(apps.map((n) => [n, true]));
+    expect(plan.applications.filter((a) => a.change === 'delete').map((a) => [a.name, a.untilNewSpec])).toEqual(apps.map((n) => [n, true]));
     expect(plan.applications.filter((a) => a.change === 'create')).toEqual([]);
   });
 
