@@ -302,6 +302,20 @@ describe('a chart promoted with the image, through the CLI', () => {
     );
   });
 
+  test('a release file replaced by a symbolic link is refused (CG408) by plan and synth; what it points to is not read or written', async () => {
+    const outside = path.join(workDir, 'outside.yaml');
+    fs.writeFileSync(outside, 'chart:\n  revision: "x"\n');
+    fs.rmSync(path.join(a, RELEASE('prod', 'eu-01')));
+    fs.symlinkSync(outside, path.join(a, RELEASE('prod', 'eu-01')));
+    for (const command of ['plan', 'synth']) {
+      const run = await cli(a, [command]);
+      expect([command, run.code]).toEqual([command, 1]);
+      expect(run.stderr).toContain(`CG408 ${RELEASE('prod', 'eu-01')} is a symbolic link`);
+    }
+    expect(fs.readFileSync(outside, 'utf8')).toBe('chart:\n  revision: "x"\n');
+    expect(fs.lstatSync(path.join(a, RELEASE('prod', 'eu-01'))).isSymbolicLink()).toBe(true);
+  });
+
   test('a hand edit of a release file is drift: plan lists it and exits 2, synth refuses to replace it, synth --verify puts it back', async () => {
     fs.writeFileSync(path.join(a, RELEASE('prod', 'eu-01')), `chart:\n  revision: "${CHART_1}"\n`);
     const plan = await cli(a, ['plan']);
