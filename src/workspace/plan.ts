@@ -186,6 +186,8 @@ export function applicationsDeletedBy(
   if (sameApplications(before, after)) return [];
   const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
   const was = applicationsOf(before, expansions);
+  // Nothing generated before (a first write): nothing can be lost, and the new tree need not be expanded.
+  if (was.size === 0) return [];
   const now = applicationsOf(after, expansions);
   const lost = lostUntilNewSpec(before, after, was, now);
   const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; untilNewSpec?: true }[] = [];

@@ -201,14 +201,22 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
   const targets = new Map(model.targets.map((t) => [t.path, t]));
   const services = new Map(model.services.map((s) => [s.name, s]));
   const changed = new Map<TargetModel, string[]>();
-  for (const p of write.writes.keys()) {
+  const existing = new Set<TargetModel>();
+  for (const [p, w] of write.writes) {
     const e = tree.get(p);
     const target = e?.release === undefined ? undefined : targets.get(e.origin);
-    if (target !== undefined) changed.set(target, [...(changed.get(target) ?? []), p]);
+    if (target === undefined) continue;
+    changed.set(target, [...(changed.get(target) ?? []), p]);
+    if (w.existed) existing.add(target);
   }
   if (changed.size === 0) return [];
   const recorded = readManifest(dir);
   const recordedFiles = new RecordedFiles(recorded.files);
+  // A target none of whose files exists yet or is recorded (a first write) runs nothing yet.
+  for (const target of changed.keys()) {
+    if (!existing.has(target) && recordedFiles.filesIn(targetDirectory(model, target)).length === 0) changed.delete(target);
+  }
+  if (changed.size === 0) return [];
   const checkout = new Checkout(dir);
   const texts = new Map<string, string | undefined>();
   const readCheckout = (p: string): string | undefined => {

@@ -34,6 +34,8 @@ export class Checkout {
   /** The checkout's directory, absolute and with symbolic links of the given path resolved. */
   public readonly root: string;
   private readonly dirs = new Map<string, EntryKind>();
+  /** The directories this checkout made: empty when made, so a file renamed into one replaces nothing. */
+  private readonly made = new Set<string>();
 
   constructor(dir: string) {
     const abs = path.resolve(dir);
@@ -130,6 +132,7 @@ export class Checkout {
       if (kind === 'missing') {
         try {
           fs.mkdirSync(this.abs(p));
+          this.made.add(p);
         } catch (e) {
           if (systemErrorCode(e) !== 'EEXIST' || this.lstatKind(p, 'make a directory in it') !== 'directory') throw e;
         }
@@ -160,9 +163,10 @@ export class Checkout {
 
   /** Moves `from` to `to` (both repository-relative) with one rename, making `to`'s directory first. */
   public rename(from: string, to: string): void {
-    this.mkdirs(path.posix.dirname(to) === '.' ? '' : path.posix.dirname(to));
-    const kind = this.lstatKind(to, 'replace it');
-    if (kind === 'directory') throw notAFile(to, 'a directory');
+    const dir = path.posix.dirname(to) === '.' ? '' : path.posix.dirname(to);
+    this.mkdirs(dir);
+    // In a directory this checkout made nothing stands at `to`; elsewhere a link there fails (CG408), as does a directory.
+    if (!this.made.has(dir) && this.lstatKind(to, 'replace it') === 'directory') throw notAFile(to, 'a directory');
     fs.renameSync(this.abs(from), this.abs(to));
   }
 
@@ -205,6 +209,7 @@ export class Checkout {
   /** Forgets what is known of `rel` and below, after something else changed it. */
   public forget(rel: string): void {
     for (const k of [...this.dirs.keys()]) if (k === rel || k.startsWith(`${rel}/`)) this.dirs.delete(k);
+    for (const k of [...this.made]) if (k === rel || k.startsWith(`${rel}/`)) this.made.delete(k);
   }
 
   /** The kind of the directory holding `rel`: `directory` when every component above `rel` is a real one. */

@@ -438,7 +438,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
       message: `Could not write ${current === JOURNAL ? 'the journal of the write' : current} (${failureCause(e)}). Nothing in ${dir} was changed.`,
     });
   }
-  completeJournal(checkout, { owner, writes, deletes: [...plan.deletes, ...plan.manifestDeletes] }, options.onApply);
+  completeJournal(checkout, { owner, writes, deletes: [...plan.deletes, ...plan.manifestDeletes] }, { onApply: options.onApply });
   if (drift) {
     drift.written(
       checkout,
@@ -549,7 +549,7 @@ export function recoverInterruptedWrite(dir: string): boolean {
       fix: `Delete ${TRANSACTION_DIR} (rm -r ${TRANSACTION_DIR}), check the checkout with git status, then run again.`,
     });
   }
-  completeJournal(checkout, journal);
+  completeJournal(checkout, journal, { replay: true });
   return true;
 }
 
@@ -586,14 +586,20 @@ function parseJournal(text: string): Journal {
   return data as unknown as Journal;
 }
 
-function completeJournal(checkout: Checkout, journal: Journal, onApply?: (count: number) => void): void {
+/**
+ * Moves the staged files of `journal` into place and deletes its deletions, then the transaction
+ * directory. With `replay` (the journal of an interrupted run), a staged file already moved
+ * before the interruption is skipped.
+ */
+function completeJournal(checkout: Checkout, journal: Journal, options: { replay?: boolean; onApply?: (count: number) => void }): void {
+  const { replay = false, onApply } = options;
   let current: string = TRANSACTION_DIR;
   let n = 0;
   try {
     onApply?.(n);
     for (const w of journal.writes) {
       current = w.target;
-      if (checkout.kind(w.staged) === 'missing') continue; // moved before the interruption
+      if (replay && checkout.kind(w.staged) === 'missing') continue; // moved before the interruption
       checkout.rename(w.staged, w.target);
       onApply?.(++n);
     }
