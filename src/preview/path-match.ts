@@ -20,6 +20,15 @@ import { SLASH, STAR, QUESTION, BACKSLASH, LBRACKET, RBRACKET, CARET, DASH } fro
 const RUNE_ERROR = 0xfffd;
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
+/** Reused for the names matched: encoding into it allocates nothing per name. */
+let scratch = new Uint8Array(1024);
+
+/** `name` as UTF-8, in a view of {@link scratch} valid until the next call. */
+function encodeName(name: string): Uint8Array {
+  // UTF-8 takes at most three bytes per UTF-16 code unit.
+  if (scratch.length < name.length * 3) scratch = new Uint8Array(name.length * 3);
+  return scratch.subarray(0, encoder.encodeInto(name, scratch).written);
+}
 
 /** Go's `path.ErrBadPattern`, raised as a signal inside the matcher. */
 class BadPattern {}
@@ -47,7 +56,7 @@ export function compilePathPattern(pattern: string): (name: string) => boolean {
   const p = encoder.encode(pattern);
   const run = (name: string): boolean => {
     try {
-      return match(p, encoder.encode(name));
+      return match(p, encodeName(name));
     } catch (e) {
       if (e === BAD_PATTERN) {
         return fail(
