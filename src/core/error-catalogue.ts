@@ -649,8 +649,8 @@ const ENTRIES = [
     where: 'checkout',
     title: 'Another command is writing the checkout',
     description:
-      "Another cdk8s-gitops command holds the checkout's lock (.cdk8s-gitops/lock, with its process id and command). One command writes a checkout at a time, and read-only commands do not read a tree that is being written. A lock left by a process that is gone is taken over.",
-    fix: 'Wait for the other command to finish, then run again.',
+      "Another cdk8s-gitops command holds the checkout's lock (.cdk8s-gitops/lock, with its process id and command). One command writes a checkout at a time, and read-only commands do not read a tree that is being written. A lock left by a process that is gone (or whose process id another process has got since) is taken over. A lock committed to Git by mistake is named as such.",
+    fix: 'Wait for the other command to finish, then run again; a committed lock: git rm .cdk8s-gitops/lock, commit, and run again.',
   },
   {
     code: 'CG411',

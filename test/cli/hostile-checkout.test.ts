@@ -368,10 +368,11 @@ describe('one writer at a time', () => {
     // GIVEN a live process holding the lock
     const { dir } = checkout();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const started = new Date(Date.now() + 1000).toISOString();
     try {
       fs.writeFileSync(
         path.join(dir, '.cdk8s-gitops/lock'),
-        JSON.stringify({ pid: holder.pid, host: os.hostname(), command: 'promote payments-api', started: '2026-11-22T09:59:00.000Z' }),
+        JSON.stringify({ pid: holder.pid, host: os.hostname(), command: 'promote payments-api', started }),
       );
       const before = hashTree(dir);
 
@@ -385,14 +386,52 @@ describe('one writer at a time', () => {
       // THEN
       for (const r of results) {
         expect(r.code).toBe(1);
-        expect(r.stderr).toContain(
-          `CG410 "cdk8s-gitops promote payments-api" (process ${holder.pid}, since 2026-11-22T09:59:00.000Z) is writing`,
-        );
+        expect(r.stderr).toContain(`CG410 "cdk8s-gitops promote payments-api" (process ${holder.pid}, since ${started}) is writing`);
       }
       expect(hashTree(dir)).toEqual(before);
     } finally {
       holder.kill();
     }
+  });
+
+  it('takes over a lock whose process id now belongs to a process started after the lock was taken', async () => {
+    // GIVEN a lock of a command long gone, whose process id a live process has got again
+    const { dir } = checkout();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(
+        path.join(dir, '.cdk8s-gitops/lock'),
+        JSON.stringify({ pid: other.pid, host: os.hostname(), command: 'synth', started: '2026-01-01T00:00:00.000Z' }),
+      );
+
+      // WHEN
+      const r = await cli(dir, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+
+      // THEN
+      expect(r.stderr).toBe(`Note: took over the lock of an interrupted cdk8s-gitops synth (process ${other.pid}, gone).\n`);
+      expect(r.code).toBe(0);
+      expect(fs.readFileSync(path.join(dir, LEDGER), 'utf8')).toContain(D2);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('never writes through a link planted where the lock is prepared, and leaves no lock behind', async () => {
+    // GIVEN links to a file outside, at every name lock.<pid>.tmp the next processes could have
+    const { dir, outside } = checkout();
+    const victim = path.join(outside, 'precious.txt');
+    const next = deadPid();
+    for (let pid = next; pid < next + 2000; pid++) fs.symlinkSync(victim, path.join(dir, `.cdk8s-gitops/lock.${pid}.tmp`));
+    const before = hashTree(outside);
+
+    // WHEN
+    const r = await cli(dir, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+
+    // THEN the file outside is untouched, and the lock is gone
+    expect(r.code).toBe(0);
+    expect(hashTree(outside)).toEqual(before);
+    expect(fs.existsSync(path.join(dir, '.cdk8s-gitops/lock'))).toBe(false);
+    expect((await cli(dir, 'plan')).code).toBe(0);
   });
 
   it('takes over the lock of a process that is gone, and says so in one line', async () => {
@@ -470,6 +509,39 @@ describe('what a killed command leaves behind', () => {
       sandbox = Sandbox.create(seedFiles());
     });
     afterEach(() => sandbox.cleanup());
+
+    it('names a lock committed to the repository as such, with the fix, and writes nothing', async () => {
+      // GIVEN a lock of a command on another machine, committed by mistake
+      const clone = sandbox.clone('ci');
+      fs.writeFileSync(
+        path.join(clone, '.cdk8s-gitops/lock'),
+        JSON.stringify({ pid: 4242, host: 'laptop', command: 'promote payments-api', started: '2026-11-22T13:00:00.000Z' }),
+      );
+      sandbox.git(clone, 'add', '.cdk8s-gitops/lock');
+      sandbox.git(clone, 'commit', '--quiet', '-m', 'wip');
+      sandbox.git(clone, 'push', '--quiet', 'origin', 'HEAD');
+      const before = hashTree(clone);
+
+      // WHEN
+      const results = [await cli(clone, 'check'), await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2)];
+
+      // THEN
+      for (const r of results) {
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`CG410 .cdk8s-gitops/lock is committed to the repository of ${clone}`);
+        expect(r.stderr).toContain('Fix: Remove it from the repository (git rm .cdk8s-gitops/lock), commit that, and run again.');
+      }
+      expect(hashTree(clone)).toEqual(before);
+
+      // AND after the fix, the promotion publishes
+      sandbox.git(clone, 'rm', '--quiet', '.cdk8s-gitops/lock');
+      sandbox.git(clone, 'commit', '--quiet', '-m', 'Remove the lock');
+      sandbox.git(clone, 'push', '--quiet', 'origin', 'HEAD');
+      const r = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(sandbox.remoteFile(LEDGER)).toContain(D2);
+    });
 
     it('removes the index.lock of a killed publish, says so, and publishes', async () => {
       // GIVEN the lock of a killed promote --publish, and git's index.lock made while it ran

@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import { GitOpsError, systemErrorCode } from '../../core/errors';
@@ -42,8 +44,9 @@ export function lockCheckout(dir: string, command: string): CheckoutLock {
   checkout.mkdirs('.cdk8s-gitops');
   const me: LockHolder = { pid: process.pid, host: os.hostname(), command, started: new Date().toISOString() };
   const lockFile = checkout.abs(LOCK_PATH);
-  const tmp = `${lockFile}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(me)}\n`);
+  // A name nobody can plant a link at beforehand, made only if nothing stands there (no link followed).
+  const tmp = `${lockFile}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(me)}\n`, { flag: 'wx' });
   let takenOver: LockHolder | undefined;
   try {
     for (;;) {
@@ -53,6 +56,7 @@ export function lockCheckout(dir: string, command: string): CheckoutLock {
       } catch (e) {
         if (systemErrorCode(e) !== 'EEXIST') throw e;
       }
+      assertLockNotCommitted(dir);
       const holder = readHolder(checkout);
       if (holder !== undefined && isAlive(holder)) throw lockedError(dir, holder);
       if (takenOver !== undefined) throw lockedError(dir, holder); // another process took it over first
@@ -94,7 +98,10 @@ export function assertCheckoutReadable(dir: string): void {
   const checkout = new Checkout(dir);
   if (checkout.kind('.cdk8s-gitops') !== 'directory') return;
   const holder = readHolder(checkout);
-  if (holder !== undefined && holder.pid !== process.pid && isAlive(holder)) throw lockedError(dir, holder);
+  if (holder !== undefined && holder.pid !== process.pid && isAlive(holder)) {
+    assertLockNotCommitted(dir);
+    throw lockedError(dir, holder);
+  }
   assertNoInterruptedWrite(dir);
 }
 
@@ -125,15 +132,53 @@ function readHolder(checkout: Checkout): LockHolder | undefined {
   return undefined;
 }
 
-/** Whether the holder's process still runs; a holder on another host is taken as alive. */
+/**
+ * Whether the holder's process still runs; a holder on another host is taken as alive. A
+ * process with the holder's id that started after the holder took the lock is another one
+ * that got the id again: the holder is gone.
+ */
 function isAlive(holder: LockHolder): boolean {
   if (holder.host !== os.hostname()) return true;
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (e) {
-    return systemErrorCode(e) === 'EPERM';
+    if (systemErrorCode(e) !== 'EPERM') return false;
   }
+  const started = processStart(holder.pid);
+  const locked = Date.parse(holder.started);
+  // Start times are known to the second (the boot time's resolution): a margin of two.
+  return started === undefined || Number.isNaN(locked) || started <= locked + 2000;
+}
+
+/** User-space clock ticks per second (`getconf CLK_TCK`): 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS = 100;
+
+/** When the process `pid` started (ms since the epoch), where `/proc` tells; else undefined. */
+function processStart(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, ticks since boot) counts from the one after the command name's ")".
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'));
+    if (!Number.isFinite(ticks) || boot === null) return undefined;
+    return Number(boot[1]) * 1000 + (ticks / CLOCK_TICKS) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Fails with `CG410` when the checkout's lock file is committed to Git: a lock is local to one
+ * run, and one committed (a `git add` while a command ran) would stop every clone.
+ */
+function assertLockNotCommitted(dir: string): void {
+  const tracked = spawnSync('git', ['ls-files', '--error-unmatch', '--', LOCK_PATH], { cwd: dir, stdio: 'ignore' });
+  if (tracked.status !== 0) return;
+  throw GitOpsError.of('CG410', {
+    file: LOCK_PATH,
+    message: `${LOCK_PATH} is committed to the repository of ${dir}: a lock belongs to one run and is never committed (it was added while a command ran). Nothing was read or written.`,
+    fix: `Remove it from the repository (git rm ${LOCK_PATH}), commit that, and run again.`,
+  });
 }
 
 function lockedError(dir: string, holder: LockHolder | undefined): GitOpsError {
