@@ -283,8 +283,12 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     if (isInitial(now, c.initialDigest) && was === undefined) return;
     const before = index > 0 ? order[index - 1].name : undefined;
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
-    // A rollback puts back a release the ring ran before its current one (never the one it runs).
-    const ran = was !== undefined && was.previous.some((p) => sameRelease(p, now));
+    // A rollback puts back a release the ring ran before its current one (never the one it runs),
+    // or only its image, with the chart the ring ran (rollback --keep-chart).
+    const ran =
+      was !== undefined &&
+      (was.previous.some((p) => sameRelease(p, now)) ||
+        (was.chart !== undefined && now.chart === was.chart && was.previous.some((p) => p.digest === now.digest)));
     // Unheld since, in the same change: the rollback with its hold is in a version between the
     // baseline and the checkout (a commit after the baseline, or a pending operation).
     const unheldRollback =

@@ -4,7 +4,7 @@ import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from 
 import { formatDuration, formatTimestamp, isValidDate } from '../core/timestamp';
 import { hasWindows, openSeconds, soakEnds, WindowGroup } from './sync-windows';
 import { Ledger, PreviousRelease, RingSpec, RingState } from './types';
-import { chartRevisionProblem, describeRelease, Release, releaseKey, releaseOf, sameRelease } from './release';
+import { chartRevisionProblem, describeRelease, Release, releaseKey, releaseOf, sameRelease, shortChart } from './release';
 import { VersionPolicy } from '../model/versions';
 
 /** How many earlier releases a ring keeps for rollback when no limit is given. */
@@ -86,6 +86,20 @@ export interface RollbackOptions {
    * @default - the newest release of `to` in the ring's history
    */
   readonly toChart?: string;
+  /**
+   * The service's chart, when the program promotes it with the image (`inGit` as in
+   * `PromoteOptions.promotedChart`): then a rollback from a pinned chart to a release recorded
+   * without one is refused (CG618), since the chart it would read is today's head of a moving
+   * revision, which no ring may have run.
+   * @default - the chart is not promoted with the image
+   */
+  readonly promotedChart?: { readonly inGit: boolean };
+  /**
+   * Put back only the image of the release, with the chart revision the ring runs now: for a
+   * promoted chart, when the release to go back to was recorded before the chart was pinned.
+   * @default false
+   */
+  readonly keepChart?: boolean;
   /**
    * Roll back to the release the ring ran last before its current one.
    * @default false
@@ -419,6 +433,30 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
       );
     }
   }
+  if (options.keepChart === true && (options.promotedChart === undefined || current.chart === undefined)) {
+    throw new GitOpsError(
+      problem('CG618', {
+        message: `--keep-chart keeps the chart revision ring "${ring}" runs, but ${options.promotedChart === undefined ? `${ledger.service} does not promote its chart with its image` : 'the ring runs no pinned chart'}. Nothing was changed.`,
+        fix: 'Drop --keep-chart.',
+      }),
+    );
+  }
+  if (options.keepChart !== true && options.promotedChart !== undefined && current.chart !== undefined && target.chart === undefined) {
+    const pinned = current.previous.filter((p) => p.chart !== undefined);
+    const flag = options.promotedChart.inGit ? '--chart-revision <revision>' : '--chart-version <version>';
+    throw new GitOpsError(
+      problem('CG618', {
+        message:
+          `Ring "${ring}" runs chart ${shortChart(current.chart)}; ${shortDigest(target.digest)} was recorded there before the chart was pinned, ` +
+          'so rolling back to it would read the chart at its moving revision as it is today, which no ring may have run. Nothing was changed.',
+        fix:
+          `Pass --keep-chart to put back only the image, with chart ${shortChart(current.chart)}; ` +
+          (pinned.length === 0
+            ? `or promote the release to go back to with its chart (promote ${ledger.service} --ring ${ring} --digest ${target.digest} ${flag}).`
+            : `or roll back to a release with a pinned chart: --to ${pinned[0]!.digest}${pinned.length > 1 ? ` (or another of ${pinned.map((p) => describeRelease(p)).join(', ')})` : ''}; or promote the release to go back to with its chart (${flag}).`),
+      }),
+    );
+  }
   const refused = versionProblem(target.digest, policy);
   if (refused !== undefined) {
     throw new GitOpsError(
@@ -430,7 +468,7 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
   }
 
   const since = formatTimestamp(now);
-  const restored = releaseOf(target);
+  const restored = options.keepChart === true ? { digest: target.digest, chart: current.chart! } : releaseOf(target);
   const state: RingState = {
     ...restored,
     since,

@@ -137,6 +137,7 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
             opt(r.to) &&
             opt(r.toChart) &&
             (r.previous === undefined || typeof r.previous === 'boolean') &&
+            (r.keepChart === undefined || r.keepChart === true) &&
             str(r.reason)
           ? {
               kind: r.kind,
@@ -144,6 +145,7 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
               ring: r.ring,
               to: r.to,
               ...(r.toChart === undefined ? {} : { toChart: r.toChart }),
+              ...(r.keepChart === true ? { keepChart: true } : {}),
               previous: r.previous,
               reason: r.reason,
             }

@@ -312,6 +312,17 @@ function exactRequest(
     );
   }
   if (request.kind === 'rollback') {
+    if (request.keepChart === true) {
+      // Only the image went back: the ring must still run the chart it kept.
+      const runs = current?.rings[request.ring]?.chart;
+      if (runs !== made.chart) {
+        throw noLongerApplies(
+          op,
+          `it kept chart ${made.chart ?? '(none)'} of "${request.ring}", which runs ${runs ?? 'no pinned chart'} now.`,
+        );
+      }
+      return { ...request, to: made.digest, previous: false };
+    }
     return { ...request, to: made.digest, ...(made.chart === undefined ? {} : { toChart: made.chart }), previous: false };
   }
   const source = request.fromRing === undefined ? undefined : current?.rings[request.fromRing];

@@ -42,6 +42,8 @@ export type ReleaseRequest =
       readonly toChart?: string;
       /** Go back to the release before the current one. @default false */
       readonly previous?: boolean;
+      /** Put back only the image, keeping the chart the ring runs (see `RollbackOptions.keepChart`). @default false */
+      readonly keepChart?: boolean;
       readonly reason: string;
     }
   | { readonly kind: 'unhold'; readonly service: string; readonly ring: string };
@@ -150,6 +152,8 @@ export function runRelease(
             ring,
             to: request.to,
             ...(request.toChart === undefined ? {} : { toChart: request.toChart }),
+            ...(promotedChart === undefined ? {} : { promotedChart }),
+            ...(request.keepChart === true ? { keepChart: true } : {}),
             previous: request.previous,
             reason: request.reason,
             by: ctx.by,

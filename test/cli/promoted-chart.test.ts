@@ -18,6 +18,7 @@ const T0 = '2026-11-22T10:00:00Z';
 const LATER = '2026-11-22T12:00:00Z';
 const SEED = `sha256:${'0'.repeat(64)}`;
 const A = `sha256:${'a'.repeat(64)}`;
+const B = `sha256:${'b'.repeat(64)}`;
 const CHART_1 = '1111111111111111111111111111111111111111';
 const CHART_2 = 'v2.0.0';
 
@@ -213,10 +214,56 @@ describe('a chart promoted with the image, through the CLI', () => {
 
   test('a rollback restores the image and the chart it replaced', async () => {
     await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--chart-revision', CHART_1, '--by', 'alice', '--publish']);
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--chart-revision', CHART_2, '--by', 'alice', '--publish']);
     await ok(a, ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'errors', '--by', 'alice', '--publish'], LATER);
-    expect(ledger(a).rings.nonprod).toMatchObject({ digest: SEED, hold: { reason: 'errors' } });
-    expect(ledger(a).rings.nonprod.chart).toBeUndefined();
-    expect(revisionIn(a, RELEASE('nonprod', 'eu-01'))).toBe('main');
+    expect(ledger(a).rings.nonprod).toMatchObject({ digest: A, chart: CHART_1, hold: { reason: 'errors' } });
+    expect(revisionIn(a, RELEASE('nonprod', 'eu-01'))).toBe(CHART_1);
+  });
+
+  test('a rollback from a pinned chart to a release recorded before any was pinned is refused (CG618), nothing written', async () => {
+    // GIVEN nonprod pins CHART_1; the release before it read the chart unpinned, at main
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--chart-revision', CHART_1, '--by', 'alice', '--publish']);
+    const before = hashTree(a);
+
+    // WHEN it is rolled back to that release
+    const run = await cli(a, ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'errors', '--by', 'alice'], LATER);
+
+    // THEN it is refused: main today may hold a chart no ring has run
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(run.stderr).toContain(
+      `CG618 Ring "nonprod" runs chart 111111111111; sha256:${SEED.slice(7, 15)} was recorded there before the chart was pinned`,
+    );
+    expect(run.stderr).toContain('Fix: Pass --keep-chart to put back only the image, with chart 111111111111;');
+    expect(run.stderr).toContain(`--digest ${SEED} --chart-revision <revision>`);
+    expect(hashTree(a)).toEqual(before);
+
+    // AND with --keep-chart only the image goes back, with the chart the ring runs, held
+    await ok(
+      a,
+      ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--keep-chart', '--reason', 'errors', '--by', 'alice', '--publish'],
+      LATER,
+    );
+    expect(ledger(a).rings.nonprod).toMatchObject({ digest: SEED, chart: CHART_1, hold: { reason: 'errors' } });
+    expect(revisionIn(a, RELEASE('nonprod', 'eu-01'))).toBe(CHART_1);
+  });
+
+  test('--keep-chart for a service whose chart is not promoted, or a ring with no pinned chart: CG618, nothing written', async () => {
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
+    await ok(a, ['promote', 'orders-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
+    const before = hashTree(a);
+    for (const [service, text] of [
+      ['payments-api', 'the ring runs no pinned chart'],
+      ['orders-api', 'orders-api does not promote its chart with its image'],
+    ] as const) {
+      const run = await cli(
+        a,
+        ['rollback', service, '--ring', 'nonprod', '--previous', '--keep-chart', '--reason', 'x', '--by', 'alice'],
+        LATER,
+      );
+      expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+      expect(run.stderr).toContain(`CG618 --keep-chart keeps the chart revision ring "nonprod" runs, but ${text}.`);
+    }
+    expect(hashTree(a)).toEqual(before);
   });
 
   test('a chart revision that would move, one for a service whose chart is not promoted, or the wrong flag: CG618, nothing written', async () => {

@@ -268,7 +268,7 @@ export const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Put a previous digest back into a ring and hold it',
   usage:
-    'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) --reason TEXT [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+    'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
   help: `Puts a digest from the ring's own history back and holds the ring, so that neither
 promotions nor automation override the rollback until someone runs \`unhold\`.
 
@@ -276,6 +276,9 @@ Options:
   --ring RING     the ring to roll back
   --previous      go back to the release before the current one
   --to D          go back to this digest (one from the ring's history)
+  --keep-chart    for a promoted chart: put back only the image, keeping the chart
+                  the ring runs (a release recorded before the chart was pinned
+                  needs it: its chart revision has moved since)
   --reason TEXT   why; kept on the hold
 ${COMMON_HELP}
 
@@ -290,6 +293,7 @@ Example:
         ring: { type: 'string' },
         to: { type: 'string' },
         previous: { type: 'boolean' },
+        'keep-chart': { type: 'boolean' },
         reason: { type: 'string' },
       },
       true,
@@ -304,7 +308,15 @@ Example:
         "Pass --previous, or --to <digest from the ring's history>.",
       );
     }
-    return release(ctx, values, { kind: 'rollback', service, ring, to: values.to, previous: values.previous === true, reason });
+    return release(ctx, values, {
+      kind: 'rollback',
+      service,
+      ring,
+      to: values.to,
+      previous: values.previous === true,
+      ...(values['keep-chart'] === true ? { keepChart: true } : {}),
+      reason,
+    });
   },
 };
 
