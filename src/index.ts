@@ -31,7 +31,7 @@ export type { CloudProps } from './constructs/cloud';
 export { Cluster } from './constructs/cluster';
 export type { ClusterProps } from './constructs/cluster';
 export { Service } from './constructs/service';
-export type { ServiceProps, ImageProps, DeployOptions, Placement } from './constructs/service';
+export type { ServiceProps, ImageProps, NamedImageProps, DeployOptions, Placement } from './constructs/service';
 export { Workload } from './constructs/workload';
 export type { HelmChartProps, HelmRepositoryChartProps, OciChartProps, RenderContext, RenderFunction } from './constructs/workload';
 export { NamespaceBaseline } from './constructs/namespace-baseline';

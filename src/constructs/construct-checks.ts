@@ -5,7 +5,7 @@
  */
 import { Problem, problem } from '../core/errors';
 import { PlatformModel, TargetModel } from '../model/platform-model';
-import { releaseValues, targetLayers } from '../model/target-values';
+import { serviceReleaseValues, targetLayers } from '../model/target-values';
 import { mergeValuesWithProvenance } from '../model/values';
 import { Cluster } from './cluster';
 import { Service } from './service';
@@ -87,7 +87,13 @@ export function problemsOfSchemas(model: PlatformModel, services: readonly Servi
     const found = new Map<string, { keyPath: string; rule: string; setBy?: string; targets: string[] }>();
     for (const t of model.targets) {
       if (t.service !== service.name) continue;
-      const release = { id: 'release', label: 'release ledger', values: releaseValues(service.initialDigest ?? PLACEHOLDER_DIGEST) };
+      const serviceModel = model.services.find((s) => s.name === service.name)!;
+      const values = serviceReleaseValues(serviceModel, (image) =>
+        image === undefined
+          ? (service.initialDigest ?? PLACEHOLDER_DIGEST)
+          : (service.images?.[image]?.initialDigest ?? PLACEHOLDER_DIGEST),
+      );
+      const release = { id: 'release', label: 'release ledger', values };
       const merged = mergeValuesWithProvenance([...targetLayers(model, t), release]);
       for (const v of schema.check(merged.values)) {
         const setBy = merged.provenance.get(v.keyPath.replace(/\[\d+\].*$/, ''));

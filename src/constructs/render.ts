@@ -43,6 +43,11 @@ export interface RenderRequest {
   readonly service: string;
   /** The Chart's namespace. @default - none */
   readonly namespace?: string;
+  /**
+   * The image placeholders that may stand as container images.
+   * @default - the placeholder of the service's one image
+   */
+  readonly placeholders?: readonly string[];
   /** What is rendered, for messages, e.g. `Service orders-api on prod/azure/westeurope-01`. */
   readonly label: string;
   /** Construct path problems are reported at. */
@@ -111,7 +116,7 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
     const id = components.get(addr);
     return id === undefined ? undefined : { [NAME_LABEL]: request.service, [COMPONENT_LABEL]: id };
   };
-  const placeholder = imagePlaceholder(request.service);
+  const placeholders = request.placeholders ?? [imagePlaceholder(request.service)];
   const objects: KubeObjectModel[] = [];
   const files = new Map<string, string>();
   for (const item of raw) {
@@ -147,7 +152,7 @@ export function renderKubeObjects(request: RenderRequest): RenderResult {
         }),
       );
     }
-    for (const m of placeholderMisuses(obj, placeholder))
+    for (const m of placeholderMisuses(obj, placeholders))
       problems.push(misuseProblem(m, `${what} of ${request.label}`, request.constructPath));
     const file = objectFileName(obj);
     const other = files.get(file);

@@ -7,6 +7,9 @@ import { freeId, platformOf } from './platform-scope';
 import { problemsOfValues } from './values-check';
 import { HelmChartSpec, Workload } from './workload';
 import { ValuesSchema } from './values-schema';
+import { isDns1123Label } from '../core/kube-names';
+import { defaultValuesKey } from '../model/images';
+import type { ImageModel } from '../model/platform-model';
 
 /** The image a service deploys. */
 export interface ImageProps {
@@ -14,10 +17,43 @@ export interface ImageProps {
   readonly repository: string;
 }
 
+/** One named image of a service with several images (see {@link ServiceProps.images}). */
+export interface NamedImageProps {
+  /** Image repository without tag or digest, e.g. `registry.example.com/commerce/orders-worker`. */
+  readonly repository: string;
+  /**
+   * Dotted key path in the Helm values under which the image's `repository` and `digest` (or
+   * `tag`) go: with `valuesKey: 'worker.image'` a values file holds `worker.image.repository`
+   * and `worker.image.digest`. Unused by a rendered workload, which places the image with
+   * `ctx.images.<name>`.
+   * @default - `<name>.image` (the layout of charts with several components, e.g. `worker.image.repository`)
+   */
+  readonly valuesKey?: string;
+  /**
+   * Digest the image starts with in every ring when the GitOps repository has no release ledger
+   * for the service yet. Either every image of the service has one or none has.
+   * @default - none: targets appear once a release is promoted into their ring
+   */
+  readonly initialDigest?: string;
+}
+
 /** Properties of a {@link Service}. */
 export interface ServiceProps {
-  /** The image; `image.repository` in its values, or the repository of a rendered workload's `ctx.image`. */
-  readonly image: ImageProps;
+  /**
+   * The image, for a service with one image; `image.repository` in its values, or the
+   * repository of a rendered workload's `ctx.image`. Give `image` or `images`, not both.
+   * @default - none: the service names its images (`images`)
+   */
+  readonly image?: ImageProps;
+  /**
+   * The images of a service with several, by name (a DNS-1123 label, e.g. `api`, `worker`).
+   * Each ring's release records a digest per image (`promote --digest api=sha256:… --digest
+   * worker=sha256:…`), and the ring rules judge the release as a whole. A Helm values file
+   * holds each image under its `valuesKey`; a rendered workload places each with
+   * `ctx.images.<name>`. Give `image` or `images`, not both.
+   * @default - none: the service has one image (`image`)
+   */
+  readonly images?: Readonly<Record<string, NamedImageProps>>;
   /**
    * What the service deploys: a Helm chart with a values file per target, or Kubernetes
    * objects rendered by the program with cdk8s-plus-28 ({@link Workload.render}).
@@ -38,7 +74,8 @@ export interface ServiceProps {
   readonly allowSensitiveNamespace?: boolean;
   /**
    * Digest every ring starts with when the GitOps repository has no release ledger for the
-   * service yet. Once the ledger exists it is the truth and this no longer matters.
+   * service yet. Once the ledger exists it is the truth and this no longer matters. A service
+   * with named images gives each image its own (`images.<name>.initialDigest`).
    * @default - none: targets appear once a digest is promoted into their ring
    */
   readonly initialDigest?: string;
@@ -95,12 +132,22 @@ export interface Placement {
  * });
  * api.deployTo(nonprod);
  * api.deployTo(prod, { values: { autoscaling: { minReplicas: 6 } } });
+ *
+ * // Several images, each released with its own digest (values: api.image.*, worker.image.*)
+ * new Service(platform, 'orders', {
+ *   images: {
+ *     api: { repository: 'registry.example.com/commerce/orders-api' },
+ *     worker: { repository: 'registry.example.com/commerce/orders-worker' },
+ *   },
+ * }).deployTo(nonprod);
  */
 export class Service extends Construct {
   /** Name of the service (its id), e.g. `payments-api`. */
   public readonly name: string;
-  /** The image it deploys. */
-  public readonly image: ImageProps;
+  /** The image it deploys, for a service with one image; undefined for one with named images. */
+  public readonly image?: ImageProps;
+  /** Its named images, each with its `valuesKey` (the default filled in); undefined for a service with one image. */
+  public readonly images?: Readonly<Record<string, NamedImageProps>>;
   /** What it deploys. */
   public readonly workload: Workload;
   /** Helm chart only: the repository holding the chart; undefined for the platform's pattern. */
@@ -132,7 +179,7 @@ export class Service extends Construct {
     super(scope, freeId(scope, id, 'Service'));
     const platform = platformOf(this);
     this.name = id;
-    this.image = props.image;
+    if (props.images === undefined) this.image = props.image;
     this.workload = props.workload ?? Workload.helmChart();
     const problems: Problem[] = problemsOfValues(props.values ?? {}, this.node.path, 'values');
     const chart = (this.chartSpec = chartSettings(this.workload, props, this.node.path, problems));
@@ -160,7 +207,9 @@ export class Service extends Construct {
         }),
       );
     }
-    if (!props.image || typeof props.image.repository !== 'string' || props.image.repository.length === 0) {
+    if (props.images !== undefined) {
+      this.images = namedImages(props, this.node.path, problems);
+    } else if (!props.image || typeof props.image.repository !== 'string' || props.image.repository.length === 0) {
       problems.push(
         problem('CG111', {
           constructPath: this.node.path,
@@ -168,13 +217,8 @@ export class Service extends Construct {
           fix: 'Set image: { repository: "registry.example.com/team/service" }.',
         }),
       );
-    } else if (/[@:]/.test(props.image.repository.split('/').pop()!)) {
-      problems.push(
-        problem('CG111', {
-          constructPath: this.node.path,
-          message: `image.repository "${props.image.repository}" carries a tag or digest.`,
-        }),
-      );
+    } else {
+      problems.push(...repositoryProblems(props.image.repository, 'image.repository', this.node.path));
     }
     if (props.valuesSchema instanceof ValuesSchema) problems.push(...problemsAt(props.valuesSchema.problems, this.node.path));
     platform.report(problems);
@@ -228,6 +272,109 @@ export class Service extends Construct {
   public valuesFor(target: Environment | Cluster): Values[] {
     return (target instanceof Cluster ? this.clusters.get(target) : this.environments.get(target)) ?? [];
   }
+}
+
+/** @internal The named images of a service as the model holds them; undefined for a service with one image. */
+export function imageModelsOf(s: Service): ImageModel[] | undefined {
+  if (s.images === undefined) return undefined;
+  return Object.entries(s.images).map(([name, i]) => ({
+    name,
+    repository: i.repository,
+    valuesKey: i.valuesKey ?? defaultValuesKey(name),
+    ...(i.initialDigest ? { initialDigest: i.initialDigest } : {}),
+  }));
+}
+
+/** CG111 for a repository that carries a tag or digest. */
+function repositoryProblems(repository: string, field: string, path: string): Problem[] {
+  if (!/[@:]/.test(repository.split('/').pop()!)) return [];
+  return [problem('CG111', { constructPath: path, message: `${field} "${repository}" carries a tag or digest.` })];
+}
+
+/** A key of Helm values that a template reads as `.Values.<key>`: letters, digits, `_` and `-`. */
+const VALUES_KEY_SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/**
+ * The named images of a service, with their values keys, and the problems of their declaration
+ * (CG146; CG111 for a repository): a name that is not a DNS-1123 label, a values key that is not
+ * a dotted path of plain keys, that lies under `global` (the SDK's), or that two images share or
+ * nest; an initial digest on some images only, or on the service as well.
+ */
+function namedImages(props: ServiceProps, path: string, problems: Problem[]): Record<string, NamedImageProps> {
+  const given = props.images!;
+  const out: Record<string, NamedImageProps> = {};
+  const report = (message: string, fix?: string): void => {
+    problems.push(problem('CG146', { constructPath: path, message, ...(fix === undefined ? {} : { fix }) }));
+  };
+  if (props.image !== undefined) {
+    report(
+      'The service sets both image and images.',
+      'Give image for a service with one image, or images with every image by name, not both.',
+    );
+  }
+  if (typeof given !== 'object' || given === null || Object.keys(given).length === 0) {
+    report('images names no image.', 'Name each image: images: { api: { repository: "registry.example.com/team/api" }, … }.');
+    return out;
+  }
+  if (props.initialDigest !== undefined) {
+    report(
+      'The service sets initialDigest, but it names its images.',
+      'Give each image its own initial digest: images: { api: { repository: …, initialDigest: "sha256:…" }, … }.',
+    );
+  }
+  const keys = new Map<string, string>();
+  for (const [name, image] of Object.entries(given)) {
+    if (!isDns1123Label(name)) {
+      report(
+        `Image name "${name}" is not a DNS-1123 label.`,
+        'Name images with lower-case letters, digits and "-" (e.g. api, worker): promote --digest <name>=sha256:… and the ledger use the name.',
+      );
+    }
+    if (image === null || typeof image !== 'object' || typeof image.repository !== 'string' || image.repository.length === 0) {
+      problems.push(
+        problem('CG111', {
+          constructPath: path,
+          message: `images.${name}.repository is missing.`,
+          fix: `Set images: { ${name}: { repository: "registry.example.com/team/${name}" } }.`,
+        }),
+      );
+      continue;
+    }
+    problems.push(...repositoryProblems(image.repository, `images.${name}.repository`, path));
+    const valuesKey = image.valuesKey ?? defaultValuesKey(name);
+    const segments = valuesKey.split('.');
+    if (!segments.every((seg) => VALUES_KEY_SEGMENT.test(seg))) {
+      report(
+        `images.${name}.valuesKey "${valuesKey}" is not a dotted path of values keys.`,
+        'Write the key path as the chart reads it, keys of letters, digits, "_" and "-" joined by ".", e.g. worker.image.',
+      );
+    } else if (segments[0] === 'global') {
+      report(
+        `images.${name}.valuesKey "${valuesKey}" lies under global, whose keys cdk8s-gitops sets.`,
+        `Place the image under a key of its own, e.g. ${defaultValuesKey(name)}.`,
+      );
+    } else {
+      for (const [other, key] of keys) {
+        if (key === valuesKey || key.startsWith(`${valuesKey}.`) || valuesKey.startsWith(`${key}.`)) {
+          report(
+            `Images "${other}" and "${name}" have the values keys "${key}" and "${valuesKey}": one would overwrite the other's repository or digest.`,
+            'Give each image a values key of its own, neither inside the other.',
+          );
+        }
+      }
+      keys.set(name, valuesKey);
+    }
+    out[name] = { ...image, valuesKey };
+  }
+  const initial = Object.entries(out).filter(([, i]) => i.initialDigest !== undefined);
+  if (initial.length > 0 && initial.length < Object.keys(out).length) {
+    const without = Object.keys(out).filter((n) => out[n].initialDigest === undefined);
+    report(
+      `Images ${initial.map(([n]) => `"${n}"`).join(', ')} have an initialDigest, but ${without.map((n) => `"${n}"`).join(', ')} ${without.length === 1 ? 'has' : 'have'} none: a release names a digest for every image.`,
+      'Give every image an initialDigest, or none.',
+    );
+  }
+  return out;
 }
 
 const CHART_FIELDS = ['repoURL', 'chartPath', 'targetRevision', 'releaseName'] as const;

@@ -1,7 +1,7 @@
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
 import { KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
-import { imagePlaceholder } from '../model/images';
+import { imagePlaceholder, serviceImages } from '../model/images';
 import { objectFileName } from '../model/placement';
 import { mergedValues, sdkLayer } from '../model/target-values';
 import { Values } from '../model/values';
@@ -11,7 +11,7 @@ import { Environment } from './environment';
 import type { Platform } from './platform';
 import { platformOf } from './platform-scope';
 import { PromotionRing } from './ring';
-import { Service } from './service';
+import { imageModelsOf, Service } from './service';
 import { problemsOfLiteralSecrets } from './values-check';
 import { RenderContext } from './workload';
 import { renderKubeObjects } from './render';
@@ -223,7 +223,11 @@ export class TargetsBuilder {
       const values = deepFreeze(
         structuredClone(
           mergedValues([
-            sdkLayer({ environment: env.name, cloud: cluster.cloud.name }, cluster, { imageRepository: service.image.repository }),
+            sdkLayer(
+              { environment: env.name, cloud: cluster.cloud.name },
+              cluster,
+              serviceImages({ name: service.name, imageRepository: service.image?.repository, images: imageModelsOf(service) }),
+            ),
             ...target.layers.map((l) => ({ id: l, ...this.layers.get(l)! })),
           ]),
         ),
@@ -231,6 +235,7 @@ export class TargetsBuilder {
       const result = renderKubeObjects({
         service: service.name,
         namespace: service.namespace,
+        placeholders: serviceImages({ name: service.name, images: imageModelsOf(service) }).map((i) => i.placeholder),
         label,
         constructPath: service.node.path,
         build: (chart) => {
@@ -245,7 +250,21 @@ export class TargetsBuilder {
             namespace: service.namespace,
             values,
             image: imagePlaceholder(service.name),
+            images: Object.freeze(
+              Object.fromEntries(Object.keys(service.images ?? {}).map((name) => [name, imagePlaceholder(service.name, name)])),
+            ),
           };
+          if (service.images !== undefined) {
+            const names = Object.keys(service.images);
+            Object.defineProperty(ctx, 'image', {
+              enumerable: true,
+              get: () => {
+                throw new Error(
+                  `${service.name} names its images (${names.join(', ')}): place each with ctx.images.<name>, e.g. ctx.images.${names[0]}, not ctx.image.`,
+                );
+              },
+            });
+          }
           spec.render(Object.freeze(ctx));
         },
       });

@@ -17,7 +17,7 @@ import { Environment } from './environment';
 import { MODEL_RULES, ModelRuleName } from '../model/rules';
 import type { Platform } from './platform';
 import { PromotionRing } from './ring';
-import { Service } from './service';
+import { imageModelsOf, Service } from './service';
 import { TargetsBuilder } from './snapshot-targets';
 
 /** The children of `scope` of a type, less those left out for a problem already reported. */
@@ -165,7 +165,7 @@ function serviceModelOf(s: Service, platform: Platform): ServiceModel {
     name: s.name,
     path: s.node.path,
     namespace: s.namespace,
-    imageRepository: s.image.repository,
+    ...(s.images === undefined ? { imageRepository: s.image!.repository } : { images: imageModelsOf(s)! }),
     ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
     ...(s.allowSensitiveNamespace ? { allowSensitiveNamespace: true } : {}),
     source: sourceOf(s, platform),

@@ -108,9 +108,17 @@ export interface RenderContext {
   /**
    * The image to run, as a placeholder (`cdk8s-gitops.image/<service>`) that the synthesizer
    * replaces with `<repository>@<digest>` of the target's ring. Use it unchanged as a container
-   * image (`image: ctx.image`); anywhere else, or altered, it is reported as an error.
+   * image (`image: ctx.image`); anywhere else, or altered, it is reported as an error. A service
+   * with named images has none: reading it fails, naming `ctx.images`.
    */
   readonly image: string;
+  /**
+   * The placeholder of each named image, by name (`cdk8s-gitops.image/<service>/<name>`), for a
+   * service with named images: `containers: [{ image: ctx.images.worker }]`. Each is replaced
+   * with `<repository>@<digest>` of that image in the target's ring; the same rules as for
+   * `image` apply. Empty for a service with one image.
+   */
+  readonly images: Readonly<Record<string, string>>;
 }
 
 /** Builds a target's objects into `ctx.scope`. Runs in the program, once per target. */

@@ -369,6 +369,14 @@ const ENTRIES = [
       'A chart from a Helm repository (Workload.helmRepositoryChart) or an OCI registry (Workload.ociChart) names a repository Argo CD cannot read as exactly that repository (not an http(s) URL, or not oci://<registry>/<path>; white space or glob characters), a chart name Helm does not accept, or a version that is not one exact SemVer 2 version: a range (^1.2, ~1, 1.x, *) would let the chart move without a promotion.',
     fix: "Helm repository: repoURL 'https://charts.example.com/stable', chart 'payments-api', version '1.4.2'. OCI: repoURL 'oci://registry.example.com/charts/payments-api' (no tag), version '1.4.2'.",
   },
+  {
+    code: 'CG146',
+    where: 'program',
+    title: 'Named images are declared wrongly',
+    description:
+      "A service with several images (`images`) names them wrongly: it also sets `image` or a service-wide `initialDigest`, names no image, names one with other than a DNS-1123 label, gives a `valuesKey` that is not a dotted path of values keys, lies under `global` (whose keys cdk8s-gitops sets) or is shared with or nested in another image's, or gives an `initialDigest` to some images and not to others.",
+    fix: "Declare images: { api: { repository: '…' }, worker: { repository: '…', valuesKey: 'worker.image' } }, each name a DNS-1123 label, each values key its own; give every image an initialDigest or none.",
+  },
 
   // CG2xx: release ledgers
   {
@@ -458,6 +466,22 @@ const ENTRIES = [
     description:
       'A `chart` field of a ledger is not a chart revision: a full 40-character commit SHA, a release tag v<major>.<minor>.<patch>, or an exact chart version <major>.<minor>.<patch>. A branch name or a range would let the chart move without a promotion.',
     fix: 'Write the full commit SHA or release tag of the chart in Git, or the exact chart version (promote --chart-revision / --chart-version write it), or restore the file from Git history.',
+  },
+  {
+    code: 'CG213',
+    where: 'ledger',
+    title: 'Ledger images are invalid',
+    description:
+      'An entry of a ledger names its images wrongly: it has both `digest` and `images`, its `images` is not a mapping of image name to digest, names no image, or names one with other than a DNS-1123 label. A release is the digest of a service with one image, or one digest per named image.',
+    fix: 'Write `digest: sha256:…` for a service with one image, or `images:` with one `<name>: sha256:…` line per image of the service; or restore the file from Git history.',
+  },
+  {
+    code: 'CG214',
+    where: 'ledger',
+    title: "Ledger release does not fit the service's images",
+    description:
+      "A ring of a ledger runs a release whose images are not those the program declares for the service: a digest of one image where the service names its images, named images where it has one, or other names than the program's (an image added, removed or renamed). cdk8s-gitops cannot tell which image a digest belongs to, so it writes none of the ring's files. Nothing was written.",
+    fix: "Promote a release that names every image of the service into each ring, in ring order (`promote <service> --ring <first ring> --digest <name>=sha256:… …`, then `--from`), or keep the program's images as the ledger records them until then.",
   },
 
   // CG3xx: the command line
@@ -1028,6 +1052,14 @@ const ENTRIES = [
     description:
       "A promotion names a chart revision the service cannot take: the service's chart is not promoted with its image (the program does not declare `promoted: true` on its chart), or the revision is not of the form its chart source pins by (a chart in Git: a full commit SHA or a release tag v<semver>; a Helm or OCI repository: an exact version). A ledger edited by hand that records such a revision is refused likewise. Nothing was written.",
     fix: 'Declare the chart promoted (Workload.helmChart({ …, promoted: true })), then pass --chart-revision <40-hex SHA | v1.4.2> for a chart in Git or --chart-version <1.4.2> for a Helm or OCI chart.',
+  },
+  {
+    code: 'CG619',
+    where: 'promotion',
+    title: "Digests do not fit the service's images",
+    description:
+      "The --digest options of a promotion do not fit the service's images: a digest without an image name for a service with several images, an image name the service does not declare, one image named twice, or a name for a service with one image. Nothing was written.",
+    fix: 'For a service with named images pass --digest <name>=sha256:… once per image to change (an image not named keeps its digest); for a service with one image pass --digest sha256:… once.',
   },
 
   // CG7xx: previews of ApplicationSets

@@ -15,13 +15,92 @@
  */
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { isMap } from '../core/plain';
+import type { ServiceModel } from './platform-model';
 
 /** What every placeholder starts with: a registry host name that no real image reference uses. */
 export const IMAGE_PLACEHOLDER_PREFIX = 'cdk8s-gitops.image/';
 
-/** The placeholder a service's render function puts into container images. */
-export function imagePlaceholder(service: string): string {
-  return `${IMAGE_PLACEHOLDER_PREFIX}${service}`;
+/**
+ * The placeholder a service's render function puts into container images:
+ * `cdk8s-gitops.image/<service>` for a service with one image, `cdk8s-gitops.image/<service>/<image>`
+ * for each named image.
+ */
+export function imagePlaceholder(service: string, image?: string): string {
+  return image === undefined ? `${IMAGE_PLACEHOLDER_PREFIX}${service}` : `${IMAGE_PLACEHOLDER_PREFIX}${service}/${image}`;
+}
+
+/** The version (digest or tag) of each named image of a release, by image name. */
+export type ImageVersions = Readonly<Record<string, string>>;
+
+/** The key path under which a named image's `repository` and `digest` go when the program names none: `<name>.image`. */
+export function defaultValuesKey(image: string): string {
+  return `${image}.image`;
+}
+
+/** One image of a service, as the synthesizer writes it. */
+export interface ServiceImage {
+  /** The image's name; undefined for the one image of a service that names none. */
+  readonly name?: string;
+  /** Image repository without tag or digest. */
+  readonly repository: string;
+  /** Dotted key path in Helm values of its `repository` and `digest`: `image` for a service's one image. */
+  readonly valuesKey: string;
+  /** What a render function puts where the image goes. */
+  readonly placeholder: string;
+}
+
+/** The images of a service: its one image, or its named images in declaration order. */
+export function serviceImages(s: Pick<ServiceModel, 'name' | 'imageRepository' | 'images'>): ServiceImage[] {
+  if (s.images === undefined) {
+    return [{ repository: s.imageRepository ?? '', valuesKey: 'image', placeholder: imagePlaceholder(s.name) }];
+  }
+  return s.images.map((i) => ({
+    name: i.name,
+    repository: i.repository,
+    valuesKey: i.valuesKey,
+    placeholder: imagePlaceholder(s.name, i.name),
+  }));
+}
+
+/** The names of a service's images, sorted; empty for a service with one image it does not name. */
+export function imageNames(s: Pick<ServiceModel, 'images'>): string[] {
+  return (s.images ?? []).map((i) => i.name).sort(compareNames);
+}
+
+/**
+ * The one-string form of the versions of named images: `api=sha256:…,worker=sha256:…`, names
+ * in code point order (so equal sets of versions give equal strings). What the manifest records
+ * of a file that embeds them and what `status --format json` shows; a version or image name
+ * never holds `=` or `,`.
+ */
+export function encodeVersions(versions: ImageVersions): string {
+  return Object.keys(versions)
+    .sort(compareNames)
+    .map((name) => `${name}=${versions[name]}`)
+    .join(',');
+}
+
+/** The versions of {@link encodeVersions}; undefined for a single version (no `=`). */
+export function decodeVersions(text: string): Record<string, string> | undefined {
+  if (!text.includes('=')) return undefined;
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const at = part.indexOf('=');
+    if (at <= 0) return undefined;
+    out[part.slice(0, at)] = part.slice(at + 1);
+  }
+  return out;
+}
+
+/** Whether `text` (a file's) holds the version `version` (each version of named images, see {@link encodeVersions}). */
+export function holdsVersion(text: string, version: string): boolean {
+  const named = decodeVersions(version);
+  return named === undefined ? text.includes(version) : Object.values(named).every((v) => text.includes(v));
+}
+
+/** Names in code point order, independent of the locale. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The image reference a ring's release gives: `<repository>@sha256:…`, or `<repository>:<tag>` for a tag. */
@@ -70,11 +149,12 @@ export function containerImages(obj: unknown): string[] {
  * Every place where a placeholder stands other than as the whole image of a container, or
  * where another service's placeholder stands at all.
  */
-export function placeholderMisuses(obj: unknown, placeholder: string): PlaceholderMisuse[] {
+export function placeholderMisuses(obj: unknown, placeholders: string | readonly string[]): PlaceholderMisuse[] {
+  const own = typeof placeholders === 'string' ? [placeholders] : placeholders;
   const out: PlaceholderMisuse[] = [];
   walkStrings(obj, (s, field, imagePosition) => {
     if (!s.includes(IMAGE_PLACEHOLDER_PREFIX)) return;
-    if (imagePosition && s === placeholder) return;
+    if (imagePosition && own.includes(s)) return;
     out.push({ field, value: s });
   });
   return out;
@@ -85,16 +165,22 @@ export function usesPlaceholder(json: string): boolean {
   return json.includes(IMAGE_PLACEHOLDER_PREFIX);
 }
 
+/** The placeholders an object holds, of those given, in the order given. */
+export function placeholdersIn(json: string, placeholders: readonly string[]): string[] {
+  // A placeholder stands as a whole JSON string: `"cdk8s-gitops.image/orders"` is not in `"cdk8s-gitops.image/orders/api"`.
+  return placeholders.filter((p) => json.includes(JSON.stringify(p)));
+}
+
 /**
- * A copy of `obj` with every container image that is exactly `placeholder` replaced by
- * `reference`. Fails (CG131) when a placeholder is left anywhere else: the program that made
- * the snapshot should have refused it already.
+ * A copy of `obj` with every container image that is exactly one of the placeholders of
+ * `references` replaced by its reference. Fails (CG131) when a placeholder is left anywhere
+ * else: the program that made the snapshot should have refused it already.
  */
-export function substituteImage<T>(obj: T, placeholder: string, reference: string, where: string): T {
-  const misuses = placeholderMisuses(obj, placeholder);
+export function substituteImages<T>(obj: T, references: ReadonlyMap<string, string>, where: string): T {
+  const misuses = placeholderMisuses(obj, [...references.keys()]);
   if (misuses.length > 0) throw misuseError(misuses, where);
   const replace = (v: unknown, key: string | undefined): unknown => {
-    if (typeof v === 'string') return key === 'image' && v === placeholder ? reference : v;
+    if (typeof v === 'string') return key === 'image' ? (references.get(v) ?? v) : v;
     if (Array.isArray(v)) return v.map((x) => replace(x, undefined));
     if (isMap(v)) {
       const out: Record<string, unknown> = {};

@@ -165,9 +165,19 @@ export interface ServiceModel {
   readonly path: string;
   /** Namespace it is deployed into. */
   readonly namespace: string;
-  /** Image repository without tag or digest; `image.repository` in its values. */
-  readonly imageRepository: string;
-  /** Digest every ring starts with before the release ledger exists. @default - none */
+  /**
+   * Image repository without tag or digest, of a service with one image; `image.repository` in
+   * its values.
+   * @default - none: the service names its images ({@link ServiceModel.images})
+   */
+  readonly imageRepository?: string;
+  /**
+   * The named images of a service with several images (or one it names), in declaration order;
+   * each ring's release records a digest per image.
+   * @default - none: the service has one image ({@link ServiceModel.imageRepository})
+   */
+  readonly images?: readonly ImageModel[];
+  /** Digest every ring starts with before the release ledger exists, of a service with one image. @default - none */
   readonly initialDigest?: string;
   /**
    * The service may deploy into a namespace of the cluster itself or of an Argo CD of the
@@ -176,6 +186,21 @@ export interface ServiceModel {
   readonly allowSensitiveNamespace?: boolean;
   /** What its targets deploy. */
   readonly source: SourceModel;
+}
+
+/** One named image of a service. */
+export interface ImageModel {
+  /** Name of the image, a DNS-1123 label unique within the service, e.g. `worker`. */
+  readonly name: string;
+  /** Image repository without tag or digest. */
+  readonly repository: string;
+  /**
+   * Dotted key path in the Helm values under which the image's `repository` and `digest` (or
+   * `tag`) go, e.g. `worker.image`.
+   */
+  readonly valuesKey: string;
+  /** Digest every ring starts with before the release ledger exists. @default - none */
+  readonly initialDigest?: string;
 }
 
 /** What a service deploys: the "source kind" seam between the model and the tree. */

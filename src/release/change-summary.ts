@@ -3,12 +3,13 @@ import { PlatformModel, TargetModel } from '../model/platform-model';
 import { LedgerFile } from './ledger-files';
 import { serializeLedger } from './ledger';
 import { Ledger } from './types';
+import { releaseImages } from './release';
 
 /** Which services, rings and targets a set of changed files touches. */
 export interface ChangeSummary {
   readonly services: readonly string[];
   readonly rings: readonly string[];
-  /** Digests the touched rings now run. */
+  /** Digests the touched rings now run; `<image>=<digest>` for a service with named images. */
   readonly digests: readonly string[];
   /** Chart revisions the touched rings now run, for charts promoted with the image. */
   readonly charts: readonly string[];
@@ -73,7 +74,10 @@ export function summarizeChange(
   for (const pair of pairs) {
     const [service, ring] = pair.split('\u0000');
     const state = ledgers.get(service)?.ledger.rings[ring];
-    if (state?.digest) digests.add(state.digest);
+    // A service with named images: one `<image>=<digest>` per image.
+    for (const [image, version] of state === undefined ? [] : releaseImages(state)) {
+      if (version) digests.add(image === undefined ? version : `${image}=${version}`);
+    }
     if (state?.chart) charts.add(state.chart);
   }
   return {

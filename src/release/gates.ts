@@ -13,7 +13,7 @@ import { Problem, problem } from '../core/errors';
 import { ruleChecks } from './rules';
 import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec, RingState } from './types';
-import { chartRevisionProblem, describeRelease, Release, releaseOf, sameRelease } from './release';
+import { chartRevisionProblem, describeRelease, ImageVersions, Release, releaseOf, releaseVersion, sameRelease } from './release';
 import { orderBeforeSplit, ringsTakingOver } from './moves';
 
 const { soakProblem, approverProblems } = ruleChecks;
@@ -75,6 +75,12 @@ export interface LedgerCheck {
    * @default - none
    */
   readonly initialDigest?: string;
+  /**
+   * The initial digest of each named image, for a service with named images: the entries
+   * `initialLedger` makes from them are accepted.
+   * @default - none
+   */
+  readonly initialImages?: ImageVersions;
   /**
    * The ledger's history in Git.
    * @default - not a Git repository: the ledger's own times are used
@@ -280,7 +286,9 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       );
       return;
     }
-    if (isInitial(now, c.initialDigest) && was === undefined) return;
+    const initial =
+      c.initialImages !== undefined ? { images: c.initialImages } : c.initialDigest !== undefined ? { digest: c.initialDigest } : undefined;
+    if (isInitial(now, initial) && was === undefined) return;
     const before = index > 0 ? order[index - 1].name : undefined;
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
     // A rollback puts back a release the ring ran before its current one (never the one it runs),
@@ -288,7 +296,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     const ran =
       was !== undefined &&
       (was.previous.some((p) => sameRelease(p, now)) ||
-        (was.chart !== undefined && now.chart === was.chart && was.previous.some((p) => p.digest === now.digest)));
+        (was.chart !== undefined && now.chart === was.chart && was.previous.some((p) => releaseVersion(p) === releaseVersion(now))));
     // Unheld since, in the same change: the rollback with its hold is in a version between the
     // baseline and the checkout (a commit after the baseline, or a pending operation).
     const unheldRollback =
@@ -461,10 +469,10 @@ function sameEntry(a: RingState, b: RingState | undefined): boolean {
 }
 
 /** An entry as the program's initial digest makes it (`initialLedger`). */
-function isInitial(e: RingState, initialDigest: string | undefined): boolean {
+function isInitial(e: RingState, initial: Release | undefined): boolean {
   return (
-    initialDigest !== undefined &&
-    e.digest === initialDigest &&
+    initial !== undefined &&
+    releaseVersion(e) === releaseVersion(initial) &&
     e.chart === undefined &&
     e.since === INITIAL_SINCE_TEXT &&
     e.by === 'initial' &&

@@ -4,6 +4,7 @@ import { PlatformModel } from '../model/platform-model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
 import { applyRingMoves, ringMoveNotes, undeclaredRingProblems } from './moves';
 import { Ledger, RingSpec } from './types';
+import { initialRelease, Release } from './release';
 import { ringPolicies } from '../model/versions';
 
 /**
@@ -46,9 +47,12 @@ export function ringSpecs(model: PlatformModel): RingSpec[] {
   return model.rings.map((r) => ({ name: r.name, gates: { soakSeconds: r.gates.soakSeconds, requireApproval: r.gates.requireApproval } }));
 }
 
-/** The ledger a service's `initialDigest` makes: every ring of the program runs it (see {@link initialLedger}). */
-export function programInitialLedger(model: PlatformModel, service: string, initialDigest: string): Ledger {
-  return initialLedger(service, ringSpecs(model), initialDigest, INITIAL_SINCE, 'initial', ringPolicies(model));
+/**
+ * The ledger a service's `initialDigest` makes (one per named image, see `initialRelease`):
+ * every ring of the program runs it (see {@link initialLedger}).
+ */
+export function programInitialLedger(model: PlatformModel, service: string, initial: string | Release): Ledger {
+  return initialLedger(service, ringSpecs(model), initial, INITIAL_SINCE, 'initial', ringPolicies(model));
 }
 
 /** Serializes a ledger in the program's ring order. */
@@ -70,13 +74,12 @@ export type LedgerText = Omit<LedgerFile, 'ledger'>;
  */
 export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string, LedgerText>): Map<string, LedgerFile> {
   const policies = ringPolicies(model);
-  const initialDigests = new Map(model.services.map((s) => [s.name, s.initialDigest]));
+  const initialReleases = new Map(model.services.map((s) => [s.name, initialRelease(s)]));
   const out = new Map<string, LedgerFile>();
   const problems: Problem[] = [];
   for (const [service, f] of texts) {
-    const initialDigest = f.initial ? initialDigests.get(service) : undefined;
-    const ledger =
-      initialDigest !== undefined ? programInitialLedger(model, service, initialDigest) : parseLedger(f.text, f.path, { policies });
+    const initial = f.initial ? initialReleases.get(service) : undefined;
+    const ledger = initial !== undefined ? programInitialLedger(model, service, initial) : parseLedger(f.text, f.path, { policies });
     problems.push(...undeclaredRingProblems(model, ledger, f.path));
     const moved = applyRingMoves(model, ledger);
     const moveNotes = moved === ledger ? [] : ringMoveNotes(model, ledger, f.path);

@@ -12,7 +12,7 @@ import { yamlLibrary } from '../core/yaml/parse';
 import { isDns1123Label } from '../core/kube-names';
 import { isTimestamp } from '../core/timestamp';
 import { Hold, Ledger, PreviousRelease, RingState } from './types';
-import { isChartRevision } from './release';
+import { isChartRevision, Release } from './release';
 import { VersionPolicy } from '../model/versions';
 
 /** Options for reading a ledger (see `parseLedger`). */
@@ -46,8 +46,11 @@ function isSeq(node: unknown): node is YAMLSeq {
 
 const ROOT_KEYS = ['service', 'rings'] as const;
 const RING_KEYS = ['digest', 'since', 'by', 'from', 'approvedBy', 'hold', 'previous'] as const;
+/** The fields of a ring's entry whose release names its images. */
+const NAMED_RING_KEYS = ['images', 'since', 'by', 'from', 'approvedBy', 'hold', 'previous'] as const;
 const HOLD_KEYS = ['reason', 'since', 'by'] as const;
 const PREVIOUS_KEYS = ['digest', 'since', 'by'] as const;
+const NAMED_PREVIOUS_KEYS = ['images', 'since', 'by'] as const;
 /** Fields a ring's entry, or an entry of its `previous`, has only for a release that has one. */
 const RELEASE_OPTIONAL_KEYS = ['chart'] as const;
 
@@ -199,6 +202,47 @@ class LedgerReader {
     return value.value;
   }
 
+  /**
+   * The release's images of an entry (`images` or `digest`), or `undefined` (reported). An entry
+   * with both is refused (CG213).
+   */
+  public release(f: Map<string, Field>, path: string, policy: VersionPolicy): Release | undefined {
+    const images = f.get('images');
+    if (images === undefined) {
+      const digest = this.version(f.get('digest')!, `${path}.digest`, policy);
+      return digest === undefined ? undefined : { digest };
+    }
+    const { value, at } = images;
+    const where = `${path}.images`;
+    if (!isMap(value)) {
+      this.report('CG213', at, `Field "${where}" must be a mapping of image name to digest; received ${this.describe(value)}.`);
+      return undefined;
+    }
+    if (value.items.length === 0) {
+      this.report('CG213', at, `Field "${where}" names no image.`);
+      return undefined;
+    }
+    const out: Record<string, string> = {};
+    let ok = true;
+    for (const pair of value.items) {
+      const key = pair.key as Value;
+      if (!isScalar(key) || typeof key.value !== 'string' || !isDns1123Label(key.value)) {
+        this.report('CG213', offset(key) ?? at, `Key ${this.describe(key)} in "${where}" is not an image name.`);
+        ok = false;
+        continue;
+      }
+      const item = pair.value as Value;
+      const version = this.version(
+        { value: item, at: item && hasText(item) ? offset(item) : offset(key) },
+        `${where}.${key.value}`,
+        policy,
+      );
+      if (version === undefined) ok = false;
+      else out[key.value] = version;
+    }
+    return ok ? { images: out } : undefined;
+  }
+
   public version(field: Field, path: string, policy: VersionPolicy): string | undefined {
     const { value, at } = field;
     if (!isScalar(value) || typeof value.value !== 'string') {
@@ -235,7 +279,7 @@ class LedgerReader {
  * once as a {@link GitOpsError}; each names the file and line, the value received and the fix.
  * {@link parseLedger} hands every file it cannot read on its fast path to this.
  *
- * @throws GitOpsError with codes `CG201`–`CG208`
+ * @throws GitOpsError with codes `CG201`–`CG208`, `CG212`, `CG213`
  */
 export function readLedgerDocument(text: string, file: string, options: ParseLedgerOptions = {}): Ledger {
   const { LineCounter: Lines, parseDocument } = yamlLibrary();
@@ -331,12 +375,36 @@ function readLedger(
   return service === undefined ? undefined : { service, rings };
 }
 
+/**
+ * Whether an entry names its images (has an `images` field); CG213 when it has `digest` as
+ * well. Undefined when it has both (reported).
+ */
+function namesImages(reader: LedgerReader, node: Value, path: string): boolean | undefined {
+  if (!isMap(node)) return false;
+  const keys = node.items.map((p) => p.key as Value);
+  const images = keys.find((k) => isScalar(k) && k.value === 'images');
+  if (images === undefined) return false;
+  if (keys.some((k) => isScalar(k) && k.value === 'digest')) {
+    reader.report('CG213', offset(images), `${capitalize(where(path))} has both "digest" and "images".`);
+    return undefined;
+  }
+  return true;
+}
+
 function readRing(reader: LedgerReader, node: Value, path: string, at: number | undefined, policy: VersionPolicy): RingState | undefined {
-  const f = reader.fields<(typeof RING_KEYS)[number] | 'chart'>(node, path, RING_KEYS, at, RELEASE_OPTIONAL_KEYS);
+  const named = namesImages(reader, node, path);
+  if (named === undefined) return undefined;
+  const f = reader.fields<(typeof RING_KEYS | typeof NAMED_RING_KEYS)[number] | 'chart'>(
+    node,
+    path,
+    named ? NAMED_RING_KEYS : RING_KEYS,
+    at,
+    RELEASE_OPTIONAL_KEYS,
+  );
   if (f === undefined) {
     return undefined;
   }
-  const digest = reader.version(f.get('digest')!, `${path}.digest`, policy);
+  const images = reader.release(f, path, policy);
   const chartField = f.get('chart');
   const chart = chartField === undefined ? null : reader.chart(chartField, `${path}.chart`);
   const since = reader.timestamp(f.get('since')!, `${path}.since`);
@@ -346,7 +414,7 @@ function readRing(reader: LedgerReader, node: Value, path: string, at: number | 
   const hold = reader.nullable(f.get('hold')!, () => readHold(reader, f.get('hold')!, `${path}.hold`));
   const previous = readPrevious(reader, f.get('previous')!, `${path}.previous`);
   if (
-    digest === undefined ||
+    images === undefined ||
     since === undefined ||
     by === undefined ||
     from === undefined ||
@@ -357,7 +425,7 @@ function readRing(reader: LedgerReader, node: Value, path: string, at: number | 
   ) {
     return undefined;
   }
-  return { digest, ...(chart === null ? {} : { chart }), since, by, from, approvedBy, hold, previous };
+  return { ...images, ...(chart === null ? {} : { chart }), since, by, from, approvedBy, hold, previous };
 }
 
 function readHold(reader: LedgerReader, field: Field, path: string): Hold | undefined {
@@ -386,19 +454,23 @@ function readPrevious(reader: LedgerReader, field: Field, path: string): Previou
   let ok = true;
   value.items.forEach((item, i) => {
     const itemPath = `${path}[${i}]`;
-    const f = reader.fields<(typeof PREVIOUS_KEYS)[number] | 'chart'>(
-      item as Value,
-      itemPath,
-      PREVIOUS_KEYS,
-      offset(item) ?? at,
-      RELEASE_OPTIONAL_KEYS,
-    );
+    const named = namesImages(reader, item as Value, itemPath);
+    const f =
+      named === undefined
+        ? undefined
+        : reader.fields<(typeof PREVIOUS_KEYS | typeof NAMED_PREVIOUS_KEYS)[number] | 'chart'>(
+            item as Value,
+            itemPath,
+            named ? NAMED_PREVIOUS_KEYS : PREVIOUS_KEYS,
+            offset(item) ?? at,
+            RELEASE_OPTIONAL_KEYS,
+          );
     if (f === undefined) {
       ok = false;
       return;
     }
     // History may hold tags from before a ring took only digests; the policy applies to `digest` only.
-    const digest = reader.version(f.get('digest')!, `${itemPath}.digest`, { requireDigest: false });
+    const digest = reader.release(f, itemPath, { requireDigest: false });
     const chartField = f.get('chart');
     const chart = chartField === undefined ? null : reader.chart(chartField, `${itemPath}.chart`);
     const since = reader.timestamp(f.get('since')!, `${itemPath}.since`);
@@ -407,7 +479,7 @@ function readPrevious(reader: LedgerReader, field: Field, path: string): Previou
       ok = false;
       return;
     }
-    out.push({ digest, ...(chart === null ? {} : { chart }), since, by });
+    out.push({ ...digest, ...(chart === null ? {} : { chart }), since, by });
   });
   return ok ? out : undefined;
 }

@@ -5,7 +5,7 @@ import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
 import { yamlString } from '../core/yaml/emit';
 import { ParseLedgerOptions, readLedgerDocument, serviceOfFile } from './ledger-reader';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState } from './types';
-import { isChartRevision } from './release';
+import { isChartRevision, Release, releaseImages, releaseOf } from './release';
 import { VersionPolicy } from '../model/versions';
 
 export type { ParseLedgerOptions };
@@ -75,8 +75,26 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
       if (!/^ {2}[^ ].*:$/.test(head)) return undefined;
       const name = decode(head.slice(2, -1));
       if (!isDns1123Label(name) || Object.hasOwn(rings, name)) return undefined;
-      const digest = decode(next('    digest: '));
-      if (digest === undefined || versionProblem(digest, policies[name] ?? DEFAULT_VERSION_POLICY) !== undefined) return undefined;
+      const policy = policies[name] ?? DEFAULT_VERSION_POLICY;
+      let release: Release;
+      if (lines[i] === '    images:') {
+        i++;
+        const images: Record<string, string> = {};
+        while (lines[i]?.startsWith('      ')) {
+          const m = /^ {6}([^ ].*?): (.+)$/.exec(lines[i++]);
+          const image = decode(m?.[1]);
+          const version = decode(m?.[2]);
+          if (!isDns1123Label(image) || Object.hasOwn(images, image) || version === undefined) return undefined;
+          if (versionProblem(version, policy) !== undefined) return undefined;
+          images[image] = version;
+        }
+        if (Object.keys(images).length === 0) return undefined;
+        release = { images };
+      } else {
+        const digest = decode(next('    digest: '));
+        if (digest === undefined || versionProblem(digest, policy) !== undefined) return undefined;
+        release = { digest };
+      }
       const chart = lines[i]?.startsWith('    chart: ') ? decode(next('    chart: ')) : null;
       if (chart !== null && !isChartRevision(chart)) return undefined;
       const since = decode(next('    since: '));
@@ -103,15 +121,33 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
       if (lines[i] === '    previous:') {
         i++;
         while (lines[i]?.startsWith('      - ')) {
-          const m = /^ {6}- \{ digest: (.+?)(?:, chart: (.+?))?, since: (".+"), by: (.+) \}$/.exec(lines[i++]);
-          const d = decode(m?.[1]);
-          const c = m?.[2] === undefined ? null : decode(m[2]);
-          const s = decode(m?.[3]);
-          const b = nonEmpty(m?.[4]);
-          if (d === undefined || versionProblem(d, { requireDigest: false }) !== undefined || !isTimestamp(s) || b === undefined)
-            return undefined;
+          const m = /^ {6}- \{ (digest: (.+?)|images: \{ (.+?) \})(?:, chart: (.+?))?, since: (".+"), by: (.+) \}$/.exec(lines[i++]);
+          // History may hold tags from before a ring took only digests.
+          const version = (raw: string | undefined): string | undefined => {
+            const v = decode(raw);
+            return v === undefined || versionProblem(v, { requireDigest: false }) !== undefined ? undefined : v;
+          };
+          let was: Release | undefined;
+          if (m?.[2] !== undefined) {
+            const d = version(m[2]);
+            was = d === undefined ? undefined : { digest: d };
+          } else if (m?.[3] !== undefined) {
+            const images: Record<string, string> = {};
+            for (const pair of m[3].split(', ')) {
+              const at = pair.indexOf(': ');
+              const image = decode(at < 0 ? undefined : pair.slice(0, at));
+              const v = version(at < 0 ? undefined : pair.slice(at + 2));
+              if (!isDns1123Label(image) || Object.hasOwn(images, image) || v === undefined) return undefined;
+              images[image] = v;
+            }
+            was = { images };
+          }
+          const c = m?.[4] === undefined ? null : decode(m[4]);
+          const s = decode(m?.[5]);
+          const b = nonEmpty(m?.[6]);
+          if (was === undefined || !isTimestamp(s) || b === undefined) return undefined;
           if (c !== null && !isChartRevision(c)) return undefined;
-          previous.push(c === null ? { digest: d, since: s, by: b } : { digest: d, chart: c, since: s, by: b });
+          previous.push(c === null ? { ...was, since: s, by: b } : { ...was, chart: c, since: s, by: b });
         }
         if (previous.length === 0) return undefined;
       } else if (next('    previous: ') !== '[]') {
@@ -119,8 +155,8 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
       }
       rings[name] =
         chart === null
-          ? { digest, since, by, from, approvedBy, hold, previous }
-          : { digest, chart, since, by, from, approvedBy, hold, previous };
+          ? { ...release, since, by, from, approvedBy, hold, previous }
+          : { ...release, chart, since, by, from, approvedBy, hold, previous };
     }
   } else if (ringsLine !== 'rings: {}') {
     return undefined;
@@ -135,7 +171,9 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
  * sorted by name. Every field is always written, `null` or `[]` when empty, so a change
  * shows as a change of lines in a Git diff; but for `chart`, written only for a release that
  * has one, so that ledgers of services whose chart is not released with the image keep their
- * bytes.
+ * bytes. A release of named images has `images:` (one `<name>: <digest>` line per image, names
+ * in code point order; in `previous`, `images: { <name>: <digest>, … }`) where one of a single
+ * image has `digest:`.
  *
  * @param ringOrder ring names in program order
  * @example
@@ -151,7 +189,13 @@ export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): s
   }
   for (const name of names) {
     const r = ledger.rings[name]!;
-    out.push(`  ${yamlString(name)}:`, `    digest: ${yamlString(r.digest)}`);
+    out.push(`  ${yamlString(name)}:`);
+    if (r.images === undefined) {
+      out.push(`    digest: ${yamlString(r.digest ?? '')}`);
+    } else {
+      out.push('    images:');
+      for (const [image, version] of releaseImages(r)) out.push(`      ${yamlString(image!)}: ${yamlString(version)}`);
+    }
     if (r.chart !== undefined) out.push(`    chart: ${yamlString(r.chart)}`);
     out.push(
       `    since: ${quoted(r.since)}`,
@@ -175,7 +219,13 @@ export function serializeLedger(ledger: Ledger, ringOrder: readonly string[]): s
       out.push('    previous:');
       for (const p of r.previous) {
         const chart = p.chart === undefined ? '' : `, chart: ${yamlString(p.chart)}`;
-        out.push(`      - { digest: ${yamlString(p.digest)}${chart}, since: ${quoted(p.since)}, by: ${yamlString(p.by)} }`);
+        const images =
+          p.images === undefined
+            ? `digest: ${yamlString(p.digest ?? '')}`
+            : `images: { ${releaseImages(p)
+                .map(([image, version]) => `${yamlString(image!)}: ${yamlString(version)}`)
+                .join(', ')} }`;
+        out.push(`      - { ${images}${chart}, since: ${quoted(p.since)}, by: ${yamlString(p.by)} }`);
       }
     }
   }
@@ -197,6 +247,7 @@ export function orderRings(names: readonly string[], ringOrder: readonly string[
  * The ledger for a service whose program declares an initial release: every ring runs it,
  * since `now`, with no origin, approval, hold or history.
  *
+ * @param initial the digest every ring runs, or the release (e.g. one digest per named image)
  * @param by who to record as having put it there
  * @param policies what each ring takes (digests only, or tags as well); a ring not named takes digests only
  * @throws GitOpsError `CG207` for a bad service or ring name, `CG608` for a version a ring does not take, `CG609` for a bad `now` or `by`
@@ -206,7 +257,7 @@ export function orderRings(names: readonly string[], ringOrder: readonly string[
 export function initialLedger(
   service: string,
   rings: readonly RingSpec[],
-  digest: string,
+  initial: string | Release,
   now: Date,
   by: string = 'initial',
   policies: Readonly<Record<string, VersionPolicy>> = {},
@@ -217,15 +268,18 @@ export function initialLedger(
       problems.push(problem('CG207', { message: `"${name}" is not a valid service or ring name.` }));
     }
   }
-  const refusing = rings.find((r) => versionProblem(digest, policies[r.name] ?? DEFAULT_VERSION_POLICY) !== undefined);
-  if (refusing !== undefined) {
-    const policy = policies[refusing.name] ?? DEFAULT_VERSION_POLICY;
-    problems.push(
-      problem('CG608', {
-        message: `The initial digest of "${service}" ${versionProblem(digest, policy)}; received "${digest}".`,
-        fix: versionFix(policy),
-      }),
-    );
+  const release = releaseOf(typeof initial === 'string' ? { digest: initial } : initial);
+  for (const [image, digest] of releaseImages(release)) {
+    const refusing = rings.find((r) => versionProblem(digest, policies[r.name] ?? DEFAULT_VERSION_POLICY) !== undefined);
+    if (refusing !== undefined) {
+      const policy = policies[refusing.name] ?? DEFAULT_VERSION_POLICY;
+      problems.push(
+        problem('CG608', {
+          message: `The initial digest of "${service}"${image === undefined ? '' : ` image "${image}"`} ${versionProblem(digest, policy)}; received "${digest}".`,
+          fix: versionFix(policy),
+        }),
+      );
+    }
   }
   if (!isValidDate(now)) {
     problems.push(
@@ -246,7 +300,7 @@ export function initialLedger(
   const since = formatTimestamp(now);
   const states: Record<string, RingState> = {};
   for (const ring of rings) {
-    states[ring.name] = { digest, since, by, from: null, approvedBy: null, hold: null, previous: [] };
+    states[ring.name] = { ...release, since, by, from: null, approvedBy: null, hold: null, previous: [] };
   }
   return { service, rings: states };
 }

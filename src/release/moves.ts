@@ -8,8 +8,7 @@
 import { Problem, problem } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import type { PlatformModel } from '../model/platform-model';
-import { shortDigest } from '../model/versions';
-import { describeHold, describeRelease, Release, releaseOf, sameRelease } from './release';
+import { describeHold, describeImages, describeRelease, Release, releaseOf, sameRelease } from './release';
 import { Hold, Ledger, RingState } from './types';
 
 /** The old ring names the program explains: moved from (to a declared ring) or removed. */
@@ -197,7 +196,7 @@ export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, fil
       problem('CG209', {
         file,
         message:
-          `${where} records ring "${name}" (running ${shortDigest(ledger.rings[name]!.digest)}), which the program does not declare; ` +
+          `${where} records ring "${name}" (running ${describeImages(ledger.rings[name]!)}), which the program does not declare; ` +
           `the program declares ${declared.map((r) => `"${r}"`).join(', ') || 'no rings'}. Its targets would run nothing and Argo CD would delete their Applications.${hint}`,
         fix:
           `If "${name}" was renamed or split, declare it on the new ring: new PromotionRing(platform, '${target}', { …, movedFrom: [${movedFrom}] }). ` +

@@ -4,8 +4,22 @@ import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from 
 import { formatDuration, formatTimestamp, isValidDate } from '../core/timestamp';
 import { hasWindows, openSeconds, soakEnds, WindowGroup } from './sync-windows';
 import { Ledger, PreviousRelease, RingSpec, RingState } from './types';
-import { chartRevisionProblem, describeRelease, Release, releaseKey, releaseOf, sameRelease, shortChart } from './release';
+import {
+  chartRevisionProblem,
+  describeImages,
+  describeRelease,
+  describeVersion,
+  ImageVersions,
+  Release,
+  releaseImages,
+  releaseKey,
+  releaseOf,
+  releaseVersion,
+  sameRelease,
+  shortChart,
+} from './release';
 import { VersionPolicy } from '../model/versions';
+import { decodeVersions } from '../model/images';
 
 /** How many earlier releases a ring keeps for rollback when no limit is given. */
 export const DEFAULT_HISTORY_LIMIT = 5;
@@ -19,6 +33,20 @@ export interface PromoteOptions {
    * @default - whatever `fromRing` runs
    */
   readonly digest?: string;
+  /**
+   * The digests of named images to promote, by image name, for a service with named images
+   * (`imageNames`). An image not named keeps what the release the ring takes from has: into a
+   * later ring, what the ring before runs; into the first ring, what it runs itself.
+   * @default - none
+   */
+  readonly images?: ImageVersions;
+  /**
+   * The names of the service's images, for a service with named images: its releases name a
+   * digest for each. A digest without a name, or one for an image not among them, is refused
+   * (CG619), as is a named digest for a service with one image.
+   * @default - the service has one image
+   */
+  readonly imageNames?: readonly string[];
   /**
    * The chart revision to promote with the digest, for a service whose chart is promoted with
    * its image (`chartOrigin`). Into a later ring it must be the chart the ring before runs.
@@ -76,7 +104,9 @@ export interface RollbackOptions {
   /** The ring to roll back. */
   readonly ring: string;
   /**
-   * Roll back to this digest; it must be in the ring's own history (`previous`).
+   * Roll back to this digest; it must be in the ring's own history (`previous`). For a release
+   * of named images, the newest release in which some image ran this digest; with
+   * `<image>=<digest>` (several joined by `,`), the newest in which each image named ran its digest.
    * @default - `previous` is required
    */
   readonly to?: string;
@@ -152,12 +182,12 @@ export interface LedgerChange {
  *
  * @param rings the program's rings, in order
  * @returns a new ledger; the input is not modified
- * @throws GitOpsError with every rule broken at once (`CG601`–`CG609`, `CG614`, `CG615`, {@link RULE_ERROR_CODES})
+ * @throws GitOpsError with every rule broken at once (`CG601`–`CG609`, `CG614`, `CG615`, `CG618`, `CG619`, {@link RULE_ERROR_CODES})
  * @example
  * promote(ledger, rings, { ring: 'prod', fromRing: 'prod-canary', by: 'alice', approvedBy: 'bob', now: new Date() });
  */
 export function promote(ledger: Ledger, rings: readonly RingSpec[], options: PromoteOptions): LedgerChange {
-  const { ring, digest, chart, fromRing, by, approvedBy, now } = options;
+  const { ring, digest, images, chart, fromRing, by, approvedBy, now } = options;
   const policy = options.policy ?? DEFAULT_VERSION_POLICY;
   const limit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   check([
@@ -166,7 +196,8 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     ...(approvedBy !== undefined && approvedBy.trim() === ''
       ? [problem('CG609', { message: 'The approver given is empty.', fix: 'Pass the name of who approved it, or leave `approvedBy` out.' })]
       : []),
-    ...(digest === undefined && fromRing === undefined && chart === undefined
+    ...imageProblems(ledger.service, options),
+    ...(digest === undefined && images === undefined && fromRing === undefined && chart === undefined
       ? [
           problem('CG609', {
             message: `Nothing to promote into "${ring}": neither a digest nor a ring to take it from was given.`,
@@ -211,9 +242,15 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     );
   }
   if (fromRing !== undefined && upstream !== undefined) {
+    const differing = Object.keys(images ?? {}).filter((name) => images![name] !== upstream.images?.[name]);
     const disagree = [
       ...(digest !== undefined && digest !== upstream.digest
-        ? [`--digest ${shortDigest(digest)} and --from ${fromRing} disagree: "${fromRing}" runs ${shortDigest(upstream.digest)}.`]
+        ? [`--digest ${shortDigest(digest)} and --from ${fromRing} disagree: "${fromRing}" runs ${describeImages(upstream)}.`]
+        : []),
+      ...(differing.length > 0
+        ? [
+            `${differing.map((name) => `--digest ${name}=${shortDigest(images![name])}`).join(' ')} and --from ${fromRing} disagree: "${fromRing}" runs ${describeImages(upstream)}.`,
+          ]
         : []),
       ...(chart !== undefined && chart !== upstream.chart
         ? [`--chart-revision ${chart} and --from ${fromRing} disagree: "${fromRing}" runs ${describeRelease(upstream)}.`]
@@ -232,25 +269,36 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
   // What is not named is taken from where the ring takes releases: the ring before it, or,
   // into the first ring, the ring's own release (a new image keeps the chart, and the reverse).
   const base: Release | undefined = upstream ?? current;
+  const candidateChart = chart ?? base?.chart;
+  const candidateImages = options.imageNames === undefined ? undefined : namedCandidate(ring, options.imageNames, images, base, upstream);
   const candidateDigest = digest ?? base?.digest;
-  if (candidateDigest === undefined) {
+  if (candidateImages === undefined && candidateDigest === undefined) {
     throw new GitOpsError(
-      problem('CG609', {
-        message: `Ring "${ring}" runs nothing yet, so a promotion into it names the image as well: only a chart revision was given.`,
-        fix: 'Pass --digest <sha256:…> with the chart revision.',
-      }),
+      base === undefined
+        ? problem('CG609', {
+            message: `Ring "${ring}" runs nothing yet, so a promotion into it names the image as well: only a chart revision was given.`,
+            fix: 'Pass --digest <sha256:…> with the chart revision.',
+          })
+        : problem('CG619', {
+            message: `${ledger.service} has one image, but "${upstream === undefined ? ring : rings[index - 1]!.name}" runs a release of named images (${describeImages(base)}).`,
+            fix: 'Pass --digest sha256:… with the digest of the image.',
+          }),
     );
   }
-  const candidateChart = chart ?? base?.chart;
-  const candidate: Release = releaseOf({ digest: candidateDigest, ...(candidateChart === undefined ? {} : { chart: candidateChart }) });
-  const invalid = versionProblem(candidate.digest, policy);
-  if (invalid !== undefined) {
-    throw new GitOpsError(
-      problem('CG608', {
-        message: `Cannot promote ${JSON.stringify(candidate.digest)} into "${ring}": it ${invalid}.`,
-        fix: versionFix(policy),
-      }),
-    );
+  const candidate: Release = releaseOf({
+    ...(candidateImages === undefined ? { digest: candidateDigest } : { images: candidateImages }),
+    ...(candidateChart === undefined ? {} : { chart: candidateChart }),
+  });
+  for (const [image, version] of releaseImages(candidate)) {
+    const invalid = versionProblem(version, policy);
+    if (invalid !== undefined) {
+      throw new GitOpsError(
+        problem('CG608', {
+          message: `Cannot promote ${image === undefined ? '' : `image "${image}" `}${JSON.stringify(version)} into "${ring}": it ${invalid}.`,
+          fix: versionFix(policy),
+        }),
+      );
+    }
   }
 
   if (sameRelease(current, candidate)) {
@@ -265,7 +313,7 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     if (!sameRelease(candidate, upstream)) {
       problems.push(
         problem('CG601', {
-          message: `Ring "${ring}" takes only the ${upstream.chart === undefined && candidate.chart === undefined ? 'digest' : 'release'} running in "${before}" (${describeRelease(upstream)}); received ${describeRelease(candidate)}.`,
+          message: `Ring "${ring}" takes only the ${upstream.chart === undefined && candidate.chart === undefined && candidate.images === undefined ? 'digest' : 'release'} running in "${before}" (${describeRelease(upstream)}); received ${describeRelease(candidate)}.`,
           fix: `Promote ${describeRelease(candidate)} into "${before}" first, or use --from ${before}.`,
         }),
       );
@@ -314,13 +362,81 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
       kind: 'promote',
       service: ledger.service,
       rings: [ring],
-      digest: candidate.digest,
-      ...(candidate.chart === undefined ? {} : { chart: candidate.chart }),
+      ...candidate,
       from: before,
       by,
       approvedBy,
     }),
   };
+}
+
+/**
+ * CG619: digests that do not fit the service's images: a named digest for a service with one
+ * image, a digest without a name for a service with named images, or a name it does not declare.
+ */
+function imageProblems(service: string, options: PromoteOptions): Problem[] {
+  const { digest, images, imageNames } = options;
+  const given = Object.keys(images ?? {});
+  if (imageNames === undefined) {
+    return given.length === 0
+      ? []
+      : [
+          problem('CG619', {
+            message: `${service} has one image, so a promotion names its digest without an image name; received ${given.map((n) => `--digest ${n}=…`).join(', ')}.`,
+            fix: `Pass --digest sha256:… without "${given[0]}=".`,
+          }),
+        ];
+  }
+  const out: Problem[] = [];
+  if (digest !== undefined) {
+    out.push(
+      problem('CG619', {
+        message: `${service} has the images ${imageNames.join(', ')}, so each digest names its image; received --digest ${shortDigest(digest)} without a name.`,
+        fix: `Pass --digest <image>=sha256:… for each image to change, e.g. --digest ${imageNames[0]}=${digest}.`,
+      }),
+    );
+  }
+  for (const name of given.filter((n) => !imageNames.includes(n))) {
+    out.push(
+      problem('CG619', {
+        message: `${service} has no image "${name}"; its images are ${imageNames.join(', ')}.${didYouMean(name, [...imageNames])}`,
+        fix: `Name one of ${imageNames.join(', ')} in --digest <image>=sha256:….`,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * The images of a promotion of a service with named images: each image's digest as given, else
+ * as the release the ring takes from (`base`) has it. Fails (CG619) when an image has neither.
+ */
+function namedCandidate(
+  ring: string,
+  names: readonly string[],
+  given: ImageVersions | undefined,
+  base: Release | undefined,
+  upstream: Release | undefined,
+): ImageVersions {
+  const out: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const name of names) {
+    const version = given?.[name] ?? base?.images?.[name];
+    if (version === undefined) missing.push(name);
+    else out[name] = version;
+  }
+  if (missing.length > 0) {
+    const from = upstream === undefined ? `"${ring}"` : 'the ring before';
+    throw new GitOpsError(
+      problem('CG619', {
+        message:
+          `A promotion into "${ring}" names no digest for ${missing.map((n) => `"${n}"`).join(', ')}, and ${from} ` +
+          `${base === undefined ? 'runs nothing yet' : `runs no such image (${describeImages(base)})`} to keep ${missing.length === 1 ? 'it' : 'them'} from.`,
+        fix: `Pass ${missing.map((n) => `--digest ${n}=sha256:…`).join(' ')} as well.`,
+      }),
+    );
+  }
+  return out;
 }
 
 /** CG618: a chart revision for a service whose chart is not promoted, or of the wrong form. */
@@ -408,27 +524,33 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     }
   } else {
     const wanted = to!;
-    const invalid = versionProblem(wanted, { requireDigest: false });
+    // `<image>=<digest>[,…]`: a release in which each image named ran that digest.
+    const named = decodeVersions(wanted);
+    const invalid = (named === undefined ? [wanted] : Object.values(named))
+      .map((v) => versionProblem(v, { requireDigest: false }))
+      .find((why) => why !== undefined);
     if (invalid !== undefined) {
       throw new GitOpsError(
         problem('CG608', { message: `Cannot roll "${ring}" back to ${JSON.stringify(wanted)}: it ${invalid}.`, fix: versionFix(policy) }),
       );
     }
     // The newest release of that image the ring ran (with the chart it ran with).
-    target = current.previous.find((p) => p.digest === wanted && (options.toChart === undefined || p.chart === options.toChart));
+    const runs = (r: Release): boolean =>
+      named === undefined
+        ? r.digest === wanted || Object.values(r.images ?? {}).includes(wanted)
+        : r.images !== undefined && Object.entries(named).every(([image, v]) => r.images![image] === v);
+    target = current.previous.find((p) => runs(p) && (options.toChart === undefined || p.chart === options.toChart));
     if (target === undefined) {
       const known = current.previous.map((p) => `${describeRelease(p)} (since ${p.since})`).join(', ');
-      const what =
-        wanted === current.digest
-          ? `${shortDigest(wanted)} is what "${ring}" runs now`
-          : `${shortDigest(wanted)} is not in the history of ring "${ring}"`;
+      const shown = describeVersion(wanted);
+      const what = runs(current) ? `${shown} is what "${ring}" runs now` : `${shown} is not in the history of ring "${ring}"`;
       throw new GitOpsError(
         problem('CG606', {
           message: `${what}; it ran before: ${known === '' ? 'nothing' : known}.`,
           fix:
             known === ''
               ? `Promote a fixed digest into "${ring}" instead.`
-              : `Use --previous, or --to one of: ${current.previous.map((p) => p.digest).join(', ')}.`,
+              : `Use --previous, or --to one of: ${current.previous.map((p) => releaseVersion(p)).join(', ')}.`,
         }),
       );
     }
@@ -447,28 +569,30 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     throw new GitOpsError(
       problem('CG618', {
         message:
-          `Ring "${ring}" runs chart ${shortChart(current.chart)}; ${shortDigest(target.digest)} was recorded there before the chart was pinned, ` +
+          `Ring "${ring}" runs chart ${shortChart(current.chart)}; ${describeImages(target)} was recorded there before the chart was pinned, ` +
           'so rolling back to it would read the chart at its moving revision as it is today, which no ring may have run. Nothing was changed.',
         fix:
           `Pass --keep-chart to put back only the image, with chart ${shortChart(current.chart)}; ` +
           (pinned.length === 0
-            ? `or promote the release to go back to with its chart (promote ${ledger.service} --ring ${ring} --digest ${target.digest} ${flag}).`
-            : `or roll back to a release with a pinned chart: --to ${pinned[0]!.digest}${pinned.length > 1 ? ` (or another of ${pinned.map((p) => describeRelease(p)).join(', ')})` : ''}; or promote the release to go back to with its chart (${flag}).`),
+            ? `or promote the release to go back to with its chart (promote ${ledger.service} --ring ${ring} --digest ${releaseVersion(target)} ${flag}).`
+            : `or roll back to a release with a pinned chart: --to ${releaseVersion(pinned[0]!)}${pinned.length > 1 ? ` (or another of ${pinned.map((p) => describeRelease(p)).join(', ')})` : ''}; or promote the release to go back to with its chart (${flag}).`),
       }),
     );
   }
-  const refused = versionProblem(target.digest, policy);
-  if (refused !== undefined) {
-    throw new GitOpsError(
-      problem('CG608', {
-        message: `Cannot roll "${ring}" back to ${JSON.stringify(target.digest)}: it ${refused}.`,
-        fix: `Roll back to a digest from the ring's history, or promote a fixed digest.`,
-      }),
-    );
+  for (const [image, version] of releaseImages(target)) {
+    const refused = versionProblem(version, policy);
+    if (refused !== undefined) {
+      throw new GitOpsError(
+        problem('CG608', {
+          message: `Cannot roll "${ring}" back to ${image === undefined ? '' : `image "${image}" `}${JSON.stringify(version)}: it ${refused}.`,
+          fix: `Roll back to a digest from the ring's history, or promote a fixed digest.`,
+        }),
+      );
+    }
   }
 
   const since = formatTimestamp(now);
-  const restored = options.keepChart === true ? { digest: target.digest, chart: current.chart! } : releaseOf(target);
+  const restored = releaseOf(options.keepChart === true ? { ...target, chart: current.chart! } : target);
   const state: RingState = {
     ...restored,
     since,
@@ -485,8 +609,7 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
       kind: 'rollback',
       service: ledger.service,
       rings: [ring],
-      digest: restored.digest,
-      ...(restored.chart === undefined ? {} : { chart: restored.chart }),
+      ...restored,
       by,
       reason,
     }),
@@ -534,7 +657,10 @@ export type ReleaseSummary =
       readonly service: string;
       /** The rings it changed: one, or the rings a ring was split into, changed as one. */
       readonly rings: readonly string[];
-      readonly digest: string;
+      /** The digest of a service with one image. @default - none: `images` */
+      readonly digest?: string;
+      /** The digest of each named image. @default - none: `digest` */
+      readonly images?: ImageVersions;
       /** The chart revision promoted with it. @default - none */
       readonly chart?: string;
       /** The ring it was taken from. @default - none: the first ring */
@@ -547,7 +673,10 @@ export type ReleaseSummary =
       readonly kind: 'rollback';
       readonly service: string;
       readonly rings: readonly string[];
-      readonly digest: string;
+      /** The digest of a service with one image. @default - none: `images` */
+      readonly digest?: string;
+      /** The digest of each named image. @default - none: `digest` */
+      readonly images?: ImageVersions;
       /** The chart revision restored with it. @default - none */
       readonly chart?: string;
       readonly by: string;

@@ -3,7 +3,7 @@ import { PACKAGE_VERSION } from '../core/version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';
-import { ReleaseState, RingRelease, synthesize } from './synthesize';
+import { ReleaseState, RingRelease, ringRelease, synthesize } from './synthesize';
 import { RELEASE_FILE } from './sources';
 
 /**
@@ -43,15 +43,7 @@ export function modelFingerprint(model: PlatformModel): string {
 export function releaseState(ledgers: ReadonlyMap<string, LedgerFile>): ReleaseState {
   const state = new Map<string, Map<string, RingRelease>>();
   for (const [service, file] of ledgers) {
-    state.set(
-      service,
-      new Map(
-        Object.entries(file.ledger.rings).map(([ring, r]) => [
-          ring,
-          r.chart === undefined ? { version: r.digest } : { version: r.digest, chart: r.chart },
-        ]),
-      ),
-    );
+    state.set(service, new Map(Object.entries(file.ledger.rings).map(([ring, r]) => [ring, ringRelease(r)])));
   }
   return state;
 }

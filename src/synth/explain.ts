@@ -8,13 +8,14 @@ import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import { LedgerFile } from '../release/ledger-files';
-import { shortDigest } from '../model/versions';
 import { Hold, RingState } from '../release/types';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { chartOf, ringChart } from '../model/source-kinds';
 import { isInitialRelease } from './status';
 import { valuesFile } from '../model/placement';
-import { releaseValues, targetLayers } from './synthesize';
+import { targetLayers } from './synthesize';
+import { serviceReleaseValues } from '../model/target-values';
+import { describeVersion, releaseVersion, sortedImages } from '../release/release';
 import { mergeValuesWithProvenance, ValuesLayer } from '../model/values';
 
 /** One key of the final values file and the layer that set it. */
@@ -29,8 +30,16 @@ export interface ExplainedValue {
 
 /** What the ledger says the target's ring runs. */
 export interface ExplainedRelease {
-  /** Digest (or tag, where the ring's policy allows tags) the ring runs. */
+  /**
+   * Digest (or tag, where the ring's policy allows tags) the ring runs; for a service with
+   * named images, all of them as `api=sha256:…,worker=sha256:…`.
+   */
   readonly digest: string;
+  /**
+   * The digest of each named image, for a service with named images.
+   * @default - absent for a service with one image
+   */
+  readonly images?: Readonly<Record<string, string>>;
   /** When it entered the ring, `YYYY-MM-DDTHH:MM:SSZ`. */
   readonly since: string;
   /** True when it is the program's initial digest and nothing was promoted since. */
@@ -149,7 +158,15 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
 
   const layers: ValuesLayer[] = [
     ...targetLayers(model, t),
-    ...(state ? [{ id: 'release', label: `release ledger (ring ${t.ring})`, values: releaseValues(state.digest) }] : []),
+    ...(state
+      ? [
+          {
+            id: 'release',
+            label: `release ledger (ring ${t.ring})`,
+            values: serviceReleaseValues(service, (image) => (image === undefined ? (state.digest ?? '') : (state.images?.[image] ?? ''))),
+          },
+        ]
+      : []),
   ];
   const merged = mergeValuesWithProvenance(layers);
   const values: ExplainedValue[] = [];
@@ -181,7 +198,8 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
     valuesFile: valuesFile(model, t),
     release: state
       ? {
-          digest: state.digest,
+          digest: releaseVersion(state),
+          ...(state.images === undefined ? {} : { images: sortedImages(state.images) }),
           since: state.since,
           initial: isInitialRelease(state),
           by: state.by,
@@ -284,9 +302,9 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
       : ['workload', 'rendered manifests (cdk8s-plus-28), one file per object in the target directory'],
     ['values file', r ? e.valuesFile : `${e.valuesFile} (not written yet)`],
     [
-      'digest',
+      r?.images === undefined ? 'digest' : 'images',
       r
-        ? `${shortDigest(r.digest)} ${r.initial ? "(the program's initialDigest; not promoted since)" : `since ${r.since} by ${r.by}${r.from ? `, from ${r.from}` : ''}${r.approvedBy ? `, approved by ${r.approvedBy}` : ''}`}`
+        ? `${describeVersion(r.digest)} ${r.initial ? "(the program's initialDigest; not promoted since)" : `since ${r.since} by ${r.by}${r.from ? `, from ${r.from}` : ''}${r.approvedBy ? `, approved by ${r.approvedBy}` : ''}`}`
         : `not released yet: ring ${e.ring} runs nothing, so there is no values file and no Application`,
     ],
     ...(r?.hold ? [['hold', `HELD: ${r.hold.reason} (by ${r.hold.by}, ${r.hold.since})`] as [string, string]] : []),

@@ -37,7 +37,8 @@ export interface ManifestEntry {
    */
   readonly service?: string;
   /**
-   * The release (image digest) the file embeds, for a file of a target.
+   * The release (image digest; for a service with named images the digests of those the file
+   * holds, `api=sha256:…,worker=sha256:…`) the file embeds, for a file of a target.
    * @default - none
    */
   readonly release?: string;
@@ -79,8 +80,11 @@ export interface Manifest {
 }
 
 const HEADER = 'cdk8s-gitops';
-/** What a recorded release may look like: a digest or version, no quotes or spaces. */
-const RELEASE = /^[\w.:@+-]{1,200}$/;
+/**
+ * What a recorded release may look like: a digest or version, or the versions of named images
+ * (`api=sha256:…,worker=sha256:…`); no quotes or spaces.
+ */
+const RELEASE = /^[\w.:@+-]{1,200}$|^[\w.:@+=,-]{1,8000}$/;
 const VERSION = 3;
 /** The versions a manifest may have: 1 (before shards), 2 (before seals) and this one. */
 const READABLE_VERSIONS = [1, 2, VERSION];

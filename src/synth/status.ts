@@ -11,7 +11,7 @@ import { formatTimestamp } from '../core/timestamp';
 import { Hold, RingState } from '../release/types';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { RingChart, ringChart } from '../model/source-kinds';
-import { shortChart } from '../release/release';
+import { describeImages, releaseVersion, shortChart, sortedImages } from '../release/release';
 import { RELEASE_FILE } from './sources';
 import { valuesFile } from '../model/placement';
 
@@ -29,10 +29,21 @@ export interface RingStatus {
   readonly declared: boolean;
   /** Applications of this service in this ring, sorted. */
   readonly applications: readonly string[];
-  /** Digest (or tag) the ring runs; `null` when nothing is released to it yet. */
+  /**
+   * Digest (or tag) the ring runs; for a service with named images, all of them as
+   * `api=sha256:…,worker=sha256:…`; `null` when nothing is released to it yet.
+   */
   readonly digest: string | null;
-  /** `sha256:` and the first 8 hex characters; tags as they are. */
+  /**
+   * `sha256:` and the first 8 hex characters; tags as they are; for named images
+   * `api sha256:2e8f1a31, worker sha256:9c0d4b7e`.
+   */
   readonly shortDigest: string | null;
+  /**
+   * The digest of each named image, for a service with named images.
+   * @default - absent for a service with one image, and for a ring that runs nothing yet
+   */
+  readonly images?: Readonly<Record<string, string>>;
   /**
    * The chart revision the ring reads, for a service whose chart is promoted with the image
    * (`pinned: false`: its release records none, so it reads the program's).
@@ -84,9 +95,9 @@ export interface TargetStatus {
   readonly cluster: string;
   /** Name of the promotion ring the target belongs to. */
   readonly ring: string;
-  /** Digest (or tag) its ring runs; `null` when nothing is released to the ring yet. */
+  /** Digest (or tag) its ring runs (named images as `api=sha256:…,worker=sha256:…`); `null` when nothing is released to the ring yet. */
   readonly digest: string | null;
-  /** `sha256:` and the first 8 hex characters (tags as they are); `null` with `digest`. */
+  /** `sha256:` and the first 8 hex characters (tags as they are; named images `api sha256:2e8f1a31, …`); `null` with `digest`. */
   readonly shortDigest: string | null;
   /** Where its values file is (or will be, once its ring runs a digest). */
   readonly valuesFile: string;
@@ -151,8 +162,9 @@ export function releaseOverview(model: PlatformModel, ledgers: ReadonlyMap<strin
         ring,
         declared: ringIndex.has(ring),
         applications,
-        digest: state?.digest ?? null,
-        shortDigest: state ? shortDigest(state.digest) : null,
+        digest: state ? releaseVersion(state) : null,
+        shortDigest: state ? describeImages(state) : null,
+        ...(state?.images === undefined ? {} : { images: sortedImages(state.images) }),
         ...chartOf(s, state),
         since: state?.since ?? null,
         initial: state !== undefined && isInitialRelease(state),
@@ -178,7 +190,8 @@ function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, Ledge
     .map((t) => ({ t, application: applicationName(t) }))
     .sort((a, b) => order.get(a.t.service)! - order.get(b.t.service)! || rank(a.t) - rank(b.t) || compare(a.application, b.application))
     .map(({ t, application }): TargetStatus => {
-      const digest = ledgers.get(t.service)?.ledger.rings[t.ring]?.digest ?? null;
+      const state = ledgers.get(t.service)?.ledger.rings[t.ring];
+      const digest = state === undefined ? null : releaseVersion(state);
       return {
         application,
         target: t.id,
@@ -188,7 +201,7 @@ function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, Ledge
         cluster: t.cluster,
         ring: t.ring,
         digest,
-        shortDigest: digest === null ? null : shortDigest(digest),
+        shortDigest: state === undefined ? null : describeImages(state),
         valuesFile: valuesFile(model, t),
         emitted: digest !== null,
       };
@@ -277,10 +290,11 @@ function servicesText(report: StatusReport): string {
   for (const s of report.services) {
     out.push(`${s.service}  ${ledgerNote(s)}`);
     const charts = s.rings.some((r) => r.chart !== undefined);
+    const images = imagesOf(s);
     const rows = s.rings.map((r) => [
       r.declared ? r.ring : `${r.ring} (not declared)`,
       String(r.applications.length),
-      r.shortDigest ?? NONE,
+      ...(images === undefined ? [r.shortDigest ?? NONE] : images.map((i) => imageText(r, i))),
       ...(charts ? [chartText(r)] : []),
       sinceText(r),
       r.by ?? NONE,
@@ -288,7 +302,8 @@ function servicesText(report: StatusReport): string {
       r.approvedBy ?? NONE,
       r.hold ? `HELD: ${r.hold.reason} (by ${r.hold.by}, ${r.hold.since})` : NONE,
     ]);
-    const head = ['RING', 'TARGETS', 'DIGEST', ...(charts ? ['CHART'] : []), 'SINCE', 'BY', 'FROM', 'APPROVED BY', 'HOLD'];
+    const digests = images === undefined ? ['DIGEST'] : images.map((i) => `${i.toUpperCase()} DIGEST`);
+    const head = ['RING', 'TARGETS', ...digests, ...(charts ? ['CHART'] : []), 'SINCE', 'BY', 'FROM', 'APPROVED BY', 'HOLD'];
     out.push(...table(head, rows).map((l) => `  ${l}`), '');
   }
   const rings = report.services.flatMap((s) => s.rings);
@@ -299,6 +314,8 @@ function servicesText(report: StatusReport): string {
   if (rings.some((r) => r.initial)) out.push("initial: the program's initialDigest; nothing was promoted into the ring since.");
   if (rings.some((r) => r.digest === null))
     out.push(`${NONE} in DIGEST: nothing released to the ring yet; its targets are not emitted (no values file, no Application).`);
+  if (report.services.some((s) => imagesOf(s) !== undefined))
+    out.push('<IMAGE> DIGEST: a service with named images runs a digest per image; a release moves all of them together.');
   out.push('Change what a ring runs with `cdk8s-gitops promote`, `rollback` and `unhold`.');
   return `${out.join('\n')}\n`;
 }
@@ -313,6 +330,21 @@ function targetsText(report: StatusReport): string {
   const out = table(['APPLICATION', 'RING', 'DIGEST', 'VALUES FILE'], rows);
   if (report.targets.length === 0) out.push('The program declares no targets.');
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The names of a service's images when its rings run named images (from what they run), sorted;
+ * undefined for a service with one image.
+ */
+function imagesOf(s: ServiceStatus): string[] | undefined {
+  const names = new Set(s.rings.flatMap((r) => Object.keys(r.images ?? {})));
+  return names.size === 0 ? undefined : [...names].sort(compare);
+}
+
+/** The short digest one named image runs in a ring. */
+function imageText(r: RingStatus, image: string): string {
+  const version = r.images?.[image];
+  return version === undefined ? NONE : shortDigest(version);
 }
 
 function ledgerNote(s: ServiceStatus): string {
@@ -374,17 +406,22 @@ export function statusMarkdown(report: Pick<StatusReport, 'rings' | 'services'>)
     );
     // A chart column only for a service whose chart is promoted with the image: other pages keep their bytes.
     const charts = s.rings.some((r) => r.chart !== undefined);
+    // A column per image only for a service with named images: other pages keep their bytes.
+    const images = imagesOf(s);
+    const digestHead = images === undefined ? ' Digest |' : images.map((i) => ` \`${md(i)}\` digest |`).join('');
     out.push(
       '',
-      `| Ring | Targets | Digest |${charts ? ' Chart |' : ''} Since | By | From | Approved by | Hold |`,
-      `| --- | ---: | --- |${charts ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
+      `| Ring | Targets |${digestHead}${charts ? ' Chart |' : ''} Since | By | From | Approved by | Hold |`,
+      `| --- | ---: |${' --- |'.repeat(images?.length ?? 1)}${charts ? ' --- |' : ''} --- | --- | --- | --- | --- |`,
     );
     for (const r of s.rings) {
       out.push(
         `| ${[
           r.declared ? md(r.ring) : `${md(r.ring)} (not declared)`,
           String(r.applications.length),
-          r.shortDigest ? `\`${md(r.shortDigest)}\`` : NONE,
+          ...(images === undefined
+            ? [r.shortDigest ? `\`${md(r.shortDigest)}\`` : NONE]
+            : images.map((i) => (r.images?.[i] === undefined ? NONE : `\`${md(imageText(r, i))}\``))),
           ...(charts
             ? [
                 r.chart === undefined
@@ -408,7 +445,9 @@ export function statusMarkdown(report: Pick<StatusReport, 'rings' | 'services'>)
     rings.forEach((r, i) => {
       const lines = [
         r.ring,
-        r.shortDigest ?? `${NONE} not released`,
+        ...(r.images === undefined
+          ? [r.shortDigest ?? `${NONE} not released`]
+          : Object.keys(r.images).map((i) => `${i} ${imageText(r, i)}`)),
         ...(r.chart ? [`chart ${r.chart.pinned ? shortChart(r.chart.revision) : `${r.chart.revision} (unpinned)`}`] : []),
         ...(r.since ? [r.initial ? 'initial' : `since ${r.since}`] : []),
         ...(r.hold ? ['HOLD'] : []),

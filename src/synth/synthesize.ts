@@ -4,7 +4,10 @@ import { buildBootstrap } from './argocd/bootstrap';
 import type { ArgoObject } from '../model/argo-object';
 import { clusterIndex } from '../model/cluster-index';
 import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
-import { PlatformModel } from '../model/platform-model';
+import { PlatformModel, ServiceModel } from '../model/platform-model';
+import { GitOpsError, Problem, problem } from '../core/errors';
+import { compareNames, imageNames } from '../model/images';
+import { describeVersion, initialRelease, Release, releaseVersion, sortedImages } from '../release/release';
 import { RingRelease, sourceKindOf } from './sources';
 import { targetDirectory } from '../model/placement';
 import { renderObjects } from './argocd/emit';
@@ -83,14 +86,42 @@ function layerKeysOf(model: PlatformModel): Pick<ReadonlyMap<string, string>, 'g
   };
 }
 
-/** The releases a program's initial digests give: every ring of a service runs its initialDigest. */
+/** The releases a program's initial digests give: every ring of a service runs its initialDigest (one per named image). */
 export function initialReleases(model: PlatformModel): ReleaseState {
   const state = new Map<string, Map<string, RingRelease>>();
   for (const s of model.services) {
-    if (!s.initialDigest) continue;
-    state.set(s.name, new Map(model.rings.map((r) => [r.name, { version: s.initialDigest! }])));
+    const initial = initialRelease(s);
+    if (initial === undefined) continue;
+    state.set(s.name, new Map(model.rings.map((r) => [r.name, ringRelease(initial)])));
   }
   return state;
+}
+
+/** What a ring runs, as the source kinds write it, from a release (e.g. a ledger's entry). */
+export function ringRelease(r: Release): RingRelease {
+  return {
+    version: releaseVersion(r),
+    ...(r.images === undefined ? {} : { images: sortedImages(r.images) }),
+    ...(r.chart === undefined ? {} : { chart: r.chart }),
+  };
+}
+
+/**
+ * CG214 when a ring's release does not name the images the program declares for its service
+ * (a digest of one image for a service with named images, or the reverse, or other names):
+ * which image a digest belongs to is not known, so the ring's files cannot be written.
+ */
+function releaseMismatch(service: ServiceModel, ring: string, release: RingRelease): Problem | undefined {
+  const declared = imageNames(service);
+  const recorded = Object.keys(release.images ?? {}).sort(compareNames);
+  if (service.images === undefined ? release.images === undefined : recorded.join(',') === declared.join(',')) return undefined;
+  const runs =
+    release.images === undefined ? `a digest of one image (${describeVersion(release.version)})` : `the images ${recorded.join(', ')}`;
+  const has = service.images === undefined ? 'one image' : `the images ${declared.join(', ')}`;
+  return problem('CG214', {
+    constructPath: service.path,
+    message: `Ring "${ring}" of ${service.name} runs ${runs}, but the program declares ${has}: which image a digest belongs to is not known, so none of the ring's files can be written.`,
+  });
 }
 
 /**
@@ -110,6 +141,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   const layerKeys = layerKeysOf(model);
   const clusterOf = clusterIndex(model);
   const services = new Map(model.services.map((s) => [s.name, s]));
+  const mismatches = new Map<string, Problem>();
 
   for (const t of model.targets) {
     if (part && !part.services.has(t.service)) continue;
@@ -117,6 +149,11 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     if (!release) continue;
     const cluster = clusterOf(t);
     const service = services.get(t.service)!;
+    const mismatch = releaseMismatch(service, t.ring, release);
+    if (mismatch !== undefined) {
+      mismatches.set(`${t.service}\u0000${t.ring}`, mismatch);
+      continue;
+    }
     const files = sourceKindOf(service).targetFiles({
       model,
       target: t,
@@ -136,6 +173,10 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         ...(f.release === undefined ? {} : { release: { version: f.release, ring: t.ring } }),
       });
     }
+  }
+
+  if (mismatches.size > 0) {
+    throw new GitOpsError([...mismatches.values()], "A ledger's release does not fit the program's images; nothing was written:");
   }
 
   const defaults = model.serviceDefaults;

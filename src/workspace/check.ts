@@ -163,12 +163,14 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
       { model, target: t, service, directory: targetDirectory(model, t) },
       read,
     )) {
-      if (version === ring.digest) continue;
+      // A service with named images: each file runs the digests of the images it holds.
+      const expected = service.images === undefined ? ring.digest : sourceKindOf(service).embeddedRelease(p, service, ring, t);
+      if (version === expected) continue;
       findings.push(
         finding(
           FindingKind.DIGEST_MISMATCH,
           p,
-          `${applicationName(t)} runs ${String(version)} in ${p.slice(p.lastIndexOf('/') + 1)}, but the ledger says ring ${t.ring} runs ${ring.digest}.`,
+          `${applicationName(t)} runs ${String(version)} in ${p.slice(p.lastIndexOf('/') + 1)}, but the ledger says ring ${t.ring} runs ${expected}.`,
         ),
       );
     }

@@ -21,10 +21,10 @@ import { readManifest } from './checkout/manifest-io';
 import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { serviceOfFile } from '../release/ledger-reader';
 import { PlatformModel } from '../model/platform-model';
+import { describeVersion, ImageVersions, initialRelease } from '../release/release';
 import { LedgerText, movedLedgerProblem, parseLedgerTexts } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
 import { readLedgerTexts, recordedElsewhere } from './ledgers';
-import { shortDigest } from '../model/versions';
 import { LedgerCheck, LedgerHistory, ledgerProblems } from '../release/gates';
 import { parseLedger } from '../release/ledger';
 import { applyRingMoves, undeclaredRingProblems } from '../release/moves';
@@ -265,9 +265,7 @@ export class CheckoutGates {
       ...promotedChartOf(this.model, service),
       ...(baselineRings === undefined ? {} : { baselineRings }),
       ...(movedTo === undefined ? {} : { movedTo }),
-      ...(this.model.services.find((s) => s.name === service)?.initialDigest
-        ? { initialDigest: this.model.services.find((s) => s.name === service)!.initialDigest! }
-        : {}),
+      ...initialReleaseOf(this.model, service),
       now: soakUntil(this.clock),
       latest: new Date((this.clock.clock ?? this.clock.now).getTime() + CLOCK_SKEW_MS),
     };
@@ -475,7 +473,7 @@ function promotedChartOf(model: PlatformModel, service: string): { promotedChart
 export function takesEffect(rings: readonly RingSpec[], ring: string, at: Date, digest?: string): string | undefined {
   const closed = closedUntil(rings, ring, at);
   if (closed === undefined) return undefined;
-  const what = digest === undefined ? 'the change' : shortDigest(digest);
+  const what = digest === undefined ? 'the change' : describeVersion(digest);
   return closed.opensAt === undefined
     ? `${ring}'s sync windows are closed now and do not open within a year: Argo CD will not sync ${what} by itself.`
     : `${ring}'s sync window opens at ${formatTimestamp(closed.opensAt)}: Argo CD syncs ${what} then, not now.`;
@@ -487,4 +485,12 @@ export function takesEffect(rings: readonly RingSpec[], ring: string, at: Date, 
  */
 export function assertCheckoutLedgers(model: PlatformModel, dir: string, clock: GateClock, options: CheckoutGatesOptions = {}): string[] {
   return CheckoutGates.open(model, dir, clock, options).assertLedgers(readLedgerTexts(model, dir));
+}
+
+/** `{ initialDigest }` or `{ initialImages }` when the program declares an initial release for `service`, else nothing. */
+function initialReleaseOf(model: PlatformModel, service: string): { initialDigest?: string; initialImages?: ImageVersions } {
+  const s = model.services.find((x) => x.name === service);
+  const initial = s === undefined ? undefined : initialRelease(s);
+  if (initial === undefined) return {};
+  return initial.images === undefined ? { initialDigest: initial.digest! } : { initialImages: initial.images };
 }

@@ -6,6 +6,7 @@
  */
 import { GitOpsError } from '../core/errors';
 import { PlatformModel } from '../model/platform-model';
+import { initialRelease } from '../release/release';
 import {
   deletedLedgerProblem,
   movedLedgerProblem,
@@ -37,9 +38,9 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
     const rel = ledgerFilePath(model, s.name);
     const text = checkout.read(rel, MAX_LEDGER_BYTES);
     if (text !== undefined) out.set(s.name, { path: rel, text, initial: false });
-    else if (s.initialDigest) {
+    else if (initialRelease(s) !== undefined) {
       missing.push(rel);
-      out.set(s.name, { path: rel, text: ledgerText(model, programInitialLedger(model, s.name, s.initialDigest)), initial: true });
+      out.set(s.name, { path: rel, text: ledgerText(model, programInitialLedger(model, s.name, initialRelease(s)!)), initial: true });
     }
   }
   if (missing.length > 0) assertNoDeletedLedgers(dir, missing);

@@ -119,16 +119,18 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
   const d = isMap(parsed) ? parsed : {};
   const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 10_000;
   const opt = (v: unknown): boolean => v === undefined || str(v);
+  const optImages = (v: unknown): boolean => v === undefined || (isMap(v) && Object.keys(v).length > 0 && Object.values(v).every(str));
   const r = isMap(d.request) ? d.request : undefined;
   const request =
     !r || !str(r.service) || !str(r.ring)
       ? undefined
-      : r.kind === 'promote' && opt(r.digest) && opt(r.chart) && opt(r.fromRing) && opt(r.approvedBy)
+      : r.kind === 'promote' && opt(r.digest) && optImages(r.images) && opt(r.chart) && opt(r.fromRing) && opt(r.approvedBy)
         ? {
             kind: r.kind,
             service: r.service,
             ring: r.ring,
             digest: r.digest,
+            ...(r.images === undefined ? {} : { images: r.images as Record<string, string> }),
             ...(r.chart === undefined ? {} : { chart: r.chart }),
             fromRing: r.fromRing,
             approvedBy: r.approvedBy,

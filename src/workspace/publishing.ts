@@ -13,7 +13,7 @@ import { shortDigest } from '../model/versions';
 import { parseLedger } from '../release/ledger';
 import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations';
 import { Hold, Ledger, PreviousRelease, RingState } from '../release/types';
-import { describeHold, describeRelease, sameRelease } from '../release/release';
+import { describeHold, describeRelease, initialRelease, releaseVersion, sameRelease } from '../release/release';
 import { applyRingMoves, ringsTakingOver } from '../release/moves';
 import { checkoutTree } from './build';
 import { Checkout } from './checkout/checkout-fs';
@@ -321,9 +321,9 @@ function exactRequest(
           `it kept chart ${made.chart ?? '(none)'} of "${request.ring}", which runs ${runs ?? 'no pinned chart'} now.`,
         );
       }
-      return { ...request, to: made.digest, previous: false };
+      return { ...request, to: releaseVersion(made), previous: false };
     }
-    return { ...request, to: made.digest, ...(made.chart === undefined ? {} : { toChart: made.chart }), previous: false };
+    return { ...request, to: releaseVersion(made), ...(made.chart === undefined ? {} : { toChart: made.chart }), previous: false };
   }
   const source = request.fromRing === undefined ? undefined : current?.rings[request.fromRing];
   if (source !== undefined && !sameRelease(source, made)) {
@@ -337,7 +337,12 @@ function exactRequest(
         `${request.approvedBy ? ', with an approval for that digest,' : ''} if it should go on.`,
     );
   }
-  return { ...request, digest: made.digest, ...(made.chart === undefined ? {} : { chart: made.chart }) };
+  const { digest: _digest, images: _images, ...rest } = request;
+  return {
+    ...rest,
+    ...(made.images === undefined ? { digest: made.digest } : { images: made.images }),
+    ...(made.chart === undefined ? {} : { chart: made.chart }),
+  };
 }
 
 /** `CG517`: the pending operation cannot be made on the remote tip, for the reason `why`. */
@@ -442,7 +447,8 @@ export async function assertPendingState(
     // with the program's initial digests, or HEAD's ledger with the program's ring moves applied.
     // Ledgers are compared as the program reads them (its ring moves applied): a `synth` by an
     // earlier program that renamed a ring the program has renamed again since wrote the same ledger.
-    const initial = s.initialDigest ? ledgerText(model, programInitialLedger(model, s.name, s.initialDigest)) : undefined;
+    const declared = initialRelease(s);
+    const initial = declared ? ledgerText(model, programInitialLedger(model, s.name, declared)) : undefined;
     const moved = (text: string): string => withRingMoves(model, text, file) ?? text;
     const same = (a: string | null, b: string | null): boolean => a === b || (a !== null && b !== null && moved(a) === moved(b));
     const atHead = (text: string | null): boolean => (head === null ? text === null || text === initial : same(text, head));

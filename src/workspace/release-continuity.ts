@@ -15,7 +15,8 @@ import { GitOpsError, Problem, problem } from '../core/errors';
 import { LedgerGit } from './git/ledger-history';
 import { ledgerFilePath, MAX_LEDGER_BYTES } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
-import { shortDigest } from '../model/versions';
+import { holdsVersion } from '../model/images';
+import { describeVersion } from '../release/release';
 import { parseLedger } from '../release/ledger';
 import { applyRingMoves } from '../release/moves';
 import { Ledger } from '../release/types';
@@ -147,7 +148,7 @@ function runningNow(
     for (const [p, e] of recorded.filesIn(targetDirectory(model, target))) {
       if (e.release === undefined || paths.includes(p) || isReleaseFile(p)) continue;
       const text = read(p);
-      if (text !== undefined && contentHash(text) === e.sha256 && text.includes(e.release)) return e.release;
+      if (text !== undefined && contentHash(text) === e.sha256 && holdsVersion(text, e.release)) return e.release;
     }
     return undefined;
   }
@@ -160,7 +161,7 @@ function isReleaseFile(p: string): boolean {
 
 /** The release a manifest entry records for a file, when `text` (the file as recorded) holds it. */
 function embedded(entry: ManifestEntry, text: string): string | undefined {
-  return entry.release !== undefined && contentHash(text) === entry.sha256 && text.includes(entry.release) ? entry.release : undefined;
+  return entry.release !== undefined && contentHash(text) === entry.sha256 && holdsVersion(text, entry.release) ? entry.release : undefined;
 }
 
 /** The manifest's entries, and those of the files directly in a directory, sorted (indexed on first use). */
@@ -255,7 +256,8 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
       // The target runs what it ran; or its ring ran that and its entry changes now: a promotion
       // or a rollback of the ring, which the ring rules judge.
       const service = services.get(target.service)!;
-      if (was === release.version || sourceKindOf(service).embeddedRelease(p, service, before.ledger.rings[release.ring]) === was) continue;
+      if (was === release.version || sourceKindOf(service).embeddedRelease(p, service, before.ledger.rings[release.ring], target) === was)
+        continue;
       const key = [target.service, release.ring, was, release.version].join('\u0000');
       const group = groups.get(key) ?? {
         service: target.service,
@@ -274,12 +276,12 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
     return problem('CG144', {
       ...(ring ? { constructPath: ring.path } : {}),
       message:
-        `The write would switch ${apps.length === 1 ? 'Application' : `${apps.length} Applications`} ${apps.join(', ')} from ${shortDigest(g.from)} to ${shortDigest(g.to)} ` +
-        `without a promotion: the program puts ${apps.length === 1 ? 'its target' : 'their targets'} in ring "${g.ring}", which runs ${shortDigest(g.to)} of ${g.service} ` +
+        `The write would switch ${apps.length === 1 ? 'Application' : `${apps.length} Applications`} ${apps.join(', ')} from ${describeVersion(g.from)} to ${describeVersion(g.to)} ` +
+        `without a promotion: the program puts ${apps.length === 1 ? 'its target' : 'their targets'} in ring "${g.ring}", which runs ${describeVersion(g.to)} of ${g.service} ` +
         `(a target moved to another ring, or a ring that takes over the entry of a ring ${apps.length === 1 ? 'it' : 'they'} did not run in). No ring's gates were checked for it.`,
       fix:
         `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
-        `(promote ${shortDigest(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}, or roll "${g.ring}" back to ${shortDigest(g.from)}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
+        `(promote ${describeVersion(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}, or roll "${g.ring}" back to ${describeVersion(g.from)}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
         "movedFrom names only a ring's own old names. If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.",
     });
   });

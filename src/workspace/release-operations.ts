@@ -4,7 +4,7 @@ import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeI
 import { recordsInputs } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { FileTree } from '../synth/file-tree';
-import { PlatformModel } from '../model/platform-model';
+import { PlatformModel, ServiceModel } from '../model/platform-model';
 import { applicationName } from '../model/placement';
 import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
@@ -15,7 +15,8 @@ import { arrivalOf } from '../release/gates';
 import { LedgerChange, promote, PromoteOptions, releaseSummary, rollback, unhold } from '../release/rules';
 import { orderBeforeSplit } from '../release/moves';
 import { Ledger, RingSpec } from '../release/types';
-import { releaseOf, sameRelease } from '../release/release';
+import { ImageVersions, releaseOf, releaseVersion, sameRelease } from '../release/release';
+import { imageNames } from '../model/images';
 
 /** A change to what a ring runs. */
 export type ReleaseRequest =
@@ -23,8 +24,13 @@ export type ReleaseRequest =
       readonly kind: 'promote';
       readonly service: string;
       readonly ring: string;
-      /** The digest to promote. @default - what `fromRing` runs */
+      /** The digest to promote, of a service with one image. @default - what `fromRing` runs */
       readonly digest?: string;
+      /**
+       * The digests of named images to promote, by image name, of a service with named images;
+       * an image not named keeps what the ring takes from runs. @default - none
+       */
+      readonly images?: ImageVersions;
       /** The chart revision to promote, for a service whose chart is promoted with its image. @default - see `PromoteOptions.chart` */
       readonly chart?: string;
       /** Promote what this ring runs. @default - `digest` is required */
@@ -138,6 +144,8 @@ export function runRelease(
       ? promote(on, placeOf(ring).order, {
           ring,
           digest: request.digest,
+          ...(request.images === undefined ? {} : { images: request.images }),
+          ...imageNamesOf(service),
           ...(request.chart === undefined ? {} : { chart: request.chart }),
           ...(promotedChart === undefined ? {} : { promotedChart }),
           fromRing: fromOf(ring, request.fromRing),
@@ -213,7 +221,8 @@ export function runRelease(
   const notes: string[] = [];
   if (change.changed && request.kind !== 'unhold') {
     for (const ring of into) {
-      const effect = takesEffect(rings, ring, soakUntil(ctx), change.ledger.rings[ring]?.digest);
+      const state = change.ledger.rings[ring];
+      const effect = takesEffect(rings, ring, soakUntil(ctx), state === undefined ? undefined : releaseVersion(state));
       if (effect !== undefined) notes.push(effect);
     }
   }
@@ -278,4 +287,9 @@ function joinChanges(
         ? releaseSummary({ kind: 'rollback', service: ledger.service, rings, ...releaseOf(first), by: ctx.by, reason: request.reason })
         : releaseSummary({ kind: 'unhold', service: ledger.service, rings, by: ctx.by });
   return { ledger, changed: true, summary };
+}
+
+/** `{ imageNames }` of a service with named images (its releases name a digest per image), else nothing. */
+function imageNamesOf(service: ServiceModel): { imageNames?: readonly string[] } {
+  return service.images === undefined ? {} : { imageNames: imageNames(service) };
 }

@@ -241,6 +241,7 @@ describe('rendered workloads', () => {
           destination: 'azure-westeurope-01',
           namespace: 'orders-api',
           image: 'cdk8s-gitops.image/orders-api',
+          images: {},
           values: {
             global: { environment: 'nonprod', cloud: 'azure', region: 'westeurope', cluster: 'azure-westeurope-01' },
             image: { repository: ORDERS_IMAGE },

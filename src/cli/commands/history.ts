@@ -65,7 +65,10 @@ Example:
       e.date.slice(0, 19).replace('T', ' '),
       e.operation ?? '',
       e.ring.join(','),
-      e.digest.map((d) => (d.startsWith('sha256:') ? shortDigest(d) : d)).join(','),
+      // A service with named images: one `<image>=<digest>` per image.
+      e.digest
+        .map((d) => (d.includes('=') ? `${d.slice(0, d.indexOf('=') + 1)}${shortDigest(d.slice(d.indexOf('=') + 1))}` : shortDigest(d)))
+        .join(','),
       ...(charts ? [(e.chart ?? []).map(shortChart).join(',')] : []),
       e.promotedBy ?? e.author,
       e.approvedBy.join(','),

@@ -15,6 +15,8 @@ import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { GitOpsError } from '../../core/errors';
 import { PlatformModel } from '../../model/platform-model';
+import { shortDigest } from '../../model/versions';
+import { releaseImages } from '../../release/release';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
@@ -99,7 +101,9 @@ async function release(
     recoverInterruptedWrite(out);
     const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });
     await assertCheckoutPublishable(model, out);
-    const digest = dryRun.change.ledger.rings[request.ring]?.digest;
+    // A release of named images is named after its first image's digest.
+    const state = dryRun.change.ledger.rings[request.ring];
+    const digest = state === undefined ? undefined : releaseImages(state)[0]?.[1];
     const made = apply();
     const dated = commitDate(ctx.env);
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
@@ -190,11 +194,12 @@ export const promoteCommand: Command = {
   name: 'promote',
   summary: 'Move a digest into a promotion ring',
   usage:
-    'cdk8s-gitops promote <service> --ring RING (--digest sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+    'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… … [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
   help: `Records in the service's release ledger that RING now runs the release, and rewrites
 only that ring's files (values files, release files of a promoted chart; for a
-rendered service: the image of its objects). A release is the image digest and, for
-a service whose chart is promoted with it (promoted: true), the chart revision. The
+rendered service: the image of its objects). A release is the image digest (one per
+image, for a service with named images) and, for a service whose chart is promoted
+with it (promoted: true), the chart revision. The
 first ring takes any release; a later ring takes only the release the ring before it
 runs, after that ring's soak time (from the commit that recorded the release there,
 counting only time its sync windows were open), never while it is held, and with
@@ -205,17 +210,21 @@ Options:
   --ring RING           the ring to promote into
   --digest D            the image digest, sha256:<64 hex> (default: what the ring
                         takes from: the ring before, or into the first ring its own)
+  --digest IMAGE=D      for a service with named images, the digest of one image;
+                        repeat it for several. An image not named keeps its digest
+                        (as above: the ring before's, or into the first ring its own)
   --chart-revision R    a promoted chart in Git: the full commit SHA or a tag v1.4.2
   --chart-version V     a promoted chart in a Helm or OCI repository: the exact version
                         (default for both: the chart of the ring before, or into the
                         first ring the chart it runs)
-  --from RING           promote what RING (the ring before) runs: image and chart
+  --from RING           promote what RING (the ring before) runs: images and chart
   --approved-by NAME    who approved it
 ${COMMON_HELP}
 
 Example:
   cdk8s-gitops promote payments-api --ring nonprod --digest sha256:2e8f1a31…
   cdk8s-gitops promote payments-api --ring nonprod --digest sha256:2e8f1a31… --chart-revision v1.4.2
+  cdk8s-gitops promote orders --ring nonprod --digest api=sha256:2e8f1a31… --digest worker=sha256:9c0d4b7e…
   cdk8s-gitops promote payments-api --ring prod --from prod-canary --approved-by alice`,
   run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(
@@ -224,7 +233,7 @@ Example:
       {
         ...RELEASE_OPTIONS,
         ring: { type: 'string' },
-        digest: { type: 'string' },
+        digest: { type: 'string', multiple: true },
         'chart-revision': { type: 'string' },
         'chart-version': { type: 'string' },
         from: { type: 'string' },
@@ -247,6 +256,7 @@ Example:
     if (values.digest === undefined && values.from === undefined && chart === undefined) {
       throw usageError('promote', 'needs --digest or --from.', 'Pass --digest sha256:<64 hex>, or --from <the ring before>.');
     }
+    const { digest, images } = digestFlags(service, values.digest ?? []);
     return release(
       ctx,
       values,
@@ -254,7 +264,8 @@ Example:
         kind: 'promote',
         service,
         ring,
-        digest: values.digest,
+        digest,
+        ...(images === undefined ? {} : { images }),
         ...(chart === undefined ? {} : { chart }),
         fromRing: values.from,
         approvedBy: values['approved-by'],
@@ -275,7 +286,9 @@ promotions nor automation override the rollback until someone runs \`unhold\`.
 Options:
   --ring RING     the ring to roll back
   --previous      go back to the release before the current one
-  --to D          go back to this digest (one from the ring's history)
+  --to D          go back to this digest (one from the ring's history); for a
+                  service with named images, the newest release in which an image
+                  ran it, or with IMAGE=D in which that image did
   --keep-chart    for a promoted chart: put back only the image, keeping the chart
                   the ring runs (a release recorded before the chart was pinned
                   needs it: its chart revision has moved since)
@@ -362,6 +375,47 @@ function oneService(command: string, positionals: string[]): string {
 function required(command: string, value: string | undefined, flag: string, example: string): string {
   if (value === undefined || value.trim() === '') throw usageError(command, `needs ${flag}.`, `Pass ${example}.`);
   return value;
+}
+
+/**
+ * The `--digest` options of a promotion: one digest without a name (a service with one image),
+ * or `<image>=<digest>` per named image. Two digests without a name, or one image named twice,
+ * are refused (CG619); whether the names fit the service's images is for the release rules,
+ * which know them.
+ */
+function digestFlags(service: string, given: readonly string[]): { digest?: string; images?: Record<string, string> } {
+  let digest: string | undefined;
+  const images: Record<string, string> = {};
+  for (const value of given) {
+    const at = value.indexOf('=');
+    if (at < 0) {
+      if (digest !== undefined) {
+        throw GitOpsError.of('CG619', {
+          message: `promote ${service} received two digests without an image name: --digest ${shortDigest(digest)} and --digest ${shortDigest(value)}.`,
+          fix: 'Pass one --digest sha256:… for a service with one image; for a service with named images, name each: --digest <image>=sha256:….',
+        });
+      }
+      digest = value;
+      continue;
+    }
+    const name = value.slice(0, at);
+    const version = value.slice(at + 1);
+    if (name === '' || version === '') {
+      throw usageError(
+        'promote',
+        `takes --digest <image>=<digest> with both parts; received --digest ${JSON.stringify(value)}.`,
+        'Pass --digest api=sha256:<64 hex>.',
+      );
+    }
+    if (Object.hasOwn(images, name)) {
+      throw GitOpsError.of('CG619', {
+        message: `promote ${service} names image "${name}" twice: --digest ${name}=${shortDigest(images[name])} and --digest ${name}=${shortDigest(version)}.`,
+        fix: `Pass --digest ${name}=sha256:… once.`,
+      });
+    }
+    images[name] = version;
+  }
+  return { ...(digest === undefined ? {} : { digest }), ...(Object.keys(images).length === 0 ? {} : { images }) };
 }
 
 /**

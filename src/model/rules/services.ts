@@ -45,28 +45,33 @@ function problemsOfInitialReleases(model: PlatformModel): Problem[] {
     if (s.source.kind === 'helm' && s.source.origin === undefined && !s.source.repoURL) {
       problems.push(problem('CG106', { constructPath: s.path, message: `Service "${s.name}" has no application repository.` }));
     }
-    const initial = s.initialDigest;
-    if (initial === undefined || isDigest(initial)) continue;
-    // The initial release goes into every ring's entry of the ledger, so every ring must take it.
-    if (requiringDigest.has(s.name)) {
-      problems.push(problem('CG115', { constructPath: s.path, message: `initialDigest "${initial}" is not a sha256 digest.` }));
-    } else if (!isTag(initial)) {
-      problems.push(
-        problem('CG115', {
-          constructPath: s.path,
-          message: `initialDigest "${initial}" is not a sha256 digest nor an image tag.`,
-          fix: 'Use the image digest as sha256:<64 lower-case hex digits>, or a tag of letters, digits, ".", "_" and "-" (at most 128).',
-        }),
-      );
-    } else if (strictRing !== undefined) {
-      problems.push(
-        problem('CG115', {
-          constructPath: s.path,
-          message:
-            `initialDigest "${initial}" is a tag, but ring "${strictRing}" takes only digests, and the initial release ` +
-            "goes into every ring's entry of the service's ledger.",
-        }),
-      );
+    const initials: [string, string | undefined][] =
+      s.images === undefined
+        ? [['initialDigest', s.initialDigest]]
+        : s.images.map((i) => [`images.${i.name}.initialDigest`, i.initialDigest]);
+    for (const [field, initial] of initials) {
+      if (initial === undefined || isDigest(initial)) continue;
+      // The initial release goes into every ring's entry of the ledger, so every ring must take it.
+      if (requiringDigest.has(s.name)) {
+        problems.push(problem('CG115', { constructPath: s.path, message: `${field} "${initial}" is not a sha256 digest.` }));
+      } else if (!isTag(initial)) {
+        problems.push(
+          problem('CG115', {
+            constructPath: s.path,
+            message: `${field} "${initial}" is not a sha256 digest nor an image tag.`,
+            fix: 'Use the image digest as sha256:<64 lower-case hex digits>, or a tag of letters, digits, ".", "_" and "-" (at most 128).',
+          }),
+        );
+      } else if (strictRing !== undefined) {
+        problems.push(
+          problem('CG115', {
+            constructPath: s.path,
+            message:
+              `${field} "${initial}" is a tag, but ring "${strictRing}" takes only digests, and the initial release ` +
+              "goes into every ring's entry of the service's ledger.",
+          }),
+        );
+      }
     }
   }
   return problems;

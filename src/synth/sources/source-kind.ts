@@ -1,11 +1,21 @@
 import { FileKind } from '../file-tree';
 import type { ChartDefaults, SourceKindDescriptor } from '../../model/source-kinds';
 import { ClusterModel, EnvironmentModel, PlatformModel, ServiceModel, TargetModel } from '../../model/platform-model';
+import type { ImageVersions } from '../../model/images';
+import type { Release } from '../../release/release';
 
-/** The version a ring runs: a digest (`sha256:…`) or, where the environment allows, a tag. */
+/** The version a ring runs: a digest (`sha256:…`) or, where the environment allows, a tag; one per named image. */
 export interface RingRelease {
-  /** The digest (`sha256:<64 hex>`) or tag the ring runs. */
+  /**
+   * The digest (`sha256:<64 hex>`) or tag the ring runs; for a service with named images, all
+   * of them in one string (`api=sha256:…,worker=sha256:…`, see `releaseVersion`).
+   */
   readonly version: string;
+  /**
+   * The digest or tag of each named image, for a service with named images.
+   * @default - none: the service has one image (`version`)
+   */
+  readonly images?: ImageVersions;
   /**
    * The chart revision the ring runs, for a service whose chart is promoted with its image.
    * @default - none recorded: the chart's revision as the program names it
@@ -34,8 +44,9 @@ export interface TargetFile {
   readonly kind: FileKind;
   readonly key: string;
   /**
-   * The release the content embeds (the image digest; for a release file, the chart revision):
-   * a promotion changes the file.
+   * The release the content embeds (the image digest; for a service with named images, those
+   * of the images it holds as `api=sha256:…,worker=sha256:…`; for a release file, the chart
+   * revision): a promotion changes the file.
    * @default - the content embeds none
    */
   readonly release?: string;
@@ -81,14 +92,13 @@ export interface SourceKind extends SourceKindDescriptor {
   deployedVersions(input: VersionInput, read: (path: string) => string | undefined): DeployedVersion[];
   /**
    * What a file of a target (one {@link TargetFile} with a `release`) embeds when the target's
-   * ring runs `state`: the image digest, or for a release file the chart revision; undefined
+   * ring runs `state`: the image digest (the digests of the named images it holds, in the
+   * form of {@link TargetFile.release}), or for a release file the chart revision; undefined
    * when the ring runs nothing.
+   *
+   * @param target the target the file is of, which tells which images a rendered object holds
    */
-  embeddedRelease(
-    path: string,
-    service: ServiceModel,
-    state: { readonly digest: string; readonly chart?: string } | undefined,
-  ): string | undefined;
+  embeddedRelease(path: string, service: ServiceModel, state: Release | undefined, target?: TargetModel): string | undefined;
 }
 
 /** What {@link SourceKind.deployedVersions} needs. */
