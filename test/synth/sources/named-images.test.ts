@@ -1,0 +1,262 @@
+/**
+ * A service with several images: each ring's release records a digest per image; a Helm values
+ * file holds each image under its values key, and a rendered workload's objects get each image
+ * where its placeholder stands.
+ */
+import { parse } from 'yaml';
+import * as kplus from 'cdk8s-plus-28';
+import { Cloud, Cluster, ControlPlane, Environment, GitOpsError, Platform, PromotionRing, Service, Targets, Workload } from '../../../src';
+import { synthesize } from '../../../src/synth/synthesize';
+import { releaseState } from '../../../src/synth/build';
+import { serializeLedger } from '../../../src/release/ledger';
+import { LedgerFile } from '../../../src/release/ledger-files';
+import { Ledger, RingState } from '../../../src/release/types';
+import { sourceKindOf } from '../../../src/synth/sources';
+import { targetDirectory } from '../../../src/model/placement';
+import { PlatformModel } from '../../../src/model/platform-model';
+import { failure } from '../../support/failure';
+
+const A1 = `sha256:${'a1'.repeat(32)}`;
+const A2 = `sha256:${'a2'.repeat(32)}`;
+const W1 = `sha256:${'b1'.repeat(32)}`;
+const W2 = `sha256:${'b2'.repeat(32)}`;
+const API = 'registry.example.com/orders-api';
+const WORKER = 'registry.example.com/orders-worker';
+
+interface Options {
+  readonly rendered?: boolean;
+  readonly workerKey?: string;
+  readonly initial?: boolean;
+}
+
+function platform(options: Options = {}): Platform {
+  const p = new Platform({
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
+  const aws = new Cloud(p, 'aws');
+  const envs = ['nonprod', 'prod'].map((name) => {
+    const env = new Environment(p, name, { controlPlane: new ControlPlane(p, name) });
+    new Cluster(env, 'eu-01', { cloud: aws, region: 'eu-west-1' });
+    return env;
+  });
+  new Service(p, 'orders', {
+    images: {
+      api: { repository: API, ...(options.initial ? { initialDigest: A1 } : {}) },
+      worker: {
+        repository: WORKER,
+        ...(options.workerKey ? { valuesKey: options.workerKey } : {}),
+        ...(options.initial ? { initialDigest: W1 } : {}),
+      },
+    },
+    values: { api: { replicas: 2 } },
+    ...(options.rendered
+      ? {
+          workload: Workload.render((ctx) => {
+            new kplus.Deployment(ctx.scope, 'api', { containers: [{ image: ctx.images.api, portNumber: 8080 }] });
+            new kplus.Deployment(ctx.scope, 'worker', {
+              containers: [{ image: ctx.images.worker, portNumber: 9090 }],
+              initContainers: [{ image: ctx.images.api }],
+            });
+            new kplus.ConfigMap(ctx.scope, 'settings', { data: { mode: 'fast' } });
+          }),
+        }
+      : {}),
+  }).deployTo(envs);
+  new PromotionRing(p, 'nonprod', { targets: Targets.environment(envs[0]!) });
+  new PromotionRing(p, 'prod', { targets: Targets.environment(envs[1]!) });
+  return p;
+}
+
+const entry = (images: Record<string, string> | undefined, digest?: string): RingState => ({
+  ...(images === undefined ? { digest: digest! } : { images }),
+  since: '2026-11-22T10:00:00Z',
+  by: 'ci',
+  from: null,
+  approvedBy: null,
+  hold: null,
+  previous: [],
+});
+
+function ledgers(nonprod: RingState, prod: RingState): Map<string, LedgerFile> {
+  const ledger: Ledger = { service: 'orders', rings: { nonprod, prod } };
+  return new Map([
+    ['orders', { path: 'releases/orders.yaml', ledger, text: serializeLedger(ledger, ['nonprod', 'prod']), initial: false }],
+  ]);
+}
+
+function tree(model: PlatformModel, nonprod: RingState, prod: RingState): Record<string, string> {
+  return synthesize(model, { releases: releaseState(ledgers(nonprod, prod)) }).toRecord();
+}
+
+describe('a Helm service with named images', () => {
+  test('writes each image under its values key, at the digest its ring runs', () => {
+    const model = platform().snapshot();
+    const files = tree(model, entry({ api: A2, worker: W1 }), entry({ api: A1, worker: W1 }));
+    const nonprod = parse(files['environments/nonprod/aws/eu-01/orders/values.yaml']!);
+    expect(nonprod.api).toEqual({ image: { repository: API, digest: A2 }, replicas: 2 });
+    expect(nonprod.worker).toEqual({ image: { repository: WORKER, digest: W1 } });
+    expect(nonprod.image).toBeUndefined();
+    const prod = parse(files['environments/prod/aws/eu-01/orders/values.yaml']!);
+    expect(prod.api.image.digest).toBe(A1);
+  });
+
+  test('takes a values key of the program', () => {
+    const model = platform({ workerKey: 'jobs.worker.image' }).snapshot();
+    const values = parse(
+      tree(model, entry({ api: A1, worker: W2 }), entry({ api: A1, worker: W1 }))['environments/nonprod/aws/eu-01/orders/values.yaml']!,
+    );
+    expect(values.jobs).toEqual({ worker: { image: { repository: WORKER, digest: W2 } } });
+    expect(values.worker).toBeUndefined();
+  });
+
+  test('every ring runs the initial digests of every image before a ledger exists', () => {
+    const files = synthesize(platform({ initial: true }).snapshot()).toRecord();
+    const values = parse(files['environments/prod/aws/eu-01/orders/values.yaml']!);
+    expect([values.api.image.digest, values.worker.image.digest]).toEqual([A1, W1]);
+  });
+
+  test('the model holds the images, with their values keys, in declaration order', () => {
+    const service = platform({ workerKey: 'jobs.worker.image', initial: true }).snapshot().services[0]!;
+    expect(service.imageRepository).toBeUndefined();
+    expect(service.images).toEqual([
+      { name: 'api', repository: API, valuesKey: 'api.image', initialDigest: A1 },
+      { name: 'worker', repository: WORKER, valuesKey: 'jobs.worker.image', initialDigest: W1 },
+    ]);
+  });
+
+  test('a file records the digests it embeds, and reads them back from the checkout', () => {
+    const model = platform().snapshot();
+    const built = synthesize(model, { releases: releaseState(ledgers(entry({ api: A2, worker: W1 }), entry({ api: A1, worker: W1 }))) });
+    const path = 'environments/nonprod/aws/eu-01/orders/values.yaml';
+    expect(built.get(path)!.release).toEqual({ version: `api=${A2},worker=${W1}`, ring: 'nonprod' });
+    const t = model.targets.find((x) => x.id === 'nonprod/aws/eu-01/orders')!;
+    const service = model.services[0]!;
+    const text = built.toRecord()[path]!;
+    const read = sourceKindOf(service).deployedVersions({ model, target: t, service, directory: targetDirectory(model, t) }, (p) =>
+      p === path ? text : undefined,
+    );
+    expect(read).toEqual([{ path, version: `api=${A2},worker=${W1}` }]);
+  });
+
+  test('fails when a ring runs a release of other images than the program declares (CG214)', () => {
+    const model = platform().snapshot();
+    const error = failure(() => tree(model, entry(undefined, A1), entry({ api: A1, sidecar: W1 })));
+    expect(error.problems.map((p) => [p.code, p.message])).toEqual([
+      [
+        'CG214',
+        'Ring "nonprod" of orders runs a digest of one image (sha256:a1a1a1a1), but the program declares the images api, worker: which image a digest belongs to is not known, so none of the ring\'s files can be written.',
+      ],
+      [
+        'CG214',
+        'Ring "prod" of orders runs the images api, sidecar, but the program declares the images api, worker: which image a digest belongs to is not known, so none of the ring\'s files can be written.',
+      ],
+    ]);
+  });
+});
+
+describe('a rendered service with named images', () => {
+  test('gets each image where its placeholder stands, and only the files that hold an image record it', () => {
+    const model = platform({ rendered: true }).snapshot();
+    const built = synthesize(model, { releases: releaseState(ledgers(entry({ api: A2, worker: W1 }), entry({ api: A1, worker: W1 }))) });
+    const files = built.toRecord();
+    const dir = 'environments/nonprod/aws/eu-01/orders';
+    const api = parse(files[`${dir}/deployment-orders-api.yaml`]!);
+    expect(api.spec.template.spec.containers[0].image).toBe(`${API}@${A2}`);
+    const worker = parse(files[`${dir}/deployment-orders-worker.yaml`]!);
+    expect(worker.spec.template.spec.containers[0].image).toBe(`${WORKER}@${W1}`);
+    expect(worker.spec.template.spec.initContainers[0].image).toBe(`${API}@${A2}`);
+    expect(built.get(`${dir}/deployment-orders-api.yaml`)!.release!.version).toBe(`api=${A2}`);
+    expect(built.get(`${dir}/deployment-orders-worker.yaml`)!.release!.version).toBe(`api=${A2},worker=${W1}`);
+    const config = Object.keys(files).find((p) => p.startsWith(`${dir}/configmap-`))!;
+    expect(built.get(config)!.release).toBeUndefined();
+    expect(JSON.stringify(files)).not.toContain('cdk8s-gitops.image/');
+  });
+
+  test("a new digest of one image changes only the files that hold it, and what each embeds is the ring's", () => {
+    const model = platform({ rendered: true }).snapshot();
+    const before = synthesize(model, { releases: releaseState(ledgers(entry({ api: A1, worker: W1 }), entry({ api: A1, worker: W1 }))) });
+    const after = synthesize(model, { releases: releaseState(ledgers(entry({ api: A1, worker: W2 }), entry({ api: A1, worker: W1 }))) });
+    const changed = after.paths().filter((p) => after.get(p)!.key !== before.get(p)?.key);
+    expect(changed).toEqual(['environments/nonprod/aws/eu-01/orders/deployment-orders-worker.yaml']);
+    const t = model.targets.find((x) => x.id === 'nonprod/aws/eu-01/orders')!;
+    const service = model.services[0]!;
+    const kind = sourceKindOf(service);
+    expect(kind.embeddedRelease(changed[0]!, service, { images: { api: A1, worker: W2 } }, t)).toBe(`api=${A1},worker=${W2}`);
+    expect(
+      kind.embeddedRelease(
+        'environments/nonprod/aws/eu-01/orders/deployment-orders-api.yaml',
+        service,
+        { images: { api: A1, worker: W2 } },
+        t,
+      ),
+    ).toBe(`api=${A1}`);
+  });
+
+  test('fails to render when the render function reads ctx.image', () => {
+    const p = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });
+    const env = new Environment(p, 'prod', { controlPlane: new ControlPlane(p, 'prod') });
+    new Cluster(env, 'eu-01', { cloud: new Cloud(p, 'aws'), region: 'eu-west-1' });
+    new Service(p, 'orders', {
+      images: { api: { repository: API }, worker: { repository: WORKER } },
+      workload: Workload.render((ctx) => {
+        new kplus.Deployment(ctx.scope, 'api', { containers: [{ image: ctx.image }] });
+      }),
+    }).deployTo(env);
+    new PromotionRing(p, 'prod', { targets: Targets.environment(env) });
+    const error = failure(() => p.snapshot());
+    expect(error.problems[0]!.code).toBe('CG130');
+    expect(error.problems[0]!.message).toMatch(
+      /orders names its images \(api, worker\): place each with ctx\.images\.<name>, e\.g\. ctx\.images\.api, not ctx\.image\./,
+    );
+  });
+});
+
+describe('declaring named images', () => {
+  function problems(images: unknown, extra: Record<string, unknown> = {}): string[] {
+    const p = new Platform({
+      repoURL: 'https://git.example.com/platform/platform-gitops.git',
+      applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+    });
+    const env = new Environment(p, 'prod', { controlPlane: new ControlPlane(p, 'prod') });
+    new Cluster(env, 'eu-01', { cloud: new Cloud(p, 'aws'), region: 'eu-west-1' });
+    new Service(p, 'orders', { images: images as never, ...extra }).deployTo(env);
+    new PromotionRing(p, 'prod', { targets: Targets.environment(env) });
+    try {
+      p.snapshot();
+    } catch (e) {
+      expect(e).toBeInstanceOf(GitOpsError);
+      return (e as GitOpsError).problems.map((x) => `${x.code} ${x.message}`);
+    }
+    return [];
+  }
+
+  test('fails when a name, a values key or the initial digests are wrong (CG146), or a repository carries a digest (CG111)', () => {
+    expect(problems({})).toEqual(['CG146 images names no image.']);
+    expect(problems({ Api: { repository: API } })).toEqual(['CG146 Image name "Api" is not a DNS-1123 label.']);
+    expect(problems({ api: { repository: API, valuesKey: 'api..image' } })).toEqual([
+      'CG146 images.api.valuesKey "api..image" is not a dotted path of values keys.',
+    ]);
+    expect(problems({ api: { repository: API, valuesKey: 'global.api' } })).toEqual([
+      'CG146 images.api.valuesKey "global.api" lies under global, whose keys cdk8s-gitops sets.',
+    ]);
+    expect(problems({ api: { repository: API, valuesKey: 'app' }, worker: { repository: WORKER, valuesKey: 'app.worker' } })).toEqual([
+      'CG146 Images "api" and "worker" have the values keys "app" and "app.worker": one would overwrite the other\'s repository or digest.',
+    ]);
+    expect(problems({ api: { repository: API, initialDigest: A1 }, worker: { repository: WORKER } })).toEqual([
+      'CG146 Images "api" have an initialDigest, but "worker" has none: a release names a digest for every image.',
+    ]);
+    expect(problems({ api: { repository: API } }, { image: { repository: API } })).toEqual([
+      'CG146 The service sets both image and images.',
+    ]);
+    expect(problems({ api: { repository: `${API}@${A1}` } })).toEqual([
+      `CG111 images.api.repository "${API}@${A1}" carries a tag or digest.`,
+    ]);
+  });
+
+  test('fails when values set the digest of a named image, which the ledger owns (CG113)', () => {
+    expect(problems({ api: { repository: API } }, { values: { api: { image: { digest: A1 } } } })).toEqual([
+      'CG113 Service orders sets api.image.digest, which the release ledger owns.',
+    ]);
+  });
+});
