@@ -1,0 +1,261 @@
+/**
+ * A service with several images, through the built CLI against a bare remote: each image's
+ * digest is promoted on its own or together, --from copies the whole release, a rollback
+ * restores every image, and digests that do not fit the service's images are refused with
+ * nothing written. A service with one image beside it keeps its form everywhere.
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { Sandbox } from '../git/sandbox';
+import { hashTree } from '../support/hash-tree';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
+
+const T0 = '2026-11-22T10:00:00Z';
+const LATER = '2026-11-22T12:00:00Z';
+const A0 = `sha256:${'0'.repeat(64)}`;
+const W0 = `sha256:${'1'.repeat(64)}`;
+const A = `sha256:${'a'.repeat(64)}`;
+const W = `sha256:${'b'.repeat(64)}`;
+const SEED = `sha256:${'2'.repeat(64)}`;
+const API = 'registry.example.com/shop/orders-api';
+const WORKER = 'registry.example.com/shop/orders-worker';
+
+/** orders has two images (api, worker); payments-api one. */
+const PROGRAM = `
+const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+
+const platform = new Platform({
+  repoURL: 'https://git.example.com/platform/platform-gitops.git',
+  applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+});
+const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+const aws = new Cloud(platform, 'aws');
+new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(1))] });
+
+new Service(platform, 'orders', {
+  images: {
+    api: { repository: ${JSON.stringify(API)}, initialDigest: ${JSON.stringify(A0)} },
+    worker: { repository: ${JSON.stringify(WORKER)}, initialDigest: ${JSON.stringify(W0)} },
+  },
+}).deployTo(nonprod).deployTo(prod);
+new Service(platform, 'payments-api', {
+  image: { repository: 'registry.example.com/shop/payments-api' },
+  initialDigest: ${JSON.stringify(SEED)},
+}).deployTo(nonprod).deployTo(prod);
+platform.synth();
+`;
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const VALUES = (env: string) => `environments/${env}/aws/eu-01/orders/values.yaml`;
+
+describe('a service with named images, through the CLI', () => {
+  let workDir: string;
+  let app: string;
+  let template: Sandbox;
+  let sandbox: Sandbox;
+  let a: string;
+
+  function cli(out: string, args: readonly string[], now = T0): Promise<Run> {
+    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
+    for (const key of Object.keys(env)) {
+      if (key.startsWith('GIT_') || key.startsWith('CDK8S_GITOPS_MODEL') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI'].includes(key))
+        delete env[key];
+    }
+    const program = ['preview', 'history'].includes(args[0]!) || args.includes('--app') ? [] : ['--app', app];
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  async function ok(out: string, args: readonly string[], now = T0): Promise<string> {
+    const run = await cli(out, args, now);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    return run.stdout;
+  }
+
+  const ledger = (dir: string): any => parseYaml(fs.readFileSync(path.join(dir, 'releases', 'orders.yaml'), 'utf8'));
+  const values = (dir: string, env: string): any => parseYaml(fs.readFileSync(path.join(dir, VALUES(env)), 'utf8'));
+  const digests = (dir: string, env: string): [string, string] => {
+    const v = values(dir, env);
+    return [v.api.image.digest, v.worker.image.digest];
+  };
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does).');
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-images-'));
+    const program = path.join(workDir, 'shop.js');
+    fs.writeFileSync(program, PROGRAM);
+    app = `${JSON.stringify(process.execPath)} ${JSON.stringify(program)}`;
+    template = Sandbox.create();
+    await ok(template.clone('platform'), ['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z');
+  });
+
+  afterAll(() => {
+    template?.cleanup();
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    sandbox = Sandbox.create();
+    sandbox.git(template.remote, 'push', '--quiet', '--force', sandbox.remote, 'main');
+    a = sandbox.clone('ci-a');
+  });
+
+  afterEach(() => sandbox.cleanup());
+
+  test('every ring starts from the initial digest of each image; the ledger names each image, the other service keeps one digest', () => {
+    expect(ledger(a).rings.prod.images).toEqual({ api: A0, worker: W0 });
+    expect(ledger(a).rings.prod.digest).toBeUndefined();
+    expect(values(a, 'prod').api.image).toEqual({ repository: API, digest: A0 });
+    expect(values(a, 'prod').worker.image).toEqual({ repository: WORKER, digest: W0 });
+    const payments = parseYaml(fs.readFileSync(path.join(a, 'releases', 'payments-api.yaml'), 'utf8'));
+    expect(payments.rings.prod).toMatchObject({ digest: SEED });
+    expect(parseYaml(fs.readFileSync(path.join(a, 'environments/prod/aws/eu-01/payments-api/values.yaml'), 'utf8')).image).toEqual({
+      repository: 'registry.example.com/shop/payments-api',
+      digest: SEED,
+    });
+  });
+
+  test('one image is promoted on its own (the other keeps its digest), then the other, then the next ring takes both with --from', async () => {
+    // WHEN only the worker moves into nonprod
+    const first = await ok(a, ['promote', 'orders', '--ring', 'nonprod', '--digest', `worker=${W}`, '--by', 'alice', '--publish']);
+    // THEN nonprod runs the new worker and the api it ran; prod is untouched
+    expect(first).toContain('promote orders api sha256:00000000, worker sha256:bbbbbbbb to nonprod (by alice)');
+    expect(first).toContain(`[~] ${VALUES('nonprod')}`);
+    expect(first).not.toContain(VALUES('prod'));
+    expect(digests(a, 'nonprod')).toEqual([A0, W]);
+    expect(digests(a, 'prod')).toEqual([A0, W0]);
+    expect(ledger(a).rings.nonprod.images).toEqual({ api: A0, worker: W });
+    expect(ledger(a).rings.nonprod.previous).toEqual([{ images: { api: A0, worker: W0 }, since: '1970-01-01T00:00:00Z', by: 'initial' }]);
+    expect(sandbox.git(a, 'log', '-1', '--format=%(trailers:key=Cdk8s-Gitops-Digest,valueonly)').trim().split('\n')).toEqual([
+      `api=${A0}`,
+      `worker=${W}`,
+    ]);
+
+    // WHEN the api follows
+    await ok(a, ['promote', 'orders', '--ring', 'nonprod', '--digest', `api=${A}`, '--by', 'alice', '--publish']);
+    expect(digests(a, 'nonprod')).toEqual([A, W]);
+
+    // WHEN prod asks before the soak is served, then after
+    const early = await cli(a, ['promote', 'orders', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob']);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('CG602');
+    expect(early.stderr).toContain('api sha256:aaaaaaaa, worker sha256:bbbbbbbb');
+    await ok(a, ['promote', 'orders', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob', '--publish'], LATER);
+
+    // THEN prod runs both images of nonprod
+    expect(ledger(a).rings.prod).toMatchObject({ images: { api: A, worker: W }, from: 'nonprod' });
+    expect(digests(a, 'prod')).toEqual([A, W]);
+    expect((await cli(a, ['check'])).code).toBe(0);
+  });
+
+  test('both images are promoted together; a later ring takes an image not named from the ring before, and refuses a release the ring before does not run', async () => {
+    await ok(a, [
+      'promote',
+      'orders',
+      '--ring',
+      'nonprod',
+      '--digest',
+      `api=${A}`,
+      '--digest',
+      `worker=${W}`,
+      '--by',
+      'alice',
+      '--publish',
+    ]);
+    expect(digests(a, 'nonprod')).toEqual([A, W]);
+    const other = await cli(a, ['promote', 'orders', '--ring', 'prod', '--digest', `api=${A0}`, '--by', 'bob'], LATER);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(
+      'Ring "prod" takes only the release running in "nonprod" (api sha256:aaaaaaaa, worker sha256:bbbbbbbb); received api sha256:00000000, worker sha256:bbbbbbbb.',
+    );
+    // worker is taken from nonprod: the release is nonprod's
+    await ok(a, ['promote', 'orders', '--ring', 'prod', '--digest', `api=${A}`, '--by', 'bob', '--publish'], LATER);
+    expect(digests(a, 'prod')).toEqual([A, W]);
+  });
+
+  test('a rollback restores every image of the release it goes back to', async () => {
+    await ok(a, [
+      'promote',
+      'orders',
+      '--ring',
+      'nonprod',
+      '--digest',
+      `api=${A}`,
+      '--digest',
+      `worker=${W}`,
+      '--by',
+      'alice',
+      '--publish',
+    ]);
+    await ok(a, ['rollback', 'orders', '--ring', 'nonprod', '--previous', '--reason', 'errors', '--by', 'alice', '--publish'], LATER);
+    expect(ledger(a).rings.nonprod).toMatchObject({ images: { api: A0, worker: W0 }, hold: { reason: 'errors' } });
+    expect(digests(a, 'nonprod')).toEqual([A0, W0]);
+    await ok(a, ['unhold', 'orders', '--ring', 'nonprod', '--by', 'alice', '--publish'], LATER);
+    await ok(
+      a,
+      ['rollback', 'orders', '--ring', 'nonprod', '--to', `worker=${W}`, '--reason', 'back', '--by', 'alice', '--publish'],
+      LATER,
+    );
+    expect(digests(a, 'nonprod')).toEqual([A, W]);
+  });
+
+  test('digests that do not fit the images are refused, and nothing is written', async () => {
+    const before = hashTree(a);
+    for (const [service, digestArgs, code, text] of [
+      ['orders', ['--digest', A], 'CG619', 'orders has the images api, worker, so each digest names its image'],
+      ['orders', ['--digest', `wroker=${W}`], 'CG619', 'orders has no image "wroker"; its images are api, worker. Did you mean "worker"?'],
+      ['orders', ['--digest', `api=${A}`, '--digest', `api=${W}`], 'CG619', 'promote orders names image "api" twice'],
+      ['payments-api', ['--digest', `api=${A}`], 'CG619', 'payments-api has one image'],
+      ['payments-api', ['--digest', A, '--digest', W], 'CG619', 'received two digests without an image name'],
+      ['orders', ['--digest', `api=latest`], 'CG608', 'Cannot promote image "api" "latest" into "nonprod"'],
+    ] as const) {
+      const run = await cli(a, ['promote', service, '--ring', 'nonprod', ...digestArgs, '--by', 'alice']);
+      expect({ service, digestArgs, code: run.code, stdout: run.stdout }).toEqual({ service, digestArgs, code: 1, stdout: '' });
+      expect(run.stderr).toContain(code);
+      expect(run.stderr).toContain(text);
+    }
+    expect(hashTree(a)).toEqual(before);
+    expect(sandbox.git(a, 'status', '--porcelain')).toBe('');
+  });
+
+  test('status, STATUS.md, explain and history show each image', async () => {
+    await ok(a, ['promote', 'orders', '--ring', 'nonprod', '--digest', `worker=${W}`, '--by', 'alice', '--publish']);
+    const status = (await ok(a, ['status'])).split('\n');
+    expect(status.find((l) => l.includes('RING') && l.includes('API DIGEST'))).toMatch(/TARGETS +API DIGEST +WORKER DIGEST +SINCE/);
+    expect(status.find((l) => l.trimStart().startsWith('nonprod '))).toMatch(
+      /sha256:00000000 +sha256:bbbbbbbb +2026-11-22T10:00:00Z +alice/,
+    );
+    // payments-api keeps its one DIGEST column
+    expect(status.filter((l) => / DIGEST +SINCE/.test(l) && !l.includes('API'))).toHaveLength(1);
+    const json = JSON.parse(await ok(a, ['status', '--format', 'json']));
+    const orders = json.services.find((x: any) => x.service === 'orders');
+    expect(orders.rings[0]).toMatchObject({ digest: `api=${A0},worker=${W}`, images: { api: A0, worker: W } });
+    expect(json.services.find((x: any) => x.service === 'payments-api').rings[0].images).toBeUndefined();
+    const page = fs.readFileSync(path.join(a, 'STATUS.md'), 'utf8');
+    expect(page).toContain('| Ring | Targets | `api` digest | `worker` digest | Since | By | From | Approved by | Hold |');
+    expect(page).toContain('| nonprod | 1 | `sha256:00000000` | `sha256:bbbbbbbb` |');
+    expect(page).toContain('| Ring | Targets | Digest | Since | By | From | Approved by | Hold |'); // payments-api
+    const explain = await ok(a, ['explain', 'orders-nonprod-aws-eu-01']);
+    expect(explain).toMatch(/images +api sha256:00000000, worker sha256:bbbbbbbb since 2026-11-22T10:00:00Z by alice/);
+    expect(explain).toContain(`worker.image.digest = ${W}  ← release ledger (ring nonprod)`);
+    const history = (await ok(a, ['history', 'orders'])).split('\n');
+    expect(history[1]).toMatch(/promote +nonprod +api=sha256:00000000,worker=sha256:bbbbbbbb +alice/);
+  });
+});
