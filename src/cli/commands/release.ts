@@ -194,7 +194,7 @@ export const promoteCommand: Command = {
   name: 'promote',
   summary: 'Move a digest into a promotion ring',
   usage:
-    'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… … [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+    'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
   help: `Records in the service's release ledger that RING now runs the release, and rewrites
 only that ring's files (values files, release files of a promoted chart; for a
 rendered service: the image of its objects). A release is the image digest (one per
