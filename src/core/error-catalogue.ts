@@ -649,8 +649,8 @@ const ENTRIES = [
     where: 'checkout',
     title: 'Checkout changed while the command ran',
     description:
-      'A release command works out the files its change touches from the manifest it read at the start; another command wrote the checkout in between, so that is no longer what the manifest records. Nothing was written.',
-    fix: 'Let the other command finish, then run the command again.',
+      'A release command works out the files its change touches from the manifest it read at the start; another command wrote the checkout in between, so that is no longer what the manifest records. Or a file the write replaces was changed (by an editor, another tool) after the command read it: the write would lose that change. Nothing was written.',
+    fix: 'Let the other command finish (or save nothing in the checkout while it runs), then run the command again.',
   },
   {
     code: 'CG408',

@@ -9,6 +9,7 @@ import { synthesize } from '../../src/synth/synthesize';
 import { planWrite, recoverInterruptedWrite, writeTree, TRANSACTION_DIR } from '../../src/workspace/checkout/writer';
 import { readManifest } from '../../src/workspace/checkout/manifest-io';
 import { hashTree } from '../support/hash-tree';
+import { gitOpsError } from '../support/platforms';
 // The module object itself (not an import-star copy), so that a spy on it reaches the writer.
 import fs = require('fs');
 
@@ -437,6 +438,33 @@ describe('writeTree', () => {
       // THEN
       expect(report.updated).toHaveLength(2);
       expect(textsOf(dir)).toEqual({ ...expectedFiles(changedTree()), ...USER_FILES });
+      expect(fs.existsSync(path.join(dir, TRANSACTION_DIR))).toBe(false);
+    });
+
+    it('refuses (CG407) when a file it replaces is changed while it stages, keeps the change, and writes nothing', () => {
+      // GIVEN an old tree, and a write that updates the azure values files
+      writeTree(exampleTree(), dir);
+      const [file] = planWrite(changedTree(), dir).writes.keys();
+      const before = filesOf(dir);
+
+      // WHEN an editor saves one of them while the write stages its files
+      let edited = '';
+      const error = gitOpsError(() =>
+        writeTree(changedTree(), dir, {
+          onStage: (n) => {
+            if (n === 1) {
+              fs.appendFileSync(path.join(dir, file), '# saved in an editor\n');
+              edited = fs.readFileSync(path.join(dir, file), 'utf8');
+            }
+          },
+        }),
+      );
+
+      // THEN nothing is written, the edit is kept, and no transaction is left
+      expect(error.problems.map((p) => [p.code, p.file])).toEqual([['CG407', file]]);
+      expect(error.message).toContain(`${file} was changed while this command ran, after it read it`);
+      expect(filesOf(dir)).toEqual({ ...before, [file]: filesOf(dir)[file] });
+      expect(fs.readFileSync(path.join(dir, file), 'utf8')).toBe(edited);
       expect(fs.existsSync(path.join(dir, TRANSACTION_DIR))).toBe(false);
     });
 

@@ -6,7 +6,7 @@ import { manifestDigest } from '../../synth/manifest';
 import { LocalState, localState } from './local-state';
 
 /** A file's identity as `lstat` sees it: size, modification and change times, inode. */
-function statKey(s: fs.Stats): string {
+export function statKey(s: fs.Stats): string {
   return `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
 }
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { GitOpsError, systemErrorCode, problem } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
-import { DriftCheck } from './drift';
+import { DriftCheck, statKey } from './drift';
 import type { WriteReport } from '../../model/write-report';
 import { contentHash, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
 import { deletedLedgerProblem } from '../../release/ledger-files';
@@ -80,6 +80,8 @@ export interface WritePlan {
       readonly text: string;
       /** Whether a file is there now (an update) or not (a creation). */
       readonly existed: boolean;
+      /** For an update: the file as `lstat` saw it when it was read, to tell a change made while the command runs. */
+      readonly seen?: string;
     }
   >;
   /** Owned files to delete. */
@@ -166,7 +168,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     });
   }
   const files = new Map<string, ManifestEntry>();
-  const writes = new Map<string, { text: string; existed: boolean }>();
+  const writes = new Map<string, { text: string; existed: boolean; seen?: string }>();
   const foreign: string[] = [];
   const edited: string[] = [];
   const unrecorded: string[] = [];
@@ -221,7 +223,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
         // a derived file is made from the ledgers, so it is rewritten whatever it holds.
       } else if (entry.kind !== FileKind.LEDGER && !before.derived && contentHash(onDisk) !== before.sha256) edited.push(p);
     }
-    writes.set(p, { text, existed: onDisk !== undefined });
+    const seen = onDisk === undefined ? undefined : checkout.stat(p);
+    writes.set(p, { text, existed: onDisk !== undefined, ...(seen ? { seen: statKey(seen) } : {}) });
   }
   if (foreign.length > 0) {
     throw new GitOpsError(
@@ -414,6 +417,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
     };
     for (const [p, w] of plan.writes) stage(p, w.text);
     for (const [p, text] of plan.manifestWrites) stage(p, text);
+    assertUnchangedSincePlanned(checkout, plan);
     current = JOURNAL;
     const deletes = [...plan.deletes, ...plan.manifestDeletes];
     const journal: Journal = { owner, writes, deletes };
@@ -448,6 +452,32 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
     drift.save(plan.manifest.files);
   }
   return report;
+}
+
+/**
+ * Fails with `CG407` when a file the write replaces was changed (by an editor, another tool)
+ * since the plan read it: its new content was worked out without that change, which the write
+ * would lose. Checked just before the write's commit point, so nothing is written.
+ */
+function assertUnchangedSincePlanned(checkout: Checkout, plan: WritePlan): void {
+  const changed = [...plan.writes]
+    .filter(([p, w]) => {
+      if (w.seen === undefined) return false;
+      const now = checkout.stat(p);
+      return now === undefined || statKey(now) !== w.seen;
+    })
+    .map(([p]) => p);
+  if (changed.length === 0) return;
+  throw new GitOpsError(
+    changed.map((p) =>
+      problem('CG407', {
+        file: p,
+        message: `${p} was changed while this command ran, after it read it; the write would lose that change. Nothing was written.`,
+        fix: 'Run the command again once nothing else writes the file.',
+      }),
+    ),
+    `${changed.length} file${changed.length === 1 ? ' was' : 's were'} changed while the command ran; nothing was written:`,
+  );
 }
 
 /**
