@@ -80,8 +80,8 @@ export interface WritePlan {
       readonly text: string;
       /** Whether a file is there now (an update) or not (a creation). */
       readonly existed: boolean;
-      /** For an update: the file as `lstat` saw it when it was read, to tell a change made while the command runs. */
-      readonly seen?: string;
+      /** For an update: the file as `lstat` saw it when it was read, and its content's hash, to tell a change made while the command runs. */
+      readonly seen?: { readonly stat: string; readonly sha256: string };
     }
   >;
   /** Owned files to delete. */
@@ -168,7 +168,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     });
   }
   const files = new Map<string, ManifestEntry>();
-  const writes = new Map<string, { text: string; existed: boolean; seen?: string }>();
+  const writes = new Map<string, { text: string; existed: boolean; seen?: { stat: string; sha256: string } }>();
   const foreign: string[] = [];
   const edited: string[] = [];
   const unrecorded: string[] = [];
@@ -224,7 +224,11 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       } else if (entry.kind !== FileKind.LEDGER && !before.derived && contentHash(onDisk) !== before.sha256) edited.push(p);
     }
     const seen = onDisk === undefined ? undefined : checkout.stat(p);
-    writes.set(p, { text, existed: onDisk !== undefined, ...(seen ? { seen: statKey(seen) } : {}) });
+    writes.set(p, {
+      text,
+      existed: onDisk !== undefined,
+      ...(seen ? { seen: { stat: statKey(seen), sha256: contentHash(onDisk!) } } : {}),
+    });
   }
   if (foreign.length > 0) {
     throw new GitOpsError(
@@ -464,7 +468,11 @@ function assertUnchangedSincePlanned(checkout: Checkout, plan: WritePlan): void 
     .filter(([p, w]) => {
       if (w.seen === undefined) return false;
       const now = checkout.stat(p);
-      return now === undefined || statKey(now) !== w.seen;
+      if (now === undefined) return true;
+      // Another name of the file (a hard link) renamed or removed changes its times, not its content.
+      if (statKey(now) === w.seen.stat) return false;
+      const text = checkout.read(p);
+      return text === undefined || contentHash(text) !== w.seen.sha256;
     })
     .map(([p]) => p);
   if (changed.length === 0) return;
