@@ -25,8 +25,14 @@ const INITIAL_SINCE_TEXT = formatTimestamp(new Date(0));
 export interface LedgerVersion {
   /** The commit that wrote this version. */
   readonly commit: string;
-  /** Its committer time: when the version reached the branch. */
+  /** When the version reached the branch (its commit's time; see `fastForward`). */
   readonly time: Date;
+  /**
+   * A merge-request commit that reached the branch by a fast-forward: `time` is the next
+   * commit's (`next`), or the clock's when none follows yet (`unknown`).
+   * @default - the commit's own time
+   */
+  readonly fastForward?: 'next' | 'unknown';
   /** The ledger as that commit has it; undefined when the file was absent or did not parse. */
   readonly ledger?: Ledger;
 }
@@ -128,6 +134,8 @@ export interface Arrival {
   readonly left?: Date;
   /** Whether the times come from Git. */
   readonly inGit: boolean;
+  /** How `at` was found for a commit that reached the branch by a fast-forward ({@link LedgerVersion.fastForward}). @default - its own time */
+  readonly fastForward?: 'next' | 'unknown';
 }
 
 /**
@@ -161,7 +169,12 @@ export function arrivalOf(ledger: Ledger, ring: string, release: Release, histor
     sameArrival(versions[j + 1].ledger === undefined ? undefined : entry(versions[j + 1].ledger!, ring), found)
   )
     j++;
-  return { at: versions[j].time, ...(i > 0 ? { left: versions[i - 1].time } : {}), inGit: true };
+  return {
+    at: versions[j].time,
+    ...(i > 0 ? { left: versions[i - 1].time } : {}),
+    inGit: true,
+    ...(versions[j].fastForward ? { fastForward: versions[j].fastForward } : {}),
+  };
 }
 
 /**
@@ -378,6 +391,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
             until: new Date(Math.min(...ends.map((d) => d.getTime()))),
             windows: order[index - 1].syncWindows ?? [],
             inGit: upstreamArrival.inGit,
+            ...(upstreamArrival.fastForward ? { fastForward: upstreamArrival.fastForward } : {}),
           },
           'CG611',
           `The ledger says ring "${ring}" runs ${describeRelease(now)}, but the soak was not served: `,

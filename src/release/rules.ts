@@ -91,7 +91,7 @@ export interface PromoteOptions {
    * refusal says that Git could not confirm it.
    * @default - the `since` of the ring before in the ledger
    */
-  readonly upstreamArrival?: { readonly at: Date | null; readonly inGit: boolean };
+  readonly upstreamArrival?: { readonly at: Date | null; readonly inGit: boolean; readonly fastForward?: 'next' | 'unknown' };
   /**
    * The time the soak is measured up to.
    * @default - `now`
@@ -328,6 +328,7 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
         until: options.soakUntil ?? now,
         windows: rings[index - 1]!.syncWindows ?? [],
         inGit: options.upstreamArrival?.inGit,
+        ...(options.upstreamArrival?.fastForward ? { fastForward: options.upstreamArrival.fastForward } : {}),
       });
       if (soak !== undefined) {
         problems.push(soak);
@@ -778,6 +779,8 @@ interface SoakFacts {
   readonly windows: readonly WindowGroup[];
   /** Whether `arrival` comes from Git (true), from the ledger's `since` outside Git (false), or from the ledger unmarked. */
   readonly inGit?: boolean;
+  /** `arrival` of a merge-request commit that reached the branch by a fast-forward (`Arrival.fastForward`). @default - its own time */
+  readonly fastForward?: 'next' | 'unknown';
 }
 
 /** The CG602 problem of a soak that is not over, or undefined. */
@@ -799,13 +802,24 @@ function soakProblem(f: SoakFacts, code: 'CG602' | 'CG611' = 'CG602', prefix = '
   if (ran >= soakSeconds) {
     return undefined;
   }
+  if (f.fastForward === 'unknown') {
+    return problem(code, {
+      message:
+        `${prefix}Ring "${ring}" takes ${what} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
+        `the commit that recorded it there was made for a merge request and merged by a fast-forward, so it keeps the time it was made, ` +
+        `before its review, and no commit after it on the branch records when it arrived: its soak counts from the next commit.`,
+      fix:
+        `Merge promotion branches with a merge commit (or let the merge rebase them); for this one, push the next commit to the branch ` +
+        `(any change), then ${prefix === '' ? 'promote' : 'promote it'} ${formatDuration(soakSeconds)} later.`,
+    });
+  }
   const windowed = hasWindows(f.windows);
   const allowed = windowed ? soakEnds(f.windows, f.arrival, soakSeconds) : new Date(f.arrival.getTime() + soakSeconds * 1000);
   return problem(code, {
     message:
       `${prefix}Ring "${ring}" takes ${what} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
       `it has run there ${formatDuration(Math.max(0, ran))}${windowed ? ` of time its sync windows let Argo CD sync` : ''} ` +
-      `(since ${formatTimestamp(f.arrival)}${f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ", the ledger's time: the checkout is not in a Git repository" : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
+      `(since ${formatTimestamp(f.arrival)}${f.fastForward === 'next' ? ', the commit after the one that recorded it, which was merged by a fast-forward and keeps the time it was made' : f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ", the ledger's time: the checkout is not in a Git repository" : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
     fix:
       allowed === undefined
         ? `The sync windows of "${before}" leave no ${formatDuration(soakSeconds)} open within a year; change them in the program.`

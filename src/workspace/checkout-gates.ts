@@ -296,6 +296,7 @@ export class CheckoutGates {
     const versions = history.versions.map((v) => ({
       commit: v.commit,
       time: v.time,
+      ...(v.fastForward ? { fastForward: v.fastForward } : {}),
       ...(parse(v.text) ? { ledger: parse(v.text)! } : {}),
     }));
     const gitHistory: LedgerHistory = { versions, truncated: history.truncated };

@@ -5,13 +5,26 @@
  */
 import { execFileSync } from 'child_process';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
+import { TrailerKey } from './trailers';
 
 /** One version of a file along the first-parent history of `HEAD`. */
 export interface FileVersion {
   /** The commit that wrote it. */
   readonly commit: string;
-  /** The commit's committer time, or the latest of the older versions' when it is earlier (set back). */
+  /**
+   * When the version reached the branch: the commit's committer time, or the latest of the older
+   * versions' when it is earlier (set back). A commit made for a merge request (`--branch`) that
+   * reached the branch by a fast-forward keeps the time it was made, before its review: its time
+   * is that of the next commit on the branch (see {@link FileVersion.fastForward}).
+   */
   readonly time: Date;
+  /**
+   * Set for a merge-request commit that reached the branch by a fast-forward: `next` when its
+   * time is the next commit's, `unknown` when no commit follows it yet (its time is then the
+   * clock's: it has not soaked at all).
+   * @default - the commit's own time is when it reached the branch
+   */
+  readonly fastForward?: 'next' | 'unknown';
   /**
    * The file's text in that commit; undefined when the commit removed it, or made it larger
    * than a ledger may be ({@link MAX_LEDGER_BYTES}), which no command reads.
@@ -178,27 +191,42 @@ export class LedgerGit {
     if (!this.hasHead) return { versions: [], truncated: false };
     const log = run(this.dir, [
       'log',
+      '-z',
       '--first-parent',
       '--no-show-signature',
       '--no-color',
-      '--format=%H %ct',
+      `--format=%H %ct %at %(trailers:key=${TrailerKey.PROPOSED},valueonly,separator=%x2C)`,
       `--max-count=${limit + 1}`,
       rev,
       '--',
       file,
     ])
       .toString('utf8')
-      .split('\n')
-      .filter((l) => l !== '');
+      .split('\0')
+      .filter((l) => l !== '')
+      .map((l) => {
+        const [commit, committed, authored, proposed] = l.split(' ');
+        // Made for a merge request and not rewritten since (a rebase or a squash on merge dates
+        // the commit it makes): it came onto this line by a fast-forward.
+        return { commit: commit!, seconds: Number(committed), fastForwarded: (proposed ?? '').trim() !== '' && committed === authored };
+      });
+    const next = log.some((c) => c.fastForwarded)
+      ? this.nextCommitTimes(rev, log.filter((c) => c.fastForwarded).at(-1)!.commit)
+      : new Map();
     // A commit cannot have come before the commits under it: a committer time set back (before an
     // older version of the file) counts as the older version's time, so a backdated commit serves no soak.
     let floor = 0;
     const commits = log
-      .map((l) => l.split(' '))
       .reverse()
-      .map(([commit, seconds]) => {
-        floor = Math.max(floor, Number(seconds) * 1000);
-        return { commit: commit!, time: new Date(floor) };
+      .map((c): { commit: string; time: Date; fastForward?: 'next' | 'unknown' } => {
+        const after = c.fastForwarded ? next.get(c.commit) : undefined;
+        const ms = !c.fastForwarded ? c.seconds * 1000 : after === undefined ? Date.now() : after * 1000;
+        floor = Math.max(floor, ms);
+        return {
+          commit: c.commit,
+          time: new Date(floor),
+          ...(c.fastForwarded ? { fastForward: after === undefined ? 'unknown' : 'next' } : {}),
+        };
       })
       .reverse()
       .slice(0, limit);
@@ -207,6 +235,23 @@ export class LedgerGit {
       versions: commits.map((c, i) => (texts[i] === undefined ? c : { ...c, text: texts[i] })),
       truncated: log.length > limit,
     };
+  }
+
+  /**
+   * The committer time (seconds) of the commit after each commit of the first-parent history of
+   * `rev` from `oldest` on, by commit; the newest has none.
+   */
+  private nextCommitTimes(rev: string, oldest: string): Map<string, number> {
+    const line = run(this.dir, ['log', '--first-parent', '--no-show-signature', '--no-color', '--format=%H %ct', rev, `^${oldest}`])
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.split(' '));
+    const out = new Map<string, number>();
+    // Newest first: each commit's next is the one listed before it; `oldest`'s is the last listed.
+    for (let i = 1; i < line.length; i++) out.set(line[i]![0]!, Number(line[i - 1]![1]));
+    if (line.length > 0) out.set(oldest, Number(line[line.length - 1]![1]));
+    return out;
   }
 
   /**

@@ -304,7 +304,10 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       if (files.length === 0) continue;
       try {
         const message = typeof change.message === 'function' ? change.message() : change.message;
-        const trailers = typeof change.trailers === 'function' ? change.trailers() : change.trailers;
+        const own = typeof change.trailers === 'function' ? change.trailers() : change.trailers;
+        // A commit for a merge request says so: merged by a fast-forward, it keeps the time it was
+        // made, which is not when it reached the branch (soaks count from the next commit then).
+        const trailers = options.pushBranch === undefined ? own : { ...own, [TrailerKey.PROPOSED]: options.pushBranch };
         const sha = await repo.commit({ paths: files, message, trailers, author: change.author, ignored, date: options.date });
         made.push({ index, sha, files });
         if (ignored.length > 0) {

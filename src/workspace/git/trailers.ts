@@ -18,6 +18,8 @@ export enum TrailerKey {
   OPERATION = 'Cdk8s-Gitops-Operation',
   /** Who approved the change; repeated for several approvers. */
   APPROVED_BY = 'Cdk8s-Gitops-Approved-By',
+  /** The merge-request branch the commit was made for (`--branch`); see `FileVersion.fastForward`. */
+  PROPOSED = 'Cdk8s-Gitops-Proposed-On',
 }
 
 /** Values of the {@link TrailerKey.OPERATION} trailer. */
