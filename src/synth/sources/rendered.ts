@@ -69,14 +69,8 @@ export const renderedSource: SourceKind = {
     for (const obj of t.objects ?? []) {
       if (!JSON.stringify(obj).includes(IMAGE_PLACEHOLDER_PREFIX)) continue;
       const path = `${directory}/${objectFileName(obj)}`;
-      const text = read(path);
-      if (text === undefined) continue;
-      let images: string[] = [];
-      try {
-        images = containerImages(readYaml(text));
-      } catch {
-        images = [];
-      }
+      const images = imagesIn(read, path);
+      if (images === undefined) continue;
       const repository = service.imageRepository ?? '';
       const ours = images.filter((i) => i.startsWith(`${repository}@`) || i.startsWith(`${repository}:`) || i === placeholder);
       const versions = [...new Set(ours.map((i) => (i === placeholder ? i : i.slice(repository.length + 1))))];
@@ -85,6 +79,17 @@ export const renderedSource: SourceKind = {
     return out;
   },
 };
+
+/** The container images of the object file `path` (none when it does not parse); undefined when there is no such file. */
+function imagesIn(read: (path: string) => string | undefined, path: string): string[] | undefined {
+  const text = read(path);
+  if (text === undefined) return undefined;
+  try {
+    return containerImages(readYaml(text));
+  } catch {
+    return [];
+  }
+}
 
 /**
  * The versions the objects of a target of a service with named images deploy: for each object
@@ -107,14 +112,8 @@ function namedDeployedVersions(
     );
     if (held.length === 0) continue;
     const path = `${directory}/${objectFileName(obj)}`;
-    const text = read(path);
-    if (text === undefined) continue;
-    let images: string[] = [];
-    try {
-      images = containerImages(readYaml(text));
-    } catch {
-      images = [];
-    }
+    const images = imagesIn(read, path);
+    if (images === undefined) continue;
     const versions: Record<string, string> = {};
     let known = true;
     for (const image of own.filter((i) => held.includes(i.placeholder))) {
