@@ -13,7 +13,16 @@ import { Problem, problem } from '../core/errors';
 import { ruleChecks } from './rules';
 import { formatTimestamp } from '../core/timestamp';
 import { Ledger, RingSpec, RingState } from './types';
-import { chartRevisionProblem, describeRelease, ImageVersions, Release, releaseOf, releaseVersion, sameRelease } from './release';
+import {
+  chartRevisionProblem,
+  describeRelease,
+  ImageVersions,
+  Release,
+  releaseOf,
+  releaseVersion,
+  sameRelease,
+  shortChart,
+} from './release';
 import { orderBeforeSplit, ringsTakingOver } from './moves';
 
 const { soakProblem, approverProblems } = ruleChecks;
@@ -206,6 +215,16 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     const index = order.findIndex((r) => r.name === ring);
     const chartWhy =
       now.chart === undefined || c.promotedChart === undefined ? undefined : chartRevisionProblem(now.chart, c.promotedChart.inGit);
+    if (c.promotedChart !== undefined && was?.chart !== undefined && now.chart === undefined) {
+      out.push(
+        at(
+          problem('CG618', {
+            message: `Ring "${ring}" ran chart ${shortChart(was.chart)} and now records none: it would read the chart at its moving revision, which no ring may have run. No command unpins a ring's chart: the entry was changed by hand.`,
+            fix: `${restore}; promote a pinned chart revision instead.`,
+          }),
+        ),
+      );
+    }
     if (chartWhy !== undefined && now.chart !== was?.chart) {
       out.push(
         at(

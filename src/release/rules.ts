@@ -285,6 +285,17 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
           }),
     );
   }
+  if (options.promotedChart !== undefined && current?.chart !== undefined && candidateChart === undefined) {
+    const first = rings[0]!.name;
+    throw new GitOpsError(
+      problem('CG618', {
+        message:
+          `Ring "${ring}" runs chart ${shortChart(current.chart)}; ${upstream === undefined ? 'the release given' : `"${rings[index - 1]!.name}" runs a release that`} pins no chart revision, ` +
+          'so this promotion would make the ring read the chart at its moving revision as it is when Argo CD syncs, which no ring may have run. Nothing was changed.',
+        fix: `Promote a pinned chart revision from the first ring on (promote ${ledger.service} --ring ${first} --digest … ${options.promotedChart.inGit ? '--chart-revision <revision>' : '--chart-version <version>'}, then --from ring by ring).`,
+      }),
+    );
+  }
   const candidate: Release = releaseOf({
     ...(candidateImages === undefined ? { digest: candidateDigest } : { images: candidateImages }),
     ...(candidateChart === undefined ? {} : { chart: candidateChart }),

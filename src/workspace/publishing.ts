@@ -337,12 +337,51 @@ function exactRequest(
         `${request.approvedBy ? ', with an approval for that digest,' : ''} if it should go on.`,
     );
   }
+  if (request.fromRing === undefined && made !== undefined) {
+    const kept = keptParts(model, request, made, current);
+    if (kept !== undefined) {
+      throw noLongerApplies(
+        op,
+        `it kept ${kept.parts.join(', ')} of what "${kept.ring}" ran when it was made, but "${kept.ring}" runs ${describeRelease(kept.now)} now: ` +
+          'publishing it would take back a change made since.',
+        `Drop it (cdk8s-gitops publish --drop-pending, then git checkout -- ${op.ledger.path}), bring the checkout up to date (git pull), and promote again.`,
+      );
+    }
+  }
   const { digest: _digest, images: _images, ...rest } = request;
   return {
     ...rest,
     ...(made.images === undefined ? { digest: made.digest } : { images: made.images }),
     ...(made.chart === undefined ? {} : { chart: made.chart }),
   };
+}
+
+/**
+ * The parts of a promotion's release that it did not name (an image, the chart) and took from
+ * the ring it takes releases from (the ring before, or the ring's own entry in the first ring),
+ * where that ring runs something else on the remote tip now; undefined when none does.
+ */
+function keptParts(
+  model: PlatformModel,
+  request: Extract<ReleaseRequest, { kind: 'promote' }>,
+  made: RingState,
+  current: Ledger | undefined,
+): { ring: string; parts: string[]; now: RingState } | undefined {
+  const order = model.rings.map((r) => r.name);
+  const before = order[order.indexOf(request.ring) - 1];
+  const ring = before !== undefined && current !== undefined && Object.hasOwn(current.rings, before) ? before : request.ring;
+  const now = current !== undefined && Object.hasOwn(current.rings, ring) ? current.rings[ring]! : undefined;
+  if (now === undefined) return undefined;
+  const parts: string[] = [];
+  if (request.chart === undefined && now.chart !== made.chart) parts.push(`chart ${made.chart ?? '(none)'}`);
+  if (made.images !== undefined) {
+    for (const [name, version] of Object.entries(made.images)) {
+      if (request.images?.[name] === undefined && now.images?.[name] !== version) parts.push(`image ${name} ${shortDigest(version)}`);
+    }
+  } else if (request.digest === undefined && made.digest !== undefined && now.digest !== made.digest) {
+    parts.push(`image ${shortDigest(made.digest)}`);
+  }
+  return parts.length === 0 ? undefined : { ring, parts, now };
 }
 
 /** `CG517`: the pending operation cannot be made on the remote tip, for the reason `why`. */

@@ -190,6 +190,23 @@ describe('a service with named images, through the CLI', () => {
     expect(digests(a, 'prod')).toEqual([A, W]);
   });
 
+  test('a promotion of one image from a stale clone never takes back another image promoted since (CG517), and nothing is pushed', async () => {
+    // GIVEN a second clone that promotes the worker into nonprod and pushes
+    const b = sandbox.clone('ci-b');
+    await ok(b, ['promote', 'orders', '--ring', 'nonprod', '--digest', `worker=${W}`, '--by', 'bob', '--publish']);
+    const tip = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+
+    // WHEN the first clone, not pulled since, promotes the api only
+    const run = await cli(a, ['promote', 'orders', '--ring', 'nonprod', '--digest', `api=${A}`, '--by', 'alice', '--publish']);
+
+    // THEN it is refused: publishing it would put the old worker back
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('CG517');
+    expect(run.stderr).toContain(`it kept image worker ${W0.slice(0, 15)} of what "nonprod" ran when it was made, but "nonprod" runs`);
+    expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(tip);
+    expect(parseYaml(sandbox.remoteFile('releases/orders.yaml')).rings.nonprod.images).toEqual({ api: A0, worker: W });
+  });
+
   test('a rollback restores every image of the release it goes back to', async () => {
     await ok(a, [
       'promote',

@@ -128,6 +128,39 @@ describe('chart revisions', () => {
     expect(disagree.message).toContain('disagree');
   });
 
+  test('a ring that pins a chart never takes a release that pins none (CG618): it would read a moving revision', () => {
+    // GIVEN prod pins SHA1, and nonprod runs a release without a chart (a ring added before it, say)
+    const base = pinned();
+    const unpinned: Ledger = { ...base, rings: { ...base.rings, nonprod: state(D2, '2026-11-22T10:00:00Z') } };
+
+    // WHEN prod takes what nonprod runs
+    const refused = failure(() =>
+      promote(unpinned, RINGS, { ring: 'prod', fromRing: 'nonprod', promotedChart: GIT, by: 'bob', now: NOW }),
+    ) as GitOpsError;
+
+    // THEN
+    expect(refused.code).toBe('CG618');
+    expect(refused.message).toContain('Ring "prod" runs chart 0123456789ab; "nonprod" runs a release that pins no chart revision');
+    expect(refused.message).toContain('promote payments-api --ring nonprod --digest … --chart-revision <revision>');
+
+    // AND a hand edit that unpins a ring, the first included, is refused by the ledger gates
+    for (const ring of ['nonprod', 'prod'] as const) {
+      const { chart: _dropped, ...rest } = base.rings[ring];
+      const edited: Ledger = { ...base, rings: { ...base.rings, [ring]: rest } };
+      const problems = ledgerProblems({
+        file: FILE,
+        ledger: edited,
+        baseline: base,
+        baselineRef: 'HEAD',
+        rings: RINGS,
+        now: NOW,
+        latest: NOW,
+        promotedChart: GIT,
+      });
+      expect(problems.find((p) => p.code === 'CG618')?.message).toContain(`Ring "${ring}" ran chart 0123456789ab and now records none`);
+    }
+  });
+
   test('a chart revision is refused for a service whose chart is not promoted, and in the wrong form (CG618)', () => {
     const unpromoted = failure(() => promote(pinned(), RINGS, { ring: 'nonprod', chart: SHA2, by: 'alice', now: NOW })) as GitOpsError;
     expect(unpromoted.code).toBe('CG618');
