@@ -293,6 +293,8 @@ function repositoryProblems(repository: string, field: string, path: string): Pr
 
 /** A key of Helm values that a template reads as `.Values.<key>`: letters, digits, `_` and `-`. */
 const VALUES_KEY_SEGMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A key that names a JavaScript object's prototype: a values key path through it would reach every object. */
+const RESERVED_SEGMENTS = new Set(['__proto__']);
 
 /**
  * The named images of a service, with their values keys, and the problems of their declaration
@@ -343,10 +345,10 @@ function namedImages(props: ServiceProps, path: string, problems: Problem[]): Re
     problems.push(...repositoryProblems(image.repository, `images.${name}.repository`, path));
     const valuesKey = image.valuesKey ?? defaultValuesKey(name);
     const segments = valuesKey.split('.');
-    if (!segments.every((seg) => VALUES_KEY_SEGMENT.test(seg))) {
+    if (!segments.every((seg) => VALUES_KEY_SEGMENT.test(seg) && !RESERVED_SEGMENTS.has(seg))) {
       report(
         `images.${name}.valuesKey "${valuesKey}" is not a dotted path of values keys.`,
-        'Write the key path as the chart reads it, keys of letters, digits, "_" and "-" joined by ".", e.g. worker.image.',
+        'Write the key path as the chart reads it, keys of letters, digits, "_" and "-" joined by ".", e.g. worker.image (not __proto__).',
       );
     } else if (segments[0] === 'global') {
       report(

@@ -207,6 +207,38 @@ describe('a service with named images, through the CLI', () => {
     expect(parseYaml(sandbox.remoteFile('releases/orders.yaml')).rings.nonprod.images).toEqual({ api: A0, worker: W });
   });
 
+  test('merge-request branches of two releases that differ only in one image have different names', async () => {
+    const X = `sha256:${'c'.repeat(64)}`;
+    const first = await ok(a, [
+      'promote',
+      'orders',
+      '--ring',
+      'nonprod',
+      '--digest',
+      `worker=${W}`,
+      '--by',
+      'alice',
+      '--publish',
+      '--branch',
+    ]);
+    const second = await ok(a, [
+      'promote',
+      'orders',
+      '--ring',
+      'nonprod',
+      '--digest',
+      `worker=${X}`,
+      '--by',
+      'alice',
+      '--publish',
+      '--branch',
+    ]);
+    const branches = sandbox.git(sandbox.remote, 'for-each-ref', '--format=%(refname:short)', 'refs/heads/promote').trim().split('\n');
+    expect(branches).toHaveLength(2);
+    expect(branches.every((b) => /^promote\/orders\/nonprod\/[0-9a-f]{8}$/.test(b))).toBe(true);
+    expect(first).not.toBe(second);
+  });
+
   test('a rollback restores every image of the release it goes back to', async () => {
     await ok(a, [
       'promote',

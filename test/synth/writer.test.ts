@@ -468,6 +468,31 @@ describe('writeTree', () => {
       expect(fs.existsSync(path.join(dir, TRANSACTION_DIR))).toBe(false);
     });
 
+    it('refuses (CG407) when a file it deletes is changed while it stages, keeps the change, and writes nothing', () => {
+      // GIVEN an old tree, and a write that deletes the prod files
+      writeTree(exampleTree(), dir);
+      const [file] = planWrite(changedNonprodOnlyTree(), dir).deletes;
+      const before = filesOf(dir);
+
+      // WHEN an editor saves one of them while the write stages its files
+      const error = gitOpsError(() =>
+        writeTree(changedNonprodOnlyTree(), dir, {
+          onStage: (n) => {
+            if (n === 1) fs.appendFileSync(path.join(dir, file!), '# saved in an editor\n');
+          },
+        }),
+      );
+
+      // THEN nothing is written or deleted, and the edit is kept
+      expect(error.problems.map((p) => [p.code, p.file])).toEqual([['CG407', file]]);
+      expect(error.message).toContain(
+        `${file} was changed while this command ran, after it read it; the write would delete it with that change`,
+      );
+      expect(Object.keys(filesOf(dir)).sort()).toEqual(Object.keys(before).sort());
+      expect(fs.readFileSync(path.join(dir, file!), 'utf8')).toContain('# saved in an editor');
+      expect(fs.existsSync(path.join(dir, TRANSACTION_DIR))).toBe(false);
+    });
+
     it('before the journal is committed, is discarded by recoverInterruptedWrite', () => {
       // GIVEN
       writeTree(exampleTree(), dir);

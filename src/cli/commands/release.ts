@@ -16,7 +16,8 @@ import { runProgram } from '../../workspace/program/run';
 import { GitOpsError } from '../../core/errors';
 import { PlatformModel } from '../../model/platform-model';
 import { shortDigest } from '../../model/versions';
-import { releaseImages } from '../../release/release';
+import { releaseKey } from '../../release/release';
+import { contentHash } from '../../synth/file-tree';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
@@ -101,9 +102,14 @@ async function release(
     recoverInterruptedWrite(out);
     const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });
     await assertCheckoutPublishable(model, out);
-    // A release of named images is named after its first image's digest.
+    // A branch is named after the release: its digest, or for one of named images or with a chart, a hash of all of it.
     const state = dryRun.change.ledger.rings[request.ring];
-    const digest = state === undefined ? undefined : releaseImages(state)[0]?.[1];
+    const digest =
+      state === undefined
+        ? undefined
+        : state.images === undefined && state.chart === undefined
+          ? state.digest
+          : `sha256:${contentHash(releaseKey(state))}`;
     const made = apply();
     const dated = commitDate(ctx.env);
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);

@@ -57,11 +57,12 @@ export function lockCheckout(dir: string, command: string): CheckoutLock {
         if (systemErrorCode(e) !== 'EEXIST') throw e;
       }
       assertLockNotCommitted(dir);
-      const holder = readHolder(checkout);
+      const seen = lockText(checkout);
+      const holder = holderOf(seen);
       if (holder !== undefined && isAlive(holder)) throw lockedError(dir, holder);
       if (takenOver !== undefined) throw lockedError(dir, holder); // another process took it over first
       takenOver = holder ?? { pid: 0, host: '', command: 'unknown', started: new Date(0).toISOString() };
-      fs.unlinkSync(lockFile);
+      removeStaleLock(dir, lockFile, seen);
     }
   } finally {
     fs.rmSync(tmp, { force: true });
@@ -105,15 +106,55 @@ export function assertCheckoutReadable(dir: string): void {
   assertNoInterruptedWrite(dir);
 }
 
-/** The holder a lock file records; undefined when there is none or it cannot be read. */
-function readHolder(checkout: Checkout): LockHolder | undefined {
-  let text: string | undefined;
+/**
+ * Removes the lock file judged stale from its text `seen`, unless another command took the lock
+ * over since: the file is moved aside with one rename (so that no other command's lock is ever
+ * deleted), and put back, failing with `CG410`, when it is not the one judged.
+ */
+function removeStaleLock(dir: string, lockFile: string, seen: string | undefined): void {
+  const aside = `${lockFile}.${process.pid}.${randomBytes(8).toString('hex')}.stale`;
   try {
-    text = checkout.read(LOCK_PATH, 64 * 1024);
+    fs.renameSync(lockFile, aside);
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT') return; // taken over and given up by another command meanwhile
+    throw e;
+  }
+  let moved: string | undefined;
+  try {
+    moved = fs.readFileSync(aside, 'utf8');
+  } catch {
+    moved = undefined;
+  }
+  if (moved === seen) {
+    fs.unlinkSync(aside);
+    return;
+  }
+  // Another command took the stale lock over between the read and the rename: its lock goes back.
+  try {
+    fs.linkSync(aside, lockFile);
+  } finally {
+    fs.unlinkSync(aside);
+  }
+  throw lockedError(dir, holderOf(moved));
+}
+
+/** The text of the lock file; undefined when there is none or it cannot be read (a link fails with `CG408`). */
+function lockText(checkout: Checkout): string | undefined {
+  try {
+    return checkout.read(LOCK_PATH, 64 * 1024);
   } catch (e) {
     if (e instanceof GitOpsError && e.code === 'CG408') throw e;
     return undefined;
   }
+}
+
+/** The holder a lock file records; undefined when there is none or it cannot be read. */
+function readHolder(checkout: Checkout): LockHolder | undefined {
+  return holderOf(lockText(checkout));
+}
+
+/** The holder the lock text `text` records; undefined when there is none or it is not one cdk8s-gitops wrote. */
+function holderOf(text: string | undefined): LockHolder | undefined {
   if (text === undefined) return undefined;
   try {
     const data = JSON.parse(text);

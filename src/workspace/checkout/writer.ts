@@ -86,6 +86,8 @@ export interface WritePlan {
   >;
   /** Owned files to delete. */
   readonly deletes: readonly string[];
+  /** The content hash of each file of `deletes` as it was read, to tell a change made while the command runs. @default - not checked */
+  readonly deleting?: ReadonlyMap<string, string>;
   /**
    * Owned files the program no longer generates that are kept: changed since cdk8s-gitops
    * wrote them (or a directory now), so deleting them could lose someone's work. They leave the
@@ -258,13 +260,16 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     );
   }
   const deletes: string[] = [];
+  const deleting = new Map<string, string>();
   const kept: string[] = [];
   for (const [p, before] of old.files) {
     if (!tree.covers(p) || tree.has(p)) continue;
     const kind = checkout.kind(p, 'delete it');
     if (kind === 'missing') continue;
-    if (kind === 'file' && contentHash(checkout.read(p)!) === before.sha256) deletes.push(p);
-    else kept.push(p);
+    if (kind === 'file' && contentHash(checkout.read(p)!) === before.sha256) {
+      deletes.push(p);
+      deleting.set(p, before.sha256);
+    } else kept.push(p);
   }
   deletes.sort();
   kept.sort();
@@ -278,6 +283,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const plan: WritePlan = {
     writes,
     deletes,
+    deleting,
     kept,
     edited: edited.sort(),
     unrecorded: unrecorded.sort(),
@@ -475,12 +481,16 @@ function assertUnchangedSincePlanned(checkout: Checkout, plan: WritePlan): void 
       return text === undefined || contentHash(text) !== w.seen.sha256;
     })
     .map(([p]) => p);
+  for (const [p, sha256] of plan.deleting ?? []) {
+    const text = checkout.read(p);
+    if (text !== undefined && contentHash(text) !== sha256) changed.push(p);
+  }
   if (changed.length === 0) return;
   throw new GitOpsError(
     changed.map((p) =>
       problem('CG407', {
         file: p,
-        message: `${p} was changed while this command ran, after it read it; the write would lose that change. Nothing was written.`,
+        message: `${p} was changed while this command ran, after it read it; the write would ${plan.deleting?.has(p) ? 'delete it with' : 'lose'} that change. Nothing was written.`,
         fix: 'Run the command again once nothing else writes the file.',
       }),
     ),

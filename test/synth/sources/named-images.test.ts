@@ -237,6 +237,10 @@ describe('declaring named images', () => {
     expect(problems({ api: { repository: API, valuesKey: 'api..image' } })).toEqual([
       'CG146 images.api.valuesKey "api..image" is not a dotted path of values keys.',
     ]);
+    expect(problems({ api: { repository: API, valuesKey: '__proto__.image' } })).toEqual([
+      'CG146 images.api.valuesKey "__proto__.image" is not a dotted path of values keys.',
+    ]);
+    expect(({} as Record<string, unknown>).image).toBeUndefined();
     expect(problems({ api: { repository: API, valuesKey: 'global.api' } })).toEqual([
       'CG146 images.api.valuesKey "global.api" lies under global, whose keys cdk8s-gitops sets.',
     ]);
