@@ -64,3 +64,27 @@ test('a stale lock is taken over, and given up on release', () => {
   held.release();
   expect(fs.readdirSync(path.join(dir, '.cdk8s-gitops'))).toEqual([]);
 });
+
+test('a live holder is known by its process start tick, whatever the wall clock did since it took the lock (CG410)', () => {
+  // GIVEN a live process whose lock records a time before its process started, as after the clock was set forward
+  const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  try {
+    const stat = fs.readFileSync(`/proc/${live.pid}/stat`, 'utf8');
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const lock = path.join(dir, LOCK_PATH);
+    const holder = { pid: live.pid, host: os.hostname(), command: 'synth', started: '2026-01-01T00:00:00.000Z' };
+    fs.writeFileSync(lock, JSON.stringify({ ...holder, startTicks }));
+
+    // THEN it is alive: the take-over fails naming it
+    expect(gitOpsError(() => lockCheckout(dir, 'promote payments-api')).code).toBe('CG410');
+
+    // AND the same lock recording another start tick is a process gone: taken over
+    fs.writeFileSync(lock, JSON.stringify({ ...holder, startTicks: startTicks + 1 }));
+    const held = lockCheckout(dir, 'promote payments-api');
+    expect(held.takenOver).toMatchObject({ pid: live.pid });
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8')).startTicks).toEqual(expect.any(Number));
+    held.release();
+  } finally {
+    live.kill();
+  }
+});

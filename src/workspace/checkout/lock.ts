@@ -19,6 +19,12 @@ export interface LockHolder {
   readonly command: string;
   /** When it took the lock, ISO 8601. */
   readonly started: string;
+  /**
+   * When its process started, in clock ticks since the machine booted (Linux `/proc`): it tells
+   * the holder from a later process that got its id, whatever the wall clock did meanwhile.
+   * @default - not known: the process start is compared with `started`
+   */
+  readonly startTicks?: number;
 }
 
 /** A held lock on a checkout; see {@link lockCheckout}. */
@@ -42,7 +48,14 @@ export function lockCheckout(dir: string, command: string): CheckoutLock {
   const checkout = new Checkout(dir);
   const madeDir = checkout.kind('.cdk8s-gitops') === 'missing';
   checkout.mkdirs('.cdk8s-gitops');
-  const me: LockHolder = { pid: process.pid, host: os.hostname(), command, started: new Date().toISOString() };
+  const ticks = startTicks(process.pid);
+  const me: LockHolder = {
+    pid: process.pid,
+    host: os.hostname(),
+    command,
+    started: new Date().toISOString(),
+    ...(ticks === undefined ? {} : { startTicks: ticks }),
+  };
   const lockFile = checkout.abs(LOCK_PATH);
   // A name nobody can plant a link at beforehand, made only if nothing stands there (no link followed).
   const tmp = `${lockFile}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
@@ -165,7 +178,13 @@ function holderOf(text: string | undefined): LockHolder | undefined {
       typeof data.command === 'string' &&
       typeof data.started === 'string'
     ) {
-      return { pid: data.pid, host: data.host, command: data.command.slice(0, 200), started: data.started.slice(0, 40) };
+      return {
+        pid: data.pid,
+        host: data.host,
+        command: data.command.slice(0, 200),
+        started: data.started.slice(0, 40),
+        ...(Number.isSafeInteger(data.startTicks) && data.startTicks >= 0 ? { startTicks: data.startTicks } : {}),
+      };
     }
   } catch {
     // Not a lock cdk8s-gitops wrote: taken over.
@@ -185,7 +204,10 @@ function isAlive(holder: LockHolder): boolean {
   } catch (e) {
     if (systemErrorCode(e) !== 'EPERM') return false;
   }
-  const started = processStart(holder.pid);
+  const ticks = startTicks(holder.pid);
+  // The same process only when it started at the same tick (a lock written by this version).
+  if (ticks !== undefined && holder.startTicks !== undefined) return ticks === holder.startTicks;
+  const started = processStart(holder.pid, ticks);
   const locked = Date.parse(holder.started);
   // Start times are known to the second (the boot time's resolution): a margin of two.
   return started === undefined || Number.isNaN(locked) || started <= locked + 2000;
@@ -194,15 +216,24 @@ function isAlive(holder: LockHolder): boolean {
 /** User-space clock ticks per second (`getconf CLK_TCK`): 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS = 100;
 
-/** When the process `pid` started (ms since the epoch), where `/proc` tells; else undefined. */
-function processStart(pid: number): number | undefined {
+/** When the process `pid` started, in clock ticks since boot, where `/proc` tells; else undefined. */
+function startTicks(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22 (starttime, ticks since boot) counts from the one after the command name's ")".
+    // Field 22 (starttime) counts from the one after the command name's ")".
     const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isSafeInteger(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When a process that started at `ticks` after boot started (ms since the epoch), where `/proc` tells; else undefined. */
+function processStart(pid: number, ticks = startTicks(pid)): number | undefined {
+  if (ticks === undefined) return undefined;
+  try {
     const boot = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'));
-    if (!Number.isFinite(ticks) || boot === null) return undefined;
-    return Number(boot[1]) * 1000 + (ticks / CLOCK_TICKS) * 1000;
+    return boot === null ? undefined : Number(boot[1]) * 1000 + (ticks / CLOCK_TICKS) * 1000;
   } catch {
     return undefined;
   }
