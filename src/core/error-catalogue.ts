@@ -598,6 +598,30 @@ const ENTRIES = [
       'check --base REF judges the ledgers against the commit REF names, and REF names none in the repository of the checkout (a branch not fetched, a typo), or the checkout is in no Git repository.',
     fix: 'Fetch the branch the change goes into and name it, e.g. git fetch origin main, then --base origin/main.',
   },
+  {
+    code: 'CG316',
+    where: 'cli',
+    title: 'A release without the program needs the program',
+    description:
+      "A release command run without the platform program (no --app, no app in cdk8s.yaml, or --no-program) reads the release model synth wrote into the tree (.cdk8s-gitops/model/). The checkout has none (written by a version before release models, or never synthesized), or it is not as synth left it (the manifest does not record the release model's inputs and ledgers), so only the program can tell what to write.",
+    fix: 'Run the command with the program (--app, or app in cdk8s.yaml); or run `cdk8s-gitops synth` with the program, publish it, and then run the command in a fresh clone.',
+  },
+  {
+    code: 'CG317',
+    where: 'cli',
+    title: 'Tree written by another major version',
+    description:
+      'The release model in the tree (.cdk8s-gitops/model/platform.json) was written by another major version of cdk8s-gitops, which may write the same release in other bytes.',
+    fix: 'Run the major version that wrote the tree, e.g. npx cdk8s-gitops@<major> promote …; or synth the tree with the program and this version first.',
+  },
+  {
+    code: 'CG318',
+    where: 'cli',
+    title: 'Service not in the release model',
+    description:
+      "A release command run without the platform program names a service that the tree's release model has no file of (.cdk8s-gitops/model/services/<service>.json): a service the program declared after the last synth, or no service at all.",
+    fix: 'A new service needs the program: run synth with the program first (and publish it), then promote without it.',
+  },
 
   // CG4xx: the checkout being written
   {
@@ -761,6 +785,14 @@ const ENTRIES = [
     description:
       "`check` found a file of the manifest (.cdk8s-gitops/manifest.json or a service's shard) whose seal does not match its content: it was edited since cdk8s-gitops wrote it, so the files it says cdk8s-gitops owns may not be those cdk8s-gitops wrote. No command trusts it without building the tree: an entry added for a file the program does not make is a deletion (refused, CG141, when it would delete an Application), an entry removed is recorded again.",
     fix: 'See the edit with `git log -p -- <file>` and revert it (`git checkout <commit> -- <file>`); then run `cdk8s-gitops synth`, which seals the manifest again, and commit the result.',
+  },
+  {
+    code: 'CG422',
+    where: 'checkout',
+    title: 'Release model edited by hand',
+    description:
+      'A file of the release model (.cdk8s-gitops/model/) is not what the manifest records for it, or the manifest file that records it is not sealed: it was edited since cdk8s-gitops wrote it. A release command without the program does not trust it.',
+    fix: 'Restore it (git checkout -- .cdk8s-gitops/model), or run `cdk8s-gitops synth` with the program, which writes it again.',
   },
 
   // CG5xx: git

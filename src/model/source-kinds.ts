@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { fleetFactsOf } from './fleet-facts';
 import { HelmSourceModel, PlatformModel, ServiceModel, SourceModel } from './platform-model';
 
 /** The platform's chart path and revision, which an ApplicationSet's shared template uses. */
@@ -64,11 +65,18 @@ const RELEASE_FILE_ENVIRONMENTS = new WeakMap<PlatformModel, ReadonlySet<string>
 export function readsReleaseFiles(model: PlatformModel, env: string): boolean {
   let envs = RELEASE_FILE_ENVIRONMENTS.get(model);
   if (envs === undefined) {
-    const promoted = new Set(model.services.filter((s) => s.source.kind === 'helm' && s.source.promoted === true).map((s) => s.name));
-    envs = new Set(model.targets.filter((t) => promoted.has(t.service)).map((t) => t.environment));
+    envs = releaseFileEnvironments(model);
     RELEASE_FILE_ENVIRONMENTS.set(model, envs);
   }
   return envs.has(env);
+}
+
+/** The environments whose Helm ApplicationSets read release files (see {@link readsReleaseFiles}). */
+export function releaseFileEnvironments(model: PlatformModel): ReadonlySet<string> {
+  const recorded = fleetFactsOf(model)?.releaseFileEnvironments;
+  if (recorded !== undefined) return new Set(recorded);
+  const promoted = new Set(model.services.filter((s) => s.source.kind === 'helm' && s.source.promoted === true).map((s) => s.name));
+  return new Set(model.targets.filter((t) => promoted.has(t.service)).map((t) => t.environment));
 }
 
 /** A Helm chart in the service's application repository, with a values file per target. */

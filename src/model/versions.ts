@@ -1,3 +1,4 @@
+import { fleetFactsOf } from './fleet-facts';
 import type { PlatformModel } from './platform-model';
 /** What a ring may accept. */
 export interface VersionPolicy {
@@ -76,6 +77,9 @@ export function versionFix(policy: VersionPolicy = DEFAULT_VERSION_POLICY): stri
 
 /** What each ring may run: digests only when any environment of its targets requires them. */
 export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy> {
+  // A model of some services (read from the tree) carries what the whole model's targets decided.
+  const recorded = fleetFactsOf(model)?.ringPolicies;
+  if (recorded !== undefined) return Object.fromEntries(Object.entries(recorded).map(([ring, p]) => [ring, { ...p }]));
   const strict = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
   // A target's id starts with its environment: `<environment>/<cloud>/<cluster>/<service>`.
   const inStrictEnvironment = (id: string): boolean => strict.has(id.slice(0, id.indexOf('/')));

@@ -2,9 +2,11 @@ import { LedgerFile } from '../release/ledger-files';
 import { PACKAGE_VERSION } from '../core/version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
-import { releaseOverview, statusMarkdown, STATUS_PATH } from './status';
+import { releaseOverview, spliceStatusSection, statusMarkdown, STATUS_PATH } from './status';
+import { GitOpsError } from '../core/errors';
 import { ReleaseState, RingRelease, ringRelease, synthesize } from './synthesize';
 import { RELEASE_FILE } from './sources';
+import { releaseModelFiles } from './release-model';
 
 /**
  * Changes whenever the same model and ledgers would give other bytes: the version of the
@@ -28,6 +30,14 @@ export interface BuildTreeOptions {
    * @default false
    */
   readonly retainReleaseFiles?: boolean;
+  /**
+   * For {@link serviceTree} of a model of some services only (read from the tree's release model):
+   * the checkout's `STATUS.md` and the names of every service of the platform, in order. The
+   * service's section is made again and spliced into the page, in place of rendering every
+   * service's (which needs their ledgers and targets).
+   * @default - the page is made from the model's services
+   */
+  readonly statusPage?: { readonly text: string; readonly services: readonly string[] };
 }
 
 /**
@@ -65,6 +75,7 @@ export function treeInputs(modelFingerprint: string, retainReleaseFiles = false)
  */
 export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, options: BuildTreeOptions = {}): FileTree {
   const svcPaths = new Map(model.services.map((s) => [s.name, s.path]));
+  const fingerprint = options.modelFingerprint ?? modelFingerprint(model);
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
@@ -76,8 +87,16 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
         service,
       })),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
+      // What the release commands need of the program, for a run without it.
+      ...releaseModelFiles(model, fingerprint, PACKAGE_VERSION).map((f) => ({
+        path: f.path,
+        kind: FileKind.MODEL,
+        origin: f.service === undefined ? model.path : svcPaths.get(f.service)!,
+        text: f.text,
+        ...(f.service === undefined ? {} : { service: f.service }),
+      })),
     ],
-    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
+    inputs: treeInputs(fingerprint, options.retainReleaseFiles),
     retains: options.retainReleaseFiles ? anyOf(retiredLedgers(model), targetReleaseFiles(model)) : retiredLedgers(model),
   });
 }
@@ -104,6 +123,26 @@ function targetReleaseFiles(model: PlatformModel): (path: string) => boolean {
     model.targets.filter((t) => helm.has(t.service)).map((t) => `${model.layout.environments}/${t.id}/${RELEASE_FILE}`),
   );
   return (p) => files.has(p);
+}
+
+/** The status page after a change to `service`'s ledger: made from the model, or its section spliced into the checkout's (`CG316` when that cannot be). */
+function statusPageOf(
+  model: PlatformModel,
+  ledgers: ReadonlyMap<string, LedgerFile>,
+  service: string,
+  page: BuildTreeOptions['statusPage'],
+): string {
+  if (page === undefined) return statusMarkdown(releaseOverview(model, ledgers));
+  const overview = releaseOverview({ ...model, services: model.services.filter((s) => s.name === service) }, ledgers);
+  const spliced = spliceStatusSection(page.text, overview, page.services);
+  if (spliced === undefined) {
+    throw GitOpsError.of('CG316', {
+      file: STATUS_PATH,
+      message: `${STATUS_PATH} cannot be split into one section per service as cdk8s-gitops writes it (edited by hand, or written from another model), so the section of ${service} cannot be written without the program. Nothing was written.`,
+      fix: `Run the command with the program (--app, or app in cdk8s.yaml), or run \`cdk8s-gitops synth\` with it first, which writes ${STATUS_PATH} again.`,
+    });
+  }
+  return spliced;
 }
 
 function anyOf(...tests: ((path: string) => boolean)[]): (path: string) => boolean {
@@ -140,7 +179,7 @@ export function serviceTree(
     releases: releaseState(ledgers),
     extraFiles: [
       ...(ledger ? [{ path: ledger.path, kind: FileKind.LEDGER, origin, text: ledger.text, service }] : []),
-      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
+      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusPageOf(model, ledgers, service, options.statusPage) },
     ],
     inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
     part: { services: new Set([service]), basedOn, covers },

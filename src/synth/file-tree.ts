@@ -1,4 +1,5 @@
 import * as crypto from 'crypto';
+import { isReleaseModelPath } from './release-model';
 
 /** What a file of the tree holds. */
 export enum FileKind {
@@ -18,18 +19,20 @@ export enum FileKind {
   LEDGER = 'ledger',
   /** A status report for people. */
   STATUS = 'status',
+  /** A file of the release model (`.cdk8s-gitops/model/`): what release commands need of the program. */
+  MODEL = 'model',
 }
 
 /** Repository-relative path of the release status for people, the one file written that is not YAML. */
 export const STATUS_PATH = 'STATUS.md';
 
 /**
- * Whether cdk8s-gitops ever writes a file at the repository path `p`: a YAML file (`.yaml`), or
- * {@link STATUS_PATH}. A manifest entry for any other path (a README, a CI file) is not one it
- * wrote, and a write never makes one.
+ * Whether cdk8s-gitops ever writes a file at the repository path `p`: a YAML file (`.yaml`),
+ * {@link STATUS_PATH}, or a file of the release model (`.cdk8s-gitops/model/`). A manifest entry
+ * for any other path (a README, a CI file) is not one it wrote, and a write never makes one.
  */
 export function isGeneratedFilePath(p: string): boolean {
-  return p === STATUS_PATH || p.endsWith('.yaml');
+  return p === STATUS_PATH || p.endsWith('.yaml') || isReleaseModelPath(p);
 }
 
 /** One file of a {@link FileTree}. Its content is produced on first use. */

@@ -1,6 +1,7 @@
 import { GitOpsError } from '../core/errors';
 import { contentHash, isGeneratedFilePath, STATUS_PATH } from './file-tree';
 import { isMap } from '../core/plain';
+import { isReleaseModelPath } from './release-model';
 
 /** Repository-relative path of the manifest. */
 export const MANIFEST_PATH = '.cdk8s-gitops/manifest.json';
@@ -181,12 +182,12 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
           key === undefined ||
           (release !== undefined && (typeof release !== 'string' || !RELEASE.test(release))))) ||
       !isOwnablePath(p) ||
-      !isVisiblePath(p) ||
+      !(isVisiblePath(p) || isReleaseModelPath(p)) ||
       !isGeneratedFilePath(p)
     ) {
       throw malformed(
         file,
-        `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden, outside the repository, or neither YAML nor ${STATUS_PATH})${file === MANIFEST_PATH ? '' : `; in ${file}`}.`,
+        `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden but for the release model, outside the repository, or neither YAML nor ${STATUS_PATH})${file === MANIFEST_PATH ? '' : `; in ${file}`}.`,
       );
     }
     if (into.has(p))

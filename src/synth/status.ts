@@ -471,3 +471,35 @@ function md(s: string): string {
 function mermaid(s: string): string {
   return s.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
+
+/**
+ * The status page `page` (as {@link statusMarkdown} wrote it for every service of the platform)
+ * with the section of the one service of `report` made again from `report`: what
+ * `statusMarkdown` of the whole platform gives when only that service's ledger changed, without
+ * the other services' ledgers and targets. Undefined when `page` cannot be split into the
+ * sections `statusMarkdown` writes: its head (up to the first section) differs from the one
+ * `report` makes, or its sections are not those of `services` (every service's name, in order).
+ */
+export function spliceStatusSection(
+  page: string,
+  report: Pick<StatusReport, 'rings' | 'services'>,
+  services: readonly string[],
+): string | undefined {
+  if (report.services.length !== 1) return undefined;
+  const name = report.services[0]!.service;
+  const rendered = statusMarkdown(report);
+  const heading = `\n## ${name}\n`;
+  const at = rendered.indexOf(heading);
+  // A section runs from its heading's line to the blank line before the next heading (or the end).
+  const headings = page
+    .split('\n')
+    .filter((l) => l.startsWith('## '))
+    .map((l) => l.slice(3));
+  if (headings.join('\n') !== services.join('\n')) return undefined;
+  const start = page.indexOf(heading);
+  const head = page.indexOf('\n## ');
+  if (at === -1 || start === -1 || page.slice(0, head) !== rendered.slice(0, at)) return undefined;
+  const next = page.indexOf('\n\n## ', start + 1);
+  const end = next === -1 ? page.length : next + 1;
+  return `${page.slice(0, start)}${rendered.slice(at)}${page.slice(end)}`;
+}

@@ -15,12 +15,14 @@ import { ReleaseOutcome, ReleaseRequest, runRelease } from './release-operations
 import { Hold, Ledger, PreviousRelease, RingState } from '../release/types';
 import { describeHold, describeRelease, initialRelease, releaseVersion, sameRelease } from '../release/release';
 import { applyRingMoves, ringsTakingOver } from '../release/moves';
-import { checkoutTree } from './build';
+import { checkoutTree, releaseFilesInUse } from './build';
+import { treeInputs } from '../synth/build';
 import { Checkout } from './checkout/checkout-fs';
 import type { LockHolder } from './checkout/lock';
 import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
-import { readManifestTexts } from './checkout/manifest-io';
+import { readManifest, readManifestTexts } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
+import { readRecordedModel } from './recorded-model';
 import { writeDeclaredTree } from './removals';
 import { recoverInterruptedWrite } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
@@ -71,6 +73,15 @@ export interface PublishRequest {
    * `GIT_COMMITTER_DATE` and `GIT_AUTHOR_DATE` are not read. @default - git's clock
    */
   readonly commitDate?: Date;
+  /**
+   * Publish without the program: `model` was read from the tree's release model
+   * (`readRecordedModel`) and holds the services of the pending operations; these are the
+   * names of every service of the platform. There is no program's change to commit: only the
+   * pending operations are published, and on each attempt the model is read again from the tree
+   * the operations are made on (the remote tip may have been synthesized from another model).
+   * @default - `model` is the program's, whole
+   */
+  readonly recordedServices?: readonly string[];
 }
 
 /** One commit that {@link publishChange} pushed. */
@@ -109,7 +120,9 @@ const SYNTH_SUBJECT = 'Synthesize the platform program';
  * were (or, when its branch moved to the remote tip, the pending ledgers) and the operations stay
  * pending.
  */
-export async function publishChange(req: PublishRequest): Promise<PublishedChange> {
+export async function publishChange(request: PublishRequest): Promise<PublishedChange> {
+  // Without the program, the model is read again from the tree of each attempt.
+  let req = request;
   recoverInterruptedWrite(req.dir);
   const repo = await GitOpsRepository.open(req.dir);
   if (req.takenOver) await removeStaleIndexLock(repo, req.takenOver, req.onNote);
@@ -134,6 +147,7 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
   const clock = req.clock ?? { now: new Date() };
   assertCheckoutLedgers(req.model, req.dir, clock); // a ledger entry that breaks a rule, committed or not
   await assertPendingState(repo, req.model, req.dir, ops, toRepo, store, interrupted);
+  if (req.recordedServices !== undefined) await assertOtherLedgersAtHead(repo, req.model, req.recordedServices, toRepo);
   if (interrupted) {
     req.onNote?.(
       `A publish of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} was interrupted; ${ops.length === 1 ? 'it is' : 'they are'} published from ${ops.length === 1 ? 'its record' : 'their records'}.`,
@@ -187,7 +201,22 @@ export async function publishChange(req: PublishRequest): Promise<PublishedChang
     step(0, Operation.SYNTH, req.by, undefined, () => {
       landed = new Set();
       recoverInterruptedWrite(req.dir); // before the ledgers are read
-      assertCheckoutLedgers(req.model, req.dir, clock); // the remote tip's ledgers, as the pending ones are set aside
+      if (req.recordedServices !== undefined) {
+        // No program, so no change of its own; but a tree its last synth left that the next write
+        // must bring up to date (its inputs changed since: ApplicationSets that now read release
+        // files) is written as the program's synth would write it, from every service's file of the
+        // release model, in a commit of its own.
+        const names = [...new Set(ops.map((op) => op.request.service))];
+        const recorded = readRecordedModel(req.dir, names, 'publish');
+        req = { ...req, model: recorded.model, fingerprint: recorded.fingerprint, recordedServices: recorded.services };
+        assertCheckoutLedgers(req.model, req.dir, clock);
+        if (readManifest(req.dir).inputs === treeInputs(recorded.fingerprint, releaseFilesInUse(recorded.model, req.dir))) return undefined;
+        const whole = readRecordedModel(req.dir, 'all', 'publish');
+        req = { ...req, model: whole.model };
+        const found = checkoutTree(whole.model, req.dir, whole.fingerprint);
+        synth = found.unchanged ?? writeDeclaredTree(whole.model, found.tree, req.dir, { allow: req.allowRemove ?? [] });
+        return req.message ?? SYNTH_SUBJECT;
+      }
       const found = checkoutTree(req.model, req.dir, req.fingerprint);
       synth = found.unchanged ?? writeDeclaredTree(req.model, found.tree, req.dir, { allow: req.allowRemove ?? [] });
       return req.message ?? SYNTH_SUBJECT;
@@ -261,7 +290,17 @@ function reapply(req: PublishRequest, pending: PendingOperation): string | undef
   const request = exactRequest(req.model, pending, op, made, current, movedTo);
   let outcome: ReleaseOutcome;
   try {
-    outcome = runRelease(req.model, req.dir, request, { by: op.by, now: new Date(op.at) }, { modelFingerprint: req.fingerprint, movedTo });
+    outcome = runRelease(
+      req.model,
+      req.dir,
+      request,
+      { by: op.by, now: new Date(op.at) },
+      {
+        modelFingerprint: req.fingerprint,
+        movedTo,
+        ...(req.recordedServices === undefined ? {} : { recordedServices: req.recordedServices }),
+      },
+    );
   } catch (e) {
     if (!(e instanceof GitOpsError) || !e.code.startsWith('CG6')) throw e;
     throw noLongerApplies(op, e.message);
@@ -272,7 +311,7 @@ function reapply(req: PublishRequest, pending: PendingOperation): string | undef
       `${outcome.change.summary}${now ? ` (${release(now)})` : ''}, by a change other than this operation; it would change nothing.`,
     );
   }
-  writeDeclaredTree(req.model, outcome.tree, req.dir, { restoreMissing: false, allow: req.allowRemove ?? [] });
+  writeDeclaredTree(outcome.model ?? req.model, outcome.tree, req.dir, { restoreMissing: false, allow: req.allowRemove ?? [] });
   return outcome.change.summary;
 }
 
@@ -528,6 +567,32 @@ export async function assertPendingState(
   }
 }
 
+/**
+ * Without the program (see `PublishRequest.recordedServices`), the ledgers of the services the
+ * model does not hold: each must be as `HEAD` has it (`CG520`), since no pending operation
+ * changed it and publish would otherwise set the change aside and lose it.
+ */
+export async function assertOtherLedgersAtHead(
+  repo: GitOpsRepository,
+  model: PlatformModel,
+  services: readonly string[],
+  toRepo: (p: string) => string,
+): Promise<void> {
+  const held = new Set(model.services.map((s) => s.name));
+  const files = services.filter((s) => !held.has(s)).map((s) => ledgerFilePath(model, s));
+  if (files.length === 0) return;
+  const changed = await repo.changedFiles(files.map(toRepo));
+  if (changed.length === 0) return;
+  const file = files.find((f) => changed.includes(toRepo(f))) ?? changed[0]!;
+  throw GitOpsError.of('CG520', {
+    file,
+    message:
+      `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
+      'killed before it recorded its operation). Publish commits a ledger change only as the operation that made it, under the name of who made it. Nothing was published.',
+    fix: `Discard the change (git checkout -- ${file}) and run the promote, rollback or unhold again; or commit the edit yourself, with a message that says who changed what and why.`,
+  });
+}
+
 /** A ledger's text once the program's ring moves are applied (as `synth` writes it); undefined when it has none to apply or does not parse. */
 function withRingMoves(model: PlatformModel, text: string, file: string): string | undefined {
   let ledger: Ledger;
@@ -598,11 +663,13 @@ function putBack(
  * Fails as {@link publishChange} would before it writes anything: when a ledger of the checkout
  * `dir` is not as its pending operations left it (`CG519`) or was changed by no operation (`CG520`).
  */
-export async function assertCheckoutPublishable(model: PlatformModel, dir: string): Promise<void> {
+export async function assertCheckoutPublishable(model: PlatformModel, dir: string, recordedServices?: readonly string[]): Promise<void> {
   const repo = await GitOpsRepository.open(dir);
   const prefix = path.relative(repo.root, path.resolve(dir)).split(path.sep).join('/');
   const store = pendingStore(dir);
-  await assertPendingState(repo, model, dir, store ? readPending(store) : [], (p) => (prefix ? `${prefix}/${p}` : p), store);
+  const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
+  await assertPendingState(repo, model, dir, store ? readPending(store) : [], toRepo, store);
+  if (recordedServices !== undefined) await assertOtherLedgersAtHead(repo, model, recordedServices, toRepo);
 }
 
 /**

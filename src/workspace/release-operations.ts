@@ -1,7 +1,10 @@
 import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
-import { recordsInputs } from '../synth/manifest';
+import { MANIFEST_PATH, recordsInputs } from '../synth/manifest';
+import { STATUS_PATH } from '../synth/file-tree';
+import { Checkout } from './checkout/checkout-fs';
+import { readRecordedModel } from './recorded-model';
 import { readManifest } from './checkout/manifest-io';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel, ServiceModel } from '../model/platform-model';
@@ -82,6 +85,13 @@ export interface ReleaseOutcome {
    * that soak times came from the ledger because the checkout is not in Git.
    */
   readonly notes: readonly string[];
+  /**
+   * The model the tree was built from, when it is not the one given: a request without the
+   * program on a checkout that needs the whole tree reads every service's file of the release
+   * model. Write the tree with this model.
+   * @default - the model given
+   */
+  readonly model?: PlatformModel;
 }
 
 /** How {@link runRelease} builds and applies the change. */
@@ -95,6 +105,15 @@ export interface ReleaseOptions extends BuildTreeOptions {
    * @default - the request's ring, as named
    */
   readonly movedTo?: readonly string[];
+  /**
+   * The model was read from the tree's release model (`readRecordedModel`) and holds some of the
+   * platform's services only; these are the names of all of them, in order. The change is then
+   * built as the service's part of the tree on the checkout (its section of `STATUS.md` spliced
+   * into the page), and refused with `CG316` when the checkout is not as a write from that model
+   * and its ledgers left it (only the program can write the whole tree).
+   * @default - the model is the program's, whole
+   */
+  readonly recordedServices?: readonly string[];
 }
 
 /**
@@ -247,10 +266,37 @@ export function runRelease(
   const fingerprint = options.modelFingerprint ?? modelFingerprint(model);
   const retainReleaseFiles = releaseFilesInUse(model, dir);
   const inputs = treeInputs(fingerprint, retainReleaseFiles);
-  const tree = recordsInputs(readManifest(dir), inputs, ledgers.values())
+  const recorded = recordsInputs(readManifest(dir), inputs, ledgers.values());
+  if (options.recordedServices !== undefined) {
+    if (recorded) {
+      // The service's part, its section of STATUS.md spliced into the checkout's page.
+      const statusPage = { text: new Checkout(dir).read(STATUS_PATH) ?? '', services: options.recordedServices };
+      const tree = serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles, statusPage });
+      return { request, change, before, tree, applications, notes };
+    }
+    // The checkout needs the whole tree (e.g. the first write since ApplicationSets started to read release files):
+    // it is built from every service's file of the release model, as the program would build it.
+    const whole = readRecordedModel(dir, 'all', request.kind);
+    if (whole.fingerprint !== fingerprint) throw notAsSynthLeft(dir, request.kind);
+    const all = new Map(parseLedgerTexts(whole.model, readLedgerTexts(whole.model, dir)));
+    const mine = next.get(service.name);
+    if (mine !== undefined) all.set(service.name, mine);
+    const tree = treeFromLedgers(whole.model, all, { modelFingerprint: fingerprint, retainReleaseFiles });
+    return { request, change, before, tree, applications, notes, model: whole.model };
+  }
+  const tree = recorded
     ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint, retainReleaseFiles });
   return { request, change, before, tree, applications, notes };
+}
+
+/** `CG316`: the checkout was not written from the release model it holds; only the program can write it. */
+function notAsSynthLeft(dir: string, kind: string): GitOpsError {
+  return GitOpsError.of('CG316', {
+    file: MANIFEST_PATH,
+    message: `The checkout ${dir} is not as synth left it (its manifest does not record the release model it holds, or was edited): only the program can write its tree. Nothing was written.`,
+    fix: `Run ${kind} with the program (--app, or app in cdk8s.yaml); or bring the checkout to the remote's state (git status, git pull) and run it again.`,
+  });
 }
 
 /**

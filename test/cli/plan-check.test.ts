@@ -41,7 +41,7 @@ describe('cdk8s-gitops plan, preview and check', () => {
     // WHEN plan runs the example program against it
     const r = cli('plan', '--out', out);
     // THEN nothing changes
-    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'No changes: 16 files up to date.\n', '']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'No changes: 18 files up to date.\n', '']);
   });
 
   test('plan exits 2 and prints Markdown when an owned values file was deleted', () => {
@@ -96,6 +96,8 @@ describe('cdk8s-gitops plan, preview and check', () => {
       expect([r.status, r.stderr]).toEqual([2, '']);
       expect(JSON.parse(r.stdout)).toEqual({
         files: [
+          { path: '.cdk8s-gitops/model/platform.json', change: 'update', kind: 'model', origin: 'platform' },
+          { path: '.cdk8s-gitops/model/services/payments-api.json', change: 'update', kind: 'model', origin: 'platform/payments-api' },
           { path: 'STATUS.md', change: 'update', kind: 'status', origin: 'platform' },
           {
             path: 'environments/prod/aws/eu-west-1-01/payments-api/values.yaml',

@@ -40,6 +40,8 @@ function filesOf(root: string): Record<string, string> {
 }
 
 const GENERATED = [
+  '.cdk8s-gitops/model/platform.json',
+  '.cdk8s-gitops/model/services/payments-api.json',
   'STATUS.md',
   'applicationsets/nonprod/workloads-nonprod.yaml',
   'applicationsets/prod/workloads-prod.yaml',
@@ -89,7 +91,7 @@ describe('cdk8s-gitops synth', () => {
     it('prints the files it created and exits 0', () => {
       expect(first.stdout.split('\n')).toEqual([
         ...GENERATED.map((p) => `[+] ${p}`),
-        `Wrote ${path.relative(ROOT, out)}: 16 created, 0 updated, 0 deleted, 0 unchanged.`,
+        `Wrote ${path.relative(ROOT, out)}: 18 created, 0 updated, 0 deleted, 0 unchanged.`,
         '',
       ]);
       expect(first.status).toBe(0);
@@ -99,7 +101,7 @@ describe('cdk8s-gitops synth', () => {
     });
 
     it('prints "No changes" the second time and changes no byte', () => {
-      expect(second.stdout).toBe(`No changes in ${path.relative(ROOT, out)}: 16 files up to date.\n`);
+      expect(second.stdout).toBe(`No changes in ${path.relative(ROOT, out)}: 18 files up to date.\n`);
       expect(second.status).toBe(0);
       expect(afterSecond).toEqual(afterFirst);
     });
@@ -118,7 +120,7 @@ describe('cdk8s-gitops synth', () => {
         restored: [],
         recorded: [],
         acceptedEdits: [],
-        unchanged: 16,
+        unchanged: 18,
         filesWritten: 0,
       });
       expect(asJson.status).toBe(0);

@@ -137,7 +137,13 @@ describe('checkCheckout', () => {
     // WHEN the checkout is checked against the changed program
     const findings = check(changed, dir);
     // THEN every file to write is out of date, and ledger-api's Applications are missing
+    // (with the release model: its platform.json, and a file for ledger-api)
     expect(findings.filter((f) => f.kind === FindingKind.OUT_OF_DATE).map((f) => [f.path, f.message])).toEqual([
+      ['.cdk8s-gitops/model/platform.json', '.cdk8s-gitops/model/platform.json differs from what the program synthesizes.'],
+      [
+        '.cdk8s-gitops/model/services/ledger-api.json',
+        '.cdk8s-gitops/model/services/ledger-api.json is declared by the program but not synthesized yet.',
+      ],
       ['STATUS.md', 'STATUS.md differs from what the program synthesizes.'],
       ...['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'].map((c) => [
         `environments/nonprod/${c}/ledger-api/values.yaml`,
@@ -147,7 +153,7 @@ describe('checkCheckout', () => {
       ['releases/ledger-api.yaml', 'releases/ledger-api.yaml is declared by the program but not synthesized yet.'],
     ]);
     expect(findings.filter((f) => f.kind === FindingKind.OUT_OF_DATE).map((f) => f.fix)).toEqual(
-      Array(7).fill('Run `cdk8s-gitops synth` (or publish) and commit the result.'),
+      Array(9).fill('Run `cdk8s-gitops synth` (or publish) and commit the result.'),
     );
     expect(findings.filter((f) => f.kind === FindingKind.MISSING_APPLICATION).map((f) => f.message)).toEqual([
       'Application ledger-api-nonprod-aws-eu-central-1-01 is declared but the checkout would not generate it.',
@@ -155,7 +161,7 @@ describe('checkCheckout', () => {
       'Application ledger-api-nonprod-gcp-europe-west4-01 is declared but the checkout would not generate it.',
       'Application ledger-api-nonprod-oci-eu-frankfurt-1-01 is declared but the checkout would not generate it.',
     ]);
-    expect(findings).toHaveLength(11);
+    expect(findings).toHaveLength(13);
   });
 
   test('finds a service the program dropped as out of date', () => {
@@ -168,6 +174,8 @@ describe('checkCheckout', () => {
     // until synth removes them; its ledger is kept, with its history, so it is not a finding
     const clusters = ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'];
     expect(findings.map((f) => [f.kind, f.path])).toEqual([
+      [FindingKind.OUT_OF_DATE, '.cdk8s-gitops/model/platform.json'],
+      [FindingKind.OUT_OF_DATE, '.cdk8s-gitops/model/services/ledger-api.json'],
       [FindingKind.OUT_OF_DATE, 'STATUS.md'],
       ...clusters.flatMap((c) => [
         [FindingKind.UNDECLARED_APPLICATION, `environments/nonprod/${c}/ledger-api`],

@@ -109,7 +109,7 @@ describe('computePlan', () => {
     // WHEN the same program is planned against it
     const plan = planOf(model, dir);
     // THEN nothing changes
-    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 16, kept: [], unrecorded: [], acceptedEdits: [] });
+    expect(plan).toEqual({ files: [], applications: [], unchangedFiles: 18, kept: [], unrecorded: [], acceptedEdits: [] });
     expect(planHasChanges(plan)).toBe(false);
   });
 
@@ -139,7 +139,7 @@ describe('computePlan', () => {
       })),
     ]);
     expect(plan.applications).toEqual([]);
-    expect(plan.unchangedFiles).toBe(11);
+    expect(plan.unchangedFiles).toBe(13);
     expect(formatPlan(plan, 'text').split('\n').slice(0, 4)).toEqual([
       'Files',
       '[~] STATUS.md  (platform)',
@@ -183,8 +183,11 @@ describe('computePlan', () => {
     const plan = planOf(withNewCluster(), dir);
     // THEN the cluster's values file is created, the prod AppProject's destinations change,
     // and workloads-prod creates its Application
+    // (and the release model records the new target)
     expect(plan).toEqual({
       files: [
+        { path: '.cdk8s-gitops/model/platform.json', change: 'update', kind: FileKind.MODEL, origin: 'platform' },
+        { path: '.cdk8s-gitops/model/services/payments-api.json', change: 'update', kind: FileKind.MODEL, origin: 'platform/payments-api' },
         { path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' },
         {
           path: 'environments/prod/aws/eu-west-1-01/payments-api/values.yaml',
@@ -215,7 +218,10 @@ describe('computePlan', () => {
     const plan = planOf(exampleModel(), dir);
     // THEN ledger-api's values files are deleted (its ledger stays, with its history), the
     // nonprod AppProject no longer lets it in, and its four Applications are deleted
+    // (and the release model no longer has it)
     expect(plan.files).toEqual([
+      { path: '.cdk8s-gitops/model/platform.json', change: 'update', kind: FileKind.MODEL, origin: 'platform' },
+      { path: '.cdk8s-gitops/model/services/ledger-api.json', change: 'delete' },
       { path: 'STATUS.md', change: 'update', kind: FileKind.STATUS, origin: 'platform' },
       ...LEDGER_API_VALUES.map((p) => ({ path: p, change: 'delete' })),
       {
@@ -242,7 +248,10 @@ describe('computePlan', () => {
     // THEN ledger-api gets its own ApplicationSet, workloads-nonprod excludes its directories,
     // and its Applications move: Argo CD deletes each from workloads-nonprod before
     // workloads-nonprod-ledger-api creates it again (a write refuses this unless declared, CG141)
+    // (and the release model records its chart path)
     expect(plan.files).toEqual([
+      { path: '.cdk8s-gitops/model/platform.json', change: 'update', kind: FileKind.MODEL, origin: 'platform' },
+      { path: '.cdk8s-gitops/model/services/ledger-api.json', change: 'update', kind: FileKind.MODEL, origin: 'platform/ledger-api' },
       {
         path: 'applicationsets/nonprod/workloads-nonprod-ledger-api.yaml',
         change: 'create',
@@ -289,7 +298,7 @@ describe('computePlan', () => {
         },
       ],
       applications: [{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }],
-      unchangedFiles: 15,
+      unchangedFiles: 17,
       unrecorded: [],
       acceptedEdits: [],
       kept: [],
@@ -316,6 +325,8 @@ describe('formatPlan', () => {
     expect(text).toBe(
       [
         'Files',
+        '[~] .cdk8s-gitops/model/platform.json  (platform)',
+        '[~] .cdk8s-gitops/model/services/payments-api.json  (platform/payments-api)',
         '[~] STATUS.md  (platform)',
         '[+] environments/prod/aws/eu-west-1-01/payments-api/values.yaml  (platform/payments-api/prod/aws/eu-west-1-01)',
         '[~] projects/prod.yaml  (platform/prod)',
@@ -324,7 +335,7 @@ describe('formatPlan', () => {
         'Applications',
         '[+] payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)',
         '',
-        'Plan: 3 files to change (1 created, 2 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
+        'Plan: 5 files to change (1 created, 4 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
         '',
       ].join('\n'),
     );
@@ -336,6 +347,8 @@ describe('formatPlan', () => {
     const text = formatPlan(plan, 'text', (m) => `<${m}>`);
     // THEN each mark is styled
     expect(text.split('\n').filter((l) => l.startsWith('<'))).toEqual([
+      '<[~]> .cdk8s-gitops/model/platform.json  (platform)',
+      '<[~]> .cdk8s-gitops/model/services/payments-api.json  (platform/payments-api)',
       '<[~]> STATUS.md  (platform)',
       '<[+]> environments/prod/aws/eu-west-1-01/payments-api/values.yaml  (platform/payments-api/prod/aws/eu-west-1-01)',
       '<[~]> projects/prod.yaml  (platform/prod)',
@@ -352,11 +365,13 @@ describe('formatPlan', () => {
       [
         '### cdk8s-gitops plan',
         '',
-        'Plan: 3 files to change (1 created, 2 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
+        'Plan: 5 files to change (1 created, 4 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
         '',
         '<details><summary>Files</summary>',
         '',
         '```diff',
+        '! .cdk8s-gitops/model/platform.json',
+        '! .cdk8s-gitops/model/services/payments-api.json',
         '! STATUS.md',
         '+ environments/prod/aws/eu-west-1-01/payments-api/values.yaml',
         '! projects/prod.yaml',
@@ -511,7 +526,11 @@ describe('computePlan: the Applications before and after the write', () => {
     // WHEN the example without ledger-api is planned against it
     const plan = planOf(exampleModel(), dir);
     // THEN its values files are deleted, but the directory with the user's file stays, and so does its Application
-    expect(plan.files.filter((f) => f.change === 'delete').map((f) => f.path)).toEqual(LEDGER_API_VALUES);
+    // (and the release model's file of ledger-api)
+    expect(plan.files.filter((f) => f.change === 'delete').map((f) => f.path)).toEqual([
+      '.cdk8s-gitops/model/services/ledger-api.json',
+      ...LEDGER_API_VALUES,
+    ]);
     expect(plan.applications).toEqual(
       LEDGER_API_APPS.slice(1).map((name) => ({ name, change: 'delete', applicationSet: 'workloads-nonprod', labels: labelsOf(name) })),
     );
@@ -606,7 +625,9 @@ describe('computePlan: the Applications before and after the write', () => {
     // WHEN the program with its ApplicationSets under argo/sets is planned against it
     const plan = planOf({ ...model, layout: { ...model.layout, applicationSets: 'argo/sets' } }, dir);
     // THEN the ApplicationSet files move, and the Applications they generate stay as they are
+    // (and the release model records the new layout)
     expect(plan.files.map((f) => [f.path, f.change])).toEqual([
+      ['.cdk8s-gitops/model/platform.json', 'update'],
       ['applicationsets/nonprod/workloads-nonprod.yaml', 'delete'],
       ['applicationsets/prod/workloads-prod.yaml', 'delete'],
       ['argo/sets/nonprod/workloads-nonprod.yaml', 'create'],
@@ -638,7 +659,7 @@ describe('computePlan: the Applications before and after the write', () => {
     const plan = computePlan(buildTree(exampleModel(), dir), dir);
     // THEN every file and every Application is created
     expect(plan.files.every((f) => f.change === 'create')).toBe(true);
-    expect(plan.files).toHaveLength(16);
+    expect(plan.files).toHaveLength(18); // with the release model's platform.json and payments-api.json
     expect(plan.applications).toEqual(
       [...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')]
         .sort()

@@ -3,7 +3,7 @@ import { snapshotPlatform } from '../../src/constructs/snapshot';
 import { ledgerText } from '../../src/release/ledger-files';
 import { treeFromLedgers } from '../../src/synth/build';
 import { FileKind } from '../../src/synth/file-tree';
-import { formatStatus, statusMarkdown, statusOf, STATUS_PATH } from '../../src/synth/status';
+import { formatStatus, releaseOverview, spliceStatusSection, statusMarkdown, statusOf, STATUS_PATH } from '../../src/synth/status';
 import { D1, D2, exampleModel, initialLedgers, ledgersAfterCanary, ledgersAfterRollback } from './example';
 
 const model = exampleModel();
@@ -270,6 +270,8 @@ describe('STATUS.md', () => {
     const tree = treeFromLedgers(model, initialLedgers(model));
     // THEN it holds exactly these files
     expect(tree.paths()).toEqual([
+      '.cdk8s-gitops/model/platform.json',
+      '.cdk8s-gitops/model/services/payments-api.json',
       'STATUS.md',
       'applicationsets/nonprod/workloads-nonprod.yaml',
       'applicationsets/prod/workloads-prod.yaml',
@@ -312,3 +314,35 @@ function smallModel() {
   new Service(platform, 'orders-api', { image: { repository: 'registry.example.com/orders-api' } }).deployTo(prod);
   return snapshotPlatform(platform);
 }
+
+describe('STATUS.md: one service section spliced into the page', () => {
+  // GIVEN the example with a second service, orders, deployed where payments-api is
+  const svc = model.services[0]!;
+  const two = {
+    ...model,
+    services: [svc, { ...svc, name: 'orders', path: 'platform/orders' }],
+    targets: [...model.targets, ...model.targets.map((t) => ({ ...t, service: 'orders', id: t.id.replace(/payments-api$/, 'orders') }))],
+  };
+  const names = two.services.map((s) => s.name);
+  const before = initialLedgers(two);
+  const page = statusMarkdown(releaseOverview(two, before));
+  const only = (name: string) => ({ ...two, services: two.services.filter((s) => s.name === name) });
+
+  test.each(['payments-api', 'orders'])('gives what the whole page gives after a change to the ledger of %s', (name) => {
+    // WHEN one service's ledger changes and only its section is made again
+    const after = new Map(before).set(name, { ...ledgersAfterCanary(model).get('payments-api')!, path: `releases/${name}.yaml` });
+    const changed = { ...after.get(name)!, ledger: { ...after.get(name)!.ledger, service: name } };
+    after.set(name, changed);
+    const spliced = spliceStatusSection(page, releaseOverview(only(name), after), names);
+    // THEN it is the page made from every service
+    expect(spliced).toBe(statusMarkdown(releaseOverview(two, after)));
+    expect(spliced).not.toBe(page);
+  });
+
+  test('fails (undefined) when the page is not split into the sections statusMarkdown writes', () => {
+    const report = releaseOverview(only('orders'), before);
+    expect(spliceStatusSection(page.replace('\n## payments-api\n', '\n## payment-api\n'), report, names)).toBeUndefined();
+    expect(spliceStatusSection(page.replace('# Release status', '# Status'), report, names)).toBeUndefined();
+    expect(spliceStatusSection(page, report, ['orders', 'payments-api'])).toBeUndefined();
+  });
+});

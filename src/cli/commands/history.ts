@@ -7,6 +7,8 @@ import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
 import { loadModel, ProgramFlags, readProjectConfig } from '../../workspace/program/run';
+import { recordedPlatform } from '../../workspace/recorded-model';
+import { PlatformModel } from '../../model/platform-model';
 
 export const historyCommand: Command = {
   name: 'history',
@@ -19,7 +21,8 @@ the closest names); one the program declares but nobody published yet has no his
 Options:
   --ring RING   only changes to this ring
   --app CMD     command that runs the program, to know its services and rings when the
-                history has none of the name (default: "app" in cdk8s.yaml, if any)
+                history has none of the name (default: "app" in cdk8s.yaml, if any;
+                without one, the checkout's release model, .cdk8s-gitops/model/)
   --out DIR     the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --limit N     at most N entries (default: all)
   --format      text (default) or json
@@ -50,7 +53,7 @@ Example:
       ...(values.ring ? { ring: values.ring } : {}),
       ...(limit ? { limit } : {}),
     });
-    if (entries.length === 0) await checkNames(ctx, values, await readHistory({ dir: out }), positionals[0], values.ring);
+    if (entries.length === 0) await checkNames(ctx, out, values, await readHistory({ dir: out }), positionals[0], values.ring);
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
       return 0;
@@ -88,25 +91,40 @@ Example:
  */
 async function checkNames(
   ctx: CommandContext,
+  out: string,
   flags: ProgramFlags,
   all: readonly HistoryEntry[],
   service: string,
   ring: string | undefined,
 ): Promise<void> {
+  // Without the program, the services and rings of the checkout's release model, if it has one it can trust.
   const model =
-    flags.app !== undefined || readProjectConfig(ctx.cwd).app !== undefined ? await loadModel('history', flags, ctx) : undefined;
-  const services = [...new Set([...(model?.services.map((s) => s.name) ?? []), ...all.flatMap((e) => e.service)])].sort();
+    flags.app !== undefined || readProjectConfig(ctx.cwd).app !== undefined
+      ? namesOf(await loadModel('history', flags, ctx))
+      : recordedNames(out);
+  const services = [...new Set([...(model?.services ?? []), ...all.flatMap((e) => e.service)])].sort();
   if (!services.includes(service)) {
     throw GitOpsError.of('CG306', {
       message: `No service "${service}": the program does not declare it and no commit names it.${didYouMean(service, services)}`,
       fix: `Name one of: ${services.join(', ') || 'none yet'}.`,
     });
   }
-  const rings = [...new Set([...(model?.rings.map((r) => r.name) ?? []), ...all.flatMap((e) => e.ring)])];
+  const rings = [...new Set([...(model?.rings ?? []), ...all.flatMap((e) => e.ring)])];
   if (ring !== undefined && !rings.includes(ring)) {
     throw GitOpsError.of('CG314', {
       message: `No ring "${ring}": the program does not declare it and no commit names it.${didYouMean(ring, rings)}`,
       fix: `Name one of: ${rings.join(', ') || 'none yet'}.`,
     });
   }
+}
+
+/** The names of a model's services and rings. */
+function namesOf(model: PlatformModel): { services: string[]; rings: string[] } {
+  return { services: model.services.map((s) => s.name), rings: model.rings.map((r) => r.name) };
+}
+
+/** The names of the services and rings the checkout's release model records; undefined without one it can trust. */
+function recordedNames(out: string): { services: string[]; rings: string[] } | undefined {
+  const platform = recordedPlatform(out);
+  return platform === undefined ? undefined : { services: [...platform.services], rings: platform.model.rings.map((r) => r.name) };
 }

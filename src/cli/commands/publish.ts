@@ -6,12 +6,15 @@ import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { dropPending, publishChange } from '../../workspace/publishing';
 import { printWriteNotes } from '../write-notes';
+import { NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
+import { pendingStore, readPending } from '../../workspace/pending-operations';
+import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
 
 export const publishCommand: Command = {
   name: 'publish',
   summary: 'Synthesize, commit the owned files that changed, and push',
   usage:
-    'cdk8s-gitops publish [--app CMD] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
+    'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
 owns that changed, and pushes. The program's own changes are one commit (by --by); each
 promote, rollback or unhold made without --publish is a commit of its own, with its own
@@ -28,6 +31,10 @@ branch the checkout's HEAD names).
 
 Options:
   --app CMD        command that runs the program (default: "app" in cdk8s.yaml)
+  --no-program     publish the pending operations only, reading what the program decides
+                   from the checkout's release model (.cdk8s-gitops/model/); the default
+                   when there is no --app and no "app" in cdk8s.yaml. Nothing pending:
+                   nothing to publish
   --timeout T      how long the program may run: seconds or a duration such as 90s, 5m,
                    1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                    stopped with every process it started and the command fails
@@ -50,6 +57,7 @@ Example:
   async run(argv, ctx) {
     const { values } = parseCommandArgs('publish', argv, {
       ...PROGRAM_OPTIONS,
+      ...NO_PROGRAM_OPTION,
       branch: { type: 'string' },
       message: { type: 'string' },
       remote: { type: 'string' },
@@ -67,14 +75,24 @@ Example:
       else for (const op of dropped) ctx.stdout.write(`Dropped the pending ${op.subject} (made ${op.at}).\n`);
       return 0;
     }
-    const { model, fingerprint } = await runProgram('publish', values, ctx);
+    // Without the program there is no change of its own: only pending operations are published.
+    const fromProgram = withoutProgram('publish', values, ctx) ? undefined : await runProgram('publish', values, ctx);
     const dated = commitDate(ctx.env);
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     const programCommit = ctx.programCommit();
-    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) =>
-      publishChange({
-        model,
-        fingerprint,
+    const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => {
+      let source: ReleaseModel | undefined = fromProgram;
+      if (source === undefined) {
+        recoverInterruptedWrite(out);
+        const store = pendingStore(out);
+        const services = [...new Set((store ? readPending(store) : []).map((op) => op.request.service))];
+        if (services.length === 0) return undefined;
+        source = recordedModel('publish', out, services);
+      }
+      return publishChange({
+        model: source.model,
+        fingerprint: source.fingerprint,
+        ...(source.recordedServices === undefined ? {} : { recordedServices: source.recordedServices }),
         dir: out,
         takenOver,
         onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
@@ -90,8 +108,13 @@ Example:
           : {}),
         ...(values.remote ? { remote: values.remote } : {}),
         programCommit,
-      }),
-    );
+      });
+    });
+    if (result === undefined) {
+      if (format === 'json') ctx.stdout.write(`${JSON.stringify({ pushed: false, pending: 0 }, null, 2)}\n`);
+      else ctx.stdout.write('Nothing to publish: no pending operation (without the program, publish publishes pending operations only).\n');
+      return 0;
+    }
     const r = result.synth;
     const counts = r ? `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted` : '';
     if (format === 'json') {

@@ -10,7 +10,8 @@ import { WriteReport } from '../../model/write-report';
 import { CommandValues, parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { withCheckoutLock } from '../locking';
-import { addPending, pendingStore } from '../../workspace/pending-operations';
+import { addPending, pendingStore, readPending } from '../../workspace/pending-operations';
+import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { GitOpsError } from '../../core/errors';
@@ -19,7 +20,10 @@ import { shortDigest } from '../../model/versions';
 import { releaseKey } from '../../release/release';
 import { contentHash } from '../../synth/file-tree';
 
-const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml; with
+                 neither, what the program decides is read from the checkout, see
+                 --no-program)
+${NO_PROGRAM_HELP}
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
@@ -39,6 +43,7 @@ const COMMON_HELP = `  --app CMD      command that runs the program (default: "a
 
 const RELEASE_OPTIONS = {
   ...PROGRAM_OPTIONS,
+  ...NO_PROGRAM_OPTION,
   by: { type: 'string' },
   format: { type: 'string' },
   publish: { type: 'boolean' },
@@ -62,32 +67,41 @@ async function release(
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
   }
   const format = ctx.format(values.format, ['text', 'json']);
-  const { model, fingerprint } = await runProgram(request.kind, values, ctx);
-  if (chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
+  // With the program, it runs before the lock is taken; without it, the tree's release model is read under the lock.
+  const fromProgram: ReleaseModel | undefined = withoutProgram(request.kind, values, ctx)
+    ? undefined
+    : await runProgram(request.kind, values, ctx);
+  if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
   const by = values.by ?? ctx.actor();
   const now = ctx.now();
   const clock = ctx.clock();
-  /** Makes the change in the checkout and records it as pending, to be published as an operation of its own. */
-  const apply = (): { outcome: ReleaseOutcome; report: WriteReport } => {
-    recoverInterruptedWrite(out);
-    const ledgerPath = ledgerFilePath(model, request.service);
-    const before = new Checkout(out).read(ledgerPath) ?? null;
-    const outcome = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });
-    const report = writeDeclaredTree(model, outcome.tree, out, { restoreMissing: false, allow: values['allow-remove'] ?? [] });
-    const store = outcome.change.changed ? pendingStore(out) : undefined; // none outside a git work tree
-    const after = store ? new Checkout(out).read(ledgerPath) : undefined;
-    if (store && after !== undefined) {
-      addPending(store, {
-        request,
-        by,
-        at: now.toISOString(),
-        subject: outcome.change.summary,
-        ledger: { path: ledgerPath, before, after },
-      });
-    }
-    return { outcome, report };
-  };
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
+    const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true);
+    if (fromProgram === undefined && chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
+    const recorded = recordedServices === undefined ? {} : { recordedServices };
+    /** Makes the change in the checkout and records it as pending, to be published as an operation of its own. */
+    const apply = (): { outcome: ReleaseOutcome; report: WriteReport } => {
+      recoverInterruptedWrite(out);
+      const ledgerPath = ledgerFilePath(model, request.service);
+      const before = new Checkout(out).read(ledgerPath) ?? null;
+      const outcome = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded });
+      const report = writeDeclaredTree(outcome.model ?? model, outcome.tree, out, {
+        restoreMissing: false,
+        allow: values['allow-remove'] ?? [],
+      });
+      const store = outcome.change.changed ? pendingStore(out) : undefined; // none outside a git work tree
+      const after = store ? new Checkout(out).read(ledgerPath) : undefined;
+      if (store && after !== undefined) {
+        addPending(store, {
+          request,
+          by,
+          at: now.toISOString(),
+          subject: outcome.change.summary,
+          ledger: { path: ledgerPath, before, after },
+        });
+      }
+      return { outcome, report };
+    };
     if (!values.publish) {
       const made = apply();
       print(ctx, format, made.outcome, made.report, model.layout.environments);
@@ -100,8 +114,8 @@ async function release(
       require('../../workspace/publishing') as typeof import('../../workspace/publishing');
     // Check the rules and the pending operations before anything is written, and learn the digest the branch is named after.
     recoverInterruptedWrite(out);
-    const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint });
-    await assertCheckoutPublishable(model, out);
+    const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded });
+    await assertCheckoutPublishable(model, out, recordedServices);
     // A branch is named after the release: its digest, or for one of named images or with a chart, a hash of all of it.
     const state = dryRun.change.ledger.rings[request.ring];
     const digest =
@@ -118,6 +132,7 @@ async function release(
       result = await publishChange({
         model,
         fingerprint,
+        ...recorded,
         dir: out,
         by,
         allowRemove: values['allow-remove'] ?? [],
@@ -155,6 +170,17 @@ async function release(
     }
     return 0;
   });
+}
+
+/**
+ * The model of a release without the program, read from the checkout's release model: the
+ * request's service, and with `publish` the services of the pending operations published with it.
+ */
+function modelFromTree(out: string, request: ReleaseRequest, publish: boolean): ReleaseModel {
+  recoverInterruptedWrite(out); // the release model as an interrupted write left it
+  const store = publish ? pendingStore(out) : undefined;
+  const pending = store ? readPending(store).map((op) => op.request.service) : [];
+  return recordedModel(request.kind, out, [...new Set([request.service, ...pending])]);
 }
 
 function print(

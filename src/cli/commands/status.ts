@@ -7,11 +7,12 @@ import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
 import { loadModel } from '../../workspace/program/run';
+import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
 
 export const statusCommand: Command = {
   name: 'status',
   summary: 'What each ring of each service runs, since when, by whom, and holds',
-  usage: 'cdk8s-gitops status [--app CMD] [--timeout T] [--out DIR] [--targets] [--format text|json]',
+  usage: 'cdk8s-gitops status [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets] [--format text|json]',
   help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
 the program's ring order), the digest it runs, since when, who put it there, from which ring,
 who approved it and any hold. A ring without a digest shows — : its targets are not in the
@@ -19,6 +20,7 @@ tree yet. Nothing is written; STATUS.md in the tree holds the same table.
 
 Options:
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+${NO_PROGRAM_HELP}
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
@@ -30,11 +32,19 @@ Example:
   cdk8s-gitops status --out ../platform-gitops
   cdk8s-gitops status --targets`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('status', argv, { ...PROGRAM_OPTIONS, targets: { type: 'boolean' }, format: { type: 'string' } });
+    const { values } = parseCommandArgs('status', argv, {
+      ...PROGRAM_OPTIONS,
+      ...NO_PROGRAM_OPTION,
+      targets: { type: 'boolean' },
+      format: { type: 'string' },
+    });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'status', values.out, 'existing');
     assertCheckoutReadable(out);
-    const model = await loadModel('status', values, ctx);
+    // Without the program, every service's file of the release model the checkout holds.
+    const model = withoutProgram('status', values, ctx)
+      ? recordedModel('status', out, 'all').model
+      : await loadModel('status', values, ctx);
     const report = statusOf(model, readLedgers(model, out));
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
     return 0;

@@ -19,6 +19,7 @@ import {
   serializeManifest,
 } from '../../synth/manifest';
 import { readManifestTexts } from './manifest-io';
+import { isReleaseModelPath } from '../../synth/release-model';
 import { isMap } from '../../core/plain';
 
 /** Where a write in progress keeps its staged files and its journal. */
@@ -185,10 +186,11 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const trusted = local !== undefined && (tree.part === undefined || local.trusts(oldTexts));
   let unchanged = 0;
   for (const p of tree.paths()) {
-    if (!isOwnablePath(p) || p.startsWith('.cdk8s-gitops/') || !isGeneratedFilePath(p)) {
+    // Of .cdk8s-gitops/, a tree holds the release model only (`.cdk8s-gitops/model/`).
+    if (!isOwnablePath(p) || (p.startsWith('.cdk8s-gitops/') && !isReleaseModelPath(p)) || !isGeneratedFilePath(p)) {
       throw GitOpsError.of('CG403', {
         file: p,
-        message: `The tree has a file at "${p}", which is outside the repository, in a reserved place, or neither YAML nor ${STATUS_PATH}.`,
+        message: `The tree has a file at "${p}", which is outside the repository, in a reserved place, or neither YAML, ${STATUS_PATH} nor a file of the release model.`,
       });
     }
     const entry = tree.get(p)!;
@@ -617,7 +619,7 @@ function parseJournal(text: string): Journal {
   const data = isMap(parsed) ? parsed : {};
   const staged = (p: unknown): boolean => typeof p === 'string' && /^\.cdk8s-gitops\/transaction\/files\/\d+$/.test(p);
   const target = (p: unknown): boolean =>
-    typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || isManifestPath(p));
+    typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || isManifestPath(p) || isReleaseModelPath(p));
   const valid =
     typeof data.owner === 'string' &&
     Array.isArray(data.writes) &&

@@ -1,0 +1,53 @@
+/**
+ * Release commands without the platform program: they read the release model `synth` wrote
+ * into the tree (`.cdk8s-gitops/model/`) instead of running the program.
+ *
+ * @module
+ */
+import type { ParseArgsConfig } from 'util';
+import { PlatformModel } from '../model/platform-model';
+import { readRecordedModel } from '../workspace/recorded-model';
+import { ProgramFlags, readProjectConfig } from '../workspace/program/run';
+import { CommandContext, usageError } from './command';
+
+/** The option that makes a release command read the tree's release model although a program is configured. */
+export const NO_PROGRAM_OPTION = {
+  'no-program': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The help lines of {@link NO_PROGRAM_OPTION}. */
+export const NO_PROGRAM_HELP = `  --no-program   do not run the program: read what it decides (rings, gates, targets,
+                 values) from the release model synth wrote into the checkout
+                 (.cdk8s-gitops/model/). The default when there is no --app and no
+                 "app" in cdk8s.yaml`;
+
+/** The model a release command works with, and where it comes from. */
+export interface ReleaseModel {
+  readonly model: PlatformModel;
+  /** The fingerprint of the whole model (the program's, or the one the tree records). */
+  readonly fingerprint: string;
+  /**
+   * Set when the model was read from the tree: the names of every service of the platform
+   * (the model holds only those the command needs).
+   * @default - the program's model, whole
+   */
+  readonly recordedServices?: readonly string[];
+}
+
+/**
+ * Whether a command runs without the program: with `--no-program`, or when neither `--app`
+ * nor `app` in cdk8s.yaml names one. `--no-program` with `--app` is a mistake.
+ */
+export function withoutProgram(command: string, values: ProgramFlags & { readonly 'no-program'?: boolean }, ctx: CommandContext): boolean {
+  if (values['no-program'] === true) {
+    if (values.app !== undefined) throw usageError(command, 'takes --app or --no-program, not both.', 'Drop one of them.');
+    return true;
+  }
+  return values.app === undefined && readProjectConfig(ctx.cwd).app === undefined;
+}
+
+/** The model of `services` (every service with `'all'`) read from the release model of the checkout `out`. */
+export function recordedModel(command: string, out: string, services: readonly string[] | 'all'): ReleaseModel {
+  const r = readRecordedModel(out, services, command);
+  return { model: r.model, fingerprint: r.fingerprint, recordedServices: r.services };
+}

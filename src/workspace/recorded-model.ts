@@ -1,0 +1,122 @@
+/**
+ * Reading the release model a checkout's tree holds (`.cdk8s-gitops/model/`), for the release
+ * commands run without the platform program: only files the manifest records, with the content
+ * it records, written by this major version of cdk8s-gitops.
+ *
+ * @module
+ */
+import { GitOpsError } from '../core/errors';
+import { didYouMean } from '../core/suggest';
+import { PACKAGE_VERSION } from '../core/version';
+import { PlatformModel } from '../model/platform-model';
+import { contentHash } from '../synth/file-tree';
+import { Manifest, MANIFEST_PATH, manifestShardPath } from '../synth/manifest';
+import {
+  modelOfRecords,
+  parseRecordedPlatform,
+  parseRecordedService,
+  PLATFORM_MODEL_PATH,
+  RecordedPlatform,
+  RecordedService,
+  RELEASE_MODEL_DIR,
+  RELEASE_MODEL_FORMAT,
+  serviceModelPath,
+} from '../synth/release-model';
+import { Checkout } from './checkout/checkout-fs';
+import { readManifest } from './checkout/manifest-io';
+
+/** The model read from a checkout's release model. */
+export interface RecordedModel {
+  /** The model of the services asked for (see `modelOfRecords`). */
+  readonly model: PlatformModel;
+  /** The fingerprint of the whole model the tree was written from. */
+  readonly fingerprint: string;
+  /** The names of every service of the platform, in declaration order. */
+  readonly services: readonly string[];
+}
+
+/** The major version of a version `1.2.3` (`1`); of a version `0.2.0`, `0`. */
+export function majorVersion(version: string): string {
+  return version.split('.')[0] ?? version;
+}
+
+/** The command that runs the major version `major` of the CLI. */
+function npxCommand(major: string): string {
+  return `npx cdk8s-gitops@${major}`;
+}
+
+/**
+ * Reads the release model of the checkout `dir` and returns the model of `services` (every
+ * service with `'all'`). Fails with `CG316` when the tree has no release model, `CG422` when a
+ * file of it is not what the manifest records (edited, deleted, or recorded by an edited
+ * manifest), `CG317` when another major version of cdk8s-gitops wrote it, and `CG318` when it
+ * has no file of a service asked for (a service declared after the last synth).
+ */
+export function readRecordedModel(dir: string, services: readonly string[] | 'all', command: string): RecordedModel {
+  const manifest = readManifest(dir);
+  const checkout = new Checkout(dir);
+  if (!manifest.files.has(PLATFORM_MODEL_PATH)) {
+    throw GitOpsError.of('CG316', {
+      file: PLATFORM_MODEL_PATH,
+      message: `${command} was run without the platform program, and the checkout ${checkout.root} has no release model (${RELEASE_MODEL_DIR}/): its tree was written by a version of cdk8s-gitops before release models, or never synthesized. Nothing was written.`,
+      fix: `Run \`cdk8s-gitops synth\` with the program (and publish it) once; or run ${command} with the program (--app, or app in cdk8s.yaml).`,
+    });
+  }
+  const platform = parseRecordedPlatform(trustedText(checkout, manifest, PLATFORM_MODEL_PATH, MANIFEST_PATH));
+  const major = majorVersion(platform.toolVersion);
+  if (major !== majorVersion(PACKAGE_VERSION) || platform.format !== RELEASE_MODEL_FORMAT) {
+    throw GitOpsError.of('CG317', {
+      file: PLATFORM_MODEL_PATH,
+      message: `The tree of ${checkout.root} was written by cdk8s-gitops ${platform.toolVersion}, this is ${PACKAGE_VERSION}: another major version may write the same release in other bytes, so ${command} without the program does not run on it. Nothing was written.`,
+      fix: `Run it with the version that wrote the tree: ${npxCommand(major)} ${command} …; or synth the tree with the program and cdk8s-gitops ${PACKAGE_VERSION} first.`,
+    });
+  }
+  const names = services === 'all' ? platform.services : services;
+  const records: RecordedService[] = [];
+  for (const name of names) {
+    const file = serviceModelPath(name);
+    if (!platform.services.includes(name) || !manifest.files.has(file)) {
+      throw GitOpsError.of('CG318', {
+        file,
+        message:
+          `The tree's release model has no service "${name}" (it has ${platform.services.length > 0 ? platform.services.join(', ') : 'none'}): ` +
+          `a service the program declared after the last synth, or none at all.${didYouMean(name, platform.services)} Nothing was written.`,
+        fix: `A new service needs the program: run synth with the program first (and publish it), then run ${command} without it.`,
+      });
+    }
+    records.push(parseRecordedService(trustedText(checkout, manifest, file, manifestShardPath(name)), file));
+  }
+  return { model: modelOfRecords(platform, records), fingerprint: platform.modelFingerprint, services: platform.services };
+}
+
+/** The recorded platform of the checkout `dir`, if its tree has a release model it can trust; undefined otherwise. */
+export function recordedPlatform(dir: string): RecordedPlatform | undefined {
+  try {
+    const manifest = readManifest(dir);
+    if (!manifest.files.has(PLATFORM_MODEL_PATH)) return undefined;
+    return parseRecordedPlatform(trustedText(new Checkout(dir), manifest, PLATFORM_MODEL_PATH, MANIFEST_PATH));
+  } catch (e) {
+    if (e instanceof GitOpsError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The text of the release model's file `file`, when the manifest file `recordedIn` that records
+ * it is sealed and the file has the content it records; else `CG422`.
+ */
+function trustedText(checkout: Checkout, manifest: Manifest, file: string, recordedIn: string): string {
+  const entry = manifest.files.get(file)!;
+  const edited = (manifest.unsealed ?? []).includes(recordedIn);
+  const text = edited ? undefined : checkout.read(file);
+  if (text === undefined || contentHash(text) !== entry.sha256) {
+    throw GitOpsError.of('CG422', {
+      file: edited ? recordedIn : file,
+      message: edited
+        ? `${recordedIn}, which records ${file}, is not sealed as cdk8s-gitops writes it (edited by hand): the release model cannot be trusted without the program. Nothing was written.`
+        : `${file} ${text === undefined ? 'is missing' : 'is not what the manifest records (edited by hand since synth wrote it)'}: the release model cannot be trusted without the program. Nothing was written.`,
+      fix: `Restore it (git checkout -- ${edited ? recordedIn : file}), or run \`cdk8s-gitops synth\` with the program, which writes it again.`,
+    });
+  }
+  return text;
+}
