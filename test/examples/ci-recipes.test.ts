@@ -2,7 +2,8 @@
  * The CI recipes in examples/ci: valid YAML, and every `cdk8s-gitops` command they run works
  * against the real CLI (`bin/cdk8s-gitops.js`, built by `npm test`): each job's commands are run
  * in order, in a workspace laid out as the job lays it out (the platform program, with a clone of
- * the GitOps repository in `platform-gitops/`), against a bare repository as the remote.
+ * the GitOps repository in `platform-gitops/`; for an application repository's job, the clone
+ * alone, without the program), against a bare repository as the remote.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -111,7 +112,7 @@ function githubJobs(doc: any): Job[] {
 function invocations(script: string, vars: Record<string, string>): Invocation[] {
   const out: Invocation[] = [];
   for (const line of script.replace(/\\\n\s*/g, ' ').split('\n')) {
-    const m = /(?:^|[\s;&|(])(?:npx\s+)?cdk8s-gitops\s+(?=[a-z])/.exec(line);
+    const m = /(?:^|[\s;&|(])(?:npx\s+(?:--yes\s+)?)?cdk8s-gitops(?:@[\w.]+)?\s+(?=[a-z])/.exec(line);
     if (!m) continue;
     const rest = line.slice(m.index + m[0].length);
     const { words, stop } = lex(rest, vars);
@@ -194,9 +195,10 @@ function runRecipe(file: string, jobsOf: (doc: any) => Job[]): { sandbox: Sandbo
     const calls = job.scripts.flatMap((s) => invocations(s, vars));
     if (calls.length === 0) continue;
     // The job's workspace: the platform program (here, one that hands over a fixed model) and
-    // a clone of the GitOps repository.
+    // a clone of the GitOps repository; an application repository's job has the clone only.
     const ws = path.join(sandbox.root, `${job.name}`);
-    writeFixedProgram(ws, model);
+    if (file.startsWith('app-repo')) fs.mkdirSync(ws, { recursive: true });
+    else writeFixedProgram(ws, model);
     sandbox.clone(`${job.name}/platform-gitops`);
     workspaces.set(job.name, ws);
     for (const call of calls) {
@@ -282,6 +284,8 @@ describe('CI recipes', () => {
         expect(sandbox.remoteFile('environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml')).toContain('orders-api');
         expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
           '.cdk8s-gitops/manifest.json',
+          '.cdk8s-gitops/model/platform.json',
+          '.cdk8s-gitops/model/services/orders-api.json',
           '.cdk8s-gitops/services/orders-api.json',
           'STATUS.md',
           'environments/nonprod/aws/eu-central-1-01/orders-api/values.yaml',
@@ -296,7 +300,7 @@ describe('CI recipes', () => {
   );
 
   it.each(['app-repo-gitlab-ci.yml', 'app-repo-github-actions.yml'])(
-    '%s proposes the built digest for the first ring on a new branch',
+    '%s proposes the built digest for the first ring on a new branch, without the platform program',
     (file) => {
       // WHEN
       const { sandbox, workspaces, ran } = runRecipe(file, jobsOf(file));
