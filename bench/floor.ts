@@ -7,6 +7,12 @@
  *   node floor.js write <input.json> <dir>
  *                                        reads that (untimed), then writes every file into <dir>
  *                                        (timed) and prints { seconds, cpu_seconds, files_written, bytes }
+ *   node floor.js prepare-ring <input.json> <service> <ring>
+ *                                        the same, for the values files of one service's targets in one ring
+ *   node floor.js promote <input.json> <checkout> <service>
+ *                                        the floor of a promotion: reads the service's ledger
+ *                                        (releases/<service>.yaml, parsed with yaml) and writes its
+ *                                        ring's values files into the checkout (timed); prints the same
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,12 +27,21 @@ interface FloorFile {
   readonly data: unknown;
 }
 
-function prepare(input: string): void {
+function prepare(input: string, only?: { service: string; ring: string }): void {
   const model = fleet().snapshot();
   const tree = synthesize(model);
   const files: FloorFile[] = [];
+  const inRing =
+    only === undefined
+      ? undefined
+      : new Set(
+          model.targets
+            .filter((t) => t.service === only.service && t.ring === only.ring)
+            .map((t) => `${model.layout.environments}/${t.id}/`),
+        );
   for (const p of tree.paths()) {
     if (tree.get(p)!.kind !== FileKind.VALUES) continue;
+    if (inRing !== undefined && !inRing.has(p.slice(0, p.lastIndexOf('/') + 1))) continue;
     const text = tree.content(p);
     const newline = text.indexOf('\n');
     const header = text.startsWith('#') ? text.slice(0, newline + 1) : '';
@@ -36,10 +51,12 @@ function prepare(input: string): void {
   process.stdout.write(`${JSON.stringify({ files: files.length })}\n`);
 }
 
-function write(input: string, dir: string): void {
+function write(input: string, dir: string, ledgerOf?: string): void {
   const files = JSON.parse(fs.readFileSync(input, 'utf8')) as FloorFile[];
   const start = process.hrtime.bigint();
   const cpu = process.cpuUsage();
+  // A promotion's floor reads the service's ledger first.
+  if (ledgerOf !== undefined) parse(fs.readFileSync(path.join(dir, 'releases', `${ledgerOf}.yaml`), 'utf8'));
   const made = new Set<string>();
   let bytes = 0;
   for (const f of files) {
@@ -59,10 +76,14 @@ function write(input: string, dir: string): void {
   process.stdout.write(`${JSON.stringify({ seconds, cpu_seconds: cpuSeconds, files_written: files.length, bytes })}\n`);
 }
 
-const [mode, input, dir] = process.argv.slice(2);
+const [mode, input, dir, arg] = process.argv.slice(2);
 if (mode === 'prepare' && input) prepare(input);
+else if (mode === 'prepare-ring' && input && dir && arg) prepare(input, { service: dir, ring: arg });
 else if (mode === 'write' && input && dir) write(input, dir);
+else if (mode === 'promote' && input && dir && arg) write(input, dir, arg);
 else {
-  process.stderr.write('Usage: floor.js prepare <input.json> | floor.js write <input.json> <dir>\n');
+  process.stderr.write(
+    'Usage: floor.js prepare <input.json> | floor.js write <input.json> <dir> | floor.js prepare-ring <input.json> <service> <ring> | floor.js promote <input.json> <checkout> <service>\n',
+  );
   process.exitCode = 1;
 }

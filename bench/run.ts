@@ -7,6 +7,11 @@
  *   full     `cdk8s-gitops synth` into an empty Git work tree
  *   noop     the same synth again: nothing changed
  *   promote  `cdk8s-gitops promote svc-0001 --ring nonprod --digest …` on that checkout
+ *   promote_without_program
+ *            the same promotion (the ledger put back and synthesized first, not measured) with
+ *            no program: what the command needs is read from the tree's release model; compared
+ *            with a floor that reads the service's ledger and writes its ring's values files with
+ *            fs (floor.js promote)
  *   check    `cdk8s-gitops check` of that checkout: drift check of every owned file
  *   preview  `cdk8s-gitops preview`: every ApplicationSet expanded over the checkout
  *   plan     `cdk8s-gitops plan` with one promotion pending: the ledger records it, the
@@ -175,8 +180,8 @@ function ratioOf(a: readonly Cost[], b: readonly Cost[]): number | null {
   return ratios.length > 0 ? round(medianOf(ratios)) : null;
 }
 
-function cli(args: readonly string[], services: number, scratch: string): Step {
-  return run([process.execPath, CLI, ...args], { ...process.env, BENCH_SERVICES: String(services) }, scratch);
+function cli(args: readonly string[], services: number, scratch: string, env: NodeJS.ProcessEnv = {}): Step {
+  return run([process.execPath, CLI, ...args], { ...process.env, BENCH_SERVICES: String(services), ...env }, scratch);
 }
 
 function synth(out: string, services: number, scratch: string): Step & { report: any } {
@@ -207,6 +212,8 @@ interface Round {
   readonly full: Cost & { files_written: number; targets: number };
   readonly noop: Cost & { files_written: number };
   readonly promote: Cost & { files_written: number; values_files_written: number; ledger_written: boolean };
+  readonly promote_without_program: Cost & { files_written: number; values_files_written: number; same_bytes_as_promote: boolean };
+  readonly promote_floor: Cost & { files_written: number; process_seconds: number };
   readonly check: Cost & { findings: number };
   readonly preview: Cost & { applications: number };
   readonly plan: Cost & { files_changed: number };
@@ -248,6 +255,14 @@ function main(): void {
   const floorInput = path.join(scratch, 'floor-input.json');
   const prep = run([process.execPath, FLOOR, 'prepare', floorInput], { ...process.env, BENCH_SERVICES: String(services) }, scratch);
   if (prep.status !== 0) fail('floor prepare', prep);
+  const promotedService = serviceName(1);
+  const ringFloorInput = path.join(scratch, 'floor-ring-input.json');
+  const ringPrep = run(
+    [process.execPath, FLOOR, 'prepare-ring', ringFloorInput, promotedService, 'nonprod'],
+    { ...process.env, BENCH_SERVICES: String(services) },
+    scratch,
+  );
+  if (ringPrep.status !== 0) fail('floor prepare-ring', ringPrep);
 
   const results: Round[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -287,10 +302,13 @@ function main(): void {
     log(`${tag}promote: ${service} into ring nonprod`);
     const digest = digestOf(`${service} promoted in round ${i}`);
     const ledgerBefore = fs.readFileSync(path.join(checkout, 'releases', `${service}.yaml`), 'utf8');
+    // One time for this promotion and the same one without the program, so that their ledgers can be compared.
+    const at = { CDK8S_GITOPS_NOW: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString() };
     const pr = cli(
       ['promote', service, '--ring', 'nonprod', '--digest', digest, '--app', APP, '--out', checkout, '--by', 'bench', '--format', 'json'],
       services,
       scratch,
+      at,
     );
     if (pr.status !== 0) fail('cdk8s-gitops promote', pr);
     const r = json('cdk8s-gitops promote', pr);
@@ -301,6 +319,44 @@ function main(): void {
       values_files_written: valuesFiles(listed),
       ledger_written: listed.includes(`releases/${service}.yaml`),
     };
+
+    log(`${tag}promote_without_program: the same promotion with no program (not measured: the ledger put back and synthesized first)`);
+    const ledgerFile = path.join(checkout, 'releases', `${service}.yaml`);
+    const afterPromote = fs.readFileSync(ledgerFile, 'utf8');
+    const promotedFiles = Object.fromEntries(listed.map((p) => [p, fs.readFileSync(path.join(checkout, p), 'utf8')]));
+    fs.writeFileSync(ledgerFile, ledgerBefore);
+    synth(checkout, services, scratch);
+    // No --app, and a working directory without cdk8s.yaml: the release model in the checkout is read.
+    const np = cli(
+      ['promote', service, '--ring', 'nonprod', '--digest', digest, '--out', checkout, '--by', 'bench', '--format', 'json'],
+      services,
+      scratch,
+      at,
+    );
+    if (np.status !== 0) fail('cdk8s-gitops promote without the program', np);
+    const nr = json('cdk8s-gitops promote without the program', np);
+    const nlisted = [...nr.created, ...nr.updated, ...nr.deleted] as string[];
+    const promote_without_program = {
+      ...cost(np),
+      files_written: typeof nr.filesWritten === 'number' ? (nr.filesWritten as number) : nlisted.length,
+      values_files_written: valuesFiles(nlisted),
+      same_bytes_as_promote:
+        fs.readFileSync(ledgerFile, 'utf8') === afterPromote &&
+        listed.every((p) => fs.readFileSync(path.join(checkout, p), 'utf8') === promotedFiles[p]),
+    };
+
+    log(`${tag}promote floor: read the ledger, write the ring's values files with fs`);
+    const pf = run([process.execPath, FLOOR, 'promote', ringFloorInput, checkout, service], process.env, scratch);
+    if (pf.status !== 0) fail('floor promote', pf);
+    const pfr = json('floor promote', pf);
+    const promote_floor = {
+      ...cost(pf),
+      seconds: round(pfr.seconds),
+      files_written: pfr.files_written as number,
+      process_seconds: round(pf.seconds),
+    };
+    // Put the promoted files back as the promotion wrote them (the floor wrote yaml's rendering).
+    for (const [p, text] of Object.entries(promotedFiles)) fs.writeFileSync(path.join(checkout, p), text);
 
     log(`${tag}check: drift check of the checkout`);
     const c = cli(['check', '--app', APP, '--out', checkout, '--format', 'json'], services, scratch);
@@ -335,9 +391,10 @@ function main(): void {
       discard(out);
       scaling.set(size, { ...cost(sc), targets: valuesFiles(sc.report.created) });
     }
-    results.push({ program, floor, full, noop, promote, check, preview, plan, scaling });
+    results.push({ program, floor, full, noop, promote, promote_without_program, promote_floor, check, preview, plan, scaling });
   }
   discard(floorInput);
+  discard(ringFloorInput);
   for (const dir of written) spawnSync('rm', ['-rf', dir]);
 
   const pick = <K extends keyof Round>(k: K): Round[K][] => results.map((r) => r[k]);
@@ -379,6 +436,7 @@ function main(): void {
     `cli: node ${path.relative(ROOT, CLI)} (the installed binary, without npx)`,
     `user_seconds, sys_seconds, peak_rss_mb: from ${useTime ? '/usr/bin/time -v' : 'process.resourceUsage() of each Node process'}; peak_rss_mb is the largest process of the step`,
     'floor.seconds: the write loop only (data prepared beforehand, not measured); floor.process_seconds: the whole floor process',
+    "promote_floor.seconds: reading the service's ledger and writing its ring's values files (data prepared beforehand); promote_floor.process_seconds: the whole process, with Node's start",
     `${rounds === 1 ? 'one round' : `${rounds} rounds; figures are medians, ratios the median of each round's ratio`}; sync(1) before each step`,
   ];
   if (scalingSizes.includes(services)) notes.push(`scaling at ${services} services is the full step`);
@@ -393,12 +451,20 @@ function main(): void {
     full: summarize(fulls),
     noop: summarize(pick('noop')),
     promote: summarize(pick('promote')),
+    promote_without_program: summarize(pick('promote_without_program')),
+    promote_floor: summarize(pick('promote_floor')),
     check: summarize(pick('check')),
     preview: summarize(pick('preview')),
     plan: summarize(pick('plan')),
     full_vs_floor: ratioOf(fulls, pick('floor')),
     noop_vs_full: ratioOf(pick('noop'), fulls),
     promote_vs_full: ratioOf(pick('promote'), fulls),
+    promote_without_program_vs_promote: ratioOf(pick('promote_without_program'), pick('promote')),
+    promote_without_program_vs_floor: ratioOf(pick('promote_without_program'), pick('promote_floor')),
+    promote_without_program_vs_floor_process: ratioOf(
+      pick('promote_without_program'),
+      pick('promote_floor').map((f) => ({ ...f, seconds: f.process_seconds })),
+    ),
     plan_vs_full: ratioOf(pick('plan'), fulls),
     scaling,
     scaling_per_target_largest_vs_smallest: scalingRatio,
