@@ -326,9 +326,9 @@ function main(): void {
     const promotedFiles = Object.fromEntries(listed.map((p) => [p, fs.readFileSync(path.join(checkout, p), 'utf8')]));
     fs.writeFileSync(ledgerFile, ledgerBefore);
     synth(checkout, services, scratch);
-    // No --app, and a working directory without cdk8s.yaml: the release model in the checkout is read.
+    // --no-program: the release model in the checkout is read (the repository's cdk8s.yaml, found from the scratch directory, names a program).
     const np = cli(
-      ['promote', service, '--ring', 'nonprod', '--digest', digest, '--out', checkout, '--by', 'bench', '--format', 'json'],
+      ['promote', service, '--ring', 'nonprod', '--digest', digest, '--no-program', '--out', checkout, '--by', 'bench', '--format', 'json'],
       services,
       scratch,
       at,
