@@ -181,7 +181,9 @@ describe('the npm package', () => {
         // THEN
         const report = JSON.parse(out);
         const files = filesOf(path.join(consumer, 'gitops'));
-        expect(report.created).toEqual(files.filter((f) => !f.startsWith('.cdk8s-gitops/')));
+        // Every file but the manifest's own, the release model included
+        expect(report.created).toEqual(files.filter((f) => !f.startsWith('.cdk8s-gitops/') || f.startsWith('.cdk8s-gitops/model/')));
+        expect(report.created).toContain('.cdk8s-gitops/model/platform.json');
         expect(files).toEqual(
           expect.arrayContaining([
             '.cdk8s-gitops/manifest.json',

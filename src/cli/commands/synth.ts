@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
+import { RELEASE_MODEL_DIR } from '../../synth/release-model';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { checkoutTree } from '../../workspace/build';
 import { PlatformModel } from '../../model/platform-model';
@@ -101,7 +102,12 @@ function write(
 
 function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: boolean): void {
   const rel = path.relative(ctx.cwd, out) || '.';
-  const list = (mark: string, paths: readonly string[]): void => {
+  const list = (mark: string, all: readonly string[]): void => {
+    // The files Argo CD reads first; the release model (cdk8s-gitops's own bookkeeping) after them.
+    const paths = [
+      ...all.filter((p) => !p.startsWith(`${RELEASE_MODEL_DIR}/`)),
+      ...all.filter((p) => p.startsWith(`${RELEASE_MODEL_DIR}/`)),
+    ];
     const shown = verbose ? paths : paths.slice(0, LIST_LIMIT);
     for (const p of shown) ctx.stdout.write(`${ctx.style(mark)} ${p}\n`);
     if (shown.length < paths.length) ctx.stdout.write(`    … and ${paths.length - shown.length} more (--verbose lists them)\n`);
