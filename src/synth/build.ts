@@ -75,7 +75,7 @@ export function treeInputs(modelFingerprint: string, retainReleaseFiles = false)
  */
 export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, options: BuildTreeOptions = {}): FileTree {
   const svcPaths = new Map(model.services.map((s) => [s.name, s.path]));
-  const fingerprint = options.modelFingerprint ?? modelFingerprint(model);
+  const print = options.modelFingerprint ?? modelFingerprint(model);
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
@@ -88,15 +88,16 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
       })),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
       // What the release commands need of the program, for a run without it.
-      ...releaseModelFiles(model, fingerprint, PACKAGE_VERSION).map((f) => ({
+      ...releaseModelFiles(model, print, PACKAGE_VERSION).map((f) => ({
         path: f.path,
         kind: FileKind.MODEL,
         origin: f.service === undefined ? model.path : svcPaths.get(f.service)!,
-        text: f.text,
+        // Made from the model alone: its fingerprint (with the tool's version and the path) keys it.
+        text: { key: fingerprint(`${PACKAGE_VERSION}\u0000${print}\u0000${f.path}`), make: f.text },
         ...(f.service === undefined ? {} : { service: f.service }),
       })),
     ],
-    inputs: treeInputs(fingerprint, options.retainReleaseFiles),
+    inputs: treeInputs(print, options.retainReleaseFiles),
     retains: options.retainReleaseFiles ? anyOf(retiredLedgers(model), targetReleaseFiles(model)) : retiredLedgers(model),
   });
 }

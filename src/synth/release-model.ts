@@ -84,8 +84,8 @@ export interface RecordedService {
 export interface ReleaseModelFile {
   /** Repository-relative path. */
   readonly path: string;
-  /** Its text. */
-  readonly text: string;
+  /** Makes its text (JSON of what it records; made only when the file is compared or written). */
+  readonly text: () => string;
   /** The service it belongs to. @default - none: `platform.json` */
   readonly service?: string;
 }
@@ -122,18 +122,26 @@ export function releaseModelFiles(model: PlatformModel, fingerprint: string, too
     toolVersion,
   };
   const targetsOf = new Map<string, TargetModel[]>();
-  for (const t of targets) targetsOf.set(t.service, [...(targetsOf.get(t.service) ?? []), t]);
-  const out: ReleaseModelFile[] = [{ path: PLATFORM_MODEL_PATH, text: jsonText(platform) }];
+  for (const t of targets) {
+    const list = targetsOf.get(t.service);
+    if (list) list.push(t);
+    else targetsOf.set(t.service, [t]);
+  }
+  const out: ReleaseModelFile[] = [{ path: PLATFORM_MODEL_PATH, text: () => jsonText(platform) }];
   for (const s of services) {
-    const mine = targetsOf.get(s.name) ?? [];
-    const ids = new Set(mine.flatMap((t) => t.layers));
-    const file: RecordedService = {
-      format: RELEASE_MODEL_FORMAT,
-      layers: sortedRecord([...ids].filter((id) => layers[id] !== undefined).map((id) => [id, layers[id]!] as const)),
-      service: s,
-      targets: mine,
+    const path = serviceModelPath(s.name);
+    const text = (): string => {
+      const mine = targetsOf.get(s.name) ?? [];
+      const ids = new Set(mine.flatMap((t) => t.layers));
+      const file: RecordedService = {
+        format: RELEASE_MODEL_FORMAT,
+        layers: sortedRecord([...ids].filter((id) => layers[id] !== undefined).map((id) => [id, layers[id]!] as const)),
+        service: s,
+        targets: mine,
+      };
+      return jsonText(file);
     };
-    out.push({ path: serviceModelPath(s.name), text: jsonText(file), service: s.name });
+    out.push({ path, text, service: s.name });
   }
   return out;
 }

@@ -34,8 +34,11 @@ export interface SynthesizeOptions {
     kind: FileKind;
     /** Construct path of what produced it. */
     origin: string;
-    /** The file's text. */
-    text: string;
+    /**
+     * The file's text; or, for one made only when needed, what makes it and a key that is
+     * equal exactly when the text is (see `FileEntry.key`).
+     */
+    text: string | { readonly key: string; readonly make: () => string };
     /** The service it belongs to. @default - none */
     service?: string;
   }[];
@@ -190,6 +193,16 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   for (const env of part ? [] : model.environments) {
     tree.add(`${model.layout.projects}/${env.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [buildAppProject(model, env)]));
   }
-  for (const f of options.extraFiles ?? []) tree.addText(f.path, f.kind, f.origin, f.text, f.service);
+  for (const f of options.extraFiles ?? []) {
+    if (typeof f.text === 'string') tree.addText(f.path, f.kind, f.origin, f.text, f.service);
+    else
+      tree.add(f.path, {
+        kind: f.kind,
+        origin: f.origin,
+        key: f.text.key,
+        content: f.text.make,
+        ...(f.service === undefined ? {} : { service: f.service }),
+      });
+  }
   return tree;
 }

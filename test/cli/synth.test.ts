@@ -90,7 +90,10 @@ describe('cdk8s-gitops synth', () => {
 
     it('prints the files it created and exits 0', () => {
       expect(first.stdout.split('\n')).toEqual([
-        ...GENERATED.map((p) => `[+] ${p}`),
+        // The files Argo CD reads first, the release model after them
+        ...[...GENERATED.filter((p) => !p.startsWith('.cdk8s-gitops/')), ...GENERATED.filter((p) => p.startsWith('.cdk8s-gitops/'))].map(
+          (p) => `[+] ${p}`,
+        ),
         `Wrote ${path.relative(ROOT, out)}: 18 created, 0 updated, 0 deleted, 0 unchanged.`,
         '',
       ]);
