@@ -92,8 +92,9 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
         path: f.path,
         kind: FileKind.MODEL,
         origin: f.service === undefined ? model.path : svcPaths.get(f.service)!,
-        // Made from the model alone: its fingerprint (with the tool's version and the path) keys it.
-        text: { key: fingerprint(`${PACKAGE_VERSION}\u0000${print}\u0000${f.path}`), make: f.text },
+        // Its text is made from its data alone: the data (JSON.stringify is native, the text's
+        // writer is not) keys it, so a file whose service did not change keeps its key.
+        text: { key: fingerprint(`${PACKAGE_VERSION}\u0000${JSON.stringify(f.data)}`), make: f.text },
         ...(f.service === undefined ? {} : { service: f.service }),
       })),
     ],

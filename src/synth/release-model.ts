@@ -84,7 +84,9 @@ export interface RecordedService {
 export interface ReleaseModelFile {
   /** Repository-relative path. */
   readonly path: string;
-  /** Makes its text (JSON of what it records; made only when the file is compared or written). */
+  /** What it records: its text is made from this alone (see {@link jsonText}). */
+  readonly data: RecordedPlatform | RecordedService;
+  /** Makes its text (made only when the file is compared or written). */
   readonly text: () => string;
   /** The service it belongs to. @default - none: `platform.json` */
   readonly service?: string;
@@ -127,21 +129,17 @@ export function releaseModelFiles(model: PlatformModel, fingerprint: string, too
     if (list) list.push(t);
     else targetsOf.set(t.service, [t]);
   }
-  const out: ReleaseModelFile[] = [{ path: PLATFORM_MODEL_PATH, text: () => jsonText(platform) }];
+  const out: ReleaseModelFile[] = [{ path: PLATFORM_MODEL_PATH, data: platform, text: () => jsonText(platform) }];
   for (const s of services) {
-    const path = serviceModelPath(s.name);
-    const text = (): string => {
-      const mine = targetsOf.get(s.name) ?? [];
-      const ids = new Set(mine.flatMap((t) => t.layers));
-      const file: RecordedService = {
-        format: RELEASE_MODEL_FORMAT,
-        layers: sortedRecord([...ids].filter((id) => layers[id] !== undefined).map((id) => [id, layers[id]!] as const)),
-        service: s,
-        targets: mine,
-      };
-      return jsonText(file);
+    const mine = targetsOf.get(s.name) ?? [];
+    const ids = new Set(mine.flatMap((t) => t.layers));
+    const file: RecordedService = {
+      format: RELEASE_MODEL_FORMAT,
+      layers: sortedRecord([...ids].filter((id) => layers[id] !== undefined).map((id) => [id, layers[id]!] as const)),
+      service: s,
+      targets: mine,
     };
-    out.push({ path, text, service: s.name });
+    out.push({ path: serviceModelPath(s.name), data: file, text: () => jsonText(file), service: s.name });
   }
   return out;
 }
