@@ -609,10 +609,10 @@ const ENTRIES = [
   {
     code: 'CG317',
     where: 'cli',
-    title: 'Tree written by another major version',
+    title: 'Tree written by another version',
     description:
-      'The release model in the tree (.cdk8s-gitops/model/platform.json) was written by another major version of cdk8s-gitops, which may write the same release in other bytes.',
-    fix: 'Run the major version that wrote the tree, e.g. npx cdk8s-gitops@<major> promote …; or synth the tree with the program and this version first.',
+      'The release model in the tree (.cdk8s-gitops/model/platform.json) was written by another version of cdk8s-gitops, which may write the same release in other bytes and would rewrite the whole tree as its own.',
+    fix: 'Run the version that wrote the tree (toolVersion in platform.json), e.g. npx cdk8s-gitops@<version> promote …; or synth the tree with the program and this version first.',
   },
   {
     code: 'CG318',

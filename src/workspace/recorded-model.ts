@@ -35,21 +35,16 @@ export interface RecordedModel {
   readonly services: readonly string[];
 }
 
-/** The major version of a version `1.2.3` (`1`); of a version `0.2.0`, `0`. */
-export function majorVersion(version: string): string {
-  return version.split('.')[0] ?? version;
-}
-
-/** The command that runs the major version `major` of the CLI. */
-function npxCommand(major: string): string {
-  return `npx cdk8s-gitops@${major}`;
+/** The command that runs the version `version` of the CLI. */
+function npxCommand(version: string): string {
+  return `npx cdk8s-gitops@${version}`;
 }
 
 /**
  * Reads the release model of the checkout `dir` and returns the model of `services` (every
  * service with `'all'`). Fails with `CG316` when the tree has no release model, `CG422` when a
  * file of it is not what the manifest records (edited, deleted, or recorded by an edited
- * manifest), `CG317` when another major version of cdk8s-gitops wrote it, and `CG318` when it
+ * manifest), `CG317` when another version of cdk8s-gitops wrote it, and `CG318` when it
  * has no file of a service asked for (a service declared after the last synth).
  */
 export function readRecordedModel(dir: string, services: readonly string[] | 'all', command: string): RecordedModel {
@@ -63,12 +58,13 @@ export function readRecordedModel(dir: string, services: readonly string[] | 'al
     });
   }
   const platform = parseRecordedPlatform(trustedText(checkout, manifest, PLATFORM_MODEL_PATH, MANIFEST_PATH));
-  const major = majorVersion(platform.toolVersion);
-  if (major !== majorVersion(PACKAGE_VERSION) || platform.format !== RELEASE_MODEL_FORMAT) {
+  // Another version, even a patch, may write the same release in other bytes, and would rewrite
+  // the whole tree as its own: without the program only the version that wrote the tree runs.
+  if (platform.toolVersion !== PACKAGE_VERSION || platform.format !== RELEASE_MODEL_FORMAT) {
     throw GitOpsError.of('CG317', {
       file: PLATFORM_MODEL_PATH,
-      message: `The tree of ${checkout.root} was written by cdk8s-gitops ${platform.toolVersion}, this is ${PACKAGE_VERSION}: another major version may write the same release in other bytes, so ${command} without the program does not run on it. Nothing was written.`,
-      fix: `Run it with the version that wrote the tree: ${npxCommand(major)} ${command} …; or synth the tree with the program and cdk8s-gitops ${PACKAGE_VERSION} first.`,
+      message: `The tree of ${checkout.root} was written by cdk8s-gitops ${platform.toolVersion}, this is ${PACKAGE_VERSION}: another version may write the same release in other bytes, so ${command} without the program does not run on it. Nothing was written.`,
+      fix: `Run it with the version that wrote the tree: ${npxCommand(platform.toolVersion)} ${command} …; or synth the tree with the program and cdk8s-gitops ${PACKAGE_VERSION} first.`,
     });
   }
   const names = services === 'all' ? platform.services : services;
