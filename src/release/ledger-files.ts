@@ -73,6 +73,27 @@ export type LedgerText = Omit<LedgerFile, 'ledger'>;
  * explains fails with `CG209`, for every ledger at once.
  */
 export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string, LedgerText>): Map<string, LedgerFile> {
+  // A command reads the ledgers twice (the ring rules, then the tree) while they are unchanged:
+  // the texts are compared, the thousand ledgers of a fleet are parsed once.
+  if (lastParsed !== undefined && lastParsed.model === model && sameLedgerTexts(lastParsed.texts, texts)) return new Map(lastParsed.files);
+  const files = parseEachLedger(model, texts);
+  lastParsed = { model, texts: new Map(texts), files };
+  return new Map(files);
+}
+
+/** The last ledgers {@link parseLedgerTexts} parsed: of which model, from which texts. */
+let lastParsed: { model: PlatformModel; texts: ReadonlyMap<string, LedgerText>; files: ReadonlyMap<string, LedgerFile> } | undefined;
+
+function sameLedgerTexts(a: ReadonlyMap<string, LedgerText>, b: ReadonlyMap<string, LedgerText>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [service, f] of b) {
+    const g = a.get(service);
+    if (g === undefined || g.path !== f.path || g.text !== f.text || g.initial !== f.initial) return false;
+  }
+  return true;
+}
+
+function parseEachLedger(model: PlatformModel, texts: ReadonlyMap<string, LedgerText>): Map<string, LedgerFile> {
   const policies = ringPolicies(model);
   const initialReleases = new Map(model.services.map((s) => [s.name, initialRelease(s)]));
   const out = new Map<string, LedgerFile>();

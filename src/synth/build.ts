@@ -93,8 +93,9 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
         kind: FileKind.MODEL,
         origin: f.service === undefined ? model.path : svcPaths.get(f.service)!,
         // Its text is made from its data alone: the data (JSON.stringify is native, the text's
-        // writer is not) keys it, so a file whose service did not change keeps its key.
-        text: { key: fingerprint(`${PACKAGE_VERSION}\u0000${JSON.stringify(f.data)}`), make: f.text },
+        // writer is not) keys it, so a file whose service did not change keeps its key. The data
+        // is made from the model and the tool's version, which the tree's inputs fingerprint.
+        text: { key: () => fingerprint(`${PACKAGE_VERSION}\u0000${JSON.stringify(f.data())}`), make: f.text, fromInputs: true },
         ...(f.service === undefined ? {} : { service: f.service }),
       })),
     ],

@@ -64,6 +64,13 @@ export interface FileEntry {
    * unchanged files need not be rendered again.
    */
   readonly key: string;
+  /**
+   * Whether the file is made from the tree's {@link FileTree.inputs} alone: the manifest of a
+   * write from the same inputs recorded its key, so a write that trusts that manifest need not
+   * compute the key again.
+   * @default false
+   */
+  readonly fromInputs?: boolean;
   /** The file's text. */
   content(): string;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { GitOpsError } from '../core/errors';
 import { contentHash, isGeneratedFilePath, STATUS_PATH } from './file-tree';
 import { isMap } from '../core/plain';
@@ -298,7 +299,10 @@ export function isOwnablePath(p: string): boolean {
  */
 export function manifestDigest(texts: ReadonlyMap<string, string>): string {
   const paths = [...texts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return contentHash(paths.map((p) => `${JSON.stringify(p)}\n${texts.get(p)!.length}\n${texts.get(p)!}`).join('\n'));
+  // The sha256 of each file's path, length and text, joined by newlines, fed piece by piece.
+  const hash = createHash('sha256');
+  paths.forEach((p, i) => hash.update(`${i === 0 ? '' : '\n'}${JSON.stringify(p)}\n${texts.get(p)!.length}\n`).update(texts.get(p)!));
+  return hash.digest('hex');
 }
 
 /** The head of a manifest as {@link serializeManifest} writes it, up to its inputs fingerprint. */

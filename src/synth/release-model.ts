@@ -84,8 +84,8 @@ export interface RecordedService {
 export interface ReleaseModelFile {
   /** Repository-relative path. */
   readonly path: string;
-  /** What it records: its text is made from this alone (see {@link jsonText}). */
-  readonly data: RecordedPlatform | RecordedService;
+  /** What it records (made once, on first use): its text is made from this alone (see {@link jsonText}). */
+  readonly data: () => RecordedPlatform | RecordedService;
   /** Makes its text (made only when the file is compared or written). */
   readonly text: () => string;
   /** The service it belongs to. @default - none: `platform.json` */
@@ -129,19 +129,33 @@ export function releaseModelFiles(model: PlatformModel, fingerprint: string, too
     if (list) list.push(t);
     else targetsOf.set(t.service, [t]);
   }
-  const out: ReleaseModelFile[] = [{ path: PLATFORM_MODEL_PATH, data: platform, text: () => jsonText(platform) }];
+  const out: ReleaseModelFile[] = [fileOf(PLATFORM_MODEL_PATH, () => platform)];
   for (const s of services) {
-    const mine = targetsOf.get(s.name) ?? [];
-    const ids = new Set(mine.flatMap((t) => t.layers));
-    const file: RecordedService = {
-      format: RELEASE_MODEL_FORMAT,
-      layers: sortedRecord([...ids].filter((id) => layers[id] !== undefined).map((id) => [id, layers[id]!] as const)),
-      service: s,
-      targets: mine,
-    };
-    out.push({ path: serviceModelPath(s.name), data: file, text: () => jsonText(file), service: s.name });
+    out.push(
+      fileOf(
+        serviceModelPath(s.name),
+        (): RecordedService => {
+          const mine = targetsOf.get(s.name) ?? [];
+          const ids = new Set(mine.flatMap((t) => t.layers));
+          return {
+            format: RELEASE_MODEL_FORMAT,
+            layers: sortedRecord([...ids].filter((id) => layers[id] !== undefined).map((id) => [id, layers[id]!] as const)),
+            service: s,
+            targets: mine,
+          };
+        },
+        s.name,
+      ),
+    );
   }
   return out;
+}
+
+/** A file of the release model whose data `make` makes, once, when first needed. */
+function fileOf(path: string, make: () => RecordedPlatform | RecordedService, service?: string): ReleaseModelFile {
+  let data: RecordedPlatform | RecordedService | undefined;
+  const once = (): RecordedPlatform | RecordedService => (data ??= make());
+  return { path, data: once, text: () => jsonText(once()), ...(service === undefined ? {} : { service }) };
 }
 
 function malformed(file: string, what: string): GitOpsError {

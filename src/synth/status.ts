@@ -142,11 +142,14 @@ export function statusOf(model: PlatformModel, ledgers: ReadonlyMap<string, Ledg
 export function releaseOverview(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>): Pick<StatusReport, 'rings' | 'services'> {
   const ringOrder = model.rings.map((r) => r.name);
   const ringIndex = new Map(ringOrder.map((name, i) => [name, i]));
-  const targetsOf = new Map<string, TargetModel[]>();
+  // Application names by service, then ring.
+  const applicationsOf = new Map<string, Map<string, string[]>>();
   for (const t of model.targets) {
-    const list = targetsOf.get(t.service);
-    if (list) list.push(t);
-    else targetsOf.set(t.service, [t]);
+    let rings = applicationsOf.get(t.service);
+    if (rings === undefined) applicationsOf.set(t.service, (rings = new Map()));
+    const names = rings.get(t.ring);
+    if (names) names.push(applicationName(t));
+    else rings.set(t.ring, [applicationName(t)]);
   }
   const services = model.services.map((s): ServiceStatus => {
     const file = ledgers.get(s.name);
@@ -154,10 +157,7 @@ export function releaseOverview(model: PlatformModel, ledgers: ReadonlyMap<strin
     const undeclared = Object.keys(recorded).filter((r) => !ringIndex.has(r));
     const rings = [...ringOrder, ...undeclared].map((ring): RingStatus => {
       const state = recorded[ring];
-      const applications = (targetsOf.get(s.name) ?? [])
-        .filter((t) => t.ring === ring)
-        .map(applicationName)
-        .sort();
+      const applications = [...(applicationsOf.get(s.name)?.get(ring) ?? [])].sort();
       return {
         ring,
         declared: ringIndex.has(ring),

@@ -35,10 +35,11 @@ export interface SynthesizeOptions {
     /** Construct path of what produced it. */
     origin: string;
     /**
-     * The file's text; or, for one made only when needed, what makes it and a key that is
-     * equal exactly when the text is (see `FileEntry.key`).
+     * The file's text; or, for one made only when needed, what makes it and what makes a key
+     * that is equal exactly when the text is (see `FileEntry.key`), and whether the text is
+     * made from the tree's `inputs` alone (see `FileEntry.fromInputs`; default false).
      */
-    text: string | { readonly key: string; readonly make: () => string };
+    text: string | { readonly key: () => string; readonly make: () => string; readonly fromInputs?: boolean };
     /** The service it belongs to. @default - none */
     service?: string;
   }[];
@@ -195,14 +196,20 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   }
   for (const f of options.extraFiles ?? []) {
     if (typeof f.text === 'string') tree.addText(f.path, f.kind, f.origin, f.text, f.service);
-    else
+    else {
+      const makeKey = f.text.key;
+      let key: string | undefined;
       tree.add(f.path, {
         kind: f.kind,
         origin: f.origin,
-        key: f.text.key,
+        get key() {
+          return (key ??= makeKey());
+        },
         content: f.text.make,
+        ...(f.text.fromInputs ? { fromInputs: true } : {}),
         ...(f.service === undefined ? {} : { service: f.service }),
       });
+    }
   }
   return tree;
 }

@@ -88,8 +88,10 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
       findings.push(finding(FindingKind.MISSING, p, `${p} is owned by cdk8s-gitops but missing.`));
     } else if (contentHash(text) !== e.sha256) {
       findings.push(finding(FindingKind.EDITED, p, `${p} was edited by hand.`));
-    } else if (tree.get(p)?.key === e.key) {
-      current.add(p);
+    } else {
+      // A file made from the model alone (the release model) deploys nothing: its key is not needed.
+      const entry = tree.get(p);
+      if (entry !== undefined && entry.fromInputs !== true && entry.key === e.key) current.add(p);
     }
   }
   const flagged = new Set(findings.map((f) => f.path));

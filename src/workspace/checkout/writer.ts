@@ -184,6 +184,11 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   // The manifest a whole tree finds or leaves records what cdk8s-gitops wrote; one a part of the
   // tree leaves, only when the manifest it started from did.
   const trusted = local !== undefined && (tree.part === undefined || local.trusts(oldTexts));
+  // The manifest the last whole write found or left, and it records the tree's inputs: a file
+  // made from the inputs alone has the key that manifest records.
+  let sameInputs: boolean | undefined;
+  const recordsSameInputs = (): boolean =>
+    (sameInputs ??= tree.inputs !== undefined && old.inputs === tree.inputs && local !== undefined && local.trusts(oldTexts));
   let unchanged = 0;
   for (const p of tree.paths()) {
     // Of .cdk8s-gitops/, a tree holds the release model only (`.cdk8s-gitops/model/`).
@@ -200,7 +205,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     // A derived file's content is not recorded: it is compared with what the tree makes.
     const trusted =
       before !== undefined && !before.derived && !derived && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
-    if (trusted && before.key === entry.key) {
+    if (trusted && ((entry.fromInputs === true && recordsSameInputs()) || before.key === entry.key)) {
       files.set(p, { ...before, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
       unchanged++;
       continue;

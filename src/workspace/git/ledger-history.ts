@@ -45,19 +45,19 @@ export const MAX_LEDGER_VERSIONS = 200;
 export class LedgerGit {
   /** The Git repository `dir` is in, or undefined when it is in none. */
   public static open(dir: string): LedgerGit | undefined {
+    // One process: `true` or `false`, then the commit `HEAD` names; exit status 1 on an unborn
+    // branch (no commit yet), 128 outside a repository.
+    let out: string;
+    let head = true;
     try {
-      const inside = run(dir, ['rev-parse', '--is-inside-work-tree']).toString('utf8').trim();
-      if (inside !== 'true') return undefined;
-    } catch {
-      return undefined;
+      out = run(dir, ['rev-parse', '--is-inside-work-tree', '--verify', '--quiet', 'HEAD^{commit}']).toString('utf8');
+    } catch (e) {
+      const { status, stdout } = e as { status?: number; stdout?: Buffer };
+      if (status !== 1 || stdout === undefined) return undefined;
+      out = stdout.toString('utf8');
+      head = false;
     }
-    let head = false;
-    try {
-      run(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-      head = true;
-    } catch {
-      // An unborn branch: no commit yet.
-    }
+    if (out.split('\n', 1)[0] !== 'true') return undefined;
     return new LedgerGit(dir, head);
   }
 
