@@ -11,6 +11,7 @@ import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
 import { planWrite, TRANSACTION_DIR } from './checkout/writer';
+import { DriftCheck } from './checkout/drift';
 import { isMap } from '../core/plain';
 import type { GeneratedApplication } from '../preview';
 
@@ -81,12 +82,15 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   }
   // Files exactly as the program writes them now: as recorded, from unchanged inputs.
   const current = new Set<string>();
+  // A file the stat cache shows unchanged since it was found to hold what the manifest records
+  // holds it still (a fresh clone has no cache: every file is read).
+  const drift = DriftCheck.load(checkout);
   for (const [p, e] of manifest.files) {
-    const text = readFile(checkout, p);
+    const text = !e.derived && !drift.changed(p, e.sha256) ? AS_RECORDED : readFile(checkout, p);
     if (e.derived && text !== undefined) continue; // made from the ledgers: out of date, never edited
     if (text === undefined) {
       findings.push(finding(FindingKind.MISSING, p, `${p} is owned by cdk8s-gitops but missing.`));
-    } else if (contentHash(text) !== e.sha256) {
+    } else if (text !== AS_RECORDED && contentHash(text) !== e.sha256) {
       findings.push(finding(FindingKind.EDITED, p, `${p} was edited by hand.`));
     } else {
       // A file made from the model alone (the release model) deploys nothing: its key is not needed.
@@ -95,7 +99,7 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
     }
   }
   const flagged = new Set(findings.map((f) => f.path));
-  const write = planWrite(tree, dir);
+  const write = planWrite(tree, dir, { statCache: drift });
   for (const [p, w] of write.writes) {
     if (flagged.has(p)) continue;
     findings.push(
@@ -179,6 +183,9 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   }
   return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : 1));
 }
+
+/** What {@link checkCheckout} takes a file to hold when the stat cache shows it as the manifest records it. */
+const AS_RECORDED = Symbol('as recorded');
 
 /** The file of the manifest that records `p`: its service's shard, or the manifest itself. */
 function recordOf(tree: FileTree, p: string): string {

@@ -287,3 +287,28 @@ describe('a promotion', () => {
     expect(JSON.parse(s.stdout)).toMatchObject({ created: [PROD_VALUES], updated: [], deleted: [] });
   });
 });
+
+describe('check in a Git checkout whose stat cache knows every owned file', () => {
+  test('finds a hand edit that keeps the size and the modification time of the file', async () => {
+    // GIVEN a checkout in Git, synthesized again once its files are past the stat cache's racy window
+    execFileSync('git', ['init', '--quiet', out]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(runBin(program, ['synth', '--out', out]).status).toBe(0);
+    expect(runBin(program, ['check', '--out', out]).status).toBe(0);
+
+    // WHEN a values file is edited by hand: same length, its modification time put back
+    const file = path.join(out, PROD_VALUES);
+    const before = fs.statSync(file);
+    const text = fs.readFileSync(file, 'utf8');
+    const edited = text.replace(/(repository: \S*)\S/, (_, head: string) => `${head}X`);
+    expect(edited).not.toBe(text);
+    expect(edited.length).toBe(text.length);
+    fs.writeFileSync(file, edited);
+    fs.utimesSync(file, before.atime, before.mtime);
+
+    // THEN check names it as edited
+    const r = runBin(program, ['check', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain(`CG413 ${PROD_VALUES}`);
+  });
+});

@@ -55,6 +55,8 @@ export class DriftCheck {
 
   /** Entries found or written during this run, by path: `<stat key> <sha256>`. */
   private readonly fresh = new Map<string, string>();
+  /** Files {@link DriftCheck.changed} found to hold the content of this hash during this run. */
+  private readonly unchanged = new Map<string, string>();
   private dirty = false;
 
   private constructor(
@@ -88,16 +90,20 @@ export class DriftCheck {
    * missing or holds other content: true when it was changed (or removed) since it was written.
    */
   public changed(rel: string, sha256: string): boolean {
+    // Found unchanged earlier in this run: not looked at again.
+    if (this.unchanged.get(rel) === sha256) return false;
     const stat = this.checkout.stat(rel);
     if (stat === undefined || !stat.isFile()) return true;
     const entry = `${statKey(stat)} ${sha256}`;
     if (this.cached.get(rel) === entry) {
       this.fresh.set(rel, entry);
+      this.unchanged.set(rel, sha256);
       return false;
     }
     const text = this.checkout.read(rel);
     if (text === undefined || contentHash(text) !== sha256) return true;
     this.remember(rel, stat, sha256);
+    this.unchanged.set(rel, sha256);
     return false;
   }
 
@@ -109,6 +115,7 @@ export class DriftCheck {
    */
   public written(writer: Checkout, files: Iterable<readonly [string, string]>): void {
     for (const [rel, sha256] of files) {
+      this.unchanged.delete(rel);
       const stat = writer.stat(rel);
       if (stat?.isFile()) this.remember(rel, stat, sha256);
       else this.fresh.delete(rel);

@@ -54,6 +54,12 @@ export interface WriteOptions {
    */
   readonly restoreMissing?: boolean;
   /**
+   * The checkout's stat cache, when the caller loaded it to look at the owned files first
+   * (`check`): what it found is not looked at again. Not used with `verify`.
+   * @default - loaded from the checkout
+   */
+  readonly statCache?: DriftCheck;
+  /**
    * Called after each staged file, with the number staged so far, before the journal is
    * committed: for a progress report, or for tests that interrupt a write. @default - none
    */
@@ -179,7 +185,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const ledgerEdits = new Set(options.ledgerEdits ?? []);
   // A file whose inputs did not change is trusted to be as written unless the stat cache shows a
   // hand edit (or, for a release, which writes only its ring, it is trusted as it stands).
-  const local = options.verify ? undefined : DriftCheck.load(checkout);
+  const local = options.verify ? undefined : (options.statCache ?? DriftCheck.load(checkout));
   const drift = options.restoreMissing === false ? undefined : local;
   // The manifest a whole tree finds or leaves records what cdk8s-gitops wrote; one a part of the
   // tree leaves, only when the manifest it started from did.
