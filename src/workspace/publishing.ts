@@ -19,7 +19,8 @@ import { checkoutTree, releaseFilesInUse } from './build';
 import { treeInputs } from '../synth/build';
 import { Checkout } from './checkout/checkout-fs';
 import type { LockHolder } from './checkout/lock';
-import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
+import { MANIFEST_PATH, MANIFEST_SHARDS_DIR, manifestShardPath, parseManifest } from '../synth/manifest';
+import { LedgerGit } from './git/ledger-history';
 import { readManifest, readManifestTexts } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
 import { readRecordedModel } from './recorded-model';
@@ -156,7 +157,9 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   if (store) markPublishing(store, ops.length > 0);
   const startHead = await repo.resolve('HEAD');
   const startBranch = await repo.currentBranch();
-  const aside = await setAside(repo, owned(), fromRepo);
+  // A write made before this publish (the release command's own) may have deleted owned files
+  // the manifest it left no longer records: they are set aside with the others.
+  const aside = await setAside(repo, [...new Set([...owned(), ...deletedSinceHead(req.dir).map(toRepo)])], fromRepo);
 
   const described: { subject: string; operation: Operation; promotedBy: string }[] = [];
   let synth: WriteReport | undefined;
@@ -614,6 +617,28 @@ function notAsLeft(op: PendingOperation, why: string, where: string): GitOpsErro
       'Publish will not commit that ledger under their name. Nothing was published.',
     fix: `Put the ledger back as the operation left it, or drop the pending operations (cdk8s-gitops publish --drop-pending) and run them again${where}.`,
   });
+}
+
+/**
+ * The files the manifest at `HEAD` records that the checkout `dir` lacks (checkout-relative): a
+ * write deleted them (release files an ApplicationSet no longer reads), and the manifest it left
+ * no longer records them, but they are owned files all the same.
+ */
+function deletedSinceHead(dir: string): string[] {
+  const git = LedgerGit.open(dir);
+  if (git === undefined || !git.hasHead) return [];
+  const texts = new Map<string, string>();
+  for (const [p, text] of git.atHead([MANIFEST_PATH, ...git.filesAtHead(MANIFEST_SHARDS_DIR)])) if (text !== undefined) texts.set(p, text);
+  let recorded: ReadonlySet<string>;
+  try {
+    recorded = new Set(parseManifest(texts).files.keys());
+  } catch (e) {
+    // A manifest at HEAD that is not as cdk8s-gitops writes it records nothing it can trust.
+    if (e instanceof GitOpsError) return [];
+    throw e;
+  }
+  const checkout = new Checkout(dir);
+  return [...recorded].filter((p) => checkout.kind(p) === 'missing');
 }
 
 /** The owned files that differ from `HEAD`, with their content (undefined: deleted); then they go back to `HEAD`. */

@@ -55,7 +55,7 @@ new PromotionRing(platform, 'prod', {
 new Service(platform, 'payments-api', {
   image: { repository: 'registry.example.com/shop/payments-api' },
   initialDigest: ${JSON.stringify(SEED)},
-  workload: Workload.helmChart({ promoted: true }),
+  workload: Workload.helmChart({ promoted: process.env.UNPROMOTED !== '1' }),
 }).deployTo(nonprod).deployTo(prod);
 new Service(platform, 'orders', {
   images: {
@@ -332,6 +332,27 @@ describe('release commands without the program', () => {
     expect(b).toBe(a);
     expect(b).toContain('environments/prod/aws/eu-02/inventory/values.yaml');
     expect(fs.readFileSync(path.join(n, 'environments/prod/aws/eu-02/inventory/values.yaml'), 'utf8')).toContain(A);
+    expect(state(without, n)).toEqual(state(withProgram, p));
+  });
+
+  test('after the program stops promoting a chart, the next promotion with --publish publishes the removal of the release files kept for it', async () => {
+    // GIVEN payments-api's release is published with a chart revision, then the program stops
+    // promoting the chart and its synth is published: the release files stay for the ApplicationSets
+    // Argo CD has not applied yet
+    const release = 'environments/prod/aws/eu-02/payments-api/release.yaml';
+    await same(['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--chart-revision', CHART_1, '--by', 'ci-bot', '--publish']);
+    for (const clone of [p, n]) await ok(clone, ['publish', '--by', 'platform-team'], T0, app, { UNPROMOTED: '1' });
+    expect(git(without.remote, 'ls-tree', '--name-only', 'main', '--', release)).toBe(release);
+
+    // WHEN the next promotion is published, with the program and without it
+    const args = ['promote', 'inventory', '--ring', 'nonprod', '--digest', A, '--by', 'ci-bot', '--publish'];
+    const a = await ok(p, args, LATER, app, { UNPROMOTED: '1' });
+    const b = await ok(n, args, LATER, undefined);
+
+    // THEN both publish the same commits: the kept release files are removed, and nothing is left uncommitted
+    expect(b).toBe(a);
+    expect(git(without.remote, 'ls-tree', '--name-only', 'main', '--', release)).toBe('');
+    expect(git(n, 'status', '--porcelain')).toBe('');
     expect(state(without, n)).toEqual(state(withProgram, p));
   });
 });

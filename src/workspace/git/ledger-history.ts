@@ -77,6 +77,15 @@ export class LedgerGit {
     return this.at(this.hasHead ? 'HEAD' : undefined, files);
   }
 
+  /** The files directly in the directory `dir` (checkout-relative) at `HEAD`, checkout-relative; none without a commit. */
+  public filesAtHead(dir: string): string[] {
+    if (!this.hasHead) return [];
+    return run(this.dir, ['ls-tree', '--name-only', '-z', 'HEAD', '--', `./${dir}/`])
+      .toString('utf8')
+      .split('\0')
+      .filter((name) => name !== '');
+  }
+
   /**
    * The commit `rev` names (a branch, tag or commit, e.g. `origin/main`), or undefined when it
    * names none.
