@@ -619,8 +619,8 @@ const ENTRIES = [
     where: 'cli',
     title: 'Service not in the release model',
     description:
-      "A release command run without the platform program names a service that the tree's release model has no file of (.cdk8s-gitops/model/services/<service>.json): a service the program declared after the last synth, or no service at all.",
-    fix: 'A new service needs the program: run synth with the program first (and publish it), then promote without it.',
+      "A release command run without the platform program names a service that the tree's release model has no file of (.cdk8s-gitops/model/services/<service>.json): a service the program declares only since the tree was last synthesized, one it no longer declares (a publish that moved to a newer remote tip finds it removed there), or no service at all.",
+    fix: 'A new service needs the program: run synth with the program first (and publish it), then promote without it. A service the program no longer declares has nothing to release: drop its pending operations (cdk8s-gitops publish --drop-pending) and put its ledger back.',
   },
 
   // CG4xx: the checkout being written
@@ -791,7 +791,7 @@ const ENTRIES = [
     where: 'checkout',
     title: 'Release model edited by hand',
     description:
-      'A file of the release model (.cdk8s-gitops/model/) is not what the manifest records for it, or the manifest file that records it is not sealed: it was edited since cdk8s-gitops wrote it. A release command without the program does not trust it.',
+      "A file of the release model (.cdk8s-gitops/model/) is not what the manifest records for it, it is recorded in another file of the manifest than the one cdk8s-gitops records it in (its service's shard, or the manifest itself), or a file of the manifest is not sealed: something was edited since cdk8s-gitops wrote it. A release command without the program does not trust it.",
     fix: 'Restore it (git checkout -- .cdk8s-gitops/model), or run `cdk8s-gitops synth` with the program, which writes it again.',
   },
 

@@ -101,6 +101,9 @@ export interface PublishedChange extends PublishResult {
 
 const SYNTH_SUBJECT = 'Synthesize the platform program';
 
+/** What a publish that fails once it has begun leaves: its pending operations, for another publish. */
+const NOT_PUBLISHED = 'Nothing was published; the pending operations stay in the checkout.';
+
 /**
  * Publishes what the checkout holds, one commit per change, and pushes the commits together:
  * first the program's own changes (a `synth` commit by `by`, when the program changes anything
@@ -210,11 +213,11 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
         // files) is written as the program's synth would write it, from every service's file of the
         // release model, in a commit of its own.
         const names = [...new Set(ops.map((op) => op.request.service))];
-        const recorded = readRecordedModel(req.dir, names, 'publish');
+        const recorded = readRecordedModel(req.dir, names, 'publish', NOT_PUBLISHED);
         req = { ...req, model: recorded.model, fingerprint: recorded.fingerprint, recordedServices: recorded.services };
         assertCheckoutLedgers(req.model, req.dir, clock);
         if (readManifest(req.dir).inputs === treeInputs(recorded.fingerprint, releaseFilesInUse(recorded.model, req.dir))) return undefined;
-        const whole = readRecordedModel(req.dir, 'all', 'publish');
+        const whole = readRecordedModel(req.dir, 'all', 'publish', NOT_PUBLISHED);
         req = { ...req, model: whole.model };
         const found = checkoutTree(whole.model, req.dir, whole.fingerprint);
         synth = found.unchanged ?? writeDeclaredTree(whole.model, found.tree, req.dir, { allow: req.allowRemove ?? [] });

@@ -47,23 +47,28 @@ function npxCommand(version: string): string {
  * manifest), `CG317` when another version of cdk8s-gitops wrote it, and `CG318` when it
  * has no file of a service asked for (a service declared after the last synth).
  */
-export function readRecordedModel(dir: string, services: readonly string[] | 'all', command: string): RecordedModel {
+export function readRecordedModel(
+  dir: string,
+  services: readonly string[] | 'all',
+  command: string,
+  outcome = 'Nothing was written.',
+): RecordedModel {
   const manifest = readManifest(dir);
   const checkout = new Checkout(dir);
   if (!manifest.files.has(PLATFORM_MODEL_PATH)) {
     throw GitOpsError.of('CG316', {
       file: PLATFORM_MODEL_PATH,
-      message: `${command} was run without the platform program, and the checkout ${checkout.root} has no release model (${RELEASE_MODEL_DIR}/): its tree was written by a version of cdk8s-gitops before release models, or never synthesized. Nothing was written.`,
+      message: `${command} was run without the platform program, and the checkout ${checkout.root} has no release model (${RELEASE_MODEL_DIR}/): its tree was written by a version of cdk8s-gitops before release models, or never synthesized. ${outcome}`,
       fix: `Run \`cdk8s-gitops synth\` with the program (and publish it) once; or run ${command} with the program (--app, or app in cdk8s.yaml).`,
     });
   }
-  const platform = parseRecordedPlatform(trustedText(checkout, manifest, PLATFORM_MODEL_PATH, MANIFEST_PATH));
+  const platform = parseRecordedPlatform(trustedText(checkout, manifest, PLATFORM_MODEL_PATH, undefined, outcome));
   // Another version, even a patch, may write the same release in other bytes, and would rewrite
   // the whole tree as its own: without the program only the version that wrote the tree runs.
   if (platform.toolVersion !== PACKAGE_VERSION || platform.format !== RELEASE_MODEL_FORMAT) {
     throw GitOpsError.of('CG317', {
       file: PLATFORM_MODEL_PATH,
-      message: `The tree of ${checkout.root} was written by cdk8s-gitops ${platform.toolVersion}, this is ${PACKAGE_VERSION}: another version may write the same release in other bytes, so ${command} without the program does not run on it. Nothing was written.`,
+      message: `The tree of ${checkout.root} was written by cdk8s-gitops ${platform.toolVersion}, this is ${PACKAGE_VERSION}: another version may write the same release in other bytes, so ${command} without the program does not run on it. ${outcome}`,
       fix: `Run it with the version that wrote the tree: ${npxCommand(platform.toolVersion)} ${command} …; or synth the tree with the program and cdk8s-gitops ${PACKAGE_VERSION} first.`,
     });
   }
@@ -76,11 +81,13 @@ export function readRecordedModel(dir: string, services: readonly string[] | 'al
         file,
         message:
           `The tree's release model has no service "${name}" (it has ${platform.services.length > 0 ? platform.services.join(', ') : 'none'}): ` +
-          `a service the program declared after the last synth, or none at all.${didYouMean(name, platform.services)} Nothing was written.`,
-        fix: `A new service needs the program: run synth with the program first (and publish it), then run ${command} without it.`,
+          `the program declares it only since the tree was last synthesized, no longer declares it, or never did.${didYouMean(name, platform.services)} ${outcome}`,
+        fix:
+          `A new service needs the program: run synth with the program first (and publish it), then run ${command} without it. ` +
+          `For a service the program no longer declares, there is nothing to release${command === 'publish' ? `: drop the pending operations (cdk8s-gitops publish --drop-pending) and put its ledger back (git checkout -- <ledger>)` : ''}.`,
       });
     }
-    records.push(parseRecordedService(trustedText(checkout, manifest, file, manifestShardPath(name)), file));
+    records.push(parseRecordedService(trustedText(checkout, manifest, file, name, outcome), file));
   }
   return { model: modelOfRecords(platform, records), fingerprint: platform.modelFingerprint, services: platform.services };
 }
@@ -90,7 +97,7 @@ export function recordedPlatform(dir: string): RecordedPlatform | undefined {
   try {
     const manifest = readManifest(dir);
     if (!manifest.files.has(PLATFORM_MODEL_PATH)) return undefined;
-    return parseRecordedPlatform(trustedText(new Checkout(dir), manifest, PLATFORM_MODEL_PATH, MANIFEST_PATH));
+    return parseRecordedPlatform(trustedText(new Checkout(dir), manifest, PLATFORM_MODEL_PATH, undefined));
   } catch (e) {
     if (e instanceof GitOpsError) return undefined;
     throw e;
@@ -98,21 +105,38 @@ export function recordedPlatform(dir: string): RecordedPlatform | undefined {
 }
 
 /**
- * The text of the release model's file `file`, when the manifest file `recordedIn` that records
- * it is sealed and the file has the content it records; else `CG422`.
+ * The text of the release model's file `file`, of the service `service` (none: `platform.json`),
+ * when every file of the manifest is sealed, `file` is recorded where cdk8s-gitops records it
+ * (the service's shard, or the manifest itself), and it has the content recorded there; else `CG422`.
  */
-function trustedText(checkout: Checkout, manifest: Manifest, file: string, recordedIn: string): string {
+function trustedText(
+  checkout: Checkout,
+  manifest: Manifest,
+  file: string,
+  service: string | undefined,
+  outcome = 'Nothing was written.',
+): string {
   const entry = manifest.files.get(file)!;
-  const edited = (manifest.unsealed ?? []).includes(recordedIn);
-  const text = edited ? undefined : checkout.read(file);
+  const recordedIn = shardOf(service);
+  const misplaced = entry.service !== service;
+  const unsealed = manifest.unsealed?.[0];
+  const text = misplaced || unsealed !== undefined ? undefined : checkout.read(file);
   if (text === undefined || contentHash(text) !== entry.sha256) {
+    const untrusted = misplaced ? shardOf(entry.service) : unsealed;
     throw GitOpsError.of('CG422', {
-      file: edited ? recordedIn : file,
-      message: edited
-        ? `${recordedIn}, which records ${file}, is not sealed as cdk8s-gitops writes it (edited by hand): the release model cannot be trusted without the program. Nothing was written.`
-        : `${file} ${text === undefined ? 'is missing' : 'is not what the manifest records (edited by hand since synth wrote it)'}: the release model cannot be trusted without the program. Nothing was written.`,
-      fix: `Restore it (git checkout -- ${edited ? recordedIn : file}), or run \`cdk8s-gitops synth\` with the program, which writes it again.`,
+      file: untrusted ?? file,
+      message: misplaced
+        ? `${file} is recorded in ${shardOf(entry.service)}, not in ${recordedIn}, where cdk8s-gitops records it (the manifest was edited by hand): the release model cannot be trusted without the program. ${outcome}`
+        : unsealed !== undefined
+          ? `${unsealed} is not sealed as cdk8s-gitops writes it (edited by hand), so the manifest's record of the release model cannot be trusted without the program. ${outcome}`
+          : `${file} ${text === undefined ? 'is missing' : 'is not what the manifest records (edited by hand since synth wrote it)'}: the release model cannot be trusted without the program. ${outcome}`,
+      fix: `Restore it (git checkout -- ${untrusted ?? file}), or run \`cdk8s-gitops synth\` with the program, which writes it again.`,
     });
   }
   return text;
+}
+
+/** The file of the manifest that records the files of `service` (none: the manifest itself). */
+function shardOf(service: string | undefined): string {
+  return service === undefined ? MANIFEST_PATH : manifestShardPath(service);
 }

@@ -14,6 +14,7 @@ import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
 import { recordInManifest } from '../support/manifest';
 import { contentHash } from '../../src/synth/file-tree';
+import { serializeManifest } from '../../src/synth/manifest';
 import { readManifest } from '../../src/workspace/checkout/manifest-io';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -310,6 +311,40 @@ describe('release commands without the program', () => {
       // plan with the program reports the edit, synth restores it
       const plan = await cli(n, ['plan'], T0, app);
       expect(plan.stdout).toContain(`${MODEL}/services/inventory.json`);
+    });
+
+    test("fails when a service's model file is recorded in another shard, sealed as cdk8s-gitops seals it", async () => {
+      // GIVEN inventory's records moved into a shard of a service that does not exist, its own shard deleted, each file sealed
+      const manifest = readManifest(n);
+      const files = new Map([...manifest.files].map(([p, e]) => [p, e.service === 'inventory' ? { ...e, service: 'zzz' } : e]));
+      fs.rmSync(path.join(n, '.cdk8s-gitops/services/inventory.json'));
+      for (const [p, text] of serializeManifest({ ...manifest, files })) fs.writeFileSync(path.join(n, p), text);
+      git(n, 'add', '-A');
+      git(n, 'commit', '--quiet', '-m', 'records moved by hand');
+      git(n, 'push', '--quiet', 'origin', 'main');
+      const head = git(n, 'rev-parse', 'HEAD');
+      // WHEN inventory is promoted without the program
+      const before = hashTree(n, ['.git']);
+      const run = await cli(n, ['promote', 'inventory', '--ring', 'nonprod', '--digest', A, '--publish'], T0, undefined);
+      // THEN it is refused, naming the shard that records the file, and nothing is written
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(`CG422`);
+      expect(run.stderr).toContain(`${MODEL}/services/inventory.json is recorded in .cdk8s-gitops/services/zzz.json`);
+      expect(hashTree(n, ['.git'])).toEqual(before);
+      expect(git(without.remote, 'rev-parse', 'main')).toBe(head);
+    });
+
+    test('fails when a file of the manifest is not sealed, whichever it is', async () => {
+      // GIVEN a shard of another service edited by hand (its seal no longer matches)
+      const shard = path.join(n, '.cdk8s-gitops/services/orders.json');
+      fs.writeFileSync(shard, fs.readFileSync(shard, 'utf8').replace('"service": "orders",', '"service": "orders", '));
+      git(n, 'commit', '--quiet', '-am', 'edit by hand');
+      // WHEN inventory is promoted without the program
+      const run = await cli(n, ['promote', 'inventory', '--ring', 'nonprod', '--digest', A], T0, undefined);
+      // THEN it is refused, naming that shard
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain('CG422 .cdk8s-gitops/services/orders.json is not sealed');
+      expect(git(n, 'status', '--porcelain')).toBe('');
     });
 
     test('fails when the service has no model file: a new service needs the program', async () => {
