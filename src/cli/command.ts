@@ -50,3 +50,21 @@ export function checkFormat<F extends string>(command: string, value: string | u
 export function usageError(command: string, message: string, fix: string): GitOpsError {
   return GitOpsError.of('CG301', { message: `${command} ${message}`, fix });
 }
+
+/**
+ * A person's name as a command records it (`--by`, `--approved-by`, or who runs the command):
+ * in a ledger and as a commit trailer, so one line of text. Fails with `CG301` for an empty
+ * name, one on several lines or with control characters.
+ */
+export function personName(command: string, flag: '--by' | '--approved-by', value: string): string {
+  const name = value.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (name === '' || name.length > 200 || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
+    throw usageError(
+      command,
+      `${flag} ${JSON.stringify(value.slice(0, 80))} is not a name a ledger and a commit can record: it is empty, longer than 200 characters, on several lines or has control characters.`,
+      `Pass ${flag} with a one-line name, such as ${flag} alice${flag === '--by' ? ' (without --by, the CI user or git config user.name is taken)' : ''}.`,
+    );
+  }
+  return name;
+}

@@ -234,6 +234,31 @@ const CASES: readonly Case[] = [
     env: { CDK8S_GITOPS_NOW: '2026-11-22T10:00:00', TZ: 'America/Los_Angeles' },
   },
   {
+    name: 'a promoter named on two lines',
+    args: ['promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--by', 'car\nol'],
+    code: 'CG301',
+    says: /promote --by "car\\nol" is not a name a ledger and a commit can record/,
+  },
+  {
+    name: 'an approver with no name',
+    args: ['promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--by', 'carol', '--approved-by', ' '],
+    code: 'CG301',
+    says: /--approved-by " " is not a name/,
+  },
+  {
+    name: 'a CI user with a control character, for a rollback',
+    args: ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'broken'],
+    code: 'CG301',
+    says: /rollback --by "ci\\u001bbot" is not a name/,
+    env: { GITHUB_ACTOR: 'ci\u001bbot' },
+  },
+  {
+    name: 'a publisher named on two lines',
+    args: ['publish', '--by', 'a\rb'],
+    code: 'CG301',
+    says: /publish --by "a\\rb" is not a name/,
+  },
+  {
     name: 'a program that crashes',
     args: ['synth', '--app', 'node -e "process.exit(3)"'],
     code: 'CG304',

@@ -1,6 +1,6 @@
 import { commitDate } from '../environment';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
-import { Command } from '../command';
+import { Command, personName } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
@@ -75,6 +75,7 @@ Example:
       else for (const op of dropped) ctx.stdout.write(`Dropped the pending ${op.subject} (made ${op.at}).\n`);
       return 0;
     }
+    const by = personName('publish', '--by', values.by ?? ctx.actor());
     // Without the program there is no change of its own: only pending operations are published.
     const fromProgram = withoutProgram('publish', values, ctx) ? undefined : await runProgram('publish', values, ctx);
     const dated = commitDate(ctx.env);
@@ -96,7 +97,7 @@ Example:
         dir: out,
         takenOver,
         onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
-        by: values.by ?? ctx.actor(),
+        by,
         allowRemove: values['allow-remove'] ?? [],
         clock: { now: ctx.now(), clock: ctx.clock() },
         ...(dated.date ? { commitDate: dated.date } : {}),

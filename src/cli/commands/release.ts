@@ -8,7 +8,7 @@ import { writeDeclaredTree } from '../../workspace/removals';
 import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
 import { WriteReport } from '../../model/write-report';
 import { CommandValues, parseCommandArgs, PROGRAM_OPTIONS } from '../args';
-import { Command, CommandContext, usageError } from '../command';
+import { Command, CommandContext, personName, usageError } from '../command';
 import { withCheckoutLock } from '../locking';
 import { addPending, pendingStore, readPending } from '../../workspace/pending-operations';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
@@ -72,7 +72,8 @@ async function release(
     ? undefined
     : await runProgram(request.kind, values, ctx);
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
-  const by = values.by ?? ctx.actor();
+  const by = personName(request.kind, '--by', values.by ?? ctx.actor());
+  if (request.kind === 'promote' && request.approvedBy !== undefined) personName(request.kind, '--approved-by', request.approvedBy);
   const now = ctx.now();
   const clock = ctx.clock();
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
