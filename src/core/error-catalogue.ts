@@ -480,8 +480,8 @@ const ENTRIES = [
     where: 'ledger',
     title: "Ledger release does not fit the service's images",
     description:
-      "A ring of a ledger runs a release whose images are not those the program declares for the service: a digest of one image where the service names its images, named images where it has one, or other names than the program's (an image added, removed or renamed). cdk8s-gitops cannot tell which image a digest belongs to, so it writes none of the ring's files. Nothing was written.",
-    fix: "Promote a release that names every image of the service into each ring, in ring order (`promote <service> --ring <first ring> --digest <name>=sha256:… …`, then `--from`), or keep the program's images as the ledger records them until then.",
+      "A ring of a ledger runs a release whose images are not those the program declares for the service: a digest of one image where the service names its images, named images where it has one, or other names than the program's (an image added, removed or renamed). cdk8s-gitops cannot tell which image a digest belongs to, so it cannot write the ring's files: the ring is held at its release, its files stay as they are (synth, plan and check say so in a note), and a release command refuses to put such a release into a ring (a rollback to a release from before the change). A held ring's file deleted by hand cannot be written again until its ring takes a release of the program's images.",
+    fix: 'Promote a release that names every image of the service into each ring, in ring order (`promote <service> --ring <first ring> --digest <name>=sha256:… …`, then `--from`); restore a deleted file of a held ring from Git (git checkout -- <file>).',
   },
 
   // CG3xx: the command line

@@ -120,6 +120,15 @@ export interface FileTreeOptions {
    * @default - none: an owned file the tree does not make is deleted
    */
   readonly retains?: (path: string) => boolean;
+  /**
+   * Owned files the tree cannot make and keeps as they are, whole tree or part: the files of a
+   * target whose ring's release does not fit its service's images (CG214). Says why, or
+   * undefined for any other path.
+   * @default - none
+   */
+  readonly holds?: (path: string) => string | undefined;
+  /** What a command that writes or compares the tree says about it, one line each. @default - nothing */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -136,14 +145,19 @@ export class FileTree {
   public readonly inputs?: string;
   /** For a part of the repository: what it covers and the checkout it is built on. @default - none */
   public readonly part?: TreePart;
+  /** What a command that writes or compares the tree says about it (see {@link FileTreeOptions.notes}). */
+  public readonly notes: readonly string[];
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
   private readonly retains?: (path: string) => boolean;
+  private readonly holds?: (path: string) => string | undefined;
 
   constructor(options: FileTreeOptions = {}) {
     if (options.inputs !== undefined) this.inputs = options.inputs;
     if (options.part !== undefined) this.part = options.part;
     if (options.retains !== undefined) this.retains = options.retains;
+    if (options.holds !== undefined) this.holds = options.holds;
+    this.notes = options.notes ?? [];
   }
 
   /**
@@ -151,8 +165,14 @@ export class FileTree {
    * but for the files it retains (see {@link FileTreeOptions.retains}).
    */
   public covers(path: string): boolean {
+    if (this.holds !== undefined && !this.files.has(path) && this.holds(path) !== undefined) return false;
     if (this.part !== undefined) return this.part.covers(path);
     return this.retains === undefined || this.files.has(path) || !this.retains(path);
+  }
+
+  /** Why the tree keeps the owned file at `path` without making it (see {@link FileTreeOptions.holds}); undefined when it does not. */
+  public heldBecause(path: string): string | undefined {
+    return this.files.has(path) ? undefined : this.holds?.(path);
   }
 
   /** Adds a file whose content is computed on first use. Paths must be unique. */

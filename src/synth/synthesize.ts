@@ -5,7 +5,7 @@ import type { ArgoObject } from '../model/argo-object';
 import { clusterIndex } from '../model/cluster-index';
 import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
 import { PlatformModel, ServiceModel } from '../model/platform-model';
-import { GitOpsError, Problem, problem } from '../core/errors';
+import { Problem, problem } from '../core/errors';
 import { compareNames, imageNames } from '../model/images';
 import { describeVersion, initialRelease, Release, releaseVersion, sortedImages } from '../release/release';
 import { RingRelease, sourceKindOf } from './sources';
@@ -115,7 +115,7 @@ export function ringRelease(r: Release): RingRelease {
  * (a digest of one image for a service with named images, or the reverse, or other names):
  * which image a digest belongs to is not known, so the ring's files cannot be written.
  */
-function releaseMismatch(service: ServiceModel, ring: string, release: RingRelease): Problem | undefined {
+export function releaseMismatch(service: ServiceModel, ring: string, release: RingRelease): Problem | undefined {
   const declared = imageNames(service);
   const recorded = Object.keys(release.images ?? {}).sort(compareNames);
   if (service.images === undefined ? release.images === undefined : recorded.join(',') === declared.join(',')) return undefined;
@@ -128,6 +128,50 @@ function releaseMismatch(service: ServiceModel, ring: string, release: RingRelea
   });
 }
 
+/** A ring of a service whose release does not fit the service's images (see {@link heldRings}). */
+export interface HeldRing {
+  readonly service: string;
+  readonly ring: string;
+  /** Why: CG214, naming what the ring runs and what the program declares. */
+  readonly problem: Problem;
+}
+
+/**
+ * The rings whose release does not fit the images the program declares for their service (an
+ * image added, removed or renamed): their targets' files stay as they are, written for the
+ * release they run, until a release naming the program's images is promoted into each, in ring
+ * order. In the program's service and ring order.
+ */
+export function heldRings(model: PlatformModel, releases: ReleaseState): HeldRing[] {
+  const out: HeldRing[] = [];
+  for (const service of model.services) {
+    const rings = releases.get(service.name);
+    if (rings === undefined) continue;
+    for (const [ring, release] of rings) {
+      const why = releaseMismatch(service, ring, release);
+      if (why !== undefined) out.push({ service: service.name, ring, problem: why });
+    }
+  }
+  return out;
+}
+
+/**
+ * One line per held ring (see {@link heldRings}), for the commands that write or compare the
+ * tree to say: what it runs, and the promotion that brings it to the program's images.
+ */
+export function heldRingNotes(model: PlatformModel, releases: ReleaseState, services?: ReadonlySet<string>): string[] {
+  const order = model.rings.map((r) => r.name);
+  const held = heldRings(model, releases).filter((h) => services === undefined || services.has(h.service));
+  return held.map(({ service, ring, problem: why }) => {
+    const before = order[order.indexOf(ring) - 1];
+    const how =
+      before === undefined
+        ? `promote ${service} --ring ${ring} --digest <image>=sha256:… for each image`
+        : `promote ${service} --ring ${ring} --from ${before}, once ${before} runs them`;
+    return `${why.message.replace(/, so none of the ring's files can be written\.$/, '')}. Its files stay as they are until a release of the program's images is promoted into it (${how}).`;
+  });
+}
+
 /**
  * Turns a model snapshot into the repository tree. Pure: no I/O, and the same input gives the
  * same bytes. What a target's directory holds is up to its service's source kind (a values
@@ -136,16 +180,27 @@ function releaseMismatch(service: ServiceModel, ring: string, release: RingRelea
  */
 export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}): FileTree {
   const part = options.part;
+  // The target directories of held rings (see heldRings): their files stay as they are.
+  const heldDirs = new Map<string, HeldRing>();
+  const releases = options.releases ?? initialReleases(model);
   const tree = new FileTree({
+    notes: heldRingNotes(model, releases, part?.services),
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
     ...(options.retains && !part ? { retains: options.retains } : {}),
+    holds: (p) => {
+      const prefix = `${model.layout.environments}/`;
+      if (heldDirs.size === 0 || !p.startsWith(prefix)) return undefined;
+      // <environments>/<env>/<cloud>/<cluster>/<service>/…: the target's directory ends after the four segments past the prefix.
+      let end = prefix.length;
+      for (let i = 0; i < 4 && end !== -1; i++) end = p.indexOf('/', end + 1);
+      return end === -1 ? undefined : heldDirs.get(p.slice(0, end + 1))?.problem.message;
+    },
   });
-  const releases = options.releases ?? initialReleases(model);
   const layerKeys = layerKeysOf(model);
   const clusterOf = clusterIndex(model);
   const services = new Map(model.services.map((s) => [s.name, s]));
-  const mismatches = new Map<string, Problem>();
+  const held = new Map(heldRings(model, releases).map((h) => [`${h.service}\u0000${h.ring}`, h]));
 
   for (const t of model.targets) {
     if (part && !part.services.has(t.service)) continue;
@@ -153,9 +208,9 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     if (!release) continue;
     const cluster = clusterOf(t);
     const service = services.get(t.service)!;
-    const mismatch = releaseMismatch(service, t.ring, release);
-    if (mismatch !== undefined) {
-      mismatches.set(`${t.service}\u0000${t.ring}`, mismatch);
+    const hold = held.get(`${t.service}\u0000${t.ring}`);
+    if (hold !== undefined) {
+      heldDirs.set(`${targetDirectory(model, t)}/`, hold);
       continue;
     }
     const files = sourceKindOf(service).targetFiles({
@@ -177,10 +232,6 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         ...(f.release === undefined ? {} : { release: { version: f.release, ring: t.ring } }),
       });
     }
-  }
-
-  if (mismatches.size > 0) {
-    throw new GitOpsError([...mismatches.values()], "A ledger's release does not fit the program's images; nothing was written:");
   }
 
   const defaults = model.serviceDefaults;

@@ -12,6 +12,8 @@ import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
 import { planWrite, TRANSACTION_DIR } from './checkout/writer';
 import { DriftCheck } from './checkout/drift';
+import { heldRings } from '../synth/synthesize';
+import { releaseState } from '../synth/build';
 import { isMap } from '../core/plain';
 import type { GeneratedApplication } from '../preview';
 
@@ -132,7 +134,9 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   }
 
   const actual = applicationsOf(viewOfCheckout(dir));
-  const expected = applicationsOf(viewOfDeclaredTree(tree));
+  // The files of a ring held at its release are the program's as they stand (CG214).
+  const kept = [...manifest.files.keys()].filter((p) => tree.heldBecause(p) !== undefined);
+  const expected = applicationsOf(viewOfDeclaredTree(tree, kept, (p) => readFile(checkout, p) ?? ''));
   for (const [key, a] of actual) {
     if (!expected.has(key)) {
       findings.push(
@@ -161,9 +165,11 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const read = (p: string): string | undefined => {
     return current.has(p) ? undefined : readFile(checkout, p);
   };
+  // A ring held at a release that does not fit its service's images keeps its files as they are (CG214).
+  const held = new Set(heldRings(model, releaseState(ledgers)).map((h) => `${h.service}\u0000${h.ring}`));
   for (const t of model.targets) {
     const ring = ledgers.get(t.service)?.ledger.rings[t.ring];
-    if (!ring) continue;
+    if (!ring || held.has(`${t.service}\u0000${t.ring}`)) continue;
     const service = services.get(t.service)!;
     for (const { path: p, version } of sourceKindOf(service).deployedVersions(
       { model, target: t, service, directory: targetDirectory(model, t) },

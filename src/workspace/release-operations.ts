@@ -18,7 +18,8 @@ import { arrivalOf } from '../release/gates';
 import { LedgerChange, promote, PromoteOptions, releaseSummary, rollback, unhold } from '../release/rules';
 import { orderBeforeSplit } from '../release/moves';
 import { Ledger, RingSpec } from '../release/types';
-import { ImageVersions, releaseOf, releaseVersion, sameRelease } from '../release/release';
+import { ImageVersions, releaseKey, releaseOf, releaseVersion, sameRelease } from '../release/release';
+import { releaseMismatch, ringRelease } from '../synth/synthesize';
 import { imageNames } from '../model/images';
 
 /** A change to what a ring runs. */
@@ -225,6 +226,23 @@ export function runRelease(
     return { ...(upstreamArrival ? { upstreamArrival } : {}), soakUntil: soakUntil(ctx) };
   });
   if (change.changed) {
+    // A ring takes only a release of the program's images (a ring held at an older one, CG214,
+    // keeps its files until it does).
+    const misfits = into.flatMap((ring) => {
+      const state = change.ledger.rings[ring];
+      const was = ledger.rings[ring];
+      if (state === undefined || (was !== undefined && releaseKey(was) === releaseKey(state))) return [];
+      const why = releaseMismatch(service, ring, ringRelease(state));
+      return why === undefined
+        ? []
+        : [
+            {
+              ...why,
+              message: `${why.message.replace(/, so none of the ring's files can be written\.$/, '')}: the ${request.kind} cannot put that release into it. Nothing was written.`,
+            },
+          ];
+    });
+    if (misfits.length > 0) throw new GitOpsError(misfits);
     // The ledger the change makes must pass the ring rules as any other ledger does.
     // An unhold made now is the record of the holds it lifts (in its rings only).
     const lifted =
@@ -272,7 +290,7 @@ export function runRelease(
       // The service's part, its section of STATUS.md spliced into the checkout's page.
       const statusPage = { text: new Checkout(dir).read(STATUS_PATH) ?? '', services: options.recordedServices };
       const tree = serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles, statusPage });
-      return { request, change, before, tree, applications, notes };
+      return { request, change, before, tree, applications, notes: [...notes, ...tree.notes] };
     }
     // The checkout needs the whole tree (e.g. the first write since ApplicationSets started to read release files):
     // it is built from every service's file of the release model, as the program would build it.
@@ -282,12 +300,12 @@ export function runRelease(
     const mine = next.get(service.name);
     if (mine !== undefined) all.set(service.name, mine);
     const tree = treeFromLedgers(whole.model, all, { modelFingerprint: fingerprint, retainReleaseFiles });
-    return { request, change, before, tree, applications, notes, model: whole.model };
+    return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], model: whole.model };
   }
   const tree = recorded
     ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint, retainReleaseFiles });
-  return { request, change, before, tree, applications, notes };
+  return { request, change, before, tree, applications, notes: [...notes, ...tree.notes] };
 }
 
 /** `CG316`: the checkout was not written from the release model it holds; only the program can write it. */

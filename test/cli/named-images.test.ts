@@ -47,10 +47,11 @@ new Service(platform, 'orders', {
     worker: { repository: ${JSON.stringify(WORKER)}, initialDigest: ${JSON.stringify(W0)} },
   },
 }).deployTo(nonprod).deployTo(prod);
-new Service(platform, 'payments-api', {
-  image: { repository: 'registry.example.com/shop/payments-api' },
-  initialDigest: ${JSON.stringify(SEED)},
-}).deployTo(nonprod).deployTo(prod);
+// PAYMENTS_IMAGES=1: payments-api names its images, a worker added beside its one image.
+new Service(platform, 'payments-api', process.env.PAYMENTS_IMAGES === '1'
+  ? { images: { api: { repository: 'registry.example.com/shop/payments-api' }, worker: { repository: 'registry.example.com/shop/payments-worker' } } }
+  : { image: { repository: 'registry.example.com/shop/payments-api' }, initialDigest: ${JSON.stringify(SEED)} },
+).deployTo(nonprod).deployTo(prod);
 platform.synth();
 `;
 
@@ -69,8 +70,8 @@ describe('a service with named images, through the CLI', () => {
   let sandbox: Sandbox;
   let a: string;
 
-  function cli(out: string, args: readonly string[], now = T0): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
+  function cli(out: string, args: readonly string[], now = T0, extra: NodeJS.ProcessEnv = {}): Promise<Run> {
+    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1', ...extra };
     for (const key of Object.keys(env)) {
       if (key.startsWith('GIT_') || key.startsWith('CDK8S_GITOPS_MODEL') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI'].includes(key))
         delete env[key];
@@ -263,6 +264,75 @@ describe('a service with named images, through the CLI', () => {
       LATER,
     );
     expect(digests(a, 'nonprod')).toEqual([A, W]);
+  });
+
+  test('a service that names its images moves ring by ring: each ring keeps its files until a release of every image is promoted into it', async () => {
+    // GIVEN the program adds a worker to payments-api, which ran one image
+    const moved = { PAYMENTS_IMAGES: '1' };
+    const PAYMENTS = (env: string) => `environments/${env}/aws/eu-01/payments-api/values.yaml`;
+    const prodBefore = fs.readFileSync(path.join(a, PAYMENTS('prod')), 'utf8');
+    const notes = [
+      'Note: Ring "nonprod" of payments-api runs a digest of one image (sha256:22222222), but the program declares the images api, worker: which image a digest belongs to is not known. ' +
+        "Its files stay as they are until a release of the program's images is promoted into it (promote payments-api --ring nonprod --digest <image>=sha256:… for each image).",
+      'Note: Ring "prod" of payments-api runs a digest of one image (sha256:22222222), but the program declares the images api, worker: which image a digest belongs to is not known. ' +
+        "Its files stay as they are until a release of the program's images is promoted into it (promote payments-api --ring prod --from nonprod, once nonprod runs them).",
+    ].join('\n');
+
+    // WHEN the program is synthesized, THEN nothing of payments-api is written, each command says why, and check is clean
+    const synth = await cli(a, ['synth'], T0, moved);
+    expect({ code: synth.code, stderr: synth.stderr.trim() }).toEqual({ code: 0, stderr: notes });
+    expect(fs.readFileSync(path.join(a, PAYMENTS('prod')), 'utf8')).toBe(prodBefore);
+    const check = await cli(a, ['check'], T0, moved);
+    expect({ code: check.code, stdout: check.stdout, stderr: check.stderr.trim() }).toEqual({
+      code: 0,
+      stdout: expect.stringContaining('Clean'),
+      stderr: notes,
+    });
+    // another service's release is made as ever
+    expect(
+      (await cli(a, ['promote', 'orders', '--ring', 'nonprod', '--digest', `api=${A}`, '--by', 'alice', '--publish'], T0, moved)).code,
+    ).toBe(0);
+
+    // WHEN one image is promoted into the first ring, THEN it is refused: the ring ran one image, the worker's digest is not known
+    const one = await cli(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', `api=${A}`, '--by', 'alice'], T0, moved);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain('CG619 A promotion into "nonprod" names no digest for "worker", and "nonprod" runs no such image');
+
+    // WHEN both are promoted into nonprod, then prod takes them with --from
+    const both = await cli(
+      a,
+      ['promote', 'payments-api', '--ring', 'nonprod', '--digest', `api=${A}`, '--digest', `worker=${W}`, '--by', 'alice', '--publish'],
+      T0,
+      moved,
+    );
+    expect(both.code).toBe(0);
+    expect(parseYaml(fs.readFileSync(path.join(a, PAYMENTS('nonprod')), 'utf8')).worker.image.digest).toBe(W);
+    expect(fs.readFileSync(path.join(a, PAYMENTS('prod')), 'utf8')).toBe(prodBefore);
+    const prod = await cli(
+      a,
+      ['promote', 'payments-api', '--ring', 'prod', '--from', 'nonprod', '--by', 'alice', '--publish'],
+      LATER,
+      moved,
+    );
+    expect({ code: prod.code, stderr: prod.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(parseYaml(fs.readFileSync(path.join(a, PAYMENTS('prod')), 'utf8')).api.image).toEqual({
+      repository: 'registry.example.com/shop/payments-api',
+      digest: A,
+    });
+
+    // THEN a rollback to the release of one image is refused, and nothing is written; check is clean
+    const before = hashTree(a);
+    const back = await cli(
+      a,
+      ['rollback', 'payments-api', '--ring', 'prod', '--previous', '--reason', 'errors', '--by', 'alice'],
+      LATER,
+      moved,
+    );
+    expect(back.code).toBe(1);
+    expect(back.stderr).toContain('CG214 Ring "prod" of payments-api runs a digest of one image');
+    expect(back.stderr).toContain('the rollback cannot put that release into it');
+    expect(hashTree(a)).toEqual(before);
+    expect(await cli(a, ['check'], LATER, moved)).toEqual({ code: 0, stdout: expect.stringContaining('Clean'), stderr: '' });
   });
 
   test('digests that do not fit the images are refused, and nothing is written', async () => {

@@ -64,7 +64,7 @@ Example:
       ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
     }
     for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
-    for (const note of unpinnedChartNotes(releaseOverview(model, ledgers))) ctx.stderr.write(`Note: ${note}\n`);
+    for (const note of [...tree.notes, ...unpinnedChartNotes(releaseOverview(model, ledgers))]) ctx.stderr.write(`Note: ${note}\n`);
     const created = plan.files.filter((f) => f.change === 'create').map((f) => f.path);
     for (const note of resumedChartNotes(model, ledgers, created)) ctx.stderr.write(`Note: ${note}\n`);
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
@@ -159,12 +159,9 @@ Example:
     assertCheckoutReadable(out);
     assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
     const ledgers = readLedgers(model, out);
-    const findings = checkCheckout(
-      model,
-      treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) }),
-      ledgers,
-      out,
-    );
+    const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) });
+    const findings = checkCheckout(model, tree, ledgers, out);
+    for (const note of tree.notes) ctx.stderr.write(`Note: ${note}\n`);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
     else {

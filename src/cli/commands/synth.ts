@@ -68,6 +68,7 @@ Example:
       const found = checkoutTree(model, out, fingerprint, options);
       if (found.unchanged) return found.unchanged;
       const ledgerEdits = assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+      for (const note of found.tree.notes) ctx.stderr.write(`Note: ${note}\n`);
       return write(ctx, model, found.tree, out, { ...options, ledgerEdits, allow: values['allow-remove'] ?? [] });
     });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { GitOpsError, systemErrorCode, problem } from '../../core/errors';
+import { GitOpsError, Problem, systemErrorCode, problem } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
 import type { WriteReport } from '../../model/write-report';
@@ -258,13 +258,31 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   }
   // A tree of part of the repository leaves the owned files outside the part as they are; a
   // whole tree, the files it retains (the ledgers of services no longer declared), which must be there.
+  // The files of a held ring (CG214) are kept as they are, and one deleted by hand cannot be made again.
   const lost: string[] = [];
+  const lostHeld: Problem[] = [];
   for (const [p, before] of old.files) {
     if (!tree.covers(p)) {
       files.set(p, before);
       unchanged++;
-      if (tree.part === undefined && checkout.kind(p) === 'missing') lost.push(p);
+      if (tree.part !== undefined || checkout.kind(p) !== 'missing') continue;
+      const held = tree.heldBecause(p);
+      if (held === undefined) lost.push(p);
+      else
+        lostHeld.push(
+          problem('CG214', {
+            file: p,
+            message: `${p} was deleted, and cdk8s-gitops cannot write it again: ${held.replace(/\.$/, '')}. Nothing was written.`,
+            fix: `Restore it (git checkout -- ${p}); the promotion of a release of the program's images into its ring writes it again.`,
+          }),
+        );
     }
+  }
+  if (lostHeld.length > 0) {
+    throw new GitOpsError(
+      lostHeld,
+      `${lostHeld.length === 1 ? 'A file' : `${lostHeld.length} files`} of a ring held at its release deleted:`,
+    );
   }
   if (lost.length > 0) {
     throw new GitOpsError(

@@ -106,11 +106,22 @@ export function viewOfCheckout(dir: string, files: readonly string[] = listCheck
   return { files, applicationSets, directories: directoriesOf(files), readFile: gitFileReader(dir) };
 }
 
-/** The tree the program declares, alone (what `check` expects Argo CD to see). */
-export function viewOfDeclaredTree(tree: FileTree): TreeView {
-  return viewOfTree(tree, tree.paths(), [], [], () => {
-    throw new Error('the declared tree has no other files');
-  });
+/**
+ * The tree the program declares (what `check` expects Argo CD to see), with the owned files it
+ * keeps as they are without making them, `kept` (the files of a ring held at its release),
+ * read with `readKept`.
+ */
+export function viewOfDeclaredTree(tree: FileTree, kept: readonly string[] = [], readKept?: (file: string) => string): TreeView {
+  return viewOfTree(
+    tree,
+    tree.paths(),
+    kept,
+    [],
+    readKept ??
+      (() => {
+        throw new Error('the declared tree has no other files');
+      }),
+  );
 }
 
 /**

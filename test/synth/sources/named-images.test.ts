@@ -139,18 +139,21 @@ describe('a Helm service with named images', () => {
     expect(read).toEqual([{ path, version: `api=${A2},worker=${W1}` }]);
   });
 
-  test('fails when a ring runs a release of other images than the program declares (CG214)', () => {
+  test('holds a ring whose release is of other images than the program declares (CG214): its files are kept, not made, and the tree says why', () => {
     const model = platform().snapshot();
-    const error = failure(() => tree(model, entry(undefined, A1), entry({ api: A1, sidecar: W1 })));
-    expect(error.problems.map((p) => [p.code, p.message])).toEqual([
-      [
-        'CG214',
-        'Ring "nonprod" of orders runs a digest of one image (sha256:a1a1a1a1), but the program declares the images api, worker: which image a digest belongs to is not known, so none of the ring\'s files can be written.',
-      ],
-      [
-        'CG214',
-        'Ring "prod" of orders runs the images api, sidecar, but the program declares the images api, worker: which image a digest belongs to is not known, so none of the ring\'s files can be written.',
-      ],
+    const built = synthesize(model, { releases: releaseState(ledgers(entry(undefined, A1), entry({ api: A1, sidecar: W1 }))) });
+    const values = (env: string): string => `environments/${env}/aws/eu-01/orders/values.yaml`;
+    expect([built.has(values('nonprod')), built.has(values('prod'))]).toEqual([false, false]);
+    // the kept files are outside what a write of the tree covers, so it leaves them as they are
+    expect([built.covers(values('nonprod')), built.covers(values('prod'))]).toEqual([false, false]);
+    expect(built.heldBecause(values('prod'))).toBe(
+      'Ring "prod" of orders runs the images api, sidecar, but the program declares the images api, worker: which image a digest belongs to is not known, so none of the ring\'s files can be written.',
+    );
+    expect(built.notes).toEqual([
+      'Ring "nonprod" of orders runs a digest of one image (sha256:a1a1a1a1), but the program declares the images api, worker: which image a digest belongs to is not known. ' +
+        "Its files stay as they are until a release of the program's images is promoted into it (promote orders --ring nonprod --digest <image>=sha256:… for each image).",
+      'Ring "prod" of orders runs the images api, sidecar, but the program declares the images api, worker: which image a digest belongs to is not known. ' +
+        "Its files stay as they are until a release of the program's images is promoted into it (promote orders --ring prod --from nonprod, once nonprod runs them).",
     ]);
   });
 });
