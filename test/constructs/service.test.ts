@@ -431,6 +431,17 @@ describe('Service', () => {
     ]);
   });
 
+  it('fails when a values layer sets image to something other than a map, which would drop its repository and digest', () => {
+    // GIVEN
+    const { platform, prod } = fleet();
+    new Service(platform, 'payments-api', { image: IMAGE }).deployTo(prod.env, { values: { image: 'registry.example.com/other:1.2' } });
+
+    // THEN
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      "[platform/payments-api] CG113 Service payments-api × Environment prod sets image to a string, where payments-api's image is written as a map (image.repository, and the digest the release ledger owns).",
+    ]);
+  });
+
   it('fails when initialDigest is not a sha256 digest where digests are required', () => {
     // GIVEN
     const { platform, prod } = fleet();

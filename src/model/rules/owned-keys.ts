@@ -17,23 +17,57 @@ export function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
     const owned = ownedKeyIn(l.values, 'image');
     if (owned !== undefined) report(id, owned);
   }
-  const named = new Map(model.services.filter((s) => s.images !== undefined).map((s) => [s.name, s.images!]));
-  if (named.size === 0) return problems;
+  // The values key of each image of each service: `image` for a service with one.
+  const keys = new Map(model.services.map((s) => [s.name, s.images === undefined ? ['image'] : s.images.map((i) => i.valuesKey)]));
   const seen = new Set<string>();
   for (const t of model.targets) {
-    const images = named.get(t.service);
-    if (images === undefined) continue;
     for (const layer of t.layers) {
-      for (const image of images) {
-        const owned = ownedKeyIn(model.layers[layer]?.values ?? {}, image.valuesKey);
-        const key = `${layer}\u0000${owned}`;
-        if (owned === undefined || owned === 'image.digest' || owned === 'image.tag' || seen.has(key)) continue;
+      for (const valuesKey of keys.get(t.service) ?? []) {
+        const key = `${layer}\u0000${valuesKey}`;
+        if (seen.has(key)) continue;
         seen.add(key);
-        report(layer, owned);
+        const values = model.layers[layer]?.values ?? {};
+        const owned = valuesKey === 'image' ? undefined : ownedKeyIn(values, valuesKey);
+        if (owned !== undefined && owned !== 'image.digest' && owned !== 'image.tag') report(layer, owned);
+        // A value that is not a map where the image's map is would replace the repository and the digest written there.
+        const scalar = notAMapOnPath(values, valuesKey);
+        if (scalar !== undefined) {
+          const l = model.layers[layer]!;
+          problems.push(
+            problem('CG113', {
+              constructPath: l.path,
+              message: `${l.label} sets ${scalar} to ${describe(atPath(values, scalar))}, where ${t.service}'s image is written as a map (${valuesKey}.repository, and the digest the release ledger owns).`,
+              fix: `Set keys inside ${valuesKey} instead (e.g. ${valuesKey}.pullPolicy), or give the image another valuesKey; its repository and digest come from the program and the ledger.`,
+            }),
+          );
+        }
       }
     }
   }
   return problems;
+}
+
+/** The dotted prefix of `valuesKey` (itself included) that `values` sets to something other than a map, if any. */
+function notAMapOnPath(values: unknown, valuesKey: string): string | undefined {
+  let at: unknown = values;
+  const parts = valuesKey.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    if (!isMap(at) || !Object.hasOwn(at, parts[i]!)) return undefined;
+    at = at[parts[i]!];
+    if (!isMap(at)) return parts.slice(0, i + 1).join('.');
+  }
+  return undefined;
+}
+
+function atPath(values: unknown, path: string): unknown {
+  let at: unknown = values;
+  for (const key of path.split('.')) at = isMap(at) ? at[key] : undefined;
+  return at;
+}
+
+/** A value as a message names it, without its content (a secret may be anywhere in values). */
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`;
 }
 
 /** `<valuesKey>.digest` or `<valuesKey>.tag` when `values` sets it, else undefined. */

@@ -266,4 +266,13 @@ describe('declaring named images', () => {
       'CG113 Service orders sets api.image.digest, which the release ledger owns.',
     ]);
   });
+
+  test("fails when values set an image's values key, or a key above it, to something other than a map (CG113)", () => {
+    expect(problems({ api: { repository: API } }, { values: { api: { image: 'registry.example.com/x:1.2' } } })).toEqual([
+      "CG113 Service orders sets api.image to a string, where orders's image is written as a map (api.image.repository, and the digest the release ledger owns).",
+    ]);
+    expect(problems({ worker: { repository: WORKER, valuesKey: 'jobs.worker.image' } }, { values: { jobs: 3 } })).toEqual([
+      "CG113 Service orders sets jobs to a number, where orders's image is written as a map (jobs.worker.image.repository, and the digest the release ledger owns).",
+    ]);
+  });
 });
