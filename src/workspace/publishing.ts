@@ -317,7 +317,11 @@ function reapply(req: PublishRequest, pending: PendingOperation): string | undef
       `${outcome.change.summary}${now ? ` (${release(now)})` : ''}, by a change other than this operation; it would change nothing.`,
     );
   }
-  writeDeclaredTree(outcome.model ?? req.model, outcome.tree, req.dir, { restoreMissing: false, allow: req.allowRemove ?? [] });
+  writeDeclaredTree(outcome.model ?? req.model, outcome.tree, req.dir, {
+    restoreMissing: false,
+    allow: req.allowRemove ?? [],
+    basis: outcome.basis,
+  });
   return outcome.change.summary;
 }
 

@@ -87,6 +87,11 @@ export interface ReleaseOutcome {
    */
   readonly notes: readonly string[];
   /**
+   * The texts the change was worked out from (the service's ledger as the rules read it; undefined
+   * when there was none), for the write's `basis`: a write of the tree fails if it changed since.
+   */
+  readonly basis: ReadonlyMap<string, string | undefined>;
+  /**
    * The model the tree was built from, when it is not the one given: a request without the
    * program on a checkout that needs the whole tree reads every service's file of the release
    * model. Write the tree with this model.
@@ -215,6 +220,8 @@ export function runRelease(
   gates.assertLedgers(texts);
   const path = ledgerFilePath(model, service.name);
   const onDisk = existing === undefined || existing.initial ? undefined : existing.text;
+  // As read for the rules: the text before the program's ring moves.
+  const basis = new Map([[path, texts.get(service.name)?.initial === false ? texts.get(service.name)!.text : undefined]]);
   const upstreamOf = (ring: string): string | undefined => {
     const upstream = placeOf(ring).upstream?.name;
     return upstream !== undefined && Object.hasOwn(ledger.rings, upstream) ? upstream : undefined;
@@ -290,7 +297,7 @@ export function runRelease(
       // The service's part, its section of STATUS.md spliced into the checkout's page.
       const statusPage = { text: new Checkout(dir).read(STATUS_PATH) ?? '', services: options.recordedServices };
       const tree = serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles, statusPage });
-      return { request, change, before, tree, applications, notes: [...notes, ...tree.notes] };
+      return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], basis };
     }
     // The checkout needs the whole tree (e.g. the first write since ApplicationSets started to read release files):
     // it is built from every service's file of the release model, as the program would build it.
@@ -300,12 +307,12 @@ export function runRelease(
     const mine = next.get(service.name);
     if (mine !== undefined) all.set(service.name, mine);
     const tree = treeFromLedgers(whole.model, all, { modelFingerprint: fingerprint, retainReleaseFiles });
-    return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], model: whole.model };
+    return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], basis, model: whole.model };
   }
   const tree = recorded
     ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint, retainReleaseFiles });
-  return { request, change, before, tree, applications, notes: [...notes, ...tree.notes] };
+  return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], basis };
 }
 
 /** `CG316`: the checkout was not written from the release model it holds; only the program can write it. */

@@ -468,6 +468,26 @@ describe('writeTree', () => {
       expect(fs.existsSync(path.join(dir, TRANSACTION_DIR))).toBe(false);
     });
 
+    it('refuses (CG407) when a file the change was worked out from changed before the plan was made, and writes nothing', () => {
+      // GIVEN an old tree, and a write worked out from one of the files it updates as it was then
+      writeTree(exampleTree(), dir);
+      const [file] = planWrite(changedTree(), dir).writes.keys();
+      // (as read then; since, a pull in another terminal brought the file, and the manifest, as they are now)
+      const basis = `${fs.readFileSync(path.join(dir, file!), 'utf8')}# before the pull\n`;
+
+      // WHEN it is written
+      const before = filesOf(dir);
+      const error = gitOpsError(() => writeTree(changedTree(), dir, { basis: new Map([[file!, basis]]) }));
+
+      // THEN nothing is written, and the change is kept
+      expect(error.problems.map((p) => [p.code, p.file])).toEqual([['CG407', file]]);
+      expect(filesOf(dir)).toEqual(before);
+
+      // and a file the change was worked out from as missing must still be missing
+      const missing = gitOpsError(() => writeTree(changedTree(), dir, { basis: new Map([[file!, undefined]]) }));
+      expect(missing.problems.map((p) => [p.code, p.file])).toEqual([['CG407', file]]);
+    });
+
     it('refuses (CG407) when a file it deletes is changed while it stages, keeps the change, and writes nothing', () => {
       // GIVEN an old tree, and a write that deletes the prod files
       writeTree(exampleTree(), dir);

@@ -88,6 +88,7 @@ async function release(
       const outcome = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded });
       const report = writeDeclaredTree(outcome.model ?? model, outcome.tree, out, {
         restoreMissing: false,
+        basis: outcome.basis,
         allow: values['allow-remove'] ?? [],
       });
       const store = outcome.change.changed ? pendingStore(out) : undefined; // none outside a git work tree

@@ -60,6 +60,13 @@ export interface WriteOptions {
    */
   readonly statCache?: DriftCheck;
   /**
+   * The texts the change was worked out from, by path (undefined: the file was not there): the
+   * ledger a release command read for its rules. The write fails with `CG407` when one of them
+   * holds anything else at its commit point, even when it changed before the plan was made.
+   * @default - none: each file is compared with what the plan found
+   */
+  readonly basis?: ReadonlyMap<string, string | undefined>;
+  /**
    * Called after each staged file, with the number staged so far, before the journal is
    * committed: for a progress report, or for tests that interrupt a write. @default - none
    */
@@ -87,7 +94,11 @@ export interface WritePlan {
       readonly text: string;
       /** Whether a file is there now (an update) or not (a creation). */
       readonly existed: boolean;
-      /** For an update: the file as `lstat` saw it when it was read, and its content's hash, to tell a change made while the command runs. */
+      /**
+       * For an update: the file as `lstat` saw it when it was read, and its content's hash, to tell a
+       * change made while the command runs. For a file of {@link WriteOptions.basis}: no stat, and the
+       * hash of the basis text (empty when the basis is no file).
+       */
       readonly seen?: { readonly stat: string; readonly sha256: string };
     }
   >;
@@ -239,10 +250,16 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       } else if (entry.kind !== FileKind.LEDGER && !before.derived && contentHash(onDisk) !== before.sha256) edited.push(p);
     }
     const seen = onDisk === undefined ? undefined : checkout.stat(p);
+    // A file the change was worked out from must hold that text at the commit point (no stat to trust: its content is compared).
+    const basis = options.basis?.has(p) ? { text: options.basis.get(p) } : undefined;
     writes.set(p, {
       text,
       existed: onDisk !== undefined,
-      ...(seen ? { seen: { stat: statKey(seen), sha256: contentHash(onDisk!) } } : {}),
+      ...(basis !== undefined
+        ? { seen: basis.text === undefined ? { stat: '', sha256: '' } : { stat: '', sha256: contentHash(basis.text) } }
+        : seen
+          ? { seen: { stat: statKey(seen), sha256: contentHash(onDisk!) } }
+          : {}),
     });
   }
   if (foreign.length > 0) {
@@ -505,6 +522,8 @@ function assertUnchangedSincePlanned(checkout: Checkout, plan: WritePlan): void 
     .filter(([p, w]) => {
       if (w.seen === undefined) return false;
       const now = checkout.stat(p);
+      // A basis of no file (see WriteOptions.basis): it must still be missing.
+      if (w.seen.sha256 === '') return now !== undefined;
       if (now === undefined) return true;
       // Another name of the file (a hard link) renamed or removed changes its times, not its content.
       if (statKey(now) === w.seen.stat) return false;
