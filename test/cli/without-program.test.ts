@@ -35,6 +35,7 @@ const CHART_1 = '1111111111111111111111111111111111111111';
  */
 const PROGRAM = `
 const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const kplus = require(${JSON.stringify(require.resolve('cdk8s-plus-28'))});
 
 const platform = new Platform({
   repoURL: 'https://git.example.com/platform/platform-gitops.git',
@@ -67,6 +68,18 @@ new Service(platform, 'orders', {
 new Service(platform, 'inventory', {
   image: { repository: 'registry.example.com/shop/inventory' },
   initialDigest: ${JSON.stringify(SEED)},
+}).deployTo(nonprod).deployTo(prod);
+// rendered with cdk8s-plus-28: its objects, not a values file, carry the digest
+new Service(platform, 'web', {
+  image: { repository: 'registry.example.com/shop/web' },
+  initialDigest: ${JSON.stringify(SEED)},
+  values: { replicas: 2 },
+  workload: Workload.render((ctx) => {
+    new kplus.Deployment(ctx.scope, ctx.service, {
+      replicas: ctx.values.replicas,
+      containers: [{ name: 'web', image: ctx.image, portNumber: 8080, securityContext: { user: 10001, group: 10001 } }],
+    });
+  }),
 }).deployTo(nonprod).deployTo(prod);
 platform.synth();
 `;
@@ -183,9 +196,9 @@ describe('release commands without the program', () => {
 
   test('synth writes the release model: platform.json and one file per service, recorded in the manifest', () => {
     const files = fs.readdirSync(path.join(n, MODEL, 'services')).sort();
-    expect(files).toEqual(['inventory.json', 'orders.json', 'payments-api.json']);
+    expect(files).toEqual(['inventory.json', 'orders.json', 'payments-api.json', 'web.json']);
     const platform = JSON.parse(fs.readFileSync(path.join(n, MODEL, 'platform.json'), 'utf8'));
-    expect(platform).toMatchObject({ format: 1, services: ['payments-api', 'orders', 'inventory'] });
+    expect(platform).toMatchObject({ format: 1, services: ['payments-api', 'orders', 'inventory', 'web'] });
     expect(platform.model.rings.map((r: any) => r.name)).toEqual(['nonprod', 'prod']);
     expect(platform.model.rings[0].targets).toBeUndefined();
     const manifest = readManifest(n);
@@ -216,6 +229,12 @@ describe('release commands without the program', () => {
       '--publish',
     ]);
     await same(['promote', 'inventory', '--ring', 'nonprod', '--digest', A, '--by', 'ci-bot', '--publish']);
+    // a rendered service: the digest goes into its objects
+    await same(['promote', 'web', '--ring', 'nonprod', '--digest', A, '--by', 'ci-bot', '--publish']);
+    await same(['promote', 'web', '--ring', 'prod', '--from', 'nonprod', '--by', 'ci-bot', '--publish'], LATER);
+    expect(fs.readFileSync(path.join(n, 'environments/prod/aws/eu-02/web/deployment-web.yaml'), 'utf8')).toContain(
+      `registry.example.com/shop/web@${A}`,
+    );
     await same(['promote', 'inventory', '--ring', 'prod', '--from', 'nonprod', '--by', 'ci-bot', '--format', 'json'], LATER);
     await same(['publish', '--by', 'ci-bot', '--format', 'json'], LATER);
     // a rollback holds the ring; unhold lifts it
