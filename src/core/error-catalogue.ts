@@ -1004,8 +1004,9 @@ const ENTRIES = [
     code: 'CG608',
     where: 'promotion',
     title: 'Invalid digest',
-    description: 'The digest given is not valid, or is a tag where the ring takes only digests.',
-    fix: 'Use the image digest, sha256:<64 lowercase hex>.',
+    description:
+      'The digest given is not valid, or is a tag where the ring takes only digests; or a chart in Git is pinned by a release tag where the ring takes only digests (a tag can be moved, a commit SHA cannot).',
+    fix: 'Use the image digest, sha256:<64 lowercase hex>; for a chart in Git, its full commit SHA.',
   },
   {
     code: 'CG609',

@@ -129,6 +129,11 @@ export function describeHold(hold: Hold): string {
 /** A full Git commit SHA (40 lowercase hex characters). */
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
+/** Whether a chart revision is a full commit SHA, which nobody can move (a tag can be). */
+export function isCommitSha(revision: string): boolean {
+  return COMMIT_SHA.test(revision);
+}
+
 /** A chart revision for messages: a commit SHA shortened to 12 characters, else as it is. */
 export function shortChart(revision: string): string {
   return COMMIT_SHA.test(revision) ? revision.slice(0, 12) : revision;

@@ -183,11 +183,36 @@ describe('chart revisions', () => {
     expect(back.summary).toContain('with chart 0123456789ab');
     // A ring that ran one image with two charts: --to picks the newest, toChart the one named.
     const chartOnly = promote(pinned(), RINGS, { ring: 'nonprod', chart: SHA2, promotedChart: GIT, by: 'alice', now: NOW });
-    const again = promote(chartOnly.ledger, RINGS, { ring: 'nonprod', chart: 'v2.0.0', promotedChart: GIT, by: 'alice', now: NOW });
+    const again = promote(chartOnly.ledger, RINGS, {
+      ring: 'nonprod',
+      chart: 'v2.0.0',
+      promotedChart: GIT,
+      by: 'alice',
+      now: NOW,
+      policy: { requireDigest: false }, // a tag pins a chart where the ring takes tags
+    });
     const newest = rollback(again.ledger, RINGS, { ring: 'nonprod', to: D1, reason: 'x', by: 'alice', now: NOW });
     expect(newest.ledger.rings.nonprod.chart).toBe(SHA2);
     const named = rollback(again.ledger, RINGS, { ring: 'nonprod', to: D1, toChart: SHA1, reason: 'x', by: 'alice', now: NOW });
     expect(named.ledger.rings.nonprod.chart).toBe(SHA1);
+  });
+
+  test('a ring that requires digests takes a chart in Git by its commit SHA, not by a tag (CG608)', () => {
+    const refused = () =>
+      promote(pinned(), RINGS, { ring: 'nonprod', digest: D2, chart: 'v2.0.0', promotedChart: GIT, by: 'alice', now: NOW });
+    expect(refused).toThrow(
+      'CG608 Cannot promote chart revision "v2.0.0" into "nonprod": the ring requires digests, and a tag can be moved in the application repository',
+    );
+    // a chart from a Helm or OCI repository is pinned by its version
+    const helm = promote(pinned(), RINGS, {
+      ring: 'nonprod',
+      digest: D2,
+      chart: '2.0.0',
+      promotedChart: { inGit: false },
+      by: 'alice',
+      now: NOW,
+    });
+    expect(helm.ledger.rings.nonprod.chart).toBe('2.0.0');
   });
 
   test('a hand edit of a chart revision in a later ring is refused like one of a digest (CG610)', () => {
