@@ -53,16 +53,17 @@ export function usageError(command: string, message: string, fix: string): GitOp
 
 /**
  * A person's name as a command records it (`--by`, `--approved-by`, or who runs the command):
- * in a ledger and as a commit trailer, so one line of text. Fails with `CG301` for an empty
- * name, one on several lines or with control characters.
+ * in a ledger and as a commit trailer, so one line of visible text. Fails with `CG301` for an
+ * empty name, one on several lines, with control or format characters (zero-width, direction
+ * overrides), or without a letter or digit.
  */
 export function personName(command: string, flag: '--by' | '--approved-by', value: string): string {
   const name = value.trim();
-  // eslint-disable-next-line no-control-regex -- control characters are what is refused
-  if (name === '' || name.length > 200 || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
+  // Control and format characters (zero-width, direction overrides) would hide or disguise who it was.
+  if (name === '' || name.length > 200 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name) || !/[\p{L}\p{N}]/u.test(name)) {
     throw usageError(
       command,
-      `${flag} ${JSON.stringify(value.slice(0, 80))} is not a name a ledger and a commit can record: it is empty, longer than 200 characters, on several lines or has control characters.`,
+      `${flag} ${JSON.stringify(value.slice(0, 80))} is not a name a ledger and a commit can record: it is empty, longer than 200 characters, on several lines, has control or invisible format characters, or has no letter or digit.`,
       `Pass ${flag} with a one-line name, such as ${flag} alice${flag === '--by' ? ' (without --by, the CI user or git config user.name is taken)' : ''}.`,
     );
   }

@@ -73,7 +73,9 @@ async function release(
     : await runProgram(request.kind, values, ctx);
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
   const by = personName(request.kind, '--by', values.by ?? ctx.actor());
-  if (request.kind === 'promote' && request.approvedBy !== undefined) personName(request.kind, '--approved-by', request.approvedBy);
+  if (request.kind === 'promote' && request.approvedBy !== undefined) {
+    request = { ...request, approvedBy: personName(request.kind, '--approved-by', request.approvedBy) };
+  }
   const now = ctx.now();
   const clock = ctx.clock();
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
