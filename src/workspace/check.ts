@@ -82,8 +82,6 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
       ),
     );
   }
-  // Files exactly as the program writes them now: as recorded, from unchanged inputs.
-  const current = new Set<string>();
   // A file the stat cache shows unchanged since it was found to hold what the manifest records
   // holds it still (a fresh clone has no cache: every file is read).
   const drift = DriftCheck.load(checkout);
@@ -94,14 +92,15 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
       findings.push(finding(FindingKind.MISSING, p, `${p} is owned by cdk8s-gitops but missing.`));
     } else if (text !== AS_RECORDED && contentHash(text) !== e.sha256) {
       findings.push(finding(FindingKind.EDITED, p, `${p} was edited by hand.`));
-    } else {
-      // A file made from the model alone (the release model) deploys nothing: its key is not needed.
-      const entry = tree.get(p);
-      if (entry !== undefined && entry.fromInputs !== true && entry.key === e.key) current.add(p);
     }
   }
   const flagged = new Set(findings.map((f) => f.path));
+  // A file is made again and compared unless cdk8s-gitops made its content from the same key and
+  // it is unchanged since (the stat cache knows; a fresh clone makes every file): the manifest's
+  // record of a file is no proof of its content, since anyone can write a manifest.
   const write = planWrite(tree, dir, { statCache: drift });
+  // Files exactly as the program writes them now.
+  const current = new Set(tree.paths().filter((p) => !write.writes.has(p)));
   for (const [p, w] of write.writes) {
     if (flagged.has(p)) continue;
     findings.push(

@@ -238,6 +238,43 @@ describe('synth into a Git checkout whose manifest was changed and sealed again 
     expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toBe(text);
   });
 
+  test("a values file edited with its record in the shard (hash updated, sealed again) is found by check, plan and synth: a manifest is not proof of a file's content", async () => {
+    // GIVEN prod's digest edited by hand, and the shard made to record the edit, as a merge request could
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(runBin(program, ['synth', '--out', out]).status).toBe(0);
+    const file = path.join(out, PROD_VALUES);
+    const text = fs.readFileSync(file, 'utf8').replace(/digest: sha256:[0-9a-f]{64}/, `digest: ${D2}`);
+    fs.writeFileSync(file, text);
+    const recorded = JSON.parse(fs.readFileSync(path.join(out, SHARD), 'utf8')).files[PROD_VALUES];
+    forgeEntry(out, PROD_VALUES, { ...recorded, sha256: createHash('sha256').update(text).digest('hex') });
+
+    // WHEN check, plan and synth run in this checkout, and check in a copy without its stat cache (a fresh clone)
+    const check = runBin(program, ['check', '--out', out]);
+    const plan = runBin(program, ['plan', '--out', out]);
+    const fresh = fs.mkdtempSync(path.join(root, 'fresh-'));
+    fs.cpSync(out, fresh, { recursive: true });
+    fs.rmSync(path.join(fresh, '.git', 'cdk8s-gitops'), { recursive: true, force: true });
+    const freshCheck = runBin(program, ['check', '--out', fresh]);
+
+    // THEN each names the file: it differs from what the program makes
+    for (const r of [check, freshCheck]) {
+      expect([r.status, r.stdout]).toEqual([
+        2,
+        expect.stringContaining(`CG415 ${PROD_VALUES}: ${PROD_VALUES} differs from what the program synthesizes`),
+      ]);
+    }
+    expect([plan.status, plan.stdout]).toEqual([2, expect.stringContaining(PROD_VALUES)]);
+    // and synth does not take it as up to date: it would put back what the ledger says the target runs, which is a
+    // change of what prod runs that no promotion made, so it stops (CG144) and writes nothing
+    const before = readTree(out);
+    const synth = runBin(program, ['synth', '--out', out, '--verify']);
+    expect([synth.status, synth.stderr]).toEqual([
+      1,
+      expect.stringContaining('CG144 The write would switch Application payments-api-prod-azure-westeurope-01 from sha256:dddddddd'),
+    ]);
+    expect(treeDiff(readTree(out), before)).toEqual([]);
+  });
+
   test('a manifest whose line ends Git converted to CRLF is not reported as edited by hand', () => {
     for (const file of [MANIFEST_PATH, SHARD]) {
       const p = path.join(out, file);

@@ -53,7 +53,10 @@ export class DriftCheck {
     return new DriftCheck(checkout, state, file, cached, manifest);
   }
 
-  /** Entries found or written during this run, by path: `<stat key> <sha256>`. */
+  /**
+   * Entries found or written during this run, by path: `<stat key> <sha256>`, and ` <key>` when
+   * cdk8s-gitops made that content from that key (see {@link DriftCheck.madeFrom}).
+   */
   private readonly fresh = new Map<string, string>();
   /** Files {@link DriftCheck.changed} found to hold the content of this hash during this run. */
   private readonly unchanged = new Map<string, string>();
@@ -94,30 +97,58 @@ export class DriftCheck {
     if (this.unchanged.get(rel) === sha256) return false;
     const stat = this.checkout.stat(rel);
     if (stat === undefined || !stat.isFile()) return true;
-    const entry = `${statKey(stat)} ${sha256}`;
-    if (this.cached.get(rel) === entry) {
-      this.fresh.set(rel, entry);
+    const seen = `${statKey(stat)} ${sha256}`;
+    const cached = this.cached.get(rel);
+    if (cached !== undefined && (cached === seen || cached.startsWith(`${seen} `))) {
+      this.fresh.set(rel, cached);
       this.unchanged.set(rel, sha256);
       return false;
     }
     const text = this.checkout.read(rel);
     if (text === undefined || contentHash(text) !== sha256) return true;
-    this.remember(rel, stat, sha256);
+    // The same content as cached under another stat (touched, checked out again): made from the same key.
+    this.remember(rel, stat, sha256, cached === undefined ? undefined : madeKey(cached, sha256));
     this.unchanged.set(rel, sha256);
     return false;
   }
 
   /**
-   * Records the files just written, each with the hash of the content it was given, as `lstat`
-   * sees them through `writer`, the checkout that wrote them: it knows the directories it made
-   * as real, so a file in one costs one `lstat`. Not through the checkout this cache was loaded
-   * with: it looked before the write, and remembers those directories as missing.
+   * The key of what cdk8s-gitops made that the owned file `rel` holds: when {@link DriftCheck.changed}
+   * found it holding the content of hash `sha256` in this run, and cdk8s-gitops wrote that content,
+   * or compared it with what it makes, from that key. Undefined otherwise: the file holds what the
+   * manifest records, but a manifest is no proof of what made it (anyone can write one), so it is
+   * made again and compared.
    */
-  public written(writer: Checkout, files: Iterable<readonly [string, string]>): void {
-    for (const [rel, sha256] of files) {
+  public madeFrom(rel: string, sha256: string): string | undefined {
+    if (this.unchanged.get(rel) !== sha256) return undefined;
+    const entry = this.fresh.get(rel);
+    return entry === undefined ? undefined : madeKey(entry, sha256);
+  }
+
+  /**
+   * Records that the owned file `rel` was found to hold exactly what cdk8s-gitops makes from `key`
+   * (content of hash `sha256`), as `lstat` sees it now.
+   */
+  public found(rel: string, sha256: string, key: string): void {
+    if (this.madeFrom(rel, sha256) === key) return;
+    const stat = this.checkout.stat(rel);
+    if (!stat?.isFile()) return;
+    this.remember(rel, stat, sha256, key);
+    this.unchanged.set(rel, sha256);
+  }
+
+  /**
+   * Records the files just written, each with the hash of the content it was given and the key
+   * it was made from, as `lstat` sees them through `writer`, the checkout that wrote them: it
+   * knows the directories it made as real, so a file in one costs one `lstat`. Not through the
+   * checkout this cache was loaded with: it looked before the write, and remembers those
+   * directories as missing.
+   */
+  public written(writer: Checkout, files: Iterable<readonly [string, string, string]>): void {
+    for (const [rel, sha256, key] of files) {
       this.unchanged.delete(rel);
       const stat = writer.stat(rel);
-      if (stat?.isFile()) this.remember(rel, stat, sha256);
+      if (stat?.isFile()) this.remember(rel, stat, sha256, key);
       else this.fresh.delete(rel);
     }
   }
@@ -132,7 +163,7 @@ export class DriftCheck {
     const files: Record<string, string> = {};
     for (const p of [...owned.keys()].sort()) {
       const entry = this.fresh.get(p) ?? this.cached.get(p);
-      if (entry !== undefined && entry.endsWith(` ${owned.get(p)!.sha256}`)) files[p] = entry;
+      if (entry !== undefined && shaOf(entry) === owned.get(p)!.sha256) files[p] = entry;
     }
     this.dirty = false;
     try {
@@ -142,11 +173,23 @@ export class DriftCheck {
     }
   }
 
-  private remember(rel: string, stat: fs.Stats, sha256: string): void {
+  private remember(rel: string, stat: fs.Stats, sha256: string, key?: string): void {
     this.dirty = true;
-    if (Date.now() - stat.mtimeMs > racyMs(stat)) this.fresh.set(rel, `${statKey(stat)} ${sha256}`);
-    else this.fresh.delete(rel);
+    // A racily clean file is read again next time (no stat is kept, `-`); what made its content is kept.
+    const seen = Date.now() - stat.mtimeMs > racyMs(stat) ? statKey(stat) : '-';
+    this.fresh.set(rel, `${seen} ${sha256}${key ? ` ${key}` : ''}`);
   }
+}
+
+/** The content hash of a cache entry, `<stat key> <sha256>[ <key>]`. */
+function shaOf(entry: string): string | undefined {
+  return entry.split(' ')[1];
+}
+
+/** The key of a cache entry whose content hash is `sha256`, if it records one. */
+function madeKey(entry: string, sha256: string): string | undefined {
+  const [, sha, key] = entry.split(' ');
+  return sha === sha256 && key !== undefined && key !== '' ? key : undefined;
 }
 
 /** The cache of one checkout of the repository (several may share its Git directory). */

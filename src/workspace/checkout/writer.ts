@@ -220,9 +220,19 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     const derived = entry.kind === FileKind.STATUS;
     const before = old.files.get(p);
     // A derived file's content is not recorded: it is compared with what the tree makes.
-    const trusted =
+    const asRecorded =
       before !== undefined && !before.derived && !derived && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
-    if (trusted && ((entry.fromInputs === true && recordsSameInputs()) || before.key === entry.key)) {
+    // It holds what the tree makes when cdk8s-gitops made that content from the same key: the stat
+    // cache knows (a manifest alone is no proof: anyone can write one); a file made from the inputs
+    // alone, from the key the manifest the last whole write left records. A ledger is not made (the
+    // tree holds the text read from it), and a release, which writes only its ring, takes the
+    // manifest's key as it stands.
+    const current =
+      asRecorded &&
+      (drift === undefined || entry.kind === FileKind.LEDGER
+        ? before.key === entry.key
+        : drift.madeFrom(p, before.sha256) === (entry.fromInputs === true && recordsSameInputs() ? before.key : entry.key));
+    if (current) {
       files.set(p, { ...before, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
       unchanged++;
       continue;
@@ -235,8 +245,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
         ? { sha256: '', key: '', derived: true }
         : { sha256, key: entry.key, ...service, ...(entry.release ? { release: entry.release.version } : {}) },
     );
-    const onDisk = trusted && before.sha256 === sha256 ? text : checkout.read(p);
+    const onDisk = asRecorded && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
+      if (!derived && entry.kind !== FileKind.LEDGER) drift?.found(p, sha256, entry.key);
       if (before === undefined) unrecorded.push(p);
       else if (before.sha256 !== sha256 && ledgerEdits.has(p)) acceptedEdits.push(p);
       unchanged++;
@@ -504,7 +515,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   if (drift) {
     drift.written(
       checkout,
-      [...plan.writes.keys()].map((p) => [p, plan.manifest.files.get(p)!.sha256] as const),
+      [...plan.writes.keys()].map((p) => [p, plan.manifest.files.get(p)!.sha256, plan.manifest.files.get(p)!.key] as const),
     );
     if (plan.verifiedManifest !== undefined) drift.trust(plan.verifiedManifest);
     drift.save(plan.manifest.files);
