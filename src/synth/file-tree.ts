@@ -127,8 +127,28 @@ export interface FileTreeOptions {
    * @default - none
    */
   readonly holds?: (path: string) => string | undefined;
+  /**
+   * The target directories whose files the tree holds as they are (see `holds`), by directory
+   * (`<environments>/<target>/`): what a write checks they still fit.
+   * @default - none
+   */
+  readonly held?: ReadonlyMap<string, HeldTarget>;
   /** What a command that writes or compares the tree says about it, one line each. @default - nothing */
   readonly notes?: readonly string[];
+}
+
+/** A target whose files a tree keeps as they are: its ring runs a release that does not fit its service's images. */
+export interface HeldTarget {
+  /** Why (CG214's message). */
+  readonly reason: string;
+  /** The service. */
+  readonly service: string;
+  /** The ring. */
+  readonly ring: string;
+  /** What the ring runs (`sha256:…`, or named images as `api=sha256:…,…`). */
+  readonly version: string;
+  /** The files the program makes for the target, by path: a target that holds others was written for another workload. */
+  readonly paths: readonly string[];
 }
 
 /**
@@ -147,6 +167,8 @@ export class FileTree {
   public readonly part?: TreePart;
   /** What a command that writes or compares the tree says about it (see {@link FileTreeOptions.notes}). */
   public readonly notes: readonly string[];
+  /** The targets whose files the tree keeps as they are (see {@link FileTreeOptions.held}). */
+  public readonly held: ReadonlyMap<string, HeldTarget>;
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
   private readonly retains?: (path: string) => boolean;
@@ -158,6 +180,7 @@ export class FileTree {
     if (options.retains !== undefined) this.retains = options.retains;
     if (options.holds !== undefined) this.holds = options.holds;
     this.notes = options.notes ?? [];
+    this.held = options.held ?? new Map();
   }
 
   /**

@@ -3,7 +3,7 @@ import { buildWorkloadSets } from './argocd/application-set';
 import { buildBootstrap } from './argocd/bootstrap';
 import type { ArgoObject } from '../model/argo-object';
 import { clusterIndex } from '../model/cluster-index';
-import { FileEntry, FileKind, FileTree, fingerprint, TreePart } from './file-tree';
+import { FileEntry, FileKind, FileTree, fingerprint, HeldTarget, TreePart } from './file-tree';
 import { PlatformModel, ServiceModel } from '../model/platform-model';
 import { Problem, problem } from '../core/errors';
 import { compareNames, imageNames } from '../model/images';
@@ -181,10 +181,11 @@ export function heldRingNotes(model: PlatformModel, releases: ReleaseState, serv
 export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}): FileTree {
   const part = options.part;
   // The target directories of held rings (see heldRings): their files stay as they are.
-  const heldDirs = new Map<string, HeldRing>();
+  const heldDirs = new Map<string, HeldTarget>();
   const releases = options.releases ?? initialReleases(model);
   const tree = new FileTree({
     notes: heldRingNotes(model, releases, part?.services),
+    held: heldDirs,
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
     ...(options.retains && !part ? { retains: options.retains } : {}),
@@ -194,7 +195,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
       // <environments>/<env>/<cloud>/<cluster>/<service>/…: the target's directory ends after the four segments past the prefix.
       let end = prefix.length;
       for (let i = 0; i < 4 && end !== -1; i++) end = p.indexOf('/', end + 1);
-      return end === -1 ? undefined : heldDirs.get(p.slice(0, end + 1))?.problem.message;
+      return end === -1 ? undefined : heldDirs.get(p.slice(0, end + 1))?.reason;
     },
   });
   const layerKeys = layerKeysOf(model);
@@ -210,7 +211,23 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     const service = services.get(t.service)!;
     const hold = held.get(`${t.service}\u0000${t.ring}`);
     if (hold !== undefined) {
-      heldDirs.set(`${targetDirectory(model, t)}/`, hold);
+      // The files the program makes for the target, named as for a release of its images (their content is not made).
+      const placeholder = `sha256:${'0'.repeat(64)}`;
+      const fitting: RingRelease = {
+        version: placeholder,
+        ...(service.images === undefined ? {} : { images: Object.fromEntries(imageNames(service).map((n) => [n, placeholder])) }),
+        ...(release.chart === undefined ? {} : { chart: release.chart }),
+      };
+      const paths = sourceKindOf(service)
+        .targetFiles({ model, target: t, service, cluster, release: fitting, directory: targetDirectory(model, t), layerKeys })
+        .map((f) => f.path);
+      heldDirs.set(`${targetDirectory(model, t)}/`, {
+        reason: hold.problem.message,
+        service: t.service,
+        ring: t.ring,
+        version: release.version,
+        paths,
+      });
       continue;
     }
     const files = sourceKindOf(service).targetFiles({

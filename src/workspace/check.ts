@@ -101,6 +101,11 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   const write = planWrite(tree, dir, { statCache: drift });
   // Files exactly as the program writes them now.
   const current = new Set(tree.paths().filter((p) => !write.writes.has(p)));
+  // Files of a ring held at its release that do not fit it (CG214), but for those named already.
+  for (const problem of write.held) {
+    if (problem.file !== undefined && flagged.has(problem.file)) continue;
+    findings.push(finding(FindingKind.OUT_OF_DATE, problem.file ?? '.', problem.message, problem.fix));
+  }
   for (const [p, w] of write.writes) {
     if (flagged.has(p)) continue;
     findings.push(

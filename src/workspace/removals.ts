@@ -11,7 +11,15 @@ import { FileTree } from '../synth/file-tree';
 import { PlatformModel, RemovalModel } from '../model/platform-model';
 import { applicationsDeletedBy } from './plan';
 import { assertReleasesExplained } from './release-continuity';
-import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan } from './checkout/writer';
+import {
+  applyPlan,
+  assertHeldFit,
+  ensureCheckoutDirectory,
+  planWrite,
+  recoverInterruptedWrite,
+  WriteOptions,
+  WritePlan,
+} from './checkout/writer';
 import { WriteReport } from '../model/write-report';
 
 /** An Application a write deletes: its name and the labels its ApplicationSet gave it. */
@@ -207,6 +215,7 @@ export function writeDeclaredTree(
   ensureCheckoutDirectory(dir);
   recoverInterruptedWrite(dir);
   const plan = planWrite(tree, dir, options);
+  assertHeldFit(plan);
   assertDeclaredRemovals(model, tree, dir, plan, options);
   assertReleasesExplained(model, tree, dir, plan);
   return applyPlan(plan, dir, options);

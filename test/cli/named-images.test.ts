@@ -27,7 +27,7 @@ const WORKER = 'registry.example.com/shop/orders-worker';
 
 /** orders has two images (api, worker); payments-api one. */
 const PROGRAM = `
-const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 
 const platform = new Platform({
   repoURL: 'https://git.example.com/platform/platform-gitops.git',
@@ -49,7 +49,11 @@ new Service(platform, 'orders', {
 }).deployTo(nonprod).deployTo(prod);
 // PAYMENTS_IMAGES=1: payments-api names its images, a worker added beside its one image.
 new Service(platform, 'payments-api', process.env.PAYMENTS_IMAGES === '1'
-  ? { images: { api: { repository: 'registry.example.com/shop/payments-api' }, worker: { repository: 'registry.example.com/shop/payments-worker' } } }
+  ? {
+      images: { api: { repository: 'registry.example.com/shop/payments-api' }, worker: { repository: 'registry.example.com/shop/payments-worker' } },
+      // PAYMENTS_PROMOTED=1: its chart promoted with the images too, in the same change
+      ...(process.env.PAYMENTS_PROMOTED === '1' ? { workload: Workload.helmChart({ promoted: true }) } : {}),
+    }
   : { image: { repository: 'registry.example.com/shop/payments-api' }, initialDigest: ${JSON.stringify(SEED)} },
 ).deployTo(nonprod).deployTo(prod);
 platform.synth();
@@ -288,6 +292,24 @@ describe('a service with named images, through the CLI', () => {
       stdout: expect.stringContaining('Clean'),
       stderr: notes,
     });
+    // a held ring's file edited by hand is named by check, and synth --verify cannot write it again: it says how to restore it
+    const prodFile = path.join(a, PAYMENTS('prod'));
+    fs.writeFileSync(prodFile, prodBefore.replace('environment: prod', 'environment: staging'));
+    expect((await cli(a, ['check'], T0, moved)).stdout).toContain(`CG413 ${PAYMENTS('prod')}`);
+    const verify = await cli(a, ['synth', '--verify'], T0, moved);
+    expect([verify.code, verify.stderr]).toEqual([1, expect.stringContaining(`CG214 ${PAYMENTS('prod')} was edited by hand`)]);
+    expect(verify.stderr).toContain(`git checkout -- ${PAYMENTS('prod')}`);
+    fs.writeFileSync(prodFile, prodBefore);
+    // a held ring's files cannot change shape in the same change (its chart promoted too): refused, nothing written
+    const beforeShape = hashTree(a);
+    const shape = await cli(a, ['synth'], T0, { ...moved, PAYMENTS_PROMOTED: '1' });
+    expect([shape.code, shape.stderr]).toEqual([
+      1,
+      expect.stringContaining(
+        'CG214 Ring "prod" of payments-api is held at its release, and the program also changes the files of its target environments/prod/aws/eu-01/payments-api: it holds values.yaml, the program makes release.yaml, values.yaml.',
+      ),
+    ]);
+    expect(hashTree(a)).toEqual(beforeShape);
     // another service's release is made as ever
     expect(
       (await cli(a, ['promote', 'orders', '--ring', 'nonprod', '--digest', `api=${A}`, '--by', 'alice', '--publish'], T0, moved)).code,

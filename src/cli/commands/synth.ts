@@ -6,7 +6,7 @@ import { checkoutTree } from '../../workspace/build';
 import { PlatformModel } from '../../model/platform-model';
 import { assertReleasesExplained } from '../../workspace/release-continuity';
 import { assertDeclaredRemovals } from '../../workspace/removals';
-import { applyPlan, planWrite, recoverInterruptedWrite } from '../../workspace/checkout/writer';
+import { applyPlan, assertHeldFit, planWrite, recoverInterruptedWrite } from '../../workspace/checkout/writer';
 import { WriteReport } from '../../model/write-report';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
@@ -89,6 +89,7 @@ function write(
   if (large) ctx.progress.update(`synth: rendering ${tree.size} files…`, true);
   try {
     const plan = planWrite(tree, out, options);
+    assertHeldFit(plan);
     assertDeclaredRemovals(model, tree, out, plan, options);
     assertReleasesExplained(model, tree, out, plan);
     const total = plan.writes.size + plan.manifestWrites.size;

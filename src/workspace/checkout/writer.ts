@@ -21,6 +21,8 @@ import {
 import { readManifestTexts } from './manifest-io';
 import { isReleaseModelPath } from '../../synth/release-model';
 import { isMap } from '../../core/plain';
+import { decodeVersions } from '../../model/images';
+import { RELEASE_FILE as RELEASE_FILE_NAME } from '../../synth/sources';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
@@ -155,6 +157,12 @@ export interface WritePlan {
    * @default - not known
    */
   readonly verifiedManifest?: string;
+  /**
+   * What a write of the plan refuses (`CG214`): files of targets held at their ring's release
+   * (see `FileTree.held`) deleted or edited by hand, written for another workload, or running
+   * another release than their ring. A plan or a check reports them.
+   */
+  readonly held: readonly Problem[];
 }
 
 interface Journal {
@@ -162,6 +170,77 @@ interface Journal {
   readonly owner: string;
   readonly writes: readonly { readonly staged: string; readonly target: string }[];
   readonly deletes: readonly string[];
+}
+
+/**
+ * Fails with what a write of `plan` refuses about the files of held targets ({@link WritePlan.held}):
+ * first, since a workload changed with the images also makes other checks (CG141) fail for a reason they cannot name.
+ */
+export function assertHeldFit(plan: WritePlan): void {
+  if (plan.held.length > 0) {
+    throw new GitOpsError(plan.held, 'The files of a ring held at its release (CG214) do not fit it; nothing was written:');
+  }
+}
+
+/**
+ * The problems (`CG214`) of the files of held targets (see `FileTree.held`) that a write keeps
+ * as they are: other files than the program makes for the target (a workload or chart setting
+ * changed with the images), a file that runs another release than its ring (a target moved into
+ * the ring), or one edited by hand (`edited`: whether a file holds other content than the hash
+ * recorded). A target with no files yet has nothing to keep.
+ */
+function heldMisfits(
+  tree: FileTree,
+  recorded: ReadonlyMap<string, ManifestEntry>,
+  edited: (path: string, sha256: string) => boolean,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const [dir, h] of tree.held) {
+    const files = [...recorded].filter(([p]) => p.startsWith(dir));
+    if (files.length === 0) continue;
+    const has = files.map(([p]) => p).sort();
+    const makes = [...h.paths].sort();
+    const names = (paths: readonly string[]): string => paths.map((p) => p.slice(dir.length)).join(', ') || 'nothing';
+    if (has.join('\n') !== makes.join('\n')) {
+      problems.push(
+        problem('CG214', {
+          file: dir.slice(0, -1),
+          message:
+            `Ring "${h.ring}" of ${h.service} is held at its release, and the program also changes the files of its target ${dir.slice(0, -1)}: ` +
+            `it holds ${names(has)}, the program makes ${names(makes)}. A held ring's files stay as they are until it runs a release of the program's images. Nothing was written.`,
+          fix: `Make one change at a time: keep the workload and chart settings of ${h.service} as they were until every ring runs a release of the program's images (promote … --digest <image>=sha256:…, then --from), then change them.`,
+        }),
+      );
+      continue;
+    }
+    for (const [p, e] of files) {
+      if (e.release !== undefined && !p.endsWith(`/${RELEASE_FILE_NAME}`) && !runsPartOf(e.release, h.version)) {
+        problems.push(
+          problem('CG214', {
+            file: p,
+            message: `${p} runs ${e.release}, but ring "${h.ring}" of ${h.service}, which the program puts its target in, runs ${h.version} and is held at it: the target would go on running another release than its ring (a target moved into a held ring). Nothing was written.`,
+            fix: `Keep the target in its ring until "${h.ring}" runs a release of the program's images, or make both rings run one release first.`,
+          }),
+        );
+      } else if (edited(p, e.sha256)) {
+        problems.push(
+          problem('CG214', {
+            file: p,
+            message: `${p} was edited by hand, and cdk8s-gitops cannot write it again while ring "${h.ring}" of ${h.service} is held at a release that does not fit its images. Nothing was written.`,
+            fix: `Restore it (git checkout -- ${p}); the promotion of a release of the program's images into its ring writes it again.`,
+          }),
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** Whether every image version of `recorded` (a file's release) is the ring's (`version`, the ring's whole release). */
+function runsPartOf(recorded: string, version: string): boolean {
+  const ring = decodeVersions(version) ?? { '': version };
+  const file = decodeVersions(recorded) ?? { '': recorded };
+  return Object.entries(file).every(([name, v]) => ring[name] === v);
 }
 
 /** The identity of a real directory: its device and inode, as text. */
@@ -306,12 +385,11 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
         );
     }
   }
-  if (lostHeld.length > 0) {
-    throw new GitOpsError(
-      lostHeld,
-      `${lostHeld.length === 1 ? 'A file' : `${lostHeld.length} files`} of a ring held at its release deleted:`,
-    );
-  }
+  lostHeld.push(
+    ...heldMisfits(tree, old.files, (p, sha256) =>
+      options.verify ? contentHash(checkout.read(p) ?? '') !== sha256 : drift?.changed(p, sha256) === true,
+    ),
+  );
   if (lost.length > 0) {
     throw new GitOpsError(
       lost.sort().map((p) => deletedLedgerProblem(p, 'recorded')),
@@ -338,7 +416,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const manifestDeletes = [...oldTexts.keys()].filter((p) => !texts.has(p)).sort();
   const manifestChanged = manifestWrites.size > 0 || manifestDeletes.length > 0;
   const verified = trusted ? manifestDigest(texts) : undefined;
-  if (verified !== undefined && !manifestChanged) local!.trust(verified);
+  if (verified !== undefined && !manifestChanged && lostHeld.length === 0) local!.trust(verified);
   const plan: WritePlan = {
     writes,
     deletes,
@@ -354,6 +432,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     manifestChanged,
     ...(local ? { statCache: local } : {}),
     ...(verified ? { verifiedManifest: verified } : {}),
+    held: lostHeld,
   };
   local?.save(files); // what was read, for the next run (plan and check as well)
   return plan;
@@ -444,6 +523,7 @@ export function ensureCheckoutDirectory(dir: string): void {
 
 /** Applies a {@link WritePlan} as one transaction (see {@link writeTree}). */
 export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = {}): WriteReport {
+  assertHeldFit(plan);
   const created = [...plan.writes]
     .filter(([, w]) => !w.existed)
     .map(([p]) => p)

@@ -7,6 +7,10 @@ import { parse } from 'yaml';
 import * as kplus from 'cdk8s-plus-28';
 import { Cloud, Cluster, ControlPlane, Environment, GitOpsError, Platform, PromotionRing, Service, Targets, Workload } from '../../../src';
 import { synthesize } from '../../../src/synth/synthesize';
+import { planWrite, writeTree } from '../../../src/workspace/checkout/writer';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { releaseState } from '../../../src/synth/build';
 import { serializeLedger } from '../../../src/release/ledger';
 import { LedgerFile } from '../../../src/release/ledger-files';
@@ -155,6 +159,30 @@ describe('a Helm service with named images', () => {
       'Ring "prod" of orders runs the images api, sidecar, but the program declares the images api, worker: which image a digest belongs to is not known. ' +
         "Its files stay as they are until a release of the program's images is promoted into it (promote orders --ring prod --from nonprod, once nonprod runs them).",
     ]);
+  });
+});
+
+describe('a held ring, written into a checkout', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-held-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("refuses (CG214) to keep a target's files that run another release than its held ring (a target moved into it)", () => {
+    // GIVEN a checkout whose prod files run api A2 and worker W2
+    const model = platform().snapshot();
+    writeTree(synthesize(model, { releases: releaseState(ledgers(entry({ api: A1, worker: W1 }), entry({ api: A2, worker: W2 }))) }), dir);
+    const before = fs.readFileSync(path.join(dir, 'environments/prod/aws/eu-01/orders/values.yaml'), 'utf8');
+
+    // WHEN its ring runs a release of one image, which does not fit the images: the ring is held, and its target runs another release
+    const held = synthesize(model, { releases: releaseState(ledgers(entry({ api: A1, worker: W1 }), entry(undefined, A1))) });
+    const plan = planWrite(held, dir);
+
+    // THEN the write refuses, and nothing is written
+    expect(plan.held.map((p) => `${p.code} ${p.message}`)).toEqual([
+      `CG214 environments/prod/aws/eu-01/orders/values.yaml runs api=${A2},worker=${W2}, but ring "prod" of orders, which the program puts its target in, runs ${A1} and is held at it: the target would go on running another release than its ring (a target moved into a held ring). Nothing was written.`,
+    ]);
+    expect(() => writeTree(held, dir)).toThrow('CG214');
+    expect(fs.readFileSync(path.join(dir, 'environments/prod/aws/eu-01/orders/values.yaml'), 'utf8')).toBe(before);
   });
 });
 
