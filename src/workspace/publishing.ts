@@ -627,9 +627,9 @@ function notAsLeft(op: PendingOperation, why: string, where: string): GitOpsErro
 }
 
 /**
- * The files the manifest at `HEAD` records that the checkout `dir` lacks (checkout-relative): a
- * write deleted them (release files an ApplicationSet no longer reads), and the manifest it left
- * no longer records them, but they are owned files all the same.
+ * The files the manifest at `HEAD` records that the checkout `dir` lacks and its manifest no
+ * longer records (checkout-relative): a write deleted them (release files an ApplicationSet no
+ * longer reads), and they are owned files all the same.
  */
 function deletedSinceHead(dir: string): string[] {
   const git = LedgerGit.open(dir);
@@ -644,8 +644,10 @@ function deletedSinceHead(dir: string): string[] {
     if (e instanceof GitOpsError) return [];
     throw e;
   }
+  // Only what a write dropped: the files the checkout's manifest no longer records.
+  const now = readManifest(dir).files;
   const checkout = new Checkout(dir);
-  return [...recorded].filter((p) => checkout.kind(p) === 'missing');
+  return [...recorded].filter((p) => !now.has(p) && checkout.kind(p) === 'missing');
 }
 
 /** The owned files that differ from `HEAD`, with their content (undefined: deleted); then they go back to `HEAD`. */
