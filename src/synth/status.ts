@@ -294,7 +294,7 @@ function servicesText(report: StatusReport): string {
     const rows = s.rings.map((r) => [
       r.declared ? r.ring : `${r.ring} (not declared)`,
       String(r.applications.length),
-      ...(images === undefined ? [r.shortDigest ?? NONE] : images.map((i) => imageText(r, i))),
+      ...(images === undefined ? [r.shortDigest ?? NONE] : imageCells(r, images)),
       ...(charts ? [chartText(r)] : []),
       sinceText(r),
       r.by ?? NONE,
@@ -345,6 +345,16 @@ function imagesOf(s: ServiceStatus): string[] | undefined {
 function imageText(r: RingStatus, image: string): string {
   const version = r.images?.[image];
   return version === undefined ? NONE : shortDigest(version);
+}
+
+/**
+ * A ring's cells of the image columns `images`: the digest of each; for a ring that still runs a
+ * digest of one image (held at it while the program names its images, CG214), that digest in the
+ * first column, marked as such.
+ */
+function imageCells(r: RingStatus, images: readonly string[]): string[] {
+  if (r.images === undefined && r.shortDigest !== null) return images.map((_, i) => (i === 0 ? `${r.shortDigest} (one image)` : NONE));
+  return images.map((i) => imageText(r, i));
 }
 
 function ledgerNote(s: ServiceStatus): string {
@@ -421,7 +431,7 @@ export function statusMarkdown(report: Pick<StatusReport, 'rings' | 'services'>)
           String(r.applications.length),
           ...(images === undefined
             ? [r.shortDigest ? `\`${md(r.shortDigest)}\`` : NONE]
-            : images.map((i) => (r.images?.[i] === undefined ? NONE : `\`${md(imageText(r, i))}\``))),
+            : imageCells(r, images).map((c) => (c === NONE ? NONE : `\`${md(c)}\``))),
           ...(charts
             ? [
                 r.chart === undefined

@@ -330,6 +330,9 @@ describe('a service with named images, through the CLI', () => {
     expect(both.code).toBe(0);
     expect(parseYaml(fs.readFileSync(path.join(a, PAYMENTS('nonprod')), 'utf8')).worker.image.digest).toBe(W);
     expect(fs.readFileSync(path.join(a, PAYMENTS('prod')), 'utf8')).toBe(prodBefore);
+    // status and STATUS.md show what the held ring runs, in the first image's column
+    expect((await cli(a, ['status'], T0, moved)).stdout).toMatch(/\n {2}prod +1 +sha256:22222222 \(one image\) +— /);
+    expect(fs.readFileSync(path.join(a, 'STATUS.md'), 'utf8')).toContain('| prod | 1 | `sha256:22222222 (one image)` | — |');
     const prod = await cli(
       a,
       ['promote', 'payments-api', '--ring', 'prod', '--from', 'nonprod', '--by', 'alice', '--publish'],
