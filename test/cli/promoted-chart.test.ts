@@ -20,7 +20,7 @@ const SEED = `sha256:${'0'.repeat(64)}`;
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
 const CHART_1 = '1111111111111111111111111111111111111111';
-const CHART_2 = 'v2.0.0';
+const CHART_2 = '2222222222222222222222222222222222222222';
 
 /** payments-api promotes its chart (in Git) with the image; orders-api does not. */
 const PROGRAM = `
@@ -209,7 +209,29 @@ describe('a chart promoted with the image, through the CLI', () => {
     const early = await cli(a, ['promote', 'payments-api', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob']);
     expect(early.code).toBe(1);
     expect(early.stderr).toContain('CG602');
-    expect(early.stderr).toContain('with chart v2.0.0');
+    expect(early.stderr).toContain('with chart 222222222222');
+  });
+
+  test('a release tag pins no chart in a ring that requires digests, as every ring does by default (CG608), nothing written', async () => {
+    const before = hashTree(a);
+    const run = await cli(a, [
+      'promote',
+      'payments-api',
+      '--ring',
+      'nonprod',
+      '--digest',
+      A,
+      '--chart-revision',
+      'v2.0.0',
+      '--by',
+      'alice',
+    ]);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(run.stderr).toContain(
+      'CG608 Cannot promote chart revision "v2.0.0" into "nonprod": the ring requires digests, and a tag can be moved in the application repository',
+    );
+    expect(run.stderr).toContain('git rev-parse v2.0.0^{commit}');
+    expect(hashTree(a)).toEqual(before);
   });
 
   test('a rollback restores the image and the chart it replaced', async () => {

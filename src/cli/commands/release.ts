@@ -249,7 +249,8 @@ Options:
   --digest IMAGE=D      for a service with named images, the digest of one image;
                         repeat it for several. An image not named keeps its digest
                         (as above: the ring before's, or into the first ring its own)
-  --chart-revision R    a promoted chart in Git: the full commit SHA or a tag v1.4.2
+  --chart-revision R    a promoted chart in Git: the full commit SHA, or a tag v1.4.2
+                        where the ring takes tags (requireDigest: false)
   --chart-version V     a promoted chart in a Helm or OCI repository: the exact version
                         (default for both: the chart of the ring before, or into the
                         first ring the chart it runs)
@@ -259,7 +260,7 @@ ${COMMON_HELP}
 
 Example:
   cdk8s-gitops promote payments-api --ring nonprod --digest sha256:2e8f1a31…
-  cdk8s-gitops promote payments-api --ring nonprod --digest sha256:2e8f1a31… --chart-revision v1.4.2
+  cdk8s-gitops promote payments-api --ring nonprod --digest sha256:2e8f1a31… --chart-revision 3f2a9c01…(40 hex)
   cdk8s-gitops promote orders --ring nonprod --digest api=sha256:2e8f1a31… --digest worker=sha256:9c0d4b7e…
   cdk8s-gitops promote payments-api --ring prod --from prod-canary --approved-by alice`,
   run(argv, ctx) {
