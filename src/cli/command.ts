@@ -60,7 +60,12 @@ export function usageError(command: string, message: string, fix: string): GitOp
 export function personName(command: string, flag: '--by' | '--approved-by', value: string): string {
   const name = value.trim();
   // Control and format characters (zero-width, direction overrides) would hide or disguise who it was.
-  if (name === '' || name.length > 200 || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name) || !/[\p{L}\p{N}]/u.test(name)) {
+  if (
+    name === '' ||
+    name.length > 200 ||
+    /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u.test(name) ||
+    !/[\p{L}\p{N}]/u.test(name)
+  ) {
     throw usageError(
       command,
       `${flag} ${JSON.stringify(value.slice(0, 80))} is not a name a ledger and a commit can record: it is empty, longer than 200 characters, on several lines, has control or invisible format characters, or has no letter or digit.`,

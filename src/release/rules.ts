@@ -906,7 +906,7 @@ export function lookAlike(a: string, b: string): boolean {
     [
       ...name
         .normalize('NFKD')
-        .replace(/[\p{M}\p{Cf}\s]/gu, '')
+        .replace(/[\p{M}\p{Cf}\p{Default_Ignorable_Code_Point}\s]/gu, '')
         .toLowerCase(),
     ]
       .map((c) => AS_LATIN.get(c) ?? c)

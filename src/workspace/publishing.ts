@@ -21,6 +21,7 @@ import { Checkout } from './checkout/checkout-fs';
 import type { LockHolder } from './checkout/lock';
 import { MANIFEST_PATH, MANIFEST_SHARDS_DIR, manifestShardPath, parseManifest } from '../synth/manifest';
 import { LedgerGit } from './git/ledger-history';
+import { RELEASE_FILE } from '../synth/sources';
 import { readManifest, readManifestTexts } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
 import { readRecordedModel } from './recorded-model';
@@ -627,9 +628,10 @@ function notAsLeft(op: PendingOperation, why: string, where: string): GitOpsErro
 }
 
 /**
- * The files the manifest at `HEAD` records that the checkout `dir` lacks and its manifest no
- * longer records (checkout-relative): a write deleted them (release files an ApplicationSet no
- * longer reads), and they are owned files all the same.
+ * The release files the manifest at `HEAD` records that the checkout `dir` lacks and its
+ * manifest no longer records (checkout-relative): a write deleted them (an ApplicationSet no
+ * longer reads them), and they are owned files all the same. Nothing else: a record at `HEAD`
+ * is no proof that cdk8s-gitops wrote a file.
  */
 function deletedSinceHead(dir: string): string[] {
   const git = LedgerGit.open(dir);
@@ -647,7 +649,7 @@ function deletedSinceHead(dir: string): string[] {
   // Only what a write dropped: the files the checkout's manifest no longer records.
   const now = readManifest(dir).files;
   const checkout = new Checkout(dir);
-  return [...recorded].filter((p) => !now.has(p) && checkout.kind(p) === 'missing');
+  return [...recorded].filter((p) => p.endsWith(`/${RELEASE_FILE}`) && !now.has(p) && checkout.kind(p) === 'missing');
 }
 
 /** The owned files that differ from `HEAD`, with their content (undefined: deleted); then they go back to `HEAD`. */

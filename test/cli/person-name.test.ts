@@ -16,6 +16,8 @@ test.each([
   ['a word joiner alone', '\u2060'],
   ['a zero-width character inside', 'b\u200bob'],
   ['a right-to-left override', 'alice\u202eboj'],
+  ['a Hangul filler after it, which shows as nothing', 'alice\u3164'],
+  ['a half-width Hangul filler alone', '\uffa0'],
   ['no letter or digit', '--'],
   ['longer than 200 characters', 'a'.repeat(201)],
 ])('refuses a name %s (CG301)', (_what, name) => {

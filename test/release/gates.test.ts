@@ -200,7 +200,7 @@ describe('promote: approvers and times from Git', () => {
 
   test("refuses an approver whose name only looks like the promoter's (CG614): other scripts, accents, invisible characters", () => {
     // "аlice" with a Cyrillic а (U+0430), "alicé", "al\u200bice" (a zero-width space) and "a lice" read as alice
-    for (const approvedBy of ['\u0430lice', 'alic\u00e9', 'al\u200bice', 'a lice', '\u0430\u217cice']) {
+    for (const approvedBy of ['\u0430lice', 'alic\u00e9', 'al\u200bice', 'a lice', '\u0430\u217cice', 'alice\u3164', 'ali\uffa0ce']) {
       expect(() => promote(l, RINGS, { ...opts, by: 'alice', approvedBy })).toThrow(
         /CG614 .*: the names look alike\); an approval needs a second person/,
       );
