@@ -149,6 +149,8 @@ export interface HeldTarget {
   readonly version: string;
   /** The files the program makes for the target, by path: a target that holds others was written for another workload. */
   readonly paths: readonly string[];
+  /** The values key of each image the program names for the service, by name (`image` for one image). */
+  readonly valuesKeys: Readonly<Record<string, string>>;
 }
 
 /**

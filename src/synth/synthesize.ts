@@ -227,6 +227,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         ring: t.ring,
         version: release.version,
         paths,
+        valuesKeys: Object.fromEntries((service.images ?? []).map((i) => [i.name, i.valuesKey])),
       });
       continue;
     }

@@ -11,6 +11,10 @@ import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
+import { recordInManifest } from '../support/manifest';
+import { contentHash } from '../../src/synth/file-tree';
+import { serializeManifest } from '../../src/synth/manifest';
+import { readManifest } from '../../src/workspace/checkout/manifest-io';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
@@ -300,8 +304,35 @@ describe('a service with named images, through the CLI', () => {
     expect([verify.code, verify.stderr]).toEqual([1, expect.stringContaining(`CG214 ${PAYMENTS('prod')} was edited by hand`)]);
     expect(verify.stderr).toContain(`git checkout -- ${PAYMENTS('prod')}`);
     fs.writeFileSync(prodFile, prodBefore);
+    // a held ring's file changed together with its record in the manifest (sealed again): found by what the file runs
+    const forged = prodBefore.replace(SEED, A);
+    fs.writeFileSync(prodFile, forged);
+    recordInManifest(a, PAYMENTS('prod'), { ...readManifest(a).files.get(PAYMENTS('prod'))!, sha256: contentHash(forged) });
+    const forgedCheck = await cli(a, ['check'], T0, moved);
+    expect([forgedCheck.code, forgedCheck.stdout]).toEqual([
+      2,
+      expect.stringContaining(
+        `environments/prod/aws/eu-01/payments-api runs ${A}, but ring "prod" of payments-api, which the program puts it in, runs ${SEED}`,
+      ),
+    ]);
+    expect((await cli(a, ['synth'], T0, moved)).stderr).toContain(`CG214 environments/prod/aws/eu-01/payments-api runs ${A}`);
+    // and a held target whose files and records were removed: refused, its Application would be gone
+    const manifest = readManifest(a);
+    const files = new Map(manifest.files);
+    files.delete(PAYMENTS('prod'));
+    for (const [p, text] of serializeManifest({ ...manifest, files })) fs.writeFileSync(path.join(a, p), text);
+    fs.rmSync(prodFile);
+    const gone = await cli(a, ['synth'], T0, moved);
+    expect([gone.code, gone.stderr]).toEqual([
+      1,
+      expect.stringContaining(
+        'CG214 The program puts the target environments/prod/aws/eu-01/payments-api in ring "prod" of payments-api, which is held at its release, and the target has no files',
+      ),
+    ]);
+    sandbox.git(a, 'checkout', '--', '.');
+    expect(fs.readFileSync(prodFile, 'utf8')).toBe(prodBefore);
     // a held ring's files cannot change shape in the same change (its chart promoted too): refused, nothing written
-    const beforeShape = hashTree(a);
+    const beforeShape = hashTree(a, ['.git/cdk8s-gitops']);
     const shape = await cli(a, ['synth'], T0, { ...moved, PAYMENTS_PROMOTED: '1' });
     expect([shape.code, shape.stderr]).toEqual([
       1,
@@ -309,7 +340,7 @@ describe('a service with named images, through the CLI', () => {
         'CG214 Ring "prod" of payments-api is held at its release, and the program also changes the files of its target environments/prod/aws/eu-01/payments-api: it holds values.yaml, the program makes release.yaml, values.yaml.',
       ),
     ]);
-    expect(hashTree(a)).toEqual(beforeShape);
+    expect(hashTree(a, ['.git/cdk8s-gitops'])).toEqual(beforeShape);
     // another service's release is made as ever
     expect(
       (await cli(a, ['promote', 'orders', '--ring', 'nonprod', '--digest', `api=${A}`, '--by', 'alice', '--publish'], T0, moved)).code,

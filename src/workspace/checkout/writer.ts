@@ -4,7 +4,7 @@ import { GitOpsError, Problem, systemErrorCode, problem } from '../../core/error
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
 import type { WriteReport } from '../../model/write-report';
-import { contentHash, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
+import { contentHash, FileKind, FileTree, HeldTarget, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
 import { deletedLedgerProblem } from '../../release/ledger-files';
 import {
   isManifestPath,
@@ -22,7 +22,7 @@ import { readManifestTexts } from './manifest-io';
 import { isReleaseModelPath } from '../../synth/release-model';
 import { isMap } from '../../core/plain';
 import { decodeVersions } from '../../model/images';
-import { RELEASE_FILE as RELEASE_FILE_NAME } from '../../synth/sources';
+import { readYaml } from '../../core/yaml/read';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
@@ -193,11 +193,24 @@ function heldMisfits(
   tree: FileTree,
   recorded: ReadonlyMap<string, ManifestEntry>,
   edited: (path: string, sha256: string) => boolean,
+  read: (path: string) => string | undefined,
 ): Problem[] {
   const problems: Problem[] = [];
   for (const [dir, h] of tree.held) {
     const files = [...recorded].filter(([p]) => p.startsWith(dir));
-    if (files.length === 0) continue;
+    if (files.length === 0) {
+      // A target new to the ring, or one whose files and records were removed: either way, nothing to keep, and nothing can be written.
+      problems.push(
+        problem('CG214', {
+          file: dir.slice(0, -1),
+          message:
+            `The program puts the target ${dir.slice(0, -1)} in ring "${h.ring}" of ${h.service}, which is held at its release, and the target has no files: ` +
+            `cdk8s-gitops cannot write them until the ring runs a release of the program's images, and its Application would be gone meanwhile. Nothing was written.`,
+          fix: `Add the target once "${h.ring}" runs a release of the program's images (promote … --digest <image>=sha256:…, then --from); if its files were deleted, restore them (git checkout -- ${dir.slice(0, -1)}).`,
+        }),
+      );
+      continue;
+    }
     const has = files.map(([p]) => p).sort();
     const makes = [...h.paths].sort();
     const names = (paths: readonly string[]): string => paths.map((p) => p.slice(dir.length)).join(', ') || 'nothing';
@@ -213,16 +226,23 @@ function heldMisfits(
       );
       continue;
     }
+    // What the files run, read from them (a manifest's record is no proof of it).
+    const other = heldRunsOther(
+      files.map(([p]) => [p, read(p)]),
+      h,
+    );
+    if (other !== undefined) {
+      problems.push(
+        problem('CG214', {
+          file: dir.slice(0, -1),
+          message: `${dir.slice(0, -1)} runs ${other}, but ring "${h.ring}" of ${h.service}, which the program puts it in, runs ${h.version} and is held at it: the target would go on running another release than its ring (a target moved into a held ring, or its files changed by hand). Nothing was written.`,
+          fix: `Keep the target in its ring until "${h.ring}" runs a release of the program's images, or make both rings run one release first; files changed by hand: restore them (git checkout -- ${dir.slice(0, -1)}).`,
+        }),
+      );
+      continue;
+    }
     for (const [p, e] of files) {
-      if (e.release !== undefined && !p.endsWith(`/${RELEASE_FILE_NAME}`) && !runsPartOf(e.release, h.version)) {
-        problems.push(
-          problem('CG214', {
-            file: p,
-            message: `${p} runs ${e.release}, but ring "${h.ring}" of ${h.service}, which the program puts its target in, runs ${h.version} and is held at it: the target would go on running another release than its ring (a target moved into a held ring). Nothing was written.`,
-            fix: `Keep the target in its ring until "${h.ring}" runs a release of the program's images, or make both rings run one release first.`,
-          }),
-        );
-      } else if (edited(p, e.sha256)) {
+      if (edited(p, e.sha256)) {
         problems.push(
           problem('CG214', {
             file: p,
@@ -236,11 +256,45 @@ function heldMisfits(
   return problems;
 }
 
-/** Whether every image version of `recorded` (a file's release) is the ring's (`version`, the ring's whole release). */
-function runsPartOf(recorded: string, version: string): boolean {
-  const ring = decodeVersions(version) ?? { '': version };
-  const file = decodeVersions(recorded) ?? { '': recorded };
-  return Object.entries(file).every(([name, v]) => ring[name] === v);
+/**
+ * What a held target's files run when it is not its ring's release `h.version`, else undefined.
+ * A values file is read at the image's values keys (`image` for one image); files without one
+ * (rendered objects) must hold every version of the release.
+ */
+function heldRunsOther(files: readonly (readonly [string, string | undefined])[], h: HeldTarget): string | undefined {
+  const named = decodeVersions(h.version);
+  const values = files.find(([p]) => p.endsWith('/values.yaml'))?.[1];
+  if (values !== undefined) {
+    let doc: unknown;
+    try {
+      doc = readYaml(values);
+    } catch {
+      return 'a values file that is not YAML';
+    }
+    const keys = named === undefined ? { '': 'image' } : h.valuesKeys;
+    const wanted = named ?? { '': h.version };
+    let read = false;
+    for (const [name, version] of Object.entries(wanted)) {
+      const key = keys[name];
+      const found = key === undefined ? undefined : versionAt(doc, key);
+      if (found === undefined) continue;
+      read = true;
+      if (found !== version) return name === '' ? found : `${name}=${found}`;
+    }
+    if (read) return undefined;
+  }
+  const all = files.map(([, text]) => text ?? '').join('\n');
+  const missing = Object.values(named ?? { '': h.version }).filter((v) => !all.includes(v));
+  return missing.length === 0 ? undefined : `none of ${missing.join(', ')}`;
+}
+
+/** The digest (or tag) of the image map at the dotted values key `key`, if there is one. */
+function versionAt(doc: unknown, key: string): string | undefined {
+  let at = doc;
+  for (const k of key.split('.')) at = isMap(at) ? at[k] : undefined;
+  if (!isMap(at)) return undefined;
+  const v = at.digest ?? at.tag;
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** The identity of a real directory: its device and inode, as text. */
@@ -386,8 +440,11 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     }
   }
   lostHeld.push(
-    ...heldMisfits(tree, old.files, (p, sha256) =>
-      options.verify ? contentHash(checkout.read(p) ?? '') !== sha256 : drift?.changed(p, sha256) === true,
+    ...heldMisfits(
+      tree,
+      old.files,
+      (p, sha256) => (options.verify ? contentHash(checkout.read(p) ?? '') !== sha256 : drift?.changed(p, sha256) === true),
+      (p) => checkout.read(p),
     ),
   );
   if (lost.length > 0) {

@@ -179,7 +179,7 @@ describe('a held ring, written into a checkout', () => {
 
     // THEN the write refuses, and nothing is written
     expect(plan.held.map((p) => `${p.code} ${p.message}`)).toEqual([
-      `CG214 environments/prod/aws/eu-01/orders/values.yaml runs api=${A2},worker=${W2}, but ring "prod" of orders, which the program puts its target in, runs ${A1} and is held at it: the target would go on running another release than its ring (a target moved into a held ring). Nothing was written.`,
+      `CG214 environments/prod/aws/eu-01/orders runs none of ${A1}, but ring "prod" of orders, which the program puts it in, runs ${A1} and is held at it: the target would go on running another release than its ring (a target moved into a held ring, or its files changed by hand). Nothing was written.`,
     ]);
     expect(() => writeTree(held, dir)).toThrow('CG214');
     expect(fs.readFileSync(path.join(dir, 'environments/prod/aws/eu-01/orders/values.yaml'), 'utf8')).toBe(before);
