@@ -12,7 +12,7 @@ import { yamlLibrary } from '../core/yaml/parse';
 import { isDns1123Label } from '../core/kube-names';
 import { isTimestamp } from '../core/timestamp';
 import { Hold, Ledger, PreviousRelease, RingState } from './types';
-import { isChartRevision, Release } from './release';
+import { isChartRevision, isChartTag, Release } from './release';
 import { VersionPolicy } from '../model/versions';
 
 /** Options for reading a ledger (see `parseLedger`). */
@@ -406,7 +406,17 @@ function readRing(reader: LedgerReader, node: Value, path: string, at: number | 
   }
   const images = reader.release(f, path, policy);
   const chartField = f.get('chart');
-  const chart = chartField === undefined ? null : reader.chart(chartField, `${path}.chart`);
+  let chart = chartField === undefined ? null : reader.chart(chartField, `${path}.chart`);
+  // A chart in Git pinned by a tag, where the ring requires digests (a tag can be moved; a Helm or OCI version has no "v").
+  if (typeof chart === 'string' && policy.requireDigest && isChartTag(chart)) {
+    reader.report(
+      'CG204',
+      chartField!.at,
+      `Field "${path}.chart" is the tag ${JSON.stringify(chart)}, and ring "${path.split('.').pop()}" takes only digests: a chart in Git is pinned there by its commit SHA, which nobody can move.`,
+      'Put back the commit SHA the ring ran (git log), or promote the chart by its SHA (promote --chart-revision <SHA>).',
+    );
+    chart = undefined;
+  }
   const since = reader.timestamp(f.get('since')!, `${path}.since`);
   const by = reader.text(f.get('by')!, `${path}.by`);
   const from = reader.nullable(f.get('from')!, () => reader.name(f.get('from')!, `${path}.from`, 'ring'));

@@ -5,7 +5,7 @@ import { formatTimestamp, isTimestamp, isValidDate } from '../core/timestamp';
 import { yamlString } from '../core/yaml/emit';
 import { ParseLedgerOptions, readLedgerDocument, serviceOfFile } from './ledger-reader';
 import { Hold, Ledger, PreviousRelease, RingSpec, RingState } from './types';
-import { isChartRevision, Release, releaseImages, releaseOf } from './release';
+import { isChartRevision, isChartTag, Release, releaseImages, releaseOf } from './release';
 import { VersionPolicy } from '../model/versions';
 
 export type { ParseLedgerOptions };
@@ -96,7 +96,7 @@ function readCanonicalLedger(text: string, file: string, policies: Readonly<Reco
         release = { digest };
       }
       const chart = lines[i]?.startsWith('    chart: ') ? decode(next('    chart: ')) : null;
-      if (chart !== null && !isChartRevision(chart)) return undefined;
+      if (chart !== null && (!isChartRevision(chart) || (policy.requireDigest && isChartTag(chart)))) return undefined;
       const since = decode(next('    since: '));
       const by = nonEmpty(next('    by: '));
       if (!isTimestamp(since) || by === undefined) return undefined;

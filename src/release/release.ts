@@ -134,6 +134,11 @@ export function isCommitSha(revision: string): boolean {
   return COMMIT_SHA.test(revision);
 }
 
+/** Whether a chart revision is a release tag `v<semver>` of a chart in Git (a Helm or OCI chart's version has no `v`). */
+export function isChartTag(revision: string): boolean {
+  return revision.startsWith('v') && isSemVer(revision.slice(1));
+}
+
 /** A chart revision for messages: a commit SHA shortened to 12 characters, else as it is. */
 export function shortChart(revision: string): string {
   return COMMIT_SHA.test(revision) ? revision.slice(0, 12) : revision;

@@ -614,6 +614,22 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     }
   }
 
+  // A chart in Git goes back by its commit SHA only where the ring requires digests: a tag can have moved since.
+  if (
+    options.keepChart !== true &&
+    target.chart !== undefined &&
+    options.promotedChart?.inGit === true &&
+    policy.requireDigest &&
+    !isCommitSha(target.chart)
+  ) {
+    throw new GitOpsError(
+      problem('CG608', {
+        message: `Cannot roll "${ring}" back to ${describeRelease(target)}: the ring requires digests, and the chart revision ${JSON.stringify(target.chart)} is a tag, which can have been moved in the application repository since.`,
+        fix: `Pass --keep-chart to put back only the image, with the chart the ring runs; or promote the release to go back to with the chart's commit SHA (--chart-revision <SHA>).`,
+      }),
+    );
+  }
+
   const since = formatTimestamp(now);
   const restored = releaseOf(options.keepChart === true ? { ...target, chart: current.chart! } : target);
   const state: RingState = {

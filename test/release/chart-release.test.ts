@@ -57,7 +57,7 @@ describe('chart revisions', () => {
       service: 'payments-api',
       rings: {
         nonprod: state(D2, '2026-11-23T09:00:00Z', {
-          chart: 'v1.5.0',
+          chart: 'abcdef0123456789abcdef0123456789abcdef01',
           previous: [
             { digest: D1, chart: SHA1, since: '2026-11-22T10:00:00Z', by: 'ci' },
             { digest: D1, since: '2026-11-21T10:00:00Z', by: 'initial' },
@@ -67,12 +67,12 @@ describe('chart revisions', () => {
       },
     };
     const text = serializeLedger(ledger, ORDER);
-    expect(text).toContain(`    digest: ${D2}\n    chart: v1.5.0\n`);
+    expect(text).toContain(`    digest: ${D2}\n    chart: abcdef0123456789abcdef0123456789abcdef01\n`);
     expect(text).toContain(`      - { digest: ${D1}, chart: "${SHA1}", since: "2026-11-22T10:00:00Z", by: ci }\n`);
     expect(text).toContain(`      - { digest: ${D1}, since: "2026-11-21T10:00:00Z", by: initial }\n`);
     expect(parseLedger(text, FILE)).toEqual(ledger);
     // The full reader (any other spelling) reads the same ledger.
-    const respelled = text.replace('chart: v1.5.0', "chart: 'v1.5.0'");
+    const respelled = text.replace('chart: abcdef0123456789abcdef0123456789abcdef01', "chart: 'abcdef0123456789abcdef0123456789abcdef01'");
     expect(respelled).not.toBe(text);
     expect(parseLedger(respelled, FILE)).toEqual(ledger);
     const plain: Ledger = { service: 'payments-api', rings: { nonprod: state(D1, '2026-11-22T10:00:00Z') } };
@@ -213,6 +213,60 @@ describe('chart revisions', () => {
       now: NOW,
     });
     expect(helm.ledger.rings.nonprod.chart).toBe('2.0.0');
+  });
+
+  test('a rollback to a release whose chart was pinned by a tag is refused where the ring requires digests (CG608), but with --keep-chart', () => {
+    // GIVEN nonprod ran chart v1.0.0 while it took tags, then a chart pinned by its SHA
+    const tagged = promote(pinned(), RINGS, {
+      ring: 'nonprod',
+      digest: D2,
+      chart: 'v1.0.0',
+      promotedChart: GIT,
+      by: 'alice',
+      now: NOW,
+      policy: { requireDigest: false },
+    });
+    const sha = promote(tagged.ledger, RINGS, { ring: 'nonprod', digest: D1, chart: SHA2, promotedChart: GIT, by: 'alice', now: NOW });
+    // WHEN it is rolled back where the ring requires digests
+    const back = (keepChart: boolean) =>
+      rollback(sha.ledger, RINGS, {
+        ring: 'nonprod',
+        previous: true,
+        reason: 'errors',
+        promotedChart: GIT,
+        keepChart,
+        by: 'alice',
+        now: NOW,
+      });
+    // THEN the tag is refused; --keep-chart puts back the image with the chart the ring runs
+    expect(() => back(false)).toThrow('CG608 Cannot roll "nonprod" back to');
+    expect(back(true).ledger.rings.nonprod).toMatchObject({ digest: D2, chart: SHA2 });
+  });
+
+  test('a ledger that pins a chart in Git by a tag reads only where the ring takes tags (CG204 elsewhere)', () => {
+    const ledger: Ledger = {
+      service: 'payments-api',
+      rings: {
+        nonprod: {
+          digest: D2,
+          chart: 'v1.5.0',
+          since: '2026-11-22T10:00:00Z',
+          by: 'ci',
+          from: null,
+          approvedBy: null,
+          hold: null,
+          previous: [],
+        },
+      },
+    };
+    const text = serializeLedger(ledger, ['nonprod']);
+    expect(parseLedger(text, FILE, { policies: { nonprod: { requireDigest: false } } })).toEqual(ledger);
+    expect(failure(() => parseLedger(text, FILE)).message).toContain(
+      'CG204 Field "rings.nonprod.chart" is the tag "v1.5.0", and ring "nonprod" takes only digests',
+    );
+    // a Helm or OCI chart's version is no tag
+    const helm = { ...ledger, rings: { nonprod: { ...ledger.rings.nonprod!, chart: '1.5.0' } } };
+    expect(parseLedger(serializeLedger(helm, ['nonprod']), FILE)).toEqual(helm);
   });
 
   test('a hand edit of a chart revision in a later ring is refused like one of a digest (CG610)', () => {

@@ -72,7 +72,7 @@ describe('the ledger of a service with named images', () => {
           { digest: A1, since: '2026-11-21T10:00:00Z', by: 'initial' },
         ],
       }),
-      prod: state({ api: A1, worker: W1 }, '2026-11-22T10:00:00Z', { chart: 'v1.4.2', from: 'nonprod' }),
+      prod: state({ api: A1, worker: W1 }, '2026-11-22T10:00:00Z', { chart: 'abcdef0123456789abcdef0123456789abcdef01', from: 'nonprod' }),
     },
   };
 
@@ -81,7 +81,9 @@ describe('the ledger of a service with named images', () => {
     expect(text).toContain(`  nonprod:\n    images:\n      api: ${A2}\n      worker: ${W1}\n    since: "2026-11-23T09:00:00Z"\n`);
     expect(text).toContain(`      - { images: { api: ${A1}, worker: ${W1} }, since: "2026-11-22T10:00:00Z", by: ci }\n`);
     expect(text).toContain(`      - { digest: ${A1}, since: "2026-11-21T10:00:00Z", by: initial }\n`);
-    expect(text).toContain(`  prod:\n    images:\n      api: ${A1}\n      worker: ${W1}\n    chart: v1.4.2\n`);
+    expect(text).toContain(
+      `  prod:\n    images:\n      api: ${A1}\n      worker: ${W1}\n    chart: abcdef0123456789abcdef0123456789abcdef01\n`,
+    );
     expect(text).not.toContain('    digest:');
   });
 
