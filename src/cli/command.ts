@@ -19,8 +19,11 @@ export interface CommandContext {
   now(): Date;
   /** The system clock, which `CDK8S_GITOPS_NOW` does not change: gates compare `now` with it. */
   clock(): Date;
-  /** Who runs the command: CI user variables, else git's user.name, else the OS user. */
-  actor(): string;
+  /**
+   * Who runs the command: CI user variables, else git's user.name in `dir` (the checkout a
+   * command writes: its repository's config is the one its commits use), else the OS user.
+   */
+  actor(dir?: string): string;
   /** The commit of the platform program, if it is in a Git repository or CI names it. */
   programCommit(): string | undefined;
   /** A progress line on stderr for long runs; silent unless stderr is a terminal, CI is unset and there is no `--quiet`. */

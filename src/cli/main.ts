@@ -134,7 +134,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     format: (value, allowed) => checkFormat(name, value, allowed),
     now: () => resolveNow(env),
     clock: () => new Date(),
-    actor: () => resolveActor(env, options.cwd ?? process.cwd()),
+    actor: (dir?: string) => resolveActor(env, dir ?? options.cwd ?? process.cwd()),
     programCommit: () => resolveProgramCommit(env, options.cwd ?? process.cwd()),
     progress: progressAllowed(stderr, env, quiet) ? terminalProgress(stderr) : SILENT_PROGRESS,
   };

@@ -75,7 +75,7 @@ Example:
       else for (const op of dropped) ctx.stdout.write(`Dropped the pending ${op.subject} (made ${op.at}).\n`);
       return 0;
     }
-    const by = personName('publish', '--by', values.by ?? ctx.actor());
+    const by = personName('publish', '--by', values.by ?? ctx.actor(out));
     // Without the program there is no change of its own: only pending operations are published.
     const fromProgram = withoutProgram('publish', values, ctx) ? undefined : await runProgram('publish', values, ctx);
     const dated = commitDate(ctx.env);

@@ -72,7 +72,7 @@ async function release(
     ? undefined
     : await runProgram(request.kind, values, ctx);
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
-  const by = personName(request.kind, '--by', values.by ?? ctx.actor());
+  const by = personName(request.kind, '--by', values.by ?? ctx.actor(out));
   if (request.kind === 'promote' && request.approvedBy !== undefined) {
     request = { ...request, approvedBy: personName(request.kind, '--approved-by', request.approvedBy) };
   }
