@@ -357,8 +357,8 @@ const ENTRIES = [
     where: 'program',
     title: 'Write would change what targets run without a promotion',
     description:
-      'A write made from the program (synth, publish) would change the image digest of targets although the ledger entry of their ring did not change: the program moved them to a ring that runs another digest, or a ring took over (movedFrom) the entry of a ring they did not run in, or two rings that run different digests were merged. Their new digest would skip the gates of the ring. What a target runs is read from its files; what its ring ran from the ledger as cdk8s-gitops last wrote it, in the checkout or in Git. Nothing was written.',
-    fix: "Keep the targets in their ring; or first make both rings run one digest (promote the new ring's digest into the ring they leave, or roll the ring they join back), then move them. movedFrom names only a ring's own old names. In a shallow clone whose ledger changed in commits it does not hold, git fetch --unshallow first.",
+      'A write made from the program (synth, publish) would change the image digest of targets although the ledger entry of their ring did not change: the program moved them to a ring that runs another digest, or a ring took over (movedFrom) the entry of a ring they did not run in, or two rings that run different digests were merged; or their files were changed by hand together with their record in the manifest. Their new digest would skip the gates of the ring. What a target runs is read from its files; what its ring ran from the ledger as cdk8s-gitops last wrote it, in the checkout or in Git. Nothing was written.',
+    fix: "Keep the targets in their ring; or first make both rings run one digest (promote the new ring's digest into the ring they leave, or roll the ring they join back), then move them. movedFrom names only a ring's own old names. Files changed by hand: revert the commit that changed them. In a shallow clone whose ledger changed in commits it does not hold, git fetch --unshallow first.",
   },
 
   {

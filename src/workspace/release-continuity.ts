@@ -278,11 +278,12 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
       message:
         `The write would switch ${apps.length === 1 ? 'Application' : `${apps.length} Applications`} ${apps.join(', ')} from ${describeVersion(g.from)} to ${describeVersion(g.to)} ` +
         `without a promotion: the program puts ${apps.length === 1 ? 'its target' : 'their targets'} in ring "${g.ring}", which runs ${describeVersion(g.to)} of ${g.service} ` +
-        `(a target moved to another ring, or a ring that takes over the entry of a ring ${apps.length === 1 ? 'it' : 'they'} did not run in). No ring's gates were checked for it.`,
+        `(a target moved to another ring, a ring that takes over the entry of a ring ${apps.length === 1 ? 'it' : 'they'} did not run in, or ${apps.length === 1 ? 'its files' : 'their files'} changed by hand). No ring's gates were checked for it.`,
       fix:
         `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
         `(promote ${describeVersion(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}, or roll "${g.ring}" back to ${describeVersion(g.from)}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
-        "movedFrom names only a ring's own old names. If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.",
+        "movedFrom names only a ring's own old names. Files changed by hand (a commit that changed a values file and its record in the manifest): find the commit (git log -- <file>) and revert it, so that they run what their ring runs again. " +
+        'If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.',
     });
   });
 }
