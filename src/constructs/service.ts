@@ -326,7 +326,12 @@ function namedImages(props: ServiceProps, path: string, problems: Problem[]): Re
   }
   const keys = new Map<string, string>();
   for (const [name, image] of Object.entries(given)) {
-    if (!isDns1123Label(name)) {
+    if (Object.hasOwn(Object.prototype, name)) {
+      report(
+        `Image name "${name}" is the name of a property every JavaScript object has.`,
+        'Name the image otherwise (e.g. api, worker, ctor): releases look images up by name.',
+      );
+    } else if (!isDns1123Label(name)) {
       report(
         `Image name "${name}" is not a DNS-1123 label.`,
         'Name images with lower-case letters, digits and "-" (e.g. api, worker): promote --digest <name>=sha256:… and the ledger use the name.',

@@ -597,7 +597,7 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
         fix:
           `Pass --keep-chart to put back only the image, with chart ${shortChart(current.chart)}; ` +
           (pinned.length === 0
-            ? `or promote the release to go back to with its chart (promote ${ledger.service} --ring ${ring} --digest ${releaseVersion(target)} ${flag}).`
+            ? `or promote the release to go back to with its chart from the first ring on (promote ${ledger.service} --ring ${rings[0]!.name} --digest ${releaseVersion(target)} ${flag}, then --from ring by ring).`
             : `or roll back to a release with a pinned chart: --to ${releaseVersion(pinned[0]!)}${pinned.length > 1 ? ` (or another of ${pinned.map((p) => describeRelease(p)).join(', ')})` : ''}; or promote the release to go back to with its chart (${flag}).`),
       }),
     );

@@ -151,6 +151,12 @@ export interface HeldTarget {
   readonly paths: readonly string[];
   /** The values key of each image the program names for the service, by name (`image` for one image). */
   readonly valuesKeys: Readonly<Record<string, string>>;
+  /**
+   * The chart revision the ring's release makes the target read, where its environment's
+   * ApplicationSets read it from the target's release file.
+   * @default - none: the target has no release file
+   */
+  readonly chart?: { readonly file: string; readonly revision: string };
 }
 
 /**

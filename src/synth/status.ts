@@ -222,7 +222,7 @@ export function unpinnedChartNotes(report: Pick<StatusReport, 'services'>): stri
     out.push(
       `${s.service} promotes its chart with the image, but ${rings.length === 1 ? 'ring' : 'rings'} ${names} ${rings.length === 1 ? 'records' : 'record'} ` +
         `no chart revision yet: ${rings.length === 1 ? 'it reads' : 'they read'} the chart unpinned, at ${rings[0]!.chart!.revision}. ` +
-        `Pin it with \`cdk8s-gitops promote ${s.service} --ring ${rings[0]!.ring} --chart-revision <commit SHA or v-tag>\` (--chart-version for a Helm or OCI chart).`,
+        `Pin it from the first ring on: \`cdk8s-gitops promote ${s.service} --ring ${s.rings[0]!.ring} --chart-revision <commit SHA>\` (--chart-version for a Helm or OCI chart), then \`--from\` ring by ring.`,
     );
   }
   return out;

@@ -218,9 +218,17 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         ...(service.images === undefined ? {} : { images: Object.fromEntries(imageNames(service).map((n) => [n, placeholder])) }),
         ...(release.chart === undefined ? {} : { chart: release.chart }),
       };
-      const paths = sourceKindOf(service)
-        .targetFiles({ model, target: t, service, cluster, release: fitting, directory: targetDirectory(model, t), layerKeys })
-        .map((f) => f.path);
+      const made = sourceKindOf(service).targetFiles({
+        model,
+        target: t,
+        service,
+        cluster,
+        release: fitting,
+        directory: targetDirectory(model, t),
+        layerKeys,
+      });
+      const paths = made.map((f) => f.path);
+      const releaseFile = made.find((f) => f.kind === FileKind.RELEASE);
       heldDirs.set(`${targetDirectory(model, t)}/`, {
         reason: hold.problem.message,
         service: t.service,
@@ -228,6 +236,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         version: release.version,
         paths,
         valuesKeys: Object.fromEntries((service.images ?? []).map((i) => [i.name, i.valuesKey])),
+        ...(releaseFile?.release === undefined ? {} : { chart: { file: releaseFile.path, revision: releaseFile.release } }),
       });
       continue;
     }

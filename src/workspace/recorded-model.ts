@@ -130,7 +130,9 @@ function trustedText(
         : unsealed !== undefined
           ? `${unsealed} is not sealed as cdk8s-gitops writes it (edited by hand), so the manifest's record of the release model cannot be trusted without the program. ${outcome}`
           : `${file} ${text === undefined ? 'is missing' : 'is not what the manifest records (edited by hand since synth wrote it)'}: the release model cannot be trusted without the program. ${outcome}`,
-      fix: `Restore it (git checkout -- ${untrusted ?? file}), or run \`cdk8s-gitops synth\` with the program, which writes it again.`,
+      fix:
+        `Restore it (git checkout -- ${untrusted ?? file}); if a commit made the change, revert it (git log -- ${untrusted ?? file}, then git revert), ` +
+        'or have the platform run `cdk8s-gitops synth` with the program and publish, which writes it again.',
     });
   }
   return text;

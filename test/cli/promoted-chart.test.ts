@@ -173,6 +173,9 @@ describe('a chart promoted with the image, through the CLI', () => {
     expect(plan.stderr).toContain(
       'Note: payments-api promotes its chart with the image, but rings "nonprod", "prod" record no chart revision yet: they read the chart unpinned, at main.',
     );
+    expect(plan.stderr).toContain(
+      'Pin it from the first ring on: `cdk8s-gitops promote payments-api --ring nonprod --chart-revision <commit SHA>` (--chart-version for a Helm or OCI chart), then `--from` ring by ring.',
+    );
     expect(plan.stderr).not.toContain('orders-api');
     expect(await ok(a, ['status'])).toContain('main (unpinned)');
 

@@ -262,6 +262,19 @@ function heldMisfits(
  * (rendered objects) must hold every version of the release.
  */
 function heldRunsOther(files: readonly (readonly [string, string | undefined])[], h: HeldTarget): string | undefined {
+  // The chart its release file pins, where it has one: the ring's release is image and chart.
+  if (h.chart !== undefined) {
+    const text = files.find(([p]) => p === h.chart!.file)?.[1];
+    let revision: unknown;
+    try {
+      const doc = text === undefined ? undefined : readYaml(text);
+      revision = isMap(doc) && isMap(doc.chart) ? doc.chart.revision : undefined;
+    } catch {
+      revision = undefined;
+    }
+    if (revision !== h.chart.revision)
+      return `chart ${typeof revision === 'string' ? revision : 'of no revision it can read'} (its ring's is ${h.chart.revision})`;
+  }
   const named = decodeVersions(h.version);
   const values = files.find(([p]) => p.endsWith('/values.yaml'))?.[1];
   if (values !== undefined) {

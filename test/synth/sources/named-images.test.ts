@@ -8,6 +8,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Cloud, Cluster, ControlPlane, Environment, GitOpsError, Platform, PromotionRing, Service, Targets, Workload } from '../../../src';
 import { synthesize } from '../../../src/synth/synthesize';
 import { planWrite, writeTree } from '../../../src/workspace/checkout/writer';
+import { readManifest } from '../../../src/workspace/checkout/manifest-io';
+import { contentHash } from '../../../src/synth/file-tree';
+import { recordInManifest } from '../../support/manifest';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -29,6 +32,10 @@ const WORKER = 'registry.example.com/orders-worker';
 
 interface Options {
   readonly rendered?: boolean;
+  /** The chart promoted with the images. */
+  readonly promoted?: boolean;
+  /** A third image, `sidecar`. */
+  readonly sidecar?: boolean;
   readonly workerKey?: string;
   readonly initial?: boolean;
 }
@@ -52,7 +59,9 @@ function platform(options: Options = {}): Platform {
         ...(options.workerKey ? { valuesKey: options.workerKey } : {}),
         ...(options.initial ? { initialDigest: W1 } : {}),
       },
+      ...(options.sidecar ? { sidecar: { repository: 'registry.example.com/sidecar' } } : {}),
     },
+    ...(options.promoted ? { workload: Workload.helmChart({ promoted: true }) } : {}),
     values: { api: { replicas: 2 } },
     ...(options.rendered
       ? {
@@ -186,6 +195,34 @@ describe('a held ring, written into a checkout', () => {
   });
 });
 
+describe('a held ring whose chart is promoted with its images', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-held-chart-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("refuses (CG214) a held target whose release file pins another chart than its ring's, and keeps one that pins the ring's", () => {
+    // GIVEN prod runs api A1, worker W1 and chart SHA_1, written into a checkout
+    const SHA_1 = '1'.repeat(40);
+    const withChart = (state: RingState): RingState => ({ ...state, chart: SHA_1 });
+    const releases = releaseState(ledgers(withChart(entry({ api: A2, worker: W2 })), withChart(entry({ api: A1, worker: W1 }))));
+    writeTree(synthesize(platform({ promoted: true }).snapshot(), { releases }), dir);
+    // AND the program names a third image, so that both rings are held
+    const held = synthesize(platform({ promoted: true, sidecar: true }).snapshot(), { releases });
+    expect(planWrite(held, dir).held).toEqual([]);
+
+    // WHEN prod's release file is made to pin another chart (with its record, as a commit could)
+    const file = path.join(dir, 'environments/prod/aws/eu-01/orders/release.yaml');
+    const forged = fs.readFileSync(file, 'utf8').replace(SHA_1, '2'.repeat(40));
+    fs.writeFileSync(file, forged);
+    const rel = 'environments/prod/aws/eu-01/orders/release.yaml';
+    recordInManifest(dir, rel, { ...readManifest(dir).files.get(rel)!, sha256: contentHash(forged) });
+
+    // THEN the write refuses it
+    expect(planWrite(held, dir).held.map((p) => `${p.code} ${p.file}`)).toEqual(['CG214 environments/prod/aws/eu-01/orders']);
+    expect(planWrite(held, dir).held[0]!.message).toContain(`runs chart ${'2'.repeat(40)} (its ring's is ${SHA_1})`);
+  });
+});
+
 describe('a rendered service with named images', () => {
   test('gets each image where its placeholder stands, and only the files that hold an image record it', () => {
     const model = platform({ rendered: true }).snapshot();
@@ -280,6 +317,9 @@ describe('declaring named images', () => {
     ]);
     expect(problems({ api: { repository: API, initialDigest: A1 }, worker: { repository: WORKER } })).toEqual([
       'CG146 Images "api" have an initialDigest, but "worker" has none: a release names a digest for every image.',
+    ]);
+    expect(problems({ constructor: { repository: API } } as never)).toEqual([
+      'CG146 Image name "constructor" is the name of a property every JavaScript object has.',
     ]);
     expect(problems({ api: { repository: API } }, { image: { repository: API } })).toEqual([
       'CG146 The service sets both image and images.',
