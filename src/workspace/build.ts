@@ -16,6 +16,7 @@ import { readManifest } from './checkout/manifest-io';
 import { Checkout } from './checkout/checkout-fs';
 import { LedgerGit } from './git/ledger-history';
 import { RELEASE_FILE } from '../synth/sources';
+import { readsReleaseFiles } from '../model/source-kinds';
 
 /**
  * The tree for a model and a GitOps checkout: what each ring runs is read from the release
@@ -34,8 +35,11 @@ export function buildTree(model: PlatformModel, checkoutDir: string, options: Bu
  * ApplicationSets were published removes them.
  */
 export function releaseFilesInUse(model: PlatformModel, checkoutDir: string): boolean {
+  const recorded = [...readManifest(checkoutDir).files.keys()];
+  // Only a release file the tree no longer makes can be kept: without one, nothing is.
+  if (!recorded.some(keptReleaseFile(model))) return false;
   const prefix = `${model.layout.applicationSets}/`;
-  const sets = [...readManifest(checkoutDir).files.keys()].filter((p) => p.startsWith(prefix) && p.endsWith('.yaml'));
+  const sets = recorded.filter((p) => p.startsWith(prefix) && p.endsWith('.yaml'));
   if (sets.length === 0) return false;
   const readsThem = (text: string | undefined): boolean => text !== undefined && text.includes(`/${RELEASE_FILE}`);
   const checkout = new Checkout(checkoutDir);
@@ -43,6 +47,21 @@ export function releaseFilesInUse(model: PlatformModel, checkoutDir: string): bo
   const git = LedgerGit.open(checkoutDir);
   if (git === undefined || !git.hasHead) return false;
   return [...git.atHead(sets).values()].some(readsThem);
+}
+
+/**
+ * Whether a path is a release file in an environment whose ApplicationSets no longer read
+ * release files, so that the tree does not make it: one a write may keep. Told from the path and
+ * the platform's environments alone, so that a model of some services (read from the tree's
+ * release model) tells it as the program's does.
+ */
+function keptReleaseFile(model: PlatformModel): (path: string) => boolean {
+  const prefix = `${model.layout.environments}/`;
+  return (p) => {
+    if (!p.startsWith(prefix) || !p.endsWith(`/${RELEASE_FILE}`)) return false;
+    const env = p.slice(prefix.length, p.indexOf('/', prefix.length));
+    return !readsReleaseFiles(model, env);
+  };
 }
 
 /** What {@link checkoutTree} found: the tree to write, or that the checkout is up to date. */

@@ -287,6 +287,18 @@ describe('release commands without the program', () => {
     }
   });
 
+  test('after the platform starts promoting a chart and publishes, a promotion without the program publishes the promotion alone', async () => {
+    // GIVEN the program stops promoting payments-api's chart (published twice: the release files go), then promotes it again
+    for (const env of [{ UNPROMOTED: '1' }, { UNPROMOTED: '1' }, {}]) await ok(n, ['publish', '--by', 'platform-team'], T0, app, env);
+    const before = git(without.remote, 'rev-parse', 'main');
+
+    // WHEN an application's CI promotes without the program
+    await ok(n, ['promote', 'inventory', '--ring', 'nonprod', '--digest', A, '--by', 'ci-bot', '--publish'], LATER, undefined);
+
+    // THEN one commit is published, the promotion's: no synth of the program in the application team's name
+    expect(git(without.remote, 'log', '--format=%s', `${before}..main`)).toBe('promote inventory sha256:aaaaaaaa to nonprod (by ci-bot)');
+  });
+
   describe('refusals, with nothing written', () => {
     async function refused(args: readonly string[], code: string): Promise<string> {
       const before = hashTree(n, ['.git/index', '.git/logs', '.git/cdk8s-gitops']);
