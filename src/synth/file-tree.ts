@@ -149,8 +149,8 @@ export interface HeldTarget {
   readonly version: string;
   /** The files the program makes for the target, by path: a target that holds others was written for another workload. */
   readonly paths: readonly string[];
-  /** The values key of each image the program names for the service, by name (`image` for one image). */
-  readonly valuesKeys: Readonly<Record<string, string>>;
+  /** The repositories of the service's images, as the program names them. */
+  readonly repositories: readonly string[];
   /**
    * The chart revision the ring's release makes the target read, where its environment's
    * ApplicationSets read it from the target's release file.

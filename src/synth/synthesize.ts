@@ -6,7 +6,7 @@ import { clusterIndex } from '../model/cluster-index';
 import { FileEntry, FileKind, FileTree, fingerprint, HeldTarget, TreePart } from './file-tree';
 import { PlatformModel, ServiceModel } from '../model/platform-model';
 import { Problem, problem } from '../core/errors';
-import { compareNames, imageNames } from '../model/images';
+import { compareNames, imageNames, serviceImages } from '../model/images';
 import { describeVersion, initialRelease, Release, releaseVersion, sortedImages } from '../release/release';
 import { RingRelease, sourceKindOf } from './sources';
 import { targetDirectory } from '../model/placement';
@@ -235,7 +235,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         ring: t.ring,
         version: release.version,
         paths,
-        valuesKeys: Object.fromEntries((service.images ?? []).map((i) => [i.name, i.valuesKey])),
+        repositories: serviceImages(service).map((i) => i.repository),
         ...(releaseFile?.release === undefined ? {} : { chart: { file: releaseFile.path, revision: releaseFile.release } }),
       });
       continue;

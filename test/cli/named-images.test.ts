@@ -312,10 +312,12 @@ describe('a service with named images, through the CLI', () => {
     expect([forgedCheck.code, forgedCheck.stdout]).toEqual([
       2,
       expect.stringContaining(
-        `environments/prod/aws/eu-01/payments-api runs ${A}, but ring "prod" of payments-api, which the program puts it in, runs ${SEED}`,
+        `environments/prod/aws/eu-01/payments-api runs registry.example.com/shop/payments-api at ${A}, but ring "prod" of payments-api, which the program puts it in, runs ${SEED}`,
       ),
     ]);
-    expect((await cli(a, ['synth'], T0, moved)).stderr).toContain(`CG214 environments/prod/aws/eu-01/payments-api runs ${A}`);
+    expect((await cli(a, ['synth'], T0, moved)).stderr).toContain(
+      `CG214 environments/prod/aws/eu-01/payments-api runs registry.example.com/shop/payments-api at ${A}`,
+    );
     // and a held target whose files and records were removed: refused, its Application would be gone
     const manifest = readManifest(a);
     const files = new Map(manifest.files);

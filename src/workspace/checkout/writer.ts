@@ -21,8 +21,8 @@ import {
 import { readManifestTexts } from './manifest-io';
 import { isReleaseModelPath } from '../../synth/release-model';
 import { isMap } from '../../core/plain';
-import { decodeVersions } from '../../model/images';
-import { readYaml } from '../../core/yaml/read';
+import { containerImages, decodeVersions } from '../../model/images';
+import { readWrittenYaml, readYaml } from '../../core/yaml/read';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
@@ -275,39 +275,51 @@ function heldRunsOther(files: readonly (readonly [string, string | undefined])[]
     if (revision !== h.chart.revision)
       return `chart ${typeof revision === 'string' ? revision : 'of no revision it can read'} (its ring's is ${h.chart.revision})`;
   }
-  const named = decodeVersions(h.version);
-  const values = files.find(([p]) => p.endsWith('/values.yaml'))?.[1];
-  if (values !== undefined) {
-    let doc: unknown;
-    try {
-      doc = readYaml(values);
-    } catch {
-      return 'a values file that is not YAML';
-    }
-    const keys = named === undefined ? { '': 'image' } : h.valuesKeys;
-    const wanted = named ?? { '': h.version };
-    let read = false;
-    for (const [name, version] of Object.entries(wanted)) {
-      const key = keys[name];
-      const found = key === undefined ? undefined : versionAt(doc, key);
-      if (found === undefined) continue;
-      read = true;
-      if (found !== version) return name === '' ? found : `${name}=${found}`;
-    }
-    if (read) return undefined;
+  // What the files run: the images of the service's repositories, read from the files as
+  // cdk8s-gitops writes them (values files: every map with a repository; objects: every container
+  // image). Each must run a version of the ring's release, and each version of it must run.
+  const wanted = new Set(Object.values(decodeVersions(h.version) ?? { '': h.version }));
+  const ours = new Set(h.repositories);
+  const runs: { readonly repository: string; readonly version: string | undefined }[] = [];
+  for (const [p, text] of files) {
+    if (text === undefined || !p.endsWith('.yaml') || p === h.chart?.file) continue;
+    const docs = readWrittenYaml(text);
+    if (docs === undefined) return `${p.slice(p.lastIndexOf('/') + 1)}, which is not as cdk8s-gitops writes it`;
+    for (const doc of docs) runs.push(...(p.endsWith('/values.yaml') ? valuesImages(doc) : containerImages(doc).map(imageOfReference)));
   }
-  const all = files.map(([, text]) => text ?? '').join('\n');
-  const missing = Object.values(named ?? { '': h.version }).filter((v) => !all.includes(v));
+  for (const r of runs) {
+    if (r.version === undefined) return `an image of ${r.repository} with no digest or tag it can read`;
+    if (ours.has(r.repository) && !wanted.has(r.version)) return `${r.repository} at ${r.version}`;
+  }
+  const missing = [...wanted].filter((v) => !runs.some((r) => r.version === v));
   return missing.length === 0 ? undefined : `none of ${missing.join(', ')}`;
 }
 
-/** The digest (or tag) of the image map at the dotted values key `key`, if there is one. */
-function versionAt(doc: unknown, key: string): string | undefined {
-  let at = doc;
-  for (const k of key.split('.')) at = isMap(at) ? at[k] : undefined;
-  if (!isMap(at)) return undefined;
-  const v = at.digest ?? at.tag;
-  return typeof v === 'string' ? v : undefined;
+/** The image maps of a values document (any map with a `repository`), with the digest or tag each holds. */
+function valuesImages(doc: unknown): { repository: string; version: string | undefined }[] {
+  const out: { repository: string; version: string | undefined }[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (isMap(v)) {
+      if (typeof v.repository === 'string') {
+        const version = v.digest ?? v.tag;
+        out.push({ repository: v.repository, version: typeof version === 'string' ? version : undefined });
+      }
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(doc);
+  return out;
+}
+
+/** A container image reference, `<repository>@sha256:…` or `<repository>:<tag>`, as repository and version. */
+function imageOfReference(reference: string): { repository: string; version: string | undefined } {
+  const at = reference.indexOf('@');
+  if (at !== -1) return { repository: reference.slice(0, at), version: reference.slice(at + 1) };
+  const colon = reference.lastIndexOf(':');
+  return colon > reference.lastIndexOf('/')
+    ? { repository: reference.slice(0, colon), version: reference.slice(colon + 1) }
+    : { repository: reference, version: undefined };
 }
 
 /** The identity of a real directory: its device and inode, as text. */

@@ -36,6 +36,8 @@ interface Options {
   readonly promoted?: boolean;
   /** A third image, `sidecar`. */
   readonly sidecar?: boolean;
+  /** The worker image renamed `jobs` (its repository and values key kept). */
+  readonly jobs?: boolean;
   readonly workerKey?: string;
   readonly initial?: boolean;
 }
@@ -54,8 +56,9 @@ function platform(options: Options = {}): Platform {
   new Service(p, 'orders', {
     images: {
       api: { repository: API, ...(options.initial ? { initialDigest: A1 } : {}) },
-      worker: {
+      [options.jobs ? 'jobs' : 'worker']: {
         repository: WORKER,
+        ...(options.jobs ? { valuesKey: 'worker.image' } : {}),
         ...(options.workerKey ? { valuesKey: options.workerKey } : {}),
         ...(options.initial ? { initialDigest: W1 } : {}),
       },
@@ -188,10 +191,46 @@ describe('a held ring, written into a checkout', () => {
 
     // THEN the write refuses, and nothing is written
     expect(plan.held.map((p) => `${p.code} ${p.message}`)).toEqual([
-      `CG214 environments/prod/aws/eu-01/orders runs none of ${A1}, but ring "prod" of orders, which the program puts it in, runs ${A1} and is held at it: the target would go on running another release than its ring (a target moved into a held ring, or its files changed by hand). Nothing was written.`,
+      `CG214 environments/prod/aws/eu-01/orders runs ${API} at ${A2}, but ring "prod" of orders, which the program puts it in, runs ${A1} and is held at it: the target would go on running another release than its ring (a target moved into a held ring, or its files changed by hand). Nothing was written.`,
     ]);
     expect(() => writeTree(held, dir)).toThrow('CG214');
     expect(fs.readFileSync(path.join(dir, 'environments/prod/aws/eu-01/orders/values.yaml'), 'utf8')).toBe(before);
+  });
+});
+
+describe('a held ring, judged by what its files run', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-held-runs-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const VALUES = 'environments/prod/aws/eu-01/orders/values.yaml';
+
+  /** Writes prod running api A1 and worker W1, then holds it (the program renames worker); returns the held tree. */
+  function heldAfterRename() {
+    const releases = releaseState(ledgers(entry({ api: A1, worker: W1 }), entry({ api: A1, worker: W1 })));
+    writeTree(synthesize(platform().snapshot(), { releases }), dir);
+    return synthesize(platform({ jobs: true }).snapshot(), { releases });
+  }
+
+  /** Changes prod's values file and records the change in the manifest, as a commit could. */
+  function forge(edit: (text: string) => string): void {
+    const text = edit(fs.readFileSync(path.join(dir, VALUES), 'utf8'));
+    fs.writeFileSync(path.join(dir, VALUES), text);
+    recordInManifest(dir, VALUES, { ...readManifest(dir).files.get(VALUES)!, sha256: contentHash(text) });
+  }
+
+  test('refuses a forged digest of an image the program renamed (CG214), and keeps the files as written', () => {
+    const held = heldAfterRename();
+    expect(planWrite(held, dir).held).toEqual([]);
+    forge((t) => t.replace(`digest: ${W1}`, `digest: ${W2}`));
+    expect(planWrite(held, dir).held.map((p) => p.message)).toEqual([expect.stringContaining(`runs ${WORKER} at ${W2}`)]);
+  });
+
+  test('refuses a values file not in the form cdk8s-gitops writes (a YAML merge key hiding the digest)', () => {
+    const held = heldAfterRename();
+    forge((t) => t.replace(`  digest: ${W1}`, `  <<: {digest: "${W2}"}\nrollback:\n  digest: ${W1}`));
+    expect(planWrite(held, dir).held.map((p) => p.message)).toEqual([
+      expect.stringContaining('values.yaml, which is not as cdk8s-gitops writes it'),
+    ]);
   });
 });
 
