@@ -794,6 +794,14 @@ const ENTRIES = [
       "A file of the release model (.cdk8s-gitops/model/) is not what the manifest records for it, it is recorded in another file of the manifest than the one cdk8s-gitops records it in (its service's shard, or the manifest itself), or a file of the manifest is not sealed: something was edited since cdk8s-gitops wrote it. A release command without the program does not trust it.",
     fix: 'Restore it (git checkout -- .cdk8s-gitops/model), or run `cdk8s-gitops synth` with the program, which writes it again.',
   },
+  {
+    code: 'CG423',
+    where: 'checkout',
+    title: 'File not written by cdk8s-gitops in a directory Argo CD deploys',
+    description:
+      "`check` found a file that cdk8s-gitops did not write (the manifest does not record it) in a directory whose every manifest Argo CD applies: the target directory of a rendered service, or a target's namespace baseline. Argo CD would deploy it beside what the program declares, outside the release rules.",
+    fix: 'Remove it (git rm <file>), or declare what it holds in the program.',
+  },
 
   // CG5xx: git
   {

@@ -10,6 +10,7 @@ import { readManifest } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
+import { BASELINE_DIRECTORY } from '../synth/sources';
 import { planWrite, TRANSACTION_DIR } from './checkout/writer';
 import { DriftCheck } from './checkout/drift';
 import { heldRings } from '../synth/synthesize';
@@ -28,6 +29,7 @@ export enum FindingKind {
   INTERRUPTED_WRITE = 'interrupted-write',
   UNRECORDED = 'unrecorded',
   MANIFEST_EDITED = 'manifest-edited',
+  STRAY_FILE = 'stray-file',
 }
 
 /** The catalogue's code of each kind of finding; `docs/errors.md` explains each. */
@@ -41,6 +43,7 @@ export const FINDING_CODES: Readonly<Record<FindingKind, ErrorCode>> = {
   [FindingKind.INTERRUPTED_WRITE]: 'CG419',
   [FindingKind.UNRECORDED]: 'CG420',
   [FindingKind.MANIFEST_EDITED]: 'CG421',
+  [FindingKind.STRAY_FILE]: 'CG423',
 };
 
 /** One difference between the checkout and what the program synthesizes. */
@@ -137,7 +140,28 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
       );
   }
 
-  const actual = applicationsOf(viewOfCheckout(dir));
+  const onDisk = viewOfCheckout(dir);
+  // Files nobody recorded in the directories Argo CD applies whole: a rendered target's, and every baseline.
+  const rendered = new Set(model.services.filter((s) => s.source.kind === 'rendered').map((s) => s.name));
+  const baselines = new Set(model.environments.filter((e) => e.namespaceBaseline).map((e) => e.name));
+  const deployedWhole = new Set<string>();
+  for (const t of model.targets) {
+    const directory = targetDirectory(model, t);
+    if (baselines.has(t.environment)) deployedWhole.add(`${directory}/${BASELINE_DIRECTORY}/`);
+    if (rendered.has(t.service)) deployedWhole.add(`${directory}/`);
+  }
+  for (const p of onDisk.files) {
+    const under = p.lastIndexOf('/') === -1 ? '' : p.slice(0, p.lastIndexOf('/') + 1);
+    if (!deployedWhole.has(under) || manifest.files.has(p) || flagged.has(p)) continue;
+    findings.push(
+      finding(
+        FindingKind.STRAY_FILE,
+        p,
+        `${p} was not written by cdk8s-gitops, and Argo CD applies every manifest of ${under.slice(0, -1)}.`,
+      ),
+    );
+  }
+  const actual = applicationsOf(onDisk);
   // The files of a ring held at its release are the program's as they stand (CG214).
   const kept = [...manifest.files.keys()].filter((p) => tree.heldBecause(p) !== undefined);
   const expected = applicationsOf(viewOfDeclaredTree(tree, kept, (p) => readFile(checkout, p) ?? ''));

@@ -297,6 +297,11 @@ describe('examples/rendered-platform', () => {
       expect(promoted.out).toContain('[~] environments/nonprod/azure/westeurope-01/orders-api/deployment-orders-api.yaml\n');
       expect(promoted.out).toContain('Applications: orders-api-nonprod-aws-eu-central-1-01, orders-api-nonprod-azure-westeurope-01\n');
       expect(await run('check', '--app', app, '--out', dir)).toMatchObject({ code: 0 });
+      // a file nobody recorded beside the rendered objects is deployed by Argo CD with them: check names it
+      const extra = `${PROD_AZURE}/orders-api/zz-extra.yaml`;
+      fs.writeFileSync(path.join(dir, extra), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n');
+      const found = await run('check', '--app', app, '--out', dir);
+      expect([found.code, found.out]).toEqual([2, expect.stringContaining(`CG423 ${extra}: ${extra} was not written by cdk8s-gitops`)]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
