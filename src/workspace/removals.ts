@@ -11,15 +11,8 @@ import { FileTree } from '../synth/file-tree';
 import { PlatformModel, RemovalModel } from '../model/platform-model';
 import { applicationsDeletedBy } from './plan';
 import { assertReleasesExplained } from './release-continuity';
-import {
-  applyPlan,
-  assertHeldFit,
-  ensureCheckoutDirectory,
-  planWrite,
-  recoverInterruptedWrite,
-  WriteOptions,
-  WritePlan,
-} from './checkout/writer';
+import { assertHeldFit } from './checkout/held-targets';
+import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
 
 /** An Application a write deletes: its name and the labels its ApplicationSet gave it. */
