@@ -480,8 +480,8 @@ const ENTRIES = [
     where: 'ledger',
     title: "Ledger release does not fit the service's images",
     description:
-      "A ring of a ledger runs a release whose images are not those the program declares for the service: a digest of one image where the service names its images, named images where it has one, or other names than the program's (an image added, removed or renamed). cdk8s-gitops cannot tell which image a digest belongs to, so it cannot write the ring's files: the ring is held at its release, its files stay as they are (synth, plan and check say so in a note), and a release command refuses to put such a release into a ring (a rollback to a release from before the change). A held ring's file deleted by hand cannot be written again until its ring takes a release of the program's images.",
-    fix: 'Promote a release that names every image of the service into each ring, in ring order (`promote <service> --ring <first ring> --digest <name>=sha256:… …`, then `--from`); restore a deleted file of a held ring from Git (git checkout -- <file>).',
+      "A ring of a ledger runs a release whose images are not those the program declares for the service: a digest of one image where the service names its images, named images where it has one, or other names than the program's (an image added, removed or renamed). cdk8s-gitops cannot tell which image a digest belongs to, so it cannot write the ring's files: the ring is held at its release, its files stay as they are (synth, plan and check say so in a note), and a release command refuses to put such a release into a ring (a rollback to a release from before the change). A write refuses a held target whose files, read for what they run, run another release or chart than the ring, are missing, were edited by hand, or are not those the program would make for it (its workload or chart settings changed in the same change).",
+    fix: "Promote a release that names every image of the service into each ring, in ring order (`promote <service> --ring <first ring> --digest <name>=sha256:… …`, then `--from`); restore a held target's files changed or deleted by hand from Git (git checkout -- <file>); make a change of workload or chart settings after every ring runs the program's images.",
   },
 
   // CG3xx: the command line
@@ -792,7 +792,7 @@ const ENTRIES = [
     title: 'Release model edited by hand',
     description:
       "A file of the release model (.cdk8s-gitops/model/) is not what the manifest records for it, it is recorded in another file of the manifest than the one cdk8s-gitops records it in (its service's shard, or the manifest itself), or a file of the manifest is not sealed: something was edited since cdk8s-gitops wrote it. A release command without the program does not trust it.",
-    fix: 'Restore it (git checkout -- .cdk8s-gitops/model), or run `cdk8s-gitops synth` with the program, which writes it again.',
+    fix: 'Restore it (git checkout -- .cdk8s-gitops/model); if a commit made the change, revert it (git revert); or have the platform run `cdk8s-gitops synth` with the program and publish, which writes it again.',
   },
   {
     code: 'CG423',

@@ -121,15 +121,9 @@ export interface FileTreeOptions {
    */
   readonly retains?: (path: string) => boolean;
   /**
-   * Owned files the tree cannot make and keeps as they are, whole tree or part: the files of a
-   * target whose ring's release does not fit its service's images (CG214). Says why, or
-   * undefined for any other path.
-   * @default - none
-   */
-  readonly holds?: (path: string) => string | undefined;
-  /**
-   * The target directories whose files the tree holds as they are (see `holds`), by directory
-   * (`<environments>/<target>/`): what a write checks they still fit.
+   * The targets whose files the tree cannot make and keeps as they are, whole tree or part, by
+   * directory (`<environments>/<target>/`): their ring's release does not fit their service's
+   * images (CG214). A write checks that their files still fit it.
    * @default - none
    */
   readonly held?: ReadonlyMap<string, HeldTarget>;
@@ -180,13 +174,11 @@ export class FileTree {
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
   private readonly retains?: (path: string) => boolean;
-  private readonly holds?: (path: string) => string | undefined;
 
   constructor(options: FileTreeOptions = {}) {
     if (options.inputs !== undefined) this.inputs = options.inputs;
     if (options.part !== undefined) this.part = options.part;
     if (options.retains !== undefined) this.retains = options.retains;
-    if (options.holds !== undefined) this.holds = options.holds;
     this.notes = options.notes ?? [];
     this.held = options.held ?? new Map();
   }
@@ -196,14 +188,20 @@ export class FileTree {
    * but for the files it retains (see {@link FileTreeOptions.retains}).
    */
   public covers(path: string): boolean {
-    if (this.holds !== undefined && !this.files.has(path) && this.holds(path) !== undefined) return false;
+    if (this.heldBecause(path) !== undefined) return false;
     if (this.part !== undefined) return this.part.covers(path);
     return this.retains === undefined || this.files.has(path) || !this.retains(path);
   }
 
-  /** Why the tree keeps the owned file at `path` without making it (see {@link FileTreeOptions.holds}); undefined when it does not. */
+  /** Why the tree keeps the owned file at `path` without making it (see {@link FileTreeOptions.held}); undefined when it does not. */
   public heldBecause(path: string): string | undefined {
-    return this.files.has(path) ? undefined : this.holds?.(path);
+    if (this.held.size === 0 || this.files.has(path)) return undefined;
+    // The held directory that holds it, if any: a prefix of the path that ends at a `/`.
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) {
+      const held = this.held.get(path.slice(0, at + 1));
+      if (held !== undefined) return held.reason;
+    }
+    return undefined;
   }
 
   /** Adds a file whose content is computed on first use. Paths must be unique. */

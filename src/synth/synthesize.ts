@@ -189,14 +189,6 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
     ...(options.retains && !part ? { retains: options.retains } : {}),
-    holds: (p) => {
-      const prefix = `${model.layout.environments}/`;
-      if (heldDirs.size === 0 || !p.startsWith(prefix)) return undefined;
-      // <environments>/<env>/<cloud>/<cluster>/<service>/…: the target's directory ends after the four segments past the prefix.
-      let end = prefix.length;
-      for (let i = 0; i < 4 && end !== -1; i++) end = p.indexOf('/', end + 1);
-      return end === -1 ? undefined : heldDirs.get(p.slice(0, end + 1))?.reason;
-    },
   });
   const layerKeys = layerKeysOf(model);
   const clusterOf = clusterIndex(model);

@@ -36,7 +36,7 @@ export function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
           problems.push(
             problem('CG113', {
               constructPath: l.path,
-              message: `${l.label} sets ${scalar} to ${describe(atPath(values, scalar))}, where ${t.service}'s image is written as a map (${valuesKey}.repository, and the digest the release ledger owns).`,
+              message: `${l.label} sets ${scalar.key} to ${describe(scalar.value)}, where ${t.service}'s image is written as a map (${valuesKey}.repository, and the digest the release ledger owns).`,
               fix: `Set keys inside ${valuesKey} instead (e.g. ${valuesKey}.pullPolicy), or give the image another valuesKey; its repository and digest come from the program and the ledger.`,
             }),
           );
@@ -47,22 +47,16 @@ export function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
   return problems;
 }
 
-/** The dotted prefix of `valuesKey` (itself included) that `values` sets to something other than a map, if any. */
-function notAMapOnPath(values: unknown, valuesKey: string): string | undefined {
+/** The dotted prefix of `valuesKey` (itself included) that `values` sets to something other than a map, and that value, if any. */
+function notAMapOnPath(values: unknown, valuesKey: string): { key: string; value: unknown } | undefined {
   let at: unknown = values;
   const parts = valuesKey.split('.');
   for (let i = 0; i < parts.length; i++) {
     if (!isMap(at) || !Object.hasOwn(at, parts[i]!)) return undefined;
     at = at[parts[i]!];
-    if (!isMap(at)) return parts.slice(0, i + 1).join('.');
+    if (!isMap(at)) return { key: parts.slice(0, i + 1).join('.'), value: at };
   }
   return undefined;
-}
-
-function atPath(values: unknown, path: string): unknown {
-  let at: unknown = values;
-  for (const key of path.split('.')) at = isMap(at) ? at[key] : undefined;
-  return at;
 }
 
 /** A value as a message names it, without its content (a secret may be anywhere in values). */

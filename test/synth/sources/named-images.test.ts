@@ -225,6 +225,20 @@ describe('a held ring, judged by what its files run', () => {
     expect(planWrite(held, dir).held.map((p) => p.message)).toEqual([expect.stringContaining(`runs ${WORKER} at ${W2}`)]);
   });
 
+  test("does not follow a held target's file replaced by a symbolic link (CG408), and writes nothing", () => {
+    const held = heldAfterRename();
+    const outside = path.join(dir, '..', `${path.basename(dir)}-outside.yaml`);
+    fs.writeFileSync(outside, fs.readFileSync(path.join(dir, VALUES)));
+    fs.rmSync(path.join(dir, VALUES));
+    fs.symlinkSync(outside, path.join(dir, VALUES));
+    try {
+      expect(() => writeTree(held, dir)).toThrow('CG408');
+      expect(fs.lstatSync(path.join(dir, VALUES)).isSymbolicLink()).toBe(true);
+    } finally {
+      fs.rmSync(outside);
+    }
+  });
+
   test('refuses a values file not in the form cdk8s-gitops writes (a YAML merge key hiding the digest)', () => {
     const held = heldAfterRename();
     forge((t) => t.replace(`  digest: ${W1}`, `  <<: {digest: "${W2}"}\nrollback:\n  digest: ${W1}`));
