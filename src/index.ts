@@ -33,7 +33,17 @@ export type { ClusterProps } from './constructs/cluster';
 export { Service } from './constructs/service';
 export type { ServiceProps, ImageProps, NamedImageProps, DeployOptions, Placement } from './constructs/service';
 export { Workload } from './constructs/workload';
-export type { HelmChartProps, HelmRepositoryChartProps, OciChartProps, RenderContext, RenderFunction } from './constructs/workload';
+export type {
+  HelmChartProps,
+  HelmRepositoryChartProps,
+  OciChartProps,
+  KustomizeProps,
+  PlatformKustomizeProps,
+  RenderContext,
+  RenderFunction,
+} from './constructs/workload';
+export { KustomizePatch } from './constructs/kustomize-patch';
+export type { PatchTarget, JsonPatchOperation } from './constructs/kustomize-patch';
 export { NamespaceBaseline } from './constructs/namespace-baseline';
 export type { StandardBaselineProps, ContainerLimits, ContainerResources } from './constructs/namespace-baseline';
 export { ValuesSchema } from './constructs/values-schema';

@@ -6,6 +6,8 @@ import { Environment } from './environment';
 import { freeId, platformOf } from './platform-scope';
 import { problemsOfValues } from './values-check';
 import { HelmChartSpec, Workload } from './workload';
+import { KustomizePatch, patchModels } from './kustomize-patch';
+import type { KustomizePatchModel } from '../model/platform-model';
 import { ValuesSchema } from './values-schema';
 import { isDns1123Label } from '../core/kube-names';
 import { defaultValuesKey } from '../model/images';
@@ -55,8 +57,9 @@ export interface ServiceProps {
    */
   readonly images?: Readonly<Record<string, NamedImageProps>>;
   /**
-   * What the service deploys: a Helm chart with a values file per target, or Kubernetes
-   * objects rendered by the program with cdk8s-plus-28 ({@link Workload.render}).
+   * What the service deploys: a Helm chart with a values file per target, a Kustomize base
+   * with an overlay per target ({@link Workload.kustomize}), or Kubernetes objects rendered by
+   * the program with cdk8s-plus-28 ({@link Workload.render}).
    * @default Workload.helmChart(): the chart at the platform's service defaults
    */
   readonly workload?: Workload;
@@ -105,10 +108,16 @@ export interface ServiceProps {
 export interface DeployOptions {
   /**
    * Values for this service in the given environment (service × environment layer) or on the
-   * given cluster (service × cluster layer).
+   * given cluster (service × cluster layer). A Kustomize service takes `patches` instead.
    * @default {}
    */
   readonly values?: Values;
+  /**
+   * Patches of a Kustomize service's overlays in the given environment or on the given cluster,
+   * applied after the workload's own (environment's first, then the cluster's).
+   * @default []
+   */
+  readonly patches?: readonly KustomizePatch[];
 }
 
 /** Where a service runs: one service on one cluster. */
@@ -174,6 +183,9 @@ export class Service extends Construct {
   public readonly valuesSchema?: ValuesSchema;
   private readonly environments = new Map<Environment, Values[]>();
   private readonly clusters = new Map<Cluster, Values[]>();
+  private readonly patchesOn = new Map<Environment | Cluster, KustomizePatchModel[]>();
+  /** @internal The patches of every target's overlay, for a Kustomize service. */
+  public readonly patches: readonly KustomizePatchModel[];
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, freeId(scope, id, 'Service'));
@@ -198,6 +210,9 @@ export class Service extends Construct {
     this.values = props.values ?? {};
     this.allowLiteralSecrets = props.allowLiteralSecrets ?? [];
     this.valuesSchema = props.valuesSchema;
+    const spec = this.workload.spec;
+    this.patches = spec.kind === 'kustomize' ? patchModels(spec.base.patches, this.node.path, 'patches', problems) : [];
+    if (spec.kind === 'kustomize' && Object.keys(this.values).length > 0) problems.push(noValues(this.node.path, 'values'));
     if (props.valuesSchema !== undefined && !(props.valuesSchema instanceof ValuesSchema)) {
       problems.push(
         problem('CG122', {
@@ -232,6 +247,19 @@ export class Service extends Construct {
   public deployTo(target: Environment | Cluster | readonly (Environment | Cluster)[], options: DeployOptions = {}): this {
     const values = options.values ?? {};
     const problems = problemsOfValues(values, this.node.path, 'deployTo values');
+    const kustomize = this.workload.spec.kind === 'kustomize';
+    if (kustomize && Object.keys(values).length > 0) problems.push(noValues(this.node.path, 'deployTo values'));
+    if (!kustomize && options.patches !== undefined) {
+      problems.push(
+        problem('CG147', {
+          constructPath: this.node.path,
+          message:
+            'deployTo gives patches, but the service is not a Kustomize service: a Helm service takes values, a rendered one renders its objects.',
+          fix: 'Give values (Helm) or change the render function (rendered); patches are for Workload.kustomize.',
+        }),
+      );
+    }
+    const patches = kustomize ? patchModels(options.patches, this.node.path, 'deployTo patches', problems) : [];
     const targets = Array.isArray(target) ? target : [target as Environment | Cluster];
     for (const t of targets) {
       const map: Map<Environment | Cluster, Values[]> = t instanceof Cluster ? this.clusters : this.environments;
@@ -245,6 +273,7 @@ export class Service extends Construct {
         continue;
       }
       map.set(t, [...(map.get(t) ?? []), values]);
+      if (patches.length > 0) this.patchesOn.set(t, [...(this.patchesOn.get(t) ?? []), ...patches]);
     }
     platformOf(this).report(problems);
     return this;
@@ -266,6 +295,11 @@ export class Service extends Construct {
    */
   public get deployments(): ReadonlyArray<readonly [Environment | Cluster, readonly Values[]]> {
     return [...this.environments, ...this.clusters];
+  }
+
+  /** @internal The patches `deployTo` gave for an environment or a cluster. */
+  public patchesFor(target: Environment | Cluster): readonly KustomizePatchModel[] {
+    return this.patchesOn.get(target) ?? [];
   }
 
   /** Values of the service × environment layer for `env`. */
@@ -400,13 +434,22 @@ function chartSettings(workload: Workload, props: ServiceProps, path: string, pr
         constructPath: path,
         message: `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set on the service; chart settings belong to the workload.`,
         fix:
-          workload.spec.kind === 'rendered'
-            ? `Remove ${given.join(', ')}: a workload rendered by the program has no Helm chart.`
+          workload.spec.kind !== 'helm'
+            ? `Remove ${given.join(', ')}: a ${workload.spec.kind === 'rendered' ? 'workload rendered by the program' : 'Kustomize workload'} has no Helm chart.`
             : `Move ${given.length === 1 ? 'it' : 'them'} into the workload: workload: Workload.helmChart({ ${settings} }).`,
       }),
     );
   }
-  return workload.spec.kind === 'rendered' ? { origin: 'git' } : workload.spec.chart;
+  return workload.spec.kind === 'helm' ? workload.spec.chart : { origin: 'git' };
+}
+
+/** CG147: values given to a Kustomize service, whose objects no values reach. */
+function noValues(path: string, where: string): Problem {
+  return problem('CG147', {
+    constructPath: path,
+    message: `The service gives ${where}, but it is a Kustomize service: no values reach its objects.`,
+    fix: 'Change its objects with patches: Workload.kustomize({ patches: [KustomizePatch.strategicMerge(…)] }), or deployTo(env, { patches }).',
+  });
 }
 
 function describe(v: unknown): string {

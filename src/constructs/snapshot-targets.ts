@@ -100,6 +100,7 @@ export class TargetsBuilder {
     const clusterValues = clusterValuesOf(service);
     const envLayers = new Map<Environment, readonly string[]>();
     const renders = service.workload.spec.kind === 'rendered';
+    const kustomize = service.workload.spec.kind === 'kustomize';
     for (const { cluster } of service.placements) {
       if (this.platform.isRejected(cluster)) continue; // an id used twice, reported as such
       const placed = this.placedCluster(cluster);
@@ -127,6 +128,7 @@ export class TargetsBuilder {
               allowed,
             );
       const id = placed.idPrefix + service.name;
+      const patches = kustomize ? [...service.patches, ...service.patchesFor(env), ...service.patchesFor(cluster)] : [];
       const target: TargetModel = {
         id,
         path: pathPrefix + placed.qualifiedName,
@@ -136,6 +138,7 @@ export class TargetsBuilder {
         cluster: cluster.name,
         ring: placed.rings[0] ?? '',
         layers: placed.layers.concat(serviceLayer, serviceEnvLayers, serviceClusterLayers),
+        ...(patches.length > 0 ? { patches } : {}),
       };
       this.targets.push(renders || env.namespaceBaseline ? { ...target, ...this.render(service, cluster, target) } : target);
       this.targetRings.push(placed.rings);

@@ -9,6 +9,7 @@ import {
   RingModel,
   ServiceModel,
   SourceModel,
+  KustomizeSourceModel,
 } from '../model/platform-model';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
@@ -18,6 +19,7 @@ import { MODEL_RULES, ModelRuleName } from '../model/rules';
 import type { Platform } from './platform';
 import { PromotionRing } from './ring';
 import { imageModelsOf, Service } from './service';
+import { DEFAULT_KUSTOMIZE_PATH, KustomizeSpec } from './workload';
 import { TargetsBuilder } from './snapshot-targets';
 
 /** The children of `scope` of a type, less those left out for a problem already reported. */
@@ -174,6 +176,7 @@ function serviceModelOf(s: Service, platform: Platform): ServiceModel {
 
 function sourceOf(s: Service, platform: Platform): SourceModel {
   if (s.workload.spec.kind === 'rendered') return { kind: 'rendered' };
+  if (s.workload.spec.kind === 'kustomize') return kustomizeSourceOf(s, s.workload.spec.base, platform);
   const spec = s.chartSpec;
   return {
     kind: 'helm',
@@ -184,5 +187,18 @@ function sourceOf(s: Service, platform: Platform): SourceModel {
     targetRevision: s.targetRevision,
     releaseName: s.releaseName,
     ...(spec.promoted === true ? { promoted: true } : {}),
+  };
+}
+
+function kustomizeSourceOf(s: Service, base: KustomizeSpec, platform: Platform): KustomizeSourceModel {
+  const labels = base.labels !== undefined && Object.keys(base.labels).length > 0 ? { labels: { ...base.labels } } : {};
+  if (base.origin === 'platform') return { kind: 'kustomize', path: base.path, targetRevision: '', ...labels };
+  return {
+    kind: 'kustomize',
+    repoURL: base.repoURL ?? platform.applicationRepoURLPattern?.split('{service}').join(s.name) ?? '',
+    path: base.path ?? DEFAULT_KUSTOMIZE_PATH,
+    targetRevision: base.targetRevision ?? platform.serviceDefaults.targetRevision,
+    ...(base.promoted === true ? { promoted: true } : {}),
+    ...labels,
   };
 }

@@ -1,5 +1,6 @@
 import type { Chart } from 'cdk8s';
 import type { Values } from '../model/values';
+import type { KustomizePatch } from './kustomize-patch';
 
 /** Settings of a Helm chart in a Git repository (the service's application repository). */
 export interface HelmChartProps {
@@ -65,6 +66,55 @@ export interface OciChartProps {
   readonly promoted?: boolean;
 }
 
+/** @internal Where a Kustomize base is in its repository when the program does not say. */
+export const DEFAULT_KUSTOMIZE_PATH = 'deploy/kustomize';
+
+/** Settings of a Kustomize base in a Git repository (the service's application repository). */
+export interface KustomizeProps {
+  /**
+   * Git repository holding the base, as Kustomize reads a remote base (HTTPS or SSH; no port).
+   * @default - the platform's `applicationRepoURLPattern`
+   */
+  readonly repoURL?: string;
+  /** Directory of the base (a `kustomization.yaml`) in the repository. @default 'deploy/kustomize' */
+  readonly path?: string;
+  /**
+   * Revision the base is read at: a full commit SHA or a tag for a base that must not move; a
+   * branch follows the branch (as a Helm chart at `main` does).
+   * @default - the platform's service default, 'main'
+   */
+  readonly targetRevision?: string;
+  /**
+   * Promote the base's revision with the image, as a promoted chart's: each ring's release
+   * records it (`promote --chart-revision <sha or tag>`) and each target reads the base at the
+   * revision its ring runs. A ring whose release records none reads `targetRevision`.
+   * @default false - every ring reads the base at `targetRevision`
+   */
+  readonly promoted?: boolean;
+  /** Patches of every target's overlay; `Service.deployTo` adds per environment or cluster. @default [] */
+  readonly patches?: readonly KustomizePatch[];
+  /** Labels put on every object's metadata (selectors and pod templates are left alone). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Settings of a Kustomize base kept in the GitOps repository itself. */
+export interface PlatformKustomizeProps {
+  /**
+   * Directory of the base in the GitOps repository, e.g. `bases/web`: a directory cdk8s-gitops
+   * does not write, outside its own directories. It is read at the overlay's own commit, so a
+   * change to it reaches every ring at once; a base that moves ring by ring belongs in an
+   * application repository ({@link Workload.kustomize}).
+   */
+  readonly path: string;
+  /** Patches of every target's overlay; `Service.deployTo` adds per environment or cluster. @default [] */
+  readonly patches?: readonly KustomizePatch[];
+  /** Labels put on every object's metadata (selectors and pod templates are left alone). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Where a Kustomize base is. @internal */
+export type KustomizeSpec = ({ readonly origin: 'git' } & KustomizeProps) | ({ readonly origin: 'platform' } & PlatformKustomizeProps);
+
 /** Where a Helm chart comes from: a Git repository, a Helm repository or an OCI registry. @internal */
 export type HelmChartSpec =
   | ({ readonly origin: 'git' } & HelmChartProps)
@@ -126,11 +176,13 @@ export type RenderFunction = (ctx: RenderContext) => void;
 
 /** @internal What a {@link Workload} is, for the constructs that read it. */
 export type WorkloadSpec =
-  { readonly kind: 'helm'; readonly chart: HelmChartSpec } | { readonly kind: 'rendered'; readonly render: RenderFunction };
+  | { readonly kind: 'helm'; readonly chart: HelmChartSpec }
+  | { readonly kind: 'rendered'; readonly render: RenderFunction }
+  | { readonly kind: 'kustomize'; readonly base: KustomizeSpec };
 
 /**
  * What a service deploys: a Helm chart with a values file per target (the default; from Git, a
- * Helm repository or an OCI registry), or
+ * Helm repository or an OCI registry), a Kustomize base with an overlay per target, or
  * Kubernetes objects the program renders with cdk8s-plus-28 ("rendered manifests": every change
  * shows up in Git as the exact objects Argo CD applies).
  *
@@ -176,6 +228,21 @@ export class Workload {
    */
   public static ociChart(props: OciChartProps): Workload {
     return new Workload({ kind: 'helm', chart: { ...props, origin: 'oci' } });
+  }
+
+  /**
+   * A Kustomize base in the service's application repository, with one overlay per target
+   * (`<target>/kustomization.yaml`): the base at its revision (the ring's, when `promoted`), the
+   * ring's image digests (`images`), the service's namespace, labels and patches. A promotion
+   * changes the overlays' `images` (and, when promoted, the base's revision) and nothing else.
+   */
+  public static kustomize(props: KustomizeProps = {}): Workload {
+    return new Workload({ kind: 'kustomize', base: { ...props, origin: 'git' } });
+  }
+
+  /** A Kustomize base kept in the GitOps repository, with one overlay per target (see {@link Workload.kustomize}). */
+  public static kustomizePlatformBase(props: PlatformKustomizeProps): Workload {
+    return new Workload({ kind: 'kustomize', base: { ...props, origin: 'platform' } });
   }
 
   /** Kubernetes objects built by `render` with cdk8s-plus-28 (or any cdk8s `ApiObject`). */

@@ -377,6 +377,14 @@ const ENTRIES = [
       "A service with several images (`images`) names them wrongly: it also sets `image` or a service-wide `initialDigest`, names no image, names one with other than a DNS-1123 label, gives a `valuesKey` that is not a dotted path of values keys, lies under `global` (whose keys cdk8s-gitops sets) or is shared with or nested in another image's, or gives an `initialDigest` to some images and not to others.",
     fix: "Declare images: { api: { repository: '…' }, worker: { repository: '…', valuesKey: 'worker.image' } }, each name a DNS-1123 label, each values key its own; give every image an initialDigest or none.",
   },
+  {
+    code: 'CG147',
+    where: 'program',
+    title: 'Kustomize workload is declared wrongly',
+    description:
+      "A Kustomize service (Workload.kustomize, Workload.kustomizePlatformBase) gives a base Kustomize or Argo CD cannot read as exactly that base (a repository URL with a port, a query or a fragment; a revision or path with characters a remote base URL would read otherwise; a path in the GitOps repository inside the directories cdk8s-gitops writes), a patch that is not usable (no target kind, a target that names no object and selects none, a strategic merge patch without apiVersion or one that sets apiVersion, kind or metadata.name itself, a JSON patch operation that is not RFC 6902), values (which never reach a Kustomize service's objects), or patches for a service that is not a Kustomize service.",
+    fix: "Workload.kustomize({ repoURL: 'https://git.example.com/apps/web.git', path: 'deploy/kustomize', patches: [KustomizePatch.strategicMerge({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, { spec: { replicas: 2 } })] }).",
+  },
 
   // CG2xx: release ledgers
   {

@@ -33,3 +33,14 @@ export function isDns1123Subdomain(name: unknown): name is string {
 export function isLabelValue(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_LABEL_VALUE_LENGTH && LABEL_VALUE.test(value);
 }
+
+/** A label key's name part, length aside: as a label value, but not empty. */
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Whether `key` is a valid label key: `[<DNS-1123 subdomain>/]<name>`, the name at most 63 characters. */
+export function isLabelKey(key: unknown): key is string {
+  if (typeof key !== 'string') return false;
+  const slash = key.indexOf('/');
+  const name = key.slice(slash + 1);
+  return (slash === -1 || isDns1123Subdomain(key.slice(0, slash))) && name.length <= MAX_LABEL_VALUE_LENGTH && LABEL_NAME.test(name);
+}

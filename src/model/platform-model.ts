@@ -204,7 +204,7 @@ export interface ImageModel {
 }
 
 /** What a service deploys: the "source kind" seam between the model and the tree. */
-export type SourceModel = HelmSourceModel | RenderedSourceModel;
+export type SourceModel = HelmSourceModel | RenderedSourceModel | KustomizeSourceModel;
 
 /**
  * Where a Helm chart is published: a Helm repository (`repoURL` + `chart`) or an OCI registry
@@ -250,6 +250,54 @@ export interface HelmSourceModel {
 export interface RenderedSourceModel {
   /** Discriminator of {@link SourceModel}. */
   readonly kind: 'rendered';
+}
+
+/**
+ * A Kustomize base, with one overlay per target written by the synthesizer
+ * (`<target>/kustomization.yaml`): the base, the ring's image digests, the namespace, labels
+ * and the program's patches.
+ */
+export interface KustomizeSourceModel {
+  /** Discriminator of {@link SourceModel}. */
+  readonly kind: 'kustomize';
+  /**
+   * Git repository holding the base (the service's application repository), read by Kustomize
+   * as a remote base at `targetRevision` (or the ring's pinned revision).
+   * @default - none: the base is in the GitOps repository at `path`, read at the overlay's own commit
+   */
+  readonly repoURL?: string;
+  /** Directory of the base: in `repoURL`, or in the GitOps repository. */
+  readonly path: string;
+  /**
+   * Revision of `repoURL` to read the base at; with `promoted`, what a ring whose release
+   * records no revision reads. Empty for a base in the GitOps repository.
+   */
+  readonly targetRevision: string;
+  /**
+   * The base's revision is part of each ring's release, as a promoted chart's is.
+   * @default false
+   */
+  readonly promoted?: boolean;
+  /** Labels every object of the service gets (metadata only; selectors are left alone). @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Which objects a Kustomize patch applies to (Kustomize's patch `target`). */
+export interface KustomizePatchTargetModel {
+  readonly group?: string;
+  readonly version?: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly annotationSelector?: string;
+}
+
+/** One patch of a Kustomize overlay: a strategic merge patch (an object) or JSON 6902 operations (a list). */
+export interface KustomizePatchModel {
+  readonly target: KustomizePatchTargetModel;
+  /** The patch as written to its file: a partial object with `apiVersion`, `kind` and `metadata.name`, or a list of operations. */
+  readonly patch: Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[];
 }
 
 /**
@@ -336,4 +384,10 @@ export interface TargetModel {
   readonly objects?: readonly KubeObjectModel[];
   /** When the environment declares a namespace baseline: its objects for this target. */
   readonly baseline?: readonly KubeObjectModel[];
+  /**
+   * For a service with a Kustomize source: the patches of its overlay on this target, in the
+   * order they apply (the service's, then the service × environment's, then the service × cluster's).
+   * @default - none
+   */
+  readonly patches?: readonly KustomizePatchModel[];
 }

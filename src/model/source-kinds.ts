@@ -1,12 +1,13 @@
 /**
- * What the model knows of each source kind (a Helm chart with a values file, or objects the
- * program renders): how its ApplicationSets are named and when a service needs one of its own.
+ * What the model knows of each source kind (a Helm chart with a values file, a Kustomize base
+ * with an overlay, or objects the program renders): how its ApplicationSets are named and when a
+ * service needs one of its own, and whether its source's revision is promoted with its image.
  * How its files are written is the synthesizer's (synth/sources).
  *
  * @module
  */
 import { fleetFactsOf } from './fleet-facts';
-import { HelmSourceModel, PlatformModel, ServiceModel, SourceModel } from './platform-model';
+import { HelmSourceModel, KustomizeSourceModel, PlatformModel, ServiceModel, SourceModel } from './platform-model';
 
 /** The platform's chart path and revision, which an ApplicationSet's shared template uses. */
 export interface ChartDefaults {
@@ -34,7 +35,19 @@ export function chartOf(s: ServiceModel): HelmSourceModel {
   return s.source;
 }
 
-/** The chart revision a ring of a service reads. */
+/**
+ * Whether a service's source revision (its chart's, or its Kustomize base's) is part of each
+ * ring's release, and whether it is a Git revision (`--chart-revision`: a commit SHA or a tag)
+ * or a chart version (`--chart-version`); undefined when it is not promoted.
+ */
+export function promotedSourceOf(service: ServiceModel): { readonly inGit: boolean } | undefined {
+  const source = service.source;
+  if (source.kind === 'helm') return source.promoted === true ? { inGit: source.origin === undefined } : undefined;
+  if (source.kind === 'kustomize') return source.promoted === true && source.repoURL !== undefined ? { inGit: true } : undefined;
+  return undefined;
+}
+
+/** The revision of its source (a chart's, or a Kustomize base's) of the service that a ring reads. */
 export interface RingChart {
   /** The revision (Git) or version (Helm, OCI) its Applications read. */
   readonly revision: string;
@@ -43,13 +56,15 @@ export interface RingChart {
 }
 
 /**
- * The chart revision a ring reads, for a service whose chart is promoted with the image: what
- * the ring's release records, else the program's `targetRevision` (unpinned). Undefined for a
- * service whose chart is not promoted (every ring reads the program's).
+ * The chart revision (or Kustomize base revision) a ring reads, for a service whose source is
+ * promoted with the image: what the ring's release records, else the program's
+ * `targetRevision` (unpinned). Undefined for a service whose source is not promoted (every ring
+ * reads the program's).
  */
 export function ringChart(service: ServiceModel, recorded: string | undefined): RingChart | undefined {
-  if (service.source.kind !== 'helm' || service.source.promoted !== true) return undefined;
-  return recorded === undefined ? { revision: service.source.targetRevision, pinned: false } : { revision: recorded, pinned: true };
+  if (promotedSourceOf(service) === undefined) return undefined;
+  const source = service.source as HelmSourceModel | KustomizeSourceModel;
+  return recorded === undefined ? { revision: source.targetRevision, pinned: false } : { revision: recorded, pinned: true };
 }
 
 const RELEASE_FILE_ENVIRONMENTS = new WeakMap<PlatformModel, ReadonlySet<string>>();
@@ -108,7 +123,21 @@ export const renderedDescriptor: SourceKindDescriptor = {
   },
 };
 
-const DESCRIPTORS: Readonly<Record<SourceModel['kind'], SourceKindDescriptor>> = { helm: helmDescriptor, rendered: renderedDescriptor };
+/** A Kustomize base with an overlay per target, in the target's directory. */
+export const kustomizeDescriptor: SourceKindDescriptor = {
+  kind: 'kustomize',
+  applicationSetPrefix: 'kustomize',
+  listsServices: true,
+  deviates(_model, s) {
+    return s.namespace !== s.name;
+  },
+};
+
+const DESCRIPTORS: Readonly<Record<SourceModel['kind'], SourceKindDescriptor>> = {
+  helm: helmDescriptor,
+  rendered: renderedDescriptor,
+  kustomize: kustomizeDescriptor,
+};
 
 /** The source kind of a service, as the model knows it. */
 export function sourceKindDescriptorOf(service: ServiceModel): SourceKindDescriptor {

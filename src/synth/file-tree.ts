@@ -7,6 +7,8 @@ export enum FileKind {
   VALUES = 'values',
   /** The chart revision one target's ring runs, for a chart promoted with the image. */
   RELEASE = 'release',
+  /** A file of a Kustomize target: its overlay, its base's kustomization, or a patch. */
+  KUSTOMIZE = 'kustomize',
   /** One Kubernetes object, rendered by the program or the namespace baseline. */
   OBJECT = 'object',
   /** The ApplicationSets of a control plane. */

@@ -220,7 +220,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         layerKeys,
       });
       const paths = made.map((f) => f.path);
-      const releaseFile = made.find((f) => f.kind === FileKind.RELEASE);
+      const releaseFile = made.find((f) => f.revision === true);
       heldDirs.set(`${targetDirectory(model, t)}/`, {
         reason: hold.problem.message,
         service: t.service,

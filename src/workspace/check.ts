@@ -203,8 +203,9 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
       { model, target: t, service, directory: targetDirectory(model, t) },
       read,
     )) {
-      // A service with named images: each file runs the digests of the images it holds.
-      const expected = service.images === undefined ? ring.digest : sourceKindOf(service).embeddedRelease(p, service, ring, t);
+      // What the file holds of its ring's release: the digest (of a service with named images,
+      // those of the images it holds), or the chart's or base's revision.
+      const expected = sourceKindOf(service).embeddedRelease(p, service, ring, t);
       if (version === expected) continue;
       findings.push(
         finding(

@@ -13,6 +13,7 @@
  * reproducible runs) but not ahead of the system clock, and soaks are measured up to the earlier
  * of the two. Outside a Git repository the ledger's own `since` times are used, and a note says so.
  */
+import { promotedSourceOf } from '../model/source-kinds';
 import { applicationName } from '../model/placement';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { LedgerGit, MAX_LEDGER_VERSIONS } from './git/ledger-history';
@@ -466,8 +467,9 @@ export class CheckoutGates {
 
 /** `{ promotedChart }` for a service whose chart is promoted with the image, else nothing. */
 function promotedChartOf(model: PlatformModel, service: string): { promotedChart?: { readonly inGit: boolean } } {
-  const source = model.services.find((s) => s.name === service)?.source;
-  return source?.kind === 'helm' && source.promoted === true ? { promotedChart: { inGit: source.origin === undefined } } : {};
+  const s = model.services.find((x) => x.name === service);
+  const promoted = s === undefined ? undefined : promotedSourceOf(s);
+  return promoted === undefined ? {} : { promotedChart: promoted };
 }
 
 /** One line saying when a change to a ring takes effect, for a ring whose sync windows are closed now. */

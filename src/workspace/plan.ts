@@ -144,7 +144,8 @@ function fileChanges(tree: FileTree, write: WritePlan, read: CheckoutReader): Fi
     };
     if (entry.kind === FileKind.OBJECT) files.push({ ...change, objects: objectChanges(w.existed ? readText(p) : '', w.text) });
     else if (!w.existed) files.push(change);
-    else if (entry.kind === FileKind.VALUES) files.push({ ...change, keys: valuesKeyChanges(readText(p), w.text) });
+    else if (entry.kind === FileKind.VALUES || entry.kind === FileKind.KUSTOMIZE)
+      files.push({ ...change, keys: valuesKeyChanges(readText(p), w.text) });
     else if (entry.kind === FileKind.APPLICATION_SET || entry.kind === FileKind.APP_PROJECT || entry.kind === FileKind.BOOTSTRAP) {
       files.push({ ...change, fields: objectFieldChanges(readText(p), w.text) });
     } else files.push(change);

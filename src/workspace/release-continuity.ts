@@ -25,7 +25,7 @@ import { contentHash, FileTree } from '../synth/file-tree';
 import { Manifest, ManifestEntry, MANIFEST_PATH, manifestShardPath } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
-import { RELEASE_FILE, sourceKindOf } from '../synth/sources';
+import { BASE_DIRECTORY, KUSTOMIZATION_FILE, RELEASE_FILE, sourceKindOf } from '../synth/sources';
 import { applicationName, targetDirectory } from '../model/placement';
 import type { WritePlan } from './checkout/writer';
 
@@ -154,9 +154,9 @@ function runningNow(
   }
 }
 
-/** Whether `p` is a release file: it embeds a chart revision, the other files of a target an image. */
+/** Whether `p` is a release file: it embeds a revision (a chart's, or a Kustomize base's), the other files of a target an image. */
 function isReleaseFile(p: string): boolean {
-  return p.endsWith(`/${RELEASE_FILE}`);
+  return p.endsWith(`/${RELEASE_FILE}`) || p.endsWith(`/${BASE_DIRECTORY}/${KUSTOMIZATION_FILE}`);
 }
 
 /** The release a manifest entry records for a file, when `text` (the file as recorded) holds it. */

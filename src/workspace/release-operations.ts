@@ -1,3 +1,4 @@
+import { promotedSourceOf } from '../model/source-kinds';
 import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
@@ -149,8 +150,7 @@ export function runRelease(
   const before = existing?.ledger;
   const ledger: Ledger = before ?? { service: service.name, rings: {} };
   const rings = gateRings(model, service.name);
-  const source = service.source;
-  const promotedChart = source.kind === 'helm' && source.promoted === true ? { inGit: source.origin === undefined } : undefined;
+  const promotedChart = promotedSourceOf(service);
   const targets = options.movedTo !== undefined && options.movedTo.length > 0 ? options.movedTo : [request.ring];
   /** The ring order `ring` is judged in, and the ring before it there. */
   const placeOf = (ring: string): { order: RingSpec[]; upstream?: RingSpec } => {

@@ -1,3 +1,4 @@
+import { promotedSourceOf } from '../../model/source-kinds';
 import { commitDate } from '../environment';
 import type { PublishResult } from '../../workspace/git/publish';
 import { Operation } from '../../workspace/git/trailers';
@@ -460,12 +461,17 @@ function digestFlags(service: string, given: readonly string[]): { digest?: stri
  * `--chart-revision` names a Git revision, `--chart-version` a Helm or OCI chart version.
  */
 function assertChartFlag(model: PlatformModel, service: string, flag: '--chart-revision' | '--chart-version'): void {
-  const source = model.services.find((s) => s.name === service)?.source;
-  if (source === undefined || source.kind !== 'helm' || source.promoted !== true) return; // the release rules say why
-  const inGit = source.origin === undefined;
+  const s = model.services.find((x) => x.name === service);
+  const promoted = s === undefined ? undefined : promotedSourceOf(s);
+  if (s === undefined || promoted === undefined) return; // the release rules say why
+  const inGit = promoted.inGit;
   if (inGit === (flag === '--chart-revision')) return;
+  const from =
+    s.source.kind === 'kustomize'
+      ? 'its Kustomize base from a Git repository'
+      : `its chart from ${inGit ? 'a Git repository' : s.source.kind === 'helm' && s.source.origin === 'oci' ? 'an OCI registry' : 'a Helm repository'}`;
   throw GitOpsError.of('CG618', {
-    message: `${service} reads its chart from ${inGit ? 'a Git repository' : source.origin === 'oci' ? 'an OCI registry' : 'a Helm repository'}, which is pinned by ${inGit ? 'a revision' : 'a version'}; received ${flag}.`,
+    message: `${service} reads ${from}, which is pinned by ${inGit ? 'a revision' : 'a version'}; received ${flag}.`,
     fix: inGit
       ? 'Pass --chart-revision with the full commit SHA of the chart, or its release tag (v1.4.2).'
       : 'Pass --chart-version with the exact chart version, e.g. 1.4.2.',

@@ -11,6 +11,7 @@ import { problemsOfWorkloadSetNames } from '../application-set-names';
 import { targetClusters } from '../cluster-index';
 import { PlatformModel } from '../platform-model';
 import { problemsOfCollisions } from './collisions';
+import { problemsOfKustomize } from './kustomize';
 import { problemsOfMoves } from './moves';
 import { problemsOfNames } from './names';
 import { problemsOfOwnedKeys } from './owned-keys';
@@ -25,6 +26,7 @@ export type ModelRule = (model: PlatformModel) => Problem[];
 export const MODEL_RULES = {
   names: problemsOfNames,
   services: problemsOfServices,
+  kustomize: problemsOfKustomize,
   sensitiveNamespaces: problemsOfSensitiveNamespaces,
   collisions: (model) => problemsOfCollisions(model, targetClusters(model)),
   ownedKeys: problemsOfOwnedKeys,

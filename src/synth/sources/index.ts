@@ -1,15 +1,18 @@
 import { ServiceModel } from '../../model/platform-model';
 import { helmSource } from './helm';
 import { renderedSource } from './rendered';
+import { kustomizeSource } from './kustomize';
 import { SourceKind } from './source-kind';
 
 export type { SourceKind, TargetFile, TargetInput, TemplateInput, RingRelease, VersionInput, DeployedVersion } from './source-kind';
 export { helmSource, BASELINE_DIRECTORY, RELEASE_FILE } from './helm';
 export { renderedSource } from './rendered';
+export { kustomizeSource, KUSTOMIZATION_FILE, BASE_DIRECTORY, PATCH_DIRECTORY, baseRevisionIn, overlayImages } from './kustomize';
 
 const KINDS: Readonly<Record<ServiceModel['source']['kind'], SourceKind>> = {
   helm: helmSource,
   rendered: renderedSource,
+  kustomize: kustomizeSource,
 };
 
 /** The source kind of a service: the one place that maps a service to how its targets are written. */

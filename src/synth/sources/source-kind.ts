@@ -50,6 +50,12 @@ export interface TargetFile {
    * @default - the content embeds none
    */
   readonly release?: string;
+  /**
+   * Its `release` is the revision of the service's source (a chart's, or a Kustomize base's)
+   * rather than image versions.
+   * @default false
+   */
+  readonly revision?: boolean;
   content(): string;
 }
 

@@ -11,6 +11,7 @@ import { readWrittenYaml, readYaml } from '../../core/yaml/read';
 import { containerImages, decodeVersions } from '../../model/images';
 import type { FileTree, HeldTarget } from '../../synth/file-tree';
 import type { ManifestEntry } from '../../synth/manifest';
+import { baseRevisionIn, KUSTOMIZATION_FILE, overlayImages, RELEASE_FILE } from '../../synth/sources';
 
 /**
  * Fails with what a write of `plan` refuses about the files of held targets (`WritePlan.held`):
@@ -99,7 +100,8 @@ export function heldMisfits(
 
 /**
  * What a held target's files run when it is not its ring's release, else undefined: the chart
- * its release file pins, and the images of its values files and objects, read from files in the
+ * its release file pins (or the Kustomize base its base kustomization pins), and the images of
+ * its values files, overlays and objects, read from files in the
  * form cdk8s-gitops writes (any other form is refused, so that nothing a reader would take
  * differently, a YAML merge key, say, can hide what runs).
  */
@@ -110,7 +112,11 @@ function heldRunsOther(files: readonly (readonly [string, string | undefined])[]
     let revision: unknown;
     try {
       const doc = text === undefined ? undefined : readYaml(text);
-      revision = isMap(doc) && isMap(doc.chart) ? doc.chart.revision : undefined;
+      revision = h.chart.file.endsWith(`/${RELEASE_FILE}`)
+        ? isMap(doc) && isMap(doc.chart)
+          ? doc.chart.revision
+          : undefined
+        : baseRevisionIn(doc);
     } catch {
       revision = undefined;
     }
@@ -127,7 +133,15 @@ function heldRunsOther(files: readonly (readonly [string, string | undefined])[]
     if (text === undefined || !p.endsWith('.yaml') || p === h.chart?.file) continue;
     const docs = readWrittenYaml(text);
     if (docs === undefined) return `${p.slice(p.lastIndexOf('/') + 1)}, which is not as cdk8s-gitops writes it`;
-    for (const doc of docs) runs.push(...(p.endsWith('/values.yaml') ? valuesImages(doc) : containerImages(doc).map(imageOfReference)));
+    for (const doc of docs) {
+      runs.push(
+        ...(p.endsWith('/values.yaml')
+          ? valuesImages(doc)
+          : p.endsWith(`/${KUSTOMIZATION_FILE}`)
+            ? overlayImages(doc)
+            : containerImages(doc).map(imageOfReference)),
+      );
+    }
   }
   for (const r of runs) {
     if (r.version === undefined) return `an image of ${r.repository} with no digest or tag it can read`;

@@ -1,0 +1,103 @@
+import { Problem, problem } from '../../core/errors';
+import { isLabelKey, isLabelValue } from '../../core/kube-names';
+import { serviceImages } from '../images';
+import { PASSWORD_PROBLEM, redactUrl, relativeDirProblem } from '../names';
+import { PlatformModel } from '../platform-model';
+
+/** Where the labels of a Kustomize target's objects that cdk8s-gitops sets begin. */
+const OWN_LABEL_PREFIX = 'cdk8s-gitops.io/';
+
+/**
+ * The problems (CG147) of Kustomize services: a base Kustomize cannot read as exactly that
+ * base, a base in the GitOps repository among the files cdk8s-gitops writes, images Kustomize
+ * cannot tell apart, labels Kubernetes refuses, and patches that set the service's own images
+ * (which only a promotion may change).
+ */
+export function problemsOfKustomize(model: PlatformModel): Problem[] {
+  const problems: Problem[] = [];
+  const patchesOf = new Map<string, Set<string>>();
+  for (const t of model.targets) {
+    if (t.patches === undefined) continue;
+    const seen = patchesOf.get(t.service) ?? new Set<string>();
+    for (const p of t.patches) seen.add(JSON.stringify(p.patch));
+    patchesOf.set(t.service, seen);
+  }
+  for (const s of model.services) {
+    if (s.source.kind !== 'kustomize') continue;
+    const report = (message: string, fix?: string): void => {
+      problems.push(problem('CG147', { constructPath: s.path, message, ...(fix === undefined ? {} : { fix }) }));
+    };
+    const source = s.source;
+    const badPath = relativeDirProblem(source.path);
+    if (badPath !== undefined) report(`The Kustomize base path "${source.path}" of ${s.name} is not a safe relative path: ${badPath}.`);
+    if (source.repoURL === undefined) {
+      const owned = Object.entries(model.layout).find(
+        ([, dir]) => source.path === dir || source.path.startsWith(`${dir}/`) || dir.startsWith(`${source.path}/`),
+      );
+      if (owned !== undefined)
+        report(
+          `The Kustomize base "${source.path}" of ${s.name} lies among the files cdk8s-gitops writes (layout.${owned[0]} "${owned[1]}").`,
+          'Keep bases in a directory of their own, e.g. "bases/<service>".',
+        );
+    } else if (source.repoURL === '') {
+      problems.push(problem('CG106', { constructPath: s.path, message: `Service "${s.name}" has no application repository.` }));
+    } else {
+      const why = remoteBaseProblem(source.repoURL);
+      if (why !== undefined)
+        report(
+          `The Kustomize base repository "${redactUrl(source.repoURL)}" of ${s.name} is not usable: ${why}.`,
+          'Use the URL Kustomize clones, e.g. https://git.example.com/apps/web.git.',
+        );
+      if (
+        !/^[A-Za-z0-9._/+-]+$/.test(source.targetRevision) ||
+        source.targetRevision.startsWith('-') ||
+        source.targetRevision.includes('..')
+      )
+        report(
+          `The Kustomize base revision "${source.targetRevision}" of ${s.name} is not a Git revision.`,
+          'Give a commit SHA, a tag (v1.4.2) or a branch.',
+        );
+    }
+    const repositories = serviceImages(s).map((i) => i.repository);
+    const shared = repositories.filter((r, i) => repositories.indexOf(r) !== i);
+    if (shared.length > 0)
+      report(
+        `Images of ${s.name} share the repository ${shared[0]}: a Kustomize overlay sets images by repository, and could not tell them apart.`,
+        'Give each image its own repository, or make them one image.',
+      );
+    for (const [key, value] of Object.entries(source.labels ?? {})) {
+      if (!isLabelKey(key)) report(`Label key "${key}" of ${s.name} is not a Kubernetes label key.`);
+      else if (key.startsWith(OWN_LABEL_PREFIX))
+        report(`Label key "${key}" of ${s.name} is one cdk8s-gitops sets.`, 'Use a key of your own.');
+      if (!isLabelValue(value)) report(`Label value "${String(value)}" of ${s.name} (key "${key}") is not a Kubernetes label value.`);
+    }
+    for (const patch of patchesOf.get(s.name) ?? []) {
+      const own = repositories.find((r) => holdsImageOf(patch, r));
+      if (own !== undefined)
+        report(
+          `A patch of ${s.name} sets its image ${own}, which only a promotion changes (the overlay's images).`,
+          `Leave the image out of the patch; promote a digest instead (cdk8s-gitops promote ${s.name} --ring … --digest sha256:…).`,
+        );
+    }
+  }
+  return problems;
+}
+
+/** Whether the JSON of a patch holds an image reference of `repository` (with a tag or digest, or bare). */
+function holdsImageOf(json: string, repository: string): boolean {
+  const quoted = JSON.stringify(repository).slice(0, -1);
+  return [`${quoted}"`, `${quoted}@`, `${quoted}:`].some((s) => json.includes(s));
+}
+
+/** Why Kustomize could not read `url` as a remote base, or undefined. */
+function remoteBaseProblem(url: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(url)) return PASSWORD_PROBLEM;
+  if (!/^(https|ssh):\/\/|^git@[^:/\s]+:/.test(url)) return 'it is not an https://, ssh:// or git@host: URL';
+  if (/\s/.test(url)) return 'it contains white space';
+  if (/[?#*[\]{}]/.test(url)) return 'it contains "?", "#" or a pattern character, which a remote base URL reads otherwise';
+  const afterScheme = url.replace(/^[a-z]+:\/\//, '');
+  if (afterScheme.includes('//')) return 'it contains "//", which separates the repository from the base\'s path';
+  if (url.endsWith('/')) return 'it ends with "/"';
+  if (/^[a-z]+:\/\/[^/]*:\d*(\/|$)/.test(url)) return 'it names a port, which Kustomize cannot read in a remote base URL';
+  return undefined;
+}
