@@ -138,6 +138,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
     ...rule('names'),
     ...problemsOfRingMembership(model, targetRings, rings.length > 0),
     ...rule('services'),
+    ...rule('kustomize'),
     ...problemsOfForeignClusters(services, builder.foreignClusters),
     ...rule('sensitiveNamespaces'),
     ...rule('collisions'),

@@ -9,10 +9,11 @@ import { GitOpsError } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
 import { LedgerFile } from '../release/ledger-files';
 import { Hold, RingState } from '../release/types';
-import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
+import { KustomizeSourceModel, PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { chartOf, ringChart } from '../model/source-kinds';
 import { isInitialRelease } from './status';
-import { valuesFile } from '../model/placement';
+import { targetDirectory, valuesFile } from '../model/placement';
+import { KUSTOMIZATION_FILE } from './sources';
 import { targetLayers } from './synthesize';
 import { serviceReleaseValues } from '../model/target-values';
 import { describeVersion, releaseVersion, sortedImages } from '../release/release';
@@ -114,7 +115,31 @@ export interface Explanation {
     /** Helm release name. */
     readonly releaseName: string;
   } | null;
-  /** Repository-relative path of the target's values file (written only once its ring runs a digest). */
+  /**
+   * The Kustomize overlay, for a Kustomize service: its file, the base it reads (a remote base
+   * `<repository>//<path>`, or a directory of the GitOps repository) and at which revision, and
+   * what each of its patches applies to; null for other services.
+   */
+  readonly kustomize: {
+    /** Repository-relative path of the overlay (`<target>/kustomization.yaml`). */
+    readonly overlay: string;
+    /** The base: `<repository>//<path>`, or its directory in the GitOps repository. */
+    readonly base: string;
+    /**
+     * Revision of the base's repository the target reads; absent for a base in the GitOps
+     * repository, read at the overlay's own commit.
+     * @default - none
+     */
+    readonly targetRevision?: string;
+    /**
+     * For a base promoted with the image: whether the ring's release records `targetRevision`.
+     * @default - absent: the base is not promoted with the image
+     */
+    readonly pinned?: boolean;
+    /** What each patch applies to, in order, e.g. `Deployment web`. */
+    readonly patches: readonly string[];
+  } | null;
+  /** Repository-relative path of the target's values file (written only once its ring runs a digest; none for a Kustomize service). */
   readonly valuesFile: string;
   /** `null`: the ring runs nothing yet, so the target has no values file and no Application. */
   readonly release: ExplainedRelease | null;
@@ -195,6 +220,7 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
             releaseName: service.source.releaseName,
           }
         : null,
+    kustomize: service.source.kind === 'kustomize' ? kustomizeOf(model, t, service.source, state) : null,
     valuesFile: valuesFile(model, t),
     release: state
       ? {
@@ -217,6 +243,30 @@ function revisionOf(service: ServiceModel, state: RingState | undefined): { targ
   const chart = ringChart(service, state?.chart);
   if (chart === undefined) return { targetRevision: chartOf(service).targetRevision };
   return { targetRevision: chart.revision, pinned: chart.pinned };
+}
+
+/** What {@link Explanation.kustomize} says of a target of a Kustomize service. */
+function kustomizeOf(
+  model: PlatformModel,
+  t: TargetModel,
+  source: KustomizeSourceModel,
+  state: RingState | undefined,
+): Explanation['kustomize'] {
+  const overlay = `${targetDirectory(model, t)}/${KUSTOMIZATION_FILE}`;
+  const patches = (t.patches ?? []).map(
+    (p) =>
+      `${p.target.kind} ${p.target.name ?? [p.target.labelSelector, p.target.annotationSelector].filter((x) => x !== undefined).join(', ')}`,
+  );
+  if (source.repoURL === undefined) return { overlay, base: source.path, patches };
+  const service = model.services.find((x) => x.name === t.service)!;
+  const pinned = ringChart(service, state?.chart);
+  return {
+    overlay,
+    base: `${source.repoURL}//${source.path}`,
+    targetRevision: pinned?.revision ?? source.targetRevision,
+    ...(pinned === undefined ? {} : { pinned: pinned.pinned }),
+    patches,
+  };
 }
 
 /** Leaves of merged values in insertion (file) order; lists and empty maps are leaves. */
@@ -299,8 +349,17 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
             `${e.chart.pinned === undefined ? '' : e.chart.pinned ? ` (ring ${e.ring}'s release)` : ' (unpinned: no chart revision promoted into the ring yet)'}` +
             `, release ${e.chart.releaseName}`,
         ]
-      : ['workload', 'rendered manifests (cdk8s-plus-28), one file per object in the target directory'],
-    ['values file', r ? e.valuesFile : `${e.valuesFile} (not written yet)`],
+      : e.kustomize
+        ? [
+            'Kustomize base',
+            `${e.kustomize.base}${e.kustomize.targetRevision === undefined ? " (in the GitOps repository, at the overlay's commit)" : ` @ ${e.kustomize.targetRevision}`}` +
+              `${e.kustomize.pinned === undefined ? '' : e.kustomize.pinned ? ` (ring ${e.ring}'s release)` : ' (unpinned: no base revision promoted into the ring yet)'}`,
+          ]
+        : ['workload', 'rendered manifests (cdk8s-plus-28), one file per object in the target directory'],
+    e.kustomize
+      ? ['overlay', r ? e.kustomize.overlay : `${e.kustomize.overlay} (not written yet)`]
+      : ['values file', r ? e.valuesFile : `${e.valuesFile} (not written yet)`],
+    ...(e.kustomize ? [['patches', e.kustomize.patches.join('; ') || 'none'] as [string, string]] : []),
     [
       r?.images === undefined ? 'digest' : 'images',
       r
@@ -314,11 +373,16 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
     `${e.application}  (${e.target})`,
     '',
     ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
-    '',
-    r
-      ? `Values (${e.valuesFile}), each key with the layer that set it:`
-      : 'Values it will get once its ring runs a digest, each key with the layer that set it:',
-    ...e.values.map((v) => `  ${v.key} = ${show(v.value)}  ← ${v.layer}`),
+    // No values reach a Kustomize service's objects: its overlay's patches change them.
+    ...(e.kustomize
+      ? []
+      : [
+          '',
+          r
+            ? `Values (${e.valuesFile}), each key with the layer that set it:`
+            : 'Values it will get once its ring runs a digest, each key with the layer that set it:',
+          ...e.values.map((v) => `  ${v.key} = ${show(v.value)}  ← ${v.layer}`),
+        ]),
   ];
   return `${out.join('\n')}\n`;
 }

@@ -1,0 +1,94 @@
+/**
+ * Kustomize services: storefront's objects come from a Kustomize base in its application
+ * repository (`deploy/kustomize`, as in ./app-base), read at the revision each ring runs: the
+ * base's revision is promoted with the images, ring by ring. status-page's base is kept in the
+ * GitOps repository itself (`bases/status-page`, as in ./platform-base). The synthesizer writes
+ * one overlay per target with the ring's image digests, the namespace, labels and the program's
+ * patches (per service, environment and cluster). Prod gives every namespace a baseline.
+ */
+import {
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Duration,
+  Environment,
+  Gate,
+  KustomizePatch,
+  NamespaceBaseline,
+  Platform,
+  PromotionRing,
+  Service,
+  SyncOption,
+  SyncPolicy,
+  Targets,
+  Workload,
+} from '../../src';
+
+export const WEB_DIGEST = 'sha256:5b0a3c1d9e7f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e4f6a8b0c1d3e5f7a9b';
+export const WORKER_DIGEST = 'sha256:9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e3d2c1b0a';
+export const STATUS_DIGEST = 'sha256:1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809';
+
+export function kustomizePlatform(): Platform {
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
+  const syncPolicy = SyncPolicy.automated({ prune: true, selfHeal: true, options: [SyncOption.CREATE_NAMESPACE] });
+  const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod'), syncPolicy });
+  const prod = new Environment(platform, 'prod', {
+    controlPlane: new ControlPlane(platform, 'prod'),
+    syncPolicy,
+    namespaceBaseline: NamespaceBaseline.standard({
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+      quota: { 'requests.cpu': '8', 'requests.memory': '16Gi', pods: '60' },
+      limits: { defaultRequest: { cpu: '100m', memory: '128Mi' }, defaultLimit: { memory: '512Mi' } },
+    }),
+  });
+  const azure = new Cloud(platform, 'azure');
+  const aws = new Cloud(platform, 'aws');
+  for (const env of [nonprod, prod]) {
+    new Cluster(env, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+    new Cluster(env, 'eu-central-1-01', { cloud: aws, region: 'eu-central-1' });
+  }
+  const canary = prod.node.findChild('westeurope-01') as Cluster;
+
+  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
+  new PromotionRing(platform, 'prod', {
+    targets: Targets.environment(prod).except(Targets.cluster(canary)),
+    gates: [Gate.soak(Duration.hours(24)), Gate.approval()],
+  });
+
+  const storefront = new Service(platform, 'storefront', {
+    images: {
+      web: { repository: 'registry.example.com/shop/storefront-web', initialDigest: WEB_DIGEST },
+      worker: { repository: 'registry.example.com/shop/storefront-worker', initialDigest: WORKER_DIGEST },
+    },
+    workload: Workload.kustomize({
+      promoted: true,
+      labels: { 'app.kubernetes.io/part-of': 'shop' },
+      patches: [
+        KustomizePatch.strategicMerge(
+          { apiVersion: 'apps/v1', kind: 'Deployment', name: 'storefront-web' },
+          { spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'LOG_LEVEL', value: 'info' }] }] } } } },
+        ),
+      ],
+    }),
+  });
+  storefront.deployTo(nonprod, {
+    patches: [KustomizePatch.json({ kind: 'Deployment', name: 'storefront-web' }, [{ op: 'replace', path: '/spec/replicas', value: 1 }])],
+  });
+  storefront.deployTo(prod, {
+    patches: [KustomizePatch.json({ kind: 'Deployment', name: 'storefront-web' }, [{ op: 'replace', path: '/spec/replicas', value: 4 }])],
+  });
+
+  const statusPage = new Service(platform, 'status-page', {
+    image: { repository: 'registry.example.com/shop/status-page' },
+    initialDigest: STATUS_DIGEST,
+    workload: Workload.kustomizePlatformBase({ path: 'bases/status-page' }),
+  });
+  statusPage.deployTo([nonprod, prod]);
+  return platform;
+}
+
+if (require.main === module) kustomizePlatform().synth();

@@ -1,0 +1,269 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse, parseAllDocuments } from 'yaml';
+import { kustomizePlatform, STATUS_DIGEST, WEB_DIGEST, WORKER_DIGEST } from '../../examples/kustomize-platform/main';
+import { FileKind, FileTree } from '../../src/synth/file-tree';
+import { synthesize } from '../../src/synth/synthesize';
+import { buildTree } from '../../src/workspace/build';
+import { writeTree } from '../../src/workspace/checkout/writer';
+import { applicationsOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
+import { runRelease } from '../../src/workspace/release-operations';
+import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
+import { validateKubeObject } from '../support/kube-models';
+
+const EXAMPLE = path.resolve(__dirname, '../../examples/kustomize-platform');
+const APP_REPO = 'https://git.example.com/apps/storefront.git';
+const WEB = 'registry.example.com/shop/storefront-web';
+const WORKER = 'registry.example.com/shop/storefront-worker';
+const PROD_AZURE = 'environments/prod/azure/westeurope-01';
+const NEXT = `sha256:${'c'.repeat(64)}`;
+const tree = synthesize(kustomizePlatform().snapshot());
+const yamlOf = (t: FileTree, p: string): any => parse(t.content(p));
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-kustomize-example-'));
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** The application repository of storefront: the example's base at `deploy/kustomize`, one commit; its SHA. */
+function appRepository(dir: string): string {
+  fs.mkdirSync(path.join(dir, 'deploy'), { recursive: true });
+  fs.cpSync(path.join(EXAMPLE, 'app-base'), path.join(dir, 'deploy/kustomize'), { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, '-c', 'user.name=app', '-c', 'user.email=app@example.com', 'commit', '-q', '-m', 'base');
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+const describeWithKubectl = kubectl.status === 0 ? describe : describe.skip;
+if (kubectl.status !== 0) {
+  console.warn('kubectl was not found: the overlays are not built with `kubectl kustomize` (their fields are still checked).');
+}
+
+/**
+ * `kubectl kustomize` of a target's overlay in the checkout `dir`. The remote base's URL is the
+ * application repository's, which cannot be reached here: the build reads the same base from a
+ * local clone (`file://`), the one change made to the written files.
+ */
+function build(dir: string, target: string, appDir: string): any[] {
+  const base = path.join(dir, target, 'base/kustomization.yaml');
+  if (fs.existsSync(base)) fs.writeFileSync(base, fs.readFileSync(base, 'utf8').split(APP_REPO).join(`file://${appDir}`));
+  const r = spawnSync('kubectl', ['kustomize', path.join(dir, target)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`kubectl kustomize ${target}: ${r.stderr}`);
+  return parseAllDocuments(r.stdout).map((d) => d.toJS());
+}
+
+describe('examples/kustomize-platform', () => {
+  it('writes an overlay, its base at the ring revision, patches and the baseline per target', () => {
+    expect(
+      tree
+        .paths()
+        .filter((p) => p.startsWith(`${PROD_AZURE}/storefront/`))
+        .map((p) => p.slice(PROD_AZURE.length + 12)),
+    ).toEqual([
+      'base/kustomization.yaml',
+      'kustomization.yaml',
+      'limitrange-baseline.yaml',
+      'namespace-storefront.yaml',
+      'networkpolicy-default-deny.yaml',
+      'patches/01-deployment-storefront-web.yaml',
+      'patches/02-deployment-storefront-web.yaml',
+      'resourcequota-baseline.yaml',
+    ]);
+    expect(yamlOf(tree, `${PROD_AZURE}/storefront/kustomization.yaml`)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      // The namespace baseline's objects, in the order the baseline makes them.
+      resources: [
+        'base',
+        'namespace-storefront.yaml',
+        'resourcequota-baseline.yaml',
+        'limitrange-baseline.yaml',
+        'networkpolicy-default-deny.yaml',
+      ],
+      namespace: 'storefront',
+      labels: [
+        {
+          pairs: {
+            'cdk8s-gitops.io/service': 'storefront',
+            'cdk8s-gitops.io/environment': 'prod',
+            'cdk8s-gitops.io/cloud': 'azure',
+            'cdk8s-gitops.io/cluster': 'westeurope-01',
+            'app.kubernetes.io/part-of': 'shop',
+          },
+          includeSelectors: false,
+        },
+      ],
+      images: [
+        { name: WEB, digest: WEB_DIGEST },
+        { name: WORKER, digest: WORKER_DIGEST },
+      ],
+      patches: [
+        {
+          path: 'patches/01-deployment-storefront-web.yaml',
+          target: { group: 'apps', version: 'v1', kind: 'Deployment', name: 'storefront-web' },
+        },
+        { path: 'patches/02-deployment-storefront-web.yaml', target: { kind: 'Deployment', name: 'storefront-web' } },
+      ],
+    });
+    // No ring records a base revision yet: every ring reads the program's (main), unpinned.
+    expect(yamlOf(tree, `${PROD_AZURE}/storefront/base/kustomization.yaml`)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [`${APP_REPO}//deploy/kustomize?ref=main`],
+    });
+    expect(yamlOf(tree, `${PROD_AZURE}/storefront/patches/02-deployment-storefront-web.yaml`)).toEqual([
+      { op: 'replace', path: '/spec/replicas', value: 4 },
+    ]);
+    expect(yamlOf(tree, `${PROD_AZURE}/storefront/patches/01-deployment-storefront-web.yaml`)).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'storefront-web' },
+      spec: { template: { spec: { containers: [{ name: 'web', env: [{ name: 'LOG_LEVEL', value: 'info' }] }] } } },
+    });
+  });
+
+  it('reads a base kept in the GitOps repository by its path from the target, at the same commit', () => {
+    const nonprod = 'environments/nonprod/aws/eu-central-1-01/status-page';
+    expect(tree.paths().filter((p) => p.startsWith(`${nonprod}/`))).toEqual([`${nonprod}/kustomization.yaml`]);
+    expect(yamlOf(tree, `${nonprod}/kustomization.yaml`)).toMatchObject({
+      resources: ['../../../../../bases/status-page'],
+      images: [{ name: 'registry.example.com/shop/status-page', digest: STATUS_DIGEST }],
+    });
+  });
+
+  it('generates each Kustomize service from a plain directory source of the GitOps repository', () => {
+    expect(tree.paths().filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET)).toEqual([
+      'applicationsets/nonprod/kustomize-nonprod.yaml',
+      'applicationsets/nonprod/workloads-nonprod.yaml',
+      'applicationsets/prod/kustomize-prod.yaml',
+      'applicationsets/prod/workloads-prod.yaml',
+    ]);
+    const set = yamlOf(tree, 'applicationsets/prod/kustomize-prod.yaml');
+    expect(set.spec.generators[0].git.directories).toEqual([
+      { path: 'environments/prod/*/*/status-page' },
+      { path: 'environments/prod/*/*/storefront' },
+    ]);
+    expect(set.spec.template.spec.source).toEqual({
+      repoURL: 'https://git.example.com/platform/platform-gitops.git',
+      targetRevision: 'main',
+      path: '{{ .path.path }}',
+    });
+    expect(yamlOf(tree, 'applicationsets/prod/workloads-prod.yaml').spec.generators[0].git.directories).toEqual([
+      { path: 'environments/prod/*/*/*' },
+      { path: 'environments/prod/*/*/status-page', exclude: true },
+      { path: 'environments/prod/*/*/storefront', exclude: true },
+    ]);
+    const dir = tmpDir();
+    try {
+      writeTree(tree, dir);
+      expect(
+        [...applicationsOf(viewOfCheckout(dir)).values()]
+          .filter((a) => a.applicationSet === 'kustomize-prod')
+          .map((a) => `${a.app.metadata.name} ← ${(a.app.spec as any).source.path}`)
+          .sort(),
+      ).toEqual([
+        'status-page-prod-aws-eu-central-1-01 ← environments/prod/aws/eu-central-1-01/status-page',
+        'status-page-prod-azure-westeurope-01 ← environments/prod/azure/westeurope-01/status-page',
+        'storefront-prod-aws-eu-central-1-01 ← environments/prod/aws/eu-central-1-01/storefront',
+        'storefront-prod-azure-westeurope-01 ← environments/prod/azure/westeurope-01/storefront',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('passes kubernetes-models validation for every baseline object', () => {
+    const objects = tree.paths().filter((p) => tree.get(p)!.kind === FileKind.OBJECT);
+    expect(objects).toHaveLength(2 * 2 * 4); // two services on two prod clusters, four baseline objects each
+    for (const p of objects) expect(validateKubeObject(yamlOf(tree, p))).toEqual([]);
+  });
+
+  describeWithArgoCdSchemas('against the Argo CD CRDs', loadArgoCdSchemas(), (validate) => {
+    it('emits ApplicationSets, AppProjects and bootstraps that match them strictly', () => {
+      const argo = tree
+        .paths()
+        .filter((x) => [FileKind.APPLICATION_SET, FileKind.APP_PROJECT, FileKind.BOOTSTRAP].includes(tree.get(x)!.kind));
+      expect(argo.length).toBeGreaterThan(0);
+      for (const p of argo) for (const doc of parseAllDocuments(tree.content(p))) expect(validate(doc.toJS())).toEqual([]);
+    });
+  });
+
+  describeWithKubectl('built with kubectl kustomize', () => {
+    it('builds every overlay: the ring digests pinned, the namespace, labels and the patches of its environment', () => {
+      const dir = tmpDir();
+      try {
+        const appDir = path.join(dir, 'storefront-app');
+        const out = path.join(dir, 'gitops');
+        appRepository(appDir);
+        writeTree(tree, out);
+        fs.cpSync(path.join(EXAMPLE, 'platform-base/status-page'), path.join(out, 'bases/status-page'), { recursive: true });
+        const targets = kustomizePlatform().snapshot().targets;
+        expect(targets).toHaveLength(8);
+        for (const t of targets) {
+          const objects = build(out, `environments/${t.id}`, appDir);
+          const deployments = objects.filter((o) => o.kind === 'Deployment');
+          for (const o of objects) {
+            expect(o.metadata.namespace ?? o.metadata.name).toBe(t.service);
+            expect(o.metadata.labels).toMatchObject({ 'cdk8s-gitops.io/cluster': t.cluster, 'cdk8s-gitops.io/environment': t.environment });
+          }
+          const images = deployments.flatMap((d) => d.spec.template.spec.containers.map((c: any) => c.image)).sort();
+          if (t.service === 'status-page') {
+            expect(images).toEqual([`registry.example.com/shop/status-page@${STATUS_DIGEST}`]);
+            continue;
+          }
+          expect(images).toEqual([`${WEB}@${WEB_DIGEST}`, `${WORKER}@${WORKER_DIGEST}`]);
+          const web = deployments.find((d) => d.metadata.name === 'storefront-web');
+          expect(web.spec.replicas).toBe(t.environment === 'prod' ? 4 : 1);
+          expect(web.spec.template.spec.containers[0].env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }]);
+          // Labels on metadata only: a Deployment's selector cannot change after creation.
+          expect(web.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'storefront-web' } });
+          expect(objects.some((o) => o.kind === 'NetworkPolicy')).toBe(t.environment === 'prod');
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a promotion into nonprod changes only its overlays: the images, and the base at the promoted revision', () => {
+      const dir = tmpDir();
+      try {
+        const appDir = path.join(dir, 'storefront-app');
+        const out = path.join(dir, 'gitops');
+        const sha = appRepository(appDir);
+        const model = kustomizePlatform().snapshot();
+        writeTree(buildTree(model, out), out);
+        const overlays = ['aws/eu-central-1-01', 'azure/westeurope-01'].map(
+          (c) => `environments/nonprod/${c}/storefront/kustomization.yaml`,
+        );
+        const bases = overlays.map((p) => p.replace('kustomization.yaml', 'base/kustomization.yaml'));
+        const read = (p: string): string => fs.readFileSync(path.join(out, p), 'utf8');
+        const old = overlays.map(read);
+        const outcome = runRelease(
+          model,
+          out,
+          { kind: 'promote', service: 'storefront', ring: 'nonprod', images: { web: NEXT, worker: WORKER_DIGEST }, chart: sha },
+          { by: 'alice', now: new Date('2026-03-01T10:00:00Z') },
+        );
+        const report = writeTree(outcome.tree, out);
+        expect(report.updated.filter((p) => p.startsWith('environments/'))).toEqual([bases[0], overlays[0], bases[1], overlays[1]]);
+        overlays.forEach((p, i) => expect(read(p)).toBe(old[i].replace(`digest: ${WEB_DIGEST}`, `digest: ${NEXT}`)));
+        for (const b of bases) expect(parse(read(b)).resources).toEqual([`${APP_REPO}//deploy/kustomize?ref=${sha}`]);
+        const objects = build(out, 'environments/nonprod/azure/westeurope-01/storefront', appDir);
+        expect(
+          objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'storefront-web').spec.template.spec.containers[0].image,
+        ).toBe(`${WEB}@${NEXT}`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
