@@ -141,25 +141,22 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   }
 
   const onDisk = viewOfCheckout(dir);
-  // Files nobody recorded in the directories Argo CD applies whole: a rendered target's, and every baseline.
-  const rendered = new Set(model.services.filter((s) => s.source.kind === 'rendered').map((s) => s.name));
-  const baselines = new Set(model.environments.filter((e) => e.namespaceBaseline).map((e) => e.name));
-  const deployedWhole = new Set<string>();
-  for (const t of model.targets) {
-    const directory = targetDirectory(model, t);
-    if (baselines.has(t.environment)) deployedWhole.add(`${directory}/${BASELINE_DIRECTORY}/`);
-    if (rendered.has(t.service)) deployedWhole.add(`${directory}/`);
-  }
-  for (const p of onDisk.files) {
-    const under = p.lastIndexOf('/') === -1 ? '' : p.slice(0, p.lastIndexOf('/') + 1);
-    if (!deployedWhole.has(under) || manifest.files.has(p) || flagged.has(p)) continue;
-    findings.push(
-      finding(
-        FindingKind.STRAY_FILE,
-        p,
-        `${p} was not written by cdk8s-gitops, and Argo CD applies every manifest of ${under.slice(0, -1)}.`,
-      ),
-    );
+  for (const [directory, whole] of directoriesArgoCdReads(model)) {
+    for (const e of checkout.list(directory)) {
+      const p = `${directory}/${e.name}`;
+      if (e.isDirectory() || manifest.files.has(p) || flagged.has(p)) continue;
+      const sourceParameters = e.name.startsWith('.argocd-source');
+      if (!sourceParameters && !whole) continue;
+      findings.push(
+        finding(
+          FindingKind.STRAY_FILE,
+          p,
+          sourceParameters
+            ? `${p} was not written by cdk8s-gitops, and Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies).`
+            : `${p} was not written by cdk8s-gitops, and Argo CD applies every manifest of ${directory}.`,
+        ),
+      );
+    }
   }
   const actual = applicationsOf(onDisk);
   // The files of a ring held at its release are the program's as they stand (CG214).
@@ -247,4 +244,24 @@ function sourceDirectory(app: GeneratedApplication): string {
   return String(valueFile ?? path ?? app.metadata.name)
     .replace(/^\$values\//, '')
     .replace(/\/values\.yaml$/, '');
+}
+
+/**
+ * The directories of the tree Argo CD reads as an Application's source path (a rendered or
+ * Kustomize target's; a Helm target's baseline), each with whether it applies every manifest in
+ * it (all but a Kustomize overlay's, which applies what the overlay names). Argo CD merges an `.argocd-source*.yaml` found in any of
+ * them into the Application's source, and a directory source applies hidden files too.
+ */
+function directoriesArgoCdReads(model: PlatformModel): Map<string, boolean> {
+  const kinds = new Map(model.services.map((s) => [s.name, s.source.kind]));
+  const baselines = new Set(model.environments.filter((e) => e.namespaceBaseline).map((e) => e.name));
+  const out = new Map<string, boolean>();
+  for (const t of model.targets) {
+    const directory = targetDirectory(model, t);
+    const kind = kinds.get(t.service);
+    // A Helm target's directory is no source's path: its Application reads the values file by a `$values` ref.
+    if (kind !== 'helm') out.set(directory, kind === 'rendered');
+    else if (baselines.has(t.environment)) out.set(`${directory}/${BASELINE_DIRECTORY}`, true);
+  }
+  return out;
 }

@@ -10,6 +10,9 @@ import { buildTree } from '../../src/workspace/build';
 import { writeTree } from '../../src/workspace/checkout/writer';
 import { applicationsOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
 import { runRelease } from '../../src/workspace/release-operations';
+import { checkCheckout } from '../../src/workspace/check';
+import { readLedgers } from '../../src/workspace/ledgers';
+import { treeFromLedgers } from '../../src/synth/build';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
 import { validateKubeObject } from '../support/kube-models';
 
@@ -175,6 +178,23 @@ describe('examples/kustomize-platform', () => {
         'status-page-prod-azure-westeurope-01 ← environments/prod/azure/westeurope-01/status-page',
         'storefront-prod-aws-eu-central-1-01 ← environments/prod/aws/eu-central-1-01/storefront',
         'storefront-prod-azure-westeurope-01 ← environments/prod/azure/westeurope-01/storefront',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check names source parameters beside an overlay, which could set its images, but no file the overlay does not name', () => {
+    const dir = tmpDir();
+    try {
+      const model = kustomizePlatform().snapshot();
+      writeTree(buildTree(model, dir), dir);
+      const target = `${PROD_AZURE}/storefront`;
+      fs.writeFileSync(path.join(dir, target, '.argocd-source.yaml'), `kustomize:\n  images:\n    - ${WEB}@${NEXT}\n`);
+      fs.writeFileSync(path.join(dir, target, 'notes.yaml'), 'a: 1\n');
+      const ledgers = readLedgers(model, dir);
+      expect(checkCheckout(model, treeFromLedgers(model, ledgers), ledgers, dir).map((f) => `${f.code} ${f.path}`)).toEqual([
+        `CG423 ${target}/.argocd-source.yaml`,
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

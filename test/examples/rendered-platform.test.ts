@@ -11,6 +11,9 @@ import { buildTree } from '../../src/workspace/build';
 import { writeTree } from '../../src/workspace/checkout/writer';
 import { applicationsOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
 import { runRelease } from '../../src/workspace/release-operations';
+import { checkCheckout } from '../../src/workspace/check';
+import { readLedgers } from '../../src/workspace/ledgers';
+import { treeFromLedgers } from '../../src/synth/build';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
 import { validateKubeObject } from '../support/kube-models';
 
@@ -256,6 +259,32 @@ describe('examples/rendered-platform', () => {
       deployments.forEach((p, i) => {
         expect(before(p)).toBe(old[i].replace(`${ORDERS}@${ORDERS_DIGEST}`, `${ORDERS}@${NEXT}`));
       });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('check names what Argo CD would apply beside the written files: hidden files too, and source parameter files', () => {
+    const dir = tmpDir();
+    try {
+      const model = renderedPlatform().snapshot();
+      writeTree(buildTree(model, dir), dir);
+      const planted = [
+        `${PROD_AZURE}/orders-api/.zz.yaml`,
+        `${PROD_AZURE}/orders-api/.argocd-source.yaml`,
+        `${PROD_AZURE}/payments-api/baseline/.hidden.yaml`,
+        `${PROD_AZURE}/payments-api/baseline/.argocd-source-payments-api-prod-azure-westeurope-01.yaml`,
+      ];
+      for (const p of planted) fs.writeFileSync(path.join(dir, p), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n');
+      // Beside a values file nothing is applied, nor are source parameters read: not reported.
+      fs.writeFileSync(path.join(dir, `${PROD_AZURE}/payments-api/notes.yaml`), 'a: 1\n');
+      fs.writeFileSync(path.join(dir, `${PROD_AZURE}/payments-api/.argocd-source.yaml`), 'a: 1\n');
+      const ledgers = readLedgers(model, dir);
+      const findings = checkCheckout(model, treeFromLedgers(model, ledgers), ledgers, dir);
+      expect(findings.map((f) => `${f.code} ${f.path}`)).toEqual([...planted].sort().map((p) => `CG423 ${p}`));
+      expect(
+        findings.find((f) => f.path.endsWith('baseline/.argocd-source-payments-api-prod-azure-westeurope-01.yaml'))!.message,
+      ).toContain('Argo CD merges it into the source of the Application');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
