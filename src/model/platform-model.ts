@@ -284,17 +284,25 @@ export interface KustomizeSourceModel {
 
 /** Which objects a Kustomize patch applies to (Kustomize's patch `target`). */
 export interface KustomizePatchTargetModel {
+  /** API group of the objects, e.g. `apps`. @default - any group (the core group: none) */
   readonly group?: string;
+  /** API version of the objects, e.g. `v1`. @default - any version */
   readonly version?: string;
+  /** Kind of the objects, e.g. `Deployment`. */
   readonly kind: string;
+  /** Name of the object. @default - every object of the kind the selectors pick */
   readonly name?: string;
+  /** Namespace of the objects, as the base gives it. @default - any */
   readonly namespace?: string;
+  /** Label selector of the objects, e.g. `app=web`. @default - none */
   readonly labelSelector?: string;
+  /** Annotation selector of the objects. @default - none */
   readonly annotationSelector?: string;
 }
 
 /** One patch of a Kustomize overlay: a strategic merge patch (an object) or JSON 6902 operations (a list). */
 export interface KustomizePatchModel {
+  /** Which objects of the base it applies to. */
   readonly target: KustomizePatchTargetModel;
   /** The patch as written to its file: a partial object with `apiVersion`, `kind` and `metadata.name`, or a list of operations. */
   readonly patch: Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[];

@@ -1,3 +1,4 @@
+import { isMap } from '../core/plain';
 import { ClusterModel, PlatformModel, ServiceModel, TargetModel } from './platform-model';
 import { serviceImages, ServiceImage } from './images';
 import { mergeValues, Values, ValuesLayer } from './values';
@@ -59,4 +60,14 @@ function setKeyPath(target: Record<string, unknown>, path: string, value: unknow
 /** The merged values of layers, as the plain data a render function reads. */
 export function mergedValues(layers: readonly ValuesLayer[]): Values {
   return mergeValues(layers) as Values;
+}
+
+/** The value at a dotted key path of values (as `setKeyPath` sets it), or undefined. */
+export function valueAtKeyPath(values: unknown, path: string): unknown {
+  let at = values;
+  for (const key of path.split('.')) {
+    if (!isMap(at)) return undefined;
+    at = at[key];
+  }
+  return at;
 }

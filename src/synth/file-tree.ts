@@ -134,6 +134,18 @@ export interface FileTreeOptions {
 }
 
 /** A target whose files a tree keeps as they are: its ring runs a release that does not fit its service's images. */
+export interface HeldImage {
+  /** The image's name in the release; undefined for the one image of a release that names none. */
+  readonly name?: string;
+  /** The key path of its map in a values file, e.g. `image` or `worker.image`. */
+  readonly valuesKey: string;
+  /** Its repository, where the program names it; undefined where it does not. */
+  readonly repository?: string;
+  /** The digest or tag the release gives it. */
+  readonly version: string;
+}
+
+/** A target of a ring held at its release (see {@link FileTree.held}): what its files must run. */
 export interface HeldTarget {
   /** Why (CG214's message). */
   readonly reason: string;
@@ -145,8 +157,12 @@ export interface HeldTarget {
   readonly version: string;
   /** The files the program makes for the target, by path: a target that holds others was written for another workload. */
   readonly paths: readonly string[];
-  /** The repositories of the service's images, as the program names them. */
-  readonly repositories: readonly string[];
+  /**
+   * The images of the ring's release, each where the target's files hold it: its values key, its
+   * repository where the program still names the image (undefined where it no longer does: the
+   * repository the release ran is not known), and the version the release gives it.
+   */
+  readonly images: readonly HeldImage[];
   /**
    * The chart revision the ring's release makes the target read, where its environment's
    * ApplicationSets read it from the target's release file.

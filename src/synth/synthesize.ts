@@ -3,10 +3,10 @@ import { buildWorkloadSets } from './argocd/application-set';
 import { buildBootstrap } from './argocd/bootstrap';
 import type { ArgoObject } from '../model/argo-object';
 import { clusterIndex } from '../model/cluster-index';
-import { FileEntry, FileKind, FileTree, fingerprint, HeldTarget, TreePart } from './file-tree';
+import { FileEntry, FileKind, FileTree, fingerprint, HeldImage, HeldTarget, TreePart } from './file-tree';
 import { PlatformModel, ServiceModel } from '../model/platform-model';
 import { Problem, problem } from '../core/errors';
-import { compareNames, imageNames, serviceImages } from '../model/images';
+import { compareNames, defaultValuesKey, imageNames, serviceImages } from '../model/images';
 import { describeVersion, initialRelease, Release, releaseVersion, sortedImages } from '../release/release';
 import { RingRelease, sourceKindOf } from './sources';
 import { targetDirectory } from '../model/placement';
@@ -128,6 +128,25 @@ export function releaseMismatch(service: ServiceModel, ring: string, release: Ri
   });
 }
 
+/**
+ * The images a held ring's release runs, where its target's files hold each: the program's values
+ * key and repository for an image it still names; for one it no longer names, the default key
+ * of its name (`image` for the one image of a release that names none) and no repository.
+ */
+function heldImages(service: ServiceModel, release: RingRelease): HeldImage[] {
+  const declared = serviceImages(service);
+  if (release.images === undefined) {
+    const at = declared.find((i) => i.valuesKey === 'image');
+    return [{ valuesKey: 'image', ...(at === undefined ? {} : { repository: at.repository }), version: release.version }];
+  }
+  return Object.entries(release.images).map(([name, version]) => {
+    const at = declared.find((i) => i.name === name);
+    return at === undefined
+      ? { name, valuesKey: defaultValuesKey(name), version }
+      : { name, valuesKey: at.valuesKey, repository: at.repository, version };
+  });
+}
+
 /** A ring of a service whose release does not fit the service's images (see {@link heldRings}). */
 export interface HeldRing {
   readonly service: string;
@@ -227,7 +246,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         ring: t.ring,
         version: release.version,
         paths,
-        repositories: serviceImages(service).map((i) => i.repository),
+        images: heldImages(service, release),
         ...(releaseFile?.release === undefined ? {} : { chart: { file: releaseFile.path, revision: releaseFile.release } }),
       });
       continue;

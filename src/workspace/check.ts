@@ -46,6 +46,16 @@ export const FINDING_CODES: Readonly<Record<FindingKind, ErrorCode>> = {
   [FindingKind.STRAY_FILE]: 'CG423',
 };
 
+/** What {@link checkCheckout} compares the checkout with besides the program. */
+export interface CheckOptions {
+  /**
+   * The base of the change set the checkout is (`check --base <ref>`): `read` gives the text of
+   * files there (undefined for a file it does not have).
+   * @default - no base: the checkout is compared with the program alone
+   */
+  readonly base?: { readonly ref: string; read(paths: readonly string[]): ReadonlyMap<string, string | undefined> };
+}
+
 /** One difference between the checkout and what the program synthesizes. */
 export interface Finding {
   readonly kind: FindingKind;
@@ -69,7 +79,13 @@ function finding(kind: FindingKind, path: string, message: string, fix?: string)
  * become Applications nobody declared, and values whose digest disagrees with the ledger.
  * Reads only; changes nothing.
  */
-export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: ReadonlyMap<string, LedgerFile>, dir: string): Finding[] {
+export function checkCheckout(
+  model: PlatformModel,
+  tree: FileTree,
+  ledgers: ReadonlyMap<string, LedgerFile>,
+  dir: string,
+  options: CheckOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
   const checkout = new Checkout(dir);
   if (checkout.kind(TRANSACTION_DIR) !== 'missing') {
@@ -108,6 +124,27 @@ export function checkCheckout(model: PlatformModel, tree: FileTree, ledgers: Rea
   for (const problem of write.held) {
     if (problem.file !== undefined && flagged.has(problem.file)) continue;
     findings.push(finding(FindingKind.OUT_OF_DATE, problem.file ?? '.', problem.message, problem.fix));
+  }
+  // A held ring's files stay as they are until a release of the program's images is promoted
+  // into it: a change to them since the base of a change set (`check --base`) is one nobody may
+  // make, whatever they run now (they can no longer be made again to compare with).
+  if (options.base !== undefined) {
+    for (const [held, h] of tree.held) {
+      const paths = [...manifest.files.keys()].filter((p) => p.startsWith(held) && !flagged.has(p)).sort();
+      const before = options.base.read(paths);
+      for (const p of paths) {
+        if (readFile(checkout, p) === before.get(p)) continue;
+        flagged.add(p);
+        findings.push(
+          finding(
+            FindingKind.OUT_OF_DATE,
+            p,
+            `${p} changed since ${options.base.ref}, but it is a file of ring "${h.ring}" of ${h.service}, which is held at its release: its files stay as they are until a release of the program's images is promoted into it.`,
+            `Restore it (git checkout ${options.base.ref} -- ${p}); change what the ring runs with promote, once a release of the program's images can go into it.`,
+          ),
+        );
+      }
+    }
   }
   for (const [p, w] of write.writes) {
     if (flagged.has(p)) continue;

@@ -312,7 +312,7 @@ describe('a service with named images, through the CLI', () => {
     expect([forgedCheck.code, forgedCheck.stdout]).toEqual([
       2,
       expect.stringContaining(
-        `environments/prod/aws/eu-01/payments-api runs registry.example.com/shop/payments-api at ${A}, but ring "prod" of payments-api, which the program puts it in, runs ${SEED}`,
+        `environments/prod/aws/eu-01/payments-api runs registry.example.com/shop/payments-api at ${A} under image, but ring "prod" of payments-api, which the program puts it in, runs ${SEED}`,
       ),
     ]);
     expect((await cli(a, ['synth'], T0, moved)).stderr).toContain(

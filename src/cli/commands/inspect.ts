@@ -4,7 +4,8 @@ import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
 import { releaseFilesInUse } from '../../workspace/build';
 import { releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../synth/status';
-import { checkCheckout } from '../../workspace/check';
+import { checkCheckout, CheckOptions } from '../../workspace/check';
+import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { applicationsOf, viewOfCheckout } from '../../workspace/inspect/checkout';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
@@ -160,7 +161,7 @@ Example:
     assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
     const ledgers = readLedgers(model, out);
     const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) });
-    const findings = checkCheckout(model, tree, ledgers, out);
+    const findings = checkCheckout(model, tree, ledgers, out, values.base === undefined ? {} : { base: baseReader(out, values.base) });
     for (const note of tree.notes) ctx.stderr.write(`Note: ${note}\n`);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
@@ -171,3 +172,10 @@ Example:
     return findings.length === 0 ? ExitCode.OK : ExitCode.CHANGES;
   },
 };
+
+/** The files of the commit `ref` names, for `check --base` (assertCheckoutLedgers made sure it names one). */
+function baseReader(out: string, ref: string): NonNullable<CheckOptions['base']> {
+  const git = LedgerGit.open(out);
+  const commit = git?.commitOf(ref);
+  return { ref, read: (paths) => (git === undefined || commit === undefined ? new Map() : git.at(commit, paths)) };
+}

@@ -2,7 +2,7 @@ import { isMap } from '../../core/plain';
 import { readYaml } from '../../core/yaml/read';
 import { FileKind, fingerprint } from '../file-tree';
 import { PlatformModel, ServiceModel } from '../../model/platform-model';
-import { sdkLayer, serviceReleaseValues } from '../../model/target-values';
+import { sdkLayer, serviceReleaseValues, valueAtKeyPath } from '../../model/target-values';
 import { encodeVersions, serviceImages } from '../../model/images';
 import { releaseVersion } from '../../release/release';
 import { mergeValues, ValuesLayer } from '../../model/values';
@@ -141,7 +141,7 @@ export const helmSource: SourceKind = {
         }
         const versions: Record<string, string> = {};
         for (const i of serviceImages(service)) {
-          const image = atKeyPath(v, i.valuesKey);
+          const image = valueAtKeyPath(v, i.valuesKey);
           const version = isMap(image) ? (image.digest ?? image.tag) : undefined;
           if (typeof version !== 'string') return undefined;
           versions[i.name!] = version;
@@ -161,13 +161,3 @@ export const helmSource: SourceKind = {
     return releaseVersion(state);
   },
 };
-
-/** The value at a dotted key path of values, or undefined. */
-function atKeyPath(values: unknown, path: string): unknown {
-  let at = values;
-  for (const key of path.split('.')) {
-    if (!isMap(at)) return undefined;
-    at = at[key];
-  }
-  return at;
-}

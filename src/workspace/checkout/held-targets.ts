@@ -8,7 +8,8 @@
 import { GitOpsError, Problem, problem } from '../../core/errors';
 import { isMap } from '../../core/plain';
 import { readWrittenYaml, readYaml } from '../../core/yaml/read';
-import { containerImages, decodeVersions } from '../../model/images';
+import { containerImages } from '../../model/images';
+import { valueAtKeyPath } from '../../model/target-values';
 import type { FileTree, HeldTarget } from '../../synth/file-tree';
 import type { ManifestEntry } from '../../synth/manifest';
 import { baseRevisionIn, KUSTOMIZATION_FILE, overlayImages, RELEASE_FILE } from '../../synth/sources';
@@ -123,49 +124,62 @@ function heldRunsOther(files: readonly (readonly [string, string | undefined])[]
     if (revision !== h.chart.revision)
       return `chart ${typeof revision === 'string' ? revision : 'of no revision it can read'} (its ring's is ${h.chart.revision})`;
   }
-  // What the files run: the images of the service's repositories, read from the files as
-  // cdk8s-gitops writes them (values files: every map with a repository; objects: every container
-  // image). Each must run a version of the ring's release, and each version of it must run.
-  const wanted = new Set(Object.values(decodeVersions(h.version) ?? { '': h.version }));
-  const ours = new Set(h.repositories);
-  const runs: { readonly repository: string; readonly version: string | undefined }[] = [];
+  // What the files run, image by image of the ring's release, read from the files as
+  // cdk8s-gitops writes them: a values file holds each image at its values key, an overlay sets
+  // each by repository, rendered objects name each in their containers. Anything else in the
+  // files is the program's as it stood (a change to it is found against the base of a change
+  // set, `check --base`).
+  const values: unknown[] = [];
+  const overlays: ImageAt[][] = [];
+  const containers: ImageAt[] = [];
   for (const [p, text] of files) {
     if (text === undefined || !p.endsWith('.yaml') || p === h.chart?.file) continue;
     const docs = readWrittenYaml(text);
     if (docs === undefined) return `${p.slice(p.lastIndexOf('/') + 1)}, which is not as cdk8s-gitops writes it`;
-    for (const doc of docs) {
-      runs.push(
-        ...(p.endsWith('/values.yaml')
-          ? valuesImages(doc)
-          : p.endsWith(`/${KUSTOMIZATION_FILE}`)
-            ? overlayImages(doc)
-            : containerImages(doc).map(imageOfReference)),
-      );
+    if (p.endsWith('/values.yaml')) values.push(...docs);
+    else if (p.endsWith(`/${KUSTOMIZATION_FILE}`)) overlays.push(...docs.map(overlayImages));
+    else for (const doc of docs) containers.push(...containerImages(doc).map(imageOfReference));
+  }
+  // Objects beside a values file or an overlay are its baseline or patches, which hold no image of the release.
+  const rendered = values.length === 0 && overlays.length === 0;
+  for (const image of h.images) {
+    const ours = (i: ImageAt): boolean =>
+      image.repository === undefined ? i.version === image.version : i.repository === image.repository;
+    const runs = (i: ImageAt): string => `${i.repository} at ${i.version ?? 'no digest or tag'}`;
+    const what = image.repository ?? (image.name === undefined ? 'its image' : `image ${image.name}`);
+    for (const doc of values) {
+      const map = valueAtKeyPath(doc, image.valuesKey);
+      if (!isMap(map)) return `no image under ${image.valuesKey}`;
+      const version = map.digest ?? map.tag;
+      const at = {
+        repository: typeof map.repository === 'string' ? map.repository : 'no repository',
+        version: typeof version === 'string' ? version : undefined,
+      };
+      if (
+        at.version !== image.version ||
+        typeof map.repository !== 'string' ||
+        (image.repository !== undefined && at.repository !== image.repository)
+      )
+        return `${runs(at)} under ${image.valuesKey}`;
     }
+    for (const entries of overlays) {
+      const mine = entries.filter(ours);
+      if (mine.length === 1 && mine[0].version === image.version) continue;
+      return mine.length === 0 ? `no image entry of ${what}` : mine.map(runs).join(', ');
+    }
+    if (!rendered) continue;
+    const mine = containers.filter(ours);
+    const other = mine.find((i) => i.version !== image.version);
+    if (other !== undefined) return runs(other);
+    if (mine.length === 0) return `no container of ${what}`;
   }
-  for (const r of runs) {
-    if (r.version === undefined) return `an image of ${r.repository} with no digest or tag it can read`;
-    if (ours.has(r.repository) && !wanted.has(r.version)) return `${r.repository} at ${r.version}`;
-  }
-  const missing = [...wanted].filter((v) => !runs.some((r) => r.version === v));
-  return missing.length === 0 ? undefined : `none of ${missing.join(', ')}`;
+  return undefined;
 }
 
-/** The image maps of a values document (any map with a `repository`), with the digest or tag each holds. */
-function valuesImages(doc: unknown): { repository: string; version: string | undefined }[] {
-  const out: { repository: string; version: string | undefined }[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (isMap(v)) {
-      if (typeof v.repository === 'string') {
-        const version = v.digest ?? v.tag;
-        out.push({ repository: v.repository, version: typeof version === 'string' ? version : undefined });
-      }
-      Object.values(v).forEach(walk);
-    }
-  };
-  walk(doc);
-  return out;
+/** An image as a file holds it: its repository, and the digest or tag it runs there. */
+interface ImageAt {
+  readonly repository: string;
+  readonly version: string | undefined;
 }
 
 /** A container image reference, `<repository>@sha256:…` or `<repository>:<tag>`, as repository and version. */

@@ -191,7 +191,8 @@ describe('a held ring, written into a checkout', () => {
 
     // THEN the write refuses, and nothing is written
     expect(plan.held.map((p) => `${p.code} ${p.message}`)).toEqual([
-      `CG214 environments/prod/aws/eu-01/orders runs ${API} at ${A2}, but ring "prod" of orders, which the program puts it in, runs ${A1} and is held at it: the target would go on running another release than its ring (a target moved into a held ring, or its files changed by hand). Nothing was written.`,
+      // The moved target's values name the images api and worker: none is where the held release's one image is.
+      `CG214 environments/prod/aws/eu-01/orders runs no image under image, but ring "prod" of orders, which the program puts it in, runs ${A1} and is held at it: the target would go on running another release than its ring (a target moved into a held ring, or its files changed by hand). Nothing was written.`,
     ]);
     expect(() => writeTree(held, dir)).toThrow('CG214');
     expect(fs.readFileSync(path.join(dir, 'environments/prod/aws/eu-01/orders/values.yaml'), 'utf8')).toBe(before);
