@@ -4,8 +4,8 @@ import type { CommandContext } from './command';
 /**
  * Tells on stderr what a write did besides what the program asked: owned files edited by hand
  * that it put back, files it no longer generates that it kept because they were changed, files
- * whose record in the manifest was lost that it recorded again, and ledgers edited by hand
- * that the ring rules accept, whose edit it recorded.
+ * whose record in the manifest was lost that it recorded again, targets new to a held ring it
+ * did not write yet, and ledgers edited by hand that the ring rules accept, whose edit it recorded.
  */
 export function printWriteNotes(ctx: CommandContext, r: WriteReport): void {
   const one = (n: number, singular: string, plural: string): string => (n === 1 ? singular : plural);
@@ -29,6 +29,13 @@ export function printWriteNotes(ctx: CommandContext, r: WriteReport): void {
         `was missing (a shard or the manifest deleted or edited). Commit the manifest with the rest:\n`,
     );
     for (const p of r.recorded) ctx.stderr.write(`    ${p}\n`);
+  }
+  if (r.waiting.length > 0) {
+    const n = r.waiting.length;
+    ctx.stderr.write(
+      `Not written yet: ${n} target${one(n, '', 's')} new to a ring held at its release; ${one(n, 'it is', 'they are')} written, and ${one(n, 'its Application', 'their Applications')} made, once the ring runs a release of the program's images:\n`,
+    );
+    for (const p of r.waiting) ctx.stderr.write(`    ${p}\n`);
   }
   if (r.acceptedEdits.length > 0) {
     const n = r.acceptedEdits.length;

@@ -14,6 +14,11 @@ export interface WriteReport {
   readonly recorded: readonly string[];
   /** Ledgers edited by hand that the ring rules accept: kept as edited, and recorded in the manifest. */
   readonly acceptedEdits: readonly string[];
+  /**
+   * Directories of targets new to a ring held at its release (a cluster added to it, a service
+   * deployed there again): not written until the ring runs a release of the program's images.
+   */
+  readonly waiting: readonly string[];
   /** Number of owned files left as they were. */
   readonly unchanged: number;
   /** Number of files written to disk (created + updated, and the manifest when it changed). */

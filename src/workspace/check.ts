@@ -53,7 +53,12 @@ export interface CheckOptions {
    * files there (undefined for a file it does not have).
    * @default - no base: the checkout is compared with the program alone
    */
-  readonly base?: { readonly ref: string; read(paths: readonly string[]): ReadonlyMap<string, string | undefined> };
+  readonly base?: {
+    readonly ref: string;
+    read(paths: readonly string[]): ReadonlyMap<string, string | undefined>;
+    /** Every file below the directory `dir` there. */
+    list(dir: string): readonly string[];
+  };
 }
 
 /** One difference between the checkout and what the program synthesizes. */
@@ -130,7 +135,10 @@ export function checkCheckout(
   // make, whatever they run now (they can no longer be made again to compare with).
   if (options.base !== undefined) {
     for (const [held, h] of tree.held) {
-      const paths = [...manifest.files.keys()].filter((p) => p.startsWith(held) && !flagged.has(p)).sort();
+      // What the target has now and what it had there: files deleted since count as changed.
+      const paths = [...new Set([...manifest.files.keys(), ...options.base.list(held.slice(0, -1))])]
+        .filter((p) => p.startsWith(held) && !flagged.has(p))
+        .sort();
       const before = options.base.read(paths);
       for (const p of paths) {
         if (readFile(checkout, p) === before.get(p)) continue;

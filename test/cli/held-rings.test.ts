@@ -13,6 +13,7 @@ import { Sandbox } from '../git/sandbox';
 import { recordInManifest } from '../support/manifest';
 import { contentHash } from '../../src/synth/file-tree';
 import { readManifest } from '../../src/workspace/checkout/manifest-io';
+import { serializeManifest } from '../../src/synth/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
@@ -31,7 +32,7 @@ const WORKER = 'registry.example.com/shop/orders-worker';
  * payments-api has one image, with values that hold other image maps (a chart dependency's image
  * without a tag, and a debug image of its own repository at a tag); `PAYMENTS_IMAGES=1` names
  * its images. orders has api and worker; `ORDERS_RENAME=1` renames worker to jobs, at the same
- * values key.
+ * values key. `EXTRA_CLUSTER=1` adds a cluster to prod.
  */
 const PROGRAM = `
 const { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
@@ -45,6 +46,7 @@ const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(
 const aws = new Cloud(platform, 'aws');
 new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
 new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+if (process.env.EXTRA_CLUSTER === '1') new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
 new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
 new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
 
@@ -175,5 +177,51 @@ describe('held rings, through the CLI', () => {
       `CG415 ${VALUES('payments-api', 'prod')}: ${VALUES('payments-api', 'prod')} changed since origin/main, but it is a file of ring "prod" of payments-api, which is held at its release`,
     );
     expect(check.stdout).toContain(`git checkout origin/main -- ${VALUES('payments-api', 'prod')}`);
+  });
+
+  test('a target new to a held ring waits for the promotion that ends the hold, which writes it; a held target deleted with its records is found against the base', async () => {
+    const named = { PAYMENTS_IMAGES: '1' };
+    expect((await cli(a, ['publish', '--by', 'platform-team'], named)).code).toBe(0);
+    expect(
+      (
+        await cli(
+          a,
+          ['promote', 'payments-api', '--ring', 'nonprod', '--digest', `api=${A}`, '--digest', `worker=${W}`, '--by', 'alice', '--publish'],
+          named,
+        )
+      ).code,
+    ).toBe(0);
+    const grown = { ...named, EXTRA_CLUSTER: '1' };
+    const added = VALUES('payments-api', 'prod').replace('eu-01', 'eu-02');
+    const plan = await cli(a, ['plan'], grown);
+    expect(plan.stderr).toContain(
+      `Note: ${path.dirname(added)} is new to a ring held at its release: synth writes it once the ring runs a release of the program's images.`,
+    );
+    const synth = await cli(a, ['synth'], grown);
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toContain(`Not written yet: 1 target new to a ring held at its release`);
+    expect(fs.existsSync(path.join(a, added))).toBe(false);
+    expect(fs.existsSync(path.join(a, VALUES('orders', 'prod').replace('eu-01', 'eu-02')))).toBe(true);
+    sandbox.git(a, 'add', '-A');
+    sandbox.git(a, 'commit', '-qm', 'add eu-02');
+    const promoted = await cli(a, ['promote', 'payments-api', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob'], grown);
+    expect(promoted.code).toBe(0);
+    expect(parseYaml(fs.readFileSync(path.join(a, added), 'utf8')).api.image).toEqual({ repository: PAYMENTS, digest: A });
+    expect((await cli(a, ['check'], grown)).code).toBe(0);
+
+    // Files and records of a held target removed in one commit: the target waits, and check --base names what went.
+    sandbox.git(a, 'reset', '-q', '--hard', 'origin/main');
+    const held = VALUES('payments-api', 'prod');
+    const manifest = readManifest(a);
+    const files = new Map(manifest.files);
+    files.delete(held);
+    for (const [p, text] of serializeManifest({ ...manifest, files })) fs.writeFileSync(path.join(a, p), text);
+    fs.rmSync(path.join(a, held));
+    sandbox.git(a, 'commit', '-qam', 'remove a held target');
+    const check = await cli(a, ['check', '--base', 'origin/main'], named);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain(
+      `CG415 ${held}: ${held} changed since origin/main, but it is a file of ring "prod" of payments-api, which is held at its release`,
+    );
   });
 });

@@ -318,17 +318,21 @@ describe('a service with named images, through the CLI', () => {
     expect((await cli(a, ['synth'], T0, moved)).stderr).toContain(
       `CG214 environments/prod/aws/eu-01/payments-api runs registry.example.com/shop/payments-api at ${A}`,
     );
-    // and a held target whose files and records were removed: refused, its Application would be gone
+    // and a held target whose files and records were removed: it waits, as a target new to the ring
+    // would (nothing can be written for it), and check against the base names what went
     const manifest = readManifest(a);
     const files = new Map(manifest.files);
     files.delete(PAYMENTS('prod'));
     for (const [p, text] of serializeManifest({ ...manifest, files })) fs.writeFileSync(path.join(a, p), text);
     fs.rmSync(prodFile);
     const gone = await cli(a, ['synth'], T0, moved);
-    expect([gone.code, gone.stderr]).toEqual([
-      1,
+    expect([gone.code, gone.stderr]).toEqual([0, expect.stringContaining(`Not written yet: 1 target new to a ring held at its release`)]);
+    expect(fs.existsSync(prodFile)).toBe(false);
+    const against = await cli(a, ['check', '--base', 'HEAD'], T0, moved);
+    expect([against.code, against.stdout]).toEqual([
+      2,
       expect.stringContaining(
-        'CG214 The program puts the target environments/prod/aws/eu-01/payments-api in ring "prod" of payments-api, which is held at its release, and the target has no files',
+        `CG415 ${PAYMENTS('prod')}: ${PAYMENTS('prod')} changed since HEAD, but it is a file of ring "prod" of payments-api`,
       ),
     ]);
     sandbox.git(a, 'checkout', '--', '.');

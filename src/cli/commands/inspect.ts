@@ -64,6 +64,11 @@ Example:
     for (const p of [...write.held, ...(fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : [])]) {
       ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
     }
+    for (const d of write.waiting) {
+      ctx.stderr.write(
+        `Note: ${d} is new to a ring held at its release: synth writes it once the ring runs a release of the program's images.\n`,
+      );
+    }
     for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
     for (const note of [...tree.notes, ...unpinnedChartNotes(releaseOverview(model, ledgers))]) ctx.stderr.write(`Note: ${note}\n`);
     const created = plan.files.filter((f) => f.change === 'create').map((f) => f.path);
@@ -177,5 +182,9 @@ Example:
 function baseReader(out: string, ref: string): NonNullable<CheckOptions['base']> {
   const git = LedgerGit.open(out);
   const commit = git?.commitOf(ref);
-  return { ref, read: (paths) => (git === undefined || commit === undefined ? new Map() : git.at(commit, paths)) };
+  return {
+    ref,
+    read: (paths) => (git === undefined || commit === undefined ? new Map() : git.at(commit, paths)),
+    list: (dir) => (git === undefined || commit === undefined ? [] : git.filesAt(commit, dir, true)),
+  };
 }

@@ -24,34 +24,40 @@ export function assertHeldFit(plan: { readonly held: readonly Problem[] }): void
   }
 }
 
+/** What a write finds of the targets of held rings (see `FileTree.held`). */
+export interface HeldFindings {
+  /** What it refuses (`CG214`). */
+  readonly problems: Problem[];
+  /**
+   * Targets that have no files (a target new to its held ring: a cluster added to it, a service
+   * deployed there again): nothing is written for them until the ring runs a release of the
+   * program's images, as for a ring that runs nothing yet. Their directories, sorted.
+   */
+  readonly waiting: string[];
+}
+
 /**
- * The problems (`CG214`) of the files of held targets (see `FileTree.held`) that a write keeps
- * as they are (`recorded`: what the manifest records): none at all (a target new to the ring, or
- * removed with its records), other files than the program makes for the target (a workload or
- * chart setting changed with the images), files that run another release than their ring (a
- * target moved into the ring, or changed by hand with its record; `read` gives a file's text),
- * or a file edited by hand (`edited`: whether it holds other content than the hash recorded).
+ * What a write finds of the files of held targets (see `FileTree.held`) that it keeps as they
+ * are (`recorded`: what the manifest records): none at all (a target new to the ring, which
+ * waits), other files than the program makes for the target (a workload or chart setting
+ * changed with the images), files that run another release than their ring (a target moved into
+ * the ring, or changed by hand with its record; `read` gives a file's text), or a file edited by
+ * hand (`edited`: whether it holds other content than the hash recorded). A target whose files
+ * and records were both removed in a commit waits too: `check --base` names the change.
  */
 export function heldMisfits(
   tree: FileTree,
   recorded: ReadonlyMap<string, ManifestEntry>,
   edited: (path: string, sha256: string) => boolean,
   read: (path: string) => string | undefined,
-): Problem[] {
+): HeldFindings {
   const problems: Problem[] = [];
+  const waiting: string[] = [];
   for (const [dir, h] of tree.held) {
     const files = [...recorded].filter(([p]) => p.startsWith(dir));
     if (files.length === 0) {
-      // A target new to the ring, or one whose files and records were removed: either way, nothing to keep, and nothing can be written.
-      problems.push(
-        problem('CG214', {
-          file: dir.slice(0, -1),
-          message:
-            `The program puts the target ${dir.slice(0, -1)} in ring "${h.ring}" of ${h.service}, which is held at its release, and the target has no files: ` +
-            `cdk8s-gitops cannot write them until the ring runs a release of the program's images, and its Application would be gone meanwhile. Nothing was written.`,
-          fix: `Add the target once "${h.ring}" runs a release of the program's images (promote … --digest <image>=sha256:…, then --from); if its files were deleted, restore them (git checkout -- ${dir.slice(0, -1)}).`,
-        }),
-      );
+      // Nothing to keep, and nothing that can be written yet: its Application comes with the promotion that ends the hold.
+      waiting.push(dir.slice(0, -1));
       continue;
     }
     const has = files.map(([p]) => p).sort();
@@ -96,7 +102,7 @@ export function heldMisfits(
       }
     }
   }
-  return problems;
+  return { problems, waiting: waiting.sort() };
 }
 
 /**

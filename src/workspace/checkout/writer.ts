@@ -162,6 +162,11 @@ export interface WritePlan {
    * another release than their ring. A plan or a check reports them.
    */
   readonly held: readonly Problem[];
+  /**
+   * Directories of targets new to a held ring, which get no files until the ring runs a
+   * release of the program's images (see `heldMisfits`).
+   */
+  readonly waiting: readonly string[];
 }
 
 interface Journal {
@@ -313,14 +318,13 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
         );
     }
   }
-  lostHeld.push(
-    ...heldMisfits(
-      tree,
-      old.files,
-      (p, sha256) => (options.verify ? contentHash(checkout.read(p) ?? '') !== sha256 : drift?.changed(p, sha256) === true),
-      (p) => checkout.read(p),
-    ),
+  const heldFindings = heldMisfits(
+    tree,
+    old.files,
+    (p, sha256) => (options.verify ? contentHash(checkout.read(p) ?? '') !== sha256 : drift?.changed(p, sha256) === true),
+    (p) => checkout.read(p),
   );
+  lostHeld.push(...heldFindings.problems);
   if (lost.length > 0) {
     throw new GitOpsError(
       lost.sort().map((p) => deletedLedgerProblem(p, 'recorded')),
@@ -364,6 +368,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     ...(local ? { statCache: local } : {}),
     ...(verified ? { verifiedManifest: verified } : {}),
     held: lostHeld,
+    waiting: heldFindings.waiting,
   };
   local?.save(files); // what was read, for the next run (plan and check as well)
   return plan;
@@ -412,6 +417,7 @@ export function unchangedWrite(dir: string, inputs: TreeInputs): WriteReport | u
     restored: [],
     recorded: [],
     acceptedEdits: [],
+    waiting: [],
     unchanged: manifest.files.size,
     filesWritten: 0,
   };
@@ -471,6 +477,7 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
     restored: plan.edited,
     recorded: plan.unrecorded,
     acceptedEdits: plan.acceptedEdits,
+    waiting: plan.waiting,
     unchanged: plan.unchanged,
     filesWritten: plan.writes.size + plan.manifestWrites.size,
   };

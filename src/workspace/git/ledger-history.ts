@@ -79,8 +79,15 @@ export class LedgerGit {
 
   /** The files directly in the directory `dir` (checkout-relative) at `HEAD`, checkout-relative; none without a commit. */
   public filesAtHead(dir: string): string[] {
-    if (!this.hasHead) return [];
-    return run(this.dir, ['ls-tree', '--name-only', '-z', 'HEAD', '--', `./${dir}/`])
+    return this.hasHead ? this.filesAt('HEAD', dir) : [];
+  }
+
+  /**
+   * The files of `commit` in the directory `dir` (checkout-relative), checkout-relative: those
+   * directly in it, or with `recursive` every file below it.
+   */
+  public filesAt(commit: string, dir: string, recursive = false): string[] {
+    return run(this.dir, ['ls-tree', ...(recursive ? ['-r'] : []), '--name-only', '-z', commit, '--', `./${dir}/`])
       .toString('utf8')
       .split('\0')
       .filter((name) => name !== '');
