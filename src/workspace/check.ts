@@ -96,7 +96,9 @@ export function checkCheckout(
   if (checkout.kind(TRANSACTION_DIR) !== 'missing') {
     findings.push(finding(FindingKind.INTERRUPTED_WRITE, TRANSACTION_DIR, 'A write was interrupted and has not been completed.'));
   }
-  const manifest = readManifest(dir);
+  const recorded = readManifest(dir);
+  // Records of files outside the tree's directories are not of files cdk8s-gitops wrote (a write drops them).
+  const manifest = { ...recorded, files: new Map([...recorded.files].filter(([p]) => tree.mayOwn(p))) };
   for (const p of manifest.edited ?? []) {
     findings.push(
       finding(

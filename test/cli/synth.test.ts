@@ -123,6 +123,7 @@ describe('cdk8s-gitops synth', () => {
         restored: [],
         recorded: [],
         acceptedEdits: [],
+        waiting: [],
         unchanged: 18,
         filesWritten: 0,
       });
