@@ -213,16 +213,18 @@ function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, Ledge
  * their release records no chart revision, so they read the program's, which can move without
  * a promotion. One line each, for `plan` to say.
  */
-export function unpinnedChartNotes(report: Pick<StatusReport, 'services'>): string[] {
+export function unpinnedChartNotes(report: Pick<StatusReport, 'services'>, model?: PlatformModel): string[] {
   const out: string[] = [];
   for (const s of report.services) {
     const rings = s.rings.filter((r) => r.chart?.pinned === false);
     if (rings.length === 0) continue;
     const names = rings.map((r) => `"${r.ring}"`).join(', ');
+    const base = model?.services.find((x) => x.name === s.service)?.source.kind === 'kustomize';
+    const what = base ? 'Kustomize base' : 'chart';
     out.push(
-      `${s.service} promotes its chart with the image, but ${rings.length === 1 ? 'ring' : 'rings'} ${names} ${rings.length === 1 ? 'records' : 'record'} ` +
-        `no chart revision yet: ${rings.length === 1 ? 'it reads' : 'they read'} the chart unpinned, at ${rings[0]!.chart!.revision}. ` +
-        `Pin it from the first ring on: \`cdk8s-gitops promote ${s.service} --ring ${s.rings[0]!.ring} --chart-revision <commit SHA>\` (--chart-version for a Helm or OCI chart), then \`--from\` ring by ring.`,
+      `${s.service} promotes its ${what} with the image, but ${rings.length === 1 ? 'ring' : 'rings'} ${names} ${rings.length === 1 ? 'records' : 'record'} ` +
+        `no ${what} revision yet: ${rings.length === 1 ? 'it reads' : 'they read'} the ${what} unpinned, at ${rings[0]!.chart!.revision}. ` +
+        `Pin it from the first ring on: \`cdk8s-gitops promote ${s.service} --ring ${s.rings[0]!.ring} --chart-revision <commit SHA>\`${base ? '' : ' (--chart-version for a Helm or OCI chart)'}, then \`--from\` ring by ring.`,
     );
   }
   return out;

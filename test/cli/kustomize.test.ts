@@ -124,6 +124,10 @@ describe('a Kustomize service, through the CLI', () => {
   test('image and base move ring by ring; preview, status and explain show them; a rollback restores both', async () => {
     expect(baseIn(a, BASE('prod', 'eu-01'))).toBe(remote('main'));
     expect(imagesIn(a, OVERLAY('prod', 'eu-01'))).toEqual([{ name: REPO, digest: SEED }]);
+    expect((await cli(a, ['plan'])).stderr).toContain(
+      'Note: web promotes its Kustomize base with the image, but rings "nonprod", "prod" record no Kustomize base revision yet: they read the Kustomize base unpinned, at main. ' +
+        'Pin it from the first ring on: `cdk8s-gitops promote web --ring nonprod --chart-revision <commit SHA>`, then `--from` ring by ring.',
+    );
 
     const out = await ok(a, [
       'promote',

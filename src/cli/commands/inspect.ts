@@ -70,7 +70,7 @@ Example:
       );
     }
     for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
-    for (const note of [...tree.notes, ...unpinnedChartNotes(releaseOverview(model, ledgers))]) ctx.stderr.write(`Note: ${note}\n`);
+    for (const note of [...tree.notes, ...unpinnedChartNotes(releaseOverview(model, ledgers), model)]) ctx.stderr.write(`Note: ${note}\n`);
     const created = plan.files.filter((f) => f.change === 'create').map((f) => f.path);
     for (const note of resumedChartNotes(model, ledgers, created)) ctx.stderr.write(`Note: ${note}\n`);
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
