@@ -10,7 +10,7 @@ import { readManifest } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
-import { BASELINE_DIRECTORY } from '../synth/sources';
+import { BASE_DIRECTORY, BASELINE_DIRECTORY } from '../synth/sources';
 import { planWrite, TRANSACTION_DIR } from './checkout/writer';
 import { DriftCheck } from './checkout/drift';
 import { heldRings } from '../synth/synthesize';
@@ -188,21 +188,19 @@ export function checkCheckout(
   }
 
   const onDisk = viewOfCheckout(dir);
-  for (const [directory, whole] of directoriesArgoCdReads(model)) {
+  for (const [directory, reads] of directoriesArgoCdReads(model)) {
     for (const e of checkout.list(directory)) {
       const p = `${directory}/${e.name}`;
       if (e.isDirectory() || manifest.files.has(p) || flagged.has(p)) continue;
-      const sourceParameters = e.name.startsWith('.argocd-source');
-      if (!sourceParameters && !whole) continue;
-      findings.push(
-        finding(
-          FindingKind.STRAY_FILE,
-          p,
-          sourceParameters
-            ? `${p} was not written by cdk8s-gitops, and Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies).`
-            : `${p} was not written by cdk8s-gitops, and Argo CD applies every manifest of ${directory}.`,
-        ),
-      );
+      const why =
+        e.name.startsWith('.argocd-source') && reads !== 'kustomize-base'
+          ? `Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies)`
+          : reads === 'every-manifest'
+            ? `Argo CD applies every manifest of ${directory}`
+            : KUSTOMIZATION_NAMES.has(e.name)
+              ? `Kustomize reads ${directory} by it, and stops at two kustomization files (the Application cannot sync)`
+              : undefined;
+      if (why !== undefined) findings.push(finding(FindingKind.STRAY_FILE, p, `${p} was not written by cdk8s-gitops, and ${why}.`));
     }
   }
   const actual = applicationsOf(onDisk);
@@ -293,22 +291,32 @@ function sourceDirectory(app: GeneratedApplication): string {
     .replace(/\/values\.yaml$/, '');
 }
 
+/** The names Kustomize takes a directory's kustomization file by. */
+const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
 /**
- * The directories of the tree Argo CD reads as an Application's source path (a rendered or
- * Kustomize target's; a Helm target's baseline), each with whether it applies every manifest in
- * it (all but a Kustomize overlay's, which applies what the overlay names). Argo CD merges an `.argocd-source*.yaml` found in any of
- * them into the Application's source, and a directory source applies hidden files too.
+ * How Argo CD reads a directory of the tree: a directory source applies every manifest in it
+ * (hidden files too); a Kustomize overlay, and the base kustomization below it, the
+ * kustomization file and what it names. Argo CD merges an `.argocd-source*.yaml` of an
+ * Application's source path into its source.
  */
-function directoriesArgoCdReads(model: PlatformModel): Map<string, boolean> {
-  const kinds = new Map(model.services.map((s) => [s.name, s.source.kind]));
+type DirectoryReading = 'every-manifest' | 'kustomize-overlay' | 'kustomize-base';
+
+/** The directories of the tree Argo CD reads (a rendered or Kustomize target's, a baseline's), and how. */
+function directoriesArgoCdReads(model: PlatformModel): Map<string, DirectoryReading> {
+  const services = new Map(model.services.map((s) => [s.name, s.source]));
   const baselines = new Set(model.environments.filter((e) => e.namespaceBaseline).map((e) => e.name));
-  const out = new Map<string, boolean>();
+  const out = new Map<string, DirectoryReading>();
   for (const t of model.targets) {
     const directory = targetDirectory(model, t);
-    const kind = kinds.get(t.service);
+    const source = services.get(t.service);
     // A Helm target's directory is no source's path: its Application reads the values file by a `$values` ref.
-    if (kind !== 'helm') out.set(directory, kind === 'rendered');
-    else if (baselines.has(t.environment)) out.set(`${directory}/${BASELINE_DIRECTORY}`, true);
+    if (source?.kind === 'rendered') out.set(directory, 'every-manifest');
+    if (source?.kind === 'kustomize') {
+      out.set(directory, 'kustomize-overlay');
+      if (source.repoURL !== undefined) out.set(`${directory}/${BASE_DIRECTORY}`, 'kustomize-base');
+    }
+    if (source?.kind !== 'rendered' && baselines.has(t.environment)) out.set(`${directory}/${BASELINE_DIRECTORY}`, 'every-manifest');
   }
   return out;
 }

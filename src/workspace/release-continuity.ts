@@ -26,6 +26,7 @@ import { Manifest, ManifestEntry, MANIFEST_PATH, manifestShardPath } from '../sy
 import { readManifest } from './checkout/manifest-io';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { BASE_DIRECTORY, KUSTOMIZATION_FILE, RELEASE_FILE, sourceKindOf } from '../synth/sources';
+import { releaseMismatch, ringRelease } from '../synth/synthesize';
 import { applicationName, targetDirectory } from '../model/placement';
 import type { WritePlan } from './checkout/writer';
 
@@ -254,10 +255,14 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
     for (const [p, was] of running) {
       const release = tree.get(p)!.release!;
       // The target runs what it ran; or its ring ran that and its entry changes now: a promotion
-      // or a rollback of the ring, which the ring rules judge.
+      // or a rollback of the ring, which the ring rules judge. A ring held at a release of other
+      // images than the program's (CG214) ran what its files were checked to run (held-targets),
+      // which the program's images cannot name: its files are written now only because a
+      // release of the program's images was promoted into it.
       const service = services.get(target.service)!;
-      if (was === release.version || sourceKindOf(service).embeddedRelease(p, service, before.ledger.rings[release.ring], target) === was)
-        continue;
+      const ran = before.ledger.rings[release.ring];
+      if (was === release.version || sourceKindOf(service).embeddedRelease(p, service, ran, target) === was) continue;
+      if (ran !== undefined && releaseMismatch(service, release.ring, ringRelease(ran)) !== undefined) continue;
       const key = [target.service, release.ring, was, release.version].join('\u0000');
       const group = groups.get(key) ?? {
         service: target.service,

@@ -22,7 +22,7 @@ const BASE_1 = '1111111111111111111111111111111111111111';
 const BASE_2 = '2222222222222222222222222222222222222222';
 const REPO = 'registry.example.com/shop/web';
 
-/** web: a Kustomize base promoted with its image; `SHAPE=named` names its images api and worker. */
+/** web: a Kustomize base promoted with its image; `SHAPE=named` names its images api and worker, `SHAPE=renamed` api and jobs. */
 const PROGRAM = `
 const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, KustomizePatch, Platform, PromotionRing, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 
@@ -39,10 +39,12 @@ new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
 new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
 new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(1))] });
 
-const named = process.env.SHAPE === 'named';
+// SHAPE=renamed: worker renamed to jobs, the same repository
+const named = process.env.SHAPE === 'named' || process.env.SHAPE === 'renamed';
+const second = process.env.SHAPE === 'renamed' ? 'jobs' : 'worker';
 new Service(platform, 'web', {
   ...(named
-    ? { images: { api: { repository: '${REPO}' }, worker: { repository: '${REPO}-worker' } } }
+    ? { images: { api: { repository: '${REPO}' }, [second]: { repository: '${REPO}-worker' } } }
     : { image: { repository: '${REPO}' }, initialDigest: ${JSON.stringify(SEED)} }),
   workload: Workload.kustomize({
     promoted: true,
@@ -233,5 +235,27 @@ describe('a Kustomize service, through the CLI', () => {
     const refused = await cli(a, ['synth'], T0, named);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('CG214');
+  });
+
+  test('renaming an image holds every ring, and the promotions of the renamed images end the hold ring by ring', async () => {
+    const named = { SHAPE: 'named' };
+    const renamed = { SHAPE: 'renamed' };
+    const promote = (ring: string, extra: NodeJS.ProcessEnv, ...args: string[]) =>
+      cli(a, ['promote', 'web', '--ring', ring, ...args, '--by', 'alice', '--publish'], ring === 'nonprod' ? T0 : LATER, extra);
+    expect((await cli(a, ['publish', '--by', 'platform-team'], T0, named)).code).toBe(0);
+    expect((await promote('nonprod', named, '--digest', `api=${A}`, '--digest', `worker=${B}`, '--chart-revision', BASE_1)).code).toBe(0);
+    expect((await promote('prod', named, '--from', 'nonprod')).code).toBe(0);
+    const published = await cli(a, ['publish', '--by', 'platform-team'], LATER, renamed);
+    expect(published.code).toBe(0);
+    const held = fs.readFileSync(path.join(a, OVERLAY('prod', 'eu-01')), 'utf8');
+    const ended = await promote('nonprod', renamed, '--digest', `api=${B}`, '--digest', `jobs=${A}`, '--chart-revision', BASE_2);
+    expect({ code: ended.code, stderr: ended.stderr }).toMatchObject({ code: 0 });
+    expect(imagesIn(a, OVERLAY('nonprod', 'eu-01'))).toEqual([
+      { name: REPO, digest: B },
+      { name: `${REPO}-worker`, digest: A },
+    ]);
+    expect(baseIn(a, BASE('nonprod', 'eu-01'))).toBe(remote(BASE_2));
+    expect(fs.readFileSync(path.join(a, OVERLAY('prod', 'eu-01')), 'utf8')).toBe(held);
+    expect((await cli(a, ['check'], LATER, renamed)).code).toBe(0);
   });
 });

@@ -110,7 +110,40 @@ describe('Workload.kustomize', () => {
           }),
         ],
       },
-      'sets its image registry.example.com/shop/web, which only a promotion changes',
+      'sets a container image (.spec.template.spec.containers[0].image)',
+    ],
+    [
+      'a patch that sets an image of the same repository written otherwise',
+      {
+        patches: [
+          KustomizePatch.strategicMerge(DEPLOYMENT, {
+            spec: { template: { spec: { containers: [{ name: 'web', image: 'Registry.example.com:443/shop/web:latest' }] } } },
+          }),
+        ],
+      },
+      'sets a container image',
+    ],
+    [
+      'a JSON patch that replaces an image',
+      {
+        patches: [
+          KustomizePatch.json(DEPLOYMENT, [
+            { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'evil.example.com/miner:1' },
+          ]),
+        ],
+      },
+      'sets a container image (replace /spec/template/spec/containers/0/image)',
+    ],
+    [
+      'a JSON patch that adds a container with an image',
+      {
+        patches: [
+          KustomizePatch.json(DEPLOYMENT, [
+            { op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'x', image: 'acme/web:latest' } },
+          ]),
+        ],
+      },
+      'sets a container image (add /spec/template/spec/containers/-.image)',
     ],
   ])('refuses %s (CG147)', (_what, props, message) => {
     expect(linesOf(() => kustomized(props).snapshot())).toEqual([

@@ -73,25 +73,19 @@ describe('examples/kustomize-platform', () => {
         .map((p) => p.slice(PROD_AZURE.length + 12)),
     ).toEqual([
       'base/kustomization.yaml',
+      'baseline/limitrange-baseline.yaml',
+      'baseline/namespace-storefront.yaml',
+      'baseline/networkpolicy-default-deny.yaml',
+      'baseline/resourcequota-baseline.yaml',
       'kustomization.yaml',
-      'limitrange-baseline.yaml',
-      'namespace-storefront.yaml',
-      'networkpolicy-default-deny.yaml',
       'patches/01-deployment-storefront-web.yaml',
       'patches/02-deployment-storefront-web.yaml',
-      'resourcequota-baseline.yaml',
     ]);
     expect(yamlOf(tree, `${PROD_AZURE}/storefront/kustomization.yaml`)).toEqual({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
-      // The namespace baseline's objects, in the order the baseline makes them.
-      resources: [
-        'base',
-        'namespace-storefront.yaml',
-        'resourcequota-baseline.yaml',
-        'limitrange-baseline.yaml',
-        'networkpolicy-default-deny.yaml',
-      ],
+      // The namespace baseline is a source of its own (baseline/): the overlay's patches never reach it.
+      resources: ['base'],
       namespace: 'storefront',
       labels: [
         {
@@ -155,11 +149,9 @@ describe('examples/kustomize-platform', () => {
       { path: 'environments/prod/*/*/status-page' },
       { path: 'environments/prod/*/*/storefront' },
     ]);
-    expect(set.spec.template.spec.source).toEqual({
-      repoURL: 'https://git.example.com/platform/platform-gitops.git',
-      targetRevision: 'main',
-      path: '{{ .path.path }}',
-    });
+    const overlay = { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'main', path: '{{ .path.path }}' };
+    expect(set.spec.template.spec.sources).toEqual([overlay, { ...overlay, path: '{{ .path.path }}/baseline' }]);
+    expect(yamlOf(tree, 'applicationsets/nonprod/kustomize-nonprod.yaml').spec.template.spec.source).toEqual(overlay);
     expect(yamlOf(tree, 'applicationsets/prod/workloads-prod.yaml').spec.generators[0].git.directories).toEqual([
       { path: 'environments/prod/*/*/*' },
       { path: 'environments/prod/*/*/status-page', exclude: true },
@@ -171,7 +163,7 @@ describe('examples/kustomize-platform', () => {
       expect(
         [...applicationsOf(viewOfCheckout(dir)).values()]
           .filter((a) => a.applicationSet === 'kustomize-prod')
-          .map((a) => `${a.app.metadata.name} ← ${(a.app.spec as any).source.path}`)
+          .map((a) => `${a.app.metadata.name} ← ${(a.app.spec as any).sources[0].path}`)
           .sort(),
       ).toEqual([
         'status-page-prod-aws-eu-central-1-01 ← environments/prod/aws/eu-central-1-01/status-page',
@@ -192,9 +184,16 @@ describe('examples/kustomize-platform', () => {
       const target = `${PROD_AZURE}/storefront`;
       fs.writeFileSync(path.join(dir, target, '.argocd-source.yaml'), `kustomize:\n  images:\n    - ${WEB}@${NEXT}\n`);
       fs.writeFileSync(path.join(dir, target, 'notes.yaml'), 'a: 1\n');
+      // A second kustomization file stops Kustomize: the Application could not sync.
+      fs.writeFileSync(path.join(dir, target, 'Kustomization'), 'resources: []\n');
+      fs.writeFileSync(path.join(dir, target, 'base', 'kustomization.yml'), 'resources: []\n');
+      // The base's directory is no Application's path: source parameters there are read by nobody.
+      fs.writeFileSync(path.join(dir, target, 'base', '.argocd-source.yaml'), 'a: 1\n');
       const ledgers = readLedgers(model, dir);
       expect(checkCheckout(model, treeFromLedgers(model, ledgers), ledgers, dir).map((f) => `${f.code} ${f.path}`)).toEqual([
         `CG423 ${target}/.argocd-source.yaml`,
+        `CG423 ${target}/Kustomization`,
+        `CG423 ${target}/base/kustomization.yml`,
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -246,7 +245,7 @@ describe('examples/kustomize-platform', () => {
           expect(web.spec.template.spec.containers[0].env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }]);
           // Labels on metadata only: a Deployment's selector cannot change after creation.
           expect(web.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'storefront-web' } });
-          expect(objects.some((o) => o.kind === 'NetworkPolicy')).toBe(t.environment === 'prod');
+          expect(objects.some((o) => o.kind === 'NetworkPolicy')).toBe(false); // the baseline is the Application's other source
         }
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,8 @@ import { Problem, problem } from '../../core/errors';
 import { isLabelKey, isLabelValue } from '../../core/kube-names';
 import { serviceImages } from '../images';
 import { PASSWORD_PROBLEM, redactUrl, relativeDirProblem } from '../names';
-import { PlatformModel } from '../platform-model';
+import { KustomizePatchModel, PlatformModel } from '../platform-model';
+import { isMap } from '../../core/plain';
 
 /** Where the labels of a Kustomize target's objects that cdk8s-gitops sets begin. */
 const OWN_LABEL_PREFIX = 'cdk8s-gitops.io/';
@@ -15,11 +16,11 @@ const OWN_LABEL_PREFIX = 'cdk8s-gitops.io/';
  */
 export function problemsOfKustomize(model: PlatformModel): Problem[] {
   const problems: Problem[] = [];
-  const patchesOf = new Map<string, Set<string>>();
+  const patchesOf = new Map<string, Map<string, KustomizePatchModel>>();
   for (const t of model.targets) {
     if (t.patches === undefined) continue;
-    const seen = patchesOf.get(t.service) ?? new Set<string>();
-    for (const p of t.patches) seen.add(JSON.stringify(p.patch));
+    const seen = patchesOf.get(t.service) ?? new Map<string, KustomizePatchModel>();
+    for (const p of t.patches) seen.set(JSON.stringify(p), p);
     patchesOf.set(t.service, seen);
   }
   for (const s of model.services) {
@@ -71,22 +72,47 @@ export function problemsOfKustomize(model: PlatformModel): Problem[] {
         report(`Label key "${key}" of ${s.name} is one cdk8s-gitops sets.`, 'Use a key of your own.');
       if (!isLabelValue(value)) report(`Label value "${String(value)}" of ${s.name} (key "${key}") is not a Kubernetes label value.`);
     }
-    for (const patch of patchesOf.get(s.name) ?? []) {
-      const own = repositories.find((r) => holdsImageOf(patch, r));
-      if (own !== undefined)
+    for (const patch of patchesOf.get(s.name)?.values() ?? []) {
+      const at = imageFieldOf(patch);
+      if (at !== undefined)
         report(
-          `A patch of ${s.name} sets its image ${own}, which only a promotion changes (the overlay's images).`,
-          `Leave the image out of the patch; promote a digest instead (cdk8s-gitops promote ${s.name} --ring … --digest sha256:…).`,
+          `A patch of ${s.name} (${patch.target.kind} ${patch.target.name ?? patch.target.labelSelector ?? ''}) sets a container image (${at}): what runs comes from the base and the ring's release, which only a promotion changes.`,
+          `Leave images out of patches: name the image in the base, and promote its digest (cdk8s-gitops promote ${s.name} --ring … --digest sha256:…).`,
         );
     }
   }
   return problems;
 }
 
-/** Whether the JSON of a patch holds an image reference of `repository` (with a tag or digest, or bare). */
-function holdsImageOf(json: string, repository: string): boolean {
-  const quoted = JSON.stringify(repository).slice(0, -1);
-  return [`${quoted}"`, `${quoted}@`, `${quoted}:`].some((s) => json.includes(s));
+/**
+ * Where a patch sets an `image` field (a strategic merge patch's key at any depth, a JSON
+ * patch operation's path or value), or undefined: a patch may not choose what runs.
+ */
+function imageFieldOf(p: KustomizePatchModel): string | undefined {
+  const keyIn = (v: unknown, at: string): string | undefined => {
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) {
+        const found = keyIn(x, `${at}[${i}]`);
+        if (found !== undefined) return found;
+      }
+    } else if (isMap(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'image') return `${at}.image`;
+        const found = keyIn(x, `${at}.${k}`);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+  if (!Array.isArray(p.patch)) return keyIn(p.patch, '');
+  for (const op of p.patch as readonly Readonly<Record<string, unknown>>[]) {
+    if (op.op === 'test' || op.op === 'remove') continue;
+    const path = String(op.path);
+    if (path.split('/').pop() === 'image') return `${String(op.op)} ${path}`;
+    const inValue = keyIn(op.value, path);
+    if (inValue !== undefined) return `${String(op.op)} ${inValue}`;
+  }
+  return undefined;
 }
 
 /** Why Kustomize could not read `url` as a remote base, or undefined. */

@@ -7,6 +7,7 @@ import { encodeVersions, serviceImages } from '../../model/images';
 import { releaseVersion } from '../../release/release';
 import { kustomizeDescriptor, ringChart } from '../../model/source-kinds';
 import { objectImages, versionOf } from './images';
+import { BASELINE_DIRECTORY } from './helm';
 import { objectFiles } from './objects';
 import { DeployedVersion, SourceKind, TargetFile } from './source-kind';
 
@@ -91,15 +92,22 @@ function toRoot(directory: string): string {
  * A Kustomize base with an overlay per target: the target's directory holds
  * `kustomization.yaml` (the base, the ring's images, the namespace, labels and patches),
  * `base/kustomization.yaml` for a base in a Git repository (the base at its revision),
- * `patches/*.yaml` and the namespace baseline's objects. The Application is a plain directory
- * source on the GitOps repository, which Argo CD builds with Kustomize.
+ * `patches/*.yaml`, and `baseline/` with the namespace baseline's objects. The Application's
+ * source is the directory on the GitOps repository, which Argo CD builds with Kustomize, and
+ * the baseline's directory beside it where the environment has one.
  */
 export const kustomizeSource: SourceKind = {
   ...kustomizeDescriptor,
 
   targetFiles({ target: t, service, release, directory }): TargetFile[] {
     const source = kustomizeOf(service);
-    const baseline = objectFiles({ directory, objects: t.baseline ?? [], images: objectImages(service, release) });
+    // The namespace baseline is a source of the Application of its own, as for a Helm target:
+    // the overlay's patches never reach it.
+    const baseline = objectFiles({
+      directory: `${directory}/${BASELINE_DIRECTORY}`,
+      objects: t.baseline ?? [],
+      images: objectImages(service, release),
+    });
     const patches = (t.patches ?? []).map((p, i) => ({ p, file: patchFileName(p, i) }));
     const files: TargetFile[] = [];
     let base: string;
@@ -134,7 +142,7 @@ export const kustomizeSource: SourceKind = {
     };
     const overlay = {
       ...API,
-      resources: [base, ...baseline.map((f) => f.path.slice(directory.length + 1))],
+      resources: [base],
       namespace: service.namespace,
       labels: [{ pairs: labels, includeSelectors: false }],
       images,
@@ -159,8 +167,10 @@ export const kustomizeSource: SourceKind = {
     return [...files, ...baseline];
   },
 
-  templateSources({ model }) {
-    return { source: { repoURL: model.repoURL, targetRevision: model.revision, path: '{{ .path.path }}' } };
+  templateSources({ model, environment }) {
+    const overlay = { repoURL: model.repoURL, targetRevision: model.revision, path: '{{ .path.path }}' };
+    if (!environment.namespaceBaseline) return { source: overlay };
+    return { sources: [overlay, { ...overlay, path: `{{ .path.path }}/${BASELINE_DIRECTORY}` }] };
   },
 
   sourceRepos(): readonly string[] {

@@ -12,7 +12,7 @@ import { containerImages } from '../../model/images';
 import { valueAtKeyPath } from '../../model/target-values';
 import type { FileTree, HeldTarget } from '../../synth/file-tree';
 import type { ManifestEntry } from '../../synth/manifest';
-import { baseRevisionIn, KUSTOMIZATION_FILE, overlayImages, RELEASE_FILE } from '../../synth/sources';
+import { BASE_DIRECTORY, baseRevisionIn, KUSTOMIZATION_FILE, overlayImages, RELEASE_FILE } from '../../synth/sources';
 
 /**
  * Fails with what a write of `plan` refuses about the files of held targets (`WritePlan.held`):
@@ -143,6 +143,8 @@ function heldRunsOther(files: readonly (readonly [string, string | undefined])[]
     const docs = readWrittenYaml(text);
     if (docs === undefined) return `${p.slice(p.lastIndexOf('/') + 1)}, which is not as cdk8s-gitops writes it`;
     if (p.endsWith('/values.yaml')) values.push(...docs);
+    // A Kustomize base's kustomization names the base's revision, no image.
+    else if (p.endsWith(`/${BASE_DIRECTORY}/${KUSTOMIZATION_FILE}`)) continue;
     else if (p.endsWith(`/${KUSTOMIZATION_FILE}`)) overlays.push(...docs.map(overlayImages));
     else for (const doc of docs) containers.push(...containerImages(doc).map(imageOfReference));
   }
@@ -169,8 +171,9 @@ function heldRunsOther(files: readonly (readonly [string, string | undefined])[]
         return `${runs(at)} under ${image.valuesKey}`;
     }
     for (const entries of overlays) {
+      // One entry of its repository at its version; of an image whose repository is not known, some entry at its version.
       const mine = entries.filter(ours);
-      if (mine.length === 1 && mine[0].version === image.version) continue;
+      if (mine.length > 0 && (image.repository === undefined || (mine.length === 1 && mine[0].version === image.version))) continue;
       return mine.length === 0 ? `no image entry of ${what}` : mine.map(runs).join(', ');
     }
     if (!rendered) continue;
