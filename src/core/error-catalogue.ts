@@ -382,7 +382,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Kustomize workload is declared wrongly',
     description:
-      "A Kustomize service (Workload.kustomize, Workload.kustomizePlatformBase) gives a base Kustomize or Argo CD cannot read as exactly that base (a repository URL with a port, a query or a fragment; a revision or path with characters a remote base URL would read otherwise; a path in the GitOps repository inside the directories cdk8s-gitops writes), a patch that is not usable (no target kind, a target that names no object and selects none, a strategic merge patch without apiVersion or one that sets apiVersion, kind or metadata.name itself, a JSON patch operation that is not RFC 6902), values (which never reach a Kustomize service's objects), or patches for a service that is not a Kustomize service.",
+      "A Kustomize service (Workload.kustomize, Workload.kustomizePlatformBase) gives a base Kustomize or Argo CD cannot read as exactly that base (a repository URL with a port, a query or a fragment; a revision or path with characters a remote base URL would read otherwise; a path in the GitOps repository inside the directories cdk8s-gitops writes), a patch that is not usable (no target kind, a target that names no object and selects none, a strategic merge patch without apiVersion or one that sets apiVersion, kind or metadata.name itself, a JSON patch operation that is not RFC 6902, a patch that sets a container image, which only a promotion may change), values (which never reach a Kustomize service's objects), or patches for a service that is not a Kustomize service.",
     fix: "Workload.kustomize({ repoURL: 'https://git.example.com/apps/web.git', path: 'deploy/kustomize', patches: [KustomizePatch.strategicMerge({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, { spec: { replicas: 2 } })] }).",
   },
 
@@ -807,7 +807,7 @@ const ENTRIES = [
     where: 'checkout',
     title: 'File not written by cdk8s-gitops in a directory Argo CD deploys',
     description:
-      "`check` found a file that cdk8s-gitops did not write (the manifest does not record it) in a directory whose every manifest Argo CD applies (the target directory of a rendered service, or a Helm target's namespace baseline; hidden files too, which a directory source applies as well), or an `.argocd-source*.yaml` in any target's directory, whose parameters Argo CD merges into that Application's source (a Kustomize overlay's images, a directory source's recurse). Argo CD would deploy it beside what the program declares, outside the release rules.",
+      "`check` found a file that cdk8s-gitops did not write (the manifest does not record it) in a directory whose every manifest Argo CD applies (the target directory of a rendered service, or a Helm target's namespace baseline; hidden files too, which a directory source applies as well), an `.argocd-source*.yaml` in any target's directory, whose parameters Argo CD merges into that Application's source (a Kustomize overlay's images, a directory source's recurse), or a second kustomization file (`kustomization.yml`, `Kustomization`) beside a Kustomize overlay or its base, which stops the build. Argo CD would deploy it beside what the program declares, outside the release rules.",
     fix: 'Remove it (git rm <file>), or declare what it holds in the program.',
   },
 
