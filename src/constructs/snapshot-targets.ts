@@ -211,7 +211,8 @@ export class TargetsBuilder {
     const spec = service.workload.spec;
     const label = `Service ${service.name} on ${target.id.slice(0, target.id.lastIndexOf('/'))}`;
     const out: { objects?: readonly KubeObjectModel[]; baseline?: readonly KubeObjectModel[] } = {};
-    if (env.namespaceBaseline) {
+    // A baseline declared wrongly is reported by its environment (CG136): rendering it would only fail again.
+    if (env.namespaceBaseline && env.namespaceBaseline.problems.length === 0) {
       const baseline = env.namespaceBaseline;
       const result = renderKubeObjects({
         service: service.name,

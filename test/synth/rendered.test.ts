@@ -23,6 +23,7 @@ import {
   Workload,
 } from '../../src';
 import { FileKind, FileTree } from '../../src/synth/file-tree';
+import { linesOf } from '../support/platform';
 import { synthesize } from '../../src/synth/synthesize';
 import { writeTree } from '../../src/workspace/checkout/writer';
 import { diffPaths, computePlan } from '../../src/workspace/plan';
@@ -527,6 +528,19 @@ describe('rendered workloads', () => {
       expect(() => platform.snapshot()).toThrow(
         /\[platform\/prod\] CG136 NamespaceBaseline.standard needs a quota[\s\S]*\[platform\/prod\] CG136 NamespaceBaseline.standard needs limits/,
       );
+    });
+
+    it('reports a baseline declared without quota and limits once, not again as a failed render of each target', () => {
+      const platform = new Platform({ repoURL: REPO, applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+      const prod = new Environment(platform, 'prod', {
+        namespaceBaseline: NamespaceBaseline.standard({ labels: { team: 'shop' } } as never),
+      });
+      new Cluster(prod, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
+      new Service(platform, 'web', { image: { repository: 'registry.example.com/shop/web' } }).deployTo(prod);
+      expect(linesOf(() => platform.snapshot()).map((l) => l.slice(0, l.indexOf(' ', l.indexOf('] ') + 2)))).toEqual([
+        '[platform/prod] CG136',
+        '[platform/prod] CG136',
+      ]);
     });
   });
 
