@@ -131,13 +131,6 @@ export interface FileTreeOptions {
   readonly held?: ReadonlyMap<string, HeldTarget>;
   /** What a command that writes or compares the tree says about it, one line each. @default - nothing */
   readonly notes?: readonly string[];
-  /**
-   * The directories the tree's files lie in (the layout's), besides {@link STATUS_PATH} and the
-   * release model: a manifest's record of a file anywhere else is not of a file cdk8s-gitops
-   * wrote (a record planted for someone else's file), so a write drops it and never deletes the file.
-   * @default - none: any path a manifest may record
-   */
-  readonly directories?: readonly string[];
 }
 
 /** A target whose files a tree keeps as they are: its ring runs a release that does not fit its service's images. */
@@ -199,10 +192,8 @@ export class FileTree {
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
   private readonly retains?: (path: string) => boolean;
-  private readonly directories?: readonly string[];
 
   constructor(options: FileTreeOptions = {}) {
-    if (options.directories !== undefined) this.directories = options.directories.map((d) => `${d}/`);
     if (options.inputs !== undefined) this.inputs = options.inputs;
     if (options.part !== undefined) this.part = options.part;
     if (options.retains !== undefined) this.retains = options.retains;
@@ -218,13 +209,6 @@ export class FileTree {
     if (this.heldBecause(path) !== undefined) return false;
     if (this.part !== undefined) return this.part.covers(path);
     return this.retains === undefined || this.files.has(path) || !this.retains(path);
-  }
-
-  /** Whether a file at `path` can be one cdk8s-gitops wrote for this tree (see {@link FileTreeOptions.directories}). */
-  public mayOwn(path: string): boolean {
-    return (
-      this.directories === undefined || path === STATUS_PATH || isReleaseModelPath(path) || this.directories.some((d) => path.startsWith(d))
-    );
   }
 
   /** Why the tree keeps the owned file at `path` without making it (see {@link FileTreeOptions.held}); undefined when it does not. */

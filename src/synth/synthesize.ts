@@ -205,7 +205,6 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   const tree = new FileTree({
     notes: heldRingNotes(model, releases, part?.services),
     held: heldDirs,
-    directories: Object.values(model.layout),
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
     ...(options.retains && !part ? { retains: options.retains } : {}),

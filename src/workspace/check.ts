@@ -5,7 +5,7 @@ import { LedgerFile } from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
 import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
-import { MANIFEST_PATH, manifestShardPath } from '../synth/manifest';
+import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
@@ -96,9 +96,7 @@ export function checkCheckout(
   if (checkout.kind(TRANSACTION_DIR) !== 'missing') {
     findings.push(finding(FindingKind.INTERRUPTED_WRITE, TRANSACTION_DIR, 'A write was interrupted and has not been completed.'));
   }
-  const recorded = readManifest(dir);
-  // Records of files outside the tree's directories are not of files cdk8s-gitops wrote (a write drops them).
-  const manifest = { ...recorded, files: new Map([...recorded.files].filter(([p]) => tree.mayOwn(p))) };
+  const manifest = readManifest(dir);
   for (const p of manifest.edited ?? []) {
     findings.push(
       finding(
@@ -154,6 +152,24 @@ export function checkCheckout(
           ),
         );
       }
+    }
+  }
+  // A record the manifest gained since the base of a change set for a file the program does not
+  // make is one nobody but cdk8s-gitops writes, for a file it just deleted: a record planted for
+  // someone else's file, which the next write would delete.
+  if (options.base !== undefined) {
+    const before = recordedAt(options.base);
+    for (const p of write.deletes) {
+      if (flagged.has(p) || before === undefined || before.has(p)) continue;
+      flagged.add(p);
+      findings.push(
+        finding(
+          FindingKind.MANIFEST_EDITED,
+          p,
+          `The manifest records ${p} since ${options.base.ref}, but the program does not make it: cdk8s-gitops never records a file it does not write, and synth would delete it.`,
+          `Remove the record (restore the manifest: git checkout ${options.base.ref} -- .cdk8s-gitops), and keep the file.`,
+        ),
+      );
     }
   }
   for (const [p, w] of write.writes) {
@@ -319,4 +335,15 @@ function directoriesArgoCdReads(model: PlatformModel): Map<string, DirectoryRead
     if (source?.kind !== 'rendered' && baselines.has(t.environment)) out.set(`${directory}/${BASELINE_DIRECTORY}`, 'every-manifest');
   }
   return out;
+}
+
+/** The files the manifest at the base of a change set records; undefined where it cannot be read. */
+function recordedAt(base: NonNullable<CheckOptions['base']>): ReadonlySet<string> | undefined {
+  const paths = base.list('.cdk8s-gitops').filter(isManifestPath);
+  const texts = base.read(paths);
+  try {
+    return new Set(parseManifest(new Map([...texts].filter((e): e is [string, string] => e[1] !== undefined))).files.keys());
+  } catch {
+    return undefined;
+  }
 }

@@ -7,6 +7,8 @@ import { checkCheckout, Finding, FINDING_CODES, FindingKind } from '../../src/wo
 import { errorEntry } from '../../src/core/error-catalogue';
 import { PlatformModel } from '../../src/model/platform-model';
 import { TRANSACTION_DIR, writeTree } from '../../src/workspace/checkout/writer';
+import { contentHash } from '../../src/synth/file-tree';
+import { recordInManifest } from '../support/manifest';
 import { addLedgerApi, exampleModel, readFile, removeCheckout, SEED_DIGEST, synthesizedCheckout, writeFile } from './example-checkout';
 
 const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
@@ -223,6 +225,42 @@ describe('checkCheckout', () => {
         message: 'A write was interrupted and has not been completed.',
         fix: 'Run `cdk8s-gitops synth` to complete or discard it.',
       },
+    ]);
+  });
+
+  test('against the base of a change set, finds a record planted in the manifest for a file the program does not make', () => {
+    // GIVEN the checkout as it was at the base, then a user's file and a record of it with its very hash
+    const base = new Map<string, string>();
+    const walk = (rel: string): void => {
+      for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+        const p = `${rel}/${e.name}`;
+        if (e.isDirectory()) walk(p);
+        else base.set(p, fs.readFileSync(path.join(dir, p), 'utf8'));
+      }
+    };
+    walk('.cdk8s-gitops');
+    writeFile(dir, 'docs/runbook.yaml', 'steps: [page the on-call]\n');
+    recordInManifest(dir, 'docs/runbook.yaml', { sha256: contentHash('steps: [page the on-call]\n'), key: 'planted' });
+    const ledgers = readLedgers(model, dir);
+    const tree = treeFromLedgers(model, ledgers);
+    // WHEN it is checked without a base, and against the base
+    const plain = checkCheckout(model, tree, ledgers, dir);
+    const against = checkCheckout(model, tree, ledgers, dir, {
+      base: {
+        ref: 'origin/main',
+        read: (paths) => new Map(paths.map((p) => [p, base.get(p)])),
+        list: (d) => [...base.keys()].filter((p) => p.startsWith(`${d}/`)),
+      },
+    });
+    // THEN only the check against the base can tell the record is new, and names it
+    expect(plain.map((f) => f.code)).toEqual(['CG415']);
+    expect(against).toEqual([
+      expect.objectContaining({
+        code: 'CG421',
+        path: 'docs/runbook.yaml',
+        message:
+          'The manifest records docs/runbook.yaml since origin/main, but the program does not make it: cdk8s-gitops never records a file it does not write, and synth would delete it.',
+      }),
     ]);
   });
 

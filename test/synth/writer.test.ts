@@ -9,7 +9,6 @@ import { synthesize } from '../../src/synth/synthesize';
 import { planWrite, recoverInterruptedWrite, writeTree, TRANSACTION_DIR } from '../../src/workspace/checkout/writer';
 import { readManifest } from '../../src/workspace/checkout/manifest-io';
 import { hashTree } from '../support/hash-tree';
-import { recordInManifest } from '../support/manifest';
 import { gitOpsError } from '../support/platforms';
 // The module object itself (not an import-star copy), so that a spy on it reaches the writer.
 import fs = require('fs');
@@ -246,24 +245,6 @@ describe('writeTree', () => {
     // THEN
     const files = filesOf(dir);
     for (const [p, text] of Object.entries(USER_FILES)) expect(files[p].equals(Buffer.from(text))).toBe(true);
-  });
-
-  it("never deletes a user's file outside the tree's directories for a manifest record planted for it: the record is dropped", () => {
-    // GIVEN a user's YAML file, and a record of it in the manifest with its very hash (sealed again)
-    writeTree(exampleTree(), dir);
-    const runbook = 'docs/runbook.yaml';
-    fs.mkdirSync(path.join(dir, 'docs'));
-    fs.writeFileSync(path.join(dir, runbook), 'steps: [page the on-call]\n');
-    recordInManifest(dir, runbook, { sha256: contentHash(fs.readFileSync(path.join(dir, runbook), 'utf8')), key: 'planted' });
-
-    // WHEN the program writes its tree again
-    const plan = planWrite(exampleTree(), dir);
-    writeTree(exampleTree(), dir);
-
-    // THEN the file is left alone and the record is gone
-    expect(plan.deletes).toEqual([]);
-    expect(fs.readFileSync(path.join(dir, runbook), 'utf8')).toBe('steps: [page the on-call]\n');
-    expect(readManifest(dir).files.has(runbook)).toBe(false);
   });
 
   it('removes the owned files the program no longer produces, and their emptied directories', () => {

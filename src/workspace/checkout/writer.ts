@@ -192,9 +192,7 @@ function identity(file: string): string {
 export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {}): WritePlan {
   const checkout = new Checkout(dir);
   const oldTexts = readManifestTexts(dir);
-  const recorded = parseManifest(oldTexts);
-  // A record of a file outside the tree's directories is not of one cdk8s-gitops wrote: dropped, the file left alone.
-  const old: Manifest = { ...recorded, files: new Map([...recorded.files].filter(([p]) => tree.mayOwn(p))) };
+  const old = parseManifest(oldTexts);
   if (tree.part !== undefined && old.inputs !== tree.part.basedOn) {
     throw GitOpsError.of('CG407', {
       file: MANIFEST_PATH,
