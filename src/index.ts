@@ -44,6 +44,8 @@ export type {
 } from './constructs/workload';
 export { KustomizePatch } from './constructs/kustomize-patch';
 export type { PatchTarget, JsonPatchOperation } from './constructs/kustomize-patch';
+export { ClusterAddon } from './constructs/addon';
+export type { ClusterAddonProps } from './constructs/addon';
 export { NamespaceBaseline } from './constructs/namespace-baseline';
 export type { StandardBaselineProps, ContainerLimits, ContainerResources } from './constructs/namespace-baseline';
 export { ValuesSchema } from './constructs/values-schema';

@@ -4,11 +4,13 @@
  * base's revision is promoted with the images, ring by ring. status-page's base is kept in the
  * GitOps repository itself (`bases/status-page`, as in ./platform-base). The synthesizer writes
  * one overlay per target with the ring's image digests, the namespace, labels and the program's
- * patches (per service, environment and cluster). Prod gives every namespace a baseline.
+ * patches (per service, environment and cluster). Prod gives every namespace a baseline. An
+ * OpenTelemetry collector add-on runs on every cluster, its chart version promoted ring by ring.
  */
 import {
   Cloud,
   Cluster,
+  ClusterAddon,
   ControlPlane,
   Duration,
   Environment,
@@ -26,6 +28,7 @@ import {
 
 export const WEB_DIGEST = 'sha256:5b0a3c1d9e7f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e4f6a8b0c1d3e5f7a9b';
 export const WORKER_DIGEST = 'sha256:9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e3d2c1b0a';
+export const OTEL_DIGEST = 'sha256:4c1f3e2d5b6a79808172635445362718091a2b3c4d5e6f708192a3b4c5d6e7f8';
 export const STATUS_DIGEST = 'sha256:1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809';
 
 export function kustomizePlatform(): Platform {
@@ -88,6 +91,24 @@ export function kustomizePlatform(): Platform {
     workload: Workload.kustomizePlatformBase({ path: 'bases/status-page' }),
   });
   statusPage.deployTo([nonprod, prod]);
+
+  // An OpenTelemetry collector on every cluster: its chart version and image digest move ring by ring.
+  const otel = new ClusterAddon(platform, 'otel-collector', {
+    chart: Workload.helmRepositoryChart({
+      repoURL: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+      chart: 'opentelemetry-collector',
+      version: '0.110.0',
+    }),
+    image: { repository: 'otel/opentelemetry-collector-contrib' },
+    initialDigest: OTEL_DIGEST,
+    namespace: 'observability',
+    values: { mode: 'daemonset', presets: { kubernetesAttributes: { enabled: true } } },
+    clusterResources: [
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+    ],
+  });
+  otel.valuesOn(prod, { resources: { limits: { memory: '1Gi' } } });
   return platform;
 }
 

@@ -7,7 +7,7 @@ import { freeId, platformOf } from './platform-scope';
 import { problemsOfValues } from './values-check';
 import { HelmChartSpec, Workload } from './workload';
 import { KustomizePatch, patchModels } from './kustomize-patch';
-import type { KustomizePatchModel } from '../model/platform-model';
+import type { AddonModel, KustomizePatchModel } from '../model/platform-model';
 import { ValuesSchema } from './values-schema';
 import { isDns1123Label } from '../core/kube-names';
 import { defaultValuesKey } from '../model/images';
@@ -186,6 +186,8 @@ export class Service extends Construct {
   private readonly patchesOn = new Map<Environment | Cluster, KustomizePatchModel[]>();
   /** @internal The patches of every target's overlay, for a Kustomize service. */
   public readonly patches: readonly KustomizePatchModel[];
+  /** @internal What sets a cluster add-on apart; undefined for a service. */
+  public addon?: AddonModel;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, freeId(scope, id, 'Service'));

@@ -172,6 +172,7 @@ function serviceModelOf(s: Service, platform: Platform): ServiceModel {
     ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
     ...(s.allowSensitiveNamespace ? { allowSensitiveNamespace: true } : {}),
     source: sourceOf(s, platform),
+    ...(s.addon === undefined ? {} : { addon: s.addon }),
   };
 }
 

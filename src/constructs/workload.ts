@@ -257,4 +257,9 @@ export class Workload {
     /** @internal */
     public readonly spec: WorkloadSpec,
   ) {}
+
+  /** @internal This workload with its chart promoted with the images (a cluster add-on's); another kind as it is. */
+  public withPromotedChart(): Workload {
+    return this.spec.kind === 'helm' ? new Workload({ kind: 'helm', chart: { ...this.spec.chart, promoted: true } }) : this;
+  }
 }

@@ -385,6 +385,14 @@ const ENTRIES = [
       "A Kustomize service (Workload.kustomize, Workload.kustomizePlatformBase) gives a base Kustomize or Argo CD cannot read as exactly that base (a repository URL with a port, a query or a fragment; a revision or path with characters a remote base URL would read otherwise; a path in the GitOps repository inside the directories cdk8s-gitops writes), a patch that is not usable (no target kind, a target that names no object and selects none, a strategic merge patch without apiVersion or one that sets apiVersion, kind or metadata.name itself, a JSON patch operation that is not RFC 6902, a patch that sets a container image, which only a promotion may change), values (which never reach a Kustomize service's objects), or patches for a service that is not a Kustomize service.",
     fix: "Workload.kustomize({ repoURL: 'https://git.example.com/apps/web.git', path: 'deploy/kustomize', patches: [KustomizePatch.strategicMerge({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, { spec: { replicas: 2 } })] }).",
   },
+  {
+    code: 'CG148',
+    where: 'program',
+    title: 'Cluster add-on is declared wrongly',
+    description:
+      "A cluster add-on (ClusterAddon) installs something other than a Helm chart, names a cluster-scoped or namespaced kind its AppProject should allow that is not one kind of one API group (a pattern, `*`, an empty kind), is placed with deployTo (an add-on is installed on the clusters its `clusters` selector picks), or its environment's AppProject for add-ons (`<environment>-addons`) would have the name of another environment's AppProject.",
+    fix: "new ClusterAddon(platform, 'otel-collector', { chart: Workload.helmRepositoryChart({ … }), image: { repository: '…' }, clusters: Targets.all(), clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }] }); values per environment or cluster with valuesOn().",
+  },
 
   // CG2xx: release ledgers
   {

@@ -186,6 +186,20 @@ export interface ServiceModel {
   readonly allowSensitiveNamespace?: boolean;
   /** What its targets deploy. */
   readonly source: SourceModel;
+  /**
+   * For a cluster add-on (a third-party chart installed on the clusters a selector picks): what
+   * its AppProject lets it create besides a service's.
+   * @default - none: a service
+   */
+  readonly addon?: AddonModel;
+}
+
+/** What sets a cluster add-on apart from a service: the kinds its AppProject allows it. */
+export interface AddonModel {
+  /** The cluster-scoped kinds it creates (CRDs, cluster roles, webhooks), exactly. */
+  readonly clusterResources: readonly ResourceKind[];
+  /** Namespaced kinds an environment's AppProject keeps out that it creates (e.g. `Role`, `RoleBinding`). */
+  readonly allowedNamespacedResources: readonly ResourceKind[];
 }
 
 /** One named image of a service. */

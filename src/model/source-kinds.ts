@@ -139,7 +139,26 @@ const DESCRIPTORS: Readonly<Record<SourceModel['kind'], SourceKindDescriptor>> =
   kustomize: kustomizeDescriptor,
 };
 
+/**
+ * A cluster add-on: a Helm chart whose version is promoted with its images, each add-on with
+ * ApplicationSets of its own (`addons-<env>-<add-on>`) under its environment's AppProject for
+ * add-ons ({@link addonProjectName}).
+ */
+export const addonDescriptor: SourceKindDescriptor = {
+  kind: 'helm',
+  applicationSetPrefix: 'addons',
+  listsServices: true,
+  deviates() {
+    return true;
+  },
+};
+
+/** The AppProject of an environment's cluster add-ons. */
+export function addonProjectName(env: string): string {
+  return `${env}-addons`;
+}
+
 /** The source kind of a service, as the model knows it. */
 export function sourceKindDescriptorOf(service: ServiceModel): SourceKindDescriptor {
-  return DESCRIPTORS[service.source.kind];
+  return service.addon === undefined ? DESCRIPTORS[service.source.kind] : addonDescriptor;
 }

@@ -139,8 +139,10 @@ describe('examples/kustomize-platform', () => {
 
   it('generates each Kustomize service from a plain directory source of the GitOps repository', () => {
     expect(tree.paths().filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET)).toEqual([
+      'applicationsets/nonprod/addons-nonprod-otel-collector.yaml',
       'applicationsets/nonprod/kustomize-nonprod.yaml',
       'applicationsets/nonprod/workloads-nonprod.yaml',
+      'applicationsets/prod/addons-prod-otel-collector.yaml',
       'applicationsets/prod/kustomize-prod.yaml',
       'applicationsets/prod/workloads-prod.yaml',
     ]);
@@ -152,10 +154,12 @@ describe('examples/kustomize-platform', () => {
     const overlay = { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'main', path: '{{ .path.path }}' };
     expect(set.spec.template.spec.sources).toEqual([overlay, { ...overlay, path: '{{ .path.path }}/baseline' }]);
     expect(yamlOf(tree, 'applicationsets/nonprod/kustomize-nonprod.yaml').spec.template.spec.source).toEqual(overlay);
-    expect(yamlOf(tree, 'applicationsets/prod/workloads-prod.yaml').spec.generators[0].git.directories).toEqual([
-      { path: 'environments/prod/*/*/*' },
-      { path: 'environments/prod/*/*/status-page', exclude: true },
-      { path: 'environments/prod/*/*/storefront', exclude: true },
+    // The add-on's chart version is promoted: prod's Helm sets read each target's release file, and exclude the others' directories.
+    expect(yamlOf(tree, 'applicationsets/prod/workloads-prod.yaml').spec.generators[0].git.files).toEqual([
+      { path: 'environments/prod/*/*/*/release.yaml' },
+      { path: 'environments/prod/*/*/otel-collector/release.yaml', exclude: true },
+      { path: 'environments/prod/*/*/status-page/release.yaml', exclude: true },
+      { path: 'environments/prod/*/*/storefront/release.yaml', exclude: true },
     ]);
     const dir = tmpDir();
     try {
@@ -202,7 +206,7 @@ describe('examples/kustomize-platform', () => {
 
   it('passes kubernetes-models validation for every baseline object', () => {
     const objects = tree.paths().filter((p) => tree.get(p)!.kind === FileKind.OBJECT);
-    expect(objects).toHaveLength(2 * 2 * 4); // two services on two prod clusters, four baseline objects each
+    expect(objects).toHaveLength(3 * 2 * 4); // two services and the add-on on two prod clusters, four baseline objects each
     for (const p of objects) expect(validateKubeObject(yamlOf(tree, p))).toEqual([]);
   });
 
@@ -225,7 +229,9 @@ describe('examples/kustomize-platform', () => {
         appRepository(appDir);
         writeTree(tree, out);
         fs.cpSync(path.join(EXAMPLE, 'platform-base/status-page'), path.join(out, 'bases/status-page'), { recursive: true });
-        const targets = kustomizePlatform().snapshot().targets;
+        const targets = kustomizePlatform()
+          .snapshot()
+          .targets.filter((t) => t.service !== 'otel-collector');
         expect(targets).toHaveLength(8);
         for (const t of targets) {
           const objects = build(out, `environments/${t.id}`, appDir);

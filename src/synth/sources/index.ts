@@ -3,6 +3,7 @@ import { helmSource } from './helm';
 import { renderedSource } from './rendered';
 import { kustomizeSource } from './kustomize';
 import { SourceKind } from './source-kind';
+import { addonDescriptor, addonProjectName } from '../../model/source-kinds';
 
 export type { SourceKind, TargetFile, TargetInput, TemplateInput, RingRelease, VersionInput, DeployedVersion } from './source-kind';
 export { helmSource, BASELINE_DIRECTORY, RELEASE_FILE } from './helm';
@@ -15,7 +16,17 @@ const KINDS: Readonly<Record<ServiceModel['source']['kind'], SourceKind>> = {
   kustomize: kustomizeSource,
 };
 
+/**
+ * A cluster add-on: a Helm target as any other, but for the ApplicationSets it is in and their
+ * AppProject (see `addonDescriptor`).
+ */
+export const addonSource: SourceKind = {
+  ...helmSource,
+  ...addonDescriptor,
+  project: (env) => addonProjectName(env),
+};
+
 /** The source kind of a service: the one place that maps a service to how its targets are written. */
 export function sourceKindOf(service: ServiceModel): SourceKind {
-  return KINDS[service.source.kind];
+  return service.addon === undefined ? KINDS[service.source.kind] : addonSource;
 }

@@ -82,6 +82,11 @@ export interface SourceKind extends SourceKindDescriptor {
   targetFiles(input: TargetInput): TargetFile[];
   /** The `source` or `sources` of the Application template (to spread into its spec). */
   templateSources(input: TemplateInput): Record<string, unknown>;
+  /**
+   * The AppProject of its Applications in environment `env`.
+   * @default - the environment's (named after it)
+   */
+  project?(env: string): string;
   /** Repositories besides the GitOps repository the AppProject must allow for the service. */
   sourceRepos(service: ServiceModel): readonly string[];
   /**

@@ -1,0 +1,174 @@
+/**
+ * A cluster add-on through the built CLI against a bare remote: an upgrade (chart version and
+ * image digest) moves ring by ring like a service's release, as Argo CD would expand the tree.
+ */
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse as parseYaml } from 'yaml';
+import { Sandbox } from '../git/sandbox';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
+
+const T0 = '2026-11-22T10:00:00Z';
+const LATER = '2026-11-22T12:00:00Z';
+const SEED = `sha256:${'0'.repeat(64)}`;
+const A = `sha256:${'a'.repeat(64)}`;
+
+const PROGRAM = `
+const { Cloud, Cluster, ClusterAddon, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });
+const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+const aws = new Cloud(platform, 'aws');
+new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
+new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(1))] });
+
+new ClusterAddon(platform, 'otel-collector', {
+  chart: Workload.ociChart({ repoURL: 'oci://ghcr.io/open-telemetry/charts/opentelemetry-collector', version: '0.110.0' }),
+  image: { repository: 'otel/opentelemetry-collector-contrib' },
+  initialDigest: ${JSON.stringify(SEED)},
+  namespace: 'observability',
+  clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' }],
+});
+platform.synth();
+`;
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('a cluster add-on, through the CLI', () => {
+  let workDir: string;
+  let app: string;
+  let sandbox: Sandbox;
+  let a: string;
+
+  function cli(args: readonly string[], now = T0): Promise<Run> {
+    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
+    for (const key of Object.keys(env)) {
+      if (key.startsWith('GIT_') || key.startsWith('CDK8S_GITOPS_MODEL') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI'].includes(key))
+        delete env[key];
+    }
+    const program = args[0] === 'preview' ? [] : ['--app', app];
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args, '--out', a, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  /** The chart version each Application reads, as `preview` expands the checkout's ApplicationSets. */
+  async function versions(): Promise<Record<string, string>> {
+    const apps = JSON.parse((await cli(['preview', '--format', 'json'])).stdout) as any[];
+    return Object.fromEntries(apps.map((x) => [x.metadata.name, `${x.spec.project} ${x.spec.sources[0].targetRevision}`]));
+  }
+
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does).');
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-addons-'));
+    fs.writeFileSync(path.join(workDir, 'platform.js'), PROGRAM);
+    app = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(workDir, 'platform.js'))}`;
+  });
+
+  afterAll(() => {
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    sandbox = Sandbox.create();
+    a = sandbox.clone('ci');
+  });
+
+  afterEach(() => sandbox.cleanup());
+
+  test('an upgrade is a promotion: chart version and digest reach nonprod, then prod once its soak is over, and roll back together', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    expect(await versions()).toEqual({
+      'otel-collector-nonprod-aws-eu-01': 'nonprod-addons 0.110.0',
+      'otel-collector-prod-aws-eu-01': 'prod-addons 0.110.0',
+      'otel-collector-prod-aws-eu-02': 'prod-addons 0.110.0',
+    });
+
+    const upgrade = await cli([
+      'promote',
+      'otel-collector',
+      '--ring',
+      'nonprod',
+      '--chart-version',
+      '0.111.0',
+      '--digest',
+      A,
+      '--by',
+      'alice',
+      '--publish',
+    ]);
+    expect({ code: upgrade.code, stderr: upgrade.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await versions()).toMatchObject({
+      'otel-collector-nonprod-aws-eu-01': 'nonprod-addons 0.111.0',
+      'otel-collector-prod-aws-eu-01': 'prod-addons 0.110.0',
+    });
+    expect(parseYaml(fs.readFileSync(path.join(a, 'environments/nonprod/aws/eu-01/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(
+      A,
+    );
+
+    const early = await cli(['promote', 'otel-collector', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob'], '2026-11-22T10:30:00Z');
+    expect([early.code, early.stderr]).toEqual([1, expect.stringContaining('CG602')]);
+    expect((await cli(['promote', 'otel-collector', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob', '--publish'], LATER)).code).toBe(
+      0,
+    );
+    expect(await versions()).toMatchObject({ 'otel-collector-prod-aws-eu-02': 'prod-addons 0.111.0' });
+    expect((await cli(['status'], LATER)).stdout).toMatch(/prod +2 +sha256:aaaaaaaa +0\.111\.0 /);
+
+    // The next upgrade, then a rollback of prod to the one before: image and chart go back together.
+    const AFTER = '2026-11-22T13:30:00Z';
+    expect(
+      (
+        await cli(
+          ['promote', 'otel-collector', '--ring', 'nonprod', '--chart-version', '0.112.0', '--digest', SEED, '--by', 'alice', '--publish'],
+          LATER,
+        )
+      ).code,
+    ).toBe(0);
+    expect((await cli(['promote', 'otel-collector', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob', '--publish'], AFTER)).code).toBe(
+      0,
+    );
+    expect(await versions()).toMatchObject({ 'otel-collector-prod-aws-eu-01': 'prod-addons 0.112.0' });
+    const back = await cli(
+      ['rollback', 'otel-collector', '--ring', 'prod', '--previous', '--reason', 'dropped spans', '--by', 'bob', '--publish'],
+      AFTER,
+    );
+    expect({ code: back.code, stderr: back.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await versions()).toMatchObject({
+      'otel-collector-prod-aws-eu-01': 'prod-addons 0.111.0',
+      'otel-collector-nonprod-aws-eu-01': 'nonprod-addons 0.112.0',
+    });
+    expect(parseYaml(fs.readFileSync(path.join(a, 'environments/prod/aws/eu-02/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(A);
+    expect((await cli(['check'], AFTER)).code).toBe(0);
+  });
+
+  test('a chart of an OCI registry is pinned by its version, not a Git revision', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    const wrong = await cli([
+      'promote',
+      'otel-collector',
+      '--ring',
+      'nonprod',
+      '--chart-revision',
+      'v0.111.0',
+      '--digest',
+      A,
+      '--by',
+      'alice',
+    ]);
+    expect([wrong.code, wrong.stderr]).toEqual([1, expect.stringContaining('CG618 otel-collector reads its chart from an OCI registry')]);
+  });
+});
