@@ -211,9 +211,9 @@ export function checkCheckout(
       const why =
         e.name.startsWith('.argocd-source') && reads !== 'kustomize-base'
           ? `Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies)`
-          : reads === 'every-manifest'
+          : reads === 'every-manifest' && e.name.endsWith('.yaml')
             ? `Argo CD applies every manifest of ${directory}`
-            : KUSTOMIZATION_NAMES.has(e.name)
+            : reads !== 'every-manifest' && KUSTOMIZATION_NAMES.has(e.name)
               ? `Kustomize reads ${directory} by it, and stops at two kustomization files (the Application cannot sync)`
               : undefined;
       if (why !== undefined) findings.push(finding(FindingKind.STRAY_FILE, p, `${p} was not written by cdk8s-gitops, and ${why}.`));
@@ -311,8 +311,8 @@ function sourceDirectory(app: GeneratedApplication): string {
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 /**
- * How Argo CD reads a directory of the tree: a directory source applies every manifest in it
- * (hidden files too); a Kustomize overlay, and the base kustomization below it, the
+ * How Argo CD reads a directory of the tree: a directory source applies every `.yaml` file in
+ * it (hidden files too: its `include`); a Kustomize overlay, and the base kustomization below it, the
  * kustomization file and what it names. Argo CD merges an `.argocd-source*.yaml` of an
  * Application's source path into its source.
  */

@@ -151,8 +151,13 @@ describe('examples/kustomize-platform', () => {
       { path: 'environments/prod/*/*/status-page' },
       { path: 'environments/prod/*/*/storefront' },
     ]);
-    const overlay = { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'main', path: '{{ .path.path }}' };
-    expect(set.spec.template.spec.sources).toEqual([overlay, { ...overlay, path: '{{ .path.path }}/baseline' }]);
+    const place = { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'main' };
+    // The source types stated (a Chart.yaml someone adds never makes either a chart); the baseline's only .yaml files.
+    const overlay = { ...place, path: '{{ .path.path }}', kustomize: { namespace: '{{ index .path.segments 4 }}' } };
+    expect(set.spec.template.spec.sources).toEqual([
+      overlay,
+      { ...place, path: '{{ .path.path }}/baseline', directory: { include: '*.yaml' } },
+    ]);
     expect(yamlOf(tree, 'applicationsets/nonprod/kustomize-nonprod.yaml').spec.template.spec.source).toEqual(overlay);
     // The add-on's chart version is promoted: prod's Helm sets read each target's release file, and exclude the others' directories.
     expect(yamlOf(tree, 'applicationsets/prod/workloads-prod.yaml').spec.generators[0].git.files).toEqual([

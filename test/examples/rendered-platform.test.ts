@@ -149,7 +149,7 @@ describe('examples/rendered-platform', () => {
         name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}',
         namespace: '{{ index .path.segments 4 }}',
       },
-      source: { repoURL: REPO, targetRevision: 'main', path: '{{ .path.path }}' },
+      source: { repoURL: REPO, targetRevision: 'main', path: '{{ .path.path }}', directory: { include: '*.yaml' } },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     });
     const helm = yamlOf('applicationsets/prod/workloads-prod.yaml');
@@ -165,7 +165,7 @@ describe('examples/rendered-platform', () => {
         helm: { releaseName: '{{ index .path.segments 4 }}', valueFiles: ['$values/{{ .path.path }}/values.yaml'] },
       },
       { repoURL: REPO, targetRevision: 'main', ref: 'values' },
-      { repoURL: REPO, targetRevision: 'main', path: '{{ .path.path }}/baseline' },
+      { repoURL: REPO, targetRevision: 'main', path: '{{ .path.path }}/baseline', directory: { include: '*.yaml' } },
     ]);
     expect(yamlOf('applicationsets/nonprod/rendered-nonprod.yaml').spec.template.spec.syncPolicy.syncOptions).toEqual([
       'CreateNamespace=true',
@@ -276,6 +276,9 @@ describe('examples/rendered-platform', () => {
         `${PROD_AZURE}/payments-api/baseline/.argocd-source-payments-api-prod-azure-westeurope-01.yaml`,
       ];
       for (const p of planted) fs.writeFileSync(path.join(dir, p), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n');
+      // Files a directory source does not apply (its include is *.yaml): not reported.
+      fs.writeFileSync(path.join(dir, `${PROD_AZURE}/orders-api/.gitkeep`), '');
+      fs.writeFileSync(path.join(dir, `${PROD_AZURE}/orders-api/README.md`), '# orders-api\n');
       // Beside a values file nothing is applied, nor are source parameters read: not reported.
       fs.writeFileSync(path.join(dir, `${PROD_AZURE}/payments-api/notes.yaml`), 'a: 1\n');
       fs.writeFileSync(path.join(dir, `${PROD_AZURE}/payments-api/.argocd-source.yaml`), 'a: 1\n');

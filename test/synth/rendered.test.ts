@@ -343,7 +343,13 @@ describe('rendered workloads', () => {
           git: { directories: [{ path: 'environments/prod/*/*/orders-api' }], repoURL: REPO, revision: 'main' },
         },
       ]);
-      expect(rendered.spec.template.spec.source).toEqual({ path: '{{ .path.path }}', repoURL: REPO, targetRevision: 'main' });
+      // The source type stated, and only .yaml files: a Chart.yaml someone adds never makes it a chart.
+      expect(rendered.spec.template.spec.source).toEqual({
+        path: '{{ .path.path }}',
+        repoURL: REPO,
+        targetRevision: 'main',
+        directory: { include: '*.yaml' },
+      });
       expect(rendered.spec.template.spec.sources).toBeUndefined();
       expect(rendered.spec.template.spec.destination).toEqual({
         name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}',
@@ -428,7 +434,12 @@ describe('rendered workloads', () => {
           'workloads-prod payments-api-prod-azure-westeurope-01',
         ]);
         const orders = apps.get('argocd/orders-api-prod-azure-westeurope-01')!.app.spec as any;
-        expect(orders.source).toEqual({ repoURL: REPO, targetRevision: 'main', path: 'environments/prod/azure/westeurope-01/orders-api' });
+        expect(orders.source).toEqual({
+          repoURL: REPO,
+          targetRevision: 'main',
+          path: 'environments/prod/azure/westeurope-01/orders-api',
+          directory: { include: '*.yaml' },
+        });
         expect(orders.destination).toEqual({ name: 'azure-westeurope-01', namespace: 'orders-api' });
         expect(orders.project).toBe('prod');
         const payments = apps.get('argocd/payments-api-prod-azure-westeurope-01')!.app.spec as any;
@@ -436,6 +447,7 @@ describe('rendered workloads', () => {
           repoURL: REPO,
           targetRevision: 'main',
           path: 'environments/prod/azure/westeurope-01/payments-api/baseline',
+          directory: { include: '*.yaml' },
         });
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -508,7 +520,12 @@ describe('rendered workloads', () => {
       const tree = synthesize(build({ baseline: true }).platform.snapshot());
       const helm = yamlOf(tree, 'applicationsets/prod/workloads-prod.yaml').spec.template.spec;
       expect(helm.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
-      expect(helm.sources[2]).toEqual({ path: '{{ .path.path }}/baseline', repoURL: REPO, targetRevision: 'main' });
+      expect(helm.sources[2]).toEqual({
+        path: '{{ .path.path }}/baseline',
+        repoURL: REPO,
+        targetRevision: 'main',
+        directory: { include: '*.yaml' },
+      });
       expect(yamlOf(tree, 'applicationsets/prod/rendered-prod.yaml').spec.template.spec.syncPolicy).toEqual({
         automated: { prune: true, selfHeal: true },
       });

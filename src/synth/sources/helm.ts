@@ -7,7 +7,7 @@ import { encodeVersions, serviceImages } from '../../model/images';
 import { releaseVersion } from '../../release/release';
 import { mergeValues, ValuesLayer } from '../../model/values';
 import { toYaml } from '../../core/yaml/emit';
-import { objectFiles } from './objects';
+import { OBJECT_DIRECTORY, objectFiles } from './objects';
 import { DeployedVersion, SourceKind, TargetFile } from './source-kind';
 import { objectImages, versionOf } from './images';
 import { chartOf, helmDescriptor, readsReleaseFiles, ringChart } from '../../model/source-kinds';
@@ -107,7 +107,14 @@ export const helmSource: SourceKind = {
         },
         { repoURL: model.repoURL, targetRevision: model.revision, ref: 'values' },
         ...(environment.namespaceBaseline
-          ? [{ repoURL: model.repoURL, targetRevision: model.revision, path: `{{ .path.path }}/${BASELINE_DIRECTORY}` }]
+          ? [
+              {
+                repoURL: model.repoURL,
+                targetRevision: model.revision,
+                path: `{{ .path.path }}/${BASELINE_DIRECTORY}`,
+                directory: { ...OBJECT_DIRECTORY },
+              },
+            ]
           : []),
       ],
     };

@@ -8,7 +8,7 @@ import { releaseVersion } from '../../release/release';
 import { kustomizeDescriptor, ringChart } from '../../model/source-kinds';
 import { objectImages, versionOf } from './images';
 import { BASELINE_DIRECTORY } from './helm';
-import { objectFiles } from './objects';
+import { OBJECT_DIRECTORY, objectFiles } from './objects';
 import { DeployedVersion, SourceKind, TargetFile } from './source-kind';
 
 /** The overlay of a target: what Argo CD builds with Kustomize. */
@@ -167,10 +167,18 @@ export const kustomizeSource: SourceKind = {
     return [...files, ...baseline];
   },
 
-  templateSources({ model, environment }) {
-    const overlay = { repoURL: model.repoURL, targetRevision: model.revision, path: '{{ .path.path }}' };
+  templateSources({ model, environment, service, segments }) {
+    const place = { repoURL: model.repoURL, targetRevision: model.revision };
+    // The source type stated, so that a `Chart.yaml` someone adds never makes Argo CD build the
+    // directory as a chart; Argo CD keeps it only when a setting is not a default: the overlay's
+    // own namespace is one.
+    const overlay = {
+      ...place,
+      path: '{{ .path.path }}',
+      kustomize: { namespace: service ? service.namespace : `{{ ${segments.service} }}` },
+    };
     if (!environment.namespaceBaseline) return { source: overlay };
-    return { sources: [overlay, { ...overlay, path: `{{ .path.path }}/${BASELINE_DIRECTORY}` }] };
+    return { sources: [overlay, { ...place, path: `{{ .path.path }}/${BASELINE_DIRECTORY}`, directory: { ...OBJECT_DIRECTORY } }] };
   },
 
   sourceRepos(): readonly string[] {

@@ -59,3 +59,11 @@ export function objectFiles(input: ObjectFilesInput): TargetFile[] {
     };
   });
 }
+
+/**
+ * The settings of a directory source on object files (a rendered target, a namespace baseline):
+ * the source type stated (so that a `Chart.yaml` or a kustomization someone adds there never
+ * makes Argo CD build the directory another way), and only the `.yaml` files it holds.
+ * Argo CD keeps a source's settings only when they are not all defaults: `include` is one.
+ */
+export const OBJECT_DIRECTORY = { include: '*.yaml' } as const;

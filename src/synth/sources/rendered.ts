@@ -10,7 +10,7 @@ import {
 import { ServiceModel, TargetModel } from '../../model/platform-model';
 import { releaseVersion } from '../../release/release';
 import { objectImages } from './images';
-import { objectFiles } from './objects';
+import { OBJECT_DIRECTORY, objectFiles } from './objects';
 import { objectFileName } from '../../model/placement';
 import { DeployedVersion, SourceKind, TargetFile } from './source-kind';
 import { renderedDescriptor } from '../../model/source-kinds';
@@ -37,7 +37,9 @@ export const renderedSource: SourceKind = {
   },
 
   templateSources({ model }) {
-    return { source: { repoURL: model.repoURL, targetRevision: model.revision, path: '{{ .path.path }}' } };
+    return {
+      source: { repoURL: model.repoURL, targetRevision: model.revision, path: '{{ .path.path }}', directory: { ...OBJECT_DIRECTORY } },
+    };
   },
 
   sourceRepos(): readonly string[] {
