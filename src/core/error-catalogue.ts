@@ -818,6 +818,14 @@ const ENTRIES = [
       "`check` found a file that cdk8s-gitops did not write (the manifest does not record it) in a directory whose every manifest Argo CD applies (the target directory of a rendered service, or a Helm target's namespace baseline; hidden files too, which a directory source applies as well), an `.argocd-source*.yaml` in any target's directory, whose parameters Argo CD merges into that Application's source (a Kustomize overlay's images, a directory source's recurse), or a second kustomization file (`kustomization.yml`, `Kustomization`) beside a Kustomize overlay or its base, which stops the build. Argo CD would deploy it beside what the program declares, outside the release rules.",
     fix: 'Remove it (git rm <file>), or declare what it holds in the program.',
   },
+  {
+    code: 'CG424',
+    where: 'checkout',
+    title: 'Kustomize base in the GitOps repository is not a directory of its own there',
+    description:
+      'A Kustomize service reads its base from the GitOps repository (Workload.kustomizePlatformBase), and the checkout has no real directory at that path: it is missing, a file, or a symbolic link, or lies below one, or holds one. Argo CD would build the overlay from whatever the link points at (the files of another ring, say), which the ring rules never judged; or fail to build it at all.',
+    fix: 'Make the base a directory of plain files at the path the program names (a kustomization.yaml and what it lists), with no symbolic link in it or above it.',
+  },
 
   // CG5xx: git
   {

@@ -131,6 +131,13 @@ export interface FileTreeOptions {
   readonly held?: ReadonlyMap<string, HeldTarget>;
   /** What a command that writes or compares the tree says about it, one line each. @default - nothing */
   readonly notes?: readonly string[];
+  /**
+   * Directories of the repository the tree's files read but cdk8s-gitops does not write (the
+   * Kustomize bases kept in the GitOps repository): a write checks that each is a directory of
+   * its own there.
+   * @default - none
+   */
+  readonly reads?: readonly string[];
 }
 
 /** A target whose files a tree keeps as they are: its ring runs a release that does not fit its service's images. */
@@ -189,6 +196,8 @@ export class FileTree {
   public readonly notes: readonly string[];
   /** The targets whose files the tree keeps as they are (see {@link FileTreeOptions.held}). */
   public readonly held: ReadonlyMap<string, HeldTarget>;
+  /** Directories the tree's files read and cdk8s-gitops does not write (see {@link FileTreeOptions.reads}). */
+  public readonly reads: readonly string[];
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
   private readonly retains?: (path: string) => boolean;
@@ -199,6 +208,7 @@ export class FileTree {
     if (options.retains !== undefined) this.retains = options.retains;
     this.notes = options.notes ?? [];
     this.held = options.held ?? new Map();
+    this.reads = options.reads ?? [];
   }
 
   /**

@@ -205,6 +205,9 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   const tree = new FileTree({
     notes: heldRingNotes(model, releases, part?.services),
     held: heldDirs,
+    reads: [
+      ...new Set(model.services.flatMap((s) => (s.source.kind === 'kustomize' && s.source.repoURL === undefined ? [s.source.path] : []))),
+    ].sort(),
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
     ...(options.retains && !part ? { retains: options.retains } : {}),

@@ -7,6 +7,7 @@ import { contentHash, FileTree } from '../synth/file-tree';
 import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
+import { platformBaseProblems } from './checkout/platform-bases';
 import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
@@ -30,6 +31,7 @@ export enum FindingKind {
   UNRECORDED = 'unrecorded',
   MANIFEST_EDITED = 'manifest-edited',
   STRAY_FILE = 'stray-file',
+  UNUSABLE_BASE = 'unusable-base',
 }
 
 /** The catalogue's code of each kind of finding; `docs/errors.md` explains each. */
@@ -44,6 +46,7 @@ export const FINDING_CODES: Readonly<Record<FindingKind, ErrorCode>> = {
   [FindingKind.UNRECORDED]: 'CG420',
   [FindingKind.MANIFEST_EDITED]: 'CG421',
   [FindingKind.STRAY_FILE]: 'CG423',
+  [FindingKind.UNUSABLE_BASE]: 'CG424',
 };
 
 /** What {@link checkCheckout} compares the checkout with besides the program. */
@@ -203,6 +206,8 @@ export function checkCheckout(
       );
   }
 
+  const bases = platformBaseProblems(tree, checkout);
+  for (const p of [...bases.links, ...bases.missing]) findings.push(finding(FindingKind.UNUSABLE_BASE, p.file!, p.message));
   const onDisk = viewOfCheckout(dir);
   for (const [directory, reads] of directoriesArgoCdReads(model)) {
     for (const e of checkout.list(directory)) {

@@ -191,6 +191,7 @@ describe('examples/kustomize-platform', () => {
       const model = kustomizePlatform().snapshot();
       writeTree(buildTree(model, dir), dir);
       const target = `${PROD_AZURE}/storefront`;
+      fs.cpSync(path.join(EXAMPLE, 'platform-base/status-page'), path.join(dir, 'bases/status-page'), { recursive: true });
       fs.writeFileSync(path.join(dir, target, '.argocd-source.yaml'), `kustomize:\n  images:\n    - ${WEB}@${NEXT}\n`);
       fs.writeFileSync(path.join(dir, target, 'notes.yaml'), 'a: 1\n');
       // A second kustomization file stops Kustomize: the Application could not sync.
@@ -204,6 +205,35 @@ describe('examples/kustomize-platform', () => {
         `CG423 ${target}/Kustomization`,
         `CG423 ${target}/base/kustomization.yml`,
       ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never reads a base in the GitOps repository through a symbolic link: a write refuses it, check names it, and a missing base', () => {
+    const dir = tmpDir();
+    try {
+      const model = kustomizePlatform().snapshot();
+      const check = (): string[] => {
+        const ledgers = readLedgers(model, dir);
+        return checkCheckout(model, treeFromLedgers(model, ledgers), ledgers, dir).map((f) => `${f.code} ${f.path}`);
+      };
+      writeTree(buildTree(model, dir), dir);
+      expect(check()).toEqual(['CG424 bases/status-page']);
+      // A link to another ring's objects where the base should be
+      fs.mkdirSync(path.join(dir, 'bases'));
+      fs.symlinkSync('../environments/nonprod/aws/eu-central-1-01/storefront', path.join(dir, 'bases/status-page'));
+      expect(() => writeTree(buildTree(model, dir), dir)).toThrow('CG424');
+      expect(check()).toEqual(['CG424 bases/status-page']);
+      // A base of its own that holds a link
+      fs.rmSync(path.join(dir, 'bases/status-page'));
+      fs.cpSync(path.join(EXAMPLE, 'platform-base/status-page'), path.join(dir, 'bases/status-page'), { recursive: true });
+      fs.symlinkSync('../../environments', path.join(dir, 'bases/status-page/more'));
+      expect(() => writeTree(buildTree(model, dir), dir)).toThrow(
+        'The Kustomize base bases/status-page holds the symbolic link bases/status-page/more',
+      );
+      fs.rmSync(path.join(dir, 'bases/status-page/more'));
+      expect(check()).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -61,7 +61,7 @@ Example:
         `Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`,
       );
     }
-    for (const p of [...write.held, ...(fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : [])]) {
+    for (const p of [...write.bases, ...write.held, ...(fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : [])]) {
       ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
     }
     for (const d of write.waiting) {

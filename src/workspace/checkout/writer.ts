@@ -22,6 +22,7 @@ import { readManifestTexts } from './manifest-io';
 import { isReleaseModelPath } from '../../synth/release-model';
 import { isMap } from '../../core/plain';
 import { assertHeldFit, heldMisfits } from './held-targets';
+import { assertPlatformBases, platformBaseProblems } from './platform-bases';
 
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
@@ -167,6 +168,8 @@ export interface WritePlan {
    * release of the program's images (see `heldMisfits`).
    */
   readonly waiting: readonly string[];
+  /** What a write of the plan refuses (`CG424`): a Kustomize base of the GitOps repository reached through, or holding, a symbolic link. */
+  readonly bases: readonly Problem[];
 }
 
 interface Journal {
@@ -369,6 +372,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     ...(verified ? { verifiedManifest: verified } : {}),
     held: lostHeld,
     waiting: heldFindings.waiting,
+    bases: tree.reads.length === 0 ? [] : platformBaseProblems(tree, checkout).links,
   };
   local?.save(files); // what was read, for the next run (plan and check as well)
   return plan;
@@ -460,6 +464,7 @@ export function ensureCheckoutDirectory(dir: string): void {
 
 /** Applies a {@link WritePlan} as one transaction (see {@link writeTree}). */
 export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = {}): WriteReport {
+  assertPlatformBases(plan);
   assertHeldFit(plan);
   const created = [...plan.writes]
     .filter(([, w]) => !w.existed)
