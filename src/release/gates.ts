@@ -116,6 +116,13 @@ export interface LedgerCheck {
    */
   readonly intermediate?: readonly Ledger[];
   /**
+   * Of {@link LedgerCheck.intermediate}, the versions pending operations of the checkout left
+   * (written by the release rules, each judged again when it is published): a release a ring ran
+   * in one of them is one it ran.
+   * @default - none
+   */
+  readonly pending?: readonly Ledger[];
+  /**
    * A hold lifted since the baseline counts only when a version in `intermediate` shows the
    * release unheld (the record of an `unhold`), whether or not the ledger was edited by hand:
    * true in a Git checkout, where pending operations record every unhold not committed yet;
@@ -252,8 +259,9 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     }
     if (c.baseline !== undefined) {
       // Only a promotion or rollback adds to `previous`, and only the release it replaced: a
-      // release listed there that the ring never ran could be rolled back to.
-      const ran = was === undefined ? [] : [was, ...was.previous];
+      // release listed there that the ring never ran could be rolled back to. A pending
+      // operation's ledger shows what the ring ran since the baseline.
+      const ran = [was, ...(c.pending ?? []).map((l) => entry(l, ring))].flatMap((e) => (e === undefined ? [] : [e, ...e.previous]));
       const invented = now.previous.filter((p) => !ran.some((r) => sameRelease(r, p) && r.since === p.since && r.by === p.by));
       if (invented.length > 0) {
         out.push(
@@ -325,10 +333,13 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
     // A rollback puts back a release the ring ran before its current one (never the one it runs),
     // or only its image, with the chart the ring ran (rollback --keep-chart).
-    const ran =
-      was !== undefined &&
-      (was.previous.some((p) => sameRelease(p, now)) ||
-        (was.chart !== undefined && now.chart === was.chart && was.previous.some((p) => releaseVersion(p) === releaseVersion(now))));
+    // (Its history: the baseline's entry, and those of the versions pending operations left.)
+    const ran = [was, ...(c.pending ?? []).map((l) => entry(l, ring))].some(
+      (h) =>
+        h !== undefined &&
+        (h.previous.some((p) => sameRelease(p, now)) ||
+          (h.chart !== undefined && now.chart === h.chart && h.previous.some((p) => releaseVersion(p) === releaseVersion(now)))),
+    );
     // Unheld since, in the same change: the rollback with its hold is in a version between the
     // baseline and the checkout (a commit after the baseline, or a pending operation).
     const unheldRollback =

@@ -140,6 +140,8 @@ export interface LedgerGitContext {
   readonly baselineRef?: string;
   /** Versions between the baseline and the checkout (see {@link LedgerCheck.intermediate}). @default - none */
   readonly intermediate?: readonly Ledger[];
+  /** Of those, the versions pending operations left (see {@link LedgerCheck.pending}). @default - none */
+  readonly pending?: readonly Ledger[];
 }
 
 /** Options of {@link CheckoutGates.open}. */
@@ -338,13 +340,14 @@ export class CheckoutGates {
         ...readable(versions[written].ledger, versions[written].commit, versions.slice(written + 1)),
         editedByHand: true,
         intermediate,
+        pending: intermediate,
       };
     }
     // What cdk8s-gitops last wrote is a pending operation's ledger, not in Git: the edit is judged against it.
     const writtenPending = handEdited && written < 0 ? [...pending].reverse().find((p) => p.sha256 === recorded)?.ledger : undefined;
     if (writtenPending !== undefined) {
       this.editedByHand.add(file);
-      return { history: gitHistory, baseline: writtenPending, baselineRef: 'HEAD', editedByHand: true, intermediate };
+      return { history: gitHistory, baseline: writtenPending, baselineRef: 'HEAD', editedByHand: true, intermediate, pending: intermediate };
     }
     // Neither in Git nor pending (a pending operation's ledger committed by hand with an edit on
     // top, its records gone): what cdk8s-gitops wrote last that Git has is the version an older
@@ -358,6 +361,7 @@ export class CheckoutGates {
         ...readable(versions[recordedEarlier].ledger, versions[recordedEarlier].commit, versions.slice(recordedEarlier + 1)),
         editedByHand: true,
         intermediate,
+        pending: intermediate,
       };
     }
     const baseline = parse(head);
@@ -368,6 +372,7 @@ export class CheckoutGates {
       ...readable(baseline, 'HEAD', versions),
       ...(written === 0 ? { editedByHand: true } : {}),
       intermediate,
+      pending: intermediate,
     };
   }
 

@@ -271,6 +271,27 @@ describe('pending operations through the CLI against a bare remote', () => {
     expect(sandbox.status(a)).toEqual([]);
   });
 
+  test('a rollback of a promotion still pending is a rollback, not a hand edit, and both are published in order', async () => {
+    // GIVEN a promotion not published yet
+    const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
+
+    // WHEN it is rolled back before anyone publishes, then published
+    await ok(
+      a,
+      ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'wrong build', '--by', 'alice'],
+      '2026-11-22T10:05:00Z',
+    );
+    await ok(a, ['publish', '--by', 'alice'], '2026-11-22T10:05:00Z');
+
+    // THEN the remote has both, each judged on its own, and the ring runs what it ran before, held
+    expect(sandbox.git(sandbox.remote, 'log', '--format=%s', `${before}..main`).split('\n')).toEqual([
+      'roll back payments-api nonprod to sha256:00000000 and hold it (by alice): wrong build',
+      'promote payments-api sha256:aaaaaaaa to nonprod (by alice)',
+    ]);
+    expect(sandbox.status(a)).toEqual([]);
+  });
+
   test('fails with CG519 when the ledger was edited by hand after a pending promote, and changes nothing', async () => {
     // GIVEN
     await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
