@@ -123,6 +123,9 @@ export const renderedDescriptor: SourceKindDescriptor = {
   },
 };
 
+/** Where the labels a Kustomize overlay puts on every object from the target's place begin (`cdk8s-gitops.io/service`, …). */
+export const KUSTOMIZE_LABEL_PREFIX = 'cdk8s-gitops.io/';
+
 /** A Kustomize base with an overlay per target, in the target's directory. */
 export const kustomizeDescriptor: SourceKindDescriptor = {
   kind: 'kustomize',

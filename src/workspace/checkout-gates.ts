@@ -347,7 +347,14 @@ export class CheckoutGates {
     const writtenPending = handEdited && written < 0 ? [...pending].reverse().find((p) => p.sha256 === recorded)?.ledger : undefined;
     if (writtenPending !== undefined) {
       this.editedByHand.add(file);
-      return { history: gitHistory, baseline: writtenPending, baselineRef: 'HEAD', editedByHand: true, intermediate, pending: intermediate };
+      return {
+        history: gitHistory,
+        baseline: writtenPending,
+        baselineRef: 'HEAD',
+        editedByHand: true,
+        intermediate,
+        pending: intermediate,
+      };
     }
     // Neither in Git nor pending (a pending operation's ledger committed by hand with an edit on
     // top, its records gone): what cdk8s-gitops wrote last that Git has is the version an older

@@ -3,10 +3,8 @@ import { isLabelKey, isLabelValue } from '../../core/kube-names';
 import { serviceImages } from '../images';
 import { PASSWORD_PROBLEM, redactUrl, relativeDirProblem } from '../names';
 import { KustomizePatchModel, PlatformModel } from '../platform-model';
+import { KUSTOMIZE_LABEL_PREFIX } from '../source-kinds';
 import { isMap } from '../../core/plain';
-
-/** Where the labels of a Kustomize target's objects that cdk8s-gitops sets begin. */
-const OWN_LABEL_PREFIX = 'cdk8s-gitops.io/';
 
 /**
  * The problems (CG147) of Kustomize services: a base Kustomize cannot read as exactly that
@@ -68,7 +66,7 @@ export function problemsOfKustomize(model: PlatformModel): Problem[] {
       );
     for (const [key, value] of Object.entries(source.labels ?? {})) {
       if (!isLabelKey(key)) report(`Label key "${key}" of ${s.name} is not a Kubernetes label key.`);
-      else if (key.startsWith(OWN_LABEL_PREFIX))
+      else if (key.startsWith(KUSTOMIZE_LABEL_PREFIX))
         report(`Label key "${key}" of ${s.name} is one cdk8s-gitops sets.`, 'Use a key of your own.');
       if (!isLabelValue(value)) report(`Label value "${String(value)}" of ${s.name} (key "${key}") is not a Kubernetes label value.`);
     }

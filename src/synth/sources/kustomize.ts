@@ -5,7 +5,7 @@ import { FileKind, fingerprint } from '../file-tree';
 import { KustomizePatchModel, KustomizeSourceModel, ServiceModel } from '../../model/platform-model';
 import { encodeVersions, serviceImages } from '../../model/images';
 import { releaseVersion } from '../../release/release';
-import { kustomizeDescriptor, ringChart } from '../../model/source-kinds';
+import { KUSTOMIZE_LABEL_PREFIX, kustomizeDescriptor, ringChart } from '../../model/source-kinds';
 import { objectImages, versionOf } from './images';
 import { BASELINE_DIRECTORY } from './helm';
 import { OBJECT_DIRECTORY, objectFiles } from './objects';
@@ -28,9 +28,6 @@ export const PATCH_DIRECTORY = 'patches';
 
 /** Changes whenever the bytes written for the same input would change. */
 const KUSTOMIZE_VERSION = 'kustomize-v1';
-
-/** Labels every object of a Kustomize target gets, from its place in the platform. */
-export const KUSTOMIZE_LABEL_PREFIX = 'cdk8s-gitops.io/';
 
 const API = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
 
