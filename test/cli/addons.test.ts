@@ -2,15 +2,14 @@
  * A cluster add-on through the built CLI against a bare remote: an upgrade (chart version and
  * image digest) moves ring by ring like a service's release, as Argo CD would expand the tree.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
+import { CliRun, runCli } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 
 const T0 = '2026-11-22T10:00:00Z';
 const LATER = '2026-11-22T12:00:00Z';
@@ -40,30 +39,14 @@ new ClusterAddon(platform, 'otel-collector', {
 platform.synth();
 `;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 describe('a cluster add-on, through the CLI', () => {
   let workDir: string;
   let app: string;
   let sandbox: Sandbox;
   let a: string;
 
-  function cli(args: readonly string[], now = T0): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
-    for (const key of Object.keys(env)) {
-      if (key.startsWith('GIT_') || key.startsWith('CDK8S_GITOPS_MODEL') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI'].includes(key))
-        delete env[key];
-    }
-    const program = args[0] === 'preview' ? [] : ['--app', app];
-    return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args, '--out', a, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+  function cli(args: readonly string[], now = T0): Promise<CliRun> {
+    return runCli(args, { out: a, now, app });
   }
 
   /** The chart version each Application reads, as `preview` expands the checkout's ApplicationSets. */

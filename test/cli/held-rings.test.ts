@@ -4,19 +4,18 @@
  * release where the files hold it), values that are not the release's images never block the
  * way out, and a change set that changes a held file is found against its base.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
+import { CliRun, runCli } from '../support/cli';
 import { recordInManifest } from '../support/manifest';
 import { contentHash } from '../../src/synth/file-tree';
 import { readManifest } from '../../src/workspace/checkout/manifest-io';
 import { serializeManifest } from '../../src/synth/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 
 const T0 = '2026-11-22T10:00:00Z';
 const SEED = `sha256:${'2'.repeat(64)}`;
@@ -63,12 +62,6 @@ new Service(platform, 'orders', {
 platform.synth();
 `;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 const VALUES = (service: string, env: string) => `environments/${env}/aws/eu-01/${service}/values.yaml`;
 
 describe('held rings, through the CLI', () => {
@@ -78,27 +71,8 @@ describe('held rings, through the CLI', () => {
   let sandbox: Sandbox;
   let a: string;
 
-  function cli(out: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: T0, NO_COLOR: '1' };
-    for (const key of Object.keys(env)) {
-      if (
-        key.startsWith('GIT_') ||
-        key.startsWith('CDK8S_GITOPS_MODEL') ||
-        ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI'].includes(key) ||
-        key.endsWith('_IMAGES') ||
-        key.endsWith('_RENAME')
-      )
-        delete env[key];
-    }
-    Object.assign(env, extra);
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args, '--out', out, '--app', app],
-        { cwd: ROOT, env, encoding: 'utf8' },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+  function cli(out: string, args: readonly string[], extra: Record<string, string> = {}): Promise<CliRun> {
+    return runCli(args, { out, now: T0, app, env: extra });
   }
 
   /** Changes a file of the checkout and its record in the manifest (sealed again), as a forged commit would. */

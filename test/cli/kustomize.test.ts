@@ -3,15 +3,14 @@
  * revision move ring by ring, a rollback restores both, the overlays' digests are read back by
  * `check`, and a change of its images holds the rings whose release does not fit.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
+import { CliRun, runCli } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 
 const T0 = '2026-11-22T10:00:00Z';
 const LATER = '2026-11-22T12:00:00Z';
@@ -54,12 +53,6 @@ new Service(platform, 'web', {
 platform.synth();
 `;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 const OVERLAY = (env: string, cluster: string) => `environments/${env}/aws/${cluster}/web/kustomization.yaml`;
 const BASE = (env: string, cluster: string) => `environments/${env}/aws/${cluster}/web/base/kustomization.yaml`;
 
@@ -70,26 +63,11 @@ describe('a Kustomize service, through the CLI', () => {
   let sandbox: Sandbox;
   let a: string;
 
-  function cli(out: string, args: readonly string[], now = T0, extra: NodeJS.ProcessEnv = {}): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
-    for (const key of Object.keys(env)) {
-      if (
-        key.startsWith('GIT_') ||
-        key.startsWith('CDK8S_GITOPS_MODEL') ||
-        ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI', 'SHAPE'].includes(key)
-      )
-        delete env[key];
-    }
-    Object.assign(env, extra);
-    const program = ['preview', 'history'].includes(args[0]!) ? [] : ['--app', app];
-    return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+  function cli(out: string, args: readonly string[], now = T0, extra: Record<string, string> = {}): Promise<CliRun> {
+    return runCli(args, { out, now, app, env: extra });
   }
 
-  async function ok(out: string, args: readonly string[], now = T0, extra: NodeJS.ProcessEnv = {}): Promise<string> {
+  async function ok(out: string, args: readonly string[], now = T0, extra: Record<string, string> = {}): Promise<string> {
     const run = await cli(out, args, now, extra);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     return run.stdout;
@@ -240,7 +218,7 @@ describe('a Kustomize service, through the CLI', () => {
   test('renaming an image holds every ring, and the promotions of the renamed images end the hold ring by ring', async () => {
     const named = { SHAPE: 'named' };
     const renamed = { SHAPE: 'renamed' };
-    const promote = (ring: string, extra: NodeJS.ProcessEnv, ...args: string[]) =>
+    const promote = (ring: string, extra: Record<string, string>, ...args: string[]) =>
       cli(a, ['promote', 'web', '--ring', ring, ...args, '--by', 'alice', '--publish'], ring === 'nonprod' ? T0 : LATER, extra);
     expect((await cli(a, ['publish', '--by', 'platform-team'], T0, named)).code).toBe(0);
     expect((await promote('nonprod', named, '--digest', `api=${A}`, '--digest', `worker=${B}`, '--chart-revision', BASE_1)).code).toBe(0);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformModel } from '../../src/model/platform-model';
@@ -41,4 +41,34 @@ export function runBin(
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(env), encoding: 'utf8' });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** What a run of the built CLI gave. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the built CLI on the checkout `out` at the time `now`, asynchronously (tests run several
+ * at once), with the program `app` for every command but those that read only the checkout
+ * (`preview`, `history`), in an environment clean of the outer run's CI, Git and cdk8s-gitops
+ * variables, plus `env`.
+ */
+export function runCli(
+  args: readonly string[],
+  options: { out: string; now: string; app?: string; env?: Record<string, string> },
+): Promise<CliRun> {
+  const base = Object.fromEntries(Object.entries(cleanEnv()).filter(([k]) => !k.startsWith('GIT_')));
+  const env = { ...base, CDK8S_GITOPS_NOW: options.now, NO_COLOR: '1', ...options.env };
+  const program = options.app === undefined || ['preview', 'history'].includes(args[0]!) ? [] : ['--app', options.app];
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args, '--out', options.out, ...program],
+      { cwd: ROOT, env, encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
 }
