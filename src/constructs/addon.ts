@@ -62,8 +62,8 @@ export interface ClusterAddonProps {
  * {@link ClusterAddon.valuesOn} per environment or cluster). Its release is its chart's version
  * and its images' digests, promoted through the rings of the clusters it is on with the same
  * rules as a service's (order, soak, approval, hold, rollback, history). Its Applications come
- * from ApplicationSets of its own (`addons-<env>-<add-on>`) under an AppProject per environment
- * for add-ons (`<env>-addons`) that allows exactly the cluster-scoped kinds the add-ons declare.
+ * from ApplicationSets of its own (`addons-<env>-<add-on>`) under an AppProject of its own per
+ * environment (`<env>-addon-<add-on>`) that allows exactly the kinds it declares.
  *
  * @example
  * new ClusterAddon(platform, 'otel-collector', {
@@ -118,7 +118,15 @@ export class ClusterAddon extends Service {
       }
       return out;
     };
-    if (this.workload.spec.kind !== 'helm') {
+    if (!(props.chart instanceof Workload)) {
+      problems.push(
+        problem('CG148', {
+          constructPath: this.node.path,
+          message: `The add-on's chart is ${props.chart === undefined ? 'missing' : 'not a Workload'}: a chart read at a moving branch would move without a promotion.`,
+          fix: 'Give chart: Workload.helmRepositoryChart({ repoURL, chart, version }) or Workload.ociChart({ repoURL, version }).',
+        }),
+      );
+    } else if (this.workload.spec.kind !== 'helm') {
       problems.push(
         problem('CG148', {
           constructPath: this.node.path,
@@ -141,6 +149,37 @@ export class ClusterAddon extends Service {
       .filter((c): c is Cluster => c instanceof Cluster && platformOf(c) === platformOf(this))
       .filter((cluster) => this.clusterSelector.matches({ environment: cluster.environment, cluster, cloud: cluster.cloud }))
       .map((cluster) => ({ service: this, cluster }));
+  }
+
+  /**
+   * @internal CG148 for an add-on its selector puts on no cluster, and for values given (with
+   * {@link ClusterAddon.valuesOn}) where it is on no cluster: they would reach no file.
+   */
+  public placementProblems(): Problem[] {
+    const clusters = this.placements.map((p) => p.cluster);
+    const report = (message: string, fix: string): Problem => problem('CG148', { constructPath: this.node.path, message, fix });
+    const problems: Problem[] = [];
+    if (clusters.length === 0) {
+      problems.push(
+        report(
+          `The add-on's clusters selector (${this.clusterSelector.description}) picks no cluster: it would be installed nowhere.`,
+          'Select the clusters it runs on, e.g. clusters: Targets.all() or Targets.environment(prod).',
+        ),
+      );
+    }
+    for (const [target] of this.deployments) {
+      const on = target instanceof Cluster ? clusters.includes(target) : clusters.some((c) => c.environment === target);
+      if (!on && clusters.length > 0) {
+        const where = target instanceof Cluster ? `cluster ${target.qualifiedName}` : `environment ${target.name}`;
+        problems.push(
+          report(
+            `valuesOn(${where}) gives values where the add-on is on no cluster (${this.clusterSelector.description}): they would reach no file.`,
+            `Give values where the add-on runs, or select ${where} in its clusters.`,
+          ),
+        );
+      }
+    }
+    return problems;
   }
 
   /**

@@ -19,6 +19,7 @@ import { MODEL_RULES, ModelRuleName } from '../model/rules';
 import type { Platform } from './platform';
 import { PromotionRing } from './ring';
 import { imageModelsOf, Service } from './service';
+import { ClusterAddon } from './addon';
 import { DEFAULT_KUSTOMIZE_PATH, KustomizeSpec } from './workload';
 import { TargetsBuilder } from './snapshot-targets';
 
@@ -133,8 +134,10 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
   // The model's rules, and between them the checks only the constructs can answer, in the
   // order their problems have always been reported.
   const rule = (name: ModelRuleName): Problem[] => MODEL_RULES[name](model);
+  const addonProblems = services.flatMap((s) => (s instanceof ClusterAddon ? s.placementProblems() : []));
   const problems = [
     ...builder.problems,
+    ...addonProblems,
     ...rule('names'),
     ...problemsOfRingMembership(model, targetRings, rings.length > 0),
     ...rule('services'),

@@ -390,7 +390,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Cluster add-on is declared wrongly',
     description:
-      "A cluster add-on (ClusterAddon) installs something other than a Helm chart, names a cluster-scoped or namespaced kind its AppProject should allow that is not one kind of one API group (a pattern, `*`, an empty kind), is placed with deployTo (an add-on is installed on the clusters its `clusters` selector picks), or its environment's AppProject for add-ons (`<environment>-addons`) would have the name of another environment's AppProject.",
+      "A cluster add-on (ClusterAddon) installs something other than a Helm chart, names a cluster-scoped or namespaced kind its AppProject should allow that is not one kind of one API group (a pattern, `*`, an empty kind), is placed with deployTo (an add-on is installed on the clusters its `clusters` selector picks), has no chart, a selector that picks no cluster, or values (valuesOn) for an environment or cluster it is not on, or its AppProject (`<environment>-addon-<add-on>`) would have the name of an environment's AppProject.",
     fix: "new ClusterAddon(platform, 'otel-collector', { chart: Workload.helmRepositoryChart({ … }), image: { repository: '…' }, clusters: Targets.all(), clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }] }); values per environment or cluster with valuesOn().",
   },
 

@@ -144,8 +144,8 @@ const DESCRIPTORS: Readonly<Record<SourceModel['kind'], SourceKindDescriptor>> =
 
 /**
  * A cluster add-on: a Helm chart whose version is promoted with its images, each add-on with
- * ApplicationSets of its own (`addons-<env>-<add-on>`) under its environment's AppProject for
- * add-ons ({@link addonProjectName}).
+ * ApplicationSets of its own (`addons-<env>-<add-on>`) under an AppProject of its own in each
+ * environment ({@link addonProjectName}).
  */
 export const addonDescriptor: SourceKindDescriptor = {
   kind: 'helm',
@@ -156,9 +156,18 @@ export const addonDescriptor: SourceKindDescriptor = {
   },
 };
 
-/** The AppProject of an environment's cluster add-ons. */
-export function addonProjectName(env: string): string {
-  return `${env}-addons`;
+/**
+ * The AppProject of a cluster add-on in an environment: one per add-on, so that what one add-on
+ * declares (its cluster-scoped kinds, its namespace) is never another's to use.
+ */
+export function addonProjectName(env: string, addon: string): string {
+  return `${env}-addon-${addon}`;
+}
+
+/** The cluster add-ons installed in environment `env`, in the program's order. */
+export function addonsIn(model: PlatformModel, env: string): string[] {
+  const addons = new Set(model.services.filter((s) => s.addon !== undefined).map((s) => s.name));
+  return [...new Set(model.targets.filter((t) => t.environment === env && addons.has(t.service)).map((t) => t.service))];
 }
 
 /** The source kind of a service, as the model knows it. */

@@ -13,7 +13,7 @@ import { KustomizeSourceModel, PlatformModel, ServiceModel, TargetModel } from '
 import { chartOf, ringChart } from '../model/source-kinds';
 import { isInitialRelease } from './status';
 import { targetDirectory, valuesFile } from '../model/placement';
-import { KUSTOMIZATION_FILE } from './sources';
+import { KUSTOMIZATION_FILE, sourceKindOf } from './sources';
 import { targetLayers } from './synthesize';
 import { serviceReleaseValues } from '../model/target-values';
 import { describeVersion, releaseVersion, sortedImages } from '../release/release';
@@ -208,7 +208,7 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
     controlPlane: { name: cp.name, namespace: cp.namespace },
     ring: t.ring,
     applicationSet: set ? { name: set.name, file: `${model.layout.applicationSets}/${cp.name}/${set.name}.yaml` } : null,
-    project: env.name,
+    project: sourceKindOf(service).project?.(env.name, service) ?? env.name,
     destination: { name: cluster.destination, namespace: service.namespace },
     chart:
       service.source.kind === 'helm'

@@ -1,4 +1,4 @@
-import { buildAddonProject, buildAppProject } from './argocd/app-project';
+import { buildAddonProjects, buildAppProject } from './argocd/app-project';
 import { buildWorkloadSets } from './argocd/application-set';
 import { buildBootstrap } from './argocd/bootstrap';
 import type { ArgoObject } from '../model/argo-object';
@@ -285,9 +285,9 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   }
   for (const env of part ? [] : model.environments) {
     tree.add(`${model.layout.projects}/${env.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [buildAppProject(model, env)]));
-    const addons = buildAddonProject(model, env);
-    if (addons !== undefined)
-      tree.add(`${model.layout.projects}/${addons.metadata.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [addons]));
+    for (const addon of buildAddonProjects(model, env)) {
+      tree.add(`${model.layout.projects}/${addon.metadata.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [addon]));
+    }
   }
   for (const f of options.extraFiles ?? []) {
     if (typeof f.text === 'string') tree.addText(f.path, f.kind, f.origin, f.text, f.service);

@@ -76,9 +76,9 @@ describe('a cluster add-on, through the CLI', () => {
   test('an upgrade is a promotion: chart version and digest reach nonprod, then prod once its soak is over, and roll back together', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
     expect(await versions()).toEqual({
-      'otel-collector-nonprod-aws-eu-01': 'nonprod-addons 0.110.0',
-      'otel-collector-prod-aws-eu-01': 'prod-addons 0.110.0',
-      'otel-collector-prod-aws-eu-02': 'prod-addons 0.110.0',
+      'otel-collector-nonprod-aws-eu-01': 'nonprod-addon-otel-collector 0.110.0',
+      'otel-collector-prod-aws-eu-01': 'prod-addon-otel-collector 0.110.0',
+      'otel-collector-prod-aws-eu-02': 'prod-addon-otel-collector 0.110.0',
     });
 
     const upgrade = await cli([
@@ -96,8 +96,8 @@ describe('a cluster add-on, through the CLI', () => {
     ]);
     expect({ code: upgrade.code, stderr: upgrade.stderr }).toEqual({ code: 0, stderr: '' });
     expect(await versions()).toMatchObject({
-      'otel-collector-nonprod-aws-eu-01': 'nonprod-addons 0.111.0',
-      'otel-collector-prod-aws-eu-01': 'prod-addons 0.110.0',
+      'otel-collector-nonprod-aws-eu-01': 'nonprod-addon-otel-collector 0.111.0',
+      'otel-collector-prod-aws-eu-01': 'prod-addon-otel-collector 0.110.0',
     });
     expect(parseYaml(fs.readFileSync(path.join(a, 'environments/nonprod/aws/eu-01/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(
       A,
@@ -108,7 +108,7 @@ describe('a cluster add-on, through the CLI', () => {
     expect((await cli(['promote', 'otel-collector', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob', '--publish'], LATER)).code).toBe(
       0,
     );
-    expect(await versions()).toMatchObject({ 'otel-collector-prod-aws-eu-02': 'prod-addons 0.111.0' });
+    expect(await versions()).toMatchObject({ 'otel-collector-prod-aws-eu-02': 'prod-addon-otel-collector 0.111.0' });
     expect((await cli(['status'], LATER)).stdout).toMatch(/prod +2 +sha256:aaaaaaaa +0\.111\.0 /);
 
     // The next upgrade, then a rollback of prod to the one before: image and chart go back together.
@@ -124,15 +124,15 @@ describe('a cluster add-on, through the CLI', () => {
     expect((await cli(['promote', 'otel-collector', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob', '--publish'], AFTER)).code).toBe(
       0,
     );
-    expect(await versions()).toMatchObject({ 'otel-collector-prod-aws-eu-01': 'prod-addons 0.112.0' });
+    expect(await versions()).toMatchObject({ 'otel-collector-prod-aws-eu-01': 'prod-addon-otel-collector 0.112.0' });
     const back = await cli(
       ['rollback', 'otel-collector', '--ring', 'prod', '--previous', '--reason', 'dropped spans', '--by', 'bob', '--publish'],
       AFTER,
     );
     expect({ code: back.code, stderr: back.stderr }).toEqual({ code: 0, stderr: '' });
     expect(await versions()).toMatchObject({
-      'otel-collector-prod-aws-eu-01': 'prod-addons 0.111.0',
-      'otel-collector-nonprod-aws-eu-01': 'nonprod-addons 0.112.0',
+      'otel-collector-prod-aws-eu-01': 'prod-addon-otel-collector 0.111.0',
+      'otel-collector-nonprod-aws-eu-01': 'nonprod-addon-otel-collector 0.112.0',
     });
     expect(parseYaml(fs.readFileSync(path.join(a, 'environments/prod/aws/eu-02/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(A);
     expect((await cli(['check'], AFTER)).code).toBe(0);

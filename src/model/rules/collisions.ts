@@ -102,7 +102,7 @@ function problemsOfSharedPlaces(
     const { byNamespace, byApplication } = known.place;
     const ns = serviceByName.get(t.service)!.namespace;
     const other = byNamespace.get(ns);
-    if (other) {
+    if (other && !sharesNamespace(model, serviceByName.get(other.service)!, serviceByName.get(t.service)!, t.environment)) {
       problems.push(
         problem('CG104', {
           constructPath: t.path,
@@ -145,4 +145,15 @@ function groupIn<V>(groups: Map<string, Map<string, V>>, key: string): Map<strin
   let group = groups.get(key);
   if (!group) groups.set(key, (group = new Map()));
   return group;
+}
+
+/**
+ * Whether two cluster add-ons may be installed into one namespace of a cluster: Helm releases of
+ * other names live side by side (metrics-server and coredns in kube-system), but not where the
+ * environment's namespace baseline would make each Application own the namespace's objects.
+ */
+function sharesNamespace(model: PlatformModel, a: ServiceModel, b: ServiceModel, env: string): boolean {
+  if (a.addon === undefined || b.addon === undefined || a.source.kind !== 'helm' || b.source.kind !== 'helm') return false;
+  if (a.source.releaseName === b.source.releaseName) return false;
+  return model.environments.find((e) => e.name === env)?.namespaceBaseline === undefined;
 }

@@ -1,6 +1,6 @@
 /** The names the model gives to directories, Kubernetes objects and Applications, checked: DNS-1123 form, length, reserved names and paths. */
 import { Problem, problem } from '../../core/errors';
-import { addonProjectName } from '../source-kinds';
+import { addonProjectName, addonsIn } from '../source-kinds';
 import { isDns1123Label } from '../../core/kube-names';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../platform-model';
 import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from '../names';
@@ -84,16 +84,16 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
     label('Namespace', s.namespace, s.path, 'as the destination namespace');
     if (s.source.kind === 'helm') problems.push(...problemsOfChart(s.path, s.source));
   }
-  // The AppProject of an environment's cluster add-ons must not take another environment's.
-  const addonServices = new Set(model.services.filter((s) => s.addon !== undefined).map((s) => s.name));
-  const withAddons = new Set(model.targets.filter((t) => addonServices.has(t.service)).map((t) => t.environment));
+  // The AppProject of a cluster add-on must not take an environment's.
+  const environments = new Map(model.environments.map((e) => [e.name, e]));
   for (const e of model.environments) {
-    const other = model.environments.find((x) => x.name === addonProjectName(e.name));
-    if (withAddons.has(e.name) && other !== undefined) {
+    for (const addon of addonsIn(model, e.name)) {
+      const other = environments.get(addonProjectName(e.name, addon));
+      if (other === undefined) continue;
       problems.push(
         problem('CG148', {
           constructPath: other.path,
-          message: `Environment "${other.name}" would make an AppProject "${other.name}", which is also the AppProject of the cluster add-ons of environment "${e.name}".`,
+          message: `Environment "${other.name}" would make an AppProject "${other.name}", which is also the AppProject of cluster add-on ${addon} in environment "${e.name}".`,
           fix: `Rename environment "${other.name}".`,
         }),
       );

@@ -209,7 +209,7 @@ function applicationSet(
           },
         },
         spec: {
-          project: shape.source.project?.(env.name) ?? `{{ ${ENV} }}`,
+          project: (s === undefined ? undefined : shape.source.project?.(env.name, s)) ?? `{{ ${ENV} }}`,
           destination: {
             name: shape.cluster ? shape.cluster.destination : `{{ printf "%s-%s" (${CLOUD}) (${CLUSTER}) }}`,
             namespace: s ? s.namespace : `{{ ${SERVICE} }}`,

@@ -1,6 +1,6 @@
 import { ControlPlaneModel, PlatformModel } from '../../model/platform-model';
 import { ArgoObject, MANAGED_BY } from '../../model/argo-object';
-import { addonProjectName } from '../../model/source-kinds';
+import { addonProjectName, addonsIn } from '../../model/source-kinds';
 
 /** The in-cluster API server, where a control plane's own Argo CD objects live. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -12,10 +12,8 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
  * Apply it once with `kubectl apply -n <namespace> -f bootstrap/<control plane>.yaml`.
  */
 export function buildBootstrap(model: PlatformModel, cp: ControlPlaneModel, applicationSetsDir: string): ArgoObject[] {
-  // The environments' AppProjects, and for those with cluster add-ons, the add-ons' (see buildAddonProject).
-  const services = new Map(model.services.map((s) => [s.name, s]));
-  const withAddons = new Set(model.targets.filter((t) => services.get(t.service)?.addon !== undefined).map((t) => t.environment));
-  const projectFiles = cp.environments.flatMap((e) => [`${e}.yaml`, ...(withAddons.has(e) ? [`${addonProjectName(e)}.yaml`] : [])]);
+  // The environments' AppProjects, and those of their cluster add-ons (see buildAddonProjects).
+  const projectFiles = cp.environments.flatMap((e) => [`${e}.yaml`, ...addonsIn(model, e).map((a) => `${addonProjectName(e, a)}.yaml`)]);
   const include = projectFiles.length === 1 ? projectFiles[0] : `{${projectFiles.join(',')}}`;
   return [
     {

@@ -23,7 +23,7 @@ const KINDS: Readonly<Record<ServiceModel['source']['kind'], SourceKind>> = {
 export const addonSource: SourceKind = {
   ...helmSource,
   ...addonDescriptor,
-  project: (env) => addonProjectName(env),
+  project: (env, service) => addonProjectName(env, service.name),
 };
 
 /** The source kind of a service: the one place that maps a service to how its targets are written. */

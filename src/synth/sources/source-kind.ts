@@ -83,10 +83,10 @@ export interface SourceKind extends SourceKindDescriptor {
   /** The `source` or `sources` of the Application template (to spread into its spec). */
   templateSources(input: TemplateInput): Record<string, unknown>;
   /**
-   * The AppProject of its Applications in environment `env`.
+   * The AppProject of the service's Applications in environment `env`.
    * @default - the environment's (named after it)
    */
-  project?(env: string): string;
+  project?(env: string, service: ServiceModel): string;
   /** Repositories besides the GitOps repository the AppProject must allow for the service. */
   sourceRepos(service: ServiceModel): readonly string[];
   /**
