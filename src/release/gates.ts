@@ -97,6 +97,12 @@ export interface LedgerCheck {
    */
   readonly initialImages?: ImageVersions;
   /**
+   * The chart version the initial entries pin, for a chart of a Helm or OCI repository promoted
+   * with the images.
+   * @default - none
+   */
+  readonly initialChart?: string;
+  /**
    * The ledger's history in Git.
    * @default - not a Git repository: the ledger's own times are used
    */
@@ -327,7 +333,11 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       return;
     }
     const initial =
-      c.initialImages !== undefined ? { images: c.initialImages } : c.initialDigest !== undefined ? { digest: c.initialDigest } : undefined;
+      c.initialImages !== undefined
+        ? { images: c.initialImages, ...(c.initialChart === undefined ? {} : { chart: c.initialChart }) }
+        : c.initialDigest !== undefined
+          ? { digest: c.initialDigest, ...(c.initialChart === undefined ? {} : { chart: c.initialChart }) }
+          : undefined;
     if (isInitial(now, initial) && was === undefined) return;
     const before = index > 0 ? order[index - 1].name : undefined;
     const promoteFix = `${restore}, then promote with \`cdk8s-gitops promote ${service} --ring ${ring} ${before === undefined ? '--digest <sha256:…>' : `--from ${before}`}\``;
@@ -517,7 +527,7 @@ function isInitial(e: RingState, initial: Release | undefined): boolean {
   return (
     initial !== undefined &&
     releaseVersion(e) === releaseVersion(initial) &&
-    e.chart === undefined &&
+    e.chart === initial.chart &&
     e.since === INITIAL_SINCE_TEXT &&
     e.by === 'initial' &&
     e.from === null &&

@@ -115,10 +115,14 @@ export function describeVersion(version: string): string {
  * `initialDigest`, or, for a service with named images, every image's `initialDigest`.
  * Undefined when it declares none (or not one for every image).
  */
-export function initialRelease(s: Pick<ServiceModel, 'initialDigest' | 'images'>): Release | undefined {
-  if (s.images === undefined) return s.initialDigest ? { digest: s.initialDigest } : undefined;
+export function initialRelease(s: Pick<ServiceModel, 'initialDigest' | 'images' | 'source'>): Release | undefined {
+  // A chart of a Helm or OCI repository promoted with the images is pinned from the start at the
+  // program's exact version, so that a ring can go back to it; a chart in Git is read at a revision that may move.
+  const source = s.source;
+  const chart = source.kind === 'helm' && source.promoted === true && source.origin !== undefined ? { chart: source.targetRevision } : {};
+  if (s.images === undefined) return s.initialDigest ? { digest: s.initialDigest, ...chart } : undefined;
   if (s.images.length === 0 || s.images.some((i) => !i.initialDigest)) return undefined;
-  return { images: sortedImages(Object.fromEntries(s.images.map((i) => [i.name, i.initialDigest!]))) };
+  return { images: sortedImages(Object.fromEntries(s.images.map((i) => [i.name, i.initialDigest!]))), ...chart };
 }
 
 /** A hold for messages: `"p99 latency doubled" (set 2026-11-22T14:00:00Z by bob)`. */

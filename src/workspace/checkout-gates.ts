@@ -502,10 +502,14 @@ export function assertCheckoutLedgers(model: PlatformModel, dir: string, clock: 
   return CheckoutGates.open(model, dir, clock, options).assertLedgers(readLedgerTexts(model, dir));
 }
 
-/** `{ initialDigest }` or `{ initialImages }` when the program declares an initial release for `service`, else nothing. */
-function initialReleaseOf(model: PlatformModel, service: string): { initialDigest?: string; initialImages?: ImageVersions } {
+/** `{ initialDigest }` or `{ initialImages }` (with `initialChart` where it pins one) when the program declares an initial release for `service`, else nothing. */
+function initialReleaseOf(
+  model: PlatformModel,
+  service: string,
+): { initialDigest?: string; initialImages?: ImageVersions; initialChart?: string } {
   const s = model.services.find((x) => x.name === service);
   const initial = s === undefined ? undefined : initialRelease(s);
   if (initial === undefined) return {};
-  return initial.images === undefined ? { initialDigest: initial.digest! } : { initialImages: initial.images };
+  const chart = initial.chart === undefined ? {} : { initialChart: initial.chart };
+  return initial.images === undefined ? { initialDigest: initial.digest!, ...chart } : { initialImages: initial.images, ...chart };
 }

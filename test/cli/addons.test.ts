@@ -138,6 +138,48 @@ describe('a cluster add-on, through the CLI', () => {
     expect((await cli(['check'], AFTER)).code).toBe(0);
   });
 
+  test('the first upgrade rolls back to the version and digest every ring started with, pinned from the start', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    expect(parseYaml(fs.readFileSync(path.join(a, 'releases/otel-collector.yaml'), 'utf8')).rings.prod).toMatchObject({
+      digest: SEED,
+      chart: '0.110.0',
+    });
+    expect(
+      (
+        await cli([
+          'promote',
+          'otel-collector',
+          '--ring',
+          'nonprod',
+          '--chart-version',
+          '0.111.0',
+          '--digest',
+          A,
+          '--by',
+          'alice',
+          '--publish',
+        ])
+      ).code,
+    ).toBe(0);
+    const back = await cli([
+      'rollback',
+      'otel-collector',
+      '--ring',
+      'nonprod',
+      '--previous',
+      '--reason',
+      'dropped spans',
+      '--by',
+      'alice',
+      '--publish',
+    ]);
+    expect({ code: back.code, stderr: back.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await versions()).toMatchObject({ 'otel-collector-nonprod-aws-eu-01': 'nonprod-addon-otel-collector 0.110.0' });
+    expect(parseYaml(fs.readFileSync(path.join(a, 'environments/nonprod/aws/eu-01/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(
+      SEED,
+    );
+  });
+
   test('a chart of an OCI registry is pinned by its version, not a Git revision', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
     const wrong = await cli([

@@ -56,9 +56,22 @@ describe('releases of named images', () => {
       { name: 'worker', repository: 'r/w', valuesKey: 'worker.image', initialDigest: W1 },
       { name: 'api', repository: 'r/a', valuesKey: 'api.image', initialDigest: A1 },
     ];
-    expect(initialRelease({ images })).toEqual({ images: { api: A1, worker: W1 } });
-    expect(initialRelease({ images: [images[0], { ...images[1], initialDigest: undefined }] })).toBeUndefined();
-    expect(initialRelease({ initialDigest: A1 })).toEqual({ digest: A1 });
+    const source = { kind: 'rendered' } as const;
+    expect(initialRelease({ images, source })).toEqual({ images: { api: A1, worker: W1 } });
+    expect(initialRelease({ images: [images[0], { ...images[1], initialDigest: undefined }], source })).toBeUndefined();
+    expect(initialRelease({ initialDigest: A1, source })).toEqual({ digest: A1 });
+    // A chart of an OCI or Helm repository promoted with the image is pinned from the start at its exact version.
+    const oci = {
+      kind: 'helm',
+      origin: 'oci',
+      repoURL: 'oci://r/c',
+      chartPath: '.',
+      targetRevision: '1.2.3',
+      releaseName: 'c',
+      promoted: true,
+    } as const;
+    expect(initialRelease({ initialDigest: A1, source: oci })).toEqual({ digest: A1, chart: '1.2.3' });
+    expect(initialRelease({ initialDigest: A1, source: { ...oci, promoted: false } })).toEqual({ digest: A1 });
   });
 });
 
