@@ -840,7 +840,7 @@ const ENTRIES = [
     where: 'git',
     title: 'Uncommitted changes in the way',
     description: 'The checkout has uncommitted changes to tracked files, or untracked files under the paths publish owns.',
-    fix: 'Commit, stash or remove them first (`git status` lists them); publish moves its branch to the remote tip between attempts and commits only what its apply() writes.',
+    fix: 'Commit, stash or remove them first (`git status` lists them); changes a `synth` made in the checkout can be discarded (`git checkout -- .`, and remove the files it created), since publish synthesizes again. Publish moves its branch to the remote tip between attempts and commits only what its apply() writes.',
   },
   {
     code: 'CG503',

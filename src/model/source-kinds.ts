@@ -7,6 +7,7 @@
  * @module
  */
 import { fleetFactsOf } from './fleet-facts';
+import { chartRevisionProblem } from './versions';
 import { HelmSourceModel, KustomizeSourceModel, PlatformModel, ServiceModel, SourceModel } from './platform-model';
 
 /** The platform's chart path and revision, which an ApplicationSet's shared template uses. */
@@ -57,14 +58,20 @@ export interface RingChart {
 
 /**
  * The chart revision (or Kustomize base revision) a ring reads, for a service whose source is
- * promoted with the image: what the ring's release records, else the program's
- * `targetRevision` (unpinned). Undefined for a service whose source is not promoted (every ring
+ * promoted with the image: what the ring's release records, where it is a revision of the
+ * program's kind of source, else the program's `targetRevision` (unpinned). Undefined for a service whose source is not promoted (every ring
  * reads the program's).
  */
 export function ringChart(service: ServiceModel, recorded: string | undefined): RingChart | undefined {
-  if (promotedSourceOf(service) === undefined) return undefined;
+  const promoted = promotedSourceOf(service);
+  if (promoted === undefined) return undefined;
   const source = service.source as HelmSourceModel | KustomizeSourceModel;
-  return recorded === undefined ? { revision: source.targetRevision, pinned: false } : { revision: recorded, pinned: true };
+  // A revision recorded for another kind of source (a Helm chart's version, where the service now
+  // reads a Git repository, or the reverse) pins nothing of this one.
+  if (recorded === undefined || chartRevisionProblem(recorded, promoted.inGit) !== undefined) {
+    return { revision: source.targetRevision, pinned: false };
+  }
+  return { revision: recorded, pinned: true };
 }
 
 const RELEASE_FILE_ENVIRONMENTS = new WeakMap<PlatformModel, ReadonlySet<string>>();

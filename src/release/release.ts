@@ -1,4 +1,6 @@
-import { isSemVer, shortDigest } from '../model/versions';
+import { isCommitSha, isSemVer, shortDigest } from '../model/versions';
+
+export { chartRevisionProblem, isChartTag, isCommitSha } from '../model/versions';
 import { compareNames, encodeVersions, ImageVersions } from '../model/images';
 import type { ServiceModel } from '../model/platform-model';
 import type { Hold } from './types';
@@ -131,47 +133,13 @@ export function describeHold(hold: Hold): string {
 }
 
 /** A full Git commit SHA (40 lowercase hex characters). */
-const COMMIT_SHA = /^[0-9a-f]{40}$/;
-
-/** Whether a chart revision is a full commit SHA, which nobody can move (a tag can be). */
-export function isCommitSha(revision: string): boolean {
-  return COMMIT_SHA.test(revision);
-}
-
-/** Whether a chart revision is a release tag `v<semver>` of a chart in Git (a Helm or OCI chart's version has no `v`). */
-export function isChartTag(revision: string): boolean {
-  return revision.startsWith('v') && isSemVer(revision.slice(1));
-}
 
 /** A chart revision for messages: a commit SHA shortened to 12 characters, else as it is. */
 export function shortChart(revision: string): string {
-  return COMMIT_SHA.test(revision) ? revision.slice(0, 12) : revision;
-}
-
-/**
- * Why `revision` cannot pin a chart (one in Git when `inGit`, else one in a Helm or OCI
- * repository), as a sentence fragment, or undefined when it can. A chart in Git is pinned by a
- * full commit SHA or a release tag `v<semver>` (a branch or a short SHA would move, or be
- * ambiguous); a chart in a Helm or OCI repository by an exact version (`1.4.2`, as the
- * program's chart versions are; a range would move).
- */
-export function chartRevisionProblem(revision: string, inGit: boolean): string | undefined {
-  if (inGit) {
-    if (COMMIT_SHA.test(revision)) return undefined;
-    if (revision.startsWith('v') && isSemVer(revision.slice(1))) return undefined;
-    if (/^[0-9a-fA-F]{7,39}$/.test(revision)) return 'is a short commit SHA: a chart in Git is pinned by the full 40-character SHA';
-    if (/^[0-9A-F]{40}$/i.test(revision)) return 'is a commit SHA in upper case: write it in lower case';
-    if (isSemVer(revision)) return `is a version without the tag's "v": a chart in Git is pinned by a tag such as v${revision}`;
-    return 'is neither a full commit SHA nor a release tag v<major>.<minor>.<patch>: a branch name would move';
-  }
-  if (isSemVer(revision)) return undefined;
-  if (revision.startsWith('v') && isSemVer(revision.slice(1))) {
-    return `starts with "v": a chart version is written as in Chart.yaml, e.g. ${revision.slice(1)}`;
-  }
-  return 'is not an exact chart version <major>.<minor>.<patch>: a range or a tag would move';
+  return isCommitSha(revision) ? revision.slice(0, 12) : revision;
 }
 
 /** Whether `revision` can pin a chart from some origin (what a ledger may record). */
 export function isChartRevision(revision: unknown): revision is string {
-  return typeof revision === 'string' && (COMMIT_SHA.test(revision) || isSemVer(revision.replace(/^v/, '')));
+  return typeof revision === 'string' && (isCommitSha(revision) || isSemVer(revision.replace(/^v/, '')));
 }

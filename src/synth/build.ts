@@ -10,9 +10,10 @@ import { releaseModelFiles } from './release-model';
 
 /**
  * Changes whenever the same model and ledgers would give other bytes: the version of the
- * package that writes the tree.
+ * package that writes the tree, and a number raised with any change to what a version writes
+ * before it is released (v2: sources that state their type).
  */
-const TREE_VERSION = `tree-v1 ${PACKAGE_VERSION}`;
+const TREE_VERSION = `tree-v2 ${PACKAGE_VERSION}`;
 
 /** Options of {@link buildTree}. */
 export interface BuildTreeOptions {

@@ -206,6 +206,18 @@ export function checkCheckout(
       );
   }
 
+  for (const p of manifest.files.keys()) {
+    const base = tree.reads.find((d) => p.startsWith(`${d}/`));
+    if (base === undefined || flagged.has(p)) continue;
+    flagged.add(p);
+    findings.push(
+      finding(
+        FindingKind.MANIFEST_EDITED,
+        p,
+        `The manifest records ${p}, a file of the Kustomize base ${base}, which cdk8s-gitops reads and never writes: the record was planted (synth drops it and leaves the file).`,
+      ),
+    );
+  }
   const bases = platformBaseProblems(tree, checkout);
   for (const p of [...bases.links, ...bases.missing]) findings.push(finding(FindingKind.UNUSABLE_BASE, p.file!, p.message));
   const onDisk = viewOfCheckout(dir);

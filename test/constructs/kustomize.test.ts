@@ -1,5 +1,6 @@
 import { Cloud, Cluster, ControlPlane, Environment, KustomizePatch, KustomizeProps, Service, ServiceProps, Workload } from '../../src';
 import { KustomizeSourceModel } from '../../src/model/platform-model';
+import { ringChart } from '../../src/model/source-kinds';
 import { DIGEST, linesOf, newPlatform } from '../support/platform';
 
 const IMAGE = { repository: 'registry.example.com/shop/web' };
@@ -149,6 +150,13 @@ describe('Workload.kustomize', () => {
     expect(linesOf(() => kustomized(props).snapshot())).toEqual([
       expect.stringMatching(new RegExp(`^\\[platform/web\\] CG147 .*${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)),
     ]);
+  });
+
+  it('reads a revision recorded for another kind of source (a chart version) as no pin of its base', () => {
+    const service = kustomized({ promoted: true }).snapshot().services[0];
+    expect(ringChart(service, '0.110.0')).toEqual({ revision: 'main', pinned: false });
+    expect(ringChart(service, 'a'.repeat(40))).toEqual({ revision: 'a'.repeat(40), pinned: true });
+    expect(ringChart(service, 'v1.4.2')).toEqual({ revision: 'v1.4.2', pinned: true });
   });
 
   it('refuses values on a Kustomize service, and patches on any other', () => {

@@ -4,12 +4,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { kustomizePlatform, STATUS_DIGEST, WEB_DIGEST, WORKER_DIGEST } from '../../examples/kustomize-platform/main';
-import { FileKind, FileTree } from '../../src/synth/file-tree';
+import { contentHash, FileKind, FileTree } from '../../src/synth/file-tree';
 import { synthesize } from '../../src/synth/synthesize';
 import { buildTree } from '../../src/workspace/build';
 import { writeTree } from '../../src/workspace/checkout/writer';
 import { applicationsOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
 import { runRelease } from '../../src/workspace/release-operations';
+import { readManifest } from '../../src/workspace/checkout/manifest-io';
+import { recordInManifest } from '../support/manifest';
 import { checkCheckout } from '../../src/workspace/check';
 import { readLedgers } from '../../src/workspace/ledgers';
 import { treeFromLedgers } from '../../src/synth/build';
@@ -234,6 +236,27 @@ describe('examples/kustomize-platform', () => {
       );
       fs.rmSync(path.join(dir, 'bases/status-page/more'));
       expect(check()).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never deletes a file of a base kept in the GitOps repository for a record planted in the manifest, and check names the record', () => {
+    const dir = tmpDir();
+    try {
+      const model = kustomizePlatform().snapshot();
+      fs.cpSync(path.join(EXAMPLE, 'platform-base/status-page'), path.join(dir, 'bases/status-page'), { recursive: true });
+      writeTree(buildTree(model, dir), dir);
+      const file = 'bases/status-page/deployment.yaml';
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      recordInManifest(dir, file, { sha256: contentHash(text), key: 'planted' });
+      const ledgers = readLedgers(model, dir);
+      expect(checkCheckout(model, treeFromLedgers(model, ledgers), ledgers, dir).map((f) => `${f.code} ${f.path}`)).toEqual([
+        `CG421 ${file}`,
+      ]);
+      writeTree(buildTree(model, dir), dir);
+      expect(fs.readFileSync(path.join(dir, file), 'utf8')).toBe(text);
+      expect(readManifest(dir).files.has(file)).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

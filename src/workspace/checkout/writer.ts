@@ -339,6 +339,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const kept: string[] = [];
   for (const [p, before] of old.files) {
     if (!tree.covers(p) || tree.has(p)) continue;
+    // A file of a directory the tree reads and never writes (a Kustomize base of the repository) is
+    // not cdk8s-gitops's, whatever the manifest records: its record is dropped, the file left alone.
+    if (tree.reads.some((d) => p.startsWith(`${d}/`))) continue;
     const kind = checkout.kind(p, 'delete it');
     if (kind === 'missing') continue;
     if (kind === 'file' && contentHash(checkout.read(p)!) === before.sha256) {
