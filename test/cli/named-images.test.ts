@@ -4,12 +4,12 @@
  * restores every image, and digests that do not fit the service's images are refused with
  * nothing written. A service with one image beside it keeps its form everywhere.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
+import { CliRun, runCli } from '../support/cli';
 import { hashTree } from '../support/hash-tree';
 import { recordInManifest } from '../support/manifest';
 import { contentHash } from '../../src/synth/file-tree';
@@ -17,7 +17,6 @@ import { serializeManifest } from '../../src/synth/manifest';
 import { readManifest } from '../../src/workspace/checkout/manifest-io';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 
 const T0 = '2026-11-22T10:00:00Z';
 const LATER = '2026-11-22T12:00:00Z';
@@ -63,12 +62,6 @@ new Service(platform, 'payments-api', process.env.PAYMENTS_IMAGES === '1'
 platform.synth();
 `;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 const VALUES = (env: string) => `environments/${env}/aws/eu-01/orders/values.yaml`;
 
 describe('a service with named images, through the CLI', () => {
@@ -78,18 +71,8 @@ describe('a service with named images, through the CLI', () => {
   let sandbox: Sandbox;
   let a: string;
 
-  function cli(out: string, args: readonly string[], now = T0, extra: NodeJS.ProcessEnv = {}): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1', ...extra };
-    for (const key of Object.keys(env)) {
-      if (key.startsWith('GIT_') || key.startsWith('CDK8S_GITOPS_MODEL') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI'].includes(key))
-        delete env[key];
-    }
-    const program = ['preview', 'history'].includes(args[0]!) || args.includes('--app') ? [] : ['--app', app];
-    return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+  function cli(out: string, args: readonly string[], now = T0, extra: Record<string, string> = {}): Promise<CliRun> {
+    return runCli(args, { out, now, app, env: extra });
   }
 
   async function ok(out: string, args: readonly string[], now = T0): Promise<string> {

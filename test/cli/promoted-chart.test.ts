@@ -3,16 +3,15 @@
  * revision moves ring by ring with the digest, only the ring promoted into reads the new chart
  * (its Applications expanded from the tree as Argo CD does), and a rollback restores both.
  */
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
+import { CliRun, runCli } from '../support/cli';
 import { hashTree } from '../support/hash-tree';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 
 const T0 = '2026-11-22T10:00:00Z';
 const LATER = '2026-11-22T12:00:00Z';
@@ -51,12 +50,6 @@ new Service(platform, 'orders-api', {
 platform.synth();
 `;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 const RELEASE = (env: string, cluster: string) => `environments/${env}/aws/${cluster}/payments-api/release.yaml`;
 
 describe('a chart promoted with the image, through the CLI', () => {
@@ -66,22 +59,11 @@ describe('a chart promoted with the image, through the CLI', () => {
   let sandbox: Sandbox;
   let a: string;
 
-  function cli(out: string, args: readonly string[], now = T0, extra: NodeJS.ProcessEnv = {}): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
-    for (const key of Object.keys(env)) {
-      if (key.startsWith('GIT_') || key.startsWith('CDK8S_GITOPS_MODEL') || ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'CI'].includes(key))
-        delete env[key];
-    }
-    Object.assign(env, extra);
-    const program = ['preview', 'history'].includes(args[0]!) || args.includes('--app') ? [] : ['--app', app];
-    return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args, '--out', out, ...program], { cwd: ROOT, env, encoding: 'utf8' }, (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+  function cli(out: string, args: readonly string[], now = T0, extra: Record<string, string> = {}): Promise<CliRun> {
+    return runCli(args, { out, now, app, env: extra });
   }
 
-  async function ok(out: string, args: readonly string[], now = T0, extra: NodeJS.ProcessEnv = {}): Promise<string> {
+  async function ok(out: string, args: readonly string[], now = T0, extra: Record<string, string> = {}): Promise<string> {
     const run = await cli(out, args, now, extra);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     return run.stdout;

@@ -53,7 +53,7 @@ export interface CliRun {
 /**
  * Runs the built CLI on the checkout `out` at the time `now`, asynchronously (tests run several
  * at once), with the program `app` for every command but those that read only the checkout
- * (`preview`, `history`), in an environment clean of the outer run's CI, Git and cdk8s-gitops
+ * (`preview`, `history`) and those given their own `--app`, in an environment clean of the outer run's CI, Git and cdk8s-gitops
  * variables, plus `env`.
  */
 export function runCli(
@@ -62,7 +62,8 @@ export function runCli(
 ): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(cleanEnv()).filter(([k]) => !k.startsWith('GIT_')));
   const env = { ...base, CDK8S_GITOPS_NOW: options.now, NO_COLOR: '1', ...options.env };
-  const program = options.app === undefined || ['preview', 'history'].includes(args[0]!) ? [] : ['--app', options.app];
+  const program =
+    options.app === undefined || ['preview', 'history'].includes(args[0]!) || args.includes('--app') ? [] : ['--app', options.app];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
