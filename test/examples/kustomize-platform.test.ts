@@ -262,6 +262,18 @@ describe('examples/kustomize-platform', () => {
     }
   });
 
+  it("README shows the overlay and the add-on's AppProject exactly as the example writes them", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const shown = (file: string): string => {
+      const at = readme.indexOf(`\`${file}\``);
+      expect(at).toBeGreaterThan(-1);
+      const start = readme.indexOf('```yaml\n', at) + '```yaml\n'.length;
+      return readme.slice(start, readme.indexOf('```', start));
+    };
+    expect(shown(`${PROD_AZURE}/storefront/kustomization.yaml`)).toBe(tree.content(`${PROD_AZURE}/storefront/kustomization.yaml`));
+    expect(shown('projects/prod-addon-otel-collector.yaml')).toBe(tree.content('projects/prod-addon-otel-collector.yaml'));
+  });
+
   it('passes kubernetes-models validation for every baseline object', () => {
     const objects = tree.paths().filter((p) => tree.get(p)!.kind === FileKind.OBJECT);
     expect(objects).toHaveLength(3 * 2 * 4); // two services and the add-on on two prod clusters, four baseline objects each
