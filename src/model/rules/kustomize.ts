@@ -9,8 +9,8 @@ import { isMap } from '../../core/plain';
 /**
  * The problems (CG147) of Kustomize services: a base Kustomize cannot read as exactly that
  * base, a base in the GitOps repository among the files cdk8s-gitops writes, images Kustomize
- * cannot tell apart, labels Kubernetes refuses, and patches that set the service's own images
- * (which only a promotion may change).
+ * cannot tell apart, labels Kubernetes refuses, and patches that set a container image (what
+ * runs comes from the base and the ring's release, which only a promotion may change).
  */
 export function problemsOfKustomize(model: PlatformModel): Problem[] {
   const problems: Problem[] = [];
