@@ -1,3 +1,4 @@
+import { isOwnablePath } from '../synth/manifest';
 import { GitOpsError } from '../core/errors';
 import type { ReleaseRequest } from './release-operations';
 import { LocalState, localState } from './checkout/local-state';
@@ -23,6 +24,12 @@ export interface PendingOperation {
   readonly subject: string;
   /** The service's ledger, checkout-relative, before the operation (`null`: there was no file) and after it. */
   readonly ledger: { readonly path: string; readonly before: string | null; readonly after: string };
+  /**
+   * Owned files the operation's write deleted (checkout-relative): a publish sets them aside with
+   * the rest, and its program commit deletes them, as the program no longer makes them.
+   * @default - none
+   */
+  readonly deleted?: readonly string[];
 }
 
 /** Where the pending operations of a checkout are kept: in the git directory, never in the work tree. */
@@ -166,7 +173,8 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
     !l ||
     !str(l.path) ||
     typeof l.after !== 'string' ||
-    !(l.before === null || typeof l.before === 'string')
+    !(l.before === null || typeof l.before === 'string') ||
+    !(d.deleted === undefined || (Array.isArray(d.deleted) && d.deleted.every((p) => str(p) && isOwnablePath(p))))
   ) {
     return undefined;
   }
@@ -178,5 +186,6 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
     at: d.at,
     subject: d.subject,
     ledger: { path: l.path, before: l.before, after: l.after },
+    ...(Array.isArray(d.deleted) && d.deleted.length > 0 ? { deleted: d.deleted as string[] } : {}),
   };
 }

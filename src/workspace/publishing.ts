@@ -162,8 +162,14 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   const startHead = await repo.resolve('HEAD');
   const startBranch = await repo.currentBranch();
   // A write made before this publish (the release command's own) may have deleted owned files
-  // the manifest it left no longer records: they are set aside with the others.
-  const aside = await setAside(repo, [...new Set([...owned(), ...deletedSinceHead(req.dir).map(toRepo)])], fromRepo);
+  // the manifest it left no longer records: they are set aside with the others (those its pending
+  // operations recorded, and release files), and the program's commit deletes them again.
+  const deletedByOps = ops.flatMap((op) => op.deleted ?? []).filter((p) => new Checkout(req.dir).kind(p) === 'missing');
+  const aside = await setAside(
+    repo,
+    [...new Set([...owned(), ...deletedSinceHead(req.dir).map(toRepo), ...deletedByOps.map(toRepo)])],
+    fromRepo,
+  );
 
   const described: { subject: string; operation: Operation; promotedBy: string }[] = [];
   let synth: WriteReport | undefined;

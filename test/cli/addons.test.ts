@@ -17,7 +17,7 @@ const SEED = `sha256:${'0'.repeat(64)}`;
 const A = `sha256:${'a'.repeat(64)}`;
 
 const PROGRAM = `
-const { Cloud, Cluster, ClusterAddon, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const { Cloud, Cluster, ClusterAddon, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 
 const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });
 const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
@@ -29,7 +29,13 @@ new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
 new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
 new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(1))] });
 
-new ClusterAddon(platform, 'otel-collector', {
+new Service(platform, 'web', {
+  image: { repository: 'registry.example.com/shop/web' },
+  initialDigest: ${JSON.stringify(SEED)},
+  workload: Workload.ociChart({ repoURL: 'oci://registry.example.com/charts/web', version: '1.0.0' }),
+}).deployTo([nonprod, prod]);
+// NO_ADDON=1: the add-on is gone from the program
+if (process.env.NO_ADDON !== '1') new ClusterAddon(platform, 'otel-collector', {
   chart: Workload.ociChart({ repoURL: 'oci://ghcr.io/open-telemetry/charts/opentelemetry-collector', version: '0.110.0' }),
   image: { repository: 'otel/opentelemetry-collector-contrib' },
   initialDigest: ${JSON.stringify(SEED)},
@@ -75,7 +81,7 @@ describe('a cluster add-on, through the CLI', () => {
 
   test('an upgrade is a promotion: chart version and digest reach nonprod, then prod once its soak is over, and roll back together', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
-    expect(await versions()).toEqual({
+    expect(await versions()).toMatchObject({
       'otel-collector-nonprod-aws-eu-01': 'nonprod-addon-otel-collector 0.110.0',
       'otel-collector-prod-aws-eu-01': 'prod-addon-otel-collector 0.110.0',
       'otel-collector-prod-aws-eu-02': 'prod-addon-otel-collector 0.110.0',
@@ -178,6 +184,29 @@ describe('a cluster add-on, through the CLI', () => {
     expect(parseYaml(fs.readFileSync(path.join(a, 'environments/nonprod/aws/eu-01/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(
       SEED,
     );
+  });
+
+  test('a promotion published with the removal of an add-on commits the removal in the program commit, and its own change after it', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+    const run = await runCli(
+      ['promote', 'web', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--allow-remove', 'otel-collector-*', '--publish'],
+      {
+        out: a,
+        now: T0,
+        app,
+        env: { NO_ADDON: '1' },
+      },
+    );
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(sandbox.git(sandbox.remote, 'log', '--format=%s', `${before}..main`).split('\n')).toEqual([
+      'promote web sha256:aaaaaaaa to nonprod (by alice)',
+      'Synthesize the platform program',
+    ]);
+    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main~1')).toContain(
+      'projects/nonprod-addon-otel-collector.yaml',
+    );
+    expect(sandbox.status(a)).toEqual([]);
   });
 
   test('a chart of an OCI registry is pinned by its version, not a Git revision', async () => {

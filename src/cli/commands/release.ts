@@ -103,6 +103,7 @@ async function release(
           at: now.toISOString(),
           subject: outcome.change.summary,
           ledger: { path: ledgerPath, before, after },
+          ...(report.deleted.length > 0 ? { deleted: report.deleted } : {}),
         });
       }
       return { outcome, report };
