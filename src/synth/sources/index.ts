@@ -8,7 +8,7 @@ import { addonDescriptor, addonProjectName } from '../../model/source-kinds';
 export type { SourceKind, TargetFile, TargetInput, TemplateInput, RingRelease, VersionInput, DeployedVersion } from './source-kind';
 export { helmSource, BASELINE_DIRECTORY, RELEASE_FILE } from './helm';
 export { renderedSource } from './rendered';
-export { kustomizeSource, KUSTOMIZATION_FILE, BASE_DIRECTORY, PATCH_DIRECTORY, baseRevisionIn, overlayImages } from './kustomize';
+export { kustomizeSource, KUSTOMIZATION_FILE, BASE_DIRECTORY, baseRevisionIn, overlayImages } from './kustomize';
 
 const KINDS: Readonly<Record<ServiceModel['source']['kind'], SourceKind>> = {
   helm: helmSource,
