@@ -1,16 +1,15 @@
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
+import { CliRun, runCli } from '../support/cli';
 
 /**
  * The built CLI, run as CI runs it: a child process in the project root, writing into a clone
  * of a bare repository. Run `npm run build` first; the CLI and the test program both use lib/.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 
 const T0 = '2026-11-22T10:00:00Z';
 const SEED = digest('0');
@@ -66,12 +65,6 @@ function valuesFiles(service: string, ring: 'nonprod' | 'prod-canary' | 'prod'):
 /** What a promotion of payments-api changes of the manifest: its shard, never the manifest itself. */
 const MANIFEST = '.cdk8s-gitops/services/payments-api.json';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 describe('promotion through the CLI against a bare remote', () => {
   let workDir: string;
   let app: string;
@@ -82,33 +75,12 @@ describe('promotion through the CLI against a bare remote', () => {
   let b: string;
 
   /** Runs the CLI in the project root, writing into `out`, at time `now`. */
-  function cdk8sGitops(out: string, args: readonly string[], now = T0, extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
-    // Nothing of the surrounding CI or git session may leak into the runs.
-    for (const key of Object.keys(env)) {
-      if (
-        key.startsWith('GIT_') ||
-        ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'BUILD_REQUESTEDFOR', 'CI_COMMIT_SHA', 'GITHUB_SHA', 'CDK8S_GITOPS_MODEL_OUT'].includes(key)
-      ) {
-        delete env[key];
-      }
-    }
-    Object.assign(env, extraEnv);
-    const program = args[0] === 'history' ? [] : ['--app', app];
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args, '--out', out, ...program],
-        { cwd: ROOT, env, encoding: 'utf8' },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-        },
-      );
-    });
+  function cdk8sGitops(out: string, args: readonly string[], now = T0, extraEnv: Record<string, string> = {}): Promise<CliRun> {
+    return runCli(args, { out, now, app, env: extraEnv });
   }
 
   /** Runs the CLI and expects it to succeed; returns its output. */
-  async function ok(out: string, args: readonly string[], now = T0, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+  async function ok(out: string, args: readonly string[], now = T0, extraEnv: Record<string, string> = {}): Promise<string> {
     const run = await cdk8sGitops(out, args, now, extraEnv);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     return run.stdout;
