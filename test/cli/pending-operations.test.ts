@@ -1,9 +1,9 @@
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
+import { CliRun, runCli } from '../support/cli';
 import { hashTree } from '../support/hash-tree';
 
 /**
@@ -11,7 +11,6 @@ import { hashTree } from '../support/hash-tree';
  * of a bare repository. Run `npm run build` first; the CLI and the test program both use lib/.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 
 const T0 = '2026-11-22T10:00:00Z';
 const T1 = '2026-11-22T11:00:00Z';
@@ -60,12 +59,6 @@ platform.synth();
 /** What a promotion of payments-api changes of the manifest: its shard, never the manifest itself. */
 const MANIFEST = '.cdk8s-gitops/services/payments-api.json';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /**
  * Promotions, rollbacks and unholds made without --publish are pending operations: `publish`
  * commits each as a commit of its own, under its own subject, operation, author and approver.
@@ -77,28 +70,9 @@ describe('pending operations through the CLI against a bare remote', () => {
   let sandbox: Sandbox;
   let a: string;
 
-  function cdk8sGitops(out: string, args: readonly string[], now = T0): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_GITOPS_NOW: now, NO_COLOR: '1' };
-    for (const key of Object.keys(env)) {
-      if (
-        key.startsWith('GIT_') ||
-        ['GITLAB_USER_LOGIN', 'GITHUB_ACTOR', 'BUILD_REQUESTEDFOR', 'CI_COMMIT_SHA', 'GITHUB_SHA', 'CDK8S_GITOPS_MODEL_OUT'].includes(key)
-      ) {
-        delete env[key];
-      }
-    }
-    env.GIT_COMMITTER_DATE = now; // soaks are measured from commit times, which follow the test's clock
-    const program = args[0] === 'history' || args.includes('--drop-pending') || args.includes('--app') ? [] : ['--app', app];
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [CLI, ...args, '--out', out, ...program],
-        { cwd: ROOT, env, encoding: 'utf8' },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-        },
-      );
-    });
+  function cdk8sGitops(out: string, args: readonly string[], now = T0): Promise<CliRun> {
+    // Soaks are measured from commit times, which follow the test's clock; dropping pending operations needs no program.
+    return runCli(args, { out, now, ...(args.includes('--drop-pending') ? {} : { app }), env: { GIT_COMMITTER_DATE: now } });
   }
 
   async function ok(out: string, args: readonly string[], now = T0): Promise<string> {
