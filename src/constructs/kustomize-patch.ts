@@ -1,5 +1,7 @@
 import { Problem, problem } from '../core/errors';
 import { isMap } from '../core/plain';
+import type { Values } from '../model/values';
+import { problemsOfLiteralSecrets } from './values-check';
 import type { KustomizePatchModel, KustomizePatchTargetModel } from '../model/platform-model';
 
 /** Which objects of a Kustomize base a patch applies to. */
@@ -103,6 +105,8 @@ export function patchModels(given: unknown, path: string, where: string, problem
       report(`${at} holds something other than plain data (strings, numbers, booleans, null, lists and maps).`);
       return;
     }
+    // A patch is written to the GitOps repository as values are: a literal secret is refused the same way (CG120).
+    problems.push(...problemsOfLiteralSecrets({ [at]: p.body as Values[string] }, path, 'A Kustomize patch'));
     if (p.type === 'json') {
       const ops = p.body as readonly JsonPatchOperation[];
       const bad = !Array.isArray(ops) || ops.length === 0 ? 'it has no operations' : operationProblem(ops);

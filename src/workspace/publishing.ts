@@ -164,7 +164,8 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   // A write made before this publish (the release command's own) may have deleted owned files
   // the manifest it left no longer records: they are set aside with the others (those its pending
   // operations recorded, and release files), and the program's commit deletes them again.
-  const deletedByOps = ops.flatMap((op) => op.deleted ?? []).filter((p) => new Checkout(req.dir).kind(p) === 'missing');
+  const checkout = new Checkout(req.dir);
+  const deletedByOps = ops.flatMap((op) => op.deleted ?? []).filter((p) => checkout.kind(p) === 'missing');
   const aside = await setAside(
     repo,
     [...new Set([...owned(), ...deletedSinceHead(req.dir).map(toRepo), ...deletedByOps.map(toRepo)])],

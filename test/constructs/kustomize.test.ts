@@ -71,7 +71,7 @@ describe('Workload.kustomize', () => {
     ['a query in the repository URL', { repoURL: 'https://git.example.com/apps/web.git?ref=x' }, 'contains "?"'],
     ['a "//" in the repository URL', { repoURL: 'https://git.example.com/apps//web.git' }, 'contains "//"'],
     ['a password in the repository URL', { repoURL: 'https://bot:s3cret@git.example.com/apps/web.git' }, 'password or token'],
-    ['a file:// repository', { repoURL: 'file:///srv/web.git' }, 'not an https://, ssh:// or git@host: URL'],
+    ['a file:// repository', { repoURL: 'file:///srv/web.git' }, 'it is not a Git URL'],
     ['a revision with a query', { targetRevision: 'main&ref=evil' }, 'is not a Git revision'],
     ['a path that climbs', { path: '../other' }, 'is not a safe relative path'],
     ['an owned label key', { labels: { 'cdk8s-gitops.io/service': 'x' } }, 'is one cdk8s-gitops sets'],
@@ -157,6 +157,16 @@ describe('Workload.kustomize', () => {
     expect(ringChart(service, '0.110.0')).toEqual({ revision: 'main', pinned: false });
     expect(ringChart(service, 'a'.repeat(40))).toEqual({ revision: 'a'.repeat(40), pinned: true });
     expect(ringChart(service, 'v1.4.2')).toEqual({ revision: 'v1.4.2', pinned: true });
+  });
+
+  it('refuses a literal secret in a patch, as in values (CG120)', () => {
+    const patch = KustomizePatch.strategicMerge(
+      { apiVersion: 'v1', kind: 'Secret', name: 'db' },
+      { stringData: { password: 'hunter2hunter2' } },
+    );
+    expect(linesOf(() => kustomized({ patches: [patch] }).snapshot())).toEqual([
+      expect.stringMatching(/^\[platform\/web\] CG120 A Kustomize patch sets "patches\[0\]\.stringData\.password"/),
+    ]);
   });
 
   it('refuses values on a Kustomize service, and patches on any other', () => {

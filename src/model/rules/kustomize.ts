@@ -1,7 +1,7 @@
 import { Problem, problem } from '../../core/errors';
 import { isLabelKey, isLabelValue } from '../../core/kube-names';
 import { serviceImages } from '../images';
-import { PASSWORD_PROBLEM, redactUrl, relativeDirProblem } from '../names';
+import { redactUrl, relativeDirProblem, repoUrlProblem } from '../names';
 import { KustomizePatchModel, PlatformModel } from '../platform-model';
 import { KUSTOMIZE_LABEL_PREFIX } from '../source-kinds';
 import { isMap } from '../../core/plain';
@@ -115,12 +115,11 @@ function imageFieldOf(p: KustomizePatchModel): string | undefined {
 
 /** Why Kustomize could not read `url` as a remote base, or undefined. */
 function remoteBaseProblem(url: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(url)) return PASSWORD_PROBLEM;
-  if (!/^(https|ssh):\/\/|^git@[^:/\s]+:/.test(url)) return 'it is not an https://, ssh:// or git@host: URL';
-  if (/\s/.test(url)) return 'it contains white space';
-  if (/[?#*[\]{}]/.test(url)) return 'it contains "?", "#" or a pattern character, which a remote base URL reads otherwise';
-  const afterScheme = url.replace(/^[a-z]+:\/\//, '');
-  if (afterScheme.includes('//')) return 'it contains "//", which separates the repository from the base\'s path';
+  // What any repository URL must be (a Git URL, no password, no white space nor pattern), then what Kustomize adds.
+  const general = repoUrlProblem(url);
+  if (general !== undefined) return general;
+  if (/[?#]/.test(url)) return 'it contains "?" or "#", which a remote base URL reads as its query';
+  if (url.replace(/^[a-z]+:\/\//, '').includes('//')) return 'it contains "//", which separates the repository from the base\'s path';
   if (url.endsWith('/')) return 'it ends with "/"';
   if (/^[a-z]+:\/\/[^/]*:\d*(\/|$)/.test(url)) return 'it names a port, which Kustomize cannot read in a remote base URL';
   return undefined;
