@@ -46,6 +46,17 @@ export { KustomizePatch } from './constructs/kustomize-patch';
 export type { PatchTarget, JsonPatchOperation } from './constructs/kustomize-patch';
 export { ClusterAddon } from './constructs/addon';
 export type { ClusterAddonProps } from './constructs/addon';
+export { SelfManagedArgoCd, ARGO_CD_IMAGE } from './constructs/argo-cd';
+export type { SelfManagedArgoCdProps, RepositoryCredentialsProps } from './constructs/argo-cd';
+export { ClusterCredentials } from './constructs/cluster-credentials';
+export type {
+  AwsIamCredentialsProps,
+  ExecCredentialsProps,
+  ExternalSecretCredentialsProps,
+  RemoteSecretReference,
+  SecretStoreReference,
+  ClusterCredentialsSpec,
+} from './constructs/cluster-credentials';
 export { NamespaceBaseline } from './constructs/namespace-baseline';
 export type { StandardBaselineProps, ContainerLimits, ContainerResources } from './constructs/namespace-baseline';
 export { ValuesSchema } from './constructs/values-schema';

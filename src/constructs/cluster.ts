@@ -4,6 +4,7 @@ import { Values } from '../model/values';
 import { Cloud } from './cloud';
 import { Environment } from './environment';
 import { problemsOfValues } from './values-check';
+import { ClusterCredentials } from './cluster-credentials';
 
 /** Properties of a {@link Cluster}. */
 export interface ClusterProps {
@@ -22,6 +23,18 @@ export interface ClusterProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** Values for every target on this cluster. @default {} */
   readonly values?: Values;
+  /**
+   * URL of its Kubernetes API server, for its declarative cluster Secret when a
+   * {@link SelfManagedArgoCd} manages its control plane.
+   * @default - none: the cluster is registered in Argo CD some other way, or is where its Argo CD runs
+   */
+  readonly server?: string;
+  /**
+   * How its control plane's Argo CD reaches it, for its declarative cluster Secret: referenced,
+   * never literal.
+   * @default - none: the cluster is registered in Argo CD some other way, or is where its Argo CD runs
+   */
+  readonly credentials?: ClusterCredentials;
 }
 
 /**
@@ -46,6 +59,10 @@ export class Cluster extends Construct {
   public readonly labels: Readonly<Record<string, string>>;
   /** Values for every target on this cluster. */
   public readonly values: Values;
+  /** URL of its Kubernetes API server, if given. */
+  public readonly server?: string;
+  /** How its control plane's Argo CD reaches it, if given. */
+  public readonly credentials?: ClusterCredentials;
 
   constructor(scope: Environment, id: string, props: ClusterProps) {
     super(scope, freeId(scope, id, 'Cluster'));
@@ -56,6 +73,8 @@ export class Cluster extends Construct {
     this.destination = props.destination ?? `${props.cloud.name}-${this.name}`;
     this.labels = props.labels ?? {};
     this.values = props.values ?? {};
+    this.server = props.server;
+    this.credentials = props.credentials;
     const problems = problemsOfValues(this.values, this.node.path, 'values');
     platformOf(this).report(problems);
   }

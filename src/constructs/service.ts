@@ -11,6 +11,7 @@ import type { AddonModel, KustomizePatchModel } from '../model/platform-model';
 import { ValuesSchema } from './values-schema';
 import { isDns1123Label } from '../core/kube-names';
 import { defaultValuesKey } from '../model/images';
+import { SDK_GLOBAL_KEYS } from '../model/target-values';
 import type { ImageModel } from '../model/platform-model';
 
 /** The image a service deploys. */
@@ -391,10 +392,10 @@ function namedImages(props: ServiceProps, path: string, problems: Problem[]): Re
         `images.${name}.valuesKey "${valuesKey}" is not a dotted path of values keys.`,
         'Write the key path as the chart reads it, keys of letters, digits, "_" and "-" joined by ".", e.g. worker.image (not __proto__).',
       );
-    } else if (segments[0] === 'global') {
+    } else if (segments[0] === 'global' && (segments.length === 1 || SDK_GLOBAL_KEYS.has(segments[1]))) {
       report(
-        `images.${name}.valuesKey "${valuesKey}" lies under global, whose keys cdk8s-gitops sets.`,
-        `Place the image under a key of its own, e.g. ${defaultValuesKey(name)}.`,
+        `images.${name}.valuesKey "${valuesKey}" is or lies under a key cdk8s-gitops sets (global.${[...SDK_GLOBAL_KEYS].join(', global.')}).`,
+        `Place the image under a key of its own, e.g. ${defaultValuesKey(name)} (or global.image, as charts with one global image read it).`,
       );
     } else {
       for (const [other, key] of keys) {

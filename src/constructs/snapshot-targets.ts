@@ -1,3 +1,4 @@
+import { SelfManagedArgoCd } from './argo-cd';
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
 import { KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
@@ -127,6 +128,11 @@ export class TargetsBuilder {
               path,
               allowed,
             );
+      // Argo CD's own installation: the values and the Secrets of the control plane that runs there.
+      const argoCd = service instanceof SelfManagedArgoCd ? service : undefined;
+      const generated = argoCd?.generatedValuesOn(cluster);
+      const generatedLayers =
+        generated === undefined ? NO_LAYERS : this.layer(`argocd:${env.controlPlane.node.id}`, generated.label, path, generated.values);
       const id = placed.idPrefix + service.name;
       const patches = kustomize ? [...service.patches, ...service.patchesFor(env), ...service.patchesFor(cluster)] : [];
       const target: TargetModel = {
@@ -137,10 +143,15 @@ export class TargetsBuilder {
         cloud: cluster.cloud.name,
         cluster: cluster.name,
         ring: placed.rings[0] ?? '',
-        layers: placed.layers.concat(serviceLayer, serviceEnvLayers, serviceClusterLayers),
+        layers: placed.layers.concat(generatedLayers, serviceLayer, serviceEnvLayers, serviceClusterLayers),
         ...(patches.length > 0 ? { patches } : {}),
       };
-      this.targets.push(renders || env.namespaceBaseline ? { ...target, ...this.render(service, cluster, target) } : target);
+      if (argoCd !== undefined) {
+        // Argo CD's namespace takes no namespace baseline: its default-deny would cut Argo CD off.
+        this.targets.push({ ...target, baseline: argoCd.objectsOn(cluster) });
+      } else {
+        this.targets.push(renders || env.namespaceBaseline ? { ...target, ...this.render(service, cluster, target) } : target);
+      }
       this.targetRings.push(placed.rings);
       for (const list of placed.ringTargets) list.push(id);
     }

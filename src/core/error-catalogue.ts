@@ -393,6 +393,14 @@ const ENTRIES = [
       "A cluster add-on (ClusterAddon) installs something other than a Helm chart, names a cluster-scoped or namespaced kind its AppProject should allow that is not one kind of one API group (a pattern, `*`, an empty kind), is placed with deployTo (an add-on is installed on the clusters its `clusters` selector picks), has no chart, a selector that picks no cluster, or values (valuesOn) for an environment or cluster it is not on, or its AppProject (`<environment>-addon-<add-on>`) would have the name of an environment's AppProject.",
     fix: "new ClusterAddon(platform, 'otel-collector', { chart: Workload.helmRepositoryChart({ … }), image: { repository: '…' }, clusters: Targets.all(), clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }] }); values per environment or cluster with valuesOn().",
   },
+  {
+    code: 'CG149',
+    where: 'program',
+    title: 'Self-managed Argo CD is declared wrongly',
+    description:
+      'A SelfManagedArgoCd does not say which clusters its control planes run on (runsOn), names two clusters of one control plane or control planes with different namespaces, sets in its values what the program declares itself (configs.clusterCredentials, configs.repositories, configs.credentialTemplates, configs.secret), names a group its RBAC policy cannot hold; or a cluster its control plane registers has no https server URL, no credentials, credentials that are not a ClusterCredentials (a literal token or config), credentials declared wrongly (a caData that is not a CA certificate, a missing store or key), or labels its cluster Secret cannot carry.',
+    fix: "new SelfManagedArgoCd(platform, 'argo-cd', { chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '…' }), runsOn: [nonprodCluster, prodCluster] }); each other cluster: server: 'https://…', credentials: ClusterCredentials.awsIam({ … }) (or exec, externalSecret).",
+  },
 
   // CG2xx: release ledgers
   {

@@ -200,6 +200,18 @@ export interface AddonModel {
   readonly clusterResources: readonly ResourceKind[];
   /** Namespaced kinds an environment's AppProject keeps out that it creates (e.g. `Role`, `RoleBinding`). */
   readonly allowedNamespacedResources: readonly ResourceKind[];
+  /**
+   * For Argo CD managing itself (`SelfManagedArgoCd`): the control planes it installs. Each of
+   * its targets also deploys the declarative Secrets in its {@link TargetModel.baseline}.
+   * @default - none: another add-on
+   */
+  readonly argoCd?: ArgoCdModel;
+}
+
+/** What sets Argo CD's own installation apart from other add-ons. */
+export interface ArgoCdModel {
+  /** Names of the control planes it is installed on, in the program's order. */
+  readonly controlPlanes: readonly string[];
 }
 
 /** One named image of a service. */
@@ -404,7 +416,10 @@ export interface TargetModel {
   readonly layers: readonly string[];
   /** For a service with a rendered source: the objects rendered for this target. */
   readonly objects?: readonly KubeObjectModel[];
-  /** When the environment declares a namespace baseline: its objects for this target. */
+  /**
+   * When the environment declares a namespace baseline: its objects for this target. For Argo
+   * CD's own installation: the declarative Secrets of the clusters and the repository it reads.
+   */
   readonly baseline?: readonly KubeObjectModel[];
   /**
    * For a service with a Kustomize source: the patches of its overlay on this target, in the

@@ -3,6 +3,9 @@ import { ClusterModel, PlatformModel, ServiceModel, TargetModel } from './platfo
 import { serviceImages, ServiceImage } from './images';
 import { mergeValues, Values, ValuesLayer } from './values';
 
+/** The keys under `global` the SDK sets in every values file: the target's place in the fleet. */
+export const SDK_GLOBAL_KEYS: ReadonlySet<string> = new Set(['environment', 'cloud', 'region', 'cluster']);
+
 /** The SDK's own values layer of a target: `global.*`, and the repository of each image (`image.repository` for a service's one image). */
 export function sdkLayer(
   t: Pick<TargetModel, 'environment' | 'cloud'>,

@@ -12,6 +12,13 @@ export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 /** An image tag as the OCI distribution spec allows it (at most 128 characters). */
 export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
+/**
+ * A tag pinned by its digest, `<tag>@sha256:<64 lowercase hex>` (as Renovate pins images): the
+ * image is pulled by the digest, the tag is there for people. For charts that read only a tag
+ * (`image.tag`), it pins the image as a digest does.
+ */
+export const PINNED_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}@sha256:[0-9a-f]{64}$/;
+
 /** SemVer 2, exactly one version (semver.org's own pattern): no leading zeros, no "v", no range. */
 const SEMVER_PATTERN =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
@@ -31,6 +38,16 @@ export function isDigest(s: unknown): boolean {
   return typeof s === 'string' && DIGEST_PATTERN.test(s);
 }
 
+/** Returns true when `s` is a tag pinned by its digest, e.g. `v3.2.0@sha256:…` (see {@link PINNED_TAG_PATTERN}). */
+export function isPinnedTag(s: unknown): boolean {
+  return typeof s === 'string' && PINNED_TAG_PATTERN.test(s);
+}
+
+/** Returns true when `s` names an image by its digest: a digest, or a tag pinned by its digest. */
+export function isPinned(s: unknown): boolean {
+  return isDigest(s) || isPinnedTag(s);
+}
+
 /** Returns true when `s` is an image tag such as `1.4.2` (not a digest). */
 export function isTag(s: unknown): boolean {
   return typeof s === 'string' && TAG_PATTERN.test(s);
@@ -41,7 +58,9 @@ export function isTag(s: unknown): boolean {
  * `sha256:2e8f1a317b…` → `sha256:2e8f1a31`. Anything else is returned unchanged.
  */
 export function shortDigest(s: string): string {
-  return isDigest(s) ? s.slice(0, 'sha256:'.length + 8) : s;
+  if (isDigest(s)) return s.slice(0, 'sha256:'.length + 8);
+  if (isPinnedTag(s)) return s.slice(0, s.indexOf('@') + 1 + 'sha256:'.length + 8);
+  return s;
 }
 
 /**
@@ -53,7 +72,7 @@ export function shortDigest(s: string): string {
  * versionProblem('2e8f…'); // 'looks like a digest without its algorithm; did you mean sha256:2e8f…?'
  */
 export function versionProblem(value: string, policy: VersionPolicy = DEFAULT_VERSION_POLICY): string | undefined {
-  if (isDigest(value)) {
+  if (isPinned(value)) {
     return undefined;
   }
   if (/^[0-9a-f]{64}$/i.test(value)) {
@@ -61,6 +80,9 @@ export function versionProblem(value: string, policy: VersionPolicy = DEFAULT_VE
   }
   if (/^sha256:[0-9a-f]{64}$/i.test(value)) {
     return `is not a digest: its algorithm and hex are written in lower case; did you mean sha256:${value.slice('sha256:'.length).toLowerCase()}?`;
+  }
+  if (value.includes('@')) {
+    return 'is not a tag pinned by its digest: expected <tag>@sha256: followed by 64 lowercase hex characters';
   }
   if (value.startsWith('sha256:') || !isTag(value)) {
     return 'is not a digest: expected "sha256:" followed by 64 lowercase hex characters';
@@ -71,8 +93,8 @@ export function versionProblem(value: string, policy: VersionPolicy = DEFAULT_VE
 /** The fix for a value refused by {@link versionProblem}. */
 export function versionFix(policy: VersionPolicy = DEFAULT_VERSION_POLICY): string {
   return policy.requireDigest
-    ? 'Use the image digest, e.g. from `crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex>.'
-    : 'Use the image digest (sha256:<64 lowercase hex>) or a tag of letters, digits, ".", "_" and "-".';
+    ? 'Use the image digest, e.g. from `crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex> (or the tag pinned by it, <tag>@sha256:…).'
+    : 'Use the image digest (sha256:<64 lowercase hex>, or <tag>@sha256:… for a tag pinned by it) or a tag of letters, digits, ".", "_" and "-".';
 }
 
 /** What each ring may run: digests only when any environment of its targets requires them. */

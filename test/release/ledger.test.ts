@@ -440,7 +440,7 @@ describe('parseLedger', () => {
     expect(e.message).toBe(
       '[releases/payments-api.yaml:5] CG203 Field "rings.nonprod.digest" is not a digest: expected "sha256:" followed by ' +
         '64 lowercase hex characters; received a string of 15 characters, with upper-case letters. Fix: Use the image digest, e.g. from ' +
-        '`crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex>.',
+        '`crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex> (or the tag pinned by it, <tag>@sha256:…).',
     );
   });
 

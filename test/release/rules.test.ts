@@ -301,7 +301,7 @@ describe('promote', () => {
     // THEN
     expect(e.message).toBe(
       'CG608 Cannot promote "1.4.2" into "nonprod": it is a tag, but this ring takes only digests. ' +
-        'Fix: Use the image digest, e.g. from `crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex>.',
+        'Fix: Use the image digest, e.g. from `crane digest <image>:<tag>` or the build output: sha256:<64 lowercase hex> (or the tag pinned by it, <tag>@sha256:…).',
     );
   });
 

@@ -18,6 +18,8 @@ export function problemsOfCollisions(model: PlatformModel, targetClusters: reado
     const service = serviceByName.get(t.service)!;
     const cp = envCp.get(t.environment)!;
     if (service.namespace !== cpNamespace.get(cp)) continue;
+    // Argo CD's own installation is where it belongs, on the control planes it installs.
+    if (service.addon?.argoCd?.controlPlanes.includes(cp)) continue;
     const key = `${service.name}\u0000${cp}`;
     if (!inArgoNamespace.has(key)) {
       inArgoNamespace.add(key);

@@ -5,7 +5,7 @@
 import { Problem, problem } from '../../core/errors';
 import { PASSWORD_PROBLEM, redactUrl, repoUrlProblem } from '../names';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../platform-model';
-import { isDigest, isSemVer, isTag, ringPolicies } from '../versions';
+import { isPinned, isSemVer, isTag, ringPolicies } from '../versions';
 
 /**
  * Services that share a name (CG135), lack (CG106) or misspell (CG109, CG145) their chart's
@@ -50,7 +50,7 @@ function problemsOfInitialReleases(model: PlatformModel): Problem[] {
         ? [['initialDigest', s.initialDigest]]
         : s.images.map((i) => [`images.${i.name}.initialDigest`, i.initialDigest]);
     for (const [field, initial] of initials) {
-      if (initial === undefined || isDigest(initial)) continue;
+      if (initial === undefined || isPinned(initial)) continue;
       // The initial release goes into every ring's entry of the ledger, so every ring must take it.
       if (requiringDigest.has(s.name)) {
         problems.push(problem('CG115', { constructPath: s.path, message: `${field} "${initial}" is not a sha256 digest.` }));

@@ -106,7 +106,8 @@ export const helmSource: SourceKind = {
           },
         },
         { repoURL: model.repoURL, targetRevision: model.revision, ref: 'values' },
-        ...(environment.namespaceBaseline
+        // Argo CD's own installation has the declarative Secrets of its clusters there.
+        ...(environment.namespaceBaseline || s?.addon?.argoCd !== undefined
           ? [
               {
                 repoURL: model.repoURL,

@@ -69,7 +69,9 @@ export function overlayImages(doc: unknown): { repository: string; version: stri
   return images.map((i: unknown) => {
     const entry = isMap(i) ? i : {};
     // A `newName` would deploy another image than the one named: no version of the named one.
-    const version = entry.newName === undefined ? (entry.digest ?? entry.newTag) : undefined;
+    // A tag pinned by its digest is written as both; the release records it as `<tag>@<digest>`.
+    const pinned = typeof entry.newTag === 'string' && typeof entry.digest === 'string' ? `${entry.newTag}@${entry.digest}` : undefined;
+    const version = entry.newName === undefined ? (pinned ?? entry.digest ?? entry.newTag) : undefined;
     return { repository: String(entry.name), version: typeof version === 'string' ? version : undefined };
   });
 }
@@ -128,6 +130,9 @@ export const kustomizeSource: SourceKind = {
     }
     const images = serviceImages(service).map((i) => {
       const version = versionOf(release, i.name);
+      // A tag pinned by its digest keeps both: Kustomize writes `<name>:<tag>@<digest>`.
+      const at = version.indexOf('@');
+      if (at > 0) return { name: i.repository, newTag: version.slice(0, at), digest: version.slice(at + 1) };
       return { name: i.repository, ...(version.startsWith('sha256:') ? { digest: version } : { newTag: version }) };
     });
     const labels = {

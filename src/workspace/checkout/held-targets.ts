@@ -194,9 +194,16 @@ interface ImageAt {
 /** A container image reference, `<repository>@sha256:…` or `<repository>:<tag>`, as repository and version. */
 function imageOfReference(reference: string): { repository: string; version: string | undefined } {
   const at = reference.indexOf('@');
-  if (at !== -1) return { repository: reference.slice(0, at), version: reference.slice(at + 1) };
-  const colon = reference.lastIndexOf(':');
-  return colon > reference.lastIndexOf('/')
+  const named = at === -1 ? reference : reference.slice(0, at);
+  const colon = named.lastIndexOf(':');
+  const tagged = colon > named.lastIndexOf('/');
+  if (at !== -1) {
+    // `<repository>@<digest>`, or `<repository>:<tag>@<digest>`: a tag pinned by its digest.
+    return tagged
+      ? { repository: named.slice(0, colon), version: `${named.slice(colon + 1)}${reference.slice(at)}` }
+      : { repository: named, version: reference.slice(at + 1) };
+  }
+  return tagged
     ? { repository: reference.slice(0, colon), version: reference.slice(colon + 1) }
     : { repository: reference, version: undefined };
 }

@@ -363,9 +363,14 @@ describe('declaring named images', () => {
       'CG146 images.api.valuesKey "__proto__.image" is not a dotted path of values keys.',
     ]);
     expect(({} as Record<string, unknown>).image).toBeUndefined();
-    expect(problems({ api: { repository: API, valuesKey: 'global.api' } })).toEqual([
-      'CG146 images.api.valuesKey "global.api" lies under global, whose keys cdk8s-gitops sets.',
+    expect(problems({ api: { repository: API, valuesKey: 'global.region.image' } })).toEqual([
+      'CG146 images.api.valuesKey "global.region.image" is or lies under a key cdk8s-gitops sets (global.environment, global.cloud, global.region, global.cluster).',
     ]);
+    expect(problems({ api: { repository: API, valuesKey: 'global' } })).toEqual([
+      'CG146 images.api.valuesKey "global" is or lies under a key cdk8s-gitops sets (global.environment, global.cloud, global.region, global.cluster).',
+    ]);
+    // A chart with one global image (Argo CD's) reads it at global.image, which the SDK leaves alone.
+    expect(problems({ api: { repository: API, valuesKey: 'global.image' } })).toEqual([]);
     expect(problems({ api: { repository: API, valuesKey: 'app' }, worker: { repository: WORKER, valuesKey: 'app.worker' } })).toEqual([
       'CG146 Images "api" and "worker" have the values keys "app" and "app.worker": one would overwrite the other\'s repository or digest.',
     ]);
