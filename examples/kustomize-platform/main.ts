@@ -6,11 +6,16 @@
  * one overlay per target with the ring's image digests, the namespace, labels and the program's
  * patches (per service, environment and cluster). Prod gives every namespace a baseline. An
  * OpenTelemetry collector add-on runs on every cluster, its chart version promoted ring by ring.
+ * Each control plane's Argo CD manages itself: the argo-cd chart on the Azure cluster it runs on,
+ * configured from the program, with a declarative Secret per cluster it manages (the AWS
+ * clusters reached through IAM in nonprod, through a secret store in prod); an Argo CD upgrade
+ * moves nonprod → prod-canary → prod like any release.
  */
 import {
   Cloud,
   Cluster,
   ClusterAddon,
+  ClusterCredentials,
   ControlPlane,
   Duration,
   Environment,
@@ -19,6 +24,7 @@ import {
   NamespaceBaseline,
   Platform,
   PromotionRing,
+  SelfManagedArgoCd,
   Service,
   SyncOption,
   SyncPolicy,
@@ -30,6 +36,12 @@ export const WEB_DIGEST = 'sha256:5b0a3c1d9e7f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d2e
 export const WORKER_DIGEST = 'sha256:9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e3d2c1b0a';
 export const OTEL_DIGEST = 'sha256:4c1f3e2d5b6a79808172635445362718091a2b3c4d5e6f708192a3b4c5d6e7f8';
 export const STATUS_DIGEST = 'sha256:1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809';
+/** Argo CD's image as its chart runs it: the tag, pinned by its digest. */
+export const ARGOCD_VERSION = 'v3.2.0@sha256:8f2e4a6c1b3d5f7092a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8';
+/** The CA certificate of the nonprod EKS cluster (base64 PEM; public). */
+const NONPROD_EKS_CA = Buffer.from(
+  '-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrOHMtZXhhbXBsZQ==\n-----END CERTIFICATE-----\n',
+).toString('base64');
 
 export function kustomizePlatform(): Platform {
   const platform = new Platform({
@@ -49,9 +61,23 @@ export function kustomizePlatform(): Platform {
   });
   const azure = new Cloud(platform, 'azure');
   const aws = new Cloud(platform, 'aws');
+  const argoHomes: Cluster[] = [];
   for (const env of [nonprod, prod]) {
-    new Cluster(env, 'westeurope-01', { cloud: azure, region: 'westeurope' });
-    new Cluster(env, 'eu-central-1-01', { cloud: aws, region: 'eu-central-1' });
+    // Each control plane's Argo CD runs on the environment's Azure cluster (its in-cluster destination).
+    argoHomes.push(new Cluster(env, 'westeurope-01', { cloud: azure, region: 'westeurope' }));
+    new Cluster(env, 'eu-central-1-01', {
+      cloud: aws,
+      region: 'eu-central-1',
+      server: `https://${env.name}-euc1.gr7.eu-central-1.eks.amazonaws.com`,
+      credentials:
+        env === nonprod
+          ? ClusterCredentials.awsIam({
+              clusterName: 'nonprod-euc1',
+              roleArn: 'arn:aws:iam::111122223333:role/argocd-manager',
+              caData: NONPROD_EKS_CA,
+            })
+          : ClusterCredentials.externalSecret({ store: { name: 'platform-vault' }, config: { key: 'argocd/clusters/prod-euc1' } }),
+    });
   }
   const canary = prod.node.findChild('westeurope-01') as Cluster;
 
@@ -109,6 +135,15 @@ export function kustomizePlatform(): Platform {
     ],
   });
   otel.valuesOn(prod, { resources: { limits: { memory: '1Gi' } } });
+
+  // Argo CD manages itself: an upgrade is `promote argo-cd`, nonprod's Argo CD first.
+  new SelfManagedArgoCd(platform, 'argo-cd', {
+    chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.1.4' }),
+    runsOn: argoHomes,
+    initialVersion: ARGOCD_VERSION,
+    admins: ['platform-admins'],
+    values: { global: { domain: 'argocd.shop.example.com' } },
+  });
   return platform;
 }
 
