@@ -141,9 +141,11 @@ describe('examples/kustomize-platform', () => {
 
   it('generates each Kustomize service from a plain directory source of the GitOps repository', () => {
     expect(tree.paths().filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET)).toEqual([
+      'applicationsets/nonprod/addons-nonprod-argo-cd.yaml',
       'applicationsets/nonprod/addons-nonprod-otel-collector.yaml',
       'applicationsets/nonprod/kustomize-nonprod.yaml',
       'applicationsets/nonprod/workloads-nonprod.yaml',
+      'applicationsets/prod/addons-prod-argo-cd.yaml',
       'applicationsets/prod/addons-prod-otel-collector.yaml',
       'applicationsets/prod/kustomize-prod.yaml',
       'applicationsets/prod/workloads-prod.yaml',
@@ -164,6 +166,7 @@ describe('examples/kustomize-platform', () => {
     // The add-on's chart version is promoted: prod's Helm sets read each target's release file, and exclude the others' directories.
     expect(yamlOf(tree, 'applicationsets/prod/workloads-prod.yaml').spec.generators[0].git.files).toEqual([
       { path: 'environments/prod/*/*/*/release.yaml' },
+      { path: 'environments/prod/*/*/argo-cd/release.yaml', exclude: true },
       { path: 'environments/prod/*/*/otel-collector/release.yaml', exclude: true },
       { path: 'environments/prod/*/*/status-page/release.yaml', exclude: true },
       { path: 'environments/prod/*/*/storefront/release.yaml', exclude: true },
@@ -276,8 +279,14 @@ describe('examples/kustomize-platform', () => {
 
   it('passes kubernetes-models validation for every baseline object', () => {
     const objects = tree.paths().filter((p) => tree.get(p)!.kind === FileKind.OBJECT);
-    expect(objects).toHaveLength(3 * 2 * 4); // two services and the add-on on two prod clusters, four baseline objects each
-    for (const p of objects) expect(validateKubeObject(yamlOf(tree, p))).toEqual([]);
+    const argoCd = objects.filter((p) => p.includes('/argo-cd/'));
+    // two services and the add-on on two prod clusters, four baseline objects each; Argo CD's
+    // Secrets of its two clusters and its repository, per control plane
+    expect(objects).toHaveLength(3 * 2 * 4 + 2 * 3);
+    expect(argoCd).toHaveLength(6);
+    // The ExternalSecret is not a Kubernetes kind; its shape is checked in test/synth/argo-cd.test.ts.
+    for (const p of objects.filter((x) => yamlOf(tree, x).kind !== 'ExternalSecret'))
+      expect(validateKubeObject(yamlOf(tree, p))).toEqual([]);
   });
 
   describeWithArgoCdSchemas('against the Argo CD CRDs', loadArgoCdSchemas(), (validate) => {
@@ -301,7 +310,7 @@ describe('examples/kustomize-platform', () => {
         fs.cpSync(path.join(EXAMPLE, 'platform-base/status-page'), path.join(out, 'bases/status-page'), { recursive: true });
         const targets = kustomizePlatform()
           .snapshot()
-          .targets.filter((t) => t.service !== 'otel-collector');
+          .targets.filter((t) => t.service !== 'otel-collector' && t.service !== 'argo-cd');
         expect(targets).toHaveLength(8);
         for (const t of targets) {
           const objects = build(out, `environments/${t.id}`, appDir);

@@ -1,0 +1,422 @@
+/**
+ * Argo CD managing itself (SelfManagedArgoCd): the chart on the cluster each control plane runs
+ * on, its values generated from the program, and the declarative Secrets of the clusters and the
+ * repository it reads, which carry the model's labels and never a credential.
+ */
+import { parse } from 'yaml';
+import {
+  Cloud,
+  Cluster,
+  ClusterCredentials,
+  ControlPlane,
+  Duration,
+  Environment,
+  Platform,
+  PromotionRing,
+  SelfManagedArgoCd,
+  SelfManagedArgoCdProps,
+  Service,
+  Targets,
+  Workload,
+} from '../../src';
+import { FileKind, FileTree } from '../../src/synth/file-tree';
+import { synthesize } from '../../src/synth/synthesize';
+import { shortDigest, versionProblem } from '../../src/model/versions';
+import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
+import { validateKubeObject } from '../support/kube-models';
+import { linesOf, newPlatform, problemsOf } from '../support/platform';
+
+const PINNED = `v3.2.0@sha256:${'b'.repeat(64)}`;
+const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAj\n-----END CERTIFICATE-----\n').toString(
+  'base64',
+);
+const NONPROD_HOME = 'environments/nonprod/azure/westeurope-01/argo-cd';
+const PROD_HOME = 'environments/prod/azure/westeurope-01/argo-cd';
+const chart = (): Workload =>
+  Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.1.4' });
+
+interface Fleet {
+  readonly platform: Platform;
+  readonly nonprod: Environment;
+  readonly prod: Environment;
+  readonly homes: Cluster[];
+  readonly others: Cluster[];
+}
+
+/** Two control planes, each on its environment's Azure cluster, each managing an AWS cluster too. */
+function fleet(credentials: (env: string) => ClusterCredentials | undefined = defaultCredentials): Fleet {
+  const platform = newPlatform();
+  const nonprod = new Environment(platform, 'nonprod', {
+    controlPlane: new ControlPlane(platform, 'nonprod'),
+    roles: [{ name: 'developer', policies: ['p, proj:nonprod:developer, applications, sync, nonprod/*, allow'], groups: ['shop-devs'] }],
+  });
+  const prod = new Environment(platform, 'prod', {
+    controlPlane: new ControlPlane(platform, 'prod'),
+    roles: [{ name: 'oncall', policies: ['p, proj:prod:oncall, applications, sync, prod/*, allow'], groups: ['shop-oncall'] }],
+  });
+  const azure = new Cloud(platform, 'azure');
+  const aws = new Cloud(platform, 'aws');
+  const homes: Cluster[] = [];
+  const others: Cluster[] = [];
+  for (const env of [nonprod, prod]) {
+    homes.push(new Cluster(env, 'westeurope-01', { cloud: azure, region: 'westeurope', labels: { tier: 'hub' } }));
+    const creds = credentials(env.name);
+    others.push(
+      new Cluster(env, 'eu-central-1-01', {
+        cloud: aws,
+        region: 'eu-central-1',
+        server: `https://${env.name}.eks.example.com`,
+        ...(creds === undefined ? {} : { credentials: creds }),
+      }),
+    );
+  }
+  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
+  new Service(platform, 'web', { image: { repository: 'registry.example.com/web' }, initialDigest: `sha256:${'a'.repeat(64)}` }).deployTo([
+    nonprod,
+    prod,
+  ]);
+  return { platform, nonprod, prod, homes, others };
+}
+
+function defaultCredentials(env: string): ClusterCredentials {
+  return env === 'prod'
+    ? ClusterCredentials.externalSecret({ store: { name: 'vault' }, config: { key: 'argocd/clusters/prod-aws', property: 'config' } })
+    : ClusterCredentials.awsIam({ clusterName: 'nonprod-euc1', roleArn: 'arn:aws:iam::123456789012:role/argocd', caData: CA });
+}
+
+function withArgoCd(f: Fleet, props: Partial<SelfManagedArgoCdProps> = {}): Fleet {
+  new SelfManagedArgoCd(f.platform, 'argo-cd', { chart: chart(), runsOn: f.homes, initialVersion: PINNED, ...props });
+  return f;
+}
+
+const yamlOf = (t: FileTree, p: string): any => parse(t.content(p));
+
+describe('SelfManagedArgoCd', () => {
+  const tree = synthesize(
+    withArgoCd(fleet(), { admins: ['platform-admins'], values: { global: { domain: 'argocd.example.com' } } }).platform.snapshot(),
+  );
+
+  test('installs the argo-cd chart on the cluster each control plane runs on, from an ApplicationSet under its own AppProject', () => {
+    const argo = tree.paths().filter((p) => p.includes('argo-cd'));
+    expect(argo).toEqual([
+      'applicationsets/nonprod/addons-nonprod-argo-cd.yaml',
+      'applicationsets/prod/addons-prod-argo-cd.yaml',
+      `${NONPROD_HOME}/baseline/secret-cluster-nonprod-aws-eu-central-1-01.yaml`,
+      `${NONPROD_HOME}/baseline/secret-cluster-nonprod-azure-westeurope-01.yaml`,
+      `${NONPROD_HOME}/baseline/secret-repo-platform-gitops.yaml`,
+      `${NONPROD_HOME}/release.yaml`,
+      `${NONPROD_HOME}/values.yaml`,
+      `${PROD_HOME}/baseline/externalsecret-cluster-prod-aws-eu-central-1-01.yaml`,
+      `${PROD_HOME}/baseline/secret-cluster-prod-azure-westeurope-01.yaml`,
+      `${PROD_HOME}/baseline/secret-repo-platform-gitops.yaml`,
+      `${PROD_HOME}/release.yaml`,
+      `${PROD_HOME}/values.yaml`,
+      'projects/nonprod-addon-argo-cd.yaml',
+      'projects/prod-addon-argo-cd.yaml',
+    ]);
+    const set = yamlOf(tree, 'applicationsets/prod/addons-prod-argo-cd.yaml');
+    expect(set.spec.generators[0].git.files).toEqual([{ path: 'environments/prod/*/*/argo-cd/release.yaml' }]);
+    const spec = set.spec.template.spec;
+    expect(spec.project).toBe('prod-addon-argo-cd');
+    expect(spec.destination.namespace).toBe('argocd');
+    expect(spec.sources).toEqual([
+      {
+        repoURL: 'https://argoproj.github.io/argo-helm',
+        chart: 'argo-cd',
+        targetRevision: '{{ .chart.revision }}',
+        helm: { releaseName: 'argo-cd', valueFiles: ['$values/{{ .path.path }}/values.yaml'] },
+      },
+      { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'main', ref: 'values' },
+      {
+        repoURL: 'https://git.example.com/platform/platform-gitops.git',
+        targetRevision: 'main',
+        path: '{{ .path.path }}/baseline',
+        directory: { include: '*.yaml' },
+      },
+    ]);
+    const project = yamlOf(tree, 'projects/prod-addon-argo-cd.yaml').spec;
+    expect(project.destinations).toEqual([{ name: 'azure-westeurope-01', namespace: 'argocd' }]);
+    expect(project.clusterResourceWhitelist).toEqual([
+      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+    ]);
+    expect(tree.content('bootstrap/prod.yaml')).toContain('prod-addon-argo-cd.yaml');
+  });
+
+  test('configures each control plane from the program: names, reconciliation, RBAC, the image pinned by its digest', () => {
+    const values = yamlOf(tree, `${NONPROD_HOME}/values.yaml`);
+    expect(values.global).toEqual({
+      environment: 'nonprod',
+      cloud: 'azure',
+      region: 'westeurope',
+      cluster: 'azure-westeurope-01',
+      image: { repository: 'quay.io/argoproj/argocd', tag: PINNED },
+      domain: 'argocd.example.com',
+    });
+    expect(values.fullnameOverride).toBe('argocd');
+    expect(values.configs).toEqual({
+      cm: { 'timeout.reconciliation': '180s' },
+      rbac: {
+        'policy.default': '',
+        'policy.csv': 'g, platform-admins, role:admin\ng, shop-devs, proj:nonprod:developer\n',
+        scopes: '[groups]',
+      },
+    });
+    // Each control plane gets the roles of its own environments only.
+    expect(yamlOf(tree, `${PROD_HOME}/values.yaml`).configs.rbac['policy.csv']).toBe(
+      'g, platform-admins, role:admin\ng, shop-oncall, proj:prod:oncall\n',
+    );
+    const slower = synthesize(withArgoCd(fleet(), { reconciliation: Duration.minutes(10) }).platform.snapshot());
+    expect(yamlOf(slower, `${PROD_HOME}/values.yaml`).configs.cm).toEqual({ 'timeout.reconciliation': '600s' });
+    expect(yamlOf(slower, `${PROD_HOME}/release.yaml`)).toEqual({ chart: { revision: '9.1.4' } });
+  });
+
+  test('writes a Secret per managed cluster with the labels the model knows and no credential', () => {
+    const home = yamlOf(tree, `${NONPROD_HOME}/baseline/secret-cluster-nonprod-azure-westeurope-01.yaml`);
+    expect(home).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'cluster-nonprod-azure-westeurope-01',
+        namespace: 'argocd',
+        labels: {
+          'app.kubernetes.io/managed-by': 'cdk8s-gitops',
+          'argocd.argoproj.io/secret-type': 'cluster',
+          'cdk8s-gitops.io/cloud': 'azure',
+          'cdk8s-gitops.io/cluster': 'westeurope-01',
+          'cdk8s-gitops.io/environment': 'nonprod',
+          'cdk8s-gitops.io/region': 'westeurope',
+          tier: 'hub',
+        },
+      },
+      // Where the control plane runs: Argo CD's in-cluster destination, under the cluster's name.
+      stringData: {
+        config: '{"tlsClientConfig":{"insecure":false}}',
+        name: 'azure-westeurope-01',
+        server: 'https://kubernetes.default.svc',
+      },
+      type: 'Opaque',
+    });
+    const aws = yamlOf(tree, `${NONPROD_HOME}/baseline/secret-cluster-nonprod-aws-eu-central-1-01.yaml`);
+    expect(aws.metadata.labels).toMatchObject({ 'cdk8s-gitops.io/environment': 'nonprod', 'cdk8s-gitops.io/region': 'eu-central-1' });
+    expect(aws.stringData.server).toBe('https://nonprod.eks.example.com');
+    expect(JSON.parse(aws.stringData.config)).toEqual({
+      awsAuthConfig: { clusterName: 'nonprod-euc1', roleARN: 'arn:aws:iam::123456789012:role/argocd' },
+      tlsClientConfig: { insecure: false, caData: CA },
+    });
+    const secrets = tree.paths().filter((p) => tree.get(p)!.kind === FileKind.OBJECT && yamlOf(tree, p).kind === 'Secret');
+    expect(secrets).toHaveLength(5);
+    for (const p of secrets) {
+      const secret = yamlOf(tree, p);
+      expect(validateKubeObject(secret)).toEqual([]);
+      expect(Object.keys(secret.stringData).sort()).toEqual(
+        secret.metadata.labels['argocd.argoproj.io/secret-type'] === 'cluster' ? ['config', 'name', 'server'] : ['name', 'type', 'url'],
+      );
+      const config = secret.stringData.config === undefined ? {} : JSON.parse(secret.stringData.config);
+      for (const key of ['bearerToken', 'password', 'username', 'keyData', 'certData']) {
+        expect(JSON.stringify(config)).not.toContain(key);
+      }
+    }
+  });
+
+  test('makes the Secret of a cluster reached through a secret store with an ExternalSecret carrying the same labels', () => {
+    const es = yamlOf(tree, `${PROD_HOME}/baseline/externalsecret-cluster-prod-aws-eu-central-1-01.yaml`);
+    expect(es).toEqual({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: {
+        labels: { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' },
+        name: 'cluster-prod-aws-eu-central-1-01',
+        namespace: 'argocd',
+      },
+      spec: {
+        data: [{ remoteRef: { key: 'argocd/clusters/prod-aws', property: 'config' }, secretKey: 'config' }],
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+        target: {
+          creationPolicy: 'Owner',
+          name: 'cluster-prod-aws-eu-central-1-01',
+          template: {
+            data: { config: '{{ .config }}', name: 'aws-eu-central-1-01', server: 'https://prod.eks.example.com' },
+            engineVersion: 'v2',
+            metadata: {
+              labels: {
+                'app.kubernetes.io/managed-by': 'cdk8s-gitops',
+                'argocd.argoproj.io/secret-type': 'cluster',
+                'cdk8s-gitops.io/cloud': 'aws',
+                'cdk8s-gitops.io/cluster': 'eu-central-1-01',
+                'cdk8s-gitops.io/environment': 'prod',
+                'cdk8s-gitops.io/region': 'eu-central-1',
+              },
+            },
+            type: 'Opaque',
+          },
+        },
+      },
+    });
+    const withRepoCreds = synthesize(
+      withArgoCd(fleet(), {
+        repositoryCredentials: {
+          store: { name: 'vault', kind: 'SecretStore' },
+          username: { key: 'git/ci', property: 'user' },
+          password: { key: 'git/ci', property: 'token' },
+        },
+      }).platform.snapshot(),
+    );
+    const repo = yamlOf(withRepoCreds, `${PROD_HOME}/baseline/externalsecret-repo-platform-gitops.yaml`);
+    expect(repo.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'vault' });
+    expect(repo.spec.data).toEqual([
+      { remoteRef: { key: 'git/ci', property: 'user' }, secretKey: 'username' },
+      { remoteRef: { key: 'git/ci', property: 'token' }, secretKey: 'password' },
+    ]);
+    expect(repo.spec.target.template.data).toEqual({
+      name: 'platform-gitops',
+      password: '{{ .password }}',
+      type: 'git',
+      url: 'https://git.example.com/platform/platform-gitops.git',
+      username: '{{ .username }}',
+    });
+    expect(repo.spec.target.template.metadata.labels['argocd.argoproj.io/secret-type']).toBe('repository');
+  });
+
+  describeWithArgoCdSchemas('against the Argo CD CRDs', loadArgoCdSchemas(), (validate) => {
+    test('emits its ApplicationSets and AppProjects, and the bootstraps that deploy them, strictly valid', () => {
+      const argo = tree
+        .paths()
+        .filter((x) => [FileKind.APPLICATION_SET, FileKind.APP_PROJECT, FileKind.BOOTSTRAP].includes(tree.get(x)!.kind));
+      expect(argo.filter((p) => p.includes('argo-cd'))).toHaveLength(4);
+      for (const p of argo) for (const doc of tree.content(p).split(/^---$/m)) if (doc.trim()) expect(validate(parse(doc))).toEqual([]);
+    });
+  });
+});
+
+describe('SelfManagedArgoCd refuses', () => {
+  test('a cluster it registers without a server or credentials, or with a literal one', () => {
+    const f = fleet((env) =>
+      env === 'prod' ? ({ bearerToken: 'eyJhbGciOiJSUzI1NiJ9.secret' } as unknown as ClusterCredentials) : undefined,
+    );
+    const lines = linesOf(() => withArgoCd(f).platform.snapshot());
+    expect(lines).toEqual([
+      '[platform/nonprod/eu-central-1-01] CG149 Cluster nonprod/aws/eu-central-1-01 is managed by control plane nonprod, whose Argo CD argo-cd registers its clusters, but it has no credentials.',
+      '[platform/prod/eu-central-1-01] CG149 Cluster prod/aws/eu-central-1-01 gives credentials that are not a ClusterCredentials: a literal token or config is refused, as everyone who can read the GitOps repository could read it.',
+    ]);
+    // The token is never repeated.
+    expect(lines.join('\n')).not.toContain('eyJ');
+    const noServer = fleet();
+    (noServer.others[0] as unknown as { server: undefined }).server = undefined;
+    (noServer.others[1] as unknown as { server: string }).server = 'https://user:hunter2@prod.eks.example.com';
+    const serverLines = linesOf(() => withArgoCd(noServer).platform.snapshot());
+    expect(serverLines[0]).toContain('CG149 Cluster nonprod/aws/eu-central-1-01 is managed by control plane nonprod');
+    expect(serverLines[0]).toContain('but it has no server.');
+    expect(serverLines[1]).toContain('CG149 Cluster prod/aws/eu-central-1-01 gives server');
+    expect(serverLines).toHaveLength(2);
+  });
+
+  test('credentials declared wrongly: a private key as CA, a secret in the plugin environment, a missing store', () => {
+    const key = Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----\n').toString('base64');
+    const f = fleet((env) =>
+      env === 'prod'
+        ? ClusterCredentials.exec({
+            command: 'argocd-k8s-auth',
+            args: ['azure'],
+            env: { AZURE_CLIENT_SECRET: 'q8Z~s3cr3tV4lu3-xyz' },
+            caData: CA,
+          })
+        : ClusterCredentials.awsIam({ clusterName: 'nonprod-euc1', caData: key }),
+    );
+    const lines = linesOf(() => withArgoCd(f).platform.snapshot());
+    expect(lines).toEqual([
+      '[platform/nonprod/eu-central-1-01] CG149 caData holds a private key; it takes the cluster CA certificate only, which is public.',
+      expect.stringMatching(
+        /^\[platform\/nonprod\/eu-central-1-01\] CG120 The cluster credentials sets "tlsClientConfig\.caData" to a literal string holding a base64-encoded private key/,
+      ),
+      expect.stringMatching(
+        /^\[platform\/prod\/eu-central-1-01\] CG120 The cluster credentials sets "execProviderConfig\.env\.AZURE_CLIENT_SECRET" to a literal string/,
+      ),
+    ]);
+    expect(lines.join('\n')).not.toContain('s3cr3t');
+    const store = fleet(() => ClusterCredentials.externalSecret({ store: { name: '' }, config: { key: '' } }));
+    expect(linesOf(() => withArgoCd(store).platform.snapshot())).toEqual([
+      '[platform/nonprod/eu-central-1-01] CG149 externalSecret store.name is missing or not one line of text.',
+      '[platform/nonprod/eu-central-1-01] CG149 externalSecret config.key is missing or not one line of text.',
+      '[platform/prod/eu-central-1-01] CG149 externalSecret store.name is missing or not one line of text.',
+      '[platform/prod/eu-central-1-01] CG149 externalSecret config.key is missing or not one line of text.',
+    ]);
+  });
+
+  test('values that set what the program declares, groups that would rewrite the RBAC policy, two clusters of one control plane', () => {
+    const f = fleet();
+    f.nonprod.roles; // the environment's roles are read when the policy is written
+    const lines = linesOf(() =>
+      withArgoCd(f, {
+        runsOn: [f.homes[0], f.others[0], f.homes[1]],
+        admins: ['ops, role:admin\np, evil, *, *, */*, allow'],
+        values: { configs: { clusterCredentials: { x: { server: 'https://x' } }, secret: { argocdServerAdminPassword: 'x' } } },
+      }).platform.snapshot(),
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '[platform/argo-cd] CG149 runsOn names two clusters of control plane nonprod: nonprod/azure/westeurope-01 and nonprod/aws/eu-central-1-01; one Argo CD runs per control plane.',
+        '[platform/argo-cd] CG149 values set configs.clusterCredentials, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).',
+        '[platform/argo-cd] CG149 values set configs.secret, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).',
+        expect.stringContaining(
+          '[platform/argo-cd] CG149 admins names the group "ops, role:admin\\np, evil, *, *, */*, allow", which cannot be written into Argo CD\'s RBAC policy',
+        ),
+      ]),
+    );
+    const roles = newPlatform();
+    const env = new Environment(roles, 'dev', { roles: [{ name: 'dev', policies: [], groups: ['devs,admins'] }] });
+    const home = new Cluster(env, 'c1', { cloud: new Cloud(roles, 'aws'), region: 'eu-central-1' });
+    new SelfManagedArgoCd(roles, 'argo-cd', { chart: chart(), runsOn: [home], initialVersion: PINNED });
+    expect(linesOf(() => roles.snapshot())).toEqual([
+      expect.stringContaining('[platform/dev] CG149 role dev names the group "devs,admins"'),
+    ]);
+  });
+
+  test('no clusters to run on', () => {
+    const f = fleet();
+    new SelfManagedArgoCd(f.platform, 'argo-cd', { chart: chart(), runsOn: [], initialVersion: PINNED });
+    expect(problemsOf(() => f.platform.snapshot()).map((p) => `${p.code} ${p.message}`)).toEqual(
+      expect.arrayContaining([
+        'CG149 runsOn does not list the clusters the control planes run on (Cluster constructs, one per control plane).',
+      ]),
+    );
+  });
+});
+
+describe('a tag pinned by its digest', () => {
+  const digest = `sha256:${'c'.repeat(64)}`;
+
+  test('is taken where only digests are, and shortened like a digest', () => {
+    expect(versionProblem(`v1.2.3@${digest}`, { requireDigest: true })).toBeUndefined();
+    expect(versionProblem('v1.2.3', { requireDigest: true })).toBe('is a tag, but this ring takes only digests');
+    expect(versionProblem(`v1@sha256:${'C'.repeat(64)}`)).toMatch(/^is not a tag pinned by its digest/);
+    expect(versionProblem('v1@sha256:abc')).toMatch(/^is not a tag pinned by its digest/);
+    expect(versionProblem(`@${digest}`)).toMatch(/^is not a tag pinned by its digest/);
+    expect(versionProblem(`a@b@${digest}`)).toMatch(/^is not a tag pinned by its digest/);
+    expect(shortDigest(`v1.2.3@${digest}`)).toBe('v1.2.3@sha256:cccccccc');
+  });
+
+  test("is written as a tag in values, as tag and digest in an overlay's images, as <repository>:<tag>@<digest> in rendered objects", () => {
+    const platform: Platform = newPlatform();
+    const env = new Environment(platform, 'prod');
+    new Cluster(env, 'c1', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
+    const pinned = `1.4.2@${digest}`;
+    new Service(platform, 'helm-svc', { image: { repository: 'registry.example.com/helm-svc' }, initialDigest: pinned }).deployTo(env);
+    new Service(platform, 'kust-svc', {
+      image: { repository: 'registry.example.com/kust-svc' },
+      initialDigest: pinned,
+      workload: Workload.kustomizePlatformBase({ path: 'bases/kust-svc' }),
+    }).deployTo(env);
+    const t = synthesize(platform.snapshot());
+    expect(yamlOf(t, 'environments/prod/aws/c1/helm-svc/values.yaml').image).toEqual({
+      repository: 'registry.example.com/helm-svc',
+      tag: pinned,
+    });
+    expect(yamlOf(t, 'environments/prod/aws/c1/kust-svc/kustomization.yaml').images).toEqual([
+      { name: 'registry.example.com/kust-svc', newTag: '1.4.2', digest },
+    ]);
+  });
+});
