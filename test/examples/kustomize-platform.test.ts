@@ -265,7 +265,7 @@ describe('examples/kustomize-platform', () => {
     }
   });
 
-  it("README shows the overlay and the add-on's AppProject exactly as the example writes them", () => {
+  it("README shows the overlay, the add-on's AppProject and Argo CD's values and ExternalSecret exactly as the example writes them", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
     const shown = (file: string): string => {
       const at = readme.indexOf(`\`${file}\``);
@@ -275,6 +275,12 @@ describe('examples/kustomize-platform', () => {
     };
     expect(shown(`${PROD_AZURE}/storefront/kustomization.yaml`)).toBe(tree.content(`${PROD_AZURE}/storefront/kustomization.yaml`));
     expect(shown('projects/prod-addon-otel-collector.yaml')).toBe(tree.content('projects/prod-addon-otel-collector.yaml'));
+    for (const file of [
+      `${PROD_AZURE}/argo-cd/values.yaml`,
+      `${PROD_AZURE}/argo-cd/baseline/externalsecret-cluster-prod-aws-eu-central-1-01.yaml`,
+    ]) {
+      expect(shown(file)).toBe(tree.content(file));
+    }
   });
 
   it('passes kubernetes-models validation for every baseline object', () => {

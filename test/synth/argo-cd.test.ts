@@ -348,7 +348,6 @@ describe('SelfManagedArgoCd refuses', () => {
 
   test('values that set what the program declares, groups that would rewrite the RBAC policy, two clusters of one control plane', () => {
     const f = fleet();
-    f.nonprod.roles; // the environment's roles are read when the policy is written
     const lines = linesOf(() =>
       withArgoCd(f, {
         runsOn: [f.homes[0], f.others[0], f.homes[1]],
