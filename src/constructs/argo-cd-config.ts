@@ -9,11 +9,8 @@ import { KUSTOMIZE_LABEL_PREFIX } from '../model/source-kinds';
 import type { KubeObjectModel } from '../model/platform-model';
 import type { ProjectRole } from '../model/sync';
 import type { Values } from '../model/values';
-import { MANAGED_BY } from '../model/argo-object';
+import { IN_CLUSTER_SERVER, MANAGED_BY } from '../model/argo-object';
 import type { ClusterCredentialsSpec, RemoteSecretReference, SecretStoreReference } from './cluster-credentials';
-
-/** The in-cluster API server: where Argo CD runs, reached with its own service account. */
-export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 
 /** The label that makes a Secret one of Argo CD's declarative settings. */
 const SECRET_TYPE = 'argocd.argoproj.io/secret-type';

@@ -2,17 +2,11 @@ import { Construct } from 'constructs';
 import { problem, Problem } from '../core/errors';
 import { isLabelKey, isLabelValue } from '../core/kube-names';
 import { isMap } from '../core/plain';
+import { IN_CLUSTER_SERVER } from '../model/argo-object';
 import type { KubeObjectModel } from '../model/platform-model';
 import type { Values } from '../model/values';
 import { ClusterAddon } from './addon';
-import {
-  argoCdValues,
-  clusterObject,
-  IN_CLUSTER_SERVER,
-  ManagedCluster,
-  repositoryObject,
-  RepositoryCredentialsInput,
-} from './argo-cd-config';
+import { argoCdValues, clusterObject, ManagedCluster, repositoryObject, RepositoryCredentialsInput } from './argo-cd-config';
 import { Cluster } from './cluster';
 import { ClusterCredentials, RemoteSecretReference, SecretStoreReference } from './cluster-credentials';
 import type { ControlPlane } from './control-plane';

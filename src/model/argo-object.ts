@@ -14,6 +14,9 @@ export interface ArgoObject {
   readonly spec: unknown;
 }
 
+/** The in-cluster API server: where a control plane's Argo CD runs, reached with its own service account. */
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+
 /** Label put on every object the SDK generates. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s-gitops' } as const;
 

@@ -3,6 +3,7 @@
  * CD runs, and where each key of its values file comes from. Made from the model and the
  * ledgers only, with the same code the synthesizer uses, so it cannot disagree with the tree.
  */
+import { IN_CLUSTER_SERVER } from '../model/argo-object';
 import { buildWorkloadSets } from './argocd/application-set';
 import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
@@ -95,6 +96,11 @@ export interface Explanation {
     readonly name: string;
     /** Namespace the service is deployed into. */
     readonly namespace: string;
+    /**
+     * The API server the Application names instead of the cluster's name: Argo CD's own
+     * installation goes to where it runs. @default - none: the Application names the cluster
+     */
+    readonly server?: string;
   };
   /** The Helm chart: repository, path in it, revision, release name; null for rendered services. */
   readonly chart: {
@@ -209,7 +215,11 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
     ring: t.ring,
     applicationSet: set ? { name: set.name, file: `${model.layout.applicationSets}/${cp.name}/${set.name}.yaml` } : null,
     project: sourceKindOf(service).project?.(env.name, service) ?? env.name,
-    destination: { name: cluster.destination, namespace: service.namespace },
+    destination: {
+      name: cluster.destination,
+      namespace: service.namespace,
+      ...(service.addon?.argoCd ? { server: IN_CLUSTER_SERVER } : {}),
+    },
     chart:
       service.source.kind === 'helm'
         ? {
@@ -341,7 +351,12 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
     ['ApplicationSet', e.applicationSet ? `${e.applicationSet.name} (${e.applicationSet.file})` : 'none'],
     ['Application', e.application],
     ['project', e.project],
-    ['destination', `${e.destination.name}/${e.destination.namespace} (cluster/namespace)`],
+    [
+      'destination',
+      e.destination.server === undefined
+        ? `${e.destination.name}/${e.destination.namespace} (cluster/namespace)`
+        : `${e.destination.server}/${e.destination.namespace} (server/namespace: the cluster it runs on, registered as ${e.destination.name})`,
+    ],
     e.chart
       ? [
           'chart',

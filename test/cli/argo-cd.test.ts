@@ -187,6 +187,9 @@ describe('Argo CD managing itself, through the CLI', () => {
     const explain = await cli(['explain', 'argo-cd-prod-aws-hub']);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toContain('Argo CD of control plane prod');
+    expect(explain.stdout).toContain(
+      'destination     https://kubernetes.default.svc/argocd (server/namespace: the cluster it runs on, registered as aws-hub)',
+    );
     expect(explain.stdout).toContain('timeout.reconciliation');
   });
 });

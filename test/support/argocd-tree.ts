@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from 'util';
 import { parse, parseAllDocuments } from 'yaml';
-import { IN_CLUSTER } from '../../src/synth/argocd/bootstrap';
+import { IN_CLUSTER_SERVER as IN_CLUSTER } from '../../src/model/argo-object';
 import { applicationName } from '../../src/model/placement';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
 

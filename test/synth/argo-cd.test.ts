@@ -119,7 +119,8 @@ describe('SelfManagedArgoCd', () => {
     expect(set.spec.generators[0].git.files).toEqual([{ path: 'environments/prod/*/*/argo-cd/release.yaml' }]);
     const spec = set.spec.template.spec;
     expect(spec.project).toBe('prod-addon-argo-cd');
-    expect(spec.destination.namespace).toBe('argocd');
+    // Where it runs, by server: the cluster's registered name is a Secret this very Application deploys.
+    expect(spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
     expect(spec.sources).toEqual([
       {
         repoURL: 'https://argoproj.github.io/argo-helm',
@@ -136,7 +137,7 @@ describe('SelfManagedArgoCd', () => {
       },
     ]);
     const project = yamlOf(tree, 'projects/prod-addon-argo-cd.yaml').spec;
-    expect(project.destinations).toEqual([{ name: 'azure-westeurope-01', namespace: 'argocd' }]);
+    expect(project.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
     expect(project.clusterResourceWhitelist).toEqual([
       { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
       { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },

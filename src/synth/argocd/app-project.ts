@@ -3,7 +3,7 @@ import { EnvironmentModel, PlatformModel, ServiceModel } from '../../model/platf
 import { clusterIndex } from '../../model/cluster-index';
 import { sourceKindOf } from '../sources';
 import { addonProjectName, addonsIn } from '../../model/source-kinds';
-import { ArgoObject, MANAGED_BY, RESTRICTED_NAMESPACED_RESOURCES } from '../../model/argo-object';
+import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY, RESTRICTED_NAMESPACED_RESOURCES } from '../../model/argo-object';
 
 /** The kind of the namespace baseline's `default-deny`, which its Applications must be able to sync. */
 const BASELINE_NETWORK_POLICY: ResourceKind = { group: 'networking.k8s.io', kind: 'NetworkPolicy' };
@@ -120,7 +120,10 @@ export function buildAddonProjects(model: PlatformModel, env: EnvironmentModel):
             .sourceRepos(addon)
             .filter((r) => r !== model.repoURL),
         ],
-        destinations: destinations.map((d) => ({ name: d, namespace: addon.namespace })),
+        // Argo CD's own installation: where it runs (see the ApplicationSet's destination).
+        destinations: declared.argoCd
+          ? [{ server: IN_CLUSTER_SERVER, namespace: addon.namespace }]
+          : destinations.map((d) => ({ name: d, namespace: addon.namespace })),
         clusterResourceWhitelist: [
           ...declared.clusterResources.map((r) => ({ group: r.group, kind: r.kind })),
           ...(env.namespaceBaseline ? [{ group: '', kind: 'Namespace', name: addon.namespace }] : []),

@@ -2,7 +2,7 @@ import { SyncOption, SyncPolicyJson } from '../../model/sync';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../../model/platform-model';
 import { clusterIndex } from '../../model/cluster-index';
 import { helmSource, SourceKind, sourceKindOf } from '../sources';
-import { ArgoObject, MANAGED_BY } from '../../model/argo-object';
+import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
 import { hasOwnDestination, SetShape, setName } from '../../model/application-set-names';
 
 /**
@@ -210,10 +210,14 @@ function applicationSet(
         },
         spec: {
           project: (s === undefined ? undefined : shape.source.project?.(env.name, s)) ?? `{{ ${ENV} }}`,
-          destination: {
-            name: shape.cluster ? shape.cluster.destination : `{{ printf "%s-%s" (${CLOUD}) (${CLUSTER}) }}`,
-            namespace: s ? s.namespace : `{{ ${SERVICE} }}`,
-          },
+          // Argo CD's own installation goes to where it runs: the cluster's registered name is a
+          // Secret that installation deploys, which does not exist before its first sync.
+          destination: s?.addon?.argoCd
+            ? { server: IN_CLUSTER_SERVER, namespace: s.namespace }
+            : {
+                name: shape.cluster ? shape.cluster.destination : `{{ printf "%s-%s" (${CLOUD}) (${CLUSTER}) }}`,
+                namespace: s ? s.namespace : `{{ ${SERVICE} }}`,
+              },
           ...shape.source.templateSources({
             model,
             environment: env,

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { Cloud, Cluster, ControlPlane, Environment, NamespaceBaseline, Platform, Service, Workload } from '../../../src';
 import { synthesize } from '../../../src/synth/synthesize';
-import { IN_CLUSTER } from '../../../src/synth/argocd/bootstrap';
+import { IN_CLUSTER_SERVER as IN_CLUSTER } from '../../../src/model/argo-object';
 import { paymentsPlatform } from '../../../examples/payments-platform/main';
 import { applicationProblems, argoObjects, generatedApplications, leastPrivilegeProblems } from '../../support/argocd-tree';
 import { loadArgoCdSchemas } from '../../support/argocd-schema';
