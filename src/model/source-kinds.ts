@@ -8,7 +8,7 @@
  */
 import { fleetFactsOf } from './fleet-facts';
 import { chartRevisionProblem } from './versions';
-import { HelmSourceModel, KustomizeSourceModel, PlatformModel, ServiceModel, SourceModel } from './platform-model';
+import { EnvironmentModel, HelmSourceModel, KustomizeSourceModel, PlatformModel, ServiceModel, SourceModel } from './platform-model';
 
 /** The platform's chart path and revision, which an ApplicationSet's shared template uses. */
 export interface ChartDefaults {
@@ -180,4 +180,13 @@ export function addonsIn(model: PlatformModel, env: string): string[] {
 /** The source kind of a service, as the model knows it. */
 export function sourceKindDescriptorOf(service: ServiceModel): SourceKindDescriptor {
   return service.addon === undefined ? DESCRIPTORS[service.source.kind] : addonDescriptor;
+}
+
+/**
+ * Whether a target's Application also deploys the objects of its `baseline/` directory: the
+ * environment's namespace baseline, or the declarative Secrets of Argo CD's own installation.
+ * Without `service`, whether every target of the environment's does.
+ */
+export function readsBaselineDirectory(environment: Pick<EnvironmentModel, 'namespaceBaseline'>, service?: ServiceModel): boolean {
+  return environment.namespaceBaseline !== undefined || service?.addon?.argoCd !== undefined;
 }

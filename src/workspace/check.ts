@@ -8,6 +8,7 @@ import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/ch
 import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
+import { readsBaselineDirectory } from '../model/source-kinds';
 import { PlatformModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
@@ -337,19 +338,23 @@ type DirectoryReading = 'every-manifest' | 'kustomize-overlay' | 'kustomize-base
 
 /** The directories of the tree Argo CD reads (a rendered or Kustomize target's, a baseline's), and how. */
 function directoriesArgoCdReads(model: PlatformModel): Map<string, DirectoryReading> {
-  const services = new Map(model.services.map((s) => [s.name, s.source]));
-  const baselines = new Set(model.environments.filter((e) => e.namespaceBaseline).map((e) => e.name));
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const environments = new Map(model.environments.map((e) => [e.name, e]));
   const out = new Map<string, DirectoryReading>();
   for (const t of model.targets) {
     const directory = targetDirectory(model, t);
-    const source = services.get(t.service);
+    const service = services.get(t.service);
+    const source = service?.source;
     // A Helm target's directory is no source's path: its Application reads the values file by a `$values` ref.
     if (source?.kind === 'rendered') out.set(directory, 'every-manifest');
     if (source?.kind === 'kustomize') {
       out.set(directory, 'kustomize-overlay');
       if (source.repoURL !== undefined) out.set(`${directory}/${BASE_DIRECTORY}`, 'kustomize-base');
     }
-    if (source?.kind !== 'rendered' && baselines.has(t.environment)) out.set(`${directory}/${BASELINE_DIRECTORY}`, 'every-manifest');
+    const environment = environments.get(t.environment);
+    if (source?.kind !== 'rendered' && environment !== undefined && readsBaselineDirectory(environment, service)) {
+      out.set(`${directory}/${BASELINE_DIRECTORY}`, 'every-manifest');
+    }
   }
   return out;
 }

@@ -177,13 +177,18 @@ describe('Argo CD managing itself, through the CLI', () => {
     expect((await cli(['check'], LATER)).code).toBe(0);
   });
 
-  test('check finds a hand edit of a cluster Secret, and explain says where the generated values come from', async () => {
+  test('check finds a hand edit of a cluster Secret and a file added beside them, and explain says where the generated values come from', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
     const file = path.join(a, PROD, 'baseline/externalsecret-cluster-prod-aws-eu-01.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('argocd/prod-eu-01', 'argocd/someone-elses'));
     const check = await cli(['check']);
     expect(check.code).toBe(2);
     expect(check.stdout).toContain(`${PROD}/baseline/externalsecret-cluster-prod-aws-eu-01.yaml`);
+    // A file nobody declared beside the Secrets: Argo CD would deploy it into its own namespace.
+    fs.writeFileSync(path.join(a, NONPROD, 'baseline/cluster-extra.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: extra\n');
+    const stray = await cli(['check']);
+    expect(stray.code).toBe(2);
+    expect(stray.stdout).toContain(`[stray-file] CG423 ${NONPROD}/baseline/cluster-extra.yaml`);
     const explain = await cli(['explain', 'argo-cd-prod-aws-hub']);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toContain('Argo CD of control plane prod');

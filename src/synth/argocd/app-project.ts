@@ -126,7 +126,8 @@ export function buildAddonProjects(model: PlatformModel, env: EnvironmentModel):
           : destinations.map((d) => ({ name: d, namespace: addon.namespace })),
         clusterResourceWhitelist: [
           ...declared.clusterResources.map((r) => ({ group: r.group, kind: r.kind })),
-          ...(env.namespaceBaseline ? [{ group: '', kind: 'Namespace', name: addon.namespace }] : []),
+          // Argo CD's own installation takes no namespace baseline, so no Namespace of its own.
+          ...(env.namespaceBaseline && !declared.argoCd ? [{ group: '', kind: 'Namespace', name: addon.namespace }] : []),
         ],
         namespaceResourceBlacklist: restrictedNamespacedResources(env).filter(
           (r) => !allowed.some((a) => a.group === r.group && a.kind === r.kind),

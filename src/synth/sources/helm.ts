@@ -10,7 +10,7 @@ import { toYaml } from '../../core/yaml/emit';
 import { OBJECT_DIRECTORY, objectFiles } from './objects';
 import { DeployedVersion, SourceKind, TargetFile } from './source-kind';
 import { objectImages, versionOf } from './images';
-import { chartOf, helmDescriptor, readsReleaseFiles, ringChart } from '../../model/source-kinds';
+import { chartOf, helmDescriptor, readsBaselineDirectory, readsReleaseFiles, ringChart } from '../../model/source-kinds';
 
 /** Changes whenever the bytes written for the same input would change. */
 const RENDER_VERSION = 'values-v1';
@@ -107,7 +107,7 @@ export const helmSource: SourceKind = {
         },
         { repoURL: model.repoURL, targetRevision: model.revision, ref: 'values' },
         // Argo CD's own installation has the declarative Secrets of its clusters there.
-        ...(environment.namespaceBaseline || s?.addon?.argoCd !== undefined
+        ...(readsBaselineDirectory(environment, s)
           ? [
               {
                 repoURL: model.repoURL,

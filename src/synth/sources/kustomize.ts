@@ -5,7 +5,7 @@ import { FileKind, fingerprint } from '../file-tree';
 import { KustomizePatchModel, KustomizeSourceModel, ServiceModel } from '../../model/platform-model';
 import { encodeVersions, serviceImages } from '../../model/images';
 import { releaseVersion } from '../../release/release';
-import { KUSTOMIZE_LABEL_PREFIX, kustomizeDescriptor, ringChart } from '../../model/source-kinds';
+import { KUSTOMIZE_LABEL_PREFIX, kustomizeDescriptor, readsBaselineDirectory, ringChart } from '../../model/source-kinds';
 import { objectImages, versionOf } from './images';
 import { BASELINE_DIRECTORY } from './helm';
 import { OBJECT_DIRECTORY, objectFiles } from './objects';
@@ -179,7 +179,7 @@ export const kustomizeSource: SourceKind = {
       path: '{{ .path.path }}',
       kustomize: { namespace: service ? service.namespace : `{{ ${segments.service} }}` },
     };
-    if (!environment.namespaceBaseline) return { source: overlay };
+    if (!readsBaselineDirectory(environment, service)) return { source: overlay };
     return { sources: [overlay, { ...place, path: `{{ .path.path }}/${BASELINE_DIRECTORY}`, directory: { ...OBJECT_DIRECTORY } }] };
   },
 
