@@ -9,7 +9,7 @@ import { KUSTOMIZE_LABEL_PREFIX } from '../model/source-kinds';
 import type { KubeObjectModel } from '../model/platform-model';
 import type { ProjectRole } from '../model/sync';
 import type { Values } from '../model/values';
-import { IN_CLUSTER_SERVER, MANAGED_BY } from '../model/argo-object';
+import { MANAGED_BY } from '../model/argo-object';
 import type { ClusterCredentialsSpec, RemoteSecretReference, SecretStoreReference } from './cluster-credentials';
 
 /** The label that makes a Secret one of Argo CD's declarative settings. */
@@ -58,7 +58,7 @@ export interface ManagedCluster {
   readonly destination: string;
   /** Labels rings select on. */
   readonly labels: Readonly<Record<string, string>>;
-  /** Its API server; {@link IN_CLUSTER_SERVER} where the control plane runs. */
+  /** Its API server; the in-cluster one (`https://kubernetes.default.svc`) where the control plane runs. */
   readonly server: string;
   /** How Argo CD reaches it; none where the control plane runs. */
   readonly credentials?: ClusterCredentialsSpec;
