@@ -42,6 +42,8 @@ new SelfManagedArgoCd(platform, 'argo-cd', {
   runsOn: homes,
   initialVersion: ${JSON.stringify(V320)},
   admins: ['platform-admins'],
+  // RECONCILE=<seconds>: the program changes Argo CD's reconciliation interval
+  reconciliation: Duration.seconds(Number(process.env.RECONCILE ?? 180)),
 });
 platform.synth();
 `;
@@ -189,6 +191,10 @@ describe('Argo CD managing itself, through the CLI', () => {
     const stray = await cli(['check']);
     expect(stray.code).toBe(2);
     expect(stray.stdout).toContain(`[stray-file] CG423 ${NONPROD}/baseline/cluster-extra.yaml`);
+    // A change of Argo CD's settings in the program is planned like any values change.
+    const plan = await runCli(['plan'], { out: a, now: T0, app, env: { RECONCILE: '300' } });
+    expect(plan.stdout).toContain(`${PROD}/values.yaml`);
+    expect(plan.stdout).toMatch(/configs\.cm\.timeout\.reconciliation: "?180s"? → "?300s"?/);
     const explain = await cli(['explain', 'argo-cd-prod-aws-hub']);
     expect(explain.code).toBe(0);
     expect(explain.stdout).toContain('Argo CD of control plane prod');
