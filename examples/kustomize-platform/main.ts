@@ -6,10 +6,10 @@
  * one overlay per target with the ring's image digests, the namespace, labels and the program's
  * patches (per service, environment and cluster). Prod gives every namespace a baseline. An
  * OpenTelemetry collector add-on runs on every cluster, its chart version promoted ring by ring.
- * Each control plane's Argo CD manages itself: the argo-cd chart on the Azure cluster it runs on,
- * configured from the program, with a declarative Secret per cluster it manages (the AWS
- * clusters reached through IAM in nonprod, through a secret store in prod); an Argo CD upgrade
- * moves nonprod → prod-canary → prod like any release.
+ * Each control plane's Argo CD manages itself: the argo-cd chart on the cluster it runs on
+ * (nonprod's on Azure, prod's on AWS), configured from the program, with a declarative Secret per
+ * cluster it manages (nonprod's AWS cluster reached through IAM, prod's Azure cluster through a
+ * secret store); an Argo CD upgrade moves nonprod → prod, with prod's soak and approval.
  */
 import {
   Cloud,
@@ -38,9 +38,21 @@ export const OTEL_DIGEST = 'sha256:4c1f3e2d5b6a79808172635445362718091a2b3c4d5e6
 export const STATUS_DIGEST = 'sha256:1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809';
 /** Argo CD's image as its chart runs it: the tag, pinned by its digest. */
 export const ARGOCD_VERSION = 'v3.2.0@sha256:8f2e4a6c1b3d5f7092a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8';
-/** The CA certificate of the nonprod EKS cluster (base64 PEM; public). */
-const NONPROD_EKS_CA = Buffer.from(
-  '-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrOHMtZXhhbXBsZQ==\n-----END CERTIFICATE-----\n',
+/** The CA certificate of the nonprod EKS cluster (base64 PEM, as its kubeconfig holds it; public). */
+const EKS_CA = Buffer.from(
+  [
+    '-----BEGIN CERTIFICATE-----',
+    'MIIBfzCCASWgAwIBAgIURZPnUZccoXJcSBvG3iZhXwK/bJgwCgYIKoZIzj0EAwIw',
+    'FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjEyMDUxMDE4NDRaFw0zNjEyMDIx',
+    'MDE4NDRaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO',
+    'PQMBBwNCAASsuCaYm6geJbTqhZ19pxbkHmQxowFSe1n6HI72rYnbGvfyrJC03QCW',
+    'Q+miF2An1ds5bqJ4UiOhrKp6Mp2Q+6qSo1MwUTAdBgNVHQ4EFgQUhrpsdY8ZgI4d',
+    'ZM92cRw+xtwiK5wwHwYDVR0jBBgwFoAUhrpsdY8ZgI4dZM92cRw+xtwiK5wwDwYD',
+    'VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiBLpGx4TjOj3pURIIBHOXZZ',
+    '34DkO+bbWE2vMMN8sIl+4AIhAIUnHXwUdylXPwbap2r+xm4H1ZtCEd8Cwn7UmBTf',
+    'pfuA',
+    '-----END CERTIFICATE-----',
+  ].join('\n') + '\n',
 ).toString('base64');
 
 export function kustomizePlatform(): Platform {
@@ -61,24 +73,26 @@ export function kustomizePlatform(): Platform {
   });
   const azure = new Cloud(platform, 'azure');
   const aws = new Cloud(platform, 'aws');
-  const argoHomes: Cluster[] = [];
-  for (const env of [nonprod, prod]) {
-    // Each control plane's Argo CD runs on the environment's Azure cluster (its in-cluster destination).
-    argoHomes.push(new Cluster(env, 'westeurope-01', { cloud: azure, region: 'westeurope' }));
-    new Cluster(env, 'eu-central-1-01', {
-      cloud: aws,
-      region: 'eu-central-1',
-      server: `https://${env.name}-euc1.gr7.eu-central-1.eks.amazonaws.com`,
-      credentials:
-        env === nonprod
-          ? ClusterCredentials.awsIam({
-              clusterName: 'nonprod-euc1',
-              roleArn: 'arn:aws:iam::111122223333:role/argocd-manager',
-              caData: NONPROD_EKS_CA,
-            })
-          : ClusterCredentials.externalSecret({ store: { name: 'platform-vault' }, config: { key: 'argocd/clusters/prod-euc1' } }),
-    });
-  }
+  // Each control plane's Argo CD runs on one of its clusters (its in-cluster destination): nonprod's
+  // on Azure, prod's on AWS, in the prod ring. The other clusters say how Argo CD reaches them.
+  const nonprodHub = new Cluster(nonprod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+  new Cluster(nonprod, 'eu-central-1-01', {
+    cloud: aws,
+    region: 'eu-central-1',
+    server: 'https://nonprod-euc1.gr7.eu-central-1.eks.amazonaws.com',
+    credentials: ClusterCredentials.awsIam({
+      clusterName: 'nonprod-euc1',
+      roleArn: 'arn:aws:iam::111122223333:role/argocd-manager',
+      caData: EKS_CA,
+    }),
+  });
+  new Cluster(prod, 'westeurope-01', {
+    cloud: azure,
+    region: 'westeurope',
+    server: 'https://prod-weu-dns-4f1c.hcp.westeurope.azmk8s.io:443',
+    credentials: ClusterCredentials.externalSecret({ store: { name: 'platform-vault' }, config: { key: 'argocd/clusters/prod-weu' } }),
+  });
+  const prodHub = new Cluster(prod, 'eu-central-1-01', { cloud: aws, region: 'eu-central-1' });
   const canary = prod.node.findChild('westeurope-01') as Cluster;
 
   new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
@@ -139,7 +153,7 @@ export function kustomizePlatform(): Platform {
   // Argo CD manages itself: an upgrade is `promote argo-cd`, nonprod's Argo CD first.
   new SelfManagedArgoCd(platform, 'argo-cd', {
     chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.1.4' }),
-    runsOn: argoHomes,
+    runsOn: [nonprodHub, prodHub],
     initialVersion: ARGOCD_VERSION,
     admins: ['platform-admins'],
     values: { global: { domain: 'argocd.shop.example.com' } },

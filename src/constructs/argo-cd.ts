@@ -2,24 +2,40 @@ import { Construct } from 'constructs';
 import { problem, Problem } from '../core/errors';
 import { isLabelKey, isLabelValue } from '../core/kube-names';
 import { isMap } from '../core/plain';
+import { parse as parseYaml } from 'yaml';
 import { IN_CLUSTER_SERVER } from '../model/argo-object';
 import type { KubeObjectModel } from '../model/platform-model';
 import type { Values } from '../model/values';
 import { ClusterAddon } from './addon';
 import { argoCdValues, clusterObject, ManagedCluster, repositoryObject, RepositoryCredentialsInput } from './argo-cd-config';
 import { Cluster } from './cluster';
-import { ClusterCredentials, RemoteSecretReference, SecretStoreReference } from './cluster-credentials';
+import {
+  ClusterCredentials,
+  credentialsProblemsAt,
+  credentialsSpecOf,
+  refreshIntervalProblems,
+  RemoteSecretReference,
+  remoteReferenceOf,
+  remoteReferenceProblems,
+  SecretStoreReference,
+  secretStoreOf,
+  secretStoreProblems,
+} from './cluster-credentials';
 import type { ControlPlane } from './control-plane';
-import { Environment } from './environment';
+import { Environment, isPolicyGroup, isRoleName } from './environment';
 import { platformOf } from './platform-scope';
 import { Duration, Targets } from './ring';
 import { Workload } from './workload';
+import { findLiteralSecrets } from './values-check';
 
 /** The image Argo CD's chart runs (`global.image.repository`). */
 export const ARGO_CD_IMAGE = 'quay.io/argoproj/argocd';
 
 /** The settings of Argo CD's chart the program declares itself (clusters, repositories, credentials): never values. */
 const DECLARED_CONFIGS = ['clusterCredentials', 'credentialTemplates', 'repositories', 'secret'] as const;
+
+/** The fields of a repository Secret the store may fill. */
+const REPOSITORY_FIELDS = ['username', 'password', 'sshPrivateKey'] as const;
 
 /** Credentials of the GitOps repository, read from a secret store by the External Secrets Operator. */
 export interface RepositoryCredentialsProps {
@@ -109,6 +125,7 @@ export class SelfManagedArgoCd extends ClusterAddon {
         argocd: {
           repository: props.image ?? ARGO_CD_IMAGE,
           valuesKey: 'global.image',
+          tagOnly: true,
           ...(props.initialVersion === undefined ? {} : { initialDigest: props.initialVersion }),
         },
       },
@@ -159,8 +176,8 @@ export class SelfManagedArgoCd extends ClusterAddon {
 
   /**
    * @internal Everything CG148 says of an add-on, and CG149: control planes it is on twice,
-   * clusters it cannot register, groups that would break the RBAC policy, settings the program
-   * declares itself.
+   * clusters it cannot register, groups that would change the RBAC policy, repository
+   * credentials declared wrongly.
    */
   public override placementProblems(): Problem[] {
     const problems = [...super.placementProblems()];
@@ -186,26 +203,30 @@ export class SelfManagedArgoCd extends ClusterAddon {
         'Give the control planes the same namespace, or a SelfManagedArgoCd each.',
       );
     }
-    for (const [key, value] of Object.entries(this.values)) {
-      if (key !== 'configs' || !isMap(value)) continue;
-      for (const c of DECLARED_CONFIGS) {
-        if (Object.hasOwn(value, c)) {
-          report(
-            `values set configs.${c}, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).`,
-            'Declare clusters with server and credentials (ClusterCredentials), and the repository credentials with repositoryCredentials; remove configs.' +
-              c +
-              '.',
-          );
-        }
-      }
+    if (!Array.isArray(this.admins) || !this.admins.every(isPolicyGroup)) {
+      report(
+        'admins is not a list of group names Argo CD\'s RBAC policy (policy.csv) can hold: one line of text each, without commas, quotes or "#", nor spaces around it.',
+        "Give the groups as the identity provider names them, e.g. admins: ['platform-admins'].",
+      );
     }
-    for (const group of this.admins) this.checkGroup(group, 'admins', this.node.path, report);
+    problems.push(...this.repositoryCredentialsProblems());
     for (const [cp, home] of byControlPlane) {
+      const servers = new Map<string, Cluster>();
       for (const env of this.environmentsOf(cp)) {
-        for (const role of env.roles) for (const g of role.groups ?? []) this.checkGroup(g, `role ${role.name}`, env.node.path, report);
         for (const cluster of clustersOf(env)) {
+          problems.push(...labelProblems(cluster));
           if (cluster === home) continue;
           problems.push(...this.clusterProblems(cluster, cp));
+          const server = normalizedServer(cluster.server);
+          if (server === undefined) continue;
+          const other = servers.get(server);
+          if (other !== undefined) {
+            report(
+              `Clusters ${other.qualifiedName} and ${cluster.qualifiedName} of control plane ${cp.node.id} have the same server: Argo CD knows a cluster by its server, so their Applications would land on one cluster.`,
+              'Give each cluster the URL of its own API server.',
+              cluster.node.path,
+            );
+          } else servers.set(server, cluster);
         }
       }
     }
@@ -216,10 +237,19 @@ export class SelfManagedArgoCd extends ClusterAddon {
   public generatedValuesOn(cluster: Cluster): { label: string; values: Values } | undefined {
     if (!this.runsOn.includes(cluster)) return undefined;
     const cp = cluster.environment.controlPlane;
-    const projectRoles = this.environmentsOf(cp).flatMap((env) => env.roles.map((role) => ({ project: env.name, role })));
+    // Only what a policy line can hold: anything else is reported (CG149, CG150), and nothing is written.
+    const projectRoles = this.environmentsOf(cp).flatMap((env) =>
+      (Array.isArray(env.roles) ? env.roles : [])
+        .filter((role) => isRoleName(role?.name))
+        .map((role) => ({
+          project: env.name,
+          role: { ...role, groups: Array.isArray(role.groups) ? role.groups.filter(isPolicyGroup) : [] },
+        })),
+    );
+    const admins = Array.isArray(this.admins) ? this.admins.filter(isPolicyGroup) : [];
     return {
       label: `Argo CD of control plane ${cp.node.id}`,
-      values: argoCdValues(this.reconciliationSeconds, { admins: this.admins, projectRoles }),
+      values: argoCdValues(this.reconciliationSeconds, { admins, projectRoles }),
     };
   }
 
@@ -236,13 +266,11 @@ export class SelfManagedArgoCd extends ClusterAddon {
       creds === undefined
         ? undefined
         : {
-            store: { name: creds.store?.name, kind: creds.store?.kind ?? 'ClusterSecretStore' },
+            store: secretStoreOf(creds.store),
             refreshInterval: creds.refreshInterval ?? '1h',
-            fields: (['username', 'password', 'sshPrivateKey'] as const).flatMap((field) => {
+            fields: REPOSITORY_FIELDS.flatMap((field) => {
               const ref = creds[field];
-              return ref === undefined
-                ? []
-                : [{ field, ref: { key: ref.key, ...(ref.property === undefined ? {} : { property: ref.property }) } }];
+              return ref === undefined ? [] : [{ field, ref: remoteReferenceOf(ref) }];
             }),
           };
     return [...managed.map((m) => clusterObject(m, namespace)), repositoryObject(platformOf(this).repoURL, namespace, repository)];
@@ -254,55 +282,69 @@ export class SelfManagedArgoCd extends ClusterAddon {
       .filter((c): c is Environment => c instanceof Environment && c.controlPlane === cp);
   }
 
-  private checkGroup(group: unknown, where: string, at: string, report: (m: string, f: string, at?: string) => void): void {
-    if (typeof group === 'string' && group.trim() === group && group !== '' && !/[,\n\r#"]/.test(group)) return;
-    report(
-      `${where} names the group ${JSON.stringify(group)}, which cannot be written into Argo CD's RBAC policy (policy.csv): a group is one line of text without commas, quotes or "#", nor spaces around it.`,
-      'Give the group as the identity provider names it.',
-      at,
-    );
-  }
-
   private clusterProblems(cluster: Cluster, cp: ControlPlane): Problem[] {
     const problems: Problem[] = [];
     const constructPath = cluster.node.path;
     const report = (message: string, fix: string): void => {
       problems.push(problem('CG149', { constructPath, message, fix }));
     };
-    const server = cluster.server;
+    const server: unknown = cluster.server;
     if (server === undefined) {
       report(
         `Cluster ${cluster.qualifiedName} is managed by control plane ${cp.node.id}, whose Argo CD ${this.node.id} registers its clusters, but it has no server.`,
         "Give the cluster server: 'https://…' (its API server URL) and credentials: ClusterCredentials.…(…).",
       );
-    } else if (
-      typeof server !== 'string' ||
-      !/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/.test(server) ||
-      server === IN_CLUSTER_SERVER
-    ) {
-      report(
-        `Cluster ${cluster.qualifiedName} gives server ${JSON.stringify(server)}, which is not the https URL of another cluster's API server.`,
-        "Give server: 'https://<host>[:port]' without user, query or fragment; the cluster the control plane runs on is in its runsOn and needs none.",
-      );
+    } else {
+      // The URL is not repeated: it may hold a user and password.
+      const why = serverProblem(server);
+      if (why !== undefined) {
+        report(
+          `Cluster ${cluster.qualifiedName} gives a server that ${why}.`,
+          "Give server: 'https://<host>[:port][/path]', the URL of that cluster's API server; the cluster the control plane runs on is in runsOn and needs none.",
+        );
+      }
     }
-    if (!(cluster.credentials instanceof ClusterCredentials)) {
+    const credentials: unknown = cluster.credentials;
+    if (credentialsSpecOf(credentials) === undefined) {
       report(
-        cluster.credentials === undefined
+        credentials === undefined
           ? `Cluster ${cluster.qualifiedName} is managed by control plane ${cp.node.id}, whose Argo CD ${this.node.id} registers its clusters, but it has no credentials.`
-          : `Cluster ${cluster.qualifiedName} gives credentials that are not a ClusterCredentials: a literal token or config is refused, as everyone who can read the GitOps repository could read it.`,
+          : `Cluster ${cluster.qualifiedName} gives credentials that are not made by ClusterCredentials: a literal token or config is refused, as everyone who can read the GitOps repository could read it.`,
         'Reference them: ClusterCredentials.awsIam({ … }), ClusterCredentials.exec({ command: "argocd-k8s-auth", … }) or ClusterCredentials.externalSecret({ store, config: { key } }).',
       );
     } else {
-      problems.push(...cluster.credentials.problemsAt(constructPath));
-    }
-    for (const [key, value] of Object.entries(cluster.labels)) {
-      if (isLabelKey(key) && isLabelValue(value)) continue;
-      report(
-        `Cluster ${cluster.qualifiedName} has the label ${JSON.stringify(key)}=${JSON.stringify(value)}, which its cluster Secret cannot carry (not a Kubernetes label).`,
-        'Give labels Kubernetes accepts: a key of at most 63 characters (with an optional DNS prefix), a value of at most 63.',
-      );
+      problems.push(...credentialsProblemsAt(credentials as ClusterCredentials, constructPath));
     }
     return problems;
+  }
+
+  private repositoryCredentialsProblems(): Problem[] {
+    const creds: unknown = this.repositoryCredentials;
+    if (creds === undefined) return [];
+    const at = (p: Problem): Problem => ({ ...p, constructPath: this.node.path });
+    if (creds === null || typeof creds !== 'object') {
+      return [
+        this.problem(
+          'repositoryCredentials is not { store, username?, password?, sshPrivateKey? }.',
+          'Give the store and a reference per field.',
+        ),
+      ];
+    }
+    const c = creds as Record<string, unknown>;
+    const fields = REPOSITORY_FIELDS.filter((f) => c[f] !== undefined);
+    return [
+      ...secretStoreProblems(c.store, 'repositoryCredentials.store').map(at),
+      ...fields.flatMap((f) => remoteReferenceProblems(c[f], `repositoryCredentials.${f}`)).map(at),
+      ...refreshIntervalProblems(c.refreshInterval, 'repositoryCredentials.refreshInterval').map(at),
+      ...(fields.length === 0
+        ? [
+            this.problem(
+              'repositoryCredentials names no field to read from the store.',
+              'Give password (with username) or sshPrivateKey: { key, property }.',
+            ),
+          ]
+        : []),
+    ];
   }
 
   private problem(message: string, fix: string): Problem {
@@ -324,6 +366,111 @@ function managedCluster(c: Cluster, home: boolean): ManagedCluster {
     destination: c.destination,
     labels: c.labels,
     server: home ? IN_CLUSTER_SERVER : (c.server ?? ''),
-    ...(home || !(c.credentials instanceof ClusterCredentials) ? {} : { credentials: c.credentials.spec }),
+    ...(home || credentialsSpecOf(c.credentials) === undefined ? {} : { credentials: credentialsSpecOf(c.credentials) }),
   };
+}
+
+/** CG149 for labels of a cluster its Secret cannot carry. */
+function labelProblems(cluster: Cluster): Problem[] {
+  const labels: unknown = cluster.labels;
+  const bad =
+    labels === null || typeof labels !== 'object'
+      ? ['(not a map)']
+      : Object.entries(labels)
+          .filter(([k, v]) => !isLabelKey(k) || !isLabelValue(v))
+          .map(([k]) => k);
+  return bad.length === 0
+    ? []
+    : [
+        problem('CG149', {
+          constructPath: cluster.node.path,
+          message: `Cluster ${cluster.qualifiedName} has labels its cluster Secret cannot carry (not Kubernetes labels): ${bad.map((k) => JSON.stringify(k)).join(', ')}.`,
+          fix: 'Give labels Kubernetes accepts: a key of at most 63 characters (with an optional DNS prefix), a value of at most 63.',
+        }),
+      ];
+}
+
+/** A host that names the cluster Argo CD runs on, whatever cluster it is given for. */
+const IN_CLUSTER_HOST =
+  /^(kubernetes|kubernetes\.default|kubernetes\.default\.svc|.*\.svc|.*\.svc\.cluster\.local|.*\.cluster\.local|localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Why `server` is not the https URL of another cluster's API server (without repeating it), or undefined. */
+function serverProblem(server: unknown): string | undefined {
+  if (typeof server !== 'string') return 'is not a string';
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'https:') return 'is not an https URL';
+  if (url.username !== '' || url.password !== '') return 'holds a user or password, which would be committed to the GitOps repository';
+  if (url.search !== '' || url.hash !== '' || server.includes('?') || server.includes('#')) return 'has a query or fragment';
+  if (IN_CLUSTER_HOST.test(url.hostname)) return "names the cluster Argo CD runs on (in-cluster), not the cluster's own API server";
+  if (!/^https:\/\/[A-Za-z0-9.[\]:-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/.test(server)) return 'has characters a cluster URL does not';
+  return undefined;
+}
+
+/** A server URL as Argo CD compares them: host in lower case, without the default port and a trailing slash. */
+function normalizedServer(server: unknown): string | undefined {
+  if (typeof server !== 'string') return undefined;
+  try {
+    const url = new URL(server);
+    return `${url.protocol}//${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CG149 and CG120 for a layer of values that reaches Argo CD's own installation (the platform's,
+ * an environment's, a cloud's, a cluster's, its own): settings the program declares itself
+ * (clusters, repositories, credentials), and literal secrets inside the YAML of its settings
+ * (`configs.cm."oidc.config"`, `dex.config`), where Argo CD takes `$<key>` references to its
+ * Secret instead.
+ */
+export function argoCdLayerProblems(values: Values, constructPath: string, label: string): Problem[] {
+  const configs = (values as Record<string, unknown>).configs;
+  if (!isMap(configs)) return [];
+  const problems: Problem[] = [];
+  for (const c of DECLARED_CONFIGS) {
+    if (!Object.hasOwn(configs, c)) continue;
+    problems.push(
+      problem('CG149', {
+        constructPath,
+        message: `${label} sets configs.${c} of Argo CD's chart, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).`,
+        fix: `Declare clusters with server and credentials (ClusterCredentials), and the repository's with repositoryCredentials; remove configs.${c}.`,
+      }),
+    );
+  }
+  const cm = configs.cm;
+  if (!isMap(cm)) return problems;
+  for (const [key, text] of Object.entries(cm)) {
+    if (typeof text !== 'string' || !/[:\n]/.test(text)) continue;
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text);
+    } catch {
+      continue;
+    }
+    if (parsed === null || typeof parsed !== 'object') continue;
+    for (const found of findLiteralSecrets({ [key]: withoutReferences(parsed) } as Values)) {
+      problems.push(
+        problem('CG120', {
+          constructPath,
+          message: `${label} sets configs.cm."${key}", whose YAML holds "${found.keyPath.slice(key.length + 1)}" as ${found.what}, and values files are readable by everyone who can read the GitOps repository.`,
+          fix: `Keep the secret in Argo CD's Secret and reference it: clientSecret: $oidc.clientSecret (a key of argocd-secret, or $<secret>:<key>).`,
+        }),
+      );
+    }
+  }
+  return problems;
+}
+
+/** `value` with Argo CD's references to its Secrets (`$key`, `$secret:key`) left out: they are no literal. */
+function withoutReferences(value: unknown): unknown {
+  if (typeof value === 'string') return /^\$[A-Za-z0-9._:-]+$/.test(value) ? '' : value;
+  if (Array.isArray(value)) return value.map(withoutReferences);
+  if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutReferences(v)]));
+  return value;
 }

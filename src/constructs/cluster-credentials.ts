@@ -1,5 +1,6 @@
+import { X509Certificate } from 'crypto';
 import { problem, Problem } from '../core/errors';
-import { problemsOfLiteralSecrets } from './values-check';
+import { isSecretKey, looksRandom, problemsOfLiteralSecrets, secretInString } from './values-check';
 
 /** Where an External Secrets Operator store keeps a secret: see {@link ClusterCredentials.externalSecret}. */
 export interface SecretStoreReference {
@@ -31,7 +32,7 @@ export interface AwsIamCredentialsProps {
 export interface ExecCredentialsProps {
   /** The credential plugin, e.g. `argocd-k8s-auth` (shipped with Argo CD). */
   readonly command: string;
-  /** Its arguments, e.g. `['azure']` or `['gcp']`. @default [] */
+  /** Its arguments, e.g. `['azure']` or `['gcp']`: settings, never a secret. @default [] */
   readonly args?: readonly string[];
   /** Environment of the plugin: names and plain settings, never a secret (CG120). @default {} */
   readonly env?: Readonly<Record<string, string>>;
@@ -54,7 +55,10 @@ export interface ExternalSecretCredentialsProps {
   readonly refreshInterval?: string;
 }
 
-/** How the credentials are given: the declarative cluster Secret's `config`, or a secret store's. */
+/**
+ * How the credentials are given: the declarative cluster Secret's `config`, or a secret store's.
+ * @internal
+ */
 export type ClusterCredentialsSpec =
   | { readonly kind: 'config'; readonly config: Readonly<Record<string, unknown>> }
   | {
@@ -63,6 +67,21 @@ export type ClusterCredentialsSpec =
       readonly config: RemoteSecretReference;
       readonly refreshInterval: string;
     };
+
+/** What the factories made: a ClusterCredentials not made by them (a forged prototype) has none. */
+const MADE = new WeakMap<ClusterCredentials, { spec: ClusterCredentialsSpec; problems: readonly Problem[] }>();
+
+/** The API versions of an exec credential plugin. */
+const EXEC_API_VERSIONS = new Set(['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1']);
+
+/** A command: a program name or path, nothing a shell would read. */
+const COMMAND = /^[A-Za-z0-9_./-]{1,256}$/;
+
+/** An argument of a credential plugin: a word, a flag, a flag with its value. */
+const ARGUMENT = /^[A-Za-z0-9_.,:/=@+-]{0,512}$/;
+
+/** A Go duration, as the External Secrets Operator reads `refreshInterval`. */
+const GO_DURATION = /^(\d+(ns|us|µs|ms|s|m|h))+$/;
 
 /**
  * How a self-managed Argo CD reaches a cluster it manages, for the cluster's declarative
@@ -82,77 +101,147 @@ export type ClusterCredentialsSpec =
 export class ClusterCredentials {
   /** EKS through IAM (`awsAuthConfig`): Argo CD's identity, or a role it assumes. */
   public static awsIam(props: AwsIamCredentialsProps): ClusterCredentials {
-    const awsAuthConfig = { clusterName: props.clusterName, ...(props.roleArn === undefined ? {} : { roleARN: props.roleArn }) };
+    const awsAuthConfig = { clusterName: props?.clusterName, ...(props?.roleArn === undefined ? {} : { roleARN: props.roleArn }) };
     const problems = [
-      ...requiredText(props.clusterName, 'awsIam clusterName'),
-      ...(props.roleArn === undefined || /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.roleArn)
+      ...requiredText(props?.clusterName, 'awsIam clusterName'),
+      ...(props?.roleArn === undefined ||
+      (typeof props.roleArn === 'string' && /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(props.roleArn))
         ? []
-        : [credentialsProblem(`awsIam roleArn "${String(props.roleArn)}" is not an IAM role ARN.`)]),
-      ...caDataProblems(props.caData),
+        : [credentialsProblem('awsIam roleArn is not an IAM role ARN (arn:aws:iam::<account>:role/<name>).')]),
+      ...caDataProblems(props?.caData),
     ];
-    return new ClusterCredentials({ kind: 'config', config: { awsAuthConfig, tlsClientConfig: tls(props.caData) } }, problems);
+    return new ClusterCredentials({ kind: 'config', config: { awsAuthConfig, tlsClientConfig: tls(props?.caData) } }, problems);
   }
 
   /** A credential plugin run by Argo CD (`execProviderConfig`), e.g. `argocd-k8s-auth azure` with workload identity. */
   public static exec(props: ExecCredentialsProps): ClusterCredentials {
+    const args: unknown = props?.args ?? [];
+    const env: unknown = props?.env ?? {};
+    const apiVersion = props?.apiVersion ?? 'client.authentication.k8s.io/v1beta1';
+    const problems: Problem[] = [];
+    if (typeof props?.command !== 'string' || !COMMAND.test(props.command)) {
+      problems.push(credentialsProblem('exec command is not a program name or path (letters, digits, ".", "_", "/", "-").'));
+    }
+    if (typeof apiVersion !== 'string' || !EXEC_API_VERSIONS.has(apiVersion)) {
+      problems.push(credentialsProblem(`exec apiVersion is not one of ${[...EXEC_API_VERSIONS].join(', ')}.`));
+    }
+    if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
+      problems.push(credentialsProblem('exec args is not a list of strings.'));
+    } else {
+      problems.push(...argumentProblems(args));
+    }
+    if (env === null || typeof env !== 'object' || Array.isArray(env) || !Object.values(env).every((v) => typeof v === 'string')) {
+      problems.push(credentialsProblem('exec env is not a map of names to strings.'));
+    } else {
+      for (const [name, value] of Object.entries(env as Record<string, string>)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name))
+          problems.push(credentialsProblem('exec env has a name that is not an environment variable name.'));
+        else if (!isSecretKey(name) && (looksRandom(value) || secretInString(value) !== undefined)) {
+          problems.push(secretProblem(`exec env ${name} is set to a literal string that looks like a key or token`));
+        }
+      }
+    }
+    problems.push(...caDataProblems(props?.caData));
     const execProviderConfig = {
-      command: props.command,
-      args: [...(props.args ?? [])],
-      env: { ...(props.env ?? {}) },
-      apiVersion: props.apiVersion ?? 'client.authentication.k8s.io/v1beta1',
+      command: props?.command,
+      args: Array.isArray(args) ? [...args] : [],
+      env: env !== null && typeof env === 'object' ? { ...(env as Record<string, string>) } : {},
+      apiVersion,
     };
-    const problems = [
-      ...requiredText(props.command, 'exec command'),
-      ...(Array.isArray(props.args ?? []) && (props.args ?? []).every((a) => typeof a === 'string')
-        ? []
-        : [credentialsProblem('exec args is not a list of strings.')]),
-      ...caDataProblems(props.caData),
-    ];
-    return new ClusterCredentials({ kind: 'config', config: { execProviderConfig, tlsClientConfig: tls(props.caData) } }, problems);
+    return new ClusterCredentials({ kind: 'config', config: { execProviderConfig, tlsClientConfig: tls(props?.caData) } }, problems);
   }
 
   /** A secret store holds the cluster's `config`: the External Secrets Operator makes the cluster Secret from it. */
   public static externalSecret(props: ExternalSecretCredentialsProps): ClusterCredentials {
-    const store = { name: props.store?.name, kind: props.store?.kind ?? 'ClusterSecretStore' };
     const problems = [
-      ...requiredText(store.name, 'externalSecret store.name'),
-      ...(store.kind === 'SecretStore' || store.kind === 'ClusterSecretStore'
-        ? []
-        : [credentialsProblem(`externalSecret store.kind "${String(store.kind)}" is neither SecretStore nor ClusterSecretStore.`)]),
-      ...requiredText(props.config?.key, 'externalSecret config.key'),
-      ...(props.config?.property === undefined ? [] : requiredText(props.config.property, 'externalSecret config.property')),
-      ...(props.refreshInterval === undefined || /^(\d+(ns|us|µs|ms|s|m|h))+$/.test(props.refreshInterval)
-        ? []
-        : [credentialsProblem(`externalSecret refreshInterval "${String(props.refreshInterval)}" is not a Go duration (e.g. 1h, 15m).`)]),
+      ...secretStoreProblems(props?.store, 'externalSecret store'),
+      ...remoteReferenceProblems(props?.config, 'externalSecret config'),
+      ...refreshIntervalProblems(props?.refreshInterval, 'externalSecret refreshInterval'),
     ];
     return new ClusterCredentials(
       {
         kind: 'external-secret',
-        store: store as Required<SecretStoreReference>,
-        config: { key: props.config?.key, ...(props.config?.property === undefined ? {} : { property: props.config.property }) },
-        refreshInterval: props.refreshInterval ?? '1h',
+        store: secretStoreOf(props?.store),
+        config: remoteReferenceOf(props?.config),
+        refreshInterval: props?.refreshInterval ?? '1h',
       },
       problems,
     );
   }
 
-  private constructor(
-    /** @internal */
-    public readonly spec: ClusterCredentialsSpec,
-    /** @internal */
-    public readonly problems: readonly Problem[],
-  ) {}
-
-  /**
-   * What is wrong with the credentials, reported at the cluster that uses them: anything above,
-   * and a literal secret anywhere in the config Argo CD would be given (CG120).
-   * @internal
-   */
-  public problemsAt(constructPath: string): Problem[] {
-    const literal =
-      this.spec.kind === 'config' ? problemsOfLiteralSecrets(this.spec.config as never, constructPath, 'The cluster credentials') : [];
-    return [...this.problems.map((p) => ({ ...p, constructPath })), ...literal];
+  private constructor(spec: ClusterCredentialsSpec, problems: readonly Problem[]) {
+    MADE.set(this, { spec, problems });
   }
+}
+
+/**
+ * The spec of credentials made by the factories of {@link ClusterCredentials}; undefined for
+ * anything else (a literal, a forged object).
+ * @internal
+ */
+export function credentialsSpecOf(credentials: unknown): ClusterCredentialsSpec | undefined {
+  return credentials instanceof ClusterCredentials ? MADE.get(credentials)?.spec : undefined;
+}
+
+/**
+ * What is wrong with credentials made by the factories, reported at the cluster that uses them:
+ * what the factory found, and a literal secret anywhere in the config Argo CD would be given (CG120).
+ * @internal
+ */
+export function credentialsProblemsAt(credentials: ClusterCredentials, constructPath: string): Problem[] {
+  const made = MADE.get(credentials);
+  if (made === undefined) return [];
+  const literal =
+    made.spec.kind === 'config' ? problemsOfLiteralSecrets(made.spec.config as never, constructPath, 'The cluster credentials') : [];
+  return [...made.problems.map((p) => ({ ...p, constructPath })), ...literal];
+}
+
+/** The store reference as written: its name and kind (`ClusterSecretStore` unless given). */
+export function secretStoreOf(store: SecretStoreReference | undefined): Required<SecretStoreReference> {
+  return { name: store?.name as string, kind: store?.kind ?? 'ClusterSecretStore' };
+}
+
+/** A reference as written: its key, and its property when given. */
+export function remoteReferenceOf(ref: RemoteSecretReference | undefined): RemoteSecretReference {
+  return { key: ref?.key as string, ...(ref?.property === undefined ? {} : { property: ref.property }) };
+}
+
+/** What is wrong with a secret store reference (CG149). */
+export function secretStoreProblems(store: unknown, field: string): Problem[] {
+  if (store === null || typeof store !== 'object') return [credentialsProblem(`${field} is not a store reference ({ name, kind }).`)];
+  const s = store as Record<string, unknown>;
+  const kind = s.kind ?? 'ClusterSecretStore';
+  return [
+    ...requiredText(s.name, `${field}.name`, /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/),
+    ...(kind === 'SecretStore' || kind === 'ClusterSecretStore'
+      ? []
+      : [credentialsProblem(`${field}.kind is neither SecretStore nor ClusterSecretStore.`)]),
+  ];
+}
+
+/** What is wrong with a reference to a value in a store (CG149): a literal where a reference goes is refused. */
+export function remoteReferenceProblems(ref: unknown, field: string): Problem[] {
+  if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) {
+    return [
+      credentialsProblem(
+        `${field} is not a reference ({ key, property }) to a value in the store${typeof ref === 'string' ? ': a literal is refused, everyone who can read the GitOps repository could read it' : ''}.`,
+      ),
+    ];
+  }
+  const r = ref as Record<string, unknown>;
+  const extra = Object.keys(r).filter((k) => k !== 'key' && k !== 'property');
+  return [
+    ...requiredText(r.key, `${field}.key`),
+    ...(r.property === undefined ? [] : requiredText(r.property, `${field}.property`)),
+    ...(extra.length === 0 ? [] : [credentialsProblem(`${field} has fields other than key and property (${extra.length}).`)]),
+  ];
+}
+
+/** What is wrong with an External Secrets Operator refresh interval (CG149). */
+export function refreshIntervalProblems(interval: unknown, field: string): Problem[] {
+  return interval === undefined || (typeof interval === 'string' && GO_DURATION.test(interval))
+    ? []
+    : [credentialsProblem(`${field} is not a Go duration (e.g. 1h, 15m).`)];
 }
 
 function credentialsProblem(message: string): Problem {
@@ -162,27 +251,70 @@ function credentialsProblem(message: string): Problem {
   });
 }
 
-function requiredText(value: unknown, field: string): Problem[] {
-  return typeof value === 'string' && value.trim() !== '' && !/[\n\r]/.test(value)
+function secretProblem(what: string): Problem {
+  return problem('CG120', {
+    message: `${what}, and the cluster's Secret is readable by everyone who can read the GitOps repository.`,
+    fix: 'Use workload identity (the plugin reads its credential from the pod, e.g. argocd-k8s-auth azure with AZURE_CLIENT_ID only), or ClusterCredentials.externalSecret with the whole config in a secret store.',
+  });
+}
+
+function requiredText(value: unknown, field: string, pattern = /^[^\n\r]{1,1024}$/): Problem[] {
+  return typeof value === 'string' && value.trim() === value && pattern.test(value)
     ? []
     : [credentialsProblem(`${field} is missing or not one line of text.`)];
 }
 
-function tls(caData: string): Record<string, unknown> {
+/** Arguments that carry a secret: the value of a flag naming one (`--client-secret X`, `--token=X`), or one that looks like a key. */
+function argumentProblems(args: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const [i, arg] of args.entries()) {
+    if (!ARGUMENT.test(arg)) {
+      problems.push(credentialsProblem(`exec args[${i}] has characters other than letters, digits and . _ , : / = @ + -.`));
+      continue;
+    }
+    const flag = /^--?([A-Za-z][A-Za-z0-9_-]*)(=(.*))?$/.exec(arg);
+    const previous = i > 0 ? /^--?([A-Za-z][A-Za-z0-9_-]*)$/.exec(args[i - 1]!) : null;
+    if (flag?.[3] !== undefined && flag[3] !== '' && isSecretKey(flag[1]!)) {
+      problems.push(secretProblem(`exec args[${i}] gives the flag --${flag[1]} a literal value, and the flag names a secret`));
+    } else if (flag === null && previous !== null && isSecretKey(previous[1]!)) {
+      problems.push(secretProblem(`exec args[${i}] is a literal value of the flag --${previous[1]}, which names a secret`));
+    } else if (looksRandom(flag?.[3] ?? arg) || secretInString(arg) !== undefined) {
+      problems.push(secretProblem(`exec args[${i}] is a literal string that looks like a key or token`));
+    }
+  }
+  return problems;
+}
+
+function tls(caData: unknown): Record<string, unknown> {
   return { insecure: false, caData };
 }
 
-/** A CA certificate, base64-encoded PEM; never a private key. */
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+?)-----END CERTIFICATE-----/g;
+
+/** A CA certificate, base64-encoded PEM: one or more certificate blocks and nothing else. */
 function caDataProblems(caData: unknown): Problem[] {
-  if (typeof caData !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(caData)) {
+  if (typeof caData !== 'string' || caData.length > 65_536 || !/^[A-Za-z0-9+/]+={0,2}$/.test(caData)) {
     return [credentialsProblem('caData is missing or not base64 (the cluster CA certificate, base64-encoded PEM).')];
   }
   const pem = Buffer.from(caData, 'base64').toString('latin1');
-  if (/PRIVATE KEY/.test(pem)) {
-    return [credentialsProblem('caData holds a private key; it takes the cluster CA certificate only, which is public.')];
+  const blocks = [...pem.matchAll(PEM_CERTIFICATE)];
+  // Nothing but certificate blocks and the whitespace between them.
+  const rest = pem.replace(PEM_CERTIFICATE, '').trim();
+  if (blocks.length === 0 || rest !== '') {
+    return [
+      credentialsProblem(
+        /PRIVATE/.test(pem)
+          ? 'caData holds a private key; it takes the cluster CA certificate only, which is public.'
+          : 'caData is not only base64-encoded PEM certificates (-----BEGIN CERTIFICATE-----): it takes the cluster CA certificate only, which is public.',
+      ),
+    ];
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    return [credentialsProblem('caData is not a base64-encoded PEM certificate (-----BEGIN CERTIFICATE-----).')];
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block[0]);
+    } catch {
+      return [credentialsProblem('caData holds a certificate block that is not an X.509 certificate.')];
+    }
   }
   return [];
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { problemsAt, problem } from '../core/errors';
+import { Problem, problemsAt, problem } from '../core/errors';
 import { Values } from '../model/values';
 import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
@@ -115,7 +115,62 @@ export class Environment extends Construct {
     }
     problems.push(
       ...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path),
+      ...roleProblems(props.roles, this.node.path),
     );
     platformOf(this).report(problems);
   }
+}
+
+/** A role name as Argo CD accepts it in an AppProject. */
+const ROLE_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$/;
+
+/**
+ * CG150 for roles an AppProject or an RBAC policy cannot hold: a name Argo CD refuses, groups or
+ * policies that are not lists of strings, a group that would change the lines of an RBAC policy
+ * (`g, <group>, proj:<env>:<role>`).
+ */
+function roleProblems(roles: unknown, constructPath: string): Problem[] {
+  const report = (message: string, fix: string): Problem => problem('CG150', { constructPath, message, fix });
+  if (roles === undefined) return [];
+  if (!Array.isArray(roles))
+    return [report('roles is not a list of roles.', "Give roles: [{ name: 'deployers', policies: [...], groups: [...] }].")];
+  const problems: Problem[] = [];
+  for (const [i, role] of roles.entries()) {
+    const r = (role ?? {}) as Record<string, unknown>;
+    if (!isRoleName(r.name)) {
+      problems.push(
+        report(
+          `roles[${i}] has the name ${JSON.stringify(r.name)}, which Argo CD does not accept for a project role.`,
+          'Name it with letters, digits, "-" and "_", starting and ending with a letter or digit, e.g. deployers.',
+        ),
+      );
+    }
+    if (!Array.isArray(r.policies) || !r.policies.every((p) => typeof p === 'string')) {
+      problems.push(
+        report(
+          `roles[${i}].policies is not a list of strings.`,
+          "Give policies: ['p, proj:<env>:<role>, applications, sync, <env>/*, allow'].",
+        ),
+      );
+    }
+    if (r.groups !== undefined && (!Array.isArray(r.groups) || !r.groups.every(isPolicyGroup))) {
+      problems.push(
+        report(
+          `roles[${i}].groups is not a list of group names an RBAC policy can hold (one line of text each, without commas, quotes or "#", nor spaces around it).`,
+          'Give the groups as the identity provider names them, e.g. groups: ["payments-oncall"].',
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+/** Whether `group` can stand as one field of a line of Argo CD's RBAC policy (policy.csv). */
+export function isPolicyGroup(group: unknown): boolean {
+  return typeof group === 'string' && group !== '' && group.trim() === group && !/[,\n\r#"]/.test(group) && group.length <= 256;
+}
+
+/** Whether `name` is a project role name Argo CD accepts (and an RBAC policy line can hold). */
+export function isRoleName(name: unknown): boolean {
+  return typeof name === 'string' && ROLE_NAME.test(name);
 }

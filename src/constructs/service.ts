@@ -38,6 +38,14 @@ export interface NamedImageProps {
    * @default - none: targets appear once a release is promoted into their ring
    */
   readonly initialDigest?: string;
+  /**
+   * The chart reads only a tag for this image (`<valuesKey>.tag`), no digest, as Argo CD's chart
+   * reads `global.image.tag`: every version is then a tag, or a tag pinned by its digest
+   * (`v3.2.0@sha256:…`, which the chart writes as `<repository>:v3.2.0@sha256:…`), never a bare
+   * digest, which the chart would leave out.
+   * @default false
+   */
+  readonly tagOnly?: boolean;
 }
 
 /** Properties of a {@link Service}. */
@@ -319,6 +327,7 @@ export function imageModelsOf(s: Service): ImageModel[] | undefined {
     repository: i.repository,
     valuesKey: i.valuesKey ?? defaultValuesKey(name),
     ...(i.initialDigest ? { initialDigest: i.initialDigest } : {}),
+    ...(i.tagOnly === true ? { tagOnly: true } : {}),
   }));
 }
 

@@ -1,4 +1,4 @@
-import { SelfManagedArgoCd } from './argo-cd';
+import { argoCdLayerProblems, SelfManagedArgoCd } from './argo-cd';
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
 import { KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
@@ -59,6 +59,8 @@ export class TargetsBuilder {
 
   private readonly platform: Platform;
   private readonly layers = new Map<string, LayerModel>();
+  /** The layers checked for what Argo CD's own values may not hold. */
+  private readonly argoCdLayers = new Set<string>();
   private readonly sharedLayers: ReadonlyMap<Platform | Environment | Cloud | Cluster, readonly string[]>;
   private readonly placedClusters = new Map<Cluster, PlacedCluster>();
   /** Rendered kinds reported as kept out, by service, environment and kind: each once. */
@@ -147,6 +149,13 @@ export class TargetsBuilder {
         ...(patches.length > 0 ? { patches } : {}),
       };
       if (argoCd !== undefined) {
+        // Every layer that reaches Argo CD's own values, checked once.
+        for (const layer of target.layers) {
+          if (layer === generatedLayers[0] || this.argoCdLayers.has(layer)) continue;
+          this.argoCdLayers.add(layer);
+          const l = this.layers.get(layer)!;
+          this.problems.push(...argoCdLayerProblems(l.values, l.path, l.label));
+        }
         // Argo CD's namespace takes no namespace baseline: its default-deny would cut Argo CD off.
         this.targets.push({ ...target, baseline: argoCd.objectsOn(cluster) });
       } else {

@@ -216,7 +216,7 @@ const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:([^\s/?#@]+)@/i;
 const PLACEHOLDER = /^(\$|\{\{|%24)/;
 
 /** What in a string alone gives a secret away, whatever its key; undefined when nothing does. */
-function secretInString(s: string): string | undefined {
+export function secretInString(s: string): string | undefined {
   if (s.includes('-----BEGIN') && PEM_PRIVATE_KEY.test(s)) return 'a literal string holding a private key (PEM)';
   const b64 = s.indexOf(BASE64_PEM);
   if (b64 >= 0 && PEM_PRIVATE_KEY.test(Buffer.from(s.slice(b64, b64 + 120), 'base64').toString('latin1'))) {
@@ -236,7 +236,7 @@ const KUBERNETES_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
  * Whether a string looks like a key or token: at least 20 characters of base64 or hex, with
  * letters and digits or both cases, and at least 3.5 bits of entropy per character.
  */
-function looksRandom(s: string): boolean {
+export function looksRandom(s: string): boolean {
   if (s.length < 20 || s.length > 16_384 || !/^[A-Za-z0-9+/=_-]+$/.test(s) || KUBERNETES_NAME.test(s)) return false;
   if (!(/[0-9]/.test(s) && /[A-Za-z]/.test(s)) && !(/[a-z]/.test(s) && /[A-Z]/.test(s))) return false;
   const counts = new Map<string, number>();

@@ -401,6 +401,14 @@ const ENTRIES = [
       'A SelfManagedArgoCd does not say which clusters its control planes run on (runsOn), names two clusters of one control plane or control planes with different namespaces, sets in its values what the program declares itself (configs.clusterCredentials, configs.repositories, configs.credentialTemplates, configs.secret), names a group its RBAC policy cannot hold; or a cluster its control plane registers has no https server URL, no credentials, credentials that are not a ClusterCredentials (a literal token or config), credentials declared wrongly (a caData that is not a CA certificate, a missing store or key), or labels its cluster Secret cannot carry.',
     fix: "new SelfManagedArgoCd(platform, 'argo-cd', { chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '…' }), runsOn: [nonprodCluster, prodCluster] }); each other cluster: server: 'https://…', credentials: ClusterCredentials.awsIam({ … }) (or exec, externalSecret).",
   },
+  {
+    code: 'CG150',
+    where: 'program',
+    title: 'Environment role is declared wrongly',
+    description:
+      "An environment's roles are not a list, or a role has a name Argo CD does not accept for a project role (letters, digits, '-' and '_'), policies that are not a list of strings, or groups that are not a list of names an RBAC policy line can hold (no commas, quotes, '#' or line breaks).",
+    fix: "roles: [{ name: 'deployers', policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'], groups: ['payments-oncall'] }]",
+  },
 
   // CG2xx: release ledgers
   {

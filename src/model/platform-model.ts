@@ -227,6 +227,13 @@ export interface ImageModel {
   readonly valuesKey: string;
   /** Digest every ring starts with before the release ledger exists. @default - none */
   readonly initialDigest?: string;
+  /**
+   * The chart reads only a tag for the image (`<valuesKey>.tag`), no digest: its version is a
+   * tag, or a tag pinned by its digest (`v3.2.0@sha256:…`), never a bare digest, which the
+   * chart would not deploy.
+   * @default false
+   */
+  readonly tagOnly?: boolean;
 }
 
 /** What a service deploys: the "source kind" seam between the model and the tree. */

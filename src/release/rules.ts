@@ -1,6 +1,6 @@
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { didYouMean } from '../core/suggest';
-import { DEFAULT_VERSION_POLICY, shortDigest, versionFix, versionProblem } from '../model/versions';
+import { DEFAULT_VERSION_POLICY, isDigest, shortDigest, versionFix, versionProblem } from '../model/versions';
 import { formatDuration, formatTimestamp, isValidDate } from '../core/timestamp';
 import { hasWindows, openSeconds, soakEnds, WindowGroup } from './sync-windows';
 import { Ledger, PreviousRelease, RingSpec, RingState } from './types';
@@ -48,6 +48,12 @@ export interface PromoteOptions {
    * @default - the service has one image
    */
   readonly imageNames?: readonly string[];
+  /**
+   * The named images whose chart reads only a tag: each version is a tag, or a tag pinned by its
+   * digest, never a bare digest (see `ImageModel.tagOnly`).
+   * @default - none
+   */
+  readonly tagOnlyImages?: readonly string[];
   /**
    * The chart revision to promote with the digest, for a service whose chart is promoted with
    * its image (`chartOrigin`). Into a later ring it must be the chart the ring before runs.
@@ -104,6 +110,8 @@ export interface PromoteOptions {
 export interface RollbackOptions {
   /** The ring to roll back. */
   readonly ring: string;
+  /** The named images whose chart reads only a tag (see {@link PromoteOptions.tagOnlyImages}). @default - none */
+  readonly tagOnlyImages?: readonly string[];
   /**
    * Roll back to this digest; it must be in the ring's own history (`previous`). For a release
    * of named images, the newest release in which some image ran this digest; with
@@ -302,7 +310,7 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
     ...(candidateChart === undefined ? {} : { chart: candidateChart }),
   });
   for (const [image, version] of releaseImages(candidate)) {
-    const invalid = versionProblem(version, policy);
+    const invalid = versionProblem(version, policy) ?? tagOnlyProblem(image, version, options.tagOnlyImages);
     if (invalid !== undefined) {
       throw new GitOpsError(
         problem('CG608', {
@@ -603,7 +611,7 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     );
   }
   for (const [image, version] of releaseImages(target)) {
-    const refused = versionProblem(version, policy);
+    const refused = versionProblem(version, policy) ?? tagOnlyProblem(image, version, options.tagOnlyImages);
     if (refused !== undefined) {
       throw new GitOpsError(
         problem('CG608', {
@@ -977,4 +985,10 @@ function history(current: RingState | undefined, next: Release, limit: number): 
 
 function withRing(ledger: Ledger, ring: string, state: RingState): Ledger {
   return { service: ledger.service, rings: { ...ledger.rings, [ring]: state } };
+}
+
+/** Why a bare digest of an image whose chart reads only a tag cannot be promoted: it would not be deployed. */
+function tagOnlyProblem(image: string | undefined, version: string, tagOnly: readonly string[] | undefined): string | undefined {
+  if (image === undefined || !tagOnly?.includes(image) || !isDigest(version)) return undefined;
+  return `is a bare digest, but the chart reads only a tag for image "${image}" and would not deploy it; give the tag pinned by that digest, <tag>@${shortDigest(version)}…`;
 }

@@ -8,6 +8,7 @@ import { PlatformModel, ServiceModel } from '../model/platform-model';
 import { Problem, problem } from '../core/errors';
 import { compareNames, defaultValuesKey, imageNames, serviceImages } from '../model/images';
 import { describeVersion, initialRelease, Release, releaseVersion, sortedImages } from '../release/release';
+import { isDigest } from '../model/versions';
 import { RingRelease, sourceKindOf } from './sources';
 import { targetDirectory } from '../model/placement';
 import { renderObjects } from './argocd/emit';
@@ -116,6 +117,15 @@ export function ringRelease(r: Release): RingRelease {
  * which image a digest belongs to is not known, so the ring's files cannot be written.
  */
 export function releaseMismatch(service: ServiceModel, ring: string, release: RingRelease): Problem | undefined {
+  // A bare digest of an image whose chart reads only a tag (a ledger edited by hand) would not be deployed.
+  const bare = (service.images ?? []).find((i) => i.tagOnly === true && isDigest(release.images?.[i.name]));
+  if (bare !== undefined) {
+    return problem('CG214', {
+      constructPath: service.path,
+      message: `Ring "${ring}" of ${service.name} runs image ${bare.name} at a bare digest, but its chart reads only a tag (${bare.valuesKey}.tag) and would not deploy it: none of the ring's files can be written.`,
+      fix: `Promote the tag pinned by its digest into the ring: promote ${service.name} --ring ${ring} --digest ${bare.name}=<tag>@sha256:….`,
+    });
+  }
   const declared = imageNames(service);
   const recorded = Object.keys(release.images ?? {}).sort(compareNames);
   if (service.images === undefined ? release.images === undefined : recorded.join(',') === declared.join(',')) return undefined;

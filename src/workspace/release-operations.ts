@@ -163,6 +163,7 @@ export function runRelease(
     const upstream = placeOf(ring).upstream;
     return upstream !== undefined && (upstream.movedFrom ?? []).includes(fromRing) ? upstream.name : fromRing;
   };
+  const named = imageNamesOf(service);
   const applyOne = (on: Ledger, ring: string, times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange => {
     const policy = ringPolicies(model)[ring];
     return request.kind === 'promote'
@@ -170,7 +171,7 @@ export function runRelease(
           ring,
           digest: request.digest,
           ...(request.images === undefined ? {} : { images: request.images }),
-          ...imageNamesOf(service),
+          ...named,
           ...(request.chart === undefined ? {} : { chart: request.chart }),
           ...(promotedChart === undefined ? {} : { promotedChart }),
           fromRing: fromOf(ring, request.fromRing),
@@ -187,6 +188,7 @@ export function runRelease(
             ...(request.toChart === undefined ? {} : { toChart: request.toChart }),
             ...(promotedChart === undefined ? {} : { promotedChart }),
             ...(request.keepChart === true ? { keepChart: true } : {}),
+            ...(named.tagOnlyImages === undefined ? {} : { tagOnlyImages: named.tagOnlyImages }),
             previous: request.previous,
             reason: request.reason,
             by: ctx.by,
@@ -360,7 +362,12 @@ function joinChanges(
   return { ledger, changed: true, summary };
 }
 
-/** `{ imageNames }` of a service with named images (its releases name a digest per image), else nothing. */
-function imageNamesOf(service: ServiceModel): { imageNames?: readonly string[] } {
-  return service.images === undefined ? {} : { imageNames: imageNames(service) };
+/**
+ * `{ imageNames }` of a service with named images (its releases name a digest per image), with
+ * `tagOnlyImages` where its chart reads only a tag for some, else nothing.
+ */
+function imageNamesOf(service: ServiceModel): { imageNames?: readonly string[]; tagOnlyImages?: readonly string[] } {
+  if (service.images === undefined) return {};
+  const tagOnly = service.images.filter((i) => i.tagOnly === true).map((i) => i.name);
+  return { imageNames: imageNames(service), ...(tagOnly.length === 0 ? {} : { tagOnlyImages: tagOnly }) };
 }

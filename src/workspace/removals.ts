@@ -31,6 +31,12 @@ export interface DeletedApplication {
    * @default false
    */
   readonly untilNewSpec?: boolean;
+  /**
+   * Its ApplicationSet keeps what it runs when Argo CD deletes it
+   * (`preserveResourcesOnDeletion`: no resources finalizer), as Argo CD's own installation's does.
+   * @default false
+   */
+  readonly keepsResources?: boolean;
 }
 
 /** Options of {@link assertDeclaredRemovals}. */
@@ -144,21 +150,24 @@ export function undeclaredDeletionProblems(
   apps: readonly DeletedApplication[],
   options: RemovalOptions = {},
 ): Problem[] {
-  const groups = new Map<string, { cause: Cause; names: string[] }>();
+  const groups = new Map<string, { cause: Cause; names: string[]; keep: boolean }>();
   for (const app of apps) {
     if (removalAllowed(model, app, options)) continue;
     const cause = causeOf(model, app);
-    const key = `${cause.why}\u0000${cause.fix}`;
-    const group = groups.get(key) ?? { cause, names: [] };
+    const keep = app.keepsResources === true;
+    const key = `${cause.why}\u0000${cause.fix}\u0000${keep}`;
+    const group = groups.get(key) ?? { cause, names: [], keep };
     group.names.push(app.name);
     groups.set(key, group);
   }
-  return [...groups.values()].map(({ cause, names }) =>
+  return [...groups.values()].map(({ cause, names, keep }) =>
     problem('CG141', {
       ...(cause.constructPath ? { constructPath: cause.constructPath } : {}),
       message:
         `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
-        `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`,
+        (keep
+          ? `Argo CD would keep what ${names.length === 1 ? 'it runs' : 'they run'} (${names.length === 1 ? 'its' : 'their'} ApplicationSet preserves resources on deletion), which nothing would manage any more (Argo CD's own installation would stop managing itself).`
+          : `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`),
       fix: `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
     }),
   );
@@ -183,6 +192,7 @@ export function assertDeclaredRemovals(
     ...(untilNewSpec ? { untilNewSpec } : {}),
     ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
     ...(movedTo !== undefined ? { movedTo } : {}),
+    ...(app.metadata.finalizers.length === 0 ? { keepsResources: true } : {}),
   }));
   const problems = undeclaredDeletionProblems(model, deleted, options);
   if (problems.length === 0) return;

@@ -20,7 +20,7 @@ const NONPROD = 'environments/nonprod/aws/hub/argo-cd';
 const PROD = 'environments/prod/aws/hub/argo-cd';
 
 const PROGRAM = `
-const { Cloud, Cluster, ClusterCredentials, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, SelfManagedArgoCd, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const { Cloud, Cluster, ClusterCredentials, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, SelfManagedArgoCd, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 
 const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });
 const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
@@ -37,7 +37,13 @@ const homes = [nonprod, prod].map((env) => {
 });
 new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
 new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(24)), Gate.approval()] });
-new SelfManagedArgoCd(platform, 'argo-cd', {
+new Service(platform, 'web', {
+  image: { repository: 'registry.example.com/shop/web' },
+  initialDigest: ${JSON.stringify(`sha256:${'0'.repeat(64)}`)},
+  workload: Workload.ociChart({ repoURL: 'oci://registry.example.com/charts/web', version: '1.0.0' }),
+}).deployTo([nonprod, prod]);
+// NO_ARGOCD=1: the program no longer manages Argo CD
+if (process.env.NO_ARGOCD !== '1') new SelfManagedArgoCd(platform, 'argo-cd', {
   chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.1.4' }),
   runsOn: homes,
   initialVersion: ${JSON.stringify(V320)},
@@ -86,7 +92,7 @@ describe('Argo CD managing itself, through the CLI', () => {
 
   test('an upgrade moves ring by ring: nonprod first, prod after its soak with an approval, and rolls back chart and image together', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
-    expect(await versions()).toEqual({
+    expect(await versions()).toMatchObject({
       'argo-cd-nonprod-aws-hub': 'nonprod-addon-argo-cd 9.1.4',
       'argo-cd-prod-aws-hub': 'prod-addon-argo-cd 9.1.4',
     });
@@ -105,6 +111,23 @@ describe('Argo CD managing itself, through the CLI', () => {
       'alice',
     ]);
     expect([first.code, first.stderr]).toEqual([1, expect.stringContaining('CG6')]);
+    // A bare digest is refused: Argo CD's chart reads only a tag, and would not deploy it.
+    const bare = await cli([
+      'promote',
+      'argo-cd',
+      '--ring',
+      'nonprod',
+      '--chart-version',
+      '9.1.5',
+      '--digest',
+      `argocd=sha256:${'a'.repeat(64)}`,
+      '--by',
+      'alice',
+    ]);
+    expect([bare.code, bare.stderr]).toEqual([
+      1,
+      expect.stringContaining('is a bare digest, but the chart reads only a tag for image "argocd"'),
+    ]);
     // A plain tag is refused where only digests are.
     const tag = await cli([
       'promote',
@@ -134,7 +157,7 @@ describe('Argo CD managing itself, through the CLI', () => {
       '--publish',
     ]);
     expect({ code: upgrade.code, stderr: upgrade.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(await versions()).toEqual({
+    expect(await versions()).toMatchObject({
       'argo-cd-nonprod-aws-hub': 'nonprod-addon-argo-cd 9.1.5',
       'argo-cd-prod-aws-hub': 'prod-addon-argo-cd 9.1.4',
     });
@@ -161,7 +184,7 @@ describe('Argo CD managing itself, through the CLI', () => {
       LATER,
     );
     expect({ code: prod.code, stderr: prod.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(await versions()).toEqual({
+    expect(await versions()).toMatchObject({
       'argo-cd-nonprod-aws-hub': 'nonprod-addon-argo-cd 9.1.5',
       'argo-cd-prod-aws-hub': 'prod-addon-argo-cd 9.1.5',
     });
@@ -202,5 +225,14 @@ describe('Argo CD managing itself, through the CLI', () => {
       'destination     https://kubernetes.default.svc/argocd (server/namespace: the cluster it runs on, registered as aws-hub)',
     );
     expect(explain.stdout).toContain('timeout.reconciliation');
+  });
+
+  test('the program no longer managing Argo CD is a removal to declare, which keeps Argo CD running', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    const gone = await runCli(['synth'], { out: a, now: T0, app, env: { NO_ARGOCD: '1' } });
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('CG141 The write would delete 2 Applications argo-cd-nonprod-aws-hub, argo-cd-prod-aws-hub');
+    expect(gone.stderr).toContain('Argo CD would keep what they run (their ApplicationSet preserves resources on deletion)');
+    expect(sandbox.status(a)).toEqual([]);
   });
 });

@@ -276,8 +276,8 @@ describe('examples/kustomize-platform', () => {
     expect(shown(`${PROD_AZURE}/storefront/kustomization.yaml`)).toBe(tree.content(`${PROD_AZURE}/storefront/kustomization.yaml`));
     expect(shown('projects/prod-addon-otel-collector.yaml')).toBe(tree.content('projects/prod-addon-otel-collector.yaml'));
     for (const file of [
-      `${PROD_AZURE}/argo-cd/values.yaml`,
-      `${PROD_AZURE}/argo-cd/baseline/externalsecret-cluster-prod-aws-eu-central-1-01.yaml`,
+      'environments/prod/aws/eu-central-1-01/argo-cd/values.yaml',
+      'environments/prod/aws/eu-central-1-01/argo-cd/baseline/externalsecret-cluster-prod-azure-westeurope-01.yaml',
     ]) {
       expect(shown(file)).toBe(tree.content(file));
     }

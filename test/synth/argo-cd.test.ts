@@ -27,9 +27,22 @@ import { validateKubeObject } from '../support/kube-models';
 import { linesOf, newPlatform, problemsOf } from '../support/platform';
 
 const PINNED = `v3.2.0@sha256:${'b'.repeat(64)}`;
-const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAj\n-----END CERTIFICATE-----\n').toString(
-  'base64',
-);
+/** A CA certificate (self-signed, P-256), base64 PEM as a kubeconfig holds it. */
+const CA = Buffer.from(
+  [
+    '-----BEGIN CERTIFICATE-----',
+    'MIIBfzCCASWgAwIBAgIURZPnUZccoXJcSBvG3iZhXwK/bJgwCgYIKoZIzj0EAwIw',
+    'FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjEyMDUxMDE4NDRaFw0zNjEyMDIx',
+    'MDE4NDRaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO',
+    'PQMBBwNCAASsuCaYm6geJbTqhZ19pxbkHmQxowFSe1n6HI72rYnbGvfyrJC03QCW',
+    'Q+miF2An1ds5bqJ4UiOhrKp6Mp2Q+6qSo1MwUTAdBgNVHQ4EFgQUhrpsdY8ZgI4d',
+    'ZM92cRw+xtwiK5wwHwYDVR0jBBgwFoAUhrpsdY8ZgI4dZM92cRw+xtwiK5wwDwYD',
+    'VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiBLpGx4TjOj3pURIIBHOXZZ',
+    '34DkO+bbWE2vMMN8sIl+4AIhAIUnHXwUdylXPwbap2r+xm4H1ZtCEd8Cwn7UmBTf',
+    'pfuA',
+    '-----END CERTIFICATE-----',
+  ].join('\n') + '\n',
+).toString('base64');
 const NONPROD_HOME = 'environments/nonprod/azure/westeurope-01/argo-cd';
 const PROD_HOME = 'environments/prod/azure/westeurope-01/argo-cd';
 const chart = (): Workload =>
@@ -116,6 +129,8 @@ describe('SelfManagedArgoCd', () => {
       'projects/prod-addon-argo-cd.yaml',
     ]);
     const set = yamlOf(tree, 'applicationsets/prod/addons-prod-argo-cd.yaml');
+    // Deleting its Application (a removal) never uninstalls Argo CD.
+    expect(set.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     expect(set.spec.generators[0].git.files).toEqual([{ path: 'environments/prod/*/*/argo-cd/release.yaml' }]);
     const spec = set.spec.template.spec;
     expect(spec.project).toBe('prod-addon-argo-cd');
@@ -301,7 +316,7 @@ describe('SelfManagedArgoCd refuses', () => {
     const lines = linesOf(() => withArgoCd(f).platform.snapshot());
     expect(lines).toEqual([
       '[platform/nonprod/eu-central-1-01] CG149 Cluster nonprod/aws/eu-central-1-01 is managed by control plane nonprod, whose Argo CD argo-cd registers its clusters, but it has no credentials.',
-      '[platform/prod/eu-central-1-01] CG149 Cluster prod/aws/eu-central-1-01 gives credentials that are not a ClusterCredentials: a literal token or config is refused, as everyone who can read the GitOps repository could read it.',
+      '[platform/prod/eu-central-1-01] CG149 Cluster prod/aws/eu-central-1-01 gives credentials that are not made by ClusterCredentials: a literal token or config is refused, as everyone who can read the GitOps repository could read it.',
     ]);
     // The token is never repeated.
     expect(lines.join('\n')).not.toContain('eyJ');
@@ -311,7 +326,8 @@ describe('SelfManagedArgoCd refuses', () => {
     const serverLines = linesOf(() => withArgoCd(noServer).platform.snapshot());
     expect(serverLines[0]).toContain('CG149 Cluster nonprod/aws/eu-central-1-01 is managed by control plane nonprod');
     expect(serverLines[0]).toContain('but it has no server.');
-    expect(serverLines[1]).toContain('CG149 Cluster prod/aws/eu-central-1-01 gives server');
+    expect(serverLines[1]).toContain('CG149 Cluster prod/aws/eu-central-1-01 gives a server that holds a user or password');
+    expect(serverLines.join('\n')).not.toContain('hunter2');
     expect(serverLines).toHaveLength(2);
   });
 
@@ -347,31 +363,163 @@ describe('SelfManagedArgoCd refuses', () => {
     ]);
   });
 
-  test('values that set what the program declares, groups that would rewrite the RBAC policy, two clusters of one control plane', () => {
+  test('values that set what the program declares, from any layer; groups and role names that would rewrite the RBAC policy; two clusters of one control plane', () => {
     const f = fleet();
-    const lines = linesOf(() =>
-      withArgoCd(f, {
-        runsOn: [f.homes[0], f.others[0], f.homes[1]],
-        admins: ['ops, role:admin\np, evil, *, *, */*, allow'],
-        values: { configs: { clusterCredentials: { x: { server: 'https://x' } }, secret: { argocdServerAdminPassword: 'x' } } },
-      }).platform.snapshot(),
-    );
+    const argoCd = new SelfManagedArgoCd(f.platform, 'argo-cd', {
+      chart: chart(),
+      runsOn: [f.homes[0], f.others[0], f.homes[1]],
+      initialVersion: PINNED,
+      admins: ['ops, role:admin\np, evil, *, *, */*, allow'],
+      values: { configs: { clusterCredentials: { x: { name: 'x' } } } },
+    });
+    argoCd.valuesOn(f.prod, { configs: { repositories: { r: { url: 'https://git.example.com/x.git' } } } });
+    const lines = linesOf(() => f.platform.snapshot());
     expect(lines).toEqual(
       expect.arrayContaining([
         '[platform/argo-cd] CG149 runsOn names two clusters of control plane nonprod: nonprod/azure/westeurope-01 and nonprod/aws/eu-central-1-01; one Argo CD runs per control plane.',
-        '[platform/argo-cd] CG149 values set configs.clusterCredentials, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).',
-        '[platform/argo-cd] CG149 values set configs.secret, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).',
-        expect.stringContaining(
-          '[platform/argo-cd] CG149 admins names the group "ops, role:admin\\np, evil, *, *, */*, allow", which cannot be written into Argo CD\'s RBAC policy',
-        ),
+        "[platform/argo-cd] CG149 Service argo-cd sets configs.clusterCredentials of Argo CD's chart, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).",
+        "[platform/argo-cd] CG149 Service argo-cd × Environment prod sets configs.repositories of Argo CD's chart, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).",
+        expect.stringContaining("[platform/argo-cd] CG149 admins is not a list of group names Argo CD's RBAC policy (policy.csv) can hold"),
       ]),
     );
+    // A cluster's values reach Argo CD's too.
+    const g = fleet();
+    (g.homes[1] as unknown as { values: unknown }).values = { configs: { secret: { createSecret: false } } };
+    expect(linesOf(() => withArgoCd(g).platform.snapshot())).toEqual([
+      "[platform/prod/westeurope-01] CG149 Cluster prod/azure/westeurope-01 sets configs.secret of Argo CD's chart, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).",
+    ]);
+    // Role names and groups of every environment are checked where they are declared, self-managed or not.
     const roles = newPlatform();
-    const env = new Environment(roles, 'dev', { roles: [{ name: 'dev', policies: [], groups: ['devs,admins'] }] });
-    const home = new Cluster(env, 'c1', { cloud: new Cloud(roles, 'aws'), region: 'eu-central-1' });
-    new SelfManagedArgoCd(roles, 'argo-cd', { chart: chart(), runsOn: [home], initialVersion: PINNED });
+    new Environment(roles, 'dev', {
+      roles: [
+        { name: 'dev\ng, everyone, role:admin', policies: [], groups: ['devs'] },
+        { name: 'ops', policies: [], groups: ['devs,admins'] },
+      ],
+    });
     expect(linesOf(() => roles.snapshot())).toEqual([
-      expect.stringContaining('[platform/dev] CG149 role dev names the group "devs,admins"'),
+      '[platform/dev] CG150 roles[0] has the name "dev\\ng, everyone, role:admin", which Argo CD does not accept for a project role.',
+      '[platform/dev] CG150 roles[1].groups is not a list of group names an RBAC policy can hold (one line of text each, without commas, quotes or "#", nor spaces around it).',
+    ]);
+    // A string where a list goes is said so, not a crash.
+    const h = fleet();
+    expect(linesOf(() => withArgoCd(h, { admins: 'platform-admins' as unknown as string[] }).platform.snapshot())).toEqual([
+      expect.stringContaining("[platform/argo-cd] CG149 admins is not a list of group names Argo CD's RBAC policy (policy.csv) can hold"),
+    ]);
+  });
+
+  test('a secret inside the YAML of its settings (oidc.config, dex.config), but not a reference to its Secret', () => {
+    const f = fleet();
+    withArgoCd(f, {
+      values: {
+        configs: {
+          cm: {
+            'oidc.config': 'name: Okta\nissuer: https://example.okta.com\nclientID: argocd\nclientSecret: q8Z~s3cr3tV4lu3-xyz\n',
+            'dex.config':
+              'connectors:\n  - type: github\n    id: github\n    config:\n      clientID: abc\n      clientSecret: $dex.github.clientSecret\n',
+          },
+        },
+      },
+    });
+    const lines = linesOf(() => f.platform.snapshot());
+    expect(lines).toEqual([
+      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."oidc.config", whose YAML holds "clientSecret" as a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
+    ]);
+    expect(lines.join('\n')).not.toContain('s3cr3t');
+  });
+
+  test('servers that are not another cluster, or are given twice; labels a Secret cannot carry, on any cluster it registers', () => {
+    const f = fleet();
+    (f.others[0] as unknown as { server: string }).server = 'https://admin:hunter2@nonprod.eks.example.com';
+    (f.others[1] as unknown as { server: string }).server = 'https://kubernetes.default.svc:443';
+    (f.homes[0] as unknown as { labels: unknown }).labels = { 'Bad Key!': 'x' };
+    const lines = linesOf(() => withArgoCd(f).platform.snapshot());
+    expect(lines).toEqual([
+      '[platform/nonprod/westeurope-01] CG149 Cluster nonprod/azure/westeurope-01 has labels its cluster Secret cannot carry (not Kubernetes labels): "Bad Key!".',
+      '[platform/nonprod/eu-central-1-01] CG149 Cluster nonprod/aws/eu-central-1-01 gives a server that holds a user or password, which would be committed to the GitOps repository.',
+      "[platform/prod/eu-central-1-01] CG149 Cluster prod/aws/eu-central-1-01 gives a server that names the cluster Argo CD runs on (in-cluster), not the cluster's own API server.",
+    ]);
+    expect(lines.join('\n')).not.toContain('hunter2');
+    const twice = fleet();
+    const env = twice.prod;
+    new Cluster(env, 'eu-central-1-02', {
+      cloud: twice.others[1]!.cloud,
+      region: 'eu-central-1',
+      server: 'https://PROD.eks.example.com:443/',
+      credentials: defaultCredentials('prod'),
+    });
+    expect(linesOf(() => withArgoCd(twice).platform.snapshot())).toEqual([
+      '[platform/prod/eu-central-1-02] CG149 Clusters prod/aws/eu-central-1-01 and prod/aws/eu-central-1-02 of control plane prod have the same server: Argo CD knows a cluster by its server, so their Applications would land on one cluster.',
+    ]);
+  });
+
+  test("credentials not made by ClusterCredentials, secrets in a plugin's arguments, a CA that carries more than certificates", () => {
+    const forged = Object.assign(Object.create(ClusterCredentials.prototype), {
+      spec: {
+        kind: 'external-secret',
+        store: { name: 'v', kind: 'ClusterSecretStore' },
+        config: { key: 'k', password: 'p4ss' },
+        refreshInterval: '1h',
+      },
+    });
+    const derKey = Buffer.concat([
+      Buffer.from(Buffer.from(CA, 'base64').toString('latin1'), 'latin1'),
+      Buffer.from([0x30, 0x82, 0x04, 0xa4, 0x02, 0x01]),
+    ]);
+    const f = fleet((env) =>
+      env === 'prod'
+        ? (forged as ClusterCredentials)
+        : ClusterCredentials.exec({
+            command: 'kubelogin',
+            args: [
+              'get-token',
+              '--login',
+              'spn',
+              '--client-secret',
+              'hunter2',
+              '--token=abc',
+              '--server-id',
+              '6dae42f8-4368-4678-94ff-3960e28e3630',
+            ],
+            apiVersion: 'client.authentication.k8s.io/v1beta1 # x',
+            caData: derKey.toString('base64'),
+          }),
+    );
+    const lines = linesOf(() => withArgoCd(f).platform.snapshot());
+    expect(lines).toEqual([
+      '[platform/nonprod/eu-central-1-01] CG149 exec apiVersion is not one of client.authentication.k8s.io/v1, client.authentication.k8s.io/v1beta1.',
+      "[platform/nonprod/eu-central-1-01] CG120 exec args[4] is a literal value of the flag --client-secret, which names a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
+      "[platform/nonprod/eu-central-1-01] CG120 exec args[5] gives the flag --token a literal value, and the flag names a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
+      '[platform/nonprod/eu-central-1-01] CG149 caData is not only base64-encoded PEM certificates (-----BEGIN CERTIFICATE-----): it takes the cluster CA certificate only, which is public.',
+      '[platform/prod/eu-central-1-01] CG149 Cluster prod/aws/eu-central-1-01 gives credentials that are not made by ClusterCredentials: a literal token or config is refused, as everyone who can read the GitOps repository could read it.',
+    ]);
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
+
+  test('repository credentials that are not references to a store', () => {
+    const f = fleet();
+    withArgoCd(f, {
+      repositoryCredentials: {
+        store: { name: '' },
+        password: 'ghp_0123456789abcdefABCDEF0123456789abcd' as unknown as { key: string },
+        username: { key: '' },
+        refreshInterval: 'soon',
+      },
+    });
+    const lines = linesOf(() => f.platform.snapshot());
+    expect(lines).toEqual([
+      '[platform/argo-cd] CG149 repositoryCredentials.store.name is missing or not one line of text.',
+      '[platform/argo-cd] CG149 repositoryCredentials.username.key is missing or not one line of text.',
+      '[platform/argo-cd] CG149 repositoryCredentials.password is not a reference ({ key, property }) to a value in the store: a literal is refused, everyone who can read the GitOps repository could read it.',
+      '[platform/argo-cd] CG149 repositoryCredentials.refreshInterval is not a Go duration (e.g. 1h, 15m).',
+    ]);
+    expect(lines.join('\n')).not.toContain('ghp_');
+  });
+
+  test("a bare digest for Argo CD's image, which its chart would not deploy", () => {
+    const f = fleet();
+    withArgoCd(f, { initialVersion: `sha256:${'b'.repeat(64)}` });
+    expect(linesOf(() => f.platform.snapshot())).toEqual([
+      '[platform/argo-cd] CG115 images.argocd.initialDigest "sha256:bbbbbbbb" is a bare digest, but the chart reads only a tag for image argocd (global.image.tag) and would not deploy it.',
     ]);
   });
 

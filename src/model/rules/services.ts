@@ -5,7 +5,7 @@
 import { Problem, problem } from '../../core/errors';
 import { PASSWORD_PROBLEM, redactUrl, repoUrlProblem } from '../names';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../platform-model';
-import { isPinned, isSemVer, isTag, ringPolicies } from '../versions';
+import { isDigest, isPinned, isSemVer, isTag, ringPolicies, shortDigest } from '../versions';
 
 /**
  * Services that share a name (CG135), lack (CG106) or misspell (CG109, CG145) their chart's
@@ -44,6 +44,16 @@ function problemsOfInitialReleases(model: PlatformModel): Problem[] {
   for (const s of model.services) {
     if (s.source.kind === 'helm' && s.source.origin === undefined && !s.source.repoURL) {
       problems.push(problem('CG106', { constructPath: s.path, message: `Service "${s.name}" has no application repository.` }));
+    }
+    for (const i of s.images ?? []) {
+      if (i.tagOnly !== true || i.initialDigest === undefined || !isDigest(i.initialDigest)) continue;
+      problems.push(
+        problem('CG115', {
+          constructPath: s.path,
+          message: `images.${i.name}.initialDigest "${shortDigest(i.initialDigest)}" is a bare digest, but the chart reads only a tag for image ${i.name} (${i.valuesKey}.tag) and would not deploy it.`,
+          fix: 'Give the tag pinned by that digest, <tag>@sha256:… (the initialVersion of a SelfManagedArgoCd).',
+        }),
+      );
     }
     const initials: [string, string | undefined][] =
       s.images === undefined

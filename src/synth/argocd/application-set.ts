@@ -188,6 +188,8 @@ function applicationSet(
     spec: {
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
+      // Argo CD's own installation outlives its Application: deleting it never uninstalls Argo CD.
+      ...(s?.addon?.argoCd ? { syncPolicy: { preserveResourcesOnDeletion: true } } : {}),
       generators: [
         {
           git: {
