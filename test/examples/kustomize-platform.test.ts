@@ -290,9 +290,9 @@ describe('examples/kustomize-platform', () => {
     // Secrets of its two clusters and its repository, per control plane
     expect(objects).toHaveLength(3 * 2 * 4 + 2 * 3);
     expect(argoCd).toHaveLength(6);
-    // The ExternalSecret is not a Kubernetes kind; its shape is checked in test/synth/argo-cd.test.ts.
-    for (const p of objects.filter((x) => yamlOf(tree, x).kind !== 'ExternalSecret'))
-      expect(validateKubeObject(yamlOf(tree, p))).toEqual([]);
+    // Argo CD's Secrets, and the ExternalSecret that makes one, too.
+    expect(argoCd.map((p) => yamlOf(tree, p).kind).sort()).toEqual(['ExternalSecret', 'Secret', 'Secret', 'Secret', 'Secret', 'Secret']);
+    for (const p of objects) expect(validateKubeObject(yamlOf(tree, p))).toEqual([]);
   });
 
   describeWithArgoCdSchemas('against the Argo CD CRDs', loadArgoCdSchemas(), (validate) => {

@@ -295,6 +295,10 @@ describe('SelfManagedArgoCd', () => {
       username: '{{ .username }}',
     });
     expect(repo.spec.target.template.metadata.labels['argocd.argoproj.io/secret-type']).toBe('repository');
+    // Both valid to the External Secrets Operator's schema.
+    expect(validateKubeObject(es)).toEqual([]);
+    expect(validateKubeObject(repo)).toEqual([]);
+    expect(validateKubeObject({ ...es, spec: { ...es.spec, refreshInterval: 3600 } })).not.toEqual([]);
   });
 
   describeWithArgoCdSchemas('against the Argo CD CRDs', loadArgoCdSchemas(), (validate) => {
