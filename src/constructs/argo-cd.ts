@@ -26,7 +26,7 @@ import { Environment, isPolicyGroup, isRoleName } from './environment';
 import { platformOf } from './platform-scope';
 import { Duration, Targets } from './ring';
 import { Workload } from './workload';
-import { findLiteralSecrets } from './values-check';
+import { findLiteralSecrets, isSecretKey, looksRandom, secretInString } from './values-check';
 
 /** The image Argo CD's chart runs (`global.image.repository`). */
 export const ARGO_CD_IMAGE = 'quay.io/argoproj/argocd';
@@ -237,7 +237,8 @@ export class SelfManagedArgoCd extends ClusterAddon {
   public generatedValuesOn(cluster: Cluster): { label: string; values: Values } | undefined {
     if (!this.runsOn.includes(cluster)) return undefined;
     const cp = cluster.environment.controlPlane;
-    // Only what a policy line can hold: anything else is reported (CG149, CG150), and nothing is written.
+    // Only what a policy line can hold. A role's group with a comma (an LDAP DN) stays out of the
+    // policy: the role's AppProject binds it all the same. Anything else is reported (CG149, CG150).
     const projectRoles = this.environmentsOf(cp).flatMap((env) =>
       (Array.isArray(env.roles) ? env.roles : [])
         .filter((role) => isRoleName(role?.name))
@@ -391,8 +392,7 @@ function labelProblems(cluster: Cluster): Problem[] {
 }
 
 /** A host that names the cluster Argo CD runs on, whatever cluster it is given for. */
-const IN_CLUSTER_HOST =
-  /^(kubernetes|kubernetes\.default|kubernetes\.default\.svc|.*\.svc|.*\.svc\.cluster\.local|.*\.cluster\.local|localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+const IN_CLUSTER_HOST = /^(kubernetes(\.default(\.svc(\.cluster\.local)?)?)?|localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Why `server` is not the https URL of another cluster's API server (without repeating it), or undefined. */
 function serverProblem(server: unknown): string | undefined {
@@ -406,7 +406,8 @@ function serverProblem(server: unknown): string | undefined {
   if (url.protocol !== 'https:') return 'is not an https URL';
   if (url.username !== '' || url.password !== '') return 'holds a user or password, which would be committed to the GitOps repository';
   if (url.search !== '' || url.hash !== '' || server.includes('?') || server.includes('#')) return 'has a query or fragment';
-  if (IN_CLUSTER_HOST.test(url.hostname)) return "names the cluster Argo CD runs on (in-cluster), not the cluster's own API server";
+  if (IN_CLUSTER_HOST.test(url.hostname.replace(/\.$/, '')))
+    return "names the cluster Argo CD runs on (in-cluster), not the cluster's own API server";
   if (!/^https:\/\/[A-Za-z0-9.[\]:-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/.test(server)) return 'has characters a cluster URL does not';
   return undefined;
 }
@@ -416,55 +417,136 @@ function normalizedServer(server: unknown): string | undefined {
   if (typeof server !== 'string') return undefined;
   try {
     const url = new URL(server);
-    return `${url.protocol}//${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+    return `${url.protocol}//${url.hostname.toLowerCase().replace(/\.$/, '')}:${url.port || '443'}${url.pathname.replace(/\/+$/, '')}`;
   } catch {
     return undefined;
   }
 }
 
+/** The components of Argo CD's chart that run Argo CD's own image (`global.image`, which the release ledger owns). */
+const ARGO_CD_COMPONENTS = ['controller', 'server', 'repoServer', 'applicationSet', 'notifications', 'commitServer', 'redisSecretInit'];
+
 /**
- * CG149 and CG120 for a layer of values that reaches Argo CD's own installation (the platform's,
- * an environment's, a cloud's, a cluster's, its own): settings the program declares itself
- * (clusters, repositories, credentials), and literal secrets inside the YAML of its settings
- * (`configs.cm."oidc.config"`, `dex.config`), where Argo CD takes `$<key>` references to its
- * Secret instead.
+ * CG149, CG113 and CG120 for a layer of values that reaches Argo CD's own installation (the
+ * platform's, an environment's, a cloud's, a cluster's, its own):
+ * - settings the program declares itself (clusters, repositories, credentials), or a Secret of
+ *   Argo CD's made through the chart's `extraObjects` (a cluster or repository outside the model);
+ * - an image of one of Argo CD's components (`server.image`, …): the release ledger owns Argo
+ *   CD's image, one for all of them;
+ * - a literal secret inside a string that holds YAML or JSON (`configs.cm."oidc.config"`,
+ *   `dex.config`, a notifier's settings, a Secret's `config`), where Argo CD takes `$<key>`
+ *   references to its Secret instead.
  */
 export function argoCdLayerProblems(values: Values, constructPath: string, label: string): Problem[] {
-  const configs = (values as Record<string, unknown>).configs;
-  if (!isMap(configs)) return [];
   const problems: Problem[] = [];
-  for (const c of DECLARED_CONFIGS) {
-    if (!Object.hasOwn(configs, c)) continue;
-    problems.push(
-      problem('CG149', {
-        constructPath,
-        message: `${label} sets configs.${c} of Argo CD's chart, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).`,
-        fix: `Declare clusters with server and credentials (ClusterCredentials), and the repository's with repositoryCredentials; remove configs.${c}.`,
-      }),
-    );
-  }
-  const cm = configs.cm;
-  if (!isMap(cm)) return problems;
-  for (const [key, text] of Object.entries(cm)) {
-    if (typeof text !== 'string' || !/[:\n]/.test(text)) continue;
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(text);
-    } catch {
-      continue;
-    }
-    if (parsed === null || typeof parsed !== 'object') continue;
-    for (const found of findLiteralSecrets({ [key]: withoutReferences(parsed) } as Values)) {
-      problems.push(
-        problem('CG120', {
-          constructPath,
-          message: `${label} sets configs.cm."${key}", whose YAML holds "${found.keyPath.slice(key.length + 1)}" as ${found.what}, and values files are readable by everyone who can read the GitOps repository.`,
-          fix: `Keep the secret in Argo CD's Secret and reference it: clientSecret: $oidc.clientSecret (a key of argocd-secret, or $<secret>:<key>).`,
-        }),
+  const report = (code: 'CG113' | 'CG149', message: string, fix: string): void => {
+    problems.push(problem(code, { constructPath, message, fix }));
+  };
+  const v = values as Record<string, unknown>;
+  const configs = v.configs;
+  if (isMap(configs)) {
+    for (const c of DECLARED_CONFIGS) {
+      if (!Object.hasOwn(configs, c)) continue;
+      report(
+        'CG149',
+        `${label} sets configs.${c} of Argo CD's chart, which the program declares (cluster and repository Secrets, with credentials referenced, never literal).`,
+        `Declare clusters with server and credentials (ClusterCredentials), and the repository's with repositoryCredentials; remove configs.${c}.`,
       );
     }
   }
+  for (const component of ARGO_CD_COMPONENTS) {
+    const c = v[component];
+    if (isMap(c) && Object.hasOwn(c, 'image')) {
+      report(
+        'CG113',
+        `${label} sets ${component}.image of Argo CD's chart: every component runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.`,
+        `Remove ${component}.image; upgrade Argo CD with promote <installation> --digest argocd=<tag>@sha256:… (and --chart-version).`,
+      );
+    }
+  }
+  for (const [i, o] of (Array.isArray(v.extraObjects) ? v.extraObjects : []).entries()) {
+    const labels = isMap(o) && isMap(o.metadata) && isMap(o.metadata.labels) ? o.metadata.labels : {};
+    if (Object.hasOwn(labels, 'argocd.argoproj.io/secret-type')) {
+      report(
+        'CG149',
+        `${label} sets extraObjects[${i}], a Secret of Argo CD's own (argocd.argoproj.io/secret-type): a cluster or repository outside the program, with whatever credentials it holds.`,
+        'Declare the cluster (server, credentials) or the repository credentials in the program instead.',
+      );
+    }
+  }
+  problems.push(...secretsInEmbeddedDocuments(values, constructPath, label));
   return problems;
+}
+
+/** CG120 for literal secrets in the YAML or JSON documents that string values of `values` hold. */
+function secretsInEmbeddedDocuments(values: unknown, constructPath: string, label: string): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      if (!/[\n{]/.test(value) || !/:/.test(value)) return;
+      for (const inner of literalSecretsIn(value)) {
+        problems.push(
+          problem('CG120', {
+            constructPath,
+            message: `${label} sets ${path}, whose ${inner.keyPath === '' ? 'text' : `"${inner.keyPath}"`} is ${inner.what}, and values files are readable by everyone who can read the GitOps repository.`,
+            fix: "Keep the secret in a Secret and reference it: in Argo CD's settings, $<key> of argocd-secret (e.g. clientSecret: $oidc.clientSecret) or $<secret>:<key>.",
+          }),
+        );
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((x, i) => visit(x, `${path}[${i}]`));
+    } else if (isMap(value)) {
+      for (const [k, x] of Object.entries(value)) visit(x, path === '' ? keyName(k) : `${path}.${keyName(k)}`);
+    }
+  };
+  visit(values, '');
+  return problems;
+}
+
+/** A key as a path shows it: quoted when it has a dot (`configs.cm."oidc.config"`). */
+function keyName(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+/**
+ * The literal secrets in a text that holds a YAML or JSON document (nested ones too), with Argo
+ * CD's `$` references left out; and, as Argo CD's parser may read a document this one refuses, or
+ * keep another of two values of one key, every `key: value` line of it too.
+ */
+function literalSecretsIn(text: string): { keyPath: string; what: string }[] {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, { uniqueKeys: false });
+  } catch {
+    parsed = undefined;
+  }
+  const found: { keyPath: string; what: string }[] = [];
+  if (isMap(parsed) || Array.isArray(parsed)) {
+    found.push(
+      ...findLiteralSecrets({ '': withoutReferences(parsed) } as Values).map((f) => ({
+        ...f,
+        keyPath: f.keyPath.replace(/^\.|^\[""\]\.?/, ''),
+      })),
+    );
+    const visit = (value: unknown, path: string): void => {
+      if (typeof value === 'string' && /[\n{]/.test(value) && /:/.test(value))
+        found.push(...literalSecretsIn(value).map((f) => ({ ...f, keyPath: `${path}${f.keyPath === '' ? '' : `.${f.keyPath}`}` })));
+      else if (Array.isArray(value)) value.forEach((x, i) => visit(x, `${path}[${i}]`));
+      else if (isMap(value)) for (const [k, x] of Object.entries(value)) visit(x, path === '' ? k : `${path}.${k}`);
+    };
+    visit(parsed, '');
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:\s*(\S.*?)\s*$/.exec(line);
+    if (m === null) continue;
+    const key = m[1]!;
+    const value = m[2]!.replace(/^["']|["']$/g, '');
+    if (value === '' || value.startsWith('$') || /^[|>][-+]?$/.test(value)) continue;
+    if (!isSecretKey(key) && secretInString(value) === undefined && !looksRandom(value)) continue;
+    if (found.some((f) => f.keyPath === key || f.keyPath.endsWith(`.${key}`))) continue;
+    found.push({ keyPath: key, what: 'a literal string; the key names a secret or the value looks like one' });
+  }
+  return found;
 }
 
 /** `value` with Argo CD's references to its Secrets (`$key`, `$secret:key`) left out: they are no literal. */

@@ -136,7 +136,7 @@ export class ClusterCredentials {
       for (const [name, value] of Object.entries(env as Record<string, string>)) {
         if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name))
           problems.push(credentialsProblem('exec env has a name that is not an environment variable name.'));
-        else if (!isSecretKey(name) && (looksRandom(value) || secretInString(value) !== undefined)) {
+        else if (!isSecretKey(name) && looksSecret(value)) {
           problems.push(secretProblem(`exec env ${name} is set to a literal string that looks like a key or token`));
         }
       }
@@ -264,7 +264,20 @@ function requiredText(value: unknown, field: string, pattern = /^[^\n\r]{1,1024}
     : [credentialsProblem(`${field} is missing or not one line of text.`)];
 }
 
-/** Arguments that carry a secret: the value of a flag naming one (`--client-secret X`, `--token=X`), or one that looks like a key. */
+/** A JSON Web Token: three base64url parts joined by dots. */
+const JWT = /^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/;
+
+/** A flag of a credential plugin that takes a secret: one whose name names a secret, `--jwt`, `--pat`, `-p`. */
+function isSecretFlag(name: string): boolean {
+  return isSecretKey(name) || /^(p|jwt|pat|pw)$/i.test(name);
+}
+
+/** Whether a plain value (no key to go by) looks like a secret: a token, a JWT, a key, a URL with a password. */
+function looksSecret(value: string): boolean {
+  return looksRandom(value) || JWT.test(value) || secretInString(value) !== undefined;
+}
+
+/** Arguments that carry a secret: the value of a flag naming one (`--client-secret X`, `--token=X`, `-p X`), or one that looks like a key. */
 function argumentProblems(args: readonly string[]): Problem[] {
   const problems: Problem[] = [];
   for (const [i, arg] of args.entries()) {
@@ -274,11 +287,14 @@ function argumentProblems(args: readonly string[]): Problem[] {
     }
     const flag = /^--?([A-Za-z][A-Za-z0-9_-]*)(=(.*))?$/.exec(arg);
     const previous = i > 0 ? /^--?([A-Za-z][A-Za-z0-9_-]*)$/.exec(args[i - 1]!) : null;
-    if (flag?.[3] !== undefined && flag[3] !== '' && isSecretKey(flag[1]!)) {
-      problems.push(secretProblem(`exec args[${i}] gives the flag --${flag[1]} a literal value, and the flag names a secret`));
-    } else if (flag === null && previous !== null && isSecretKey(previous[1]!)) {
-      problems.push(secretProblem(`exec args[${i}] is a literal value of the flag --${previous[1]}, which names a secret`));
-    } else if (looksRandom(flag?.[3] ?? arg) || secretInString(arg) !== undefined) {
+    if (flag?.[3] !== undefined && flag[3] !== '' && isSecretFlag(flag[1]!)) {
+      problems.push(
+        secretProblem(`exec args[${i}] gives the flag ${arg.slice(0, arg.indexOf('='))} a literal value, and the flag takes a secret`),
+      );
+    } else if (previous !== null && isSecretFlag(previous[1]!)) {
+      // Whatever follows a flag that takes a secret is its value, even when it starts with "-".
+      problems.push(secretProblem(`exec args[${i}] is a literal value of the flag ${args[i - 1]}, which takes a secret`));
+    } else if (looksSecret(flag?.[3] ?? arg)) {
       problems.push(secretProblem(`exec args[${i}] is a literal string that looks like a key or token`));
     }
   }

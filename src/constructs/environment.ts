@@ -115,21 +115,19 @@ export class Environment extends Construct {
     }
     problems.push(
       ...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path),
-      ...roleProblems(props.roles, this.node.path),
+      ...roleProblems(props.roles, this.node.path, this.name),
     );
     platformOf(this).report(problems);
   }
 }
 
-/** A role name as Argo CD accepts it in an AppProject. */
-const ROLE_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$/;
-
 /**
- * CG150 for roles an AppProject or an RBAC policy cannot hold: a name Argo CD refuses, groups or
- * policies that are not lists of strings, a group that would change the lines of an RBAC policy
- * (`g, <group>, proj:<env>:<role>`).
+ * CG150 for roles an AppProject cannot hold: a name Argo CD refuses, policies that are not the
+ * project role's own (Argo CD's form `p, proj:<project>:<role>, <resource>, <action>,
+ * <project>/<object>, allow|deny`: a line of another form would reach Argo CD's enforcer), groups
+ * that are not one line of text each.
  */
-function roleProblems(roles: unknown, constructPath: string): Problem[] {
+function roleProblems(roles: unknown, constructPath: string, project: string): Problem[] {
   const report = (message: string, fix: string): Problem => problem('CG150', { constructPath, message, fix });
   if (roles === undefined) return [];
   if (!Array.isArray(roles))
@@ -144,19 +142,23 @@ function roleProblems(roles: unknown, constructPath: string): Problem[] {
           'Name it with letters, digits, "-" and "_", starting and ending with a letter or digit, e.g. deployers.',
         ),
       );
+      continue;
     }
+    const example = `p, proj:${project}:${r.name}, applications, sync, ${project}/*, allow`;
     if (!Array.isArray(r.policies) || !r.policies.every((p) => typeof p === 'string')) {
-      problems.push(
-        report(
-          `roles[${i}].policies is not a list of strings.`,
-          "Give policies: ['p, proj:<env>:<role>, applications, sync, <env>/*, allow'].",
-        ),
-      );
+      problems.push(report(`roles[${i}].policies is not a list of strings.`, `Give policies: ['${example}'].`));
+    } else {
+      for (const [j, policy] of r.policies.entries()) {
+        const why = policyProblem(policy as string, project, r.name as string);
+        if (why !== undefined) {
+          problems.push(report(`roles[${i}].policies[${j}] ${why}.`, `Write each policy as Argo CD takes a project role's: '${example}'.`));
+        }
+      }
     }
-    if (r.groups !== undefined && (!Array.isArray(r.groups) || !r.groups.every(isPolicyGroup))) {
+    if (r.groups !== undefined && (!Array.isArray(r.groups) || !r.groups.every(isGroupName))) {
       problems.push(
         report(
-          `roles[${i}].groups is not a list of group names an RBAC policy can hold (one line of text each, without commas, quotes or "#", nor spaces around it).`,
+          `roles[${i}].groups is not a list of group names (one line of text each, without spaces around it).`,
           'Give the groups as the identity provider names them, e.g. groups: ["payments-oncall"].',
         ),
       );
@@ -165,10 +167,39 @@ function roleProblems(roles: unknown, constructPath: string): Problem[] {
   return problems;
 }
 
-/** Whether `group` can stand as one field of a line of Argo CD's RBAC policy (policy.csv). */
-export function isPolicyGroup(group: unknown): boolean {
-  return typeof group === 'string' && group !== '' && group.trim() === group && !/[,\n\r#"]/.test(group) && group.length <= 256;
+/**
+ * Why a policy of role `role` of project `project` is not one Argo CD takes for a project role
+ * (as Argo CD checks them), or undefined.
+ */
+function policyProblem(policy: string, project: string, role: string): string | undefined {
+  if (/[\r\n]/.test(policy)) return 'is more than one line';
+  const parts = policy.split(',').map((p) => p.trim());
+  if (parts.length !== 6 || parts[0] !== 'p') return "is not of the form 'p, <subject>, <resource>, <action>, <object>, <effect>'";
+  if (parts[1] !== `proj:${project}:${role}`)
+    return `has the subject ${JSON.stringify(parts[1])}, not the role's own, proj:${project}:${role}`;
+  if (!/^[A-Za-z*-]+$/.test(parts[2]!) || !/^[A-Za-z0-9*/_.-]+$/.test(parts[3]!)) return 'has a resource or an action that is not a word';
+  const object = new RegExp(`^${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[*\\w.-]+(/[*\\w.-]+)?$`);
+  if (!object.test(parts[4]!))
+    return `has the object ${JSON.stringify(parts[4])}, which is not one of the project's, ${project}/<application>`;
+  if (parts[5] !== 'allow' && parts[5] !== 'deny') return 'has an effect other than allow or deny';
+  return undefined;
 }
+
+/** Whether `group` is one line of text, as an AppProject role's groups hold them. */
+function isGroupName(group: unknown): boolean {
+  return typeof group === 'string' && group !== '' && group.trim() === group && !/[\r\n]/.test(group) && group.length <= 1024;
+}
+
+/**
+ * Whether `group` can also stand as one field of a line of Argo CD's RBAC policy (policy.csv):
+ * a group name without commas or quotes.
+ */
+export function isPolicyGroup(group: unknown): boolean {
+  return isGroupName(group) && !/[,"]/.test(group as string);
+}
+
+/** A role name as Argo CD accepts it in an AppProject. */
+const ROLE_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,62}[a-zA-Z0-9])?$/;
 
 /** Whether `name` is a project role name Argo CD accepts (and an RBAC policy line can hold). */
 export function isRoleName(name: unknown): boolean {

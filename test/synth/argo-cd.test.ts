@@ -397,12 +397,15 @@ describe('SelfManagedArgoCd refuses', () => {
     new Environment(roles, 'dev', {
       roles: [
         { name: 'dev\ng, everyone, role:admin', policies: [], groups: ['devs'] },
-        { name: 'ops', policies: [], groups: ['devs,admins'] },
+        { name: 'ops', policies: [], groups: ['devs\nadmins'] },
+        { name: 'sre', policies: ['g, devs, role:admin'], groups: ['C# Developers', 'cn=sre,ou=groups,dc=example,dc=org'] },
       ],
     });
     expect(linesOf(() => roles.snapshot())).toEqual([
       '[platform/dev] CG150 roles[0] has the name "dev\\ng, everyone, role:admin", which Argo CD does not accept for a project role.',
-      '[platform/dev] CG150 roles[1].groups is not a list of group names an RBAC policy can hold (one line of text each, without commas, quotes or "#", nor spaces around it).',
+      '[platform/dev] CG150 roles[1].groups is not a list of group names (one line of text each, without spaces around it).',
+      // A policy line of another form would reach Argo CD's enforcer with the project's.
+      "[platform/dev] CG150 roles[2].policies[0] is not of the form 'p, <subject>, <resource>, <action>, <object>, <effect>'.",
     ]);
     // A string where a list goes is said so, not a crash.
     const h = fleet();
@@ -426,7 +429,7 @@ describe('SelfManagedArgoCd refuses', () => {
     });
     const lines = linesOf(() => f.platform.snapshot());
     expect(lines).toEqual([
-      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."oidc.config", whose YAML holds "clientSecret" as a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
+      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."oidc.config", whose "clientSecret" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
     ]);
     expect(lines.join('\n')).not.toContain('s3cr3t');
   });
@@ -491,8 +494,8 @@ describe('SelfManagedArgoCd refuses', () => {
     const lines = linesOf(() => withArgoCd(f).platform.snapshot());
     expect(lines).toEqual([
       '[platform/nonprod/eu-central-1-01] CG149 exec apiVersion is not one of client.authentication.k8s.io/v1, client.authentication.k8s.io/v1beta1.',
-      "[platform/nonprod/eu-central-1-01] CG120 exec args[4] is a literal value of the flag --client-secret, which names a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
-      "[platform/nonprod/eu-central-1-01] CG120 exec args[5] gives the flag --token a literal value, and the flag names a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
+      "[platform/nonprod/eu-central-1-01] CG120 exec args[4] is a literal value of the flag --client-secret, which takes a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
+      "[platform/nonprod/eu-central-1-01] CG120 exec args[5] gives the flag --token a literal value, and the flag takes a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
       '[platform/nonprod/eu-central-1-01] CG149 caData is not only base64-encoded PEM certificates (-----BEGIN CERTIFICATE-----): it takes the cluster CA certificate only, which is public.',
       '[platform/prod/eu-central-1-01] CG149 Cluster prod/aws/eu-central-1-01 gives credentials that are not made by ClusterCredentials: a literal token or config is refused, as everyone who can read the GitOps repository could read it.',
     ]);
@@ -524,6 +527,70 @@ describe('SelfManagedArgoCd refuses', () => {
     withArgoCd(f, { initialVersion: `sha256:${'b'.repeat(64)}` });
     expect(linesOf(() => f.platform.snapshot())).toEqual([
       '[platform/argo-cd] CG115 images.argocd.initialDigest "sha256:bbbbbbbb" is a bare digest, but the chart reads only a tag for image argocd (global.image.tag) and would not deploy it.',
+    ]);
+  });
+
+  test("an image of one of Argo CD's components, a Secret of Argo CD's through extraObjects, a secret in a notifier's settings", () => {
+    const f = fleet();
+    const token = ['xoxb', '2960', '1122334455', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
+    withArgoCd(f, {
+      values: {
+        server: { image: { tag: 'v9.9.9' } },
+        extraObjects: [
+          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'c', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } } },
+        ],
+        notifications: { notifiers: { 'service.slack': `token: ${token}\n` } },
+      },
+    });
+    const lines = linesOf(() => f.platform.snapshot());
+    expect(lines).toEqual([
+      "[platform/argo-cd] CG113 Service argo-cd sets server.image of Argo CD's chart: every component runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
+      "[platform/argo-cd] CG149 Service argo-cd sets extraObjects[0], a Secret of Argo CD's own (argocd.argoproj.io/secret-type): a cluster or repository outside the program, with whatever credentials it holds.",
+      '[platform/argo-cd] CG120 Service argo-cd sets notifications.notifiers."service.slack", whose "token" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
+    ]);
+    expect(lines.join('\n')).not.toContain(token);
+  });
+
+  test('a group with a comma is bound by its AppProject only; plugin arguments that take a secret; clusters behind a service name are not in-cluster', () => {
+    const jwt = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJhcmdvY2QifQ', 'c2lnbmF0dXJlc2lnbmF0dXJl'].join('.');
+    const f = fleet((env) =>
+      env === 'prod'
+        ? ClusterCredentials.exec({
+            command: 'argocd-k8s-auth',
+            args: ['azure'],
+            env: { AZURE_CLIENT_ID: 'a1b2', SA_JWT: jwt },
+            caData: CA,
+          })
+        : ClusterCredentials.exec({ command: 'kubelogin', args: ['get-token', '-p', 'hunter2', '--password', '-Xyz'], caData: CA }),
+    );
+    const lines = linesOf(() => withArgoCd(f).platform.snapshot());
+    expect(lines).toEqual([
+      "[platform/nonprod/eu-central-1-01] CG120 exec args[2] is a literal value of the flag -p, which takes a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
+      "[platform/nonprod/eu-central-1-01] CG120 exec args[4] is a literal value of the flag --password, which takes a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
+      "[platform/prod/eu-central-1-01] CG120 exec env SA_JWT is set to a literal string that looks like a key or token, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
+    ]);
+    expect(lines.join('\n')).not.toContain('hunter2');
+    const g = fleet();
+    (g.others[0] as unknown as { server: string }).server = 'https://my-vcluster.team-a.svc:443';
+    (g.others[1] as unknown as { server: string }).server = 'https://kubernetes.default.svc.cluster.local.';
+    (g.nonprod as unknown as { roles: unknown }).roles = [
+      { name: 'developer', policies: [], groups: ['shop-devs', 'cn=devs,ou=groups,dc=example,dc=org', 'C# Developers'] },
+    ];
+    expect(linesOf(() => withArgoCd(g).platform.snapshot())).toEqual([
+      "[platform/prod/eu-central-1-01] CG149 Cluster prod/aws/eu-central-1-01 gives a server that names the cluster Argo CD runs on (in-cluster), not the cluster's own API server.",
+    ]);
+    (g.others[1] as unknown as { server: string }).server = 'https://prod.eks.example.com';
+    const t = synthesize(g.platform.snapshot());
+    expect(yamlOf(t, `${NONPROD_HOME}/values.yaml`).configs.rbac['policy.csv']).toBe(
+      'g, shop-devs, proj:nonprod:developer\ng, C# Developers, proj:nonprod:developer\n',
+    );
+  });
+
+  test("a plain tag for Argo CD's image where rings take only digests", () => {
+    const f = fleet();
+    withArgoCd(f, { initialVersion: 'v3.2.0' });
+    expect(problemsOf(() => f.platform.snapshot()).map((p) => `${p.code} ${p.message} Fix: ${p.fix}`)).toEqual([
+      'CG115 images.argocd.initialDigest "v3.2.0" is not a sha256 digest nor a tag pinned by one. Fix: Give the tag pinned by its digest, <tag>@sha256:… (the initialVersion of a SelfManagedArgoCd).',
     ]);
   });
 

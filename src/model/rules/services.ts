@@ -55,15 +55,21 @@ function problemsOfInitialReleases(model: PlatformModel): Problem[] {
         }),
       );
     }
-    const initials: [string, string | undefined][] =
+    const initials: [string, string | undefined, boolean][] =
       s.images === undefined
-        ? [['initialDigest', s.initialDigest]]
-        : s.images.map((i) => [`images.${i.name}.initialDigest`, i.initialDigest]);
-    for (const [field, initial] of initials) {
+        ? [['initialDigest', s.initialDigest, false]]
+        : s.images.map((i) => [`images.${i.name}.initialDigest`, i.initialDigest, i.tagOnly === true]);
+    for (const [field, initial, tagOnly] of initials) {
       if (initial === undefined || isPinned(initial)) continue;
       // The initial release goes into every ring's entry of the ledger, so every ring must take it.
       if (requiringDigest.has(s.name)) {
-        problems.push(problem('CG115', { constructPath: s.path, message: `${field} "${initial}" is not a sha256 digest.` }));
+        problems.push(
+          problem('CG115', {
+            constructPath: s.path,
+            message: `${field} "${initial}" is not a sha256 digest${tagOnly ? ' nor a tag pinned by one' : ''}.`,
+            ...(tagOnly ? { fix: 'Give the tag pinned by its digest, <tag>@sha256:… (the initialVersion of a SelfManagedArgoCd).' } : {}),
+          }),
+        );
       } else if (!isTag(initial)) {
         problems.push(
           problem('CG115', {
