@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { problem, Problem } from '../core/errors';
 import { isLabelKey, isLabelValue } from '../core/kube-names';
+import { isIP } from 'net';
 import { isMap } from '../core/plain';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { IN_CLUSTER_SERVER } from '../model/argo-object';
 import type { KubeObjectModel } from '../model/platform-model';
 import type { Values } from '../model/values';
@@ -26,7 +27,7 @@ import { Environment, isPolicyGroup, isRoleName } from './environment';
 import { platformOf } from './platform-scope';
 import { Duration, Targets } from './ring';
 import { Workload } from './workload';
-import { findLiteralSecrets, isSecretKey, looksRandom, secretInString } from './values-check';
+import { findLiteralSecrets, isSecretKey } from './values-check';
 
 /** The image Argo CD's chart runs (`global.image.repository`). */
 export const ARGO_CD_IMAGE = 'quay.io/argoproj/argocd';
@@ -237,8 +238,7 @@ export class SelfManagedArgoCd extends ClusterAddon {
   public generatedValuesOn(cluster: Cluster): { label: string; values: Values } | undefined {
     if (!this.runsOn.includes(cluster)) return undefined;
     const cp = cluster.environment.controlPlane;
-    // Only what a policy line can hold. A role's group with a comma (an LDAP DN) stays out of the
-    // policy: the role's AppProject binds it all the same. Anything else is reported (CG149, CG150).
+    // Only what a policy line can hold: anything else is reported (CG149, CG150), and nothing is written.
     const projectRoles = this.environmentsOf(cp).flatMap((env) =>
       (Array.isArray(env.roles) ? env.roles : [])
         .filter((role) => isRoleName(role?.name))
@@ -392,7 +392,22 @@ function labelProblems(cluster: Cluster): Problem[] {
 }
 
 /** A host that names the cluster Argo CD runs on, whatever cluster it is given for. */
-const IN_CLUSTER_HOST = /^(kubernetes(\.default(\.svc(\.cluster\.local)?)?)?|localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+const IN_CLUSTER_HOST = /^(kubernetes|kubernetes\.default(\..*)?|localhost(\..*)?)$/i;
+
+/** Whether `host` (a URL's hostname) is a loopback or unspecified address, however spelled. */
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (isIP(h) === 4) return h.startsWith('127.') || h === '0.0.0.0';
+  if (isIP(h) !== 6) return false;
+  // IPv6: the loopback, the unspecified address, or an IPv4-mapped one of those.
+  const mapped = /^(?:0{0,4}:){0,5}(?::|0{0,4}:)?ffff:(.+)$/.exec(h);
+  if (mapped) {
+    const v4 = mapped[1]!;
+    if (isIP(v4) === 4) return v4.startsWith('127.') || v4 === '0.0.0.0';
+    return /^7f[0-9a-f]{2}:/.test(v4) || /^0{1,4}:0{1,4}$/.test(v4);
+  }
+  return /^[0:]+1?$/.test(h);
+}
 
 /** Why `server` is not the https URL of another cluster's API server (without repeating it), or undefined. */
 function serverProblem(server: unknown): string | undefined {
@@ -406,7 +421,7 @@ function serverProblem(server: unknown): string | undefined {
   if (url.protocol !== 'https:') return 'is not an https URL';
   if (url.username !== '' || url.password !== '') return 'holds a user or password, which would be committed to the GitOps repository';
   if (url.search !== '' || url.hash !== '' || server.includes('?') || server.includes('#')) return 'has a query or fragment';
-  if (IN_CLUSTER_HOST.test(url.hostname.replace(/\.$/, '')))
+  if (IN_CLUSTER_HOST.test(url.hostname.replace(/\.$/, '')) || isLoopback(url.hostname))
     return "names the cluster Argo CD runs on (in-cluster), not the cluster's own API server";
   if (!/^https:\/\/[A-Za-z0-9.[\]:-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/.test(server)) return 'has characters a cluster URL does not';
   return undefined;
@@ -423,19 +438,27 @@ function normalizedServer(server: unknown): string | undefined {
   }
 }
 
-/** The components of Argo CD's chart that run Argo CD's own image (`global.image`, which the release ledger owns). */
-const ARGO_CD_COMPONENTS = ['controller', 'server', 'repoServer', 'applicationSet', 'notifications', 'commitServer', 'redisSecretInit'];
+/**
+ * The keys of Argo CD's chart that set an image running Argo CD's own binary (`global.image`,
+ * which the release ledger owns): each component's `image`, and Dex's init container.
+ */
+const ARGO_CD_IMAGE_KEYS: readonly (readonly [string, string])[] = [
+  ...['controller', 'server', 'repoServer', 'applicationSet', 'notifications', 'commitServer', 'redisSecretInit'].map(
+    (c) => [c, 'image'] as const,
+  ),
+  ['dex', 'initImage'],
+];
 
 /**
  * CG149, CG113 and CG120 for a layer of values that reaches Argo CD's own installation (the
  * platform's, an environment's, a cloud's, a cluster's, its own):
- * - settings the program declares itself (clusters, repositories, credentials), or a Secret of
- *   Argo CD's made through the chart's `extraObjects` (a cluster or repository outside the model);
- * - an image of one of Argo CD's components (`server.image`, …): the release ledger owns Argo
- *   CD's image, one for all of them;
+ * - settings the program declares itself (clusters, repositories, credentials);
+ * - a Secret, or an object cdk8s-gitops cannot read (a template string), through the chart's
+ *   `extraObjects`: a cluster or repository outside the model, or a credential in the repository;
+ * - an image running Argo CD's binary (`server.image`, `dex.initImage`, …): the release ledger
+ *   owns Argo CD's image, one for all of them;
  * - a literal secret inside a string that holds YAML or JSON (`configs.cm."oidc.config"`,
- *   `dex.config`, a notifier's settings, a Secret's `config`), where Argo CD takes `$<key>`
- *   references to its Secret instead.
+ *   `dex.config`, a notifier's settings), where Argo CD takes `$<key>` references to its Secret.
  */
 export function argoCdLayerProblems(values: Values, constructPath: string, label: string): Problem[] {
   const problems: Problem[] = [];
@@ -454,23 +477,28 @@ export function argoCdLayerProblems(values: Values, constructPath: string, label
       );
     }
   }
-  for (const component of ARGO_CD_COMPONENTS) {
+  for (const [component, key] of ARGO_CD_IMAGE_KEYS) {
     const c = v[component];
-    if (isMap(c) && Object.hasOwn(c, 'image')) {
+    if (isMap(c) && Object.hasOwn(c, key)) {
       report(
         'CG113',
-        `${label} sets ${component}.image of Argo CD's chart: every component runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.`,
-        `Remove ${component}.image; upgrade Argo CD with promote <installation> --digest argocd=<tag>@sha256:… (and --chart-version).`,
+        `${label} sets ${component}.${key} of Argo CD's chart: it runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.`,
+        `Remove ${component}.${key}; upgrade Argo CD with promote <installation> --digest argocd=<tag>@sha256:… (and --chart-version).`,
       );
     }
   }
   for (const [i, o] of (Array.isArray(v.extraObjects) ? v.extraObjects : []).entries()) {
-    const labels = isMap(o) && isMap(o.metadata) && isMap(o.metadata.labels) ? o.metadata.labels : {};
-    if (Object.hasOwn(labels, 'argocd.argoproj.io/secret-type')) {
+    if (!isMap(o)) {
       report(
         'CG149',
-        `${label} sets extraObjects[${i}], a Secret of Argo CD's own (argocd.argoproj.io/secret-type): a cluster or repository outside the program, with whatever credentials it holds.`,
-        'Declare the cluster (server, credentials) or the repository credentials in the program instead.',
+        `${label} sets extraObjects[${i}] as a template string, which cdk8s-gitops cannot check: it could register a cluster or repository outside the program, or hold a credential.`,
+        'Give each extra object as an object, or declare it elsewhere in the program.',
+      );
+    } else if (o.kind === 'Secret') {
+      report(
+        'CG149',
+        `${label} sets extraObjects[${i}], a Secret: its data would be committed to the GitOps repository, and a Secret of Argo CD's registers a cluster or repository outside the program.`,
+        'Keep the secret in a secret store (an ExternalSecret among extraObjects), and declare clusters and repository credentials in the program.',
       );
     }
   }
@@ -483,7 +511,6 @@ function secretsInEmbeddedDocuments(values: unknown, constructPath: string, labe
   const problems: Problem[] = [];
   const visit = (value: unknown, path: string): void => {
     if (typeof value === 'string') {
-      if (!/[\n{]/.test(value) || !/:/.test(value)) return;
       for (const inner of literalSecretsIn(value)) {
         problems.push(
           problem('CG120', {
@@ -508,43 +535,52 @@ function keyName(key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
+/** `key: value` anywhere in a text: a block mapping's line, a flow mapping's or JSON object's entry. */
+const KEY_VALUE = /(["']?)([A-Za-z0-9_.-]+)\1\s*:[ \t]*(["']?)([^"'\s,}\]]*)/g;
+
 /**
- * The literal secrets in a text that holds a YAML or JSON document (nested ones too), with Argo
- * CD's `$` references left out; and, as Argo CD's parser may read a document this one refuses, or
- * keep another of two values of one key, every `key: value` line of it too.
+ * The literal secrets in a text that holds YAML or JSON (one document or several, nested texts
+ * too), with Argo CD's `$` references left out. Argo CD's parser may read what this one refuses,
+ * or keep another of two values of one key, so every `key: value` of the text is also read: a
+ * key that names a secret with a literal value (or one on the lines below, `key: >`) is one.
  */
 function literalSecretsIn(text: string): { keyPath: string; what: string }[] {
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text, { uniqueKeys: false });
-  } catch {
-    parsed = undefined;
-  }
+  if (!text.includes(':')) return [];
   const found: { keyPath: string; what: string }[] = [];
-  if (isMap(parsed) || Array.isArray(parsed)) {
+  let documents: unknown[] = [];
+  try {
+    documents = parseAllDocuments(text, { uniqueKeys: false }).map((d) => (d.errors.length === 0 ? d.toJS() : undefined));
+  } catch {
+    documents = [];
+  }
+  for (const doc of documents) {
+    if (!isMap(doc) && !Array.isArray(doc)) continue;
     found.push(
-      ...findLiteralSecrets({ '': withoutReferences(parsed) } as Values).map((f) => ({
+      ...findLiteralSecrets({ '': withoutReferences(doc) } as Values).map((f) => ({
         ...f,
         keyPath: f.keyPath.replace(/^\.|^\[""\]\.?/, ''),
       })),
     );
     const visit = (value: unknown, path: string): void => {
-      if (typeof value === 'string' && /[\n{]/.test(value) && /:/.test(value))
+      if (typeof value === 'string')
         found.push(...literalSecretsIn(value).map((f) => ({ ...f, keyPath: `${path}${f.keyPath === '' ? '' : `.${f.keyPath}`}` })));
       else if (Array.isArray(value)) value.forEach((x, i) => visit(x, `${path}[${i}]`));
       else if (isMap(value)) for (const [k, x] of Object.entries(value)) visit(x, path === '' ? k : `${path}.${k}`);
     };
-    visit(parsed, '');
+    visit(doc, '');
   }
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:\s*(\S.*?)\s*$/.exec(line);
-    if (m === null) continue;
-    const key = m[1]!;
-    const value = m[2]!.replace(/^["']|["']$/g, '');
-    if (value === '' || value.startsWith('$') || /^[|>][-+]?$/.test(value)) continue;
-    if (!isSecretKey(key) && secretInString(value) === undefined && !looksRandom(value)) continue;
-    if (found.some((f) => f.keyPath === key || f.keyPath.endsWith(`.${key}`))) continue;
-    found.push({ keyPath: key, what: 'a literal string; the key names a secret or the value looks like one' });
+  const lines = text.split(/\r?\n/);
+  for (const [n, line] of lines.entries()) {
+    for (const m of line.matchAll(KEY_VALUE)) {
+      const key = m[2]!;
+      if (!isSecretKey(key)) continue;
+      let value = m[4]!;
+      // `key: |` or `key: >` (or nothing): the value is on the lines below.
+      if (value === '' || /^[|>][-+]?\d*$/.test(value)) value = (lines[n + 1] ?? '').trim().replace(/^["']|["']$/g, '');
+      if (value === '' || value.startsWith('$') || value === '{' || value === '[') continue;
+      if (found.some((f) => f.keyPath === key || f.keyPath.endsWith(`.${key}`))) continue;
+      found.push({ keyPath: key, what: 'a literal string; the key names a secret' });
+    }
   }
   return found;
 }

@@ -265,7 +265,7 @@ function requiredText(value: unknown, field: string, pattern = /^[^\n\r]{1,1024}
 }
 
 /** A JSON Web Token: three base64url parts joined by dots. */
-const JWT = /^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/;
+const JWT = /^eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*$/;
 
 /** A flag of a credential plugin that takes a secret: one whose name names a secret, `--jwt`, `--pat`, `-p`. */
 function isSecretFlag(name: string): boolean {
@@ -291,8 +291,9 @@ function argumentProblems(args: readonly string[]): Problem[] {
       problems.push(
         secretProblem(`exec args[${i}] gives the flag ${arg.slice(0, arg.indexOf('='))} a literal value, and the flag takes a secret`),
       );
-    } else if (previous !== null && isSecretFlag(previous[1]!)) {
-      // Whatever follows a flag that takes a secret is its value, even when it starts with "-".
+    } else if (previous !== null && isSecretFlag(previous[1]!) && !arg.startsWith('--')) {
+      // What follows a flag that takes a secret is its value, even when it starts with "-" (not a
+      // long flag, which means the one before was a switch, such as --oidc-use-access-token).
       problems.push(secretProblem(`exec args[${i}] is a literal value of the flag ${args[i - 1]}, which takes a secret`));
     } else if (looksSecret(flag?.[3] ?? arg)) {
       problems.push(secretProblem(`exec args[${i}] is a literal string that looks like a key or token`));

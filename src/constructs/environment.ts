@@ -155,10 +155,10 @@ function roleProblems(roles: unknown, constructPath: string, project: string): P
         }
       }
     }
-    if (r.groups !== undefined && (!Array.isArray(r.groups) || !r.groups.every(isGroupName))) {
+    if (r.groups !== undefined && (!Array.isArray(r.groups) || !r.groups.every(isPolicyGroup))) {
       problems.push(
         report(
-          `roles[${i}].groups is not a list of group names (one line of text each, without spaces around it).`,
+          `roles[${i}].groups is not a list of group names Argo CD can bind (one line of text each, without commas or quotes, nor spaces around it): Argo CD writes each as a field of a line of its RBAC policy.`,
           'Give the groups as the identity provider names them, e.g. groups: ["payments-oncall"].',
         ),
       );
@@ -185,17 +185,12 @@ function policyProblem(policy: string, project: string, role: string): string | 
   return undefined;
 }
 
-/** Whether `group` is one line of text, as an AppProject role's groups hold them. */
-function isGroupName(group: unknown): boolean {
-  return typeof group === 'string' && group !== '' && group.trim() === group && !/[\r\n]/.test(group) && group.length <= 1024;
-}
-
 /**
- * Whether `group` can also stand as one field of a line of Argo CD's RBAC policy (policy.csv):
- * a group name without commas or quotes.
+ * Whether `group` can stand as one field of a line of Argo CD's RBAC policy, as Argo CD writes an
+ * AppProject role's groups (and `policy.csv`): one line of text without commas or quotes.
  */
 export function isPolicyGroup(group: unknown): boolean {
-  return isGroupName(group) && !/[,"]/.test(group as string);
+  return typeof group === 'string' && group !== '' && group.trim() === group && !/[\r\n,"]/.test(group) && group.length <= 1024;
 }
 
 /** A role name as Argo CD accepts it in an AppProject. */

@@ -398,12 +398,13 @@ describe('SelfManagedArgoCd refuses', () => {
       roles: [
         { name: 'dev\ng, everyone, role:admin', policies: [], groups: ['devs'] },
         { name: 'ops', policies: [], groups: ['devs\nadmins'] },
-        { name: 'sre', policies: ['g, devs, role:admin'], groups: ['C# Developers', 'cn=sre,ou=groups,dc=example,dc=org'] },
+        // A "#" inside a group is Argo CD's to take; a comma is not (an LDAP DN must be given as its group claim names it without one).
+        { name: 'sre', policies: ['g, devs, role:admin'], groups: ['C# Developers'] },
       ],
     });
     expect(linesOf(() => roles.snapshot())).toEqual([
       '[platform/dev] CG150 roles[0] has the name "dev\\ng, everyone, role:admin", which Argo CD does not accept for a project role.',
-      '[platform/dev] CG150 roles[1].groups is not a list of group names (one line of text each, without spaces around it).',
+      '[platform/dev] CG150 roles[1].groups is not a list of group names Argo CD can bind (one line of text each, without commas or quotes, nor spaces around it): Argo CD writes each as a field of a line of its RBAC policy.',
       // A policy line of another form would reach Argo CD's enforcer with the project's.
       "[platform/dev] CG150 roles[2].policies[0] is not of the form 'p, <subject>, <resource>, <action>, <object>, <effect>'.",
     ]);
@@ -544,14 +545,14 @@ describe('SelfManagedArgoCd refuses', () => {
     });
     const lines = linesOf(() => f.platform.snapshot());
     expect(lines).toEqual([
-      "[platform/argo-cd] CG113 Service argo-cd sets server.image of Argo CD's chart: every component runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
-      "[platform/argo-cd] CG149 Service argo-cd sets extraObjects[0], a Secret of Argo CD's own (argocd.argoproj.io/secret-type): a cluster or repository outside the program, with whatever credentials it holds.",
+      "[platform/argo-cd] CG113 Service argo-cd sets server.image of Argo CD's chart: it runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
+      "[platform/argo-cd] CG149 Service argo-cd sets extraObjects[0], a Secret: its data would be committed to the GitOps repository, and a Secret of Argo CD's registers a cluster or repository outside the program.",
       '[platform/argo-cd] CG120 Service argo-cd sets notifications.notifiers."service.slack", whose "token" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
     ]);
     expect(lines.join('\n')).not.toContain(token);
   });
 
-  test('a group with a comma is bound by its AppProject only; plugin arguments that take a secret; clusters behind a service name are not in-cluster', () => {
+  test('a group a policy line cannot hold never reaches policy.csv; plugin arguments that take a secret; clusters behind a service name are not in-cluster', () => {
     const jwt = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJhcmdvY2QifQ', 'c2lnbmF0dXJlc2lnbmF0dXJl'].join('.');
     const f = fleet((env) =>
       env === 'prod'
@@ -592,6 +593,94 @@ describe('SelfManagedArgoCd refuses', () => {
     expect(problemsOf(() => f.platform.snapshot()).map((p) => `${p.code} ${p.message} Fix: ${p.fix}`)).toEqual([
       'CG115 images.argocd.initialDigest "v3.2.0" is not a sha256 digest nor a tag pinned by one. Fix: Give the tag pinned by its digest, <tag>@sha256:… (the initialVersion of a SelfManagedArgoCd).',
     ]);
+  });
+
+  test('secrets in any text of its values, however written; settings that hold none are taken', () => {
+    const f = fleet();
+    withArgoCd(f, {
+      values: {
+        configs: {
+          cm: {
+            'oidc.config': 'clientSecret: s3cr3tOne',
+            'dex.config': 'connectors:\n- {type: github, id: gh, config: {clientID: abc, clientSecret: s3cr3tTwo}}\n---\n',
+            'resource.customizations': 'a:\n  b: 1\n  b: 2\n  clientSecret: >\n    s3cr3tThree\n',
+          },
+        },
+        dex: { initImage: { tag: 'v9.9.9' } },
+        extraObjects: [
+          'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n',
+          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oidc-okta' }, stringData: { cs: 'hunter2hunter2' } },
+          { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'oidc-okta' }, spec: {} },
+        ],
+      },
+    });
+    const lines = linesOf(() => f.platform.snapshot());
+    expect(lines).toEqual([
+      "[platform/argo-cd] CG113 Service argo-cd sets dex.initImage of Argo CD's chart: it runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
+      '[platform/argo-cd] CG149 Service argo-cd sets extraObjects[0] as a template string, which cdk8s-gitops cannot check: it could register a cluster or repository outside the program, or hold a credential.',
+      "[platform/argo-cd] CG149 Service argo-cd sets extraObjects[1], a Secret: its data would be committed to the GitOps repository, and a Secret of Argo CD's registers a cluster or repository outside the program.",
+      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."oidc.config", whose "clientSecret" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
+      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."dex.config", whose "connectors[0].config.clientSecret" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
+      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."resource.customizations", whose "a.clientSecret" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/s3cr3t|hunter2/);
+    // What an SSO setup holds besides secrets: client IDs, a public CA, claims; a secret by reference.
+    const ok = fleet();
+    withArgoCd(ok, {
+      values: {
+        configs: {
+          cm: {
+            'oidc.config':
+              'name: Okta\nissuer: https://example.okta.com\nclientID: 0oa1b2c3d4E5F6G7H8i9\nclientSecret: $oidc.okta.clientSecret\n' +
+              `rootCA: |\n  ${Buffer.from(CA, 'base64').toString('latin1').trim().split('\n').join('\n  ')}\n` +
+              'requestedIDTokenClaims: {"groups": {"essential": true}}\n',
+            'dex.config': `connectors:\n- type: github\n  id: github\n  config:\n    clientID: Iv1.8a61f9b3a7aba766\n    clientSecret: $dex.github.clientSecret\n    rootCAData: ${CA}\n`,
+            url: 'https://argocd.example.com',
+          },
+        },
+      },
+    });
+    expect(() => ok.platform.snapshot()).not.toThrow();
+  });
+
+  test('switches before a flag, host names among plugin arguments; servers that are this cluster however spelled', () => {
+    const f = fleet((env) =>
+      env === 'prod'
+        ? ClusterCredentials.exec({
+            command: 'kubelogin',
+            args: [
+              'get-token',
+              '--oidc-use-access-token',
+              '--server-id',
+              '6dae42f8-4368-4678-94ff-3960e28e3630',
+              '--proxy',
+              'teleport.platform.internal',
+            ],
+            caData: CA,
+          })
+        : ClusterCredentials.exec({
+            command: 'aws',
+            args: [
+              'eks',
+              'get-token',
+              '--cluster-name',
+              'nonprod-euc1',
+              '--region',
+              'eu-central-1',
+              '--role-arn',
+              'arn:aws:iam::111122223333:role/argocd',
+            ],
+            caData: CA,
+          }),
+    );
+    expect(synthesize(withArgoCd(f).platform.snapshot()).paths().length).toBeGreaterThan(0);
+    for (const server of ['https://kubernetes.default.svc.other-cluster.example', 'https://[::ffff:127.0.0.1]', 'https://0.0.0.0:6443']) {
+      const g = fleet();
+      (g.others[0] as unknown as { server: string }).server = server;
+      expect(linesOf(() => withArgoCd(g).platform.snapshot())).toEqual([
+        "[platform/nonprod/eu-central-1-01] CG149 Cluster nonprod/aws/eu-central-1-01 gives a server that names the cluster Argo CD runs on (in-cluster), not the cluster's own API server.",
+      ]);
+    }
   });
 
   test('no clusters to run on', () => {
