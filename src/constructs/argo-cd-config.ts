@@ -7,7 +7,7 @@
  */
 import { KUSTOMIZE_LABEL_PREFIX } from '../model/source-kinds';
 import type { KubeObjectModel } from '../model/platform-model';
-import type { ProjectRole } from '../model/sync';
+import { policyGroupField, type ProjectRole } from '../model/sync';
 import type { Values } from '../model/values';
 import { MANAGED_BY } from '../model/argo-object';
 import type { ClusterCredentialsSpec, RemoteSecretReference, SecretStoreReference } from './cluster-credentials';
@@ -29,8 +29,10 @@ export interface RbacInput {
  */
 export function argoCdValues(reconciliationSeconds: number, rbac: RbacInput): Values {
   const lines = [
-    ...rbac.admins.map((g) => `g, ${g}, role:admin`),
-    ...rbac.projectRoles.flatMap(({ project, role }) => (role.groups ?? []).map((g) => `g, ${g}, proj:${project}:${role.name}`)),
+    ...rbac.admins.map((g) => `g, ${policyGroupField(g)}, role:admin`),
+    ...rbac.projectRoles.flatMap(({ project, role }) =>
+      (role.groups ?? []).map((g) => `g, ${policyGroupField(g)}, proj:${project}:${role.name}`),
+    ),
   ];
   return {
     fullnameOverride: 'argocd',

@@ -206,7 +206,7 @@ export class SelfManagedArgoCd extends ClusterAddon {
     }
     if (!Array.isArray(this.admins) || !this.admins.every(isPolicyGroup)) {
       report(
-        'admins is not a list of group names Argo CD\'s RBAC policy (policy.csv) can hold: one line of text each, without commas, quotes or "#", nor spaces around it.',
+        "admins is not a list of group names Argo CD's RBAC policy (policy.csv) can hold: one line of text each, without quotes in it or spaces around it.",
         "Give the groups as the identity provider names them, e.g. admins: ['platform-admins'].",
       );
     }

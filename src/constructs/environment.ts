@@ -158,7 +158,7 @@ function roleProblems(roles: unknown, constructPath: string, project: string): P
     if (r.groups !== undefined && (!Array.isArray(r.groups) || !r.groups.every(isPolicyGroup))) {
       problems.push(
         report(
-          `roles[${i}].groups is not a list of group names Argo CD can bind (one line of text each, without commas or quotes, nor spaces around it): Argo CD writes each as a field of a line of its RBAC policy.`,
+          `roles[${i}].groups is not a list of group names Argo CD can bind (one line of text each, without quotes in it or spaces around it): Argo CD writes each as a field of a line of its RBAC policy.`,
           'Give the groups as the identity provider names them, e.g. groups: ["payments-oncall"].',
         ),
       );
@@ -187,10 +187,12 @@ function policyProblem(policy: string, project: string, role: string): string | 
 
 /**
  * Whether `group` can stand as one field of a line of Argo CD's RBAC policy, as Argo CD writes an
- * AppProject role's groups (and `policy.csv`): one line of text without commas or quotes.
+ * AppProject role's groups (and `policy.csv`): one line of text, without quotes but around it
+ * (a group with a comma, such as an LDAP DN, is written quoted, see `policyGroupField`).
  */
 export function isPolicyGroup(group: unknown): boolean {
-  return typeof group === 'string' && group !== '' && group.trim() === group && !/[\r\n,"]/.test(group) && group.length <= 1024;
+  if (typeof group !== 'string' || group === '' || group.trim() !== group || /[\r\n]/.test(group) || group.length > 1024) return false;
+  return !group.includes('"') || /^"[^"]+"$/.test(group);
 }
 
 /** A role name as Argo CD accepts it in an AppProject. */

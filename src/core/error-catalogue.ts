@@ -406,7 +406,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Environment role is declared wrongly',
     description:
-      "An environment's roles are not a list, or a role has a name Argo CD does not accept for a project role (letters, digits, '-' and '_'), a policy not of the form Argo CD takes for a project role (p, proj:<env>:<role>, <resource>, <action>, <env>/<object>, allow or deny), or groups that are not a list of one-line names without commas or quotes (Argo CD writes each group as a field of a policy line).",
+      "An environment's roles are not a list, or a role has a name Argo CD does not accept for a project role (letters, digits, '-' and '_'), a policy not of the form Argo CD takes for a project role (p, proj:<env>:<role>, <resource>, <action>, <env>/<object>, allow or deny), or groups that are not a list of one-line names without a quote in them (Argo CD writes each group as a field of a policy line).",
     fix: "Name roles as Argo CD does and list their groups as the identity provider names them: roles: [{ name: 'deployers', policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'], groups: ['payments-oncall'] }].",
   },
 

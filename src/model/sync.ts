@@ -72,3 +72,11 @@ export interface ResourceKind {
   /** Kind, e.g. `Namespace`. */
   readonly kind: string;
 }
+
+/**
+ * A group as Argo CD takes it in a field of an RBAC policy line (an AppProject role's groups,
+ * `policy.csv`): as it is, or quoted when it has a comma (an LDAP DN), as Argo CD requires.
+ */
+export function policyGroupField(group: string): string {
+  return group.includes(',') && !/^".*"$/.test(group) ? `"${group}"` : group;
+}

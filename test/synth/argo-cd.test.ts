@@ -397,14 +397,14 @@ describe('SelfManagedArgoCd refuses', () => {
     new Environment(roles, 'dev', {
       roles: [
         { name: 'dev\ng, everyone, role:admin', policies: [], groups: ['devs'] },
-        { name: 'ops', policies: [], groups: ['devs\nadmins'] },
-        // A "#" inside a group is Argo CD's to take; a comma is not (an LDAP DN must be given as its group claim names it without one).
-        { name: 'sre', policies: ['g, devs, role:admin'], groups: ['C# Developers'] },
+        { name: 'ops', policies: [], groups: ['devs\nadmins', 'de"vs'] },
+        // A "#" inside a group and a comma (an LDAP DN) are Argo CD's to take; a quote inside is not.
+        { name: 'sre', policies: ['g, devs, role:admin'], groups: ['C# Developers', 'cn=sre,ou=groups,dc=example,dc=org'] },
       ],
     });
     expect(linesOf(() => roles.snapshot())).toEqual([
       '[platform/dev] CG150 roles[0] has the name "dev\\ng, everyone, role:admin", which Argo CD does not accept for a project role.',
-      '[platform/dev] CG150 roles[1].groups is not a list of group names Argo CD can bind (one line of text each, without commas or quotes, nor spaces around it): Argo CD writes each as a field of a line of its RBAC policy.',
+      '[platform/dev] CG150 roles[1].groups is not a list of group names Argo CD can bind (one line of text each, without quotes in it or spaces around it): Argo CD writes each as a field of a line of its RBAC policy.',
       // A policy line of another form would reach Argo CD's enforcer with the project's.
       "[platform/dev] CG150 roles[2].policies[0] is not of the form 'p, <subject>, <resource>, <action>, <object>, <effect>'.",
     ]);
@@ -552,7 +552,7 @@ describe('SelfManagedArgoCd refuses', () => {
     expect(lines.join('\n')).not.toContain(token);
   });
 
-  test('a group a policy line cannot hold never reaches policy.csv; plugin arguments that take a secret; clusters behind a service name are not in-cluster', () => {
+  test('a group with a comma is written quoted, as Argo CD takes it; plugin arguments that take a secret; clusters behind a service name are not in-cluster', () => {
     const jwt = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJhcmdvY2QifQ', 'c2lnbmF0dXJlc2lnbmF0dXJl'].join('.');
     const f = fleet((env) =>
       env === 'prod'
@@ -583,8 +583,13 @@ describe('SelfManagedArgoCd refuses', () => {
     (g.others[1] as unknown as { server: string }).server = 'https://prod.eks.example.com';
     const t = synthesize(g.platform.snapshot());
     expect(yamlOf(t, `${NONPROD_HOME}/values.yaml`).configs.rbac['policy.csv']).toBe(
-      'g, shop-devs, proj:nonprod:developer\ng, C# Developers, proj:nonprod:developer\n',
+      'g, shop-devs, proj:nonprod:developer\ng, "cn=devs,ou=groups,dc=example,dc=org", proj:nonprod:developer\ng, C# Developers, proj:nonprod:developer\n',
     );
+    expect(yamlOf(t, 'projects/nonprod.yaml').spec.roles[0].groups).toEqual([
+      'shop-devs',
+      '"cn=devs,ou=groups,dc=example,dc=org"',
+      'C# Developers',
+    ]);
   });
 
   test("a plain tag for Argo CD's image where rings take only digests", () => {

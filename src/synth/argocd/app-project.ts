@@ -1,4 +1,4 @@
-import type { ResourceKind } from '../../model/sync';
+import { policyGroupField, type ResourceKind } from '../../model/sync';
 import { EnvironmentModel, PlatformModel, ServiceModel } from '../../model/platform-model';
 import { clusterIndex } from '../../model/cluster-index';
 import { sourceKindOf } from '../sources';
@@ -82,7 +82,7 @@ export function buildAppProject(model: PlatformModel, env: EnvironmentModel): Ar
               name: r.name,
               ...(r.description ? { description: r.description } : {}),
               policies: [...r.policies],
-              ...(r.groups && r.groups.length > 0 ? { groups: [...r.groups] } : {}),
+              ...(r.groups && r.groups.length > 0 ? { groups: r.groups.map(policyGroupField) } : {}),
             })),
           }
         : {}),
