@@ -53,6 +53,12 @@ export interface ClusterAddonProps {
   readonly allowedNamespacedResources?: readonly ResourceKind[];
   /** It may be installed into a namespace of the cluster itself, such as `kube-system`. @default false */
   readonly allowSensitiveNamespace?: boolean;
+  /**
+   * Key paths at which its values may hold what CG120 takes for a literal secret (see
+   * `ServiceProps.allowLiteralSecrets`).
+   * @default - none: every literal secret is an error
+   */
+  readonly allowLiteralSecrets?: readonly string[];
 }
 
 /**
@@ -93,6 +99,7 @@ export class ClusterAddon extends Service {
       ...(props.namespace === undefined ? {} : { namespace: props.namespace }),
       ...(props.values === undefined ? {} : { values: props.values }),
       ...(props.allowSensitiveNamespace === undefined ? {} : { allowSensitiveNamespace: props.allowSensitiveNamespace }),
+      ...(props.allowLiteralSecrets === undefined ? {} : { allowLiteralSecrets: props.allowLiteralSecrets }),
     });
     this.clusterSelector = props.clusters ?? Targets.all();
     const problems: Problem[] = [];

@@ -27,7 +27,7 @@ import { Environment, isPolicyGroup, isRoleName } from './environment';
 import { platformOf } from './platform-scope';
 import { Duration, Targets } from './ring';
 import { Workload } from './workload';
-import { findLiteralSecrets, isSecretKey } from './values-check';
+import { findLiteralSecrets } from './values-check';
 
 /** The image Argo CD's chart runs (`global.image.repository`). */
 export const ARGO_CD_IMAGE = 'quay.io/argoproj/argocd';
@@ -87,6 +87,14 @@ export interface SelfManagedArgoCdProps {
   readonly repositoryCredentials?: RepositoryCredentialsProps;
   /** Values of the chart for every control plane, over the generated ones. @default {} */
   readonly values?: Values;
+  /**
+   * Key paths at which its values may hold what CG120 takes for a literal secret, for values
+   * that only look secret (a setting whose name has a secret's word in it), as CG120 prints
+   * them (e.g. `configs.cm.resource.customizations.health.bitnami.com_SealedSecret`, or
+   * `configs.cm."oidc.config".clientSecret` inside Argo CD's SSO settings).
+   * @default - none: every literal secret is an error
+   */
+  readonly allowLiteralSecrets?: readonly string[];
 }
 
 /**
@@ -144,6 +152,7 @@ export class SelfManagedArgoCd extends ClusterAddon {
         { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
       ],
       allowSensitiveNamespace: true,
+      ...(props.allowLiteralSecrets === undefined ? {} : { allowLiteralSecrets: props.allowLiteralSecrets }),
     });
     this.runsOn = runsOn;
     this.reconciliation = props.reconciliation ?? Duration.minutes(3);
@@ -392,7 +401,7 @@ function labelProblems(cluster: Cluster): Problem[] {
 }
 
 /** A host that names the cluster Argo CD runs on, whatever cluster it is given for. */
-const IN_CLUSTER_HOST = /^(kubernetes|kubernetes\.default(\..*)?|localhost(\..*)?)$/i;
+const IN_CLUSTER_HOST = /^(kubernetes|kubernetes\.default|kubernetes\.default\.svc(\..*)?|localhost(\..*)?)$/i;
 
 /** Whether `host` (a URL's hostname) is a loopback or unspecified address, however spelled. */
 function isLoopback(host: string): boolean {
@@ -449,18 +458,33 @@ const ARGO_CD_IMAGE_KEYS: readonly (readonly [string, string])[] = [
   ['dex', 'initImage'],
 ];
 
+/** Argo CD's settings that are YAML documents holding credentials, by key path in its chart's values. */
+const YAML_SETTINGS: readonly (readonly string[])[] = [
+  ['configs', 'cm', 'oidc.config'],
+  ['configs', 'cm', 'dex.config'],
+];
+
 /**
  * CG149, CG113 and CG120 for a layer of values that reaches Argo CD's own installation (the
  * platform's, an environment's, a cloud's, a cluster's, its own):
  * - settings the program declares itself (clusters, repositories, credentials);
- * - a Secret, or an object cdk8s-gitops cannot read (a template string), through the chart's
- *   `extraObjects`: a cluster or repository outside the model, or a credential in the repository;
+ * - the chart's `extraObjects`, objects cdk8s-gitops cannot check (argo-helm templates each, and
+ *   Argo CD unpacks lists): objects beside Argo CD are declared in the program, where they are;
  * - an image running Argo CD's binary (`server.image`, `dex.initImage`, …): the release ledger
  *   owns Argo CD's image, one for all of them;
- * - a literal secret inside a string that holds YAML or JSON (`configs.cm."oidc.config"`,
- *   `dex.config`, a notifier's settings), where Argo CD takes `$<key>` references to its Secret.
+ * - Argo CD's settings that are YAML documents holding credentials (`configs.cm."oidc.config"`,
+ *   `dex.config`, each notifier's settings): a literal secret inside one (where Argo CD takes a
+ *   `$<key>` reference to its Secret), or a text cdk8s-gitops cannot read as Argo CD would (it
+ *   does not parse, or gives a key twice), which it refuses rather than pass unread.
+ *
+ * @param allowed key paths where the installation allows what looks secret (`allowLiteralSecrets`)
  */
-export function argoCdLayerProblems(values: Values, constructPath: string, label: string): Problem[] {
+export function argoCdLayerProblems(
+  values: Values,
+  constructPath: string,
+  label: string,
+  allowed: ReadonlySet<string> = new Set(),
+): Problem[] {
   const problems: Problem[] = [];
   const report = (code: 'CG113' | 'CG149', message: string, fix: string): void => {
     problems.push(problem(code, { constructPath, message, fix }));
@@ -487,47 +511,50 @@ export function argoCdLayerProblems(values: Values, constructPath: string, label
       );
     }
   }
-  for (const [i, o] of (Array.isArray(v.extraObjects) ? v.extraObjects : []).entries()) {
-    if (!isMap(o)) {
+  if (Object.hasOwn(v, 'extraObjects') && !(Array.isArray(v.extraObjects) && v.extraObjects.length === 0)) {
+    report(
+      'CG149',
+      `${label} sets extraObjects of Argo CD's chart, objects cdk8s-gitops cannot check (the chart templates each one): they could register a cluster or repository outside the program, or hold a credential.`,
+      'Declare objects beside Argo CD in the program: a service with a rendered workload, or a cluster add-on, in their own namespace.',
+    );
+  }
+  const settings: [string, unknown][] = YAML_SETTINGS.map((p) => [p.map(keyName).join('.'), valueAt(v, p)]);
+  const notifiers = isMap(v.notifications) && isMap(v.notifications.notifiers) ? v.notifications.notifiers : {};
+  for (const [k, text] of Object.entries(notifiers)) settings.push([`notifications.notifiers.${keyName(k)}`, text]);
+  for (const [path, text] of settings) {
+    if (text === undefined) continue;
+    const read = readSetting(text);
+    if (read.problem !== undefined) {
       report(
         'CG149',
-        `${label} sets extraObjects[${i}] as a template string, which cdk8s-gitops cannot check: it could register a cluster or repository outside the program, or hold a credential.`,
-        'Give each extra object as an object, or declare it elsewhere in the program.',
+        `${label} sets ${path}, which cdk8s-gitops cannot read as Argo CD would: ${read.problem}, so what it holds is not known.`,
+        'Write it as plain YAML: a map, each key once, no aliases.',
       );
-    } else if (o.kind === 'Secret') {
-      report(
-        'CG149',
-        `${label} sets extraObjects[${i}], a Secret: its data would be committed to the GitOps repository, and a Secret of Argo CD's registers a cluster or repository outside the program.`,
-        'Keep the secret in a secret store (an ExternalSecret among extraObjects), and declare clusters and repository credentials in the program.',
+      continue;
+    }
+    for (const found of findLiteralSecrets({ '': withoutReferences(read.value) } as Values)) {
+      const inner = found.keyPath.replace(/^\.|^\[""\]\.?/, '');
+      if (allowed.has(`${path}.${inner}`)) continue;
+      problems.push(
+        problem('CG120', {
+          constructPath,
+          message: `${label} sets ${path}, whose "${inner}" is ${found.what}, and values files are readable by everyone who can read the GitOps repository.`,
+          fix: `Keep the secret in Argo CD's Secret and reference it: $<key> of argocd-secret (e.g. clientSecret: $oidc.clientSecret) or $<secret>:<key>; if it is no secret, add "${path}.${inner}" to allowLiteralSecrets.`,
+        }),
       );
     }
   }
-  problems.push(...secretsInEmbeddedDocuments(values, constructPath, label));
   return problems;
 }
 
-/** CG120 for literal secrets in the YAML or JSON documents that string values of `values` hold. */
-function secretsInEmbeddedDocuments(values: unknown, constructPath: string, label: string): Problem[] {
-  const problems: Problem[] = [];
-  const visit = (value: unknown, path: string): void => {
-    if (typeof value === 'string') {
-      for (const inner of literalSecretsIn(value)) {
-        problems.push(
-          problem('CG120', {
-            constructPath,
-            message: `${label} sets ${path}, whose ${inner.keyPath === '' ? 'text' : `"${inner.keyPath}"`} is ${inner.what}, and values files are readable by everyone who can read the GitOps repository.`,
-            fix: "Keep the secret in a Secret and reference it: in Argo CD's settings, $<key> of argocd-secret (e.g. clientSecret: $oidc.clientSecret) or $<secret>:<key>.",
-          }),
-        );
-      }
-    } else if (Array.isArray(value)) {
-      value.forEach((x, i) => visit(x, `${path}[${i}]`));
-    } else if (isMap(value)) {
-      for (const [k, x] of Object.entries(value)) visit(x, path === '' ? keyName(k) : `${path}.${keyName(k)}`);
-    }
-  };
-  visit(values, '');
-  return problems;
+/** The value at a path of keys, or undefined. */
+function valueAt(values: unknown, path: readonly string[]): unknown {
+  let at = values;
+  for (const k of path) {
+    if (!isMap(at) || !Object.hasOwn(at, k)) return undefined;
+    at = at[k];
+  }
+  return at;
 }
 
 /** A key as a path shows it: quoted when it has a dot (`configs.cm."oidc.config"`). */
@@ -535,54 +562,32 @@ function keyName(key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
-/** `key: value` anywhere in a text: a block mapping's line, a flow mapping's or JSON object's entry. */
-const KEY_VALUE = /(["']?)([A-Za-z0-9_.-]+)\1\s*:[ \t]*(["']?)([^"'\s,}\]]*)/g;
-
 /**
- * The literal secrets in a text that holds YAML or JSON (one document or several, nested texts
- * too), with Argo CD's `$` references left out. Argo CD's parser may read what this one refuses,
- * or keep another of two values of one key, so every `key: value` of the text is also read: a
- * key that names a secret with a literal value (or one on the lines below, `key: >`) is one.
+ * One of Argo CD's YAML settings, read strictly: one document, a map, each key once, no alias, no
+ * error or warning of the parser. Argo CD's parser may read a text this one would read otherwise;
+ * such a text is refused, never passed unread.
  */
-function literalSecretsIn(text: string): { keyPath: string; what: string }[] {
-  if (!text.includes(':')) return [];
-  const found: { keyPath: string; what: string }[] = [];
-  let documents: unknown[] = [];
+function readSetting(text: unknown): { value: unknown; problem?: undefined } | { problem: string; value?: undefined } {
+  if (typeof text !== 'string') return { problem: 'it is not a text' };
+  let docs: ReturnType<typeof parseAllDocuments>;
   try {
-    documents = parseAllDocuments(text, { uniqueKeys: false }).map((d) => (d.errors.length === 0 ? d.toJS() : undefined));
+    docs = parseAllDocuments(text, { uniqueKeys: true });
   } catch {
-    documents = [];
+    return { problem: 'it does not parse as YAML' };
   }
-  for (const doc of documents) {
-    if (!isMap(doc) && !Array.isArray(doc)) continue;
-    found.push(
-      ...findLiteralSecrets({ '': withoutReferences(doc) } as Values).map((f) => ({
-        ...f,
-        keyPath: f.keyPath.replace(/^\.|^\[""\]\.?/, ''),
-      })),
-    );
-    const visit = (value: unknown, path: string): void => {
-      if (typeof value === 'string')
-        found.push(...literalSecretsIn(value).map((f) => ({ ...f, keyPath: `${path}${f.keyPath === '' ? '' : `.${f.keyPath}`}` })));
-      else if (Array.isArray(value)) value.forEach((x, i) => visit(x, `${path}[${i}]`));
-      else if (isMap(value)) for (const [k, x] of Object.entries(value)) visit(x, path === '' ? k : `${path}.${k}`);
-    };
-    visit(doc, '');
+  if (!Array.isArray(docs)) return { problem: 'it does not parse as YAML' };
+  if (docs.length !== 1) return { problem: docs.length === 0 ? 'it is empty' : 'it holds more than one YAML document' };
+  const doc = docs[0]!;
+  if (doc.errors.length > 0 || doc.warnings.length > 0) return { problem: 'it does not parse as YAML (or gives a key twice)' };
+  if (/(^|[\s[{,:])[&*][A-Za-z0-9_-]/.test(text) && /\*[A-Za-z0-9_-]/.test(text)) return { problem: 'it uses YAML aliases' };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 0 });
+  } catch {
+    return { problem: 'it uses YAML aliases' };
   }
-  const lines = text.split(/\r?\n/);
-  for (const [n, line] of lines.entries()) {
-    for (const m of line.matchAll(KEY_VALUE)) {
-      const key = m[2]!;
-      if (!isSecretKey(key)) continue;
-      let value = m[4]!;
-      // `key: |` or `key: >` (or nothing): the value is on the lines below.
-      if (value === '' || /^[|>][-+]?\d*$/.test(value)) value = (lines[n + 1] ?? '').trim().replace(/^["']|["']$/g, '');
-      if (value === '' || value.startsWith('$') || value === '{' || value === '[') continue;
-      if (found.some((f) => f.keyPath === key || f.keyPath.endsWith(`.${key}`))) continue;
-      found.push({ keyPath: key, what: 'a literal string; the key names a secret' });
-    }
-  }
-  return found;
+  if (!isMap(value)) return { problem: 'it is not a YAML map' };
+  return { value };
 }
 
 /** `value` with Argo CD's references to its Secrets (`$key`, `$secret:key`) left out: they are no literal. */

@@ -272,6 +272,13 @@ function isSecretFlag(name: string): boolean {
   return isSecretKey(name) || /^(p|jwt|pat|pw)$/i.test(name);
 }
 
+/** A flag that is a switch, whatever its name says (`--oidc-use-access-token`, `--no-token-cache`): it takes no value. */
+function isSwitch(name: string): boolean {
+  return name.split(/[-_]/).some((w) => SWITCH_WORDS.has(w.toLowerCase()));
+}
+
+const SWITCH_WORDS = new Set(['use', 'enable', 'enabled', 'disable', 'disabled', 'skip', 'no', 'allow', 'insecure', 'cache']);
+
 /** Whether a plain value (no key to go by) looks like a secret: a token, a JWT, a key, a URL with a password. */
 function looksSecret(value: string): boolean {
   return looksRandom(value) || JWT.test(value) || secretInString(value) !== undefined;
@@ -291,9 +298,9 @@ function argumentProblems(args: readonly string[]): Problem[] {
       problems.push(
         secretProblem(`exec args[${i}] gives the flag ${arg.slice(0, arg.indexOf('='))} a literal value, and the flag takes a secret`),
       );
-    } else if (previous !== null && isSecretFlag(previous[1]!) && !arg.startsWith('--')) {
-      // What follows a flag that takes a secret is its value, even when it starts with "-" (not a
-      // long flag, which means the one before was a switch, such as --oidc-use-access-token).
+    } else if (previous !== null && isSecretFlag(previous[1]!) && !isSwitch(previous[1]!)) {
+      // What follows a flag that takes a secret is its value, even when it starts with "-" or "--"
+      // (a switch, such as --oidc-use-access-token, takes none).
       problems.push(secretProblem(`exec args[${i}] is a literal value of the flag ${args[i - 1]}, which takes a secret`));
     } else if (looksSecret(flag?.[3] ?? arg)) {
       problems.push(secretProblem(`exec args[${i}] is a literal string that looks like a key or token`));

@@ -154,7 +154,8 @@ export class TargetsBuilder {
           if (layer === generatedLayers[0] || this.argoCdLayers.has(layer)) continue;
           this.argoCdLayers.add(layer);
           const l = this.layers.get(layer)!;
-          this.problems.push(...argoCdLayerProblems(l.values, l.path, l.label));
+          // The installation's own layers may allow what only looks secret; shared layers cannot.
+          this.problems.push(...argoCdLayerProblems(l.values, l.path, l.label, layer.startsWith('service') ? allowed : undefined));
         }
         // Argo CD's namespace takes no namespace baseline: its default-deny would cut Argo CD off.
         this.targets.push({ ...target, baseline: argoCd.objectsOn(cluster) });

@@ -531,22 +531,22 @@ describe('SelfManagedArgoCd refuses', () => {
     ]);
   });
 
-  test("an image of one of Argo CD's components, a Secret of Argo CD's through extraObjects, a secret in a notifier's settings", () => {
+  test("an image of one of Argo CD's components, the chart's extraObjects, a secret in a notifier's settings", () => {
     const f = fleet();
     const token = ['xoxb', '2960', '1122334455', 'AbCdEfGhIjKlMnOpQrStUvWx'].join('-');
     withArgoCd(f, {
       values: {
         server: { image: { tag: 'v9.9.9' } },
-        extraObjects: [
-          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'c', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } } },
-        ],
+        dex: { initImage: { tag: 'v9.9.9' } },
+        extraObjects: [{ apiVersion: 'v1', kind: 'List', items: [] }],
         notifications: { notifiers: { 'service.slack': `token: ${token}\n` } },
       },
     });
     const lines = linesOf(() => f.platform.snapshot());
     expect(lines).toEqual([
       "[platform/argo-cd] CG113 Service argo-cd sets server.image of Argo CD's chart: it runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
-      "[platform/argo-cd] CG149 Service argo-cd sets extraObjects[0], a Secret: its data would be committed to the GitOps repository, and a Secret of Argo CD's registers a cluster or repository outside the program.",
+      "[platform/argo-cd] CG113 Service argo-cd sets dex.initImage of Argo CD's chart: it runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
+      "[platform/argo-cd] CG149 Service argo-cd sets extraObjects of Argo CD's chart, objects cdk8s-gitops cannot check (the chart templates each one): they could register a cluster or repository outside the program, or hold a credential.",
       '[platform/argo-cd] CG120 Service argo-cd sets notifications.notifiers."service.slack", whose "token" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
     ]);
     expect(lines.join('\n')).not.toContain(token);
@@ -600,38 +600,41 @@ describe('SelfManagedArgoCd refuses', () => {
     ]);
   });
 
-  test('secrets in any text of its values, however written; settings that hold none are taken', () => {
+  test("secrets in Argo CD's credential settings, and settings it cannot read as Argo CD would; other settings are left alone", () => {
     const f = fleet();
     withArgoCd(f, {
       values: {
         configs: {
           cm: {
             'oidc.config': 'clientSecret: s3cr3tOne',
-            'dex.config': 'connectors:\n- {type: github, id: gh, config: {clientID: abc, clientSecret: s3cr3tTwo}}\n---\n',
-            'resource.customizations': 'a:\n  b: 1\n  b: 2\n  clientSecret: >\n    s3cr3tThree\n',
+            'dex.config': 'connectors:\n- {type: github, id: gh, config: {clientID: abc, clientSecret: s3cr3tTwo}}\n',
           },
         },
-        dex: { initImage: { tag: 'v9.9.9' } },
-        extraObjects: [
-          'apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n',
-          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oidc-okta' }, stringData: { cs: 'hunter2hunter2' } },
-          { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'oidc-okta' }, spec: {} },
-        ],
       },
     });
-    const lines = linesOf(() => f.platform.snapshot());
-    expect(lines).toEqual([
-      "[platform/argo-cd] CG113 Service argo-cd sets dex.initImage of Argo CD's chart: it runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
-      '[platform/argo-cd] CG149 Service argo-cd sets extraObjects[0] as a template string, which cdk8s-gitops cannot check: it could register a cluster or repository outside the program, or hold a credential.',
-      "[platform/argo-cd] CG149 Service argo-cd sets extraObjects[1], a Secret: its data would be committed to the GitOps repository, and a Secret of Argo CD's registers a cluster or repository outside the program.",
+    expect(linesOf(() => f.platform.snapshot())).toEqual([
       '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."oidc.config", whose "clientSecret" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
       '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."dex.config", whose "connectors[0].config.clientSecret" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
-      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."resource.customizations", whose "a.clientSecret" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
     ]);
-    expect(lines.join('\n')).not.toMatch(/s3cr3t|hunter2/);
-    // What an SSO setup holds besides secrets: client IDs, a public CA, claims; a secret by reference.
+    // What Argo CD's parser might read otherwise is refused, not passed unread.
+    for (const text of [
+      'clientSecret: s3cr3t\n---\n',
+      'a: 1\na: 2\n',
+      'x: &k clientSecret\n*k : s3cr3t\n',
+      "\"client\\x53ecret\": s3cr3t\nb: 'it\\'s'\n",
+    ]) {
+      const g = fleet();
+      withArgoCd(g, { values: { configs: { cm: { 'oidc.config': text } } } });
+      expect(linesOf(() => g.platform.snapshot())).toEqual([
+        expect.stringMatching(
+          /^\[platform\/argo-cd\] CG149 Service argo-cd sets configs\.cm\."oidc\.config", which cdk8s-gitops cannot read as Argo CD would: /,
+        ),
+      ]);
+    }
+    // SSO and notifier settings without a secret, and other texts (banners, Lua), are taken.
     const ok = fleet();
     withArgoCd(ok, {
+      allowLiteralSecrets: ['configs.cm.resource.customizations.health.bitnami.com_SealedSecret'],
       values: {
         configs: {
           cm: {
@@ -639,10 +642,11 @@ describe('SelfManagedArgoCd refuses', () => {
               'name: Okta\nissuer: https://example.okta.com\nclientID: 0oa1b2c3d4E5F6G7H8i9\nclientSecret: $oidc.okta.clientSecret\n' +
               `rootCA: |\n  ${Buffer.from(CA, 'base64').toString('latin1').trim().split('\n').join('\n  ')}\n` +
               'requestedIDTokenClaims: {"groups": {"essential": true}}\n',
-            'dex.config': `connectors:\n- type: github\n  id: github\n  config:\n    clientID: Iv1.8a61f9b3a7aba766\n    clientSecret: $dex.github.clientSecret\n    rootCAData: ${CA}\n`,
-            url: 'https://argocd.example.com',
+            'ui.bannercontent': 'Maintenance tonight. Reset your password: see the wiki.',
+            'resource.customizations.health.bitnami.com_SealedSecret': 'hs = {}\nhs.status = "Healthy"\nreturn hs\n',
           },
         },
+        notifications: { notifiers: { 'service.opsgenie': 'apiUrl: https://api.opsgenie.com\napiKeys:\n  team: $opsgenie-api-key\n' } },
       },
     });
     expect(() => ok.platform.snapshot()).not.toThrow();
@@ -679,6 +683,19 @@ describe('SelfManagedArgoCd refuses', () => {
           }),
     );
     expect(synthesize(withArgoCd(f).platform.snapshot()).paths().length).toBeGreaterThan(0);
+    // A password that starts with "--" is still the value of the flag before it.
+    const pw = fleet((env) =>
+      env === 'prod'
+        ? ClusterCredentials.exec({ command: 'kubelogin', args: ['--password', '--correct-horse-battery'], caData: CA })
+        : defaultCredentials(env),
+    );
+    expect(linesOf(() => withArgoCd(pw).platform.snapshot())).toEqual([
+      "[platform/prod/eu-central-1-01] CG120 exec args[1] is a literal value of the flag --password, which takes a secret, and the cluster's Secret is readable by everyone who can read the GitOps repository.",
+    ]);
+    // A public name that happens to start like the in-cluster one is another cluster's.
+    const pub = fleet();
+    (pub.others[0] as unknown as { server: string }).server = 'https://kubernetes.default.example.com';
+    expect(() => withArgoCd(pub).platform.snapshot()).not.toThrow();
     for (const server of ['https://kubernetes.default.svc.other-cluster.example', 'https://[::ffff:127.0.0.1]', 'https://0.0.0.0:6443']) {
       const g = fleet();
       (g.others[0] as unknown as { server: string }).server = server;
