@@ -1,11 +1,18 @@
 import { Construct } from 'constructs';
 import type { Platform } from './platform';
-import { freeId } from './platform-scope';
+import { freeId, platformOf } from './platform-scope';
+import { problem } from '../core/errors';
+import { Reconciler } from './reconciler';
 
 /** Properties of a {@link ControlPlane}. */
 export interface ControlPlaneProps {
   /** Namespace this Argo CD instance runs in. @default - the platform's `argocdNamespace` */
   readonly namespace?: string;
+  /**
+   * Who reconciles its environments: Argo CD, or Flux (one per cluster).
+   * @default Reconciler.argoCd()
+   */
+  readonly reconciler?: Reconciler;
 }
 
 /**
@@ -32,9 +39,24 @@ export class ControlPlane extends Construct {
 
   /** Namespace this Argo CD instance runs in. */
   public readonly namespace: string;
+  /** Who reconciles its environments. */
+  public readonly reconciler: Reconciler;
 
   constructor(scope: Platform, id: string, props: ControlPlaneProps = {}) {
     super(scope.group('control-planes'), freeId(scope.group('control-planes'), id, 'ControlPlane'));
     this.namespace = props.namespace ?? scope.argocdNamespace;
+    this.reconciler = props.reconciler ?? Reconciler.argoCd();
+    if (!(this.reconciler instanceof Reconciler)) {
+      platformOf(this).report([
+        problem('CG151', {
+          constructPath: this.node.path,
+          message: 'reconciler is not a Reconciler.',
+          fix: 'Give reconciler: Reconciler.flux() or Reconciler.argoCd().',
+        }),
+      ]);
+      this.reconciler = Reconciler.argoCd();
+    } else {
+      platformOf(this).report(this.reconciler.problems.map((p) => ({ ...p, constructPath: this.node.path })));
+    }
   }
 }

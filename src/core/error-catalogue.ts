@@ -409,6 +409,14 @@ const ENTRIES = [
       "An environment's roles are not a list, or a role has a name Argo CD does not accept for a project role (letters, digits, '-' and '_'), a policy not of the form Argo CD takes for a project role (p, proj:<env>:<role>, <resource>, <action>, <env>/<object>, allow or deny), or groups that are not a list of one-line names without a quote in them (Argo CD writes each group as a field of a policy line).",
     fix: "Name roles as Argo CD does and list their groups as the identity provider names them: roles: [{ name: 'deployers', policies: ['p, proj:prod:deployers, applications, sync, prod/*, allow'], groups: ['payments-oncall'] }].",
   },
+  {
+    code: 'CG151',
+    where: 'program',
+    title: 'Reconciler is declared wrongly',
+    description:
+      "A control plane's reconciler is not a Reconciler, its Flux interval is not a whole number of seconds, or a control plane reconciled by Flux has what cdk8s-gitops does not write for Flux yet: a rendered or Kustomize service, a cluster add-on, a SelfManagedArgoCd, an environment with a namespace baseline.",
+    fix: 'Give reconciler: Reconciler.flux() or Reconciler.argoCd(); keep what Flux cannot run yet on a control plane reconciled by Argo CD.',
+  },
 
   // CG2xx: release ledgers
   {

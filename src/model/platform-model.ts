@@ -93,6 +93,19 @@ export interface ControlPlaneModel {
   readonly namespace: string;
   /** Environment names, in declaration order. */
   readonly environments: readonly string[];
+  /** Who reconciles its environments. @default - Argo CD */
+  readonly reconciler?: ReconcilerModel;
+}
+
+/** Who reconciles a control plane's environments: Argo CD, or Flux (one per cluster). */
+export type ReconcilerModel = { readonly kind: 'argocd' } | FluxReconcilerModel;
+
+/** Flux, one per cluster of the control plane's environments. */
+export interface FluxReconcilerModel {
+  /** Discriminator of {@link ReconcilerModel}. */
+  readonly kind: 'flux';
+  /** `spec.interval` of its Kustomizations, HelmReleases and sources, in seconds. */
+  readonly intervalSeconds: number;
 }
 
 /** One environment: its AppProject and the settings of its Applications. */

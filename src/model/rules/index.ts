@@ -18,6 +18,7 @@ import { problemsOfOwnedKeys } from './owned-keys';
 import { problemsOfSensitiveNamespaces } from './namespaces';
 import { problemsOfRemovals } from './removals';
 import { problemsOfServices } from './services';
+import { problemsOfReconcilers } from './reconcilers';
 
 /** One validation of the platform model: the problems it finds, each with its code and where it is. */
 export type ModelRule = (model: PlatformModel) => Problem[];
@@ -33,6 +34,7 @@ export const MODEL_RULES = {
   applicationSetNames: (model) => problemsOfWorkloadSetNames(model, targetClusters(model)),
   ringMoves: problemsOfMoves,
   removals: problemsOfRemovals,
+  reconcilers: problemsOfReconcilers,
 } as const satisfies Record<string, ModelRule>;
 
 /** The name of a rule of {@link MODEL_RULES}. */
