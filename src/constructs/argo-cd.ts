@@ -25,7 +25,8 @@ import {
 import type { ControlPlane } from './control-plane';
 import { Environment, isPolicyGroup, isRoleName } from './environment';
 import { platformOf } from './platform-scope';
-import { Duration, Targets } from './ring';
+import { Duration } from './duration';
+import { Targets } from './ring';
 import { Workload } from './workload';
 import { findLiteralSecrets } from './values-check';
 

@@ -1,6 +1,6 @@
 import { problem, Problem } from '../core/errors';
 import type { ReconcilerModel } from '../model/platform-model';
-import { Duration } from './ring';
+import { Duration } from './duration';
 
 /** Properties of {@link Reconciler.flux}. */
 export interface FluxReconcilerProps {
