@@ -143,6 +143,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
     ...problemsOfRingMembership(model, targetRings, rings.length > 0),
     ...rule('services'),
     ...rule('kustomize'),
+    ...rule('reconcilers'),
     ...problemsOfForeignClusters(services, builder.foreignClusters),
     ...rule('sensitiveNamespaces'),
     ...rule('collisions'),

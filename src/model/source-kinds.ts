@@ -98,7 +98,10 @@ export function releaseFileEnvironments(model: PlatformModel): ReadonlySet<strin
   const recorded = fleetFactsOf(model)?.releaseFileEnvironments;
   if (recorded !== undefined) return new Set(recorded);
   const promoted = new Set(model.services.filter((s) => s.source.kind === 'helm' && s.source.promoted === true).map((s) => s.name));
-  return new Set(model.targets.filter((t) => promoted.has(t.service)).map((t) => t.environment));
+  // Flux reads a chart's revision from the target's HelmRelease or source, not a release file.
+  const flux = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind === 'flux').map((cp) => cp.name));
+  const onFlux = new Set(model.environments.filter((e) => flux.has(e.controlPlane)).map((e) => e.name));
+  return new Set(model.targets.filter((t) => promoted.has(t.service) && !onFlux.has(t.environment)).map((t) => t.environment));
 }
 
 /** A Helm chart in the service's application repository, with a values file per target. */

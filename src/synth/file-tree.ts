@@ -23,6 +23,8 @@ export enum FileKind {
   STATUS = 'status',
   /** A file of the release model (`.cdk8s-gitops/model/`): what release commands need of the program. */
   MODEL = 'model',
+  /** Flux objects: a cluster's entry point, or a target's HelmRelease, source and kustomization. */
+  FLUX = 'flux',
 }
 
 /** Repository-relative path of the release status for people, the one file written that is not YAML. */

@@ -1,4 +1,7 @@
 import { buildAddonProjects, buildAppProject } from './argocd/app-project';
+import { targetSourceKind } from './target-kind';
+import { isFluxEnvironment } from './flux/reconciler';
+import { clusterEntryFile } from './flux/clusters';
 import { buildWorkloadSets } from './argocd/application-set';
 import { buildBootstrap } from './argocd/bootstrap';
 import type { ArgoObject } from '../model/argo-object';
@@ -9,7 +12,7 @@ import { Problem, problem } from '../core/errors';
 import { compareNames, defaultValuesKey, imageNames, serviceImages } from '../model/images';
 import { describeVersion, initialRelease, Release, releaseVersion, sortedImages } from '../release/release';
 import { isDigest } from '../model/versions';
-import { RingRelease, sourceKindOf } from './sources';
+import { RingRelease } from './sources';
 import { targetDirectory } from '../model/placement';
 import { renderObjects } from './argocd/emit';
 
@@ -242,7 +245,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         ...(service.images === undefined ? {} : { images: Object.fromEntries(imageNames(service).map((n) => [n, placeholder])) }),
         ...(release.chart === undefined ? {} : { chart: release.chart }),
       };
-      const made = sourceKindOf(service).targetFiles({
+      const made = targetSourceKind(model, service, t.environment).targetFiles({
         model,
         target: t,
         service,
@@ -264,7 +267,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
       });
       continue;
     }
-    const files = sourceKindOf(service).targetFiles({
+    const files = targetSourceKind(model, service, t.environment).targetFiles({
       model,
       target: t,
       service,
@@ -273,6 +276,8 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
       directory: targetDirectory(model, t),
       layerKeys,
     });
+    // On a cluster Flux reconciles, the target's file in the cluster's entry point.
+    if (isFluxEnvironment(model, t.environment)) files.push(clusterEntryFile(model, t, service));
     for (const f of files) {
       tree.add(f.path, {
         kind: f.kind,
@@ -287,6 +292,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
 
   const defaults = model.serviceDefaults;
   for (const cp of part ? [] : model.controlPlanes) {
+    if (cp.reconciler?.kind === 'flux') continue; // no ApplicationSet, no bootstrap: each cluster's entry point is
     const dir = `${model.layout.applicationSets}/${cp.name}`;
     for (const set of buildWorkloadSets(model, cp, defaults)) {
       tree.add(`${dir}/${set.name}.yaml`, argoFile(FileKind.APPLICATION_SET, cp.path, [set.object]));
@@ -294,6 +300,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     tree.add(`${model.layout.bootstrap}/${cp.name}.yaml`, argoFile(FileKind.BOOTSTRAP, cp.path, buildBootstrap(model, cp, dir)));
   }
   for (const env of part ? [] : model.environments) {
+    if (isFluxEnvironment(model, env.name)) continue;
     tree.add(`${model.layout.projects}/${env.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [buildAppProject(model, env)]));
     for (const addon of buildAddonProjects(model, env)) {
       tree.add(`${model.layout.projects}/${addon.metadata.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [addon]));

@@ -1,4 +1,5 @@
 import { applicationName } from '../model/placement';
+import { targetSourceKind } from '../synth/target-kind';
 import { GitOpsError } from '../core/errors';
 import { catalogueFix, type ErrorCode } from '../core/error-catalogue';
 import { LedgerFile } from '../release/ledger-files';
@@ -10,7 +11,6 @@ import { readManifest } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
 import { readsBaselineDirectory } from '../model/source-kinds';
 import { PlatformModel } from '../model/platform-model';
-import { sourceKindOf } from '../synth/sources';
 import { targetDirectory } from '../model/placement';
 import { BASE_DIRECTORY, BASELINE_DIRECTORY } from '../synth/sources';
 import { planWrite, TRANSACTION_DIR } from './checkout/writer';
@@ -275,13 +275,11 @@ export function checkCheckout(
     const ring = ledgers.get(t.service)?.ledger.rings[t.ring];
     if (!ring || held.has(`${t.service}\u0000${t.ring}`)) continue;
     const service = services.get(t.service)!;
-    for (const { path: p, version } of sourceKindOf(service).deployedVersions(
-      { model, target: t, service, directory: targetDirectory(model, t) },
-      read,
-    )) {
+    const kind = targetSourceKind(model, service, t.environment);
+    for (const { path: p, version } of kind.deployedVersions({ model, target: t, service, directory: targetDirectory(model, t) }, read)) {
       // What the file holds of its ring's release: the digest (of a service with named images,
       // those of the images it holds), or the chart's or base's revision.
-      const expected = sourceKindOf(service).embeddedRelease(p, service, ring, t);
+      const expected = kind.embeddedRelease(p, service, ring, t);
       if (version === expected) continue;
       findings.push(
         finding(

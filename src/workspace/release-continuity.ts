@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { targetSourceKind } from '../synth/target-kind';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { LedgerGit } from './git/ledger-history';
 import { ledgerFilePath, MAX_LEDGER_BYTES } from '../release/ledger-files';
@@ -25,7 +26,7 @@ import { contentHash, FileTree } from '../synth/file-tree';
 import { Manifest, ManifestEntry, MANIFEST_PATH, manifestShardPath } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
-import { BASE_DIRECTORY, KUSTOMIZATION_FILE, RELEASE_FILE, sourceKindOf } from '../synth/sources';
+import { BASE_DIRECTORY, KUSTOMIZATION_FILE, RELEASE_FILE } from '../synth/sources';
 import { releaseMismatch, ringRelease } from '../synth/synthesize';
 import { applicationName, targetDirectory } from '../model/placement';
 import type { WritePlan } from './checkout/writer';
@@ -113,7 +114,7 @@ function runningNow(
   const context = { model, target, service, directory: targetDirectory(model, target) };
   const deployedBy = (reader: (p: string) => string | undefined): Map<string, string | undefined> =>
     new Map(
-      sourceKindOf(service)
+      targetSourceKind(model, service, target.environment)
         .deployedVersions(context, reader)
         .map((d) => [d.path, d.version]),
     );
@@ -261,7 +262,8 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
       // release of the program's images was promoted into it.
       const service = services.get(target.service)!;
       const ran = before.ledger.rings[release.ring];
-      if (was === release.version || sourceKindOf(service).embeddedRelease(p, service, ran, target) === was) continue;
+      if (was === release.version || targetSourceKind(model, service, target.environment).embeddedRelease(p, service, ran, target) === was)
+        continue;
       if (ran !== undefined && releaseMismatch(service, release.ring, ringRelease(ran)) !== undefined) continue;
       const key = [target.service, release.ring, was, release.version].join('\u0000');
       const group = groups.get(key) ?? {

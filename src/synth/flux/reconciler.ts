@@ -1,0 +1,31 @@
+/**
+ * Which control planes Flux reconciles, and what that means for a target: Flux's interval, and
+ * the files of each cluster's entry point (`clusters/<environment>/<cloud>/<cluster>/`).
+ *
+ * @module
+ */
+import type { FluxReconcilerModel, PlatformModel } from '../../model/platform-model';
+
+const FLUX_ENVIRONMENTS = new WeakMap<PlatformModel, ReadonlyMap<string, FluxReconcilerModel>>();
+
+/** The environments Flux reconciles, with their control plane's settings. */
+function fluxEnvironments(model: PlatformModel): ReadonlyMap<string, FluxReconcilerModel> {
+  let envs = FLUX_ENVIRONMENTS.get(model);
+  if (envs === undefined) {
+    const flux = new Map(model.controlPlanes.flatMap((cp) => (cp.reconciler?.kind === 'flux' ? [[cp.name, cp.reconciler] as const] : [])));
+    envs = new Map(model.environments.flatMap((e) => (flux.has(e.controlPlane) ? [[e.name, flux.get(e.controlPlane)!] as const] : [])));
+    FLUX_ENVIRONMENTS.set(model, envs);
+  }
+  return envs;
+}
+
+/** Whether Flux reconciles environment `env` (its control plane's reconciler). */
+export function isFluxEnvironment(model: PlatformModel, env: string): boolean {
+  return fluxEnvironments(model).has(env);
+}
+
+/** `spec.interval` of the Flux objects of environment `env`, as Flux writes a duration (`10m`, `90s`). */
+export function fluxInterval(model: PlatformModel, env: string): string {
+  const seconds = fluxEnvironments(model).get(env)?.intervalSeconds ?? 600;
+  return seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}

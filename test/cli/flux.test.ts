@@ -1,0 +1,148 @@
+/**
+ * A control plane reconciled by Flux, through the built CLI against a bare remote: a release
+ * (image digest and chart version) moves ring by ring into the Flux targets' values and
+ * HelmReleases as into Argo CD's, rolls back, and shows in history and status.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { Sandbox } from '../git/sandbox';
+import { CliRun, runCli } from '../support/cli';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const T0 = '2026-11-22T10:00:00Z';
+const LATER = '2026-11-22T12:00:00Z';
+const SEED = `sha256:${'0'.repeat(64)}`;
+const A = `sha256:${'a'.repeat(64)}`;
+const NONPROD = 'environments/nonprod/aws/eu-01/otel';
+
+const PROGRAM = `
+const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Reconciler, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });
+const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod', { reconciler: Reconciler.flux() }) });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod', { reconciler: Reconciler.flux() }) });
+const aws = new Cloud(platform, 'aws');
+new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(1))] });
+new Service(platform, 'otel', {
+  image: { repository: 'otel/opentelemetry-collector-contrib' },
+  initialDigest: ${JSON.stringify(SEED)},
+  namespace: 'observability',
+  workload: Workload.helmRepositoryChart({
+    repoURL: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+    chart: 'opentelemetry-collector',
+    version: '0.110.0',
+    promoted: true,
+  }),
+}).deployTo([nonprod, prod]);
+platform.synth();
+`;
+
+describe('a control plane reconciled by Flux, through the CLI', () => {
+  let workDir: string;
+  let app: string;
+  let sandbox: Sandbox;
+  let a: string;
+
+  function cli(args: readonly string[], now = T0): Promise<CliRun> {
+    return runCli(args, { out: a, now, app });
+  }
+
+  /** The chart version and image digest a Flux target runs, as its files say. */
+  function runs(dir: string): string {
+    const release = parseAllDocuments(fs.readFileSync(path.join(a, dir, 'flux.yaml'), 'utf8'))
+      .map((d) => d.toJS())
+      .find((d) => d.kind === 'HelmRelease');
+    const values = parseYaml(fs.readFileSync(path.join(a, dir, 'values.yaml'), 'utf8'));
+    return `${release.spec.chart.spec.version} ${values.image.digest}`;
+  }
+
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does).');
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-flux-'));
+    fs.writeFileSync(path.join(workDir, 'platform.js'), PROGRAM);
+    app = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(workDir, 'platform.js'))}`;
+  });
+
+  afterAll(() => {
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    sandbox = Sandbox.create();
+    a = sandbox.clone('ci');
+  });
+
+  afterEach(() => sandbox.cleanup());
+
+  test('a release moves ring by ring into the HelmReleases and values, rolls back, and shows in history and status', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    expect(runs(NONPROD)).toBe(`0.110.0 ${SEED}`);
+    expect(sandbox.remoteFile('clusters/nonprod/aws/eu-01/otel.yaml')).toContain('kind: Kustomization');
+
+    const upgrade = await cli([
+      'promote',
+      'otel',
+      '--ring',
+      'nonprod',
+      '--chart-version',
+      '0.111.0',
+      '--digest',
+      A,
+      '--by',
+      'alice',
+      '--publish',
+    ]);
+    expect({ code: upgrade.code, stderr: upgrade.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(runs(NONPROD)).toBe(`0.111.0 ${A}`);
+    expect(runs('environments/prod/aws/eu-01/otel')).toBe(`0.110.0 ${SEED}`);
+    // The promotion changed the ring's values and HelmRelease, nothing of the cluster's entry point.
+    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
+      '.cdk8s-gitops/services/otel.json',
+      'STATUS.md',
+      `${NONPROD}/flux.yaml`,
+      `${NONPROD}/values.yaml`,
+      'releases/otel.yaml',
+    ]);
+
+    const early = await cli(['promote', 'otel', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob'], '2026-11-22T10:30:00Z');
+    expect([early.code, early.stderr]).toEqual([1, expect.stringContaining('CG602')]);
+    expect((await cli(['promote', 'otel', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob', '--publish'], LATER)).code).toBe(0);
+    expect(runs('environments/prod/aws/eu-01/otel')).toBe(`0.111.0 ${A}`);
+    expect((await cli(['status'], LATER)).stdout).toMatch(/prod +1 +sha256:aaaaaaaa +0\.111\.0 /);
+    expect((await cli(['history', 'otel'], LATER)).stdout).toContain('sha256:aaaaaaaa');
+
+    const back = await cli(
+      ['rollback', 'otel', '--ring', 'prod', '--previous', '--reason', 'dropped spans', '--by', 'bob', '--publish'],
+      LATER,
+    );
+    expect({ code: back.code, stderr: back.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(runs('environments/prod/aws/eu-01/otel')).toBe(`0.110.0 ${SEED}`);
+    expect((await cli(['check'], LATER)).code).toBe(0);
+
+    // A hand edit of a HelmRelease's version is found.
+    const file = path.join(a, NONPROD, 'flux.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('0.111.0', '0.112.0'));
+    const check = await cli(['check'], LATER);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain(`${NONPROD}/flux.yaml`);
+  });
+
+  test('a promotion runs without the program, as for Argo CD', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    const run = await runCli(
+      ['promote', 'otel', '--ring', 'nonprod', '--chart-version', '0.111.0', '--digest', A, '--by', 'ci', '--no-program'],
+      {
+        out: a,
+        now: T0,
+      },
+    );
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(runs(NONPROD)).toBe(`0.111.0 ${A}`);
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * Flux as the reconciler of a control plane: one Flux per cluster, bootstrapped from
+ * `clusters/<env>/<cloud>/<cluster>/`, a Kustomization and a HelmRelease per target, the same
+ * values as an Argo CD target's. Every Flux object is checked against Flux's own CRDs.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse, parseAllDocuments } from 'yaml';
+import {
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Environment,
+  NamespaceBaseline,
+  Platform,
+  PromotionRing,
+  Reconciler,
+  Service,
+  Targets,
+  Workload,
+} from '../../src';
+import { FileKind, FileTree } from '../../src/synth/file-tree';
+import { synthesize } from '../../src/synth/synthesize';
+import { describeWithFluxSchemas, isFluxObject, loadFluxSchemas } from '../support/flux-schema';
+import { validateKubeObject } from '../support/kube-models';
+import { linesOf, newPlatform } from '../support/platform';
+
+const A = `sha256:${'a'.repeat(64)}`;
+const NONPROD = 'environments/nonprod/aws/eu-01';
+
+/** nonprod on Flux (or Argo CD), prod on Argo CD; a service of each chart source. */
+function platform(nonprodOn: Reconciler = Reconciler.flux()): Platform {
+  const p = newPlatform();
+  const nonprod = new Environment(p, 'nonprod', { controlPlane: new ControlPlane(p, 'nonprod', { reconciler: nonprodOn }) });
+  const prod = new Environment(p, 'prod', { controlPlane: new ControlPlane(p, 'prod') });
+  const aws = new Cloud(p, 'aws');
+  for (const env of [nonprod, prod]) new Cluster(env, 'eu-01', { cloud: aws, region: 'eu-central-1', values: { tier: env.name } });
+  new PromotionRing(p, 'nonprod', { targets: Targets.environment(nonprod) });
+  new PromotionRing(p, 'prod', { targets: Targets.environment(prod) });
+  new Service(p, 'web', { image: { repository: 'registry.example.com/web' }, initialDigest: A, values: { replicaCount: 2 } }).deployTo([
+    nonprod,
+    prod,
+  ]);
+  new Service(p, 'api', {
+    image: { repository: 'registry.example.com/api' },
+    initialDigest: A,
+    workload: Workload.ociChart({ repoURL: 'oci://registry.example.com/charts/api', version: '1.2.0' }),
+  }).deployTo([nonprod, prod]);
+  new Service(p, 'otel', {
+    image: { repository: 'otel/opentelemetry-collector-contrib' },
+    initialDigest: A,
+    namespace: 'observability',
+    workload: Workload.helmRepositoryChart({
+      repoURL: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+      chart: 'opentelemetry-collector',
+      version: '0.110.0',
+    }),
+  }).deployTo(nonprod);
+  return p;
+}
+
+const documents = (t: FileTree, p: string): any[] => parseAllDocuments(t.content(p)).map((d) => d.toJS());
+
+describe('Flux as the reconciler', () => {
+  const tree = synthesize(platform().snapshot());
+
+  test("writes each cluster's entry point and each target's HelmRelease beside its values, and nothing of Argo CD's for it", () => {
+    expect(tree.paths().filter((p) => p.includes('nonprod'))).toEqual([
+      'clusters/nonprod/aws/eu-01/api.yaml',
+      'clusters/nonprod/aws/eu-01/otel.yaml',
+      'clusters/nonprod/aws/eu-01/web.yaml',
+      `${NONPROD}/api/flux.yaml`,
+      `${NONPROD}/api/kustomization.yaml`,
+      `${NONPROD}/api/values.yaml`,
+      `${NONPROD}/otel/flux.yaml`,
+      `${NONPROD}/otel/kustomization.yaml`,
+      `${NONPROD}/otel/values.yaml`,
+      `${NONPROD}/web/flux.yaml`,
+      `${NONPROD}/web/kustomization.yaml`,
+      `${NONPROD}/web/values.yaml`,
+    ]);
+    // Prod stays on Argo CD.
+    expect(tree.paths().filter((p) => tree.get(p)!.kind === FileKind.APPLICATION_SET || tree.get(p)!.kind === FileKind.BOOTSTRAP)).toEqual([
+      'applicationsets/prod/workloads-prod-api.yaml',
+      'applicationsets/prod/workloads-prod.yaml',
+      'bootstrap/prod.yaml',
+    ]);
+    expect(tree.paths().filter((p) => p.startsWith('projects/'))).toEqual(['projects/prod.yaml']);
+  });
+
+  test('gives a target the values an Argo CD target has, byte for byte', () => {
+    const argo = synthesize(platform(Reconciler.argoCd()).snapshot());
+    for (const s of ['web', 'api', 'otel']) {
+      expect(tree.content(`${NONPROD}/${s}/values.yaml`)).toBe(argo.content(`${NONPROD}/${s}/values.yaml`));
+    }
+    expect(parse(tree.content(`${NONPROD}/web/values.yaml`))).toMatchObject({ replicaCount: 2, tier: 'nonprod', image: { digest: A } });
+  });
+
+  test('runs each target as service accounts bound to its namespace only, never cluster-admin', () => {
+    const [ns, sa, fluxSa, binding, kustomization] = documents(tree, 'clusters/nonprod/aws/eu-01/otel.yaml');
+    expect(ns).toMatchObject({ kind: 'Namespace', metadata: { name: 'observability' } });
+    expect(sa).toMatchObject({ kind: 'ServiceAccount', metadata: { name: 'otel', namespace: 'observability' } });
+    expect(fluxSa).toMatchObject({ kind: 'ServiceAccount', metadata: { name: 'otel', namespace: 'flux-system' } });
+    expect(binding).toMatchObject({
+      kind: 'RoleBinding',
+      metadata: { namespace: 'observability' },
+      roleRef: { kind: 'ClusterRole', name: 'admin' },
+      subjects: [
+        { kind: 'ServiceAccount', name: 'otel', namespace: 'observability' },
+        { kind: 'ServiceAccount', name: 'otel', namespace: 'flux-system' },
+      ],
+    });
+    expect(kustomization.spec).toEqual({
+      interval: '10m',
+      path: `./${NONPROD}/otel`,
+      prune: true,
+      serviceAccountName: 'otel',
+      sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      targetNamespace: 'observability',
+      wait: true,
+    });
+    const release = documents(tree, `${NONPROD}/otel/flux.yaml`).find((d) => d.kind === 'HelmRelease');
+    expect(release.spec.serviceAccountName).toBe('otel');
+    for (const p of tree.paths().filter((x) => tree.get(x)!.kind === FileKind.FLUX && x.startsWith('clusters/'))) {
+      for (const doc of documents(tree, p).filter((d) => !isFluxObject(d))) expect(validateKubeObject(doc)).toEqual([]);
+    }
+  });
+
+  test("reads each chart at its ring's revision: a Helm repository's version in the HelmRelease, an OCI tag and a Git ref in the source", () => {
+    const sources = (s: string): Record<string, any> =>
+      Object.fromEntries(documents(tree, `${NONPROD}/${s}/flux.yaml`).map((d) => [d.kind, d]));
+    expect(sources('otel').HelmRelease.spec.chart.spec).toEqual({
+      chart: 'opentelemetry-collector',
+      sourceRef: { kind: 'HelmRepository', name: 'otel' },
+      version: '0.110.0',
+    });
+    expect(sources('api').OCIRepository.spec.ref).toEqual({ tag: '1.2.0' });
+    expect(sources('api').HelmRelease.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'api' });
+    expect(sources('web').GitRepository.spec).toMatchObject({ url: 'https://git.example.com/apps/web.git', ref: { branch: 'main' } });
+    expect(sources('web').HelmRelease.spec.valuesFrom).toEqual([{ kind: 'ConfigMap', name: 'web-values', valuesKey: 'values.yaml' }]);
+  });
+
+  describeWithFluxSchemas("against Flux's CRDs", loadFluxSchemas(), (validate) => {
+    test('every Flux object is strictly valid', () => {
+      const flux = tree.paths().filter((p) => tree.get(p)!.kind === FileKind.FLUX && !p.endsWith('/kustomization.yaml'));
+      const objects = flux.flatMap((p) => documents(tree, p)).filter(isFluxObject);
+      expect(objects.map((o) => o.kind).sort()).toEqual([
+        'GitRepository',
+        'HelmRelease',
+        'HelmRelease',
+        'HelmRelease',
+        'HelmRepository',
+        'Kustomization',
+        'Kustomization',
+        'Kustomization',
+        'OCIRepository',
+      ]);
+      for (const o of objects) expect(validate(o)).toEqual([]);
+      // The validator has teeth: a field Flux does not know is refused.
+      expect(validate({ ...objects[0], spec: { ...objects[0].spec, chartVersion: '1' } })).not.toEqual([]);
+    });
+  });
+
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  (kubectl.status === 0 ? test : test.skip)(
+    "each target's directory builds with kubectl kustomize, as kustomize-controller builds it",
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-flux-'));
+      try {
+        for (const p of tree.paths().filter((x) => x.startsWith(`${NONPROD}/web/`))) {
+          fs.mkdirSync(path.join(dir, path.dirname(p)), { recursive: true });
+          fs.writeFileSync(path.join(dir, p), tree.content(p));
+        }
+        const r = spawnSync('kubectl', ['kustomize', path.join(dir, NONPROD, 'web')], { encoding: 'utf8' });
+        expect(r.stderr).toBe('');
+        const built = parseAllDocuments(r.stdout).map((d) => d.toJS());
+        expect(built.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['ConfigMap web-values', 'HelmRelease web', 'GitRepository web']);
+        const configMap = built[0];
+        expect(configMap.metadata.labels).toEqual({ 'reconcile.fluxcd.io/watch': 'Enabled' });
+        expect(configMap.data['values.yaml']).toBe(tree.content(`${NONPROD}/web/values.yaml`));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+  if (kubectl.status !== 0) console.warn('kubectl was not found: Flux targets are not built with `kubectl kustomize`.');
+
+  test('refuses what it does not write for Flux yet, naming it', () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      namespaceBaseline: NamespaceBaseline.standard({ quota: { pods: '10' }, limits: { defaultLimit: { memory: '512Mi' } } }),
+    });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new Service(p, 'site', {
+      image: { repository: 'registry.example.com/site' },
+      initialDigest: A,
+      workload: Workload.kustomizePlatformBase({ path: 'bases/site' }),
+    }).deployTo(env);
+    expect(linesOf(() => p.snapshot())).toEqual([
+      '[platform/dev] CG151 Environment dev declares a namespace baseline, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).',
+      '[platform/site] CG151 site is a Kustomize service, which cdk8s-gitops does not write for Flux yet, and it runs in environment dev, reconciled by Flux.',
+    ]);
+  });
+});
