@@ -19,6 +19,9 @@ import { targetLayers } from './synthesize';
 import { serviceReleaseValues } from '../model/target-values';
 import { describeVersion, releaseVersion, sortedImages } from '../release/release';
 import { mergeValuesWithProvenance, ValuesLayer } from '../model/values';
+import { clusterEntryDirectory, FLUX_NAMESPACE } from './flux/clusters';
+import { FLUX_FILE } from './flux/helm';
+import { isFluxEnvironment } from './flux/reconciler';
 
 /** One key of the final values file and the layer that set it. */
 export interface ExplainedValue {
@@ -81,6 +84,17 @@ export interface Explanation {
   };
   /** Name of the promotion ring the target belongs to. */
   readonly ring: string;
+  /**
+   * Where Flux reconciles the target: the Kustomization of its cluster's entry point, and the
+   * HelmRelease of its directory; `null` where Argo CD does (then the ApplicationSet, project and
+   * destination say how).
+   */
+  readonly flux: {
+    /** The Kustomization (`<namespace>/<name>`) and its file. */
+    readonly kustomization: { readonly name: string; readonly file: string };
+    /** The HelmRelease (`<namespace>/<name>`) and its file. */
+    readonly helmRelease: { readonly name: string; readonly file: string };
+  } | null;
   /** The ApplicationSet that generates the Application, and its file; `null` when none does. */
   readonly applicationSet: {
     /** Name of the ApplicationSet. */
@@ -213,6 +227,12 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
     constructPath: t.path,
     controlPlane: { name: cp.name, namespace: cp.namespace },
     ring: t.ring,
+    flux: isFluxEnvironment(model, t.environment)
+      ? {
+          kustomization: { name: `${FLUX_NAMESPACE}/${service.name}`, file: `${clusterEntryDirectory(t)}/${service.name}.yaml` },
+          helmRelease: { name: `${service.namespace}/${service.name}`, file: `${targetDirectory(model, t)}/${FLUX_FILE}` },
+        }
+      : null,
     applicationSet: set ? { name: set.name, file: `${model.layout.applicationSets}/${cp.name}/${set.name}.yaml` } : null,
     project: sourceKindOf(service).project?.(env.name, service) ?? env.name,
     destination: {
@@ -346,17 +366,26 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
   const r = e.release;
   const rows: [string, string][] = [
     ['construct', e.constructPath],
-    ['control plane', `${e.controlPlane.name} (Argo CD in namespace ${e.controlPlane.namespace})`],
-    ['ring', e.ring],
-    ['ApplicationSet', e.applicationSet ? `${e.applicationSet.name} (${e.applicationSet.file})` : 'none'],
-    ['Application', e.application],
-    ['project', e.project],
-    [
-      'destination',
-      e.destination.server === undefined
-        ? `${e.destination.name}/${e.destination.namespace} (cluster/namespace)`
-        : `${e.destination.server}/${e.destination.namespace} (server/namespace: the cluster it runs on, registered as ${e.destination.name})`,
-    ],
+    ...((e.flux
+      ? [
+          ['control plane', `${e.controlPlane.name} (Flux, one per cluster)`],
+          ['ring', e.ring],
+          ['Kustomization', `${e.flux.kustomization.name} (${e.flux.kustomization.file})`],
+          ['HelmRelease', `${e.flux.helmRelease.name} (${e.flux.helmRelease.file})`],
+        ]
+      : [
+          ['control plane', `${e.controlPlane.name} (Argo CD in namespace ${e.controlPlane.namespace})`],
+          ['ring', e.ring],
+          ['ApplicationSet', e.applicationSet ? `${e.applicationSet.name} (${e.applicationSet.file})` : 'none'],
+          ['Application', e.application],
+          ['project', e.project],
+          [
+            'destination',
+            e.destination.server === undefined
+              ? `${e.destination.name}/${e.destination.namespace} (cluster/namespace)`
+              : `${e.destination.server}/${e.destination.namespace} (server/namespace: the cluster it runs on, registered as ${e.destination.name})`,
+          ],
+        ]) as [string, string][]),
     e.chart
       ? [
           'chart',

@@ -125,6 +125,25 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     expect(runs('environments/prod/aws/eu-01/otel')).toBe(`0.110.0 ${SEED}`);
     expect((await cli(['check'], LATER)).code).toBe(0);
 
+    // preview lists each cluster's Kustomizations and what they deploy; explain names them.
+    const preview = await cli(['preview'], LATER);
+    expect(preview.stdout).toContain(
+      'clusters/nonprod/aws/eu-01  flux-system/otel  observability  otel         https://open-telemetry.github.io/opentelemetry-helm-charts opentelemetry-collector@0.111.0',
+    );
+    expect(preview.stdout).toContain('2 Flux Kustomizations on 2 clusters.');
+    const json = JSON.parse((await cli(['preview', '--format', 'json'], LATER)).stdout) as any[];
+    expect(json.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
+      'Kustomization otel',
+      'HelmRepository otel',
+      'HelmRelease otel',
+      'Kustomization otel',
+      'HelmRepository otel',
+      'HelmRelease otel',
+    ]);
+    const explain = await cli(['explain', 'otel-prod-aws-eu-01'], LATER);
+    expect(explain.stdout).toContain('Kustomization  flux-system/otel (clusters/prod/aws/eu-01/otel.yaml)');
+    expect(explain.stdout).toContain('HelmRelease    observability/otel (environments/prod/aws/eu-01/otel/flux.yaml)');
+
     // A hand edit of a HelmRelease's version is found.
     const file = path.join(a, NONPROD, 'flux.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('0.111.0', '0.112.0'));

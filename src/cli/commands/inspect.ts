@@ -8,6 +8,7 @@ import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { applicationsOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { chartOfRelease, fluxEntriesOf } from '../../workspace/inspect/flux';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
 import { unexplainedReleaseChanges } from '../../workspace/release-continuity';
 import { formatPlan } from '../plan-format';
@@ -84,7 +85,10 @@ export const previewCommand: Command = {
   help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
 controller would (git directory and files generators, Go templates with missingkey=error) and prints the
 Applications. It reads the tree, not the program, so it also shows what a hand-edited or stray
-directory would create. Templates it cannot evaluate fail with what is unsupported.
+directory would create. Templates it cannot evaluate fail with what is unsupported. For clusters Flux
+reconciles, it lists each Kustomization of their entry points (clusters/…) and the HelmRelease of the
+directory it builds, with its chart and revision (Flux has no generator: a listing, not an expansion);
+yaml and json give those objects after the Applications.
 
 Options:
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
@@ -97,36 +101,53 @@ Example:
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
     const out = checkoutDir(ctx, 'preview', values.out, 'existing');
     assertCheckoutReadable(out);
-    const apps = [...applicationsOf(viewOfCheckout(out)).values()];
-    if (format === 'json')
-      ctx.stdout.write(
-        `${JSON.stringify(
-          apps.map((a) => a.app),
-          null,
-          2,
-        )}\n`,
-      );
-    else if (format === 'yaml') ctx.stdout.write(toYamlDocuments(apps.map((a) => a.app)));
+    const view = viewOfCheckout(out);
+    const apps = [...applicationsOf(view).values()];
+    // Clusters Flux reconciles: their Kustomizations and what each deploys, listed.
+    const flux = fluxEntriesOf(view);
+    const fluxObjects = flux.flatMap((e) => [e.kustomization, ...e.deploys]);
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify([...apps.map((a) => a.app), ...fluxObjects], null, 2)}\n`);
+    else if (format === 'yaml') ctx.stdout.write(toYamlDocuments([...apps.map((a) => a.app), ...fluxObjects]));
     else {
-      const rows = apps.map(({ app, applicationSet }) => {
-        const destination = isMap(app.spec.destination) ? app.spec.destination : {};
-        return [
-          app.metadata.name,
-          applicationSet,
-          String(app.spec.project ?? ''),
-          `${String(destination.name ?? destination.server ?? '')}/${String(destination.namespace ?? '')}`,
-        ];
-      });
-      const head = ['APPLICATION', 'APPLICATIONSET', 'PROJECT', 'DESTINATION'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      for (const r of [head, ...rows])
+      const table = (head: string[], rows: string[][]): void => {
+        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+        for (const r of [head, ...rows])
+          ctx.stdout.write(
+            `${r
+              .map((c, i) => c.padEnd(widths[i]))
+              .join('  ')
+              .trimEnd()}\n`,
+          );
+      };
+      if (apps.length > 0 || flux.length === 0) {
+        const rows = apps.map(({ app, applicationSet }) => {
+          const destination = isMap(app.spec.destination) ? app.spec.destination : {};
+          return [
+            app.metadata.name,
+            applicationSet,
+            String(app.spec.project ?? ''),
+            `${String(destination.name ?? destination.server ?? '')}/${String(destination.namespace ?? '')}`,
+          ];
+        });
+        table(['APPLICATION', 'APPLICATIONSET', 'PROJECT', 'DESTINATION'], rows);
+        ctx.stdout.write(`${apps.length} Application${apps.length === 1 ? '' : 's'}.\n`);
+      }
+      if (flux.length > 0) {
+        if (apps.length > 0) ctx.stdout.write('\n');
+        const rows = flux.flatMap((e) => {
+          const k = e.kustomization;
+          const releases = e.deploys.filter((d) => d.kind === 'HelmRelease');
+          const base = [e.cluster, `${k.metadata.namespace ?? ''}/${k.metadata.name}`, String(k.spec?.targetNamespace ?? '')];
+          return releases.length === 0
+            ? [[...base, '', String(k.spec?.path ?? '')]]
+            : releases.map((r) => [...base, r.metadata.name, chartOfRelease(r, e.deploys)]);
+        });
+        table(['CLUSTER', 'KUSTOMIZATION', 'NAMESPACE', 'HELMRELEASE', 'CHART'], rows);
+        const clusters = new Set(flux.map((e) => e.cluster)).size;
         ctx.stdout.write(
-          `${r
-            .map((c, i) => c.padEnd(widths[i]))
-            .join('  ')
-            .trimEnd()}\n`,
+          `${flux.length} Flux Kustomization${flux.length === 1 ? '' : 's'} on ${clusters} cluster${clusters === 1 ? '' : 's'}.\n`,
         );
-      ctx.stdout.write(`${apps.length} Application${apps.length === 1 ? '' : 's'}.\n`);
+      }
     }
     return ExitCode.OK;
   },

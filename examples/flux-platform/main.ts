@@ -1,0 +1,81 @@
+/**
+ * Flux and Argo CD side by side: nonprod's clusters run Flux (one per cluster, bootstrapped from
+ * `clusters/nonprod/<cloud>/<cluster>/`), prod's are managed by its Argo CD. The program is
+ * otherwise the same as for Argo CD alone: three Helm services (a chart in the application
+ * repository, one in an OCI registry, one in a Helm repository whose version moves ring by ring
+ * with the image), the same values, rings, gates and ledgers.
+ */
+import {
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Duration,
+  Environment,
+  Gate,
+  Platform,
+  PromotionRing,
+  Reconciler,
+  Service,
+  SyncPolicy,
+  Targets,
+  Workload,
+} from '../../src';
+
+export const CHECKOUT_DIGEST = 'sha256:3b5d7f9a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5a7c9e1b3d5f7a9c1e3b5d';
+export const SEARCH_DIGEST = 'sha256:8a6c4e2f0b8d6a4c2e0f8b6d4a2c0e8f6b4d2a0c8e6f4b2d0a8c6e4f2b0d8a6c';
+export const OTEL_DIGEST = 'sha256:4c1f3e2d5b6a79808172635445362718091a2b3c4d5e6f708192a3b4c5d6e7f8';
+
+export function fluxPlatform(): Platform {
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
+  // Each cluster of nonprod runs its own Flux; prod's clusters are managed by one Argo CD.
+  const nonprod = new Environment(platform, 'nonprod', {
+    controlPlane: new ControlPlane(platform, 'nonprod', { reconciler: Reconciler.flux({ interval: Duration.minutes(5) }) }),
+  });
+  const prod = new Environment(platform, 'prod', {
+    controlPlane: new ControlPlane(platform, 'prod'),
+    syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+  });
+  const aws = new Cloud(platform, 'aws');
+  const gcp = new Cloud(platform, 'gcp');
+  for (const env of [nonprod, prod]) {
+    new Cluster(env, 'eu-central-1-01', { cloud: aws, region: 'eu-central-1' });
+    new Cluster(env, 'europe-west1-01', { cloud: gcp, region: 'europe-west1' });
+  }
+
+  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(24)), Gate.approval()] });
+
+  new Service(platform, 'checkout', {
+    image: { repository: 'registry.example.com/shop/checkout' },
+    initialDigest: CHECKOUT_DIGEST,
+    values: { replicaCount: 2 },
+  })
+    .deployTo(nonprod)
+    .deployTo(prod, { values: { replicaCount: 4 } });
+
+  new Service(platform, 'search', {
+    image: { repository: 'registry.example.com/shop/search' },
+    initialDigest: SEARCH_DIGEST,
+    workload: Workload.ociChart({ repoURL: 'oci://registry.example.com/charts/search', version: '2.3.1' }),
+  }).deployTo([nonprod, prod]);
+
+  // A third-party chart whose version is part of each ring's release.
+  new Service(platform, 'otel-collector', {
+    image: { repository: 'otel/opentelemetry-collector-contrib' },
+    initialDigest: OTEL_DIGEST,
+    namespace: 'observability',
+    workload: Workload.helmRepositoryChart({
+      repoURL: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
+      chart: 'opentelemetry-collector',
+      version: '0.110.0',
+      promoted: true,
+    }),
+    values: { mode: 'daemonset' },
+  }).deployTo([nonprod, prod]);
+  return platform;
+}
+
+if (require.main === module) fluxPlatform().synth();
