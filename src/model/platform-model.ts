@@ -98,7 +98,13 @@ export interface ControlPlaneModel {
 }
 
 /** Who reconciles a control plane's environments: Argo CD, or Flux (one per cluster). */
-export type ReconcilerModel = { readonly kind: 'argocd' } | FluxReconcilerModel;
+export type ReconcilerModel = ArgoCdReconcilerModel | FluxReconcilerModel;
+
+/** Argo CD, one instance for all the clusters of the control plane's environments. */
+export interface ArgoCdReconcilerModel {
+  /** Discriminator of {@link ReconcilerModel}. */
+  readonly kind: 'argocd';
+}
 
 /** Flux, one per cluster of the control plane's environments. */
 export interface FluxReconcilerModel {
