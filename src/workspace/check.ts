@@ -10,6 +10,8 @@ import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from 
 import { readManifest } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
 import { readsBaselineDirectory } from '../model/source-kinds';
+import { clusterEntryDirectory, FLUX_NAMESPACE } from '../synth/flux/clusters';
+import { isFluxEnvironment } from '../synth/flux/reconciler';
 import { PlatformModel } from '../model/platform-model';
 import { targetDirectory } from '../model/placement';
 import { BASE_DIRECTORY, BASELINE_DIRECTORY } from '../synth/sources';
@@ -222,10 +224,25 @@ export function checkCheckout(
   const bases = platformBaseProblems(tree, checkout);
   for (const p of [...bases.links, ...bases.missing]) findings.push(finding(FindingKind.UNUSABLE_BASE, p.file!, p.message));
   const onDisk = viewOfCheckout(dir);
-  for (const [directory, reads] of directoriesArgoCdReads(model)) {
+  for (const [directory, reads] of directoriesReconcilersRead(model)) {
     for (const e of checkout.list(directory)) {
       const p = `${directory}/${e.name}`;
-      if (e.isDirectory() || manifest.files.has(p) || flagged.has(p)) continue;
+      if (manifest.files.has(p) || flagged.has(p)) continue;
+      if (reads === 'flux-entry') {
+        // Flux builds the whole entry point: every manifest below it, or only what a kustomization file there names.
+        const why = e.isDirectory()
+          ? e.name === FLUX_NAMESPACE
+            ? undefined
+            : `Flux applies every manifest below ${directory}`
+          : KUSTOMIZATION_NAMES.has(e.name)
+            ? `Flux would build ${directory} by it, and leave out every file it does not name`
+            : /\.(ya?ml|json)$/.test(e.name)
+              ? `Flux applies every manifest of ${directory}`
+              : undefined;
+        if (why !== undefined) findings.push(finding(FindingKind.STRAY_FILE, p, `${p} was not written by cdk8s-gitops, and ${why}.`));
+        continue;
+      }
+      if (e.isDirectory()) continue;
       const why =
         e.name.startsWith('.argocd-source') && reads !== 'kustomize-base'
           ? `Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies)`
@@ -332,15 +349,24 @@ const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 
  * kustomization file and what it names. Argo CD merges an `.argocd-source*.yaml` of an
  * Application's source path into its source.
  */
-type DirectoryReading = 'every-manifest' | 'kustomize-overlay' | 'kustomize-base';
+type DirectoryReading = 'every-manifest' | 'kustomize-overlay' | 'kustomize-base' | 'flux-entry';
 
-/** The directories of the tree Argo CD reads (a rendered or Kustomize target's, a baseline's), and how. */
-function directoriesArgoCdReads(model: PlatformModel): Map<string, DirectoryReading> {
+/**
+ * The directories of the tree a reconciler reads, and how: Argo CD a rendered or Kustomize
+ * target's, a baseline's; Flux a cluster's entry point (every manifest below it, but for what
+ * `flux bootstrap` writes in `flux-system/`) and a target's (by its kustomization file).
+ */
+function directoriesReconcilersRead(model: PlatformModel): Map<string, DirectoryReading> {
   const services = new Map(model.services.map((s) => [s.name, s]));
   const environments = new Map(model.environments.map((e) => [e.name, e]));
   const out = new Map<string, DirectoryReading>();
   for (const t of model.targets) {
     const directory = targetDirectory(model, t);
+    if (isFluxEnvironment(model, t.environment)) {
+      out.set(clusterEntryDirectory(t), 'flux-entry');
+      out.set(directory, 'kustomize-overlay');
+      continue;
+    }
     const service = services.get(t.service);
     const source = service?.source;
     // A Helm target's directory is no source's path: its Application reads the values file by a `$values` ref.

@@ -144,6 +144,20 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     expect(explain.stdout).toContain('Kustomization  flux-system/otel (clusters/prod/aws/eu-01/otel.yaml)');
     expect(explain.stdout).toContain('HelmRelease    observability/otel (environments/prod/aws/eu-01/otel/flux.yaml)');
 
+    // What flux bootstrap writes is left alone; anything else in an entry point, Flux would apply.
+    const entry = path.join(a, 'clusters/nonprod/aws/eu-01');
+    fs.mkdirSync(path.join(entry, 'flux-system'));
+    fs.writeFileSync(path.join(entry, 'flux-system/gotk-sync.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
+    expect((await cli(['check'], LATER)).code).toBe(0);
+    fs.writeFileSync(path.join(entry, 'admin.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n');
+    fs.mkdirSync(path.join(entry, 'more'));
+    const stray = await cli(['check'], LATER);
+    expect(stray.code).toBe(2);
+    expect(stray.stdout).toContain('[stray-file] CG423 clusters/nonprod/aws/eu-01/admin.yaml');
+    expect(stray.stdout).toContain('[stray-file] CG423 clusters/nonprod/aws/eu-01/more');
+    fs.rmSync(path.join(entry, 'admin.yaml'));
+    fs.rmSync(path.join(entry, 'more'), { recursive: true });
+
     // A hand edit of a HelmRelease's version is found.
     const file = path.join(a, NONPROD, 'flux.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('0.111.0', '0.112.0'));
