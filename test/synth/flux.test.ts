@@ -101,14 +101,15 @@ describe('Flux as the reconciler', () => {
   test('runs each target as service accounts bound to its namespace only, never cluster-admin', () => {
     const [ns, sa, fluxSa, binding, kustomization] = documents(tree, 'clusters/nonprod/aws/eu-01/otel.yaml');
     expect(ns).toMatchObject({ kind: 'Namespace', metadata: { name: 'observability' } });
-    expect(sa).toMatchObject({ kind: 'ServiceAccount', metadata: { name: 'otel', namespace: 'observability' } });
+    // Named as no chart names its own (a chart's is usually the release's name).
+    expect(sa).toMatchObject({ kind: 'ServiceAccount', metadata: { name: 'flux-reconciler', namespace: 'observability' } });
     expect(fluxSa).toMatchObject({ kind: 'ServiceAccount', metadata: { name: 'otel', namespace: 'flux-system' } });
     expect(binding).toMatchObject({
       kind: 'RoleBinding',
       metadata: { namespace: 'observability' },
       roleRef: { kind: 'ClusterRole', name: 'admin' },
       subjects: [
-        { kind: 'ServiceAccount', name: 'otel', namespace: 'observability' },
+        { kind: 'ServiceAccount', name: 'flux-reconciler', namespace: 'observability' },
         { kind: 'ServiceAccount', name: 'otel', namespace: 'flux-system' },
       ],
     });
@@ -122,7 +123,7 @@ describe('Flux as the reconciler', () => {
       wait: true,
     });
     const release = documents(tree, `${NONPROD}/otel/flux.yaml`).find((d) => d.kind === 'HelmRelease');
-    expect(release.spec.serviceAccountName).toBe('otel');
+    expect(release.spec.serviceAccountName).toBe('flux-reconciler');
     for (const p of tree.paths().filter((x) => tree.get(x)!.kind === FileKind.FLUX && x.startsWith('clusters/'))) {
       for (const doc of documents(tree, p).filter((d) => !isFluxObject(d))) expect(validateKubeObject(doc)).toEqual([]);
     }
@@ -186,6 +187,24 @@ describe('Flux as the reconciler', () => {
     },
   );
   if (kubectl.status !== 0) console.warn('kubectl was not found: Flux targets are not built with `kubectl kustomize`.');
+
+  test("refuses a service in Flux's namespace, or named as Flux's own objects there", () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', { controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }) });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new Service(p, 'flux-system', { image: { repository: 'registry.example.com/x' }, initialDigest: A }).deployTo(env);
+    new Service(p, 'tools', {
+      image: { repository: 'registry.example.com/t' },
+      initialDigest: A,
+      namespace: 'flux-system',
+      allowSensitiveNamespace: true,
+    }).deployTo(env);
+    expect(linesOf(() => p.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
+      '[platform/flux-system] CG151 flux-system deploys into namespace flux-system, where Flux runs, in environment dev, reconciled by Flux: it could change Flux itself.',
+      "[platform/flux-system] CG151 flux-system is named as Flux's own Kustomization in namespace flux-system, where each service of environment dev (reconciled by Flux) has its Kustomization and service account.",
+      '[platform/tools] CG151 tools deploys into namespace flux-system, where Flux runs, in environment dev, reconciled by Flux: it could change Flux itself.',
+    ]);
+  });
 
   test('refuses what it does not write for Flux yet, naming it', () => {
     const p = newPlatform();

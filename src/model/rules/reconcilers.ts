@@ -2,6 +2,21 @@
 import { Problem, problem } from '../../core/errors';
 import { PlatformModel } from '../platform-model';
 
+/** The namespace Flux runs in. */
+const FLUX_SYSTEM = 'flux-system';
+
+/** The names Flux uses in its namespace: its root Kustomization, its controllers' service accounts. */
+const FLUX_NAMES = new Set([
+  FLUX_SYSTEM,
+  'source-controller',
+  'kustomize-controller',
+  'helm-controller',
+  'notification-controller',
+  'image-reflector-controller',
+  'image-automation-controller',
+  'source-watcher',
+]);
+
 /**
  * CG151 for what cdk8s-gitops does not write for Flux yet, on a control plane reconciled by Flux:
  * a service that is not a Helm chart, a cluster add-on (Argo CD's own installation included), an
@@ -24,6 +39,30 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
   }
   const onFlux = new Map<string, string>();
   for (const t of model.targets) if (fluxEnvironments.has(t.environment) && !onFlux.has(t.service)) onFlux.set(t.service, t.environment);
+  // Flux's own namespace and names: a service there, or named as one of them, would replace Flux's
+  // own service accounts, or the Kustomization flux bootstrap made, in every cluster's entry point.
+  for (const s of model.services) {
+    const env = onFlux.get(s.name);
+    if (env === undefined) continue;
+    if (s.namespace === FLUX_SYSTEM) {
+      problems.push(
+        problem('CG151', {
+          constructPath: s.path,
+          message: `${s.name} deploys into namespace ${FLUX_SYSTEM}, where Flux runs, in environment ${env}, reconciled by Flux: it could change Flux itself.`,
+          fix: `Give the service a namespace of its own, e.g. namespace: '${s.name}'.`,
+        }),
+      );
+    }
+    if (FLUX_NAMES.has(s.name)) {
+      problems.push(
+        problem('CG151', {
+          constructPath: s.path,
+          message: `${s.name} is named as Flux's own ${s.name === FLUX_SYSTEM ? 'Kustomization' : 'controller'} in namespace ${FLUX_SYSTEM}, where each service of environment ${env} (reconciled by Flux) has its Kustomization and service account.`,
+          fix: 'Give the service another name.',
+        }),
+      );
+    }
+  }
   for (const s of model.services) {
     const env = onFlux.get(s.name);
     if (env === undefined) continue;

@@ -21,8 +21,14 @@ export const FLUX_CLUSTERS_DIR = 'clusters';
 /** Namespace Flux runs in, where `flux bootstrap` puts its GitRepository `flux-system`. */
 export const FLUX_NAMESPACE = 'flux-system';
 
+/**
+ * The service account a target's HelmRelease runs as, in the service's namespace: a name no
+ * chart gives its own (a chart's is usually named after its release, the service's name).
+ */
+export const RELEASE_SERVICE_ACCOUNT = 'flux-reconciler';
+
 /** Changes whenever the bytes written for the same input would change. */
-const ENTRY_VERSION = 'flux-entry-v1';
+const ENTRY_VERSION = 'flux-entry-v2';
 
 /** The entry point directory of the cluster of target `t`. */
 export function clusterEntryDirectory(t: Pick<TargetModel, 'environment' | 'cloud' | 'cluster'>): string {
@@ -44,15 +50,15 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
       toYamlDocuments([
         { apiVersion: 'v1', kind: 'Namespace', metadata: { labels, name: ns } },
         // The HelmRelease runs as this one, the Kustomization as the one in Flux's namespace.
-        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { labels, name: service.name, namespace: ns } },
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { labels, name: RELEASE_SERVICE_ACCOUNT, namespace: ns } },
         { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { labels, name: service.name, namespace: FLUX_NAMESPACE } },
         {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'RoleBinding',
-          metadata: { labels, name: `${service.name}-reconciler`, namespace: ns },
+          metadata: { labels, name: RELEASE_SERVICE_ACCOUNT, namespace: ns },
           roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
           subjects: [
-            { kind: 'ServiceAccount', name: service.name, namespace: ns },
+            { kind: 'ServiceAccount', name: RELEASE_SERVICE_ACCOUNT, namespace: ns },
             { kind: 'ServiceAccount', name: service.name, namespace: FLUX_NAMESPACE },
           ],
         },

@@ -17,9 +17,10 @@ import { FileKind, fingerprint } from '../file-tree';
 import { helmSource } from '../sources/helm';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
 import { fluxInterval } from './reconciler';
+import { RELEASE_SERVICE_ACCOUNT } from './clusters';
 
 /** Changes whenever the bytes written for the same input would change. */
-const FLUX_VERSION = 'flux-v1';
+const FLUX_VERSION = 'flux-v2';
 
 /** The Flux objects of a target: its HelmRelease and its chart's source. */
 export const FLUX_FILE = 'flux.yaml';
@@ -135,7 +136,7 @@ export const fluxHelmSource: SourceKind = {
             ...chartSpec,
             interval,
             releaseName: chart.releaseName,
-            serviceAccountName: service.name,
+            serviceAccountName: RELEASE_SERVICE_ACCOUNT,
             valuesFrom: [{ kind: 'ConfigMap', name: valuesConfigMapName(service.name), valuesKey: 'values.yaml' }],
           },
         };
