@@ -33,6 +33,8 @@ export function fluxPlatform(): Platform {
   // Each cluster of nonprod runs its own Flux; prod's clusters are managed by one Argo CD.
   const nonprod = new Environment(platform, 'nonprod', {
     controlPlane: new ControlPlane(platform, 'nonprod', { reconciler: Reconciler.flux({ interval: Duration.minutes(5) }) }),
+    // Flux applies what it reads: an automated policy, whose prune the Kustomizations take.
+    syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
   });
   const prod = new Environment(platform, 'prod', {
     controlPlane: new ControlPlane(platform, 'prod'),

@@ -4,7 +4,7 @@ import { Duration } from './duration';
 
 /** Properties of {@link Reconciler.flux}. */
 export interface FluxReconcilerProps {
-  /** How often Flux reconciles each cluster's objects (`spec.interval`). @default Duration.minutes(10) */
+  /** How often Flux reconciles each cluster's objects (`spec.interval`), from a second to a day. @default Duration.minutes(10) */
   readonly interval?: Duration;
 }
 
@@ -24,16 +24,21 @@ export class Reconciler {
 
   /** Flux, one per cluster. */
   public static flux(props: FluxReconcilerProps = {}): Reconciler {
-    const interval = props.interval ?? Duration.minutes(10);
+    const interval = props?.interval ?? Duration.minutes(10);
+    // At most a day: a longer interval is no reconciliation, and Go's durations end at 290 years.
     const ok =
-      interval instanceof Duration && interval.problems.length === 0 && Number.isInteger(interval.seconds) && interval.seconds >= 1;
+      interval instanceof Duration &&
+      interval.problems.length === 0 &&
+      Number.isInteger(interval.seconds) &&
+      interval.seconds >= 1 &&
+      interval.seconds <= 86_400;
     return new Reconciler(
       { kind: 'flux', intervalSeconds: ok ? interval.seconds : 600 },
       ok
         ? []
         : [
             problem('CG151', {
-              message: 'The Flux reconciler interval is not a whole number of seconds of at least 1.',
+              message: 'The Flux reconciler interval is not a whole number of seconds from 1 to a day.',
               fix: 'Give interval: Duration.minutes(10) (or leave it out).',
             }),
           ],

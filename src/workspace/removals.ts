@@ -10,6 +10,10 @@ import { globMatches } from '../core/glob';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel, RemovalModel } from '../model/platform-model';
 import { applicationsDeletedBy } from './plan';
+import { cachedReader, CheckoutReader } from './inspect/planned-checkout';
+import { FLUX_CLUSTERS_DIR } from '../synth/flux/clusters';
+import { parseYamlDocuments } from '../core/yaml/parse';
+import { isMap } from '../core/plain';
 import { assertReleasesExplained } from './release-continuity';
 import { assertHeldFit } from './checkout/held-targets';
 import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan } from './checkout/writer';
@@ -37,6 +41,14 @@ export interface DeletedApplication {
    * @default false
    */
   readonly keepsResources?: boolean;
+  /**
+   * It is a Flux Kustomization of a cluster's entry point (named like the Application Argo CD
+   * would run for the same target), whose deletion prunes what it deployed.
+   * @default false - an Argo CD Application
+   */
+  readonly flux?: boolean;
+  /** For a Flux Kustomization kept: the namespace it moves from, which Flux prunes. @default - none */
+  readonly movedFromNamespace?: string;
 }
 
 /** Options of {@link assertDeclaredRemovals}. */
@@ -90,6 +102,12 @@ function quote(s: string): string {
 /** What removed an Application, from its labels and the model, with the fix. */
 function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   const l = app.labels ?? {};
+  if (app.movedFromNamespace !== undefined) {
+    return {
+      why: `its namespace changes from ${app.movedFromNamespace}, which Flux made and deletes with everything in it`,
+      fix: "platform.removed(Removal.application('<name>')) for each",
+    };
+  }
   if (app.untilNewSpec === true) {
     return {
       why:
@@ -150,24 +168,25 @@ export function undeclaredDeletionProblems(
   apps: readonly DeletedApplication[],
   options: RemovalOptions = {},
 ): Problem[] {
-  const groups = new Map<string, { cause: Cause; names: string[]; keep: boolean }>();
+  const groups = new Map<string, { cause: Cause; names: string[]; keep: boolean; flux: boolean }>();
   for (const app of apps) {
     if (removalAllowed(model, app, options)) continue;
     const cause = causeOf(model, app);
     const keep = app.keepsResources === true;
-    const key = `${cause.why}\u0000${cause.fix}\u0000${keep}`;
-    const group = groups.get(key) ?? { cause, names: [], keep };
+    const key = `${cause.why}\u0000${cause.fix}\u0000${keep}\u0000${app.flux === true}`;
+    const group = groups.get(key) ?? { cause, names: [], keep, flux: app.flux === true };
     group.names.push(app.name);
     groups.set(key, group);
   }
-  return [...groups.values()].map(({ cause, names, keep }) =>
+  return [...groups.values()].map(({ cause, names, keep, flux }) =>
     problem('CG141', {
       ...(cause.constructPath ? { constructPath: cause.constructPath } : {}),
-      message:
-        `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
-        (keep
-          ? `Argo CD would keep what ${names.length === 1 ? 'it runs' : 'they run'} (${names.length === 1 ? 'its' : 'their'} ApplicationSet preserves resources on deletion), which nothing would manage any more (Argo CD's own installation would stop managing itself).`
-          : `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`),
+      message: flux
+        ? `The write would make Flux prune what ${names.join(', ')} ${names.length === 1 ? 'runs' : 'run'} (the target's Kustomization or namespace): ${cause.why}.`
+        : `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
+          (keep
+            ? `Argo CD would keep what ${names.length === 1 ? 'it runs' : 'they run'} (${names.length === 1 ? 'its' : 'their'} ApplicationSet preserves resources on deletion), which nothing would manage any more (Argo CD's own installation would stop managing itself).`
+            : `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`),
       fix: `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
     }),
   );
@@ -186,14 +205,17 @@ export function assertDeclaredRemovals(
   write: WritePlan,
   options: RemovalOptions = {},
 ): void {
-  const deleted = applicationsDeletedBy(tree, dir, write).map(({ app, applicationSet, movedTo, untilNewSpec }): DeletedApplication => ({
-    name: app.metadata.name,
-    applicationSet,
-    ...(untilNewSpec ? { untilNewSpec } : {}),
-    ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
-    ...(movedTo !== undefined ? { movedTo } : {}),
-    ...(app.metadata.finalizers.length === 0 ? { keepsResources: true } : {}),
-  }));
+  const deleted: DeletedApplication[] = applicationsDeletedBy(tree, dir, write).map(
+    ({ app, applicationSet, movedTo, untilNewSpec }): DeletedApplication => ({
+      name: app.metadata.name,
+      applicationSet,
+      ...(untilNewSpec ? { untilNewSpec } : {}),
+      ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
+      ...(movedTo !== undefined ? { movedTo } : {}),
+      ...(app.metadata.finalizers.length === 0 ? { keepsResources: true } : {}),
+    }),
+  );
+  deleted.push(...fluxKustomizationsDeletedBy(write, cachedReader(dir), tree));
   const problems = undeclaredDeletionProblems(model, deleted, options);
   if (problems.length === 0) return;
   const names = undeclaredDeletions(model, deleted, options);
@@ -222,4 +244,54 @@ export function writeDeclaredTree(
   assertDeclaredRemovals(model, tree, dir, plan, options);
   assertReleasesExplained(model, tree, dir, plan);
   return applyPlan(plan, dir, options);
+}
+
+/**
+ * What a write makes Flux prune of clusters' entry points (`clusters/<env>/<cloud>/<cluster>/<service>.yaml`):
+ * the Kustomization of a file it deletes that the tree does not write again, and the namespace of
+ * a file it rewrites with another (Flux deletes the one it made, with everything in it). Each is
+ * named and labelled as the target's Application would be, so that the same declarations
+ * (`Removal.service`, `--allow-remove <service>-<env>-<cloud>-<cluster>`) allow it.
+ */
+export function fluxKustomizationsDeletedBy(
+  write: Pick<WritePlan, 'deletes' | 'writes'>,
+  read: CheckoutReader,
+  tree: FileTree,
+): DeletedApplication[] {
+  const entry = new RegExp(`^${FLUX_CLUSTERS_DIR}/([^/]+)/([^/]+)/([^/]+)/([^/]+)\\.yaml$`);
+  const objects = (text: string | undefined): Record<string, unknown>[] => {
+    try {
+      return parseYamlDocuments(text ?? '').filter(isMap);
+    } catch {
+      return [];
+    }
+  };
+  const kustomizations = (docs: Record<string, unknown>[]): unknown[] =>
+    docs.filter(
+      (d) => d.kind === 'Kustomization' && typeof d.apiVersion === 'string' && d.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'),
+    );
+  const namespaces = (docs: Record<string, unknown>[]): string[] =>
+    docs.filter((d) => d.kind === 'Namespace' && isMap(d.metadata)).map((d) => String((d.metadata as Record<string, unknown>).name));
+  const out: DeletedApplication[] = [];
+  const add = (m: RegExpExecArray, namespace?: string): void => {
+    const [, environment, cloud, cluster, service] = m as unknown as [string, string, string, string, string];
+    out.push({
+      name: `${service}-${environment}-${cloud}-${cluster}`,
+      labels: { service, environment, cloud, cluster },
+      flux: true,
+      ...(namespace === undefined ? {} : { movedFromNamespace: namespace }),
+    });
+  };
+  for (const p of write.deletes) {
+    const m = entry.exec(p);
+    if (m !== null && !tree.has(p) && kustomizations(objects(read(p))).length > 0) add(m);
+  }
+  for (const [p, w] of write.writes) {
+    const m = entry.exec(p);
+    if (m === null || !w.existed) continue;
+    const now = new Set(namespaces(objects(w.text)));
+    const gone = namespaces(objects(read(p))).find((n) => !now.has(n));
+    if (gone !== undefined) add(m, gone);
+  }
+  return out;
 }

@@ -19,20 +19,27 @@ const A = `sha256:${'a'.repeat(64)}`;
 const NONPROD = 'environments/nonprod/aws/eu-01/otel';
 
 const PROGRAM = `
-const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Reconciler, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Reconciler, Service, SyncPolicy, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 
 const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });
-const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod', { reconciler: Reconciler.flux() }) });
-const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod', { reconciler: Reconciler.flux() }) });
+const syncPolicy = SyncPolicy.automated({ prune: true, selfHeal: true });
+const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod', { reconciler: Reconciler.flux() }), syncPolicy });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod', { reconciler: Reconciler.flux() }), syncPolicy });
 const aws = new Cloud(platform, 'aws');
 new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
 new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
 new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
 new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.soak(Duration.hours(1))] });
-new Service(platform, 'otel', {
+new Service(platform, 'web', {
+  image: { repository: 'registry.example.com/shop/web' },
+  initialDigest: ${JSON.stringify(SEED)},
+  workload: Workload.helmRepositoryChart({ repoURL: 'https://charts.example.com', chart: 'web', version: '1.0.0' }),
+}).deployTo([nonprod, prod]);
+// NO_OTEL=1: otel is gone from the program; OTEL_NS=<ns>: it moves to another namespace
+if (process.env.NO_OTEL !== '1') new Service(platform, 'otel', {
   image: { repository: 'otel/opentelemetry-collector-contrib' },
   initialDigest: ${JSON.stringify(SEED)},
-  namespace: 'observability',
+  namespace: process.env.OTEL_NS ?? 'observability',
   workload: Workload.helmRepositoryChart({
     repoURL: 'https://open-telemetry.github.io/opentelemetry-helm-charts',
     chart: 'opentelemetry-collector',
@@ -130,15 +137,15 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     expect(preview.stdout).toContain(
       'clusters/nonprod/aws/eu-01  flux-system/otel  observability  otel         https://open-telemetry.github.io/opentelemetry-helm-charts opentelemetry-collector@0.111.0',
     );
-    expect(preview.stdout).toContain('2 Flux Kustomizations on 2 clusters.');
+    expect(preview.stdout).toContain('4 Flux Kustomizations on 2 clusters.');
     const json = JSON.parse((await cli(['preview', '--format', 'json'], LATER)).stdout) as any[];
-    expect(json.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
-      'Kustomization otel',
-      'HelmRepository otel',
-      'HelmRelease otel',
-      'Kustomization otel',
-      'HelmRepository otel',
-      'HelmRelease otel',
+    expect(json.filter((o) => o.metadata.name === 'otel').map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Kustomization flux-system/otel',
+      'HelmRepository observability/otel',
+      'HelmRelease observability/otel',
+      'Kustomization flux-system/otel',
+      'HelmRepository observability/otel',
+      'HelmRelease observability/otel',
     ]);
     const explain = await cli(['explain', 'otel-prod-aws-eu-01'], LATER);
     expect(explain.stdout).toContain('Kustomization  flux-system/otel (clusters/prod/aws/eu-01/otel.yaml)');
@@ -164,6 +171,27 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     const check = await cli(['check'], LATER);
     expect(check.code).toBe(2);
     expect(check.stdout).toContain(`${NONPROD}/flux.yaml`);
+  });
+
+  test('a service gone from the program, or moved to another namespace, is a removal to declare: Flux would prune what it runs', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    const gone = await runCli(['synth'], { out: a, now: T0, app, env: { NO_OTEL: '1' } });
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(
+      `CG141 The write would make Flux prune what otel-nonprod-aws-eu-01, otel-prod-aws-eu-01 run (the target's Kustomization or namespace): service "otel" is no longer declared.`,
+    );
+    const moved = await runCli(['synth'], { out: a, now: T0, app, env: { OTEL_NS: 'telemetry' } });
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toContain('its namespace changes from observability, which Flux made and deletes with everything in it');
+    expect(sandbox.status(a)).toEqual([]);
+    const allowed = await runCli(['synth', '--allow-remove', 'otel-nonprod-aws-eu-01', '--allow-remove', 'otel-prod-aws-eu-01'], {
+      out: a,
+      now: T0,
+      app,
+      env: { NO_OTEL: '1' },
+    });
+    expect({ code: allowed.code, stderr: allowed.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(fs.existsSync(path.join(a, 'clusters/nonprod/aws/eu-01/otel.yaml'))).toBe(false);
   });
 
   test('a promotion runs without the program, as for Argo CD', async () => {

@@ -18,6 +18,7 @@ import {
   PromotionRing,
   Reconciler,
   Service,
+  SyncPolicy,
   Targets,
   Workload,
 } from '../../src';
@@ -28,12 +29,16 @@ import { validateKubeObject } from '../support/kube-models';
 import { linesOf, newPlatform } from '../support/platform';
 
 const A = `sha256:${'a'.repeat(64)}`;
+const AUTO = SyncPolicy.automated({ prune: true, selfHeal: true });
 const NONPROD = 'environments/nonprod/aws/eu-01';
 
 /** nonprod on Flux (or Argo CD), prod on Argo CD; a service of each chart source. */
 function platform(nonprodOn: Reconciler = Reconciler.flux()): Platform {
   const p = newPlatform();
-  const nonprod = new Environment(p, 'nonprod', { controlPlane: new ControlPlane(p, 'nonprod', { reconciler: nonprodOn }) });
+  const nonprod = new Environment(p, 'nonprod', {
+    controlPlane: new ControlPlane(p, 'nonprod', { reconciler: nonprodOn }),
+    syncPolicy: AUTO,
+  });
   const prod = new Environment(p, 'prod', { controlPlane: new ControlPlane(p, 'prod') });
   const aws = new Cloud(p, 'aws');
   for (const env of [nonprod, prod]) new Cluster(env, 'eu-01', { cloud: aws, region: 'eu-central-1', values: { tier: env.name } });
@@ -190,7 +195,10 @@ describe('Flux as the reconciler', () => {
 
   test("refuses a service in Flux's namespace, or named as Flux's own objects there", () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', { controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }) });
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: AUTO,
+    });
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
     new Service(p, 'flux-system', { image: { repository: 'registry.example.com/x' }, initialDigest: A }).deployTo(env);
     new Service(p, 'tools', {
@@ -206,10 +214,65 @@ describe('Flux as the reconciler', () => {
     ]);
   });
 
+  test('refuses a manual sync policy, sync windows, cluster-scoped kinds and Git revisions Flux cannot resolve', () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      clusterResources: [{ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }],
+    });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new Service(p, 'site', {
+      image: { repository: 'registry.example.com/site' },
+      initialDigest: A,
+      workload: Workload.helmChart({ repoURL: 'https://git.example.com/apps/site.git', targetRevision: 'HEAD' }),
+    }).deployTo(env);
+    expect(linesOf(() => p.snapshot())).toEqual([
+      '[platform/dev] CG151 Environment dev syncs manually (the default sync policy): Flux applies every change it reads, and has no manual sync, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).',
+      "[platform/dev] CG151 Environment dev lets its services create cluster-scoped kinds (clusterResources): on Flux a service runs as its namespace's admin only, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).",
+      `[platform/site] CG151 site's chart revision "HEAD" is HEAD, which Flux does not resolve, and it runs in environment dev, reconciled by Flux, which must be told a branch, a tag or a commit.`,
+    ]);
+  });
+
+  test('takes Git revisions, OCI versions and pruning as Flux reads them', () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: SyncPolicy.automated({ prune: false, selfHeal: true }),
+    });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const git = (name: string, targetRevision: string): void => {
+      new Service(p, name, {
+        image: { repository: `registry.example.com/${name}` },
+        initialDigest: A,
+        workload: Workload.helmChart({ repoURL: `https://git.example.com/apps/${name}.git`, targetRevision }),
+      }).deployTo(env);
+    };
+    git('a', 'refs/heads/release-1.2');
+    git('b', 'refs/tags/chart-2');
+    git('c', '1.4.0');
+    git('d', 'release-1.2');
+    new Service(p, 'e', {
+      image: { repository: 'registry.example.com/e' },
+      initialDigest: A,
+      workload: Workload.ociChart({ repoURL: 'oci://registry.example.com/charts/e', version: '1.0.0+build.1' }),
+    }).deployTo(env);
+    const t = synthesize(p.snapshot());
+    const ref = (s: string): unknown => documents(t, `environments/dev/aws/c1/${s}/flux.yaml`)[0].spec.ref;
+    expect(['a', 'b', 'c', 'd', 'e'].map(ref)).toEqual([
+      { branch: 'release-1.2' },
+      { tag: 'chart-2' },
+      { tag: '1.4.0' },
+      { branch: 'release-1.2' },
+      { tag: '1.0.0_build.1' },
+    ]);
+    expect(documents(t, 'clusters/dev/aws/c1/a.yaml')[4].spec.prune).toBe(false);
+  });
+
   test('refuses what it does not write for Flux yet, naming it', () => {
     const p = newPlatform();
     const env = new Environment(p, 'dev', {
       controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: AUTO,
       namespaceBaseline: NamespaceBaseline.standard({ quota: { pods: '10' }, limits: { defaultLimit: { memory: '512Mi' } } }),
     });
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });

@@ -28,7 +28,31 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
   const fluxEnvironments = new Set(model.environments.filter((e) => flux.has(e.controlPlane)).map((e) => e.name));
   const problems: Problem[] = [];
   for (const e of model.environments) {
-    if (!fluxEnvironments.has(e.name) || e.namespaceBaseline === undefined) continue;
+    if (!fluxEnvironments.has(e.name)) continue;
+    const refuse = (what: string, fix: string): void => {
+      problems.push(
+        problem('CG151', {
+          constructPath: e.path,
+          message: `Environment ${e.name} ${what}, which cdk8s-gitops does not write for Flux yet (its control plane ${e.controlPlane} is reconciled by Flux).`,
+          fix,
+        }),
+      );
+    };
+    if (e.syncPolicy.automated === undefined) {
+      refuse(
+        'syncs manually (the default sync policy): Flux applies every change it reads, and has no manual sync',
+        'Give the environment syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }) (prune: false keeps what a target no longer declares).',
+      );
+    }
+    if (e.syncWindows.length > 0)
+      refuse('declares sync windows', 'Leave the windows out, or keep the environment on a control plane reconciled by Argo CD.');
+    if (e.clusterResources.length > 0) {
+      refuse(
+        "lets its services create cluster-scoped kinds (clusterResources): on Flux a service runs as its namespace's admin only",
+        'Leave clusterResources out, or keep the environment on a control plane reconciled by Argo CD.',
+      );
+    }
+    if (e.namespaceBaseline === undefined) continue;
     problems.push(
       problem('CG151', {
         constructPath: e.path,
@@ -76,14 +100,34 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
             : s.source.kind === 'kustomize'
               ? 'a Kustomize service'
               : undefined;
-    if (what === undefined) continue;
+    if (what === undefined) {
+      const chart = s.source.kind === 'helm' ? s.source : undefined;
+      const why = chart !== undefined && chart.origin === undefined ? fluxGitRevisionProblem(chart.targetRevision) : undefined;
+      if (why !== undefined) {
+        problems.push(
+          problem('CG151', {
+            constructPath: s.path,
+            message: `${s.name}'s chart revision "${chart!.targetRevision}" ${why}, and it runs in environment ${env}, reconciled by Flux, which must be told a branch, a tag or a commit.`,
+            fix: 'Name the branch (main, or refs/heads/<branch>), the tag (v1.2.3, or refs/tags/<tag>) or the full commit SHA.',
+          }),
+        );
+      }
+      continue;
+    }
     problems.push(
       problem('CG151', {
         constructPath: s.path,
         message: `${s.name} is ${what}, which cdk8s-gitops does not write for Flux yet, and it runs in environment ${env}, reconciled by Flux.`,
-        fix: 'Run it on a control plane reconciled by Argo CD, or make it a Helm service.',
+        fix: 'Run it on a control plane reconciled by Argo CD.',
       }),
     );
   }
   return problems;
+}
+
+/** Why a Git revision cannot be given to Flux as a branch, tag or commit, or undefined. */
+export function fluxGitRevisionProblem(revision: string): string | undefined {
+  if (revision === 'HEAD') return 'is HEAD, which Flux does not resolve';
+  if (/^[0-9a-f]{7,39}$/i.test(revision)) return 'is a short commit SHA';
+  return undefined;
 }

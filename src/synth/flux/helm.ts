@@ -12,7 +12,7 @@ import { toYamlDocuments } from '../../core/yaml/emit';
 import { MANAGED_BY } from '../../model/argo-object';
 import type { HelmSourceModel, ServiceModel } from '../../model/platform-model';
 import { chartOf, ringChart } from '../../model/source-kinds';
-import { isChartTag, isCommitSha } from '../../model/versions';
+import { isChartTag, isCommitSha, isSemVer } from '../../model/versions';
 import { FileKind, fingerprint } from '../file-tree';
 import { helmSource } from '../sources/helm';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
@@ -62,14 +62,20 @@ function chartSource(
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'OCIRepository',
         metadata,
-        spec: { interval, layerSelector: { mediaType: HELM_CHART_LAYER, operation: 'copy' }, ref: { tag: revision }, url: chart.repoURL },
+        // Helm pushes a chart version's "+" as "_" in the OCI tag.
+        spec: {
+          interval,
+          layerSelector: { mediaType: HELM_CHART_LAYER, operation: 'copy' },
+          ref: { tag: revision.replace(/\+/g, '_') },
+          url: chart.repoURL,
+        },
       },
       chart: { chartRef: { kind: 'OCIRepository', name: service.name } },
     };
   }
   // A chart in a Git repository: a commit SHA or a release tag pins it (as a ring's release
   // records them); anything else is the branch the program names.
-  const ref = isCommitSha(revision) ? { commit: revision } : isChartTag(revision) ? { tag: revision } : { branch: revision };
+  const ref = gitRef(revision);
   return {
     source: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata, spec: { interval, ref, url: chart.repoURL } },
     chart: {
@@ -78,6 +84,18 @@ function chartSource(
       },
     },
   };
+}
+
+/**
+ * A Git revision as Flux's GitRepository takes it: a full commit SHA, a tag (`v1.2.3`, `1.2.3` or
+ * `refs/tags/<tag>`), or a branch (`refs/heads/<branch>`, or any other name).
+ */
+function gitRef(revision: string): Record<string, string> {
+  if (isCommitSha(revision)) return { commit: revision };
+  if (revision.startsWith('refs/tags/')) return { tag: revision.slice('refs/tags/'.length) };
+  if (revision.startsWith('refs/heads/')) return { branch: revision.slice('refs/heads/'.length) };
+  if (isChartTag(revision) || isSemVer(revision)) return { tag: revision };
+  return { branch: revision };
 }
 
 /** The revision of the service's chart a ring reads: the ring's pinned one, or the program's. */
@@ -124,8 +142,8 @@ export const fluxHelmSource: SourceKind = {
       key: fingerprint(
         `${FLUX_VERSION}\nobjects\n${t.path}\n${chart.origin ?? 'git'}\n${chart.repoURL}\n${chart.chart ?? chart.chartPath}\n${chart.releaseName}\n${interval}\n${revision}`,
       ),
-      release: revision,
-      revision: true,
+      // Only a promoted chart's revision is the ring's release; another is the program's to change.
+      ...(ringChart(service, release.chart) === undefined ? {} : { release: revision, revision: true }),
       content: () => {
         const { source, chart: chartSpec } = chartSource(service, revision, interval);
         const helmRelease = {
@@ -152,6 +170,7 @@ export const fluxHelmSource: SourceKind = {
   deployedVersions(input, read): DeployedVersion[] {
     const values = helmSource.deployedVersions({ ...input, model: input.model }, read).filter((v) => v.path.endsWith('/values.yaml'));
     const path = `${input.directory}/${FLUX_FILE}`;
+    if (ringChart(input.service, undefined) === undefined) return values;
     const text = read(path);
     if (text === undefined) return values;
     return [...values, { path, version: revisionIn(text, input.service) }];
@@ -159,7 +178,7 @@ export const fluxHelmSource: SourceKind = {
 
   embeddedRelease(path, service, state, target) {
     if (state === undefined) return undefined;
-    if (path.endsWith(`/${FLUX_FILE}`)) return revisionOf(service, state.chart);
+    if (path.endsWith(`/${FLUX_FILE}`)) return ringChart(service, state.chart)?.revision;
     return helmSource.embeddedRelease(path, service, state, target);
   },
 
@@ -189,7 +208,9 @@ function revisionIn(text: string, service: ServiceModel): string | undefined {
     if (origin !== 'helm-repository' && (doc.kind === 'OCIRepository' || doc.kind === 'GitRepository') && isMap(doc.spec.ref)) {
       const ref = doc.spec.ref;
       const value = ref.tag ?? ref.commit ?? ref.branch;
-      return typeof value === 'string' ? value : undefined;
+      if (typeof value !== 'string') return undefined;
+      // The OCI tag of a version with "+" has "_": the version is the release's.
+      return doc.kind === 'OCIRepository' ? value.replace(/_/g, '+') : value;
     }
   }
   return undefined;

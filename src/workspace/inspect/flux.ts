@@ -41,7 +41,10 @@ export function fluxEntriesOf(view: TreeView): FluxEntry[] {
     for (const doc of documentsOf(view, file)) {
       if (!KUSTOMIZATION_API.test(doc.apiVersion) || doc.kind !== 'Kustomization') continue;
       const dir = typeof doc.spec?.path === 'string' ? doc.spec.path.replace(/^\.\//, '').replace(/\/$/, '') : undefined;
-      const deploys = dir === undefined || !view.files.includes(`${dir}/${FLUX_FILE}`) ? [] : documentsOf(view, `${dir}/${FLUX_FILE}`);
+      const found = dir === undefined || !view.files.includes(`${dir}/${FLUX_FILE}`) ? [] : documentsOf(view, `${dir}/${FLUX_FILE}`);
+      // In the namespace the Kustomization puts them in, as Flux applies them.
+      const ns = typeof doc.spec?.targetNamespace === 'string' ? doc.spec.targetNamespace : undefined;
+      const deploys = ns === undefined ? found : found.map((d) => ({ ...d, metadata: { ...d.metadata, namespace: ns } }));
       out.push({ cluster, file, kustomization: doc, deploys });
     }
   }
