@@ -17,6 +17,7 @@ import { Checkout } from './checkout/checkout-fs';
 import { LedgerGit } from './git/ledger-history';
 import { RELEASE_FILE } from '../synth/sources';
 import { readsReleaseFiles } from '../model/source-kinds';
+import { isFluxEnvironment } from '../synth/flux/reconciler';
 
 /**
  * The tree for a model and a GitOps checkout: what each ring runs is read from the release
@@ -60,7 +61,8 @@ function keptReleaseFile(model: PlatformModel): (path: string) => boolean {
   return (p) => {
     if (!p.startsWith(prefix) || !p.endsWith(`/${RELEASE_FILE}`)) return false;
     const env = p.slice(prefix.length, p.indexOf('/', prefix.length));
-    return !readsReleaseFiles(model, env);
+    // Flux reads no release file: its environment's ApplicationSets are gone with the move.
+    return !readsReleaseFiles(model, env) && !isFluxEnvironment(model, env);
   };
 }
 

@@ -12,6 +12,7 @@
  * @module
  */
 import { targetSourceKind } from '../synth/target-kind';
+import { FLUX_FILE } from '../synth/flux/helm';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { LedgerGit } from './git/ledger-history';
 import { ledgerFilePath, MAX_LEDGER_BYTES } from '../release/ledger-files';
@@ -156,9 +157,12 @@ function runningNow(
   }
 }
 
-/** Whether `p` is a release file: it embeds a revision (a chart's, or a Kustomize base's), the other files of a target an image. */
+/**
+ * Whether `p` is a release file: it embeds a revision (a chart's, in a release file or a Flux
+ * target's objects, or a Kustomize base's), the other files of a target an image.
+ */
 function isReleaseFile(p: string): boolean {
-  return p.endsWith(`/${RELEASE_FILE}`) || p.endsWith(`/${BASE_DIRECTORY}/${KUSTOMIZATION_FILE}`);
+  return p.endsWith(`/${RELEASE_FILE}`) || p.endsWith(`/${BASE_DIRECTORY}/${KUSTOMIZATION_FILE}`) || p.endsWith(`/${FLUX_FILE}`);
 }
 
 /** The release a manifest entry records for a file, when `text` (the file as recorded) holds it. */

@@ -12,6 +12,7 @@ import { PlatformModel, RemovalModel } from '../model/platform-model';
 import { applicationsDeletedBy } from './plan';
 import { cachedReader, CheckoutReader } from './inspect/planned-checkout';
 import { FLUX_CLUSTERS_DIR } from '../synth/flux/clusters';
+import { isFluxEnvironment } from '../synth/flux/reconciler';
 import { parseYamlDocuments } from '../core/yaml/parse';
 import { isMap } from '../core/plain';
 import { assertReleasesExplained } from './release-continuity';
@@ -140,6 +141,14 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   const cluster = `${l.environment}/${l.cloud}/${l.cluster}`;
   if (!model.clusters.some((c) => c.id === cluster)) {
     return { why: `cluster ${cluster} is no longer declared`, fix: `platform.removed(Removal.cluster(${quote(cluster)}))` };
+  }
+  // The environment changed reconciler: the one it leaves prunes what the other installs again.
+  const fluxNow = isFluxEnvironment(model, l.environment);
+  if (fluxNow !== (app.flux === true)) {
+    return {
+      why: `environment "${l.environment}" is now reconciled by ${fluxNow ? 'Flux' : 'Argo CD'}, which installs it again once ${fluxNow ? 'Argo CD' : 'Flux'} has pruned it (plan the window, or move its workloads without pruning)`,
+      fix: "platform.removed(Removal.application('<name>')) for each",
+    };
   }
   const target = model.targets.find((t) => t.id === `${cluster}/${l.service}`);
   if (!target) {

@@ -23,7 +23,8 @@ const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, Pro
 
 const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });
 const syncPolicy = SyncPolicy.automated({ prune: true, selfHeal: true });
-const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod', { reconciler: Reconciler.flux() }), syncPolicy });
+// NONPROD_ARGO=1: nonprod is still reconciled by Argo CD
+const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod', process.env.NONPROD_ARGO === '1' ? {} : { reconciler: Reconciler.flux() }), syncPolicy });
 const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod', { reconciler: Reconciler.flux() }), syncPolicy });
 const aws = new Cloud(platform, 'aws');
 new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
@@ -192,6 +193,29 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     });
     expect({ code: allowed.code, stderr: allowed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(fs.existsSync(path.join(a, 'clusters/nonprod/aws/eu-01/otel.yaml'))).toBe(false);
+  });
+
+  test('moving a control plane from Argo CD to Flux deletes its Applications, declared; what runs stays as the ledger says', async () => {
+    const argo = await runCli(['publish', '--by', 'platform-team'], {
+      out: a,
+      now: '2026-11-21T10:00:00Z',
+      app,
+      env: { NONPROD_ARGO: '1' },
+    });
+    expect(argo.code).toBe(0);
+    const refused = await cli(['synth']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'CG141 The write would delete 2 Applications otel-nonprod-aws-eu-01, web-nonprod-aws-eu-01: environment "nonprod" is now reconciled by Flux',
+    );
+    const moved = await cli(['synth', '--allow-remove', '*-nonprod-aws-eu-01']);
+    expect({ code: moved.code, stderr: moved.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(runs(NONPROD)).toBe(`0.110.0 ${SEED}`);
+    const check = await cli(['check']);
+    expect({ code: check.code, stdout: check.stdout }).toEqual({
+      code: 0,
+      stdout: 'Clean: the checkout is exactly what the program synthesizes.\n',
+    });
   });
 
   test('a promotion runs without the program, as for Argo CD', async () => {
