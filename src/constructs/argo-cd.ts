@@ -3,7 +3,7 @@ import { problem, Problem } from '../core/errors';
 import { isLabelKey, isLabelValue } from '../core/kube-names';
 import { isIP } from 'net';
 import { isMap } from '../core/plain';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, visit } from 'yaml';
 import { IN_CLUSTER_SERVER } from '../model/argo-object';
 import type { KubeObjectModel } from '../model/platform-model';
 import type { Values } from '../model/values';
@@ -244,6 +244,21 @@ export class SelfManagedArgoCd extends ClusterAddon {
     return problems;
   }
 
+  /**
+   * @internal The key paths CG120 prints for Argo CD's resource settings in its own values
+   * (`configs.cm.resource.customizations.health.bitnami.com_SealedSecret`): settings of resource
+   * kinds, whose names hold a kind's words (Secret), not secrets.
+   */
+  public resourceSettingPaths(): string[] {
+    const paths = new Set<string>();
+    for (const values of [this.values, ...this.deployments.flatMap(([, list]) => list)]) {
+      const configs = (values as Record<string, unknown>).configs;
+      const cm = isMap(configs) && isMap(configs.cm) ? configs.cm : {};
+      for (const k of Object.keys(cm)) if (k.trim().startsWith('resource.')) paths.add(`configs.cm.${k}`);
+    }
+    return [...paths];
+  }
+
   /** The values generated for the control plane that runs on `cluster`. @internal */
   public generatedValuesOn(cluster: Cluster): { label: string; values: Values } | undefined {
     if (!this.runsOn.includes(cluster)) return undefined;
@@ -459,24 +474,31 @@ const ARGO_CD_IMAGE_KEYS: readonly (readonly [string, string])[] = [
   ['dex', 'initImage'],
 ];
 
-/** Argo CD's settings that are YAML documents holding credentials, by key path in its chart's values. */
-const YAML_SETTINGS: readonly (readonly string[])[] = [
-  ['configs', 'cm', 'oidc.config'],
-  ['configs', 'cm', 'dex.config'],
-];
+/**
+ * The `configs.cm` keys of Argo CD's settings that are YAML documents holding credentials (as
+ * argo-helm writes cm keys unquoted, compared trimmed and in lower case).
+ */
+function isCredentialSetting(cmKey: string): boolean {
+  const k = cmKey.trim().toLowerCase();
+  return k === 'oidc.config' || k === 'dex.config' || k.startsWith('extension.config');
+}
+
+/** The maps of the notifications engine's settings: each entry is a YAML document (a notifier's holds its credentials). */
+const NOTIFICATION_MAPS = ['notifiers', 'templates', 'triggers'] as const;
 
 /**
  * CG149, CG113 and CG120 for a layer of values that reaches Argo CD's own installation (the
  * platform's, an environment's, a cloud's, a cluster's, its own):
  * - settings the program declares itself (clusters, repositories, credentials);
- * - the chart's `extraObjects`, objects cdk8s-gitops cannot check (argo-helm templates each, and
- *   Argo CD unpacks lists): objects beside Argo CD are declared in the program, where they are;
  * - an image running Argo CD's binary (`server.image`, `dex.initImage`, …): the release ledger
  *   owns Argo CD's image, one for all of them;
  * - Argo CD's settings that are YAML documents holding credentials (`configs.cm."oidc.config"`,
- *   `dex.config`, each notifier's settings): a literal secret inside one (where Argo CD takes a
- *   `$<key>` reference to its Secret), or a text cdk8s-gitops cannot read as Argo CD would (it
- *   does not parse, or gives a key twice), which it refuses rather than pass unread.
+ *   `dex.config`, `extension.config`, each entry of the notifications engine's notifiers,
+ *   templates and triggers): a literal secret inside one (where Argo CD takes a `$<key>` reference
+ *   to its Secret; keys compared as Go compares them, in any case), or a text cdk8s-gitops cannot
+ *   read as Argo CD would (it does not parse, gives a key twice or uses aliases), which it refuses
+ *   rather than pass unread. A setting turned off (`null`, `""`) is none.
+ * The chart's `extraObjects` are checked on the merged values (see {@link argoCdMergedProblems}).
  *
  * @param allowed key paths where the installation allows what looks secret (`allowLiteralSecrets`)
  */
@@ -512,18 +534,16 @@ export function argoCdLayerProblems(
       );
     }
   }
-  if (Object.hasOwn(v, 'extraObjects') && !(Array.isArray(v.extraObjects) && v.extraObjects.length === 0)) {
-    report(
-      'CG149',
-      `${label} sets extraObjects of Argo CD's chart, objects cdk8s-gitops cannot check (the chart templates each one): they could register a cluster or repository outside the program, or hold a credential.`,
-      'Declare objects beside Argo CD in the program: a service with a rendered workload, or a cluster add-on, in their own namespace.',
-    );
+  const settings: [string, unknown][] = [];
+  const cm = isMap(configs) && isMap(configs.cm) ? configs.cm : {};
+  for (const [k, text] of Object.entries(cm)) if (isCredentialSetting(k)) settings.push([`configs.cm.${keyName(k)}`, text]);
+  const notifications = isMap(v.notifications) ? v.notifications : {};
+  for (const m of NOTIFICATION_MAPS) {
+    const entries = isMap(notifications[m]) ? notifications[m] : {};
+    for (const [k, text] of Object.entries(entries)) settings.push([`notifications.${m}.${keyName(k)}`, text]);
   }
-  const settings: [string, unknown][] = YAML_SETTINGS.map((p) => [p.map(keyName).join('.'), valueAt(v, p)]);
-  const notifiers = isMap(v.notifications) && isMap(v.notifications.notifiers) ? v.notifications.notifiers : {};
-  for (const [k, text] of Object.entries(notifiers)) settings.push([`notifications.notifiers.${keyName(k)}`, text]);
   for (const [path, text] of settings) {
-    if (text === undefined) continue;
+    if (text === null || text === undefined || text === '') continue; // turned off
     const read = readSetting(text);
     if (read.problem !== undefined) {
       report(
@@ -533,7 +553,11 @@ export function argoCdLayerProblems(
       );
       continue;
     }
-    for (const found of findLiteralSecrets({ '': withoutReferences(read.value) } as Values)) {
+    // As written, and with keys folded as Go matches them (an odd spelling is found by its folded path).
+    const plain = findLiteralSecrets({ '': withoutReferences(read.value) } as Values);
+    const seen = new Set(plain.map((f) => f.keyPath.toLowerCase()));
+    const folded = findLiteralSecrets({ '': withoutReferences(foldedKeys(read.value)) } as Values).filter((f) => !seen.has(f.keyPath));
+    for (const found of [...plain, ...folded, ...authorizationCredentials(read.value)]) {
       const inner = found.keyPath.replace(/^\.|^\[""\]\.?/, '');
       if (allowed.has(`${path}.${inner}`)) continue;
       problems.push(
@@ -548,14 +572,57 @@ export function argoCdLayerProblems(
   return problems;
 }
 
-/** The value at a path of keys, or undefined. */
-function valueAt(values: unknown, path: readonly string[]): unknown {
-  let at = values;
-  for (const k of path) {
-    if (!isMap(at) || !Object.hasOwn(at, k)) return undefined;
-    at = at[k];
+/**
+ * CG149 for what the merged values of Argo CD's installation on one cluster hold: the chart's
+ * `extraObjects`, objects cdk8s-gitops cannot check (argo-helm templates each one, and Argo CD
+ * unpacks lists), which could register a cluster or repository outside the program or hold a
+ * credential. Checked merged, so an installation may empty what a shared layer gives.
+ */
+export function argoCdMergedProblems(values: Values, constructPath: string): Problem[] {
+  const extra = (values as Record<string, unknown>).extraObjects;
+  const empty =
+    extra === undefined ||
+    extra === null ||
+    (Array.isArray(extra) && extra.length === 0) ||
+    (isMap(extra) && Object.keys(extra).length === 0);
+  if (empty) return [];
+  return [
+    problem('CG149', {
+      constructPath,
+      message:
+        "Argo CD's values set extraObjects, objects cdk8s-gitops cannot check (the chart templates each one): they could register a cluster or repository outside the program, or hold a credential.",
+      fix: "Declare objects beside Argo CD in the program: a service with a rendered workload, or a cluster add-on, in their own namespace; or set extraObjects: [] in the installation's values.",
+    }),
+  ];
+}
+
+/** Values that are an HTTP authorization with its credential (`Bearer <token>`, `Basic <…>`), wherever they stand. */
+function authorizationCredentials(value: unknown, path = ''): { keyPath: string; what: string }[] {
+  if (typeof value === 'string') {
+    return /^(bearer|basic|token|apikey)\s+[^\s$]\S{5,}/i.test(value.trim())
+      ? [{ keyPath: path, what: 'a literal HTTP authorization with its credential' }]
+      : [];
   }
-  return at;
+  if (Array.isArray(value)) return value.flatMap((x, i) => authorizationCredentials(x, `${path}[${i}]`));
+  if (isMap(value)) return Object.entries(value).flatMap(([k, x]) => authorizationCredentials(x, path === '' ? k : `${path}.${k}`));
+  return [];
+}
+
+/**
+ * A document's keys as Go's JSON decoding matches them to fields: without case (Unicode folding,
+ * so `clientSecreT`, `clientſecret` are `clientsecret`). Which key names a secret is then told on
+ * the folded key.
+ */
+function foldedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(foldedKeys);
+  if (!isMap(value)) return value;
+  const fold = (k: string): string =>
+    k
+      .normalize('NFKC')
+      .replace(/\u017f/g, 's')
+      .replace(/\u212a/g, 'k')
+      .toLowerCase();
+  return Object.fromEntries(Object.entries(value).map(([k, x]) => [fold(k), foldedKeys(x)]));
 }
 
 /** A key as a path shows it: quoted when it has a dot (`configs.cm."oidc.config"`). */
@@ -564,9 +631,9 @@ function keyName(key: string): string {
 }
 
 /**
- * One of Argo CD's YAML settings, read strictly: one document, a map, each key once, no alias, no
- * error or warning of the parser. Argo CD's parser may read a text this one would read otherwise;
- * such a text is refused, never passed unread.
+ * One of Argo CD's YAML settings, read strictly: one document, a map, each key once, no alias,
+ * no error or warning of the parser. Argo CD's parser may read a text this one would read
+ * otherwise; such a text is refused, never passed unread.
  */
 function readSetting(text: unknown): { value: unknown; problem?: undefined } | { problem: string; value?: undefined } {
   if (typeof text !== 'string') return { problem: 'it is not a text' };
@@ -580,21 +647,33 @@ function readSetting(text: unknown): { value: unknown; problem?: undefined } | {
   if (docs.length !== 1) return { problem: docs.length === 0 ? 'it is empty' : 'it holds more than one YAML document' };
   const doc = docs[0]!;
   if (doc.errors.length > 0 || doc.warnings.length > 0) return { problem: 'it does not parse as YAML (or gives a key twice)' };
-  if (/(^|[\s[{,:])[&*][A-Za-z0-9_-]/.test(text) && /\*[A-Za-z0-9_-]/.test(text)) return { problem: 'it uses YAML aliases' };
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 0 });
-  } catch {
-    return { problem: 'it uses YAML aliases' };
-  }
+  let aliases = false;
+  visit(doc, {
+    Alias() {
+      aliases = true;
+      return visit.BREAK;
+    },
+  });
+  if (aliases) return { problem: 'it uses YAML aliases' };
+  const value = doc.toJS();
   if (!isMap(value)) return { problem: 'it is not a YAML map' };
   return { value };
 }
 
-/** `value` with Argo CD's references to its Secrets (`$key`, `$secret:key`) left out: they are no literal. */
+/**
+ * `value` with references left out, which are no literal: Argo CD's to its Secrets (`$key`,
+ * `$secret:key`), and a Dex setting's environment variable (`secretEnv: CLIENT_SECRET`, a name).
+ */
 function withoutReferences(value: unknown): unknown {
   if (typeof value === 'string') return /^\$[A-Za-z0-9._:-]+$/.test(value) ? '' : value;
   if (Array.isArray(value)) return value.map(withoutReferences);
-  if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutReferences(v)]));
+  if (isMap(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        /env$/i.test(k) && typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? '' : withoutReferences(v),
+      ]),
+    );
+  }
   return value;
 }

@@ -1,4 +1,4 @@
-import { argoCdLayerProblems, SelfManagedArgoCd } from './argo-cd';
+import { argoCdLayerProblems, argoCdMergedProblems, SelfManagedArgoCd } from './argo-cd';
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
 import { KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
@@ -97,7 +97,11 @@ export class TargetsBuilder {
   public addService(service: Service): void {
     const path = service.node.path;
     const pathPrefix = `${path}/`;
-    const allowed = new Set(service.allowLiteralSecrets);
+    // Argo CD's own installation: its resource settings are named after kinds (SealedSecret), not secrets.
+    const allowed = new Set([
+      ...service.allowLiteralSecrets,
+      ...(service instanceof SelfManagedArgoCd ? service.resourceSettingPaths() : []),
+    ]);
     const serviceLayer = this.layer(`service:${service.name}`, `Service ${service.name}`, path, service.values, allowed);
     this.checkValuesForEmptyEnvironments(service, allowed);
     const clusterValues = clusterValuesOf(service);
@@ -157,6 +161,9 @@ export class TargetsBuilder {
           // The installation's own layers may allow what only looks secret; shared layers cannot.
           this.problems.push(...argoCdLayerProblems(l.values, l.path, l.label, layer.startsWith('service') ? allowed : undefined));
         }
+        const merged = mergedValues(target.layers.map((id) => ({ id, ...this.layers.get(id)! })));
+        for (const p of argoCdMergedProblems(merged, path))
+          if (!this.problems.some((q) => q.message === p.message && q.constructPath === p.constructPath)) this.problems.push(p);
         // Argo CD's namespace takes no namespace baseline: its default-deny would cut Argo CD off.
         this.targets.push({ ...target, baseline: argoCd.objectsOn(cluster) });
       } else {

@@ -92,8 +92,6 @@ const NOT_SECRET_LAST_WORDS = new Set([
   'uri',
   'annotations',
   'labels',
-  // The environment variable that holds it (`secretEnv`, `passwordEnv`).
-  'env',
 ]);
 /**
  * First words of keys that name a secret kept elsewhere (`existingSecret`, `externalSecrets`,
@@ -122,8 +120,6 @@ const NOT_SECRET_FIRST_WORDS = new Set([
   'num',
   'show',
   'hide',
-  // Settings of Kubernetes resources by kind (Argo CD's `resource.customizations.health.bitnami.com_SealedSecret`).
-  'resource',
 ]);
 /** Words of keys whose long random-looking strings are secrets: `tls.key`, `jwt.signature`, `auth`. */
 const WEAK_SECRET_WORDS = new Set(['key', 'keys', 'auth', 'salt', 'seed', 'hmac', 'signature', 'jwt', 'jwk', 'cookie', 'hash']);
@@ -192,12 +188,11 @@ function kindOf(key: string): KeyKind {
  * `tokenizer` name none.
  *
  * Keys that name where a secret is kept or a setting about it are not secret: keys ending in
- * Name, Ref, Path, File, Store, Provider, Enabled, TTL, Length, Interval, Type, Mode, Policy, Env
- * and the like (`secretName`, `passwordSecretRef`, `tokenTTL`, `secretsEnabled`, `secretEnv`),
- * keys naming the key of a password in a Secret (`passwordKey`), and keys starting with
- * existing, external, sealed, use, automount, allow, create, max, min, resource and the like
- * (`existingSecret`, `externalSecrets`, `allowEmptyPassword`, `automountServiceAccountToken`,
- * `maxTokens`, Argo CD's `resource.customizations.health.bitnami.com_SealedSecret`).
+ * Name, Ref, Path, File, Store, Provider, Enabled, TTL, Length, Interval, Type, Mode, Policy and
+ * the like (`secretName`, `passwordSecretRef`, `tokenTTL`, `secretsEnabled`), keys naming the
+ * key of a password in a Secret (`passwordKey`), and keys starting with existing, external,
+ * sealed, use, automount, allow, create, max, min and the like (`existingSecret`,
+ * `externalSecrets`, `allowEmptyPassword`, `automountServiceAccountToken`, `maxTokens`).
  */
 export function isSecretKey(key: string): boolean {
   return kindOf(key) === KeyKind.SECRET;

@@ -10,7 +10,7 @@ import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from 
 import { readManifest } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
 import { readsBaselineDirectory } from '../model/source-kinds';
-import { clusterEntryDirectory, FLUX_NAMESPACE } from '../synth/flux/clusters';
+import { clusterEntryDirectory, FLUX_CLUSTERS_DIR, FLUX_NAMESPACE } from '../synth/flux/clusters';
 import { isFluxEnvironment } from '../synth/flux/reconciler';
 import { PlatformModel } from '../model/platform-model';
 import { targetDirectory } from '../model/placement';
@@ -249,11 +249,12 @@ export function checkCheckout(
           : reads === 'every-manifest' && e.name.endsWith('.yaml')
             ? `Argo CD applies every manifest of ${directory}`
             : reads !== 'every-manifest' && KUSTOMIZATION_NAMES.has(e.name)
-              ? `Kustomize reads ${directory} by it, and stops at two kustomization files (the Application cannot sync)`
+              ? `Kustomize reads ${directory} by it, and stops at two kustomization files (its Application or Kustomization cannot build it)`
               : undefined;
       if (why !== undefined) findings.push(finding(FindingKind.STRAY_FILE, p, `${p} was not written by cdk8s-gitops, and ${why}.`));
     }
   }
+  findings.push(...fluxStrays(model, checkout, onDisk.files, manifest.files, flagged));
   const actual = applicationsOf(onDisk);
   // The files of a ring held at its release are the program's as they stand (CG214).
   const kept = [...manifest.files.keys()].filter((p) => tree.heldBecause(p) !== undefined);
@@ -393,3 +394,61 @@ function recordedAt(base: NonNullable<CheckOptions['base']>): ReadonlySet<string
     return undefined;
   }
 }
+
+/**
+ * What Flux would apply or leave out unnoticed: a `.sourceignore` in the repository's root or in a
+ * directory above a Flux target's or entry point's (source-controller leaves out what it names,
+ * so Flux prunes it), and any file below `clusters/` nobody declared, also in the entry point of a
+ * cluster no longer reconciled by Flux (a Flux still installed there applies it), but for what
+ * `flux bootstrap` writes in `flux-system/`.
+ */
+function fluxStrays(
+  model: PlatformModel,
+  checkout: Checkout,
+  files: readonly string[],
+  owned: ReadonlyMap<string, unknown>,
+  flagged: ReadonlySet<string>,
+): Finding[] {
+  const out: Finding[] = [];
+  const fluxTargets = model.targets.filter((t) => isFluxEnvironment(model, t.environment));
+  const entries = new Set(fluxTargets.map(clusterEntryDirectory));
+  if (fluxTargets.length > 0) {
+    const dirs = new Set<string>(['']);
+    for (const t of fluxTargets) {
+      for (const d of [clusterEntryDirectory(t), targetDirectory(model, t)]) {
+        const parts = d.split('/');
+        for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+      }
+    }
+    for (const d of dirs) {
+      const p = d === '' ? SOURCE_IGNORE : `${d}/${SOURCE_IGNORE}`;
+      if (checkout.kind(p) !== 'missing' && !owned.has(p)) {
+        out.push(
+          finding(
+            FindingKind.STRAY_FILE,
+            p,
+            `${p} was not written by cdk8s-gitops, and Flux's source-controller leaves out every file it names, which Flux then prunes.`,
+          ),
+        );
+      }
+    }
+  }
+  for (const f of files) {
+    if (!f.startsWith(`${FLUX_CLUSTERS_DIR}/`) || owned.has(f) || flagged.has(f)) continue;
+    const parts = f.split('/');
+    if (parts.length > 5 && parts[4] === FLUX_NAMESPACE) continue; // what flux bootstrap writes
+    const entry = parts.slice(0, 4).join('/');
+    if (entries.has(entry)) continue; // reported with the entry point's own scan
+    out.push(
+      finding(
+        FindingKind.STRAY_FILE,
+        f,
+        `${f} was not written by cdk8s-gitops, and a Flux still installed on ${entry.slice(FLUX_CLUSTERS_DIR.length + 1)} applies every manifest below ${entry} (remove Flux from a cluster no longer reconciled by it: flux uninstall).`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** The file in which Flux's source-controller names what it leaves out of the repository's artifact. */
+const SOURCE_IGNORE = '.sourceignore';

@@ -92,7 +92,8 @@ export function undeclaredDeletions(model: PlatformModel, apps: readonly Deleted
 /** Why an Application goes, and the declaration that says so. */
 interface Cause {
   readonly why: string;
-  readonly fix: string;
+  /** The declaration that allows it; undefined where none can (the program still declares the target). */
+  readonly fix: string | undefined;
   readonly constructPath?: string;
 }
 
@@ -106,7 +107,7 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   if (app.movedFromNamespace !== undefined) {
     return {
       why: `its namespace changes from ${app.movedFromNamespace}, which Flux made and deletes with everything in it`,
-      fix: "platform.removed(Removal.application('<name>')) for each",
+      fix: undefined,
     };
   }
   if (app.untilNewSpec === true) {
@@ -147,7 +148,7 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   if (fluxNow !== (app.flux === true)) {
     return {
       why: `environment "${l.environment}" is now reconciled by ${fluxNow ? 'Flux' : 'Argo CD'}, which installs it again once ${fluxNow ? 'Argo CD' : 'Flux'} has pruned it (plan the window, or move its workloads without pruning)`,
-      fix: "platform.removed(Removal.application('<name>')) for each",
+      fix: undefined,
     };
   }
   const target = model.targets.find((t) => t.id === `${cluster}/${l.service}`);
@@ -196,7 +197,10 @@ export function undeclaredDeletionProblems(
           (keep
             ? `Argo CD would keep what ${names.length === 1 ? 'it runs' : 'they run'} (${names.length === 1 ? 'its' : 'their'} ApplicationSet preserves resources on deletion), which nothing would manage any more (Argo CD's own installation would stop managing itself).`
             : `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`),
-      fix: `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
+      fix:
+        cause.fix === undefined
+          ? `If that is intended, allow it for the command that publishes it (the program still declares the target, so it cannot declare it removed): ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`
+          : `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
     }),
   );
 }

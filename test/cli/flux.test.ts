@@ -165,6 +165,14 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     expect(stray.stdout).toContain('[stray-file] CG423 clusters/nonprod/aws/eu-01/more');
     fs.rmSync(path.join(entry, 'admin.yaml'));
     fs.rmSync(path.join(entry, 'more'), { recursive: true });
+    // A .sourceignore makes Flux's source-controller leave files out, which Flux then prunes.
+    fs.writeFileSync(path.join(a, '.sourceignore'), 'environments/\n');
+    const ignore = await cli(['check'], LATER);
+    expect(ignore.code).toBe(2);
+    expect(ignore.stdout).toContain(
+      "[stray-file] CG423 .sourceignore: .sourceignore was not written by cdk8s-gitops, and Flux's source-controller leaves out",
+    );
+    fs.rmSync(path.join(a, '.sourceignore'));
 
     // A hand edit of a HelmRelease's version is found.
     const file = path.join(a, NONPROD, 'flux.yaml');

@@ -105,6 +105,13 @@ function withArgoCd(f: Fleet, props: Partial<SelfManagedArgoCdProps> = {}): Flee
 
 const yamlOf = (t: FileTree, p: string): any => parse(t.content(p));
 
+/** {@link fleet} on a platform whose values every chart gets. */
+function newPlatformWith(values: Record<string, unknown>): Fleet {
+  const f = fleet();
+  (f.platform as unknown as { values: unknown }).values = values;
+  return f;
+}
+
 describe('SelfManagedArgoCd', () => {
   const tree = synthesize(
     withArgoCd(fleet(), { admins: ['platform-admins'], values: { global: { domain: 'argocd.example.com' } } }).platform.snapshot(),
@@ -546,8 +553,8 @@ describe('SelfManagedArgoCd refuses', () => {
     expect(lines).toEqual([
       "[platform/argo-cd] CG113 Service argo-cd sets server.image of Argo CD's chart: it runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
       "[platform/argo-cd] CG113 Service argo-cd sets dex.initImage of Argo CD's chart: it runs Argo CD's image (global.image), whose version the release ledger owns, ring by ring.",
-      "[platform/argo-cd] CG149 Service argo-cd sets extraObjects of Argo CD's chart, objects cdk8s-gitops cannot check (the chart templates each one): they could register a cluster or repository outside the program, or hold a credential.",
       '[platform/argo-cd] CG120 Service argo-cd sets notifications.notifiers."service.slack", whose "token" is a literal string; the key names a secret, and values files are readable by everyone who can read the GitOps repository.',
+      "[platform/argo-cd] CG149 Argo CD's values set extraObjects, objects cdk8s-gitops cannot check (the chart templates each one): they could register a cluster or repository outside the program, or hold a credential.",
     ]);
     expect(lines.join('\n')).not.toContain(token);
   });
@@ -703,6 +710,58 @@ describe('SelfManagedArgoCd refuses', () => {
         "[platform/nonprod/eu-central-1-01] CG149 Cluster nonprod/aws/eu-central-1-01 gives a server that names the cluster Argo CD runs on (in-cluster), not the cluster's own API server.",
       ]);
     }
+  });
+
+  test('what Argo CD reads as credential settings however the key is spelled, turned-off settings, extraObjects emptied over a shared layer', () => {
+    const f = fleet();
+    withArgoCd(f, {
+      values: {
+        configs: {
+          cm: {
+            'oidc.config ': 'clientSecreT: s3cr3tA\n',
+            'extension.config':
+              'extensions:\n- name: x\n  backend:\n    services:\n    - url: http://x\n      headers:\n      - name: Authorization\n        value: Bearer s3cr3tB\n',
+          },
+        },
+        notifications: { templates: { 'service.slack': 'token: s3cr3tC\n' } },
+      },
+    });
+    const lines = linesOf(() => f.platform.snapshot());
+    expect(lines.map((l) => l.slice(0, l.indexOf(' is ')))).toEqual([
+      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."oidc.config ", whose "clientsecret"',
+      '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."extension.config", whose "extensions[0].backend.services[0].headers[0].value"',
+      '[platform/argo-cd] CG120 Service argo-cd sets notifications.templates."service.slack", whose "token"',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/s3cr3t/);
+    // Off in one environment, emptied over the platform's, named after kinds, an env variable's name: taken.
+    const ok = newPlatformWith({ extraObjects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }] });
+    const argoCd = withArgoCd(ok, {
+      values: {
+        extraObjects: [],
+        configs: {
+          cm: {
+            'resource.customizations.health.bitnami.com_SealedSecret': 'hs = {}\nreturn hs\n',
+            'dex.config': 'staticClients:\n- id: argo-workflows-sso\n  secretEnv: ARGO_WORKFLOWS_SSO_CLIENT_SECRET\n',
+          },
+        },
+      },
+    });
+    expect(argoCd).toBeDefined();
+    ok.platform.node
+      .findAll()
+      .filter((c): c is SelfManagedArgoCd => c instanceof SelfManagedArgoCd)[0]!
+      .valuesOn(ok.prod, { configs: { cm: { 'oidc.config': null } } } as never);
+    expect(() => ok.platform.snapshot()).not.toThrow();
+    // A generic key that ends like an env variable's still holds a secret, for any service.
+    const p = newPlatform();
+    const env = new Environment(p, 'dev');
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new Service(p, 'web', {
+      image: { repository: 'registry.example.com/web' },
+      initialDigest: `sha256:${'a'.repeat(64)}`,
+      values: { secretEnv: { JWT_SECRET: 'hunter2hunter2' }, resourceOwnerPassword: 'hunter2' },
+    }).deployTo(env);
+    expect(linesOf(() => p.snapshot()).length).toBe(2);
   });
 
   test('no clusters to run on', () => {

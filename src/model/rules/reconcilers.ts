@@ -77,6 +77,15 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
         }),
       );
     }
+    if (s.name === 'cloudbuild') {
+      problems.push(
+        problem('CG151', {
+          constructPath: s.path,
+          message: `${s.name}'s file in a cluster's entry point would be cloudbuild.yaml, which Flux's source-controller always leaves out, in environment ${env}, reconciled by Flux: it would never be deployed.`,
+          fix: 'Give the service another name.',
+        }),
+      );
+    }
     if (FLUX_NAMES.has(s.name)) {
       problems.push(
         problem('CG151', {
@@ -129,5 +138,6 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
 export function fluxGitRevisionProblem(revision: string): string | undefined {
   if (revision === 'HEAD') return 'is HEAD, which Flux does not resolve';
   if (/^[0-9a-f]{7,39}$/i.test(revision)) return 'is a short commit SHA';
+  if (/^[0-9a-fA-F]{40}$/.test(revision) && /[A-F]/.test(revision)) return 'is a commit SHA in upper case';
   return undefined;
 }

@@ -94,6 +94,7 @@ function gitRef(revision: string): Record<string, string> {
   if (isCommitSha(revision)) return { commit: revision };
   if (revision.startsWith('refs/tags/')) return { tag: revision.slice('refs/tags/'.length) };
   if (revision.startsWith('refs/heads/')) return { branch: revision.slice('refs/heads/'.length) };
+  if (revision.startsWith('refs/')) return { name: revision };
   if (isChartTag(revision) || isSemVer(revision)) return { tag: revision };
   return { branch: revision };
 }
