@@ -599,7 +599,8 @@ export function argoCdMergedProblems(values: Values, constructPath: string): Pro
 /** Values that are an HTTP authorization with its credential (`Bearer <token>`, `Basic <…>`), wherever they stand. */
 function authorizationCredentials(value: unknown, path = ''): { keyPath: string; what: string }[] {
   if (typeof value === 'string') {
-    return /^(bearer|basic|token|apikey)\s+[^\s$]\S{5,}/i.test(value.trim())
+    // The scheme and one word, all of the value: prose or a template ("Bearer {{ .token }}") is none.
+    return /^(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}$/i.test(value.trim())
       ? [{ keyPath: path, what: 'a literal HTTP authorization with its credential' }]
       : [];
   }
