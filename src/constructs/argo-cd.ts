@@ -536,8 +536,24 @@ export function argoCdLayerProblems(
   }
   const settings: [string, unknown][] = [];
   const cm = isMap(configs) && isMap(configs.cm) ? configs.cm : {};
-  for (const [k, text] of Object.entries(cm)) if (isCredentialSetting(k)) settings.push([`configs.cm.${keyName(k)}`, text]);
+  // argo-helm writes these maps' keys unquoted into ConfigMaps: a key that is not plain could be read as another.
   const notifications = isMap(v.notifications) ? v.notifications : {};
+  const keyed: [string, unknown][] = [
+    ['configs.cm', cm],
+    ...NOTIFICATION_MAPS.map((m) => [`notifications.${m}`, notifications[m]] as [string, unknown]),
+  ];
+  for (const [where, map] of keyed) {
+    for (const k of isMap(map) ? Object.keys(map) : []) {
+      if (/^[A-Za-z0-9._/-]+$/.test(k)) continue;
+      const shown = JSON.stringify(k);
+      report(
+        'CG149',
+        `${label} sets a key of ${where} with characters other than letters, digits, ".", "_", "/" and "-" (${shown.length > 40 ? `${shown.slice(0, 37)}…` : shown}): the chart writes it unquoted, where YAML could read it as another key.`,
+        'Write the key as Argo CD names the setting.',
+      );
+    }
+  }
+  for (const [k, text] of Object.entries(cm)) if (isCredentialSetting(k)) settings.push([`configs.cm.${keyName(k)}`, text]);
   for (const m of NOTIFICATION_MAPS) {
     const entries = isMap(notifications[m]) ? notifications[m] : {};
     for (const [k, text] of Object.entries(entries)) settings.push([`notifications.${m}.${keyName(k)}`, text]);
@@ -609,6 +625,23 @@ function authorizationCredentials(value: unknown, path = ''): { keyPath: string;
   return [];
 }
 
+/** Whether two keys of one map of `value` (at any depth) are one key as Go's JSON decoding folds them. */
+function foldsTwice(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(foldsTwice);
+  if (!isMap(value)) return false;
+  const keys = Object.keys(value).map(foldKey);
+  return new Set(keys).size !== keys.length || Object.values(value).some(foldsTwice);
+}
+
+/** A key as Go's JSON decoding matches it: Unicode case folding. */
+function foldKey(k: string): string {
+  return k
+    .normalize('NFKC')
+    .replace(/\u017f/g, 's')
+    .replace(/\u212a/g, 'k')
+    .toLowerCase();
+}
+
 /**
  * A document's keys as Go's JSON decoding matches them to fields: without case (Unicode folding,
  * so `clientSecreT`, `clientſecret` are `clientsecret`). Which key names a secret is then told on
@@ -617,13 +650,7 @@ function authorizationCredentials(value: unknown, path = ''): { keyPath: string;
 function foldedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(foldedKeys);
   if (!isMap(value)) return value;
-  const fold = (k: string): string =>
-    k
-      .normalize('NFKC')
-      .replace(/\u017f/g, 's')
-      .replace(/\u212a/g, 'k')
-      .toLowerCase();
-  return Object.fromEntries(Object.entries(value).map(([k, x]) => [fold(k), foldedKeys(x)]));
+  return Object.fromEntries(Object.entries(value).map(([k, x]) => [foldKey(k), foldedKeys(x)]));
 }
 
 /** A key as a path shows it: quoted when it has a dot (`configs.cm."oidc.config"`). */
@@ -657,7 +684,8 @@ function readSetting(text: unknown): { value: unknown; problem?: undefined } | {
   });
   if (aliases) return { problem: 'it uses YAML aliases' };
   const value = doc.toJS();
-  if (!isMap(value)) return { problem: 'it is not a YAML map' };
+  if (!isMap(value) && !Array.isArray(value)) return { problem: 'it is neither a YAML map nor a list' };
+  if (foldsTwice(value)) return { problem: 'it gives a key twice, as Argo CD compares keys (in any case)' };
   return { value };
 }
 

@@ -439,6 +439,8 @@ function fluxStrays(
     if (parts.length > 5 && parts[4] === FLUX_NAMESPACE) continue; // what flux bootstrap writes
     const entry = parts.slice(0, 4).join('/');
     if (entries.has(entry)) continue; // reported with the entry point's own scan
+    // Only where flux bootstrap put Flux (its flux-system/): elsewhere no Flux reads the files.
+    if (parts.length < 5 || checkout.kind(`${entry}/${FLUX_NAMESPACE}`) !== 'directory') continue;
     out.push(
       finding(
         FindingKind.STRAY_FILE,

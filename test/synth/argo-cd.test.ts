@@ -728,6 +728,7 @@ describe('SelfManagedArgoCd refuses', () => {
     });
     const lines = linesOf(() => f.platform.snapshot());
     expect(lines.map((l) => l.slice(0, l.indexOf(' is ')))).toEqual([
+      '[platform/argo-cd] CG149 Service argo-cd sets a key of configs.cm with characters other than letters, digits, ".", "_", "/" and "-" ("oidc.config "): the chart writes it unquoted, where YAML could read it as another key',
       '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."oidc.config ", whose "clientsecret"',
       '[platform/argo-cd] CG120 Service argo-cd sets configs.cm."extension.config", whose "extensions[0].backend.services[0].headers[0].value"',
       '[platform/argo-cd] CG120 Service argo-cd sets notifications.templates."service.slack", whose "token"',
@@ -762,6 +763,29 @@ describe('SelfManagedArgoCd refuses', () => {
       values: { secretEnv: { JWT_SECRET: 'hunter2hunter2' }, resourceOwnerPassword: 'hunter2' },
     }).deployTo(env);
     expect(linesOf(() => p.snapshot()).length).toBe(2);
+  });
+
+  test('notification triggers (lists), keys Go folds to one, and keys the chart would write unquoted', () => {
+    const ok = fleet();
+    withArgoCd(ok, {
+      values: {
+        notifications: {
+          triggers: { 'trigger.on-deployed': "- when: app.status.operationState.phase in ['Succeeded']\n  send: [app-deployed]\n" },
+          templates: { 'template.app-deployed': 'message: Token expiring soon for {{.app.metadata.name}}\n' },
+        },
+      },
+    });
+    expect(() => ok.platform.snapshot()).not.toThrow();
+    const f = fleet();
+    withArgoCd(f, {
+      values: { configs: { cm: { 'oidc.config': 'clientſecret: s3cr3t\nclientSecret: $oidc.clientSecret\n', 'x\noidc.config': 'a: 1' } } },
+    });
+    const lines = linesOf(() => f.platform.snapshot());
+    expect(lines).toEqual([
+      '[platform/argo-cd] CG149 Service argo-cd sets a key of configs.cm with characters other than letters, digits, ".", "_", "/" and "-" ("x\\noidc.config"): the chart writes it unquoted, where YAML could read it as another key.',
+      '[platform/argo-cd] CG149 Service argo-cd sets configs.cm."oidc.config", which cdk8s-gitops cannot read as Argo CD would: it gives a key twice, as Argo CD compares keys (in any case), so what it holds is not known.',
+    ]);
+    expect(lines.join('\n')).not.toContain('s3cr3t');
   });
 
   test('no clusters to run on', () => {

@@ -251,6 +251,7 @@ describe('Flux as the reconciler', () => {
     git('b', 'refs/tags/chart-2');
     git('c', '1.4.0');
     git('d', 'release-1.2');
+    git('f', 'refs/pull/1/head');
     new Service(p, 'e', {
       image: { repository: 'registry.example.com/e' },
       initialDigest: A,
@@ -258,12 +259,13 @@ describe('Flux as the reconciler', () => {
     }).deployTo(env);
     const t = synthesize(p.snapshot());
     const ref = (s: string): unknown => documents(t, `environments/dev/aws/c1/${s}/flux.yaml`)[0].spec.ref;
-    expect(['a', 'b', 'c', 'd', 'e'].map(ref)).toEqual([
+    expect(['a', 'b', 'c', 'd', 'e', 'f'].map(ref)).toEqual([
       { branch: 'release-1.2' },
       { tag: 'chart-2' },
       { tag: '1.4.0' },
       { branch: 'release-1.2' },
       { tag: '1.0.0_build.1' },
+      { name: 'refs/pull/1/head' },
     ]);
     expect(documents(t, 'clusters/dev/aws/c1/a.yaml')[4].spec.prune).toBe(false);
   });

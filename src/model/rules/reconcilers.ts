@@ -137,6 +137,8 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
 /** Why a Git revision cannot be given to Flux as a branch, tag or commit, or undefined. */
 export function fluxGitRevisionProblem(revision: string): string | undefined {
   if (revision === 'HEAD') return 'is HEAD, which Flux does not resolve';
+  if (revision.startsWith('refs/') && (revision.endsWith('/') || /^refs\/(heads|tags)$/.test(revision)))
+    return 'names no branch, tag or ref';
   if (/^[0-9a-f]{7,39}$/i.test(revision)) return 'is a short commit SHA';
   if (/^[0-9a-fA-F]{40}$/.test(revision) && /[A-F]/.test(revision)) return 'is a commit SHA in upper case';
   return undefined;
