@@ -1,4 +1,5 @@
-import { argoCdLayerProblems, argoCdMergedProblems, SelfManagedArgoCd } from './argo-cd';
+import { SelfManagedArgoCd } from './argo-cd';
+import { argoCdLayerProblems, argoCdMergedProblems } from './argo-cd-values-check';
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
 import { KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
