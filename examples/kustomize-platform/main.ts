@@ -39,7 +39,7 @@ export const STATUS_DIGEST = 'sha256:1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6
 /** Argo CD's image as its chart runs it: the tag, pinned by its digest. */
 export const ARGOCD_VERSION = 'v3.2.0@sha256:8f2e4a6c1b3d5f7092a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8';
 /** The CA certificate of the nonprod EKS cluster (base64 PEM, as its kubeconfig holds it; public). */
-const EKS_CA = Buffer.from(
+export const EKS_CA = Buffer.from(
   [
     '-----BEGIN CERTIFICATE-----',
     'MIIBfzCCASWgAwIBAgIURZPnUZccoXJcSBvG3iZhXwK/bJgwCgYIKoZIzj0EAwIw',

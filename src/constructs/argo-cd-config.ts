@@ -67,7 +67,7 @@ export interface ManagedCluster {
 }
 
 /** The labels every cluster Secret carries: what the model knows of it, for cluster generators to select on. */
-export function clusterLabels(c: ManagedCluster): Record<string, string> {
+function clusterLabels(c: ManagedCluster): Record<string, string> {
   return {
     ...c.labels,
     [`${KUSTOMIZE_LABEL_PREFIX}environment`]: c.environment,
@@ -80,7 +80,7 @@ export function clusterLabels(c: ManagedCluster): Record<string, string> {
 }
 
 /** The name of a cluster's Secret: `cluster-<environment>-<cloud>-<cluster>`. */
-export function clusterSecretName(c: Pick<ManagedCluster, 'id'>): string {
+function clusterSecretName(c: Pick<ManagedCluster, 'id'>): string {
   return `cluster-${c.id.split('/').join('-')}`;
 }
 

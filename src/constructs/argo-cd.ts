@@ -120,7 +120,6 @@ export class SelfManagedArgoCd extends ClusterAddon {
   /** Groups given `role:admin`. */
   public readonly admins: readonly string[];
   private readonly repositoryCredentials?: RepositoryCredentialsProps;
-  private readonly reconciliation: Duration;
 
   constructor(scope: Construct, id: string, props: SelfManagedArgoCdProps) {
     const runsOn = Array.isArray(props.runsOn) ? props.runsOn.filter((c): c is Cluster => c instanceof Cluster) : [];
@@ -151,8 +150,8 @@ export class SelfManagedArgoCd extends ClusterAddon {
       ...(props.allowLiteralSecrets === undefined ? {} : { allowLiteralSecrets: props.allowLiteralSecrets }),
     });
     this.runsOn = runsOn;
-    this.reconciliation = props.reconciliation ?? Duration.minutes(3);
-    this.reconciliationSeconds = this.reconciliation.seconds;
+    const reconciliation = props.reconciliation ?? Duration.minutes(3);
+    this.reconciliationSeconds = reconciliation instanceof Duration ? reconciliation.seconds : NaN;
     this.admins = props.admins ?? [];
     this.repositoryCredentials = props.repositoryCredentials;
     this.addon = { ...this.addon!, argoCd: { controlPlanes: this.controlPlanes.map((cp) => cp.node.id) } };
@@ -163,11 +162,7 @@ export class SelfManagedArgoCd extends ClusterAddon {
         'Give runsOn: [nonprodCluster, prodCluster], each a cluster of an environment of the control plane that runs there.',
       );
     }
-    if (
-      !(this.reconciliation instanceof Duration) ||
-      this.reconciliation.problems.length > 0 ||
-      !Number.isInteger(this.reconciliationSeconds)
-    ) {
+    if (!(reconciliation instanceof Duration) || reconciliation.problems.length > 0 || !Number.isInteger(this.reconciliationSeconds)) {
       report(
         'reconciliation is not a whole number of seconds.',
         'Give reconciliation: Duration.minutes(3) (Argo CD’s default), or Duration.seconds(0) to turn polling off.',

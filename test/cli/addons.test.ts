@@ -3,10 +3,9 @@
  * image digest) moves ring by ring like a service's release, as Argo CD would expand the tree.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { Sandbox } from '../git/sandbox';
+import { useProgramCheckout } from '../support/program-checkout';
 import { CliRun, runCli } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -46,13 +45,10 @@ platform.synth();
 `;
 
 describe('a cluster add-on, through the CLI', () => {
-  let workDir: string;
-  let app: string;
-  let sandbox: Sandbox;
-  let a: string;
+  const checkout = useProgramCheckout(PROGRAM, 'addons');
 
   function cli(args: readonly string[], now = T0): Promise<CliRun> {
-    return runCli(args, { out: a, now, app });
+    return runCli(args, { out: checkout.out, now, app: checkout.app });
   }
 
   /** The chart version each Application reads, as `preview` expands the checkout's ApplicationSets. */
@@ -60,24 +56,6 @@ describe('a cluster add-on, through the CLI', () => {
     const apps = JSON.parse((await cli(['preview', '--format', 'json'])).stdout) as any[];
     return Object.fromEntries(apps.map((x) => [x.metadata.name, `${x.spec.project} ${x.spec.sources[0].targetRevision}`]));
   }
-
-  beforeAll(() => {
-    if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does).');
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-addons-'));
-    fs.writeFileSync(path.join(workDir, 'platform.js'), PROGRAM);
-    app = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(workDir, 'platform.js'))}`;
-  });
-
-  afterAll(() => {
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-  });
-
-  beforeEach(() => {
-    sandbox = Sandbox.create();
-    a = sandbox.clone('ci');
-  });
-
-  afterEach(() => sandbox.cleanup());
 
   test('an upgrade is a promotion: chart version and digest reach nonprod, then prod once its soak is over, and roll back together', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
@@ -105,9 +83,9 @@ describe('a cluster add-on, through the CLI', () => {
       'otel-collector-nonprod-aws-eu-01': 'nonprod-addon-otel-collector 0.111.0',
       'otel-collector-prod-aws-eu-01': 'prod-addon-otel-collector 0.110.0',
     });
-    expect(parseYaml(fs.readFileSync(path.join(a, 'environments/nonprod/aws/eu-01/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(
-      A,
-    );
+    expect(
+      parseYaml(fs.readFileSync(path.join(checkout.out, 'environments/nonprod/aws/eu-01/otel-collector/values.yaml'), 'utf8')).image.digest,
+    ).toBe(A);
 
     const early = await cli(['promote', 'otel-collector', '--ring', 'prod', '--from', 'nonprod', '--by', 'bob'], '2026-11-22T10:30:00Z');
     expect([early.code, early.stderr]).toEqual([1, expect.stringContaining('CG602')]);
@@ -140,13 +118,15 @@ describe('a cluster add-on, through the CLI', () => {
       'otel-collector-prod-aws-eu-01': 'prod-addon-otel-collector 0.111.0',
       'otel-collector-nonprod-aws-eu-01': 'nonprod-addon-otel-collector 0.112.0',
     });
-    expect(parseYaml(fs.readFileSync(path.join(a, 'environments/prod/aws/eu-02/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(A);
+    expect(
+      parseYaml(fs.readFileSync(path.join(checkout.out, 'environments/prod/aws/eu-02/otel-collector/values.yaml'), 'utf8')).image.digest,
+    ).toBe(A);
     expect((await cli(['check'], AFTER)).code).toBe(0);
   });
 
   test('the first upgrade rolls back to the version and digest every ring started with, pinned from the start', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
-    expect(parseYaml(fs.readFileSync(path.join(a, 'releases/otel-collector.yaml'), 'utf8')).rings.prod).toMatchObject({
+    expect(parseYaml(fs.readFileSync(path.join(checkout.out, 'releases/otel-collector.yaml'), 'utf8')).rings.prod).toMatchObject({
       digest: SEED,
       chart: '0.110.0',
     });
@@ -181,32 +161,32 @@ describe('a cluster add-on, through the CLI', () => {
     ]);
     expect({ code: back.code, stderr: back.stderr }).toEqual({ code: 0, stderr: '' });
     expect(await versions()).toMatchObject({ 'otel-collector-nonprod-aws-eu-01': 'nonprod-addon-otel-collector 0.110.0' });
-    expect(parseYaml(fs.readFileSync(path.join(a, 'environments/nonprod/aws/eu-01/otel-collector/values.yaml'), 'utf8')).image.digest).toBe(
-      SEED,
-    );
+    expect(
+      parseYaml(fs.readFileSync(path.join(checkout.out, 'environments/nonprod/aws/eu-01/otel-collector/values.yaml'), 'utf8')).image.digest,
+    ).toBe(SEED);
   });
 
   test('a promotion published with the removal of an add-on commits the removal in the program commit, and its own change after it', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
-    const before = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+    const before = checkout.sandbox.git(checkout.sandbox.remote, 'rev-parse', 'main');
     const run = await runCli(
       ['promote', 'web', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--allow-remove', 'otel-collector-*', '--publish'],
       {
-        out: a,
+        out: checkout.out,
         now: T0,
-        app,
+        app: checkout.app,
         env: { NO_ADDON: '1' },
       },
     );
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(sandbox.git(sandbox.remote, 'log', '--format=%s', `${before}..main`).split('\n')).toEqual([
+    expect(checkout.sandbox.git(checkout.sandbox.remote, 'log', '--format=%s', `${before}..main`).split('\n')).toEqual([
       'promote web sha256:aaaaaaaa to nonprod (by alice)',
       'Synthesize the platform program',
     ]);
-    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main~1')).toContain(
+    expect(checkout.sandbox.git(checkout.sandbox.remote, 'show', '--name-only', '--format=', 'main~1')).toContain(
       'projects/nonprod-addon-otel-collector.yaml',
     );
-    expect(sandbox.status(a)).toEqual([]);
+    expect(checkout.sandbox.status(checkout.out)).toEqual([]);
   });
 
   test('a chart of an OCI registry is pinned by its version, not a Git revision', async () => {

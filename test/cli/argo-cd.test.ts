@@ -4,10 +4,9 @@
  * Argo CD first, prod's after its soak and approval, as each control plane would expand its tree.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { Sandbox } from '../git/sandbox';
+import { useProgramCheckout } from '../support/program-checkout';
 import { CliRun, runCli } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -55,13 +54,10 @@ platform.synth();
 `;
 
 describe('Argo CD managing itself, through the CLI', () => {
-  let workDir: string;
-  let app: string;
-  let sandbox: Sandbox;
-  let a: string;
+  const checkout = useProgramCheckout(PROGRAM, 'argo-cd');
 
   function cli(args: readonly string[], now = T0): Promise<CliRun> {
-    return runCli(args, { out: a, now, app });
+    return runCli(args, { out: checkout.out, now, app: checkout.app });
   }
 
   /** Project and chart version of each Application, as `preview` expands the checkout's ApplicationSets. */
@@ -70,25 +66,7 @@ describe('Argo CD managing itself, through the CLI', () => {
     return Object.fromEntries(apps.map((x) => [x.metadata.name, `${x.spec.project} ${x.spec.sources[0].targetRevision}`]));
   }
 
-  const imageOf = (dir: string): unknown => parseYaml(fs.readFileSync(path.join(a, dir, 'values.yaml'), 'utf8')).global.image;
-
-  beforeAll(() => {
-    if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does).');
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-argo-cd-'));
-    fs.writeFileSync(path.join(workDir, 'platform.js'), PROGRAM);
-    app = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(workDir, 'platform.js'))}`;
-  });
-
-  afterAll(() => {
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-  });
-
-  beforeEach(() => {
-    sandbox = Sandbox.create();
-    a = sandbox.clone('ci');
-  });
-
-  afterEach(() => sandbox.cleanup());
+  const imageOf = (dir: string): unknown => parseYaml(fs.readFileSync(path.join(checkout.out, dir, 'values.yaml'), 'utf8')).global.image;
 
   test('an upgrade moves ring by ring: nonprod first, prod after its soak with an approval, and rolls back chart and image together', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
@@ -164,7 +142,7 @@ describe('Argo CD managing itself, through the CLI', () => {
     expect(imageOf(NONPROD)).toEqual({ repository: 'quay.io/argoproj/argocd', tag: V321 });
     expect(imageOf(PROD)).toEqual({ repository: 'quay.io/argoproj/argocd', tag: V320 });
     // The promotion touched the ring's release and values files only: the Secrets stay as they were.
-    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
+    expect(checkout.sandbox.git(checkout.sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
       '.cdk8s-gitops/services/argo-cd.json',
       'STATUS.md',
       `${NONPROD}/release.yaml`,
@@ -204,18 +182,21 @@ describe('Argo CD managing itself, through the CLI', () => {
 
   test('check finds a hand edit of a cluster Secret and a file added beside them, and explain says where the generated values come from', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
-    const file = path.join(a, PROD, 'baseline/externalsecret-cluster-prod-aws-eu-01.yaml');
+    const file = path.join(checkout.out, PROD, 'baseline/externalsecret-cluster-prod-aws-eu-01.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('argocd/prod-eu-01', 'argocd/someone-elses'));
     const check = await cli(['check']);
     expect(check.code).toBe(2);
     expect(check.stdout).toContain(`${PROD}/baseline/externalsecret-cluster-prod-aws-eu-01.yaml`);
     // A file nobody declared beside the Secrets: Argo CD would deploy it into its own namespace.
-    fs.writeFileSync(path.join(a, NONPROD, 'baseline/cluster-extra.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: extra\n');
+    fs.writeFileSync(
+      path.join(checkout.out, NONPROD, 'baseline/cluster-extra.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: extra\n',
+    );
     const stray = await cli(['check']);
     expect(stray.code).toBe(2);
     expect(stray.stdout).toContain(`[stray-file] CG423 ${NONPROD}/baseline/cluster-extra.yaml`);
     // A change of Argo CD's settings in the program is planned like any values change.
-    const plan = await runCli(['plan'], { out: a, now: T0, app, env: { RECONCILE: '300' } });
+    const plan = await runCli(['plan'], { out: checkout.out, now: T0, app: checkout.app, env: { RECONCILE: '300' } });
     expect(plan.stdout).toContain(`${PROD}/values.yaml`);
     expect(plan.stdout).toMatch(/configs\.cm\.timeout\.reconciliation: "?180s"? → "?300s"?/);
     const explain = await cli(['explain', 'argo-cd-prod-aws-hub']);
@@ -229,10 +210,10 @@ describe('Argo CD managing itself, through the CLI', () => {
 
   test('the program no longer managing Argo CD is a removal to declare, which keeps Argo CD running', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
-    const gone = await runCli(['synth'], { out: a, now: T0, app, env: { NO_ARGOCD: '1' } });
+    const gone = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_ARGOCD: '1' } });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('CG141 The write would delete 2 Applications argo-cd-nonprod-aws-hub, argo-cd-prod-aws-hub');
     expect(gone.stderr).toContain('Argo CD would keep what they run (their ApplicationSet preserves resources on deletion)');
-    expect(sandbox.status(a)).toEqual([]);
+    expect(checkout.sandbox.status(checkout.out)).toEqual([]);
   });
 });

@@ -4,10 +4,9 @@
  * HelmReleases as into Argo CD's, rolls back, and shows in history and status.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { Sandbox } from '../git/sandbox';
+import { useProgramCheckout } from '../support/program-checkout';
 import { CliRun, runCli } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -52,46 +51,25 @@ platform.synth();
 `;
 
 describe('a control plane reconciled by Flux, through the CLI', () => {
-  let workDir: string;
-  let app: string;
-  let sandbox: Sandbox;
-  let a: string;
+  const checkout = useProgramCheckout(PROGRAM, 'flux');
 
   function cli(args: readonly string[], now = T0): Promise<CliRun> {
-    return runCli(args, { out: a, now, app });
+    return runCli(args, { out: checkout.out, now, app: checkout.app });
   }
 
   /** The chart version and image digest a Flux target runs, as its files say. */
   function runs(dir: string): string {
-    const release = parseAllDocuments(fs.readFileSync(path.join(a, dir, 'flux.yaml'), 'utf8'))
+    const release = parseAllDocuments(fs.readFileSync(path.join(checkout.out, dir, 'flux.yaml'), 'utf8'))
       .map((d) => d.toJS())
       .find((d) => d.kind === 'HelmRelease');
-    const values = parseYaml(fs.readFileSync(path.join(a, dir, 'values.yaml'), 'utf8'));
+    const values = parseYaml(fs.readFileSync(path.join(checkout.out, dir, 'values.yaml'), 'utf8'));
     return `${release.spec.chart.spec.version} ${values.image.digest}`;
   }
-
-  beforeAll(() => {
-    if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does).');
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-flux-'));
-    fs.writeFileSync(path.join(workDir, 'platform.js'), PROGRAM);
-    app = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(workDir, 'platform.js'))}`;
-  });
-
-  afterAll(() => {
-    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
-  });
-
-  beforeEach(() => {
-    sandbox = Sandbox.create();
-    a = sandbox.clone('ci');
-  });
-
-  afterEach(() => sandbox.cleanup());
 
   test('a release moves ring by ring into the HelmReleases and values, rolls back, and shows in history and status', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
     expect(runs(NONPROD)).toBe(`0.110.0 ${SEED}`);
-    expect(sandbox.remoteFile('clusters/nonprod/aws/eu-01/otel.yaml')).toContain('kind: Kustomization');
+    expect(checkout.sandbox.remoteFile('clusters/nonprod/aws/eu-01/otel.yaml')).toContain('kind: Kustomization');
 
     const upgrade = await cli([
       'promote',
@@ -110,7 +88,7 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     expect(runs(NONPROD)).toBe(`0.111.0 ${A}`);
     expect(runs('environments/prod/aws/eu-01/otel')).toBe(`0.110.0 ${SEED}`);
     // The promotion changed the ring's values and HelmRelease, nothing of the cluster's entry point.
-    expect(sandbox.git(sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
+    expect(checkout.sandbox.git(checkout.sandbox.remote, 'show', '--name-only', '--format=', 'main').split('\n').sort()).toEqual([
       '.cdk8s-gitops/services/otel.json',
       'STATUS.md',
       `${NONPROD}/flux.yaml`,
@@ -153,7 +131,7 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     expect(explain.stdout).toContain('HelmRelease    observability/otel (environments/prod/aws/eu-01/otel/flux.yaml)');
 
     // What flux bootstrap writes is left alone; anything else in an entry point, Flux would apply.
-    const entry = path.join(a, 'clusters/nonprod/aws/eu-01');
+    const entry = path.join(checkout.out, 'clusters/nonprod/aws/eu-01');
     fs.mkdirSync(path.join(entry, 'flux-system'));
     fs.writeFileSync(path.join(entry, 'flux-system/gotk-sync.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
     expect((await cli(['check'], LATER)).code).toBe(0);
@@ -166,16 +144,22 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     fs.rmSync(path.join(entry, 'admin.yaml'));
     fs.rmSync(path.join(entry, 'more'), { recursive: true });
     // A .sourceignore makes Flux's source-controller leave files out, which Flux then prunes.
-    fs.writeFileSync(path.join(a, '.sourceignore'), 'environments/\n');
+    fs.writeFileSync(path.join(checkout.out, '.sourceignore'), 'environments/\n');
     const ignore = await cli(['check'], LATER);
     expect(ignore.code).toBe(2);
     expect(ignore.stdout).toContain(
       "[stray-file] CG423 .sourceignore: .sourceignore was not written by cdk8s-gitops, and Flux's source-controller leaves out",
     );
-    fs.rmSync(path.join(a, '.sourceignore'));
+    fs.rmSync(path.join(checkout.out, '.sourceignore'));
+    // A symbolic link in an entry point is reported, never followed (Flux would apply what it points at).
+    fs.symlinkSync('/etc/hostname', path.join(entry, 'link.yaml'));
+    const link = await cli(['check'], LATER);
+    expect(link.code).toBe(2);
+    expect(link.stdout).toContain('[stray-file] CG423 clusters/nonprod/aws/eu-01/link.yaml');
+    fs.rmSync(path.join(entry, 'link.yaml'));
 
     // A hand edit of a HelmRelease's version is found.
-    const file = path.join(a, NONPROD, 'flux.yaml');
+    const file = path.join(checkout.out, NONPROD, 'flux.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('0.111.0', '0.112.0'));
     const check = await cli(['check'], LATER);
     expect(check.code).toBe(2);
@@ -184,30 +168,30 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
 
   test('a service gone from the program, or moved to another namespace, is a removal to declare: Flux would prune what it runs', async () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
-    const gone = await runCli(['synth'], { out: a, now: T0, app, env: { NO_OTEL: '1' } });
+    const gone = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_OTEL: '1' } });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(
       `CG141 The write would make Flux prune what otel-nonprod-aws-eu-01, otel-prod-aws-eu-01 run (the target's Kustomization or namespace): service "otel" is no longer declared.`,
     );
-    const moved = await runCli(['synth'], { out: a, now: T0, app, env: { OTEL_NS: 'telemetry' } });
+    const moved = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { OTEL_NS: 'telemetry' } });
     expect(moved.code).toBe(1);
     expect(moved.stderr).toContain('its namespace changes from observability, which Flux made and deletes with everything in it');
-    expect(sandbox.status(a)).toEqual([]);
+    expect(checkout.sandbox.status(checkout.out)).toEqual([]);
     const allowed = await runCli(['synth', '--allow-remove', 'otel-nonprod-aws-eu-01', '--allow-remove', 'otel-prod-aws-eu-01'], {
-      out: a,
+      out: checkout.out,
       now: T0,
-      app,
+      app: checkout.app,
       env: { NO_OTEL: '1' },
     });
     expect({ code: allowed.code, stderr: allowed.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(fs.existsSync(path.join(a, 'clusters/nonprod/aws/eu-01/otel.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(checkout.out, 'clusters/nonprod/aws/eu-01/otel.yaml'))).toBe(false);
   });
 
   test('moving a control plane from Argo CD to Flux deletes its Applications, declared; what runs stays as the ledger says', async () => {
     const argo = await runCli(['publish', '--by', 'platform-team'], {
-      out: a,
+      out: checkout.out,
       now: '2026-11-21T10:00:00Z',
-      app,
+      app: checkout.app,
       env: { NONPROD_ARGO: '1' },
     });
     expect(argo.code).toBe(0);
@@ -231,7 +215,7 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     const run = await runCli(
       ['promote', 'otel', '--ring', 'nonprod', '--chart-version', '0.111.0', '--digest', A, '--by', 'ci', '--no-program'],
       {
-        out: a,
+        out: checkout.out,
         now: T0,
       },
     );

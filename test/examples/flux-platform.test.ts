@@ -9,6 +9,7 @@ import { synthesize } from '../../src/synth/synthesize';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
 import { describeWithFluxSchemas, isFluxObject, loadFluxSchemas } from '../support/flux-schema';
 import { validateKubeObject } from '../support/kube-models';
+import { readmeYamlFor } from '../support/readme';
 
 const tree = synthesize(fluxPlatform().snapshot());
 const documents = (p: string): any[] => parseAllDocuments(tree.content(p)).map((d) => d.toJS());
@@ -96,13 +97,7 @@ describe('examples/flux-platform', () => {
   });
 
   it("README shows a cluster's entry file and a target's Flux objects exactly as the example writes them", () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
-    const shown = (file: string): string => {
-      const at = readme.indexOf(`\`${file}\``);
-      expect(at).toBeGreaterThan(-1);
-      const start = readme.indexOf('```yaml\n', at) + '```yaml\n'.length;
-      return readme.slice(start, readme.indexOf('```', start));
-    };
-    for (const file of [`${ENTRY}/otel-collector.yaml`, `${TARGET}/otel-collector/flux.yaml`]) expect(shown(file)).toBe(tree.content(file));
+    for (const file of [`${ENTRY}/otel-collector.yaml`, `${TARGET}/otel-collector/flux.yaml`])
+      expect(readmeYamlFor(file)).toBe(tree.content(file));
   });
 });

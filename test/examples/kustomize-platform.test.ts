@@ -17,6 +17,7 @@ import { readLedgers } from '../../src/workspace/ledgers';
 import { treeFromLedgers } from '../../src/synth/build';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
 import { validateKubeObject } from '../support/kube-models';
+import { readmeYamlFor } from '../support/readme';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/kustomize-platform');
 const APP_REPO = 'https://git.example.com/apps/storefront.git';
@@ -266,20 +267,13 @@ describe('examples/kustomize-platform', () => {
   });
 
   it("README shows the overlay, the add-on's AppProject and Argo CD's values and ExternalSecret exactly as the example writes them", () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
-    const shown = (file: string): string => {
-      const at = readme.indexOf(`\`${file}\``);
-      expect(at).toBeGreaterThan(-1);
-      const start = readme.indexOf('```yaml\n', at) + '```yaml\n'.length;
-      return readme.slice(start, readme.indexOf('```', start));
-    };
-    expect(shown(`${PROD_AZURE}/storefront/kustomization.yaml`)).toBe(tree.content(`${PROD_AZURE}/storefront/kustomization.yaml`));
-    expect(shown('projects/prod-addon-otel-collector.yaml')).toBe(tree.content('projects/prod-addon-otel-collector.yaml'));
+    expect(readmeYamlFor(`${PROD_AZURE}/storefront/kustomization.yaml`)).toBe(tree.content(`${PROD_AZURE}/storefront/kustomization.yaml`));
+    expect(readmeYamlFor('projects/prod-addon-otel-collector.yaml')).toBe(tree.content('projects/prod-addon-otel-collector.yaml'));
     for (const file of [
       'environments/prod/aws/eu-central-1-01/argo-cd/values.yaml',
       'environments/prod/aws/eu-central-1-01/argo-cd/baseline/externalsecret-cluster-prod-azure-westeurope-01.yaml',
     ]) {
-      expect(shown(file)).toBe(tree.content(file));
+      expect(readmeYamlFor(file)).toBe(tree.content(file));
     }
   });
 

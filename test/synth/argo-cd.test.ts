@@ -19,6 +19,7 @@ import {
   Targets,
   Workload,
 } from '../../src';
+import { EKS_CA } from '../../examples/kustomize-platform/main';
 import { FileKind, FileTree } from '../../src/synth/file-tree';
 import { synthesize } from '../../src/synth/synthesize';
 import { shortDigest, versionProblem } from '../../src/model/versions';
@@ -27,22 +28,8 @@ import { validateKubeObject } from '../support/kube-models';
 import { linesOf, newPlatform, problemsOf } from '../support/platform';
 
 const PINNED = `v3.2.0@sha256:${'b'.repeat(64)}`;
-/** A CA certificate (self-signed, P-256), base64 PEM as a kubeconfig holds it. */
-const CA = Buffer.from(
-  [
-    '-----BEGIN CERTIFICATE-----',
-    'MIIBfzCCASWgAwIBAgIURZPnUZccoXJcSBvG3iZhXwK/bJgwCgYIKoZIzj0EAwIw',
-    'FTETMBEGA1UEAwwKa3ViZXJuZXRlczAeFw0yNjEyMDUxMDE4NDRaFw0zNjEyMDIx',
-    'MDE4NDRaMBUxEzARBgNVBAMMCmt1YmVybmV0ZXMwWTATBgcqhkjOPQIBBggqhkjO',
-    'PQMBBwNCAASsuCaYm6geJbTqhZ19pxbkHmQxowFSe1n6HI72rYnbGvfyrJC03QCW',
-    'Q+miF2An1ds5bqJ4UiOhrKp6Mp2Q+6qSo1MwUTAdBgNVHQ4EFgQUhrpsdY8ZgI4d',
-    'ZM92cRw+xtwiK5wwHwYDVR0jBBgwFoAUhrpsdY8ZgI4dZM92cRw+xtwiK5wwDwYD',
-    'VR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiBLpGx4TjOj3pURIIBHOXZZ',
-    '34DkO+bbWE2vMMN8sIl+4AIhAIUnHXwUdylXPwbap2r+xm4H1ZtCEd8Cwn7UmBTf',
-    'pfuA',
-    '-----END CERTIFICATE-----',
-  ].join('\n') + '\n',
-).toString('base64');
+/** A CA certificate (self-signed, P-256), base64 PEM as a kubeconfig holds it: the example's. */
+const CA = EKS_CA;
 const NONPROD_HOME = 'environments/nonprod/azure/westeurope-01/argo-cd';
 const PROD_HOME = 'environments/prod/azure/westeurope-01/argo-cd';
 const chart = (): Workload =>
