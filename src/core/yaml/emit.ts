@@ -70,6 +70,8 @@ function isPlainSafe(s: string): boolean {
   if (NUMBER_LIKE.test(s) || YAML11_FLOAT.test(s)) return false;
   // `key: value` inside a scalar, or a trailing colon, would read as a map.
   if (s.endsWith(':') || s.includes(': ')) return false;
+  // `...` at the start of a line ends a YAML document: a document that is such a string would read as none.
+  if (s.startsWith('...')) return false;
   return PLAIN_SAFE.test(s);
 }
 

@@ -74,6 +74,13 @@ const anyString = fc.oneof(
 
 const jsonLike = jsonLikeOf(anyString);
 
+describe('readWrittenYaml', () => {
+  it('reads a document that is the string "..." (a document end marker where plain) as that string', () => {
+    const text = toYamlDocuments(['...', null, { a: '...x' }]);
+    expect(readWrittenYaml(text)).toEqual(['...', null, { a: '...x' }]);
+  });
+});
+
 describe('readWrittenYaml (property)', () => {
   it('reads whatever toYamlDocuments writes as the yaml package does', () => {
     fc.assert(
