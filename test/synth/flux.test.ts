@@ -278,14 +278,9 @@ describe('Flux as the reconciler', () => {
       namespaceBaseline: NamespaceBaseline.standard({ quota: { pods: '10' }, limits: { defaultLimit: { memory: '512Mi' } } }),
     });
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
-    new Service(p, 'site', {
-      image: { repository: 'registry.example.com/site' },
-      initialDigest: A,
-      workload: Workload.kustomizePlatformBase({ path: 'bases/site' }),
-    }).deployTo(env);
+    new Service(p, 'site', { image: { repository: 'registry.example.com/site' }, initialDigest: A }).deployTo(env);
     expect(linesOf(() => p.snapshot())).toEqual([
       '[platform/dev] CG151 Environment dev declares a namespace baseline, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).',
-      '[platform/site] CG151 site is a Kustomize service, which cdk8s-gitops does not write for Flux yet, and it runs in environment dev, reconciled by Flux.',
     ]);
   });
 });

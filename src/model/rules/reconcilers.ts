@@ -19,8 +19,10 @@ const FLUX_NAMES = new Set([
 
 /**
  * CG151 for what cdk8s-gitops does not write for Flux yet, on a control plane reconciled by Flux:
- * a service that is not a Helm chart, a cluster add-on (Argo CD's own installation included), an
- * environment with a namespace baseline. One problem per service or environment.
+ * a cluster add-on (Argo CD's own installation included), an environment with a namespace
+ * baseline, sync windows or cluster-scoped kinds; and for what Flux cannot be given: a manual sync
+ * policy, a Git revision Flux does not resolve, a service in Flux's namespace or named as Flux's
+ * own objects. One problem per service or environment.
  */
 export function problemsOfReconcilers(model: PlatformModel): Problem[] {
   const flux = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind === 'flux').map((cp) => cp.name));
@@ -99,24 +101,22 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
   for (const s of model.services) {
     const env = onFlux.get(s.name);
     if (env === undefined) continue;
-    const what =
-      s.addon?.argoCd !== undefined
-        ? "Argo CD's own installation"
-        : s.addon !== undefined
-          ? 'a cluster add-on'
-          : s.source.kind === 'rendered'
-            ? 'a rendered service'
-            : s.source.kind === 'kustomize'
-              ? 'a Kustomize service'
-              : undefined;
+    const what = s.addon?.argoCd !== undefined ? "Argo CD's own installation" : s.addon !== undefined ? 'a cluster add-on' : undefined;
     if (what === undefined) {
-      const chart = s.source.kind === 'helm' ? s.source : undefined;
-      const why = chart !== undefined && chart.origin === undefined ? fluxGitRevisionProblem(chart.targetRevision) : undefined;
+      // A revision Flux's GitRepository is given: a chart's in a Git repository, a remote base's.
+      const source = s.source;
+      const git =
+        source.kind === 'helm' && source.origin === undefined
+          ? { what: 'chart', revision: source.targetRevision }
+          : source.kind === 'kustomize' && source.repoURL !== undefined
+            ? { what: 'base', revision: source.targetRevision }
+            : undefined;
+      const why = git === undefined ? undefined : fluxGitRevisionProblem(git.revision);
       if (why !== undefined) {
         problems.push(
           problem('CG151', {
             constructPath: s.path,
-            message: `${s.name}'s chart revision "${chart!.targetRevision}" ${why}, and it runs in environment ${env}, reconciled by Flux, which must be told a branch, a tag or a commit.`,
+            message: `${s.name}'s ${git!.what} revision "${git!.revision}" ${why}, and it runs in environment ${env}, reconciled by Flux, which must be told a branch, a tag or a commit.`,
             fix: 'Name the branch (main, or refs/heads/<branch>), the tag (v1.2.3, or refs/tags/<tag>) or the full commit SHA.',
           }),
         );

@@ -13,7 +13,7 @@ import type { PlatformModel, ServiceModel, TargetModel } from '../../model/platf
 import { targetDirectory } from '../../model/placement';
 import { FileKind, fingerprint } from '../file-tree';
 import type { TargetFile } from '../sources/source-kind';
-import { fluxInterval } from './reconciler';
+import { fluxInterval, fluxPrune } from './reconciler';
 
 /** Directory of the clusters' entry points, relative to the repository root. */
 export const FLUX_CLUSTERS_DIR = 'clusters';
@@ -40,8 +40,7 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
   const interval = fluxInterval(model, t.environment);
   const path = `./${targetDirectory(model, t)}`;
   const ns = service.namespace;
-  // The environment's sync policy: pruning as it says (a manual policy is refused for Flux, CG151).
-  const prune = model.environments.find((e) => e.name === t.environment)?.syncPolicy.automated?.prune ?? true;
+  const prune = fluxPrune(model, t.environment);
   const labels = { ...MANAGED_BY };
   return {
     path: `${clusterEntryDirectory(t)}/${service.name}.yaml`,

@@ -12,10 +12,10 @@ import { toYamlDocuments } from '../../core/yaml/emit';
 import { MANAGED_BY } from '../../model/argo-object';
 import type { HelmSourceModel, ServiceModel } from '../../model/platform-model';
 import { chartOf, ringChart } from '../../model/source-kinds';
-import { isChartTag, isCommitSha, isSemVer } from '../../model/versions';
 import { FileKind, fingerprint } from '../file-tree';
 import { helmSource } from '../sources/helm';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
+import { gitRef, revisionOfRef } from './git-ref';
 import { fluxInterval } from './reconciler';
 import { RELEASE_SERVICE_ACCOUNT } from './clusters';
 
@@ -84,19 +84,6 @@ function chartSource(
       },
     },
   };
-}
-
-/**
- * A Git revision as Flux's GitRepository takes it: a full commit SHA, a tag (`v1.2.3`, `1.2.3` or
- * `refs/tags/<tag>`), or a branch (`refs/heads/<branch>`, or any other name).
- */
-function gitRef(revision: string): Record<string, string> {
-  if (isCommitSha(revision)) return { commit: revision };
-  if (revision.startsWith('refs/tags/')) return { tag: revision.slice('refs/tags/'.length) };
-  if (revision.startsWith('refs/heads/')) return { branch: revision.slice('refs/heads/'.length) };
-  if (revision.startsWith('refs/')) return { name: revision };
-  if (isChartTag(revision) || isSemVer(revision)) return { tag: revision };
-  return { branch: revision };
 }
 
 /** The revision of the service's chart a ring reads: the ring's pinned one, or the program's. */
@@ -207,9 +194,8 @@ function revisionIn(text: string, service: ServiceModel): string | undefined {
       return typeof spec.version === 'string' ? spec.version : undefined;
     }
     if (origin !== 'helm-repository' && (doc.kind === 'OCIRepository' || doc.kind === 'GitRepository') && isMap(doc.spec.ref)) {
-      const ref = doc.spec.ref;
-      const value = ref.tag ?? ref.commit ?? ref.branch;
-      if (typeof value !== 'string') return undefined;
+      const value = revisionOfRef(doc.spec.ref);
+      if (value === undefined) return undefined;
       // The OCI tag of a version with "+" has "_": the version is the release's.
       return doc.kind === 'OCIRepository' ? value.replace(/_/g, '+') : value;
     }

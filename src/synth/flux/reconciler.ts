@@ -29,3 +29,8 @@ export function fluxInterval(model: PlatformModel, env: string): string {
   const seconds = fluxEnvironments(model).get(env)?.intervalSeconds ?? 600;
   return seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 }
+
+/** Whether Flux prunes what a target of environment `env` no longer declares: its sync policy's word (a manual policy is refused for Flux, CG151). */
+export function fluxPrune(model: PlatformModel, env: string): boolean {
+  return model.environments.find((e) => e.name === env)?.syncPolicy.automated?.prune ?? true;
+}

@@ -2,14 +2,14 @@ import { isMap } from '../../core/plain';
 import { readYaml } from '../../core/yaml/read';
 import { toYaml } from '../../core/yaml/emit';
 import { FileKind, fingerprint } from '../file-tree';
-import { KustomizePatchModel, KustomizeSourceModel, ServiceModel } from '../../model/platform-model';
+import { KustomizePatchModel, KustomizeSourceModel, ServiceModel, TargetModel } from '../../model/platform-model';
 import { encodeVersions, serviceImages } from '../../model/images';
 import { releaseVersion } from '../../release/release';
 import { KUSTOMIZE_LABEL_PREFIX, kustomizeDescriptor, readsBaselineDirectory, ringChart } from '../../model/source-kinds';
 import { objectImages, versionOf } from './images';
 import { BASELINE_DIRECTORY } from './helm';
 import { OBJECT_DIRECTORY, objectFiles } from './objects';
-import { DeployedVersion, SourceKind, TargetFile } from './source-kind';
+import { DeployedVersion, RingRelease, SourceKind, TargetFile } from './source-kind';
 
 /** The overlay of a target: what Argo CD builds with Kustomize. */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
@@ -76,6 +76,26 @@ export function overlayImages(doc: unknown): { repository: string; version: stri
   });
 }
 
+/**
+ * The version of the service an overlay deploys (of a service with named images, each image's
+ * as `api=sha256:…,worker=sha256:…`), or undefined where an image has no single one.
+ */
+export function overlayVersion(service: ServiceModel, doc: unknown): string | undefined {
+  const set = overlayImages(doc);
+  const versionOfImage = (repository: string): string | undefined => {
+    const found = set.filter((i) => i.repository === repository);
+    return found.length === 1 ? found[0].version : undefined;
+  };
+  if (service.images === undefined) return versionOfImage(service.imageRepository ?? '');
+  const versions: Record<string, string> = {};
+  for (const i of serviceImages(service)) {
+    const version = versionOfImage(i.repository);
+    if (version === undefined) return undefined;
+    versions[i.name!] = version;
+  }
+  return encodeVersions(versions);
+}
+
 /** The file name of a target's `i`-th patch (from 1): ordered, and named after what it patches. */
 function patchFileName(p: KustomizePatchModel, i: number): string {
   const what = [p.target.kind, p.target.name ?? 'selected'].join('-').toLowerCase();
@@ -85,6 +105,28 @@ function patchFileName(p: KustomizePatchModel, i: number): string {
 /** The path from a target's directory up to the repository root: `../` once per segment. */
 function toRoot(directory: string): string {
   return '../'.repeat(directory.split('/').length);
+}
+
+/** The `images` entries of an overlay: each image of the service at the version its ring runs. */
+export function ringImages(service: ServiceModel, release: RingRelease): Record<string, string>[] {
+  return serviceImages(service).map((i): Record<string, string> => {
+    const version = versionOf(release, i.name);
+    // A tag pinned by its digest keeps both: Kustomize writes `<name>:<tag>@<digest>`.
+    const at = version.indexOf('@');
+    if (at > 0) return { name: i.repository, newTag: version.slice(0, at), digest: version.slice(at + 1) };
+    return version.startsWith('sha256:') ? { name: i.repository, digest: version } : { name: i.repository, newTag: version };
+  });
+}
+
+/** The labels an overlay puts on every object of a target: its place, and the service's own. */
+export function placeLabels(t: TargetModel, service: ServiceModel): Record<string, string> {
+  return {
+    [`${KUSTOMIZE_LABEL_PREFIX}service`]: service.name,
+    [`${KUSTOMIZE_LABEL_PREFIX}environment`]: t.environment,
+    [`${KUSTOMIZE_LABEL_PREFIX}cloud`]: t.cloud,
+    [`${KUSTOMIZE_LABEL_PREFIX}cluster`]: t.cluster,
+    ...kustomizeOf(service).labels,
+  };
 }
 
 /**
@@ -128,20 +170,8 @@ export const kustomizeSource: SourceKind = {
           toYaml({ ...API, resources: [resource] }),
       });
     }
-    const images = serviceImages(service).map((i) => {
-      const version = versionOf(release, i.name);
-      // A tag pinned by its digest keeps both: Kustomize writes `<name>:<tag>@<digest>`.
-      const at = version.indexOf('@');
-      if (at > 0) return { name: i.repository, newTag: version.slice(0, at), digest: version.slice(at + 1) };
-      return { name: i.repository, ...(version.startsWith('sha256:') ? { digest: version } : { newTag: version }) };
-    });
-    const labels = {
-      [`${KUSTOMIZE_LABEL_PREFIX}service`]: service.name,
-      [`${KUSTOMIZE_LABEL_PREFIX}environment`]: t.environment,
-      [`${KUSTOMIZE_LABEL_PREFIX}cloud`]: t.cloud,
-      [`${KUSTOMIZE_LABEL_PREFIX}cluster`]: t.cluster,
-      ...source.labels,
-    };
+    const images = ringImages(service, release);
+    const labels = placeLabels(t, service);
     const overlay = {
       ...API,
       resources: [base],
@@ -205,21 +235,7 @@ export const kustomizeSource: SourceKind = {
       return [{ path, version }];
     };
     return [
-      ...field(`${directory}/${KUSTOMIZATION_FILE}`, (doc) => {
-        const set = overlayImages(doc);
-        const versionOfImage = (repository: string): string | undefined => {
-          const found = set.filter((i) => i.repository === repository);
-          return found.length === 1 ? found[0].version : undefined;
-        };
-        if (service.images === undefined) return versionOfImage(service.imageRepository ?? '');
-        const versions: Record<string, string> = {};
-        for (const i of serviceImages(service)) {
-          const version = versionOfImage(i.repository);
-          if (version === undefined) return undefined;
-          versions[i.name!] = version;
-        }
-        return encodeVersions(versions);
-      }),
+      ...field(`${directory}/${KUSTOMIZATION_FILE}`, (doc) => overlayVersion(service, doc)),
       ...(ringChart(service, undefined) === undefined
         ? []
         : field(`${directory}/${BASE_DIRECTORY}/${KUSTOMIZATION_FILE}`, (doc) => baseRevisionIn(doc))),
