@@ -20,7 +20,7 @@ import { serviceReleaseValues } from '../model/target-values';
 import { describeVersion, releaseVersion, sortedImages } from '../release/release';
 import { mergeValuesWithProvenance, ValuesLayer } from '../model/values';
 import { clusterEntryDirectory, FLUX_NAMESPACE } from './flux/clusters';
-import { FLUX_FILE } from './flux/helm';
+import { fluxDeployer } from './flux/deployer';
 import { isFluxEnvironment } from './flux/reconciler';
 
 /** One key of the final values file and the layer that set it. */
@@ -85,15 +85,28 @@ export interface Explanation {
   /** Name of the promotion ring the target belongs to. */
   readonly ring: string;
   /**
-   * Where Flux reconciles the target: the Kustomization of its cluster's entry point, and the
-   * HelmRelease of its directory; `null` where Argo CD does (then the ApplicationSet, project and
-   * destination say how).
+   * Where Flux reconciles the target: the Kustomization of its cluster's entry point, and what in
+   * the target's directory deploys the workload; `null` where Argo CD does (then the
+   * ApplicationSet, project and destination say how).
    */
   readonly flux: {
     /** The Kustomization (`<namespace>/<name>`) and its file. */
     readonly kustomization: { readonly name: string; readonly file: string };
-    /** The HelmRelease (`<namespace>/<name>`) and its file. */
-    readonly helmRelease: { readonly name: string; readonly file: string };
+    /**
+     * The Flux object of the target's directory that deploys the workload: a Helm service's
+     * HelmRelease, the Kustomization of a Kustomize base in an application repository; `null`
+     * where the entry point's Kustomization applies the directory's objects itself.
+     */
+    readonly deployedBy: {
+      /** `HelmRelease` or `Kustomization`. */
+      readonly kind: string;
+      /** `<namespace>/<name>`. */
+      readonly name: string;
+      /** Repository-relative path of its file. */
+      readonly file: string;
+    } | null;
+    /** The directory the entry point's Kustomization builds. */
+    readonly directory: string;
   } | null;
   /** The ApplicationSet that generates the Application, and its file; `null` when none does. */
   readonly applicationSet: {
@@ -141,7 +154,10 @@ export interface Explanation {
    * what each of its patches applies to; null for other services.
    */
   readonly kustomize: {
-    /** Repository-relative path of the overlay (`<target>/kustomization.yaml`). */
+    /**
+     * Repository-relative path of the overlay (`<target>/kustomization.yaml`; on Flux, for a base
+     * in an application repository, the Flux Kustomization's `<target>/overlay.yaml`).
+     */
     readonly overlay: string;
     /** The base: `<repository>//<path>`, or its directory in the GitOps repository. */
     readonly base: string;
@@ -230,7 +246,8 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
     flux: isFluxEnvironment(model, t.environment)
       ? {
           kustomization: { name: `${FLUX_NAMESPACE}/${service.name}`, file: `${clusterEntryDirectory(t)}/${service.name}.yaml` },
-          helmRelease: { name: `${service.namespace}/${service.name}`, file: `${targetDirectory(model, t)}/${FLUX_FILE}` },
+          deployedBy: fluxDeployer(model, t, service) ?? null,
+          directory: targetDirectory(model, t),
         }
       : null,
     applicationSet: set ? { name: set.name, file: `${model.layout.applicationSets}/${cp.name}/${set.name}.yaml` } : null,
@@ -282,13 +299,16 @@ function kustomizeOf(
   source: KustomizeSourceModel,
   state: RingState | undefined,
 ): Explanation['kustomize'] {
-  const overlay = `${targetDirectory(model, t)}/${KUSTOMIZATION_FILE}`;
+  const service = model.services.find((x) => x.name === t.service)!;
+  // On Flux, a base of an application repository is built by the target's Flux Kustomization.
+  const overlay =
+    (isFluxEnvironment(model, t.environment) ? fluxDeployer(model, t, service)?.file : undefined) ??
+    `${targetDirectory(model, t)}/${KUSTOMIZATION_FILE}`;
   const patches = (t.patches ?? []).map(
     (p) =>
       `${p.target.kind} ${p.target.name ?? [p.target.labelSelector, p.target.annotationSelector].filter((x) => x !== undefined).join(', ')}`,
   );
   if (source.repoURL === undefined) return { overlay, base: source.path, patches };
-  const service = model.services.find((x) => x.name === t.service)!;
   const pinned = ringChart(service, state?.chart);
   return {
     overlay,
@@ -371,7 +391,12 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
           ['control plane', `${e.controlPlane.name} (Flux, one per cluster)`],
           ['ring', e.ring],
           ['Kustomization', `${e.flux.kustomization.name} (${e.flux.kustomization.file})`],
-          ['HelmRelease', `${e.flux.helmRelease.name} (${e.flux.helmRelease.file})`],
+          [
+            'deployed by',
+            e.flux.deployedBy
+              ? `${e.flux.deployedBy.kind} ${e.flux.deployedBy.name} (${e.flux.deployedBy.file})`
+              : `the Kustomization, from ${e.flux.directory}`,
+          ],
         ]
       : [
           ['control plane', `${e.controlPlane.name} (Argo CD in namespace ${e.controlPlane.namespace})`],

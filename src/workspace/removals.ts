@@ -11,7 +11,10 @@ import { FileTree } from '../synth/file-tree';
 import { PlatformModel, RemovalModel } from '../model/platform-model';
 import { applicationsDeletedBy } from './plan';
 import { cachedReader, CheckoutReader } from './inspect/planned-checkout';
-import { FLUX_CLUSTERS_DIR } from '../synth/flux/clusters';
+import { clusterEntryDirectory, FLUX_CLUSTERS_DIR } from '../synth/flux/clusters';
+import { FLUX_FILE, FLUX_KUSTOMIZATION } from '../synth/flux/helm';
+import { FLUX_OVERLAY } from '../synth/flux/kustomize';
+import { applicationName, targetDirectory } from '../model/placement';
 import { isFluxEnvironment } from '../synth/flux/reconciler';
 import { parseYamlDocuments } from '../core/yaml/parse';
 import { isMap } from '../core/plain';
@@ -50,6 +53,13 @@ export interface DeletedApplication {
   readonly flux?: boolean;
   /** For a Flux Kustomization kept: the namespace it moves from, which Flux prunes. @default - none */
   readonly movedFromNamespace?: string;
+  /**
+   * For a Flux target kept: what deployed its workload before the write and what deploys it
+   * after (`HelmRelease web`, `Kustomization web`, or its entry point's Kustomization directly).
+   * Flux prunes what the one deployed before the other deploys it again.
+   * @default - none
+   */
+  readonly deployedBy?: { readonly before: string; readonly after: string };
 }
 
 /** Options of {@link assertDeclaredRemovals}. */
@@ -107,6 +117,14 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   if (app.movedFromNamespace !== undefined) {
     return {
       why: `its namespace changes from ${app.movedFromNamespace}, which Flux made and deletes with everything in it`,
+      fix: undefined,
+    };
+  }
+  if (app.deployedBy !== undefined) {
+    return {
+      why:
+        `what deploys it changes from ${app.deployedBy.before} to ${app.deployedBy.after} (the service's kind or chart source changed), ` +
+        'and Flux prunes what the one deployed before the other deploys it again (plan the window)',
       fix: undefined,
     };
   }
@@ -228,7 +246,8 @@ export function assertDeclaredRemovals(
       ...(app.metadata.finalizers.length === 0 ? { keepsResources: true } : {}),
     }),
   );
-  deleted.push(...fluxKustomizationsDeletedBy(write, cachedReader(dir), tree));
+  const read = cachedReader(dir);
+  deleted.push(...fluxKustomizationsDeletedBy(write, read, tree), ...fluxDeployerChanges(model, write, read, tree));
   const problems = undeclaredDeletionProblems(model, deleted, options);
   if (problems.length === 0) return;
   const names = undeclaredDeletions(model, deleted, options);
@@ -307,4 +326,65 @@ export function fluxKustomizationsDeletedBy(
     if (gone !== undefined) add(m, gone);
   }
   return out;
+}
+
+/** The files of a Flux target that hold what deploys its workload: a HelmRelease, a Flux Kustomization. */
+const FLUX_DEPLOYER_FILES = [FLUX_FILE, FLUX_OVERLAY];
+
+/**
+ * What a write makes Flux prune of targets it keeps on clusters Flux reconciles: the workload of a
+ * target whose deployer changes (a HelmRelease, a Flux Kustomization of the target's directory, or
+ * the objects its entry point's Kustomization applies directly), as when a service's kind or chart
+ * source changes. Flux applies the new objects and prunes the old owner, which takes what it
+ * deployed with it, before the new owner deploys it again.
+ */
+export function fluxDeployerChanges(
+  model: PlatformModel,
+  write: Pick<WritePlan, 'deletes' | 'writes'>,
+  read: CheckoutReader,
+  tree: FileTree,
+): DeletedApplication[] {
+  const prefix = `${model.layout.environments}/`;
+  const touched = new Set<string>();
+  for (const p of [...write.deletes, ...write.writes.keys()]) {
+    const slash = p.lastIndexOf('/');
+    if (p.startsWith(prefix) && FLUX_DEPLOYER_FILES.includes(p.slice(slash + 1))) touched.add(p.slice(0, slash));
+  }
+  const out: DeletedApplication[] = [];
+  for (const t of model.targets) {
+    const dir = targetDirectory(model, t);
+    if (!touched.has(dir) || !isFluxEnvironment(model, t.environment)) continue;
+    // A target that ran nothing before (no entry point for it) loses nothing.
+    const entry = `${clusterEntryDirectory(t)}/${t.service}.yaml`;
+    if (read(entry) === undefined || read(`${dir}/${FLUX_KUSTOMIZATION}`) === undefined) continue;
+    const before = deployerOf((f) => read(`${dir}/${f}`));
+    const after = deployerOf((f) => (tree.has(`${dir}/${f}`) ? tree.content(`${dir}/${f}`) : undefined));
+    if (before === after) continue;
+    out.push({
+      name: applicationName(t),
+      labels: { service: t.service, environment: t.environment, cloud: t.cloud, cluster: t.cluster },
+      flux: true,
+      deployedBy: { before, after },
+    });
+  }
+  return out;
+}
+
+/** What deploys a Flux target's workload, from its files: its HelmRelease, its Flux Kustomization, or its entry point. */
+function deployerOf(read: (file: string) => string | undefined): string {
+  for (const file of FLUX_DEPLOYER_FILES) {
+    let docs: unknown[];
+    try {
+      docs = parseYamlDocuments(read(file) ?? '');
+    } catch {
+      continue;
+    }
+    for (const d of docs) {
+      if (!isMap(d) || !isMap(d.metadata) || typeof d.apiVersion !== 'string') continue;
+      if (d.kind === 'HelmRelease' && d.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) return `HelmRelease ${String(d.metadata.name)}`;
+      if (d.kind === 'Kustomization' && d.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))
+        return `Kustomization ${String(d.metadata.name)}`;
+    }
+  }
+  return "the entry point's Kustomization";
 }

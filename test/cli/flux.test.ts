@@ -114,7 +114,7 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     // preview lists each cluster's Kustomizations and what they deploy; explain names them.
     const preview = await cli(['preview'], LATER);
     expect(preview.stdout).toContain(
-      'clusters/nonprod/aws/eu-01  flux-system/otel  observability  otel         https://open-telemetry.github.io/opentelemetry-helm-charts opentelemetry-collector@0.111.0',
+      'clusters/nonprod/aws/eu-01  flux-system/otel  observability  HelmRelease otel  https://open-telemetry.github.io/opentelemetry-helm-charts opentelemetry-collector@0.111.0',
     );
     expect(preview.stdout).toContain('4 Flux Kustomizations on 2 clusters.');
     const json = JSON.parse((await cli(['preview', '--format', 'json'], LATER)).stdout) as any[];
@@ -128,7 +128,7 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     ]);
     const explain = await cli(['explain', 'otel-prod-aws-eu-01'], LATER);
     expect(explain.stdout).toContain('Kustomization  flux-system/otel (clusters/prod/aws/eu-01/otel.yaml)');
-    expect(explain.stdout).toContain('HelmRelease    observability/otel (environments/prod/aws/eu-01/otel/flux.yaml)');
+    expect(explain.stdout).toContain('deployed by    HelmRelease observability/otel (environments/prod/aws/eu-01/otel/flux.yaml)');
 
     // What flux bootstrap writes is left alone; anything else in an entry point, Flux would apply.
     const entry = path.join(checkout.out, 'clusters/nonprod/aws/eu-01');

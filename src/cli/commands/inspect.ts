@@ -8,7 +8,7 @@ import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { applicationsOf, viewOfCheckout } from '../../workspace/inspect/checkout';
-import { chartOfRelease, fluxEntriesOf } from '../../workspace/inspect/flux';
+import { baseOfKustomization, chartOfRelease, fluxEntriesOf } from '../../workspace/inspect/flux';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
 import { unexplainedReleaseChanges } from '../../workspace/release-continuity';
 import { formatPlan } from '../plan-format';
@@ -136,13 +136,18 @@ Example:
         if (apps.length > 0) ctx.stdout.write('\n');
         const rows = flux.flatMap((e) => {
           const k = e.kustomization;
-          const releases = e.deploys.filter((d) => d.kind === 'HelmRelease');
+          // What deploys the workload: a HelmRelease, a Kustomization of the directory, or the entry point's itself.
+          const deployers = e.deploys.filter((d) => d.kind === 'HelmRelease' || d.kind === 'Kustomization');
           const base = [e.cluster, `${k.metadata.namespace ?? ''}/${k.metadata.name}`, String(k.spec?.targetNamespace ?? '')];
-          return releases.length === 0
+          return deployers.length === 0
             ? [[...base, '', String(k.spec?.path ?? '')]]
-            : releases.map((r) => [...base, r.metadata.name, chartOfRelease(r, e.deploys)]);
+            : deployers.map((d) => [
+                ...base,
+                `${d.kind} ${d.metadata.name}`,
+                d.kind === 'HelmRelease' ? chartOfRelease(d, e.deploys) : baseOfKustomization(d, e.deploys),
+              ]);
         });
-        table(['CLUSTER', 'KUSTOMIZATION', 'NAMESPACE', 'HELMRELEASE', 'CHART'], rows);
+        table(['CLUSTER', 'KUSTOMIZATION', 'NAMESPACE', 'DEPLOYED BY', 'FROM'], rows);
         const clusters = new Set(flux.map((e) => e.cluster)).size;
         ctx.stdout.write(
           `${flux.length} Flux Kustomization${flux.length === 1 ? '' : 's'} on ${clusters} cluster${clusters === 1 ? '' : 's'}.\n`,

@@ -1,7 +1,8 @@
 /**
  * What Flux would reconcile from a checkout, listed: Flux has no generator to expand, so this
  * reads each cluster's entry point (`clusters/…`) and, for each Kustomization there, the Flux
- * objects of the directory it builds (a HelmRelease and its chart's source).
+ * objects of the directory it builds (a HelmRelease and its chart's source, a Kustomization and
+ * its base's GitRepository).
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { isMap } from '../../core/plain';
 import { parseYamlDocuments } from '../../core/yaml/parse';
 import { FLUX_CLUSTERS_DIR } from '../../synth/flux/clusters';
 import { FLUX_FILE } from '../../synth/flux/helm';
+import { FLUX_OVERLAY } from '../../synth/flux/kustomize';
 import type { TreeView } from './checkout';
 
 /** A Kubernetes object as read from a file. */
@@ -41,7 +43,10 @@ export function fluxEntriesOf(view: TreeView): FluxEntry[] {
     for (const doc of documentsOf(view, file)) {
       if (!KUSTOMIZATION_API.test(doc.apiVersion) || doc.kind !== 'Kustomization') continue;
       const dir = typeof doc.spec?.path === 'string' ? doc.spec.path.replace(/^\.\//, '').replace(/\/$/, '') : undefined;
-      const found = dir === undefined || !view.files.includes(`${dir}/${FLUX_FILE}`) ? [] : documentsOf(view, `${dir}/${FLUX_FILE}`);
+      const found =
+        dir === undefined
+          ? []
+          : [FLUX_FILE, FLUX_OVERLAY].filter((f) => view.files.includes(`${dir}/${f}`)).flatMap((f) => documentsOf(view, `${dir}/${f}`));
       // In the namespace the Kustomization puts them in, as Flux applies them.
       const ns = typeof doc.spec?.targetNamespace === 'string' ? doc.spec.targetNamespace : undefined;
       const deploys = ns === undefined ? found : found.map((d) => ({ ...d, metadata: { ...d.metadata, namespace: ns } }));
@@ -49,6 +54,16 @@ export function fluxEntriesOf(view: TreeView): FluxEntry[] {
     }
   }
   return out;
+}
+
+/** What a Flux Kustomization of a target's directory builds, as one line: the base and the revision it is read at. */
+export function baseOfKustomization(kustomization: ReadObject, deploys: readonly ReadObject[]): string {
+  const spec = kustomization.spec ?? {};
+  const sourceRef = isMap(spec.sourceRef) ? spec.sourceRef : {};
+  const src = deploys.find((d) => d.kind === sourceRef.kind && d.metadata.name === sourceRef.name);
+  const ref = isMap(src?.spec?.ref) ? src.spec.ref : {};
+  const at = ref.commit ?? ref.tag ?? ref.branch ?? ref.name ?? '?';
+  return `${String(src?.spec?.url ?? sourceRef.name)}//${String(spec.path ?? '').replace(/^\.\//, '')}@${String(at)}`;
 }
 
 /** What a HelmRelease installs, as one line: the chart and the revision it is read at. */
