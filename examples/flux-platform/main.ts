@@ -3,8 +3,10 @@
  * `clusters/nonprod/<cloud>/<cluster>/`), prod's are managed by its Argo CD. The program is
  * otherwise the same as for Argo CD alone: three Helm services (a chart in the application
  * repository, one in an OCI registry, one in a Helm repository whose version moves ring by ring
- * with the image), the same values, rings, gates and ledgers.
+ * with the image), a Kustomize service whose base moves ring by ring with the image, a service
+ * rendered by the program, the same values, rings, gates and ledgers.
  */
+import * as kplus from 'cdk8s-plus-28';
 import {
   Cloud,
   Cluster,
@@ -12,6 +14,7 @@ import {
   Duration,
   Environment,
   Gate,
+  KustomizePatch,
   Platform,
   PromotionRing,
   Reconciler,
@@ -24,6 +27,8 @@ import {
 export const CHECKOUT_DIGEST = 'sha256:3b5d7f9a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5a7c9e1b3d5f7a9c1e3b5d';
 export const SEARCH_DIGEST = 'sha256:8a6c4e2f0b8d6a4c2e0f8b6d4a2c0e8f6b4d2a0c8e6f4b2d0a8c6e4f2b0d8a6c';
 export const OTEL_DIGEST = 'sha256:4c1f3e2d5b6a79808172635445362718091a2b3c4d5e6f708192a3b4c5d6e7f8';
+export const STOREFRONT_DIGEST = 'sha256:6e8a0c2e4f6a8c0e2a4c6e8f0a2c4e6a8c0e2f4a6c8e0a2c4e6f8a0c2e4a6c8e';
+export const NOTIFY_DIGEST = 'sha256:2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f';
 
 export function fluxPlatform(): Platform {
   const platform = new Platform({
@@ -76,6 +81,30 @@ export function fluxPlatform(): Platform {
       promoted: true,
     }),
     values: { mode: 'daemonset' },
+  }).deployTo([nonprod, prod]);
+
+  // A Kustomize base in the application repository, at the tag each ring runs: on Flux, a
+  // GitRepository and a Flux Kustomization, as Flux reads a base (never a Kustomize remote base).
+  new Service(platform, 'storefront', {
+    image: { repository: 'registry.example.com/shop/storefront' },
+    initialDigest: STOREFRONT_DIGEST,
+    workload: Workload.kustomize({
+      path: 'deploy/base',
+      targetRevision: 'v1.4.0',
+      promoted: true,
+      patches: [
+        KustomizePatch.strategicMerge({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'storefront' }, { spec: { replicas: 2 } }),
+      ],
+    }),
+  }).deployTo([nonprod, prod]);
+
+  // Objects the program renders: on Flux, the entry point's Kustomization applies them.
+  new Service(platform, 'notifications', {
+    image: { repository: 'registry.example.com/shop/notifications' },
+    initialDigest: NOTIFY_DIGEST,
+    workload: Workload.render((ctx) => {
+      new kplus.Deployment(ctx.scope, ctx.service, { containers: [{ image: ctx.image, portNumber: 8080 }] });
+    }),
   }).deployTo([nonprod, prod]);
   return platform;
 }

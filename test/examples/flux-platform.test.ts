@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { fluxPlatform } from '../../examples/flux-platform/main';
+import { fluxPlatform, NOTIFY_DIGEST } from '../../examples/flux-platform/main';
 import { FileKind } from '../../src/synth/file-tree';
 import { synthesize } from '../../src/synth/synthesize';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
@@ -20,10 +20,12 @@ describe('examples/flux-platform', () => {
   it("gives each nonprod cluster an entry point with a Kustomization per service, and prod Argo CD's objects", () => {
     expect(tree.paths().filter((p) => p.startsWith(`${ENTRY}/`))).toEqual([
       `${ENTRY}/checkout.yaml`,
+      `${ENTRY}/notifications.yaml`,
       `${ENTRY}/otel-collector.yaml`,
       `${ENTRY}/search.yaml`,
+      `${ENTRY}/storefront.yaml`,
     ]);
-    expect(tree.paths().filter((p) => p.startsWith('clusters/')).length).toBe(6);
+    expect(tree.paths().filter((p) => p.startsWith('clusters/')).length).toBe(10);
     expect(tree.paths().filter((p) => p.startsWith('bootstrap/') || p.startsWith('projects/'))).toEqual([
       'bootstrap/prod.yaml',
       'projects/prod.yaml',
@@ -38,7 +40,9 @@ describe('examples/flux-platform', () => {
         .filter((p) => tree.get(p)!.kind === FileKind.FLUX && !p.endsWith('/kustomization.yaml'))
         .flatMap(documents)
         .filter(isFluxObject);
-      expect(objects).toHaveLength(6 + 6 * 2); // a Kustomization per target; a HelmRelease and a source per target
+      // A Kustomization per target in the entry points; a HelmRelease and its source per Helm
+      // target; a GitRepository and a Kustomization per target of the Kustomize service.
+      expect(objects).toHaveLength(10 + 6 * 2 + 2 * 2);
       for (const o of objects) expect(validate(o)).toEqual([]);
     });
   });
@@ -59,9 +63,9 @@ describe('examples/flux-platform', () => {
       .flatMap(documents)
       .filter((d) => !isFluxObject(d));
     expect(core.map((d) => d.kind).sort()).toEqual([
-      ...Array(6).fill('Namespace'),
-      ...Array(6).fill('RoleBinding'),
-      ...Array(12).fill('ServiceAccount'),
+      ...Array(10).fill('Namespace'),
+      ...Array(10).fill('RoleBinding'),
+      ...Array(20).fill('ServiceAccount'),
     ]);
     for (const d of core) expect(validateKubeObject(d)).toEqual([]);
   });
@@ -83,13 +87,22 @@ describe('examples/flux-platform', () => {
             .map((x) => path.dirname(x)),
         ),
       ];
-      expect(targets).toHaveLength(6);
+      expect(targets).toHaveLength(10);
       for (const t of targets) {
         const r = spawnSync('kubectl', ['kustomize', path.join(dir, t)], { encoding: 'utf8' });
         expect(r.stderr).toBe('');
         const built = parseAllDocuments(r.stdout).map((d) => d.toJS());
-        expect(built.find((o) => o.kind === 'ConfigMap').data['values.yaml']).toBe(tree.content(`${t}/values.yaml`));
-        expect(built.some((o) => o.kind === 'HelmRelease')).toBe(true);
+        const service = path.basename(t);
+        if (service === 'storefront') {
+          expect(built.map((o) => o.kind)).toEqual(['Kustomization', 'GitRepository']);
+        } else if (service === 'notifications') {
+          expect(built.find((o) => o.kind === 'Deployment').spec.template.spec.containers[0].image).toBe(
+            `registry.example.com/shop/notifications@${NOTIFY_DIGEST}`,
+          );
+        } else {
+          expect(built.find((o) => o.kind === 'ConfigMap').data['values.yaml']).toBe(tree.content(`${t}/values.yaml`));
+          expect(built.some((o) => o.kind === 'HelmRelease')).toBe(true);
+        }
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -97,7 +110,7 @@ describe('examples/flux-platform', () => {
   });
 
   it("README shows a cluster's entry file and a target's Flux objects exactly as the example writes them", () => {
-    for (const file of [`${ENTRY}/otel-collector.yaml`, `${TARGET}/otel-collector/flux.yaml`])
+    for (const file of [`${ENTRY}/otel-collector.yaml`, `${TARGET}/otel-collector/flux.yaml`, `${TARGET}/storefront/overlay.yaml`])
       expect(readmeYamlFor(file)).toBe(tree.content(file));
   });
 });
