@@ -123,6 +123,18 @@ export function suggestLabel(name: string): string {
 }
 
 /**
+ * Why `revision` is not a Git revision cdk8s-gitops can write and read back (a commit SHA, a tag,
+ * a branch, `HEAD`, `refs/…`: letters, digits and `._/+-`, not starting with `-`, no `..`), or
+ * undefined.
+ */
+export function gitRevisionProblem(revision: string): string | undefined {
+  if (!/^[A-Za-z0-9._/+-]{1,250}$/.test(revision)) return 'it holds characters other than letters, digits and "._/+-", or is empty';
+  if (revision.startsWith('-')) return 'it starts with "-"';
+  if (revision.includes('..')) return 'it holds ".."';
+  return undefined;
+}
+
+/**
  * Returns why `p` is not a safe relative directory inside the repository, or undefined.
  * Safe: `/`-separated segments of `[A-Za-z0-9._-]`, no `.` or `..`, not hidden, not `.git`.
  */

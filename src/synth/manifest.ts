@@ -83,10 +83,11 @@ export interface Manifest {
 
 const HEADER = 'cdk8s-gitops';
 /**
- * What a recorded release may look like: a digest or version, or the versions of named images
- * (`api=sha256:…,worker=sha256:…`); no quotes or spaces.
+ * What a recorded release may look like: a digest or version, a chart's or base's Git revision
+ * (`release/1.4`, `refs/heads/main`), or the versions of named images (`api=sha256:…,worker=sha256:…`);
+ * no quotes or spaces.
  */
-const RELEASE = /^[\w.:@+-]{1,200}$|^[\w.:@+=,-]{1,8000}$/;
+const RELEASE = /^[\w.:@+/-]{1,250}$|^[\w.:@+=,-]{1,8000}$/;
 const VERSION = 3;
 /** The versions a manifest may have: 1 (before shards), 2 (before seals) and this one. */
 const READABLE_VERSIONS = [1, 2, VERSION];

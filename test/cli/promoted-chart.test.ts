@@ -41,7 +41,8 @@ new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates:
 new Service(platform, 'payments-api', {
   image: { repository: 'registry.example.com/shop/payments-api' },
   initialDigest: ${JSON.stringify(SEED)},
-  workload: Workload.helmChart({ promoted: true }),
+  // CHART_BRANCH=<branch>: the chart is read at that branch until a ring pins one
+  workload: Workload.helmChart({ promoted: true, ...(process.env.CHART_BRANCH ? { targetRevision: process.env.CHART_BRANCH } : {}) }),
 }).deployTo(nonprod).deployTo(prod);
 new Service(platform, 'orders-api', {
   image: { repository: 'registry.example.com/shop/orders-api' },
@@ -106,6 +107,28 @@ describe('a chart promoted with the image, through the CLI', () => {
     expect(revisionIn(a, RELEASE('prod', 'eu-01'))).toBe('main');
     expect(revisionIn(a, 'environments/prod/aws/eu-01/orders-api/release.yaml')).toBe('main');
     expect(await previewRevisions(a)).toMatchObject({ 'payments-api-prod-aws-eu-01': 'main', 'orders-api-prod-aws-eu-01': 'main' });
+  });
+
+  test('a chart read at a branch with a slash (release/1.4, refs/heads/main) is recorded so that every command reads it back', async () => {
+    for (const branch of ['release/1.4', 'refs/heads/main']) {
+      const fresh = Sandbox.create();
+      try {
+        const dir = fresh.clone('ci');
+        await ok(dir, ['publish', '--by', 'platform-team'], T0, { CHART_BRANCH: branch });
+        expect(revisionIn(dir, RELEASE('prod', 'eu-01'))).toBe(branch);
+        expect(await ok(dir, ['check'], T0, { CHART_BRANCH: branch })).toBe(
+          'Clean: the checkout is exactly what the program synthesizes.\n',
+        );
+        expect(await ok(dir, ['status'], T0, { CHART_BRANCH: branch })).toContain('payments-api');
+      } finally {
+        fresh.cleanup();
+      }
+    }
+    const odd = await cli(a, ['synth'], T0, { CHART_BRANCH: 'feature#1' });
+    expect([odd.code, odd.stderr]).toEqual([
+      1,
+      expect.stringContaining('CG109 The chart revision "feature#1" of service "payments-api" is not a Git revision'),
+    ]);
   });
 
   test('a chart change reaches only the ring it was promoted into, then the next ring with --from, image and chart together', async () => {

@@ -1,7 +1,7 @@
 import { Problem, problem } from '../../core/errors';
 import { isLabelKey, isLabelValue } from '../../core/kube-names';
 import { serviceImages } from '../images';
-import { redactUrl, relativeDirProblem, repoUrlProblem } from '../names';
+import { gitRevisionProblem, redactUrl, relativeDirProblem, repoUrlProblem } from '../names';
 import { KustomizePatchModel, PlatformModel } from '../platform-model';
 import { KUSTOMIZE_LABEL_PREFIX } from '../source-kinds';
 import { isMap } from '../../core/plain';
@@ -47,11 +47,7 @@ export function problemsOfKustomize(model: PlatformModel): Problem[] {
           `The Kustomize base repository "${redactUrl(source.repoURL)}" of ${s.name} is not usable: ${why}.`,
           'Use the URL Kustomize clones, e.g. https://git.example.com/apps/web.git.',
         );
-      if (
-        !/^[A-Za-z0-9._/+-]+$/.test(source.targetRevision) ||
-        source.targetRevision.startsWith('-') ||
-        source.targetRevision.includes('..')
-      )
+      if (gitRevisionProblem(source.targetRevision) !== undefined)
         report(
           `The Kustomize base revision "${source.targetRevision}" of ${s.name} is not a Git revision.`,
           'Give a commit SHA, a tag (v1.4.2) or a branch.',

@@ -3,7 +3,7 @@
  * clone, and an initial release every ring of its ledger can take.
  */
 import { Problem, problem } from '../../core/errors';
-import { PASSWORD_PROBLEM, redactUrl, repoUrlProblem } from '../names';
+import { gitRevisionProblem, PASSWORD_PROBLEM, redactUrl, repoUrlProblem } from '../names';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../platform-model';
 import { isDigest, isPinned, isSemVer, isTag, ringPolicies, shortDigest } from '../versions';
 
@@ -106,6 +106,16 @@ function problemsOfRepositories(model: PlatformModel): Problem[] {
       if (why)
         problems.push(problem('CG145', { constructPath: s.path, message: `The chart of service "${s.name}" is not usable: ${why}.` }));
       continue;
+    }
+    const revision = gitRevisionProblem(s.source.targetRevision);
+    if (revision !== undefined) {
+      problems.push(
+        problem('CG109', {
+          constructPath: s.path,
+          message: `The chart revision "${s.source.targetRevision.slice(0, 100)}" of service "${s.name}" is not a Git revision: ${revision}.`,
+          fix: 'Give a commit SHA, a tag (v1.4.2) or a branch (main, release/1.4).',
+        }),
+      );
     }
     if (!s.source.repoURL) continue;
     const url = s.source.repoURL;

@@ -25,3 +25,11 @@ export function revisionOfRef(ref: unknown): string | undefined {
   const value = ref.commit ?? ref.tag ?? ref.branch ?? ref.name;
   return typeof value === 'string' ? value : undefined;
 }
+
+/**
+ * The revision a GitRepository written for `revision` reads back as (`refs/heads/main` is
+ * written as branch `main`): what its file holds of a ring's release.
+ */
+export function writtenGitRevision(revision: string): string {
+  return revisionOfRef(gitRef(revision)) ?? revision;
+}

@@ -15,7 +15,7 @@ import { chartOf, ringChart } from '../../model/source-kinds';
 import { FileKind, fingerprint } from '../file-tree';
 import { helmSource } from '../sources/helm';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
-import { gitRef, revisionOfRef } from './git-ref';
+import { gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
 import { fluxInterval } from './reconciler';
 import { RELEASE_SERVICE_ACCOUNT } from './clusters';
 
@@ -166,7 +166,11 @@ export const fluxHelmSource: SourceKind = {
 
   embeddedRelease(path, service, state, target) {
     if (state === undefined) return undefined;
-    if (path.endsWith(`/${FLUX_FILE}`)) return ringChart(service, state.chart)?.revision;
+    if (path.endsWith(`/${FLUX_FILE}`)) {
+      const revision = ringChart(service, state.chart)?.revision;
+      // A chart of a Git repository is read at the ref its GitRepository names.
+      return revision !== undefined && chartOf(service).origin === undefined ? writtenGitRevision(revision) : revision;
+    }
     return helmSource.embeddedRelease(path, service, state, target);
   },
 

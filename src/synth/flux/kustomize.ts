@@ -22,7 +22,7 @@ import { FileKind, fingerprint } from '../file-tree';
 import { kustomizeSource, overlayVersion, placeLabels, ringImages } from '../sources/kustomize';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
 import { RELEASE_SERVICE_ACCOUNT } from './clusters';
-import { gitRef, revisionOfRef } from './git-ref';
+import { gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
 import { FLUX_FILE, FLUX_KUSTOMIZATION } from './helm';
 import { fluxInterval, fluxPrune } from './reconciler';
 
@@ -129,7 +129,10 @@ export const fluxKustomizeSource: SourceKind = {
   embeddedRelease(path, service, state, target) {
     if (state === undefined) return undefined;
     if (remoteBaseOf(service) === undefined) return kustomizeSource.embeddedRelease(path, service, state, target);
-    if (path.endsWith(`/${FLUX_FILE}`)) return ringChart(service, state.chart)?.revision;
+    if (path.endsWith(`/${FLUX_FILE}`)) {
+      const revision = ringChart(service, state.chart)?.revision;
+      return revision === undefined ? undefined : writtenGitRevision(revision);
+    }
     return releaseVersion(state);
   },
 };
