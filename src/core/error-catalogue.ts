@@ -99,7 +99,7 @@ const ENTRIES = [
     title: 'Repository URL is not a Git URL',
     description:
       'A repoURL or applicationRepoURLPattern is not an https, ssh or git URL, or holds glob characters ("*", "?", "[") that Argo CD would read as a pattern in an AppProject\'s sourceRepos; or the revision of a chart in a Git repository is not a Git revision (letters, digits and "._/+-", not starting with "-", no "..").',
-    fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git; give a chart revision as a commit SHA, a tag or a branch.',
+    fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
   },
   {
     code: 'CG110',
