@@ -37,6 +37,11 @@ const CLUSTER_SCOPED = new Set([
   'CSIDriver',
 ]);
 
+/** Whether objects of `kind` live outside namespaces (of the kinds cdk8s-gitops knows). */
+export function isClusterScopedKind(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
 /** One rendering: a Chart for one target and what to build in it. */
 export interface RenderRequest {
   /** The service: the Chart's id, the identity label, and whose image placeholder may appear. */

@@ -2,6 +2,7 @@ import { SelfManagedArgoCd } from './argo-cd';
 import { argoCdLayerProblems, argoCdMergedProblems } from './argo-cd-values-check';
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
+import { isMap } from '../core/plain';
 import { KubeObjectModel, LayerModel, TargetModel } from '../model/platform-model';
 import { imagePlaceholder, serviceImages } from '../model/images';
 import { objectFileName } from '../model/placement';
@@ -16,7 +17,7 @@ import { PromotionRing } from './ring';
 import { imageModelsOf, Service } from './service';
 import { problemsOfLiteralSecrets } from './values-check';
 import { RenderContext } from './workload';
-import { renderKubeObjects } from './render';
+import { isClusterScopedKind, renderKubeObjects } from './render';
 
 const NO_LAYERS: readonly string[] = [];
 
@@ -314,36 +315,105 @@ export class TargetsBuilder {
           );
         }
       }
-      this.checkKeptOutKinds(service, env, label, result.objects);
+      this.checkRenderedObjects(service, env, label, result.objects);
       out.objects = result.objects;
     }
     return out;
   }
 
   /**
-   * Rendered objects of a kind the environment's AppProject keeps out (RBAC objects, network
-   * policies) and the environment does not allow: Argo CD would refuse to sync them. The
-   * namespace baseline's own NetworkPolicy does not count: a rendered one is the service's.
+   * Rendered objects the target could not apply, once per service, environment and kind: a kind
+   * the environment's AppProject keeps out (RBAC objects, network policies) and the environment
+   * does not allow; a cluster-scoped kind the environment does not list in `clusterResources`; an
+   * object in another namespace than the service's. Argo CD would refuse to sync them; on Flux,
+   * the target runs as its namespace's admin (it cannot create cluster-scoped objects) and the
+   * Kustomization moves every object into the service's namespace. On Flux, a Flux Kustomization
+   * or HelmRelease the service renders must run as a service account (else Flux runs it as its
+   * own controller, cluster-admin where the lockdown is not set) and read only sources of its
+   * own namespace. The namespace baseline's own objects do not count.
    */
-  private checkKeptOutKinds(service: Service, env: Environment, label: string, objects: readonly KubeObjectModel[]): void {
+  private checkRenderedObjects(service: Service, env: Environment, label: string, objects: readonly KubeObjectModel[]): void {
+    const flux = env.controlPlane.reconciler.model.kind === 'flux';
+    const refuse = (key: string, message: string, fix: string): void => {
+      if (this.keptOutReported.has(key)) return;
+      this.keptOutReported.add(key);
+      this.problems.push(problem('CG139', { constructPath: service.node.path, message, fix }));
+    };
     for (const o of objects) {
       const slash = o.apiVersion.indexOf('/');
       const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-      const keptOut =
-        RESTRICTED_NAMESPACED_RESOURCES.some((r) => r.group === group && r.kind === o.kind) &&
-        !env.allowedNamespacedResources.some((r) => r.group === group && r.kind === o.kind);
       const key = `${service.name}\u0000${env.name}\u0000${group}\u0000${o.kind}`;
-      if (!keptOut || this.keptOutReported.has(key)) continue;
-      this.keptOutReported.add(key);
-      this.problems.push(
-        problem('CG139', {
-          constructPath: service.node.path,
-          message: `${o.kind} ${o.metadata.name} of ${label} is a kind (${group}/${o.kind}) the AppProject of environment ${env.name} keeps out: Argo CD would refuse to sync it.`,
-          fix: `Leave it out, or allow the kind on the environment: allowedNamespacedResources: [{ group: '${group}', kind: '${o.kind}' }].`,
-        }),
+      const allows = (list: readonly { group: string; kind: string }[]): boolean =>
+        list.some((r) => r.group === group && r.kind === o.kind);
+      if (isClusterScopedKind(o.kind)) {
+        if (allows(env.clusterResources)) continue;
+        refuse(
+          key,
+          `${o.kind} ${o.metadata.name} of ${label} is cluster-scoped (${group}/${o.kind}), and environment ${env.name} does not let its services create such kinds: ` +
+            (flux
+              ? "on Flux the service runs as its namespace's admin, which cannot create it."
+              : 'its AppProject keeps the kind out, so Argo CD would refuse to sync it.'),
+          flux
+            ? 'Leave it out (declare it as a cluster add-on on a control plane reconciled by Argo CD).'
+            : `Leave it out, or allow the kind on the environment: clusterResources: [{ group: '${group}', kind: '${o.kind}' }].`,
+        );
+        continue;
+      }
+      if (o.metadata.namespace !== undefined && o.metadata.namespace !== service.namespace) {
+        refuse(
+          `${key}\u0000${o.metadata.namespace}`,
+          `${o.kind} ${o.metadata.name} of ${label} is in namespace ${o.metadata.namespace}, but the service deploys into ${service.namespace}: ` +
+            (flux
+              ? "Flux would move it into the service's namespace."
+              : "its AppProject allows only the service's namespace, so Argo CD would refuse to sync it."),
+          "Leave metadata.namespace out (the service's namespace is set), or give the object a service of its own in that namespace.",
+        );
+        continue;
+      }
+      const escape = flux ? fluxEscape(o) : undefined;
+      if (escape !== undefined) {
+        refuse(
+          `${key}\u0000${o.metadata.name}`,
+          `${o.kind} ${o.metadata.name} of ${label} ${escape}: Flux would reconcile it beyond the service's namespace and rights.`,
+          "Give it spec.serviceAccountName (a service account of the service's namespace, e.g. flux-reconciler) and sources of its own namespace only.",
+        );
+        continue;
+      }
+      if (!RESTRICTED_NAMESPACED_RESOURCES.some((r) => r.group === group && r.kind === o.kind) || allows(env.allowedNamespacedResources))
+        continue;
+      refuse(
+        key,
+        flux
+          ? `${o.kind} ${o.metadata.name} of ${label} is a kind (${group}/${o.kind}) environment ${env.name} does not allow its services (allowedNamespacedResources).`
+          : `${o.kind} ${o.metadata.name} of ${label} is a kind (${group}/${o.kind}) the AppProject of environment ${env.name} keeps out: Argo CD would refuse to sync it.`,
+        `Leave it out, or allow the kind on the environment: allowedNamespacedResources: [{ group: '${group}', kind: '${o.kind}' }].`,
       );
     }
   }
+}
+
+/**
+ * Why a rendered Flux object would act beyond its namespace, or undefined: a Kustomization or
+ * HelmRelease without `spec.serviceAccountName`, or a reference to a source (or a chart's) in
+ * another namespace.
+ */
+function fluxEscape(o: KubeObjectModel): string | undefined {
+  if (!/\.toolkit\.fluxcd\.io\//.test(o.apiVersion)) return undefined;
+  const spec = isMap(o.spec) ? o.spec : {};
+  if (
+    (o.kind === 'Kustomization' || o.kind === 'HelmRelease') &&
+    (typeof spec.serviceAccountName !== 'string' || spec.serviceAccountName === '')
+  )
+    return 'has no spec.serviceAccountName';
+  const refs = [
+    spec.sourceRef,
+    spec.chartRef,
+    isMap(spec.chart) && isMap(spec.chart.spec) ? spec.chart.spec.sourceRef : undefined,
+    spec.kubeConfig,
+  ];
+  if (refs.some((r) => isMap(r) && (r.namespace !== undefined || r.secretRef !== undefined)))
+    return 'refers to another namespace or cluster';
+  return undefined;
 }
 
 /** The values a service was given for single clusters (service × cluster layers), by cluster. */

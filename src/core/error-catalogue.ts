@@ -314,10 +314,10 @@ const ENTRIES = [
   {
     code: 'CG139',
     where: 'program',
-    title: 'Rendered object of a kind the AppProject keeps out',
+    title: 'Rendered object the target cannot apply',
     description:
-      "A rendered service renders a Role, RoleBinding or network policy (networking.k8s.io NetworkPolicy, CiliumNetworkPolicy, Calico NetworkPolicy) that its environment does not allow in allowedNamespacedResources; the environment's AppProject keeps the kind out, so Argo CD would refuse to sync it. In an environment with a namespace baseline this holds for NetworkPolicy too, although the AppProject lets the baseline's own in.",
-    fix: "Leave the object out, or list its group and kind in the environment's allowedNamespacedResources.",
+      "A rendered service renders a Role, RoleBinding or network policy (networking.k8s.io NetworkPolicy, CiliumNetworkPolicy, Calico NetworkPolicy) that its environment does not allow in allowedNamespacedResources (the environment's AppProject keeps the kind out, so Argo CD would refuse to sync it; in an environment with a namespace baseline this holds for NetworkPolicy too, although the AppProject lets the baseline's own in); a cluster-scoped object of a kind the environment does not list in clusterResources (on Flux, where a service runs as its namespace's admin, any); an object in another namespace than the service's (Argo CD would refuse it, Flux would move it); or, on Flux, a Flux Kustomization or HelmRelease without spec.serviceAccountName or with a source, chart or kubeconfig of another namespace or cluster, which Flux would reconcile beyond the service's rights.",
+    fix: 'Leave the object out, or allow its kind on the environment (allowedNamespacedResources, clusterResources); leave metadata.namespace out; give a Flux object spec.serviceAccountName and sources of its own namespace.',
   },
   {
     code: 'CG140',

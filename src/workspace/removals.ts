@@ -328,7 +328,7 @@ export function fluxKustomizationsDeletedBy(
   return out;
 }
 
-/** The files of a Flux target that hold what deploys its workload: a HelmRelease, a Flux Kustomization. */
+/** The files of a Flux target that may hold what deploys its workload: a HelmRelease, a Flux Kustomization. */
 const FLUX_DEPLOYER_FILES = [FLUX_FILE, FLUX_OVERLAY];
 
 /**
@@ -336,7 +336,9 @@ const FLUX_DEPLOYER_FILES = [FLUX_FILE, FLUX_OVERLAY];
  * target whose deployer changes (a HelmRelease, a Flux Kustomization of the target's directory, or
  * the objects its entry point's Kustomization applies directly), as when a service's kind or chart
  * source changes. Flux applies the new objects and prunes the old owner, which takes what it
- * deployed with it, before the new owner deploys it again.
+ * deployed with it, before the new owner deploys it again. The deployer before the write is what
+ * the checkout's kustomization names (a file the write keeps, edited by hand, but no longer names
+ * is pruned as well).
  */
 export function fluxDeployerChanges(
   model: PlatformModel,
@@ -346,10 +348,7 @@ export function fluxDeployerChanges(
 ): DeletedApplication[] {
   const prefix = `${model.layout.environments}/`;
   const touched = new Set<string>();
-  for (const p of [...write.deletes, ...write.writes.keys()]) {
-    const slash = p.lastIndexOf('/');
-    if (p.startsWith(prefix) && FLUX_DEPLOYER_FILES.includes(p.slice(slash + 1))) touched.add(p.slice(0, slash));
-  }
+  for (const p of [...write.deletes, ...write.writes.keys()]) if (p.startsWith(prefix)) touched.add(p.slice(0, p.lastIndexOf('/')));
   const out: DeletedApplication[] = [];
   for (const t of model.targets) {
     const dir = targetDirectory(model, t);
@@ -370,16 +369,22 @@ export function fluxDeployerChanges(
   return out;
 }
 
-/** What deploys a Flux target's workload, from its files: its HelmRelease, its Flux Kustomization, or its entry point. */
+/**
+ * What deploys a Flux target's workload, from its files as Flux builds them: the HelmRelease or
+ * Flux Kustomization of a file its kustomization names, else its entry point's Kustomization.
+ */
 function deployerOf(read: (file: string) => string | undefined): string {
-  for (const file of FLUX_DEPLOYER_FILES) {
-    let docs: unknown[];
+  const docs = (file: string): unknown[] => {
     try {
-      docs = parseYamlDocuments(read(file) ?? '');
+      return parseYamlDocuments(read(file) ?? '');
     } catch {
-      continue;
+      return [];
     }
-    for (const d of docs) {
+  };
+  const kustomization = docs(FLUX_KUSTOMIZATION)[0];
+  const named = isMap(kustomization) && Array.isArray(kustomization.resources) ? kustomization.resources : [];
+  for (const file of FLUX_DEPLOYER_FILES.filter((f) => named.includes(f))) {
+    for (const d of docs(file)) {
       if (!isMap(d) || !isMap(d.metadata) || typeof d.apiVersion !== 'string') continue;
       if (d.kind === 'HelmRelease' && d.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) return `HelmRelease ${String(d.metadata.name)}`;
       if (d.kind === 'Kustomization' && d.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))

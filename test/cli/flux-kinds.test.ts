@@ -146,6 +146,13 @@ describe('rendered and Kustomize services on Flux, through the CLI', () => {
       "CG141 The write would make Flux prune what shop-nonprod-aws-eu-01, shop-prod-aws-eu-01 run (the target's Kustomization or namespace): what deploys it changes from Kustomization shop to HelmRelease shop",
     );
     expect(checkout.sandbox.status(checkout.out)).toEqual([]);
+    // Files edited by hand are kept by a write that no longer writes them, but Flux no longer
+    // applies them either: the change is refused all the same.
+    for (const f of ['overlay.yaml', 'flux.yaml']) fs.appendFileSync(path.join(checkout.out, NONPROD, 'shop', f), '# reviewed\n');
+    const edited = await cli(['synth'], T0, { SHOP_HELM: '1' });
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toContain('what deploys it changes from Kustomization shop to HelmRelease shop');
+    checkout.sandbox.git(checkout.out, 'checkout', '--', '.');
     const allowed = await cli(['synth', '--allow-remove', 'shop-*'], T0, { SHOP_HELM: '1' });
     expect({ code: allowed.code, stderr: allowed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(fs.existsSync(path.join(checkout.out, NONPROD, 'shop', 'overlay.yaml'))).toBe(false);

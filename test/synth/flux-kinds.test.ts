@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -241,6 +242,100 @@ describe('rendered and Kustomize services on Flux', () => {
     }).deployTo(env);
     expect(linesOf(() => p.snapshot())).toEqual([
       `[platform/shop] CG151 shop's base revision "abc1234" is a short commit SHA, and it runs in environment dev, reconciled by Flux, which must be told a branch, a tag or a commit.`,
+    ]);
+  });
+
+  test('refuses rendered objects a target could not apply, or that would act beyond its namespace, on Flux and on Argo CD', () => {
+    const problems = (on: Reconciler): string[] => {
+      const p = newPlatform();
+      const env = new Environment(p, 'dev', {
+        controlPlane: new ControlPlane(p, 'dev', { reconciler: on }),
+        syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+      });
+      new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+      new Service(p, 'web', {
+        image: { repository: 'registry.example.com/web' },
+        initialDigest: A,
+        workload: Workload.render((ctx) => {
+          new kplus.Deployment(ctx.scope, 'web', { containers: [{ image: ctx.image, portNumber: 8080 }] });
+          new ApiObject(ctx.scope, 'reader', {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRole',
+            metadata: { name: 'reader' },
+          });
+          new ApiObject(ctx.scope, 'dns', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dns', namespace: 'kube-system' } });
+          new ApiObject(ctx.scope, 'escalate', {
+            apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+            kind: 'Kustomization',
+            metadata: { name: 'escalate' },
+            spec: {
+              interval: '5m',
+              path: './',
+              prune: true,
+              sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
+            },
+          });
+          new ApiObject(ctx.scope, 'release', {
+            apiVersion: 'helm.toolkit.fluxcd.io/v2',
+            kind: 'HelmRelease',
+            metadata: { name: 'extra' },
+            spec: {
+              interval: '5m',
+              serviceAccountName: 'flux-reconciler',
+              chart: { spec: { chart: 'x', sourceRef: { kind: 'HelmRepository', name: 'shared', namespace: 'flux-system' } } },
+            },
+          });
+        }),
+      }).deployTo(env);
+      return linesOf(() => p.snapshot());
+    };
+    expect(problems(Reconciler.flux())).toEqual([
+      "[platform/web] CG139 ClusterRole reader of Service web on dev/aws/c1 is cluster-scoped (rbac.authorization.k8s.io/ClusterRole), and environment dev does not let its services create such kinds: on Flux the service runs as its namespace's admin, which cannot create it.",
+      "[platform/web] CG139 ConfigMap dns of Service web on dev/aws/c1 is in namespace kube-system, but the service deploys into web: Flux would move it into the service's namespace.",
+      "[platform/web] CG139 Kustomization escalate of Service web on dev/aws/c1 has no spec.serviceAccountName: Flux would reconcile it beyond the service's namespace and rights.",
+      "[platform/web] CG139 HelmRelease extra of Service web on dev/aws/c1 refers to another namespace or cluster: Flux would reconcile it beyond the service's namespace and rights.",
+    ]);
+    // Argo CD's AppProject would refuse the first two; Flux's objects are not Argo CD's concern.
+    expect(problems(Reconciler.argoCd()).map((l) => l.slice(0, l.indexOf(':', 20)))).toEqual([
+      '[platform/web] CG139 ClusterRole reader of Service web on dev/aws/c1 is cluster-scoped (rbac.authorization.k8s.io/ClusterRole), and environment dev does not let its services create such kinds',
+      '[platform/web] CG139 ConfigMap dns of Service web on dev/aws/c1 is in namespace kube-system, but the service deploys into web',
+    ]);
+  });
+
+  test("writes a scp-like Git URL as the ssh:// URL Flux's GitRepository reads, and refuses a git:// one", () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+    });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new Service(p, 'shop', {
+      image: { repository: 'registry.example.com/shop' },
+      initialDigest: A,
+      workload: Workload.kustomize({ repoURL: 'git@git.example.com:apps/shop.git', targetRevision: 'main' }),
+    }).deployTo(env);
+    new Service(p, 'web', {
+      image: { repository: 'registry.example.com/web' },
+      initialDigest: A,
+      workload: Workload.helmChart({ repoURL: 'git@git.example.com:/apps/web.git', targetRevision: 'main' }),
+    }).deployTo(env);
+    const t = synthesize(p.snapshot());
+    expect(documents(t, 'environments/dev/aws/c1/shop/flux.yaml')[0].spec.url).toBe('ssh://git@git.example.com/apps/shop.git');
+    expect(documents(t, 'environments/dev/aws/c1/web/flux.yaml')[0].spec.url).toBe('ssh://git@git.example.com/apps/web.git');
+
+    const q = newPlatform();
+    const dev = new Environment(q, 'dev', {
+      controlPlane: new ControlPlane(q, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+    });
+    new Cluster(dev, 'c1', { cloud: new Cloud(q, 'aws'), region: 'eu-central-1' });
+    new Service(q, 'shop', {
+      image: { repository: 'registry.example.com/shop' },
+      initialDigest: A,
+      workload: Workload.kustomize({ repoURL: 'git://git.example.com/apps/shop.git', targetRevision: 'main' }),
+    }).deployTo(dev);
+    expect(linesOf(() => q.snapshot())).toEqual([
+      "[platform/shop] CG151 shop's base repository is a git:// URL, and it runs in environment dev, reconciled by Flux, whose GitRepository reads only http(s):// and ssh:// URLs.",
     ]);
   });
 });

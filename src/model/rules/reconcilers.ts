@@ -107,10 +107,19 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
       const source = s.source;
       const git =
         source.kind === 'helm' && source.origin === undefined
-          ? { what: 'chart', revision: source.targetRevision }
+          ? { what: 'chart', revision: source.targetRevision, url: source.repoURL }
           : source.kind === 'kustomize' && source.repoURL !== undefined
-            ? { what: 'base', revision: source.targetRevision }
+            ? { what: 'base', revision: source.targetRevision, url: source.repoURL }
             : undefined;
+      if (git?.url.startsWith('git://')) {
+        problems.push(
+          problem('CG151', {
+            constructPath: s.path,
+            message: `${s.name}'s ${git.what} repository is a git:// URL, and it runs in environment ${env}, reconciled by Flux, whose GitRepository reads only http(s):// and ssh:// URLs.`,
+            fix: 'Give the https:// or ssh:// URL of the repository.',
+          }),
+        );
+      }
       const why = git === undefined ? undefined : fluxGitRevisionProblem(git.revision);
       if (why !== undefined) {
         problems.push(

@@ -33,3 +33,12 @@ export function revisionOfRef(ref: unknown): string | undefined {
 export function writtenGitRevision(revision: string): string {
   return revisionOfRef(gitRef(revision)) ?? revision;
 }
+
+/**
+ * A Git repository URL as Flux's GitRepository takes it (`http`, `https` or `ssh` URLs only): the
+ * scp-like `git@host:path` written as `ssh://git@host/path`, any other as it is.
+ */
+export function fluxGitUrl(url: string): string {
+  const scp = /^(git@[^:/]+):(.+)$/.exec(url);
+  return scp === null ? url : `ssh://${scp[1]}/${scp[2].replace(/^\/+/, '')}`;
+}

@@ -15,12 +15,12 @@ import { chartOf, ringChart } from '../../model/source-kinds';
 import { FileKind, fingerprint } from '../file-tree';
 import { helmSource } from '../sources/helm';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
-import { gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
+import { fluxGitUrl, gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
 import { fluxInterval } from './reconciler';
 import { RELEASE_SERVICE_ACCOUNT } from './clusters';
 
 /** Changes whenever the bytes written for the same input would change. */
-const FLUX_VERSION = 'flux-v2';
+const FLUX_VERSION = 'flux-v3';
 
 /** The Flux objects of a target: its HelmRelease and its chart's source. */
 export const FLUX_FILE = 'flux.yaml';
@@ -77,7 +77,12 @@ function chartSource(
   // records them); anything else is the branch the program names.
   const ref = gitRef(revision);
   return {
-    source: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata, spec: { interval, ref, url: chart.repoURL } },
+    source: {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata,
+      spec: { interval, ref, url: fluxGitUrl(chart.repoURL) },
+    },
     chart: {
       chart: {
         spec: { chart: chart.chartPath, reconcileStrategy: 'Revision', sourceRef: { kind: 'GitRepository', name: service.name } },

@@ -22,7 +22,7 @@ import { FileKind, fingerprint } from '../file-tree';
 import { kustomizeSource, overlayVersion, placeLabels, ringImages } from '../sources/kustomize';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
 import { RELEASE_SERVICE_ACCOUNT } from './clusters';
-import { gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
+import { fluxGitUrl, gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
 import { FLUX_FILE, FLUX_KUSTOMIZATION } from './helm';
 import { fluxInterval, fluxPrune } from './reconciler';
 
@@ -55,7 +55,7 @@ export const fluxKustomizeSource: SourceKind = {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata,
-      spec: { interval, ref: gitRef(revision), url: base.repoURL },
+      spec: { interval, ref: gitRef(revision), url: fluxGitUrl(base.repoURL) },
     };
     const overlay = {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',

@@ -2,7 +2,7 @@
  * A rendered service on a cluster reconciled by Flux: the same object files as for Argo CD, and
  * a Kustomize `kustomization.yaml` that names each of them, so that the target's Flux
  * Kustomization applies exactly the objects the program rendered (a file someone adds beside
- * them is not applied, and `check` reports it).
+ * them is not applied; `check` reports a second kustomization file, which would stop the build).
  *
  * @module
  */
