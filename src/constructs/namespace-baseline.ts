@@ -59,7 +59,8 @@ export interface BaselineTarget {
  * becomes an Application of its own), added to the Application as a directory source. Because
  * the Application now holds the Namespace, its sync options leave out `CreateNamespace=true`,
  * and the environment's AppProject allows the cluster-scoped kind `Namespace`, by name, for its
- * services' namespaces only.
+ * services' namespaces only. Where Flux reconciles the environment, in each service's file of
+ * the cluster's entry point, which Flux's own Kustomization applies.
  *
  * @example
  * new Environment(platform, 'prod', {

@@ -414,7 +414,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Reconciler is declared wrongly',
     description:
-      "A control plane's reconciler is not a Reconciler, its Flux interval is not a whole number of seconds, or a control plane reconciled by Flux has what cdk8s-gitops does not write for Flux yet (a cluster add-on, a SelfManagedArgoCd, an environment with a namespace baseline, sync windows or cluster-scoped kinds) or what Flux cannot be given (a manual sync policy, a Git revision Flux does not resolve, a service in Flux's namespace or named as Flux's own objects).",
+      "A control plane's reconciler is not a Reconciler, its Flux interval is not a whole number of seconds, or a control plane reconciled by Flux has what cdk8s-gitops does not write for Flux yet (a cluster add-on, a SelfManagedArgoCd, an environment with sync windows or cluster-scoped kinds) or what Flux cannot be given (a manual sync policy, a Git revision Flux does not resolve, a git:// repository URL, a service in Flux's namespace or named as Flux's own objects).",
     fix: 'Give reconciler: Reconciler.flux() or Reconciler.argoCd(); keep what Flux cannot run yet on a control plane reconciled by Argo CD.',
   },
 

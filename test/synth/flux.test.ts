@@ -11,6 +11,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import {
   Cloud,
   Cluster,
+  ClusterAddon,
   ControlPlane,
   Environment,
   NamespaceBaseline,
@@ -275,12 +276,56 @@ describe('Flux as the reconciler', () => {
     const env = new Environment(p, 'dev', {
       controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
       syncPolicy: AUTO,
-      namespaceBaseline: NamespaceBaseline.standard({ quota: { pods: '10' }, limits: { defaultLimit: { memory: '512Mi' } } }),
+    });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new ClusterAddon(p, 'metrics-server', {
+      chart: Workload.helmRepositoryChart({
+        repoURL: 'https://kubernetes-sigs.github.io/metrics-server',
+        chart: 'metrics-server',
+        version: '3.12.2',
+      }),
+      image: { repository: 'registry.k8s.io/metrics-server/metrics-server' },
+      initialDigest: A,
+      namespace: 'kube-system',
+      clusters: Targets.environment(env),
+    });
+    expect(linesOf(() => p.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
+      '[platform/metrics-server] CG151 metrics-server is a cluster add-on, which cdk8s-gitops does not write for Flux yet, and it runs in environment dev, reconciled by Flux.',
+    ]);
+  });
+
+  test("puts the environment's namespace baseline in the cluster's entry point, applied by Flux's own Kustomization", () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: AUTO,
+      namespaceBaseline: NamespaceBaseline.standard({
+        quota: { pods: '10' },
+        limits: { defaultLimit: { memory: '512Mi' } },
+        labels: { team: 'a' },
+      }),
     });
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
     new Service(p, 'site', { image: { repository: 'registry.example.com/site' }, initialDigest: A }).deployTo(env);
-    expect(linesOf(() => p.snapshot())).toEqual([
-      '[platform/dev] CG151 Environment dev declares a namespace baseline, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).',
+    const t = synthesize(p.snapshot());
+    // Nothing of it in the target's directory, which the service's own account applies.
+    expect(t.paths().filter((x) => x.startsWith('environments/'))).toEqual([
+      'environments/dev/aws/c1/site/flux.yaml',
+      'environments/dev/aws/c1/site/kustomization.yaml',
+      'environments/dev/aws/c1/site/values.yaml',
     ]);
+    const docs = documents(t, 'clusters/dev/aws/c1/site.yaml');
+    expect(docs.map((d) => `${d.kind} ${d.metadata.name}`)).toEqual([
+      'Namespace site',
+      'ServiceAccount flux-reconciler',
+      'ServiceAccount site',
+      'RoleBinding flux-reconciler',
+      'ResourceQuota baseline',
+      'LimitRange baseline',
+      'NetworkPolicy default-deny',
+      'Kustomization site',
+    ]);
+    expect(docs[0].metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'cdk8s-gitops', team: 'a' });
+    for (const d of docs.filter((x) => !isFluxObject(x))) expect(validateKubeObject(d)).toEqual([]);
   });
 });

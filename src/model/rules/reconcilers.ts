@@ -19,8 +19,8 @@ const FLUX_NAMES = new Set([
 
 /**
  * CG151 for what cdk8s-gitops does not write for Flux yet, on a control plane reconciled by Flux:
- * a cluster add-on (Argo CD's own installation included), an environment with a namespace
- * baseline, sync windows or cluster-scoped kinds; and for what Flux cannot be given: a manual sync
+ * a cluster add-on (Argo CD's own installation included), an environment with sync windows or
+ * cluster-scoped kinds; and for what Flux cannot be given: a manual sync
  * policy, a Git revision Flux does not resolve, a service in Flux's namespace or named as Flux's
  * own objects. One problem per service or environment.
  */
@@ -54,14 +54,6 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
         'Leave clusterResources out, or keep the environment on a control plane reconciled by Argo CD.',
       );
     }
-    if (e.namespaceBaseline === undefined) continue;
-    problems.push(
-      problem('CG151', {
-        constructPath: e.path,
-        message: `Environment ${e.name} declares a namespace baseline, which cdk8s-gitops does not write for Flux yet (its control plane ${e.controlPlane} is reconciled by Flux).`,
-        fix: 'Leave the baseline out, or keep the environment on a control plane reconciled by Argo CD.',
-      }),
-    );
   }
   const onFlux = new Map<string, string>();
   for (const t of model.targets) if (fluxEnvironments.has(t.environment) && !onFlux.has(t.service)) onFlux.set(t.service, t.environment);

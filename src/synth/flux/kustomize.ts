@@ -45,7 +45,8 @@ export const fluxKustomizeSource: SourceKind = {
   targetFiles(input): TargetFile[] {
     const { model, target: t, service, release, directory } = input;
     const base = remoteBaseOf(service);
-    if (base === undefined) return kustomizeSource.targetFiles(input);
+    // The namespace baseline is in the cluster's entry point.
+    if (base === undefined) return kustomizeSource.targetFiles({ ...input, target: { ...t, baseline: undefined } });
     const interval = fluxInterval(model, t.environment);
     const pinned = ringChart(service, release.chart);
     const revision = pinned?.revision ?? base.targetRevision;

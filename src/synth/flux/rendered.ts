@@ -20,7 +20,8 @@ export const fluxRenderedSource: SourceKind = {
   ...renderedSource,
 
   targetFiles(input): TargetFile[] {
-    const objects = renderedSource.targetFiles(input);
+    // The namespace baseline is in the cluster's entry point.
+    const objects = renderedSource.targetFiles({ ...input, target: { ...input.target, baseline: undefined } });
     const { target: t, directory } = input;
     const resources = objects.map((f) => f.path.slice(directory.length + 1)).sort();
     const kustomization: TargetFile = {
