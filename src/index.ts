@@ -24,6 +24,8 @@ export { Platform } from './constructs/platform';
 export type { PlatformProps, LayoutProps, ServiceDefaults, PlatformSynthOptions } from './constructs/platform';
 export { ControlPlane } from './constructs/control-plane';
 export { Reconciler } from './constructs/reconciler';
+export { FluxSourceCredentials } from './constructs/flux-credentials';
+export type { FluxSourceProvider } from './constructs/flux-credentials';
 export type { FluxReconcilerProps } from './constructs/reconciler';
 export type { ControlPlaneProps } from './constructs/control-plane';
 export { Environment } from './constructs/environment';

@@ -112,6 +112,21 @@ export interface FluxReconcilerModel {
   readonly kind: 'flux';
   /** `spec.interval` of its Kustomizations, HelmReleases and sources, in seconds. */
   readonly intervalSeconds: number;
+  /**
+   * How Flux authenticates to the repositories it reads charts and bases from, by URL prefix.
+   * @default - none: every source is read without credentials
+   */
+  readonly sourceCredentials?: readonly FluxSourceCredentialsModel[];
+}
+
+/** How Flux reads the repositories under one URL: a Secret of each service's namespace, or a cloud identity. */
+export interface FluxSourceCredentialsModel {
+  /** The repositories it applies to: this URL, and those below it (`<url>/…`). */
+  readonly url: string;
+  /** The Secret a source gets as `spec.secretRef`. @default - none: `provider` */
+  readonly secretName?: string;
+  /** The cloud identity a source gets as `spec.provider` (`aws`, `azure`, `gcp`). @default - none: `secretName` */
+  readonly provider?: string;
 }
 
 /** One environment: its AppProject and the settings of its Applications. */

@@ -1,6 +1,7 @@
 /** What a control plane reconciled by Flux can run. */
 import { Problem, problem } from '../../core/errors';
 import { PlatformModel } from '../platform-model';
+import { credentialsFor } from '../source-credentials';
 
 /** The namespace Flux runs in. */
 const FLUX_SYSTEM = 'flux-system';
@@ -28,6 +29,12 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
   const flux = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind === 'flux').map((cp) => cp.name));
   if (flux.size === 0) return [];
   const fluxEnvironments = new Set(model.environments.filter((e) => flux.has(e.controlPlane)).map((e) => e.name));
+  const reconcilerOf = new Map(
+    model.environments.flatMap((e) => {
+      const r = model.controlPlanes.find((cp) => cp.name === e.controlPlane)?.reconciler;
+      return r?.kind === 'flux' ? [[e.name, r] as const] : [];
+    }),
+  );
   const problems: Problem[] = [];
   for (const e of model.environments) {
     if (!fluxEnvironments.has(e.name)) continue;
@@ -103,6 +110,21 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
           : source.kind === 'kustomize' && source.repoURL !== undefined
             ? { what: 'base', revision: source.targetRevision, url: source.repoURL }
             : undefined;
+      const url = source.kind === 'helm' ? source.repoURL : source.kind === 'kustomize' ? source.repoURL : undefined;
+      const provider = url === undefined ? undefined : credentialsFor(reconcilerOf.get(env)?.sourceCredentials, url)?.provider;
+      if (provider !== undefined && source.kind !== 'rendered') {
+        const origin = source.kind === 'helm' ? (source.origin ?? 'git') : 'git';
+        const takes = origin === 'oci' ? ['aws', 'azure', 'gcp'] : origin === 'git' ? ['aws', 'azure'] : [];
+        if (!takes.includes(provider)) {
+          problems.push(
+            problem('CG151', {
+              constructPath: s.path,
+              message: `${s.name}'s ${origin === 'oci' ? 'OCI registry' : origin === 'git' ? 'Git repository' : 'Helm repository'} is read with Flux's ${provider} identity (sourceCredentials), which Flux does not take for it${takes.length === 0 ? ' (only for an OCI one)' : ` (it takes ${takes.join(' or ')})`}.`,
+              fix: 'Give this repository FluxSourceCredentials.secret(url, name) instead.',
+            }),
+          );
+        }
+      }
       if (git?.url.startsWith('git://')) {
         problems.push(
           problem('CG151', {

@@ -16,7 +16,7 @@ import { FileKind, fingerprint } from '../file-tree';
 import { helmSource } from '../sources/helm';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
 import { fluxGitUrl, gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
-import { fluxInterval } from './reconciler';
+import { fluxInterval, fluxSourceAuth } from './reconciler';
 import { RELEASE_SERVICE_ACCOUNT } from './clusters';
 
 /** Changes whenever the bytes written for the same input would change. */
@@ -45,12 +45,18 @@ function chartSource(
   service: ServiceModel,
   revision: string,
   interval: string,
+  auth: Record<string, unknown>,
 ): { source: Record<string, unknown>; chart: Record<string, unknown> } {
   const chart: HelmSourceModel = chartOf(service);
   const metadata = { labels: { ...MANAGED_BY }, name: service.name };
   if (chart.origin === 'helm-repository') {
     return {
-      source: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata, spec: { interval, url: chart.repoURL } },
+      source: {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'HelmRepository',
+        metadata,
+        spec: { interval, ...auth, url: chart.repoURL },
+      },
       chart: {
         chart: { spec: { chart: chart.chart, sourceRef: { kind: 'HelmRepository', name: service.name }, version: revision } },
       },
@@ -66,6 +72,7 @@ function chartSource(
         spec: {
           interval,
           layerSelector: { mediaType: HELM_CHART_LAYER, operation: 'copy' },
+          ...auth,
           ref: { tag: revision.replace(/\+/g, '_') },
           url: chart.repoURL,
         },
@@ -81,7 +88,7 @@ function chartSource(
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata,
-      spec: { interval, ref, url: fluxGitUrl(chart.repoURL) },
+      spec: { interval, ...auth, ref, url: fluxGitUrl(chart.repoURL) },
     },
     chart: {
       chart: {
@@ -107,6 +114,7 @@ export const fluxHelmSource: SourceKind = {
     const interval = fluxInterval(model, t.environment);
     const revision = revisionOf(service, release.chart);
     const chart = chartOf(service);
+    const auth = fluxSourceAuth(model, t.environment, chart.repoURL);
     const kustomization: TargetFile = {
       path: `${directory}/${FLUX_KUSTOMIZATION}`,
       kind: FileKind.FLUX,
@@ -133,12 +141,12 @@ export const fluxHelmSource: SourceKind = {
       path: `${directory}/${FLUX_FILE}`,
       kind: FileKind.FLUX,
       key: fingerprint(
-        `${FLUX_VERSION}\nobjects\n${t.path}\n${chart.origin ?? 'git'}\n${chart.repoURL}\n${chart.chart ?? chart.chartPath}\n${chart.releaseName}\n${interval}\n${revision}`,
+        `${FLUX_VERSION}\nobjects\n${t.path}\n${chart.origin ?? 'git'}\n${chart.repoURL}\n${chart.chart ?? chart.chartPath}\n${chart.releaseName}\n${interval}\n${revision}\n${JSON.stringify(auth)}`,
       ),
       // Only a promoted chart's revision is the ring's release; another is the program's to change.
       ...(ringChart(service, release.chart) === undefined ? {} : { release: revision, revision: true }),
       content: () => {
-        const { source, chart: chartSpec } = chartSource(service, revision, interval);
+        const { source, chart: chartSpec } = chartSource(service, revision, interval, auth);
         const helmRelease = {
           apiVersion: 'helm.toolkit.fluxcd.io/v2',
           kind: 'HelmRelease',

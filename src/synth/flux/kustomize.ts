@@ -24,7 +24,7 @@ import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-
 import { RELEASE_SERVICE_ACCOUNT } from './clusters';
 import { fluxGitUrl, gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
 import { FLUX_FILE, FLUX_KUSTOMIZATION } from './helm';
-import { fluxInterval, fluxPrune } from './reconciler';
+import { fluxInterval, fluxPrune, fluxSourceAuth } from './reconciler';
 
 /** The Flux Kustomization of a target whose base is in an application repository. */
 export const FLUX_OVERLAY = 'overlay.yaml';
@@ -56,7 +56,7 @@ export const fluxKustomizeSource: SourceKind = {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata,
-      spec: { interval, ref: gitRef(revision), url: fluxGitUrl(base.repoURL) },
+      spec: { interval, ...fluxSourceAuth(model, t.environment, base.repoURL), ref: gitRef(revision), url: fluxGitUrl(base.repoURL) },
     };
     const overlay = {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',

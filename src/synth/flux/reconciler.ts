@@ -5,6 +5,7 @@
  * @module
  */
 import type { FluxReconcilerModel, PlatformModel } from '../../model/platform-model';
+import { credentialsFor } from '../../model/source-credentials';
 
 const FLUX_ENVIRONMENTS = new WeakMap<PlatformModel, ReadonlyMap<string, FluxReconcilerModel>>();
 
@@ -33,4 +34,11 @@ export function fluxInterval(model: PlatformModel, env: string): string {
 /** Whether Flux prunes what a target of environment `env` no longer declares: its sync policy's word (a manual policy is refused for Flux, CG151). */
 export function fluxPrune(model: PlatformModel, env: string): boolean {
   return model.environments.find((e) => e.name === env)?.syncPolicy.automated?.prune ?? true;
+}
+
+/** The fields that make a Flux source of environment `env` read the repository at `url` with its credentials. */
+export function fluxSourceAuth(model: PlatformModel, env: string, url: string): Record<string, unknown> {
+  const c = credentialsFor(fluxEnvironments(model).get(env)?.sourceCredentials, url);
+  if (c === undefined) return {};
+  return c.secretName !== undefined ? { secretRef: { name: c.secretName } } : { provider: c.provider };
 }
