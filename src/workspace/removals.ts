@@ -246,8 +246,7 @@ export function assertDeclaredRemovals(
       ...(app.metadata.finalizers.length === 0 ? { keepsResources: true } : {}),
     }),
   );
-  const read = cachedReader(dir);
-  deleted.push(...fluxKustomizationsDeletedBy(write, read, tree), ...fluxDeployerChanges(model, write, read, tree));
+  deleted.push(...fluxPrunesBy(model, tree, dir, write));
   const problems = undeclaredDeletionProblems(model, deleted, options);
   if (problems.length === 0) return;
   const names = undeclaredDeletions(model, deleted, options);
@@ -276,6 +275,21 @@ export function writeDeclaredTree(
   assertDeclaredRemovals(model, tree, dir, plan, options);
   assertReleasesExplained(model, tree, dir, plan);
   return applyPlan(plan, dir, options);
+}
+
+/**
+ * What a write makes Flux prune on the clusters it reconciles: a target's Kustomization deleted,
+ * its namespace changed, or what deploys it changed. Named as Applications are, so that the same
+ * declarations allow it.
+ */
+export function fluxPrunesBy(
+  model: PlatformModel,
+  tree: FileTree,
+  dir: string,
+  write: Pick<WritePlan, 'deletes' | 'writes'>,
+): DeletedApplication[] {
+  const read = cachedReader(dir);
+  return [...fluxKustomizationsDeletedBy(write, read, tree), ...fluxDeployerChanges(model, write, read, tree)];
 }
 
 /**

@@ -173,6 +173,12 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     expect(gone.stderr).toContain(
       `CG141 The write would make Flux prune what otel-nonprod-aws-eu-01, otel-prod-aws-eu-01 run (the target's Kustomization or namespace): service "otel" is no longer declared.`,
     );
+    // plan says so too, as synth would refuse it.
+    const plan = await runCli(['plan'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_OTEL: '1' } });
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain(
+      'Warning: synth refuses this (CG141): The write would make Flux prune what otel-nonprod-aws-eu-01, otel-prod-aws-eu-01 run',
+    );
     const moved = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { OTEL_NS: 'telemetry' } });
     expect(moved.code).toBe(1);
     expect(moved.stderr).toContain('its namespace changes from observability, which Flux made and deletes with everything in it');

@@ -12,7 +12,7 @@ import { baseOfKustomization, chartOfRelease, fluxEntriesOf } from '../../worksp
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
 import { unexplainedReleaseChanges } from '../../workspace/release-continuity';
 import { formatPlan } from '../plan-format';
-import { undeclaredDeletions } from '../../workspace/removals';
+import { fluxPrunesBy, undeclaredDeletionProblems, undeclaredDeletions } from '../../workspace/removals';
 import { toYamlDocuments } from '../../core/yaml/emit';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
@@ -62,7 +62,14 @@ Example:
         `Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`,
       );
     }
-    for (const p of [...write.bases, ...write.held, ...(fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : [])]) {
+    // What Flux would prune, which synth refuses as it refuses deleting an Application (CG141).
+    const fluxPrunes = fs.existsSync(out) ? undeclaredDeletionProblems(model, fluxPrunesBy(model, tree, out, write)) : [];
+    for (const p of [
+      ...write.bases,
+      ...write.held,
+      ...fluxPrunes,
+      ...(fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : []),
+    ]) {
       ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
     }
     for (const d of write.waiting) {
