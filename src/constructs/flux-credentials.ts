@@ -1,5 +1,5 @@
 import { problem, Problem } from '../core/errors';
-import { dns1123SubdomainProblem, redactUrl } from '../model/names';
+import { dns1123SubdomainProblem } from '../model/names';
 import type { FluxSourceCredentialsModel } from '../model/platform-model';
 
 /** A cloud identity Flux's source-controller can read a repository with, without a Secret. */
@@ -40,7 +40,7 @@ export class FluxSourceCredentials {
     if (why !== undefined) {
       problems.push(
         problem('CG151', {
-          message: `The Secret name "${String(secretName).slice(0, 100)}" of Flux source credentials for ${redactUrl(String(url)).slice(0, 200)} is not a Kubernetes name: ${why}.`,
+          message: `The Secret name "${String(secretName).slice(0, 100)}" of Flux source credentials for ${shownUrl(url).slice(0, 200)} is not a Kubernetes name: ${why}.`,
           fix: "Give the name of the Secret in each service's namespace, e.g. 'git-apps-read'.",
         }),
       );
@@ -58,7 +58,7 @@ export class FluxSourceCredentials {
     if (!PROVIDERS.includes(provider)) {
       problems.push(
         problem('CG151', {
-          message: `The provider "${String(provider).slice(0, 100)}" of Flux source credentials for ${redactUrl(String(url)).slice(0, 200)} is not one Flux knows.`,
+          message: `The provider "${String(provider).slice(0, 100)}" of Flux source credentials for ${shownUrl(url).slice(0, 200)} is not one Flux knows.`,
           fix: "Give 'aws', 'azure' or 'gcp'.",
         }),
       );
@@ -74,18 +74,37 @@ export class FluxSourceCredentials {
   ) {}
 }
 
+/**
+ * A credentials URL as messages show it: whatever stands between the scheme and the host (a user
+ * name may be a token), the query and the fragment are masked.
+ */
+function shownUrl(url: unknown): string {
+  const text = String(url).slice(0, 200);
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*)([^?#]*)(.*)$/is.exec(text);
+  if (m === null) return text.replace(/[?#].*$/s, '?***');
+  const at = m[2].lastIndexOf('@');
+  return `${m[1]}${at < 0 ? m[2] : `***@${m[2].slice(at + 1)}`}${m[3]}${m[4] === '' ? '' : '?***'}`;
+}
+
+/** Why `url` cannot name repositories to give credentials, or undefined. */
+function urlProblem(url: unknown): string | undefined {
+  if (typeof url !== 'string' || !REPOSITORY_URL.test(url)) return 'it is not an https://, http://, ssh://, oci:// or git@ URL';
+  if (/[?#]/.test(url)) return 'it has a query or a fragment';
+  if (url.endsWith('/')) return 'it ends with "/"';
+  if (/[*[\]{}]/.test(url)) return 'it holds a pattern';
+  const authority = /^[a-z]+:\/\/([^/]*)/i.exec(url)?.[1];
+  // A user name or password in the URL: Flux reads credentials from the Secret, and the program is no place for them.
+  if (authority?.includes('@') === true && !(url.startsWith('ssh://') && /^[\w.-]+@[^@:]+(:\d+)?$/.test(authority)))
+    return 'it holds a user name or password';
+  return undefined;
+}
+
 function urlProblems(url: unknown): Problem[] {
-  if (
-    typeof url === 'string' &&
-    REPOSITORY_URL.test(url) &&
-    !url.endsWith('/') &&
-    !/[*?[\]{}]/.test(url) &&
-    !/\/\/[^/@]*:[^/@]*@/.test(url)
-  )
-    return [];
+  const why = urlProblem(url);
+  if (why === undefined) return [];
   return [
     problem('CG151', {
-      message: `The URL "${redactUrl(String(url)).slice(0, 200)}" of Flux source credentials is not the URL of a repository or of a directory of them (https://, ssh://, oci:// or git@, no trailing "/", no pattern, no password).`,
+      message: `The URL "${shownUrl(url)}" of Flux source credentials is not the URL of a repository or of a directory of them: ${why}.`,
       fix: "Give the repositories' common URL, e.g. 'https://git.example.com/apps' or 'oci://registry.example.com/charts'.",
     }),
   ];

@@ -35,11 +35,43 @@ const CLUSTER_SCOPED = new Set([
   'MutatingWebhookConfiguration',
   'APIService',
   'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'CertificateSigningRequest',
+  'ClusterTrustBundle',
+  'IPAddress',
+  'ServiceCIDR',
+  'DeviceClass',
+  'Node',
 ]);
 
-/** Whether objects of `kind` live outside namespaces (of the kinds cdk8s-gitops knows). */
-export function isClusterScopedKind(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind);
+/**
+ * Cluster-scoped kinds of custom resources cdk8s-gitops knows, by `<group>/<kind>` (a kind of
+ * another CRD is taken as namespaced: its scope is in its CRD, which the program does not hold).
+ */
+const CLUSTER_SCOPED_CUSTOM = new Set([
+  'cert-manager.io/ClusterIssuer',
+  'external-secrets.io/ClusterSecretStore',
+  'external-secrets.io/ClusterExternalSecret',
+  'kyverno.io/ClusterPolicy',
+  'kyverno.io/ClusterCleanupPolicy',
+  'gateway.networking.k8s.io/GatewayClass',
+  'karpenter.sh/NodePool',
+  'karpenter.k8s.aws/EC2NodeClass',
+  'scheduling.k8s.io/PriorityClass',
+  'snapshot.storage.k8s.io/VolumeSnapshotClass',
+  'snapshot.storage.k8s.io/VolumeSnapshotContent',
+]);
+
+/** Whether objects of `kind` (of API group `group`) live outside namespaces, of the kinds cdk8s-gitops knows. */
+export function isClusterScopedKind(kind: string, group = ''): boolean {
+  return CLUSTER_SCOPED.has(kind) || CLUSTER_SCOPED_CUSTOM.has(`${group}/${kind}`);
 }
 
 /** One rendering: a Chart for one target and what to build in it. */
@@ -227,7 +259,11 @@ function normalize(obj: unknown, identity: (addr: string) => Record<string, stri
   const sorted = walk(obj);
   if (!isMap(sorted)) return sorted;
   const metadata = sorted.metadata;
-  if (typeof sorted.kind === 'string' && CLUSTER_SCOPED.has(sorted.kind) && isMap(metadata) && 'namespace' in metadata) {
+  const group =
+    typeof sorted.apiVersion === 'string' && sorted.apiVersion.includes('/')
+      ? sorted.apiVersion.slice(0, sorted.apiVersion.indexOf('/'))
+      : '';
+  if (typeof sorted.kind === 'string' && isClusterScopedKind(sorted.kind, group) && isMap(metadata) && 'namespace' in metadata) {
     const rest = { ...metadata };
     delete rest.namespace;
     sorted.metadata = rest;

@@ -345,7 +345,16 @@ export class TargetsBuilder {
       const key = `${service.name}\u0000${env.name}\u0000${group}\u0000${o.kind}`;
       const allows = (list: readonly { group: string; kind: string }[]): boolean =>
         list.some((r) => r.group === group && r.kind === o.kind);
-      if (isClusterScopedKind(o.kind)) {
+      if (Array.isArray(o.items) && o.kind.endsWith('List')) {
+        // Kustomize and kubectl apply each item: its checks would be the items'.
+        refuse(
+          key,
+          `${o.kind} ${o.metadata.name} of ${label} is a list of objects, which are applied one by one but would not be checked as rendered objects are.`,
+          'Render each object on its own.',
+        );
+        continue;
+      }
+      if (isClusterScopedKind(o.kind, group)) {
         if (allows(env.clusterResources)) continue;
         refuse(
           key,
@@ -394,8 +403,8 @@ export class TargetsBuilder {
 
 /**
  * Why a rendered Flux object would act beyond its namespace, or undefined: a Kustomization or
- * HelmRelease without `spec.serviceAccountName`, or a reference to a source (or a chart's) in
- * another namespace.
+ * HelmRelease without `spec.serviceAccountName`, one that deploys to another cluster, or a
+ * reference to a source (or a chart's) in another namespace.
  */
 function fluxEscape(o: KubeObjectModel): string | undefined {
   if (!/\.toolkit\.fluxcd\.io\//.test(o.apiVersion)) return undefined;
@@ -405,14 +414,9 @@ function fluxEscape(o: KubeObjectModel): string | undefined {
     (typeof spec.serviceAccountName !== 'string' || spec.serviceAccountName === '')
   )
     return 'has no spec.serviceAccountName';
-  const refs = [
-    spec.sourceRef,
-    spec.chartRef,
-    isMap(spec.chart) && isMap(spec.chart.spec) ? spec.chart.spec.sourceRef : undefined,
-    spec.kubeConfig,
-  ];
-  if (refs.some((r) => isMap(r) && (r.namespace !== undefined || r.secretRef !== undefined)))
-    return 'refers to another namespace or cluster';
+  if (spec.kubeConfig !== undefined) return 'deploys to another cluster (spec.kubeConfig)';
+  const refs = [spec.sourceRef, spec.chartRef, isMap(spec.chart) && isMap(spec.chart.spec) ? spec.chart.spec.sourceRef : undefined];
+  if (refs.some((r) => isMap(r) && r.namespace !== undefined)) return 'refers to another namespace';
   return undefined;
 }
 

@@ -124,13 +124,19 @@ export function suggestLabel(name: string): string {
 
 /**
  * Why `revision` is not a Git revision cdk8s-gitops can write and read back (a commit SHA, a tag,
- * a branch, `HEAD`, `refs/…`: letters, digits and `._/+-`, not starting with `-`, no `..`), or
- * undefined.
+ * a branch, `HEAD`, `refs/…`: letters, digits and `._/+-`, not starting with `-`, no `..`, a name
+ * Git accepts for a ref), or undefined.
  */
 export function gitRevisionProblem(revision: string): string | undefined {
   if (!/^[A-Za-z0-9._/+-]{1,250}$/.test(revision)) return 'it holds characters other than letters, digits and "._/+-", or is empty';
   if (revision.startsWith('-')) return 'it starts with "-"';
   if (revision.includes('..')) return 'it holds ".."';
+  // Git's rules for a ref's name (git check-ref-format).
+  const parts = revision.split('/');
+  if (parts.some((p) => p === '')) return 'it has an empty part (a leading, trailing or double "/")';
+  if (parts.some((p) => p.startsWith('.'))) return 'a part of it starts with "."';
+  if (parts.some((p) => p.endsWith('.lock'))) return 'a part of it ends with ".lock"';
+  if (revision.endsWith('.')) return 'it ends with "."';
   return undefined;
 }
 
@@ -159,7 +165,22 @@ export const PASSWORD_PROBLEM =
 
 /** `url` as a message may show it: a password or token in its userinfo replaced by `***`. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:)[^/@\s]*@/i, '$1***@');
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*)(.*)$/is.exec(url);
+  if (m === null) return url;
+  // The user information ends at the last "@" of the authority: a password may hold "@".
+  const at = m[2].lastIndexOf('@');
+  const colon = at < 0 ? -1 : m[2].indexOf(':');
+  if (colon < 0 || colon > at) return url;
+  return `${m[1]}${m[2].slice(0, colon)}:***@${m[2].slice(at + 1)}${m[3]}`;
+}
+
+/**
+ * A scp-like Git URL (`git@host:path`) as the `ssh://` URL it stands for (`ssh://git@host/path`);
+ * any other URL as it is.
+ */
+export function sshUrlOf(url: string): string {
+  const scp = /^(git@[^:/]+):(.+)$/.exec(url);
+  return scp === null ? url : `ssh://${scp[1]}/${scp[2].replace(/^\/+/, '')}`;
 }
 
 /** Characters Argo CD reads as a pattern in AppProject `sourceRepos` and `destinations`. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import * as path from 'path';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { globMatches } from '../core/glob';
 import { FileTree } from '../synth/file-tree';
@@ -369,7 +370,7 @@ export function fluxDeployerChanges(
     if (!touched.has(dir) || !isFluxEnvironment(model, t.environment)) continue;
     // A target that ran nothing before (no entry point for it) loses nothing.
     const entry = `${clusterEntryDirectory(t)}/${t.service}.yaml`;
-    if (read(entry) === undefined || read(`${dir}/${FLUX_KUSTOMIZATION}`) === undefined) continue;
+    if (read(entry) === undefined) continue;
     const before = deployerOf((f) => read(`${dir}/${f}`));
     const after = deployerOf((f) => (tree.has(`${dir}/${f}`) ? tree.content(`${dir}/${f}`) : undefined));
     if (before === after) continue;
@@ -385,7 +386,8 @@ export function fluxDeployerChanges(
 
 /**
  * What deploys a Flux target's workload, from its files as Flux builds them: the HelmRelease or
- * Flux Kustomization of a file its kustomization names, else its entry point's Kustomization.
+ * Flux Kustomization of a file its kustomization names (of any such file, where it has no
+ * kustomization that reads), else its entry point's Kustomization.
  */
 function deployerOf(read: (file: string) => string | undefined): string {
   const docs = (file: string): unknown[] => {
@@ -396,7 +398,11 @@ function deployerOf(read: (file: string) => string | undefined): string {
     }
   };
   const kustomization = docs(FLUX_KUSTOMIZATION)[0];
-  const named = isMap(kustomization) && Array.isArray(kustomization.resources) ? kustomization.resources : [];
+  // Named as Kustomize resolves them (`./flux.yaml`, the old `bases`); without a kustomization
+  // that reads, every file that may hold one counts (Flux's inventory still holds what it applied).
+  const named = isMap(kustomization)
+    ? [kustomization.resources, kustomization.bases].flatMap((l) => (Array.isArray(l) ? l : [])).map((r) => path.posix.normalize(String(r)))
+    : FLUX_DEPLOYER_FILES;
   for (const file of FLUX_DEPLOYER_FILES.filter((f) => named.includes(f))) {
     for (const d of docs(file)) {
       if (!isMap(d) || !isMap(d.metadata) || typeof d.apiVersion !== 'string') continue;

@@ -153,6 +153,20 @@ describe('rendered and Kustomize services on Flux, through the CLI', () => {
     expect(edited.code).toBe(1);
     expect(edited.stderr).toContain('what deploys it changes from Kustomization shop to HelmRelease shop');
     checkout.sandbox.git(checkout.out, 'checkout', '--', '.');
+    // Nor does a kustomization that names the files another way, or none left by hand.
+    const kustomization = path.join(checkout.out, NONPROD, 'shop', 'kustomization.yaml');
+    fs.writeFileSync(
+      kustomization,
+      fs.readFileSync(kustomization, 'utf8').replace('- flux.yaml', '- ./flux.yaml').replace('- overlay.yaml', '- ./overlay.yaml'),
+    );
+    expect((await cli(['synth'], T0, { SHOP_HELM: '1' })).stderr).toContain(
+      'what deploys it changes from Kustomization shop to HelmRelease shop',
+    );
+    fs.rmSync(kustomization);
+    expect((await cli(['synth'], T0, { SHOP_HELM: '1' })).stderr).toContain(
+      'what deploys it changes from Kustomization shop to HelmRelease shop',
+    );
+    checkout.sandbox.git(checkout.out, 'checkout', '--', '.');
     const allowed = await cli(['synth', '--allow-remove', 'shop-*'], T0, { SHOP_HELM: '1' });
     expect({ code: allowed.code, stderr: allowed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(fs.existsSync(path.join(checkout.out, NONPROD, 'shop', 'overlay.yaml'))).toBe(false);

@@ -71,8 +71,8 @@ describe('private repositories on Flux', () => {
     expect(source(tree, 'api').spec.provider).toBe('aws');
     expect(source(tree, 'api').spec.secretRef).toBeUndefined();
     expect(source(tree, 'otel').spec.secretRef).toEqual({ name: 'charts-read' });
-    // Without credentials, none.
-    expect(source(synthesize(platform([]).snapshot()), 'web').spec.secretRef).toBeUndefined();
+    // Without credentials for it, none.
+    expect(source(synthesize(platform([CREDENTIALS[2]]).snapshot()), 'web').spec.secretRef).toBeUndefined();
   });
 
   describeWithFluxSchemas("against Flux's CRDs", loadFluxSchemas(), (validate) => {
@@ -85,10 +85,28 @@ describe('private repositories on Flux', () => {
     });
   });
 
+  test('matches a repository however its URL is spelt: scp-like or ssh://, host case, default port, .git', () => {
+    const creds = [
+      FluxSourceCredentials.secret('ssh://git@git.example.com/apps', 'ssh-apps'),
+      FluxSourceCredentials.secret('https://GIT.example.com:443/apps-public/other', 'https-other'),
+    ];
+    const t = synthesize(platform(creds).snapshot());
+    expect(source(t, 'shop').spec.secretRef).toEqual({ name: 'ssh-apps' });
+    expect(source(t, 'other').spec.secretRef).toEqual({ name: 'https-other' });
+  });
+
+  test('refuses an SSH repository without a Secret: Flux cannot read it', () => {
+    expect(linesOf(() => platform(CREDENTIALS.filter((c) => c !== CREDENTIALS[2])).snapshot())).toEqual([
+      "[platform/shop] CG151 shop's base repository is read over SSH, and it runs in environment dev, reconciled by Flux, which reads an SSH repository only with a Secret holding its identity and known_hosts.",
+    ]);
+  });
+
   test('refuses credentials Flux cannot use, never echoing a password', () => {
     const lines = linesOf(() =>
       platform([
-        FluxSourceCredentials.secret('https://user:hunter2@git.example.com/apps', 'git-read'),
+        FluxSourceCredentials.secret('https://user:hunter2@S3CRET@git.example.com/apps', 'git-read'),
+        FluxSourceCredentials.secret('https://ghp_T0KEN@git.example.com/apps', 'git-read'),
+        FluxSourceCredentials.secret('https://git.example.com/apps?access_token=T0KEN2', 'git-read'),
         FluxSourceCredentials.secret('https://git.example.com/', 'git-read'),
         FluxSourceCredentials.secret('https://charts.example.com', 'Not_A_Name'),
         FluxSourceCredentials.provider('https://charts.example.com/otel', 'aws'),
@@ -96,13 +114,16 @@ describe('private repositories on Flux', () => {
         FluxSourceCredentials.secret('oci://registry.example.com', 'oci-read'),
       ]).snapshot(),
     );
-    expect(lines.join('\n')).not.toContain('hunter2');
+    for (const secret of ['hunter2', 'S3CRET', 'T0KEN', 'T0KEN2']) expect(lines.join('\n')).not.toContain(secret);
     expect(lines).toEqual([
-      '[platform/control-planes/dev] CG151 The URL "https://user:***@git.example.com/apps" of Flux source credentials is not the URL of a repository or of a directory of them (https://, ssh://, oci:// or git@, no trailing "/", no pattern, no password).',
-      '[platform/control-planes/dev] CG151 The URL "https://git.example.com/" of Flux source credentials is not the URL of a repository or of a directory of them (https://, ssh://, oci:// or git@, no trailing "/", no pattern, no password).',
+      '[platform/control-planes/dev] CG151 The URL "https://***@git.example.com/apps" of Flux source credentials is not the URL of a repository or of a directory of them: it holds a user name or password.',
+      '[platform/control-planes/dev] CG151 The URL "https://***@git.example.com/apps" of Flux source credentials is not the URL of a repository or of a directory of them: it holds a user name or password.',
+      '[platform/control-planes/dev] CG151 The URL "https://git.example.com/apps?***" of Flux source credentials is not the URL of a repository or of a directory of them: it has a query or a fragment.',
+      '[platform/control-planes/dev] CG151 The URL "https://git.example.com/" of Flux source credentials is not the URL of a repository or of a directory of them: it ends with "/".',
       '[platform/control-planes/dev] CG151 The Secret name "Not_A_Name" of Flux source credentials for https://charts.example.com is not a Kubernetes name: it must consist of lower-case letters, digits, "-" and ".", and start and end with a letter or digit.',
       '[platform/control-planes/dev] CG151 The provider "ibm" of Flux source credentials for oci://registry.example.com is not one Flux knows.',
       '[platform/control-planes/dev] CG151 sourceCredentials gives credentials for oci://registry.example.com twice.',
+      "[platform/shop] CG151 shop's base repository is read over SSH, and it runs in environment dev, reconciled by Flux, which reads an SSH repository only with a Secret holding its identity and known_hosts.",
       "[platform/otel] CG151 otel's Helm repository is read with Flux's aws identity (sourceCredentials), which Flux does not take for it (only for an OCI one).",
     ]);
   });

@@ -16,6 +16,7 @@ import {
   Cluster,
   ControlPlane,
   Environment,
+  FluxSourceCredentials,
   KustomizePatch,
   Platform,
   PromotionRing,
@@ -293,7 +294,7 @@ describe('rendered and Kustomize services on Flux', () => {
       "[platform/web] CG139 ClusterRole reader of Service web on dev/aws/c1 is cluster-scoped (rbac.authorization.k8s.io/ClusterRole), and environment dev does not let its services create such kinds: on Flux the service runs as its namespace's admin, which cannot create it.",
       "[platform/web] CG139 ConfigMap dns of Service web on dev/aws/c1 is in namespace kube-system, but the service deploys into web: Flux would move it into the service's namespace.",
       "[platform/web] CG139 Kustomization escalate of Service web on dev/aws/c1 has no spec.serviceAccountName: Flux would reconcile it beyond the service's namespace and rights.",
-      "[platform/web] CG139 HelmRelease extra of Service web on dev/aws/c1 refers to another namespace or cluster: Flux would reconcile it beyond the service's namespace and rights.",
+      "[platform/web] CG139 HelmRelease extra of Service web on dev/aws/c1 refers to another namespace: Flux would reconcile it beyond the service's namespace and rights.",
     ]);
     // Argo CD's AppProject would refuse the first two; Flux's objects are not Argo CD's concern.
     expect(problems(Reconciler.argoCd()).map((l) => l.slice(0, l.indexOf(':', 20)))).toEqual([
@@ -305,7 +306,9 @@ describe('rendered and Kustomize services on Flux', () => {
   test("writes a scp-like Git URL as the ssh:// URL Flux's GitRepository reads, and refuses a git:// one", () => {
     const p = newPlatform();
     const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      controlPlane: new ControlPlane(p, 'dev', {
+        reconciler: Reconciler.flux({ sourceCredentials: [FluxSourceCredentials.secret('git@git.example.com', 'git-ssh')] }),
+      }),
       syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
     });
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
@@ -336,6 +339,46 @@ describe('rendered and Kustomize services on Flux', () => {
     }).deployTo(dev);
     expect(linesOf(() => q.snapshot())).toEqual([
       "[platform/shop] CG151 shop's base repository is a git:// URL, and it runs in environment dev, reconciled by Flux, whose GitRepository reads only http(s):// and ssh:// URLs.",
+    ]);
+  });
+
+  test('refuses lists of objects, and cluster-scoped kinds beyond the first ones it knew', () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+    });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new Service(p, 'web', {
+      image: { repository: 'registry.example.com/web' },
+      initialDigest: A,
+      workload: Workload.render((ctx) => {
+        new kplus.Deployment(ctx.scope, 'web', { containers: [{ image: ctx.image, portNumber: 8080 }] });
+        new ApiObject(ctx.scope, 'list', {
+          apiVersion: 'v1',
+          kind: 'List',
+          metadata: { name: 'l' },
+          items: [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'pwn' } }],
+        });
+        new ApiObject(ctx.scope, 'vap', {
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind: 'ValidatingAdmissionPolicy',
+          metadata: { name: 'deny' },
+        });
+        new ApiObject(ctx.scope, 'issuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'le' } });
+        new ApiObject(ctx.scope, 'remote', {
+          apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+          kind: 'Kustomization',
+          metadata: { name: 'remote' },
+          spec: { serviceAccountName: 'flux-reconciler', kubeConfig: { configMapRef: { name: 'prod' } } },
+        });
+      }),
+    }).deployTo(env);
+    expect(linesOf(() => p.snapshot()).map((l) => l.slice(0, l.indexOf(' of Service web')))).toEqual([
+      '[platform/web] CG139 List l',
+      '[platform/web] CG139 ValidatingAdmissionPolicy deny',
+      '[platform/web] CG139 ClusterIssuer le',
+      '[platform/web] CG139 Kustomization remote',
     ]);
   });
 });

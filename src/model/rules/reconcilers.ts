@@ -111,7 +111,17 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
             ? { what: 'base', revision: source.targetRevision, url: source.repoURL }
             : undefined;
       const url = source.kind === 'helm' ? source.repoURL : source.kind === 'kustomize' ? source.repoURL : undefined;
-      const provider = url === undefined ? undefined : credentialsFor(reconcilerOf.get(env)?.sourceCredentials, url)?.provider;
+      const credentials = url === undefined ? undefined : credentialsFor(reconcilerOf.get(env)?.sourceCredentials, url);
+      const provider = credentials?.provider;
+      if (git !== undefined && /^(ssh:\/\/|git@)/.test(git.url) && credentials?.secretName === undefined) {
+        problems.push(
+          problem('CG151', {
+            constructPath: s.path,
+            message: `${s.name}'s ${git.what} repository is read over SSH, and it runs in environment ${env}, reconciled by Flux, which reads an SSH repository only with a Secret holding its identity and known_hosts.`,
+            fix: "Give the control plane's reconciler sourceCredentials: [FluxSourceCredentials.secret('<the repository or a directory of it>', '<Secret name>')], or an https:// URL.",
+          }),
+        );
+      }
       if (provider !== undefined && source.kind !== 'rendered') {
         const origin = source.kind === 'helm' ? (source.origin ?? 'git') : 'git';
         const takes = origin === 'oci' ? ['aws', 'azure', 'gcp'] : origin === 'git' ? ['aws', 'azure'] : [];

@@ -4,6 +4,7 @@
  * @module
  */
 import { isMap } from '../../core/plain';
+import { sshUrlOf } from '../../model/names';
 import { isChartTag, isCommitSha, isSemVer } from '../../model/versions';
 
 /**
@@ -39,6 +40,5 @@ export function writtenGitRevision(revision: string): string {
  * scp-like `git@host:path` written as `ssh://git@host/path`, any other as it is.
  */
 export function fluxGitUrl(url: string): string {
-  const scp = /^(git@[^:/]+):(.+)$/.exec(url);
-  return scp === null ? url : `ssh://${scp[1]}/${scp[2].replace(/^\/+/, '')}`;
+  return sshUrlOf(url);
 }

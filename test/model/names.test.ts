@@ -1,0 +1,43 @@
+/** The checks of names and URLs the model applies to what a program gives. */
+import { gitRevisionProblem, redactUrl, sshUrlOf } from '../../src/model/names';
+
+describe('gitRevisionProblem', () => {
+  it.each(['main', 'release/1.4', 'refs/heads/main', 'refs/tags/v1.2.3', 'v1.2.3+build.1', 'HEAD', 'a'.repeat(40)])('accepts %s', (r) => {
+    expect(gitRevisionProblem(r)).toBeUndefined();
+  });
+
+  // Each refused by `git check-ref-format --branch`, or unreadable in a URL or a manifest.
+  it.each([
+    ['', 'it holds characters other than letters, digits and "._/+-", or is empty'],
+    ['feature#1', 'it holds characters other than letters, digits and "._/+-", or is empty'],
+    ['-x', 'it starts with "-"'],
+    ['a..b', 'it holds ".."'],
+    ['release/', 'it has an empty part (a leading, trailing or double "/")'],
+    ['a//b', 'it has an empty part (a leading, trailing or double "/")'],
+    ['.hidden', 'a part of it starts with "."'],
+    ['x/.git', 'a part of it starts with "."'],
+    ['x.lock', 'a part of it ends with ".lock"'],
+    ['x.', 'it ends with "."'],
+  ])('refuses %j', (r, why) => {
+    expect(gitRevisionProblem(r)).toBe(why);
+  });
+});
+
+describe('redactUrl', () => {
+  it('masks the password up to the last "@" of the authority, which a password may hold', () => {
+    expect(redactUrl('https://u:hunter2@S3CRET@git.example.com/x')).toBe('https://u:***@git.example.com/x');
+    expect(redactUrl('https://u:p@git.example.com/x')).toBe('https://u:***@git.example.com/x');
+  });
+
+  it('leaves a URL without a password as it is', () => {
+    for (const u of ['https://git.example.com/x', 'ssh://git@git.example.com/x', 'git@git.example.com:x.git']) expect(redactUrl(u)).toBe(u);
+  });
+});
+
+describe('sshUrlOf', () => {
+  it('writes a scp-like URL as the ssh:// URL it stands for', () => {
+    expect(sshUrlOf('git@git.example.com:apps/shop.git')).toBe('ssh://git@git.example.com/apps/shop.git');
+    expect(sshUrlOf('git@git.example.com:/apps/shop.git')).toBe('ssh://git@git.example.com/apps/shop.git');
+    expect(sshUrlOf('https://git.example.com/apps/shop.git')).toBe('https://git.example.com/apps/shop.git');
+  });
+});
