@@ -360,11 +360,9 @@ export class TargetsBuilder {
           key,
           `${o.kind} ${o.metadata.name} of ${label} is cluster-scoped (${group}/${o.kind}), and environment ${env.name} does not let its services create such kinds: ` +
             (flux
-              ? "on Flux the service runs as its namespace's admin, which cannot create it."
+              ? "on Flux the service's accounts have no right to create it."
               : 'its AppProject keeps the kind out, so Argo CD would refuse to sync it.'),
-          flux
-            ? 'Leave it out (declare it as a cluster add-on on a control plane reconciled by Argo CD).'
-            : `Leave it out, or allow the kind on the environment: clusterResources: [{ group: '${group}', kind: '${o.kind}' }].`,
+          `Leave it out, or allow the kind on the environment: clusterResources: [{ group: '${group}', kind: '${o.kind}' }].`,
         );
         continue;
       }

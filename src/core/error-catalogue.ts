@@ -414,8 +414,8 @@ const ENTRIES = [
     where: 'program',
     title: 'Reconciler is declared wrongly',
     description:
-      "A control plane's reconciler is not a Reconciler, its Flux interval is not a whole number of seconds, or a control plane reconciled by Flux has what cdk8s-gitops does not write for Flux yet (a cluster add-on, a SelfManagedArgoCd, an environment with sync windows or cluster-scoped kinds) or what Flux cannot be given (a manual sync policy, a Git revision Flux does not resolve, a git:// repository URL, a service in Flux's namespace or named as Flux's own objects).",
-    fix: 'Give reconciler: Reconciler.flux() or Reconciler.argoCd(); keep what Flux cannot run yet on a control plane reconciled by Argo CD.',
+      "A control plane's reconciler is not a Reconciler, its Flux interval is not a whole number of seconds, its source credentials are not usable (a URL that is not a repository's or holds a user, password, query or fragment; a Secret name that is not a Kubernetes name; a provider Flux does not take for the repository), or a control plane reconciled by Flux has what cannot run there (a SelfManagedArgoCd, which manages itself from a cluster Argo CD reconciles; sync windows, which Flux does not have) or what Flux cannot be given (a manual sync policy, a Git revision Flux does not resolve, a git:// repository URL, an SSH repository without a Secret, a service in Flux's namespace or named as Flux's own objects).",
+    fix: 'Give reconciler: Reconciler.flux() or Reconciler.argoCd(); keep what Flux cannot run on a control plane reconciled by Argo CD.',
   },
 
   // CG2xx: release ledgers

@@ -117,7 +117,7 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   const l = app.labels ?? {};
   if (app.movedFromNamespace !== undefined) {
     return {
-      why: `its namespace changes from ${app.movedFromNamespace}, which Flux made and deletes with everything in it`,
+      why: `its namespace changes from ${app.movedFromNamespace}: Flux prunes what the target runs there before it runs in the new one (the namespace itself stays)`,
       fix: undefined,
     };
   }

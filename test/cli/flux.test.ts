@@ -181,7 +181,9 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     );
     const moved = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { OTEL_NS: 'telemetry' } });
     expect(moved.code).toBe(1);
-    expect(moved.stderr).toContain('its namespace changes from observability, which Flux made and deletes with everything in it');
+    expect(moved.stderr).toContain(
+      'its namespace changes from observability: Flux prunes what the target runs there before it runs in the new one (the namespace itself stays)',
+    );
     expect(checkout.sandbox.status(checkout.out)).toEqual([]);
     const allowed = await runCli(['synth', '--allow-remove', 'otel-nonprod-aws-eu-01', '--allow-remove', 'otel-prod-aws-eu-01'], {
       out: checkout.out,

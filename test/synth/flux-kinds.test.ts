@@ -291,7 +291,7 @@ describe('rendered and Kustomize services on Flux', () => {
       return linesOf(() => p.snapshot());
     };
     expect(problems(Reconciler.flux())).toEqual([
-      "[platform/web] CG139 ClusterRole reader of Service web on dev/aws/c1 is cluster-scoped (rbac.authorization.k8s.io/ClusterRole), and environment dev does not let its services create such kinds: on Flux the service runs as its namespace's admin, which cannot create it.",
+      "[platform/web] CG139 ClusterRole reader of Service web on dev/aws/c1 is cluster-scoped (rbac.authorization.k8s.io/ClusterRole), and environment dev does not let its services create such kinds: on Flux the service's accounts have no right to create it.",
       "[platform/web] CG139 ConfigMap dns of Service web on dev/aws/c1 is in namespace kube-system, but the service deploys into web: Flux would move it into the service's namespace.",
       "[platform/web] CG139 Kustomization escalate of Service web on dev/aws/c1 has no spec.serviceAccountName: Flux would reconcile it beyond the service's namespace and rights.",
       "[platform/web] CG139 HelmRelease extra of Service web on dev/aws/c1 refers to another namespace: Flux would reconcile it beyond the service's namespace and rights.",

@@ -18,8 +18,10 @@ import {
   Platform,
   PromotionRing,
   Reconciler,
+  SelfManagedArgoCd,
   Service,
   SyncPolicy,
+  SyncWindow,
   Targets,
   Workload,
 } from '../../src';
@@ -215,7 +217,7 @@ describe('Flux as the reconciler', () => {
     ]);
   });
 
-  test('refuses a manual sync policy, sync windows, cluster-scoped kinds and Git revisions Flux cannot resolve', () => {
+  test('refuses a manual sync policy and Git revisions Flux cannot resolve', () => {
     const p = newPlatform();
     const env = new Environment(p, 'dev', {
       controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
@@ -229,7 +231,6 @@ describe('Flux as the reconciler', () => {
     }).deployTo(env);
     expect(linesOf(() => p.snapshot())).toEqual([
       '[platform/dev] CG151 Environment dev syncs manually (the default sync policy): Flux applies every change it reads, and has no manual sync, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).',
-      "[platform/dev] CG151 Environment dev lets its services create cluster-scoped kinds (clusterResources): on Flux a service runs as its namespace's admin only, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).",
       `[platform/site] CG151 site's chart revision "HEAD" is HEAD, which Flux does not resolve, and it runs in environment dev, reconciled by Flux, which must be told a branch, a tag or a commit.`,
     ]);
   });
@@ -271,26 +272,108 @@ describe('Flux as the reconciler', () => {
     expect(documents(t, 'clusters/dev/aws/c1/a.yaml')[4].spec.prune).toBe(false);
   });
 
-  test('refuses what it does not write for Flux yet, naming it', () => {
+  test("runs a cluster add-on and an environment's cluster-scoped kinds with exactly those rights, never cluster-admin", () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: AUTO,
+      clusterResources: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }],
+    });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new ClusterAddon(p, 'cert-manager', {
+      chart: Workload.helmRepositoryChart({ repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: '1.16.2' }),
+      image: { repository: 'quay.io/jetstack/cert-manager-controller' },
+      initialDigest: A,
+      clusters: Targets.environment(env),
+      clusterResources: [
+        { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+        { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+        { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+        { group: 'cert-manager.io', kind: 'ClusterIssuer' },
+      ],
+    });
+    new Service(p, 'site', { image: { repository: 'registry.example.com/site' }, initialDigest: A }).deployTo(env);
+    new PromotionRing(p, 'dev', { targets: Targets.environment(env) });
+    const t = synthesize(p.snapshot());
+    const rights = (s: string): any[] => documents(t, `clusters/dev/aws/c1/${s}.yaml`).filter((d) => d.kind.startsWith('ClusterRole'));
+    const [role, binding] = rights('cert-manager');
+    expect(role).toMatchObject({ kind: 'ClusterRole', metadata: { name: 'cdk8s-gitops:flux:cert-manager:cert-manager' } });
+    expect(role.rules).toEqual([
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], verbs: ['*'] },
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['*'] },
+      { apiGroups: ['cert-manager.io'], resources: ['clusterissuers'], verbs: ['*'] },
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings', 'clusterroles'], verbs: ['*'] },
+    ]);
+    expect(binding).toMatchObject({
+      kind: 'ClusterRoleBinding',
+      roleRef: { kind: 'ClusterRole', name: role.metadata.name },
+      subjects: [
+        { kind: 'ServiceAccount', name: 'flux-reconciler', namespace: 'cert-manager' },
+        { kind: 'ServiceAccount', name: 'cert-manager', namespace: 'flux-system' },
+      ],
+    });
+    // A service gets its environment's kinds; nothing binds cluster-admin.
+    expect(rights('site')[0].rules).toEqual([{ apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['*'] }]);
+    for (const f of t.paths().filter((x) => x.startsWith('clusters/'))) {
+      expect(t.content(f)).not.toContain('cluster-admin');
+      for (const d of documents(t, f).filter((x) => !isFluxObject(x))) expect(validateKubeObject(d)).toEqual([]);
+    }
+    // The add-on's HelmRelease, values and chart source are a Helm target's.
+    expect(t.paths().filter((x) => x.startsWith('environments/dev/aws/c1/cert-manager/'))).toEqual([
+      'environments/dev/aws/c1/cert-manager/flux.yaml',
+      'environments/dev/aws/c1/cert-manager/kustomization.yaml',
+      'environments/dev/aws/c1/cert-manager/values.yaml',
+    ]);
+  });
+
+  test('refuses two add-ons in one namespace of a cluster: each declares the namespace and its accounts', () => {
     const p = newPlatform();
     const env = new Environment(p, 'dev', {
       controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
       syncPolicy: AUTO,
     });
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
-    new ClusterAddon(p, 'metrics-server', {
-      chart: Workload.helmRepositoryChart({
-        repoURL: 'https://kubernetes-sigs.github.io/metrics-server',
-        chart: 'metrics-server',
-        version: '3.12.2',
-      }),
-      image: { repository: 'registry.k8s.io/metrics-server/metrics-server' },
-      initialDigest: A,
-      namespace: 'kube-system',
-      clusters: Targets.environment(env),
+    for (const name of ['metrics-server', 'coredns']) {
+      new ClusterAddon(p, name, {
+        chart: Workload.helmRepositoryChart({ repoURL: 'https://charts.example.com', chart: name, version: '1.0.0' }),
+        image: { repository: `registry.example.com/${name}` },
+        initialDigest: A,
+        namespace: 'kube-system',
+        allowSensitiveNamespace: true,
+        clusters: Targets.environment(env),
+      });
+    }
+    expect(linesOf(() => p.snapshot())).toEqual([
+      "[platform/metrics-server] CG151 coredns and metrics-server deploy into namespace kube-system of cluster dev/aws/c1, reconciled by Flux, where each target has the namespace's service accounts and rights of its own.",
+    ]);
+  });
+
+  test("refuses Argo CD's own installation on a cluster Flux reconciles, and sync windows", () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: AUTO,
+      syncWindows: [SyncWindow.deny('0 22 * * *', '8h')],
     });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new Service(p, 'site', { image: { repository: 'registry.example.com/site' }, initialDigest: A }).deployTo(env);
     expect(linesOf(() => p.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
-      '[platform/metrics-server] CG151 metrics-server is a cluster add-on, which cdk8s-gitops does not write for Flux yet, and it runs in environment dev, reconciled by Flux.',
+      '[platform/dev] CG151 Environment dev declares sync windows, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).',
+    ]);
+    const q = newPlatform();
+    const hub = new Environment(q, 'hub', {
+      controlPlane: new ControlPlane(q, 'hub', { reconciler: Reconciler.flux() }),
+      syncPolicy: AUTO,
+    });
+    const c1 = new Cluster(hub, 'c1', { cloud: new Cloud(q, 'aws'), region: 'eu-central-1' });
+    new SelfManagedArgoCd(q, 'argo-cd', {
+      chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '7.7.0' }),
+      runsOn: [c1],
+      initialVersion: `v3.2.0@${A}`,
+    });
+    expect(linesOf(() => q.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
+      "[platform/argo-cd] CG151 argo-cd is Argo CD's own installation, and it would run on a cluster of environment hub, reconciled by Flux: Argo CD managing itself needs the cluster it runs on to be reconciled by Argo CD.",
     ]);
   });
 

@@ -19,11 +19,10 @@ const FLUX_NAMES = new Set([
 ]);
 
 /**
- * CG151 for what cdk8s-gitops does not write for Flux yet, on a control plane reconciled by Flux:
- * a cluster add-on (Argo CD's own installation included), an environment with sync windows or
- * cluster-scoped kinds; and for what Flux cannot be given: a manual sync
- * policy, a Git revision Flux does not resolve, a service in Flux's namespace or named as Flux's
- * own objects. One problem per service or environment.
+ * CG151 for what cannot run on a control plane reconciled by Flux: Argo CD's own installation (it
+ * manages itself from a cluster Argo CD reconciles), sync windows (Flux has none), a manual sync
+ * policy, a Git revision or URL Flux does not read, an SSH repository without a Secret, a service
+ * in Flux's namespace or named as Flux's own objects. One problem per service or environment.
  */
 export function problemsOfReconcilers(model: PlatformModel): Problem[] {
   const flux = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind === 'flux').map((cp) => cp.name));
@@ -55,12 +54,33 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
     }
     if (e.syncWindows.length > 0)
       refuse('declares sync windows', 'Leave the windows out, or keep the environment on a control plane reconciled by Argo CD.');
-    if (e.clusterResources.length > 0) {
-      refuse(
-        "lets its services create cluster-scoped kinds (clusterResources): on Flux a service runs as its namespace's admin only",
-        'Leave clusterResources out, or keep the environment on a control plane reconciled by Argo CD.',
-      );
-    }
+  }
+  // Each target's namespace, service accounts and role binding are declared in its file of the
+  // entry point: two in one namespace of a cluster would declare them twice, and Flux would build
+  // no entry point of that cluster.
+  const byNamespace = new Map<string, string[]>();
+  const namespaceOf = new Map(model.services.map((s) => [s.name, s.namespace]));
+  for (const t of model.targets) {
+    if (!fluxEnvironments.has(t.environment)) continue;
+    const key = `${t.environment}/${t.cloud}/${t.cluster}\u0000${namespaceOf.get(t.service) ?? ''}`;
+    byNamespace.set(key, [...(byNamespace.get(key) ?? []), t.service]);
+  }
+  const reported = new Set<string>();
+  const addons = new Set(model.services.filter((s) => s.addon !== undefined).map((s) => s.name));
+  for (const [key, names] of byNamespace) {
+    // Services sharing a namespace are refused on every reconciler (CG104); add-ons only here.
+    if (names.length < 2 || !names.some((n) => addons.has(n))) continue;
+    const [cluster, ns] = key.split('\u0000');
+    const sorted = [...names].sort();
+    if (reported.has(sorted.join(','))) continue;
+    reported.add(sorted.join(','));
+    problems.push(
+      problem('CG151', {
+        constructPath: model.services.find((s) => s.name === sorted[1])?.path ?? '',
+        message: `${sorted.join(' and ')} deploy into namespace ${ns} of cluster ${cluster}, reconciled by Flux, where each target has the namespace's service accounts and rights of its own.`,
+        fix: 'Give each its own namespace.',
+      }),
+    );
   }
   const onFlux = new Map<string, string>();
   for (const t of model.targets) if (fluxEnvironments.has(t.environment) && !onFlux.has(t.service)) onFlux.set(t.service, t.environment);
@@ -100,7 +120,7 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
   for (const s of model.services) {
     const env = onFlux.get(s.name);
     if (env === undefined) continue;
-    const what = s.addon?.argoCd !== undefined ? "Argo CD's own installation" : s.addon !== undefined ? 'a cluster add-on' : undefined;
+    const what = s.addon?.argoCd !== undefined ? "Argo CD's own installation" : undefined;
     if (what === undefined) {
       // A revision Flux's GitRepository is given: a chart's in a Git repository, a remote base's.
       const source = s.source;
@@ -159,8 +179,8 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
     problems.push(
       problem('CG151', {
         constructPath: s.path,
-        message: `${s.name} is ${what}, which cdk8s-gitops does not write for Flux yet, and it runs in environment ${env}, reconciled by Flux.`,
-        fix: 'Run it on a control plane reconciled by Argo CD.',
+        message: `${s.name} is ${what}, and it would run on a cluster of environment ${env}, reconciled by Flux: Argo CD managing itself needs the cluster it runs on to be reconciled by Argo CD.`,
+        fix: "Run the control plane's Argo CD on a cluster of an environment reconciled by Argo CD (runsOn).",
       }),
     );
   }
