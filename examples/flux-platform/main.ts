@@ -4,12 +4,13 @@
  * otherwise the same as for Argo CD alone: three Helm services (a chart in the application
  * repository, one in an OCI registry, one in a Helm repository whose version moves ring by ring
  * with the image), a Kustomize service whose base moves ring by ring with the image, a service
- * rendered by the program, the same values, rings, gates and ledgers.
+ * rendered by the program, a cluster add-on, the same values, rings, gates and ledgers.
  */
 import * as kplus from 'cdk8s-plus-28';
 import {
   Cloud,
   Cluster,
+  ClusterAddon,
   ControlPlane,
   Duration,
   Environment,
@@ -28,6 +29,7 @@ export const CHECKOUT_DIGEST = 'sha256:3b5d7f9a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3
 export const SEARCH_DIGEST = 'sha256:8a6c4e2f0b8d6a4c2e0f8b6d4a2c0e8f6b4d2a0c8e6f4b2d0a8c6e4f2b0d8a6c';
 export const OTEL_DIGEST = 'sha256:4c1f3e2d5b6a79808172635445362718091a2b3c4d5e6f708192a3b4c5d6e7f8';
 export const STOREFRONT_DIGEST = 'sha256:6e8a0c2e4f6a8c0e2a4c6e8f0a2c4e6a8c0e2f4a6c8e0a2c4e6f8a0c2e4a6c8e';
+export const CERT_MANAGER_DIGEST = 'sha256:9f1e3d5b7a9c1e3f5b7d9a1c3e5f7b9d1a3c5e7f9b1d3a5c7e9f1b3d5a7c9e1f';
 export const NOTIFY_DIGEST = 'sha256:2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f';
 
 export function fluxPlatform(): Platform {
@@ -106,6 +108,22 @@ export function fluxPlatform(): Platform {
       new kplus.Deployment(ctx.scope, ctx.service, { containers: [{ image: ctx.image, portNumber: 8080 }] });
     }),
   }).deployTo([nonprod, prod]);
+
+  // A cluster add-on on every cluster: on Flux, its accounts get exactly the cluster-scoped kinds
+  // it declares (a ClusterRole in its file of the entry point), never cluster-admin.
+  new ClusterAddon(platform, 'cert-manager', {
+    chart: Workload.helmRepositoryChart({ repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: '1.16.2' }),
+    image: { repository: 'quay.io/jetstack/cert-manager-controller' },
+    initialDigest: CERT_MANAGER_DIGEST,
+    values: { crds: { enabled: true } },
+    clusterResources: [
+      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+    ],
+  });
   return platform;
 }
 

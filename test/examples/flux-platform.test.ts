@@ -19,15 +19,17 @@ const TARGET = 'environments/nonprod/aws/eu-central-1-01';
 describe('examples/flux-platform', () => {
   it("gives each nonprod cluster an entry point with a Kustomization per service, and prod Argo CD's objects", () => {
     expect(tree.paths().filter((p) => p.startsWith(`${ENTRY}/`))).toEqual([
+      `${ENTRY}/cert-manager.yaml`,
       `${ENTRY}/checkout.yaml`,
       `${ENTRY}/notifications.yaml`,
       `${ENTRY}/otel-collector.yaml`,
       `${ENTRY}/search.yaml`,
       `${ENTRY}/storefront.yaml`,
     ]);
-    expect(tree.paths().filter((p) => p.startsWith('clusters/')).length).toBe(10);
+    expect(tree.paths().filter((p) => p.startsWith('clusters/')).length).toBe(12);
     expect(tree.paths().filter((p) => p.startsWith('bootstrap/') || p.startsWith('projects/'))).toEqual([
       'bootstrap/prod.yaml',
+      'projects/prod-addon-cert-manager.yaml',
       'projects/prod.yaml',
     ]);
     expect(documents(`${ENTRY}/checkout.yaml`).find((d) => d.kind === 'Kustomization').spec.interval).toBe('5m');
@@ -41,8 +43,8 @@ describe('examples/flux-platform', () => {
         .flatMap(documents)
         .filter(isFluxObject);
       // A Kustomization per target in the entry points; a HelmRelease and its source per Helm
-      // target; a GitRepository and a Kustomization per target of the Kustomize service.
-      expect(objects).toHaveLength(10 + 6 * 2 + 2 * 2);
+      // target (the add-on's too); a GitRepository and a Kustomization per target of the Kustomize service.
+      expect(objects).toHaveLength(12 + 8 * 2 + 2 * 2);
       for (const o of objects) expect(validate(o)).toEqual([]);
     });
   });
@@ -63,9 +65,11 @@ describe('examples/flux-platform', () => {
       .flatMap(documents)
       .filter((d) => !isFluxObject(d));
     expect(core.map((d) => d.kind).sort()).toEqual([
-      ...Array(10).fill('Namespace'),
-      ...Array(10).fill('RoleBinding'),
-      ...Array(20).fill('ServiceAccount'),
+      ...Array(2).fill('ClusterRole'),
+      ...Array(2).fill('ClusterRoleBinding'),
+      ...Array(12).fill('Namespace'),
+      ...Array(12).fill('RoleBinding'),
+      ...Array(24).fill('ServiceAccount'),
     ]);
     for (const d of core) expect(validateKubeObject(d)).toEqual([]);
   });
@@ -87,7 +91,7 @@ describe('examples/flux-platform', () => {
             .map((x) => path.dirname(x)),
         ),
       ];
-      expect(targets).toHaveLength(10);
+      expect(targets).toHaveLength(12);
       for (const t of targets) {
         const r = spawnSync('kubectl', ['kustomize', path.join(dir, t)], { encoding: 'utf8' });
         expect(r.stderr).toBe('');
@@ -103,6 +107,33 @@ describe('examples/flux-platform', () => {
           expect(built.find((o) => o.kind === 'ConfigMap').data['values.yaml']).toBe(tree.content(`${t}/values.yaml`));
           expect(built.some((o) => o.kind === 'HelmRelease')).toBe(true);
         }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  (kubectl.status === 0 ? it : it.skip)("builds each cluster's entry point as a whole, as Flux's own Kustomization does", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-flux-entry-'));
+    try {
+      const entries = [
+        ...new Set(
+          tree
+            .paths()
+            .filter((x) => x.startsWith('clusters/'))
+            .map((x) => path.dirname(x)),
+        ),
+      ];
+      expect(entries).toHaveLength(2);
+      for (const entry of entries) {
+        const files = tree.paths().filter((x) => path.dirname(x) === entry);
+        fs.mkdirSync(path.join(dir, entry), { recursive: true });
+        for (const f of files) fs.writeFileSync(path.join(dir, f), tree.content(f));
+        // Flux generates a kustomization of every manifest of a directory that has none.
+        fs.writeFileSync(path.join(dir, entry, 'kustomization.yaml'), `resources: [${files.map((f) => path.basename(f)).join(', ')}]\n`);
+        const r = spawnSync('kubectl', ['kustomize', path.join(dir, entry)], { encoding: 'utf8' });
+        expect(r.stderr).toBe('');
+        expect(parseAllDocuments(r.stdout).filter((d) => d.toJS().kind === 'Kustomization')).toHaveLength(files.length);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
