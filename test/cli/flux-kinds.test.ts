@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { useProgramCheckout } from '../support/program-checkout';
 import { CliRun, runCli } from '../support/cli';
 
@@ -24,7 +24,7 @@ const PROD = 'environments/prod/aws/eu-01';
 
 const PROGRAM = `
 const kplus = require(${JSON.stringify(require.resolve('cdk8s-plus-28'))});
-const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Reconciler, Service, SyncPolicy, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const { Cloud, Cluster, ClusterAddon, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Reconciler, Service, SyncPolicy, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 
 const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git' });
 const syncPolicy = SyncPolicy.automated({ prune: true, selfHeal: true });
@@ -50,6 +50,14 @@ new Service(platform, 'shop', {
     ? Workload.helmChart({ repoURL: 'https://git.example.com/apps/shop.git', targetRevision: ${JSON.stringify(SHA1)} })
     : Workload.kustomize({ repoURL: 'https://git.example.com/apps/shop.git', path: 'deploy/base', targetRevision: ${JSON.stringify(SHA1)}, promoted: true }),
 }).deployTo([nonprod, prod]);
+// NO_ADDON=1: the add-on is gone from the program
+if (process.env.NO_ADDON !== '1') new ClusterAddon(platform, 'metrics-server', {
+  chart: Workload.helmRepositoryChart({ repoURL: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.12.2', promoted: true }),
+  image: { repository: 'registry.k8s.io/metrics-server/metrics-server' },
+  initialDigest: ${JSON.stringify(SEED)},
+  namespace: 'metrics',
+  clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }, { group: 'apiregistration.k8s.io', kind: 'APIService' }],
+});
 platform.synth();
 `;
 
@@ -109,10 +117,12 @@ describe('rendered and Kustomize services on Flux, through the CLI', () => {
     expect((await cli(['check'], LATEST)).code).toBe(0);
 
     const preview = await cli(['preview'], LATEST);
-    expect(preview.stdout).toContain(
-      `clusters/prod/aws/eu-01     flux-system/shop    shop       Kustomization shop  https://git.example.com/apps/shop.git//deploy/base@${SHA2}`,
+    expect(preview.stdout).toMatch(
+      new RegExp(
+        `clusters/prod/aws/eu-01 +flux-system/shop +shop +Kustomization shop +https://git.example.com/apps/shop.git//deploy/base@${SHA2}\n`,
+      ),
     );
-    expect(preview.stdout).toContain(`clusters/prod/aws/eu-01     flux-system/orders  orders                         ./${PROD}/orders`);
+    expect(preview.stdout).toMatch(new RegExp(`clusters/prod/aws/eu-01 +flux-system/orders +orders +\\./${PROD}/orders\n`));
     const explain = await cli(['explain', 'shop-prod-aws-eu-01'], LATER);
     expect(explain.stdout).toMatch(new RegExp(`deployed by +Kustomization shop/shop \\(${PROD}/shop/overlay.yaml\\)`));
     expect((await cli(['explain', 'orders-prod-aws-eu-01'], LATER)).stdout).toMatch(
@@ -170,5 +180,42 @@ describe('rendered and Kustomize services on Flux, through the CLI', () => {
     const allowed = await cli(['synth', '--allow-remove', 'shop-*'], T0, { SHOP_HELM: '1' });
     expect({ code: allowed.code, stderr: allowed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(fs.existsSync(path.join(checkout.out, NONPROD, 'shop', 'overlay.yaml'))).toBe(false);
+  });
+
+  test('a cluster add-on runs on Flux with exactly its cluster-scoped kinds, moves ring by ring, and its removal is declared', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    const entry = parseAllDocuments(fs.readFileSync(path.join(checkout.out, 'clusters/nonprod/aws/eu-01/metrics-server.yaml'), 'utf8')).map(
+      (d) => d.toJS(),
+    );
+    expect(entry.find((d) => d.kind === 'ClusterRole').rules).toEqual([
+      { apiGroups: ['apiregistration.k8s.io'], resources: ['apiservices'], verbs: ['*'] },
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['*'] },
+    ]);
+    const up = await cli([
+      'promote',
+      'metrics-server',
+      '--ring',
+      'nonprod',
+      '--chart-version',
+      '3.12.3',
+      '--digest',
+      A,
+      '--by',
+      'alice',
+      '--publish',
+    ]);
+    expect({ code: up.code, stderr: up.stderr }).toEqual({ code: 0, stderr: '' });
+    const release = parseAllDocuments(fs.readFileSync(path.join(checkout.out, NONPROD, 'metrics-server/flux.yaml'), 'utf8'))
+      .map((d) => d.toJS())
+      .find((d) => d.kind === 'HelmRelease');
+    expect(release.spec.chart.spec.version).toBe('3.12.3');
+    expect(read(`${NONPROD}/metrics-server/values.yaml`).image.digest).toBe(A);
+    expect(read(`${PROD}/metrics-server/values.yaml`).image.digest).toBe(SEED);
+    expect((await cli(['check'])).code).toBe(0);
+    const gone = await cli(['synth'], T0, { NO_ADDON: '1' });
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain(
+      'CG141 The write would make Flux prune what metrics-server-nonprod-aws-eu-01, metrics-server-prod-aws-eu-01 run',
+    );
   });
 });
