@@ -13,66 +13,13 @@ import { objectFileName } from '../model/placement';
 import { dns1123SubdomainProblem } from '../model/names';
 import { isMap } from '../core/plain';
 import { isLabelValue } from '../core/kube-names';
+import { isClusterScopedKind } from '../model/cluster-scoped-kinds';
 
 /** The label cdk8s-plus puts on pods and selectors, derived from the construct path. */
 export const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 /** Identity labels that replace it: the service, and the workload construct's id. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
-
-/** Kinds that live outside namespaces: their `metadata.namespace` (set by the Chart) is removed. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'PersistentVolume',
-  'StorageClass',
-  'PriorityClass',
-  'IngressClass',
-  'RuntimeClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'APIService',
-  'CSIDriver',
-  'CSINode',
-  'VolumeAttachment',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding',
-  'FlowSchema',
-  'PriorityLevelConfiguration',
-  'CertificateSigningRequest',
-  'ClusterTrustBundle',
-  'IPAddress',
-  'ServiceCIDR',
-  'DeviceClass',
-  'Node',
-]);
-
-/**
- * Cluster-scoped kinds of custom resources cdk8s-gitops knows, by `<group>/<kind>` (a kind of
- * another CRD is taken as namespaced: its scope is in its CRD, which the program does not hold).
- */
-const CLUSTER_SCOPED_CUSTOM = new Set([
-  'cert-manager.io/ClusterIssuer',
-  'external-secrets.io/ClusterSecretStore',
-  'external-secrets.io/ClusterExternalSecret',
-  'kyverno.io/ClusterPolicy',
-  'kyverno.io/ClusterCleanupPolicy',
-  'gateway.networking.k8s.io/GatewayClass',
-  'karpenter.sh/NodePool',
-  'karpenter.k8s.aws/EC2NodeClass',
-  'scheduling.k8s.io/PriorityClass',
-  'snapshot.storage.k8s.io/VolumeSnapshotClass',
-  'snapshot.storage.k8s.io/VolumeSnapshotContent',
-]);
-
-/** Whether objects of `kind` (of API group `group`) live outside namespaces, of the kinds cdk8s-gitops knows. */
-export function isClusterScopedKind(kind: string, group = ''): boolean {
-  return CLUSTER_SCOPED.has(kind) || CLUSTER_SCOPED_CUSTOM.has(`${group}/${kind}`);
-}
 
 /** One rendering: a Chart for one target and what to build in it. */
 export interface RenderRequest {

@@ -17,7 +17,8 @@ import { PromotionRing } from './ring';
 import { imageModelsOf, Service } from './service';
 import { problemsOfLiteralSecrets } from './values-check';
 import { RenderContext } from './workload';
-import { isClusterScopedKind, renderKubeObjects } from './render';
+import { renderKubeObjects } from './render';
+import { isClusterScopedKind } from '../model/cluster-scoped-kinds';
 
 const NO_LAYERS: readonly string[] = [];
 

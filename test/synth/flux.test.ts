@@ -217,7 +217,7 @@ describe('Flux as the reconciler', () => {
     ]);
   });
 
-  test('refuses a manual sync policy and Git revisions Flux cannot resolve', () => {
+  test('refuses a manual sync policy, cluster-scoped kinds for services and Git revisions Flux cannot resolve', () => {
     const p = newPlatform();
     const env = new Environment(p, 'dev', {
       controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
@@ -230,7 +230,8 @@ describe('Flux as the reconciler', () => {
       workload: Workload.helmChart({ repoURL: 'https://git.example.com/apps/site.git', targetRevision: 'HEAD' }),
     }).deployTo(env);
     expect(linesOf(() => p.snapshot())).toEqual([
-      '[platform/dev] CG151 Environment dev syncs manually (the default sync policy): Flux applies every change it reads, and has no manual sync, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).',
+      '[platform/dev] CG151 Environment dev syncs manually (the default sync policy), but Flux applies every change it reads: it has no manual sync; its control plane dev is reconciled by Flux.',
+      "[platform/dev] CG151 Environment dev lets its services create cluster-scoped kinds (clusterResources): on Flux the rights would go to an account of each service's namespace, which any pod there may run as; its control plane dev is reconciled by Flux.",
       `[platform/site] CG151 site's chart revision "HEAD" is HEAD, which Flux does not resolve, and it runs in environment dev, reconciled by Flux, which must be told a branch, a tag or a commit.`,
     ]);
   });
@@ -272,12 +273,11 @@ describe('Flux as the reconciler', () => {
     expect(documents(t, 'clusters/dev/aws/c1/a.yaml')[4].spec.prune).toBe(false);
   });
 
-  test("runs a cluster add-on and an environment's cluster-scoped kinds with exactly those rights, never cluster-admin", () => {
+  test("runs a cluster add-on's HelmRelease with exactly its cluster-scoped kinds, never cluster-admin", () => {
     const p = newPlatform();
     const env = new Environment(p, 'dev', {
       controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
       syncPolicy: AUTO,
-      clusterResources: [{ group: 'scheduling.k8s.io', kind: 'PriorityClass' }],
     });
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
     new ClusterAddon(p, 'cert-manager', {
@@ -305,25 +305,62 @@ describe('Flux as the reconciler', () => {
       { apiGroups: ['cert-manager.io'], resources: ['clusterissuers'], verbs: ['*'] },
       { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings', 'clusterroles'], verbs: ['*'] },
     ]);
+    // Only the HelmRelease's account: the entry point's Kustomization applies namespaced objects only.
     expect(binding).toMatchObject({
       kind: 'ClusterRoleBinding',
       roleRef: { kind: 'ClusterRole', name: role.metadata.name },
-      subjects: [
-        { kind: 'ServiceAccount', name: 'flux-reconciler', namespace: 'cert-manager' },
-        { kind: 'ServiceAccount', name: 'cert-manager', namespace: 'flux-system' },
-      ],
+      subjects: [{ kind: 'ServiceAccount', name: 'flux-reconciler', namespace: 'cert-manager' }],
     });
-    // A service gets its environment's kinds; nothing binds cluster-admin.
-    expect(rights('site')[0].rules).toEqual([{ apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['*'] }]);
+    // A service gets none; nothing binds cluster-admin.
+    expect(rights('site')).toEqual([]);
     for (const f of t.paths().filter((x) => x.startsWith('clusters/'))) {
       expect(t.content(f)).not.toContain('cluster-admin');
       for (const d of documents(t, f).filter((x) => !isFluxObject(x))) expect(validateKubeObject(d)).toEqual([]);
     }
-    // The add-on's HelmRelease, values and chart source are a Helm target's.
     expect(t.paths().filter((x) => x.startsWith('environments/dev/aws/c1/cert-manager/'))).toEqual([
       'environments/dev/aws/c1/cert-manager/flux.yaml',
       'environments/dev/aws/c1/cert-manager/kustomization.yaml',
       'environments/dev/aws/c1/cert-manager/values.yaml',
+    ]);
+  });
+
+  test('refuses add-on kinds of unknown scope, and cluster-scoped rights in a namespace of the cluster itself', () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'dev', {
+      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+      syncPolicy: AUTO,
+    });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new ClusterAddon(p, 'gatekeeper', {
+      chart: Workload.helmRepositoryChart({
+        repoURL: 'https://open-policy-agent.github.io/gatekeeper/charts',
+        chart: 'gatekeeper',
+        version: '3.18.0',
+      }),
+      image: { repository: 'openpolicyagent/gatekeeper' },
+      initialDigest: A,
+      clusters: Targets.environment(env),
+      clusterResources: [
+        { group: 'constraints.gatekeeper.sh', kind: 'K8sRequiredLabels' },
+        { group: '', kind: 'Secret' },
+      ],
+    });
+    new ClusterAddon(p, 'metrics-server', {
+      chart: Workload.helmRepositoryChart({
+        repoURL: 'https://kubernetes-sigs.github.io/metrics-server',
+        chart: 'metrics-server',
+        version: '3.12.2',
+      }),
+      image: { repository: 'registry.k8s.io/metrics-server/metrics-server' },
+      initialDigest: A,
+      namespace: 'kube-system',
+      allowSensitiveNamespace: true,
+      clusters: Targets.environment(env),
+      clusterResources: [{ group: 'apiregistration.k8s.io', kind: 'APIService' }],
+    });
+    expect(linesOf(() => p.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
+      '[platform/gatekeeper] CG151 gatekeeper declares constraints.gatekeeper.sh/K8sRequiredLabels, /Secret in clusterResources, which cdk8s-gitops does not know to be cluster-scoped, and it runs in environment dev, reconciled by Flux: granted cluster-wide, a namespaced kind would reach every namespace.',
+      '[platform/metrics-server] CG151 metrics-server creates cluster-scoped kinds from namespace kube-system, and it runs in environment dev, reconciled by Flux: its rights would go to an account of that namespace, which any pod there may run as.',
     ]);
   });
 
@@ -359,7 +396,7 @@ describe('Flux as the reconciler', () => {
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
     new Service(p, 'site', { image: { repository: 'registry.example.com/site' }, initialDigest: A }).deployTo(env);
     expect(linesOf(() => p.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
-      '[platform/dev] CG151 Environment dev declares sync windows, which cdk8s-gitops does not write for Flux yet (its control plane dev is reconciled by Flux).',
+      '[platform/dev] CG151 Environment dev declares sync windows, which Flux does not have; its control plane dev is reconciled by Flux.',
     ]);
     const q = newPlatform();
     const hub = new Environment(q, 'hub', {

@@ -3,7 +3,7 @@ import { Problem, problem } from '../../core/errors';
 import { PlatformModel } from '../platform-model';
 
 /** Namespaces every Kubernetes cluster has, which belong to the cluster rather than to a service. */
-const SENSITIVE_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+export const SENSITIVE_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
 /**
  * Services whose namespace belongs to the cluster (`kube-system`, `default`, …) or to an Argo

@@ -2,6 +2,8 @@
 import { Problem, problem } from '../../core/errors';
 import { PlatformModel } from '../platform-model';
 import { credentialsFor } from '../source-credentials';
+import { clusterScopedResource } from '../cluster-scoped-kinds';
+import { SENSITIVE_NAMESPACES } from './namespaces';
 
 /** The namespace Flux runs in. */
 const FLUX_SYSTEM = 'flux-system';
@@ -41,19 +43,28 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
       problems.push(
         problem('CG151', {
           constructPath: e.path,
-          message: `Environment ${e.name} ${what}, which cdk8s-gitops does not write for Flux yet (its control plane ${e.controlPlane} is reconciled by Flux).`,
+          message: `Environment ${e.name} ${what}; its control plane ${e.controlPlane} is reconciled by Flux.`,
           fix,
         }),
       );
     };
     if (e.syncPolicy.automated === undefined) {
       refuse(
-        'syncs manually (the default sync policy): Flux applies every change it reads, and has no manual sync',
+        'syncs manually (the default sync policy), but Flux applies every change it reads: it has no manual sync',
         'Give the environment syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }) (prune: false keeps what a target no longer declares).',
       );
     }
     if (e.syncWindows.length > 0)
-      refuse('declares sync windows', 'Leave the windows out, or keep the environment on a control plane reconciled by Argo CD.');
+      refuse(
+        'declares sync windows, which Flux does not have',
+        'Leave the windows out, or keep the environment on a control plane reconciled by Argo CD.',
+      );
+    if (e.clusterResources.length > 0) {
+      refuse(
+        "lets its services create cluster-scoped kinds (clusterResources): on Flux the rights would go to an account of each service's namespace, which any pod there may run as",
+        'Leave clusterResources out (declare what is cluster-scoped as a ClusterAddon), or keep the environment on a control plane reconciled by Argo CD.',
+      );
+    }
   }
   // Each target's namespace, service accounts and role binding are declared in its file of the
   // entry point: two in one namespace of a cluster would declare them twice, and Flux would build
@@ -81,6 +92,33 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
         fix: 'Give each its own namespace.',
       }),
     );
+  }
+  // An add-on's cluster-scoped kinds become a ClusterRole of its HelmRelease's account: only kinds
+  // known to be cluster-scoped (a namespaced one would be granted in every namespace), and never
+  // in a namespace others run pods in (any pod there may run as that account).
+  for (const s of model.services) {
+    if (s.addon === undefined || s.addon.argoCd !== undefined) continue;
+    const env = model.targets.find((t) => t.service === s.name && fluxEnvironments.has(t.environment))?.environment;
+    if (env === undefined) continue;
+    const unknown = s.addon.clusterResources.filter((k) => clusterScopedResource(k.group, k.kind) === undefined);
+    if (unknown.length > 0) {
+      problems.push(
+        problem('CG151', {
+          constructPath: s.path,
+          message: `${s.name} declares ${unknown.map((k) => `${k.group}/${k.kind}`).join(', ')} in clusterResources, which cdk8s-gitops does not know to be cluster-scoped, and it runs in environment ${env}, reconciled by Flux: granted cluster-wide, a namespaced kind would reach every namespace.`,
+          fix: 'Keep only kinds that are cluster-scoped and known (CustomResourceDefinition, ClusterRole, webhooks, …), or run the add-on on a control plane reconciled by Argo CD.',
+        }),
+      );
+    }
+    if (s.addon.clusterResources.length > 0 && SENSITIVE_NAMESPACES.includes(s.namespace)) {
+      problems.push(
+        problem('CG151', {
+          constructPath: s.path,
+          message: `${s.name} creates cluster-scoped kinds from namespace ${s.namespace}, and it runs in environment ${env}, reconciled by Flux: its rights would go to an account of that namespace, which any pod there may run as.`,
+          fix: `Give the add-on a namespace of its own, e.g. namespace: '${s.name}'.`,
+        }),
+      );
+    }
   }
   const onFlux = new Map<string, string>();
   for (const t of model.targets) if (fluxEnvironments.has(t.environment) && !onFlux.has(t.service)) onFlux.set(t.service, t.environment);

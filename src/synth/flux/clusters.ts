@@ -2,8 +2,8 @@
  * The entry point of each cluster Flux reconciles, `clusters/<environment>/<cloud>/<cluster>/`
  * (`flux bootstrap … --path=clusters/<environment>/<cloud>/<cluster>`): per target on the
  * cluster, its namespace, the service accounts its Kustomization and HelmRelease run as (bound to
- * the namespace's `admin` role, and to exactly the cluster-scoped kinds the target may create,
- * never cluster-admin), and the Kustomization that builds the target's directory.
+ * the namespace's `admin` role, and for a cluster add-on to exactly the cluster-scoped kinds it
+ * declares, never cluster-admin), and the Kustomization that builds the target's directory.
  *
  * @module
  */
@@ -14,7 +14,7 @@ import type { PlatformModel, ServiceModel, TargetModel } from '../../model/platf
 import { targetDirectory } from '../../model/placement';
 import { FileKind, fingerprint } from '../file-tree';
 import type { TargetFile } from '../sources/source-kind';
-import { clusterKindsOf, clusterRightsObjects } from './cluster-rights';
+import { clusterRightsObjects } from './cluster-rights';
 import { fluxInterval, fluxPrune } from './reconciler';
 
 /** Directory of the clusters' entry points, relative to the repository root. */
@@ -70,7 +70,8 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
     { kind: 'ServiceAccount', name: RELEASE_SERVICE_ACCOUNT, namespace: ns },
     { kind: 'ServiceAccount', name: service.name, namespace: FLUX_NAMESPACE },
   ];
-  const clusterRights = clusterRightsObjects(service, clusterKindsOf(model, t, service), subjects);
+  // Only the HelmRelease installs what is cluster-scoped: only its account gets the rights.
+  const clusterRights = clusterRightsObjects(service, subjects[0]);
   return {
     path: `${clusterEntryDirectory(t)}/${service.name}.yaml`,
     kind: FileKind.FLUX,
