@@ -211,7 +211,7 @@ export function undeclaredDeletionProblems(
     problem('CG141', {
       ...(cause.constructPath ? { constructPath: cause.constructPath } : {}),
       message: flux
-        ? `The write would make Flux prune what ${names.join(', ')} ${names.length === 1 ? 'runs' : 'run'} (the target's Kustomization or namespace): ${cause.why}.`
+        ? `The write would make Flux prune what ${names.join(', ')} ${names.length === 1 ? 'runs' : 'run'}: ${cause.why}.`
         : `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
           (keep
             ? `Argo CD would keep what ${names.length === 1 ? 'it runs' : 'they run'} (${names.length === 1 ? 'its' : 'their'} ApplicationSet preserves resources on deletion), which nothing would manage any more (Argo CD's own installation would stop managing itself).`

@@ -171,7 +171,7 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     const gone = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_OTEL: '1' } });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(
-      `CG141 The write would make Flux prune what otel-nonprod-aws-eu-01, otel-prod-aws-eu-01 run (the target's Kustomization or namespace): service "otel" is no longer declared.`,
+      `CG141 The write would make Flux prune what otel-nonprod-aws-eu-01, otel-prod-aws-eu-01 run: service "otel" is no longer declared.`,
     );
     // plan says so too, as synth would refuse it.
     const plan = await runCli(['plan'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_OTEL: '1' } });

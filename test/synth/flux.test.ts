@@ -130,6 +130,9 @@ describe('Flux as the reconciler', () => {
       targetNamespace: 'observability',
       wait: true,
     });
+    // Flux never deletes them: it needs the accounts to prune what the target ran when it goes.
+    for (const o of [ns, sa, fluxSa, binding]) expect(o.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+    expect(kustomization.metadata.annotations).toBeUndefined();
     const release = documents(tree, `${NONPROD}/otel/flux.yaml`).find((d) => d.kind === 'HelmRelease');
     expect(release.spec.serviceAccountName).toBe('flux-reconciler');
     for (const p of tree.paths().filter((x) => tree.get(x)!.kind === FileKind.FLUX && x.startsWith('clusters/'))) {

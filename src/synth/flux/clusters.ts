@@ -50,17 +50,20 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
   const ns = service.namespace;
   const prune = fluxPrune(model, t.environment);
   const labels = { ...MANAGED_BY };
+  // The accounts and their rights stay when the target goes: Flux prunes what the target's
+  // Kustomization and HelmRelease deployed as those accounts (an uninstall without them is
+  // skipped, and leaves the release running unmanaged).
+  const annotations = { ...NO_PRUNE };
   // The namespace baseline is the platform's, applied with the entry point by Flux's own
   // Kustomization: the service's account (its namespace's admin) may not change its quota.
   const baseline = t.baseline ?? [];
   const own = baseline.find((o) => o.kind === 'Namespace' && o.apiVersion === 'v1');
-  // Flux never deletes the namespace: it may hold what others put there (the Secrets of source
-  // credentials); what the target ran in it goes with its Kustomization.
+  // Nor the namespace: it may hold what others put there (the Secrets of source credentials).
   const namespace = {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
-      annotations: { ...(isMap(own?.metadata.annotations) ? own.metadata.annotations : {}), ...NO_PRUNE },
+      annotations: { ...(isMap(own?.metadata.annotations) ? own.metadata.annotations : {}), ...annotations },
       ...Object.fromEntries(Object.entries(own?.metadata ?? { labels, name: ns }).filter(([k]) => k !== 'annotations')),
     },
     ...(own === undefined ? {} : Object.fromEntries(Object.entries(own).filter(([k]) => !['apiVersion', 'kind', 'metadata'].includes(k)))),
@@ -71,7 +74,7 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
     { kind: 'ServiceAccount', name: service.name, namespace: FLUX_NAMESPACE },
   ];
   // Only the HelmRelease installs what is cluster-scoped: only its account gets the rights.
-  const clusterRights = clusterRightsObjects(service, subjects[0]);
+  const clusterRights = clusterRightsObjects(service, subjects[0], annotations);
   return {
     path: `${clusterEntryDirectory(t)}/${service.name}.yaml`,
     kind: FileKind.FLUX,
@@ -83,12 +86,12 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
       toYamlDocuments([
         namespace,
         // The HelmRelease runs as this one, the Kustomization as the one in Flux's namespace.
-        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { labels, name: RELEASE_SERVICE_ACCOUNT, namespace: ns } },
-        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { labels, name: service.name, namespace: FLUX_NAMESPACE } },
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { annotations, labels, name: RELEASE_SERVICE_ACCOUNT, namespace: ns } },
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { annotations, labels, name: service.name, namespace: FLUX_NAMESPACE } },
         {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'RoleBinding',
-          metadata: { labels, name: RELEASE_SERVICE_ACCOUNT, namespace: ns },
+          metadata: { annotations, labels, name: RELEASE_SERVICE_ACCOUNT, namespace: ns },
           roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
           subjects,
         },
