@@ -115,7 +115,13 @@ export function fluxPlatform(): Platform {
     chart: Workload.helmRepositoryChart({ repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: '1.16.2' }),
     image: { repository: 'quay.io/jetstack/cert-manager-controller' },
     initialDigest: CERT_MANAGER_DIGEST,
-    values: { crds: { enabled: true } },
+    // Its leader election in its own namespace (the chart's default is kube-system, where it has no rights).
+    values: { crds: { enabled: true }, global: { leaderElection: { namespace: 'cert-manager' } } },
+    // Its chart makes Roles and RoleBindings in its namespace, which an AppProject keeps out unless allowed.
+    allowedNamespacedResources: [
+      { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+      { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+    ],
     clusterResources: [
       { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
       { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },

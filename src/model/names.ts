@@ -163,14 +163,16 @@ const PASSWORD_IN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
 export const PASSWORD_PROBLEM =
   'it holds a password or token in its userinfo, which would be committed to the GitOps repository; Argo CD takes credentials from a repository Secret';
 
-/** `url` as a message may show it: a password or token in its userinfo replaced by `***`. */
+/** `url` as a message may show it: a password or token in its userinfo, and its query or fragment, replaced by `***`. */
 export function redactUrl(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*)(.*)$/is.exec(url);
-  if (m === null) return url;
+  // A query or a fragment may carry a token (`?access_token=…`): masked whole.
+  const masked = url.replace(/([?#]).*$/s, '$1***');
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*)(.*)$/is.exec(masked);
+  if (m === null) return masked;
   // The user information ends at the last "@" of the authority: a password may hold "@".
   const at = m[2].lastIndexOf('@');
   const colon = at < 0 ? -1 : m[2].indexOf(':');
-  if (colon < 0 || colon > at) return url;
+  if (colon < 0 || colon > at) return masked;
   return `${m[1]}${m[2].slice(0, colon)}:***@${m[2].slice(at + 1)}${m[3]}`;
 }
 

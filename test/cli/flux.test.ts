@@ -156,6 +156,9 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     const link = await cli(['check'], LATER);
     expect(link.code).toBe(2);
     expect(link.stdout).toContain('[stray-file] CG423 clusters/nonprod/aws/eu-01/link.yaml');
+    // preview would drop what it stands for from the listing: it refuses.
+    const linked = await cli(['preview'], LATER);
+    expect([linked.code, linked.stderr]).toEqual([1, expect.stringContaining('CG408')]);
     fs.rmSync(path.join(entry, 'link.yaml'));
 
     // A hand edit of a HelmRelease's version is found.

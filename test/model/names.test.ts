@@ -29,6 +29,11 @@ describe('redactUrl', () => {
     expect(redactUrl('https://u:p@git.example.com/x')).toBe('https://u:***@git.example.com/x');
   });
 
+  it('masks a query or a fragment, which may carry a token', () => {
+    expect(redactUrl('https://git.example.com/x.git?private_token=T0KEN')).toBe('https://git.example.com/x.git?***');
+    expect(redactUrl('oci://registry.example.com/charts/x#T0KEN')).toBe('oci://registry.example.com/charts/x#***');
+  });
+
   it('leaves a URL without a password as it is', () => {
     for (const u of ['https://git.example.com/x', 'ssh://git@git.example.com/x', 'git@git.example.com:x.git']) expect(redactUrl(u)).toBe(u);
   });

@@ -207,6 +207,11 @@ describe('Flux as the reconciler', () => {
     });
     new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
     new Service(p, 'flux-system', { image: { repository: 'registry.example.com/x' }, initialDigest: A }).deployTo(env);
+    new Service(p, 'default', {
+      image: { repository: 'registry.example.com/d' },
+      initialDigest: A,
+      namespace: 'web',
+    }).deployTo(env);
     new Service(p, 'tools', {
       image: { repository: 'registry.example.com/t' },
       initialDigest: A,
@@ -216,6 +221,7 @@ describe('Flux as the reconciler', () => {
     expect(linesOf(() => p.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
       '[platform/flux-system] CG151 flux-system deploys into namespace flux-system, where Flux runs, in environment dev, reconciled by Flux: it could change Flux itself.',
       "[platform/flux-system] CG151 flux-system is named as Flux's own Kustomization in namespace flux-system, where each service of environment dev (reconciled by Flux) has its Kustomization and service account.",
+      "[platform/default] CG151 default is named as Flux's own default service account in namespace flux-system, where each service of environment dev (reconciled by Flux) has its Kustomization and service account.",
       '[platform/tools] CG151 tools deploys into namespace flux-system, where Flux runs, in environment dev, reconciled by Flux: it could change Flux itself.',
     ]);
   });

@@ -7,7 +7,8 @@ import { releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../sy
 import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import { applicationsOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { applicationsOf, checkoutSymlinks, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { symlinkError } from '../../workspace/checkout/checkout-fs';
 import { baseOfKustomization, chartOfRelease, fluxEntriesOf } from '../../workspace/inspect/flux';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
 import { unexplainedReleaseChanges } from '../../workspace/release-continuity';
@@ -108,6 +109,9 @@ Example:
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
     const out = checkoutDir(ctx, 'preview', values.out, 'existing');
     assertCheckoutReadable(out);
+    // A link would drop what it stands for from the listing without a word.
+    const link = checkoutSymlinks(out)[0];
+    if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const view = viewOfCheckout(out);
     const apps = [...applicationsOf(view).values()];
     // Clusters Flux reconciles: their Kustomizations and what each deploys, listed.

@@ -18,6 +18,8 @@ const FLUX_NAMES = new Set([
   'image-reflector-controller',
   'image-automation-controller',
   'source-watcher',
+  // The account every pod of flux-system, and every Flux object there without one, runs as.
+  'default',
 ]);
 
 /**
@@ -149,7 +151,7 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
       problems.push(
         problem('CG151', {
           constructPath: s.path,
-          message: `${s.name} is named as Flux's own ${s.name === FLUX_SYSTEM ? 'Kustomization' : 'controller'} in namespace ${FLUX_SYSTEM}, where each service of environment ${env} (reconciled by Flux) has its Kustomization and service account.`,
+          message: `${s.name} is named as Flux's own ${s.name === FLUX_SYSTEM ? 'Kustomization' : s.name === 'default' ? 'default service account' : 'controller'} in namespace ${FLUX_SYSTEM}, where each service of environment ${env} (reconciled by Flux) has its Kustomization and service account.`,
           fix: 'Give the service another name.',
         }),
       );

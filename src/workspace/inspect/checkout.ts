@@ -11,7 +11,20 @@ import { isMap } from '../../core/plain';
  * `.cdk8s-gitops`) as Argo CD's directory generator does.
  */
 export function listCheckoutFiles(dir: string): string[] {
+  return walkCheckout(dir).files;
+}
+
+/**
+ * The symbolic links of a checkout (but below hidden directories), which no reconciler's view
+ * may follow: a command that reads the whole checkout fails on the first (`CG408`).
+ */
+export function checkoutSymlinks(dir: string): string[] {
+  return walkCheckout(dir).links;
+}
+
+function walkCheckout(dir: string): { files: string[]; links: string[] } {
   const out: string[] = [];
+  const links: string[] = [];
   const walk = (rel: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -25,10 +38,11 @@ export function listCheckoutFiles(dir: string): string[] {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) out.push(p);
+      else if (e.isSymbolicLink()) links.push(p);
     }
   };
   walk('');
-  return out.sort();
+  return { files: out.sort(), links: links.sort() };
 }
 
 /** The directories that hold the given files, at any depth (what Git can record). */
