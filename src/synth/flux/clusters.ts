@@ -10,7 +10,7 @@
 import { isMap } from '../../core/plain';
 import { toYamlDocuments } from '../../core/yaml/emit';
 import { MANAGED_BY } from '../../model/argo-object';
-import type { PlatformModel, ServiceModel, TargetModel } from '../../model/platform-model';
+import type { KubeObjectModel, PlatformModel, ServiceModel, TargetModel } from '../../model/platform-model';
 import { targetDirectory } from '../../model/placement';
 import { FileKind, fingerprint } from '../file-tree';
 import type { TargetFile } from '../sources/source-kind';
@@ -59,15 +59,7 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
   const baseline = t.baseline ?? [];
   const own = baseline.find((o) => o.kind === 'Namespace' && o.apiVersion === 'v1');
   // Nor the namespace: it may hold what others put there (the Secrets of source credentials).
-  const namespace = {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      annotations: { ...(isMap(own?.metadata.annotations) ? own.metadata.annotations : {}), ...annotations },
-      ...Object.fromEntries(Object.entries(own?.metadata ?? { labels, name: ns }).filter(([k]) => k !== 'annotations')),
-    },
-    ...(own === undefined ? {} : Object.fromEntries(Object.entries(own).filter(([k]) => !['apiVersion', 'kind', 'metadata'].includes(k)))),
-  };
+  const namespace = withAnnotations(own ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { labels, name: ns } }, annotations);
   const rest = baseline.filter((o) => o !== own);
   const subjects = [
     { kind: 'ServiceAccount', name: RELEASE_SERVICE_ACCOUNT, namespace: ns },
@@ -113,4 +105,10 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
         },
       ]),
   };
+}
+
+/** `obj` with `annotations` added to its own, first in its metadata. */
+function withAnnotations(obj: KubeObjectModel, annotations: Readonly<Record<string, string>>): Record<string, unknown> {
+  const { annotations: given, ...metadata } = obj.metadata;
+  return { ...obj, metadata: { annotations: { ...(isMap(given) ? given : {}), ...annotations }, ...metadata } };
 }
