@@ -5,12 +5,14 @@ import {
   ControlPlane,
   Duration,
   Environment,
+  EnvironmentProps,
   Gate,
   GitOpsError,
   Platform,
   PlatformProps,
   Problem,
   PromotionRing,
+  Reconciler,
   Service,
   SyncOption,
   SyncPolicy,
@@ -32,6 +34,22 @@ export function newPlatform(props: Partial<PlatformProps> = {}): Platform {
     applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
     ...props,
   });
+}
+
+/**
+ * Environment `dev` of `p` on a control plane `dev` reconciled by Flux (`reconciler`, else
+ * Reconciler.flux()), syncing automatically with pruning unless `props` say otherwise, with one
+ * cluster `c1` on cloud `aws`.
+ */
+export function fluxEnvironment(p: Platform, props: Partial<EnvironmentProps> & { readonly reconciler?: Reconciler } = {}): Environment {
+  const { reconciler, ...rest } = props;
+  const env = new Environment(p, 'dev', {
+    controlPlane: new ControlPlane(p, 'dev', { reconciler: reconciler ?? Reconciler.flux() }),
+    syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+    ...rest,
+  });
+  new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+  return env;
 }
 
 /** The problems `f` fails with; fails the test when `f` does not throw a GitOpsError. */

@@ -29,7 +29,7 @@ import {
 import { FileKind, FileTree } from '../../src/synth/file-tree';
 import { synthesize } from '../../src/synth/synthesize';
 import { describeWithFluxSchemas, isFluxObject, loadFluxSchemas } from '../support/flux-schema';
-import { linesOf, newPlatform } from '../support/platform';
+import { fluxEnvironment, linesOf, newPlatform } from '../support/platform';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const SHA = 'c'.repeat(40);
@@ -231,11 +231,7 @@ describe('rendered and Kustomize services on Flux', () => {
 
   test('refuses a base revision Flux cannot resolve', () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
-    });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const env = fluxEnvironment(p);
     new Service(p, 'shop', {
       image: { repository: 'registry.example.com/shop' },
       initialDigest: A,
@@ -344,11 +340,7 @@ describe('rendered and Kustomize services on Flux', () => {
 
   test('refuses lists of objects, and cluster-scoped kinds beyond the first ones it knew', () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
-    });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const env = fluxEnvironment(p);
     new Service(p, 'web', {
       image: { repository: 'registry.example.com/web' },
       initialDigest: A,

@@ -29,7 +29,7 @@ import { FileKind, FileTree } from '../../src/synth/file-tree';
 import { synthesize } from '../../src/synth/synthesize';
 import { describeWithFluxSchemas, isFluxObject, loadFluxSchemas } from '../support/flux-schema';
 import { validateKubeObject } from '../support/kube-models';
-import { linesOf, newPlatform } from '../support/platform';
+import { fluxEnvironment, linesOf, newPlatform } from '../support/platform';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const AUTO = SyncPolicy.automated({ prune: true, selfHeal: true });
@@ -201,11 +201,7 @@ describe('Flux as the reconciler', () => {
 
   test("refuses a service in Flux's namespace, or named as Flux's own objects there", () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: AUTO,
-    });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const env = fluxEnvironment(p);
     new Service(p, 'flux-system', { image: { repository: 'registry.example.com/x' }, initialDigest: A }).deployTo(env);
     new Service(p, 'default', {
       image: { repository: 'registry.example.com/d' },
@@ -228,11 +224,10 @@ describe('Flux as the reconciler', () => {
 
   test('refuses a manual sync policy, cluster-scoped kinds for services and Git revisions Flux cannot resolve', () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
+    const env = fluxEnvironment(p, {
+      syncPolicy: SyncPolicy.manual(),
       clusterResources: [{ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }],
     });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
     new Service(p, 'site', {
       image: { repository: 'registry.example.com/site' },
       initialDigest: A,
@@ -247,11 +242,7 @@ describe('Flux as the reconciler', () => {
 
   test('takes Git revisions, OCI versions and pruning as Flux reads them', () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: SyncPolicy.automated({ prune: false, selfHeal: true }),
-    });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const env = fluxEnvironment(p, { syncPolicy: SyncPolicy.automated({ prune: false, selfHeal: true }) });
     const git = (name: string, targetRevision: string): void => {
       new Service(p, name, {
         image: { repository: `registry.example.com/${name}` },
@@ -284,11 +275,7 @@ describe('Flux as the reconciler', () => {
 
   test("runs a cluster add-on's HelmRelease with exactly its cluster-scoped kinds, never cluster-admin", () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: AUTO,
-    });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const env = fluxEnvironment(p);
     new ClusterAddon(p, 'cert-manager', {
       chart: Workload.helmRepositoryChart({ repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: '1.16.2' }),
       image: { repository: 'quay.io/jetstack/cert-manager-controller' },
@@ -335,11 +322,7 @@ describe('Flux as the reconciler', () => {
 
   test('refuses add-on kinds of unknown scope, and cluster-scoped rights in a namespace of the cluster itself', () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: AUTO,
-    });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const env = fluxEnvironment(p);
     new ClusterAddon(p, 'gatekeeper', {
       chart: Workload.helmRepositoryChart({
         repoURL: 'https://open-policy-agent.github.io/gatekeeper/charts',
@@ -375,11 +358,7 @@ describe('Flux as the reconciler', () => {
 
   test('refuses two add-ons in one namespace of a cluster: each declares the namespace and its accounts', () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: AUTO,
-    });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const env = fluxEnvironment(p);
     for (const name of ['metrics-server', 'coredns']) {
       new ClusterAddon(p, name, {
         chart: Workload.helmRepositoryChart({ repoURL: 'https://charts.example.com', chart: name, version: '1.0.0' }),
@@ -397,12 +376,7 @@ describe('Flux as the reconciler', () => {
 
   test("refuses Argo CD's own installation on a cluster Flux reconciles, and sync windows", () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: AUTO,
-      syncWindows: [SyncWindow.deny('0 22 * * *', '8h')],
-    });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    const env = fluxEnvironment(p, { syncWindows: [SyncWindow.deny('0 22 * * *', '8h')] });
     new Service(p, 'site', { image: { repository: 'registry.example.com/site' }, initialDigest: A }).deployTo(env);
     expect(linesOf(() => p.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
       '[platform/dev] CG151 Environment dev declares sync windows, which Flux does not have; its control plane dev is reconciled by Flux.',
@@ -425,16 +399,13 @@ describe('Flux as the reconciler', () => {
 
   test("puts the environment's namespace baseline in the cluster's entry point, applied by Flux's own Kustomization", () => {
     const p = newPlatform();
-    const env = new Environment(p, 'dev', {
-      controlPlane: new ControlPlane(p, 'dev', { reconciler: Reconciler.flux() }),
-      syncPolicy: AUTO,
+    const env = fluxEnvironment(p, {
       namespaceBaseline: NamespaceBaseline.standard({
         quota: { pods: '10' },
         limits: { defaultLimit: { memory: '512Mi' } },
         labels: { team: 'a' },
       }),
     });
-    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
     new Service(p, 'site', { image: { repository: 'registry.example.com/site' }, initialDigest: A }).deployTo(env);
     const t = synthesize(p.snapshot());
     // Nothing of it in the target's directory, which the service's own account applies.
