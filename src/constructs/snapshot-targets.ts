@@ -344,8 +344,9 @@ export class TargetsBuilder {
       const slash = o.apiVersion.indexOf('/');
       const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
       const key = `${service.name}\u0000${env.name}\u0000${group}\u0000${o.kind}`;
+      // As an AppProject reads its lists: "*" stands for any group or kind.
       const allows = (list: readonly { group: string; kind: string }[]): boolean =>
-        list.some((r) => r.group === group && r.kind === o.kind);
+        list.some((r) => (r.group === group || r.group === '*') && (r.kind === o.kind || r.kind === '*'));
       if (Array.isArray(o.items) && o.kind.endsWith('List')) {
         // Kustomize and kubectl apply each item: its checks would be the items'.
         refuse(

@@ -156,24 +156,41 @@ export function relativeDirProblem(p: string): string | undefined {
   return undefined;
 }
 
-/** A URL whose userinfo holds a password or token: `https://user:token@host/…`. */
-const PASSWORD_IN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
+/**
+ * The user information of a URL (`https://user:password@host/…`), up to the URL's last "@" (a
+ * password may hold "/", "?", "#" or "@"), or undefined where it has none.
+ */
+function userInfoOf(url: string): { scheme: string; user: string; password?: string; rest: string } | undefined {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]*)(?::(.*))?@([^@]*)$/is.exec(url);
+  if (m === null) return undefined;
+  return { scheme: m[1], user: m[2], ...(m[3] === undefined ? {} : { password: m[3] }), rest: m[4] };
+}
+
+/** A user name that is a token (GitHub's, GitLab's, or long and random), as Git hosts let one stand in for a password. */
+function isTokenUser(user: string): boolean {
+  return /^(gh[pousr]_|github_pat_|glpat-)/.test(user) || (user.length >= 24 && /[0-9]/.test(user) && /[A-Za-z]/.test(user));
+}
 
 /** Why a URL with a password in it is refused. */
 export const PASSWORD_PROBLEM =
   'it holds a password or token in its userinfo, which would be committed to the GitOps repository; Argo CD takes credentials from a repository Secret';
 
-/** `url` as a message may show it: a password or token in its userinfo, and its query or fragment, replaced by `***`. */
+/** Whether `url`'s user information holds a password or a token. */
+export function holdsCredentials(url: string): boolean {
+  const info = userInfoOf(url);
+  return info !== undefined && (info.password !== undefined || isTokenUser(info.user));
+}
+
+/**
+ * `url` as a message may show it: a password or token in its user information, and its query or
+ * fragment (which may carry a token, `?access_token=…`), replaced by `***`.
+ */
 export function redactUrl(url: string): string {
-  // A query or a fragment may carry a token (`?access_token=…`): masked whole.
-  const masked = url.replace(/([?#]).*$/s, '$1***');
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*)(.*)$/is.exec(masked);
-  if (m === null) return masked;
-  // The user information ends at the last "@" of the authority: a password may hold "@".
-  const at = m[2].lastIndexOf('@');
-  const colon = at < 0 ? -1 : m[2].indexOf(':');
-  if (colon < 0 || colon > at) return masked;
-  return `${m[1]}${m[2].slice(0, colon)}:***@${m[2].slice(at + 1)}${m[3]}`;
+  const info = userInfoOf(url);
+  const head =
+    info === undefined ? '' : `${info.scheme}${isTokenUser(info.user) ? '***' : info.user}${info.password === undefined ? '' : ':***'}@`;
+  const rest = info === undefined ? url : info.rest;
+  return head + rest.replace(/([?#]).*$/s, '$1***');
 }
 
 /**
@@ -193,10 +210,11 @@ const GLOB = /[*?[\]{}]/;
  * one repository, or undefined when it is one.
  */
 export function repoUrlProblem(url: string): string | undefined {
-  if (PASSWORD_IN_URL.test(url)) return PASSWORD_PROBLEM;
+  if (holdsCredentials(url)) return PASSWORD_PROBLEM;
   if (!/^(https?|ssh|git):\/\/|^git@/.test(url)) return 'it is not a Git URL (https://, ssh://, git:// or git@)';
   if (/\s/.test(url)) return 'it contains white space';
   if (GLOB.test(url)) return `it contains "${url.match(GLOB)![0]}", which Argo CD reads as a pattern matching other repositories`;
+  if (url.includes('#')) return 'it has a fragment ("#…"), which Git does not read';
   return undefined;
 }
 

@@ -156,9 +156,15 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     const link = await cli(['check'], LATER);
     expect(link.code).toBe(2);
     expect(link.stdout).toContain('[stray-file] CG423 clusters/nonprod/aws/eu-01/link.yaml');
-    // preview would drop what it stands for from the listing: it refuses.
+    // preview would drop what it stands for from the listing: it refuses; a link to no manifest is none of its business.
     const linked = await cli(['preview'], LATER);
     expect([linked.code, linked.stderr]).toEqual([1, expect.stringContaining('CG408')]);
+    fs.mkdirSync(path.join(checkout.out, 'docs'));
+    fs.symlinkSync('/etc/hostname', path.join(checkout.out, 'docs', 'index.md'));
+    fs.rmSync(path.join(entry, 'link.yaml'));
+    expect((await cli(['preview'], LATER)).code).toBe(0);
+    fs.rmSync(path.join(checkout.out, 'docs'), { recursive: true });
+    fs.symlinkSync('/etc/hostname', path.join(entry, 'link.yaml'));
     fs.rmSync(path.join(entry, 'link.yaml'));
 
     // A hand edit of a HelmRelease's version is found.

@@ -1,5 +1,5 @@
 /** The checks of names and URLs the model applies to what a program gives. */
-import { gitRevisionProblem, redactUrl, sshUrlOf } from '../../src/model/names';
+import { gitRevisionProblem, redactUrl, repoUrlProblem, sshUrlOf } from '../../src/model/names';
 
 describe('gitRevisionProblem', () => {
   it.each(['main', 'release/1.4', 'refs/heads/main', 'refs/tags/v1.2.3', 'v1.2.3+build.1', 'HEAD', 'a'.repeat(40)])('accepts %s', (r) => {
@@ -34,6 +34,13 @@ describe('redactUrl', () => {
     expect(redactUrl('oci://registry.example.com/charts/x#T0KEN')).toBe('oci://registry.example.com/charts/x#***');
   });
 
+  it('masks a password holding "/", "?" or "#", and a token standing as the user name', () => {
+    expect(redactUrl('https://u:pa/ss?x#y@git.example.com/x.git')).toBe('https://u:***@git.example.com/x.git');
+    expect(redactUrl('https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r.git')).toBe('https://***@github.com/o/r.git');
+    // A short user name (an Azure DevOps organisation) is no secret.
+    expect(redactUrl('https://myorg@dev.azure.com/myorg/p/_git/r')).toBe('https://myorg@dev.azure.com/myorg/p/_git/r');
+  });
+
   it('leaves a URL without a password as it is', () => {
     for (const u of ['https://git.example.com/x', 'ssh://git@git.example.com/x', 'git@git.example.com:x.git']) expect(redactUrl(u)).toBe(u);
   });
@@ -44,5 +51,18 @@ describe('sshUrlOf', () => {
     expect(sshUrlOf('git@git.example.com:apps/shop.git')).toBe('ssh://git@git.example.com/apps/shop.git');
     expect(sshUrlOf('git@git.example.com:/apps/shop.git')).toBe('ssh://git@git.example.com/apps/shop.git');
     expect(sshUrlOf('https://git.example.com/apps/shop.git')).toBe('https://git.example.com/apps/shop.git');
+  });
+});
+
+describe('repoUrlProblem', () => {
+  it('refuses credentials in any spelling, and a fragment', () => {
+    for (const u of [
+      'https://u:p@git.example.com/x.git',
+      'https://u:pa/ss@git.example.com/x.git',
+      'https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r.git',
+    ])
+      expect(repoUrlProblem(u)).toContain('password or token');
+    expect(repoUrlProblem('https://git.example.com/x.git#main')).toBe('it has a fragment ("#…"), which Git does not read');
+    expect(repoUrlProblem('https://myorg@dev.azure.com/myorg/p/_git/r')).toBeUndefined();
   });
 });

@@ -373,4 +373,28 @@ describe('rendered and Kustomize services on Flux', () => {
       '[platform/web] CG139 Kustomization remote',
     ]);
   });
+
+  test("tells cluster-scoped kinds by group and kind, and reads an environment's lists as an AppProject does ('*')", () => {
+    const p = newPlatform();
+    const env = new Environment(p, 'prod', { clusterResources: [{ group: '*', kind: '*' }] });
+    new Cluster(env, 'c1', { cloud: new Cloud(p, 'aws'), region: 'eu-central-1' });
+    new Service(p, 'web', {
+      image: { repository: 'registry.example.com/web' },
+      initialDigest: A,
+      workload: Workload.render((ctx) => {
+        new kplus.Deployment(ctx.scope, 'web', { containers: [{ image: ctx.image, portNumber: 8080 }] });
+        // Cluster API's IPAddress is namespaced, unlike networking.k8s.io's.
+        new ApiObject(ctx.scope, 'ip', { apiVersion: 'ipam.cluster.x-k8s.io/v1beta1', kind: 'IPAddress', metadata: { name: 'ip-1' } });
+        new ApiObject(ctx.scope, 'reader', {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRole',
+          metadata: { name: 'reader' },
+        });
+      }),
+    }).deployTo(env);
+    new PromotionRing(p, 'prod', { targets: Targets.environment(env) });
+    const t = synthesize(p.snapshot());
+    expect(documents(t, 'environments/prod/aws/c1/web/ipaddress-ip-1.yaml')[0].metadata.namespace).toBe('web');
+    expect(documents(t, 'environments/prod/aws/c1/web/clusterrole-reader.yaml')[0].metadata.namespace).toBeUndefined();
+  });
 });

@@ -301,6 +301,8 @@ describe('Flux as the reconciler', () => {
       { apiGroups: ['cert-manager.io'], resources: ['clusterissuers'], verbs: ['*'] },
       { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings', 'clusterroles'], verbs: ['*'] },
     ]);
+    // They go with the add-on: kept, they would pass to whatever later runs as that account.
+    expect(role.metadata.annotations).toBeUndefined();
     // Only the HelmRelease's account: the entry point's Kustomization applies namespaced objects only.
     expect(binding).toMatchObject({
       kind: 'ClusterRoleBinding',

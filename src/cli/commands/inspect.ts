@@ -109,8 +109,9 @@ Example:
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
     const out = checkoutDir(ctx, 'preview', values.out, 'existing');
     assertCheckoutReadable(out);
-    // A link would drop what it stands for from the listing without a word.
-    const link = checkoutSymlinks(out)[0];
+    // A link where a reconciler reads (a manifest, or a directory that may hold some) would drop
+    // what it stands for from the listing without a word.
+    const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const view = viewOfCheckout(out);
     const apps = [...applicationsOf(view).values()];

@@ -3,7 +3,7 @@
  * clone, and an initial release every ring of its ledger can take.
  */
 import { Problem, problem } from '../../core/errors';
-import { gitRevisionProblem, PASSWORD_PROBLEM, redactUrl, repoUrlProblem } from '../names';
+import { gitRevisionProblem, holdsCredentials, PASSWORD_PROBLEM, redactUrl, repoUrlProblem } from '../names';
 import { HelmSourceModel, PlatformModel, ServiceModel } from '../platform-model';
 import { isDigest, isPinned, isSemVer, isTag, ringPolicies, shortDigest } from '../versions';
 
@@ -142,7 +142,7 @@ const OCI_REPOSITORY = /^oci:\/\/[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::\d
 function publishedChartProblem(source: HelmSourceModel): string | undefined {
   const { targetRevision: version } = source;
   const repoURL = redactUrl(source.repoURL);
-  if (repoURL !== source.repoURL) return `repoURL "${repoURL}" ${PASSWORD_PROBLEM}`;
+  if (holdsCredentials(source.repoURL)) return `repoURL "${repoURL}" ${PASSWORD_PROBLEM}`;
   if (/\s/.test(repoURL)) return `repoURL "${repoURL}" contains white space`;
   if (/[*?[\]{}]/.test(repoURL)) return `repoURL "${repoURL}" contains a glob character, which an AppProject reads as a pattern`;
   if (source.origin === 'oci') {

@@ -15,12 +15,11 @@ const CLUSTER_ROLE_PREFIX = 'cdk8s-gitops:flux:';
 
 /**
  * The ClusterRole granting exactly the add-on's cluster-scoped kinds (every verb, as an
- * AppProject's whitelist does) and its binding to `subject`, with `annotations`, or none.
+ * AppProject's whitelist does) and its binding to `subject`, or none.
  */
 export function clusterRightsObjects(
   service: ServiceModel,
   subject: { kind: string; name: string; namespace: string },
-  annotations: Readonly<Record<string, string>>,
 ): Record<string, unknown>[] {
   const byGroup = new Map<string, Set<string>>();
   for (const k of service.addon?.clusterResources ?? []) {
@@ -35,11 +34,11 @@ export function clusterRightsObjects(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: ['*'] }));
   return [
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { annotations, labels, name }, rules },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { labels, name }, rules },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { annotations, labels, name },
+      metadata: { labels, name },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
       subjects: [subject],
     },

@@ -50,9 +50,9 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
   const ns = service.namespace;
   const prune = fluxPrune(model, t.environment);
   const labels = { ...MANAGED_BY };
-  // The accounts and their rights stay when the target goes: Flux prunes what the target's
-  // Kustomization and HelmRelease deployed as those accounts (an uninstall without them is
-  // skipped, and leaves the release running unmanaged).
+  // The accounts and their namespaced rights stay when the target goes: Flux prunes what the
+  // target's Kustomization and HelmRelease deployed as those accounts (an uninstall without them
+  // is skipped, and leaves the release running unmanaged).
   const annotations = { ...NO_PRUNE };
   // The namespace baseline is the platform's, applied with the entry point by Flux's own
   // Kustomization: the service's account (its namespace's admin) may not change its quota.
@@ -65,8 +65,9 @@ export function clusterEntryFile(model: PlatformModel, t: TargetModel, service: 
     { kind: 'ServiceAccount', name: RELEASE_SERVICE_ACCOUNT, namespace: ns },
     { kind: 'ServiceAccount', name: service.name, namespace: FLUX_NAMESPACE },
   ];
-  // Only the HelmRelease installs what is cluster-scoped: only its account gets the rights.
-  const clusterRights = clusterRightsObjects(service, subjects[0], annotations);
+  // Only the HelmRelease installs what is cluster-scoped: only its account gets the rights. They
+  // go with the add-on: kept, they would pass to whatever later runs as that account.
+  const clusterRights = clusterRightsObjects(service, subjects[0]);
   return {
     path: `${clusterEntryDirectory(t)}/${service.name}.yaml`,
     kind: FileKind.FLUX,
