@@ -16,10 +16,11 @@ const LAYERS = {
   rules: { dir: 'src/model/rules', may: ['core', 'model'] },
   preview: { dir: 'src/preview', may: ['core'] },
   release: { dir: 'src/release', may: ['core', 'model'] },
+  live: { dir: 'src/live', may: ['core', 'model'] },
   constructs: { dir: 'src/constructs', may: ['core', 'model', 'rules'] },
   synth: { dir: 'src/synth', may: ['core', 'model', 'rules', 'release'] },
   workspace: { dir: 'src/workspace', may: ['core', 'model', 'rules', 'preview', 'release', 'constructs', 'synth'] },
-  cli: { dir: 'src/cli', may: ['core', 'model', 'rules', 'preview', 'release', 'constructs', 'synth', 'workspace'] },
+  cli: { dir: 'src/cli', may: ['core', 'model', 'rules', 'preview', 'release', 'live', 'constructs', 'synth', 'workspace'] },
 };
 // model/ is its own files only; model/rules/ is a layer above it.
 const glob = (name) => (name === 'model' ? 'src/model/*.ts' : `${LAYERS[name].dir}/**`);

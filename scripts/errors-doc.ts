@@ -17,6 +17,7 @@ const SECTIONS: readonly { where: ErrorWhere; range: string; heading: string }[]
   { where: 'git', range: 'CG5xx', heading: 'Git' },
   { where: 'promotion', range: 'CG6xx', heading: 'Promotion rules' },
   { where: 'preview', range: 'CG7xx', heading: 'Previews' },
+  { where: 'live', range: 'CG8xx', heading: 'Live state from Argo CD' },
 ];
 
 function cell(text: string): string {

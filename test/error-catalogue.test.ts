@@ -33,7 +33,16 @@ function codesUsedInSrc(): Map<string, string[]> {
   return used;
 }
 
-const RANGES: Record<string, string> = { 1: 'program', 2: 'ledger', 3: 'cli', 4: 'checkout', 5: 'git', 6: 'promotion', 7: 'preview' };
+const RANGES: Record<string, string> = {
+  1: 'program',
+  2: 'ledger',
+  3: 'cli',
+  4: 'checkout',
+  5: 'git',
+  6: 'promotion',
+  7: 'preview',
+  8: 'live',
+};
 
 describe('error catalogue', () => {
   const used = codesUsedInSrc();
@@ -59,7 +68,7 @@ describe('error catalogue', () => {
     expect(new Set(catalogued).size).toBe(catalogued.length);
     expect([...catalogued].sort()).toEqual(catalogued);
     for (const e of ERROR_CATALOGUE) {
-      expect(e.code).toMatch(/^CG[1-7]\d\d$/);
+      expect(e.code).toMatch(/^CG[1-8]\d\d$/);
       expect(`${e.code} ${e.where}`).toBe(`${e.code} ${RANGES[e.code[2]]}`);
     }
   });

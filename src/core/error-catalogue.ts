@@ -8,7 +8,7 @@
  */
 
 /** What part of the work a code belongs to. */
-export type ErrorWhere = 'program' | 'ledger' | 'cli' | 'checkout' | 'git' | 'promotion' | 'preview';
+export type ErrorWhere = 'program' | 'ledger' | 'cli' | 'checkout' | 'git' | 'promotion' | 'preview' | 'live';
 
 /** One entry of the catalogue. */
 export interface ErrorEntry {
@@ -1232,6 +1232,32 @@ const ENTRIES = [
     description:
       'A file a git files generator matched does not parse as JSON or YAML, holds neither a map nor a list of maps, flattens two keys to one parameter, is larger than 1 MiB, or is a symbolic link the preview does not follow. Argo CD fails the whole ApplicationSet on a file it cannot parse.',
     fix: 'Fix or replace the file the message names, or narrow files[].path so that it does not match it.',
+  },
+
+  // CG8xx: live state from Argo CD
+  {
+    code: 'CG801',
+    where: 'live',
+    title: "A control plane's Argo CD cannot be reached",
+    description:
+      'The Argo CD API server of a control plane did not answer: its address does not resolve, nothing listens there, the connection or the answer took longer than the timeout, or its TLS certificate is not one the client trusts (verification is on unless turned off).',
+    fix: 'Check ARGOCD_SERVER (host[:port]) and that the API server runs; give the CA that signed its certificate (caFile), or raise the timeout.',
+  },
+  {
+    code: 'CG802',
+    where: 'live',
+    title: "A control plane's Argo CD refused the token",
+    description:
+      'The Argo CD API server answered 401 (no token, or one it does not accept: expired, revoked, of another instance) or 403 (the token may not read Applications; Argo CD also answers 403 for an Application that does not exist).',
+    fix: "Give a token of an account of that Argo CD (ARGOCD_AUTH_TOKEN) whose role may get applications, e.g. 'p, role:readonly-ci, applications, get, */*, allow'.",
+  },
+  {
+    code: 'CG803',
+    where: 'live',
+    title: "A control plane's Argo CD answered something unexpected",
+    description:
+      'The Argo CD API server answered with another status than 200, 401, 403 or 404, or with a body that is not the JSON its API describes.',
+    fix: 'Check that ARGOCD_SERVER names the Argo CD API server (not its UI behind another proxy path), and its version (cdk8s-gitops reads Argo CD 2.x and 3.x).',
   },
 ] as const satisfies readonly ErrorEntry[];
 

@@ -1,0 +1,186 @@
+/**
+ * A small client of Argo CD's REST API, for what runs where: each Application's sync status,
+ * health, synced revision(s), live images and last sync. Node's own `https` (a CA file needs it),
+ * TLS verification on unless turned off, a bearer token, a timeout; every failure is an error
+ * naming the control plane (CG801 unreachable, CG802 refused, CG803 unexpected).
+ *
+ * @module
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as https from 'https';
+import { GitOpsError, systemErrorCode } from '../core/errors';
+import { isMap } from '../core/plain';
+
+/** How to reach the Argo CD of one control plane. */
+export interface ArgoCdConnection {
+  /** Name of the control plane, for messages. */
+  readonly controlPlane: string;
+  /** The API server, as the argocd CLI takes it (`host[:port]`, `:443` assumed), or an `https://` URL. */
+  readonly server: string;
+  /** A bearer token of an account of that Argo CD (`argocd account generate-token`). */
+  readonly token: string;
+  /** A PEM file of the CA that signed the server's certificate. @default - the system's CAs */
+  readonly caFile?: string;
+  /** Skip TLS verification (the argocd CLI's `--insecure`). @default false */
+  readonly insecure?: boolean;
+  /** Speak plain HTTP (the argocd CLI's `--plaintext`). @default false */
+  readonly plaintext?: boolean;
+  /** How long a request may take, in milliseconds. @default 10000 */
+  readonly timeoutMs?: number;
+}
+
+/** What one Application runs, as Argo CD reports it. */
+export interface LiveApplication {
+  readonly name: string;
+  readonly project: string;
+  /** `Synced`, `OutOfSync` or `Unknown`. */
+  readonly sync: string;
+  /** The revision(s) last compared: one, or one per source of a multi-source Application. */
+  readonly revisions: readonly string[];
+  /** `Healthy`, `Progressing`, `Degraded`, `Suspended`, `Missing` or `Unknown`. */
+  readonly health: string;
+  /** Since when its health is what it is (RFC 3339). @default - not reported */
+  readonly healthSince?: string;
+  /** The images of its live resources. */
+  readonly images: readonly string[];
+  /** The last successful sync (RFC 3339), from its history. @default - never synced */
+  readonly deployedAt?: string;
+  /** The last operation: its phase and message. @default - none */
+  readonly operation?: { readonly phase: string; readonly message?: string; readonly finishedAt?: string };
+}
+
+/** The base URL of an API server given as `host[:port]` or as a URL. */
+function baseUrl(c: ArgoCdConnection): URL {
+  const scheme = c.plaintext === true ? 'http' : 'https';
+  const text = /^[a-z]+:\/\//i.test(c.server) ? c.server : `${scheme}://${c.server}`;
+  return new URL(text.replace(/\/+$/, ''));
+}
+
+/** The client of one control plane's Argo CD. */
+export class ArgoCdClient {
+  private readonly base: URL;
+  private readonly ca?: Buffer;
+
+  constructor(private readonly connection: ArgoCdConnection) {
+    try {
+      this.base = baseUrl(connection);
+    } catch {
+      throw this.error('CG801', `its server "${connection.server}" is not host[:port] nor a URL.`);
+    }
+    if (connection.caFile !== undefined) {
+      try {
+        this.ca = fs.readFileSync(connection.caFile);
+      } catch (e) {
+        throw this.error('CG801', `its CA file ${connection.caFile} cannot be read (${systemErrorCode(e) ?? 'error'}).`);
+      }
+    }
+  }
+
+  /** The Applications the token may see, those of `selector` (a label selector) only when given. */
+  async applications(selector?: string): Promise<LiveApplication[]> {
+    const body = await this.get('/api/v1/applications', selector === undefined ? {} : { selector });
+    if (!isMap(body) || !(body.items === undefined || body.items === null || Array.isArray(body.items))) {
+      throw this.error('CG803', 'its list of Applications is not one (no items).');
+    }
+    return ((body.items as unknown[] | null | undefined) ?? []).map((a) => this.liveApplication(a));
+  }
+
+  /** One Application, or undefined where Argo CD says there is none (404, or 403 for a name it does not know). */
+  async application(name: string): Promise<LiveApplication | undefined> {
+    const body = await this.get(`/api/v1/applications/${encodeURIComponent(name)}`, {}, true);
+    return body === undefined ? undefined : this.liveApplication(body);
+  }
+
+  private liveApplication(a: unknown): LiveApplication {
+    const app = isMap(a) ? a : {};
+    const metadata = isMap(app.metadata) ? app.metadata : {};
+    const spec = isMap(app.spec) ? app.spec : {};
+    const status = isMap(app.status) ? app.status : {};
+    if (typeof metadata.name !== 'string') throw this.error('CG803', 'it sent an Application without a name.');
+    const sync = isMap(status.sync) ? status.sync : {};
+    const health = isMap(status.health) ? status.health : {};
+    const summary = isMap(status.summary) ? status.summary : {};
+    const history = Array.isArray(status.history) ? status.history.filter(isMap) : [];
+    const op = isMap(status.operationState) ? status.operationState : undefined;
+    const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const revisions =
+      strings(sync.revisions).length > 0 ? strings(sync.revisions) : typeof sync.revision === 'string' ? [sync.revision] : [];
+    const last = history[history.length - 1];
+    return {
+      name: metadata.name,
+      project: typeof spec.project === 'string' ? spec.project : '',
+      sync: typeof sync.status === 'string' ? sync.status : 'Unknown',
+      revisions,
+      health: typeof health.status === 'string' ? health.status : 'Unknown',
+      ...(typeof health.lastTransitionTime === 'string' ? { healthSince: health.lastTransitionTime } : {}),
+      images: strings(summary.images),
+      ...(last !== undefined && typeof last.deployedAt === 'string' ? { deployedAt: last.deployedAt } : {}),
+      ...(op !== undefined && typeof op.phase === 'string'
+        ? {
+            operation: {
+              phase: op.phase,
+              ...(typeof op.message === 'string' ? { message: op.message } : {}),
+              ...(typeof op.finishedAt === 'string' ? { finishedAt: op.finishedAt } : {}),
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** GET `path` and its JSON body; undefined for a missing object when `missingOk`. */
+  private get(path: string, query: Record<string, string>, missingOk = false): Promise<unknown> {
+    const url = new URL(`${this.base.pathname.replace(/\/$/, '')}${path}`, this.base);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const timeout = this.connection.timeoutMs ?? 10_000;
+    const options: https.RequestOptions = {
+      method: 'GET',
+      headers: { Authorization: `Bearer ${this.connection.token}`, Accept: 'application/json' },
+      timeout,
+      ...(url.protocol === 'https:' ? { rejectUnauthorized: this.connection.insecure !== true, ...(this.ca ? { ca: this.ca } : {}) } : {}),
+    };
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const req = request(url, options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => reject(this.error('CG801', `the answer broke off (${systemErrorCode(e) ?? e.message}).`)));
+        res.on('end', () => {
+          const code = res.statusCode ?? 0;
+          if (code === 401) return reject(this.error('CG802', 'it does not accept the token (401).'));
+          if (code === 403)
+            return missingOk ? resolve(undefined) : reject(this.error('CG802', 'the token may not read Applications (403).'));
+          if (code === 404 && missingOk) return resolve(undefined);
+          if (code !== 200) return reject(this.error('CG803', `it answered ${code} to GET ${url.pathname}.`));
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch {
+            reject(this.error('CG803', `its answer to GET ${url.pathname} is not JSON.`));
+          }
+        });
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      req.on('error', (e) => {
+        const code = systemErrorCode(e) ?? '';
+        const why =
+          code === 'ETIMEDOUT'
+            ? `it did not answer within ${timeout / 1000} s.`
+            : code === 'ECONNREFUSED'
+              ? 'nothing listens at its address.'
+              : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+                ? 'its host name does not resolve.'
+                : /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
+                  ? `its TLS certificate is not one this client trusts (${code}).`
+                  : `the connection failed (${code || e.message}).`;
+        reject(this.error('CG801', why));
+      });
+      req.end();
+    });
+  }
+
+  private error(code: 'CG801' | 'CG802' | 'CG803', why: string): GitOpsError {
+    return GitOpsError.of(code, {
+      message: `The Argo CD of control plane ${this.connection.controlPlane} (${this.connection.server}): ${why}`,
+    });
+  }
+}
