@@ -8,11 +8,12 @@ import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
 import { loadModel } from '../../workspace/program/run';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
+import { liveStatus } from '../live-status';
 
 export const statusCommand: Command = {
   name: 'status',
   summary: 'What each ring of each service runs, since when, by whom, and holds',
-  usage: 'cdk8s-gitops status [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets] [--format text|json]',
+  usage: 'cdk8s-gitops status [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets | --live] [--format text|json]',
   help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
 the program's ring order), the digest it runs, since when, who put it there, from which ring,
 who approved it and any hold. A ring without a digest shows — : its targets are not in the
@@ -26,6 +27,14 @@ ${NO_PROGRAM_HELP}
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --targets      one row per target: Application, ring, digest, values file
+  --live         one row per target of a control plane reconciled by Argo CD, as its Argo CD
+                 reports it: sync, health and since when, the images running, and a verdict
+                 (running, syncing, degraded, drifted, missing); exit code 2 when any is not
+                 running. Argo CD is reached as the argocd CLI reaches it: ARGOCD_SERVER
+                 (host[:port]) and ARGOCD_AUTH_TOKEN, or ARGOCD_SERVER_<CONTROL PLANE> and
+                 ARGOCD_AUTH_TOKEN_<CONTROL PLANE> for each (upper case, "-" as "_");
+                 ARGOCD_CA_FILE for a CA of its own, ARGOCD_INSECURE=true to skip TLS
+                 verification
   --format       text (default) or json
 
 Example:
@@ -36,6 +45,7 @@ Example:
       ...PROGRAM_OPTIONS,
       ...NO_PROGRAM_OPTION,
       targets: { type: 'boolean' },
+      live: { type: 'boolean' },
       format: { type: 'string' },
     });
     const format = ctx.format(values.format, ['text', 'json']);
@@ -46,6 +56,7 @@ Example:
       ? recordedModel('status', out, 'all').model
       : await loadModel('status', values, ctx);
     const report = statusOf(model, readLedgers(model, out));
+    if (values.live === true) return liveStatus(model, report, format, ctx);
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
     return 0;
   },

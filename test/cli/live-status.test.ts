@@ -1,0 +1,128 @@
+/**
+ * `status --live` through the built CLI: a platform published into a bare remote, its control
+ * plane's Argo CD a test double of Argo CD's API (HTTPS on 127.0.0.1, its own CA), each scenario
+ * of what an Application may be doing, and each way the Argo CD may fail to answer.
+ */
+import * as path from 'path';
+import { useProgramCheckout } from '../support/program-checkout';
+import { CliRun, runCli } from '../support/cli';
+import { ArgoCdDouble, canStartArgoCdDouble, DOUBLE_TOKEN, DoubleApplication, startArgoCdDouble } from '../support/argocd-double';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const T0 = '2026-11-22T10:00:00Z';
+const A = `sha256:${'a'.repeat(64)}`;
+const B = `sha256:${'b'.repeat(64)}`;
+
+const PROGRAM = `
+const { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod-eu') });
+const aws = new Cloud(platform, 'aws');
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
+new Service(platform, 'web', { image: { repository: 'registry.example.com/shop/web' }, initialDigest: ${JSON.stringify(A)} }).deployTo(prod);
+platform.synth();
+`;
+
+const running = (name: string, image = `registry.example.com/shop/web@${A}`): DoubleApplication => ({
+  name,
+  images: [image],
+  healthSince: '2026-11-22T09:05:00Z',
+  deployedAt: '2026-11-22T09:00:00Z',
+});
+
+const describeWithDouble = canStartArgoCdDouble() ? describe : describe.skip;
+
+describeWithDouble('status --live, against a test double of Argo CD', () => {
+  const checkout = useProgramCheckout(PROGRAM, 'live-status');
+  let double: ArgoCdDouble;
+  beforeAll(async () => {
+    double = await startArgoCdDouble();
+  });
+  afterAll(() => double?.close());
+
+  const live = (more: Record<string, string> = {}): Promise<CliRun> =>
+    runCli(['status', '--live'], {
+      out: checkout.out,
+      now: T0,
+      app: checkout.app,
+      env: { ARGOCD_SERVER_PROD_EU: double.server, ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile, ...more },
+    });
+
+  test('every target running what Git declares: exit 0', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    const run = await live();
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toBe(
+      [
+        'APPLICATION         RING  DECLARED         SYNC    HEALTH   SINCE                 VERDICT',
+        'web-prod-aws-eu-01  prod  sha256:aaaaaaaa  Synced  Healthy  2026-11-22T09:05:00Z  running',
+        'web-prod-aws-eu-02  prod  sha256:aaaaaaaa  Synced  Healthy  2026-11-22T09:05:00Z  running',
+        '2 targets: all run what Git declares.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('a degraded, syncing, drifted or missing target is named with its verdict: exit 2', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    const verdicts = async (apps: DoubleApplication[]): Promise<string[]> => {
+      double.applications = apps;
+      const run = await live();
+      expect(run.code).toBe(2);
+      const json = await runCli(['status', '--live', '--format', 'json'], {
+        out: checkout.out,
+        now: T0,
+        app: checkout.app,
+        env: { ARGOCD_SERVER: double.server, ARGOCD_AUTH_TOKEN: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile },
+      });
+      expect(json.code).toBe(2);
+      return (JSON.parse(json.stdout).targets as { application: string; verdict: string }[]).map((t) => `${t.application} ${t.verdict}`);
+    };
+    expect(
+      await verdicts([
+        {
+          ...running('web-prod-aws-eu-01'),
+          health: 'Degraded',
+          operation: { phase: 'Failed', message: 'Deployment web exceeded its progress deadline' },
+        },
+      ]),
+    ).toEqual(['web-prod-aws-eu-01 degraded', 'web-prod-aws-eu-02 missing']);
+    expect(
+      await verdicts([
+        { ...running('web-prod-aws-eu-01'), health: 'Progressing' },
+        running('web-prod-aws-eu-02', `registry.example.com/shop/web@${B}`),
+      ]),
+    ).toEqual(['web-prod-aws-eu-01 syncing', 'web-prod-aws-eu-02 drifted']);
+    expect(await verdicts([{ ...running('web-prod-aws-eu-01'), sync: 'OutOfSync' }, running('web-prod-aws-eu-02')])).toEqual([
+      'web-prod-aws-eu-01 drifted',
+      'web-prod-aws-eu-02 running',
+    ]);
+    double.applications = [
+      {
+        ...running('web-prod-aws-eu-01'),
+        health: 'Degraded',
+        operation: { phase: 'Failed', message: 'Deployment web exceeded its progress deadline' },
+      },
+    ];
+    expect((await live()).stdout).toContain('  web-prod-aws-eu-01: Failed: Deployment web exceeded its progress deadline\n');
+  });
+
+  test('an Argo CD that refuses the token, is too slow or is not there fails, naming the control plane', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    const refused = await live({ ARGOCD_AUTH_TOKEN_PROD_EU: 'wrong' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`CG802 The Argo CD of control plane prod-eu (${double.server}): it does not accept the token (401).`);
+    expect(refused.stderr).not.toContain('wrong');
+    const none = await live({ ARGOCD_SERVER_PROD_EU: '', ARGOCD_SERVER: '' });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      'CG801 The Argo CD of control plane prod-eu: no server is given (ARGOCD_SERVER_PROD_EU or ARGOCD_SERVER).',
+    );
+    const down = await live({ ARGOCD_SERVER_PROD_EU: '127.0.0.1:9' });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('CG801 The Argo CD of control plane prod-eu (127.0.0.1:9): nothing listens at its address.');
+  });
+});
