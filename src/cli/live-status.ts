@@ -58,7 +58,8 @@ export async function liveStatus(
 ): Promise<number> {
   const argoCd = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => cp.name));
   const cpOf = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
-  const targets = report.targets.filter((t) => argoCd.has(cpOf.get(t.environment) ?? ''));
+  // A target whose ring runs nothing yet has no Application by design.
+  const targets = report.targets.filter((t) => t.emitted && argoCd.has(cpOf.get(t.environment) ?? ''));
   const live = new Map<string, LiveApplication>();
   for (const cp of [...new Set(targets.map((t) => cpOf.get(t.environment)!))]) {
     const client = new ArgoCdClient(argoCdConnection(ctx.env, cp));
