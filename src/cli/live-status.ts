@@ -7,8 +7,9 @@
  */
 import { GitOpsError } from '../core/errors';
 import { ArgoCdClient, ArgoCdConnection, LiveApplication } from '../live/argocd-client';
-import { LiveVerdict, verdictOf } from '../live/verdict';
-import type { PlatformModel } from '../model/platform-model';
+import { DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
+import type { EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
+import { sourceKindOf } from '../synth/sources';
 import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
 
@@ -27,26 +28,43 @@ interface LiveRow {
   readonly verdict: LiveVerdict;
 }
 
-/** How to reach the Argo CD of control plane `cp`, from the environment the argocd CLI reads. */
+/**
+ * How to reach the Argo CD of control plane `cp`, from the environment the argocd CLI reads: its
+ * own pair `ARGOCD_SERVER_<CP>` and `ARGOCD_AUTH_TOKEN_<CP>` where either is set (a token is never
+ * sent to another control plane's server), else `ARGOCD_SERVER` and `ARGOCD_AUTH_TOKEN`.
+ */
 export function argoCdConnection(env: Readonly<Record<string, string | undefined>>, cp: string): ArgoCdConnection {
   const suffix = cp.toUpperCase().replace(/-/g, '_');
-  const pick = (name: string): string | undefined => env[`${name}_${suffix}`] ?? env[name];
-  const server = pick('ARGOCD_SERVER');
-  const token = pick('ARGOCD_AUTH_TOKEN');
-  if (server === undefined || server === '' || token === undefined || token === '') {
-    throw GitOpsError.of('CG801', {
-      message: `The Argo CD of control plane ${cp}: no ${server ? 'token' : 'server'} is given (ARGOCD_${server ? 'AUTH_TOKEN' : 'SERVER'}_${suffix} or ARGOCD_${server ? 'AUTH_TOKEN' : 'SERVER'}).`,
-      fix: `Set ARGOCD_SERVER_${suffix} (host[:port]) and ARGOCD_AUTH_TOKEN_${suffix}, or ARGOCD_SERVER and ARGOCD_AUTH_TOKEN for every control plane.`,
-    });
+  const own = env[`ARGOCD_SERVER_${suffix}`] !== undefined || env[`ARGOCD_AUTH_TOKEN_${suffix}`] !== undefined;
+  const name = (v: string): string => (own ? `${v}_${suffix}` : v);
+  const pick = (v: string): string | undefined => env[`${v}_${suffix}`] ?? env[v];
+  const server = env[name('ARGOCD_SERVER')];
+  const token = env[name('ARGOCD_AUTH_TOKEN')];
+  for (const [value, variable] of [
+    [server, name('ARGOCD_SERVER')],
+    [token, name('ARGOCD_AUTH_TOKEN')],
+  ] as const) {
+    if (value === undefined || value === '') {
+      throw GitOpsError.of('CG801', {
+        message: `The Argo CD of control plane ${cp}: ${variable} is not set${own ? ` (ARGOCD_SERVER_${suffix} and ARGOCD_AUTH_TOKEN_${suffix} go together)` : ''}.`,
+        fix: `Set ARGOCD_SERVER_${suffix} (host[:port]) and ARGOCD_AUTH_TOKEN_${suffix}, or ARGOCD_SERVER and ARGOCD_AUTH_TOKEN for every control plane.`,
+      });
+    }
   }
   const caFile = pick('ARGOCD_CA_FILE');
   return {
     controlPlane: cp,
-    server,
-    token,
+    server: server!,
+    token: token!,
     ...(caFile ? { caFile } : {}),
     ...(pick('ARGOCD_INSECURE') === 'true' ? { insecure: true } : {}),
+    ...(pick('ARGOCD_PLAINTEXT') === 'true' ? { plaintext: true } : {}),
   };
+}
+
+/** Text from Argo CD as a terminal may show it: no control character (no escape, no line break). */
+function printable(text: string): string {
+  return [...text].map((c) => (c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f) ? '?' : c)).join('');
 }
 
 /** Runs `status --live`: prints the rows and returns the exit code. */
@@ -56,18 +74,25 @@ export async function liveStatus(
   format: 'text' | 'json',
   ctx: CommandContext,
 ): Promise<number> {
-  const argoCd = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => cp.name));
+  const argoCd = new Map(model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => [cp.name, cp]));
   const cpOf = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
+  const services = new Map(model.services.map((s) => [s.name, s]));
   // A target whose ring runs nothing yet has no Application by design.
   const targets = report.targets.filter((t) => t.emitted && argoCd.has(cpOf.get(t.environment) ?? ''));
   const live = new Map<string, LiveApplication>();
   for (const cp of [...new Set(targets.map((t) => cpOf.get(t.environment)!))]) {
     const client = new ArgoCdClient(argoCdConnection(ctx.env, cp));
-    for (const app of await client.applications()) live.set(`${cp}\u0000${app.name}`, app);
+    // Only the control plane's own Applications: one of the same name elsewhere is not the target's.
+    const namespace = argoCd.get(cp)!.namespace;
+    for (const app of await client.applications()) if (app.namespace === namespace) live.set(`${cp}\u0000${app.name}`, app);
   }
   const rows: LiveRow[] = targets.map((t) => {
     const cp = cpOf.get(t.environment)!;
-    const app = live.get(`${cp}\u0000${t.application}`);
+    const found = live.get(`${cp}\u0000${t.application}`);
+    const service = services.get(t.service)!;
+    const environment = model.environments.find((e) => e.name === t.environment)!;
+    // In the project the program gives it: one in another project is not the target's.
+    const app = found !== undefined && found.project === projectOf(environment, service) ? found : undefined;
     return {
       application: t.application,
       controlPlane: cp,
@@ -79,21 +104,17 @@ export async function liveStatus(
       revisions: app?.revisions ?? [],
       images: app?.images ?? [],
       operation: app?.operation ?? null,
-      verdict: verdictOf(app, t.digest),
+      verdict: verdictOf(app, declaredImages(service, t.digest)),
     };
   });
   if (format === 'json') ctx.stdout.write(`${JSON.stringify({ targets: rows }, null, 2)}\n`);
-  else {
+  else if (rows.length === 0) {
+    ctx.stdout.write('No target is read: none is on a control plane reconciled by Argo CD with a release yet.\n');
+  } else {
     const head = ['APPLICATION', 'RING', 'DECLARED', 'SYNC', 'HEALTH', 'SINCE', 'VERDICT'];
-    const cells = rows.map((r) => [
-      r.application,
-      r.ring,
-      shortVersion(r.declared),
-      r.sync ?? '—',
-      r.health ?? '—',
-      r.since ?? '—',
-      r.verdict,
-    ]);
+    const cells = rows.map((r) =>
+      [r.application, r.ring, shortVersion(r.declared), r.sync ?? '—', r.health ?? '—', r.since ?? '—', r.verdict].map(printable),
+    );
     const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
     for (const r of [head, ...cells])
       ctx.stdout.write(
@@ -109,7 +130,7 @@ export async function liveStatus(
         : `${off.length} of ${rows.length} target${rows.length === 1 ? '' : 's'} do not run what Git declares.\n`,
     );
     for (const r of off.filter((x) => x.operation?.message !== undefined))
-      ctx.stdout.write(`  ${r.application}: ${r.operation!.phase}: ${r.operation!.message}\n`);
+      ctx.stdout.write(`  ${r.application}: ${printable(r.operation!.phase)}: ${printable(r.operation!.message!)}\n`);
   }
   return rows.every((r) => r.verdict === 'running') ? 0 : 2;
 }
@@ -118,4 +139,17 @@ export async function liveStatus(
 function shortVersion(v: string | null): string {
   if (v === null) return '—';
   return v.replace(/sha256:([0-9a-f]{8})[0-9a-f]{56}/g, 'sha256:$1');
+}
+
+/** The images target of `service` runs at `version` (`api=sha256:…,worker=…` for named images), each with its repository. */
+function declaredImages(service: ServiceModel, version: string | null): DeclaredImage[] {
+  if (version === null) return [];
+  if (service.images === undefined) return service.imageRepository === undefined ? [] : [{ repository: service.imageRepository, version }];
+  const versions = new Map(version.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+  return service.images.flatMap((i) => (versions.has(i.name) ? [{ repository: i.repository, version: versions.get(i.name)! }] : []));
+}
+
+/** The AppProject the program puts the Application of `service` in, in `environment`. */
+function projectOf(environment: EnvironmentModel, service: ServiceModel): string {
+  return sourceKindOf(service).project?.(environment.name, service) ?? environment.name;
 }

@@ -1241,14 +1241,14 @@ const ENTRIES = [
     title: "A control plane's Argo CD cannot be reached",
     description:
       'The Argo CD API server of a control plane did not answer: its address does not resolve, nothing listens there, the connection or the answer took longer than the timeout, or its TLS certificate is not one the client trusts (verification is on unless turned off).',
-    fix: 'Check ARGOCD_SERVER (host[:port]) and that the API server runs; give the CA that signed its certificate (caFile), or raise the timeout.',
+    fix: 'Check ARGOCD_SERVER (host[:port]) and that the API server runs and answers within 10 s; give the CA that signed its certificate (ARGOCD_CA_FILE).',
   },
   {
     code: 'CG802',
     where: 'live',
     title: "A control plane's Argo CD refused the token",
     description:
-      'The Argo CD API server answered 401 (no token, or one it does not accept: expired, revoked, of another instance) or 403 (the token may not read Applications; Argo CD also answers 403 for an Application that does not exist).',
+      'The token is not one (white space, a line break), or the Argo CD API server answered 401 (no token, or one it does not accept: expired, revoked, of another instance) or 403 (the token may not read Applications; Argo CD also answers 403 for an Application that does not exist).',
     fix: "Give a token of an account of that Argo CD (ARGOCD_AUTH_TOKEN) whose role may get applications, e.g. 'p, role:readonly-ci, applications, get, */*, allow'.",
   },
   {

@@ -11,6 +11,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { GitOpsError, systemErrorCode } from '../core/errors';
 import { isMap } from '../core/plain';
+import { redactUrl } from '../model/names';
 
 /** How to reach the Argo CD of one control plane. */
 export interface ArgoCdConnection {
@@ -33,6 +34,8 @@ export interface ArgoCdConnection {
 /** What one Application runs, as Argo CD reports it. */
 export interface LiveApplication {
   readonly name: string;
+  /** The namespace the Application is in (Argo CD's own, or another it is allowed to read). */
+  readonly namespace: string;
   readonly project: string;
   /** `Synced`, `OutOfSync` or `Unknown`. */
   readonly sync: string;
@@ -48,6 +51,18 @@ export interface LiveApplication {
   readonly deployedAt?: string;
   /** The last operation: its phase and message. @default - none */
   readonly operation?: { readonly phase: string; readonly message?: string; readonly finishedAt?: string };
+}
+
+/** The largest CA file read. */
+const MAX_CA_BYTES = 1024 * 1024;
+
+/** The largest answer read: a fleet's list of Applications, with room to spare. */
+const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+
+/** A server as messages show it: a password or token in it masked. */
+function shownServer(server: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(server)) return redactUrl(server);
+  return redactUrl(`https://${server}`).slice('https://'.length);
 }
 
 /** The base URL of an API server given as `host[:port]` or as a URL. */
@@ -66,14 +81,38 @@ export class ArgoCdClient {
     try {
       this.base = baseUrl(connection);
     } catch {
-      throw this.error('CG801', `its server "${connection.server}" is not host[:port] nor a URL.`);
+      throw this.error('CG801', 'its server is not host[:port] nor a URL.');
     }
-    if (connection.caFile !== undefined) {
-      try {
-        this.ca = fs.readFileSync(connection.caFile);
-      } catch (e) {
-        throw this.error('CG801', `its CA file ${connection.caFile} cannot be read (${systemErrorCode(e) ?? 'error'}).`);
-      }
+    if (this.base.protocol !== 'https:' && !(this.base.protocol === 'http:' && connection.plaintext === true)) {
+      throw this.error(
+        'CG801',
+        this.base.protocol === 'http:'
+          ? "its server is an http:// URL, which would carry the token in clear (give host[:port] for HTTPS, or say plaintext as the argocd CLI's --plaintext does)."
+          : `its server's scheme ${this.base.protocol} is not https.`,
+      );
+    }
+    if (this.base.username !== '' || this.base.password !== '')
+      throw this.error('CG801', 'its server names a user or password; the token is the credential.');
+    // A header value: a token with a line break or a control character would end it.
+    if (!/^[\x21-\x7e]+$/.test(connection.token))
+      throw this.error('CG802', 'the token is empty or holds characters a token cannot hold (white space, a line break).');
+    if (connection.caFile !== undefined) this.ca = this.readCaFile(connection.caFile);
+  }
+
+  /** The CA file: a regular file of at most 1 MiB (a device or a pipe would never end). */
+  private readCaFile(file: string): Buffer {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) throw this.error('CG801', `its CA file ${file} is not a regular file.`);
+      if (stat.size > MAX_CA_BYTES) throw this.error('CG801', `its CA file ${file} is larger than 1 MiB.`);
+      return fs.readFileSync(fd);
+    } catch (e) {
+      if (e instanceof GitOpsError) throw e;
+      throw this.error('CG801', `its CA file ${file} cannot be read (${systemErrorCode(e) ?? 'error'}).`);
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
   }
 
@@ -109,6 +148,7 @@ export class ArgoCdClient {
     const last = history[history.length - 1];
     return {
       name: metadata.name,
+      namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
       project: typeof spec.project === 'string' ? spec.project : '',
       sync: typeof sync.status === 'string' ? sync.status : 'Unknown',
       revisions,
@@ -141,11 +181,24 @@ export class ArgoCdClient {
     };
     const request = url.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
+      // The whole exchange, not only the gaps between bytes, must end within the timeout.
+      const deadline = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), timeout);
       const req = request(url, options, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_ANSWER_BYTES) {
+            clearTimeout(deadline);
+            req.destroy();
+            reject(this.error('CG803', `its answer to GET ${url.pathname} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB.`));
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', (e) => reject(this.error('CG801', `the answer broke off (${systemErrorCode(e) ?? e.message}).`)));
         res.on('end', () => {
+          clearTimeout(deadline);
           const code = res.statusCode ?? 0;
           if (code === 401) return reject(this.error('CG802', 'it does not accept the token (401).'));
           if (code === 403)
@@ -161,6 +214,7 @@ export class ArgoCdClient {
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       req.on('error', (e) => {
+        clearTimeout(deadline);
         const code = systemErrorCode(e) ?? '';
         const why =
           code === 'ETIMEDOUT'
@@ -180,7 +234,7 @@ export class ArgoCdClient {
 
   private error(code: 'CG801' | 'CG802' | 'CG803', why: string): GitOpsError {
     return GitOpsError.of(code, {
-      message: `The Argo CD of control plane ${this.connection.controlPlane} (${this.connection.server}): ${why}`,
+      message: `The Argo CD of control plane ${this.connection.controlPlane} (${shownServer(this.connection.server)}): ${why}`,
     });
   }
 }

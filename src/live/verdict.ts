@@ -9,28 +9,40 @@ import type { LiveApplication } from './argocd-client';
 /** `running` (what Git declares, Synced and Healthy), or how it differs. */
 export type LiveVerdict = 'running' | 'syncing' | 'degraded' | 'drifted' | 'missing';
 
-/**
- * Whether `images` (the live images of an Application) hold the version `declared` (a digest, a
- * tag, a tag pinned by its digest; for named images `api=sha256:…,worker=sha256:…`, each of them);
- * undefined where Argo CD reports no image.
- */
-export function runsDeclared(images: readonly string[], declared: string): boolean | undefined {
-  if (images.length === 0) return undefined;
-  const versions = declared.includes('=') ? declared.split(',').map((p) => p.slice(p.indexOf('=') + 1)) : [declared];
-  const held = (v: string): boolean => {
-    const at = v.indexOf('@');
-    const suffix = v.startsWith('sha256:') ? `@${v}` : at > 0 ? `:${v}` : `:${v}`;
-    return images.some((i) => i.endsWith(suffix) || (at > 0 && i.endsWith(`@${v.slice(at + 1)}`)));
-  };
-  return versions.every(held);
+/** One image a target is declared to run: its repository and version (a digest, a tag, a tag pinned by its digest). */
+export interface DeclaredImage {
+  readonly repository: string;
+  readonly version: string;
 }
 
-/** The verdict for a target whose ring runs `declared` (null: nothing yet), from its Application. */
-export function verdictOf(app: LiveApplication | undefined, declared: string | null): LiveVerdict {
+/** Whether `image` (a live image reference) is `declared`: its repository, at its version. */
+function isImage(image: string, declared: DeclaredImage): boolean {
+  const { repository, version } = declared;
+  if (!image.startsWith(`${repository}@`) && !image.startsWith(`${repository}:`)) return false;
+  const rest = image.slice(repository.length);
+  const at = version.indexOf('@');
+  // A digest pins it whatever tag stands beside it; a tag pinned by its digest is its digest.
+  if (version.startsWith('sha256:')) return rest.endsWith(`@${version}`);
+  if (at > 0) return rest.endsWith(`@${version.slice(at + 1)}`);
+  return rest === `:${version}`;
+}
+
+/** Whether every declared image runs among the live `images`; undefined where Argo CD reports none. */
+export function runsDeclared(images: readonly string[], declared: readonly DeclaredImage[]): boolean | undefined {
+  if (images.length === 0) return undefined;
+  return declared.every((d) => images.some((i) => isImage(i, d)));
+}
+
+/**
+ * The verdict for a target whose ring runs `declared` (empty: nothing to compare), from its
+ * Application: `degraded` unless Healthy (Progressing is `syncing`), `syncing` while an operation
+ * runs, `drifted` unless Synced and every declared image is seen running.
+ */
+export function verdictOf(app: LiveApplication | undefined, declared: readonly DeclaredImage[]): LiveVerdict {
   if (app === undefined) return 'missing';
-  if (app.health === 'Degraded' || app.health === 'Missing') return 'degraded';
   if (app.operation?.phase === 'Running' || app.health === 'Progressing') return 'syncing';
+  if (app.health !== 'Healthy') return 'degraded';
   if (app.sync !== 'Synced') return 'drifted';
-  if (declared !== null && runsDeclared(app.images, declared) === false) return 'drifted';
+  if (declared.length > 0 && runsDeclared(app.images, declared) !== true) return 'drifted';
   return 'running';
 }

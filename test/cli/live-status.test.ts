@@ -27,6 +27,7 @@ platform.synth();
 
 const running = (name: string, image = `registry.example.com/shop/web@${A}`): DoubleApplication => ({
   name,
+  project: 'prod',
   images: [image],
   healthSince: '2026-11-22T09:05:00Z',
   deployedAt: '2026-11-22T09:00:00Z',
@@ -100,6 +101,27 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
       'web-prod-aws-eu-01 drifted',
       'web-prod-aws-eu-02 running',
     ]);
+    // Not Healthy is not running; another project's Application is not the target's; no image seen, or another repository's, is not the release.
+    expect(
+      await verdicts([
+        { ...running('web-prod-aws-eu-01'), health: 'Unknown' },
+        { ...running('web-prod-aws-eu-02'), project: 'default' },
+      ]),
+    ).toEqual(['web-prod-aws-eu-01 degraded', 'web-prod-aws-eu-02 missing']);
+    expect(
+      await verdicts([{ ...running('web-prod-aws-eu-01'), images: [] }, running('web-prod-aws-eu-02', `registry.example.com/other@${A}`)]),
+    ).toEqual(['web-prod-aws-eu-01 drifted', 'web-prod-aws-eu-02 drifted']);
+    // What Argo CD says reaches the terminal without its control characters: no forged line.
+    double.applications = [
+      {
+        ...running('web-prod-aws-eu-01'),
+        health: 'Degraded',
+        operation: { phase: 'Failed', message: 'x\nweb-prod-aws-eu-02  prod  running\u001b[2J' },
+      },
+    ];
+    const forged = await live();
+    expect(forged.stdout).toContain('  web-prod-aws-eu-01: Failed: x?web-prod-aws-eu-02  prod  running?[2J\n');
+    expect(forged.stdout).not.toContain('\u001b');
     double.applications = [
       {
         ...running('web-prod-aws-eu-01'),
@@ -119,8 +141,17 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     const none = await live({ ARGOCD_SERVER_PROD_EU: '', ARGOCD_SERVER: '' });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain(
-      'CG801 The Argo CD of control plane prod-eu: no server is given (ARGOCD_SERVER_PROD_EU or ARGOCD_SERVER).',
+      'CG801 The Argo CD of control plane prod-eu: ARGOCD_SERVER_PROD_EU is not set (ARGOCD_SERVER_PROD_EU and ARGOCD_AUTH_TOKEN_PROD_EU go together).',
     );
+    // A control plane's token never goes to the shared server.
+    const other = await runCli(['status', '--live'], {
+      out: checkout.out,
+      now: T0,
+      app: checkout.app,
+      env: { ARGOCD_SERVER: double.server, ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile },
+    });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('ARGOCD_SERVER_PROD_EU is not set');
     const down = await live({ ARGOCD_SERVER_PROD_EU: '127.0.0.1:9' });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('CG801 The Argo CD of control plane prod-eu (127.0.0.1:9): nothing listens at its address.');

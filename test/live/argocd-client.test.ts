@@ -56,6 +56,7 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
     expect(apps).toEqual([
       {
         name: 'web-prod-aws-eu-01',
+        namespace: 'argocd',
         project: 'default',
         sync: 'Synced',
         revisions: [SHA],
@@ -64,9 +65,18 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
         images: [IMAGE],
         deployedAt: '2026-11-22T09:00:00Z',
       },
-      { name: 'web-prod-aws-eu-02', project: 'default', sync: 'Synced', revisions: [SHA], health: 'Progressing', images: [] },
+      {
+        name: 'web-prod-aws-eu-02',
+        namespace: 'argocd',
+        project: 'default',
+        sync: 'Synced',
+        revisions: [SHA],
+        health: 'Progressing',
+        images: [],
+      },
       {
         name: 'web-prod-gcp-eu-01',
+        namespace: 'argocd',
         project: 'default',
         sync: 'Synced',
         revisions: ['a'.repeat(40)],
@@ -125,5 +135,27 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
     expect(String(untrusted)).toMatch(/CG801 .*its TLS certificate is not one this client trusts/);
     // Verification off, as the argocd CLI's --insecure.
     expect(await new ArgoCdClient(connection({ caFile: undefined, insecure: true })).applications()).toHaveLength(4);
+  });
+
+  test('never sends the token in clear, nor with a line break, nor names a password of the server', async () => {
+    const plain = (() => {
+      try {
+        return new ArgoCdClient(connection({ server: `http://${double.server}` }));
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(String(plain)).toContain('CG801');
+    expect(String(plain)).toContain('which would carry the token in clear');
+    expect(() => new ArgoCdClient(connection({ token: `${DOUBLE_TOKEN}\n` }))).toThrow(/CG802/);
+    const withPassword = (() => {
+      try {
+        return new ArgoCdClient(connection({ server: `user:s3cret@${double.server}` }));
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(String(withPassword)).toContain('CG801');
+    expect(String(withPassword)).not.toContain('s3cret');
   });
 });

@@ -32,9 +32,9 @@ ${NO_PROGRAM_HELP}
                  (running, syncing, degraded, drifted, missing); exit code 2 when any is not
                  running. Argo CD is reached as the argocd CLI reaches it: ARGOCD_SERVER
                  (host[:port]) and ARGOCD_AUTH_TOKEN, or ARGOCD_SERVER_<CONTROL PLANE> and
-                 ARGOCD_AUTH_TOKEN_<CONTROL PLANE> for each (upper case, "-" as "_");
+                 ARGOCD_AUTH_TOKEN_<CONTROL PLANE> for each (upper case, "-" as "_"; both);
                  ARGOCD_CA_FILE for a CA of its own, ARGOCD_INSECURE=true to skip TLS
-                 verification
+                 verification, ARGOCD_PLAINTEXT=true for plain HTTP
   --format       text (default) or json
 
 Example:
