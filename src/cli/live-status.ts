@@ -14,7 +14,7 @@ import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
 
 /** One row of `status --live`. */
-interface LiveRow {
+export interface LiveRow {
   readonly application: string;
   readonly controlPlane: string;
   readonly ring: string;
@@ -63,25 +63,28 @@ export function argoCdConnection(env: Readonly<Record<string, string | undefined
 }
 
 /** Text from Argo CD as a terminal may show it: no control character (no escape, no line break). */
-function printable(text: string): string {
+export function printable(text: string): string {
   return [...text].map((c) => (c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f) ? '?' : c)).join('');
 }
 
-/** Runs `status --live`: prints the rows and returns the exit code. */
-export async function liveStatus(
+/**
+ * What the targets of `report` (those `only` keeps) run, as their control planes' Argo CD report
+ * it: a row per emitted target of a control plane reconciled by Argo CD.
+ */
+export async function liveRows(
   model: PlatformModel,
   report: StatusReport,
-  format: 'text' | 'json',
-  ctx: CommandContext,
-): Promise<number> {
+  env: CommandContext['env'],
+  only: (t: StatusReport['targets'][number]) => boolean = () => true,
+): Promise<LiveRow[]> {
   const argoCd = new Map(model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => [cp.name, cp]));
   const cpOf = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
   const services = new Map(model.services.map((s) => [s.name, s]));
   // A target whose ring runs nothing yet has no Application by design.
-  const targets = report.targets.filter((t) => t.emitted && argoCd.has(cpOf.get(t.environment) ?? ''));
+  const targets = report.targets.filter((t) => t.emitted && argoCd.has(cpOf.get(t.environment) ?? '') && only(t));
   const live = new Map<string, LiveApplication>();
   for (const cp of [...new Set(targets.map((t) => cpOf.get(t.environment)!))]) {
-    const client = new ArgoCdClient(argoCdConnection(ctx.env, cp));
+    const client = new ArgoCdClient(argoCdConnection(env, cp));
     // Only the control plane's own Applications: one of the same name elsewhere is not the target's.
     const namespace = argoCd.get(cp)!.namespace;
     for (const app of await client.applications()) if (app.namespace === namespace) live.set(`${cp}\u0000${app.name}`, app);
@@ -107,6 +110,17 @@ export async function liveStatus(
       verdict: verdictOf(app, declaredImages(service, t.digest)),
     };
   });
+  return rows;
+}
+
+/** Runs `status --live`: prints the rows and returns the exit code. */
+export async function liveStatus(
+  model: PlatformModel,
+  report: StatusReport,
+  format: 'text' | 'json',
+  ctx: CommandContext,
+): Promise<number> {
+  const rows = await liveRows(model, report, ctx.env);
   if (format === 'json') ctx.stdout.write(`${JSON.stringify({ targets: rows }, null, 2)}\n`);
   else if (rows.length === 0) {
     ctx.stdout.write('No target is read: none is on a control plane reconciled by Argo CD with a release yet.\n');
@@ -136,7 +150,7 @@ export async function liveStatus(
 }
 
 /** A version as a table shows it: a digest by its first 8 hex characters. */
-function shortVersion(v: string | null): string {
+export function shortVersion(v: string | null): string {
   if (v === null) return '—';
   return v.replace(/sha256:([0-9a-f]{8})[0-9a-f]{56}/g, 'sha256:$1');
 }

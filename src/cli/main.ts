@@ -28,6 +28,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Command]> = [
   ['unhold', () => (require('./commands/release') as typeof import('./commands/release')).unholdCommand],
   ['publish', () => (require('./commands/publish') as typeof import('./commands/publish')).publishCommand],
   ['history', () => (require('./commands/history') as typeof import('./commands/history')).historyCommand],
+  ['wait', () => (require('./commands/wait') as typeof import('./commands/wait')).waitCommand],
 ];
 
 function usage(): string {

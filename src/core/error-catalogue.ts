@@ -1259,6 +1259,14 @@ const ENTRIES = [
       'The Argo CD API server answered with another status than 200, 401, 403 or 404, or with a body that is not the JSON its API describes.',
     fix: 'Check that ARGOCD_SERVER names the Argo CD API server (not its UI behind another proxy path), and its version (cdk8s-gitops reads Argo CD 2.x and 3.x).',
   },
+  {
+    code: 'CG804',
+    where: 'live',
+    title: 'A ring does not run its release',
+    description:
+      "wait gave up: before its timeout, an Application of the ring was not Synced, not Healthy, or not running the release the ring's ledger entry gives (the message names each, with its control plane, sync status, health and last operation's message); or the ring has no Application to wait for.",
+    fix: 'Look at the Applications named (argocd app get <name>); roll the ring back, or wait longer (--timeout).',
+  },
 ] as const satisfies readonly ErrorEntry[];
 
 /** Every error code of cdk8s-gitops. */

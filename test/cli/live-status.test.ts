@@ -132,7 +132,7 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     expect((await live()).stdout).toContain('  web-prod-aws-eu-01: Failed: Deployment web exceeded its progress deadline\n');
   });
 
-  test('an Argo CD that refuses the token, is too slow or is not there fails, naming the control plane', async () => {
+  test('an Argo CD that refuses the token, is not given or is not there fails, naming the control plane', async () => {
     expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
     const refused = await live({ ARGOCD_AUTH_TOKEN_PROD_EU: 'wrong' });
     expect(refused.code).toBe(1);
@@ -155,5 +155,45 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     const down = await live({ ARGOCD_SERVER_PROD_EU: '127.0.0.1:9' });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('CG801 The Argo CD of control plane prod-eu (127.0.0.1:9): nothing listens at its address.');
+  });
+
+  const wait = (args: string[], more: Record<string, string> = {}): Promise<CliRun> =>
+    runCli(['wait', 'web', '--ring', 'prod', '--interval', '1s', ...args], {
+      out: checkout.out,
+      now: T0,
+      app: checkout.app,
+      env: { ARGOCD_SERVER_PROD_EU: double.server, ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile, ...more },
+    });
+
+  test('wait returns once the ring runs its release, Synced and Healthy', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [{ ...running('web-prod-aws-eu-01'), health: 'Progressing' }, running('web-prod-aws-eu-02')];
+    // Healthy a moment later, while wait looks again.
+    const healthy = setTimeout(() => {
+      double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    }, 1500);
+    const run = await wait(['--timeout', '30s']);
+    clearTimeout(healthy);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toBe('2 Applications of web in ring prod run sha256:aaaaaaaa, Synced and Healthy.\n');
+  });
+
+  test('wait fails after its timeout, naming each Application that is not there, its control plane and status', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [
+      {
+        ...running('web-prod-aws-eu-01'),
+        health: 'Degraded',
+        operation: { phase: 'Failed', message: 'Deployment web exceeded its progress deadline' },
+      },
+      running('web-prod-aws-eu-02'),
+    ];
+    const run = await wait(['--timeout', '2s']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'CG804 wait: after 2s, 1 of 2 Applications of web in ring prod do not run sha256:aaaaaaaa Synced and Healthy: web-prod-aws-eu-01 (control plane prod-eu) is degraded: sync Synced, health Degraded, Failed: Deployment web exceeded its progress deadline.',
+    );
+    const unknown = await wait(['--timeout', '2s', '--ring', 'prd']);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('wait knows no ring "prd".')]);
   });
 });

@@ -1,0 +1,127 @@
+import { GitOpsError } from '../../core/errors';
+import { didYouMean } from '../../core/suggest';
+import { formatDuration } from '../../core/timestamp';
+import { readLedgers } from '../../workspace/ledgers';
+import { assertCheckoutReadable } from '../../workspace/checkout/lock';
+import { loadModel, parseTimeout } from '../../workspace/program/run';
+import { statusOf } from '../../synth/status';
+import { parseCommandArgs } from '../args';
+import { Command, usageError } from '../command';
+import { liveRows, printable, shortVersion } from '../live-status';
+import { checkoutDir } from '../out-dir';
+import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
+
+/** How long `wait` waits unless told, and between two looks. */
+const DEFAULT_WAIT = '10m';
+const DEFAULT_INTERVAL = '5s';
+
+export const waitCommand: Command = {
+  name: 'wait',
+  summary: "Wait until a ring's Applications run its release, Synced and Healthy",
+  usage: 'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--out DIR]',
+  help: `For CI after a promotion: asks the Argo CD of each control plane of the ring's targets
+(as status --live does) until every Application of <service> in ring R is Synced, Healthy and
+runs the release the ledger in DIR gives the ring; then exits 0. When the timeout passes
+first, fails (CG804) naming each Application that is not there yet, with its sync status,
+health and last operation's message.
+
+Options:
+  --ring R       the ring to wait for
+  --timeout T    how long to wait: seconds or a duration such as 90s, 5m, 1h30m (default ${DEFAULT_WAIT})
+  --interval I   how long between two looks (default ${DEFAULT_INTERVAL})
+  --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+${NO_PROGRAM_HELP}
+  --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+
+Argo CD is reached as for status --live: ARGOCD_SERVER and ARGOCD_AUTH_TOKEN, or
+ARGOCD_SERVER_<CONTROL PLANE> and ARGOCD_AUTH_TOKEN_<CONTROL PLANE>; ARGOCD_CA_FILE.
+
+Example:
+  cdk8s-gitops promote payments-api --ring prod-canary --from nonprod --publish
+  cdk8s-gitops wait payments-api --ring prod-canary --timeout 15m`,
+  async run(argv, ctx) {
+    const { values, positionals } = parseCommandArgs(
+      'wait',
+      argv,
+      {
+        app: { type: 'string' },
+        out: { type: 'string' },
+        ...NO_PROGRAM_OPTION,
+        ring: { type: 'string' },
+        timeout: { type: 'string' },
+        interval: { type: 'string' },
+      },
+      true,
+    );
+    if (positionals.length !== 1)
+      throw usageError('wait', 'takes one service name.', 'Run e.g. `cdk8s-gitops wait payments-api --ring prod-canary`.');
+    const service = positionals[0];
+    if (values.ring === undefined)
+      throw usageError('wait', 'needs --ring.', 'Run e.g. `cdk8s-gitops wait payments-api --ring prod-canary`.');
+    const seconds = (flag: string, text: string): number => {
+      const s = parseTimeout(text);
+      if (s === undefined)
+        throw usageError('wait', `${flag} "${text}" is not a time between 1 second and 24 hours.`, `Give e.g. ${flag} 90s or ${flag} 15m.`);
+      return s;
+    };
+    const timeout = seconds('--timeout', values.timeout ?? DEFAULT_WAIT);
+    const interval = seconds('--interval', values.interval ?? DEFAULT_INTERVAL);
+    const out = checkoutDir(ctx, 'wait', values.out, 'existing');
+    assertCheckoutReadable(out);
+    const model = withoutProgram('wait', values, ctx) ? recordedModel('wait', out, [service]).model : await loadModel('wait', values, ctx);
+    if (!model.services.some((s) => s.name === service)) {
+      throw usageError(
+        'wait',
+        `knows no service "${service}".${didYouMean(
+          service,
+          model.services.map((s) => s.name),
+        )}`,
+        'Name a service of the program.',
+      );
+    }
+    if (!model.rings.some((r) => r.name === values.ring)) {
+      throw usageError(
+        'wait',
+        `knows no ring "${values.ring}".${didYouMean(
+          values.ring,
+          model.rings.map((r) => r.name),
+        )}`,
+        'Name a ring of the program.',
+      );
+    }
+    const report = statusOf(model, readLedgers(model, out));
+    const only = (t: (typeof report.targets)[number]): boolean => t.service === service && t.ring === values.ring;
+    const deadline = Date.now() + timeout * 1000;
+    for (;;) {
+      const rows = await liveRows(model, report, ctx.env, only);
+      if (rows.length === 0) {
+        throw GitOpsError.of('CG804', {
+          message: `wait: ring ${values.ring} of ${service} has no Application to wait for (no target on a control plane reconciled by Argo CD, or no release in the ring yet).`,
+        });
+      }
+      const off = rows.filter((r) => r.verdict !== 'running');
+      if (off.length === 0) {
+        ctx.stdout.write(
+          `${rows.length} Application${rows.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} run${rows.length === 1 ? 's' : ''} ${shortVersion(rows[0].declared)}, Synced and Healthy.\n`,
+        );
+        return 0;
+      }
+      if (Date.now() + interval * 1000 > deadline) {
+        throw GitOpsError.of('CG804', {
+          message:
+            `wait: after ${formatDuration(timeout)}, ${off.length} of ${rows.length} Application${rows.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} do not run ${shortVersion(rows[0].declared)} Synced and Healthy: ` +
+            off
+              .map(
+                (r) =>
+                  `${r.application} (control plane ${r.controlPlane}) is ${r.verdict}: sync ${r.sync ?? 'none'}, health ${r.health ?? 'none'}` +
+                  (r.operation?.message !== undefined ? `, ${r.operation.phase}: ${r.operation.message}` : ''),
+              )
+              .map(printable)
+              .join('; ') +
+            '.',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, interval * 1000));
+    }
+  },
+};
