@@ -315,7 +315,7 @@ describe('commands and flags', () => {
     expectMistake(r, 'CG311');
     expect(r.stderr).toBe(
       'Error: CG311 Unknown command "snyth". Did you mean synth? Fix: Run `cdk8s-gitops --help` to list the commands: ' +
-        'init, synth, plan, preview, check, status, explain, promote, rollback, unhold, publish, history.\n',
+        'init, synth, plan, preview, check, status, explain, promote, rollback, unhold, publish, history, wait.\n',
     );
   });
 
