@@ -4,6 +4,7 @@
  * @module
  */
 import { isMap } from '../../core/plain';
+import { MANAGED_BY } from '../../model/argo-object';
 import { sshUrlOf } from '../../model/names';
 import { isChartTag, isCommitSha, isSemVer } from '../../model/versions';
 
@@ -36,9 +37,21 @@ export function writtenGitRevision(revision: string): string {
 }
 
 /**
- * A Git repository URL as Flux's GitRepository takes it (`http`, `https` or `ssh` URLs only): the
- * scp-like `git@host:path` written as `ssh://git@host/path`, any other as it is.
+ * The GitRepository `name` of a target: the repository at `url` (a scp-like `git@host:path`
+ * written as `ssh://git@host/path`, the only form Flux reads) at `revision`, read every
+ * `interval`, with the credentials `auth` gives (`secretRef` or `provider`).
  */
-export function fluxGitUrl(url: string): string {
-  return sshUrlOf(url);
+export function gitRepository(
+  name: string,
+  url: string,
+  revision: string,
+  interval: string,
+  auth: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: { labels: { ...MANAGED_BY }, name },
+    spec: { interval, ...auth, ref: gitRef(revision), url: sshUrlOf(url) },
+  };
 }

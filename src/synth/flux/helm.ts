@@ -15,7 +15,7 @@ import { chartOf, ringChart } from '../../model/source-kinds';
 import { FileKind, fingerprint } from '../file-tree';
 import { helmSource } from '../sources/helm';
 import type { DeployedVersion, SourceKind, TargetFile } from '../sources/source-kind';
-import { fluxGitUrl, gitRef, revisionOfRef, writtenGitRevision } from './git-ref';
+import { gitRepository, revisionOfRef, writtenGitRevision } from './git-ref';
 import { fluxInterval, fluxSourceAuth } from './reconciler';
 import { RELEASE_SERVICE_ACCOUNT } from './clusters';
 
@@ -82,14 +82,8 @@ function chartSource(
   }
   // A chart in a Git repository: a commit SHA or a release tag pins it (as a ring's release
   // records them); anything else is the branch the program names.
-  const ref = gitRef(revision);
   return {
-    source: {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      metadata,
-      spec: { interval, ...auth, ref, url: fluxGitUrl(chart.repoURL) },
-    },
+    source: gitRepository(service.name, chart.repoURL, revision, interval, auth),
     chart: {
       chart: {
         spec: { chart: chart.chartPath, reconcileStrategy: 'Revision', sourceRef: { kind: 'GitRepository', name: service.name } },
