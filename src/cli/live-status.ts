@@ -25,6 +25,8 @@ export interface LiveRow {
   readonly revisions: readonly string[];
   readonly images: readonly string[];
   readonly operation: LiveApplication['operation'] | null;
+  /** The last successful sync, from the Application's history. */
+  readonly deployedAt: string | null;
   readonly verdict: LiveVerdict;
 }
 
@@ -107,6 +109,7 @@ export async function liveRows(
       revisions: app?.revisions ?? [],
       images: app?.images ?? [],
       operation: app?.operation ?? null,
+      deployedAt: app?.deployedAt ?? null,
       verdict: verdictOf(app, declaredImages(service, t.digest)),
     };
   });

@@ -128,6 +128,19 @@ export class Gate {
     }
     return new Gate({ requireApproval: true, ...(approvers !== undefined ? { approvers } : {}) }, problems);
   }
+  /**
+   * Promotions into the ring take a release only once every Application of the service in the
+   * ring before runs it Synced and Healthy, as that ring's Argo CD reports it when `promote`
+   * runs; a soak of the ring then counts from the moment the last of them became so, not from
+   * the commit that recorded the release there. Without a reachable Argo CD the promotion is
+   * refused (CG620), never let through.
+   *
+   * Argo CD is reached as `status --live` reaches it: `ARGOCD_SERVER` and `ARGOCD_AUTH_TOKEN`,
+   * or each control plane's own settings (see `ArgoCdApiProps`).
+   */
+  public static healthy(): Gate {
+    return new Gate({ requireHealthy: true });
+  }
   private constructor(
     /** What the gate requires. */
     public readonly spec: {
@@ -137,6 +150,8 @@ export class Gate {
       readonly requireApproval?: boolean;
       /** Who may approve. @default - anyone but the promoter */
       readonly approvers?: readonly string[];
+      /** Whether the ring before must run the release Synced and Healthy. @default false */
+      readonly requireHealthy?: boolean;
     },
     /**
      * What is wrong with the gate; the ring it is given to reports it.
@@ -195,6 +210,8 @@ export class PromotionRing extends Construct {
   public readonly soakSeconds: number;
   /** Whether promotions into it need `--approved-by`. */
   public readonly requireApproval: boolean;
+  /** Whether promotions into it wait for the ring before to run the release Synced and Healthy ({@link Gate.healthy}). */
+  public readonly requireHealthy: boolean;
   /** Names of the ring before a rename, or rings it was split from. */
   public readonly movedFrom: readonly string[];
   /**
@@ -211,6 +228,7 @@ export class PromotionRing extends Construct {
     const gates = props.gates ?? [];
     this.soakSeconds = Math.max(0, ...gates.map((g) => g.spec.soakSeconds ?? 0));
     this.requireApproval = gates.some((g) => g.spec.requireApproval === true);
+    this.requireHealthy = gates.some((g) => g.spec.requireHealthy === true);
     this.movedFrom = Array.isArray(props.movedFrom)
       ? [...props.movedFrom]
       : props.movedFrom === undefined

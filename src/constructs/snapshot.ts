@@ -88,6 +88,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
             soakSeconds: r.soakSeconds,
             requireApproval: r.requireApproval,
             ...(r.approvers.length > 0 ? { approvers: r.approvers } : {}),
+            ...(r.requireHealthy ? { requireHealthy: true } : {}),
           },
           targets: ringTargets.get(r.name)!,
           ...(r.movedFrom.length > 0 ? { movedFrom: r.movedFrom } : {}),

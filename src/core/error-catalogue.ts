@@ -1150,6 +1150,14 @@ const ENTRIES = [
       "The --digest options of a promotion do not fit the service's images: a digest without an image name for a service with several images, an image name the service does not declare, one image named twice, or a name for a service with one image. Nothing was written.",
     fix: 'For a service with named images pass --digest <name>=sha256:… once per image to change (an image not named keeps its digest); for a service with one image pass --digest sha256:… once.',
   },
+  {
+    code: 'CG620',
+    where: 'promotion',
+    title: 'The ring before is not Synced and Healthy',
+    description:
+      "A ring with a health gate (Gate.healthy()) takes a release only once every Application of the service in the ring before runs it Synced and Healthy, as that ring's Argo CD reports it when the promotion is made. One of them does not (the message names it, its control plane, sync status, health and last operation's message), or Argo CD could not be asked (unreachable, token refused, no settings, a control plane reconciled by Flux), or, with a soak, it reports no time since which they are. The promotion is refused, never let through; nothing was written.",
+    fix: 'Look at the Applications named (argocd app get <name>, cdk8s-gitops status --live); once they run the release Synced and Healthy, promote again. Give the CLI the Argo CD settings status --live reads (ARGOCD_SERVER and ARGOCD_AUTH_TOKEN, or per control plane).',
+  },
 
   // CG7xx: previews of ApplicationSets
   {

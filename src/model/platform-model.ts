@@ -407,6 +407,12 @@ export interface RingGatesModel {
    * @default - anyone but the promoter
    */
   readonly approvers?: readonly string[];
+  /**
+   * Whether a promotion waits for every Application of the ring before to run the release
+   * Synced and Healthy (as its Argo CD reports it), and its soak counts from then.
+   * @default false
+   */
+  readonly requireHealthy?: boolean;
 }
 
 /** One promotion ring and the targets in it. */

@@ -104,6 +104,23 @@ export interface PromoteOptions {
    * @default - `now`
    */
   readonly soakUntil?: Date;
+  /**
+   * What the ring before's Argo CD reports, for a ring with a health gate (`requireHealthy`):
+   * every Application of the service there runs the release promoted, Synced and Healthy, since
+   * `since` (the latest of their health transitions and syncs; `null` when Argo CD reports no
+   * time), or the service has no Application there (`applications: 0`). The soak counts from
+   * `since` when it is later than the release's arrival.
+   * @default - no reading: a promotion into a ring with a health gate is refused (CG620)
+   */
+  readonly upstreamHealthy?: UpstreamHealth;
+}
+
+/** What Argo CD reports of the ring a release is promoted from (see {@link PromoteOptions.upstreamHealthy}). */
+export interface UpstreamHealth {
+  /** How many Applications of the service the ring before has, all of them Synced and Healthy at the release. */
+  readonly applications: number;
+  /** Since when all of them are so, `YYYY-MM-DDTHH:MM:SSZ`; `null` when Argo CD reports no time for one of them. */
+  readonly since: string | null;
 }
 
 /** Which earlier release to put back, and why. */
@@ -349,16 +366,22 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
       );
     } else {
       const arrival = options.upstreamArrival?.at === undefined ? new Date(Date.parse(upstream.since)) : options.upstreamArrival.at;
+      const health =
+        spec.gates.requireHealthy === true ? healthProblem(ledger.service, ring, before, spec, options.upstreamHealthy) : undefined;
+      const healthySince = spec.gates.requireHealthy === true ? healthyTime(options.upstreamHealthy) : undefined;
+      if (health !== undefined) problems.push(health);
+      // Soaking from the arrival is needed in any case: a health gate only moves the start later.
+      const fromHealth = arrival !== null && healthySince !== undefined && healthySince.getTime() > arrival.getTime();
       const soak = soakProblem({
         ring,
         before,
         soakSeconds: spec.gates.soakSeconds ?? 0,
         release: releaseOf(upstream),
-        arrival,
+        arrival: fromHealth ? healthySince : arrival,
         until: options.soakUntil ?? now,
         windows: rings[index - 1]!.syncWindows ?? [],
-        inGit: options.upstreamArrival?.inGit,
-        ...(options.upstreamArrival?.fastForward ? { fastForward: options.upstreamArrival.fastForward } : {}),
+        ...(fromHealth ? { healthy: true } : { inGit: options.upstreamArrival?.inGit }),
+        ...(!fromHealth && options.upstreamArrival?.fastForward ? { fastForward: options.upstreamArrival.fastForward } : {}),
       });
       if (soak !== undefined) {
         problems.push(soak);
@@ -827,6 +850,51 @@ interface SoakFacts {
   readonly inGit?: boolean;
   /** `arrival` of a merge-request commit that reached the branch by a fast-forward (`Arrival.fastForward`). @default - its own time */
   readonly fastForward?: 'next' | 'unknown';
+  /** `arrival` is when Argo CD reports the ring's Applications became Synced and Healthy at the release (a health gate). @default false */
+  readonly healthy?: boolean;
+}
+
+/** When the ring before became Synced and Healthy, from a reading of a health gate; undefined when it says nothing of time. */
+function healthyTime(reading: UpstreamHealth | undefined): Date | undefined {
+  if (reading === undefined || reading.applications === 0 || reading.since === null) return undefined;
+  const at = Date.parse(reading.since);
+  return Number.isNaN(at) ? undefined : new Date(at);
+}
+
+/**
+ * CG620 when a ring's health gate is not met by `reading`: none was given (the promotion was not
+ * made by a caller that asked Argo CD), or the ring's soak needs a time Argo CD did not report.
+ * The CLI refuses a ring before that does not run the release Synced and Healthy itself, naming
+ * each Application.
+ */
+function healthProblem(
+  service: string,
+  ring: string,
+  before: string,
+  spec: RingSpec,
+  reading: UpstreamHealth | undefined,
+): Problem | undefined {
+  if (reading === undefined) {
+    return problem('CG620', {
+      message: `Ring "${ring}" takes a release only once every Application of ${service} in "${before}" runs it Synced and Healthy (Gate.healthy), and no reading of Argo CD was given to say so.`,
+      fix: `Promote with the cdk8s-gitops CLI where it reaches the Argo CD of "${before}" (ARGOCD_SERVER and ARGOCD_AUTH_TOKEN, or the control plane's own), or pass upstreamHealthy to promote().`,
+    });
+  }
+  const malformed = reading.since !== null && Number.isNaN(Date.parse(reading.since));
+  if (malformed || !Number.isInteger(reading.applications) || reading.applications < 0) {
+    return problem('CG620', {
+      message: `The reading of Argo CD given for "${before}" is not one: ${malformed ? `its time ${JSON.stringify(reading.since)} is not a date` : 'its count of Applications is not a whole number'}.`,
+    });
+  }
+  if (reading.applications > 0 && reading.since === null && (spec.gates.soakSeconds ?? 0) > 0) {
+    return problem('CG620', {
+      message:
+        `Ring "${ring}" takes a release only after its Applications in "${before}" have run it Synced and Healthy for ${formatDuration(spec.gates.soakSeconds!)}, ` +
+        `but Argo CD reports no time since which they are (no health transition, sync or deployment time).`,
+      fix: 'Read the Applications with `argocd app get`; a sync of them records the time. Promote once Argo CD reports it.',
+    });
+  }
+  return undefined;
 }
 
 /** The CG602 problem of a soak that is not over, or undefined. */
@@ -865,7 +933,7 @@ function soakProblem(f: SoakFacts, code: 'CG602' | 'CG611' = 'CG602', prefix = '
     message:
       `${prefix}Ring "${ring}" takes ${what} only after it has run ${formatDuration(soakSeconds)} in "${before}"; ` +
       `it has run there ${formatDuration(Math.max(0, ran))}${windowed ? ` of time its sync windows let Argo CD sync` : ''} ` +
-      `(since ${formatTimestamp(f.arrival)}${f.fastForward === 'next' ? ', the commit after the one that recorded it, which was merged by a fast-forward and keeps the time it was made' : f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ", the ledger's time: the checkout is not in a Git repository" : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
+      `(since ${formatTimestamp(f.arrival)}${f.healthy === true ? ', when Argo CD reports the last of its Applications there became Synced and Healthy at it' : f.fastForward === 'next' ? ', the commit after the one that recorded it, which was merged by a fast-forward and keeps the time it was made' : f.inGit === true ? ', the commit that recorded it' : f.inGit === false ? ", the ledger's time: the checkout is not in a Git repository" : ''}), ${formatDuration(soakSeconds - Math.max(0, ran))} remain.`,
     fix:
       allowed === undefined
         ? `The sync windows of "${before}" leave no ${formatDuration(soakSeconds)} open within a year; change them in the program.`

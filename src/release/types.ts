@@ -39,6 +39,12 @@ export interface RingGates {
    * @default - anyone but the promoter
    */
   readonly approvers?: readonly string[];
+  /**
+   * The ring before must run the release Synced and Healthy, as its Argo CD reports it (see
+   * `PromoteOptions.upstreamHealthy`); its soak counts from when it became so.
+   * @default false
+   */
+  readonly requireHealthy?: boolean;
 }
 
 /** A release a ring ran before its current one, kept so it can be rolled back to. */

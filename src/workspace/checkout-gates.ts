@@ -112,6 +112,7 @@ export function gateRings(model: PlatformModel, service: string): RingSpec[] {
         soakSeconds: r.gates.soakSeconds,
         requireApproval: r.gates.requireApproval,
         ...(r.gates.approvers ? { approvers: r.gates.approvers } : {}),
+        ...(r.gates.requireHealthy === true ? { requireHealthy: true } : {}),
       },
       ...(hasWindows(syncWindows) ? { syncWindows } : {}),
       ...(r.movedFrom?.length ? { movedFrom: r.movedFrom } : {}),

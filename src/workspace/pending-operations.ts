@@ -1,6 +1,7 @@
 import { isOwnablePath } from '../synth/manifest';
 import { GitOpsError } from '../core/errors';
 import type { ReleaseRequest } from './release-operations';
+import type { UpstreamHealth } from '../release/rules';
 import { LocalState, localState } from './checkout/local-state';
 import { isMap } from '../core/plain';
 
@@ -131,7 +132,13 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
   const request =
     !r || !str(r.service) || !str(r.ring)
       ? undefined
-      : r.kind === 'promote' && opt(r.digest) && optImages(r.images) && opt(r.chart) && opt(r.fromRing) && opt(r.approvedBy)
+      : r.kind === 'promote' &&
+          opt(r.digest) &&
+          optImages(r.images) &&
+          opt(r.chart) &&
+          opt(r.fromRing) &&
+          opt(r.approvedBy) &&
+          (r.upstreamHealthy === undefined || healthReading(r.upstreamHealthy))
         ? {
             kind: r.kind,
             service: r.service,
@@ -141,6 +148,7 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
             ...(r.chart === undefined ? {} : { chart: r.chart }),
             fromRing: r.fromRing,
             approvedBy: r.approvedBy,
+            ...(r.upstreamHealthy === undefined ? {} : { upstreamHealthy: r.upstreamHealthy as UpstreamHealth }),
           }
         : r.kind === 'rollback' &&
             opt(r.to) &&
@@ -188,4 +196,16 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
     ledger: { path: l.path, before: l.before, after: l.after },
     ...(Array.isArray(d.deleted) && d.deleted.length > 0 ? { deleted: d.deleted as string[] } : {}),
   };
+}
+
+/** Whether `v` is a reading of Argo CD as a promotion records it (see `UpstreamHealth`). */
+function healthReading(v: unknown): boolean {
+  if (!isMap(v) || Object.keys(v).some((k) => k !== 'applications' && k !== 'since')) return false;
+  const { applications, since } = v;
+  return (
+    typeof applications === 'number' &&
+    Number.isSafeInteger(applications) &&
+    applications >= 0 &&
+    (since === null || (typeof since === 'string' && since.length <= 64 && !Number.isNaN(Date.parse(since))))
+  );
 }

@@ -16,7 +16,7 @@ import { readLedgerTexts } from './ledgers';
 import { releaseFilesInUse } from './build';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
 import { arrivalOf } from '../release/gates';
-import { LedgerChange, promote, PromoteOptions, releaseSummary, rollback, unhold } from '../release/rules';
+import { LedgerChange, promote, PromoteOptions, releaseSummary, rollback, unhold, UpstreamHealth } from '../release/rules';
 import { orderBeforeSplit } from '../release/moves';
 import { Ledger, RingSpec } from '../release/types';
 import { ImageVersions, releaseKey, releaseOf, releaseVersion, sameRelease } from '../release/release';
@@ -42,6 +42,12 @@ export type ReleaseRequest =
       readonly fromRing?: string;
       /** Who approved it. @default - nobody */
       readonly approvedBy?: string;
+      /**
+       * What Argo CD reported of the ring before when the promotion was made, for a ring with a
+       * health gate (kept with a pending operation, which is judged again as of then).
+       * @default - no reading
+       */
+      readonly upstreamHealthy?: UpstreamHealth;
     }
   | {
       readonly kind: 'rollback';
@@ -176,6 +182,7 @@ export function runRelease(
           ...(promotedChart === undefined ? {} : { promotedChart }),
           fromRing: fromOf(ring, request.fromRing),
           approvedBy: request.approvedBy,
+          ...(request.upstreamHealthy === undefined ? {} : { upstreamHealthy: request.upstreamHealthy }),
           by: ctx.by,
           now: ctx.now,
           policy,

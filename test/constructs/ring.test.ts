@@ -98,6 +98,25 @@ describe('PromotionRing', () => {
     ]);
   });
 
+  it('records a health gate on the ring it is given to', () => {
+    // GIVEN
+    const { platform, nonprod, prod } = fleet();
+
+    // WHEN
+    new PromotionRing(platform, 'ring-nonprod', { targets: Targets.environment(nonprod) });
+    const ring = new PromotionRing(platform, 'ring-prod', {
+      targets: Targets.environment(prod),
+      gates: [Gate.healthy(), Gate.soak(Duration.hours(1))],
+    });
+
+    // THEN
+    expect(ring.requireHealthy).toBe(true);
+    expect(platform.snapshot().rings.map((r) => [r.name, r.gates])).toEqual([
+      ['ring-nonprod', { soakSeconds: 0, requireApproval: false }],
+      ['ring-prod', { soakSeconds: 3600, requireApproval: false, requireHealthy: true }],
+    ]);
+  });
+
   it("takes cdk8s's Duration for a soak", () => {
     // GIVEN
     const { platform, nonprod, prod } = fleet();

@@ -14,6 +14,7 @@ import {
   ClusterAddon,
   ControlPlane,
   Environment,
+  Gate,
   NamespaceBaseline,
   Platform,
   PromotionRing,
@@ -396,6 +397,19 @@ describe('Flux as the reconciler', () => {
     });
     expect(linesOf(() => q.snapshot()).filter((l) => l.includes('CG151'))).toEqual([
       "[platform/argo-cd] CG151 argo-cd is Argo CD's own installation, and it would run on a cluster of environment hub, reconciled by Flux: Argo CD managing itself needs the cluster it runs on to be reconciled by Argo CD.",
+    ]);
+  });
+
+  test('refuses a health gate on a ring after one on Flux, whose state it does not read', () => {
+    const p = newPlatform();
+    const env = fluxEnvironment(p);
+    const prod = new Environment(p, 'prod', { controlPlane: new ControlPlane(p, 'prod') });
+    new Cluster(prod, 'c1', { cloud: new Cloud(p, 'gcp'), region: 'europe-west1' });
+    new PromotionRing(p, 'dev', { targets: Targets.environment(env) });
+    new PromotionRing(p, 'prod', { targets: Targets.environment(prod), gates: [Gate.healthy()] });
+    new Service(p, 'site', { image: { repository: 'registry.example.com/site' }, initialDigest: A }).deployTo(env).deployTo(prod);
+    expect(linesOf(() => p.snapshot())).toEqual([
+      '[platform/rings/prod] CG151 Ring prod has a health gate (Gate.healthy()), which reads the ring before it, dev, from Argo CD; its targets in dev are on a control plane reconciled by Flux, whose state cdk8s-gitops does not read.',
     ]);
   });
 

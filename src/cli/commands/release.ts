@@ -20,6 +20,7 @@ import { PlatformModel } from '../../model/platform-model';
 import { shortDigest } from '../../model/versions';
 import { releaseKey } from '../../release/release';
 import { contentHash } from '../../synth/file-tree';
+import { healthGateReading } from '../health-gate';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml; with
                  neither, what the program decides is read from the checkout, see
@@ -83,6 +84,12 @@ async function release(
     const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true);
     if (fromProgram === undefined && chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
     const recorded = recordedServices === undefined ? {} : { recordedServices };
+    if (request.kind === 'promote') {
+      recoverInterruptedWrite(out);
+      request = await withHealthReading(ctx, model, out, request, () =>
+        runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded }),
+      );
+    }
     /** Makes the change in the checkout and records it as pending, to be published as an operation of its own. */
     const apply = (): { outcome: ReleaseOutcome; report: WriteReport } => {
       recoverInterruptedWrite(out);
@@ -176,6 +183,32 @@ async function release(
     }
     return 0;
   });
+}
+
+/**
+ * The promotion with what Argo CD reports of the ring before, when the ring it goes into has a
+ * health gate and nothing else refuses it (`attempt` runs the rules without the reading): Argo CD
+ * is asked only then. Refusals other than the missing reading are thrown as they are.
+ */
+async function withHealthReading(
+  ctx: CommandContext,
+  model: PlatformModel,
+  out: string,
+  request: Extract<ReleaseRequest, { kind: 'promote' }>,
+  attempt: () => unknown,
+): Promise<ReleaseRequest> {
+  try {
+    attempt();
+    return request;
+  } catch (e) {
+    if (!(e instanceof GitOpsError) || !e.problems.some((p) => p.code === 'CG620')) throw e;
+    const others = e.problems.filter((p) => p.code !== 'CG620');
+    if (others.length > 0) throw new GitOpsError(others);
+  }
+  const gate = await healthGateReading(model, out, request.service, request.ring, ctx.env);
+  if (gate === undefined) return request;
+  if (gate.note !== undefined) ctx.stderr.write(`Note: ${gate.note}\n`);
+  return { ...request, upstreamHealthy: gate.reading };
 }
 
 /**

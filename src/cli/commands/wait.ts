@@ -7,6 +7,7 @@ import { loadModel, parseTimeout } from '../../workspace/program/run';
 import { statusOf } from '../../synth/status';
 import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
+import { describeRow } from '../health-gate';
 import { liveRows, printable, shortVersion } from '../live-status';
 import { checkoutDir } from '../out-dir';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
@@ -110,14 +111,7 @@ Example:
         throw GitOpsError.of('CG804', {
           message:
             `wait: after ${formatDuration(timeout)}, ${off.length} of ${rows.length} Application${rows.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} do not run ${shortVersion(rows[0].declared)} Synced and Healthy: ` +
-            off
-              .map(
-                (r) =>
-                  `${r.application} (control plane ${r.controlPlane}) is ${r.verdict}: sync ${r.sync ?? 'none'}, health ${r.health ?? 'none'}` +
-                  (r.operation?.message !== undefined ? `, ${r.operation.phase}: ${r.operation.message}` : ''),
-              )
-              .map(printable)
-              .join('; ') +
+            off.map(describeRow).map(printable).join('; ') +
             '.',
         });
       }

@@ -26,7 +26,8 @@ const FLUX_NAMES = new Set([
  * CG151 for what cannot run on a control plane reconciled by Flux: Argo CD's own installation (it
  * manages itself from a cluster Argo CD reconciles), sync windows (Flux has none), a manual sync
  * policy, a Git revision or URL Flux does not read, an SSH repository without a Secret, a service
- * in Flux's namespace or named as Flux's own objects. One problem per service or environment.
+ * in Flux's namespace or named as Flux's own objects, a health gate on a ring after one on Flux.
+ * One problem per service, environment or ring.
  */
 export function problemsOfReconcilers(model: PlatformModel): Problem[] {
   const flux = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind === 'flux').map((cp) => cp.name));
@@ -39,6 +40,22 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
     }),
   );
   const problems: Problem[] = [];
+  // A health gate reads the ring before from Argo CD.
+  model.rings.forEach((ring, i) => {
+    const before = model.rings[i - 1];
+    if (ring.gates.requireHealthy !== true || before === undefined) return;
+    const onFlux = [
+      ...new Set(model.targets.filter((t) => t.ring === before.name && fluxEnvironments.has(t.environment)).map((t) => t.environment)),
+    ];
+    if (onFlux.length === 0) return;
+    problems.push(
+      problem('CG151', {
+        constructPath: ring.path,
+        message: `Ring ${ring.name} has a health gate (Gate.healthy()), which reads the ring before it, ${before.name}, from Argo CD; its targets in ${onFlux.join(', ')} are on a control plane reconciled by Flux, whose state cdk8s-gitops does not read.`,
+        fix: `Drop Gate.healthy() from ring ${ring.name}, or keep the ring before it on control planes reconciled by Argo CD.`,
+      }),
+    );
+  });
   for (const e of model.environments) {
     if (!fluxEnvironments.has(e.name)) continue;
     const refuse = (what: string, fix: string): void => {
