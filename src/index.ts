@@ -26,7 +26,7 @@ export { ControlPlane } from './constructs/control-plane';
 export { Reconciler } from './constructs/reconciler';
 export { FluxSourceCredentials } from './constructs/flux-credentials';
 export type { FluxSourceProvider } from './constructs/flux-credentials';
-export type { FluxReconcilerProps } from './constructs/reconciler';
+export type { ArgoCdApiProps, ArgoCdReconcilerProps, FluxReconcilerProps } from './constructs/reconciler';
 export type { ControlPlaneProps } from './constructs/control-plane';
 export { Environment } from './constructs/environment';
 export type { EnvironmentProps } from './constructs/environment';

@@ -8,7 +8,7 @@
 import { GitOpsError } from '../core/errors';
 import { ArgoCdClient, ArgoCdConnection, LiveApplication } from '../live/argocd-client';
 import { DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
-import type { EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
+import type { ArgoCdApiModel, EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
 import { sourceKindOf } from '../synth/sources';
 import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
@@ -31,36 +31,53 @@ export interface LiveRow {
 }
 
 /**
- * How to reach the Argo CD of control plane `cp`, from the environment the argocd CLI reads: its
- * own pair `ARGOCD_SERVER_<CP>` and `ARGOCD_AUTH_TOKEN_<CP>` where either is set (a token is never
- * sent to another control plane's server), else `ARGOCD_SERVER` and `ARGOCD_AUTH_TOKEN`.
+ * How to reach the Argo CD of control plane `cp`, from the environment the argocd CLI reads and
+ * the program's settings (`api`). A token goes only to the server it belongs with: the control
+ * plane's own `ARGOCD_AUTH_TOKEN_<CP>` to its own server (`ARGOCD_SERVER_<CP>`, else the
+ * program's), the shared `ARGOCD_AUTH_TOKEN` only to the shared `ARGOCD_SERVER`, used where the
+ * control plane has neither a variable of its own nor a server in the program.
  */
-export function argoCdConnection(env: Readonly<Record<string, string | undefined>>, cp: string): ArgoCdConnection {
+export function argoCdConnection(
+  env: Readonly<Record<string, string | undefined>>,
+  cp: string,
+  api: ArgoCdApiModel = {},
+): ArgoCdConnection {
   const suffix = cp.toUpperCase().replace(/-/g, '_');
-  const own = env[`ARGOCD_SERVER_${suffix}`] !== undefined || env[`ARGOCD_AUTH_TOKEN_${suffix}`] !== undefined;
-  const name = (v: string): string => (own ? `${v}_${suffix}` : v);
+  const ownVariables = env[`ARGOCD_SERVER_${suffix}`] !== undefined || env[`ARGOCD_AUTH_TOKEN_${suffix}`] !== undefined;
+  const own = ownVariables || api.server !== undefined;
   const pick = (v: string): string | undefined => env[`${v}_${suffix}`] ?? env[v];
-  const server = env[name('ARGOCD_SERVER')];
-  const token = env[name('ARGOCD_AUTH_TOKEN')];
-  for (const [value, variable] of [
-    [server, name('ARGOCD_SERVER')],
-    [token, name('ARGOCD_AUTH_TOKEN')],
-  ] as const) {
-    if (value === undefined || value === '') {
-      throw GitOpsError.of('CG801', {
-        message: `The Argo CD of control plane ${cp}: ${variable} is not set${own ? ` (ARGOCD_SERVER_${suffix} and ARGOCD_AUTH_TOKEN_${suffix} go together)` : ''}.`,
-        fix: `Set ARGOCD_SERVER_${suffix} (host[:port]) and ARGOCD_AUTH_TOKEN_${suffix}, or ARGOCD_SERVER and ARGOCD_AUTH_TOKEN for every control plane.`,
-      });
-    }
+  const server = own ? (env[`ARGOCD_SERVER_${suffix}`] ?? api.server) : env.ARGOCD_SERVER;
+  const token = own ? env[`ARGOCD_AUTH_TOKEN_${suffix}`] : env.ARGOCD_AUTH_TOKEN;
+  const missing = (variable: string, why: string): GitOpsError =>
+    GitOpsError.of('CG801', {
+      message: `The Argo CD of control plane ${cp}: ${variable} is not set${why}.`,
+      fix: `Set ARGOCD_SERVER_${suffix} (host[:port]) and ARGOCD_AUTH_TOKEN_${suffix}, or ARGOCD_SERVER and ARGOCD_AUTH_TOKEN for every control plane.`,
+    });
+  if (server === undefined || server === '') {
+    throw missing(
+      own ? `ARGOCD_SERVER_${suffix}` : 'ARGOCD_SERVER',
+      own ? ` (ARGOCD_SERVER_${suffix} and ARGOCD_AUTH_TOKEN_${suffix} go together)` : '',
+    );
   }
-  const caFile = pick('ARGOCD_CA_FILE');
+  if (token === undefined || token === '') {
+    throw missing(
+      own ? `ARGOCD_AUTH_TOKEN_${suffix}` : 'ARGOCD_AUTH_TOKEN',
+      !own
+        ? ''
+        : ownVariables
+          ? ` (ARGOCD_SERVER_${suffix} and ARGOCD_AUTH_TOKEN_${suffix} go together)`
+          : ' (the program gives the control plane its own server, and a shared ARGOCD_AUTH_TOKEN is never sent to it)',
+    );
+  }
+  const caFile = env[`ARGOCD_CA_FILE_${suffix}`] ?? api.caFile ?? env.ARGOCD_CA_FILE;
   return {
     controlPlane: cp,
-    server: server!,
-    token: token!,
+    server,
+    token,
     ...(caFile ? { caFile } : {}),
     ...(pick('ARGOCD_INSECURE') === 'true' ? { insecure: true } : {}),
     ...(pick('ARGOCD_PLAINTEXT') === 'true' ? { plaintext: true } : {}),
+    ...(api.timeoutSeconds === undefined ? {} : { timeoutMs: api.timeoutSeconds * 1000 }),
   };
 }
 
@@ -86,7 +103,8 @@ export async function liveRows(
   const targets = report.targets.filter((t) => t.emitted && argoCd.has(cpOf.get(t.environment) ?? '') && only(t));
   const live = new Map<string, LiveApplication>();
   for (const cp of [...new Set(targets.map((t) => cpOf.get(t.environment)!))]) {
-    const client = new ArgoCdClient(argoCdConnection(env, cp));
+    const reconciler = argoCd.get(cp)!.reconciler;
+    const client = new ArgoCdClient(argoCdConnection(env, cp, reconciler?.kind === 'argocd' ? reconciler.api : undefined));
     // Only the control plane's own Applications: one of the same name elsewhere is not the target's.
     const namespace = argoCd.get(cp)!.namespace;
     for (const app of await client.applications()) if (app.namespace === namespace) live.set(`${cp}\u0000${app.name}`, app);

@@ -109,7 +109,8 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
       path: cp.node.path,
       namespace: cp.namespace,
       environments: environments.filter((e) => e.controlPlane === cp).map((e) => e.name),
-      ...(cp.reconciler.model.kind === 'flux' ? { reconciler: cp.reconciler.model } : {}),
+      // Argo CD, the default, is written only with settings of its own.
+      ...(cp.reconciler.model.kind === 'flux' || cp.reconciler.model.api !== undefined ? { reconciler: cp.reconciler.model } : {}),
     })),
     environments: environments.map((e): EnvironmentModel => ({
       name: e.name,

@@ -414,7 +414,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Reconciler is declared wrongly',
     description:
-      "A control plane's reconciler is not a Reconciler, its Flux interval is not a whole number of seconds, its source credentials are not usable (a URL that is not a repository's or holds a user, password, query or fragment; a Secret name that is not a Kubernetes name; a provider Flux does not take for the repository), or a control plane reconciled by Flux has what cannot run there (a SelfManagedArgoCd, which manages itself from a cluster Argo CD reconciles; sync windows, which Flux does not have; an environment's clusterResources, or an add-on's cluster-scoped kinds from a namespace of the cluster itself or of unknown scope, whose rights any pod of the namespace could take; two add-ons in one namespace of a cluster) or what Flux cannot be given (a manual sync policy, a Git revision Flux does not resolve, a git:// repository URL, an SSH repository without a Secret, a service in Flux's namespace or named as Flux's own objects).",
+      "A control plane's reconciler is not a Reconciler, its Argo CD API settings are not usable (a server that is not host[:port] or an https:// URL, or names a user, password, query or fragment; a CA file that is not a path; a timeout not from 1 to 300 whole seconds), its Flux interval is not a whole number of seconds, its source credentials are not usable (a URL that is not a repository's or holds a user, password, query or fragment; a Secret name that is not a Kubernetes name; a provider Flux does not take for the repository), or a control plane reconciled by Flux has what cannot run there (a SelfManagedArgoCd, which manages itself from a cluster Argo CD reconciles; sync windows, which Flux does not have; an environment's clusterResources, or an add-on's cluster-scoped kinds from a namespace of the cluster itself or of unknown scope, whose rights any pod of the namespace could take; two add-ons in one namespace of a cluster) or what Flux cannot be given (a manual sync policy, a Git revision Flux does not resolve, a git:// repository URL, an SSH repository without a Secret, a service in Flux's namespace or named as Flux's own objects).",
     fix: 'Give reconciler: Reconciler.flux() or Reconciler.argoCd(); keep what Flux cannot run on a control plane reconciled by Argo CD.',
   },
 
@@ -1249,7 +1249,7 @@ const ENTRIES = [
     title: "A control plane's Argo CD cannot be reached",
     description:
       'The Argo CD API server of a control plane did not answer: its address does not resolve, nothing listens there, the connection or the answer took longer than the timeout, or its TLS certificate is not one the client trusts (verification is on unless turned off).',
-    fix: 'Check ARGOCD_SERVER (host[:port]) and that the API server runs and answers within 10 s; give the CA that signed its certificate (ARGOCD_CA_FILE).',
+    fix: "Check ARGOCD_SERVER (host[:port]), or the control plane's own server, and that the API server runs and answers within the timeout (10 s unless Reconciler.argoCd({ api: { timeout } }) says); give the CA that signed its certificate (ARGOCD_CA_FILE).",
   },
   {
     code: 'CG802',

@@ -104,6 +104,21 @@ export type ReconcilerModel = ArgoCdReconcilerModel | FluxReconcilerModel;
 export interface ArgoCdReconcilerModel {
   /** Discriminator of {@link ReconcilerModel}. */
   readonly kind: 'argocd';
+  /**
+   * How the CLI reaches this Argo CD's API (`status --live`, `wait`, health gates).
+   * @default - the environment's `ARGOCD_SERVER` and `ARGOCD_AUTH_TOKEN`
+   */
+  readonly api?: ArgoCdApiModel;
+}
+
+/** How the CLI reaches one Argo CD's API; its token is always read from the environment. */
+export interface ArgoCdApiModel {
+  /** The API server: `host[:port]` (HTTPS) or an `https://` URL. @default - `ARGOCD_SERVER` */
+  readonly server?: string;
+  /** A PEM file of the CA that signed its certificate. @default - `ARGOCD_CA_FILE`, else the system's CAs */
+  readonly caFile?: string;
+  /** How long a request may take, in seconds. @default 10 */
+  readonly timeoutSeconds?: number;
 }
 
 /** Flux, one per cluster of the control plane's environments. */

@@ -197,3 +197,62 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('wait knows no ring "prd".')]);
   });
 });
+
+/** The program gives the control plane its Argo CD's server, CA and a 1 s timeout (the server from DOUBLE_SERVER). */
+const PROGRAM_WITH_API = PROGRAM.replace(
+  "new ControlPlane(platform, 'prod-eu')",
+  "new ControlPlane(platform, 'prod-eu', { reconciler: require(" +
+    JSON.stringify(path.join(ROOT, 'lib')) +
+    ').Reconciler.argoCd({ api: { server: process.env.DOUBLE_SERVER, caFile: process.env.DOUBLE_CA, timeout: require(' +
+    JSON.stringify(path.join(ROOT, 'lib')) +
+    ').Duration.seconds(1) } }) })',
+);
+
+describeWithDouble("status --live with the control plane's Argo CD settings in the program", () => {
+  const checkout = useProgramCheckout(PROGRAM_WITH_API, 'live-status-api');
+  let double: ArgoCdDouble;
+  beforeAll(async () => {
+    double = await startArgoCdDouble();
+  });
+  afterAll(() => double?.close());
+
+  const live = (env: Record<string, string>): Promise<CliRun> =>
+    runCli(['status', '--live'], {
+      out: checkout.out,
+      now: T0,
+      app: checkout.app,
+      env: { DOUBLE_SERVER: double.server, DOUBLE_CA: double.caFile, ...env },
+    });
+
+  test("reads the server, CA and timeout from the program and the token from the control plane's own variable only", async () => {
+    expect(
+      (
+        await runCli(['publish', '--by', 'platform-team'], {
+          out: checkout.out,
+          now: T0,
+          app: checkout.app,
+          env: { DOUBLE_SERVER: double.server, DOUBLE_CA: double.caFile },
+        })
+      ).code,
+    ).toBe(0);
+    double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    const run = await live({ ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('2 targets: all run what Git declares.');
+    // The shared token never goes to a server the program gives one control plane.
+    const shared = await live({ ARGOCD_AUTH_TOKEN: DOUBLE_TOKEN });
+    expect(shared.code).toBe(1);
+    expect(shared.stderr).toContain(
+      'CG801 The Argo CD of control plane prod-eu: ARGOCD_AUTH_TOKEN_PROD_EU is not set (the program gives the control plane its own server, and a shared ARGOCD_AUTH_TOKEN is never sent to it).',
+    );
+    // The environment overrides the program's server.
+    const elsewhere = await live({ ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN, ARGOCD_SERVER_PROD_EU: '127.0.0.1:9' });
+    expect(elsewhere.stderr).toContain('CG801 The Argo CD of control plane prod-eu (127.0.0.1:9): nothing listens at its address.');
+    // The program's timeout: 1 s.
+    double.delayMs = 2500;
+    const slow = await live({ ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN });
+    double.delayMs = 0;
+    expect(slow.code).toBe(1);
+    expect(slow.stderr).toContain(`CG801 The Argo CD of control plane prod-eu (${double.server}): it did not answer within 1 s.`);
+  });
+});

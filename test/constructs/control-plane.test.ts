@@ -1,4 +1,4 @@
-import { Cloud, Cluster, ControlPlane, Environment, Service } from '../../src';
+import { Cloud, Cluster, ControlPlane, Duration, Environment, Reconciler, Service } from '../../src';
 import { linesOf, newPlatform, problemsOf } from '../support/platform';
 
 describe('ControlPlane', () => {
@@ -94,5 +94,57 @@ describe('ControlPlane', () => {
         fix: 'Give one of them another id (ids are unique within their scope).',
       },
     ]);
+  });
+});
+
+describe('Reconciler.argoCd({ api })', () => {
+  it("records how the CLI reaches the control plane's Argo CD, never a token", () => {
+    // GIVEN
+    const platform = newPlatform();
+    const cp = new ControlPlane(platform, 'prod', {
+      reconciler: Reconciler.argoCd({
+        api: { server: 'argocd.prod.example.com:8443', caFile: 'certs/ca.pem', timeout: Duration.seconds(30) },
+      }),
+    });
+    new Environment(platform, 'prod', { controlPlane: cp });
+
+    // THEN
+    expect(platform.snapshot().controlPlanes[0]!.reconciler).toEqual({
+      kind: 'argocd',
+      api: { server: 'argocd.prod.example.com:8443', caFile: 'certs/ca.pem', timeoutSeconds: 30 },
+    });
+  });
+
+  it('refuses a server that would send the token in clear, holds a credential, or is not one, and a timeout out of range', () => {
+    // GIVEN
+    const platform = newPlatform();
+    const bad = [
+      { server: 'http://argocd.example.com' },
+      { server: 'https://user:secret@argocd.example.com' },
+      { server: 'argocd.example.com/path' },
+      { server: 'https://argocd.example.com/?token=x' },
+      { server: 'argo cd' },
+      { caFile: '' },
+      { timeout: Duration.minutes(10) },
+      { timeout: Duration.seconds(0.5) },
+    ];
+    bad.forEach((api, i) => {
+      const cp = new ControlPlane(platform, `cp-${i}`, { reconciler: Reconciler.argoCd({ api }) });
+      new Environment(platform, `env-${i}`, { controlPlane: cp });
+    });
+
+    // THEN
+    const lines = linesOf(() => platform.snapshot());
+    expect(lines).toEqual([
+      '[platform/control-planes/cp-0] CG151 The Argo CD API settings: server "http://argocd.example.com" is not https: the token would travel in clear.',
+      '[platform/control-planes/cp-1] CG151 The Argo CD API settings: server names a user or password; the token is the credential, and it is read from the environment.',
+      '[platform/control-planes/cp-2] CG151 The Argo CD API settings: server "argocd.example.com/path" has a path without https://.',
+      '[platform/control-planes/cp-3] CG151 The Argo CD API settings: server "https://argocd.example.com/?***" has a query.',
+      '[platform/control-planes/cp-4] CG151 The Argo CD API settings: server is empty or holds white space.',
+      '[platform/control-planes/cp-5] CG151 The Argo CD API settings: caFile is not a path.',
+      '[platform/control-planes/cp-6] CG151 The Argo CD API settings: timeout is not a whole number of seconds from 1 to 300.',
+      '[platform/control-planes/cp-7] CG151 The Argo CD API settings: timeout is not a whole number of seconds from 1 to 300.',
+    ]);
+    expect(lines.join('\n')).not.toContain('secret');
   });
 });
