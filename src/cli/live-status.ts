@@ -24,7 +24,14 @@ export interface LiveRow {
   readonly since: string | null;
   readonly revisions: readonly string[];
   readonly images: readonly string[];
+  /**
+   * The versions of the service's own images among `images` (`api=…,worker=…` for named images),
+   * as the table compares them with `declared`; `null` when none of them is seen.
+   */
+  readonly running: string | null;
   readonly operation: LiveApplication['operation'] | null;
+  /** Whether Argo CD syncs it on its own; `null` without an Application. */
+  readonly autoSync: boolean | null;
   /** The last successful sync, from the Application's history. */
   readonly deployedAt: string | null;
   readonly verdict: LiveVerdict;
@@ -81,6 +88,15 @@ export function argoCdConnection(
   };
 }
 
+/** Whether anything says where the Argo CD of control plane `cp` is: a variable of the environment or the program's server. */
+export function argoCdConfigured(env: Readonly<Record<string, string | undefined>>, cp: string, api: ArgoCdApiModel = {}): boolean {
+  const suffix = cp.toUpperCase().replace(/-/g, '_');
+  return (
+    api.server !== undefined ||
+    ['ARGOCD_SERVER', 'ARGOCD_AUTH_TOKEN', `ARGOCD_SERVER_${suffix}`, `ARGOCD_AUTH_TOKEN_${suffix}`].some((v) => (env[v] ?? '') !== '')
+  );
+}
+
 /** Text from Argo CD as a terminal may show it: no control character (no escape, no line break). */
 export function printable(text: string): string {
   return [...text].map((c) => (c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f) ? '?' : c)).join('');
@@ -126,8 +142,10 @@ export async function liveRows(
       since: app?.healthSince ?? null,
       revisions: app?.revisions ?? [],
       images: app?.images ?? [],
+      running: runningVersions(service, app?.images ?? []),
       operation: app?.operation ?? null,
       deployedAt: app?.deployedAt ?? null,
+      autoSync: app?.autoSync ?? null,
       verdict: verdictOf(app, declaredImages(service, t.digest)),
     };
   });
@@ -146,9 +164,19 @@ export async function liveStatus(
   else if (rows.length === 0) {
     ctx.stdout.write('No target is read: none is on a control plane reconciled by Argo CD with a release yet.\n');
   } else {
-    const head = ['APPLICATION', 'RING', 'DECLARED', 'SYNC', 'HEALTH', 'SINCE', 'VERDICT'];
+    const head = ['APPLICATION', 'RING', 'DECLARED', 'RUNNING', 'REVISION', 'SYNC', 'HEALTH', 'SINCE', 'VERDICT'];
     const cells = rows.map((r) =>
-      [r.application, r.ring, shortVersion(r.declared), r.sync ?? '—', r.health ?? '—', r.since ?? '—', r.verdict].map(printable),
+      [
+        r.application,
+        r.ring,
+        shortVersion(r.declared),
+        shortVersion(r.running),
+        r.revisions.length === 0 ? '—' : r.revisions.map((v) => (/^[0-9a-f]{40}$/.test(v) ? v.slice(0, 8) : v)).join(','),
+        r.sync ?? '—',
+        r.health ?? '—',
+        r.since ?? '—',
+        r.verdict,
+      ].map(printable),
     );
     const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
     for (const r of [head, ...cells])
@@ -182,6 +210,26 @@ function declaredImages(service: ServiceModel, version: string | null): Declared
   if (service.images === undefined) return service.imageRepository === undefined ? [] : [{ repository: service.imageRepository, version }];
   const versions = new Map(version.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
   return service.images.flatMap((i) => (versions.has(i.name) ? [{ repository: i.repository, version: versions.get(i.name)! }] : []));
+}
+
+/**
+ * The versions of `service`'s images among the live `images`, as `declared` spells a release: the
+ * version alone for one image, `name=version` joined by `,` for named images (a tag and a digest
+ * of one image as `tag@digest`). Null when none is seen.
+ */
+function runningVersions(service: ServiceModel, images: readonly string[]): string | null {
+  const repositories =
+    service.images?.map((i) => ({ name: i.name, repository: i.repository })) ??
+    (service.imageRepository === undefined ? [] : [{ name: undefined, repository: service.imageRepository }]);
+  const seen = repositories.flatMap(({ name, repository }) => {
+    const versions = [
+      ...new Set(
+        images.filter((i) => i.startsWith(`${repository}@`) || i.startsWith(`${repository}:`)).map((i) => i.slice(repository.length + 1)),
+      ),
+    ].sort();
+    return versions.length === 0 ? [] : [name === undefined ? versions.join(' ') : `${name}=${versions.join(' ')}`];
+  });
+  return seen.length === 0 ? null : seen.join(',');
 }
 
 /** The AppProject the program puts the Application of `service` in, in `environment`. */

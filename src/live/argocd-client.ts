@@ -49,6 +49,8 @@ export interface LiveApplication {
   readonly images: readonly string[];
   /** The last successful sync (RFC 3339), from its history. @default - never synced */
   readonly deployedAt?: string;
+  /** Whether Argo CD syncs it on its own (`spec.syncPolicy.automated`, not `enabled: false`); `argocd app rollback` turns it off. */
+  readonly autoSync: boolean;
   /** The last operation: its phase and message. @default - none */
   readonly operation?: { readonly phase: string; readonly message?: string; readonly finishedAt?: string };
 }
@@ -146,6 +148,8 @@ export class ArgoCdClient {
     const revisions =
       strings(sync.revisions).length > 0 ? strings(sync.revisions) : typeof sync.revision === 'string' ? [sync.revision] : [];
     const last = history[history.length - 1];
+    const policy = isMap(spec.syncPolicy) ? spec.syncPolicy : {};
+    const automated = isMap(policy.automated) ? policy.automated : undefined;
     return {
       name: metadata.name,
       namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
@@ -155,6 +159,7 @@ export class ArgoCdClient {
       health: typeof health.status === 'string' ? health.status : 'Unknown',
       ...(typeof health.lastTransitionTime === 'string' ? { healthSince: health.lastTransitionTime } : {}),
       images: strings(summary.images),
+      autoSync: automated !== undefined && automated.enabled !== false,
       ...(last !== undefined && typeof last.deployedAt === 'string' ? { deployedAt: last.deployedAt } : {}),
       ...(op !== undefined && typeof op.phase === 'string'
         ? {

@@ -58,9 +58,9 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stdout).toBe(
       [
-        'APPLICATION         RING  DECLARED         SYNC    HEALTH   SINCE                 VERDICT',
-        'web-prod-aws-eu-01  prod  sha256:aaaaaaaa  Synced  Healthy  2026-11-22T09:05:00Z  running',
-        'web-prod-aws-eu-02  prod  sha256:aaaaaaaa  Synced  Healthy  2026-11-22T09:05:00Z  running',
+        'APPLICATION         RING  DECLARED         RUNNING          REVISION  SYNC    HEALTH   SINCE                 VERDICT',
+        'web-prod-aws-eu-01  prod  sha256:aaaaaaaa  sha256:aaaaaaaa  aaaaaaaa  Synced  Healthy  2026-11-22T09:05:00Z  running',
+        'web-prod-aws-eu-02  prod  sha256:aaaaaaaa  sha256:aaaaaaaa  aaaaaaaa  Synced  Healthy  2026-11-22T09:05:00Z  running',
         '2 targets: all run what Git declares.',
         '',
       ].join('\n'),
@@ -97,6 +97,14 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
         running('web-prod-aws-eu-02', `registry.example.com/shop/web@${B}`),
       ]),
     ).toEqual(['web-prod-aws-eu-01 syncing', 'web-prod-aws-eu-02 drifted']);
+    // The table shows what runs instead: the digest of the service's image seen, the revision synced.
+    double.applications = [
+      running('web-prod-aws-eu-01'),
+      { ...running('web-prod-aws-eu-02', `registry.example.com/shop/web@${B}`), revision: 'c'.repeat(40) },
+    ];
+    expect((await live()).stdout).toContain(
+      'web-prod-aws-eu-02  prod  sha256:aaaaaaaa  sha256:bbbbbbbb  cccccccc  Synced  Healthy  2026-11-22T09:05:00Z  drifted\n',
+    );
     expect(await verdicts([{ ...running('web-prod-aws-eu-01'), sync: 'OutOfSync' }, running('web-prod-aws-eu-02')])).toEqual([
       'web-prod-aws-eu-01 drifted',
       'web-prod-aws-eu-02 running',

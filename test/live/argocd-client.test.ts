@@ -40,7 +40,15 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
         deployedAt: '2026-11-22T09:00:00Z',
         healthSince: '2026-11-22T09:05:00Z',
       },
-      { name: 'web-prod-aws-eu-02', labels: { service: 'web' }, health: 'Progressing', sync: 'Synced', revision: SHA, images: [] },
+      {
+        name: 'web-prod-aws-eu-02',
+        labels: { service: 'web' },
+        health: 'Progressing',
+        sync: 'Synced',
+        revision: SHA,
+        images: [],
+        autoSync: false,
+      },
       {
         name: 'web-prod-gcp-eu-01',
         labels: { service: 'web' },
@@ -63,6 +71,7 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
         health: 'Healthy',
         healthSince: '2026-11-22T09:05:00Z',
         images: [IMAGE],
+        autoSync: true,
         deployedAt: '2026-11-22T09:00:00Z',
       },
       {
@@ -73,6 +82,7 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
         revisions: [SHA],
         health: 'Progressing',
         images: [],
+        autoSync: false,
       },
       {
         name: 'web-prod-gcp-eu-01',
@@ -82,6 +92,7 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
         revisions: ['a'.repeat(40)],
         health: 'Degraded',
         images: [],
+        autoSync: true,
         operation: { phase: 'Failed', message: 'one or more objects failed to apply' },
       },
     ]);

@@ -26,6 +26,8 @@ export interface DoubleApplication {
   readonly revision?: string;
   readonly images?: readonly string[];
   readonly deployedAt?: string;
+  /** Whether it syncs automatically. @default true */
+  readonly autoSync?: boolean;
   readonly operation?: { readonly phase: string; readonly message?: string; readonly finishedAt?: string };
 }
 
@@ -43,6 +45,7 @@ export function applicationObject(a: DoubleApplication): Record<string, unknown>
       project: a.project ?? 'default',
       destination: { name: 'in-cluster', namespace: a.name },
       source: { repoURL: 'https://git.example.com/platform/platform-gitops.git', path: `environments/${a.name}`, targetRevision: 'main' },
+      ...(a.autoSync === false ? {} : { syncPolicy: { automated: { prune: true, selfHeal: true } } }),
     },
     status: {
       sync: { status: a.sync ?? 'Synced', revision },

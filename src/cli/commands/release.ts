@@ -21,6 +21,7 @@ import { shortDigest } from '../../model/versions';
 import { releaseKey } from '../../release/release';
 import { contentHash } from '../../synth/file-tree';
 import { healthGateReading } from '../health-gate';
+import { RollbackLive, rollbackLive, rollbackLiveNote, rollbackLiveText } from '../rollback-live';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml; with
                  neither, what the program decides is read from the checkout, see
@@ -115,9 +116,12 @@ async function release(
       }
       return { outcome, report };
     };
+    /** For a rollback, what Argo CD runs in the ring (asked after the write: a rollback never waits for it). */
+    const liveOf = async (outcome: ReleaseOutcome): Promise<RollbackLive | undefined> =>
+      request.kind === 'rollback' && outcome.change.changed ? rollbackLive(model, out, request.service, request.ring, ctx.env) : undefined;
     if (!values.publish) {
       const made = apply();
-      print(ctx, format, made.outcome, made.report, model.layout.environments);
+      print(ctx, format, made.outcome, made.report, model.layout.environments, undefined, await liveOf(made.outcome));
       return 0;
     }
     // Git and simple-git load only here: a release without --publish does without them (30-40 ms of a
@@ -171,7 +175,7 @@ async function release(
       }
       throw e;
     }
-    print(ctx, format, made.outcome, made.report, model.layout.environments, result);
+    print(ctx, format, made.outcome, made.report, model.layout.environments, result, await liveOf(made.outcome));
     if (format === 'text') {
       const others = result.commits.filter((c) => c.subject !== made.outcome.change.summary || c.operation === Operation.SYNTH);
       for (const c of others) ctx.stdout.write(`Also published: ${c.sha.slice(0, 12)} ${c.subject}\n`);
@@ -229,6 +233,7 @@ function print(
   r: WriteReport,
   environments: string,
   published?: PublishResult,
+  live?: RollbackLive,
 ): void {
   const files = [...r.created, ...r.updated, ...r.deleted];
   if (format === 'json') {
@@ -245,6 +250,7 @@ function print(
           filesWritten: r.filesWritten,
           ...(published ? { published } : {}),
           ...(o.notes.length > 0 ? { notes: o.notes } : {}),
+          ...(live === undefined ? {} : { argoCd: live }),
         },
         null,
         2,
@@ -259,6 +265,11 @@ function print(
   for (const p of r.deleted) ctx.stdout.write(`${ctx.style('[-]')} ${p}\n`);
   if (files.length === 0) ctx.stdout.write('No files changed.\n');
   else if (files.some((f) => f.startsWith(`${environments}/`))) ctx.stdout.write(`Applications: ${o.applications.join(', ')}\n`);
+  if (live !== undefined) {
+    for (const line of rollbackLiveText(live, o.request.service, o.request.ring)) ctx.stdout.write(`${line}\n`);
+    const note = rollbackLiveNote(live, o.request.ring);
+    if (note !== undefined) ctx.stderr.write(`Note: ${note}\n`);
+  }
 }
 
 export const promoteCommand: Command = {
