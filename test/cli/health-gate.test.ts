@@ -113,8 +113,9 @@ describeWithDouble('Gate.healthy(), against a test double of Argo CD', () => {
         operation: { phase: 'Failed', message: 'Deployment web exceeded its progress deadline' },
       }),
     ).toContain(
-      'CG620 Ring "prod" takes a release only once every Application of web in "canary" runs it Synced and Healthy (Gate.healthy); 1 of 1 does not: ' +
-        'web-prod-aws-eu-01 (control plane prod-eu) is degraded: sync Synced, health Degraded, Failed: Deployment web exceeded its progress deadline. Nothing was written.',
+      'Error: CG620 Ring "prod" takes a release only once every Application of web in "canary" runs it Synced and Healthy (Gate.healthy); 1 of 1 does not: ' +
+        'web-prod-aws-eu-01 (control plane prod-eu) is degraded: sync Synced, health Degraded, Failed: Deployment web exceeded its progress deadline. Nothing was written. ' +
+        'Fix: Look at them (argocd app get <name>, cdk8s-gitops status --live); promote once they run the release of "canary" Synced and Healthy, or roll "canary" back.',
     );
     expect(await refused(canaryRuns(A, '2026-11-22T10:05:00Z'))).toContain(
       'web-prod-aws-eu-01 (control plane prod-eu) is drifted: sync Synced, health Healthy.',
