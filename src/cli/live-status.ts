@@ -9,6 +9,7 @@ import { GitOpsError } from '../core/errors';
 import { ArgoCdClient, ArgoCdConnection, LiveApplication } from '../live/argocd-client';
 import { DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
 import type { ArgoCdApiModel, EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
+import { promotedSourceOf } from '../model/source-kinds';
 import { sourceKindOf } from '../synth/sources';
 import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
@@ -115,6 +116,11 @@ export async function liveRows(
   const argoCd = new Map(model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => [cp.name, cp]));
   const cpOf = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
   const services = new Map(model.services.map((s) => [s.name, s]));
+  const charts = new Map(
+    report.services.flatMap((s) =>
+      s.rings.flatMap((r) => (r.chart?.pinned === true ? [[`${s.service}\u0000${r.ring}`, r.chart.revision] as const] : [])),
+    ),
+  );
   // A target whose ring runs nothing yet has no Application by design.
   const targets = report.targets.filter((t) => t.emitted && argoCd.has(cpOf.get(t.environment) ?? '') && only(t));
   const live = new Map<string, LiveApplication>();
@@ -146,7 +152,7 @@ export async function liveRows(
       operation: app?.operation ?? null,
       deployedAt: app?.deployedAt ?? null,
       autoSync: app?.autoSync ?? null,
-      verdict: verdictOf(app, declaredImages(service, t.digest)),
+      verdict: verdictOf(app, declaredImages(service, t.digest), reportedRevision(service, charts.get(`${t.service}\u0000${t.ring}`))),
     };
   });
   return rows;
@@ -230,6 +236,18 @@ function runningVersions(service: ServiceModel, images: readonly string[]): stri
     return versions.length === 0 ? [] : [name === undefined ? versions.join(' ') : `${name}=${versions.join(' ')}`];
   });
   return seen.length === 0 ? null : seen.join(',');
+}
+
+/**
+ * The chart revision a ring's release pins, as Argo CD reports it among an Application's synced
+ * revisions: a Helm repository chart's version, a Git chart's (or Kustomize base's) commit SHA.
+ * Undefined where Argo CD reports something else (a tag resolves to its commit; an OCI chart).
+ */
+function reportedRevision(service: ServiceModel, pinned: string | undefined): string | undefined {
+  if (pinned === undefined) return undefined;
+  const inGit = promotedSourceOf(service)?.inGit;
+  if (inGit === true) return /^[0-9a-f]{40}$/.test(pinned) ? pinned : undefined;
+  return service.source.kind === 'helm' && service.source.origin === 'helm-repository' ? pinned : undefined;
 }
 
 /** The AppProject the program puts the Application of `service` in, in `environment`. */

@@ -264,3 +264,38 @@ describeWithDouble("status --live with the control plane's Argo CD settings in t
     expect(slow.stderr).toContain(`CG801 The Argo CD of control plane prod-eu (${double.server}): it did not answer within 1 s.`);
   });
 });
+
+/** The service's chart comes from a Helm repository and is promoted with its image (version 1.0.0 at first). */
+const PROGRAM_WITH_CHART = PROGRAM.replace(
+  "image: { repository: 'registry.example.com/shop/web' },",
+  "image: { repository: 'registry.example.com/shop/web' }, workload: require(" +
+    JSON.stringify(path.join(ROOT, 'lib')) +
+    ").Workload.helmRepositoryChart({ repoURL: 'https://charts.example.com', chart: 'web', version: '1.0.0', promoted: true }),",
+);
+
+describeWithDouble('status --live for a release that pins its chart', () => {
+  const checkout = useProgramCheckout(PROGRAM_WITH_CHART, 'live-status-chart');
+  let double: ArgoCdDouble;
+  beforeAll(async () => {
+    double = await startArgoCdDouble();
+  });
+  afterAll(() => double?.close());
+
+  test('a target that synced another chart version than the release pins is drifted', async () => {
+    const env = { ARGOCD_SERVER: double.server, ARGOCD_AUTH_TOKEN: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile };
+    const cli = (args: string[]): Promise<CliRun> => runCli(args, { out: checkout.out, now: T0, app: checkout.app, env });
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    expect((await cli(['promote', 'web', '--ring', 'prod', '--chart-version', '1.1.0', '--by', 'ci'])).code).toBe(0);
+    const gitops = 'c'.repeat(40);
+    // The image is the same: only the chart version tells them apart.
+    double.applications = [
+      { ...running('web-prod-aws-eu-01'), revisions: ['1.1.0', gitops] },
+      { ...running('web-prod-aws-eu-02'), revisions: ['1.0.0', gitops] },
+    ];
+    const run = await cli(['status', '--live', '--format', 'json']);
+    expect(run.code).toBe(2);
+    expect(
+      (JSON.parse(run.stdout).targets as { application: string; verdict: string }[]).map((t) => `${t.application} ${t.verdict}`),
+    ).toEqual(['web-prod-aws-eu-01 running', 'web-prod-aws-eu-02 drifted']);
+  });
+});

@@ -24,6 +24,8 @@ export interface DoubleApplication {
   readonly health?: 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
   readonly healthSince?: string;
   readonly revision?: string;
+  /** The revision of each source, for a multi-source Application. @default - one source, `revision` */
+  readonly revisions?: readonly string[];
   readonly images?: readonly string[];
   readonly deployedAt?: string;
   /** Whether it syncs automatically. @default true */
@@ -48,7 +50,7 @@ export function applicationObject(a: DoubleApplication): Record<string, unknown>
       ...(a.autoSync === false ? {} : { syncPolicy: { automated: { prune: true, selfHeal: true } } }),
     },
     status: {
-      sync: { status: a.sync ?? 'Synced', revision },
+      sync: { status: a.sync ?? 'Synced', ...(a.revisions ? { revisions: [...a.revisions] } : { revision }) },
       health: { status: a.health ?? 'Healthy', ...(a.healthSince ? { lastTransitionTime: a.healthSince } : {}) },
       summary: { images: [...(a.images ?? [])] },
       ...(a.deployedAt ? { history: [{ id: 1, revision, deployedAt: a.deployedAt, deployStartedAt: a.deployedAt }] } : {}),
