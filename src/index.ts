@@ -24,6 +24,8 @@ export { Platform } from './constructs/platform';
 export type { PlatformProps, LayoutProps, ServiceDefaults, PlatformSynthOptions } from './constructs/platform';
 export { ControlPlane } from './constructs/control-plane';
 export { Reconciler } from './constructs/reconciler';
+export { Team } from './constructs/team';
+export type { TeamProps } from './constructs/team';
 export { FluxSourceCredentials } from './constructs/flux-credentials';
 export type { FluxSourceProvider } from './constructs/flux-credentials';
 export type { ArgoCdApiProps, ArgoCdReconcilerProps, FluxReconcilerProps } from './constructs/reconciler';

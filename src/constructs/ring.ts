@@ -7,6 +7,7 @@ import { Environment } from './environment';
 import type { Platform } from './platform';
 import { freeId } from './platform-scope';
 import { Duration } from './duration';
+import { Team } from './team';
 
 /** What a target is, as ring selectors see it. */
 export interface TargetRef {
@@ -73,6 +74,14 @@ export interface ApprovalOptions {
    * Gate.approval({ approvers: ['alice', 'bob'] });
    */
   readonly approvers?: readonly string[];
+  /**
+   * The team whose approvers may approve (its `approvers`); with `approvers` as well, an
+   * approver must be in both lists.
+   * @default - no team
+   * @example
+   * Gate.approval({ by: paymentsTeam });
+   */
+  readonly by?: Team;
 }
 
 /**
@@ -107,8 +116,39 @@ export class Gate {
    * the promoter, and one of `approvers` when given.
    */
   public static approval(options: ApprovalOptions = {}): Gate {
-    const approvers = options.approvers === undefined ? undefined : [...options.approvers];
     const problems: Problem[] = [];
+    const team = options.by;
+    if (team !== undefined && !(team instanceof Team)) {
+      problems.push(
+        problem('CG617', { message: 'Gate.approval() was given `by` that is not a Team.', fix: 'Give by: a Team of the program.' }),
+      );
+    } else if (team !== undefined && team.approvers.length === 0) {
+      problems.push(
+        problem('CG617', {
+          message: `Gate.approval() names team "${team.name}", which has no approvers: nobody could approve a promotion.`,
+          fix: `List who may approve for it: new Team(…, '${team.name}', { approvers: ['alice'], … }).`,
+        }),
+      );
+    }
+    const own = options.approvers === undefined ? undefined : [...options.approvers];
+    const fromTeam = team instanceof Team && team.approvers.length > 0 ? team.approvers : undefined;
+    const approvers =
+      own === undefined
+        ? fromTeam === undefined
+          ? undefined
+          : [...fromTeam]
+        : fromTeam === undefined
+          ? own
+          : own.filter((a) => fromTeam.includes(a));
+    if (own !== undefined && fromTeam !== undefined && approvers!.length === 0 && own.length > 0) {
+      problems.push(
+        problem('CG617', {
+          message: `Gate.approval() names approvers none of whom is an approver of team "${team!.name}": nobody could approve a promotion.`,
+          fix: "Name approvers of the team, or leave approvers out to take the team's.",
+        }),
+      );
+      return new Gate({ requireApproval: true, approvers: [] }, problems);
+    }
     if (approvers !== undefined && approvers.length === 0) {
       problems.push(
         problem('CG617', {

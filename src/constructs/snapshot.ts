@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GitOpsError, Problem } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import {
   ClusterModel,
   ControlPlaneModel,
@@ -17,6 +17,7 @@ import { problemsOfForeignClusters, problemsOfRingMembership, problemsOfSchemas 
 import { Environment } from './environment';
 import { MODEL_RULES, ModelRuleName } from '../model/rules';
 import type { Platform } from './platform';
+import { Team } from './team';
 import { PromotionRing } from './ring';
 import { imageModelsOf, Service } from './service';
 import { ClusterAddon } from './addon';
@@ -62,7 +63,9 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
   const controlPlanes = [...new Set(environments.map((e) => e.controlPlane))];
 
   const clusterModels = clusters.map(clusterModelOf);
-  const serviceModels = services.map((s) => serviceModelOf(s, platform));
+  const teams = platform.node.findAll().filter((c): c is Team => c instanceof Team);
+  const ownership = ownershipOf(teams, services);
+  const serviceModels = services.map((s) => serviceModelOf(s, platform, ownership.teamOf.get(s)));
   const ringTargets = new Map<string, string[]>((rings.length === 0 ? environments : rings).map((r) => [r.name, []]));
   const builder = new TargetsBuilder({ platform, environments, clouds, clusters }, rings, ringTargets);
   try {
@@ -132,6 +135,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
     layers: builder.layersById(),
     targets,
     ...(removals.length > 0 ? { removals } : {}),
+    ...(teams.length > 0 ? { teams: teams.map((t) => t.toModel()) } : {}),
   };
 
   // The model's rules, and between them the checks only the constructs can answer, in the
@@ -154,6 +158,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
     ...problemsOfSchemas(model, services),
     ...rule('ringMoves'),
     ...rule('removals'),
+    ...ownership.problems,
   ];
   return { model, problems };
 }
@@ -170,11 +175,12 @@ function clusterModelOf(c: Cluster): ClusterModel {
   };
 }
 
-function serviceModelOf(s: Service, platform: Platform): ServiceModel {
+function serviceModelOf(s: Service, platform: Platform, team: Team | undefined): ServiceModel {
   return {
     name: s.name,
     path: s.node.path,
     namespace: s.namespace,
+    ...(team === undefined ? {} : { team: team.name }),
     ...(s.images === undefined ? { imageRepository: s.image!.repository } : { images: imageModelsOf(s)! }),
     ...(s.initialDigest ? { initialDigest: s.initialDigest } : {}),
     ...(s.allowSensitiveNamespace ? { allowSensitiveNamespace: true } : {}),
@@ -210,4 +216,64 @@ function kustomizeSourceOf(s: Service, base: KustomizeSpec, platform: Platform):
     ...(base.promoted === true ? { promoted: true } : {}),
     ...labels,
   };
+}
+
+/**
+ * The team of each service: the nearest team it is declared in, or the one that claims it with
+ * `Team.owns`; CG152 where a platform with teams leaves a service without one or gives it two,
+ * where two teams share a name, and where there is not exactly one platform team.
+ */
+function ownershipOf(teams: readonly Team[], services: readonly Service[]): { teamOf: Map<Service, Team>; problems: Problem[] } {
+  const teamOf = new Map<Service, Team>();
+  const problems: Problem[] = [];
+  if (teams.length === 0) return { teamOf, problems };
+  const claims = new Map<Service, Team[]>();
+  for (const t of teams) for (const s of t.claimed) claims.set(s, [...(claims.get(s) ?? []), t]);
+  for (const s of services) {
+    const enclosing = [...s.node.scopes].reverse().find((c): c is Team => c instanceof Team);
+    const owners = [...new Set([...(enclosing ? [enclosing] : []), ...(claims.get(s) ?? [])])];
+    if (owners.length === 1) {
+      teamOf.set(s, owners[0]!);
+      continue;
+    }
+    problems.push(
+      problem('CG152', {
+        constructPath: s.node.path,
+        message:
+          owners.length === 0
+            ? `Service ${s.name} belongs to no team; the platform declares teams (${teams.map((t) => t.name).join(', ')}), so every service belongs to one.`
+            : `Service ${s.name} belongs to ${owners.length} teams: ${owners.map((t) => t.name).join(' and ')}.`,
+        fix:
+          owners.length === 0
+            ? 'Declare it inside its team (new Service(team, …)), or claim it with team.owns(service).'
+            : 'Leave it to one team: declared inside it, or claimed by its owns().',
+      }),
+    );
+  }
+  const names = teams.map((t) => t.name);
+  for (const [i, t] of teams.entries()) {
+    if (names.indexOf(t.name) !== i) {
+      problems.push(
+        problem('CG152', {
+          constructPath: t.node.path,
+          message: `Two teams are named "${t.name}".`,
+          fix: 'Give each team a name of its own.',
+        }),
+      );
+    }
+  }
+  const platformTeams = teams.filter((t) => t.platform);
+  if (platformTeams.length !== 1) {
+    problems.push(
+      problem('CG152', {
+        constructPath: (platformTeams[1] ?? teams[0]!).node.path,
+        message:
+          platformTeams.length === 0
+            ? 'The platform declares teams but no platform team, which owns the files shared by all services and production.'
+            : `The platform declares ${platformTeams.length} platform teams (${platformTeams.map((t) => t.name).join(', ')}); it has one.`,
+        fix: "Mark the team that runs the platform: new Team(platform, 'platform', { …, platform: true }).",
+      }),
+    );
+  }
+  return { teamOf, problems };
 }

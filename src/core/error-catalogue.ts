@@ -417,6 +417,14 @@ const ENTRIES = [
       "A control plane's reconciler is not a Reconciler, its Argo CD API settings are not usable (a server that is not host[:port] or an https:// URL, or names a user, password, query or fragment; a CA file that is not a path; a timeout not from 1 to 300 whole seconds), its Flux interval is not a whole number of seconds, its source credentials are not usable (a URL that is not a repository's or holds a user, password, query or fragment; a Secret name that is not a Kubernetes name; a provider Flux does not take for the repository), or a control plane reconciled by Flux has what cannot run there (a SelfManagedArgoCd, which manages itself from a cluster Argo CD reconciles; sync windows, which Flux does not have; an environment's clusterResources, or an add-on's cluster-scoped kinds from a namespace of the cluster itself or of unknown scope, whose rights any pod of the namespace could take; two add-ons in one namespace of a cluster) or what Flux cannot be given (a manual sync policy, a Git revision Flux does not resolve, a git:// repository URL, an SSH repository without a Secret, a service in Flux's namespace or named as Flux's own objects).",
     fix: 'Give reconciler: Reconciler.flux() or Reconciler.argoCd(); keep what Flux cannot run on a control plane reconciled by Argo CD.',
   },
+  {
+    code: 'CG152',
+    where: 'program',
+    title: 'Team is declared wrongly',
+    description:
+      "A team's name is not a DNS-1123 label, or it lists no identity-provider groups or no CODEOWNERS owners, or an entry that is not one (a group with a line break, quote or comma, which Argo CD's RBAC policy lines cannot hold; an owner that is not @name, @org/team or an e-mail address), or lists one twice; or, in a platform that declares teams, a service belongs to no team or to two, two teams share a name, or there is not exactly one platform team.",
+    fix: 'Declare each service inside its team (new Service(team, …)) or claim it with team.owns(service), and mark one team platform: true.',
+  },
 
   // CG2xx: release ledgers
   {

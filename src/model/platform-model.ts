@@ -67,6 +67,29 @@ export interface PlatformModel {
    * @default - nothing
    */
   readonly removals?: readonly RemovalModel[];
+  /**
+   * The teams, in the order they are found in the construct tree; every service names one.
+   * @default - none: the platform has no teams
+   */
+  readonly teams?: readonly TeamModel[];
+}
+
+/** A team: who its members are and who approves for it (see `Team`). */
+export interface TeamModel {
+  /** Its name, a DNS-1123 label. */
+  readonly name: string;
+  /** Construct path. */
+  readonly path: string;
+  /** Identity-provider groups of its members. */
+  readonly groups: readonly string[];
+  /** Identity-provider groups of those who act on production. @default - its `groups` */
+  readonly approverGroups?: readonly string[];
+  /** Who may approve for it, as `--approved-by` names them. @default - nobody */
+  readonly approvers?: readonly string[];
+  /** Its owners in `CODEOWNERS`. */
+  readonly codeOwners: readonly string[];
+  /** The platform team, owner of the shared files and of production. @default false */
+  readonly platform?: boolean;
 }
 
 /** What a {@link RemovalModel} names. */
@@ -214,6 +237,8 @@ export interface ServiceModel {
   readonly path: string;
   /** Namespace it is deployed into. */
   readonly namespace: string;
+  /** The team that owns it. @default - none: the platform has no teams */
+  readonly team?: string;
   /**
    * Image repository without tag or digest, of a service with one image; `image.repository` in
    * its values.

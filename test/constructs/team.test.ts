@@ -1,0 +1,112 @@
+import { Construct } from 'constructs';
+import { Environment, Gate, PromotionRing, Service, Targets, Team } from '../../src';
+import { linesOf, newPlatform } from '../support/platform';
+import { Cloud, Cluster } from '../../src';
+
+const D = `sha256:${'a'.repeat(64)}`;
+
+/** A platform with one environment and cluster. */
+function fleet() {
+  const platform = newPlatform();
+  const prod = new Environment(platform, 'prod');
+  new Cluster(prod, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
+  return { platform, prod };
+}
+
+const service = (scope: Construct, name: string): Service =>
+  new Service(scope, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D });
+
+describe('Team', () => {
+  it('owns the services declared inside it, or inside a construct inside it, and those it claims', () => {
+    // GIVEN
+    const { platform, prod } = fleet();
+    new Team(platform, 'platform', { groups: ['acme:platform'], codeOwners: ['@acme/platform'], platform: true });
+    const payments = new Team(platform, 'payments', { groups: ['acme:payments'], approvers: ['alice'], codeOwners: ['@acme/payments'] });
+    const library = new Construct(payments, 'checkout');
+
+    // WHEN
+    service(payments, 'payments-api').deployTo(prod);
+    service(library, 'checkout-api').deployTo(prod);
+    const web = service(platform, 'web').deployTo(prod);
+    payments.owns(web);
+
+    // THEN
+    const model = platform.snapshot();
+    expect(model.services.map((s) => `${s.name} ${s.team}`)).toEqual(['checkout-api payments', 'payments-api payments', 'web payments']);
+    expect(model.teams).toEqual([
+      { name: 'platform', path: 'platform/platform', groups: ['acme:platform'], codeOwners: ['@acme/platform'], platform: true },
+      { name: 'payments', path: 'platform/payments', groups: ['acme:payments'], approvers: ['alice'], codeOwners: ['@acme/payments'] },
+    ]);
+  });
+
+  it('leaves a platform without teams as it was', () => {
+    const { platform, prod } = fleet();
+    service(platform, 'web').deployTo(prod);
+    const model = platform.snapshot();
+    expect(model.teams).toBeUndefined();
+    expect(model.services[0]!.team).toBeUndefined();
+  });
+
+  it('says which service belongs to no team or to two, and that one platform team is needed', () => {
+    // GIVEN
+    const { platform, prod } = fleet();
+    const a = new Team(platform, 'team-a', { groups: ['a'], codeOwners: ['@acme/a'] });
+    const b = new Team(platform, 'team-b', { groups: ['b'], codeOwners: ['b-owners@example.com'] });
+    service(platform, 'orphan').deployTo(prod);
+    b.owns(service(a, 'shared').deployTo(prod));
+
+    // THEN
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/team-a/shared] CG152 Service shared belongs to 2 teams: team-a and team-b.',
+      '[platform/orphan] CG152 Service orphan belongs to no team; the platform declares teams (team-a, team-b), so every service belongs to one.',
+      '[platform/team-a] CG152 The platform declares teams but no platform team, which owns the files shared by all services and production.',
+    ]);
+  });
+
+  it('refuses a team without groups or owners, and entries that are not ones', () => {
+    const { platform } = fleet();
+    new Team(platform, 'Payments', { groups: [], codeOwners: ['acme payments'], platform: true });
+    new Team(platform, 'web', { groups: ['a,b', 'x'], approvers: [' bob'], codeOwners: ['@acme/web', '@acme/web'] });
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/Payments] CG152 Team "Payments" is not named as a DNS-1123 label.',
+      '[platform/Payments] CG152 Team "Payments" has no groups.',
+      '[platform/Payments] CG152 Team "Payments" lists "acme payments" among its codeOwners, which is not one.',
+      '[platform/web] CG152 Team "web" lists "a,b" among its groups, which is not one.',
+      '[platform/web] CG152 Team "web" lists " bob" among its approvers, which is not one.',
+      '[platform/web] CG152 Team "web" lists "@acme/web" twice among its codeOwners.',
+    ]);
+  });
+
+  it('gives a ring approval its approvers: Gate.approval({ by: team })', () => {
+    // GIVEN
+    const { platform, prod } = fleet();
+    new Team(platform, 'platform', { groups: ['acme:platform'], codeOwners: ['@acme/platform'], platform: true, approvers: ['carol'] });
+    const payments = new Team(platform, 'payments', {
+      groups: ['acme:payments'],
+      approvers: ['bob', 'alice'],
+      codeOwners: ['@acme/payments'],
+    });
+    service(payments, 'payments-api').deployTo(prod);
+
+    // WHEN
+    new PromotionRing(platform, 'prod', { targets: Targets.all(), gates: [Gate.approval({ by: payments })] });
+
+    // THEN
+    expect(platform.snapshot().rings[0]!.gates).toEqual({ soakSeconds: 0, requireApproval: true, approvers: ['alice', 'bob'] });
+  });
+
+  it('refuses an approval by a team without approvers, or by approvers not of the team', () => {
+    const { platform, prod } = fleet();
+    const ops = new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/ops'], platform: true });
+    const payments = new Team(platform, 'payments', { groups: ['acme:payments'], approvers: ['alice'], codeOwners: ['@acme/payments'] });
+    service(ops, 'web').deployTo(prod);
+    new PromotionRing(platform, 'prod', {
+      targets: Targets.all(),
+      gates: [Gate.approval({ by: ops }), Gate.approval({ by: payments, approvers: ['mallory'] })],
+    });
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/rings/prod] CG617 Gate.approval() names team "ops", which has no approvers: nobody could approve a promotion.',
+      '[platform/rings/prod] CG617 Gate.approval() names approvers none of whom is an approver of team "payments": nobody could approve a promotion.',
+    ]);
+  });
+});
