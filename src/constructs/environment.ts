@@ -49,6 +49,12 @@ export interface EnvironmentProps {
    * @default - none: namespaces are created by Argo CD's `CreateNamespace=true`, if set, or exist already
    */
   readonly namespaceBaseline?: NamespaceBaseline;
+  /**
+   * A production environment: in a platform with teams, its files are the platform team's in
+   * `CODEOWNERS` (a team's approval alone never changes production).
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
 /**
@@ -86,6 +92,8 @@ export class Environment extends Construct {
   public readonly values: Values;
   /** Objects every service namespace of the environment starts with; undefined when it has none. */
   public readonly namespaceBaseline?: NamespaceBaseline;
+  /** Whether it is a production environment. */
+  public readonly production: boolean;
 
   constructor(scope: Platform, id: string, props: EnvironmentProps = {}) {
     super(scope, freeId(scope, id, 'Environment'));
@@ -101,6 +109,7 @@ export class Environment extends Construct {
     this.description = props.description;
     this.values = props.values ?? {};
     this.namespaceBaseline = props.namespaceBaseline;
+    this.production = props.production === true;
     const problems = [
       ...problemsOfValues(this.values, this.node.path, 'values'),
       ...this.syncWindows.flatMap((w, i) => problemsOfSyncWindow(w.toJson(), this.node.path, i)),

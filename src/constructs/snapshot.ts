@@ -120,6 +120,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
       path: e.node.path,
       controlPlane: e.controlPlane.node.id,
       ...(e.description ? { description: e.description } : {}),
+      ...(e.production ? { production: true } : {}),
       syncPolicy: e.syncPolicy.toJson(),
       syncWindows: e.syncWindows.map((w) => w.toJson()),
       roles: e.roles,

@@ -177,6 +177,8 @@ export interface EnvironmentModel {
   readonly controlPlane: string;
   /** Description of its AppProject. @default - none */
   readonly description?: string;
+  /** A production environment. @default false */
+  readonly production?: boolean;
   /** `spec.syncPolicy` of its Applications (`{}` for manual sync). */
   readonly syncPolicy: SyncPolicyJson;
   /** Sync windows of its AppProject. */

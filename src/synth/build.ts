@@ -3,6 +3,7 @@ import { PACKAGE_VERSION } from '../core/version';
 import { FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, spliceStatusSection, statusMarkdown, STATUS_PATH } from './status';
+import { CODEOWNERS_PATH, codeOwnersText } from './codeowners';
 import { GitOpsError } from '../core/errors';
 import { ReleaseState, RingRelease, ringRelease, synthesize } from './synthesize';
 import { RELEASE_FILE } from './sources';
@@ -88,6 +89,9 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
         service,
       })),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
+      ...(model.teams === undefined
+        ? []
+        : [{ path: CODEOWNERS_PATH, kind: FileKind.CODEOWNERS, origin: model.path, text: codeOwnersText(model) }]),
       // What the release commands need of the program, for a run without it.
       ...releaseModelFiles(model, print, PACKAGE_VERSION).map((f) => ({
         path: f.path,

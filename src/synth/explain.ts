@@ -75,6 +75,8 @@ export interface Explanation {
   readonly cluster: string;
   /** Construct path of the placement. */
   readonly constructPath: string;
+  /** The team that owns the service. @default - none: the platform has no teams */
+  readonly team?: string;
   /** The Argo CD instance that runs the Application, and its namespace. */
   readonly controlPlane: {
     /** Name of the control plane. */
@@ -241,6 +243,7 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
     cloud: t.cloud,
     cluster: t.cluster,
     constructPath: t.path,
+    ...(service.team === undefined ? {} : { team: service.team }),
     controlPlane: { name: cp.name, namespace: cp.namespace },
     ring: t.ring,
     flux: isFluxEnvironment(model, t.environment)
@@ -386,6 +389,7 @@ export function formatExplanation(e: Explanation, format: ExplanationFormat): st
   const r = e.release;
   const rows: [string, string][] = [
     ['construct', e.constructPath],
+    ...(e.team === undefined ? [] : [['team', e.team] as [string, string]]),
     ...((e.flux
       ? [
           ['control plane', `${e.controlPlane.name} (Flux, one per cluster)`],

@@ -25,18 +25,24 @@ export enum FileKind {
   MODEL = 'model',
   /** Flux objects: a cluster's entry point, or a target's HelmRelease, source and kustomization. */
   FLUX = 'flux',
+  /** Who approves changes to which files, for GitHub and GitLab (a platform with teams). */
+  CODEOWNERS = 'codeowners',
 }
 
 /** Repository-relative path of the release status for people, the one file written that is not YAML. */
 export const STATUS_PATH = 'STATUS.md';
 
+/** Repository-relative path of the code owners of a platform with teams, which GitHub and GitLab both read. */
+export const CODEOWNERS_PATH = 'CODEOWNERS';
+
 /**
  * Whether cdk8s-gitops ever writes a file at the repository path `p`: a YAML file (`.yaml`),
- * {@link STATUS_PATH}, or a file of the release model (`.cdk8s-gitops/model/`). A manifest entry
- * for any other path (a README, a CI file) is not one it wrote, and a write never makes one.
+ * {@link STATUS_PATH}, {@link CODEOWNERS_PATH}, or a file of the release model
+ * (`.cdk8s-gitops/model/`). A manifest entry for any other path (a README, a CI file) is not one
+ * it wrote, and a write never makes one.
  */
 export function isGeneratedFilePath(p: string): boolean {
-  return p === STATUS_PATH || p.endsWith('.yaml') || isReleaseModelPath(p);
+  return p === STATUS_PATH || p === CODEOWNERS_PATH || p.endsWith('.yaml') || isReleaseModelPath(p);
 }
 
 /** One file of a {@link FileTree}. Its content is produced on first use. */

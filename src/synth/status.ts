@@ -68,6 +68,8 @@ export interface RingStatus {
 export interface ServiceStatus {
   /** Name of the service. */
   readonly service: string;
+  /** The team that owns it. @default - none: the platform has no teams */
+  readonly team?: string;
   /** The ledger file; `null` when the service has none (no initial digest, nothing promoted). */
   readonly ledger: {
     /** Repository-relative path, e.g. `releases/payments-api.yaml`. */
@@ -87,6 +89,8 @@ export interface TargetStatus {
   readonly target: string;
   /** Name of the service. */
   readonly service: string;
+  /** The team that owns the service. @default - none: the platform has no teams */
+  readonly team?: string;
   /** Name of the environment. */
   readonly environment: string;
   /** Name of the cloud. */
@@ -174,7 +178,12 @@ export function releaseOverview(model: PlatformModel, ledgers: ReadonlyMap<strin
         hold: state?.hold ?? null,
       };
     });
-    return { service: s.name, ledger: file ? { path: file.path, fromInitialDigest: file.initial } : null, rings };
+    return {
+      service: s.name,
+      ...(s.team === undefined ? {} : { team: s.team }),
+      ledger: file ? { path: file.path, fromInitialDigest: file.initial } : null,
+      rings,
+    };
   });
 
   return { rings: ringOrder, services };
@@ -185,6 +194,7 @@ function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, Ledge
   const ringOrder = model.rings.map((r) => r.name);
   const ringIndex = new Map(ringOrder.map((name, i) => [name, i]));
   const order = new Map(model.services.map((s, i) => [s.name, i]));
+  const teamOf = new Map(model.services.map((s) => [s.name, s.team]));
   const rank = (t: TargetModel): number => ringIndex.get(t.ring) ?? ringOrder.length;
   return model.targets
     .map((t) => ({ t, application: applicationName(t) }))
@@ -196,6 +206,7 @@ function targetStatuses(model: PlatformModel, ledgers: ReadonlyMap<string, Ledge
         application,
         target: t.id,
         service: t.service,
+        ...(teamOf.get(t.service) === undefined ? {} : { team: teamOf.get(t.service) }),
         environment: t.environment,
         cloud: t.cloud,
         cluster: t.cluster,
@@ -290,7 +301,7 @@ function servicesText(report: StatusReport): string {
   const out: string[] = [];
   if (report.rings.length > 0) out.push(`Rings, in promotion order: ${report.rings.join(' → ')}`, '');
   for (const s of report.services) {
-    out.push(`${s.service}  ${ledgerNote(s)}`);
+    out.push(`${s.service}  ${s.team === undefined ? '' : `team ${s.team}  `}${ledgerNote(s)}`);
     const charts = s.rings.some((r) => r.chart !== undefined);
     const images = imagesOf(s);
     const rows = s.rings.map((r) => [
@@ -323,13 +334,15 @@ function servicesText(report: StatusReport): string {
 }
 
 function targetsText(report: StatusReport): string {
+  const teams = report.targets.some((t) => t.team !== undefined);
   const rows = report.targets.map((t) => [
     t.application,
+    ...(teams ? [t.team ?? NONE] : []),
     t.ring || NONE,
     t.shortDigest ?? NONE,
     t.emitted ? t.valuesFile : `${NONE} (not emitted yet)`,
   ]);
-  const out = table(['APPLICATION', 'RING', 'DIGEST', 'VALUES FILE'], rows);
+  const out = table(['APPLICATION', ...(teams ? ['TEAM'] : []), 'RING', 'DIGEST', 'VALUES FILE'], rows);
   if (report.targets.length === 0) out.push('The program declares no targets.');
   return `${out.join('\n')}\n`;
 }

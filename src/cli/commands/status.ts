@@ -2,7 +2,9 @@ import { applicationName } from '../../model/placement';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { explainTarget, formatExplanation, selectTargets } from '../../synth/explain';
-import { formatStatus, statusOf } from '../../synth/status';
+import { formatStatus, StatusReport, statusOf } from '../../synth/status';
+import type { PlatformModel } from '../../model/platform-model';
+import { didYouMean } from '../../core/suggest';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
@@ -13,7 +15,7 @@ import { liveStatus } from '../live-status';
 export const statusCommand: Command = {
   name: 'status',
   summary: 'What each ring of each service runs, since when, by whom, and holds',
-  usage: 'cdk8s-gitops status [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets | --live] [--format text|json]',
+  usage: 'cdk8s-gitops status [--app CMD | --no-program] [--timeout T] [--out DIR] [--team T] [--targets | --live] [--format text|json]',
   help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
 the program's ring order), the digest it runs, since when, who put it there, from which ring,
 who approved it and any hold. A ring without a digest shows — : its targets are not in the
@@ -26,6 +28,7 @@ ${NO_PROGRAM_HELP}
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --team T       only the services of team T (a platform with teams)
   --targets      one row per target: Application, ring, digest, values file
   --live         one row per target of a control plane reconciled by Argo CD, as its Argo CD
                  reports it: sync, health and since when, the images running, and a verdict
@@ -46,6 +49,7 @@ Example:
       ...NO_PROGRAM_OPTION,
       targets: { type: 'boolean' },
       live: { type: 'boolean' },
+      team: { type: 'string' },
       format: { type: 'string' },
     });
     const format = ctx.format(values.format, ['text', 'json']);
@@ -55,12 +59,30 @@ Example:
     const model = withoutProgram('status', values, ctx)
       ? recordedModel('status', out, 'all').model
       : await loadModel('status', values, ctx);
-    const report = statusOf(model, readLedgers(model, out));
+    const whole = statusOf(model, readLedgers(model, out));
+    const report = values.team === undefined ? whole : ofTeam(model, whole, values.team);
     if (values.live === true) return liveStatus(model, report, format, ctx);
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
     return 0;
   },
 };
+
+/** The part of `report` about the services of team `team`; a usage error for a team the program does not declare. */
+function ofTeam(model: PlatformModel, report: StatusReport, team: string): StatusReport {
+  const teams = (model.teams ?? []).map((t) => t.name);
+  if (!teams.includes(team)) {
+    throw usageError(
+      'status',
+      teams.length === 0 ? `--team ${team}: the program declares no teams.` : `knows no team "${team}".${didYouMean(team, teams)}`,
+      teams.length === 0 ? 'Leave --team out.' : `Name one of: ${teams.join(', ')}.`,
+    );
+  }
+  return {
+    ...report,
+    services: report.services.filter((s) => s.team === team),
+    targets: report.targets.filter((t) => t.team === team),
+  };
+}
 
 export const explainCommand: Command = {
   name: 'explain',

@@ -4,7 +4,7 @@ import { GitOpsError, Problem, systemErrorCode, problem } from '../../core/error
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
 import type { WriteReport } from '../../model/write-report';
-import { contentHash, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
+import { CODEOWNERS_PATH, contentHash, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
 import { deletedLedgerProblem } from '../../release/ledger-files';
 import {
   isManifestPath,
@@ -227,7 +227,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     if (!isOwnablePath(p) || (p.startsWith('.cdk8s-gitops/') && !isReleaseModelPath(p)) || !isGeneratedFilePath(p)) {
       throw GitOpsError.of('CG403', {
         file: p,
-        message: `The tree has a file at "${p}", which is outside the repository, in a reserved place, or neither YAML, ${STATUS_PATH} nor a file of the release model.`,
+        message: `The tree has a file at "${p}", which is outside the repository, in a reserved place, or neither YAML, ${STATUS_PATH}, ${CODEOWNERS_PATH} nor a file of the release model.`,
       });
     }
     const entry = tree.get(p)!;

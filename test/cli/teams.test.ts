@@ -1,0 +1,101 @@
+/**
+ * Teams through the built CLI against a real GitOps repository: CODEOWNERS written and owned like
+ * any other file, the owning team in `status` and `explain`, `status --team`, and ring approvals
+ * that name a team.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { useProgramCheckout } from '../support/program-checkout';
+import { CliRun, runCli } from '../support/cli';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const T0 = '2026-11-22T10:00:00Z';
+const A = `sha256:${'a'.repeat(64)}`;
+const B = `sha256:${'b'.repeat(64)}`;
+
+/** dev → prod (production, approval by team payments); teams platform (ops), payments, web. */
+const PROGRAM = `
+const { Cloud, Cluster, ControlPlane, Environment, Gate, Platform, PromotionRing, Service, Targets, Team } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const dev = new Environment(platform, 'dev', { controlPlane: new ControlPlane(platform, 'nonprod') });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod'), production: true });
+const aws = new Cloud(platform, 'aws');
+new Cluster(dev, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+const ops = new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/platform'], platform: true });
+const payments = new Team(platform, 'payments', { groups: ['acme:payments'], approvers: ['alice', 'bob'], codeOwners: ['@acme/payments'] });
+const web = new Team(platform, 'web', { groups: ['acme:web'], codeOwners: ['@acme/web'] });
+new PromotionRing(platform, 'dev', { targets: Targets.environment(dev) });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.approval({ by: payments })] });
+const image = (name) => ({ image: { repository: 'registry.example.com/' + name }, initialDigest: ${JSON.stringify(A)} });
+new Service(payments, 'payments-api', image('payments-api')).deployTo(dev).deployTo(prod);
+new Service(web, 'storefront', image('storefront')).deployTo(dev).deployTo(prod);
+new Service(ops, 'ingress', image('ingress')).deployTo(dev);
+platform.synth();
+`;
+
+describe('teams, through the CLI', () => {
+  const checkout = useProgramCheckout(PROGRAM, 'teams');
+  const cli = (args: string[], now = T0): Promise<CliRun> => runCli(args, { out: checkout.out, now, app: checkout.app });
+  const codeowners = (): string => fs.readFileSync(path.join(checkout.out, 'CODEOWNERS'), 'utf8');
+
+  test('publish commits CODEOWNERS; a hand edit of it is drift that check reports and synth --verify puts back', async () => {
+    const published = await cli(['publish', '--by', 'platform-team']);
+    expect({ code: published.code, stderr: published.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(execFileSync('git', ['-C', checkout.out, 'ls-files', 'CODEOWNERS'], { encoding: 'utf8' })).toBe('CODEOWNERS\n');
+    const written = codeowners();
+    expect(written).toContain('\n/environments/dev/*/*/payments-api/ @acme/payments\n/releases/payments-api.yaml @acme/payments\n');
+    expect(written).not.toContain('/environments/prod/');
+    fs.writeFileSync(path.join(checkout.out, 'CODEOWNERS'), `${written}/environments/prod/ @mallory\n`);
+    const check = await cli(['check']);
+    expect(check.code).toBe(2);
+    expect(check.stdout).toContain('CODEOWNERS');
+    const synth = await cli(['synth', '--verify']);
+    expect({ code: synth.code, stderr: synth.stderr }).toEqual({
+      code: 0,
+      stderr: 'Put back 1 owned file edited by hand since cdk8s-gitops wrote it:\n    CODEOWNERS\n',
+    });
+    expect(codeowners()).toBe(written);
+  });
+
+  test('a CODEOWNERS the repository holds already is not overwritten', async () => {
+    fs.writeFileSync(path.join(checkout.out, 'CODEOWNERS'), '* @someone-else\n');
+    const run = await cli(['synth']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('"CODEOWNERS" exists but was not written by cdk8s-gitops');
+    expect(fs.readFileSync(path.join(checkout.out, 'CODEOWNERS'), 'utf8')).toBe('* @someone-else\n');
+  });
+
+  test('status and explain name the owning team; status --team shows one team', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    const status = await cli(['status']);
+    expect(status.stdout).toContain('payments-api  team payments  ');
+    const mine = await cli(['status', '--team', 'web', '--format', 'json']);
+    expect(JSON.parse(mine.stdout).services.map((s: { service: string; team: string }) => `${s.service} ${s.team}`)).toEqual([
+      'storefront web',
+    ]);
+    const targets = await cli(['status', '--targets', '--team', 'payments']);
+    expect(targets.stdout.split('\n')[0]).toMatch(/^APPLICATION +TEAM +RING +DIGEST +VALUES FILE$/);
+    expect(targets.stdout).toContain('payments-api-prod-aws-eu-01  payments');
+    expect(targets.stdout).not.toContain('storefront');
+    const unknown = await cli(['status', '--team', 'paymnets']);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      1,
+      expect.stringContaining('status knows no team "paymnets". Did you mean "payments"?'),
+    ]);
+    const explain = await cli(['explain', 'storefront-dev-aws-eu-01']);
+    expect(explain.stdout).toMatch(/\n {2}team +web\n/);
+  });
+
+  test('a ring approval by a team takes only its approvers', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    expect((await cli(['promote', 'storefront', '--ring', 'dev', '--digest', B, '--by', 'ci'])).code).toBe(0);
+    const outsider = await cli(['promote', 'storefront', '--ring', 'prod', '--from', 'dev', '--by', 'ci', '--approved-by', 'mallory']);
+    expect(outsider.code).toBe(1);
+    expect(outsider.stderr).toContain('CG615');
+    expect(outsider.stderr).toContain('alice, bob');
+    const approved = await cli(['promote', 'storefront', '--ring', 'prod', '--from', 'dev', '--by', 'ci', '--approved-by', 'bob']);
+    expect({ code: approved.code, stderr: approved.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});

@@ -1,0 +1,72 @@
+import { Cloud, Cluster, Environment, Service, Team } from '../../src';
+import { synthesize } from '../../src/synth/synthesize';
+import { treeFromLedgers } from '../../src/synth/build';
+import { newPlatform } from '../support/platform';
+
+const D = `sha256:${'a'.repeat(64)}`;
+
+/** dev and prod (production), two teams and the platform team. */
+function teamPlatform() {
+  const platform = newPlatform();
+  const dev = new Environment(platform, 'dev');
+  const prod = new Environment(platform, 'prod', { production: true });
+  const aws = new Cloud(platform, 'aws');
+  new Cluster(dev, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+  new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
+  const ops = new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/platform'], platform: true });
+  const payments = new Team(platform, 'payments', { groups: ['acme:payments'], codeOwners: ['@acme/payments', 'lead@acme.example'] });
+  const web = new Team(platform, 'web', { groups: ['acme:web'], codeOwners: ['@acme/web'] });
+  const svc = (scope: Team, name: string): Service =>
+    new Service(scope, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D });
+  svc(payments, 'payments-api').deployTo(dev).deployTo(prod);
+  svc(web, 'storefront').deployTo(dev);
+  svc(ops, 'ingress').deployTo(dev).deployTo(prod);
+  return platform;
+}
+
+describe('CODEOWNERS', () => {
+  test('names the platform team for what is shared and production, each team for its services elsewhere', () => {
+    const tree = treeFromLedgers(teamPlatform().snapshot(), new Map());
+    expect(tree.content('CODEOWNERS')).toBe(
+      [
+        '# Written by cdk8s-gitops from the platform program: change the teams there, not here.',
+        '# The last entry that matches a file names its owners; each changed file needs the approval of one of them.',
+        '',
+        '# Everything the services share, and production: team ops.',
+        '* @acme/platform',
+        '',
+        '# What every write updates: any team.',
+        '/STATUS.md @acme/platform @acme/payments lead@acme.example @acme/web',
+        '/.cdk8s-gitops/manifest.json @acme/platform @acme/payments lead@acme.example @acme/web',
+        '',
+        '# Team ops: its services outside production, their ledgers and records.',
+        '/environments/dev/*/*/ingress/ @acme/platform',
+        '/releases/ingress.yaml @acme/platform',
+        '/.cdk8s-gitops/services/ingress.json @acme/platform',
+        '/.cdk8s-gitops/model/services/ingress.json @acme/platform',
+        '',
+        '# Team payments: its services outside production, their ledgers and records.',
+        '/environments/dev/*/*/payments-api/ @acme/payments lead@acme.example',
+        '/releases/payments-api.yaml @acme/payments lead@acme.example',
+        '/.cdk8s-gitops/services/payments-api.json @acme/payments lead@acme.example',
+        '/.cdk8s-gitops/model/services/payments-api.json @acme/payments lead@acme.example',
+        '',
+        '# Team web: its services outside production, their ledgers and records.',
+        '/environments/dev/*/*/storefront/ @acme/web',
+        '/releases/storefront.yaml @acme/web',
+        '/.cdk8s-gitops/services/storefront.json @acme/web',
+        '/.cdk8s-gitops/model/services/storefront.json @acme/web',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('is not written for a platform without teams', () => {
+    const platform = newPlatform();
+    const dev = new Environment(platform, 'dev');
+    new Cluster(dev, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
+    new Service(platform, 'web', { image: { repository: 'registry.example.com/web' }, initialDigest: D }).deployTo(dev);
+    expect(synthesize(platform.snapshot()).paths()).not.toContain('CODEOWNERS');
+    expect(treeFromLedgers(platform.snapshot(), new Map()).paths()).not.toContain('CODEOWNERS');
+  });
+});
