@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { Values } from '../model/values';
-import type { Platform } from './platform';
 import { freeId, platformOf } from './platform-scope';
 import { problemsOfValues } from './values-check';
 
@@ -23,8 +22,13 @@ export class Cloud extends Construct {
   /** Values for every target on this cloud's clusters. */
   public readonly values: Values;
 
-  constructor(scope: Platform, id: string, props: CloudProps = {}) {
-    super(scope, freeId(scope, id, 'Cloud'));
+  /**
+   * @param scope the platform, or any construct inside it (a team's library): the cloud is kept
+   *   with the platform's clouds either way
+   */
+  constructor(scope: Construct, id: string, props: CloudProps = {}) {
+    const platform = platformOf(scope);
+    super(platform, freeId(platform, id, 'Cloud'));
     this.name = id;
     this.values = props.values ?? {};
     const problems = problemsOfValues(this.values, this.node.path, 'values');

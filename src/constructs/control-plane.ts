@@ -42,9 +42,14 @@ export class ControlPlane extends Construct {
   /** Who reconciles its environments. */
   public readonly reconciler: Reconciler;
 
-  constructor(scope: Platform, id: string, props: ControlPlaneProps = {}) {
-    super(scope.group('control-planes'), freeId(scope.group('control-planes'), id, 'ControlPlane'));
-    this.namespace = props.namespace ?? scope.argocdNamespace;
+  /**
+   * @param scope the platform, or any construct inside it (a team's library): the control plane
+   *   is kept with the platform's control planes either way
+   */
+  constructor(scope: Construct, id: string, props: ControlPlaneProps = {}) {
+    const platform = platformOf(scope);
+    super(platform.group('control-planes'), freeId(platform.group('control-planes'), id, 'ControlPlane'));
+    this.namespace = props.namespace ?? platform.argocdNamespace;
     this.reconciler = props.reconciler ?? Reconciler.argoCd();
     if (!(this.reconciler instanceof Reconciler)) {
       platformOf(this).report([

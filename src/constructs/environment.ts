@@ -3,7 +3,6 @@ import { Problem, problemsAt, problem } from '../core/errors';
 import { Values } from '../model/values';
 import { ControlPlane } from './control-plane';
 import { NamespaceBaseline } from './namespace-baseline';
-import type { Platform } from './platform';
 import { freeId, platformOf } from './platform-scope';
 import { SyncPolicy, SyncWindow } from './sync';
 import { ProjectRole, ResourceKind } from '../model/sync';
@@ -95,10 +94,15 @@ export class Environment extends Construct {
   /** Whether it is a production environment. */
   public readonly production: boolean;
 
-  constructor(scope: Platform, id: string, props: EnvironmentProps = {}) {
-    super(scope, freeId(scope, id, 'Environment'));
+  /**
+   * @param scope the platform, or any construct inside it (a team's library): the environment is
+   *   kept with the platform's environments either way, in the order they are declared
+   */
+  constructor(scope: Construct, id: string, props: EnvironmentProps = {}) {
+    const platform = platformOf(scope);
+    super(platform, freeId(platform, id, 'Environment'));
     this.name = id;
-    this.controlPlane = props.controlPlane ?? ControlPlane.defaultOf(scope);
+    this.controlPlane = props.controlPlane ?? ControlPlane.defaultOf(platform);
     this.syncPolicy = props.syncPolicy ?? SyncPolicy.manual();
     this.syncWindows = props.syncWindows ?? [];
     this.roles = props.roles ?? [];

@@ -4,8 +4,7 @@ import { Construct } from 'constructs';
 import { Cloud } from './cloud';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
-import type { Platform } from './platform';
-import { freeId } from './platform-scope';
+import { freeId, platformOf } from './platform-scope';
 import { Duration } from './duration';
 import { Team } from './team';
 
@@ -261,8 +260,13 @@ export class PromotionRing extends Construct {
    */
   public readonly approvers: readonly string[];
 
-  constructor(scope: Platform, id: string, props: PromotionRingProps) {
-    super(scope.group('rings'), freeId(scope.group('rings'), id, 'PromotionRing'));
+  /**
+   * @param scope the platform, or any construct inside it (a team's library): the ring is kept
+   *   with the platform's rings either way, which are ordered as they are declared
+   */
+  constructor(scope: Construct, id: string, props: PromotionRingProps) {
+    const platform = platformOf(scope);
+    super(platform.group('rings'), freeId(platform.group('rings'), id, 'PromotionRing'));
     this.name = id;
     this.targets = props.targets;
     const gates = props.gates ?? [];
@@ -277,7 +281,7 @@ export class PromotionRing extends Construct {
     const lists = gates.map((g) => g.spec.approvers).filter((l): l is readonly string[] => l !== undefined && l.length > 0);
     this.approvers = lists.length === 0 ? [] : [...new Set(lists[0].filter((a) => lists.every((l) => l.includes(a))))].sort();
     if (lists.length > 1 && this.approvers.length === 0) {
-      scope.report([
+      platform.report([
         problem('CG617', {
           constructPath: this.node.path,
           message: `The approval gates of ring "${id}" name approvers no one of whom is in every list: nobody could approve a promotion.`,
@@ -285,6 +289,6 @@ export class PromotionRing extends Construct {
         }),
       ]);
     }
-    scope.report(gates.flatMap((g) => problemsAt(g.problems ?? [], this.node.path)));
+    platform.report(gates.flatMap((g) => problemsAt(g.problems ?? [], this.node.path)));
   }
 }

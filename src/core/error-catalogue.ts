@@ -422,7 +422,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Team is declared wrongly',
     description:
-      "A team's name is not a DNS-1123 label, or it lists no identity-provider groups or no CODEOWNERS owners, or an entry that is not one (a group with a line break, quote or comma, which Argo CD's RBAC policy lines cannot hold; an owner that is not @name, @org/team or an e-mail address), or lists one twice; or, in a platform that declares teams, a service belongs to no team or to two, two teams share a name, or there is not exactly one platform team.",
+      "A team's name is not a DNS-1123 label, or it lists no identity-provider groups or no CODEOWNERS owners, or an entry that is not one (a group with a line break, quote or comma, which Argo CD's RBAC policy lines cannot hold; an owner that is not @name, @org/team or an e-mail address), or lists one twice, or its AppProject in an environment (`<environment>-team-<team>`) would have the name of another AppProject of the control plane; or, in a platform that declares teams, a service belongs to no team or to two, two teams share a name, or there is not exactly one platform team.",
     fix: 'Declare each service inside its team (new Service(team, …)) or claim it with team.owns(service), and mark one team platform: true.',
   },
 

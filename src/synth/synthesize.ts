@@ -1,4 +1,4 @@
-import { buildAddonProjects, buildAppProject } from './argocd/app-project';
+import { buildAddonProjects, buildTeamProjects, buildAppProject } from './argocd/app-project';
 import { targetSourceKind } from './target-kind';
 import { isFluxEnvironment } from './flux/reconciler';
 import { clusterEntryFile } from './flux/clusters';
@@ -304,6 +304,9 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     tree.add(`${model.layout.projects}/${env.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [buildAppProject(model, env)]));
     for (const addon of buildAddonProjects(model, env)) {
       tree.add(`${model.layout.projects}/${addon.metadata.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [addon]));
+    }
+    for (const project of buildTeamProjects(model, env)) {
+      tree.add(`${model.layout.projects}/${project.metadata.name}.yaml`, argoFile(FileKind.APP_PROJECT, env.path, [project]));
     }
   }
   for (const f of options.extraFiles ?? []) {

@@ -6,7 +6,8 @@ import { isDeepStrictEqual } from 'util';
 import { parse, parseAllDocuments } from 'yaml';
 import { IN_CLUSTER_SERVER as IN_CLUSTER } from '../../src/model/argo-object';
 import { applicationName } from '../../src/model/placement';
-import { HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
+import { EnvironmentModel, HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
+import { projectTeamOf, teamProjectName } from '../../src/model/teams';
 
 /** A parsed Argo CD object and the file it came from. */
 export interface TreeObject {
@@ -164,7 +165,7 @@ export function applicationProblems(
       controlPlane: envCp.get(t.environment),
       namespace: cpNs.get(envCp.get(t.environment)!),
       name: applicationName(t),
-      project: t.environment,
+      project: projectTeamOf(s) === undefined ? t.environment : teamProjectName(t.environment, projectTeamOf(s)!),
       destination: { name: c.destination, namespace: s.namespace },
       sources: [
         {
@@ -221,7 +222,8 @@ export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Rec
     const cp = model.controlPlanes.find(
       (c) =>
         c.namespace === obj.metadata.namespace &&
-        (file.startsWith(`${model.layout.bootstrap}/${c.name}.`) || c.environments.includes(obj.metadata.name)),
+        (file.startsWith(`${model.layout.bootstrap}/${c.name}.`) ||
+          c.environments.includes(projectOwner(model, obj.metadata.name)?.env.name ?? '')),
     )!;
     const where = `${file} AppProject ${obj.metadata.name}`;
     if (!cp) {
@@ -244,9 +246,11 @@ export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Rec
         problems.push(`${where}: may deploy ${JSON.stringify(kinds)}`);
       continue;
     }
-    const env = model.environments.find((e) => e.name === obj.metadata.name);
+    // An environment's AppProject, or a team's in an environment (<env>-team-<team>).
+    const owner = projectOwner(model, obj.metadata.name);
+    const env = owner?.env;
     if (!env) {
-      problems.push(`${where}: no environment of that name`);
+      problems.push(`${where}: no environment or team's project of that name`);
       continue;
     }
     for (const d of spec.destinations) {
@@ -271,7 +275,12 @@ export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Rec
       problems.push(`${where}: namespaceResourceBlacklist ${JSON.stringify(blacklisted)}, needs ${JSON.stringify(keptOut)}`);
     if (spec.namespaceResourceWhitelist !== undefined)
       problems.push(`${where}: namespaceResourceWhitelist ${JSON.stringify(spec.namespaceResourceWhitelist)}`);
-    const targets = model.targets.filter((t) => t.environment === env.name);
+    const targets = model.targets.filter(
+      (t) =>
+        t.environment === env.name &&
+        projectTeamOf(services.get(t.service)!) === owner.team &&
+        services.get(t.service)!.addon === undefined,
+    );
     const repos = new Set([
       model.repoURL,
       ...targets
@@ -294,6 +303,16 @@ export function leastPrivilegeProblems(model: PlatformModel, files: Readonly<Rec
     if (!envProjects.has(`${cp.namespace}/${e.name}`)) problems.push(`environment ${e.name} has no AppProject`);
   }
   return problems;
+}
+
+/** The environment (and team) whose AppProject is named `name`. */
+function projectOwner(model: PlatformModel, name: string): { env: EnvironmentModel; team?: string } | undefined {
+  const env = model.environments.find((e) => e.name === name);
+  if (env) return { env };
+  for (const e of model.environments) {
+    for (const t of model.teams ?? []) if (teamProjectName(e.name, t.name) === name) return { env: e, team: t.name };
+  }
+  return undefined;
 }
 
 /** The Helm source of a service; the generated platforms deploy only charts. */

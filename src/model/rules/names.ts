@@ -1,6 +1,7 @@
 /** The names the model gives to directories, Kubernetes objects and Applications, checked: DNS-1123 form, length, reserved names and paths. */
 import { Problem, problem } from '../../core/errors';
 import { addonProjectName, addonsIn } from '../source-kinds';
+import { teamProjectName, teamsIn } from '../teams';
 import { isDns1123Label } from '../../core/kube-names';
 import { HelmSourceModel, PlatformModel, TargetModel } from '../platform-model';
 import { destinationProblem, dns1123LabelProblem, dns1123SubdomainProblem, NAME_LIMITS, relativeDirProblem, suggestLabel } from '../names';
@@ -97,6 +98,44 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
           fix: `Rename environment "${other.name}".`,
         }),
       );
+    }
+  }
+  // A team's AppProject in an environment must not take another AppProject's name.
+  for (const cp of model.controlPlanes) {
+    const taken = new Map<string, string>([['bootstrap', 'the bootstrap AppProject']]);
+    for (const e of cp.environments) {
+      taken.set(e, `the AppProject of environment "${e}"`);
+      for (const addon of addonsIn(model, e))
+        taken.set(addonProjectName(e, addon), `the AppProject of cluster add-on ${addon} in environment "${e}"`);
+    }
+    for (const e of cp.environments) {
+      for (const team of teamsIn(model, e)) {
+        const name = teamProjectName(e, team);
+        const other = taken.get(name);
+        if (other !== undefined) {
+          problems.push(
+            problem('CG152', {
+              constructPath: model.teams!.find((t) => t.name === team)!.path,
+              message: `Team "${team}" would make an AppProject "${name}" in environment "${e}", which is also ${other}.`,
+              fix: `Rename team "${team}" or environment "${e}".`,
+            }),
+          );
+        }
+        taken.set(name, `the AppProject of team "${team}" in environment "${e}"`);
+      }
+      // The environment's roles are copied into its teams' AppProjects, beside the teams' own.
+      const env = model.environments.find((x) => x.name === e);
+      const clash =
+        teamsIn(model, e).length === 0 ? undefined : env?.roles.find((r) => r.name === 'team-members' || r.name === 'team-approvers');
+      if (env !== undefined && clash !== undefined) {
+        problems.push(
+          problem('CG152', {
+            constructPath: env.path,
+            message: `Environment "${e}" has a role named "${clash.name}", the name of a team's own role in its teams' AppProjects.`,
+            fix: `Rename the role of environment "${e}".`,
+          }),
+        );
+      }
     }
   }
   // An implicit ring (one per environment) has the environment's name, which is checked above.

@@ -3,6 +3,7 @@ import { EnvironmentModel, PlatformModel, ServiceModel } from '../../model/platf
 import { clusterIndex } from '../../model/cluster-index';
 import { sourceKindOf } from '../sources';
 import { addonProjectName, addonsIn } from '../../model/source-kinds';
+import { projectTeamOf, teamProjectName, teamsIn } from '../../model/teams';
 import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY, RESTRICTED_NAMESPACED_RESOURCES } from '../../model/argo-object';
 
 /** The kind of the namespace baseline's `default-deny`, which its Applications must be able to sync. */
@@ -49,6 +50,7 @@ export function buildAppProject(model: PlatformModel, env: EnvironmentModel): Ar
     if (t.environment !== env.name) continue;
     const service = services.get(t.service)!;
     if (service.addon !== undefined) continue; // in the environment's AppProject for add-ons
+    if (projectTeamOf(service) !== undefined) continue; // in its team's AppProject
     if (service !== last) {
       for (const r of sourceKindOf(service).sourceRepos(service)) repos.add(r);
       if (env.namespaceBaseline) namespaces.add(service.namespace);
@@ -136,4 +138,113 @@ export function buildAddonProjects(model: PlatformModel, env: EnvironmentModel):
       },
     };
   });
+}
+
+/** The roles a team has in each of its AppProjects. */
+export const TEAM_ROLES = { members: 'team-members', approvers: 'team-approvers' } as const;
+
+/**
+ * The AppProjects of the teams with Applications in an environment, one per team
+ * (`<env>-team-<team>`), least privilege for each: `sourceRepos` exactly the GitOps repository and
+ * the repositories of the team's services placed there; `destinations` exactly their (cluster,
+ * namespace) pairs; the environment's cluster-scoped kinds, restricted namespaced kinds and sync
+ * windows. Roles: outside production, the team's groups may see, sync (and so roll back), run
+ * resource actions on and read the logs of its Applications (`team-members`); in production its
+ * members only see them and read their logs, and its approver groups (else its groups) may also
+ * sync them (`team-approvers`). The environment's own roles are copied into each, for the
+ * team's Applications.
+ */
+export function buildTeamProjects(model: PlatformModel, env: EnvironmentModel): ArgoObject[] {
+  const cp = model.controlPlanes.find((c) => c.name === env.controlPlane)!;
+  const clusterOf = clusterIndex(model);
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  return teamsIn(model, env.name).map((name) => {
+    const team = model.teams!.find((t) => t.name === name)!;
+    const project = teamProjectName(env.name, name);
+    const repos = new Set<string>();
+    const namespaces = new Set<string>();
+    const destinations = new Set<string>();
+    for (const t of model.targets) {
+      const service = services.get(t.service)!;
+      if (t.environment !== env.name || projectTeamOf(service) !== name) continue;
+      for (const r of sourceKindOf(service).sourceRepos(service)) repos.add(r);
+      namespaces.add(service.namespace);
+      destinations.add(JSON.stringify([clusterOf(t).destination, service.namespace]));
+    }
+    const policy = (role: string, resource: string, action: string): string =>
+      `p, proj:${project}:${role}, ${resource}, ${action}, ${project}/*, allow`;
+    const role = (r: string, description: string, groups: readonly string[], grants: readonly [string, string][]) => ({
+      name: r,
+      description,
+      policies: grants.map(([resource, action]) => policy(r, resource, action)),
+      groups: groups.map(policyGroupField),
+    });
+    const teamRoles =
+      env.production === true
+        ? [
+            role(TEAM_ROLES.members, `Team ${name}: sees its Applications in production and reads their logs.`, team.groups, [
+              ['applications', 'get'],
+              ['logs', 'get'],
+            ]),
+            role(
+              TEAM_ROLES.approvers,
+              `Team ${name}: syncs and rolls back its Applications in production.`,
+              team.approverGroups ?? team.groups,
+              [
+                ['applications', 'get'],
+                ['applications', 'sync'],
+                ['logs', 'get'],
+              ],
+            ),
+          ]
+        : [
+            role(
+              TEAM_ROLES.members,
+              `Team ${name}: sees, syncs, rolls back and acts on its Applications, and reads their logs.`,
+              team.groups,
+              [
+                ['applications', 'get'],
+                ['applications', 'sync'],
+                ['applications', 'action/*'],
+                ['logs', 'get'],
+              ],
+            ),
+          ];
+    return {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: project, namespace: cp.namespace, labels: { ...MANAGED_BY, team: name } },
+      spec: {
+        description: `Team ${name} in environment ${env.name}, generated by cdk8s-gitops from ${team.path}.`,
+        sourceRepos: [model.repoURL, ...[...repos].filter((r) => r !== model.repoURL).sort()],
+        destinations: [...destinations]
+          .sort()
+          .map((d) => JSON.parse(d) as [string, string])
+          .map(([destination, namespace]) => ({ name: destination, namespace })),
+        clusterResourceWhitelist: [
+          ...env.clusterResources.map((r) => ({ group: r.group, kind: r.kind })),
+          ...(env.namespaceBaseline ? [...namespaces].sort().map((n) => ({ group: '', kind: 'Namespace', name: n })) : []),
+        ],
+        namespaceResourceBlacklist: restrictedNamespacedResources(env),
+        ...(env.syncWindows.length > 0 ? { syncWindows: env.syncWindows } : {}),
+        roles: [
+          ...teamRoles,
+          ...env.roles.map((r) => ({
+            name: r.name,
+            ...(r.description ? { description: r.description } : {}),
+            policies: r.policies.map((p) => inProject(p, env.name, project)),
+            ...(r.groups && r.groups.length > 0 ? { groups: r.groups.map(policyGroupField) } : {}),
+          })),
+        ],
+      },
+    };
+  });
+}
+
+/** An environment role's policy line (`p, proj:<env>:<role>, …, <env>/<object>, …`) for the AppProject `project`. */
+function inProject(policy: string, env: string, project: string): string {
+  const parts = policy.split(',').map((p) => p.trim());
+  parts[1] = parts[1]!.replace(`proj:${env}:`, `proj:${project}:`);
+  parts[4] = parts[4]!.replace(`${env}/`, `${project}/`);
+  return parts.join(', ');
 }

@@ -4,6 +4,7 @@ import { clusterIndex } from '../../model/cluster-index';
 import { helmSource, SourceKind, sourceKindOf } from '../sources';
 import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
 import { hasOwnDestination, SetShape, setName } from '../../model/application-set-names';
+import { projectTeamOf, teamProjectName } from '../../model/teams';
 
 /**
  * Limits which commits refresh an Application (argo-cd#4272): only a commit that touches one of
@@ -128,15 +129,18 @@ function shapeOf(
   defaults: { chartPath: string; targetRevision: string },
 ): Shape {
   const source = sourceKindOf(service);
+  const team = projectTeamOf(service);
   return {
     source,
     ...(source.deviates(model, service, defaults) ? { service } : {}),
     ...(hasOwnDestination(cluster) ? { cluster } : {}),
+    ...(team === undefined ? {} : { team }),
   };
 }
 
 function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel): string {
-  const serviceSegment = shape.service?.name ?? (shape.source.listsServices && service ? service.name : '*');
+  // A team's set lists its services' directories by name: the others are other teams'.
+  const serviceSegment = shape.service?.name ?? ((shape.source.listsServices || shape.team !== undefined) && service ? service.name : '*');
   return [model.layout.environments, env, shape.cluster?.cloud ?? '*', shape.cluster?.name ?? '*', serviceSegment].join('/');
 }
 
@@ -208,10 +212,14 @@ function applicationSet(
             environment: `{{ ${ENV} }}`,
             cloud: `{{ ${CLOUD} }}`,
             cluster: `{{ ${CLUSTER} }}`,
+            ...(shape.team === undefined ? {} : { team: shape.team }),
           },
         },
         spec: {
-          project: (s === undefined ? undefined : shape.source.project?.(env.name, s)) ?? `{{ ${ENV} }}`,
+          project:
+            (shape.team !== undefined ? teamProjectName(env.name, shape.team) : undefined) ??
+            (s === undefined ? undefined : shape.source.project?.(env.name, s)) ??
+            `{{ ${ENV} }}`,
           // Argo CD's own installation goes to where it runs: the cluster's registered name is a
           // Secret that installation deploys, which does not exist before its first sync.
           destination: s?.addon?.argoCd

@@ -1,6 +1,7 @@
 import { ControlPlaneModel, PlatformModel } from '../../model/platform-model';
 import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
 import { addonProjectName, addonsIn } from '../../model/source-kinds';
+import { teamProjectName, teamsIn } from '../../model/teams';
 
 /**
  * The bootstrap of a control plane: an AppProject `bootstrap` allowed to deploy only
@@ -9,8 +10,12 @@ import { addonProjectName, addonsIn } from '../../model/source-kinds';
  * Apply it once with `kubectl apply -n <namespace> -f bootstrap/<control plane>.yaml`.
  */
 export function buildBootstrap(model: PlatformModel, cp: ControlPlaneModel, applicationSetsDir: string): ArgoObject[] {
-  // The environments' AppProjects, and those of their cluster add-ons (see buildAddonProjects).
-  const projectFiles = cp.environments.flatMap((e) => [`${e}.yaml`, ...addonsIn(model, e).map((a) => `${addonProjectName(e, a)}.yaml`)]);
+  // The environments' AppProjects, those of their cluster add-ons (see buildAddonProjects) and of their teams (buildTeamProjects).
+  const projectFiles = cp.environments.flatMap((e) => [
+    `${e}.yaml`,
+    ...addonsIn(model, e).map((a) => `${addonProjectName(e, a)}.yaml`),
+    ...teamsIn(model, e).map((t) => `${teamProjectName(e, t)}.yaml`),
+  ]);
   const include = projectFiles.length === 1 ? projectFiles[0] : `{${projectFiles.join(',')}}`;
   return [
     {

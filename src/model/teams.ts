@@ -1,0 +1,33 @@
+/**
+ * Teams in the model: the AppProject each team has in each environment where it runs services,
+ * and who owns what.
+ *
+ * @module
+ */
+import type { PlatformModel, ServiceModel } from './platform-model';
+
+/** The AppProject of team `team` in environment `env`. */
+export function teamProjectName(env: string, team: string): string {
+  return `${env}-team-${team}`;
+}
+
+/**
+ * The team whose AppProject holds the Applications of `service`: its team, unless it is a cluster
+ * add-on, whose Applications keep an AppProject of their own.
+ */
+export function projectTeamOf(service: ServiceModel): string | undefined {
+  return service.addon === undefined ? service.team : undefined;
+}
+
+/** The teams with Applications in environment `env` (add-ons aside), in the program's order of teams. */
+export function teamsIn(model: PlatformModel, env: string): string[] {
+  if (model.teams === undefined) return [];
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const present = new Set<string>();
+  for (const t of model.targets) {
+    if (t.environment !== env) continue;
+    const team = projectTeamOf(services.get(t.service)!);
+    if (team !== undefined) present.add(team);
+  }
+  return model.teams.map((t) => t.name).filter((n) => present.has(n));
+}
