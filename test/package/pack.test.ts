@@ -204,6 +204,82 @@ describe('the npm package', () => {
       RUN_TIMEOUT,
     );
 
+    describe("a team's construct library (examples/payments-team)", () => {
+      let library: string;
+
+      beforeAll(() => {
+        // Built and packed as its team would, against the installed package, then installed by the platform's project.
+        const source = path.join(ROOT, 'examples', 'payments-team');
+        library = path.join(consumer, 'payments-team');
+        fs.mkdirSync(path.join(library, 'src'), { recursive: true });
+        for (const f of ['package.json', 'tsconfig.json', 'src/index.ts']) fs.copyFileSync(path.join(source, f), path.join(library, f));
+        run(library, 'npx', ['tsc', '-p', 'tsconfig.json']);
+        const out = npm(library, 'pack', '--json', '--pack-destination', work).stdout;
+        const [info] = JSON.parse(out) as Array<{ filename: string }>;
+        npm(consumer, 'install', '--prefer-offline', path.join(work, info.filename));
+      }, INSTALL_TIMEOUT);
+
+      it(
+        'is used by a platform program like any package: its team, services and values land in the tree',
+        () => {
+          // GIVEN a platform program that declares the payments team from the library
+          fs.writeFileSync(
+            path.join(consumer, 'teams.ts'),
+            `import { PaymentsTeam } from '@acme/payments-team';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, Team } from 'cdk8s-gitops';
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const dev = new Environment(platform, 'dev', { controlPlane: new ControlPlane(platform, 'dev') });
+const live = new Environment(platform, 'live', { controlPlane: new ControlPlane(platform, 'live'), production: true });
+const gcp = new Cloud(platform, 'gcp');
+new Cluster(dev, 'europe-west4-01', { cloud: gcp, region: 'europe-west4' });
+new Cluster(live, 'europe-west4-01', { cloud: gcp, region: 'europe-west4' });
+const ops = new Team(platform, 'ops', { groups: ['acme:platform'], codeOwners: ['@acme/platform'], platform: true });
+new Service(ops, 'ingress', { image: { repository: 'registry.example.com/platform/ingress' }, initialDigest: 'sha256:${'cd'.repeat(32)}' }).deployTo([dev, live]);
+new PaymentsTeam(platform, 'payments', { environments: [dev, live] });
+platform.synth();
+`,
+          );
+
+          // WHEN type-checked and synthesized with the installed bin
+          run(consumer, 'npx', [
+            'tsc',
+            '--noEmit',
+            '--strict',
+            '--target',
+            'ES2022',
+            '--module',
+            'commonjs',
+            '--moduleResolution',
+            'node10',
+            'teams.ts',
+          ]);
+          run(consumer, 'npx', ['cdk8s-gitops', 'synth', '--app', 'npx tsx teams.ts', '--out', 'teams-gitops']);
+
+          // THEN
+          const files = filesOf(path.join(consumer, 'teams-gitops'));
+          expect(files).toEqual(
+            expect.arrayContaining([
+              'CODEOWNERS',
+              'projects/dev-team-payments.yaml',
+              'projects/live-team-payments.yaml',
+              'projects/live-team-ops.yaml',
+              'applicationsets/live/workloads-live-team-payments.yaml',
+              'environments/live/gcp/europe-west4-01/payments-api/values.yaml',
+              'environments/dev/gcp/europe-west4-01/ledger-worker/values.yaml',
+            ]),
+          );
+          const values = parse(
+            fs.readFileSync(path.join(consumer, 'teams-gitops/environments/live/gcp/europe-west4-01/payments-api/values.yaml'), 'utf8'),
+          );
+          expect(values.replicaCount).toBe(4);
+          expect(fs.readFileSync(path.join(consumer, 'teams-gitops/CODEOWNERS'), 'utf8')).toContain(
+            '\n/releases/payments-api.yaml @acme/payments\n',
+          );
+        },
+        RUN_TIMEOUT,
+      );
+    });
+
     describe('cdk8s-gitops init', () => {
       let project: string;
 
