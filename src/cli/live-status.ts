@@ -10,7 +10,7 @@ import { ArgoCdClient, ArgoCdConnection, LiveApplication } from '../live/argocd-
 import { DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
 import type { ArgoCdApiModel, EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
 import { promotedSourceOf } from '../model/source-kinds';
-import { sourceKindOf } from '../synth/sources';
+import { applicationProject } from '../model/teams';
 import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
 
@@ -252,5 +252,5 @@ function reportedRevision(service: ServiceModel, pinned: string | undefined): st
 
 /** The AppProject the program puts the Application of `service` in, in `environment`. */
 function projectOf(environment: EnvironmentModel, service: ServiceModel): string {
-  return sourceKindOf(service).project?.(environment.name, service) ?? environment.name;
+  return applicationProject(environment.name, service);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { PlatformModel, ServiceModel } from './platform-model';
+import { addonProjectName } from './source-kinds';
 
 /** The AppProject of team `team` in environment `env`. */
 export function teamProjectName(env: string, team: string): string {
@@ -30,4 +31,10 @@ export function teamsIn(model: PlatformModel, env: string): string[] {
     if (team !== undefined) present.add(team);
   }
   return model.teams.map((t) => t.name).filter((n) => present.has(n));
+}
+
+/** The AppProject of the Applications of `service` in environment `env`: its add-on's, its team's, else the environment's. */
+export function applicationProject(env: string, service: ServiceModel): string {
+  if (service.addon !== undefined) return addonProjectName(env, service.name);
+  return service.team === undefined ? env : teamProjectName(env, service.team);
 }

@@ -3,6 +3,7 @@
  * CD runs, and where each key of its values file comes from. Made from the model and the
  * ledgers only, with the same code the synthesizer uses, so it cannot disagree with the tree.
  */
+import { applicationProject } from '../model/teams';
 import { IN_CLUSTER_SERVER } from '../model/argo-object';
 import { buildWorkloadSets } from './argocd/application-set';
 import { applicationName } from '../model/placement';
@@ -14,7 +15,7 @@ import { KustomizeSourceModel, PlatformModel, ServiceModel, TargetModel } from '
 import { chartOf, ringChart } from '../model/source-kinds';
 import { isInitialRelease } from './status';
 import { targetDirectory, valuesFile } from '../model/placement';
-import { KUSTOMIZATION_FILE, sourceKindOf } from './sources';
+import { KUSTOMIZATION_FILE } from './sources';
 import { targetLayers } from './synthesize';
 import { serviceReleaseValues } from '../model/target-values';
 import { describeVersion, releaseVersion, sortedImages } from '../release/release';
@@ -254,7 +255,7 @@ export function explainTarget(model: PlatformModel, ledgers: ReadonlyMap<string,
         }
       : null,
     applicationSet: set ? { name: set.name, file: `${model.layout.applicationSets}/${cp.name}/${set.name}.yaml` } : null,
-    project: sourceKindOf(service).project?.(env.name, service) ?? env.name,
+    project: applicationProject(env.name, service),
     destination: {
       name: cluster.destination,
       namespace: service.namespace,

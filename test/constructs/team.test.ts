@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
-import { Environment, Gate, PromotionRing, Service, Targets, Team } from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Gate, PromotionRing, Service, Targets, Team } from '../../src';
 import { linesOf, newPlatform } from '../support/platform';
-import { Cloud, Cluster } from '../../src';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -107,6 +106,39 @@ describe('Team', () => {
     expect(linesOf(() => platform.snapshot())).toEqual([
       '[platform/rings/prod] CG617 Gate.approval() names team "ops", which has no approvers: nobody could approve a promotion.',
       '[platform/rings/prod] CG617 Gate.approval() names approvers none of whom is an approver of team "payments": nobody could approve a promotion.',
+    ]);
+  });
+});
+
+describe('constructs declared inside a library construct', () => {
+  it('keeps environments, clouds, control planes and rings with the platform, in declaration order', () => {
+    // GIVEN a library construct that declares a whole slice of the platform
+    const platform = newPlatform();
+    new PromotionRing(platform, 'first', { targets: Targets.label('tier', 'canary') });
+    class Region extends Construct {
+      constructor(scope: Construct, id: string) {
+        super(scope, `region-${id}`);
+        const cp = new ControlPlane(this, `${id}-argocd`);
+        const env = new Environment(this, id, { controlPlane: cp });
+        const cloud = new Cloud(this, `${id}-cloud`);
+        new Cluster(env, 'c1', { cloud, region: 'eu-central-1', labels: { tier: 'canary' } });
+        new Cluster(env, 'c2', { cloud, region: 'eu-west-1' });
+        new PromotionRing(this, `${id}-rest`, { targets: Targets.environment(env).except(Targets.label('tier', 'canary')) });
+        service(this, `${id}-api`).deployTo(env);
+      }
+    }
+
+    // WHEN
+    new Region(platform, 'emea');
+
+    // THEN
+    const model = platform.snapshot();
+    expect(model.rings.map((r) => `${r.name} ${r.path}`)).toEqual(['first platform/rings/first', 'emea-rest platform/rings/emea-rest']);
+    expect(model.environments.map((e) => `${e.name} ${e.path} ${e.controlPlane}`)).toEqual(['emea platform/emea emea-argocd']);
+    expect(model.controlPlanes.map((c) => c.path)).toEqual(['platform/control-planes/emea-argocd']);
+    expect(model.targets.map((t) => `${t.id} ${t.ring}`)).toEqual([
+      'emea/emea-cloud/c1/emea-api first',
+      'emea/emea-cloud/c2/emea-api emea-rest',
     ]);
   });
 });

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { teamsPlatform } from '../../examples/teams-platform/main';
 import { synthesize } from '../../src/synth/synthesize';
 import { treeFromLedgers } from '../../src/synth/build';
+import { applicationProject } from '../../src/model/teams';
 import { applicationProblems, argoObjects, generatedApplications, leastPrivilegeProblems } from '../support/argocd-tree';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../support/argocd-schema';
 
@@ -63,12 +64,14 @@ describe('the example platform of teams', () => {
     const apps = generatedApplications(model, files);
     expect(apps.length).toBe(16);
     for (const a of apps) {
-      const team = model.services.find((s) => s.name === a.app.metadata.labels.service)!.team;
+      const service = model.services.find((s) => s.name === a.app.metadata.labels.service)!;
       expect([a.app.metadata.name, a.app.spec.project, a.app.metadata.labels.team]).toEqual([
         a.app.metadata.name,
-        `${a.app.metadata.labels.environment}-team-${team}`,
-        team,
+        `${a.app.metadata.labels.environment}-team-${service.team}`,
+        service.team,
       ]);
+      // What status --live and explain take for the Application's project.
+      expect(applicationProject(a.app.metadata.labels.environment, service)).toBe(a.app.spec.project);
     }
   });
 
