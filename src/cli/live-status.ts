@@ -53,7 +53,9 @@ export function argoCdConnection(
   const suffix = cp.toUpperCase().replace(/-/g, '_');
   const ownVariables = env[`ARGOCD_SERVER_${suffix}`] !== undefined || env[`ARGOCD_AUTH_TOKEN_${suffix}`] !== undefined;
   const own = ownVariables || api.server !== undefined;
-  const pick = (v: string): string | undefined => env[`${v}_${suffix}`] ?? env[v];
+  // TLS settings that weaken a connection go with the server they were given for: a control
+  // plane's own server takes only its own (a shared ARGOCD_PLAINTEXT is for the shared server).
+  const weakening = (v: string): string | undefined => (own ? env[`${v}_${suffix}`] : env[v]);
   const server = own ? (env[`ARGOCD_SERVER_${suffix}`] ?? api.server) : env.ARGOCD_SERVER;
   const token = own ? env[`ARGOCD_AUTH_TOKEN_${suffix}`] : env.ARGOCD_AUTH_TOKEN;
   const missing = (variable: string, why: string): GitOpsError =>
@@ -83,8 +85,8 @@ export function argoCdConnection(
     server,
     token,
     ...(caFile ? { caFile } : {}),
-    ...(pick('ARGOCD_INSECURE') === 'true' ? { insecure: true } : {}),
-    ...(pick('ARGOCD_PLAINTEXT') === 'true' ? { plaintext: true } : {}),
+    ...(weakening('ARGOCD_INSECURE') === 'true' ? { insecure: true } : {}),
+    ...(weakening('ARGOCD_PLAINTEXT') === 'true' ? { plaintext: true } : {}),
     ...(api.timeoutSeconds === undefined ? {} : { timeoutMs: api.timeoutSeconds * 1000 }),
   };
 }

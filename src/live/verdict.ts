@@ -35,15 +35,16 @@ export function runsDeclared(images: readonly string[], declared: readonly Decla
 
 /**
  * The verdict for a target whose ring runs `declared` (empty: nothing to compare), from its
- * Application: `degraded` unless Healthy (Progressing is `syncing`), `syncing` while an operation
- * runs, `drifted` unless Synced, every declared image is seen running and, where the release pins
+ * Application: `syncing` while an operation runs or ends (or Progressing), `degraded` unless
+ * Healthy or when its last operation failed, `drifted` unless Synced, every declared image is seen running and, where the release pins
  * its chart by a revision Argo CD reports as it is (`revision`: a commit SHA, a chart version),
  * Argo CD synced that revision.
  */
 export function verdictOf(app: LiveApplication | undefined, declared: readonly DeclaredImage[], revision?: string): LiveVerdict {
   if (app === undefined) return 'missing';
-  if (app.operation?.phase === 'Running' || app.health === 'Progressing') return 'syncing';
-  if (app.health !== 'Healthy') return 'degraded';
+  if (app.operation?.phase === 'Running' || app.operation?.phase === 'Terminating' || app.health === 'Progressing') return 'syncing';
+  // The last sync failed (a hook, a resource that did not apply): whatever the health says, the release did not go through cleanly.
+  if (app.health !== 'Healthy' || app.operation?.phase === 'Failed' || app.operation?.phase === 'Error') return 'degraded';
   if (app.sync !== 'Synced') return 'drifted';
   if (declared.length > 0 && runsDeclared(app.images, declared) !== true) return 'drifted';
   if (revision !== undefined && !app.revisions.includes(revision)) return 'drifted';

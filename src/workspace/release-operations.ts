@@ -169,6 +169,10 @@ export function runRelease(
     const upstream = placeOf(ring).upstream;
     return upstream !== undefined && (upstream.movedFrom ?? []).includes(fromRing) ? upstream.name : fromRing;
   };
+  if (request.kind === 'promote' && request.upstreamHealthy !== undefined) {
+    const before = placeOf(request.ring).upstream?.name;
+    if (before !== undefined) assertReadingFits(model, service.name, before, request.upstreamHealthy.applications);
+  }
   const named = imageNamesOf(service);
   const applyOne = (on: Ledger, ring: string, times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange => {
     const policy = ringPolicies(model)[ring];
@@ -322,6 +326,22 @@ export function runRelease(
     ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint, retainReleaseFiles });
   return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], basis };
+}
+
+/**
+ * CG620 when a reading of Argo CD (kept with a pending promotion) counts another number of
+ * Applications of `service` in ring `before` than the program places on control planes Argo CD
+ * reconciles: it was not made for this program, or was edited.
+ */
+function assertReadingFits(model: PlatformModel, service: string, before: string, applications: number): void {
+  const flux = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind === 'flux').map((cp) => cp.name));
+  const argoCd = new Set(model.environments.filter((e) => !flux.has(e.controlPlane)).map((e) => e.name));
+  const placed = model.targets.filter((t) => t.service === service && t.ring === before && argoCd.has(t.environment)).length;
+  if (placed === applications) return;
+  throw GitOpsError.of('CG620', {
+    message: `The reading of Argo CD the promotion of ${service} carries counts ${applications} Application${applications === 1 ? '' : 's'} of it in "${before}", where the program places ${placed}: it was not made for this program, or was edited. Nothing was written.`,
+    fix: `Drop the pending promotion (cdk8s-gitops publish --drop-pending) and promote again, where the CLI reaches the Argo CD of "${before}".`,
+  });
 }
 
 /** `CG316`: the checkout was not written from the release model it holds; only the program can write it. */

@@ -124,6 +124,15 @@ describeWithDouble('Gate.healthy(), against a test double of Argo CD', () => {
       'web-prod-aws-eu-01 (control plane prod-eu) is drifted: sync OutOfSync, health Healthy.',
     );
     expect(await refused({ ...canaryRuns(B, '2026-11-22T10:05:00Z'), health: 'Progressing' })).toContain('is syncing');
+    // Synced and Healthy, but its last sync failed (a PostSync hook): the release did not go through.
+    expect(
+      await refused({
+        ...canaryRuns(B, '2026-11-22T10:05:00Z'),
+        operation: { phase: 'Failed', message: 'PostSync hook smoke-test failed', finishedAt: '2026-11-22T10:06:00Z' },
+      }),
+    ).toContain(
+      'web-prod-aws-eu-01 (control plane prod-eu) is degraded: sync Synced, health Healthy, Failed: PostSync hook smoke-test failed.',
+    );
     expect(await refused({ ...canaryRuns(B, '2026-11-22T10:05:00Z'), name: 'web-other' })).toContain(
       'web-prod-aws-eu-01 (control plane prod-eu) is missing: sync none, health none.',
     );
@@ -155,6 +164,23 @@ describeWithDouble('Gate.healthy(), against a test double of Argo CD', () => {
     const early = await promoteProd('2026-11-22T10:20:00Z');
     expect(early.stderr).toContain('CG602');
     expect(double.sent.length).toBe(asked);
+  });
+
+  test('a pending promotion whose kept reading was edited to count other Applications is not published', async () => {
+    await canaryTakesB();
+    double.applications = [canaryRuns(B, '2026-11-22T10:05:00Z')];
+    expect((await promoteProd('2026-11-22T13:00:00Z')).code).toBe(0);
+    const dir = path.join(checkout.out, '.git', 'cdk8s-gitops', 'pending');
+    const [record] = fs.readdirSync(dir);
+    const data = JSON.parse(fs.readFileSync(path.join(dir, record!), 'utf8'));
+    expect(data.request.upstreamHealthy).toEqual({ applications: 1, since: '2026-11-22T10:05:00Z' });
+    data.request.upstreamHealthy = { applications: 0, since: null };
+    fs.writeFileSync(path.join(dir, record!), JSON.stringify(data));
+    const published = await cli(['publish', '--by', 'alice'], '2026-11-22T13:01:00Z', {});
+    expect(published.code).toBe(1);
+    expect(published.stderr).toContain(
+      'The reading of Argo CD the promotion of web carries counts 0 Applications of it in "canary", where the program places 1: it was not made for this program, or was edited.',
+    );
   });
 
   test('without the program, the release model keeps the gate', async () => {
