@@ -8,7 +8,6 @@
 import { Problem, problem } from '../core/errors';
 import { ClusterModel, PlatformModel, ServiceModel } from './platform-model';
 import { helmDescriptor, SourceKindDescriptor, sourceKindDescriptorOf } from './source-kinds';
-import { projectTeamOf } from './teams';
 
 /**
  * How a target's Application can be written in a template: every field derived from the
@@ -21,11 +20,6 @@ export interface SetShape<S extends SourceKindDescriptor = SourceKindDescriptor>
   readonly service?: ServiceModel;
   /** The cluster's destination differs from `<cloud>-<cluster>`. */
   readonly cluster?: ClusterModel;
-  /**
-   * The team whose AppProject its Applications are in (a platform with teams): the targets of a
-   * team's services that the template derives get an ApplicationSet of the team's.
-   */
-  readonly team?: string;
 }
 
 /** Whether a cluster is registered under another destination name than `<cloud>-<cluster>`. */
@@ -49,7 +43,7 @@ export function setName(env: string, shape: SetShape): string {
     shape.source.applicationSetPrefix,
     env,
     ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []),
-    ...(shape.service ? [shape.service.name] : shape.team !== undefined ? ['team', shape.team] : []),
+    ...(shape.service ? [shape.service.name] : []),
   ].join('-');
 }
 
@@ -98,19 +92,12 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
       const source = sourceKindDescriptorOf(service);
       const ownService = deviates(service);
       const ownCluster = ownDestination(cluster);
-      const team = projectTeamOf(service);
       if (!ownService && !ownCluster) {
         const claimed = templateClaims.get(source) ?? new Set<string>();
-        const key = `${t.environment}\u0000${team ?? ''}`;
-        if (claimed.has(key)) continue;
-        templateClaims.set(source, claimed.add(key));
+        if (claimed.has(t.environment)) continue;
+        templateClaims.set(source, claimed.add(t.environment));
       }
-      const shape: SetShape = {
-        source,
-        ...(ownService ? { service } : {}),
-        ...(ownCluster ? { cluster } : {}),
-        ...(team === undefined ? {} : { team }),
-      };
+      const shape: SetShape = { source, ...(ownService ? { service } : {}), ...(ownCluster ? { cluster } : {}) };
       const what =
         shape.service && shape.cluster
           ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
@@ -118,9 +105,7 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
             ? `service ${shape.service.name} in environment ${t.environment} (own settings)`
             : shape.cluster
               ? `cluster ${shape.cluster.id} (own destination)`
-              : shape.team !== undefined
-                ? `team ${shape.team} in environment ${t.environment}`
-                : `environment ${t.environment}`;
+              : `environment ${t.environment}`;
       claim(setName(t.environment, shape), what, shape.service?.path ?? shape.cluster?.path ?? t.path);
     }
   }

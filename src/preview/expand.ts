@@ -7,6 +7,7 @@ import { PathParamsOptions } from './path-params';
 import { compilePathspec } from './pathspec';
 import { PreviewCode, show } from './problems';
 import { markStringMap, TemplateMap } from './template-values';
+import { mergeGeneratorTemplate } from './template-merge';
 import { isMap } from '../core/plain';
 import { isDns1123Subdomain, isLabelValue } from '../core/kube-names';
 
@@ -199,6 +200,8 @@ interface GitGenerator {
   readonly items: { readonly directories: readonly GitDirectoryItem[] } | { readonly files: readonly GitFileItem[] };
   readonly pathParamPrefix?: string;
   readonly values: ReadonlyArray<readonly [string, Compiled]>;
+  /** Its own template merged onto the ApplicationSet's, compiled. @default - the ApplicationSet's */
+  readonly template?: { readonly metadata: Compiled; readonly spec: Compiled };
 }
 
 /** One parameter set of a generator, and where it comes from (`directory "…"`, `file "…"`). */
@@ -248,8 +251,8 @@ class Expansion {
         if (!params) {
           continue;
         }
-        const meta = this.render(compiledMetadata, params, at) as Record<string, Json> | undefined;
-        const appSpec = this.render(compiledSpec, params, at) as Record<string, Json> | undefined;
+        const meta = this.render(generator.template?.metadata ?? compiledMetadata, params, at) as Record<string, Json> | undefined;
+        const appSpec = this.render(generator.template?.spec ?? compiledSpec, params, at) as Record<string, Json> | undefined;
         if (meta === undefined || appSpec === undefined) {
           continue;
         }
@@ -417,12 +420,25 @@ class Expansion {
     if (git.revision !== undefined && typeof git.revision !== 'string') {
       bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.revision is not a string.`, 'Set revision to a branch, tag or commit.');
     }
+    let template: { metadata: Compiled; spec: Compiled } | undefined;
     if (git.template !== undefined && git.template !== null && !isEmptyTemplate(git.template)) {
-      bad(
-        PreviewCode.UNSUPPORTED_FEATURE,
-        `${field}.template is set; the offline preview does not merge generator templates.`,
-        'Move the fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
-      );
+      if (!isMap(git.template)) {
+        bad(
+          PreviewCode.INVALID_APPLICATIONSET,
+          `${field}.template is not a map.`,
+          `Write ${field}.template as a map of metadata and spec.`,
+        );
+      } else {
+        // The generator's own template, merged onto the ApplicationSet's as Argo CD merges them.
+        const merged = mergeGeneratorTemplate(git.template, (this.appset.spec as Record<string, unknown>).template) as Record<
+          string,
+          unknown
+        >;
+        template = {
+          metadata: this.compile((merged.metadata ?? {}) as Json, `${field}.template.metadata`),
+          spec: this.compile(merged.spec as Json, `${field}.template.spec`),
+        };
+      }
     }
     // As Argo CD: directories when there are any, else files.
     const kind = nonEmptyList(git.directories) ? 'directories' : nonEmptyList(git.files) ? 'files' : undefined;
@@ -475,6 +491,7 @@ class Expansion {
       items: kind === 'files' ? { files: items } : { directories: items },
       ...(typeof git.pathParamPrefix === 'string' && git.pathParamPrefix !== '' ? { pathParamPrefix: git.pathParamPrefix } : {}),
       values,
+      ...(template === undefined ? {} : { template }),
     };
   }
 

@@ -263,7 +263,7 @@ platform.synth();
               'projects/dev-team-payments.yaml',
               'projects/live-team-payments.yaml',
               'projects/live-team-ops.yaml',
-              'applicationsets/live/workloads-live-team-payments.yaml',
+              'applicationsets/live/workloads-live.yaml',
               'environments/live/gcp/europe-west4-01/payments-api/values.yaml',
               'environments/dev/gcp/europe-west4-01/ledger-worker/values.yaml',
             ]),

@@ -36,6 +36,40 @@ describe('expandApplicationSet', () => {
       root = makeTree([...SEED_VALUES_FILES, ...OTHER_FILES]);
     });
 
+    test("merges a generator's own template onto the set's as Argo CD does: its fields first, maps key by key, empty fields the set's", () => {
+      // GIVEN a second generator for prod with a template of its own
+      const appset = appSetWith((a) => {
+        a.spec.generators[0].git.directories = [{ path: 'environments/nonprod/*/*/*' }];
+        a.spec.generators.push({
+          git: {
+            ...a.spec.generators[0].git,
+            directories: [{ path: 'environments/prod/*/*/*' }],
+            template: {
+              metadata: { labels: { team: 'payments' }, name: '' },
+              spec: { project: 'prod-team-payments', destination: { name: '', namespace: 'payments' }, sources: [] },
+            },
+          },
+        });
+      });
+      // WHEN it is expanded
+      const apps = expandApplicationSet(appset, root);
+      // THEN prod's Applications take the generator's project, label and namespace, and the set's name, destination name and sources
+      const prod = apps.find((x) => x.metadata.name === 'payments-api-prod-aws-eu-central-1-01')!;
+      const nonprod = apps.find((x) => x.metadata.name === 'payments-api-nonprod-aws-eu-central-1-01')!;
+      expect(apps).toHaveLength(8);
+      expect([prod.spec.project, prod.metadata.labels?.team, prod.spec.destination]).toEqual([
+        'prod-team-payments',
+        'payments',
+        { name: 'aws-eu-central-1-01', namespace: 'payments' },
+      ]);
+      expect(prod.spec.sources).toEqual(nonprod.spec.sources.map((x: any) => JSON.parse(JSON.stringify(x).replace(/nonprod/g, 'prod'))));
+      expect(nonprod.metadata.labels?.team).toBeUndefined();
+      expect(nonprod.spec.project).toBe('nonprod');
+      expect(prod.metadata.labels).toMatchObject(
+        Object.fromEntries(Object.keys(nonprod.metadata.labels ?? {}).map((k) => [k, expect.any(String)])),
+      );
+    });
+
     test('generates the eight Applications, sorted by name', () => {
       // GIVEN the seed's tree and ApplicationSet
       // WHEN the ApplicationSet is expanded
@@ -529,18 +563,16 @@ describe('expandApplicationSet', () => {
       expect(() => expandApplicationSet(appset, root)).toThrow(/CG706 ApplicationSet "workloads" uses spec\.templatePatch/);
     });
 
-    test('fails when a generator has a selector or its own template', () => {
-      // GIVEN a selector and a generator template
+    test('fails when a generator has a selector', () => {
+      // GIVEN a selector
       const appset = appSetWith((a) => {
         a.spec.generators[0].selector = { matchLabels: { a: 'b' } };
-        a.spec.generators[0].git.template = { metadata: { name: 'x' }, spec: {} };
       });
       // WHEN it is expanded
       const e = failure(() => expandApplicationSet(appset, root));
-      // THEN both problems are reported at once
-      expect(e.problems.map((p) => p.code)).toEqual(['CG706', 'CG706']);
+      // THEN
+      expect(e.problems.map((p) => p.code)).toEqual(['CG706']);
       expect(e.message).toContain('spec.generators[0].selector is set');
-      expect(e.message).toContain('spec.generators[0].git.template is set');
     });
 
     test('fails when goTemplateOptions asks for missingkey=zero', () => {

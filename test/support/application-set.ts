@@ -88,6 +88,20 @@ function render(value: unknown, p: PathParams): unknown {
   return value;
 }
 
+/**
+ * The template of a generator with a template of its own, for what the SDK writes there (labels,
+ * and fields of the spec): the generator's fields in place of the ApplicationSet's, its labels
+ * beside them.
+ */
+export function withGeneratorTemplate(template: any, own: any): any {
+  if (own === undefined) return template;
+  return {
+    ...template,
+    metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...own.metadata?.labels } },
+    spec: { ...template.spec, ...own.spec },
+  };
+}
+
 /** The Applications an ApplicationSet generates over the directories of a tree. */
 export function expandApplicationSet(set: any, directories: readonly string[]): GeneratedApplication[] {
   if (set.kind !== 'ApplicationSet') throw new Error(`not an ApplicationSet: ${set.kind}`);
@@ -100,12 +114,13 @@ export function expandApplicationSet(set: any, directories: readonly string[]): 
       if (!includes.some((g) => goPathMatch(g, dir)) || excludes.some((g) => goPathMatch(g, dir))) continue;
       const segments = dir.split('/');
       const params = { path: dir, basename: segments[segments.length - 1], segments };
-      const metadata = render(set.spec.template.metadata, params) as GeneratedApplication['metadata'];
+      const template = withGeneratorTemplate(set.spec.template, generator.git.template);
+      const metadata = render(template.metadata, params) as GeneratedApplication['metadata'];
       apps.push({
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
         metadata: { ...metadata, namespace: set.metadata.namespace },
-        spec: render(set.spec.template.spec, params),
+        spec: render(template.spec, params),
         generatedFrom: { directory: dir, applicationSet: set.metadata.name },
       });
     }

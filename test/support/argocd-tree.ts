@@ -8,6 +8,7 @@ import { IN_CLUSTER_SERVER as IN_CLUSTER } from '../../src/model/argo-object';
 import { applicationName } from '../../src/model/placement';
 import { EnvironmentModel, HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
 import { projectTeamOf, teamProjectName } from '../../src/model/teams';
+import { withGeneratorTemplate } from './application-set';
 
 /** A parsed Argo CD object and the file it came from. */
 export interface TreeObject {
@@ -93,29 +94,32 @@ export function generatedApplications(model: PlatformModel, files: Readonly<Reco
   const out: GeneratedApplication[] = [];
   for (const { file, obj } of argoObjects(model, files)) {
     if (obj.kind !== 'ApplicationSet') continue;
-    const generator = obj.spec.generators[0].git;
-    if (generator.repoURL !== model.repoURL || generator.revision !== model.revision) throw new Error(`${file}: reads another repository`);
-    // A git files generator lists files (its Applications are their directories, with the files' keys).
-    const listed = generator.files ?? generator.directories;
-    const include = listed.filter((d: any) => !d.exclude).map((d: any) => globRegex(d.path));
-    const exclude = listed.filter((d: any) => d.exclude).map((d: any) => globRegex(d.path));
-    const candidates = generator.files ? Object.keys(files) : [...dirs];
-    for (const path of candidates) {
-      if (path.split('/').some((s) => s.startsWith('.'))) continue; // hidden directories are skipped
-      if (include.some((r: RegExp) => r.test(path)) && !exclude.some((r: RegExp) => r.test(path))) {
-        const dir = generator.files ? path.slice(0, path.lastIndexOf('/')) : path;
-        const keys = generator.files ? (parse(files[path]) as Record<string, any>) : undefined;
-        out.push({
-          set: obj.metadata.name,
-          controlPlane: file.split('/').slice(-2)[0],
-          dir,
-          app: {
-            apiVersion: 'argoproj.io/v1alpha1',
-            kind: 'Application',
-            ...(render(obj.spec.template, dir, keys) as object),
-            metadata: { ...(render(obj.spec.template.metadata, dir, keys) as object), namespace: obj.metadata.namespace },
-          },
-        });
+    for (const { git: generator } of obj.spec.generators) {
+      if (generator.repoURL !== model.repoURL || generator.revision !== model.revision)
+        throw new Error(`${file}: reads another repository`);
+      const template = withGeneratorTemplate(obj.spec.template, generator.template);
+      // A git files generator lists files (its Applications are their directories, with the files' keys).
+      const listed = generator.files ?? generator.directories;
+      const include = listed.filter((d: any) => !d.exclude).map((d: any) => globRegex(d.path));
+      const exclude = listed.filter((d: any) => d.exclude).map((d: any) => globRegex(d.path));
+      const candidates = generator.files ? Object.keys(files) : [...dirs];
+      for (const path of candidates) {
+        if (path.split('/').some((s) => s.startsWith('.'))) continue; // hidden directories are skipped
+        if (include.some((r: RegExp) => r.test(path)) && !exclude.some((r: RegExp) => r.test(path))) {
+          const dir = generator.files ? path.slice(0, path.lastIndexOf('/')) : path;
+          const keys = generator.files ? (parse(files[path]) as Record<string, any>) : undefined;
+          out.push({
+            set: obj.metadata.name,
+            controlPlane: file.split('/').slice(-2)[0],
+            dir,
+            app: {
+              apiVersion: 'argoproj.io/v1alpha1',
+              kind: 'Application',
+              ...(render(template, dir, keys) as object),
+              metadata: { ...(render(template.metadata, dir, keys) as object), namespace: obj.metadata.namespace },
+            },
+          });
+        }
       }
     }
   }

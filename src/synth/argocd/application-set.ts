@@ -35,7 +35,9 @@ type Shape = SetShape<SourceKind>;
  * derives (chart, revision, repository, release name or namespace), or a cluster registered
  * under another destination name, gets its own ApplicationSet (`workloads-<env>-<service>`,
  * `workloads-<env>-<cloud>-<cluster>`, likewise `rendered-…`), and the broader ones exclude its
- * directories. Names depend only on the model, so they stay stable.
+ * directories. Names depend only on the model, so they stay stable. In a platform with teams, a
+ * set has a git generator per team, listing the team's services' directories, whose template
+ * puts their Applications in the team's AppProject: teams change no set's name.
  */
 export function buildWorkloadSets(
   model: PlatformModel,
@@ -47,18 +49,19 @@ export function buildWorkloadSets(
   const sets: WorkloadSet[] = [];
   for (const envName of cp.environments) {
     const env = model.environments.find((e) => e.name === envName)!;
-    const groups = new Map<string, { shape: Shape; targets: TargetModel[]; globs: Set<string> }>();
+    // Each set's globs, with the team whose generator lists each (none: the set's own template).
+    const groups = new Map<string, { shape: Shape; targets: TargetModel[]; globs: Map<string, string | undefined> }>();
     const placements = placementsOf(model, envName, defaults);
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
-      const { name, shape, glob: pattern } = placements(services.get(t.service)!, clusterOf(t));
+      const { name, shape, glob: pattern, team } = placements(services.get(t.service)!, clusterOf(t));
       let group = groups.get(name);
       if (!group) {
-        group = { shape, targets: [], globs: new Set<string>() };
+        group = { shape, targets: [], globs: new Map() };
         groups.set(name, group);
       }
       group.targets.push(t);
-      group.globs.add(pattern);
+      group.globs.set(pattern, team);
     }
     const defaultName = `${helmSource.applicationSetPrefix}-${envName}`;
     // The environment's own set exists even while empty, so its name never comes and goes;
@@ -67,31 +70,43 @@ export function buildWorkloadSets(
       groups.set(defaultName, {
         shape: { source: helmSource },
         targets: [],
-        globs: new Set([glob(model, envName, { source: helmSource })]),
+        globs: new Map([[glob(model, envName, { source: helmSource }), undefined]]),
       });
     }
-    const allGlobs = [...groups].flatMap(([name, g]) => [...g.globs].map((pattern) => ({ name, pattern })));
+    const allGlobs = [...groups].flatMap(([name, g]) => [...g.globs.keys()].map((pattern) => ({ name, pattern })));
+    const teamOrder = (model.teams ?? []).map((t) => t.name);
     for (const [name, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const own = [...group.globs].sort();
-      const excludes = [
-        ...new Set(allGlobs.filter((g) => g.name !== name && own.some((o) => narrower(g.pattern, o))).map((g) => g.pattern)),
-      ].sort();
+      // One generator per team (in the program's order of teams), each with the team's template;
+      // a set without teams has one, with the set's own template.
+      const teams = [...new Set(group.globs.values())].sort((a, b) => teamOrder.indexOf(a ?? '') - teamOrder.indexOf(b ?? ''));
+      const generators = teams.map((team) => {
+        const own = [...group.globs]
+          .filter(([, t]) => t === team)
+          .map(([pattern]) => pattern)
+          .sort();
+        const excludes = [
+          ...new Set(allGlobs.filter((g) => g.name !== name && own.some((o) => narrower(g.pattern, o))).map((g) => g.pattern)),
+        ].sort();
+        return { ...(team === undefined ? {} : { team }), includes: own, excludes };
+      });
       sets.push({
         name,
         environment: envName,
         targets: group.targets,
-        object: applicationSet(model, cp, env, name, group.shape, own, excludes, defaults),
+        object: applicationSet(model, cp, env, name, group.shape, generators, defaults),
       });
     }
   }
   return sets;
 }
 
-/** Where a target of one service on one cluster goes: its ApplicationSet, shape and glob. */
+/** Where a target of one service on one cluster goes: its ApplicationSet, shape, glob and the team whose generator lists it. */
 interface Placement {
   readonly name: string;
   readonly shape: Shape;
   readonly glob: string;
+  /** @default - no team: the ApplicationSet's own template */
+  readonly team?: string;
 }
 
 /**
@@ -115,7 +130,13 @@ function placementsOf(
     let placement = own.get(key);
     if (!placement) {
       const shape = shapeOf(model, service, cluster, defaults);
-      placement = { name: setName(env, shape), shape, glob: glob(model, env, shape, service) };
+      const team = projectTeamOf(service);
+      placement = {
+        name: setName(env, shape),
+        shape,
+        glob: glob(model, env, shape, service, team),
+        ...(team === undefined ? {} : { team }),
+      };
       own.set(key, placement);
     }
     return placement;
@@ -129,18 +150,16 @@ function shapeOf(
   defaults: { chartPath: string; targetRevision: string },
 ): Shape {
   const source = sourceKindOf(service);
-  const team = projectTeamOf(service);
   return {
     source,
     ...(source.deviates(model, service, defaults) ? { service } : {}),
     ...(hasOwnDestination(cluster) ? { cluster } : {}),
-    ...(team === undefined ? {} : { team }),
   };
 }
 
-function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel): string {
-  // A team's set lists its services' directories by name: the others are other teams'.
-  const serviceSegment = shape.service?.name ?? ((shape.source.listsServices || shape.team !== undefined) && service ? service.name : '*');
+function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel, team?: string): string {
+  // A team's generator lists its services' directories by name: the others are other teams'.
+  const serviceSegment = shape.service?.name ?? ((shape.source.listsServices || team !== undefined) && service ? service.name : '*');
   return [model.layout.environments, env, shape.cluster?.cloud ?? '*', shape.cluster?.name ?? '*', serviceSegment].join('/');
 }
 
@@ -171,8 +190,7 @@ function applicationSet(
   env: EnvironmentModel,
   name: string,
   shape: Shape,
-  includes: readonly string[],
-  excludes: readonly string[],
+  generators: readonly { readonly team?: string; readonly includes: readonly string[]; readonly excludes: readonly string[] }[],
   defaults: { chartPath: string; targetRevision: string },
 ): ArgoObject {
   const base = model.layout.environments.split('/').length;
@@ -184,7 +202,27 @@ function applicationSet(
   // same (path parameters are the file's directory), and each reads what its ring runs.
   const file = shape.source.releaseFile(model, env.name);
   const paths = (globs: readonly string[]): string[] => (file === undefined ? [...globs] : globs.map((g) => `${g}/${file}`));
-  const listed = [...paths(includes).map((path) => ({ path })), ...paths(excludes).map((path) => ({ path, exclude: true }))];
+  const destination = s?.addon?.argoCd
+    ? { server: IN_CLUSTER_SERVER, namespace: s.namespace }
+    : {
+        name: shape.cluster ? shape.cluster.destination : `{{ printf "%s-%s" (${CLOUD}) (${CLUSTER}) }}`,
+        namespace: s ? s.namespace : `{{ ${SERVICE} }}`,
+      };
+  // A team's generator puts its Applications in the team's AppProject, labelled with the team:
+  // Argo CD merges a generator's template onto the set's, the generator's fields first.
+  const gitGenerators = generators.map(({ team, includes, excludes }) => {
+    const listed = [...paths(includes).map((path) => ({ path })), ...paths(excludes).map((path) => ({ path, exclude: true }))];
+    return {
+      git: {
+        repoURL: model.repoURL,
+        revision: model.revision,
+        ...(file === undefined ? { directories: listed } : { files: listed }),
+        ...(team === undefined || s?.addon !== undefined
+          ? {}
+          : { template: { metadata: { labels: { team } }, spec: { project: teamProjectName(env.name, team), destination } } }),
+      },
+    };
+  });
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'ApplicationSet',
@@ -194,15 +232,7 @@ function applicationSet(
       goTemplateOptions: ['missingkey=error'],
       // Argo CD's own installation outlives its Application: deleting it never uninstalls Argo CD.
       ...(s?.addon?.argoCd ? { syncPolicy: { preserveResourcesOnDeletion: true } } : {}),
-      generators: [
-        {
-          git: {
-            repoURL: model.repoURL,
-            revision: model.revision,
-            ...(file === undefined ? { directories: listed } : { files: listed }),
-          },
-        },
-      ],
+      generators: gitGenerators,
       template: {
         metadata: {
           name: `{{ ${SERVICE} }}-{{ ${ENV} }}-{{ ${CLOUD} }}-{{ ${CLUSTER} }}`,
@@ -212,22 +242,13 @@ function applicationSet(
             environment: `{{ ${ENV} }}`,
             cloud: `{{ ${CLOUD} }}`,
             cluster: `{{ ${CLUSTER} }}`,
-            ...(shape.team === undefined ? {} : { team: shape.team }),
           },
         },
         spec: {
-          project:
-            (shape.team !== undefined ? teamProjectName(env.name, shape.team) : undefined) ??
-            (s === undefined ? undefined : shape.source.project?.(env.name, s)) ??
-            `{{ ${ENV} }}`,
+          project: (s === undefined ? undefined : shape.source.project?.(env.name, s)) ?? `{{ ${ENV} }}`,
           // Argo CD's own installation goes to where it runs: the cluster's registered name is a
           // Secret that installation deploys, which does not exist before its first sync.
-          destination: s?.addon?.argoCd
-            ? { server: IN_CLUSTER_SERVER, namespace: s.namespace }
-            : {
-                name: shape.cluster ? shape.cluster.destination : `{{ printf "%s-%s" (${CLOUD}) (${CLUSTER}) }}`,
-                namespace: s ? s.namespace : `{{ ${SERVICE} }}`,
-              },
+          destination,
           ...shape.source.templateSources({
             model,
             environment: env,

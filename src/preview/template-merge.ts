@@ -1,0 +1,35 @@
+/**
+ * A git generator's own `template`, merged with the ApplicationSet's as Argo CD's ApplicationSet
+ * controller merges them (`mergo.Merge(generatorTemplate, spec.template)`): the generator's
+ * fields win where they are set; where a field is empty (absent, null, `""`, `0`, `false`, an
+ * empty list or map) the ApplicationSet's is taken; maps (and objects) merge key by key; lists
+ * are taken whole.
+ *
+ * @module
+ */
+import { isMap } from '../core/plain';
+
+/** Whether mergo counts `v` as empty: the zero value of its Go type. */
+function isEmpty(v: unknown): boolean {
+  return (
+    v === undefined ||
+    v === null ||
+    v === '' ||
+    v === 0 ||
+    v === false ||
+    (Array.isArray(v) && v.length === 0) ||
+    (isMap(v) && Object.keys(v).length === 0)
+  );
+}
+
+/** `generator` merged onto `set`: see the module. */
+export function mergeGeneratorTemplate(generator: unknown, set: unknown): unknown {
+  if (isEmpty(generator)) return set;
+  if (!isMap(generator) || !isMap(set)) return generator;
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(set), ...Object.keys(generator)])) {
+    const merged = mergeGeneratorTemplate(generator[key], set[key]);
+    if (merged !== undefined) out[key] = merged;
+  }
+  return out;
+}
