@@ -99,3 +99,29 @@ describe('teams, through the CLI', () => {
     expect({ code: approved.code, stderr: approved.stderr }).toEqual({ code: 0, stderr: '' });
   });
 });
+
+/** One service; with TEAMS=1 the same platform with teams. */
+const ADOPTING = `
+const { Cloud, Cluster, Environment, Platform, Service, Team } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const dev = new Environment(platform, 'dev');
+new Cluster(dev, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
+const owner = process.env.TEAMS === '1' ? new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/ops'], platform: true }) : platform;
+new Service(owner, 'web', { image: { repository: 'registry.example.com/web' }, initialDigest: ${JSON.stringify(A)} }).deployTo(dev);
+platform.synth();
+`;
+
+describe('adopting teams on a running platform', () => {
+  const checkout = useProgramCheckout(ADOPTING, 'teams-adopt');
+
+  test('changes each Application in place: none is deleted and created again', async () => {
+    const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+      runCli(args, { out: checkout.out, now: T0, app: checkout.app, env });
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    const plan = await cli(['plan'], { TEAMS: '1' });
+    expect(plan.stdout).toContain('[~] web-dev-aws-eu-01  (ApplicationSet workloads-dev): metadata.labels.team, spec.project\n');
+    expect(plan.stdout).toContain('Applications: 0 created, 1 changed, 0 deleted.');
+    const published = await cli(['publish', '--by', 'platform-team'], { TEAMS: '1' });
+    expect({ code: published.code, stderr: published.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});
