@@ -110,8 +110,9 @@ export function describeRow(r: LiveRow): string {
  * of a soak). Undefined when Argo CD reports none of them.
  */
 function readySince(r: LiveRow): number | undefined {
+  // RFC 3339 as Argo CD writes times: a time without its zone would be read in the machine's.
   const times = [r.since, r.operation?.finishedAt, r.deployedAt]
-    .filter((t): t is string => typeof t === 'string')
+    .filter((t): t is string => typeof t === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(t))
     .map((t) => Date.parse(t))
     .filter((t) => !Number.isNaN(t));
   return times.length === 0 ? undefined : Math.max(...times);

@@ -13,6 +13,7 @@ import { promotedSourceOf } from '../model/source-kinds';
 import { applicationProject } from '../model/teams';
 import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
+import { isFromCheckout } from './without-program';
 
 /** One row of `status --live`. */
 export interface LiveRow {
@@ -100,9 +101,45 @@ export function argoCdConfigured(env: Readonly<Record<string, string | undefined
   );
 }
 
-/** Text from Argo CD as a terminal may show it: no control character (no escape, no line break). */
+/** The settings of `api` that say nothing of where a token goes. */
+function onlyTimeout(api: ArgoCdApiModel): ArgoCdApiModel {
+  return api.timeoutSeconds === undefined ? {} : { timeoutSeconds: api.timeoutSeconds };
+}
+
+/**
+ * Characters a terminal may act on rather than show: C0 and C1 controls (escapes, line breaks),
+ * format characters (bidirectional overrides and isolates, zero-width ones) and the line and
+ * paragraph separators.
+ */
+const UNSHOWN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/** Text from Argo CD as a terminal may show it: each character a terminal would act on as `?`. */
 export function printable(text: string): string {
-  return [...text].map((c) => (c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f) ? '?' : c)).join('');
+  return text.replace(UNSHOWN, '?');
+}
+
+/** JSON of `value` with the characters of {@link printable} escaped (`\u009b`): JSON all the same, inert in a terminal. */
+export function printableJson(value: unknown): string {
+  const escape = (c: string): string =>
+    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+  // JSON.stringify escapes C0 controls in strings itself: a raw one in its output is its own line break.
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\p{Cf}\u2028\u2029]/gu, escape);
+}
+
+/**
+ * A client of the Argo CD of each control plane of `planes`, from the environment and the
+ * program's settings; fails (CG801, CG802) when one has no usable settings, before any request.
+ */
+export function argoCdClients(model: PlatformModel, planes: readonly string[], env: CommandContext['env']): Map<string, ArgoCdClient> {
+  return new Map(
+    planes.map((cp) => {
+      const reconciler = model.controlPlanes.find((c) => c.name === cp)?.reconciler;
+      const declared = reconciler?.kind === 'argocd' ? reconciler.api : undefined;
+      // A model read from the checkout never says where a token goes: only the program and the environment do.
+      const api = declared === undefined ? undefined : isFromCheckout(model) ? onlyTimeout(declared) : declared;
+      return [cp, new ArgoCdClient(argoCdConnection(env, cp, api))];
+    }),
+  );
 }
 
 /**
@@ -126,9 +163,7 @@ export async function liveRows(
   // A target whose ring runs nothing yet has no Application by design.
   const targets = report.targets.filter((t) => t.emitted && argoCd.has(cpOf.get(t.environment) ?? '') && only(t));
   const live = new Map<string, LiveApplication>();
-  for (const cp of [...new Set(targets.map((t) => cpOf.get(t.environment)!))]) {
-    const reconciler = argoCd.get(cp)!.reconciler;
-    const client = new ArgoCdClient(argoCdConnection(env, cp, reconciler?.kind === 'argocd' ? reconciler.api : undefined));
+  for (const [cp, client] of argoCdClients(model, [...new Set(targets.map((t) => cpOf.get(t.environment)!))], env)) {
     // Only the control plane's own Applications: one of the same name elsewhere is not the target's.
     const namespace = argoCd.get(cp)!.namespace;
     for (const app of await client.applications()) if (app.namespace === namespace) live.set(`${cp}\u0000${app.name}`, app);
@@ -168,7 +203,7 @@ export async function liveStatus(
   ctx: CommandContext,
 ): Promise<number> {
   const rows = await liveRows(model, report, ctx.env);
-  if (format === 'json') ctx.stdout.write(`${JSON.stringify({ targets: rows }, null, 2)}\n`);
+  if (format === 'json') ctx.stdout.write(`${printableJson({ targets: rows })}\n`);
   else if (rows.length === 0) {
     ctx.stdout.write('No target is read: none is on a control plane reconciled by Argo CD with a release yet.\n');
   } else {

@@ -46,8 +46,20 @@ export function withoutProgram(command: string, values: ProgramFlags & { readonl
   return values.app === undefined && readProjectConfig(ctx.cwd).app === undefined;
 }
 
+/** Models read from a checkout rather than given by the program (see {@link isFromCheckout}). */
+const FROM_CHECKOUT = new WeakSet<PlatformModel>();
+
 /** The model of `services` (every service with `'all'`) read from the release model of the checkout `out`. */
 export function recordedModel(command: string, out: string, services: readonly string[] | 'all'): ReleaseModel {
   const r = readRecordedModel(out, services, command);
+  FROM_CHECKOUT.add(r.model);
   return { model: r.model, fingerprint: r.fingerprint, recordedServices: r.services };
+}
+
+/**
+ * Whether `model` was read from the checkout (`--no-program`): whoever can commit to the GitOps
+ * repository wrote it, so it does not say where a token goes (a control plane's Argo CD server).
+ */
+export function isFromCheckout(model: PlatformModel): boolean {
+  return FROM_CHECKOUT.has(model);
 }

@@ -136,6 +136,10 @@ describeWithDouble('Gate.healthy(), against a test double of Argo CD', () => {
     expect(await refused({ ...canaryRuns(B, '2026-11-22T10:05:00Z'), name: 'web-other' })).toContain(
       'web-prod-aws-eu-01 (control plane prod-eu) is missing: sync none, health none.',
     );
+    // A time without its zone is no time: it would be read in the machine's.
+    expect(
+      await refused({ name: CANARY, project: 'prod', images: [`registry.example.com/shop/web@${B}`], healthSince: '2026-11-22T10:30:00' }),
+    ).toContain('but Argo CD reports no time since which they are');
     // Argo CD reports no time since which it is so: a soak cannot be counted from it.
     expect(await refused({ name: CANARY, project: 'prod', images: [`registry.example.com/shop/web@${B}`] })).toContain(
       'CG620 Ring "prod" takes a release only after its Applications in "canary" have run it Synced and Healthy for 1h, but Argo CD reports no time since which they are',

@@ -130,6 +130,23 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     const forged = await live();
     expect(forged.stdout).toContain('  web-prod-aws-eu-01: Failed: x?web-prod-aws-eu-02  prod  running?[2J\n');
     expect(forged.stdout).not.toContain('\u001b');
+    // Nor anything else a terminal acts on: a bidirectional override, a line separator, a C1 control, in text and in JSON.
+    double.applications = [
+      {
+        ...running('web-prod-aws-eu-01'),
+        health: 'Degraded',
+        operation: { phase: 'Failed', message: 'a\u202eb\u2028c\u009bd' },
+      },
+    ];
+    expect((await live()).stdout).toContain('  web-prod-aws-eu-01: Failed: a?b?c?d\n');
+    const json = await runCli(['status', '--live', '--format', 'json'], {
+      out: checkout.out,
+      now: T0,
+      app: checkout.app,
+      env: { ARGOCD_SERVER: double.server, ARGOCD_AUTH_TOKEN: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile },
+    });
+    expect(json.stdout).toContain('"message": "a\\u202eb\\u2028c\\u009bd"');
+    expect(JSON.parse(json.stdout).targets[0].operation.message).toBe('a\u202eb\u2028c\u009bd');
     double.applications = [
       {
         ...running('web-prod-aws-eu-01'),
@@ -184,6 +201,25 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     clearTimeout(healthy);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stdout).toBe('2 Applications of web in ring prod run sha256:aaaaaaaa, Synced and Healthy.\n');
+  });
+
+  test('wait looks again after an Argo CD that does not answer, or answers an error, until its timeout', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    double.unavailable = 2;
+    const run = await wait(['--timeout', '30s']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(double.unavailable).toBe(0);
+    // Still failing at the deadline: the last error, after the time waited.
+    double.unavailable = 1000;
+    const down = await wait(['--timeout', '2s']);
+    double.unavailable = 0;
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('CG803 The Argo CD of control plane prod-eu');
+    expect(down.stderr).toContain('it answered 503');
+    // Settings that cannot work fail at once.
+    const unset = await wait(['--timeout', '30s'], { ARGOCD_SERVER_PROD_EU: '', ARGOCD_AUTH_TOKEN_PROD_EU: '' });
+    expect(unset.stderr).toContain('is not set');
   });
 
   test('wait fails after its timeout, naming each Application that is not there, its control plane and status', async () => {
@@ -256,6 +292,14 @@ describeWithDouble("status --live with the control plane's Argo CD settings in t
     // The environment overrides the program's server.
     const elsewhere = await live({ ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN, ARGOCD_SERVER_PROD_EU: '127.0.0.1:9' });
     expect(elsewhere.stderr).toContain('CG801 The Argo CD of control plane prod-eu (127.0.0.1:9): nothing listens at its address.');
+    // Without the program, the checkout's record of the program never says where the token goes.
+    const fromCheckout = await runCli(['status', '--live', '--no-program'], {
+      out: checkout.out,
+      now: T0,
+      env: { ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile },
+    });
+    expect(fromCheckout.code).toBe(1);
+    expect(fromCheckout.stderr).toContain('CG801 The Argo CD of control plane prod-eu: ARGOCD_SERVER_PROD_EU is not set');
     // The program's timeout: 1 s.
     double.delayMs = 2500;
     const slow = await live({ ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN });

@@ -62,7 +62,9 @@ describe('expandApplicationSet', () => {
         'payments',
         { name: 'aws-eu-central-1-01', namespace: 'payments' },
       ]);
-      expect(prod.spec.sources).toEqual(nonprod.spec.sources.map((x: any) => JSON.parse(JSON.stringify(x).replace(/nonprod/g, 'prod'))));
+      expect(prod.spec.sources).toEqual(
+        (nonprod.spec.sources as unknown[]).map((x: any) => JSON.parse(JSON.stringify(x).replace(/nonprod/g, 'prod'))),
+      );
       expect(nonprod.metadata.labels?.team).toBeUndefined();
       expect(nonprod.spec.project).toBe('nonprod');
       expect(prod.metadata.labels).toMatchObject(

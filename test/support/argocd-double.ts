@@ -80,6 +80,8 @@ export interface ArgoCdDouble {
   applications: DoubleApplication[];
   /** Milliseconds it waits before answering. */
   delayMs: number;
+  /** How many of the next requests it answers 503, as a proxy in front of a restarting Argo CD does. */
+  unavailable: number;
   /** Every answer it sent: the definition of the API description it follows, and its body. */
   readonly sent: { readonly definition: string; readonly body: unknown }[];
   close(): Promise<void>;
@@ -142,7 +144,7 @@ export async function startArgoCdDouble(applications: DoubleApplication[] = []):
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-argocd-'));
   const { ca, key, cert } = certificates(dir);
   const sent: { definition: string; body: unknown }[] = [];
-  const state = { applications, delayMs: 0 };
+  const state = { applications, delayMs: 0, unavailable: 0 };
   const answer = (res: import('http').ServerResponse, status: number, definition: string, body: unknown): void => {
     sent.push({ definition, body });
     const text = JSON.stringify(body);
@@ -156,6 +158,10 @@ export async function startArgoCdDouble(applications: DoubleApplication[] = []):
     answer(res, status, 'runtimeError', { code, error: message, message });
   const server = https.createServer({ key, cert }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    if (state.unavailable > 0) {
+      state.unavailable--;
+      return error(res, 503, 14, 'upstream connect error');
+    }
     if (req.headers.authorization !== `Bearer ${DOUBLE_TOKEN}`) return error(res, 401, 16, 'no session information');
     if (req.method === 'GET' && url.pathname === '/api/v1/applications') {
       const selector = url.searchParams.get('selector');
@@ -191,6 +197,12 @@ export async function startArgoCdDouble(applications: DoubleApplication[] = []):
     },
     set delayMs(ms: number) {
       state.delayMs = ms;
+    },
+    get unavailable() {
+      return state.unavailable;
+    },
+    set unavailable(n: number) {
+      state.unavailable = n;
     },
     sent,
     close: () =>

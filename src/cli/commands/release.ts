@@ -22,6 +22,7 @@ import { releaseKey } from '../../release/release';
 import { contentHash } from '../../synth/file-tree';
 import { healthGateReading } from '../health-gate';
 import { RollbackLive, rollbackLive, rollbackLiveNote, rollbackLiveText } from '../rollback-live';
+import { printableJson } from '../live-status';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml; with
                  neither, what the program decides is read from the checkout, see
@@ -237,24 +238,21 @@ function print(
 ): void {
   const files = [...r.created, ...r.updated, ...r.deleted];
   if (format === 'json') {
+    // What Argo CD says (a rollback's reading) reaches the terminal inert.
     ctx.stdout.write(
-      `${JSON.stringify(
-        {
-          ...o.request,
-          changed: o.change.changed,
-          summary: o.change.summary,
-          applications: o.applications,
-          created: r.created,
-          updated: r.updated,
-          deleted: r.deleted,
-          filesWritten: r.filesWritten,
-          ...(published ? { published } : {}),
-          ...(o.notes.length > 0 ? { notes: o.notes } : {}),
-          ...(live === undefined ? {} : { argoCd: live }),
-        },
-        null,
-        2,
-      )}\n`,
+      `${printableJson({
+        ...o.request,
+        changed: o.change.changed,
+        summary: o.change.summary,
+        applications: o.applications,
+        created: r.created,
+        updated: r.updated,
+        deleted: r.deleted,
+        filesWritten: r.filesWritten,
+        ...(published ? { published } : {}),
+        ...(o.notes.length > 0 ? { notes: o.notes } : {}),
+        ...(live === undefined ? {} : { argoCd: live }),
+      })}\n`,
     );
     return;
   }

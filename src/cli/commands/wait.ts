@@ -8,7 +8,7 @@ import { statusOf } from '../../synth/status';
 import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { describeRow } from '../health-gate';
-import { liveRows, printable, shortVersion } from '../live-status';
+import { argoCdClients, liveRows, printable, shortVersion } from '../live-status';
 import { checkoutDir } from '../out-dir';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
 
@@ -92,9 +92,27 @@ Example:
     }
     const report = statusOf(model, readLedgers(model, out));
     const only = (t: (typeof report.targets)[number]): boolean => t.service === service && t.ring === values.ring;
+    // Settings are checked once, before the first look: a later look would not have them either.
+    const cpOf = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
+    const argoCd = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => cp.name));
+    argoCdClients(
+      model,
+      [...new Set(report.targets.filter(only).map((t) => cpOf.get(t.environment)!))].filter((cp) => argoCd.has(cp)),
+      ctx.env,
+    );
     const deadline = Date.now() + timeout * 1000;
     for (;;) {
-      const rows = await liveRows(model, report, ctx.env, only);
+      // An Argo CD that does not answer, or answers an error, may be back at the next look (a
+      // restart, a proxy's 503); one that refuses the token will not, so that fails at once.
+      let rows: Awaited<ReturnType<typeof liveRows>>;
+      try {
+        rows = await liveRows(model, report, ctx.env, only);
+      } catch (e) {
+        if (!(e instanceof GitOpsError) || !e.problems.every((p) => p.code === 'CG801' || p.code === 'CG803') || Date.now() >= deadline)
+          throw e;
+        await pause(Math.min(interval * 1000, Math.max(0, deadline - Date.now())));
+        continue;
+      }
       if (rows.length === 0) {
         throw GitOpsError.of('CG804', {
           message: `wait: ring ${values.ring} of ${service} has no Application to wait for (no target on a control plane reconciled by Argo CD, or no release in the ring yet).`,
@@ -107,7 +125,7 @@ Example:
         );
         return 0;
       }
-      if (Date.now() + interval * 1000 > deadline) {
+      if (Date.now() >= deadline) {
         throw GitOpsError.of('CG804', {
           message:
             `wait: after ${formatDuration(timeout)}, ${off.length} of ${rows.length} Application${rows.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} do not run ${shortVersion(rows[0].declared)} Synced and Healthy: ` +
@@ -115,7 +133,13 @@ Example:
             '.',
         });
       }
-      await new Promise((resolve) => setTimeout(resolve, interval * 1000));
+      // The last look is at the deadline: the message's "after" is the time waited.
+      await pause(Math.min(interval * 1000, Math.max(0, deadline - Date.now())));
     }
   },
 };
+
+/** Resolves after `ms` milliseconds. */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
