@@ -21,6 +21,7 @@ import { Team } from './team';
 import { PromotionRing } from './ring';
 import { imageModelsOf, Service } from './service';
 import { ClusterAddon } from './addon';
+import { SelfManagedArgoCd } from './argo-cd';
 import { DEFAULT_KUSTOMIZE_PATH, KustomizeSpec } from './workload';
 import { TargetsBuilder } from './snapshot-targets';
 
@@ -235,6 +236,16 @@ function ownershipOf(teams: readonly Team[], services: readonly Service[]): { te
     const owners = [...new Set([...(enclosing ? [enclosing] : []), ...(claims.get(s) ?? [])])];
     if (owners.length === 1) {
       teamOf.set(s, owners[0]!);
+      // Argo CD's own installation holds its RBAC and every cluster's credentials: the platform's alone.
+      if (s instanceof SelfManagedArgoCd && !owners[0]!.platform) {
+        problems.push(
+          problem('CG152', {
+            constructPath: s.node.path,
+            message: `${s.name} is Argo CD's own installation (its RBAC, the credentials of every cluster it manages), and team ${owners[0]!.name} is not the platform team.`,
+            fix: 'Declare it inside the platform team, or claim it with platformTeam.owns(argoCd).',
+          }),
+        );
+      }
       continue;
     }
     problems.push(

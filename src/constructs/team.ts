@@ -129,7 +129,14 @@ function teamProblems(path: string, id: string, props: TeamProps | undefined): P
   // A group is a field of Argo CD's RBAC policy lines: one line, no quote, no comma.
   const group = (s: string): boolean => s.trim() === s && s !== '' && !/[\r\n",]/.test(s);
   names('groups', props?.groups, true, "List the identity-provider groups of its members: groups: ['acme:payments'].", group);
-  names('approverGroups', props?.approverGroups, false, "List identity-provider groups: approverGroups: ['acme:payments-leads'].", group);
+  // An empty list would fall back to the team's groups: it is refused rather than widen production.
+  names(
+    'approverGroups',
+    props?.approverGroups,
+    props?.approverGroups !== undefined,
+    "List identity-provider groups: approverGroups: ['acme:payments-leads'], or leave it out.",
+    group,
+  );
   names(
     'approvers',
     props?.approvers,

@@ -1166,6 +1166,14 @@ const ENTRIES = [
       "A ring with a health gate (Gate.healthy()) takes a release only once every Application of the service in the ring before runs it Synced and Healthy, as that ring's Argo CD reports it when the promotion is made. One of them does not (the message names it, its control plane, sync status, health and last operation's message), or Argo CD could not be asked (unreachable, token refused, no settings, a control plane reconciled by Flux), or, with a soak, it reports no time since which they are. The promotion is refused, never let through; nothing was written.",
     fix: 'Look at the Applications named (argocd app get <name>, cdk8s-gitops status --live); once they run the release Synced and Healthy, promote again. Give the CLI the Argo CD settings status --live reads (ARGOCD_SERVER and ARGOCD_AUTH_TOKEN, or per control plane).',
   },
+  {
+    code: 'CG621',
+    where: 'promotion',
+    title: 'Production ring changed by hand',
+    description:
+      "A ledger entry of a ring with targets in a production environment (Environment production: true) differs from what cdk8s-gitops wrote (the hash its manifest shard records): the ledger was edited by hand. Production's values are written from that entry by whoever runs synth or publish next, without the review a promotion's change gets (in a platform with teams, CODEOWNERS asks the platform team to approve production's files, which a hand edit of the ledger alone does not touch). Nothing was written.",
+    fix: 'Restore the ledger from Git (git checkout HEAD -- releases/<service>.yaml), then promote or roll back with cdk8s-gitops (--publish, or --branch for a merge request).',
+  },
 
   // CG7xx: previews of ApplicationSets
   {

@@ -224,6 +224,19 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
     const now = entry(c.ledger, ring);
     const was = c.baseline === undefined ? undefined : entry(c.baseline, ring);
     if (now === undefined || sameEntry(now, was)) return;
+    // Production's values are written from this entry by whoever runs synth next, unreviewed:
+    // only promote and rollback change it, whose change carries those values with it.
+    if (c.editedByHand === true && spec.production === true) {
+      out.push(
+        at(
+          problem('CG621', {
+            message: `Ring "${ring}" runs ${service} in production, and its entry was changed by hand: production changes only by promote or rollback, whose change holds production's files for review.`,
+            fix: `${restore}, then promote or roll back with cdk8s-gitops (--publish, or --branch for a merge request).`,
+          }),
+        ),
+      );
+      return;
+    }
     const order = orderOf(c, ring, now);
     const index = order.findIndex((r) => r.name === ring);
     const chartWhy =

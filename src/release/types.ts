@@ -20,6 +20,12 @@ export interface RingSpec {
    * @default - none
    */
   readonly movedFrom?: readonly string[];
+  /**
+   * The ring has targets of the service in a production environment: its entry changes only by
+   * promote and rollback, never by hand (CG621).
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
 /** Conditions a promotion into a ring must meet. */

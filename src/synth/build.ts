@@ -101,7 +101,9 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
         // writer is not) keys it, so a file whose service did not change keeps its key. The data
         // is made from the model and the tool's version, which the tree's inputs fingerprint.
         text: { key: () => fingerprint(`${PACKAGE_VERSION}\u0000${JSON.stringify(f.data())}`), make: f.text, fromInputs: true },
-        ...(f.service === undefined ? {} : { service: f.service }),
+        // Recorded in the manifest itself, not the service's shard: what the program decided is
+        // vouched for by the file its owners (the platform's) approve, never by one a team may.
+        // A promotion writes none of these, so its change still leaves the manifest alone.
       })),
     ],
     inputs: treeInputs(print, options.retainReleaseFiles),

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { GitOpsError } from '../core/errors';
 import { contentHash, isGeneratedFilePath, STATUS_PATH } from './file-tree';
 import { isMap } from '../core/plain';
-import { isReleaseModelPath } from './release-model';
+import { isReleaseModelPath, serviceModelPath } from './release-model';
 
 /** Repository-relative path of the manifest. */
 export const MANIFEST_PATH = '.cdk8s-gitops/manifest.json';
@@ -192,6 +192,21 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
         `The manifest entry for ${JSON.stringify(p.slice(0, 200))} is malformed or names a path cdk8s-gitops never writes (hidden but for the release model, outside the repository, or neither YAML nor ${STATUS_PATH})${file === MANIFEST_PATH ? '' : `; in ${file}`}.`,
       );
     }
+    // Flux's own files (its bootstrap and the tenant lockdown beside it) are never cdk8s-gitops's.
+    if (/^clusters\/(?:[^/]+\/)*flux-system\//.test(p)) {
+      throw malformed(
+        file,
+        `The manifest records ${JSON.stringify(p.slice(0, 200))}, a file of Flux's own flux-system directory, which cdk8s-gitops never writes${file === MANIFEST_PATH ? '' : `; in ${file}`}.`,
+      );
+    }
+    // A service's shard records its own files only: another file claimed there (with a seal anyone
+    // can recompute) would be one a write takes as owned, and deletes when the program stops making it.
+    if (service !== undefined && !isFileOfService(p, service)) {
+      throw malformed(
+        file,
+        `${file}, the shard of service ${service}, records ${JSON.stringify(p.slice(0, 200))}, which is none of that service's files (its targets' directories, its ledger, its release model file).`,
+      );
+    }
     if (into.has(p))
       throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
     into.set(p, {
@@ -277,6 +292,20 @@ function parseManifestTexts(texts: ReadonlyMap<string, string>): Manifest {
     ...(unsealed.length > 0 ? { unsealed } : {}),
     ...(edited.length > 0 ? { edited } : {}),
   };
+}
+
+/**
+ * Whether `p` can be a file of `service` as a tree files it in the service's shard, whatever the
+ * layout: in a directory of one of its targets (`<environments>/<env>/<cloud>/<cluster>/<service>/…`),
+ * a file named after it (its ledger `<releases>/<service>.yaml`, a Flux entry point's
+ * `<cluster>/<service>.yaml`), or its release model file.
+ */
+function isFileOfService(p: string, service: string): boolean {
+  // Its release model file was recorded here before the manifest itself took it.
+  if (p === serviceModelPath(service)) return true;
+  const segments = p.split('/');
+  if (segments.length >= 2 && segments[segments.length - 1] === `${service}.yaml`) return true;
+  return segments.slice(4, -1).includes(service);
 }
 
 /** Paths whose segments are plain names (none starts with a dot): ownable at a glance. */

@@ -103,6 +103,7 @@ export function gateRings(model: PlatformModel, service: string): RingSpec[] {
     for (const t of targets) {
       if (t.ring === r.name) apps.set(t.environment, [...(apps.get(t.environment) ?? []), applicationName(t)]);
     }
+    const production = [...apps.keys()].some((e) => environments.get(e)?.production === true);
     const syncWindows: WindowGroup[] = [...apps].map(([env, names]) =>
       (environments.get(env)?.syncWindows ?? []).filter((w) => w.applications.some((g) => names.some((n) => globMatches(g, n)))),
     );
@@ -116,6 +117,7 @@ export function gateRings(model: PlatformModel, service: string): RingSpec[] {
       },
       ...(hasWindows(syncWindows) ? { syncWindows } : {}),
       ...(r.movedFrom?.length ? { movedFrom: r.movedFrom } : {}),
+      ...(production ? { production: true } : {}),
     };
   });
 }

@@ -87,7 +87,8 @@ export function readRecordedModel(
           `For a service the program no longer declares, there is nothing to release${command === 'publish' ? `: drop the pending operations (cdk8s-gitops publish --drop-pending) and put its ledger back (git checkout -- <ledger>)` : ''}.`,
       });
     }
-    records.push(parseRecordedService(trustedText(checkout, manifest, file, name, outcome), file));
+    // Recorded in the manifest itself (which the platform's owners approve), not in the service's shard.
+    records.push(parseRecordedService(trustedText(checkout, manifest, file, undefined, outcome), file));
   }
   return { model: modelOfRecords(platform, records), fingerprint: platform.modelFingerprint, services: platform.services };
 }
@@ -107,7 +108,8 @@ export function recordedPlatform(dir: string): RecordedPlatform | undefined {
 /**
  * The text of the release model's file `file`, of the service `service` (none: `platform.json`),
  * when every file of the manifest is sealed, `file` is recorded where cdk8s-gitops records it
- * (the service's shard, or the manifest itself), and it has the content recorded there; else `CG422`.
+ * (`service`'s shard, or with none the manifest itself, where every file of the release model is
+ * recorded), and it has the content recorded there; else `CG422`.
  */
 function trustedText(
   checkout: Checkout,

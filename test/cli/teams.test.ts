@@ -67,6 +67,45 @@ describe('teams, through the CLI', () => {
     expect(fs.readFileSync(path.join(checkout.out, 'CODEOWNERS'), 'utf8')).toBe('* @someone-else\n');
   });
 
+  test('a .github/CODEOWNERS, which GitHub reads first, is refused rather than left to override the one written', async () => {
+    fs.mkdirSync(path.join(checkout.out, '.github'));
+    fs.writeFileSync(path.join(checkout.out, '.github', 'CODEOWNERS'), '* @someone-else\n');
+    const run = await cli(['synth']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('CG404 ".github/CODEOWNERS" exists, and GitHub reads it before the CODEOWNERS cdk8s-gitops writes');
+    expect(fs.existsSync(path.join(checkout.out, 'CODEOWNERS'))).toBe(false);
+  });
+
+  test("a service's shard of the manifest that claims a file of someone else is refused, and nothing is deleted", async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    fs.mkdirSync(path.join(checkout.out, 'bases', 'shared'), { recursive: true });
+    fs.writeFileSync(path.join(checkout.out, 'bases', 'shared', 'kustomization.yaml'), 'resources: []\n');
+    const shard = path.join(checkout.out, '.cdk8s-gitops', 'services', 'storefront.json');
+    const data = JSON.parse(fs.readFileSync(shard, 'utf8'));
+    data.files['bases/shared/kustomization.yaml'] = { sha256: 'a'.repeat(64), key: 'b'.repeat(40) };
+    fs.writeFileSync(shard, JSON.stringify(data));
+    const run = await cli(['synth']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      '.cdk8s-gitops/services/storefront.json, the shard of service storefront, records "bases/shared/kustomization.yaml", which is none of that service\'s files',
+    );
+    expect(fs.existsSync(path.join(checkout.out, 'bases', 'shared', 'kustomization.yaml'))).toBe(true);
+  });
+
+  test("a production ring's ledger entry changed by hand is refused: production changes by promote only", async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    expect((await cli(['promote', 'storefront', '--ring', 'dev', '--digest', B, '--by', 'ci', '--publish'])).code).toBe(0);
+    const ledger = path.join(checkout.out, 'releases', 'storefront.yaml');
+    const text = fs.readFileSync(ledger, 'utf8');
+    // The prod entry set to what dev runs, with a name from the approvers' list: as promote would write it.
+    const edited = text.replace(/(prod:\n(?:.*\n)*?\s+digest: )sha256:a{64}/, `$1${B}`);
+    expect(edited).not.toBe(text);
+    fs.writeFileSync(ledger, edited);
+    const run = await cli(['synth']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('CG621 Ring "prod" runs storefront in production, and its entry was changed by hand');
+  });
+
   test('status and explain name the owning team; status --team shows one team', async () => {
     expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
     const status = await cli(['status']);

@@ -1,5 +1,17 @@
 import { Construct } from 'constructs';
-import { Cloud, Cluster, ControlPlane, Environment, Gate, PromotionRing, Service, Targets, Team } from '../../src';
+import {
+  Cloud,
+  Cluster,
+  ControlPlane,
+  Environment,
+  Gate,
+  PromotionRing,
+  SelfManagedArgoCd,
+  Service,
+  Targets,
+  Team,
+  Workload,
+} from '../../src';
 import { linesOf, newPlatform } from '../support/platform';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -73,6 +85,21 @@ describe('Team', () => {
       '[platform/web] CG152 Team "web" lists "a,b" among its groups, which is not one.',
       '[platform/web] CG152 Team "web" lists " bob" among its approvers, which is not one.',
       '[platform/web] CG152 Team "web" lists "@acme/web" twice among its codeOwners.',
+    ]);
+  });
+
+  it("refuses an empty list of approver groups, which would widen production to every member, and Argo CD's own installation outside the platform team", () => {
+    const { platform, prod } = fleet();
+    new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/ops'], platform: true });
+    const web = new Team(platform, 'web', { groups: ['acme:web'], approverGroups: [], codeOwners: ['@acme/web'] });
+    new SelfManagedArgoCd(web, 'argo-cd', {
+      chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '7.7.0' }),
+      runsOn: [prod.node.findChild('eu-01') as Cluster],
+      initialVersion: `v3.2.0@${D}`,
+    });
+    expect(linesOf(() => platform.snapshot()).filter((l) => l.includes('CG152'))).toEqual([
+      '[platform/web] CG152 Team "web" has no approverGroups.',
+      "[platform/web/argo-cd] CG152 argo-cd is Argo CD's own installation (its RBAC, the credentials of every cluster it manages), and team web is not the platform team.",
     ]);
   });
 

@@ -36,6 +36,26 @@ describe('expandApplicationSet', () => {
       root = makeTree([...SEED_VALUES_FILES, ...OTHER_FILES]);
     });
 
+    test("takes a generator's valuesObject whole, as Argo CD takes raw JSON, never key by key", () => {
+      // GIVEN a single-source template with valuesObject, and a generator template that sets it too
+      const appset = appSetWith((a) => {
+        const [chart] = a.spec.template.spec.sources;
+        a.spec.template.spec.source = { ...chart, helm: { ...chart.helm, valuesObject: { replicas: 1, hostNetwork: true, debug: true } } };
+        delete a.spec.template.spec.sources;
+        a.spec.generators[0].git.template = {
+          metadata: {},
+          spec: { project: '', destination: {}, source: { helm: { valuesObject: { replicas: 5, hostNetwork: false } } } },
+        };
+      });
+      // WHEN it is expanded
+      const apps = expandApplicationSet(appset, root);
+      // THEN the generator's valuesObject as it is, the rest of the source the set's
+      const source = apps[0]!.spec.source as any;
+      expect(source.helm.valuesObject).toEqual({ replicas: 5, hostNetwork: false });
+      expect(source.helm.releaseName).toBeDefined();
+      expect(source.repoURL).toBe('https://git.xxxcompany.com/apps/payments-api.git');
+    });
+
     test("merges a generator's own template onto the set's as Argo CD does: its fields first, maps key by key, empty fields the set's", () => {
       // GIVEN a second generator for prod with a template of its own
       const appset = appSetWith((a) => {

@@ -25,37 +25,31 @@ function teamPlatform() {
 }
 
 describe('CODEOWNERS', () => {
-  test('names the platform team for what is shared and production, each team for its services elsewhere', () => {
+  test('names the platform team for what is shared, production and what decides it, each team for its services elsewhere and their ledgers', () => {
     const tree = treeFromLedgers(teamPlatform().snapshot(), new Map());
     expect(tree.content('CODEOWNERS')).toBe(
       [
         '# Written by cdk8s-gitops from the platform program: change the teams there, not here.',
         '# The last entry that matches a file names its owners; each changed file needs the approval of one of them.',
         '',
-        '# Everything the services share, and production: team ops.',
+        '# What the services share, production, the release model and the records of services in production: team ops.',
         '* @acme/platform',
         '',
-        '# What every write updates: any team.',
+        '# Made from the ledgers by every write: any team.',
         '/STATUS.md @acme/platform @acme/payments lead@acme.example @acme/web',
-        '/.cdk8s-gitops/manifest.json @acme/platform @acme/payments lead@acme.example @acme/web',
         '',
-        '# Team ops: its services outside production, their ledgers and records.',
+        '# Team ops: its services outside production, their ledgers, and the records of those never in production.',
         '/environments/dev/*/*/ingress/ @acme/platform',
         '/releases/ingress.yaml @acme/platform',
-        '/.cdk8s-gitops/services/ingress.json @acme/platform',
-        '/.cdk8s-gitops/model/services/ingress.json @acme/platform',
         '',
-        '# Team payments: its services outside production, their ledgers and records.',
+        '# Team payments: its services outside production, their ledgers, and the records of those never in production.',
         '/environments/dev/*/*/payments-api/ @acme/payments lead@acme.example',
         '/releases/payments-api.yaml @acme/payments lead@acme.example',
-        '/.cdk8s-gitops/services/payments-api.json @acme/payments lead@acme.example',
-        '/.cdk8s-gitops/model/services/payments-api.json @acme/payments lead@acme.example',
         '',
-        '# Team web: its services outside production, their ledgers and records.',
+        '# Team web: its services outside production, their ledgers, and the records of those never in production.',
         '/environments/dev/*/*/storefront/ @acme/web',
         '/releases/storefront.yaml @acme/web',
         '/.cdk8s-gitops/services/storefront.json @acme/web',
-        '/.cdk8s-gitops/model/services/storefront.json @acme/web',
         '',
       ].join('\n'),
     );

@@ -24,6 +24,9 @@ import { isMap } from '../../core/plain';
 import { assertHeldFit, heldMisfits } from './held-targets';
 import { assertPlatformBases, platformBaseProblems } from './platform-bases';
 
+/** Where GitHub reads code owners first, before the root `CODEOWNERS`. */
+const GITHUB_CODEOWNERS = '.github/CODEOWNERS';
+
 /** Where a write in progress keeps its staged files and its journal. */
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
 const JOURNAL = `${TRANSACTION_DIR}/journal.json`;
@@ -286,6 +289,14 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
         : seen
           ? { seen: { stat: statKey(seen), sha256: contentHash(onDisk!) } }
           : {}),
+    });
+  }
+  // GitHub reads .github/CODEOWNERS before the root CODEOWNERS, which it would then ignore.
+  if (tree.get(CODEOWNERS_PATH) !== undefined && checkout.kind(GITHUB_CODEOWNERS) !== 'missing') {
+    throw GitOpsError.of('CG404', {
+      file: GITHUB_CODEOWNERS,
+      message: `"${GITHUB_CODEOWNERS}" exists, and GitHub reads it before the ${CODEOWNERS_PATH} cdk8s-gitops writes for the platform's teams, which it would ignore. Nothing was written.`,
+      fix: `Move what it says into the program's teams and delete it (git rm ${GITHUB_CODEOWNERS}), so that GitHub reads the ${CODEOWNERS_PATH} cdk8s-gitops writes.`,
     });
   }
   if (foreign.length > 0) {
