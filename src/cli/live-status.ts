@@ -21,6 +21,8 @@ export interface LiveRow {
   readonly controlPlane: string;
   readonly ring: string;
   readonly declared: string | null;
+  /** The chart (or Kustomize base) revision the ring's release pins, for a service whose chart is promoted with its image. */
+  readonly declaredChart: string | null;
   readonly sync: string | null;
   readonly health: string | null;
   readonly since: string | null;
@@ -180,6 +182,7 @@ export async function liveRows(
       controlPlane: cp,
       ring: t.ring,
       declared: t.digest,
+      declaredChart: charts.get(`${t.service}\u0000${t.ring}`) ?? null,
       sync: app?.sync ?? null,
       health: app?.health ?? null,
       since: app?.healthSince ?? null,
@@ -207,12 +210,28 @@ export async function liveStatus(
   else if (rows.length === 0) {
     ctx.stdout.write('No target is read: none is on a control plane reconciled by Argo CD with a release yet.\n');
   } else {
-    const head = ['APPLICATION', 'RING', 'DECLARED', 'RUNNING', 'REVISION', 'SYNC', 'HEALTH', 'SINCE', 'VERDICT'];
+    // The chart a release pins, where one does: beside the digest, as Argo CD's REVISION shows it.
+    const charts = rows.some((r) => r.declaredChart !== null);
+    const head = [
+      'APPLICATION',
+      'RING',
+      'DECLARED',
+      ...(charts ? ['CHART'] : []),
+      'RUNNING',
+      'REVISION',
+      'SYNC',
+      'HEALTH',
+      'SINCE',
+      'VERDICT',
+    ];
     const cells = rows.map((r) =>
       [
         r.application,
         r.ring,
         shortVersion(r.declared),
+        ...(charts
+          ? [r.declaredChart === null ? '—' : /^[0-9a-f]{40}$/.test(r.declaredChart) ? r.declaredChart.slice(0, 8) : r.declaredChart]
+          : []),
         shortVersion(r.running),
         r.revisions.length === 0 ? '—' : r.revisions.map((v) => (/^[0-9a-f]{40}$/.test(v) ? v.slice(0, 8) : v)).join(','),
         r.sync ?? '—',

@@ -336,8 +336,15 @@ describeWithDouble('status --live for a release that pins its chart', () => {
       { ...running('web-prod-aws-eu-01'), revisions: ['1.1.0', gitops] },
       { ...running('web-prod-aws-eu-02'), revisions: ['1.0.0', gitops] },
     ];
+    const text = await cli(['status', '--live']);
+    expect(text.stdout.split('\n').slice(0, 3)).toEqual([
+      'APPLICATION         RING  DECLARED         CHART  RUNNING          REVISION        SYNC    HEALTH   SINCE                 VERDICT',
+      'web-prod-aws-eu-01  prod  sha256:aaaaaaaa  1.1.0  sha256:aaaaaaaa  1.1.0,cccccccc  Synced  Healthy  2026-11-22T09:05:00Z  running',
+      'web-prod-aws-eu-02  prod  sha256:aaaaaaaa  1.1.0  sha256:aaaaaaaa  1.0.0,cccccccc  Synced  Healthy  2026-11-22T09:05:00Z  drifted',
+    ]);
     const run = await cli(['status', '--live', '--format', 'json']);
     expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout).targets[0]).toMatchObject({ declared: A, declaredChart: '1.1.0', revisions: ['1.1.0', gitops] });
     expect(
       (JSON.parse(run.stdout).targets as { application: string; verdict: string }[]).map((t) => `${t.application} ${t.verdict}`),
     ).toEqual(['web-prod-aws-eu-01 running', 'web-prod-aws-eu-02 drifted']);

@@ -109,6 +109,11 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
     await client.application('web-prod-aws-eu-01');
     await client.application('gone');
     await new ArgoCdClient(connection({ token: 'wrong' })).applications().catch(() => undefined);
+    // A multi-source Application (its chart's revision and the GitOps repository's), and a 503 of a proxy.
+    double.applications = [{ name: 'multi', revisions: ['1.4.2', 'c'.repeat(40)], autoSync: false, images: [] }];
+    expect((await client.application('multi'))?.revisions).toEqual(['1.4.2', 'c'.repeat(40)]);
+    double.unavailable = 1;
+    await client.applications().catch(() => undefined);
     expect(new Set(double.sent.map((s) => s.definition))).toEqual(
       new Set(['v1alpha1ApplicationList', 'v1alpha1Application', 'runtimeError']),
     );
