@@ -246,6 +246,17 @@ function ownershipOf(teams: readonly Team[], services: readonly Service[]): { te
           }),
         );
       }
+      // Cluster-scoped kinds reach every team's namespaces: an add-on that declares any is the platform's.
+      const scoped = s.addon?.clusterResources ?? [];
+      if (!(s instanceof SelfManagedArgoCd) && scoped.length > 0 && !owners[0]!.platform) {
+        problems.push(
+          problem('CG152', {
+            constructPath: s.node.path,
+            message: `Cluster add-on ${s.name} declares cluster-scoped kinds (${scoped.map((k) => `${k.group === '' ? '' : `${k.group}/`}${k.kind}`).join(', ')}), which reach every team's namespaces, and team ${owners[0]!.name} is not the platform team.`,
+            fix: 'Declare it inside the platform team, or claim it with platformTeam.owns(addon).',
+          }),
+        );
+      }
       continue;
     }
     problems.push(

@@ -1174,6 +1174,14 @@ const ENTRIES = [
       "A ledger entry of a ring with targets in a production environment (Environment production: true) differs from what cdk8s-gitops wrote (the hash its manifest shard records): the ledger was edited by hand. Production's values are written from that entry by whoever runs synth or publish next, without the review a promotion's change gets (in a platform with teams, CODEOWNERS asks the platform team to approve production's files, which a hand edit of the ledger alone does not touch). Nothing was written.",
     fix: 'Restore the ledger from Git (git checkout HEAD -- releases/<service>.yaml), then promote or roll back with cdk8s-gitops (--publish, or --branch for a merge request).',
   },
+  {
+    code: 'CG622',
+    where: 'promotion',
+    title: 'Promotion into a ring that runs nothing of the service',
+    description:
+      "A promotion names a ring where the program places none of the service's targets, neither in that ring nor in any ring after it: nothing would run the release, which would wait in the ledger (with whatever approval was named) for the day the program places the service there. Rings without targets of the service that lead to one with targets may be promoted into, as the ring order requires. Nothing was written.",
+    fix: 'Place the service on the clusters of that ring in the program first (deployTo), then promote.',
+  },
 
   // CG7xx: previews of ApplicationSets
   {

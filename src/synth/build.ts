@@ -12,9 +12,10 @@ import { releaseModelFiles } from './release-model';
 /**
  * Changes whenever the same model and ledgers would give other bytes: the version of the
  * package that writes the tree, and a number raised with any change to what a version writes
- * before it is released (v2: sources that state their type).
+ * before it is released (v2: sources that state their type; v3: the release model recorded in
+ * the manifest itself, CODEOWNERS that gives the platform team what decides production).
  */
-const TREE_VERSION = `tree-v2 ${PACKAGE_VERSION}`;
+const TREE_VERSION = `tree-v3 ${PACKAGE_VERSION}`;
 
 /** Options of {@link buildTree}. */
 export interface BuildTreeOptions {

@@ -146,6 +146,12 @@ export interface FileTreeOptions {
    * @default - none
    */
   readonly reads?: readonly string[];
+  /**
+   * Where the tree puts targets' directories and ledgers (the model's layout): a write refuses a
+   * service's shard of the manifest that records a file elsewhere.
+   * @default - not known: shards are judged by the names of their files alone
+   */
+  readonly layout?: { readonly environments: string; readonly releases: string };
 }
 
 /** A target whose files a tree keeps as they are: its ring runs a release that does not fit its service's images. */
@@ -206,6 +212,8 @@ export class FileTree {
   public readonly held: ReadonlyMap<string, HeldTarget>;
   /** Directories the tree's files read and cdk8s-gitops does not write (see {@link FileTreeOptions.reads}). */
   public readonly reads: readonly string[];
+  /** Where the tree puts targets' directories and ledgers (see {@link FileTreeOptions.layout}). @default - not known */
+  public readonly layout?: { readonly environments: string; readonly releases: string };
   private readonly files = new Map<string, FileEntry>();
   private readonly rendered = new Map<string, string>();
   private readonly retains?: (path: string) => boolean;
@@ -217,6 +225,7 @@ export class FileTree {
     this.notes = options.notes ?? [];
     this.held = options.held ?? new Map();
     this.reads = options.reads ?? [];
+    if (options.layout !== undefined) this.layout = options.layout;
   }
 
   /**

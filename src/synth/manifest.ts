@@ -308,6 +308,25 @@ function isFileOfService(p: string, service: string): boolean {
   return segments.slice(4, -1).includes(service);
 }
 
+/**
+ * Whether `p` is a file a tree of `layout` files in the shard of `service`: in a directory of one
+ * of its targets (`<environments>/<env>/<cloud>/<cluster>/<service>/…`), its ledger
+ * (`<releases>/<service>.yaml`), its Flux entry point (`clusters/<env>/<cloud>/<cluster>/<service>.yaml`),
+ * or its release model file (recorded in its shard before the manifest itself took it).
+ */
+export function isFileOfServiceIn(
+  layout: { readonly environments: string; readonly releases: string },
+  p: string,
+  service: string,
+): boolean {
+  if (p === serviceModelPath(service) || p === `${layout.releases}/${service}.yaml`) return true;
+  const flux = p.split('/');
+  if (flux.length === 5 && flux[0] === 'clusters' && flux[4] === `${service}.yaml`) return true;
+  if (!p.startsWith(`${layout.environments}/`)) return false;
+  const rest = p.slice(layout.environments.length + 1).split('/');
+  return rest.length >= 5 && rest[3] === service;
+}
+
 /** Paths whose segments are plain names (none starts with a dot): ownable at a glance. */
 const PLAIN_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
 

@@ -222,6 +222,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
       ...new Set(model.services.flatMap((s) => (s.source.kind === 'kustomize' && s.source.repoURL === undefined ? [s.source.path] : []))),
     ].sort(),
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
+    layout: { environments: model.layout.environments, releases: model.layout.releases },
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
     ...(options.retains && !part ? { retains: options.retains } : {}),
   });

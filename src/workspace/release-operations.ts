@@ -169,6 +169,7 @@ export function runRelease(
     const upstream = placeOf(ring).upstream;
     return upstream !== undefined && (upstream.movedFrom ?? []).includes(fromRing) ? upstream.name : fromRing;
   };
+  if (request.kind === 'promote') assertRunsSomewhere(model, service.name, targets);
   if (request.kind === 'promote' && request.upstreamHealthy !== undefined) {
     const before = placeOf(request.ring).upstream?.name;
     if (before !== undefined) assertReadingFits(model, service.name, before, request.upstreamHealthy.applications);
@@ -326,6 +327,23 @@ export function runRelease(
     ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint, retainReleaseFiles });
   return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], basis };
+}
+
+/**
+ * CG622 when no target of `service` is in `rings` or a ring after them: nothing would run what a
+ * promotion puts there, and the release would wait in the ledger, approved by whoever was named,
+ * for the day the program places the service there.
+ */
+function assertRunsSomewhere(model: PlatformModel, service: string, rings: readonly string[]): void {
+  const order = model.rings.map((r) => r.name);
+  const first = Math.min(...rings.map((r) => order.indexOf(r)).filter((i) => i >= 0));
+  if (!Number.isFinite(first)) return; // a ring the program does not declare: the release rules say so
+  const later = new Set(order.slice(first));
+  if (model.targets.some((t) => t.service === service && later.has(t.ring))) return;
+  throw GitOpsError.of('CG622', {
+    message: `No target of ${service} is in ring "${rings[0]}" or a ring after it: nothing would run a release promoted there. Nothing was written.`,
+    fix: `Place ${service} on the clusters of "${rings[0]}" in the program first (deployTo), then promote.`,
+  });
 }
 
 /**

@@ -92,6 +92,37 @@ describe('teams, through the CLI', () => {
     expect(fs.existsSync(path.join(checkout.out, 'bases', 'shared', 'kustomization.yaml'))).toBe(true);
   });
 
+  test("a shard entry named after its service but outside its targets' directories is refused too", async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    const hand = path.join(checkout.out, 'environments', 'prod', 'aws', 'eu-01', 'storefront.yaml');
+    fs.writeFileSync(hand, 'kind: ConfigMap\n');
+    const shard = path.join(checkout.out, '.cdk8s-gitops', 'services', 'storefront.json');
+    const data = JSON.parse(fs.readFileSync(shard, 'utf8'));
+    data.files['environments/prod/aws/eu-01/storefront.yaml'] = { sha256: 'a'.repeat(64), key: 'b'.repeat(40) };
+    fs.writeFileSync(shard, JSON.stringify(data));
+    // Merged as a merge request would be: the hand-made file and the shard's claim of it.
+    for (const args of [
+      ['add', '-A'],
+      ['commit', '--quiet', '-m', 'claim'],
+      ['push', '--quiet', 'origin', 'HEAD'],
+    ]) {
+      execFileSync('git', ['-C', checkout.out, ...args]);
+    }
+    const run = await cli(['publish', '--by', 'ci']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('records "environments/prod/aws/eu-01/storefront.yaml", which is none of that service\'s files');
+    expect(fs.existsSync(hand)).toBe(true);
+  });
+
+  test('a promotion into a ring where nothing of the service would run it is refused (CG622)', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    const run = await cli(['promote', 'ingress', '--ring', 'prod', '--digest', B, '--by', 'ci', '--approved-by', 'carol']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'CG622 No target of ingress is in ring "prod" or a ring after it: nothing would run a release promoted there.',
+    );
+  });
+
   test("a production ring's ledger entry changed by hand is refused: production changes by promote only", async () => {
     expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
     expect((await cli(['promote', 'storefront', '--ring', 'dev', '--digest', B, '--by', 'ci', '--publish'])).code).toBe(0);

@@ -364,6 +364,10 @@ describe('release commands without the program', () => {
       expect(run.stderr).toContain(`${model} is recorded in .cdk8s-gitops/services/inventory.json, not in .cdk8s-gitops/manifest.json`);
       expect(hashTree(n, ['.git'])).toEqual(before);
       expect(git(without.remote, 'rev-parse', 'main')).toBe(head);
+      // AND synth with the program records it in the manifest again (as where a checkout of an older build recorded it), and the promotion works
+      expect((await cli(n, ['synth'], T0, app)).code).toBe(0);
+      expect(readManifest(n).files.get(model)?.service).toBeUndefined();
+      expect((await cli(n, ['promote', 'inventory', '--ring', 'nonprod', '--digest', A], T0, undefined)).code).toBe(0);
     });
 
     test('fails when a file of the manifest is not sealed, whichever it is', async () => {

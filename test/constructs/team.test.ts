@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import {
   Cloud,
   Cluster,
+  ClusterAddon,
   ControlPlane,
   Environment,
   Gate,
@@ -100,6 +101,22 @@ describe('Team', () => {
     expect(linesOf(() => platform.snapshot()).filter((l) => l.includes('CG152'))).toEqual([
       '[platform/web] CG152 Team "web" has no approverGroups.',
       "[platform/web/argo-cd] CG152 argo-cd is Argo CD's own installation (its RBAC, the credentials of every cluster it manages), and team web is not the platform team.",
+    ]);
+  });
+
+  it('refuses a cluster add-on with cluster-scoped kinds outside the platform team', () => {
+    const { platform } = fleet();
+    new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/ops'], platform: true });
+    const web = new Team(platform, 'web', { groups: ['acme:web'], codeOwners: ['@acme/web'] });
+    new ClusterAddon(web, 'web-operator', {
+      chart: Workload.helmRepositoryChart({ repoURL: 'https://charts.example.com', chart: 'web-operator', version: '1.0.0' }),
+      image: { repository: 'registry.example.com/web-operator' },
+      initialDigest: D,
+      clusters: Targets.all(),
+      clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+    });
+    expect(linesOf(() => platform.snapshot()).filter((l) => l.includes('CG152'))).toEqual([
+      "[platform/web/web-operator] CG152 Cluster add-on web-operator declares cluster-scoped kinds (rbac.authorization.k8s.io/ClusterRole), which reach every team's namespaces, and team web is not the platform team.",
     ]);
   });
 

@@ -7,8 +7,10 @@ import type { WriteReport } from '../../model/write-report';
 import { CODEOWNERS_PATH, contentHash, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
 import { deletedLedgerProblem } from '../../release/ledger-files';
 import {
+  isFileOfServiceIn,
   isManifestPath,
   isOwnablePath,
+  manifestShardPath,
   Manifest,
   manifestDigest,
   ManifestEntry,
@@ -20,6 +22,7 @@ import {
 } from '../../synth/manifest';
 import { readManifestTexts } from './manifest-io';
 import { isReleaseModelPath } from '../../synth/release-model';
+import { recordedPlatform } from '../recorded-model';
 import { isMap } from '../../core/plain';
 import { assertHeldFit, heldMisfits } from './held-targets';
 import { assertPlatformBases, platformBaseProblems } from './platform-bases';
@@ -199,6 +202,22 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const checkout = new Checkout(dir);
   const oldTexts = readManifestTexts(dir);
   const old = parseManifest(oldTexts);
+  // A shard records its service's files only, where the tree's layout puts them: another file
+  // there (sealed again, as anyone can) would be taken as owned, and deleted.
+  // The layout the checkout was last written with (a program that moves its directories) is read only when needed.
+  let previous: { environments: string; releases: string } | null | undefined;
+  const layoutBefore = (): { environments: string; releases: string } | null => (previous ??= recordedPlatform(dir)?.model.layout ?? null);
+  for (const [p, e] of tree.layout === undefined ? [] : old.files) {
+    if (e.service === undefined || isFileOfServiceIn(tree.layout!, p, e.service)) continue;
+    const before = layoutBefore();
+    if (before === null || !isFileOfServiceIn(before, p, e.service)) {
+      throw GitOpsError.of('CG401', {
+        file: manifestShardPath(e.service),
+        message: `${manifestShardPath(e.service)}, the shard of service ${e.service}, records ${JSON.stringify(p.slice(0, 200))}, which is none of that service's files (its targets' directories under ${tree.layout!.environments}/, its ledger). Nothing was written.`,
+        fix: `Restore it from Git (git checkout -- ${manifestShardPath(e.service)}); it is written only by cdk8s-gitops.`,
+      });
+    }
+  }
   if (tree.part !== undefined && old.inputs !== tree.part.basedOn) {
     throw GitOpsError.of('CG407', {
       file: MANIFEST_PATH,
@@ -251,7 +270,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
         ? before.key === entry.key
         : drift.madeFrom(p, before.sha256) === (entry.fromInputs === true && recordsSameInputs() ? before.key : entry.key));
     if (current) {
-      files.set(p, { ...before, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
+      // Recorded where the tree files it now (a file of the release model moved from its service's shard to the manifest).
+      const { service: _recordedIn, ...kept } = before;
+      files.set(p, { ...kept, ...service, ...(entry.release ? { release: entry.release.version } : {}) });
       unchanged++;
       continue;
     }
