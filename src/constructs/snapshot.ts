@@ -65,7 +65,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
 
   const clusterModels = clusters.map(clusterModelOf);
   const teams = platform.node.findAll().filter((c): c is Team => c instanceof Team);
-  const ownership = ownershipOf(teams, services);
+  const ownership = ownershipOf(teams, services, environments);
   const serviceModels = services.map((s) => serviceModelOf(s, platform, ownership.teamOf.get(s)));
   const ringTargets = new Map<string, string[]>((rings.length === 0 ? environments : rings).map((r) => [r.name, []]));
   const builder = new TargetsBuilder({ platform, environments, clouds, clusters }, rings, ringTargets);
@@ -84,6 +84,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
           path: e.node.path,
           gates: { soakSeconds: 0, requireApproval: false },
           targets: ringTargets.get(e.name)!,
+          ...(e.production ? { production: true } : {}),
         }))
       : rings.map((r) => ({
           name: r.name,
@@ -96,6 +97,11 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
           },
           targets: ringTargets.get(r.name)!,
           ...(r.movedFrom.length > 0 ? { movedFrom: r.movedFrom } : {}),
+          ...(clusters.some(
+            (c) => c.environment.production && r.targets.matches({ environment: c.environment, cluster: c, cloud: c.cloud }),
+          )
+            ? { production: true }
+            : {}),
         }));
   const removals = platform.declaredRemovals.map((r) => r.toModel());
 
@@ -225,7 +231,11 @@ function kustomizeSourceOf(s: Service, base: KustomizeSpec, platform: Platform):
  * `Team.owns`; CG152 where a platform with teams leaves a service without one or gives it two,
  * where two teams share a name, and where there is not exactly one platform team.
  */
-function ownershipOf(teams: readonly Team[], services: readonly Service[]): { teamOf: Map<Service, Team>; problems: Problem[] } {
+function ownershipOf(
+  teams: readonly Team[],
+  services: readonly Service[],
+  environments: readonly Environment[],
+): { teamOf: Map<Service, Team>; problems: Problem[] } {
   const teamOf = new Map<Service, Team>();
   const problems: Problem[] = [];
   if (teams.length === 0) return { teamOf, problems };
@@ -243,6 +253,16 @@ function ownershipOf(teams: readonly Team[], services: readonly Service[]): { te
             constructPath: s.node.path,
             message: `${s.name} is Argo CD's own installation (its RBAC, the credentials of every cluster it manages), and team ${owners[0]!.name} is not the platform team.`,
             fix: 'Declare it inside the platform team, or claim it with platformTeam.owns(argoCd).',
+          }),
+        );
+      }
+      // A namespace of the cluster itself, or of an Argo CD, is the platform's.
+      if (s.allowSensitiveNamespace && !owners[0]!.platform && !(s instanceof SelfManagedArgoCd)) {
+        problems.push(
+          problem('CG152', {
+            constructPath: s.node.path,
+            message: `Service ${s.name} deploys into namespace ${s.namespace} (allowSensitiveNamespace), which belongs to the cluster or an Argo CD, and team ${owners[0]!.name} is not the platform team.`,
+            fix: 'Give the service a namespace of its own, or leave it to the platform team.',
           }),
         );
       }
@@ -284,6 +304,17 @@ function ownershipOf(teams: readonly Team[], services: readonly Service[]): { te
         }),
       );
     }
+  }
+  // What an environment lets its services create cluster-wide would reach every team's namespaces.
+  for (const e of environments) {
+    if (e.clusterResources.length === 0) continue;
+    problems.push(
+      problem('CG152', {
+        constructPath: e.node.path,
+        message: `Environment ${e.name} lets its services create cluster-scoped kinds (clusterResources), which in a platform with teams would let each team reach every other team's namespaces.`,
+        fix: 'Leave clusterResources out, and declare what is cluster-scoped as a ClusterAddon of the platform team.',
+      }),
+    );
   }
   const platformTeams = teams.filter((t) => t.platform);
   if (platformTeams.length !== 1) {

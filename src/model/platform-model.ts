@@ -473,6 +473,12 @@ export interface RingModel {
    * @default - none
    */
   readonly movedFrom?: readonly string[];
+  /**
+   * The ring selects clusters of a production environment (`Environment({ production: true })`),
+   * whether or not a service runs there yet.
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
 /** One layer of Helm values, set by one construct. */

@@ -230,7 +230,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       out.push(
         at(
           problem('CG621', {
-            message: `Ring "${ring}" runs ${service} in production, and its entry was changed by hand: production changes only by promote or rollback, whose change holds production's files for review.`,
+            message: `Ring "${ring}" has targets in production, and the entry of ${service} there was changed by hand: production changes only by promote or rollback, whose change holds production's files for review.`,
             fix: `${restore}, then promote or roll back with cdk8s-gitops (--publish, or --branch for a merge request).`,
           }),
         ),

@@ -21,8 +21,9 @@ export interface RingSpec {
    */
   readonly movedFrom?: readonly string[];
   /**
-   * The ring has targets of the service in a production environment: its entry changes only by
-   * promote and rollback, never by hand (CG621).
+   * The ring has targets in a production environment (of any service: an entry of a service not
+   * placed there yet becomes production's the day it is): its entry changes only by promote and
+   * rollback, never by hand (CG621).
    * @default false
    */
   readonly production?: boolean;

@@ -103,7 +103,9 @@ export function gateRings(model: PlatformModel, service: string): RingSpec[] {
     for (const t of targets) {
       if (t.ring === r.name) apps.set(t.environment, [...(apps.get(t.environment) ?? []), applicationName(t)]);
     }
-    const production = [...apps.keys()].some((e) => environments.get(e)?.production === true);
+    // A ring that selects production's clusters: an entry there is production's, or will be the
+    // day the program places this service there.
+    const production = r.production === true;
     const syncWindows: WindowGroup[] = [...apps].map(([env, names]) =>
       (environments.get(env)?.syncWindows ?? []).filter((w) => w.applications.some((g) => names.some((n) => globMatches(g, n)))),
     );

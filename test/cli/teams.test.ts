@@ -134,7 +134,7 @@ describe('teams, through the CLI', () => {
     fs.writeFileSync(ledger, edited);
     const run = await cli(['synth']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('CG621 Ring "prod" runs storefront in production, and its entry was changed by hand');
+    expect(run.stderr).toContain('CG621 Ring "prod" has targets in production, and the entry of storefront there was changed by hand');
   });
 
   test('status and explain name the owning team; status --team shows one team', async () => {

@@ -104,6 +104,26 @@ describe('Team', () => {
     ]);
   });
 
+  it("refuses an environment's cluster-scoped kinds, and a team's service in a namespace of the cluster, in a platform with teams", () => {
+    const platform = newPlatform();
+    const dev = new Environment(platform, 'dev', {
+      clusterResources: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' }],
+    });
+    new Cluster(dev, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
+    new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/ops'], platform: true });
+    const web = new Team(platform, 'web', { groups: ['acme:web'], codeOwners: ['@acme/web'] });
+    new Service(web, 'web', {
+      image: { repository: 'registry.example.com/web' },
+      initialDigest: D,
+      namespace: 'kube-system',
+      allowSensitiveNamespace: true,
+    }).deployTo(dev);
+    expect(linesOf(() => platform.snapshot()).filter((l) => l.includes('CG152'))).toEqual([
+      '[platform/web/web] CG152 Service web deploys into namespace kube-system (allowSensitiveNamespace), which belongs to the cluster or an Argo CD, and team web is not the platform team.',
+      "[platform/dev] CG152 Environment dev lets its services create cluster-scoped kinds (clusterResources), which in a platform with teams would let each team reach every other team's namespaces.",
+    ]);
+  });
+
   it('refuses a cluster add-on with cluster-scoped kinds outside the platform team', () => {
     const { platform } = fleet();
     new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/ops'], platform: true });

@@ -1,4 +1,4 @@
-import { Cloud, Cluster, Environment, Service, Team } from '../../src';
+import { Cloud, Cluster, Environment, NamespaceBaseline, Service, Team } from '../../src';
 import { synthesize } from '../../src/synth/synthesize';
 import { treeFromLedgers } from '../../src/synth/build';
 import { newPlatform } from '../support/platform';
@@ -50,6 +50,37 @@ describe('CODEOWNERS', () => {
         '/environments/dev/*/*/storefront/ @acme/web',
         '/releases/storefront.yaml @acme/web',
         '/.cdk8s-gitops/services/storefront.json @acme/web',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test("gives the platform team a namespace baseline inside a team's directories, and the shard of a service whose releases pass a production ring", () => {
+    const platform = newPlatform();
+    const dev = new Environment(platform, 'dev', {
+      namespaceBaseline: NamespaceBaseline.standard({ quota: { pods: '10' }, limits: { defaultLimit: { memory: '512Mi' } } }),
+    });
+    const prod = new Environment(platform, 'prod', { production: true });
+    const edge = new Environment(platform, 'edge');
+    const aws = new Cloud(platform, 'aws');
+    for (const [env, name] of [
+      [dev, 'eu-01'],
+      [prod, 'eu-02'],
+      [edge, 'eu-03'],
+    ] as const)
+      new Cluster(env, name, { cloud: aws, region: 'eu-central-1' });
+    new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/platform'], platform: true });
+    const web = new Team(platform, 'web', { groups: ['acme:web'], codeOwners: ['@acme/web'] });
+    // web runs in dev and edge: its releases pass through prod (dev → prod → edge).
+    new Service(web, 'web', { image: { repository: 'registry.example.com/web' }, initialDigest: D }).deployTo(dev).deployTo(edge);
+    const text = treeFromLedgers(platform.snapshot(), new Map()).content('CODEOWNERS');
+    expect(text.slice(text.indexOf('# Team web'))).toBe(
+      [
+        '# Team web: its services outside production, their ledgers, and the records of those never in production.',
+        '/environments/dev/*/*/web/ @acme/web',
+        '/environments/edge/*/*/web/ @acme/web',
+        '/releases/web.yaml @acme/web',
+        '/environments/dev/*/*/web/baseline/ @acme/platform',
         '',
       ].join('\n'),
     );
