@@ -10,6 +10,7 @@ import { ArgoCdClient, ArgoCdConnection, LiveApplication } from '../live/argocd-
 import { DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
 import type { ArgoCdApiModel, EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
 import { promotedSourceOf } from '../model/source-kinds';
+import { shortDigests } from '../model/versions';
 import { applicationProject } from '../model/teams';
 import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
@@ -262,8 +263,7 @@ export async function liveStatus(
 
 /** A version as a table shows it: a digest by its first 8 hex characters. */
 export function shortVersion(v: string | null): string {
-  if (v === null) return '—';
-  return v.replace(/sha256:([0-9a-f]{8})[0-9a-f]{56}/g, 'sha256:$1');
+  return v === null ? '—' : shortDigests(v);
 }
 
 /** The images target of `service` runs at `version` (`api=sha256:…,worker=…` for named images), each with its repository. */

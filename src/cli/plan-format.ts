@@ -1,3 +1,4 @@
+import { shortDigests } from '../model/versions';
 import { KeyChange, ObjectChange, Plan, planHasChanges } from '../workspace/plan';
 
 /** Output formats of a plan. */
@@ -153,7 +154,7 @@ export function formatPlan(
   if (plan.applications.length) lines.push('', 'Applications');
   for (const a of plan.applications) {
     lines.push(
-      `${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}`,
+      `${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}${a.runs === undefined ? '' : `  runs ${shortDigests(a.runs)}`}`,
     );
   }
   if (lines.length) lines.push('');

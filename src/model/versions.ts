@@ -63,6 +63,11 @@ export function shortDigest(s: string): string {
   return s;
 }
 
+/** Every digest in `text` (a release, `api=sha256:…,worker=sha256:…`) by its first 8 hex characters. */
+export function shortDigests(text: string): string {
+  return text.replace(/sha256:([0-9a-f]{8})[0-9a-f]{56}/g, 'sha256:$1');
+}
+
 /**
  * Why `value` is not acceptable to a ring with `policy`, as one sentence fragment
  * (`is not a digest: …`), or `undefined` when it is acceptable.

@@ -1,6 +1,7 @@
 import { FileKind, FileTree } from '../synth/file-tree';
 import { applicationsOf, readsFiles, TreeView } from './inspect/checkout';
 import type { GeneratedApplication } from '../preview';
+import { MANIFEST_GENERATE_PATHS } from '../synth/argocd/application-set';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
 import { planWrite, WriteOptions, WritePlan } from './checkout/writer';
 import { readYaml, readYamlDocuments } from '../core/yaml/read';
@@ -48,6 +49,12 @@ export interface ApplicationChange {
   readonly applicationSet: string;
   /** For updates: the fields that change, e.g. `spec.destination.name`. */
   readonly fields?: readonly string[];
+  /**
+   * For a created Application: the release its target runs from the ring's ledger entry (what a
+   * new production Application starts with, which its reviewers should see).
+   * @default - none: the tree does not say
+   */
+  readonly runs?: string;
   /** For deletions: the Application's labels (`service`, `environment`, `cloud`, `cluster`), which tell what removed it. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
   /**
@@ -165,7 +172,17 @@ function applicationChangesOf(tree: FileTree, dir: string, write: WritePlan, rea
   const paths = tree.paths();
   if (writeKeepsApplications(tree, paths, write, read)) return [];
   const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
-  return sameApplications(before, after) ? [] : applicationChanges(before, after);
+  if (sameApplications(before, after)) return [];
+  // The release a created Application's target runs: recorded on its files (the directory its annotation names).
+  const runsOf = (app: GeneratedApplication): string | undefined => {
+    const dir = app.metadata.annotations?.[MANIFEST_GENERATE_PATHS]?.replace(/^\//, '');
+    if (dir === undefined) return undefined;
+    return paths
+      .filter((p) => p.startsWith(`${dir}/`))
+      .map((p) => tree.get(p)?.release?.version)
+      .find((v) => v !== undefined);
+  };
+  return applicationChanges(before, after, runsOf);
 }
 
 /**
@@ -237,7 +254,11 @@ function sameApplications(a: TreeView, b: TreeView): boolean {
   return JSON.stringify(a.applicationSets) === JSON.stringify(b.applicationSets);
 }
 
-function applicationChanges(before: TreeView, after: TreeView): ApplicationChange[] {
+function applicationChanges(
+  before: TreeView,
+  after: TreeView,
+  runsOf: (app: GeneratedApplication) => string | undefined = () => undefined,
+): ApplicationChange[] {
   const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
   const old = applicationsOf(before, expansions);
   const now = applicationsOf(after, expansions);
@@ -247,9 +268,16 @@ function applicationChanges(before: TreeView, after: TreeView): ApplicationChang
   }));
   for (const [key, n] of now) {
     const o = old.get(key);
-    if (!o) out.push({ name: n.app.metadata.name, change: 'create', applicationSet: n.applicationSet });
+    const runs = runsOf(n.app);
+    const created: ApplicationChange = {
+      name: n.app.metadata.name,
+      change: 'create',
+      applicationSet: n.applicationSet,
+      ...(runs === undefined ? {} : { runs }),
+    };
+    if (!o) out.push(created);
     else if (o.applicationSet !== n.applicationSet) {
-      out.push(deletion(o, n.applicationSet), { name: n.app.metadata.name, change: 'create', applicationSet: n.applicationSet });
+      out.push(deletion(o, n.applicationSet), created);
     } else if (!sameValue(o.app, n.app)) {
       const fields = diffPaths(o.app, n.app, '');
       if (fields.length > 0) out.push({ name: n.app.metadata.name, change: 'update', applicationSet: n.applicationSet, fields });

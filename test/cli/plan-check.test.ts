@@ -107,7 +107,15 @@ describe('cdk8s-gitops plan, preview and check', () => {
           },
           { path: 'projects/prod.yaml', change: 'update', kind: 'appproject', origin: 'platform/prod', fields: ['spec.destinations'] },
         ],
-        applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
+        // What the new Application starts with: the release its ring runs.
+        applications: [
+          {
+            name: 'payments-api-prod-aws-eu-west-1-01',
+            change: 'create',
+            applicationSet: 'workloads-prod',
+            runs: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+          },
+        ],
         unchangedFiles: 14,
         unrecorded: [],
         acceptedEdits: [],

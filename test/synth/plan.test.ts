@@ -203,7 +203,7 @@ describe('computePlan', () => {
           fields: ['spec.destinations'],
         },
       ],
-      applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' }],
+      applications: [{ name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod', runs: SEED_DIGEST }],
       unchangedFiles: 14,
       unrecorded: [],
       acceptedEdits: [],
@@ -275,7 +275,7 @@ describe('computePlan', () => {
           labels: expect.objectContaining({ service: 'ledger-api', environment: 'nonprod' }),
           movedTo: 'workloads-nonprod-ledger-api',
         },
-        { name, change: 'create', applicationSet: 'workloads-nonprod-ledger-api' },
+        { name, change: 'create', applicationSet: 'workloads-nonprod-ledger-api', runs: `sha256:${'1'.repeat(64)}` },
       ]),
     );
   });
@@ -297,7 +297,9 @@ describe('computePlan', () => {
           origin: 'platform/payments-api/prod/gcp/europe-west4-01',
         },
       ],
-      applications: [{ name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' }],
+      applications: [
+        { name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod', runs: SEED_DIGEST },
+      ],
       unchangedFiles: 17,
       unrecorded: [],
       acceptedEdits: [],
@@ -333,7 +335,7 @@ describe('formatPlan', () => {
         '      spec.destinations',
         '',
         'Applications',
-        '[+] payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)',
+        '[+] payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)  runs sha256:2e8f1a31',
         '',
         'Plan: 5 files to change (1 created, 4 updated, 0 deleted); Applications: 1 created, 0 changed, 0 deleted.',
         '',
@@ -352,7 +354,7 @@ describe('formatPlan', () => {
       '<[~]> STATUS.md  (platform)',
       '<[+]> environments/prod/aws/eu-west-1-01/payments-api/values.yaml  (platform/payments-api/prod/aws/eu-west-1-01)',
       '<[~]> projects/prod.yaml  (platform/prod)',
-      '<[+]> payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)',
+      '<[+]> payments-api-prod-aws-eu-west-1-01  (ApplicationSet workloads-prod)  runs sha256:2e8f1a31',
     ]);
   });
 
@@ -515,7 +517,7 @@ describe('computePlan: the Applications before and after the write', () => {
     // THEN both the program's ApplicationSet and the hand-written one create an Application
     expect(plan.applications).toEqual([
       { name: 'canary-aws-eu-west-1-01', change: 'create', applicationSet: 'canary' },
-      { name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod' },
+      { name: 'payments-api-prod-aws-eu-west-1-01', change: 'create', applicationSet: 'workloads-prod', runs: SEED_DIGEST },
     ]);
   });
 
@@ -578,7 +580,9 @@ describe('computePlan: the Applications before and after the write', () => {
     const plan = planOf(model, dir);
     // THEN the file is created again, and with it the Applications it generates
     expect(plan.files.map((f) => [f.path, f.change])).toEqual([['applicationsets/prod/workloads-prod.yaml', 'create']]);
-    expect(plan.applications).toEqual(EXAMPLE_APPS('prod').map((name) => ({ name, change: 'create', applicationSet: 'workloads-prod' })));
+    expect(plan.applications).toEqual(
+      EXAMPLE_APPS('prod').map((name) => ({ name, change: 'create', applicationSet: 'workloads-prod', runs: SEED_DIGEST })),
+    );
   });
 
   test('shows the Applications of an owned ApplicationSet the program no longer makes as deleted', () => {
@@ -661,9 +665,12 @@ describe('computePlan: the Applications before and after the write', () => {
     expect(plan.files.every((f) => f.change === 'create')).toBe(true);
     expect(plan.files).toHaveLength(18); // with the release model's platform.json and payments-api.json
     expect(plan.applications).toEqual(
-      [...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')]
-        .sort()
-        .map((name) => ({ name, change: 'create', applicationSet: `workloads-${name.includes('-prod-') ? 'prod' : 'nonprod'}` })),
+      [...EXAMPLE_APPS('nonprod'), ...EXAMPLE_APPS('prod')].sort().map((name) => ({
+        name,
+        change: 'create',
+        applicationSet: `workloads-${name.includes('-prod-') ? 'prod' : 'nonprod'}`,
+        runs: SEED_DIGEST,
+      })),
     );
     removeCheckout(path.dirname(dir));
   });
@@ -681,7 +688,7 @@ describe('computePlan: the Applications before and after the write', () => {
       ['environments/prod/gcp/europe-west4-01/payments-api/values.yaml', 'create'],
     ]);
     expect(plan.applications).toEqual([
-      { name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod' },
+      { name: 'payments-api-prod-gcp-europe-west4-01', change: 'create', applicationSet: 'workloads-prod', runs: SEED_DIGEST },
     ]);
   });
 });
