@@ -1179,7 +1179,7 @@ const ENTRIES = [
     where: 'promotion',
     title: 'Promotion into a ring that runs nothing of the service',
     description:
-      "A promotion names a ring where the program places none of the service's targets, neither in that ring nor in any ring after it: nothing would run the release, which would wait in the ledger (with whatever approval was named) for the day the program places the service there. Rings without targets of the service that lead to one with targets may be promoted into, as the ring order requires. Nothing was written.",
+      "A promotion names a ring where the program places none of the service's targets, neither in that ring nor in any ring after it: nothing would run the release, which would wait in the ledger (with whatever approval was named) for the day the program places the service there. Rings without targets of the service that lead to one with targets may be promoted into, as the ring order requires. A ledger entry that changed in such a ring (edited, or merged from a branch) is refused likewise wherever ledgers are checked (check --base, synth, publish). Nothing was written.",
     fix: 'Place the service on the clusters of that ring in the program first (deployTo), then promote.',
   },
 

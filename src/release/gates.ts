@@ -237,6 +237,25 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       );
       return;
     }
+    // A release where nothing of the service runs, now or in a later ring, waits for the day the
+    // program places it there, with whatever approval was named: promote refuses it, and so does this.
+    const initialEntry =
+      c.initialImages !== undefined
+        ? { images: c.initialImages, ...(c.initialChart === undefined ? {} : { chart: c.initialChart }) }
+        : c.initialDigest !== undefined
+          ? { digest: c.initialDigest, ...(c.initialChart === undefined ? {} : { chart: c.initialChart }) }
+          : undefined;
+    if (spec.runsNothing === true && !(isInitial(now, initialEntry) && was === undefined)) {
+      out.push(
+        at(
+          problem('CG622', {
+            message: `Ring "${ring}" has no target of ${service}, nor has a ring after it, and its entry there changed: a release there would run nowhere until the program places ${service} there, then without review.`,
+            fix: `${restore}; place ${service} on the clusters of "${ring}" in the program first, then promote.`,
+          }),
+        ),
+      );
+      return;
+    }
     const order = orderOf(c, ring, now);
     const index = order.findIndex((r) => r.name === ring);
     const chartWhy =

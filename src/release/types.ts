@@ -27,6 +27,12 @@ export interface RingSpec {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * Neither the ring nor a ring after it has a target of the service: a release there would run
+   * nowhere, and a changed entry there is refused (CG622) as a promotion into it is.
+   * @default false
+   */
+  readonly runsNothing?: boolean;
 }
 
 /** Conditions a promotion into a ring must meet. */

@@ -98,7 +98,10 @@ function modelIndex(model: PlatformModel): ModelIndex {
 export function gateRings(model: PlatformModel, service: string): RingSpec[] {
   const { environments, targetsOf } = modelIndex(model);
   const targets = targetsOf.get(service) ?? [];
-  return model.rings.map((r) => {
+  // The last ring with a target of the service: a ring after it runs nothing of it, ever.
+  const order = model.rings.map((r) => r.name);
+  const lastPlaced = Math.max(-1, ...targets.map((t) => order.indexOf(t.ring)));
+  return model.rings.map((r, index) => {
     const apps = new Map<string, string[]>();
     for (const t of targets) {
       if (t.ring === r.name) apps.set(t.environment, [...(apps.get(t.environment) ?? []), applicationName(t)]);
@@ -120,6 +123,7 @@ export function gateRings(model: PlatformModel, service: string): RingSpec[] {
       ...(hasWindows(syncWindows) ? { syncWindows } : {}),
       ...(r.movedFrom?.length ? { movedFrom: r.movedFrom } : {}),
       ...(production ? { production: true } : {}),
+      ...(index > lastPlaced ? { runsNothing: true } : {}),
     };
   });
 }

@@ -274,3 +274,27 @@ describe('one release written into every ring of a split at once', () => {
     expect(checkSplit({})).toEqual(expected);
   });
 });
+
+describe('an entry where nothing of the service would run it', () => {
+  // prod has no target of the service, nor a ring after it (the service runs in nonprod and prod-canary only).
+  const rings: RingSpec[] = RINGS.map((r) => (r.name === 'prod' ? { ...r, runsNothing: true, production: true } : r));
+  const promotedToProd = ledger({
+    ...BASE.rings,
+    prod: state(A, '2026-11-22T11:30:00Z', {
+      from: 'prod-canary',
+      approvedBy: 'carol',
+      previous: [{ digest: SEED, since: '1970-01-01T00:00:00Z', by: 'initial' }],
+    }),
+  });
+
+  test('is refused when it changes, though the rules of the ring would take it and no hand edit is seen', () => {
+    expect(check(promotedToProd, { rings }).map((p) => `${p.code} ${p.message}`)).toEqual([
+      'CG622 Ring "prod" has no target of payments-api, nor has a ring after it, and its entry there changed: a release there would run nowhere until the program places payments-api there, then without review.',
+    ]);
+  });
+
+  test("leaves alone an entry as it was, and the program's initial digest", () => {
+    expect(check(BASE, { rings })).toEqual([]);
+    expect(check(BASE, { rings, baseline: undefined, initialDigest: SEED }).filter((p) => p.code === 'CG622')).toEqual([]);
+  });
+});
