@@ -242,6 +242,43 @@ export function unpinnedChartNotes(report: Pick<StatusReport, 'services'>, model
 }
 
 /**
+ * The services of teams (but the platform team) that run in production with a chart (or a
+ * Kustomize base) read from a Git repository at a revision that repository can move (a branch or
+ * a tag, not a commit SHA): that repository's merges change production without the GitOps
+ * repository's CODEOWNERS. One line per service, for `plan` to say.
+ */
+export function teamChartNotes(model: PlatformModel, report: Pick<StatusReport, 'services'>): string[] {
+  const platformTeam = model.teams?.find((t) => t.platform === true)?.name;
+  if (platformTeam === undefined) return [];
+  const production = new Set(model.environments.filter((e) => e.production === true).map((e) => e.name));
+  const out: string[] = [];
+  for (const s of model.services) {
+    if (s.team === undefined || s.team === platformTeam) continue;
+    const source = s.source;
+    const repoURL =
+      source.kind === 'helm' && source.origin === undefined ? source.repoURL : source.kind === 'kustomize' ? source.repoURL : undefined;
+    if (repoURL === undefined || source.kind === 'rendered') continue;
+    const rings = [...new Set(model.targets.filter((t) => t.service === s.name && production.has(t.environment)).map((t) => t.ring))];
+    const status = report.services.find((x) => x.service === s.name);
+    const moving = [
+      ...new Set(
+        rings
+          .map((ring) => status?.rings.find((r) => r.ring === ring)?.chart)
+          .map((chart) => (chart?.pinned === true ? chart.revision : source.targetRevision))
+          .filter((rev) => !/^[0-9a-f]{40}$/.test(rev)),
+      ),
+    ];
+    if (moving.length === 0) continue;
+    const what = source.kind === 'kustomize' ? 'Kustomize base' : 'chart';
+    out.push(
+      `${s.name} (team ${s.team}) runs in production with its ${what} read from ${repoURL} at ${moving.join(', ')}, which that repository's merges move ` +
+        `without the GitOps repository's CODEOWNERS. Pin it by commit: promoted: true, then promote --chart-revision <commit SHA> ring by ring.`,
+    );
+  }
+  return out;
+}
+
+/**
  * The rings whose release files a write creates while their release records a chart revision
  * (a service that promoted its chart before, stopped, and promotes it again): they go back to
  * that revision, which they did not read in between. One line per service, for `plan` to say.

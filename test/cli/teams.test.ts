@@ -137,6 +137,18 @@ describe('teams, through the CLI', () => {
     expect(run.stderr).toContain('CG621 Ring "prod" has targets in production, and the entry of storefront there was changed by hand');
   });
 
+  test("plan says which team's service runs in production with a chart read at a revision its repository can move", async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    const plan = await cli(['plan']);
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain(
+      "Note: storefront (team web) runs in production with its chart read from https://git.example.com/apps/storefront.git at main, which that repository's merges move without the GitOps repository's CODEOWNERS.",
+    );
+    expect(plan.stderr).toContain('Note: payments-api (team payments) runs in production');
+    // The platform team's own service is its own to change.
+    expect(plan.stderr).not.toContain('ingress');
+  });
+
   test('status and explain name the owning team; status --team shows one team', async () => {
     expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
     const status = await cli(['status']);
