@@ -14,7 +14,8 @@ import type { UpstreamHealth } from '../release/rules';
 import { statusOf } from '../synth/status';
 import { readLedgers } from '../workspace/ledgers';
 import type { CommandContext } from './command';
-import { LiveRow, liveRows, printable } from './live-status';
+import { LiveRow, liveRows } from './live-status';
+import { printable } from './terminal-text';
 
 /** What a promotion takes into account of the ring before: the reading, and a note for the user. */
 export interface HealthGateReading {

@@ -5,16 +5,17 @@
  *
  * @module
  */
-import { GitOpsError } from '../core/errors';
-import { ArgoCdClient, ArgoCdConnection, LiveApplication } from '../live/argocd-client';
+import type { LiveApplication } from '../live/argocd-client';
 import { DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
-import type { ArgoCdApiModel, EnvironmentModel, PlatformModel, ServiceModel } from '../model/platform-model';
+import type { PlatformModel, ServiceModel } from '../model/platform-model';
 import { promotedSourceOf } from '../model/source-kinds';
 import { shortDigests } from '../model/versions';
 import { applicationProject } from '../model/teams';
 import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
-import { isFromCheckout } from './without-program';
+import { argoCdClients } from './argocd-settings';
+import { printable, printableJson } from './terminal-text';
+import { isCommitSha } from '../release/release';
 
 /** One row of `status --live`. */
 export interface LiveRow {
@@ -40,109 +41,6 @@ export interface LiveRow {
   /** The last successful sync, from the Application's history. */
   readonly deployedAt: string | null;
   readonly verdict: LiveVerdict;
-}
-
-/**
- * How to reach the Argo CD of control plane `cp`, from the environment the argocd CLI reads and
- * the program's settings (`api`). A token goes only to the server it belongs with: the control
- * plane's own `ARGOCD_AUTH_TOKEN_<CP>` to its own server (`ARGOCD_SERVER_<CP>`, else the
- * program's), the shared `ARGOCD_AUTH_TOKEN` only to the shared `ARGOCD_SERVER`, used where the
- * control plane has neither a variable of its own nor a server in the program.
- */
-export function argoCdConnection(
-  env: Readonly<Record<string, string | undefined>>,
-  cp: string,
-  api: ArgoCdApiModel = {},
-): ArgoCdConnection {
-  const suffix = cp.toUpperCase().replace(/-/g, '_');
-  const ownVariables = env[`ARGOCD_SERVER_${suffix}`] !== undefined || env[`ARGOCD_AUTH_TOKEN_${suffix}`] !== undefined;
-  const own = ownVariables || api.server !== undefined;
-  // TLS settings that weaken a connection go with the server they were given for: a control
-  // plane's own server takes only its own (a shared ARGOCD_PLAINTEXT is for the shared server).
-  const weakening = (v: string): string | undefined => (own ? env[`${v}_${suffix}`] : env[v]);
-  const server = own ? (env[`ARGOCD_SERVER_${suffix}`] ?? api.server) : env.ARGOCD_SERVER;
-  const token = own ? env[`ARGOCD_AUTH_TOKEN_${suffix}`] : env.ARGOCD_AUTH_TOKEN;
-  const missing = (variable: string, why: string): GitOpsError =>
-    GitOpsError.of('CG801', {
-      message: `The Argo CD of control plane ${cp}: ${variable} is not set${why}.`,
-      fix: `Set ARGOCD_SERVER_${suffix} (host[:port]) and ARGOCD_AUTH_TOKEN_${suffix}, or ARGOCD_SERVER and ARGOCD_AUTH_TOKEN for every control plane.`,
-    });
-  if (server === undefined || server === '') {
-    throw missing(
-      own ? `ARGOCD_SERVER_${suffix}` : 'ARGOCD_SERVER',
-      own ? ` (ARGOCD_SERVER_${suffix} and ARGOCD_AUTH_TOKEN_${suffix} go together)` : '',
-    );
-  }
-  if (token === undefined || token === '') {
-    throw missing(
-      own ? `ARGOCD_AUTH_TOKEN_${suffix}` : 'ARGOCD_AUTH_TOKEN',
-      !own
-        ? ''
-        : ownVariables
-          ? ` (ARGOCD_SERVER_${suffix} and ARGOCD_AUTH_TOKEN_${suffix} go together)`
-          : ' (the program gives the control plane its own server, and a shared ARGOCD_AUTH_TOKEN is never sent to it)',
-    );
-  }
-  const caFile = env[`ARGOCD_CA_FILE_${suffix}`] ?? api.caFile ?? env.ARGOCD_CA_FILE;
-  return {
-    controlPlane: cp,
-    server,
-    token,
-    ...(caFile ? { caFile } : {}),
-    ...(weakening('ARGOCD_INSECURE') === 'true' ? { insecure: true } : {}),
-    ...(weakening('ARGOCD_PLAINTEXT') === 'true' ? { plaintext: true } : {}),
-    ...(api.timeoutSeconds === undefined ? {} : { timeoutMs: api.timeoutSeconds * 1000 }),
-  };
-}
-
-/** Whether anything says where the Argo CD of control plane `cp` is: a variable of the environment or the program's server. */
-export function argoCdConfigured(env: Readonly<Record<string, string | undefined>>, cp: string, api: ArgoCdApiModel = {}): boolean {
-  const suffix = cp.toUpperCase().replace(/-/g, '_');
-  return (
-    api.server !== undefined ||
-    ['ARGOCD_SERVER', 'ARGOCD_AUTH_TOKEN', `ARGOCD_SERVER_${suffix}`, `ARGOCD_AUTH_TOKEN_${suffix}`].some((v) => (env[v] ?? '') !== '')
-  );
-}
-
-/** The settings of `api` that say nothing of where a token goes. */
-function onlyTimeout(api: ArgoCdApiModel): ArgoCdApiModel {
-  return api.timeoutSeconds === undefined ? {} : { timeoutSeconds: api.timeoutSeconds };
-}
-
-/**
- * Characters a terminal may act on rather than show: C0 and C1 controls (escapes, line breaks),
- * format characters (bidirectional overrides and isolates, zero-width ones) and the line and
- * paragraph separators.
- */
-const UNSHOWN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
-
-/** Text from Argo CD as a terminal may show it: each character a terminal would act on as `?`. */
-export function printable(text: string): string {
-  return text.replace(UNSHOWN, '?');
-}
-
-/** JSON of `value` with the characters of {@link printable} escaped (`\u009b`): JSON all the same, inert in a terminal. */
-export function printableJson(value: unknown): string {
-  const escape = (c: string): string =>
-    [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
-  // JSON.stringify escapes C0 controls in strings itself: a raw one in its output is its own line break.
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\p{Cf}\u2028\u2029]/gu, escape);
-}
-
-/**
- * A client of the Argo CD of each control plane of `planes`, from the environment and the
- * program's settings; fails (CG801, CG802) when one has no usable settings, before any request.
- */
-export function argoCdClients(model: PlatformModel, planes: readonly string[], env: CommandContext['env']): Map<string, ArgoCdClient> {
-  return new Map(
-    planes.map((cp) => {
-      const reconciler = model.controlPlanes.find((c) => c.name === cp)?.reconciler;
-      const declared = reconciler?.kind === 'argocd' ? reconciler.api : undefined;
-      // A model read from the checkout never says where a token goes: only the program and the environment do.
-      const api = declared === undefined ? undefined : isFromCheckout(model) ? onlyTimeout(declared) : declared;
-      return [cp, new ArgoCdClient(argoCdConnection(env, cp, api))];
-    }),
-  );
 }
 
 /**
@@ -175,15 +73,15 @@ export async function liveRows(
     const cp = cpOf.get(t.environment)!;
     const found = live.get(`${cp}\u0000${t.application}`);
     const service = services.get(t.service)!;
-    const environment = model.environments.find((e) => e.name === t.environment)!;
+    const chart = charts.get(`${t.service}\u0000${t.ring}`);
     // In the project the program gives it: one in another project is not the target's.
-    const app = found !== undefined && found.project === projectOf(environment, service) ? found : undefined;
+    const app = found !== undefined && found.project === applicationProject(t.environment, service) ? found : undefined;
     return {
       application: t.application,
       controlPlane: cp,
       ring: t.ring,
       declared: t.digest,
-      declaredChart: charts.get(`${t.service}\u0000${t.ring}`) ?? null,
+      declaredChart: chart ?? null,
       sync: app?.sync ?? null,
       health: app?.health ?? null,
       since: app?.healthSince ?? null,
@@ -193,7 +91,7 @@ export async function liveRows(
       operation: app?.operation ?? null,
       deployedAt: app?.deployedAt ?? null,
       autoSync: app?.autoSync ?? null,
-      verdict: verdictOf(app, declaredImages(service, t.digest), reportedRevision(service, charts.get(`${t.service}\u0000${t.ring}`))),
+      verdict: verdictOf(app, declaredImages(service, t.digest), reportedRevision(service, chart)),
     };
   });
   return rows;
@@ -230,11 +128,9 @@ export async function liveStatus(
         r.application,
         r.ring,
         shortVersion(r.declared),
-        ...(charts
-          ? [r.declaredChart === null ? '—' : /^[0-9a-f]{40}$/.test(r.declaredChart) ? r.declaredChart.slice(0, 8) : r.declaredChart]
-          : []),
+        ...(charts ? [r.declaredChart === null ? '—' : shortRevision(r.declaredChart)] : []),
         shortVersion(r.running),
-        r.revisions.length === 0 ? '—' : r.revisions.map((v) => (/^[0-9a-f]{40}$/.test(v) ? v.slice(0, 8) : v)).join(','),
+        r.revisions.length === 0 ? '—' : r.revisions.map(shortRevision).join(','),
         r.sync ?? '—',
         r.health ?? '—',
         r.since ?? '—',
@@ -259,6 +155,11 @@ export async function liveStatus(
       ctx.stdout.write(`  ${r.application}: ${printable(r.operation!.phase)}: ${printable(r.operation!.message!)}\n`);
   }
   return rows.every((r) => r.verdict === 'running') ? 0 : 2;
+}
+
+/** A revision as a table shows it: a commit SHA by its first 8 characters. */
+function shortRevision(revision: string): string {
+  return isCommitSha(revision) ? revision.slice(0, 8) : revision;
 }
 
 /** A version as a table shows it: a digest by its first 8 hex characters. */
@@ -302,11 +203,6 @@ function runningVersions(service: ServiceModel, images: readonly string[]): stri
 function reportedRevision(service: ServiceModel, pinned: string | undefined): string | undefined {
   if (pinned === undefined) return undefined;
   const inGit = promotedSourceOf(service)?.inGit;
-  if (inGit === true) return /^[0-9a-f]{40}$/.test(pinned) ? pinned : undefined;
+  if (inGit === true) return isCommitSha(pinned) ? pinned : undefined;
   return service.source.kind === 'helm' && service.source.origin === 'helm-repository' ? pinned : undefined;
-}
-
-/** The AppProject the program puts the Application of `service` in, in `environment`. */
-function projectOf(environment: EnvironmentModel, service: ServiceModel): string {
-  return applicationProject(environment.name, service);
 }

@@ -11,7 +11,9 @@ import type { PlatformModel } from '../model/platform-model';
 import { statusOf } from '../synth/status';
 import { readLedgers } from '../workspace/ledgers';
 import type { CommandContext } from './command';
-import { argoCdConfigured, LiveRow, liveRows, printable, shortVersion } from './live-status';
+import { argoCdConfigured } from './argocd-settings';
+import { LiveRow, liveRows, shortVersion } from './live-status';
+import { printable } from './terminal-text';
 
 /** One Application of the rolled-back ring, as its Argo CD reports it. */
 export interface RolledBackApplication {

@@ -2,7 +2,7 @@
  * How the CLI reaches each control plane's Argo CD from the environment and the program: a token
  * and the settings that weaken TLS go only with the server they were given for.
  */
-import { argoCdConnection } from '../../src/cli/live-status';
+import { argoCdConnection } from '../../src/cli/argocd-settings';
 import { GitOpsError } from '../../src/core/errors';
 
 const message = (f: () => unknown): string => {

@@ -20,9 +20,8 @@ import { PlatformModel } from '../../model/platform-model';
 import { shortDigest } from '../../model/versions';
 import { releaseKey } from '../../release/release';
 import { contentHash } from '../../synth/file-tree';
-import { healthGateReading } from '../health-gate';
-import { RollbackLive, rollbackLive, rollbackLiveNote, rollbackLiveText } from '../rollback-live';
-import { printableJson } from '../live-status';
+import type { RollbackLive } from '../rollback-live';
+import { printableJson } from '../terminal-text';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml; with
                  neither, what the program decides is read from the checkout, see
@@ -119,7 +118,9 @@ async function release(
     };
     /** For a rollback, what Argo CD runs in the ring (asked after the write: a rollback never waits for it). */
     const liveOf = async (outcome: ReleaseOutcome): Promise<RollbackLive | undefined> =>
-      request.kind === 'rollback' && outcome.change.changed ? rollbackLive(model, out, request.service, request.ring, ctx.env) : undefined;
+      request.kind === 'rollback' && outcome.change.changed
+        ? liveState().rollbackLive(model, out, request.service, request.ring, ctx.env)
+        : undefined;
     if (!values.publish) {
       const made = apply();
       print(ctx, format, made.outcome, made.report, model.layout.environments, undefined, await liveOf(made.outcome));
@@ -191,6 +192,19 @@ async function release(
 }
 
 /**
+ * What release commands ask of Argo CD (a health gate's reading, what a rollback finds running),
+ * loaded only when a command asks: a promotion without a health gate does without the client.
+ */
+function liveState(): typeof import('../health-gate') & typeof import('../rollback-live') {
+  return {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
+    ...(require('../health-gate') as typeof import('../health-gate')),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
+    ...(require('../rollback-live') as typeof import('../rollback-live')),
+  };
+}
+
+/**
  * The promotion with what Argo CD reports of the ring before, when the ring it goes into has a
  * health gate and nothing else refuses it (`attempt` runs the rules without the reading): Argo CD
  * is asked only then. Refusals other than the missing reading are thrown as they are.
@@ -210,7 +224,7 @@ async function withHealthReading(
     const others = e.problems.filter((p) => p.code !== 'CG620');
     if (others.length > 0) throw new GitOpsError(others);
   }
-  const gate = await healthGateReading(model, out, request.service, request.ring, ctx.env);
+  const gate = await liveState().healthGateReading(model, out, request.service, request.ring, ctx.env);
   if (gate === undefined) return request;
   if (gate.note !== undefined) ctx.stderr.write(`Note: ${gate.note}\n`);
   return { ...request, upstreamHealthy: gate.reading };
@@ -264,6 +278,7 @@ function print(
   if (files.length === 0) ctx.stdout.write('No files changed.\n');
   else if (files.some((f) => f.startsWith(`${environments}/`))) ctx.stdout.write(`Applications: ${o.applications.join(', ')}\n`);
   if (live !== undefined) {
+    const { rollbackLiveNote, rollbackLiveText } = liveState();
     for (const line of rollbackLiveText(live, o.request.service, o.request.ring)) ctx.stdout.write(`${line}\n`);
     const note = rollbackLiveNote(live, o.request.ring);
     if (note !== undefined) ctx.stderr.write(`Note: ${note}\n`);

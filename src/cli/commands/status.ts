@@ -10,7 +10,6 @@ import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
 import { loadModel } from '../../workspace/program/run';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
-import { liveStatus } from '../live-status';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -61,7 +60,12 @@ Example:
       : await loadModel('status', values, ctx);
     const whole = statusOf(model, readLedgers(model, out));
     const report = values.team === undefined ? whole : ofTeam(model, whole, values.team);
-    if (values.live === true) return liveStatus(model, report, format, ctx);
+    if (values.live === true) {
+      // The Argo CD client loads only for --live.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
+      const { liveStatus } = require('../live-status') as typeof import('../live-status');
+      return liveStatus(model, report, format, ctx);
+    }
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
     return 0;
   },

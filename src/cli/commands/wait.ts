@@ -8,7 +8,9 @@ import { statusOf } from '../../synth/status';
 import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { describeRow } from '../health-gate';
-import { argoCdClients, liveRows, printable, shortVersion } from '../live-status';
+import { argoCdClients } from '../argocd-settings';
+import { liveRows, shortVersion } from '../live-status';
+import { printable } from '../terminal-text';
 import { checkoutDir } from '../out-dir';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
 
