@@ -76,6 +76,22 @@ describe('teams, through the CLI', () => {
     expect(fs.existsSync(path.join(checkout.out, 'CODEOWNERS'))).toBe(false);
   });
 
+  test('a CODEOWNERS or .github that is a link is never followed: nothing outside the checkout is read or written', async () => {
+    const outside = path.join(path.dirname(checkout.out), 'outside-codeowners');
+    fs.writeFileSync(outside, '* @someone-else\n');
+    fs.symlinkSync(outside, path.join(checkout.out, 'CODEOWNERS'));
+    const link = await cli(['synth']);
+    expect(link.code).toBe(1);
+    expect(link.stderr).toContain('CG408');
+    fs.rmSync(path.join(checkout.out, 'CODEOWNERS'));
+    fs.symlinkSync(path.dirname(outside), path.join(checkout.out, '.github'));
+    const dir = await cli(['synth']);
+    expect(dir.code).toBe(1);
+    expect(dir.stderr).toContain('CG408');
+    expect(fs.readFileSync(outside, 'utf8')).toBe('* @someone-else\n');
+    expect(fs.existsSync(path.join(checkout.out, 'CODEOWNERS'))).toBe(false);
+  });
+
   test("a service's shard of the manifest that claims a file of someone else is refused, and nothing is deleted", async () => {
     expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
     fs.mkdirSync(path.join(checkout.out, 'bases', 'shared'), { recursive: true });
