@@ -19,9 +19,12 @@ import {
   SyncPolicy,
   Targets,
   Team,
+  Workload,
 } from 'cdk8s-gitops';
 
 export const STOREFRONT_DIGEST = 'sha256:5e7a9c1e3b5d7f9a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5a7c9e1b3d5f7a';
+/** The commit of the storefront chart production runs: a team's chart reaches production only by its commit. */
+export const STOREFRONT_CHART = '4b6d8f0a2c4e6a8c0e2b4d6f8a0c2e4b6d8f0a2c';
 export const INGRESS_DIGEST = 'sha256:3d5f7a9c1e3b5d7f9a1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5a7c9e1b3d5f';
 
 export function teamsPlatform(): Platform {
@@ -68,7 +71,11 @@ export function teamsPlatform(): Platform {
   new Service(ops, 'ingress', { image: { repository: 'registry.example.com/platform/ingress' }, initialDigest: INGRESS_DIGEST })
     .deployTo(nonprod)
     .deployTo(prod);
-  new Service(storefront, 'storefront', { image: { repository: 'registry.example.com/shop/storefront' }, initialDigest: STOREFRONT_DIGEST })
+  new Service(storefront, 'storefront', {
+    image: { repository: 'registry.example.com/shop/storefront' },
+    initialDigest: STOREFRONT_DIGEST,
+    workload: Workload.helmChart({ targetRevision: STOREFRONT_CHART }),
+  })
     .deployTo(nonprod)
     .deployTo(prod);
   return platform;

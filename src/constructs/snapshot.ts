@@ -167,6 +167,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
     ...rule('ringMoves'),
     ...rule('removals'),
     ...ownership.problems,
+    ...(ownership.problems.length === 0 ? rule('teamSources') : []),
   ];
   return { model, problems };
 }

@@ -422,7 +422,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Team is declared wrongly',
     description:
-      "A team's name is not a DNS-1123 label, or it lists no identity-provider groups or no CODEOWNERS owners, or an entry that is not one (a group with a line break, quote or comma, which Argo CD's RBAC policy lines cannot hold; an owner that is not @name, @org/team or an e-mail address), or lists one twice (or an empty approverGroups, which would widen production to every member), or its AppProject in an environment (`<environment>-team-<team>`) would have the name of another AppProject of the control plane; or, in a platform that declares teams, a service belongs to no team or to two, two teams share a name, there is not exactly one platform team, an environment lets its services create cluster-scoped kinds (clusterResources, which would reach every team's namespaces), or another team than the platform team owns Argo CD's own installation, a cluster add-on with cluster-scoped kinds, or a service in a namespace of the cluster or of an Argo CD (allowSensitiveNamespace).",
+      "A team's name is not a DNS-1123 label, or it lists no identity-provider groups or no CODEOWNERS owners, or an entry that is not one (a group with a line break, quote or comma, which Argo CD's RBAC policy lines cannot hold; an owner that is not @name, @org/team or an e-mail address), or lists one twice (or an empty approverGroups, which would widen production to every member), or its AppProject in an environment (`<environment>-team-<team>`) would have the name of another AppProject of the control plane; or, in a platform that declares teams, a service belongs to no team or to two, two teams share a name, there is not exactly one platform team, an environment lets its services create cluster-scoped kinds (clusterResources, which would reach every team's namespaces), or another team than the platform team owns Argo CD's own installation, a cluster add-on with cluster-scoped kinds, or a service in a namespace of the cluster or of an Argo CD (allowSensitiveNamespace); or a team's service (not the platform team's) runs in production with its chart or Kustomize base read from a Git repository at a revision that is not a full commit SHA, which that repository's merges move past the GitOps repository's CODEOWNERS.",
     fix: 'Declare each service inside its team (new Service(team, …)) or claim it with team.owns(service), and mark one team platform: true.',
   },
 
@@ -1069,7 +1069,7 @@ const ENTRIES = [
     where: 'promotion',
     title: 'Invalid digest',
     description:
-      'The digest given is not valid, or is a tag where the ring takes only digests; or a chart in Git is pinned by a release tag where the ring takes only digests (a tag can be moved, a commit SHA cannot).',
+      "The digest given is not valid, or is a tag where the ring takes only digests; or a chart in Git is pinned by a release tag where the ring takes only digests, or into a production ring for a team's service (a tag can be moved, a commit SHA cannot).",
     fix: 'Use the image digest, sha256:<64 lowercase hex>; for a chart in Git, its full commit SHA.',
   },
   {

@@ -38,3 +38,15 @@ export function applicationProject(env: string, service: ServiceModel): string {
   if (service.addon !== undefined) return addonProjectName(env, service.name);
   return service.team === undefined ? env : teamProjectName(env, service.team);
 }
+
+/**
+ * Whether `ring` takes the chart (or Kustomize base) of `service` from Git only by its commit
+ * SHA: in a platform with teams, what a team other than the platform team runs in a production
+ * ring, since a branch or a tag of another repository moves without the GitOps repository's
+ * CODEOWNERS.
+ */
+export function teamReadsChartByCommit(model: PlatformModel, service: ServiceModel, ring: string): boolean {
+  const platformTeam = model.teams?.find((t) => t.platform === true)?.name;
+  if (platformTeam === undefined || service.team === undefined || service.team === platformTeam) return false;
+  return model.rings.some((r) => r.name === ring && r.production === true);
+}

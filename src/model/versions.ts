@@ -4,6 +4,12 @@ import type { PlatformModel } from './platform-model';
 export interface VersionPolicy {
   /** `true`: only `sha256:<64 lowercase hex>` digests; `false`: image tags as well. */
   readonly requireDigest: boolean;
+  /**
+   * `true`: a chart (or Kustomize base) in Git only by its full commit SHA, even where tags of
+   * images are taken (a team's service in a production ring).
+   * @default false
+   */
+  readonly chartByCommit?: boolean;
 }
 
 /** An image digest: `sha256:` followed by 64 lowercase hex characters. */

@@ -339,10 +339,12 @@ export function promote(ledger: Ledger, rings: readonly RingSpec[], options: Pro
   }
 
   // A ring that requires digests takes a chart in Git by its commit SHA: a tag can be moved.
-  if (candidate.chart !== undefined && options.promotedChart?.inGit === true && policy.requireDigest && !isCommitSha(candidate.chart)) {
+  const byCommit = policy.requireDigest || policy.chartByCommit === true;
+  if (candidate.chart !== undefined && options.promotedChart?.inGit === true && byCommit && !isCommitSha(candidate.chart)) {
+    const why = policy.requireDigest ? 'the ring requires digests' : "the ring is production's and the service a team's";
     throw new GitOpsError(
       problem('CG608', {
-        message: `Cannot promote chart revision ${JSON.stringify(candidate.chart)} into "${ring}": the ring requires digests, and a tag can be moved in the application repository; only a commit SHA pins a chart that nobody can move.`,
+        message: `Cannot promote chart revision ${JSON.stringify(candidate.chart)} into "${ring}": ${why}, and a tag can be moved in the application repository; only a commit SHA pins a chart that nobody can move.`,
         fix: `Pin the chart by its full commit SHA (git rev-parse ${candidate.chart}^{commit} in the application repository), from the first ring on: promote ${ledger.service} --ring ${rings[0]!.name} --chart-revision <SHA>, then --from ring by ring.`,
       }),
     );

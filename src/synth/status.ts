@@ -242,37 +242,46 @@ export function unpinnedChartNotes(report: Pick<StatusReport, 'services'>, model
 }
 
 /**
- * The services of teams (but the platform team) that run in production with a chart (or a
- * Kustomize base) read from a Git repository at a revision that repository can move (a branch or
- * a tag, not a commit SHA): that repository's merges change production without the GitOps
- * repository's CODEOWNERS. One line per service, for `plan` to say.
+ * The releases a write brings into production without a promotion there approved by the platform
+ * team: a team's service whose new Applications in a production environment start with what their
+ * ring's ledger entry runs (a ring that selects production's clusters only now keeps the release a
+ * team promoted while it did not). The change is the platform team's to approve (CODEOWNERS owns
+ * production's files), and these lines say what that approval takes in. One line per service
+ * and ring.
+ *
+ * @param created the names of the Applications the write creates
  */
-export function teamChartNotes(model: PlatformModel, report: Pick<StatusReport, 'services'>): string[] {
-  const platformTeam = model.teams?.find((t) => t.platform === true)?.name;
+export function productionEntryNotes(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, created: readonly string[]): string[] {
+  const platformTeam = model.teams?.find((t) => t.platform === true);
   if (platformTeam === undefined) return [];
   const production = new Set(model.environments.filter((e) => e.production === true).map((e) => e.name));
+  const teamOf = new Map(model.services.map((s) => [s.name, s.team]));
+  const targets = new Map(
+    model.targets
+      .filter((t) => production.has(t.environment) && teamOf.get(t.service) !== undefined && teamOf.get(t.service) !== platformTeam.name)
+      .map((t) => [applicationName(t), t]),
+  );
+  const approvers = new Set(platformTeam.approvers ?? []);
+  const counts = new Map<string, { service: string; ring: string; count: number }>();
+  for (const name of created) {
+    const t = targets.get(name);
+    if (t === undefined) continue;
+    const key = `${t.service}\n${t.ring}`;
+    const entry = counts.get(key) ?? { service: t.service, ring: t.ring, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
   const out: string[] = [];
-  for (const s of model.services) {
-    if (s.team === undefined || s.team === platformTeam) continue;
-    const source = s.source;
-    const repoURL =
-      source.kind === 'helm' && source.origin === undefined ? source.repoURL : source.kind === 'kustomize' ? source.repoURL : undefined;
-    if (repoURL === undefined || source.kind === 'rendered') continue;
-    const rings = [...new Set(model.targets.filter((t) => t.service === s.name && production.has(t.environment)).map((t) => t.ring))];
-    const status = report.services.find((x) => x.service === s.name);
-    const moving = [
-      ...new Set(
-        rings
-          .map((ring) => status?.rings.find((r) => r.ring === ring)?.chart)
-          .map((chart) => (chart?.pinned === true ? chart.revision : source.targetRevision))
-          .filter((rev) => !/^[0-9a-f]{40}$/.test(rev)),
-      ),
-    ];
-    if (moving.length === 0) continue;
-    const what = source.kind === 'kustomize' ? 'Kustomize base' : 'chart';
+  for (const { service, ring, count } of counts.values()) {
+    const state = ledgers.get(service)?.ledger.rings[ring];
+    if (state === undefined || (state.approvedBy !== null && approvers.has(state.approvedBy))) continue;
+    const origin = isInitialRelease(state)
+      ? "the program's initial release"
+      : `promoted there by ${state.by} at ${state.since}${state.approvedBy === null ? '' : `, approved by ${state.approvedBy}`}`;
     out.push(
-      `${s.name} (team ${s.team}) runs in production with its ${what} read from ${repoURL} at ${moving.join(', ')}, which that repository's merges move ` +
-        `without the GitOps repository's CODEOWNERS. Pin it by commit: promoted: true, then promote --chart-revision <commit SHA> ring by ring.`,
+      `${service} (team ${teamOf.get(service)}) starts ${count} Application${count === 1 ? '' : 's'} in production with what ring "${ring}" runs, ` +
+        `${describeImages(state)}${state.chart === undefined ? '' : ` (chart ${shortChart(state.chart)})`}, ${origin}, which no approver of the platform team (${platformTeam.name}) approved: ` +
+        'approving this change brings that release into production.',
     );
   }
   return out;

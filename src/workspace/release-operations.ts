@@ -12,6 +12,7 @@ import { PlatformModel, ServiceModel } from '../model/platform-model';
 import { applicationName } from '../model/placement';
 import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
+import { teamReadsChartByCommit } from '../model/teams';
 import { readLedgerTexts } from './ledgers';
 import { releaseFilesInUse } from './build';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
@@ -176,7 +177,9 @@ export function runRelease(
   }
   const named = imageNamesOf(service);
   const applyOne = (on: Ledger, ring: string, times: Pick<PromoteOptions, 'upstreamArrival' | 'soakUntil'>): LedgerChange => {
-    const policy = ringPolicies(model)[ring];
+    const ringPolicy = ringPolicies(model)[ring];
+    const policy =
+      ringPolicy !== undefined && teamReadsChartByCommit(model, service, ring) ? { ...ringPolicy, chartByCommit: true } : ringPolicy;
     return request.kind === 'promote'
       ? promote(on, placeOf(ring).order, {
           ring,

@@ -13,13 +13,15 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const T0 = '2026-11-22T10:00:00Z';
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
+const CHART = 'c'.repeat(40);
 
 /** dev → prod (production, approval by team payments); teams platform (ops), payments, web. */
 const PROGRAM = `
-const { Cloud, Cluster, ControlPlane, Environment, Gate, Platform, PromotionRing, Service, Targets, Team } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const { Cloud, Cluster, ControlPlane, Environment, Gate, Platform, PromotionRing, Service, Targets, Team, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
-const dev = new Environment(platform, 'dev', { controlPlane: new ControlPlane(platform, 'nonprod') });
-const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod'), production: true });
+// Tags of images (and charts) are taken: production still takes a team's chart only by its commit.
+const dev = new Environment(platform, 'dev', { controlPlane: new ControlPlane(platform, 'nonprod'), requireDigest: false });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod'), production: true, requireDigest: false });
 const aws = new Cloud(platform, 'aws');
 new Cluster(dev, 'eu-01', { cloud: aws, region: 'eu-central-1' });
 new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
@@ -28,7 +30,11 @@ const payments = new Team(platform, 'payments', { groups: ['acme:payments'], app
 const web = new Team(platform, 'web', { groups: ['acme:web'], codeOwners: ['@acme/web'] });
 new PromotionRing(platform, 'dev', { targets: Targets.environment(dev) });
 new PromotionRing(platform, 'prod', { targets: Targets.environment(prod), gates: [Gate.approval({ by: payments })] });
-const image = (name) => ({ image: { repository: 'registry.example.com/' + name }, initialDigest: ${JSON.stringify(A)} });
+const image = (name) => ({
+  image: { repository: 'registry.example.com/' + name },
+  initialDigest: ${JSON.stringify(A)},
+  workload: Workload.helmChart({ targetRevision: process.env.CHART_AT ?? ${JSON.stringify(CHART)}, promoted: true }),
+});
 new Service(payments, 'payments-api', image('payments-api')).deployTo(dev).deployTo(prod);
 new Service(web, 'storefront', image('storefront')).deployTo(dev).deployTo(prod);
 new Service(ops, 'ingress', image('ingress')).deployTo(dev);
@@ -153,16 +159,32 @@ describe('teams, through the CLI', () => {
     expect(run.stderr).toContain('CG621 Ring "prod" has targets in production, and the entry of storefront there was changed by hand');
   });
 
-  test("plan says which team's service runs in production with a chart read at a revision its repository can move", async () => {
-    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
-    const plan = await cli(['plan']);
-    expect(plan.code).toBe(0);
-    expect(plan.stderr).toContain(
-      "Note: storefront (team web) runs in production with its chart read from https://git.example.com/apps/storefront.git at main, which that repository's merges move without the GitOps repository's CODEOWNERS.",
+  test("a team's service in production reads its chart from Git only by commit: a branch in the program is refused (CG152)", async () => {
+    const run = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { CHART_AT: 'main' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'CG152 Service "payments-api" of team "payments" runs in production (ring "prod") with its chart read from https://git.example.com/apps/payments-api.git at "main", ' +
+        "a revision that repository's merges move without the approval CODEOWNERS asks of the platform team.",
     );
-    expect(plan.stderr).toContain('Note: payments-api (team payments) runs in production');
+    expect(run.stderr).toContain('Give targetRevision as a full commit SHA (git rev-parse main^{commit} in that repository)');
     // The platform team's own service is its own to change.
-    expect(plan.stderr).not.toContain('ingress');
+    expect(run.stderr).not.toContain('"ingress"');
+    expect(fs.existsSync(path.join(checkout.out, 'environments'))).toBe(false);
+  });
+
+  test("a tag of a team's chart is promoted outside production but not into it (CG608)", async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    const dev = await cli(['promote', 'payments-api', '--ring', 'dev', '--digest', B, '--chart-revision', 'v1.4.2', '--by', 'ci']);
+    expect([dev.code, dev.stderr]).toEqual([0, '']);
+    const prod = await cli(['promote', 'payments-api', '--ring', 'prod', '--from', 'dev', '--by', 'ci', '--approved-by', 'alice']);
+    expect(prod.code).toBe(1);
+    expect(prod.stderr).toContain(
+      'CG608 Cannot promote chart revision "v1.4.2" into "prod": the ring is production\'s and the service a team\'s, and a tag can be moved in the application repository',
+    );
+    const sha = 'd'.repeat(40);
+    expect((await cli(['promote', 'payments-api', '--ring', 'dev', '--digest', B, '--chart-revision', sha, '--by', 'ci'])).code).toBe(0);
+    const pinned = await cli(['promote', 'payments-api', '--ring', 'prod', '--from', 'dev', '--by', 'ci', '--approved-by', 'alice']);
+    expect([pinned.code, pinned.stderr]).toEqual([0, '']);
   });
 
   test('status and explain name the owning team; status --team shows one team', async () => {
@@ -221,5 +243,95 @@ describe('adopting teams on a running platform', () => {
     expect(plan.stdout).toContain('Applications: 0 created, 1 changed, 0 deleted.');
     const published = await cli(['publish', '--by', 'platform-team'], { TEAMS: '1' });
     expect({ code: published.code, stderr: published.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});
+
+/**
+ * A canary ring of dev's cluster that selects a cluster of production only with CANARY_PROD=1
+ * (a new one, eu-03) or CANARY_PROD=2 (eu-02, moved from the prod ring): the release a team
+ * promoted into it while it was not production's.
+ */
+const CANARY = `
+const { Cloud, Cluster, Environment, Gate, Platform, PromotionRing, Service, Targets, Team, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const dev = new Environment(platform, 'dev');
+const prod = new Environment(platform, 'prod', { production: true });
+const aws = new Cloud(platform, 'aws');
+new Cluster(dev, 'eu-01', { cloud: aws, region: 'eu-central-1', labels: { ring: 'canary' } });
+new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1', labels: { ring: process.env.CANARY_PROD === '2' ? 'canary' : 'prod' } });
+new Cluster(prod, 'eu-04', { cloud: aws, region: 'eu-south-1', labels: { ring: 'prod' } });
+if (process.env.CANARY_PROD === '1') new Cluster(prod, 'eu-03', { cloud: aws, region: 'eu-west-3', labels: { ring: 'canary' } });
+const ops = new Team(platform, 'ops', { groups: ['acme:ops'], approvers: ['carol'], codeOwners: ['@acme/platform'], platform: true });
+const web = new Team(platform, 'web', { groups: ['acme:web'], codeOwners: ['@acme/web'] });
+new PromotionRing(platform, 'canary', { targets: Targets.label('ring', 'canary') });
+new PromotionRing(platform, 'prod', { targets: Targets.label('ring', 'prod'), gates: [Gate.approval({ by: ops })] });
+new Service(web, 'storefront', {
+  image: { repository: 'registry.example.com/storefront' },
+  initialDigest: ${JSON.stringify(A)},
+  workload: Workload.helmChart({ targetRevision: ${JSON.stringify(CHART)} }),
+}).deployTo(dev).deployTo(prod);
+platform.synth();
+`;
+
+describe('a ring that selects production only later', () => {
+  const checkout = useProgramCheckout(CANARY, 'teams-canary');
+
+  test("plan says which release of a team's service enters production with the platform change, and who promoted it", async () => {
+    const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+      runCli(args, { out: checkout.out, now: T0, app: checkout.app, env });
+    const first = await cli(['publish', '--by', 'platform-team']);
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    // While canary is dev's only, the web team promotes into it on its own.
+    expect((await cli(['promote', 'storefront', '--ring', 'canary', '--digest', B, '--by', 'web-ci', '--publish'])).code).toBe(0);
+    const plan = await cli(['plan'], { CANARY_PROD: '1' });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('storefront-prod-aws-eu-03');
+    expect(plan.stderr).toContain(
+      'Note: storefront (team web) starts 1 Application in production with what ring "canary" runs, sha256:bbbbbbbb, promoted there by web-ci at 2026-11-22T10:00:00Z, ' +
+        'which no approver of the platform team (ops) approved: approving this change brings that release into production.',
+    );
+    // The change writes production's files, which CODEOWNERS gives the platform team.
+    expect((await cli(['synth'], { CANARY_PROD: '1' })).code).toBe(0);
+    const owners = fs.readFileSync(path.join(checkout.out, 'CODEOWNERS'), 'utf8');
+    expect(owners).toContain('* @acme/platform');
+    expect(owners).not.toMatch(/environments\/prod\/.*@acme\/web/);
+  });
+
+  test('a production cluster moved into the ring would change what it runs without a promotion: refused (CG144)', async () => {
+    const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+      runCli(args, { out: checkout.out, now: T0, app: checkout.app, env });
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    expect((await cli(['promote', 'storefront', '--ring', 'canary', '--digest', B, '--by', 'web-ci', '--publish'])).code).toBe(0);
+    const values = path.join(checkout.out, 'environments', 'prod', 'aws', 'eu-02', 'storefront', 'values.yaml');
+    const before = fs.readFileSync(values, 'utf8');
+    const run = await cli(['synth'], { CANARY_PROD: '2' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'CG144 The write would switch Application storefront-prod-aws-eu-02 from sha256:aaaaaaaa to sha256:bbbbbbbb without a promotion',
+    );
+    expect(fs.readFileSync(values, 'utf8')).toBe(before);
+  });
+
+  test('a release a platform approver approved into the ring enters production without that note', async () => {
+    const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+      runCli(args, { out: checkout.out, now: T0, app: checkout.app, env });
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    const approved = await cli([
+      'promote',
+      'storefront',
+      '--ring',
+      'canary',
+      '--digest',
+      B,
+      '--by',
+      'web-ci',
+      '--approved-by',
+      'carol',
+      '--publish',
+    ]);
+    expect(approved.code).toBe(0);
+    const plan = await cli(['plan'], { CANARY_PROD: '1' });
+    expect(plan.stdout).toContain('storefront-prod-aws-eu-03');
+    expect(plan.stderr).not.toContain('starts 1 Application in production');
   });
 });

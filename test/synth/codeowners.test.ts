@@ -1,9 +1,11 @@
-import { Cloud, Cluster, Environment, NamespaceBaseline, Service, Team } from '../../src';
+import { Cloud, Cluster, Environment, NamespaceBaseline, Service, Team, Workload } from '../../src';
 import { synthesize } from '../../src/synth/synthesize';
 import { treeFromLedgers } from '../../src/synth/build';
 import { newPlatform } from '../support/platform';
 
 const D = `sha256:${'a'.repeat(64)}`;
+/** A chart commit: what a team runs in production reads its chart by commit. */
+const CHART = 'c'.repeat(40);
 
 /** dev and prod (production), two teams and the platform team. */
 function teamPlatform() {
@@ -17,7 +19,11 @@ function teamPlatform() {
   const payments = new Team(platform, 'payments', { groups: ['acme:payments'], codeOwners: ['@acme/payments', 'lead@acme.example'] });
   const web = new Team(platform, 'web', { groups: ['acme:web'], codeOwners: ['@acme/web'] });
   const svc = (scope: Team, name: string): Service =>
-    new Service(scope, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D });
+    new Service(scope, name, {
+      image: { repository: `registry.example.com/${name}` },
+      initialDigest: D,
+      workload: Workload.helmChart({ targetRevision: CHART }),
+    });
   svc(payments, 'payments-api').deployTo(dev).deployTo(prod);
   svc(web, 'storefront').deployTo(dev);
   svc(ops, 'ingress').deployTo(dev).deployTo(prod);

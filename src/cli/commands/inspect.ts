@@ -3,7 +3,7 @@ import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
 import { releaseFilesInUse } from '../../workspace/build';
-import { releaseOverview, resumedChartNotes, teamChartNotes, unpinnedChartNotes } from '../../synth/status';
+import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../synth/status';
 import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
@@ -80,11 +80,14 @@ Example:
     }
     for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
     const overview = releaseOverview(model, ledgers);
-    for (const note of [...tree.notes, ...unpinnedChartNotes(overview, model), ...teamChartNotes(model, overview)]) {
+    for (const note of [...tree.notes, ...unpinnedChartNotes(overview, model)]) {
       ctx.stderr.write(`Note: ${note}\n`);
     }
     const created = plan.files.filter((f) => f.change === 'create').map((f) => f.path);
-    for (const note of resumedChartNotes(model, ledgers, created)) ctx.stderr.write(`Note: ${note}\n`);
+    const createdApplications = plan.applications.filter((a) => a.change === 'create').map((a) => a.name);
+    for (const note of [...resumedChartNotes(model, ledgers, created), ...productionEntryNotes(model, ledgers, createdApplications)]) {
+      ctx.stderr.write(`Note: ${note}\n`);
+    }
     return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
   },
 };

@@ -19,6 +19,7 @@ import { problemsOfSensitiveNamespaces } from './namespaces';
 import { problemsOfRemovals } from './removals';
 import { problemsOfServices } from './services';
 import { problemsOfReconcilers } from './reconcilers';
+import { problemsOfTeamSources } from './teams';
 
 /** One validation of the platform model: the problems it finds, each with its code and where it is. */
 export type ModelRule = (model: PlatformModel) => Problem[];
@@ -35,6 +36,7 @@ export const MODEL_RULES = {
   ringMoves: problemsOfMoves,
   removals: problemsOfRemovals,
   reconcilers: problemsOfReconcilers,
+  teamSources: problemsOfTeamSources,
 } as const satisfies Record<string, ModelRule>;
 
 /** The name of a rule of {@link MODEL_RULES}. */
