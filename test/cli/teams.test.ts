@@ -181,6 +181,18 @@ describe('teams, through the CLI', () => {
     expect(prod.stderr).toContain(
       'CG608 Cannot promote chart revision "v1.4.2" into "prod": the ring is production\'s and the service a team\'s, and a tag can be moved in the application repository',
     );
+    // The release model in the checkout says as much: a promotion without the program is refused too.
+    const recorded = await runCli(
+      ['promote', 'payments-api', '--ring', 'prod', '--from', 'dev', '--by', 'ci', '--approved-by', 'alice', '--no-program'],
+      {
+        out: checkout.out,
+        now: T0,
+      },
+    );
+    expect(recorded.code).toBe(1);
+    expect(recorded.stderr).toContain(
+      'CG608 Cannot promote chart revision "v1.4.2" into "prod": the ring is production\'s and the service a team\'s',
+    );
     const sha = 'd'.repeat(40);
     expect((await cli(['promote', 'payments-api', '--ring', 'dev', '--digest', B, '--chart-revision', sha, '--by', 'ci'])).code).toBe(0);
     const pinned = await cli(['promote', 'payments-api', '--ring', 'prod', '--from', 'dev', '--by', 'ci', '--approved-by', 'alice']);
