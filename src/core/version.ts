@@ -5,6 +5,8 @@ import * as path from 'path';
 export interface OwnPackage {
   readonly version: string;
   /** @default - none */
+  readonly dependencies?: Readonly<Record<string, string>>;
+  /** @default - none */
   readonly devDependencies?: Readonly<Record<string, string>>;
 }
 
@@ -23,10 +25,15 @@ function ownPackage(from: string): OwnPackage {
       const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
         name?: string;
         version?: string;
+        dependencies?: Record<string, string>;
         devDependencies?: Record<string, string>;
       };
       if (pkg.name === 'cdk8s-gitops' && typeof pkg.version === 'string') {
-        return { version: pkg.version, ...(pkg.devDependencies ? { devDependencies: pkg.devDependencies } : {}) };
+        return {
+          version: pkg.version,
+          ...(pkg.dependencies ? { dependencies: pkg.dependencies } : {}),
+          ...(pkg.devDependencies ? { devDependencies: pkg.devDependencies } : {}),
+        };
       }
     } catch {
       // no package.json here, or not ours: look further up

@@ -89,8 +89,14 @@ describe('the npm package', () => {
   beforeAll(() => {
     if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run build` (npm test does) first.');
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-pack-'));
-    // lib/ is what `npm test` just built: pack it as it is, without running `prepare` again.
-    const out = npm(ROOT, 'pack', '--ignore-scripts', '--json', '--pack-destination', work).stdout;
+    // lib/ is what `npm test` just built, which other tests use while this one runs: pack a copy
+    // of the package as `prepack` leaves it (built, its manifest stripped), without building again.
+    const stage = path.join(work, 'stage');
+    for (const entry of ['package.json', 'README.md', 'LICENSE', 'bin', 'lib']) {
+      fs.cpSync(path.join(ROOT, entry), path.join(stage, entry), { recursive: true });
+    }
+    run(ROOT, 'node', ['scripts/packed-manifest.js', 'strip', stage]);
+    const out = npm(stage, 'pack', '--ignore-scripts', '--json', '--pack-destination', work).stdout;
     const [info] = JSON.parse(out) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(work, info.filename);
     packed = info.files.map((f) => f.path).sort();
@@ -125,6 +131,24 @@ describe('the npm package', () => {
     // Every module of the library has its declarations next to it.
     const js = packed.filter((p) => p.startsWith('lib/') && p.endsWith('.js'));
     expect(js.filter((p) => !packed.includes(p.replace(/\.js$/, '.d.ts')))).toEqual([]);
+  });
+
+  it('has no install script, which npm would warn of on every install', () => {
+    // THEN
+    const manifest = JSON.parse(run(work, 'tar', ['-xOzf', tarball, 'package/package.json']).stdout) as { scripts: Record<string, string> };
+    expect(Object.keys(manifest.scripts).filter((s) => ['preinstall', 'install', 'postinstall', 'prepare'].includes(s))).toEqual([]);
+    // and `prepack`'s strip and `postpack`'s restore give back package.json byte for byte
+    const copy = path.join(work, 'manifest');
+    fs.mkdirSync(copy);
+    const original = fs.readFileSync(path.join(ROOT, 'package.json'));
+    fs.writeFileSync(path.join(copy, 'package.json'), original);
+    run(ROOT, 'node', ['scripts/packed-manifest.js', 'strip', copy]);
+    expect(JSON.parse(fs.readFileSync(path.join(copy, 'package.json'), 'utf8')).scripts.prepare).toBeUndefined();
+    run(ROOT, 'node', ['scripts/packed-manifest.js', 'restore', copy]);
+    expect(fs.readFileSync(path.join(copy, 'package.json')).equals(original)).toBe(true);
+    const pkg = JSON.parse(original.toString('utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.prepack).toMatch(/^npm run build && node scripts\/packed-manifest\.js strip$/);
+    expect(pkg.scripts.postpack).toBe('node scripts/packed-manifest.js restore');
   });
 
   describe('installed into a new project', () => {
@@ -302,7 +326,7 @@ platform.synth();
         ]);
         const pkg = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'));
         expect(pkg.name).toBe('my-platform');
-        expect(pkg.dependencies).toEqual({ 'cdk8s-gitops': `file:${tarball}` });
+        expect(pkg.dependencies).toEqual({ 'cdk8s-gitops': `file:${tarball}`, constructs: expect.any(String) });
         expect(Object.keys(pkg.devDependencies).sort()).toEqual(['tsx', 'typescript']);
         expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['synth', 'test']));
         const config = parse(fs.readFileSync(path.join(project, 'cdk8s.yaml'), 'utf8'));
@@ -344,6 +368,22 @@ platform.synth();
           const ledger = parse(fs.readFileSync(path.join(consumer, 'platform-gitops/releases/hello-api.yaml'), 'utf8'));
           expect(Object.keys(ledger.rings)).toEqual(['nonprod', 'prod']);
           expect(ledger.rings.prod.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+        },
+        RUN_TIMEOUT,
+      );
+
+      it(
+        'leaves nothing for Git to take when the program is run directly: its output and node_modules are ignored',
+        () => {
+          // WHEN
+          run(project, 'npx', ['tsx', 'platform.ts']);
+          run(project, 'git', ['init', '-q']);
+
+          // THEN
+          expect(fs.readdirSync(path.join(project, 'dist')).length).toBeGreaterThan(0);
+          const added = run(project, 'git', ['add', '--all', '--dry-run']).stdout.split('\n').filter(Boolean);
+          expect(added.filter((l) => /'(dist|node_modules)\//.test(l))).toEqual([]);
+          expect(added).toContain("add 'platform.ts'");
         },
         RUN_TIMEOUT,
       );
