@@ -1,5 +1,6 @@
+import { plural } from './plural';
 import { shortDigests } from '../model/versions';
-import { KeyChange, ObjectChange, Plan, planHasChanges } from '../workspace/plan';
+import { FileChange, KeyChange, ObjectChange, Plan, planHasChanges } from '../workspace/plan';
 
 /** Output formats of a plan. */
 export type PlanFormat = 'text' | 'markdown' | 'json';
@@ -34,16 +35,56 @@ function objectLine(o: ObjectChange, mark: string): string {
   return `${mark} ${o.kind} ${o.name}${o.fields?.length ? `: ${o.fields.join(', ')}` : ''}`;
 }
 
+/**
+ * Updated files whose changes are the same values keys changed alike (`replicaCount: 2 → 4` on
+ * every cluster of a service): shown once, under a path with `*` where their paths differ.
+ */
+interface FileGroup {
+  /** Their paths, with `*` for each segment in which they differ. */
+  readonly pattern: string;
+  readonly files: readonly FileChange[];
+}
+
+/** The files of a plan in order, each run of alike updates as one {@link FileGroup} where its first file is. */
+function groupedFiles(files: readonly FileChange[]): (FileChange | FileGroup)[] {
+  const signature = (f: FileChange): string | undefined =>
+    f.change !== 'update' || f.edited || f.fields?.length || f.objects?.length || !f.keys?.length
+      ? undefined
+      : JSON.stringify([f.path.split('/').length, f.kind ?? null, f.keys]);
+  const alike = new Map<string, FileChange[]>();
+  for (const f of files) {
+    const sig = signature(f);
+    if (sig !== undefined) alike.set(sig, [...(alike.get(sig) ?? []), f]);
+  }
+  const out: (FileChange | FileGroup)[] = [];
+  for (const f of files) {
+    const group = alike.get(signature(f) ?? '');
+    if (group === undefined || group.length < 2) out.push(f);
+    else if (group[0] === f) out.push({ pattern: commonPattern(group.map((g) => g.path)), files: group });
+  }
+  return out;
+}
+
+/** The path segments the paths share, and `*` for each of the others (a service's values file on every cluster of an environment). */
+function commonPattern(paths: readonly string[]): string {
+  const split = paths.map((p) => p.split('/'));
+  return split[0]!.map((segment, i) => (split.every((s) => s[i] === segment) ? segment : '*')).join('/');
+}
+
+function isGroup(item: FileChange | FileGroup): item is FileGroup {
+  return 'pattern' in item;
+}
+
 function summary(plan: Plan): string {
   const count = (list: readonly { change: string }[], c: string): number => list.filter((x) => x.change === c).length;
   if (plan.files.length === 0 && plan.applications.length === 0 && plan.kept.length === 0) {
     const recorded = plan.unrecorded.length + plan.acceptedEdits.length;
     return recorded === 0
-      ? `No changes: ${plan.unchangedFiles} files up to date.`
-      : `Plan: no file changes; the manifest records ${recorded} file${recorded === 1 ? '' : 's'} again.`;
+      ? `No changes: ${plural(plan.unchangedFiles, 'file')} up to date.`
+      : `Plan: no file changes; the manifest records ${plural(recorded, 'file')} again.`;
   }
   return (
-    `Plan: ${plan.files.length} file${plan.files.length === 1 ? '' : 's'} to change (${count(plan.files, 'create')} created, ${count(plan.files, 'update')} updated, ${count(plan.files, 'delete')} deleted); ` +
+    `Plan: ${plural(plan.files.length, 'file')} to change (${count(plan.files, 'create')} created, ${count(plan.files, 'update')} updated, ${count(plan.files, 'delete')} deleted); ` +
     `Applications: ${count(plan.applications, 'create')} created, ${count(plan.applications, 'update')} changed, ${count(plan.applications, 'delete')} deleted.`
   );
 }
@@ -56,6 +97,11 @@ export interface PlanFormatOptions {
    * @default - none
    */
   readonly refused?: readonly string[];
+  /**
+   * List every file of a group of alike changes, not only their count.
+   * @default false
+   */
+  readonly verbose?: boolean;
 }
 
 /** What a write does with the deletions of a plan the program does not declare. */
@@ -121,7 +167,13 @@ export function formatPlan(
     lines.push('### cdk8s-gitops plan', '', ...deletions(plan, refused, known, 'markdown', style), summary(plan), '');
     if (plan.files.length) {
       lines.push('<details><summary>Files</summary>', '', '```diff');
-      for (const f of plan.files) {
+      for (const f of groupedFiles(plan.files)) {
+        if (isGroup(f)) {
+          lines.push(`! ${f.pattern}  (${f.files.length} files, each:)`);
+          for (const k of f.files[0]!.keys ?? []) lines.push(`!     ${keyLine(k)}`);
+          if (options.verbose) for (const g of f.files) lines.push(`!       ${g.path}`);
+          continue;
+        }
         lines.push(`${f.change === 'create' ? '+' : f.change === 'delete' ? '-' : '!'} ${f.path}${f.edited ? EDITED : ''}`);
         for (const k of f.keys ?? []) lines.push(`!     ${keyLine(k)}`);
         for (const field of f.fields ?? []) lines.push(`!     ${field}`);
@@ -142,7 +194,13 @@ export function formatPlan(
   }
   lines.push(...deletions(plan, refused, known, 'text', style));
   if (plan.files.length) lines.push('Files');
-  for (const f of plan.files) {
+  for (const f of groupedFiles(plan.files)) {
+    if (isGroup(f)) {
+      lines.push(`${style(MARK.update)} ${f.pattern}  (${f.files.length} files, each:)`);
+      for (const k of f.files[0]!.keys ?? []) lines.push(`      ${keyLine(k)}`);
+      if (options.verbose) for (const g of f.files) lines.push(`        ${g.path}${g.origin ? `  (${g.origin})` : ''}`);
+      continue;
+    }
     lines.push(`${style(MARK[f.change])} ${f.path}${f.origin ? `  (${f.origin})` : ''}${f.edited ? EDITED : ''}`);
     for (const k of f.keys ?? []) lines.push(`      ${keyLine(k)}`);
     for (const field of f.fields ?? []) lines.push(`      ${field}`);

@@ -128,6 +128,46 @@ describe('cdk8s-gitops plan, preview and check', () => {
     }
   });
 
+  test('plan shows a change made alike on many files once, with their count; --verbose lists them', () => {
+    // GIVEN a program that raises prod's minimum replicas, which every prod values file holds
+    const programDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-program-'));
+    const program = path.join(programDir, 'platform.ts');
+    fs.writeFileSync(
+      program,
+      [
+        `import { paymentsPlatform } from ${JSON.stringify(path.join(REPO, 'examples/payments-platform/main'))};`,
+        'const platform = paymentsPlatform();',
+        "(platform.node.findChild('prod') as any).values.autoscaling.minReplicas = 8;",
+        'platform.synth();',
+        '',
+      ].join('\n'),
+    );
+    try {
+      // WHEN
+      const r = cli('plan', '--app', `npx tsx ${program}`, '--out', out);
+      const verbose = cli('plan', '--app', `npx tsx ${program}`, '--out', out, '--verbose');
+      const json = cli('plan', '--app', `npx tsx ${program}`, '--out', out, '--format', 'json');
+
+      // THEN one entry, not four
+      expect(r.status).toBe(2);
+      const group = ['[~] environments/prod/*/*/payments-api/values.yaml  (4 files, each:)', '      autoscaling.minReplicas: 6 → 8'].join(
+        '\n',
+      );
+      expect(r.stdout).toContain(`${group}\n`);
+      expect(r.stdout).not.toContain('[~] environments/prod/aws/');
+      expect(r.stdout).toContain('Plan: 6 files to change (0 created, 6 updated, 0 deleted)');
+      // --verbose names each file under the change
+      expect(verbose.stdout).toContain(
+        `${group}\n        environments/prod/aws/eu-central-1-01/payments-api/values.yaml  (platform/payments-api/prod/aws/eu-central-1-01)\n`,
+      );
+      expect(verbose.stdout.match(/^ {8}environments\/prod\//gm)).toHaveLength(4);
+      // JSON has every file on its own
+      expect(JSON.parse(json.stdout).files.filter((f: { path: string }) => f.path.startsWith('environments/prod/'))).toHaveLength(4);
+    } finally {
+      fs.rmSync(programDir, { recursive: true, force: true });
+    }
+  });
+
   test('preview prints the Applications as a table', () => {
     // GIVEN a checkout synthesized from the example
     // WHEN preview runs

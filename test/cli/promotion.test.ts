@@ -355,7 +355,11 @@ describe('promotion through the CLI against a bare remote', () => {
 
       // THEN the commit is alice's promote, not bob's synth
       const files = [MANIFEST, 'STATUS.md', ...valuesFiles('payments-api', 'nonprod'), 'releases/payments-api.yaml'];
-      expect(out).toMatch(new RegExp(`^${files.map((f) => `\\[~\\] ${f}\n`).join('')}Pushed [0-9a-f]{12} to main \\(5 files; `));
+      expect(out).toMatch(
+        new RegExp(
+          `^${files.map((f) => `\\[~\\] ${f}\n`).join('')}Pushed [0-9a-f]{12} to main: 5 files, 0 created, 5 updated, 0 deleted\\.\n$`,
+        ),
+      );
       expect(changedIn(sandbox.remote, 'main')).toEqual(files);
       expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml')).rings.nonprod.digest).toBe(A);
       expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%s', 'main')).toBe(

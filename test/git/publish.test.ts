@@ -70,7 +70,10 @@ describe('publish', () => {
       attempts: 1,
       pushed: true,
       files: ['releases/payments-api.yaml'],
-      commits: [{ index: 0, sha, files: ['releases/payments-api.yaml'] }],
+      changes: [{ path: 'releases/payments-api.yaml', change: 'update' }],
+      commits: [
+        { index: 0, sha, files: ['releases/payments-api.yaml'], changes: [{ path: 'releases/payments-api.yaml', change: 'update' }] },
+      ],
     });
     expect(sandbox.git(sandbox.remote, 'log', '-1', '--format=%B', 'main')).toBe(
       'Promote payments-api to prod\n\nCdk8s-Gitops-Operation: promote\nCdk8s-Gitops-Service: payments-api\n' +
@@ -87,7 +90,7 @@ describe('publish', () => {
     const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:0\n'));
 
     // THEN
-    expect(result).toEqual({ sha: before, branch: 'main', attempts: 1, pushed: false, files: [], commits: [] });
+    expect(result).toEqual({ sha: before, branch: 'main', attempts: 1, pushed: false, files: [], changes: [], commits: [] });
     expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(before);
   });
 
@@ -121,6 +124,10 @@ describe('publish', () => {
 
     // THEN
     expect(result.files).toEqual(['releases/ledger-api.yaml', 'releases/orders-api.yaml']);
+    expect(result.changes).toEqual([
+      { path: 'releases/ledger-api.yaml', change: 'delete' },
+      { path: 'releases/orders-api.yaml', change: 'create' },
+    ]);
     expect(sandbox.git(sandbox.remote, 'ls-tree', '--name-only', 'main', 'releases/').split('\n')).toEqual([
       'releases/orders-api.yaml',
       'releases/payments-api.yaml',
@@ -204,7 +211,7 @@ describe('publish', () => {
       );
 
       // THEN
-      expect(again).toEqual({ sha: first.sha, branch, attempts: 1, pushed: false, files: [], commits: [] });
+      expect(again).toEqual({ sha: first.sha, branch, attempts: 1, pushed: false, files: [], changes: [], commits: [] });
       expect(more).toMatchObject({ pushed: true, files: ['releases/ledger-api.yaml'] });
       expect(sandbox.git(sandbox.remote, 'rev-parse', `${branch}~1`)).toBe(first.sha);
     });
@@ -463,6 +470,39 @@ describe('publish', () => {
       expect(sandbox.remoteFile('releases/a')).toBe('11');
       expect(sandbox.remoteFile('releases/b')).toBe('1');
       expect(sandbox.status(a)).toEqual([]);
+    });
+
+    test('says how the commits together changed each file: created then updated is created, updated then deleted is deleted', async () => {
+      // WHEN
+      const result = await publishCommits({
+        dir: a,
+        paths: ['releases'],
+        commits: [
+          { apply: () => sandbox.write(a, 'releases/new.yaml', '1\n'), message: 'Create' },
+          { apply: () => sandbox.write(a, 'releases/payments-api.yaml', 'prod: sha256:1\n'), message: 'Update' },
+          {
+            apply: () => {
+              sandbox.write(a, 'releases/new.yaml', '2\n');
+              fs.rmSync(path.join(a, 'releases/payments-api.yaml'));
+            },
+            message: 'Update the new one, delete the old one',
+          },
+        ],
+      });
+
+      // THEN
+      expect(result.commits.map((c) => c.changes)).toEqual([
+        [{ path: 'releases/new.yaml', change: 'create' }],
+        [{ path: 'releases/payments-api.yaml', change: 'update' }],
+        [
+          { path: 'releases/new.yaml', change: 'update' },
+          { path: 'releases/payments-api.yaml', change: 'delete' },
+        ],
+      ]);
+      expect(result.changes).toEqual([
+        { path: 'releases/new.yaml', change: 'create' },
+        { path: 'releases/payments-api.yaml', change: 'delete' },
+      ]);
     });
 
     test('drops the commits already made when a later change fails', async () => {

@@ -25,12 +25,13 @@ import { isMap } from '../../core/plain';
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what synth would change: files, values keys, Applications',
-  usage: 'cdk8s-gitops plan [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json]',
+  usage: 'cdk8s-gitops plan [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json] [--verbose]',
   help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
 [+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
-ApplicationSets would create, change or delete (expanded offline). Deleted Applications come
-first; those the program does not declare removed are marked, as synth would refuse them (CG141).
-Writes nothing. Exit code 0 when nothing changes, 2 when something does, 1 on error.
+ApplicationSets would create, change or delete (expanded offline). Files whose values keys change
+alike (replicaCount: 2 → 4 on every cluster of a service) are shown once, with their count.
+Deleted Applications come first; those the program does not declare removed are marked, as synth
+would refuse them (CG141). Writes nothing. Exit code 0 when nothing changes, 2 when something does, 1 on error.
 
 Options:
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
@@ -39,11 +40,12 @@ Options:
               stopped with every process it started and the command fails
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --format    text (default), markdown (for merge-request comments) or json
+  --verbose   list every file of a group of alike changes (JSON always lists each file)
 
 Example:
   cdk8s-gitops plan --out ../platform-gitops --format markdown > plan.md`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('plan', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' } });
+    const { values } = parseCommandArgs('plan', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' }, verbose: { type: 'boolean' } });
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = checkoutDir(ctx, 'plan', values.out, 'first-synth');
     const { model, fingerprint } = await runProgram('plan', values, ctx);
@@ -57,7 +59,7 @@ Example:
       model,
       plan.applications.filter((a) => a.change === 'delete'),
     );
-    ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused }));
+    ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused, verbose: values.verbose === true }));
     if (refused.length > 0 && format !== 'text') {
       ctx.stderr.write(
         `Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`,

@@ -6,6 +6,7 @@ import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { dropPending, publishChange } from '../../workspace/publishing';
 import { printWriteNotes } from '../write-notes';
+import { plural } from '../plural';
 import { NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { pendingStore, readPending } from '../../workspace/pending-operations';
 import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
@@ -116,21 +117,23 @@ Example:
       else ctx.stdout.write('Nothing to publish: no pending operation (without the program, publish publishes pending operations only).\n');
       return 0;
     }
-    const r = result.synth;
-    const counts = r ? `${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted` : '';
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
-    if (r) printWriteNotes(ctx, r);
+    if (result.synth) printWriteNotes(ctx, result.synth);
     if (result.pushed) {
-      for (const f of result.files) ctx.stdout.write(`${ctx.style('[~]')} ${f}\n`);
+      const mark = { create: '[+]', update: '[~]', delete: '[-]' } as const;
+      for (const c of result.changes) ctx.stdout.write(`${ctx.style(mark[c.change])} ${c.path}\n`);
       if (result.commits.length > 1) {
         for (const c of result.commits) ctx.stdout.write(`${c.sha.slice(0, 12)} ${c.subject}\n`);
       }
+      const count = (change: keyof typeof mark): number => result.changes.filter((c) => c.change === change).length;
       const commits = result.commits.length > 1 ? ` in ${result.commits.length} commits` : '';
       ctx.stdout.write(
-        `Pushed ${result.sha.slice(0, 12)} to ${result.branch} (${result.files.length} files${commits}${counts ? `; synth: ${counts}` : ''})${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`,
+        `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${commits}: ${plural(result.files.length, 'file')}, ` +
+          `${count('create')} created, ${count('update')} updated, ${count('delete')} deleted` +
+          `${result.attempts > 1 ? `, after ${result.attempts} attempts` : ''}.\n`,
       );
     } else {
       ctx.stdout.write('Nothing to publish: the remote already has this tree.\n');

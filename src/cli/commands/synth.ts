@@ -1,3 +1,4 @@
+import { plural } from '../plural';
 import * as path from 'path';
 import { FileTree } from '../../synth/file-tree';
 import { RELEASE_MODEL_DIR } from '../../synth/release-model';
@@ -122,9 +123,9 @@ function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: 
   const changed = r.created.length + r.updated.length + r.deleted.length;
   ctx.stdout.write(
     changed === 0 && r.recorded.length > 0
-      ? `Recorded ${r.recorded.length} file${r.recorded.length === 1 ? '' : 's'} in the manifest of ${rel} again; no file changed.\n`
+      ? `Recorded ${plural(r.recorded.length, 'file')} in the manifest of ${rel} again; no file changed.\n`
       : changed === 0
-        ? `No changes in ${rel}: ${r.unchanged} files up to date.\n`
+        ? `No changes in ${rel}: ${plural(r.unchanged, 'file')} up to date.\n`
         : `Wrote ${rel}: ${r.created.length} created, ${r.updated.length} updated, ${r.deleted.length} deleted, ${r.unchanged} unchanged.\n`,
   );
 }

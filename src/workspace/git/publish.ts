@@ -90,6 +90,15 @@ export interface PublishedCommit {
   readonly sha: string;
   /** The files it changed, repository-relative and sorted. */
   readonly files: readonly string[];
+  /** How it changed each of its `files`, in their order. */
+  readonly changes: readonly PublishedChange[];
+}
+
+/** How a commit changed one file: `create` (not in its parent), `update` or `delete`. */
+export interface PublishedChange {
+  /** The file, repository-relative. */
+  readonly path: string;
+  readonly change: 'create' | 'update' | 'delete';
 }
 
 /** What {@link publish} did. */
@@ -104,6 +113,12 @@ export interface PublishResult {
   readonly pushed: boolean;
   /** The files the commits changed, repository-relative and sorted. */
   readonly files: readonly string[];
+  /**
+   * How the commits together changed each of `files`, from the branch before them to the last
+   * (a file one commit creates and another updates is created), in the order of `files`; a file
+   * created and deleted again by them is left out.
+   */
+  readonly changes: readonly PublishedChange[];
   /** The commits pushed, oldest first. */
   readonly commits: readonly PublishedCommit[];
 }
@@ -280,7 +295,7 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
     }
 
     let scope = await ownedPaths();
-    const made: { index: number; sha: string; files: string[] }[] = [];
+    const made: PublishedCommit[] = [];
     /** Puts the owned files back as the base has them and drops this attempt's commits. */
     const dropAll = async (): Promise<void> => {
       await repo.discardChanges(scope, keep);
@@ -300,8 +315,20 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
         throw err;
       }
       const ignored = await repo.ignoredFiles(scope);
-      const files = [...new Set([...(await repo.changedFiles(scope)), ...ignored])].sort();
+      const changed = await repo.changes(scope);
+      const files = [...new Set([...changed.map((c) => c.path), ...ignored])].sort();
       if (files.length === 0) continue;
+      const kinds = new Map(changed.map((c) => [c.path, c.kind]));
+      const changes = files.map((path): PublishedChange => {
+        const kind = kinds.get(path);
+        const change =
+          kind === undefined || kind === ChangeKind.UNTRACKED || kind === ChangeKind.ADDED
+            ? 'create'
+            : kind === ChangeKind.DELETED
+              ? 'delete'
+              : 'update';
+        return { path, change };
+      });
       try {
         const message = typeof change.message === 'function' ? change.message() : change.message;
         const own = typeof change.trailers === 'function' ? change.trailers() : change.trailers;
@@ -309,7 +336,7 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
         // made, which is not when it reached the branch (soaks count from the next commit then).
         const trailers = options.pushBranch === undefined ? own : { ...own, [TrailerKey.PROPOSED]: options.pushBranch };
         const sha = await repo.commit({ paths: files, message, trailers, author: change.author, ignored, date: options.date });
-        made.push({ index, sha, files });
+        made.push({ index, sha, files, changes });
         if (ignored.length > 0) {
           options.onNote?.(
             `Added ${ignored.length} file${ignored.length === 1 ? '' : 's'} that .gitignore hides, because Argo CD reads ${ignored.length === 1 ? 'it' : 'them'} from the repository: ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ', …' : ''}.`,
@@ -321,7 +348,15 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       }
     }
     if (made.length === 0) {
-      return { sha: (await repo.resolve('HEAD')) ?? '', branch: remoteBranch, attempts, pushed: false, files: [], commits: [] };
+      return {
+        sha: (await repo.resolve('HEAD')) ?? '',
+        branch: remoteBranch,
+        attempts,
+        pushed: false,
+        files: [],
+        changes: [],
+        commits: [],
+      };
     }
     const sha = made[made.length - 1]!.sha;
     const pushed = (): PublishResult => ({
@@ -330,6 +365,7 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       attempts,
       pushed: true,
       files: [...new Set(made.flatMap((c) => c.files))].sort(),
+      changes: netChanges(made),
       commits: made,
     });
 
@@ -416,4 +452,27 @@ function short(sha: string): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** How commits made one after the other changed each file together, sorted by path. */
+function netChanges(commits: readonly PublishedCommit[]): PublishedChange[] {
+  const first = new Map<string, PublishedChange['change']>();
+  const last = new Map<string, PublishedChange['change']>();
+  for (const c of commits) {
+    for (const { path, change } of c.changes) {
+      if (!first.has(path)) first.set(path, change);
+      last.set(path, change);
+    }
+  }
+  const out: PublishedChange[] = [];
+  for (const path of [...first.keys()].sort()) {
+    const was = first.get(path)!;
+    const now = last.get(path)!;
+    // Whether the file was there before the first commit, and is after the last.
+    const before = was !== 'create';
+    const after = now !== 'delete';
+    if (!before && !after) continue;
+    out.push({ path, change: !before ? 'create' : !after ? 'delete' : 'update' });
+  }
+  return out;
 }
