@@ -1,6 +1,6 @@
 import { GO_BUILTINS } from './go-builtins';
 import { GoNumber, NumberSyntaxError, parseGoNumber } from './go-number';
-import { isGoSpace } from './go-strings';
+import { compareGoStrings, isGoSpace } from './go-strings';
 import { lexTemplate, showToken, Token, TokenKind } from './go-template-lex';
 import { PreviewCode } from './problems';
 import { TEMPLATE_FUNCTIONS, TemplateFunction } from './template-functions';
@@ -14,11 +14,12 @@ import { TemplateFailure, unsupported } from './template-values';
  */
 
 export const UNSUPPORTED_FIX =
-  'Use Go template syntax with Go\'s builtins and the functions the preview evaluates (see "cdk8s-gitops preview --help"), or preview this template with Argo CD itself (argocd appset generate).';
+  "Rewrite this part of the template with Go's text/template language, Go's builtins and the Sprig and Argo CD functions the preview evaluates, or preview this template with Argo CD itself (argocd appset generate).";
 export const SYNTAX_FIX = 'Correct the template syntax; Argo CD rejects this template too.';
 
 /** The functions a template may call: Sprig's and Argo CD's, and Go's builtins. */
 export const FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map([...TEMPLATE_FUNCTIONS, ...GO_BUILTINS]);
+const FUNCTION_FIX = `Use one of the functions the preview evaluates (${[...FUNCTIONS.keys()].sort(compareGoStrings).join(', ')}), or preview this template with Argo CD itself (argocd appset generate).`;
 
 // ---------------------------------------------------------------------------------------
 // Syntax tree
@@ -534,7 +535,7 @@ class Parser {
       case 'identifier': {
         const fn = FUNCTIONS.get(t.val);
         if (!fn) {
-          throw unsupported(`the function "${t.val}"`);
+          throw unsupported(`the function "${t.val}"`, FUNCTION_FIX);
         }
         return { type: 'identifier', name: t.val, fn, src: t.val };
       }
