@@ -19,6 +19,8 @@ export const SYNTAX_FIX = 'Correct the template syntax; Argo CD rejects this tem
 
 /** The functions a template may call: Sprig's and Argo CD's, and Go's builtins. */
 export const FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map([...TEMPLATE_FUNCTIONS, ...GO_BUILTINS]);
+/** Sprig functions Argo CD removes, so that a template cannot read the controller's environment. */
+const REMOVED_BY_ARGO_CD = new Set(['env', 'expandenv', 'getHostByName']);
 const FUNCTION_FIX = `Use one of the functions the preview evaluates (${[...FUNCTIONS.keys()].sort(compareGoStrings).join(', ')}), or preview this template with Argo CD itself (argocd appset generate).`;
 
 // ---------------------------------------------------------------------------------------
@@ -534,6 +536,9 @@ class Parser {
         throw syntax(t.val);
       case 'identifier': {
         const fn = FUNCTIONS.get(t.val);
+        if (REMOVED_BY_ARGO_CD.has(t.val)) {
+          throw syntax(`function ${JSON.stringify(t.val)} not defined`);
+        }
         if (!fn) {
           throw unsupported(`the function "${t.val}"`, FUNCTION_FIX);
         }

@@ -126,10 +126,14 @@ class State {
     }
   }
 
-  private walk(dot: Value, node: TreeNode): void {
+  private tick(): void {
     if (++this.steps > MAX_STEPS) {
       throw unsupported(`more than ${MAX_STEPS} steps of execution (a range over a very large integer?)`);
     }
+  }
+
+  private walk(dot: Value, node: TreeNode): void {
+    this.tick();
     switch (node.type) {
       case 'text':
         this.out += node.text;
@@ -173,6 +177,7 @@ class State {
     const val = this.pipeline(dot, node.pipe);
     const mark = this.mark();
     const oneIteration = (index: Value, elem: Value): boolean => {
+      this.tick();
       if (decl.length > 0) {
         if (isAssign) {
           this.setVar(decl[0]!, decl.length > 1 ? index : elem);

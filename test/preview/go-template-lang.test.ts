@@ -132,6 +132,14 @@ describe('Go text/template language', () => {
       expect(render(text)).toBe(expected);
     });
 
+    test('fails with CG701 rather than run a range of more than ten million steps', () => {
+      // GIVEN a range over a huge integer (Go would run it)
+      const e = failure('{{range 20000000}}{{end}}');
+      // THEN the preview stops and says so
+      expect(e.code).toBe('CG701');
+      expect(e.message).toContain('more than 10000000 steps of execution');
+    });
+
     test.each([
       ['{{range $i, $e := 3}}{{end}}', "can't use 3 to iterate over more than one variable"],
       ['{{range .replicas}}{{end}}', "range can't iterate over 3"],
@@ -309,6 +317,17 @@ describe('Go text/template language', () => {
       // THEN CG704 with Go's words
       expect(e.code).toBe('CG704');
       expect(e.message).toContain(reason);
+    });
+
+    test('fails when a template calls a Sprig function Argo CD removes, as Argo CD fails to parse it', () => {
+      // GIVEN env, expandenv and getHostByName, which Argo CD deletes from Sprig's functions
+      for (const name of ['env', 'expandenv', 'getHostByName']) {
+        // WHEN a template calls one
+        const e = failure(`{{ ${name} "HOME" }}`);
+        // THEN Go's parser does not know it
+        expect(e.code).toBe('CG703');
+        expect(e.message).toContain(`function "${name}" not defined`);
+      }
     });
 
     test('fails when call is used: ApplicationSet parameters hold no functions', () => {
