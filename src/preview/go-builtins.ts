@@ -144,7 +144,8 @@ function index(args: readonly Value[]): Value {
       const size: number = isList(item) ? item.length : byteLength(item);
       const x = indexArg(raw, size);
       if (x === size) {
-        throw new CallFailure(`index out of range: ${x}`);
+        // Go's indexArg lets the length through and reflect panics on it.
+        throw new CallFailure(`reflect: ${isList(item) ? 'slice' : 'string'} index out of range`);
       }
       item = isList(item) ? item[x]! : byteAt(item, x);
     } else if (isMap(item)) {
@@ -236,11 +237,11 @@ function evalArgs(args: readonly Value[]): string {
   return goSprint(args.map((a) => (a === null || a === undefined ? '<no value>' : a)));
 }
 
-const HTML: Readonly<Record<string, string>> = { '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const HTML: Readonly<Record<string, string>> = { '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;', '\0': '\ufffd' };
 
 /** Go's `template.HTMLEscapeString`. */
 export function htmlEscape(s: string): string {
-  return s.replace(/["'&<>]/g, (c) => HTML[c]!);
+  return s.replace(/["'&<>\0]/g, (c) => HTML[c]!);
 }
 
 const JS: Readonly<Record<string, string>> = {

@@ -133,8 +133,10 @@ function formatInt(n: number, verb: string, f: Spec): string {
     case 'X':
       return fmtInteger(n, 16, verb, f);
     case 'c':
+      refuseZeroPaddedText(f, 'a character');
       return pad(validRune(n), f);
     case 'q':
+      refuseZeroPaddedText(f, 'a character');
       return pad(quoteRune(n, f.plus), f);
     case 'U': {
       let digits = (n < 0 ? BigInt.asUintN(64, BigInt(n)) : BigInt(n)).toString(16).toUpperCase();
@@ -335,10 +337,15 @@ function canBackquote(s: string): boolean {
   });
 }
 
-function formatString(s: string, verb: string, f: Spec): string {
-  if (f.zero && f.width !== undefined && !f.minus && 'vsqxX'.includes(verb)) {
-    throw unsupported('printf zero padding of a string (%0Ns)', FIX);
+/** Zero padding of text (a string, a bool, a character) changed across Go versions: refused. */
+function refuseZeroPaddedText(f: Spec, what: string): void {
+  if (f.zero && f.width !== undefined && !f.minus) {
+    throw unsupported(`printf zero padding of ${what} (%0N…)`, FIX);
   }
+}
+
+function formatString(s: string, verb: string, f: Spec): string {
+  refuseZeroPaddedText(f, 'a string');
   const truncated = f.prec !== undefined ? [...s].slice(0, f.prec).join('') : s;
   switch (verb) {
     case 'v':
@@ -374,15 +381,18 @@ function formatString(s: string, verb: string, f: Spec): string {
 /** Formats one operand as fmt's printArg/printValue do; `depth` > 0 inside lists and maps. */
 function formatArg(v: Value, verb: string, f: Spec, depth: number): string {
   if (v === undefined || v === null) {
+    refuseZeroPaddedText(f, 'nil');
     if (depth > 0 || verb === 'v' || verb === 'T') {
       return pad('<nil>', f);
     }
     return badVerb(v, verb, f);
   }
   if (verb === 'T' && depth === 0) {
+    refuseZeroPaddedText(f, 'a type name');
     return pad(typeName(v, 'T'), f);
   }
   if (typeof v === 'boolean') {
+    refuseZeroPaddedText(f, 'a bool');
     return verb === 't' || verb === 'v' ? pad(String(v), f) : badVerb(v, verb, f);
   }
   if (typeof v === 'number') {

@@ -174,7 +174,8 @@ describe('GoTemplate', () => {
       const e = failure('{{ index .path.segments 5 }}');
       // THEN the error names the expression and the index
       expect(e.code).toBe('CG704');
-      expect(e.message).toContain('fails at <index .path.segments 5>: error calling index: index out of range: 5');
+      expect(e.message).toContain('fails at <index .path.segments 5>: error calling index: reflect: slice index out of range');
+      expect(failure('{{ index .path.segments 6 }}').message).toContain('error calling index: index out of range: 6');
     });
 
     test('fails when a function gets the wrong number or type of arguments', () => {
@@ -208,6 +209,8 @@ describe('GoTemplate', () => {
       ['{{ printf "%[1]d" 1 }}', 'printf argument indexes'],
       ['{{ printf "%#v" .path }}', 'printf %#v (Go syntax)'],
       ['{{ printf "%x" 1.5 }}', 'printf %x of a float'],
+      ['{{ printf "%05s" "a" }}', 'printf zero padding of a string'],
+      ['{{ printf "%05t" true }}', 'printf zero padding of a bool'],
       ['{{ printf "%T" .path.segments }}', 'printf %T of a list of strings'],
       ['{{ slice .path.segments 0 9 }}', 'slice past the end of a list'],
       ['{{ define "r" }}{{ template "r" }}{{ end }}{{ template "r" }}', 'templates nested more than 1000 deep'],
