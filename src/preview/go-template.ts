@@ -1,5 +1,5 @@
 import { GitOpsError } from '../core/errors';
-import { formatGoFloat, GoFloat } from './go-float';
+import { GoFloat } from './go-float';
 import { AND, CALL, isTrue, OR } from './go-builtins';
 import { isFloatLiteral } from './go-number';
 import { compareGoStrings } from './go-strings';
@@ -46,7 +46,7 @@ export interface GoTemplateExecuteOptions {
 
 const EXECUTION_FIX = 'Correct the expression; Argo CD fails on it too.';
 /** Go allows 100000 nested template calls; the preview stops far sooner, before its stack does. */
-const MAX_TEMPLATE_DEPTH = 1000;
+const MAX_TEMPLATE_DEPTH = 200;
 /** Steps (nodes walked) one execution may take, so that a runaway range cannot hang the preview. */
 const MAX_STEPS = 10_000_000;
 
@@ -63,10 +63,7 @@ function execution(detail: string, fix = EXECUTION_FIX): TemplateFailure {
 }
 
 /** fmt's %v of a value, as Go's messages print it. */
-function show1(v: Value): string {
-  if (v instanceof GoFloat) {
-    return formatGoFloat(v.value);
-  }
+function showValue(v: Value): string {
   return v === undefined ? '<invalid reflect.Value>' : formatValue(v, 'v');
 }
 
@@ -227,7 +224,7 @@ class State {
         // iterate
       }
     } else if (val !== undefined && val !== null) {
-      throw execution(`${node.src}: range can't iterate over ${show1(val)}`);
+      throw execution(`${node.src}: range can't iterate over ${showValue(val)}`);
     }
     if (!ran && node.elseList) {
       this.walkList(dot, node.elseList);
@@ -435,7 +432,7 @@ class State {
       argv.push(this.validate(final, t, where, name));
     }
     if (fn === CALL) {
-      const callee = actual.length > 0 ? actual[0]!.src : show1(argv[0]);
+      const callee = actual.length > 0 ? actual[0]!.src : showValue(argv[0]);
       const f = argv[0] === null ? undefined : argv[0];
       throw execution(
         `<${where()}>: error calling call: ${f === undefined ? 'call of nil' : `non-function ${callee} of type ${goTypeName(f)}`}`,
@@ -597,10 +594,16 @@ export function parseGoTemplateOptions(options: readonly string[]): GoTemplateEx
 }
 
 function toGitOpsError(text: string, e: unknown): unknown {
+  const template = `Template ${show(text)}`;
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    return GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
+      message: `${template} nests deeper than the offline preview evaluates.`,
+      fix: UNSUPPORTED_FIX,
+    });
+  }
   if (!(e instanceof TemplateFailure)) {
     return e;
   }
-  const template = `Template ${show(text)}`;
   switch (e.code) {
     case PreviewCode.UNSUPPORTED_TEMPLATE:
       return GitOpsError.of(e.code, {

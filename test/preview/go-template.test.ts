@@ -213,7 +213,7 @@ describe('GoTemplate', () => {
       ['{{ printf "%05t" true }}', 'printf zero padding of a bool'],
       ['{{ printf "%T" .path.segments }}', 'printf %T of a list of strings'],
       ['{{ slice .path.segments 0 9 }}', 'slice past the end of a list'],
-      ['{{ define "r" }}{{ template "r" }}{{ end }}{{ template "r" }}', 'templates nested more than 1000 deep'],
+      ['{{ define "r" }}{{ template "r" }}{{ end }}{{ template "r" }}', 'templates nested more than 200 deep'],
     ])('fails when the template %j uses %s', (text, construct) => {
       // GIVEN a construct the preview does not evaluate
       // WHEN the template is rendered
@@ -224,6 +224,16 @@ describe('GoTemplate', () => {
       expect(e.message).toContain('which the offline preview does not evaluate');
       expect(e.problems[0]!.fix).not.toBe('');
     });
+  });
+
+  test('fails with CG701 when parentheses nest deeper than the preview evaluates', () => {
+    // GIVEN a hundred thousand nested parentheses (Go parses them)
+    const text = `{{ ${'('.repeat(100000)}1${')'.repeat(100000)} }}`;
+    // WHEN it is parsed
+    const e = failure(text);
+    // THEN the preview says it does not evaluate it, rather than crash
+    expect(e.code).toBe('CG701');
+    expect(e.message).toContain('nests deeper than the offline preview evaluates');
   });
 
   describe('syntax errors', () => {
