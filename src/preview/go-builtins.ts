@@ -240,7 +240,7 @@ function evalArgs(args: readonly Value[]): string {
 const HTML: Readonly<Record<string, string>> = { '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;', '\0': '\ufffd' };
 
 /** Go's `template.HTMLEscapeString`. */
-export function htmlEscape(s: string): string {
+function htmlEscape(s: string): string {
   return s.replace(/["'&<>\0]/g, (c) => HTML[c]!);
 }
 
@@ -256,7 +256,7 @@ const JS: Readonly<Record<string, string>> = {
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
 /** Go's `template.JSEscapeString`. */
-export function jsEscape(s: string): string {
+function jsEscape(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -274,7 +274,7 @@ export function jsEscape(s: string): string {
 }
 
 /** Go's `url.QueryEscape`. */
-export function urlQueryEscape(s: string): string {
+function urlQueryEscape(s: string): string {
   let out = '';
   for (const byte of Buffer.from(s, 'utf8')) {
     const ch = String.fromCharCode(byte);

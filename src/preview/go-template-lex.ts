@@ -90,12 +90,12 @@ const RIGHT = '}}';
 const TRIM = 2; // a trim marker is a space and a minus: "- " or " -"
 
 /** Go's `isSpace` in the lexer: space, tab, carriage return, newline. */
-export const isTemplateSpace = (ch: string | undefined): boolean => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
+const isTemplateSpace = (ch: string | undefined): boolean => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
 const ALNUM = /^[\p{L}\p{Nd}_]$/u;
 const isAlphaNumeric = (ch: string | undefined): boolean => ch !== undefined && ALNUM.test(ch);
 
 /** Go's `%#U` of a character: `U+002D '-'`. */
-export function showRune(ch: string): string {
+function showRune(ch: string): string {
   const code = ch.codePointAt(0)!;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
   return /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch) ? `${hex} '${ch}'` : hex;

@@ -18,7 +18,7 @@ export const UNSUPPORTED_FIX =
 export const SYNTAX_FIX = 'Correct the template syntax; Argo CD rejects this template too.';
 
 /** The functions a template may call: Sprig's and Argo CD's, and Go's builtins. */
-export const FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map([...TEMPLATE_FUNCTIONS, ...GO_BUILTINS]);
+const FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map([...TEMPLATE_FUNCTIONS, ...GO_BUILTINS]);
 /** Sprig functions Argo CD removes, so that a template cannot read the controller's environment. */
 const REMOVED_BY_ARGO_CD = new Set(['env', 'expandenv', 'getHostByName']);
 const FUNCTION_FIX = `Use one of the functions the preview evaluates (${[...FUNCTIONS.keys()].sort(compareGoStrings).join(', ')}), or preview this template with Argo CD itself (argocd appset generate).`;
