@@ -1,3 +1,4 @@
+import { ARGO_CD_FUNCTION_NAMES } from './argo-cd-function-names';
 import { GO_BUILTINS } from './go-builtins';
 import { GoNumber, NumberSyntaxError, parseGoNumber } from './go-number';
 import { compareGoStrings, isGoSpace } from './go-strings';
@@ -17,11 +18,31 @@ export const UNSUPPORTED_FIX =
   "Rewrite this part of the template with Go's text/template language, Go's builtins and the Sprig and Argo CD functions the preview evaluates, or preview this template with Argo CD itself (argocd appset generate).";
 export const SYNTAX_FIX = 'Correct the template syntax; Argo CD rejects this template too.';
 
-/** The functions a template may call: Sprig's and Argo CD's, and Go's builtins. */
-const FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map([...TEMPLATE_FUNCTIONS, ...GO_BUILTINS]);
-/** Sprig functions Argo CD removes, so that a template cannot read the controller's environment. */
-const REMOVED_BY_ARGO_CD = new Set(['env', 'expandenv', 'getHostByName']);
-const FUNCTION_FIX = `Use one of the functions the preview evaluates (${[...FUNCTIONS.keys()].sort(compareGoStrings).join(', ')}), or preview this template with Argo CD itself (argocd appset generate).`;
+const FUNCTION_FIX = `Use one of the functions the preview evaluates (${[...new Set([...GO_BUILTINS.keys(), ...TEMPLATE_FUNCTIONS.keys()])]
+  .sort(compareGoStrings)
+  .join(', ')}), or preview this template with Argo CD itself (argocd appset generate).`;
+
+/**
+ * The function a name calls, as Go finds it: Argo CD's (Sprig's and its own) before Go's
+ * builtins. A function of Argo CD's the preview does not have is refused with CG701, even
+ * where a builtin has its name (Sprig's `slice` hides Go's); a name nobody defines is Go's
+ * parse error.
+ */
+function lookupFunction(name: string): TemplateFunction {
+  const fn = TEMPLATE_FUNCTIONS.get(name);
+  if (fn) {
+    return fn;
+  }
+  if (ARGO_CD_FUNCTION_NAMES.has(name)) {
+    const hides = GO_BUILTINS.has(name) ? ` (Sprig's, which Argo CD calls instead of Go's builtin ${name})` : '';
+    throw unsupported(`the function "${name}"${hides}`, FUNCTION_FIX);
+  }
+  const builtin = GO_BUILTINS.get(name);
+  if (!builtin) {
+    throw syntax(`function ${JSON.stringify(name)} not defined`);
+  }
+  return builtin;
+}
 
 // ---------------------------------------------------------------------------------------
 // Syntax tree
@@ -535,14 +556,7 @@ class Parser {
       case 'error':
         throw syntax(t.val);
       case 'identifier': {
-        const fn = FUNCTIONS.get(t.val);
-        if (REMOVED_BY_ARGO_CD.has(t.val)) {
-          throw syntax(`function ${JSON.stringify(t.val)} not defined`);
-        }
-        if (!fn) {
-          throw unsupported(`the function "${t.val}"`, FUNCTION_FIX);
-        }
-        return { type: 'identifier', name: t.val, fn, src: t.val };
+        return { type: 'identifier', name: t.val, fn: lookupFunction(t.val), src: t.val };
       }
       case 'dot':
         return { type: 'dot', src: '.' };

@@ -26,7 +26,7 @@ import {
  * and assigned with =, scoped as Go scopes them; define, template and block; every literal Go
  * has but complex numbers; Go's builtins (go-builtins.ts) and the Sprig and Argo CD functions
  * of {@link TEMPLATE_FUNCTIONS}; and the `missingkey` option. What the preview does not evaluate
- * fails with CG701 naming it: a function it does not know, an imaginary literal, an integer
+ * fails with CG701 naming it: a Sprig or Argo CD function it does not have, an imaginary literal, an integer
  * literal beyond 2^53, a printf form go-fmt.ts refuses, a list sliced past its length.
  */
 

@@ -253,11 +253,6 @@ describe('Go text/template language', () => {
         'prod payments-api 98 [environments prod azure westeurope-01 payments-api]',
       ],
       ['{{index .values "team"}} [{{index .values "nope"}}] {{index .labels ""}}', 'Payments [] <no value>'],
-      [
-        '{{slice .path.segments 1 3}} {{slice .path.segments 3}} {{slice .path.segments}} {{slice "abcdef" 1 3}} {{slice "abc" 3}}',
-        '[prod azure] [westeurope-01 payments-api] [environments prod azure westeurope-01 payments-api] bc ',
-      ],
-      ['{{slice .path.segments 1 2 3}}', '[prod]'],
       ['{{print "hello, print"}} {{print 1 2 3}} {{print "a" 1 2 "b"}} {{print .nope}}', 'hello, print 1 2 3 a1 2b <nil>'],
       ['{{println 1 2 3}}', '1 2 3\n'],
       ['{{html "<script>alert(\\"XSS\\");</script>"}}', '&lt;script&gt;alert(&#34;XSS&#34;);&lt;/script&gt;'],
@@ -291,12 +286,6 @@ describe('Go text/template language', () => {
       ['{{index nil 1}}', 'error calling index: index of untyped nil'],
       ['{{index .mixed 1 0}}', 'error calling index: index of nil pointer'],
       ['{{index .replicas 0}}', "error calling index: can't index item of type float64"],
-      ['{{slice "abc" 2 1}}', 'error calling slice: invalid slice index: 2 > 1'],
-      ['{{slice "abc" 0 1 2}}', 'error calling slice: cannot 3-index slice a string'],
-      ['{{slice "abc" 4}}', 'error calling slice: index out of range: 4'],
-      ['{{slice .replicas 1}}', "error calling slice: can't slice item of type float64"],
-      ['{{slice nil}}', 'error calling slice: slice of untyped nil'],
-      ['{{slice .path.segments 1 2 3 4}}', 'error calling slice: too many slice indexes: 4'],
       ['{{eq 1}}', 'error calling eq: missing argument for comparison'],
       ['{{eq 1 1.0}}', 'error calling eq: incompatible types for comparison'],
       ['{{eq .replicas 3}}', 'error calling eq: incompatible types for comparison'],
@@ -329,6 +318,15 @@ describe('Go text/template language', () => {
         expect(e.code).toBe('CG703');
         expect(e.message).toContain(`function "${name}" not defined`);
       }
+    });
+
+    test("calls Sprig's slice, which Argo CD looks up before Go's builtin slice", () => {
+      // GIVEN slice of a string: Go's builtin would give "bc", Sprig's slice takes only lists
+      // WHEN it is rendered
+      const e = failure('{{ slice "abc" 1 }}');
+      // THEN it is never Go's result: Sprig's error, or CG701 where Sprig's slice is not evaluated
+      expect(['CG701', 'CG704']).toContain(e.code);
+      expect(e.message).toContain('slice');
     });
 
     test('fails when call is used: ApplicationSet parameters hold no functions', () => {
