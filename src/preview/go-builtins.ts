@@ -212,7 +212,8 @@ function slice(args: readonly Value[]): Value {
 /** Go's builtin `len`. */
 function length([v]: readonly Value[]): Value {
   if (v === undefined) {
-    throw new CallFailure('len of untyped nil');
+    // Go's length asks the type of no value, and reflect panics.
+    throw new CallFailure('reflect: call of reflect.Value.Type on zero Value');
   }
   if (v === null) {
     throw new CallFailure('len of nil pointer');

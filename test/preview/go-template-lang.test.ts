@@ -275,6 +275,7 @@ describe('Go text/template language', () => {
       ['{{len 3}}', 'error calling len: len of type int'],
       ['{{len .replicas}}', 'error calling len: len of type float64'],
       ['{{len .nothing}}', 'error calling len: len of nil pointer'],
+      ['{{len .nope}}', 'error calling len: reflect: call of reflect.Value.Type on zero Value'],
       ['{{index .path.segments 10}}', 'error calling index: index out of range: 10'],
       ['{{index .path.segments 5}}', 'error calling index: reflect: slice index out of range'],
       ['{{index "abc" 3}}', 'error calling index: reflect: string index out of range'],
@@ -381,7 +382,7 @@ describe('Go text/template language', () => {
       ['{{printf "%*d" "x" 42}}', '%!(BADWIDTH)42'],
       ['{{printf "%z" 1}}', '%!z(int=1)'],
       ['{{printf "%5.1f%%" 99.44}}', ' 99.4%'],
-      ['{{html "a\x00b"}}', 'a\ufffdb'],
+      ['{{html "a\\x00b"}}', 'a\ufffdb'],
     ])('%s renders %j', (text, expected) => {
       // GIVEN fmt verbs, flags, widths and precisions  WHEN rendered  THEN Go's fmt output
       expect(render(text)).toBe(expected);
