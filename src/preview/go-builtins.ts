@@ -53,7 +53,7 @@ function basicKind(v: Value): Kind {
 const reflectKind = (v: Value): string => (v === undefined ? 'invalid' : isList(v) ? 'slice' : 'map');
 
 const BAD_TYPE = 'invalid type for comparison';
-const INCOMPATIBLE = 'incompatible types for comparison';
+const incompatible = (a: Value, b: Value) => `incompatible types for comparison: ${goTypeName(a)} and ${goTypeName(b)}`;
 
 function eq(args: readonly Value[]): boolean {
   const a = indirect(args[0]);
@@ -67,7 +67,7 @@ function eq(args: readonly Value[]): boolean {
     let truth = false;
     if (k1 !== k2) {
       if (a !== undefined && b !== undefined) {
-        throw new CallFailure(INCOMPATIBLE);
+        throw new CallFailure(incompatible(a, b));
       }
     } else if (k1 === 'float') {
       truth = (a as GoFloat).value === (b as GoFloat).value;
@@ -99,7 +99,7 @@ function lt([x, y]: readonly Value[]): boolean {
     throw new CallFailure(BAD_TYPE);
   }
   if (k1 !== k2) {
-    throw new CallFailure(INCOMPATIBLE);
+    throw new CallFailure(incompatible(a, b));
   }
   switch (k1) {
     case 'bool':
