@@ -1,277 +1,108 @@
-import { compareGoStrings } from './go-strings';
+import { ARGO_CD_FUNCTION_NAMES } from './argo-cd-function-names';
+import { GO_BUILTINS } from './go-builtins';
+import { GoNumber, NumberSyntaxError, parseGoNumber } from './go-number';
+import { compareGoStrings, isGoSpace } from './go-strings';
+import { lexTemplate, showToken, Token, TokenKind } from './go-template-lex';
 import { PreviewCode } from './problems';
 import { TEMPLATE_FUNCTIONS, TemplateFunction } from './template-functions';
 import { TemplateFailure, unsupported } from './template-values';
 
 /*
- * The parser of the Go text/template subset the preview evaluates (see go-template.ts): the
- * lexer of one action, the parser of its pipeline, and the split of a template into text and
- * actions. It makes the syntax tree; go-template.ts executes it.
+ * The parser of Go's text/template (text/template/parse/parse.go): the tokens of
+ * go-template-lex.ts become a tree per template (the main one, named "", and each
+ * {{define}}/{{block}}), with Go's parse errors and its scoping of variables. go-template.ts
+ * executes the trees.
  */
 
-const SUPPORTED_FUNCTIONS = [...TEMPLATE_FUNCTIONS.keys()].sort(compareGoStrings).join(', ');
-export const UNSUPPORTED_FIX = `Use only fields (.path.path), $, parentheses, pipelines, string and integer literals and the functions ${SUPPORTED_FUNCTIONS}; preview anything else with Argo CD itself (argocd appset generate).`;
+export const UNSUPPORTED_FIX =
+  "Rewrite this part of the template with Go's text/template language, Go's builtins and the Sprig and Argo CD functions the preview evaluates, or preview this template with Argo CD itself (argocd appset generate).";
 export const SYNTAX_FIX = 'Correct the template syntax; Argo CD rejects this template too.';
-const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue']);
+
+const FUNCTION_FIX = `Use one of the functions the preview evaluates (${[...new Set([...GO_BUILTINS.keys(), ...TEMPLATE_FUNCTIONS.keys()])]
+  .sort(compareGoStrings)
+  .join(', ')}), or preview this template with Argo CD itself (argocd appset generate).`;
+
+/**
+ * The function a name calls, as Go finds it: Argo CD's (Sprig's and its own) before Go's
+ * builtins. A function of Argo CD's the preview does not have is refused with CG701, even
+ * where a builtin has its name (Sprig's `slice` hides Go's); a name nobody defines is Go's
+ * parse error.
+ */
+function lookupFunction(name: string): TemplateFunction {
+  const fn = TEMPLATE_FUNCTIONS.get(name);
+  if (fn) {
+    return fn;
+  }
+  if (ARGO_CD_FUNCTION_NAMES.has(name)) {
+    const hides = GO_BUILTINS.has(name) ? ` (Sprig's, which Argo CD calls instead of Go's builtin ${name})` : '';
+    throw unsupported(`the function "${name}"${hides}`, FUNCTION_FIX);
+  }
+  const builtin = GO_BUILTINS.get(name);
+  if (!builtin) {
+    throw syntax(`function ${JSON.stringify(name)} not defined`);
+  }
+  return builtin;
+}
 
 // ---------------------------------------------------------------------------------------
 // Syntax tree
 
-export type Node =
+/** An operand of a command. */
+export type Arg =
   | { readonly type: 'field'; readonly idents: readonly string[]; readonly src: string }
+  /** `$x.a.b`: idents[0] is the variable's name. */
   | { readonly type: 'variable'; readonly idents: readonly string[]; readonly src: string }
   | { readonly type: 'dot'; readonly src: string }
+  | { readonly type: 'nil'; readonly src: string }
   | { readonly type: 'identifier'; readonly name: string; readonly fn: TemplateFunction; readonly src: string }
   | { readonly type: 'string'; readonly value: string; readonly src: string }
-  | { readonly type: 'number'; readonly value: number; readonly src: string }
+  | { readonly type: 'number'; readonly num: GoNumber; readonly src: string }
   | { readonly type: 'bool'; readonly value: boolean; readonly src: string }
   | { readonly type: 'pipe'; readonly pipe: Pipe; readonly src: string }
-  | { readonly type: 'chain'; readonly node: Node; readonly fields: readonly string[]; readonly src: string };
+  | { readonly type: 'chain'; readonly node: Arg; readonly fields: readonly string[]; readonly src: string };
 
 export interface Command {
-  readonly args: readonly Node[];
+  readonly args: readonly Arg[];
 }
 
 export interface Pipe {
+  /** The variables the pipeline declares (`$x :=`) or assigns (`$x =`). */
+  readonly decl: readonly string[];
+  readonly isAssign: boolean;
   readonly cmds: readonly Command[];
 }
 
-export type Item = { readonly text: string } | { readonly pipe: Pipe; readonly src: string };
+/** A node of a template's list. */
+export type TreeNode =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'action'; readonly pipe: Pipe; readonly src: string }
+  | {
+      readonly type: 'if' | 'with' | 'range';
+      readonly pipe: Pipe;
+      readonly list: ListNode;
+      readonly elseList?: ListNode;
+      readonly src: string;
+    }
+  | { readonly type: 'template'; readonly name: string; readonly pipe?: Pipe; readonly src: string }
+  | { readonly type: 'break' | 'continue'; readonly src: string };
 
-// ---------------------------------------------------------------------------------------
-// Lexer (inside one action)
-
-type TokenKind =
-  | 'space'
-  | 'field'
-  | 'dot'
-  | 'variable'
-  | 'identifier'
-  | 'string'
-  | 'rawString'
-  | 'number'
-  | 'bool'
-  | 'pipe'
-  | 'leftParen'
-  | 'rightParen'
-  | 'char'
-  | 'end';
-
-interface Token {
-  readonly kind: TokenKind;
-  readonly val: string;
-  readonly pos: number;
+export interface ListNode {
+  readonly nodes: readonly TreeNode[];
 }
 
-const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n';
-const ALNUM = /^[\p{L}\p{Nd}_]$/u;
+/** The templates of one parse, by name; the main template is "". */
+export type TemplateSet = ReadonlyMap<string, ListNode>;
+
+type Control = { readonly type: 'end' | 'else'; readonly src: string };
+
+const isControl = (n: TreeNode | Control): n is Control => n.type === 'end' || n.type === 'else';
+
+// ---------------------------------------------------------------------------------------
+// Parser
 
 function syntax(detail: string): TemplateFailure {
   return new TemplateFailure(PreviewCode.TEMPLATE_SYNTAX, detail, SYNTAX_FIX);
 }
-
-function hasLeftTrimMarker(text: string, pos: number): boolean {
-  return text[pos] === '-' && isSpace(text[pos + 1]);
-}
-
-function rightDelimAt(text: string, pos: number): { end: number; trim: boolean } | undefined {
-  if (isSpace(text[pos]) && text[pos + 1] === '-' && text.startsWith('}}', pos + 2)) {
-    return { end: pos + 4, trim: true };
-  }
-  if (text.startsWith('}}', pos)) {
-    return { end: pos + 2, trim: false };
-  }
-  return undefined;
-}
-
-function alnumEnd(text: string, pos: number): number {
-  let q = pos;
-  while (q < text.length) {
-    const ch = String.fromCodePoint(text.codePointAt(q)!);
-    if (!ALNUM.test(ch)) {
-      break;
-    }
-    q += ch.length;
-  }
-  return q;
-}
-
-function atTerminator(text: string, pos: number): boolean {
-  if (pos >= text.length) {
-    return true;
-  }
-  const ch = text[pos]!;
-  return isSpace(ch) || '.,|:()'.includes(ch) || text.startsWith('}}', pos);
-}
-
-function checkTerminator(text: string, pos: number): void {
-  if (!atTerminator(text, pos)) {
-    throw syntax(`bad character ${JSON.stringify(String.fromCodePoint(text.codePointAt(pos)!))}`);
-  }
-}
-
-/** Lexes one action starting after `{{` (and its trim marker); returns tokens and where it ends. */
-function lexAction(text: string, start: number): { tokens: Token[]; end: number; trim: boolean } {
-  const tokens: Token[] = [];
-  const push = (kind: TokenKind, from: number, to: number) => tokens.push({ kind, val: text.slice(from, to), pos: from });
-  let pos = start;
-  let depth = 0;
-  for (;;) {
-    const delim = rightDelimAt(text, pos);
-    if (delim) {
-      if (depth > 0) {
-        throw syntax('unclosed left paren');
-      }
-      tokens.push({ kind: 'end', val: '}}', pos });
-      return { tokens, end: delim.end, trim: delim.trim };
-    }
-    if (pos >= text.length) {
-      throw syntax('unclosed action');
-    }
-    const ch = text[pos]!;
-    if (isSpace(ch)) {
-      let q = pos;
-      while (isSpace(text[q])) {
-        q++;
-      }
-      // Leave the space of a trim-marked closing delimiter " -}}".
-      if (text[q] === '-' && text.startsWith('}}', q + 1)) {
-        q--;
-      }
-      if (q > pos) {
-        push('space', pos, q);
-      }
-      pos = q;
-      continue;
-    }
-    switch (ch) {
-      case '|':
-        push('pipe', pos, pos + 1);
-        pos++;
-        continue;
-      case '(':
-        push('leftParen', pos, pos + 1);
-        depth++;
-        pos++;
-        continue;
-      case ')':
-        depth--;
-        if (depth < 0) {
-          throw syntax('unexpected right paren');
-        }
-        push('rightParen', pos, pos + 1);
-        pos++;
-        continue;
-      case '"': {
-        let q = pos + 1;
-        for (;;) {
-          const c = text[q];
-          if (c === '\\' && text[q + 1] !== undefined && text[q + 1] !== '\n') {
-            q += 2;
-            continue;
-          }
-          if (c === undefined || c === '\n' || c === '\\') {
-            throw syntax('unterminated quoted string');
-          }
-          if (c === '"') {
-            break;
-          }
-          q++;
-        }
-        push('string', pos, q + 1);
-        pos = q + 1;
-        continue;
-      }
-      case '`': {
-        const q = text.indexOf('`', pos + 1);
-        if (q < 0) {
-          throw syntax('unterminated raw quoted string');
-        }
-        push('rawString', pos, q + 1);
-        pos = q + 1;
-        continue;
-      }
-      case '$': {
-        const q = alnumEnd(text, pos + 1);
-        checkTerminator(text, q);
-        if (q > pos + 1) {
-          throw unsupported(`the variable ${text.slice(pos, q)} (only $ is supported)`);
-        }
-        push('variable', pos, q);
-        pos = q;
-        continue;
-      }
-      case "'":
-        throw unsupported('character constants');
-      case ':':
-        throw text[pos + 1] === '=' ? unsupported('variable declarations (:=)') : syntax('expected :=');
-      case '=':
-        throw unsupported('variable assignments (=)');
-      case '.': {
-        if (!/[0-9]/.test(text[pos + 1] ?? '')) {
-          if (atTerminator(text, pos + 1)) {
-            push('dot', pos, pos + 1);
-            pos++;
-            continue;
-          }
-          const q = alnumEnd(text, pos + 1);
-          checkTerminator(text, q);
-          push('field', pos, q);
-          pos = q;
-          continue;
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    if (ch === '+' || ch === '-' || ch === '.' || /[0-9]/.test(ch)) {
-      let q = pos + (ch === '+' || ch === '-' ? 1 : 0);
-      while (q < text.length && /[0-9A-Za-z_.]/.test(text[q]!)) {
-        q++;
-        if (/[eEpP]/.test(text[q - 1]!) && (text[q] === '+' || text[q] === '-')) {
-          q++;
-        }
-      }
-      const literal = text.slice(pos, q);
-      if (!/^[+-]?(0|[1-9][0-9]*)$/.test(literal)) {
-        throw /[0-9]/.test(literal)
-          ? unsupported(`the number literal ${literal} (only decimal integers are supported)`)
-          : syntax(`bad number syntax: ${JSON.stringify(literal)}`);
-      }
-      if (!Number.isSafeInteger(Number(literal))) {
-        throw unsupported(`the number literal ${literal} (too large)`);
-      }
-      checkTerminator(text, q);
-      push('number', pos, q);
-      pos = q;
-      continue;
-    }
-    const q = alnumEnd(text, pos);
-    if (q > pos) {
-      checkTerminator(text, q);
-      const word = text.slice(pos, q);
-      if (KEYWORDS.has(word)) {
-        throw unsupported(`"${word}" actions`);
-      }
-      if (word === 'nil') {
-        throw unsupported('nil');
-      }
-      push(word === 'true' || word === 'false' ? 'bool' : 'identifier', pos, q);
-      pos = q;
-      continue;
-    }
-    if (ch >= ' ' && ch <= '~') {
-      push('char', pos, pos + 1);
-      pos++;
-      continue;
-    }
-    throw syntax(`unrecognized character in action: ${JSON.stringify(ch)}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Parser (Go's text/template/parse, restricted to pipelines)
 
 const ESCAPES: Readonly<Record<string, string>> = {
   a: '\x07',
@@ -304,46 +135,52 @@ function unquote(literal: string): string {
     const raw = e === 'x' || e === 'u' || e === 'U' ? body.slice(i + 1, i + 1 + digits) : body.slice(i, i + digits);
     const valid = digits > 0 && raw.length === digits && (/[0-7]/.test(e!) ? /^[0-7]{3}$/.test(raw) : /^[0-9a-fA-F]+$/.test(raw));
     if (!valid) {
-      throw syntax(`invalid escape in string literal ${literal}`);
+      throw syntax('invalid syntax');
     }
     const code = parseInt(raw, /[0-7]/.test(e!) ? 8 : 16);
     i += e === 'x' || e === 'u' || e === 'U' ? digits : digits - 1;
     if ((e === 'x' || /[0-7]/.test(e!)) && code >= 0x80) {
       if (code > 0xff) {
-        throw syntax(`invalid escape in string literal ${literal}`);
+        throw syntax('invalid syntax');
       }
       throw unsupported(`the byte escape in ${literal} (a byte above 0x7f is not a character)`);
     }
     if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-      throw syntax(`invalid escape in string literal ${literal}`);
+      throw syntax('invalid syntax');
     }
     out += String.fromCodePoint(code);
   }
   return out;
 }
 
+/** Go's `parse.IsEmptyTree`: only white-space text. */
+function isEmptyTree(list: ListNode): boolean {
+  return list.nodes.every((n) => n.type === 'text' && [...n.text].every(isGoSpace));
+}
+
 class Parser {
   private i = 0;
+  private vars: string[] = ['$'];
+  private rangeDepth = 0;
+  public readonly treeSet = new Map<string, ListNode>();
 
   constructor(
     private readonly text: string,
     private readonly tokens: readonly Token[],
   ) {}
 
-  public action(): Pipe {
-    return this.pipeline('command', 'end');
-  }
+  // ---- tokens
 
   private next(): Token {
-    return this.tokens[this.i++]!;
-  }
-
-  private peek(): Token {
-    return this.tokens[this.i]!;
+    return this.tokens[Math.min(this.i++, this.tokens.length - 1)]!;
   }
 
   private backup(): void {
     this.i--;
+  }
+
+  private peek(): Token {
+    return this.tokens[Math.min(this.i, this.tokens.length - 1)]!;
   }
 
   private nextNonSpace(): Token {
@@ -354,38 +191,285 @@ class Parser {
     return t;
   }
 
-  private skipSpace(): void {
-    while (this.peek().kind === 'space') {
-      this.i++;
+  private peekNonSpace(): Token {
+    const t = this.nextNonSpace();
+    this.backup();
+    return t;
+  }
+
+  private expect(kind: TokenKind, context: string): Token {
+    const t = this.nextNonSpace();
+    if (t.kind !== kind) {
+      this.unexpected(t, context);
     }
+    return t;
   }
 
   private unexpected(t: Token, context: string): never {
-    throw syntax(`unexpected ${t.kind === 'end' ? '"}}"' : JSON.stringify(t.val)} in ${context}`);
+    if (t.kind === 'error') {
+      throw syntax(t.val);
+    }
+    throw syntax(`unexpected ${showToken(t)} in ${context}`);
   }
 
-  private pipeline(context: string, end: 'end' | 'rightParen'): Pipe {
+  private srcFrom(start: number): string {
+    const last = this.tokens[Math.min(this.i, this.tokens.length) - 1]!;
+    return this.text.slice(start, last.pos + last.val.length);
+  }
+
+  // ---- templates
+
+  /** Parses the main template and its definitions. */
+  public parse(): void {
+    const nodes: TreeNode[] = [];
+    while (this.peek().kind !== 'eof') {
+      if (this.peek().kind === 'leftDelim') {
+        const mark = this.i;
+        this.next();
+        if (this.nextNonSpace().kind === 'define') {
+          this.inNewTree(() => this.definition());
+          continue;
+        }
+        this.i = mark;
+      }
+      const n = this.textOrAction();
+      if (isControl(n)) {
+        throw syntax(`unexpected {{${n.type}}}`);
+      }
+      nodes.push(n);
+    }
+    this.add('', { nodes });
+  }
+
+  private inNewTree<T>(parse: () => T): T {
+    const saved = { vars: this.vars, rangeDepth: this.rangeDepth };
+    this.vars = ['$'];
+    this.rangeDepth = 0;
+    try {
+      return parse();
+    } finally {
+      this.vars = saved.vars;
+      this.rangeDepth = saved.rangeDepth;
+    }
+  }
+
+  private add(name: string, list: ListNode): void {
+    const existing = this.treeSet.get(name);
+    if (existing === undefined || isEmptyTree(existing)) {
+      this.treeSet.set(name, list);
+      return;
+    }
+    if (!isEmptyTree(list)) {
+      throw syntax(`template: multiple definition of template ${JSON.stringify(name)}`);
+    }
+  }
+
+  private definition(): void {
+    const context = 'define clause';
+    const t = this.nextNonSpace();
+    if (t.kind !== 'string' && t.kind !== 'rawString') {
+      this.unexpected(t, context);
+    }
+    const name = this.stringValue(t);
+    this.expect('rightDelim', context);
+    const [list, end] = this.itemList();
+    if (end.type !== 'end') {
+      throw syntax(`unexpected {{${end.type}}} in ${context}`);
+    }
+    this.add(name, list);
+  }
+
+  private stringValue(t: Token): string {
+    return t.kind === 'rawString' ? t.val.slice(1, -1).replace(/\r/g, '') : unquote(t.val);
+  }
+
+  private itemList(): [ListNode, Control] {
+    const nodes: TreeNode[] = [];
+    while (this.peekNonSpace().kind !== 'eof') {
+      const n = this.textOrAction();
+      if (isControl(n)) {
+        return [{ nodes }, n];
+      }
+      nodes.push(n);
+    }
+    throw syntax('unexpected EOF');
+  }
+
+  private textOrAction(): TreeNode | Control {
+    const t = this.nextNonSpace();
+    if (t.kind === 'text') {
+      return { type: 'text', text: t.val };
+    }
+    if (t.kind === 'leftDelim') {
+      return this.action(t.pos);
+    }
+    return this.unexpected(t, 'input');
+  }
+
+  private action(start: number): TreeNode | Control {
+    const t = this.nextNonSpace();
+    switch (t.kind) {
+      case 'block':
+        return this.blockControl(start);
+      case 'else':
+        return this.elseControl(start);
+      case 'end':
+        this.expect('rightDelim', 'end');
+        return { type: 'end', src: this.srcFrom(start) };
+      case 'if':
+      case 'range':
+      case 'with':
+        return this.control(t.kind, start);
+      case 'template':
+        return this.templateControl(start);
+      case 'break':
+      case 'continue': {
+        const after = this.nextNonSpace();
+        if (after.kind !== 'rightDelim') {
+          this.unexpected(after, `{{${t.kind}}}`);
+        }
+        if (this.rangeDepth === 0) {
+          throw syntax(`{{${t.kind}}} outside {{range}}`);
+        }
+        return { type: t.kind, src: this.srcFrom(start) };
+      }
+      default:
+        break;
+    }
+    this.backup();
+    const pipe = this.pipeline('command', 'rightDelim');
+    return { type: 'action', pipe, src: this.srcFrom(start) };
+  }
+
+  private elseControl(start: number): Control {
+    const peek = this.peekNonSpace();
+    if (peek.kind !== 'if' && peek.kind !== 'with') {
+      this.expect('rightDelim', 'else');
+    }
+    return { type: 'else', src: this.srcFrom(start) };
+  }
+
+  private control(kind: 'if' | 'range' | 'with', start: number): TreeNode {
+    const mark = this.vars.length;
+    try {
+      const pipe = this.pipeline(kind, 'rightDelim');
+      const src = this.srcFrom(start);
+      if (kind === 'range') {
+        this.rangeDepth++;
+      }
+      const [list, next] = this.itemList();
+      if (kind === 'range') {
+        this.rangeDepth--;
+      }
+      let elseList: ListNode | undefined;
+      if (next.type === 'else') {
+        // "else if" and "else with" read as {{else}}{{if …}}…{{end}}{{end}} with one {{end}}.
+        const chained = this.peek().kind;
+        if ((kind === 'if' && chained === 'if') || (kind === 'with' && chained === 'with')) {
+          const at = this.next().pos;
+          elseList = { nodes: [this.control(kind, at)] };
+        } else {
+          const [list2, end] = this.itemList();
+          if (end.type !== 'end') {
+            throw syntax(`expected end; found {{${end.type}}}`);
+          }
+          elseList = list2;
+        }
+      }
+      return { type: kind, pipe, list, elseList, src };
+    } finally {
+      this.vars.length = mark;
+    }
+  }
+
+  private templateName(t: Token, context: string): string {
+    if (t.kind !== 'string' && t.kind !== 'rawString') {
+      this.unexpected(t, context);
+    }
+    return this.stringValue(t);
+  }
+
+  private templateControl(start: number): TreeNode {
+    const context = 'template clause';
+    const name = this.templateName(this.nextNonSpace(), context);
+    let pipe: Pipe | undefined;
+    if (this.nextNonSpace().kind !== 'rightDelim') {
+      this.backup();
+      pipe = this.pipeline(context, 'rightDelim');
+    }
+    return { type: 'template', name, pipe, src: this.srcFrom(start) };
+  }
+
+  private blockControl(start: number): TreeNode {
+    const context = 'block clause';
+    const name = this.templateName(this.nextNonSpace(), context);
+    const pipe = this.pipeline(context, 'rightDelim');
+    const src = this.srcFrom(start);
+    this.inNewTree(() => {
+      const [list, end] = this.itemList();
+      if (end.type !== 'end') {
+        throw syntax(`unexpected {{${end.type}}} in ${context}`);
+      }
+      this.add(name, list);
+    });
+    return { type: 'template', name, pipe, src };
+  }
+
+  // ---- pipelines
+
+  private pipeline(context: string, end: 'rightDelim' | 'rightParen'): Pipe {
+    const decl: string[] = [];
+    let isAssign = false;
+    for (;;) {
+      const v = this.peekNonSpace();
+      if (v.kind !== 'variable') {
+        break;
+      }
+      const mark = this.i;
+      this.nextNonSpace();
+      const next = this.peekNonSpace();
+      if (next.kind === 'assign' || next.kind === 'declare') {
+        isAssign = next.kind === 'assign';
+        this.nextNonSpace();
+        decl.push(v.val);
+        this.vars.push(v.val);
+        break;
+      }
+      if (next.kind === 'char' && next.val === ',') {
+        this.nextNonSpace();
+        decl.push(v.val);
+        this.vars.push(v.val);
+        if (context === 'range' && decl.length < 2) {
+          const after = this.peekNonSpace().kind;
+          if (after === 'variable' || after === 'rightDelim' || after === 'rightParen') {
+            continue;
+          }
+          throw syntax('range can only initialize variables');
+        }
+        throw syntax(`too many declarations in ${context}`);
+      }
+      this.i = mark;
+      break;
+    }
     const cmds: Command[] = [];
     for (;;) {
       const t = this.nextNonSpace();
       if (t.kind === end) {
-        if (cmds.length === 0) {
-          throw syntax(`missing value for ${context}`);
+        this.checkPipeline(cmds, context);
+        if (end === 'rightParen') {
+          this.backup();
         }
-        cmds.slice(1).forEach((cmd, k) => {
-          const first = cmd.args[0]!.type;
-          if (first === 'bool' || first === 'dot' || first === 'number' || first === 'string') {
-            throw syntax(`non executable command in pipeline stage ${k + 2}`);
-          }
-        });
-        return { cmds };
+        return { decl, isAssign, cmds };
       }
       switch (t.kind) {
         case 'bool':
+        case 'charConstant':
+        case 'complex':
         case 'dot':
         case 'field':
         case 'identifier':
         case 'number':
+        case 'nil':
         case 'rawString':
         case 'string':
         case 'variable':
@@ -399,10 +483,22 @@ class Parser {
     }
   }
 
+  private checkPipeline(cmds: readonly Command[], context: string): void {
+    if (cmds.length === 0) {
+      throw syntax(`missing value for ${context}`);
+    }
+    cmds.slice(1).forEach((cmd, k) => {
+      const first = cmd.args[0]!.type;
+      if (first === 'bool' || first === 'dot' || first === 'nil' || first === 'number' || first === 'string') {
+        throw syntax(`non executable command in pipeline stage ${k + 2}`);
+      }
+    });
+  }
+
   private command(): Command {
-    const args: Node[] = [];
+    const args: Arg[] = [];
     for (;;) {
-      this.skipSpace();
+      this.peekNonSpace();
       const operand = this.operand();
       if (operand) {
         args.push(operand);
@@ -411,10 +507,13 @@ class Parser {
       if (t.kind === 'space') {
         continue;
       }
-      if (t.kind === 'end' || t.kind === 'rightParen') {
+      if (t.kind === 'rightDelim' || t.kind === 'rightParen') {
         this.backup();
       } else if (t.kind !== 'pipe') {
-        this.unexpected(t, 'operand');
+        if (t.kind === 'error') {
+          throw syntax(t.val);
+        }
+        throw syntax(`unexpected ${showToken(t)} in operand`);
       }
       break;
     }
@@ -424,20 +523,17 @@ class Parser {
     return { args };
   }
 
-  private operand(): Node | undefined {
-    const start = this.peek().pos;
+  private operand(): Arg | undefined {
+    const start = this.peekNonSpace().pos;
     const node = this.term();
     if (!node || this.peek().kind !== 'field') {
       return node;
     }
     const fields: string[] = [];
-    let end = start;
     while (this.peek().kind === 'field') {
-      const f = this.next();
-      fields.push(f.val.slice(1));
-      end = f.pos + f.val.length;
+      fields.push(this.next().val.slice(1));
     }
-    const src = this.text.slice(start, end);
+    const src = this.srcFrom(start);
     switch (node.type) {
       case 'field':
         return { type: 'field', idents: [...node.idents, ...fields], src };
@@ -446,6 +542,7 @@ class Parser {
       case 'bool':
       case 'string':
       case 'number':
+      case 'nil':
       case 'dot':
         throw syntax(`unexpected . after term ${JSON.stringify(node.src)}`);
       default:
@@ -453,89 +550,77 @@ class Parser {
     }
   }
 
-  private term(): Node | undefined {
+  private term(): Arg | undefined {
     const t = this.nextNonSpace();
     switch (t.kind) {
+      case 'error':
+        throw syntax(t.val);
       case 'identifier': {
-        const fn = TEMPLATE_FUNCTIONS.get(t.val);
-        if (!fn) {
-          throw unsupported(`the function "${t.val}"`);
-        }
-        return { type: 'identifier', name: t.val, fn, src: t.val };
+        return { type: 'identifier', name: t.val, fn: lookupFunction(t.val), src: t.val };
       }
       case 'dot':
         return { type: 'dot', src: '.' };
+      case 'nil':
+        return { type: 'nil', src: 'nil' };
       case 'variable':
-        return { type: 'variable', idents: ['$'], src: '$' };
+        return this.useVar(t.val);
       case 'field':
         return { type: 'field', idents: [t.val.slice(1)], src: t.val };
       case 'bool':
         return { type: 'bool', value: t.val === 'true', src: t.val };
+      case 'complex':
+        throw unsupported(`the complex number ${t.val} (Argo CD's parameters hold no complex numbers)`);
+      case 'charConstant':
       case 'number':
-        return { type: 'number', value: Number(t.val), src: t.val };
-      case 'string':
-        return { type: 'string', value: unquote(t.val), src: t.val };
-      case 'rawString':
-        return { type: 'string', value: t.val.slice(1, -1).replace(/\r/g, ''), src: t.val };
+        return this.number(t.val);
       case 'leftParen': {
         const pipe = this.pipeline('parenthesized pipeline', 'rightParen');
-        const close = this.tokens[this.i - 1]!;
+        const close = this.next();
+        if (close.kind !== 'rightParen') {
+          throw syntax(`unclosed right paren: unexpected ${showToken(close)}`);
+        }
         return { type: 'pipe', pipe, src: this.text.slice(t.pos, close.pos + 1) };
       }
+      case 'string':
+      case 'rawString':
+        return { type: 'string', value: this.stringValue(t), src: t.val };
       default:
         this.backup();
         return undefined;
     }
   }
-}
 
-export function parseItems(text: string): Item[] {
-  const items: Item[] = [];
-  let pos = 0;
-  let trimLeading = false;
-  while (pos <= text.length) {
-    const open = text.indexOf('{{', pos);
-    let chunk = open < 0 ? text.slice(pos) : text.slice(pos, open);
-    if (trimLeading) {
-      chunk = chunk.replace(/^[ \t\r\n]+/, '');
+  private number(text: string): Arg {
+    if (text.endsWith('i') && !text.startsWith("'") && !/^[+-]?0[xX]/.test(text)) {
+      throw unsupported(`the imaginary number ${text} (Argo CD's parameters hold no complex numbers)`);
     }
-    if (open < 0) {
-      if (chunk !== '') {
-        items.push({ text: chunk });
+    let num: GoNumber;
+    try {
+      num = parseGoNumber(text);
+    } catch (e) {
+      if (e instanceof NumberSyntaxError) {
+        throw syntax(e.message);
       }
-      break;
+      throw e;
     }
-    const leftTrim = hasLeftTrimMarker(text, open + 2);
-    if (leftTrim) {
-      chunk = chunk.replace(/[ \t\r\n]+$/, '');
+    const exact = (v: bigint | undefined) => v === undefined || BigInt(Number(v)) === v;
+    if (!exact(num.int) || !exact(num.uint)) {
+      throw unsupported(`the integer ${text} (beyond 2^53, which the preview cannot hold exactly)`);
     }
-    if (chunk !== '') {
-      items.push({ text: chunk });
-    }
-    const p = open + 2 + (leftTrim ? 2 : 0);
-    if (text.startsWith('/*', p)) {
-      const close = text.indexOf('*/', p + 2);
-      if (close < 0) {
-        throw syntax('unclosed comment');
-      }
-      const delim = rightDelimAt(text, close + 2);
-      if (!delim) {
-        throw syntax('comment ends before closing delimiter');
-      }
-      pos = delim.end;
-      trimLeading = delim.trim;
-      continue;
-    }
-    const { tokens, end, trim } = lexAction(text, p);
-    const pipe = new Parser(text, tokens).action();
-    items.push({ pipe, src: text.slice(open, end) });
-    pos = end;
-    trimLeading = trim;
+    return { type: 'number', num, src: text };
   }
-  return items;
+
+  private useVar(name: string): Arg {
+    if (!this.vars.includes(name)) {
+      throw syntax(`undefined variable ${JSON.stringify(name)}`);
+    }
+    return { type: 'variable', idents: [name], src: name };
+  }
 }
 
-// ---------------------------------------------------------------------------------------
-// Execution (Go's text/template/exec)
-
-/** Marks "no final argument" (Go's `missingVal`), distinct from a missing value. */
+/** Parses a template and the templates it defines, as Go's `Template.Parse` does. */
+export function parseTemplate(text: string): TemplateSet {
+  const parser = new Parser(text, lexTemplate(text));
+  parser.parse();
+  return parser.treeSet;
+}

@@ -1,126 +1,365 @@
 import { GitOpsError } from '../core/errors';
+import { GoFloat } from './go-float';
+import { AND, CALL, isTrue, OR } from './go-builtins';
+import { isFloatLiteral } from './go-number';
 import { compareGoStrings } from './go-strings';
+import { Arg, Command, ListNode, parseTemplate, Pipe, SYNTAX_FIX, TemplateSet, TreeNode, UNSUPPORTED_FIX } from './go-template-parse';
 import { PreviewCode, show } from './problems';
 import { CallFailure, ParamType } from './template-functions';
-import { formatValue, goTypeName, hasKey, isMap, TemplateFailure, TemplateValue, Value } from './template-values';
+import {
+  formatValue,
+  goTypeName,
+  hasKey,
+  isList,
+  isMap,
+  mapElementZero,
+  TemplateFailure,
+  TemplateValue,
+  unsupported,
+  Value,
+} from './template-values';
 
-import { Command, Item, Node, parseItems, Pipe, SYNTAX_FIX, UNSUPPORTED_FIX } from './go-template-parse';
 /*
- * A subset of Go's text/template, enough for ApplicationSet templates, evaluated with Go's
- * rules: actions `{{ … }}` with trim markers `{{-` / `-}}` and comments; pipelines `a | b`;
- * fields `.a.b`, `$`, `$.a`; parenthesised sub-pipelines; string, raw string, decimal integer
- * and boolean literals; and the functions of {@link TEMPLATE_FUNCTIONS}. Anything else —
- * `if`, `range`, `with`, variables, unknown functions, floats — fails with `CG701` instead of
- * being approximated.
+ * Go's text/template, evaluated with Go's rules over ApplicationSet parameters: text and
+ * actions with trim markers and comments; if / else if / else, with / else with, range over
+ * lists, maps (in key order) and integers with break and continue; variables declared with :=
+ * and assigned with =, scoped as Go scopes them; define, template and block; every literal Go
+ * has but complex numbers; Go's builtins (go-builtins.ts) and the Sprig and Argo CD functions
+ * of {@link TEMPLATE_FUNCTIONS}; and the `missingkey` option. What the preview does not evaluate
+ * fails with CG701 naming it: a Sprig or Argo CD function it does not have, an imaginary literal, an integer
+ * literal beyond 2^53, a printf form go-fmt.ts refuses, a list sliced past its length.
  */
 
 /** Go's `missingkey` template option; `default` and `invalid` both render `<no value>`. */
-export type MissingKeyOption = 'default' | 'invalid' | 'error';
+export type MissingKeyOption = 'default' | 'invalid' | 'zero' | 'error';
 
 /** Options for executing a template. */
 export interface GoTemplateExecuteOptions {
   /**
-   * What a missing map key does: render `<no value>` (`default`/`invalid`) or fail (`error`).
+   * What a missing map key does: yield no value (`default`/`invalid`, printed `<no value>`),
+   * the zero value of the map's elements (`zero`: nil for Argo CD's parameters, which also
+   * prints `<no value>`, and "" in a string map), or fail (`error`).
    * @default 'default'
    */
   readonly missingKey?: MissingKeyOption;
 }
 
 const EXECUTION_FIX = 'Correct the expression; Argo CD fails on it too.';
+/** Go allows 100000 nested template calls; the preview stops far sooner, before its stack does. */
+const MAX_TEMPLATE_DEPTH = 200;
+/** Steps (nodes walked) one execution may take, so that a runaway range cannot hang the preview. */
+const MAX_STEPS = 10_000_000;
 
 const NO_FINAL: unique symbol = Symbol('no final');
 type Final = Value | typeof NO_FINAL;
+
+/** Thrown by {{break}} and {{continue}} to the range that runs them. */
+class LoopControl {
+  constructor(public readonly kind: 'break' | 'continue') {}
+}
 
 function execution(detail: string, fix = EXECUTION_FIX): TemplateFailure {
   return new TemplateFailure(PreviewCode.TEMPLATE_EXECUTION, detail, fix);
 }
 
+/** fmt's %v of a value, as Go's messages print it. */
+function showValue(v: Value): string {
+  return v === undefined ? '<invalid reflect.Value>' : formatValue(v, 'v');
+}
+
+interface Variable {
+  readonly name: string;
+  value: Value;
+}
+
 class State {
+  private vars: Variable[];
+  private steps = 0;
+  public out = '';
+
   constructor(
-    private readonly root: Value,
+    private readonly templates: TemplateSet,
     private readonly missingKey: MissingKeyOption,
-  ) {}
+    root: Value,
+    private readonly depth = 0,
+  ) {
+    this.vars = [{ name: '$', value: root }];
+  }
+
+  // ---- variables
+
+  private mark(): number {
+    return this.vars.length;
+  }
+
+  private pop(mark: number): void {
+    this.vars.length = mark;
+  }
+
+  private setVar(name: string, value: Value): void {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i]!.name === name) {
+        this.vars[i]!.value = value;
+        return;
+      }
+    }
+    throw execution(`undefined variable: ${name}`);
+  }
+
+  private varValue(name: string): Value {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i]!.name === name) {
+        return this.vars[i]!.value;
+      }
+    }
+    throw execution(`undefined variable: ${name}`);
+  }
+
+  // ---- walking the tree
+
+  public walkList(dot: Value, list: ListNode): void {
+    for (const node of list.nodes) {
+      this.walk(dot, node);
+    }
+  }
+
+  private tick(): void {
+    if (++this.steps > MAX_STEPS) {
+      throw unsupported(`more than ${MAX_STEPS} steps of execution (a range over a very large integer?)`);
+    }
+  }
+
+  private walk(dot: Value, node: TreeNode): void {
+    this.tick();
+    switch (node.type) {
+      case 'text':
+        this.out += node.text;
+        return;
+      case 'action': {
+        const v = this.pipeline(dot, node.pipe);
+        if (node.pipe.decl.length === 0) {
+          this.out += v === undefined ? '<no value>' : formatValue(v, 'v');
+        }
+        return;
+      }
+      case 'if':
+      case 'with': {
+        const mark = this.mark();
+        const v = this.pipeline(dot, node.pipe);
+        if (isTrue(v)) {
+          this.walkList(node.type === 'with' ? v : dot, node.list);
+        } else if (node.elseList) {
+          this.walkList(dot, node.elseList);
+        }
+        this.pop(mark);
+        return;
+      }
+      case 'range':
+        this.walkRange(dot, node);
+        return;
+      case 'template':
+        this.walkTemplate(dot, node);
+        return;
+      default:
+        throw new LoopControl(node.type);
+    }
+  }
+
+  private walkRange(
+    dot: Value,
+    node: { readonly pipe: Pipe; readonly list: ListNode; readonly elseList?: ListNode; readonly src: string },
+  ): void {
+    const outer = this.mark();
+    const { decl, isAssign } = node.pipe;
+    const val = this.pipeline(dot, node.pipe);
+    const mark = this.mark();
+    const oneIteration = (index: Value, elem: Value): boolean => {
+      this.tick();
+      if (decl.length > 0) {
+        if (isAssign) {
+          this.setVar(decl[0]!, decl.length > 1 ? index : elem);
+        } else {
+          this.vars[this.vars.length - 1]!.value = elem;
+        }
+      }
+      if (decl.length > 1) {
+        if (isAssign) {
+          this.setVar(decl[1]!, elem);
+        } else {
+          this.vars[this.vars.length - 2]!.value = index;
+        }
+      }
+      try {
+        this.walkList(elem, node.list);
+      } catch (e) {
+        if (!(e instanceof LoopControl)) {
+          throw e;
+        }
+        if (e.kind === 'break') {
+          return false;
+        }
+      } finally {
+        this.pop(mark);
+      }
+      return true;
+    };
+    let ran = false;
+    if (isList(val)) {
+      ran = val.length > 0;
+      for (let i = 0; i < val.length && oneIteration(i, val[i]); i++) {
+        // iterate
+      }
+    } else if (isMap(val)) {
+      const keys = Object.keys(val).sort(compareGoStrings);
+      ran = keys.length > 0;
+      for (let i = 0; i < keys.length && oneIteration(keys[i], val[keys[i]!]); i++) {
+        // iterate
+      }
+    } else if (typeof val === 'number') {
+      if (decl.length > 1) {
+        throw execution(`${node.src}: can't use ${val} to iterate over more than one variable`);
+      }
+      ran = val > 0;
+      for (let i = 0; i < val && oneIteration(undefined, i); i++) {
+        // iterate
+      }
+    } else if (val !== undefined && val !== null) {
+      throw execution(`${node.src}: range can't iterate over ${showValue(val)}`);
+    }
+    if (!ran && node.elseList) {
+      this.walkList(dot, node.elseList);
+    }
+    this.pop(outer);
+  }
+
+  private walkTemplate(dot: Value, node: TreeNode & { type: 'template' }): void {
+    const tree = this.templates.get(node.name);
+    if (!tree) {
+      throw execution(`${node.src}: template ${JSON.stringify(node.name)} not defined`);
+    }
+    if (this.depth >= MAX_TEMPLATE_DEPTH) {
+      throw unsupported(
+        `templates nested more than ${MAX_TEMPLATE_DEPTH} deep (Go allows 100000 before it fails with "exceeded maximum template depth")`,
+      );
+    }
+    const newDot = node.pipe ? this.pipeline(dot, node.pipe) : undefined;
+    const inner = new State(this.templates, this.missingKey, newDot, this.depth + 1);
+    inner.steps = this.steps;
+    inner.walkList(newDot, tree);
+    this.steps = inner.steps;
+    this.out += inner.out;
+  }
+
+  // ---- evaluating pipelines
 
   public pipeline(dot: Value, pipe: Pipe): Value {
     let value: Final = NO_FINAL;
     for (const cmd of pipe.cmds) {
       const v: Value = this.command(dot, cmd, value);
-      // A nil interface result becomes an invalid value, as Go unwraps interface{} results.
+      // A nil interface result becomes no value, as Go unwraps interface{} results.
       value = v === null ? undefined : v;
     }
-    return value === NO_FINAL ? undefined : value;
+    const result = value === NO_FINAL ? undefined : value;
+    for (const name of pipe.decl) {
+      if (pipe.isAssign) {
+        this.setVar(name, result);
+      } else {
+        this.vars.push({ name, value: result });
+      }
+    }
+    return result;
   }
 
   private command(dot: Value, cmd: Command, final: Final): Value {
     const first = cmd.args[0]!;
     switch (first.type) {
       case 'field':
-        return this.fieldChain(dot, first.idents, first.src, cmd.args, final);
+        return this.fieldChain(dot, dot, '', first.idents, first.src, cmd.args, final);
       case 'chain':
         return this.chain(dot, first, cmd.args, final);
       case 'identifier':
         return this.call(dot, first, cmd.args, final);
       case 'variable':
-        return this.variable(first, cmd.args, final);
+        return this.variable(dot, first, cmd.args, final);
       case 'pipe':
         this.notAFunction(cmd.args, final);
         return this.pipeline(dot, first.pipe);
       case 'dot':
         this.notAFunction(cmd.args, final);
         return dot;
+      case 'nil':
+        this.notAFunction(cmd.args, final);
+        throw execution(`<nil>: nil is not a command`);
+      case 'number':
+        this.notAFunction(cmd.args, final);
+        return this.idealConstant(first);
       default:
         this.notAFunction(cmd.args, final);
         return first.value;
     }
   }
 
-  private notAFunction(args: readonly Node[], final: Final): void {
+  private notAFunction(args: readonly Arg[], final: Final): void {
     if (args.length > 1 || final !== NO_FINAL) {
-      throw execution(`can't give argument to non-function ${args[0]!.src}`);
+      throw execution(`<${args.map((a) => a.src).join(' ')}>: can't give argument to non-function ${args[0]!.src}`);
     }
   }
 
-  private variable(node: Node & { type: 'variable' }, args: readonly Node[], final: Final): Value {
+  /** Go's `idealConstant`: an untyped number literal is an int, or a float64 when written as one. */
+  private idealConstant(node: Arg & { type: 'number' }): Value {
+    const n = node.num;
+    if (isFloatLiteral(n)) {
+      return new GoFloat(n.float!);
+    }
+    if (n.int !== undefined) {
+      return Number(n.int);
+    }
+    throw execution(`<${node.src}>: ${node.src} overflows int`);
+  }
+
+  private variable(dot: Value, node: Arg & { type: 'variable' }, args: readonly Arg[], final: Final): Value {
+    const value = this.varValue(node.idents[0]!);
     if (node.idents.length === 1) {
       this.notAFunction(args, final);
-      return this.root;
+      return value;
     }
-    return this.fieldChainFrom(this.root, '$', node.idents.slice(1), node.src, args, final);
+    return this.fieldChain(dot, value, node.idents[0]!, node.idents.slice(1), node.src, args, final);
   }
 
-  private chain(dot: Value, node: Node & { type: 'chain' }, args: readonly Node[], final: Final): Value {
+  private chain(dot: Value, node: Arg & { type: 'chain' }, args: readonly Arg[], final: Final): Value {
     const receiver = this.arg(dot, undefined, node.node);
-    return this.fieldChainFrom(receiver, node.node.src, node.fields, node.src, args, final);
+    return this.fieldChain(dot, receiver, node.node.src, node.fields, node.src, args, final);
   }
 
-  private fieldChain(dot: Value, idents: readonly string[], src: string, args: readonly Node[], final: Final): Value {
-    return this.fieldChainFrom(dot, '', idents, src, args, final);
-  }
-
-  private fieldChainFrom(
+  private fieldChain(
+    _dot: Value,
     receiver: Value,
     base: string,
     idents: readonly string[],
     src: string,
-    args: readonly Node[],
+    args: readonly Arg[],
     final: Final,
   ): Value {
     const hasArgs = args.length > 1 || final !== NO_FINAL;
     let value = receiver;
     let path = base;
+    // A value read from a map has the map's element type: interface {} but in a string map.
+    let staticType: string | undefined;
     idents.forEach((name, i) => {
-      value = this.field(value, name, path, src, i === idents.length - 1 && hasArgs);
+      const from = value;
+      value = this.field(value, name, path, src, i === idents.length - 1 && hasArgs, staticType);
+      staticType = isMap(from) && goTypeName(from) === 'map[string]string' ? 'string' : 'interface {}';
       path = `${path}.${name}`;
     });
     return value;
   }
 
-  private field(receiver: Value, name: string, path: string, src: string, hasArgs: boolean): Value {
+  private field(receiver: Value, name: string, path: string, src: string, hasArgs: boolean, staticType?: string): Value {
     if (receiver === undefined) {
       if (this.missingKey === 'error') {
         throw new TemplateFailure(
           PreviewCode.MISSING_KEY,
-          `<${src}>: ${path || '.'} has no value, so it has no key "${name}"`,
+          `<${src}>: nil data; no entry for key "${name}"`,
           'Reference only keys the generator sets, or fix the spelling.',
         );
       }
@@ -136,20 +375,25 @@ class State {
       if (hasKey(receiver, name)) {
         return receiver[name];
       }
-      if (this.missingKey === 'error') {
-        const keys = Object.keys(receiver).sort(compareGoStrings);
-        throw new TemplateFailure(
-          PreviewCode.MISSING_KEY,
-          `<${src}>: map has no entry for key "${name}" (the keys of ${path || '.'} are: ${keys.join(', ') || 'none'})`,
-          `Use one of the keys of ${path || '.'}, or fix the spelling.`,
-        );
+      switch (this.missingKey) {
+        case 'error': {
+          const keys = Object.keys(receiver).sort(compareGoStrings);
+          throw new TemplateFailure(
+            PreviewCode.MISSING_KEY,
+            `<${src}>: map has no entry for key "${name}" (the keys of ${path || '.'} are: ${keys.join(', ') || 'none'})`,
+            `Use one of the keys of ${path || '.'}, or fix the spelling.`,
+          );
+        }
+        case 'zero':
+          return mapElementZero(receiver);
+        default:
+          return undefined;
       }
-      return undefined;
     }
-    throw execution(`<${src}>: can't evaluate field ${name} in type ${goTypeName(receiver)}`);
+    throw execution(`<${src}>: can't evaluate field ${name} in type ${staticType ?? goTypeName(receiver)}`);
   }
 
-  private call(dot: Value, node: Node & { type: 'identifier' }, args: readonly Node[], final: Final): Value {
+  private call(dot: Value, node: Arg & { type: 'identifier' }, args: readonly Arg[], final: Final): Value {
     const { fn, name } = node;
     const actual = args.slice(1);
     const numIn = actual.length + (final === NO_FINAL ? 0 : 1);
@@ -162,6 +406,17 @@ class State {
       }
     } else if (numIn !== fn.params.length) {
       throw execution(`<${where()}>: wrong number of args for ${name}: want ${fn.params.length} got ${numIn}`);
+    }
+    if (fn === AND || fn === OR) {
+      // and/or evaluate their arguments in turn and stop at the one that decides.
+      let v: Value = undefined;
+      for (const a of actual) {
+        v = this.arg(dot, 'value', a, name);
+        if (isTrue(v === null ? undefined : v) === (fn === OR)) {
+          return v;
+        }
+      }
+      return final === NO_FINAL ? v : final;
     }
     const last = fn.params[fn.params.length - 1]!;
     const argv: Value[] = [];
@@ -176,6 +431,14 @@ class State {
       const t = fn.variadic && numIn - 1 < numFixed ? fn.params[numIn - 1]! : last;
       argv.push(this.validate(final, t, where, name));
     }
+    if (fn === CALL) {
+      const callee = actual.length > 0 ? actual[0]!.src : showValue(argv[0]);
+      const f = argv[0] === null ? undefined : argv[0];
+      throw execution(
+        `<${where()}>: error calling call: ${f === undefined ? 'call of nil' : `non-function ${callee} of type ${goTypeName(f)}`}`,
+        'ApplicationSet parameters hold no functions, so call always fails in Argo CD; remove it.',
+      );
+    }
     try {
       return fn.call(argv);
     } catch (e) {
@@ -187,15 +450,15 @@ class State {
   }
 
   /** Go's `evalArg`: literals must already have the parameter's type; other nodes are evaluated. */
-  private arg(dot: Value, type: ParamType | undefined, node: Node, fn?: string): Value {
+  private arg(dot: Value, type: ParamType | undefined, node: Arg, fn?: string): Value {
     const where = node.src;
     switch (node.type) {
       case 'dot':
         return this.validate(dot, type, where, fn);
       case 'field':
-        return this.validate(this.fieldChain(dot, node.idents, node.src, [node], NO_FINAL), type, where, fn);
+        return this.validate(this.fieldChain(dot, dot, '', node.idents, node.src, [node], NO_FINAL), type, where, fn);
       case 'variable':
-        return this.validate(this.variable(node, [node], NO_FINAL), type, where, fn);
+        return this.validate(this.variable(dot, node, [node], NO_FINAL), type, where, fn);
       case 'pipe':
         return this.validate(this.pipeline(dot, node.pipe), type, where, fn);
       case 'identifier':
@@ -206,13 +469,22 @@ class State {
         break;
     }
     const of = fn ? ` (argument of ${fn})` : '';
+    if (node.type === 'nil') {
+      if (type === 'string' || type === 'int') {
+        throw execution(`<${where}>: cannot assign nil to ${type}${of}`);
+      }
+      return type === 'value' ? undefined : null;
+    }
     if (type === 'string' && node.type !== 'string') {
       throw execution(`<${where}>: expected string; found ${node.src}${of}`);
     }
-    if (type === 'int' && node.type !== 'number') {
-      throw execution(`<${where}>: expected integer; found ${node.src}${of}`);
+    if (type === 'int') {
+      if (node.type !== 'number' || node.num.int === undefined) {
+        throw execution(`<${where}>: expected integer; found ${node.src}${of}`);
+      }
+      return Number(node.num.int);
     }
-    return node.value;
+    return node.type === 'number' ? this.idealConstant(node) : node.value;
   }
 
   /** Go's `validateType`: a value passed where `type` is expected; `where` is the expression. */
@@ -253,12 +525,13 @@ export class GoTemplate {
   /**
    * Parses `text` with Go's text/template syntax.
    *
-   * @throws GitOpsError `CG703` for invalid syntax, `CG701` for constructs the preview does not
-   * evaluate (`if`, `range`, variables, unknown functions, floats).
+   * @throws GitOpsError `CG703` for invalid syntax (Go's parse error), `CG701` for what the
+   * preview does not evaluate (a function it does not know, an imaginary literal, an integer
+   * literal beyond 2^53).
    */
   public static parse(text: string): GoTemplate {
     try {
-      return new GoTemplate(text, text.includes('{{') ? parseItems(text) : [{ text }]);
+      return new GoTemplate(text, text.includes('{{') ? parseTemplate(text) : new Map([['', { nodes: [{ type: 'text', text }] }]]));
     } catch (e) {
       throw toGitOpsError(text, e);
     }
@@ -267,37 +540,29 @@ export class GoTemplate {
   private constructor(
     /** The template source. */
     public readonly text: string,
-    private readonly items: readonly Item[],
+    private readonly templates: TemplateSet,
   ) {}
 
   /** Whether the template has no actions, so it renders as its own text. */
   public get isConstant(): boolean {
-    return this.items.every((item) => 'text' in item);
+    return this.templates.get('')!.nodes.every((node) => node.type === 'text');
   }
 
   /**
    * Executes the template against `data`.
    *
    * @throws GitOpsError `CG702` for a missing key with `missingKey: 'error'`, `CG704` when
-   * evaluation fails (index out of range, wrong argument type or count), `CG701` for a
-   * `printf` form the preview does not format.
+   * evaluation fails as it fails in Go (index out of range, wrong argument type or count,
+   * incompatible comparison), `CG701` for what the preview does not evaluate.
    */
   public execute(data: TemplateValue, options: GoTemplateExecuteOptions = {}): string {
-    const state = new State(data, options.missingKey ?? 'default');
-    let out = '';
+    const state = new State(this.templates, options.missingKey ?? 'default', data);
     try {
-      for (const item of this.items) {
-        if ('text' in item) {
-          out += item.text;
-        } else {
-          const value = state.pipeline(data, item.pipe);
-          out += value === undefined ? '<no value>' : formatValue(value, 'v');
-        }
-      }
+      state.walkList(data, this.templates.get('')!);
     } catch (e) {
       throw toGitOpsError(this.text, e);
     }
-    return out;
+    return state.out;
   }
 }
 
@@ -310,22 +575,17 @@ export function renderGoTemplate(text: string, data: TemplateValue, options: GoT
  * Reads ApplicationSet `spec.goTemplateOptions` as Go's `Template.Option` does (the last
  * `missingkey=` wins).
  *
- * @throws GitOpsError `CG701` for `missingkey=zero`, `CG708` for an option Go does not know.
+ * @throws GitOpsError `CG708` for an option Go does not know (Go panics on it).
  */
 export function parseGoTemplateOptions(options: readonly string[]): GoTemplateExecuteOptions {
   let missingKey: MissingKeyOption = 'default';
   for (const option of options) {
     const m = /^missingkey=(default|invalid|zero|error)$/.exec(option);
     if (!m) {
+      const panic = option === '' ? 'empty option string' : `unrecognized option: ${option}`;
       throw GitOpsError.of(PreviewCode.INVALID_APPLICATIONSET, {
-        message: `Go template option ${show(option)} is not recognised (Go panics on it).`,
-        fix: 'Use "missingkey=error" (recommended), "missingkey=default" or "missingkey=invalid".',
-      });
-    }
-    if (m[1] === 'zero') {
-      throw GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
-        message: 'Go template option "missingkey=zero" is not supported by the offline preview.',
-        fix: 'Use "missingkey=error" (recommended) or "missingkey=default".',
+        message: `Go template option ${show(option)} is not recognised (Go panics: ${panic}).`,
+        fix: 'Use "missingkey=error" (recommended), "missingkey=default", "missingkey=invalid" or "missingkey=zero".',
       });
     }
     missingKey = m[1] as MissingKeyOption;
@@ -334,10 +594,16 @@ export function parseGoTemplateOptions(options: readonly string[]): GoTemplateEx
 }
 
 function toGitOpsError(text: string, e: unknown): unknown {
+  const template = `Template ${show(text)}`;
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    return GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
+      message: `${template} nests deeper than the offline preview evaluates.`,
+      fix: UNSUPPORTED_FIX,
+    });
+  }
   if (!(e instanceof TemplateFailure)) {
     return e;
   }
-  const template = `Template ${show(text)}`;
   switch (e.code) {
     case PreviewCode.UNSUPPORTED_TEMPLATE:
       return GitOpsError.of(e.code, {

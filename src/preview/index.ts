@@ -14,8 +14,9 @@
  *   server's `git ls-files -- <pattern>` and Git's pathspec matching (`*` crosses `/`);
  * - {@link gitFileParamSets}: the parameters of one file, read as `sigs.k8s.io/yaml` reads it
  *   ({@link readGoYaml}: go-yaml v2 scalars, numbers as Go float64 ({@link GoFloat}));
- * - {@link GoTemplate}: a subset of Go's text/template with the common Sprig functions, which
- *   refuses (`CG701`) whatever it does not evaluate exactly;
+ * - {@link GoTemplate}: Go's text/template language with Go's builtins and the Sprig and Argo
+ *   CD functions of {@link TEMPLATE_FUNCTIONS}, which refuses (`CG701`) whatever it does not
+ *   evaluate exactly;
  * - {@link renderFastTemplate}: the `goTemplate: false` substitution;
  * - {@link expandApplicationSet}: the whole expansion.
  *

@@ -4,7 +4,7 @@ import { GitOpsError } from '../core/errors';
  * Error codes of the ApplicationSet preview (`CG7xx`).
  *
  * - `CG701` the template or ApplicationSet uses a construct the preview does not evaluate
- *   (an `if` action, an unknown function, a float literal, `missingkey=zero`).
+ *   (a Sprig function it does not have, an imaginary number, a printf form it does not format).
  * - `CG702` the template references a key the parameters do not have, with `missingkey=error`.
  * - `CG703` the template is not valid Go template syntax (Argo CD rejects it too).
  * - `CG704` evaluating the template failed: index out of range, wrong argument type or count.

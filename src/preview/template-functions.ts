@@ -1,21 +1,8 @@
 import { GoFloat } from './go-float';
 import { goBase, goClean, goDir, goExt } from './go-path';
-import { byteAt, byteLength, goToLower, goToUpper, goTrim, goTrimSpace, isGoSpace, sliceBytes } from './go-strings';
+import { byteLength, goToLower, goToUpper, goTrim, goTrimSpace, isGoSpace, sliceBytes } from './go-strings';
 import { sanitizeName } from './sanitize-name';
-import {
-  formatValue,
-  goTypeName,
-  hasKey,
-  isList,
-  isMap,
-  mapElementZero,
-  sprint,
-  sprintf,
-  stringValue,
-  TemplateValue,
-  unsupported,
-  Value,
-} from './template-values';
+import { formatValue, goTypeName, isList, isMap, stringValue, TemplateValue, unsupported, Value } from './template-values';
 
 /**
  * How an argument is passed, after Go's `text/template` rules:
@@ -105,76 +92,12 @@ function cut(name: string, s: string, start: number, end: number): string {
   return out;
 }
 
-/** Go's builtin `index`: successive indexes into lists, strings (bytes) and maps. */
-function index(args: readonly Value[]): Value {
-  let item: Value = args[0] === null ? undefined : args[0];
-  if (item === undefined) {
-    throw new CallFailure('index of untyped nil');
-  }
-  for (let k = 1; k < args.length; k++) {
-    const raw = args[k];
-    const key = raw === null ? undefined : raw;
-    if (item === null || item === undefined) {
-      throw new CallFailure('index of nil pointer');
-    }
-    if (isList(item) || typeof item === 'string') {
-      const length = isList(item) ? item.length : byteLength(item);
-      if (key === undefined) {
-        throw new CallFailure('cannot index slice/array with nil');
-      }
-      if (typeof key !== 'number') {
-        throw new CallFailure(`cannot index slice/array with type ${goTypeName(key)}`);
-      }
-      if (key < 0 || key >= length) {
-        throw new CallFailure(`index out of range: ${key} (length ${length})`);
-      }
-      item = isList(item) ? item[key]! : byteAt(item, key);
-    } else if (isMap(item)) {
-      if (key === undefined) {
-        throw new CallFailure('value is nil; should be of type string');
-      }
-      if (typeof key !== 'string') {
-        throw new CallFailure(`value has type ${goTypeName(key)}; should be string`);
-      }
-      item = hasKey(item, key) ? item[key]! : mapElementZero(item);
-    } else {
-      throw new CallFailure(`can't index item of type ${goTypeName(item)}`);
-    }
-  }
-  return item;
-}
-
-/** Go's builtin `len`. */
-function length([v]: readonly Value[]): Value {
-  if (v === undefined) {
-    throw new CallFailure('len of untyped nil');
-  }
-  if (v === null) {
-    throw new CallFailure('len of nil pointer');
-  }
-  if (typeof v === 'string') {
-    return byteLength(v);
-  }
-  if (isList(v)) {
-    return v.length;
-  }
-  if (isMap(v)) {
-    return Object.keys(v).length;
-  }
-  throw new CallFailure(`len of type ${goTypeName(v)}`);
-}
-
 /**
- * The functions the preview evaluates, each with Go's signature and behaviour: Go's builtins
- * `index`, `len`, `print`, `printf`; Sprig's string, list, default and path functions; and
- * Argo CD's `normalize`. Any other name is refused with `CG701`.
+ * The Sprig and Argo CD functions the preview evaluates, each with Go's signature and
+ * behaviour: Sprig's string, list, default and path functions, and Argo CD's `normalize`.
+ * Go's builtins are in go-builtins.ts. Any other name is refused with `CG701`.
  */
 export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<string, TemplateFunction>([
-  // Go builtins
-  ['index', variadic(['value', 'value'], index)],
-  ['len', fixed(['value'], length)],
-  ['print', variadic(['any'], (args) => sprint(args))],
-  ['printf', variadic(['string', 'any'], ([format, ...args]) => sprintf(str(format), args))],
   // Sprig: strings
   ['lower', fixed(['string'], ([s]) => goToLower(str(s)))],
   ['upper', fixed(['string'], ([s]) => goToUpper(str(s)))],

@@ -174,7 +174,8 @@ describe('GoTemplate', () => {
       const e = failure('{{ index .path.segments 5 }}');
       // THEN the error names the expression and the index
       expect(e.code).toBe('CG704');
-      expect(e.message).toContain('fails at <index .path.segments 5>: error calling index: index out of range: 5 (length 5)');
+      expect(e.message).toContain('fails at <index .path.segments 5>: error calling index: reflect: slice index out of range');
+      expect(failure('{{ index .path.segments 6 }}').message).toContain('error calling index: index out of range: 6');
     });
 
     test('fails when a function gets the wrong number or type of arguments', () => {
@@ -191,7 +192,9 @@ describe('GoTemplate', () => {
       // GIVEN field access Go cannot evaluate
       // WHEN it is rendered
       // THEN it fails with Go's reason
-      expect(failure('{{ .path.path.deeper }}').message).toContain("can't evaluate field deeper in type string");
+      // Argo CD: "can't evaluate field test in type interface {}" for {{.data.test}} on a string
+      expect(failure('{{ .path.path.deeper }}').message).toContain("can't evaluate field deeper in type interface {}");
+      expect(failure('{{ .values.team.deeper }}').message).toContain("can't evaluate field deeper in type string");
       expect(failure('{{ .path.basename "x" }}').message).toContain('basename is not a method but has arguments');
       expect(failure('{{ "a" "b" }}').message).toContain('can\'t give argument to non-function "a"');
     });
@@ -199,17 +202,17 @@ describe('GoTemplate', () => {
 
   describe('unsupported constructs', () => {
     test.each([
-      ['{{ if .path.path }}x{{ end }}', '"if" actions'],
-      ['{{ range .path.segments }}{{ . }}{{ end }}', '"range" actions'],
-      ['{{ with .path }}{{ .path }}{{ end }}', '"with" actions'],
-      ['{{ $x := .path.path }}', 'the variable $x'],
-      ['{{ sha256sum .path.path }}', 'the function "sha256sum"'],
-      ['{{ eq .path.basename "x" }}', 'the function "eq"'],
-      ['{{ 1.5 }}', 'the number literal 1.5'],
-      ['{{ 0x10 }}', 'the number literal 0x10'],
-      ["{{ 'a' }}", 'character constants'],
-      ['{{ printf "%5s" "a" }}', 'printf flags, widths or precisions'],
-      ['{{ printf "%x" "a" }}', 'the printf verb "%x"'],
+      ['{{ now }}', 'the function "now"'],
+      ['{{ 1i }}', 'the imaginary number 1i'],
+      ['{{ 1+2i }}', 'the complex number 1+2i'],
+      ['{{ 9007199254740993 }}', 'the integer 9007199254740993 (beyond 2^53'],
+      ['{{ printf "%[1]d" 1 }}', 'printf argument indexes'],
+      ['{{ printf "%#v" .path }}', 'printf %#v (Go syntax)'],
+      ['{{ printf "%x" 1.5 }}', 'printf %x of a float'],
+      ['{{ printf "%05s" "a" }}', 'printf zero padding of a string'],
+      ['{{ printf "%05t" true }}', 'printf zero padding of a bool'],
+      ['{{ printf "%T" .path.segments }}', 'printf %T of a list of strings'],
+      ['{{ define "r" }}{{ template "r" }}{{ end }}{{ template "r" }}', 'templates nested more than 200 deep'],
     ])('fails when the template %j uses %s', (text, construct) => {
       // GIVEN a construct the preview does not evaluate
       // WHEN the template is rendered
@@ -222,6 +225,16 @@ describe('GoTemplate', () => {
     });
   });
 
+  test('fails with CG701 when parentheses nest deeper than the preview evaluates', () => {
+    // GIVEN a hundred thousand nested parentheses (Go parses them)
+    const text = `{{ ${'('.repeat(100000)}1${')'.repeat(100000)} }}`;
+    // WHEN it is parsed
+    const e = failure(text);
+    // THEN the preview says it does not evaluate it, rather than crash
+    expect(e.code).toBe('CG701');
+    expect(e.message).toContain('nests deeper than the offline preview evaluates');
+  });
+
   describe('syntax errors', () => {
     test.each([
       ['{{ .path.path ', 'unclosed action'],
@@ -230,10 +243,11 @@ describe('GoTemplate', () => {
       ['{{ .path.path) }}', 'unexpected right paren'],
       ['{{ "abc }}', 'unterminated quoted string'],
       ['{{ .path | "x" }}', 'non executable command in pipeline stage 2'],
-      ['{{ .path-x }}', 'bad character "-"'],
+      ['{{ .path-x }}', "bad character U+002D '-'"],
       ['{{ "a".b }}', 'unexpected . after term'],
       ['{{ "a"."b" }}', 'bad character'],
       ['{{/* never closed }}', 'unclosed comment'],
+      ['{{ noSuchFunction .path.path }}', 'function "noSuchFunction" not defined'],
     ])('fails when the template %j has a syntax error (%s)', (text, reason) => {
       // GIVEN a template Go cannot parse
       // WHEN it is parsed
@@ -254,12 +268,23 @@ describe('GoTemplate', () => {
       expect(parseGoTemplateOptions([])).toEqual({ missingKey: 'default' });
     });
 
-    test('fails when the option is missingkey=zero or unknown', () => {
-      // GIVEN options the preview does not support or Go does not know
+    test('reads missingkey=zero and missingkey=invalid', () => {
+      // GIVEN the other values Go's Template.Option knows
       // WHEN they are read
-      // THEN they fail with CG701 and CG708
-      expect(() => parseGoTemplateOptions(['missingkey=zero'])).toThrow(/CG701 .*missingkey=zero/);
-      expect(() => parseGoTemplateOptions(['strict'])).toThrow(/CG708 Go template option "strict" is not recognised/);
+      // THEN they are kept
+      expect(parseGoTemplateOptions(['missingkey=zero'])).toEqual({ missingKey: 'zero' });
+      expect(parseGoTemplateOptions(['missingkey=invalid'])).toEqual({ missingKey: 'invalid' });
+    });
+
+    test("fails when the option is unknown, with the words of Go's panic", () => {
+      // GIVEN options Go does not know (Template.Option panics on them)
+      // WHEN they are read
+      // THEN they fail with CG708
+      expect(() => parseGoTemplateOptions(['strict'])).toThrow(
+        /CG708 Go template option "strict" is not recognised \(Go panics: unrecognized option: strict\)/,
+      );
+      expect(() => parseGoTemplateOptions(['missingkey=bogus'])).toThrow(/unrecognized option: missingkey=bogus/);
+      expect(() => parseGoTemplateOptions([''])).toThrow(/Go panics: empty option string/);
     });
   });
 });
