@@ -20,6 +20,7 @@ import { DriftCheck } from './checkout/drift';
 import { heldRings } from '../synth/synthesize';
 import { releaseState } from '../synth/build';
 import { isMap } from '../core/plain';
+import { handEditDiff } from './hand-edit-diff';
 import type { GeneratedApplication } from '../preview';
 
 /** Kinds of drift `check` finds. */
@@ -76,6 +77,12 @@ export interface Finding {
   readonly path: string;
   readonly message: string;
   readonly fix: string;
+  /**
+   * For a file edited by hand that the program still makes: the unified diff from what
+   * cdk8s-gitops writes to what the checkout holds (lines that may hold a secret not shown).
+   * @default - none
+   */
+  readonly diff?: string;
 }
 
 /** A finding of `kind` at `path`; its code is the kind's, its fix the catalogue's unless `fix` is given. */
@@ -121,7 +128,8 @@ export function checkCheckout(
     if (text === undefined) {
       findings.push(finding(FindingKind.MISSING, p, `${p} is owned by cdk8s-gitops but missing.`));
     } else if (text !== AS_RECORDED && contentHash(text) !== e.sha256) {
-      findings.push(finding(FindingKind.EDITED, p, `${p} was edited by hand.`));
+      const diff = tree.has(p) ? handEditDiff(p, tree.content(p), text) : undefined;
+      findings.push({ ...finding(FindingKind.EDITED, p, `${p} was edited by hand.`), ...(diff === undefined ? {} : { diff }) });
     }
   }
   const flagged = new Set(findings.map((f) => f.path));

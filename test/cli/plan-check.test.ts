@@ -230,6 +230,38 @@ describe('cdk8s-gitops plan, preview and check', () => {
     );
   });
 
+  test('check shows the diff of a hand edit, without a line that may hold a secret, in text and JSON', () => {
+    // GIVEN a values file edited by hand: more replicas, and a password
+    const file = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
+    const text = fs.readFileSync(path.join(out, file), 'utf8');
+    writeFile(out, file, `${text.replace('  minReplicas: 6\n', '  minReplicas: 9\n')}database:\n  password: hunter2-but-longer\n`);
+    // WHEN check runs
+    const r = cli('check', '--out', out);
+    const json = cli('check', '--out', out, '--format', 'json');
+    // THEN the finding carries the diff from what cdk8s-gitops writes to what the checkout holds
+    expect([r.status, r.stderr]).toEqual([2, '']);
+    const diff = [
+      `--- a/${file}`,
+      `+++ b/${file}`,
+      '@@ -9,7 +9,7 @@',
+      '   digest: sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912',
+      ' autoscaling:',
+      '   enabled: true',
+      '-  minReplicas: 6',
+      '+  minReplicas: 9',
+      '   maxReplicas: 18',
+      '   targetCPUUtilizationPercentage: 70',
+      ' externalSecrets:',
+    ];
+    expect(r.stdout).toContain(`[edited] CG413 ${file}: ${file} was edited by hand.\n`);
+    expect(r.stdout).toContain(diff.map((l) => `    ${l}`.trimEnd()).join('\n'));
+    expect(r.stdout).toContain('    +database:\n    +(a line that may hold a secret: not shown)\n');
+    expect(r.stdout).not.toContain('hunter2');
+    const edited = JSON.parse(json.stdout).findings.find((f: { kind: string }) => f.kind === 'edited');
+    expect(edited.diff.startsWith(`${diff.join('\n')}\n`)).toBe(true);
+    expect(json.stdout).not.toContain('hunter2');
+  });
+
   test.each([
     ['plan', 'text, markdown, json', 'text'],
     ['preview', 'table, yaml, json', 'table'],

@@ -183,7 +183,8 @@ export const checkCommand: Command = {
   summary: 'Fail when the checkout drifts from what the program synthesizes',
   usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--base REF] [--format text|json]',
   help: `For the GitOps repository's own CI. Lists every finding with its code and fix: owned files edited
-by hand or missing, changes the program declares that are not synthesized yet, directories that
+by hand (each with the diff from what cdk8s-gitops writes; lines that may hold a secret are not
+shown) or missing, changes the program declares that are not synthesized yet, directories that
 would become Applications nobody declared, and values whose digest disagrees with the ledger.
 Exit code 0 when clean, 2 with findings, 1 on error. Changes nothing.
 
@@ -217,7 +218,10 @@ Example:
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
     else {
-      for (const f of findings) ctx.stdout.write(`[${f.kind}] ${f.code} ${f.path}: ${f.message}\n    Fix: ${f.fix}\n`);
+      for (const f of findings) {
+        ctx.stdout.write(`[${f.kind}] ${f.code} ${f.path}: ${f.message}\n    Fix: ${f.fix}\n`);
+        if (f.diff !== undefined) ctx.stdout.write(f.diff.replace(/^/gm, '    ').replace(/ +$/gm, ''));
+      }
       ctx.stdout.write(`${findings.length} finding${findings.length === 1 ? '' : 's'}.\n`);
     }
     return findings.length === 0 ? ExitCode.OK : ExitCode.CHANGES;

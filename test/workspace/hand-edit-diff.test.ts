@@ -1,0 +1,41 @@
+import { handEditDiff } from '../../src/workspace/hand-edit-diff';
+
+describe('handEditDiff', () => {
+  test('is the unified diff from what cdk8s-gitops writes to what the checkout holds', () => {
+    expect(handEditDiff('values.yaml', 'a: 1\nb: 2\nc: 3\n', 'a: 1\nb: 5\nc: 3\n')).toBe(
+      ['--- a/values.yaml', '+++ b/values.yaml', '@@ -1,3 +1,3 @@', ' a: 1', '-b: 2', '+b: 5', ' c: 3', ''].join('\n'),
+    );
+  });
+
+  test('is undefined for equal texts', () => {
+    expect(handEditDiff('values.yaml', 'a: 1\n', 'a: 1\n')).toBeUndefined();
+  });
+
+  test.each([
+    ['a key that names a secret', '  password: hunter2'],
+    ['an env value that looks random', '    value: Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA7x'],
+    ['a URL with a password', '  url: postgres://admin:s3cret@db:5432/app'],
+    ['a private key', '  key: -----BEGIN RSA PRIVATE KEY-----'],
+  ])('never shows %s, only that a line is there', (_, line) => {
+    const diff = handEditDiff('values.yaml', 'a: 1\n', `a: 1\n${line}\n`)!;
+    expect(diff).toContain('+(a line that may hold a secret: not shown)\n');
+    expect(diff).not.toContain(line.trim().split(': ')[1]!);
+  });
+
+  test('shows digests, commit SHAs and keys that only name a secret', () => {
+    const shown = [
+      'digest: sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912',
+      'targetRevision: 0e5d8c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d',
+      'passwordSecretRef: db-credentials',
+    ];
+    const diff = handEditDiff('values.yaml', 'a: 1\n', `a: 1\n${shown.join('\n')}\n`)!;
+    for (const line of shown) expect(diff).toContain(`+${line}\n`);
+  });
+
+  test('stops after 200 lines and counts the rest', () => {
+    const many = Array.from({ length: 300 }, (_, i) => `k${i}: ${i}`).join('\n');
+    const diff = handEditDiff('values.yaml', '', `${many}\n`)!.split('\n');
+    expect(diff).toHaveLength(2 + 200 + 2);
+    expect(diff[202]).toBe('… 101 more lines');
+  });
+});
