@@ -39,6 +39,16 @@ export {
   type GitRepository,
   type RepositorySource,
 } from './expand';
+export {
+  CLUSTER_SECRET_LABEL,
+  clusterParamSets,
+  ClusterSecretError,
+  clustersIn,
+  IN_CLUSTER_NAME,
+  IN_CLUSTER_SERVER,
+  type ClusterParamSet,
+  type DeclaredCluster,
+} from './cluster-generator';
 export { renderFastTemplate } from './fast-template';
 export {
   directoryParams,
@@ -60,10 +70,13 @@ export {
 export { formatGoFloat, GoFloat } from './go-float';
 export { GoYamlError, readGoYaml, type GoData } from './go-yaml';
 export { GoTemplate, parseGoTemplateOptions, renderGoTemplate, type GoTemplateExecuteOptions, type MissingKeyOption } from './go-template';
+export { parseLabelSelector, selectorMatches, SelectorError, type LabelSelector } from './label-selector';
+export { ListElementError, listParamSets, type ListParamSet } from './list-generator';
 export { compilePathPattern, pathMatch } from './path-match';
 export { gitPathParams, type PathParamsOptions } from './path-params';
 export { compilePathspec } from './pathspec';
 export { PreviewCode } from './problems';
 export { sanitizeName } from './sanitize-name';
 export { TEMPLATE_FUNCTIONS } from './template-functions';
+export { applyTemplatePatch, PatchError, type PatchTarget } from './template-patch';
 export { markStringMap, type TemplateMap, type TemplateValue } from './template-values';
