@@ -125,21 +125,38 @@ type Params = TemplateMap;
  *   generator has both, only `directories` counts, as in Argo CD): each file a `files[].path`
  *   pathspec selects, in byte order, is read as JSON or YAML, and each map it holds (one, or
  *   one per item of a top-level list) gives the file's keys and the `path` parameters,
- *   `path.filename` included (see `gitFileParamSets`);
+ *   `path.filename` included (see `gitFileParamSets`); `pathParamPrefix` nests them;
+ * - runs each `list` generator over its `elements` and `elementsYaml` (see `listParamSets`);
+ * - runs each `clusters` generator over `options.clusters`, the clusters the repository
+ *   declares for the ApplicationSet's control plane (see `clusterParamSets`);
+ * - combines two generators in a `matrix` (the second rendered with each parameter set of the
+ *   first, as Argo CD interpolates it; Go templates merge the two sets with the first's values
+ *   winning, fasttemplate fails on a parameter both set differently) and several in a `merge`
+ *   (sets of later generators override the first's sets with the same `mergeKeys` values), one
+ *   level of nesting deep;
+ * - renders a generator's `values` with its parameters (under `.values`, flat `values.<key>`),
+ *   and keeps the sets its `selector` matches, over the parameters flattened as Argo CD
+ *   flattens them;
  * - renders every string of `spec.template`, map keys included, with Go templates
- *   (`goTemplate: true`, honouring `goTemplateOptions`) or fasttemplate (`goTemplate: false`);
- * - sets `metadata.namespace` to the ApplicationSet's namespace, and adds the
- *   `resources-finalizer.argocd.argoproj.io` finalizer when the template has none and
- *   `spec.syncPolicy.preserveResourcesOnDeletion` is not true.
+ *   (`goTemplate: true`, honouring `goTemplateOptions`) or fasttemplate (`goTemplate: false`),
+ *   a top-level generator's own `template` merged over it;
+ * - adds the `resources-finalizer.argocd.argoproj.io` finalizer when the template has none and
+ *   `spec.syncPolicy.preserveResourcesOnDeletion` is not true, then applies `templatePatch`
+ *   rendered with the same parameters (see `applyTemplatePatch`), then sets
+ *   `metadata.namespace` to the ApplicationSet's namespace. `syncPolicy.applicationsSync` and
+ *   the other settings of the sync policy govern what the controller applies, not what it
+ *   generates, and change nothing here.
  *
  * It returns the Applications sorted by name (the controller keeps generator order). It does
  * not add owner references (they need the live ApplicationSet's UID).
  *
- * @throws GitOpsError with every problem found (at most 20 listed): generators other than git
- * directories and git files, `templatePatch`, selectors, and what the preview does not model
+ * @throws GitOpsError with every problem found (at most 20 listed): generators that read
+ * something other than the repository (SCM provider, pull request, cluster decision resource,
+ * plugin), a cluster generator without `options.clusters`, and what the preview does not model
  * (`CG706`), template errors (`CG701`–`CG704`), malformed patterns (`CG705`), duplicate names
- * (`CG707`), a malformed ApplicationSet (`CG708`), an unreadable checkout (`CG709`), names and
- * label values Kubernetes rejects (`CG710`), generator files that cannot be used (`CG711`).
+ * (`CG707`), a malformed ApplicationSet or generators that fail as Argo CD's do (`CG708`), an
+ * unreadable checkout (`CG709`), names and label values Kubernetes rejects (`CG710`), generator
+ * files that cannot be used (`CG711`).
  *
  * @example
  * const apps = expandApplicationSet(workloads, '/path/to/platform-gitops');

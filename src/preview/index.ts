@@ -17,7 +17,12 @@
  * - {@link GoTemplate}: a subset of Go's text/template with the common Sprig functions, which
  *   refuses (`CG701`) whatever it does not evaluate exactly;
  * - {@link renderFastTemplate}: the `goTemplate: false` substitution;
- * - {@link expandApplicationSet}: the whole expansion.
+ * - {@link listParamSets}: the list generator's `elements` and `elementsYaml`;
+ * - {@link clustersIn} and {@link clusterParamSets}: the cluster Secrets a repository declares
+ *   and the cluster generator's parameters, Argo CD's `in-cluster` included;
+ * - {@link parseLabelSelector} and {@link selectorMatches}: generator and cluster selectors;
+ * - {@link applyTemplatePatch}: `templatePatch` as a strategic merge patch of the Application;
+ * - {@link expandApplicationSet}: the whole expansion, matrix and merge generators included.
  *
  * Errors are `GitOpsError`s with codes `CG701`–`CG711`; see {@link PreviewCode}.
  *
