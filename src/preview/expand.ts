@@ -232,8 +232,8 @@ function repositoryOf(source: RepositorySource): Repository {
 
 /** A template compiled once and rendered per parameter set (a directory, a file or a file's list item). */
 type Compiled =
-  | { readonly kind: 'const'; readonly value: Json }
-  | { readonly kind: 'string'; readonly field: string; readonly render: (params: Params) => string }
+  | { readonly kind: 'const'; readonly value: Json; /** The text as written, when it differs from the value. */ readonly source?: string }
+  | { readonly kind: 'string'; readonly field: string; readonly source: string; readonly render: (params: Params) => string }
   | { readonly kind: 'list'; readonly items: readonly Compiled[] }
   | {
       readonly kind: 'map';
@@ -310,9 +310,9 @@ interface GeneratorNode {
 
 /**
  * The second generator of a matrix: as written (used when the first generator's set is empty),
- * and compiled whole, so that every string of it can be rendered with a set of the first, as
- * Argo CD interpolates it (a list generator's `elements` excepted: Argo CD holds them as raw
- * JSON and leaves them as written).
+ * and compiled whole, so that every string of it, map keys, a list generator's `elements` and
+ * its own `values` and `template` included, can be rendered with a set of the first, as Argo CD
+ * interpolates it (`RenderGeneratorParams`); null fields are dropped, as Argo CD drops them.
  */
 interface InterpolatedGenerator {
   readonly node: GeneratorNode;
@@ -367,12 +367,15 @@ class Expansion {
       }
       const { metadata: compiledMetadata, spec: compiledSpec } = generator.template ?? setTemplate;
       for (const { at, params } of this.generate(generator)) {
-        const meta = this.render(compiledMetadata, params, at) as Record<string, Json> | undefined;
-        const appSpec = this.render(compiledSpec, params, at) as Record<string, Json> | undefined;
+        // Argo CD's RenderTemplateParams returns the template as written for an empty set, without the finalizer.
+        const empty = Object.keys(params).length === 0;
+        const meta = (empty ? this.asWritten(compiledMetadata) : this.render(compiledMetadata, params, at)) as
+          Record<string, Json> | undefined;
+        const appSpec = (empty ? this.asWritten(compiledSpec) : this.render(compiledSpec, params, at)) as Record<string, Json> | undefined;
         if (meta === undefined || appSpec === undefined) {
           continue;
         }
-        let app: GeneratedApplication | undefined = this.application(meta, appSpec, namespace, preserve);
+        let app: GeneratedApplication | undefined = this.application(meta, appSpec, namespace, preserve || empty);
         if (patch !== undefined) {
           app = this.patched(app, patch, params, at);
           if (app === undefined) {
@@ -778,7 +781,7 @@ class Expansion {
       return {
         kind,
         first: nodes[0]!,
-        second: { node: nodes[1]!, compiled: this.compile(raws[1], secondField, (f) => /\.list\.elements$/.test(f)) },
+        second: { node: nodes[1]!, compiled: this.compile(raws[1], secondField) },
       };
     }
     const mergeKeys = body.mergeKeys;
@@ -795,16 +798,12 @@ class Expansion {
 
   // ---- compiling and rendering templates
 
-  /** Compiles a template value; a field `keepRaw` accepts is kept as written, never rendered. */
-  private compile(value: unknown, field: string, keepRaw?: (field: string) => boolean): Compiled {
-    if (keepRaw?.(field)) {
-      return { kind: 'const', value: value as Json };
-    }
+  private compile(value: unknown, field: string): Compiled {
     if (typeof value === 'string') {
       return this.compileString(value, field);
     }
     if (Array.isArray(value)) {
-      return { kind: 'list', items: value.map((v, i) => this.compile(v, `${field}[${i}]`, keepRaw)) };
+      return { kind: 'list', items: value.map((v, i) => this.compile(v, `${field}[${i}]`)) };
     }
     if (isMap(value)) {
       const entries: Array<readonly [Compiled, Compiled, string]> = [];
@@ -813,7 +812,7 @@ class Expansion {
         if (v === null || v === undefined) {
           continue;
         }
-        entries.push([this.compileString(k, `${field} key ${JSON.stringify(k)}`), this.compile(v, `${field}${fieldKey(k)}`, keepRaw), k]);
+        entries.push([this.compileString(k, `${field} key ${JSON.stringify(k)}`), this.compile(v, `${field}${fieldKey(k)}`), k]);
       }
       return { kind: 'map', field, entries, templatedKeys: entries.some(([k]) => k.kind !== 'const') };
     }
@@ -833,7 +832,7 @@ class Expansion {
       return { kind: 'const', value: text };
     }
     if (!this.goTemplate) {
-      return { kind: 'string', field, render: (params) => renderFastTemplate(text, params as Record<string, string>) };
+      return { kind: 'string', field, source: text, render: (params) => renderFastTemplate(text, params as Record<string, string>) };
     }
     let template: GoTemplate;
     try {
@@ -843,10 +842,24 @@ class Expansion {
       return { kind: 'const', value: text };
     }
     if (template.isConstant) {
-      return { kind: 'const', value: template.execute({}) };
+      return { kind: 'const', value: template.execute({}), source: text };
     }
     const options = this.executeOptions;
-    return { kind: 'string', field, render: (params) => template.execute(params, options) };
+    return { kind: 'string', field, source: text, render: (params) => template.execute(params, options) };
+  }
+
+  /** A compiled template as written, unrendered (null fields dropped). */
+  private asWritten(c: Compiled): Json {
+    switch (c.kind) {
+      case 'const':
+        return c.source ?? c.value;
+      case 'string':
+        return c.source;
+      case 'list':
+        return c.items.map((item) => this.asWritten(item));
+      case 'map':
+        return Object.fromEntries(c.entries.map(([, value, key]) => [key, this.asWritten(value)]));
+    }
   }
 
   /** Renders a compiled template for the parameter set `at`; undefined when a problem was recorded. */

@@ -138,6 +138,25 @@ describe('list generator', () => {
     expect(app!.spec).toEqual({ project: 'own', destination: { server: 'https://kubernetes.default.svc' } });
   });
 
+  test('leaves the template as written, without the resources finalizer, for an empty element, as RenderTemplateParams does', () => {
+    // GIVEN an empty element, with missingkey=error
+    const set = appset({
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [{ list: { elements: [{}] } }],
+      template: { metadata: { name: 'fixed', labels: { '{{ .k }}': 'v' } }, spec: { project: '{{ .cluster }}' } },
+    });
+    // WHEN it is expanded
+    const [app] = expandApplicationSet(set, () => []);
+    // THEN Argo CD returns the template unrendered for empty parameters (len(params) == 0), finalizer included
+    expect(app).toEqual({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'fixed', namespace: 'argocd', labels: { '{{ .k }}': 'v' }, finalizers: [] },
+      spec: { project: '{{ .cluster }}' },
+    });
+  });
+
   test('fails when an element holds a value that is not a string without goTemplate, as Argo CD does', () => {
     // GIVEN a number in a fasttemplate element
     const set = appset({
@@ -258,8 +277,8 @@ describe('matrix generator', () => {
     ]);
   });
 
-  test("templates a second list generator's elementsYaml with the first's parameters, but not its elements", () => {
-    // GIVEN a list with a key holding a YAML list, and a second list reading it through elementsYaml
+  test("templates a second list generator's elements and elementsYaml with the first's parameters", () => {
+    // GIVEN a list with a key holding a YAML list, and a second list reading it through elementsYaml, with an element templated too
     const set = appset({
       goTemplate: true,
       generators: [
@@ -267,20 +286,17 @@ describe('matrix generator', () => {
           matrix: {
             generators: [
               { list: { elements: [{ app: 'web', clusters: '- name: a\n- name: b\n' }] } },
-              { list: { elementsYaml: '{{ .clusters }}', elements: [{ name: '{{ .app }}' }] } },
+              { list: { elementsYaml: '{{ .clusters }}', elements: [{ name: 'own-{{ .app }}' }] } },
             ],
           },
         },
       ],
-      template: {
-        metadata: { name: '{{ .app }}-{{ .name | replace "{" "x" | replace "}" "x" | replace "." "d" | replace " " "" | lower }}' },
-        spec: {},
-      },
+      template: { metadata: { name: '{{ .app }}-{{ .name }}' }, spec: {} },
     });
     // WHEN it is expanded
     const apps = expandApplicationSet(set, () => []);
-    // THEN the element stays as written ("{{ .app }}") and the YAML items come from the first list
-    expect(names(apps)).toEqual(['web-a', 'web-b', 'web-xxdappxx']);
+    // THEN Argo CD renders every string of the second generator (RenderGeneratorParams): the element and the YAML
+    expect(names(apps)).toEqual(['web-a', 'web-b', 'web-own-web']);
   });
 
   test('lets the first generator win a key both set with goTemplate, merging maps key by key (mergo)', () => {
