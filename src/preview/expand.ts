@@ -1080,6 +1080,21 @@ class Expansion {
       return out;
     };
     const all = spec.generators.map((g) => this.generate(g));
+    if (this.goTemplate) {
+      // Argo CD looks merge keys up among the top-level parameters; whether a dotted key reaches into
+      // nested maps has changed across versions (argo-cd#12836), so such a key is refused.
+      const nested = spec.mergeKeys.find((k) =>
+        all.some((sets) => sets.some((s) => !hasOwn(s.params, k) && nestedValue(s.params, k) !== undefined)),
+      );
+      if (nested !== undefined) {
+        this.problem(
+          PreviewCode.UNSUPPORTED_FEATURE,
+          `${this.where} ${field}.mergeKeys names ${show(nested)}, a parameter nested in a map with goTemplate; whether Argo CD matches on nested parameters depends on its version, which the offline preview does not model.`,
+          'Merge on a top-level parameter (e.g. add it with values), or preview this ApplicationSet with argocd appset generate.',
+        );
+        return [];
+      }
+    }
     const base = byKey(all[0]!, 0);
     if (base === undefined) {
       return [];
@@ -1342,6 +1357,22 @@ function isEmptyTemplate(t: unknown): boolean {
   return Object.values(t as object).every(
     (v) => v === null || v === undefined || (isMap(v) && isEmptyTemplate(v)) || (Array.isArray(v) && v.length === 0) || v === '',
   );
+}
+
+function hasOwn(map: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
+}
+
+/** The value at a dotted path through nested maps (`path.basename`), if there is one. */
+function nestedValue(params: Params, dotted: string): TemplateValue | undefined {
+  let v: TemplateValue | undefined = params;
+  for (const part of dotted.split('.')) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !hasOwn(v, part)) {
+      return undefined;
+    }
+    v = (v as Params)[part];
+  }
+  return v;
 }
 
 /** `.name` for identifier-like keys, `["a/b"]` otherwise. */

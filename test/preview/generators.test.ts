@@ -475,6 +475,13 @@ describe('merge generator', () => {
     );
   });
 
+  test('fails with CG706 on a merge key nested in a map with goTemplate (Argo CD versions differ on it)', () => {
+    const set = mergeOf([list({ a: 'x', b: { c: '1' } }), list({ b: { c: '1' } })], ['b.c'], true);
+    const e = failure(() => expandApplicationSet(set, () => []));
+    expect(e.code).toBe('CG706');
+    expect(e.message).toContain('spec.generators[0].merge.mergeKeys names "b.c", a parameter nested in a map with goTemplate');
+  });
+
   test('fails without mergeKeys', () => {
     const set = mergeOf([list({ a: 'x' }), list({ a: 'y' })], []);
     expect(failure(() => expandApplicationSet(set, () => [])).message).toContain(
