@@ -466,6 +466,46 @@ describe('merge generator', () => {
     ]);
   });
 
+  test('merges clusters with values, a selected override and a list element (the Generators-Merge documentation example)', () => {
+    // GIVEN the documentation's merge: all clusters (kafka true, redis false), those labelled use-kafka=false (kafka false), and a list element for 2.4.6.8 (redis true)
+    const label = (extra: Record<string, string>) => ({ 'argocd.argoproj.io/secret-type': 'cluster', ...extra });
+    const clusters = [
+      { name: 'staging', server: 'https://1.2.3.4', labels: label({ 'use-kafka': 'false' }), annotations: {}, file: 'f' },
+      { name: 'production', server: 'https://2.4.6.8', labels: label({}), annotations: {}, file: 'f' },
+    ];
+    const set = appset({
+      generators: [
+        {
+          merge: {
+            mergeKeys: ['server'],
+            generators: [
+              { clusters: { values: { kafka: 'true', redis: 'false' } } },
+              { clusters: { selector: { matchLabels: { 'use-kafka': 'false' } }, values: { kafka: 'false' } } },
+              { list: { elements: [{ server: 'https://2.4.6.8', 'values.redis': 'true' }] } },
+            ],
+          },
+        },
+      ],
+      template: {
+        metadata: { name: '{{name}}' },
+        spec: {
+          info: [
+            { name: 'kafka', value: '{{values.kafka}}' },
+            { name: 'redis', value: '{{values.redis}}' },
+          ],
+        },
+      },
+    });
+    // WHEN it is expanded
+    const apps = expandApplicationSet(set, () => [], { clusters });
+    // THEN in-cluster keeps the base values, staging has kafka off, production has redis on
+    expect(Object.fromEntries(apps.map((a) => [a.metadata.name, (a.spec.info as Array<{ value: string }>).map((i) => i.value)]))).toEqual({
+      'in-cluster': ['true', 'false'],
+      production: ['true', 'true'],
+      staging: ['false', 'false'],
+    });
+  });
+
   test("fails when a generator's sets are not unique by the merge keys, the base's included", () => {
     const set = mergeOf([list({ a: 'x', b: 'k' }, { a: 'y', b: 'k' }), list({ b: 'k' })], ['b']);
     const e = failure(() => expandApplicationSet(set, () => []));
