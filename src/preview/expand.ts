@@ -546,11 +546,13 @@ class Expansion {
     }
     let selector: LabelSelector | undefined;
     if (g.selector !== undefined && g.selector !== null) {
-      if (depth >= 2) {
+      // A nested generator's selector: Argo CD applies it with spec.applyNestedSelectors; without,
+      // versions differ (dropped with a warning, or applied), so it is refused.
+      if (depth >= 2 && (this.appset.spec as Record<string, unknown>).applyNestedSelectors !== true) {
         this.problem(
           PreviewCode.UNSUPPORTED_FEATURE,
-          `${this.where} ${field}.selector is set on a generator of a nested matrix or merge generator; whether Argo CD applies it depends on spec.applyNestedSelectors and its version, which the offline preview does not model.`,
-          'Move the selector to the nested matrix or merge generator itself, or preview this ApplicationSet with argocd appset generate.',
+          `${this.where} ${field}.selector is set on a generator of a nested matrix or merge generator without spec.applyNestedSelectors; whether Argo CD applies it then depends on its version, which the offline preview does not model.`,
+          'Set spec.applyNestedSelectors: true, move the selector to the nested matrix or merge generator itself, or preview this ApplicationSet with argocd appset generate.',
         );
         ok = false;
       } else {

@@ -639,6 +639,38 @@ describe('generator values, pathParamPrefix and selector', () => {
     expect(names(expandApplicationSet(set, root))).toEqual(['web-dev', 'web-prod']);
   });
 
+  test("applies the selector of a nested matrix's generator with applyNestedSelectors, and refuses it without", () => {
+    const set = (applyNestedSelectors?: boolean) =>
+      appset({
+        goTemplate: true,
+        ...(applyNestedSelectors === undefined ? {} : { applyNestedSelectors }),
+        generators: [
+          {
+            matrix: {
+              generators: [
+                { list: { elements: [{ a: '1' }] } },
+                {
+                  matrix: {
+                    generators: [
+                      { list: { elements: [{ b: 'x' }, { b: 'y' }] }, selector: { matchLabels: { b: 'y' } } },
+                      { list: { elements: [{ c: 'z' }] } },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+        template: { metadata: { name: '{{.a}}-{{.b}}-{{.c}}' }, spec: {} },
+      });
+    expect(names(expandApplicationSet(set(true), () => []))).toEqual(['1-y-z']);
+    const e = failure(() => expandApplicationSet(set(), () => []));
+    expect(e.code).toBe('CG706');
+    expect(e.message).toContain(
+      'spec.generators[0].matrix.generators[1].matrix.generators[0].selector is set on a generator of a nested matrix or merge generator without spec.applyNestedSelectors',
+    );
+  });
+
   test('fails on a selector Argo CD cannot parse', () => {
     const set = appset({
       generators: [{ list: { elements: [] }, selector: { matchExpressions: [{ key: 'a', operator: 'In', values: [] }] } }],
