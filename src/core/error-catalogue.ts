@@ -1226,7 +1226,7 @@ const ENTRIES = [
     where: 'preview',
     title: 'Generator or feature not expanded',
     description:
-      "The ApplicationSet uses a generator that reads something other than the GitOps repository (SCM provider, pull request, cluster decision resource, plugin); a cluster generator where the repository declares no cluster Secrets for the control plane (the cluster list is not in the repository), or a cluster's flat list; a selector on a generator of a nested matrix or merge without applyNestedSelectors; a merge key nested in a map with goTemplate; a templatePatch that sets finalizers, uses other patch directives or patches fields outside metadata and spec; or a form the preview does not model (Git pathspec magic, YAML tags and merge keys in a generator file); or the preview was given only a list of directories for a git files generator.",
+      "The ApplicationSet uses a generator that reads something other than the GitOps repository (SCM provider, pull request, cluster decision resource, plugin); a cluster generator where the repository declares no cluster Secrets for the control plane (the cluster list is not in the repository), or a cluster's flat list; a selector on a generator of a nested matrix or merge without applyNestedSelectors; a merge key nested in a map with goTemplate; a RollingSync strategy; a templatePatch that sets finalizers, uses other patch directives or patches fields outside metadata and spec; or a form the preview does not model (Git pathspec magic, YAML tags and merge keys in a generator file); or the preview was given only a list of directories for a git files generator.",
     fix: 'Preview it with `argocd appset generate` against a live Argo CD.',
   },
   {

@@ -145,7 +145,8 @@ type Params = TemplateMap;
  *   rendered with the same parameters (see `applyTemplatePatch`), then sets
  *   `metadata.namespace` to the ApplicationSet's namespace. `syncPolicy.applicationsSync` and
  *   the other settings of the sync policy govern what the controller applies, not what it
- *   generates, and change nothing here.
+ *   generates, and change nothing here; a RollingSync `strategy` fails (`CG706`), its
+ *   Applications depending on the controller's settings and live health.
  *
  * It returns the Applications sorted by name (the controller keeps generator order). It does
  * not add owner references (they need the live ApplicationSet's UID).
@@ -419,6 +420,16 @@ class Expansion {
         PreviewCode.INVALID_APPLICATIONSET,
         `${this.where} spec.templatePatch is not a string.`,
         'Write spec.templatePatch as a string holding YAML, e.g. with "templatePatch: |".',
+      );
+    }
+    const strategy = s.strategy;
+    if (isMap(strategy) && strategy.type !== undefined && strategy.type !== 'AllAtOnce') {
+      // With progressive syncs enabled, the controller strips automated sync from the Applications a
+      // RollingSync manages and syncs them itself, step by step from their live health.
+      this.fatal(
+        PreviewCode.UNSUPPORTED_FEATURE,
+        `${this.where} spec.strategy.type is ${show(String(strategy.type))}; what Argo CD generates then depends on whether its controller runs with progressive syncs and on the live health of each step, which the offline preview does not model.`,
+        'Remove spec.strategy (or use AllAtOnce), or preview this ApplicationSet with argocd appset generate.',
       );
     }
     if (s.goTemplate !== undefined && typeof s.goTemplate !== 'boolean') {

@@ -14,7 +14,7 @@ import { GitOpsError } from '../core/errors';
  *   generator that reads something other than the GitOps repository (SCM provider, pull
  *   request, cluster decision resource, plugin), a cluster generator where the repository
  *   declares no clusters for the control plane, a selector on a generator of a nested matrix or
- *   merge without `applyNestedSelectors`, a merge key nested in a map with `goTemplate`, a
+ *   merge without `applyNestedSelectors`, a merge key nested in a map with `goTemplate`, a RollingSync `strategy`, a
  *   `templatePatch` that sets finalizers or patches fields outside metadata and spec.
  * - `CG707` two generated Applications have the same name.
  * - `CG708` the ApplicationSet object itself is malformed, or its generators fail as Argo CD's

@@ -175,6 +175,15 @@ describe('what the controller adds to a generated Application', () => {
     expect(expand(set).metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io/background']);
   });
 
+  test('fails with CG706 on a RollingSync strategy, whose Applications depend on the controller and live health; AllAtOnce changes nothing', () => {
+    const e = failure(() =>
+      expandApplicationSet(appset(undefined, { strategy: { type: 'RollingSync', rollingSync: { steps: [] } } }), () => []),
+    );
+    expect(e.code).toBe('CG706');
+    expect(e.message).toContain('ApplicationSet "guestbook" spec.strategy.type is "RollingSync"');
+    expect(expand(appset(undefined, { strategy: { type: 'AllAtOnce' } }))).toEqual(expand(appset(undefined)));
+  });
+
   test('generates the same Applications whatever syncPolicy.applicationsSync (it governs what the controller applies, not what it generates)', () => {
     const plain = expand(appset(undefined));
     for (const applicationsSync of ['create-only', 'create-update', 'create-delete', 'sync']) {
