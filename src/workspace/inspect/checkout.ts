@@ -178,8 +178,10 @@ export function viewOfTree(
  * The Applications a tree's ApplicationSets generate, with the ApplicationSet of each.
  * `expansions`, when given, keeps the Applications of each ApplicationSet by its file and
  * object, so that a second view with the same directories expands only the ApplicationSets
- * the first did not have; an ApplicationSet with a git files generator, whose Applications
- * depend on the files' text as well, is expanded in each view.
+ * the first did not have; an ApplicationSet with a git files or cluster generator, whose
+ * Applications depend on the files' text as well, is expanded in each view. An ApplicationSet
+ * with a cluster generator is expanded after the others, over the clusters its control plane's
+ * Argo CD holds as the tree declares them (see `declaredClustersFor`).
  */
 export function applicationsOf(
   view: TreeView,
