@@ -47,6 +47,7 @@ export function declaredClustersFor(
   const namespace = set.object.metadata?.namespace ?? '';
   const home = dirOf(set.file);
   const dirs = new Set<string>();
+  const recursive = new Set<string>();
   for (const [file, apps] of generated) {
     if (dirOf(file) !== home) continue;
     for (const app of apps) {
@@ -55,13 +56,17 @@ export function declaredClustersFor(
       if (!inCluster || (destination.namespace ?? '') !== namespace) continue;
       const sources = [app.spec.source, ...(Array.isArray(app.spec.sources) ? app.spec.sources : [])];
       for (const s of sources) {
-        if (isMap(s) && typeof s.path === 'string' && s.chart === undefined) dirs.add(s.path.replace(/^\.\//, '').replace(/\/+$/, ''));
+        if (!isMap(s) || typeof s.path !== 'string' || s.chart !== undefined) continue;
+        const dir = s.path.replace(/^\.\//, '').replace(/\/+$/, '');
+        dirs.add(dir);
+        if (isMap(s.directory) && s.directory.recurse === true) recursive.add(dir);
       }
     }
   }
   const clusters: DeclaredCluster[] = [];
   for (const file of view.files) {
-    if (!dirs.has(dirOf(file)) || !/\.(ya?ml|json)$/.test(file)) continue;
+    const deployed = dirs.has(dirOf(file)) || [...recursive].some((d) => file.startsWith(`${d}/`));
+    if (!deployed || !/\.(ya?ml|json)$/.test(file)) continue;
     const text = view.readFile(file);
     if (!text.includes('argocd.argoproj.io/secret-type')) continue;
     try {

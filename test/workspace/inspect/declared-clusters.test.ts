@@ -18,6 +18,7 @@ import {
 } from '../../../src';
 import { synthesize } from '../../../src/synth/synthesize';
 import { applicationsOf, FoundApplicationSet, TreeView, viewOfDeclaredTree } from '../../../src/workspace/inspect/checkout';
+import { declaredClustersFor } from '../../../src/workspace/inspect/declared-clusters';
 import { newPlatform } from '../../support/platform';
 import { failure } from '../../support/failure';
 
@@ -121,5 +122,46 @@ describe('cluster generators over the clusters the repository declares', () => {
     expect(e.code).toBe('CG706');
     expect(e.problems[0]!.file).toBe('applicationsets/prod/guestbook.yaml');
     expect(e.message).toContain('but the cluster list is not in the repository');
+  });
+});
+
+describe('declaredClustersFor', () => {
+  const secret = (name: string) =>
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-${name}\n  labels:\n    argocd.argoproj.io/secret-type: cluster\nstringData:\n  name: ${name}\n  server: https://${name}.example.com\n`;
+  const files: Record<string, string> = {
+    'argocd/secret-a.yaml': secret('a'),
+    'argocd/nested/secret-b.yaml': secret('b'),
+    'other/secret-c.yaml': secret('c'),
+  };
+  const view: TreeView = { files: Object.keys(files).sort(), applicationSets: [], directories: [], readFile: (f) => files[f]! };
+  const app = (source: Record<string, unknown>, destination: Record<string, unknown>) =>
+    ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'argo-cd', finalizers: [] },
+      spec: { source, destination },
+    }) as const;
+  const set = guestbook('prod');
+
+  test('reads the Secrets of the directories deployed in-cluster into the namespace, below them too with recurse', () => {
+    const inCluster = { server: 'https://kubernetes.default.svc', namespace: 'argocd' };
+    const flat = new Map([['applicationsets/prod/argo-cd.yaml', [app({ repoURL: 'r', path: 'argocd' }, inCluster)]]]);
+    expect(declaredClustersFor(view, set, flat)?.map((c) => c.name)).toEqual(['a']);
+    const deep = new Map([
+      ['applicationsets/prod/argo-cd.yaml', [app({ repoURL: 'r', path: 'argocd', directory: { recurse: true } }, inCluster)]],
+    ]);
+    expect(declaredClustersFor(view, set, deep)?.map((c) => c.name)).toEqual(['b', 'a']);
+  });
+
+  test('ignores directories deployed elsewhere, or by another control plane', () => {
+    const elsewhere = new Map([
+      ['applicationsets/prod/other.yaml', [app({ repoURL: 'r', path: 'other' }, { server: 'https://a.example.com', namespace: 'argocd' })]],
+      ['applicationsets/prod/apps.yaml', [app({ repoURL: 'r', path: 'other' }, { name: 'in-cluster', namespace: 'apps' })]],
+      [
+        'applicationsets/nonprod/argo-cd.yaml',
+        [app({ repoURL: 'r', path: 'argocd' }, { server: 'https://kubernetes.default.svc', namespace: 'argocd' })],
+      ],
+    ]);
+    expect(declaredClustersFor(view, set, elsewhere)).toBeUndefined();
   });
 });
