@@ -1197,7 +1197,7 @@ const ENTRIES = [
     where: 'preview',
     title: 'Missing template key',
     description: 'With missingkey=error the template references a parameter the generator does not set.',
-    fix: 'Use a parameter the generator sets: .path.path, .path.basename, .path.basenameNormalized or .path.segments; for a git files generator also .path.filename, .path.filenameNormalized and the keys of the file.',
+    fix: 'Use a parameter the generator sets: .path.path, .path.basename, .path.basenameNormalized or .path.segments; for a git files generator also .path.filename, .path.filenameNormalized and the keys of the file; for a list generator the keys of the element; for a cluster generator .name, .nameNormalized, .server and .metadata.labels / .metadata.annotations; .values for a generator with values.',
   },
   {
     code: 'CG703',
@@ -1226,7 +1226,7 @@ const ENTRIES = [
     where: 'preview',
     title: 'Generator or feature not expanded',
     description:
-      'The ApplicationSet uses a generator other than git directories and git files, templatePatch, selectors, or a form the preview does not model (Git pathspec magic, YAML tags and merge keys in a generator file); or the preview was given only a list of directories for a git files generator.',
+      "The ApplicationSet uses a generator that reads something other than the GitOps repository (SCM provider, pull request, cluster decision resource, plugin); a cluster generator where the repository declares no cluster Secrets for the control plane (the cluster list is not in the repository), or a cluster's flat list; a selector on a generator of a nested matrix or merge without applyNestedSelectors; a merge key nested in a map with goTemplate; a RollingSync strategy; a templatePatch that sets finalizers, uses other patch directives or patches fields outside metadata and spec; or a form the preview does not model (Git pathspec magic, YAML tags and merge keys in a generator file); or the preview was given only a list of directories for a git files generator.",
     fix: 'Preview it with `argocd appset generate` against a live Argo CD.',
   },
   {
@@ -1240,7 +1240,8 @@ const ENTRIES = [
     code: 'CG708',
     where: 'preview',
     title: 'Malformed ApplicationSet',
-    description: 'The ApplicationSet object lacks a field the preview needs, or has one of the wrong type.',
+    description:
+      "The ApplicationSet object lacks a field the preview needs, or has one of the wrong type; or its generators fail as Argo CD's fail: a matrix without exactly two generators, or whose two fasttemplate generators set one parameter to different values; a merge generator without mergeKeys, or whose generator gives two sets with the same merge keys; matrix or merge nested more than one level; a list element that is not a map, or holds a value that is not a string without goTemplate; a selector Argo CD cannot parse; a templatePatch that does not render to a map of Application fields.",
     fix: 'Fix the ApplicationSet at the field the message names.',
   },
   {

@@ -3,11 +3,26 @@ import { renderFastTemplate } from './fast-template';
 import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectories } from './git-directories';
 import { filterGitFiles, GitFileItem, gitFileParamSets, gitFileReader, listGitFiles } from './git-files';
 import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';
+import { clusterParamSets, DeclaredCluster } from './cluster-generator';
+import { GoYamlError, readGoYaml, type GoData } from './go-yaml';
+import { LabelSelector, parseLabelSelector, SelectorError, selectorMatches } from './label-selector';
+import { ListElementError, listParamSets } from './list-generator';
+import {
+  cloneParams,
+  combineStringMaps,
+  combineStringMapsAllowDuplicates,
+  DuplicateParameter,
+  flattenParams,
+  goJsonKey,
+  matrixMergeGo,
+  mergoMerge,
+} from './param-maps';
 import { PathParamsOptions } from './path-params';
 import { compilePathspec } from './pathspec';
 import { PreviewCode, show } from './problems';
-import { markStringMap, TemplateMap } from './template-values';
+import { markStringMap, TemplateMap, TemplateValue } from './template-values';
 import { mergeGeneratorTemplate } from './template-merge';
+import { applyTemplatePatch, PatchError, PatchTarget } from './template-patch';
 import { isMap } from '../core/plain';
 import { isDns1123Subdomain, isLabelValue } from '../core/kube-names';
 
@@ -67,12 +82,32 @@ export interface GeneratedApplication {
 export interface ExpandOptions {
   /** The repository file the ApplicationSet came from, named in every problem. */
   readonly file?: string;
+  /**
+   * The clusters Argo CD of the ApplicationSet's control plane holds, as the repository declares
+   * them (see `clustersIn`), for cluster generators.
+   * @default - none known: a cluster generator fails with `CG706`
+   */
+  readonly clusters?: readonly DeclaredCluster[];
 }
 
 const API_VERSION = 'argoproj.io/v1alpha1';
 const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const TEMPLATE_METADATA_FIELDS = new Set(['name', 'namespace', 'labels', 'annotations', 'finalizers']);
-const GIT_FIELDS = new Set(['repoURL', 'revision', 'directories', 'files', 'values', 'pathParamPrefix', 'requeueAfterSeconds', 'template']);
+/** The generators the preview expands, each with the fields Argo CD's type has. */
+const GENERATOR_FIELDS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['git', new Set(['repoURL', 'revision', 'directories', 'files', 'values', 'pathParamPrefix', 'requeueAfterSeconds', 'template'])],
+  ['list', new Set(['elements', 'elementsYaml', 'template'])],
+  ['clusters', new Set(['selector', 'values', 'template', 'flatList'])],
+  ['matrix', new Set(['generators', 'template'])],
+  ['merge', new Set(['generators', 'mergeKeys', 'template'])],
+]);
+/** The generators that read something other than the GitOps repository, and what. */
+const REMOTE_GENERATORS: Readonly<Record<string, string>> = {
+  scmProvider: "the repositories of an SCM provider's organisation",
+  pullRequest: 'the open pull requests of a repository',
+  clusterDecisionResource: 'a cluster decision resource in the cluster',
+  plugin: 'a plugin service',
+};
 const NEEDS_FILES_FIX =
   'Preview this ApplicationSet with argocd appset generate; expandApplicationSet reads generator files when given the checkout directory or a GitRepository.';
 const MAX_PROBLEMS = 20;
@@ -90,21 +125,39 @@ type Params = TemplateMap;
  *   generator has both, only `directories` counts, as in Argo CD): each file a `files[].path`
  *   pathspec selects, in byte order, is read as JSON or YAML, and each map it holds (one, or
  *   one per item of a top-level list) gives the file's keys and the `path` parameters,
- *   `path.filename` included (see `gitFileParamSets`);
+ *   `path.filename` included (see `gitFileParamSets`); `pathParamPrefix` nests them;
+ * - runs each `list` generator over its `elements` and `elementsYaml` (see `listParamSets`);
+ * - runs each `clusters` generator over `options.clusters`, the clusters the repository
+ *   declares for the ApplicationSet's control plane (see `clusterParamSets`);
+ * - combines two generators in a `matrix` (the second rendered with each parameter set of the
+ *   first, as Argo CD interpolates it; Go templates merge the two sets with the first's values
+ *   winning, fasttemplate fails on a parameter both set differently) and several in a `merge`
+ *   (sets of later generators override the first's sets with the same `mergeKeys` values), one
+ *   level of nesting deep;
+ * - renders a generator's `values` with its parameters (under `.values`, flat `values.<key>`),
+ *   and keeps the sets its `selector` matches, over the parameters flattened as Argo CD
+ *   flattens them;
  * - renders every string of `spec.template`, map keys included, with Go templates
- *   (`goTemplate: true`, honouring `goTemplateOptions`) or fasttemplate (`goTemplate: false`);
- * - sets `metadata.namespace` to the ApplicationSet's namespace, and adds the
- *   `resources-finalizer.argocd.argoproj.io` finalizer when the template has none and
- *   `spec.syncPolicy.preserveResourcesOnDeletion` is not true.
+ *   (`goTemplate: true`, honouring `goTemplateOptions`) or fasttemplate (`goTemplate: false`),
+ *   a top-level generator's own `template` merged over it;
+ * - adds the `resources-finalizer.argocd.argoproj.io` finalizer when the template has none and
+ *   `spec.syncPolicy.preserveResourcesOnDeletion` is not true, then applies `templatePatch`
+ *   rendered with the same parameters (see `applyTemplatePatch`), then sets
+ *   `metadata.namespace` to the ApplicationSet's namespace. `syncPolicy.applicationsSync` and
+ *   the other settings of the sync policy govern what the controller applies, not what it
+ *   generates, and change nothing here; a RollingSync `strategy` fails (`CG706`), its
+ *   Applications depending on the controller's settings and live health.
  *
  * It returns the Applications sorted by name (the controller keeps generator order). It does
  * not add owner references (they need the live ApplicationSet's UID).
  *
- * @throws GitOpsError with every problem found (at most 20 listed): generators other than git
- * directories and git files, `templatePatch`, selectors, and what the preview does not model
+ * @throws GitOpsError with every problem found (at most 20 listed): generators that read
+ * something other than the repository (SCM provider, pull request, cluster decision resource,
+ * plugin), a cluster generator without `options.clusters`, and what the preview does not model
  * (`CG706`), template errors (`CG701`–`CG704`), malformed patterns (`CG705`), duplicate names
- * (`CG707`), a malformed ApplicationSet (`CG708`), an unreadable checkout (`CG709`), names and
- * label values Kubernetes rejects (`CG710`), generator files that cannot be used (`CG711`).
+ * (`CG707`), a malformed ApplicationSet or generators that fail as Argo CD's do (`CG708`), an
+ * unreadable checkout (`CG709`), names and label values Kubernetes rejects (`CG710`), generator
+ * files that cannot be used (`CG711`).
  *
  * @example
  * const apps = expandApplicationSet(workloads, '/path/to/platform-gitops');
@@ -180,8 +233,8 @@ function repositoryOf(source: RepositorySource): Repository {
 
 /** A template compiled once and rendered per parameter set (a directory, a file or a file's list item). */
 type Compiled =
-  | { readonly kind: 'const'; readonly value: Json }
-  | { readonly kind: 'string'; readonly field: string; readonly render: (params: Params) => string }
+  | { readonly kind: 'const'; readonly value: Json; /** The text as written, when it differs from the value. */ readonly source?: string }
+  | { readonly kind: 'string'; readonly field: string; readonly source: string; readonly render: (params: Params) => string }
   | { readonly kind: 'list'; readonly items: readonly Compiled[] }
   | {
       readonly kind: 'map';
@@ -192,26 +245,90 @@ type Compiled =
       readonly templatedKeys: boolean;
     };
 
-interface GitGenerator {
-  readonly index: number;
+/** A generator's template, compiled: its own merged onto the ApplicationSet's, or the ApplicationSet's. */
+interface CompiledTemplate {
+  readonly metadata: Compiled;
+  readonly spec: Compiled;
+}
+
+/** A git generator's own fields, checked. */
+interface GitSpec {
+  readonly kind: 'git';
   readonly repoURL: string;
   readonly revision: string;
   /** The generator's items: directories, or else files (Argo CD ignores files beside directories). */
   readonly items: { readonly directories: readonly GitDirectoryItem[] } | { readonly files: readonly GitFileItem[] };
   readonly pathParamPrefix?: string;
-  readonly values: ReadonlyArray<readonly [string, Compiled]>;
-  /** Its own template merged onto the ApplicationSet's, compiled. @default - the ApplicationSet's */
-  readonly template?: { readonly metadata: Compiled; readonly spec: Compiled };
+  readonly values: GeneratorValues;
 }
 
-/** One parameter set of a generator, and where it comes from (`directory "…"`, `file "…"`). */
+/** A list generator's own fields, checked. */
+interface ListSpec {
+  readonly kind: 'list';
+  readonly elements: readonly unknown[];
+  readonly elementsYaml?: string;
+}
+
+/** A cluster generator's own fields, checked. */
+interface ClusterSpec {
+  readonly kind: 'clusters';
+  /** Its `selector` over the clusters' labels. @default - every cluster */
+  readonly selector?: LabelSelector;
+  readonly values: GeneratorValues;
+}
+
+/** A matrix generator: two generators, the second interpolated with each set of the first. */
+interface MatrixSpec {
+  readonly kind: 'matrix';
+  readonly first: GeneratorNode;
+  readonly second: InterpolatedGenerator;
+}
+
+/** A merge generator: the first generator's sets, overridden by matching sets of the others. */
+interface MergeSpec {
+  readonly kind: 'merge';
+  readonly mergeKeys: readonly string[];
+  readonly generators: readonly GeneratorNode[];
+}
+
+/** A generator's `values`: each key with its compiled template. */
+type GeneratorValues = ReadonlyArray<readonly [string, Compiled]>;
+
+/** One generator of `spec.generators`, or a child of a matrix or merge generator. */
+interface GeneratorNode {
+  /** Where it is written, e.g. `spec.generators[0].matrix.generators[1]`. */
+  readonly field: string;
+  /** The index of the top-level generator it belongs to. */
+  readonly index: number;
+  /** How deep it is nested: 0 in `spec.generators`, 1 in a matrix or merge, 2 in a nested one. */
+  readonly depth: number;
+  /** Its `selector` over the flattened parameters. @default - none */
+  readonly selector?: LabelSelector;
+  /** Its own template merged onto the ApplicationSet's (top level only; Argo CD ignores a child's). */
+  readonly template?: CompiledTemplate;
+  readonly spec: GitSpec | ListSpec | ClusterSpec | MatrixSpec | MergeSpec;
+}
+
+/**
+ * The second generator of a matrix: as written (used when the first generator's set is empty),
+ * and compiled whole, so that every string of it, map keys, a list generator's `elements` and
+ * its own `values` and `template` included, can be rendered with a set of the first, as Argo CD
+ * interpolates it (`RenderGeneratorParams`); null fields are dropped, as Argo CD drops them.
+ */
+interface InterpolatedGenerator {
+  readonly node: GeneratorNode;
+  readonly compiled: Compiled;
+}
+
+/** One parameter set of a generator, and where it comes from (`directory "…"`, `list element 0`). */
 interface ParamSet {
   readonly at: string;
-  readonly base: Params;
+  readonly params: Params;
 }
 
 class Expansion {
   private readonly problems: Problem[] = [];
+  private readonly seen = new Set<string>();
   private total = 0;
   private readonly name: string;
   private readonly where: string;
@@ -232,13 +349,16 @@ class Expansion {
     const spec = this.validateShape();
     const template = spec.template as Record<string, unknown>;
     const metadata = (template.metadata ?? {}) as Record<string, unknown>;
-    const compiledMetadata = this.compile(metadata, 'spec.template.metadata');
-    const compiledSpec = this.compile(template.spec as Json, 'spec.template.spec');
-    const generators = (spec.generators as unknown[]).map((g, i) => this.generator(g, i));
+    const setTemplate: CompiledTemplate = {
+      metadata: this.compile(metadata, 'spec.template.metadata'),
+      spec: this.compile(template.spec as Json, 'spec.template.spec'),
+    };
+    const patch = typeof spec.templatePatch === 'string' ? this.compileString(spec.templatePatch, 'spec.templatePatch') : undefined;
+    const generators = (spec.generators as unknown[]).map((g, i) => this.parse(g, `spec.generators[${i}]`, i, 0));
     this.check();
 
     const syncPolicy = spec.syncPolicy as Record<string, unknown> | undefined;
-    const preserve = syncPolicy?.preserveResourcesOnDeletion === true;
+    const preserve = isMap(syncPolicy) && syncPolicy.preserveResourcesOnDeletion === true;
     const namespace = this.appset.metadata?.namespace;
     const apps: Array<{ app: GeneratedApplication; at: string; generator: number }> = [];
 
@@ -246,17 +366,23 @@ class Expansion {
       if (!generator) {
         continue;
       }
-      for (const { at, base } of this.paramSets(generator)) {
-        const params = this.params(generator, base, at);
-        if (!params) {
-          continue;
-        }
-        const meta = this.render(generator.template?.metadata ?? compiledMetadata, params, at) as Record<string, Json> | undefined;
-        const appSpec = this.render(generator.template?.spec ?? compiledSpec, params, at) as Record<string, Json> | undefined;
+      const { metadata: compiledMetadata, spec: compiledSpec } = generator.template ?? setTemplate;
+      for (const { at, params } of this.generate(generator)) {
+        // Argo CD's RenderTemplateParams returns the template as written for an empty set, without the finalizer.
+        const empty = Object.keys(params).length === 0;
+        const meta = (empty ? this.asWritten(compiledMetadata) : this.render(compiledMetadata, params, at)) as
+          Record<string, Json> | undefined;
+        const appSpec = (empty ? this.asWritten(compiledSpec) : this.render(compiledSpec, params, at)) as Record<string, Json> | undefined;
         if (meta === undefined || appSpec === undefined) {
           continue;
         }
-        const app = this.application(meta, appSpec, namespace, preserve);
+        let app: GeneratedApplication | undefined = this.application(meta, appSpec, namespace, preserve || empty);
+        if (patch !== undefined) {
+          app = this.patched(app, patch, params, at);
+          if (app === undefined) {
+            continue;
+          }
+        }
         this.validateApplication(app, at);
         apps.push({ app, at, generator: generator.index });
       }
@@ -289,11 +415,21 @@ class Expansion {
       this.fatal(PreviewCode.INVALID_APPLICATIONSET, `${this.where} has no spec.`, 'Add spec.generators and spec.template.');
     }
     const s = spec as Record<string, unknown>;
-    if (s.templatePatch !== undefined && s.templatePatch !== null && s.templatePatch !== '') {
+    if (s.templatePatch !== undefined && s.templatePatch !== null && typeof s.templatePatch !== 'string') {
+      this.fatal(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} spec.templatePatch is not a string.`,
+        'Write spec.templatePatch as a string holding YAML, e.g. with "templatePatch: |".',
+      );
+    }
+    const strategy = s.strategy;
+    if (isMap(strategy) && strategy.type !== undefined && strategy.type !== 'AllAtOnce') {
+      // With progressive syncs enabled, the controller strips automated sync from the Applications a
+      // RollingSync manages and syncs them itself, step by step from their live health.
       this.fatal(
         PreviewCode.UNSUPPORTED_FEATURE,
-        `${this.where} uses spec.templatePatch, which the offline preview does not apply.`,
-        'Move the patched fields into spec.template, or preview this ApplicationSet with argocd appset generate.',
+        `${this.where} spec.strategy.type is ${show(String(strategy.type))}; what Argo CD generates then depends on whether its controller runs with progressive syncs and on the live health of each step, which the offline preview does not model.`,
+        'Remove spec.strategy (or use AllAtOnce), or preview this ApplicationSet with argocd appset generate.',
       );
     }
     if (s.goTemplate !== undefined && typeof s.goTemplate !== 'boolean') {
@@ -355,8 +491,13 @@ class Expansion {
     return s;
   }
 
-  private generator(raw: unknown, index: number): GitGenerator | undefined {
-    const field = `spec.generators[${index}]`;
+  // ---- the generators, checked and compiled
+
+  /**
+   * One generator, checked: exactly one kind, its fields, its selector and (at the top level)
+   * its own template. Undefined when a problem was recorded.
+   */
+  private parse(raw: unknown, field: string, index: number, depth: number): GeneratorNode | undefined {
     if (!isMap(raw)) {
       this.problem(
         PreviewCode.INVALID_APPLICATIONSET,
@@ -367,13 +508,6 @@ class Expansion {
     }
     const g = raw as Record<string, unknown>;
     const kinds = Object.keys(g).filter((k) => k !== 'selector' && g[k] !== undefined && g[k] !== null);
-    if (g.selector !== undefined && g.selector !== null) {
-      this.problem(
-        PreviewCode.UNSUPPORTED_FEATURE,
-        `${this.where} ${field}.selector is set; the offline preview does not filter generator parameters by selector.`,
-        'Remove the selector, or preview this ApplicationSet with argocd appset generate.',
-      );
-    }
     if (kinds.length !== 1) {
       this.problem(
         PreviewCode.INVALID_APPLICATIONSET,
@@ -383,62 +517,133 @@ class Expansion {
       return undefined;
     }
     const kind = kinds[0]!;
-    if (kind !== 'git') {
+    const remote = REMOTE_GENERATORS[kind];
+    if (remote !== undefined) {
       this.problem(
         PreviewCode.UNSUPPORTED_FEATURE,
-        `${this.where} ${field} is a "${kind}" generator; the offline preview expands only git generators (directories and files).`,
-        'Preview this ApplicationSet with argocd appset generate, or generate from directories or files with a git generator.',
+        `${this.where} ${field} is a ${kind} generator, which generates from ${remote}; the offline preview reads only the GitOps repository, so it cannot expand it.`,
+        'Preview this ApplicationSet with argocd appset generate against a running Argo CD, or generate from the repository with a git, list or cluster generator.',
       );
       return undefined;
     }
-    const git = g.git;
-    if (!isMap(git)) {
+    if (!GENERATOR_FIELDS.has(kind)) {
       this.problem(
         PreviewCode.INVALID_APPLICATIONSET,
-        `${this.where} ${field}.git is not a map.`,
-        'Write the git generator as a map with repoURL, revision and directories or files.',
+        `${this.where} ${field}.${kind} is not an ApplicationSet generator.`,
+        `Use one of ${[...GENERATOR_FIELDS.keys(), ...Object.keys(REMOTE_GENERATORS)].join(', ')}.`,
       );
       return undefined;
     }
-    return this.gitGenerator(git as Record<string, unknown>, index, `${field}.git`);
+    const own = g[kind];
+    if (!isMap(own)) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.${kind} is not a map.`,
+        `Write the ${kind} generator as a map of its fields.`,
+      );
+      return undefined;
+    }
+    const body = own as Record<string, unknown>;
+    let ok = true;
+    for (const key of Object.keys(body)) {
+      if (!GENERATOR_FIELDS.get(kind)!.has(key)) {
+        this.problem(
+          PreviewCode.INVALID_APPLICATIONSET,
+          `${this.where} ${field}.${kind}.${key} is not a field of the ${kind} generator.`,
+          `Remove ${field}.${kind}.${key}.`,
+        );
+        ok = false;
+      }
+    }
+    let selector: LabelSelector | undefined;
+    if (g.selector !== undefined && g.selector !== null) {
+      // A nested generator's selector: Argo CD applies it with spec.applyNestedSelectors; without,
+      // versions differ (dropped with a warning, or applied), so it is refused.
+      if (depth >= 2 && (this.appset.spec as Record<string, unknown>).applyNestedSelectors !== true) {
+        this.problem(
+          PreviewCode.UNSUPPORTED_FEATURE,
+          `${this.where} ${field}.selector is set on a generator of a nested matrix or merge generator without spec.applyNestedSelectors; whether Argo CD applies it then depends on its version, which the offline preview does not model.`,
+          'Set spec.applyNestedSelectors: true, move the selector to the nested matrix or merge generator itself, or preview this ApplicationSet with argocd appset generate.',
+        );
+        ok = false;
+      } else {
+        selector = this.selector(g.selector, `${field}.selector`);
+        ok = ok && selector !== undefined;
+      }
+    }
+    const template = depth === 0 ? this.generatorTemplate(body.template, `${field}.${kind}`) : undefined;
+    if (template === null) {
+      ok = false;
+    }
+    const at = `${field}.${kind}`;
+    let spec: GeneratorNode['spec'] | undefined;
+    switch (kind) {
+      case 'git':
+        spec = this.gitSpec(body, at);
+        break;
+      case 'list':
+        spec = this.listSpec(body, at);
+        break;
+      case 'clusters':
+        spec = this.clusterSpec(body, at);
+        break;
+      default:
+        spec = this.combinationSpec(kind as 'matrix' | 'merge', body, at, index, depth);
+    }
+    if (!ok || spec === undefined) {
+      return undefined;
+    }
+    return { field, index, depth, ...(selector === undefined ? {} : { selector }), ...(template ? { template } : {}), spec };
   }
 
-  private gitGenerator(git: Record<string, unknown>, index: number, field: string): GitGenerator | undefined {
+  private selector(raw: unknown, field: string): LabelSelector | undefined {
+    try {
+      return parseLabelSelector(raw);
+    } catch (e) {
+      if (!(e instanceof SelectorError)) {
+        throw e;
+      }
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field} ${e.message}; Argo CD fails the ApplicationSet on it ("error parsing label selector").`,
+        'Write the selector as matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist) over label keys.',
+      );
+      return undefined;
+    }
+  }
+
+  /** A top-level generator's own template merged onto the ApplicationSet's; undefined without one, null on a problem. */
+  private generatorTemplate(raw: unknown, field: string): CompiledTemplate | undefined | null {
+    if (raw === undefined || raw === null || isEmptyTemplate(raw)) {
+      return undefined;
+    }
+    if (!isMap(raw)) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.template is not a map.`,
+        `Write ${field}.template as a map of metadata and spec.`,
+      );
+      return null;
+    }
+    // The generator's own template, merged onto the ApplicationSet's as Argo CD merges them.
+    const merged = mergeGeneratorTemplate(raw, (this.appset.spec as Record<string, unknown>).template) as Record<string, unknown>;
+    return {
+      metadata: this.compile((merged.metadata ?? {}) as Json, `${field}.template.metadata`),
+      spec: this.compile(merged.spec as Json, `${field}.template.spec`),
+    };
+  }
+
+  private gitSpec(git: Record<string, unknown>, field: string): GitSpec | undefined {
     let ok = true;
     const bad = (code: PreviewCode, message: string, fix: string) => {
       this.problem(code, `${this.where} ${message}`, fix);
       ok = false;
     };
-    for (const key of Object.keys(git)) {
-      if (!GIT_FIELDS.has(key)) {
-        bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.${key} is not a field of the git generator.`, `Remove ${field}.${key}.`);
-      }
-    }
     if (typeof git.repoURL !== 'string' || git.repoURL === '') {
       bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.repoURL is missing.`, 'Set repoURL to the GitOps repository URL.');
     }
     if (git.revision !== undefined && typeof git.revision !== 'string') {
       bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.revision is not a string.`, 'Set revision to a branch, tag or commit.');
-    }
-    let template: { metadata: Compiled; spec: Compiled } | undefined;
-    if (git.template !== undefined && git.template !== null && !isEmptyTemplate(git.template)) {
-      if (!isMap(git.template)) {
-        bad(
-          PreviewCode.INVALID_APPLICATIONSET,
-          `${field}.template is not a map.`,
-          `Write ${field}.template as a map of metadata and spec.`,
-        );
-      } else {
-        // The generator's own template, merged onto the ApplicationSet's as Argo CD merges them.
-        const merged = mergeGeneratorTemplate(git.template, (this.appset.spec as Record<string, unknown>).template) as Record<
-          string,
-          unknown
-        >;
-        template = {
-          metadata: this.compile((merged.metadata ?? {}) as Json, `${field}.template.metadata`),
-          spec: this.compile(merged.spec as Json, `${field}.template.spec`),
-        };
-      }
     }
     // As Argo CD: directories when there are any, else files.
     const kind = nonEmptyList(git.directories) ? 'directories' : nonEmptyList(git.files) ? 'files' : undefined;
@@ -471,28 +676,137 @@ class Expansion {
     if (git.pathParamPrefix !== undefined && typeof git.pathParamPrefix !== 'string') {
       bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.pathParamPrefix is not a string.`, 'Set pathParamPrefix to a name, or remove it.');
     }
-    const values: Array<readonly [string, Compiled]> = [];
-    if (git.values !== undefined && git.values !== null) {
-      if (!isMap(git.values) || !Object.values(git.values as object).every((v) => typeof v === 'string')) {
-        bad(PreviewCode.INVALID_APPLICATIONSET, `${field}.values is not a map of strings.`, 'Quote every value of values.');
-      } else {
-        for (const [k, v] of Object.entries(git.values as Record<string, string>)) {
-          values.push([k, this.compileString(v, `${field}.values${fieldKey(k)}`)]);
-        }
-      }
-    }
-    if (!ok) {
+    const values = this.generatorValues(git.values, field);
+    if (!ok || values === undefined) {
       return undefined;
     }
     return {
-      index,
+      kind: 'git',
       repoURL: git.repoURL as string,
       revision: (git.revision as string | undefined) ?? '',
       items: kind === 'files' ? { files: items } : { directories: items },
       ...(typeof git.pathParamPrefix === 'string' && git.pathParamPrefix !== '' ? { pathParamPrefix: git.pathParamPrefix } : {}),
       values,
-      ...(template === undefined ? {} : { template }),
     };
+  }
+
+  /** A generator's `values`, each compiled; undefined on a problem. */
+  private generatorValues(raw: unknown, field: string): GeneratorValues | undefined {
+    const values: Array<readonly [string, Compiled]> = [];
+    if (raw === undefined || raw === null) {
+      return values;
+    }
+    if (!isMap(raw) || !Object.values(raw as object).every((v) => typeof v === 'string')) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.values is not a map of strings.`,
+        'Quote every value of values.',
+      );
+      return undefined;
+    }
+    for (const [k, v] of Object.entries(raw as Record<string, string>)) {
+      values.push([k, this.compileString(v, `${field}.values${fieldKey(k)}`)]);
+    }
+    return values;
+  }
+
+  private listSpec(list: Record<string, unknown>, field: string): ListSpec | undefined {
+    const elements = list.elements ?? [];
+    if (!Array.isArray(elements)) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.elements is not a list.`,
+        'Write elements as a list of maps.',
+      );
+      return undefined;
+    }
+    if (list.elementsYaml !== undefined && list.elementsYaml !== null && typeof list.elementsYaml !== 'string') {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.elementsYaml is not a string.`,
+        'Write elementsYaml as a string holding a YAML list, e.g. with "elementsYaml: |".',
+      );
+      return undefined;
+    }
+    return { kind: 'list', elements, ...(typeof list.elementsYaml === 'string' ? { elementsYaml: list.elementsYaml } : {}) };
+  }
+
+  private clusterSpec(clusters: Record<string, unknown>, field: string): ClusterSpec | undefined {
+    if (clusters.flatList !== undefined && clusters.flatList !== false) {
+      this.problem(
+        PreviewCode.UNSUPPORTED_FEATURE,
+        `${this.where} ${field}.flatList is set; the offline preview does not expand a cluster generator's flat list.`,
+        'Remove flatList, or preview this ApplicationSet with argocd appset generate.',
+      );
+      return undefined;
+    }
+    let selector: LabelSelector | undefined;
+    if (clusters.selector !== undefined && clusters.selector !== null) {
+      selector = this.selector(clusters.selector, `${field}.selector`);
+      if (selector === undefined) {
+        return undefined;
+      }
+    }
+    const values = this.generatorValues(clusters.values, field);
+    return values === undefined ? undefined : { kind: 'clusters', ...(selector === undefined ? {} : { selector }), values };
+  }
+
+  private combinationSpec(
+    kind: 'matrix' | 'merge',
+    body: Record<string, unknown>,
+    field: string,
+    index: number,
+    depth: number,
+  ): MatrixSpec | MergeSpec | undefined {
+    if (depth >= 2) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field} is a ${kind} generator nested two levels deep; Argo CD nests matrix and merge generators one level only, and fails on it.`,
+        'Nest at most one matrix or merge generator inside another.',
+      );
+      return undefined;
+    }
+    const children = body.generators;
+    const count = Array.isArray(children) ? children.length : 0;
+    if (kind === 'matrix' && count !== 2) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.generators has ${count} generators; Argo CD fails a matrix generator without exactly two ("found ${count < 2 ? 'less' : 'more'} than two generators, Matrix support only two").`,
+        'Give the matrix generator exactly two generators; nest a matrix for more.',
+      );
+      return undefined;
+    }
+    if (kind === 'merge' && count < 2) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.generators has ${count} generators; Argo CD fails a merge generator with fewer than two ("found less than two generators, Merge requires two or more").`,
+        'Give the merge generator a base generator and at least one more.',
+      );
+      return undefined;
+    }
+    const raws = children as unknown[];
+    const nodes = raws.map((c, i) => this.parse(c, `${field}.generators[${i}]`, index, depth + 1));
+    if (nodes.some((n) => n === undefined)) {
+      return undefined;
+    }
+    if (kind === 'matrix') {
+      const secondField = `${field}.generators[1]`;
+      return {
+        kind,
+        first: nodes[0]!,
+        second: { node: nodes[1]!, compiled: this.compile(raws[1], secondField) },
+      };
+    }
+    const mergeKeys = body.mergeKeys;
+    if (!Array.isArray(mergeKeys) || mergeKeys.length === 0 || !mergeKeys.every((k) => typeof k === 'string')) {
+      this.problem(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}.mergeKeys is not a list of parameter names; Argo CD fails a merge generator without one ("no merge keys were specified, Merge requires at least one").`,
+        'List the parameters that match the sets of the generators in mergeKeys, e.g. [server].',
+      );
+      return undefined;
+    }
+    return { kind, mergeKeys: [...new Set(mergeKeys as string[])], generators: nodes as GeneratorNode[] };
   }
 
   // ---- compiling and rendering templates
@@ -531,7 +845,7 @@ class Expansion {
       return { kind: 'const', value: text };
     }
     if (!this.goTemplate) {
-      return { kind: 'string', field, render: (params) => renderFastTemplate(text, params as Record<string, string>) };
+      return { kind: 'string', field, source: text, render: (params) => renderFastTemplate(text, params as Record<string, string>) };
     }
     let template: GoTemplate;
     try {
@@ -541,10 +855,24 @@ class Expansion {
       return { kind: 'const', value: text };
     }
     if (template.isConstant) {
-      return { kind: 'const', value: template.execute({}) };
+      return { kind: 'const', value: template.execute({}), source: text };
     }
     const options = this.executeOptions;
-    return { kind: 'string', field, render: (params) => template.execute(params, options) };
+    return { kind: 'string', field, source: text, render: (params) => template.execute(params, options) };
+  }
+
+  /** A compiled template as written, unrendered (null fields dropped). */
+  private asWritten(c: Compiled): Json {
+    switch (c.kind) {
+      case 'const':
+        return c.source ?? c.value;
+      case 'string':
+        return c.source;
+      case 'list':
+        return c.items.map((item) => this.asWritten(item));
+      case 'map':
+        return Object.fromEntries(c.entries.map(([, value, key]) => [key, this.asWritten(value)]));
+    }
   }
 
   /** Renders a compiled template for the parameter set `at`; undefined when a problem was recorded. */
@@ -600,73 +928,309 @@ class Expansion {
     }
   }
 
-  /** The parameter sets of a generator, in the order Argo CD makes them. */
-  private paramSets(generator: GitGenerator): ParamSet[] {
+  // ---- parameter sets
+
+  /** The parameter sets of a generator, in the order Argo CD makes them, filtered by its selector. */
+  private generate(node: GeneratorNode): ParamSet[] {
+    let sets: ParamSet[];
+    const spec = node.spec;
+    switch (spec.kind) {
+      case 'git':
+        sets = this.gitSets(spec, node.field);
+        break;
+      case 'list':
+        sets = this.listSets(spec, `${node.field}.list`);
+        break;
+      case 'clusters':
+        sets = this.clusterSets(spec, `${node.field}.clusters`);
+        break;
+      case 'matrix':
+        sets = this.matrixSets(spec, `${node.field}.matrix`);
+        break;
+      case 'merge':
+        sets = this.mergeSets(spec, `${node.field}.merge`);
+        break;
+    }
+    const selector = node.selector;
+    return selector === undefined ? sets : sets.filter((s) => selectorMatches(selector, flattenParams(s.params)));
+  }
+
+  private gitSets(generator: GitSpec, generatorField: string): ParamSet[] {
     const options: PathParamsOptions = {
       goTemplate: this.goTemplate,
       ...(generator.pathParamPrefix === undefined ? {} : { pathParamPrefix: generator.pathParamPrefix }),
     };
     const { repoURL, revision, items } = generator;
+    const bases: ParamSet[] = [];
     if ('directories' in items) {
       let dirs: string[];
       try {
         dirs = filterDirectories(this.repository.directories(repoURL, revision), items.directories);
       } catch (e) {
-        this.rethrowWithin(e, `spec.generators[${generator.index}].git.directories`);
+        this.rethrowWithin(e, `${generatorField}.git.directories`);
       }
-      return dirs.map((dir) => ({ at: `directory ${show(dir)}`, base: directoryParams(dir, options) }));
+      bases.push(...dirs.map((dir) => ({ at: `directory ${show(dir)}`, params: directoryParams(dir, options) })));
+    } else {
+      const field = `${generatorField}.git.files`;
+      const { files: list, readFile } = this.repository;
+      if (!list || !readFile) {
+        this.problem(
+          PreviewCode.UNSUPPORTED_FEATURE,
+          `${this.where} ${field} is a git files generator, but the preview was given the directories of the repository only, not its files.`,
+          NEEDS_FILES_FIX,
+        );
+        return [];
+      }
+      let files: string[];
+      try {
+        files = filterGitFiles(list(repoURL, revision), items.files);
+      } catch (e) {
+        this.rethrowWithin(e, field);
+      }
+      for (const file of files) {
+        // Argo CD fails the whole ApplicationSet on a file it cannot read; every such file is listed.
+        try {
+          for (const { item, params } of gitFileParamSets(file, readFile(repoURL, revision, file), options)) {
+            bases.push({ at: `file ${show(file)}${item === undefined ? '' : ` (list item ${item})`}`, params });
+          }
+        } catch (e) {
+          this.collect(e, field);
+        }
+      }
     }
-    const field = `spec.generators[${generator.index}].git.files`;
-    const { files: list, readFile } = this.repository;
-    if (!list || !readFile) {
+    return this.withValues(bases, generator.values);
+  }
+
+  private listSets(spec: ListSpec, field: string): ParamSet[] {
+    try {
+      return listParamSets(spec.elements, spec.elementsYaml, this.goTemplate);
+    } catch (e) {
+      if (!(e instanceof ListElementError)) {
+        throw e;
+      }
       this.problem(
-        PreviewCode.UNSUPPORTED_FEATURE,
-        `${this.where} ${field} is a git files generator, but the preview was given the directories of the repository only, not its files.`,
-        NEEDS_FILES_FIX,
+        PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}: ${e.reason}; Argo CD fails the ApplicationSet on it.`,
+        e.fix,
       );
       return [];
     }
-    let files: string[];
-    try {
-      files = filterGitFiles(list(repoURL, revision), items.files);
-    } catch (e) {
-      this.rethrowWithin(e, field);
-    }
-    const sets: ParamSet[] = [];
-    for (const file of files) {
-      // Argo CD fails the whole ApplicationSet on a file it cannot read; every such file is listed.
-      try {
-        for (const { item, params } of gitFileParamSets(file, readFile(repoURL, revision, file), options)) {
-          sets.push({ at: `file ${show(file)}${item === undefined ? '' : ` (list item ${item})`}`, base: params });
-        }
-      } catch (e) {
-        this.collect(e, field);
-      }
-    }
-    return sets;
   }
 
-  /** The parameters of one set: the generator's, with its `values` rendered over them. */
-  private params(generator: GitGenerator, base: Params, at: string): Params | undefined {
-    if (generator.values.length === 0) {
-      return base;
+  private clusterSets(spec: ClusterSpec, field: string): ParamSet[] {
+    const clusters = this.options.clusters;
+    if (clusters === undefined) {
+      this.problem(
+        PreviewCode.UNSUPPORTED_FEATURE,
+        `${this.where} ${field} is a cluster generator, which generates from the clusters Argo CD holds, but the cluster list is not in the repository: no declarative cluster Secret (label argocd.argoproj.io/secret-type: cluster) is deployed by this control plane's ApplicationSets.`,
+        "Declare the clusters in the repository: a SelfManagedArgoCd that runs on the control plane's cluster writes a declarative Secret for each cluster it manages. Or preview this ApplicationSet with argocd appset generate.",
+      );
+      return [];
     }
-    const rendered: Record<string, string> = {};
-    for (const [key, compiled] of generator.values) {
-      const v = this.render(compiled, base, at);
-      if (typeof v !== 'string') {
-        return undefined;
+    return this.withValues(clusterParamSets(clusters, spec.selector, this.goTemplate), spec.values);
+  }
+
+  private matrixSets(spec: MatrixSpec, field: string): ParamSet[] {
+    const out: ParamSet[] = [];
+    for (const a of this.generate(spec.first)) {
+      const second = this.interpolate(spec.second, a);
+      if (second === undefined) {
+        continue;
       }
-      rendered[key] = v;
+      for (const b of this.generate(second)) {
+        const at = `${a.at} × ${b.at}`;
+        if (this.goTemplate) {
+          out.push({ at, params: matrixMergeGo(a.params, b.params) });
+          continue;
+        }
+        try {
+          out.push({ at, params: combineStringMaps(a.params, b.params) });
+        } catch (e) {
+          if (!(e instanceof DuplicateParameter)) {
+            throw e;
+          }
+          this.problem(
+            PreviewCode.INVALID_APPLICATIONSET,
+            `${this.where} ${field}, ${at}: both generators set the parameter ${show(e.key)}, to ${show(e.first)} and ${show(e.second)}; Argo CD fails the ApplicationSet on it ("found duplicate key ${e.key} with different value").`,
+            'Give the parameters of the two generators different names, e.g. with pathParamPrefix on a git generator, or set goTemplate: true (then the first generator wins).',
+          );
+        }
+      }
     }
+    return out;
+  }
+
+  /**
+   * The matrix's second generator for a set of its first: every string of it rendered with that
+   * set, as Argo CD interpolates it (not when the set is empty, as Argo CD skips it then).
+   */
+  private interpolate(second: InterpolatedGenerator, first: ParamSet): GeneratorNode | undefined {
+    if (Object.keys(first.params).length === 0) {
+      return second.node;
+    }
+    const raw = this.render(second.compiled, first.params, first.at);
+    if (raw === undefined) {
+      return undefined;
+    }
+    return this.parse(raw, second.node.field, second.node.index, second.node.depth);
+  }
+
+  private mergeSets(spec: MergeSpec, field: string): ParamSet[] {
+    const byKey = (sets: readonly ParamSet[], generator: number): Map<string, ParamSet> | undefined => {
+      const out = new Map<string, ParamSet>();
+      for (const set of sets) {
+        const key = goJsonKey(spec.mergeKeys, set.params);
+        if (out.has(key)) {
+          this.problem(
+            PreviewCode.INVALID_APPLICATIONSET,
+            `${this.where} ${field}.generators[${generator}]: ${out.get(key)!.at} and ${set.at} have the same merge keys ${key}; Argo CD fails the ApplicationSet on it ("the parameters from a generator were not unique by the given mergeKeys").`,
+            'Choose mergeKeys that tell every parameter set of each generator apart.',
+          );
+          return undefined;
+        }
+        out.set(key, set);
+      }
+      return out;
+    };
+    const all = spec.generators.map((g) => this.generate(g));
     if (this.goTemplate) {
-      return { ...base, values: markStringMap(rendered) };
+      // Argo CD looks merge keys up among the top-level parameters; whether a dotted key reaches into
+      // nested maps has changed across versions (argo-cd#12836), so such a key is refused.
+      const nested = spec.mergeKeys.find((k) =>
+        all.some((sets) => sets.some((s) => !hasOwn(s.params, k) && nestedValue(s.params, k) !== undefined)),
+      );
+      if (nested !== undefined) {
+        this.problem(
+          PreviewCode.UNSUPPORTED_FEATURE,
+          `${this.where} ${field}.mergeKeys names ${show(nested)}, a parameter nested in a map with goTemplate; whether Argo CD matches on nested parameters depends on its version, which the offline preview does not model.`,
+          'Merge on a top-level parameter (e.g. add it with values), or preview this ApplicationSet with argocd appset generate.',
+        );
+        return [];
+      }
     }
-    const flat: Record<string, string> = { ...(base as Record<string, string>) };
-    for (const [key, v] of Object.entries(rendered)) {
-      flat[`values.${key}`] = v;
+    const base = byKey(all[0]!, 0);
+    if (base === undefined) {
+      return [];
     }
-    return flat;
+    const merged = new Map<string, { at: string; params: Record<string, TemplateValue> }>(
+      [...base].map(([k, s]) => [k, { at: s.at, params: cloneParams(s.params) }]),
+    );
+    for (let i = 1; i < all.length; i++) {
+      const overrides = byKey(all[i]!, i);
+      if (overrides === undefined) {
+        return [];
+      }
+      for (const [key, set] of merged) {
+        const override = overrides.get(key);
+        if (override === undefined) {
+          continue;
+        }
+        if (this.goTemplate) {
+          mergoMerge(set.params, cloneParams(override.params), true);
+        } else {
+          set.params = combineStringMapsAllowDuplicates(set.params, override.params);
+        }
+        set.at = `${set.at} + ${override.at}`;
+      }
+    }
+    return [...merged.values()];
+  }
+
+  /** Each set with the generator's `values` rendered over it, under `values` (flat: `values.<key>`). */
+  private withValues(sets: readonly ParamSet[], values: GeneratorValues): ParamSet[] {
+    if (values.length === 0) {
+      return [...sets];
+    }
+    const out: ParamSet[] = [];
+    for (const { at, params: base } of sets) {
+      const rendered: Record<string, string> = {};
+      let ok = true;
+      for (const [key, compiled] of values) {
+        const v = this.render(compiled, base, at);
+        if (typeof v !== 'string') {
+          ok = false;
+          break;
+        }
+        rendered[key] = v;
+      }
+      if (!ok) {
+        continue;
+      }
+      if (this.goTemplate) {
+        out.push({ at, params: { ...base, values: markStringMap(rendered) } });
+        continue;
+      }
+      const flat: Record<string, TemplateValue> = { ...base };
+      for (const [key, v] of Object.entries(rendered)) {
+        flat[`values.${key}`] = v;
+      }
+      out.push({ at, params: flat });
+    }
+    return out;
+  }
+
+  // ---- templatePatch
+
+  /** The Application with the rendered `templatePatch` applied; undefined when a problem was recorded. */
+  private patched(app: GeneratedApplication, patch: Compiled, params: Params, at: string): GeneratedApplication | undefined {
+    const text = this.render(patch, params, at);
+    if (typeof text !== 'string') {
+      return undefined;
+    }
+    const fail = (code: PreviewCode, reason: string, fix: string): undefined => {
+      this.problem(code, `${this.where} spec.templatePatch, ${at}: the rendered patch ${reason}.`, fix);
+      return undefined;
+    };
+    let data: GoData;
+    try {
+      data = readGoYaml(text);
+    } catch (e) {
+      if (!(e instanceof GoYamlError)) {
+        throw e;
+      }
+      return fail(PreviewCode.INVALID_APPLICATIONSET, e.reason, 'Make templatePatch render to a YAML map of Application fields.');
+    }
+    let result: PatchTarget;
+    try {
+      result = applyTemplatePatch({ metadata: app.metadata, spec: app.spec }, data);
+    } catch (e) {
+      if (!(e instanceof PatchError)) {
+        throw e;
+      }
+      return fail(e.code, e.reason, e.fix);
+    }
+    const meta = result.metadata;
+    for (const key of ['labels', 'annotations'] as const) {
+      const map = meta[key];
+      if (map !== undefined && (!isMap(map) || !Object.values(map).every((v) => typeof v === 'string'))) {
+        return fail(
+          PreviewCode.INVALID_APPLICATIONSET,
+          `sets metadata.${key} to something other than a map of strings, so Argo CD fails to read it`,
+          `Quote every value of metadata.${key}.`,
+        );
+      }
+    }
+    if (typeof meta.name !== 'string') {
+      return fail(
+        PreviewCode.INVALID_APPLICATIONSET,
+        'leaves no metadata.name, or one that is not a string',
+        'Patch metadata.name with a string, or leave it to spec.template.',
+      );
+    }
+    const finalizers = Array.isArray(meta.finalizers) ? (meta.finalizers as string[]) : [];
+    return {
+      apiVersion: API_VERSION,
+      kind: 'Application',
+      metadata: {
+        name: typeof meta.name === 'string' ? meta.name : '',
+        // Argo CD sets the ApplicationSet's namespace after the patch, whatever the patch says.
+        ...(app.metadata.namespace === undefined ? {} : { namespace: app.metadata.namespace }),
+        ...(isNonEmptyMap(meta.labels) ? { labels: meta.labels as Record<string, string> } : {}),
+        ...(isNonEmptyMap(meta.annotations) ? { annotations: meta.annotations as Record<string, string> } : {}),
+        finalizers,
+      },
+      spec: result.spec,
+    };
   }
 
   // ---- the generated Application
@@ -733,6 +1297,11 @@ class Expansion {
   // ---- problems
 
   private problem(code: PreviewCode, message: string, fix: string): void {
+    // A matrix's second generator is checked once per set of the first: each problem once.
+    if (this.seen.has(message)) {
+      return;
+    }
+    this.seen.add(message);
     this.total++;
     if (this.problems.length < MAX_PROBLEMS) {
       this.problems.push(problem(code, { message, fix, file: this.options.file }));
@@ -801,6 +1370,22 @@ function isEmptyTemplate(t: unknown): boolean {
   return Object.values(t as object).every(
     (v) => v === null || v === undefined || (isMap(v) && isEmptyTemplate(v)) || (Array.isArray(v) && v.length === 0) || v === '',
   );
+}
+
+function hasOwn(map: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key);
+}
+
+/** The value at a dotted path through nested maps (`path.basename`), if there is one. */
+function nestedValue(params: Params, dotted: string): TemplateValue | undefined {
+  let v: TemplateValue | undefined = params;
+  for (const part of dotted.split('.')) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !hasOwn(v, part)) {
+      return undefined;
+    }
+    v = (v as Params)[part];
+  }
+  return v;
 }
 
 /** `.name` for identifier-like keys, `["a/b"]` otherwise. */

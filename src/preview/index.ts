@@ -18,7 +18,12 @@
  *   CD functions of {@link TEMPLATE_FUNCTIONS}, which refuses (`CG701`) whatever it does not
  *   evaluate exactly;
  * - {@link renderFastTemplate}: the `goTemplate: false` substitution;
- * - {@link expandApplicationSet}: the whole expansion.
+ * - {@link listParamSets}: the list generator's `elements` and `elementsYaml`;
+ * - {@link clustersIn} and {@link clusterParamSets}: the cluster Secrets a repository declares
+ *   and the cluster generator's parameters, Argo CD's `in-cluster` included;
+ * - {@link parseLabelSelector} and {@link selectorMatches}: generator and cluster selectors;
+ * - {@link applyTemplatePatch}: `templatePatch` as a strategic merge patch of the Application;
+ * - {@link expandApplicationSet}: the whole expansion, matrix and merge generators included.
  *
  * Errors are `GitOpsError`s with codes `CG701`–`CG711`; see {@link PreviewCode}.
  *
@@ -40,6 +45,16 @@ export {
   type GitRepository,
   type RepositorySource,
 } from './expand';
+export {
+  CLUSTER_SECRET_LABEL,
+  clusterParamSets,
+  ClusterSecretError,
+  clustersIn,
+  IN_CLUSTER_NAME,
+  IN_CLUSTER_SERVER,
+  type ClusterParamSet,
+  type DeclaredCluster,
+} from './cluster-generator';
 export { renderFastTemplate } from './fast-template';
 export {
   directoryParams,
@@ -61,10 +76,13 @@ export {
 export { formatGoFloat, GoFloat } from './go-float';
 export { GoYamlError, readGoYaml, type GoData } from './go-yaml';
 export { GoTemplate, parseGoTemplateOptions, renderGoTemplate, type GoTemplateExecuteOptions, type MissingKeyOption } from './go-template';
+export { parseLabelSelector, selectorMatches, SelectorError, type LabelSelector } from './label-selector';
+export { ListElementError, listParamSets, type ListParamSet } from './list-generator';
 export { compilePathPattern, pathMatch } from './path-match';
 export { gitPathParams, type PathParamsOptions } from './path-params';
 export { compilePathspec } from './pathspec';
 export { PreviewCode } from './problems';
 export { sanitizeName } from './sanitize-name';
 export { TEMPLATE_FUNCTIONS } from './template-functions';
+export { applyTemplatePatch, PatchError, type PatchTarget } from './template-patch';
 export { markStringMap, type TemplateMap, type TemplateValue } from './template-values';

@@ -1,5 +1,6 @@
 import { goBase } from './go-path';
 import { sanitizeName } from './sanitize-name';
+import { markStringSlice } from './string-slices';
 import { TemplateMap } from './template-values';
 
 /** How the path parameters of a git generator are shaped. */
@@ -32,7 +33,7 @@ export function gitPathParams(dir: string, options: PathParamsOptions, filename?
       ...(filename === undefined ? {} : { filename }),
       basenameNormalized: sanitizeName(basename),
       ...(filename === undefined ? {} : { filenameNormalized: sanitizeName(filename) }),
-      segments: dir.split('/'),
+      segments: markStringSlice(dir.split('/')),
     };
     return prefix === '' ? { path: pathParams } : { [prefix]: { path: pathParams } };
   }

@@ -10,9 +10,18 @@ import { GitOpsError } from '../core/errors';
  * - `CG704` evaluating the template failed: index out of range, wrong argument type or count.
  * - `CG705` a `directories[].path` or `files[].path` pattern is malformed, or cannot select
  *   what it says.
- * - `CG706` the ApplicationSet uses a generator or feature the preview does not expand.
+ * - `CG706` the ApplicationSet uses a generator or feature the preview does not expand: a
+ *   generator that reads something other than the GitOps repository (SCM provider, pull
+ *   request, cluster decision resource, plugin), a cluster generator where the repository
+ *   declares no clusters for the control plane, a selector on a generator of a nested matrix or
+ *   merge without `applyNestedSelectors`, a merge key nested in a map with `goTemplate`, a RollingSync `strategy`, a
+ *   `templatePatch` that sets finalizers or patches fields outside metadata and spec.
  * - `CG707` two generated Applications have the same name.
- * - `CG708` the ApplicationSet object itself is malformed.
+ * - `CG708` the ApplicationSet object itself is malformed, or its generators fail as Argo CD's
+ *   do: a matrix without two generators or with clashing fasttemplate parameters, a merge
+ *   without `mergeKeys` or with sets that are not unique by them, nesting deeper than one
+ *   level, a list element Argo CD cannot read, a selector it cannot parse, a `templatePatch`
+ *   that is not a map of Application fields.
  * - `CG709` the checkout directory cannot be read.
  * - `CG710` a generated Application would be rejected by Kubernetes (invalid name or label value).
  * - `CG711` a file a git files generator matched cannot be used: it does not parse as JSON or

@@ -545,22 +545,36 @@ describe('expandApplicationSet', () => {
     });
 
     test.each([
-      ['list', { list: { elements: [{ cluster: 'a' }] } }],
-      ['clusters', { clusters: {} }],
-      ['matrix', { matrix: { generators: [] } }],
-      ['scmProvider', { scmProvider: {} }],
-    ])('fails when a generator is a %s generator, naming it', (kind, generator) => {
-      // GIVEN a generator other than git directories
+      ['scmProvider', { scmProvider: { github: { organization: 'myorg' } } }, "the repositories of an SCM provider's organisation"],
+      ['pullRequest', { pullRequest: { github: { owner: 'myorg', repo: 'myrepo' } } }, 'the open pull requests of a repository'],
+      [
+        'clusterDecisionResource',
+        { clusterDecisionResource: { configMapRef: 'my-configmap', name: 'quak' } },
+        'a cluster decision resource in the cluster',
+      ],
+      ['plugin', { plugin: { configMapRef: { name: 'my-plugin' } } }, 'a plugin service'],
+    ])('fails when a generator is a %s generator, naming it, the ApplicationSet and its file', (kind, generator, reads) => {
+      // GIVEN a generator that reads something other than the repository, in a matrix
       const appset = appSetWith((a) => {
-        a.spec.generators.push(generator);
+        a.spec.generators.push({ matrix: { generators: [{ list: { elements: [{ a: 'b' }] } }, generator] } });
       });
       // WHEN it is expanded
-      const e = failure(() => expandApplicationSet(appset, root));
-      // THEN it fails naming the generator and where it is
+      const e = failure(() => expandApplicationSet(appset, root, { file: 'applicationsets/prod/workloads.yaml' }));
+      // THEN it fails naming the generator, the ApplicationSet and the file
       expect(e.code).toBe('CG706');
+      expect(e.problems[0]!.file).toBe('applicationsets/prod/workloads.yaml');
       expect(e.message).toContain(
-        `ApplicationSet "workloads" spec.generators[1] is a "${kind}" generator; the offline preview expands only git generators (directories and files).`,
+        `[applicationsets/prod/workloads.yaml] CG706 ApplicationSet "workloads" spec.generators[1].matrix.generators[1] is a ${kind} generator, which generates from ${reads}; the offline preview reads only the GitOps repository, so it cannot expand it.`,
       );
+    });
+
+    test('fails when a generator is none Argo CD knows', () => {
+      const appset = appSetWith((a) => {
+        a.spec.generators.push({ lists: { elements: [] } });
+      });
+      const e = failure(() => expandApplicationSet(appset, root));
+      expect(e.code).toBe('CG708');
+      expect(e.message).toContain('spec.generators[1].lists is not an ApplicationSet generator.');
     });
 
     test('fails when a git files generator is given only a list of directories', () => {
@@ -573,28 +587,6 @@ describe('expandApplicationSet', () => {
       expect(() => expandApplicationSet(appset, () => ['config'])).toThrow(
         /CG706 ApplicationSet "workloads" spec\.generators\[0\]\.git\.files is a git files generator, but the preview was given the directories of the repository only, not its files\. Fix: Preview this ApplicationSet with argocd appset generate/,
       );
-    });
-
-    test('fails when the ApplicationSet has a templatePatch', () => {
-      // GIVEN a templatePatch
-      const appset = appSetWith((a) => {
-        a.spec.templatePatch = 'spec:\n  project: x\n';
-      });
-      // WHEN it is expanded
-      // THEN it fails naming templatePatch
-      expect(() => expandApplicationSet(appset, root)).toThrow(/CG706 ApplicationSet "workloads" uses spec\.templatePatch/);
-    });
-
-    test('fails when a generator has a selector', () => {
-      // GIVEN a selector
-      const appset = appSetWith((a) => {
-        a.spec.generators[0].selector = { matchLabels: { a: 'b' } };
-      });
-      // WHEN it is expanded
-      const e = failure(() => expandApplicationSet(appset, root));
-      // THEN
-      expect(e.problems.map((p) => p.code)).toEqual(['CG706']);
-      expect(e.message).toContain('spec.generators[0].selector is set');
     });
 
     test('renders a missing key with goTemplateOptions missingkey=zero as Argo CD does', () => {

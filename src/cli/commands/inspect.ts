@@ -99,8 +99,10 @@ export const previewCommand: Command = {
   summary: 'Expand the ApplicationSets of a checkout into Applications, offline',
   usage: 'cdk8s-gitops preview [--out DIR] [--format table|yaml|json]',
   help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
-controller would (git directory and files generators, Go templates with missingkey=error) and prints the
-Applications. It reads the tree, not the program, so it also shows what a hand-edited or stray
+controller would (git directory and files, list, matrix, merge and cluster generators, selectors,
+values, templatePatch; Go templates with missingkey=error) and prints the Applications. Cluster
+generators read the clusters the checkout declares for their control plane (the cluster Secrets of a
+self-managed Argo CD). It reads the tree, not the program, so it also shows what a hand-edited or stray
 directory would create. Templates it cannot evaluate fail with what is unsupported. For clusters Flux
 reconciles, it lists each Kustomization of their entry points (clusters/…) and the HelmRelease of the
 directory it builds, with its chart and revision (Flux has no generator: a listing, not an expansion);

@@ -5,6 +5,7 @@ import { parseYamlDocuments } from '../../core/yaml/parse';
 import { ApplicationSetInput, expandApplicationSets, GeneratedApplication, gitFileReader, GitRepository } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
 import { isMap } from '../../core/plain';
+import { declaredClustersFor, usesClusterGenerator } from './declared-clusters';
 
 /**
  * Every file of a checkout, repository-relative, skipping hidden directories (`.git`,
@@ -90,11 +91,21 @@ export interface TreeView {
   readonly readFile: (file: string) => string;
 }
 
-/** Whether an ApplicationSet has a git files generator, whose Applications depend on the files' text. */
+/**
+ * Whether an ApplicationSet's Applications depend on the text of files, not only on the
+ * directory list: it has a git files generator, or a cluster generator (which reads the
+ * declared cluster Secrets), at any depth of matrix and merge generators.
+ */
 export function readsFiles(set: FoundApplicationSet): boolean {
   const spec = set.object.spec;
   const generators = isMap(spec) && Array.isArray(spec.generators) ? spec.generators : [];
-  return generators.some((g) => isMap(g) && isMap(g.git) && g.git.files !== undefined);
+  return generators.some(readsFileText);
+}
+
+function readsFileText(g: unknown): boolean {
+  if (!isMap(g)) return false;
+  if ((isMap(g.git) && g.git.files !== undefined) || (g.clusters !== undefined && g.clusters !== null)) return true;
+  return [g.matrix, g.merge].some((c) => isMap(c) && Array.isArray(c.generators) && c.generators.some(readsFileText));
 }
 
 /** Whether a file may hold ApplicationSets: a YAML file that is not a values file. */
@@ -167,8 +178,10 @@ export function viewOfTree(
  * The Applications a tree's ApplicationSets generate, with the ApplicationSet of each.
  * `expansions`, when given, keeps the Applications of each ApplicationSet by its file and
  * object, so that a second view with the same directories expands only the ApplicationSets
- * the first did not have; an ApplicationSet with a git files generator, whose Applications
- * depend on the files' text as well, is expanded in each view.
+ * the first did not have; an ApplicationSet with a git files or cluster generator, whose
+ * Applications depend on the files' text as well, is expanded in each view. An ApplicationSet
+ * with a cluster generator is expanded after the others, over the clusters its control plane's
+ * Argo CD holds as the tree declares them (see `declaredClustersFor`).
  */
 export function applicationsOf(
   view: TreeView,
@@ -180,7 +193,12 @@ export function applicationsOf(
     readFile: (_repoURL, _revision, file) => view.readFile(file),
   };
   const out = new Map<string, { app: GeneratedApplication; applicationSet: string; file: string }>();
+  // Cluster generators read the clusters the control plane's other ApplicationSets deploy: those are expanded first.
+  const expanded = new Map<FoundApplicationSet, GeneratedApplication[]>();
+  const byFile = new Map<string, GeneratedApplication[]>();
+  const later = view.applicationSets.filter(usesClusterGenerator);
   for (const set of view.applicationSets) {
+    if (later.includes(set)) continue;
     const cache = readsFiles(set) ? undefined : expansions;
     const key = cache ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
     let apps = cache?.get(key);
@@ -188,7 +206,15 @@ export function applicationsOf(
       apps = expandApplicationSets([set.object], repository, { file: set.file });
       cache?.set(key, apps);
     }
-    for (const app of apps) {
+    expanded.set(set, apps);
+    byFile.set(set.file, [...(byFile.get(set.file) ?? []), ...apps]);
+  }
+  for (const set of later) {
+    const clusters = declaredClustersFor(view, set, byFile);
+    expanded.set(set, expandApplicationSets([set.object], repository, { file: set.file, ...(clusters === undefined ? {} : { clusters }) }));
+  }
+  for (const set of view.applicationSets) {
+    for (const app of expanded.get(set) ?? []) {
       out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, {
         app,
         applicationSet: set.object.metadata?.name ?? '',

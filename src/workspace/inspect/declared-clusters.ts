@@ -1,0 +1,84 @@
+/**
+ * The clusters a control plane's Argo CD holds, as the GitOps repository declares them, for
+ * the cluster generators of that control plane's ApplicationSets: the declarative cluster
+ * Secrets that Argo CD deploys into its own namespace. `SelfManagedArgoCd` writes them in the
+ * `baseline/` directory of Argo CD's target on the cluster the control plane runs on, and the
+ * control plane's own ApplicationSet for Argo CD deploys that directory in-cluster.
+ *
+ * @module
+ */
+import { GitOpsError } from '../../core/errors';
+import { parseYamlDocuments } from '../../core/yaml/parse';
+import { isMap } from '../../core/plain';
+import { ClusterSecretError, clustersIn, DeclaredCluster, GeneratedApplication, IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../../preview';
+import type { FoundApplicationSet, TreeView } from './checkout';
+
+/** Whether an ApplicationSet has a cluster generator, at any depth. */
+export function usesClusterGenerator(set: FoundApplicationSet): boolean {
+  const spec = set.object.spec;
+  return isMap(spec) && Array.isArray(spec.generators) && spec.generators.some(hasClusters);
+}
+
+function hasClusters(g: unknown): boolean {
+  if (!isMap(g)) return false;
+  if (g.clusters !== undefined && g.clusters !== null) return true;
+  return [g.matrix, g.merge].some((c) => isMap(c) && Array.isArray(c.generators) && c.generators.some(hasClusters));
+}
+
+/** The directory of a repository path (`''` at the top). */
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i < 0 ? '' : file.slice(0, i);
+}
+
+/**
+ * The clusters declared for the control plane of `set`: the cluster Secrets (and the
+ * ExternalSecrets that make them) in the directories that Applications of the ApplicationSets
+ * beside it (the same directory, which the control plane's root Application deploys) deploy
+ * in-cluster into the ApplicationSet's namespace. Undefined when there are none.
+ *
+ * @param generated the Applications of the other ApplicationSets of the view, by their file
+ */
+export function declaredClustersFor(
+  view: TreeView,
+  set: FoundApplicationSet,
+  generated: ReadonlyMap<string, readonly GeneratedApplication[]>,
+): DeclaredCluster[] | undefined {
+  const namespace = set.object.metadata?.namespace ?? '';
+  const home = dirOf(set.file);
+  const dirs = new Set<string>();
+  const recursive = new Set<string>();
+  for (const [file, apps] of generated) {
+    if (dirOf(file) !== home) continue;
+    for (const app of apps) {
+      const destination = isMap(app.spec.destination) ? app.spec.destination : {};
+      const inCluster = destination.server === IN_CLUSTER_SERVER || destination.name === IN_CLUSTER_NAME;
+      if (!inCluster || (destination.namespace ?? '') !== namespace) continue;
+      const sources = [app.spec.source, ...(Array.isArray(app.spec.sources) ? app.spec.sources : [])];
+      for (const s of sources) {
+        if (!isMap(s) || typeof s.path !== 'string' || s.chart !== undefined) continue;
+        const dir = s.path.replace(/^\.\//, '').replace(/\/+$/, '');
+        dirs.add(dir);
+        if (isMap(s.directory) && s.directory.recurse === true) recursive.add(dir);
+      }
+    }
+  }
+  const clusters: DeclaredCluster[] = [];
+  for (const file of view.files) {
+    const deployed = dirs.has(dirOf(file)) || [...recursive].some((d) => file.startsWith(`${d}/`));
+    if (!deployed || !/\.(ya?ml|json)$/.test(file)) continue;
+    const text = view.readFile(file);
+    if (!text.includes('argocd.argoproj.io/secret-type')) continue;
+    try {
+      clusters.push(...clustersIn(parseYamlDocuments(text), file));
+    } catch (e) {
+      if (!(e instanceof ClusterSecretError)) throw e;
+      throw GitOpsError.of('CG706', {
+        message: `ApplicationSet ${JSON.stringify(set.object.metadata?.name ?? '')} has a cluster generator, and ${e.message}, so the preview cannot list that cluster.`,
+        fix: "Write the cluster's name and server as literal fields of the ExternalSecret's target template, or preview this ApplicationSet with argocd appset generate.",
+        file: set.file,
+      });
+    }
+  }
+  return clusters.length > 0 ? clusters : undefined;
+}
