@@ -31,8 +31,13 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Command]> = [
   ['wait', () => (require('./commands/wait') as typeof import('./commands/wait')).waitCommand],
 ];
 
+/** Every command, in the order help lists them (each module loaded). */
+export function commandList(): Command[] {
+  return COMMANDS.map(([, load]) => load());
+}
+
 function usage(): string {
-  const commands = COMMANDS.map(([, load]) => load());
+  const commands = commandList();
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: cdk8s-gitops <command> [options]',

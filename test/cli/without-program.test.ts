@@ -263,7 +263,7 @@ describe('release commands without the program', () => {
     await same(['history', 'orders', '--ring', 'nonprod', '--format', 'json'], LATEST);
     // the STATUS.md spliced without the program is the page made from every service
     expect(fs.readFileSync(path.join(n, 'STATUS.md'), 'utf8')).toContain('## inventory');
-  });
+  }, 240_000); // some thirty commands, each run twice
 
   test('publish without the program and nothing pending says so and writes nothing', async () => {
     const before = state(without, n);

@@ -9,10 +9,15 @@ import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { applicationsOf, checkoutSymlinks, viewOfCheckout } from '../../workspace/inspect/checkout';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
-import { baseOfKustomization, chartOfRelease, fluxEntriesOf } from '../../workspace/inspect/flux';
+import { baseOfKustomization, chartOfRelease, FluxEntry, fluxEntriesOf } from '../../workspace/inspect/flux';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
 import { unexplainedReleaseChanges } from '../../workspace/release-continuity';
 import { formatPlan } from '../plan-format';
+import { describeFilter, FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, targetFilter } from '../filters';
+import { recordedModel } from '../without-program';
+import { applicationName, targetDirectory } from '../../model/placement';
+import { filterPlan } from '../plan-filter';
+import { plural } from '../plural';
 import { fluxPrunesBy, undeclaredDeletionProblems, undeclaredDeletions } from '../../workspace/removals';
 import { toYamlDocuments } from '../../core/yaml/emit';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
@@ -25,15 +30,19 @@ import { isMap } from '../../core/plain';
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what synth would change: files, values keys, Applications',
-  usage: 'cdk8s-gitops plan [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json] [--verbose]',
+  usage:
+    'cdk8s-gitops plan [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json] [--verbose]',
   help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
 [+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
 ApplicationSets would create, change or delete (expanded offline). Files whose values keys change
 alike (replicaCount: 2 → 4 on every cluster of a service) are shown once, with their count.
 Deleted Applications come first; those the program does not declare removed are marked, as synth
 would refuse them (CG141). Writes nothing. Exit code 0 when nothing changes, 2 when something does, 1 on error.
+The filters show the changes of the targets they select (their files, their services' ledgers,
+their Applications) and count the others; the exit code is the whole plan's.
 
 Options:
+${FILTER_HELP}
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
   --timeout T how long the program may run: seconds or a duration such as 90s, 5m,
               1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
@@ -45,10 +54,16 @@ Options:
 Example:
   cdk8s-gitops plan --out ../platform-gitops --format markdown > plan.md`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('plan', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' }, verbose: { type: 'boolean' } });
+    const { values } = parseCommandArgs('plan', argv, {
+      ...PROGRAM_OPTIONS,
+      ...FILTER_OPTIONS,
+      format: { type: 'string' },
+      verbose: { type: 'boolean' },
+    });
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = checkoutDir(ctx, 'plan', values.out, 'first-synth');
     const { model, fingerprint } = await runProgram('plan', values, ctx);
+    const filter = targetFilter('plan', model, values);
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const ledgerEdits = fs.existsSync(out) ? assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }) : [];
@@ -59,7 +74,15 @@ Example:
       model,
       plan.applications.filter((a) => a.change === 'delete'),
     );
-    ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused, verbose: values.verbose === true }));
+    const shown = isEmptyFilter(filter) ? { plan, otherFiles: 0, otherApplications: 0 } : filterPlan(plan, model, filter);
+    ctx.stdout.write(formatPlan(shown.plan, format, ctx.style, { refused, verbose: values.verbose === true }));
+    if (shown.otherFiles + shown.otherApplications > 0) {
+      const hidden = [
+        ...(shown.otherFiles > 0 ? [plural(shown.otherFiles, 'other file change')] : []),
+        ...(shown.otherApplications > 0 ? [plural(shown.otherApplications, 'other Application change')] : []),
+      ];
+      ctx.stderr.write(`Note: ${describeFilter(filter)} shows part of the plan; not shown: ${hidden.join(' and ')}.\n`);
+    }
     if (refused.length > 0 && format !== 'text') {
       ctx.stderr.write(
         `Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`,
@@ -97,7 +120,7 @@ Example:
 export const previewCommand: Command = {
   name: 'preview',
   summary: 'Expand the ApplicationSets of a checkout into Applications, offline',
-  usage: 'cdk8s-gitops preview [--out DIR] [--format table|yaml|json]',
+  usage: 'cdk8s-gitops preview [--service S] [--env E] [--ring R] [--team T] [--out DIR] [--format table|yaml|json]',
   help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
 controller would (git directory and files, list, matrix, merge and cluster generators, selectors,
 values, templatePatch; Go templates with missingkey=error) and prints the Applications. Cluster
@@ -108,14 +131,19 @@ reconciles, it lists each Kustomization of their entry points (clusters/…) and
 directory it builds, with its chart and revision (Flux has no generator: a listing, not an expansion);
 yaml and json give those objects after the Applications.
 
+The filters show the Applications (and Flux entry points) of the targets they select, as the
+checkout's release model (.cdk8s-gitops/model/) places them: what a hand-written ApplicationSet
+generates belongs to no service and is shown only without filters.
+
 Options:
+${FILTER_HELP}
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --format    table (default), yaml or json
 
 Example:
   cdk8s-gitops preview --out ../platform-gitops --format yaml`,
   run(argv, ctx) {
-    const { values } = parseCommandArgs('preview', argv, { out: { type: 'string' }, format: { type: 'string' } });
+    const { values } = parseCommandArgs('preview', argv, { out: { type: 'string' }, format: { type: 'string' }, ...FILTER_OPTIONS });
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
     const out = checkoutDir(ctx, 'preview', values.out, 'existing');
     assertCheckoutReadable(out);
@@ -124,9 +152,17 @@ Example:
     const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const view = viewOfCheckout(out);
-    const apps = [...applicationsOf(view).values()];
+    const allApps = [...applicationsOf(view).values()];
     // Clusters Flux reconciles: their Kustomizations and what each deploys, listed.
-    const flux = fluxEntriesOf(view);
+    const allFlux = fluxEntriesOf(view);
+    const { apps, flux } = previewFilter(values, out, allApps, allFlux);
+    if (apps.length + flux.length < allApps.length + allFlux.length) {
+      const hidden = [
+        ...(allApps.length > apps.length ? [plural(allApps.length - apps.length, 'other Application')] : []),
+        ...(allFlux.length > flux.length ? [plural(allFlux.length - flux.length, 'other Flux Kustomization')] : []),
+      ];
+      ctx.stderr.write(`Note: the filters show part of the preview; not shown: ${hidden.join(' and ')}.\n`);
+    }
     const fluxObjects = flux.flatMap((e) => [e.kustomization, ...e.deploys]);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify([...apps.map((a) => a.app), ...fluxObjects], null, 2)}\n`);
     else if (format === 'yaml') ctx.stdout.write(toYamlDocuments([...apps.map((a) => a.app), ...fluxObjects]));
@@ -239,4 +275,29 @@ function baseReader(out: string, ref: string): NonNullable<CheckOptions['base']>
     read: (paths) => (git === undefined || commit === undefined ? new Map() : git.at(commit, paths)),
     list: (dir) => (git === undefined || commit === undefined ? [] : git.filesAt(commit, dir, true)),
   };
+}
+
+/**
+ * The Applications and Flux entry points of the targets the filters select, read from the
+ * checkout's release model (preview does not run the program): an Application the program does
+ * not make (a hand-written ApplicationSet's) belongs to no service and is left out.
+ */
+function previewFilter<A extends { readonly app: { readonly metadata: { readonly name: string } } }>(
+  values: Partial<Record<'service' | 'env' | 'ring' | 'team', string>>,
+  out: string,
+  apps: readonly A[],
+  flux: readonly FluxEntry[],
+): { apps: readonly A[]; flux: readonly FluxEntry[] } {
+  if (values.service === undefined && values.env === undefined && values.ring === undefined && values.team === undefined)
+    return { apps, flux };
+  const model = recordedModel('preview', out, 'all').model;
+  const filter = targetFilter('preview', model, values);
+  const targets = model.targets.filter((t) => selectsTarget(filter, model, t));
+  const names = new Set(targets.map(applicationName));
+  const dirs = new Set(targets.map((t) => targetDirectory(model, t)));
+  const pathOf = (e: FluxEntry): string =>
+    String(e.kustomization.spec?.path ?? '')
+      .replace(/^\.\//, '')
+      .replace(/\/$/, '');
+  return { apps: apps.filter((a) => names.has(a.app.metadata.name)), flux: flux.filter((e) => dirs.has(pathOf(e))) };
 }

@@ -289,7 +289,7 @@ export const promoteCommand: Command = {
   name: 'promote',
   summary: 'Move a digest into a promotion ring',
   usage:
-    'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+    'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Records in the service's release ledger that RING now runs the release, and rewrites
 only that ring's files (values files, release files of a promoted chart; for a
 rendered service: the image of its objects). A release is the image digest (one per
@@ -375,7 +375,7 @@ export const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Put a previous digest back into a ring and hold it',
   usage:
-    'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+    'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Puts a digest from the ring's own history back and holds the ring, so that neither
 promotions nor automation override the rollback until someone runs \`unhold\`.
 
@@ -432,7 +432,8 @@ Example:
 export const unholdCommand: Command = {
   name: 'unhold',
   summary: 'Lift the hold a rollback put on a ring',
-  usage: 'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--publish [--branch [NAME]]] [--format text|json]',
+  usage:
+    'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Lifts a ring's hold, so that promotions into it are accepted again.
 
 Options:

@@ -4,30 +4,33 @@ import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { explainTarget, formatExplanation, selectTargets } from '../../synth/explain';
 import { formatStatus, StatusReport, statusOf } from '../../synth/status';
 import type { PlatformModel } from '../../model/platform-model';
-import { didYouMean } from '../../core/suggest';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
+import { FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
 import { loadModel } from '../../workspace/program/run';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
 
 export const statusCommand: Command = {
   name: 'status',
   summary: 'What each ring of each service runs, since when, by whom, and holds',
-  usage: 'cdk8s-gitops status [--app CMD | --no-program] [--timeout T] [--out DIR] [--team T] [--targets | --live] [--format text|json]',
+  usage:
+    'cdk8s-gitops status [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets | --live] [--format text|json]',
   help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
 the program's ring order), the digest it runs, since when, who put it there, from which ring,
 who approved it and any hold. A ring without a digest shows — : its targets are not in the
-tree yet. Nothing is written; STATUS.md in the tree holds the same table.
+tree yet. Nothing is written; STATUS.md in the tree holds the same table. A service named
+(status orders-api, or --service) and the other filters narrow it: --env and --ring to the
+rings with targets there, --targets and --live to the targets they select.
 
 Options:
+${FILTER_HELP}
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
 ${NO_PROGRAM_HELP}
   --timeout T    how long the program may run: seconds or a duration such as 90s, 5m,
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
-  --team T       only the services of team T (a platform with teams)
   --targets      one row per target: Application, ring, digest, values file
   --live         one row per target of a control plane reconciled by Argo CD, as its Argo CD
                  reports it: sync, health and since when, the images running, and a verdict
@@ -43,14 +46,26 @@ Example:
   cdk8s-gitops status --out ../platform-gitops
   cdk8s-gitops status --targets`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('status', argv, {
-      ...PROGRAM_OPTIONS,
-      ...NO_PROGRAM_OPTION,
-      targets: { type: 'boolean' },
-      live: { type: 'boolean' },
-      team: { type: 'string' },
-      format: { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(
+      'status',
+      argv,
+      {
+        ...PROGRAM_OPTIONS,
+        ...NO_PROGRAM_OPTION,
+        ...FILTER_OPTIONS,
+        targets: { type: 'boolean' },
+        live: { type: 'boolean' },
+        format: { type: 'string' },
+      },
+      true,
+    );
+    if (positionals.length > 1 || (positionals.length === 1 && values.service !== undefined && values.service !== positionals[0])) {
+      throw usageError(
+        'status',
+        `takes at most one service; received ${[...positionals, ...(values.service === undefined ? [] : [values.service])].map((p) => `"${p}"`).join(' ')}.`,
+        'Run e.g. `cdk8s-gitops status orders-api`.',
+      );
+    }
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'status', values.out, 'existing');
     assertCheckoutReadable(out);
@@ -58,8 +73,9 @@ Example:
     const model = withoutProgram('status', values, ctx)
       ? recordedModel('status', out, 'all').model
       : await loadModel('status', values, ctx);
+    const filter = targetFilter('status', model, { ...values, service: values.service ?? positionals[0] });
     const whole = statusOf(model, readLedgers(model, out));
-    const report = values.team === undefined ? whole : ofTeam(model, whole, values.team);
+    const report = isEmptyFilter(filter) ? whole : filtered(model, whole, filter);
     if (values.live === true) {
       // The Argo CD client loads only for --live.
       // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
@@ -71,20 +87,23 @@ Example:
   },
 };
 
-/** The part of `report` about the services of team `team`; a usage error for a team the program does not declare. */
-function ofTeam(model: PlatformModel, report: StatusReport, team: string): StatusReport {
-  const teams = (model.teams ?? []).map((t) => t.name);
-  if (!teams.includes(team)) {
-    throw usageError(
-      'status',
-      teams.length === 0 ? `--team ${team}: the program declares no teams.` : `knows no team "${team}".${didYouMean(team, teams)}`,
-      teams.length === 0 ? 'Leave --team out.' : `Name one of: ${teams.join(', ')}.`,
-    );
-  }
+/** The part of `report` the filter selects: its services and targets, and the rings with targets there. */
+function filtered(model: PlatformModel, report: StatusReport, filter: TargetFilter): StatusReport {
+  const targets = model.targets.filter((t) => selectsTarget(filter, model, t));
+  const rings = new Map<string, Set<string>>();
+  for (const t of targets) rings.set(t.service, (rings.get(t.service) ?? new Set()).add(t.ring));
+  // A service with no target yet is shown as long as the filters that do not need one allow it.
+  const bare = (service: string): boolean =>
+    filter.env === undefined && filter.ring === undefined && selectsTarget(filter, model, { service, environment: '', ring: '' });
+  const services = report.services
+    .filter((s) => rings.has(s.service) || (bare(s.service) && !model.targets.some((t) => t.service === s.service)))
+    .map((s) => (rings.has(s.service) ? { ...s, rings: s.rings.filter((r) => rings.get(s.service)!.has(r.ring)) } : s));
+  const shownRings = new Set(services.flatMap((s) => s.rings.map((r) => r.ring)));
   return {
     ...report,
-    services: report.services.filter((s) => s.team === team),
-    targets: report.targets.filter((t) => t.team === team),
+    rings: report.rings.filter((r) => shownRings.has(r)),
+    services,
+    targets: report.targets.filter((t) => selectsTarget(filter, model, t)),
   };
 }
 
