@@ -17,7 +17,9 @@
  * - {@link GoTemplate}: a subset of Go's text/template with the common Sprig functions, which
  *   refuses (`CG701`) whatever it does not evaluate exactly;
  * - {@link renderFastTemplate}: the `goTemplate: false` substitution;
- * - {@link expandApplicationSet}: the whole expansion.
+ * - {@link expandApplicationSet}: the whole expansion, failing on duplicate and invalid names;
+ * - {@link previewApplicationSets}: the expansion as Argo CD acts on it: which Applications it
+ *   creates, and for the others the error its ApplicationSet controller or the API server reports.
  *
  * Errors are `GitOpsError`s with codes `CG701`–`CG711`; see {@link PreviewCode}.
  *
@@ -30,7 +32,9 @@
 export {
   expandApplicationSet,
   expandApplicationSets,
+  generateApplications,
   type ApplicationSetInput,
+  type GeneratedAt,
   type DirectoryLister,
   type ExpandOptions,
   type FileLister,
@@ -39,6 +43,18 @@ export {
   type GitRepository,
   type RepositorySource,
 } from './expand';
+export {
+  applicationKey,
+  judgeApplications,
+  previewApplicationSets,
+  type ApplicationSetSource,
+  type ApplicationSetsPreview,
+  type JudgeOptions,
+  type NotCreatedApplication,
+  type NotCreatedReason,
+  type PreviewedApplication,
+} from './argo-cd-outcome';
+export { apiServerRejection, metadataErrors, type ApiServerRejection, type FieldError } from './api-server-validation';
 export { renderFastTemplate } from './fast-template';
 export {
   directoryParams,

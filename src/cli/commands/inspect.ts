@@ -7,7 +7,8 @@ import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChart
 import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import { applicationsOf, checkoutSymlinks, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { checkoutSymlinks, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { applications, notCreatedLine, notCreatedObject } from '../not-created';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
 import { baseOfKustomization, chartOfRelease, fluxEntriesOf } from '../../workspace/inspect/flux';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
@@ -30,6 +31,9 @@ export const planCommand: Command = {
 [+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
 ApplicationSets would create, change or delete (expanded offline). Deleted Applications come
 first; those the program does not declare removed are marked, as synth would refuse them (CG141).
+Applications Argo CD would not create after the write (a duplicate name, a name or label the
+API server refuses, a name another ApplicationSet owns) are never shown as created: each is a
+warning on stderr with the error Argo CD reports (in json: notCreated).
 Writes nothing. Exit code 0 when nothing changes, 2 when something does, 1 on error.
 
 Options:
@@ -58,6 +62,13 @@ Example:
       plan.applications.filter((a) => a.change === 'delete'),
     );
     ctx.stdout.write(formatPlan(plan, format, ctx.style, { refused }));
+    // Never among the created: what Argo CD would not create, with its error (in json as notCreated).
+    if ((plan.notCreated ?? []).length > 0) {
+      ctx.stderr.write(
+        `Warning: after this write Argo CD would not create ${applications(plan.notCreated!.length)} the ApplicationSets generate; while a create fails, its ApplicationSet deletes none of its Applications:\n`,
+      );
+      for (const n of plan.notCreated!) ctx.stderr.write(`  ${notCreatedLine(n)}\n`);
+    }
     if (refused.length > 0 && format !== 'text') {
       ctx.stderr.write(
         `Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`,
@@ -104,6 +115,19 @@ reconciles, it lists each Kustomization of their entry points (clusters/…) and
 directory it builds, with its chart and revision (Flux has no generator: a listing, not an expansion);
 yaml and json give those objects after the Applications.
 
+Argo CD does not create every Application an ApplicationSet generates: a second one of the same
+name (its ApplicationSet reports "contains applications with duplicate name"), one whose name or
+labels the Kubernetes API server refuses (e.g. a directory Upper_Svc: "metadata.name: Invalid
+value"), one another ApplicationSet owns. The table lists those after the Applications, each with
+the reason and error Argo CD reports; yaml and json add, after everything else, one object of kind
+ApplicationNotCreated (apiVersion cdk8s-gitops.io/v1) for each, holding the Application as
+generated, and say so on stderr. Exit code 2 then, else 0.
+
+Directories are listed as Argo CD's repo server lists them from a clone: where DIR is a Git
+repository, from the files Git tracks (untracked and ignored directories make no Application);
+otherwise from the file system. Directories whose names start with "." are skipped with all
+below them; a directory that holds only hidden files (.gitkeep) is listed.
+
 Options:
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --format    table (default), yaml or json
@@ -120,13 +144,20 @@ Example:
     const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const view = viewOfCheckout(out);
-    const apps = [...applicationsOf(view).values()];
+    const { created, notCreated } = previewOf(view);
+    const apps = [...created.values()];
     // Clusters Flux reconciles: their Kustomizations and what each deploys, listed.
     const flux = fluxEntriesOf(view);
     const fluxObjects = flux.flatMap((e) => [e.kustomization, ...e.deploys]);
-    if (format === 'json') ctx.stdout.write(`${JSON.stringify([...apps.map((a) => a.app), ...fluxObjects], null, 2)}\n`);
-    else if (format === 'yaml') ctx.stdout.write(toYamlDocuments([...apps.map((a) => a.app), ...fluxObjects]));
-    else {
+    // What Argo CD would not create comes last, as objects of their own kind.
+    const objects = [...apps.map((a) => a.app), ...fluxObjects, ...notCreated.map(notCreatedObject)];
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify(objects, null, 2)}\n`);
+    else if (format === 'yaml') ctx.stdout.write(toYamlDocuments(objects));
+    if (format !== 'table' && notCreated.length > 0) {
+      ctx.stderr.write(`Warning: Argo CD would not create ${applications(notCreated.length)} the ApplicationSets generate:\n`);
+      for (const n of notCreated) ctx.stderr.write(`  ${notCreatedLine(n)}\n`);
+    }
+    if (format === 'table') {
       const table = (head: string[], rows: string[][]): void => {
         const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
         for (const r of [head, ...rows])
@@ -148,7 +179,11 @@ Example:
           ];
         });
         table(['APPLICATION', 'APPLICATIONSET', 'PROJECT', 'DESTINATION'], rows);
-        ctx.stdout.write(`${apps.length} Application${apps.length === 1 ? '' : 's'}.\n`);
+        ctx.stdout.write(`${applications(apps.length)}.\n`);
+      }
+      if (notCreated.length > 0) {
+        ctx.stdout.write(`\nArgo CD would not create ${applications(notCreated.length)}:\n`);
+        for (const n of notCreated) ctx.stdout.write(`  ${notCreatedLine(n)}\n`);
       }
       if (flux.length > 0) {
         if (apps.length > 0) ctx.stdout.write('\n');
@@ -172,7 +207,7 @@ Example:
         );
       }
     }
-    return ExitCode.OK;
+    return notCreated.length > 0 ? ExitCode.CHANGES : ExitCode.OK;
   },
 };
 

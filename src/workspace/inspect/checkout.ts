@@ -2,7 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { systemErrorCode } from '../../core/errors';
 import { parseYamlDocuments } from '../../core/yaml/parse';
-import { ApplicationSetInput, expandApplicationSets, GeneratedApplication, gitFileReader, GitRepository } from '../../preview';
+import {
+  applicationKey,
+  ApplicationSetInput,
+  GeneratedApplication,
+  GeneratedAt,
+  generateApplications,
+  gitFileReader,
+  GitRepository,
+  judgeApplications,
+  NotCreatedApplication,
+} from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
 import { isMap } from '../../core/plain';
 
@@ -163,38 +173,57 @@ export function viewOfTree(
   };
 }
 
+/** An Application of a view, with its ApplicationSet and the file that holds the ApplicationSet. */
+export interface ViewApplication {
+  readonly app: GeneratedApplication;
+  readonly applicationSet: string;
+  readonly file: string;
+}
+
 /**
- * The Applications a tree's ApplicationSets generate, with the ApplicationSet of each.
- * `expansions`, when given, keeps the Applications of each ApplicationSet by its file and
- * object, so that a second view with the same directories expands only the ApplicationSets
+ * What Argo CD makes of a view's ApplicationSets: the Applications it creates, by
+ * `namespace/name`, and those it does not create, with its reason ({@link previewApplicationSets}).
+ * `expansions`, when given, keeps the Applications each ApplicationSet generates by its file
+ * and object, so that a second view with the same directories expands only the ApplicationSets
  * the first did not have; an ApplicationSet with a git files generator, whose Applications
- * depend on the files' text as well, is expanded in each view.
+ * depend on the files' text as well, is expanded in each view. `owners` names the
+ * ApplicationSet that owns an Application already (it keeps it; see {@link JudgeOptions}).
  */
-export function applicationsOf(
+export function previewOf(
   view: TreeView,
-  expansions?: Map<string, GeneratedApplication[]>,
-): Map<string, { app: GeneratedApplication; applicationSet: string; file: string }> {
+  expansions?: Map<string, GeneratedAt[]>,
+  owners?: ReadonlyMap<string, string>,
+): { created: Map<string, ViewApplication>; notCreated: NotCreatedApplication[] } {
   const repository: GitRepository = {
     directories: () => view.directories,
     files: () => view.files,
     readFile: (_repoURL, _revision, file) => view.readFile(file),
   };
-  const out = new Map<string, { app: GeneratedApplication; applicationSet: string; file: string }>();
-  for (const set of view.applicationSets) {
+  const generated = view.applicationSets.map((set) => {
     const cache = readsFiles(set) ? undefined : expansions;
     const key = cache ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
     let apps = cache?.get(key);
     if (!apps) {
-      apps = expandApplicationSets([set.object], repository, { file: set.file });
+      apps = generateApplications(set.object, repository, { file: set.file });
       cache?.set(key, apps);
     }
-    for (const app of apps) {
-      out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, {
-        app,
-        applicationSet: set.object.metadata?.name ?? '',
-        file: set.file,
-      });
-    }
-  }
-  return out;
+    return { set, apps };
+  });
+  const judged = judgeApplications(generated, owners === undefined ? {} : { owners });
+  const created = new Map<string, ViewApplication>();
+  for (const c of judged.created) created.set(applicationKey(c.app), { app: c.app, applicationSet: c.applicationSet, file: c.file });
+  return { created, notCreated: [...judged.notCreated] };
+}
+
+/**
+ * The Applications Argo CD creates from a view's ApplicationSets, by `namespace/name`, with the
+ * ApplicationSet of each: those it would not create (a duplicate name, a name or label the API
+ * server refuses, a name another ApplicationSet owns) are left out; {@link previewOf} lists them.
+ */
+export function applicationsOf(
+  view: TreeView,
+  expansions?: Map<string, GeneratedAt[]>,
+  owners?: ReadonlyMap<string, string>,
+): Map<string, ViewApplication> {
+  return previewOf(view, expansions, owners).created;
 }
