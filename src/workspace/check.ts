@@ -20,7 +20,7 @@ import { DriftCheck } from './checkout/drift';
 import { heldRings } from '../synth/synthesize';
 import { releaseState } from '../synth/build';
 import { isMap } from '../core/plain';
-import type { GeneratedApplication } from '../preview';
+import { PreviewCode, type GeneratedApplication } from '../preview';
 
 /** Kinds of drift `check` finds. */
 export enum FindingKind {
@@ -54,8 +54,8 @@ export const FINDING_CODES: Readonly<Record<FindingKind, ErrorCode>> = {
   [FindingKind.MANIFEST_EDITED]: 'CG421',
   [FindingKind.STRAY_FILE]: 'CG423',
   [FindingKind.UNUSABLE_BASE]: 'CG424',
-  [FindingKind.DUPLICATE_APPLICATION]: 'CG707',
-  [FindingKind.INVALID_APPLICATION]: 'CG710',
+  [FindingKind.DUPLICATE_APPLICATION]: 'CG425',
+  [FindingKind.INVALID_APPLICATION]: 'CG426',
 };
 
 /** What {@link checkCheckout} compares the checkout with besides the program. */
@@ -268,7 +268,7 @@ export function checkCheckout(
   for (const n of notCreated) {
     findings.push(
       finding(
-        n.code === 'CG707' ? FindingKind.DUPLICATE_APPLICATION : FindingKind.INVALID_APPLICATION,
+        n.code === PreviewCode.DUPLICATE_APPLICATION ? FindingKind.DUPLICATE_APPLICATION : FindingKind.INVALID_APPLICATION,
         sourceDirectory(n.app),
         `Argo CD would not create the Application ${JSON.stringify(n.app.metadata.name)} that ApplicationSet ${n.applicationSet} generates from ${n.at} (${n.reason}): ${n.message}`,
       ),
