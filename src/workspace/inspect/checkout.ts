@@ -14,14 +14,16 @@ import {
   NotCreatedApplication,
 } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
+import { argoDirectoriesOf, CheckoutListing, listCheckout } from './checkout-listing';
 import { isMap } from '../../core/plain';
 
 /**
- * Every file of a checkout, repository-relative, skipping hidden directories (`.git`,
- * `.cdk8s-gitops`) as Argo CD's directory generator does.
+ * Every visible file of a checkout (no segment starts with `.`), repository-relative, as Argo
+ * CD's clone holds it ({@link listCheckout}): what Git tracks where the checkout is a Git work
+ * tree, else every file on disk.
  */
 export function listCheckoutFiles(dir: string): string[] {
-  return walkCheckout(dir).files;
+  return listCheckout(dir).files.filter(isVisiblePath);
 }
 
 /**
@@ -55,19 +57,12 @@ function walkCheckout(dir: string): { files: string[]; links: string[] } {
   return { files: out.sort(), links: links.sort() };
 }
 
-/** The directories that hold the given files, at any depth (what Git can record). */
+/**
+ * The directories Argo CD's repo server lists in a clone holding `files` (hidden ones included:
+ * they make their visible parents directories), in its order; see {@link argoDirectoriesOf}.
+ */
 export function directoriesOf(files: Iterable<string>): string[] {
-  const dirs = new Set<string>();
-  for (const f of files) {
-    let i = f.lastIndexOf('/');
-    while (i > 0) {
-      const d = f.slice(0, i);
-      if (dirs.has(d)) break;
-      dirs.add(d);
-      i = d.lastIndexOf('/');
-    }
-  }
-  return [...dirs].sort();
+  return argoDirectoriesOf(files);
 }
 
 /** An ApplicationSet found in a file of the tree. */
@@ -122,12 +117,16 @@ export function isVisiblePath(file: string): boolean {
   return !file.startsWith('.') && !file.includes('/.');
 }
 
-/** The tree as it is on disk; `files` is its {@link listCheckoutFiles} when the caller has it. */
-export function viewOfCheckout(dir: string, files: readonly string[] = listCheckoutFiles(dir)): TreeView {
+/**
+ * The tree as Argo CD's clone of the checkout holds it ({@link listCheckout}): its visible files,
+ * the ApplicationSets in them, and the directories the repo server lists (hidden files count).
+ */
+export function viewOfCheckout(dir: string, listing: CheckoutListing = listCheckout(dir)): TreeView {
+  const files = listing.files.filter(isVisiblePath);
   const applicationSets = files
     .filter(mayHoldApplicationSets)
     .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
-  return { files, applicationSets, directories: directoriesOf(files), readFile: gitFileReader(dir) };
+  return { files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
 }
 
 /**
@@ -151,7 +150,8 @@ export function viewOfDeclaredTree(tree: FileTree, kept: readonly string[] = [],
 /**
  * The tree `tree` (whose sorted paths are `paths`) together with files of the user that are
  * not in it, `foreign`, which hold the ApplicationSets `foreignSets` and are read with
- * `readForeign`.
+ * `readForeign`; `present` are further paths of the user (hidden files, links) that count only
+ * for the directories.
  */
 export function viewOfTree(
   tree: FileTree,
@@ -159,6 +159,7 @@ export function viewOfTree(
   foreign: readonly string[],
   foreignSets: readonly FoundApplicationSet[],
   readForeign: (file: string) => string,
+  present: readonly string[] = [],
 ): TreeView {
   const files = [...paths, ...foreign].sort();
   const applicationSets = sortedByFile([
@@ -168,7 +169,7 @@ export function viewOfTree(
   return {
     files: files.filter((f) => !f.startsWith('.')),
     applicationSets,
-    directories: directoriesOf(files.filter(isVisiblePath)),
+    directories: argoDirectoriesOf([...files, ...present]),
     readFile: (file) => (tree.has(file) ? tree.content(file) : readForeign(file)),
   };
 }

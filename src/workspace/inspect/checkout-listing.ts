@@ -1,0 +1,155 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { systemErrorCode } from '../../core/errors';
+import { compareGoStrings } from '../../preview/go-strings';
+import { LedgerGit } from '../git/ledger-history';
+
+/*
+ * A checkout listed as Argo CD's repo server sees the repository: a clone, checked out and
+ * cleaned (`git clean -ffdx`), so it holds exactly what Git tracks. Where the checkout is a Git
+ * work tree, what the index tracks is listed (`git ls-files`): an untracked or ignored file or
+ * directory is absent from Argo CD's clone and makes no Application. Where it is not (a first
+ * synth into a plain directory), the file system is walked instead, every file counting.
+ *
+ * Either way nothing is followed: a symbolic link is listed as a link (what it points at is
+ * never read), and a tracked path below a directory that is now a link on disk is left out, its
+ * link listed instead, so nothing outside the checkout is ever read.
+ */
+
+/** The files of a checkout and the directories Argo CD's repo server lists from them. */
+export interface CheckoutListing {
+  /** `git` when listed from the index, `filesystem` when walked (the checkout is no Git work tree). */
+  readonly source: 'git' | 'filesystem';
+  /** Regular files, checkout-relative, hidden ones included (never `.git`), in byte order. */
+  readonly files: readonly string[];
+  /** Symbolic links, checkout-relative, in byte order; never followed. */
+  readonly links: readonly string[];
+  /** The directories as Argo CD's repo server lists them ({@link argoDirectoriesOf}). */
+  readonly directories: readonly string[];
+}
+
+/**
+ * Lists the checkout `dir` as Argo CD's clone of it holds it: from the index when `dir` is a
+ * Git work tree (a tracked file missing from the work tree is left out), else from the file
+ * system. A missing `dir` lists as empty.
+ */
+export function listCheckout(dir: string): CheckoutListing {
+  if (!fs.existsSync(dir)) return { source: 'filesystem', files: [], links: [], directories: [] };
+  const git = LedgerGit.open(dir);
+  return git === undefined ? walked(dir) : tracked(dir, git);
+}
+
+/** The listing from the index; a submodule is an (empty) directory of the clone. */
+function tracked(dir: string, git: LedgerGit): CheckoutListing {
+  const files: string[] = [];
+  const links = new Set<string>();
+  const present: string[] = [];
+  const kinds = new Map<string, 'dir' | 'link' | 'missing'>();
+  /** What the work tree holds at a directory path, by `lstat`: a link is never gone through. */
+  const kindOf = (rel: string): 'dir' | 'link' | 'missing' => {
+    let kind = kinds.get(rel);
+    if (kind === undefined) {
+      const stat = lstat(path.join(dir, rel));
+      kind = stat === undefined ? 'missing' : stat.isSymbolicLink() ? 'link' : stat.isDirectory() ? 'dir' : 'missing';
+      kinds.set(rel, kind);
+    }
+    return kind;
+  };
+  entries: for (const { mode, path: file } of git.tracked()) {
+    // Every directory above the path must be a real directory of the checkout.
+    for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
+      const parent = file.slice(0, i);
+      const kind = kindOf(parent);
+      if (kind === 'link') links.add(parent);
+      if (kind !== 'dir') continue entries;
+    }
+    if (mode === '160000') {
+      present.push(`${file}/`);
+      continue;
+    }
+    const stat = lstat(path.join(dir, file));
+    if (stat === undefined) continue;
+    if (stat.isSymbolicLink()) links.add(file);
+    else if (stat.isFile()) files.push(file);
+    else continue;
+    present.push(file);
+  }
+  return {
+    source: 'git',
+    files: files.sort(compareGoStrings),
+    links: [...links].sort(compareGoStrings),
+    directories: argoDirectoriesOf(present),
+  };
+}
+
+/** The listing from the file system: every file and link below `dir`, `.git` left out. */
+function walked(dir: string): CheckoutListing {
+  const files: string[] = [];
+  const links: string[] = [];
+  const walk = (rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
+    } catch (e) {
+      if (systemErrorCode(e) === 'ENOENT') return;
+      throw e;
+    }
+    for (const e of entries) {
+      if (e.name === '.git') continue;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) files.push(p);
+      else if (e.isSymbolicLink()) links.push(p);
+    }
+  };
+  walk('');
+  return {
+    source: 'filesystem',
+    files: files.sort(compareGoStrings),
+    links: links.sort(compareGoStrings),
+    directories: argoDirectoriesOf([...files, ...links]),
+  };
+}
+
+function lstat(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT' || systemErrorCode(e) === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The directories Argo CD's repo server lists (`GetGitDirectories`) in a clone holding
+ * `paths` (its files, links, and submodules written with a trailing `/`): it walks the clone
+ * with Go's `filepath.WalkDir`, lists every directory, and skips each one whose name starts
+ * with `.` (`.git`, `.github`, `.config`) together with everything below it. So a directory is
+ * listed when it holds anything, hidden files included (`keep-svc/.gitkeep` lists `keep-svc`;
+ * `conf-svc/.config/app.yaml` lists `conf-svc`), and a symbolic link is never a directory.
+ * Git holds no empty directory. The order is `WalkDir`'s: depth first, the entries of each
+ * directory in byte order (`a`, `a/b`, `a-b`).
+ */
+export function argoDirectoriesOf(paths: Iterable<string>): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const segments = p.split('/');
+    // The last segment is the entry itself, unless the path ends in `/` (a directory).
+    for (let i = 1; i < segments.length; i++) {
+      if (segments[i - 1].startsWith('.') || segments[i - 1] === '') break;
+      dirs.add(segments.slice(0, i).join('/'));
+    }
+  }
+  return [...dirs].sort(compareWalkOrder);
+}
+
+/** `filepath.WalkDir`'s order of two paths: segment by segment, each in byte order. */
+function compareWalkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const c = compareGoStrings(x[i], y[i]);
+    if (c !== 0) return c;
+  }
+  return x.length - y.length;
+}
