@@ -69,7 +69,11 @@ export interface NotCreatedApplication extends PreviewedApplication {
 export interface ApplicationSetsPreview {
   /** The Applications Argo CD creates, sorted by name (namespace, then name). */
   readonly created: readonly PreviewedApplication[];
-  /** The Applications it does not create, in the order of their ApplicationSets and generators. */
+  /**
+   * The Applications it does not create: first those of each ApplicationSet that are duplicates
+   * or that the API server refuses, in the order of the ApplicationSets and their generators;
+   * then those another ApplicationSet owns.
+   */
   readonly notCreated: readonly NotCreatedApplication[];
 }
 
