@@ -98,9 +98,11 @@ describe('preview of a Git checkout, as Argo CD acts on it', () => {
     // server refuses the name; reason UpdateApplicationError), the second "web" of "apps"
     // (validateGeneratedApplications: duplicate name; ApplicationValidationError), nor "web" of
     // web-only (controller-runtime's SetControllerReference: "apps" owns it)
+    // AND stderr names the directories its clone lacks
     expect(r).toEqual({
       status: 2,
-      stderr: '',
+      stderr:
+        "Note: Argo CD's clone holds what Git tracks: 2 directories here are untracked or ignored and make no Application (apps/build-svc, apps/scratch-svc). Add what belongs in the repository to Git (git add) to preview it.\n",
       stdout: [
         'APPLICATION  APPLICATIONSET  PROJECT  DESTINATION',
         'conf-svc     apps            default  in-cluster/conf-svc',
@@ -155,7 +157,7 @@ describe('preview of a Git checkout, as Argo CD acts on it', () => {
     expect(application.spec.source.path).toBe('apps/Upper_Svc');
     expect(objects[5]).toMatchObject({ applicationSet: 'web-only', ownedBy: 'apps', reason: 'UpdateApplicationError' });
     // AND stderr says so
-    expect(json.stderr).toBe(
+    expect(json.stderr.slice(json.stderr.indexOf('\n') + 1)).toBe(
       [
         'Warning: Argo CD would not create 3 Applications the ApplicationSets generate:',
         `  Upper_Svc (ApplicationSet apps, directory "apps/Upper_Svc"): UpdateApplicationError (CG710): ${UPPER_SVC_REJECTION}`,
@@ -241,6 +243,36 @@ describe('plan with a directory Argo CD cannot make an Application of', () => {
     expect(r.stderr).toContain(
       'Warning: after this write Argo CD would not create 1 Application the ApplicationSets generate; while a create fails, its ApplicationSet deletes none of its Applications:\n' +
         `  ${name} (ApplicationSet workloads-prod, directory "environments/prod/aws/eu-central-1-01/Upper_Svc"): UpdateApplicationError (CG710): Application.argoproj.io "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain`,
+    );
+  });
+});
+
+describe('preview after synth into a Git checkout, before the commit', () => {
+  let out: string;
+
+  beforeAll(() => {
+    // GIVEN an empty Git repository the example is synthesized into, not committed yet
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-argo-synth-'));
+    git(out, 'init', '--quiet', '-b', 'main');
+    expect(cli('synth', '--out', out).status).toBe(0);
+  });
+
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('counts what synth wrote (publish commits it) but not a hand-made directory Git does not track', () => {
+    // GIVEN a hand-made, untracked service directory where the prod ApplicationSet looks
+    writeFile(out, 'environments/prod/aws/eu-central-1-01/stray-svc/values.yaml', 'replicaCount: 1\n');
+    // WHEN preview runs
+    const r = cli('preview', '--out', out, '--format', 'json');
+    // THEN the eight Applications of the example are there (their files are in the manifest,
+    // so publish commits them and Argo CD's clone holds them); the stray directory is not in
+    // the clone and makes none, and stderr says so
+    expect(r.status).toBe(0);
+    const names = (JSON.parse(r.stdout) as Array<Record<string, any>>).map((o) => o.metadata.name);
+    expect(names).toHaveLength(8);
+    expect(names.every((n) => n.startsWith('payments-api-'))).toBe(true);
+    expect(r.stderr).toBe(
+      "Note: Argo CD's clone holds what Git tracks: 1 directory here is untracked or ignored and makes no Application (environments/prod/aws/eu-central-1-01/stray-svc). Add what belongs in the repository to Git (git add) to preview it.\n",
     );
   });
 });

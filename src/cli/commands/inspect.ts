@@ -8,6 +8,7 @@ import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { checkoutSymlinks, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { listCheckout } from '../../workspace/inspect/checkout-listing';
 import { applications, notCreatedLine, notCreatedObject } from '../not-created';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
 import { baseOfKustomization, chartOfRelease, fluxEntriesOf } from '../../workspace/inspect/flux';
@@ -22,6 +23,9 @@ import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { isMap } from '../../core/plain';
+
+/** How many untracked or ignored directories `preview` names at most. */
+const MAX_ABSENT_SHOWN = 5;
 
 export const planCommand: Command = {
   name: 'plan',
@@ -124,8 +128,9 @@ ApplicationNotCreated (apiVersion cdk8s-gitops.io/v1) for each, holding the Appl
 generated, and say so on stderr. Exit code 2 then, else 0.
 
 Directories are listed as Argo CD's repo server lists them from a clone: where DIR is a Git
-repository, from the files Git tracks (untracked and ignored directories make no Application);
-otherwise from the file system. Directories whose names start with "." are skipped with all
+repository, from the files Git tracks and those cdk8s-gitops wrote (publish commits them):
+untracked and ignored directories make no Application, and are named on stderr. Otherwise
+from the file system. Directories whose names start with "." are skipped with all
 below them; a directory that holds only hidden files (.gitkeep) is listed.
 
 Options:
@@ -143,8 +148,17 @@ Example:
     // what it stands for from the listing without a word.
     const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
-    const view = viewOfCheckout(out);
+    const listing = listCheckout(out);
+    const view = viewOfCheckout(out, listing);
     const { created, notCreated } = previewOf(view);
+    const absent = listing.absent ?? [];
+    if (absent.length > 0) {
+      const shown = absent.slice(0, MAX_ABSENT_SHOWN).join(', ');
+      const more = absent.length > MAX_ABSENT_SHOWN ? ` and ${absent.length - MAX_ABSENT_SHOWN} more` : '';
+      ctx.stderr.write(
+        `Note: Argo CD's clone holds what Git tracks: ${absent.length} director${absent.length === 1 ? 'y' : 'ies'} here ${absent.length === 1 ? 'is' : 'are'} untracked or ignored and make${absent.length === 1 ? 's' : ''} no Application (${shown}${more}). Add what belongs in the repository to Git (git add) to preview it.\n`,
+      );
+    }
     const apps = [...created.values()];
     // Clusters Flux reconciles: their Kustomizations and what each deploys, listed.
     const flux = fluxEntriesOf(view);

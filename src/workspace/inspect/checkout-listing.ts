@@ -3,13 +3,18 @@ import * as path from 'path';
 import { systemErrorCode } from '../../core/errors';
 import { compareGoStrings } from '../../preview/go-strings';
 import { LedgerGit } from '../git/ledger-history';
+import { readManifestTexts } from '../checkout/manifest-io';
+import { parseManifest } from '../../synth/manifest';
 
 /*
  * A checkout listed as Argo CD's repo server sees the repository: a clone, checked out and
  * cleaned (`git clean -ffdx`), so it holds exactly what Git tracks. Where the checkout is a Git
  * work tree, what the index tracks is listed (`git ls-files`): an untracked or ignored file or
- * directory is absent from Argo CD's clone and makes no Application. Where it is not (a first
- * synth into a plain directory), the file system is walked instead, every file counting.
+ * directory is absent from Argo CD's clone and makes no Application. The files cdk8s-gitops wrote
+ * and records in its manifest count as well, tracked or not: `publish` commits them (ignored
+ * ones too), so the clone Argo CD reads after it holds them. (A manifest edited by hand is not
+ * trusted for this: then only what Git tracks counts.) Where the checkout is no Git work tree (a
+ * first synth into a plain directory), the file system is walked instead, every file counting.
  *
  * Either way nothing is followed: a symbolic link is listed as a link (what it points at is
  * never read), and a tracked path below a directory that is now a link on disk is left out, its
@@ -26,6 +31,11 @@ export interface CheckoutListing {
   readonly links: readonly string[];
   /** The directories as Argo CD's repo server lists them ({@link argoDirectoriesOf}). */
   readonly directories: readonly string[];
+  /**
+   * From the index only: the directories the work tree holds files in that Argo CD's clone
+   * lacks (untracked or ignored), in the same order; a directory below one of them is left out.
+   */
+  readonly absent?: readonly string[];
 }
 
 /**
@@ -55,7 +65,10 @@ function tracked(dir: string, git: LedgerGit): CheckoutListing {
     }
     return kind;
   };
-  entries: for (const { mode, path: file } of git.tracked()) {
+  const entries = git.tracked();
+  const tracked = new Set(entries.map((e) => e.path));
+  for (const file of recordedFiles(dir)) if (!tracked.has(file)) entries.push({ mode: '100644', path: file });
+  entries: for (const { mode, path: file } of entries) {
     // Every directory above the path must be a real directory of the checkout.
     for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
       const parent = file.slice(0, i);
@@ -74,11 +87,20 @@ function tracked(dir: string, git: LedgerGit): CheckoutListing {
     else continue;
     present.push(file);
   }
+  const directories = argoDirectoriesOf(present);
+  const listed = new Set(directories);
+  const absent: string[] = [];
+  for (const d of walked(dir).directories) {
+    // In walk order what lies below a directory comes right after it.
+    if (listed.has(d) || (absent.length > 0 && d.startsWith(`${absent[absent.length - 1]}/`))) continue;
+    absent.push(d);
+  }
   return {
     source: 'git',
     files: files.sort(compareGoStrings),
     links: [...links].sort(compareGoStrings),
-    directories: argoDirectoriesOf(present),
+    directories,
+    absent,
   };
 }
 
@@ -109,6 +131,22 @@ function walked(dir: string): CheckoutListing {
     links: links.sort(compareGoStrings),
     directories: argoDirectoriesOf([...files, ...links]),
   };
+}
+
+/**
+ * The files `publish` commits whether Git tracks them yet or not: those the manifest records,
+ * and the manifest's own files. None when the manifest cannot be read or was edited by hand
+ * (a planted record must not make a directory count).
+ */
+function recordedFiles(dir: string): string[] {
+  try {
+    const texts = readManifestTexts(dir);
+    const manifest = parseManifest(texts);
+    if ((manifest.unsealed ?? []).length > 0) return [];
+    return [...texts.keys(), ...manifest.files.keys()];
+  } catch {
+    return [];
+  }
 }
 
 function lstat(file: string): fs.Stats | undefined {
