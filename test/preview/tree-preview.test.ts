@@ -162,6 +162,21 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     expect(generated()).toEqual([['web', 'apps/team-a/web']]);
   });
 
+  test('generates an Application for a directory whose only entries are hidden, as the repo server lists it', () => {
+    // GIVEN keep-svc holding only .gitkeep and conf-svc holding only .config/app.yaml
+    tree(applicationSet([{ path: 'apps/*/*' }]), ['apps/team-a/web']);
+    writeFile(dir, 'apps/team-a/keep-svc/.gitkeep', '');
+    writeFile(dir, 'apps/team-a/conf-svc/.config/app.yaml', 'a: 1\n');
+    // WHEN the checkout is expanded
+    // THEN GetGitDirectories lists both (it skips only directories named with a leading "."),
+    // so each gets its Application; apps/team-a/conf-svc/.config gets none
+    expect(generated()).toEqual([
+      ['conf-svc', 'apps/team-a/conf-svc'],
+      ['keep-svc', 'apps/team-a/keep-svc'],
+      ['web', 'apps/team-a/web'],
+    ]);
+  });
+
   test('matches directories at the depth of the glob only', () => {
     // GIVEN directories shallower than, at, and deeper than apps/*/*
     writeFile(dir, 'apps/README.md', '# apps\n');
