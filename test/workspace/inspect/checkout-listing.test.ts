@@ -79,6 +79,8 @@ describe('listCheckout', () => {
       files: ['.gitignore', 'conf-svc/.config/app.yaml', 'keep-svc/.gitkeep', 'web/values.yaml'],
       links: [],
       directories: ['conf-svc', 'keep-svc', 'web'],
+      // AND the directories on disk its clone lacks are named, build/out below build left out
+      absent: ['build', 'scratch'],
     });
   });
 
@@ -100,7 +102,7 @@ describe('listCheckout', () => {
       const listing = listCheckout(dir);
       // THEN nothing below the link svc is listed (nothing outside the checkout is read), both
       // links are links, and a link is no directory (WalkDir does not follow it)
-      expect(listing).toEqual({ source: 'git', files: ['real/values.yaml'], links: ['alias', 'svc'], directories: ['real'] });
+      expect(listing).toEqual({ source: 'git', files: ['real/values.yaml'], links: ['alias', 'svc'], directories: ['real'], absent: [] });
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
