@@ -68,14 +68,16 @@ export class LedgerGit {
   ) {}
 
   /**
-   * What the index tracks below the checkout (`git ls-files --stage`): each path,
-   * checkout-relative, with its mode (`100644`, `100755`, `120000` for a symbolic link, `160000`
-   * for a submodule), once even while a merge conflict holds several stages of it.
+   * What the index tracks below the checkout (`git ls-files --stage --recurse-submodules`):
+   * each path, checkout-relative, with its mode (`100644`, `100755`, `120000` for a symbolic
+   * link), once even while a merge conflict holds several stages of it. What a checked-out
+   * submodule tracks is listed in its place; a submodule not checked out is one entry of mode
+   * `160000`.
    */
   public tracked(): { readonly mode: string; readonly path: string }[] {
     const seen = new Set<string>();
     const out: { mode: string; path: string }[] = [];
-    for (const line of run(this.dir, ['ls-files', '--stage', '-z']).toString('utf8').split('\0')) {
+    for (const line of run(this.dir, ['ls-files', '--stage', '--recurse-submodules', '-z']).toString('utf8').split('\0')) {
       const tab = line.indexOf('\t');
       if (tab === -1) continue;
       const path = line.slice(tab + 1);

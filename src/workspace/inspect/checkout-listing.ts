@@ -16,6 +16,10 @@ import { parseManifest } from '../../synth/manifest';
  * trusted for this: then only what Git tracks counts.) Where the checkout is no Git work tree (a
  * first synth into a plain directory), the file system is walked instead, every file counting.
  *
+ * Submodules are listed as Argo CD lists them with submodules enabled (its default,
+ * `ARGOCD_GIT_MODULES_ENABLED`): what a checked-out submodule tracks is listed as part of the
+ * checkout; one not checked out here is an empty directory, as in a clone without submodules.
+ *
  * Either way nothing is followed: a symbolic link is listed as a link (what it points at is
  * never read), and a tracked path below a directory that is now a link on disk is left out, its
  * link listed instead, so nothing outside the checkout is ever read.

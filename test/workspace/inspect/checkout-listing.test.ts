@@ -84,6 +84,31 @@ describe('listCheckout', () => {
     });
   });
 
+  test('lists what a checked-out submodule tracks, and a submodule not checked out as a directory', () => {
+    // GIVEN a repository "lib" tracking svc-x/values.yaml, added as the submodules mods and
+    // empty-mod of the checkout, and empty-mod's checkout removed (as in a clone without --recursive)
+    const lib = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-lib-'));
+    try {
+      git(lib, 'init', '--quiet', '-b', 'main');
+      write(lib, 'svc-x/values.yaml');
+      git(lib, 'add', '.');
+      git(lib, 'commit', '--quiet', '-m', 'lib');
+      git(dir, 'init', '--quiet', '-b', 'main');
+      git(dir, '-c', 'protocol.file.allow=always', 'submodule', 'add', '--quiet', lib, 'mods');
+      git(dir, '-c', 'protocol.file.allow=always', 'submodule', 'add', '--quiet', lib, 'empty-mod');
+      git(dir, 'commit', '--quiet', '-m', 'submodules');
+      git(dir, 'submodule', 'deinit', '--quiet', '--force', 'empty-mod');
+      // WHEN it is listed
+      const listing = listCheckout(dir);
+      // THEN mods/svc-x is a directory (the repo server checks submodules out), and empty-mod
+      // is an empty directory of the clone
+      expect(listing.files).toEqual(['.gitmodules', 'mods/svc-x/values.yaml']);
+      expect(listing.directories).toEqual(['empty-mod', 'mods', 'mods/svc-x']);
+    } finally {
+      fs.rmSync(lib, { recursive: true, force: true });
+    }
+  });
+
   test('never goes through a tracked directory that is a link on disk, and lists a tracked link as a link', () => {
     // GIVEN a repository tracking svc/values.yaml and a link to a directory, whose svc is then
     // replaced by a link to a directory outside the checkout
