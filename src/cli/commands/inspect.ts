@@ -148,7 +148,7 @@ Example:
     // what it stands for from the listing without a word.
     const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
-    const listing = listCheckout(out);
+    const listing = listCheckout(out, { absent: true });
     const view = viewOfCheckout(out, listing);
     const { created, notCreated } = previewOf(view);
     const absent = listing.absent ?? [];

@@ -36,10 +36,21 @@ export interface CheckoutListing {
   /** The directories as Argo CD's repo server lists them ({@link argoDirectoriesOf}). */
   readonly directories: readonly string[];
   /**
-   * From the index only: the directories the work tree holds files in that Argo CD's clone
-   * lacks (untracked or ignored), in the same order; a directory below one of them is left out.
+   * From the index only, when asked for ({@link ListCheckoutOptions.absent}): the directories
+   * the work tree holds files in that Argo CD's clone lacks (untracked or ignored), in the same
+   * order; a directory below one of them is left out.
    */
   readonly absent?: readonly string[];
+}
+
+/** Options for {@link listCheckout}. */
+export interface ListCheckoutOptions {
+  /**
+   * Also name the directories of the work tree Argo CD's clone lacks ({@link CheckoutListing.absent}),
+   * which takes a walk of the file system besides.
+   * @default false
+   */
+  readonly absent?: boolean;
 }
 
 /**
@@ -47,14 +58,14 @@ export interface CheckoutListing {
  * Git work tree (a tracked file missing from the work tree is left out), else from the file
  * system. A missing `dir` lists as empty.
  */
-export function listCheckout(dir: string): CheckoutListing {
+export function listCheckout(dir: string, options: ListCheckoutOptions = {}): CheckoutListing {
   if (!fs.existsSync(dir)) return { source: 'filesystem', files: [], links: [], directories: [] };
   const git = LedgerGit.open(dir);
-  return git === undefined ? walked(dir) : tracked(dir, git);
+  return git === undefined ? walked(dir) : tracked(dir, git, options.absent === true);
 }
 
 /** The listing from the index; a submodule is an (empty) directory of the clone. */
-function tracked(dir: string, git: LedgerGit): CheckoutListing {
+function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutListing {
   const files: string[] = [];
   const links = new Set<string>();
   const present: string[] = [];
@@ -92,6 +103,13 @@ function tracked(dir: string, git: LedgerGit): CheckoutListing {
     present.push(file);
   }
   const directories = argoDirectoriesOf(present);
+  const listing = {
+    source: 'git' as const,
+    files: files.sort(compareGoStrings),
+    links: [...links].sort(compareGoStrings),
+    directories,
+  };
+  if (!withAbsent) return listing;
   const listed = new Set(directories);
   const absent: string[] = [];
   for (const d of walked(dir).directories) {
@@ -99,13 +117,7 @@ function tracked(dir: string, git: LedgerGit): CheckoutListing {
     if (listed.has(d) || (absent.length > 0 && d.startsWith(`${absent[absent.length - 1]}/`))) continue;
     absent.push(d);
   }
-  return {
-    source: 'git',
-    files: files.sort(compareGoStrings),
-    links: [...links].sort(compareGoStrings),
-    directories,
-    absent,
-  };
+  return { ...listing, absent };
 }
 
 /** The listing from the file system: every file and link below `dir`, `.git` left out. */
