@@ -231,7 +231,9 @@ export const checkCommand: Command = {
   usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--base REF] [--format text|json]',
   help: `For the GitOps repository's own CI. Lists every finding with its code and fix: owned files edited
 by hand or missing, changes the program declares that are not synthesized yet, directories that
-would become Applications nobody declared, and values whose digest disagrees with the ledger.
+would become Applications nobody declared, Applications the ApplicationSets generate that Argo CD
+would not create (CG425 a name taken twice, CG426 a name or label the API server refuses), and
+values whose digest disagrees with the ledger. Directories are listed as for preview.
 Exit code 0 when clean, 2 with findings, 1 on error. Changes nothing.
 
 The ring rules judge every ledger entry the change makes. With --base, that is every entry that
