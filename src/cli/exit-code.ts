@@ -4,6 +4,6 @@ export enum ExitCode {
   OK = 0,
   /** A problem with the input (program, ledger, flags, checkout), or an internal error. */
   ERROR = 1,
-  /** `plan` and `check`: there are differences. */
+  /** `plan` and `check`: there are differences; `preview`: Argo CD would not create some generated Application. */
   CHANGES = 2,
 }

@@ -858,6 +858,22 @@ const ENTRIES = [
       'A Kustomize service reads its base from the GitOps repository (Workload.kustomizePlatformBase), and the checkout has no real directory at that path: it is missing, a file, or a symbolic link, or lies below one, or holds one. Argo CD would build the overlay from whatever the link points at (the files of another ring, say), which the ring rules never judged; or fail to build it at all.',
     fix: 'Make the base a directory of plain files at the path the program names (a kustomization.yaml and what it lists), with no symbolic link in it or above it.',
   },
+  {
+    code: 'CG425',
+    where: 'checkout',
+    title: 'Generated Application Argo CD would not create: its name is taken',
+    description:
+      'An ApplicationSet of the checkout generates an Application whose name another of its Applications has already (the ApplicationSet controller creates the first and reports "contains applications with duplicate name"), or that another ApplicationSet owns ("is already owned by another ApplicationSet controller"). Until the names differ the ApplicationSet shows an error condition.',
+    fix: 'Make the generated names differ: include every path segment that tells the directories apart in the template name, or remove the stray directory.',
+  },
+  {
+    code: 'CG426',
+    where: 'checkout',
+    title: 'Generated Application Argo CD would not create: the API server refuses it',
+    description:
+      'An ApplicationSet of the checkout generates an Application whose name or labels the Kubernetes API server refuses (a name that is not a lower-case RFC 1123 subdomain, such as a directory Upper_Svc; one over 253 characters; a label value over 63 characters). The create fails, and while it does the ApplicationSet deletes none of its Applications.',
+    fix: 'Rename the directory, or build the name from .path.basenameNormalized.',
+  },
 
   // CG5xx: git
   {

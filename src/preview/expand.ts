@@ -210,6 +210,25 @@ export function expandApplicationSets(
   return all.map((a) => a.app).sort(byName);
 }
 
+/** A generated Application and the parameter set it comes from (`directory "…"`, `file "…"`). */
+export interface GeneratedAt {
+  readonly app: GeneratedApplication;
+  readonly at: string;
+}
+
+/**
+ * Expands one ApplicationSet as {@link expandApplicationSet} does, but returns the Applications
+ * in the order the controller generates them (generator by generator, parameter set by
+ * parameter set) and leaves their names and labels unchecked: duplicate names and what
+ * Kubernetes rejects are for `previewApplicationSets` to report as Argo CD does.
+ *
+ * @throws GitOpsError with the problems of the ApplicationSet and its templates (`CG701`–`CG706`,
+ * `CG708`, `CG709`, `CG711`).
+ */
+export function generateApplications(appset: ApplicationSetInput, source: RepositorySource, options: ExpandOptions = {}): GeneratedAt[] {
+  return new Expansion(appset, repositoryOf(source), options).generated().map(({ app, at }) => ({ app, at }));
+}
+
 /** What the generators read; `files` and `readFile` are absent for a directory list alone. */
 type Repository = Partial<GitRepository> & Pick<GitRepository, 'directories'>;
 
@@ -346,6 +365,20 @@ class Expansion {
   }
 
   public run(): GeneratedApplication[] {
+    const apps = this.generated();
+    for (const { app, at } of apps) {
+      this.validateApplication(app, at);
+    }
+    this.checkDuplicates(apps);
+    this.check();
+    return apps.map((a) => a.app).sort(byName);
+  }
+
+  /**
+   * The Applications in the order the controller generates them (generator by generator), names
+   * not checked: problems of the ApplicationSet and its templates are thrown as by {@link run}.
+   */
+  public generated(): Array<{ app: GeneratedApplication; at: string; generator: number }> {
     const spec = this.validateShape();
     const template = spec.template as Record<string, unknown>;
     const metadata = (template.metadata ?? {}) as Record<string, unknown>;
@@ -383,13 +416,11 @@ class Expansion {
             continue;
           }
         }
-        this.validateApplication(app, at);
         apps.push({ app, at, generator: generator.index });
       }
     }
-    this.checkDuplicates(apps);
     this.check();
-    return apps.map((a) => a.app).sort(byName);
+    return apps;
   }
 
   // ---- validation of the ApplicationSet itself

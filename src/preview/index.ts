@@ -23,7 +23,10 @@
  *   and the cluster generator's parameters, Argo CD's `in-cluster` included;
  * - {@link parseLabelSelector} and {@link selectorMatches}: generator and cluster selectors;
  * - {@link applyTemplatePatch}: `templatePatch` as a strategic merge patch of the Application;
- * - {@link expandApplicationSet}: the whole expansion, matrix and merge generators included.
+ * - {@link expandApplicationSet}: the whole expansion, matrix and merge generators included,
+ *   failing on duplicate and invalid names;
+ * - {@link previewApplicationSets}: the expansion as Argo CD acts on it: which Applications it
+ *   creates, and for the others the error its ApplicationSet controller or the API server reports.
  *
  * Errors are `GitOpsError`s with codes `CG701`–`CG711`; see {@link PreviewCode}.
  *
@@ -36,7 +39,9 @@
 export {
   expandApplicationSet,
   expandApplicationSets,
+  generateApplications,
   type ApplicationSetInput,
+  type GeneratedAt,
   type DirectoryLister,
   type ExpandOptions,
   type FileLister,
@@ -55,6 +60,18 @@ export {
   type ClusterParamSet,
   type DeclaredCluster,
 } from './cluster-generator';
+export {
+  applicationKey,
+  judgeApplications,
+  previewApplicationSets,
+  type ApplicationSetSource,
+  type ApplicationSetsPreview,
+  type JudgeOptions,
+  type NotCreatedApplication,
+  type NotCreatedReason,
+  type PreviewedApplication,
+} from './argo-cd-outcome';
+export { apiServerRejection, metadataErrors, type ApiServerRejection, type FieldError } from './api-server-validation';
 export { renderFastTemplate } from './fast-template';
 export {
   directoryParams,

@@ -5,7 +5,7 @@ import { catalogueFix, type ErrorCode } from '../core/error-catalogue';
 import { LedgerFile } from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
-import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
+import { applicationsOf, previewOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
@@ -21,7 +21,7 @@ import { heldRings } from '../synth/synthesize';
 import { releaseState } from '../synth/build';
 import { isMap } from '../core/plain';
 import { handEditDiff } from './hand-edit-diff';
-import type { GeneratedApplication } from '../preview';
+import { PreviewCode, type GeneratedApplication } from '../preview';
 
 /** Kinds of drift `check` finds. */
 export enum FindingKind {
@@ -36,6 +36,10 @@ export enum FindingKind {
   MANIFEST_EDITED = 'manifest-edited',
   STRAY_FILE = 'stray-file',
   UNUSABLE_BASE = 'unusable-base',
+  /** An Application the checkout's ApplicationSets generate a second time within one ApplicationSet, or that another ApplicationSet owns. */
+  DUPLICATE_APPLICATION = 'duplicate-application',
+  /** An Application the checkout's ApplicationSets generate whose name or labels the API server refuses. */
+  INVALID_APPLICATION = 'invalid-application',
 }
 
 /** The catalogue's code of each kind of finding; `docs/errors.md` explains each. */
@@ -51,6 +55,8 @@ export const FINDING_CODES: Readonly<Record<FindingKind, ErrorCode>> = {
   [FindingKind.MANIFEST_EDITED]: 'CG421',
   [FindingKind.STRAY_FILE]: 'CG423',
   [FindingKind.UNUSABLE_BASE]: 'CG424',
+  [FindingKind.DUPLICATE_APPLICATION]: 'CG425',
+  [FindingKind.INVALID_APPLICATION]: 'CG426',
 };
 
 /** What {@link checkCheckout} compares the checkout with besides the program. */
@@ -263,7 +269,19 @@ export function checkCheckout(
     }
   }
   findings.push(...fluxStrays(model, checkout, onDisk.files, manifest.files, flagged));
-  const actual = applicationsOf(onDisk);
+  // What Argo CD would not create from the checkout is a finding of its own (never a created
+  // Application): the ApplicationSet reports an error condition, and after a failed create it
+  // deletes none of its Applications.
+  const { created: actual, notCreated } = previewOf(onDisk);
+  for (const n of notCreated) {
+    findings.push(
+      finding(
+        n.code === PreviewCode.DUPLICATE_APPLICATION ? FindingKind.DUPLICATE_APPLICATION : FindingKind.INVALID_APPLICATION,
+        sourceDirectory(n.app),
+        `Argo CD would not create the Application ${JSON.stringify(n.app.metadata.name)} that ApplicationSet ${n.applicationSet} generates from ${n.at} (${n.reason}): ${n.message}`,
+      ),
+    );
+  }
   // The files of a ring held at its release are the program's as they stand (CG214).
   const kept = [...manifest.files.keys()].filter((p) => tree.heldBecause(p) !== undefined);
   const expected = applicationsOf(viewOfDeclaredTree(tree, kept, (p) => readFile(checkout, p) ?? ''));

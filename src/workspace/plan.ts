@@ -1,6 +1,6 @@
 import { FileKind, FileTree } from '../synth/file-tree';
-import { applicationsOf, readsFiles, TreeView } from './inspect/checkout';
-import type { GeneratedApplication } from '../preview';
+import { applicationsOf, previewOf, readsFiles, TreeView, ViewApplication } from './inspect/checkout';
+import type { GeneratedApplication, GeneratedAt, NotCreatedApplication } from '../preview';
 import { MANIFEST_GENERATE_PATHS } from '../synth/argocd/application-set';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
 import { planWrite, WriteOptions, WritePlan } from './checkout/writer';
@@ -91,6 +91,15 @@ export interface Plan {
   readonly unrecorded: readonly string[];
   /** Ledgers edited by hand that the ring rules accept: the write records the edit. */
   readonly acceptedEdits: readonly string[];
+  /**
+   * Applications the ApplicationSets generate once the write is done that Argo CD does not
+   * create: a second one of a name within an ApplicationSet, one whose name or labels the API
+   * server refuses, one another ApplicationSet owns. They are never among `applications` as
+   * created (a plan never claims an Application Argo CD would not create); each comes with the
+   * error Argo CD reports. Listed only when the write can change the Applications.
+   * @default - none
+   */
+  readonly notCreated?: readonly NotCreatedApplication[];
 }
 
 /** Whether a plan changes anything. */
@@ -116,10 +125,12 @@ export function computePlan(tree: FileTree, dir: string): Plan {
 export function planAndWrite(tree: FileTree, dir: string, options: WriteOptions = {}): { readonly plan: Plan; readonly write: WritePlan } {
   const write = planWrite(tree, dir, options);
   const read = cachedReader(dir);
+  const { changes, notCreated } = applicationChangesOf(tree, dir, write, read);
   return {
     plan: {
       files: fileChanges(tree, write, read),
-      applications: applicationChangesOf(tree, dir, write, read),
+      applications: changes,
+      ...(notCreated.length > 0 ? { notCreated } : {}),
       unchangedFiles: write.unchanged,
       kept: write.kept,
       unrecorded: write.unrecorded,
@@ -168,11 +179,17 @@ function fileChanges(tree: FileTree, write: WritePlan, read: CheckoutReader): Fi
  * The Applications that change. The checkout is listed and its ApplicationSets expanded only
  * when the write can change them: see {@link writeKeepsApplications}.
  */
-function applicationChangesOf(tree: FileTree, dir: string, write: WritePlan, read: CheckoutReader): ApplicationChange[] {
+function applicationChangesOf(
+  tree: FileTree,
+  dir: string,
+  write: WritePlan,
+  read: CheckoutReader,
+): { changes: ApplicationChange[]; notCreated: NotCreatedApplication[] } {
   const paths = tree.paths();
-  if (writeKeepsApplications(tree, paths, write, read)) return [];
+  const none = { changes: [], notCreated: [] };
+  if (writeKeepsApplications(tree, paths, write, read)) return none;
   const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
-  if (sameApplications(before, after)) return [];
+  if (sameApplications(before, after)) return none;
   // The release a created Application's target runs: recorded on its files (the directory its annotation names).
   const runsOf = (app: GeneratedApplication): string | undefined => {
     const dir = app.metadata.annotations?.[MANIFEST_GENERATE_PATHS]?.replace(/^\//, '');
@@ -202,11 +219,11 @@ export function applicationsDeletedBy(
   if (writeKeepsApplications(tree, paths, write, read)) return [];
   const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
   if (sameApplications(before, after)) return [];
-  const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
+  const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedAt[]>() : undefined;
   const was = applicationsOf(before, expansions);
   // Nothing generated before (a first write): nothing can be lost, and the new tree need not be expanded.
   if (was.size === 0) return [];
-  const now = applicationsOf(after, expansions);
+  const now = applicationsOf(after, expansions, ownersOf(was));
   const lost = lostUntilNewSpec(before, after, was, now);
   const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; untilNewSpec?: true }[] = [];
   for (const [key, o] of was) {
@@ -258,10 +275,11 @@ function applicationChanges(
   before: TreeView,
   after: TreeView,
   runsOf: (app: GeneratedApplication) => string | undefined = () => undefined,
-): ApplicationChange[] {
-  const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedApplication[]>() : undefined;
+): { changes: ApplicationChange[]; notCreated: NotCreatedApplication[] } {
+  const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedAt[]>() : undefined;
   const old = applicationsOf(before, expansions);
-  const now = applicationsOf(after, expansions);
+  const next = previewOf(after, expansions, ownersOf(old));
+  const now = next.created;
   const out: ApplicationChange[] = [...lostUntilNewSpec(before, after, old, now)].map((key) => ({
     ...deletion(old.get(key)!),
     untilNewSpec: true as const,
@@ -286,7 +304,15 @@ function applicationChanges(
   for (const [key, o] of old) {
     if (!now.has(key)) out.push(deletion(o));
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : b.change === 'delete' ? 1 : a.change === 'delete' ? -1 : 0));
+  return {
+    changes: out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : b.change === 'delete' ? 1 : a.change === 'delete' ? -1 : 0)),
+    notCreated: next.notCreated,
+  };
+}
+
+/** The ApplicationSet that owns each Application of a view: it keeps it across the write while it generates it. */
+function ownersOf(apps: ReadonlyMap<string, ViewApplication>): Map<string, string> {
+  return new Map([...apps].map(([key, a]) => [key, a.applicationSet]));
 }
 
 /** The deletion of an Application: gone, or generated by another ApplicationSet (`movedTo`) after the write. */

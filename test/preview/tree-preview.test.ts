@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GitOpsError } from '../../src/core/errors';
-import { applicationsOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
+import { applicationsOf, previewOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
 import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
 import { SEED_TARGETS } from './fixtures';
 
@@ -162,6 +162,21 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     expect(generated()).toEqual([['web', 'apps/team-a/web']]);
   });
 
+  test('generates an Application for a directory whose only entries are hidden, as the repo server lists it', () => {
+    // GIVEN keep-svc holding only .gitkeep and conf-svc holding only .config/app.yaml
+    tree(applicationSet([{ path: 'apps/*/*' }]), ['apps/team-a/web']);
+    writeFile(dir, 'apps/team-a/keep-svc/.gitkeep', '');
+    writeFile(dir, 'apps/team-a/conf-svc/.config/app.yaml', 'a: 1\n');
+    // WHEN the checkout is expanded
+    // THEN GetGitDirectories lists both (it skips only directories named with a leading "."),
+    // so each gets its Application; apps/team-a/conf-svc/.config gets none
+    expect(generated()).toEqual([
+      ['conf-svc', 'apps/team-a/conf-svc'],
+      ['keep-svc', 'apps/team-a/keep-svc'],
+      ['web', 'apps/team-a/web'],
+    ]);
+  });
+
   test('matches directories at the depth of the glob only', () => {
     // GIVEN directories shallower than, at, and deeper than apps/*/*
     writeFile(dir, 'apps/README.md', '# apps\n');
@@ -187,17 +202,68 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     ]);
   });
 
-  test('fails when a name made from a directory name is not a DNS name', () => {
+  test('leaves out an Application whose name the API server refuses, with its exact error', () => {
     // GIVEN a service directory named My_Service, and Applications named after .path.basename
-    tree(applicationSet([{ path: 'apps/*/*' }], '{{ .path.basename }}'), ['apps/team-a/My_Service']);
+    tree(applicationSet([{ path: 'apps/*/*' }], '{{ .path.basename }}'), ['apps/team-a/My_Service', 'apps/team-a/web']);
     // WHEN the checkout is expanded
-    // THEN it fails with CG710, the directory and the name Kubernetes would reject
-    expect(problemsOf(() => applicationsOf(viewOfCheckout(dir)))).toEqual([
+    const { created, notCreated } = previewOf(viewOfCheckout(dir));
+    // THEN Argo CD creates web; creating My_Service fails as the API server answers it
+    // (apimachinery's NewInvalid over IsDNS1123Subdomain), reported by the ApplicationSet
+    // controller with reason UpdateApplicationError (the default sync policy)
+    expect([...created.keys()]).toEqual(['argocd/web']);
+    expect(notCreated.map((n) => [n.code, n.reason, n.applicationSet, n.at, n.message])).toEqual([
       [
         'CG710',
-        'applicationsets/apps.yaml',
-        'ApplicationSet "apps" spec.template.metadata.name, directory "apps/team-a/My_Service": the generated name "My_Service" is not a valid Kubernetes name (DNS-1123 subdomain), so Kubernetes rejects the Application.',
+        'UpdateApplicationError',
+        'apps',
+        'directory "apps/team-a/My_Service"',
+        `Application.argoproj.io "My_Service" is invalid: metadata.name: Invalid value: "My_Service": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
       ],
+    ]);
+    expect(applicationsOf(viewOfCheckout(dir)).has('argocd/My_Service')).toBe(false);
+  });
+
+  test('creates the first Application of a name and reports the later ones as Argo CD does', () => {
+    // GIVEN two directories whose Applications are both named after their parent
+    tree(applicationSet([{ path: 'apps/*/*' }], '{{ index .path.segments 1 }}'), ['apps/team-a/api', 'apps/team-a/web']);
+    // WHEN the checkout is expanded
+    const { created, notCreated } = previewOf(viewOfCheckout(dir));
+    // THEN the first (directory apps/team-a/api) is created; the second is left out with
+    // validateGeneratedApplications' error and the condition reason ApplicationValidationError
+    expect([...created.values()].map((c) => (c.app.spec as any).source.path)).toEqual(['apps/team-a/api']);
+    expect(notCreated.map((n) => [n.code, n.reason, n.at, n.message])).toEqual([
+      [
+        'CG707',
+        'ApplicationValidationError',
+        'directory "apps/team-a/web"',
+        'ApplicationSet apps contains applications with duplicate name: team-a',
+      ],
+    ]);
+  });
+
+  test('gives an Application two ApplicationSets generate to the first; the second cannot own it', () => {
+    // GIVEN two ApplicationSets, in files a.yaml and b.yaml, that both generate "web"
+    writeFile(dir, 'applicationsets/a.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: first'));
+    writeFile(dir, 'applicationsets/b.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: second'));
+    writeFile(dir, 'apps/web/app.yaml', 'kind: ConfigMap\n');
+    // WHEN the checkout is expanded
+    const { created, notCreated } = previewOf(viewOfCheckout(dir));
+    // THEN "first" owns it; "second" fails as controller-runtime's SetControllerReference does
+    expect([...created.entries()].map(([key, c]) => [key, c.applicationSet])).toEqual([['argocd/web', 'first']]);
+    expect(notCreated.map((n) => [n.code, n.reason, n.applicationSet, n.ownedBy, n.message])).toEqual([
+      [
+        'CG707',
+        'UpdateApplicationError',
+        'second',
+        'first',
+        'Object argocd/web is already owned by another ApplicationSet controller first',
+      ],
+    ]);
+    // AND an ApplicationSet that owns it already keeps it
+    const owned = previewOf(viewOfCheckout(dir), undefined, new Map([['argocd/web', 'second']]));
+    expect([...owned.created.values()].map((c) => c.applicationSet)).toEqual(['second']);
+    expect(owned.notCreated.map((n) => n.message)).toEqual([
+      'Object argocd/web is already owned by another ApplicationSet controller second',
     ]);
   });
 

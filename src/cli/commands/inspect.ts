@@ -7,7 +7,9 @@ import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChart
 import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import { applicationsOf, checkoutSymlinks, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { checkoutSymlinks, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { listCheckout } from '../../workspace/inspect/checkout-listing';
+import { applications, notCreatedLine, notCreatedObject } from '../not-created';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
 import { baseOfKustomization, chartOfRelease, FluxEntry, fluxEntriesOf } from '../../workspace/inspect/flux';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
@@ -27,6 +29,9 @@ import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { isMap } from '../../core/plain';
 
+/** How many untracked or ignored directories `preview` names at most. */
+const MAX_ABSENT_SHOWN = 5;
+
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what synth would change: files, values keys, Applications',
@@ -37,7 +42,10 @@ export const planCommand: Command = {
 ApplicationSets would create, change or delete (expanded offline). Files whose values keys change
 alike (replicaCount: 2 → 4 on every cluster of a service) are shown once, with their count.
 Deleted Applications come first; those the program does not declare removed are marked, as synth
-would refuse them (CG141). Writes nothing. Exit code 0 when nothing changes, 2 when something does, 1 on error.
+would refuse them (CG141). Applications Argo CD would not create after the write (a duplicate
+name, a name or label the API server refuses, a name another ApplicationSet owns) are never shown
+as created: each is a warning on stderr with the error Argo CD reports (in json: notCreated).
+Writes nothing. Exit code 0 when nothing changes, 2 when something does, 1 on error.
 The filters show the changes of the targets they select (their files, their services' ledgers,
 their Applications) and count the others; the exit code is the whole plan's.
 
@@ -82,6 +90,13 @@ Example:
         ...(shown.otherApplications > 0 ? [plural(shown.otherApplications, 'other Application change')] : []),
       ];
       ctx.stderr.write(`Note: ${describeFilter(filter)} shows part of the plan; not shown: ${hidden.join(' and ')}.\n`);
+    }
+    // Never among the created: what Argo CD would not create, with its error (in json as notCreated).
+    if ((plan.notCreated ?? []).length > 0) {
+      ctx.stderr.write(
+        `Warning: after this write Argo CD would not create ${applications(plan.notCreated!.length)} the ApplicationSets generate; while a create fails, its ApplicationSet deletes none of its Applications:\n`,
+      );
+      for (const n of plan.notCreated!) ctx.stderr.write(`  ${notCreatedLine(n)}\n`);
     }
     if (refused.length > 0 && format !== 'text') {
       ctx.stderr.write(
@@ -135,6 +150,20 @@ The filters show the Applications (and Flux entry points) of the targets they se
 checkout's release model (.cdk8s-gitops/model/) places them: what a hand-written ApplicationSet
 generates belongs to no service and is shown only without filters.
 
+Argo CD does not create every Application an ApplicationSet generates: a second one of the same
+name (its ApplicationSet reports "contains applications with duplicate name"), one whose name or
+labels the Kubernetes API server refuses (e.g. a directory Upper_Svc: "metadata.name: Invalid
+value"), one another ApplicationSet owns. The table lists those after the Applications, each with
+the reason and error Argo CD reports; yaml and json add, after everything else, one object of kind
+ApplicationNotCreated (apiVersion cdk8s-gitops.io/v1) for each, holding the Application as
+generated, and say so on stderr. Exit code 2 then, else 0.
+
+Directories are listed as Argo CD's repo server lists them from a clone: where DIR is a Git
+repository, from the files Git tracks and those cdk8s-gitops wrote (publish commits them):
+untracked and ignored directories make no Application, and are named on stderr. Otherwise
+from the file system. Directories whose names start with "." are skipped with all
+below them; a directory that holds only hidden files (.gitkeep) is listed.
+
 Options:
 ${FILTER_HELP}
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
@@ -151,8 +180,18 @@ Example:
     // what it stands for from the listing without a word.
     const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
-    const view = viewOfCheckout(out);
-    const allApps = [...applicationsOf(view).values()];
+    const listing = listCheckout(out, { absent: true });
+    const view = viewOfCheckout(out, listing);
+    const { created, notCreated } = previewOf(view);
+    const absent = listing.absent ?? [];
+    if (absent.length > 0) {
+      const shown = absent.slice(0, MAX_ABSENT_SHOWN).join(', ');
+      const more = absent.length > MAX_ABSENT_SHOWN ? ` and ${absent.length - MAX_ABSENT_SHOWN} more` : '';
+      ctx.stderr.write(
+        `Note: Argo CD's clone holds what Git tracks: ${absent.length} director${absent.length === 1 ? 'y' : 'ies'} here ${absent.length === 1 ? 'is' : 'are'} untracked or ignored and make${absent.length === 1 ? 's' : ''} no Application (${shown}${more}). Add what belongs in the repository to Git (git add) to preview it.\n`,
+      );
+    }
+    const allApps = [...created.values()];
     // Clusters Flux reconciles: their Kustomizations and what each deploys, listed.
     const allFlux = fluxEntriesOf(view);
     const { apps, flux } = previewFilter(values, out, allApps, allFlux);
@@ -164,9 +203,15 @@ Example:
       ctx.stderr.write(`Note: the filters show part of the preview; not shown: ${hidden.join(' and ')}.\n`);
     }
     const fluxObjects = flux.flatMap((e) => [e.kustomization, ...e.deploys]);
-    if (format === 'json') ctx.stdout.write(`${JSON.stringify([...apps.map((a) => a.app), ...fluxObjects], null, 2)}\n`);
-    else if (format === 'yaml') ctx.stdout.write(toYamlDocuments([...apps.map((a) => a.app), ...fluxObjects]));
-    else {
+    // What Argo CD would not create comes last, as objects of their own kind.
+    const objects = [...apps.map((a) => a.app), ...fluxObjects, ...notCreated.map(notCreatedObject)];
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify(objects, null, 2)}\n`);
+    else if (format === 'yaml') ctx.stdout.write(toYamlDocuments(objects));
+    if (format !== 'table' && notCreated.length > 0) {
+      ctx.stderr.write(`Warning: Argo CD would not create ${applications(notCreated.length)} the ApplicationSets generate:\n`);
+      for (const n of notCreated) ctx.stderr.write(`  ${notCreatedLine(n)}\n`);
+    }
+    if (format === 'table') {
       const table = (head: string[], rows: string[][]): void => {
         const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
         for (const r of [head, ...rows])
@@ -188,7 +233,11 @@ Example:
           ];
         });
         table(['APPLICATION', 'APPLICATIONSET', 'PROJECT', 'DESTINATION'], rows);
-        ctx.stdout.write(`${apps.length} Application${apps.length === 1 ? '' : 's'}.\n`);
+        ctx.stdout.write(`${applications(apps.length)}.\n`);
+      }
+      if (notCreated.length > 0) {
+        ctx.stdout.write(`\nArgo CD would not create ${applications(notCreated.length)}:\n`);
+        for (const n of notCreated) ctx.stdout.write(`  ${notCreatedLine(n)}\n`);
       }
       if (flux.length > 0) {
         if (apps.length > 0) ctx.stdout.write('\n');
@@ -212,7 +261,7 @@ Example:
         );
       }
     }
-    return ExitCode.OK;
+    return notCreated.length > 0 ? ExitCode.CHANGES : ExitCode.OK;
   },
 };
 
@@ -223,7 +272,9 @@ export const checkCommand: Command = {
   help: `For the GitOps repository's own CI. Lists every finding with its code and fix: owned files edited
 by hand (each with the diff from what cdk8s-gitops writes; lines that may hold a secret are not
 shown) or missing, changes the program declares that are not synthesized yet, directories that
-would become Applications nobody declared, and values whose digest disagrees with the ledger.
+would become Applications nobody declared, Applications the ApplicationSets generate that Argo CD
+would not create (CG425 a name taken twice, CG426 a name or label the API server refuses), and
+values whose digest disagrees with the ledger. Directories are listed as for preview.
 Exit code 0 when clean, 2 with findings, 1 on error. Changes nothing.
 
 The ring rules judge every ledger entry the change makes. With --base, that is every entry that

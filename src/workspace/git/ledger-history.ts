@@ -67,6 +67,27 @@ export class LedgerGit {
     public readonly hasHead: boolean,
   ) {}
 
+  /**
+   * What the index tracks below the checkout (`git ls-files --stage --recurse-submodules`):
+   * each path, checkout-relative, with its mode (`100644`, `100755`, `120000` for a symbolic
+   * link), once even while a merge conflict holds several stages of it. What a checked-out
+   * submodule tracks is listed in its place; a submodule not checked out is one entry of mode
+   * `160000`.
+   */
+  public tracked(): { readonly mode: string; readonly path: string }[] {
+    const seen = new Set<string>();
+    const out: { mode: string; path: string }[] = [];
+    for (const line of run(this.dir, ['ls-files', '--stage', '--recurse-submodules', '-z']).toString('utf8').split('\0')) {
+      const tab = line.indexOf('\t');
+      if (tab === -1) continue;
+      const path = line.slice(tab + 1);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      out.push({ mode: line.slice(0, line.indexOf(' ')), path });
+    }
+    return out;
+  }
+
   /** Whether the repository is a shallow clone: its history stops at commits whose parents it lacks. */
   public get shallow(): boolean {
     return run(this.dir, ['rev-parse', '--is-shallow-repository']).toString('utf8').trim() === 'true';

@@ -2,17 +2,29 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { systemErrorCode } from '../../core/errors';
 import { parseYamlDocuments } from '../../core/yaml/parse';
-import { ApplicationSetInput, expandApplicationSets, GeneratedApplication, gitFileReader, GitRepository } from '../../preview';
+import {
+  applicationKey,
+  ApplicationSetInput,
+  GeneratedApplication,
+  GeneratedAt,
+  generateApplications,
+  gitFileReader,
+  GitRepository,
+  judgeApplications,
+  NotCreatedApplication,
+} from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
+import { argoDirectoriesOf, CheckoutListing, listCheckout } from './checkout-listing';
 import { isMap } from '../../core/plain';
 import { declaredClustersFor, usesClusterGenerator } from './declared-clusters';
 
 /**
- * Every file of a checkout, repository-relative, skipping hidden directories (`.git`,
- * `.cdk8s-gitops`) as Argo CD's directory generator does.
+ * Every visible file of a checkout (no segment starts with `.`), repository-relative, as Argo
+ * CD's clone holds it ({@link listCheckout}): what Git tracks where the checkout is a Git work
+ * tree, else every file on disk.
  */
 export function listCheckoutFiles(dir: string): string[] {
-  return walkCheckout(dir).files;
+  return listCheckout(dir).files.filter(isVisiblePath);
 }
 
 /**
@@ -46,19 +58,12 @@ function walkCheckout(dir: string): { files: string[]; links: string[] } {
   return { files: out.sort(), links: links.sort() };
 }
 
-/** The directories that hold the given files, at any depth (what Git can record). */
+/**
+ * The directories Argo CD's repo server lists in a clone holding `files` (hidden ones included:
+ * they make their visible parents directories), in its order; see {@link argoDirectoriesOf}.
+ */
 export function directoriesOf(files: Iterable<string>): string[] {
-  const dirs = new Set<string>();
-  for (const f of files) {
-    let i = f.lastIndexOf('/');
-    while (i > 0) {
-      const d = f.slice(0, i);
-      if (dirs.has(d)) break;
-      dirs.add(d);
-      i = d.lastIndexOf('/');
-    }
-  }
-  return [...dirs].sort();
+  return argoDirectoriesOf(files);
 }
 
 /** An ApplicationSet found in a file of the tree. */
@@ -123,12 +128,16 @@ export function isVisiblePath(file: string): boolean {
   return !file.startsWith('.') && !file.includes('/.');
 }
 
-/** The tree as it is on disk; `files` is its {@link listCheckoutFiles} when the caller has it. */
-export function viewOfCheckout(dir: string, files: readonly string[] = listCheckoutFiles(dir)): TreeView {
+/**
+ * The tree as Argo CD's clone of the checkout holds it ({@link listCheckout}): its visible files,
+ * the ApplicationSets in them, and the directories the repo server lists (hidden files count).
+ */
+export function viewOfCheckout(dir: string, listing: CheckoutListing = listCheckout(dir)): TreeView {
+  const files = listing.files.filter(isVisiblePath);
   const applicationSets = files
     .filter(mayHoldApplicationSets)
     .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
-  return { files, applicationSets, directories: directoriesOf(files), readFile: gitFileReader(dir) };
+  return { files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
 }
 
 /**
@@ -152,7 +161,8 @@ export function viewOfDeclaredTree(tree: FileTree, kept: readonly string[] = [],
 /**
  * The tree `tree` (whose sorted paths are `paths`) together with files of the user that are
  * not in it, `foreign`, which hold the ApplicationSets `foreignSets` and are read with
- * `readForeign`.
+ * `readForeign`; `present` are further paths of the user (hidden files, links) that count only
+ * for the directories.
  */
 export function viewOfTree(
   tree: FileTree,
@@ -160,6 +170,7 @@ export function viewOfTree(
   foreign: readonly string[],
   foreignSets: readonly FoundApplicationSet[],
   readForeign: (file: string) => string,
+  present: readonly string[] = [],
 ): TreeView {
   const files = [...paths, ...foreign].sort();
   const applicationSets = sortedByFile([
@@ -169,32 +180,41 @@ export function viewOfTree(
   return {
     files: files.filter((f) => !f.startsWith('.')),
     applicationSets,
-    directories: directoriesOf(files.filter(isVisiblePath)),
+    directories: argoDirectoriesOf([...files, ...present]),
     readFile: (file) => (tree.has(file) ? tree.content(file) : readForeign(file)),
   };
 }
 
+/** An Application of a view, with its ApplicationSet and the file that holds the ApplicationSet. */
+export interface ViewApplication {
+  readonly app: GeneratedApplication;
+  readonly applicationSet: string;
+  readonly file: string;
+}
+
 /**
- * The Applications a tree's ApplicationSets generate, with the ApplicationSet of each.
- * `expansions`, when given, keeps the Applications of each ApplicationSet by its file and
- * object, so that a second view with the same directories expands only the ApplicationSets
+ * What Argo CD makes of a view's ApplicationSets: the Applications it creates, by
+ * `namespace/name`, and those it does not create, with its reason ({@link previewApplicationSets}).
+ * `expansions`, when given, keeps the Applications each ApplicationSet generates by its file
+ * and object, so that a second view with the same directories expands only the ApplicationSets
  * the first did not have; an ApplicationSet with a git files or cluster generator, whose
  * Applications depend on the files' text as well, is expanded in each view. An ApplicationSet
  * with a cluster generator is expanded after the others, over the clusters its control plane's
- * Argo CD holds as the tree declares them (see `declaredClustersFor`).
+ * Argo CD holds as the tree declares them (see `declaredClustersFor`). `owners` names the
+ * ApplicationSet that owns an Application already (it keeps it; see {@link JudgeOptions}).
  */
-export function applicationsOf(
+export function previewOf(
   view: TreeView,
-  expansions?: Map<string, GeneratedApplication[]>,
-): Map<string, { app: GeneratedApplication; applicationSet: string; file: string }> {
+  expansions?: Map<string, GeneratedAt[]>,
+  owners?: ReadonlyMap<string, string>,
+): { created: Map<string, ViewApplication>; notCreated: NotCreatedApplication[] } {
   const repository: GitRepository = {
     directories: () => view.directories,
     files: () => view.files,
     readFile: (_repoURL, _revision, file) => view.readFile(file),
   };
-  const out = new Map<string, { app: GeneratedApplication; applicationSet: string; file: string }>();
   // Cluster generators read the clusters the control plane's other ApplicationSets deploy: those are expanded first.
-  const expanded = new Map<FoundApplicationSet, GeneratedApplication[]>();
+  const expanded = new Map<FoundApplicationSet, GeneratedAt[]>();
   const byFile = new Map<string, GeneratedApplication[]>();
   const later = view.applicationSets.filter(usesClusterGenerator);
   for (const set of view.applicationSets) {
@@ -203,24 +223,32 @@ export function applicationsOf(
     const key = cache ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
     let apps = cache?.get(key);
     if (!apps) {
-      apps = expandApplicationSets([set.object], repository, { file: set.file });
+      apps = generateApplications(set.object, repository, { file: set.file });
       cache?.set(key, apps);
     }
     expanded.set(set, apps);
-    byFile.set(set.file, [...(byFile.get(set.file) ?? []), ...apps]);
+    byFile.set(set.file, [...(byFile.get(set.file) ?? []), ...apps.map((a) => a.app)]);
   }
   for (const set of later) {
     const clusters = declaredClustersFor(view, set, byFile);
-    expanded.set(set, expandApplicationSets([set.object], repository, { file: set.file, ...(clusters === undefined ? {} : { clusters }) }));
+    expanded.set(set, generateApplications(set.object, repository, { file: set.file, ...(clusters === undefined ? {} : { clusters }) }));
   }
-  for (const set of view.applicationSets) {
-    for (const app of expanded.get(set) ?? []) {
-      out.set(`${app.metadata.namespace ?? ''}/${app.metadata.name}`, {
-        app,
-        applicationSet: set.object.metadata?.name ?? '',
-        file: set.file,
-      });
-    }
-  }
-  return out;
+  const generated = view.applicationSets.map((set) => ({ set, apps: expanded.get(set) ?? [] }));
+  const judged = judgeApplications(generated, owners === undefined ? {} : { owners });
+  const created = new Map<string, ViewApplication>();
+  for (const c of judged.created) created.set(applicationKey(c.app), { app: c.app, applicationSet: c.applicationSet, file: c.file });
+  return { created, notCreated: [...judged.notCreated] };
+}
+
+/**
+ * The Applications Argo CD creates from a view's ApplicationSets, by `namespace/name`, with the
+ * ApplicationSet of each: those it would not create (a duplicate name, a name or label the API
+ * server refuses, a name another ApplicationSet owns) are left out; {@link previewOf} lists them.
+ */
+export function applicationsOf(
+  view: TreeView,
+  expansions?: Map<string, GeneratedAt[]>,
+  owners?: ReadonlyMap<string, string>,
+): Map<string, ViewApplication> {
+  return previewOf(view, expansions, owners).created;
 }

@@ -20,15 +20,14 @@ import { gitFileReader } from '../../preview';
 import type { WritePlan } from '../checkout/writer';
 import {
   applicationSetsIn,
-  directoriesOf,
   FoundApplicationSet,
   isVisiblePath,
-  listCheckoutFiles,
   mayHoldApplicationSets,
   sortedByFile,
   TreeView,
   viewOfTree,
 } from './checkout';
+import { listCheckout } from './checkout-listing';
 
 /** What `planWrite` works out that the views need: the files it writes and deletes. */
 export type PendingWrite = Pick<WritePlan, 'writes' | 'deletes'> & Partial<Pick<WritePlan, 'manifest'>>;
@@ -188,10 +187,13 @@ export function viewsAroundWrite(
   write: PendingWrite,
   read: CheckoutReader,
 ): CheckoutViews {
-  const onDisk = listCheckoutFiles(dir);
+  const listing = listCheckout(dir);
+  const onDisk = listing.files.filter(isVisiblePath);
   const present = new Set(onDisk);
   const deleted = new Set(write.deletes);
   const foreign = onDisk.filter((f) => !tree.has(f) && !deleted.has(f));
+  // Hidden files and links of the user: they make their visible parents directories.
+  const foreignOther = [...listing.files.filter((f) => !isVisiblePath(f)), ...listing.links].filter((f) => !tree.has(f) && !deleted.has(f));
   const foreignSets = foreign.filter(mayHoldApplicationSets).flatMap((f) => applicationSetsIn(f, read(f) ?? ''));
   const ownedSets = [...applicationSetFiles(tree, paths), ...write.deletes]
     .filter((p) => present.has(p) && mayHoldApplicationSets(p))
@@ -200,8 +202,8 @@ export function viewsAroundWrite(
   const before: TreeView = {
     files: onDisk,
     applicationSets: sortedByFile([...ownedSets, ...foreignSets]),
-    directories: directoriesOf(onDisk),
+    directories: listing.directories,
     readFile: readDisk,
   };
-  return { before, after: viewOfTree(tree, paths, foreign, foreignSets, readDisk) };
+  return { before, after: viewOfTree(tree, paths, foreign, foreignSets, readDisk, foreignOther) };
 }

@@ -1,0 +1,209 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { systemErrorCode } from '../../core/errors';
+import { compareGoStrings } from '../../preview/go-strings';
+import { LedgerGit } from '../git/ledger-history';
+import { readManifestTexts } from '../checkout/manifest-io';
+import { parseManifest } from '../../synth/manifest';
+
+/*
+ * A checkout listed as Argo CD's repo server sees the repository: a clone, checked out and
+ * cleaned (`git clean -ffdx`), so it holds exactly what Git tracks. Where the checkout is a Git
+ * work tree, what the index tracks is listed (`git ls-files`): an untracked or ignored file or
+ * directory is absent from Argo CD's clone and makes no Application. The files cdk8s-gitops wrote
+ * and records in its manifest count as well, tracked or not: `publish` commits them (ignored
+ * ones too), so the clone Argo CD reads after it holds them. (A manifest edited by hand is not
+ * trusted for this: then only what Git tracks counts.) Where the checkout is no Git work tree (a
+ * first synth into a plain directory), the file system is walked instead, every file counting.
+ *
+ * Submodules are listed as Argo CD lists them with submodules enabled (its default,
+ * `ARGOCD_GIT_MODULES_ENABLED`): what a checked-out submodule tracks is listed as part of the
+ * checkout; one not checked out here is an empty directory, as in a clone without submodules.
+ *
+ * Either way nothing is followed: a symbolic link is listed as a link (what it points at is
+ * never read), and a tracked path below a directory that is now a link on disk is left out, its
+ * link listed instead, so nothing outside the checkout is ever read.
+ */
+
+/** The files of a checkout and the directories Argo CD's repo server lists from them. */
+export interface CheckoutListing {
+  /** `git` when listed from the index, `filesystem` when walked (the checkout is no Git work tree). */
+  readonly source: 'git' | 'filesystem';
+  /** Regular files, checkout-relative, hidden ones included (never `.git`), in byte order. */
+  readonly files: readonly string[];
+  /** Symbolic links, checkout-relative, in byte order; never followed. */
+  readonly links: readonly string[];
+  /** The directories as Argo CD's repo server lists them ({@link argoDirectoriesOf}). */
+  readonly directories: readonly string[];
+  /**
+   * From the index only, when asked for ({@link ListCheckoutOptions.absent}): the directories
+   * the work tree holds files in that Argo CD's clone lacks (untracked or ignored), in the same
+   * order; a directory below one of them is left out.
+   */
+  readonly absent?: readonly string[];
+}
+
+/** Options for {@link listCheckout}. */
+export interface ListCheckoutOptions {
+  /**
+   * Also name the directories of the work tree Argo CD's clone lacks ({@link CheckoutListing.absent}),
+   * which takes a walk of the file system besides.
+   * @default false
+   */
+  readonly absent?: boolean;
+}
+
+/**
+ * Lists the checkout `dir` as Argo CD's clone of it holds it: from the index when `dir` is a
+ * Git work tree (a tracked file missing from the work tree is left out), else from the file
+ * system. A missing `dir` lists as empty.
+ */
+export function listCheckout(dir: string, options: ListCheckoutOptions = {}): CheckoutListing {
+  if (!fs.existsSync(dir)) return { source: 'filesystem', files: [], links: [], directories: [] };
+  const git = LedgerGit.open(dir);
+  return git === undefined ? walked(dir) : tracked(dir, git, options.absent === true);
+}
+
+/** The listing from the index; a submodule is an (empty) directory of the clone. */
+function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutListing {
+  const files: string[] = [];
+  const links = new Set<string>();
+  const present: string[] = [];
+  const kinds = new Map<string, 'dir' | 'link' | 'missing'>();
+  /** What the work tree holds at a directory path, by `lstat`: a link is never gone through. */
+  const kindOf = (rel: string): 'dir' | 'link' | 'missing' => {
+    let kind = kinds.get(rel);
+    if (kind === undefined) {
+      const stat = lstat(path.join(dir, rel));
+      kind = stat === undefined ? 'missing' : stat.isSymbolicLink() ? 'link' : stat.isDirectory() ? 'dir' : 'missing';
+      kinds.set(rel, kind);
+    }
+    return kind;
+  };
+  const entries = git.tracked();
+  const tracked = new Set(entries.map((e) => e.path));
+  for (const file of recordedFiles(dir)) if (!tracked.has(file)) entries.push({ mode: '100644', path: file });
+  entries: for (const { mode, path: file } of entries) {
+    // Every directory above the path must be a real directory of the checkout.
+    for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
+      const parent = file.slice(0, i);
+      const kind = kindOf(parent);
+      if (kind === 'link') links.add(parent);
+      if (kind !== 'dir') continue entries;
+    }
+    if (mode === '160000') {
+      present.push(`${file}/`);
+      continue;
+    }
+    const stat = lstat(path.join(dir, file));
+    if (stat === undefined) continue;
+    if (stat.isSymbolicLink()) links.add(file);
+    else if (stat.isFile()) files.push(file);
+    else continue;
+    present.push(file);
+  }
+  const directories = argoDirectoriesOf(present);
+  const listing = {
+    source: 'git' as const,
+    files: files.sort(compareGoStrings),
+    links: [...links].sort(compareGoStrings),
+    directories,
+  };
+  if (!withAbsent) return listing;
+  const listed = new Set(directories);
+  const absent: string[] = [];
+  for (const d of walked(dir).directories) {
+    // In walk order what lies below a directory comes right after it.
+    if (listed.has(d) || (absent.length > 0 && d.startsWith(`${absent[absent.length - 1]}/`))) continue;
+    absent.push(d);
+  }
+  return { ...listing, absent };
+}
+
+/** The listing from the file system: every file and link below `dir`, `.git` left out. */
+function walked(dir: string): CheckoutListing {
+  const files: string[] = [];
+  const links: string[] = [];
+  const walk = (rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
+    } catch (e) {
+      if (systemErrorCode(e) === 'ENOENT') return;
+      throw e;
+    }
+    for (const e of entries) {
+      if (e.name === '.git') continue;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) files.push(p);
+      else if (e.isSymbolicLink()) links.push(p);
+    }
+  };
+  walk('');
+  return {
+    source: 'filesystem',
+    files: files.sort(compareGoStrings),
+    links: links.sort(compareGoStrings),
+    directories: argoDirectoriesOf([...files, ...links]),
+  };
+}
+
+/**
+ * The files `publish` commits whether Git tracks them yet or not: those the manifest records,
+ * and the manifest's own files. None when the manifest cannot be read or was edited by hand
+ * (a planted record must not make a directory count).
+ */
+function recordedFiles(dir: string): string[] {
+  try {
+    const texts = readManifestTexts(dir);
+    const manifest = parseManifest(texts);
+    if ((manifest.unsealed ?? []).length > 0) return [];
+    return [...texts.keys(), ...manifest.files.keys()];
+  } catch {
+    return [];
+  }
+}
+
+function lstat(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT' || systemErrorCode(e) === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The directories Argo CD's repo server lists (`GetGitDirectories`) in a clone holding
+ * `paths` (its files, links, and submodules written with a trailing `/`): it walks the clone
+ * with Go's `filepath.WalkDir`, lists every directory, and skips each one whose name starts
+ * with `.` (`.git`, `.github`, `.config`) together with everything below it. So a directory is
+ * listed when it holds anything, hidden files included (`keep-svc/.gitkeep` lists `keep-svc`;
+ * `conf-svc/.config/app.yaml` lists `conf-svc`), and a symbolic link is never a directory.
+ * Git holds no empty directory. The order is `WalkDir`'s: depth first, the entries of each
+ * directory in byte order (`a`, `a/b`, `a-b`).
+ */
+export function argoDirectoriesOf(paths: Iterable<string>): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const segments = p.split('/');
+    // The last segment is the entry itself, unless the path ends in `/` (a directory).
+    for (let i = 1; i < segments.length; i++) {
+      if (segments[i - 1].startsWith('.') || segments[i - 1] === '') break;
+      dirs.add(segments.slice(0, i).join('/'));
+    }
+  }
+  return [...dirs].sort(compareWalkOrder);
+}
+
+/** `filepath.WalkDir`'s order of two paths: segment by segment, each in byte order. */
+function compareWalkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const c = compareGoStrings(x[i], y[i]);
+    if (c !== 0) return c;
+  }
+  return x.length - y.length;
+}

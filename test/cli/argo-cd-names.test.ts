@@ -1,0 +1,278 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
+
+const REPO = path.resolve(__dirname, '../..');
+const CLI = path.join(REPO, 'bin/cdk8s-gitops.js');
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI in the repository root, as a user would. */
+function cli(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function git(dir: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+}
+
+/** An ApplicationSet `name` with a git directory generator per pattern, naming Applications `appName`. */
+function applicationSet(name: string, patterns: readonly string[], appName: string): string {
+  const generators = patterns
+    .map(
+      (p) => `    - git:
+        repoURL: https://git.example.com/gitops.git
+        revision: main
+        directories:
+          - path: '${p}'`,
+    )
+    .join('\n');
+  return `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+  goTemplate: true
+  goTemplateOptions: [missingkey=error]
+  generators:
+${generators}
+  template:
+    metadata:
+      name: '${appName}'
+    spec:
+      project: default
+      destination:
+        name: in-cluster
+        namespace: '{{ .path.basenameNormalized }}'
+      source:
+        repoURL: https://git.example.com/gitops.git
+        targetRevision: main
+        path: '{{ .path.path }}'
+`;
+}
+
+const UPPER_SVC_REJECTION =
+  "Application.argoproj.io \"Upper_Svc\" is invalid: metadata.name: Invalid value: \"Upper_Svc\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+describe('preview of a Git checkout, as Argo CD acts on it', () => {
+  let out: string;
+
+  beforeAll(() => {
+    // GIVEN a Git repository whose ApplicationSet "apps" generates one Application per directory
+    // of apps/* and more/*, named after the directory; "web-only" generates "web" from apps/web.
+    // It tracks apps/web, apps/Upper_Svc, apps/keep-svc (only .gitkeep), apps/conf-svc (only
+    // .config/app.yaml) and more/web; it ignores apps/build-svc; apps/scratch-svc is untracked.
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-argo-names-'));
+    git(out, 'init', '--quiet', '-b', 'main');
+    writeFile(
+      out,
+      'applicationsets/apps.yaml',
+      `${applicationSet('apps', ['apps/*', 'more/*'], '{{ .path.basename }}')}---\n${applicationSet('web-only', ['apps/web'], 'web')}`,
+    );
+    for (const d of ['apps/web', 'apps/Upper_Svc', 'more/web', 'apps/build-svc']) writeFile(out, `${d}/values.yaml`, 'replicaCount: 1\n');
+    writeFile(out, 'apps/keep-svc/.gitkeep', '');
+    writeFile(out, 'apps/conf-svc/.config/app.yaml', 'replicaCount: 1\n');
+    writeFile(out, '.gitignore', 'apps/build-svc/\n');
+    git(out, 'add', '.');
+    git(out, 'commit', '--quiet', '-m', 'gitops');
+    writeFile(out, 'apps/scratch-svc/values.yaml', 'replicaCount: 1\n');
+  });
+
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('the table shows what Argo CD creates, then what it would not create with its reason, and exits 2', () => {
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN Argo CD creates conf-svc and keep-svc (the repo server lists a directory whose only
+    // entries are hidden) and web from apps/web (the first "web" of "apps"); build-svc (ignored)
+    // and scratch-svc (untracked) are not in its clone. It does not create Upper_Svc (the API
+    // server refuses the name; reason UpdateApplicationError), the second "web" of "apps"
+    // (validateGeneratedApplications: duplicate name; ApplicationValidationError), nor "web" of
+    // web-only (controller-runtime's SetControllerReference: "apps" owns it)
+    // AND stderr names the directories its clone lacks
+    expect(r).toEqual({
+      status: 2,
+      stderr:
+        "Note: Argo CD's clone holds what Git tracks: 2 directories here are untracked or ignored and make no Application (apps/build-svc, apps/scratch-svc). Add what belongs in the repository to Git (git add) to preview it.\n",
+      stdout: [
+        'APPLICATION  APPLICATIONSET  PROJECT  DESTINATION',
+        'conf-svc     apps            default  in-cluster/conf-svc',
+        'keep-svc     apps            default  in-cluster/keep-svc',
+        'web          apps            default  in-cluster/web',
+        '3 Applications.',
+        '',
+        'Argo CD would not create 3 Applications:',
+        `  Upper_Svc (ApplicationSet apps, directory "apps/Upper_Svc"): UpdateApplicationError (CG710): ${UPPER_SVC_REJECTION}`,
+        '  web (ApplicationSet apps, directory "more/web"): ApplicationValidationError (CG707): ApplicationSet apps contains applications with duplicate name: web',
+        '  web (ApplicationSet web-only, directory "apps/web"): UpdateApplicationError (CG707): Object argocd/web is already owned by another ApplicationSet controller apps',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('yaml and json give the created Applications, then one ApplicationNotCreated object each', () => {
+    // WHEN preview runs with --format json and --format yaml
+    const json = cli('preview', '--out', out, '--format', 'json');
+    const yaml = cli('preview', '--out', out, '--format', 'yaml');
+    // THEN both exit 2 and hold the same objects: the three Applications, then what Argo CD
+    // would not create, each with the Application as generated (what Argo CD tries)
+    expect([json.status, yaml.status]).toEqual([2, 2]);
+    const objects = JSON.parse(json.stdout) as Array<Record<string, any>>;
+    expect(parseAllDocuments(yaml.stdout).map((d) => d.toJSON())).toEqual(objects);
+    expect(objects.map((o) => [o.kind, o.kind === 'Application' ? o.metadata.name : o.application.metadata.name])).toEqual([
+      ['Application', 'conf-svc'],
+      ['Application', 'keep-svc'],
+      ['Application', 'web'],
+      ['ApplicationNotCreated', 'Upper_Svc'],
+      ['ApplicationNotCreated', 'web'],
+      ['ApplicationNotCreated', 'web'],
+    ]);
+    const { application, ...refusal } = objects[3];
+    expect(refusal).toEqual({
+      apiVersion: 'cdk8s-gitops.io/v1',
+      kind: 'ApplicationNotCreated',
+      applicationSet: 'apps',
+      file: 'applicationsets/apps.yaml',
+      from: 'directory "apps/Upper_Svc"',
+      code: 'CG710',
+      reason: 'UpdateApplicationError',
+      message: UPPER_SVC_REJECTION,
+      causes: [
+        {
+          reason: 'FieldValueInvalid',
+          field: 'metadata.name',
+          message: UPPER_SVC_REJECTION.replace('Application.argoproj.io "Upper_Svc" is invalid: ', ''),
+        },
+      ],
+    });
+    expect(application.spec.source.path).toBe('apps/Upper_Svc');
+    expect(objects[5]).toMatchObject({ applicationSet: 'web-only', ownedBy: 'apps', reason: 'UpdateApplicationError' });
+    // AND stderr says so
+    expect(json.stderr.slice(json.stderr.indexOf('\n') + 1)).toBe(
+      [
+        'Warning: Argo CD would not create 3 Applications the ApplicationSets generate:',
+        `  Upper_Svc (ApplicationSet apps, directory "apps/Upper_Svc"): UpdateApplicationError (CG710): ${UPPER_SVC_REJECTION}`,
+        '  web (ApplicationSet apps, directory "more/web"): ApplicationValidationError (CG707): ApplicationSet apps contains applications with duplicate name: web',
+        '  web (ApplicationSet web-only, directory "apps/web"): UpdateApplicationError (CG707): Object argocd/web is already owned by another ApplicationSet controller apps',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('an untracked directory counts once Git tracks it', () => {
+    // GIVEN apps/scratch-svc added to the index
+    git(out, 'add', 'apps/scratch-svc');
+    try {
+      // WHEN preview runs
+      const r = cli('preview', '--out', out, '--format', 'json');
+      // THEN Argo CD's clone would have it, and it becomes an Application
+      const names = (JSON.parse(r.stdout) as Array<Record<string, any>>)
+        .filter((o) => o.kind === 'Application')
+        .map((o) => o.metadata.name);
+      expect(names).toEqual(['conf-svc', 'keep-svc', 'scratch-svc', 'web']);
+    } finally {
+      git(out, 'reset', '--quiet', '--', 'apps/scratch-svc');
+    }
+  });
+});
+
+describe('check on a checkout with a directory Argo CD cannot make an Application of', () => {
+  let out: string;
+
+  beforeEach(() => {
+    out = synthesizedCheckout();
+  });
+
+  afterEach(() => removeCheckout(out));
+
+  test('reports the Application the API server refuses as a finding, and exits 2', () => {
+    // GIVEN the example checkout with a stray service directory Upper_Svc where an ApplicationSet looks
+    writeFile(out, 'environments/prod/aws/eu-central-1-01/Upper_Svc/values.yaml', 'replicaCount: 1\n');
+    // WHEN check runs
+    const r = cli('check', '--out', out, '--format', 'json');
+    // THEN it does not fail whole: the finding names the Application Argo CD would try, and the
+    // API server's rejection, and the exit code is 2
+    expect(r.status).toBe(2);
+    const findings = (JSON.parse(r.stdout) as { findings: Array<Record<string, string>> }).findings;
+    expect(findings.map((f) => [f.kind, f.code, f.path])).toEqual([
+      ['invalid-application', 'CG426', 'environments/prod/aws/eu-central-1-01/Upper_Svc'],
+    ]);
+    // (the example's ApplicationSet names an Application <basename>-<env>-<cloud>-<cluster>)
+    const name = 'Upper_Svc-prod-aws-eu-central-1-01';
+    expect(findings[0].message).toBe(
+      `Argo CD would not create the Application "${name}" that ApplicationSet workloads-prod generates from directory "environments/prod/aws/eu-central-1-01/Upper_Svc" (UpdateApplicationError): ` +
+        `Application.argoproj.io "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    );
+  });
+});
+
+describe('plan with a directory Argo CD cannot make an Application of', () => {
+  let out: string;
+
+  beforeEach(() => {
+    out = synthesizedCheckout();
+  });
+
+  afterEach(() => removeCheckout(out));
+
+  test('never shows it as created, and warns with the API server rejection', () => {
+    // GIVEN the example checkout missing one owned values file (the write brings its Application
+    // back) and holding a stray directory Upper_Svc where an ApplicationSet looks
+    fs.rmSync(path.join(out, 'environments/prod/gcp/europe-west4-01/payments-api/values.yaml'));
+    writeFile(out, 'environments/prod/aws/eu-central-1-01/Upper_Svc/values.yaml', 'replicaCount: 1\n');
+    // WHEN plan runs
+    const r = cli('plan', '--out', out, '--format', 'json');
+    // THEN the one Application created is the one the write brings back; Upper_Svc's is not
+    // among the changes but in notCreated, and stderr warns with Argo CD's error
+    expect(r.status).toBe(2);
+    const plan = JSON.parse(r.stdout) as { applications: Array<Record<string, string>>; notCreated: Array<Record<string, any>> };
+    expect(plan.applications.map((a) => [a.change, a.name])).toEqual([['create', 'payments-api-prod-gcp-europe-west4-01']]);
+    const name = 'Upper_Svc-prod-aws-eu-central-1-01';
+    expect(plan.notCreated.map((n) => [n.code, n.reason, n.applicationSet, n.app.metadata.name])).toEqual([
+      ['CG710', 'UpdateApplicationError', 'workloads-prod', name],
+    ]);
+    expect(r.stderr).toContain(
+      'Warning: after this write Argo CD would not create 1 Application the ApplicationSets generate; while a create fails, its ApplicationSet deletes none of its Applications:\n' +
+        `  ${name} (ApplicationSet workloads-prod, directory "environments/prod/aws/eu-central-1-01/Upper_Svc"): UpdateApplicationError (CG710): Application.argoproj.io "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain`,
+    );
+  });
+});
+
+describe('preview after synth into a Git checkout, before the commit', () => {
+  let out: string;
+
+  beforeAll(() => {
+    // GIVEN an empty Git repository the example is synthesized into, not committed yet
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-argo-synth-'));
+    git(out, 'init', '--quiet', '-b', 'main');
+    expect(cli('synth', '--out', out).status).toBe(0);
+  });
+
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('counts what synth wrote (publish commits it) but not a hand-made directory Git does not track', () => {
+    // GIVEN a hand-made, untracked service directory where the prod ApplicationSet looks
+    writeFile(out, 'environments/prod/aws/eu-central-1-01/stray-svc/values.yaml', 'replicaCount: 1\n');
+    // WHEN preview runs
+    const r = cli('preview', '--out', out, '--format', 'json');
+    // THEN the eight Applications of the example are there (their files are in the manifest,
+    // so publish commits them and Argo CD's clone holds them); the stray directory is not in
+    // the clone and makes none, and stderr says so
+    expect(r.status).toBe(0);
+    const names = (JSON.parse(r.stdout) as Array<Record<string, any>>).map((o) => o.metadata.name);
+    expect(names).toHaveLength(8);
+    expect(names.every((n) => n.startsWith('payments-api-'))).toBe(true);
+    expect(r.stderr).toBe(
+      "Note: Argo CD's clone holds what Git tracks: 1 directory here is untracked or ignored and makes no Application (environments/prod/aws/eu-central-1-01/stray-svc). Add what belongs in the repository to Git (git add) to preview it.\n",
+    );
+  });
+});

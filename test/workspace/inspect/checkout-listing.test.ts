@@ -1,0 +1,135 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { argoDirectoriesOf, listCheckout } from '../../../src/workspace/inspect/checkout-listing';
+
+/** Writes `text` at `file` below `dir`, creating its directories. */
+function write(dir: string, file: string, text = 'x: 1\n'): void {
+  fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  fs.writeFileSync(path.join(dir, file), text);
+}
+
+function git(dir: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+}
+
+describe('argoDirectoriesOf', () => {
+  test('lists what GetGitDirectories lists: hidden entries make their parents directories, hidden directories are skipped', () => {
+    // GIVEN a clone with a directory holding only .gitkeep, one holding only .config/app.yaml,
+    // a .github directory, a link, a submodule and nested service directories
+    const paths = [
+      'keep-svc/.gitkeep',
+      'conf-svc/.config/app.yaml',
+      '.github/workflows/ci.yaml',
+      'apps/link',
+      'apps/sub/',
+      'a/b/c.yaml',
+      'a-b/x',
+    ];
+    // WHEN the directories are listed
+    // THEN, in filepath.WalkDir's order (a, a/b before a-b), every directory not hidden and
+    // nothing below a hidden one: keep-svc and conf-svc are listed, .github and conf-svc/.config are not
+    expect(argoDirectoriesOf(paths)).toEqual(['a', 'a/b', 'a-b', 'apps', 'apps/sub', 'conf-svc', 'keep-svc']);
+  });
+});
+
+describe('listCheckout', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-listing-'));
+  });
+
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('walks a plain directory, hidden files included, .git left out', () => {
+    // GIVEN a directory that is no Git repository, with a hidden-only directory and an empty one
+    write(dir, 'keep-svc/.gitkeep', '');
+    write(dir, 'web/values.yaml');
+    fs.mkdirSync(path.join(dir, 'empty'));
+    // WHEN it is listed
+    const listing = listCheckout(dir);
+    // THEN it is walked; keep-svc is a directory (Git would hold its .gitkeep); the empty one is not
+    expect(listing).toEqual({
+      source: 'filesystem',
+      files: ['keep-svc/.gitkeep', 'web/values.yaml'],
+      links: [],
+      directories: ['keep-svc', 'web'],
+    });
+  });
+
+  test('lists only what Git tracks in a Git work tree: untracked and ignored directories are absent', () => {
+    // GIVEN a repository that tracks web and keep-svc (only a .gitkeep) and conf-svc (only
+    // .config/app.yaml), ignores build/, and has an untracked scratch/ directory
+    git(dir, 'init', '--quiet', '-b', 'main');
+    write(dir, '.gitignore', 'build/\n');
+    write(dir, 'web/values.yaml');
+    write(dir, 'keep-svc/.gitkeep', '');
+    write(dir, 'conf-svc/.config/app.yaml');
+    write(dir, 'build/out/values.yaml');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '--quiet', '-m', 'init');
+    write(dir, 'scratch/values.yaml');
+    // WHEN it is listed, with the directories the clone lacks
+    const listing = listCheckout(dir, { absent: true });
+    // THEN it is listed from the index: Argo CD's clone has no build/ (ignored) and no scratch/ (untracked)
+    expect(listing).toEqual({
+      source: 'git',
+      files: ['.gitignore', 'conf-svc/.config/app.yaml', 'keep-svc/.gitkeep', 'web/values.yaml'],
+      links: [],
+      directories: ['conf-svc', 'keep-svc', 'web'],
+      // AND the directories on disk its clone lacks are named, build/out below build left out
+      absent: ['build', 'scratch'],
+    });
+  });
+
+  test('lists what a checked-out submodule tracks, and a submodule not checked out as a directory', () => {
+    // GIVEN a repository "lib" tracking svc-x/values.yaml, added as the submodules mods and
+    // empty-mod of the checkout, and empty-mod's checkout removed (as in a clone without --recursive)
+    const lib = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-lib-'));
+    try {
+      git(lib, 'init', '--quiet', '-b', 'main');
+      write(lib, 'svc-x/values.yaml');
+      git(lib, 'add', '.');
+      git(lib, 'commit', '--quiet', '-m', 'lib');
+      git(dir, 'init', '--quiet', '-b', 'main');
+      git(dir, '-c', 'protocol.file.allow=always', 'submodule', 'add', '--quiet', lib, 'mods');
+      git(dir, '-c', 'protocol.file.allow=always', 'submodule', 'add', '--quiet', lib, 'empty-mod');
+      git(dir, 'commit', '--quiet', '-m', 'submodules');
+      git(dir, 'submodule', 'deinit', '--quiet', '--force', 'empty-mod');
+      // WHEN it is listed
+      const listing = listCheckout(dir);
+      // THEN mods/svc-x is a directory (the repo server checks submodules out), and empty-mod
+      // is an empty directory of the clone
+      expect(listing.files).toEqual(['.gitmodules', 'mods/svc-x/values.yaml']);
+      expect(listing.directories).toEqual(['empty-mod', 'mods', 'mods/svc-x']);
+    } finally {
+      fs.rmSync(lib, { recursive: true, force: true });
+    }
+  });
+
+  test('never goes through a tracked directory that is a link on disk, and lists a tracked link as a link', () => {
+    // GIVEN a repository tracking svc/values.yaml and a link to a directory, whose svc is then
+    // replaced by a link to a directory outside the checkout
+    git(dir, 'init', '--quiet', '-b', 'main');
+    write(dir, 'svc/values.yaml');
+    write(dir, 'real/values.yaml');
+    fs.symlinkSync('real', path.join(dir, 'alias'));
+    git(dir, 'add', '.');
+    git(dir, 'commit', '--quiet', '-m', 'init');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-outside-'));
+    try {
+      write(outside, 'values.yaml');
+      fs.rmSync(path.join(dir, 'svc'), { recursive: true });
+      fs.symlinkSync(outside, path.join(dir, 'svc'));
+      // WHEN it is listed
+      const listing = listCheckout(dir);
+      // THEN nothing below the link svc is listed (nothing outside the checkout is read), both
+      // links are links, and a link is no directory (WalkDir does not follow it)
+      expect(listing).toEqual({ source: 'git', files: ['real/values.yaml'], links: ['alias', 'svc'], directories: ['real'] });
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
