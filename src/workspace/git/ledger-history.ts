@@ -328,7 +328,8 @@ function lines(names: readonly string[]): string {
 }
 
 function run(cwd: string, args: readonly string[], input?: string): Buffer {
-  return execFileSync('git', ['--no-replace-objects', '--literal-pathspecs', ...args], {
+  // A checkout's own configuration may name a program to run (core.fsmonitor): reading never runs one.
+  return execFileSync('git', ['-c', 'core.fsmonitor=false', '--no-replace-objects', '--literal-pathspecs', ...args], {
     cwd,
     input,
     maxBuffer: 256 * 1024 * 1024,

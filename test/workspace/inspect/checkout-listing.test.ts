@@ -59,6 +59,21 @@ describe('listCheckout', () => {
     });
   });
 
+  test("never runs a program the checkout's Git configuration names (core.fsmonitor) while it lists", () => {
+    // GIVEN a repository whose configuration names a program to run on every index read
+    git(dir, 'init', '--quiet', '-b', 'main');
+    write(dir, 'web/values.yaml');
+    git(dir, 'add', '--all');
+    git(dir, 'commit', '--quiet', '-m', 'web');
+    const witness = path.join(dir, 'ran');
+    git(dir, 'config', 'core.fsmonitor', `touch ${witness}; echo`);
+    // WHEN it is listed
+    const listing = listCheckout(dir);
+    // THEN the files are listed and the program never ran
+    expect(listing.files).toEqual(['web/values.yaml']);
+    expect(fs.existsSync(witness)).toBe(false);
+  });
+
   test('lists only what Git tracks in a Git work tree: untracked and ignored directories are absent', () => {
     // GIVEN a repository that tracks web and keep-svc (only a .gitkeep) and conf-svc (only
     // .config/app.yaml), ignores build/, and has an untracked scratch/ directory
