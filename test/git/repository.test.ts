@@ -20,6 +20,21 @@ describe('GitOpsRepository', () => {
 
   afterEach(() => sandbox.cleanup());
 
+  test("never runs a program the clone's Git configuration names (core.fsmonitor)", async () => {
+    // GIVEN a clone whose configuration names a program to run on every index read
+    const witness = path.join(sandbox.root, 'ran');
+    sandbox.git(dir, 'config', 'core.fsmonitor', `touch ${witness}; echo`);
+    fs.writeFileSync(path.join(dir, 'releases/payments-api.yaml'), 'prod: sha256:2\n');
+
+    // WHEN its changes are read
+    const repo = await GitOpsRepository.open(dir);
+    const changes = await repo.changes();
+
+    // THEN they are, and the program never ran
+    expect(changes.map((c) => c.path)).toEqual(['releases/payments-api.yaml']);
+    expect(fs.existsSync(witness)).toBe(false);
+  });
+
   describe('open', () => {
     test('opens the work tree that contains a subdirectory', async () => {
       // WHEN

@@ -41,6 +41,10 @@ export class GitRunner {
     this.git = simpleGit({
       baseDir: dir,
       maxConcurrentProcesses: 4,
+      // A checkout's own configuration may name a program for git to run on every index read:
+      // turned off for every command (simple-git asks that setting it at all be allowed).
+      config: ['core.fsmonitor=false'],
+      unsafe: { allowUnsafeFsMonitor: true },
       errors: (error, result) => {
         if (result.exitCode === 0) {
           return error;
