@@ -49,6 +49,17 @@ describe('checkCheckout', () => {
         path: VALUES,
         message: `${VALUES} was edited by hand.`,
         fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
+        // the hand edit, from what cdk8s-gitops writes
+        diff: [
+          `--- a/${VALUES}`,
+          `+++ b/${VALUES}`,
+          '@@ -33,3 +33,4 @@',
+          '   limits:',
+          '     cpu: "1"',
+          '     memory: "2Gi"',
+          '+debug: true',
+          '',
+        ].join('\n'),
       },
     ]);
   });
@@ -207,6 +218,7 @@ describe('checkCheckout', () => {
         path: VALUES,
         message: `${VALUES} was edited by hand.`,
         fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
+        diff: expect.stringContaining(`\n-  digest: ${SEED_DIGEST}\n+  digest: ${OTHER_DIGEST}\n`),
       },
     ]);
   });

@@ -140,11 +140,13 @@ describe('computePlan', () => {
     ]);
     expect(plan.applications).toEqual([]);
     expect(plan.unchangedFiles).toBe(13);
-    expect(formatPlan(plan, 'text').split('\n').slice(0, 4)).toEqual([
+    // The four nonprod values files change alike: one entry, each file with --verbose.
+    expect(formatPlan(plan, 'text', undefined, { verbose: true }).split('\n').slice(0, 5)).toEqual([
       'Files',
       '[~] STATUS.md  (platform)',
-      '[~] environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml  (platform/payments-api/nonprod/aws/eu-central-1-01)',
+      '[~] environments/nonprod/*/*/payments-api/values.yaml  (4 files, each:)',
       '      image.digest: sha256:2e8f1a31… → sha256:aaaaaaaa…',
+      '        environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml  (platform/payments-api/nonprod/aws/eu-central-1-01)',
     ]);
   });
 
