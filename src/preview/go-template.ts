@@ -1,5 +1,5 @@
 import { GitOpsError } from '../core/errors';
-import { compareGoStrings } from './go-strings';
+import { compareGoStrings, toValidUtf8 } from './go-strings';
 import { PreviewCode, show } from './problems';
 import { CallFailure, ParamType } from './template-functions';
 import { formatValue, goTypeName, hasKey, isMap, TemplateFailure, TemplateValue, Value } from './template-values';
@@ -297,7 +297,8 @@ export class GoTemplate {
     } catch (e) {
       throw toGitOpsError(this.text, e);
     }
-    return out;
+    // Argo CD writes the Application as JSON, where bytes that are not UTF-8 become U+FFFD.
+    return toValidUtf8(out);
   }
 }
 

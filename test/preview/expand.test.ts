@@ -384,14 +384,14 @@ describe('expandApplicationSet', () => {
     test('fails when the template uses an unsupported function, once per field', () => {
       // GIVEN a function the preview does not evaluate
       const appset = appSetWith((a) => {
-        a.spec.template.metadata.annotations = { digest: '{{ sha256sum .path.path }}' };
+        a.spec.template.metadata.annotations = { digest: '{{ required .path.path }}' };
       });
       // WHEN it is expanded
       const e = failure(() => expandApplicationSet(appset, root));
       // THEN it fails before any directory is rendered, naming the field and the function
       expect(e.problems).toHaveLength(1);
       expect(e.message).toContain(
-        'CG701 ApplicationSet "workloads" spec.template.metadata.annotations.digest: Template "{{ sha256sum .path.path }}" uses the function "sha256sum", which the offline preview does not evaluate.',
+        'CG701 ApplicationSet "workloads" spec.template.metadata.annotations.digest: Template "{{ required .path.path }}" uses the function "required", which the offline preview does not evaluate.',
       );
     });
 

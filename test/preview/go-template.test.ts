@@ -203,7 +203,7 @@ describe('GoTemplate', () => {
       ['{{ range .path.segments }}{{ . }}{{ end }}', '"range" actions'],
       ['{{ with .path }}{{ .path }}{{ end }}', '"with" actions'],
       ['{{ $x := .path.path }}', 'the variable $x'],
-      ['{{ sha256sum .path.path }}', 'the function "sha256sum"'],
+      ['{{ required .path.path }}', 'the function "required"'],
       ['{{ eq .path.basename "x" }}', 'the function "eq"'],
       ['{{ 1.5 }}', 'the number literal 1.5'],
       ['{{ 0x10 }}', 'the number literal 0x10'],
