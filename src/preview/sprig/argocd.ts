@@ -2,7 +2,7 @@ import { CallFailure, fixed, str, TemplateFunction, variadic } from '../function
 import { GoFloat } from '../go-float';
 import { GoData, GoYamlError, readGoYaml } from '../go-yaml';
 import { sanitizeName } from '../sanitize-name';
-import { goTypeName, TemplateValue, unsupported, Value, withGoType } from '../template-values';
+import { goTypeName, TemplateValue, Value, withGoType } from '../template-values';
 import { newMap, setKey } from './maps';
 import { goToYaml } from './to-yaml';
 
@@ -59,10 +59,8 @@ function slugify(args: readonly Value[]): string {
   if (max > 0 && smart) {
     return smartTruncate(slug, max);
   }
-  if (max > 0 && slug.length > max) {
-    throw unsupported(`slugify without smart truncation of a name longer than ${max} characters`);
-  }
-  return slug;
+  // Without smart truncation the slug is cut at `max` and its dashes trimmed again.
+  return max > 0 && slug.length > max ? slug.slice(0, max).replace(/^[-_]+|[-_]+$/g, '') : slug;
 }
 
 function toTemplate(v: GoData): TemplateValue {

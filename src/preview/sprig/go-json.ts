@@ -142,7 +142,9 @@ export function goJsonDecode(text: string): TemplateValue {
     parsed = JSON.parse(valid);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    throw new CallFailure(/end of (JSON )?input/i.test(detail) ? 'unexpected end of JSON input' : `invalid JSON: ${detail}`);
+    const at = /at position (\d+)/.exec(detail);
+    const atEnd = /end of (JSON )?input/i.test(detail) || (at !== null && Number(at[1]) >= valid.trimEnd().length);
+    throw new CallFailure(atEnd ? 'unexpected end of JSON input' : `invalid JSON: ${detail}`);
   }
   return fromParsed(parsed);
 }

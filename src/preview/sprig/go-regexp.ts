@@ -201,10 +201,11 @@ export function compileGoRegexp(pattern: string): GoRegexp {
         break;
       case '(': {
         const rest = pattern.slice(i);
-        const named = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
+        const named = /^\(\?P?<([A-Za-z0-9_]+)>/.exec(rest);
         if (named) {
+          // The name is kept here (Go allows names JavaScript does not, such as "1W").
           names.push(named[1]!);
-          out += `(?<${named[1]}>`;
+          out += '(';
           i += named[0].length;
         } else if (rest.startsWith('(?:')) {
           out += '(?:';

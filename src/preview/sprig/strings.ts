@@ -186,6 +186,34 @@ function simpleWords(name: string, s: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+/**
+ * goutils' `Uncapitalize`: the first letter of each word separated by white space in lower
+ * case. goutils lowers that letter's first byte alone, which breaks a non-ASCII letter, so such
+ * words are refused.
+ */
+function uncapitalize(s: string): string {
+  let out = '';
+  let next = true;
+  for (const ch of s) {
+    if (isGoSpace(ch)) {
+      if (ch.charCodeAt(0) > 0x7f) {
+        throw unsupported(`untitle of ${JSON.stringify(s)} (goutils breaks the bytes after a non-ASCII space)`);
+      }
+      next = true;
+      out += ch;
+    } else if (next) {
+      if (ch.charCodeAt(0) > 0x7f) {
+        throw unsupported(`untitle of ${JSON.stringify(s)} (goutils breaks a word that starts with a non-ASCII letter)`);
+      }
+      out += ch.toLowerCase();
+      next = false;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 /** Sprig's `substr`: `s[start:end]` with Sprig's bounds rules. */
 function substring(startValue: number, endValue: number, s: string): string {
   const n = byteLength(s);
@@ -245,13 +273,7 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
   ['upper', fixed(['string'], ([s]) => goToUpper(str(s)))],
   ['lower', fixed(['string'], ([s]) => goToLower(str(s)))],
   ['title', fixed(['string'], ([s]) => goTitle(str(s)))],
-  [
-    'untitle',
-    fixed(['string'], ([s]) => {
-      const [first, ...rest] = [...str(s)];
-      return first === undefined ? '' : goToLower(first) + rest.join('');
-    }),
-  ],
+  ['untitle', fixed(['string'], ([s]) => uncapitalize(str(s)))],
   ['substr', fixed(['int', 'int', 'string'], ([start, end, s]) => substring(int(start), int(end), str(s)))],
   ['repeat', fixed(['int', 'string'], ([count, s]) => goRepeat(str(s), int(count)))],
   ['trimall', trimAll],
