@@ -33,7 +33,7 @@ const POSIX: Readonly<Record<string, string>> = {
   word: '0-9A-Za-z_',
   xdigit: '0-9A-Fa-f',
 };
-const SYNTAX = new Set([...'^$\\.*+?()[]{}|/-']);
+const SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
 const CATEGORY = /^(?:[CLMNPSZ]|[CLMNPSZ][a-z])$/;
 
 function refuse(pattern: string, what: string): never {
@@ -140,7 +140,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
         if (/[0-9A-Za-z]/.test(c)) {
           refuse(pattern, `the escape \\${c}`);
         }
-        return literal(c);
+        return inClass && c === '-' ? '\\-' : literal(c);
     }
   };
 
