@@ -5,6 +5,9 @@
 
 // eslint-disable-next-line no-control-regex -- ASCII is a range of control and printable characters alike
 const ASCII = /^[\x00-\x7f]*$/;
+/** A byte that is not UTF-8, held as a lone surrogate (see {@link toGoBytes}). */
+const RAW_BYTE = /[\udc80-\udcff]/u;
+const RAW_BYTES = /[\udc80-\udcff]/gu;
 
 /** Go's `unicode.IsSpace`: the Unicode White_Space property (not JavaScript's `\s`). */
 export function isGoSpace(ch: string): boolean {
@@ -43,6 +46,11 @@ export function goToUpper(s: string): string {
 function mapRunes(s: string, f: (ch: string) => string): string {
   let out = '';
   for (const ch of s) {
+    if (RAW_BYTE.test(ch)) {
+      // strings.Map writes a byte that is not UTF-8 as U+FFFD.
+      out += '\ufffd';
+      continue;
+    }
     const mapped = f(ch);
     // Go uses simple (one-to-one) case mappings only: "ß" stays "ß" in upper case.
     out += [...mapped].length === 1 ? mapped : ch;
@@ -86,9 +94,6 @@ export function goTrim(s: string, cutset: string): string {
  * hashes stay Go's; {@link toValidUtf8} turns what is left into U+FFFD, as encoding/json does
  * when Argo CD writes the Application.
  */
-
-const RAW_BYTE = /[\udc80-\udcff]/u;
-const RAW_BYTES = /[\udc80-\udcff]/gu;
 
 /** The bytes of a Go string held as {@link fromGoBytes} holds it. */
 export function toGoBytes(s: string): Buffer {

@@ -179,3 +179,22 @@ describe('Sprig conversion, default and reflection functions', () => {
     expect(call('float64', 3)).toEqual(new GoFloat(3));
   });
 });
+
+describe('Sprig string functions on bytes, as goutils works', () => {
+  test('nospace removes white space byte by byte, so a non-ASCII character is rewritten as Latin-1', () => {
+    // GIVEN goutils' DeleteWhiteSpace, which reads each byte as a character
+    // WHEN a string with white space and "é" (C3 A9) loses its spaces
+    // THEN "é" comes out as "Ã©", as Argo CD renders it; without white space the string is kept
+    expect(render('{{ nospace "h e l l o" }}')).toBe('hello');
+    expect(render('{{ nospace "ca fé" }}')).toBe('cafÃ©');
+    expect(render('{{ nospace "café" }}')).toBe('café');
+  });
+
+  test('upper and title write a broken byte as U+FFFD, as strings.Map does', () => {
+    // GIVEN "sé" cut inside "é"
+    // WHEN it is upper-cased
+    // THEN the byte becomes U+FFFD (three bytes), so the length is 4
+    expect(render('{{ trunc 2 "sé" | upper }}')).toBe('S\ufffd');
+    expect(render('{{ trunc 2 "sé" | upper | len }}')).toBe('4');
+  });
+});

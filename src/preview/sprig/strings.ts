@@ -68,6 +68,17 @@ function abbreviate(s: string, offset: number, maxWidth: number): string {
   return `...${sliceBytes(s, n - (maxWidth - 3), n)}`;
 }
 
+/**
+ * goutils' `DeleteWhiteSpace`, which works on bytes: when it removes anything, each remaining
+ * byte is written as the character of that number, so a non-ASCII character becomes its bytes
+ * read as Latin-1 (and its bytes 0x85 and 0xA0 count as white space).
+ */
+function deleteWhiteSpace(s: string): string {
+  const bytes = toGoBytes(s);
+  const kept = [...bytes].filter((b) => !isGoSpace(String.fromCharCode(b)));
+  return kept.length === bytes.length ? s : kept.map((b) => String.fromCharCode(b)).join('');
+}
+
 /** goutils' `WrapCustom`: wraps at spaces, on bytes. */
 function wrapCustom(s: string, width: number, newLine: string, wrapLongWords: boolean): string {
   if (s === '') {
@@ -143,6 +154,12 @@ function goTitle(s: string): string {
   let prev = ' ';
   let out = '';
   for (const ch of s) {
+    if (ch >= '\udc80' && ch <= '\udcff') {
+      // strings.Map writes a byte that is not UTF-8 as U+FFFD.
+      out += '\ufffd';
+      prev = '\ufffd';
+      continue;
+    }
     out += isTitleSeparator(prev) ? toTitleRune(ch) : ch;
     prev = ch;
   }
@@ -288,7 +305,7 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
     'trimPrefix',
     fixed(['string', 'string'], ([prefix, s]) => (str(s).startsWith(str(prefix)) ? str(s).slice(str(prefix).length) : str(s))),
   ],
-  ['nospace', fixed(['string'], ([s]) => [...str(s)].filter((ch) => !isGoSpace(ch)).join(''))],
+  ['nospace', fixed(['string'], ([s]) => deleteWhiteSpace(str(s)))],
   [
     'initials',
     fixed(['string'], ([s]) => {
