@@ -124,8 +124,12 @@ describe('functions Argo CD evaluates from the clock, or that the preview does n
     ['{{ uuidv4 }}', 'the function uuidv4 (its result is random)'],
     ['{{ genPrivateKey "rsa" }}', 'the function genPrivateKey (its result is random)'],
     ['{{ encryptAES "k" "text" }}', 'the function encryptAES (its result is random)'],
-    ['{{ semverCompare "^1.2" "1.2.3" }}', 'the function semverCompare (the offline preview does not implement it)'],
-    ['{{ date "2006-01-02" 0 }}', 'the function date (the offline preview does not implement it)'],
+    ['{{ semver "1.2.3" }}', 'the function semver (it returns a Version object'],
+    ['{{ date "2006-01-02" 0 }}', 'the function date (it formats or reads the date in the time zone of the Argo CD controller)'],
+    [
+      '{{ derivePassword 1 "long" "password" "user" "example.com" }}',
+      'the function derivePassword (the offline preview does not implement it)',
+    ],
   ])('fails when the template %j calls %s', (text, message) => {
     // GIVEN a function the preview does not evaluate
     // WHEN it is rendered

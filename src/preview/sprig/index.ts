@@ -1,12 +1,14 @@
 import { TemplateFunction } from '../function-signature';
 import { ARGOCD_FUNCTIONS } from './argocd';
 import { CONVERSION_FUNCTIONS } from './conversion';
+import { DATE_FUNCTIONS } from './dates';
 import { ENCODING_FUNCTIONS } from './encoding';
 import { DICT_FUNCTIONS, LIST_FUNCTIONS } from './lists';
 import { MATH_FUNCTIONS } from './math';
 import { PATH_FUNCTIONS } from './paths';
 import { REFUSED_FUNCTIONS } from './refused';
 import { REGEX_FUNCTIONS } from './regex';
+import { SEMVER_FUNCTIONS } from './semver';
 import { STRING_FUNCTIONS } from './strings';
 
 /**
@@ -24,6 +26,8 @@ export const SPRIG_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]>
   ...ENCODING_FUNCTIONS,
   ...REGEX_FUNCTIONS,
   ...PATH_FUNCTIONS,
+  ...SEMVER_FUNCTIONS,
+  ...DATE_FUNCTIONS,
   ...ARGOCD_FUNCTIONS,
   ...REFUSED_FUNCTIONS,
 ];
