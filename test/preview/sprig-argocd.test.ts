@@ -139,3 +139,26 @@ describe('functions Argo CD evaluates from the clock, or that the preview does n
     expect(e.message).toContain(message);
   });
 });
+
+describe('toYaml, what go-yaml v2 decides per string', () => {
+  test('dates that are valid timestamps are quoted, others are plain', () => {
+    // GIVEN date-like strings
+    // WHEN they are written
+    // THEN go-yaml quotes those it would read back as a timestamp
+    expect(render('{{ toYaml (list "2024-01-31" "2024-02-30" "v1.2.3" "1_000" "0x1F" "08" "1.2.3") }}')).toBe(
+      '- "2024-01-31"\n- 2024-02-30\n- v1.2.3\n- "1_000"\n- "0x1F"\n- "08"\n- 1.2.3',
+    );
+  });
+
+  test('long strings with spaces are written on one line while no space passes column 80, else refused', () => {
+    // GIVEN a sentence of 70 characters under a short key
+    const sentence = 'The payments API serves card authorisations for the European region.';
+    // WHEN it is written
+    // THEN it stays on one line
+    expect(render('{{ toYaml (dict "d" .s) }}', { s: sentence })).toBe(`d: ${sentence}`);
+    // AND a longer one, which go-yaml would fold, is refused
+    const e = failure('{{ toYaml (dict "description" .s) }}', { s: `${sentence} ${sentence}` });
+    expect(e.code).toBe('CG701');
+    expect(e.message).toContain('folds a string at a space past column 80');
+  });
+});

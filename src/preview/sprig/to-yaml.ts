@@ -19,7 +19,6 @@ const NOT_A_STRING = [
   /^[-+]?\.(?:inf|Inf|INF)$/,
   /^\.(?:nan|NaN|NAN)$/,
   /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
-  /^\d{4}-\d\d?-\d\d?$/,
   /^<<$/,
 ];
 
@@ -29,7 +28,35 @@ function refuse(s: string, why: string): never {
   throw unsupported(`toYaml of the string ${JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s)} (${why})`);
 }
 
-function scalarString(raw: string): string {
+/** Whether go-yaml v2 reads a plain `YYYY-M-D` as a timestamp: a valid date. */
+function isDate(s: string): boolean {
+  const m = /^(\d{4})-(\d\d?)-(\d\d?)$/.exec(s);
+  if (!m) {
+    return false;
+  }
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return mo >= 1 && mo <= 12 && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** go-yaml v2 folds a scalar at a space past this column. */
+const BEST_WIDTH = 80;
+
+/**
+ * A string as go-yaml v2 writes it, starting at `column` (0 for a key, which is never folded).
+ */
+function scalarString(raw: string, column: number, key = false): string {
+  const text = quoteString(raw);
+  if (key && [...text].length > 128) {
+    refuse(raw, 'go-yaml writes a key longer than 128 characters as a complex key');
+  }
+  if (!key && [...text].some((ch, i) => ch === ' ' && column + i > BEST_WIDTH)) {
+    refuse(raw, `go-yaml folds a string at a space past column ${BEST_WIDTH}`);
+  }
+  return text;
+}
+
+function quoteString(raw: string): string {
   const s = toValidUtf8(raw);
   if (s.includes('\n') || s.includes('\r')) {
     refuse(s, 'go-yaml writes it as a block scalar');
@@ -38,13 +65,10 @@ function scalarString(raw: string): string {
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\t]/.test(s)) {
     refuse(s, 'go-yaml escapes its control characters');
   }
-  if (s.includes(' ') && s.length > 40) {
-    refuse(s, 'go-yaml may fold a long string with spaces over several lines');
-  }
   if (/^\d{4}-\d\d?-\d\d?[Tt ]/.test(s)) {
     refuse(s, 'go-yaml may read it as a timestamp');
   }
-  if (s === '' || NOT_A_STRING.some((re) => re.test(s))) {
+  if (s === '' || isDate(s) || NOT_A_STRING.some((re) => re.test(s))) {
     return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   }
   const plain =
@@ -63,12 +87,12 @@ function scalarString(raw: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-function scalar(v: Value): string | undefined {
+function scalar(v: Value, column: number): string | undefined {
   if (v === null || v === undefined) {
     return 'null';
   }
   if (typeof v === 'string') {
-    return scalarString(v);
+    return scalarString(v, column);
   }
   if (typeof v === 'boolean') {
     return String(v);
@@ -100,7 +124,7 @@ function block(v: Value, indent: string): string {
   if (isList(v)) {
     return v
       .map((item) => {
-        const s = scalar(item);
+        const s = scalar(item, indent.length + 2);
         if (s !== undefined) {
           return `${indent}- ${s}\n`;
         }
@@ -113,9 +137,9 @@ function block(v: Value, indent: string): string {
   return Object.keys(map)
     .sort(compareGoStrings)
     .map((k) => {
-      const key = scalarString(k);
+      const key = scalarString(k, indent.length, true);
       const item = map[k];
-      const s = scalar(item);
+      const s = scalar(item, indent.length + [...key].length + 2);
       if (s !== undefined) {
         return `${indent}${key}: ${s}\n`;
       }
@@ -126,7 +150,7 @@ function block(v: Value, indent: string): string {
 
 /** Argo CD's `toYaml` of a value. */
 export function goToYaml(v: Value): string {
-  const s = scalar(v);
+  const s = scalar(v, 0);
   const text = s !== undefined ? `${s}\n` : block(v, '');
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
