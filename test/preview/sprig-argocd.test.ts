@@ -126,10 +126,7 @@ describe('functions Argo CD evaluates from the clock, or that the preview does n
     ['{{ encryptAES "k" "text" }}', 'the function encryptAES (its result is random)'],
     ['{{ semver "1.2.3" }}', 'the function semver (it returns a Version object'],
     ['{{ date "2006-01-02" 0 }}', 'the function date (it formats or reads the date in the time zone of the Argo CD controller)'],
-    [
-      '{{ derivePassword 1 "long" "password" "user" "example.com" }}',
-      'the function derivePassword (the offline preview does not implement it)',
-    ],
+    ['{{ buildCustomCert "Y2VydA==" "a2V5" }}', 'the function buildCustomCert (the offline preview does not implement it)'],
   ])('fails when the template %j calls %s', (text, message) => {
     // GIVEN a function the preview does not evaluate
     // WHEN it is rendered

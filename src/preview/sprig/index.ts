@@ -1,6 +1,7 @@
 import { TemplateFunction } from '../function-signature';
 import { ARGOCD_FUNCTIONS } from './argocd';
 import { CONVERSION_FUNCTIONS } from './conversion';
+import { CRYPTO_FUNCTIONS } from './crypto';
 import { DATE_FUNCTIONS } from './dates';
 import { ENCODING_FUNCTIONS } from './encoding';
 import { DICT_FUNCTIONS, LIST_FUNCTIONS } from './lists';
@@ -24,6 +25,7 @@ export const SPRIG_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]>
   ...LIST_FUNCTIONS,
   ...DICT_FUNCTIONS,
   ...ENCODING_FUNCTIONS,
+  ...CRYPTO_FUNCTIONS,
   ...REGEX_FUNCTIONS,
   ...PATH_FUNCTIONS,
   ...SEMVER_FUNCTIONS,

@@ -48,5 +48,5 @@ export const REFUSED_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction
     'encryptAES',
   ].map((n) => refused(n, RANDOM)),
   refused('semver', 'it returns a Version object, whose methods the preview does not call'),
-  ...['decryptAES', 'derivePassword', 'buildCustomCert', 'tpl'].map((n) => refused(n, NOT_YET)),
+  ...['buildCustomCert', 'tpl'].map((n) => refused(n, NOT_YET)),
 ];
