@@ -198,3 +198,14 @@ describe('Sprig string functions on bytes, as goutils works', () => {
     expect(render('{{ trunc 2 "sé" | upper | len }}')).toBe('4');
   });
 });
+
+describe('encoding/json on Go strings', () => {
+  test('toJson writes a byte that is not UTF-8 as the escape \\ufffd; fromJson lists are []interface {}', () => {
+    // GIVEN "sé" cut inside "é"
+    // WHEN it is encoded
+    // THEN encoding/json writes the broken byte as the six characters \ufffd
+    expect(render('{{ trunc 2 "sé" | toJson }}')).toBe('"s\\ufffd"');
+    // AND a JSON list reads as []interface {}, even of strings
+    expect(render('{{ fromJson "[\\"a\\"]" | typeOf }}')).toBe('[]interface {}');
+  });
+});

@@ -1,7 +1,7 @@
 import { CallFailure } from '../function-signature';
 import { GoFloat } from '../go-float';
 import { compareGoStrings, fromGoBytes, toGoBytes, toValidUtf8 } from '../go-strings';
-import { GoInt64, isList, TemplateMap, TemplateValue, Value } from '../template-values';
+import { GoInt64, isList, TemplateMap, TemplateValue, Value, withGoType } from '../template-values';
 import { newMap, setKey } from './maps';
 
 /*
@@ -25,9 +25,13 @@ function hex4(c: number): string {
 
 function encodeString(s: string, escapeHtml: boolean): string {
   let out = '"';
-  for (const ch of toValidUtf8(s)) {
+  // Bytes that are not UTF-8 (after joining those that form a character) become the escape
+  // \ufffd, as encoding/json writes them.
+  for (const ch of fromGoBytes(toGoBytes(s))) {
     const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') {
+    if (c >= 0xdc80 && c <= 0xdcff) {
+      out += '\\ufffd';
+    } else if (ch === '"' || ch === '\\') {
       out += `\\${ch}`;
     } else if (c < 0x20) {
       const short: Record<number, string> = { 0x08: '\\b', 0x0c: '\\f', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t' };
@@ -117,7 +121,7 @@ function fromParsed(v: unknown): TemplateValue {
     return v;
   }
   if (Array.isArray(v)) {
-    return v.map(fromParsed);
+    return withGoType(v.map(fromParsed), '[]interface {}');
   }
   const out = newMap();
   for (const [k, e] of Object.entries(v as Record<string, unknown>)) {
