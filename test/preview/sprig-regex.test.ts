@@ -81,3 +81,12 @@ describe('Sprig regular expressions', () => {
     }
   });
 });
+
+describe('RE2 syntax errors', () => {
+  test('fails rather than read a repetition with nothing to repeat as text', () => {
+    // GIVEN a pattern Go rejects ("missing argument to repetition operator")
+    const e = failure('{{ regexMatch "{2}" "{2}" }}');
+    // THEN it fails, where it would otherwise match the text "{2}"
+    expect(e.code).toBe('CG701');
+  });
+});

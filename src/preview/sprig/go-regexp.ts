@@ -221,7 +221,10 @@ export function compileGoRegexp(pattern: string): GoRegexp {
       }
       case '{': {
         const rep = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
-        if (rep && out !== '') {
+        if (rep && (out === '' || /(?:^|[^\\])[(|]$/.test(out) || out.endsWith('(?:'))) {
+          refuse(pattern, 'a repetition with nothing to repeat, which Go rejects');
+        }
+        if (rep) {
           if (Number(rep[1]) > 1000 || (rep[3] !== undefined && rep[3] !== '' && Number(rep[3]) > 1000)) {
             refuse(pattern, 'a repetition count above 1000, which Go rejects');
           }
