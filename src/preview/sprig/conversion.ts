@@ -1,7 +1,7 @@
 import { CallFailure, fixed, str, TemplateFunction, variadic } from '../function-signature';
 import { GoFloat } from '../go-float';
 import { formatValue, GoInt64, goTypeName, isList, isMap, TemplateValue, Value, withGoType } from '../template-values';
-import { deepEqual, expectBool, isEmpty, kindName, parseGoInt, toFloat64, toInt64 } from './cast';
+import { deepEqual, exactInteger, expectBool, isEmpty, kindName, parseGoInt, toFloat64, toInt64 } from './cast';
 import { goJsonDecode, goJsonEncode } from './go-json';
 import { newMap, setKey } from './maps';
 
@@ -34,7 +34,7 @@ function atoi(s: string): number {
     return 0;
   }
   const v = parseGoInt(s, false);
-  return v === undefined ? 0 : Number(v);
+  return v === undefined ? 0 : exactInteger(Number(v), `atoi of ${JSON.stringify(s)}`);
 }
 
 /** `%T` of a value. */
@@ -65,7 +65,7 @@ export const CONVERSION_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunct
     fixed(['any'], ([v]) => {
       const text = formatValue(v, 'v');
       const parsed = /^[+-]?[0-7]+$/.test(text) ? parseGoInt(text.replace(/^([+-]?)/, '$10o'), true) : undefined;
-      return new GoInt64(parsed === undefined ? 0 : Number(parsed));
+      return new GoInt64(parsed === undefined ? 0 : exactInteger(Number(parsed), `toDecimal of ${JSON.stringify(text)}`));
     }),
   ],
   ['default', variadic(['any', 'any'], ([fallback, ...given]) => (given.length === 0 || isEmpty(given[0]) ? fallback : given[0]))],
