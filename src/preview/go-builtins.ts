@@ -2,7 +2,7 @@ import { GoFloat } from './go-float';
 import { goSprint, goSprintf, goSprintln } from './go-fmt';
 import { byteAt, byteLength, compareGoStrings, sliceBytes } from './go-strings';
 import { CallFailure, TemplateFunction } from './template-functions';
-import { formatValue, goTypeName, hasKey, isList, isMap, mapElementZero, unsupported, Value } from './template-values';
+import { formatValue, GoInt64, goTypeName, hasKey, isList, isMap, mapElementZero, unsupported, Value } from './template-values';
 
 /*
  * Go's text/template builtins (text/template/funcs.go) with Go's semantics and error words:
@@ -25,7 +25,7 @@ export function isTrue(v: Value): boolean {
   if (typeof v === 'number') {
     return v !== 0;
   }
-  if (v instanceof GoFloat) {
+  if (v instanceof GoFloat || v instanceof GoInt64) {
     return v.value !== 0;
   }
   if (typeof v === 'boolean') {
@@ -36,11 +36,15 @@ export function isTrue(v: Value): boolean {
 
 type Kind = 'bool' | 'int' | 'float' | 'string' | 'invalid';
 
+/** The value of an integer of either type (int, or int64 as {@link GoInt64}). */
+const integer = (v: Value): number => (v instanceof GoInt64 ? v.value : (v as number));
+
 function basicKind(v: Value): Kind {
   if (typeof v === 'boolean') {
     return 'bool';
   }
-  if (typeof v === 'number') {
+  // Go's basicKind puts every signed integer type in one kind: int and int64 compare as integers.
+  if (typeof v === 'number' || v instanceof GoInt64) {
     return 'int';
   }
   if (v instanceof GoFloat) {
@@ -71,6 +75,8 @@ function eq(args: readonly Value[]): boolean {
       }
     } else if (k1 === 'float') {
       truth = (a as GoFloat).value === (b as GoFloat).value;
+    } else if (k1 === 'int') {
+      truth = integer(a) === integer(b);
     } else if (k1 !== 'invalid') {
       truth = a === b;
     } else {
@@ -109,7 +115,7 @@ function lt([x, y]: readonly Value[]): boolean {
     case 'string':
       return compareGoStrings(a as string, b as string) < 0;
     default:
-      return (a as number) < (b as number);
+      return integer(a) < integer(b);
   }
 }
 
@@ -117,10 +123,12 @@ const le = (args: readonly Value[]): boolean => lt(args) || eq(args);
 
 /** Go's `indexArg`: an integer index no greater than `cap`. */
 function indexArg(raw: Value, cap: number): number {
-  const key = indirect(raw);
-  if (key === undefined) {
+  const given = indirect(raw);
+  if (given === undefined) {
     throw new CallFailure('cannot index slice/array with nil');
   }
+  // Go's indexArg takes an integer of any size.
+  const key = given instanceof GoInt64 ? given.value : given;
   if (typeof key !== 'number') {
     throw new CallFailure(`cannot index slice/array with type ${goTypeName(key)}`);
   }

@@ -2,12 +2,13 @@ import { GitOpsError } from '../core/errors';
 import { GoFloat } from './go-float';
 import { AND, CALL, isTrue, OR } from './go-builtins';
 import { isFloatLiteral } from './go-number';
-import { compareGoStrings } from './go-strings';
+import { compareGoStrings, toValidUtf8 } from './go-strings';
 import { Arg, Command, ListNode, parseTemplate, Pipe, SYNTAX_FIX, TemplateSet, TreeNode, UNSUPPORTED_FIX } from './go-template-parse';
 import { PreviewCode, show } from './problems';
 import { CallFailure, ParamType } from './template-functions';
 import {
   formatValue,
+  GoInt64,
   goTypeName,
   hasKey,
   isList,
@@ -215,12 +216,15 @@ class State {
       for (let i = 0; i < keys.length && oneIteration(keys[i], val[keys[i]!]); i++) {
         // iterate
       }
-    } else if (typeof val === 'number') {
+    } else if (typeof val === 'number' || val instanceof GoInt64) {
       if (decl.length > 1) {
-        throw execution(`${node.src}: can't use ${val} to iterate over more than one variable`);
+        throw execution(`${node.src}: can't use ${formatValue(val, 'v')} to iterate over more than one variable`);
       }
-      ran = val > 0;
-      for (let i = 0; i < val && oneIteration(undefined, i); i++) {
+      // Go ranges over an integer of any type; each element has the integer's type.
+      const count = typeof val === 'number' ? val : val.value;
+      const element = (i: number): Value => (typeof val === 'number' ? i : new GoInt64(i));
+      ran = count > 0;
+      for (let i = 0; i < count && oneIteration(undefined, element(i)); i++) {
         // iterate
       }
     } else if (val !== undefined && val !== null) {
@@ -562,7 +566,8 @@ export class GoTemplate {
     } catch (e) {
       throw toGitOpsError(this.text, e);
     }
-    return state.out;
+    // Argo CD writes the Application as JSON, where bytes that are not UTF-8 become U+FFFD.
+    return toValidUtf8(state.out);
   }
 }
 

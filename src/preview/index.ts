@@ -67,4 +67,4 @@ export { compilePathspec } from './pathspec';
 export { PreviewCode } from './problems';
 export { sanitizeName } from './sanitize-name';
 export { TEMPLATE_FUNCTIONS } from './template-functions';
-export { markStringMap, type TemplateMap, type TemplateValue } from './template-values';
+export { GoInt64, markStringMap, type TemplateMap, type TemplateValue } from './template-values';

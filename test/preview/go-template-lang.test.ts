@@ -325,12 +325,14 @@ describe('Go text/template language', () => {
     });
 
     test("calls Sprig's slice, which Argo CD looks up before Go's builtin slice", () => {
-      // GIVEN slice of a string: Go's builtin would give "bc", Sprig's slice takes only lists
-      // WHEN it is rendered
-      const e = failure('{{ slice "abc" 1 }}');
-      // THEN it is never Go's result: Sprig's error, or CG701 where Sprig's slice is not evaluated
-      expect(['CG701', 'CG704']).toContain(e.code);
-      expect(e.message).toContain('slice');
+      // GIVEN calls where Sprig v3.3's slice and Go's builtin slice differ
+      // WHEN they are rendered
+      // THEN Sprig's answers: nil for an empty list (Go's builtin gives []), and Sprig's error
+      // for what is not a list or string (Go's builtin says "can't slice item of type int")
+      expect(render('{{ slice list }}|{{ slice (list 1 2 3) 1 }}|{{ slice "abc" 1 }}')).toBe('<no value>|[2 3]|bc');
+      const e = failure('{{ slice 5 1 }}');
+      expect(e.code).toBe('CG704');
+      expect(e.message).toContain('error calling slice: list should be type of string, slice or array but int');
     });
 
     test('fails when call is used: ApplicationSet parameters hold no functions', () => {

@@ -1,0 +1,39 @@
+import { Value } from './template-values';
+
+/**
+ * How an argument is passed, after Go's `text/template` rules:
+ * `string` and `int` must have that type; `any` is `interface{}` (a missing value becomes nil);
+ * `value` is a raw `reflect.Value` (builtins `index` and `len` see missing values as they are).
+ */
+export type ParamType = 'string' | 'int' | 'any' | 'value';
+
+/** A function a template may call. */
+export interface TemplateFunction {
+  /** Parameter types; when `variadic`, the last one is the type of every extra argument. */
+  readonly params: readonly ParamType[];
+  readonly variadic?: boolean;
+  /** Calls the function; throws {@link CallFailure} as a Go function returns an error. */
+  readonly call: (args: readonly Value[]) => Value;
+}
+
+/**
+ * An error the function returns, or a panic it raises (Go reports both as
+ * "error calling NAME: …").
+ */
+export class CallFailure extends Error {}
+
+/** A function with a fixed number of parameters. */
+export function fixed(params: readonly ParamType[], call: (args: readonly Value[]) => Value): TemplateFunction {
+  return { params, call };
+}
+
+/** A function whose last parameter takes any number of arguments. */
+export function variadic(params: readonly ParamType[], call: (args: readonly Value[]) => Value): TemplateFunction {
+  return { params, variadic: true, call };
+}
+
+/** The argument of a `string` parameter. */
+export const str = (v: Value): string => v as string;
+
+/** The argument of an `int` parameter. */
+export const int = (v: Value): number => v as number;
