@@ -208,11 +208,8 @@ function slice(args: readonly Value[]): Value {
     throw new CallFailure(`invalid slice index: ${idx[1]} > ${idx[2]}`);
   }
   if (typeof item === 'string') {
-    const out = sliceBytes(item, idx[0]!, idx[1]!);
-    if (out === undefined) {
-      throw unsupported(`slice cutting inside a multi-byte character of ${JSON.stringify(item)}`);
-    }
-    return out;
+    // A bound inside a character leaves its bytes raw, as in Go.
+    return sliceBytes(item, idx[0]!, idx[1]!);
   }
   return item.slice(idx[0], idx[1]);
 }

@@ -531,4 +531,46 @@ describe('Go text/template language', () => {
       expect(e.message).toContain('nil data; no entry for key "x"');
     });
   });
+
+  describe("Sprig's int64 results in Go's language", () => {
+    // Sprig's integer functions (add, sub, mul, int64, …) return int64; Go's builtins treat
+    // every integer type alike, while a function's int parameter refuses an int64.
+    test.each([
+      // eq, ne, lt, le, gt, ge compare int and int64 as integers (Go's basicKind)
+      ['{{ eq (add 1 1) 2 }} {{ eq 2 (add 1 1) 3 }} {{ ne (add 1 1) 2 }}', 'true true false'],
+      ['{{ lt (add 1 1) 3 }} {{ le 2 (int64 2) }} {{ gt (int64 3) 2 }} {{ ge (int64 1) 2 }}', 'true true true false'],
+      // range over an int64 counts from 0; an empty count runs else
+      ['{{ range $i := add 1 2 }}{{ $i }}{{ end }}|{{ range sub 1 1 }}x{{ else }}none{{ end }}', '012|none'],
+      // index takes an int64 index into a list or a string
+      ['{{ (index .volumes (add 0 1)).name }} {{ index "abc" (int64 1) }}', 'volume-two 98'],
+      // truth, and, not, with
+      [
+        '{{ if sub 2 2 }}t{{ else }}f{{ end }} {{ not (sub 2 2) }} {{ and (add 1 0) "x" }} {{ with add 1 1 }}{{ . }}{{ end }}',
+        'f true x 2',
+      ],
+      // fmt: every integer verb, %T, a bad verb naming int64, a * width, Sprint's spacing
+      [
+        '{{ $n := int64 255 }}{{ printf "%d|%5d|%x|%X|%o|%b|%c|%q|%U|%v|%s|%T" $n $n $n $n $n $n $n $n $n $n $n $n }}',
+        "255|  255|ff|FF|377|11111111|ÿ|'ÿ'|U+00FF|255|%!s(int64=255)|int64",
+      ],
+      ['{{ printf "%*d" (add 4 0) 7 }}|{{ print (add 1 1) (add 2 2) }}|{{ add 1 1 }}', '   7|2 4|2'],
+    ])('%s renders %j', (text, expected) => {
+      // GIVEN a template using int64 results  WHEN it is rendered  THEN Go's output
+      expect(render(text)).toBe(expected);
+    });
+
+    test.each([
+      ['{{ eq (add 1 1) 2.0 }}', 'error calling eq: incompatible types for comparison: int64 and float64'],
+      ['{{ lt (add 1 1) "a" }}', 'error calling lt: incompatible types for comparison: int64 and string'],
+      ['{{ range $i, $e := add 1 2 }}{{ end }}', "can't use 3 to iterate over more than one variable"],
+      ['{{ len (add 1 1) }}', 'error calling len: len of type int64'],
+      ['{{ (add 1 2).x }}', "can't evaluate field x in type int64"],
+      ['{{ trunc (add 1 2) "abcdef" }}', 'wrong type for value; expected int; got int64 (argument of trunc)'],
+    ])('%s fails as in Go', (text, reason) => {
+      // GIVEN an int64 where Go refuses it  WHEN it is rendered  THEN Go's error
+      const e = failure(text);
+      expect(e.code).toBe('CG704');
+      expect(e.message).toContain(reason);
+    });
+  });
 });
