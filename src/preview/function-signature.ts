@@ -1,11 +1,23 @@
 import { Value } from './template-values';
 
 /**
- * How an argument is passed, after Go's `text/template` rules:
- * `string` and `int` must have that type; `any` is `interface{}` (a missing value becomes nil);
- * `value` is a raw `reflect.Value` (builtins `index` and `len` see missing values as they are).
+ * How an argument is passed, after Go's `text/template` rules: `string`, `int`, `bool`,
+ * `uint32`, `float64` and `map` (Go's `map[string]interface {}`) must have that type, and a
+ * literal must be one of it (nil and a missing value are a nil map); `any` is `interface{}` (a
+ * missing value becomes nil); `value` is a raw `reflect.Value` (builtins `index` and `len` see
+ * missing values as they are).
  */
-export type ParamType = 'string' | 'int' | 'any' | 'value';
+export type ParamType = 'string' | 'int' | 'bool' | 'uint32' | 'float64' | 'map' | 'any' | 'value';
+
+/** The Go type of a parameter that has one, as Go's messages name it. */
+export const GO_PARAM_TYPES = {
+  string: 'string',
+  int: 'int',
+  bool: 'bool',
+  uint32: 'uint32',
+  float64: 'float64',
+  map: 'map[string]interface {}',
+} as const;
 
 /** A function a template may call. */
 export interface TemplateFunction {

@@ -46,6 +46,24 @@ export function withGoType<T extends readonly TemplateValue[] | TemplateMap>(val
   return value;
 }
 
+const nilMaps = new WeakSet<object>();
+
+/**
+ * A nil `map[string]interface{}`: what Go passes to a map parameter for `nil` or a missing
+ * value. It reads as an empty map and prints as `map[]`, but JSON and YAML write it as null
+ * and nothing can be set in it.
+ */
+export function nilMap(): TemplateMap {
+  const map = Object.freeze({});
+  nilMaps.add(map);
+  return map;
+}
+
+/** Whether `v` is a {@link nilMap}. */
+export function isNilMap(v: Value): boolean {
+  return typeof v === 'object' && v !== null && nilMaps.has(v);
+}
+
 /** Whether the Go type of a list or map was recorded with {@link withGoType}. */
 export function hasGoType(v: readonly TemplateValue[] | TemplateMap): boolean {
   return goTypes.has(v);

@@ -573,4 +573,36 @@ describe('Go text/template language', () => {
       expect(e.message).toContain(reason);
     });
   });
+
+  describe("typed parameters of Sprig's functions", () => {
+    // Go checks each argument against the function's parameter type before the call: a bool,
+    // a map[string]interface {}, a uint32 or a float64 parameter takes only that type, a literal
+    // only of that kind, and a map parameter takes nil or a missing value as a nil map.
+    test.each([
+      ['{{ hasKey .nope "x" }} {{ hasKey nil "x" }} {{ hasKey .labels "a" }}', 'false false true'],
+      ['{{ get .nope "x" }}|{{ unset .nope "a" | toJson }}|{{ pick .nope "a" | toJson }}', '|null|{}'],
+      ['{{ ternary "yes" "no" true }} {{ ternary "yes" "no" (eq 1 2) }}', 'yes no'],
+      ['{{ round 2.345 2 0.5 }} {{ round 2.5 0 1 }}', '2.35 2'],
+    ])('%s renders %j', (text, expected) => {
+      // GIVEN arguments of the parameters' types  WHEN rendered  THEN Sprig's results in Go
+      expect(render(text)).toBe(expected);
+    });
+
+    test.each([
+      ['{{ set .nope "a" 1 }}', 'error calling set: assignment to entry in nil map'],
+      ['{{ hasKey .path.segments "x" }}', 'wrong type for value; expected map[string]interface {}; got []string'],
+      ['{{ hasKey .nothing "x" }}', 'wrong type for value; expected map[string]interface {}; got interface {}'],
+      ['{{ dict "a" 1 | hasKey "a" }}', '<"a">: can\'t handle "a" for arg of type map[string]interface {}'],
+      ['{{ ternary "yes" "no" "true" }}', '<"true">: expected bool; found "true"'],
+      ['{{ ternary "yes" "no" .nope }}', 'invalid value; expected bool'],
+      ['{{ round 2.5 0 (len "a") }}', 'wrong type for value; expected float64; got int'],
+      ['{{ derivePassword -1 "long" "password" "user" "example.com" }}', '<-1>: expected unsigned integer; found -1'],
+      ['{{ derivePassword (len "a") "long" "password" "user" "example.com" }}', 'wrong type for value; expected uint32; got int'],
+    ])('%s fails as in Go', (text, reason) => {
+      // GIVEN an argument Go does not pass to the parameter  WHEN rendered  THEN Go's error
+      const e = failure(text);
+      expect(e.code).toBe('CG704');
+      expect(e.message).toContain(reason);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { CallFailure } from '../function-signature';
 import { GoFloat } from '../go-float';
-import { GoInt64, goTypeName, isList, isMap, stringValue, TemplateMap, unsupported, Value } from '../template-values';
+import { GoInt64, goTypeName, isList, isMap, isNilMap, stringValue, TemplateMap, unsupported, Value } from '../template-values';
 
 /*
  * spf13/cast, as Sprig converts its `interface{}` arguments: integers as they are, floats
@@ -214,6 +214,10 @@ export function deepEqual(a: Value, b: Value): boolean {
     return a.length === other.length && a.every((e, i) => deepEqual(e, other[i]));
   }
   if (isMap(a)) {
+    if (isNilMap(a) !== isNilMap(b)) {
+      // reflect.DeepEqual tells a nil map from an empty one.
+      return false;
+    }
     const other = b as Record<string, Value>;
     const keys = Object.keys(a);
     return (
@@ -222,14 +226,6 @@ export function deepEqual(a: Value, b: Value): boolean {
     );
   }
   return a === b;
-}
-
-/** Checks an argument Go passes as a `bool` parameter. */
-export function expectBool(v: Value): boolean {
-  if (typeof v !== 'boolean') {
-    throw new CallFailure(`wrong type for value; expected bool; got ${goTypeName(v)}`);
-  }
-  return v;
 }
 
 /** Checks an argument Go passes as a `map[string]interface{}` parameter. */

@@ -1,7 +1,7 @@
 import { CallFailure, fixed, str, TemplateFunction, variadic } from '../function-signature';
 import { GoFloat } from '../go-float';
 import { formatValue, GoInt64, goTypeName, isList, isMap, TemplateValue, Value, withGoType } from '../template-values';
-import { deepEqual, exactInteger, expectBool, isEmpty, kindName, parseGoInt, toFloat64, toInt64 } from './cast';
+import { deepEqual, exactInteger, isEmpty, kindName, parseGoInt, toFloat64, toInt64 } from './cast';
 import { goJsonDecode, goJsonEncode } from './go-json';
 import { newMap, setKey } from './maps';
 
@@ -73,7 +73,7 @@ export const CONVERSION_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunct
   ['coalesce', variadic(['any'], (args) => args.find((a) => !isEmpty(a)) ?? null)],
   ['all', variadic(['any'], (args) => args.every((a) => !isEmpty(a)))],
   ['any', variadic(['any'], (args) => args.some((a) => !isEmpty(a)))],
-  ['ternary', fixed(['any', 'any', 'any'], ([yes, no, condition]) => (expectBool(condition) ? yes : no))],
+  ['ternary', fixed(['any', 'any', 'bool'], ([yes, no, condition]) => (condition ? yes : no))],
   [
     'fromJson',
     fixed(['string'], ([s]) => {

@@ -116,7 +116,7 @@ function decryptAES(password: string, crypt64: string): string {
 export const CRYPTO_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> = [
   [
     'derivePassword',
-    fixed(['int', 'string', 'string', 'string', 'string'], ([counter, type, password, user, site]) =>
+    fixed(['uint32', 'string', 'string', 'string', 'string'], ([counter, type, password, user, site]) =>
       derivePassword(int(counter), str(type), str(password), str(user), str(site)),
     ),
   ],

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fixed, str, TemplateFunction } from '../function-signature';
 import { fromGoBytes, toGoBytes } from '../go-strings';
-import { isMap, stringValue, TemplateMap, unsupported } from '../template-values';
-import { expectMap } from './cast';
+import { TemplateMap, unsupported } from '../template-values';
 import { newMap, setKey } from './maps';
 
 /*
@@ -223,13 +222,5 @@ export const ENCODING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunctio
   ['sha512sum', fixed(['string'], ([s]) => hash('sha512', str(s)))],
   ['adler32sum', fixed(['string'], ([s]) => String(adler32(toGoBytes(str(s)))))],
   ['urlParse', fixed(['string'], ([u]) => urlParse(str(u)))],
-  [
-    'urlJoin',
-    fixed(['any'], ([d]) => {
-      if (!isMap(d)) {
-        throw unsupported(`urlJoin of ${stringValue(d)}, which is not a map`);
-      }
-      return urlJoin(expectMap(d));
-    }),
-  ],
+  ['urlJoin', fixed(['map'], ([d]) => urlJoin(d as TemplateMap))],
 ];

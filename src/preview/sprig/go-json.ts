@@ -1,7 +1,7 @@
 import { CallFailure } from '../function-signature';
 import { GoFloat } from '../go-float';
 import { compareGoStrings, fromGoBytes, toGoBytes, toValidUtf8 } from '../go-strings';
-import { GoInt64, isList, TemplateMap, TemplateValue, Value, withGoType } from '../template-values';
+import { GoInt64, isList, isNilMap, TemplateMap, TemplateValue, Value, withGoType } from '../template-values';
 import { newMap, setKey } from './maps';
 
 /*
@@ -61,7 +61,8 @@ export function goJsonFloat(f: number): string {
 
 /** `json.Marshal` (or `MarshalIndent` with `options.indent`) of a value. */
 export function goJsonEncode(v: Value, options: GoJsonOptions, depth = 0): string {
-  if (v === null || v === undefined) {
+  // A nil map is null, as encoding/json writes it.
+  if (v === null || v === undefined || isNilMap(v)) {
     return 'null';
   }
   if (typeof v === 'string') {

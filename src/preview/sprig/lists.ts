@@ -1,6 +1,17 @@
 import { CallFailure, fixed, int, str, TemplateFunction, variadic } from '../function-signature';
 import { byteLength, compareGoStrings, sliceBytes } from '../go-strings';
-import { goTypeName, isList, isMap, stringValue, TemplateMap, TemplateValue, unsupported, Value, withGoType } from '../template-values';
+import {
+  goTypeName,
+  isList,
+  isMap,
+  isNilMap,
+  stringValue,
+  TemplateMap,
+  TemplateValue,
+  unsupported,
+  Value,
+  withGoType,
+} from '../template-values';
 import { deepEqual, expectMap, isEmpty, kindName, stringSlice, toInt64 } from './cast';
 import { mutable, newMap, setKey } from './maps';
 
@@ -210,14 +221,14 @@ export const DICT_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   ],
   [
     'get',
-    fixed(['any', 'string'], ([d, k]) => {
+    fixed(['map', 'string'], ([d, k]) => {
       const map = expectMap(d);
       return Object.prototype.hasOwnProperty.call(map, str(k)) ? nonNil(map[str(k)]) : '';
     }),
   ],
   [
     'set',
-    fixed(['any', 'string', 'any'], ([d, k, v]) => {
+    fixed(['map', 'string', 'any'], ([d, k, v]) => {
       const map = mutable('set', expectMap(d));
       setKey(map, str(k), nonNil(v));
       return map;
@@ -225,16 +236,20 @@ export const DICT_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   ],
   [
     'unset',
-    fixed(['any', 'string'], ([d, k]) => {
+    fixed(['map', 'string'], ([d, k]) => {
+      if (isNilMap(d)) {
+        // delete on a nil map does nothing.
+        return d;
+      }
       const map = mutable('unset', expectMap(d));
       delete map[str(k)];
       return map;
     }),
   ],
-  ['hasKey', fixed(['any', 'string'], ([d, k]) => Object.prototype.hasOwnProperty.call(expectMap(d), str(k)))],
+  ['hasKey', fixed(['map', 'string'], ([d, k]) => Object.prototype.hasOwnProperty.call(expectMap(d), str(k)))],
   [
     'pluck',
-    variadic(['string', 'any'], ([k, ...dicts]) =>
+    variadic(['string', 'map'], ([k, ...dicts]) =>
       anyList(
         dicts
           .map(expectMap)
@@ -245,7 +260,7 @@ export const DICT_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   ],
   [
     'keys',
-    variadic(['any'], (dicts) => {
+    variadic(['map'], (dicts) => {
       if (dicts.some((d) => Object.keys(expectMap(d)).length > 1)) {
         throw unsupported('keys of a map with more than one key (Go returns them in random order; use keys … | sortAlpha)');
       }
@@ -257,7 +272,7 @@ export const DICT_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   ],
   [
     'values',
-    fixed(['any'], ([d]) => {
+    fixed(['map'], ([d]) => {
       const map = expectMap(d);
       if (Object.keys(map).length > 1) {
         throw unsupported('values of a map with more than one key (Go returns them in random order)');
@@ -267,7 +282,7 @@ export const DICT_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   ],
   [
     'pick',
-    variadic(['any', 'string'], ([d, ...keys]) => {
+    variadic(['map', 'string'], ([d, ...keys]) => {
       const map = expectMap(d);
       const out = newMap();
       for (const k of keys as string[]) {
@@ -280,7 +295,7 @@ export const DICT_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   ],
   [
     'omit',
-    variadic(['any', 'string'], ([d, ...keys]) => {
+    variadic(['map', 'string'], ([d, ...keys]) => {
       const map = expectMap(d);
       const out = newMap();
       for (const k of Object.keys(map)) {
@@ -291,9 +306,9 @@ export const DICT_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
       return out;
     }),
   ],
-  ['merge', variadic(['any', 'any'], ([dst, ...srcs]) => mergeMaps('merge', dst, srcs, false))],
-  ['mustMerge', variadic(['any', 'any'], ([dst, ...srcs]) => mergeMaps('mustMerge', dst, srcs, false))],
-  ['mergeOverwrite', variadic(['any', 'any'], ([dst, ...srcs]) => mergeMaps('mergeOverwrite', dst, srcs, true))],
-  ['mustMergeOverwrite', variadic(['any', 'any'], ([dst, ...srcs]) => mergeMaps('mustMergeOverwrite', dst, srcs, true))],
+  ['merge', variadic(['map', 'map'], ([dst, ...srcs]) => mergeMaps('merge', dst, srcs, false))],
+  ['mustMerge', variadic(['map', 'map'], ([dst, ...srcs]) => mergeMaps('mustMerge', dst, srcs, false))],
+  ['mergeOverwrite', variadic(['map', 'map'], ([dst, ...srcs]) => mergeMaps('mergeOverwrite', dst, srcs, true))],
+  ['mustMergeOverwrite', variadic(['map', 'map'], ([dst, ...srcs]) => mergeMaps('mustMergeOverwrite', dst, srcs, true))],
   ['dig', variadic(['any'], dig)],
 ];

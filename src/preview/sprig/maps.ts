@@ -1,4 +1,5 @@
-import { TemplateMap, TemplateValue, unsupported, Value } from '../template-values';
+import { CallFailure } from '../function-signature';
+import { isNilMap, TemplateMap, TemplateValue, unsupported, Value } from '../template-values';
 
 /*
  * Maps that Sprig functions build. Go maps are references: `set`, `unset` and `merge` change
@@ -23,6 +24,12 @@ export function setKey(map: Record<string, Value>, key: string, value: Value): v
 
 /** The map, to be changed in place; refuses a map the template did not build. */
 export function mutable(name: string, map: TemplateMap): Record<string, TemplateValue> {
+  if (isNilMap(map)) {
+    if (name === 'set') {
+      throw new CallFailure('assignment to entry in nil map');
+    }
+    throw unsupported(`${name} into a nil map (a missing value or nil, where Sprig expects a map)`, 'Give it a map, e.g. dict.');
+  }
   if (!built.has(map)) {
     throw unsupported(
       `${name} on a map of the generator's parameters (Argo CD changes that map for every later field of the Application)`,

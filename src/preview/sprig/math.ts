@@ -196,7 +196,9 @@ export const MATH_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   ['ceil', fixed(['any'], ([a]) => new GoFloat(Math.ceil(toFloat64(a))))],
   [
     'round',
-    variadic(['any', 'int', 'any'], ([a, places, ...options]) => round(a, int(places), options.length > 0 ? toFloat64(options[0]) : 0.5)),
+    variadic(['any', 'int', 'float64'], ([a, places, ...options]) =>
+      round(a, int(places), options.length > 0 ? (options[0] as GoFloat).value : 0.5),
+    ),
   ],
   ['seq', variadic(['int'], (params) => seq(params as number[]))],
   ['until', fixed(['int'], ([count]) => intList(untilStep(0, int(count), int(count) < 0 ? -1 : 1)))],

@@ -1,6 +1,6 @@
 import { formatGoFloat, GoFloat } from '../go-float';
 import { compareGoStrings, toValidUtf8 } from '../go-strings';
-import { GoInt64, isList, TemplateMap, unsupported, Value } from '../template-values';
+import { GoInt64, isList, isNilMap, TemplateMap, unsupported, Value } from '../template-values';
 
 /*
  * Argo CD's `toYaml`: sigs.k8s.io/yaml.Marshal, that is encoding/json (map keys sorted, numbers
@@ -88,7 +88,8 @@ function quoteString(raw: string): string {
 }
 
 function scalar(v: Value, column: number): string | undefined {
-  if (v === null || v === undefined) {
+  // encoding/json writes a nil map as null.
+  if (v === null || v === undefined || isNilMap(v)) {
     return 'null';
   }
   if (typeof v === 'string') {
