@@ -1,8 +1,8 @@
 import { GoFloat } from './go-float';
-import { goSprint, goSprintf, goSprintln } from './go-fmt';
+import { formatValue, goSprint, goSprintf, goSprintln } from './go-fmt';
 import { byteAt, byteLength, compareGoStrings, sliceBytes } from './go-strings';
 import { CallFailure, TemplateFunction } from './template-functions';
-import { formatValue, GoInt64, goTypeName, hasKey, isList, isMap, mapElementZero, unsupported, Value } from './template-values';
+import { GoInt64, goTypeName, hasKey, isList, isMap, mapElementZero, unsupported, Value } from './template-values';
 
 /*
  * Go's text/template builtins (text/template/funcs.go) with Go's semantics and error words:

@@ -417,6 +417,20 @@ function formatArg(v: Value, verb: string, f: Spec, depth: number): string {
 
 const NO_FLAGS: Spec = { plus: false, minus: false, sharp: false, space: false, zero: false };
 
+/**
+ * fmt's formatting of one operand with a plain verb, as Sprint (%v) and Sprintf give it: lists
+ * as `[a b]`, maps as `map[k:v]` with sorted keys, a wrong verb as `%!d(string=x)`, nil as
+ * `<nil>`.
+ */
+export function formatValue(v: Value, verb: 'v' | 's' | 'd' | 'q'): string {
+  return formatArg(v, verb, NO_FLAGS, 0);
+}
+
+/** Sprig's `strval`: a string as is, anything else as fmt's %v. */
+export function stringValue(v: Value): string {
+  return typeof v === 'string' ? v : formatValue(v, 'v');
+}
+
 /** Go's `fmt.Sprint`: operands in %v, a space between two operands when neither is a string. */
 export function goSprint(args: readonly Value[]): string {
   let out = '';

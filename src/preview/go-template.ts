@@ -7,8 +7,8 @@ import { Arg, Command, ListNode, parseTemplate, Pipe, SYNTAX_FIX, TemplateSet, T
 import { PreviewCode, show } from './problems';
 import { GO_PARAM_TYPES } from './function-signature';
 import { CallFailure, ParamType } from './template-functions';
+import { formatValue } from './go-fmt';
 import {
-  formatValue,
   GoInt64,
   goTypeName,
   hasKey,

@@ -1,5 +1,4 @@
-import { formatGoFloat, GoFloat } from './go-float';
-import { compareGoStrings, goQuote } from './go-strings';
+import { GoFloat } from './go-float';
 import { PreviewCode } from './problems';
 
 /**
@@ -149,55 +148,4 @@ export class TemplateFailure extends Error {
 /** A construct the preview does not evaluate. */
 export function unsupported(detail: string, fix?: string): TemplateFailure {
   return new TemplateFailure(PreviewCode.UNSUPPORTED_TEMPLATE, detail, fix);
-}
-
-/** A verb of `fmt` that the preview formats. */
-export type Verb = 'v' | 's' | 'd' | 'q';
-
-/**
- * Formats a value as Go's `fmt` does for the verbs %v, %s, %d and %q: lists as `[a b]`, maps
- * as `map[k:v]` with sorted keys, wrong verbs as `%!d(string=x)`, nil as `<nil>`.
- */
-export function formatValue(v: Value, verb: Verb, depth = 0): string {
-  if (v === undefined || v === null) {
-    return depth > 0 || verb === 'v' ? '<nil>' : `%!${verb}(<nil>)`;
-  }
-  if (typeof v === 'string') {
-    if (verb === 'v' || verb === 's') {
-      return v;
-    }
-    return verb === 'q' ? goQuote(v) : badVerb(v, verb);
-  }
-  if (typeof v === 'number') {
-    if (verb === 'v' || verb === 'd') {
-      return String(v);
-    }
-    if (verb === 'q') {
-      throw unsupported('printf %q of an integer (a quoted character)');
-    }
-    return badVerb(v, verb);
-  }
-  if (v instanceof GoInt64) {
-    return verb === 'v' || verb === 'd' ? String(v.value) : verb === 'q' ? formatValue(v.value, verb) : badVerb(v, verb);
-  }
-  if (v instanceof GoFloat) {
-    return verb === 'v' ? formatGoFloat(v.value) : badVerb(v, verb);
-  }
-  if (typeof v === 'boolean') {
-    return verb === 'v' ? String(v) : badVerb(v, verb);
-  }
-  if (isList(v)) {
-    return `[${v.map((e) => formatValue(e, verb, depth + 1)).join(' ')}]`;
-  }
-  const keys = Object.keys(v).sort(compareGoStrings);
-  return `map[${keys.map((k) => `${formatValue(k, verb, depth + 1)}:${formatValue(v[k], verb, depth + 1)}`).join(' ')}]`;
-}
-
-function badVerb(v: Value, verb: Verb): string {
-  return `%!${verb}(${goTypeName(v)}=${formatValue(v, 'v')})`;
-}
-
-/** Sprig's `strval`: a string as is, anything else as `fmt`'s %v. */
-export function stringValue(v: Value): string {
-  return typeof v === 'string' ? v : formatValue(v, 'v');
 }

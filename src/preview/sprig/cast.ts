@@ -1,6 +1,7 @@
 import { CallFailure } from '../function-signature';
 import { GoFloat } from '../go-float';
-import { GoInt64, goTypeName, isList, isMap, isNilMap, stringValue, TemplateMap, unsupported, Value } from '../template-values';
+import { stringValue } from '../go-fmt';
+import { GoInt64, goTypeName, isList, isMap, isNilMap, TemplateMap, unsupported, Value } from '../template-values';
 
 /*
  * spf13/cast, as Sprig converts its `interface{}` arguments: integers as they are, floats

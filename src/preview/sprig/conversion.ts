@@ -1,6 +1,7 @@
 import { CallFailure, fixed, str, TemplateFunction, variadic } from '../function-signature';
 import { GoFloat } from '../go-float';
-import { formatValue, GoInt64, goTypeName, isList, isMap, TemplateValue, Value, withGoType } from '../template-values';
+import { formatValue } from '../go-fmt';
+import { GoInt64, goTypeName, isList, isMap, TemplateValue, Value, withGoType } from '../template-values';
 import { deepEqual, exactInteger, isEmpty, kindName, parseGoInt, toFloat64, toInt64 } from './cast';
 import { goJsonDecode, goJsonEncode } from './go-json';
 import { newMap, setKey } from './maps';

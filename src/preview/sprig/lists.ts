@@ -1,17 +1,7 @@
 import { CallFailure, fixed, int, str, TemplateFunction, variadic } from '../function-signature';
 import { byteLength, compareGoStrings, sliceBytes } from '../go-strings';
-import {
-  goTypeName,
-  isList,
-  isMap,
-  isNilMap,
-  stringValue,
-  TemplateMap,
-  TemplateValue,
-  unsupported,
-  Value,
-  withGoType,
-} from '../template-values';
+import { stringValue } from '../go-fmt';
+import { goTypeName, isList, isMap, isNilMap, TemplateMap, TemplateValue, unsupported, Value, withGoType } from '../template-values';
 import { deepEqual, expectMap, isEmpty, kindName, stringSlice, toInt64 } from './cast';
 import { mutable, newMap, setKey } from './maps';
 

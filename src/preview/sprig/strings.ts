@@ -1,6 +1,7 @@
 import { CallFailure, fixed, int, str, TemplateFunction, variadic } from '../function-signature';
 import { byteLength, fromGoBytes, goToLower, goToUpper, goTrim, goTrimSpace, isGoSpace, sliceBytes, toGoBytes } from '../go-strings';
-import { formatValue, stringValue, TemplateMap, unsupported, withGoType } from '../template-values';
+import { formatValue, stringValue } from '../go-fmt';
+import { TemplateMap, unsupported, withGoType } from '../template-values';
 import { stringSlice } from './cast';
 
 /*
