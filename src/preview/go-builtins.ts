@@ -1,6 +1,6 @@
 import { GoFloat } from './go-float';
 import { formatValue, goSprint, goSprintf, goSprintln } from './go-fmt';
-import { byteAt, byteLength, compareGoStrings, sliceBytes } from './go-strings';
+import { byteAt, byteLength, compareGoStrings, isRawByte, sliceBytes, toGoBytes } from './go-strings';
 import { CallFailure, TemplateFunction } from './template-functions';
 import { GoInt64, goTypeName, hasKey, isList, isMap, mapElementZero, unsupported, Value } from './template-values';
 
@@ -268,6 +268,9 @@ function jsEscape(s: string): string {
     const c = ch.codePointAt(0)!;
     if (JS[ch] !== undefined) {
       out += JS[ch];
+    } else if (isRawByte(c)) {
+      // A byte that is not UTF-8 decodes as U+FFFD, which is printable: Go writes the byte.
+      out += ch;
     } else if (c < 0x20) {
       out += `\\u00${c.toString(16).toUpperCase().padStart(2, '0')}`;
     } else if (c < 0x80 || PRINTABLE.test(ch)) {
@@ -282,7 +285,7 @@ function jsEscape(s: string): string {
 /** Go's `url.QueryEscape`. */
 function urlQueryEscape(s: string): string {
   let out = '';
-  for (const byte of Buffer.from(s, 'utf8')) {
+  for (const byte of toGoBytes(s)) {
     const ch = String.fromCharCode(byte);
     if (/[A-Za-z0-9\-_.~]/.test(ch)) {
       out += ch;

@@ -1,5 +1,5 @@
 import { formatGoFloat, GoFloat } from './go-float';
-import { compareGoStrings, goQuote } from './go-strings';
+import { compareGoStrings, goQuote, isRawByte, toGoBytes } from './go-strings';
 import { GoInt64, goTypeName, hasGoType, isList, unsupported, Value } from './template-values';
 
 /*
@@ -330,11 +330,14 @@ function formatFloat(x: number, verb: string, f: Spec): string {
 
 // ---- strings and the rest
 
-/** strconv.CanBackquote: no backquote, no control character but tab, no U+FEFF. */
+/**
+ * strconv.CanBackquote: no backquote, no control character but tab, no U+FEFF, and valid
+ * UTF-8 (no raw byte, see go-strings.ts).
+ */
 function canBackquote(s: string): boolean {
   return [...s].every((ch) => {
     const c = ch.codePointAt(0)!;
-    return ch !== '`' && c !== 0xfeff && c !== 0x7f && (c >= 0x20 || ch === '\t');
+    return ch !== '`' && c !== 0xfeff && c !== 0x7f && (c >= 0x20 || ch === '\t') && !isRawByte(c);
   });
 }
 
@@ -360,7 +363,7 @@ function formatString(s: string, verb: string, f: Spec): string {
     }
     case 'x':
     case 'X': {
-      let bytes = [...Buffer.from(s, 'utf8')];
+      let bytes = [...toGoBytes(s)];
       if (f.prec !== undefined) {
         bytes = bytes.slice(0, f.prec);
       }

@@ -95,6 +95,11 @@ export function goTrim(s: string, cutset: string): string {
  * when Argo CD writes the Application.
  */
 
+/** Whether a UTF-16 code unit is a byte that is not UTF-8, as {@link fromGoBytes} holds it. */
+export function isRawByte(codeUnit: number): boolean {
+  return codeUnit >= 0xdc80 && codeUnit <= 0xdcff;
+}
+
 /** The bytes of a Go string held as {@link fromGoBytes} holds it. */
 export function toGoBytes(s: string): Buffer {
   if (!RAW_BYTE.test(s)) {

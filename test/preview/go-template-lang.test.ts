@@ -605,4 +605,18 @@ describe('Go text/template language', () => {
       expect(e.message).toContain(reason);
     });
   });
+
+  describe("Go's builtins over a string cut inside a character", () => {
+    test('see its bytes as Go does, and the output writes the broken byte as U+FFFD', () => {
+      // GIVEN "sé" cut after its third byte: "s" and the first byte of "é" (0xc3)
+      const cut = '(trunc 2 "sé")';
+      // WHEN Go's builtins and fmt work on it
+      const out = render(
+        `{{ printf "%x" ${cut} }}|{{ urlquery ${cut} }}|{{ js ${cut} }}|{{ html ${cut} }}|{{ printf "%q %#q" ${cut} ${cut} }}|{{ len ${cut} }}`,
+      );
+      // THEN Go's results: the byte in hex, percent-escaped, kept by js and html (U+FFFD once
+      // Argo CD writes the Application), quoted as \xc3 (never in backquotes), 2 bytes long
+      expect(out).toBe('73c3|s%C3|s\ufffd|s\ufffd|"s\\xc3" "s\\xc3"|2');
+    });
+  });
 });
