@@ -1,6 +1,6 @@
 import { GO_BUILTINS } from './go-builtins';
 import { GoNumber, NumberSyntaxError, parseGoNumber } from './go-number';
-import { isGoSpace } from './go-strings';
+import { fromGoBytes, isGoSpace, toGoBytes } from './go-strings';
 import { lexTemplate, showToken, Token, TokenKind } from './go-template-lex';
 import { PreviewCode } from './problems';
 import { TEMPLATE_FUNCTIONS, TemplateFunction } from './template-functions';
@@ -103,10 +103,15 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
 };
 
-/** Go's `strconv.Unquote` for a double-quoted literal. */
+/**
+ * Go's `strconv.Unquote` for a double-quoted literal. A byte escape above 0x7f (`\xc3`,
+ * `\303`) is a byte, not a character: bytes that spell UTF-8 together are its character,
+ * others stay raw bytes (see go-strings.ts).
+ */
 function unquote(literal: string): string {
   const body = literal.slice(1, -1);
   let out = '';
+  let rawBytes = false;
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
     if (ch !== '\\') {
@@ -130,14 +135,16 @@ function unquote(literal: string): string {
       if (code > 0xff) {
         throw syntax('invalid syntax');
       }
-      throw unsupported(`the byte escape in ${literal} (a byte above 0x7f is not a character)`);
+      out += String.fromCharCode(0xdc00 + code);
+      rawBytes = true;
+      continue;
     }
     if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
       throw syntax('invalid syntax');
     }
     out += String.fromCodePoint(code);
   }
-  return out;
+  return rawBytes ? fromGoBytes(toGoBytes(out)) : out;
 }
 
 /** Go's `parse.IsEmptyTree`: only white-space text. */

@@ -618,5 +618,15 @@ describe('Go text/template language', () => {
       // Argo CD writes the Application), quoted as \xc3 (never in backquotes), 2 bytes long
       expect(out).toBe('73c3|s%C3|s\ufffd|s\ufffd|"s\\xc3" "s\\xc3"|2');
     });
+
+    test('a byte escape above 0x7f in a string literal is that byte, as strconv.Unquote reads it', () => {
+      // GIVEN literals with \x and octal byte escapes
+      // WHEN they are rendered
+      const out = render(
+        '{{ eq (trunc 2 "sé") "s\\xc3" }}|{{ len "\\xc3" }}|{{ "\\xc3\\xa9" }}|{{ "\\303\\251" }}|{{ "\\xff" | b64enc }}|{{ printf "%q" "\\xff" }}',
+      );
+      // THEN bytes: equal to the cut string, one byte long, "é" when they spell it, base64 of 0xff
+      expect(out).toBe('true|1|é|é|/w==|"\\xff"');
+    });
   });
 });
