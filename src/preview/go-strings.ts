@@ -245,6 +245,10 @@ function hex(c: number, width: number): string {
 
 /** Compares strings by UTF-8 bytes (Go's string order), not by UTF-16 code units. */
 export function compareGoStrings(a: string, b: string): number {
+  if (RAW_BYTE.test(a) || RAW_BYTE.test(b)) {
+    // A raw byte sorts among the bytes of characters: compare the bytes.
+    return Buffer.compare(toGoBytes(a), toGoBytes(b));
+  }
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

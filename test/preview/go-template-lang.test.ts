@@ -623,10 +623,11 @@ describe('Go text/template language', () => {
       // GIVEN literals with \x and octal byte escapes
       // WHEN they are rendered
       const out = render(
-        '{{ eq (trunc 2 "sé") "s\\xc3" }}|{{ len "\\xc3" }}|{{ "\\xc3\\xa9" }}|{{ "\\303\\251" }}|{{ "\\xff" | b64enc }}|{{ printf "%q" "\\xff" }}',
+        '{{ eq (trunc 2 "sé") "s\\xc3" }}|{{ len "\\xc3" }}|{{ "\\xc3\\xa9" }}|{{ "\\303\\251" }}|{{ "\\xff" | b64enc }}|{{ printf "%q" "\\xff" }}|{{ lt "\\xc3" "é" }} {{ lt "é" "\\xc4" }}',
       );
-      // THEN bytes: equal to the cut string, one byte long, "é" when they spell it, base64 of 0xff
-      expect(out).toBe('true|1|é|é|/w==|"\\xff"');
+      // THEN bytes: equal to the cut string, one byte long, "é" when they spell it, base64 of
+      // 0xff, and ordered by bytes among characters
+      expect(out).toBe('true|1|é|é|/w==|"\\xff"|true true');
     });
   });
 });
