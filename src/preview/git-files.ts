@@ -8,7 +8,7 @@ import { GoData, GoYamlError, readGoYaml } from './go-yaml';
 import { gitPathParams, PathParamsOptions } from './path-params';
 import { compilePathspec } from './pathspec';
 import { fail, PreviewCode, show } from './problems';
-import { TemplateMap, TemplateValue } from './template-values';
+import { TemplateMap, TemplateValue, withGoType } from './template-values';
 
 /** One entry of a git generator's `files`. */
 export interface GitFileItem {
@@ -227,13 +227,16 @@ function isGoMap(v: GoData): v is GoMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** File data as Go templates see it: the same shape, numbers as float64. */
+/**
+ * File data as Go templates see it after encoding/json: the same shape, numbers as float64,
+ * lists as `[]interface {}` whatever they hold.
+ */
 function templateValue(v: GoData): TemplateValue {
   if (typeof v === 'number') {
     return new GoFloat(v);
   }
   if (Array.isArray(v)) {
-    return (v as readonly GoData[]).map(templateValue);
+    return withGoType((v as readonly GoData[]).map(templateValue), '[]interface {}');
   }
   if (isGoMap(v)) {
     return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, templateValue(e)]));

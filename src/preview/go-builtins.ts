@@ -1,8 +1,8 @@
 import { GoFloat } from './go-float';
-import { goSprint, goSprintf, goSprintln } from './go-fmt';
-import { byteAt, byteLength, compareGoStrings, sliceBytes } from './go-strings';
+import { formatValue, goSprint, goSprintf, goSprintln } from './go-fmt';
+import { byteAt, byteLength, compareGoStrings, isRawByte, sliceBytes, toGoBytes } from './go-strings';
 import { CallFailure, TemplateFunction } from './template-functions';
-import { formatValue, goTypeName, hasKey, isList, isMap, mapElementZero, unsupported, Value } from './template-values';
+import { GoInt64, goTypeName, hasKey, isList, isMap, mapElementZero, unsupported, Value } from './template-values';
 
 /*
  * Go's text/template builtins (text/template/funcs.go) with Go's semantics and error words:
@@ -25,7 +25,7 @@ export function isTrue(v: Value): boolean {
   if (typeof v === 'number') {
     return v !== 0;
   }
-  if (v instanceof GoFloat) {
+  if (v instanceof GoFloat || v instanceof GoInt64) {
     return v.value !== 0;
   }
   if (typeof v === 'boolean') {
@@ -36,11 +36,15 @@ export function isTrue(v: Value): boolean {
 
 type Kind = 'bool' | 'int' | 'float' | 'string' | 'invalid';
 
+/** The value of an integer of either type (int, or int64 as {@link GoInt64}). */
+const integer = (v: Value): number => (v instanceof GoInt64 ? v.value : (v as number));
+
 function basicKind(v: Value): Kind {
   if (typeof v === 'boolean') {
     return 'bool';
   }
-  if (typeof v === 'number') {
+  // Go's basicKind puts every signed integer type in one kind: int and int64 compare as integers.
+  if (typeof v === 'number' || v instanceof GoInt64) {
     return 'int';
   }
   if (v instanceof GoFloat) {
@@ -71,6 +75,8 @@ function eq(args: readonly Value[]): boolean {
       }
     } else if (k1 === 'float') {
       truth = (a as GoFloat).value === (b as GoFloat).value;
+    } else if (k1 === 'int') {
+      truth = integer(a) === integer(b);
     } else if (k1 !== 'invalid') {
       truth = a === b;
     } else {
@@ -109,7 +115,7 @@ function lt([x, y]: readonly Value[]): boolean {
     case 'string':
       return compareGoStrings(a as string, b as string) < 0;
     default:
-      return (a as number) < (b as number);
+      return integer(a) < integer(b);
   }
 }
 
@@ -117,10 +123,12 @@ const le = (args: readonly Value[]): boolean => lt(args) || eq(args);
 
 /** Go's `indexArg`: an integer index no greater than `cap`. */
 function indexArg(raw: Value, cap: number): number {
-  const key = indirect(raw);
-  if (key === undefined) {
+  const given = indirect(raw);
+  if (given === undefined) {
     throw new CallFailure('cannot index slice/array with nil');
   }
+  // Go's indexArg takes an integer of any size.
+  const key = given instanceof GoInt64 ? given.value : given;
   if (typeof key !== 'number') {
     throw new CallFailure(`cannot index slice/array with type ${goTypeName(key)}`);
   }
@@ -200,11 +208,8 @@ function slice(args: readonly Value[]): Value {
     throw new CallFailure(`invalid slice index: ${idx[1]} > ${idx[2]}`);
   }
   if (typeof item === 'string') {
-    const out = sliceBytes(item, idx[0]!, idx[1]!);
-    if (out === undefined) {
-      throw unsupported(`slice cutting inside a multi-byte character of ${JSON.stringify(item)}`);
-    }
-    return out;
+    // A bound inside a character leaves its bytes raw, as in Go.
+    return sliceBytes(item, idx[0]!, idx[1]!);
   }
   return item.slice(idx[0], idx[1]);
 }
@@ -263,6 +268,9 @@ function jsEscape(s: string): string {
     const c = ch.codePointAt(0)!;
     if (JS[ch] !== undefined) {
       out += JS[ch];
+    } else if (isRawByte(c)) {
+      // A byte that is not UTF-8 decodes as U+FFFD, which is printable: Go writes the byte.
+      out += ch;
     } else if (c < 0x20) {
       out += `\\u00${c.toString(16).toUpperCase().padStart(2, '0')}`;
     } else if (c < 0x80 || PRINTABLE.test(ch)) {
@@ -277,7 +285,7 @@ function jsEscape(s: string): string {
 /** Go's `url.QueryEscape`. */
 function urlQueryEscape(s: string): string {
   let out = '';
-  for (const byte of Buffer.from(s, 'utf8')) {
+  for (const byte of toGoBytes(s)) {
     const ch = String.fromCharCode(byte);
     if (/[A-Za-z0-9\-_.~]/.test(ch)) {
       out += ch;

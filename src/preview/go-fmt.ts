@@ -1,6 +1,6 @@
 import { formatGoFloat, GoFloat } from './go-float';
-import { compareGoStrings, goQuote } from './go-strings';
-import { goTypeName, isList, unsupported, Value } from './template-values';
+import { compareGoStrings, goQuote, isRawByte, toGoBytes } from './go-strings';
+import { GoInt64, goTypeName, hasGoType, isList, unsupported, Value } from './template-values';
 
 /*
  * Go's fmt (Sprint, Sprintln, Sprintf) over template values: the verbs %v %s %d %q %x %X %o %O
@@ -41,7 +41,7 @@ function pad(s: string, f: Spec): string {
 
 /** The Go type of a value for %T and the in-band reports; a list of strings is ambiguous. */
 function typeName(v: Value, verb: string): string {
-  if (isList(v) && goTypeName(v) === '[]string') {
+  if (isList(v) && !hasGoType(v) && goTypeName(v) === '[]string') {
     throw unsupported(
       `printf ${verb === 'T' ? '%T' : 'with extra arguments'} of a list of strings (Go holds it as []string or []interface {}, which the preview does not tell apart)`,
       FIX,
@@ -119,7 +119,8 @@ function quoteASCII(s: string): string {
   return out;
 }
 
-function formatInt(n: number, verb: string, f: Spec): string {
+/** Formats an integer; `typed` is the operand as given (an int, or an int64 as {@link GoInt64}). */
+function formatInt(n: number, verb: string, f: Spec, typed: Value = n): string {
   switch (verb) {
     case 'v':
     case 'd':
@@ -149,7 +150,7 @@ function formatInt(n: number, verb: string, f: Spec): string {
       return pad(out, { ...f, zero: false });
     }
     default:
-      return badVerb(n, verb, f);
+      return badVerb(typed, verb, f);
   }
 }
 
@@ -329,11 +330,14 @@ function formatFloat(x: number, verb: string, f: Spec): string {
 
 // ---- strings and the rest
 
-/** strconv.CanBackquote: no backquote, no control character but tab, no U+FEFF. */
+/**
+ * strconv.CanBackquote: no backquote, no control character but tab, no U+FEFF, and valid
+ * UTF-8 (no raw byte, see go-strings.ts).
+ */
 function canBackquote(s: string): boolean {
   return [...s].every((ch) => {
     const c = ch.codePointAt(0)!;
-    return ch !== '`' && c !== 0xfeff && c !== 0x7f && (c >= 0x20 || ch === '\t');
+    return ch !== '`' && c !== 0xfeff && c !== 0x7f && (c >= 0x20 || ch === '\t') && !isRawByte(c);
   });
 }
 
@@ -359,7 +363,7 @@ function formatString(s: string, verb: string, f: Spec): string {
     }
     case 'x':
     case 'X': {
-      let bytes = [...Buffer.from(s, 'utf8')];
+      let bytes = [...toGoBytes(s)];
       if (f.prec !== undefined) {
         bytes = bytes.slice(0, f.prec);
       }
@@ -398,6 +402,9 @@ function formatArg(v: Value, verb: string, f: Spec, depth: number): string {
   if (typeof v === 'number') {
     return formatInt(v, verb, f);
   }
+  if (v instanceof GoInt64) {
+    return formatInt(v.value, verb, f, v);
+  }
   if (v instanceof GoFloat) {
     return formatFloat(v.value, verb, f);
   }
@@ -412,6 +419,20 @@ function formatArg(v: Value, verb: string, f: Spec, depth: number): string {
 }
 
 const NO_FLAGS: Spec = { plus: false, minus: false, sharp: false, space: false, zero: false };
+
+/**
+ * fmt's formatting of one operand with a plain verb, as Sprint (%v) and Sprintf give it: lists
+ * as `[a b]`, maps as `map[k:v]` with sorted keys, a wrong verb as `%!d(string=x)`, nil as
+ * `<nil>`.
+ */
+export function formatValue(v: Value, verb: 'v' | 's' | 'd' | 'q'): string {
+  return formatArg(v, verb, NO_FLAGS, 0);
+}
+
+/** Sprig's `strval`: a string as is, anything else as fmt's %v. */
+export function stringValue(v: Value): string {
+  return typeof v === 'string' ? v : formatValue(v, 'v');
+}
 
 /** Go's `fmt.Sprint`: operands in %v, a space between two operands when neither is a string. */
 export function goSprint(args: readonly Value[]): string {
@@ -445,7 +466,9 @@ export function goSprintf(format: string, args: readonly Value[]): string {
     if (argNum >= args.length) {
       return undefined;
     }
-    const a = args[argNum++];
+    // fmt's intFromArg takes an integer of any size (int or int64).
+    const raw = args[argNum++];
+    const a = raw instanceof GoInt64 ? raw.value : raw;
     return typeof a === 'number' && Math.abs(a) <= TOO_LARGE ? a : undefined;
   };
   const parseNum = (): number | undefined => {

@@ -5,6 +5,9 @@
 
 // eslint-disable-next-line no-control-regex -- ASCII is a range of control and printable characters alike
 const ASCII = /^[\x00-\x7f]*$/;
+/** A byte that is not UTF-8, held as a lone surrogate (see {@link toGoBytes}). */
+const RAW_BYTE = /[\udc80-\udcff]/u;
+const RAW_BYTES = /[\udc80-\udcff]/gu;
 
 /** Go's `unicode.IsSpace`: the Unicode White_Space property (not JavaScript's `\s`). */
 export function isGoSpace(ch: string): boolean {
@@ -43,6 +46,11 @@ export function goToUpper(s: string): string {
 function mapRunes(s: string, f: (ch: string) => string): string {
   let out = '';
   for (const ch of s) {
+    if (RAW_BYTE.test(ch)) {
+      // strings.Map writes a byte that is not UTF-8 as U+FFFD.
+      out += '\ufffd';
+      continue;
+    }
     const mapped = f(ch);
     // Go uses simple (one-to-one) case mappings only: "ß" stays "ß" in upper case.
     out += [...mapped].length === 1 ? mapped : ch;
@@ -79,30 +87,101 @@ export function goTrim(s: string, cutset: string): string {
   return runes.slice(start, end).join('');
 }
 
-/** Go's `len(s)`: the length in UTF-8 bytes. */
-export function byteLength(s: string): number {
-  return ASCII.test(s) ? s.length : Buffer.byteLength(s, 'utf8');
+/*
+ * Go strings are bytes and may hold invalid UTF-8 (`trunc` can cut a character in two, `b64dec`
+ * can decode any bytes). The preview keeps such a byte b (0x80–0xFF) in a JavaScript string as
+ * the lone surrogate U+DC00+b, which no valid text holds, so that byte lengths, slices and
+ * hashes stay Go's; {@link toValidUtf8} turns what is left into U+FFFD, as encoding/json does
+ * when Argo CD writes the Application.
+ */
+
+/** Whether a UTF-16 code unit is a byte that is not UTF-8, as {@link fromGoBytes} holds it. */
+export function isRawByte(codeUnit: number): boolean {
+  return codeUnit >= 0xdc80 && codeUnit <= 0xdcff;
+}
+
+/** The bytes of a Go string held as {@link fromGoBytes} holds it. */
+export function toGoBytes(s: string): Buffer {
+  if (!RAW_BYTE.test(s)) {
+    return Buffer.from(s, 'utf8');
+  }
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (const m of s.matchAll(RAW_BYTES)) {
+    parts.push(Buffer.from(s.slice(start, m.index), 'utf8'), Buffer.of(m[0].charCodeAt(0) - 0xdc00));
+    start = m.index + m[0].length;
+  }
+  parts.push(Buffer.from(s.slice(start), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** The length of the UTF-8 sequence starting with `b`, or 0 when `b` cannot start one. */
+function sequenceLength(b: number): number {
+  return b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
 }
 
 /**
- * Go's `s[start:end]` on UTF-8 bytes. Returns undefined when a bound falls inside a
- * multi-byte character (Go would produce invalid UTF-8, which JavaScript cannot hold).
+ * Bytes as a Go string: valid UTF-8 as text, each byte Go's `utf8.DecodeRune` rejects kept as
+ * a raw byte (see {@link toGoBytes}).
  */
-export function sliceBytes(s: string, start: number, end: number): string | undefined {
+export function fromGoBytes(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const n = sequenceLength(b);
+    let cp = -1;
+    if (n === 1) {
+      cp = b;
+    } else if (n > 1 && i + n <= bytes.length) {
+      cp = b & (0xff >> (n + 1));
+      for (let k = 1; k < n; k++) {
+        const c = bytes[i + k]!;
+        cp = (c & 0xc0) === 0x80 ? (cp << 6) | (c & 0x3f) : -1;
+        if (cp < 0) {
+          break;
+        }
+      }
+      const min = n === 2 ? 0x80 : n === 3 ? 0x800 : 0x10000;
+      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        cp = -1;
+      }
+    }
+    if (cp < 0) {
+      out += String.fromCharCode(0xdc00 + b);
+      i++;
+    } else {
+      out += String.fromCodePoint(cp);
+      i += n;
+    }
+  }
+  return out;
+}
+
+/** A Go string as valid text: bytes that are not UTF-8 become U+FFFD, one for each byte. */
+export function toValidUtf8(s: string): string {
+  return RAW_BYTE.test(s) ? fromGoBytes(toGoBytes(s)).replace(RAW_BYTES, '\ufffd') : s;
+}
+
+/** Go's `len(s)`: the length in UTF-8 bytes. */
+export function byteLength(s: string): number {
+  return ASCII.test(s) ? s.length : toGoBytes(s).length;
+}
+
+/**
+ * Go's `s[start:end]` on UTF-8 bytes. A bound inside a multi-byte character leaves its bytes
+ * raw, as in Go.
+ */
+export function sliceBytes(s: string, start: number, end: number): string {
   if (ASCII.test(s)) {
     return s.slice(start, end);
   }
-  const bytes = Buffer.from(s, 'utf8');
-  const isBoundary = (i: number) => i === bytes.length || (bytes[i]! & 0xc0) !== 0x80;
-  if (!isBoundary(start) || !isBoundary(end)) {
-    return undefined;
-  }
-  return bytes.subarray(start, end).toString('utf8');
+  return fromGoBytes(toGoBytes(s).subarray(start, end));
 }
 
 /** The byte at `index` of the UTF-8 encoding of `s` (Go's `s[index]`). */
 export function byteAt(s: string, index: number): number {
-  return Buffer.from(s, 'utf8')[index]!;
+  return toGoBytes(s)[index]!;
 }
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
@@ -147,6 +226,8 @@ export function goQuote(s: string): string {
       out += ch;
     } else if (c < 0x20 || c === 0x7f) {
       out += `\\x${hex(c, 2)}`;
+    } else if (c >= 0xdc80 && c <= 0xdcff) {
+      out += `\\x${hex(c - 0xdc00, 2)}`;
     } else if (c >= 0xd800 && c <= 0xdfff) {
       out += '\\ufffd';
     } else if (c < 0x10000) {
@@ -164,6 +245,10 @@ function hex(c: number, width: number): string {
 
 /** Compares strings by UTF-8 bytes (Go's string order), not by UTF-16 code units. */
 export function compareGoStrings(a: string, b: string): number {
+  if (RAW_BYTE.test(a) || RAW_BYTE.test(b)) {
+    // A raw byte sorts among the bytes of characters: compare the bytes.
+    return Buffer.compare(toGoBytes(a), toGoBytes(b));
+  }
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);

@@ -1,7 +1,6 @@
-import { ARGO_CD_FUNCTION_NAMES } from './argo-cd-function-names';
 import { GO_BUILTINS } from './go-builtins';
 import { GoNumber, NumberSyntaxError, parseGoNumber } from './go-number';
-import { compareGoStrings, isGoSpace } from './go-strings';
+import { fromGoBytes, isGoSpace, toGoBytes } from './go-strings';
 import { lexTemplate, showToken, Token, TokenKind } from './go-template-lex';
 import { PreviewCode } from './problems';
 import { TEMPLATE_FUNCTIONS, TemplateFunction } from './template-functions';
@@ -18,30 +17,18 @@ export const UNSUPPORTED_FIX =
   "Rewrite this part of the template with Go's text/template language, Go's builtins and the Sprig and Argo CD functions the preview evaluates, or preview this template with Argo CD itself (argocd appset generate).";
 export const SYNTAX_FIX = 'Correct the template syntax; Argo CD rejects this template too.';
 
-const FUNCTION_FIX = `Use one of the functions the preview evaluates (${[...new Set([...GO_BUILTINS.keys(), ...TEMPLATE_FUNCTIONS.keys()])]
-  .sort(compareGoStrings)
-  .join(', ')}), or preview this template with Argo CD itself (argocd appset generate).`;
-
 /**
- * The function a name calls, as Go finds it: Argo CD's (Sprig's and its own) before Go's
- * builtins. A function of Argo CD's the preview does not have is refused with CG701, even
- * where a builtin has its name (Sprig's `slice` hides Go's); a name nobody defines is Go's
- * parse error.
+ * The function a name calls, as Go finds it in Argo CD: Argo CD's function map (Sprig's and its
+ * own, {@link TEMPLATE_FUNCTIONS}) before Go's builtins, so Sprig's `slice` hides Go's. Argo CD's
+ * functions the preview does not evaluate are in that map and fail with CG701 when called; a
+ * name nobody defines is Go's parse error.
  */
 function lookupFunction(name: string): TemplateFunction {
-  const fn = TEMPLATE_FUNCTIONS.get(name);
-  if (fn) {
-    return fn;
-  }
-  if (ARGO_CD_FUNCTION_NAMES.has(name)) {
-    const hides = GO_BUILTINS.has(name) ? ` (Sprig's, which Argo CD calls instead of Go's builtin ${name})` : '';
-    throw unsupported(`the function "${name}"${hides}`, FUNCTION_FIX);
-  }
-  const builtin = GO_BUILTINS.get(name);
-  if (!builtin) {
+  const fn = TEMPLATE_FUNCTIONS.get(name) ?? GO_BUILTINS.get(name);
+  if (!fn) {
     throw syntax(`function ${JSON.stringify(name)} not defined`);
   }
-  return builtin;
+  return fn;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -116,10 +103,15 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
 };
 
-/** Go's `strconv.Unquote` for a double-quoted literal. */
+/**
+ * Go's `strconv.Unquote` for a double-quoted literal. A byte escape above 0x7f (`\xc3`,
+ * `\303`) is a byte, not a character: bytes that spell UTF-8 together are its character,
+ * others stay raw bytes (see go-strings.ts).
+ */
 function unquote(literal: string): string {
   const body = literal.slice(1, -1);
   let out = '';
+  let rawBytes = false;
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
     if (ch !== '\\') {
@@ -143,14 +135,16 @@ function unquote(literal: string): string {
       if (code > 0xff) {
         throw syntax('invalid syntax');
       }
-      throw unsupported(`the byte escape in ${literal} (a byte above 0x7f is not a character)`);
+      out += String.fromCharCode(0xdc00 + code);
+      rawBytes = true;
+      continue;
     }
     if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
       throw syntax('invalid syntax');
     }
     out += String.fromCodePoint(code);
   }
-  return out;
+  return rawBytes ? fromGoBytes(toGoBytes(out)) : out;
 }
 
 /** Go's `parse.IsEmptyTree`: only white-space text. */

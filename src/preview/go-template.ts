@@ -2,17 +2,20 @@ import { GitOpsError } from '../core/errors';
 import { GoFloat } from './go-float';
 import { AND, CALL, isTrue, OR } from './go-builtins';
 import { isFloatLiteral } from './go-number';
-import { compareGoStrings } from './go-strings';
+import { compareGoStrings, toValidUtf8 } from './go-strings';
 import { Arg, Command, ListNode, parseTemplate, Pipe, SYNTAX_FIX, TemplateSet, TreeNode, UNSUPPORTED_FIX } from './go-template-parse';
 import { PreviewCode, show } from './problems';
+import { GO_PARAM_TYPES } from './function-signature';
 import { CallFailure, ParamType } from './template-functions';
+import { formatValue } from './go-fmt';
 import {
-  formatValue,
+  GoInt64,
   goTypeName,
   hasKey,
   isList,
   isMap,
   mapElementZero,
+  nilMap,
   TemplateFailure,
   TemplateValue,
   unsupported,
@@ -215,12 +218,15 @@ class State {
       for (let i = 0; i < keys.length && oneIteration(keys[i], val[keys[i]!]); i++) {
         // iterate
       }
-    } else if (typeof val === 'number') {
+    } else if (typeof val === 'number' || val instanceof GoInt64) {
       if (decl.length > 1) {
-        throw execution(`${node.src}: can't use ${val} to iterate over more than one variable`);
+        throw execution(`${node.src}: can't use ${formatValue(val, 'v')} to iterate over more than one variable`);
       }
-      ran = val > 0;
-      for (let i = 0; i < val && oneIteration(undefined, i); i++) {
+      // Go ranges over an integer of any type; each element has the integer's type.
+      const count = typeof val === 'number' ? val : val.value;
+      const element = (i: number): Value => (typeof val === 'number' ? i : new GoInt64(i));
+      ran = count > 0;
+      for (let i = 0; i < count && oneIteration(undefined, element(i)); i++) {
         // iterate
       }
     } else if (val !== undefined && val !== null) {
@@ -470,21 +476,47 @@ class State {
     }
     const of = fn ? ` (argument of ${fn})` : '';
     if (node.type === 'nil') {
-      if (type === 'string' || type === 'int') {
-        throw execution(`<${where}>: cannot assign nil to ${type}${of}`);
+      if (type === 'map') {
+        return nilMap();
+      }
+      if (type !== undefined && type !== 'any' && type !== 'value') {
+        throw execution(`<${where}>: cannot assign nil to ${GO_PARAM_TYPES[type]}${of}`);
       }
       return type === 'value' ? undefined : null;
     }
-    if (type === 'string' && node.type !== 'string') {
-      throw execution(`<${where}>: expected string; found ${node.src}${of}`);
+    const expected = (what: string): TemplateFailure => execution(`<${where}>: expected ${what}; found ${node.src}${of}`);
+    switch (type) {
+      case 'string':
+        if (node.type !== 'string') {
+          throw expected('string');
+        }
+        return node.value;
+      case 'int':
+        if (node.type !== 'number' || node.num.int === undefined) {
+          throw expected('integer');
+        }
+        return Number(node.num.int);
+      case 'bool':
+        if (node.type !== 'bool') {
+          throw expected('bool');
+        }
+        return node.value;
+      case 'uint32':
+        if (node.type !== 'number' || node.num.uint === undefined) {
+          throw expected('unsigned integer');
+        }
+        // reflect's SetUint keeps the low 32 bits.
+        return Number(BigInt.asUintN(32, node.num.uint));
+      case 'float64':
+        if (node.type !== 'number' || node.num.float === undefined) {
+          throw expected('float');
+        }
+        return new GoFloat(node.num.float);
+      case 'map':
+        throw execution(`<${where}>: can't handle ${node.src} for arg of type ${GO_PARAM_TYPES.map}${of}`);
+      default:
+        return node.type === 'number' ? this.idealConstant(node) : node.value;
     }
-    if (type === 'int') {
-      if (node.type !== 'number' || node.num.int === undefined) {
-        throw execution(`<${where}>: expected integer; found ${node.src}${of}`);
-      }
-      return Number(node.num.int);
-    }
-    return node.type === 'number' ? this.idealConstant(node) : node.value;
   }
 
   /** Go's `validateType`: a value passed where `type` is expected; `where` is the expression. */
@@ -495,19 +527,40 @@ class State {
         return value;
       case 'any':
         return value === undefined ? null : value;
-      case 'string':
-      case 'int': {
-        if (value !== undefined && typeof value === (type === 'int' ? 'number' : 'string')) {
+      default: {
+        if (value !== undefined && hasParamType(value, type)) {
           return value;
+        }
+        if (value === undefined && type === 'map') {
+          // A map can be nil: Go passes the zero map for a missing value.
+          return nilMap();
         }
         const at = `<${typeof where === 'string' ? where : where()}>`;
         const of = fn ? ` (argument of ${fn})` : '';
         if (value === undefined) {
-          throw execution(`${at}: invalid value; expected ${type}${of}: the value is missing`);
+          throw execution(`${at}: invalid value; expected ${GO_PARAM_TYPES[type]}${of}: the value is missing`);
         }
-        throw execution(`${at}: wrong type for value; expected ${type}; got ${goTypeName(value)}${of}`);
+        throw execution(`${at}: wrong type for value; expected ${GO_PARAM_TYPES[type]}; got ${goTypeName(value)}${of}`);
       }
     }
+  }
+}
+
+/** Whether a value is assignable to a typed parameter (no value of the preview is a uint32). */
+function hasParamType(value: TemplateValue, type: keyof typeof GO_PARAM_TYPES): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'int':
+      return typeof value === 'number';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'float64':
+      return value instanceof GoFloat;
+    case 'map':
+      return isMap(value) && goTypeName(value) === GO_PARAM_TYPES.map;
+    default:
+      return false;
   }
 }
 
@@ -562,7 +615,8 @@ export class GoTemplate {
     } catch (e) {
       throw toGitOpsError(this.text, e);
     }
-    return state.out;
+    // Argo CD writes the Application as JSON, where bytes that are not UTF-8 become U+FFFD.
+    return toValidUtf8(state.out);
   }
 }
 

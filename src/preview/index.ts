@@ -102,4 +102,4 @@ export { PreviewCode } from './problems';
 export { sanitizeName } from './sanitize-name';
 export { TEMPLATE_FUNCTIONS } from './template-functions';
 export { applyTemplatePatch, PatchError, type PatchTarget } from './template-patch';
-export { markStringMap, type TemplateMap, type TemplateValue } from './template-values';
+export { GoInt64, markStringMap, type TemplateMap, type TemplateValue } from './template-values';

@@ -8,8 +8,8 @@
  */
 import { GoFloat } from './go-float';
 import { compareGoStrings } from './go-strings';
-import { isStringSlice, markStringSlice } from './string-slices';
-import { formatValue, goTypeName, isMap, markStringMap, TemplateMap, TemplateValue } from './template-values';
+import { goTypeName, isMap, isNilMap, markStringMap, recordedGoType, TemplateMap, TemplateValue, withGoType } from './template-values';
+import { formatValue } from './go-fmt';
 
 /** A parameter map under construction. */
 type MutableMap = { [key: string]: TemplateValue };
@@ -19,16 +19,19 @@ function isStringMap(v: TemplateValue): boolean {
   return isMap(v) && goTypeName(v) === 'map[string]string';
 }
 
-/** A deep copy of a parameter value, keeping which maps and lists are Go string maps and slices. */
+/** A deep copy of a parameter value, keeping the Go type of each list and map (a nil map stays nil). */
 export function cloneValue(v: TemplateValue): TemplateValue {
   if (Array.isArray(v)) {
     const list = (v as readonly TemplateValue[]).map(cloneValue);
-    return isStringSlice(v) ? markStringSlice(list as string[]) : list;
+    const type = recordedGoType(v);
+    return type === undefined ? list : withGoType(list, type);
   }
   if (isMap(v)) {
+    if (isNilMap(v)) return v;
     const out: MutableMap = {};
     for (const [k, e] of Object.entries(v)) out[k] = cloneValue(e);
-    return isStringMap(v) ? markStringMap(out) : out;
+    const type = recordedGoType(v);
+    return type !== undefined ? withGoType(out, type) : isStringMap(v) ? markStringMap(out) : out;
   }
   return v;
 }
@@ -140,7 +143,7 @@ export function flattenParams(params: TemplateMap): Map<string, string> {
   const visit = (prefix: string, v: TemplateValue): void => {
     if (isMap(v) && !isStringMap(v)) {
       for (const [k, e] of Object.entries(v)) visit(prefix === '' ? k : `${prefix}.${k}`, e);
-    } else if (Array.isArray(v) && !isStringSlice(v)) {
+    } else if (Array.isArray(v) && recordedGoType(v as readonly TemplateValue[]) !== '[]string') {
       (v as readonly TemplateValue[]).forEach((e, i) => visit(prefix === '' ? String(i) : `${prefix}.${i}`, e));
     } else {
       out.set(prefix, typeof v === 'string' ? v : formatValue(v, 'v'));

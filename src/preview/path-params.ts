@@ -1,7 +1,6 @@
 import { goBase } from './go-path';
 import { sanitizeName } from './sanitize-name';
-import { markStringSlice } from './string-slices';
-import { TemplateMap } from './template-values';
+import { TemplateMap, withGoType } from './template-values';
 
 /** How the path parameters of a git generator are shaped. */
 export interface PathParamsOptions {
@@ -33,7 +32,8 @@ export function gitPathParams(dir: string, options: PathParamsOptions, filename?
       ...(filename === undefined ? {} : { filename }),
       basenameNormalized: sanitizeName(basename),
       ...(filename === undefined ? {} : { filenameNormalized: sanitizeName(filename) }),
-      segments: markStringSlice(dir.split('/')),
+      // strings.Split: a []string
+      segments: withGoType(dir.split('/'), '[]string'),
     };
     return prefix === '' ? { path: pathParams } : { [prefix]: { path: pathParams } };
   }

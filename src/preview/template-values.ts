@@ -1,13 +1,23 @@
-import { formatGoFloat, GoFloat } from './go-float';
-import { compareGoStrings, goQuote } from './go-strings';
+import { GoFloat } from './go-float';
 import { PreviewCode } from './problems';
 
 /**
- * A value a Go template can see: a string, an integer, a float64 read from a generator file
- * ({@link GoFloat}), a boolean, nil (`null`), a list or a map with string keys. This is the
- * shape of ApplicationSet generator parameters.
+ * A Go `int64`, as Sprig's integer arithmetic (`add`, `sub`, `int64`, …) returns it: it prints
+ * as an integer, but Go's type checks tell it from `int` (a function taking an `int` refuses it).
  */
-export type TemplateValue = string | number | GoFloat | boolean | null | readonly TemplateValue[] | TemplateMap;
+export class GoInt64 {
+  constructor(
+    /** The value; always a safe integer. */
+    public readonly value: number,
+  ) {}
+}
+
+/**
+ * A value a Go template can see: a string, an integer (`int`, or {@link GoInt64}), a float64
+ * read from a generator file ({@link GoFloat}), a boolean, nil (`null`), a list or a map with
+ * string keys. This is the shape of ApplicationSet generator parameters.
+ */
+export type TemplateValue = string | number | GoInt64 | GoFloat | boolean | null | readonly TemplateValue[] | TemplateMap;
 
 /** A map with string keys (Go `map[string]interface{}`, or `map[string]string` when marked). */
 export interface TemplateMap {
@@ -21,6 +31,47 @@ export interface TemplateMap {
 export type Value = TemplateValue | undefined;
 
 const stringMaps = new WeakSet<object>();
+const goTypes = new WeakMap<object, string>();
+
+/**
+ * Records the Go type of a list or map a function returns (`[]string`, `[]int`,
+ * `[]interface {}`, `map[string]string`), which {@link goTypeName} reports.
+ */
+export function withGoType<T extends readonly TemplateValue[] | TemplateMap>(value: T, type: string): T {
+  goTypes.set(value, type);
+  if (type === 'map[string]string') {
+    stringMaps.add(value);
+  }
+  return value;
+}
+
+const nilMaps = new WeakSet<object>();
+
+/**
+ * A nil `map[string]interface{}`: what Go passes to a map parameter for `nil` or a missing
+ * value. It reads as an empty map and prints as `map[]`, but JSON and YAML write it as null
+ * and nothing can be set in it.
+ */
+export function nilMap(): TemplateMap {
+  const map = Object.freeze({});
+  nilMaps.add(map);
+  return map;
+}
+
+/** Whether `v` is a {@link nilMap}. */
+export function isNilMap(v: Value): boolean {
+  return typeof v === 'object' && v !== null && nilMaps.has(v);
+}
+
+/** Whether the Go type of a list or map was recorded with {@link withGoType}. */
+export function hasGoType(v: readonly TemplateValue[] | TemplateMap): boolean {
+  return goTypes.has(v);
+}
+
+/** The Go type recorded with {@link withGoType} of a list or map, if any (`[]string` for a git generator's `path.segments`). */
+export function recordedGoType(v: readonly TemplateValue[] | TemplateMap): string | undefined {
+  return goTypes.get(v);
+}
 
 /**
  * Marks a map as Go `map[string]string`, so that `index` of a missing key yields "" as in Go
@@ -33,7 +84,7 @@ export function markStringMap<T extends TemplateMap>(map: T): T {
 
 /** Whether `v` is a map (a plain object). */
 export function isMap(v: Value): v is TemplateMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof GoFloat);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof GoFloat) && !(v instanceof GoInt64);
 }
 
 /** Whether `v` is a list. */
@@ -65,11 +116,18 @@ export function goTypeName(v: Value): string {
   if (typeof v === 'number') {
     return 'int';
   }
+  if (v instanceof GoInt64) {
+    return 'int64';
+  }
   if (v instanceof GoFloat) {
     return 'float64';
   }
   if (typeof v === 'boolean') {
     return 'bool';
+  }
+  const marked = goTypes.get(v);
+  if (marked !== undefined) {
+    return marked;
   }
   if (isList(v)) {
     return v.every((e) => typeof e === 'string') ? '[]string' : '[]interface {}';
@@ -95,111 +153,4 @@ export class TemplateFailure extends Error {
 /** A construct the preview does not evaluate. */
 export function unsupported(detail: string, fix?: string): TemplateFailure {
   return new TemplateFailure(PreviewCode.UNSUPPORTED_TEMPLATE, detail, fix);
-}
-
-/** A verb of `fmt` that the preview formats. */
-export type Verb = 'v' | 's' | 'd' | 'q';
-
-/**
- * Formats a value as Go's `fmt` does for the verbs %v, %s, %d and %q: lists as `[a b]`, maps
- * as `map[k:v]` with sorted keys, wrong verbs as `%!d(string=x)`, nil as `<nil>`.
- */
-export function formatValue(v: Value, verb: Verb, depth = 0): string {
-  if (v === undefined || v === null) {
-    return depth > 0 || verb === 'v' ? '<nil>' : `%!${verb}(<nil>)`;
-  }
-  if (typeof v === 'string') {
-    if (verb === 'v' || verb === 's') {
-      return v;
-    }
-    return verb === 'q' ? goQuote(v) : badVerb(v, verb);
-  }
-  if (typeof v === 'number') {
-    if (verb === 'v' || verb === 'd') {
-      return String(v);
-    }
-    if (verb === 'q') {
-      throw unsupported('printf %q of an integer (a quoted character)');
-    }
-    return badVerb(v, verb);
-  }
-  if (v instanceof GoFloat) {
-    return verb === 'v' ? formatGoFloat(v.value) : badVerb(v, verb);
-  }
-  if (typeof v === 'boolean') {
-    return verb === 'v' ? String(v) : badVerb(v, verb);
-  }
-  if (isList(v)) {
-    return `[${v.map((e) => formatValue(e, verb, depth + 1)).join(' ')}]`;
-  }
-  const keys = Object.keys(v).sort(compareGoStrings);
-  return `map[${keys.map((k) => `${formatValue(k, verb, depth + 1)}:${formatValue(v[k], verb, depth + 1)}`).join(' ')}]`;
-}
-
-function badVerb(v: Value, verb: Verb): string {
-  return `%!${verb}(${goTypeName(v)}=${formatValue(v, 'v')})`;
-}
-
-/** Sprig's `strval`: a string as is, anything else as `fmt`'s %v. */
-export function stringValue(v: Value): string {
-  return typeof v === 'string' ? v : formatValue(v, 'v');
-}
-
-/** Go's `fmt.Sprint`: operands in %v, with a space between two operands that are not strings. */
-export function sprint(args: readonly Value[]): string {
-  let out = '';
-  let previousString = false;
-  args.forEach((arg, i) => {
-    const isString = typeof arg === 'string';
-    if (i > 0 && !isString && !previousString) {
-      out += ' ';
-    }
-    out += formatValue(arg, 'v');
-    previousString = isString;
-  });
-  return out;
-}
-
-/**
- * Go's `fmt.Sprintf` for the verbs %v, %s, %d, %q and %%, including Go's in-band reports
- * `%!s(MISSING)`, `%!(EXTRA …)` and `%!(NOVERB)`. Flags, widths, precisions, argument
- * indexes and other verbs are refused rather than approximated.
- */
-export function sprintf(format: string, args: readonly Value[]): string {
-  let out = '';
-  let argIndex = 0;
-  for (let i = 0; i < format.length; i++) {
-    const ch = format[i]!;
-    if (ch !== '%') {
-      out += ch;
-      continue;
-    }
-    i++;
-    if (i >= format.length) {
-      out += '%!(NOVERB)';
-      break;
-    }
-    const verb = format[i]!;
-    if (verb === '%') {
-      out += '%';
-      continue;
-    }
-    if (verb === 'v' || verb === 's' || verb === 'd' || verb === 'q') {
-      if (argIndex >= args.length) {
-        out += `%!${verb}(MISSING)`;
-      } else {
-        out += formatValue(args[argIndex++], verb);
-      }
-      continue;
-    }
-    if ('+-# 0123456789.*['.includes(verb)) {
-      throw unsupported(`printf flags, widths or precisions ("%${verb}…")`, 'Use plain %s, %v, %d or %q verbs.');
-    }
-    throw unsupported(`the printf verb "%${verb}"`, 'Use plain %s, %v, %d or %q verbs.');
-  }
-  if (argIndex < args.length) {
-    const extra = args.slice(argIndex).map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${formatValue(a, 'v')}`));
-    out += `%!(EXTRA ${extra.join(', ')})`;
-  }
-  return out;
 }

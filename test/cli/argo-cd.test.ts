@@ -196,9 +196,10 @@ describe('Argo CD managing itself, through the CLI', () => {
     expect(stray.code).toBe(2);
     expect(stray.stdout).toContain(`[stray-file] CG423 ${NONPROD}/baseline/cluster-extra.yaml`);
     // A change of Argo CD's settings in the program is planned like any values change.
-    const plan = await runCli(['plan'], { out: checkout.out, now: T0, app: checkout.app, env: { RECONCILE: '300' } });
-    // Both environments' hub values change alike: one entry for the two files.
-    expect(plan.stdout).toContain('[~] environments/*/aws/hub/argo-cd/values.yaml  (2 files, each:)');
+    // Both control planes change alike, so plan shows the change once; --verbose lists the files.
+    const plan = await runCli(['plan', '--verbose'], { out: checkout.out, now: T0, app: checkout.app, env: { RECONCILE: '300' } });
+    expect(plan.stdout).toContain('environments/*/aws/hub/argo-cd/values.yaml  (2 files, each:)');
+    expect(plan.stdout).toContain(`${PROD}/values.yaml`);
     expect(plan.stdout).toMatch(/configs\.cm\.timeout\.reconciliation: "?180s"? → "?300s"?/);
     const explain = await cli(['explain', 'argo-cd-prod-aws-hub']);
     expect(explain.code).toBe(0);

@@ -381,17 +381,32 @@ describe('expandApplicationSet', () => {
       expect(app!.metadata.annotations).toEqual({ note: '<no value>' });
     });
 
-    test('fails when the template uses an unsupported function, once per field', () => {
-      // GIVEN a function the preview does not evaluate
+    test('fails when the template calls a function Argo CD does not define, once per field', () => {
+      // GIVEN Helm's required, which neither Sprig nor Argo CD defines
       const appset = appSetWith((a) => {
-        a.spec.template.metadata.annotations = { digest: '{{ sha256sum .path.path }}' };
+        a.spec.template.metadata.annotations = { digest: '{{ required .path.path }}' };
       });
       // WHEN it is expanded
       const e = failure(() => expandApplicationSet(appset, root));
-      // THEN it fails before any directory is rendered, naming the field and the function
+      // THEN it fails before any directory is rendered with Go's parse error, naming the field
       expect(e.problems).toHaveLength(1);
       expect(e.message).toContain(
-        'CG701 ApplicationSet "workloads" spec.template.metadata.annotations.digest: Template "{{ sha256sum .path.path }}" uses the function "sha256sum", which the offline preview does not evaluate.',
+        'CG703 ApplicationSet "workloads" spec.template.metadata.annotations.digest: Template "{{ required .path.path }}" is not valid Go template syntax: function "required" not defined.',
+      );
+    });
+
+    test('fails with CG701 when the template calls a function whose result Argo CD draws at random', () => {
+      // GIVEN uuidv4, which Argo CD defines but whose result is random
+      const appset = appSetWith((a) => {
+        a.spec.template.metadata.annotations = { id: '{{ uuidv4 }}' };
+      });
+      // WHEN it is expanded
+      const e = failure(() => expandApplicationSet(appset, root));
+      // THEN the preview refuses it where it is called (once per directory, as Argo CD calls it
+      // once per parameter set), naming the field, the directory, the function and why
+      expect(e.problems.map((p) => p.code)).toEqual(['CG701', 'CG701']);
+      expect(e.message).toContain(
+        'CG701 ApplicationSet "workloads" spec.template.metadata.annotations.id, directory "environments/nonprod/aws/eu-central-1-01/payments-api": Template "{{ uuidv4 }}" uses the function uuidv4 (its result is random), which the offline preview does not evaluate.',
       );
     });
 

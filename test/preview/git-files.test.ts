@@ -498,6 +498,30 @@ describe('expandApplicationSet with a git files generator', () => {
     expect(() => expandApplicationSet(trunc, root)).toThrow(/CG704 .*wrong type for value; expected int; got float64/);
   });
 
+  test("types a file's lists as encoding/json does, []interface {}, and the path segments as []string", () => {
+    // GIVEN a file with a list of strings, and templates that ask Go and Sprig for the types
+    root = makeTreeWith({ 'apps/web/release.json': '{"hosts": ["a.example.com", "b.example.com"], "empty": []}' });
+    const appset = releasesAppSet([{ path: 'apps/*/release.json' }], (a) => {
+      a.spec.template.metadata.name = '{{ .path.basename }}';
+      a.spec.template.spec = {
+        project: 'default',
+        info: [
+          { name: 'printf', value: '{{ printf "%T %T %T" .hosts .empty .path.segments }}' },
+          { name: 'typeOf', value: '{{ typeOf .hosts }} {{ typeOf .path.segments }} {{ typeIs "[]interface {}" .hosts }}' },
+          { name: 'join', value: '{{ join "," .hosts }}' },
+        ],
+      };
+    });
+    // WHEN it is expanded
+    const [app] = expandApplicationSet(appset, root);
+    // THEN Argo CD's types: encoding/json decodes every list into []interface {}; strings.Split gives []string
+    expect(app!.spec.info).toEqual([
+      { name: 'printf', value: '[]interface {} []interface {} []string' },
+      { name: 'typeOf', value: '[]interface {} []string true' },
+      { name: 'join', value: 'a.example.com,b.example.com' },
+    ]);
+  });
+
   test('makes one Application per item of a file holding a list', () => {
     // GIVEN one file listing two clusters
     root = makeTreeWith({ 'fleet/clusters.json': JSON.stringify([{ cluster: 'eu-1' }, { cluster: 'us-1' }]) });

@@ -325,12 +325,14 @@ describe('Go text/template language', () => {
     });
 
     test("calls Sprig's slice, which Argo CD looks up before Go's builtin slice", () => {
-      // GIVEN slice of a string: Go's builtin would give "bc", Sprig's slice takes only lists
-      // WHEN it is rendered
-      const e = failure('{{ slice "abc" 1 }}');
-      // THEN it is never Go's result: Sprig's error, or CG701 where Sprig's slice is not evaluated
-      expect(['CG701', 'CG704']).toContain(e.code);
-      expect(e.message).toContain('slice');
+      // GIVEN calls where Sprig v3.3's slice and Go's builtin slice differ
+      // WHEN they are rendered
+      // THEN Sprig's answers: nil for an empty list (Go's builtin gives []), and Sprig's error
+      // for what is not a list or string (Go's builtin says "can't slice item of type int")
+      expect(render('{{ slice list }}|{{ slice (list 1 2 3) 1 }}|{{ slice "abc" 1 }}')).toBe('<no value>|[2 3]|bc');
+      const e = failure('{{ slice 5 1 }}');
+      expect(e.code).toBe('CG704');
+      expect(e.message).toContain('error calling slice: list should be type of string, slice or array but int');
     });
 
     test('fails when call is used: ApplicationSet parameters hold no functions', () => {
@@ -527,6 +529,105 @@ describe('Go text/template language', () => {
       const e = failure('{{ (index .path "nope").x }}', 'error');
       expect(e.code).toBe('CG702');
       expect(e.message).toContain('nil data; no entry for key "x"');
+    });
+  });
+
+  describe("Sprig's int64 results in Go's language", () => {
+    // Sprig's integer functions (add, sub, mul, int64, …) return int64; Go's builtins treat
+    // every integer type alike, while a function's int parameter refuses an int64.
+    test.each([
+      // eq, ne, lt, le, gt, ge compare int and int64 as integers (Go's basicKind)
+      ['{{ eq (add 1 1) 2 }} {{ eq 2 (add 1 1) 3 }} {{ ne (add 1 1) 2 }}', 'true true false'],
+      ['{{ lt (add 1 1) 3 }} {{ le 2 (int64 2) }} {{ gt (int64 3) 2 }} {{ ge (int64 1) 2 }}', 'true true true false'],
+      // range over an int64 counts from 0; an empty count runs else
+      ['{{ range $i := add 1 2 }}{{ $i }}{{ end }}|{{ range sub 1 1 }}x{{ else }}none{{ end }}', '012|none'],
+      // index takes an int64 index into a list or a string
+      ['{{ (index .volumes (add 0 1)).name }} {{ index "abc" (int64 1) }}', 'volume-two 98'],
+      // truth, and, not, with
+      [
+        '{{ if sub 2 2 }}t{{ else }}f{{ end }} {{ not (sub 2 2) }} {{ and (add 1 0) "x" }} {{ with add 1 1 }}{{ . }}{{ end }}',
+        'f true x 2',
+      ],
+      // fmt: every integer verb, %T, a bad verb naming int64, a * width, Sprint's spacing
+      [
+        '{{ $n := int64 255 }}{{ printf "%d|%5d|%x|%X|%o|%b|%c|%q|%U|%v|%s|%T" $n $n $n $n $n $n $n $n $n $n $n $n }}',
+        "255|  255|ff|FF|377|11111111|ÿ|'ÿ'|U+00FF|255|%!s(int64=255)|int64",
+      ],
+      ['{{ printf "%*d" (add 4 0) 7 }}|{{ print (add 1 1) (add 2 2) }}|{{ add 1 1 }}', '   7|2 4|2'],
+    ])('%s renders %j', (text, expected) => {
+      // GIVEN a template using int64 results  WHEN it is rendered  THEN Go's output
+      expect(render(text)).toBe(expected);
+    });
+
+    test.each([
+      ['{{ eq (add 1 1) 2.0 }}', 'error calling eq: incompatible types for comparison: int64 and float64'],
+      ['{{ lt (add 1 1) "a" }}', 'error calling lt: incompatible types for comparison: int64 and string'],
+      ['{{ range $i, $e := add 1 2 }}{{ end }}', "can't use 3 to iterate over more than one variable"],
+      ['{{ len (add 1 1) }}', 'error calling len: len of type int64'],
+      ['{{ (add 1 2).x }}', "can't evaluate field x in type int64"],
+      ['{{ trunc (add 1 2) "abcdef" }}', 'wrong type for value; expected int; got int64 (argument of trunc)'],
+    ])('%s fails as in Go', (text, reason) => {
+      // GIVEN an int64 where Go refuses it  WHEN it is rendered  THEN Go's error
+      const e = failure(text);
+      expect(e.code).toBe('CG704');
+      expect(e.message).toContain(reason);
+    });
+  });
+
+  describe("typed parameters of Sprig's functions", () => {
+    // Go checks each argument against the function's parameter type before the call: a bool,
+    // a map[string]interface {}, a uint32 or a float64 parameter takes only that type, a literal
+    // only of that kind, and a map parameter takes nil or a missing value as a nil map.
+    test.each([
+      ['{{ hasKey .nope "x" }} {{ hasKey nil "x" }} {{ hasKey .labels "a" }}', 'false false true'],
+      ['{{ get .nope "x" }}|{{ unset .nope "a" | toJson }}|{{ pick .nope "a" | toJson }}', '|null|{}'],
+      ['{{ ternary "yes" "no" true }} {{ ternary "yes" "no" (eq 1 2) }}', 'yes no'],
+      ['{{ round 2.345 2 0.5 }} {{ round 2.5 0 1 }}', '2.35 2'],
+    ])('%s renders %j', (text, expected) => {
+      // GIVEN arguments of the parameters' types  WHEN rendered  THEN Sprig's results in Go
+      expect(render(text)).toBe(expected);
+    });
+
+    test.each([
+      ['{{ set .nope "a" 1 }}', 'error calling set: assignment to entry in nil map'],
+      ['{{ hasKey .path.segments "x" }}', 'wrong type for value; expected map[string]interface {}; got []string'],
+      ['{{ hasKey .nothing "x" }}', 'wrong type for value; expected map[string]interface {}; got interface {}'],
+      ['{{ dict "a" 1 | hasKey "a" }}', '<"a">: can\'t handle "a" for arg of type map[string]interface {}'],
+      ['{{ ternary "yes" "no" "true" }}', '<"true">: expected bool; found "true"'],
+      ['{{ ternary "yes" "no" .nope }}', 'invalid value; expected bool'],
+      ['{{ round 2.5 0 (len "a") }}', 'wrong type for value; expected float64; got int'],
+      ['{{ derivePassword -1 "long" "password" "user" "example.com" }}', '<-1>: expected unsigned integer; found -1'],
+      ['{{ derivePassword (len "a") "long" "password" "user" "example.com" }}', 'wrong type for value; expected uint32; got int'],
+    ])('%s fails as in Go', (text, reason) => {
+      // GIVEN an argument Go does not pass to the parameter  WHEN rendered  THEN Go's error
+      const e = failure(text);
+      expect(e.code).toBe('CG704');
+      expect(e.message).toContain(reason);
+    });
+  });
+
+  describe("Go's builtins over a string cut inside a character", () => {
+    test('see its bytes as Go does, and the output writes the broken byte as U+FFFD', () => {
+      // GIVEN "sé" cut after its third byte: "s" and the first byte of "é" (0xc3)
+      const cut = '(trunc 2 "sé")';
+      // WHEN Go's builtins and fmt work on it
+      const out = render(
+        `{{ printf "%x" ${cut} }}|{{ urlquery ${cut} }}|{{ js ${cut} }}|{{ html ${cut} }}|{{ printf "%q %#q" ${cut} ${cut} }}|{{ len ${cut} }}`,
+      );
+      // THEN Go's results: the byte in hex, percent-escaped, kept by js and html (U+FFFD once
+      // Argo CD writes the Application), quoted as \xc3 (never in backquotes), 2 bytes long
+      expect(out).toBe('73c3|s%C3|s\ufffd|s\ufffd|"s\\xc3" "s\\xc3"|2');
+    });
+
+    test('a byte escape above 0x7f in a string literal is that byte, as strconv.Unquote reads it', () => {
+      // GIVEN literals with \x and octal byte escapes
+      // WHEN they are rendered
+      const out = render(
+        '{{ eq (trunc 2 "sé") "s\\xc3" }}|{{ len "\\xc3" }}|{{ "\\xc3\\xa9" }}|{{ "\\303\\251" }}|{{ "\\xff" | b64enc }}|{{ printf "%q" "\\xff" }}|{{ lt "\\xc3" "é" }} {{ lt "é" "\\xc4" }}',
+      );
+      // THEN bytes: equal to the cut string, one byte long, "é" when they spell it, base64 of
+      // 0xff, and ordered by bytes among characters
+      expect(out).toBe('true|1|é|é|/w==|"\\xff"|true true');
     });
   });
 });

@@ -202,7 +202,8 @@ describe('GoTemplate', () => {
 
   describe('unsupported constructs', () => {
     test.each([
-      ['{{ now }}', 'the function "now"'],
+      ['{{ now }}', 'the function now (its result depends on the time Argo CD renders the template)'],
+      ['{{ uuidv4 }}', 'the function uuidv4 (its result is random)'],
       ['{{ 1i }}', 'the imaginary number 1i'],
       ['{{ 1+2i }}', 'the complex number 1+2i'],
       ['{{ 9007199254740993 }}', 'the integer 9007199254740993 (beyond 2^53'],

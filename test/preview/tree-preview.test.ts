@@ -283,15 +283,15 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
   });
 
   test('fails when a template uses a function the preview does not evaluate, naming it', () => {
-    // GIVEN an ApplicationSet whose name template uses Sprig's title
-    tree(applicationSet([{ path: 'apps/*/*' }], '{{ .path.basename | title }}'), ['apps/team-a/web']);
+    // GIVEN an ApplicationSet whose name template uses Sprig's uuidv4, whose result is random
+    tree(applicationSet([{ path: 'apps/*/*' }], '{{ .path.basename }}-{{ uuidv4 }}'), ['apps/team-a/web']);
     // WHEN the checkout is expanded
-    // THEN it fails with CG701, the file, the field and the function
+    // THEN it fails with CG701, the file, the field, the directory and the function
     expect(problemsOf(() => applicationsOf(viewOfCheckout(dir)))).toEqual([
       [
         'CG701',
         'applicationsets/apps.yaml',
-        'ApplicationSet "apps" spec.template.metadata.name: Template "{{ .path.basename | title }}" uses the function "title", which the offline preview does not evaluate.',
+        'ApplicationSet "apps" spec.template.metadata.name, directory "apps/team-a/web": Template "{{ .path.basename }}-{{ uuidv4 }}" uses the function uuidv4 (its result is random), which the offline preview does not evaluate.',
       ],
     ]);
   });
