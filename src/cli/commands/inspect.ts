@@ -138,7 +138,8 @@ export const previewCommand: Command = {
   usage: 'cdk8s-gitops preview [--service S] [--env E] [--ring R] [--team T] [--out DIR] [--format table|yaml|json]',
   help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
 controller would (git directory and files, list, matrix, merge and cluster generators, selectors,
-values, templatePatch; Go templates with missingkey=error) and prints the Applications. Cluster
+values, templatePatch; Go's text/template with Sprig's and Argo CD's functions, or fasttemplate)
+and prints the Applications (the README's "What preview expands" lists what it refuses). Cluster
 generators read the clusters the checkout declares for their control plane (the cluster Secrets of a
 self-managed Argo CD). It reads the tree, not the program, so it also shows what a hand-edited or stray
 directory would create. Templates it cannot evaluate fail with what is unsupported. For clusters Flux
