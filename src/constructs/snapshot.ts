@@ -51,7 +51,9 @@ export function snapshotPlatform(platform: Platform): PlatformModel {
 }
 
 function programProblems(problems: readonly Problem[]): GitOpsError {
-  return new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+  return new GitOpsError(problems, `The platform program has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, {
+    grouped: true,
+  });
 }
 
 /** The model of the platform, and what is wrong with it. */

@@ -60,6 +60,53 @@ export function formatProblem(p: Problem): string {
 }
 
 /**
+ * Codes whose problems are the cause of others, printed first: a ring that selects no target
+ * (whose targets are then in no ring), two clusters that share a destination (whose Applications
+ * then share one).
+ */
+const ROOT_CAUSES: readonly ErrorCode[] = ['CG118', 'CG105'];
+
+/** How many other places an entry of {@link groupedLines} names before it counts the rest. */
+const PLACES_SHOWN = 3;
+
+/**
+ * A problem's text without what names one place: quoted names, paths and ids (anything with a
+ * `/`), numbers. Problems whose texts are alike but for those are one kind of mistake.
+ */
+function skeleton(text: string): string {
+  return text
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\S*\/\S*/g, '…')
+    .replace(/\d+/g, '#');
+}
+
+/**
+ * Problems as lines, one entry per kind (one code, and the same message and fix but for the
+ * names, paths and numbers of one place): the first problem of the kind in
+ * full, then `… and N more CGxxx like it: <where>, <where>, <where> and K more.`; kinds whose
+ * code is a root cause of others first, then in the order found.
+ */
+export function groupedLines(problems: readonly Problem[]): string[] {
+  const kinds = new Map<string, Problem[]>();
+  for (const p of problems) {
+    const key = `${p.code}\u0000${skeleton(p.fix)}\u0000${skeleton(p.message)}`;
+    kinds.set(key, [...(kinds.get(key) ?? []), p]);
+  }
+  const rank = (code: ErrorCode): number => (ROOT_CAUSES.includes(code) ? ROOT_CAUSES.indexOf(code) : ROOT_CAUSES.length);
+  const ordered = [...kinds.values()]
+    .map((list, i) => ({ list, i }))
+    .sort((a, b) => rank(a.list[0]!.code) - rank(b.list[0]!.code) || a.i - b.i);
+  return ordered.map(({ list }) => {
+    const [first, ...others] = list;
+    if (others.length === 0) return formatProblem(first!);
+    const places = others.map((p) => p.constructPath ?? p.file ?? '(no place)');
+    const shown = places.slice(0, PLACES_SHOWN).join(', ');
+    const rest = places.length > PLACES_SHOWN ? ` and ${places.length - PLACES_SHOWN} more` : '';
+    return `${formatProblem(first!)}\n  … and ${others.length} more ${first!.code} like it: ${shown}${rest}.`;
+  });
+}
+
+/**
  * The one error class of cdk8s-gitops. It carries a stable code and every problem found,
  * so a caller can fail once with all of them.
  *
@@ -73,11 +120,17 @@ export class GitOpsError extends Error {
   /** Every problem, in the order found. */
   public readonly problems: readonly Problem[];
 
-  constructor(problems: Problem | readonly Problem[], summary?: string) {
+  /**
+   * @param summary a first line above the problems. @default - `N problems found:` for several
+   * @param options.grouped print problems of one kind (one code, alike texts) as one entry: the
+   * first in full, the others by where they are; root causes first ({@link groupedLines}).
+   * `problems` keeps every one. @default false
+   */
+  constructor(problems: Problem | readonly Problem[], summary?: string, options: { readonly grouped?: boolean } = {}) {
     const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
     if (list.length === 0) throw new TypeError('A GitOpsError needs at least one problem.');
     const head = summary ?? (list.length === 1 ? undefined : `${list.length} problems found:`);
-    super([head, ...list.map(formatProblem)].filter((s) => s !== undefined).join('\n'));
+    super([head, ...(options.grouped === true ? groupedLines(list) : list.map(formatProblem))].filter((s) => s !== undefined).join('\n'));
     this.name = 'GitOpsError';
     this.code = list[0].code;
     this.problems = list;

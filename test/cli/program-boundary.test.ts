@@ -350,7 +350,8 @@ new PromotionRing(platform, 'everything', { targets: Targets.all(), gates: [Gate
     expect(r.stderr).toContain(
       '[platform/prod/eu-01] CG103 Cluster "eu-01" cannot be created: platform/prod already has a Cluster named "eu-01".',
     );
-    expect(r.stderr).toContain('[platform/prod/eu/02] CG103 Cluster "eu/02" cannot be created');
+    // the same mistake twice: one entry, naming the second place
+    expect(r.stderr).toContain('  … and 1 more CG103 like it: platform/prod/eu/02.\n');
     expect(r.stderr).not.toContain('There is already a Construct');
     expectNothingWritten();
   });

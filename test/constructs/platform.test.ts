@@ -193,8 +193,10 @@ describe('Platform', () => {
       })();
 
       // THEN
+      // (the ring that selects nothing first: it is why the target is in no ring)
       expect(error.message.split('\n')).toEqual([
         'The platform program has 7 problems:',
+        expect.stringMatching(/^\[platform\/rings\/canary\] CG118 Promotion ring "canary" selects no target\. /),
         expect.stringMatching(
           /^\[platform\/Prod\] CG101 Environment name "Prod" is not a DNS-1123 label: .* Fix: Rename it, e.g. "prod"\.$/,
         ),
@@ -204,7 +206,6 @@ describe('Platform', () => {
         expect.stringMatching(
           /^\[platform\/payments-api\/Prod\/aws\/eu_central\] CG116 Target Prod\/aws\/eu_central\/payments-api is in no promotion ring\. /,
         ),
-        expect.stringMatching(/^\[platform\/rings\/canary\] CG118 Promotion ring "canary" selects no target\. /),
         expect.stringMatching(/^\[platform\/payments-api\] CG106 Service "payments-api" has no application repository\. /),
         expect.stringMatching(/^\[platform\/payments-api\] CG115 initialDigest "latest" is not a sha256 digest\. /),
         expect.stringMatching(

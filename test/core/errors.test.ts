@@ -1,5 +1,5 @@
 import { errorEntry } from '../../src/core/error-catalogue';
-import { formatProblem, GitOpsError, problem } from '../../src/core/errors';
+import { ErrorCode, formatProblem, GitOpsError, groupedLines, Problem, problem } from '../../src/core/errors';
 
 describe('problem', () => {
   test('takes its fix from the catalogue when none is given', () => {
@@ -50,5 +50,45 @@ describe('GitOpsError.of', () => {
 
     // THEN
     expect(error.message).toBe('Cannot synthesize:\nCG101 m. Fix: f.');
+  });
+});
+
+describe('groupedLines', () => {
+  const p = (code: ErrorCode, constructPath: string, message: string, fix = 'Fix it.'): Problem => ({ code, constructPath, message, fix });
+
+  test('prints problems of one kind as one entry, naming the other places, root causes first', () => {
+    // GIVEN eight targets in two rings and the empty ring that is the cause
+    const problems = [
+      ...Array.from({ length: 8 }, (_, i) =>
+        p('CG117', `platform/svc/t${i}`, `Target t${i} is in 2 promotion rings.`, 'Keep it in one ring.'),
+      ),
+      p('CG118', 'platform/rings/nothing', 'Promotion ring "nothing" selects no target.'),
+    ];
+    // WHEN
+    const lines = groupedLines(problems);
+    // THEN
+    expect(lines).toEqual([
+      '[platform/rings/nothing] CG118 Promotion ring "nothing" selects no target. Fix: Fix it.',
+      '[platform/svc/t0] CG117 Target t0 is in 2 promotion rings. Fix: Keep it in one ring.\n' +
+        '  … and 7 more CG117 like it: platform/svc/t1, platform/svc/t2, platform/svc/t3 and 4 more.',
+    ]);
+  });
+
+  test('keeps problems of one code with different fixes apart, in the order found', () => {
+    const lines = groupedLines([p('CG104', 'a', 'A.', 'Fix a.'), p('CG104', 'b', 'B.', 'Fix b.')]);
+    expect(lines).toEqual(['[a] CG104 A. Fix: Fix a.', '[b] CG104 B. Fix: Fix b.']);
+  });
+
+  test('a GitOpsError keeps every problem, grouped or not', () => {
+    const problems = [
+      p('CG117', 'x', 'Target "x" is in 2 rings.'),
+      p('CG117', 'y', 'Target "y" is in 2 rings.'),
+      p('CG117', 'z', 'Another.'),
+    ];
+    const e = new GitOpsError(problems, '3 problems:', { grouped: true });
+    expect(e.problems).toEqual(problems);
+    expect(e.message).toBe(
+      '3 problems:\n[x] CG117 Target "x" is in 2 rings. Fix: Fix it.\n  … and 1 more CG117 like it: y.\n[z] CG117 Another. Fix: Fix it.',
+    );
   });
 });

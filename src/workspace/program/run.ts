@@ -208,8 +208,8 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
   }
   if (output && 'error' in output && Array.isArray(output.error?.problems) && output.error.problems.length > 0) {
     const head = String(output.error.message).split('\n')[0];
-    // A single problem's message is the problem itself: printed once.
-    throw new GitOpsError(output.error.problems, head === formatProblem(output.error.problems[0]) ? undefined : head);
+    // A single problem's message is the problem itself: printed once. Several are grouped by kind, root causes first.
+    throw new GitOpsError(output.error.problems, head === formatProblem(output.error.problems[0]) ? undefined : head, { grouped: true });
   }
   const status = exit.signal ? `was killed by ${exit.signal}` : `exited with ${exit.code}${signalOfStatus(exit.code)}`;
   if (exit.code !== 0) {
