@@ -18,9 +18,10 @@ export interface FilteredPlan {
 }
 
 /**
- * `plan` without the changes outside what `filter` selects. Shared files (ApplicationSets,
- * AppProjects, the manifest) belong to no target and are left out too, and counted; so is an
- * Application deleted with its target when the filter names a ring (its labels do not say which).
+ * `plan` without the changes outside what `filter` selects, but for deletions: every file and
+ * Application the write deletes is shown, whatever the filter (what the program no longer
+ * declares selects nothing, and a reviewer must see all a write takes away). Shared files
+ * (ApplicationSets, AppProjects, the manifest) belong to no target: left out, and counted.
  */
 export function filterPlan(plan: Plan, model: PlatformModel, filter: TargetFilter): FilteredPlan {
   const targets = model.targets.filter((t) => selectsTarget(filter, model, t));
@@ -28,16 +29,8 @@ export function filterPlan(plan: Plan, model: PlatformModel, filter: TargetFilte
   const services = new Set(targets.map((t) => t.service));
   const ledgers = new Set([...services].map((s) => ledgerFilePath(model, s)));
   const applications = new Set(targets.map(applicationName));
-  const files = plan.files.filter((f) => ledgers.has(f.path) || dirs.some((d) => f.path.startsWith(d)));
-  // A deleted Application's target is gone from the program: its labels say whose it was.
-  const deletedOf = (labels: Readonly<Record<string, string>>): boolean =>
-    filter.ring === undefined &&
-    labels.service !== undefined &&
-    labels.environment !== undefined &&
-    selectsTarget(filter, model, { service: labels.service, environment: labels.environment, ring: '' });
-  const apps = plan.applications.filter(
-    (a) => applications.has(a.name) || (a.change === 'delete' && a.labels !== undefined && deletedOf(a.labels)),
-  );
+  const files = plan.files.filter((f) => f.change === 'delete' || ledgers.has(f.path) || dirs.some((d) => f.path.startsWith(d)));
+  const apps = plan.applications.filter((a) => a.change === 'delete' || applications.has(a.name));
   return {
     plan: { ...plan, files, applications: apps },
     otherFiles: plan.files.length - files.length,

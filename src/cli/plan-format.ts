@@ -19,16 +19,27 @@ const ACCEPTED = 'Ledgers edited by hand (the ring rules accept the edit; synth 
 /** Heading of the files the manifest lost its record of. */
 const UNRECORDED = 'Not recorded in the manifest (its record was deleted or edited; synth records them again):';
 
+/**
+ * A value as a plan shows it: a digest shortened; a string bare only when it reads as nothing
+ * else (no number, boolean or null, no spaces, quotes, line breaks or Markdown), else quoted as
+ * JSON, so that a value can neither pass for another type nor write lines of its own.
+ */
 function show(v: unknown): string {
   if (v === undefined) return '(none)';
-  if (typeof v === 'string') return /^sha256:[0-9a-f]{64}$/.test(v) ? `${v.slice(0, 15)}…` : v;
+  if (typeof v === 'string') {
+    if (/^sha256:[0-9a-f]{64}$/.test(v)) return `${v.slice(0, 15)}…`;
+    const plain = /^[A-Za-z0-9._/:@+-]+$/.test(v) && !/^(true|false|null|~|[-+]?(\d|\.\d)[\d._eE+-]*)$/i.test(v);
+    return plain ? v : JSON.stringify(v);
+  }
   return JSON.stringify(v);
 }
 
 function keyLine(k: KeyChange): string {
-  if (k.before === undefined) return `${k.key}: ${show(k.after)} (added)`;
-  if (k.after === undefined) return `${k.key}: ${show(k.before)} (removed)`;
-  return `${k.key}: ${show(k.before)} → ${show(k.after)}`;
+  // A key path is bare unless it holds what could write a line of its own.
+  const key = /^[A-Za-z0-9._/:@+[\]-]+$/.test(k.key) ? k.key : JSON.stringify(k.key);
+  if (k.before === undefined) return `${key}: ${show(k.after)} (added)`;
+  if (k.after === undefined) return `${key}: ${show(k.before)} (removed)`;
+  return `${key}: ${show(k.before)} → ${show(k.after)}`;
 }
 
 function objectLine(o: ObjectChange, mark: string): string {
@@ -75,7 +86,11 @@ function isGroup(item: FileChange | FileGroup): item is FileGroup {
   return 'pattern' in item;
 }
 
-function summary(plan: Plan): string {
+function summary(plan: Plan, hidden?: string): string {
+  if (hidden !== undefined) {
+    const shown = plan.files.length > 0 || plan.applications.length > 0;
+    return `${shown ? summary(plan) : 'No changes among the targets the filters select.'} Not shown: ${hidden}.`;
+  }
   const count = (list: readonly { change: string }[], c: string): number => list.filter((x) => x.change === c).length;
   if (plan.files.length === 0 && plan.applications.length === 0 && plan.kept.length === 0) {
     const recorded = plan.unrecorded.length + plan.acceptedEdits.length;
@@ -102,6 +117,11 @@ export interface PlanFormatOptions {
    * @default false
    */
   readonly verbose?: boolean;
+  /**
+   * What a filter left out of the plan, e.g. `6 other file changes`: said in the summary.
+   * @default - nothing: the whole plan
+   */
+  readonly hidden?: string;
 }
 
 /** What a write does with the deletions of a plan the program does not declare. */
@@ -160,11 +180,20 @@ export function formatPlan(
   const refused = new Set(options.refused ?? []);
   const known = options.refused !== undefined;
   if (format === 'json') {
-    return `${JSON.stringify({ ...plan, changes: planHasChanges(plan), ...(known ? { refusedDeletions: [...refused] } : {}) }, null, 2)}\n`;
+    return `${JSON.stringify(
+      {
+        ...plan,
+        changes: planHasChanges(plan),
+        ...(known ? { refusedDeletions: [...refused] } : {}),
+        ...(options.hidden === undefined ? {} : { notShown: options.hidden }),
+      },
+      null,
+      2,
+    )}\n`;
   }
   const lines: string[] = [];
   if (format === 'markdown') {
-    lines.push('### cdk8s-gitops plan', '', ...deletions(plan, refused, known, 'markdown', style), summary(plan), '');
+    lines.push('### cdk8s-gitops plan', '', ...deletions(plan, refused, known, 'markdown', style), summary(plan, options.hidden), '');
     if (plan.files.length) {
       lines.push('<details><summary>Files</summary>', '', '```diff');
       for (const f of groupedFiles(plan.files)) {
@@ -216,6 +245,6 @@ export function formatPlan(
     );
   }
   if (lines.length) lines.push('');
-  lines.push(summary(plan));
+  lines.push(summary(plan, options.hidden));
   return `${lines.join('\n')}\n`;
 }

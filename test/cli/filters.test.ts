@@ -85,6 +85,41 @@ describe('filters', () => {
       ]);
       // the prod values files, and the release model's files, shared by every target
       expect(r.stderr).toBe('Note: --env nonprod shows part of the plan; not shown: 6 other file changes.\n');
+      expect(JSON.parse(r.stdout).notShown).toBe('6 other file changes');
+      // a filter that selects nothing changed says so, and what it does not show
+      const prodOnly = cli('plan', '--app', `npx tsx ${program}`, '--out', out, '--ring', 'prod-canary');
+      expect(prodOnly.stdout).toContain('Plan: 1 file to change (0 created, 1 updated, 0 deleted)');
+      expect(prodOnly.stdout).toContain('Not shown: 9 other file changes.');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('plan shows every deletion whatever the filters, and never says "No changes" when it hides some', () => {
+    // GIVEN a program without the aws clusters, whose removal it does not declare
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-program-'));
+    const program = path.join(dir, 'platform.ts');
+    fs.writeFileSync(
+      program,
+      [
+        `import { paymentsPlatform } from ${JSON.stringify(path.join(REPO, 'examples/payments-platform/main'))};`,
+        `import { Cloud, Cluster, Environment } from ${JSON.stringify(path.join(REPO, 'src'))};`,
+        'const platform = paymentsPlatform();',
+        "new Cluster(platform.node.findChild('nonprod') as Environment, 'eu-west-1-01', { cloud: platform.node.findChild('aws') as Cloud, region: 'eu-west-1' });",
+        "(platform.node.findChild('prod') as any).node.tryRemoveChild('eu-central-1-01');",
+        'platform.synth();',
+        '',
+      ].join('\n'),
+    );
+    try {
+      // WHEN the plan is filtered to a ring the deletion is not in
+      const r = cli('plan', '--app', `npx tsx ${program}`, '--out', out, '--ring', 'nonprod', '--format', 'markdown');
+      // THEN the deletion is there, marked refused, and the summary counts what is not shown
+      expect(r.status).toBe(2);
+      expect(r.stdout).toContain('payments-api-prod-aws-eu-central-1-01');
+      expect(r.stdout).toContain('environments/prod/aws/eu-central-1-01/payments-api/values.yaml');
+      expect(r.stdout).not.toContain('No changes');
+      expect(r.stdout).toMatch(/Not shown: \d+ other file changes?\./);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

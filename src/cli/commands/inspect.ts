@@ -83,14 +83,14 @@ Example:
       plan.applications.filter((a) => a.change === 'delete'),
     );
     const shown = isEmptyFilter(filter) ? { plan, otherFiles: 0, otherApplications: 0 } : filterPlan(plan, model, filter);
-    ctx.stdout.write(formatPlan(shown.plan, format, ctx.style, { refused, verbose: values.verbose === true }));
-    if (shown.otherFiles + shown.otherApplications > 0) {
-      const hidden = [
-        ...(shown.otherFiles > 0 ? [plural(shown.otherFiles, 'other file change')] : []),
-        ...(shown.otherApplications > 0 ? [plural(shown.otherApplications, 'other Application change')] : []),
-      ];
-      ctx.stderr.write(`Note: ${describeFilter(filter)} shows part of the plan; not shown: ${hidden.join(' and ')}.\n`);
-    }
+    const hidden = [
+      ...(shown.otherFiles > 0 ? [plural(shown.otherFiles, 'other file change')] : []),
+      ...(shown.otherApplications > 0 ? [plural(shown.otherApplications, 'other Application change')] : []),
+    ].join(' and ');
+    ctx.stdout.write(
+      formatPlan(shown.plan, format, ctx.style, { refused, verbose: values.verbose === true, ...(hidden === '' ? {} : { hidden }) }),
+    );
+    if (hidden !== '') ctx.stderr.write(`Note: ${describeFilter(filter)} shows part of the plan; not shown: ${hidden}.\n`);
     // Never among the created: what Argo CD would not create, with its error (in json as notCreated).
     if ((plan.notCreated ?? []).length > 0) {
       ctx.stderr.write(
