@@ -30,7 +30,13 @@ export function handEditDiff(file: string, written: string, found: string): stri
   const lines = [`--- a/${file}`, `+++ b/${file}`];
   for (const hunk of patch.hunks) {
     lines.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`);
-    for (const line of hunk.lines) lines.push(mayHoldSecret(line.slice(1)) ? `${line[0]}${HIDDEN}` : line);
+    const screen = new LineScreen();
+    for (const line of hunk.lines) {
+      // Lines that are not added are what cdk8s-gitops writes, whose values synth checks for
+      // secrets; an added line is shown only when it plainly holds none.
+      const shown = screen.next(line.slice(1)) || line[0] !== '+';
+      lines.push(shown ? line : `${line[0]}${HIDDEN}`);
+    }
   }
   const shown = lines.length > MAX_LINES + 2 ? [...lines.slice(0, MAX_LINES + 2), `… ${lines.length - MAX_LINES - 2} more lines`] : lines;
   return `${shown.join('\n')}\n`;
@@ -41,17 +47,52 @@ function range(start: number, count: number): string {
   return count === 1 ? `${start}` : `${start},${count}`;
 }
 
+/** `key: value`, `- key: value`, `- value` or `key:` of YAML, with a plain key. */
+const YAML_LINE = /^(\s*)(?:-\s+)?(?:([A-Za-z0-9_.-]+)\s*:(?:\s+(.*))?|([^:#]*))$/;
+
+/** A value that plainly holds no secret: a number, boolean or null, a digest, a name or path. */
+function isPlainValue(value: string): boolean {
+  if (/^(true|false|null|~|[-+]?\d+(\.\d+)?)$/i.test(value)) return true;
+  if (/^(sha256:)?([0-9a-f]{40}|[0-9a-f]{64})$/.test(value)) return true;
+  const bare = value.replace(/^(["'])(.*)\1$/, '$2');
+  return /^[A-Za-z0-9._/:@-]{1,63}$/.test(bare) && !/:\/\/.*@/.test(bare) && !looksRandom(bare);
+}
+
+/** Whether a key names, or sits under, what may be secret (`password`, `credentials`, `DB_TOKEN`). */
+function secretish(key: string): boolean {
+  return isSecretKey(key) || /pass|pwd|secret|token|cred|auth|private|key/i.test(key);
+}
+
 /**
- * Whether a line may hold a secret: a private key, a URL with a password, a value under a key
- * that names a secret (`password: …`), or a random-looking token under any key (a line alone
- * does not say that an env entry's `value` is `API_TOKEN`'s).
+ * Reads the lines of one hunk in order and says of each whether it plainly holds no secret: a
+ * YAML `key: value` line whose key names no secret and whose value is plain, outside a block
+ * scalar (`key: |`) and outside a map or list under a key that names one, and not the `value` of
+ * an entry whose `name` names one (an env list).
  */
-function mayHoldSecret(line: string): boolean {
-  if (secretInString(line) !== undefined) return true;
-  const pair = /^\s*(?:-\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*:\s*(.*)$/.exec(line);
-  const value = (pair?.[2] ?? line).trim().replace(/^["']|["']$/g, '');
-  if (pair !== null && value !== '' && isSecretKey(pair[1]!)) return true;
-  // A commit SHA or a bare sha256 (a chart's revision, a digest's hex) is random but no secret.
-  const tokens = value.split(/[\s,]+/).map((token) => token.replace(/^["']|["']$/g, ''));
-  return tokens.some((token) => looksRandom(token) && !/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(token));
+class LineScreen {
+  /** The indentation below which lines are inside a block scalar or a secret's map, if any. */
+  private within?: number;
+  private lastName?: string;
+
+  public next(text: string): boolean {
+    const indent = text.length - text.trimStart().length;
+    if (this.within !== undefined && (indent > this.within || text.trim() === '')) return false;
+    this.within = undefined;
+    if (secretInString(text) !== undefined) return false;
+    const m = YAML_LINE.exec(text);
+    if (m === null) return false;
+    const [, , key, value, item] = m;
+    if (key === undefined) return item !== undefined && (item.trim() === '' || isPlainValue(item.trim()));
+    const v = (value ?? '').trim();
+    const name = key === 'name' ? v.replace(/^(["'])(.*)\1$/, '$2') : undefined;
+    const afterSecretName = key === 'value' && this.lastName !== undefined && secretish(this.lastName);
+    this.lastName = name ?? (key === 'value' ? undefined : this.lastName);
+    if (v === '' || /^[|>][-+0-9]*$/.test(v)) {
+      // A map, a list or a block scalar follows: a block scalar's lines, or all under a secret's key, are not plain.
+      if (v !== '' || secretish(key)) this.within = indent;
+      return !(v !== '' && secretish(key));
+    }
+    if (secretish(key) || afterSecretName) return false;
+    return isPlainValue(v);
+  }
 }

@@ -22,11 +22,29 @@ describe('handEditDiff', () => {
     expect(diff).not.toContain(line.trim().split(': ')[1]!);
   });
 
-  test('shows digests, commit SHAs and keys that only name a secret', () => {
+  test.each([
+    ['the value of an env entry named like a secret', '- name: DB_PASSWORD\n  value: correct-horse-battery', 'correct-horse'],
+    ['a flow-style list', 'env: [{name: DB_PASSWORD, value: correct-horse-battery}]', 'correct-horse'],
+    ['JSON on one line', '{"db": {"password": "correct-horse-battery"}}', 'correct-horse'],
+    ['a block scalar under a secret', 'password: |\n  correct-horse-battery', 'correct-horse'],
+    ['a block scalar under any key', 'config: |\n  api.token = "correct-horse-battery"', 'correct-horse'],
+    ['a quoted key', '"db password": correct-horse-battery', 'correct-horse'],
+    ['a complex key', '? secret\n: correct-horse-battery', 'correct-horse'],
+    ['a map under credentials', 'credentials:\n  user: admin\n  pw: correct-horse-battery', 'correct-horse'],
+    ['a DSN', 'dsn: host=db user=app password=correct-horse-battery', 'correct-horse'],
+    ['an argument list', 'args: ["--password", "correct-horse-battery"]', 'correct-horse'],
+  ])('never shows %s', (_, added, secret) => {
+    const diff = handEditDiff('values.yaml', 'a: 1\n', `a: 1\n${added}\n`)!;
+    expect(diff).not.toContain(secret);
+    expect(diff).toContain('(a line that may hold a secret: not shown)');
+  });
+
+  test('shows digests, commit SHAs, numbers and plain names that were added', () => {
     const shown = [
       'digest: sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912',
       'targetRevision: 0e5d8c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d',
-      'passwordSecretRef: db-credentials',
+      'replicaCount: 5',
+      'host: payments.prod.eu.example.com',
     ];
     const diff = handEditDiff('values.yaml', 'a: 1\n', `a: 1\n${shown.join('\n')}\n`)!;
     for (const line of shown) expect(diff).toContain(`+${line}\n`);
