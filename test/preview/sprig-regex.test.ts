@@ -80,6 +80,19 @@ describe('Sprig regular expressions', () => {
       expect(e.message).toContain('the regular expression');
     }
   });
+
+  test('fails at once on a pattern JavaScript may match in exponential time, which RE2 matches in linear time', () => {
+    // GIVEN nested repetitions and many unbounded ones, on a subject that makes a backtracking engine explode
+    const subject = `${'a'.repeat(40)}!`;
+    for (const pattern of ['^(a+)+$', '(a|aa)*$', '^((a*)b?)*$', '.*.*.*.*.*x']) {
+      const e = failure(`{{ regexMatch ${JSON.stringify(pattern)} ${JSON.stringify(subject)} }}`);
+      // THEN CG701 names it, without trying
+      expect(e.code).toBe('CG701');
+      expect(e.message).toContain('exponential time');
+    }
+    // and patterns of one repetition level still match
+    expect(render('{{ regexMatch "^[a-z]+(-[0-9])?$" "orders-1" }}')).toBe('true');
+  });
 });
 
 describe('RE2 syntax errors', () => {

@@ -256,6 +256,12 @@ export function compileGoRegexp(pattern: string): GoRegexp {
       }
     }
   }
+  if (mayBacktrack(out)) {
+    refuse(
+      pattern,
+      "a repeated group that repeats or alternates inside, or more than four unbounded repetitions: Go's RE2 matches it in linear time, JavaScript's engine may take exponential time",
+    );
+  }
   const jsFlags = `gu${flags.includes('i') ? 'i' : ''}`;
   let regex: RegExp;
   try {
@@ -402,4 +408,41 @@ export function split(re: GoRegexp, s: string, n: number): string[] {
 /** Go's `regexp.QuoteMeta`. */
 export function quoteMeta(s: string): string {
   return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+/**
+ * Whether a JavaScript pattern may backtrack catastrophically: a quantified group that holds a
+ * quantifier or an alternation (`(a+)+`, `(a|aa)*`), or more than four unbounded quantifiers
+ * (`.*` after `.*` …). RE2 has no such case; JavaScript's backtracking engine does.
+ */
+function mayBacktrack(source: string): boolean {
+  const frames: { repeats: boolean }[] = [{ repeats: false }];
+  let closed: { repeats: boolean } | undefined;
+  let unbounded = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    const quantifier = /^(\*|\+|\?|\{\d+(,\d*)?\})/.exec(source.slice(i))?.[0];
+    if (quantifier !== undefined && !(c === '?' && source[i - 1] === '(')) {
+      if (closed?.repeats === true) return true;
+      if (quantifier === '*' || quantifier === '+' || /,\}$/.test(quantifier)) unbounded++;
+      frames[frames.length - 1]!.repeats = true;
+      closed = undefined;
+      i += quantifier.length - 1;
+      continue;
+    }
+    closed = undefined;
+    if (c === '\\') {
+      i++;
+    } else if (c === '[') {
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+    } else if (c === '(') {
+      frames.push({ repeats: false });
+    } else if (c === ')') {
+      closed = frames.pop();
+      if (closed?.repeats === true) frames[frames.length - 1]!.repeats = true;
+    } else if (c === '|') {
+      frames[frames.length - 1]!.repeats = true;
+    }
+  }
+  return unbounded > 4;
 }
