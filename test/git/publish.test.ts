@@ -50,6 +50,28 @@ describe('publish', () => {
     };
   }
 
+  test("runs no program the clone's Git configuration names: hooks, signing, the remote's upload-pack and receive-pack", async () => {
+    // GIVEN a clone whose configuration names programs for every step of a publish
+    const marks = path.join(sandbox.root, 'ran');
+    fs.mkdirSync(path.join(marks, 'hooks'), { recursive: true });
+    for (const hook of ['pre-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-push', 'reference-transaction']) {
+      fs.writeFileSync(path.join(marks, 'hooks', hook), `#!/bin/sh\ntouch ${marks}/${hook}\n`, { mode: 0o755 });
+    }
+    sandbox.git(a, 'config', 'core.hooksPath', path.join(marks, 'hooks'));
+    sandbox.git(a, 'config', 'commit.gpgSign', 'true');
+    sandbox.git(a, 'config', 'gpg.program', path.join(marks, 'hooks', 'pre-commit'));
+    sandbox.git(a, 'config', 'remote.origin.uploadpack', `sh -c 'touch ${marks}/upload-pack; exec git-upload-pack "$@"' --`);
+    sandbox.git(a, 'config', 'remote.origin.receivepack', `sh -c 'touch ${marks}/receive-pack; exec git-receive-pack "$@"' --`);
+
+    // WHEN
+    const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n'));
+
+    // THEN it is pushed, and none of them ran
+    expect(result.pushed).toBe(true);
+    expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(result.sha);
+    expect(fs.readdirSync(marks)).toEqual(['hooks']);
+  });
+
   test('commits the owned files with trailers and pushes them', async () => {
     // GIVEN
     sandbox.write(a, 'notes.txt', 'a user file that stays untracked\n');

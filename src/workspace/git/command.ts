@@ -30,6 +30,23 @@ export class GitCommandError extends GitError {
 }
 
 /**
+ * What every git command cdk8s-gitops runs is given: a clone's own configuration may name
+ * programs for git to run on every index read (fsmonitor), at each commit and push (hooks) and
+ * to sign (gpg); none runs. (A filter driver a `.gitattributes` names still runs: the git this
+ * supports, 2.39, has no switch for it.)
+ */
+export const SAFE_CONFIG: readonly string[] = ['core.fsmonitor=false', 'core.hooksPath=/dev/null', 'commit.gpgSign=false'];
+
+/**
+ * The option that keeps git from running the program a remote's configuration names to serve a
+ * fetch (`remote.<name>.uploadpack`; `ls-remote` and `fetch` take it) or a push
+ * (`remote.<name>.receivepack`): git's own. A `-c` would not do: git takes the first value.
+ */
+export function remoteSafety(command: 'fetch' | 'push'): string[] {
+  return command === 'push' ? ['--receive-pack=git-receive-pack'] : ['--upload-pack=git-upload-pack'];
+}
+
+/**
  * Runs git in one directory. Every non-zero exit is an error (simple-git alone only
  * treats a non-zero exit with output on standard error as one), and pathspecs are
  * always literal, so a path with `*` or `:` in its name means that path only.
@@ -41,10 +58,9 @@ export class GitRunner {
     this.git = simpleGit({
       baseDir: dir,
       maxConcurrentProcesses: 4,
-      // A checkout's own configuration may name a program for git to run on every index read:
-      // turned off for every command (simple-git asks that setting it at all be allowed).
-      config: ['core.fsmonitor=false'],
-      unsafe: { allowUnsafeFsMonitor: true },
+      config: [...SAFE_CONFIG],
+      // simple-git asks that setting these at all be allowed; they only turn programs off.
+      unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true, allowUnsafePack: true },
       errors: (error, result) => {
         if (result.exitCode === 0) {
           return error;
@@ -112,10 +128,16 @@ export class GitRunner {
       else env[k] = v;
     }
     return new Promise((resolve, reject) => {
-      execFile('git', ['--literal-pathspecs', ...args], { cwd: this.dir, env, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (err === null) resolve(stdout);
-        else reject(new GitCommandError(typeof err.code === 'number' ? err.code : -1, stdout, stderr || err.message));
-      });
+      const config = SAFE_CONFIG.flatMap((c) => ['-c', c]);
+      execFile(
+        'git',
+        [...config, '--literal-pathspecs', ...args],
+        { cwd: this.dir, env, maxBuffer: 256 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          if (err === null) resolve(stdout);
+          else reject(new GitCommandError(typeof err.code === 'number' ? err.code : -1, stdout, stderr || err.message));
+        },
+      );
     });
   }
 }

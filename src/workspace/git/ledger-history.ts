@@ -4,6 +4,7 @@
  * runs: the checkout is someone else's.
  */
 import { execFileSync } from 'child_process';
+import { SAFE_CONFIG } from './command';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
 import { TrailerKey } from './trailers';
 
@@ -328,8 +329,8 @@ function lines(names: readonly string[]): string {
 }
 
 function run(cwd: string, args: readonly string[], input?: string): Buffer {
-  // A checkout's own configuration may name a program to run (core.fsmonitor): reading never runs one.
-  return execFileSync('git', ['-c', 'core.fsmonitor=false', '--no-replace-objects', '--literal-pathspecs', ...args], {
+  // A checkout's own configuration may name programs to run: reading never runs one.
+  return execFileSync('git', [...SAFE_CONFIG.flatMap((c) => ['-c', c]), '--no-replace-objects', '--literal-pathspecs', ...args], {
     cwd,
     input,
     maxBuffer: 256 * 1024 * 1024,

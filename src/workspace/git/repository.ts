@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
-import { GitCommandError, GitRunner, gitFailure } from './command';
+import { GitCommandError, GitRunner, gitFailure, remoteSafety } from './command';
 import { isUnder, normalizePaths } from './paths';
 import { appendTrailers, TrailerInput } from './trailers';
 
@@ -344,7 +344,7 @@ export class GitOpsRepository {
   /** Whether `remote` has any branch at all (a new, empty repository has none). */
   public async remoteHasBranches(remote: string): Promise<boolean> {
     try {
-      return (await this.git.run(['ls-remote', '--heads', '--', remote])).trim() !== '';
+      return (await this.git.run(['ls-remote', ...remoteSafety('fetch'), '--heads', '--', remote])).trim() !== '';
     } catch (err) {
       throw gitFailure(err, `list the branches of remote "${remote}"`, this.root);
     }
@@ -430,7 +430,14 @@ export class GitOpsRepository {
     const wanted = [...new Set(branches)];
     const found = new Set<string>();
     try {
-      const listed = await this.git.run(['ls-remote', '--heads', '--', remote, ...wanted.map((b) => `refs/heads/${b}`)]);
+      const listed = await this.git.run([
+        'ls-remote',
+        ...remoteSafety('fetch'),
+        '--heads',
+        '--',
+        remote,
+        ...wanted.map((b) => `refs/heads/${b}`),
+      ]);
       for (const line of listed.split('\n')) {
         const ref = line.split('\t')[1]?.trim();
         if (ref && ref.startsWith('refs/heads/') && wanted.includes(ref.slice('refs/heads/'.length))) {
@@ -441,6 +448,7 @@ export class GitOpsRepository {
       if (present.length > 0) {
         await this.git.run([
           'fetch',
+          ...remoteSafety('fetch'),
           '--quiet',
           '--no-tags',
           '--no-write-fetch-head',
@@ -468,7 +476,7 @@ export class GitOpsRepository {
    * {@link GitCommandError} from git when the push fails.
    */
   public async push(remote: string, branch: string, remoteBranch: string, options: { setUpstream?: boolean } = {}): Promise<void> {
-    const args = ['push', '--porcelain', ...(options.setUpstream ? ['--set-upstream'] : []), '--', remote];
+    const args = ['push', ...remoteSafety('push'), '--porcelain', ...(options.setUpstream ? ['--set-upstream'] : []), '--', remote];
     await this.git.run([...args, `refs/heads/${branch}:refs/heads/${remoteBranch}`]);
   }
 
