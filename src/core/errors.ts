@@ -123,7 +123,7 @@ export class GitOpsError extends Error {
   /**
    * @param summary a first line above the problems. @default - `N problems found:` for several
    * @param options.grouped print problems of one kind (one code, alike texts) as one entry: the
-   * first in full, the others by where they are; root causes first ({@link groupedLines}).
+   * first in full, the others by where they are; root causes first.
    * `problems` keeps every one. @default false
    */
   constructor(problems: Problem | readonly Problem[], summary?: string, options: { readonly grouped?: boolean } = {}) {
