@@ -137,7 +137,7 @@ export async function liveStatus(
         r.verdict,
       ].map(printable),
     );
-    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+    const widths = head.map((h, i) => cells.reduce((w, c) => Math.max(w, c[i].length), h.length));
     for (const r of [head, ...cells])
       ctx.stdout.write(
         `${r

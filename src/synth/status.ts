@@ -436,7 +436,7 @@ function sinceText(r: RingStatus): string {
 
 /** Rows padded into columns two spaces apart; the last column is not padded. */
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length));
   return [head, ...rows].map((r) =>
     r
       .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))

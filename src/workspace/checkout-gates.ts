@@ -100,7 +100,7 @@ export function gateRings(model: PlatformModel, service: string): RingSpec[] {
   const targets = targetsOf.get(service) ?? [];
   // The last ring with a target of the service: a ring after it runs nothing of it, ever.
   const order = model.rings.map((r) => r.name);
-  const lastPlaced = Math.max(-1, ...targets.map((t) => order.indexOf(t.ring)));
+  const lastPlaced = targets.reduce((m, t) => Math.max(m, order.indexOf(t.ring)), -1);
   return model.rings.map((r, index) => {
     const apps = new Map<string, string[]>();
     for (const t of targets) {

@@ -79,7 +79,7 @@ Example:
       e.subject,
     ]);
     const head = ['DATE', 'OPERATION', 'RING', 'DIGEST', ...(charts ? ['CHART'] : []), 'BY', 'APPROVED', 'COMMIT', 'SUBJECT'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length));
     for (const r of [head, ...rows]) ctx.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`);
     return 0;
   },

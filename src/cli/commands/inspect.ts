@@ -214,7 +214,7 @@ Example:
     }
     if (format === 'table') {
       const table = (head: string[], rows: string[][]): void => {
-        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+        const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length));
         for (const r of [head, ...rows])
           ctx.stdout.write(
             `${r
