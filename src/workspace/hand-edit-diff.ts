@@ -27,14 +27,20 @@ const HIDDEN = '(a line that may hold a secret: not shown)';
 export function handEditDiff(file: string, written: string, found: string): string | undefined {
   if (written === found || written.length > MAX_BYTES || found.length > MAX_BYTES) return undefined;
   const patch = structuredPatch(`a/${file}`, `b/${file}`, written, found, undefined, undefined, { context: 3 });
+  // Whether each line of the file found plainly holds no secret, read from its first line, so
+  // that a block scalar or a secret's map that starts above a hunk is known inside it.
+  const screen = new LineScreen();
+  const plain = found.split('\n').map((line) => screen.next(line));
   const lines = [`--- a/${file}`, `+++ b/${file}`];
   for (const hunk of patch.hunks) {
     lines.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`);
-    const screen = new LineScreen();
+    let at = hunk.newStart - 1;
     for (const line of hunk.lines) {
       // Lines that are not added are what cdk8s-gitops writes, whose values synth checks for
       // secrets; an added line is shown only when it plainly holds none.
-      const shown = screen.next(line.slice(1)) || line[0] !== '+';
+      const added = line[0] === '+';
+      const shown = !added || plain[at] === true;
+      if (line[0] !== '-') at++;
       lines.push(shown ? line : `${line[0]}${HIDDEN}`);
     }
   }

@@ -39,6 +39,14 @@ describe('handEditDiff', () => {
     expect(diff).toContain('(a line that may hold a secret: not shown)');
   });
 
+  test('never shows a word added inside a block scalar that starts above the hunk', () => {
+    const written = `config: |\n${Array.from({ length: 10 }, (_, i) => `  line${i}`).join('\n')}\n`;
+    const found = written.replace('  line8\n', '  line8\n  hunter2\n');
+    const diff = handEditDiff('values.yaml', written, found)!;
+    expect(diff).not.toContain('hunter2');
+    expect(diff).toContain('+(a line that may hold a secret: not shown)\n');
+  });
+
   test('shows digests, commit SHAs, numbers and plain names that were added', () => {
     const shown = [
       'digest: sha256:2e8f1a317b4f6dc5c53fd3a5f0a9f9d6f73be3dc11d2a6b5bb48d03e8a0ab912',
