@@ -304,8 +304,9 @@ describe('interrupted release commands (through the CLI)', () => {
     );
     try {
       const clone = sandbox.clone('ci');
-      const hook = path.join(clone, '.git/hooks/pre-push');
-      fs.writeFileSync(hook, '#!/bin/sh\necho "pre-push: protected branch" >&2\nexit 1\n', { mode: 0o755 });
+      // The remote refuses the push (cdk8s-gitops runs no hook of the clone's own).
+      const hook = path.join(sandbox.remote, 'hooks/pre-receive');
+      fs.writeFileSync(hook, '#!/bin/sh\necho "pre-receive: protected branch" >&2\nexit 1\n', { mode: 0o755 });
       const remoteBefore = sandbox.remoteLog();
       const tipBefore = sandbox.git(sandbox.remote, 'rev-parse', 'main');
       const before = readTree(clone);
@@ -325,7 +326,7 @@ describe('interrupted release commands (through the CLI)', () => {
       ]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        /^Note: the promote is kept in the checkout as a pending operation: `cdk8s-gitops publish` publishes it; .*\nError: CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*pre-push: protected branch/s,
+        /^Note: the promote is kept in the checkout as a pending operation: `cdk8s-gitops publish` publishes it; .*\nError: CG509 Pushing "main" to "main" on remote "origin" failed, and not because the remote moved: .*pre-receive: protected branch/s,
       );
       expect(result.stderr).toContain('Nothing was pushed');
       expect(sandbox.remoteLog()).toEqual(remoteBefore);
