@@ -45,7 +45,7 @@ export function cloneParams(params: TemplateMap): MutableMap {
  * mergo's `isEmptyValue` of a map element (an interface, dereferenced): nil, `""`, `0`,
  * `false`, an empty map or list.
  */
-function isEmptyValue(v: TemplateValue | undefined): boolean {
+export function isEmptyValue(v: unknown): boolean {
   return (
     v === undefined ||
     v === null ||
@@ -54,7 +54,7 @@ function isEmptyValue(v: TemplateValue | undefined): boolean {
     v === false ||
     (v instanceof GoFloat && v.value === 0) ||
     (Array.isArray(v) && v.length === 0) ||
-    (isMap(v) && Object.keys(v).length === 0)
+    (isMap(v as TemplateValue) && Object.keys(v as object).length === 0)
   );
 }
 

@@ -8,19 +8,7 @@
  * @module
  */
 import { isMap } from '../core/plain';
-
-/** Whether mergo counts `v` as empty: the zero value of its Go type. */
-function isEmpty(v: unknown): boolean {
-  return (
-    v === undefined ||
-    v === null ||
-    v === '' ||
-    v === 0 ||
-    v === false ||
-    (Array.isArray(v) && v.length === 0) ||
-    (isMap(v) && Object.keys(v).length === 0)
-  );
-}
+import { isEmptyValue } from './param-maps';
 
 /**
  * Fields Argo CD holds as raw JSON (`runtime.RawExtension`), which mergo takes whole from the
@@ -30,7 +18,7 @@ const RAW_FIELDS = new Set(['valuesObject']);
 
 /** `generator` merged onto `set`: see the module. */
 export function mergeGeneratorTemplate(generator: unknown, set: unknown): unknown {
-  if (isEmpty(generator)) return set;
+  if (isEmptyValue(generator)) return set;
   if (!isMap(generator) || !isMap(set)) return generator;
   const out: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(set), ...Object.keys(generator)])) {

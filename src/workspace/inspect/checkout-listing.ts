@@ -122,6 +122,15 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
 
 /** The listing from the file system: every file and link below `dir`, `.git` left out. */
 function walked(dir: string): CheckoutListing {
+  const { files, links } = walkCheckout(dir, (name) => name === '.git');
+  return { source: 'filesystem', files, links, directories: argoDirectoriesOf([...files, ...links]) };
+}
+
+/**
+ * The files and symbolic links below `dir` on disk, checkout-relative and sorted in Go's byte
+ * order, without the entries `skip` names (nor anything below them); links are not followed.
+ */
+export function walkCheckout(dir: string, skip: (name: string) => boolean): { files: string[]; links: string[] } {
   const files: string[] = [];
   const links: string[] = [];
   const walk = (rel: string): void => {
@@ -133,7 +142,7 @@ function walked(dir: string): CheckoutListing {
       throw e;
     }
     for (const e of entries) {
-      if (e.name === '.git') continue;
+      if (skip(e.name)) continue;
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) files.push(p);
@@ -141,12 +150,7 @@ function walked(dir: string): CheckoutListing {
     }
   };
   walk('');
-  return {
-    source: 'filesystem',
-    files: files.sort(compareGoStrings),
-    links: links.sort(compareGoStrings),
-    directories: argoDirectoriesOf([...files, ...links]),
-  };
+  return { files: files.sort(compareGoStrings), links: links.sort(compareGoStrings) };
 }
 
 /**

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { systemErrorCode } from '../../core/errors';
 import { parseYamlDocuments } from '../../core/yaml/parse';
 import {
   applicationKey,
@@ -14,7 +13,7 @@ import {
   NotCreatedApplication,
 } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
-import { argoDirectoriesOf, CheckoutListing, listCheckout } from './checkout-listing';
+import { argoDirectoriesOf, CheckoutListing, listCheckout, walkCheckout } from './checkout-listing';
 import { isMap } from '../../core/plain';
 import { declaredClustersFor, usesClusterGenerator } from './declared-clusters';
 
@@ -32,30 +31,7 @@ export function listCheckoutFiles(dir: string): string[] {
  * may follow: a command that reads the whole checkout fails on the first (`CG408`).
  */
 export function checkoutSymlinks(dir: string): string[] {
-  return walkCheckout(dir).links;
-}
-
-function walkCheckout(dir: string): { files: string[]; links: string[] } {
-  const out: string[] = [];
-  const links: string[] = [];
-  const walk = (rel: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(rel ? path.join(dir, rel) : dir, { withFileTypes: true });
-    } catch (e) {
-      if (systemErrorCode(e) === 'ENOENT') return;
-      throw e;
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out.push(p);
-      else if (e.isSymbolicLink()) links.push(p);
-    }
-  };
-  walk('');
-  return { files: out.sort(), links: links.sort() };
+  return walkCheckout(dir, (name) => name.startsWith('.')).links;
 }
 
 /**
