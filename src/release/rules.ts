@@ -647,17 +647,19 @@ export function rollback(ledger: Ledger, rings: readonly RingSpec[], options: Ro
     }
   }
 
-  // A chart in Git goes back by its commit SHA only where the ring requires digests: a tag can have moved since.
+  // A chart in Git goes back by its commit SHA only where the ring requires digests, or is
+  // production's for a team's service: a tag can have moved since.
   if (
     options.keepChart !== true &&
     target.chart !== undefined &&
     options.promotedChart?.inGit === true &&
-    policy.requireDigest &&
+    (policy.requireDigest || policy.chartByCommit === true) &&
     !isCommitSha(target.chart)
   ) {
+    const why = policy.requireDigest ? 'the ring requires digests' : "the ring is production's and the service a team's";
     throw new GitOpsError(
       problem('CG608', {
-        message: `Cannot roll "${ring}" back to ${describeRelease(target)}: the ring requires digests, and the chart revision ${JSON.stringify(target.chart)} is a tag, which can have been moved in the application repository since.`,
+        message: `Cannot roll "${ring}" back to ${describeRelease(target)}: ${why}, and the chart revision ${JSON.stringify(target.chart)} is a tag, which can have been moved in the application repository since.`,
         fix: `Pass --keep-chart to put back only the image, with the chart the ring runs; or promote the release to go back to with the chart's commit SHA (--chart-revision <SHA>).`,
       }),
     );

@@ -26,6 +26,7 @@ import { readManifest, readManifestTexts } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
 import { readRecordedModel } from './recorded-model';
 import { writeDeclaredTree } from './removals';
+import { assertProductionChartsPinned, unpinnedChartProblems } from './release-continuity';
 import { recoverInterruptedWrite } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
 import {
@@ -151,6 +152,9 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   const interrupted = store !== undefined && ops.length > 0 && wasPublishing(store);
   const clock = req.clock ?? { now: new Date() };
   assertCheckoutLedgers(req.model, req.dir, clock); // a ledger entry that breaks a rule, committed or not
+  // What production would read once every pending operation is published: a write of the program
+  // that keeps a team's chart at a tag there is refused (the recorded model, without a program, is not judged).
+  const unpinned = req.recordedServices === undefined ? unpinnedChartProblems(req.model, req.dir) : [];
   await assertPendingState(repo, req.model, req.dir, ops, toRepo, store, interrupted);
   if (req.recordedServices !== undefined) await assertOtherLedgersAtHead(repo, req.model, req.recordedServices, toRepo);
   if (interrupted) {
@@ -232,6 +236,7 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
         return req.message ?? SYNTH_SUBJECT;
       }
       const found = checkoutTree(req.model, req.dir, req.fingerprint);
+      if (!found.unchanged) assertProductionChartsPinned(req.model, req.dir, unpinned);
       synth = found.unchanged ?? writeDeclaredTree(req.model, found.tree, req.dir, { allow: req.allowRemove ?? [] });
       return req.message ?? SYNTH_SUBJECT;
     }),

@@ -30,6 +30,8 @@ import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-mode
 import { BASE_DIRECTORY, KUSTOMIZATION_FILE, RELEASE_FILE } from '../synth/sources';
 import { releaseMismatch, ringRelease } from '../synth/synthesize';
 import { applicationName, targetDirectory } from '../model/placement';
+import { commitPinnedServices, unpinnedProductionCharts } from '../release/production-charts';
+import { readLedgers } from './ledgers';
 import type { WritePlan } from './checkout/writer';
 
 /**
@@ -304,4 +306,28 @@ export function assertReleasesExplained(model: PlatformModel, tree: FileTree, di
   const problems = unexplainedReleaseChanges(model, tree, dir, write);
   if (problems.length > 0)
     throw new GitOpsError(problems, 'This write would change what targets run without a promotion; nothing was written:');
+}
+
+/**
+ * CG152 for each production ring whose recorded release reads a team's chart in Git at a tag
+ * (see `unpinnedProductionCharts`). Reads the ledgers only on a platform that has such services.
+ */
+export function unpinnedChartProblems(model: PlatformModel, dir: string): Problem[] {
+  return commitPinnedServices(model).length === 0 ? [] : unpinnedProductionCharts(model, readLedgers(model, dir));
+}
+
+/**
+ * Fails with CG152 when a write of the program would keep production reading a team's chart at
+ * a tag its ledger records (one promoted while the service was the platform team's, or before
+ * its environment was production). The release commands do not call it: they make the fix.
+ * `problems`: those found already (by a publish, before it puts the ledgers back to the last
+ * commit to publish its pending operations one by one).
+ */
+export function assertProductionChartsPinned(model: PlatformModel, dir: string, problems = unpinnedChartProblems(model, dir)): void {
+  if (problems.length > 0) {
+    throw new GitOpsError(
+      problems,
+      `This write would keep production reading a team's chart at a tag the ${problems.length === 1 ? 'ledger records' : 'ledgers record'}; nothing was written:`,
+    );
+  }
 }

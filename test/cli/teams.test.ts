@@ -347,3 +347,114 @@ describe('a ring that selects production only later', () => {
     expect(plan.stderr).not.toContain('starts 1 Application in production');
   });
 });
+
+/**
+ * payments-api, whose chart is promoted with its image by Git revision: the platform team's
+ * until HANDOVER=1 gives it to team payments; prod is a production environment unless
+ * LATE_PROD=1 declares it one only later (then it is the team's from the start).
+ */
+const HANDOVER = `
+const { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets, Team, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const late = process.env.LATE_PROD !== undefined;
+const dev = new Environment(platform, 'dev', { controlPlane: new ControlPlane(platform, 'nonprod'), requireDigest: false });
+const prod = new Environment(platform, 'prod', {
+  controlPlane: new ControlPlane(platform, 'prod'),
+  production: !late || process.env.LATE_PROD === '1',
+  requireDigest: false,
+});
+const aws = new Cloud(platform, 'aws');
+new Cluster(dev, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+const ops = new Team(platform, 'ops', { groups: ['acme:ops'], codeOwners: ['@acme/platform'], platform: true });
+const payments = new Team(platform, 'payments', { groups: ['acme:payments'], codeOwners: ['@acme/payments'] });
+new PromotionRing(platform, 'dev', { targets: Targets.environment(dev) });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
+new Service(late || process.env.HANDOVER === '1' ? payments : ops, 'payments-api', {
+  image: { repository: 'registry.example.com/payments-api' },
+  initialDigest: ${JSON.stringify(A)},
+  workload: Workload.helmChart({ targetRevision: ${JSON.stringify(CHART)}, promoted: true }),
+}).deployTo(dev).deployTo(prod);
+platform.synth();
+`;
+
+describe("a tag production already runs when the service becomes a team's", () => {
+  const checkout = useProgramCheckout(HANDOVER, 'teams-handover');
+  const cli = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+    runCli(args, { out: checkout.out, now: T0, app: checkout.app, env });
+  const recorded = (args: string[]): Promise<CliRun> => runCli([...args, '--no-program'], { out: checkout.out, now: T0 });
+  const SHA = 'e'.repeat(40);
+  const refusal =
+    'CG152 Ring "prod" runs payments-api\'s chart at "v1.0.0", a tag, and payments-api is team "payments"\'s: ' +
+    "production reads a team's chart in Git only by its commit SHA";
+
+  /** The tag promoted into both rings, then published: what the platform team may do with a service of its own. */
+  async function tagInProduction(env: Record<string, string> = {}): Promise<void> {
+    const first = await cli(['publish', '--by', 'platform-team'], env);
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    const dev = await cli(
+      ['promote', 'payments-api', '--ring', 'dev', '--digest', B, '--chart-revision', 'v1.0.0', '--by', 'ci', '--publish'],
+      env,
+    );
+    expect([dev.code, dev.stderr]).toEqual([0, '']);
+    const prod = await cli(['promote', 'payments-api', '--ring', 'prod', '--from', 'dev', '--by', 'ci', '--publish'], env);
+    expect([prod.code, prod.stderr]).toEqual([0, '']);
+  }
+
+  test('the change that hands the service over is refused by plan, synth, publish and check until production runs a commit', async () => {
+    await tagInProduction();
+    const codeowners = fs.readFileSync(path.join(checkout.out, 'CODEOWNERS'), 'utf8');
+    const plan = await cli(['plan'], { HANDOVER: '1' });
+    expect(plan.stderr).toContain(`Warning: synth refuses this (CG152): ${refusal.slice('CG152 '.length)}`);
+    for (const command of [['synth'], ['publish', '--by', 'platform-team'], ['check']]) {
+      const run = await cli(command, { HANDOVER: '1' });
+      expect([command[0], run.code]).toEqual([command[0], 1]);
+      expect(run.stderr).toContain(refusal);
+      expect(run.stderr).toContain('promote payments-api --ring dev --chart-revision <SHA> --no-program (git rev-parse v1.0.0^{commit}');
+    }
+    expect(fs.readFileSync(path.join(checkout.out, 'CODEOWNERS'), 'utf8')).toBe(codeowners);
+
+    // The fix, with the release model the checkout records (the service is still the platform team's there).
+    const dev = await recorded(['promote', 'payments-api', '--ring', 'dev', '--chart-revision', SHA, '--by', 'ci', '--publish']);
+    expect([dev.code, dev.stderr]).toEqual([0, '']);
+    const prod = await recorded(['promote', 'payments-api', '--ring', 'prod', '--from', 'dev', '--by', 'ci', '--publish']);
+    expect([prod.code, prod.stderr]).toEqual([0, '']);
+    const synth = await cli(['synth'], { HANDOVER: '1' });
+    expect([synth.code, synth.stderr]).toEqual([0, '']);
+    expect(fs.readFileSync(path.join(checkout.out, 'CODEOWNERS'), 'utf8')).toContain('/releases/payments-api.yaml @acme/payments');
+    const check = await cli(['check'], { HANDOVER: '1' });
+    expect([check.code, check.stdout]).toEqual([0, 'Clean: the checkout is exactly what the program synthesizes.\n']);
+
+    // The release the tag names stays in prod's history; going back to it is refused as promoting it would be.
+    const back = await cli(['rollback', 'payments-api', '--ring', 'prod', '--previous', '--reason', 'errors', '--by', 'ci'], {
+      HANDOVER: '1',
+    });
+    expect(back.code).toBe(1);
+    expect(back.stderr).toContain(
+      `CG608 Cannot roll "prod" back to sha256:bbbbbbbb with chart v1.0.0: the ring is production's and the service a team's, and the chart revision "v1.0.0" is a tag`,
+    );
+  });
+
+  test('promotions with the program that hands it over are made, with a warning, and published once production runs a commit', async () => {
+    await tagInProduction();
+    const handover = { HANDOVER: '1' };
+    const dev = await cli(['promote', 'payments-api', '--ring', 'dev', '--chart-revision', SHA, '--by', 'ci'], handover);
+    expect(dev.code).toBe(0);
+    expect(dev.stderr).toContain(`Warning: synth and check refuse this until it is fixed (CG152): ${refusal.slice('CG152 '.length)}`);
+    const early = await cli(['publish', '--by', 'ci'], handover);
+    expect([early.code, early.stderr]).toEqual([1, expect.stringContaining(refusal)]);
+    const prod = await cli(['promote', 'payments-api', '--ring', 'prod', '--from', 'dev', '--by', 'ci'], handover);
+    expect([prod.code, prod.stderr]).toEqual([0, '']);
+    const published = await cli(['publish', '--by', 'ci'], handover);
+    expect([published.code, published.stderr]).toEqual([0, '']);
+    const check = await cli(['check'], handover);
+    expect([check.code, check.stdout]).toEqual([0, 'Clean: the checkout is exactly what the program synthesizes.\n']);
+  });
+
+  test('likewise when the environment is declared production only after the tag went in', async () => {
+    await tagInProduction({ LATE_PROD: '0' });
+    const run = await cli(['synth'], { LATE_PROD: '1' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(refusal);
+  });
+});

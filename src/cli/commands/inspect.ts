@@ -13,7 +13,7 @@ import { applications, notCreatedLine, notCreatedObject } from '../not-created';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
 import { baseOfKustomization, chartOfRelease, FluxEntry, fluxEntriesOf } from '../../workspace/inspect/flux';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
-import { unexplainedReleaseChanges } from '../../workspace/release-continuity';
+import { assertProductionChartsPinned, unexplainedReleaseChanges, unpinnedChartProblems } from '../../workspace/release-continuity';
 import { formatPlan } from '../plan-format';
 import { describeFilter, FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, targetFilter } from '../filters';
 import { recordedModel } from '../without-program';
@@ -110,6 +110,7 @@ Example:
       ...write.held,
       ...fluxPrunes,
       ...(fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : []),
+      ...(fs.existsSync(out) ? unpinnedChartProblems(model, out) : []),
     ]) {
       ctx.stderr.write(`Warning: synth refuses this (${p.code}): ${p.message} Fix: ${p.fix}\n`);
     }
@@ -301,6 +302,7 @@ Example:
     const { model, fingerprint } = await runProgram('check', values, ctx);
     assertCheckoutReadable(out);
     assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
+    assertProductionChartsPinned(model, out);
     const ledgers = readLedgers(model, out);
     const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) });
     const findings = checkCheckout(model, tree, ledgers, out, values.base === undefined ? {} : { base: baseReader(out, values.base) });

@@ -6,6 +6,7 @@ import { ledgerFilePath } from '../../release/ledger-files';
 import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../workspace/release-operations';
 import { Checkout } from '../../workspace/checkout/checkout-fs';
 import { writeDeclaredTree } from '../../workspace/removals';
+import { unpinnedChartProblems } from '../../workspace/release-continuity';
 import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
 import { WriteReport } from '../../model/write-report';
 import { CommandValues, parseCommandArgs, PROGRAM_OPTIONS } from '../args';
@@ -124,6 +125,7 @@ async function release(
     if (!values.publish) {
       const made = apply();
       print(ctx, format, made.outcome, made.report, model.layout.environments, undefined, await liveOf(made.outcome));
+      warnUnpinned(ctx, made.outcome.model ?? model, out);
       return 0;
     }
     // Git and simple-git load only here: a release without --publish does without them (30-40 ms of a
@@ -187,8 +189,20 @@ async function release(
           : 'Nothing to publish.\n',
       );
     }
+    warnUnpinned(ctx, made.outcome.model ?? model, out);
     return 0;
   });
+}
+
+/**
+ * What a release leaves that keeps writes of the program refused (CG152: a team's production
+ * ring whose entry still reads the chart at a tag), as warnings: the release itself is the fix,
+ * made ring by ring, so it is never refused for it.
+ */
+function warnUnpinned(ctx: CommandContext, model: PlatformModel, out: string): void {
+  for (const p of unpinnedChartProblems(model, out)) {
+    ctx.stderr.write(`Warning: synth and check refuse this until it is fixed (${p.code}): ${p.message} Fix: ${p.fix}\n`);
+  }
 }
 
 /**

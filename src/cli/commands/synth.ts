@@ -5,7 +5,7 @@ import { RELEASE_MODEL_DIR } from '../../synth/release-model';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { checkoutTree } from '../../workspace/build';
 import { PlatformModel } from '../../model/platform-model';
-import { assertReleasesExplained } from '../../workspace/release-continuity';
+import { assertProductionChartsPinned, assertReleasesExplained } from '../../workspace/release-continuity';
 import { assertDeclaredRemovals } from '../../workspace/removals';
 import { applyPlan, planWrite, recoverInterruptedWrite } from '../../workspace/checkout/writer';
 import { assertHeldFit } from '../../workspace/checkout/held-targets';
@@ -94,6 +94,7 @@ function write(
     assertHeldFit(plan);
     assertDeclaredRemovals(model, tree, out, plan, options);
     assertReleasesExplained(model, tree, out, plan);
+    if (plan.writes.size > 0) assertProductionChartsPinned(model, out);
     const total = plan.writes.size + plan.manifestWrites.size;
     return applyPlan(plan, out, {
       ...options,

@@ -13,6 +13,7 @@ import { checkoutTree } from '../build';
 import { lockCheckout } from '../checkout/lock';
 import { recoverInterruptedWrite } from '../checkout/writer';
 import { writeDeclaredTree } from '../removals';
+import { assertProductionChartsPinned } from '../release-continuity';
 import { assertCheckoutLedgers } from '../checkout-gates';
 
 /** @internal Writes the program's tree into `options.outdir` (default: `CDK8S_OUTDIR`, else `dist`). */
@@ -28,6 +29,7 @@ export function writeProgramTree(platform: Platform, options: PlatformSynthOptio
     // one is refused, and one they accept is recorded as such.
     const now = new Date();
     const ledgerEdits = assertCheckoutLedgers(model, outdir, { now, clock: now });
+    assertProductionChartsPinned(model, outdir);
     return writeDeclaredTree(model, found.tree, outdir, { ledgerEdits });
   } finally {
     lock.release();
