@@ -72,7 +72,7 @@ class LedgerReader {
   public readonly problems: Problem[] = [];
 
   constructor(
-    private readonly file: string,
+    public readonly file: string,
     private readonly lines: LineCounter,
     private readonly source: string,
   ) {}
@@ -413,7 +413,9 @@ function readRing(reader: LedgerReader, node: Value, path: string, at: number | 
       'CG204',
       chartField!.at,
       `Field "${path}.chart" is the tag ${JSON.stringify(chart)}, and ring "${path.split('.').pop()}" takes only digests: a chart in Git is pinned there by its commit SHA, which nobody can move.`,
-      'Put back the commit SHA the ring ran (git log), or promote the chart by its SHA (promote --chart-revision <SHA>).',
+      `Put back the commit SHA the ring ran (git log -p ${reader.file}). If it ran this tag before it took only digests, pin it by its SHA ` +
+        `with the release model the checkout records (the program before that change), from the first ring on: promote ${serviceOfFile(reader.file)} ` +
+        `--ring <first ring> --chart-revision <SHA> --no-program (git rev-parse ${chart}^{commit} in the application repository), then --from ring by ring.`,
     );
     chart = undefined;
   }
