@@ -112,7 +112,8 @@ export function versionFix(policy: VersionPolicy = DEFAULT_VERSION_POLICY): stri
 export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy> {
   // A model of some services (read from the tree) carries what the whole model's targets decided.
   const recorded = fleetFactsOf(model)?.ringPolicies;
-  if (recorded !== undefined) return Object.fromEntries(Object.entries(recorded).map(([ring, p]) => [ring, { ...p }]));
+  if (recorded !== undefined)
+    return withMovedRings(model, Object.fromEntries(Object.entries(recorded).map(([ring, p]) => [ring, { ...p }])));
   const strict = new Set(model.environments.filter((e) => e.requireDigest).map((e) => e.name));
   // A target's id starts with its environment: `<environment>/<cloud>/<cluster>/<service>`.
   const inStrictEnvironment = (id: string): boolean => strict.has(id.slice(0, id.indexOf('/')));
@@ -120,7 +121,26 @@ export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy
   for (const r of model.rings) {
     out[r.name] = { requireDigest: r.targets.length === 0 || (strict.size > 0 && r.targets.some(inStrictEnvironment)) };
   }
-  return out;
+  return withMovedRings(model, out);
+}
+
+/**
+ * `policies` with the former names of renamed, merged or split rings (`movedFrom`): an entry
+ * recorded under a former name is read with the policy of the rings that take it over, tags
+ * only where every one of them takes tags, so that a rename keeps what the ring may run.
+ */
+function withMovedRings(model: PlatformModel, policies: Record<string, VersionPolicy>): Record<string, VersionPolicy> {
+  const heirs = new Map<string, VersionPolicy[]>();
+  for (const r of model.rings) {
+    const policy = policies[r.name];
+    if (policy === undefined) continue;
+    for (const former of r.movedFrom ?? []) heirs.set(former, [...(heirs.get(former) ?? []), policy]);
+  }
+  for (const [former, taken] of heirs) {
+    if (Object.hasOwn(policies, former)) continue; // still declared: its own policy
+    policies[former] = { requireDigest: taken.some((p) => p.requireDigest) };
+  }
+  return policies;
 }
 
 /** A full Git commit SHA, lower case. */

@@ -159,6 +159,23 @@ describe('teams, through the CLI', () => {
     expect(run.stderr).toContain('CG621 Ring "prod" has targets in production, and the entry of storefront there was changed by hand');
   });
 
+  test('a .github/CODEOWNERS added after CODEOWNERS was written is refused by every write, one that changes nothing and a release without the program included', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
+    fs.mkdirSync(path.join(checkout.out, '.github'));
+    fs.writeFileSync(path.join(checkout.out, '.github', 'CODEOWNERS'), '* @someone-else\n');
+    const refusal = 'CG404 ".github/CODEOWNERS" exists, and GitHub reads it before the CODEOWNERS cdk8s-gitops writes';
+    for (const args of [['synth'], ['publish', '--by', 'platform-team']]) {
+      const run = await cli(args);
+      expect([args[0], run.code, run.stderr]).toEqual([args[0], 1, expect.stringContaining(refusal)]);
+    }
+    const release = await runCli(['promote', 'storefront', '--ring', 'dev', '--digest', B, '--by', 'ci', '--publish', '--no-program'], {
+      out: checkout.out,
+      now: T0,
+    });
+    expect([release.code, release.stderr]).toEqual([1, expect.stringContaining(refusal)]);
+    expect(execFileSync('git', ['-C', checkout.out, 'status', '--porcelain'], { encoding: 'utf8' })).toBe('?? .github/\n');
+  });
+
   test("a team's service in production reads its chart from Git only by commit: a branch in the program is refused (CG152)", async () => {
     const run = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { CHART_AT: 'main' } });
     expect(run.code).toBe(1);

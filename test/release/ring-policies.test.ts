@@ -35,4 +35,30 @@ describe('ringPolicies', () => {
       dev: { requireDigest: false },
     });
   });
+
+  test("a ring's former names (movedFrom) are read with the policy of the rings that take their entries over", () => {
+    const model = {
+      environments: [
+        { name: 'dev', requireDigest: false },
+        { name: 'prod', requireDigest: true },
+      ],
+      rings: [
+        // dev renamed: an entry recorded under "dev" may hold a tag, as the ring still may
+        { name: 'development', targets: ['dev/aws/a-01/api'], movedFrom: ['dev'] },
+        // a ring split into a ring that takes tags and one that does not: tags only if both would
+        { name: 'canary-a', targets: ['dev/aws/b-01/api'], movedFrom: ['canary'] },
+        { name: 'canary-b', targets: ['prod/aws/b-01/api'], movedFrom: ['canary'] },
+        // a former name still declared keeps its own policy
+        { name: 'prod', targets: ['prod/aws/a-01/api'], movedFrom: ['development'] },
+      ],
+    } as unknown as PlatformModel;
+    expect(ringPolicies(model)).toEqual({
+      development: { requireDigest: false },
+      'canary-a': { requireDigest: false },
+      'canary-b': { requireDigest: true },
+      prod: { requireDigest: true },
+      dev: { requireDigest: false },
+      canary: { requireDigest: true },
+    });
+  });
 });

@@ -312,14 +312,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
           : {}),
     });
   }
-  // GitHub reads .github/CODEOWNERS before the root CODEOWNERS, which it would then ignore.
-  if (tree.get(CODEOWNERS_PATH) !== undefined && checkout.kind(GITHUB_CODEOWNERS) !== 'missing') {
-    throw GitOpsError.of('CG404', {
-      file: GITHUB_CODEOWNERS,
-      message: `"${GITHUB_CODEOWNERS}" exists, and GitHub reads it before the ${CODEOWNERS_PATH} cdk8s-gitops writes for the platform's teams, which it would ignore. Nothing was written.`,
-      fix: `Move what it says into the program's teams and delete it (git rm ${GITHUB_CODEOWNERS}), so that GitHub reads the ${CODEOWNERS_PATH} cdk8s-gitops writes.`,
-    });
-  }
+  assertCodeOwnersRead(checkout, tree.get(CODEOWNERS_PATH) !== undefined || old.files.has(CODEOWNERS_PATH));
   if (foreign.length > 0) {
     throw new GitOpsError(
       foreign.map((p) =>
@@ -447,6 +440,7 @@ export function unchangedWrite(dir: string, inputs: TreeInputs): WriteReport | u
     if (e.derived ? checkout.read(p) !== derived.get(p) : drift.changed(p, e.sha256)) return undefined;
   }
   for (const p of derived.keys()) if (!manifest.files.get(p)?.derived) return undefined;
+  assertCodeOwnersRead(checkout, manifest.files.has(CODEOWNERS_PATH));
   drift.save(manifest.files);
   return {
     created: [],
@@ -460,6 +454,20 @@ export function unchangedWrite(dir: string, inputs: TreeInputs): WriteReport | u
     unchanged: manifest.files.size,
     filesWritten: 0,
   };
+}
+
+/**
+ * Fails with CG404 when the checkout holds a `.github/CODEOWNERS` and cdk8s-gitops writes (or
+ * has written) the root `CODEOWNERS`: GitHub reads the former first and ignores the latter.
+ * Checked by every write, one that changes nothing included, and by a release's.
+ */
+function assertCodeOwnersRead(checkout: Checkout, ownsCodeOwners: boolean): void {
+  if (!ownsCodeOwners || checkout.kind(GITHUB_CODEOWNERS) === 'missing') return;
+  throw GitOpsError.of('CG404', {
+    file: GITHUB_CODEOWNERS,
+    message: `"${GITHUB_CODEOWNERS}" exists, and GitHub reads it before the ${CODEOWNERS_PATH} cdk8s-gitops writes for the platform's teams, which it would ignore. Nothing was written.`,
+    fix: `Move what it says into the program's teams and delete it (git rm ${GITHUB_CODEOWNERS}), so that GitHub reads the ${CODEOWNERS_PATH} cdk8s-gitops writes.`,
+  });
 }
 
 /**
