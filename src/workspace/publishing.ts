@@ -299,11 +299,12 @@ function reapply(req: PublishRequest, pending: PendingOperation): string | undef
   const movedTo = ringsNow(req.model, pending);
   const op = movedTo[0] === pending.request.ring ? pending : { ...pending, request: { ...pending.request, ring: movedTo[0]! } };
   const made = recordedRing(req.model, pending, pending.ledger.after);
+  const before = pending.ledger.before === null ? undefined : recordedRing(req.model, pending, pending.ledger.before);
   const current = readLedgers(req.model, req.dir).get(op.request.service)?.ledger;
   const now = current?.rings[op.request.ring];
   const has = (ring: string): boolean => {
     const state = current !== undefined && Object.hasOwn(current.rings, ring) ? current.rings[ring] : undefined;
-    return state !== undefined && made !== undefined && inEffect(op, made, state);
+    return state !== undefined && made !== undefined && inEffect(op, made, state, before);
   };
   if (movedTo.every(has)) return undefined;
   const request = exactRequest(req.model, pending, op, made, current, movedTo);
@@ -509,12 +510,15 @@ function ledgerOf(model: PlatformModel, op: PendingOperation): Ledger | undefine
  * Whether the remote tip has this very operation already (a publish killed after its push):
  * `ring` (the ring on the tip) runs or ran the release the operation made, `made`: the same
  * digest, put there at the same time by the same person. For an unhold, the ring runs the release
- * the unhold left it with, unheld.
+ * the unhold left it with, unheld. Where the ring already had such an entry before the operation
+ * (`before`: a rollback to a release promoted in the same second by the same person), the tip
+ * must hold one more of them than that.
  */
-function inEffect(op: PendingOperation, made: RingState, ring: RingState): boolean {
+function inEffect(op: PendingOperation, made: RingState, ring: RingState, before?: RingState): boolean {
   const same = (p: PreviousRelease): boolean => sameRelease(p, made) && p.since === made.since && p.by === made.by;
   if (op.request.kind === 'unhold') return ring.hold === null && same(ring);
-  return [ring, ...ring.previous].some(same);
+  const count = (r: RingState | undefined): number => (r === undefined ? 0 : [r, ...r.previous].filter(same).length);
+  return count(ring) > count(before);
 }
 
 /**
