@@ -45,12 +45,26 @@ export function problem(code: ErrorCode, details: ProblemDetails): Problem {
   const { message, fix, constructPath, file, line } = details;
   return {
     code,
-    message,
-    fix: fix ?? catalogueFix(code),
+    message: withoutPasswords(message),
+    fix: withoutPasswords(fix ?? catalogueFix(code)),
     ...(constructPath !== undefined && { constructPath }),
     ...(file !== undefined && { file }),
     ...(line !== undefined && { line }),
   };
+}
+
+/** The password of a URL's user information (`scheme://user:password@`), wherever one appears in a text. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'`]*):[^\s/?#@"'`]*@/gi;
+
+/**
+ * `text` with the password of every URL in it shown as `***`: a problem quotes what it was
+ * given (a ledger's field, a repository URL), and never a password with it.
+ *
+ * @example
+ * withoutPasswords('received "https://admin:s3cr3t@git.example.com/x"'); // 'received "https://admin:***@git.example.com/x"'
+ */
+export function withoutPasswords(text: string): string {
+  return text.includes('://') ? text.replace(URL_PASSWORD, '$1:***@') : text;
 }
 
 /** Formats a problem as one line: `[where] CODE message. Fix: fix`. */

@@ -55,8 +55,10 @@ export function unpinnedProductionCharts(
     const file = ledgers.get(service);
     if (file === undefined) continue;
     for (const ring of rings) {
-      const chart = file.ledger.rings[ring]?.chart;
+      const entry = file.ledger.rings[ring];
+      const chart = entry?.chart;
       if (chart === undefined || isCommitSha(chart)) continue;
+      const unhold = entry!.hold === null ? '' : `unhold ${service} --ring ${ring} --no-program --publish (the ring is held), then `;
       problems.push(
         problem('CG152', {
           file: file.path,
@@ -64,7 +66,7 @@ export function unpinnedProductionCharts(
             `Ring "${ring}" runs ${service}'s chart at ${JSON.stringify(chart)}, a tag, and ${service} is team "${team}"'s: ` +
             "production reads a team's chart in Git only by its commit SHA, since a tag can be moved in the application repository without the approval CODEOWNERS asks of the platform team.",
           fix:
-            `Pin it first, with the release model the checkout records (the program before this change): promote ${service} --ring ${first} ` +
+            `Pin it first, with the release model the checkout records (the program before this change): ${unhold}promote ${service} --ring ${first} ` +
             `--chart-revision <SHA> --no-program (git rev-parse ${chart}^{commit} in the application repository), then --from ring by ring into "${ring}"; then synthesize this program.`,
         }),
       );

@@ -1,5 +1,5 @@
 import { errorEntry } from '../../src/core/error-catalogue';
-import { ErrorCode, formatProblem, GitOpsError, groupedLines, Problem, problem } from '../../src/core/errors';
+import { ErrorCode, formatProblem, GitOpsError, groupedLines, Problem, problem, withoutPasswords } from '../../src/core/errors';
 
 describe('problem', () => {
   test('takes its fix from the catalogue when none is given', () => {
@@ -90,5 +90,22 @@ describe('groupedLines', () => {
     expect(e.message).toBe(
       '3 problems:\n[x] CG117 Target "x" is in 2 rings. Fix: Fix it.\n  … and 1 more CG117 like it: y.\n[z] CG117 Another. Fix: Fix it.',
     );
+  });
+});
+
+describe('withoutPasswords', () => {
+  test('hides the password of every URL a problem quotes, keeping the user and the rest', () => {
+    expect(withoutPasswords('received "https://admin:s3cr3t@git.example.com/x" and postgres://u:hunter2@db:5432/x')).toBe(
+      'received "https://admin:***@git.example.com/x" and postgres://u:***@db:5432/x',
+    );
+    // A user without a password, a port, a scp-like address and plain text are left as they are.
+    for (const text of ['ssh://git@host/repo.git', 'https://host:8443/path', 'git@host:org/repo.git', 'a: b@c']) {
+      expect(withoutPasswords(text)).toBe(text);
+    }
+  });
+
+  test('applies to every problem, message and fix alike', () => {
+    const p = problem('CG212', { message: 'got "https://a:b@h/x".', fix: 'not https://a:b@h/x' });
+    expect([p.message, p.fix]).toEqual(['got "https://a:***@h/x".', 'not https://a:***@h/x']);
   });
 });
