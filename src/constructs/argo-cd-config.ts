@@ -37,7 +37,12 @@ export function argoCdValues(reconciliationSeconds: number, rbac: RbacInput): Va
   return {
     fullnameOverride: 'argocd',
     configs: {
-      cm: { 'timeout.reconciliation': `${reconciliationSeconds}s` },
+      cm: {
+        'timeout.reconciliation': `${reconciliationSeconds}s`,
+        // Syncing to a revision other than the Application's is an override (Argo CD 3.2 and
+        // later), which no role written here grants: what runs is what the GitOps repository says.
+        'application.sync.requireOverridePrivilegeForRevisionSync': 'true',
+      },
       rbac: {
         // No access unless a policy grants it: Argo CD's built-in role:readonly is not the default.
         'policy.default': '',

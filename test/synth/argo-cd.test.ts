@@ -167,7 +167,8 @@ describe('SelfManagedArgoCd', () => {
     });
     expect(values.fullnameOverride).toBe('argocd');
     expect(values.configs).toEqual({
-      cm: { 'timeout.reconciliation': '180s' },
+      // Syncing to another revision than the Application's is an override, which no role written grants.
+      cm: { 'timeout.reconciliation': '180s', 'application.sync.requireOverridePrivilegeForRevisionSync': 'true' },
       rbac: {
         'policy.default': '',
         'policy.csv': 'g, platform-admins, role:admin\ng, shop-devs, proj:nonprod:developer\n',
@@ -179,7 +180,10 @@ describe('SelfManagedArgoCd', () => {
       'g, platform-admins, role:admin\ng, shop-oncall, proj:prod:oncall\n',
     );
     const slower = synthesize(withArgoCd(fleet(), { reconciliation: Duration.minutes(10) }).platform.snapshot());
-    expect(yamlOf(slower, `${PROD_HOME}/values.yaml`).configs.cm).toEqual({ 'timeout.reconciliation': '600s' });
+    expect(yamlOf(slower, `${PROD_HOME}/values.yaml`).configs.cm).toEqual({
+      'timeout.reconciliation': '600s',
+      'application.sync.requireOverridePrivilegeForRevisionSync': 'true',
+    });
     expect(yamlOf(slower, `${PROD_HOME}/release.yaml`)).toEqual({ chart: { revision: '9.1.4' } });
   });
 
