@@ -227,6 +227,8 @@ platform.synth();
 const CDK8S_YAML = `# \`cdk8s-gitops\` runs this program (app) and works on gitops.checkout, a clone of the GitOps
 # repository. Keep the clone out of "output": \`npx cdk8s synth\` deletes that directory before it
 # runs the program, .git included, so it only ever gets a scratch copy of the tree.
+# cdk8s-gitops runs "npx tsx platform.ts" on this project's tsx without npx
+# (node --import tsx platform.ts); npx runs it only when tsx is not installed here.
 language: typescript
 app: npx tsx platform.ts
 output: dist

@@ -1,0 +1,83 @@
+/**
+ * The fast path for a TypeScript program: `npx tsx platform.ts` run as `node --import <tsx's
+ * loader> platform.ts`, with the tsx the project has installed, which skips npx's start-up (npm
+ * loading its configuration and looking the package up: about half a second on every command)
+ * and tsx's own command line (a second Node process).
+ *
+ * @module
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+
+/** `npx tsx REST` or `tsx REST`: tsx as the first word, then the program's arguments. */
+const TSX_COMMAND = /^\s*(?:npx\s+)?tsx(?:\s+(.*))?$/s;
+
+/** tsx's command line options and subcommands, which only tsx's own command line understands. */
+const TSX_ONLY = /^(?:-|watch(?:\s|$))/;
+
+/** The first Node release with `--import` (and `module.register`, which tsx's loader uses). */
+const NODE_IMPORT = [20, 6] as const;
+
+/**
+ * The command that runs `command` in `dir` without npx: `<node> --import <loader> REST` when
+ * `command` is `npx tsx REST` or `tsx REST`, REST starts with the program (not a tsx option
+ * or `watch`), and tsx 4 or later is installed where Node resolves it from `dir`. Any other
+ * command, or when tsx is not installed there (npx would then fetch it), is returned as
+ * written. The program runs on the Node that runs the CLI. REST is passed to the shell
+ * unchanged, so its quoting, variables and redirections mean what they meant.
+ */
+export function directCommand(command: string, dir: string): string {
+  const m = TSX_COMMAND.exec(command);
+  const rest = m?.[1]?.trim();
+  if (!rest || TSX_ONLY.test(rest) || !nodeHasImport()) return command;
+  const loader = tsxLoader(dir);
+  if (loader === undefined) return command;
+  return `${shellQuote(process.execPath)} --import ${shellQuote(pathToFileURL(loader).href)} ${rest}`;
+}
+
+/** The file of tsx's loader (its package's main export) installed for `dir`, if tsx 4 or later is. */
+export function tsxLoader(dir: string): string | undefined {
+  let manifest: string;
+  try {
+    manifest = require.resolve('tsx/package.json', { paths: [dir] });
+  } catch {
+    return undefined;
+  }
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof pkg !== 'object' || pkg === null) return undefined;
+  const { version, exports } = pkg as { version?: unknown; exports?: unknown };
+  const major = typeof version === 'string' ? Number(/^(\d+)\./.exec(version)?.[1]) : NaN;
+  if (!(major >= 4)) return undefined;
+  const main = typeof exports === 'object' && exports !== null ? (exports as Record<string, unknown>)['.'] : undefined;
+  if (typeof main !== 'string' || !main.startsWith('./')) return undefined;
+  const root = path.dirname(manifest);
+  const file = path.resolve(root, main);
+  // A loader outside the package (a hand-edited exports map) is not taken.
+  if (path.relative(root, file).startsWith('..') || !isFile(file)) return undefined;
+  return file;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function nodeHasImport(): boolean {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return major > NODE_IMPORT[0] || (major === NODE_IMPORT[0] && minor >= NODE_IMPORT[1]);
+}
+
+/** `text` as one word for the shell that runs the program (sh; cmd.exe on Windows). */
+function shellQuote(text: string): string {
+  if (process.platform === 'win32') return `"${text.replace(/"/g, '""')}"`;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
