@@ -5,6 +5,7 @@ import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { ExitCode } from '../exit-code';
 import { OWN_PACKAGE } from '../../core/version';
+import { SUMMARIES } from './summaries';
 
 /** What a new project pins next to cdk8s-gitops (the versions this package is built and tested with). */
 const TOOL_VERSIONS = {
@@ -23,7 +24,7 @@ const IGNORED_ENTRIES = new Set(['.git']);
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Scaffold a new platform program in an empty directory',
+  summary: SUMMARIES.init,
   usage: 'cdk8s-gitops init [DIR] [--sdk SPEC] [--format text|json]',
   help: `Writes a small, working platform program into DIR (default: the current directory),
 which must be empty or not exist yet (a .git directory is fine): platform.ts (two environments,
