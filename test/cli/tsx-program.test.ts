@@ -22,6 +22,7 @@ const names: readonly string[] = ['payments-api'];
 for (const name of names) {
   new Service(platform, name, { image: { repository: 'registry.example.com/shop/' + name }, initialDigest: 'sha256:${'a'.repeat(64)}' }).deployTo(prod);
 }
+require('fs').writeFileSync(require('path').join(__dirname, 'program-path.txt'), process.env.PATH ?? '');
 platform.synth();
 `;
 
@@ -62,6 +63,10 @@ describe('a TypeScript program run with npx tsx', () => {
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).created).toContain('environments/prod/aws/eu-01/payments-api/values.yaml');
     expect(fs.existsSync(path.join(tmp, 'npx-ran'))).toBe(false);
+    // with the PATH npx gives a program: the project's node_modules/.bin first
+    expect(fs.readFileSync(path.join(project, 'program-path.txt'), 'utf8').split(path.delimiter)[0]).toBe(
+      path.join(project, 'node_modules', '.bin'),
+    );
   }, 60_000);
 
   it('runs the command as written when the project has no tsx, and names it so in the error', () => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { directCommand, tsxLoader } from '../../src/workspace/program/tsx-command';
+import { directCommand, projectPath, tsxLoader } from '../../src/workspace/program/tsx-command';
 
 /** A project directory with a tsx package of `version` whose main export is `main` (none when null), and its loader file. */
 function project(root: string, version = '4.23.15', main: unknown = './dist/loader.mjs', loader = true): string {
@@ -126,5 +126,19 @@ describe('directCommand: npx tsx without npx', () => {
     const command = directCommand('npx tsx platform.ts', dir);
     const url = pathToFileURL(path.join(dir, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
     expect(command).toBe(`'${process.execPath}' --import '${url.replace(/'/g, `'\\''`)}' platform.ts`);
+  });
+
+  it("gives the program npx's PATH: each node_modules/.bin from the project's directory up, then the inherited one", () => {
+    // THEN
+    expect(projectPath('/srv/platform/app', '/usr/bin:/bin')).toBe(
+      [
+        '/srv/platform/app/node_modules/.bin',
+        '/srv/platform/node_modules/.bin',
+        '/srv/node_modules/.bin',
+        '/node_modules/.bin',
+        '/usr/bin:/bin',
+      ].join(path.delimiter),
+    );
+    expect(projectPath('/srv', undefined)).toBe(['/srv/node_modules/.bin', '/node_modules/.bin'].join(path.delimiter));
   });
 });

@@ -10,7 +10,7 @@ import { PlatformModel, MODEL_VERSION } from '../../model/platform-model';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
 import type { EnvironmentVariables, OutputStream } from '../../core/streams';
 import { isMap } from '../../core/plain';
-import { directCommand } from './tsx-command';
+import { directCommand, projectPath } from './tsx-command';
 
 /** Where a program runs and where its diagnostics go (a command's context has these). */
 export interface ProgramContext {
@@ -180,8 +180,11 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-'));
   const out = path.join(tmp, 'model.json');
   try {
-    // `npx tsx …` runs on the project's tsx without npx; messages name the command as written.
-    const exit = await runCommand(directCommand(command, ctx.cwd), ctx, { ...ctx.env, [MODEL_OUT_ENV]: out }, timeout);
+    // `npx tsx …` runs on the project's tsx without npx (with the PATH npx would give it);
+    // messages name the command as written.
+    const direct = directCommand(command, ctx.cwd);
+    const env = { ...ctx.env, ...(direct === command ? {} : { PATH: projectPath(ctx.cwd, ctx.env.PATH) }), [MODEL_OUT_ENV]: out };
+    const exit = await runCommand(direct, ctx, env, timeout);
     const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
     return outcome(command, exit, timeout, text);
   } finally {

@@ -2,7 +2,8 @@
  * The fast path for a TypeScript program: `npx tsx platform.ts` run as `node --import <tsx's
  * loader> platform.ts`, with the tsx the project has installed, which skips npx's start-up (npm
  * loading its configuration and looking the package up: about half a second on every command)
- * and tsx's own command line (a second Node process).
+ * and tsx's own command line (a second Node process). The program gets the `PATH` npx would
+ * give it ({@link projectPath}); npm's own `npm_*` variables it does not.
  *
  * @module
  */
@@ -34,6 +35,20 @@ export function directCommand(command: string, dir: string): string {
   const loader = tsxLoader(dir);
   if (loader === undefined) return command;
   return `${shellQuote(process.execPath)} --import ${shellQuote(pathToFileURL(loader).href)} ${rest}`;
+}
+
+/**
+ * `PATH` as npx gives it to the program: the `node_modules/.bin` of `dir` and of each directory
+ * above it first, so that a program that runs a tool the project installed finds it on the fast
+ * path too.
+ */
+export function projectPath(dir: string, inherited: string | undefined): string {
+  const bins: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    bins.push(path.join(d, 'node_modules', '.bin'));
+    if (path.dirname(d) === d) break;
+  }
+  return [...bins, ...(inherited ? [inherited] : [])].join(path.delimiter);
 }
 
 /** The file of tsx's loader (its package's main export) installed for `dir`, if tsx 4 or later is. */
