@@ -62,6 +62,8 @@ describe('directCommand: npx tsx without npx', () => {
   it.each([
     ['a tsx option', 'npx tsx --tsconfig tsconfig.app.json platform.ts'],
     ["tsx's watch mode", 'npx tsx watch platform.ts'],
+    ['a quoted tsx option', `npx tsx '--tsconfig' tsconfig.app.json platform.ts`],
+    ["tsx's watch mode, quoted", 'npx tsx "watch" platform.ts'],
     ['no program (the REPL)', 'npx tsx'],
     ['another package', 'npx tsxx platform.ts'],
     ['a versioned package', 'npx tsx@4 platform.ts'],
@@ -140,5 +142,19 @@ describe('directCommand: npx tsx without npx', () => {
       ].join(path.delimiter),
     );
     expect(projectPath('/srv', undefined)).toBe(['/srv/node_modules/.bin', '/node_modules/.bin'].join(path.delimiter));
+  });
+
+  it.each(['bun', 'deno', 'electron'])('runs the command as written when the CLI runs on %s, whose executable is not node', (runtime) => {
+    // GIVEN
+    const dir = project(tmp);
+    const versions = Object.getOwnPropertyDescriptor(process, 'versions')!;
+    Object.defineProperty(process, 'versions', { ...versions, value: { ...process.versions, [runtime]: '1.0.0' } });
+    try {
+      // THEN
+      expect(directCommand('npx tsx platform.ts', dir)).toBe('npx tsx platform.ts');
+    } finally {
+      Object.defineProperty(process, 'versions', versions);
+    }
+    expect(directCommand('npx tsx platform.ts', dir)).toBe(direct(dir, 'platform.ts'));
   });
 });

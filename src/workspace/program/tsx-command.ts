@@ -15,7 +15,7 @@ import { pathToFileURL } from 'url';
 const TSX_COMMAND = /^\s*(?:npx\s+)?tsx(?:\s+(.*))?$/s;
 
 /** tsx's command line options and subcommands, which only tsx's own command line understands. */
-const TSX_ONLY = /^(?:-|watch(?:\s|$))/;
+const TSX_ONLY = /^["']?(?:-|watch["']?(?:\s|$))/;
 
 /** The first Node release with `--import` (and `module.register`, which tsx's loader uses). */
 const NODE_IMPORT = [20, 6] as const;
@@ -23,9 +23,9 @@ const NODE_IMPORT = [20, 6] as const;
 /**
  * The command that runs `command` in `dir` without npx: `<node> --import <loader> REST` when
  * `command` is `npx tsx REST` or `tsx REST`, REST starts with the program (not a tsx option
- * or `watch`), and tsx 4 or later is installed where Node resolves it from `dir`. Any other
- * command, or when tsx is not installed there (npx would then fetch it), is returned as
- * written. The program runs on the Node that runs the CLI. REST is passed to the shell
+ * or `watch`), the CLI runs on Node 20.6 or later, and tsx 4 or later is installed where Node
+ * resolves it from `dir`. Any other command, or when tsx is not installed there (npx would then
+ * fetch it), is returned as written. The program runs on the Node that runs the CLI. REST is passed to the shell
  * unchanged, so its quoting, variables and redirections mean what they meant.
  */
 export function directCommand(command: string, dir: string): string {
@@ -86,7 +86,10 @@ function isFile(file: string): boolean {
   }
 }
 
+/** Whether the CLI runs on a Node (not Bun, Deno or Electron, whose executables take other options) that has `--import`. */
 function nodeHasImport(): boolean {
+  const versions = process.versions as Record<string, string | undefined>;
+  if (versions.bun !== undefined || versions.deno !== undefined || versions.electron !== undefined) return false;
   const [major, minor] = process.versions.node.split('.').map(Number);
   return major > NODE_IMPORT[0] || (major === NODE_IMPORT[0] && minor >= NODE_IMPORT[1]);
 }
