@@ -7,9 +7,9 @@
  *   program  the fleet program alone, handing over its model
  *   floor    the fleet's values files written with yaml's stringify and fs.writeFileSync
  *   raw_floor
- *            every file of the tree exactly as synth writes it (its bytes read beforehand from a
- *            synth into a directory of its own, not measured) written with fs.mkdirSync and
- *            fs.writeFileSync into an empty directory
+ *            every file synth writes, exactly as it writes it (the files and bytes of a synth into
+ *            a directory of its own, read beforehand, not measured: the manifest and its shards
+ *            too) written with fs.mkdirSync and fs.writeFileSync into an empty directory
  *   full     `cdk8s-gitops synth` into an empty Git work tree
  *   noop     the same synth again: nothing changed
  *   promote  `cdk8s-gitops promote svc-0001 --ring nonprod --digest …` on that checkout
@@ -199,6 +199,19 @@ function synth(out: string, services: number, scratch: string): Step & { report:
   return { ...s, report: json('cdk8s-gitops synth', s) };
 }
 
+/** Every file under `dir`, as sorted paths relative to it with `/`. */
+function filesUnder(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) =>
+      path
+        .relative(dir, path.join(e.parentPath ?? e.path, e.name))
+        .split(path.sep)
+        .join('/'),
+    )
+    .sort();
+}
+
 function valuesFiles(paths: readonly string[]): number {
   return paths.filter((p) => p.endsWith('/values.yaml')).length;
 }
@@ -282,11 +295,12 @@ function main(): void {
   fs.mkdirSync(rawDir, { recursive: true });
   const rawInit = spawnSync('git', ['init', '--quiet', rawDir], { encoding: 'utf8' });
   if (rawInit.status !== 0) throw new Error(`git init ${rawDir} failed: ${rawInit.stderr}`);
-  // Every file synth created (its report lists them): the owned files read_all reads, and the
-  // bytes the raw floor writes.
+  // The files synth created (its report lists them) are the owned files read_all reads; the raw
+  // floor writes every file synth wrote, the manifest and its shards as well.
   const owned = (synth(rawDir, services, scratch).report.created as string[]).slice().sort();
   const rawInput = path.join(scratch, 'raw-floor-input.json');
-  fs.writeFileSync(rawInput, JSON.stringify(owned.map((p) => ({ path: p, text: fs.readFileSync(path.join(rawDir, p), 'utf8') }))));
+  const writtenBySynth = filesUnder(rawDir).filter((p) => p !== '.git' && !p.startsWith('.git/'));
+  fs.writeFileSync(rawInput, JSON.stringify(writtenBySynth.map((p) => ({ path: p, text: fs.readFileSync(path.join(rawDir, p), 'utf8') }))));
   discard(rawDir);
 
   const results: Round[] = [];
@@ -547,9 +561,9 @@ function main(): void {
     `user_seconds, sys_seconds, peak_rss_mb: from ${useTime ? '/usr/bin/time -v' : 'process.resourceUsage() of each Node process'}; peak_rss_mb is the largest process of the step`,
     'floor.seconds: the write loop only (data prepared beforehand, not measured); floor.process_seconds: the whole floor process',
     "promote_floor.seconds: reading the service's ledger and writing its ring's values files (data prepared beforehand); promote_floor.process_seconds: the whole process, with Node's start",
-    'raw_floor.seconds: the write loop only: every file a synth into an empty directory created, with the bytes it wrote (read from that synth beforehand, not measured), written with fs.mkdirSync + fs.writeFileSync into an empty directory; raw_floor.process_seconds: the whole process. full_vs_raw_floor: full.seconds / raw_floor.seconds',
+    'raw_floor.seconds: the write loop only: every file a synth into an empty directory wrote (the manifest and its shards too), with its bytes (read from that synth beforehand, not measured), written with fs.mkdirSync + fs.writeFileSync into an empty directory; raw_floor.process_seconds: the whole process. full_vs_raw_floor: full.seconds / raw_floor.seconds',
     'noop_minus_program, promote_minus_program, plan_minus_program: seconds of the step beyond the program step (the fleet program run on its own) of the same round, the median over the rounds',
-    'read_all: a process (read-all.js, which loads only fs and path) reading every owned file of the checkout once (the files the raw floor synth created); seconds is the whole process, loop_seconds the reads alone. check_vs_read_all: check.seconds / read_all.seconds',
+    'read_all: a process (read-all.js, which loads only fs and path) reading every owned file of the checkout once (the files those the raw floor synth reported created); seconds is the whole process, loop_seconds the reads alone. check_vs_read_all: check.seconds / read_all.seconds',
     'help: `cdk8s-gitops --help`; argument_error: `cdk8s-gitops synth --no-such-option` (CG301)',
     `performance_targets: each target, this run's figure and whether it is met; peak RSS is the largest of full, noop, promote, promote_without_program, check, preview and plan, and is judged only at 24,000 targets (met: null otherwise)`,
     `${rounds === 1 ? 'one round' : `${rounds} rounds; figures are medians, ratios the median of each round's ratio`}; sync(1) before each step`,
