@@ -95,4 +95,19 @@ describe('a TypeScript program run with npx tsx', () => {
     expect(run.stderr).toContain('Error: no platform 1');
     expect(fs.existsSync(path.join(tmp, 'npx-ran'))).toBe(false);
   }, 60_000);
+
+  it('stops a program on the fast path that runs past its timeout, and names the command as written', () => {
+    // GIVEN tsx installed, and a program that never ends
+    fs.mkdirSync(path.join(project, 'node_modules'));
+    fs.symlinkSync(path.join(ROOT, 'node_modules', 'tsx'), path.join(project, 'node_modules', 'tsx'));
+    fs.writeFileSync(path.join(project, 'platform.ts'), 'const every: number = 1000;\nsetInterval(() => undefined, every);\n');
+
+    // WHEN
+    const run = runBin(project, ['synth', '--timeout', '2', '--out', path.join(tmp, 'gitops')], env);
+
+    // THEN
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('CG310 The program "npx tsx platform.ts" ran longer than its timeout of 2s and was stopped');
+    expect(fs.existsSync(path.join(tmp, 'npx-ran'))).toBe(false);
+  }, 60_000);
 });
