@@ -13,6 +13,10 @@
  *                                        the floor of a promotion: reads the service's ledger
  *                                        (releases/<service>.yaml, parsed with yaml) and writes its
  *                                        ring's values files into the checkout (timed); prints the same
+ *   node floor.js raw <raw.json> <dir>   the raw floor: reads (untimed) every file of a tree as
+ *                                        synth wrote it, already serialized ({ path, text } each),
+ *                                        then writes each one into <dir> with fs.mkdirSync and
+ *                                        fs.writeFileSync (timed); prints the same
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -76,14 +80,43 @@ function write(input: string, dir: string, ledgerOf?: string): void {
   process.stdout.write(`${JSON.stringify({ seconds, cpu_seconds: cpuSeconds, files_written: files.length, bytes })}\n`);
 }
 
+/** A file of a synthesized tree as synth wrote it. */
+interface RawFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+function writeRaw(input: string, dir: string): void {
+  const files = JSON.parse(fs.readFileSync(input, 'utf8')) as RawFile[];
+  const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  const made = new Set<string>();
+  let bytes = 0;
+  for (const f of files) {
+    const file = path.join(dir, f.path);
+    const parent = path.dirname(file);
+    if (!made.has(parent)) {
+      fs.mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    fs.writeFileSync(file, f.text);
+    bytes += Buffer.byteLength(f.text);
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  process.stdout.write(`${JSON.stringify({ seconds, cpu_seconds: cpuSeconds, files_written: files.length, bytes })}\n`);
+}
+
 const [mode, input, dir, arg] = process.argv.slice(2);
 if (mode === 'prepare' && input) prepare(input);
 else if (mode === 'prepare-ring' && input && dir && arg) prepare(input, { service: dir, ring: arg });
 else if (mode === 'write' && input && dir) write(input, dir);
 else if (mode === 'promote' && input && dir && arg) write(input, dir, arg);
+else if (mode === 'raw' && input && dir) writeRaw(input, dir);
 else {
   process.stderr.write(
-    'Usage: floor.js prepare <input.json> | floor.js write <input.json> <dir> | floor.js prepare-ring <input.json> <service> <ring> | floor.js promote <input.json> <checkout> <service>\n',
+    'Usage: floor.js prepare <input.json> | floor.js write <input.json> <dir> | floor.js prepare-ring <input.json> <service> <ring> | floor.js promote <input.json> <checkout> <service> | floor.js raw <raw.json> <dir>\n',
   );
   process.exitCode = 1;
 }

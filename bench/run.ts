@@ -3,7 +3,13 @@
  * is one JSON object on stdout (progress goes to stderr).
  *
  * Steps (see README, "Performance"):
+ *   help     `cdk8s-gitops --help`; argument_error: `cdk8s-gitops synth --no-such-option`
+ *   program  the fleet program alone, handing over its model
  *   floor    the fleet's values files written with yaml's stringify and fs.writeFileSync
+ *   raw_floor
+ *            every file synth writes, exactly as it writes it (the files and bytes of a synth into
+ *            a directory of its own, read beforehand, not measured: the manifest and its shards
+ *            too) written with fs.mkdirSync and fs.writeFileSync into an empty directory
  *   full     `cdk8s-gitops synth` into an empty Git work tree
  *   noop     the same synth again: nothing changed
  *   promote  `cdk8s-gitops promote svc-0001 --ring nonprod --digest …` on that checkout
@@ -12,15 +18,17 @@
  *            no program: what the command needs is read from the tree's release model; compared
  *            with a floor that reads the service's ledger and writes its ring's values files with
  *            fs (floor.js promote)
+ *   read_all every owned file of that checkout read once with fs.readFileSync (read-all.js)
  *   check    `cdk8s-gitops check` of that checkout: drift check of every owned file
  *   preview  `cdk8s-gitops preview`: every ApplicationSet expanded over the checkout
  *   plan     `cdk8s-gitops plan` with one promotion pending: the ledger records it, the
  *            values files do not show it yet
  *   scaling  full synth at several fleet sizes
  *
- * The steps run in rounds (floor, full, noop, promote, check, preview, plan, scaling), one
- * after the other, so that each round sees one state of the machine; figures are medians over
- * the rounds, and ratios the median of each round's ratio.
+ * The steps run in rounds (help, program, floor, raw_floor, full, noop, promote, read_all, check,
+ * preview, plan, scaling), one after the other, so that each round sees one state of the machine; figures are medians over
+ * the rounds, and ratios and differences the median of each round's. `performance_targets`
+ * states each target and whether this run met it (`targets` is the fleet's number of targets).
  *
  * Environment: BENCH_SERVICES (default 1000), BENCH_SCALING (default "250,500,1000"),
  * BENCH_ROUNDS (default 1), BENCH_DIR (default .bench/runs), BENCH_KEEP=1 keeps the written trees
@@ -39,6 +47,7 @@ const BUILD = path.join(ROOT, '.bench', 'build', 'bench');
 const CLI = path.join(ROOT, 'bin', 'cdk8s-gitops.js');
 const PROGRAM = path.join(BUILD, 'fleet-program.js');
 const FLOOR = path.join(BUILD, 'floor.js');
+const READ_ALL = path.join(BUILD, 'read-all.js');
 const RSS_PRELOAD = path.join(BUILD, 'rss-preload.js');
 const TIME = '/usr/bin/time';
 const MODEL_OUT_ENV = 'CDK8S_GITOPS_MODEL_OUT';
@@ -190,6 +199,19 @@ function synth(out: string, services: number, scratch: string): Step & { report:
   return { ...s, report: json('cdk8s-gitops synth', s) };
 }
 
+/** Every file under `dir`, as sorted paths relative to it with `/`. */
+function filesUnder(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) =>
+      path
+        .relative(dir, path.join(e.parentPath ?? e.path, e.name))
+        .split(path.sep)
+        .join('/'),
+    )
+    .sort();
+}
+
 function valuesFiles(paths: readonly string[]): number {
   return paths.filter((p) => p.endsWith('/values.yaml')).length;
 }
@@ -207,13 +229,17 @@ function machine(): Record<string, unknown> {
 }
 
 interface Round {
+  readonly help: Cost;
+  readonly argument_error: Cost;
   readonly program: Cost & { model_mb: number };
   readonly floor: Cost & { files_written: number; process_seconds: number };
+  readonly raw_floor: Cost & { files_written: number; bytes: number; process_seconds: number };
   readonly full: Cost & { files_written: number; targets: number };
   readonly noop: Cost & { files_written: number };
   readonly promote: Cost & { files_written: number; values_files_written: number; ledger_written: boolean };
   readonly promote_without_program: Cost & { files_written: number; values_files_written: number; same_bytes_as_promote: boolean };
   readonly promote_floor: Cost & { files_written: number; process_seconds: number };
+  readonly read_all: Cost & { files_read: number; bytes: number; loop_seconds: number };
   readonly check: Cost & { findings: number };
   readonly preview: Cost & { applications: number };
   readonly plan: Cost & { files_changed: number };
@@ -227,7 +253,7 @@ function main(): void {
     .split(',')
     .map((s) => Number(s.trim()))
     .filter((n) => n > 0);
-  for (const f of [CLI, PROGRAM, FLOOR, path.join(ROOT, 'lib', 'index.js')]) {
+  for (const f of [CLI, PROGRAM, FLOOR, READ_ALL, path.join(ROOT, 'lib', 'index.js')]) {
     if (!fs.existsSync(f)) throw new Error(`${f} is missing: run \`npm run bench\` (it builds the SDK and the benchmark first).`);
   }
   const base = path.resolve(ROOT, process.env.BENCH_DIR ?? path.join('.bench', 'runs'));
@@ -264,9 +290,30 @@ function main(): void {
   );
   if (ringPrep.status !== 0) fail('floor prepare-ring', ringPrep);
 
+  log('raw floor: a synth into a directory of its own, its files read (not measured)');
+  const rawDir = emptyDir('raw-source');
+  fs.mkdirSync(rawDir, { recursive: true });
+  const rawInit = spawnSync('git', ['init', '--quiet', rawDir], { encoding: 'utf8' });
+  if (rawInit.status !== 0) throw new Error(`git init ${rawDir} failed: ${rawInit.stderr}`);
+  // The files synth created (its report lists them) are the owned files read_all reads; the raw
+  // floor writes every file synth wrote, the manifest and its shards as well.
+  const owned = (synth(rawDir, services, scratch).report.created as string[]).slice().sort();
+  const rawInput = path.join(scratch, 'raw-floor-input.json');
+  const writtenBySynth = filesUnder(rawDir).filter((p) => p !== '.git' && !p.startsWith('.git/'));
+  fs.writeFileSync(rawInput, JSON.stringify(writtenBySynth.map((p) => ({ path: p, text: fs.readFileSync(path.join(rawDir, p), 'utf8') }))));
+  discard(rawDir);
+
   const results: Round[] = [];
   for (let i = 0; i < rounds; i++) {
     const tag = rounds > 1 ? `round ${i + 1}/${rounds}: ` : '';
+
+    log(`${tag}help: cdk8s-gitops --help, and an argument error`);
+    const h = run([process.execPath, CLI, '--help'], process.env, scratch);
+    if (h.status !== 0) fail('cdk8s-gitops --help', h);
+    const help = cost(h);
+    const ae = run([process.execPath, CLI, 'synth', '--no-such-option'], process.env, scratch);
+    if (ae.status !== 1 || !/CG301/.test(ae.stderr)) fail('cdk8s-gitops synth --no-such-option (expected CG301)', ae);
+    const argument_error = cost(ae);
 
     log(`${tag}program: the fleet program on its own, handing over its model`);
     const modelOut = path.join(scratch, 'model.json');
@@ -283,6 +330,20 @@ function main(): void {
     const fr = json('floor write', f);
     // The write loop alone is timed inside the process; CPU time and RSS are the process's.
     const floor = { ...cost(f), seconds: round(fr.seconds), files_written: fr.files_written as number, process_seconds: round(f.seconds) };
+
+    log(`${tag}raw_floor: the tree's files as synth writes them, fs.mkdirSync + fs.writeFileSync per file`);
+    const rawFloorDir = emptyDir('raw-floor');
+    const rf = run([process.execPath, FLOOR, 'raw', rawInput, rawFloorDir], process.env, scratch);
+    discard(rawFloorDir);
+    if (rf.status !== 0) fail('floor raw', rf);
+    const rfr = json('floor raw', rf);
+    const raw_floor = {
+      ...cost(rf),
+      seconds: round(rfr.seconds),
+      files_written: rfr.files_written as number,
+      bytes: rfr.bytes as number,
+      process_seconds: round(rf.seconds),
+    };
 
     log(`${tag}full: cdk8s-gitops synth into an empty directory`);
     const checkout = emptyDir('checkout');
@@ -358,6 +419,14 @@ function main(): void {
     // Put the promoted files back as the promotion wrote them (the floor wrote yaml's rendering).
     for (const [p, text] of Object.entries(promotedFiles)) fs.writeFileSync(path.join(checkout, p), text);
 
+    log(`${tag}read_all: every owned file of the checkout read once`);
+    const ownedList = path.join(scratch, 'owned-files.json');
+    fs.writeFileSync(ownedList, JSON.stringify(owned));
+    const ra = run([process.execPath, READ_ALL, ownedList, checkout], process.env, scratch);
+    if (ra.status !== 0) fail('read-all', ra);
+    const rar = json('read-all', ra);
+    const read_all = { ...cost(ra), files_read: rar.files as number, bytes: rar.bytes as number, loop_seconds: round(rar.seconds) };
+
     log(`${tag}check: drift check of the checkout`);
     const c = cli(['check', '--app', APP, '--out', checkout, '--format', 'json'], services, scratch);
     if (c.status !== 0) fail('cdk8s-gitops check (expected a clean checkout)', c);
@@ -391,10 +460,27 @@ function main(): void {
       discard(out);
       scaling.set(size, { ...cost(sc), targets: valuesFiles(sc.report.created) });
     }
-    results.push({ program, floor, full, noop, promote, promote_without_program, promote_floor, check, preview, plan, scaling });
+    results.push({
+      help,
+      argument_error,
+      program,
+      floor,
+      raw_floor,
+      full,
+      noop,
+      promote,
+      promote_without_program,
+      promote_floor,
+      read_all,
+      check,
+      preview,
+      plan,
+      scaling,
+    });
   }
   discard(floorInput);
   discard(ringFloorInput);
+  discard(rawInput);
   for (const dir of written) spawnSync('rm', ['-rf', dir]);
 
   const pick = <K extends keyof Round>(k: K): Round[K][] => results.map((r) => r[k]);
@@ -431,12 +517,55 @@ function main(): void {
         )
       : null;
 
+  /** The median over the rounds of `a`'s seconds less `b`'s, within each round. */
+  const minus = (a: readonly Cost[], b: readonly Cost[]): number => round(medianOf(a.map((x, i) => x.seconds - b[i].seconds)));
+  const programs = pick('program');
+  const noopMinusProgram = minus(pick('noop'), programs);
+  const promoteMinusProgram = minus(pick('promote'), programs);
+  const planMinusProgram = minus(pick('plan'), programs);
+  const fullVsRawFloor = ratioOf(fulls, pick('raw_floor'));
+  const checkVsReadAll = ratioOf(pick('check'), pick('read_all'));
+  const fleetTargets = summarize(fulls).targets;
+  const peakSteps = ['full', 'noop', 'promote', 'promote_without_program', 'check', 'preview', 'plan'] as const;
+  const peakRss = Math.max(...peakSteps.flatMap((k) => pick(k).map((c) => c.peak_rss_mb ?? NaN)).filter((v) => Number.isFinite(v)));
+  const help = summarize(pick('help'));
+  const argumentError = summarize(pick('argument_error'));
+  /** A target, the figure this run measured for it and whether it is met (null: not measured, or not at the size the target names). */
+  const target = (name: string, value: number | null, limit: number, applies = true): Record<string, unknown> => ({
+    target: name,
+    value,
+    met: value === null || !Number.isFinite(value) || !applies ? null : value <= limit,
+  });
+  const performanceTargets = {
+    full_vs_raw_floor: target('full / raw_floor ≤ 2.0', fullVsRawFloor, 2.0),
+    noop_minus_program: target('noop − program ≤ 0.25 s', noopMinusProgram, 0.25),
+    promote_minus_program: target('promote − program ≤ 0.35 s', promoteMinusProgram, 0.35),
+    plan_minus_program: target('plan − program ≤ 0.6 s', planMinusProgram, 0.6),
+    check_vs_read_all: target('check ≤ 1.5 × read_all', checkVsReadAll, 1.5),
+    peak_rss: {
+      ...target(
+        `peak RSS ≤ 1024 MiB at 24,000 targets (this fleet: ${fleetTargets})`,
+        Number.isFinite(peakRss) ? peakRss : null,
+        1024,
+        fleetTargets === 24000,
+      ),
+      unit: 'MiB',
+    },
+    help: target('--help ≤ 0.3 s', help.seconds, 0.3),
+    argument_error: target('an argument error ≤ 0.3 s', argumentError.seconds, 0.3),
+  };
+
   const notes: string[] = [
     `program: ${path.relative(ROOT, PROGRAM)}, compiled with tsc from bench/fleet-program.ts before the run, run by node`,
     `cli: node ${path.relative(ROOT, CLI)} (the installed binary, without npx)`,
     `user_seconds, sys_seconds, peak_rss_mb: from ${useTime ? '/usr/bin/time -v' : 'process.resourceUsage() of each Node process'}; peak_rss_mb is the largest process of the step`,
     'floor.seconds: the write loop only (data prepared beforehand, not measured); floor.process_seconds: the whole floor process',
     "promote_floor.seconds: reading the service's ledger and writing its ring's values files (data prepared beforehand); promote_floor.process_seconds: the whole process, with Node's start",
+    'raw_floor.seconds: the write loop only: every file a synth into an empty directory wrote (the manifest and its shards too), with its bytes (read from that synth beforehand, not measured), written with fs.mkdirSync + fs.writeFileSync into an empty directory; raw_floor.process_seconds: the whole process. full_vs_raw_floor: full.seconds / raw_floor.seconds',
+    'noop_minus_program, promote_minus_program, plan_minus_program: seconds of the step beyond the program step (the fleet program run on its own) of the same round, the median over the rounds',
+    'read_all: a process (read-all.js, which loads only fs and path) reading every owned file of the checkout once (the files those the raw floor synth reported created); seconds is the whole process, loop_seconds the reads alone. check_vs_read_all: check.seconds / read_all.seconds',
+    'help: `cdk8s-gitops --help`; argument_error: `cdk8s-gitops synth --no-such-option` (CG301)',
+    `performance_targets: each target, this run's figure and whether it is met; peak RSS is the largest of full, noop, promote, promote_without_program, check, preview and plan, and is judged only at 24,000 targets (met: null otherwise)`,
     `${rounds === 1 ? 'one round' : `${rounds} rounds; figures are medians, ratios the median of each round's ratio`}; sync(1) before each step`,
   ];
   if (scalingSizes.includes(services)) notes.push(`scaling at ${services} services is the full step`);
@@ -446,17 +575,26 @@ function main(): void {
     date: startedAt.toISOString(),
     targets: summarize(fulls).targets,
     services,
-    program: summarize(pick('program')),
+    help,
+    argument_error: argumentError,
+    program: summarize(programs),
     floor: summarize(pick('floor')),
+    raw_floor: summarize(pick('raw_floor')),
     full: summarize(fulls),
     noop: summarize(pick('noop')),
     promote: summarize(pick('promote')),
     promote_without_program: summarize(pick('promote_without_program')),
     promote_floor: summarize(pick('promote_floor')),
+    read_all: summarize(pick('read_all')),
     check: summarize(pick('check')),
     preview: summarize(pick('preview')),
     plan: summarize(pick('plan')),
     full_vs_floor: ratioOf(fulls, pick('floor')),
+    full_vs_raw_floor: fullVsRawFloor,
+    noop_minus_program: noopMinusProgram,
+    promote_minus_program: promoteMinusProgram,
+    plan_minus_program: planMinusProgram,
+    check_vs_read_all: checkVsReadAll,
     noop_vs_full: ratioOf(pick('noop'), fulls),
     promote_vs_full: ratioOf(pick('promote'), fulls),
     promote_without_program_vs_promote: ratioOf(pick('promote_without_program'), pick('promote')),
@@ -468,6 +606,7 @@ function main(): void {
     plan_vs_full: ratioOf(pick('plan'), fulls),
     scaling,
     scaling_per_target_largest_vs_smallest: scalingRatio,
+    performance_targets: performanceTargets,
     notes,
   };
   if (!keep) spawnSync('rm', ['-rf', work]);

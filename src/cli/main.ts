@@ -7,15 +7,17 @@ import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } fro
 
 import { ExitCode } from './exit-code';
 import { PACKAGE_VERSION } from '../core/version';
+import { CommandName, SUMMARIES } from './commands/summaries';
 
 export { ExitCode } from './exit-code';
 
 /**
- * The commands, in the order help lists them. A command's module is loaded when it runs (or help
- * lists it), so that each command loads only what it uses and a program that imports the SDK
- * does not load the commands at all.
+ * The commands, in the order help lists them. A command's module is loaded when it runs or shows
+ * its own help, so that each command loads only what it uses, help and an unknown command load
+ * none (the summaries help lists are apart from them), and a program that imports the SDK does
+ * not load the commands at all.
  */
-const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Command]> = [
+const COMMANDS: ReadonlyArray<readonly [name: CommandName, load: () => Command]> = [
   ['init', () => (require('./commands/init') as typeof import('./commands/init')).initCommand],
   ['synth', () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand],
   ['plan', () => (require('./commands/inspect') as typeof import('./commands/inspect')).planCommand],
@@ -36,14 +38,14 @@ export function commandList(): Command[] {
   return COMMANDS.map(([, load]) => load());
 }
 
+/** The CLI's usage, with every command's summary: loads no command's module. */
 function usage(): string {
-  const commands = commandList();
-  const width = Math.max(...commands.map((c) => c.name.length));
+  const width = Math.max(...COMMANDS.map(([name]) => name.length));
   return [
     'Usage: cdk8s-gitops <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.map(([name]) => `  ${name.padEnd(width)}  ${SUMMARIES[name]}`),
     '',
     'Options every command takes:',
     "  --help, -h    the command's options and an example",

@@ -9,10 +9,11 @@ import { checkoutDir } from '../out-dir';
 import { loadModel, ProgramFlags, readProjectConfig } from '../../workspace/program/run';
 import { recordedPlatform } from '../../workspace/recorded-model';
 import { PlatformModel } from '../../model/platform-model';
+import { SUMMARIES } from './summaries';
 
 export const historyCommand: Command = {
   name: 'history',
-  summary: 'Who promoted what, when, into which ring, in which commit',
+  summary: SUMMARIES.history,
   usage: 'cdk8s-gitops history <service> [--ring RING] [--app CMD] [--out DIR] [--limit N] [--format text|json]',
   help: `Reads the GitOps repository's history back from the trailers of published commits.
 A service or ring that neither the program declares nor any commit names is a mistake (with

@@ -5,6 +5,7 @@ import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { ExitCode } from '../exit-code';
 import { OWN_PACKAGE } from '../../core/version';
+import { SUMMARIES } from './summaries';
 
 /** What a new project pins next to cdk8s-gitops (the versions this package is built and tested with). */
 const TOOL_VERSIONS = {
@@ -23,7 +24,7 @@ const IGNORED_ENTRIES = new Set(['.git']);
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'Scaffold a new platform program in an empty directory',
+  summary: SUMMARIES.init,
   usage: 'cdk8s-gitops init [DIR] [--sdk SPEC] [--format text|json]',
   help: `Writes a small, working platform program into DIR (default: the current directory),
 which must be empty or not exist yet (a .git directory is fine): platform.ts (two environments,
@@ -227,6 +228,8 @@ platform.synth();
 const CDK8S_YAML = `# \`cdk8s-gitops\` runs this program (app) and works on gitops.checkout, a clone of the GitOps
 # repository. Keep the clone out of "output": \`npx cdk8s synth\` deletes that directory before it
 # runs the program, .git included, so it only ever gets a scratch copy of the tree.
+# cdk8s-gitops runs "npx tsx platform.ts" on this project's tsx without npx
+# (node --import tsx platform.ts); npx runs it only when tsx is not installed here.
 language: typescript
 app: npx tsx platform.ts
 output: dist

@@ -28,13 +28,14 @@ import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { isMap } from '../../core/plain';
+import { SUMMARIES } from './summaries';
 
 /** How many untracked or ignored directories `preview` names at most. */
 const MAX_ABSENT_SHOWN = 5;
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'Show what synth would change: files, values keys, Applications',
+  summary: SUMMARIES.plan,
   usage:
     'cdk8s-gitops plan [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json] [--verbose]',
   help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
@@ -135,7 +136,7 @@ Example:
 
 export const previewCommand: Command = {
   name: 'preview',
-  summary: 'Expand the ApplicationSets of a checkout into Applications, offline',
+  summary: SUMMARIES.preview,
   usage: 'cdk8s-gitops preview [--service S] [--env E] [--ring R] [--team T] [--out DIR] [--format table|yaml|json]',
   help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
 controller would (git directory and files, list, matrix, merge and cluster generators, selectors,
@@ -269,7 +270,7 @@ Example:
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Fail when the checkout drifts from what the program synthesizes',
+  summary: SUMMARIES.check,
   usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--base REF] [--format text|json]',
   help: `For the GitOps repository's own CI. Lists every finding with its code and fix: owned files edited
 by hand (each with the diff from what cdk8s-gitops writes; lines that may hold a secret are not

@@ -10,10 +10,11 @@ import { plural } from '../plural';
 import { NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { pendingStore, readPending } from '../../workspace/pending-operations';
 import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
+import { SUMMARIES } from './summaries';
 
 export const publishCommand: Command = {
   name: 'publish',
-  summary: 'Synthesize, commit the owned files that changed, and push',
+  summary: SUMMARIES.publish,
   usage:
     'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops

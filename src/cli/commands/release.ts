@@ -23,6 +23,7 @@ import { releaseKey } from '../../release/release';
 import { contentHash } from '../../synth/file-tree';
 import type { RollbackLive } from '../rollback-live';
 import { printableJson } from '../terminal-text';
+import { SUMMARIES } from './summaries';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml; with
                  neither, what the program decides is read from the checkout, see
@@ -301,7 +302,7 @@ function print(
 
 export const promoteCommand: Command = {
   name: 'promote',
-  summary: 'Move a digest into a promotion ring',
+  summary: SUMMARIES.promote,
   usage:
     'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Records in the service's release ledger that RING now runs the release, and rewrites
@@ -387,7 +388,7 @@ Example:
 
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: 'Put a previous digest back into a ring and hold it',
+  summary: SUMMARIES.rollback,
   usage:
     'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Puts a digest from the ring's own history back and holds the ring, so that neither
@@ -445,7 +446,7 @@ Example:
 
 export const unholdCommand: Command = {
   name: 'unhold',
-  summary: 'Lift the hold a rollback put on a ring',
+  summary: SUMMARIES.unhold,
   usage:
     'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Lifts a ring's hold, so that promotions into it are accepted again.

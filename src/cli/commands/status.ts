@@ -10,10 +10,11 @@ import { checkoutDir } from '../out-dir';
 import { FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
 import { loadModel } from '../../workspace/program/run';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
+import { SUMMARIES } from './summaries';
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'What each ring of each service runs, since when, by whom, and holds',
+  summary: SUMMARIES.status,
   usage:
     'cdk8s-gitops status [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets | --live] [--format text|json]',
   help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
@@ -109,7 +110,7 @@ function filtered(model: PlatformModel, report: StatusReport, filter: TargetFilt
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: 'The chain from construct to Application for one target, and where each value comes from',
+  summary: SUMMARIES.explain,
   usage:
     'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
   help: `Shows for one target: its construct path, control plane, ring, the ApplicationSet that

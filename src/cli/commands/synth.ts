@@ -16,6 +16,7 @@ import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { printWriteNotes } from '../write-notes';
+import { SUMMARIES } from './summaries';
 
 /** How many paths of each kind are listed before the rest are counted. */
 const LIST_LIMIT = 50;
@@ -25,7 +26,7 @@ export const PROGRESS_THRESHOLD = 1000;
 
 export const synthCommand: Command = {
   name: 'synth',
-  summary: 'Write the GitOps tree the program declares into a checkout',
+  summary: SUMMARIES.synth,
   usage:
     'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
   help: `Runs the program, writes its tree into DIR (a checkout of the GitOps repository), and

@@ -13,6 +13,7 @@ import { liveRows, shortVersion } from '../live-status';
 import { printable } from '../terminal-text';
 import { checkoutDir } from '../out-dir';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
+import { SUMMARIES } from './summaries';
 
 /** How long `wait` waits unless told, and between two looks. */
 const DEFAULT_WAIT = '10m';
@@ -20,7 +21,7 @@ const DEFAULT_INTERVAL = '5s';
 
 export const waitCommand: Command = {
   name: 'wait',
-  summary: "Wait until a ring's Applications run its release, Synced and Healthy",
+  summary: SUMMARIES.wait,
   usage: 'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--out DIR]',
   help: `For CI after a promotion: asks the Argo CD of each control plane of the ring's targets
 (as status --live does) until every Application of <service> in ring R is Synced, Healthy and

@@ -4,6 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { GitError, simpleGit, SimpleGit } from 'simple-git';
 import { GitOpsError } from '../../core/errors';
+import { SAFE_CONFIG } from './safe-config';
+
+export { SAFE_CONFIG } from './safe-config';
 
 /**
  * A git command that exited with a non-zero code.
@@ -28,14 +31,6 @@ export class GitCommandError extends GitError {
     this.stderr = stderr;
   }
 }
-
-/**
- * What every git command cdk8s-gitops runs is given: a clone's own configuration may name
- * programs for git to run on every index read (fsmonitor), at each commit and push (hooks) and
- * to sign (gpg); none runs. (A filter driver a `.gitattributes` names still runs: the git this
- * supports, 2.39, has no switch for it.)
- */
-export const SAFE_CONFIG: readonly string[] = ['core.fsmonitor=false', 'core.hooksPath=/dev/null', 'commit.gpgSign=false'];
 
 /**
  * The option that keeps git from running the program a remote's configuration names to serve a

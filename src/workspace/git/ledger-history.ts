@@ -4,7 +4,7 @@
  * runs: the checkout is someone else's.
  */
 import { execFileSync } from 'child_process';
-import { SAFE_CONFIG } from './command';
+import { SAFE_CONFIG } from './safe-config';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
 import { TrailerKey } from './trailers';
 

@@ -10,6 +10,7 @@ import { PlatformModel, MODEL_VERSION } from '../../model/platform-model';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
 import type { EnvironmentVariables, OutputStream } from '../../core/streams';
 import { isMap } from '../../core/plain';
+import { directCommand, projectPath } from './tsx-command';
 
 /** Where a program runs and where its diagnostics go (a command's context has these). */
 export interface ProgramContext {
@@ -158,6 +159,9 @@ interface ProgramExit {
  * Runs the platform program and returns its model snapshot. The program runs in its own
  * process, as cdk8s runs apps; it learns where to put the model from {@link MODEL_OUT_ENV}.
  *
+ * A command `npx tsx PROGRAM …` runs as `node --import <tsx's loader> PROGRAM …` when the project
+ * has tsx installed (see {@link directCommand}), without npx's start-up.
+ *
  * Its output (stdout and stderr) is streamed to the CLI's stderr as it comes: stdout carries
  * the command's results. It runs in a process group of its own, which is stopped (SIGKILL)
  * when it runs past its timeout, when the CLI is interrupted, and once the program has exited
@@ -176,7 +180,11 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-'));
   const out = path.join(tmp, 'model.json');
   try {
-    const exit = await runCommand(command, ctx, { ...ctx.env, [MODEL_OUT_ENV]: out }, timeout);
+    // `npx tsx …` runs on the project's tsx without npx (with the PATH npx would give it);
+    // messages name the command as written.
+    const direct = directCommand(command, ctx.cwd);
+    const env = { ...ctx.env, ...(direct === command ? {} : { PATH: projectPath(ctx.cwd, ctx.env.PATH) }), [MODEL_OUT_ENV]: out };
+    const exit = await runCommand(direct, ctx, env, timeout);
     const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
     return outcome(command, exit, timeout, text);
   } finally {
