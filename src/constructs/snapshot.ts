@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET } from '../model/application-set-names';
 import { Construct } from 'constructs';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import {
@@ -123,6 +124,9 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
       environments: environments.filter((e) => e.controlPlane === cp).map((e) => e.name),
       // Argo CD, the default, is written only with settings of its own.
       ...(cp.reconciler.model.kind === 'flux' || cp.reconciler.model.api !== undefined ? { reconciler: cp.reconciler.model } : {}),
+      ...(cp.maxApplicationsPerApplicationSet !== DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET
+        ? { maxApplicationsPerApplicationSet: cp.maxApplicationsPerApplicationSet }
+        : {}),
     })),
     environments: environments.map((e): EnvironmentModel => ({
       name: e.name,
@@ -165,6 +169,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
     ...rule('collisions'),
     ...rule('ownedKeys'),
     ...rule('applicationSetNames'),
+    ...rule('applicationSetSizes'),
     ...problemsOfSchemas(model, services),
     ...rule('ringMoves'),
     ...rule('removals'),

@@ -425,6 +425,14 @@ const ENTRIES = [
       "A team's name is not a DNS-1123 label, or it lists no identity-provider groups or no CODEOWNERS owners, or an entry that is not one (a group with a line break, quote or comma, which Argo CD's RBAC policy lines cannot hold; an owner that is not @name, @org/team or an e-mail address), or lists one twice (or an empty approverGroups, which would widen production to every member), or its AppProject in an environment (`<environment>-team-<team>`) would have the name of another AppProject of the control plane; or, in a platform that declares teams, a service belongs to no team or to two, two teams share a name, there is not exactly one platform team, an environment lets its services create cluster-scoped kinds (clusterResources, which would reach every team's namespaces), or another team than the platform team owns Argo CD's own installation, a cluster add-on with cluster-scoped kinds, or a service in a namespace of the cluster or of an Argo CD (allowSensitiveNamespace); or a team's service (not the platform team's) runs in production with its chart or Kustomize base read from a Git repository at a revision that is not a full commit SHA, which that repository's merges move past the GitOps repository's CODEOWNERS.",
     fix: 'Declare each service inside its team (new Service(team, …)) or claim it with team.owns(service), and mark one team platform: true.',
   },
+  {
+    code: 'CG153',
+    where: 'program',
+    title: 'ApplicationSet over its cap',
+    description:
+      'maxApplicationsPerApplicationSet of the platform or a control plane is not a whole number from 1 to 1,000,000, or one cluster alone has more targets for one ApplicationSet than that cap: an environment over the cap has its ApplicationSets split by cluster, and a cluster is the finest split (a finer one would move Applications between ApplicationSets as targets are added, and Argo CD deletes an Application before another ApplicationSet can create it).',
+    fix: "Give maxApplicationsPerApplicationSet a whole number at least the largest cluster's target count, and raise Argo CD's applicationsetcontroller.status.max.resources.count to match if it is over 5,000.",
+  },
 
   // CG2xx: release ledgers
   {

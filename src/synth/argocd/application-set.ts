@@ -1,9 +1,9 @@
 import { SyncOption, SyncPolicyJson } from '../../model/sync';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../../model/platform-model';
-import { clusterIndex } from '../../model/cluster-index';
+import { clusterIndex, targetClusters } from '../../model/cluster-index';
 import { helmSource, SourceKind, sourceKindOf } from '../sources';
 import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
-import { hasOwnDestination, SetShape, setName } from '../../model/application-set-names';
+import { environmentsSplitByCluster, hasOwnSets, SetShape, setName } from '../../model/application-set-names';
 import { projectTeamOf, teamProjectName } from '../../model/teams';
 
 /**
@@ -28,7 +28,9 @@ export interface WorkloadSet {
 type Shape = SetShape<SourceKind>;
 
 /**
- * The ApplicationSets of a control plane. Per environment: `workloads-<env>` for Helm services,
+ * The ApplicationSets of a control plane. An environment where one set would generate more
+ * Applications than the control plane's cap has its sets split by cluster, as if each cluster
+ * had its own destination (see `environmentsSplitByCluster`). Per environment: `workloads-<env>` for Helm services,
  * with the seed's template (everything derived from `environments/<env>/<cloud>/<cluster>/<service>`),
  * and `rendered-<env>` for rendered services, a plain directory source listing each rendered
  * service's directories by name. A service whose settings differ from what the template
@@ -46,12 +48,13 @@ export function buildWorkloadSets(
 ): WorkloadSet[] {
   const services = new Map(model.services.map((s) => [s.name, s]));
   const clusterOf = clusterIndex(model);
+  const split = environmentsSplitByCluster(model, targetClusters(model));
   const sets: WorkloadSet[] = [];
   for (const envName of cp.environments) {
     const env = model.environments.find((e) => e.name === envName)!;
     // Each set's globs, with the team whose generator lists each (none: the set's own template).
     const groups = new Map<string, { shape: Shape; targets: TargetModel[]; globs: Map<string, string | undefined> }>();
-    const placements = placementsOf(model, envName, defaults);
+    const placements = placementsOf(model, envName, defaults, split);
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
       const { name, shape, glob: pattern, team } = placements(services.get(t.service)!, clusterOf(t));
@@ -117,19 +120,20 @@ function placementsOf(
   model: PlatformModel,
   env: string,
   defaults: { chartPath: string; targetRevision: string },
+  split: ReadonlySet<string>,
 ): (service: ServiceModel, cluster: ClusterModel) => Placement {
   const byService = new Map<ServiceModel, Map<ClusterModel | undefined, Placement>>();
-  const ownDestination = new Set(model.clusters.filter((c) => c.destination !== `${c.cloud}-${c.name}`));
+  const ownSets = new Set(model.clusters.filter((c) => c.environment === env && hasOwnSets(c, split)));
   return (service, cluster) => {
     let own = byService.get(service);
     if (!own) {
       own = new Map();
       byService.set(service, own);
     }
-    const key = ownDestination.has(cluster) ? cluster : undefined;
+    const key = ownSets.has(cluster) ? cluster : undefined;
     let placement = own.get(key);
     if (!placement) {
-      const shape = shapeOf(model, service, cluster, defaults);
+      const shape = shapeOf(model, service, key, defaults);
       const team = projectTeamOf(service);
       placement = {
         name: setName(env, shape),
@@ -146,14 +150,14 @@ function placementsOf(
 function shapeOf(
   model: PlatformModel,
   service: ServiceModel,
-  cluster: ClusterModel,
+  cluster: ClusterModel | undefined,
   defaults: { chartPath: string; targetRevision: string },
 ): Shape {
   const source = sourceKindOf(service);
   return {
     source,
     ...(source.deviates(model, service, defaults) ? { service } : {}),
-    ...(hasOwnDestination(cluster) ? { cluster } : {}),
+    ...(cluster ? { cluster } : {}),
   };
 }
 
