@@ -2,7 +2,7 @@ import { SyncOption, SyncPolicyJson } from '../../model/sync';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../../model/platform-model';
 import { clusterIndex, targetClusters } from '../../model/cluster-index';
 import { helmSource, SourceKind, sourceKindOf } from '../sources';
-import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
+import { argoCdGitRevision, ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
 import { environmentsSplitByCluster, hasOwnSets, SetShape, setName } from '../../model/application-set-names';
 import { projectTeamOf, teamProjectName } from '../../model/teams';
 
@@ -219,7 +219,7 @@ function applicationSet(
     return {
       git: {
         repoURL: model.repoURL,
-        revision: model.revision,
+        revision: argoCdGitRevision(model.revision),
         ...(file === undefined ? { directories: listed } : { files: listed }),
         ...(team === undefined || s?.addon !== undefined
           ? {}
