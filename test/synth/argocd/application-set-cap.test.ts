@@ -6,6 +6,13 @@ import { documentsOf } from '../../support/application-set';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../../support/argocd-schema';
 import { DIGEST } from '../../support/platforms';
 import { linesOf } from '../../support/platform';
+import { hashTree } from '../../support/hash-tree';
+import { GitOpsError } from '../../../src/core/errors';
+import { PlatformModel } from '../../../src/model/platform-model';
+import { buildTree } from '../../../src/workspace/build';
+import { computePlan } from '../../../src/workspace/plan';
+import { writeDeclaredTree } from '../../../src/workspace/removals';
+import { exampleModel, removeCheckout, synthesizedCheckout } from '../example-checkout';
 
 interface FleetShape {
   /** Services deployed to every cluster. */
@@ -200,6 +207,49 @@ describe('ApplicationSets under a cap', () => {
     expect(linesOf(() => fleet({ services: 1, clusters: 1, cap: '10' as unknown as number }).snapshot())).toEqual([
       '[platform/control-planes/prod-argocd] CG153 maxApplicationsPerApplicationSet of control plane "prod-argocd" is not usable: "10" is not a whole number.',
     ]);
+  });
+});
+
+describe('crossing the cap on an existing checkout', () => {
+  let dir: string;
+  afterEach(() => removeCheckout(dir));
+
+  /** The model with every control plane's cap set to `cap`, as `maxApplicationsPerApplicationSet: cap` declares it. */
+  const withCap = (model: PlatformModel, cap: number): PlatformModel => ({
+    ...model,
+    controlPlanes: model.controlPlanes.map((cp) => ({ ...cp, maxApplicationsPerApplicationSet: cap })),
+  });
+
+  test("is refused (CG141): each Application would move to its cluster's set, which Argo CD does by deleting it; nothing is written", () => {
+    // GIVEN the example (4 targets per environment, one set each) written into a checkout
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const before = hashTree(dir);
+    // WHEN a cap of 3 splits each environment's set by cluster
+    const capped = withCap(model, 3);
+    const tree = buildTree(capped, dir);
+    // THEN plan shows each Application deleted from the shared set and created by its cluster's
+    const plan = computePlan(tree, dir);
+    const deleted = plan.applications.filter((a) => a.change === 'delete');
+    expect(deleted.map((a) => [a.name, a.applicationSet, a.movedTo])).toContainEqual([
+      'payments-api-prod-azure-westeurope-01',
+      'workloads-prod',
+      'workloads-prod-azure-westeurope-01',
+    ]);
+    expect(deleted).toHaveLength(8);
+    // AND the write is refused, naming the move and the cap, and the checkout is untouched
+    let error: unknown;
+    try {
+      writeDeclaredTree(capped, tree, dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GitOpsError);
+    const [problem] = (error as GitOpsError).problems;
+    expect(problem.code).toBe('CG141');
+    expect(problem.message).toContain('it moves from ApplicationSet workloads-nonprod to workloads-nonprod-aws-eu-central-1-01');
+    expect(problem.message).toContain('maxApplicationsPerApplicationSet');
+    expect(hashTree(dir)).toEqual(before);
   });
 });
 
