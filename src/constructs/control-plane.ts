@@ -25,6 +25,18 @@ export interface ControlPlaneProps {
    * @default - the platform's maxApplicationsPerApplicationSet (5000)
    */
   readonly maxApplicationsPerApplicationSet?: number;
+  /**
+   * How many application-controller replicas its Argo CD runs, when a {@link SelfManagedArgoCd}
+   * manages it: the chart's `controller.replicas`, and the bound of every cluster's shard.
+   * @default - none: the chart's default (one replica), and shards are not bounded here
+   */
+  readonly controllerReplicas?: number;
+  /**
+   * The application-controller shard of each of its clusters that declares none (`shard` of the
+   * declarative cluster Secrets its {@link SelfManagedArgoCd} writes).
+   * @default - none: Argo CD's controller assigns each cluster a shard
+   */
+  readonly controllerShard?: number;
 }
 
 /**
@@ -55,6 +67,10 @@ export class ControlPlane extends Construct {
   public readonly reconciler: Reconciler;
   /** How many Applications one of its ApplicationSets may generate. */
   public readonly maxApplicationsPerApplicationSet: number;
+  /** How many application-controller replicas its Argo CD runs, if declared. */
+  public readonly controllerReplicas?: number;
+  /** The shard of its clusters that declare none, if declared. */
+  public readonly controllerShard?: number;
 
   /**
    * @param scope the platform, or any construct inside it (a team's library): the control plane
@@ -66,6 +82,8 @@ export class ControlPlane extends Construct {
     this.namespace = props.namespace ?? platform.argocdNamespace;
     this.reconciler = props.reconciler ?? Reconciler.argoCd();
     this.maxApplicationsPerApplicationSet = props.maxApplicationsPerApplicationSet ?? platform.maxApplicationsPerApplicationSet;
+    this.controllerReplicas = props.controllerReplicas;
+    this.controllerShard = props.controllerShard;
     const capProblem =
       props.maxApplicationsPerApplicationSet === undefined ? undefined : applicationSetCapProblem(props.maxApplicationsPerApplicationSet);
     if (capProblem !== undefined) {

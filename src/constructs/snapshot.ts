@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET } from '../model/application-set-names';
+import { problemsOfControllerShards } from './controller-shards';
 import { Construct } from 'constructs';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import {
@@ -156,9 +157,12 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
   // order their problems have always been reported.
   const rule = (name: ModelRuleName): Problem[] => MODEL_RULES[name](model);
   const addonProblems = services.flatMap((s) => (s instanceof ClusterAddon ? s.placementProblems() : []));
+  const selfManaged = new Set(services.flatMap((s) => (s instanceof SelfManagedArgoCd ? s.controlPlanes : [])));
+  const shardProblems = problemsOfControllerShards(controlPlanes, clusters, selfManaged);
   const problems = [
     ...builder.problems,
     ...addonProblems,
+    ...shardProblems,
     ...rule('names'),
     ...problemsOfRingMembership(model, targetRings, rings.length > 0),
     ...rule('services'),

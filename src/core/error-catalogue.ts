@@ -434,6 +434,15 @@ const ENTRIES = [
     fix: "Give maxApplicationsPerApplicationSet a whole number at least the largest cluster's target count, and raise Argo CD's applicationsetcontroller.status.max.resources.count to match if it is over 5,000.",
   },
 
+  {
+    code: 'CG154',
+    where: 'program',
+    title: 'Application-controller sharding is declared wrongly',
+    description:
+      "A control plane's controllerReplicas is not a whole number from 1, or a controllerShard (of a control plane or a cluster) is not a whole number from 0 or not below the control plane's controllerReplicas (no controller replica would reconcile that cluster's Applications), or either is declared on a control plane no SelfManagedArgoCd manages (nothing writes the cluster Secret that would carry the shard).",
+    fix: 'Give controllerReplicas: 3 and controllerShard from 0 to 2 on a control plane a SelfManagedArgoCd runs on, or leave them out and let Argo CD assign the shards.',
+  },
+
   // CG2xx: release ledgers
   {
     code: 'CG201',
