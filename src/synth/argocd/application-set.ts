@@ -76,7 +76,7 @@ export function buildWorkloadSets(
         globs: new Map([[glob(model, envName, { source: helmSource }), undefined]]),
       });
     }
-    const allGlobs = [...groups].flatMap(([name, g]) => [...g.globs.keys()].map((pattern) => ({ name, pattern })));
+    const excludesOf = narrowerGlobs(groups);
     const teamOrder = (model.teams ?? []).map((t) => t.name);
     for (const [name, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
       // One generator per team (in the program's order of teams), each with the team's template;
@@ -87,9 +87,7 @@ export function buildWorkloadSets(
           .filter(([, t]) => t === team)
           .map(([pattern]) => pattern)
           .sort();
-        const excludes = [
-          ...new Set(allGlobs.filter((g) => g.name !== name && own.some((o) => narrower(g.pattern, o))).map((g) => g.pattern)),
-        ].sort();
+        const excludes = [...(excludesOf.get(generatorKey(name, team)) ?? [])].sort();
         return { ...(team === undefined ? {} : { team }), includes: own, excludes };
       });
       sets.push({
@@ -167,11 +165,47 @@ function glob(model: PlatformModel, env: string, shape: Shape, service?: Service
   return [model.layout.environments, env, shape.cluster?.cloud ?? '*', shape.cluster?.name ?? '*', serviceSegment].join('/');
 }
 
-/** Whether every path `a` matches also matches `b`, and `a` is not `b`. */
-function narrower(a: string, b: string): boolean {
-  const as = a.split('/');
-  const bs = b.split('/');
-  return a !== b && as.length === bs.length && as.every((seg, i) => bs[i] === '*' || bs[i] === seg);
+/** The key of one generator of a set: the set's name and the team whose generator it is. */
+function generatorKey(name: string, team: string | undefined): string {
+  return `${name}\u0000${team ?? ''}`;
+}
+
+/**
+ * For each generator (by {@link generatorKey}), the globs of the other sets that are narrower
+ * than one of its own: every path such a glob matches, its own glob matches too, and Argo CD
+ * would generate the Application twice unless the generator excludes it. A glob `a` is narrower
+ * than `b` when they differ, have as many segments, and each segment of `b` is `*` or `a`'s.
+ * Found by replacing the literal segments of each glob with `*` in every combination (at the
+ * positions where some glob has a `*`) and looking the results up among the generators' own
+ * globs, so that a fleet's thousands of globs are not compared pair by pair.
+ */
+function narrowerGlobs(groups: ReadonlyMap<string, { readonly globs: ReadonlyMap<string, string | undefined> }>): Map<string, Set<string>> {
+  const owners = new Map<string, { name: string; key: string }[]>();
+  const wild = new Set<number>();
+  for (const [name, g] of groups) {
+    for (const [pattern, team] of g.globs) {
+      const list = owners.get(pattern) ?? [];
+      list.push({ name, key: generatorKey(name, team) });
+      owners.set(pattern, list);
+      pattern.split('/').forEach((seg, i) => seg === '*' && wild.add(i));
+    }
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [name, g] of groups) {
+    for (const pattern of g.globs.keys()) {
+      const segments = pattern.split('/');
+      const literal = [...wild].filter((i) => i < segments.length && segments[i] !== '*');
+      for (let mask = 1; mask < 1 << literal.length; mask++) {
+        const wider = segments.map((seg, i) => (literal.some((p, bit) => p === i && mask & (1 << bit)) ? '*' : seg)).join('/');
+        for (const owner of owners.get(wider) ?? []) {
+          if (owner.name === name) continue;
+          const set = out.get(owner.key) ?? new Set<string>();
+          out.set(owner.key, set.add(pattern));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /**

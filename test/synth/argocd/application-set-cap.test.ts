@@ -1,4 +1,4 @@
-import { Cloud, Cluster, ControlPlane, Environment, Platform, Service } from '../../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, Team } from '../../../src';
 import { FileKind, FileTree } from '../../../src/synth/file-tree';
 import { synthesize } from '../../../src/synth/synthesize';
 import { applicationsOf, previewOf, viewOfDeclaredTree } from '../../../src/workspace/inspect/checkout';
@@ -27,6 +27,8 @@ interface FleetShape {
   readonly late?: number;
   /** A service `own-ns` with its own namespace (its own ApplicationSet), on every cluster. */
   readonly deviating?: boolean;
+  /** Services in two teams (`platform` and `shop`, alternately): a generator per team in each set. */
+  readonly teams?: boolean;
 }
 
 /** A fleet in environment `prod`: `services` × `clusters` targets, each service deployed to each cluster one by one. */
@@ -40,10 +42,20 @@ function fleet(shape: FleetShape): Platform {
   const env = new Environment(platform, 'prod', { controlPlane: cp });
   const aws = new Cloud(platform, 'aws');
   const clusters = Array.from({ length: shape.clusters }, (_, i) => new Cluster(env, `c${i}`, { cloud: aws, region: 'eu-central-1' }));
-  const service = (name: string, extra: { namespace?: string } = {}): Service =>
-    new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: DIGEST, ...extra });
+  const teams = shape.teams
+    ? [
+        new Team(platform, 'platform', { platform: true, groups: ['platform-admins'], codeOwners: ['@org/platform'] }),
+        new Team(platform, 'shop', { groups: ['shop-devs'], codeOwners: ['@org/shop'] }),
+      ]
+    : [];
+  const service = (name: string, extra: { namespace?: string } = {}, team?: Team): Service =>
+    new Service(team ?? teams[0] ?? platform, name, {
+      image: { repository: `registry.example.com/${name}` },
+      initialDigest: DIGEST,
+      ...extra,
+    });
   for (let s = 0; s < shape.services; s++) {
-    const svc = service(`svc-${s}`);
+    const svc = service(`svc-${s}`, {}, teams[s % 2]);
     for (const c of clusters) svc.deployTo(c);
   }
   if (shape.deviating) {
@@ -148,6 +160,22 @@ describe('ApplicationSets under a cap', () => {
       'workloads-prod-aws-c2-own-ns',
     ]);
     expect(preview.created.get('argocd/own-ns-prod-aws-c1')!.app.spec.destination).toEqual({ name: 'aws-c1', namespace: 'shared' });
+  });
+
+  test("with teams, each cluster's set has a generator per team, and Argo CD still creates exactly the declared targets", () => {
+    // GIVEN 4 services of two teams on 3 clusters (12 targets), cap 8
+    const platform = fleet({ services: 4, clusters: 3, cap: 8, teams: true });
+    const tree = synthesize(platform.snapshot());
+    const preview = previewOf(viewOfDeclaredTree(tree));
+    // THEN
+    expect(preview.notCreated).toEqual([]);
+    expect([...preview.created.keys()].sort()).toEqual(declaredApplications(platform));
+    const c1 = applicationSetsOf(tree).find((s) => s.metadata.name === 'workloads-prod-aws-c1');
+    expect(c1.spec.generators.map((g: any) => [g.git.template.metadata.labels.team, g.git.directories])).toEqual([
+      ['platform', [{ path: 'environments/prod/aws/c1/svc-0' }, { path: 'environments/prod/aws/c1/svc-2' }]],
+      ['shop', [{ path: 'environments/prod/aws/c1/svc-1' }, { path: 'environments/prod/aws/c1/svc-3' }]],
+    ]);
+    expect(preview.created.get('argocd/svc-1-prod-aws-c1')!.app.spec.project).toBe('prod-team-shop');
   });
 
   test('adding one target to a split fleet moves no Application to another ApplicationSet', () => {
