@@ -69,7 +69,9 @@ export function environmentsSplitByCluster(model: PlatformModel, targetClusters:
   const services = new Map(model.services.map((s) => [s.name, s]));
   const deviates = memoized((s: ServiceModel) => sourceKindDescriptorOf(s).deviates(model, s, model.serviceDefaults));
   const capOf = new Map<string, number>();
-  for (const cp of model.controlPlanes) for (const e of cp.environments) capOf.set(e, applicationSetCap(cp));
+  // Flux writes no ApplicationSet: its environments are never split.
+  for (const cp of model.controlPlanes)
+    if (cp.reconciler?.kind !== 'flux') for (const e of cp.environments) capOf.set(e, applicationSetCap(cp));
   const counts = new Map<string, number>();
   const split = new Set<string>();
   for (let i = 0; i < model.targets.length; i++) {
@@ -195,7 +197,7 @@ export function problemsOfApplicationSetSizes(model: PlatformModel, targetCluste
   const services = new Map(model.services.map((s) => [s.name, s]));
   const deviates = memoized((s: ServiceModel) => sourceKindDescriptorOf(s).deviates(model, s, model.serviceDefaults));
   const cpOf = new Map<string, ControlPlaneModel>();
-  for (const cp of model.controlPlanes) for (const e of cp.environments) cpOf.set(e, cp);
+  for (const cp of model.controlPlanes) if (cp.reconciler?.kind !== 'flux') for (const e of cp.environments) cpOf.set(e, cp);
   const sets = new Map<string, { count: number; cluster: ClusterModel; cp: ControlPlaneModel }>();
   for (let i = 0; i < model.targets.length; i++) {
     const t = model.targets[i];

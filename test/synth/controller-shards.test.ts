@@ -14,6 +14,7 @@ import {
   Environment,
   SelfManagedArgoCd,
   Service,
+  Values,
   Workload,
 } from '../../src';
 import { EKS_CA } from '../../examples/kustomize-platform/main';
@@ -33,6 +34,8 @@ interface Shape {
   readonly gcpShard?: number;
   /** Whether a SelfManagedArgoCd manages the control plane. @default true */
   readonly selfManaged?: boolean;
+  /** Values of the SelfManagedArgoCd's chart. */
+  readonly argoValues?: Values;
 }
 
 /** Control plane `prod` running on azure/westeurope-01 and managing aws/eu-central-1-01 and gcp/europe-west4-01. */
@@ -59,6 +62,7 @@ function fleet(shape: Shape = {}) {
       chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.1.4' }),
       runsOn: [home],
       initialVersion: PINNED,
+      ...(shape.argoValues === undefined ? {} : { values: shape.argoValues }),
     });
   }
   new Service(platform, 'web', { image: { repository: 'registry.example.com/web' }, initialDigest: `sha256:${'a'.repeat(64)}` }).deployTo(
@@ -118,6 +122,13 @@ describe('controller shards', () => {
   test.each([0, -2, 2.5])('fails when controllerReplicas is %p', (replicas) => {
     expect(linesOf(() => fleet({ controlPlane: { controllerReplicas: replicas } }).snapshot())).toEqual([
       `[platform/control-planes/prod] CG154 controllerReplicas ${replicas} of control plane "prod" is not a whole number from 1.`,
+    ]);
+  });
+
+  test("fails when Argo CD's values run another replica count than the control plane declares", () => {
+    const platform = fleet({ controlPlane: { controllerReplicas: 3 }, argoValues: { controller: { replicas: 2 } } });
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      "[platform/argo-cd] CG154 Argo CD's values set controller.replicas to 2, but its control plane declares controllerReplicas 3, which the cluster Secrets' shards count to.",
     ]);
   });
 

@@ -5,7 +5,7 @@ import { applicationsOf, previewOf, viewOfDeclaredTree } from '../../../src/work
 import { documentsOf } from '../../support/application-set';
 import { describeWithArgoCdSchemas, loadArgoCdSchemas } from '../../support/argocd-schema';
 import { DIGEST } from '../../support/platforms';
-import { linesOf } from '../../support/platform';
+import { fluxEnvironment, linesOf, newPlatform } from '../../support/platform';
 import { hashTree } from '../../support/hash-tree';
 import { GitOpsError } from '../../../src/core/errors';
 import { PlatformModel } from '../../../src/model/platform-model';
@@ -210,6 +210,17 @@ describe('ApplicationSets under a cap', () => {
     const model = fleet({ services: 3, clusters: 3 }).snapshot();
     expect(model.controlPlanes[0].maxApplicationsPerApplicationSet).toBeUndefined();
     expect(applicationSetsOf(synthesize(model)).map((s) => s.metadata.name)).toEqual(['workloads-prod']);
+  });
+
+  test('a control plane reconciled by Flux writes no ApplicationSet, so its clusters are never over the cap', () => {
+    // GIVEN a platform cap of 1 and two services on the one cluster of a Flux environment
+    const platform = newPlatform({ maxApplicationsPerApplicationSet: 1 });
+    const env = fluxEnvironment(platform);
+    for (const name of ['a', 'b']) {
+      new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: DIGEST }).deployTo(env);
+    }
+    // THEN no CG153, and no ApplicationSet
+    expect(applicationSetsOf(synthesize(platform.snapshot()))).toEqual([]);
   });
 
   test('fails when one cluster alone has more targets than the cap', () => {
