@@ -198,7 +198,7 @@ export function problemsOfApplicationSetSizes(model: PlatformModel, targetCluste
   const deviates = memoized((s: ServiceModel) => sourceKindDescriptorOf(s).deviates(model, s, model.serviceDefaults));
   const cpOf = new Map<string, ControlPlaneModel>();
   for (const cp of model.controlPlanes) if (cp.reconciler?.kind !== 'flux') for (const e of cp.environments) cpOf.set(e, cp);
-  const sets = new Map<string, { count: number; cluster: ClusterModel; cp: ControlPlaneModel }>();
+  const sets = new Map<string, { name: string; count: number; cluster: ClusterModel; cp: ControlPlaneModel }>();
   for (let i = 0; i < model.targets.length; i++) {
     const t = model.targets[i];
     const cp = cpOf.get(t.environment);
@@ -206,20 +206,21 @@ export function problemsOfApplicationSetSizes(model: PlatformModel, targetCluste
     const cluster = targetClusters[i];
     if (!cp || !service || !cluster || !hasOwnSets(cluster, split)) continue;
     const name = setName(t.environment, { source: sourceKindDescriptorOf(service), cluster, ...(deviates(service) ? { service } : {}) });
-    const key = `${cp.name}/${name}`;
-    const set = sets.get(key) ?? { count: 0, cluster, cp };
+    // By cluster too: two groups that would share a name are CG125, and each is counted on its own.
+    const key = `${cp.name}\u0000${name}\u0000${cluster.id}`;
+    const set = sets.get(key) ?? { name, count: 0, cluster, cp };
     set.count++;
     sets.set(key, set);
   }
   const problems: Problem[] = [];
-  for (const [key, { count, cluster, cp }] of sets) {
+  for (const { name, count, cluster, cp } of sets.values()) {
     const cap = applicationSetCap(cp);
     if (count <= cap) continue;
     problems.push(
       problem('CG153', {
         constructPath: cluster.path,
         message:
-          `ApplicationSet "${key.slice(cp.name.length + 1)}" in control plane "${cp.name}" would generate ${count} Applications for cluster ${cluster.id}, ` +
+          `ApplicationSet "${name}" in control plane "${cp.name}" would generate ${count} Applications for cluster ${cluster.id}, ` +
           `over the cap of ${cap} (maxApplicationsPerApplicationSet); a cluster is the finest split of an environment's ApplicationSets.`,
       }),
     );

@@ -223,6 +223,27 @@ describe('ApplicationSets under a cap', () => {
     expect(applicationSetsOf(synthesize(platform.snapshot()))).toEqual([]);
   });
 
+  test('fails (CG125) when the split gives two groups of targets one ApplicationSet name', () => {
+    // GIVEN clusters aws/c0 and aws/c0-x, and service x with its own namespace on aws/c0, in an environment over the cap of 2
+    const platform = newPlatform();
+    const env = new Environment(platform, 'prod', {
+      controlPlane: new ControlPlane(platform, 'p', { maxApplicationsPerApplicationSet: 2 }),
+    });
+    const aws = new Cloud(platform, 'aws');
+    const c0 = new Cluster(env, 'c0', { cloud: aws, region: 'eu' });
+    const c0x = new Cluster(env, 'c0-x', { cloud: aws, region: 'eu' });
+    const svc = (name: string, namespace?: string): Service =>
+      new Service(platform, name, { image: { repository: `r/${name}` }, initialDigest: DIGEST, ...(namespace ? { namespace } : {}) });
+    svc('x', 'shared').deployTo(c0);
+    svc('w').deployTo(c0);
+    svc('y').deployTo(c0x);
+    svc('z').deployTo(c0x);
+    // THEN x on aws/c0 (workloads-prod-aws-c0 + -x) and cluster aws/c0-x would share workloads-prod-aws-c0-x
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      '[platform/prod/c0-x] CG125 ApplicationSet "workloads-prod-aws-c0-x" in control plane "p" would be made twice: for service x on cluster prod/aws/c0 and for cluster prod/aws/c0-x (environment split by cluster).',
+    ]);
+  });
+
   test('fails when one cluster alone has more targets than the cap', () => {
     // GIVEN 3 services on 2 clusters, cap 2: each cluster's set would generate 3
     expect(linesOf(() => fleet({ services: 3, clusters: 2, cap: 2 }).snapshot())).toEqual([
