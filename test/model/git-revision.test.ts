@@ -12,6 +12,10 @@ describe('argoCdGitRevision', () => {
     ['0123456789abcdef0123456789abcdef01234567', '0123456789abcdef0123456789abcdef01234567'],
     ['v1.2.3', 'v1.2.3'],
     ['1.2.3', '1.2.3'],
+    // a truncated commit SHA, which Argo CD takes as one, and semver ranges no branch can be named
+    ['abc1234', 'abc1234'],
+    ['1.2.*', '1.2.*'],
+    ['>=1.0.0 <2.0.0', '>=1.0.0 <2.0.0'],
   ])('writes %p as %p', (given, written) => {
     expect(argoCdGitRevision(given)).toBe(written);
   });
