@@ -8,6 +8,9 @@ import { Problem, problem } from '../core/errors';
 import type { Cluster } from './cluster';
 import type { ControlPlane } from './control-plane';
 
+/** The bound of replica counts and shards: far above any fleet's, and written as Argo CD parses it (never `1e+21`). */
+const MAX = 1_000_000;
+
 /** A declared value as a message shows it: a number as JavaScript prints it (`NaN`, `1.5`), anything else as JSON. */
 function shown(value: unknown): string {
   return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
@@ -15,12 +18,15 @@ function shown(value: unknown): string {
 
 /** Why `value` is no replica count (a whole number from 1), or undefined when it is one. */
 function replicasProblem(value: unknown): string | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? undefined : 'is not a whole number from 1';
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX
+    ? undefined
+    : 'is not a whole number from 1 to 1,000,000';
 }
 
 /** Why `value` is no shard (a whole number from 0, below `replicas` when given), or undefined when it is one. */
 function shardProblem(value: unknown, replicas: number | undefined): string | undefined {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return 'is not a whole number from 0';
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= MAX)
+    return 'is not a whole number from 0 below 1,000,000';
   if (replicas !== undefined && value >= replicas)
     return `is not below the control plane's controllerReplicas (${replicas}), so no controller replica would reconcile it`;
   return undefined;

@@ -439,7 +439,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Application-controller sharding is declared wrongly',
     description:
-      "A control plane's controllerReplicas is not a whole number from 1, or a controllerShard (of a control plane or a cluster) is not a whole number from 0 or not below the control plane's controllerReplicas (no controller replica would reconcile that cluster's Applications), or either is declared on a control plane no SelfManagedArgoCd manages (nothing writes the cluster Secret that would carry the shard), or Argo CD's values set controller.replicas to another count than the control plane's controllerReplicas.",
+      "A control plane's controllerReplicas is not a whole number from 1 to 1,000,000, or a controllerShard (of a control plane or a cluster) is not a whole number from 0 below 1,000,000 or not below the control plane's controllerReplicas (no controller replica would reconcile that cluster's Applications), or either is declared on a control plane no SelfManagedArgoCd manages (nothing writes the cluster Secret that would carry the shard), or Argo CD's values set controller.replicas to another count than the control plane's controllerReplicas.",
     fix: 'Give controllerReplicas: 3 and controllerShard from 0 to 2 on a control plane a SelfManagedArgoCd runs on, or leave them out and let Argo CD assign the shards.',
   },
 

@@ -113,15 +113,15 @@ describe('controller shards', () => {
     ]);
   });
 
-  test.each([-1, 1.5, Number.NaN, '1' as unknown as number])('fails when a shard is %p', (shard) => {
+  test.each([-1, 1.5, Number.NaN, 1e21, '1' as unknown as number])('fails when a shard is %p', (shard) => {
     expect(linesOf(() => fleet({ awsShard: shard }).snapshot())).toEqual([
-      `[platform/prod/eu-central-1-01] CG154 controllerShard ${typeof shard === 'number' ? String(shard) : JSON.stringify(shard)} of cluster prod/aws/eu-central-1-01 is not a whole number from 0.`,
+      `[platform/prod/eu-central-1-01] CG154 controllerShard ${typeof shard === 'number' ? String(shard) : JSON.stringify(shard)} of cluster prod/aws/eu-central-1-01 is not a whole number from 0 below 1,000,000.`,
     ]);
   });
 
-  test.each([0, -2, 2.5])('fails when controllerReplicas is %p', (replicas) => {
+  test.each([0, -2, 2.5, 1_000_001])('fails when controllerReplicas is %p', (replicas) => {
     expect(linesOf(() => fleet({ controlPlane: { controllerReplicas: replicas } }).snapshot())).toEqual([
-      `[platform/control-planes/prod] CG154 controllerReplicas ${replicas} of control plane "prod" is not a whole number from 1.`,
+      `[platform/control-planes/prod] CG154 controllerReplicas ${replicas} of control plane "prod" is not a whole number from 1 to 1,000,000.`,
     ]);
   });
 
