@@ -27,7 +27,7 @@ export interface RbacInput {
  * The chart values one control plane's Argo CD is configured with: the names Argo CD's own
  * manifests use (`argocd-server`, …), the reconciliation interval and the RBAC policy.
  */
-export function argoCdValues(reconciliationSeconds: number, rbac: RbacInput): Values {
+export function argoCdValues(reconciliationSeconds: number, rbac: RbacInput, controllerReplicas?: number): Values {
   const lines = [
     ...rbac.admins.map((g) => `g, ${policyGroupField(g)}, role:admin`),
     ...rbac.projectRoles.flatMap(({ project, role }) =>
@@ -36,6 +36,8 @@ export function argoCdValues(reconciliationSeconds: number, rbac: RbacInput): Va
   ];
   return {
     fullnameOverride: 'argocd',
+    // The chart sets the StatefulSet's replicas and ARGOCD_CONTROLLER_REPLICAS, which shards count to.
+    ...(controllerReplicas === undefined ? {} : { controller: { replicas: controllerReplicas } }),
     configs: {
       cm: {
         'timeout.reconciliation': `${reconciliationSeconds}s`,
@@ -69,6 +71,8 @@ export interface ManagedCluster {
   readonly server: string;
   /** How Argo CD reaches it; none where the control plane runs. */
   readonly credentials?: ClusterCredentialsSpec;
+  /** The application-controller shard that reconciles it, as a decimal string. @default - none: the controller assigns one */
+  readonly shard?: string;
 }
 
 /** The labels every cluster Secret carries: what the model knows of it, for cluster generators to select on. */
@@ -99,7 +103,8 @@ export function clusterObject(c: ManagedCluster, namespace: string): KubeObjectM
   const labels = sortedRecord(clusterLabels(c));
   const spec = c.credentials;
   if (spec?.kind === 'external-secret') {
-    return externalSecret(name, namespace, spec.store, spec.refreshInterval, labels, { name: c.destination, server: c.server }, [
+    const plain = { name: c.destination, server: c.server, ...(c.shard === undefined ? {} : { shard: c.shard }) };
+    return externalSecret(name, namespace, spec.store, spec.refreshInterval, labels, plain, [
       { secretKey: 'config', remoteRef: spec.config },
     ]);
   }
@@ -108,7 +113,12 @@ export function clusterObject(c: ManagedCluster, namespace: string): KubeObjectM
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { labels, name, namespace },
-    stringData: { config: JSON.stringify(config), name: c.destination, server: c.server },
+    stringData: {
+      config: JSON.stringify(config),
+      name: c.destination,
+      server: c.server,
+      ...(c.shard === undefined ? {} : { shard: c.shard }),
+    },
     type: 'Opaque',
   };
 }

@@ -145,7 +145,24 @@ export function argoCdLayerProblems(
  * unpacks lists), which could register a cluster or repository outside the program or hold a
  * credential. Checked merged, so an installation may empty what a shared layer gives.
  */
-export function argoCdMergedProblems(values: Values, constructPath: string): Problem[] {
+export function argoCdMergedProblems(values: Values, constructPath: string, controllerReplicas?: number): Problem[] {
+  const controller = (values as Record<string, unknown>).controller;
+  const replicas = isMap(controller) ? controller.replicas : undefined;
+  // The shards of the cluster Secrets are bounded by the declared replicas: values may not run another count.
+  const replicaProblems =
+    controllerReplicas !== undefined && replicas !== controllerReplicas
+      ? [
+          problem('CG154', {
+            constructPath,
+            message: `Argo CD's values set controller.replicas to ${JSON.stringify(replicas) ?? String(replicas)}, but its control plane declares controllerReplicas ${controllerReplicas}, which the cluster Secrets' shards count to.`,
+            fix: 'Declare the count once, as controllerReplicas of the control plane, and remove controller.replicas from the values.',
+          }),
+        ]
+      : [];
+  return [...replicaProblems, ...extraObjectsProblems(values, constructPath)];
+}
+
+function extraObjectsProblems(values: Values, constructPath: string): Problem[] {
   const extra = (values as Record<string, unknown>).extraObjects;
   const empty =
     extra === undefined ||

@@ -27,6 +27,7 @@ import { platformOf } from './platform-scope';
 import { Duration } from './duration';
 import { Targets } from './ring';
 import { Workload } from './workload';
+import { controllerReplicasOf, shardOf } from './controller-shards';
 
 /** The image Argo CD's chart runs (`global.image.repository`). */
 export const ARGO_CD_IMAGE = 'quay.io/argoproj/argocd';
@@ -265,7 +266,7 @@ export class SelfManagedArgoCd extends ClusterAddon {
     const admins = Array.isArray(this.admins) ? this.admins.filter(isPolicyGroup) : [];
     return {
       label: `Argo CD of control plane ${cp.node.id}`,
-      values: argoCdValues(this.reconciliationSeconds, { admins, projectRoles }),
+      values: argoCdValues(this.reconciliationSeconds, { admins, projectRoles }, controllerReplicasOf(cp)),
     };
   }
 
@@ -383,6 +384,7 @@ function managedCluster(c: Cluster, home: boolean): ManagedCluster {
     labels: c.labels,
     server: home ? IN_CLUSTER_SERVER : (c.server ?? ''),
     ...(home || credentialsSpecOf(c.credentials) === undefined ? {} : { credentials: credentialsSpecOf(c.credentials) }),
+    ...(shardOf(c) === undefined ? {} : { shard: shardOf(c) }),
   };
 }
 

@@ -35,6 +35,13 @@ export interface ClusterProps {
    * @default - none: the cluster is registered in Argo CD some other way, or is where its Argo CD runs
    */
   readonly credentials?: ClusterCredentials;
+  /**
+   * The application-controller shard that reconciles its Applications (`shard` of its declarative
+   * cluster Secret), when a {@link SelfManagedArgoCd} manages its control plane: a whole number
+   * from 0, below the control plane's `controllerReplicas` when it declares them.
+   * @default - the control plane's controllerShard, else none: Argo CD's controller assigns it
+   */
+  readonly controllerShard?: number;
 }
 
 /**
@@ -63,6 +70,8 @@ export class Cluster extends Construct {
   public readonly server?: string;
   /** How its control plane's Argo CD reaches it, if given. */
   public readonly credentials?: ClusterCredentials;
+  /** The application-controller shard it declares, if any. */
+  public readonly controllerShard?: number;
 
   constructor(scope: Environment, id: string, props: ClusterProps) {
     super(scope, freeId(scope, id, 'Cluster'));
@@ -75,6 +84,7 @@ export class Cluster extends Construct {
     this.values = props.values ?? {};
     this.server = props.server;
     this.credentials = props.credentials;
+    this.controllerShard = props.controllerShard;
     const problems = problemsOfValues(this.values, this.node.path, 'values');
     platformOf(this).report(problems);
   }

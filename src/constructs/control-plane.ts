@@ -3,6 +3,7 @@ import type { Platform } from './platform';
 import { freeId, platformOf } from './platform-scope';
 import { problem } from '../core/errors';
 import { Reconciler } from './reconciler';
+import { applicationSetCapProblem } from '../model/application-set-names';
 
 /** Properties of a {@link ControlPlane}. */
 export interface ControlPlaneProps {
@@ -13,6 +14,29 @@ export interface ControlPlaneProps {
    * @default Reconciler.argoCd()
    */
   readonly reconciler?: Reconciler;
+  /**
+   * How many Applications one of its ApplicationSets may generate, from 1 to 1,000,000. Argo CD
+   * keeps at most `applicationsetcontroller.status.max.resources.count` (5,000 by default) of a
+   * set's resources in its status. An environment where one ApplicationSet would generate more
+   * has its ApplicationSets split by cluster: each cluster gets its own
+   * (`workloads-<env>-<cloud>-<cluster>`), so a target added later joins its cluster's set and
+   * moves no Application. Crossing the cap moves the environment's Applications once, which a
+   * write refuses (CG141) unless the program declares it; a cluster alone over the cap is CG153.
+   * @default - the platform's maxApplicationsPerApplicationSet (5000)
+   */
+  readonly maxApplicationsPerApplicationSet?: number;
+  /**
+   * How many application-controller replicas its Argo CD runs, when a {@link SelfManagedArgoCd}
+   * manages it: the chart's `controller.replicas`, and the bound of every cluster's shard.
+   * @default - none: the chart's default (one replica), and shards are not bounded here
+   */
+  readonly controllerReplicas?: number;
+  /**
+   * The application-controller shard of each of its clusters that declares none (`shard` of the
+   * declarative cluster Secrets its {@link SelfManagedArgoCd} writes).
+   * @default - none: Argo CD's controller assigns each cluster a shard
+   */
+  readonly controllerShard?: number;
 }
 
 /**
@@ -41,6 +65,12 @@ export class ControlPlane extends Construct {
   public readonly namespace: string;
   /** Who reconciles its environments. */
   public readonly reconciler: Reconciler;
+  /** How many Applications one of its ApplicationSets may generate. */
+  public readonly maxApplicationsPerApplicationSet: number;
+  /** How many application-controller replicas its Argo CD runs, if declared. */
+  public readonly controllerReplicas?: number;
+  /** The shard of its clusters that declare none, if declared. */
+  public readonly controllerShard?: number;
 
   /**
    * @param scope the platform, or any construct inside it (a team's library): the control plane
@@ -51,6 +81,21 @@ export class ControlPlane extends Construct {
     super(platform.group('control-planes'), freeId(platform.group('control-planes'), id, 'ControlPlane'));
     this.namespace = props.namespace ?? platform.argocdNamespace;
     this.reconciler = props.reconciler ?? Reconciler.argoCd();
+    this.maxApplicationsPerApplicationSet = props.maxApplicationsPerApplicationSet ?? platform.maxApplicationsPerApplicationSet;
+    this.controllerReplicas = props.controllerReplicas;
+    this.controllerShard = props.controllerShard;
+    const capProblem =
+      props.maxApplicationsPerApplicationSet === undefined ? undefined : applicationSetCapProblem(props.maxApplicationsPerApplicationSet);
+    if (capProblem !== undefined) {
+      platformOf(this).report([
+        problem('CG153', {
+          constructPath: this.node.path,
+          message: `maxApplicationsPerApplicationSet of control plane "${id}" is not usable: ${capProblem}.`,
+          fix: "Give a whole number from 1 to 1,000,000, e.g. 5000 (Argo CD's default cap of an ApplicationSet's status).",
+        }),
+      ]);
+      this.maxApplicationsPerApplicationSet = platform.maxApplicationsPerApplicationSet;
+    }
     if (!(this.reconciler instanceof Reconciler)) {
       platformOf(this).report([
         problem('CG151', {

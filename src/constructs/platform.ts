@@ -6,6 +6,7 @@ import { snapshotPlatform } from './snapshot';
 import { Values } from '../model/values';
 import { problemsOfValues } from './values-check';
 import { redactUrl, repoUrlProblem } from '../model/names';
+import { applicationSetCapProblem, DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET } from '../model/application-set-names';
 import { Removal } from './removal';
 import { PLATFORM_SYMBOL, platformOf } from './platform-scope';
 
@@ -51,6 +52,13 @@ export interface PlatformProps {
   readonly layout?: LayoutProps;
   /** Defaults for every service. @default - see {@link ServiceDefaults} */
   readonly serviceDefaults?: ServiceDefaults;
+  /**
+   * How many Applications one ApplicationSet may generate, for control planes that set none;
+   * an environment over it has its ApplicationSets split by cluster (see
+   * {@link ControlPlaneProps.maxApplicationsPerApplicationSet}).
+   * @default 5000
+   */
+  readonly maxApplicationsPerApplicationSet?: number;
   /** Id of the root construct, the first segment of every construct path. @default 'platform' */
   readonly id?: string;
 }
@@ -121,6 +129,8 @@ export class Platform extends Construct {
   public readonly revision: string;
   /** Namespace Argo CD runs in. */
   public readonly argocdNamespace: string;
+  /** How many Applications one ApplicationSet may generate, for control planes that set none. */
+  public readonly maxApplicationsPerApplicationSet: number;
   /** URL of a service's application repository, with `{service}` for its name. */
   public readonly applicationRepoURLPattern?: string;
   /** Values every target starts from (the lowest layer). */
@@ -143,6 +153,12 @@ export class Platform extends Construct {
     this.repoURL = props.repoURL;
     this.revision = props.revision ?? 'main';
     this.argocdNamespace = props.argocdNamespace ?? 'argocd';
+    const capProblem =
+      props.maxApplicationsPerApplicationSet === undefined ? undefined : applicationSetCapProblem(props.maxApplicationsPerApplicationSet);
+    this.maxApplicationsPerApplicationSet =
+      capProblem === undefined
+        ? (props.maxApplicationsPerApplicationSet ?? DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET)
+        : DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET;
     this.applicationRepoURLPattern = props.applicationRepoURLPattern;
     this.values = props.values ?? {};
     this.layout = {
@@ -157,6 +173,15 @@ export class Platform extends Construct {
       targetRevision: props.serviceDefaults?.targetRevision ?? 'main',
     };
     const problems: Problem[] = problemsOfValues(this.values, this.node.path, 'values');
+    if (capProblem !== undefined) {
+      problems.push(
+        problem('CG153', {
+          constructPath: this.node.path,
+          message: `maxApplicationsPerApplicationSet is not usable: ${capProblem}.`,
+          fix: "Give a whole number from 1 to 1,000,000, e.g. 5000 (Argo CD's default cap of an ApplicationSet's status).",
+        }),
+      );
+    }
     const repoProblem = repoUrlProblem(this.repoURL);
     if (repoProblem) {
       problems.push(

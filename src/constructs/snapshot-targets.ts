@@ -1,5 +1,6 @@
 import { SelfManagedArgoCd } from './argo-cd';
 import { argoCdLayerProblems, argoCdMergedProblems } from './argo-cd-values-check';
+import { controllerReplicasOf } from './controller-shards';
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
 import { isMap } from '../core/plain';
@@ -165,7 +166,7 @@ export class TargetsBuilder {
           this.problems.push(...argoCdLayerProblems(l.values, l.path, l.label, layer.startsWith('service') ? allowed : undefined));
         }
         const merged = mergedValues(target.layers.map((id) => ({ id, ...this.layers.get(id)! })));
-        for (const p of argoCdMergedProblems(merged, path))
+        for (const p of argoCdMergedProblems(merged, path, controllerReplicasOf(env.controlPlane)))
           if (!this.problems.some((q) => q.message === p.message && q.constructPath === p.constructPath)) this.problems.push(p);
         // Argo CD's namespace takes no namespace baseline: its default-deny would cut Argo CD off.
         this.targets.push({ ...target, baseline: argoCd.objectsOn(cluster) });

@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET } from '../model/application-set-names';
+import { problemsOfControllerShards } from './controller-shards';
 import { Construct } from 'constructs';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import {
@@ -123,6 +125,9 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
       environments: environments.filter((e) => e.controlPlane === cp).map((e) => e.name),
       // Argo CD, the default, is written only with settings of its own.
       ...(cp.reconciler.model.kind === 'flux' || cp.reconciler.model.api !== undefined ? { reconciler: cp.reconciler.model } : {}),
+      ...(cp.maxApplicationsPerApplicationSet !== DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET
+        ? { maxApplicationsPerApplicationSet: cp.maxApplicationsPerApplicationSet }
+        : {}),
     })),
     environments: environments.map((e): EnvironmentModel => ({
       name: e.name,
@@ -152,9 +157,12 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
   // order their problems have always been reported.
   const rule = (name: ModelRuleName): Problem[] => MODEL_RULES[name](model);
   const addonProblems = services.flatMap((s) => (s instanceof ClusterAddon ? s.placementProblems() : []));
+  const selfManaged = new Set(services.flatMap((s) => (s instanceof SelfManagedArgoCd ? s.controlPlanes : [])));
+  const shardProblems = problemsOfControllerShards(controlPlanes, clusters, selfManaged);
   const problems = [
     ...builder.problems,
     ...addonProblems,
+    ...shardProblems,
     ...rule('names'),
     ...problemsOfRingMembership(model, targetRings, rings.length > 0),
     ...rule('services'),
@@ -165,6 +173,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
     ...rule('collisions'),
     ...rule('ownedKeys'),
     ...rule('applicationSetNames'),
+    ...rule('applicationSetSizes'),
     ...problemsOfSchemas(model, services),
     ...rule('ringMoves'),
     ...rule('removals'),

@@ -425,6 +425,23 @@ const ENTRIES = [
       "A team's name is not a DNS-1123 label, or it lists no identity-provider groups or no CODEOWNERS owners, or an entry that is not one (a group with a line break, quote or comma, which Argo CD's RBAC policy lines cannot hold; an owner that is not @name, @org/team or an e-mail address), or lists one twice (or an empty approverGroups, which would widen production to every member), or its AppProject in an environment (`<environment>-team-<team>`) would have the name of another AppProject of the control plane; or, in a platform that declares teams, a service belongs to no team or to two, two teams share a name, there is not exactly one platform team, an environment lets its services create cluster-scoped kinds (clusterResources, which would reach every team's namespaces), or another team than the platform team owns Argo CD's own installation, a cluster add-on with cluster-scoped kinds, or a service in a namespace of the cluster or of an Argo CD (allowSensitiveNamespace); or a team's service (not the platform team's) runs in production with its chart or Kustomize base read from a Git repository at a revision that is not a full commit SHA, which that repository's merges move past the GitOps repository's CODEOWNERS: in the program's targetRevision, or in a production ring's ledger entry (a tag promoted while the service was the platform team's, or before its environment was production; a write of the program is refused, and check fails, until a promotion by commit SHA replaces it).",
     fix: 'Declare each service inside its team (new Service(team, …)) or claim it with team.owns(service), and mark one team platform: true.',
   },
+  {
+    code: 'CG153',
+    where: 'program',
+    title: 'ApplicationSet over its cap',
+    description:
+      'maxApplicationsPerApplicationSet of the platform or a control plane is not a whole number from 1 to 1,000,000, or one cluster alone has more targets for one ApplicationSet than that cap: an environment over the cap has its ApplicationSets split by cluster, and a cluster is the finest split (a finer one would move Applications between ApplicationSets as targets are added, and Argo CD deletes an Application before another ApplicationSet can create it).',
+    fix: "Give maxApplicationsPerApplicationSet a whole number at least the largest cluster's target count, and raise Argo CD's applicationsetcontroller.status.max.resources.count to match if it is over 5,000.",
+  },
+
+  {
+    code: 'CG154',
+    where: 'program',
+    title: 'Application-controller sharding is declared wrongly',
+    description:
+      "A control plane's controllerReplicas is not a whole number from 1 to 1,000,000, or a controllerShard (of a control plane or a cluster) is not a whole number from 0 below 1,000,000 or not below the control plane's controllerReplicas (no controller replica would reconcile that cluster's Applications), or either is declared on a control plane no SelfManagedArgoCd manages (nothing writes the cluster Secret that would carry the shard), or Argo CD's values set controller.replicas to another count than the control plane's controllerReplicas.",
+    fix: 'Give controllerReplicas: 3 and controllerShard from 0 to 2 on a control plane a SelfManagedArgoCd runs on, or leave them out and let Argo CD assign the shards.',
+  },
 
   // CG2xx: release ledgers
   {

@@ -6,7 +6,7 @@
  * @module
  */
 import { Problem, problem } from '../core/errors';
-import { ClusterModel, PlatformModel, ServiceModel } from './platform-model';
+import { ClusterModel, ControlPlaneModel, PlatformModel, ServiceModel } from './platform-model';
 import { helmDescriptor, SourceKindDescriptor, sourceKindDescriptorOf } from './source-kinds';
 
 /**
@@ -25,6 +25,75 @@ export interface SetShape<S extends SourceKindDescriptor = SourceKindDescriptor>
 /** Whether a cluster is registered under another destination name than `<cloud>-<cluster>`. */
 export function hasOwnDestination(cluster: ClusterModel): boolean {
   return cluster.destination !== `${cluster.cloud}-${cluster.name}`;
+}
+
+/**
+ * How many Applications one ApplicationSet may generate unless a control plane says otherwise:
+ * Argo CD's ApplicationSet controller keeps at most 5,000 resources in a set's status by default
+ * (`applicationsetcontroller.status.max.resources.count`), and a set over it reports only part
+ * of what it generates.
+ */
+export const DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET = 5000;
+
+/** How many Applications one ApplicationSet of `cp` may generate. */
+export function applicationSetCap(cp: ControlPlaneModel): number {
+  return cp.maxApplicationsPerApplicationSet ?? DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET;
+}
+
+/** Why `value` is no cap of {@link applicationSetCap}, or undefined when it is one: a whole number from 1 to 1,000,000. */
+export function applicationSetCapProblem(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return `${JSON.stringify(value) ?? String(value)} is not a whole number`;
+  if (value < 1 || value > 1_000_000) return `${value} is not from 1 to 1,000,000`;
+  return undefined;
+}
+
+/**
+ * The environments whose ApplicationSets are split by cluster: those where one ApplicationSet,
+ * as {@link setName} groups targets, would generate more Applications than its control plane's
+ * cap ({@link applicationSetCap}). In such an environment every cluster gets ApplicationSets of
+ * its own, as a cluster with its own destination does (`workloads-<env>-<cloud>-<cluster>`,
+ * `workloads-<env>-<cloud>-<cluster>-<service>` for a service with its own settings), whose
+ * Applications are the same as the shared set's. A cluster is the unit because it is stable
+ * under additions: a target added later joins the set of its cluster and moves no other
+ * Application (Argo CD lets no ApplicationSet take over an Application another one owns: the
+ * owner deletes it first, and its resources with it). Splitting by a count (`-1`, `-2`) or by a
+ * hash bucket whose number of buckets grows with the fleet would move existing Applications
+ * whenever the count of sets changes. The split itself moves the environment's Applications
+ * once, when the environment crosses the cap; a write refuses that move (CG141) unless the
+ * program declares it.
+ *
+ * @param targetClusters the cluster of each target, in the order of `model.targets`;
+ *   undefined for a cluster of another platform
+ */
+export function environmentsSplitByCluster(model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[]): Set<string> {
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const deviates = memoized((s: ServiceModel) => sourceKindDescriptorOf(s).deviates(model, s, model.serviceDefaults));
+  const capOf = new Map<string, number>();
+  // Flux writes no ApplicationSet: its environments are never split.
+  for (const cp of model.controlPlanes)
+    if (cp.reconciler?.kind !== 'flux') for (const e of cp.environments) capOf.set(e, applicationSetCap(cp));
+  const counts = new Map<string, number>();
+  const split = new Set<string>();
+  for (let i = 0; i < model.targets.length; i++) {
+    const t = model.targets[i];
+    const cap = capOf.get(t.environment);
+    const service = services.get(t.service);
+    const cluster = targetClusters[i];
+    if (cap === undefined || !service || !cluster || hasOwnDestination(cluster) || split.has(t.environment)) continue;
+    const name = setName(t.environment, { source: sourceKindDescriptorOf(service), ...(deviates(service) ? { service } : {}) });
+    const n = (counts.get(name) ?? 0) + 1;
+    counts.set(name, n);
+    if (n > cap) split.add(t.environment);
+  }
+  return split;
+}
+
+/**
+ * Whether a cluster's targets go to ApplicationSets of its own: it has its own destination, or
+ * its environment is split by cluster ({@link environmentsSplitByCluster}).
+ */
+export function hasOwnSets(cluster: ClusterModel, split: ReadonlySet<string>): boolean {
+  return hasOwnDestination(cluster) || split.has(cluster.environment);
 }
 
 /** `f`, remembering its result for each argument. */
@@ -59,7 +128,8 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
   const problems: Problem[] = [];
   const services = new Map(model.services.map((s) => [s.name, s]));
   const deviates = memoized((s: ServiceModel) => sourceKindDescriptorOf(s).deviates(model, s, model.serviceDefaults));
-  const ownDestination = memoized(hasOwnDestination);
+  const split = environmentsSplitByCluster(model, targetClusters);
+  const ownSets = memoized((c: ClusterModel) => hasOwnSets(c, split));
   for (const cp of model.controlPlanes) {
     const seen = new Map<string, string>();
     const reported = new Set<string>();
@@ -91,7 +161,7 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
       if (!service || !cluster) continue;
       const source = sourceKindDescriptorOf(service);
       const ownService = deviates(service);
-      const ownCluster = ownDestination(cluster);
+      const ownCluster = ownSets(cluster);
       if (!ownService && !ownCluster) {
         const claimed = templateClaims.get(source) ?? new Set<string>();
         if (claimed.has(t.environment)) continue;
@@ -104,10 +174,56 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
           : shape.service
             ? `service ${shape.service.name} in environment ${t.environment} (own settings)`
             : shape.cluster
-              ? `cluster ${shape.cluster.id} (own destination)`
+              ? `cluster ${shape.cluster.id} (${hasOwnDestination(shape.cluster) ? 'own destination' : 'environment split by cluster'})`
               : `environment ${t.environment}`;
       claim(setName(t.environment, shape), what, shape.service?.path ?? shape.cluster?.path ?? t.path);
     }
+  }
+  return problems;
+}
+
+/**
+ * ApplicationSets that would generate more Applications than their control plane's cap even
+ * after their environment is split by cluster (CG153): a single cluster with more targets of one
+ * shape than the cap. A cluster is the finest split that keeps Applications where they are
+ * when targets are added, so such a set is refused rather than split further.
+ *
+ * @param targetClusters the cluster of each target, in the order of `model.targets`;
+ *   undefined for a cluster of another platform
+ */
+export function problemsOfApplicationSetSizes(model: PlatformModel, targetClusters: readonly (ClusterModel | undefined)[]): Problem[] {
+  const split = environmentsSplitByCluster(model, targetClusters);
+  if (split.size === 0 && !model.clusters.some(hasOwnDestination)) return [];
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const deviates = memoized((s: ServiceModel) => sourceKindDescriptorOf(s).deviates(model, s, model.serviceDefaults));
+  const cpOf = new Map<string, ControlPlaneModel>();
+  for (const cp of model.controlPlanes) if (cp.reconciler?.kind !== 'flux') for (const e of cp.environments) cpOf.set(e, cp);
+  const sets = new Map<string, { name: string; count: number; cluster: ClusterModel; cp: ControlPlaneModel }>();
+  for (let i = 0; i < model.targets.length; i++) {
+    const t = model.targets[i];
+    const cp = cpOf.get(t.environment);
+    const service = services.get(t.service);
+    const cluster = targetClusters[i];
+    if (!cp || !service || !cluster || !hasOwnSets(cluster, split)) continue;
+    const name = setName(t.environment, { source: sourceKindDescriptorOf(service), cluster, ...(deviates(service) ? { service } : {}) });
+    // By cluster too: two groups that would share a name are CG125, and each is counted on its own.
+    const key = `${cp.name}\u0000${name}\u0000${cluster.id}`;
+    const set = sets.get(key) ?? { name, count: 0, cluster, cp };
+    set.count++;
+    sets.set(key, set);
+  }
+  const problems: Problem[] = [];
+  for (const { name, count, cluster, cp } of sets.values()) {
+    const cap = applicationSetCap(cp);
+    if (count <= cap) continue;
+    problems.push(
+      problem('CG153', {
+        constructPath: cluster.path,
+        message:
+          `ApplicationSet "${name}" in control plane "${cp.name}" would generate ${count} Applications for cluster ${cluster.id}, ` +
+          `over the cap of ${cap} (maxApplicationsPerApplicationSet); a cluster is the finest split of an environment's ApplicationSets.`,
+      }),
+    );
   }
   return problems;
 }

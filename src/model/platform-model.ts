@@ -118,6 +118,12 @@ export interface ControlPlaneModel {
   readonly environments: readonly string[];
   /** Who reconciles its environments. @default - Argo CD */
   readonly reconciler?: ReconcilerModel;
+  /**
+   * How many Applications one of its ApplicationSets may generate; an environment over it has
+   * its ApplicationSets split by cluster.
+   * @default 5000
+   */
+  readonly maxApplicationsPerApplicationSet?: number;
 }
 
 /** Who reconciles a control plane's environments: Argo CD, or Flux (one per cluster). */

@@ -142,7 +142,8 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
       why:
         `${app.applicationSet === undefined ? 'it moves to' : `it moves from ApplicationSet ${app.applicationSet} to`} ${app.movedTo}, and Argo CD deletes an ` +
         "Application its ApplicationSet no longer generates before another ApplicationSet can create it again (the service's chart, revision, " +
-        'repository, release name or namespace now differ from what the template of the one derives, or the reverse: keep them as they were to keep the Application)',
+        'repository, release name or namespace now differ from what the template of the one derives, or the reverse: keep them as they were to keep the Application; ' +
+        'or its environment crossed maxApplicationsPerApplicationSet, which splits its ApplicationSets by cluster or joins them again: keep the cap on the side it was)',
       fix: "platform.removed(Removal.application('<name>')) for each",
     };
   }

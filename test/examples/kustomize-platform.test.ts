@@ -156,7 +156,7 @@ describe('examples/kustomize-platform', () => {
       { path: 'environments/prod/*/*/status-page' },
       { path: 'environments/prod/*/*/storefront' },
     ]);
-    const place = { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'main' };
+    const place = { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'refs/heads/main' };
     // The source types stated (a Chart.yaml someone adds never makes either a chart); the baseline's only .yaml files.
     const overlay = { ...place, path: '{{ .path.path }}', kustomize: { namespace: '{{ index .path.segments 4 }}' } };
     expect(set.spec.template.spec.sources).toEqual([

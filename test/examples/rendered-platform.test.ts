@@ -141,7 +141,7 @@ describe('examples/rendered-platform', () => {
     ]);
     const rendered = yamlOf('applicationsets/prod/rendered-prod.yaml');
     expect(rendered.spec.generators).toEqual([
-      { git: { repoURL: REPO, revision: 'main', directories: [{ path: 'environments/prod/*/*/orders-api' }] } },
+      { git: { repoURL: REPO, revision: 'refs/heads/main', directories: [{ path: 'environments/prod/*/*/orders-api' }] } },
     ]);
     expect(rendered.spec.template.spec).toEqual({
       project: '{{ index .path.segments 1 }}',
@@ -149,7 +149,7 @@ describe('examples/rendered-platform', () => {
         name: '{{ printf "%s-%s" (index .path.segments 2) (index .path.segments 3) }}',
         namespace: '{{ index .path.segments 4 }}',
       },
-      source: { repoURL: REPO, targetRevision: 'main', path: '{{ .path.path }}', directory: { include: '*.yaml' } },
+      source: { repoURL: REPO, targetRevision: 'refs/heads/main', path: '{{ .path.path }}', directory: { include: '*.yaml' } },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     });
     const helm = yamlOf('applicationsets/prod/workloads-prod.yaml');
@@ -164,8 +164,8 @@ describe('examples/rendered-platform', () => {
         path: 'deploy/chart',
         helm: { releaseName: '{{ index .path.segments 4 }}', valueFiles: ['$values/{{ .path.path }}/values.yaml'] },
       },
-      { repoURL: REPO, targetRevision: 'main', ref: 'values' },
-      { repoURL: REPO, targetRevision: 'main', path: '{{ .path.path }}/baseline', directory: { include: '*.yaml' } },
+      { repoURL: REPO, targetRevision: 'refs/heads/main', ref: 'values' },
+      { repoURL: REPO, targetRevision: 'refs/heads/main', path: '{{ .path.path }}/baseline', directory: { include: '*.yaml' } },
     ]);
     expect(yamlOf('applicationsets/nonprod/rendered-nonprod.yaml').spec.template.spec.syncPolicy.syncOptions).toEqual([
       'CreateNamespace=true',

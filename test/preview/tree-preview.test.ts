@@ -29,7 +29,7 @@ function exampleApplication(env: string, cloud: string, cluster: string): unknow
           repoURL: 'https://git.xxxcompany.com/apps/payments-api.git',
           targetRevision: 'main',
         },
-        { ref: 'values', repoURL: 'https://git.xxxcompany.com/platform/platform-gitops.git', targetRevision: 'main' },
+        { ref: 'values', repoURL: 'https://git.xxxcompany.com/platform/platform-gitops.git', targetRevision: 'refs/heads/main' },
       ],
       syncPolicy: {
         automated: { prune: true, selfHeal: true },

@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from 'util';
 import { parse, parseAllDocuments } from 'yaml';
-import { IN_CLUSTER_SERVER as IN_CLUSTER } from '../../src/model/argo-object';
+import { argoCdGitRevision, IN_CLUSTER_SERVER as IN_CLUSTER } from '../../src/model/argo-object';
 import { applicationName } from '../../src/model/placement';
 import { EnvironmentModel, HelmSourceModel, PlatformModel, ServiceModel } from '../../src/model/platform-model';
 import { projectTeamOf, teamProjectName } from '../../src/model/teams';
@@ -95,7 +95,7 @@ export function generatedApplications(model: PlatformModel, files: Readonly<Reco
   for (const { file, obj } of argoObjects(model, files)) {
     if (obj.kind !== 'ApplicationSet') continue;
     for (const { git: generator } of obj.spec.generators) {
-      if (generator.repoURL !== model.repoURL || generator.revision !== model.revision)
+      if (generator.repoURL !== model.repoURL || generator.revision !== argoCdGitRevision(model.revision))
         throw new Error(`${file}: reads another repository`);
       const template = withGeneratorTemplate(obj.spec.template, generator.template);
       // A git files generator lists files (its Applications are their directories, with the files' keys).
@@ -181,7 +181,7 @@ export function applicationProblems(
             : { path: helmOf(s).origin === 'oci' ? '.' : helmOf(s).chartPath }),
           helm: { releaseName: helmOf(s).releaseName, valueFiles: [`$values/${dir}/values.yaml`] },
         },
-        { repoURL: model.repoURL, targetRevision: model.revision, ref: 'values' },
+        { repoURL: model.repoURL, targetRevision: argoCdGitRevision(model.revision), ref: 'values' },
       ],
     };
     const actual = {

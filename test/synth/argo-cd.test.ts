@@ -137,10 +137,10 @@ describe('SelfManagedArgoCd', () => {
         targetRevision: '{{ .chart.revision }}',
         helm: { releaseName: 'argo-cd', valueFiles: ['$values/{{ .path.path }}/values.yaml'] },
       },
-      { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'main', ref: 'values' },
+      { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'refs/heads/main', ref: 'values' },
       {
         repoURL: 'https://git.example.com/platform/platform-gitops.git',
-        targetRevision: 'main',
+        targetRevision: 'refs/heads/main',
         path: '{{ .path.path }}/baseline',
         directory: { include: '*.yaml' },
       },

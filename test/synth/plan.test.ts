@@ -587,6 +587,32 @@ describe('computePlan: the Applications before and after the write', () => {
     );
   });
 
+  test("shows the GitOps branch's move to refs/heads/main as an update of each Application, never a delete and create", () => {
+    // GIVEN a checkout written before the branch was fully qualified: `main` in its ApplicationSets and bootstraps
+    const model = exampleModel();
+    dir = synthesizedCheckout(model);
+    const written = fs
+      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((p) => /^(applicationsets|bootstrap)\/.*\.yaml$/.test(p))
+      .sort();
+    expect(written.length).toBeGreaterThan(0);
+    for (const file of written) {
+      const old = readFile(dir, file).split('refs/heads/main').join('main');
+      writeFile(dir, file, old);
+      recordInManifest(dir, file, { sha256: contentHash(old), key: 'before-refs-heads' });
+    }
+    // WHEN the program is planned against it
+    const plan = planOf(model, dir);
+    // THEN the files are updated and each Application is updated in place, in the $values source's targetRevision only
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual(written.map((f) => [f, 'update']));
+    expect(plan.applications.map((a) => [a.name, a.change, a.applicationSet])).toEqual(
+      [...EXAMPLE_APPS('nonprod').map((n) => [n, 'workloads-nonprod']), ...EXAMPLE_APPS('prod').map((n) => [n, 'workloads-prod'])]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([n, set]) => [n, 'update', set]),
+    );
+    for (const a of plan.applications) expect(a).toMatchObject({ fields: ['spec.sources[1].targetRevision'] });
+  });
+
   test('shows the Applications of an owned ApplicationSet the program no longer makes as deleted', () => {
     // GIVEN a checkout with an owned ApplicationSet canary next to workloads-prod, which the program no longer makes
     const model = exampleModel();

@@ -340,14 +340,14 @@ describe('rendered workloads', () => {
       // THEN
       expect(rendered.spec.generators).toEqual([
         {
-          git: { directories: [{ path: 'environments/prod/*/*/orders-api' }], repoURL: REPO, revision: 'main' },
+          git: { directories: [{ path: 'environments/prod/*/*/orders-api' }], repoURL: REPO, revision: 'refs/heads/main' },
         },
       ]);
       // The source type stated, and only .yaml files: a Chart.yaml someone adds never makes it a chart.
       expect(rendered.spec.template.spec.source).toEqual({
         path: '{{ .path.path }}',
         repoURL: REPO,
-        targetRevision: 'main',
+        targetRevision: 'refs/heads/main',
         directory: { include: '*.yaml' },
       });
       expect(rendered.spec.template.spec.sources).toBeUndefined();
@@ -436,7 +436,7 @@ describe('rendered workloads', () => {
         const orders = apps.get('argocd/orders-api-prod-azure-westeurope-01')!.app.spec as any;
         expect(orders.source).toEqual({
           repoURL: REPO,
-          targetRevision: 'main',
+          targetRevision: 'refs/heads/main',
           path: 'environments/prod/azure/westeurope-01/orders-api',
           directory: { include: '*.yaml' },
         });
@@ -445,7 +445,7 @@ describe('rendered workloads', () => {
         const payments = apps.get('argocd/payments-api-prod-azure-westeurope-01')!.app.spec as any;
         expect(payments.sources[2]).toEqual({
           repoURL: REPO,
-          targetRevision: 'main',
+          targetRevision: 'refs/heads/main',
           path: 'environments/prod/azure/westeurope-01/payments-api/baseline',
           directory: { include: '*.yaml' },
         });
@@ -523,7 +523,7 @@ describe('rendered workloads', () => {
       expect(helm.sources[2]).toEqual({
         path: '{{ .path.path }}/baseline',
         repoURL: REPO,
-        targetRevision: 'main',
+        targetRevision: 'refs/heads/main',
         directory: { include: '*.yaml' },
       });
       expect(yamlOf(tree, 'applicationsets/prod/rendered-prod.yaml').spec.template.spec.syncPolicy).toEqual({

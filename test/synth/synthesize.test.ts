@@ -53,6 +53,18 @@ podDisruptionBudget:
 `;
 
 const SEED_REPO = 'https://git.xxxcompany.com/platform/platform-gitops.git';
+
+/**
+ * The seed's ApplicationSet with the GitOps repository's branch fully qualified, as the SDK writes
+ * it: `refs/heads/main` where the seed has `main` (its git generator's revision and the `$values`
+ * source). The application repository's `targetRevision: main` stays as the seed has it.
+ */
+function qualifiedSeed(): any {
+  const seed = parse(SEED_APPLICATION_SET);
+  seed.spec.generators[0].git.revision = 'refs/heads/main';
+  seed.spec.template.spec.sources[1].targetRevision = 'refs/heads/main';
+  return seed;
+}
 const CLUSTERS = ['aws/eu-central-1-01', 'azure/westeurope-01', 'gcp/europe-west4-01', 'oci/eu-frankfurt-1-01'];
 
 const byName = (a: { metadata: { name: string } }, b: { metadata: { name: string } }) =>
@@ -127,7 +139,7 @@ describe('synthesize', () => {
     it("writes ApplicationSets whose template is the seed's, one per environment", () => {
       // WHEN
       const [set] = documentsOf(tree.content('applicationsets/prod/workloads-prod.yaml'));
-      const seed = parse(SEED_APPLICATION_SET);
+      const seed = qualifiedSeed();
 
       // THEN
       expect(set.metadata).toEqual({
@@ -138,7 +150,7 @@ describe('synthesize', () => {
       expect(set.spec.goTemplate).toBe(true);
       expect(set.spec.goTemplateOptions).toEqual(['missingkey=error']);
       expect(set.spec.generators).toEqual([
-        { git: { repoURL: SEED_REPO, revision: 'main', directories: [{ path: 'environments/prod/*/*/*' }] } },
+        { git: { repoURL: SEED_REPO, revision: 'refs/heads/main', directories: [{ path: 'environments/prod/*/*/*' }] } },
       ]);
       expect(set.spec.template.metadata.name).toBe(
         '{{ index .path.segments 4 }}-{{ index .path.segments 1 }}-{{ index .path.segments 2 }}-{{ index .path.segments 3 }}',
@@ -161,7 +173,7 @@ describe('synthesize', () => {
           path: 'deploy/chart',
           helm: { releaseName: '{{ index .path.segments 4 }}', valueFiles: ['$values/{{ .path.path }}/values.yaml'] },
         },
-        { repoURL: SEED_REPO, targetRevision: 'main', ref: 'values' },
+        { repoURL: SEED_REPO, targetRevision: 'refs/heads/main', ref: 'values' },
       ]);
       expect(set.spec.template.spec.syncPolicy).toEqual({
         automated: { prune: true, selfHeal: true },
@@ -176,7 +188,7 @@ describe('synthesize', () => {
 
     it("generates exactly the Applications the seed's ApplicationSet generates", () => {
       // GIVEN
-      const seed = expandApplicationSet(parse(SEED_APPLICATION_SET), directoriesOf(tree.paths()))
+      const seed = expandApplicationSet(qualifiedSeed(), directoriesOf(tree.paths()))
         .map(({ generatedFrom: _omitted, ...app }) => app)
         .sort(byName);
 
@@ -211,7 +223,7 @@ describe('synthesize', () => {
               path: 'deploy/chart',
               helm: { releaseName: 'payments-api', valueFiles: ['$values/environments/prod/azure/westeurope-01/payments-api/values.yaml'] },
             },
-            { repoURL: SEED_REPO, targetRevision: 'main', ref: 'values' },
+            { repoURL: SEED_REPO, targetRevision: 'refs/heads/main', ref: 'values' },
           ],
           syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true', 'ApplyOutOfSyncOnly=true'] },
           revisionHistoryLimit: 3,
@@ -280,8 +292,8 @@ describe('synthesize', () => {
           project: 'bootstrap',
           destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
           sources: [
-            { repoURL: SEED_REPO, targetRevision: 'main', path: 'projects', directory: { include: 'prod.yaml' } },
-            { repoURL: SEED_REPO, targetRevision: 'main', path: 'applicationsets/prod' },
+            { repoURL: SEED_REPO, targetRevision: 'refs/heads/main', path: 'projects', directory: { include: 'prod.yaml' } },
+            { repoURL: SEED_REPO, targetRevision: 'refs/heads/main', path: 'applicationsets/prod' },
           ],
           syncPolicy: { automated: { prune: false, selfHeal: true } },
         },
@@ -569,7 +581,7 @@ describe('synthesize', () => {
                 path: helm(service).chartPath,
                 helm: { releaseName: helm(service).releaseName, valueFiles: [`$values/environments/${t.id}/values.yaml`] },
               },
-              { repoURL: GITOPS_REPO, targetRevision: 'main', ref: 'values' },
+              { repoURL: GITOPS_REPO, targetRevision: 'refs/heads/main', ref: 'values' },
             ],
             ...(Object.keys(env.syncPolicy).length > 0 ? { syncPolicy: env.syncPolicy } : {}),
             ...(env.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: env.revisionHistoryLimit } : {}),

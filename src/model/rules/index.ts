@@ -7,7 +7,7 @@
  * @module
  */
 import { Problem } from '../../core/errors';
-import { problemsOfWorkloadSetNames } from '../application-set-names';
+import { problemsOfApplicationSetSizes, problemsOfWorkloadSetNames } from '../application-set-names';
 import { targetClusters } from '../cluster-index';
 import { PlatformModel } from '../platform-model';
 import { problemsOfCollisions } from './collisions';
@@ -33,6 +33,7 @@ export const MODEL_RULES = {
   collisions: (model) => problemsOfCollisions(model, targetClusters(model)),
   ownedKeys: problemsOfOwnedKeys,
   applicationSetNames: (model) => problemsOfWorkloadSetNames(model, targetClusters(model)),
+  applicationSetSizes: (model) => problemsOfApplicationSetSizes(model, targetClusters(model)),
   ringMoves: problemsOfMoves,
   removals: problemsOfRemovals,
   reconcilers: problemsOfReconcilers,

@@ -1,9 +1,9 @@
 import { SyncOption, SyncPolicyJson } from '../../model/sync';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../../model/platform-model';
-import { clusterIndex } from '../../model/cluster-index';
+import { clusterIndex, targetClusters } from '../../model/cluster-index';
 import { helmSource, SourceKind, sourceKindOf } from '../sources';
-import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
-import { hasOwnDestination, SetShape, setName } from '../../model/application-set-names';
+import { argoCdGitRevision, ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
+import { environmentsSplitByCluster, hasOwnSets, SetShape, setName } from '../../model/application-set-names';
 import { projectTeamOf, teamProjectName } from '../../model/teams';
 
 /**
@@ -28,7 +28,9 @@ export interface WorkloadSet {
 type Shape = SetShape<SourceKind>;
 
 /**
- * The ApplicationSets of a control plane. Per environment: `workloads-<env>` for Helm services,
+ * The ApplicationSets of a control plane. An environment where one set would generate more
+ * Applications than the control plane's cap has its sets split by cluster, as if each cluster
+ * had its own destination (see `environmentsSplitByCluster`). Per environment: `workloads-<env>` for Helm services,
  * with the seed's template (everything derived from `environments/<env>/<cloud>/<cluster>/<service>`),
  * and `rendered-<env>` for rendered services, a plain directory source listing each rendered
  * service's directories by name. A service whose settings differ from what the template
@@ -46,12 +48,13 @@ export function buildWorkloadSets(
 ): WorkloadSet[] {
   const services = new Map(model.services.map((s) => [s.name, s]));
   const clusterOf = clusterIndex(model);
+  const split = environmentsSplitByCluster(model, targetClusters(model));
   const sets: WorkloadSet[] = [];
   for (const envName of cp.environments) {
     const env = model.environments.find((e) => e.name === envName)!;
     // Each set's globs, with the team whose generator lists each (none: the set's own template).
     const groups = new Map<string, { shape: Shape; targets: TargetModel[]; globs: Map<string, string | undefined> }>();
-    const placements = placementsOf(model, envName, defaults);
+    const placements = placementsOf(model, envName, defaults, split);
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
       const { name, shape, glob: pattern, team } = placements(services.get(t.service)!, clusterOf(t));
@@ -73,7 +76,7 @@ export function buildWorkloadSets(
         globs: new Map([[glob(model, envName, { source: helmSource }), undefined]]),
       });
     }
-    const allGlobs = [...groups].flatMap(([name, g]) => [...g.globs.keys()].map((pattern) => ({ name, pattern })));
+    const excludesOf = narrowerGlobs(groups);
     const teamOrder = (model.teams ?? []).map((t) => t.name);
     for (const [name, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
       // One generator per team (in the program's order of teams), each with the team's template;
@@ -84,9 +87,7 @@ export function buildWorkloadSets(
           .filter(([, t]) => t === team)
           .map(([pattern]) => pattern)
           .sort();
-        const excludes = [
-          ...new Set(allGlobs.filter((g) => g.name !== name && own.some((o) => narrower(g.pattern, o))).map((g) => g.pattern)),
-        ].sort();
+        const excludes = [...(excludesOf.get(generatorKey(name, team)) ?? [])].sort();
         return { ...(team === undefined ? {} : { team }), includes: own, excludes };
       });
       sets.push({
@@ -117,19 +118,20 @@ function placementsOf(
   model: PlatformModel,
   env: string,
   defaults: { chartPath: string; targetRevision: string },
+  split: ReadonlySet<string>,
 ): (service: ServiceModel, cluster: ClusterModel) => Placement {
   const byService = new Map<ServiceModel, Map<ClusterModel | undefined, Placement>>();
-  const ownDestination = new Set(model.clusters.filter((c) => c.destination !== `${c.cloud}-${c.name}`));
+  const ownSets = new Set(model.clusters.filter((c) => c.environment === env && hasOwnSets(c, split)));
   return (service, cluster) => {
     let own = byService.get(service);
     if (!own) {
       own = new Map();
       byService.set(service, own);
     }
-    const key = ownDestination.has(cluster) ? cluster : undefined;
+    const key = ownSets.has(cluster) ? cluster : undefined;
     let placement = own.get(key);
     if (!placement) {
-      const shape = shapeOf(model, service, cluster, defaults);
+      const shape = shapeOf(model, service, key, defaults);
       const team = projectTeamOf(service);
       placement = {
         name: setName(env, shape),
@@ -146,14 +148,14 @@ function placementsOf(
 function shapeOf(
   model: PlatformModel,
   service: ServiceModel,
-  cluster: ClusterModel,
+  cluster: ClusterModel | undefined,
   defaults: { chartPath: string; targetRevision: string },
 ): Shape {
   const source = sourceKindOf(service);
   return {
     source,
     ...(source.deviates(model, service, defaults) ? { service } : {}),
-    ...(hasOwnDestination(cluster) ? { cluster } : {}),
+    ...(cluster ? { cluster } : {}),
   };
 }
 
@@ -163,11 +165,47 @@ function glob(model: PlatformModel, env: string, shape: Shape, service?: Service
   return [model.layout.environments, env, shape.cluster?.cloud ?? '*', shape.cluster?.name ?? '*', serviceSegment].join('/');
 }
 
-/** Whether every path `a` matches also matches `b`, and `a` is not `b`. */
-function narrower(a: string, b: string): boolean {
-  const as = a.split('/');
-  const bs = b.split('/');
-  return a !== b && as.length === bs.length && as.every((seg, i) => bs[i] === '*' || bs[i] === seg);
+/** The key of one generator of a set: the set's name and the team whose generator it is. */
+function generatorKey(name: string, team: string | undefined): string {
+  return `${name}\u0000${team ?? ''}`;
+}
+
+/**
+ * For each generator (by {@link generatorKey}), the globs of the other sets that are narrower
+ * than one of its own: every path such a glob matches, its own glob matches too, and Argo CD
+ * would generate the Application twice unless the generator excludes it. A glob `a` is narrower
+ * than `b` when they differ, have as many segments, and each segment of `b` is `*` or `a`'s.
+ * Found by replacing the literal segments of each glob with `*` in every combination (at the
+ * positions where some glob has a `*`) and looking the results up among the generators' own
+ * globs, so that a fleet's thousands of globs are not compared pair by pair.
+ */
+function narrowerGlobs(groups: ReadonlyMap<string, { readonly globs: ReadonlyMap<string, string | undefined> }>): Map<string, Set<string>> {
+  const owners = new Map<string, { name: string; key: string }[]>();
+  const wild = new Set<number>();
+  for (const [name, g] of groups) {
+    for (const [pattern, team] of g.globs) {
+      const list = owners.get(pattern) ?? [];
+      list.push({ name, key: generatorKey(name, team) });
+      owners.set(pattern, list);
+      pattern.split('/').forEach((seg, i) => seg === '*' && wild.add(i));
+    }
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [name, g] of groups) {
+    for (const pattern of g.globs.keys()) {
+      const segments = pattern.split('/');
+      const literal = [...wild].filter((i) => i < segments.length && segments[i] !== '*');
+      for (let mask = 1; mask < 1 << literal.length; mask++) {
+        const wider = segments.map((seg, i) => (literal.some((p, bit) => p === i && mask & (1 << bit)) ? '*' : seg)).join('/');
+        for (const owner of owners.get(wider) ?? []) {
+          if (owner.name === name) continue;
+          const set = out.get(owner.key) ?? new Set<string>();
+          out.set(owner.key, set.add(pattern));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -215,7 +253,7 @@ function applicationSet(
     return {
       git: {
         repoURL: model.repoURL,
-        revision: model.revision,
+        revision: argoCdGitRevision(model.revision),
         ...(file === undefined ? { directories: listed } : { files: listed }),
         ...(team === undefined || s?.addon !== undefined
           ? {}

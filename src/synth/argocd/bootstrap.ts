@@ -1,5 +1,5 @@
 import { ControlPlaneModel, PlatformModel } from '../../model/platform-model';
-import { ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
+import { argoCdGitRevision, ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
 import { addonProjectName, addonsIn } from '../../model/source-kinds';
 import { teamProjectName, teamsIn } from '../../model/teams';
 
@@ -41,8 +41,13 @@ export function buildBootstrap(model: PlatformModel, cp: ControlPlaneModel, appl
         project: 'bootstrap',
         destination: { server: IN_CLUSTER_SERVER, namespace: cp.namespace },
         sources: [
-          { repoURL: model.repoURL, targetRevision: model.revision, path: model.layout.projects, directory: { include } },
-          { repoURL: model.repoURL, targetRevision: model.revision, path: applicationSetsDir },
+          {
+            repoURL: model.repoURL,
+            targetRevision: argoCdGitRevision(model.revision),
+            path: model.layout.projects,
+            directory: { include },
+          },
+          { repoURL: model.repoURL, targetRevision: argoCdGitRevision(model.revision), path: applicationSetsDir },
         ],
         // No automated prune: removing an ApplicationSet by accident would delete its Applications.
         syncPolicy: { automated: { prune: false, selfHeal: true } },

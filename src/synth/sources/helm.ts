@@ -1,3 +1,4 @@
+import { argoCdGitRevision } from '../../model/argo-object';
 import { isMap } from '../../core/plain';
 import { readYaml } from '../../core/yaml/read';
 import { FileKind, fingerprint } from '../file-tree';
@@ -105,13 +106,13 @@ export const helmSource: SourceKind = {
             valueFiles: ['$values/{{ .path.path }}/values.yaml'],
           },
         },
-        { repoURL: model.repoURL, targetRevision: model.revision, ref: 'values' },
+        { repoURL: model.repoURL, targetRevision: argoCdGitRevision(model.revision), ref: 'values' },
         // Argo CD's own installation has the declarative Secrets of its clusters there.
         ...(readsBaselineDirectory(environment, s)
           ? [
               {
                 repoURL: model.repoURL,
-                targetRevision: model.revision,
+                targetRevision: argoCdGitRevision(model.revision),
                 path: `{{ .path.path }}/${BASELINE_DIRECTORY}`,
                 directory: { ...OBJECT_DIRECTORY },
               },

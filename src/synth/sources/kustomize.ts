@@ -1,3 +1,4 @@
+import { argoCdGitRevision } from '../../model/argo-object';
 import { isMap } from '../../core/plain';
 import { readYaml } from '../../core/yaml/read';
 import { toYaml } from '../../core/yaml/emit';
@@ -200,7 +201,7 @@ export const kustomizeSource: SourceKind = {
   },
 
   templateSources({ model, environment, service, segments }) {
-    const place = { repoURL: model.repoURL, targetRevision: model.revision };
+    const place = { repoURL: model.repoURL, targetRevision: argoCdGitRevision(model.revision) };
     // The source type stated, so that a `Chart.yaml` someone adds never makes Argo CD build the
     // directory as a chart; Argo CD keeps it only when a setting is not a default: the overlay's
     // own namespace is one.

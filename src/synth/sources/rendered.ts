@@ -1,3 +1,4 @@
+import { argoCdGitRevision } from '../../model/argo-object';
 import { readYaml } from '../../core/yaml/read';
 import {
   containerImages,
@@ -38,7 +39,12 @@ export const renderedSource: SourceKind = {
 
   templateSources({ model }) {
     return {
-      source: { repoURL: model.repoURL, targetRevision: model.revision, path: '{{ .path.path }}', directory: { ...OBJECT_DIRECTORY } },
+      source: {
+        repoURL: model.repoURL,
+        targetRevision: argoCdGitRevision(model.revision),
+        path: '{{ .path.path }}',
+        directory: { ...OBJECT_DIRECTORY },
+      },
     };
   },
 
