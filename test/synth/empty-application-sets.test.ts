@@ -31,7 +31,7 @@ function platformModel(options: { ownDestinations?: boolean; ownChart?: boolean 
   const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
   const aws = new Cloud(platform, 'aws');
   for (const name of ['eu-central-1-01', 'eu-west-1-01']) {
-    new Cluster(prod, name, { cloud: aws, ...(options.ownDestinations ? { destination: `prod-${name}` } : {}) });
+    new Cluster(prod, name, { cloud: aws, region: name.slice(0, -3), ...(options.ownDestinations ? { destination: `prod-${name}` } : {}) });
   }
   new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
   new Service(platform, 'orders', { image: { repository: 'registry.example.com/orders' }, initialDigest: DIGEST }).deployTo(prod);
