@@ -67,13 +67,13 @@ export function formatProblem(p: Problem): string {
 const ROOT_CAUSES: readonly ErrorCode[] = ['CG118', 'CG105'];
 
 /** How many other places an entry of {@link groupedLines} names before it counts the rest. */
-const PLACES_SHOWN = 3;
+export const PLACES_SHOWN = 3;
 
 /**
  * A problem's text without what names one place: quoted names, paths and ids (anything with a
  * `/`), numbers. Problems whose texts are alike but for those are one kind of mistake.
  */
-function skeleton(text: string): string {
+export function skeleton(text: string): string {
   return text
     .replace(/"[^"]*"/g, '"…"')
     .replace(/\S*\/\S*/g, '…')

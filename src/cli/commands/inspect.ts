@@ -5,6 +5,7 @@ import { treeFromLedgers } from '../../synth/build';
 import { releaseFilesInUse } from '../../workspace/build';
 import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../synth/status';
 import { checkCheckout, CheckOptions } from '../../workspace/check';
+import { formatFindings } from '../check-format';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { checkoutSymlinks, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
@@ -307,13 +308,7 @@ Example:
     for (const note of tree.notes) ctx.stderr.write(`Note: ${note}\n`);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
-    else {
-      for (const f of findings) {
-        ctx.stdout.write(`[${f.kind}] ${f.code} ${f.path}: ${f.message}\n    Fix: ${f.fix}\n`);
-        if (f.diff !== undefined) ctx.stdout.write(f.diff.replace(/^/gm, '    ').replace(/ +$/gm, ''));
-      }
-      ctx.stdout.write(`${findings.length} finding${findings.length === 1 ? '' : 's'}.\n`);
-    }
+    else ctx.stdout.write(formatFindings(findings));
     return findings.length === 0 ? ExitCode.OK : ExitCode.CHANGES;
   },
 };
