@@ -35,5 +35,11 @@ function alike(f: Finding, text: string): string {
     .split('/')
     .filter((seg) => seg.length > 0)
     .sort((a, b) => b.length - a.length);
-  return skeleton(segments.reduce((t, seg) => t.split(seg).join('…'), text));
+  // Whole names only: a segment `e` leaves `Remove` as it is.
+  const named = segments.reduce((t, seg) => t.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(seg)}(?![A-Za-z0-9])`, 'g'), '…'), text);
+  return skeleton(named);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,6 +1,7 @@
 /**
- * `check` prints alike findings as one entry (the first in full, the others by path) through the
- * built CLI on the example's checkout; its JSON, count and exit code keep every finding.
+ * Alike problems print as one entry (the first in full, the others by where they are) through the
+ * built CLI on the example's checkout: `check`'s findings (its JSON, count and exit code keep every
+ * finding) and `preview`'s template problems.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -51,5 +52,57 @@ describe('check groups alike findings', () => {
     expect(lines.at(-2)).toBe('6 findings.');
     // AND the exit code is check's for findings, as without grouping
     expect([text.status, json.status]).toEqual([2, 2]);
+  });
+});
+
+describe('preview groups alike template problems', () => {
+  let out: string;
+  beforeAll(() => {
+    out = synthesizedCheckout();
+    // A hand-written ApplicationSet whose name template reads a key no parameter set has
+    fs.writeFileSync(
+      path.join(out, 'applicationsets/prod/canary.yaml'),
+      `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: canary
+  namespace: argocd
+spec:
+  goTemplate: true
+  goTemplateOptions: [missingkey=error]
+  generators:
+    - git:
+        repoURL: https://git.xxxcompany.com/platform/platform-gitops.git
+        revision: main
+        directories:
+          - path: environments/prod/*/*/*
+  template:
+    metadata:
+      name: 'canary-{{ .path.basename }}-{{ .nope }}'
+    spec:
+      project: prod
+      source:
+        repoURL: https://git.xxxcompany.com/platform/platform-gitops.git
+        path: '{{ .path.path }}'
+      destination:
+        name: in-cluster
+        namespace: canary
+`,
+    );
+  });
+  afterAll(() => removeCheckout(out));
+
+  test('one entry for the four parameter sets, naming the other three directories; the exit code and code as before', () => {
+    // WHEN
+    const r = cli('preview', '--out', out);
+    // THEN Argo CD's error (Go's text/template: map has no entry for key "nope") once, then the other directories
+    expect(r.status).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 3)).toEqual([
+      'Error: ApplicationSet "canary": 4 problems found:',
+      '[applicationsets/prod/canary.yaml] CG702 ApplicationSet "canary" spec.template.metadata.name, directory "environments/prod/aws/eu-central-1-01/payments-api": ' +
+        'Template "canary-{{ .path.basename }}-{{ .nope }}" references a missing key: <.nope>: map has no entry for key "nope" (the keys of . are: path). ' +
+        'Fix: Use one of the keys of ., or fix the spelling.',
+      '  … and 3 more CG702 like it: environments/prod/azure/westeurope-01/payments-api, environments/prod/gcp/europe-west4-01/payments-api, environments/prod/oci/eu-frankfurt-1-01/payments-api.',
+    ]);
   });
 });
