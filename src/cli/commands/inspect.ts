@@ -6,6 +6,7 @@ import { releaseFilesInUse } from '../../workspace/build';
 import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../synth/status';
 import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { formatFindings } from '../check-format';
+import { removedSetNotes } from '../removed-sets';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { checkoutSymlinks, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
@@ -121,7 +122,7 @@ Example:
     }
     for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
     const overview = releaseOverview(model, ledgers);
-    for (const note of [...tree.notes, ...unpinnedChartNotes(overview, model)]) {
+    for (const note of [...tree.notes, ...unpinnedChartNotes(overview, model), ...removedSetNotes(model, plan)]) {
       ctx.stderr.write(`Note: ${note}\n`);
     }
     const created = plan.files.filter((f) => f.change === 'create').map((f) => f.path);
