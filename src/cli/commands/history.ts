@@ -23,7 +23,7 @@ the closest names); one the program declares but nobody published yet has no his
 
 Without a service, the changes of every service. --env and --team need the program's model
 (the program, or without one the checkout's release model): a change shows under --env when one
-of its rings has a target of its service in that environment.
+of its rings (or a name the ring had before) has a target of its service in that environment.
 
 Options:
   --service S   only changes of service S (or name it as the argument)
@@ -127,10 +127,14 @@ Examples:
  * the environment.
  */
 function showsEntry(model: PlatformModel, filter: TargetFilter, e: HistoryEntry): boolean {
+  // A ring's changes recorded under a name it had before (a rename or a split) are its changes.
+  const names = (ring: string): string[] => [ring, ...(model.rings.find((r) => r.name === ring)?.movedFrom ?? [])];
   return e.service.some((service) =>
     filter.env === undefined
       ? selectsTarget(filter, model, { service, environment: '', ring: '' })
-      : model.targets.some((t) => t.service === service && e.ring.includes(t.ring) && selectsTarget(filter, model, t)),
+      : model.targets.some(
+          (t) => t.service === service && names(t.ring).some((r) => e.ring.includes(r)) && selectsTarget(filter, model, t),
+        ),
   );
 }
 
