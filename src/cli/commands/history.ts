@@ -37,7 +37,7 @@ Options:
   --limit N     at most N entries (default: all)
   --format      text (default) or json
 
-Examples:
+Example:
   cdk8s-gitops history payments-api --ring prod
   cdk8s-gitops history --env prod --limit 20`,
   async run(argv, ctx) {
