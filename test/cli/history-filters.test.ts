@@ -3,6 +3,8 @@
  * checkout with published changes of its three rings (nonprod in nonprod; prod-canary and prod in prod).
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { removeCheckout, synthesizedCheckout } from '../synth/example-checkout';
 
@@ -88,5 +90,38 @@ describe('history filters', () => {
     ]);
     const service = cli('history', '--service', 'payment-api', '--out', out);
     expect([service.status, service.stderr]).toEqual([1, expect.stringContaining('No service "payment-api"')]);
+  });
+
+  test('--env counts the changes a ring recorded under a name it had before', () => {
+    // GIVEN a program whose ring of nonprod is now "dev", formerly "nonprod" (the name the commits carry)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-history-rename-'));
+    try {
+      const program = path.join(dir, 'platform.ts');
+      fs.writeFileSync(
+        program,
+        `import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from ${JSON.stringify(path.join(REPO, 'src'))};
+const platform = new Platform({ repoURL: 'https://git.example.com/platform.git', revision: 'main', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+const aws = new Cloud(platform, 'aws');
+new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new PromotionRing(platform, 'dev', { targets: Targets.environment(nonprod), movedFrom: ['nonprod'] });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
+new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: 'sha256:${'1'.repeat(64)}' })
+  .deployTo(nonprod)
+  .deployTo(prod);
+platform.synth();
+`,
+      );
+      // WHEN
+      const dev = subjects('--env', 'nonprod', '--app', `npx tsx ${program}`, '--out', out);
+      // THEN the change to "nonprod" is dev's, in nonprod; prod's changes are not
+      expect(dev).toEqual(['Promote payments-api to nonprod']);
+      // (and prod-canary, which this program does not declare, has no target in prod)
+      expect(subjects('--env', 'prod', '--app', `npx tsx ${program}`, '--out', out)).toEqual(['Promote payments-api to prod']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
