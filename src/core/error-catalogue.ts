@@ -69,7 +69,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Two clusters share a destination',
     description: 'Two clusters are registered under the same destination name in one control plane.',
-    fix: 'Manage the environments from separate control planes, or give one cluster its own destination.',
+    fix: 'Manage the environments from separate control planes, or register one cluster under a destination of its own (`new Cluster(env, name, { destination })`): its targets then come from an ApplicationSet of its own, `workloads-<env>-<cloud>-<cluster>` (README, "When a service or a cluster gets its own ApplicationSet").',
   },
   {
     code: 'CG106',

@@ -81,17 +81,41 @@ export function formatProblem(p: Problem): string {
 const ROOT_CAUSES: readonly ErrorCode[] = ['CG118', 'CG105'];
 
 /** How many other places an entry of {@link groupedLines} names before it counts the rest. */
-const PLACES_SHOWN = 3;
+export const PLACES_SHOWN = 3;
 
 /**
  * A problem's text without what names one place: quoted names, paths and ids (anything with a
  * `/`), numbers. Problems whose texts are alike but for those are one kind of mistake.
  */
-function skeleton(text: string): string {
+export function skeleton(text: string): string {
   return text
     .replace(/"[^"]*"/g, '"…"')
     .replace(/\S*\/\S*/g, '…')
     .replace(/\d+/g, '#');
+}
+
+/** Where a problem is: its construct path or file (with the line). */
+function whereOf(p: Problem): string | undefined {
+  return p.constructPath ?? (p.file ? (p.line ? `${p.file}:${p.line}` : p.file) : undefined);
+}
+
+/** The names, paths and numbers of a text, in order: what {@link skeleton} takes out. */
+function namesIn(text: string): string[] {
+  return [...text.matchAll(/"([^"]*)"|(\S*\/\S*)|(\d+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+}
+
+/**
+ * How an entry of {@link groupedLines} names problem `p` of its kind beside `first`: where it is,
+ * or, where that is where `first` is (problems of one file), the names in its message that differ
+ * from those in `first`'s (the directory of a parameter set, say).
+ */
+function placeOf(p: Problem, first: Problem): string {
+  const where = whereOf(p);
+  if (where !== undefined && where !== whereOf(first)) return where;
+  const mine = namesIn(p.message);
+  const theirs = namesIn(first.message);
+  const differing = mine.filter((n, i) => n !== theirs[i]);
+  return differing.length > 0 ? differing.join(' ') : (where ?? '(no place)');
 }
 
 /**
@@ -113,7 +137,7 @@ export function groupedLines(problems: readonly Problem[]): string[] {
   return ordered.map(({ list }) => {
     const [first, ...others] = list;
     if (others.length === 0) return formatProblem(first!);
-    const places = others.map((p) => p.constructPath ?? p.file ?? '(no place)');
+    const places = others.map((p) => placeOf(p, first!));
     const shown = places.slice(0, PLACES_SHOWN).join(', ');
     const rest = places.length > PLACES_SHOWN ? ` and ${places.length - PLACES_SHOWN} more` : '';
     return `${formatProblem(first!)}\n  … and ${others.length} more ${first!.code} like it: ${shown}${rest}.`;

@@ -205,7 +205,7 @@ export function expandApplicationSets(
     seen.set(key, from);
   }
   if (problems.length > 0) {
-    throw new GitOpsError(problems);
+    throw new GitOpsError(problems, undefined, { grouped: true });
   }
   return all.map((a) => a.app).sort(byName);
 }
@@ -1372,7 +1372,8 @@ class Expansion {
         : this.total > 1
           ? `${this.where}: ${this.total} problems found:`
           : undefined;
-    throw new GitOpsError(this.problems, summary);
+    // A template wrong for every parameter set is one mistake: alike problems print as one entry.
+    throw new GitOpsError(this.problems, summary, { grouped: true });
   }
 }
 

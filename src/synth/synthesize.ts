@@ -295,10 +295,13 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   for (const cp of part ? [] : model.controlPlanes) {
     if (cp.reconciler?.kind === 'flux') continue; // no ApplicationSet, no bootstrap: each cluster's entry point is
     const dir = `${model.layout.applicationSets}/${cp.name}`;
-    for (const set of buildWorkloadSets(model, cp, defaults)) {
+    const sets = buildWorkloadSets(model, cp, defaults);
+    for (const set of sets) {
       tree.add(`${dir}/${set.name}.yaml`, argoFile(FileKind.APPLICATION_SET, cp.path, [set.object]));
     }
-    tree.add(`${model.layout.bootstrap}/${cp.name}.yaml`, argoFile(FileKind.BOOTSTRAP, cp.path, buildBootstrap(model, cp, dir)));
+    // Without a set the directory does not exist, and a source on a missing path fails the whole root Application.
+    const bootstrap = buildBootstrap(model, cp, sets.length > 0 ? dir : undefined);
+    tree.add(`${model.layout.bootstrap}/${cp.name}.yaml`, argoFile(FileKind.BOOTSTRAP, cp.path, bootstrap));
   }
   for (const env of part ? [] : model.environments) {
     if (isFluxEnvironment(model, env.name)) continue;

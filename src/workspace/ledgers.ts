@@ -77,7 +77,9 @@ function assertNoDeletedLedgers(dir: string, missing: readonly string[]): void {
     return shallow ? [deletedLedgerProblem(p, 'shallow')] : [];
   });
   if (problems.length === 0) return;
-  throw new GitOpsError(problems, `${problems.length === 1 ? 'A release ledger is' : `${problems.length} release ledgers are`} missing:`);
+  throw new GitOpsError(problems, `${problems.length === 1 ? 'A release ledger is' : `${problems.length} release ledgers are`} missing:`, {
+    grouped: true,
+  });
 }
 
 /**

@@ -305,7 +305,9 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
 export function assertReleasesExplained(model: PlatformModel, tree: FileTree, dir: string, write: WritePlan): void {
   const problems = unexplainedReleaseChanges(model, tree, dir, write);
   if (problems.length > 0)
-    throw new GitOpsError(problems, 'This write would change what targets run without a promotion; nothing was written:');
+    throw new GitOpsError(problems, 'This write would change what targets run without a promotion; nothing was written:', {
+      grouped: true,
+    });
 }
 
 /**

@@ -63,7 +63,9 @@ describe('a ledger deleted, with its record, before the program moved the ledger
         expect([command[0], r.code, r.stderr]).toEqual([command[0], 1, expect.stringContaining('[ledgers/payments-api.yaml] CG210')]);
         expect(r.stderr).toContain(`the service's ledger was at ${PAYMENTS} until commit ${deletedIn} deleted it`);
         expect(r.stderr).toContain(`git checkout ${deletedIn}^ -- ${PAYMENTS}`);
-        expect(r.stderr).toContain('[ledgers/ledger-api.yaml] CG210');
+        // the second missing ledger, alike, is named in the same entry
+        expect(r.stderr).toContain('2 release ledgers are missing:');
+        expect(r.stderr).toContain('… and 1 more CG210 like it: ledgers/ledger-api.yaml.');
       }
       expect(cloneSnapshot(sandbox, clone)).toEqual(before);
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteBefore);

@@ -251,12 +251,18 @@ describe('shards', () => {
       // THEN both find the change synth would make (exit 2), name the files the shard recorded, and write nothing
       expect(cloneSnapshot(sandbox, clone)).toEqual(before);
       expect([check.code, plan.code]).toEqual([2, 2]);
-      expect(check.stdout).toContain(
-        `${PROD_GCP_VALUES} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${SHARD}).`,
-      );
-      expect(check.stdout).toContain(`${PAYMENTS} holds what the program makes`);
       const values = ['nonprod/aws/eu-01', 'prod/aws/eu-01', 'prod/aws/eu-02', 'prod/gcp/gcp-01'].map(
         (d) => `environments/${d}/payments-api/values.yaml`,
+      );
+      // (check prints the five alike findings as one entry: the first in full, then the others by path)
+      expect(check.stdout).toContain(
+        `${values[0]} holds what the program makes, but the manifest does not record it: its record was deleted or edited (${SHARD}).`,
+      );
+      expect(check.stdout).toContain(`… and 4 more CG420 like it: ${values[1]}, ${values[2]}, ${PROD_GCP_VALUES} and 1 more.`);
+      expect(check.stdout).toContain('5 findings.');
+      const json = await replay.run(clone, ringFleet(), ['check', '--format', 'json'], T2);
+      expect((JSON.parse(json.stdout).findings as { code: string; path: string }[]).map((f) => `${f.code} ${f.path}`)).toEqual(
+        [...values, PAYMENTS].map((p) => `CG420 ${p}`),
       );
       // (the service's file of the release model is recorded in the manifest itself, not the shard)
       expect(plan.stdout).toBe(

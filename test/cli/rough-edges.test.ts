@@ -345,7 +345,7 @@ describe('commands and flags', () => {
     // THEN
     expectMistake(r, 'CG301');
     expect(r.stderr).toContain('Error: CG301 history: --ring needs a value, but is followed by another option. Fix:');
-    expect(r.stderr).toContain('\nUsage: cdk8s-gitops history <service>');
+    expect(r.stderr).toContain('\nUsage: cdk8s-gitops history [<service>]');
     expectMistake(last, 'CG301');
     expect(last.stderr).toContain('Error: CG301 history: --ring needs a value. Fix:');
     expectMistake(flag, 'CG301');

@@ -417,12 +417,15 @@ describe('expandApplicationSet', () => {
       });
       // WHEN it is expanded
       const e = failure(() => expandApplicationSet(appset, root));
-      // THEN the field path and the Go error are given
+      // THEN the field path and the Go error are given, for each directory
       expect(e.code).toBe('CG704');
-      expect(e.message).toContain(
-        'spec.template.spec.destination.namespace, directory "environments/nonprod/azure/westeurope-01/payments-api"',
-      );
+      expect(e.problems.map((p) => p.message.slice(0, p.message.indexOf(':')))).toEqual([
+        'ApplicationSet "workloads" spec.template.spec.destination.namespace, directory "environments/nonprod/aws/eu-central-1-01/payments-api"',
+        'ApplicationSet "workloads" spec.template.spec.destination.namespace, directory "environments/nonprod/azure/westeurope-01/payments-api"',
+      ]);
       expect(e.message).toContain('error calling index: reflect: slice index out of range');
+      // AND the message prints the alike second one by its directory
+      expect(e.message).toContain('… and 1 more CG704 like it: environments/nonprod/azure/westeurope-01/payments-api.');
     });
 
     test('renders map keys, as Argo CD does', () => {

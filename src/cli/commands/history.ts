@@ -10,17 +10,27 @@ import { loadModel, ProgramFlags, readProjectConfig } from '../../workspace/prog
 import { recordedPlatform } from '../../workspace/recorded-model';
 import { PlatformModel } from '../../model/platform-model';
 import { SUMMARIES } from './summaries';
+import { FILTER_OPTIONS, selectsTarget, TargetFilter, targetFilter } from '../filters';
+import { recordedModel, withoutProgram } from '../without-program';
 
 export const historyCommand: Command = {
   name: 'history',
   summary: SUMMARIES.history,
-  usage: 'cdk8s-gitops history <service> [--ring RING] [--app CMD] [--out DIR] [--limit N] [--format text|json]',
+  usage:
+    'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--out DIR] [--limit N] [--format text|json]',
   help: `Reads the GitOps repository's history back from the trailers of published commits.
 A service or ring that neither the program declares nor any commit names is a mistake (with
 the closest names); one the program declares but nobody published yet has no history.
 
+Without a service, the changes of every service. --env and --team need the program's model
+(the program, or without one the checkout's release model): a change shows under --env when one
+of its rings (or a name the ring had before) has a target of its service in that environment.
+
 Options:
-  --ring RING   only changes to this ring
+  --service S   only changes of service S (or name it as the argument)
+  --env E       only changes to rings with targets of the service in environment E
+  --ring R      only changes to ring R
+  --team T      only changes of the services of team T
   --app CMD     command that runs the program, to know its services and rings when the
                 history has none of the name (default: "app" in cdk8s.yaml, if any;
                 without one, the checkout's release model, .cdk8s-gitops/model/)
@@ -29,38 +39,64 @@ Options:
   --format      text (default) or json
 
 Example:
-  cdk8s-gitops history payments-api --ring prod`,
+  cdk8s-gitops history payments-api --ring prod
+  cdk8s-gitops history --env prod --limit 20`,
   async run(argv, ctx) {
     const { values, positionals } = parseCommandArgs(
       'history',
       argv,
       {
         ...PROGRAM_OPTIONS,
-        ring: { type: 'string' },
+        ...FILTER_OPTIONS,
+        'no-program': { type: 'boolean' },
         limit: { type: 'string' },
         format: { type: 'string' },
       },
       true,
     );
-    if (positionals.length !== 1) throw usageError('history', 'takes one service name.', 'Run e.g. `cdk8s-gitops history payments-api`.');
+    if (positionals.length > 1 || (positionals.length === 1 && values.service !== undefined && values.service !== positionals[0])) {
+      throw usageError(
+        'history',
+        `takes at most one service; received ${[...positionals, ...(values.service === undefined ? [] : [values.service])].map((p) => `"${p}"`).join(' ')}.`,
+        'Run e.g. `cdk8s-gitops history payments-api`.',
+      );
+    }
+    const service = values.service ?? positionals[0];
     const format = ctx.format(values.format, ['text', 'json']);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
       throw usageError('history', `--limit "${values.limit}" is not a positive whole number.`, 'Pass e.g. --limit 20.');
     const out = checkoutDir(ctx, 'history', values.out, 'existing');
-    const entries = await readHistory({
+    // --env and --team are judged on the model; the service and the ring on the commits' trailers,
+    // so the changes of a service or ring the program no longer declares stay readable.
+    const byModel = values.env !== undefined || values.team !== undefined;
+    const model = byModel
+      ? withoutProgram('history', values, ctx)
+        ? recordedModel('history', out, 'all').model
+        : await loadModel('history', values, ctx)
+      : undefined;
+    const filter = model === undefined ? {} : targetFilter('history', model, { env: values.env, team: values.team });
+    const read = await readHistory({
       dir: out,
-      service: positionals[0],
+      ...(service !== undefined ? { service } : {}),
       ...(values.ring ? { ring: values.ring } : {}),
-      ...(limit ? { limit } : {}),
+      // Entries the model filters out do not count towards the limit.
+      ...(limit && model === undefined ? { limit } : {}),
     });
-    if (entries.length === 0) await checkNames(ctx, out, values, await readHistory({ dir: out }), positionals[0], values.ring);
+    const selected = model === undefined ? read : read.filter((e) => showsEntry(model, filter, e));
+    const entries = limit === undefined ? selected : selected.slice(0, limit);
+    if (read.length === 0 && (service !== undefined || values.ring !== undefined))
+      await checkNames(ctx, out, values, await readHistory({ dir: out }), service, values.ring);
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
       return 0;
     }
     if (entries.length === 0) {
-      ctx.stdout.write(`No published change of ${positionals[0]}${values.ring ? ` in ring ${values.ring}` : ''} in ${out}.\n`);
+      const of = service === undefined ? (values.team === undefined ? 'any service' : `team ${values.team}`) : service;
+      const where = [values.env ? `environment ${values.env}` : '', values.ring ? `ring ${values.ring}` : '']
+        .filter((w) => w !== '')
+        .join(', ');
+      ctx.stdout.write(`No published change of ${of}${where ? ` in ${where}` : ''} in ${out}.\n`);
       return 0;
     }
     // The chart column shows only where a chart is promoted with the image.
@@ -87,6 +123,23 @@ Example:
 };
 
 /**
+ * Whether the history shows entry `e` under the filter's `--env` and `--team`: one of its
+ * services is the team's, and (with `--env`) one of its rings has a target of that service in
+ * the environment.
+ */
+function showsEntry(model: PlatformModel, filter: TargetFilter, e: HistoryEntry): boolean {
+  // A ring's changes recorded under a name it had before (a rename or a split) are its changes.
+  const names = (ring: string): string[] => [ring, ...(model.rings.find((r) => r.name === ring)?.movedFrom ?? [])];
+  return e.service.some((service) =>
+    filter.env === undefined
+      ? selectsTarget(filter, model, { service, environment: '', ring: '' })
+      : model.targets.some(
+          (t) => t.service === service && names(t.ring).some((r) => e.ring.includes(r)) && selectsTarget(filter, model, t),
+        ),
+  );
+}
+
+/**
  * Fails when `service` (or `ring`) is named neither by the program nor by any commit of the
  * history, with the closest names: a typo must not read as "no change published".
  */
@@ -95,7 +148,7 @@ async function checkNames(
   out: string,
   flags: ProgramFlags,
   all: readonly HistoryEntry[],
-  service: string,
+  service: string | undefined,
   ring: string | undefined,
 ): Promise<void> {
   // Without the program, the services and rings of the checkout's release model, if it has one it can trust.
@@ -104,7 +157,7 @@ async function checkNames(
       ? namesOf(await loadModel('history', flags, ctx))
       : recordedNames(out);
   const services = [...new Set([...(model?.services ?? []), ...all.flatMap((e) => e.service)])].sort();
-  if (!services.includes(service)) {
+  if (service !== undefined && !services.includes(service)) {
     throw GitOpsError.of('CG306', {
       message: `No service "${service}": the program does not declare it and no commit names it.${didYouMean(service, services)}`,
       fix: `Name one of: ${services.join(', ') || 'none yet'}.`,

@@ -5,6 +5,8 @@ import { treeFromLedgers } from '../../synth/build';
 import { releaseFilesInUse } from '../../workspace/build';
 import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../synth/status';
 import { checkCheckout, CheckOptions } from '../../workspace/check';
+import { formatFindings } from '../check-format';
+import { removedSetNotes } from '../removed-sets';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { checkoutSymlinks, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
@@ -122,7 +124,7 @@ Example:
     }
     for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
     const overview = releaseOverview(model, ledgers);
-    for (const note of [...tree.notes, ...unpinnedChartNotes(overview, model)]) {
+    for (const note of [...tree.notes, ...unpinnedChartNotes(overview, model), ...removedSetNotes(model, plan)]) {
       ctx.stderr.write(`Note: ${note}\n`);
     }
     const created = plan.files.filter((f) => f.change === 'create').map((f) => f.path);
@@ -310,13 +312,7 @@ Example:
     for (const note of tree.notes) ctx.stderr.write(`Note: ${note}\n`);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
-    else {
-      for (const f of findings) {
-        ctx.stdout.write(`[${f.kind}] ${f.code} ${f.path}: ${f.message}\n    Fix: ${f.fix}\n`);
-        if (f.diff !== undefined) ctx.stdout.write(f.diff.replace(/^/gm, '    ').replace(/ +$/gm, ''));
-      }
-      ctx.stdout.write(`${findings.length} finding${findings.length === 1 ? '' : 's'}.\n`);
-    }
+    else ctx.stdout.write(formatFindings(findings));
     return findings.length === 0 ? ExitCode.OK : ExitCode.CHANGES;
   },
 };

@@ -1,7 +1,7 @@
 import { SyncOption, SyncPolicyJson } from '../../model/sync';
 import { ControlPlaneModel, EnvironmentModel, PlatformModel, ServiceModel, ClusterModel, TargetModel } from '../../model/platform-model';
 import { clusterIndex, targetClusters } from '../../model/cluster-index';
-import { helmSource, SourceKind, sourceKindOf } from '../sources';
+import { SourceKind, sourceKindOf } from '../sources';
 import { argoCdGitRevision, ArgoObject, IN_CLUSTER_SERVER, MANAGED_BY } from '../../model/argo-object';
 import { environmentsSplitByCluster, hasOwnSets, SetShape, setName } from '../../model/application-set-names';
 import { projectTeamOf, teamProjectName } from '../../model/teams';
@@ -37,7 +37,8 @@ type Shape = SetShape<SourceKind>;
  * derives (chart, revision, repository, release name or namespace), or a cluster registered
  * under another destination name, gets its own ApplicationSet (`workloads-<env>-<service>`,
  * `workloads-<env>-<cloud>-<cluster>`, likewise `rendered-…`), and the broader ones exclude its
- * directories. Names depend only on the model, so they stay stable. In a platform with teams, a
+ * directories. A set that would generate no Application (every target has its own set) is not
+ * written. Names depend only on the model, so they stay stable. In a platform with teams, a
  * set has a git generator per team, listing the team's services' directories, whose template
  * puts their Applications in the team's AppProject: teams change no set's name.
  */
@@ -66,16 +67,10 @@ export function buildWorkloadSets(
       group.targets.push(t);
       group.globs.set(pattern, team);
     }
-    const defaultName = `${helmSource.applicationSetPrefix}-${envName}`;
-    // The environment's own set exists even while empty, so its name never comes and goes;
-    // without a repository URL pattern it cannot be written and holds nothing anyway.
-    if (!groups.has(defaultName) && model.applicationRepoURLPattern) {
-      groups.set(defaultName, {
-        shape: { source: helmSource },
-        targets: [],
-        globs: new Map([[glob(model, envName, { source: helmSource }), undefined]]),
-      });
-    }
+    // Only sets that generate an Application are written: a set is made for the targets placed
+    // in it, so one whose targets all have their own sets (or an environment without targets)
+    // writes none. Removing such a set from a checkout deletes no Application (see README,
+    // "When a service or a cluster gets its own ApplicationSet").
     const excludesOf = narrowerGlobs(groups);
     const teamOrder = (model.teams ?? []).map((t) => t.name);
     for (const [name, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {

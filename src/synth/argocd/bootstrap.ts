@@ -6,10 +6,12 @@ import { teamProjectName, teamsIn } from '../../model/teams';
 /**
  * The bootstrap of a control plane: an AppProject `bootstrap` allowed to deploy only
  * AppProjects and ApplicationSets into the Argo CD namespace, and the app-of-apps Application
- * `root` that deploys this control plane's AppProjects and ApplicationSets from the repository.
+ * `root` that deploys this control plane's AppProjects and ApplicationSets from the repository
+ * (`applicationSetsDir`; undefined while the control plane has no ApplicationSet, which writes
+ * no directory).
  * Apply it once with `kubectl apply -n <namespace> -f bootstrap/<control plane>.yaml`.
  */
-export function buildBootstrap(model: PlatformModel, cp: ControlPlaneModel, applicationSetsDir: string): ArgoObject[] {
+export function buildBootstrap(model: PlatformModel, cp: ControlPlaneModel, applicationSetsDir: string | undefined): ArgoObject[] {
   // The environments' AppProjects, those of their cluster add-ons (see buildAddonProjects) and of their teams (buildTeamProjects).
   const projectFiles = cp.environments.flatMap((e) => [
     `${e}.yaml`,
@@ -47,7 +49,9 @@ export function buildBootstrap(model: PlatformModel, cp: ControlPlaneModel, appl
             path: model.layout.projects,
             directory: { include },
           },
-          { repoURL: model.repoURL, targetRevision: argoCdGitRevision(model.revision), path: applicationSetsDir },
+          ...(applicationSetsDir === undefined
+            ? []
+            : [{ repoURL: model.repoURL, targetRevision: argoCdGitRevision(model.revision), path: applicationSetsDir }]),
         ],
         // No automated prune: removing an ApplicationSet by accident would delete its Applications.
         syncPolicy: { automated: { prune: false, selfHeal: true } },
