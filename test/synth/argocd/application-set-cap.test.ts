@@ -105,9 +105,8 @@ describe('ApplicationSets under a cap', () => {
     const tree = synthesize(platform.snapshot());
     // WHEN its ApplicationSets are expanded offline as Argo CD's controller does
     const preview = previewOf(viewOfDeclaredTree(tree));
-    // THEN each cluster has its set, and the environment's own set stays (generating nothing)
+    // THEN each cluster has its set, and the environment's own set, which would generate nothing, is not written
     expect(applicationSetsOf(tree).map((s) => s.metadata.name)).toEqual([
-      'workloads-prod',
       'workloads-prod-aws-c0',
       'workloads-prod-aws-c1',
       'workloads-prod-aws-c2',
@@ -121,14 +120,9 @@ describe('ApplicationSets under a cap', () => {
         ['workloads-prod-aws-c2', 3],
       ]),
     );
-    // AND the shared set excludes each cluster's directories, and each cluster's set lists its own
-    const [shared, c0] = applicationSetsOf(tree);
-    expect(shared.spec.generators[0].git.directories).toEqual([
-      { path: 'environments/prod/*/*/*' },
-      { path: 'environments/prod/aws/c0/*', exclude: true },
-      { path: 'environments/prod/aws/c1/*', exclude: true },
-      { path: 'environments/prod/aws/c2/*', exclude: true },
-    ]);
+    // AND each cluster's set lists its own directories only
+    const [c0, c1] = applicationSetsOf(tree);
+    expect(c1.spec.generators[0].git.directories).toEqual([{ path: 'environments/prod/aws/c1/*' }]);
     expect(c0.spec.generators[0].git.directories).toEqual([{ path: 'environments/prod/aws/c0/*' }]);
     expect(c0.spec.template.spec.destination).toEqual({ name: 'aws-c0', namespace: '{{ index .path.segments 4 }}' });
   });
@@ -151,7 +145,6 @@ describe('ApplicationSets under a cap', () => {
     expect(preview.notCreated).toEqual([]);
     expect([...preview.created.keys()].sort()).toEqual(declaredApplications(platform));
     expect(applicationSetsOf(tree).map((s) => s.metadata.name)).toEqual([
-      'workloads-prod',
       'workloads-prod-aws-c0',
       'workloads-prod-aws-c0-own-ns',
       'workloads-prod-aws-c1',
@@ -205,7 +198,11 @@ describe('ApplicationSets under a cap', () => {
   test("the platform's cap applies to control planes that set none; the default is 5,000", () => {
     // GIVEN the platform's cap 8 and no control-plane cap
     const tree = synthesize(fleet({ services: 3, clusters: 3, platformCap: 8 }).snapshot());
-    expect(applicationSetsOf(tree)).toHaveLength(4);
+    expect(applicationSetsOf(tree).map((s) => s.metadata.name)).toEqual([
+      'workloads-prod-aws-c0',
+      'workloads-prod-aws-c1',
+      'workloads-prod-aws-c2',
+    ]);
     // AND the default: 9 targets in one set, and the model records no cap
     const model = fleet({ services: 3, clusters: 3 }).snapshot();
     expect(model.controlPlanes[0].maxApplicationsPerApplicationSet).toBeUndefined();
