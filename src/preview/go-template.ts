@@ -65,11 +65,6 @@ function execution(detail: string, fix = EXECUTION_FIX): TemplateFailure {
   return new TemplateFailure(PreviewCode.TEMPLATE_EXECUTION, detail, fix);
 }
 
-/** fmt's %v of a value, as Go's messages print it. */
-function showValue(v: Value): string {
-  return v === undefined ? '<invalid reflect.Value>' : formatValue(v, 'v');
-}
-
 interface Variable {
   readonly name: string;
   value: Value;
@@ -220,7 +215,7 @@ class State {
       }
     } else if (typeof val === 'number' || val instanceof GoInt64) {
       if (decl.length > 1) {
-        throw execution(`${node.src}: can't use ${formatValue(val, 'v')} to iterate over more than one variable`);
+        throw execution(`${node.src}: can't use an integer to iterate over more than one variable`);
       }
       // Go ranges over an integer of any type; each element has the integer's type.
       const count = typeof val === 'number' ? val : val.value;
@@ -230,7 +225,7 @@ class State {
         // iterate
       }
     } else if (val !== undefined && val !== null) {
-      throw execution(`${node.src}: range can't iterate over ${showValue(val)}`);
+      throw execution(`${node.src}: range can't iterate over a value of type ${goTypeName(val)}`);
     }
     if (!ran && node.elseList) {
       this.walkList(dot, node.elseList);
@@ -438,7 +433,7 @@ class State {
       argv.push(this.validate(final, t, where, name));
     }
     if (fn === CALL) {
-      const callee = actual.length > 0 ? actual[0]!.src : showValue(argv[0]);
+      const callee = actual.length > 0 ? actual[0]!.src : 'the piped value';
       const f = argv[0] === null ? undefined : argv[0];
       throw execution(
         `<${where()}>: error calling call: ${f === undefined ? 'call of nil' : `non-function ${callee} of type ${goTypeName(f)}`}`,

@@ -36,9 +36,9 @@ const POSIX: Readonly<Record<string, string>> = {
 const SYNTAX = new Set([...'^$\\.*+?()[]{}|/']);
 const CATEGORY = /^(?:[CLMNPSZ]|[CLMNPSZ][a-z])$/;
 
-function refuse(pattern: string, what: string): never {
+function refuse(what: string): never {
   throw unsupported(
-    `the regular expression ${JSON.stringify(pattern)} (${what}, which the preview does not translate from Go's RE2 syntax)`,
+    `a regular expression with ${what} (which the preview does not translate from Go's RE2 syntax)`,
     'Use RE2 syntax that JavaScript shares: classes, groups, (?P<name>…), quantifiers, anchors, a leading (?i)/(?s)/(?m).',
   );
 }
@@ -64,7 +64,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   const escape = (inClass: boolean): string => {
     const c = pattern[i + 1];
     if (c === undefined) {
-      refuse(pattern, 'a trailing backslash');
+      refuse('a trailing backslash');
     }
     i += 2;
     switch (c) {
@@ -78,19 +78,19 @@ export function compileGoRegexp(pattern: string): GoRegexp {
       case 'W':
       case 'S':
         if (inClass) {
-          refuse(pattern, `\\${c} inside a character class`);
+          refuse(`\\${c} inside a character class`);
         }
         return c === 'D' ? '[^0-9]' : c === 'W' ? '[^0-9A-Za-z_]' : `[^${GO_SPACE}]`;
       case 'b':
       case 'B':
         if (inClass) {
-          refuse(pattern, `\\${c} inside a character class`);
+          refuse(`\\${c} inside a character class`);
         }
         return `\\${c}`;
       case 'A':
-        return inClass ? refuse(pattern, '\\A inside a class') : '(?<![\\s\\S])';
+        return inClass ? refuse('\\A inside a class') : '(?<![\\s\\S])';
       case 'z':
-        return inClass ? refuse(pattern, '\\z inside a class') : '(?![\\s\\S])';
+        return inClass ? refuse('\\z inside a class') : '(?![\\s\\S])';
       case 'n':
       case 't':
       case 'r':
@@ -107,7 +107,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
         }
         const two = /^[0-9A-Fa-f]{2}/.exec(pattern.slice(i));
         if (!two) {
-          refuse(pattern, 'a malformed \\x escape');
+          refuse('a malformed \\x escape');
         }
         i += 2;
         return `\\x${two[0]}`;
@@ -116,13 +116,13 @@ export function compileGoRegexp(pattern: string): GoRegexp {
       case 'P': {
         const m = /^(?:\{(\^?)([A-Za-z_]+)\}|([A-Za-z]))/.exec(pattern.slice(i));
         if (!m) {
-          refuse(pattern, `a malformed \\${c} escape`);
+          refuse(`a malformed \\${c} escape`);
         }
         i += m[0].length;
         const name = m[2] ?? m[3]!;
         const negated = (c === 'P') !== (m[1] === '^');
         if (name === 'Any') {
-          return negated ? refuse(pattern, '\\P{Any}') : inClass ? '\\u{0}-\\u{10FFFF}' : '[\\u{0}-\\u{10FFFF}]';
+          return negated ? refuse('\\P{Any}') : inClass ? '\\u{0}-\\u{10FFFF}' : '[\\u{0}-\\u{10FFFF}]';
         }
         const prop = CATEGORY.test(name) ? name : `Script=${name}`;
         return `\\${negated ? 'P' : 'p'}{${prop}}`;
@@ -132,13 +132,13 @@ export function compileGoRegexp(pattern: string): GoRegexp {
         const text = end < 0 ? pattern.slice(i) : pattern.slice(i, end);
         i = end < 0 ? pattern.length : end + 2;
         if (inClass) {
-          refuse(pattern, '\\Q…\\E inside a class');
+          refuse('\\Q…\\E inside a class');
         }
         return [...text].map(literal).join('');
       }
       default:
         if (/[0-9A-Za-z]/.test(c)) {
-          refuse(pattern, `the escape \\${c}`);
+          refuse(`the escape \\${c}`);
         }
         return inClass && c === '-' ? '\\-' : literal(c);
     }
@@ -162,7 +162,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
       if (ch === '[' && pattern[i + 1] === ':') {
         const m = /^\[:(\^?)([a-z]+):\]/.exec(pattern.slice(i));
         if (!m || POSIX[m[2]!] === undefined || m[1] === '^') {
-          refuse(pattern, 'a POSIX class the preview does not know or a negated one');
+          refuse('a POSIX class the preview does not know or a negated one');
         }
         s += POSIX[m[2]!];
         i += m[0].length;
@@ -175,7 +175,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
         i += text.length;
       }
     }
-    refuse(pattern, 'an unclosed character class');
+    refuse('an unclosed character class');
   };
 
   while (i < pattern.length) {
@@ -211,7 +211,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
           out += '(?:';
           i += 3;
         } else if (rest.startsWith('(?')) {
-          refuse(pattern, `the group ${JSON.stringify(rest.slice(0, 4))}`);
+          refuse('a group flag other than (?P<name>…) and (?:…)');
         } else {
           names.push('');
           out += '(';
@@ -222,11 +222,11 @@ export function compileGoRegexp(pattern: string): GoRegexp {
       case '{': {
         const rep = /^\{(\d+)(,(\d*))?\}/.exec(pattern.slice(i));
         if (rep && (out === '' || /(?:^|[^\\])[(|]$/.test(out) || out.endsWith('(?:'))) {
-          refuse(pattern, 'a repetition with nothing to repeat, which Go rejects');
+          refuse('a repetition with nothing to repeat, which Go rejects');
         }
         if (rep) {
           if (Number(rep[1]) > 1000 || (rep[3] !== undefined && rep[3] !== '' && Number(rep[3]) > 1000)) {
-            refuse(pattern, 'a repetition count above 1000, which Go rejects');
+            refuse('a repetition count above 1000, which Go rejects');
           }
           out += rep[0];
           i += rep[0].length;
@@ -244,7 +244,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
       case '+':
       case '?':
         if (pattern[i + 1] === '+') {
-          refuse(pattern, 'a possessive quantifier');
+          refuse('a possessive quantifier');
         }
         out += ch;
         i++;
@@ -258,7 +258,6 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   }
   if (mayBacktrack(out)) {
     refuse(
-      pattern,
       "a repeated group that repeats or alternates inside, or more than four unbounded repetitions: Go's RE2 matches it in linear time, JavaScript's engine may take exponential time",
     );
   }
@@ -267,7 +266,7 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   try {
     regex = new RegExp(out, jsFlags);
   } catch (e) {
-    refuse(pattern, `a pattern that does not compile once translated: ${e instanceof Error ? e.message : String(e)}`);
+    refuse(`a pattern that does not compile once translated: ${e instanceof Error ? e.message : String(e)}`);
   }
   return { source: pattern, regex, names };
 }

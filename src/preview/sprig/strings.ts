@@ -15,7 +15,7 @@ const MAX_RESULT_BYTES = 10_000_000;
 
 function bounded(name: string, length: number): void {
   if (length > MAX_RESULT_BYTES) {
-    throw unsupported(`${name} building a string of ${length} bytes (more than ${MAX_RESULT_BYTES})`);
+    throw unsupported(`${name} building a string of more than ${MAX_RESULT_BYTES} bytes`);
   }
 }
 
@@ -195,7 +195,7 @@ function simpleWords(name: string, s: string): string[] {
   }
   if (!/^[A-Za-z]+(?:[-_ ][A-Za-z]+)*$/.test(s) || /[A-Z]{2}/.test(s)) {
     throw unsupported(
-      `${name} of ${JSON.stringify(s)} (only ASCII words in lower case or capitalised, with one "_", "-" or space between them, are converted as xstrings does)`,
+      `${name} of a string other than ASCII words (only ASCII words in lower case or capitalised, with one "_", "-" or space between them, are converted as xstrings does)`,
     );
   }
   return s
@@ -215,13 +215,13 @@ function uncapitalize(s: string): string {
   for (const ch of s) {
     if (isGoSpace(ch)) {
       if (ch.charCodeAt(0) > 0x7f) {
-        throw unsupported(`untitle of ${JSON.stringify(s)} (goutils breaks the bytes after a non-ASCII space)`);
+        throw unsupported('untitle of a string with a non-ASCII space (goutils breaks the bytes after it)');
       }
       next = true;
       out += ch;
     } else if (next) {
       if (ch.charCodeAt(0) > 0x7f) {
-        throw unsupported(`untitle of ${JSON.stringify(s)} (goutils breaks a word that starts with a non-ASCII letter)`);
+        throw unsupported('untitle of a word that starts with a non-ASCII letter (goutils breaks it)');
       }
       out += ch.toLowerCase();
       next = false;
@@ -243,7 +243,7 @@ function substring(startValue: number, endValue: number, s: string): string {
     end = n;
   }
   if (start > end || end > n || end < 0) {
-    throw new CallFailure(`runtime error: slice bounds out of range [${start}:${end}] with length ${n}`);
+    throw new CallFailure('runtime error: slice bounds out of range');
   }
   return sliceBytes(s, start, end);
 }
