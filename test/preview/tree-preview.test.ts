@@ -296,3 +296,90 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     ]);
   });
 });
+
+describe('ApplicationSet files are read as Argo CD reads manifests: YAML 1.1 (go-yaml v2)', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-tree-preview-'));
+  });
+
+  afterEach(() => removeCheckout(dir));
+
+  /** An ApplicationSet `lists` whose list generator has `elements` (YAML lines). */
+  function listSet(elements: string, goTemplate: boolean, annotation: string): string {
+    return `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: lists
+  namespace: argocd
+spec:
+  goTemplate: ${goTemplate}
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+    - list:
+        elements:
+${elements}
+  template:
+    metadata:
+      name: '${goTemplate ? '{{ .name }}' : '{{name}}'}'
+      annotations:
+        value: '${annotation}'
+    spec:
+      project: default
+      destination:
+        name: in-cluster
+        namespace: default
+      source:
+        repoURL: https://git.example.com/gitops.git
+        targetRevision: main
+        path: apps
+`;
+  }
+
+  test('no, on, yes, off are booleans and 010 is octal 8 in list elements, as go-yaml v2 reads them', () => {
+    // GIVEN list elements with YAML 1.1 booleans and an octal number (YAML 1.2 reads them as
+    // the strings "no", "on" and the decimal 10)
+    writeFile(
+      dir,
+      'applicationsets/lists.yaml',
+      listSet(
+        '          - name: a\n            flag: no\n            replicas: 010\n          - name: b\n            flag: on\n            replicas: 0x10\n          - name: c\n            flag: "no"\n            replicas: "010"',
+        true,
+        '{{ .flag }}/{{ .replicas }}',
+      ),
+    );
+    // WHEN the checkout is expanded
+    const apps = [...applicationsOf(viewOfCheckout(dir)).values()].map((a) => [a.app.metadata.name, a.app.metadata.annotations?.value]);
+    // THEN Argo CD's values: false and 8, true and 16; quoted scalars stay strings
+    expect(apps).toEqual([
+      ['a', 'false/8'],
+      ['b', 'true/16'],
+      ['c', 'no/010'],
+    ]);
+  });
+
+  test('fails as Argo CD does when a YAML 1.1 boolean reaches a list element without goTemplate', () => {
+    // GIVEN an element value `yes`, a boolean to go-yaml v2, in a fasttemplate ApplicationSet
+    writeFile(dir, 'applicationsets/lists.yaml', listSet('          - name: a\n            enabled: yes', false, '{{enabled}}'));
+    // WHEN the checkout is expanded
+    // THEN the element is refused as Argo CD refuses a value that is not a string without goTemplate
+    const problems = problemsOf(() => applicationsOf(viewOfCheckout(dir)));
+    expect(problems.map(([code]) => code)).toEqual(['CG708']);
+    expect(problems[0]![2]).toContain('ApplicationSet "lists" spec.generators[0].list');
+  });
+
+  test('fails naming the file when an ApplicationSet file uses a merge key the preview does not read', () => {
+    // GIVEN a merge key (go-yaml v2 merges it; the preview does not model it)
+    writeFile(dir, 'applicationsets/lists.yaml', listSet('          - <<: {name: a}\n            flag: x', true, '{{ .flag }}'));
+    // WHEN the checkout is read
+    // THEN CG706 names the file and the key, not its value
+    expect(problemsOf(() => viewOfCheckout(dir))).toEqual([
+      [
+        'CG706',
+        'applicationsets/lists.yaml',
+        'The manifest file "applicationsets/lists.yaml", which holds an ApplicationSet, uses a YAML merge key (<<) under key .spec.generators[0].list.elements[0], which the preview does not read.',
+      ],
+    ]);
+  });
+});

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseYamlDocuments } from '../../core/yaml/parse';
+import { GitOpsError } from '../../core/errors';
 import {
   applicationKey,
   ApplicationSetInput,
@@ -9,6 +9,8 @@ import {
   generateApplications,
   gitFileReader,
   GitRepository,
+  GoYamlError,
+  readGoYamlDocuments,
   judgeApplications,
   NotCreatedApplication,
 } from '../../preview';
@@ -48,10 +50,31 @@ export interface FoundApplicationSet {
   readonly object: ApplicationSetInput;
 }
 
-/** The ApplicationSets in a YAML text (any document of kind ApplicationSet). */
+/**
+ * The ApplicationSets in a YAML text (any document of kind ApplicationSet), read as Argo CD's
+ * repo server reads the manifests it syncs: go-yaml v2's YAML 1.1, where `no`, `on`, `yes` and
+ * `off` are booleans and `010` is the octal 8 ({@link readGoYamlDocuments}).
+ *
+ * @throws GitOpsError `CG708` for a file Argo CD cannot read either (invalid YAML, a NaN or
+ * null key), `CG706` for a form the preview does not read (a YAML tag, a merge key `<<`).
+ */
 export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
   if (!text.includes('ApplicationSet')) return [];
-  return parseYamlDocuments(text)
+  let docs: unknown[];
+  try {
+    docs = readGoYamlDocuments(text);
+  } catch (e) {
+    if (!(e instanceof GoYamlError)) throw e;
+    const unmodelled = e.reason.includes('which the preview does not');
+    throw GitOpsError.of(unmodelled ? 'CG706' : 'CG708', {
+      message: `The manifest file ${JSON.stringify(file)}, which holds an ApplicationSet, ${e.reason}${unmodelled ? '' : '; Argo CD cannot sync it either'}.`,
+      fix: unmodelled
+        ? 'Write the file without YAML tags and merge keys (<<), or preview it with argocd appset generate.'
+        : 'Fix the file so that it is valid YAML whose keys JSON can hold.',
+      file,
+    });
+  }
+  return docs
     .filter((o) => isMap(o) && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/'))
     .map((object) => ({ file, object: object as ApplicationSetInput }));
 }
