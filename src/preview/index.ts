@@ -63,6 +63,7 @@ export {
 export {
   applicationKey,
   judgeApplications,
+  planeKey,
   previewApplicationSets,
   type ApplicationSetSource,
   type ApplicationSetsPreview,

@@ -383,3 +383,50 @@ ${elements}
     ]);
   });
 });
+
+describe('Application names are owned per control plane', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-tree-preview-'));
+  });
+
+  afterEach(() => removeCheckout(dir));
+
+  test('two control planes may generate the same name: each Argo CD creates its own', () => {
+    // GIVEN the ApplicationSet directories of two control planes, each generating "web"
+    writeFile(
+      dir,
+      'control-planes/eu/applicationsets/apps.yaml',
+      applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: eu-apps'),
+    );
+    writeFile(
+      dir,
+      'control-planes/us/applicationsets/apps.yaml',
+      applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: us-apps'),
+    );
+    writeFile(dir, 'apps/web/app.yaml', 'kind: ConfigMap\n');
+    // WHEN the checkout is expanded
+    const { created, notCreated } = previewOf(viewOfCheckout(dir));
+    // THEN each control plane's Argo CD creates web (no "already owned" between them)
+    expect(notCreated).toEqual([]);
+    expect([...created.entries()].map(([key, c]) => [key, c.applicationSet])).toEqual([
+      ['argocd/web in control-planes/eu/applicationsets', 'eu-apps'],
+      ['argocd/web in control-planes/us/applicationsets', 'us-apps'],
+    ]);
+  });
+
+  test('within one control plane a new ApplicationSet named "aaa" does not take a name the existing one owns', () => {
+    // GIVEN "zzz" owns web (Argo CD set its owner reference), and a new "aaa", first in file order, also generates web
+    writeFile(dir, 'applicationsets/aaa.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: aaa'));
+    writeFile(dir, 'applicationsets/zzz.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: zzz'));
+    writeFile(dir, 'apps/web/app.yaml', 'kind: ConfigMap\n');
+    // WHEN the checkout is expanded knowing the existing owner
+    const { created, notCreated } = previewOf(viewOfCheckout(dir), undefined, new Map([['argocd/web', 'zzz']]));
+    // THEN zzz keeps it; aaa gets controller-runtime's "already owned" error
+    expect([...created.values()].map((c) => c.applicationSet)).toEqual(['zzz']);
+    expect(notCreated.map((n) => [n.applicationSet, n.reason, n.message])).toEqual([
+      ['aaa', 'UpdateApplicationError', 'Object argocd/web is already owned by another ApplicationSet controller zzz'],
+    ]);
+  });
+});

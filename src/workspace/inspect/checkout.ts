@@ -12,6 +12,7 @@ import {
   GoYamlError,
   readGoYamlDocuments,
   judgeApplications,
+  planeKey,
   NotCreatedApplication,
 } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
@@ -233,10 +234,33 @@ export function previewOf(
     expanded.set(set, generateApplications(set.object, repository, { file: set.file, ...(clusters === undefined ? {} : { clusters }) }));
   }
   const generated = view.applicationSets.map((set) => ({ set, apps: expanded.get(set) ?? [] }));
-  const judged = judgeApplications(generated, owners === undefined ? {} : { owners });
+  const judged = judgeApplications(generated, { controlPlaneOf: controlPlaneDir, ...(owners === undefined ? {} : { owners }) });
+  // Each control plane (the directory its root Application deploys) runs its own Argo CD: an
+  // Application of one name in two control planes is two Applications.
+  const planes = new Map<string, Set<string>>();
+  for (const c of judged.created) {
+    const key = applicationKey(c.app);
+    planes.set(key, (planes.get(key) ?? new Set()).add(controlPlaneDir(c.file)));
+  }
   const created = new Map<string, ViewApplication>();
-  for (const c of judged.created) created.set(applicationKey(c.app), { app: c.app, applicationSet: c.applicationSet, file: c.file });
+  for (const c of judged.created) {
+    const key = applicationKey(c.app);
+    created.set(planeKey(key, controlPlaneDir(c.file), planes.get(key)!.size > 1), {
+      app: c.app,
+      applicationSet: c.applicationSet,
+      file: c.file,
+    });
+  }
   return { created, notCreated: [...judged.notCreated] };
+}
+
+/**
+ * The control plane an ApplicationSet file belongs to: its directory, which the control plane's
+ * root Application deploys (the SDK writes one such directory per control plane).
+ */
+export function controlPlaneDir(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i < 0 ? '.' : file.slice(0, i);
 }
 
 /**
