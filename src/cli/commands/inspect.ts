@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
@@ -7,7 +8,7 @@ import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChart
 import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import { checkoutSymlinks, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import { checkoutSymlinks, isVisiblePath, mayHoldApplicationSets, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
 import { listCheckout } from '../../workspace/inspect/checkout-listing';
 import { applications, notCreatedLine, notCreatedObject } from '../not-created';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
@@ -192,6 +193,12 @@ Example:
         `Note: Argo CD's clone holds what Git tracks: ${absent.length} director${absent.length === 1 ? 'y' : 'ies'} here ${absent.length === 1 ? 'is' : 'are'} untracked or ignored and make${absent.length === 1 ? 's' : ''} no Application (${shown}${more}). Add what belongs in the repository to Git (git add) to preview it.\n`,
       );
     }
+    // An ApplicationSet file Git does not track is not in Argo CD's clone: say so, by name.
+    for (const file of untrackedApplicationSetFiles(out, listing.absentFiles ?? [])) {
+      ctx.stderr.write(
+        `Warning: ${file} holds an ApplicationSet that Git does not track (untracked or ignored): Argo CD reads only what is committed, so the preview leaves it out. Commit it (git add ${file}) to preview it.\n`,
+      );
+    }
     const allApps = [...created.values()];
     // Clusters Flux reconciles: their Kustomizations and what each deploys, listed.
     const allFlux = fluxEntriesOf(view);
@@ -352,4 +359,18 @@ function previewFilter<A extends { readonly app: { readonly metadata: { readonly
       .replace(/^\.\//, '')
       .replace(/\/$/, '');
   return { apps: apps.filter((a) => names.has(a.app.metadata.name)), flux: flux.filter((e) => dirs.has(pathOf(e))) };
+}
+
+/** The largest untracked file read to tell whether it holds an ApplicationSet. */
+const MAX_UNTRACKED_READ = 1024 * 1024;
+
+/** The untracked or ignored files of a checkout that hold an ApplicationSet (a document of that kind). */
+function untrackedApplicationSetFiles(dir: string, files: readonly string[]): string[] {
+  return files.filter((file) => {
+    if (!isVisiblePath(file) || !mayHoldApplicationSets(file)) return false;
+    const full = path.join(dir, file);
+    const stat = fs.lstatSync(full, { throwIfNoEntry: false });
+    if (stat === undefined || !stat.isFile() || stat.size > MAX_UNTRACKED_READ) return false;
+    return /^kind:\s*["']?ApplicationSet["']?\s*$/m.test(fs.readFileSync(full, 'utf8'));
+  });
 }
