@@ -369,6 +369,18 @@ ${elements}
     expect(problems[0]![2]).toContain('ApplicationSet "lists" spec.generators[0].list');
   });
 
+  test('reads a file without ApplicationSets that uses a merge key as before: it is not an ApplicationSet file', () => {
+    // GIVEN a ConfigMap that mentions ApplicationSet and uses a merge key
+    writeFile(
+      dir,
+      'docs/notes.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\nbase: &b {a: 1}\ndata:\n  <<: *b\n  text: about ApplicationSet\n',
+    );
+    // WHEN the checkout is read
+    // THEN no problem and no ApplicationSet
+    expect(viewOfCheckout(dir).applicationSets).toEqual([]);
+  });
+
   test('fails naming the file when an ApplicationSet file uses a merge key the preview does not read', () => {
     // GIVEN a merge key (go-yaml v2 merges it; the preview does not model it)
     writeFile(dir, 'applicationsets/lists.yaml', listSet('          - <<: {name: a}\n            flag: x', true, '{{ .flag }}'));

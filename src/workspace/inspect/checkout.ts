@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
+import { parseYamlDocuments } from '../../core/yaml/parse';
 import {
   applicationKey,
   ApplicationSetInput,
@@ -45,6 +46,10 @@ export function directoriesOf(files: Iterable<string>): string[] {
   return argoDirectoriesOf(files);
 }
 
+function isApplicationSet(o: unknown): boolean {
+  return isMap(o) && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/');
+}
+
 /** An ApplicationSet found in a file of the tree. */
 export interface FoundApplicationSet {
   readonly file: string;
@@ -66,6 +71,8 @@ export function applicationSetsIn(file: string, text: string): FoundApplicationS
     docs = readGoYamlDocuments(text);
   } catch (e) {
     if (!(e instanceof GoYamlError)) throw e;
+    // A file whose documents are no ApplicationSets (read as YAML 1.2) is not this reader's concern.
+    if (!parseYamlDocuments(text).some(isApplicationSet)) return [];
     const unmodelled = e.reason.includes('which the preview does not');
     throw GitOpsError.of(unmodelled ? 'CG706' : 'CG708', {
       message: `The manifest file ${JSON.stringify(file)}, which holds an ApplicationSet, ${e.reason}${unmodelled ? '' : '; Argo CD cannot sync it either'}.`,
@@ -75,9 +82,7 @@ export function applicationSetsIn(file: string, text: string): FoundApplicationS
       file,
     });
   }
-  return docs
-    .filter((o) => isMap(o) && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/'))
-    .map((object) => ({ file, object: object as ApplicationSetInput }));
+  return docs.filter(isApplicationSet).map((object) => ({ file, object: object as ApplicationSetInput }));
 }
 
 /**
