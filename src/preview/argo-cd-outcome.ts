@@ -169,16 +169,12 @@ export function judgeApplications(
     }
   }
   const created: PreviewedApplication[] = [];
-  const planesOf = new Map<string, number>();
-  for (const planeAndKey of claims.keys()) {
-    const key = planeAndKey.slice(planeAndKey.indexOf('\u0000') + 1);
-    planesOf.set(key, (planesOf.get(key) ?? 0) + 1);
-  }
   for (const [planeAndKey, claimants] of claims) {
     const split = planeAndKey.indexOf('\u0000');
     const plane = planeAndKey.slice(0, split);
     const key = planeAndKey.slice(split + 1);
-    const known = options.owners?.get(planeKey(key, plane, planesOf.get(key)! > 1)) ?? options.owners?.get(key);
+    // Owners may be given per control plane ("ns/name in plane") or by key alone.
+    const known = options.owners?.get(planeKey(key, plane, true)) ?? options.owners?.get(key);
     const owner = claimants.find((c) => c.applicationSet === known) ?? claimants[0];
     created.push({ app: owner.app, applicationSet: owner.applicationSet, file: owner.file, at: owner.at });
     for (const other of claimants) {

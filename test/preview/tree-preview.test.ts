@@ -1,8 +1,9 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GitOpsError } from '../../src/core/errors';
-import { applicationsOf, previewOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
+import { applicationsOf, previewOf, previewOfCheckout, viewOfCheckout } from '../../src/workspace/inspect/checkout';
 import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
 import { SEED_TARGETS } from './fixtures';
 
@@ -439,6 +440,43 @@ describe('Application names are owned per control plane', () => {
     expect([...created.values()].map((c) => c.applicationSet)).toEqual(['zzz']);
     expect(notCreated.map((n) => [n.applicationSet, n.reason, n.message])).toEqual([
       ['aaa', 'UpdateApplicationError', 'Object argocd/web is already owned by another ApplicationSet controller zzz'],
+    ]);
+  });
+});
+
+describe('previewOfCheckout: the ApplicationSet Git added first owns a name', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-tree-preview-'));
+  });
+
+  afterEach(() => removeCheckout(dir));
+
+  const git = (...args: string[]): void => {
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+  };
+
+  test('a new ApplicationSet "aaa", first in file order, does not take "web" from "zzz", committed before it', () => {
+    // GIVEN "zzz" committed first (Argo CD created web with zzz as its owner), then "aaa" committed later
+    git('init', '-q', '-b', 'main');
+    writeFile(dir, 'applicationsets/zzz.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: zzz'));
+    writeFile(dir, 'apps/web/app.yaml', 'kind: ConfigMap\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'zzz', '--date=2026-01-01T00:00:00Z');
+    writeFile(dir, 'applicationsets/aaa.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: aaa'));
+    git('add', '.');
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'aaa'], {
+      cwd: dir,
+      stdio: 'pipe',
+      env: { ...process.env, GIT_COMMITTER_DATE: '2026-02-01T00:00:00Z' },
+    });
+    // WHEN the checkout is previewed
+    const { created, notCreated } = previewOfCheckout(dir, viewOfCheckout(dir));
+    // THEN zzz keeps web; aaa gets controller-runtime's "already owned" error
+    expect([...created.values()].map((c) => c.applicationSet)).toEqual(['zzz']);
+    expect(notCreated.map((n) => [n.applicationSet, n.message])).toEqual([
+      ['aaa', 'Object argocd/web is already owned by another ApplicationSet controller zzz'],
     ]);
   });
 });

@@ -8,7 +8,13 @@ import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChart
 import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import { checkoutSymlinks, isVisiblePath, mayHoldApplicationSets, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import {
+  checkoutSymlinks,
+  isVisiblePath,
+  mayHoldApplicationSets,
+  previewOfCheckout,
+  viewOfCheckout,
+} from '../../workspace/inspect/checkout';
 import { listCheckout } from '../../workspace/inspect/checkout-listing';
 import { applications, notCreatedLine, notCreatedObject } from '../not-created';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
@@ -184,7 +190,7 @@ Example:
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const listing = listCheckout(out, { absent: true });
     const view = viewOfCheckout(out, listing);
-    const { created, notCreated } = previewOf(view);
+    const { created, notCreated } = previewOfCheckout(out, view);
     const absent = listing.absent ?? [];
     if (absent.length > 0) {
       const shown = absent.slice(0, MAX_ABSENT_SHOWN).join(', ');

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
+import { LedgerGit } from '../git/ledger-history';
 import { parseYamlDocuments } from '../../core/yaml/parse';
 import {
   applicationKey,
@@ -257,6 +258,39 @@ export function previewOf(
     });
   }
   return { created, notCreated: [...judged.notCreated] };
+}
+
+/**
+ * {@link previewOf} for a checkout on disk, where two ApplicationSets of one control plane
+ * generate one Application: the one whose file Git added first (along the first-parent history
+ * of `HEAD`) is taken to own it, as Argo CD keeps the owner that created the Application; a new
+ * ApplicationSet (a later or uncommitted file) gets the "already owned" error, whatever its name.
+ * Without Git history the first in file order owns it.
+ */
+export function previewOfCheckout(dir: string, view: TreeView): ReturnType<typeof previewOf> {
+  const first = previewOf(view);
+  const contested = first.notCreated.filter((n) => n.ownedBy !== undefined);
+  if (contested.length === 0) return first;
+  const git = LedgerGit.open(dir);
+  if (git === undefined) return first;
+  const ages = new Map<string, number>();
+  const ageOf = (file: string): number => {
+    let age = ages.get(file);
+    if (age === undefined) ages.set(file, (age = git.addedAt(file) ?? Number.POSITIVE_INFINITY));
+    return age;
+  };
+  const byKey = new Map<string, { applicationSet: string; file: string }[]>();
+  const keyOf = (app: GeneratedApplication, file: string): string => planeKey(applicationKey(app), controlPlaneDir(file), true);
+  for (const c of first.created.values()) byKey.set(keyOf(c.app, c.file), [{ applicationSet: c.applicationSet, file: c.file }]);
+  for (const n of contested) byKey.get(keyOf(n.app, n.file))?.push({ applicationSet: n.applicationSet, file: n.file });
+  const owners = new Map<string, string>();
+  for (const [key, claimants] of byKey) {
+    if (claimants.length < 2) continue;
+    // The oldest file wins; of one age, the first in file order (the current owner) keeps it.
+    const oldest = claimants.reduce((a, b) => (ageOf(b.file) < ageOf(a.file) ? b : a));
+    owners.set(key, oldest.applicationSet);
+  }
+  return owners.size === 0 ? first : previewOf(view, undefined, owners);
 }
 
 /**
