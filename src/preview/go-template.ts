@@ -722,6 +722,12 @@ export function parseGoTemplateOptions(options: readonly string[]): GoTemplateEx
 
 function toGitOpsError(text: string, e: unknown): unknown {
   const template = `Template ${show(text)}`;
+  if (e instanceof RangeError && /Invalid string length|Invalid array length/.test(e.message)) {
+    return GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
+      message: `${template} builds a value longer than the offline preview holds.`,
+      fix: 'Build smaller values; Argo CD renders each field of an Application, which the Kubernetes API server stores up to 1.5 MiB.',
+    });
+  }
   if (e instanceof RangeError && /call stack/.test(e.message)) {
     return GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
       message: `${template} nests deeper than the offline preview evaluates.`,

@@ -88,4 +88,30 @@ describe('bounds on one template execution', () => {
     expect(renderGoTemplate(`{{ repeat ${MAX_RENDERED_CHARS} "x" }}`, {})).toHaveLength(MAX_RENDERED_CHARS);
     expect(() => renderGoTemplate(`{{ repeat ${MAX_RENDERED_CHARS} "x" }}y`, {})).toThrow(/CG701.*rendering more than 1572864 characters/);
   });
+
+  test.each([
+    [
+      'replace of a frequent text by a long one',
+      '{{ $x := repeat 100000 "a" }}{{ replace "a" $x $x }}',
+      'replace building a string of more than 10000000 bytes',
+    ],
+    [
+      'regexReplaceAll of every position',
+      '{{ $x := repeat 100000 "a" }}{{ regexReplaceAll "" $x $x }}',
+      'a regular expression replacement building more than 10000000 characters',
+    ],
+    [
+      'join of many items with a long separator',
+      '{{ $x := repeat 100000 "a" }}{{ join $x (until 1000) }}',
+      'join building a string of more than 10000000 bytes',
+    ],
+  ])('fails with CG701 on %s, one call that would build gigabytes', (_what, template, reason) => {
+    // GIVEN one call whose result Go would build at 10^10 characters
+    // WHEN it is expanded
+    const e = failure(() => expandApplicationSet(appset(template), () => []));
+    // THEN CG701 for the set and the field, before building it
+    expect(e.code).toBe('CG701');
+    expect(e.message).toContain('ApplicationSet "bomb" spec.template.metadata.annotations.note');
+    expect(e.message).toContain(reason);
+  });
 });

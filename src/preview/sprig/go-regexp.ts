@@ -1,4 +1,8 @@
 import { RE2JS, RE2JSSyntaxException } from 're2js';
+import { unsupported } from '../template-values';
+
+/** The longest string a replacement builds, against a replacement repeated at every position of a long text. */
+const MAX_REPLACED_CHARS = 10_000_000;
 
 type Matcher = ReturnType<RE2JS['matcher']>;
 
@@ -157,6 +161,9 @@ export function replaceAll(re: GoRegexp, s: string, replacement: string, literal
     out += s.slice(lastEnd, start);
     if (end > lastEnd || start === 0) {
       out += literal ? replacement : expand(re, replacement, s, m);
+    }
+    if (out.length > MAX_REPLACED_CHARS) {
+      throw unsupported(`a regular expression replacement building more than ${MAX_REPLACED_CHARS} characters`);
     }
     lastEnd = end;
     const width = pos < s.length ? runeWidth(s, pos) : 1;

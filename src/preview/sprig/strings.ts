@@ -13,7 +13,7 @@ import { stringSlice } from './cast';
 /** The longest string the preview builds (`repeat`, `indent`), against runaway templates. */
 const MAX_RESULT_BYTES = 10_000_000;
 
-function bounded(name: string, length: number): void {
+export function bounded(name: string, length: number): void {
   if (length > MAX_RESULT_BYTES) {
     throw unsupported(`${name} building a string of more than ${MAX_RESULT_BYTES} bytes`);
   }
@@ -376,7 +376,9 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
         bounded('replace', byteLength(str(s)) + (runes.length + 1) * byteLength(str(to)));
         return str(to) + runes.join(str(to)) + (runes.length > 0 ? str(to) : '');
       }
-      return str(s).split(str(from)).join(str(to));
+      const parts = str(s).split(str(from));
+      bounded('replace', byteLength(str(s)) + (parts.length - 1) * byteLength(str(to)));
+      return parts.join(str(to));
     }),
   ],
   ['plural', fixed(['string', 'string', 'int'], ([one, many, count]) => (int(count) === 1 ? str(one) : str(many)))],
@@ -385,5 +387,12 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
   ['split', fixed(['string', 'string'], ([sep, s]) => indexMap(goSplitN(str(s), str(sep), -1)))],
   ['splitn', fixed(['string', 'int', 'string'], ([sep, n, s]) => indexMap(goSplitN(str(s), str(sep), int(n))))],
   ['splitList', fixed(['string', 'string'], ([sep, s]) => withGoType(goSplitN(str(s), str(sep), -1), '[]string'))],
-  ['join', fixed(['string', 'any'], ([sep, v]) => stringSlice(v).join(str(sep)))],
+  [
+    'join',
+    fixed(['string', 'any'], ([sep, v]) => {
+      const items = stringSlice(v);
+      bounded('join', items.reduce((n, item) => n + item.length, 0) + Math.max(items.length - 1, 0) * str(sep).length);
+      return items.join(str(sep));
+    }),
+  ],
 ];
