@@ -66,7 +66,12 @@ export function clustersIn(objects: readonly unknown[], file: string, namespace?
   for (const o of objects) {
     if (!isMap(o) || typeof o.kind !== 'string') continue;
     const metadata = isMap(o.metadata) ? o.metadata : {};
-    if (namespace !== undefined && metadata.namespace !== undefined && metadata.namespace !== null && metadata.namespace !== namespace) {
+    if (
+      namespace !== undefined &&
+      typeof metadata.namespace === 'string' &&
+      metadata.namespace !== '' &&
+      metadata.namespace !== namespace
+    ) {
       continue;
     }
     if (o.kind === 'Secret' && o.apiVersion === 'v1') {
