@@ -1222,7 +1222,7 @@ const ENTRIES = [
     where: 'preview',
     title: 'Template construct not evaluated',
     description:
-      "The template or ApplicationSet uses something the offline preview does not evaluate, though Argo CD may: a Sprig or Argo CD function the preview does not have (Sprig's slice included, which Argo CD calls instead of Go's), a complex or imaginary number, an integer literal beyond 2^53, a printf form it does not format (%#v, %+v, %[n]d, %x of a float, %T of a list of strings), a list sliced past its length, templates nested more than 1000 deep. The rest of Go's text/template language is evaluated as Argo CD evaluates it; the preview fails rather than guess.",
+      "The template or ApplicationSet uses something the offline preview does not evaluate, though Argo CD may: a Sprig or Argo CD function the preview does not have (Sprig's slice included, which Argo CD calls instead of Go's), a complex or imaginary number, an integer literal beyond 2^53, a printf form it does not format (%#v, %+v, %[n]d, %x of a float, %T of a list of strings), a list sliced past its length, templates nested more than 1000 deep, a template that renders more than 1.5 MiB into one field (more than the Kubernetes API server stores in one Application) or builds more than 64 Mi characters and list or map items in one execution (a value that doubles in a loop). The message names the function and the kind of input, never a parameter's value. The rest of Go's text/template language is evaluated as Argo CD evaluates it; the preview fails rather than guess.",
     fix: 'Rewrite the construct the message names, or check this ApplicationSet with Argo CD itself (argocd appset generate).',
   },
   {

@@ -85,6 +85,21 @@ export interface JudgeOptions {
    * @default - none: the first ApplicationSet that generates an Application owns it
    */
   readonly owners?: ReadonlyMap<string, string>;
+  /**
+   * The control plane (the Argo CD) an ApplicationSet's file belongs to. Each control plane
+   * runs its own Argo CD, so ApplicationSets of two control planes may generate the same
+   * Application name without taking it from each other.
+   * @default - one control plane for every file
+   */
+  readonly controlPlaneOf?: (file: string) => string;
+}
+
+/**
+ * The key of an Application in a preview of several control planes: `namespace/name`, and
+ * ` in <control plane>` where another control plane creates an Application of the same key.
+ */
+export function planeKey(key: string, plane: string, shared: boolean): string {
+  return shared ? `${key} in ${plane}` : key;
 }
 
 /** The key of an Application: `namespace/name`. */
@@ -149,13 +164,17 @@ export function judgeApplications(
         });
         continue;
       }
-      const key = applicationKey(app);
+      const key = `${options.controlPlaneOf?.(set.file) ?? ''}\u0000${applicationKey(app)}`;
       claims.set(key, [...(claims.get(key) ?? []), { ...previewed, reason }]);
     }
   }
   const created: PreviewedApplication[] = [];
-  for (const [key, claimants] of claims) {
-    const known = options.owners?.get(key);
+  for (const [planeAndKey, claimants] of claims) {
+    const split = planeAndKey.indexOf('\u0000');
+    const plane = planeAndKey.slice(0, split);
+    const key = planeAndKey.slice(split + 1);
+    // Owners may be given per control plane ("ns/name in plane") or by key alone.
+    const known = options.owners?.get(planeKey(key, plane, true)) ?? options.owners?.get(key);
     const owner = claimants.find((c) => c.applicationSet === known) ?? claimants[0];
     created.push({ app: owner.app, applicationSet: owner.applicationSet, file: owner.file, at: owner.at });
     for (const other of claimants) {

@@ -54,13 +54,26 @@ export class ClusterSecretError extends Error {
  * (`reconcile.external-secrets.io/…`) to the Secrets it makes; they are not part of the
  * declaration and not listed.
  *
- * @throws ClusterSecretError for a declaration whose name or server is read from a secret store
+ * Only objects Argo CD reads as its clusters count: those that land in `namespace`, Argo CD's
+ * namespace (no `metadata.namespace`, so the Application's destination namespace, or that
+ * one); a cluster Secret elsewhere is an ordinary Secret to Argo CD.
+ * @throws ClusterSecretError for a declaration whose name or server is read from a secret store,
+ * or a Secret whose `data` is not valid base64 (the API server refuses such a Secret, so Argo CD
+ * never holds that cluster)
  */
-export function clustersIn(objects: readonly unknown[], file: string): DeclaredCluster[] {
+export function clustersIn(objects: readonly unknown[], file: string, namespace?: string): DeclaredCluster[] {
   const out: DeclaredCluster[] = [];
   for (const o of objects) {
     if (!isMap(o) || typeof o.kind !== 'string') continue;
     const metadata = isMap(o.metadata) ? o.metadata : {};
+    if (
+      namespace !== undefined &&
+      typeof metadata.namespace === 'string' &&
+      metadata.namespace !== '' &&
+      metadata.namespace !== namespace
+    ) {
+      continue;
+    }
     if (o.kind === 'Secret' && o.apiVersion === 'v1') {
       const labels = stringRecord(metadata.labels);
       if (labels[CLUSTER_SECRET_LABEL] !== 'cluster') continue;
@@ -68,7 +81,15 @@ export function clustersIn(objects: readonly unknown[], file: string): DeclaredC
         const plain = isMap(o.stringData) ? o.stringData[key] : undefined;
         if (typeof plain === 'string') return plain;
         const encoded = isMap(o.data) ? o.data[key] : undefined;
-        return typeof encoded === 'string' ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+        if (typeof encoded !== 'string') return '';
+        const decoded = strictBase64(encoded);
+        if (decoded === undefined) {
+          const name = typeof metadata.name === 'string' ? metadata.name : '';
+          throw new ClusterSecretError(
+            `the cluster Secret ${JSON.stringify(name)} in ${JSON.stringify(file)} has a data.${key} that is not valid padded base64 (the API server refuses the Secret, so Argo CD never holds that cluster)`,
+          );
+        }
+        return decoded;
       };
       out.push({ name: field('name'), server: field('server'), labels, annotations: stringRecord(metadata.annotations), file });
     } else if (o.kind === 'ExternalSecret' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('external-secrets.io/')) {
@@ -93,6 +114,16 @@ export function clustersIn(objects: readonly unknown[], file: string): DeclaredC
     }
   }
   return out;
+}
+
+/**
+ * Base64 as the API server decodes a Secret's `data` (Go's encoding/json into []byte:
+ * standard alphabet, padded, line breaks ignored); undefined where it refuses the text.
+ */
+function strictBase64(text: string): string | undefined {
+  const s = text.replace(/[\r\n]/g, '');
+  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return undefined;
+  return Buffer.from(s, 'base64').toString('utf8');
 }
 
 function stringRecord(v: unknown): Record<string, string> {

@@ -23,6 +23,7 @@ import { PreviewCode, show } from './problems';
 import { markStringMap, TemplateMap, TemplateValue } from './template-values';
 import { mergeGeneratorTemplate } from './template-merge';
 import { applyTemplatePatch, PatchError, PatchTarget } from './template-patch';
+import { APPLICATION_SPEC_TYPE, unreadableField } from './application-spec-type';
 import { isMap } from '../core/plain';
 import { isDns1123Subdomain, isLabelValue } from '../core/kube-names';
 
@@ -1246,6 +1247,16 @@ class Expansion {
         PreviewCode.INVALID_APPLICATIONSET,
         'leaves no metadata.name, or one that is not a string',
         'Patch metadata.name with a string, or leave it to spec.template.',
+      );
+    }
+    // Argo CD reads the patched JSON into its Application type (json.Unmarshal), which fails
+    // on a field of the wrong type; the ApplicationSet then generates nothing.
+    const unreadable = unreadableField(result.spec, APPLICATION_SPEC_TYPE, 'spec');
+    if (unreadable !== undefined) {
+      return fail(
+        PreviewCode.INVALID_APPLICATIONSET,
+        `leaves ${unreadable}, so Argo CD cannot read the patched Application (json: cannot unmarshal) and generates no Application from this ApplicationSet`,
+        'Make templatePatch give each field the type an Application holds (a string for project, a map for destination, …).',
       );
     }
     const finalizers = Array.isArray(meta.finalizers) ? (meta.finalizers as string[]) : [];

@@ -1,5 +1,5 @@
 import { GoFloat } from './go-float';
-import { formatValue, goSprint, goSprintf, goSprintln } from './go-fmt';
+import { goSprint, goSprintf, goSprintln } from './go-fmt';
 import { byteAt, byteLength, compareGoStrings, isRawByte, sliceBytes, toGoBytes } from './go-strings';
 import { CallFailure, TemplateFunction } from './template-functions';
 import { GoInt64, goTypeName, hasKey, isList, isMap, mapElementZero, unsupported, Value } from './template-values';
@@ -81,12 +81,12 @@ function eq(args: readonly Value[]): boolean {
       truth = a === b;
     } else {
       if (reflectKind(a) !== reflectKind(b) && a !== undefined && b !== undefined) {
-        throw new CallFailure(`non-comparable types ${formatValue(a, 's')}: ${goTypeName(a)}, ${goTypeName(b)}: ${formatValue(b, 'v')}`);
+        throw new CallFailure(`non-comparable types ${goTypeName(a)}, ${goTypeName(b)}`);
       }
       if (a === undefined || b === undefined) {
         truth = (a === undefined) === (b === undefined);
       } else {
-        throw new CallFailure(`non-comparable type ${formatValue(b, 's')}: ${goTypeName(b)}`);
+        throw new CallFailure(`non-comparable type ${goTypeName(b)}`);
       }
     }
     if (truth) {
@@ -133,7 +133,7 @@ function indexArg(raw: Value, cap: number): number {
     throw new CallFailure(`cannot index slice/array with type ${goTypeName(key)}`);
   }
   if (key < 0 || key > cap) {
-    throw new CallFailure(`index out of range: ${key}`);
+    throw new CallFailure('index out of range');
   }
   return key;
 }
@@ -195,17 +195,15 @@ function slice(args: readonly Value[]): Value {
     // A list's capacity may exceed its length in Go; only a string's is known here.
     const x = indexArg(raw, typeof item === 'string' ? size : Number.MAX_SAFE_INTEGER);
     if (x > size) {
-      throw unsupported(
-        `slice past the end of a list (index ${x}, length ${size}): Go reads up to the list's capacity, which the preview does not know`,
-      );
+      throw unsupported("slice past the end of a list: Go reads up to the list's capacity, which the preview does not know");
     }
     idx[i] = x;
   });
   if (idx[0]! > idx[1]!) {
-    throw new CallFailure(`invalid slice index: ${idx[0]} > ${idx[1]}`);
+    throw new CallFailure('invalid slice index: the first index is above the second');
   }
   if (indexes.length === 3 && idx[1]! > idx[2]!) {
-    throw new CallFailure(`invalid slice index: ${idx[1]} > ${idx[2]}`);
+    throw new CallFailure('invalid slice index: the second index is above the third');
   }
   if (typeof item === 'string') {
     // A bound inside a character leaves its bytes raw, as in Go.

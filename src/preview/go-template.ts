@@ -52,6 +52,17 @@ const EXECUTION_FIX = 'Correct the expression; Argo CD fails on it too.';
 const MAX_TEMPLATE_DEPTH = 200;
 /** Steps (nodes walked) one execution may take, so that a runaway range cannot hang the preview. */
 const MAX_STEPS = 10_000_000;
+/**
+ * The longest text one execution may render: 1.5 MiB, the most the Kubernetes API server stores
+ * in one object, so no Application Argo CD could create holds a longer field.
+ */
+export const MAX_RENDERED_CHARS = 1_572_864;
+/**
+ * What one execution may build in all: the characters of every string and the items of every
+ * list and map its functions return, and the text it writes. A template that doubles a value
+ * in a loop reaches it in a few dozen steps, long before the preview runs out of memory.
+ */
+export const MAX_WORK = 64 * 1024 * 1024;
 
 const NO_FINAL: unique symbol = Symbol('no final');
 type Final = Value | typeof NO_FINAL;
@@ -65,9 +76,48 @@ function execution(detail: string, fix = EXECUTION_FIX): TemplateFailure {
   return new TemplateFailure(PreviewCode.TEMPLATE_EXECUTION, detail, fix);
 }
 
-/** fmt's %v of a value, as Go's messages print it. */
-function showValue(v: Value): string {
-  return v === undefined ? '<invalid reflect.Value>' : formatValue(v, 'v');
+/** What one execution (its nested template calls included) has spent. */
+interface Budget {
+  steps: number;
+  work: number;
+  /** The tree sizes of the lists and maps functions returned, which later results may share. */
+  readonly sizes: WeakMap<object, number>;
+}
+
+/**
+ * The size of a value as printing or serialising it would walk it: a string's length, a list's
+ * or a map's items and, recursively, theirs. A list that holds one list twice counts it twice,
+ * so `list $x $x` in a loop doubles its size each time, as its printed form does. Sizes of
+ * nested values are remembered; the value itself is measured afresh, as `set` may have changed
+ * it. A list or map that contains itself counts 1 there (printing it overflows the stack, which
+ * the preview reports).
+ */
+function treeSize(v: Value, sizes: WeakMap<object, number>, open = new Set<object>()): number {
+  if (typeof v === 'string') {
+    return v.length;
+  }
+  if (!isList(v) && !isMap(v)) {
+    return 1;
+  }
+  if (open.has(v)) {
+    return 1;
+  }
+  open.add(v);
+  let size = 1;
+  for (const item of isList(v) ? v : Object.values(v)) {
+    if (!isList(item) && !isMap(item)) {
+      size += treeSize(item, sizes, open);
+      continue;
+    }
+    let inner = sizes.get(item);
+    if (inner === undefined) {
+      inner = treeSize(item, sizes, open);
+      sizes.set(item, inner);
+    }
+    size += inner;
+  }
+  open.delete(v);
+  return size;
 }
 
 interface Variable {
@@ -77,7 +127,6 @@ interface Variable {
 
 class State {
   private vars: Variable[];
-  private steps = 0;
   public out = '';
 
   constructor(
@@ -85,6 +134,7 @@ class State {
     private readonly missingKey: MissingKeyOption,
     root: Value,
     private readonly depth = 0,
+    private readonly budget: Budget = { steps: 0, work: 0, sizes: new WeakMap() },
   ) {
     this.vars = [{ name: '$', value: root }];
   }
@@ -127,21 +177,44 @@ class State {
   }
 
   private tick(): void {
-    if (++this.steps > MAX_STEPS) {
+    if (++this.budget.steps > MAX_STEPS) {
       throw unsupported(`more than ${MAX_STEPS} steps of execution (a range over a very large integer?)`);
     }
+  }
+
+  /** Counts `size` against the work budget. */
+  private spend(size: number): void {
+    this.budget.work += size;
+    if (this.budget.work > MAX_WORK) {
+      throw unsupported(
+        `more than ${MAX_WORK} characters and items built in one execution (a value that doubles in a loop, or a template that calls itself twice?)`,
+        'Build smaller values; Argo CD renders each field of an Application, which the Kubernetes API server stores up to 1.5 MiB.',
+      );
+    }
+  }
+
+  /** Appends rendered text, within the rendered size bound. */
+  private write(text: string): void {
+    this.spend(text.length);
+    if (this.out.length + text.length > MAX_RENDERED_CHARS) {
+      throw unsupported(
+        `rendering more than ${MAX_RENDERED_CHARS} characters (1.5 MiB, more than the Kubernetes API server stores in one Application)`,
+        'Render less text into the field; no Application Argo CD could create holds it.',
+      );
+    }
+    this.out += text;
   }
 
   private walk(dot: Value, node: TreeNode): void {
     this.tick();
     switch (node.type) {
       case 'text':
-        this.out += node.text;
+        this.write(node.text);
         return;
       case 'action': {
         const v = this.pipeline(dot, node.pipe);
         if (node.pipe.decl.length === 0) {
-          this.out += v === undefined ? '<no value>' : formatValue(v, 'v');
+          this.write(v === undefined ? '<no value>' : formatValue(v, 'v'));
         }
         return;
       }
@@ -220,7 +293,7 @@ class State {
       }
     } else if (typeof val === 'number' || val instanceof GoInt64) {
       if (decl.length > 1) {
-        throw execution(`${node.src}: can't use ${formatValue(val, 'v')} to iterate over more than one variable`);
+        throw execution(`${node.src}: can't use an integer to iterate over more than one variable`);
       }
       // Go ranges over an integer of any type; each element has the integer's type.
       const count = typeof val === 'number' ? val : val.value;
@@ -230,7 +303,7 @@ class State {
         // iterate
       }
     } else if (val !== undefined && val !== null) {
-      throw execution(`${node.src}: range can't iterate over ${showValue(val)}`);
+      throw execution(`${node.src}: range can't iterate over a value of type ${goTypeName(val)}`);
     }
     if (!ran && node.elseList) {
       this.walkList(dot, node.elseList);
@@ -249,11 +322,9 @@ class State {
       );
     }
     const newDot = node.pipe ? this.pipeline(dot, node.pipe) : undefined;
-    const inner = new State(this.templates, this.missingKey, newDot, this.depth + 1);
-    inner.steps = this.steps;
+    const inner = new State(this.templates, this.missingKey, newDot, this.depth + 1, this.budget);
     inner.walkList(newDot, tree);
-    this.steps = inner.steps;
-    this.out += inner.out;
+    this.write(inner.out);
   }
 
   // ---- evaluating pipelines
@@ -438,7 +509,7 @@ class State {
       argv.push(this.validate(final, t, where, name));
     }
     if (fn === CALL) {
-      const callee = actual.length > 0 ? actual[0]!.src : showValue(argv[0]);
+      const callee = actual.length > 0 ? actual[0]!.src : 'the piped value';
       const f = argv[0] === null ? undefined : argv[0];
       throw execution(
         `<${where()}>: error calling call: ${f === undefined ? 'call of nil' : `non-function ${callee} of type ${goTypeName(f)}`}`,
@@ -446,7 +517,9 @@ class State {
       );
     }
     try {
-      return fn.call(argv);
+      const result = fn.call(argv);
+      this.spend(treeSize(result, this.budget.sizes));
+      return result;
     } catch (e) {
       if (e instanceof CallFailure) {
         throw execution(`<${where()}>: error calling ${name}: ${e.message}`);
@@ -649,6 +722,12 @@ export function parseGoTemplateOptions(options: readonly string[]): GoTemplateEx
 
 function toGitOpsError(text: string, e: unknown): unknown {
   const template = `Template ${show(text)}`;
+  if (e instanceof RangeError && /Invalid string length|Invalid array length/.test(e.message)) {
+    return GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
+      message: `${template} builds a value longer than the offline preview holds.`,
+      fix: 'Build smaller values; Argo CD renders each field of an Application, which the Kubernetes API server stores up to 1.5 MiB.',
+    });
+  }
   if (e instanceof RangeError && /call stack/.test(e.message)) {
     return GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
       message: `${template} nests deeper than the offline preview evaluates.`,

@@ -66,14 +66,43 @@ export function readGoYaml(text: string): GoData {
   return new Reader(Y, doc).value(doc.contents, 0, '');
 }
 
+/**
+ * Every document of a manifest file as Go data, as Argo CD's repo server reads the manifests
+ * an Application syncs (`kube.SplitYAML`: each document through `sigs.k8s.io/yaml`, so go-yaml
+ * v2's YAML 1.1 scalars, `no` and `on` booleans, `010` octal); empty documents are skipped.
+ *
+ * @throws GoYamlError as {@link readGoYaml}, for the first document that cannot be read.
+ */
+export function readGoYamlDocuments(text: string): GoData[] {
+  const Y = yamlLibrary();
+  const out: GoData[] = [];
+  let total = 0;
+  for (const doc of Y.parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false })) {
+    const error = doc.errors[0];
+    if (error) {
+      const pos = error.linePos?.[0];
+      throw new GoYamlError(`is not valid YAML or JSON (${error.code}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''})`);
+    }
+    // The documents of a file share one bound on the values they expand to.
+    const reader = new Reader(Y, doc, total);
+    const value = reader.value(doc.contents, 0, '');
+    total = reader.count;
+    if (value !== null) {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
 class Reader {
-  private count = 0;
   /** The maps and lists being read, outermost first: an alias to one of them never ends. */
   private readonly ancestors = new Set<unknown>();
 
   constructor(
     private readonly Y: typeof import('yaml'),
     private readonly doc: Document,
+    /** The values read so far (of earlier documents too), aliases expanded. */
+    public count = 0,
   ) {}
 
   /** The value of `node`; `at` names where it is, as `.a.b[2]`. */

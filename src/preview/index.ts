@@ -63,6 +63,7 @@ export {
 export {
   applicationKey,
   judgeApplications,
+  planeKey,
   previewApplicationSets,
   type ApplicationSetSource,
   type ApplicationSetsPreview,
@@ -91,7 +92,7 @@ export {
   type GitFileParamSet,
 } from './git-files';
 export { formatGoFloat, GoFloat } from './go-float';
-export { GoYamlError, readGoYaml, type GoData } from './go-yaml';
+export { GoYamlError, readGoYaml, readGoYamlDocuments, type GoData } from './go-yaml';
 export { GoTemplate, parseGoTemplateOptions, renderGoTemplate, type GoTemplateExecuteOptions, type MissingKeyOption } from './go-template';
 export { parseLabelSelector, selectorMatches, SelectorError, type LabelSelector } from './label-selector';
 export { ListElementError, listParamSets, type ListParamSet } from './list-generator';

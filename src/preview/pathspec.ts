@@ -140,13 +140,15 @@ function dowild(p: Uint8Array, pi: number, t: Uint8Array, ti: number): number {
             break;
           }
           if (!isGlobSpecial(at(p, pi))) {
-            // A literal follows: skip to its next occurrence.
+            // A literal follows: skip to its next occurrence. Where there is none, no later
+            // start of this "*" (nor of any "*" before it) can match: wildmatch aborts the
+            // whole match, which keeps it to O(pattern × path) on any pattern.
             pCh = at(p, pi);
             while ((tCh = at(t, ti)) !== NUL && tCh !== pCh) {
               ti++;
             }
             if (tCh !== pCh) {
-              return NO_MATCH;
+              return ABORT_ALL;
             }
           }
           const matched = dowild(p, pi, t, ti);

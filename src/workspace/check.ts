@@ -5,7 +5,7 @@ import { catalogueFix, type ErrorCode } from '../core/error-catalogue';
 import { LedgerFile } from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
-import { applicationsOf, previewOf, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
+import { applicationsOf, previewOfCheckout, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { readManifest } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
@@ -272,7 +272,7 @@ export function checkCheckout(
   // What Argo CD would not create from the checkout is a finding of its own (never a created
   // Application): the ApplicationSet reports an error condition, and after a failed create it
   // deletes none of its Applications.
-  const { created: actual, notCreated } = previewOf(onDisk);
+  const { created: actual, notCreated } = previewOfCheckout(dir, onDisk);
   for (const n of notCreated) {
     findings.push(
       finding(

@@ -276,3 +276,40 @@ describe('preview after synth into a Git checkout, before the commit', () => {
     );
   });
 });
+
+describe('preview of a Git checkout with an ApplicationSet file Git does not track', () => {
+  let out: string;
+
+  beforeAll(() => {
+    // GIVEN a committed ApplicationSet "apps", a new one in an untracked file, and one in an ignored file
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-argo-untracked-'));
+    git(out, 'init', '--quiet', '-b', 'main');
+    writeFile(out, 'applicationsets/apps.yaml', applicationSet('apps', ['apps/*'], '{{ .path.basename }}'));
+    writeFile(out, 'apps/web/values.yaml', 'replicaCount: 1\n');
+    writeFile(out, '.gitignore', 'applicationsets/local.yaml\n');
+    git(out, 'add', '.');
+    git(out, 'commit', '--quiet', '-m', 'gitops');
+    writeFile(out, 'applicationsets/new.yaml', applicationSet('new', ['apps/*'], 'new-{{ .path.basename }}'));
+    writeFile(out, 'applicationsets/local.yaml', applicationSet('local', ['apps/*'], 'local-{{ .path.basename }}'));
+    writeFile(out, 'applicationsets/notes.yaml', 'kind: ConfigMap\n');
+  });
+
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  test('warns naming each file, as Argo CD reads only what is committed, and previews the committed ones', () => {
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN only "apps" generates (Argo CD's clone lacks the other two files), and stderr names
+    // both ApplicationSet files, not the untracked file that holds none
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('web          apps');
+    expect(r.stdout).not.toContain('new-web');
+    expect(r.stderr).toBe(
+      [
+        'Warning: applicationsets/local.yaml holds an ApplicationSet that Git does not track (untracked or ignored): Argo CD reads only what is committed, so the preview leaves it out. Commit it (git add applicationsets/local.yaml) to preview it.',
+        'Warning: applicationsets/new.yaml holds an ApplicationSet that Git does not track (untracked or ignored): Argo CD reads only what is committed, so the preview leaves it out. Commit it (git add applicationsets/new.yaml) to preview it.',
+        '',
+      ].join('\n'),
+    );
+  });
+});

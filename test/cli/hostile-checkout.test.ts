@@ -616,5 +616,28 @@ describe('what a killed command leaves behind', () => {
       const preview = await runCli(['preview', '--out', fresh]);
       expect(preview.stdout).toContain('8 Applications.');
     });
+
+    it.each([['environments/\n'], ['/environments\n'], ['environments/**\n'], ['*\n!.gitignore\n']])(
+      'publishes owned files when .gitignore hides their whole directory (%j), and says so',
+      async (ignore) => {
+        // GIVEN a committed .gitignore that hides the directory of every values file
+        const pusher = sandbox.clone('ops');
+        fs.writeFileSync(path.join(pusher, '.gitignore'), ignore);
+        sandbox.git(pusher, 'rm', '--quiet', '-r', '--cached', 'environments');
+        sandbox.git(pusher, 'add', '--all');
+        sandbox.git(pusher, 'commit', '--quiet', '-m', 'Ignore the environments');
+        sandbox.git(pusher, 'push', '--quiet', 'origin', 'main');
+        const clone = sandbox.clone('ci');
+
+        // WHEN
+        const r = await cli(clone, 'publish');
+
+        // THEN the owned files are committed (Argo CD reads them from the repository), with a note
+        expect(r.stderr).not.toContain('CG599');
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain('that .gitignore hides, because Argo CD reads them from the repository:');
+        expect(sandbox.remoteFile(`${NONPROD_AWS}/eu-central-1-01/payments-api/values.yaml`)).toContain('payments-api');
+      },
+    );
   });
 });

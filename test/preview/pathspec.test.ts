@@ -100,3 +100,41 @@ describe('compilePathspec', () => {
     expect(() => compilePathspec(pattern)).toThrow(/^CG705 /);
   });
 });
+
+describe('compilePathspec on hostile patterns', () => {
+  const deep = `${Array<string>(300).fill('a').join('/')}/c.json`;
+
+  test('many stars against a deep path select what git ls-files lists (few stars, where git itself is quick)', () => {
+    // GIVEN a file 300 directories deep
+    const dir = makeTree([deep]);
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+      execFileSync('git', ['add', '-A', '.'], { cwd: dir });
+      for (const pattern of ['*a*a*b', '*a?*a?*b', '*a*a*c.json', '*[a]*[a]b', '*a/*a/*.json']) {
+        // WHEN the preview and git ls-files (as Argo CD's repo server runs it) select with it
+        const byGit = execFileSync('git', ['ls-files', '--full-name', '-z', '--', pattern], { cwd: dir, encoding: 'utf8' })
+          .split('\0')
+          .filter((f) => f !== '');
+        // THEN both give the same answer
+        expect([deep].filter(compilePathspec(pattern))).toEqual(byGit);
+      }
+    } finally {
+      removeTree(dir);
+    }
+  });
+
+  test('matches many stars against a deep path in polynomial time', () => {
+    // GIVEN patterns of a dozen "*" each followed by the letter every segment holds: Git's
+    // wildmatch retries every star at every byte (600^12 steps; Argo CD's repo server hits its
+    // exec timeout), the preview stops a "*" whose next literal is absent from the rest of the path
+    const started = Date.now();
+    // WHEN they are matched
+    // THEN the answer wildmatch would give, at once
+    expect(compilePathspec(`${'*a'.repeat(12)}*b`)(deep)).toBe(false);
+    expect(compilePathspec(`${'*a?'.repeat(12)}*b`)(deep)).toBe(false);
+    expect(compilePathspec(`${'*a'.repeat(12)}*c.json`)(deep)).toBe(true);
+    expect(compilePathspec(`${'*[a]'.repeat(12)}b`)(deep)).toBe(false);
+    expect(compilePathspec(`${'*a/'.repeat(12)}*.json`)(deep)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

@@ -156,6 +156,6 @@ describe('toYaml, what go-yaml v2 decides per string', () => {
     // AND a longer one, which go-yaml would fold, is refused
     const e = failure('{{ toYaml (dict "description" .s) }}', { s: `${sentence} ${sentence}` });
     expect(e.code).toBe('CG701');
-    expect(e.message).toContain('folds a string at a space past column 80');
+    expect(e.message).toContain('toYaml of a string that go-yaml folds at a space past column 80');
   });
 });

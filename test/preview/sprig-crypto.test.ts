@@ -40,6 +40,6 @@ describe('Sprig deterministic crypto', () => {
     const e = failure('{{ decryptAES "secretkey" "aGVsbG8=" }}');
     // THEN CG701 says why
     expect(e.code).toBe('CG701');
-    expect(e.message).toContain('decryptAES of 5 bytes');
+    expect(e.message).toContain('decryptAES of data that is not an IV and whole blocks');
   });
 });

@@ -28,7 +28,7 @@ describe('Sprig encodings and hashes', () => {
     const e = failure('{{ b64dec "not base64!" }}');
     // THEN CG701 names the function and the text
     expect(e.code).toBe('CG701');
-    expect(e.message).toContain('b64dec of "not base64!"');
+    expect(e.message).toContain('b64dec of text that is not valid padded base64');
   });
 
   test('sha1sum, sha256sum, sha512sum and adler32sum hash the bytes of the string', () => {

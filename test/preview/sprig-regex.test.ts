@@ -70,36 +70,64 @@ describe('Sprig regular expressions', () => {
     expect(render('{{ regexMatch "\\\\Aab\\\\z" "ab" }} {{ regexMatch "a{,2}" "a{,2}" }}')).toBe('true true');
   });
 
-  test('fails rather than guess on what RE2 and JavaScript read differently', () => {
-    // GIVEN a lookahead (RE2 rejects it) and a back reference
-    for (const text of ['{{ regexMatch "a(?=b)" "ab" }}', '{{ regexMatch "(a)\\\\1" "aa" }}', '{{ regexMatch "a(?i)b" "aB" }}']) {
-      // WHEN it is rendered
-      const e = failure(text);
-      // THEN CG701 names the regular expression
-      expect(e.code).toBe('CG701');
-      expect(e.message).toContain('the regular expression');
-    }
+  test("RE2 forms JavaScript reads differently, evaluated as Go's regexp evaluates them", () => {
+    // GIVEN inline flags in the middle of a pattern, ungreedy mode, Go's leftmost-first
+    // alternation and a Unicode class
+    // WHEN they are rendered
+    // THEN each result is Go's
+    expect(render('{{ regexMatch "a(?i)b" "aB" }} {{ regexMatch "a(?i:b)c" "aBC" }}')).toBe('true false');
+    expect(render('{{ regexFind "(?U)a+" "aaa" }}|{{ regexFind "a|ab" "ab" }}|{{ regexFind "\\\\pN+" "x12y" }}')).toBe('a|a|12');
+    expect(render('{{ regexReplaceAll "(?s)a.b" "a\\nb" "X" }} {{ regexReplaceAll "(?m)^x" "x\\nx" "y" }}')).toBe('X y\ny');
+    expect(render('{{ regexReplaceAll "(?<word>\\\\w+)" "ab cd" "<${word}>" }}')).toBe('<ab> <cd>');
+    expect(render('{{ regexFindAll "\\\\Qa.b\\\\E" "a.b axb" -1 }}')).toBe('[a.b]');
   });
 
-  test('fails at once on a pattern JavaScript may match in exponential time, which RE2 matches in linear time', () => {
-    // GIVEN nested repetitions and many unbounded ones, on a subject that makes a backtracking engine explode
-    const subject = `${'a'.repeat(40)}!`;
-    for (const pattern of ['^(a+)+$', '(a|aa)*$', '^((a*)b?)*$', '.*.*.*.*.*x']) {
-      const e = failure(`{{ regexMatch ${JSON.stringify(pattern)} ${JSON.stringify(subject)} }}`);
-      // THEN CG701 names it, without trying
-      expect(e.code).toBe('CG701');
-      expect(e.message).toContain('exponential time');
-    }
-    // and patterns of one repetition level still match
-    expect(render('{{ regexMatch "^[a-z]+(-[0-9])?$" "orders-1" }}')).toBe('true');
+  test.each([
+    ['a(?=b)', 'invalid or unsupported Perl syntax'],
+    ['(?<!a)b', 'invalid named capture'], // Go 1.22+ reads (?< as a named group
+    ['(a)\\1', 'invalid escape sequence'],
+    ['{2}', 'missing argument to repetition operator'],
+    ['a{1001}', 'invalid repeat count'],
+    ['(a', 'missing closing )'],
+    ['a**', 'invalid nested repetition operator'],
+    ['\\C', 'invalid escape sequence'],
+  ])("a pattern Go cannot compile (%s): regexMatch is false, the other functions fail with Go's reason", (pattern, reason) => {
+    // GIVEN a pattern RE2 rejects
+    const re = JSON.stringify(pattern).slice(1, -1);
+    // WHEN regexMatch renders it: Sprig drops MatchString's error, so Go gives false
+    expect(render(`{{ regexMatch "${re}" "ab" }}`)).toBe('false');
+    // WHEN mustRegexMatch does: the error is returned, and the template fails
+    const must = failure(`{{ mustRegexMatch "${re}" "ab" }}`);
+    expect(must.code).toBe('CG704');
+    expect(must.message).toContain(`error calling mustRegexMatch: error parsing regexp: ${reason}`);
+    // WHEN regexFind does: MustCompile panics, which text/template reports as an error
+    const plain = failure(`{{ regexFind "${re}" "ab" }}`);
+    expect(plain.code).toBe('CG704');
+    expect(plain.message).toContain(`error calling regexFind: regexp: Compile: error parsing regexp: ${reason}`);
+    // THEN Go's reason is given without the part of the pattern Go quotes after it
+    expect(plain.message.split('Template')[1]!.split('fails at')[1]).not.toContain('`');
+  });
+
+  test('matches patterns that backtrack exponentially in JavaScript in linear time, as RE2 does', () => {
+    // GIVEN nested and many unbounded repetitions on subjects that make a backtracking engine explode
+    const subject = `${'a'.repeat(100_000)}!`;
+    const started = Date.now();
+    // WHEN they are rendered
+    // THEN Go's results, at once
+    expect(render(`{{ regexMatch "^(a+)+$" "${subject}" }}`)).toBe('false');
+    expect(render(`{{ regexMatch "^(a|aa)*$" "${subject}" }}`)).toBe('false');
+    expect(render(`{{ regexMatch "^((a*)b?)*$" "${subject}" }}`)).toBe('false');
+    expect(render(`{{ regexMatch ".*.*.*.*.*x" "${subject}" }}`)).toBe('false');
+    expect(render(`{{ regexMatch "^(a+)+!$" "${subject}" }}`)).toBe('true');
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
 
 describe('RE2 syntax errors', () => {
-  test('fails rather than read a repetition with nothing to repeat as text', () => {
-    // GIVEN a pattern Go rejects ("missing argument to repetition operator")
-    const e = failure('{{ regexMatch "{2}" "{2}" }}');
-    // THEN it fails, where it would otherwise match the text "{2}"
-    expect(e.code).toBe('CG701');
+  test('a repetition with nothing to repeat is a parse error, not the text "{2}"', () => {
+    // GIVEN a pattern Go rejects ("missing argument to repetition operator"), which JavaScript reads as text
+    // WHEN it is rendered
+    // THEN regexMatch gives Go's false (where JavaScript's RegExp would match "{2}")
+    expect(render('{{ regexMatch "{2}" "{2}" }}')).toBe('false');
   });
 });

@@ -158,6 +158,39 @@ spec:
   });
 });
 
+describe('templatePatch giving a field a type the Application does not hold', () => {
+  test.each([
+    ['spec:\n  project: [1, 2]\n', 'spec.project is an array where an Application holds a string'],
+    ['spec:\n  destination: in-cluster\n', 'spec.destination is a string where an Application holds a map'],
+    ['spec:\n  revisionHistoryLimit: "3"\n', 'spec.revisionHistoryLimit is a string where an Application holds an integer'],
+    [
+      'spec:\n  source:\n    helm:\n      valueFiles: values.yaml\n',
+      'spec.source.helm.valueFiles is a string where an Application holds a list',
+    ],
+    [
+      'spec:\n  syncPolicy:\n    automated:\n      prune: "yes"\n',
+      'spec.syncPolicy.automated.prune is a string where an Application holds a bool',
+    ],
+  ])('fails on %j, as json.Unmarshal of the patched Application fails in Argo CD', (patch, reason) => {
+    // GIVEN a patch that renders a field of the wrong JSON type (Argo CD: "json: cannot
+    // unmarshal array into Go struct field … of type string"; the ApplicationSet generates nothing)
+    // WHEN it is expanded
+    const e = failure(() => expandApplicationSet(appset(patch), () => []));
+    // THEN the ApplicationSet is reported with the field and the kinds, and no Application is shown as created
+    expect(e.code).toBe('CG708');
+    expect(e.message).toContain(`ApplicationSet "guestbook" spec.templatePatch, list element 0: the rendered patch leaves ${reason}`);
+  });
+
+  test('accepts what Go reads: null fields, unknown fields, an int-or-string, a raw values object', () => {
+    // GIVEN a patch with a null field, a field the Application does not know, and valuesObject
+    const app = expand(
+      appset('spec:\n  revisionHistoryLimit: null\n  unknownField: [1]\n  source:\n    helm:\n      valuesObject: {a: [1, {b: true}]}\n'),
+    );
+    // THEN Argo CD creates the Application (Go ignores unknown fields and leaves null ones empty)
+    expect((app.spec.source as { helm: unknown }).helm).toEqual({ valuesObject: { a: [1, { b: true }] } });
+  });
+});
+
 describe('what the controller adds to a generated Application', () => {
   test('adds the resources finalizer when the template has none and resources are not preserved (TestRenderTemplateParamsFinalizers)', () => {
     expect(expand(appset(undefined)).metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);

@@ -1,8 +1,9 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GitOpsError } from '../../src/core/errors';
-import { applicationsOf, previewOf, viewOfCheckout } from '../../src/workspace/inspect/checkout';
+import { applicationsOf, previewOf, previewOfCheckout, viewOfCheckout } from '../../src/workspace/inspect/checkout';
 import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
 import { SEED_TARGETS } from './fixtures';
 
@@ -293,6 +294,189 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
         'applicationsets/apps.yaml',
         'ApplicationSet "apps" spec.template.metadata.name, directory "apps/team-a/web": Template "{{ .path.basename }}-{{ uuidv4 }}" uses the function uuidv4 (its result is random), which the offline preview does not evaluate.',
       ],
+    ]);
+  });
+});
+
+describe('ApplicationSet files are read as Argo CD reads manifests: YAML 1.1 (go-yaml v2)', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-tree-preview-'));
+  });
+
+  afterEach(() => removeCheckout(dir));
+
+  /** An ApplicationSet `lists` whose list generator has `elements` (YAML lines). */
+  function listSet(elements: string, goTemplate: boolean, annotation: string): string {
+    return `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: lists
+  namespace: argocd
+spec:
+  goTemplate: ${goTemplate}
+  goTemplateOptions: ["missingkey=error"]
+  generators:
+    - list:
+        elements:
+${elements}
+  template:
+    metadata:
+      name: '${goTemplate ? '{{ .name }}' : '{{name}}'}'
+      annotations:
+        value: '${annotation}'
+    spec:
+      project: default
+      destination:
+        name: in-cluster
+        namespace: default
+      source:
+        repoURL: https://git.example.com/gitops.git
+        targetRevision: main
+        path: apps
+`;
+  }
+
+  test('no, on, yes, off are booleans and 010 is octal 8 in list elements, as go-yaml v2 reads them', () => {
+    // GIVEN list elements with YAML 1.1 booleans and an octal number (YAML 1.2 reads them as
+    // the strings "no", "on" and the decimal 10)
+    writeFile(
+      dir,
+      'applicationsets/lists.yaml',
+      listSet(
+        '          - name: a\n            flag: no\n            replicas: 010\n          - name: b\n            flag: on\n            replicas: 0x10\n          - name: c\n            flag: "no"\n            replicas: "010"',
+        true,
+        '{{ .flag }}/{{ .replicas }}',
+      ),
+    );
+    // WHEN the checkout is expanded
+    const apps = [...applicationsOf(viewOfCheckout(dir)).values()].map((a) => [a.app.metadata.name, a.app.metadata.annotations?.value]);
+    // THEN Argo CD's values: false and 8, true and 16; quoted scalars stay strings
+    expect(apps).toEqual([
+      ['a', 'false/8'],
+      ['b', 'true/16'],
+      ['c', 'no/010'],
+    ]);
+  });
+
+  test('fails as Argo CD does when a YAML 1.1 boolean reaches a list element without goTemplate', () => {
+    // GIVEN an element value `yes`, a boolean to go-yaml v2, in a fasttemplate ApplicationSet
+    writeFile(dir, 'applicationsets/lists.yaml', listSet('          - name: a\n            enabled: yes', false, '{{enabled}}'));
+    // WHEN the checkout is expanded
+    // THEN the element is refused as Argo CD refuses a value that is not a string without goTemplate
+    const problems = problemsOf(() => applicationsOf(viewOfCheckout(dir)));
+    expect(problems.map(([code]) => code)).toEqual(['CG708']);
+    expect(problems[0]![2]).toContain('ApplicationSet "lists" spec.generators[0].list');
+  });
+
+  test('reads a file without ApplicationSets that uses a merge key as before: it is not an ApplicationSet file', () => {
+    // GIVEN a ConfigMap that mentions ApplicationSet and uses a merge key
+    writeFile(
+      dir,
+      'docs/notes.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\nbase: &b {a: 1}\ndata:\n  <<: *b\n  text: about ApplicationSet\n',
+    );
+    // WHEN the checkout is read
+    // THEN no problem and no ApplicationSet
+    expect(viewOfCheckout(dir).applicationSets).toEqual([]);
+  });
+
+  test('fails naming the file when an ApplicationSet file uses a merge key the preview does not read', () => {
+    // GIVEN a merge key (go-yaml v2 merges it; the preview does not model it)
+    writeFile(dir, 'applicationsets/lists.yaml', listSet('          - <<: {name: a}\n            flag: x', true, '{{ .flag }}'));
+    // WHEN the checkout is read
+    // THEN CG706 names the file and the key, not its value
+    expect(problemsOf(() => viewOfCheckout(dir))).toEqual([
+      [
+        'CG706',
+        'applicationsets/lists.yaml',
+        'The manifest file "applicationsets/lists.yaml", which holds an ApplicationSet, uses a YAML merge key (<<) under key .spec.generators[0].list.elements[0], which the preview does not read.',
+      ],
+    ]);
+  });
+});
+
+describe('Application names are owned per control plane', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-tree-preview-'));
+  });
+
+  afterEach(() => removeCheckout(dir));
+
+  test('two control planes may generate the same name: each Argo CD creates its own', () => {
+    // GIVEN the ApplicationSet directories of two control planes, each generating "web"
+    writeFile(
+      dir,
+      'control-planes/eu/applicationsets/apps.yaml',
+      applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: eu-apps'),
+    );
+    writeFile(
+      dir,
+      'control-planes/us/applicationsets/apps.yaml',
+      applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: us-apps'),
+    );
+    writeFile(dir, 'apps/web/app.yaml', 'kind: ConfigMap\n');
+    // WHEN the checkout is expanded
+    const { created, notCreated } = previewOf(viewOfCheckout(dir));
+    // THEN each control plane's Argo CD creates web (no "already owned" between them)
+    expect(notCreated).toEqual([]);
+    expect([...created.entries()].map(([key, c]) => [key, c.applicationSet])).toEqual([
+      ['argocd/web in control-planes/eu/applicationsets', 'eu-apps'],
+      ['argocd/web in control-planes/us/applicationsets', 'us-apps'],
+    ]);
+  });
+
+  test('within one control plane a new ApplicationSet named "aaa" does not take a name the existing one owns', () => {
+    // GIVEN "zzz" owns web (Argo CD set its owner reference), and a new "aaa", first in file order, also generates web
+    writeFile(dir, 'applicationsets/aaa.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: aaa'));
+    writeFile(dir, 'applicationsets/zzz.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: zzz'));
+    writeFile(dir, 'apps/web/app.yaml', 'kind: ConfigMap\n');
+    // WHEN the checkout is expanded knowing the existing owner
+    const { created, notCreated } = previewOf(viewOfCheckout(dir), undefined, new Map([['argocd/web', 'zzz']]));
+    // THEN zzz keeps it; aaa gets controller-runtime's "already owned" error
+    expect([...created.values()].map((c) => c.applicationSet)).toEqual(['zzz']);
+    expect(notCreated.map((n) => [n.applicationSet, n.reason, n.message])).toEqual([
+      ['aaa', 'UpdateApplicationError', 'Object argocd/web is already owned by another ApplicationSet controller zzz'],
+    ]);
+  });
+});
+
+describe('previewOfCheckout: the ApplicationSet Git added first owns a name', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-tree-preview-'));
+  });
+
+  afterEach(() => removeCheckout(dir));
+
+  const git = (...args: string[]): void => {
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+  };
+
+  test('a new ApplicationSet "aaa", first in file order, does not take "web" from "zzz", committed before it', () => {
+    // GIVEN "zzz" committed first (Argo CD created web with zzz as its owner), then "aaa" committed later
+    git('init', '-q', '-b', 'main');
+    writeFile(dir, 'applicationsets/zzz.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: zzz'));
+    writeFile(dir, 'apps/web/app.yaml', 'kind: ConfigMap\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'zzz', '--date=2026-01-01T00:00:00Z');
+    writeFile(dir, 'applicationsets/aaa.yaml', applicationSet([{ path: 'apps/*' }]).replace('name: apps', 'name: aaa'));
+    git('add', '.');
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'aaa'], {
+      cwd: dir,
+      stdio: 'pipe',
+      env: { ...process.env, GIT_COMMITTER_DATE: '2026-02-01T00:00:00Z' },
+    });
+    // WHEN the checkout is previewed
+    const { created, notCreated } = previewOfCheckout(dir, viewOfCheckout(dir));
+    // THEN zzz keeps web; aaa gets controller-runtime's "already owned" error
+    expect([...created.values()].map((c) => c.applicationSet)).toEqual(['zzz']);
+    expect(notCreated.map((n) => [n.applicationSet, n.message])).toEqual([
+      ['aaa', 'Object argocd/web is already owned by another ApplicationSet controller zzz'],
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
@@ -9,7 +10,13 @@ import { formatFindings } from '../check-format';
 import { removedSetNotes } from '../removed-sets';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import { checkoutSymlinks, previewOf, viewOfCheckout } from '../../workspace/inspect/checkout';
+import {
+  checkoutSymlinks,
+  isVisiblePath,
+  mayHoldApplicationSets,
+  previewOfCheckout,
+  viewOfCheckout,
+} from '../../workspace/inspect/checkout';
 import { listCheckout } from '../../workspace/inspect/checkout-listing';
 import { applications, notCreatedLine, notCreatedObject } from '../not-created';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
@@ -187,13 +194,19 @@ Example:
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const listing = listCheckout(out, { absent: true });
     const view = viewOfCheckout(out, listing);
-    const { created, notCreated } = previewOf(view);
+    const { created, notCreated } = previewOfCheckout(out, view);
     const absent = listing.absent ?? [];
     if (absent.length > 0) {
       const shown = absent.slice(0, MAX_ABSENT_SHOWN).join(', ');
       const more = absent.length > MAX_ABSENT_SHOWN ? ` and ${absent.length - MAX_ABSENT_SHOWN} more` : '';
       ctx.stderr.write(
         `Note: Argo CD's clone holds what Git tracks: ${absent.length} director${absent.length === 1 ? 'y' : 'ies'} here ${absent.length === 1 ? 'is' : 'are'} untracked or ignored and make${absent.length === 1 ? 's' : ''} no Application (${shown}${more}). Add what belongs in the repository to Git (git add) to preview it.\n`,
+      );
+    }
+    // An ApplicationSet file Git does not track is not in Argo CD's clone: say so, by name.
+    for (const file of untrackedApplicationSetFiles(out, listing.absentFiles ?? [])) {
+      ctx.stderr.write(
+        `Warning: ${file} holds an ApplicationSet that Git does not track (untracked or ignored): Argo CD reads only what is committed, so the preview leaves it out. Commit it (git add ${file}) to preview it.\n`,
       );
     }
     const allApps = [...created.values()];
@@ -351,4 +364,18 @@ function previewFilter<A extends { readonly app: { readonly metadata: { readonly
       .replace(/^\.\//, '')
       .replace(/\/$/, '');
   return { apps: apps.filter((a) => names.has(a.app.metadata.name)), flux: flux.filter((e) => dirs.has(pathOf(e))) };
+}
+
+/** The largest untracked file read to tell whether it holds an ApplicationSet. */
+const MAX_UNTRACKED_READ = 1024 * 1024;
+
+/** The untracked or ignored files of a checkout that hold an ApplicationSet (a document of that kind). */
+function untrackedApplicationSetFiles(dir: string, files: readonly string[]): string[] {
+  return files.filter((file) => {
+    if (!isVisiblePath(file) || !mayHoldApplicationSets(file)) return false;
+    const full = path.join(dir, file);
+    const stat = fs.lstatSync(full, { throwIfNoEntry: false });
+    if (stat === undefined || !stat.isFile() || stat.size > MAX_UNTRACKED_READ) return false;
+    return /^kind:\s*["']?ApplicationSet["']?\s*$/m.test(fs.readFileSync(full, 'utf8'));
+  });
 }

@@ -12,7 +12,7 @@ import { GoInt64, goTypeName, isList, isMap, isNilMap, TemplateMap, unsupported,
 /** A number that must stay exact: the preview does not reproduce int64 overflow. */
 export function exactInteger(n: number, what: string): number {
   if (!Number.isSafeInteger(n)) {
-    throw unsupported(`${what} giving ${n}, beyond the integers the preview computes exactly (±2^53)`);
+    throw unsupported(`${what} giving a number beyond the integers the preview computes exactly (±2^53)`);
   }
   return Object.is(n, -0) ? 0 : n;
 }
@@ -98,14 +98,14 @@ export function castInt64(v: Value): number | undefined {
     return v.value;
   }
   if (v instanceof GoFloat) {
-    return exactInteger(Math.trunc(v.value), `converting ${v.value} to an integer`);
+    return exactInteger(Math.trunc(v.value), 'converting a float to an integer');
   }
   if (typeof v === 'boolean') {
     return v ? 1 : 0;
   }
   if (typeof v === 'string') {
     const parsed = parseGoInt(trimZeroDecimal(v));
-    return parsed === undefined ? undefined : exactInteger(Number(parsed), `converting ${JSON.stringify(v)} to an integer`);
+    return parsed === undefined ? undefined : exactInteger(Number(parsed), 'converting a string to an integer');
   }
   return undefined;
 }
@@ -127,7 +127,7 @@ export function parseGoFloat(s: string): number | undefined {
     return NaN;
   }
   if (/^0x/i.test(body) || body.includes('_')) {
-    throw unsupported(`converting ${JSON.stringify(s)} to a float (hexadecimal or "_" forms)`);
+    throw unsupported('converting a string in hexadecimal or "_" form to a float');
   }
   if (!/^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(body)) {
     return undefined;

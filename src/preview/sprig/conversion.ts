@@ -35,7 +35,7 @@ function atoi(s: string): number {
     return 0;
   }
   const v = parseGoInt(s, false);
-  return v === undefined ? 0 : exactInteger(Number(v), `atoi of ${JSON.stringify(s)}`);
+  return v === undefined ? 0 : exactInteger(Number(v), 'atoi');
 }
 
 /** `%T` of a value. */
@@ -66,7 +66,7 @@ export const CONVERSION_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunct
     fixed(['any'], ([v]) => {
       const text = formatValue(v, 'v');
       const parsed = /^[+-]?[0-7]+$/.test(text) ? parseGoInt(text.replace(/^([+-]?)/, '$10o'), true) : undefined;
-      return new GoInt64(parsed === undefined ? 0 : exactInteger(Number(parsed), `toDecimal of ${JSON.stringify(text)}`));
+      return new GoInt64(parsed === undefined ? 0 : exactInteger(Number(parsed), 'toDecimal'));
     }),
   ],
   ['default', variadic(['any', 'any'], ([fallback, ...given]) => (given.length === 0 || isEmpty(given[0]) ? fallback : given[0]))],

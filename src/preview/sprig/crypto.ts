@@ -64,7 +64,7 @@ function uint32(n: number): Buffer {
 /** Sprig's `derivePassword counter type password user site`. */
 function derivePassword(counter: number, type: string, password: string, user: string, site: string): string {
   if (counter < 0 || counter > 0xffffffff) {
-    throw new CallFailure(`derivePassword's counter ${counter} is not a uint32`);
+    throw new CallFailure("derivePassword's counter is not a uint32");
   }
   const templates = TEMPLATES[type];
   if (!Object.prototype.hasOwnProperty.call(TEMPLATES, type) || templates === undefined) {
@@ -98,7 +98,7 @@ function decryptAES(password: string, crypt64: string): string {
   }
   const crypt = Buffer.from(text, 'base64');
   if (crypt.length <= 16 || (crypt.length - 16) % 16 !== 0) {
-    throw unsupported(`decryptAES of ${crypt.length} bytes, not an IV and whole blocks (Go panics on it)`);
+    throw unsupported('decryptAES of data that is not an IV and whole blocks (Go panics on it)');
   }
   const key = Buffer.alloc(32);
   toGoBytes(password).copy(key, 0, 0, 32);

@@ -95,11 +95,11 @@ function unixSeconds(name: string, v: Value): number {
 function inZone(name: string, layout: string, date: Value, zone: string): string {
   const seconds = unixSeconds(name, date);
   if (zone !== 'UTC' && zone !== '') {
-    throw unsupported(`${name} in the time zone ${JSON.stringify(zone)} (the preview formats dates in UTC only)`);
+    throw unsupported(`${name} in a time zone other than UTC (the preview formats dates in UTC only)`);
   }
   const t = new Date(seconds * 1000);
   if (Number.isNaN(t.getTime()) || t.getUTCFullYear() < 0 || t.getUTCFullYear() > 9999) {
-    throw unsupported(`${name} of ${seconds} seconds, outside the years 0–9999`);
+    throw unsupported(`${name} of a time outside the years 0–9999`);
   }
   return formatGoTime(layout, t);
 }
@@ -237,7 +237,7 @@ export const DATE_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
         seconds = BigInt(v.value);
       }
       if (seconds > 9_223_372_036n || seconds < -9_223_372_036n) {
-        throw unsupported(`duration of ${seconds} seconds (Go's Duration overflows)`);
+        throw unsupported("duration of more seconds than Go's Duration holds (it overflows)");
       }
       return formatDuration(seconds * NANOS_PER_SECOND);
     }),

@@ -62,9 +62,9 @@ function base64Decode(text: string): Buffer | undefined {
   return Buffer.from(s, 'base64');
 }
 
-function undecodable(name: string, s: string): never {
+function undecodable(name: string): never {
   throw unsupported(
-    `${name} of ${JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s)}, which is not valid padded ${name === 'b64dec' ? 'base64' : 'base32'} (Argo CD renders Go's error message, such as "illegal base64 data at input byte 4", in its place)`,
+    `${name} of text that is not valid padded ${name === 'b64dec' ? 'base64' : 'base32'} (Argo CD renders Go's error message, such as "illegal base64 data at input byte 4", in its place)`,
   );
 }
 
@@ -86,19 +86,19 @@ function adler32(bytes: Uint8Array): number {
 const PLAIN_URL = /^[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]*$/;
 const PLAIN_USERINFO = /^[A-Za-z0-9\-._~$&+,;=:]*$/;
 
-function refuseUrl(name: string, u: string, why: string): never {
-  throw unsupported(`${name} of ${JSON.stringify(u)} (${why})`, 'Use a URL of plain characters, without %-escapes.');
+function refuseUrl(name: string, why: string): never {
+  throw unsupported(`${name} of a URL with ${why}`, 'Use a URL of plain characters, without %-escapes.');
 }
 
 /** Go's `url.Parse`, for URLs of plain characters (no %-escapes); `{}` where Go fails. */
 function urlParse(u: string): TemplateMap {
   if (!PLAIN_URL.test(u)) {
-    refuseUrl('urlParse', u, 'it holds %-escapes or characters Go escapes');
+    refuseUrl('urlParse', '%-escapes or characters Go escapes');
   }
   const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(u)!;
   const [, scheme = '', authority, path = '', query = '', fragment = ''] = m;
   if (scheme !== '' && authority === undefined && !path.startsWith('/')) {
-    refuseUrl('urlParse', u, 'an opaque URL');
+    refuseUrl('urlParse', 'no "//" after the scheme (an opaque URL)');
   }
   if (scheme === '' && /^[^/]*:/.test(path)) {
     // Go: "first path segment in URL cannot contain colon".
@@ -111,7 +111,7 @@ function urlParse(u: string): TemplateMap {
     userinfo = host.slice(0, at);
     host = host.slice(at + 1);
     if (!PLAIN_USERINFO.test(userinfo)) {
-      refuseUrl('urlParse', u, 'user information Go escapes');
+      refuseUrl('urlParse', 'user information Go escapes');
     }
   }
   let hostname = host;
@@ -125,7 +125,7 @@ function urlParse(u: string): TemplateMap {
     }
   }
   if (hostname.startsWith('[')) {
-    refuseUrl('urlParse', u, 'an IPv6 host');
+    refuseUrl('urlParse', 'an IPv6 host');
   }
   const out = newMap();
   const entries: Array<[string, string]> = [
@@ -164,11 +164,11 @@ function urlJoin(parts: TemplateMap): string {
   const fragment = part('fragment');
   for (const v of [scheme, host, path, query, fragment]) {
     if (!PLAIN_URL.test(v) || /[?#]/.test(path) || /#/.test(query)) {
-      refuseUrl('urlJoin', v, 'characters Go escapes');
+      refuseUrl('urlJoin', 'characters Go escapes');
     }
   }
   if (!PLAIN_USERINFO.test(userinfo)) {
-    refuseUrl('urlJoin', userinfo, 'user information Go escapes');
+    refuseUrl('urlJoin', 'user information Go escapes');
   }
   let out = '';
   if (scheme !== '') {
@@ -206,7 +206,7 @@ export const ENCODING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunctio
     'b64dec',
     fixed(['string'], ([s]) => {
       const bytes = base64Decode(str(s));
-      return bytes === undefined ? undecodable('b64dec', str(s)) : fromGoBytes(bytes);
+      return bytes === undefined ? undecodable('b64dec') : fromGoBytes(bytes);
     }),
   ],
   ['b32enc', fixed(['string'], ([s]) => base32Encode(toGoBytes(str(s))))],
@@ -214,7 +214,7 @@ export const ENCODING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunctio
     'b32dec',
     fixed(['string'], ([s]) => {
       const bytes = base32Decode(str(s));
-      return bytes === undefined ? undecodable('b32dec', str(s)) : fromGoBytes(bytes);
+      return bytes === undefined ? undecodable('b32dec') : fromGoBytes(bytes);
     }),
   ],
   ['sha1sum', fixed(['string'], ([s]) => hash('sha1', str(s)))],

@@ -149,7 +149,7 @@ export function goJsonDecode(text: string): TemplateValue {
     const detail = e instanceof Error ? e.message : String(e);
     const at = /at position (\d+)/.exec(detail);
     const atEnd = /end of (JSON )?input/i.test(detail) || (at !== null && Number(at[1]) >= valid.trimEnd().length);
-    throw new CallFailure(atEnd ? 'unexpected end of JSON input' : `invalid JSON: ${detail}`);
+    throw new CallFailure(atEnd ? 'unexpected end of JSON input' : `invalid JSON${at === null ? '' : ` at byte ${at[1]}`}`);
   }
   return fromParsed(parsed);
 }

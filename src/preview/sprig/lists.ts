@@ -42,7 +42,7 @@ function both(name: string, f: TemplateFunction): Array<readonly [string, Templa
 function chunk(size: number, v: Value): TemplateValue {
   const list = items('chunk', v);
   if (size <= 0) {
-    throw unsupported(`chunk with a size of ${size} (Go panics or loops on it)`);
+    throw unsupported('chunk with a size below 1 (Go panics or loops on it)');
   }
   const out: TemplateValue[] = [];
   for (let i = 0; i < list.length; i += size) {

@@ -31,7 +31,7 @@ interface Decimal {
 /** shopspring/decimal's `NewFromFloat`: the shortest decimal that reads back as `f`. */
 function decimalFromFloat(f: number, name: string): Decimal {
   if (!Number.isFinite(f)) {
-    throw unsupported(`${name} of ${f} (shopspring/decimal panics on it)`);
+    throw unsupported(`${name} of an infinite or NaN float (shopspring/decimal panics on it)`);
   }
   const [mantissa, exp] = f.toExponential().split('e') as [string, string];
   const [whole, frac = ''] = mantissa.split('.') as [string, string?];
@@ -98,7 +98,7 @@ function untilStep(start: number, stop: number, step: number): number[] {
   }
   const count = Math.ceil(Math.abs(stop - start) / Math.abs(step));
   if (count > MAX_ITEMS) {
-    throw unsupported(`a list of ${count} integers (more than ${MAX_ITEMS})`);
+    throw unsupported(`a list of more than ${MAX_ITEMS} integers`);
   }
   for (let i = start; stop < start ? i > stop : i < stop; i += step) {
     out.push(i);
@@ -149,7 +149,7 @@ function seq(params: readonly number[]): string {
 /** Sprig's `round`: Go's float arithmetic, half up (or at `roundOn`) on the digit past `places`. */
 function round(value: Value, places: number, roundOn: number): GoFloat {
   if (places < 0 || places > 22) {
-    throw unsupported(`round to ${places} places (Go's math.Pow may differ from JavaScript's there)`);
+    throw unsupported("round to fewer than 0 or more than 22 places (Go's math.Pow may differ from JavaScript's there)");
   }
   const pow = 10 ** places;
   const digit = pow * toFloat64(value);

@@ -29,13 +29,13 @@ function refuse(what: string): never {
   throw unsupported(`semverCompare with ${what}`, 'Use comparisons of full release versions, ^ or ~ ranges, joined by "," and "||".');
 }
 
-function number(part: string, text: string): number {
+function number(part: string): number {
   if (part.length > 1 && part.startsWith('0')) {
-    refuse(`the version ${JSON.stringify(text)} (a number with a leading zero)`);
+    refuse('a version with a number with a leading zero');
   }
   const n = Number(part);
   if (!Number.isSafeInteger(n)) {
-    refuse(`the version ${JSON.stringify(text)} (a number beyond 2^53)`);
+    refuse('a version with a number beyond 2^53');
   }
   return n;
 }
@@ -47,7 +47,7 @@ function parseVersion(text: string): Version {
     throw new CallFailure('Invalid Semantic Version');
   }
   return {
-    parts: [number(m[1]!, text), number(m[2] ?? '0', text), number(m[3] ?? '0', text)],
+    parts: [number(m[1]!), number(m[2] ?? '0'), number(m[3] ?? '0')],
     prerelease: m[4] ?? '',
   };
 }
@@ -66,17 +66,17 @@ const ITEM =
 
 function parseConstraint(op: string, text: string): Constraint {
   if (/[xX*]/.test(text)) {
-    refuse(`the wildcard version ${JSON.stringify(text)}`);
+    refuse('a wildcard version (x or *)');
   }
   const m = VERSION.exec(text)!;
   if (m[4] !== undefined) {
-    refuse(`the pre-release constraint ${JSON.stringify(text)}`);
+    refuse('a pre-release constraint');
   }
   const minorDirty = m[2] === undefined;
   const patchDirty = m[3] === undefined;
   const normalized = op === '=>' ? '>=' : op === '=<' ? '<=' : op === '~>' ? '~' : op === '' ? '=' : op;
   if ((minorDirty || patchDirty) && ['!=', '>', '<='].includes(normalized)) {
-    refuse(`the partial version ${JSON.stringify(`${op}${text}`)}`);
+    refuse('a partial version after !=, > or <=');
   }
   return { op: normalized, version: parseVersion(text), minorDirty, patchDirty, text };
 }
@@ -84,7 +84,7 @@ function parseConstraint(op: string, text: string): Constraint {
 /** Masterminds' `NewConstraint`: a list of alternatives, each a list of comparisons. */
 function parseConstraints(text: string): Constraint[][] {
   if (/\s-\s/.test(text)) {
-    refuse(`the hyphen range ${JSON.stringify(text)}`);
+    refuse('a hyphen range');
   }
   return text.split('||').map((alternative) => {
     const out: Constraint[] = [];
@@ -92,13 +92,13 @@ function parseConstraints(text: string): Constraint[][] {
     while (rest.trim() !== '') {
       const m = ITEM.exec(rest);
       if (!m) {
-        refuse(`the constraint ${JSON.stringify(text)}`);
+        refuse('a constraint the preview does not read');
       }
       out.push(parseConstraint(m[1] ?? '', m[2]!));
       rest = rest.slice(m[0].length);
     }
     if (out.length === 0) {
-      refuse(`the constraint ${JSON.stringify(text)}`);
+      refuse('a constraint the preview does not read');
     }
     return out;
   });

@@ -13,9 +13,9 @@ import { stringSlice } from './cast';
 /** The longest string the preview builds (`repeat`, `indent`), against runaway templates. */
 const MAX_RESULT_BYTES = 10_000_000;
 
-function bounded(name: string, length: number): void {
+export function bounded(name: string, length: number): void {
   if (length > MAX_RESULT_BYTES) {
-    throw unsupported(`${name} building a string of ${length} bytes (more than ${MAX_RESULT_BYTES})`);
+    throw unsupported(`${name} building a string of more than ${MAX_RESULT_BYTES} bytes`);
   }
 }
 
@@ -195,7 +195,7 @@ function simpleWords(name: string, s: string): string[] {
   }
   if (!/^[A-Za-z]+(?:[-_ ][A-Za-z]+)*$/.test(s) || /[A-Z]{2}/.test(s)) {
     throw unsupported(
-      `${name} of ${JSON.stringify(s)} (only ASCII words in lower case or capitalised, with one "_", "-" or space between them, are converted as xstrings does)`,
+      `${name} of a string other than ASCII words (only ASCII words in lower case or capitalised, with one "_", "-" or space between them, are converted as xstrings does)`,
     );
   }
   return s
@@ -215,13 +215,13 @@ function uncapitalize(s: string): string {
   for (const ch of s) {
     if (isGoSpace(ch)) {
       if (ch.charCodeAt(0) > 0x7f) {
-        throw unsupported(`untitle of ${JSON.stringify(s)} (goutils breaks the bytes after a non-ASCII space)`);
+        throw unsupported('untitle of a string with a non-ASCII space (goutils breaks the bytes after it)');
       }
       next = true;
       out += ch;
     } else if (next) {
       if (ch.charCodeAt(0) > 0x7f) {
-        throw unsupported(`untitle of ${JSON.stringify(s)} (goutils breaks a word that starts with a non-ASCII letter)`);
+        throw unsupported('untitle of a word that starts with a non-ASCII letter (goutils breaks it)');
       }
       out += ch.toLowerCase();
       next = false;
@@ -243,7 +243,7 @@ function substring(startValue: number, endValue: number, s: string): string {
     end = n;
   }
   if (start > end || end > n || end < 0) {
-    throw new CallFailure(`runtime error: slice bounds out of range [${start}:${end}] with length ${n}`);
+    throw new CallFailure('runtime error: slice bounds out of range');
   }
   return sliceBytes(s, start, end);
 }
@@ -376,7 +376,9 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
         bounded('replace', byteLength(str(s)) + (runes.length + 1) * byteLength(str(to)));
         return str(to) + runes.join(str(to)) + (runes.length > 0 ? str(to) : '');
       }
-      return str(s).split(str(from)).join(str(to));
+      const parts = str(s).split(str(from));
+      bounded('replace', byteLength(str(s)) + (parts.length - 1) * byteLength(str(to)));
+      return parts.join(str(to));
     }),
   ],
   ['plural', fixed(['string', 'string', 'int'], ([one, many, count]) => (int(count) === 1 ? str(one) : str(many)))],
@@ -385,5 +387,12 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
   ['split', fixed(['string', 'string'], ([sep, s]) => indexMap(goSplitN(str(s), str(sep), -1)))],
   ['splitn', fixed(['string', 'int', 'string'], ([sep, n, s]) => indexMap(goSplitN(str(s), str(sep), int(n))))],
   ['splitList', fixed(['string', 'string'], ([sep, s]) => withGoType(goSplitN(str(s), str(sep), -1), '[]string'))],
-  ['join', fixed(['string', 'any'], ([sep, v]) => stringSlice(v).join(str(sep)))],
+  [
+    'join',
+    fixed(['string', 'any'], ([sep, v]) => {
+      const items = stringSlice(v);
+      bounded('join', items.reduce((n, item) => n + item.length, 0) + Math.max(items.length - 1, 0) * str(sep).length);
+      return items.join(str(sep));
+    }),
+  ],
 ];

@@ -24,8 +24,8 @@ const NOT_A_STRING = [
 
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 
-function refuse(s: string, why: string): never {
-  throw unsupported(`toYaml of the string ${JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s)} (${why})`);
+function refuse(why: string): never {
+  throw unsupported(`toYaml of a string that ${why}`);
 }
 
 /** Whether go-yaml v2 reads a plain `YYYY-M-D` as a timestamp: a valid date. */
@@ -48,10 +48,10 @@ const BEST_WIDTH = 80;
 function scalarString(raw: string, column: number, key = false): string {
   const text = quoteString(raw);
   if (key && [...text].length > 128) {
-    refuse(raw, 'go-yaml writes a key longer than 128 characters as a complex key');
+    refuse('is a key longer than 128 characters, which go-yaml writes as a complex key');
   }
   if (!key && [...text].some((ch, i) => ch === ' ' && column + i > BEST_WIDTH)) {
-    refuse(raw, `go-yaml folds a string at a space past column ${BEST_WIDTH}`);
+    refuse(`go-yaml folds at a space past column ${BEST_WIDTH}`);
   }
   return text;
 }
@@ -59,14 +59,14 @@ function scalarString(raw: string, column: number, key = false): string {
 function quoteString(raw: string): string {
   const s = toValidUtf8(raw);
   if (s.includes('\n') || s.includes('\r')) {
-    refuse(s, 'go-yaml writes it as a block scalar');
+    refuse('go-yaml writes as a block scalar');
   }
   // eslint-disable-next-line no-control-regex -- control characters are what go-yaml escapes
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\t]/.test(s)) {
-    refuse(s, 'go-yaml escapes its control characters');
+    refuse('holds control characters go-yaml escapes');
   }
   if (/^\d{4}-\d\d?-\d\d?[Tt ]/.test(s)) {
-    refuse(s, 'go-yaml may read it as a timestamp');
+    refuse('go-yaml may read as a timestamp');
   }
   if (s === '' || isDate(s) || NOT_A_STRING.some((re) => re.test(s))) {
     return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -109,7 +109,7 @@ function scalar(v: Value, column: number): string | undefined {
     // encoding/json writes a whole float below 1e21 as an integer, which go-yaml reads as one.
     if (Number.isInteger(f) && Math.abs(f) < 1e21) {
       if (!Number.isSafeInteger(f)) {
-        throw unsupported(`toYaml of the float ${f}, beyond the integers the preview writes exactly`);
+        throw unsupported('toYaml of a whole float beyond the integers the preview writes exactly');
       }
       return String(Object.is(f, -0) ? '-0' : f);
     }

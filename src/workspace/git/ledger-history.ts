@@ -162,6 +162,32 @@ export class LedgerGit {
   }
 
   /**
+   * How far along the first-parent history of `HEAD` `file` (checkout-relative) was first
+   * added: the number of commits up to the one that added it (a smaller number is older, whatever
+   * the commit dates say); undefined when no commit did.
+   */
+  public addedAt(file: string): number | undefined {
+    if (!this.hasHead) return undefined;
+    const commits = run(this.dir, [
+      'log',
+      '--first-parent',
+      '--no-show-signature',
+      '--no-color',
+      '--diff-filter=A',
+      '--format=%H',
+      'HEAD',
+      '--',
+      file,
+    ])
+      .toString('utf8')
+      .trim()
+      .split('\n');
+    const first = commits[commits.length - 1];
+    if (first === undefined || first === '') return undefined;
+    return Number(run(this.dir, ['rev-list', '--first-parent', '--count', first]).toString('utf8').trim());
+  }
+
+  /**
    * The last commit along the first-parent history of `HEAD` that deleted each of `files`
    * (checkout-relative), for those a commit deleted; one `git log` for all of them.
    */

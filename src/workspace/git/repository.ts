@@ -195,27 +195,24 @@ export class GitOpsRepository {
     return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  /** Among `paths` (files or directories), the untracked files that `.gitignore` (or another exclude) hides. */
+  /**
+   * Among `paths` (files or directories), the untracked files that `.gitignore` (or another
+   * exclude) hides, one by one: also those below a directory an exclude hides whole
+   * (`environments/`, `*`), which `git status` names only as the directory.
+   */
   public async ignoredFiles(paths: readonly string[]): Promise<string[]> {
     const scope = normalizePaths(paths, this.root);
     if (scope.length === 0) return [];
     let out: string;
     try {
-      out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--ignored=matching']);
+      out = await this.git.run(['ls-files', '--others', '--ignored', '--exclude-standard', '-z']);
     } catch (err) {
       throw gitFailure(err, 'list ignored files', this.root);
     }
-    const found = new Set<string>();
-    for (const entry of out.split('\0')) {
-      if (!entry.startsWith('!! ')) continue;
-      const p = entry.slice(3);
-      if (p.endsWith('/'))
-        for (const f of scope) {
-          if (f.startsWith(p)) found.add(f);
-        } // a whole directory is ignored
-      else if (isUnder(p, scope)) found.add(p);
-    }
-    return [...found].sort();
+    return out
+      .split('\0')
+      .filter((p) => p !== '' && isUnder(p, scope))
+      .sort();
   }
 
   /** Among `paths` (files or directories), the files that differ from `HEAD`, untracked and deleted ones included. */
@@ -251,8 +248,12 @@ export class GitOpsRepository {
     try {
       // `git add` makes new files known to git; `commit --only` then commits exactly these
       // files from the work tree, whatever else the index holds.
+      // Files an exclude hides are added by name with --force; `add --all` is not given them, as
+      // git refuses a path below a directory an exclude hides whole even once it is tracked.
       if (ignored.length > 0) await this.git.runWithPaths(['add', '--force'], ignored);
-      await this.git.runWithPaths(['add', '--all'], files);
+      const hidden = new Set(ignored);
+      const rest = files.filter((f) => !hidden.has(f));
+      if (rest.length > 0) await this.git.runWithPaths(['add', '--all'], rest);
       const date = options.date === undefined ? undefined : `${Math.floor(options.date.getTime() / 1000)} +0000`;
       await this.git.runWithPaths(args, files, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
     } catch (err) {

@@ -41,6 +41,11 @@ export interface CheckoutListing {
    * order; a directory below one of them is left out.
    */
   readonly absent?: readonly string[];
+  /**
+   * From the index only, with {@link CheckoutListing.absent}: the files of the work tree
+   * Argo CD's clone lacks (untracked or ignored), in byte order.
+   */
+  readonly absentFiles?: readonly string[];
 }
 
 /** Options for {@link listCheckout}. */
@@ -112,12 +117,15 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
   if (!withAbsent) return listing;
   const listed = new Set(directories);
   const absent: string[] = [];
-  for (const d of walked(dir).directories) {
+  const onDisk = walked(dir);
+  const known = new Set(listing.files);
+  const absentFiles = onDisk.files.filter((f) => !known.has(f));
+  for (const d of onDisk.directories) {
     // In walk order what lies below a directory comes right after it.
     if (listed.has(d) || (absent.length > 0 && d.startsWith(`${absent[absent.length - 1]}/`))) continue;
     absent.push(d);
   }
-  return { ...listing, absent };
+  return { ...listing, absent, absentFiles };
 }
 
 /** The listing from the file system: every file and link below `dir`, `.git` left out. */

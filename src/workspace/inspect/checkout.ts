@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { GitOpsError } from '../../core/errors';
+import { LedgerGit } from '../git/ledger-history';
 import { parseYamlDocuments } from '../../core/yaml/parse';
 import {
   applicationKey,
@@ -9,7 +11,10 @@ import {
   generateApplications,
   gitFileReader,
   GitRepository,
+  GoYamlError,
+  readGoYamlDocuments,
   judgeApplications,
+  planeKey,
   NotCreatedApplication,
 } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
@@ -42,18 +47,43 @@ export function directoriesOf(files: Iterable<string>): string[] {
   return argoDirectoriesOf(files);
 }
 
+function isApplicationSet(o: unknown): boolean {
+  return isMap(o) && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/');
+}
+
 /** An ApplicationSet found in a file of the tree. */
 export interface FoundApplicationSet {
   readonly file: string;
   readonly object: ApplicationSetInput;
 }
 
-/** The ApplicationSets in a YAML text (any document of kind ApplicationSet). */
+/**
+ * The ApplicationSets in a YAML text (any document of kind ApplicationSet), read as Argo CD's
+ * repo server reads the manifests it syncs: go-yaml v2's YAML 1.1, where `no`, `on`, `yes` and
+ * `off` are booleans and `010` is the octal 8 ({@link readGoYamlDocuments}).
+ *
+ * @throws GitOpsError `CG708` for a file Argo CD cannot read either (invalid YAML, a NaN or
+ * null key), `CG706` for a form the preview does not read (a YAML tag, a merge key `<<`).
+ */
 export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
   if (!text.includes('ApplicationSet')) return [];
-  return parseYamlDocuments(text)
-    .filter((o) => isMap(o) && o.kind === 'ApplicationSet' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/'))
-    .map((object) => ({ file, object: object as ApplicationSetInput }));
+  let docs: unknown[];
+  try {
+    docs = readGoYamlDocuments(text);
+  } catch (e) {
+    if (!(e instanceof GoYamlError)) throw e;
+    // A file whose documents are no ApplicationSets (read as YAML 1.2) is not this reader's concern.
+    if (!parseYamlDocuments(text).some(isApplicationSet)) return [];
+    const unmodelled = e.reason.includes('which the preview does not');
+    throw GitOpsError.of(unmodelled ? 'CG706' : 'CG708', {
+      message: `The manifest file ${JSON.stringify(file)}, which holds an ApplicationSet, ${e.reason}${unmodelled ? '' : '; Argo CD cannot sync it either'}.`,
+      fix: unmodelled
+        ? 'Write the file without YAML tags and merge keys (<<), or preview it with argocd appset generate.'
+        : 'Fix the file so that it is valid YAML whose keys JSON can hold.',
+      file,
+    });
+  }
+  return docs.filter(isApplicationSet).map((object) => ({ file, object: object as ApplicationSetInput }));
 }
 
 /**
@@ -210,10 +240,66 @@ export function previewOf(
     expanded.set(set, generateApplications(set.object, repository, { file: set.file, ...(clusters === undefined ? {} : { clusters }) }));
   }
   const generated = view.applicationSets.map((set) => ({ set, apps: expanded.get(set) ?? [] }));
-  const judged = judgeApplications(generated, owners === undefined ? {} : { owners });
+  const judged = judgeApplications(generated, { controlPlaneOf: controlPlaneDir, ...(owners === undefined ? {} : { owners }) });
+  // Each control plane (the directory its root Application deploys) runs its own Argo CD: an
+  // Application of one name in two control planes is two Applications.
+  const planes = new Map<string, Set<string>>();
+  for (const c of judged.created) {
+    const key = applicationKey(c.app);
+    planes.set(key, (planes.get(key) ?? new Set()).add(controlPlaneDir(c.file)));
+  }
   const created = new Map<string, ViewApplication>();
-  for (const c of judged.created) created.set(applicationKey(c.app), { app: c.app, applicationSet: c.applicationSet, file: c.file });
+  for (const c of judged.created) {
+    const key = applicationKey(c.app);
+    created.set(planeKey(key, controlPlaneDir(c.file), planes.get(key)!.size > 1), {
+      app: c.app,
+      applicationSet: c.applicationSet,
+      file: c.file,
+    });
+  }
   return { created, notCreated: [...judged.notCreated] };
+}
+
+/**
+ * {@link previewOf} for a checkout on disk, where two ApplicationSets of one control plane
+ * generate one Application: the one whose file Git added first (along the first-parent history
+ * of `HEAD`) is taken to own it, as Argo CD keeps the owner that created the Application; a new
+ * ApplicationSet (a later or uncommitted file) gets the "already owned" error, whatever its name.
+ * Without Git history the first in file order owns it.
+ */
+export function previewOfCheckout(dir: string, view: TreeView): ReturnType<typeof previewOf> {
+  const first = previewOf(view);
+  const contested = first.notCreated.filter((n) => n.ownedBy !== undefined);
+  if (contested.length === 0) return first;
+  const git = LedgerGit.open(dir);
+  if (git === undefined) return first;
+  const ages = new Map<string, number>();
+  const ageOf = (file: string): number => {
+    let age = ages.get(file);
+    if (age === undefined) ages.set(file, (age = git.addedAt(file) ?? Number.POSITIVE_INFINITY));
+    return age;
+  };
+  const byKey = new Map<string, { applicationSet: string; file: string }[]>();
+  const keyOf = (app: GeneratedApplication, file: string): string => planeKey(applicationKey(app), controlPlaneDir(file), true);
+  for (const c of first.created.values()) byKey.set(keyOf(c.app, c.file), [{ applicationSet: c.applicationSet, file: c.file }]);
+  for (const n of contested) byKey.get(keyOf(n.app, n.file))?.push({ applicationSet: n.applicationSet, file: n.file });
+  const owners = new Map<string, string>();
+  for (const [key, claimants] of byKey) {
+    if (claimants.length < 2) continue;
+    // The oldest file wins; of one age, the first in file order (the current owner) keeps it.
+    const oldest = claimants.reduce((a, b) => (ageOf(b.file) < ageOf(a.file) ? b : a));
+    owners.set(key, oldest.applicationSet);
+  }
+  return owners.size === 0 ? first : previewOf(view, undefined, owners);
+}
+
+/**
+ * The control plane an ApplicationSet file belongs to: its directory, which the control plane's
+ * root Application deploys (the SDK writes one such directory per control plane).
+ */
+export function controlPlaneDir(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i < 0 ? '.' : file.slice(0, i);
 }
 
 /**

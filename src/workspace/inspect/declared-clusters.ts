@@ -70,12 +70,14 @@ export function declaredClustersFor(
     const text = view.readFile(file);
     if (!text.includes('argocd.argoproj.io/secret-type')) continue;
     try {
-      clusters.push(...clustersIn(parseYamlDocuments(text), file));
+      clusters.push(...clustersIn(parseYamlDocuments(text), file, namespace));
     } catch (e) {
       if (!(e instanceof ClusterSecretError)) throw e;
       throw GitOpsError.of('CG706', {
         message: `ApplicationSet ${JSON.stringify(set.object.metadata?.name ?? '')} has a cluster generator, and ${e.message}, so the preview cannot list that cluster.`,
-        fix: "Write the cluster's name and server as literal fields of the ExternalSecret's target template, or preview this ApplicationSet with argocd appset generate.",
+        fix: e.message.includes('base64')
+          ? 'Encode data.name and data.server with standard padded base64 (base64 -w0), or write them as plain text in stringData.'
+          : "Write the cluster's name and server as literal fields of the ExternalSecret's target template, or preview this ApplicationSet with argocd appset generate.",
         file: set.file,
       });
     }

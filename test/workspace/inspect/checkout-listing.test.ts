@@ -96,6 +96,8 @@ describe('listCheckout', () => {
       directories: ['conf-svc', 'keep-svc', 'web'],
       // AND the directories on disk its clone lacks are named, build/out below build left out
       absent: ['build', 'scratch'],
+      // AND the files on disk its clone lacks, one by one
+      absentFiles: ['build/out/values.yaml', 'scratch/values.yaml'],
     });
   });
 

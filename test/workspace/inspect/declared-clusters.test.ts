@@ -164,4 +164,40 @@ describe('declaredClustersFor', () => {
     ]);
     expect(declaredClustersFor(view, set, elsewhere)).toBeUndefined();
   });
+
+  test("reads only Secrets that land in Argo CD's namespace: one with another metadata.namespace is an ordinary Secret", () => {
+    // GIVEN a directory deployed in-cluster into argocd, holding a cluster Secret that names
+    // another namespace (kubectl puts it there; Argo CD lists cluster Secrets in its own namespace only)
+    const elsewhere = secret('x').replace('  name: cluster-x\n', '  name: cluster-x\n  namespace: kube-system\n');
+    const own = secret('y').replace('  name: cluster-y\n', '  name: cluster-y\n  namespace: argocd\n');
+    const mixed: TreeView = { ...view, files: ['argocd/secrets.yaml'], readFile: () => `${elsewhere}---\n${own}` };
+    const deployed = new Map([
+      [
+        'applicationsets/prod/argo-cd.yaml',
+        [app({ repoURL: 'r', path: 'argocd' }, { server: 'https://kubernetes.default.svc', namespace: 'argocd' })],
+      ],
+    ]);
+    // WHEN the clusters are listed
+    // THEN only the Secret in argocd is a cluster
+    expect(declaredClustersFor(mixed, set, deployed)?.map((c) => c.name)).toEqual(['y']);
+  });
+
+  test('fails clearly on a cluster Secret whose data is not valid base64, which the API server refuses', () => {
+    // GIVEN a cluster Secret with data.server in unpadded or non-base64 text (Buffer.from reads it leniently)
+    const bad =
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-z\n  labels:\n    argocd.argoproj.io/secret-type: cluster\ndata:\n  name: ei\n  server: not*base64\n';
+    const files1: TreeView = { ...view, files: ['argocd/z.yaml'], readFile: () => bad };
+    const deployed = new Map([
+      [
+        'applicationsets/prod/argo-cd.yaml',
+        [app({ repoURL: 'r', path: 'argocd' }, { server: 'https://kubernetes.default.svc', namespace: 'argocd' })],
+      ],
+    ]);
+    // WHEN the clusters are listed
+    const e = failure(() => declaredClustersFor(files1, set, deployed));
+    // THEN the problem names the Secret, the file and the field, not the value
+    expect(e.code).toBe('CG706');
+    expect(e.message).toContain('the cluster Secret "cluster-z" in "argocd/z.yaml" has a data.name that is not valid padded base64');
+    expect(e.message).not.toContain('not*base64');
+  });
 });
