@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -29,6 +30,27 @@ describe('directCommand: npx tsx without npx', () => {
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsx-command-')));
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("takes tsx only from the project's own node_modules, as npx does: never a parent's, a link, or a package.json that is no file", () => {
+    // GIVEN tsx 4 installed above a project that has a package.json and no tsx of its own
+    const above = project(tmp);
+    const inner = path.join(above, 'app');
+    fs.mkdirSync(inner);
+    fs.writeFileSync(path.join(inner, 'package.json'), '{}');
+    // THEN the command runs as written (npx would not find that tsx)
+    expect(directCommand('npx tsx platform.ts', inner)).toBe('npx tsx platform.ts');
+
+    // GIVEN the project's tsx is a link to a package elsewhere
+    fs.mkdirSync(path.join(inner, 'node_modules'));
+    fs.symlinkSync(path.join(above, 'node_modules', 'tsx'), path.join(inner, 'node_modules', 'tsx'));
+    expect(directCommand('npx tsx platform.ts', inner)).toBe('npx tsx platform.ts');
+
+    // GIVEN its package.json is a named pipe, which reading would block on
+    fs.rmSync(path.join(inner, 'node_modules', 'tsx'));
+    fs.mkdirSync(path.join(inner, 'node_modules', 'tsx'));
+    execFileSync('mkfifo', [path.join(inner, 'node_modules', 'tsx', 'package.json')]);
+    expect(directCommand('npx tsx platform.ts', inner)).toBe('npx tsx platform.ts');
+  });
 
   it("runs `npx tsx PROGRAM` and `tsx PROGRAM` on the project's tsx loader with this Node", () => {
     // GIVEN a project with tsx 4 installed

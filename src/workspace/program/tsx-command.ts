@@ -23,8 +23,8 @@ const NODE_IMPORT = [20, 6] as const;
 /**
  * The command that runs `command` in `dir` without npx: `<node> --import <loader> REST` when
  * `command` is `npx tsx REST` or `tsx REST`, REST starts with the program (not a tsx option
- * or `watch`), the CLI runs on Node 20.6 or later, and tsx 4 or later is installed where Node
- * resolves it from `dir`. Any other command, or when tsx is not installed there (npx would then
+ * or `watch`), the CLI runs on Node 20.6 or later, and tsx 4 or later is installed in the
+ * project of `dir` (see {@link tsxLoader}). Any other command, or when tsx is not installed there (npx would then
  * fetch it), is returned as written. The program runs on the Node that runs the CLI. REST is passed to the shell
  * unchanged, so its quoting, variables and redirections mean what they meant.
  */
@@ -51,14 +51,28 @@ export function projectPath(dir: string, inherited: string | undefined): string 
   return [...bins, ...(inherited ? [inherited] : [])].join(path.delimiter);
 }
 
-/** The file of tsx's loader (its package's main export) installed for `dir`, if tsx 4 or later is. */
-export function tsxLoader(dir: string): string | undefined {
-  let manifest: string;
-  try {
-    manifest = require.resolve('tsx/package.json', { paths: [dir] });
-  } catch {
-    return undefined;
+/**
+ * The project npx runs `tsx` from for a command run in `dir`: the nearest directory at or above
+ * it that has a `package.json` or a `node_modules` (npm's local prefix).
+ */
+function localPrefix(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json')) || fs.existsSync(path.join(d, 'node_modules'))) return d;
+    if (path.dirname(d) === d) return undefined;
   }
+}
+
+/**
+ * The file of tsx's loader (its package's main export) installed for `dir`, if tsx 4 or later
+ * is: only in the project's own `node_modules` (as a directory, not a link), where npx looks
+ * first, never in a parent's or Node's global folders, which npx would not run.
+ */
+export function tsxLoader(dir: string): string | undefined {
+  const prefix = localPrefix(dir);
+  if (prefix === undefined) return undefined;
+  const root = path.join(prefix, 'node_modules', 'tsx');
+  const manifest = path.join(root, 'package.json');
+  if (!isDirectory(root) || !isRegularFile(manifest)) return undefined;
   let pkg: unknown;
   try {
     pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
@@ -71,7 +85,6 @@ export function tsxLoader(dir: string): string | undefined {
   if (!(major >= 4)) return undefined;
   const main = typeof exports === 'object' && exports !== null ? (exports as Record<string, unknown>)['.'] : undefined;
   if (typeof main !== 'string' || !main.startsWith('./')) return undefined;
-  const root = path.dirname(manifest);
   const file = path.resolve(root, main);
   // A loader outside the package (a hand-edited exports map) is not taken.
   if (path.relative(root, file).startsWith('..') || !isFile(file)) return undefined;
@@ -81,6 +94,24 @@ export function tsxLoader(dir: string): string | undefined {
 function isFile(file: string): boolean {
   try {
     return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A directory itself, not a link to one. */
+function isDirectory(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A regular file itself (not a link, a pipe or a device, which reading could block on). */
+function isRegularFile(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isFile();
   } catch {
     return false;
   }
