@@ -13,9 +13,11 @@ import { releaseModelFiles } from './release-model';
  * Changes whenever the same model and ledgers would give other bytes: the version of the
  * package that writes the tree, and a number raised with any change to what a version writes
  * before it is released (v2: sources that state their type; v3: the release model recorded in
- * the manifest itself, CODEOWNERS that gives the platform team what decides production).
+ * the manifest itself, CODEOWNERS that gives the platform team what decides production; v4: the
+ * GitOps branch as `refs/heads/<branch>`, no ApplicationSet that generates nothing, sets split by
+ * cluster under a cap, a self-managed Argo CD's revision-sync override and controller shards).
  */
-const TREE_VERSION = `tree-v3 ${PACKAGE_VERSION}`;
+const TREE_VERSION = `tree-v4 ${PACKAGE_VERSION}`;
 
 /** Options of {@link buildTree}. */
 export interface BuildTreeOptions {

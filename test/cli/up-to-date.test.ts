@@ -112,7 +112,7 @@ describe('synth of an unchanged program into an up-to-date checkout', () => {
     expect(JSON.parse(r.stdout).updated).toEqual(
       expect.arrayContaining(['applicationsets/nonprod/workloads-nonprod.yaml', 'bootstrap/prod.yaml']),
     );
-    expect(fs.readFileSync(path.join(out, 'bootstrap/prod.yaml'), 'utf8')).toContain('targetRevision: release');
+    expect(fs.readFileSync(path.join(out, 'bootstrap/prod.yaml'), 'utf8')).toContain('targetRevision: refs/heads/release');
   });
 
   test('notices a hand edit although nothing changed; outside Git only --verify puts it back', () => {
