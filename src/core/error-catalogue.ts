@@ -215,7 +215,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Two ApplicationSets share a name',
     description:
-      'The ApplicationSet for a service with its own settings and the one for a cluster with its own destination would get the same name in one control plane, so one of them would generate wrong Applications.',
+      'The ApplicationSet for a service with its own settings and the one for a cluster with its own destination would get the same name in one control plane, so one of them would generate wrong Applications; or an ApplicationSet name would be longer than 250 characters (Kubernetes takes 253, and its file name must fit 255 bytes).',
     fix: 'Rename a service, cluster or cloud: a service or cluster with its own settings gets an ApplicationSet named <workloads|rendered>-<env>[-<cloud>-<cluster>][-<service>].',
   },
   {

@@ -106,6 +106,9 @@ function memoized<K, V>(f: (key: K) => V): (key: K) => V {
   };
 }
 
+/** The longest ApplicationSet name written: its file, `<name>.yaml`, fits a file system's 255 bytes (Kubernetes takes 253). */
+const MAX_SET_NAME = 250;
+
 /** The name of the ApplicationSet of targets of `shape` in environment `env`. */
 export function setName(env: string, shape: SetShape): string {
   return [
@@ -134,6 +137,19 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
     const seen = new Map<string, string>();
     const reported = new Set<string>();
     const claim = (name: string, what: string, path: string): void => {
+      if (name.length > MAX_SET_NAME && !reported.has(name)) {
+        reported.add(name);
+        problems.push(
+          problem('CG125', {
+            constructPath: path,
+            message:
+              `The ApplicationSet for ${what} in control plane "${cp.name}" would be named with ${name.length} characters ("${name.slice(0, 40)}…"), ` +
+              `more than ${MAX_SET_NAME}: Kubernetes takes names of at most 253 characters, and its file (<name>.yaml) must fit a file system's 255.`,
+            fix: 'Shorten the names it is made of: <workloads|rendered|kustomize>-<env>[-<cloud>-<cluster>][-<service>].',
+          }),
+        );
+        return;
+      }
       const other = seen.get(name);
       if (other === undefined) seen.set(name, what);
       else if (other !== what && !reported.has(name)) {

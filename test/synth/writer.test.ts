@@ -1,9 +1,10 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { GitOpsError, PlatformModel } from '../../src';
-import { FileTree, contentHash } from '../../src/synth/file-tree';
+import { FileKind, FileTree, contentHash } from '../../src/synth/file-tree';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
 import { synthesize } from '../../src/synth/synthesize';
 import { planWrite, recoverInterruptedWrite, writeTree, TRANSACTION_DIR } from '../../src/workspace/checkout/writer';
@@ -738,5 +739,26 @@ describe('planWrite', () => {
     expect(plan.unchanged).toBe(10);
     expect(plan.manifestChanged).toBe(true);
     expect(filesOf(dir)).toEqual(before);
+  });
+});
+
+describe('a name no file system takes', () => {
+  test('is refused (CG403) before anything is written, not half-way through a write', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-long-name-'));
+    try {
+      const tree = new FileTree();
+      tree.addText(`applicationsets/p/${'x'.repeat(251)}.yaml`, FileKind.APPLICATION_SET, 'platform', 'kind: ApplicationSet\n');
+      let thrown: unknown;
+      try {
+        writeTree(tree, dir);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(GitOpsError);
+      expect((thrown as GitOpsError).message).toContain('CG403 The tree has a file whose path holds a name of 256 bytes');
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,6 +27,9 @@ import { isMap } from '../../core/plain';
 import { assertHeldFit, heldMisfits } from './held-targets';
 import { assertPlatformBases, platformBaseProblems } from './platform-bases';
 
+/** The longest name of a file or directory most file systems take, in bytes. */
+const MAX_NAME_BYTES = 255;
+
 /** Where GitHub reads code owners first, before the root `CODEOWNERS`. */
 const GITHUB_CODEOWNERS = '.github/CODEOWNERS';
 
@@ -250,6 +253,14 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       throw GitOpsError.of('CG403', {
         file: p,
         message: `The tree has a file at "${p}", which is outside the repository, in a reserved place, or neither YAML, ${STATUS_PATH}, ${CODEOWNERS_PATH} nor a file of the release model.`,
+      });
+    }
+    const long = p.split('/').find((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES);
+    if (long !== undefined) {
+      throw GitOpsError.of('CG403', {
+        file: p.slice(0, 120),
+        message: `The tree has a file whose path holds a name of ${Buffer.byteLength(long)} bytes, more than the ${MAX_NAME_BYTES} a file system takes. Nothing was written.`,
+        fix: 'Shorten the names of the constructs the file is named after (environment, cloud, cluster, service).',
       });
     }
     const entry = tree.get(p)!;

@@ -241,6 +241,22 @@ describe('ApplicationSets under a cap', () => {
     ]);
   });
 
+  test('fails (CG125) when an ApplicationSet name would not fit Kubernetes or a file name, before anything is written', () => {
+    // GIVEN names of 63 characters for environment, cloud and cluster, and a service of 50 with its own namespace: a set per (cluster, service)
+    const long = (c: string): string => c.repeat(c === 's' ? 50 : 63);
+    const platform = newPlatform();
+    const env = new Environment(platform, long('e'), { controlPlane: new ControlPlane(platform, 'p') });
+    const cloud = new Cloud(platform, long('k'));
+    // its own destination: ApplicationSets of its own
+    const cluster = new Cluster(env, long('c'), { cloud, region: 'eu', destination: 'elsewhere' });
+    new Service(platform, long('s'), { image: { repository: 'r/s' }, initialDigest: DIGEST, namespace: 'shared' }).deployTo(cluster);
+    // THEN workloads-<env>-<cloud>-<cluster>-<service>, 252 characters, is refused with its length, not written
+    const lines = linesOf(() => synthesize(platform.snapshot()));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`CG125 The ApplicationSet for service ${long('s')} on cluster`);
+    expect(lines[0]).toContain(`would be named with 252 characters ("workloads-${'e'.repeat(30)}…"), more than 250`);
+  });
+
   test('fails when one cluster alone has more targets than the cap', () => {
     // GIVEN 3 services on 2 clusters, cap 2: each cluster's set would generate 3
     expect(linesOf(() => fleet({ services: 3, clusters: 2, cap: 2 }).snapshot())).toEqual([
