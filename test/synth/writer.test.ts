@@ -1,5 +1,4 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
