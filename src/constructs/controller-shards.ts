@@ -27,7 +27,9 @@ function replicasProblem(value: unknown): string | undefined {
 function shardProblem(value: unknown, replicas: number | undefined): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= MAX)
     return 'is not a whole number from 0 below 1,000,000';
-  if (replicas !== undefined && value >= replicas)
+  if (replicas === undefined)
+    return "is declared, but its control plane declares no usable controllerReplicas: declare how many application-controller replicas run, which every shard must be below (Argo CD's chart runs 1 unless told)";
+  if (value >= replicas)
     return `is not below the control plane's controllerReplicas (${replicas}), so no controller replica would reconcile it`;
   return undefined;
 }

@@ -98,8 +98,11 @@ describe('controller shards', () => {
     expect(yamlOf(tree, `${HOME}/values.yaml`).controller).toEqual({ replicas: 3 });
   });
 
-  test('a shard without a replica count is any whole number from 0', () => {
-    const tree = synthesize(fleet({ gcpShard: 7 }).snapshot());
+  test("a shard needs the control plane's replica count, which it must be below (the chart runs 1 replica unless told)", () => {
+    expect(linesOf(() => fleet({ gcpShard: 7 }).snapshot())).toEqual([
+      "[platform/prod/europe-west4-01] CG154 controllerShard 7 of cluster prod/gcp/europe-west4-01 is declared, but its control plane declares no usable controllerReplicas: declare how many application-controller replicas run, which every shard must be below (Argo CD's chart runs 1 unless told).",
+    ]);
+    const tree = synthesize(fleet({ controlPlane: { controllerReplicas: 8 }, gcpShard: 7 }).snapshot());
     expect(yamlOf(tree, GCP).spec.target.template.data.shard).toBe('7');
     expect(yamlOf(tree, AWS).stringData.shard).toBeUndefined();
   });
