@@ -5,7 +5,7 @@ import type { WriteReport } from '../model/write-report';
 import { snapshotPlatform } from './snapshot';
 import { Values } from '../model/values';
 import { problemsOfValues } from './values-check';
-import { redactUrl, repoUrlProblem } from '../model/names';
+import { gitRevisionProblem, redactUrl, repoUrlProblem } from '../model/names';
 import { applicationSetCapProblem, DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET } from '../model/application-set-names';
 import { Removal } from './removal';
 import { PLATFORM_SYMBOL, platformOf } from './platform-scope';
@@ -179,6 +179,16 @@ export class Platform extends Construct {
           constructPath: this.node.path,
           message: `maxApplicationsPerApplicationSet is not usable: ${capProblem}.`,
           fix: "Give a whole number from 1 to 1,000,000, e.g. 5000 (Argo CD's default cap of an ApplicationSet's status).",
+        }),
+      );
+    }
+    const revisionProblem = gitRevisionProblem(this.revision);
+    if (revisionProblem) {
+      problems.push(
+        problem('CG109', {
+          constructPath: this.node.path,
+          message: `revision ${JSON.stringify(this.revision.slice(0, 100))} is not the name of a branch of the GitOps repository: ${revisionProblem}.`,
+          fix: "Give the branch Argo CD reads the GitOps repository at and CI publishes to, e.g. 'main'.",
         }),
       );
     }

@@ -98,7 +98,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Repository URL is not a Git URL',
     description:
-      'A repoURL or applicationRepoURLPattern is not an https, ssh or git URL, or holds glob characters ("*", "?", "[") that Argo CD would read as a pattern in an AppProject\'s sourceRepos; or the revision of a chart in a Git repository is not a Git revision (letters, digits and "._/+-", not starting with "-", no "..").',
+      'A repoURL or applicationRepoURLPattern is not an https, ssh or git URL, or holds glob characters ("*", "?", "[") that Argo CD would read as a pattern in an AppProject\'s sourceRepos; or the revision of a chart in a Git repository, or the platform\'s revision (the GitOps repository\'s branch), is not a Git revision (letters, digits and "._/+-", not starting with "-", no "..", a name Git takes for a ref).',
     fix: 'Use the URL Argo CD clones, e.g. https://git.example.com/platform/platform-gitops.git.',
   },
   {

@@ -186,6 +186,22 @@ describe('names', () => {
   });
 });
 
+describe("the platform's revision", () => {
+  test.each(['ma in', 'a..b', 'HEAD~1', 'main^', ' main', 'main.lock', 'release/', '-x'])(
+    'is refused (CG109) when it is %j, no branch Git takes',
+    (revision) => {
+      const platform = new Platform({ repoURL: 'https://git.example.com/p.git', revision });
+      const e = gitOpsError(() => platform.snapshot());
+      expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([['CG109', 'platform']]);
+      expect(e.problems[0].message).toContain('is not the name of a branch of the GitOps repository: ');
+    },
+  );
+
+  test.each(['main', 'release/1.4', 'HEAD', 'refs/heads/main'])('is taken when it is %j', (revision) => {
+    expect(() => new Platform({ repoURL: 'https://git.example.com/p.git', revision }).snapshot()).not.toThrow();
+  });
+});
+
 describe('literal secrets', () => {
   test('fails when values hold literal secrets, naming the layer and key path but never the secret', () => {
     const s = smallPlatform({ service: { values: { database: { password: 'hunter2' }, auth: { apiKey: 'AKIA-x', tokens: ['t0k3n'] } } } });

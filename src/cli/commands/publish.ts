@@ -83,6 +83,7 @@ Example:
     const dated = commitDate(ctx.env);
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     const programCommit = ctx.programCommit();
+    let revision: string | undefined;
     const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => {
       let source: ReleaseModel | undefined = fromProgram;
       if (source === undefined) {
@@ -92,6 +93,7 @@ Example:
         if (services.length === 0) return undefined;
         source = recordedModel('publish', out, services);
       }
+      revision = source.model.revision;
       return publishChange({
         model: source.model,
         fingerprint: source.fingerprint,
@@ -138,6 +140,13 @@ Example:
       );
     } else {
       ctx.stdout.write('Nothing to publish: the remote already has this tree.\n');
+    }
+    // Pushed to the checkout's branch: one the ApplicationSets do not read deploys nothing.
+    const read = revision?.replace(/^refs\/heads\//, '');
+    if (values.branch === undefined && read !== undefined && read !== 'HEAD' && result.branch !== read) {
+      ctx.stderr.write(
+        `Note: this went to branch ${result.branch}, but Argo CD reads the GitOps repository at ${JSON.stringify(read)} (the platform's revision): nothing of it is deployed until it reaches ${JSON.stringify(read)}.\n`,
+      );
     }
     return 0;
   },
