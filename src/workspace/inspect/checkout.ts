@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
 import { LedgerGit } from '../git/ledger-history';
-import { parseYamlDocuments } from '../../core/yaml/parse';
+import { parseYamlDocuments, YamlDataError } from '../../core/yaml/parse';
 import {
   applicationKey,
   ApplicationSetInput,
@@ -72,8 +72,16 @@ export function applicationSetsIn(file: string, text: string): FoundApplicationS
     docs = readGoYamlDocuments(text);
   } catch (e) {
     if (!(e instanceof GoYamlError)) throw e;
-    // A file whose documents are no ApplicationSets (read as YAML 1.2) is not this reader's concern.
-    if (!parseYamlDocuments(text).some(isApplicationSet)) return [];
+    // A file whose documents are no ApplicationSets (read as YAML 1.2) is not this reader's concern;
+    // one that cannot be read at all is an ApplicationSet's only if it says so.
+    let holdsApplicationSet: boolean;
+    try {
+      holdsApplicationSet = parseYamlDocuments(text).some(isApplicationSet);
+    } catch (f) {
+      if (!(f instanceof YamlDataError)) throw f;
+      holdsApplicationSet = /^kind:\s*["']?ApplicationSet["']?\s*$/m.test(text);
+    }
+    if (!holdsApplicationSet) return [];
     const unmodelled = e.reason.includes('which the preview does not');
     throw GitOpsError.of(unmodelled ? 'CG706' : 'CG708', {
       message: `The manifest file ${JSON.stringify(file)}, which holds an ApplicationSet, ${e.reason}${unmodelled ? '' : '; Argo CD cannot sync it either'}.`,

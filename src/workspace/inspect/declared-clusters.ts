@@ -8,7 +8,7 @@
  * @module
  */
 import { GitOpsError } from '../../core/errors';
-import { parseYamlDocuments } from '../../core/yaml/parse';
+import { parseYamlDocuments, YamlDataError } from '../../core/yaml/parse';
 import { isMap } from '../../core/plain';
 import { ClusterSecretError, clustersIn, DeclaredCluster, GeneratedApplication, IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../../preview';
 import type { FoundApplicationSet, TreeView } from './checkout';
@@ -72,6 +72,13 @@ export function declaredClustersFor(
     try {
       clusters.push(...clustersIn(parseYamlDocuments(text), file, namespace));
     } catch (e) {
+      if (e instanceof YamlDataError) {
+        throw GitOpsError.of('CG708', {
+          file,
+          message: `ApplicationSet ${JSON.stringify(set.object.metadata?.name ?? '')} has a cluster generator, and ${file}, which declares a cluster Secret the control plane deploys, cannot be read: ${e.message}. Argo CD cannot sync it either.`,
+          fix: 'Fix the file so that every alias names an anchor set before it, with few aliases.',
+        });
+      }
       if (!(e instanceof ClusterSecretError)) throw e;
       throw GitOpsError.of('CG706', {
         message: `ApplicationSet ${JSON.stringify(set.object.metadata?.name ?? '')} has a cluster generator, and ${e.message}, so the preview cannot list that cluster.`,
