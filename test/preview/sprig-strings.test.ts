@@ -165,12 +165,16 @@ describe('Sprig conversion, default and reflection functions', () => {
     expect(e.message).toContain('expected int; got int64');
   });
 
-  test('fail stops the template with its message', () => {
-    // GIVEN fail
+  test('fail stops the template, and its message is not shown: it may be built from parameters, which may be secrets', () => {
+    // GIVEN fail, with a message of the template's and one made from a parameter
     const e = failure('{{ fail "no region for this cluster" }}');
-    // THEN the template fails with that message
+    const p = failure('{{ print "s3c" "r3t" | fail }}');
+    // THEN the template fails, with the length of the message only
     expect(e.code).toBe('CG704');
-    expect(e.message).toContain('error calling fail: no region for this cluster');
+    expect(e.message).toContain(
+      'error calling fail: the template failed with a message of 26 characters, not shown since it may quote parameter values',
+    );
+    expect(p.message).not.toContain('s3cr3t');
   });
 
   test("direct calls keep Go's types", () => {

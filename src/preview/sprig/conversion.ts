@@ -105,8 +105,11 @@ export const CONVERSION_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunct
   ['deepEqual', fixed(['any', 'any'], ([a, b]) => deepEqual(a, b))],
   [
     'fail',
+    // Its message is not shown: a template may build it from parameters (which may be secrets).
     fixed(['string'], ([msg]) => {
-      throw new CallFailure(str(msg));
+      throw new CallFailure(
+        `the template failed with a message of ${[...str(msg)].length} characters, not shown since it may quote parameter values`,
+      );
     }),
   ],
 ];
