@@ -518,7 +518,15 @@ class State {
     }
     try {
       const result = fn.call(argv);
-      this.spend(treeSize(result, this.budget.sizes));
+      // A map or list changed in place and returned (set, unset, merge…) grew by what it was
+      // given, not by its whole size: charging all of it on each call would make building a
+      // dict key by key quadratic.
+      const inPlace = typeof result === 'object' && result !== null && argv.includes(result);
+      this.spend(
+        inPlace
+          ? argv.reduce<number>((n, a) => (a === result ? n + 1 : n + treeSize(a, this.budget.sizes)), 0)
+          : treeSize(result, this.budget.sizes),
+      );
       return result;
     } catch (e) {
       if (e instanceof CallFailure) {
