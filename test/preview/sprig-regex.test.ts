@@ -123,6 +123,16 @@ describe('Sprig regular expressions', () => {
   });
 });
 
+describe('the bound on matches', () => {
+  test('a call that would collect more than 262,144 matches is refused (CG701) before it exhausts memory; up to it, all are returned', () => {
+    expect(render('{{ len (regexFindAll "a" (repeat 262144 "a") -1) }}')).toBe('262144');
+    expect(failure('{{ len (regexFindAll "a" (repeat 300000 "a") -1) }}').message).toContain(
+      'a regular expression matching more than 262144 times in one call',
+    );
+    expect(failure('{{ len (regexSplit "" (repeat 300000 "a") -1) }}').code).toBe('CG701');
+  });
+});
+
 describe('RE2 syntax errors', () => {
   test('a repetition with nothing to repeat is a parse error, not the text "{2}"', () => {
     // GIVEN a pattern Go rejects ("missing argument to repetition operator"), which JavaScript reads as text

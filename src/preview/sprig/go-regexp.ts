@@ -79,6 +79,9 @@ function execAt(re: GoRegexp, m: Matcher, pos: number): Match | undefined {
   return spans;
 }
 
+/** The most matches one call collects: Go builds as many as asked for, but the preview holds each one as an object. */
+export const MAX_MATCHES = 1 << 18;
+
 /** Go's `FindAllStringSubmatchIndex(s, n)`: empty matches right after a match are skipped. */
 export function findAll(re: GoRegexp, s: string, n: number): Match[] {
   const matcher = re.re.matcher(s);
@@ -89,6 +92,11 @@ export function findAll(re: GoRegexp, s: string, n: number): Match[] {
     const m = execAt(re, matcher, pos);
     if (!m) {
       break;
+    }
+    if (out.length === MAX_MATCHES) {
+      throw unsupported(
+        `a regular expression matching more than ${MAX_MATCHES} times in one call (the preview holds each match, and millions exhaust its memory)`,
+      );
     }
     const [start, end] = m[0]!;
     let accept = true;
