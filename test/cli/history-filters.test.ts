@@ -90,6 +90,9 @@ describe('history filters', () => {
     ]);
     const service = cli('history', '--service', 'payment-api', '--out', out);
     expect([service.status, service.stderr]).toEqual([1, expect.stringContaining('No service "payment-api"')]);
+    // An empty ring is a mistake too, not "every ring".
+    const ring = cli('history', '--ring', '', '--out', out);
+    expect([ring.status, ring.stderr]).toEqual([1, expect.stringContaining('CG301 history --ring was given an empty name.')]);
   });
 
   test('--env counts the changes a ring recorded under a name it had before', () => {

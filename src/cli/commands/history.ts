@@ -62,6 +62,8 @@ Example:
       );
     }
     const service = values.service ?? positionals[0];
+    if (values.ring !== undefined && values.ring.trim() === '')
+      throw usageError('history', '--ring was given an empty name.', 'Pass a ring, e.g. --ring prod, or leave --ring out for every ring.');
     const format = ctx.format(values.format, ['text', 'json']);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
@@ -79,7 +81,7 @@ Example:
     const read = await readHistory({
       dir: out,
       ...(service !== undefined ? { service } : {}),
-      ...(values.ring ? { ring: values.ring } : {}),
+      ...(values.ring !== undefined ? { ring: values.ring } : {}),
       // Entries the model filters out do not count towards the limit.
       ...(limit && model === undefined ? { limit } : {}),
     });
