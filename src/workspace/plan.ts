@@ -342,11 +342,20 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * `prefix` and a map key `k` as one path: `a.b`, or `a["x.y"]` for a key a dot would make two
+ * (a dot, a bracket, a quote, white space, or no character at all), as Helm reads them apart.
+ */
+function keyPath(prefix: string, k: string): string {
+  if (k === '' || /[.[\]"'\\\s]/.test(k)) return `${prefix}[${JSON.stringify(k)}]`;
+  return prefix ? `${prefix}.${k}` : k;
+}
+
 /** Leaf paths at which two values differ (`spec.sources[0].targetRevision`). */
 export function diffPaths(a: unknown, b: unknown, prefix: string): string[] {
   if (isMap(a) && isMap(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-    return keys.flatMap((k) => diffPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+    return keys.flatMap((k) => diffPaths(a[k], b[k], keyPath(prefix, k)));
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
     return a.flatMap((v, i) => diffPaths(v, b[i], `${prefix}[${i}]`));
@@ -356,7 +365,7 @@ export function diffPaths(a: unknown, b: unknown, prefix: string): string[] {
 
 function flatten(v: unknown, prefix: string, out: Map<string, unknown>): void {
   if (isMap(v) && Object.keys(v).length > 0) {
-    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+    for (const [k, x] of Object.entries(v)) flatten(x, keyPath(prefix, k), out);
   } else if (prefix) out.set(prefix, v);
 }
 

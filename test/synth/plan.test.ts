@@ -7,7 +7,7 @@ import { FileKind, contentHash } from '../../src/synth/file-tree';
 import { runRelease } from '../../src/workspace/release-operations';
 import { buildTree } from '../../src/workspace/build';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
-import { computePlan, diffPaths, Plan, planHasChanges, sameValue } from '../../src/workspace/plan';
+import { computePlan, diffPaths, Plan, planHasChanges, sameValue, valuesKeyChanges } from '../../src/workspace/plan';
 import { formatPlan } from '../../src/cli/plan-format';
 import { PlatformModel } from '../../src/model/platform-model';
 import { recordInManifest } from '../support/manifest';
@@ -740,5 +740,15 @@ describe('sameValue (property)', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('values keys in a plan', () => {
+  test('a key that holds a dot is one key, told apart from the nested keys Helm reads differently', () => {
+    expect(valuesKeyChanges("'x.y': 1\nx:\n  y: 1\n", "'x.y': 2\nx:\n  y: 2\n")).toEqual([
+      { key: '["x.y"]', before: 1, after: 2 },
+      { key: 'x.y', before: 1, after: 2 },
+    ]);
+    expect(diffPaths({ a: { 'b c': 1, '': 2 } }, { a: { 'b c': 3, '': 4 } }, '')).toEqual(['a["b c"]', 'a[""]']);
   });
 });
