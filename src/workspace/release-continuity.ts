@@ -18,7 +18,7 @@ import { LedgerGit } from './git/ledger-history';
 import { ledgerFilePath, MAX_LEDGER_BYTES } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
 import { holdsVersion } from '../model/images';
-import { describeVersion } from '../release/release';
+import { describeVersion, releaseVersion } from '../release/release';
 import { parseLedger } from '../release/ledger';
 import { applyRingMoves } from '../release/moves';
 import { Ledger } from '../release/types';
@@ -249,7 +249,7 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
     return text !== undefined && contentHash(text) === entry.sha256 ? text : undefined;
   };
   const rings = new Map<string, RingsBefore | undefined>();
-  const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string> }>();
+  const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string>; rollsBack: boolean }>();
   for (const [target, paths] of changed) {
     let running = runningNow(model, services.get(target.service)!, target, paths, readCheckout, recordedFiles, writtenText);
     if ([...running].every(([p, was]) => was === tree.get(p)!.release!.version)) continue;
@@ -278,6 +278,8 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
         from: was,
         to: release.version,
         apps: new Set<string>(),
+        // A rollback goes back only to what the ring ran before.
+        rollsBack: ran !== undefined && ran.previous.some((p) => releaseVersion(p) === was),
       };
       group.apps.add(applicationName(target));
       groups.set(key, group);
@@ -294,7 +296,7 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
         `(a target moved to another ring, a ring that takes over the entry of a ring ${apps.length === 1 ? 'it' : 'they'} did not run in, or ${apps.length === 1 ? 'its files' : 'their files'} changed by hand). No ring's gates were checked for it.`,
       fix:
         `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
-        `(promote ${describeVersion(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}, or roll "${g.ring}" back to ${describeVersion(g.from)}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
+        `(promote ${describeVersion(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}${g.rollsBack ? `, or roll "${g.ring}" back to ${describeVersion(g.from)}` : ''}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
         "movedFrom names only a ring's own old names. Files changed by hand (a commit that changed a values file and its record in the manifest): find the commit (git log -- <file>) and revert it, so that they run what their ring runs again. " +
         'If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.',
     });

@@ -338,6 +338,8 @@ describe('a ring that selects production only later', () => {
     expect(run.stderr).toContain(
       'CG144 The write would switch Application storefront-prod-aws-eu-02 from sha256:aaaaaaaa to sha256:bbbbbbbb without a promotion',
     );
+    // canary ran sha256:aaaaaaaa before: going back to it is a fix the rules take (offered only then)
+    expect(run.stderr).toContain('(promote sha256:bbbbbbbb into the ring it leaves, or roll "canary" back to sha256:aaaaaaaa)');
     expect(fs.readFileSync(values, 'utf8')).toBe(before);
   });
 
