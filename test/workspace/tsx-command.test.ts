@@ -31,7 +31,7 @@ describe('directCommand: npx tsx without npx', () => {
   });
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it("takes tsx only from the project's own node_modules, as npx does: never a parent's, a link, or a package.json that is no file", () => {
+  it("takes tsx only from the project's own node_modules, as npx does: never a parent's, or a package.json that is no file", () => {
     // GIVEN tsx 4 installed above a project that has a package.json and no tsx of its own
     const above = project(tmp);
     const inner = path.join(above, 'app');
@@ -40,10 +40,11 @@ describe('directCommand: npx tsx without npx', () => {
     // THEN the command runs as written (npx would not find that tsx)
     expect(directCommand('npx tsx platform.ts', inner)).toBe('npx tsx platform.ts');
 
-    // GIVEN the project's tsx is a link to a package elsewhere
+    // GIVEN the project's tsx is a link to a package (as pnpm installs it): npx runs it, and so does the fast path
     fs.mkdirSync(path.join(inner, 'node_modules'));
     fs.symlinkSync(path.join(above, 'node_modules', 'tsx'), path.join(inner, 'node_modules', 'tsx'));
-    expect(directCommand('npx tsx platform.ts', inner)).toBe('npx tsx platform.ts');
+    const loader = path.join(inner, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+    expect(directCommand('npx tsx platform.ts', inner)).toBe(`'${process.execPath}' --import '${pathToFileURL(loader).href}' platform.ts`);
 
     // GIVEN its package.json is a named pipe, which reading would block on
     fs.rmSync(path.join(inner, 'node_modules', 'tsx'));

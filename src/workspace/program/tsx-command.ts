@@ -64,8 +64,8 @@ function localPrefix(dir: string): string | undefined {
 
 /**
  * The file of tsx's loader (its package's main export) installed for `dir`, if tsx 4 or later
- * is: only in the project's own `node_modules` (as a directory, not a link), where npx looks
- * first, never in a parent's or Node's global folders, which npx would not run.
+ * is: only in the project's own `node_modules`, where npx looks first, never in a parent's or
+ * Node's global folders, which npx would not run.
  */
 export function tsxLoader(dir: string): string | undefined {
   const prefix = localPrefix(dir);
@@ -99,19 +99,19 @@ function isFile(file: string): boolean {
   }
 }
 
-/** A directory itself, not a link to one. */
+/** A directory (or a link to one, as pnpm installs packages). */
 function isDirectory(p: string): boolean {
   try {
-    return fs.lstatSync(p).isDirectory();
+    return fs.statSync(p).isDirectory();
   } catch {
     return false;
   }
 }
 
-/** A regular file itself (not a link, a pipe or a device, which reading could block on). */
+/** A regular file (not a pipe or a device, which reading could block on). */
 function isRegularFile(p: string): boolean {
   try {
-    return fs.lstatSync(p).isFile();
+    return fs.statSync(p).isFile();
   } catch {
     return false;
   }
