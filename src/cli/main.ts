@@ -152,7 +152,10 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     ctx.progress.done();
     if (e instanceof GitOpsError) {
       // Arguments that do not parse are followed by the command's usage line.
-      stderr.write(`Error: ${e.message}\n${isUnparsedArguments(e) ? `Usage: ${command.usage}\n` : ''}`);
+      // Problems grouped by kind name the rest by place only; --verbose prints every one in full.
+      const verbose = rest.includes('--verbose');
+      stderr.write(`Error: ${verbose ? e.everyProblem : e.message}\n${isUnparsedArguments(e) ? `Usage: ${command.usage}\n` : ''}`);
+      if (e.grouped && !verbose && command.usage.includes('--verbose')) stderr.write('(--verbose prints every problem in full.)\n');
       return ExitCode.ERROR;
     }
     stderr.write(`Internal error in cdk8s-gitops (please report it): ${(e as Error)?.stack ?? String(e)}\n`);

@@ -172,6 +172,19 @@ export class GitOpsError extends Error {
     this.name = 'GitOpsError';
     this.code = list[0].code;
     this.problems = list;
+    this.summary = head;
+    this.grouped =
+      options.grouped === true && this.message !== [head, ...list.map(formatProblem)].filter((s) => s !== undefined).join('\n');
+  }
+
+  /** The first line above the problems, if any. */
+  public readonly summary?: string;
+  /** Whether the message groups problems of one kind, so that it names some of them by place only. */
+  public readonly grouped: boolean;
+
+  /** Every problem on a line of its own, in the order found, under the summary: what `--verbose` prints. */
+  public get everyProblem(): string {
+    return [this.summary, ...this.problems.map(formatProblem)].filter((s) => s !== undefined).join('\n');
   }
 
   /**
