@@ -24,8 +24,8 @@ const QUALIFIED_NAME = new RegExp(`^${QUALIFIED_NAME_FORMAT}$`);
 
 /** One field error, as `field.Error` prints it: `metadata.name: Invalid value: "x": …`. */
 export interface FieldError {
-  /** `FieldValueInvalid` or `FieldValueRequired`, the cause's reason in the API server's Status. */
-  readonly reason: 'FieldValueInvalid' | 'FieldValueRequired';
+  /** `FieldValueInvalid`, `FieldValueRequired` or `FieldValueTooLong`, the cause's reason in the API server's Status. */
+  readonly reason: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueTooLong';
   readonly field: string;
   readonly message: string;
 }
@@ -113,8 +113,26 @@ export function metadataErrors(app: GeneratedApplication): FieldError[] {
     out.push(...qualifiedNameErrors(key).map((m) => invalid('metadata.labels', key, m)));
     out.push(...labelValueErrors(String(value)).map((m) => invalid('metadata.labels', String(value), m)));
   }
+  // Annotations: keys are qualified names (read in lower case), and all of them together hold at
+  // most 256 KiB (apimachinery's ValidateAnnotations; a TooLong error quotes no value).
+  const annotations = Object.entries(app.metadata.annotations ?? {}).sort(([a], [b]) => compareGoStrings(a, b));
+  let bytes = 0;
+  for (const [key, value] of annotations) {
+    out.push(...qualifiedNameErrors(key.toLowerCase()).map((m) => invalid('metadata.annotations', key, m)));
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+  }
+  if (bytes > MAX_ANNOTATION_BYTES) {
+    out.push({
+      reason: 'FieldValueTooLong',
+      field: 'metadata.annotations',
+      message: `metadata.annotations: Too long: must have at most ${MAX_ANNOTATION_BYTES} bytes`,
+    });
+  }
   return out;
 }
+
+/** What the API server takes of an object's annotations, keys and values together. */
+const MAX_ANNOTATION_BYTES = 256 * 1024;
 
 /**
  * The API server's answer to creating `app`, as `apierrors.NewInvalid` words it

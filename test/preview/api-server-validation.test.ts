@@ -80,4 +80,20 @@ describe('apiServerRejection', () => {
       'Application.argoproj.io "" is invalid: metadata.name: Required value: name or generateName is required',
     );
   });
+
+  test('refuses annotations of more than 256 KiB in all, without quoting them (apimachinery ValidateAnnotationsSize)', () => {
+    const big: GeneratedApplication = { ...app('web'), metadata: { ...app('web').metadata, annotations: { note: 'x'.repeat(300_000) } } };
+    expect(apiServerRejection(big)).toEqual({
+      message: 'Application.argoproj.io "web" is invalid: metadata.annotations: Too long: must have at most 262144 bytes',
+      causes: [
+        {
+          reason: 'FieldValueTooLong',
+          field: 'metadata.annotations',
+          message: 'metadata.annotations: Too long: must have at most 262144 bytes',
+        },
+      ],
+    });
+    const fits: GeneratedApplication = { ...app('web'), metadata: { ...app('web').metadata, annotations: { note: 'x'.repeat(262_140) } } };
+    expect(apiServerRejection(fits)).toBeUndefined();
+  });
 });
