@@ -478,5 +478,13 @@ describe('previewOfCheckout: the ApplicationSet Git added first owns a name', ()
     expect(notCreated.map((n) => [n.applicationSet, n.message])).toEqual([
       ['aaa', 'Object argocd/web is already owned by another ApplicationSet controller zzz'],
     ]);
+
+    // WHEN zzz's file is renamed (the set keeps its name): Argo CD's zzz keeps its owner reference
+    git('mv', 'applicationsets/zzz.yaml', 'applicationsets/yyy.yaml');
+    git('commit', '-q', '-m', 'rename');
+    const after = previewOfCheckout(dir, viewOfCheckout(dir));
+    // THEN zzz still owns web
+    expect([...after.created.values()].map((c) => c.applicationSet)).toEqual(['zzz']);
+    expect(after.notCreated.map((n) => n.applicationSet)).toEqual(['aaa']);
   });
 });

@@ -174,6 +174,11 @@ export class LedgerGit {
       '--no-show-signature',
       '--no-color',
       '--diff-filter=A',
+      // A file renamed as it is (git mv) keeps the commit that first added it under its old name;
+      // a file only like another (a new ApplicationSet made from a copy) is new.
+      '--follow',
+      '-M100%',
+      '-C100%',
       '--format=%H',
       'HEAD',
       '--',
