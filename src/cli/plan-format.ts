@@ -35,8 +35,10 @@ function show(v: unknown): string {
 }
 
 function keyLine(k: KeyChange): string {
-  // A key path is bare unless it holds what could write a line of its own.
-  const key = /^[A-Za-z0-9._/:@+[\]-]+$/.test(k.key) ? k.key : JSON.stringify(k.key);
+  // A key path is bare unless it holds what could write a line of its own; a key of its own
+  // that holds a dot is one segment already written as a JSON string (`a["x.y"]`).
+  const plain = k.key.replace(/\["(?:[^"\\\n]|\\.)*"\]/g, '');
+  const key = /^[A-Za-z0-9._/:@+[\]-]*$/.test(plain) ? k.key : JSON.stringify(k.key);
   if (k.before === undefined) return `${key}: ${show(k.after)} (added)`;
   if (k.after === undefined) return `${key}: ${show(k.before)} (removed)`;
   return `${key}: ${show(k.before)} → ${show(k.after)}`;
