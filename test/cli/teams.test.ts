@@ -233,6 +233,9 @@ describe('teams, through the CLI', () => {
       1,
       expect.stringContaining('status knows no team "paymnets". Did you mean "payments"?'),
     ]);
+    // ops's only service runs in dev: its prod ring selects nothing, which status says
+    const none = await cli(['status', '--team', 'ops', '--ring', 'prod']);
+    expect([none.code, none.stderr]).toEqual([0, 'Note: --ring prod --team ops selects no service and no target.\n']);
     const explain = await cli(['explain', 'storefront-dev-aws-eu-01']);
     expect(explain.stdout).toMatch(/\n {2}team +web\n/);
   });

@@ -7,7 +7,7 @@ import type { PlatformModel } from '../../model/platform-model';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
-import { FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
+import { describeFilter, FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
 import { loadModel } from '../../workspace/program/run';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
 import { SUMMARIES } from './summaries';
@@ -84,6 +84,10 @@ Example:
       return liveStatus(model, report, format, ctx);
     }
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
+    // A filter that names only known things may still select nothing (a team whose services run elsewhere).
+    if (format === 'text' && !isEmptyFilter(filter) && report.services.length === 0) {
+      ctx.stderr.write(`Note: ${describeFilter(filter)} selects no service and no target.\n`);
+    }
     return 0;
   },
 };
