@@ -101,7 +101,8 @@ function whereOf(p: Problem): string | undefined {
 
 /** The names, paths and numbers of a text, in order: what {@link skeleton} takes out. */
 function namesIn(text: string): string[] {
-  return [...text.matchAll(/"([^"]*)"|(\S*\/\S*)|(\d+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+  // A number keeps the word before it, which says what it counts ("element 1", not "1").
+  return [...text.matchAll(/"([^"]*)"|(\S*\/\S*)|((?:[A-Za-z]+ )?\d+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 }
 
 /**

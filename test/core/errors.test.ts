@@ -109,3 +109,15 @@ describe('withoutPasswords', () => {
     expect([p.message, p.fix]).toEqual(['got "https://a:***@h/x".', 'not https://a:***@h/x']);
   });
 });
+
+describe('grouped problems of one place', () => {
+  test('name what differs in their messages, a number with the word that says what it counts', () => {
+    const at = (i: number): Problem =>
+      problem('CG702', {
+        file: 'applicationsets/s.yaml',
+        message: `ApplicationSet "s" field x, list element ${i}: template references a missing key.`,
+      });
+    const lines = groupedLines([at(0), at(1), at(2)]);
+    expect(lines.join('\n')).toContain('\n  … and 2 more CG702 like it: element 1, element 2.');
+  });
+});
