@@ -57,27 +57,15 @@ function prepare(input: string, only?: { service: string; ring: string }): void 
 
 function write(input: string, dir: string, ledgerOf?: string): void {
   const files = JSON.parse(fs.readFileSync(input, 'utf8')) as FloorFile[];
-  const start = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  // A promotion's floor reads the service's ledger first.
-  if (ledgerOf !== undefined) parse(fs.readFileSync(path.join(dir, 'releases', `${ledgerOf}.yaml`), 'utf8'));
-  const made = new Set<string>();
-  let bytes = 0;
-  for (const f of files) {
-    const file = path.join(dir, f.path);
-    const parent = path.dirname(file);
-    if (!made.has(parent)) {
-      fs.mkdirSync(parent, { recursive: true });
-      made.add(parent);
-    }
-    const text = f.header + stringify(f.data);
-    fs.writeFileSync(file, text);
-    bytes += Buffer.byteLength(text);
-  }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const used = process.cpuUsage(cpu);
-  const cpuSeconds = (used.user + used.system) / 1e6;
-  process.stdout.write(`${JSON.stringify({ seconds, cpu_seconds: cpuSeconds, files_written: files.length, bytes })}\n`);
+  timedWrite(
+    dir,
+    files,
+    (f) => f.header + stringify(f.data),
+    () => {
+      // A promotion's floor reads the service's ledger first.
+      if (ledgerOf !== undefined) parse(fs.readFileSync(path.join(dir, 'releases', `${ledgerOf}.yaml`), 'utf8'));
+    },
+  );
 }
 
 /** A file of a synthesized tree as synth wrote it. */
@@ -87,9 +75,22 @@ interface RawFile {
 }
 
 function writeRaw(input: string, dir: string): void {
-  const files = JSON.parse(fs.readFileSync(input, 'utf8')) as RawFile[];
+  timedWrite(dir, JSON.parse(fs.readFileSync(input, 'utf8')) as RawFile[], (f) => f.text);
+}
+
+/**
+ * Writes each of `files` (its text made by `textOf`, inside the timing) into `dir` with mkdir
+ * and writeFileSync, after `first`, and prints { seconds, cpu_seconds, files_written, bytes }.
+ */
+function timedWrite<F extends { readonly path: string }>(
+  dir: string,
+  files: readonly F[],
+  textOf: (f: F) => string,
+  first?: () => void,
+): void {
   const start = process.hrtime.bigint();
   const cpu = process.cpuUsage();
+  first?.();
   const made = new Set<string>();
   let bytes = 0;
   for (const f of files) {
@@ -99,8 +100,9 @@ function writeRaw(input: string, dir: string): void {
       fs.mkdirSync(parent, { recursive: true });
       made.add(parent);
     }
-    fs.writeFileSync(file, f.text);
-    bytes += Buffer.byteLength(f.text);
+    const text = textOf(f);
+    fs.writeFileSync(file, text);
+    bytes += Buffer.byteLength(text);
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const used = process.cpuUsage(cpu);
