@@ -87,11 +87,15 @@ export function checkoutTree(
   const ledgers = (): Map<string, LedgerFile> => (parsed ??= parseLedgerTexts(model, texts));
   const retainReleaseFiles = releaseFilesInUse(model, checkoutDir);
   if (!options.verify && !options.adopt) {
-    const unchanged = unchangedWrite(checkoutDir, {
-      inputs: treeInputs(modelFingerprint, retainReleaseFiles),
-      ledgers: texts.values(),
-      derived: () => new Map([[STATUS_PATH, statusMarkdown(releaseOverview(model, ledgers()))]]),
-    });
+    const unchanged = unchangedWrite(
+      checkoutDir,
+      {
+        inputs: treeInputs(modelFingerprint, retainReleaseFiles),
+        ledgers: texts.values(),
+        derived: () => new Map([[STATUS_PATH, statusMarkdown(releaseOverview(model, ledgers()))]]),
+      },
+      options.statCacheFor,
+    );
     if (unchanged) return { unchanged };
   }
   return { tree: treeFromLedgers(model, ledgers(), { modelFingerprint, retainReleaseFiles }) };

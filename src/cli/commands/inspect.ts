@@ -36,6 +36,7 @@ import { Command } from '../command';
 import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
+import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { isMap } from '../../core/plain';
 import { SUMMARIES } from './summaries';
 
@@ -80,14 +81,17 @@ Example:
     });
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = checkoutDir(ctx, 'plan', values.out, 'first-synth');
-    const { model, fingerprint } = await runProgram('plan', values, ctx);
+    const running = runProgram('plan', values, ctx);
+    // The program runs in a process of its own: meanwhile the owned files are looked at.
+    const prefetch = CheckoutPrefetch.start(out);
+    const { model, fingerprint } = await running;
     const filter = targetFilter('plan', model, values);
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const ledgerEdits = fs.existsSync(out) ? assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }) : [];
     const ledgers = readLedgers(model, out);
     const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) });
-    const { plan, write } = planAndWrite(tree, out, { ledgerEdits });
+    const { plan, write } = planAndWrite(tree, out, { ledgerEdits, statCacheFor: prefetch.statCacheFor });
     const refused = undeclaredDeletions(
       model,
       plan.applications.filter((a) => a.change === 'delete'),

@@ -16,6 +16,7 @@ import { addPending, pendingStore, readPending } from '../../workspace/pending-o
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
+import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { GitOpsError } from '../../core/errors';
 import { PlatformModel } from '../../model/platform-model';
 import { shortDigest } from '../../model/versions';
@@ -73,9 +74,10 @@ async function release(
   }
   const format = ctx.format(values.format, ['text', 'json']);
   // With the program, it runs before the lock is taken; without it, the tree's release model is read under the lock.
-  const fromProgram: ReleaseModel | undefined = withoutProgram(request.kind, values, ctx)
-    ? undefined
-    : await runProgram(request.kind, values, ctx);
+  const running = withoutProgram(request.kind, values, ctx) ? undefined : runProgram(request.kind, values, ctx);
+  // The program runs in a process of its own: meanwhile the manifest is read and parsed.
+  if (running !== undefined) CheckoutPrefetch.start(out, false);
+  const fromProgram: ReleaseModel | undefined = running === undefined ? undefined : await running;
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
   const by = personName(request.kind, '--by', values.by ?? ctx.actor(out));
   if (request.kind === 'promote' && request.approvedBy !== undefined) {

@@ -7,7 +7,7 @@ import { checkoutTree } from '../../workspace/build';
 import { PlatformModel } from '../../model/platform-model';
 import { assertProductionChartsPinned, assertReleasesExplained } from '../../workspace/release-continuity';
 import { assertDeclaredRemovals } from '../../workspace/removals';
-import { applyPlan, planWrite, recoverInterruptedWrite } from '../../workspace/checkout/writer';
+import { applyPlan, planWrite, recoverInterruptedWrite, WriteOptions } from '../../workspace/checkout/writer';
 import { assertHeldFit } from '../../workspace/checkout/held-targets';
 import { WriteReport } from '../../model/write-report';
 import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
@@ -15,6 +15,7 @@ import { Command, CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
+import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { printWriteNotes } from '../write-notes';
 import { SUMMARIES } from './summaries';
 
@@ -62,8 +63,11 @@ Example:
     });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'synth', values.out, 'create');
-    const { model, fingerprint } = await runProgram('synth', values, ctx);
-    const options = { verify: values.verify === true, adopt: values.adopt === true };
+    const running = runProgram('synth', values, ctx);
+    // The program runs in a process of its own: meanwhile the owned files are looked at.
+    const prefetch = values.verify === true ? undefined : CheckoutPrefetch.start(out);
+    const { model, fingerprint } = await running;
+    const options = { verify: values.verify === true, adopt: values.adopt === true, statCacheFor: prefetch?.statCacheFor };
     const report = await withCheckoutLock(ctx, out, 'synth', () => {
       recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
       // A checkout whose every ledger is as cdk8s-gitops wrote it, written from this program, has nothing
@@ -86,7 +90,7 @@ function write(
   model: PlatformModel,
   tree: FileTree,
   out: string,
-  options: { verify: boolean; adopt: boolean; ledgerEdits: readonly string[]; allow: readonly string[] },
+  options: WriteOptions & { verify: boolean; adopt: boolean; ledgerEdits: readonly string[]; allow: readonly string[] },
 ): WriteReport {
   const large = tree.size > PROGRESS_THRESHOLD;
   if (large) ctx.progress.update(`synth: rendering ${tree.size} files…`, true);

@@ -37,6 +37,9 @@ const GITHUB_CODEOWNERS = '.github/CODEOWNERS';
 export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
 const JOURNAL = `${TRANSACTION_DIR}/journal.json`;
 
+/** A stat cache filled for the manifest texts it is given, or undefined for any others (see {@link WriteOptions.statCacheFor}). */
+export type StatCacheFor = (texts: ReadonlyMap<string, string>) => DriftCheck | undefined;
+
 /** Options of {@link writeTree}. */
 export interface WriteOptions {
   /**
@@ -70,6 +73,12 @@ export interface WriteOptions {
    * @default - loaded from the checkout
    */
   readonly statCache?: DriftCheck;
+  /**
+   * The stat cache for the manifest texts the write finds, when one was filled before the write
+   * (while the program ran, see `CheckoutPrefetch`) and they are those it was filled for.
+   * @default - none
+   */
+  readonly statCacheFor?: StatCacheFor;
   /**
    * The texts the change was worked out from, by path (undefined: the file was not there): the
    * ledger a release command read for its rules. The write fails with `CG407` when one of them
@@ -236,7 +245,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const ledgerEdits = new Set(options.ledgerEdits ?? []);
   // A file whose inputs did not change is trusted to be as written unless the stat cache shows a
   // hand edit (or, for a release, which writes only its ring, it is trusted as it stands).
-  const local = options.verify ? undefined : (options.statCache ?? DriftCheck.load(checkout));
+  const local = options.verify ? undefined : (options.statCache ?? options.statCacheFor?.(oldTexts) ?? DriftCheck.load(checkout));
   const drift = options.restoreMissing === false ? undefined : local;
   // The manifest a whole tree finds or leaves records what cdk8s-gitops wrote; one a part of the
   // tree leaves, only when the manifest it started from did.
@@ -434,13 +443,16 @@ export interface TreeInputs {
  * manifest records (the stat cache tells without reading, see {@link DriftCheck}), and every
  * derived file what the ledgers make. Undefined when that cannot be told, and the tree must be
  * built and compared. Call {@link recoverInterruptedWrite} first.
+ *
+ * @param statCache the stat cache to use for the manifest texts it is given (one filled while
+ *   the program ran, see `CheckoutPrefetch`), when it has one for them
  */
-export function unchangedWrite(dir: string, inputs: TreeInputs): WriteReport | undefined {
+export function unchangedWrite(dir: string, inputs: TreeInputs, statCache?: StatCacheFor): WriteReport | undefined {
   const checkout = new Checkout(dir);
   const main = checkout.read(MANIFEST_PATH);
   if (main === undefined || manifestInputs(main) !== inputs.inputs) return undefined;
   const texts = readManifestTexts(dir);
-  const drift = DriftCheck.load(checkout);
+  const drift = statCache?.(texts) ?? DriftCheck.load(checkout);
   // A manifest this checkout's last whole write did not find or leave may record files
   // cdk8s-gitops never wrote, or leave out some it did: only the tree can tell.
   if (!drift.trusts(texts)) return undefined;

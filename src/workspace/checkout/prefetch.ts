@@ -1,0 +1,126 @@
+/**
+ * What a command reads of a checkout before it has the program's model: done while the program
+ * runs, in the other process's time.
+ *
+ * @module
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { Checkout } from './checkout-fs';
+import { DriftCheck, statKey } from './drift';
+import { readManifestTexts } from './manifest-io';
+import { parseManifest } from '../../synth/manifest';
+import { TRANSACTION_DIR } from './writer';
+
+/** How long one slice of the work holds the event loop: the program's exit and its timeout are seen within it. */
+const SLICE_MS = 8;
+/** Owned files looked at between two looks at the clock. */
+const FILES_PER_LOOK = 64;
+
+/**
+ * The owned files of a checkout looked at while the program runs: the manifest and its shards
+ * read and parsed, then each owned file compared with the stat cache (read and hashed when the
+ * cache does not know it), in slices of the event loop. A command that has the model takes the
+ * stat cache with {@link CheckoutPrefetch.statCacheFor}, which ends the work (what was not
+ * looked at yet is looked at by the command as always) and gives the cache only while the
+ * manifest is the one read here: a write that came in between (another command, a pull) makes
+ * the command look again, and so does one whose Git index changed (a pull, a checkout or a reset
+ * of the work tree, by the program or anyone). A hand edit in between is seen as one made just
+ * after the command: by the next one.
+ *
+ * Nothing is written, no link is followed, and a failure only ends the work: the command then
+ * reads as it always does, and reports what is wrong.
+ *
+ * @example
+ * const running = runProgram('synth', flags, ctx); // the program starts
+ * const prefetch = CheckoutPrefetch.start(out); // the owned files are looked at meanwhile
+ * const { model } = await running;
+ * planWrite(tree, out, { statCacheFor: prefetch.statCacheFor });
+ */
+export class CheckoutPrefetch {
+  /**
+   * Starts looking at the checkout `dir`.
+   *
+   * @param files whether to look at the owned files, or only read and parse the manifest (for a
+   *   release, which writes only its ring's files, and finds the manifest parsed: see `parseManifest`)
+   */
+  public static start(dir: string, files = true): CheckoutPrefetch {
+    const prefetch = new CheckoutPrefetch(dir, files);
+    prefetch.slice();
+    return prefetch;
+  }
+
+  /** The Git index of the checkout's work tree and what `lstat` said of it when the work began. */
+  private index: { readonly path: string; readonly key: string } | undefined;
+  private texts: ReadonlyMap<string, string> | undefined;
+  private drift: DriftCheck | undefined;
+  private ended = false;
+  private readonly work: Generator<void>;
+
+  private constructor(dir: string, files: boolean) {
+    this.work = this.look(dir, files);
+  }
+
+  /**
+   * The stat cache with what was found, when the manifest texts `now` (read under the command's
+   * lock) are those read here; else undefined (see `WriteOptions.statCacheFor`). Ends the work.
+   */
+  public readonly statCacheFor = (now: ReadonlyMap<string, string>): DriftCheck | undefined => {
+    this.ended = true;
+    if (this.drift === undefined || this.texts === undefined || now.size !== this.texts.size) return undefined;
+    // Git changed the work tree meanwhile (a pull, a checkout, a reset, the program's or anyone's): look again.
+    if (this.index !== undefined && this.index.key !== fileKey(this.index.path)) return undefined;
+    for (const [file, text] of now) if (this.texts.get(file) !== text) return undefined;
+    return this.drift;
+  };
+
+  private *look(dir: string, lookAtFiles: boolean): Generator<void> {
+    const checkout = new Checkout(dir);
+    const index = gitIndexPath(dir);
+    if (index !== undefined) this.index = { path: index, key: fileKey(index) };
+    // A write in progress is recovered first, under the command's lock: nothing to look at before.
+    if (checkout.kind(TRANSACTION_DIR) !== 'missing') return;
+    const texts = readManifestTexts(dir);
+    if (texts.size === 0) return;
+    yield;
+    const files = parseManifest(texts).files;
+    if (!lookAtFiles) return;
+    this.texts = texts;
+    this.drift = DriftCheck.load(checkout);
+    yield;
+    let n = 0;
+    for (const [p, e] of files) {
+      if (!e.derived) this.drift.changed(p, e.sha256);
+      if (++n % FILES_PER_LOOK === 0) yield;
+    }
+  }
+
+  private slice(): void {
+    const until = performance.now() + SLICE_MS;
+    try {
+      do {
+        if (this.ended || this.work.next().done) return;
+      } while (performance.now() < until);
+    } catch {
+      this.ended = true;
+      return;
+    }
+    // Unreferenced: a command that ends (its program failed) does not wait for this.
+    setImmediate(() => this.slice()).unref();
+  }
+}
+
+/** The Git index of the work tree `dir` is in, or undefined outside Git. */
+function gitIndexPath(dir: string): string | undefined {
+  const r = spawnSync('git', ['rev-parse', '--git-path', 'index'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const rel = r.status === 0 ? r.stdout.split('\n')[0] : '';
+  return rel ? path.resolve(dir, rel) : undefined;
+}
+
+/** What `lstat` says of `file` (size, times, inode), or `-` when nothing is there. */
+function fileKey(file: string): string {
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  return stat === undefined ? '-' : statKey(stat);
+}

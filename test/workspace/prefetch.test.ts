@@ -1,0 +1,131 @@
+/**
+ * What a command looks at of a checkout while its program runs is used only while the checkout
+ * is as it was looked at: the same manifest, the same Git index; a hand edit made before is
+ * found as without it, and a link stops nothing but the look-ahead.
+ */
+import { execFileSync } from 'child_process';
+import fs = require('fs');
+import * as os from 'os';
+import * as path from 'path';
+import { GitOpsError } from '../../src/core/errors';
+import { synthesize } from '../../src/synth/synthesize';
+import { readManifest, readManifestTexts } from '../../src/workspace/checkout/manifest-io';
+import { CheckoutPrefetch } from '../../src/workspace/checkout/prefetch';
+import { writeTree } from '../../src/workspace/checkout/writer';
+import { paymentsPlatform } from '../../examples/payments-platform/main';
+
+let dir: string;
+const git = (...args: string[]): string =>
+  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-prefetch-'));
+  git('init', '--quiet');
+  writeTree(tree, dir);
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'synth');
+  // Past the stat cache's racy window: the files are known unchanged by their stat.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const tree = synthesize(paymentsPlatform().snapshot());
+const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
+
+/** Lets the look-ahead's slices run to the end. */
+async function done(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+test('the stat cache it filled is given for the manifest it read, and finds every owned file as written', async () => {
+  const prefetch = CheckoutPrefetch.start(dir);
+  await done();
+  const drift = prefetch.statCacheFor(readManifestTexts(dir));
+  expect(drift).toBeDefined();
+  const files = [...readManifest(dir).files].filter(([, e]) => !e.derived);
+  expect(files.length).toBeGreaterThan(10);
+  for (const [p, e] of files) expect([p, drift!.changed(p, e.sha256)]).toEqual([p, false]);
+  // A write with it changes nothing.
+  const report = writeTree(tree, dir, { statCacheFor: prefetch.statCacheFor });
+  expect(report.filesWritten).toBe(0);
+});
+
+test('a hand edit made before it looked is found: the write refuses it (CG409) as without it', async () => {
+  fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
+  const prefetch = CheckoutPrefetch.start(dir);
+  await done();
+  const drift = prefetch.statCacheFor(readManifestTexts(dir));
+  expect(drift!.changed(VALUES, readManifest(dir).files.get(VALUES)!.sha256)).toBe(true);
+  const codes = (options: Parameters<typeof writeTree>[2]): string[] => {
+    try {
+      writeTree(tree, dir, options);
+    } catch (e) {
+      return (e as GitOpsError).problems.map((p) => `${p.code} ${p.file}`);
+    }
+    return [];
+  };
+  expect(codes({ statCacheFor: prefetch.statCacheFor })).toEqual([`CG409 ${VALUES}`]);
+  expect(codes({})).toEqual([`CG409 ${VALUES}`]);
+});
+
+test('another manifest than the one it read gets no stat cache', async () => {
+  const prefetch = CheckoutPrefetch.start(dir);
+  await done();
+  const texts = new Map(readManifestTexts(dir));
+  const [file, text] = [...texts].find(([p]) => p !== '.cdk8s-gitops/manifest.json')!;
+  texts.set(file, `${text} `);
+  expect(prefetch.statCacheFor(texts)).toBeUndefined();
+  texts.delete(file);
+  expect(prefetch.statCacheFor(texts)).toBeUndefined();
+});
+
+test('a change of the Git index meanwhile (a pull, a checkout, a reset) gets no stat cache', async () => {
+  const prefetch = CheckoutPrefetch.start(dir);
+  await done();
+  // A commit elsewhere, pulled in: the index is rewritten.
+  fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
+  git('commit', '--quiet', '-am', 'by hand');
+  expect(prefetch.statCacheFor(readManifestTexts(dir))).toBeUndefined();
+});
+
+test('a write in progress is recovered first: nothing is looked at before', async () => {
+  fs.mkdirSync(path.join(dir, '.cdk8s-gitops', 'transaction'), { recursive: true });
+  const prefetch = CheckoutPrefetch.start(dir);
+  await done();
+  expect(prefetch.statCacheFor(readManifestTexts(dir))).toBeUndefined();
+});
+
+test('a link in the checkout ends the look-ahead quietly; the write refuses it as without it (CG408)', async () => {
+  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-prefetch-outside-'));
+  try {
+    const env = path.join(dir, 'environments', 'prod');
+    fs.cpSync(env, target, { recursive: true });
+    fs.rmSync(env, { recursive: true });
+    fs.symlinkSync(target, env);
+    const prefetch = CheckoutPrefetch.start(dir);
+    await done();
+    let error: unknown;
+    try {
+      writeTree(tree, dir, { statCacheFor: prefetch.statCacheFor });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GitOpsError);
+    expect((error as GitOpsError).problems.map((p) => p.code)).toContain('CG408');
+    // Nothing outside was written or deleted.
+    expect(fs.readFileSync(path.join(target, 'aws', 'eu-central-1-01', 'payments-api', 'values.yaml'), 'utf8')).toBe(tree.content(VALUES));
+  } finally {
+    fs.rmSync(target, { recursive: true, force: true });
+  }
+});
+
+test('a checkout with no manifest (a first synth) gets no stat cache', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-prefetch-empty-'));
+  try {
+    const prefetch = CheckoutPrefetch.start(path.join(empty, 'not-yet'));
+    await done();
+    expect(prefetch.statCacheFor(new Map())).toBeUndefined();
+  } finally {
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
