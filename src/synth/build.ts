@@ -138,20 +138,20 @@ function targetReleaseFiles(model: PlatformModel): (path: string) => boolean {
   return (p) => files.has(p);
 }
 
-/** The status page after a change to `service`'s ledger: made from the model, or its section spliced into the checkout's (`CG316` when that cannot be). */
+/** The status page after a change to the ledgers of `services`: made from the model, or their sections spliced into the checkout's (`CG316` when that cannot be). */
 function statusPageOf(
   model: PlatformModel,
   ledgers: ReadonlyMap<string, LedgerFile>,
-  service: string,
+  services: ReadonlySet<string>,
   page: BuildTreeOptions['statusPage'],
 ): string {
   if (page === undefined) return statusMarkdown(releaseOverview(model, ledgers));
-  const overview = releaseOverview({ ...model, services: model.services.filter((s) => s.name === service) }, ledgers);
+  const overview = releaseOverview({ ...model, services: model.services.filter((s) => services.has(s.name)) }, ledgers);
   const spliced = spliceStatusSection(page.text, overview, page.services);
   if (spliced === undefined) {
     throw GitOpsError.of('CG316', {
       file: STATUS_PATH,
-      message: `${STATUS_PATH} cannot be split into one section per service as cdk8s-gitops writes it (edited by hand, or written from another model), so the section of ${service} cannot be written without the program. Nothing was written.`,
+      message: `${STATUS_PATH} cannot be split into one section per service as cdk8s-gitops writes it (edited by hand, or written from another model), so the section of ${[...services].join(', ')} cannot be written without the program. Nothing was written.`,
       fix: `Run the command with the program (--app, or app in cdk8s.yaml), or run \`cdk8s-gitops synth\` with it first, which writes ${STATUS_PATH} again.`,
     });
   }
@@ -176,12 +176,27 @@ export function serviceTree(
   basedOn: string,
   options: BuildTreeOptions = {},
 ): FileTree {
-  const ledger = ledgers.get(service);
-  const origin = model.services.find((s) => s.name === service)!.path;
+  return servicesTree(model, ledgers, new Set([service]), basedOn, options);
+}
+
+/** {@link serviceTree} for a change to the ledgers of several services. */
+export function servicesTree(
+  model: PlatformModel,
+  ledgers: ReadonlyMap<string, LedgerFile>,
+  services: ReadonlySet<string>,
+  basedOn: string,
+  options: BuildTreeOptions = {},
+): FileTree {
+  const mine = [...services].flatMap((service) => {
+    const ledger = ledgers.get(service);
+    return ledger ? [{ service, ledger }] : [];
+  });
+  const ledgerPaths = new Set(mine.map((m) => m.ledger.path));
+  const origins = new Map(model.services.map((s) => [s.name, s.path]));
   const prefix = `${model.layout.environments}/`;
-  const targets = new Set(model.targets.filter((t) => t.service === service).map((t) => t.id));
+  const targets = new Set(model.targets.filter((t) => services.has(t.service)).map((t) => t.id));
   const covers = (p: string): boolean => {
-    if (p === STATUS_PATH || p === ledger?.path) return true;
+    if (p === STATUS_PATH || ledgerPaths.has(p)) return true;
     if (!p.startsWith(prefix)) return false;
     // <environments>/<env>/<cloud>/<cluster>/<service>/…: the target's id is the four segments after the prefix.
     let end = prefix.length;
@@ -191,10 +206,16 @@ export function serviceTree(
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
-      ...(ledger ? [{ path: ledger.path, kind: FileKind.LEDGER, origin, text: ledger.text, service }] : []),
-      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusPageOf(model, ledgers, service, options.statusPage) },
+      ...mine.map(({ service, ledger }) => ({
+        path: ledger.path,
+        kind: FileKind.LEDGER,
+        origin: origins.get(service)!,
+        text: ledger.text,
+        service,
+      })),
+      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusPageOf(model, ledgers, services, options.statusPage) },
     ],
     inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
-    part: { services: new Set([service]), basedOn, covers },
+    part: { services, basedOn, covers },
   });
 }

@@ -6,13 +6,15 @@
  */
 import { PlatformModel } from '../model/platform-model';
 import { LedgerFile, parseLedgerTexts } from '../release/ledger-files';
-import { BuildTreeOptions, treeFromLedgers, treeInputs } from '../synth/build';
-import { FileTree } from '../synth/file-tree';
+import { BuildTreeOptions, servicesTree, treeFromLedgers, treeInputs } from '../synth/build';
+import { contentHash, FileTree } from '../synth/file-tree';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from '../synth/status';
 import { unchangedWrite, WriteOptions } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
 import { readLedgers, readLedgerTexts } from './ledgers';
-import { readManifest } from './checkout/manifest-io';
+import { readManifest, readManifestTexts } from './checkout/manifest-io';
+import { DriftCheck } from './checkout/drift';
+import { parseManifest } from '../synth/manifest';
 import { Checkout } from './checkout/checkout-fs';
 import { LedgerGit } from './git/ledger-history';
 import { RELEASE_FILE } from '../synth/sources';
@@ -73,8 +75,10 @@ export type CheckoutTree =
 /**
  * The tree for a model and a checkout, unless the checkout's manifest shows that it was
  * written from the same model and ledgers and every owned file is in place: then the report
- * of a write that changes nothing, without building the tree. `verify` and `adopt` always
- * build the tree. Call `recoverInterruptedWrite` on the checkout first.
+ * of a write that changes nothing, without building the tree; or, when only ledgers changed
+ * and the stat cache filled while the program ran shows every other owned file as written
+ * (`WriteOptions.statCacheFor`), the part of the tree they touch ({@link ledgerChangeTree}).
+ * `verify` and `adopt` always build the whole tree. Call `recoverInterruptedWrite` on the checkout first.
  */
 export function checkoutTree(
   model: PlatformModel,
@@ -97,6 +101,53 @@ export function checkoutTree(
       options.statCacheFor,
     );
     if (unchanged) return { unchanged };
+    // The owned files looked at while the program ran: when only ledgers changed, their services' part.
+    const drift = options.statCacheFor?.(readManifestTexts(checkoutDir));
+    const part = drift && ledgerChangeTree(model, checkoutDir, ledgers(), { modelFingerprint, retainReleaseFiles, drift });
+    if (part) return { tree: part };
   }
   return { tree: treeFromLedgers(model, ledgers(), { modelFingerprint, retainReleaseFiles }) };
+}
+
+/**
+ * The part of the tree that changed ledgers touch, when they are all that changed since the
+ * checkout's last whole write: its manifest is the one that write found or left (the stat cache
+ * `drift` trusts it), is sealed and records the same program (`inputs`), every declared
+ * service's ledger is there and recorded, and every other owned file holds what the manifest
+ * records; and no release file is kept for ApplicationSets not yet published (see
+ * `BuildTreeOptions.retainReleaseFiles`). The part is what a whole tree would change: the files of the changed ledgers'
+ * services, those ledgers and `STATUS.md` (see `servicesTree`), made without the other services'.
+ * Undefined otherwise, or when no ledger changed: the whole tree is needed.
+ */
+export function ledgerChangeTree(
+  model: PlatformModel,
+  checkoutDir: string,
+  ledgers: ReadonlyMap<string, LedgerFile>,
+  options: { readonly modelFingerprint: string; readonly retainReleaseFiles: boolean; readonly drift: DriftCheck },
+): FileTree | undefined {
+  const { drift } = options;
+  // Release files kept for ApplicationSets not yet published are kept by a whole tree only.
+  if (options.retainReleaseFiles) return undefined;
+  const texts = readManifestTexts(checkoutDir);
+  if (!drift.trusts(texts)) return undefined;
+  const manifest = parseManifest(texts);
+  const inputs = treeInputs(options.modelFingerprint, options.retainReleaseFiles);
+  if (manifest.inputs !== inputs || manifest.unsealed !== undefined) return undefined;
+  const changed = new Set<string>();
+  const ledgerPaths = new Set<string>();
+  for (const [service, f] of ledgers) {
+    const recorded = manifest.files.get(f.path);
+    if (f.initial || recorded === undefined || recorded.derived) return undefined;
+    ledgerPaths.add(f.path);
+    // Changed on disk since written, or as the tree writes it (a ring move rewrites it).
+    if (recorded.sha256 !== contentHash(f.text) || drift.changed(f.path, recorded.sha256)) changed.add(service);
+  }
+  if (changed.size === 0) return undefined;
+  for (const [p, e] of manifest.files) {
+    if (!e.derived && !ledgerPaths.has(p) && drift.changed(p, e.sha256)) return undefined;
+  }
+  return servicesTree(model, ledgers, changed, inputs, {
+    modelFingerprint: options.modelFingerprint,
+    retainReleaseFiles: options.retainReleaseFiles,
+  });
 }

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
-import { releaseFilesInUse } from '../../workspace/build';
+import { ledgerChangeTree, releaseFilesInUse } from '../../workspace/build';
+import { readManifestTexts } from '../../workspace/checkout/manifest-io';
 import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../synth/status';
 import { checkCheckout, CheckOptions } from '../../workspace/check';
 import { formatFindings } from '../check-format';
@@ -90,8 +91,13 @@ Example:
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
     const ledgerEdits = fs.existsSync(out) ? assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }) : [];
     const ledgers = readLedgers(model, out);
-    const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) });
-    const { plan, write } = planAndWrite(tree, out, { ledgerEdits, statCacheFor: prefetch.statCacheFor });
+    const retainReleaseFiles = releaseFilesInUse(model, out);
+    // The owned files looked at while the program ran: when only ledgers changed, their services' part of the tree.
+    const drift = fs.existsSync(out) ? prefetch.statCacheFor(readManifestTexts(out)) : undefined;
+    const tree =
+      (drift && ledgerChangeTree(model, out, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles, drift })) ??
+      treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles });
+    const { plan, write } = planAndWrite(tree, out, { ledgerEdits, ...(drift ? { statCache: drift } : {}) });
     const refused = undeclaredDeletions(
       model,
       plan.applications.filter((a) => a.change === 'delete'),
