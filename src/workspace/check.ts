@@ -7,7 +7,7 @@ import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
 import { applicationsOf, previewOfCheckout, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
-import { readManifest } from './checkout/manifest-io';
+import { readManifestTexts } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
 import { readsBaselineDirectory } from '../model/source-kinds';
 import { clusterEntryDirectory, FLUX_CLUSTERS_DIR, FLUX_NAMESPACE } from '../synth/flux/clusters';
@@ -15,7 +15,7 @@ import { isFluxEnvironment } from '../synth/flux/reconciler';
 import { PlatformModel } from '../model/platform-model';
 import { targetDirectory } from '../model/placement';
 import { BASE_DIRECTORY, BASELINE_DIRECTORY } from '../synth/sources';
-import { planWrite, TRANSACTION_DIR } from './checkout/writer';
+import { planWrite, StatCacheFor, TRANSACTION_DIR } from './checkout/writer';
 import { DriftCheck } from './checkout/drift';
 import { heldRings } from '../synth/synthesize';
 import { releaseState } from '../synth/build';
@@ -72,6 +72,12 @@ export interface CheckOptions {
     /** Every file below the directory `dir` there. */
     list(dir: string): readonly string[];
   };
+  /**
+   * The stat cache filled while the program ran, for the manifest texts it was filled for (see
+   * `WriteOptions.statCacheFor`).
+   * @default - none: the stat cache is loaded and every owned file looked at
+   */
+  readonly statCacheFor?: StatCacheFor;
 }
 
 /** One difference between the checkout and what the program synthesizes. */
@@ -115,7 +121,8 @@ export function checkCheckout(
   if (checkout.kind(TRANSACTION_DIR) !== 'missing') {
     findings.push(finding(FindingKind.INTERRUPTED_WRITE, TRANSACTION_DIR, 'A write was interrupted and has not been completed.'));
   }
-  const manifest = readManifest(dir);
+  const texts = readManifestTexts(dir);
+  const manifest = parseManifest(texts);
   for (const p of manifest.edited ?? []) {
     findings.push(
       finding(
@@ -127,7 +134,7 @@ export function checkCheckout(
   }
   // A file the stat cache shows unchanged since it was found to hold what the manifest records
   // holds it still (a fresh clone has no cache: every file is read).
-  const drift = DriftCheck.load(checkout);
+  const drift = options.statCacheFor?.(texts) ?? DriftCheck.load(checkout);
   for (const [p, e] of manifest.files) {
     const text = !e.derived && !drift.changed(p, e.sha256) ? AS_RECORDED : readFile(checkout, p);
     if (e.derived && text !== undefined) continue; // made from the ledgers: out of date, never edited

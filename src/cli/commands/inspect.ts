@@ -325,13 +325,19 @@ Example:
     const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' }, base: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'check', values.out, 'existing');
-    const { model, fingerprint } = await runProgram('check', values, ctx);
+    const running = runProgram('check', values, ctx);
+    // The program runs in a process of its own: meanwhile the owned files are looked at.
+    const prefetch = CheckoutPrefetch.start(out);
+    const { model, fingerprint } = await running;
     assertCheckoutReadable(out);
     assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
     assertProductionChartsPinned(model, out);
     const ledgers = readLedgers(model, out);
     const tree = treeFromLedgers(model, ledgers, { modelFingerprint: fingerprint, retainReleaseFiles: releaseFilesInUse(model, out) });
-    const findings = checkCheckout(model, tree, ledgers, out, values.base === undefined ? {} : { base: baseReader(out, values.base) });
+    const findings = checkCheckout(model, tree, ledgers, out, {
+      statCacheFor: prefetch.statCacheFor,
+      ...(values.base === undefined ? {} : { base: baseReader(out, values.base) }),
+    });
     for (const note of tree.notes) ctx.stderr.write(`Note: ${note}\n`);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ clean: findings.length === 0, findings }, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('Clean: the checkout is exactly what the program synthesizes.\n');
