@@ -78,8 +78,6 @@ export class CheckoutPrefetch {
 
   private *look(dir: string, lookAtFiles: boolean): Generator<void> {
     const checkout = new Checkout(dir);
-    const index = gitIndexPath(dir);
-    if (index !== undefined) this.index = { path: index, key: fileKey(index) };
     // A write in progress is recovered first, under the command's lock: nothing to look at before.
     if (checkout.kind(TRANSACTION_DIR) !== 'missing') return;
     const texts = readManifestTexts(dir);
@@ -87,6 +85,8 @@ export class CheckoutPrefetch {
     yield;
     const files = parseManifest(texts).files;
     if (!lookAtFiles) return;
+    const index = gitIndexPath(dir);
+    if (index !== undefined) this.index = { path: index, key: fileKey(index) };
     this.texts = texts;
     this.drift = DriftCheck.load(checkout);
     yield;
