@@ -21,7 +21,32 @@ export interface GoRegexp {
   readonly re: RE2JS;
   /** Names of capture groups 1…n (index 0 is the whole match). */
   readonly names: readonly string[];
+  /** The number of instructions of the compiled program. */
+  readonly size: number;
+  /**
+   * The most UTF-16 code units one match attempt can consume, where the pattern repeats nothing
+   * without bound (no `*`, `+` or `{n,}`): its program is then free of loops, so an attempt
+   * passes each instruction at most once and consumes at most one character (two code units)
+   * per instruction. Undefined for a pattern that may repeat without bound.
+   */
+  readonly maxWidth?: number;
 }
+
+/**
+ * Pays for the work of a search. Go's regexp (and re2js) takes time proportional to the
+ * program's size times the text a search scans; a search may scan to the end of the text
+ * however early its match ends, so the functions that search again after each match (FindAll,
+ * ReplaceAll, Split) take time quadratic in the text for a pattern such as `a*b|a`. Before each
+ * search the most it can cost is charged: program size × (code units after its start + 1), so a
+ * search the budget cannot pay for never runs. Where the pattern's matches have a bounded width,
+ * the search stops at most that width past the start of its match (every attempt started earlier
+ * has ended by then), and what it did not scan is given back (a negative charge). The charge
+ * is a count, the same on every run: never a time.
+ */
+export type SearchCharge = (units: number) => void;
+
+/** Whether a pattern may repeat something without bound (`*`, `+`, `{n,}`; anywhere, to be safe). */
+const UNBOUNDED_REPEAT = /[*+]|\{[0-9]+,\}/;
 
 /**
  * Go's parse error for a pattern it cannot compile, without the part of the pattern Go quotes
@@ -55,7 +80,8 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   for (const [name, index] of Object.entries(re.namedGroups())) {
     names[index - 1] = name;
   }
-  return { source: pattern, re, names };
+  const size = re.matcher('').programSize();
+  return { source: pattern, re, names, size, maxWidth: UNBOUNDED_REPEAT.test(pattern) ? undefined : 2 * size };
 }
 
 /** One match: the start and end of the whole match and of each group (undefined when it did not take part). */
@@ -67,9 +93,16 @@ function runeWidth(s: string, pos: number): number {
 }
 
 /** The leftmost-first match at or after `pos`, with `s` before `pos` as context for ^ and \b. */
-function execAt(re: GoRegexp, m: Matcher, pos: number): Match | undefined {
+function execAt(re: GoRegexp, m: Matcher, pos: number, charge: SearchCharge): Match | undefined {
+  const length = m.inputLength();
+  const reserved = re.size * (length - pos + 1);
+  charge(reserved);
   if (!m.find(pos)) {
     return undefined;
+  }
+  if (re.maxWidth !== undefined) {
+    const scanned = Math.min(length, m.start(0) + re.maxWidth + 1) - pos + 1;
+    charge(re.size * scanned - reserved);
   }
   const spans: Array<readonly [number, number] | undefined> = [];
   for (let g = 0; g <= re.names.length; g++) {
@@ -83,13 +116,13 @@ function execAt(re: GoRegexp, m: Matcher, pos: number): Match | undefined {
 export const MAX_MATCHES = 1 << 18;
 
 /** Go's `FindAllStringSubmatchIndex(s, n)`: empty matches right after a match are skipped. */
-export function findAll(re: GoRegexp, s: string, n: number): Match[] {
+export function findAll(re: GoRegexp, s: string, n: number, charge: SearchCharge): Match[] {
   const matcher = re.re.matcher(s);
   const out: Match[] = [];
   let pos = 0;
   let prevEnd = -1;
   while ((n < 0 || out.length < n) && pos <= s.length) {
-    const m = execAt(re, matcher, pos);
+    const m = execAt(re, matcher, pos, charge);
     if (!m) {
       break;
     }
@@ -155,13 +188,13 @@ export function expand(re: GoRegexp, template: string, s: string, m: Match): str
 }
 
 /** Go's `ReplaceAllString` (with `$` expansion) or `ReplaceAllLiteralString`. */
-export function replaceAll(re: GoRegexp, s: string, replacement: string, literal: boolean): string {
+export function replaceAll(re: GoRegexp, s: string, replacement: string, literal: boolean, charge: SearchCharge): string {
   const matcher = re.re.matcher(s);
   let out = '';
   let lastEnd = 0;
   let pos = 0;
   while (pos <= s.length) {
-    const m = execAt(re, matcher, pos);
+    const m = execAt(re, matcher, pos, charge);
     if (!m) {
       break;
     }
@@ -181,7 +214,7 @@ export function replaceAll(re: GoRegexp, s: string, replacement: string, literal
 }
 
 /** Go's `Regexp.Split(s, n)`. */
-export function split(re: GoRegexp, s: string, n: number): string[] {
+export function split(re: GoRegexp, s: string, n: number, charge: SearchCharge): string[] {
   if (n === 0) {
     return [];
   }
@@ -191,7 +224,7 @@ export function split(re: GoRegexp, s: string, n: number): string[] {
   const out: string[] = [];
   let beg = 0;
   let end = 0;
-  for (const m of findAll(re, s, n)) {
+  for (const m of findAll(re, s, n, charge)) {
     if (n > 0 && out.length === n - 1) {
       break;
     }
