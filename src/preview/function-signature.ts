@@ -26,12 +26,13 @@ export const GO_PARAM_TYPES = {
  */
 export interface CallMeter {
   /**
-   * Charges `units` of work, described by `what` (which names the construct and the sizes
-   * involved, never a value); `fix` is the advice given when the budget is spent.
+   * Charges `units` of work (negative units give back what an earlier charge over-estimated),
+   * described by `what` (which names the construct and the sizes involved, never a value);
+   * `fix` is the advice given when the budget is spent.
    *
    * @throws TemplateFailure `CG701` once the execution's budget is spent.
    */
-  charge(units: number, what: string, fix: string): void;
+  charge(units: number, what: () => string, fix: string): void;
 }
 
 /** A meter that never runs out: for calling a function outside a template execution. */

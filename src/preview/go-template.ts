@@ -61,8 +61,9 @@ const MAX_STEPS = 10_000_000;
 export const MAX_RENDERED_CHARS = 1_572_864;
 /**
  * What one execution may spend in all: the characters of every string and the items of every
- * list and map its functions return, the text it writes, and the steps of its regular-expression
- * searches (program size × characters scanned). A template that doubles a value in a loop
+ * list and map its functions return, the text it writes, the steps of its regular-expression
+ * searches (program size × characters scanned) and the values `uniq`, `has` and `without`
+ * compare. A template that doubles a value in a loop
  * reaches it in a few dozen steps, long before the preview runs out of memory; the searches it
  * allows take about a second at most.
  */
@@ -74,6 +75,21 @@ type Final = Value | typeof NO_FINAL;
 /** Thrown by {{break}} and {{continue}} to the range that runs them. */
 class LoopControl {
   constructor(public readonly kind: 'break' | 'continue') {}
+}
+
+/**
+ * What a function that ran out of JavaScript's room is refused as, naming it: a value nested
+ * deeper than its stack walks (toJson of a dict nested 10,000 deep), or a string or list longer
+ * than JavaScript holds. Anything else is passed on.
+ */
+function outOfRoom(name: string, e: unknown): unknown {
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    return unsupported(`${name} of a value nested deeper than the offline preview walks`);
+  }
+  if (e instanceof RangeError && /Invalid (string|array|typed array) length/.test(e.message)) {
+    return unsupported(`${name} building a value longer than the offline preview holds`, SPEND_FIX);
+  }
+  return e;
 }
 
 function execution(detail: string, fix = EXECUTION_FIX): TemplateFailure {
@@ -194,7 +210,7 @@ class State {
     this.budget.work += size;
     if (this.budget.work > MAX_WORK) {
       throw unsupported(
-        `more than ${MAX_WORK} units of work in one execution (characters and items built, and steps of regular-expression searches), the last spent by ${what()}`,
+        `more than ${MAX_WORK} units of work in one execution (characters and items built, steps of regular-expression searches, values compared), the last spent by ${what()}`,
         fix,
       );
     }
@@ -202,7 +218,7 @@ class State {
 
   /** What functions charge for work that the size of their result does not show. */
   private readonly meter: CallMeter = {
-    charge: (units, what, fix) => this.spend(units, () => what, fix),
+    charge: (units, what, fix) => this.spend(units, what, fix),
   };
 
   /** Appends rendered text, within the rendered size bound. */
@@ -537,13 +553,13 @@ class State {
       const size = inPlace
         ? argv.reduce<number>((n, a) => (a === result ? n + 1 : n + treeSize(a, this.budget.sizes)), 0)
         : treeSize(result, this.budget.sizes);
-      this.spend(size, () => `${name} returning a value of ${size} characters and items (a value that doubles in a loop?)`);
+      this.spend(size, () => `${name} returning a value of ${size} characters and items (a value that grows or doubles in a loop?)`);
       return result;
     } catch (e) {
       if (e instanceof CallFailure) {
         throw execution(`<${where()}>: error calling ${name}: ${e.message}`);
       }
-      throw e;
+      throw outOfRoom(name, e);
     }
   }
 

@@ -43,7 +43,12 @@ export interface GoRegexp {
  * has ended by then), and what it did not scan is given back (a negative charge). The charge
  * is a count, the same on every run: never a time.
  */
-export type SearchCharge = (units: number) => void;
+export interface SearchCharge {
+  /** The function searching, named in a refusal. */
+  readonly name: string;
+  /** Charges `units` (negative: gives them back). */
+  charge(units: number): void;
+}
 
 /** Whether a pattern may repeat something without bound (`*`, `+`, `{n,}`; anywhere, to be safe). */
 const UNBOUNDED_REPEAT = /[*+]|\{[0-9]+,\}/;
@@ -96,13 +101,13 @@ function runeWidth(s: string, pos: number): number {
 function execAt(re: GoRegexp, m: Matcher, pos: number, charge: SearchCharge): Match | undefined {
   const length = m.inputLength();
   const reserved = re.size * (length - pos + 1);
-  charge(reserved);
+  charge.charge(reserved);
   if (!m.find(pos)) {
     return undefined;
   }
   if (re.maxWidth !== undefined) {
     const scanned = Math.min(length, m.start(0) + re.maxWidth + 1) - pos + 1;
-    charge(re.size * scanned - reserved);
+    charge.charge(re.size * scanned - reserved);
   }
   const spans: Array<readonly [number, number] | undefined> = [];
   for (let g = 0; g <= re.names.length; g++) {
@@ -128,7 +133,7 @@ export function findAll(re: GoRegexp, s: string, n: number, charge: SearchCharge
     }
     if (out.length === MAX_MATCHES) {
       throw unsupported(
-        `a regular expression matching more than ${MAX_MATCHES} times in one call (the preview holds each match, and millions exhaust its memory)`,
+        `${charge.name} of a regular expression matching more than ${MAX_MATCHES} times in one call (the preview holds each match, and millions exhaust its memory)`,
       );
     }
     const [start, end] = m[0]!;
@@ -204,7 +209,7 @@ export function replaceAll(re: GoRegexp, s: string, replacement: string, literal
       out += literal ? replacement : expand(re, replacement, s, m);
     }
     if (out.length > MAX_REPLACED_CHARS) {
-      throw unsupported(`a regular expression replacement building more than ${MAX_REPLACED_CHARS} characters`);
+      throw unsupported(`${charge.name} building a string of more than ${MAX_REPLACED_CHARS} characters`);
     }
     lastEnd = end;
     const width = pos < s.length ? runeWidth(s, pos) : 1;

@@ -48,13 +48,19 @@ const compile: Compiled = (pattern) => {
 /** The charge of `name`'s searches with `re` over `s`, described by sizes only (never the pattern or the text). */
 function searching(meter: CallMeter, name: string, re: GoRegexp, s: string): SearchCharge {
   let searches = 0;
-  return (units) => {
-    searches++;
-    meter.charge(
-      units,
-      `${name}: a pattern of ${re.size} instructions searching a text of ${s.length} characters${searches > 1 ? ` (search ${searches} of the call)` : ''}, each search charged the program size times the characters after its start`,
-      SEARCH_FIX,
-    );
+  return {
+    name,
+    charge: (units) => {
+      if (units > 0) {
+        searches++;
+      }
+      meter.charge(
+        units,
+        () =>
+          `${name}: a pattern of ${re.size} instructions searching a text of ${s.length} characters${searches > 1 ? ` (search ${searches} of the call)` : ''}, each search charged the program size times the characters after its start`,
+        SEARCH_FIX,
+      );
+    },
   };
 }
 

@@ -19,11 +19,12 @@ export function bounded(name: string, length: number): void {
   }
 }
 
-function goRepeat(s: string, count: number): string {
+/** Go's `strings.Repeat`, for the function `name` that calls it. */
+function goRepeat(s: string, count: number, name = 'repeat'): string {
   if (count < 0) {
     throw new CallFailure('strings: negative Repeat count');
   }
-  bounded('repeat', byteLength(s) * count);
+  bounded(name, byteLength(s) * count);
   return s.repeat(count);
 }
 
@@ -256,10 +257,12 @@ function indexMap(parts: readonly string[]): TemplateMap {
   return withGoType(out, 'map[string]string');
 }
 
-function indent(spaces: number, s: string): string {
-  const pad = goRepeat(' ', spaces);
-  bounded('indent', byteLength(s) + (s.split('\n').length - 1 + 1) * spaces);
-  return pad + s.split('\n').join(`\n${pad}`);
+/** Sprig's `indent` (or `nindent`, `name`): the pad before each line. */
+function indent(name: string, spaces: number, s: string): string {
+  const lines = s.split('\n');
+  const pad = goRepeat(' ', spaces, name);
+  bounded(name, byteLength(s) + lines.length * spaces);
+  return pad + lines.join(`\n${pad}`);
 }
 
 const trimAll = fixed(['string', 'string'], ([cutset, s]) => goTrim(str(s), str(cutset)));
@@ -366,8 +369,8 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
         .join(' '),
     ),
   ],
-  ['indent', fixed(['int', 'string'], ([spaces, s]) => indent(int(spaces), str(s)))],
-  ['nindent', fixed(['int', 'string'], ([spaces, s]) => `\n${indent(int(spaces), str(s))}`)],
+  ['indent', fixed(['int', 'string'], ([spaces, s]) => indent('indent', int(spaces), str(s)))],
+  ['nindent', fixed(['int', 'string'], ([spaces, s]) => `\n${indent('nindent', int(spaces), str(s))}`)],
   [
     'replace',
     fixed(['string', 'string', 'string'], ([from, to, s]) => {
