@@ -1,5 +1,17 @@
 import { CallFailure, fixed, int, str, TemplateFunction, variadic } from '../function-signature';
-import { byteLength, fromGoBytes, goToLower, goToUpper, goTrim, goTrimSpace, isGoSpace, sliceBytes, toGoBytes } from '../go-strings';
+import {
+  byteLength,
+  fromGoBytes,
+  goToLower,
+  goToLowerRune,
+  goToUpper,
+  goToUpperRune,
+  goTrim,
+  goTrimSpace,
+  isGoSpace,
+  sliceBytes,
+  toGoBytes,
+} from '../go-strings';
 import { formatValue, stringValue } from '../go-fmt';
 import { TemplateMap, unsupported, withGoType } from '../template-values';
 import { stringSlice } from './cast';
@@ -147,7 +159,11 @@ const TITLE_CASE: Readonly<Record<string, string>> = {
   ǳ: 'ǲ',
 };
 
+/** Go's `unicode.ToTitle` of one rune. */
 function toTitleRune(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  // Georgian Mkhedruli letters have an upper case (Mtavruli) but are their own title case.
+  if ((cp >= 0x10d0 && cp <= 0x10fa) || (cp >= 0x10fd && cp <= 0x10ff)) return ch;
   return TITLE_CASE[ch] ?? goToUpper(ch);
 }
 
@@ -168,16 +184,20 @@ function goTitle(s: string): string {
   return out;
 }
 
-/** goutils' `SwapCase`. */
+/**
+ * goutils' `SwapCase`: an upper-case or title-case letter (`unicode.IsUpper`, `IsTitle`: the
+ * categories Lu and Lt) to lower case, a lower-case letter (Ll) to upper case, anything else
+ * kept; a byte that is not UTF-8 becomes U+FFFD, as ranging over the string reads it.
+ */
 function swapCase(s: string): string {
   let out = '';
   for (const ch of s) {
-    const lower = goToLower(ch);
-    const upper = goToUpper(ch);
-    if (ch !== lower || TITLE_CASE[ch] === ch) {
-      out += lower;
-    } else if (ch !== upper) {
-      out += upper;
+    if (ch >= '\udc80' && ch <= '\udcff') {
+      out += '\ufffd';
+    } else if (/^[\p{Lu}\p{Lt}]$/u.test(ch)) {
+      out += goToLowerRune(ch);
+    } else if (/^\p{Ll}$/u.test(ch)) {
+      out += goToUpperRune(ch);
     } else {
       out += ch;
     }
