@@ -42,7 +42,7 @@ describe('template problems quote no parameter values', () => {
       'semverCompare with a version with a number with a leading zero',
     ],
     ['{{ snakecase .secret }}', SECRET, 'CG701', 'snakecase of a string other than ASCII words'],
-    ['{{ toYaml (list .secret) }}', `${SECRET}\nsecond line`, 'CG701', 'toYaml of a string that go-yaml writes as a block scalar'],
+    ['{{ toYaml (list .secret) }}', `${SECRET} \nsecond line`, 'CG701', 'toYaml of a string that has a space before a line break'],
     // Go: parse "https://user:hunter2-…%4G@example.com/": invalid URL escape "%4G"
     [
       '{{ urlParse .secret }}',
