@@ -88,7 +88,8 @@ describe('regular-expression searches are charged to the execution budget', () =
     // takes is `most`
     const pattern = '[a-z]{1000}x';
     const { size } = compileGoRegexp(pattern);
-    const most = Math.floor((MAX_WORK - size) / (size + 1));
+    // (and its compiling, 1024 per character of the pattern)
+    const most = Math.floor((MAX_WORK - size - pattern.length * 1024) / (size + 1));
     const run = (length: number) => renderGoTemplate(`{{ regexMatch "${pattern}" (repeat ${length} "a") }}`, {});
     // WHEN texts of most − 1 and most + 1 characters are searched
     // THEN the first gives Go's result (no "x", no match) and the second is refused in the
@@ -138,5 +139,32 @@ describe('regular-expression searches are charged to the execution budget', () =
       /CG701 .*the last spent by regexFindAll: a pattern of 4 instructions searching a text of 18000 characters \(search \d+ of the call\)/,
     );
     expect(renderGoTemplate('{{ regexFindAll "[0-9]+" .t -1 | len }}', { t: text.slice(0, 1800) })).toBe('300');
+  });
+
+  test('compiling a huge pattern is charged before it runs, the same whether re2js has compiled it before or not', () => {
+    // GIVEN a pattern of 100,000 characters from a parameter (re2js takes about half a second
+    // to compile it, a pattern of 1,000,000 ten seconds; Go compiles both quickly)
+    const pattern = Array.from({ length: 20_000 }, (_, i) => `x${i % 1000}`).join('|');
+    const run = () => failure(() => expandApplicationSet(appset('{{ regexMatch .text "abc" }}', pattern), () => []));
+    // WHEN it is expanded twice
+    const started = Date.now();
+    const [first, second] = [run(), run()];
+    // THEN both fail at once with CG701 naming the compiling, not the pattern
+    for (const e of [first, second]) {
+      expect(e.code).toBe('CG701');
+      expect(e.message).toContain(`the last spent by regexMatch compiling a pattern of ${pattern.length} characters, each charged 1024`);
+      expect(e.message).not.toContain('x999');
+    }
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test('one pattern used in a loop is charged its compiling once per execution, and is compiled once', () => {
+    // GIVEN 20,000 searches with one pattern (re2js compiling it anew each time took 3 s)
+    const text =
+      '{{ $n := 0 }}{{ range until 20000 }}{{ if regexMatch "^[a-z]+-[0-9]+$" "prod-01" }}{{ $n = add $n 1 }}{{ end }}{{ end }}{{ $n }}';
+    const started = Date.now();
+    // WHEN rendered, THEN Go's count
+    expect(renderGoTemplate(text, {})).toBe('20000');
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -70,6 +70,30 @@ export class GoRegexpSyntaxError extends Error {
  * @throws GoRegexpSyntaxError where Go returns a parse error.
  */
 export function compileGoRegexp(pattern: string): GoRegexp {
+  const cached = COMPILED.get(pattern);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const compiled = compileUncached(pattern);
+  if (pattern.length <= MAX_CACHED_PATTERN) {
+    if (COMPILED.size >= MAX_CACHED) {
+      COMPILED.delete(COMPILED.keys().next().value!);
+    }
+    COMPILED.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Compiled patterns, by their text: re2js takes about 150 µs to compile even a short pattern,
+ * and a template may search with one pattern for every Application of a large set. Only the
+ * time this saves depends on the cache; what a call is charged does not (see regex.ts).
+ */
+const COMPILED = new Map<string, GoRegexp>();
+const MAX_CACHED = 512;
+const MAX_CACHED_PATTERN = 4096;
+
+function compileUncached(pattern: string): GoRegexp {
   let re: RE2JS;
   try {
     re = RE2JS.compile(pattern);

@@ -19,10 +19,11 @@ const SEARCH_FIX =
 
 const strings = (items: string[]) => withGoType(items, '[]string');
 
-type Compiled = (pattern: string) => GoRegexp;
+type Compiled = (pattern: string, meter: CallMeter, name: string) => GoRegexp;
 
 /** regexp.MustCompile as the plain forms call it: a panic text/template reports. */
-const mustCompile: Compiled = (pattern) => {
+const mustCompile: Compiled = (pattern, meter, name) => {
+  chargeCompile(meter, name, pattern);
   try {
     return compileGoRegexp(pattern);
   } catch (e) {
@@ -34,7 +35,8 @@ const mustCompile: Compiled = (pattern) => {
 };
 
 /** regexp.Compile as the must* forms call it: the error returned. */
-const compile: Compiled = (pattern) => {
+const compile: Compiled = (pattern, meter, name) => {
+  chargeCompile(meter, name, pattern);
   try {
     return compileGoRegexp(pattern);
   } catch (e) {
@@ -44,6 +46,34 @@ const compile: Compiled = (pattern) => {
     throw e;
   }
 };
+
+/**
+ * What compiling a pattern is charged per character of its text: re2js compiles in time that
+ * grows faster than the pattern (a pattern of 200,000 characters takes more than a second), so a
+ * pattern of a few ten thousand characters is the most one execution compiles.
+ */
+const COMPILE_COST = 1024;
+
+/** The patterns each execution (each meter) has paid to compile: a pattern is charged once per execution. */
+const compiledIn = new WeakMap<CallMeter, Set<string>>();
+
+/** Charges `name`'s compiling of `pattern` to the execution, the first time it compiles it. */
+function chargeCompile(meter: CallMeter, name: string, pattern: string): void {
+  let seen = compiledIn.get(meter);
+  if (seen === undefined) {
+    seen = new Set();
+    compiledIn.set(meter, seen);
+  }
+  if (seen.has(pattern)) {
+    return;
+  }
+  meter.charge(
+    pattern.length * COMPILE_COST,
+    () => `${name} compiling a pattern of ${pattern.length} characters, each charged ${COMPILE_COST}`,
+    SEARCH_FIX,
+  );
+  seen.add(pattern);
+}
 
 /** The charge of `name`'s searches with `re` over `s`, described by sizes only (never the pattern or the text). */
 function searching(meter: CallMeter, name: string, re: GoRegexp, s: string): SearchCharge {
@@ -78,6 +108,7 @@ export const REGEX_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]>
     'regexMatch',
     fixed(['string', 'string'], ([re, s], meter) => {
       let compiled: GoRegexp;
+      chargeCompile(meter, 'regexMatch', str(re));
       try {
         compiled = compileGoRegexp(str(re));
       } catch (e) {
@@ -92,20 +123,20 @@ export const REGEX_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]>
   [
     'mustRegexMatch',
     fixed(['string', 'string'], ([re, s], meter) => {
-      const compiled = compile(str(re));
+      const compiled = compile(str(re), meter, 'mustRegexMatch');
       return findAll(compiled, str(s), 1, searching(meter, 'mustRegexMatch', compiled, str(s))).length > 0;
     }),
   ],
   ...both('regexFindAll', (c, name) =>
     fixed(['string', 'string', 'int'], ([re, s, n], meter) => {
-      const compiled = c(str(re));
+      const compiled = c(str(re), meter, name);
       const text = str(s);
       return strings(findAll(compiled, text, int(n), searching(meter, name, compiled, text)).map((m) => text.slice(m[0]![0], m[0]![1])));
     }),
   ),
   ...both('regexFind', (c, name) =>
     fixed(['string', 'string'], ([re, s], meter) => {
-      const compiled = c(str(re));
+      const compiled = c(str(re), meter, name);
       const text = str(s);
       const [m] = findAll(compiled, text, 1, searching(meter, name, compiled, text));
       return m ? text.slice(m[0]![0], m[0]![1]) : '';
@@ -113,19 +144,19 @@ export const REGEX_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]>
   ),
   ...both('regexReplaceAll', (c, name) =>
     fixed(['string', 'string', 'string'], ([re, s, repl], meter) => {
-      const compiled = c(str(re));
+      const compiled = c(str(re), meter, name);
       return replaceAll(compiled, str(s), str(repl), false, searching(meter, name, compiled, str(s)));
     }),
   ),
   ...both('regexReplaceAllLiteral', (c, name) =>
     fixed(['string', 'string', 'string'], ([re, s, repl], meter) => {
-      const compiled = c(str(re));
+      const compiled = c(str(re), meter, name);
       return replaceAll(compiled, str(s), str(repl), true, searching(meter, name, compiled, str(s)));
     }),
   ),
   ...both('regexSplit', (c, name) =>
     fixed(['string', 'string', 'int'], ([re, s, n], meter) => {
-      const compiled = c(str(re));
+      const compiled = c(str(re), meter, name);
       return strings(split(compiled, str(s), int(n), searching(meter, name, compiled, str(s))));
     }),
   ),
