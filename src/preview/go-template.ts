@@ -62,10 +62,10 @@ export const MAX_RENDERED_CHARS = 1_572_864;
 /**
  * What one execution may spend in all: the characters of every string and the items of every
  * list and map its functions return, the text it writes, the steps of its regular-expression
- * searches (program size × characters scanned) and the values `uniq`, `has` and `without`
- * compare. A template that doubles a value in a loop
- * reaches it in a few dozen steps, long before the preview runs out of memory; the searches it
- * allows take about a second at most.
+ * searches (program size × characters scanned) and the compiling of their patterns, and the
+ * values `uniq`, `has` and `without` compare. A template that doubles a value in a loop reaches
+ * it in a few dozen steps, long before the preview runs out of memory; the searches it allows
+ * take a few seconds at most, however hard the pattern.
  */
 export const MAX_WORK = 64 * 1024 * 1024;
 
