@@ -1274,7 +1274,7 @@ const ENTRIES = [
     where: 'preview',
     title: 'Malformed ApplicationSet',
     description:
-      "The ApplicationSet object lacks a field the preview needs, or has one of the wrong type; or its generators fail as Argo CD's fail: a matrix without exactly two generators, or whose two fasttemplate generators set one parameter to different values; a merge generator without mergeKeys, or whose generator gives two sets with the same merge keys; matrix or merge nested more than one level; a list element that is not a map, or holds a value that is not a string without goTemplate; a selector Argo CD cannot parse; a templatePatch that does not render to a map of Application fields.",
+      "The ApplicationSet object lacks a field the preview needs, or has one of the wrong type; or its generators fail as Argo CD's fail: a matrix without exactly two generators, or whose two fasttemplate generators set one parameter to different values; a merge generator without mergeKeys, or whose generator gives two sets with the same merge keys; matrix or merge nested more than one level; a list element that is not a map, or holds a value that is not a string without goTemplate; a selector Argo CD cannot parse; a templatePatch that does not render to a map of Application fields; or, for a cluster generator, a cluster Secret the control plane deploys that Kubernetes cannot read or refuses (invalid YAML, or a label, annotation or data value that YAML 1.1 reads as a boolean or a number, such as an unquoted yes).",
     fix: 'Fix the ApplicationSet at the field the message names.',
   },
   {

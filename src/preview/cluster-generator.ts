@@ -44,6 +44,71 @@ export class ClusterSecretError extends Error {
 }
 
 /**
+ * A cluster declaration the API server refuses, so that Argo CD never holds the cluster: a
+ * field Kubernetes decodes as strings (labels, annotations, `stringData`, `data`, an
+ * ExternalSecret's template) holding a boolean, a number, a list or a map once read as YAML 1.1.
+ */
+export class ClusterSecretRefused extends ClusterSecretError {
+  constructor(
+    reason: string,
+    /** How to write the field so that Kubernetes reads it. */
+    public readonly fix: string,
+  ) {
+    super(reason);
+    this.name = 'ClusterSecretRefused';
+  }
+}
+
+const QUOTE_FIX =
+  'Quote the value in the file (e.g. env: "yes"): Kubernetes reads manifests as YAML 1.1, where an unquoted yes, no, on, off, y, n, true or false is a boolean and 1 or 0x1 a number.';
+
+/** What Kubernetes reads a value that is not a string as: "the boolean true", "a number". */
+function readAs(v: unknown): string {
+  if (typeof v === 'boolean') return `the boolean ${v}`;
+  if (typeof v === 'number') return 'a number';
+  return Array.isArray(v) ? 'a list' : 'a map';
+}
+
+/** `.key` or `["a/b"]`: a key of a field, as the messages name it. */
+function keyOf(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/**
+ * A field the API server decodes into `map[string]string`, as it decodes it: absent or null is
+ * empty; a null value is "" in a Secret (encoding/json leaves the string empty) and dropped in a
+ * custom resource (the API server prunes nulls its schema does not allow); anything else but a
+ * string is refused, and so is a field that is not a map.
+ *
+ * @param what the object, as `the cluster Secret "x" in "f.yaml"`
+ * @param path the field, as `metadata.labels`; `show` whether its values may be quoted (not for data)
+ */
+function stringMap(v: unknown, what: string, path: string, nulls: 'empty' | 'drop', show: boolean): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (!isMap(v)) {
+    throw new ClusterSecretRefused(
+      `${what} has a ${path} that Kubernetes reads as ${readAs(v)}, not a map of strings, so the API server refuses it and Argo CD never holds that cluster`,
+      `Write ${path} as a map of quoted strings.`,
+    );
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(v)) {
+    if (typeof value === 'string') {
+      out[key] = value;
+    } else if (value === null) {
+      if (nulls === 'empty') out[key] = '';
+    } else {
+      const reading = show || typeof value !== 'boolean' ? readAs(value) : 'a boolean';
+      throw new ClusterSecretRefused(
+        `${what} has a ${path}${keyOf(key)} that Kubernetes reads as ${reading} (YAML 1.1), not a string: the API server refuses the object, so Argo CD's sync of the Application that deploys it fails (all of that Application's objects, in its dry run) and the cluster is never added`,
+        QUOTE_FIX,
+      );
+    }
+  }
+  return out;
+}
+
+/**
  * The clusters the objects of one file declare: each `Secret` labelled
  * `argocd.argoproj.io/secret-type: cluster` (its `name` and `server` from `stringData`, else
  * from base64 `data`), and each `ExternalSecret` whose target template carries that label (its
@@ -57,9 +122,13 @@ export class ClusterSecretError extends Error {
  * Only objects Argo CD reads as its clusters count: those that land in `namespace`, Argo CD's
  * namespace (no `metadata.namespace`, so the Application's destination namespace, or that
  * one); a cluster Secret elsewhere is an ordinary Secret to Argo CD.
+ * The objects are read as Argo CD's repo server reads manifests (YAML 1.1: see
+ * `readGoYamlDocuments`), so an unquoted `yes` is a boolean.
+ *
  * @throws ClusterSecretError for a declaration whose name or server is read from a secret store,
  * or a Secret whose `data` is not valid base64 (the API server refuses such a Secret, so Argo CD
- * never holds that cluster)
+ * never holds that cluster); {@link ClusterSecretRefused} for a label, annotation or data value
+ * that is not a string (the API server refuses the object)
  */
 export function clustersIn(objects: readonly unknown[], file: string, namespace?: string): DeclaredCluster[] {
   const out: DeclaredCluster[] = [];
@@ -75,42 +144,48 @@ export function clustersIn(objects: readonly unknown[], file: string, namespace?
       continue;
     }
     if (o.kind === 'Secret' && o.apiVersion === 'v1') {
-      const labels = stringRecord(metadata.labels);
-      if (labels[CLUSTER_SECRET_LABEL] !== 'cluster') continue;
+      if (!isMap(metadata.labels) || metadata.labels[CLUSTER_SECRET_LABEL] !== 'cluster') continue;
+      const name = typeof metadata.name === 'string' ? metadata.name : '';
+      const what = `the cluster Secret ${JSON.stringify(name)} in ${JSON.stringify(file)}`;
+      const labels = stringMap(metadata.labels, what, 'metadata.labels', 'empty', true);
+      const annotations = stringMap(metadata.annotations, what, 'metadata.annotations', 'empty', true);
+      const stringData = stringMap(o.stringData, what, 'stringData', 'empty', false);
+      const data = stringMap(o.data, what, 'data', 'empty', false);
       const field = (key: string): string => {
-        const plain = isMap(o.stringData) ? o.stringData[key] : undefined;
-        if (typeof plain === 'string') return plain;
-        const encoded = isMap(o.data) ? o.data[key] : undefined;
-        if (typeof encoded !== 'string') return '';
+        const plain = stringData[key];
+        if (plain !== undefined) return plain;
+        const encoded = data[key];
+        if (encoded === undefined) return '';
         const decoded = strictBase64(encoded);
         if (decoded === undefined) {
-          const name = typeof metadata.name === 'string' ? metadata.name : '';
           throw new ClusterSecretError(
-            `the cluster Secret ${JSON.stringify(name)} in ${JSON.stringify(file)} has a data.${key} that is not valid padded base64 (the API server refuses the Secret, so Argo CD never holds that cluster)`,
+            `${what} has a data.${key} that is not valid padded base64 (the API server refuses the Secret, so Argo CD never holds that cluster)`,
           );
         }
         return decoded;
       };
-      out.push({ name: field('name'), server: field('server'), labels, annotations: stringRecord(metadata.annotations), file });
+      out.push({ name: field('name'), server: field('server'), labels, annotations, file });
     } else if (o.kind === 'ExternalSecret' && typeof o.apiVersion === 'string' && o.apiVersion.startsWith('external-secrets.io/')) {
       const spec = isMap(o.spec) ? o.spec : {};
       const target = isMap(spec.target) ? spec.target : {};
       const template = isMap(target.template) ? target.template : {};
       const meta = isMap(template.metadata) ? template.metadata : {};
-      const labels = stringRecord(meta.labels);
-      if (labels[CLUSTER_SECRET_LABEL] !== 'cluster') continue;
-      const data = isMap(template.data) ? template.data : {};
+      if (!isMap(meta.labels) || meta.labels[CLUSTER_SECRET_LABEL] !== 'cluster') continue;
+      const name = typeof metadata.name === 'string' ? metadata.name : '';
+      const what = `the ExternalSecret ${JSON.stringify(name)} in ${JSON.stringify(file)}`;
+      const labels = stringMap(meta.labels, what, 'spec.target.template.metadata.labels', 'drop', true);
+      const annotations = stringMap(meta.annotations, what, 'spec.target.template.metadata.annotations', 'drop', true);
+      const data = stringMap(template.data, what, 'spec.target.template.data', 'drop', false);
       const field = (key: string): string => {
         const v = data[key];
         if (typeof v !== 'string' || v.includes('{{')) {
-          const name = typeof metadata.name === 'string' ? metadata.name : '';
           throw new ClusterSecretError(
             `The ExternalSecret ${JSON.stringify(name)} in ${JSON.stringify(file)} reads the cluster's ${key} from its secret store, which the repository does not hold`,
           );
         }
         return v;
       };
-      out.push({ name: field('name'), server: field('server'), labels, annotations: stringRecord(meta.annotations), file });
+      out.push({ name: field('name'), server: field('server'), labels, annotations, file });
     }
   }
   return out;
@@ -124,11 +199,6 @@ function strictBase64(text: string): string | undefined {
   const s = text.replace(/[\r\n]/g, '');
   if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return undefined;
   return Buffer.from(s, 'base64').toString('utf8');
-}
-
-function stringRecord(v: unknown): Record<string, string> {
-  if (!isMap(v)) return {};
-  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** One parameter set of the cluster generator and the cluster it is for. */

@@ -19,13 +19,35 @@ export const GO_PARAM_TYPES = {
   map: 'map[string]interface {}',
 } as const;
 
+/**
+ * The work budget of the execution a call runs in. A function whose running time is not bounded
+ * by the size of what it returns (a regular expression scanning its text) charges its work here
+ * before doing it, so that the execution stops with CG701 instead of running for minutes.
+ */
+export interface CallMeter {
+  /**
+   * Charges `units` of work (negative units give back what an earlier charge over-estimated),
+   * described by `what` (which names the construct and the sizes involved, never a value);
+   * `fix` is the advice given when the budget is spent.
+   *
+   * @throws TemplateFailure `CG701` once the execution's budget is spent.
+   */
+  charge(units: number, what: () => string, fix: string): void;
+}
+
+/** A meter that never runs out: for calling a function outside a template execution. */
+export const UNMETERED: CallMeter = { charge: () => undefined };
+
 /** A function a template may call. */
 export interface TemplateFunction {
   /** Parameter types; when `variadic`, the last one is the type of every extra argument. */
   readonly params: readonly ParamType[];
   readonly variadic?: boolean;
-  /** Calls the function; throws {@link CallFailure} as a Go function returns an error. */
-  readonly call: (args: readonly Value[]) => Value;
+  /**
+   * Calls the function; throws {@link CallFailure} as a Go function returns an error. Work not
+   * bounded by the size of the result is charged to `meter`.
+   */
+  readonly call: (args: readonly Value[], meter: CallMeter) => Value;
 }
 
 /**
@@ -35,12 +57,12 @@ export interface TemplateFunction {
 export class CallFailure extends Error {}
 
 /** A function with a fixed number of parameters. */
-export function fixed(params: readonly ParamType[], call: (args: readonly Value[]) => Value): TemplateFunction {
+export function fixed(params: readonly ParamType[], call: (args: readonly Value[], meter: CallMeter) => Value): TemplateFunction {
   return { params, call };
 }
 
 /** A function whose last parameter takes any number of arguments. */
-export function variadic(params: readonly ParamType[], call: (args: readonly Value[]) => Value): TemplateFunction {
+export function variadic(params: readonly ParamType[], call: (args: readonly Value[], meter: CallMeter) => Value): TemplateFunction {
   return { params, variadic: true, call };
 }
 

@@ -27,12 +27,66 @@ export function isGoSpace(ch: string): boolean {
   );
 }
 
+/**
+ * Letters whose case pair Unicode added after 15.1, the edition of Go's unicode tables (Go
+ * 1.21 on): Go maps each of them to itself, where JavaScript (a newer edition: ICU's Unicode
+ * 17 in Node 20) maps it. Found by comparing every code point with Go's `CaseRanges`.
+ */
+const NEWER_CASE_PAIRS: ReadonlyArray<readonly [number, number]> = [
+  [0x019b, 0x019b],
+  [0x0264, 0x0264],
+  [0x1c89, 0x1c8a],
+  [0xa7cb, 0xa7cf],
+  [0xa7d2, 0xa7d5],
+  [0xa7da, 0xa7dc],
+  [0x10d50, 0x10d65],
+  [0x10d70, 0x10d85],
+  [0x16ea0, 0x16eb8],
+  [0x16ebb, 0x16ed3],
+];
+
+function inRanges(cp: number, ranges: ReadonlyArray<readonly [number, number]>): boolean {
+  return ranges.some(([lo, hi]) => cp >= lo && cp <= hi);
+}
+
+/**
+ * Greek small letters with ypogegrammeni, whose full upper case (JavaScript's) is two letters
+ * (ᾳ → ΑΙ) but whose simple upper case (Go's) is the capital with prosgegrammeni (ᾳ → ᾼ).
+ */
+function greekSimpleUpper(cp: number): number | undefined {
+  if ((cp >= 0x1f80 && cp <= 0x1f87) || (cp >= 0x1f90 && cp <= 0x1f97) || (cp >= 0x1fa0 && cp <= 0x1fa7)) return cp + 8;
+  if (cp === 0x1fb3 || cp === 0x1fc3 || cp === 0x1ff3) return cp + 9;
+  return undefined;
+}
+
+/** Go's `unicode.ToUpper` of one rune (one character). */
+export function goToUpperRune(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  if (cp < 0x80) return ch.toUpperCase();
+  if (inRanges(cp, NEWER_CASE_PAIRS)) return ch;
+  const greek = greekSimpleUpper(cp);
+  if (greek !== undefined) return String.fromCodePoint(greek);
+  const mapped = ch.toUpperCase();
+  // Go uses simple (one-to-one) case mappings only: "ß" stays "ß" in upper case.
+  return [...mapped].length === 1 ? mapped : ch;
+}
+
+/** Go's `unicode.ToLower` of one rune (one character). */
+export function goToLowerRune(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  if (cp < 0x80) return ch.toLowerCase();
+  if (cp === 0x130) return 'i'; // İ: JavaScript's full mapping is "i̇" (two characters), Go's simple one "i"
+  if (inRanges(cp, NEWER_CASE_PAIRS)) return ch;
+  const mapped = ch.toLowerCase();
+  return [...mapped].length === 1 ? mapped : ch;
+}
+
 /** Go's `strings.ToLower`: each rune mapped on its own, never to more than one rune. */
 export function goToLower(s: string): string {
   if (ASCII.test(s)) {
     return s.toLowerCase();
   }
-  return mapRunes(s, (ch) => (ch === '\u0130' ? 'i' : ch.toLowerCase()));
+  return mapRunes(s, goToLowerRune);
 }
 
 /** Go's `strings.ToUpper`: each rune mapped on its own, never to more than one rune. */
@@ -40,7 +94,7 @@ export function goToUpper(s: string): string {
   if (ASCII.test(s)) {
     return s.toUpperCase();
   }
-  return mapRunes(s, (ch) => ch.toUpperCase());
+  return mapRunes(s, goToUpperRune);
 }
 
 function mapRunes(s: string, f: (ch: string) => string): string {
@@ -51,9 +105,7 @@ function mapRunes(s: string, f: (ch: string) => string): string {
       out += '\ufffd';
       continue;
     }
-    const mapped = f(ch);
-    // Go uses simple (one-to-one) case mappings only: "ß" stays "ß" in upper case.
-    out += [...mapped].length === 1 ? mapped : ch;
+    out += f(ch);
   }
   return out;
 }

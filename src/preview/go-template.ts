@@ -6,7 +6,7 @@ import { compareGoStrings, toValidUtf8 } from './go-strings';
 import { Arg, Command, ListNode, parseTemplate, Pipe, SYNTAX_FIX, TemplateSet, TreeNode, UNSUPPORTED_FIX } from './go-template-parse';
 import { PreviewCode, show } from './problems';
 import { GO_PARAM_TYPES } from './function-signature';
-import { CallFailure, ParamType } from './template-functions';
+import { CallFailure, CallMeter, ParamType } from './template-functions';
 import { formatValue } from './go-fmt';
 import {
   GoInt64,
@@ -48,6 +48,8 @@ export interface GoTemplateExecuteOptions {
 }
 
 const EXECUTION_FIX = 'Correct the expression; Argo CD fails on it too.';
+const SPEND_FIX =
+  'Build smaller values; Argo CD renders each field of an Application, which the Kubernetes API server stores up to 1.5 MiB.';
 /** Go allows 100000 nested template calls; the preview stops far sooner, before its stack does. */
 const MAX_TEMPLATE_DEPTH = 200;
 /** Steps (nodes walked) one execution may take, so that a runaway range cannot hang the preview. */
@@ -58,9 +60,12 @@ const MAX_STEPS = 10_000_000;
  */
 export const MAX_RENDERED_CHARS = 1_572_864;
 /**
- * What one execution may build in all: the characters of every string and the items of every
- * list and map its functions return, and the text it writes. A template that doubles a value
- * in a loop reaches it in a few dozen steps, long before the preview runs out of memory.
+ * What one execution may spend in all: the characters of every string and the items of every
+ * list and map its functions return, the text it writes, the steps of its regular-expression
+ * searches (program size × characters scanned) and the compiling of their patterns, and the
+ * values `uniq`, `has` and `without` compare. A template that doubles a value in a loop reaches
+ * it in a few dozen steps, long before the preview runs out of memory; the searches it allows
+ * take a few seconds at most, however hard the pattern.
  */
 export const MAX_WORK = 64 * 1024 * 1024;
 
@@ -70,6 +75,21 @@ type Final = Value | typeof NO_FINAL;
 /** Thrown by {{break}} and {{continue}} to the range that runs them. */
 class LoopControl {
   constructor(public readonly kind: 'break' | 'continue') {}
+}
+
+/**
+ * What a function that ran out of JavaScript's room is refused as, naming it: a value nested
+ * deeper than its stack walks (toJson of a dict nested 10,000 deep), or a string or list longer
+ * than JavaScript holds. Anything else is passed on.
+ */
+function outOfRoom(name: string, e: unknown): unknown {
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    return unsupported(`${name} of a value nested deeper than the offline preview walks`);
+  }
+  if (e instanceof RangeError && /Invalid (string|array|typed array) length/.test(e.message)) {
+    return unsupported(`${name} building a value longer than the offline preview holds`, SPEND_FIX);
+  }
+  return e;
 }
 
 function execution(detail: string, fix = EXECUTION_FIX): TemplateFailure {
@@ -182,20 +202,28 @@ class State {
     }
   }
 
-  /** Counts `size` against the work budget. */
-  private spend(size: number): void {
+  /**
+   * Counts `size` against the work budget; `what` names what spent the last of it (a function
+   * and the sizes involved, never a value).
+   */
+  private spend(size: number, what: () => string, fix = SPEND_FIX): void {
     this.budget.work += size;
     if (this.budget.work > MAX_WORK) {
       throw unsupported(
-        `more than ${MAX_WORK} characters and items built in one execution (a value that doubles in a loop, or a template that calls itself twice?)`,
-        'Build smaller values; Argo CD renders each field of an Application, which the Kubernetes API server stores up to 1.5 MiB.',
+        `more than ${MAX_WORK} units of work in one execution (characters and items built, steps of regular-expression searches, values compared), the last spent by ${what()}`,
+        fix,
       );
     }
   }
 
+  /** What functions charge for work that the size of their result does not show. */
+  private readonly meter: CallMeter = {
+    charge: (units, what, fix) => this.spend(units, what, fix),
+  };
+
   /** Appends rendered text, within the rendered size bound. */
   private write(text: string): void {
-    this.spend(text.length);
+    this.spend(text.length, () => `writing ${text.length} characters of output (a template that calls itself twice?)`);
     if (this.out.length + text.length > MAX_RENDERED_CHARS) {
       throw unsupported(
         `rendering more than ${MAX_RENDERED_CHARS} characters (1.5 MiB, more than the Kubernetes API server stores in one Application)`,
@@ -517,22 +545,21 @@ class State {
       );
     }
     try {
-      const result = fn.call(argv);
+      const result = fn.call(argv, this.meter);
       // A map or list changed in place and returned (set, unset, merge…) grew by what it was
       // given, not by its whole size: charging all of it on each call would make building a
       // dict key by key quadratic.
       const inPlace = typeof result === 'object' && result !== null && argv.includes(result);
-      this.spend(
-        inPlace
-          ? argv.reduce<number>((n, a) => (a === result ? n + 1 : n + treeSize(a, this.budget.sizes)), 0)
-          : treeSize(result, this.budget.sizes),
-      );
+      const size = inPlace
+        ? argv.reduce<number>((n, a) => (a === result ? n + 1 : n + treeSize(a, this.budget.sizes)), 0)
+        : treeSize(result, this.budget.sizes);
+      this.spend(size, () => `${name} returning a value of ${size} characters and items (a value that grows or doubles in a loop?)`);
       return result;
     } catch (e) {
       if (e instanceof CallFailure) {
         throw execution(`<${where()}>: error calling ${name}: ${e.message}`);
       }
-      throw e;
+      throw outOfRoom(name, e);
     }
   }
 
@@ -733,7 +760,7 @@ function toGitOpsError(text: string, e: unknown): unknown {
   if (e instanceof RangeError && /Invalid string length|Invalid array length/.test(e.message)) {
     return GitOpsError.of(PreviewCode.UNSUPPORTED_TEMPLATE, {
       message: `${template} builds a value longer than the offline preview holds.`,
-      fix: 'Build smaller values; Argo CD renders each field of an Application, which the Kubernetes API server stores up to 1.5 MiB.',
+      fix: SPEND_FIX,
     });
   }
   if (e instanceof RangeError && /call stack/.test(e.message)) {

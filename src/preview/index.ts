@@ -54,6 +54,7 @@ export {
   CLUSTER_SECRET_LABEL,
   clusterParamSets,
   ClusterSecretError,
+  ClusterSecretRefused,
   clustersIn,
   IN_CLUSTER_NAME,
   IN_CLUSTER_SERVER,

@@ -1,7 +1,7 @@
 import { TemplateFunction } from './function-signature';
 import { SPRIG_FUNCTIONS } from './sprig';
 
-export { CallFailure, type ParamType, type TemplateFunction } from './function-signature';
+export { CallFailure, type CallMeter, type ParamType, type TemplateFunction } from './function-signature';
 
 /**
  * The functions Argo CD gives ApplicationSet templates besides Go's builtins (go-builtins.ts):

@@ -312,4 +312,14 @@ describe('preview of a Git checkout with an ApplicationSet file Git does not tra
       ].join('\n'),
     );
   });
+
+  test('preview --help says so', () => {
+    // WHEN the help of preview is shown
+    const r = cli('preview', '--help');
+    // THEN it says that an untracked or ignored ApplicationSet file is left out, with a warning naming it
+    expect(r.status).toBe(0);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      'an ApplicationSet in a file Git does not track (untracked or ignored) is left out, as Argo CD reads only what is committed, with a warning on stderr naming the file.',
+    );
+  });
 });

@@ -1,5 +1,6 @@
 import { GoFloat } from '../../src/preview/go-float';
 import { GO_BUILTINS } from '../../src/preview/go-builtins';
+import { UNMETERED } from '../../src/preview/function-signature';
 import { CallFailure } from '../../src/preview/template-functions';
 import { TemplateFailure, Value } from '../../src/preview/template-values';
 
@@ -8,7 +9,7 @@ import { TemplateFailure, Value } from '../../src/preview/template-values';
  * which Go looks up first; Go's builtin is checked here on its own, with the results Go gives.
  */
 
-const slice = (...args: Value[]) => GO_BUILTINS.get('slice')!.call(args);
+const slice = (...args: Value[]) => GO_BUILTINS.get('slice')!.call(args, UNMETERED);
 
 function failure(...args: Value[]): Error {
   try {

@@ -42,8 +42,14 @@ describe('template problems quote no parameter values', () => {
       'semverCompare with a version with a number with a leading zero',
     ],
     ['{{ snakecase .secret }}', SECRET, 'CG701', 'snakecase of a string other than ASCII words'],
-    ['{{ toYaml (list .secret) }}', `${SECRET}\nsecond line`, 'CG701', 'toYaml of a string that go-yaml writes as a block scalar'],
-    ['{{ urlParse .secret }}', `https://user:${SECRET}%41@example.com/`, 'CG701', 'urlParse of a URL with %-escapes'],
+    ['{{ toYaml (list .secret) }}', `${SECRET} \nsecond line`, 'CG701', 'toYaml of a string that has a space before a line break'],
+    // Go: parse "https://user:hunter2-…%4G@example.com/": invalid URL escape "%4G"
+    [
+      '{{ urlParse .secret }}',
+      `https://user:${SECRET}%4G@example.com/`,
+      'CG704',
+      'error calling urlParse: unable to parse url: invalid URL escape',
+    ],
     ['{{ atoi .secret }}', '9007199254740993', 'CG701', 'atoi giving a number beyond the integers'],
     ['{{ float64 .secret }}', '0x1p-2', 'CG701', 'converting a string in hexadecimal or "_" form to a float'],
     ['{{ dateInZone "2006" 0 .secret }}', 'Europe/Berlin', 'CG701', 'dateInZone in a time zone other than UTC'],

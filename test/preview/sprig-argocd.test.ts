@@ -57,12 +57,62 @@ describe("Argo CD's template functions", () => {
     expect(render('{{ toYaml "plain" }} {{ toYaml (list) }} {{ toYaml .n }}', { n: null })).toBe('plain [] null');
   });
 
-  test('fails when toYaml meets a string go-yaml writes as a block scalar', () => {
-    // GIVEN a string of several lines
-    const e = failure('{{ toYaml .v }}', { v: { text: 'a\nb' } });
+  test('toYaml writes a string of several lines as go-yaml v2 does: a literal block scalar', () => {
+    // GIVEN strings with line breaks, in a map, a list, a nested list and alone (go-yaml v2.4
+    // chooses the literal style for any string with "\n": |- without a final line break, | with
+    // one, the indentation indicator 2 where the text starts with a space or a break)
+    const v = { a: 'x\ny', b: ['p\nq\n', ' lead\nz'], c: { d: '\nfirst', e: 'one\n\nthree' }, f: [['m\nn']] };
+    // WHEN it is rendered
+    // THEN go-yaml's text: lines indented two spaces past their key or dash, empty lines empty
+    expect(render('{{ toYaml .v }}', { v })).toBe(
+      [
+        'a: |-',
+        '  x',
+        '  y',
+        'b:',
+        '- |',
+        '  p',
+        '  q',
+        '- |2-',
+        '   lead',
+        '  z',
+        'c:',
+        '  d: |2-',
+        '',
+        '    first',
+        '  e: |-',
+        '    one',
+        '',
+        '    three',
+        'f:',
+        '- - |-',
+        '    m',
+        '    n',
+      ].join('\n'),
+    );
+    expect(render('{{ toYaml .s }}', { s: 'a\nb' })).toBe('|-\n  a\n  b');
+  });
+
+  test.each([
+    ['a space before a line break', 'a \nb', 'has a space before a line break or at its end'],
+    ['a space at its end', 'a\nb ', 'has a space before a line break or at its end'],
+    ['two final line breaks', 'a\n\n', 'ends with several line breaks'],
+    ['a tab', 'a\tb\nc', 'holds characters go-yaml escapes'],
+    ['a character beyond U+FFFF', 'a\n\u{1F600}', 'holds characters go-yaml escapes'],
+    ['a carriage return', 'a\r\nb', 'holds characters go-yaml escapes'],
+  ])('fails (CG701) when toYaml meets a string of several lines with %s, which go-yaml writes otherwise', (_what, text, reason) => {
+    // GIVEN a string go-yaml v2 would write double-quoted (with escapes and folding) or as |+
+    const e = failure('{{ toYaml .v }}', { v: { text } });
     // THEN CG701 says why
     expect(e.code).toBe('CG701');
-    expect(e.message).toContain('block scalar');
+    expect(e.message).toContain(`toYaml of a string that ${reason}`);
+  });
+
+  test('fails (CG701) when toYaml meets a one-line string with a character beyond U+FFFF, which go-yaml escapes', () => {
+    // go-yaml v2 reads a 4-byte UTF-8 character as not printable: "\U0001F600", double-quoted
+    expect(failure('{{ toYaml .v }}', { v: { text: 'ship \u{1F680}' } }).message).toContain(
+      'holds characters go-yaml escapes (beyond U+FFFF)',
+    );
   });
 
   test('fromYaml and fromYamlArray read YAML as sigs.k8s.io/yaml does', () => {

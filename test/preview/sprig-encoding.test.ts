@@ -58,10 +58,53 @@ describe('Sprig encodings and hashes', () => {
     // WHEN it is parsed and joined
     // THEN the parts and the URL are Go's
     expect(render('{{ urlParse "http://admin:secret@server.com:8080/api?list=false#anchor" | toJson }}')).toBe(
-      '{"fragment":"anchor","host":"server.com:8080","hostname":"server.com","path":"/api","port":"8080","query":"list=false","scheme":"http","userinfo":"admin:secret"}',
+      '{"fragment":"anchor","host":"server.com:8080","hostname":"server.com","opaque":"","path":"/api","query":"list=false","scheme":"http","userinfo":"admin:secret"}',
     );
     expect(render('{{ urlJoin (dict "fragment" "fragment" "host" "host:80" "path" "/path" "query" "query" "scheme" "http") }}')).toBe(
       'http://host:80/path?query#fragment',
     );
+  });
+
+  test.each([
+    // Sprig's url_test.go cases: Go unescapes the path and the fragment, keeps the query as
+    // written, and writes the user information again with its own escaping
+    [
+      'proto://user:passwor%20d@host:80/path',
+      '{"fragment":"","host":"host:80","hostname":"host","opaque":"","path":"/path","query":"","scheme":"proto","userinfo":"user:passwor%20d"}',
+    ],
+    [
+      'proto://host:80/pa%20th?key=val%20ue',
+      '{"fragment":"","host":"host:80","hostname":"host","opaque":"","path":"/pa th","query":"key=val%20ue","scheme":"proto","userinfo":""}',
+    ],
+    ['something', '{"fragment":"","host":"","hostname":"","opaque":"","path":"something","query":"","scheme":"","userinfo":""}'],
+    // %-escapes of other bytes, a fragment, user information Go re-escapes (%21 → %21, %7e → ~)
+    [
+      'https://a%21b:p%7e@example.com/caf%C3%A9/%2F?q=%zz#sec%20two',
+      '{"fragment":"sec two","host":"example.com","hostname":"example.com","opaque":"","path":"/café//","query":"q=%zz","scheme":"https","userinfo":"a%21b:p~"}',
+    ],
+    // an opaque URL: no "//" after the scheme
+    [
+      'mailto:ops@example.com?subject=hi',
+      '{"fragment":"","host":"","hostname":"","opaque":"ops@example.com","path":"","query":"subject=hi","scheme":"mailto","userinfo":""}',
+    ],
+  ])("urlParse %s as Go's url.Parse reads it", (url, parts) => {
+    expect(render(`{{ urlParse "${url}" | toJson }}`)).toBe(parts);
+  });
+
+  test.each([
+    ['a malformed %-escape in the path', 'https://example.com/a%zzb', 'invalid URL escape'],
+    ['a malformed %-escape in the fragment', 'https://example.com/#a%2', 'invalid URL escape'],
+    ['a colon in the first path segment', '1a:b/c', 'first path segment in URL cannot contain colon'],
+    ['a port that is not a number', 'https://example.com:http/', 'invalid port after host'],
+  ])('urlParse fails as Sprig panics on %s (CG704), without quoting the URL', (_what, url, reason) => {
+    const e = failure(`{{ urlParse "${url}" }}`);
+    expect(e.code).toBe('CG704');
+    expect(e.message).toContain(`error calling urlParse: unable to parse url: ${reason}`);
+  });
+
+  test('urlParse refuses (CG701) a %-escape in the host, which the preview does not model', () => {
+    const e = failure('{{ urlParse "https://ex%41mple.com/" }}');
+    expect(e.code).toBe('CG701');
+    expect(e.message).toContain('urlParse of a URL with a %-escape in the host');
   });
 });

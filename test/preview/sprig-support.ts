@@ -1,5 +1,6 @@
 import { GitOpsError } from '../../src/core/errors';
 import { renderGoTemplate } from '../../src/preview/go-template';
+import { UNMETERED } from '../../src/preview/function-signature';
 import { TEMPLATE_FUNCTIONS } from '../../src/preview/template-functions';
 import { TemplateMap, Value } from '../../src/preview/template-values';
 
@@ -14,7 +15,7 @@ export function call(name: string, ...args: Value[]): Value {
   if (!fn) {
     throw new Error(`no function ${name}`);
   }
-  return fn.call(args);
+  return fn.call(args, UNMETERED);
 }
 
 /** The problem a template fails with. */

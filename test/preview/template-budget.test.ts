@@ -98,7 +98,7 @@ describe('bounds on one template execution', () => {
     [
       'regexReplaceAll of every position',
       '{{ $x := repeat 100000 "a" }}{{ regexReplaceAll "" $x $x }}',
-      'a regular expression replacement building more than 10000000 characters',
+      'regexReplaceAll building a string of more than 10000000 characters',
     ],
     [
       'join of many items with a long separator',
@@ -120,5 +120,61 @@ describe('bounds on one template execution', () => {
     const text = '{{ $d := dict }}{{ range $i := until 50000 }}{{ $_ := set $d (print "k" $i) $i }}{{ end }}{{ len $d }}';
     // THEN it renders as Go does, within the work bound (charged whole each time, it would pass 64 Mi after about 11,500 keys)
     expect(renderGoTemplate(text, {})).toBe('50000');
+  });
+
+  test.each([
+    ['indent of a huge width', '{{ indent 100000000 "x" }}', 'indent building a string of more than 10000000 bytes'],
+    ['nindent of a huge width', '{{ nindent 100000000 "x" }}', 'nindent building a string of more than 10000000 bytes'],
+    ['until of a huge count', '{{ until 100000000 | len }}', 'until building a list of more than 1000000 integers'],
+    ['untilStep of a huge range', '{{ untilStep 0 100000000 1 | len }}', 'untilStep building a list of more than 1000000 integers'],
+    ['seq of a huge range', '{{ seq 100000000 }}', 'seq building a list of more than 1000000 integers'],
+    [
+      'concat doubling a list in a loop',
+      '{{ $l := until 1000 }}{{ range until 20 }}{{ $l = concat $l $l }}{{ end }}{{ len $l }}',
+      'concat building a list of more than 1000000 items',
+    ],
+    [
+      'toYaml of a dict nested 5,000 deep',
+      '{{ $d := dict }}{{ range until 5000 }}{{ $d = dict "a" $d }}{{ end }}{{ toYaml $d | len }}',
+      'toYaml of a value nested deeper than the offline preview walks',
+    ],
+    [
+      'fromJson of arrays nested 20,000 deep',
+      '{{ fromJson (print (repeat 20000 "[") (repeat 20000 "]")) | len }}',
+      'fromJson of a value nested deeper than the offline preview walks',
+    ],
+    ['uniq of 20,000 items', '{{ uniq (until 20000) | len }}', 'the last spent by uniq comparing items one by one'],
+    [
+      'regexFindAll of more matches than the preview holds',
+      '{{ len (regexFindAll "a" (repeat 300000 "a") -1) }}',
+      'regexFindAll of a regular expression matching more than 262144 times in one call',
+    ],
+  ])('fails with CG701 on %s, naming the function that reached the bound', (_what, template, reason) => {
+    // GIVEN one function asked for more than the preview builds, walks or compares
+    // WHEN the ApplicationSet is expanded
+    const e = failure(() => expandApplicationSet(appset(template), () => []));
+    // THEN CG701 for the set and the field, naming that function (not another it calls, nor
+    // "nests deeper" for a long flat list)
+    expect(e.code).toBe('CG701');
+    expect(e.message).toContain('ApplicationSet "bomb" spec.template.metadata.annotations.note');
+    expect(e.message).toContain(reason);
+  });
+
+  test("concat of lists of a million items gives Go's result (it no longer overflows the stack)", () => {
+    // GIVEN lists of 900,000 and 100,000 items
+    // WHEN concatenated, THEN one list of 1,000,000 items, in order, as Sprig's concat returns
+    expect(
+      renderGoTemplate('{{ $l := concat (until 900000) (until 100000) }}{{ len $l }} {{ index $l 899999 }} {{ index $l 900000 }}', {}),
+    ).toBe('1000000 899999 0');
+  });
+
+  test("uniq, has and without of a few thousand items give Go's results within the comparison budget", () => {
+    // GIVEN 2,000 numbers with each repeated once, and strings
+    // WHEN uniq, has and without run (Sprig compares with reflect.DeepEqual: 1 and "1" differ)
+    // THEN Go's results
+    expect(renderGoTemplate('{{ uniq (concat (until 2000) (until 2000)) | len }}', {})).toBe('2000');
+    expect(renderGoTemplate('{{ has 1999 (until 2000) }} {{ has "1" (until 2000) }}', {})).toBe('true false');
+    expect(renderGoTemplate('{{ without (until 2000) 1 2 3 | len }}', {})).toBe('1997');
+    expect(renderGoTemplate('{{ $l := list 1 }}{{ uniq (list $l $l (list 1) (list 2)) }}', {})).toBe('[[1] [2]]');
   });
 });

@@ -182,8 +182,9 @@ generated, and say so on stderr. Exit code 2 then, else 0.
 
 Directories are listed as Argo CD's repo server lists them from a clone: where DIR is a Git
 repository, from the files Git tracks and those cdk8s-gitops wrote (publish commits them):
-untracked and ignored directories make no Application, and are named on stderr. Otherwise
-from the file system. Directories whose names start with "." are skipped with all
+untracked and ignored directories make no Application, and are named on stderr; an
+ApplicationSet in a file Git does not track (untracked or ignored) is left out, as Argo CD reads
+only what is committed, with a warning on stderr naming the file. Otherwise from the file system. Directories whose names start with "." are skipped with all
 below them; a directory that holds only hidden files (.gitkeep) is listed.
 
 Options:

@@ -199,10 +199,20 @@ export function kindName(v: Value): string {
   return goTypeName(v);
 }
 
-/** Go's `reflect.DeepEqual` over template values: types must match, then contents. */
-export function deepEqual(a: Value, b: Value): boolean {
+/**
+ * Go's `reflect.DeepEqual` over template values: types must match, then contents. Each pair of
+ * values it compares adds one to `walked`, when given.
+ */
+export function deepEqual(a: Value, b: Value, walked?: { count: number }): boolean {
+  if (walked) {
+    walked.count++;
+  }
   if (a === undefined || a === null || b === undefined || b === null) {
     return (a ?? null) === (b ?? null);
+  }
+  if (typeof a !== 'object' && typeof b !== 'object') {
+    // A string, an int (a number) and a bool: equal when of one type and value.
+    return a === b;
   }
   if (goTypeName(a) !== goTypeName(b)) {
     return false;
@@ -210,9 +220,13 @@ export function deepEqual(a: Value, b: Value): boolean {
   if (a instanceof GoFloat || a instanceof GoInt64) {
     return a.value === (b as GoFloat | GoInt64).value;
   }
+  if (a === b && (isList(a) || isMap(a))) {
+    // reflect.DeepEqual: a slice or map is equal to itself (one pointer), NaNs inside included.
+    return true;
+  }
   if (isList(a)) {
     const other = b as readonly Value[];
-    return a.length === other.length && a.every((e, i) => deepEqual(e, other[i]));
+    return a.length === other.length && a.every((e, i) => deepEqual(e, other[i], walked));
   }
   if (isMap(a)) {
     if (isNilMap(a) !== isNilMap(b)) {
@@ -223,7 +237,7 @@ export function deepEqual(a: Value, b: Value): boolean {
     const keys = Object.keys(a);
     return (
       keys.length === Object.keys(other).length &&
-      keys.every((k) => Object.prototype.hasOwnProperty.call(other, k) && deepEqual(a[k], other[k]))
+      keys.every((k) => Object.prototype.hasOwnProperty.call(other, k) && deepEqual(a[k], other[k], walked))
     );
   }
   return a === b;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fixed, str, TemplateFunction } from '../function-signature';
+import { CallFailure, fixed, str, TemplateFunction } from '../function-signature';
 import { fromGoBytes, toGoBytes } from '../go-strings';
 import { TemplateMap, unsupported } from '../template-values';
 import { newMap, setKey } from './maps';
@@ -85,43 +85,116 @@ function adler32(bytes: Uint8Array): number {
 /** Characters a URL may hold that Go's url.Parse and URL.String leave as they are. */
 const PLAIN_URL = /^[A-Za-z0-9\-._~:/?#@!$&'()*+,;=]*$/;
 const PLAIN_USERINFO = /^[A-Za-z0-9\-._~$&+,;=:]*$/;
+/** What Go's url.Parse reads: the plain characters and %-escapes (checked where they stand). */
+const PARSED_URL = /^[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*$/;
+/** net/url's `validUserinfo`: the characters user information may hold. */
+const VALID_USERINFO = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/;
 
 function refuseUrl(name: string, why: string): never {
-  throw unsupported(`${name} of a URL with ${why}`, 'Use a URL of plain characters, without %-escapes.');
+  throw unsupported(`${name} of a URL with ${why}`, 'Use a URL of plain characters and %-escapes, with an ASCII host.');
 }
 
-/** Go's `url.Parse`, for URLs of plain characters (no %-escapes); `{}` where Go fails. */
+/** Sprig's panic for a URL Go cannot parse, without the URL (it may hold credentials). */
+function unparsable(reason: string): never {
+  throw new CallFailure(`unable to parse url: ${reason}`);
+}
+
+/** net/url's `unescape` (path, fragment and user information modes): %XX to its byte; a bad escape is Go's error. */
+function urlUnescape(s: string): string {
+  if (!s.includes('%')) {
+    return s;
+  }
+  const bytes: number[] = [];
+  const raw = toGoBytes(s);
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] !== 0x25) {
+      bytes.push(raw[i]!);
+      continue;
+    }
+    const hex = raw.subarray(i + 1, i + 3).toString('latin1');
+    if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      unparsable('invalid URL escape');
+    }
+    bytes.push(parseInt(hex, 16));
+    i += 2;
+  }
+  return fromGoBytes(Uint8Array.from(bytes));
+}
+
+/** net/url's `escape` in user-password mode, as `Userinfo.String` writes a name or password. */
+function escapeUserPassword(s: string): string {
+  let out = '';
+  for (const byte of toGoBytes(s)) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~$&+,;=]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * Sprig's `urlParse`: Go's `url.Parse` of the URL, its parts as Sprig lists them (`scheme`,
+ * `host`, `hostname`, `path` and `fragment` unescaped, `query` and `opaque` as written,
+ * `userinfo` as `Userinfo.String` writes it again); Go's parse error fails the call, as
+ * Sprig panics with it. Hosts with %-escapes or IPv6 addresses, and characters Go reads but
+ * the preview does not model (spaces, non-ASCII), are refused.
+ */
 function urlParse(u: string): TemplateMap {
-  if (!PLAIN_URL.test(u)) {
-    refuseUrl('urlParse', '%-escapes or characters Go escapes');
+  if (!PARSED_URL.test(u)) {
+    refuseUrl('urlParse', 'characters other than plain ones and %-escapes');
   }
-  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(u)!;
-  const [, scheme = '', authority, path = '', query = '', fragment = ''] = m;
-  if (scheme !== '' && authority === undefined && !path.startsWith('/')) {
-    refuseUrl('urlParse', 'no "//" after the scheme (an opaque URL)');
+  const hash = u.indexOf('#');
+  const fragment = hash < 0 ? '' : urlUnescape(u.slice(hash + 1));
+  let rest = hash < 0 ? u : u.slice(0, hash);
+  let scheme = '';
+  const schemed = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
+  if (schemed) {
+    scheme = schemed[1]!.toLowerCase();
+    rest = rest.slice(schemed[0].length);
+  } else if (rest.startsWith(':')) {
+    unparsable('missing protocol scheme');
   }
-  if (scheme === '' && /^[^/]*:/.test(path)) {
-    // Go: "first path segment in URL cannot contain colon".
-    return newMap();
+  let query = '';
+  if (rest.endsWith('?') && rest.indexOf('?') === rest.length - 1) {
+    rest = rest.slice(0, -1);
+  } else if (rest.includes('?')) {
+    query = rest.slice(rest.indexOf('?') + 1);
+    rest = rest.slice(0, rest.indexOf('?'));
+  }
+  let opaque = '';
+  let authority: string | undefined;
+  if (!rest.startsWith('/') && scheme !== '') {
+    opaque = rest;
+    rest = '';
+  } else if (!rest.startsWith('/') && /^[^/]*:/.test(rest)) {
+    unparsable('first path segment in URL cannot contain colon');
+  } else if ((scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
+    const end = rest.indexOf('/', 2);
+    authority = end < 0 ? rest.slice(2) : rest.slice(2, end);
+    rest = end < 0 ? '' : rest.slice(end);
   }
   let userinfo = '';
   let host = authority ?? '';
   const at = host.lastIndexOf('@');
   if (at >= 0) {
-    userinfo = host.slice(0, at);
+    const info = host.slice(0, at);
     host = host.slice(at + 1);
-    if (!PLAIN_USERINFO.test(userinfo)) {
-      refuseUrl('urlParse', 'user information Go escapes');
+    if (!VALID_USERINFO.test(info)) {
+      unparsable('net/url: invalid userinfo');
     }
+    const colon = info.indexOf(':');
+    const user = urlUnescape(colon < 0 ? info : info.slice(0, colon));
+    userinfo =
+      colon < 0 ? escapeUserPassword(user) : `${escapeUserPassword(user)}:${escapeUserPassword(urlUnescape(info.slice(colon + 1)))}`;
+  }
+  if (host.includes('%')) {
+    refuseUrl('urlParse', 'a %-escape in the host');
   }
   let hostname = host;
-  let port = '';
   const colon = host.lastIndexOf(':');
   if (colon >= 0 && colon > host.lastIndexOf(']')) {
     hostname = host.slice(0, colon);
-    port = host.slice(colon + 1);
-    if (!/^[0-9]*$/.test(port)) {
-      return newMap();
+    if (!/^[0-9]*$/.test(host.slice(colon + 1))) {
+      unparsable('invalid port after host');
     }
   }
   if (hostname.startsWith('[')) {
@@ -129,12 +202,12 @@ function urlParse(u: string): TemplateMap {
   }
   const out = newMap();
   const entries: Array<[string, string]> = [
-    ['scheme', scheme.toLowerCase()],
+    ['scheme', scheme],
     ['host', host],
     ['hostname', hostname],
-    ['port', port],
-    ['path', path],
+    ['path', urlUnescape(rest)],
     ['query', query],
+    ['opaque', opaque],
     ['fragment', fragment],
     ['userinfo', userinfo],
   ];

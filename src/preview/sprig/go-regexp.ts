@@ -21,7 +21,37 @@ export interface GoRegexp {
   readonly re: RE2JS;
   /** Names of capture groups 1…n (index 0 is the whole match). */
   readonly names: readonly string[];
+  /** The number of instructions of the compiled program. */
+  readonly size: number;
+  /**
+   * The most UTF-16 code units one match attempt can consume, where the pattern repeats nothing
+   * without bound (no `*`, `+` or `{n,}`): its program is then free of loops, so an attempt
+   * passes each instruction at most once and consumes at most one character (two code units)
+   * per instruction. Undefined for a pattern that may repeat without bound.
+   */
+  readonly maxWidth?: number;
 }
+
+/**
+ * Pays for the work of a search. Go's regexp (and re2js) takes time proportional to the
+ * program's size times the text a search scans; a search may scan to the end of the text
+ * however early its match ends, so the functions that search again after each match (FindAll,
+ * ReplaceAll, Split) take time quadratic in the text for a pattern such as `a*b|a`. Before each
+ * search the most it can cost is charged: program size × (code units after its start + 1), so a
+ * search the budget cannot pay for never runs. Where the pattern's matches have a bounded width,
+ * the search stops at most that width past the start of its match (every attempt started earlier
+ * has ended by then), and what it did not scan is given back (a negative charge). The charge
+ * is a count, the same on every run: never a time.
+ */
+export interface SearchCharge {
+  /** The function searching, named in a refusal. */
+  readonly name: string;
+  /** Charges `units` (negative: gives them back). */
+  charge(units: number): void;
+}
+
+/** Whether a pattern may repeat something without bound (`*`, `+`, `{n,}`; anywhere, to be safe). */
+const UNBOUNDED_REPEAT = /[*+]|\{[0-9]+,\}/;
 
 /**
  * Go's parse error for a pattern it cannot compile, without the part of the pattern Go quotes
@@ -40,6 +70,30 @@ export class GoRegexpSyntaxError extends Error {
  * @throws GoRegexpSyntaxError where Go returns a parse error.
  */
 export function compileGoRegexp(pattern: string): GoRegexp {
+  const cached = COMPILED.get(pattern);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const compiled = compileUncached(pattern);
+  if (pattern.length <= MAX_CACHED_PATTERN) {
+    if (COMPILED.size >= MAX_CACHED) {
+      COMPILED.delete(COMPILED.keys().next().value!);
+    }
+    COMPILED.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Compiled patterns, by their text: re2js takes about 150 µs to compile even a short pattern,
+ * and a template may search with one pattern for every Application of a large set. Only the
+ * time this saves depends on the cache; what a call is charged does not (see regex.ts).
+ */
+const COMPILED = new Map<string, GoRegexp>();
+const MAX_CACHED = 512;
+const MAX_CACHED_PATTERN = 4096;
+
+function compileUncached(pattern: string): GoRegexp {
   let re: RE2JS;
   try {
     re = RE2JS.compile(pattern);
@@ -55,7 +109,8 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   for (const [name, index] of Object.entries(re.namedGroups())) {
     names[index - 1] = name;
   }
-  return { source: pattern, re, names };
+  const size = re.matcher('').programSize();
+  return { source: pattern, re, names, size, maxWidth: UNBOUNDED_REPEAT.test(pattern) ? undefined : 2 * size };
 }
 
 /** One match: the start and end of the whole match and of each group (undefined when it did not take part). */
@@ -67,9 +122,16 @@ function runeWidth(s: string, pos: number): number {
 }
 
 /** The leftmost-first match at or after `pos`, with `s` before `pos` as context for ^ and \b. */
-function execAt(re: GoRegexp, m: Matcher, pos: number): Match | undefined {
+function execAt(re: GoRegexp, m: Matcher, pos: number, charge: SearchCharge): Match | undefined {
+  const length = m.inputLength();
+  const reserved = re.size * (length - pos + 1);
+  charge.charge(reserved);
   if (!m.find(pos)) {
     return undefined;
+  }
+  if (re.maxWidth !== undefined) {
+    const scanned = Math.min(length, m.start(0) + re.maxWidth + 1) - pos + 1;
+    charge.charge(re.size * scanned - reserved);
   }
   const spans: Array<readonly [number, number] | undefined> = [];
   for (let g = 0; g <= re.names.length; g++) {
@@ -83,19 +145,19 @@ function execAt(re: GoRegexp, m: Matcher, pos: number): Match | undefined {
 export const MAX_MATCHES = 1 << 18;
 
 /** Go's `FindAllStringSubmatchIndex(s, n)`: empty matches right after a match are skipped. */
-export function findAll(re: GoRegexp, s: string, n: number): Match[] {
+export function findAll(re: GoRegexp, s: string, n: number, charge: SearchCharge): Match[] {
   const matcher = re.re.matcher(s);
   const out: Match[] = [];
   let pos = 0;
   let prevEnd = -1;
   while ((n < 0 || out.length < n) && pos <= s.length) {
-    const m = execAt(re, matcher, pos);
+    const m = execAt(re, matcher, pos, charge);
     if (!m) {
       break;
     }
     if (out.length === MAX_MATCHES) {
       throw unsupported(
-        `a regular expression matching more than ${MAX_MATCHES} times in one call (the preview holds each match, and millions exhaust its memory)`,
+        `${charge.name} of a regular expression matching more than ${MAX_MATCHES} times in one call (the preview holds each match, and millions exhaust its memory)`,
       );
     }
     const [start, end] = m[0]!;
@@ -155,13 +217,13 @@ export function expand(re: GoRegexp, template: string, s: string, m: Match): str
 }
 
 /** Go's `ReplaceAllString` (with `$` expansion) or `ReplaceAllLiteralString`. */
-export function replaceAll(re: GoRegexp, s: string, replacement: string, literal: boolean): string {
+export function replaceAll(re: GoRegexp, s: string, replacement: string, literal: boolean, charge: SearchCharge): string {
   const matcher = re.re.matcher(s);
   let out = '';
   let lastEnd = 0;
   let pos = 0;
   while (pos <= s.length) {
-    const m = execAt(re, matcher, pos);
+    const m = execAt(re, matcher, pos, charge);
     if (!m) {
       break;
     }
@@ -171,7 +233,7 @@ export function replaceAll(re: GoRegexp, s: string, replacement: string, literal
       out += literal ? replacement : expand(re, replacement, s, m);
     }
     if (out.length > MAX_REPLACED_CHARS) {
-      throw unsupported(`a regular expression replacement building more than ${MAX_REPLACED_CHARS} characters`);
+      throw unsupported(`${charge.name} building a string of more than ${MAX_REPLACED_CHARS} characters`);
     }
     lastEnd = end;
     const width = pos < s.length ? runeWidth(s, pos) : 1;
@@ -181,7 +243,7 @@ export function replaceAll(re: GoRegexp, s: string, replacement: string, literal
 }
 
 /** Go's `Regexp.Split(s, n)`. */
-export function split(re: GoRegexp, s: string, n: number): string[] {
+export function split(re: GoRegexp, s: string, n: number, charge: SearchCharge): string[] {
   if (n === 0) {
     return [];
   }
@@ -191,7 +253,7 @@ export function split(re: GoRegexp, s: string, n: number): string[] {
   const out: string[] = [];
   let beg = 0;
   let end = 0;
-  for (const m of findAll(re, s, n)) {
+  for (const m of findAll(re, s, n, charge)) {
     if (n > 0 && out.length === n - 1) {
       break;
     }

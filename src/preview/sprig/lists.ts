@@ -1,9 +1,10 @@
-import { CallFailure, fixed, int, str, TemplateFunction, variadic } from '../function-signature';
+import { CallFailure, CallMeter, fixed, int, str, TemplateFunction, variadic } from '../function-signature';
 import { byteLength, compareGoStrings, sliceBytes } from '../go-strings';
 import { stringValue } from '../go-fmt';
 import { goTypeName, isList, isMap, isNilMap, TemplateMap, TemplateValue, unsupported, Value, withGoType } from '../template-values';
 import { deepEqual, expectMap, isEmpty, kindName, stringSlice, toInt64 } from './cast';
 import { mutable, newMap, setKey } from './maps';
+import { MAX_ITEMS } from './math';
 
 /*
  * Sprig's list and dict functions (list.go, dict.go). A list function given something else
@@ -27,9 +28,38 @@ function items(what: string, v: Value): readonly TemplateValue[] {
   return v;
 }
 
-function inList(list: readonly Value[], needle: Value): boolean {
-  return list.some((e) => deepEqual(needle, e));
+/** How many compared pairs of values `inList` counts before it charges them. */
+const CHARGE_EVERY = 4096;
+
+/**
+ * Sprig's `inList` (reflect.DeepEqual with each item). Every pair of values compared, nested
+ * ones included, is charged to `meter` as one unit of work, so that `uniq` of 20,000 items
+ * (2×10^8 comparisons, as in Go) is refused within a second.
+ */
+function inList(list: readonly Value[], needle: Value, meter: CallMeter, name: string): boolean {
+  const walked = { count: 0 };
+  const charge = () => {
+    meter.charge(walked.count, () => `${name} comparing items one by one (with a list of ${list.length} items)`, COMPARE_FIX);
+    walked.count = 0;
+  };
+  for (const e of list) {
+    const equal = deepEqual(needle, e, walked);
+    if (equal || walked.count >= CHARGE_EVERY) {
+      charge();
+    }
+    if (equal) {
+      return true;
+    }
+  }
+  charge();
+  return false;
 }
+
+const CONCAT_FIX =
+  'Build smaller lists; Argo CD renders each field of an Application, which the Kubernetes API server stores up to 1.5 MiB.';
+
+const COMPARE_FIX =
+  'Compare fewer items: Sprig compares each item with every other one, which takes time quadratic in the length of the list.';
 
 /** Both the plain and the must* form of a list function. */
 function both(name: string, f: TemplateFunction): Array<readonly [string, TemplateFunction]> {
@@ -162,15 +192,25 @@ export const LIST_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   ),
   ...both(
     'uniq',
-    fixed(['any'], ([l]) => anyList(items('find uniq', l).reduce<TemplateValue[]>((out, e) => (inList(out, e) ? out : [...out, e]), []))),
+    fixed(['any'], ([l], meter) => {
+      const out: TemplateValue[] = [];
+      for (const e of items('find uniq', l)) {
+        if (!inList(out, e, meter, 'uniq')) {
+          out.push(e);
+        }
+      }
+      return anyList(out);
+    }),
   ),
   ...both(
     'without',
-    variadic(['any', 'any'], ([l, ...omit]) => anyList(items('find without', l).filter((e) => !inList(omit, e)))),
+    variadic(['any', 'any'], ([l, ...omit], meter) => anyList(items('find without', l).filter((e) => !inList(omit, e, meter, 'without')))),
   ),
   ...both(
     'has',
-    fixed(['any', 'any'], ([needle, l]) => (l === null || l === undefined ? false : inList(items('find has', l), needle))),
+    fixed(['any', 'any'], ([needle, l], meter) =>
+      l === null || l === undefined ? false : inList(items('find has', l), needle, meter, 'has'),
+    ),
   ),
   ...both(
     'compact',
@@ -187,9 +227,18 @@ export const LIST_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
   [
     'concat',
     variadic(['any'], (lists) => {
+      // Bounded before it is built: a list doubled in a loop would otherwise reach tens of
+      // millions of items first, which takes the preview many seconds.
+      const total = lists.reduce<number>((n, l) => n + (isList(l) ? l.length : 0), 0);
+      if (total > MAX_ITEMS) {
+        throw unsupported(`concat building a list of more than ${MAX_ITEMS} items`, CONCAT_FIX);
+      }
       const out: TemplateValue[] = [];
       for (const l of lists) {
-        out.push(...items('concat type', l));
+        // One push per item: spreading a list of a million items into push overflows the stack.
+        for (const item of items('concat type', l)) {
+          out.push(item);
+        }
       }
       return anyList(out);
     }),

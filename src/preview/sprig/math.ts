@@ -9,8 +9,8 @@ import { exactInteger, toFloat64, toInt64 } from './cast';
  * shopspring/decimal as Sprig does, so `addf 0.1 0.2` is 0.3.
  */
 
-/** The longest list `until`, `untilStep` and `seq` build. */
-const MAX_ITEMS = 1_000_000;
+/** The longest list `until`, `untilStep`, `seq` and `concat` build. */
+export const MAX_ITEMS = 1_000_000;
 
 const i64 = (n: number, what: string) => new GoInt64(exactInteger(n, what));
 
@@ -90,15 +90,15 @@ function decimalOp(name: string, op: DecimalOp, first: Value, rest: readonly Val
   return new GoFloat(decimalToFloat(acc));
 }
 
-/** Sprig's `untilStep`. */
-function untilStep(start: number, stop: number, step: number): number[] {
+/** Sprig's `untilStep`, for the function `name` that calls it. */
+function untilStep(name: string, start: number, stop: number, step: number): number[] {
   const out: number[] = [];
   if (stop < start ? step >= 0 : step <= 0) {
     return out;
   }
   const count = Math.ceil(Math.abs(stop - start) / Math.abs(step));
   if (count > MAX_ITEMS) {
-    throw unsupported(`a list of more than ${MAX_ITEMS} integers`);
+    throw unsupported(`${name} building a list of more than ${MAX_ITEMS} integers`);
   }
   for (let i = start; stop < start ? i > stop : i < stop; i += step) {
     out.push(i);
@@ -143,7 +143,7 @@ function seq(params: readonly number[]): string {
     default:
       return '';
   }
-  return untilStep(start, end + increment, step).join(' ');
+  return untilStep('seq', start, end + increment, step).join(' ');
 }
 
 /** Sprig's `round`: Go's float arithmetic, half up (or at `roundOn`) on the digit past `places`. */
@@ -201,6 +201,6 @@ export const MATH_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]> 
     ),
   ],
   ['seq', variadic(['int'], (params) => seq(params as number[]))],
-  ['until', fixed(['int'], ([count]) => intList(untilStep(0, int(count), int(count) < 0 ? -1 : 1)))],
-  ['untilStep', fixed(['int', 'int', 'int'], ([start, stop, step]) => intList(untilStep(int(start), int(stop), int(step))))],
+  ['until', fixed(['int'], ([count]) => intList(untilStep('until', 0, int(count), int(count) < 0 ? -1 : 1)))],
+  ['untilStep', fixed(['int', 'int', 'int'], ([start, stop, step]) => intList(untilStep('untilStep', int(start), int(stop), int(step))))],
 ];

@@ -1,5 +1,17 @@
 import { CallFailure, fixed, int, str, TemplateFunction, variadic } from '../function-signature';
-import { byteLength, fromGoBytes, goToLower, goToUpper, goTrim, goTrimSpace, isGoSpace, sliceBytes, toGoBytes } from '../go-strings';
+import {
+  byteLength,
+  fromGoBytes,
+  goToLower,
+  goToLowerRune,
+  goToUpper,
+  goToUpperRune,
+  goTrim,
+  goTrimSpace,
+  isGoSpace,
+  sliceBytes,
+  toGoBytes,
+} from '../go-strings';
 import { formatValue, stringValue } from '../go-fmt';
 import { TemplateMap, unsupported, withGoType } from '../template-values';
 import { stringSlice } from './cast';
@@ -19,11 +31,12 @@ export function bounded(name: string, length: number): void {
   }
 }
 
-function goRepeat(s: string, count: number): string {
+/** Go's `strings.Repeat`, for the function `name` that calls it. */
+function goRepeat(s: string, count: number, name = 'repeat'): string {
   if (count < 0) {
     throw new CallFailure('strings: negative Repeat count');
   }
-  bounded('repeat', byteLength(s) * count);
+  bounded(name, byteLength(s) * count);
   return s.repeat(count);
 }
 
@@ -146,7 +159,11 @@ const TITLE_CASE: Readonly<Record<string, string>> = {
   ǳ: 'ǲ',
 };
 
+/** Go's `unicode.ToTitle` of one rune. */
 function toTitleRune(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  // Georgian Mkhedruli letters have an upper case (Mtavruli) but are their own title case.
+  if ((cp >= 0x10d0 && cp <= 0x10fa) || (cp >= 0x10fd && cp <= 0x10ff)) return ch;
   return TITLE_CASE[ch] ?? goToUpper(ch);
 }
 
@@ -167,16 +184,20 @@ function goTitle(s: string): string {
   return out;
 }
 
-/** goutils' `SwapCase`. */
+/**
+ * goutils' `SwapCase`: an upper-case or title-case letter (`unicode.IsUpper`, `IsTitle`: the
+ * categories Lu and Lt) to lower case, a lower-case letter (Ll) to upper case, anything else
+ * kept; a byte that is not UTF-8 becomes U+FFFD, as ranging over the string reads it.
+ */
 function swapCase(s: string): string {
   let out = '';
   for (const ch of s) {
-    const lower = goToLower(ch);
-    const upper = goToUpper(ch);
-    if (ch !== lower || TITLE_CASE[ch] === ch) {
-      out += lower;
-    } else if (ch !== upper) {
-      out += upper;
+    if (ch >= '\udc80' && ch <= '\udcff') {
+      out += '\ufffd';
+    } else if (/^[\p{Lu}\p{Lt}]$/u.test(ch)) {
+      out += goToLowerRune(ch);
+    } else if (/^\p{Ll}$/u.test(ch)) {
+      out += goToUpperRune(ch);
     } else {
       out += ch;
     }
@@ -256,10 +277,12 @@ function indexMap(parts: readonly string[]): TemplateMap {
   return withGoType(out, 'map[string]string');
 }
 
-function indent(spaces: number, s: string): string {
-  const pad = goRepeat(' ', spaces);
-  bounded('indent', byteLength(s) + (s.split('\n').length - 1 + 1) * spaces);
-  return pad + s.split('\n').join(`\n${pad}`);
+/** Sprig's `indent` (or `nindent`, `name`): the pad before each line. */
+function indent(name: string, spaces: number, s: string): string {
+  const lines = s.split('\n');
+  const pad = goRepeat(' ', spaces, name);
+  bounded(name, byteLength(s) + lines.length * spaces);
+  return pad + lines.join(`\n${pad}`);
 }
 
 const trimAll = fixed(['string', 'string'], ([cutset, s]) => goTrim(str(s), str(cutset)));
@@ -366,8 +389,8 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
         .join(' '),
     ),
   ],
-  ['indent', fixed(['int', 'string'], ([spaces, s]) => indent(int(spaces), str(s)))],
-  ['nindent', fixed(['int', 'string'], ([spaces, s]) => `\n${indent(int(spaces), str(s))}`)],
+  ['indent', fixed(['int', 'string'], ([spaces, s]) => indent('indent', int(spaces), str(s)))],
+  ['nindent', fixed(['int', 'string'], ([spaces, s]) => `\n${indent('nindent', int(spaces), str(s))}`)],
   [
     'replace',
     fixed(['string', 'string', 'string'], ([from, to, s]) => {

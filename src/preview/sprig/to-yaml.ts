@@ -6,8 +6,9 @@ import { GoInt64, isList, isNilMap, TemplateMap, unsupported, Value } from '../t
  * Argo CD's `toYaml`: sigs.k8s.io/yaml.Marshal, that is encoding/json (map keys sorted, numbers
  * that are whole written as integers) read back and written by go-yaml v2 (two-space indents,
  * lists not indented under their key, strings quoted only where YAML 1.1 would read them as
- * something else), without the final newline. Strings go-yaml would fold or write as block
- * scalars (several lines, long text with spaces) are refused rather than approximated.
+ * something else, strings of several lines as literal block scalars), without the final
+ * newline. Strings go-yaml would fold (long text with spaces) or escape, and the block scalars
+ * it would write otherwise than plainly, are refused rather than approximated.
  */
 
 /** Plain scalars go-yaml v2 reads as another type than a string (YAML 1.1 resolution). */
@@ -43,9 +44,13 @@ function isDate(s: string): boolean {
 const BEST_WIDTH = 80;
 
 /**
- * A string as go-yaml v2 writes it, starting at `column` (0 for a key, which is never folded).
+ * A string as go-yaml v2 writes it, starting at `column` (0 for a key, which is never folded);
+ * a string of several lines is a literal block scalar whose lines are indented by `indent`.
  */
-function scalarString(raw: string, column: number, key = false): string {
+function scalarString(raw: string, column: number, key = false, indent = 2): string {
+  if (!key && raw.includes('\n')) {
+    return literal(toValidUtf8(raw), indent);
+  }
   const text = quoteString(raw);
   if (key && [...text].length > 128) {
     refuse('is a key longer than 128 characters, which go-yaml writes as a complex key');
@@ -56,10 +61,39 @@ function scalarString(raw: string, column: number, key = false): string {
   return text;
 }
 
+/**
+ * go-yaml v2's literal block scalar for a string with a line break (`|`, `|-` without a final
+ * line break; an indentation indicator `2` when the text starts with a space or a break), its
+ * lines indented by `indent` spaces and empty lines left empty. Where go-yaml would write the
+ * string double-quoted instead (a space before a break or at the end, a character it escapes)
+ * or keep its trailing breaks (`|+`, followed by a document end marker), it is refused.
+ */
+function literal(s: string, indent: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what go-yaml escapes
+  if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\t]|[\ud800-\udfff]/.test(s)) {
+    refuse('holds characters go-yaml escapes (control characters, tabs, carriage returns, characters beyond U+FFFF)');
+  }
+  if (/ \n/.test(s) || s.endsWith(' ')) {
+    refuse('has a space before a line break or at its end, which go-yaml writes double-quoted');
+  }
+  if (s.endsWith('\n\n') || s === '\n') {
+    refuse('ends with several line breaks, which go-yaml keeps with "|+" and a document end marker');
+  }
+  const hint = s.startsWith(' ') || s.startsWith('\n') ? '2' : '';
+  const clip = s.endsWith('\n');
+  const body = clip ? s.slice(0, -1) : s;
+  const pad = ' '.repeat(indent);
+  const lines = body.split('\n').map((line) => (line === '' ? '' : `${pad}${line}`));
+  return `|${hint}${clip ? '' : '-'}\n${lines.join('\n')}`;
+}
+
 function quoteString(raw: string): string {
   const s = toValidUtf8(raw);
   if (s.includes('\n') || s.includes('\r')) {
-    refuse('go-yaml writes as a block scalar');
+    refuse('go-yaml writes as a block scalar here (a key, or a line break other than \\n)');
+  }
+  if (/[\ud800-\udfff\ufffe\uffff]/.test(s)) {
+    refuse('holds characters go-yaml escapes (beyond U+FFFF)');
   }
   // eslint-disable-next-line no-control-regex -- control characters are what go-yaml escapes
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\t]/.test(s)) {
@@ -87,13 +121,13 @@ function quoteString(raw: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
-function scalar(v: Value, column: number): string | undefined {
+function scalar(v: Value, column: number, indent: number): string | undefined {
   // encoding/json writes a nil map as null.
   if (v === null || v === undefined || isNilMap(v)) {
     return 'null';
   }
   if (typeof v === 'string') {
-    return scalarString(v, column);
+    return scalarString(v, column, false, indent);
   }
   if (typeof v === 'boolean') {
     return String(v);
@@ -125,7 +159,7 @@ function block(v: Value, indent: string): string {
   if (isList(v)) {
     return v
       .map((item) => {
-        const s = scalar(item, indent.length + 2);
+        const s = scalar(item, indent.length + 2, indent.length + 2);
         if (s !== undefined) {
           return `${indent}- ${s}\n`;
         }
@@ -140,7 +174,7 @@ function block(v: Value, indent: string): string {
     .map((k) => {
       const key = scalarString(k, indent.length, true);
       const item = map[k];
-      const s = scalar(item, indent.length + [...key].length + 2);
+      const s = scalar(item, indent.length + [...key].length + 2, indent.length + 2);
       if (s !== undefined) {
         return `${indent}${key}: ${s}\n`;
       }
@@ -151,7 +185,7 @@ function block(v: Value, indent: string): string {
 
 /** Argo CD's `toYaml` of a value. */
 export function goToYaml(v: Value): string {
-  const s = scalar(v, 0);
+  const s = scalar(v, 0, 2);
   const text = s !== undefined ? `${s}\n` : block(v, '');
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }

@@ -8,9 +8,18 @@
  * @module
  */
 import { GitOpsError } from '../../core/errors';
-import { parseYamlDocuments, YamlDataError } from '../../core/yaml/parse';
 import { isMap } from '../../core/plain';
-import { ClusterSecretError, clustersIn, DeclaredCluster, GeneratedApplication, IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '../../preview';
+import {
+  ClusterSecretError,
+  ClusterSecretRefused,
+  clustersIn,
+  DeclaredCluster,
+  GeneratedApplication,
+  GoYamlError,
+  IN_CLUSTER_NAME,
+  IN_CLUSTER_SERVER,
+  readGoYamlDocuments,
+} from '../../preview';
 import type { FoundApplicationSet, TreeView } from './checkout';
 
 /** Whether an ApplicationSet has a cluster generator, at any depth. */
@@ -69,19 +78,31 @@ export function declaredClustersFor(
     if (!deployed || !/\.(ya?ml|json)$/.test(file)) continue;
     const text = view.readFile(file);
     if (!text.includes('argocd.argoproj.io/secret-type')) continue;
+    const setName = JSON.stringify(set.object.metadata?.name ?? '');
     try {
-      clusters.push(...clustersIn(parseYamlDocuments(text), file, namespace));
+      // As Argo CD's repo server reads the manifests it syncs: YAML 1.1, where `yes` is a boolean.
+      clusters.push(...clustersIn(readGoYamlDocuments(text), file, namespace));
     } catch (e) {
-      if (e instanceof YamlDataError) {
+      if (e instanceof GoYamlError) {
+        const unmodelled = e.reason.includes('which the preview does not');
+        throw GitOpsError.of(unmodelled ? 'CG706' : 'CG708', {
+          file,
+          message: `ApplicationSet ${setName} has a cluster generator, and ${file}, which declares a cluster Secret the control plane deploys, ${e.reason}${unmodelled ? '' : '; Argo CD cannot sync it either'}.`,
+          fix: unmodelled
+            ? 'Write the file without YAML tags and merge keys (<<), or preview this ApplicationSet with argocd appset generate.'
+            : 'Fix the file so that it is valid YAML, every alias names an anchor set before it, with few aliases.',
+        });
+      }
+      if (e instanceof ClusterSecretRefused) {
         throw GitOpsError.of('CG708', {
           file,
-          message: `ApplicationSet ${JSON.stringify(set.object.metadata?.name ?? '')} has a cluster generator, and ${file}, which declares a cluster Secret the control plane deploys, cannot be read: ${e.message}. Argo CD cannot sync it either.`,
-          fix: 'Fix the file so that every alias names an anchor set before it, with few aliases.',
+          message: `ApplicationSet ${setName} has a cluster generator, and ${e.message}.`,
+          fix: e.fix,
         });
       }
       if (!(e instanceof ClusterSecretError)) throw e;
       throw GitOpsError.of('CG706', {
-        message: `ApplicationSet ${JSON.stringify(set.object.metadata?.name ?? '')} has a cluster generator, and ${e.message}, so the preview cannot list that cluster.`,
+        message: `ApplicationSet ${setName} has a cluster generator, and ${e.message}, so the preview cannot list that cluster.`,
         fix: e.message.includes('base64')
           ? 'Encode data.name and data.server with standard padded base64 (base64 -w0), or write them as plain text in stringData.'
           : "Write the cluster's name and server as literal fields of the ExternalSecret's target template, or preview this ApplicationSet with argocd appset generate.",

@@ -169,7 +169,8 @@ describe('declaredClustersFor', () => {
     // GIVEN a directory deployed in-cluster into argocd, holding a cluster Secret that names
     // another namespace (kubectl puts it there; Argo CD lists cluster Secrets in its own namespace only)
     const elsewhere = secret('x').replace('  name: cluster-x\n', '  name: cluster-x\n  namespace: kube-system\n');
-    const own = secret('y').replace('  name: cluster-y\n', '  name: cluster-y\n  namespace: argocd\n');
+    // (not "y": unquoted, Kubernetes reads that name as the boolean true)
+    const own = secret('v').replace('  name: cluster-v\n', '  name: cluster-v\n  namespace: argocd\n');
     const mixed: TreeView = { ...view, files: ['argocd/secrets.yaml'], readFile: () => `${elsewhere}---\n${own}` };
     const deployed = new Map([
       [
@@ -179,7 +180,7 @@ describe('declaredClustersFor', () => {
     ]);
     // WHEN the clusters are listed
     // THEN only the Secret in argocd is a cluster
-    expect(declaredClustersFor(mixed, set, deployed)?.map((c) => c.name)).toEqual(['y']);
+    expect(declaredClustersFor(mixed, set, deployed)?.map((c) => c.name)).toEqual(['v']);
   });
 
   test('fails clearly on a cluster Secret whose data is not valid base64, which the API server refuses', () => {
@@ -199,5 +200,101 @@ describe('declaredClustersFor', () => {
     expect(e.code).toBe('CG706');
     expect(e.message).toContain('the cluster Secret "cluster-z" in "argocd/z.yaml" has a data.name that is not valid padded base64');
     expect(e.message).not.toContain('not*base64');
+  });
+
+  describe('read as Kubernetes reads manifests (YAML 1.1)', () => {
+    const deployed = new Map([
+      [
+        'applicationsets/prod/argo-cd.yaml',
+        [app({ repoURL: 'r', path: 'argocd' }, { server: 'https://kubernetes.default.svc', namespace: 'argocd' })],
+      ],
+    ]);
+    const one = (text: string): TreeView => ({ ...view, files: ['argocd/z.yaml'], readFile: () => text });
+    const labelled = (line: string) =>
+      secret('z').replace('    argocd.argoproj.io/secret-type: cluster\n', `    argocd.argoproj.io/secret-type: cluster\n${line}\n`);
+
+    test.each([
+      ['yes', 'the boolean true'],
+      ['on', 'the boolean true'],
+      ['No', 'the boolean false'],
+      ['y', 'the boolean true'],
+      ['1', 'a number'],
+      ['0x1F', 'a number'],
+    ])('fails with CG708 on a cluster Secret whose label value is an unquoted %s, which the API server refuses', (value, reading) => {
+      // GIVEN a cluster Secret labelled `env: <value>`: Argo CD's repo server reads manifests
+      // with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1), so the label is not a string, and the API
+      // server refuses a Secret whose labels (map[string]string) are not all strings
+      const file = one(labelled(`    env: ${value}`));
+      // WHEN the clusters are listed
+      const e = failure(() => declaredClustersFor(file, set, deployed));
+      // THEN CG708 names the file, the Secret and the label, and says to quote it; Argo CD never
+      // adds the cluster (the sync of the Application deploying it fails), so it is not listed
+      expect(e.code).toBe('CG708');
+      expect(e.problems[0]!.file).toBe('argocd/z.yaml');
+      expect(e.message).toContain(
+        `ApplicationSet "guestbook-prod" has a cluster generator, and the cluster Secret "cluster-z" in "argocd/z.yaml" has a metadata.labels.env that Kubernetes reads as ${reading} (YAML 1.1), not a string`,
+      );
+      expect(e.message).toContain('the cluster is never added');
+      expect(e.problems[0]!.fix).toContain('Quote the value in the file');
+    });
+
+    test('lists the cluster when the value is quoted, with the label as written', () => {
+      const clusters = declaredClustersFor(one(labelled('    env: "yes"\n    tier: \'1\'')), set, deployed);
+      expect(clusters?.map((c) => [c.name, c.labels.env, c.labels.tier])).toEqual([['z', 'yes', '1']]);
+    });
+
+    test('a label with no value is the empty label, as the API server decodes null into a string map', () => {
+      // GIVEN `env:` with nothing after it (YAML null): encoding/json leaves the map's string empty
+      const clusters = declaredClustersFor(one(labelled('    env:')), set, deployed);
+      // THEN the cluster carries env="" (a selector on env's existence matches it)
+      expect(clusters?.[0]!.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'cluster', env: '' });
+    });
+
+    test('fails with CG708 on a boolean annotation or stringData value, without showing a data value', () => {
+      const annotated = secret('z').replace('  labels:\n', '  annotations:\n    managed: off\n  labels:\n');
+      expect(failure(() => declaredClustersFor(one(annotated), set, deployed)).message).toContain(
+        'has a metadata.annotations.managed that Kubernetes reads as the boolean false (YAML 1.1)',
+      );
+      // a cluster literally named "no": stringData is a map of strings too
+      const named = secret('z').replace('  name: z\n', '  name: no\n');
+      const e = failure(() => declaredClustersFor(one(named), set, deployed));
+      expect(e.code).toBe('CG708');
+      expect(e.message).toContain('has a stringData.name that Kubernetes reads as a boolean (YAML 1.1)');
+      expect(e.message).not.toContain('the boolean false');
+    });
+
+    test('fails with CG708 on an ExternalSecret whose target template label is an unquoted yes', () => {
+      // GIVEN an ExternalSecret making a cluster Secret, its template labelled `env: yes`: the
+      // ExternalSecret's schema types the labels as strings, so the API server refuses it
+      const external = [
+        'apiVersion: external-secrets.io/v1',
+        'kind: ExternalSecret',
+        'metadata:',
+        '  name: cluster-e',
+        'spec:',
+        '  target:',
+        '    template:',
+        '      metadata:',
+        '        labels:',
+        '          argocd.argoproj.io/secret-type: cluster',
+        '          env: yes',
+        '      data:',
+        '        name: e',
+        '        server: https://e.example.com',
+        '',
+      ].join('\n');
+      const e = failure(() => declaredClustersFor(one(external), set, deployed));
+      expect(e.code).toBe('CG708');
+      expect(e.message).toContain(
+        'the ExternalSecret "cluster-e" in "argocd/z.yaml" has a spec.target.template.metadata.labels.env that Kubernetes reads as the boolean true',
+      );
+    });
+
+    test('fails with CG708 naming the file when it cannot be read as Kubernetes reads it (an alias to no anchor)', () => {
+      const e = failure(() => declaredClustersFor(one(`${secret('z')}  extra: *nowhere\n`), set, deployed));
+      expect(e.code).toBe('CG708');
+      expect(e.problems[0]!.file).toBe('argocd/z.yaml');
+      expect(e.message).toContain('argocd/z.yaml, which declares a cluster Secret the control plane deploys,');
+    });
   });
 });
