@@ -37,7 +37,8 @@ type Shape = SetShape<SourceKind>;
  * derives (chart, revision, repository, release name or namespace), or a cluster registered
  * under another destination name, gets its own ApplicationSet (`workloads-<env>-<service>`,
  * `workloads-<env>-<cloud>-<cluster>`, likewise `rendered-…`), and the broader ones exclude its
- * directories. A set that would generate no Application (every target has its own set) is not
+ * directories; once a cluster has sets of its own, the environment's broader sets list their
+ * clusters by name instead of matching every cluster (see `glob`). A set that would generate no Application (every target has its own set) is not
  * written. Names depend only on the model, so they stay stable. In a platform with teams, a
  * set has a git generator per team, listing the team's services' directories, whose template
  * puts their Applications in the team's AppProject: teams change no set's name.
@@ -117,24 +118,28 @@ function placementsOf(
 ): (service: ServiceModel, cluster: ClusterModel) => Placement {
   const byService = new Map<ServiceModel, Map<ClusterModel | undefined, Placement>>();
   const ownSets = new Set(model.clusters.filter((c) => c.environment === env && hasOwnSets(c, split)));
+  // Once a cluster of the environment has sets of its own, the broader sets list their clusters
+  // by name rather than match `*/*` and exclude the others (see glob).
+  const listClusters = ownSets.size > 0;
   return (service, cluster) => {
-    let own = byService.get(service);
-    if (!own) {
-      own = new Map();
-      byService.set(service, own);
+    let placements = byService.get(service);
+    if (!placements) {
+      placements = new Map();
+      byService.set(service, placements);
     }
-    const key = ownSets.has(cluster) ? cluster : undefined;
-    let placement = own.get(key);
+    const own = ownSets.has(cluster);
+    const key = own || listClusters ? cluster : undefined;
+    let placement = placements.get(key);
     if (!placement) {
-      const shape = shapeOf(model, service, key, defaults);
+      const shape = shapeOf(model, service, own ? cluster : undefined, defaults);
       const team = projectTeamOf(service);
       placement = {
         name: setName(env, shape),
         shape,
-        glob: glob(model, env, shape, service, team),
+        glob: glob(model, env, shape, service, team, listClusters ? cluster : undefined),
         ...(team === undefined ? {} : { team }),
       };
-      own.set(key, placement);
+      placements.set(key, placement);
     }
     return placement;
   };
@@ -154,10 +159,26 @@ function shapeOf(
   };
 }
 
-function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel, team?: string): string {
+/**
+ * The directory glob of a target of `shape`. The cloud and cluster segments are `*` for a set
+ * of the whole environment, unless `listed` names the target's cluster.
+ *
+ * Listed clusters: Argo CD applies an ApplicationSet's new spec apart from
+ * the commit that brings the new tree, so for a while the old spec reads the new tree. A broad
+ * set that matches `environments/<env>/*` and excludes the clusters with sets of their own
+ * would, with its old spec, generate the directories of a cluster added with a set of its own
+ * (its own destination) in the same commit: it creates them with the wrong destination, and
+ * deletes them, with what they run, once its new spec excludes them. A broad set that lists its
+ * clusters never generates a cluster it does not list: a cluster added with its own set is never
+ * its, and an ordinary cluster added is only created late, once the broad set's new spec lists
+ * it (a delay, nothing deleted). So once any cluster of an environment has sets of its own, the
+ * broad sets list their clusters; an environment where none has keeps the seed's `*` globs.
+ */
+function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel, team?: string, listed?: ClusterModel): string {
   // A team's generator lists its services' directories by name: the others are other teams'.
   const serviceSegment = shape.service?.name ?? ((shape.source.listsServices || team !== undefined) && service ? service.name : '*');
-  return [model.layout.environments, env, shape.cluster?.cloud ?? '*', shape.cluster?.name ?? '*', serviceSegment].join('/');
+  const cluster = shape.cluster ?? listed;
+  return [model.layout.environments, env, cluster?.cloud ?? '*', cluster?.name ?? '*', serviceSegment].join('/');
 }
 
 /** The key of one generator of a set: the set's name and the team whose generator it is. */
