@@ -113,7 +113,8 @@ Example:
     if (meanwhile.length > 0) {
       ctx.stderr.write(
         `Warning: until Argo CD applies the new ApplicationSet specs (apart from the commit that brings the tree), ${applications(meanwhile.length)} would first be created by the wrong ApplicationSet, ` +
-          'which deletes them again, with what they run: publish the ApplicationSets first (a change that declares the new cluster or service without deploying to it), then the directories in a later change:\n',
+          'which deletes them again, with what they run. For a cluster with its own destination, declare it first without deploying to it, publish, then deploy to it in a later change; ' +
+          'for a service with settings of its own, apply the ApplicationSets of this change to Argo CD before it reads the commit:\n',
       );
       for (const a of meanwhile) ctx.stderr.write(`  ${a.name}: ${createdMeanwhileText(a)}\n`);
     }
