@@ -121,6 +121,13 @@ function placementsOf(
   // Once a cluster of the environment has sets of its own, the broader sets list their clusters
   // by name rather than match `*/*` and exclude the others (see glob).
   const listClusters = ownSets.size > 0;
+  // The shape of a service's targets on clusters without sets of their own: one per service, however many clusters list it.
+  const sharedShapes = new Map<ServiceModel, Shape>();
+  const sharedShape = (service: ServiceModel): Shape => {
+    let shape = sharedShapes.get(service);
+    if (!shape) sharedShapes.set(service, (shape = shapeOf(model, service, undefined, defaults)));
+    return shape;
+  };
   return (service, cluster) => {
     let placements = byService.get(service);
     if (!placements) {
@@ -131,7 +138,7 @@ function placementsOf(
     const key = own || listClusters ? cluster : undefined;
     let placement = placements.get(key);
     if (!placement) {
-      const shape = shapeOf(model, service, own ? cluster : undefined, defaults);
+      const shape = own ? shapeOf(model, service, cluster, defaults) : sharedShape(service);
       const team = projectTeamOf(service);
       placement = {
         name: setName(env, shape),
