@@ -34,6 +34,8 @@ export interface DeletedApplication {
   readonly movedTo?: string;
   /** The ApplicationSet that generates it before the write. @default - not known */
   readonly applicationSet?: string;
+  /** The destination cluster name (`spec.destination.name`) it had before the write. @default - not known */
+  readonly destination?: string;
   /**
    * It stays after the write, but the ApplicationSet's old spec, which Argo CD applies apart
    * from the commit that brings the new one, no longer generates it from the new tree: Argo CD
@@ -213,6 +215,19 @@ function splitMove(app: DeletedApplication, movedTo: string, splitMoves: ReturnT
   if (move === undefined) return undefined;
   const env = quote(move.environment);
   const cap = `maxApplicationsPerApplicationSet of control plane "${move.controlPlane}" (${move.cap})`;
+  const registered = `${l.cloud}-${l.cluster}`;
+  if (move.kind === 'join' && app.destination !== undefined && app.destination !== registered) {
+    // The cluster's own sets end because its destination of its own does, not because of the cap.
+    return {
+      why:
+        `each moves from its cluster's ApplicationSet (${move.perCluster}) to ${move.shared}: cluster ${l.environment}/${l.cloud}/${l.cluster} is no longer registered under a destination of its own ` +
+        `(it was ${app.destination}; now ${registered}), which ends its own ApplicationSets, ${MOVE}`,
+      keep:
+        `To keep them where they are, keep its destination: new Cluster(…, ${quote(l.cluster ?? '')}, { …, destination: ${quote(app.destination)} }); ` +
+        `or, to change the destination in place, declare applicationSets: ApplicationSetSplit.PER_CLUSTER on new Environment(platform, ${env}, { … })`,
+      fix: "platform.removed(Removal.application('<name>')) for each",
+    };
+  }
   if (move.kind === 'join') {
     return {
       why:
@@ -297,6 +312,7 @@ export function assertDeclaredRemovals(
     ({ app, applicationSet, movedTo, untilNewSpec }): DeletedApplication => ({
       name: app.metadata.name,
       applicationSet,
+      ...destinationOf(app.spec),
       ...(untilNewSpec ? { untilNewSpec } : {}),
       ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
       ...(movedTo !== undefined ? { movedTo } : {}),
@@ -311,6 +327,13 @@ export function assertDeclaredRemovals(
     problems,
     `This write would delete ${names.length} Application${names.length === 1 ? '' : 's'} the program does not declare removed; nothing was written:`,
   );
+}
+
+/** `{ destination }` of an Application's spec, when it names its destination cluster. */
+function destinationOf(spec: Readonly<Record<string, unknown>>): { destination?: string } {
+  const d = spec.destination;
+  // Read from the checkout: only a name Argo CD could register a cluster under is said back.
+  return isMap(d) && typeof d.name === 'string' && /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(d.name) ? { destination: d.name } : {};
 }
 
 /**

@@ -1,10 +1,11 @@
-import { Cloud, Cluster, ControlPlane, Environment, Platform, Service } from '../../../src';
+import { ApplicationSetSplit, Cloud, Cluster, ControlPlane, Environment, Platform, Service } from '../../../src';
 import { FileTree } from '../../../src/synth/file-tree';
 import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from '../../../src/workspace/inspect/checkout';
 import { buildTree } from '../../../src/workspace/build';
 import { computePlan } from '../../../src/workspace/plan';
 import { writeDeclaredTree } from '../../../src/workspace/removals';
 import { formatPlan } from '../../../src/cli/plan-format';
+import { GitOpsError } from '../../../src/core/errors';
 import { PlatformModel } from '../../../src/model/platform-model';
 import { documentsOf } from '../../support/application-set';
 import { DIGEST } from '../../support/platforms';
@@ -22,12 +23,15 @@ interface ClusterShape {
  * Environment `prod` of control plane `argocd` with services `a` and `b` on each cluster that is
  * not empty, and `own-ns` (a namespace of its own: its own ApplicationSet) there too when `ownNs`.
  */
-function platformOf(clusters: readonly ClusterShape[], ownNs = false): PlatformModel {
+function platformOf(clusters: readonly ClusterShape[], ownNs = false, split?: ApplicationSetSplit): PlatformModel {
   const platform = new Platform({
     repoURL: 'https://git.example.com/platform/platform-gitops.git',
     applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
   });
-  const env = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'argocd') });
+  const env = new Environment(platform, 'prod', {
+    controlPlane: new ControlPlane(platform, 'argocd'),
+    ...(split === undefined ? {} : { applicationSets: split }),
+  });
   const aws = new Cloud(platform, 'aws');
   const service = (name: string, namespace?: string): Service =>
     new Service(platform, name, {
@@ -197,6 +201,42 @@ describe('in between: the old ApplicationSet specs over the new tree', () => {
     expect(plan.applications.map((a) => [a.name, a.change, a.applicationSet, a.createdMeanwhileBy])).toEqual([
       ['own-ns-prod-aws-c0', 'create', 'workloads-prod-own-ns', 'workloads-prod'],
     ]);
+  });
+
+  test('a cluster that loses its destination of its own is a move (CG141) whose fix keeps the destination, or the sets with PER_CLUSTER', () => {
+    // GIVEN c0 and x with its own destination, written
+    dir = synthesizedCheckout(platformOf([{ name: 'c0' }, { name: 'x', destination: 'eks-x' }]));
+    // WHEN x is registered under aws-x, the template's name
+    const model = platformOf([{ name: 'c0' }, { name: 'x' }]);
+    let error: unknown;
+    try {
+      writeDeclaredTree(model, buildTree(model, dir), dir);
+    } catch (e) {
+      error = e;
+    }
+    // THEN
+    const [problem] = (error as GitOpsError).problems;
+    expect(problem.code).toBe('CG141');
+    expect(problem.message).toContain(
+      "each moves from its cluster's ApplicationSet (workloads-prod-<cloud>-<cluster>) to workloads-prod: cluster prod/aws/x is no longer registered under a destination of its own (it was eks-x; now aws-x)",
+    );
+    expect(problem.fix).toMatch(
+      /^To keep them where they are, keep its destination: new Cluster\(…, 'x', \{ …, destination: 'eks-x' \}\); or, to change the destination in place, declare applicationSets: ApplicationSetSplit.PER_CLUSTER/,
+    );
+  });
+
+  test('with PER_CLUSTER, a cluster that loses its destination of its own keeps its set: its Applications change in place', () => {
+    // GIVEN c0 and x with its own destination, split by cluster, written
+    dir = synthesizedCheckout(platformOf([{ name: 'c0' }, { name: 'x', destination: 'eks-x' }], false, ApplicationSetSplit.PER_CLUSTER));
+    // WHEN x is registered under aws-x
+    const model = platformOf([{ name: 'c0' }, { name: 'x' }], false, ApplicationSetSplit.PER_CLUSTER);
+    const tree = buildTree(model, dir);
+    // THEN x's Applications are updated where they are, and the write goes through
+    expect(computePlan(tree, dir).applications.map((a) => [a.name, a.change, a.applicationSet, a.fields])).toEqual([
+      ['a-prod-aws-x', 'update', 'workloads-prod-aws-x', ['spec.destination.name']],
+      ['b-prod-aws-x', 'update', 'workloads-prod-aws-x', ['spec.destination.name']],
+    ]);
+    writeDeclaredTree(model, tree, dir);
   });
 
   test('removing the last cluster with its own destination (declared) joins nothing and loses nothing in between', () => {
