@@ -1,6 +1,6 @@
-import { ApplicationSetSplit, Cloud, Cluster, ControlPlane, Environment, Platform, Service } from '../../../src';
+import { ApplicationSetSplit, Cloud, Cluster, ControlPlane, Environment, Platform, Service, Team } from '../../../src';
 import { FileTree } from '../../../src/synth/file-tree';
-import { applicationsOf, viewOfCheckout, viewOfDeclaredTree } from '../../../src/workspace/inspect/checkout';
+import { applicationsOf, previewOf, viewOfCheckout, viewOfDeclaredTree } from '../../../src/workspace/inspect/checkout';
 import { buildTree } from '../../../src/workspace/build';
 import { computePlan } from '../../../src/workspace/plan';
 import { writeDeclaredTree } from '../../../src/workspace/removals';
@@ -117,6 +117,44 @@ describe('the broad ApplicationSets once a cluster has sets of its own', () => {
     expect(apps.get('own-ns-prod-aws-x')).toEqual(['workloads-prod-aws-x-own-ns', { name: 'eks-x', namespace: 'shared' }]);
     expect(apps.get('a-prod-aws-x')).toEqual(['workloads-prod-aws-x', { name: 'eks-x', namespace: 'a' }]);
   });
+});
+
+test('with teams, each team generator of the broad set lists its services on the listed clusters; Argo CD creates each target once', () => {
+  // GIVEN two teams' services on c0, c1 and x (its own destination)
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
+  const env = new Environment(platform, 'prod');
+  const aws = new Cloud(platform, 'aws');
+  const clusters = ['c0', 'c1', 'x'].map(
+    (name) => new Cluster(env, name, { cloud: aws, region: 'eu-central-1', ...(name === 'x' ? { destination: 'eks-x' } : {}) }),
+  );
+  const teams = [
+    new Team(platform, 'platform', { platform: true, groups: ['platform-admins'], codeOwners: ['@org/platform'] }),
+    new Team(platform, 'shop', { groups: ['shop-devs'], codeOwners: ['@org/shop'] }),
+  ];
+  for (const [i, name] of ['a', 'b'].entries()) {
+    const svc = new Service(teams[i], name, { image: { repository: `registry.example.com/${name}` }, initialDigest: DIGEST });
+    for (const c of clusters) svc.deployTo(c);
+  }
+  const tree = buildTree(platform.snapshot(), '/nonexistent');
+  // THEN
+  const [broad] = documentsOf(tree.content('applicationsets/argocd/workloads-prod.yaml'));
+  expect(broad.spec.generators.map((g: any) => [g.git.template.metadata.labels.team, g.git.directories])).toEqual([
+    ['platform', [{ path: 'environments/prod/aws/c0/a' }, { path: 'environments/prod/aws/c1/a' }]],
+    ['shop', [{ path: 'environments/prod/aws/c0/b' }, { path: 'environments/prod/aws/c1/b' }]],
+  ]);
+  const preview = previewOf(viewOfDeclaredTree(tree));
+  expect(preview.notCreated).toEqual([]);
+  expect([...preview.created.values()].map((a) => [a.app.metadata.name, a.applicationSet, a.app.spec.project]).sort()).toEqual([
+    ['a-prod-aws-c0', 'workloads-prod', 'prod-team-platform'],
+    ['a-prod-aws-c1', 'workloads-prod', 'prod-team-platform'],
+    ['a-prod-aws-x', 'workloads-prod-aws-x', 'prod-team-platform'],
+    ['b-prod-aws-c0', 'workloads-prod', 'prod-team-shop'],
+    ['b-prod-aws-c1', 'workloads-prod', 'prod-team-shop'],
+    ['b-prod-aws-x', 'workloads-prod-aws-x', 'prod-team-shop'],
+  ]);
 });
 
 describe('in between: the old ApplicationSet specs over the new tree', () => {
