@@ -348,8 +348,12 @@ function refusalOf(f: () => unknown): GitOpsError {
 }
 
 describe('falling under the cap again, and applicationSets: perCluster', () => {
-  let dir: string;
-  afterEach(() => removeCheckout(dir));
+  let dir = '';
+  afterEach(() => {
+    // Tests that write no checkout leave dir unset.
+    if (dir !== '') removeCheckout(dir);
+    dir = '';
+  });
 
   /** The files of `applicationsets/` in `tree`, with their text. */
   const setFiles = (tree: FileTree): [string, string][] =>
@@ -475,6 +479,22 @@ describe('falling under the cap again, and applicationSets: perCluster', () => {
     expect(applicationSetsOf(tree).map((s) => s.metadata.name)).toEqual(['workloads-prod-aws-c0', 'workloads-prod-aws-c1']);
     expect(preview.notCreated).toEqual([]);
     expect([...preview.created.keys()].sort()).toEqual(declaredApplications(platform));
+  });
+
+  test('PER_CLUSTER on an environment Flux reconciles changes nothing: it has no ApplicationSet', () => {
+    const trees = [undefined, ApplicationSetSplit.PER_CLUSTER].map((split) => {
+      const platform = newPlatform();
+      const env = fluxEnvironment(platform, split === undefined ? {} : { applicationSets: split });
+      new Service(platform, 'a', { image: { repository: 'registry.example.com/a' }, initialDigest: DIGEST }).deployTo(env);
+      return synthesize(platform.snapshot());
+    });
+    expect(applicationSetsOf(trees[1])).toEqual([]);
+    const withoutModel = (tree: FileTree): [string, string][] =>
+      tree
+        .paths()
+        .filter((p) => !p.startsWith('.cdk8s-gitops/'))
+        .map((p) => [p, tree.content(p)]);
+    expect(withoutModel(trees[1])).toEqual(withoutModel(trees[0]));
   });
 
   test('AUTO is the default and is not recorded in the model', () => {
