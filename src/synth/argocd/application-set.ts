@@ -56,7 +56,9 @@ export function buildWorkloadSets(
     const env = model.environments.find((e) => e.name === envName)!;
     // Each set's globs, with the team whose generator lists each (none: the set's own template).
     const groups = new Map<string, { shape: Shape; targets: TargetModel[]; globs: Map<string, string | undefined> }>();
-    const placements = placementsOf(model, envName, defaults, split);
+    // Once a cluster of the environment has sets of its own, the broader sets list their clusters (see glob).
+    const listClusters = model.clusters.some((c) => c.environment === envName && hasOwnSets(c, split));
+    const placements = placementsOf(model, envName, defaults, split, listClusters);
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
       const { name, shape, glob: pattern, team } = placements(services.get(t.service)!, clusterOf(t));
@@ -72,7 +74,7 @@ export function buildWorkloadSets(
     // in it, so one whose targets all have their own sets (or an environment without targets)
     // writes none. Removing such a set from a checkout deletes no Application (see README,
     // "When a service or a cluster gets its own ApplicationSet").
-    const excludesOf = narrowerGlobs(groups);
+    const excludesOf = listClusters ? servicesOfOtherSets(groups) : narrowerGlobs(groups);
     const teamOrder = (model.teams ?? []).map((t) => t.name);
     for (const [name, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
       // One generator per team (in the program's order of teams), each with the team's template;
@@ -115,12 +117,10 @@ function placementsOf(
   env: string,
   defaults: { chartPath: string; targetRevision: string },
   split: ReadonlySet<string>,
+  listClusters: boolean,
 ): (service: ServiceModel, cluster: ClusterModel) => Placement {
   const byService = new Map<ServiceModel, Map<ClusterModel | undefined, Placement>>();
   const ownSets = new Set(model.clusters.filter((c) => c.environment === env && hasOwnSets(c, split)));
-  // Once a cluster of the environment has sets of its own, the broader sets list their clusters
-  // by name rather than match `*/*` and exclude the others (see glob).
-  const listClusters = ownSets.size > 0;
   // The shape of a service's targets on clusters without sets of their own: one per service, however many clusters list it.
   const sharedShapes = new Map<ServiceModel, Shape>();
   const sharedShape = (service: ServiceModel): Shape => {
@@ -191,6 +191,41 @@ function glob(model: PlatformModel, env: string, shape: Shape, service?: Service
 /** The key of one generator of a set: the set's name and the team whose generator it is. */
 function generatorKey(name: string, team: string | undefined): string {
   return `${name}\u0000${team ?? ''}`;
+}
+
+/**
+ * The excludes of each generator (by {@link generatorKey}) of an environment whose sets list
+ * their clusters (see {@link glob}): a generator that matches every service of a cluster
+ * (`…/<cloud>/<cluster>/*`) excludes the directories of every service another set lists, on
+ * every cluster (`…/*` + `/*` + `/<service>`). A service whose settings differ from the
+ * template's, or of another kind, is never the template's on any cluster, so the wider exclude
+ * is exact; and unlike one naming the clusters it runs on, it already holds when the service is
+ * deployed to another cluster, whose directory the old spec of the broader set would otherwise
+ * generate in between (with the template's settings), until its new spec excludes it.
+ */
+function servicesOfOtherSets(
+  groups: ReadonlyMap<string, { readonly globs: ReadonlyMap<string, string | undefined> }>,
+): Map<string, Set<string>> {
+  const listed = new Map<string, Set<string>>();
+  for (const [name, g] of groups) {
+    for (const pattern of g.globs.keys()) {
+      const segments = pattern.split('/');
+      const n = segments.length;
+      if (segments[n - 1] === '*') continue;
+      const everyCluster = [...segments.slice(0, n - 3), '*', '*', segments[n - 1]].join('/');
+      listed.set(name, (listed.get(name) ?? new Set<string>()).add(everyCluster));
+    }
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [name, g] of groups) {
+    for (const [pattern, team] of g.globs) {
+      if (!pattern.endsWith('/*')) continue;
+      const excludes = out.get(generatorKey(name, team)) ?? new Set<string>();
+      for (const [other, globs] of listed) if (other !== name) for (const x of globs) excludes.add(x);
+      if (excludes.size > 0) out.set(generatorKey(name, team), excludes);
+    }
+  }
+  return out;
 }
 
 /**
