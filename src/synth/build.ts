@@ -16,7 +16,8 @@ import { releaseModelFiles } from './release-model';
  * the manifest itself, CODEOWNERS that gives the platform team what decides production; v4: the
  * GitOps branch as `refs/heads/<branch>`, no ApplicationSet that generates nothing, sets split by
  * cluster under a cap, a self-managed Argo CD's revision-sync override and controller shards; v5:
- * the environment's broad ApplicationSets list their clusters once a cluster has sets of its own).
+ * the environment's broad ApplicationSets list their clusters once a cluster has sets of its own,
+ * and exclude other sets' services on every cluster).
  */
 const TREE_VERSION = `tree-v5 ${PACKAGE_VERSION}`;
 
