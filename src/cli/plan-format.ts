@@ -176,7 +176,7 @@ function deletions(
 export function createdMeanwhileText(a: { readonly applicationSet: string; readonly createdMeanwhileBy?: string }): string {
   return a.createdMeanwhileBy === undefined
     ? ''
-    : `IN BETWEEN: the old spec of ApplicationSet ${a.createdMeanwhileBy} creates it first, with its own template, and deletes it (with what it runs) once its new spec arrives; then ${a.applicationSet} creates it`;
+    : `IN BETWEEN: the old spec of ApplicationSet ${a.createdMeanwhileBy} creates it first, with its own template, and deletes it (with what it runs) once its new spec arrives (or, where this write removes its file, once it is deleted from Argo CD); then ${a.applicationSet} creates it`;
 }
 
 /** Renders a plan for a terminal, a merge-request comment (Markdown) or a bot (JSON). */

@@ -76,7 +76,8 @@ export interface ApplicationChange {
    * For creations: another ApplicationSet whose old spec (which Argo CD applies apart from the
    * commit that brings the new one) generates it from the new tree first, so in between it
    * creates it with its own template (another destination, chart or namespace), and deletes it,
-   * with what it runs, once its new spec no longer generates it; only then does
+   * with what it runs, once its new spec no longer generates it (or once it is deleted from Argo
+   * CD, where the write removes its file: the root Application does not prune); only then does
    * `applicationSet` create it.
    * @default - none: the ApplicationSet that generates it after the write creates it
    */

@@ -211,7 +211,7 @@ describe('in between: the old ApplicationSet specs over the new tree', () => {
       ['b-prod-aws-x', 'create', 'workloads-prod-aws-x', 'workloads-prod'],
     ]);
     expect(formatPlan(plan, 'text')).toContain(
-      '[+] a-prod-aws-x  (ApplicationSet workloads-prod-aws-x)  runs sha256:2e8f1a31  IN BETWEEN: the old spec of ApplicationSet workloads-prod creates it first, with its own template, and deletes it (with what it runs) once its new spec arrives; then workloads-prod-aws-x creates it\n',
+      '[+] a-prod-aws-x  (ApplicationSet workloads-prod-aws-x)  runs sha256:2e8f1a31  IN BETWEEN: the old spec of ApplicationSet workloads-prod creates it first, with its own template, and deletes it (with what it runs) once its new spec arrives (or, where this write removes its file, once it is deleted from Argo CD); then workloads-prod-aws-x creates it\n',
     );
   });
 
