@@ -32,6 +32,7 @@ export type { ArgoCdApiProps, ArgoCdReconcilerProps, FluxReconcilerProps } from 
 export type { ControlPlaneProps } from './constructs/control-plane';
 export { Environment } from './constructs/environment';
 export type { EnvironmentProps } from './constructs/environment';
+export { ApplicationSetSplit } from './model/application-set-split';
 export { Cloud } from './constructs/cloud';
 export type { CloudProps } from './constructs/cloud';
 export { Cluster } from './constructs/cluster';

@@ -172,6 +172,13 @@ function deletions(
   ];
 }
 
+/** What a created Application goes through in between, for one another ApplicationSet's old spec creates first. */
+export function createdMeanwhileText(a: { readonly applicationSet: string; readonly createdMeanwhileBy?: string }): string {
+  return a.createdMeanwhileBy === undefined
+    ? ''
+    : `IN BETWEEN: the old spec of ApplicationSet ${a.createdMeanwhileBy} creates it first, with its own template, and deletes it (with what it runs) once its new spec arrives (or, where this write removes its file, once it is deleted from Argo CD); then ${a.applicationSet} creates it`;
+}
+
 /** Renders a plan for a terminal, a merge-request comment (Markdown) or a bot (JSON). */
 export function formatPlan(
   plan: Plan,
@@ -217,8 +224,12 @@ export function formatPlan(
     if (plan.acceptedEdits.length) lines.push(`${ACCEPTED}`, '', ...plan.acceptedEdits.map((p) => `- \`${p}\``), '');
     if (plan.applications.length) {
       lines.push('| Application | change | ApplicationSet | fields |', '| --- | --- | --- | --- |');
-      for (const a of plan.applications)
-        lines.push(`| \`${a.name}\` | ${a.change} | ${a.applicationSet} | ${(a.fields ?? []).map((f) => `\`${f}\``).join(', ')} |`);
+      for (const a of plan.applications) {
+        const fields = (a.fields ?? []).map((f) => `\`${f}\``).join(', ');
+        lines.push(
+          `| \`${a.name}\` | ${a.change} | ${a.applicationSet} | ${a.createdMeanwhileBy === undefined ? fields : createdMeanwhileText(a)} |`,
+        );
+      }
       lines.push('');
     }
     return `${lines.join('\n')}\n`;
@@ -243,7 +254,7 @@ export function formatPlan(
   if (plan.applications.length) lines.push('', 'Applications');
   for (const a of plan.applications) {
     lines.push(
-      `${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}${a.runs === undefined ? '' : `  runs ${shortDigests(a.runs)}`}`,
+      `${style(MARK[a.change])} ${a.name}  (ApplicationSet ${a.applicationSet})${a.fields?.length ? `: ${a.fields.join(', ')}` : ''}${a.runs === undefined ? '' : `  runs ${shortDigests(a.runs)}`}${a.createdMeanwhileBy === undefined ? '' : `  ${createdMeanwhileText(a)}`}`,
     );
   }
   if (lines.length) lines.push('');

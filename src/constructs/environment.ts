@@ -8,6 +8,7 @@ import { SyncPolicy, SyncWindow } from './sync';
 import { ProjectRole, ResourceKind } from '../model/sync';
 import { problemsOfSyncWindow } from '../model/schedule';
 import { problemsOfValues } from './values-check';
+import { ApplicationSetSplit, applicationSetSplitProblem } from '../model/application-set-split';
 
 /** Properties of an {@link Environment}. */
 export interface EnvironmentProps {
@@ -54,6 +55,20 @@ export interface EnvironmentProps {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * How its ApplicationSets are grouped. `AUTO`: one per shape for the environment
+   * (`workloads-<env>`), split by cluster (`workloads-<env>-<cloud>-<cluster>`) only while one
+   * would generate more Applications than its control plane's `maxApplicationsPerApplicationSet`.
+   * `PER_CLUSTER`: split by cluster whatever the count. An environment split by the cap that
+   * falls under it again (a service or cluster removed) would be joined again, which moves every
+   * Application of it to the shared set: Argo CD deletes each, with what it runs, before the
+   * other set creates it, and a write refuses that (CG141). Declaring `PER_CLUSTER` on such an
+   * environment keeps its sets as they are and changes no ApplicationSet; declaring it on an
+   * environment with one set moves its Applications, which a write refuses like any move. An
+   * environment Flux reconciles has no ApplicationSet, and this changes nothing there.
+   * @default ApplicationSetSplit.AUTO
+   */
+  readonly applicationSets?: ApplicationSetSplit;
 }
 
 /**
@@ -93,6 +108,8 @@ export class Environment extends Construct {
   public readonly namespaceBaseline?: NamespaceBaseline;
   /** Whether it is a production environment. */
   public readonly production: boolean;
+  /** How its ApplicationSets are grouped. */
+  public readonly applicationSets: ApplicationSetSplit;
 
   /**
    * @param scope the platform, or any construct inside it (a team's library): the environment is
@@ -114,6 +131,7 @@ export class Environment extends Construct {
     this.values = props.values ?? {};
     this.namespaceBaseline = props.namespaceBaseline;
     this.production = props.production === true;
+    this.applicationSets = props.applicationSets ?? ApplicationSetSplit.AUTO;
     const problems = [
       ...problemsOfValues(this.values, this.node.path, 'values'),
       ...this.syncWindows.flatMap((w, i) => problemsOfSyncWindow(w.toJson(), this.node.path, i)),
@@ -125,6 +143,17 @@ export class Environment extends Construct {
           message: `revisionHistoryLimit ${props.revisionHistoryLimit} is not a whole number of at least 0.`,
         }),
       );
+    }
+    const splitProblem = props.applicationSets === undefined ? undefined : applicationSetSplitProblem(props.applicationSets);
+    if (splitProblem !== undefined) {
+      problems.push(
+        problem('CG153', {
+          constructPath: this.node.path,
+          message: `applicationSets of environment "${id}" is not usable: ${splitProblem}.`,
+          fix: 'Give applicationSets: ApplicationSetSplit.PER_CLUSTER to keep a set per cluster whatever the count, or leave it out (ApplicationSetSplit.AUTO).',
+        }),
+      );
+      this.applicationSets = ApplicationSetSplit.AUTO;
     }
     problems.push(
       ...problemsAt(props.namespaceBaseline instanceof NamespaceBaseline ? props.namespaceBaseline.problems : [], this.node.path),

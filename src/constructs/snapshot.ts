@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET } from '../model/application-set-names';
+import { ApplicationSetSplit } from '../model/application-set-split';
 import { problemsOfControllerShards } from './controller-shards';
 import { Construct } from 'constructs';
 import { GitOpsError, Problem, problem } from '../core/errors';
@@ -143,6 +144,8 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
       ...(e.allowedNamespacedResources.length > 0 ? { allowedNamespacedResources: e.allowedNamespacedResources } : {}),
       ...(e.revisionHistoryLimit !== undefined ? { revisionHistoryLimit: e.revisionHistoryLimit } : {}),
       ...(e.namespaceBaseline ? { namespaceBaseline: e.namespaceBaseline.toModel() } : {}),
+      // `auto`, the default, is not written: a program that says nothing keeps its model's bytes.
+      ...(e.applicationSets === ApplicationSetSplit.PER_CLUSTER ? { applicationSets: ApplicationSetSplit.PER_CLUSTER } : {}),
     })),
     clusters: clusterModels,
     services: serviceModels,

@@ -332,8 +332,8 @@ const ENTRIES = [
     where: 'program',
     title: 'Write would delete Applications the program does not declare removed',
     description:
-      "A write (synth, publish, promote, rollback, unhold) would delete Applications: their directories or ApplicationSets would go, because a service, cluster, environment or ring was removed or renamed, or a target moved to a ring that runs nothing; or they would move to another ApplicationSet (a service whose chart settings now differ from what its ApplicationSet's template derives, or the reverse), which the ApplicationSet controller of Argo CD does by deleting them from the one before the other creates them. The generated Applications carry the resources finalizer and prune, so Argo CD would delete what they run. Nothing was written.",
-    fix: 'Declare the removal in the program (platform.removed(Removal.service(...)), Removal.cluster(...), Removal.application(...)), declare a ring rename or split with movedFrom on the new ring, or pass --allow-remove <application or glob> to this one command.',
+      "A write (synth, publish, promote, rollback, unhold) would delete Applications: their directories or ApplicationSets would go, because a service, cluster, environment or ring was removed or renamed, or a target moved to a ring that runs nothing; or they would move to another ApplicationSet (a service whose chart settings now differ from what its ApplicationSet's template derives, or the reverse; an environment whose ApplicationSets are split by cluster as it crosses maxApplicationsPerApplicationSet, or joined again as it falls under it), which the ApplicationSet controller of Argo CD does by deleting them from the one before the other creates them. The generated Applications carry the resources finalizer and prune, so Argo CD would delete what they run. Nothing was written.",
+    fix: 'Declare the removal in the program (platform.removed(Removal.service(...)), Removal.cluster(...), Removal.application(...)), declare a ring rename or split with movedFrom on the new ring, or pass --allow-remove <application or glob> to this one command. To keep an environment split by cluster as it falls under the cap, declare applicationSets: ApplicationSetSplit.PER_CLUSTER on it.',
   },
   {
     code: 'CG142',
@@ -430,7 +430,7 @@ const ENTRIES = [
     where: 'program',
     title: 'ApplicationSet over its cap',
     description:
-      'maxApplicationsPerApplicationSet of the platform or a control plane is not a whole number from 1 to 1,000,000, or one cluster alone has more targets for one ApplicationSet than that cap: an environment over the cap has its ApplicationSets split by cluster, and a cluster is the finest split (a finer one would move Applications between ApplicationSets as targets are added, and Argo CD deletes an Application before another ApplicationSet can create it).',
+      "maxApplicationsPerApplicationSet of the platform or a control plane is not a whole number from 1 to 1,000,000, an environment's applicationSets is not an ApplicationSetSplit, or one cluster alone has more targets for one ApplicationSet than that cap: an environment over the cap has its ApplicationSets split by cluster, and a cluster is the finest split (a finer one would move Applications between ApplicationSets as targets are added, and Argo CD deletes an Application before another ApplicationSet can create it).",
     fix: "Give maxApplicationsPerApplicationSet a whole number at least the largest cluster's target count, and raise Argo CD's applicationsetcontroller.status.max.resources.count to match if it is over 5,000.",
   },
 

@@ -8,6 +8,7 @@
 import { Problem, problem } from '../core/errors';
 import { ClusterModel, ControlPlaneModel, PlatformModel, ServiceModel } from './platform-model';
 import { helmDescriptor, SourceKindDescriptor, sourceKindDescriptorOf } from './source-kinds';
+import { ApplicationSetSplit } from './application-set-split';
 
 /**
  * How a target's Application can be written in a template: every field derived from the
@@ -60,7 +61,9 @@ export function applicationSetCapProblem(value: unknown): string | undefined {
  * hash bucket whose number of buckets grows with the fleet would move existing Applications
  * whenever the count of sets changes. The split itself moves the environment's Applications
  * once, when the environment crosses the cap; a write refuses that move (CG141) unless the
- * program declares it.
+ * program declares it. So does falling under the cap again, which would join the sets: an
+ * environment that declares `applicationSets: perCluster` ({@link ApplicationSetSplit}) is split
+ * whatever the count, which keeps the sets of an environment split by the cap as they are.
  *
  * @param targetClusters the cluster of each target, in the order of `model.targets`;
  *   undefined for a cluster of another platform
@@ -74,6 +77,7 @@ export function environmentsSplitByCluster(model: PlatformModel, targetClusters:
     if (cp.reconciler?.kind !== 'flux') for (const e of cp.environments) capOf.set(e, applicationSetCap(cp));
   const counts = new Map<string, number>();
   const split = new Set<string>();
+  for (const e of model.environments) if (e.applicationSets === ApplicationSetSplit.PER_CLUSTER && capOf.has(e.name)) split.add(e.name);
   for (let i = 0; i < model.targets.length; i++) {
     const t = model.targets[i];
     const cap = capOf.get(t.environment);
@@ -96,6 +100,87 @@ export function hasOwnSets(cluster: ClusterModel, split: ReadonlySet<string>): b
   return hasOwnDestination(cluster) || split.has(cluster.environment);
 }
 
+/**
+ * A move of a target's Application between its environment's shared ApplicationSet and its
+ * cluster's own one, caused by the environment's split by cluster starting or ending
+ * ({@link environmentsSplitByCluster}).
+ */
+export interface ClusterSplitMove {
+  /** `split`: from the shared set to the cluster's; `join`: back. */
+  readonly kind: 'split' | 'join';
+  readonly environment: string;
+  /** The control plane that manages the environment. */
+  readonly controlPlane: string;
+  /** Its cap ({@link applicationSetCap}). */
+  readonly cap: number;
+  /** The environment declares `applicationSets: perCluster`. */
+  readonly declared: boolean;
+  /** How many Applications the shared set would generate without the split. */
+  readonly count: number;
+  /** The shared set's name, e.g. `workloads-prod`. */
+  readonly shared: string;
+  /** The names of the clusters' sets, e.g. `workloads-prod-<cloud>-<cluster>`. */
+  readonly perCluster: string;
+}
+
+/**
+ * Tells, for an Application that moves from ApplicationSet `from` to `to`, whether the move is
+ * its environment's split by cluster starting or ending: `from` and `to` are the names of the
+ * shared and the cluster's set of its target (service on cluster `clusterId`, of a cluster
+ * registered under `<cloud>-<cluster>`), one way or the other. Undefined for any other move.
+ * Works out the model's facts once, on first use.
+ */
+export function clusterSplitMoves(
+  model: PlatformModel,
+): (move: { environment: string; service: string; clusterId: string; from: string; to: string }) => ClusterSplitMove | undefined {
+  let facts: { counts: Map<string, number>; cpOf: Map<string, ControlPlaneModel> } | undefined;
+  const services = new Map(model.services.map((s) => [s.name, s]));
+  const clusters = new Map(model.clusters.map((c) => [c.id, c]));
+  const deviates = memoized((s: ServiceModel) => sourceKindDescriptorOf(s).deviates(model, s, model.serviceDefaults));
+  const shared = (env: string, service: ServiceModel): string =>
+    setName(env, { source: sourceKindDescriptorOf(service), ...(deviates(service) ? { service } : {}) });
+  const factsOf = (): NonNullable<typeof facts> => {
+    if (facts) return facts;
+    const all = model.targets.map((t) => clusters.get(`${t.environment}/${t.cloud}/${t.cluster}`));
+    const counts = new Map<string, number>();
+    model.targets.forEach((t, i) => {
+      const service = services.get(t.service);
+      const cluster = all[i];
+      if (!service || !cluster || hasOwnDestination(cluster)) return;
+      const name = `${t.environment}\u0000${shared(t.environment, service)}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    });
+    const cpOf = new Map<string, ControlPlaneModel>();
+    for (const cp of model.controlPlanes) for (const e of cp.environments) cpOf.set(e, cp);
+    return (facts = { counts, cpOf });
+  };
+  return ({ environment, service: serviceName, clusterId, from, to }) => {
+    const service = services.get(serviceName);
+    const cluster = clusters.get(clusterId);
+    if (!service || !cluster || cluster.environment !== environment || hasOwnDestination(cluster)) return undefined;
+    const joined = shared(environment, service);
+    const own = setName(environment, { source: sourceKindDescriptorOf(service), cluster, ...(deviates(service) ? { service } : {}) });
+    const kind = from === own && to === joined ? 'join' : from === joined && to === own ? 'split' : undefined;
+    const { counts, cpOf } = factsOf();
+    const cp = cpOf.get(environment);
+    if (kind === undefined || !cp) return undefined;
+    return {
+      kind,
+      environment,
+      controlPlane: cp.name,
+      cap: applicationSetCap(cp),
+      declared: model.environments.some((e) => e.name === environment && e.applicationSets === ApplicationSetSplit.PER_CLUSTER),
+      count: counts.get(`${environment}\u0000${joined}`) ?? 0,
+      shared: joined,
+      perCluster: setName(
+        environment,
+        { source: sourceKindDescriptorOf(service), ...(deviates(service) ? { service } : {}) },
+        CLUSTER_PLACEHOLDER,
+      ),
+    };
+  };
+}
+
 /** `f`, remembering its result for each argument. */
 function memoized<K, V>(f: (key: K) => V): (key: K) => V {
   const results = new Map<K, V>();
@@ -109,12 +194,19 @@ function memoized<K, V>(f: (key: K) => V): (key: K) => V {
 /** The longest ApplicationSet name written: its file, `<name>.yaml`, fits a file system's 255 bytes (Kubernetes takes 253). */
 const MAX_SET_NAME = 250;
 
-/** The name of the ApplicationSet of targets of `shape` in environment `env`. */
-export function setName(env: string, shape: SetShape): string {
+/** What {@link setName} writes for the cluster of a name pattern: `workloads-prod-<cloud>-<cluster>`. */
+const CLUSTER_PLACEHOLDER = { cloud: '<cloud>', name: '<cluster>' };
+
+/**
+ * The name of the ApplicationSet of targets of `shape` in environment `env`.
+ *
+ * @param clusterOf the cluster whose cloud and name the name holds; @default - `shape.cluster`
+ */
+export function setName(env: string, shape: SetShape, clusterOf: Pick<ClusterModel, 'cloud' | 'name'> | undefined = shape.cluster): string {
   return [
     shape.source.applicationSetPrefix,
     env,
-    ...(shape.cluster ? [shape.cluster.cloud, shape.cluster.name] : []),
+    ...(clusterOf ? [clusterOf.cloud, clusterOf.name] : []),
     ...(shape.service ? [shape.service.name] : []),
   ].join('-');
 }

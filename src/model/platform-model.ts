@@ -6,6 +6,7 @@
  */
 import type { ResourceKind, SyncPolicyJson, SyncWindowJson, ProjectRole } from './sync';
 import type { Values } from './values';
+import type { ApplicationSetSplit } from './application-set-split';
 
 /** Version of the snapshot format. */
 export const MODEL_VERSION = 4;
@@ -209,6 +210,12 @@ export interface EnvironmentModel {
    * @default - none
    */
   readonly namespaceBaseline?: NamespaceBaselineModel;
+  /**
+   * How its ApplicationSets are grouped: `perCluster` keeps a set per cluster whatever the count
+   * (see `environmentsSplitByCluster`).
+   * @default - `auto`: split by cluster only over the control plane's cap
+   */
+  readonly applicationSets?: ApplicationSetSplit.PER_CLUSTER;
 }
 
 /** The settings of an environment's namespace baseline, as declared. */

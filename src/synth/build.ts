@@ -15,9 +15,11 @@ import { releaseModelFiles } from './release-model';
  * before it is released (v2: sources that state their type; v3: the release model recorded in
  * the manifest itself, CODEOWNERS that gives the platform team what decides production; v4: the
  * GitOps branch as `refs/heads/<branch>`, no ApplicationSet that generates nothing, sets split by
- * cluster under a cap, a self-managed Argo CD's revision-sync override and controller shards).
+ * cluster under a cap, a self-managed Argo CD's revision-sync override and controller shards; v5:
+ * the environment's broad ApplicationSets list their clusters once a cluster has sets of its own,
+ * and exclude other sets' services on every cluster).
  */
-const TREE_VERSION = `tree-v4 ${PACKAGE_VERSION}`;
+const TREE_VERSION = `tree-v5 ${PACKAGE_VERSION}`;
 
 /** Options of {@link buildTree}. */
 export interface BuildTreeOptions {

@@ -72,6 +72,16 @@ export interface ApplicationChange {
    * @default - none
    */
   readonly untilNewSpec?: true;
+  /**
+   * For creations: another ApplicationSet whose old spec (which Argo CD applies apart from the
+   * commit that brings the new one) generates it from the new tree first, so in between it
+   * creates it with its own template (another destination, chart or namespace), and deletes it,
+   * with what it runs, once its new spec no longer generates it (or once it is deleted from Argo
+   * CD, where the write removes its file: the root Application does not prune); only then does
+   * `applicationSet` create it.
+   * @default - none: the ApplicationSet that generates it after the write creates it
+   */
+  readonly createdMeanwhileBy?: string;
 }
 
 /** What writing the program's tree into the checkout would change. */
@@ -224,7 +234,7 @@ export function applicationsDeletedBy(
   // Nothing generated before (a first write): nothing can be lost, and the new tree need not be expanded.
   if (was.size === 0) return [];
   const now = applicationsOf(after, expansions, ownersOf(was));
-  const lost = lostUntilNewSpec(before, after, was, now);
+  const { lost } = inBetween(before, after, was, now);
   const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; untilNewSpec?: true }[] = [];
   for (const [key, o] of was) {
     const movedTo = now.get(key)?.applicationSet;
@@ -245,19 +255,38 @@ export function applicationsDeletedBy(
 type Applications = ReturnType<typeof applicationsOf>;
 
 /**
- * The keys of the Applications an ApplicationSet keeps across the write but would delete in
- * between: Argo CD applies an ApplicationSet's new spec apart from the commit that brings it,
- * and until it has, the old spec generates from the new tree. An Application the old spec no
- * longer generates from it is deleted, though the new spec would create it again.
+ * What the ApplicationSets' old specs do with the new tree in between: Argo CD applies an
+ * ApplicationSet's new spec apart from the commit that brings it, and until it has, the old spec
+ * generates from the new tree (old specs × new tree, each Application kept by the set that owns
+ * it).
+ *
+ * - `lost`: the keys of the Applications an ApplicationSet keeps across the write but whose old
+ *   spec no longer generates them from the new tree: deleted in between, though the new spec
+ *   would create them again.
+ * - `wrongSet`: the Applications the write creates that another ApplicationSet's old spec
+ *   generates from the new tree, by key, with that set: it creates them first, with its own
+ *   template, and deletes them once its new spec arrives, before their set creates them (as a
+ *   cluster added with a destination of its own would be, by an environment's set that matches
+ *   every cluster).
  */
-function lostUntilNewSpec(before: TreeView, after: TreeView, was: Applications, now: Applications): Set<string> {
+function inBetween(
+  before: TreeView,
+  after: TreeView,
+  was: Applications,
+  now: Applications,
+): { lost: Set<string>; wrongSet: Map<string, string> } {
   const lost = new Set<string>();
-  if (JSON.stringify(before.applicationSets) === JSON.stringify(after.applicationSets)) return lost;
-  const meanwhile = applicationsOf({ ...after, applicationSets: before.applicationSets });
+  const wrongSet = new Map<string, string>();
+  if (JSON.stringify(before.applicationSets) === JSON.stringify(after.applicationSets)) return { lost, wrongSet };
+  const meanwhile = applicationsOf({ ...after, applicationSets: before.applicationSets }, undefined, ownersOf(was));
   for (const [key, o] of was) {
     if (now.get(key)?.applicationSet === o.applicationSet && meanwhile.get(key)?.applicationSet !== o.applicationSet) lost.add(key);
   }
-  return lost;
+  for (const [key, m] of meanwhile) {
+    const owner = now.get(key)?.applicationSet;
+    if (!was.has(key) && owner !== undefined && owner !== m.applicationSet) wrongSet.set(key, m.applicationSet);
+  }
+  return { lost, wrongSet };
 }
 
 /**
@@ -280,18 +309,21 @@ function applicationChanges(
   const old = applicationsOf(before, expansions);
   const next = previewOf(after, expansions, ownersOf(old));
   const now = next.created;
-  const out: ApplicationChange[] = [...lostUntilNewSpec(before, after, old, now)].map((key) => ({
+  const { lost, wrongSet } = inBetween(before, after, old, now);
+  const out: ApplicationChange[] = [...lost].map((key) => ({
     ...deletion(old.get(key)!),
     untilNewSpec: true as const,
   }));
   for (const [key, n] of now) {
     const o = old.get(key);
     const runs = runsOf(n.app);
+    const meanwhileBy = o ? undefined : wrongSet.get(key);
     const created: ApplicationChange = {
       name: n.app.metadata.name,
       change: 'create',
       applicationSet: n.applicationSet,
       ...(runs === undefined ? {} : { runs }),
+      ...(meanwhileBy === undefined ? {} : { createdMeanwhileBy: meanwhileBy }),
     };
     if (!o) out.push(created);
     else if (o.applicationSet !== n.applicationSet) {

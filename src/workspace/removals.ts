@@ -23,6 +23,7 @@ import { assertReleasesExplained } from './release-continuity';
 import { assertHeldFit } from './checkout/held-targets';
 import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
+import { clusterSplitMoves } from '../model/application-set-names';
 
 /** An Application a write deletes: its name and the labels its ApplicationSet gave it. */
 export interface DeletedApplication {
@@ -33,6 +34,8 @@ export interface DeletedApplication {
   readonly movedTo?: string;
   /** The ApplicationSet that generates it before the write. @default - not known */
   readonly applicationSet?: string;
+  /** The destination cluster name (`spec.destination.name`) it had before the write. @default - not known */
+  readonly destination?: string;
   /**
    * It stays after the write, but the ApplicationSet's old spec, which Argo CD applies apart
    * from the commit that brings the new one, no longer generates it from the new tree: Argo CD
@@ -105,6 +108,8 @@ interface Cause {
   readonly why: string;
   /** The declaration that allows it; undefined where none can (the program still declares the target). */
   readonly fix: string | undefined;
+  /** A declaration that keeps the Applications where they are, said before the fix. @default - none */
+  readonly keep?: string;
   readonly constructPath?: string;
 }
 
@@ -113,7 +118,7 @@ function quote(s: string): string {
 }
 
 /** What removed an Application, from its labels and the model, with the fix. */
-function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
+function causeOf(model: PlatformModel, app: DeletedApplication, splitMoves: ReturnType<typeof clusterSplitMoves>): Cause {
   const l = app.labels ?? {};
   if (app.movedFromNamespace !== undefined) {
     return {
@@ -138,12 +143,13 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
     };
   }
   if (app.movedTo !== undefined) {
+    const split = splitMove(app, app.movedTo, splitMoves);
+    if (split !== undefined) return split;
     return {
       why:
         `${app.applicationSet === undefined ? 'it moves to' : `it moves from ApplicationSet ${app.applicationSet} to`} ${app.movedTo}, and Argo CD deletes an ` +
         "Application its ApplicationSet no longer generates before another ApplicationSet can create it again (the service's chart, revision, " +
-        'repository, release name or namespace now differ from what the template of the one derives, or the reverse: keep them as they were to keep the Application; ' +
-        'or its environment crossed maxApplicationsPerApplicationSet, which splits its ApplicationSets by cluster or joins them again: keep the cap on the side it was)',
+        'repository, release name or namespace now differ from what the template of the one derives, or the reverse: keep them as they were to keep the Application)',
       fix: "platform.removed(Removal.application('<name>')) for each",
     };
   }
@@ -188,6 +194,68 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
   };
 }
 
+/** What Argo CD does with an Application that moves between ApplicationSets. */
+const MOVE =
+  'and Argo CD deletes an Application its ApplicationSet no longer generates (with what it runs) before another ApplicationSet can create it again';
+
+/**
+ * The cause of a move between an environment's shared ApplicationSet and a cluster's own one,
+ * when its split by cluster starts or ends ({@link clusterSplitMoves}); undefined for other moves.
+ */
+function splitMove(app: DeletedApplication, movedTo: string, splitMoves: ReturnType<typeof clusterSplitMoves>): Cause | undefined {
+  const l = app.labels ?? {};
+  if (app.applicationSet === undefined || l.environment === undefined || l.service === undefined) return undefined;
+  const move = splitMoves({
+    environment: l.environment,
+    service: l.service,
+    clusterId: `${l.environment}/${l.cloud}/${l.cluster}`,
+    from: app.applicationSet,
+    to: movedTo,
+  });
+  if (move === undefined) return undefined;
+  const env = quote(move.environment);
+  const cap = `maxApplicationsPerApplicationSet of control plane "${move.controlPlane}" (${move.cap})`;
+  const registered = `${l.cloud}-${l.cluster}`;
+  if (move.kind === 'join' && app.destination !== undefined && app.destination !== registered) {
+    // The cluster's own sets end because its destination of its own does, not because of the cap.
+    return {
+      why:
+        `each moves from its cluster's ApplicationSet (${move.perCluster}) to ${move.shared}: cluster ${l.environment}/${l.cloud}/${l.cluster} is no longer registered under a destination of its own ` +
+        `(it was ${app.destination}; now ${registered}), which ends its own ApplicationSets, ${MOVE}`,
+      keep:
+        `To keep them where they are, keep its destination: new Cluster(…, ${quote(l.cluster ?? '')}, { …, destination: ${quote(app.destination)} }); ` +
+        `or, to change the destination in place, declare applicationSets: ApplicationSetSplit.PER_CLUSTER on new Environment(platform, ${env}, { … })`,
+      fix: "platform.removed(Removal.application('<name>')) for each",
+    };
+  }
+  if (move.kind === 'join') {
+    return {
+      why:
+        `each moves from its cluster's ApplicationSet (${move.perCluster}) to ${move.shared}: environment "${move.environment}" is no longer split by cluster, as its ApplicationSet of this shape would generate ${move.count} Application${move.count === 1 ? '' : 's'}, ` +
+        `within the ${cap}, which joins the ApplicationSets of its clusters again, ${MOVE}`,
+      keep:
+        `To keep them in their clusters' ApplicationSets whatever the count (nothing moves), declare it on the environment: ` +
+        `new Environment(platform, ${env}, { …, applicationSets: ApplicationSetSplit.PER_CLUSTER })`,
+      fix: "platform.removed(Removal.application('<name>')) for each",
+    };
+  }
+  if (move.declared) {
+    return {
+      why: `each moves from ${move.shared} to its cluster's ApplicationSet (${move.perCluster}): environment "${move.environment}" declares applicationSets: ApplicationSetSplit.PER_CLUSTER, which splits its ApplicationSets by cluster, ${MOVE}`,
+      keep: `To keep them in the environment's ApplicationSet, leave applicationSets out of new Environment(platform, ${env}, { … }) while it is within the ${cap}`,
+      fix: "platform.removed(Removal.application('<name>')) for each",
+    };
+  }
+  return {
+    why:
+      `each moves from ${move.shared} to its cluster's ApplicationSet (${move.perCluster}): environment "${move.environment}" crossed the ${cap}: its ApplicationSet of this shape would generate ${move.count} Applications, ` +
+      `so its ApplicationSets are split by cluster (Argo CD keeps at most applicationsetcontroller.status.max.resources.count of a set's Applications in its status), ${MOVE}. ` +
+      'The split is needed once the environment is over the cap, and moves each Application once; later additions move none',
+    keep: `To keep them in one ApplicationSet instead, raise the ${cap} to at least ${move.count} (and Argo CD's applicationsetcontroller.status.max.resources.count with it), or keep the environment within it`,
+    fix: "platform.removed(Removal.application('<name>')) for each",
+  };
+}
+
 /**
  * The problems (`CG141`) of the Applications a write would delete that the program does not
  * declare removed nor the command allows: one per cause, naming every Application and the
@@ -199,11 +267,12 @@ export function undeclaredDeletionProblems(
   options: RemovalOptions = {},
 ): Problem[] {
   const groups = new Map<string, { cause: Cause; names: string[]; keep: boolean; flux: boolean }>();
+  const splitMoves = clusterSplitMoves(model);
   for (const app of apps) {
     if (removalAllowed(model, app, options)) continue;
-    const cause = causeOf(model, app);
+    const cause = causeOf(model, app, splitMoves);
     const keep = app.keepsResources === true;
-    const key = `${cause.why}\u0000${cause.fix}\u0000${keep}\u0000${app.flux === true}`;
+    const key = `${cause.why}\u0000${cause.fix}\u0000${cause.keep}\u0000${keep}\u0000${app.flux === true}`;
     const group = groups.get(key) ?? { cause, names: [], keep, flux: app.flux === true };
     group.names.push(app.name);
     groups.set(key, group);
@@ -218,9 +287,10 @@ export function undeclaredDeletionProblems(
             ? `Argo CD would keep what ${names.length === 1 ? 'it runs' : 'they run'} (${names.length === 1 ? 'its' : 'their'} ApplicationSet preserves resources on deletion), which nothing would manage any more (Argo CD's own installation would stop managing itself).`
             : `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`),
       fix:
-        cause.fix === undefined
+        (cause.keep === undefined ? '' : `${cause.keep}. `) +
+        (cause.fix === undefined
           ? `If that is intended, allow it for the command that publishes it (the program still declares the target, so it cannot declare it removed): ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`
-          : `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`,
+          : `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`),
     }),
   );
 }
@@ -242,6 +312,7 @@ export function assertDeclaredRemovals(
     ({ app, applicationSet, movedTo, untilNewSpec }): DeletedApplication => ({
       name: app.metadata.name,
       applicationSet,
+      ...destinationOf(app.spec),
       ...(untilNewSpec ? { untilNewSpec } : {}),
       ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
       ...(movedTo !== undefined ? { movedTo } : {}),
@@ -256,6 +327,13 @@ export function assertDeclaredRemovals(
     problems,
     `This write would delete ${names.length} Application${names.length === 1 ? '' : 's'} the program does not declare removed; nothing was written:`,
   );
+}
+
+/** `{ destination }` of an Application's spec, when it names its destination cluster. */
+function destinationOf(spec: Readonly<Record<string, unknown>>): { destination?: string } {
+  const d = spec.destination;
+  // Read from the checkout: only a name Argo CD could register a cluster under is said back.
+  return isMap(d) && typeof d.name === 'string' && /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(d.name) ? { destination: d.name } : {};
 }
 
 /**

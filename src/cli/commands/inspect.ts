@@ -24,7 +24,7 @@ import { symlinkError } from '../../workspace/checkout/checkout-fs';
 import { baseOfKustomization, chartOfRelease, FluxEntry, fluxEntriesOf } from '../../workspace/inspect/flux';
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
 import { assertProductionChartsPinned, unexplainedReleaseChanges, unpinnedChartProblems } from '../../workspace/release-continuity';
-import { formatPlan } from '../plan-format';
+import { createdMeanwhileText, formatPlan } from '../plan-format';
 import { describeFilter, FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, targetFilter } from '../filters';
 import { recordedModel } from '../without-program';
 import { applicationName, targetDirectory } from '../../model/placement';
@@ -117,6 +117,16 @@ Example:
         `Warning: after this write Argo CD would not create ${applications(plan.notCreated!.length)} the ApplicationSets generate; while a create fails, its ApplicationSet deletes none of its Applications:\n`,
       );
       for (const n of plan.notCreated!) ctx.stderr.write(`  ${notCreatedLine(n)}\n`);
+    }
+    // Old specs × new tree: an Application another ApplicationSet's old spec creates first (see Plan).
+    const meanwhile = plan.applications.filter((a) => a.createdMeanwhileBy !== undefined);
+    if (meanwhile.length > 0) {
+      ctx.stderr.write(
+        `Warning: until Argo CD applies the new ApplicationSet specs (apart from the commit that brings the tree), ${applications(meanwhile.length)} would first be created by the wrong ApplicationSet, ` +
+          'which deletes them again, with what they run. For a cluster with its own destination, declare it first without deploying to it, publish, then deploy to it in a later change; ' +
+          'for a service with settings of its own, apply the ApplicationSets of this change to Argo CD before it reads the commit:\n',
+      );
+      for (const a of meanwhile) ctx.stderr.write(`  ${a.name}: ${createdMeanwhileText(a)}\n`);
     }
     if (refused.length > 0 && format !== 'text') {
       ctx.stderr.write(

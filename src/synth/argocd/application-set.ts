@@ -37,7 +37,8 @@ type Shape = SetShape<SourceKind>;
  * derives (chart, revision, repository, release name or namespace), or a cluster registered
  * under another destination name, gets its own ApplicationSet (`workloads-<env>-<service>`,
  * `workloads-<env>-<cloud>-<cluster>`, likewise `rendered-…`), and the broader ones exclude its
- * directories. A set that would generate no Application (every target has its own set) is not
+ * directories; once a cluster has sets of its own, the environment's broader sets list their
+ * clusters by name instead of matching every cluster (see `glob`). A set that would generate no Application (every target has its own set) is not
  * written. Names depend only on the model, so they stay stable. In a platform with teams, a
  * set has a git generator per team, listing the team's services' directories, whose template
  * puts their Applications in the team's AppProject: teams change no set's name.
@@ -55,7 +56,9 @@ export function buildWorkloadSets(
     const env = model.environments.find((e) => e.name === envName)!;
     // Each set's globs, with the team whose generator lists each (none: the set's own template).
     const groups = new Map<string, { shape: Shape; targets: TargetModel[]; globs: Map<string, string | undefined> }>();
-    const placements = placementsOf(model, envName, defaults, split);
+    // Once a cluster of the environment has sets of its own, the broader sets list their clusters (see glob).
+    const listClusters = model.clusters.some((c) => c.environment === envName && hasOwnSets(c, split));
+    const placements = placementsOf(model, envName, defaults, split, listClusters);
     for (const t of model.targets) {
       if (t.environment !== envName) continue;
       const { name, shape, glob: pattern, team } = placements(services.get(t.service)!, clusterOf(t));
@@ -71,7 +74,7 @@ export function buildWorkloadSets(
     // in it, so one whose targets all have their own sets (or an environment without targets)
     // writes none. Removing such a set from a checkout deletes no Application (see README,
     // "When a service or a cluster gets its own ApplicationSet").
-    const excludesOf = narrowerGlobs(groups);
+    const excludesOf = listClusters ? servicesOfOtherSets(groups) : narrowerGlobs(groups);
     const teamOrder = (model.teams ?? []).map((t) => t.name);
     for (const [name, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
       // One generator per team (in the program's order of teams), each with the team's template;
@@ -114,27 +117,36 @@ function placementsOf(
   env: string,
   defaults: { chartPath: string; targetRevision: string },
   split: ReadonlySet<string>,
+  listClusters: boolean,
 ): (service: ServiceModel, cluster: ClusterModel) => Placement {
   const byService = new Map<ServiceModel, Map<ClusterModel | undefined, Placement>>();
   const ownSets = new Set(model.clusters.filter((c) => c.environment === env && hasOwnSets(c, split)));
+  // The shape of a service's targets on clusters without sets of their own: one per service, however many clusters list it.
+  const sharedShapes = new Map<ServiceModel, Shape>();
+  const sharedShape = (service: ServiceModel): Shape => {
+    let shape = sharedShapes.get(service);
+    if (!shape) sharedShapes.set(service, (shape = shapeOf(model, service, undefined, defaults)));
+    return shape;
+  };
   return (service, cluster) => {
-    let own = byService.get(service);
-    if (!own) {
-      own = new Map();
-      byService.set(service, own);
+    let placements = byService.get(service);
+    if (!placements) {
+      placements = new Map();
+      byService.set(service, placements);
     }
-    const key = ownSets.has(cluster) ? cluster : undefined;
-    let placement = own.get(key);
+    const own = ownSets.has(cluster);
+    const key = own || listClusters ? cluster : undefined;
+    let placement = placements.get(key);
     if (!placement) {
-      const shape = shapeOf(model, service, key, defaults);
+      const shape = own ? shapeOf(model, service, cluster, defaults) : sharedShape(service);
       const team = projectTeamOf(service);
       placement = {
         name: setName(env, shape),
         shape,
-        glob: glob(model, env, shape, service, team),
+        glob: glob(model, env, shape, service, team, listClusters ? cluster : undefined),
         ...(team === undefined ? {} : { team }),
       };
-      own.set(key, placement);
+      placements.set(key, placement);
     }
     return placement;
   };
@@ -154,15 +166,66 @@ function shapeOf(
   };
 }
 
-function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel, team?: string): string {
+/**
+ * The directory glob of a target of `shape`. The cloud and cluster segments are `*` for a set
+ * of the whole environment, unless `listed` names the target's cluster.
+ *
+ * Listed clusters: Argo CD applies an ApplicationSet's new spec apart from
+ * the commit that brings the new tree, so for a while the old spec reads the new tree. A broad
+ * set that matches `environments/<env>/*` and excludes the clusters with sets of their own
+ * would, with its old spec, generate the directories of a cluster added with a set of its own
+ * (its own destination) in the same commit: it creates them with the wrong destination, and
+ * deletes them, with what they run, once its new spec excludes them. A broad set that lists its
+ * clusters never generates a cluster it does not list: a cluster added with its own set is never
+ * its, and an ordinary cluster added is only created late, once the broad set's new spec lists
+ * it (a delay, nothing deleted). So once any cluster of an environment has sets of its own, the
+ * broad sets list their clusters; an environment where none has keeps the seed's `*` globs.
+ */
+function glob(model: PlatformModel, env: string, shape: Shape, service?: ServiceModel, team?: string, listed?: ClusterModel): string {
   // A team's generator lists its services' directories by name: the others are other teams'.
   const serviceSegment = shape.service?.name ?? ((shape.source.listsServices || team !== undefined) && service ? service.name : '*');
-  return [model.layout.environments, env, shape.cluster?.cloud ?? '*', shape.cluster?.name ?? '*', serviceSegment].join('/');
+  const cluster = shape.cluster ?? listed;
+  return [model.layout.environments, env, cluster?.cloud ?? '*', cluster?.name ?? '*', serviceSegment].join('/');
 }
 
 /** The key of one generator of a set: the set's name and the team whose generator it is. */
 function generatorKey(name: string, team: string | undefined): string {
   return `${name}\u0000${team ?? ''}`;
+}
+
+/**
+ * The excludes of each generator (by {@link generatorKey}) of an environment whose sets list
+ * their clusters (see {@link glob}): a generator that matches every service of a cluster
+ * (`…/<cloud>/<cluster>/*`) excludes the directories of every service another set lists, on
+ * every cluster (`…/*` + `/*` + `/<service>`). A service whose settings differ from the
+ * template's, or of another kind, is never the template's on any cluster, so the wider exclude
+ * is exact; and unlike one naming the clusters it runs on, it already holds when the service is
+ * deployed to another cluster, whose directory the old spec of the broader set would otherwise
+ * generate in between (with the template's settings), until its new spec excludes it.
+ */
+function servicesOfOtherSets(
+  groups: ReadonlyMap<string, { readonly globs: ReadonlyMap<string, string | undefined> }>,
+): Map<string, Set<string>> {
+  const listed = new Map<string, Set<string>>();
+  for (const [name, g] of groups) {
+    for (const pattern of g.globs.keys()) {
+      const segments = pattern.split('/');
+      const n = segments.length;
+      if (segments[n - 1] === '*') continue;
+      const everyCluster = [...segments.slice(0, n - 3), '*', '*', segments[n - 1]].join('/');
+      listed.set(name, (listed.get(name) ?? new Set<string>()).add(everyCluster));
+    }
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [name, g] of groups) {
+    for (const [pattern, team] of g.globs) {
+      if (!pattern.endsWith('/*')) continue;
+      const excludes = out.get(generatorKey(name, team)) ?? new Set<string>();
+      for (const [other, globs] of listed) if (other !== name) for (const x of globs) excludes.add(x);
+      if (excludes.size > 0) out.set(generatorKey(name, team), excludes);
+    }
+  }
+  return out;
 }
 
 /**

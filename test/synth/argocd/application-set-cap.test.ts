@@ -1,4 +1,4 @@
-import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, Team } from '../../../src';
+import { ApplicationSetSplit, Cloud, Cluster, ControlPlane, Environment, Platform, Removal, Service, Team } from '../../../src';
 import { FileKind, FileTree } from '../../../src/synth/file-tree';
 import { synthesize } from '../../../src/synth/synthesize';
 import { applicationsOf, previewOf, viewOfDeclaredTree } from '../../../src/workspace/inspect/checkout';
@@ -29,6 +29,10 @@ interface FleetShape {
   readonly deviating?: boolean;
   /** Services in two teams (`platform` and `shop`, alternately): a generator per team in each set. */
   readonly teams?: boolean;
+  /** `applicationSets` of environment `prod`. @default - not given */
+  readonly split?: ApplicationSetSplit;
+  /** Services the program declares removed. @default - none */
+  readonly removed?: readonly string[];
 }
 
 /** A fleet in environment `prod`: `services` × `clusters` targets, each service deployed to each cluster one by one. */
@@ -39,7 +43,10 @@ function fleet(shape: FleetShape): Platform {
     ...(shape.platformCap === undefined ? {} : { maxApplicationsPerApplicationSet: shape.platformCap }),
   });
   const cp = new ControlPlane(platform, 'prod-argocd', shape.cap === undefined ? {} : { maxApplicationsPerApplicationSet: shape.cap });
-  const env = new Environment(platform, 'prod', { controlPlane: cp });
+  const env = new Environment(platform, 'prod', {
+    controlPlane: cp,
+    ...(shape.split === undefined ? {} : { applicationSets: shape.split }),
+  });
   const aws = new Cloud(platform, 'aws');
   const clusters = Array.from({ length: shape.clusters }, (_, i) => new Cluster(env, `c${i}`, { cloud: aws, region: 'eu-central-1' }));
   const teams = shape.teams
@@ -63,6 +70,7 @@ function fleet(shape: FleetShape): Platform {
     for (const c of clusters) own.deployTo(c);
   }
   if (shape.late !== undefined) service('late').deployTo(clusters[shape.late]);
+  for (const name of shape.removed ?? []) platform.removed(Removal.service(name));
   return platform;
 }
 
@@ -320,9 +328,185 @@ describe('crossing the cap on an existing checkout', () => {
     expect(error).toBeInstanceOf(GitOpsError);
     const [problem] = (error as GitOpsError).problems;
     expect(problem.code).toBe('CG141');
-    expect(problem.message).toContain('it moves from ApplicationSet workloads-nonprod to workloads-nonprod-aws-eu-central-1-01');
+    expect(problem.message).toContain(
+      "each moves from workloads-nonprod to its cluster's ApplicationSet (workloads-nonprod-<cloud>-<cluster>)",
+    );
     expect(problem.message).toContain('maxApplicationsPerApplicationSet');
     expect(hashTree(dir)).toEqual(before);
+  });
+});
+
+/** The problems of the error `f` throws; fails when it throws none. */
+function refusalOf(f: () => unknown): GitOpsError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GitOpsError) return e;
+    throw e;
+  }
+  throw new Error('expected the write to be refused');
+}
+
+describe('falling under the cap again, and applicationSets: perCluster', () => {
+  let dir = '';
+  afterEach(() => {
+    // Tests that write no checkout leave dir unset.
+    if (dir !== '') removeCheckout(dir);
+    dir = '';
+  });
+
+  /** The files of `applicationsets/` in `tree`, with their text. */
+  const setFiles = (tree: FileTree): [string, string][] =>
+    tree
+      .paths()
+      .filter((p) => p.startsWith('applicationsets/'))
+      .map((p) => [p, tree.content(p)]);
+
+  test('is refused (CG141) when a removal brings a split environment under the cap: the fix names applicationSets: perCluster', () => {
+    // GIVEN 3 services on 3 clusters over the cap of 8, written split by cluster
+    dir = synthesizedCheckout(fleet({ services: 3, clusters: 3, cap: 8 }).snapshot());
+    const before = hashTree(dir);
+    // WHEN svc-2 is removed (declared), leaving 6 targets: within the cap
+    const model = fleet({ services: 2, clusters: 3, cap: 8, removed: ['svc-2'] }).snapshot();
+    const tree = buildTree(model, dir);
+    // THEN plan shows every remaining Application deleted from its cluster's set, moving to workloads-prod
+    const moved = computePlan(tree, dir).applications.filter((a) => a.change === 'delete' && a.movedTo !== undefined);
+    expect(moved.map((a) => [a.name, a.applicationSet, a.movedTo])).toContainEqual([
+      'svc-0-prod-aws-c1',
+      'workloads-prod-aws-c1',
+      'workloads-prod',
+    ]);
+    expect(moved).toHaveLength(6);
+    // AND the write is refused once, for the join, with the declaration that keeps the sets; nothing is written
+    const error = refusalOf(() => writeDeclaredTree(model, tree, dir));
+    expect(error.problems.map((p) => p.code)).toEqual(['CG141']);
+    const [problem] = error.problems;
+    expect(problem.message).toContain(
+      'The write would delete 6 Applications svc-0-prod-aws-c0, svc-0-prod-aws-c1, svc-0-prod-aws-c2, svc-1-prod-aws-c0, svc-1-prod-aws-c1, svc-1-prod-aws-c2: ',
+    );
+    expect(problem.message).toContain(
+      `each moves from its cluster's ApplicationSet (workloads-prod-<cloud>-<cluster>) to workloads-prod: environment "prod" is no longer split by cluster, as its ApplicationSet of this shape would generate 6 Applications, within the maxApplicationsPerApplicationSet of control plane "prod-argocd" (8)`,
+    );
+    expect(problem.fix).toMatch(
+      /^To keep them in their clusters' ApplicationSets whatever the count \(nothing moves\), declare it on the environment: new Environment\(platform, 'prod', \{ …, applicationSets: ApplicationSetSplit.PER_CLUSTER \}\)\. If that is intended, declare it in the program: /,
+    );
+    expect(hashTree(dir)).toEqual(before);
+  });
+
+  test('declaring perCluster on an environment split by the cap changes no ApplicationSet and moves nothing', () => {
+    // GIVEN the split fleet written
+    const original = fleet({ services: 3, clusters: 3, cap: 8 }).snapshot();
+    dir = synthesizedCheckout(original);
+    // WHEN the program declares applicationSets: perCluster
+    const model = fleet({ services: 3, clusters: 3, cap: 8, split: ApplicationSetSplit.PER_CLUSTER }).snapshot();
+    const tree = buildTree(model, dir);
+    // THEN the ApplicationSets are the same, byte for byte, and plan shows no Application change:
+    // only the release model records the declaration (release commands build the tree from it)
+    expect(setFiles(tree)).toEqual(setFiles(buildTree(original, dir)));
+    const plan = computePlan(tree, dir);
+    expect(plan.applications).toEqual([]);
+    expect(plan.files.map((f) => [f.path, f.change])).toEqual([['.cdk8s-gitops/model/platform.json', 'update']]);
+    expect(plan.files[0].fields ?? plan.files[0].keys ?? []).toEqual([]);
+    // AND the write is not refused
+    writeDeclaredTree(model, tree, dir);
+    expect(computePlan(buildTree(model, dir), dir).files).toEqual([]);
+  });
+
+  test('with perCluster declared, the removal that brings the environment under the cap moves nothing: only the removed service goes', () => {
+    // GIVEN the split fleet written, then perCluster declared and written
+    dir = synthesizedCheckout(fleet({ services: 3, clusters: 3, cap: 8 }).snapshot());
+    const declared = fleet({ services: 3, clusters: 3, cap: 8, split: ApplicationSetSplit.PER_CLUSTER }).snapshot();
+    writeDeclaredTree(declared, buildTree(declared, dir), dir);
+    // WHEN svc-2 is removed (declared)
+    const model = fleet({ services: 2, clusters: 3, cap: 8, split: ApplicationSetSplit.PER_CLUSTER, removed: ['svc-2'] }).snapshot();
+    const tree = buildTree(model, dir);
+    // THEN the only Applications deleted are svc-2's, none moves, and the write goes through
+    const changes = computePlan(tree, dir).applications;
+    expect(changes.map((a) => [a.name, a.change, a.applicationSet, a.movedTo])).toEqual([
+      ['svc-2-prod-aws-c0', 'delete', 'workloads-prod-aws-c0', undefined],
+      ['svc-2-prod-aws-c1', 'delete', 'workloads-prod-aws-c1', undefined],
+      ['svc-2-prod-aws-c2', 'delete', 'workloads-prod-aws-c2', undefined],
+    ]);
+    writeDeclaredTree(model, tree, dir);
+    const after = applicationsOf(viewOfDeclaredTree(tree));
+    expect(countsBySet(after)).toEqual(
+      new Map([
+        ['workloads-prod-aws-c0', 2],
+        ['workloads-prod-aws-c1', 2],
+        ['workloads-prod-aws-c2', 2],
+      ]),
+    );
+  });
+
+  test('declaring perCluster on an environment of one set is a move, refused (CG141) with the declaration named', () => {
+    // GIVEN 3 services on 3 clusters within the cap of 9: one set
+    dir = synthesizedCheckout(fleet({ services: 3, clusters: 3, cap: 9 }).snapshot());
+    // WHEN perCluster is declared
+    const model = fleet({ services: 3, clusters: 3, cap: 9, split: ApplicationSetSplit.PER_CLUSTER }).snapshot();
+    const error = refusalOf(() => writeDeclaredTree(model, buildTree(model, dir), dir));
+    // THEN
+    expect(error.problems.map((p) => p.code)).toEqual(['CG141']);
+    expect(error.problems[0].message).toContain(
+      `each moves from workloads-prod to its cluster's ApplicationSet (workloads-prod-<cloud>-<cluster>): environment "prod" declares applicationSets: ApplicationSetSplit.PER_CLUSTER, which splits its ApplicationSets by cluster`,
+    );
+    expect(error.problems[0].fix).toMatch(
+      /^To keep them in the environment's ApplicationSet, leave applicationSets out of new Environment\(platform, 'prod', \{ … \}\)/,
+    );
+  });
+
+  test('crossing the cap says the split is needed, and how far the cap would have to rise to keep one set', () => {
+    // GIVEN 3 services on 3 clusters within the cap of 9, written
+    dir = synthesizedCheckout(fleet({ services: 3, clusters: 3, cap: 9 }).snapshot());
+    // WHEN a tenth target is added
+    const model = fleet({ services: 3, clusters: 3, cap: 9, late: 0 }).snapshot();
+    const error = refusalOf(() => writeDeclaredTree(model, buildTree(model, dir), dir));
+    // THEN
+    const [problem] = error.problems;
+    expect(problem.message).toContain(
+      'environment "prod" crossed the maxApplicationsPerApplicationSet of control plane "prod-argocd" (9): its ApplicationSet of this shape would generate 10 Applications, so its ApplicationSets are split by cluster',
+    );
+    expect(problem.message).toContain('The split is needed once the environment is over the cap, and moves each Application once');
+    expect(problem.fix).toMatch(
+      /^To keep them in one ApplicationSet instead, raise the maxApplicationsPerApplicationSet of control plane "prod-argocd" \(9\) to at least 10 /,
+    );
+    expect(problem.fix).toContain('--allow-remove svc-0-prod-aws-c0');
+  });
+
+  test('perCluster splits an environment within the cap from its first write; Argo CD creates exactly the declared targets', () => {
+    const platform = fleet({ services: 2, clusters: 2, split: ApplicationSetSplit.PER_CLUSTER });
+    const tree = synthesize(platform.snapshot());
+    const preview = previewOf(viewOfDeclaredTree(tree));
+    expect(applicationSetsOf(tree).map((s) => s.metadata.name)).toEqual(['workloads-prod-aws-c0', 'workloads-prod-aws-c1']);
+    expect(preview.notCreated).toEqual([]);
+    expect([...preview.created.keys()].sort()).toEqual(declaredApplications(platform));
+  });
+
+  test('PER_CLUSTER on an environment Flux reconciles changes nothing: it has no ApplicationSet', () => {
+    const trees = [undefined, ApplicationSetSplit.PER_CLUSTER].map((split) => {
+      const platform = newPlatform();
+      const env = fluxEnvironment(platform, split === undefined ? {} : { applicationSets: split });
+      new Service(platform, 'a', { image: { repository: 'registry.example.com/a' }, initialDigest: DIGEST }).deployTo(env);
+      return synthesize(platform.snapshot());
+    });
+    expect(applicationSetsOf(trees[1])).toEqual([]);
+    const withoutModel = (tree: FileTree): [string, string][] =>
+      tree
+        .paths()
+        .filter((p) => !p.startsWith('.cdk8s-gitops/'))
+        .map((p) => [p, tree.content(p)]);
+    expect(withoutModel(trees[1])).toEqual(withoutModel(trees[0]));
+  });
+
+  test('AUTO is the default and is not recorded in the model', () => {
+    const model = fleet({ services: 1, clusters: 1, split: ApplicationSetSplit.AUTO }).snapshot();
+    expect(model.environments[0]).not.toHaveProperty('applicationSets');
+    expect(model).toEqual(fleet({ services: 1, clusters: 1 }).snapshot());
+  });
+
+  test.each(['per-cluster', 1, null])('fails when applicationSets is %p', (value) => {
+    expect(linesOf(() => fleet({ services: 1, clusters: 1, split: value as unknown as ApplicationSetSplit }).snapshot())).toEqual([
+      `[platform/prod] CG153 applicationSets of environment "prod" is not usable: ${JSON.stringify(value)} is not one of 'auto', 'perCluster'.`,
+    ]);
   });
 });
 
