@@ -38,3 +38,24 @@ describe('an ApplicationSet the program no longer makes', () => {
     );
   });
 });
+
+describe('synth that removes an ApplicationSet', () => {
+  let out: string;
+  beforeAll(() => {
+    // GIVEN the same checkout, with ledger-api's set of its own
+    out = synthesizedCheckout(exampleModel((p) => addLedgerApi(p, { workload: Workload.helmChart({ chartPath: 'charts/ledger-api' }) })));
+  });
+  afterAll(() => removeCheckout(out));
+
+  test('says, as plan does, that the set stays in Argo CD until deleted there', () => {
+    // WHEN the example program, without ledger-api, is written with the removal allowed
+    const r = cli('synth', '--out', out, '--allow-remove', 'ledger-api-*');
+    // THEN the set's file is deleted, and the note says how to delete the set in Argo CD
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('[-] applicationsets/nonprod/workloads-nonprod-ledger-api.yaml');
+    expect(r.stderr).toContain(
+      'Note: applicationsets/nonprod/workloads-nonprod-ledger-api.yaml is no longer written, and the root Application of control plane nonprod does not prune: ' +
+        'ApplicationSet workloads-nonprod-ledger-api stays in Argo CD with its last spec until you delete it there (kubectl -n argocd delete applicationset workloads-nonprod-ledger-api) once this change is published.',
+    );
+  });
+});
