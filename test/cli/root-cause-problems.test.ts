@@ -95,6 +95,29 @@ describe('problems of one root cause', () => {
     );
   });
 
+  test("plan of that fix on a checkout with the default destinations shows the AppProject's moved destinations as one line (--verbose: each)", () => {
+    // GIVEN a checkout written with the default destinations
+    const out = path.join(work, 'default');
+    expect(cli(['synth', '--out', out], {}).status).toBe(0);
+
+    // WHEN each cluster gets a destination of its own
+    const r = cli(['plan', '--out', out], { DESTINATIONS: 'own' });
+    const verbose = cli(['plan', '--out', out, '--verbose'], { DESTINATIONS: 'own' });
+
+    // THEN each environment's AppProject shows its moved destination names as one run
+    expect(r.status).toBe(2);
+    const project = (text: string): string[] => {
+      const lines = text.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('[~] projects/prod.yaml'));
+      return lines.slice(
+        at + 1,
+        lines.findIndex((l, i) => i > at && !l.startsWith('      ')),
+      );
+    };
+    expect(project(r.stdout)).toEqual(['      spec.destinations[0…5].name  (6 fields)']);
+    expect(project(verbose.stdout)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `      spec.destinations[${i}].name`));
+  });
+
   test('two services in one namespace of every cluster: one entry, whatever the Application names', () => {
     // WHEN
     const r = cli(['plan', '--out', path.join(work, 'namespace')], { NAMESPACE: 'shared' });
