@@ -17,7 +17,7 @@ export const historyCommand: Command = {
   name: 'history',
   summary: SUMMARIES.history,
   usage:
-    'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--out DIR] [--limit N] [--format text|json]',
+    'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--limit N] [--format text|json]',
   help: `Reads the GitOps repository's history back from the trailers of published commits.
 A service or ring that neither the program declares nor any commit names is a mistake (with
 the closest names); one the program declares but nobody published yet has no history.
@@ -34,6 +34,11 @@ Options:
   --app CMD     command that runs the program, to know its services and rings when the
                 history has none of the name (default: "app" in cdk8s.yaml, if any;
                 without one, the checkout's release model, .cdk8s-gitops/model/)
+  --no-program  do not run the program: read the checkout's release model
+                (.cdk8s-gitops/model/) for --env and --team
+  --timeout T   how long the program may run: seconds or a duration such as 90s, 5m,
+                1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+                stopped with every process it started and the command fails
   --out DIR     the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --limit N     at most N entries (default: all)
   --format      text (default) or json
