@@ -45,6 +45,9 @@ export function targetFilter(command: string, model: PlatformModel, values: Part
   for (const key of ['service', 'env', 'ring', 'team'] as const) {
     const name = values[key];
     if (name === undefined) continue;
+    if (name.trim() === '') {
+      throw usageError(command, `--${key} was given an empty name.`, `Name a ${what[key]}, or leave --${key} out.`);
+    }
     if (!known[key].includes(name)) {
       throw usageError(
         command,

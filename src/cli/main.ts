@@ -4,6 +4,7 @@ import { isUnparsedArguments } from './args';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
+import { inertStream } from './terminal-text';
 
 import { ExitCode } from './exit-code';
 import { PACKAGE_VERSION } from '../core/version';
@@ -102,9 +103,13 @@ export interface MainOptions {
  * a {@link GitOpsError} prints its problems, anything else is reported as an internal error.
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  const stdout = options.stdout ?? untilReaderLeaves(process.stdout);
-  const stderr = options.stderr ?? untilReaderLeaves(process.stderr);
+  const rawStdout = options.stdout ?? untilReaderLeaves(process.stdout);
+  const rawStderr = options.stderr ?? untilReaderLeaves(process.stderr);
   const env = options.env ?? process.env;
+  const colour = colourAllowed(rawStdout, env);
+  // Names, paths and messages from a checkout, a ledger or Argo CD reach a terminal inert.
+  const stdout = inertStream(rawStdout, colour);
+  const stderr = inertStream(rawStderr, colour);
   const { args, quiet } = withoutGlobalFlags(argv);
   const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -132,7 +137,6 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
     return ExitCode.OK;
   }
-  const colour = colourAllowed(stdout, env);
   const ctx: CommandContext = {
     cwd: options.cwd ?? process.cwd(),
     env,
@@ -144,7 +148,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     clock: () => new Date(),
     actor: (dir?: string) => resolveActor(env, dir ?? options.cwd ?? process.cwd()),
     programCommit: () => resolveProgramCommit(env, options.cwd ?? process.cwd()),
-    progress: progressAllowed(stderr, env, quiet) ? terminalProgress(stderr) : SILENT_PROGRESS,
+    progress: progressAllowed(rawStderr, env, quiet) ? terminalProgress(rawStderr) : SILENT_PROGRESS,
   };
   try {
     return await command.run(rest, ctx);

@@ -44,6 +44,37 @@ function keyLine(k: KeyChange): string {
   return `${key}: ${show(k.before)} → ${show(k.after)}`;
 }
 
+/** Fields that run through indexes before a run of them is one line. */
+const FIELD_RUN = 3;
+
+/**
+ * The changed fields of a file as lines: a run of {@link FIELD_RUN} or more that differ only in
+ * consecutive indexes of one list (`spec.destinations[0].name` … `spec.destinations[11].name`,
+ * when a cluster's destination moves the list) as one line, `spec.destinations[0…11].name  (12
+ * fields)`, unless `verbose`.
+ */
+function fieldLines(fields: readonly string[], verbose: boolean): string[] {
+  if (verbose) return [...fields];
+  const lines: string[] = [];
+  const indexed = fields.map((f) => /^(.*)\[(\d+)\]([^[]*)$/.exec(f));
+  for (let i = 0; i < fields.length;) {
+    const m = indexed[i];
+    let end = i + 1;
+    while (
+      m &&
+      end < fields.length &&
+      indexed[end]?.[1] === m[1] &&
+      indexed[end]?.[3] === m[3] &&
+      Number(indexed[end]![2]) === Number(indexed[end - 1]![2]) + 1
+    )
+      end++;
+    if (m && end - i >= FIELD_RUN) lines.push(`${m[1]}[${m[2]}…${indexed[end - 1]![2]}]${m[3]}  (${end - i} fields)`);
+    else lines.push(...fields.slice(i, end));
+    i = end;
+  }
+  return lines;
+}
+
 function objectLine(o: ObjectChange, mark: string): string {
   return `${mark} ${o.kind} ${o.name}${o.fields?.length ? `: ${o.fields.join(', ')}` : ''}`;
 }
@@ -214,7 +245,7 @@ export function formatPlan(
         }
         lines.push(`${f.change === 'create' ? '+' : f.change === 'delete' ? '-' : '!'} ${f.path}${f.edited ? EDITED : ''}`);
         for (const k of f.keys ?? []) lines.push(`!     ${keyLine(k)}`);
-        for (const field of f.fields ?? []) lines.push(`!     ${field}`);
+        for (const field of fieldLines(f.fields ?? [], options.verbose === true)) lines.push(`!     ${field}`);
         for (const o of f.objects ?? []) lines.push(`!     ${objectLine(o, MARK[o.change])}`);
       }
       lines.push('```', '', '</details>', '');
@@ -245,7 +276,7 @@ export function formatPlan(
     }
     lines.push(`${style(MARK[f.change])} ${f.path}${f.origin ? `  (${f.origin})` : ''}${f.edited ? EDITED : ''}`);
     for (const k of f.keys ?? []) lines.push(`      ${keyLine(k)}`);
-    for (const field of f.fields ?? []) lines.push(`      ${field}`);
+    for (const field of fieldLines(f.fields ?? [], options.verbose === true)) lines.push(`      ${field}`);
     for (const o of f.objects ?? []) lines.push(`      ${objectLine(o, style(MARK[o.change]))}`);
   }
   if (plan.kept.length) lines.push(...(lines.length ? [''] : []), KEPT, ...plan.kept.map((p) => `    ${p}`));

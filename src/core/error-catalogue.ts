@@ -61,14 +61,15 @@ const ENTRIES = [
     where: 'program',
     title: 'Two Applications share a destination and namespace',
     description:
-      'Two Applications of one control plane would deploy into the same namespace of the same cluster and fight over its resources.',
-    fix: 'Manage the environments from separate control planes, or give one service another namespace.',
+      'Two Applications of one control plane would deploy into the same namespace of the same cluster and fight over its resources. Where they are on two clusters registered under one destination, the destination is the cause: CG105 says so once, naming the Applications.',
+    fix: 'Give one service another namespace.',
   },
   {
     code: 'CG105',
     where: 'program',
     title: 'Two clusters share a destination',
-    description: 'Two clusters are registered under the same destination name in one control plane.',
+    description:
+      'Two or more clusters are registered under the same destination name in one control plane: one problem per destination, naming the clusters and the Applications that would then share a namespace.',
     fix: 'Manage the environments from separate control planes, or register one cluster under a destination of its own (`new Cluster(env, name, { destination })`): its targets then come from an ApplicationSet of its own, `workloads-<env>-<cloud>-<cluster>` (README, "When a service or a cluster gets its own ApplicationSet").',
   },
   {

@@ -169,18 +169,19 @@ export class GitOpsError extends Error {
     const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
     if (list.length === 0) throw new TypeError('A GitOpsError needs at least one problem.');
     const head = summary ?? (list.length === 1 ? undefined : `${list.length} problems found:`);
-    super([head, ...(options.grouped === true ? groupedLines(list) : list.map(formatProblem))].filter((s) => s !== undefined).join('\n'));
+    const lines = options.grouped === true ? groupedLines(list) : list.map(formatProblem);
+    super([head, ...lines].filter((s) => s !== undefined).join('\n'));
     this.name = 'GitOpsError';
     this.code = list[0].code;
     this.problems = list;
     this.summary = head;
-    this.grouped =
-      options.grouped === true && this.message !== [head, ...list.map(formatProblem)].filter((s) => s !== undefined).join('\n');
+    // Grouped only where an entry stands for several problems: root causes put first hide none.
+    this.grouped = lines.length < list.length;
   }
 
   /** The first line above the problems, if any. */
   public readonly summary?: string;
-  /** Whether the message groups problems of one kind, so that it names some of them by place only. */
+  /** Whether the message groups problems of one kind, so that it names some of them by place only (not in full). */
   public readonly grouped: boolean;
 
   /** Every problem on a line of its own, in the order found, under the summary: what `--verbose` prints. */

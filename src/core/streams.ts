@@ -9,6 +9,12 @@ export interface OutputStream {
   write(text: string): unknown;
   /** Whether the stream is a terminal (colours and progress only then). @default false */
   readonly isTTY?: boolean;
+  /**
+   * The same stream with whatever is written passed on as it is, for output that is not
+   * cdk8s-gitops's own (the platform program's): the CLI's streams show the characters a
+   * terminal would act on as escapes. @default - this stream
+   */
+  readonly unfiltered?: OutputStream;
 }
 
 /** The environment variables the CLI reads, such as `process.env`. */

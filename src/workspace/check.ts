@@ -336,7 +336,9 @@ export function checkCheckout(
         finding(
           FindingKind.DIGEST_MISMATCH,
           p,
-          `${applicationName(t)} runs ${String(version)} in ${p.slice(p.lastIndexOf('/') + 1)}, but the ledger says ring ${t.ring} runs ${expected}.`,
+          version === undefined
+            ? `${applicationName(t)} runs no release cdk8s-gitops can read in ${p.slice(p.lastIndexOf('/') + 1)} (it holds none where cdk8s-gitops writes it, or does not read as YAML), but the ledger says ring ${t.ring} runs ${expected}.`
+            : `${applicationName(t)} runs ${version} in ${p.slice(p.lastIndexOf('/') + 1)}, but the ledger says ring ${t.ring} runs ${expected}.`,
         ),
       );
     }

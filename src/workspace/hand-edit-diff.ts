@@ -17,21 +17,35 @@ const HIDDEN = '(a line that may hold a secret: not shown)';
 
 /**
  * The unified diff from `written` (as cdk8s-gitops writes `file`) to `found` (as the checkout
- * holds it), with three lines of context, or `undefined` when they are equal or too large to
- * compare. Headers are `--- a/<file>` and `+++ b/<file>`.
+ * holds it), with three lines of context, or `undefined` when they are equal. Headers are
+ * `--- a/<file>` and `+++ b/<file>`. A file that is not compared line by line (larger than
+ * 1 MiB, or binary: it holds a NUL byte), or whose lines differ only in their endings (CRLF),
+ * gets the headers and a line that says so instead of hunks.
  *
  * @example
  * handEditDiff('values.yaml', 'replicaCount: 2\n', 'replicaCount: 5\n');
  * // '--- a/values.yaml\n+++ b/values.yaml\n@@ -1 +1 @@\n-replicaCount: 2\n+replicaCount: 5\n'
  */
 export function handEditDiff(file: string, written: string, found: string): string | undefined {
-  if (written === found || written.length > MAX_BYTES || found.length > MAX_BYTES) return undefined;
-  const patch = structuredPatch(`a/${file}`, `b/${file}`, written, found, undefined, undefined, { context: 3 });
+  if (written === found) return undefined;
+  const said = (what: string): string => `--- a/${file}\n+++ b/${file}\n(${what})\n`;
+  if (written.length > MAX_BYTES || found.length > MAX_BYTES) return said('not compared line by line: larger than 1 MiB');
+  if (found.includes('\u0000')) return said('binary content: not shown');
+  const lineFeeds = found.replace(/\r\n/g, '\n');
+  if (lineFeeds === written) return said('only the line endings differ: the file has CRLF (\\r\\n) where cdk8s-gitops writes LF (\\n)');
+  // A file with CRLF line endings is compared by its lines, and the endings said once.
+  const crlf = lineFeeds !== found && !written.includes('\r');
+  const compared = crlf ? lineFeeds : found;
+  const patch = structuredPatch(`a/${file}`, `b/${file}`, written, compared, undefined, undefined, { context: 3 });
   // Whether each line of the file found plainly holds no secret, read from its first line, so
   // that a block scalar or a secret's map that starts above a hunk is known inside it.
   const screen = new LineScreen();
-  const plain = found.split('\n').map((line) => screen.next(line));
-  const lines = [`--- a/${file}`, `+++ b/${file}`];
+  const plain = compared.split('\n').map((line) => screen.next(line));
+  const lines = [
+    `--- a/${file}`,
+    `+++ b/${file}`,
+    ...(crlf ? ['(line endings: the file has CRLF where cdk8s-gitops writes LF; the lines are compared without them)'] : []),
+  ];
   for (const hunk of patch.hunks) {
     lines.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@`);
     let at = hunk.newStart - 1;
@@ -44,7 +58,9 @@ export function handEditDiff(file: string, written: string, found: string): stri
       lines.push(shown ? line : `${line[0]}${HIDDEN}`);
     }
   }
-  const shown = lines.length > MAX_LINES + 2 ? [...lines.slice(0, MAX_LINES + 2), `… ${lines.length - MAX_LINES - 2} more lines`] : lines;
+  const head = crlf ? 3 : 2;
+  const shown =
+    lines.length > MAX_LINES + head ? [...lines.slice(0, MAX_LINES + head), `… ${lines.length - MAX_LINES - head} more lines`] : lines;
   return `${shown.join('\n')}\n`;
 }
 

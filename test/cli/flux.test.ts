@@ -218,7 +218,14 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
       'CG141 The write would delete 2 Applications otel-nonprod-aws-eu-01, web-nonprod-aws-eu-01: environment "nonprod" is now reconciled by Flux',
     );
     const moved = await cli(['synth', '--allow-remove', '*-nonprod-aws-eu-01']);
-    expect({ code: moved.code, stderr: moved.stderr }).toEqual({ code: 0, stderr: '' });
+    // (and says that the ApplicationSets whose files it removed stay in Argo CD until deleted there)
+    expect({
+      code: moved.code,
+      notes: moved.stderr.split('\n').map((l) => /^Note: (\S+) is no longer written, /.exec(l)?.[1] ?? l),
+    }).toEqual({
+      code: 0,
+      notes: ['applicationsets/nonprod/workloads-nonprod-otel.yaml', 'applicationsets/nonprod/workloads-nonprod-web.yaml', ''],
+    });
     expect(runs(NONPROD)).toBe(`0.110.0 ${SEED}`);
     const check = await cli(['check']);
     expect({ code: check.code, stdout: check.stdout }).toEqual({

@@ -128,3 +128,42 @@ platform.synth();
     }
   });
 });
+
+describe('history filters on a change of several rings', () => {
+  let out: string;
+  beforeAll(() => {
+    // GIVEN a published change of rings nonprod and prod at once (as publish's synth commit records it)
+    out = synthesizedCheckout();
+    git(out, 'init', '-q', '-b', 'main');
+    git(out, '-c', 'user.name=Platform', '-c', 'user.email=p@example.com', 'add', '-A');
+    git(
+      out,
+      '-c',
+      'user.name=Platform',
+      '-c',
+      'user.email=p@example.com',
+      'commit',
+      '-q',
+      '-m',
+      `Synthesize the platform program\n\nCdk8s-Gitops-Operation: synth\nCdk8s-Gitops-Service: payments-api\nCdk8s-Gitops-Ring: nonprod\nCdk8s-Gitops-Ring: prod\nCdk8s-Gitops-Digest: sha256:${'a'.repeat(64)}`,
+    );
+  });
+  afterAll(() => removeCheckout(out));
+
+  test('--env with --ring shows a change only where that ring has targets in the environment, and says when they select none', () => {
+    // WHEN / THEN ring prod in prod: the change is shown
+    expect(subjects('--env', 'prod', '--ring', 'prod', '--out', out)).toEqual(['Synthesize the platform program']);
+    // AND ring prod in nonprod (where it has no target): nothing, and a note says why
+    const none = cli('history', '--env', 'nonprod', '--ring', 'prod', '--out', out);
+    expect(none.status).toBe(0);
+    expect(none.stdout).toBe(`No published change of any service in environment nonprod, ring prod in ${out}.\n`);
+    expect(none.stderr).toContain('Note: --env nonprod --ring prod selects no target.\n');
+  });
+
+  test('an empty --env or --team is a mistake, not every one', () => {
+    for (const flag of ['--env', '--team']) {
+      const r = cli('history', flag, '', '--out', out);
+      expect([r.status, r.stderr]).toEqual([1, expect.stringContaining(`CG301 history ${flag} was given an empty name.`)]);
+    }
+  });
+});

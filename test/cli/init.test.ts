@@ -55,6 +55,31 @@ describe('cdk8s-gitops init', () => {
     expect(JSON.parse(fs.readFileSync(path.join(work, 'package.json'), 'utf8')).dependencies['cdk8s-gitops']).toBe('^0.2.0');
   });
 
+  test.each([
+    ['a space', 'my platform', "'my platform'"],
+    ['a dollar sign and a backtick', 'a$HOME`id`', "'a$HOME`id`'"],
+    ['a quote', "it's", "'it'\\''s'"],
+    ['a leading tilde', '~x', "'~x'"],
+  ])('quotes a directory with %s in its cd line as the shell reads it back', (_, dir, quoted) => {
+    // WHEN
+    const r = runBin(work, ['init', dir]);
+
+    // THEN the line is one shell word naming the directory
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`\nNext:\n  cd ${quoted}\n`);
+    expect(fs.existsSync(path.join(work, dir, 'package.json'))).toBe(true);
+  });
+
+  test('shows the controls of a directory name as escapes', () => {
+    // WHEN
+    const r = runBin(work, ['init', 'x\u001b[2Jy']);
+
+    // THEN
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("  cd 'x\\u001b[2Jy'\n");
+    expect(r.stdout).not.toContain('\u001b');
+  });
+
   test('declares every package its files import, and constructs in the range cdk8s-gitops depends on', () => {
     // WHEN
     expect(runBin(work, ['init', 'p']).status).toBe(0);

@@ -493,7 +493,13 @@ describe('an Application that would move to another ApplicationSet', () => {
     );
     // AND allowed for the command, the write goes through
     const allowed = await cli(dir, moved, 'synth', '--allow-remove', 'payments-api-*');
-    expect([allowed.code, allowed.stderr]).toEqual([0, '']);
+    // (and says, as plan does, that the emptied workloads-prod stays in Argo CD until deleted there)
+    expect([allowed.code, allowed.stderr]).toEqual([
+      0,
+      expect.stringMatching(
+        /^Note: applicationsets\/prod\/workloads-prod\.yaml is no longer written, .*\(kubectl -n argocd delete applicationset workloads-prod\)[^\n]*\n$/,
+      ),
+    ]);
     expect(await applications(dir)).toContain('payments-api-prod-gcp-europe-west4-01');
   });
 });

@@ -159,15 +159,8 @@ describe('Cluster', () => {
         code: 'CG105',
         constructPath: 'platform/prod/westeurope-01',
         message:
-          'Clusters nonprod/azure/westeurope-01 and prod/azure/westeurope-01 are both registered as destination "azure-westeurope-01" in control plane "argocd".',
-        fix: "Manage environments nonprod and prod from separate control planes (new ControlPlane(platform, 'prod') and Environment's controlPlane), or give one cluster its own destination name.",
-      },
-      {
-        code: 'CG104',
-        constructPath: 'platform/payments-api/prod/azure/westeurope-01',
-        message:
-          'Applications payments-api-nonprod-azure-westeurope-01 and payments-api-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "payments-api", in control plane "argocd": they would fight over the same resources.',
-        fix: "Manage environments nonprod and prod from separate control planes: new ControlPlane(platform, 'prod') and pass it as the Environment's controlPlane.",
+          'Clusters nonprod/azure/westeurope-01 and prod/azure/westeurope-01 are both registered as destination "azure-westeurope-01" in control plane "argocd". 1 Application would then deploy into the same namespace as another cluster\'s Application and fight over its resources: payments-api-prod-azure-westeurope-01.',
+        fix: "Manage environments nonprod and prod from separate control planes (new ControlPlane(platform, 'prod') and Environment's controlPlane), or give each cluster its own destination name, the one it is registered under in Argo CD (new Cluster(env, 'westeurope-01', { cloud, destination: '…' }), or no destination for the default '<cloud>-<cluster>'); a cluster with a destination of its own is deployed by an ApplicationSet of its own, workloads-<env>-<cloud>-<cluster>.",
       },
     ]);
   });

@@ -494,7 +494,7 @@ describe('Service', () => {
         code: 'CG104',
         constructPath: 'platform/ledger/prod/azure/westeurope-01',
         message:
-          'Applications payments-api-prod-azure-westeurope-01 and ledger-prod-azure-westeurope-01 would both deploy to destination "azure-westeurope-01", namespace "commerce", in control plane "prod-argocd": they would fight over the same resources.',
+          'Applications "payments-api-prod-azure-westeurope-01" and "ledger-prod-azure-westeurope-01" would both deploy to destination "azure-westeurope-01", namespace "commerce", in control plane "prod-argocd": they would fight over the same resources.',
         fix: 'Give one of the services another namespace.',
       },
     ]);

@@ -93,6 +93,34 @@ describe('groupedLines', () => {
   });
 });
 
+describe('GitOpsError.grouped', () => {
+  const p = (code: ErrorCode, constructPath: string, message: string): Problem => ({ code, constructPath, message, fix: 'Fix it.' });
+
+  test('is true when an entry stands for several problems', () => {
+    const e = new GitOpsError([p('CG117', 'x', 'Target "x" is in 2 rings.'), p('CG117', 'y', 'Target "y" is in 2 rings.')], undefined, {
+      grouped: true,
+    });
+    expect(e.grouped).toBe(true);
+  });
+
+  test('is false when every problem is printed in full, though a root cause is moved first', () => {
+    // GIVEN a problem, then an empty ring (a root cause, printed first)
+    const e = new GitOpsError(
+      [p('CG101', 'a', 'Name "A" is not DNS-1123.'), p('CG118', 'r', 'Promotion ring "r" selects no target.')],
+      undefined,
+      {
+        grouped: true,
+      },
+    );
+    // THEN the order changed, but nothing is named by its place only
+    expect(e.message.split('\n').slice(1)).toEqual([
+      '[r] CG118 Promotion ring "r" selects no target. Fix: Fix it.',
+      '[a] CG101 Name "A" is not DNS-1123. Fix: Fix it.',
+    ]);
+    expect(e.grouped).toBe(false);
+  });
+});
+
 describe('withoutPasswords', () => {
   test('hides the password of every URL a problem quotes, keeping the user and the rest', () => {
     expect(withoutPasswords('received "https://admin:s3cr3t@git.example.com/x" and postgres://u:hunter2@db:5432/x')).toBe(

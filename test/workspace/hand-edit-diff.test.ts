@@ -64,4 +64,35 @@ describe('handEditDiff', () => {
     expect(diff).toHaveLength(2 + 200 + 2);
     expect(diff[202]).toBe('… 101 more lines');
   });
+
+  test('says so when only the line endings differ (CRLF)', () => {
+    expect(handEditDiff('values.yaml', 'a: 1\nb: 2\n', 'a: 1\r\nb: 2\r\n')).toBe(
+      '--- a/values.yaml\n+++ b/values.yaml\n(only the line endings differ: the file has CRLF (\\r\\n) where cdk8s-gitops writes LF (\\n))\n',
+    );
+  });
+
+  test('compares a CRLF file by its lines, screening them as any other', () => {
+    const diff = handEditDiff('values.yaml', 'a: 1\nb: 2\nc: 3\n', 'a: 1\r\nb: 5\r\nc: 3\r\npassword: hunter2\r\n')!;
+    expect(diff.split('\n')).toEqual([
+      '--- a/values.yaml',
+      '+++ b/values.yaml',
+      '(line endings: the file has CRLF where cdk8s-gitops writes LF; the lines are compared without them)',
+      '@@ -1,3 +1,4 @@',
+      ' a: 1',
+      '-b: 2',
+      '+b: 5',
+      ' c: 3',
+      '+(a line that may hold a secret: not shown)',
+      '',
+    ]);
+  });
+
+  test('does not compare a binary file or one larger than 1 MiB line by line, and says so', () => {
+    expect(handEditDiff('values.yaml', 'a: 1\n', 'a: 1\n\u0000\u0001PNG')).toBe(
+      '--- a/values.yaml\n+++ b/values.yaml\n(binary content: not shown)\n',
+    );
+    expect(handEditDiff('values.yaml', 'a: 1\n', `a: ${'x'.repeat(1024 * 1024)}\n`)).toBe(
+      '--- a/values.yaml\n+++ b/values.yaml\n(not compared line by line: larger than 1 MiB)\n',
+    );
+  });
 });

@@ -10,14 +10,14 @@ import { loadModel, ProgramFlags, readProjectConfig } from '../../workspace/prog
 import { recordedPlatform } from '../../workspace/recorded-model';
 import { PlatformModel } from '../../model/platform-model';
 import { SUMMARIES } from './summaries';
-import { FILTER_OPTIONS, selectsTarget, TargetFilter, targetFilter } from '../filters';
+import { describeFilter, FILTER_OPTIONS, selectsTarget, TargetFilter, targetFilter } from '../filters';
 import { recordedModel, withoutProgram } from '../without-program';
 
 export const historyCommand: Command = {
   name: 'history',
   summary: SUMMARIES.history,
   usage:
-    'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--out DIR] [--limit N] [--format text|json]',
+    'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--limit N] [--format text|json]',
   help: `Reads the GitOps repository's history back from the trailers of published commits.
 A service or ring that neither the program declares nor any commit names is a mistake (with
 the closest names); one the program declares but nobody published yet has no history.
@@ -34,6 +34,11 @@ Options:
   --app CMD     command that runs the program, to know its services and rings when the
                 history has none of the name (default: "app" in cdk8s.yaml, if any;
                 without one, the checkout's release model, .cdk8s-gitops/model/)
+  --no-program  do not run the program: read the checkout's release model
+                (.cdk8s-gitops/model/) for --env and --team
+  --timeout T   how long the program may run: seconds or a duration such as 90s, 5m,
+                1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
+                stopped with every process it started and the command fails
   --out DIR     the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --limit N     at most N entries (default: all)
   --format      text (default) or json
@@ -85,7 +90,12 @@ Example:
       // Entries the model filters out do not count towards the limit.
       ...(limit && model === undefined ? { limit } : {}),
     });
-    const selected = model === undefined ? read : read.filter((e) => showsEntry(model, filter, e));
+    const selected = model === undefined ? read : read.filter((e) => showsEntry(model, filter, e, values.ring));
+    // Names the program declares may still select nothing together (a ring with no target in the environment).
+    const declaredRing = model?.rings.some((r) => r.name === values.ring) === true;
+    if (model !== undefined && declaredRing && !model.targets.some((t) => t.ring === values.ring && selectsTarget(filter, model, t))) {
+      ctx.stderr.write(`Note: ${describeFilter({ ...filter, ring: values.ring })} selects no target.\n`);
+    }
     const entries = limit === undefined ? selected : selected.slice(0, limit);
     if (read.length === 0 && (service !== undefined || values.ring !== undefined))
       await checkNames(ctx, out, values, await readHistory({ dir: out }), service, values.ring);
@@ -127,16 +137,21 @@ Example:
 /**
  * Whether the history shows entry `e` under the filter's `--env` and `--team`: one of its
  * services is the team's, and (with `--env`) one of its rings has a target of that service in
- * the environment.
+ * the environment; with `ring` (`--ring`), that ring.
  */
-function showsEntry(model: PlatformModel, filter: TargetFilter, e: HistoryEntry): boolean {
+function showsEntry(model: PlatformModel, filter: TargetFilter, e: HistoryEntry, ring: string | undefined): boolean {
   // A ring's changes recorded under a name it had before (a rename or a split) are its changes.
-  const names = (ring: string): string[] => [ring, ...(model.rings.find((r) => r.name === ring)?.movedFrom ?? [])];
+  const names = (name: string): string[] => [name, ...(model.rings.find((r) => r.name === name)?.movedFrom ?? [])];
   return e.service.some((service) =>
     filter.env === undefined
       ? selectsTarget(filter, model, { service, environment: '', ring: '' })
       : model.targets.some(
-          (t) => t.service === service && names(t.ring).some((r) => e.ring.includes(r)) && selectsTarget(filter, model, t),
+          (t) =>
+            t.service === service &&
+            // With --ring, the ring of the target in the environment is that ring (a change to it is shown by --ring).
+            (ring === undefined || names(t.ring).includes(ring)) &&
+            names(t.ring).some((r) => e.ring.includes(r)) &&
+            selectsTarget(filter, model, t),
         ),
   );
 }

@@ -72,7 +72,7 @@ Example:
             ? ', the version that ran init (--sdk names another: a version range, or a tarball from npm pack).'
             : '.'),
         'Next:',
-        ...(rel ? [`  cd ${rel.includes(' ') ? JSON.stringify(rel) : rel}`] : []),
+        ...(rel ? [`  cd ${shellWord(rel)}`] : []),
         '  npm install',
         '  npm test                                   # synthesizes into a temporary directory and type-checks',
         '  git clone <your GitOps repository> ../platform-gitops',
@@ -326,3 +326,12 @@ repository Argo CD reconciles.
 
 \`npx cdk8s-gitops --help\` lists every command; each takes \`--help\`.
 `;
+
+/**
+ * `word` as a POSIX shell reads it back as one word: as it is when it holds only characters no
+ * shell acts on, else in single quotes (`'it'\''s'`), so that a `cd` line copied from the output
+ * expands no `$`, backtick or glob.
+ */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9._/][A-Za-z0-9._/@%+=:,~-]*$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

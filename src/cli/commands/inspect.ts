@@ -151,7 +151,14 @@ Example:
     }
     for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
     const overview = releaseOverview(model, ledgers);
-    for (const note of [...tree.notes, ...unpinnedChartNotes(overview, model), ...removedSetNotes(model, plan)]) {
+    for (const note of [
+      ...tree.notes,
+      ...unpinnedChartNotes(overview, model),
+      ...removedSetNotes(
+        model,
+        plan.files.filter((f) => f.change === 'delete').map((f) => f.path),
+      ),
+    ]) {
       ctx.stderr.write(`Note: ${note}\n`);
     }
     const created = plan.files.filter((f) => f.change === 'create').map((f) => f.path);

@@ -6,6 +6,8 @@ import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { dropPending, publishChange } from '../../workspace/publishing';
 import { printWriteNotes } from '../write-notes';
+import { removedSetNotes } from '../removed-sets';
+import type { PlatformModel } from '../../model/platform-model';
 import { plural } from '../plural';
 import { NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { pendingStore, readPending } from '../../workspace/pending-operations';
@@ -84,6 +86,7 @@ Example:
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     const programCommit = ctx.programCommit();
     let revision: string | undefined;
+    let model: PlatformModel | undefined;
     const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => {
       let source: ReleaseModel | undefined = fromProgram;
       if (source === undefined) {
@@ -94,6 +97,7 @@ Example:
         source = recordedModel('publish', out, services);
       }
       revision = source.model.revision;
+      model = source.model;
       return publishChange({
         model: source.model,
         fingerprint: source.fingerprint,
@@ -120,6 +124,9 @@ Example:
       else ctx.stdout.write('Nothing to publish: no pending operation (without the program, publish publishes pending operations only).\n');
       return 0;
     }
+    const deleted = result.pushed ? result.changes.filter((c) => c.change === 'delete').map((c) => c.path) : [];
+    const when = values.branch === undefined ? 'now that this change is pushed' : `once branch ${result.branch} is merged`;
+    for (const note of model ? removedSetNotes(model, deleted, when) : []) ctx.stderr.write(`Note: ${note}\n`);
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;

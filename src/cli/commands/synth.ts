@@ -17,6 +17,7 @@ import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { printWriteNotes } from '../write-notes';
+import { removedSetNotes } from '../removed-sets';
 import { SUMMARIES } from './summaries';
 
 /** How many paths of each kind are listed before the rest are counted. */
@@ -80,6 +81,7 @@ Example:
     });
     if (format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
     else printReport(ctx, out, report, values.verbose === true);
+    for (const note of removedSetNotes(model, report.deleted)) ctx.stderr.write(`Note: ${note}\n`);
     return 0;
   },
 };

@@ -32,28 +32,59 @@ export function problemsOfCollisions(model: PlatformModel, targetClusters: reado
       );
     }
   }
-  const destinations = new Map<string, ClusterModel>();
-  for (const c of model.clusters) {
-    const key = `${envCp.get(c.environment)}\u0000${c.destination}`;
-    const other = destinations.get(key);
-    if (other) {
-      problems.push(
-        problem('CG105', {
-          constructPath: c.path,
-          message: `Clusters ${other.id} and ${c.id} are both registered as destination "${c.destination}" in control plane "${envCp.get(c.environment)}".`,
-          fix: `Manage environments ${other.environment} and ${c.environment} from separate control planes (new ControlPlane(platform, '${c.environment}') and Environment's controlPlane), or give one cluster its own destination name.`,
-        }),
-      );
-    } else destinations.set(key, c);
+  // Clusters registered under one destination in a control plane: one problem per destination,
+  // which names the Applications that would then share a namespace there (they are not told
+  // again one by one: the fix of the destination is the fix of each).
+  const byDestination = new Map<string, ClusterModel[]>();
+  for (const c of model.clusters) groupOf(byDestination, `${envCp.get(c.environment)}\u0000${c.destination}`).push(c);
+  const shared = problemsOfSharedPlaces(model, targetClusters, envCp, serviceByName);
+  for (const [key, clusters] of byDestination) {
+    if (clusters.length > 1)
+      problems.push(sharedDestination(clusters, envCp.get(clusters[0]!.environment)!, shared.sharedBy.get(key) ?? []));
   }
-  problems.push(...problemsOfSharedPlaces(model, targetClusters, envCp, serviceByName));
+  problems.push(...shared.problems);
   return problems;
+}
+
+/** How many names a problem lists before it counts the rest. */
+const NAMES_SHOWN = 3;
+
+/** `a, b and c`, or the first {@link NAMES_SHOWN} and `N more`. */
+function someOf(names: readonly string[]): string {
+  const shown = names.length > NAMES_SHOWN + 1 ? [...names.slice(0, NAMES_SHOWN), `${names.length - NAMES_SHOWN} more`] : names;
+  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)!}`;
+}
+
+/**
+ * CG105 for clusters registered under one destination in control plane `cp`, at the second
+ * cluster, naming the Applications that would deploy into a namespace another's deploys into.
+ */
+function sharedDestination(clusters: readonly ClusterModel[], cp: string, applications: readonly string[]): Problem {
+  const [first, second] = clusters;
+  const envs = [...new Set(clusters.map((c) => c.environment))];
+  const which =
+    clusters.length === 2 ? `Clusters ${first!.id} and ${second!.id} are both` : `Clusters ${someOf(clusters.map((c) => c.id))} are all`;
+  const then =
+    applications.length === 0
+      ? ''
+      : ` ${applications.length} Application${applications.length === 1 ? '' : 's'} would then deploy into the same namespace as another cluster's Application and fight over its resources: ${someOf(applications)}.`;
+  const ownName = `give each cluster its own destination name, the one it is registered under in Argo CD (new Cluster(env, '${second!.name}', { cloud, destination: '…' }), or no destination for the default '<cloud>-<cluster>'); a cluster with a destination of its own is deployed by an ApplicationSet of its own, workloads-<env>-<cloud>-<cluster>`;
+  return problem('CG105', {
+    constructPath: second!.path,
+    message: `${which} registered as destination "${first!.destination}" in control plane "${cp}".${then}`,
+    fix:
+      envs.length > 1
+        ? `Manage environments ${someOf(envs)} from separate control planes (new ControlPlane(platform, '${second!.environment}') and Environment's controlPlane), or ${ownName}.`
+        : `${ownName[0]!.toUpperCase()}${ownName.slice(1)}.`,
+  });
 }
 
 /** Where targets of one cluster land: the first target at each namespace, and with each Application name. */
 interface Place {
   /** The first target at each namespace of the cluster's destination, in its control plane. */
   readonly byNamespace: Map<string, TargetModel>;
+  /** The first target at each namespace of the cluster itself. */
+  readonly ownNamespaces: Map<string, TargetModel>;
   /**
    * The first target with each Application name in the control plane: by the whole name, or,
    * when the rest of the name is the cluster's for every target here, by service name.
@@ -74,13 +105,15 @@ function problemsOfSharedPlaces(
   targetClusters: readonly (ClusterModel | undefined)[],
   envCp: ReadonlyMap<string, string>,
   serviceByName: ReadonlyMap<string, ServiceModel>,
-): Problem[] {
+): { readonly problems: Problem[]; readonly sharedBy: Map<string, string[]> } {
   const problems: Problem[] = [];
+  const sharedBy = new Map<string, string[]>();
   const byWholeName = serviceNamesNest(model.services);
   const destinations = new Map<string, Map<string, TargetModel>>();
   const applications = new Map<string, Map<string, TargetModel>>();
   const placeOf = (t: TargetModel, cluster: ClusterModel, cp: string): Place => ({
     byNamespace: groupIn(destinations, `${cp}\u0000${cluster.destination}`),
+    ownNamespaces: new Map(),
     byApplication: groupIn(applications, byWholeName ? cp : `${cp}\u0000${t.environment}-${t.cloud}-${t.cluster}`),
   });
   // The place of a cluster's targets, found once per cluster.
@@ -101,21 +134,27 @@ function problemsOfSharedPlaces(
       known = { of: t, cp, place: placeOf(t, cluster, cp) };
       places.set(cluster, known);
     }
-    const { byNamespace, byApplication } = known.place;
-    const ns = serviceByName.get(t.service)!.namespace;
+    const { byNamespace, ownNamespaces, byApplication } = known.place;
+    const service = serviceByName.get(t.service)!;
+    const ns = service.namespace;
+    const clashes = (other: TargetModel | undefined): other is TargetModel =>
+      other !== undefined && !sharesNamespace(model, serviceByName.get(other.service)!, service, t.environment);
+    const same = ownNamespaces.get(ns);
     const other = byNamespace.get(ns);
-    if (other && !sharesNamespace(model, serviceByName.get(other.service)!, serviceByName.get(t.service)!, t.environment)) {
+    if (clashes(same)) {
       problems.push(
         problem('CG104', {
           constructPath: t.path,
-          message: `Applications ${applicationName(other)} and ${applicationName(t)} would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
-          fix:
-            other.environment !== t.environment
-              ? `Manage environments ${other.environment} and ${t.environment} from separate control planes: new ControlPlane(platform, '${t.environment}') and pass it as the Environment's controlPlane.`
-              : `Give one of the services another namespace.`,
+          message: `Applications "${applicationName(same)}" and "${applicationName(t)}" would both deploy to destination "${cluster.destination}", namespace "${ns}", in control plane "${cp}": they would fight over the same resources.`,
+          fix: `Give one of the services another namespace.`,
         }),
       );
-    } else byNamespace.set(ns, t);
+    } else {
+      ownNamespaces.set(ns, t);
+      // Another cluster under the same destination: told once, by the destination's CG105.
+      if (clashes(other)) groupOf(sharedBy, `${cp}\u0000${cluster.destination}`).push(applicationName(t));
+      else byNamespace.set(ns, t);
+    }
     const name = byWholeName ? applicationName(t) : t.service;
     const sameName = byApplication.get(name);
     if (sameName) {
@@ -128,7 +167,7 @@ function problemsOfSharedPlaces(
       );
     } else byApplication.set(name, t);
   }
-  return problems;
+  return { problems, sharedBy };
 }
 
 /** Whether a service name is another one's followed by "-" and more, as `shop-api` is `shop`'s. */
@@ -140,6 +179,13 @@ function serviceNamesNest(services: readonly ServiceModel[]): boolean {
     }
   }
   return false;
+}
+
+/** The list under `key`, made empty on first use. */
+function groupOf<V>(groups: Map<string, V[]>, key: string): V[] {
+  let group = groups.get(key);
+  if (!group) groups.set(key, (group = []));
+  return group;
 }
 
 /** The group under `key`, made empty on first use. */

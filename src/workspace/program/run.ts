@@ -310,16 +310,18 @@ function runCommand(command: string, ctx: ProgramContext, env: NodeJS.ProcessEnv
         ...(startError ? { startError } : {}),
       });
     };
+    // The program's output is the user's own: passed on as it is, colours included.
+    const passOn = ctx.stderr.unfiltered ?? ctx.stderr;
     for (const stream of [child.stdout!, child.stderr!]) {
       const decoder = new StringDecoder('utf8');
       stream.on('data', (chunk: Buffer) => {
         keep(chunk);
         const text = decoder.write(chunk);
-        if (text) ctx.stderr.write(text);
+        if (text) passOn.write(text);
       });
       stream.on('close', () => {
         const rest = decoder.end();
-        if (rest) ctx.stderr.write(rest);
+        if (rest) passOn.write(rest);
         open--;
         finish();
       });
