@@ -6,6 +6,7 @@ import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
 
 import { ExitCode } from './exit-code';
+import { withoutPasswordsOn } from './redacted-output';
 import { PACKAGE_VERSION } from '../core/version';
 import { CommandName, SUMMARIES } from './commands/summaries';
 
@@ -103,7 +104,8 @@ export interface MainOptions {
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const stdout = options.stdout ?? untilReaderLeaves(process.stdout);
-  const stderr = options.stderr ?? untilReaderLeaves(process.stderr);
+  // Notes and warnings quote what they were given, as problems do: never a URL's credentials.
+  const stderr = withoutPasswordsOn(options.stderr ?? untilReaderLeaves(process.stderr));
   const env = options.env ?? process.env;
   const { args, quiet } = withoutGlobalFlags(argv);
   const [name, ...rest] = args;
