@@ -23,6 +23,7 @@ import { assertReleasesExplained } from './release-continuity';
 import { assertHeldFit } from './checkout/held-targets';
 import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
+import { emptyRenderText, rendersNothing } from '../synth/empty-renders';
 
 /** An Application a write deletes: its name and the labels its ApplicationSet gave it. */
 export interface DeletedApplication {
@@ -177,6 +178,10 @@ function causeOf(model: PlatformModel, app: DeletedApplication): Cause {
       why: `service "${l.service}" is no longer deployed to ${cluster}`,
       fix: `platform.removed(Removal.application(${quote(app.name)}))`,
     };
+  }
+  const service = model.services.find((s) => s.name === l.service);
+  if (rendersNothing(service, target)) {
+    return { why: emptyRenderText(target), fix: undefined, ...(service ? { constructPath: service.path } : {}) };
   }
   const ring = model.rings.find((r) => r.name === target.ring);
   return {
