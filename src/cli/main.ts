@@ -1,6 +1,6 @@
 import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
-import { isUnparsedArguments } from './args';
+import { isUnparsedArguments, parseCommandArgs } from './args';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
@@ -9,6 +9,7 @@ import { ExitCode } from './exit-code';
 import { withoutPasswordsOn } from './redacted-output';
 import { PACKAGE_VERSION } from '../core/version';
 import { CommandName, SUMMARIES } from './commands/summaries';
+import { ARGUMENTS } from './commands/arguments';
 
 export { ExitCode } from './exit-code';
 
@@ -117,8 +118,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     stdout.write(`${PACKAGE_VERSION}\n`);
     return ExitCode.OK;
   }
-  const command = COMMANDS.find(([n]) => n === name)?.[1]();
-  if (!command) {
+  const load = COMMANDS.find(([n]) => n === name)?.[1];
+  if (!load) {
     const error = GitOpsError.of('CG311', {
       message: `Unknown command "${name}".${didYouMean(
         name,
@@ -131,9 +132,21 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return ExitCode.ERROR;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
+    const command = load();
     stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
     return ExitCode.OK;
   }
+  // Arguments that do not parse are answered from the command's option definitions alone, before
+  // its module (and what it imports) is loaded; the command parses them again, the same way.
+  const takes = ARGUMENTS[name as CommandName];
+  try {
+    parseCommandArgs(name, rest, takes.options, takes.positionals);
+  } catch (e) {
+    if (!isUnparsedArguments(e)) throw e;
+    stderr.write(`Error: ${(e as GitOpsError).message}\nUsage: ${takes.usage}\n`);
+    return ExitCode.ERROR;
+  }
+  const command = load();
   const colour = colourAllowed(stdout, env);
   const ctx: CommandContext = {
     cwd: options.cwd ?? process.cwd(),
