@@ -22,7 +22,13 @@ interface UserInfo {
  * `ghr_`, `github_pat_`), GitLab's (personal, deploy, pipeline trigger, runner, CI build, import,
  * feed, service account and OAuth application tokens), Hugging Face's and npm's.
  */
-const TOKEN_PREFIX = /^(gh[pousr]_|github_pat_|gl(pat|dt|ptt|rt|cbt|imt|ft|soat|oas)-|hf_|npm_)/;
+const TOKEN_PREFIXES = 'gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt|cbt|imt|ft|soat|oas)-|hf_|npm_';
+const TOKEN_PREFIX = new RegExp(`^(?:${TOKEN_PREFIXES})`);
+/**
+ * A token of those hosts anywhere in a text (a URL's query, a value pasted alone): its prefix and
+ * 16 or more token characters, with a digit or a capital (a name such as `npm_config_user_agent` has neither).
+ */
+const TOKEN_IN_TEXT = new RegExp(`(?<![A-Za-z0-9_-])(?:${TOKEN_PREFIXES})[A-Za-z0-9_-]{16,}`, 'g');
 
 /**
  * Whether a URL's user name is a token (a known token prefix, or long and random: 24 characters
@@ -63,6 +69,11 @@ function userInfoAt(s: string, start: number, end: number, lastAt: number): User
   return colon === -1
     ? { user: info, length: at + 1 - start }
     : { user: info.slice(0, colon), password: info.slice(colon + 1), length: at + 1 - start };
+}
+
+/** A token found by {@link TOKEN_IN_TEXT} as `***`; a name that only looks like one as it is. */
+function hiddenToken(found: string): string {
+  return /[0-9A-Z]/.test(found.slice(found.search(/[_-]/) + 1)) ? '***' : found;
 }
 
 /** A URL's scheme and `//`, at the start of a text. */
@@ -108,7 +119,7 @@ export function redactUrl(url: string): string {
 
 /**
  * `text` with the password, and the token standing as the user, of every URL in it shown as
- * `***`: a problem or a note quotes what it was given (a ledger's field, a repository URL, a Git
+ * `***`, and any token of a Git host's form (`ghp_…`, `glpat-…`) wherever it stands (a query): a problem or a note quotes what it was given (a ledger's field, a repository URL, a Git
  * error), and never a credential with it. A URL ends at white space, a quote or an angle bracket.
  *
  * @example
@@ -116,7 +127,7 @@ export function redactUrl(url: string): string {
  * withoutPasswords('cloning https://glpat-…@gitlab.com/g/r failed'); // 'cloning https://***@gitlab.com/g/r failed'
  */
 export function withoutPasswords(text: string): string {
-  if (!text.includes('://')) return text;
+  if (!text.includes('://')) return text.replace(TOKEN_IN_TEXT, hiddenToken);
   let out = '';
   let from = 0;
   // The URL the last "://" found is in, as far as it goes, and the last "@" in it.
@@ -138,5 +149,5 @@ export function withoutPasswords(text: string): string {
     out += text.slice(from, start) + shownUserInfo(info);
     from = start + info.length;
   }
-  return out + text.slice(from);
+  return (out + text.slice(from)).replace(TOKEN_IN_TEXT, hiddenToken);
 }

@@ -76,6 +76,14 @@ describe('withoutPasswords', () => {
     expect(withoutPasswords('https://u:p@h/x,https://c:d@e/y')).toBe('https://u:***@e/y');
   });
 
+  test("hides a Git host's token wherever it stands: in a query, or alone", () => {
+    expect(withoutPasswords(`https://gitlab.com/g/r.git?private_token=${GLPAT} and by: ${GHP}.`)).toBe(
+      'https://gitlab.com/g/r.git?private_token=*** and by: ***.',
+    );
+    // A word that only begins like one is no token.
+    expect(withoutPasswords('ghp_short, npm_install, npm_config_user_agent')).toBe('ghp_short, npm_install, npm_config_user_agent');
+  });
+
   test('leaves user names, ports, "@" in a path and texts without a URL as they are', () => {
     for (const text of [
       'ssh://git@host/repo.git',
@@ -85,7 +93,6 @@ describe('withoutPasswords', () => {
       'https://host/x@y',
       'git@host:org/repo.git',
       'a: b@c',
-      `${GHP}@github.com`,
     ])
       expect(withoutPasswords(text)).toBe(text);
   });
