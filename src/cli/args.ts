@@ -2,13 +2,6 @@ import { parseArgs, ParseArgsConfig } from 'util';
 import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 
-/** Options every command that runs the program takes. */
-export const PROGRAM_OPTIONS = {
-  app: { type: 'string' },
-  out: { type: 'string' },
-  timeout: { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
-
 /** The options a command declares, as Node's `parseArgs` takes them. */
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 

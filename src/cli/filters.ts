@@ -7,14 +7,6 @@ import { didYouMean } from '../core/suggest';
 import type { PlatformModel, TargetModel } from '../model/platform-model';
 import { usageError } from './command';
 
-/** The filter options, as `parseArgs` takes them. */
-export const FILTER_OPTIONS = {
-  service: { type: 'string' },
-  env: { type: 'string' },
-  ring: { type: 'string' },
-  team: { type: 'string' },
-} as const;
-
 /** The filter options in a command's help. */
 export const FILTER_HELP = `  --service S    only service S
   --env E        only environment E

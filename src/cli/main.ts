@@ -1,14 +1,16 @@
 import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
-import { isUnparsedArguments } from './args';
+import { isUnparsedArguments, parseCommandArgs } from './args';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
 import { inertStream } from './terminal-text';
 
 import { ExitCode } from './exit-code';
+import { withoutPasswordsOn } from './redacted-output';
 import { PACKAGE_VERSION } from '../core/version';
 import { CommandName, SUMMARIES } from './commands/summaries';
+import { ARGUMENTS } from './commands/arguments';
 
 export { ExitCode } from './exit-code';
 
@@ -104,7 +106,8 @@ export interface MainOptions {
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const rawStdout = options.stdout ?? untilReaderLeaves(process.stdout);
-  const rawStderr = options.stderr ?? untilReaderLeaves(process.stderr);
+  // Notes and warnings quote what they were given, as problems do: never a URL's credentials.
+  const rawStderr = withoutPasswordsOn(options.stderr ?? untilReaderLeaves(process.stderr));
   const env = options.env ?? process.env;
   const colour = colourAllowed(rawStdout, env);
   // Names, paths and messages from a checkout, a ledger or Argo CD reach a terminal inert.
@@ -120,8 +123,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     stdout.write(`${PACKAGE_VERSION}\n`);
     return ExitCode.OK;
   }
-  const command = COMMANDS.find(([n]) => n === name)?.[1]();
-  if (!command) {
+  const load = COMMANDS.find(([n]) => n === name)?.[1];
+  if (!load) {
     const error = GitOpsError.of('CG311', {
       message: `Unknown command "${name}".${didYouMean(
         name,
@@ -134,9 +137,21 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     return ExitCode.ERROR;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
+    const command = load();
     stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
     return ExitCode.OK;
   }
+  // Arguments that do not parse are answered from the command's option definitions alone, before
+  // its module (and what it imports) is loaded; the command parses them again, the same way.
+  const takes = ARGUMENTS[name as CommandName];
+  try {
+    parseCommandArgs(name, rest, takes.options, takes.positionals);
+  } catch (e) {
+    if (!isUnparsedArguments(e)) throw e;
+    stderr.write(`Error: ${(e as GitOpsError).message}\nUsage: ${takes.usage}\n`);
+    return ExitCode.ERROR;
+  }
+  const command = load();
   const ctx: CommandContext = {
     cwd: options.cwd ?? process.cwd(),
     env,

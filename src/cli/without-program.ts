@@ -4,18 +4,12 @@
  *
  * @module
  */
-import type { ParseArgsConfig } from 'util';
 import { PlatformModel } from '../model/platform-model';
 import { readRecordedModel } from '../workspace/recorded-model';
 import { ProgramFlags, readProjectConfig } from '../workspace/program/run';
 import { CommandContext, usageError } from './command';
 
-/** The option that makes a release command read the tree's release model although a program is configured. */
-export const NO_PROGRAM_OPTION = {
-  'no-program': { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options'];
-
-/** The help lines of {@link NO_PROGRAM_OPTION}. */
+/** The help lines of `--no-program` (`NO_PROGRAM_OPTION` in `commands/arguments.ts`). */
 export const NO_PROGRAM_HELP = `  --no-program   do not run the program: read what it decides (rings, gates, targets,
                  values) from the release model synth wrote into the checkout
                  (.cdk8s-gitops/model/). The default when there is no --app and no

@@ -1,4 +1,8 @@
 import { catalogueFix, type ErrorCode } from './error-catalogue';
+import { withoutPasswords } from './url-credentials';
+
+/** A text without the credentials of the URLs it quotes, as every problem's message and fix are: see `core/url-credentials.ts`. */
+export { withoutPasswords };
 
 /** Stable error codes. Each code names one kind of mistake; `docs/errors.md` explains each. */
 export type { ErrorCode };
@@ -51,20 +55,6 @@ export function problem(code: ErrorCode, details: ProblemDetails): Problem {
     ...(file !== undefined && { file }),
     ...(line !== undefined && { line }),
   };
-}
-
-/** The password of a URL's user information (`scheme://user:password@`), wherever one appears in a text. */
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:"'`]*):[^\s/?#@"'`]*@/gi;
-
-/**
- * `text` with the password of every URL in it shown as `***`: a problem quotes what it was
- * given (a ledger's field, a repository URL), and never a password with it.
- *
- * @example
- * withoutPasswords('received "https://admin:s3cr3t@git.example.com/x"'); // 'received "https://admin:***@git.example.com/x"'
- */
-export function withoutPasswords(text: string): string {
-  return text.includes('://') ? text.replace(URL_PASSWORD, '$1:***@') : text;
 }
 
 /** Formats a problem as one line: `[where] CODE message. Fix: fix`. */

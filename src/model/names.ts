@@ -1,5 +1,9 @@
 /** Checks for the names that become Kubernetes names, labels and repository paths. */
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN, MAX_LABEL_LENGTH, MAX_SUBDOMAIN_LENGTH } from '../core/kube-names';
+import { holdsCredentials } from '../core/url-credentials';
+
+/** What a URL's credentials look like, and a URL shown without them: see `core/url-credentials.ts`. */
+export { holdsCredentials, redactUrl } from '../core/url-credentials';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
@@ -156,42 +160,9 @@ export function relativeDirProblem(p: string): string | undefined {
   return undefined;
 }
 
-/**
- * The user information of a URL (`https://user:password@host/…`), up to the URL's last "@" (a
- * password may hold "/", "?", "#" or "@"), or undefined where it has none.
- */
-function userInfoOf(url: string): { scheme: string; user: string; password?: string; rest: string } | undefined {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]*)(?::(.*))?@([^@]*)$/is.exec(url);
-  if (m === null) return undefined;
-  return { scheme: m[1], user: m[2], ...(m[3] === undefined ? {} : { password: m[3] }), rest: m[4] };
-}
-
-/** A user name that is a token (GitHub's, GitLab's, or long and random), as Git hosts let one stand in for a password. */
-function isTokenUser(user: string): boolean {
-  return /^(gh[pousr]_|github_pat_|glpat-)/.test(user) || (user.length >= 24 && /[0-9]/.test(user) && /[A-Za-z]/.test(user));
-}
-
 /** Why a URL with a password in it is refused. */
 export const PASSWORD_PROBLEM =
   'it holds a password or token in its userinfo, which would be committed to the GitOps repository; Argo CD takes credentials from a repository Secret';
-
-/** Whether `url`'s user information holds a password or a token. */
-export function holdsCredentials(url: string): boolean {
-  const info = userInfoOf(url);
-  return info !== undefined && (info.password !== undefined || isTokenUser(info.user));
-}
-
-/**
- * `url` as a message may show it: a password or token in its user information, and its query or
- * fragment (which may carry a token, `?access_token=…`), replaced by `***`.
- */
-export function redactUrl(url: string): string {
-  const info = userInfoOf(url);
-  const head =
-    info === undefined ? '' : `${info.scheme}${isTokenUser(info.user) ? '***' : info.user}${info.password === undefined ? '' : ':***'}@`;
-  const rest = info === undefined ? url : info.rest;
-  return head + rest.replace(/([?#]).*$/s, '$1***');
-}
 
 /**
  * A scp-like Git URL (`git@host:path`) as the `ssh://` URL it stands for (`ssh://git@host/path`);

@@ -4,7 +4,8 @@ import { PlatformModel } from '../model/platform-model';
 import { initialLedger, parseLedger, serializeLedger } from './ledger';
 import { applyRingMoves, ringMoveNotes, undeclaredRingProblems } from './moves';
 import { Ledger, RingSpec } from './types';
-import { initialRelease, Release } from './release';
+import { initialRelease, Release, releaseOf } from './release';
+import { formatTimestamp } from '../core/timestamp';
 import { ringPolicies } from '../model/versions';
 
 /**
@@ -53,6 +54,46 @@ export function ringSpecs(model: PlatformModel): RingSpec[] {
  */
 export function programInitialLedger(model: PlatformModel, service: string, initial: string | Release): Ledger {
   return initialLedger(service, ringSpecs(model), initial, INITIAL_SINCE, 'initial', ringPolicies(model));
+}
+
+/** The `since` of an initial release's entries, as a ledger writes it. */
+const INITIAL_SINCE_LINE = ` since: "${formatTimestamp(INITIAL_SINCE)}"`;
+
+/**
+ * Whether `text` is, byte for byte, the ledger an initial release makes for `service` (every
+ * ring of the program at it, by `initial`, no history; see {@link programInitialLedger}): what
+ * synth writes before anything is promoted, for the program's initial release of its day, which
+ * need not be today's (an add-on's chart version, or an `initialDigest`, changed since).
+ */
+export function isInitialLedgerText(model: PlatformModel, service: string, text: string): boolean {
+  // Cheap first: every entry's time is the initial one.
+  const times = text.match(/^ +since: .*$/gm) ?? [];
+  if (times.length === 0 || !times.every((t) => t.endsWith(INITIAL_SINCE_LINE))) return false;
+  try {
+    const first = Object.values(parseLedger(text, ledgerFilePath(model, service), { policies: ringPolicies(model) }).rings)[0];
+    return first !== undefined && ledgerText(model, programInitialLedger(model, service, releaseOf(first))) === text;
+  } catch (e) {
+    if (e instanceof GitOpsError) return false;
+    throw e;
+  }
+}
+
+/**
+ * The initial ledger `ledger` grew from, when an operation made it from an initial release rather
+ * than from a file: the one of the release its entries (or their history) record as the initial
+ * one (`by: initial` at the initial time). Undefined when none does.
+ */
+export function initialLedgerOf(model: PlatformModel, service: string, ledger: Ledger): Ledger | undefined {
+  const since = formatTimestamp(INITIAL_SINCE);
+  const entries = Object.values(ledger.rings).flatMap((e) => [e, ...e.previous]);
+  const initial = entries.find((e) => e.since === since && e.by === 'initial');
+  if (initial === undefined) return undefined;
+  try {
+    return programInitialLedger(model, service, releaseOf(initial));
+  } catch (e) {
+    if (e instanceof GitOpsError) return undefined;
+    throw e;
+  }
 }
 
 /** Serializes a ledger in the program's ring order. */

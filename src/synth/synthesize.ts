@@ -1,4 +1,5 @@
 import { buildAddonProjects, buildTeamProjects, buildAppProject } from './argocd/app-project';
+import { emptyRenderNotes } from './empty-renders';
 import { targetSourceKind } from './target-kind';
 import { isFluxEnvironment } from './flux/reconciler';
 import { clusterEntryFile } from './flux/clusters';
@@ -216,7 +217,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
   const heldDirs = new Map<string, HeldTarget>();
   const releases = options.releases ?? initialReleases(model);
   const tree = new FileTree({
-    notes: heldRingNotes(model, releases, part?.services),
+    notes: [...heldRingNotes(model, releases, part?.services), ...emptyRenderNotes(model, part?.services)],
     held: heldDirs,
     reads: [
       ...new Set(model.services.flatMap((s) => (s.source.kind === 'kustomize' && s.source.repoURL === undefined ? [s.source.path] : []))),

@@ -23,7 +23,7 @@ import { MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manife
 import { serviceOfFile } from '../release/ledger-reader';
 import { PlatformModel } from '../model/platform-model';
 import { describeVersion, ImageVersions, initialRelease } from '../release/release';
-import { LedgerText, movedLedgerProblem, parseLedgerTexts } from '../release/ledger-files';
+import { initialLedgerOf, isInitialLedgerText, LedgerText, movedLedgerProblem, parseLedgerTexts } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
 import { readLedgerTexts, recordedElsewhere } from './ledgers';
 import { LedgerCheck, LedgerHistory, ledgerProblems } from '../release/gates';
@@ -380,6 +380,10 @@ export class CheckoutGates {
         pending: intermediate,
       };
     }
+    // A ledger no commit holds yet: what it was before the pending operations, when that is the
+    // initial ledger synth wrote (for the program's initial release of its day), is the baseline.
+    const before = head === undefined ? this.beforePending(file) : undefined;
+    if (before !== undefined) return { history: gitHistory, baseline: before, intermediate, pending: intermediate };
     const baseline = parse(head);
     if (baseline === undefined) return { history: gitHistory };
     if (written === 0) this.editedByHand.add(file);
@@ -414,6 +418,30 @@ export class CheckoutGates {
       }
     }
     return -1;
+  }
+
+  /**
+   * The ledger `file` was before the first operation still pending in the checkout, when that is
+   * an initial ledger (see `isInitialLedgerText`): the file synth wrote, or, where the operation
+   * made the file, the initial ledger of the release it started from. Else undefined.
+   */
+  private beforePending(file: string): Ledger | undefined {
+    const store = pendingStore(this.dir);
+    const first = store === undefined ? undefined : readPending(store).find((op) => op.ledger.path === file);
+    if (first === undefined) return undefined;
+    const service = serviceOfFile(file);
+    const read = (text: string): Ledger | undefined => {
+      try {
+        return parseLedger(text, file, { policies: ringPolicies(this.model) });
+      } catch (e) {
+        if (e instanceof GitOpsError) return undefined;
+        throw e;
+      }
+    };
+    const { before, after } = first.ledger;
+    if (before !== null) return isInitialLedgerText(this.model, service, before) ? read(before) : undefined;
+    const made = read(after);
+    return made === undefined ? undefined : initialLedgerOf(this.model, service, made);
   }
 
   /** The texts `file` had after each operation still pending in the checkout, oldest first. */

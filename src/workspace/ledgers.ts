@@ -7,6 +7,8 @@
 import { GitOpsError } from '../core/errors';
 import { PlatformModel } from '../model/platform-model';
 import { initialRelease } from '../release/release';
+import { contentHash } from '../synth/file-tree';
+import { pendingStore, readPending } from './pending-operations';
 import {
   deletedLedgerProblem,
   movedLedgerProblem,
@@ -17,6 +19,7 @@ import {
   MAX_LEDGER_BYTES,
   parseLedgerTexts,
   programInitialLedger,
+  isInitialLedgerText,
 } from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
 import { LedgerGit } from './git/ledger-history';
@@ -34,17 +37,47 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
   const checkout = new Checkout(dir);
   const out = new Map<string, LedgerText>();
   const missing: string[] = [];
+  const earlierInitial: { service: string; path: string; text: string; initial: string }[] = [];
   for (const s of model.services) {
     const rel = ledgerFilePath(model, s.name);
     const text = checkout.read(rel, MAX_LEDGER_BYTES);
-    if (text !== undefined) out.set(s.name, { path: rel, text, initial: false });
-    else if (initialRelease(s) !== undefined) {
+    const release = initialRelease(s);
+    if (text !== undefined) {
+      out.set(s.name, { path: rel, text, initial: false });
+      if (release !== undefined && isInitialLedgerText(model, s.name, text)) {
+        const initial = ledgerText(model, programInitialLedger(model, s.name, release));
+        if (text !== initial) earlierInitial.push({ service: s.name, path: rel, text, initial });
+      }
+    } else if (release !== undefined) {
       missing.push(rel);
-      out.set(s.name, { path: rel, text: ledgerText(model, programInitialLedger(model, s.name, initialRelease(s)!)), initial: true });
+      out.set(s.name, { path: rel, text: ledgerText(model, programInitialLedger(model, s.name, release)), initial: true });
     }
   }
   if (missing.length > 0) assertNoDeletedLedgers(dir, missing);
+  for (const l of unpublishedInitialLedgers(dir, earlierInitial)) out.set(l.service, { path: l.path, text: l.initial, initial: true });
   return out;
+}
+
+/**
+ * Of the ledgers `found` in the checkout `dir`, each the initial ledger of an earlier version of
+ * the program (see `isInitialLedgerText`), those never published: as cdk8s-gitops wrote them
+ * (the manifest's hash), that no commit holds or deleted and no pending operation made. Nothing ran them: the program's initial release (a changed
+ * `initialDigest`, or an add-on's chart version) takes their place, as it would have before the
+ * first write. A ledger that was committed is history, and stays.
+ */
+function unpublishedInitialLedgers<L extends { readonly path: string; readonly text: string }>(dir: string, found: readonly L[]): L[] {
+  if (found.length === 0) return [];
+  const recorded = readManifest(dir).files;
+  const asWritten = found.filter((l) => recorded.get(l.path)?.sha256 === contentHash(l.text));
+  const store = pendingStore(dir);
+  const pending = new Set(store === undefined ? [] : readPending(store).map((op) => op.ledger.path));
+  const unpending = asWritten.filter((l) => !pending.has(l.path));
+  const git = LedgerGit.open(dir);
+  if (git === undefined || !git.hasHead || unpending.length === 0) return unpending;
+  const atHead = git.atHead(unpending.map((l) => l.path));
+  const uncommitted = unpending.filter((l) => atHead.get(l.path) === undefined);
+  const deleted = uncommitted.length === 0 ? new Map<string, string>() : git.deletions(uncommitted.map((l) => l.path));
+  return uncommitted.filter((l) => !deleted.has(l.path));
 }
 
 /**

@@ -24,6 +24,7 @@ import { assertHeldFit } from './checkout/held-targets';
 import { applyPlan, ensureCheckoutDirectory, planWrite, recoverInterruptedWrite, WriteOptions, WritePlan } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
 import { clusterSplitMoves } from '../model/application-set-names';
+import { emptyRenderText, rendersNothing } from '../synth/empty-renders';
 
 /** An Application a write deletes: its name and the labels its ApplicationSet gave it. */
 export interface DeletedApplication {
@@ -183,6 +184,10 @@ function causeOf(model: PlatformModel, app: DeletedApplication, splitMoves: Retu
       why: `service "${l.service}" is no longer deployed to ${cluster}`,
       fix: `platform.removed(Removal.application(${quote(app.name)}))`,
     };
+  }
+  const service = model.services.find((s) => s.name === l.service);
+  if (rendersNothing(service, target)) {
+    return { why: emptyRenderText(target), fix: undefined, ...(service ? { constructPath: service.path } : {}) };
   }
   const ring = model.rings.find((r) => r.name === target.ring);
   return {

@@ -34,7 +34,9 @@ function heavy(loaded: readonly string[]): string[] {
   return loaded.filter(
     (f) =>
       f.includes(`${path.sep}node_modules${path.sep}`) ||
-      (f.startsWith(`${path.join(LIB, 'cli', 'commands')}${path.sep}`) && !f.endsWith(`${path.sep}summaries.js`)) ||
+      (f.startsWith(`${path.join(LIB, 'cli', 'commands')}${path.sep}`) &&
+        !f.endsWith(`${path.sep}summaries.js`) &&
+        !f.endsWith(`${path.sep}arguments.js`)) ||
       ['synth', 'preview', 'workspace', 'release', 'constructs', 'live'].some((layer) =>
         f.startsWith(`${path.join(LIB, layer)}${path.sep}`),
       ),
@@ -69,7 +71,7 @@ describe('help and usage errors', () => {
     expect(heavy(run.loaded)).toEqual([]);
   });
 
-  test("fails on an unknown option with CG301 and the command's usage line", () => {
+  test("fails on an unknown option with CG301 and the command's usage line, loading no command", () => {
     // WHEN
     const run = runRecording(['promote', '--no-such-option']);
 
@@ -80,7 +82,45 @@ describe('help and usage errors', () => {
       'Error: CG301 Unknown option --no-such-option for promote. Fix: Run `cdk8s-gitops promote --help` to see its options.\n' +
         `Usage: ${commandList().find((c) => c.name === 'promote')!.usage}\n`,
     );
+    expect(heavy(run.loaded)).toEqual([]);
   });
+
+  test.each([
+    [['promote', 'web', '--ring'], 'promote', 'promote: --ring needs a value.'],
+    [['history', '--ring', '--env', 'x'], 'history', 'history: --ring needs a value, but is followed by another option.'],
+    [['synth', '--verbose=x'], 'synth', 'synth: --verbose takes no value.'],
+    [['synth', 'extra'], 'synth', 'synth takes no arguments besides options; received "extra".'],
+    [['preview', '--fromat', 'json'], 'preview', 'Unknown option --fromat for preview. Did you mean --format?'],
+  ])('fails on %j with CG301 and the usage line, loading no command', (args, name, message) => {
+    // WHEN
+    const run = runRecording(args);
+
+    // THEN the same error and exit code as the command itself gives, from its option definitions alone
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `Error: CG301 ${message} Fix: Run \`cdk8s-gitops ${name} --help\` to see its options.\n` +
+        `Usage: ${commandList().find((c) => c.name === name)!.usage}\n`,
+    );
+    expect(heavy(run.loaded)).toEqual([]);
+  });
+
+  test.each(commandList().map((c) => [c.name, c] as const))(
+    '%s: the options an argument mistake is answered from are the ones the command parses',
+    async (name, command) => {
+      // An option no command has: the command module's own parse and the early one agree on it.
+      const early = runRecording([name, '--no-such-option']);
+      const stderr: string[] = [];
+      const code = await Promise.resolve()
+        .then(() => command.run(['--no-such-option'], { stderr: { write: (t: string) => stderr.push(t) } } as never))
+        .then(
+          () => 0,
+          (e: Error) => (stderr.push(e.message), 1),
+        );
+      expect(code).toBe(1);
+      expect(early.stderr).toBe(`Error: ${stderr.join('')}\nUsage: ${command.usage}\n`);
+    },
+  );
 
   test("a command's --help prints its usage and help", () => {
     // WHEN

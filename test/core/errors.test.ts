@@ -136,6 +136,24 @@ describe('withoutPasswords', () => {
     const p = problem('CG212', { message: 'got "https://a:b@h/x".', fix: 'not https://a:b@h/x' });
     expect([p.message, p.fix]).toEqual(['got "https://a:***@h/x".', 'not https://a:***@h/x']);
   });
+
+  test('hides a token standing as the user in a problem quoting a ledger field (CG212, CG610)', () => {
+    const token = 'glpat-abcdefghij0123456789';
+    const chart = problem('CG212', {
+      message: `Field "rings.prod.chart" is not a chart revision; received "https://${token}@gitlab.com/g/r".`,
+      file: 'releases/payments-api.yaml',
+      line: 4,
+    });
+    expect(chart.message).toBe('Field "rings.prod.chart" is not a chart revision; received "https://***@gitlab.com/g/r".');
+    const by = problem('CG610', {
+      message: `Ring "prod" runs sha256:bbbbbbbb as before, but its record was rewritten (by: "ci" → "https://x-access-token:ghs_T0KEN@github.com/o/r", from: "https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r"): the entry was changed by hand.`,
+      fix: `Restore it from https://oauth2:${token}@gitlab.com/g/r.`,
+    });
+    expect(formatProblem(by)).toBe(
+      'CG610 Ring "prod" runs sha256:bbbbbbbb as before, but its record was rewritten (by: "ci" → "https://x-access-token:***@github.com/o/r", from: "https://***@github.com/o/r"): the entry was changed by hand. Fix: Restore it from https://oauth2:***@gitlab.com/g/r.',
+    );
+    expect(new GitOpsError([chart, by]).message).not.toMatch(/glpat|ghs_|ghp_/);
+  });
 });
 
 describe('grouped problems of one place', () => {

@@ -3,21 +3,21 @@ import { GitOpsError } from '../../core/errors';
 import { didYouMean } from '../../core/suggest';
 import { shortDigest } from '../../model/versions';
 import { shortChart } from '../../release/release';
-import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { parseCommandArgs } from '../args';
 import { Command, CommandContext, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
 import { loadModel, ProgramFlags, readProjectConfig } from '../../workspace/program/run';
 import { recordedPlatform } from '../../workspace/recorded-model';
 import { PlatformModel } from '../../model/platform-model';
+import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
-import { describeFilter, FILTER_OPTIONS, selectsTarget, TargetFilter, targetFilter } from '../filters';
+import { describeFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
 import { recordedModel, withoutProgram } from '../without-program';
 
 export const historyCommand: Command = {
   name: 'history',
   summary: SUMMARIES.history,
-  usage:
-    'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--limit N] [--format text|json]',
+  usage: ARGUMENTS.history.usage,
   help: `Reads the GitOps repository's history back from the trailers of published commits.
 A service or ring that neither the program declares nor any commit names is a mistake (with
 the closest names); one the program declares but nobody published yet has no history.
@@ -47,18 +47,7 @@ Example:
   cdk8s-gitops history payments-api --ring prod
   cdk8s-gitops history --env prod --limit 20`,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'history',
-      argv,
-      {
-        ...PROGRAM_OPTIONS,
-        ...FILTER_OPTIONS,
-        'no-program': { type: 'boolean' },
-        limit: { type: 'string' },
-        format: { type: 'string' },
-      },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('history', argv, ARGUMENTS.history.options, ARGUMENTS.history.positionals);
     if (positionals.length > 1 || (positionals.length === 1 && values.service !== undefined && values.service !== positionals[0])) {
       throw usageError(
         'history',

@@ -5,6 +5,7 @@ import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { ExitCode } from '../exit-code';
 import { OWN_PACKAGE } from '../../core/version';
+import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
 
 /** What a new project pins next to cdk8s-gitops (the versions this package is built and tested with). */
@@ -25,7 +26,7 @@ const IGNORED_ENTRIES = new Set(['.git']);
 export const initCommand: Command = {
   name: 'init',
   summary: SUMMARIES.init,
-  usage: 'cdk8s-gitops init [DIR] [--sdk SPEC] [--format text|json]',
+  usage: ARGUMENTS.init.usage,
   help: `Writes a small, working platform program into DIR (default: the current directory),
 which must be empty or not exist yet (a .git directory is fine): platform.ts (two environments,
 each with its own Argo CD, one cloud, a cluster in each environment, one service and two
@@ -40,7 +41,7 @@ Options:
 Example:
   cdk8s-gitops init my-platform && cd my-platform && npm install && npm test`,
   run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('init', argv, { sdk: { type: 'string' }, format: { type: 'string' } }, true);
+    const { values, positionals } = parseCommandArgs('init', argv, ARGUMENTS.init.options, ARGUMENTS.init.positionals);
     const format = ctx.format(values.format, ['text', 'json']);
     if (positionals.length > 1) {
       throw usageError(

@@ -25,20 +25,21 @@ import { baseOfKustomization, chartOfRelease, FluxEntry, fluxEntriesOf } from '.
 import { planAndWrite, planHasChanges } from '../../workspace/plan';
 import { assertProductionChartsPinned, unexplainedReleaseChanges, unpinnedChartProblems } from '../../workspace/release-continuity';
 import { createdMeanwhileText, formatPlan } from '../plan-format';
-import { describeFilter, FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, targetFilter } from '../filters';
+import { describeFilter, FILTER_HELP, isEmptyFilter, selectsTarget, targetFilter } from '../filters';
 import { recordedModel } from '../without-program';
 import { applicationName, targetDirectory } from '../../model/placement';
 import { filterPlan } from '../plan-filter';
 import { plural } from '../plural';
 import { fluxPrunesBy, undeclaredDeletionProblems, undeclaredDeletions } from '../../workspace/removals';
 import { toYamlDocuments } from '../../core/yaml/emit';
-import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { parseCommandArgs } from '../args';
 import { Command } from '../command';
 import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { isMap } from '../../core/plain';
+import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
 
 /** How many untracked or ignored directories `preview` names at most. */
@@ -47,8 +48,7 @@ const MAX_ABSENT_SHOWN = 5;
 export const planCommand: Command = {
   name: 'plan',
   summary: SUMMARIES.plan,
-  usage:
-    'cdk8s-gitops plan [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json] [--verbose]',
+  usage: ARGUMENTS.plan.usage,
   help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
 [+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
 ApplicationSets would create, change or delete (expanded offline). Files whose values keys change
@@ -74,12 +74,7 @@ ${FILTER_HELP}
 Example:
   cdk8s-gitops plan --out ../platform-gitops --format markdown > plan.md`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('plan', argv, {
-      ...PROGRAM_OPTIONS,
-      ...FILTER_OPTIONS,
-      format: { type: 'string' },
-      verbose: { type: 'boolean' },
-    });
+    const { values } = parseCommandArgs('plan', argv, ARGUMENTS.plan.options);
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = checkoutDir(ctx, 'plan', values.out, 'first-synth');
     const running = runProgram('plan', values, ctx);
@@ -173,7 +168,7 @@ Example:
 export const previewCommand: Command = {
   name: 'preview',
   summary: SUMMARIES.preview,
-  usage: 'cdk8s-gitops preview [--service S] [--env E] [--ring R] [--team T] [--out DIR] [--format table|yaml|json]',
+  usage: ARGUMENTS.preview.usage,
   help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
 controller would (git directory and files, list, matrix, merge and cluster generators, selectors,
 values, templatePatch; Go's text/template with Sprig's and Argo CD's functions, or fasttemplate)
@@ -212,7 +207,7 @@ ${FILTER_HELP}
 Example:
   cdk8s-gitops preview --out ../platform-gitops --format yaml`,
   run(argv, ctx) {
-    const { values } = parseCommandArgs('preview', argv, { out: { type: 'string' }, format: { type: 'string' }, ...FILTER_OPTIONS });
+    const { values } = parseCommandArgs('preview', argv, ARGUMENTS.preview.options);
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
     const out = checkoutDir(ctx, 'preview', values.out, 'existing');
     assertCheckoutReadable(out);
@@ -314,7 +309,7 @@ Example:
 export const checkCommand: Command = {
   name: 'check',
   summary: SUMMARIES.check,
-  usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--base REF] [--format text|json]',
+  usage: ARGUMENTS.check.usage,
   help: `For the GitOps repository's own CI. Lists every finding with its code and fix: owned files edited
 by hand (each with the diff from what cdk8s-gitops writes; lines that may hold a secret are not
 shown) or missing, changes the program declares that are not synthesized yet, directories that
@@ -340,7 +335,7 @@ Options:
 Example:
   cdk8s-gitops check --out . --base origin/main`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' }, base: { type: 'string' } });
+    const { values } = parseCommandArgs('check', argv, ARGUMENTS.check.options);
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'check', values.out, 'existing');
     const running = runProgram('check', values, ctx);

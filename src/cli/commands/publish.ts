@@ -1,5 +1,5 @@
 import { commitDate } from '../environment';
-import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { parseCommandArgs } from '../args';
 import { Command, personName } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
@@ -9,16 +9,16 @@ import { printWriteNotes } from '../write-notes';
 import { removedSetNotes } from '../removed-sets';
 import type { PlatformModel } from '../../model/platform-model';
 import { plural } from '../plural';
-import { NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
+import { recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { pendingStore, readPending } from '../../workspace/pending-operations';
 import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
+import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
 
 export const publishCommand: Command = {
   name: 'publish',
   summary: SUMMARIES.publish,
-  usage:
-    'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
+  usage: ARGUMENTS.publish.usage,
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
 owns that changed, and pushes. The program's own changes are one commit (by --by); each
 promote, rollback or unhold made without --publish is a commit of its own, with its own
@@ -59,17 +59,7 @@ Options:
 Example:
   cdk8s-gitops publish --out ../platform-gitops --branch`,
   async run(argv, ctx) {
-    const { values } = parseCommandArgs('publish', argv, {
-      ...PROGRAM_OPTIONS,
-      ...NO_PROGRAM_OPTION,
-      branch: { type: 'string' },
-      message: { type: 'string' },
-      remote: { type: 'string' },
-      by: { type: 'string' },
-      format: { type: 'string' },
-      'drop-pending': { type: 'boolean' },
-      'allow-remove': { type: 'string', multiple: true },
-    });
+    const { values } = parseCommandArgs('publish', argv, ARGUMENTS.publish.options);
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'publish', values.out, 'existing');
     if (values['drop-pending']) {

@@ -9,11 +9,11 @@ import { writeDeclaredTree } from '../../workspace/removals';
 import { unpinnedChartProblems } from '../../workspace/release-continuity';
 import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
 import { WriteReport } from '../../model/write-report';
-import { CommandValues, parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { CommandValues, parseCommandArgs } from '../args';
 import { Command, CommandContext, personName, usageError } from '../command';
 import { withCheckoutLock } from '../locking';
 import { addPending, pendingStore, readPending } from '../../workspace/pending-operations';
-import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
+import { NO_PROGRAM_HELP, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
@@ -24,6 +24,7 @@ import { releaseKey } from '../../release/release';
 import { contentHash } from '../../synth/file-tree';
 import type { RollbackLive } from '../rollback-live';
 import { printableJson } from '../terminal-text';
+import { ARGUMENTS, RELEASE_OPTIONS } from './arguments';
 import { SUMMARIES } from './summaries';
 
 const COMMON_HELP = `  --app CMD      command that runs the program (default: "app" in cdk8s.yaml; with
@@ -46,17 +47,6 @@ ${NO_PROGRAM_HELP}
                  let this write delete the Application APP (a name, or a glob with * and ?)
                  although the program does not declare it removed; repeatable
   --format       text (default) or json`;
-
-const RELEASE_OPTIONS = {
-  ...PROGRAM_OPTIONS,
-  ...NO_PROGRAM_OPTION,
-  by: { type: 'string' },
-  format: { type: 'string' },
-  publish: { type: 'boolean' },
-  branch: { type: 'string' },
-  remote: { type: 'string' },
-  'allow-remove': { type: 'string', multiple: true },
-} as const;
 
 /**
  * Runs a release request in the checkout. `chartFlag` is the flag a promotion's chart revision
@@ -305,8 +295,7 @@ function print(
 export const promoteCommand: Command = {
   name: 'promote',
   summary: SUMMARIES.promote,
-  usage:
-    'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+  usage: ARGUMENTS.promote.usage,
   help: `Records in the service's release ledger that RING now runs the release, and rewrites
 only that ring's files (values files, release files of a promoted chart; for a
 rendered service: the image of its objects). A release is the image digest (one per
@@ -340,20 +329,7 @@ Example:
   cdk8s-gitops promote orders --ring nonprod --digest api=sha256:2e8f1a31… --digest worker=sha256:9c0d4b7e…
   cdk8s-gitops promote payments-api --ring prod --from prod-canary --approved-by alice`,
   run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'promote',
-      argv,
-      {
-        ...RELEASE_OPTIONS,
-        ring: { type: 'string' },
-        digest: { type: 'string', multiple: true },
-        'chart-revision': { type: 'string' },
-        'chart-version': { type: 'string' },
-        from: { type: 'string' },
-        'approved-by': { type: 'string' },
-      },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('promote', argv, ARGUMENTS.promote.options, ARGUMENTS.promote.positionals);
     const service = oneService('promote', positionals);
     const ring = required('promote', values.ring, '--ring', '--ring nonprod');
     const revision = values['chart-revision'];
@@ -391,8 +367,7 @@ Example:
 export const rollbackCommand: Command = {
   name: 'rollback',
   summary: SUMMARIES.rollback,
-  usage:
-    'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+  usage: ARGUMENTS.rollback.usage,
   help: `Puts a digest from the ring's own history back and holds the ring, so that neither
 promotions nor automation override the rollback until someone runs \`unhold\`.
 
@@ -411,19 +386,7 @@ ${COMMON_HELP}
 Example:
   cdk8s-gitops rollback payments-api --ring prod --previous --reason "p99 latency doubled"`,
   run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'rollback',
-      argv,
-      {
-        ...RELEASE_OPTIONS,
-        ring: { type: 'string' },
-        to: { type: 'string' },
-        previous: { type: 'boolean' },
-        'keep-chart': { type: 'boolean' },
-        reason: { type: 'string' },
-      },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('rollback', argv, ARGUMENTS.rollback.options, ARGUMENTS.rollback.positionals);
     const service = oneService('rollback', positionals);
     const ring = required('rollback', values.ring, '--ring', '--ring prod');
     const reason = required('rollback', values.reason, '--reason', '--reason "error rate up after deploy"');
@@ -449,8 +412,7 @@ Example:
 export const unholdCommand: Command = {
   name: 'unhold',
   summary: SUMMARIES.unhold,
-  usage:
-    'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+  usage: ARGUMENTS.unhold.usage,
   help: `Lifts a ring's hold, so that promotions into it are accepted again.
 
 Options:
@@ -460,15 +422,7 @@ ${COMMON_HELP}
 Example:
   cdk8s-gitops unhold payments-api --ring prod`,
   run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'unhold',
-      argv,
-      {
-        ...RELEASE_OPTIONS,
-        ring: { type: 'string' },
-      },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('unhold', argv, ARGUMENTS.unhold.options, ARGUMENTS.unhold.positionals);
     const service = oneService('unhold', positionals);
     const ring = required('unhold', values.ring, '--ring', '--ring prod');
     return release(ctx, values, { kind: 'unhold', service, ring });

@@ -4,19 +4,19 @@ import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { explainTarget, formatExplanation, selectTargets } from '../../synth/explain';
 import { formatStatus, StatusReport, statusOf } from '../../synth/status';
 import type { PlatformModel } from '../../model/platform-model';
-import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
-import { describeFilter, FILTER_HELP, FILTER_OPTIONS, isEmptyFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
+import { describeFilter, FILTER_HELP, isEmptyFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
 import { loadModel } from '../../workspace/program/run';
-import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
+import { NO_PROGRAM_HELP, recordedModel, withoutProgram } from '../without-program';
+import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
 
 export const statusCommand: Command = {
   name: 'status',
   summary: SUMMARIES.status,
-  usage:
-    'cdk8s-gitops status [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets | --live] [--format text|json]',
+  usage: ARGUMENTS.status.usage,
   help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
 the program's ring order), the digest it runs, since when, who put it there, from which ring,
 who approved it and any hold. A ring without a digest shows — : its targets are not in the
@@ -47,19 +47,7 @@ Example:
   cdk8s-gitops status --out ../platform-gitops
   cdk8s-gitops status --targets`,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'status',
-      argv,
-      {
-        ...PROGRAM_OPTIONS,
-        ...NO_PROGRAM_OPTION,
-        ...FILTER_OPTIONS,
-        targets: { type: 'boolean' },
-        live: { type: 'boolean' },
-        format: { type: 'string' },
-      },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('status', argv, ARGUMENTS.status.options, ARGUMENTS.status.positionals);
     if (positionals.length > 1 || (positionals.length === 1 && values.service !== undefined && values.service !== positionals[0])) {
       throw usageError(
         'status',
@@ -115,8 +103,7 @@ function filtered(model: PlatformModel, report: StatusReport, filter: TargetFilt
 export const explainCommand: Command = {
   name: 'explain',
   summary: SUMMARIES.explain,
-  usage:
-    'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
+  usage: ARGUMENTS.explain.usage,
   help: `Shows for one target: its construct path, control plane, ring, the ApplicationSet that
 generates its Application (name and file), the Application's name, project and destination,
 its values file, and the digest its ring runs (from the ledger in DIR). Then every key of its
@@ -141,18 +128,7 @@ Example:
   cdk8s-gitops explain payments-api-prod-azure-westeurope-01
   cdk8s-gitops explain payments-api --env prod --cloud azure`,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'explain',
-      argv,
-      {
-        ...PROGRAM_OPTIONS,
-        env: { type: 'string' },
-        cloud: { type: 'string' },
-        cluster: { type: 'string' },
-        format: { type: 'string' },
-      },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('explain', argv, ARGUMENTS.explain.options, ARGUMENTS.explain.positionals);
     if (positionals.length !== 1) {
       throw usageError(
         'explain',

@@ -10,7 +10,8 @@ import { assertDeclaredRemovals } from '../../workspace/removals';
 import { applyPlan, planWrite, recoverInterruptedWrite, WriteOptions } from '../../workspace/checkout/writer';
 import { assertHeldFit } from '../../workspace/checkout/held-targets';
 import { WriteReport } from '../../model/write-report';
-import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
+import { parseCommandArgs } from '../args';
+import { ARGUMENTS } from './arguments';
 import { Command, CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
@@ -29,8 +30,7 @@ export const PROGRESS_THRESHOLD = 1000;
 export const synthCommand: Command = {
   name: 'synth',
   summary: SUMMARIES.synth,
-  usage:
-    'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
+  usage: ARGUMENTS.synth.usage,
   help: `Runs the program, writes its tree into DIR (a checkout of the GitOps repository), and
 prints what it created, updated, deleted and left unchanged. Files cdk8s-gitops did not write
 are never touched. A second run with the same program changes nothing. A write that would
@@ -54,14 +54,7 @@ Options:
 Example:
   cdk8s-gitops synth --app "npx tsx platform.ts" --out ../platform-gitops`,
   async run(argv: string[], ctx: CommandContext): Promise<number> {
-    const { values } = parseCommandArgs('synth', argv, {
-      ...PROGRAM_OPTIONS,
-      verify: { type: 'boolean' },
-      adopt: { type: 'boolean' },
-      'allow-remove': { type: 'string', multiple: true },
-      verbose: { type: 'boolean' },
-      format: { type: 'string' },
-    });
+    const { values } = parseCommandArgs('synth', argv, ARGUMENTS.synth.options);
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'synth', values.out, 'create');
     const running = runProgram('synth', values, ctx);

@@ -12,7 +12,8 @@ import { argoCdClients } from '../argocd-settings';
 import { liveRows, shortVersion } from '../live-status';
 import { printable } from '../terminal-text';
 import { checkoutDir } from '../out-dir';
-import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, withoutProgram } from '../without-program';
+import { NO_PROGRAM_HELP, recordedModel, withoutProgram } from '../without-program';
+import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
 
 /** How long `wait` waits unless told, and between two looks. */
@@ -22,7 +23,7 @@ const DEFAULT_INTERVAL = '5s';
 export const waitCommand: Command = {
   name: 'wait',
   summary: SUMMARIES.wait,
-  usage: 'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--out DIR]',
+  usage: ARGUMENTS.wait.usage,
   help: `For CI after a promotion: asks the Argo CD of each control plane of the ring's targets
 (as status --live does) until every Application of <service> in ring R is Synced, Healthy and
 runs the release the ledger in DIR gives the ring; then exits 0. When the timeout passes
@@ -44,19 +45,7 @@ Example:
   cdk8s-gitops promote payments-api --ring prod-canary --from nonprod --publish
   cdk8s-gitops wait payments-api --ring prod-canary --timeout 15m`,
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs(
-      'wait',
-      argv,
-      {
-        app: { type: 'string' },
-        out: { type: 'string' },
-        ...NO_PROGRAM_OPTION,
-        ring: { type: 'string' },
-        timeout: { type: 'string' },
-        interval: { type: 'string' },
-      },
-      true,
-    );
+    const { values, positionals } = parseCommandArgs('wait', argv, ARGUMENTS.wait.options, ARGUMENTS.wait.positionals);
     if (positionals.length !== 1)
       throw usageError('wait', 'takes one service name.', 'Run e.g. `cdk8s-gitops wait payments-api --ring prod-canary`.');
     const service = positionals[0];

@@ -1,0 +1,153 @@
+/**
+ * The credentials a URL may carry in its user information (`scheme://user:password@host`, or a
+ * token standing as the user, `https://ghp_…@github.com`), and URLs and texts shown without them.
+ * The one place that knows what a credential in a URL looks like: problems, notes and the
+ * checks of repository URLs all ask here.
+ *
+ * @module
+ */
+
+/** The user information of a URL: who, the password if any, and how many characters it takes up to and including its `@`. */
+interface UserInfo {
+  /** The user name, which may be a token (see {@link isTokenUser}). */
+  readonly user: string;
+  /** The password after the user's `:`. @default - none */
+  readonly password?: string;
+  /** The length of `user[:password]@`. */
+  readonly length: number;
+}
+
+/**
+ * Prefixes of the tokens Git hosts take as a user name: GitHub's (`ghp_`, `gho_`, `ghu_`, `ghs_`,
+ * `ghr_`, `github_pat_`), GitLab's (personal, deploy, pipeline trigger, runner, CI build, import,
+ * feed, service account and OAuth application tokens), Hugging Face's and npm's.
+ */
+const TOKEN_PREFIXES = 'gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt|cbt|imt|ft|soat|oas)-|hf_|npm_';
+const TOKEN_PREFIX = new RegExp(`^(?:${TOKEN_PREFIXES})`);
+/**
+ * A token of those hosts anywhere in a text (a URL's query, a value pasted alone): its prefix and
+ * 16 or more token characters, with a digit or a capital (a name such as `npm_config_user_agent` has neither).
+ */
+const TOKEN_IN_TEXT = new RegExp(`(?<![A-Za-z0-9_-])(?:${TOKEN_PREFIXES})[A-Za-z0-9_-]{16,}`, 'g');
+
+/**
+ * Whether a URL's user name is a token (a known token prefix, or long and random: 24 characters
+ * or more with letters and digits), as Git hosts let one stand in for a password. A short name
+ * (an Azure DevOps organisation, `git`, `oauth2`, `x-access-token`) is not.
+ */
+export function isTokenUser(user: string): boolean {
+  return TOKEN_PREFIX.test(user) || (user.length >= 24 && /[0-9]/.test(user) && /[A-Za-z]/.test(user));
+}
+
+/** The first index in `s[from, end)` of one of `chars`, or -1. */
+function indexOfAny(s: string, chars: string, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (chars.includes(s[i]!)) return i;
+  return -1;
+}
+
+/**
+ * The user information of a URL whose `scheme://` ends at `start` of `s` and which ends at
+ * `end`, or undefined where it has none; `lastAt` is the last `@` in `s[start, end)` (or -1). A
+ * password ends at the last `@` of the URL (a password pasted as it is may hold `/`, `?`, `#` or
+ * `@`); a user alone ends at the last `@` before the path. A `:` followed by digits only, up to
+ * the path or the end, is a port. Reads only up to the path, so that a text is read in linear time.
+ */
+function userInfoAt(s: string, start: number, end: number, lastAt: number): UserInfo | undefined {
+  const first = indexOfAny(s, ':@/?#', start, end);
+  if (first === -1) return undefined;
+  if (s[first] === ':') {
+    let i = first + 1;
+    while (i < end && s[i]! >= '0' && s[i]! <= '9') i++;
+    if (i === end || '/?#'.includes(s[i]!) || lastAt < first) return undefined;
+    return { user: s.slice(start, first), password: s.slice(first + 1, lastAt), length: lastAt + 1 - start };
+  }
+  if (s[first] !== '@') return undefined;
+  const authorityEnd = indexOfAny(s, '/?#', first, end);
+  const at = s.lastIndexOf('@', (authorityEnd === -1 ? end : authorityEnd) - 1);
+  const info = s.slice(start, at);
+  const colon = info.indexOf(':');
+  return colon === -1
+    ? { user: info, length: at + 1 - start }
+    : { user: info.slice(0, colon), password: info.slice(colon + 1), length: at + 1 - start };
+}
+
+/** A token found by {@link TOKEN_IN_TEXT} as `***`; a name that only looks like one as it is. */
+function hiddenToken(found: string): string {
+  return /[0-9A-Z]/.test(found.slice(found.search(/[_-]/) + 1)) ? '***' : found;
+}
+
+/** A URL's scheme and `//`, at the start of a text. */
+const SCHEME_AT_START = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** What ends a URL quoted in a text: white space, quotes and angle brackets. */
+const URL_END = /[\s"'`<>]/g;
+
+/** The user information of a URL as a message may show it: a password and a token user as `***`. */
+function shownUserInfo(info: UserInfo): string {
+  return `${isTokenUser(info.user) ? '***' : info.user}${info.password === undefined ? '' : ':***'}@`;
+}
+
+/** Whether a user information holds a secret: a password or a token as the user. */
+function isSecret(info: UserInfo | undefined): info is UserInfo {
+  return info !== undefined && (info.password !== undefined || isTokenUser(info.user));
+}
+
+/** The user information of `url` (which starts with its scheme), or undefined where it has none. */
+function userInfoOf(url: string): UserInfo | undefined {
+  const scheme = SCHEME_AT_START.exec(url);
+  return scheme === null ? undefined : userInfoAt(url, scheme[0].length, url.length, url.lastIndexOf('@'));
+}
+
+/** Whether `url`'s user information holds a password or a token. */
+export function holdsCredentials(url: string): boolean {
+  return isSecret(userInfoOf(url));
+}
+
+/**
+ * `url` as a message may show it: a password or token in its user information, and its query or
+ * fragment (which may carry a token, `?access_token=…`), replaced by `***`.
+ *
+ * @example
+ * redactUrl('https://ghp_abc…@github.com/o/r.git?x=1'); // 'https://***@github.com/o/r.git?***'
+ */
+export function redactUrl(url: string): string {
+  const scheme = SCHEME_AT_START.exec(url)?.[0] ?? '';
+  const info = userInfoOf(url);
+  const cut = scheme.length + (info?.length ?? 0);
+  const head = isSecret(info) ? scheme + shownUserInfo(info) : url.slice(0, cut);
+  return head + url.slice(cut).replace(/([?#]).*$/s, '$1***');
+}
+
+/**
+ * `text` with the password, and the token standing as the user, of every URL in it shown as
+ * `***`, and any token of a Git host's form (`ghp_…`, `glpat-…`) wherever it stands (a query): a problem or a note quotes what it was given (a ledger's field, a repository URL, a Git
+ * error), and never a credential with it. A URL ends at white space, a quote or an angle bracket.
+ *
+ * @example
+ * withoutPasswords('received "https://admin:s3cr3t@git.example.com/x"'); // 'received "https://admin:***@git.example.com/x"'
+ * withoutPasswords('cloning https://glpat-…@gitlab.com/g/r failed'); // 'cloning https://***@gitlab.com/g/r failed'
+ */
+export function withoutPasswords(text: string): string {
+  if (!text.includes('://')) return text.replace(TOKEN_IN_TEXT, hiddenToken);
+  let out = '';
+  let from = 0;
+  // The URL the last "://" found is in, as far as it goes, and the last "@" in it.
+  let end = -1;
+  let lastAt = -1;
+  // Each "://" after a scheme's last character; found by indexOf, as a pattern for the whole
+  // scheme would read a long word again from each of its letters.
+  for (let sep = text.indexOf('://', from); sep !== -1; sep = text.indexOf('://', Math.max(sep + 1, from))) {
+    if (sep === 0 || !/[a-z0-9+.-]/i.test(text[sep - 1]!)) continue;
+    const start = sep + 3;
+    if (start > end) {
+      URL_END.lastIndex = start;
+      end = URL_END.exec(text)?.index ?? text.length;
+      lastAt = end - 1;
+      while (lastAt >= start && text[lastAt] !== '@') lastAt--;
+    }
+    const info = userInfoAt(text, start, end, lastAt);
+    if (!isSecret(info)) continue;
+    out += text.slice(from, start) + shownUserInfo(info);
+    from = start + info.length;
+  }
+  return (out + text.slice(from)).replace(TOKEN_IN_TEXT, hiddenToken);
+}
