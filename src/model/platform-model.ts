@@ -124,6 +124,13 @@ export interface ControlPlaneModel {
    * @default 5000
    */
   readonly maxApplicationsPerApplicationSet?: number;
+  /**
+   * The GitOps repository its Argo CD reads, when it is not the platform's: its bootstrap,
+   * ApplicationSets, AppProjects and the directories of its clusters are written to that
+   * repository's checkout.
+   * @default - the platform's `repoURL` and `revision`
+   */
+  readonly repository?: { readonly repoURL: string; readonly revision: string };
 }
 
 /** Who reconciles a control plane's environments: Argo CD, or Flux (one per cluster). */
@@ -485,6 +492,14 @@ export interface RingModel {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * In the part of the model one GitOps repository's checkout is written from (see
+   * `modelForRepository`): the ring before it in the platform's order, when that ring's releases
+   * are recorded in another repository. The checkout cannot read that ring's release: the ring
+   * takes a release by digest, as a first ring does.
+   * @default - none: the ring before it, if any, is in the same repository
+   */
+  readonly takesFrom?: { readonly ring: string; readonly repoURL: string };
 }
 
 /** One layer of Helm values, set by one construct. */
