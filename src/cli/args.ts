@@ -6,6 +6,7 @@ import { didYouMean } from '../core/suggest';
 export const PROGRAM_OPTIONS = {
   app: { type: 'string' },
   out: { type: 'string' },
+  repository: { type: 'string' },
   timeout: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 

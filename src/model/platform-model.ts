@@ -130,7 +130,15 @@ export interface ControlPlaneModel {
    * repository's checkout.
    * @default - the platform's `repoURL` and `revision`
    */
-  readonly repository?: { readonly repoURL: string; readonly revision: string };
+  readonly repository?: GitOpsRepositoryModel;
+}
+
+/** A GitOps repository Argo CD reads: its URL and the branch it follows. */
+export interface GitOpsRepositoryModel {
+  /** URL of the repository, as Argo CD clones it. */
+  readonly repoURL: string;
+  /** Branch (or other revision) of it Argo CD follows. */
+  readonly revision: string;
 }
 
 /** Who reconciles a control plane's environments: Argo CD, or Flux (one per cluster). */
@@ -499,7 +507,15 @@ export interface RingModel {
    * takes a release by digest, as a first ring does.
    * @default - none: the ring before it, if any, is in the same repository
    */
-  readonly takesFrom?: { readonly ring: string; readonly repoURL: string };
+  readonly takesFrom?: RingElsewhereModel;
+}
+
+/** The ring before a ring, when that ring's releases are recorded in another GitOps repository. */
+export interface RingElsewhereModel {
+  /** Name of the ring before it, in the platform's ring order. */
+  readonly ring: string;
+  /** URL of the GitOps repository whose ledgers hold that ring's releases. */
+  readonly repoURL: string;
 }
 
 /** One layer of Helm values, set by one construct. */

@@ -12,15 +12,9 @@
  */
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { redactUrl, sshUrlOf } from './names';
-import type { ControlPlaneModel, PlatformModel, RingModel } from './platform-model';
+import type { ControlPlaneModel, GitOpsRepositoryModel, PlatformModel, RingModel } from './platform-model';
 
-/** A GitOps repository Argo CD reads: its URL and the branch it follows. */
-export interface GitOpsRepositoryModel {
-  /** URL of the repository, as Argo CD clones it. */
-  readonly repoURL: string;
-  /** Branch (or other revision) of it Argo CD follows. */
-  readonly revision: string;
-}
+export type { GitOpsRepositoryModel } from './platform-model';
 
 /**
  * The key two URLs of one repository share: as Argo CD normalizes a Git URL before it compares
@@ -145,14 +139,6 @@ export function problemsOfRepositories(model: PlatformModel): Problem[] {
     );
   }
   return problems;
-}
-
-/** What is known in a repository's part of the model about the ring before a ring, when it is in another repository. */
-export interface RingElsewhereModel {
-  /** Name of the ring before it, in the platform's ring order. */
-  readonly ring: string;
-  /** URL of the GitOps repository whose ledgers hold that ring's releases. */
-  readonly repoURL: string;
 }
 
 /**

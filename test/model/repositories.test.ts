@@ -1,4 +1,15 @@
-import { Cloud, Cluster, ControlPlane, Environment, PromotionRing, Service, Targets } from '../../src';
+import {
+  Cloud,
+  Cluster,
+  ClusterCredentials,
+  ControlPlane,
+  Environment,
+  PromotionRing,
+  SelfManagedArgoCd,
+  Service,
+  Targets,
+  Workload,
+} from '../../src';
 import { GitOpsError } from '../../src/core/errors';
 import { isSplit, modelForRepository, repositoriesOf, repositoryKey, sameRepository } from '../../src/model/repositories';
 import { synthesize } from '../../src/synth/synthesize';
@@ -16,7 +27,15 @@ function fleet(prodRepository: { repoURL: string; revision?: string } | null = {
   });
   new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
   const canary = new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
-  new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
+  new Cluster(prod, 'eu-02', {
+    cloud: aws,
+    region: 'eu-west-1',
+    server: 'https://prod.eks.example.com',
+    credentials: ClusterCredentials.externalSecret({
+      store: { name: 'vault' },
+      config: { key: 'argocd/clusters/prod-aws', property: 'config' },
+    }),
+  });
   new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' } }).deployTo([nonprod, prod]);
   return { platform, nonprod, prod, canary };
 }
@@ -72,6 +91,28 @@ describe('GitOps repositories', () => {
     const argo = paths.filter((p) => /^(bootstrap|applicationsets|projects)\//.test(p)).map((p) => tree.content(p));
     expect(argo.join('\n')).toContain(PROD_REPO);
     expect(argo.join('\n')).not.toContain(GITOPS_REPO);
+  });
+
+  it("points the repository Secret of a self-managed Argo CD at its control plane's repository", () => {
+    const f = withRings(fleet());
+    const homes = [f.canary, f.nonprod.node.children.find((c): c is Cluster => c instanceof Cluster)!];
+    new SelfManagedArgoCd(f.platform, 'argo-cd', {
+      chart: Workload.helmRepositoryChart({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '9.1.4' }),
+      runsOn: homes,
+      initialVersion: `v3.2.0@sha256:${'b'.repeat(64)}`,
+    });
+    const model = f.platform.snapshot();
+    const repositorySecretUrl = (environment: string): unknown =>
+      model.targets
+        .filter((t) => t.service === 'argo-cd' && t.environment === environment)
+        .flatMap((t) => t.baseline ?? [])
+        .filter(
+          (o) => o.kind === 'Secret' && (o.metadata.labels as Record<string, string>)['argocd.argoproj.io/secret-type'] === 'repository',
+        )
+        .map((o) => (o as { stringData?: { url?: string } }).stringData?.url);
+    // Argo CD reads a declarative repository Secret's stringData.url as the repository it may clone
+    expect(repositorySecretUrl('nonprod')).toEqual([GITOPS_REPO]);
+    expect(repositorySecretUrl('prod')).toEqual([PROD_REPO]);
   });
 
   it('returns the model itself for a platform with one repository', () => {

@@ -17,7 +17,7 @@ export const historyCommand: Command = {
   name: 'history',
   summary: SUMMARIES.history,
   usage:
-    'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--out DIR] [--limit N] [--format text|json]',
+    'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--out DIR] [--repository URL] [--limit N] [--format text|json]',
   help: `Reads the GitOps repository's history back from the trailers of published commits.
 A service or ring that neither the program declares nor any commit names is a mistake (with
 the closest names); one the program declares but nobody published yet has no history.
@@ -35,6 +35,9 @@ Options:
                 history has none of the name (default: "app" in cdk8s.yaml, if any;
                 without one, the checkout's release model, .cdk8s-gitops/model/)
   --out DIR     the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                the GitOps repository, of a platform that writes several (default:
+                the platform's; without --out, its checkout from gitops.repositories)
   --limit N     at most N entries (default: all)
   --format      text (default) or json
 
@@ -68,13 +71,13 @@ Example:
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
       throw usageError('history', `--limit "${values.limit}" is not a positive whole number.`, 'Pass e.g. --limit 20.');
-    const out = checkoutDir(ctx, 'history', values.out, 'existing');
+    const out = checkoutDir(ctx, 'history', values.out, 'existing', values.repository);
     // --env and --team are judged on the model; the service and the ring on the commits' trailers,
     // so the changes of a service or ring the program no longer declares stay readable.
     const byModel = values.env !== undefined || values.team !== undefined;
     const model = byModel
       ? withoutProgram('history', values, ctx)
-        ? recordedModel('history', out, 'all').model
+        ? recordedModel('history', out, 'all', values.repository).model
         : await loadModel('history', values, ctx)
       : undefined;
     const filter = model === undefined ? {} : targetFilter('history', model, { env: values.env, team: values.team });

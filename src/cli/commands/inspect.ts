@@ -35,6 +35,7 @@ import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command } from '../command';
 import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
+import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { isMap } from '../../core/plain';
 import { SUMMARIES } from './summaries';
@@ -46,7 +47,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: SUMMARIES.plan,
   usage:
-    'cdk8s-gitops plan [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json] [--verbose]',
+    'cdk8s-gitops plan [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--format text|markdown|json] [--verbose]',
   help: `Synthesizes the program in memory and compares it with the checkout DIR: each file
 [+] created, [~] updated or [-] deleted, the values keys that change, and the Applications the
 ApplicationSets would create, change or delete (expanded offline). Files whose values keys change
@@ -66,6 +67,9 @@ ${FILTER_HELP}
               1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
               stopped with every process it started and the command fails
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+              the GitOps repository, of a platform that writes several (default:
+              the platform's; without --out, its checkout from gitops.repositories)
   --format    text (default), markdown (for merge-request comments) or json
   --verbose   list every file of a group of alike changes (JSON always lists each file)
 
@@ -79,8 +83,10 @@ Example:
       verbose: { type: 'boolean' },
     });
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
-    const out = checkoutDir(ctx, 'plan', values.out, 'first-synth');
-    const { model, fingerprint } = await runProgram('plan', values, ctx);
+    const out = checkoutDir(ctx, 'plan', values.out, 'first-synth', values.repository);
+    const run = await runProgram('plan', values, ctx);
+    const { model, fingerprint } = run;
+    assertCheckoutOfRepository(out, run);
     const filter = targetFilter('plan', model, values);
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
@@ -146,7 +152,7 @@ Example:
 export const previewCommand: Command = {
   name: 'preview',
   summary: SUMMARIES.preview,
-  usage: 'cdk8s-gitops preview [--service S] [--env E] [--ring R] [--team T] [--out DIR] [--format table|yaml|json]',
+  usage: 'cdk8s-gitops preview [--service S] [--env E] [--ring R] [--team T] [--out DIR] [--repository URL] [--format table|yaml|json]',
   help: `Expands every ApplicationSet found in the checkout DIR as Argo CD's ApplicationSet
 controller would (git directory and files, list, matrix, merge and cluster generators, selectors,
 values, templatePatch; Go's text/template with Sprig's and Argo CD's functions, or fasttemplate)
@@ -179,14 +185,22 @@ below them; a directory that holds only hidden files (.gitkeep) is listed.
 Options:
 ${FILTER_HELP}
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+              the GitOps repository, of a platform that writes several (default:
+              the platform's; without --out, its checkout from gitops.repositories)
   --format    table (default), yaml or json
 
 Example:
   cdk8s-gitops preview --out ../platform-gitops --format yaml`,
   run(argv, ctx) {
-    const { values } = parseCommandArgs('preview', argv, { out: { type: 'string' }, format: { type: 'string' }, ...FILTER_OPTIONS });
+    const { values } = parseCommandArgs('preview', argv, {
+      out: { type: 'string' },
+      repository: { type: 'string' },
+      format: { type: 'string' },
+      ...FILTER_OPTIONS,
+    });
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
-    const out = checkoutDir(ctx, 'preview', values.out, 'existing');
+    const out = checkoutDir(ctx, 'preview', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
     // A link where a reconciler reads (a manifest, or a directory that may hold some) would drop
     // what it stands for from the listing without a word.
@@ -286,7 +300,7 @@ Example:
 export const checkCommand: Command = {
   name: 'check',
   summary: SUMMARIES.check,
-  usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--base REF] [--format text|json]',
+  usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--base REF] [--format text|json]',
   help: `For the GitOps repository's own CI. Lists every finding with its code and fix: owned files edited
 by hand (each with the diff from what cdk8s-gitops writes; lines that may hold a secret are not
 shown) or missing, changes the program declares that are not synthesized yet, directories that
@@ -306,6 +320,9 @@ Options:
               1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
               stopped with every process it started and the command fails
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+              the GitOps repository, of a platform that writes several (default:
+              the platform's; without --out, its checkout from gitops.repositories)
   --base REF  judge the ledgers against REF, e.g. origin/main (fetched)
   --format    text (default) or json
 
@@ -314,8 +331,10 @@ Example:
   async run(argv, ctx) {
     const { values } = parseCommandArgs('check', argv, { ...PROGRAM_OPTIONS, format: { type: 'string' }, base: { type: 'string' } });
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'check', values.out, 'existing');
-    const { model, fingerprint } = await runProgram('check', values, ctx);
+    const out = checkoutDir(ctx, 'check', values.out, 'existing', values.repository);
+    const run = await runProgram('check', values, ctx);
+    const { model, fingerprint } = run;
+    assertCheckoutOfRepository(out, run);
     assertCheckoutReadable(out);
     assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
     assertProductionChartsPinned(model, out);

@@ -3,6 +3,7 @@ import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, personName } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
+import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { dropPending, publishChange } from '../../workspace/publishing';
 import { printWriteNotes } from '../write-notes';
@@ -16,7 +17,7 @@ export const publishCommand: Command = {
   name: 'publish',
   summary: SUMMARIES.publish,
   usage:
-    'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
+    'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR] [--repository URL]',
   help: `Synthesizes the program into the checkout DIR, commits exactly the files cdk8s-gitops
 owns that changed, and pushes. The program's own changes are one commit (by --by); each
 promote, rollback or unhold made without --publish is a commit of its own, with its own
@@ -41,6 +42,9 @@ Options:
                    1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                    stopped with every process it started and the command fails
   --out DIR        the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                   the GitOps repository, of a platform that writes several (default:
+                   the platform's; without --out, its checkout from gitops.repositories)
   --branch [NAME]  push to a new branch for a merge request (default name: synth/<program commit>);
                    the checkout goes back to its branch afterwards
   --message TEXT   the subject of the program's commit (default: says what changed)
@@ -69,7 +73,7 @@ Example:
       'allow-remove': { type: 'string', multiple: true },
     });
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'publish', values.out, 'existing');
+    const out = checkoutDir(ctx, 'publish', values.out, 'existing', values.repository);
     if (values['drop-pending']) {
       const dropped = await withCheckoutLock(ctx, out, 'publish --drop-pending', () => dropPending(out));
       if (format === 'json') ctx.stdout.write(`${JSON.stringify({ dropped: dropped.map(({ file: _, ...op }) => op) }, null, 2)}\n`);
@@ -80,6 +84,7 @@ Example:
     const by = personName('publish', '--by', values.by ?? ctx.actor(out));
     // Without the program there is no change of its own: only pending operations are published.
     const fromProgram = withoutProgram('publish', values, ctx) ? undefined : await runProgram('publish', values, ctx);
+    if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
     const dated = commitDate(ctx.env);
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     const programCommit = ctx.programCommit();
@@ -91,7 +96,7 @@ Example:
         const store = pendingStore(out);
         const services = [...new Set((store ? readPending(store) : []).map((op) => op.request.service))];
         if (services.length === 0) return undefined;
-        source = recordedModel('publish', out, services);
+        source = recordedModel('publish', out, services, values.repository);
       }
       revision = source.model.revision;
       return publishChange({

@@ -15,6 +15,7 @@ import { withCheckoutLock } from '../locking';
 import { addPending, pendingStore, readPending } from '../../workspace/pending-operations';
 import { NO_PROGRAM_HELP, NO_PROGRAM_OPTION, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
+import { assertCheckoutOfRepository, assertRingOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { GitOpsError } from '../../core/errors';
 import { PlatformModel } from '../../model/platform-model';
@@ -33,6 +34,9 @@ ${NO_PROGRAM_HELP}
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
   --by NAME      who does it (default: CI user variables, else git user.name, else $USER)
   --publish      commit the change in the checkout and push it (with any operations
                  still pending in the checkout, each as a commit of its own). Without
@@ -67,7 +71,7 @@ async function release(
   request: ReleaseRequest,
   chartFlag?: '--chart-revision' | '--chart-version',
 ): Promise<number> {
-  const out = checkoutDir(ctx, request.kind, values.out, 'existing');
+  const out = checkoutDir(ctx, request.kind, values.out, 'existing', values.repository);
   if (values.branch !== undefined && !values.publish) {
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
   }
@@ -76,6 +80,10 @@ async function release(
   const fromProgram: ReleaseModel | undefined = withoutProgram(request.kind, values, ctx)
     ? undefined
     : await runProgram(request.kind, values, ctx);
+  if (fromProgram !== undefined) {
+    assertCheckoutOfRepository(out, fromProgram);
+    assertRingOfRepository(request.kind, request.ring, fromProgram);
+  }
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
   const by = personName(request.kind, '--by', values.by ?? ctx.actor(out));
   if (request.kind === 'promote' && request.approvedBy !== undefined) {
@@ -84,7 +92,7 @@ async function release(
   const now = ctx.now();
   const clock = ctx.clock();
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
-    const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true);
+    const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true, values.repository);
     if (fromProgram === undefined && chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
     const recorded = recordedServices === undefined ? {} : { recordedServices };
     if (request.kind === 'promote') {
@@ -249,11 +257,11 @@ async function withHealthReading(
  * The model of a release without the program, read from the checkout's release model: the
  * request's service, and with `publish` the services of the pending operations published with it.
  */
-function modelFromTree(out: string, request: ReleaseRequest, publish: boolean): ReleaseModel {
+function modelFromTree(out: string, request: ReleaseRequest, publish: boolean, repository: string | undefined): ReleaseModel {
   recoverInterruptedWrite(out); // the release model as an interrupted write left it
   const store = publish ? pendingStore(out) : undefined;
   const pending = store ? readPending(store).map((op) => op.request.service) : [];
-  return recordedModel(request.kind, out, [...new Set([request.service, ...pending])]);
+  return recordedModel(request.kind, out, [...new Set([request.service, ...pending])], repository);
 }
 
 function print(
@@ -304,7 +312,7 @@ export const promoteCommand: Command = {
   name: 'promote',
   summary: SUMMARIES.promote,
   usage:
-    'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+    'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Records in the service's release ledger that RING now runs the release, and rewrites
 only that ring's files (values files, release files of a promoted chart; for a
 rendered service: the image of its objects). A release is the image digest (one per
@@ -390,7 +398,7 @@ export const rollbackCommand: Command = {
   name: 'rollback',
   summary: SUMMARIES.rollback,
   usage:
-    'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+    'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Puts a digest from the ring's own history back and holds the ring, so that neither
 promotions nor automation override the rollback until someone runs \`unhold\`.
 
@@ -448,7 +456,7 @@ export const unholdCommand: Command = {
   name: 'unhold',
   summary: SUMMARIES.unhold,
   usage:
-    'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+    'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
   help: `Lifts a ring's hold, so that promotions into it are accepted again.
 
 Options:

@@ -16,7 +16,7 @@ export const statusCommand: Command = {
   name: 'status',
   summary: SUMMARIES.status,
   usage:
-    'cdk8s-gitops status [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets | --live] [--format text|json]',
+    'cdk8s-gitops status [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--targets | --live] [--format text|json]',
   help: `Reads the release ledgers of the checkout DIR and prints, for each service and ring (in
 the program's ring order), the digest it runs, since when, who put it there, from which ring,
 who approved it and any hold. A ring without a digest shows — : its targets are not in the
@@ -32,6 +32,9 @@ ${NO_PROGRAM_HELP}
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
   --targets      one row per target: Application, ring, digest, values file
   --live         one row per target of a control plane reconciled by Argo CD, as its Argo CD
                  reports it: sync, health and since when, the images running, and a verdict
@@ -68,11 +71,11 @@ Example:
       );
     }
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'status', values.out, 'existing');
+    const out = checkoutDir(ctx, 'status', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
     // Without the program, every service's file of the release model the checkout holds.
     const model = withoutProgram('status', values, ctx)
-      ? recordedModel('status', out, 'all').model
+      ? recordedModel('status', out, 'all', values.repository).model
       : await loadModel('status', values, ctx);
     const filter = targetFilter('status', model, { ...values, service: values.service ?? positionals[0] });
     const whole = statusOf(model, readLedgers(model, out));
@@ -116,7 +119,7 @@ export const explainCommand: Command = {
   name: 'explain',
   summary: SUMMARIES.explain,
   usage:
-    'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
+    'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--format text|json]',
   help: `Shows for one target: its construct path, control plane, ring, the ApplicationSet that
 generates its Application (name and file), the Application's name, project and destination,
 its values file, and the digest its ring runs (from the ledger in DIR). Then every key of its
@@ -135,6 +138,9 @@ Options:
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
   --format       text (default) or json
 
 Example:
@@ -161,7 +167,7 @@ Example:
       );
     }
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'explain', values.out, 'existing');
+    const out = checkoutDir(ctx, 'explain', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
     const model = await loadModel('explain', values, ctx);
     const targets = selectTargets(model, { name: positionals[0], environment: values.env, cloud: values.cloud, cluster: values.cluster });

@@ -14,6 +14,7 @@ import { parseCommandArgs, PROGRAM_OPTIONS } from '../args';
 import { Command, CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
+import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { printWriteNotes } from '../write-notes';
 import { SUMMARIES } from './summaries';
@@ -28,7 +29,7 @@ export const synthCommand: Command = {
   name: 'synth',
   summary: SUMMARIES.synth,
   usage:
-    'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
+    'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
   help: `Runs the program, writes its tree into DIR (a checkout of the GitOps repository), and
 prints what it created, updated, deleted and left unchanged. Files cdk8s-gitops did not write
 are never touched. A second run with the same program changes nothing. A write that would
@@ -41,6 +42,9 @@ Options:
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the checkout to write into (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
   --verify       read every owned file and restore hand edits
   --adopt        take ownership of existing files the program generates
   --allow-remove APP
@@ -61,8 +65,10 @@ Example:
       format: { type: 'string' },
     });
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'synth', values.out, 'create');
-    const { model, fingerprint } = await runProgram('synth', values, ctx);
+    const out = checkoutDir(ctx, 'synth', values.out, 'create', values.repository);
+    const run = await runProgram('synth', values, ctx);
+    const { model, fingerprint } = run;
+    assertCheckoutOfRepository(out, run);
     const options = { verify: values.verify === true, adopt: values.adopt === true };
     const report = await withCheckoutLock(ctx, out, 'synth', () => {
       recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal

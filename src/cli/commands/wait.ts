@@ -22,7 +22,7 @@ const DEFAULT_INTERVAL = '5s';
 export const waitCommand: Command = {
   name: 'wait',
   summary: SUMMARIES.wait,
-  usage: 'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--out DIR]',
+  usage: 'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--out DIR] [--repository URL]',
   help: `For CI after a promotion: asks the Argo CD of each control plane of the ring's targets
 (as status --live does) until every Application of <service> in ring R is Synced, Healthy and
 runs the release the ledger in DIR gives the ring; then exits 0. When the timeout passes
@@ -36,6 +36,9 @@ Options:
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
 ${NO_PROGRAM_HELP}
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
 
 Argo CD is reached as for status --live: ARGOCD_SERVER and ARGOCD_AUTH_TOKEN, or
 ARGOCD_SERVER_<CONTROL PLANE> and ARGOCD_AUTH_TOKEN_<CONTROL PLANE>; ARGOCD_CA_FILE.
@@ -50,6 +53,7 @@ Example:
       {
         app: { type: 'string' },
         out: { type: 'string' },
+        repository: { type: 'string' },
         ...NO_PROGRAM_OPTION,
         ring: { type: 'string' },
         timeout: { type: 'string' },
@@ -70,9 +74,11 @@ Example:
     };
     const timeout = seconds('--timeout', values.timeout ?? DEFAULT_WAIT);
     const interval = seconds('--interval', values.interval ?? DEFAULT_INTERVAL);
-    const out = checkoutDir(ctx, 'wait', values.out, 'existing');
+    const out = checkoutDir(ctx, 'wait', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
-    const model = withoutProgram('wait', values, ctx) ? recordedModel('wait', out, [service]).model : await loadModel('wait', values, ctx);
+    const model = withoutProgram('wait', values, ctx)
+      ? recordedModel('wait', out, [service], values.repository).model
+      : await loadModel('wait', values, ctx);
     if (!model.services.some((s) => s.name === service)) {
       throw usageError(
         'wait',
