@@ -514,7 +514,7 @@ const ENTRIES = [
     where: 'ledger',
     title: 'Ledger has a ring the program does not declare',
     description:
-      'A release ledger records a ring the program does not declare (a renamed or removed ring, or a typo in a hand edit). Its targets would stop being emitted and Argo CD would delete their Applications, so every command that reads the ledger refuses it. The ledger a change is judged by (the last commit\'s, "as of HEAD") is held to the same rule: a ring renamed twice must list every name it had in movedFrom.',
+      'A release ledger records a ring the program does not declare (a renamed or removed ring, or a typo in a hand edit). Its targets would stop being emitted and Argo CD would delete their Applications, so every command that reads the ledger refuses it. The ledger a change is judged by (the last commit\'s, "as of HEAD") is held to the same rule: a ring renamed twice must list every name it had in movedFrom. In the checkout of one of several GitOps repositories, a ring the program now places in another repository (its control planes moved there) is refused the same way: a ring\'s releases do not move between repositories.',
     fix: "If the ring was renamed or split, add movedFrom: ['<old name>'] to the new ring(s) (every old name, for a ring renamed more than once); if it was removed, declare platform.removed(Removal.ring('<old name>')); if the ledger key is a typo, correct it (in a commit of its own when the typo was committed).",
   },
   {

@@ -72,6 +72,13 @@ export interface PlatformModel {
    * @default - none: the platform has no teams
    */
   readonly teams?: readonly TeamModel[];
+  /**
+   * In the part of the model one GitOps repository's checkout is written from (see
+   * `modelForRepository`): the platform's rings whose releases other repositories record, with
+   * the URL of each one's repository.
+   * @default - none: every ring of the platform is in this model
+   */
+  readonly ringsElsewhere?: Readonly<Record<string, string>>;
 }
 
 /** A team: who its members are and who approves for it (see `Team`). */

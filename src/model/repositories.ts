@@ -188,6 +188,7 @@ export function modelForRepository(model: PlatformModel, repoURL?: string): Plat
   const platformRepository = sameRepository(repo.repoURL, model.repoURL);
   const services = model.services.filter((s) => serviceNames.has(s.name) || (platformRepository && !placed.has(s.name)));
   const layerIds = new Set(targets.flatMap((t) => t.layers));
+  const ringsElsewhere = Object.fromEntries(model.rings.filter((r) => !here(r.name)).map((r) => [r.name, ringRepos.get(r.name)!.repoURL]));
   return {
     ...model,
     repoURL: repo.repoURL,
@@ -199,5 +200,6 @@ export function modelForRepository(model: PlatformModel, repoURL?: string): Plat
     rings,
     layers: Object.fromEntries(Object.entries(model.layers).filter(([id]) => layerIds.has(id))),
     targets,
+    ...(Object.keys(ringsElsewhere).length > 0 ? { ringsElsewhere } : {}),
   };
 }

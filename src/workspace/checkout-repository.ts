@@ -2,6 +2,7 @@ import { GitOpsError } from '../core/errors';
 import { redactUrl } from '../model/names';
 import { sameRepository } from '../model/repositories';
 import type { ProgramRun } from './program/run';
+import type { PlatformModel } from '../model/platform-model';
 import { recordedPlatform } from './recorded-model';
 
 /**
@@ -28,11 +29,12 @@ export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'm
  *
  * @throws GitOpsError `CG319` naming the repository to run it on
  */
-export function assertRingOfRepository(command: string, ring: string, run: Pick<ProgramRun, 'model' | 'ringsElsewhere'>): void {
-  const elsewhere = run.ringsElsewhere === undefined || !Object.hasOwn(run.ringsElsewhere, ring) ? undefined : run.ringsElsewhere[ring];
-  if (elsewhere === undefined || run.model.rings.some((r) => r.name === ring)) return;
+export function assertRingOfRepository(command: string, ring: string, model: PlatformModel): void {
+  const elsewhere =
+    model.ringsElsewhere === undefined || !Object.hasOwn(model.ringsElsewhere, ring) ? undefined : model.ringsElsewhere[ring];
+  if (elsewhere === undefined || model.rings.some((r) => r.name === ring)) return;
   throw GitOpsError.of('CG319', {
-    message: `Ring "${ring}" is in another GitOps repository than ${redactUrl(run.model.repoURL)}: its releases are recorded in the ledgers of ${redactUrl(elsewhere)}. Nothing was written.`,
+    message: `Ring "${ring}" is in another GitOps repository than ${redactUrl(model.repoURL)}: its releases are recorded in the ledgers of ${redactUrl(elsewhere)}. Nothing was written.`,
     fix: `Run ${command} on that repository's checkout: --repository ${redactUrl(elsewhere)} (with --out its checkout, or gitops.repositories in cdk8s.yaml).`,
   });
 }

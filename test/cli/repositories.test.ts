@@ -26,7 +26,7 @@ const REPO_B = 'https://git.example.com/platform/prod-gitops.git';
  * (one repository, as before); `SPLIT=span` adds one ring over both environments.
  */
 const PROGRAM = `
-const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Removal, Service, Targets } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
 const split = process.env.SPLIT ?? 'two';
 const platform = new Platform({ repoURL: ${JSON.stringify(REPO_A)}, applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
 const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
@@ -41,9 +41,12 @@ new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
 if (split === 'span') {
   new PromotionRing(platform, 'everywhere', { targets: Targets.environment(nonprod, prod) });
 } else {
+  // SPLIT=moved: prod's rings, new in their repository, under new names; the old ones declared removed
+  const moved = split === 'moved' ? '-b' : '';
+  if (moved) platform.removed(Removal.ring('prod-canary'), Removal.ring('prod'));
   new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
-  new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
-  new PromotionRing(platform, 'prod', {
+  new PromotionRing(platform, 'prod-canary' + moved, { targets: Targets.cluster(canary) });
+  new PromotionRing(platform, 'prod' + moved, {
     targets: Targets.environment(prod).except(Targets.cluster(canary)),
     gates: [Gate.soak(Duration.hours(1)), Gate.approval()],
   });
@@ -271,6 +274,33 @@ describe('a platform split across two GitOps repositories', () => {
       expect(argoObjectsOf(a).flatMap(({ obj }) => repoUrls(obj))).not.toContain(REPO_B);
       const run = await cli(b, ['synth', '--repository', REPO_B], T0, { SPLIT: 'none' });
       expect(run.stderr).toContain('CG319');
+    });
+
+    it("refuses to drop the rings of a control plane that moved to another repository from the old repository's ledgers (CG209)", async () => {
+      // GIVEN both control planes published in the platform's repository
+      await ok(a, ['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z', { SPLIT: 'none' });
+      const before = hashTree(a, ['.git']);
+      // WHEN the prod control plane reads a repository of its own
+      const run = await cli(a, ['synth']);
+      // THEN the platform's repository keeps its Applications until the program says they go
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain('CG209');
+      expect(run.stderr).toContain(
+        `releases/payments-api.yaml records ring "prod-canary" (running sha256:00000000), which the program now places in another GitOps repository, ${REPO_B}`,
+      );
+      expect(run.stderr).not.toContain('which the program does not declare');
+      expect(hashTree(a, ['.git'])).toEqual(before);
+
+      // WHEN the program gives the moved control plane's rings new names and declares the old ones removed
+      const removing = await cli(a, ['synth'], T0, { SPLIT: 'moved' });
+      // THEN the write still keeps the Applications until they are named
+      expect(removing.stderr).toContain('CG141');
+      expect(hashTree(a, ['.git'])).toEqual(before);
+      // AND with them named the old repository drops the control plane's files and the rings' entries
+      await ok(a, ['synth', '--allow-remove', '*-prod-*'], T0, { SPLIT: 'moved' });
+      expect(filesOf(a).filter((f) => f.startsWith('bootstrap/'))).toEqual(['bootstrap/nonprod.yaml']);
+      expect(filesOf(a).some((f) => f.startsWith('environments/prod/'))).toBe(false);
+      expect(Object.keys(parseYaml(fs.readFileSync(path.join(a, 'releases/payments-api.yaml'), 'utf8')).rings)).toEqual(['nonprod']);
     });
 
     it('finds the checkout of --repository in gitops.repositories of cdk8s.yaml', async () => {

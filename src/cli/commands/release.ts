@@ -80,10 +80,7 @@ async function release(
   const fromProgram: ReleaseModel | undefined = withoutProgram(request.kind, values, ctx)
     ? undefined
     : await runProgram(request.kind, values, ctx);
-  if (fromProgram !== undefined) {
-    assertCheckoutOfRepository(out, fromProgram);
-    assertRingOfRepository(request.kind, request.ring, fromProgram);
-  }
+  if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
   const by = personName(request.kind, '--by', values.by ?? ctx.actor(out));
   if (request.kind === 'promote' && request.approvedBy !== undefined) {
@@ -93,6 +90,7 @@ async function release(
   const clock = ctx.clock();
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
     const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true, values.repository);
+    assertRingOfRepository(request.kind, request.ring, model);
     if (fromProgram === undefined && chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
     const recorded = recordedServices === undefined ? {} : { recordedServices };
     if (request.kind === 'promote') {

@@ -11,7 +11,7 @@ import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
 import type { EnvironmentVariables, OutputStream } from '../../core/streams';
 import { isMap } from '../../core/plain';
 import { directCommand, projectPath } from './tsx-command';
-import { modelForRepository, repositoriesOf, ringRepositories, sameRepository } from '../../model/repositories';
+import { modelForRepository, repositoriesOf, sameRepository } from '../../model/repositories';
 
 /** Where a program runs and where its diagnostics go (a command's context has these). */
 export interface ProgramContext {
@@ -109,12 +109,6 @@ export interface ProgramRun {
    * @default - none: the platform writes one repository
    */
   readonly otherRepositories?: readonly string[];
-  /**
-   * The rings whose releases other repositories' ledgers record, with the URL of each one's
-   * repository, when the platform writes several: a release command names the checkout to use.
-   * @default - none
-   */
-  readonly ringsElsewhere?: Readonly<Record<string, string>>;
 }
 
 /** The flags of a command that runs the program (see `PROGRAM_OPTIONS`). */
@@ -234,12 +228,7 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
     const otherRepositories = repositoriesOf(whole.model)
       .map((r) => r.repoURL)
       .filter((url) => !sameRepository(url, part.repoURL));
-    const ringsElsewhere = Object.fromEntries(
-      [...ringRepositories(whole.model)]
-        .filter(([, repo]) => !sameRepository(repo.repoURL, part.repoURL))
-        .map(([ring, repo]) => [ring, repo.repoURL]),
-    );
-    return { model: part, fingerprint: fingerprint(JSON.stringify(part)), otherRepositories, ringsElsewhere };
+    return { model: part, fingerprint: fingerprint(JSON.stringify(part)), otherRepositories };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
