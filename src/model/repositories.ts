@@ -17,9 +17,9 @@ import type { ControlPlaneModel, GitOpsRepositoryModel, PlatformModel, RingModel
 export type { GitOpsRepositoryModel } from './platform-model';
 
 /**
- * The key two URLs of one repository share: as Argo CD normalizes a Git URL before it compares
- * repositories (lower case, without white space around, a trailing `/` or `.git`, an scp-like
- * `git@host:path` read as `ssh://git@host/path`).
+ * The key two URLs of one repository share: as Argo CD's `git.SameURL` normalizes a Git URL
+ * (lower case, without white space around or a trailing `.git`, an scp-like `git@host:path` read
+ * as `ssh://git@host/path`), and without a trailing `/` besides.
  */
 export function repositoryKey(url: string): string {
   return sshUrlOf(url.trim())
