@@ -13,7 +13,11 @@ import {
 import { GitOpsError } from '../../src/core/errors';
 import { isSplit, modelForRepository, repositoriesOf, repositoryKey, sameRepository } from '../../src/model/repositories';
 import { synthesize } from '../../src/synth/synthesize';
-import { GITOPS_REPO, linesOf, newPlatform } from '../support/platform';
+import { GITOPS_REPO, linesOf, newPlatform, problemsOf } from '../support/platform';
+import { readProjectConfig } from '../../src/workspace/program/run';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 const PROD_REPO = 'https://git.example.com/platform/prod-gitops.git';
 
@@ -126,6 +130,27 @@ describe('GitOps repositories', () => {
     expect(() => modelForRepository(model, 'https://git.example.com/typo.git')).toThrow(
       `No control plane of the program reads the GitOps repository https://git.example.com/typo.git; the program's control planes read ${GITOPS_REPO}, ${PROD_REPO}.`,
     );
+  });
+
+  it('never names the password of a --repository given with one', () => {
+    const model = withRings(fleet()).platform.snapshot();
+    const problems = problemsOf(() => modelForRepository(model, 'https://bot:hunter2@git.example.com/platform/other.git'));
+    expect(problems.map((p) => p.code)).toEqual(['CG319']);
+    expect(JSON.stringify(problems)).not.toContain('hunter2');
+  });
+
+  it('fails with CG319 when gitops.repositories in cdk8s.yaml is not a map of URLs to directories', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-config-'));
+    try {
+      for (const bad of ['[../prod-gitops]', '{ "https://git.example.com/x.git": "" }', '{ "https://git.example.com/x.git": 3 }']) {
+        fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `gitops:\n  repositories: ${bad}\n`);
+        expect(problemsOf(() => readProjectConfig(dir)).map((p) => p.code)).toEqual(['CG319']);
+      }
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'gitops:\n  repositories:\n    https://git.example.com/x.git: ../x\n');
+      expect(readProjectConfig(dir).repositories).toEqual({ 'https://git.example.com/x.git': '../x' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails with CG155 when a ring has targets in two repositories', () => {
