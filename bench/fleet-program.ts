@@ -36,6 +36,36 @@ export function serviceCount(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
+/**
+ * Number of control planes, from BENCH_CONTROL_PLANES (default 2: one per environment). With more
+ * (an even number), each environment is split by cloud into that many halves, each its own
+ * environment with its own control plane and GitOps repository (the first reads the platform's).
+ */
+export function controlPlaneCount(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.BENCH_CONTROL_PLANES ?? '2');
+  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0 || n > 2 * CLOUD_COUNT) {
+    throw new Error(`BENCH_CONTROL_PLANES "${env.BENCH_CONTROL_PLANES}" is not an even number from 2 to ${2 * CLOUD_COUNT}.`);
+  }
+  return n;
+}
+
+/** The platform's GitOps repository. */
+export const PLATFORM_REPO = 'https://git.example.com/platform/platform-gitops.git';
+
+/** The environments of the fleet, by kind, and the repository each control plane reads (undefined: the platform's). */
+export function fleetEnvironments(
+  env: NodeJS.ProcessEnv = process.env,
+): { name: string; kind: 'nonprod' | 'prod'; part: number; repoURL?: string }[] {
+  const perKind = controlPlaneCount(env) / 2;
+  return (['nonprod', 'prod'] as const).flatMap((kind) =>
+    Array.from({ length: perKind }, (_, part) => {
+      const name = perKind === 1 ? kind : `${kind}-${part + 1}`;
+      const own = perKind > 1 && !(kind === 'nonprod' && part === 0);
+      return { name, kind, part, ...(own ? { repoURL: `https://git.example.com/platform/gitops-${name}.git` } : {}) };
+    }),
+  );
+}
+
 /** Name of the i-th service (1-based): svc-0001, svc-0002, … */
 export function serviceName(i: number): string {
   return `svc-${String(i).padStart(4, '0')}`;
@@ -45,6 +75,8 @@ export function serviceName(i: number): string {
 export function digestOf(text: string): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
+
+const CLOUD_COUNT = 4;
 
 const CLOUDS: ReadonlyArray<{ name: string; className: string; regions: readonly string[]; storageClass: string }> = [
   { name: 'azure', className: 'istio-internal', regions: ['westeurope', 'northeurope', 'swedencentral'], storageClass: 'managed-csi' },
@@ -63,7 +95,7 @@ const TEAMS = ['payments', 'ledger', 'risk', 'identity', 'search', 'catalog', 'c
 /** Declares the fleet. */
 export function fleet(services: number = serviceCount()): Platform {
   const platform = new Platform({
-    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    repoURL: PLATFORM_REPO,
     applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
     values: {
       global: { organization: 'example', logFormat: 'json', tracing: { enabled: true, sampler: 'parentbased_traceidratio', ratio: 0.05 } },
@@ -73,19 +105,21 @@ export function fleet(services: number = serviceCount()): Platform {
     },
   });
 
-  const envs = (['nonprod', 'prod'] as const).map(
-    (name) =>
+  const declared = fleetEnvironments();
+  const perKind = declared.length / 2;
+  const envs = declared.map(
+    ({ name, kind, repoURL }) =>
       new Environment(platform, name, {
-        controlPlane: new ControlPlane(platform, name),
+        controlPlane: new ControlPlane(platform, name, repoURL === undefined ? {} : { repository: { repoURL } }),
         syncPolicy: SyncPolicy.automated({
           prune: true,
           selfHeal: true,
           options: [SyncOption.CREATE_NAMESPACE, SyncOption.APPLY_OUT_OF_SYNC_ONLY],
         }),
         revisionHistoryLimit: 3,
-        ...(name === 'prod' ? { syncWindows: [SyncWindow.deny('0 22 * * *', '8h', { manualSync: true })] } : {}),
+        ...(kind === 'prod' ? { syncWindows: [SyncWindow.deny('0 22 * * *', '8h', { manualSync: true })] } : {}),
         values:
-          name === 'prod'
+          kind === 'prod'
             ? {
                 autoscaling: { enabled: true, minReplicas: 6, maxReplicas: 18, targetCPUUtilizationPercentage: 70 },
                 externalSecrets: { enabled: true, secretStoreRef: { name: 'prod-cluster-secrets', kind: 'ClusterSecretStore' } },
@@ -100,7 +134,9 @@ export function fleet(services: number = serviceCount()): Platform {
               },
       }),
   );
-  const [nonprod, prod] = envs;
+  const nonprods = envs.filter((_, i) => declared[i]!.kind === 'nonprod');
+  const prods = envs.filter((_, i) => declared[i]!.kind === 'prod');
+  const partOf = new Map(envs.map((e, i) => [e, declared[i]!.part]));
 
   const clouds = CLOUDS.map((c) => ({
     spec: c,
@@ -111,7 +147,8 @@ export function fleet(services: number = serviceCount()): Platform {
 
   let prodCanary: Cluster | undefined;
   for (const env of envs) {
-    for (const { spec, cloud } of clouds) {
+    for (const [index, { spec, cloud }] of clouds.entries()) {
+      if (index % perKind !== partOf.get(env)) continue;
       spec.regions.forEach((region, i) => {
         const cluster = new Cluster(env, `${region}-01`, {
           cloud,
@@ -123,19 +160,22 @@ export function fleet(services: number = serviceCount()): Platform {
             global: { zoneCount: 3 },
           },
         });
-        if (env === prod && !prodCanary) prodCanary = cluster;
+        if (env === prods[0] && !prodCanary) prodCanary = cluster;
       });
     }
   }
 
-  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  // A ring's targets are read from one repository: one ring per environment (prod's first split for its canary).
+  for (const nonprod of nonprods) new PromotionRing(platform, nonprod.name, { targets: Targets.environment(nonprod) });
   new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(prodCanary!) });
-  new PromotionRing(platform, 'prod', {
-    targets: Targets.environment(prod).except(Targets.cluster(prodCanary!)),
-    gates: [Gate.soak(Duration.hours(2)), Gate.approval()],
-  });
+  for (const prod of prods) {
+    new PromotionRing(platform, prod.name, {
+      targets: Targets.environment(prod).except(Targets.cluster(prodCanary!)),
+      gates: [Gate.soak(Duration.hours(2)), Gate.approval()],
+    });
+  }
 
-  const prodClusters = prod.node.children.filter((c): c is Cluster => c instanceof Cluster);
+  const prodClusters = prods.flatMap((prod) => prod.node.children.filter((c): c is Cluster => c instanceof Cluster));
   for (let i = 1; i <= services; i++) {
     const name = serviceName(i);
     const team = TEAMS[i % TEAMS.length];
@@ -166,7 +206,7 @@ export function fleet(services: number = serviceCount()): Platform {
             enabled: true,
             hosts: [{ host: `${name}.${env.name}.example.com`, paths: [{ path: '/', pathType: 'Prefix' }] }],
           },
-          config: { featureFlags: { newCheckout: env === nonprod, batchSize: 50 + (i % 5) * 10 } },
+          config: { featureFlags: { newCheckout: nonprods.includes(env), batchSize: 50 + (i % 5) * 10 } },
         },
       });
     }

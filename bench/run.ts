@@ -35,12 +35,17 @@
  * (else they are removed once every step has run: on ext4, files made right after many were
  * deleted cost several times the kernel time, so a step that followed a removal was slower),
  * BENCH_USAGE=preload measures CPU and RSS with a preload instead of /usr/bin/time.
+ *
+ * BENCH_CONTROL_PLANES=4 (an even number from 4 to 8) runs a variant instead: the fleet split
+ * across that many control planes, each reading a GitOps repository of its own (the first the
+ * platform's), and measures, per repository, `synth --repository` into an empty checkout and the
+ * same synth again; nothing else (see `splitMain`).
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { digestOf, serviceCount, serviceName } from './fleet-program';
+import { controlPlaneCount, digestOf, fleetEnvironments, PLATFORM_REPO, serviceCount, serviceName } from './fleet-program';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BUILD = path.join(ROOT, '.bench', 'build', 'bench');
@@ -246,7 +251,63 @@ interface Round {
   readonly scaling: ReadonlyMap<number, Cost & { targets: number }>;
 }
 
+/**
+ * The split variant (BENCH_CONTROL_PLANES): one checkout per GitOps repository, each written by
+ * its own `synth --repository`, then synthesized again; prints the cost of each and their sum.
+ */
+function splitMain(): void {
+  const services = serviceCount();
+  const controlPlanes = controlPlaneCount();
+  for (const f of [CLI, PROGRAM, path.join(ROOT, 'lib', 'index.js')]) {
+    if (!fs.existsSync(f)) throw new Error(`${f} is missing: build the SDK and the benchmark first (npm run bench builds them).`);
+  }
+  const base = path.resolve(ROOT, process.env.BENCH_DIR ?? path.join('.bench', 'runs'));
+  fs.mkdirSync(base, { recursive: true });
+  const work = fs.mkdtempSync(path.join(base, 'split-'));
+  const scratch = path.join(work, 'scratch');
+  fs.mkdirSync(scratch);
+  const repositories = [PLATFORM_REPO, ...fleetEnvironments().flatMap((e) => (e.repoURL === undefined ? [] : [e.repoURL]))];
+  log(`${services} services on ${controlPlanes} control planes and ${repositories.length} repositories, working in ${work}`);
+  const measured = repositories.map((repoURL, i) => {
+    const checkout = path.join(work, `checkout-${i}`);
+    fs.mkdirSync(checkout, { recursive: true });
+    const init = spawnSync('git', ['init', '--quiet', checkout], { encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(`git init ${checkout} failed: ${init.stderr}`);
+    const args = ['synth', '--app', APP, '--out', checkout, '--repository', repoURL, '--format', 'json'];
+    log(`full: synth --repository ${repoURL}`);
+    const full = cli(args, services, scratch);
+    if (full.status !== 0) fail(`cdk8s-gitops synth --repository ${repoURL}`, full);
+    const report = json('cdk8s-gitops synth', full);
+    log(`noop: the same synth again`);
+    const noop = cli(args, services, scratch);
+    if (noop.status !== 0) fail(`cdk8s-gitops synth --repository ${repoURL}`, noop);
+    const again = json('cdk8s-gitops synth', noop);
+    return {
+      repoURL,
+      full: { ...cost(full), files_written: report.filesWritten as number, targets: valuesFiles(report.created) },
+      noop: { ...cost(noop), files_written: again.filesWritten as number },
+    };
+  });
+  if (process.env.BENCH_KEEP !== '1') fs.rmSync(work, { recursive: true, force: true });
+  const result = {
+    variant: 'split',
+    services,
+    control_planes: controlPlanes,
+    repositories: measured,
+    full_seconds_total: round(measured.reduce((sum, m) => sum + m.full.seconds, 0)),
+    targets_total: measured.reduce((sum, m) => sum + m.full.targets, 0),
+    notes: [
+      'Each repository is synthesized by its own run of the CLI (which runs the program): full into an empty Git checkout, noop the same synth again.',
+    ],
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
 function main(): void {
+  if (process.env.BENCH_CONTROL_PLANES !== undefined) {
+    splitMain();
+    return;
+  }
   const services = serviceCount();
   const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '1') || 1);
   const scalingSizes = (process.env.BENCH_SCALING ?? '250,500,1000')

@@ -30,6 +30,7 @@ export { FluxSourceCredentials } from './constructs/flux-credentials';
 export type { FluxSourceProvider } from './constructs/flux-credentials';
 export type { ArgoCdApiProps, ArgoCdReconcilerProps, FluxReconcilerProps } from './constructs/reconciler';
 export type { ControlPlaneProps } from './constructs/control-plane';
+export type { GitOpsRepository } from './constructs/gitops-repository';
 export { Environment } from './constructs/environment';
 export type { EnvironmentProps } from './constructs/environment';
 export { ApplicationSetSplit } from './model/application-set-split';

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../core/errors';
 import { CommandContext } from './command';
-import { CHECKOUT_KEY, ProjectConfig, readProjectConfig } from '../workspace/program/run';
+import { CHECKOUT_KEY, ProjectConfig, readProjectConfig, REPOSITORIES_KEY } from '../workspace/program/run';
+import { redactUrl } from '../model/names';
+import { sameRepository } from '../model/repositories';
 
 /**
  * What a command does with the GitOps checkout:
@@ -22,17 +24,32 @@ export type CheckoutUse = 'create' | 'first-synth' | 'existing';
  * the project's cdk8s.yaml, else `dist`): the cdk8s CLI deletes that directory, `.git` and all,
  * before it runs the program.
  *
- * @throws GitOpsError `CG312` when it is a file or a path through a file, `CG313` when it does not exist
+ * With `repository` (`--repository`) and no `--out`, the checkout is the one `gitops.repositories`
+ * in cdk8s.yaml maps that repository to.
+ *
+ * @throws GitOpsError `CG312` when it is a file or a path through a file, `CG313` when it does not exist,
+ *   `CG319` when `repository` is given without `--out` and cdk8s.yaml maps no checkout to it
  */
-export function checkoutDir(ctx: CommandContext, command: string, out: string | undefined, use: CheckoutUse): string {
+export function checkoutDir(ctx: CommandContext, command: string, out: string | undefined, use: CheckoutUse, repository?: string): string {
   // With --out, cdk8s.yaml is read only to warn: a file the command does not need never fails it.
   const config = out === undefined ? readProjectConfig(ctx.cwd) : configOrNothing(ctx.cwd);
-  const from = out !== undefined ? 'flag' : config.checkout !== undefined ? 'checkout' : config.output !== undefined ? 'output' : 'default';
-  const configured = out ?? config.checkout ?? config.output;
+  const mapped = out === undefined && repository !== undefined ? repositoryCheckout(config, command, repository) : undefined;
+  const from =
+    out !== undefined
+      ? 'flag'
+      : mapped !== undefined
+        ? 'repositories'
+        : config.checkout !== undefined
+          ? 'checkout'
+          : config.output !== undefined
+            ? 'output'
+            : 'default';
+  const configured = out ?? mapped ?? config.checkout ?? config.output;
   const dir = path.resolve(ctx.cwd, configured ?? 'dist');
   const shown = configured ?? 'dist';
   const source = {
     flag: `--out ${out}`,
+    repositories: `The checkout "${configured}" of ${redactUrl(repository ?? '')} from ${REPOSITORIES_KEY} in cdk8s.yaml`,
     checkout: `The checkout "${configured}" from ${CHECKOUT_KEY} in cdk8s.yaml`,
     output: `The checkout "${configured}" from "output" in cdk8s.yaml`,
     default: 'The default checkout "dist"',
@@ -68,6 +85,18 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
         ? `Point the link at the checkout, or pass the checkout itself with --out${fix}.`
         : `Clone the GitOps repository there (git clone <url> ${shown}), or run \`cdk8s-gitops synth --out ${shown}\` first; or correct the path${fix}.`,
   });
+}
+
+/** The checkout cdk8s.yaml maps `repository` to (`gitops.repositories`), compared as Argo CD compares repository URLs. */
+function repositoryCheckout(config: ProjectConfig, command: string, repository: string): string {
+  const entry = Object.entries(config.repositories ?? {}).find(([url]) => sameRepository(url, repository));
+  if (entry === undefined) {
+    throw GitOpsError.of('CG319', {
+      message: `${command} --repository ${redactUrl(repository)} was given without --out, and ${REPOSITORIES_KEY} in cdk8s.yaml maps no checkout to that repository.`,
+      fix: `Pass --out with the checkout of that repository, or add it to cdk8s.yaml: gitops: { repositories: { "${redactUrl(repository)}": ../<its checkout> } }.`,
+    });
+  }
+  return entry[1];
 }
 
 function configOrNothing(cwd: string): ProjectConfig {

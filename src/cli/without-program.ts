@@ -8,6 +8,9 @@ import { PlatformModel } from '../model/platform-model';
 import { readRecordedModel } from '../workspace/recorded-model';
 import { ProgramFlags, readProjectConfig } from '../workspace/program/run';
 import { CommandContext, usageError } from './command';
+import { GitOpsError } from '../core/errors';
+import { redactUrl } from '../model/names';
+import { sameRepository } from '../model/repositories';
 
 /** The help lines of `--no-program` (`NO_PROGRAM_OPTION` in `commands/arguments.ts`). */
 export const NO_PROGRAM_HELP = `  --no-program   do not run the program: read what it decides (rings, gates, targets,
@@ -43,9 +46,20 @@ export function withoutProgram(command: string, values: ProgramFlags & { readonl
 /** Models read from a checkout rather than given by the program (see {@link isFromCheckout}). */
 const FROM_CHECKOUT = new WeakSet<PlatformModel>();
 
-/** The model of `services` (every service with `'all'`) read from the release model of the checkout `out`. */
-export function recordedModel(command: string, out: string, services: readonly string[] | 'all'): ReleaseModel {
+/**
+ * The model of `services` (every service with `'all'`) read from the release model of the checkout `out`.
+ *
+ * @param repository `--repository`: the checkout's release model must be of that GitOps repository
+ * @throws GitOpsError `CG319` when it is of another
+ */
+export function recordedModel(command: string, out: string, services: readonly string[] | 'all', repository?: string): ReleaseModel {
   const r = readRecordedModel(out, services, command);
+  if (repository !== undefined && !sameRepository(r.model.repoURL, repository)) {
+    throw GitOpsError.of('CG319', {
+      message: `${command} --repository ${redactUrl(repository)}: the checkout ${out} holds the tree of the GitOps repository ${redactUrl(r.model.repoURL)} (its release model says so). Nothing was written.`,
+      fix: `Pass --out with the checkout of ${redactUrl(repository)}, or --repository ${redactUrl(r.model.repoURL)} for this one.`,
+    });
+  }
   FROM_CHECKOUT.add(r.model);
   return { model: r.model, fingerprint: r.fingerprint, recordedServices: r.services };
 }

@@ -290,7 +290,7 @@ export class SelfManagedArgoCd extends ClusterAddon {
               return ref === undefined ? [] : [{ field, ref: remoteReferenceOf(ref) }];
             }),
           };
-    return [...managed.map((m) => clusterObject(m, namespace)), repositoryObject(platformOf(this).repoURL, namespace, repository)];
+    return [...managed.map((m) => clusterObject(m, namespace)), repositoryObject(cp.repository.repoURL, namespace, repository)];
   }
 
   private environmentsOf(cp: ControlPlane): Environment[] {

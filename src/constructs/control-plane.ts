@@ -4,6 +4,7 @@ import { freeId, platformOf } from './platform-scope';
 import { problem } from '../core/errors';
 import { Reconciler } from './reconciler';
 import { applicationSetCapProblem } from '../model/application-set-names';
+import { GitOpsRepository, problemsOfGitOpsRepository } from './gitops-repository';
 
 /** Properties of a {@link ControlPlane}. */
 export interface ControlPlaneProps {
@@ -37,6 +38,15 @@ export interface ControlPlaneProps {
    * @default - none: Argo CD's controller assigns each cluster a shard
    */
   readonly controllerShard?: number;
+  /**
+   * The GitOps repository this control plane's Argo CD reads: its bootstrap, ApplicationSets,
+   * AppProjects, the values and overlay directories of its clusters and (with a
+   * SelfManagedArgoCd) its repository Secret are written to that repository's checkout, which
+   * `cdk8s-gitops --repository <repoURL>` works on. A ring's targets must all be read from one
+   * repository, whose ledgers record the ring's releases.
+   * @default - the platform's `repoURL` and `revision`
+   */
+  readonly repository?: GitOpsRepository;
 }
 
 /**
@@ -71,6 +81,8 @@ export class ControlPlane extends Construct {
   public readonly controllerReplicas?: number;
   /** The shard of its clusters that declare none, if declared. */
   public readonly controllerShard?: number;
+  /** The GitOps repository its Argo CD reads, with its revision filled in (the platform's when it declares none). */
+  public readonly repository: Required<GitOpsRepository>;
 
   /**
    * @param scope the platform, or any construct inside it (a team's library): the control plane
@@ -84,6 +96,14 @@ export class ControlPlane extends Construct {
     this.maxApplicationsPerApplicationSet = props.maxApplicationsPerApplicationSet ?? platform.maxApplicationsPerApplicationSet;
     this.controllerReplicas = props.controllerReplicas;
     this.controllerShard = props.controllerShard;
+    const repository = props.repository;
+    const repositoryProblems =
+      repository === undefined ? [] : problemsOfGitOpsRepository(repository, this.node.path, `control plane "${id}"`);
+    platformOf(this).report(repositoryProblems);
+    this.repository =
+      repository === undefined || repositoryProblems.length > 0
+        ? { repoURL: platform.repoURL, revision: platform.revision }
+        : { repoURL: repository.repoURL, revision: repository.revision ?? platform.revision };
     const capProblem =
       props.maxApplicationsPerApplicationSet === undefined ? undefined : applicationSetCapProblem(props.maxApplicationsPerApplicationSet);
     if (capProblem !== undefined) {

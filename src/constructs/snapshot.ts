@@ -27,6 +27,7 @@ import { ClusterAddon } from './addon';
 import { SelfManagedArgoCd } from './argo-cd';
 import { DEFAULT_KUSTOMIZE_PATH, KustomizeSpec } from './workload';
 import { TargetsBuilder } from './snapshot-targets';
+import { problemsOfRepositories, sameRepository } from '../model/repositories';
 
 /** The children of `scope` of a type, less those left out for a problem already reported. */
 function childrenOf<T extends Construct>(platform: Platform, scope: Construct, type: new (...args: never[]) => T): T[] {
@@ -129,6 +130,10 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
       ...(cp.maxApplicationsPerApplicationSet !== DEFAULT_MAX_APPLICATIONS_PER_APPLICATION_SET
         ? { maxApplicationsPerApplicationSet: cp.maxApplicationsPerApplicationSet }
         : {}),
+      // Written only when it is not the platform's repository at the platform's revision.
+      ...(sameRepository(cp.repository.repoURL, platform.repoURL) && cp.repository.revision === platform.revision
+        ? {}
+        : { repository: cp.repository }),
     })),
     environments: environments.map((e): EnvironmentModel => ({
       name: e.name,
@@ -168,6 +173,7 @@ function modelOf(platform: Platform): { model: PlatformModel; problems: Problem[
     ...shardProblems,
     ...rule('names'),
     ...problemsOfRingMembership(model, targetRings, rings.length > 0),
+    ...problemsOfRepositories(model),
     ...rule('services'),
     ...rule('kustomize'),
     ...rule('reconcilers'),

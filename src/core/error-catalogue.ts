@@ -444,6 +444,15 @@ const ENTRIES = [
     fix: 'Give controllerReplicas: 3 and controllerShard from 0 to 2 on a control plane a SelfManagedArgoCd runs on, or leave them out and let Argo CD assign the shards.',
   },
 
+  {
+    code: 'CG155',
+    where: 'program',
+    title: 'GitOps repositories declared wrongly',
+    description:
+      "A ring's targets are read from control planes of different GitOps repositories (ControlPlaneProps.repository): a ring's releases are recorded in the ledgers of one repository, and the Argo CD of another never reads them; or one repository is read at two revisions (by the platform and a control plane, or by two control planes), which one checkout cannot hold.",
+    fix: 'Split the ring into one ring per repository (one after the other), or give those control planes one repository; read a repository at one revision.',
+  },
+
   // CG2xx: release ledgers
   {
     code: 'CG201',
@@ -506,7 +515,7 @@ const ENTRIES = [
     where: 'ledger',
     title: 'Ledger has a ring the program does not declare',
     description:
-      'A release ledger records a ring the program does not declare (a renamed or removed ring, or a typo in a hand edit). Its targets would stop being emitted and Argo CD would delete their Applications, so every command that reads the ledger refuses it. The ledger a change is judged by (the last commit\'s, "as of HEAD") is held to the same rule: a ring renamed twice must list every name it had in movedFrom.',
+      'A release ledger records a ring the program does not declare (a renamed or removed ring, or a typo in a hand edit). Its targets would stop being emitted and Argo CD would delete their Applications, so every command that reads the ledger refuses it. The ledger a change is judged by (the last commit\'s, "as of HEAD") is held to the same rule: a ring renamed twice must list every name it had in movedFrom. In the checkout of one of several GitOps repositories, a ring the program now places in another repository (its control planes moved there) is refused the same way: a ring\'s releases do not move between repositories.',
     fix: "If the ring was renamed or split, add movedFrom: ['<old name>'] to the new ring(s) (every old name, for a ring renamed more than once); if it was removed, declare platform.removed(Removal.ring('<old name>')); if the ledger key is a typo, correct it (in a commit of its own when the typo was committed).",
   },
   {
@@ -687,6 +696,14 @@ const ENTRIES = [
     description:
       "A release command run without the platform program names a service that the tree's release model has no file of (.cdk8s-gitops/model/services/<service>.json): a service the program declares only since the tree was last synthesized, one it no longer declares (a publish that moved to a newer remote tip finds it removed there), or no service at all.",
     fix: 'A new service needs the program: run synth with the program first (and publish it), then promote without it. A service the program no longer declares has nothing to release: drop its pending operations (cdk8s-gitops publish --drop-pending) and put its ledger back.',
+  },
+  {
+    code: 'CG319',
+    where: 'cli',
+    title: 'No such GitOps repository',
+    description:
+      "The command works on the checkout of one GitOps repository: the platform's, or the one --repository names. No control plane of the program reads that repository (a typo, a repository no longer used, or, without --repository, a platform whose control planes all read repositories of their own); or gitops.repositories in cdk8s.yaml is not a map of repository URLs to checkout directories, or has no entry for the repository; or the checkout holds the tree of another of the program's repositories (its release model says so).",
+    fix: 'Pass --repository <repoURL> of a control plane of the program, and --out with the checkout of that repository (or map the URL to its checkout in gitops.repositories in cdk8s.yaml).',
   },
 
   // CG4xx: the checkout being written
@@ -1215,6 +1232,14 @@ const ENTRIES = [
     description:
       "A promotion names a ring where the program places none of the service's targets, neither in that ring nor in any ring after it: nothing would run the release, which would wait in the ledger (with whatever approval was named) for the day the program places the service there. Rings without targets of the service that lead to one with targets may be promoted into, as the ring order requires. A ledger entry that changed in such a ring (edited, or merged from a branch) is refused likewise wherever ledgers are checked (check --base, synth, publish). Nothing was written.",
     fix: 'Place the service on the clusters of that ring in the program first (deployTo), then promote.',
+  },
+  {
+    code: 'CG623',
+    where: 'promotion',
+    title: 'Promotion from a ring of another GitOps repository',
+    description:
+      "A promotion names with --from a ring whose releases are recorded in another GitOps repository's ledgers (the ring before the first ring of this repository, ControlPlaneProps.repository). This checkout cannot read, nor verify, what that ring runs, so it does not take it from there. Nothing was written.",
+    fix: 'Read the release that ring runs in its own checkout (cdk8s-gitops status --repository <its repoURL>) and promote it by --digest (and --chart-revision) into this ring, in this checkout.',
   },
 
   // CG7xx: previews of ApplicationSets

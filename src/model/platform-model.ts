@@ -73,6 +73,13 @@ export interface PlatformModel {
    * @default - none: the platform has no teams
    */
   readonly teams?: readonly TeamModel[];
+  /**
+   * In the part of the model one GitOps repository's checkout is written from (see
+   * `modelForRepository`): the platform's rings whose releases other repositories record, with
+   * the URL of each one's repository.
+   * @default - none: every ring of the platform is in this model
+   */
+  readonly ringsElsewhere?: Readonly<Record<string, string>>;
 }
 
 /** A team: who its members are and who approves for it (see `Team`). */
@@ -125,6 +132,21 @@ export interface ControlPlaneModel {
    * @default 5000
    */
   readonly maxApplicationsPerApplicationSet?: number;
+  /**
+   * The GitOps repository its Argo CD reads, when it is not the platform's: its bootstrap,
+   * ApplicationSets, AppProjects and the directories of its clusters are written to that
+   * repository's checkout.
+   * @default - the platform's `repoURL` and `revision`
+   */
+  readonly repository?: GitOpsRepositoryModel;
+}
+
+/** A GitOps repository Argo CD reads: its URL and the branch it follows. */
+export interface GitOpsRepositoryModel {
+  /** URL of the repository, as Argo CD clones it. */
+  readonly repoURL: string;
+  /** Branch (or other revision) of it Argo CD follows. */
+  readonly revision: string;
 }
 
 /** Who reconciles a control plane's environments: Argo CD, or Flux (one per cluster). */
@@ -492,6 +514,22 @@ export interface RingModel {
    * @default false
    */
   readonly production?: boolean;
+  /**
+   * In the part of the model one GitOps repository's checkout is written from (see
+   * `modelForRepository`): the ring before it in the platform's order, when that ring's releases
+   * are recorded in another repository. The checkout cannot read that ring's release: the ring
+   * takes a release by digest, as a first ring does.
+   * @default - none: the ring before it, if any, is in the same repository
+   */
+  readonly takesFrom?: RingElsewhereModel;
+}
+
+/** The ring before a ring, when that ring's releases are recorded in another GitOps repository. */
+export interface RingElsewhereModel {
+  /** Name of the ring before it, in the platform's ring order. */
+  readonly ring: string;
+  /** URL of the GitOps repository whose ledgers hold that ring's releases. */
+  readonly repoURL: string;
 }
 
 /** One layer of Helm values, set by one construct. */

@@ -7,6 +7,7 @@
  */
 import { Problem, problem } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
+import { redactUrl } from '../model/names';
 import type { PlatformModel } from '../model/platform-model';
 import { describeHold, describeImages, describeRelease, Release, releaseOf, sameRelease } from './release';
 import { Hold, Ledger, RingState } from './types';
@@ -184,6 +185,22 @@ export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, fil
   const problems: Problem[] = [];
   for (const name of Object.keys(ledger.rings)) {
     if (declared.includes(name) || explained.has(name)) continue;
+    const elsewhere =
+      model.ringsElsewhere !== undefined && Object.hasOwn(model.ringsElsewhere, name) ? model.ringsElsewhere[name] : undefined;
+    if (elsewhere !== undefined) {
+      problems.push(
+        problem('CG209', {
+          file,
+          message:
+            `${at === undefined ? file : `${file} as of ${at}`} records ring "${name}" (running ${describeImages(ledger.rings[name]!)}), which the program now places in another GitOps repository, ${redactUrl(elsewhere)} (its control planes read that repository): ` +
+            `this repository's tree would lose the ring's targets, and Argo CD reading it would delete their Applications. A ring's releases do not move between repositories.`,
+          fix:
+            `A ring's releases stay with its repository: give the rings of the moved control planes new names (the new repository's rings start afresh, by promotion) and declare platform.removed(Removal.ring('${name}')); ` +
+            `write this repository without them (--allow-remove for their Applications) only once the other repository's Argo CD runs them.`,
+        }),
+      );
+      continue;
+    }
     // A ring renamed is most likely one the ledger has no entry for yet.
     const empty = declared.filter((r) => !Object.hasOwn(ledger.rings, r));
     const likely = closeMatches(name, empty)[0] ?? (empty.length === 1 ? empty[0] : undefined) ?? closeMatches(name, declared)[0];

@@ -23,6 +23,7 @@ import { Ledger, RingSpec } from '../release/types';
 import { ImageVersions, releaseKey, releaseOf, releaseVersion, sameRelease } from '../release/release';
 import { releaseMismatch, ringRelease } from '../synth/synthesize';
 import { imageNames } from '../model/images';
+import { redactUrl } from '../model/names';
 
 /** A change to what a ring runs. */
 export type ReleaseRequest =
@@ -171,6 +172,15 @@ export function runRelease(
     return upstream !== undefined && (upstream.movedFrom ?? []).includes(fromRing) ? upstream.name : fromRing;
   };
   if (request.kind === 'promote') assertRunsSomewhere(model, service.name, targets);
+  const elsewhere = request.kind === 'promote' ? model.rings.find((r) => r.name === request.ring)?.takesFrom : undefined;
+  if (request.kind === 'promote' && elsewhere !== undefined && request.fromRing === elsewhere.ring) {
+    throw GitOpsError.of('CG623', {
+      message:
+        `Ring "${request.ring}" takes its releases from "${elsewhere.ring}", whose releases are recorded in another GitOps repository, ${redactUrl(elsewhere.repoURL)}: ` +
+        `this checkout cannot read nor verify what "${elsewhere.ring}" runs, so --from ${elsewhere.ring} is not taken. Nothing was written.`,
+      fix: `Read what "${elsewhere.ring}" runs in its checkout (cdk8s-gitops status ${service.name} --repository ${redactUrl(elsewhere.repoURL)}) and promote that release here by --digest (with --chart-revision or --chart-version for a promoted chart).`,
+    });
+  }
   if (request.kind === 'promote' && request.upstreamHealthy !== undefined) {
     const before = placeOf(request.ring).upstream?.name;
     if (before !== undefined) assertReadingFits(model, service.name, before, request.upstreamHealthy.applications);
@@ -286,6 +296,11 @@ export function runRelease(
       const effect = takesEffect(rings, ring, soakUntil(ctx), state === undefined ? undefined : releaseVersion(state));
       if (effect !== undefined) notes.push(effect);
     }
+  }
+  if (change.changed && elsewhere !== undefined) {
+    notes.push(
+      `Ring "${request.ring}" follows "${elsewhere.ring}", whose releases are recorded in ${redactUrl(elsewhere.repoURL)}: this checkout took the release as given, without checking that "${elsewhere.ring}" runs it or how long it has.`,
+    );
   }
   const soaks = into.some((r) => (rings.find((spec) => spec.name === r)?.gates.soakSeconds ?? 0) > 0);
   if (request.kind === 'promote' && !gates.inGit && soaks && gates.note !== undefined) notes.push(gates.note);

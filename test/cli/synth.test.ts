@@ -169,7 +169,7 @@ describe('cdk8s-gitops synth', () => {
     // THEN
     expect(run.stderr).toBe(
       'Error: CG301 Unknown option --bogus for synth. Fix: Run `cdk8s-gitops synth --help` to see its options.\n' +
-        'Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]\n',
+        'Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]\n',
     );
     expect(run.status).toBe(1);
   });
@@ -180,7 +180,7 @@ describe('cdk8s-gitops synth', () => {
 
     // THEN
     expect(run.stdout.split('\n')[0]).toBe(
-      'Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
+      'Usage: cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
     );
     expect(run.stdout).toContain('  --format       text (default) or json\n');
     expect(run.stdout).toContain('Example:\n  cdk8s-gitops synth --app "npx tsx platform.ts" --out ../platform-gitops\n');

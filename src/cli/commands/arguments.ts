@@ -13,6 +13,7 @@ import type { CommandName } from './summaries';
 export const PROGRAM_OPTIONS = {
   app: { type: 'string' },
   out: { type: 'string' },
+  repository: { type: 'string' },
   timeout: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -60,7 +61,7 @@ export const ARGUMENTS = {
   },
   synth: {
     usage:
-      'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
+      'cdk8s-gitops synth [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--verify] [--adopt] [--allow-remove APP]… [--verbose] [--format text|json]',
     options: {
       ...PROGRAM_OPTIONS,
       verify: { type: 'boolean' },
@@ -73,23 +74,23 @@ export const ARGUMENTS = {
   },
   plan: {
     usage:
-      'cdk8s-gitops plan [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--timeout T] [--out DIR] [--format text|markdown|json] [--verbose]',
+      'cdk8s-gitops plan [--service S] [--env E] [--ring R] [--team T] [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--format text|markdown|json] [--verbose]',
     options: { ...PROGRAM_OPTIONS, ...FILTER_OPTIONS, format: { type: 'string' }, verbose: { type: 'boolean' } },
     positionals: false,
   },
   preview: {
-    usage: 'cdk8s-gitops preview [--service S] [--env E] [--ring R] [--team T] [--out DIR] [--format table|yaml|json]',
-    options: { out: { type: 'string' }, format: { type: 'string' }, ...FILTER_OPTIONS },
+    usage: 'cdk8s-gitops preview [--service S] [--env E] [--ring R] [--team T] [--out DIR] [--repository URL] [--format table|yaml|json]',
+    options: { out: { type: 'string' }, repository: { type: 'string' }, format: { type: 'string' }, ...FILTER_OPTIONS },
     positionals: false,
   },
   check: {
-    usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--base REF] [--format text|json]',
+    usage: 'cdk8s-gitops check [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--base REF] [--format text|json]',
     options: { ...PROGRAM_OPTIONS, format: { type: 'string' }, base: { type: 'string' } },
     positionals: false,
   },
   status: {
     usage:
-      'cdk8s-gitops status [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--targets | --live] [--format text|json]',
+      'cdk8s-gitops status [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--targets | --live] [--format text|json]',
     options: {
       ...PROGRAM_OPTIONS,
       ...NO_PROGRAM_OPTION,
@@ -102,7 +103,7 @@ export const ARGUMENTS = {
   },
   explain: {
     usage:
-      'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--format text|json]',
+      'cdk8s-gitops explain <application> | explain <service> [--env E] [--cloud C] [--cluster K] [--app CMD] [--timeout T] [--out DIR] [--repository URL] [--format text|json]',
     options: {
       ...PROGRAM_OPTIONS,
       env: { type: 'string' },
@@ -114,7 +115,7 @@ export const ARGUMENTS = {
   },
   promote: {
     usage:
-      'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+      'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
     options: {
       ...RELEASE_OPTIONS,
       ring: { type: 'string' },
@@ -128,7 +129,7 @@ export const ARGUMENTS = {
   },
   rollback: {
     usage:
-      'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+      'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
     options: {
       ...RELEASE_OPTIONS,
       ring: { type: 'string' },
@@ -141,13 +142,13 @@ export const ARGUMENTS = {
   },
   unhold: {
     usage:
-      'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+      'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
     options: { ...RELEASE_OPTIONS, ring: { type: 'string' } },
     positionals: true,
   },
   publish: {
     usage:
-      'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR]',
+      'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR] [--repository URL]',
     options: {
       ...PROGRAM_OPTIONS,
       ...NO_PROGRAM_OPTION,
@@ -163,7 +164,7 @@ export const ARGUMENTS = {
   },
   history: {
     usage:
-      'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--limit N] [--format text|json]',
+      'cdk8s-gitops history [<service>] [--service S] [--env E] [--ring R] [--team T] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--limit N] [--format text|json]',
     options: {
       ...PROGRAM_OPTIONS,
       ...FILTER_OPTIONS,
@@ -174,10 +175,11 @@ export const ARGUMENTS = {
     positionals: true,
   },
   wait: {
-    usage: 'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--out DIR]',
+    usage: 'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--out DIR] [--repository URL]',
     options: {
       app: { type: 'string' },
       out: { type: 'string' },
+      repository: { type: 'string' },
       ...NO_PROGRAM_OPTION,
       ring: { type: 'string' },
       timeout: { type: 'string' },

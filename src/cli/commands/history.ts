@@ -40,6 +40,9 @@ Options:
                 1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                 stopped with every process it started and the command fails
   --out DIR     the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                the GitOps repository, of a platform that writes several (default:
+                the platform's; without --out, its checkout from gitops.repositories)
   --limit N     at most N entries (default: all)
   --format      text (default) or json
 
@@ -62,13 +65,13 @@ Example:
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
       throw usageError('history', `--limit "${values.limit}" is not a positive whole number.`, 'Pass e.g. --limit 20.');
-    const out = checkoutDir(ctx, 'history', values.out, 'existing');
+    const out = checkoutDir(ctx, 'history', values.out, 'existing', values.repository);
     // --env and --team are judged on the model; the service and the ring on the commits' trailers,
     // so the changes of a service or ring the program no longer declares stay readable.
     const byModel = values.env !== undefined || values.team !== undefined;
     const model = byModel
       ? withoutProgram('history', values, ctx)
-        ? recordedModel('history', out, 'all').model
+        ? recordedModel('history', out, 'all', values.repository).model
         : await loadModel('history', values, ctx)
       : undefined;
     const filter = model === undefined ? {} : targetFilter('history', model, { env: values.env, team: values.team });

@@ -36,6 +36,7 @@ import { parseCommandArgs } from '../args';
 import { Command } from '../command';
 import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
+import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { isMap } from '../../core/plain';
@@ -68,6 +69,9 @@ ${FILTER_HELP}
               1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
               stopped with every process it started and the command fails
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+              the GitOps repository, of a platform that writes several (default:
+              the platform's; without --out, its checkout from gitops.repositories)
   --format    text (default), markdown (for merge-request comments) or json
   --verbose   list every file of a group of alike changes (JSON always lists each file)
 
@@ -76,11 +80,13 @@ Example:
   async run(argv, ctx) {
     const { values } = parseCommandArgs('plan', argv, ARGUMENTS.plan.options);
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
-    const out = checkoutDir(ctx, 'plan', values.out, 'first-synth');
+    const out = checkoutDir(ctx, 'plan', values.out, 'first-synth', values.repository);
     const running = runProgram('plan', values, ctx);
     // The program runs in a process of its own: meanwhile the owned files are looked at.
     const prefetch = CheckoutPrefetch.start(out);
-    const { model, fingerprint } = await running;
+    const run = await running;
+    const { model, fingerprint } = run;
+    assertCheckoutOfRepository(out, run);
     const filter = targetFilter('plan', model, values);
     assertCheckoutReadable(out);
     if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);
@@ -202,6 +208,9 @@ below them; a directory that holds only hidden files (.gitkeep) is listed.
 Options:
 ${FILTER_HELP}
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+              the GitOps repository, of a platform that writes several (default:
+              the platform's; without --out, its checkout from gitops.repositories)
   --format    table (default), yaml or json
 
 Example:
@@ -209,7 +218,7 @@ Example:
   run(argv, ctx) {
     const { values } = parseCommandArgs('preview', argv, ARGUMENTS.preview.options);
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
-    const out = checkoutDir(ctx, 'preview', values.out, 'existing');
+    const out = checkoutDir(ctx, 'preview', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
     // A link where a reconciler reads (a manifest, or a directory that may hold some) would drop
     // what it stands for from the listing without a word.
@@ -329,6 +338,9 @@ Options:
               1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
               stopped with every process it started and the command fails
   --out DIR   the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+              the GitOps repository, of a platform that writes several (default:
+              the platform's; without --out, its checkout from gitops.repositories)
   --base REF  judge the ledgers against REF, e.g. origin/main (fetched)
   --format    text (default) or json
 
@@ -337,11 +349,13 @@ Example:
   async run(argv, ctx) {
     const { values } = parseCommandArgs('check', argv, ARGUMENTS.check.options);
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'check', values.out, 'existing');
+    const out = checkoutDir(ctx, 'check', values.out, 'existing', values.repository);
     const running = runProgram('check', values, ctx);
     // The program runs in a process of its own: meanwhile the owned files are looked at.
     const prefetch = CheckoutPrefetch.start(out);
-    const { model, fingerprint } = await running;
+    const run = await running;
+    const { model, fingerprint } = run;
+    assertCheckoutOfRepository(out, run);
     assertCheckoutReadable(out);
     assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
     assertProductionChartsPinned(model, out);

@@ -3,6 +3,7 @@ import { parseCommandArgs } from '../args';
 import { Command, personName } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
+import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { dropPending, publishChange } from '../../workspace/publishing';
 import { printWriteNotes } from '../write-notes';
@@ -43,6 +44,9 @@ Options:
                    1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                    stopped with every process it started and the command fails
   --out DIR        the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                   the GitOps repository, of a platform that writes several (default:
+                   the platform's; without --out, its checkout from gitops.repositories)
   --branch [NAME]  push to a new branch for a merge request (default name: synth/<program commit>);
                    the checkout goes back to its branch afterwards
   --message TEXT   the subject of the program's commit (default: says what changed)
@@ -61,7 +65,7 @@ Example:
   async run(argv, ctx) {
     const { values } = parseCommandArgs('publish', argv, ARGUMENTS.publish.options);
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'publish', values.out, 'existing');
+    const out = checkoutDir(ctx, 'publish', values.out, 'existing', values.repository);
     if (values['drop-pending']) {
       const dropped = await withCheckoutLock(ctx, out, 'publish --drop-pending', () => dropPending(out));
       if (format === 'json') ctx.stdout.write(`${JSON.stringify({ dropped: dropped.map(({ file: _, ...op }) => op) }, null, 2)}\n`);
@@ -72,6 +76,7 @@ Example:
     const by = personName('publish', '--by', values.by ?? ctx.actor(out));
     // Without the program there is no change of its own: only pending operations are published.
     const fromProgram = withoutProgram('publish', values, ctx) ? undefined : await runProgram('publish', values, ctx);
+    if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
     const dated = commitDate(ctx.env);
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     const programCommit = ctx.programCommit();
@@ -84,7 +89,7 @@ Example:
         const store = pendingStore(out);
         const services = [...new Set((store ? readPending(store) : []).map((op) => op.request.service))];
         if (services.length === 0) return undefined;
-        source = recordedModel('publish', out, services);
+        source = recordedModel('publish', out, services, values.repository);
       }
       revision = source.model.revision;
       model = source.model;

@@ -15,6 +15,7 @@ import { withCheckoutLock } from '../locking';
 import { addPending, pendingStore, readPending } from '../../workspace/pending-operations';
 import { NO_PROGRAM_HELP, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
+import { assertCheckoutOfRepository, assertRingOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { GitOpsError } from '../../core/errors';
@@ -35,6 +36,9 @@ ${NO_PROGRAM_HELP}
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
   --by NAME      who does it (default: CI user variables, else git user.name, else $USER)
   --publish      commit the change in the checkout and push it (with any operations
                  still pending in the checkout, each as a commit of its own). Without
@@ -58,7 +62,7 @@ async function release(
   request: ReleaseRequest,
   chartFlag?: '--chart-revision' | '--chart-version',
 ): Promise<number> {
-  const out = checkoutDir(ctx, request.kind, values.out, 'existing');
+  const out = checkoutDir(ctx, request.kind, values.out, 'existing', values.repository);
   if (values.branch !== undefined && !values.publish) {
     throw usageError(request.kind, 'takes --branch only with --publish.', 'Add --publish, or drop --branch.');
   }
@@ -68,6 +72,7 @@ async function release(
   // The program runs in a process of its own: meanwhile the manifest is read and parsed.
   if (running !== undefined) CheckoutPrefetch.start(out, false);
   const fromProgram: ReleaseModel | undefined = running === undefined ? undefined : await running;
+  if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
   const by = personName(request.kind, '--by', values.by ?? ctx.actor(out));
   if (request.kind === 'promote' && request.approvedBy !== undefined) {
@@ -76,7 +81,8 @@ async function release(
   const now = ctx.now();
   const clock = ctx.clock();
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
-    const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true);
+    const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true, values.repository);
+    assertRingOfRepository(request.kind, request.ring, model);
     if (fromProgram === undefined && chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
     const recorded = recordedServices === undefined ? {} : { recordedServices };
     if (request.kind === 'promote') {
@@ -241,11 +247,11 @@ async function withHealthReading(
  * The model of a release without the program, read from the checkout's release model: the
  * request's service, and with `publish` the services of the pending operations published with it.
  */
-function modelFromTree(out: string, request: ReleaseRequest, publish: boolean): ReleaseModel {
+function modelFromTree(out: string, request: ReleaseRequest, publish: boolean, repository: string | undefined): ReleaseModel {
   recoverInterruptedWrite(out); // the release model as an interrupted write left it
   const store = publish ? pendingStore(out) : undefined;
   const pending = store ? readPending(store).map((op) => op.request.service) : [];
-  return recordedModel(request.kind, out, [...new Set([request.service, ...pending])]);
+  return recordedModel(request.kind, out, [...new Set([request.service, ...pending])], repository);
 }
 
 function print(

@@ -32,6 +32,9 @@ ${NO_PROGRAM_HELP}
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
   --targets      one row per target: Application, ring, digest, values file
   --live         one row per target of a control plane reconciled by Argo CD, as its Argo CD
                  reports it: sync, health and since when, the images running, and a verdict
@@ -56,11 +59,11 @@ Example:
       );
     }
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'status', values.out, 'existing');
+    const out = checkoutDir(ctx, 'status', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
     // Without the program, every service's file of the release model the checkout holds.
     const model = withoutProgram('status', values, ctx)
-      ? recordedModel('status', out, 'all').model
+      ? recordedModel('status', out, 'all', values.repository).model
       : await loadModel('status', values, ctx);
     const filter = targetFilter('status', model, { ...values, service: values.service ?? positionals[0] });
     const whole = statusOf(model, readLedgers(model, out));
@@ -122,6 +125,9 @@ Options:
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
   --format       text (default) or json
 
 Example:
@@ -137,7 +143,7 @@ Example:
       );
     }
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'explain', values.out, 'existing');
+    const out = checkoutDir(ctx, 'explain', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
     const model = await loadModel('explain', values, ctx);
     const targets = selectTargets(model, { name: positionals[0], environment: values.env, cloud: values.cloud, cluster: values.cluster });

@@ -15,6 +15,7 @@ import { ARGUMENTS } from './arguments';
 import { Command, CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
+import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { printWriteNotes } from '../write-notes';
@@ -43,6 +44,9 @@ Options:
                  1h30m (default: $CDK8S_GITOPS_PROGRAM_TIMEOUT, else 10m); then it is
                  stopped with every process it started and the command fails
   --out DIR      the checkout to write into (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
   --verify       read every owned file and restore hand edits
   --adopt        take ownership of existing files the program generates
   --allow-remove APP
@@ -56,11 +60,13 @@ Example:
   async run(argv: string[], ctx: CommandContext): Promise<number> {
     const { values } = parseCommandArgs('synth', argv, ARGUMENTS.synth.options);
     const format = ctx.format(values.format, ['text', 'json']);
-    const out = checkoutDir(ctx, 'synth', values.out, 'create');
+    const out = checkoutDir(ctx, 'synth', values.out, 'create', values.repository);
     const running = runProgram('synth', values, ctx);
     // The program runs in a process of its own: meanwhile the owned files are looked at.
     const prefetch = values.verify === true ? undefined : CheckoutPrefetch.start(out);
-    const { model, fingerprint } = await running;
+    const run = await running;
+    const { model, fingerprint } = run;
+    assertCheckoutOfRepository(out, run);
     const options = { verify: values.verify === true, adopt: values.adopt === true, statCacheFor: prefetch?.statCacheFor };
     const report = await withCheckoutLock(ctx, out, 'synth', () => {
       recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal

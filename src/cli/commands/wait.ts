@@ -37,6 +37,9 @@ Options:
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
 ${NO_PROGRAM_HELP}
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
+  --repository URL
+                 the GitOps repository, of a platform that writes several (default:
+                 the platform's; without --out, its checkout from gitops.repositories)
 
 Argo CD is reached as for status --live: ARGOCD_SERVER and ARGOCD_AUTH_TOKEN, or
 ARGOCD_SERVER_<CONTROL PLANE> and ARGOCD_AUTH_TOKEN_<CONTROL PLANE>; ARGOCD_CA_FILE.
@@ -59,9 +62,11 @@ Example:
     };
     const timeout = seconds('--timeout', values.timeout ?? DEFAULT_WAIT);
     const interval = seconds('--interval', values.interval ?? DEFAULT_INTERVAL);
-    const out = checkoutDir(ctx, 'wait', values.out, 'existing');
+    const out = checkoutDir(ctx, 'wait', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
-    const model = withoutProgram('wait', values, ctx) ? recordedModel('wait', out, [service]).model : await loadModel('wait', values, ctx);
+    const model = withoutProgram('wait', values, ctx)
+      ? recordedModel('wait', out, [service], values.repository).model
+      : await loadModel('wait', values, ctx);
     if (!model.services.some((s) => s.name === service)) {
       throw usageError(
         'wait',

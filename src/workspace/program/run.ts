@@ -11,6 +11,7 @@ import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
 import type { EnvironmentVariables, OutputStream } from '../../core/streams';
 import { isMap } from '../../core/plain';
 import { directCommand, projectPath } from './tsx-command';
+import { modelForRepository, repositoriesOf, sameRepository } from '../../model/repositories';
 
 /** Where a program runs and where its diagnostics go (a command's context has these). */
 export interface ProgramContext {
@@ -37,10 +38,20 @@ export interface ProjectConfig {
    * before it existed), with a warning.
    */
   readonly output?: string;
+  /**
+   * `gitops.repositories`: the checkout of each GitOps repository of a platform that writes
+   * several (`ControlPlaneProps.repository`), by repository URL; `--repository <repoURL>` without
+   * `--out` works on the one mapped here.
+   * @default - none
+   */
+  readonly repositories?: Readonly<Record<string, string>>;
 }
 
 /** The key of cdk8s.yaml that names the GitOps checkout (under `gitops:`). */
 export const CHECKOUT_KEY = 'gitops.checkout';
+
+/** The key of cdk8s.yaml that maps GitOps repositories to their checkouts (under `gitops:`). */
+export const REPOSITORIES_KEY = 'gitops.repositories';
 
 /** Reads `cdk8s.yaml` in `cwd`, if there is one. */
 export function readProjectConfig(cwd: string): ProjectConfig {
@@ -68,9 +79,21 @@ export function readProjectConfig(cwd: string): ProjectConfig {
       fix: 'Write it as a map with the path of the GitOps checkout, e.g. `gitops: { checkout: ../platform-gitops }`.',
     });
   }
+  const repositories = isMap(gitops) ? gitops.repositories : undefined;
+  if (
+    repositories !== undefined &&
+    (!isMap(repositories) || Object.values(repositories).some((dir) => typeof dir !== 'string' || dir.trim() === ''))
+  ) {
+    throw GitOpsError.of('CG319', {
+      file: 'cdk8s.yaml',
+      message: `${REPOSITORIES_KEY} in cdk8s.yaml must map each GitOps repository URL to the directory of its checkout; received ${JSON.stringify(repositories).slice(0, 200)}.`,
+      fix: 'Write it as a map, e.g. `gitops: { repositories: { "https://git.example.com/platform/prod-gitops.git": ../prod-gitops } }`.',
+    });
+  }
   return {
     ...(typeof config.app === 'string' ? { app: config.app } : {}),
     ...(typeof checkout === 'string' ? { checkout } : {}),
+    ...(repositories !== undefined ? { repositories: repositories as Record<string, string> } : {}),
     ...(typeof config.output === 'string' ? { output: config.output } : {}),
   };
 }
@@ -78,8 +101,14 @@ export function readProjectConfig(cwd: string): ProjectConfig {
 /** A program's model snapshot, and a fingerprint of it. */
 export interface ProgramRun {
   readonly model: PlatformModel;
-  /** Fingerprint of the snapshot as the program handed it over. */
+  /** Fingerprint of the snapshot as the program handed it over (of its repository's part, see `modelForRepository`). */
   readonly fingerprint: string;
+  /**
+   * The URLs of the platform's other GitOps repositories, when it writes several: a checkout
+   * whose tree is of one of them is not this repository's (see `assertCheckoutOfRepository`).
+   * @default - none: the platform writes one repository
+   */
+  readonly otherRepositories?: readonly string[];
 }
 
 /** The flags of a command that runs the program (see `PROGRAM_OPTIONS`). */
@@ -88,6 +117,11 @@ export interface ProgramFlags {
   readonly app?: string;
   /** `--timeout`: how long the program may run. @default - `CDK8S_GITOPS_PROGRAM_TIMEOUT`, else {@link DEFAULT_PROGRAM_TIMEOUT} */
   readonly timeout?: string;
+  /**
+   * `--repository`: the GitOps repository whose part of the model the command works on (see
+   * `modelForRepository`). @default - the platform's repository
+   */
+  readonly repository?: string;
 }
 
 /** Environment variable with the time a program may run when a command has no `--timeout`. */
@@ -186,7 +220,15 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
     const env = { ...ctx.env, ...(direct === command ? {} : { PATH: projectPath(ctx.cwd, ctx.env.PATH) }), [MODEL_OUT_ENV]: out };
     const exit = await runCommand(direct, ctx, env, timeout);
     const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
-    return outcome(command, exit, timeout, text);
+    const whole = outcome(command, exit, timeout, text);
+    // One repository's checkout is written from its part of the model, and fingerprinted by it:
+    // a change to another repository's control planes leaves this checkout as it is.
+    const part = modelForRepository(whole.model, flags.repository);
+    if (part === whole.model) return whole;
+    const otherRepositories = repositoriesOf(whole.model)
+      .map((r) => r.repoURL)
+      .filter((url) => !sameRepository(url, part.repoURL));
+    return { model: part, fingerprint: fingerprint(JSON.stringify(part)), otherRepositories };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
