@@ -8,6 +8,8 @@ import { GitOpsError } from '../core/errors';
 import { ReleaseState, RingRelease, ringRelease, synthesize } from './synthesize';
 import { RELEASE_FILE } from './sources';
 import { releaseModelFiles } from './release-model';
+import { clusterEntryDirectory } from './flux/clusters';
+import { isFluxEnvironment } from './flux/reconciler';
 
 /**
  * Changes whenever the same model and ledgers would give other bytes: the version of the
@@ -166,7 +168,8 @@ function anyOf(...tests: ((path: string) => boolean)[]): (path: string) => boole
 
 /**
  * The part of the tree that a change to one service's ledger touches: the files of the
- * service's targets, its ledger and `STATUS.md`. `basedOn` is the inputs fingerprint of the
+ * service's targets (with their files in the entry points of clusters Flux reconciles), its
+ * ledger and `STATUS.md`. `basedOn` is the inputs fingerprint of the
  * checkout it is written into, which must have been written from the same model and from
  * `ledgers` as they were before the change (the writer checks); all other owned files stay
  * as they are.
@@ -196,9 +199,14 @@ export function servicesTree(
   const ledgerPaths = new Set(mine.map((m) => m.ledger.path));
   const origins = new Map(model.services.map((s) => [s.name, s.path]));
   const prefix = `${model.layout.environments}/`;
-  const targets = new Set(model.targets.filter((t) => services.has(t.service)).map((t) => t.id));
+  const mineTargets = model.targets.filter((t) => services.has(t.service));
+  const targets = new Set(mineTargets.map((t) => t.id));
+  // On a cluster Flux reconciles, a target's file in the cluster's entry point is the service's as well.
+  const entryFiles = new Set(
+    mineTargets.filter((t) => isFluxEnvironment(model, t.environment)).map((t) => `${clusterEntryDirectory(t)}/${t.service}.yaml`),
+  );
   const covers = (p: string): boolean => {
-    if (p === STATUS_PATH || ledgerPaths.has(p)) return true;
+    if (p === STATUS_PATH || ledgerPaths.has(p) || entryFiles.has(p)) return true;
     if (!p.startsWith(prefix)) return false;
     // <environments>/<env>/<cloud>/<cluster>/<service>/…: the target's id is the four segments after the prefix.
     let end = prefix.length;

@@ -8,12 +8,12 @@ import { buildBootstrap } from './argocd/bootstrap';
 import type { ArgoObject } from '../model/argo-object';
 import { clusterIndex } from '../model/cluster-index';
 import { FileEntry, FileKind, FileTree, fingerprint, HeldImage, HeldTarget, TreePart } from './file-tree';
-import { PlatformModel, ServiceModel } from '../model/platform-model';
+import { PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { Problem, problem } from '../core/errors';
 import { compareNames, defaultValuesKey, imageNames, serviceImages } from '../model/images';
 import { describeVersion, initialRelease, Release, releaseVersion, sortedImages } from '../release/release';
 import { isDigest } from '../model/versions';
-import { RingRelease } from './sources';
+import { RingRelease, TargetFile } from './sources';
 import { targetDirectory } from '../model/placement';
 import { renderObjects } from './argocd/emit';
 
@@ -267,6 +267,9 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
         images: heldImages(service, release),
         ...(releaseFile?.release === undefined ? {} : { chart: { file: releaseFile.path, revision: releaseFile.release } }),
       });
+      // Its file in the entry point of a cluster Flux reconciles is made from the program alone, not the release: without
+      // it, Flux would prune what the target runs.
+      if (isFluxEnvironment(model, t.environment)) addTargetFile(tree, t, clusterEntryFile(model, t, service));
       continue;
     }
     const files = targetSourceKind(model, service, t.environment).targetFiles({
@@ -280,16 +283,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     });
     // On a cluster Flux reconciles, the target's file in the cluster's entry point.
     if (isFluxEnvironment(model, t.environment)) files.push(clusterEntryFile(model, t, service));
-    for (const f of files) {
-      tree.add(f.path, {
-        kind: f.kind,
-        origin: t.path,
-        service: t.service,
-        key: f.key,
-        content: f.content,
-        ...(f.release === undefined ? {} : { release: { version: f.release, ring: t.ring } }),
-      });
-    }
+    for (const f of files) addTargetFile(tree, t, f);
   }
 
   const defaults = model.serviceDefaults;
@@ -332,4 +326,16 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     }
   }
   return tree;
+}
+
+/** Adds a file of target `t` to the tree. */
+function addTargetFile(tree: FileTree, t: TargetModel, f: TargetFile): void {
+  tree.add(f.path, {
+    kind: f.kind,
+    origin: t.path,
+    service: t.service,
+    key: f.key,
+    content: f.content,
+    ...(f.release === undefined ? {} : { release: { version: f.release, ring: t.ring } }),
+  });
 }

@@ -7,7 +7,9 @@ import { execFileSync } from 'child_process';
 import fs = require('fs');
 import * as os from 'os';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { GitOpsError } from '../../src/core/errors';
+import { FileKind, FileTree } from '../../src/synth/file-tree';
 import { synthesize } from '../../src/synth/synthesize';
 import { readManifest, readManifestTexts } from '../../src/workspace/checkout/manifest-io';
 import { CheckoutPrefetch } from '../../src/workspace/checkout/prefetch';
@@ -127,5 +129,41 @@ test('a checkout with no manifest (a first synth) gets no stat cache', async () 
     expect(prefetch.statCacheFor(new Map())).toBeUndefined();
   } finally {
     fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('a directory it found real that is a link once the program ended is not looked through: the file not yet looked at fails (CG408)', () => {
+  const many = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-prefetch-many-'));
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-prefetch-outside-'));
+  try {
+    // More owned files in one directory than the first slice of the look-ahead looks at: a clock that
+    // moves a millisecond each time it is read ends the slice after a few steps of 64 files.
+    const big = new FileTree();
+    const names = Array.from({ length: 600 }, (_, i) => `environments/z/f${String(i).padStart(5, '0')}.yaml`);
+    for (const p of names) big.addText(p, FileKind.VALUES, 'platform', `name: ${p}\n`);
+    writeTree(big, many);
+    let ms = 0;
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => ms++);
+    const prefetch = CheckoutPrefetch.start(many);
+    clock.mockRestore();
+    // Meanwhile the directory is swapped for a link to a copy outside the checkout.
+    const z = path.join(many, 'environments', 'z');
+    fs.cpSync(z, outside, { recursive: true });
+    fs.rmSync(z, { recursive: true });
+    fs.symlinkSync(outside, z);
+    const drift = prefetch.statCacheFor(readManifestTexts(many));
+    expect(drift).toBeDefined();
+    const last = names[names.length - 1];
+    let error: unknown;
+    try {
+      drift!.changed(last, readManifest(many).files.get(last)!.sha256);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GitOpsError);
+    expect((error as GitOpsError).problems.map((p) => `${p.code} ${p.file}`)).toEqual(['CG408 environments/z']);
+  } finally {
+    fs.rmSync(many, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
   }
 });

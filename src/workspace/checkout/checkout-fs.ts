@@ -206,6 +206,12 @@ export class Checkout {
     return fs.readdirSync(this.abs(rel), { withFileTypes: true });
   }
 
+  /** Forgets every directory found real (or made), after time in which anything may have changed them. */
+  public forgetDirectories(): void {
+    this.dirs.clear();
+    this.made.clear();
+  }
+
   /** Forgets what is known of `rel` and below, after something else changed it. */
   public forget(rel: string): void {
     for (const k of [...this.dirs.keys()]) if (k === rel || k.startsWith(`${rel}/`)) this.dirs.delete(k);

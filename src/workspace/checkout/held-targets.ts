@@ -148,6 +148,8 @@ function heldRunsOther(files: readonly (readonly [string, string | undefined])[]
     else if (p.endsWith(`/${KUSTOMIZATION_FILE}`)) overlays.push(...docs.map(overlayImages));
     else for (const doc of docs) containers.push(...containerImages(doc).map(imageOfReference));
   }
+  // The kustomization beside a values file is Flux's, which applies its HelmRelease: no overlay, and no image.
+  if (values.length > 0) overlays.length = 0;
   // Objects beside a values file or an overlay are its baseline or patches, which hold no image of the release.
   const rendered = values.length === 0 && overlays.length === 0;
   for (const image of h.images) {

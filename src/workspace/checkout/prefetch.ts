@@ -56,6 +56,8 @@ export class CheckoutPrefetch {
   private index: { readonly path: string; readonly key: string } | undefined;
   private texts: ReadonlyMap<string, string> | undefined;
   private drift: DriftCheck | undefined;
+  /** The checkout the stat cache looks through. */
+  private checkout: Checkout | undefined;
   private ended = false;
   private readonly work: Generator<void>;
 
@@ -73,11 +75,13 @@ export class CheckoutPrefetch {
     // Git changed the work tree meanwhile (a pull, a checkout, a reset, the program's or anyone's): look again.
     if (this.index !== undefined && this.index.key !== fileKey(this.index.path)) return undefined;
     for (const [file, text] of now) if (this.texts.get(file) !== text) return undefined;
+    // A directory found real before may be a link now: what is looked at from here on is looked at anew.
+    this.checkout?.forgetDirectories();
     return this.drift;
   };
 
   private *look(dir: string, lookAtFiles: boolean): Generator<void> {
-    const checkout = new Checkout(dir);
+    const checkout = (this.checkout = new Checkout(dir));
     // A write in progress is recovered first, under the command's lock: nothing to look at before.
     if (checkout.kind(TRANSACTION_DIR) !== 'missing') return;
     const texts = readManifestTexts(dir);
