@@ -127,9 +127,12 @@ function readsFileText(g: unknown): boolean {
   return [g.matrix, g.merge].some((c) => isMap(c) && Array.isArray(c.generators) && c.generators.some(readsFileText));
 }
 
-/** Whether a file may hold ApplicationSets: a YAML file that is not a values file. */
+/**
+ * Whether a file may hold ApplicationSets: a manifest file Argo CD's directory source applies
+ * (YAML or JSON) that is not a values file.
+ */
 export function mayHoldApplicationSets(file: string): boolean {
-  return /\.ya?ml$/.test(file) && !file.endsWith('/values.yaml');
+  return /\.(ya?ml|json)$/.test(file) && !file.endsWith('/values.yaml');
 }
 
 /** ApplicationSets in the order of their files' paths; those of one file keep their order. */
@@ -227,6 +230,7 @@ export function previewOf(
     files: () => view.files,
     readFile: (_repoURL, _revision, file) => view.readFile(file),
   };
+  refuseRepeatedApplicationSets(view.applicationSets);
   // Cluster generators read the clusters the control plane's other ApplicationSets deploy: those are expanded first.
   const expanded = new Map<FoundApplicationSet, GeneratedAt[]>();
   const byFile = new Map<string, GeneratedApplication[]>();
@@ -266,6 +270,36 @@ export function previewOf(
     });
   }
   return { created, notCreated: [...judged.notCreated] };
+}
+
+/**
+ * Fails when one control plane's directory declares two ApplicationSets of one namespace and
+ * name: its root Application applies one object per name (Argo CD keeps one of the two and
+ * reports `RepeatedResourceWarning`), so previewing both would show Applications Argo CD never
+ * generates.
+ *
+ * @throws GitOpsError `CG708` naming both files.
+ */
+function refuseRepeatedApplicationSets(sets: readonly FoundApplicationSet[]): void {
+  const seen = new Map<string, FoundApplicationSet>();
+  for (const set of sets) {
+    const meta = set.object.metadata;
+    const key = JSON.stringify([controlPlaneDir(set.file), meta?.namespace ?? '', meta?.name ?? '']);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, set);
+      continue;
+    }
+    const where =
+      first.file === set.file ? `twice in ${JSON.stringify(set.file)}` : `in ${JSON.stringify(first.file)} and ${JSON.stringify(set.file)}`;
+    throw GitOpsError.of('CG708', {
+      file: set.file,
+      message:
+        `ApplicationSet ${JSON.stringify(meta?.name ?? '')} of namespace ${JSON.stringify(meta?.namespace ?? '')} is declared ${where}, ` +
+        `which the root Application of directory ${JSON.stringify(controlPlaneDir(set.file))} deploys: Argo CD applies only one of them (RepeatedResourceWarning), so the preview cannot say which Applications it generates.`,
+      fix: 'Give each ApplicationSet its own name, or remove one of them.',
+    });
+  }
 }
 
 /**
