@@ -1083,7 +1083,7 @@ class Expansion {
           }
           this.problem(
             PreviewCode.INVALID_APPLICATIONSET,
-            `${this.where} ${field}, ${at}: both generators set the parameter ${show(e.key)}, to ${show(e.first)} and ${show(e.second)}; Argo CD fails the ApplicationSet on it ("found duplicate key ${e.key} with different value").`,
+            `${this.where} ${field}, ${at}: both generators set the parameter ${show(e.key)}, to different values; Argo CD fails the ApplicationSet on it ("found duplicate key ${e.key} with different value").`,
             'Give the parameters of the two generators different names, e.g. with pathParamPrefix on a git generator, or set goTemplate: true (then the first generator wins).',
           );
         }
@@ -1115,7 +1115,7 @@ class Expansion {
         if (out.has(key)) {
           this.problem(
             PreviewCode.INVALID_APPLICATIONSET,
-            `${this.where} ${field}.generators[${generator}]: ${out.get(key)!.at} and ${set.at} have the same merge keys ${key}; Argo CD fails the ApplicationSet on it ("the parameters from a generator were not unique by the given mergeKeys").`,
+            `${this.where} ${field}.generators[${generator}]: ${out.get(key)!.at} and ${set.at} have the same values of the merge keys ${spec.mergeKeys.map((k) => show(k)).join(', ')}; Argo CD fails the ApplicationSet on it ("the parameters from a generator were not unique by the given mergeKeys").`,
             'Choose mergeKeys that tell every parameter set of each generator apart.',
           );
           return undefined;
