@@ -112,6 +112,12 @@ const REMOTE_GENERATORS: Readonly<Record<string, string>> = {
 const NEEDS_FILES_FIX =
   'Preview this ApplicationSet with argocd appset generate; expandApplicationSet reads generator files when given the checkout directory or a GitRepository.';
 const MAX_PROBLEMS = 20;
+/**
+ * How many parameter sets one generator may give, a matrix's combinations included: the
+ * preview's bound on the Applications of one ApplicationSet, so that a matrix of two large
+ * generators is refused rather than exhaust memory.
+ */
+export const MAX_PARAM_SETS = 100_000;
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 type Params = TemplateMap;
@@ -983,8 +989,19 @@ class Expansion {
         sets = this.mergeSets(spec, `${node.field}.merge`);
         break;
     }
+    if (sets.length > MAX_PARAM_SETS) {
+      this.tooManySets(node.field);
+    }
     const selector = node.selector;
     return selector === undefined ? sets : sets.filter((s) => selectorMatches(selector, flattenParams(s.params)));
+  }
+
+  private tooManySets(field: string): never {
+    return this.fatal(
+      PreviewCode.UNSUPPORTED_FEATURE,
+      `${this.where} ${field} gives more than ${MAX_PARAM_SETS} parameter sets, so Argo CD would generate as many Applications from this one ApplicationSet; the offline preview does not expand so many.`,
+      'Narrow the generators (fewer files, elements or directories, a selector), or split the ApplicationSet.',
+    );
   }
 
   private gitSets(generator: GitSpec, generatorField: string): ParamSet[] {
@@ -1028,6 +1045,9 @@ class Expansion {
         } catch (e) {
           this.collect(e, field);
         }
+        if (bases.length > MAX_PARAM_SETS) {
+          this.tooManySets(generatorField);
+        }
       }
     }
     return this.withValues(bases, generator.values);
@@ -1070,6 +1090,9 @@ class Expansion {
         continue;
       }
       for (const b of this.generate(second)) {
+        if (out.length >= MAX_PARAM_SETS) {
+          this.tooManySets(field.replace(/\.matrix$/, ''));
+        }
         const at = `${a.at} × ${b.at}`;
         if (this.goTemplate) {
           out.push({ at, params: matrixMergeGo(a.params, b.params) });

@@ -183,6 +183,29 @@ describe('matrix generator', () => {
   let root: string;
   afterEach(() => root && removeTree(root));
 
+  test('fails with CG706 when it would give more than the preview expands, before building every combination', () => {
+    // GIVEN a matrix of two lists of 1,000 elements: 1,000,000 Applications
+    const many = (key: string) => Array.from({ length: 1000 }, (_, i) => ({ [key]: `${i}` }));
+    const set = appset({
+      goTemplate: true,
+      generators: [{ matrix: { generators: [{ list: { elements: many('a') } }, { list: { elements: many('b') } }] } }],
+      template: {
+        metadata: { name: 'app-{{ .a }}-{{ .b }}' },
+        spec: { project: 'default', source: { repoURL: REPO, path: 'p' }, destination: { name: 'in-cluster', namespace: 'n' } },
+      },
+    });
+    // WHEN it is expanded
+    const started = Date.now();
+    const e = failure(() => expandApplicationSet(set, () => []));
+    // THEN CG706 names the generator and the bound, and it stops early
+    expect(e.code).toBe('CG706');
+    expect(e.message).toBe(
+      'CG706 ApplicationSet "guestbook" spec.generators[0] gives more than 100000 parameter sets, so Argo CD would generate as many Applications from this one ApplicationSet; the offline preview does not expand so many. ' +
+        'Fix: Narrow the generators (fewer files, elements or directories, a selector), or split the ApplicationSet.',
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   const CLUSTERS = [
     { name: 'staging', server: 'https://1.2.3.4' },
     { name: 'prod', server: 'https://2.4.6.8' },
