@@ -118,6 +118,12 @@ const MAX_PROBLEMS = 20;
  * generators is refused rather than exhaust memory.
  */
 export const MAX_PARAM_SETS = 100_000;
+/**
+ * How many characters the templates of one ApplicationSet may render in all, over every
+ * parameter set: the preview's bound, so that many sets each rendering a large field (each
+ * within the bound of one execution) are refused rather than exhaust memory.
+ */
+export const MAX_RENDERED_TOTAL = 128 * 1024 * 1024;
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 type Params = TemplateMap;
@@ -356,6 +362,7 @@ class Expansion {
   private readonly problems: Problem[] = [];
   private readonly seen = new Set<string>();
   private total = 0;
+  private rendered = 0;
   private readonly name: string;
   private readonly where: string;
   private goTemplate = false;
@@ -918,13 +925,24 @@ class Expansion {
     switch (c.kind) {
       case 'const':
         return c.value;
-      case 'string':
+      case 'string': {
+        let text: string;
         try {
-          return c.render(params);
+          text = c.render(params);
         } catch (e) {
           this.collect(e, c.field, at);
           return undefined;
         }
+        this.rendered += text.length;
+        if (this.rendered > MAX_RENDERED_TOTAL) {
+          this.fatal(
+            PreviewCode.UNSUPPORTED_FEATURE,
+            `${this.where} ${c.field}, ${at}: the templates of this ApplicationSet render more than ${MAX_RENDERED_TOTAL} characters over its parameter sets, which the offline preview does not expand.`,
+            'Render smaller values (each Application is stored whole by the Kubernetes API server), or split the ApplicationSet.',
+          );
+        }
+        return text;
+      }
       case 'list': {
         const out: Json[] = [];
         let ok = true;

@@ -183,6 +183,26 @@ describe('matrix generator', () => {
   let root: string;
   afterEach(() => root && removeTree(root));
 
+  test('fails with CG706 when its sets render more than the preview holds in all, each within the bound of one field', () => {
+    // GIVEN 100 elements, each rendering an annotation of 1,400,000 characters (under the 1.5 MiB of one field)
+    const set = appset({
+      goTemplate: true,
+      generators: [{ list: { elements: Array.from({ length: 100 }, (_, i) => ({ a: `${i}` })) } }],
+      template: {
+        metadata: { name: 'app-{{ .a }}', annotations: { big: '{{ repeat 1400000 "a" }}' } },
+        spec: { project: 'default', source: { repoURL: REPO, path: 'p' }, destination: { name: 'in-cluster', namespace: 'n' } },
+      },
+    });
+    // WHEN it is expanded
+    const e = failure(() => expandApplicationSet(set, () => []));
+    // THEN CG706 names the field and the set that reached the bound (95 × 1,400,000 > 128 Mi)
+    expect(e.code).toBe('CG706');
+    expect(e.message).toBe(
+      'CG706 ApplicationSet "guestbook" spec.template.metadata.annotations.big, list element 95: the templates of this ApplicationSet render more than 134217728 characters over its parameter sets, which the offline preview does not expand. ' +
+        'Fix: Render smaller values (each Application is stored whole by the Kubernetes API server), or split the ApplicationSet.',
+    );
+  });
+
   test('fails with CG706 when it would give more than the preview expands, before building every combination', () => {
     // GIVEN a matrix of two lists of 1,000 elements: 1,000,000 Applications
     const many = (key: string) => Array.from({ length: 1000 }, (_, i) => ({ [key]: `${i}` }));
