@@ -356,6 +356,19 @@ describe('preview of the ApplicationSet files a control plane directory holds', 
     expect(r.stdout).toContain('\nweb          apps            default  in-cluster/web\n');
   });
 
+  test('fails on a .json file that holds an ApplicationSet in YAML, which Argo CD reads as JSON only', () => {
+    // GIVEN "more" written in YAML in applicationsets/prod/more.json
+    writeFile(out, 'applicationsets/prod/more.json', applicationSet('more', ['apps/*'], 'more-{{ .path.basename }}'));
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN it fails with CG708 naming the file, rather than preview what Argo CD cannot sync
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      '[applicationsets/prod/more.json] CG708 The manifest file "applicationsets/prod/more.json" mentions an ApplicationSet but is not valid JSON, which Argo CD reads .json manifests as; Argo CD cannot sync it.',
+    );
+  });
+
   test('fails when two files of the directory declare one ApplicationSet, of which Argo CD applies only one', () => {
     // GIVEN a second ApplicationSet named "apps" in another.yaml, generating other names
     writeFile(out, 'applicationsets/prod/another.yaml', applicationSet('apps', ['apps/*'], 'other-{{ .path.basename }}'));

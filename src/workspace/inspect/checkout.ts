@@ -67,6 +67,18 @@ export interface FoundApplicationSet {
  */
 export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
   if (!text.includes('ApplicationSet')) return [];
+  if (file.endsWith('.json')) {
+    // The repo server reads a .json manifest with encoding/json, as one JSON value: YAML there fails its sync.
+    try {
+      JSON.parse(text);
+    } catch {
+      throw GitOpsError.of('CG708', {
+        message: `The manifest file ${JSON.stringify(file)} mentions an ApplicationSet but is not valid JSON, which Argo CD reads .json manifests as; Argo CD cannot sync it.`,
+        fix: 'Write the file as one JSON object, or rename it to .yaml if it holds YAML.',
+        file,
+      });
+    }
+  }
   let docs: unknown[];
   try {
     docs = readGoYamlDocuments(text);
