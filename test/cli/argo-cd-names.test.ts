@@ -369,6 +369,32 @@ describe('preview of the ApplicationSet files a control plane directory holds', 
     );
   });
 
+  test("a git files generator reads the hidden files Git tracks, as Argo CD's git ls-files lists them", () => {
+    // GIVEN "conf" generating one Application per file of config/**, which holds b.yaml, .a.yaml and .d/c.yaml
+    writeFile(
+      out,
+      'applicationsets/prod/conf.yaml',
+      applicationSet('conf', ['apps/*'], 'conf-{{ .k }}').replace(
+        "directories:\n          - path: 'apps/*'",
+        "files:\n          - path: 'config/**'",
+      ),
+    );
+    writeFile(out, 'config/b.yaml', 'k: visible\n');
+    writeFile(out, 'config/.a.yaml', 'k: hidden\n');
+    writeFile(out, 'config/.d/c.yaml', 'k: nested\n');
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN each of the three files generates its Application
+    expect(r.stderr).toBe('');
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('conf-'))
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['conf-hidden', 'conf-nested', 'conf-visible']);
+  });
+
   test('fails when two files of the directory declare one ApplicationSet, of which Argo CD applies only one', () => {
     // GIVEN a second ApplicationSet named "apps" in another.yaml, generating other names
     writeFile(out, 'applicationsets/prod/another.yaml', applicationSet('apps', ['apps/*'], 'other-{{ .path.basename }}'));

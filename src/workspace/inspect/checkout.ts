@@ -158,15 +158,15 @@ export function isVisiblePath(file: string): boolean {
 }
 
 /**
- * The tree as Argo CD's clone of the checkout holds it ({@link listCheckout}): its visible files,
- * the ApplicationSets in them, and the directories the repo server lists (hidden files count).
+ * The tree as Argo CD's clone of the checkout holds it ({@link listCheckout}): its files, hidden
+ * ones included (a git files generator's `git ls-files` lists `config/.app.yaml`), the
+ * ApplicationSets in its visible files, and the directories the repo server lists (hidden files count).
  */
 export function viewOfCheckout(dir: string, listing: CheckoutListing = listCheckout(dir)): TreeView {
-  const files = listing.files.filter(isVisiblePath);
-  const applicationSets = files
-    .filter(mayHoldApplicationSets)
+  const applicationSets = listing.files
+    .filter((f) => isVisiblePath(f) && mayHoldApplicationSets(f))
     .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
-  return { files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
+  return { files: listing.files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
 }
 
 /**
