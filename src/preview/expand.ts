@@ -112,6 +112,18 @@ const REMOTE_GENERATORS: Readonly<Record<string, string>> = {
 const NEEDS_FILES_FIX =
   'Preview this ApplicationSet with argocd appset generate; expandApplicationSet reads generator files when given the checkout directory or a GitRepository.';
 const MAX_PROBLEMS = 20;
+/**
+ * How many parameter sets one generator may give, a matrix's combinations included: the
+ * preview's bound on the Applications of one ApplicationSet, so that a matrix of two large
+ * generators is refused rather than exhaust memory.
+ */
+export const MAX_PARAM_SETS = 100_000;
+/**
+ * How many characters the templates of one ApplicationSet may render in all, over every
+ * parameter set: the preview's bound, so that many sets each rendering a large field (each
+ * within the bound of one execution) are refused rather than exhaust memory.
+ */
+export const MAX_RENDERED_TOTAL = 128 * 1024 * 1024;
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 type Params = TemplateMap;
@@ -350,6 +362,7 @@ class Expansion {
   private readonly problems: Problem[] = [];
   private readonly seen = new Set<string>();
   private total = 0;
+  private rendered = 0;
   private readonly name: string;
   private readonly where: string;
   private goTemplate = false;
@@ -912,13 +925,24 @@ class Expansion {
     switch (c.kind) {
       case 'const':
         return c.value;
-      case 'string':
+      case 'string': {
+        let text: string;
         try {
-          return c.render(params);
+          text = c.render(params);
         } catch (e) {
           this.collect(e, c.field, at);
           return undefined;
         }
+        this.rendered += text.length;
+        if (this.rendered > MAX_RENDERED_TOTAL) {
+          this.fatal(
+            PreviewCode.UNSUPPORTED_FEATURE,
+            `${this.where} ${c.field}, ${at}: the templates of this ApplicationSet render more than ${MAX_RENDERED_TOTAL} characters over its parameter sets, which the offline preview does not expand.`,
+            'Render smaller values (each Application is stored whole by the Kubernetes API server), or split the ApplicationSet.',
+          );
+        }
+        return text;
+      }
       case 'list': {
         const out: Json[] = [];
         let ok = true;
@@ -983,8 +1007,19 @@ class Expansion {
         sets = this.mergeSets(spec, `${node.field}.merge`);
         break;
     }
+    if (sets.length > MAX_PARAM_SETS) {
+      this.tooManySets(node.field);
+    }
     const selector = node.selector;
     return selector === undefined ? sets : sets.filter((s) => selectorMatches(selector, flattenParams(s.params)));
+  }
+
+  private tooManySets(field: string): never {
+    return this.fatal(
+      PreviewCode.UNSUPPORTED_FEATURE,
+      `${this.where} ${field} gives more than ${MAX_PARAM_SETS} parameter sets, so Argo CD would generate as many Applications from this one ApplicationSet; the offline preview does not expand so many.`,
+      'Narrow the generators (fewer files, elements or directories, a selector), or split the ApplicationSet.',
+    );
   }
 
   private gitSets(generator: GitSpec, generatorField: string): ParamSet[] {
@@ -1028,6 +1063,9 @@ class Expansion {
         } catch (e) {
           this.collect(e, field);
         }
+        if (bases.length > MAX_PARAM_SETS) {
+          this.tooManySets(generatorField);
+        }
       }
     }
     return this.withValues(bases, generator.values);
@@ -1070,6 +1108,9 @@ class Expansion {
         continue;
       }
       for (const b of this.generate(second)) {
+        if (out.length >= MAX_PARAM_SETS) {
+          this.tooManySets(field.replace(/\.matrix$/, ''));
+        }
         const at = `${a.at} × ${b.at}`;
         if (this.goTemplate) {
           out.push({ at, params: matrixMergeGo(a.params, b.params) });
@@ -1083,7 +1124,7 @@ class Expansion {
           }
           this.problem(
             PreviewCode.INVALID_APPLICATIONSET,
-            `${this.where} ${field}, ${at}: both generators set the parameter ${show(e.key)}, to ${show(e.first)} and ${show(e.second)}; Argo CD fails the ApplicationSet on it ("found duplicate key ${e.key} with different value").`,
+            `${this.where} ${field}, ${at}: both generators set the parameter ${show(e.key)}, to different values; Argo CD fails the ApplicationSet on it ("found duplicate key ${e.key} with different value").`,
             'Give the parameters of the two generators different names, e.g. with pathParamPrefix on a git generator, or set goTemplate: true (then the first generator wins).',
           );
         }
@@ -1115,7 +1156,7 @@ class Expansion {
         if (out.has(key)) {
           this.problem(
             PreviewCode.INVALID_APPLICATIONSET,
-            `${this.where} ${field}.generators[${generator}]: ${out.get(key)!.at} and ${set.at} have the same merge keys ${key}; Argo CD fails the ApplicationSet on it ("the parameters from a generator were not unique by the given mergeKeys").`,
+            `${this.where} ${field}.generators[${generator}]: ${out.get(key)!.at} and ${set.at} have the same values of the merge keys ${spec.mergeKeys.map((k) => show(k)).join(', ')}; Argo CD fails the ApplicationSet on it ("the parameters from a generator were not unique by the given mergeKeys").`,
             'Choose mergeKeys that tell every parameter set of each generator apart.',
           );
           return undefined;

@@ -194,7 +194,10 @@ export function gitFileParamSets(file: string, text: string, options: PathParams
     if (!(e instanceof GoYamlError)) {
       throw e;
     }
-    return refuse(e.reason, 'Fix the file; Argo CD fails the whole ApplicationSet on it.');
+    // What the preview does not model (a merge key, a tag, many aliases) Argo CD may read well.
+    return e.reason.includes('the preview does not')
+      ? refuse(e.reason, UNMODELLED_FIX)
+      : refuse(e.reason, 'Fix the file; Argo CD fails the whole ApplicationSet on it.');
   }
   const NOT_MAPS_FIX = 'Write the file as one map of keys, or a list of such maps.';
   let objects: Array<{ item?: number; map: GoMap }>;
@@ -218,6 +221,9 @@ export function gitFileParamSets(file: string, text: string, options: PathParams
     return { ...(item === undefined ? {} : { item }), params: { ...keys, ...pathParams } };
   });
 }
+
+const UNMODELLED_FIX =
+  'Write the file without YAML tags, merge keys (<<) and chains of aliases, or preview this ApplicationSet with argocd appset generate.';
 
 const FLAT_FIX = 'Rename one of the keys, or set goTemplate: true to keep them nested.';
 

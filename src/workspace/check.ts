@@ -5,7 +5,7 @@ import { catalogueFix, type ErrorCode } from '../core/error-catalogue';
 import { LedgerFile } from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
-import { applicationsOf, previewOfCheckout, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
+import { applicationsOf, isVisiblePath, previewOfCheckout, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { readManifestTexts } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
@@ -275,7 +275,7 @@ export function checkCheckout(
       if (why !== undefined) findings.push(finding(FindingKind.STRAY_FILE, p, `${p} was not written by cdk8s-gitops, and ${why}.`));
     }
   }
-  findings.push(...fluxStrays(model, checkout, onDisk.files, manifest.files, flagged));
+  findings.push(...fluxStrays(model, checkout, onDisk.files.filter(isVisiblePath), manifest.files, flagged));
   // What Argo CD would not create from the checkout is a finding of its own (never a created
   // Application): the ApplicationSet reports an error condition, and after a failed create it
   // deletes none of its Applications.

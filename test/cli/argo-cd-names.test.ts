@@ -323,3 +323,107 @@ describe('preview of a Git checkout with an ApplicationSet file Git does not tra
     );
   });
 });
+
+describe('preview of the ApplicationSet files a control plane directory holds', () => {
+  let out: string;
+
+  beforeEach(() => {
+    // GIVEN a Git repository whose directory applicationsets/prod holds "apps" in apps.yaml
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-argo-files-'));
+    git(out, 'init', '--quiet', '-b', 'main');
+    writeFile(out, 'applicationsets/prod/apps.yaml', applicationSet('apps', ['apps/*'], '{{ .path.basename }}'));
+    writeFile(out, 'apps/web/values.yaml', 'replicaCount: 1\n');
+  });
+
+  afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  const commit = (): void => {
+    git(out, 'add', '.');
+    git(out, 'commit', '--quiet', '-m', 'gitops');
+  };
+
+  test('an ApplicationSet written as JSON generates too, as Argo CD applies .json manifests', () => {
+    // GIVEN "more" written as JSON in applicationsets/prod/more.json
+    const json = parseAllDocuments(applicationSet('more', ['apps/*'], 'more-{{ .path.basename }}'))[0]!.toJSON();
+    writeFile(out, 'applicationsets/prod/more.json', JSON.stringify(json));
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN both ApplicationSets generate their Application
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('\nmore-web     more            default  in-cluster/web\n');
+    expect(r.stdout).toContain('\nweb          apps            default  in-cluster/web\n');
+  });
+
+  test('fails on a .json file that holds an ApplicationSet in YAML, which Argo CD reads as JSON only', () => {
+    // GIVEN "more" written in YAML in applicationsets/prod/more.json
+    writeFile(out, 'applicationsets/prod/more.json', applicationSet('more', ['apps/*'], 'more-{{ .path.basename }}'));
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN it fails with CG708 naming the file, rather than preview what Argo CD cannot sync
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      '[applicationsets/prod/more.json] CG708 The manifest file "applicationsets/prod/more.json" mentions an ApplicationSet but is not valid JSON, which Argo CD reads .json manifests as; Argo CD cannot sync it.',
+    );
+  });
+
+  test("a git files generator reads the hidden files Git tracks, as Argo CD's git ls-files lists them", () => {
+    // GIVEN "conf" generating one Application per file of config/**, which holds b.yaml, .a.yaml and .d/c.yaml
+    writeFile(
+      out,
+      'applicationsets/prod/conf.yaml',
+      applicationSet('conf', ['apps/*'], 'conf-{{ .k }}').replace(
+        "directories:\n          - path: 'apps/*'",
+        "files:\n          - path: 'config/**'",
+      ),
+    );
+    writeFile(out, 'config/b.yaml', 'k: visible\n');
+    writeFile(out, 'config/.a.yaml', 'k: hidden\n');
+    writeFile(out, 'config/.d/c.yaml', 'k: nested\n');
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN each of the three files generates its Application
+    expect(r.stderr).toBe('');
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('conf-'))
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['conf-hidden', 'conf-nested', 'conf-visible']);
+  });
+
+  test('fails when two files of the directory declare one ApplicationSet, of which Argo CD applies only one', () => {
+    // GIVEN a second ApplicationSet named "apps" in another.yaml, generating other names
+    writeFile(out, 'applicationsets/prod/another.yaml', applicationSet('apps', ['apps/*'], 'other-{{ .path.basename }}'));
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN it fails with CG708 naming both files, rather than show the Applications of both
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      '[applicationsets/prod/apps.yaml] CG708 ApplicationSet "apps" of namespace "argocd" is declared in "applicationsets/prod/another.yaml" and "applicationsets/prod/apps.yaml", ' +
+        'which the root Application of directory "applicationsets/prod" deploys: Argo CD applies only one of them (RepeatedResourceWarning), so the preview cannot say which Applications it generates. ' +
+        'Fix: Give each ApplicationSet its own name, or remove one of them.',
+    );
+  });
+
+  test('the same ApplicationSet name in another namespace or another control plane is another ApplicationSet', () => {
+    // GIVEN "apps" in namespace "team" beside it, and "apps" in applicationsets/nonprod
+    writeFile(
+      out,
+      'applicationsets/prod/team.yaml',
+      applicationSet('apps', ['apps/*'], 'team-{{ .path.basename }}').replace('namespace: argocd', 'namespace: team'),
+    );
+    writeFile(out, 'applicationsets/nonprod/apps.yaml', applicationSet('apps', ['apps/*'], 'np-{{ .path.basename }}'));
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN each generates its Application
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('3 Applications.');
+  });
+});

@@ -183,6 +183,49 @@ describe('matrix generator', () => {
   let root: string;
   afterEach(() => root && removeTree(root));
 
+  test('fails with CG706 when its sets render more than the preview holds in all, each within the bound of one field', () => {
+    // GIVEN 100 elements, each rendering an annotation of 1,400,000 characters (under the 1.5 MiB of one field)
+    const set = appset({
+      goTemplate: true,
+      generators: [{ list: { elements: Array.from({ length: 100 }, (_, i) => ({ a: `${i}` })) } }],
+      template: {
+        metadata: { name: 'app-{{ .a }}', annotations: { big: '{{ repeat 1400000 "a" }}' } },
+        spec: { project: 'default', source: { repoURL: REPO, path: 'p' }, destination: { name: 'in-cluster', namespace: 'n' } },
+      },
+    });
+    // WHEN it is expanded
+    const e = failure(() => expandApplicationSet(set, () => []));
+    // THEN CG706 names the field and the set that reached the bound (95 × 1,400,000 > 128 Mi)
+    expect(e.code).toBe('CG706');
+    expect(e.message).toBe(
+      'CG706 ApplicationSet "guestbook" spec.template.metadata.annotations.big, list element 95: the templates of this ApplicationSet render more than 134217728 characters over its parameter sets, which the offline preview does not expand. ' +
+        'Fix: Render smaller values (each Application is stored whole by the Kubernetes API server), or split the ApplicationSet.',
+    );
+  });
+
+  test('fails with CG706 when it would give more than the preview expands, before building every combination', () => {
+    // GIVEN a matrix of two lists of 1,000 elements: 1,000,000 Applications
+    const many = (key: string) => Array.from({ length: 1000 }, (_, i) => ({ [key]: `${i}` }));
+    const set = appset({
+      goTemplate: true,
+      generators: [{ matrix: { generators: [{ list: { elements: many('a') } }, { list: { elements: many('b') } }] } }],
+      template: {
+        metadata: { name: 'app-{{ .a }}-{{ .b }}' },
+        spec: { project: 'default', source: { repoURL: REPO, path: 'p' }, destination: { name: 'in-cluster', namespace: 'n' } },
+      },
+    });
+    // WHEN it is expanded
+    const started = Date.now();
+    const e = failure(() => expandApplicationSet(set, () => []));
+    // THEN CG706 names the generator and the bound, and it stops early
+    expect(e.code).toBe('CG706');
+    expect(e.message).toBe(
+      'CG706 ApplicationSet "guestbook" spec.generators[0] gives more than 100000 parameter sets, so Argo CD would generate as many Applications from this one ApplicationSet; the offline preview does not expand so many. ' +
+        'Fix: Narrow the generators (fewer files, elements or directories, a selector), or split the ApplicationSet.',
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   const CLUSTERS = [
     { name: 'staging', server: 'https://1.2.3.4' },
     { name: 'prod', server: 'https://2.4.6.8' },
@@ -341,7 +384,9 @@ describe('matrix generator', () => {
     const e = failure(() => expandApplicationSet(set, root));
     // THEN Argo CD's duplicate key error
     expect(e.code).toBe('CG708');
-    expect(e.message).toContain('both generators set the parameter "path", to "apps/a" and "envs/dev"');
+    // AND names the parameter, not its values (parameters may hold secrets)
+    expect(e.message).toContain('both generators set the parameter "path", to different values;');
+    expect(e.message).not.toMatch(/to "apps\/a"|"envs\/dev";/);
   });
 
   test('combines two git generators told apart by pathParamPrefix (git × git)', () => {
@@ -511,8 +556,10 @@ describe('merge generator', () => {
     const e = failure(() => expandApplicationSet(set, () => []));
     expect(e.code).toBe('CG708');
     expect(e.message).toContain(
-      'spec.generators[0].merge.generators[0]: list element 0 and list element 1 have the same merge keys {"b":"k"}',
+      'spec.generators[0].merge.generators[0]: list element 0 and list element 1 have the same values of the merge keys "b";',
     );
+    // AND it names the merge key, not its value (parameters may hold secrets)
+    expect(e.message).not.toContain('"k"');
   });
 
   test('fails with CG706 on a merge key nested in a map with goTemplate (Argo CD versions differ on it)', () => {

@@ -320,6 +320,22 @@ describe('gitFileParamSets', () => {
     expect(e.message).not.toContain('bbbb');
   });
 
+  test('a merge key, which Argo CD reads, is refused without saying that Argo CD fails on it', () => {
+    // GIVEN a file with a merge key: go-yaml v2 merges it, so Argo CD generates from the file
+    const text = `base: &base {digest: "${DIGEST_B}"}\nrelease:\n  <<: *base\n`;
+    // WHEN its parameters are made
+    const e = failure(() => gitFileParamSets('apps/web/release.yaml', text, { goTemplate: true }));
+    // THEN CG711 says the preview does not read it, and the fix does not claim that Argo CD fails
+    expect(e.code).toBe('CG711');
+    expect(e.problems[0]!.fix).toBe(
+      'Write the file without YAML tags, merge keys (<<) and chains of aliases, or preview this ApplicationSet with argocd appset generate.',
+    );
+    // AND a file Argo CD cannot parse still says that Argo CD fails on it
+    expect(failure(() => gitFileParamSets('apps/web/release.yaml', 'a: *nowhere\n', { goTemplate: true })).problems[0]!.fix).toBe(
+      'Fix the file; Argo CD fails the whole ApplicationSet on it.',
+    );
+  });
+
   test('fails when the text is larger than the preview reads', () => {
     // GIVEN a text one byte over the limit
     const text = `{"a": "${'x'.repeat(MAX_GIT_FILE_BYTES - 8)}"}`;

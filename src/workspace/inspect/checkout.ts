@@ -67,6 +67,18 @@ export interface FoundApplicationSet {
  */
 export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
   if (!text.includes('ApplicationSet')) return [];
+  if (file.endsWith('.json')) {
+    // The repo server reads a .json manifest with encoding/json, as one JSON value: YAML there fails its sync.
+    try {
+      JSON.parse(text);
+    } catch {
+      throw GitOpsError.of('CG708', {
+        message: `The manifest file ${JSON.stringify(file)} mentions an ApplicationSet but is not valid JSON, which Argo CD reads .json manifests as; Argo CD cannot sync it.`,
+        fix: 'Write the file as one JSON object, or rename it to .yaml if it holds YAML.',
+        file,
+      });
+    }
+  }
   let docs: unknown[];
   try {
     docs = readGoYamlDocuments(text);
@@ -127,9 +139,12 @@ function readsFileText(g: unknown): boolean {
   return [g.matrix, g.merge].some((c) => isMap(c) && Array.isArray(c.generators) && c.generators.some(readsFileText));
 }
 
-/** Whether a file may hold ApplicationSets: a YAML file that is not a values file. */
+/**
+ * Whether a file may hold ApplicationSets: a manifest file Argo CD's directory source applies
+ * (YAML or JSON) that is not a values file.
+ */
 export function mayHoldApplicationSets(file: string): boolean {
-  return /\.ya?ml$/.test(file) && !file.endsWith('/values.yaml');
+  return /\.(ya?ml|json)$/.test(file) && !file.endsWith('/values.yaml');
 }
 
 /** ApplicationSets in the order of their files' paths; those of one file keep their order. */
@@ -143,15 +158,15 @@ export function isVisiblePath(file: string): boolean {
 }
 
 /**
- * The tree as Argo CD's clone of the checkout holds it ({@link listCheckout}): its visible files,
- * the ApplicationSets in them, and the directories the repo server lists (hidden files count).
+ * The tree as Argo CD's clone of the checkout holds it ({@link listCheckout}): its files, hidden
+ * ones included (a git files generator's `git ls-files` lists `config/.app.yaml`), the
+ * ApplicationSets in its visible files, and the directories the repo server lists (hidden files count).
  */
 export function viewOfCheckout(dir: string, listing: CheckoutListing = listCheckout(dir)): TreeView {
-  const files = listing.files.filter(isVisiblePath);
-  const applicationSets = files
-    .filter(mayHoldApplicationSets)
+  const applicationSets = listing.files
+    .filter((f) => isVisiblePath(f) && mayHoldApplicationSets(f))
     .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
-  return { files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
+  return { files: listing.files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
 }
 
 /**
@@ -227,6 +242,7 @@ export function previewOf(
     files: () => view.files,
     readFile: (_repoURL, _revision, file) => view.readFile(file),
   };
+  refuseRepeatedApplicationSets(view.applicationSets);
   // Cluster generators read the clusters the control plane's other ApplicationSets deploy: those are expanded first.
   const expanded = new Map<FoundApplicationSet, GeneratedAt[]>();
   const byFile = new Map<string, GeneratedApplication[]>();
@@ -266,6 +282,36 @@ export function previewOf(
     });
   }
   return { created, notCreated: [...judged.notCreated] };
+}
+
+/**
+ * Fails when one control plane's directory declares two ApplicationSets of one namespace and
+ * name: its root Application applies one object per name (Argo CD keeps one of the two and
+ * reports `RepeatedResourceWarning`), so previewing both would show Applications Argo CD never
+ * generates.
+ *
+ * @throws GitOpsError `CG708` naming both files.
+ */
+function refuseRepeatedApplicationSets(sets: readonly FoundApplicationSet[]): void {
+  const seen = new Map<string, FoundApplicationSet>();
+  for (const set of sets) {
+    const meta = set.object.metadata;
+    const key = JSON.stringify([controlPlaneDir(set.file), meta?.namespace ?? '', meta?.name ?? '']);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, set);
+      continue;
+    }
+    const where =
+      first.file === set.file ? `twice in ${JSON.stringify(set.file)}` : `in ${JSON.stringify(first.file)} and ${JSON.stringify(set.file)}`;
+    throw GitOpsError.of('CG708', {
+      file: set.file,
+      message:
+        `ApplicationSet ${JSON.stringify(meta?.name ?? '')} of namespace ${JSON.stringify(meta?.namespace ?? '')} is declared ${where}, ` +
+        `which the root Application of directory ${JSON.stringify(controlPlaneDir(set.file))} deploys: Argo CD applies only one of them (RepeatedResourceWarning), so the preview cannot say which Applications it generates.`,
+      fix: 'Give each ApplicationSet its own name, or remove one of them.',
+    });
+  }
 }
 
 /**

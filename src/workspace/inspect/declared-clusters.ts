@@ -77,7 +77,9 @@ export function declaredClustersFor(
     const deployed = dirs.has(dirOf(file)) || [...recursive].some((d) => file.startsWith(`${d}/`));
     if (!deployed || !/\.(ya?ml|json)$/.test(file)) continue;
     const text = view.readFile(file);
-    if (!text.includes('argocd.argoproj.io/secret-type')) continue;
+    // A file without the label's text declares no cluster, unless it spells the label with
+    // escapes (JSON's `\/`, YAML's `\x2f`) or folds it across lines, all of which need a backslash.
+    if (!text.includes('argocd.argoproj.io/secret-type') && !text.includes('\\')) continue;
     const setName = JSON.stringify(set.object.metadata?.name ?? '');
     try {
       // As Argo CD's repo server reads the manifests it syncs: YAML 1.1, where `yes` is a boolean.

@@ -202,6 +202,34 @@ describe('declaredClustersFor', () => {
     expect(e.message).not.toContain('not*base64');
   });
 
+  test('reads a cluster Secret whose label key is written with escapes, as Kubernetes decodes it', () => {
+    // GIVEN the directory Argo CD deploys in-cluster holds a JSON Secret with the label key
+    // "argocd.argoproj.io\/secret-type" and a YAML one with "argocd.argoproj.io\x2fsecret-type":
+    // JSON and YAML decode both to the label argocd.argoproj.io/secret-type, so Argo CD holds both clusters
+    const json = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'cluster-j', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
+      stringData: { name: 'j', server: 'https://j.example.com' },
+    }).replace('argocd.argoproj.io/secret-type', 'argocd.argoproj.io\\/secret-type');
+    const yaml = secret('k').replace('argocd.argoproj.io/secret-type:', '"argocd.argoproj.io\\x2fsecret-type":');
+    const escaped: Record<string, string> = { 'argocd/j.json': json, 'argocd/k.yaml': yaml };
+    expect(Object.values(escaped).some((t) => t.includes('argocd.argoproj.io/secret-type'))).toBe(false);
+    const files2: TreeView = { ...view, files: Object.keys(escaped), readFile: (f) => escaped[f]! };
+    const deployed = new Map([
+      [
+        'applicationsets/prod/argo-cd.yaml',
+        [app({ repoURL: 'r', path: 'argocd' }, { server: 'https://kubernetes.default.svc', namespace: 'argocd' })],
+      ],
+    ]);
+    // WHEN the clusters are listed
+    // THEN both are
+    expect(declaredClustersFor(files2, set, deployed)?.map((c) => [c.name, c.server])).toEqual([
+      ['j', 'https://j.example.com'],
+      ['k', 'https://k.example.com'],
+    ]);
+  });
+
   describe('read as Kubernetes reads manifests (YAML 1.1)', () => {
     const deployed = new Map([
       [
