@@ -491,6 +491,56 @@ describe('a platform split across two GitOps repositories', () => {
       expect(parseYaml(fs.readFileSync(path.join(b, 'releases/payments-api.yaml'), 'utf8')).rings['prod-canary'].digest).toBe(A);
     });
 
+    it("refuses with CG319 to write the platform's repository into the checkout of a repository the program no longer reads", async () => {
+      // GIVEN prod's control plane moved back into the platform's repository
+      const before = hashTree(b, ['.git']);
+      const remoteB = repoB.git(repoB.remote, 'rev-parse', 'main');
+      // WHEN the checkout of the repository it left is synthesized or published without --repository
+      for (const command of [['synth'], ['publish', '--by', 'platform-team']]) {
+        const run = await cli(b, command, T0, { SPLIT: 'none' });
+        // THEN its ApplicationSets are not pointed at the platform's repository, where prod has no targets
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain('CG319');
+        expect(run.stderr).toContain(
+          `holds the tree of the GitOps repository ${REPO_B}, which no control plane of the program reads any more; its release model records the rings of ${REPO_A}, which the command works on, in a checkout of their own`,
+        );
+        expect(run.stderr).toContain(`Pass --out with the checkout of ${REPO_A}`);
+      }
+      expect(hashTree(b, ['.git'])).toEqual(before);
+      expect(repoB.git(repoB.remote, 'rev-parse', 'main')).toBe(remoteB);
+      // AND the platform's own checkout is written
+      await ok(a, ['synth'], T0, { SPLIT: 'none' });
+      expect(filesOf(a)).toContain('bootstrap/prod.yaml');
+    });
+
+    it("refuses with CG319 to read the other repository's checkout with the program, rather than report its rings as dropped", async () => {
+      for (const args of [
+        ['status'],
+        ['explain', 'payments-api-nonprod-aws-eu-01'],
+        ['wait', 'payments-api', '--ring', 'nonprod', '--timeout', '1s'],
+        ['history', 'payments-api', '--env', 'nonprod', '--app', app],
+      ]) {
+        const run = await cli(b, args);
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(`CG319 The checkout ${b} holds the tree of the GitOps repository ${REPO_B}, not of ${REPO_A}`);
+        expect(run.stderr).not.toContain('CG209');
+      }
+      const status = await cli(a, ['status', '--repository', REPO_B]);
+      expect(status.stderr).toContain(`CG319 The checkout ${a} holds the tree of the GitOps repository ${REPO_A}, not of ${REPO_B}`);
+    });
+
+    it("refuses with CG319 a --repository other than the checkout's on the commands that read only the checkout", async () => {
+      for (const args of [['preview'], ['history', 'payments-api']]) {
+        const run = await cli(b, [...args, '--repository', REPO_A]);
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG319 ${args[0]} --repository ${REPO_A}: the checkout ${b} holds the tree of the GitOps repository ${REPO_B} (its release model says so)`,
+        );
+        expect(run.stdout).toBe('');
+        await ok(b, [...args, '--repository', 'https://GIT.example.com/platform/prod-gitops']);
+      }
+    });
+
     it('checks each checkout clean after publish, and plans no change', async () => {
       expect(JSON.parse(await ok(a, ['check', '--format', 'json'])).clean).toBe(true);
       expect(JSON.parse(await ok(b, ['check', '--repository', REPO_B, '--format', 'json'])).clean).toBe(true);
