@@ -449,8 +449,8 @@ const ENTRIES = [
     where: 'program',
     title: 'GitOps repositories declared wrongly',
     description:
-      "A ring's targets are read from control planes of different GitOps repositories (ControlPlaneProps.repository): a ring's releases are recorded in the ledgers of one repository, and the Argo CD of another never reads them; or one repository is read at two revisions (by the platform and a control plane, or by two control planes), which one checkout cannot hold.",
-    fix: 'Split the ring into one ring per repository (one after the other), or give those control planes one repository; read a repository at one revision.',
+      "A ring's targets are read from control planes of different GitOps repositories (ControlPlaneProps.repository): a ring's releases are recorded in the ledgers of one repository, and the Argo CD of another never reads them; or one repository is read at two revisions (by the platform and a control plane, or by two control planes), which one checkout cannot hold; or a repository's rings do not follow one another (a ring of another repository between two of its rings), so that its ledgers would judge a ring by a ring before the one it follows and let a release skip the rings between.",
+    fix: 'Split the ring into one ring per repository (one after the other), or give those control planes one repository; read a repository at one revision; order the rings so that those of one repository follow one another.',
   },
 
   // CG2xx: release ledgers

@@ -40,6 +40,11 @@ const canary = new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' }
 new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
 if (split === 'span') {
   new PromotionRing(platform, 'everywhere', { targets: Targets.environment(nonprod, prod) });
+} else if (split === 'interleaved') {
+  // prod-canary (B) → nonprod (A) → prod (B)
+  new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
+  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  new PromotionRing(platform, 'prod', { targets: Targets.environment(prod).except(Targets.cluster(canary)) });
 } else {
   // SPLIT=moved: prod's rings, new in their repository, under new names; the old ones declared removed
   const moved = split === 'moved' ? '-b' : '';
@@ -239,6 +244,22 @@ describe('a platform split across two GitOps repositories', () => {
       expect(run.stderr).toContain(REPO_A);
       expect(run.stderr).toContain(REPO_B);
       expect(run.stderr).toContain('Split the ring into one ring per repository');
+      expect({ a: hashTree(a), b: hashTree(b) }).toEqual(before);
+    });
+
+    it("fails with CG155 when a repository's rings do not follow one another, and writes nothing", async () => {
+      const before = { a: hashTree(a), b: hashTree(b) };
+      for (const [out, extra] of [
+        [a, []],
+        [b, ['--repository', REPO_B]],
+      ] as const) {
+        const run = await cli(out, ['synth', ...extra], T0, { SPLIT: 'interleaved' });
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG155 Ring "prod" is read from ${REPO_B}, as is "prod-canary" before it, but the ring between ("nonprod") is read from ${REPO_A}: ` +
+            `that repository's ledgers would judge "prod" by "prod-canary" and let a release skip "nonprod".`,
+        );
+      }
       expect({ a: hashTree(a), b: hashTree(b) }).toEqual(before);
     });
 
