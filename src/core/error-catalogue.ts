@@ -1238,7 +1238,7 @@ const ENTRIES = [
     where: 'promotion',
     title: 'Promotion from a ring of another GitOps repository',
     description:
-      "A promotion names with --from a ring whose releases are recorded in another GitOps repository's ledgers (the ring before the first ring of this repository, ControlPlaneProps.repository). This checkout cannot read, nor verify, what that ring runs, so it does not take it from there. Nothing was written.",
+      "A promotion names with --from a ring whose releases are recorded in another GitOps repository's ledgers (the ring before the first ring of this repository, ControlPlaneProps.repository, or any other ring of that repository). This checkout cannot read, nor verify, what that ring runs, so it does not take it from there. Nothing was written.",
     fix: 'Read the release that ring runs in its own checkout (cdk8s-gitops status --repository <its repoURL>) and promote it by --digest (and --chart-revision) into this ring, in this checkout.',
   },
 

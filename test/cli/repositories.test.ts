@@ -476,6 +476,31 @@ describe('a platform split across two GitOps repositories', () => {
       expect({ a: hashTree(a), b: hashTree(b) }).toEqual(before);
     });
 
+    it('refuses with CG623 a --from naming a ring of another repository into a later ring, and names the ring before', async () => {
+      const before = hashTree(b);
+      const run = await cli(b, [
+        'promote',
+        'payments-api',
+        '--ring',
+        'prod',
+        '--from',
+        'nonprod',
+        '--by',
+        'ci',
+        '--approved-by',
+        'bob',
+        '--repository',
+        REPO_B,
+      ]);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(
+        `CG623 --from nonprod names a ring whose releases are recorded in another GitOps repository, ${REPO_A}, and not the ring "prod" takes its releases from`,
+      );
+      expect(run.stderr).toContain('Promote into "prod" from the ring before it: --from prod-canary.');
+      expect(run.stderr).not.toContain('CG605');
+      expect(hashTree(b)).toEqual(before);
+    });
+
     it("refuses a ring of the other repository in the platform repository's checkout", async () => {
       const before = hashTree(a);
       const run = await cli(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--digest', A, '--by', 'ci']);
