@@ -221,7 +221,14 @@ export function modelForRepository(model: PlatformModel, repoURL?: string): Plat
   const platformRepository = sameRepository(repo.repoURL, model.repoURL);
   const services = model.services.filter((s) => serviceNames.has(s.name) || (platformRepository && !placed.has(s.name)));
   const layerIds = new Set(targets.flatMap((t) => t.layers));
-  const ringsElsewhere = Object.fromEntries(model.rings.filter((r) => !here(r.name)).map((r) => [r.name, ringRepos.get(r.name)!.repoURL]));
+  // A ring of another repository, and each name it moved from: a ledger here that still records
+  // one of those names holds a ring whose releases the program now places there.
+  const ringsElsewhere = Object.fromEntries(
+    model.rings
+      .filter((r) => !here(r.name))
+      .flatMap((r) => [r.name, ...(r.movedFrom ?? [])].map((name) => [name, ringRepos.get(r.name)!.repoURL] as const))
+      .filter(([name]) => !rings.some((r) => r.name === name || (r.movedFrom ?? []).includes(name))),
+  );
   return {
     ...model,
     repoURL: repo.repoURL,

@@ -47,11 +47,14 @@ if (split === 'span') {
   new PromotionRing(platform, 'prod', { targets: Targets.environment(prod).except(Targets.cluster(canary)) });
 } else {
   // SPLIT=moved: prod's rings, new in their repository, under new names; the old ones declared removed
-  const moved = split === 'moved' ? '-b' : '';
-  if (moved) platform.removed(Removal.ring('prod-canary'), Removal.ring('prod'));
+  // SPLIT=movedfrom: the same new names, declared as moved from the old ones
+  const moved = split === 'moved' || split === 'movedfrom' ? '-b' : '';
+  const from = (ring) => (split === 'movedfrom' ? { movedFrom: [ring] } : {});
+  if (split === 'moved') platform.removed(Removal.ring('prod-canary'), Removal.ring('prod'));
   new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
-  new PromotionRing(platform, 'prod-canary' + moved, { targets: Targets.cluster(canary) });
+  new PromotionRing(platform, 'prod-canary' + moved, { ...from('prod-canary'), targets: Targets.cluster(canary) });
   new PromotionRing(platform, 'prod' + moved, {
+    ...from('prod'),
     targets: Targets.environment(prod).except(Targets.cluster(canary)),
     gates: [Gate.soak(Duration.hours(1)), Gate.approval()],
   });
@@ -322,6 +325,19 @@ describe('a platform split across two GitOps repositories', () => {
       expect(filesOf(a).filter((f) => f.startsWith('bootstrap/'))).toEqual(['bootstrap/nonprod.yaml']);
       expect(filesOf(a).some((f) => f.startsWith('environments/prod/'))).toBe(false);
       expect(Object.keys(parseYaml(fs.readFileSync(path.join(a, 'releases/payments-api.yaml'), 'utf8')).rings)).toEqual(['nonprod']);
+    });
+
+    it('refuses with CG209 a ring moved (movedFrom) to a ring of another repository in the old repository, and keeps its Applications', async () => {
+      await ok(a, ['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z', { SPLIT: 'none' });
+      const before = hashTree(a, ['.git']);
+      const run = await cli(a, ['synth', '--allow-remove', '*-prod-*'], T0, { SPLIT: 'movedfrom' });
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(
+        `CG209 releases/payments-api.yaml records ring "prod-canary" (running sha256:00000000), which the program now places in another GitOps repository, ${REPO_B}`,
+      );
+      expect(run.stderr).toContain('movedFrom does not carry them to another');
+      expect(run.stderr).not.toContain('which the program does not declare');
+      expect(hashTree(a, ['.git'])).toEqual(before);
     });
 
     it('finds the checkout of --repository in gitops.repositories of cdk8s.yaml', async () => {
