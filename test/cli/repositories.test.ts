@@ -284,6 +284,13 @@ describe('a platform split across two GitOps repositories', () => {
       expect(filesOf(a)).toEqual(['README.md']);
     });
 
+    it('fails with CG301 for an empty --repository, and writes nothing', async () => {
+      const run = await cli(b, ['synth', '--repository', ' ']);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain('CG301 synth --repository was given an empty URL.');
+      expect(filesOf(b)).toEqual(['README.md']);
+    });
+
     it('reads a URL of the same repository spelled otherwise as that repository', async () => {
       await ok(b, ['synth', '--repository', 'HTTPS://git.example.com/platform/prod-gitops/']);
       expect(filesOf(b)).toContain('bootstrap/prod.yaml');
