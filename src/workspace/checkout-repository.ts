@@ -5,6 +5,8 @@ import { runProgram } from './program/run';
 import type { ProgramContext, ProgramFlags, ProgramRun } from './program/run';
 import type { PlatformModel } from '../model/platform-model';
 import { recordedPlatform } from './recorded-model';
+import { Checkout } from './checkout/checkout-fs';
+import { PLATFORM_MODEL_PATH } from '../synth/release-model';
 
 /**
  * Refuses a checkout whose tree is of another GitOps repository than the one the command works
@@ -18,6 +20,9 @@ import { recordedPlatform } from './recorded-model';
  * @throws GitOpsError `CG319` naming both repositories
  */
 export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'model' | 'otherRepositories'>): void {
+  // With one repository, only a tree written as a part of several can be another's: its release
+  // model names the rings elsewhere (read whole, and trusted, only then).
+  if ((run.otherRepositories ?? []).length === 0 && !writtenAsPart(dir)) return;
   const tree = recordedPlatform(dir)?.model;
   const recorded = tree?.repoURL;
   if (recorded === undefined || sameRepository(recorded, run.model.repoURL)) return;
@@ -35,6 +40,16 @@ export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'm
         `Written here, its ApplicationSets would read ${redactUrl(run.model.repoURL)}, and the Argo CD reading ${redactUrl(recorded)} would delete the Applications of every target this checkout holds that ${redactUrl(run.model.repoURL)} does not. Nothing was written.`,
       fix: `Pass --out with the checkout of ${redactUrl(run.model.repoURL)}. A control plane moved to another repository starts there: synthesize, publish and promote that repository, apply its bootstrap to that Argo CD, and leave the checkout of ${redactUrl(recorded)} as it is.`,
     });
+  }
+}
+
+/** Whether the release model file of the checkout `dir` names rings of other repositories (read as it is, not trusted). */
+function writtenAsPart(dir: string): boolean {
+  try {
+    return new Checkout(dir).read(PLATFORM_MODEL_PATH)?.includes('"ringsElsewhere"') === true;
+  } catch (e) {
+    if (e instanceof GitOpsError) return false;
+    throw e;
   }
 }
 
