@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../core/errors';
-import { CommandContext } from './command';
+import { CommandContext, usageError } from './command';
 import { CHECKOUT_KEY, ProjectConfig, readProjectConfig, REPOSITORIES_KEY } from '../workspace/program/run';
 import { redactUrl } from '../model/names';
 import { sameRepository } from '../model/repositories';
@@ -27,10 +27,17 @@ export type CheckoutUse = 'create' | 'first-synth' | 'existing';
  * With `repository` (`--repository`) and no `--out`, the checkout is the one `gitops.repositories`
  * in cdk8s.yaml maps that repository to.
  *
- * @throws GitOpsError `CG312` when it is a file or a path through a file, `CG313` when it does not exist,
+ * @throws GitOpsError `CG301` when `repository` is empty, `CG312` when it is a file or a path through a file, `CG313` when it does not exist,
  *   `CG319` when `repository` is given without `--out` and cdk8s.yaml maps no checkout to it
  */
 export function checkoutDir(ctx: CommandContext, command: string, out: string | undefined, use: CheckoutUse, repository?: string): string {
+  if (repository !== undefined && repository.trim() === '') {
+    throw usageError(
+      command,
+      '--repository was given an empty URL.',
+      "Pass the URL of a GitOps repository a control plane reads, e.g. --repository https://git.example.com/platform/prod-gitops.git, or leave --repository out for the platform's.",
+    );
+  }
   // With --out, cdk8s.yaml is read only to warn: a file the command does not need never fails it.
   const config = out === undefined ? readProjectConfig(ctx.cwd) : configOrNothing(ctx.cwd);
   const mapped = out === undefined && repository !== undefined ? repositoryCheckout(config, command, repository) : undefined;

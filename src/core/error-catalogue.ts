@@ -449,8 +449,8 @@ const ENTRIES = [
     where: 'program',
     title: 'GitOps repositories declared wrongly',
     description:
-      "A ring's targets are read from control planes of different GitOps repositories (ControlPlaneProps.repository): a ring's releases are recorded in the ledgers of one repository, and the Argo CD of another never reads them; or one repository is read at two revisions (by the platform and a control plane, or by two control planes), which one checkout cannot hold.",
-    fix: 'Split the ring into one ring per repository (one after the other), or give those control planes one repository; read a repository at one revision.',
+      "A ring's targets are read from control planes of different GitOps repositories (ControlPlaneProps.repository): a ring's releases are recorded in the ledgers of one repository, and the Argo CD of another never reads them; or one repository is read at two revisions (by the platform and a control plane, or by two control planes), which one checkout cannot hold; or a repository's rings do not follow one another (a ring of another repository between two of its rings), so that its ledgers would judge a ring by a ring before the one it follows and let a release skip the rings between.",
+    fix: 'Split the ring into one ring per repository (one after the other), or give those control planes one repository; read a repository at one revision; order the rings so that those of one repository follow one another.',
   },
 
   // CG2xx: release ledgers
@@ -702,7 +702,7 @@ const ENTRIES = [
     where: 'cli',
     title: 'No such GitOps repository',
     description:
-      "The command works on the checkout of one GitOps repository: the platform's, or the one --repository names. No control plane of the program reads that repository (a typo, a repository no longer used, or, without --repository, a platform whose control planes all read repositories of their own); or gitops.repositories in cdk8s.yaml is not a map of repository URLs to checkout directories, or has no entry for the repository; or the checkout holds the tree of another of the program's repositories (its release model says so).",
+      "The command works on the checkout of one GitOps repository: the platform's, or the one --repository names. No control plane of the program reads that repository (a typo, a repository no longer used, or, without --repository, a platform whose control planes all read repositories of their own); or gitops.repositories in cdk8s.yaml is not a map of repository URLs to checkout directories, or has no entry for the repository; or the checkout holds the tree of another of the program's repositories (its release model says so), or of a repository no control plane reads any more whose release model records the command's repository as held by a checkout of its own.",
     fix: 'Pass --repository <repoURL> of a control plane of the program, and --out with the checkout of that repository (or map the URL to its checkout in gitops.repositories in cdk8s.yaml).',
   },
 
@@ -1238,7 +1238,7 @@ const ENTRIES = [
     where: 'promotion',
     title: 'Promotion from a ring of another GitOps repository',
     description:
-      "A promotion names with --from a ring whose releases are recorded in another GitOps repository's ledgers (the ring before the first ring of this repository, ControlPlaneProps.repository). This checkout cannot read, nor verify, what that ring runs, so it does not take it from there. Nothing was written.",
+      "A promotion names with --from a ring whose releases are recorded in another GitOps repository's ledgers (the ring before the first ring of this repository, ControlPlaneProps.repository, or any other ring of that repository). This checkout cannot read, nor verify, what that ring runs, so it does not take it from there. Nothing was written.",
     fix: 'Read the release that ring runs in its own checkout (cdk8s-gitops status --repository <its repoURL>) and promote it by --digest (and --chart-revision) into this ring, in this checkout.',
   },
 

@@ -138,6 +138,39 @@ export function problemsOfRepositories(model: PlatformModel): Problem[] {
       }),
     );
   }
+  // A repository's ledgers judge a ring by the ring before it there: its rings follow one another.
+  const ringRepos = ringRepositories(model);
+  const runs: { repoURL: string; rings: string[] }[] = [];
+  for (const ring of model.rings) {
+    const url = ringRepos.get(ring.name)!.repoURL;
+    const last = runs[runs.length - 1];
+    if (last !== undefined && sameRepository(last.repoURL, url)) last.rings.push(ring.name);
+    else runs.push({ repoURL: url, rings: [ring.name] });
+  }
+  runs.forEach((run, index) => {
+    const at = runs
+      .slice(0, Math.max(0, index - 1))
+      .map((r) => sameRepository(r.repoURL, run.repoURL))
+      .lastIndexOf(true);
+    if (at < 0) return;
+    const earlier = runs[at]!;
+    const skipped = runs.slice(at + 1, index);
+    const between = {
+      repoURL: skipped
+        .map((r) => redactUrl(r.repoURL))
+        .filter((u, i, all) => all.indexOf(u) === i)
+        .join(', '),
+      rings: skipped.flatMap((r) => r.rings),
+    };
+    const ring = model.rings.find((r) => r.name === run.rings[0])!;
+    problems.push(
+      problem('CG155', {
+        constructPath: ring.path,
+        message: `Ring "${ring.name}" is read from ${redactUrl(run.repoURL)}, as is "${earlier.rings[earlier.rings.length - 1]}" before it, but the ring${between.rings.length === 1 ? '' : 's'} between (${between.rings.map((r) => `"${r}"`).join(', ')}) ${between.rings.length === 1 ? 'is' : 'are'} read from ${between.repoURL}: that repository's ledgers would judge "${ring.name}" by "${earlier.rings[earlier.rings.length - 1]}" and let a release skip ${between.rings.map((r) => `"${r}"`).join(', ')}.`,
+        fix: `Order the rings so that the rings of one repository follow one another, or give those control planes one repository.`,
+      }),
+    );
+  });
   return problems;
 }
 
@@ -188,7 +221,14 @@ export function modelForRepository(model: PlatformModel, repoURL?: string): Plat
   const platformRepository = sameRepository(repo.repoURL, model.repoURL);
   const services = model.services.filter((s) => serviceNames.has(s.name) || (platformRepository && !placed.has(s.name)));
   const layerIds = new Set(targets.flatMap((t) => t.layers));
-  const ringsElsewhere = Object.fromEntries(model.rings.filter((r) => !here(r.name)).map((r) => [r.name, ringRepos.get(r.name)!.repoURL]));
+  // A ring of another repository, and each name it moved from: a ledger here that still records
+  // one of those names holds a ring whose releases the program now places there.
+  const ringsElsewhere = Object.fromEntries(
+    model.rings
+      .filter((r) => !here(r.name))
+      .flatMap((r) => [r.name, ...(r.movedFrom ?? [])].map((name) => [name, ringRepos.get(r.name)!.repoURL] as const))
+      .filter(([name]) => !rings.some((r) => r.name === name || (r.movedFrom ?? []).includes(name))),
+  );
   return {
     ...model,
     repoURL: repo.repoURL,

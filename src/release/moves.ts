@@ -195,7 +195,7 @@ export function undeclaredRingProblems(model: PlatformModel, ledger: Ledger, fil
             `${at === undefined ? file : `${file} as of ${at}`} records ring "${name}" (running ${describeImages(ledger.rings[name]!)}), which the program now places in another GitOps repository, ${redactUrl(elsewhere)} (its control planes read that repository): ` +
             `this repository's tree would lose the ring's targets, and Argo CD reading it would delete their Applications. A ring's releases do not move between repositories.`,
           fix:
-            `A ring's releases stay with its repository: give the rings of the moved control planes new names (the new repository's rings start afresh, by promotion) and declare platform.removed(Removal.ring('${name}')); ` +
+            `A ring's releases stay with its repository (movedFrom does not carry them to another): give the rings of the moved control planes new names (the new repository's rings start afresh, by promotion) and declare platform.removed(Removal.ring('${name}')); ` +
             `write this repository without them (--allow-remove for their Applications) only once the other repository's Argo CD runs them.`,
         }),
       );

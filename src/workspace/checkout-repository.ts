@@ -1,25 +1,83 @@
 import { GitOpsError } from '../core/errors';
 import { redactUrl } from '../model/names';
 import { sameRepository } from '../model/repositories';
-import type { ProgramRun } from './program/run';
+import { runProgram } from './program/run';
+import type { ProgramContext, ProgramFlags, ProgramRun } from './program/run';
 import type { PlatformModel } from '../model/platform-model';
 import { recordedPlatform } from './recorded-model';
+import { Checkout } from './checkout/checkout-fs';
+import { PLATFORM_MODEL_PATH } from '../synth/release-model';
 
 /**
- * Refuses a checkout whose tree is of another of the platform's GitOps repositories than the
- * one the command works on (its release model names that repository): writing one repository's
- * files over another's checkout would delete every file of the other's control planes.
+ * Refuses a checkout whose tree is of another GitOps repository than the one the command works
+ * on (its release model names that repository), when that repository is another of the
+ * platform's, or when the tree's release model records the rings of the command's repository as
+ * held by a checkout of their own: writing one repository's files over another's checkout would
+ * delete every file of the other's control planes, or point its Argo CD at the command's
+ * repository. A tree of one repository whose URL changed (the platform's, moved to another host)
+ * is written as before.
  *
  * @throws GitOpsError `CG319` naming both repositories
  */
 export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'model' | 'otherRepositories'>): void {
-  if (run.otherRepositories === undefined || run.otherRepositories.length === 0) return;
-  const recorded = recordedPlatform(dir)?.model.repoURL;
+  // With one repository, only a tree written as a part of several can be another's: its release
+  // model names the rings elsewhere (read whole, and trusted, only then).
+  if ((run.otherRepositories ?? []).length === 0 && !writtenAsPart(dir)) return;
+  const tree = recordedPlatform(dir)?.model;
+  const recorded = tree?.repoURL;
   if (recorded === undefined || sameRepository(recorded, run.model.repoURL)) return;
-  if (!run.otherRepositories.some((url) => sameRepository(url, recorded))) return;
+  if ((run.otherRepositories ?? []).some((url) => sameRepository(url, recorded))) {
+    throw GitOpsError.of('CG319', {
+      message: `The checkout ${dir} holds the tree of the GitOps repository ${redactUrl(recorded)}, not of ${redactUrl(run.model.repoURL)}, which the command works on. Nothing was written.`,
+      fix: `Pass --repository ${redactUrl(recorded)} to work on that checkout, or --out with the checkout of ${redactUrl(run.model.repoURL)}.`,
+    });
+  }
+  if (Object.values(tree?.ringsElsewhere ?? {}).some((url) => sameRepository(url, run.model.repoURL))) {
+    throw GitOpsError.of('CG319', {
+      message:
+        `The checkout ${dir} holds the tree of the GitOps repository ${redactUrl(recorded)}, which no control plane of the program reads any more; ` +
+        `its release model records the rings of ${redactUrl(run.model.repoURL)}, which the command works on, in a checkout of their own. ` +
+        `Written here, its ApplicationSets would read ${redactUrl(run.model.repoURL)}, and the Argo CD reading ${redactUrl(recorded)} would delete the Applications of every target this checkout holds that ${redactUrl(run.model.repoURL)} does not. Nothing was written.`,
+      fix: `Pass --out with the checkout of ${redactUrl(run.model.repoURL)}. A control plane moved to another repository starts there: synthesize, publish and promote that repository, apply its bootstrap to that Argo CD, and leave the checkout of ${redactUrl(recorded)} as it is.`,
+    });
+  }
+}
+
+/** Whether the release model file of the checkout `dir` names rings of other repositories (read as it is, not trusted). */
+function writtenAsPart(dir: string): boolean {
+  try {
+    return new Checkout(dir).read(PLATFORM_MODEL_PATH)?.includes('"ringsElsewhere"') === true;
+  } catch (e) {
+    if (e instanceof GitOpsError) return false;
+    throw e;
+  }
+}
+
+/**
+ * Runs the program and returns the model of the repository the command works on, having refused
+ * (see {@link assertCheckoutOfRepository}) a checkout `dir` of another repository: its ledgers
+ * read by this model would show another repository's rings as rings the program dropped.
+ */
+export async function loadModelOfCheckout(command: string, dir: string, flags: ProgramFlags, ctx: ProgramContext): Promise<PlatformModel> {
+  const run = await runProgram(command, flags, ctx);
+  assertCheckoutOfRepository(dir, run);
+  return run.model;
+}
+
+/**
+ * Refuses a `--repository` other than the repository whose tree the checkout holds (its release
+ * model says which), for a command that reads the checkout without the program. A checkout with
+ * no release model it can trust says nothing, and is read.
+ *
+ * @throws GitOpsError `CG319` naming both repositories
+ */
+export function assertRepositoryOfCheckout(command: string, dir: string, repository: string | undefined): void {
+  if (repository === undefined) return;
+  const recorded = recordedPlatform(dir)?.model.repoURL;
+  if (recorded === undefined || sameRepository(recorded, repository)) return;
   throw GitOpsError.of('CG319', {
-    message: `The checkout ${dir} holds the tree of the GitOps repository ${redactUrl(recorded)}, not of ${redactUrl(run.model.repoURL)}, which the command works on. Nothing was written.`,
-    fix: `Pass --repository ${redactUrl(recorded)} to work on that checkout, or --out with the checkout of ${redactUrl(run.model.repoURL)}.`,
+    message: `${command} --repository ${redactUrl(repository)}: the checkout ${dir} holds the tree of the GitOps repository ${redactUrl(recorded)} (its release model says so).`,
+    fix: `Pass --out with the checkout of ${redactUrl(repository)}, or --repository ${redactUrl(recorded)} for this one.`,
   });
 }
 

@@ -181,6 +181,23 @@ export function runRelease(
       fix: `Read what "${elsewhere.ring}" runs in its checkout (cdk8s-gitops status ${service.name} --repository ${redactUrl(elsewhere.repoURL)}) and promote that release here by --digest (with --chart-revision or --chart-version for a promoted chart).`,
     });
   }
+  const fromElsewhere =
+    request.kind === 'promote' &&
+    request.fromRing !== undefined &&
+    model.ringsElsewhere !== undefined &&
+    Object.hasOwn(model.ringsElsewhere, request.fromRing)
+      ? model.ringsElsewhere[request.fromRing]
+      : undefined;
+  if (request.kind === 'promote' && fromElsewhere !== undefined && !model.rings.some((r) => r.name === request.fromRing)) {
+    const before = placeOf(request.ring).upstream?.name;
+    throw GitOpsError.of('CG623', {
+      message: `--from ${request.fromRing} names a ring whose releases are recorded in another GitOps repository, ${redactUrl(fromElsewhere)}, and not the ring "${request.ring}" takes its releases from: this checkout cannot read nor verify what "${request.fromRing}" runs. Nothing was written.`,
+      fix:
+        before === undefined
+          ? `"${request.ring}" takes a release by --digest (with --chart-revision or --chart-version for a promoted chart).`
+          : `Promote into "${request.ring}" from the ring before it: --from ${before}.`,
+    });
+  }
   if (request.kind === 'promote' && request.upstreamHealthy !== undefined) {
     const before = placeOf(request.ring).upstream?.name;
     if (before !== undefined) assertReadingFits(model, service.name, before, request.upstreamHealthy.applications);

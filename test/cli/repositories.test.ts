@@ -40,13 +40,21 @@ const canary = new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' }
 new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
 if (split === 'span') {
   new PromotionRing(platform, 'everywhere', { targets: Targets.environment(nonprod, prod) });
+} else if (split === 'interleaved') {
+  // prod-canary (B) → nonprod (A) → prod (B)
+  new PromotionRing(platform, 'prod-canary', { targets: Targets.cluster(canary) });
+  new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
+  new PromotionRing(platform, 'prod', { targets: Targets.environment(prod).except(Targets.cluster(canary)) });
 } else {
   // SPLIT=moved: prod's rings, new in their repository, under new names; the old ones declared removed
-  const moved = split === 'moved' ? '-b' : '';
-  if (moved) platform.removed(Removal.ring('prod-canary'), Removal.ring('prod'));
+  // SPLIT=movedfrom: the same new names, declared as moved from the old ones
+  const moved = split === 'moved' || split === 'movedfrom' ? '-b' : '';
+  const from = (ring) => (split === 'movedfrom' ? { movedFrom: [ring] } : {});
+  if (split === 'moved') platform.removed(Removal.ring('prod-canary'), Removal.ring('prod'));
   new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
-  new PromotionRing(platform, 'prod-canary' + moved, { targets: Targets.cluster(canary) });
+  new PromotionRing(platform, 'prod-canary' + moved, { ...from('prod-canary'), targets: Targets.cluster(canary) });
   new PromotionRing(platform, 'prod' + moved, {
+    ...from('prod'),
     targets: Targets.environment(prod).except(Targets.cluster(canary)),
     gates: [Gate.soak(Duration.hours(1)), Gate.approval()],
   });
@@ -242,6 +250,22 @@ describe('a platform split across two GitOps repositories', () => {
       expect({ a: hashTree(a), b: hashTree(b) }).toEqual(before);
     });
 
+    it("fails with CG155 when a repository's rings do not follow one another, and writes nothing", async () => {
+      const before = { a: hashTree(a), b: hashTree(b) };
+      for (const [out, extra] of [
+        [a, []],
+        [b, ['--repository', REPO_B]],
+      ] as const) {
+        const run = await cli(out, ['synth', ...extra], T0, { SPLIT: 'interleaved' });
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG155 Ring "prod" is read from ${REPO_B}, as is "prod-canary" before it, but the ring between ("nonprod") is read from ${REPO_A}: ` +
+            `that repository's ledgers would judge "prod" by "prod-canary" and let a release skip "nonprod".`,
+        );
+      }
+      expect({ a: hashTree(a), b: hashTree(b) }).toEqual(before);
+    });
+
     it("refuses with CG319 to write a repository into the other repository's checkout", async () => {
       await ok(a, ['synth']);
       const before = hashTree(a);
@@ -258,6 +282,13 @@ describe('a platform split across two GitOps repositories', () => {
       expect(run.stderr).toContain('CG319');
       expect(run.stderr).toContain(`the program's control planes read ${REPO_A}, ${REPO_B}`);
       expect(filesOf(a)).toEqual(['README.md']);
+    });
+
+    it('fails with CG301 for an empty --repository, and writes nothing', async () => {
+      const run = await cli(b, ['synth', '--repository', ' ']);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain('CG301 synth --repository was given an empty URL.');
+      expect(filesOf(b)).toEqual(['README.md']);
     });
 
     it('reads a URL of the same repository spelled otherwise as that repository', async () => {
@@ -301,6 +332,19 @@ describe('a platform split across two GitOps repositories', () => {
       expect(filesOf(a).filter((f) => f.startsWith('bootstrap/'))).toEqual(['bootstrap/nonprod.yaml']);
       expect(filesOf(a).some((f) => f.startsWith('environments/prod/'))).toBe(false);
       expect(Object.keys(parseYaml(fs.readFileSync(path.join(a, 'releases/payments-api.yaml'), 'utf8')).rings)).toEqual(['nonprod']);
+    });
+
+    it('refuses with CG209 a ring moved (movedFrom) to a ring of another repository in the old repository, and keeps its Applications', async () => {
+      await ok(a, ['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z', { SPLIT: 'none' });
+      const before = hashTree(a, ['.git']);
+      const run = await cli(a, ['synth', '--allow-remove', '*-prod-*'], T0, { SPLIT: 'movedfrom' });
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(
+        `CG209 releases/payments-api.yaml records ring "prod-canary" (running sha256:00000000), which the program now places in another GitOps repository, ${REPO_B}`,
+      );
+      expect(run.stderr).toContain('movedFrom does not carry them to another');
+      expect(run.stderr).not.toContain('which the program does not declare');
+      expect(hashTree(a, ['.git'])).toEqual(before);
     });
 
     it('finds the checkout of --repository in gitops.repositories of cdk8s.yaml', async () => {
@@ -455,6 +499,31 @@ describe('a platform split across two GitOps repositories', () => {
       expect({ a: hashTree(a), b: hashTree(b) }).toEqual(before);
     });
 
+    it('refuses with CG623 a --from naming a ring of another repository into a later ring, and names the ring before', async () => {
+      const before = hashTree(b);
+      const run = await cli(b, [
+        'promote',
+        'payments-api',
+        '--ring',
+        'prod',
+        '--from',
+        'nonprod',
+        '--by',
+        'ci',
+        '--approved-by',
+        'bob',
+        '--repository',
+        REPO_B,
+      ]);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(
+        `CG623 --from nonprod names a ring whose releases are recorded in another GitOps repository, ${REPO_A}, and not the ring "prod" takes its releases from`,
+      );
+      expect(run.stderr).toContain('Promote into "prod" from the ring before it: --from prod-canary.');
+      expect(run.stderr).not.toContain('CG605');
+      expect(hashTree(b)).toEqual(before);
+    });
+
     it("refuses a ring of the other repository in the platform repository's checkout", async () => {
       const before = hashTree(a);
       const run = await cli(a, ['promote', 'payments-api', '--ring', 'prod-canary', '--digest', A, '--by', 'ci']);
@@ -489,6 +558,56 @@ describe('a platform split across two GitOps repositories', () => {
       );
       expect(right.code).toBe(0);
       expect(parseYaml(fs.readFileSync(path.join(b, 'releases/payments-api.yaml'), 'utf8')).rings['prod-canary'].digest).toBe(A);
+    });
+
+    it("refuses with CG319 to write the platform's repository into the checkout of a repository the program no longer reads", async () => {
+      // GIVEN prod's control plane moved back into the platform's repository
+      const before = hashTree(b, ['.git']);
+      const remoteB = repoB.git(repoB.remote, 'rev-parse', 'main');
+      // WHEN the checkout of the repository it left is synthesized or published without --repository
+      for (const command of [['synth'], ['publish', '--by', 'platform-team']]) {
+        const run = await cli(b, command, T0, { SPLIT: 'none' });
+        // THEN its ApplicationSets are not pointed at the platform's repository, where prod has no targets
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain('CG319');
+        expect(run.stderr).toContain(
+          `holds the tree of the GitOps repository ${REPO_B}, which no control plane of the program reads any more; its release model records the rings of ${REPO_A}, which the command works on, in a checkout of their own`,
+        );
+        expect(run.stderr).toContain(`Pass --out with the checkout of ${REPO_A}`);
+      }
+      expect(hashTree(b, ['.git'])).toEqual(before);
+      expect(repoB.git(repoB.remote, 'rev-parse', 'main')).toBe(remoteB);
+      // AND the platform's own checkout is written
+      await ok(a, ['synth'], T0, { SPLIT: 'none' });
+      expect(filesOf(a)).toContain('bootstrap/prod.yaml');
+    });
+
+    it("refuses with CG319 to read the other repository's checkout with the program, rather than report its rings as dropped", async () => {
+      for (const args of [
+        ['status'],
+        ['explain', 'payments-api-nonprod-aws-eu-01'],
+        ['wait', 'payments-api', '--ring', 'nonprod', '--timeout', '1s'],
+        ['history', 'payments-api', '--env', 'nonprod', '--app', app],
+      ]) {
+        const run = await cli(b, args);
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(`CG319 The checkout ${b} holds the tree of the GitOps repository ${REPO_B}, not of ${REPO_A}`);
+        expect(run.stderr).not.toContain('CG209');
+      }
+      const status = await cli(a, ['status', '--repository', REPO_B]);
+      expect(status.stderr).toContain(`CG319 The checkout ${a} holds the tree of the GitOps repository ${REPO_A}, not of ${REPO_B}`);
+    });
+
+    it("refuses with CG319 a --repository other than the checkout's on the commands that read only the checkout", async () => {
+      for (const args of [['preview'], ['history', 'payments-api']]) {
+        const run = await cli(b, [...args, '--repository', REPO_A]);
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG319 ${args[0]} --repository ${REPO_A}: the checkout ${b} holds the tree of the GitOps repository ${REPO_B} (its release model says so)`,
+        );
+        expect(run.stdout).toBe('');
+        await ok(b, [...args, '--repository', 'https://GIT.example.com/platform/prod-gitops']);
+      }
     });
 
     it('checks each checkout clean after publish, and plans no change', async () => {

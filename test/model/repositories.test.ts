@@ -161,6 +161,21 @@ describe('GitOps repositories', () => {
     ]);
   });
 
+  it("fails with CG155 when a ring of another repository stands between two of a repository's rings", () => {
+    // GIVEN prod-canary (prod's repository) → nonprod (the platform's) → prod (prod's repository)
+    const f = fleet();
+    new PromotionRing(f.platform, 'prod-canary', { targets: Targets.cluster(f.canary) });
+    new PromotionRing(f.platform, 'nonprod', { targets: Targets.environment(f.nonprod) });
+    new PromotionRing(f.platform, 'prod', { targets: Targets.environment(f.prod).except(Targets.cluster(f.canary)) });
+    expect(linesOf(() => f.platform.snapshot())).toEqual([
+      `[platform/rings/prod] CG155 Ring "prod" is read from ${PROD_REPO}, as is "prod-canary" before it, but the ring between ("nonprod") is read from ${GITOPS_REPO}: that repository's ledgers would judge "prod" by "prod-canary" and let a release skip "nonprod".`,
+    ]);
+  });
+
+  it("takes a repository's rings one after the other, after another repository's", () => {
+    expect(() => withRings(fleet()).platform.snapshot()).not.toThrow();
+  });
+
   it('fails with CG155 when one repository is read at two revisions', () => {
     const f = withRings(fleet({ repoURL: GITOPS_REPO, revision: 'release' }));
     expect(linesOf(() => f.platform.snapshot())).toEqual([

@@ -8,6 +8,7 @@ import { Command, CommandContext, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
 import { loadModel, ProgramFlags, readProjectConfig } from '../../workspace/program/run';
 import { recordedPlatform } from '../../workspace/recorded-model';
+import { assertRepositoryOfCheckout, loadModelOfCheckout } from '../../workspace/checkout-repository';
 import { PlatformModel } from '../../model/platform-model';
 import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
@@ -72,8 +73,9 @@ Example:
     const model = byModel
       ? withoutProgram('history', values, ctx)
         ? recordedModel('history', out, 'all', values.repository).model
-        : await loadModel('history', values, ctx)
+        : await loadModelOfCheckout('history', out, values, ctx)
       : undefined;
+    if (model === undefined) assertRepositoryOfCheckout('history', out, values.repository);
     const filter = model === undefined ? {} : targetFilter('history', model, { env: values.env, team: values.team });
     const read = await readHistory({
       dir: out,

@@ -36,7 +36,7 @@ import { parseCommandArgs } from '../args';
 import { Command } from '../command';
 import { ExitCode } from '../exit-code';
 import { checkoutDir } from '../out-dir';
-import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
+import { assertCheckoutOfRepository, assertRepositoryOfCheckout } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { isMap } from '../../core/plain';
@@ -220,6 +220,7 @@ Example:
     const format = ctx.format(values.format, ['table', 'yaml', 'json']);
     const out = checkoutDir(ctx, 'preview', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
+    assertRepositoryOfCheckout('preview', out, values.repository);
     // A link where a reconciler reads (a manifest, or a directory that may hold some) would drop
     // what it stands for from the listing without a word.
     const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));

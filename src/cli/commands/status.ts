@@ -8,7 +8,7 @@ import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { checkoutDir } from '../out-dir';
 import { describeFilter, FILTER_HELP, isEmptyFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
-import { loadModel } from '../../workspace/program/run';
+import { loadModelOfCheckout } from '../../workspace/checkout-repository';
 import { NO_PROGRAM_HELP, recordedModel, withoutProgram } from '../without-program';
 import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
@@ -64,7 +64,7 @@ Example:
     // Without the program, every service's file of the release model the checkout holds.
     const model = withoutProgram('status', values, ctx)
       ? recordedModel('status', out, 'all', values.repository).model
-      : await loadModel('status', values, ctx);
+      : await loadModelOfCheckout('status', out, values, ctx);
     const filter = targetFilter('status', model, { ...values, service: values.service ?? positionals[0] });
     const whole = statusOf(model, readLedgers(model, out));
     const report = isEmptyFilter(filter) ? whole : filtered(model, whole, filter);
@@ -145,7 +145,7 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'explain', values.out, 'existing', values.repository);
     assertCheckoutReadable(out);
-    const model = await loadModel('explain', values, ctx);
+    const model = await loadModelOfCheckout('explain', out, values, ctx);
     const targets = selectTargets(model, { name: positionals[0], environment: values.env, cloud: values.cloud, cluster: values.cluster });
     if (targets.length > 1) {
       const names = targets.map(applicationName).sort();

@@ -3,7 +3,8 @@ import { didYouMean } from '../../core/suggest';
 import { formatDuration } from '../../core/timestamp';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import { loadModel, parseTimeout } from '../../workspace/program/run';
+import { parseTimeout } from '../../workspace/program/run';
+import { loadModelOfCheckout } from '../../workspace/checkout-repository';
 import { statusOf } from '../../synth/status';
 import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
@@ -66,7 +67,7 @@ Example:
     assertCheckoutReadable(out);
     const model = withoutProgram('wait', values, ctx)
       ? recordedModel('wait', out, [service], values.repository).model
-      : await loadModel('wait', values, ctx);
+      : await loadModelOfCheckout('wait', out, values, ctx);
     if (!model.services.some((s) => s.name === service)) {
       throw usageError(
         'wait',
