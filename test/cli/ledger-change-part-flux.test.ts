@@ -8,6 +8,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readTree } from '../support/tree';
 import { runBin } from '../support/cli';
 
 const LIB = path.resolve(__dirname, '..', '..', 'lib');
@@ -41,21 +42,6 @@ function ok(args: string[]): string {
   return r.stdout;
 }
 
-/** Every file of `root` but Git's, by path. */
-function filesOf(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string): void => {
-    for (const d of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${d.name}` : d.name;
-      if (p === '.git') continue;
-      if (d.isDirectory()) walk(p);
-      else out.set(p, fs.readFileSync(path.join(root, p), 'utf8'));
-    }
-  };
-  walk('');
-  return out;
-}
-
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-ledger-part-flux-'));
   fs.writeFileSync(path.join(dir, 'program.js'), PROGRAM);
@@ -81,5 +67,5 @@ test("synth of a checkout whose only change is a Flux service's ledger reports w
   const { out: _whole, ...whole } = JSON.parse(ok(['synth', '--out', 'whole', '--verify', '--format', 'json']));
   expect(part.updated).toContain('environments/nonprod/aws/c0/web/values.yaml');
   expect(part).toEqual(whole);
-  expect(filesOf(path.join(dir, 'part'))).toEqual(filesOf(path.join(dir, 'whole')));
+  expect(readTree(path.join(dir, 'part'))).toEqual(readTree(path.join(dir, 'whole')));
 });

@@ -9,6 +9,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readTree } from '../support/tree';
 import { runBin, writeFixedProgram } from '../support/cli';
 import { A, PAYMENTS, LEDGER_API, ringFleet } from '../support/ring-fleet';
 
@@ -27,21 +28,6 @@ function ok(args: string[], cwd = dir): string {
   const r = runBin(cwd, args, NOW);
   if (r.status !== 0 && r.status !== 2) throw new Error(`cdk8s-gitops ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
-}
-
-/** Every file of `root` but Git's, by path. */
-function filesOf(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string): void => {
-    for (const d of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      const p = rel ? `${rel}/${d.name}` : d.name;
-      if (p === '.git') continue;
-      if (d.isDirectory()) walk(p);
-      else out.set(p, fs.readFileSync(path.join(root, p), 'utf8'));
-    }
-  };
-  walk('');
-  return out;
 }
 
 beforeAll(async () => {
@@ -81,7 +67,7 @@ test('synth of a checkout whose only change is a ledger writes what a whole tree
   expect(report.updated).toContain('environments/nonprod/aws/eu-01/payments-api/values.yaml');
   expect(report.updated).toContain('STATUS.md');
   expect(report.updated.some((p: string) => p.includes('ledger-api'))).toBe(false);
-  expect(filesOf(part)).toEqual(filesOf(whole));
+  expect(readTree(part)).toEqual(readTree(whole));
   // Then nothing is left to do, and check finds the checkout as the program makes it.
   expect(ok(['synth', '--out', 'part'])).toMatch(/^No changes in part/m);
   expect(ok(['check', '--out', 'part'])).toMatch(/^Clean/m);
@@ -127,6 +113,6 @@ test('a second ledger changed too: both services are written', () => {
   expect([r.status, v.status]).toEqual([0, 0]);
   expect(JSON.parse(r.stdout).updated).toEqual(JSON.parse(v.stdout).updated);
   expect(JSON.parse(r.stdout).updated).toContain('environments/nonprod/aws/eu-01/ledger-api/values.yaml');
-  expect(filesOf(out)).toEqual(filesOf(whole));
+  expect(readTree(out)).toEqual(readTree(whole));
   expect(other).not.toBe(fs.readFileSync(path.join(out, LEDGER_API), 'utf8'));
 });
