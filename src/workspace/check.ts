@@ -264,10 +264,20 @@ export function checkCheckout(
         continue;
       }
       if (e.isDirectory()) continue;
+      if (e.isSymbolicLink() && MANIFEST_NAME.test(e.name) && (reads === 'every-manifest' || reads === 'application-sets')) {
+        findings.push(
+          finding(
+            FindingKind.STRAY_FILE,
+            p,
+            `${p} is a symbolic link, which Argo CD follows within the repository and applies what it points at, as it applies every manifest of ${directory}; cdk8s-gitops follows no link, so what it applies there is not checked.`,
+          ),
+        );
+        continue;
+      }
       const why =
         e.name.startsWith('.argocd-source') && reads !== 'kustomize-base'
           ? `Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies)`
-          : reads === 'every-manifest' && e.name.endsWith('.yaml')
+          : reads === 'every-manifest' && MANIFEST_NAME.test(e.name)
             ? `Argo CD applies every manifest of ${directory}`
             : reads !== 'every-manifest' && KUSTOMIZATION_NAMES.has(e.name)
               ? `Kustomize reads ${directory} by it, and stops at two kustomization files (its Application or Kustomization cannot build it)`
@@ -293,12 +303,23 @@ export function checkCheckout(
   const kept = [...manifest.files.keys()].filter((p) => tree.heldBecause(p) !== undefined);
   const expected = applicationsOf(viewOfDeclaredTree(tree, kept, (p) => readFile(checkout, p) ?? ''));
   for (const [key, a] of actual) {
-    if (!expected.has(key)) {
+    if (expected.has(key)) continue;
+    if (manifest.files.has(a.file)) {
       findings.push(
         finding(
           FindingKind.UNDECLARED_APPLICATION,
           sourceDirectory(a.app),
           `ApplicationSet ${a.applicationSet} would generate Application ${a.app.metadata.name}, which the program does not declare.`,
+        ),
+      );
+    } else {
+      // An ApplicationSet written by hand: the file that holds it is what to look at.
+      findings.push(
+        finding(
+          FindingKind.UNDECLARED_APPLICATION,
+          a.file,
+          `ApplicationSet ${a.applicationSet}, which cdk8s-gitops did not write, would generate Application ${a.app.metadata.name}, which the program does not declare.`,
+          'Remove the ApplicationSet, or declare the target in the program.',
         ),
       );
     }
@@ -385,17 +406,24 @@ const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 
  * kustomization file and what it names. Argo CD merges an `.argocd-source*.yaml` of an
  * Application's source path into its source.
  */
-type DirectoryReading = 'every-manifest' | 'kustomize-overlay' | 'kustomize-base' | 'flux-entry';
+/** The files Argo CD's directory source applies (its repo server's pattern): YAML, JSON and Jsonnet. */
+const MANIFEST_NAME = /\.(yaml|yml|json|jsonnet)$/;
+
+type DirectoryReading = 'every-manifest' | 'application-sets' | 'kustomize-overlay' | 'kustomize-base' | 'flux-entry';
 
 /**
- * The directories of the tree a reconciler reads, and how: Argo CD a rendered or Kustomize
- * target's, a baseline's; Flux a cluster's entry point (every manifest below it, but for what
+ * The directories of the tree a reconciler reads, and how: Argo CD a control plane's directory
+ * of ApplicationSets (its root Application applies every manifest there; what those hold is
+ * previewed), a rendered or Kustomize target's, a baseline's; Flux a cluster's entry point (every manifest below it, but for what
  * `flux bootstrap` writes in `flux-system/`) and a target's (by its kustomization file).
  */
 function directoriesReconcilersRead(model: PlatformModel): Map<string, DirectoryReading> {
   const services = new Map(model.services.map((s) => [s.name, s]));
   const environments = new Map(model.environments.map((e) => [e.name, e]));
   const out = new Map<string, DirectoryReading>();
+  for (const cp of model.controlPlanes) {
+    if (cp.reconciler?.kind !== 'flux') out.set(`${model.layout.applicationSets}/${cp.name}`, 'application-sets');
+  }
   for (const t of model.targets) {
     const directory = targetDirectory(model, t);
     if (isFluxEnvironment(model, t.environment)) {

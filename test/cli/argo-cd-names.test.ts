@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -215,6 +215,108 @@ describe('check on a checkout with a directory Argo CD cannot make an Applicatio
   });
 });
 
+describe('check and plan with an ApplicationSet written by hand where the root Application applies it', () => {
+  let out: string;
+
+  beforeEach(() => {
+    out = synthesizedCheckout();
+  });
+
+  afterEach(() => removeCheckout(out));
+
+  /** An ApplicationSet `name` with a list generator making the one Application `name-one`, as JSON or YAML by the file's name. */
+  const handWritten = (name: string, file: string): string => {
+    const set = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name, namespace: 'argocd' },
+      spec: {
+        goTemplate: true,
+        generators: [{ list: { elements: [{ x: 'one' }] } }],
+        template: {
+          metadata: { name: `${name}-{{ .x }}` },
+          spec: {
+            project: 'default',
+            source: { repoURL: 'https://git.example.com/other.git', path: 'x', targetRevision: 'main' },
+            destination: { server: 'https://kubernetes.default.svc', namespace: 'kube-system' },
+          },
+        },
+      },
+    };
+    return file.endsWith('.json') ? JSON.stringify(set) : stringify(set);
+  };
+
+  test.each([['applicationsets/prod/.quiet.yaml'], ['applicationsets/prod/values.yaml'], ['applicationsets/prod/quiet.json']])(
+    'check reports the Application of the ApplicationSet in %s, naming the file, and exits 2',
+    (file) => {
+      // GIVEN the example checkout with an ApplicationSet nobody declared in that file
+      writeFile(out, file, handWritten('quiet', file));
+      // WHEN check runs
+      const r = cli('check', '--out', out, '--format', 'json');
+      // THEN its Application is an undeclared one, found at the file that holds the ApplicationSet
+      expect(r.status).toBe(2);
+      const findings = (JSON.parse(r.stdout) as { findings: Array<Record<string, string>> }).findings;
+      expect(findings).toEqual([
+        {
+          kind: 'undeclared-application',
+          code: 'CG416',
+          path: file,
+          message:
+            'ApplicationSet quiet, which cdk8s-gitops did not write, would generate Application quiet-one, which the program does not declare.',
+          fix: 'Remove the ApplicationSet, or declare the target in the program.',
+        },
+      ]);
+    },
+  );
+
+  test('a link among the ApplicationSets, hidden name or not, is a stray file for check and refused by preview', () => {
+    // GIVEN a link .other.yaml in applicationsets/prod to nonprod's ApplicationSet, which Argo CD would follow
+    fs.symlinkSync('../nonprod/workloads-nonprod.yaml', path.join(out, 'applicationsets/prod/.other.yaml'));
+    // WHEN check and preview run
+    const check = cli('check', '--out', out, '--format', 'json');
+    const preview = cli('preview', '--out', out);
+    // THEN check names the link as a stray file; preview refuses to read past it
+    expect(check.status).toBe(2);
+    expect(
+      (JSON.parse(check.stdout) as { findings: Array<Record<string, string>> }).findings.map((f) => [f.code, f.path, f.message]),
+    ).toEqual([
+      [
+        'CG423',
+        'applicationsets/prod/.other.yaml',
+        'applicationsets/prod/.other.yaml is a symbolic link, which Argo CD follows within the repository and applies what it points at, as it applies every manifest of applicationsets/prod; cdk8s-gitops follows no link, so what it applies there is not checked.',
+      ],
+    ]);
+    expect(preview.status).toBe(1);
+    expect(preview.stderr).toContain('[applicationsets/prod/.other.yaml] CG408 applicationsets/prod/.other.yaml is a symbolic link');
+  });
+
+  test('an ApplicationSet added to a values file cdk8s-gitops wrote is its hand edit, not an ApplicationSet of Argo CD', () => {
+    // GIVEN an owned values file with an ApplicationSet appended (no root Application applies a target's directory)
+    const file = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
+    fs.appendFileSync(path.join(out, file), `---\n${handWritten('quiet', '.yaml')}`);
+    // WHEN check runs
+    const r = cli('check', '--out', out, '--format', 'json');
+    // THEN the findings are the edit of that file and the version it no longer states, no Application
+    expect(r.status).toBe(2);
+    expect((JSON.parse(r.stdout) as { findings: Array<Record<string, string>> }).findings.map((f) => [f.code, f.path])).toEqual([
+      ['CG418', file],
+      ['CG413', file],
+    ]);
+  });
+
+  test('plan keeps the hidden ApplicationSet on both sides: its Application is no change', () => {
+    // GIVEN the hidden ApplicationSet, and one owned values file missing (the write brings its Application back)
+    writeFile(out, 'applicationsets/prod/.quiet.yaml', handWritten('quiet', '.yaml'));
+    fs.rmSync(path.join(out, 'environments/prod/gcp/europe-west4-01/payments-api/values.yaml'));
+    // WHEN plan runs
+    const r = cli('plan', '--out', out, '--format', 'json');
+    // THEN the only Application change is the one the write brings back
+    expect(r.stderr).toBe('');
+    const plan = JSON.parse(r.stdout) as { applications: Array<Record<string, string>> };
+    expect(plan.applications.map((a) => [a.change, a.name])).toEqual([['create', 'payments-api-prod-gcp-europe-west4-01']]);
+  });
+});
+
 describe('plan with a directory Argo CD cannot make an Application of', () => {
   let out: string;
 
@@ -410,6 +512,53 @@ describe('preview of the ApplicationSet files a control plane directory holds', 
         'Fix: Give each ApplicationSet its own name, or remove one of them.',
     );
   });
+
+  test('a hidden file of the directory generates too, as Argo CD applies every manifest there whatever its name', () => {
+    // GIVEN "dot" in applicationsets/prod/.dot.yaml, "yml" in .yml.yml, and "deep" in the hidden directory .d/
+    writeFile(out, 'applicationsets/prod/.dot.yaml', applicationSet('dot', ['apps/*'], 'dot-{{ .path.basename }}'));
+    writeFile(out, 'applicationsets/prod/.yml.yml', applicationSet('yml', ['apps/*'], 'yml-{{ .path.basename }}'));
+    writeFile(out, 'applicationsets/prod/.d/deep.yaml', applicationSet('deep', ['apps/*'], 'deep-{{ .path.basename }}'));
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out, '--format', 'json');
+    // THEN the hidden files' ApplicationSets generate; the one in the hidden directory does not
+    // (the root Application does not recurse)
+    expect(r.stderr).toBe('');
+    const apps = JSON.parse(r.stdout) as Array<{ metadata: { name: string } }>;
+    expect(apps.map((a) => a.metadata.name).sort()).toEqual(['dot-web', 'web', 'yml-web']);
+  });
+
+  test('a values.yaml cdk8s-gitops did not write is read for ApplicationSets like any manifest', () => {
+    // GIVEN "vals" in applicationsets/prod/values.yaml, a file no manifest records
+    writeFile(out, 'applicationsets/prod/values.yaml', applicationSet('vals', ['apps/*'], 'vals-{{ .path.basename }}'));
+    commit();
+    // WHEN preview runs
+    const r = cli('preview', '--out', out);
+    // THEN its Application is shown
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('vals-web ');
+    expect(r.stdout).toContain('2 Applications.');
+  });
+
+  test.each([['applicationsets/prod/gen.jsonnet'], ['applicationsets/prod/.gen.jsonnet']])(
+    'fails on the Jsonnet file %s beside the ApplicationSets, which Argo CD evaluates and the preview cannot',
+    (file) => {
+      // GIVEN a Jsonnet file in the directory of ApplicationSets, and one in a service directory
+      writeFile(out, file, '{}\n');
+      writeFile(out, 'apps/web/x.jsonnet', '{}\n');
+      commit();
+      // WHEN preview runs
+      const r = cli('preview', '--out', out);
+      // THEN it fails with CG706 naming that file (the other one is no ApplicationSet's concern)
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(
+        `[${file}] CG706 The Jsonnet file "${file}" is in "applicationsets/prod", a directory of ApplicationSets, whose root Application has Argo CD evaluate it as well; ` +
+          'the preview does not evaluate Jsonnet, so it cannot say what Argo CD applies there. ' +
+          'Fix: Move the file out of the directory (or render it to YAML there), or preview the directory with argocd appset generate.',
+      );
+    },
+  );
 
   test('the same ApplicationSet name in another namespace or another control plane is another ApplicationSet', () => {
     // GIVEN "apps" in namespace "team" beside it, and "apps" in applicationsets/nonprod

@@ -192,9 +192,20 @@ describe('Argo CD managing itself, through the CLI', () => {
       path.join(checkout.out, NONPROD, 'baseline/cluster-extra.yaml'),
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: extra\n',
     );
-    const stray = await cli(['check']);
+    // Argo CD applies JSON, .yml and Jsonnet files there too, hidden names included.
+    for (const name of ['cluster-more.json', '.cluster-hidden.yml', 'cluster-gen.jsonnet']) {
+      fs.writeFileSync(path.join(checkout.out, NONPROD, 'baseline', name), '{}\n');
+    }
+    const stray = await cli(['check', '--format', 'json']);
     expect(stray.code).toBe(2);
-    expect(stray.stdout).toContain(`[stray-file] CG423 ${NONPROD}/baseline/cluster-extra.yaml`);
+    const strays = (JSON.parse(stray.stdout) as { findings: Array<{ code: string; path: string }> }).findings.filter(
+      (f) => f.code === 'CG423',
+    );
+    expect(strays.map((f) => f.path)).toEqual(
+      ['.cluster-hidden.yml', 'cluster-extra.yaml', 'cluster-gen.jsonnet', 'cluster-more.json'].map(
+        (name) => `${NONPROD}/baseline/${name}`,
+      ),
+    );
     // A change of Argo CD's settings in the program is planned like any values change.
     // Both control planes change alike, so plan shows the change once; --verbose lists the files.
     const plan = await runCli(['plan', '--verbose'], { out: checkout.out, now: T0, app: checkout.app, env: { RECONCILE: '300' } });

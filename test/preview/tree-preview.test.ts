@@ -268,8 +268,8 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     ]);
   });
 
-  test('finds ApplicationSets in any YAML file outside values files, among other documents', () => {
-    // GIVEN an ApplicationSet after a ConfigMap in one file, and an ApplicationSet-shaped values file
+  test('finds ApplicationSets in any YAML file, among other documents, a values file nobody recorded included', () => {
+    // GIVEN an ApplicationSet after a ConfigMap in one file, and an ApplicationSet in a values file no manifest records
     writeFile(
       dir,
       'argocd/all.yaml',
@@ -277,8 +277,10 @@ describe('applicationsOf(viewOfCheckout) on hand-written ApplicationSets', () =>
     );
     writeFile(dir, 'apps/web/values.yaml', applicationSet([{ path: '*' }]));
     // WHEN the checkout is expanded
-    // THEN the ApplicationSet of argocd/all.yaml is expanded, and the values file is not
+    // THEN both are expanded: a directory source applies any such file of its directory
     expect([...applicationsOf(viewOfCheckout(dir)).entries()].map(([key, a]) => [key, a.applicationSet, a.file])).toEqual([
+      ['argocd/apps', 'apps', 'apps/web/values.yaml'],
+      ['argocd/argocd', 'apps', 'apps/web/values.yaml'],
       ['argocd/web', 'apps', 'argocd/all.yaml'],
     ]);
   });

@@ -11,13 +11,7 @@ import { formatFindings } from '../check-format';
 import { removedSetNotes } from '../removed-sets';
 import { LedgerGit } from '../../workspace/git/ledger-history';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import {
-  checkoutSymlinks,
-  isVisiblePath,
-  mayHoldApplicationSets,
-  previewOfCheckout,
-  viewOfCheckout,
-} from '../../workspace/inspect/checkout';
+import { checkoutSymlinks, mayHoldApplicationSets, previewOfCheckout, viewOfCheckout } from '../../workspace/inspect/checkout';
 import { listCheckout } from '../../workspace/inspect/checkout-listing';
 import { applications, notCreatedLine, notCreatedObject } from '../not-created';
 import { symlinkError } from '../../workspace/checkout/checkout-fs';
@@ -416,7 +410,7 @@ const MAX_UNTRACKED_READ = 1024 * 1024;
 /** The untracked or ignored files of a checkout that hold an ApplicationSet (a document of that kind). */
 function untrackedApplicationSetFiles(dir: string, files: readonly string[]): string[] {
   return files.filter((file) => {
-    if (!isVisiblePath(file) || !mayHoldApplicationSets(file)) return false;
+    if (!mayHoldApplicationSets(file)) return false;
     const full = path.join(dir, file);
     const stat = fs.lstatSync(full, { throwIfNoEntry: false });
     if (stat === undefined || !stat.isFile() || stat.size > MAX_UNTRACKED_READ) return false;

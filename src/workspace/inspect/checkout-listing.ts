@@ -36,6 +36,11 @@ export interface CheckoutListing {
   /** The directories as Argo CD's repo server lists them ({@link argoDirectoriesOf}). */
   readonly directories: readonly string[];
   /**
+   * The files the checkout's manifest records as cdk8s-gitops's, and the manifest's own; empty
+   * when the manifest cannot be read or was edited by hand.
+   */
+  readonly recorded: ReadonlySet<string>;
+  /**
    * From the index only, when asked for ({@link ListCheckoutOptions.absent}): the directories
    * the work tree holds files in that Argo CD's clone lacks (untracked or ignored), in the same
    * order; a directory below one of them is left out.
@@ -64,7 +69,7 @@ export interface ListCheckoutOptions {
  * system. A missing `dir` lists as empty.
  */
 export function listCheckout(dir: string, options: ListCheckoutOptions = {}): CheckoutListing {
-  if (!fs.existsSync(dir)) return { source: 'filesystem', files: [], links: [], directories: [] };
+  if (!fs.existsSync(dir)) return { source: 'filesystem', files: [], links: [], directories: [], recorded: new Set() };
   const git = LedgerGit.open(dir);
   return git === undefined ? walked(dir) : tracked(dir, git, options.absent === true);
 }
@@ -87,7 +92,8 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
   };
   const entries = git.tracked();
   const tracked = new Set(entries.map((e) => e.path));
-  for (const file of recordedFiles(dir)) if (!tracked.has(file)) entries.push({ mode: '100644', path: file });
+  const recorded = recordedFiles(dir);
+  for (const file of recorded) if (!tracked.has(file)) entries.push({ mode: '100644', path: file });
   entries: for (const { mode, path: file } of entries) {
     // Every directory above the path must be a real directory of the checkout.
     for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
@@ -113,14 +119,15 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
     files: files.sort(compareGoStrings),
     links: [...links].sort(compareGoStrings),
     directories,
+    recorded,
   };
   if (!withAbsent) return listing;
   const listed = new Set(directories);
   const absent: string[] = [];
-  const onDisk = walked(dir);
+  const onDisk = walkCheckout(dir, (e) => e.name === '.git');
   const known = new Set(listing.files);
   const absentFiles = onDisk.files.filter((f) => !known.has(f));
-  for (const d of onDisk.directories) {
+  for (const d of argoDirectoriesOf([...onDisk.files, ...onDisk.links])) {
     // In walk order what lies below a directory comes right after it.
     if (listed.has(d) || (absent.length > 0 && d.startsWith(`${absent[absent.length - 1]}/`))) continue;
     absent.push(d);
@@ -130,15 +137,15 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
 
 /** The listing from the file system: every file and link below `dir`, `.git` left out. */
 function walked(dir: string): CheckoutListing {
-  const { files, links } = walkCheckout(dir, (name) => name === '.git');
-  return { source: 'filesystem', files, links, directories: argoDirectoriesOf([...files, ...links]) };
+  const { files, links } = walkCheckout(dir, (e) => e.name === '.git');
+  return { source: 'filesystem', files, links, directories: argoDirectoriesOf([...files, ...links]), recorded: recordedFiles(dir) };
 }
 
 /**
  * The files and symbolic links below `dir` on disk, checkout-relative and sorted in Go's byte
- * order, without the entries `skip` names (nor anything below them); links are not followed.
+ * order, without the entries `skip` picks (nor anything below them); links are not followed.
  */
-export function walkCheckout(dir: string, skip: (name: string) => boolean): { files: string[]; links: string[] } {
+export function walkCheckout(dir: string, skip: (entry: fs.Dirent) => boolean): { files: string[]; links: string[] } {
   const files: string[] = [];
   const links: string[] = [];
   const walk = (rel: string): void => {
@@ -150,7 +157,7 @@ export function walkCheckout(dir: string, skip: (name: string) => boolean): { fi
       throw e;
     }
     for (const e of entries) {
-      if (skip(e.name)) continue;
+      if (skip(e)) continue;
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) files.push(p);
@@ -166,14 +173,14 @@ export function walkCheckout(dir: string, skip: (name: string) => boolean): { fi
  * and the manifest's own files. None when the manifest cannot be read or was edited by hand
  * (a planted record must not make a directory count).
  */
-function recordedFiles(dir: string): string[] {
+function recordedFiles(dir: string): Set<string> {
   try {
     const texts = readManifestTexts(dir);
     const manifest = parseManifest(texts);
-    if ((manifest.unsealed ?? []).length > 0) return [];
-    return [...texts.keys(), ...manifest.files.keys()];
+    if ((manifest.unsealed ?? []).length > 0) return new Set();
+    return new Set([...texts.keys(), ...manifest.files.keys()]);
   } catch {
-    return [];
+    return new Set();
   }
 }
 

@@ -32,11 +32,12 @@ export function listCheckoutFiles(dir: string): string[] {
 }
 
 /**
- * The symbolic links of a checkout (but below hidden directories), which no reconciler's view
- * may follow: a command that reads the whole checkout fails on the first (`CG408`).
+ * The symbolic links of a checkout (but below hidden directories; a link's own name may be
+ * hidden, as a directory source applies such a file), which no reconciler's view may follow: a
+ * command that reads the whole checkout fails on the first (`CG408`).
  */
 export function checkoutSymlinks(dir: string): string[] {
-  return walkCheckout(dir, (name) => name.startsWith('.')).links;
+  return walkCheckout(dir, (e) => e.name.startsWith('.') && e.isDirectory()).links;
 }
 
 /**
@@ -139,12 +140,37 @@ function readsFileText(g: unknown): boolean {
   return [g.matrix, g.merge].some((c) => isMap(c) && Array.isArray(c.generators) && c.generators.some(readsFileText));
 }
 
+/** Paths cdk8s-gitops records as written by it (its manifest's files). */
+export interface RecordedFiles {
+  has(file: string): boolean;
+}
+
 /**
  * Whether a file may hold ApplicationSets: a manifest file Argo CD's directory source applies
- * (YAML or JSON) that is not a values file.
+ * (YAML or JSON; a hidden name too, as the repo server's walk skips none) in a directory with no
+ * hidden segment (a directory source without `recurse` never enters one), that is not a values
+ * file cdk8s-gitops wrote (`recorded`; such a file holds values, and a hand edit of it is
+ * `check`'s finding). A values file it did not write may hold anything.
  */
-export function mayHoldApplicationSets(file: string): boolean {
-  return /\.(ya?ml|json)$/.test(file) && !file.endsWith('/values.yaml');
+export function mayHoldApplicationSets(file: string, recorded?: RecordedFiles): boolean {
+  if (!/\.(ya?ml|json)$/.test(file) || !isVisibleDirectory(file)) return false;
+  return !(file.endsWith(VALUES_SUFFIX) && recorded?.has(file) === true);
+}
+
+const VALUES_SUFFIX = '/values.yaml';
+
+/**
+ * Whether a file is one Argo CD evaluates where its directory source applies manifests, and
+ * the preview cannot: Jsonnet (in a directory with no hidden segment).
+ */
+export function isJsonnetManifest(file: string): boolean {
+  return file.endsWith('.jsonnet') && isVisibleDirectory(file);
+}
+
+/** Whether no directory above a file is hidden (its own name may be). */
+function isVisibleDirectory(file: string): boolean {
+  const slash = file.lastIndexOf('/');
+  return slash === -1 || isVisiblePath(file.slice(0, slash));
 }
 
 /** ApplicationSets in the order of their files' paths; those of one file keep their order. */
@@ -160,11 +186,12 @@ export function isVisiblePath(file: string): boolean {
 /**
  * The tree as Argo CD's clone of the checkout holds it ({@link listCheckout}): its files, hidden
  * ones included (a git files generator's `git ls-files` lists `config/.app.yaml`), the
- * ApplicationSets in its visible files, and the directories the repo server lists (hidden files count).
+ * ApplicationSets in the files that may hold them ({@link mayHoldApplicationSets}, with the
+ * files its manifest records), and the directories the repo server lists (hidden files count).
  */
 export function viewOfCheckout(dir: string, listing: CheckoutListing = listCheckout(dir)): TreeView {
   const applicationSets = listing.files
-    .filter((f) => isVisiblePath(f) && mayHoldApplicationSets(f))
+    .filter((f) => mayHoldApplicationSets(f, listing.recorded))
     .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
   return { files: listing.files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
 }
@@ -190,8 +217,8 @@ export function viewOfDeclaredTree(tree: FileTree, kept: readonly string[] = [],
 /**
  * The tree `tree` (whose sorted paths are `paths`) together with files of the user that are
  * not in it, `foreign`, which hold the ApplicationSets `foreignSets` and are read with
- * `readForeign`; `present` are further paths of the user (hidden files, links) that count only
- * for the directories.
+ * `readForeign`; `present` are further paths of the user (links) that count only for the
+ * directories.
  */
 export function viewOfTree(
   tree: FileTree,
@@ -207,7 +234,7 @@ export function viewOfTree(
     ...foreignSets,
   ]);
   return {
-    files: files.filter((f) => !f.startsWith('.')),
+    files,
     applicationSets,
     directories: argoDirectoriesOf([...files, ...present]),
     readFile: (file) => (tree.has(file) ? tree.content(file) : readForeign(file)),
@@ -243,6 +270,7 @@ export function previewOf(
     readFile: (_repoURL, _revision, file) => view.readFile(file),
   };
   refuseRepeatedApplicationSets(view.applicationSets);
+  refuseJsonnetBesideApplicationSets(view);
   // Cluster generators read the clusters the control plane's other ApplicationSets deploy: those are expanded first.
   const expanded = new Map<FoundApplicationSet, GeneratedAt[]>();
   const byFile = new Map<string, GeneratedApplication[]>();
@@ -282,6 +310,22 @@ export function previewOf(
     });
   }
   return { created, notCreated: [...judged.notCreated] };
+}
+
+/**
+ * Fails on a Jsonnet file in a directory that holds ApplicationSets: the root Application that
+ * applies the directory has Argo CD evaluate it too, and what it yields (an ApplicationSet,
+ * say) the preview cannot know.
+ */
+function refuseJsonnetBesideApplicationSets(view: TreeView): void {
+  const planes = new Set(view.applicationSets.map((s) => controlPlaneDir(s.file)));
+  const file = view.files.find((f) => isJsonnetManifest(f) && planes.has(controlPlaneDir(f)));
+  if (file === undefined) return;
+  throw GitOpsError.of('CG706', {
+    message: `The Jsonnet file ${JSON.stringify(file)} is in ${JSON.stringify(controlPlaneDir(file))}, a directory of ApplicationSets, whose root Application has Argo CD evaluate it as well; the preview does not evaluate Jsonnet, so it cannot say what Argo CD applies there.`,
+    fix: 'Move the file out of the directory (or render it to YAML there), or preview the directory with argocd appset generate.',
+    file,
+  });
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   FoundApplicationSet,
   isVisiblePath,
   mayHoldApplicationSets,
+  RecordedFiles,
   sortedByFile,
   TreeView,
   viewOfTree,
@@ -124,9 +125,12 @@ function keepsDirectories(paths: readonly string[], write: PendingWrite): boolea
   return everyParent(created, heldNow) && everyParent(deleted, heldAfter);
 }
 
-/** The ApplicationSets in a file of the checkout as it is now; none when it is not there or not seen. */
+/** Every file asked about: the files of the tree and those the write deletes are the program's. */
+const OWNED: RecordedFiles = { has: () => true };
+
+/** The ApplicationSets in an owned file of the checkout as it is now; none when it is not there or not seen. */
 function applicationSetsOnDisk(file: string, read: CheckoutReader): FoundApplicationSet[] {
-  if (!isVisiblePath(file) || !mayHoldApplicationSets(file)) return [];
+  if (!mayHoldApplicationSets(file, OWNED)) return [];
   const text = read(file);
   return text === undefined ? [] : applicationSetsIn(file, text);
 }
@@ -142,7 +146,7 @@ function keepsApplicationSetFile(tree: FileTree, file: string, read: CheckoutRea
     const text = read(file);
     if (text !== undefined && contentHash(text) === recorded) return true;
   }
-  const now = isVisiblePath(file) && mayHoldApplicationSets(file) ? read(file) : undefined;
+  const now = mayHoldApplicationSets(file, OWNED) ? read(file) : undefined;
   const next = tree.content(file);
   if (now === next) return true;
   return JSON.stringify(applicationSetsOnDisk(file, read)) === JSON.stringify(applicationSetsIn(file, next));
@@ -188,22 +192,22 @@ export function viewsAroundWrite(
   read: CheckoutReader,
 ): CheckoutViews {
   const listing = listCheckout(dir);
-  const onDisk = listing.files.filter(isVisiblePath);
-  const present = new Set(onDisk);
+  const present = new Set(listing.files);
   const deleted = new Set(write.deletes);
-  const foreign = onDisk.filter((f) => !tree.has(f) && !deleted.has(f));
-  // Hidden files and links of the user: they make their visible parents directories.
-  const foreignOther = [...listing.files.filter((f) => !isVisiblePath(f)), ...listing.links].filter((f) => !tree.has(f) && !deleted.has(f));
-  const foreignSets = foreign.filter(mayHoldApplicationSets).flatMap((f) => applicationSetsIn(f, read(f) ?? ''));
+  // Files of the user, hidden ones included (a git files generator lists them).
+  const foreign = listing.files.filter((f) => !tree.has(f) && !deleted.has(f));
+  // Links of the user: they make their parents directories.
+  const foreignLinks = listing.links.filter((f) => !tree.has(f) && !deleted.has(f));
+  const foreignSets = foreign.filter((f) => mayHoldApplicationSets(f)).flatMap((f) => applicationSetsIn(f, read(f) ?? ''));
   const ownedSets = [...applicationSetFiles(tree, paths), ...write.deletes]
-    .filter((p) => present.has(p) && mayHoldApplicationSets(p))
+    .filter((p) => present.has(p) && mayHoldApplicationSets(p, OWNED))
     .flatMap((p) => applicationSetsIn(p, read(p) ?? ''));
   const readDisk = gitFileReader(dir);
   const before: TreeView = {
-    files: onDisk,
+    files: listing.files,
     applicationSets: sortedByFile([...ownedSets, ...foreignSets]),
     directories: listing.directories,
     readFile: readDisk,
   };
-  return { before, after: viewOfTree(tree, paths, foreign, foreignSets, readDisk, foreignOther) };
+  return { before, after: viewOfTree(tree, paths, foreign, foreignSets, readDisk, foreignLinks) };
 }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { argoDirectoriesOf, listCheckout } from '../../../src/workspace/inspect/checkout-listing';
+import { removeCheckout, synthesizedCheckout } from '../../synth/example-checkout';
 
 /** Writes `text` at `file` below `dir`, creating its directories. */
 function write(dir: string, file: string, text = 'x: 1\n'): void {
@@ -56,6 +57,7 @@ describe('listCheckout', () => {
       files: ['keep-svc/.gitkeep', 'web/values.yaml'],
       links: [],
       directories: ['keep-svc', 'web'],
+      recorded: new Set(),
     });
   });
 
@@ -94,6 +96,7 @@ describe('listCheckout', () => {
       files: ['.gitignore', 'conf-svc/.config/app.yaml', 'keep-svc/.gitkeep', 'web/values.yaml'],
       links: [],
       directories: ['conf-svc', 'keep-svc', 'web'],
+      recorded: new Set(),
       // AND the directories on disk its clone lacks are named, build/out below build left out
       absent: ['build', 'scratch'],
       // AND the files on disk its clone lacks, one by one
@@ -144,9 +147,46 @@ describe('listCheckout', () => {
       const listing = listCheckout(dir);
       // THEN nothing below the link svc is listed (nothing outside the checkout is read), both
       // links are links, and a link is no directory (WalkDir does not follow it)
-      expect(listing).toEqual({ source: 'git', files: ['real/values.yaml'], links: ['alias', 'svc'], directories: ['real'] });
+      expect(listing).toEqual({
+        source: 'git',
+        files: ['real/values.yaml'],
+        links: ['alias', 'svc'],
+        directories: ['real'],
+        recorded: new Set(),
+      });
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('listCheckout: the files cdk8s-gitops recorded', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = synthesizedCheckout();
+  });
+
+  afterEach(() => removeCheckout(dir));
+
+  test('are the files its manifest records and the manifest itself', () => {
+    // GIVEN the example synthesized into a plain directory
+    // WHEN it is listed
+    const { recorded, files } = listCheckout(dir);
+    // THEN every file it wrote is recorded, the manifest too
+    expect(recorded.has('.cdk8s-gitops/manifest.json')).toBe(true);
+    expect(recorded.has('environments/prod/aws/eu-central-1-01/payments-api/values.yaml')).toBe(true);
+    expect(files.filter((f) => !recorded.has(f))).toEqual([]);
+  });
+
+  test('are none once the manifest was edited by hand: a planted record counts for nothing', () => {
+    // GIVEN the manifest with a record added by hand
+    const file = path.join(dir, '.cdk8s-gitops/manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+    manifest.files['applicationsets/prod/values.yaml'] = manifest.files['environments/prod/aws/eu-central-1-01/payments-api/values.yaml'];
+    fs.writeFileSync(file, JSON.stringify(manifest));
+    // WHEN it is listed
+    // THEN nothing is taken as recorded
+    expect(listCheckout(dir).recorded).toEqual(new Set());
   });
 });
