@@ -114,8 +114,13 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
       })),
     ],
     inputs: treeInputs(print, options.retainReleaseFiles),
-    retains: options.retainReleaseFiles ? anyOf(retiredLedgers(model), targetReleaseFiles(model)) : retiredLedgers(model),
+    retains: retainedFiles(model, options),
   });
+}
+
+/** The owned files a tree of `model` keeps without making them: retired ledgers, and release files while in use. */
+function retainedFiles(model: PlatformModel, options: BuildTreeOptions): (path: string) => boolean {
+  return options.retainReleaseFiles ? anyOf(retiredLedgers(model), targetReleaseFiles(model)) : retiredLedgers(model);
 }
 
 /**
@@ -226,6 +231,8 @@ export function servicesTree(
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusPageOf(model, ledgers, services, options.statusPage) },
     ],
     inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
+    // A part keeps what a whole tree keeps: a promotion must not remove release files the checkout's sets still read.
+    retains: retainedFiles(model, options),
     part: { services, basedOn, covers },
   });
 }

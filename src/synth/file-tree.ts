@@ -124,9 +124,9 @@ export interface FileTreeOptions {
   /** Makes the tree a part of the repository. @default - none: the tree is the whole repository */
   readonly part?: TreePart;
   /**
-   * Owned files a whole tree does not make but keeps: a write leaves them owned and as they
-   * are, never deletes them (the release ledgers of services the program no longer declares,
-   * so that their history survives).
+   * Owned files the tree (whole or part) does not make but keeps: a write leaves them owned and
+   * as they are, never deletes them (the release ledgers of services the program no longer
+   * declares, so that their history survives; release files the checkout's sets still read).
    * @default - none: an owned file the tree does not make is deleted
    */
   readonly retains?: (path: string) => boolean;
@@ -229,13 +229,13 @@ export class FileTree {
   }
 
   /**
-   * Whether `path` is in the part of the repository this tree holds: always for a whole tree,
-   * but for the files it retains (see {@link FileTreeOptions.retains}).
+   * Whether `path` is in the part of the repository this tree holds (always for a whole tree),
+   * but for the files it retains (see {@link FileTreeOptions.retains}) and those of held rings.
    */
   public covers(path: string): boolean {
     if (this.heldBecause(path) !== undefined) return false;
-    if (this.part !== undefined) return this.part.covers(path);
-    return this.retains === undefined || this.files.has(path) || !this.retains(path);
+    if (this.retains !== undefined && !this.files.has(path) && this.retains(path)) return false;
+    return this.part === undefined || this.part.covers(path);
   }
 
   /** Why the tree keeps the owned file at `path` without making it (see {@link FileTreeOptions.held}); undefined when it does not. */

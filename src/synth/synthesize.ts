@@ -225,7 +225,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
     layout: { environments: model.layout.environments, releases: model.layout.releases },
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
-    ...(options.retains && !part ? { retains: options.retains } : {}),
+    ...(options.retains ? { retains: options.retains } : {}),
   });
   const layerKeys = layerKeysOf(model);
   const clusterOf = clusterIndex(model);

@@ -379,6 +379,28 @@ describe('a chart promoted with the image, through the CLI', () => {
     );
   });
 
+  test('a promotion before the sets that stop reading release files are published keeps those files too', async () => {
+    // GIVEN a published platform whose sets read release files, and the program no longer
+    // promoting the chart synthesized but not yet published: HEAD's sets still read the files
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--chart-revision', CHART_1, '--by', 'alice', '--publish']);
+    const off = path.join(workDir, 'shop-off.js');
+    fs.writeFileSync(off, PROGRAM.replace('promoted: true', 'promoted: false'));
+    const offApp = ['--app', `${JSON.stringify(process.execPath)} ${JSON.stringify(off)}`];
+    await ok(a, ['synth', ...offApp]);
+    const files = [RELEASE('nonprod', 'eu-01'), RELEASE('prod', 'eu-01'), RELEASE('prod', 'eu-02')];
+    expect(files.filter((f) => fs.existsSync(path.join(a, f)))).toEqual(files);
+    // WHEN payments-api is promoted into nonprod, with the program and then without it
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', ...offApp]);
+    const without = await runCli(['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'alice', '--no-program'], {
+      out: a,
+      now: T0,
+    });
+    expect({ code: without.code, stderr: without.stderr }).toEqual({ code: 0, stderr: '' });
+    // THEN every release file is still there for the sets Argo CD runs until the new ones are applied
+    expect(files.filter((f) => fs.existsSync(path.join(a, f)))).toEqual(files);
+    expect(await previewRevisions(a)).toMatchObject({ 'payments-api-prod-aws-eu-01': 'main' });
+  });
+
   test('a release file replaced by a symbolic link is refused (CG408) by plan and synth; what it points to is not read or written', async () => {
     const outside = path.join(workDir, 'outside.yaml');
     fs.writeFileSync(outside, 'chart:\n  revision: "x"\n');
