@@ -60,15 +60,22 @@ export function programInitialLedger(model: PlatformModel, service: string, init
 const INITIAL_SINCE_LINE = ` since: "${formatTimestamp(INITIAL_SINCE)}"`;
 
 /**
+ * Whether every entry of a ledger's text (one of {@link isInitialLedgerText}'s, say) has the
+ * initial release's time: a cheap first test, read from the text without parsing it.
+ */
+export function hasOnlyInitialEntries(text: string): boolean {
+  const times = text.match(/^ +since: .*$/gm) ?? [];
+  return times.length > 0 && times.every((t) => t.endsWith(INITIAL_SINCE_LINE));
+}
+
+/**
  * Whether `text` is, byte for byte, the ledger an initial release makes for `service` (every
  * ring of the program at it, by `initial`, no history; see {@link programInitialLedger}): what
  * synth writes before anything is promoted, for the program's initial release of its day, which
  * need not be today's (an add-on's chart version, or an `initialDigest`, changed since).
  */
 export function isInitialLedgerText(model: PlatformModel, service: string, text: string): boolean {
-  // Cheap first: every entry's time is the initial one.
-  const times = text.match(/^ +since: .*$/gm) ?? [];
-  if (times.length === 0 || !times.every((t) => t.endsWith(INITIAL_SINCE_LINE))) return false;
+  if (!hasOnlyInitialEntries(text)) return false;
   try {
     const first = Object.values(parseLedger(text, ledgerFilePath(model, service), { policies: ringPolicies(model) }).rings)[0];
     return first !== undefined && ledgerText(model, programInitialLedger(model, service, releaseOf(first))) === text;

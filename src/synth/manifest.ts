@@ -303,9 +303,17 @@ function parseManifestTexts(texts: ReadonlyMap<string, string>): Manifest {
 function isFileOfService(p: string, service: string): boolean {
   // Its release model file was recorded here before the manifest itself took it.
   if (p === serviceModelPath(service)) return true;
-  const segments = p.split('/');
-  if (segments.length >= 2 && segments[segments.length - 1] === `${service}.yaml`) return true;
-  return segments.slice(4, -1).includes(service);
+  if (p.endsWith(`/${service}.yaml`)) return true;
+  // A directory named after it, below four others: each `/<service>/` found, its segment's index
+  // is the number of slashes up to and including the one before it (read without splitting: a
+  // fleet's manifest records tens of thousands of paths).
+  const dir = `/${service}/`;
+  for (let at = p.indexOf(dir); at !== -1; at = p.indexOf(dir, at + 1)) {
+    let slashes = 0;
+    for (let i = 0; i <= at && slashes < 4; i++) if (p.charCodeAt(i) === 47) slashes++;
+    if (slashes >= 4) return true;
+  }
+  return false;
 }
 
 /**

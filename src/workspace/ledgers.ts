@@ -19,6 +19,7 @@ import {
   MAX_LEDGER_BYTES,
   parseLedgerTexts,
   programInitialLedger,
+  hasOnlyInitialEntries,
   isInitialLedgerText,
 } from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
@@ -44,9 +45,11 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
     const release = initialRelease(s);
     if (text !== undefined) {
       out.set(s.name, { path: rel, text, initial: false });
-      if (release !== undefined && isInitialLedgerText(model, s.name, text)) {
+      if (release !== undefined && hasOnlyInitialEntries(text)) {
+        // The program's own initial ledger is the common case: compared as text, it needs no parse.
         const initial = ledgerText(model, programInitialLedger(model, s.name, release));
-        if (text !== initial) earlierInitial.push({ service: s.name, path: rel, text, initial });
+        if (text !== initial && isInitialLedgerText(model, s.name, text))
+          earlierInitial.push({ service: s.name, path: rel, text, initial });
       }
     } else if (release !== undefined) {
       missing.push(rel);
