@@ -91,7 +91,7 @@ function holdsFile(dir: string): boolean {
  */
 export function filterDirectories(directories: readonly string[], items: readonly GitDirectoryItem[]): string[] {
   const matchers = items.map((item) => ({ match: compilePathPattern(item.path), exclude: item.exclude === true }));
-  return directories.filter((dir) => {
+  const keep = (dir: string): boolean => {
     let include = false;
     for (const m of matchers) {
       if (m.match(dir)) {
@@ -102,7 +102,80 @@ export function filterDirectories(directories: readonly string[], items: readonl
       }
     }
     return include;
-  });
+  };
+  const candidates = candidatesOf(directories, items);
+  return candidates === undefined ? directories.filter(keep) : candidates.map((i) => directories[i]).filter(keep);
+}
+
+/**
+ * The indices, in order, of the only directories the include patterns of `items` can match, when
+ * each is literal segments followed by segments of one `*` (`environments/prod/*`): the
+ * directories that many levels below the literal part. Undefined when a pattern has another form
+ * (then every directory is a candidate). The patterns are still matched against each candidate.
+ */
+function candidatesOf(directories: readonly string[], items: readonly GitDirectoryItem[]): number[] | undefined {
+  const reaches: { base: string; depth: number }[] = [];
+  for (const item of items) {
+    if (item.exclude === true) continue;
+    const reach = reachOf(item.path);
+    if (reach === undefined) return undefined;
+    reaches.push(reach);
+  }
+  const tree = directoryTree(directories);
+  const found = new Set<number>();
+  for (const { base, depth } of reaches) {
+    const levels = base === '' ? 0 : base.split('/').length;
+    for (const i of tree.below(levels).get(base) ?? []) if (tree.segments[i] === levels + depth) found.add(i);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** A pattern's literal leading segments and how many `*` segments follow; undefined for other forms. */
+function reachOf(pattern: string): { base: string; depth: number } | undefined {
+  // Literal text that compares as strings the way path.Match compares its bytes (see path-match).
+  if (/[?[\\\ud800-\udfff\ufffd]/.test(pattern)) return undefined;
+  const segments = pattern.split('/');
+  let literal = 0;
+  while (literal < segments.length && segments[literal] !== '*') literal++;
+  const base = segments.slice(0, literal);
+  if (base.some((s) => s === '' || s.includes('*')) || segments.slice(literal).some((s) => s !== '*')) return undefined;
+  return { base: base.join('/'), depth: segments.length - literal };
+}
+
+interface DirectoryTree {
+  /** How many segments each directory of the list has. */
+  readonly segments: Int32Array;
+  /** The indices of the directories, in order, by their first `levels` segments (`''` for none). */
+  below(levels: number): ReadonlyMap<string, readonly number[]>;
+}
+
+/** The index of a directory list, made once per list: an ApplicationSet holds many generators over one. */
+const trees = new WeakMap<readonly string[], DirectoryTree>();
+
+function directoryTree(directories: readonly string[]): DirectoryTree {
+  let tree = trees.get(directories);
+  if (tree !== undefined) return tree;
+  const segments = Int32Array.from(directories, (d) => d.split('/').length);
+  const byLevels = new Map<number, Map<string, number[]>>();
+  const below = (levels: number): ReadonlyMap<string, readonly number[]> => {
+    let groups = byLevels.get(levels);
+    if (groups !== undefined) return groups;
+    groups = new Map<string, number[]>();
+    directories.forEach((dir, i) => {
+      if (segments[i] < levels) return;
+      let end = levels === 0 ? 0 : -1;
+      for (let n = 0; n < levels; n++) end = dir.indexOf('/', end + 1);
+      const key = levels === 0 ? '' : end === -1 ? dir : dir.slice(0, end);
+      const group = groups!.get(key);
+      if (group === undefined) groups!.set(key, [i]);
+      else group.push(i);
+    });
+    byLevels.set(levels, groups);
+    return groups;
+  };
+  tree = { segments, below };
+  trees.set(directories, tree);
+  return tree;
 }
 
 /** How the parameters of one directory are shaped. */

@@ -69,7 +69,34 @@ export function compilePathPattern(pattern: string): (name: string) => boolean {
     }
   };
   run('');
-  return run;
+  return segmentMatcher(pattern) ?? run;
+}
+
+/**
+ * For a pattern of literal segments and segments that are one `*` (`environments/prod/*`, the
+ * form ApplicationSets mostly take), a matcher that compares segment by segment: such a `*`
+ * matches any one segment, every other character only itself, as in `path.Match`. Comparing
+ * UTF-16 strings gives what comparing their UTF-8 bytes gives as long as the pattern holds no
+ * surrogate and no U+FFFD (the only character whose bytes a name's unpaired surrogate encodes
+ * to); any other pattern gets undefined.
+ */
+function segmentMatcher(pattern: string): ((name: string) => boolean) | undefined {
+  if (/[?[\\\ud800-\udfff\ufffd]/.test(pattern)) return undefined;
+  const segments = pattern.split('/');
+  if (segments.some((s) => s !== '*' && s.includes('*'))) return undefined;
+  const last = segments.length - 1;
+  return (name) => {
+    let from = 0;
+    for (let i = 0; i <= last; i++) {
+      const slash = name.indexOf('/', from);
+      if ((slash === -1) !== (i === last)) return false;
+      const end = i === last ? name.length : slash;
+      const segment = segments[i];
+      if (segment !== '*' && (end - from !== segment.length || !name.startsWith(segment, from))) return false;
+      from = end + 1;
+    }
+    return true;
+  };
 }
 
 function match(p: Uint8Array, n: Uint8Array): boolean {

@@ -5,7 +5,7 @@ import { catalogueFix, type ErrorCode } from '../core/error-catalogue';
 import { LedgerFile } from '../release/ledger-files';
 import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
-import { applicationsOf, isVisiblePath, previewOfCheckout, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
+import { applicationsOf, isVisiblePath, previewOfCheckout, sameDirectories, viewOfCheckout, viewOfDeclaredTree } from './inspect/checkout';
 import { isManifestPath, MANIFEST_PATH, manifestShardPath, parseManifest } from '../synth/manifest';
 import { readManifestTexts } from './checkout/manifest-io';
 import { platformBaseProblems } from './checkout/platform-bases';
@@ -21,7 +21,7 @@ import { heldRings } from '../synth/synthesize';
 import { releaseState } from '../synth/build';
 import { isMap } from '../core/plain';
 import { handEditDiff } from './hand-edit-diff';
-import { PreviewCode, type GeneratedApplication } from '../preview';
+import { PreviewCode, type GeneratedApplication, type GeneratedAt } from '../preview';
 
 /** Kinds of drift `check` finds. */
 export enum FindingKind {
@@ -289,7 +289,8 @@ export function checkCheckout(
   // What Argo CD would not create from the checkout is a finding of its own (never a created
   // Application): the ApplicationSet reports an error condition, and after a failed create it
   // deletes none of its Applications.
-  const { created: actual, notCreated } = previewOfCheckout(dir, onDisk);
+  const expansions = new Map<string, GeneratedAt[]>();
+  const { created: actual, notCreated } = previewOfCheckout(dir, onDisk, expansions);
   for (const n of notCreated) {
     findings.push(
       finding(
@@ -301,7 +302,9 @@ export function checkCheckout(
   }
   // The files of a ring held at its release are the program's as they stand (CG214).
   const kept = [...manifest.files.keys()].filter((p) => tree.heldBecause(p) !== undefined);
-  const expected = applicationsOf(viewOfDeclaredTree(tree, kept, (p) => readFile(checkout, p) ?? ''));
+  const declared = viewOfDeclaredTree(tree, kept, (p) => readFile(checkout, p) ?? '');
+  // The same directories generate the same Applications from the same ApplicationSets: expanded once.
+  const expected = applicationsOf(declared, sameDirectories(onDisk, declared) ? expansions : undefined);
   for (const [key, a] of actual) {
     if (expected.has(key)) continue;
     if (manifest.files.has(a.file)) {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { directoryParams, filterDirectories, listGitDirectories } from '../../src/preview/git-directories';
+import { pathMatch } from '../../src/preview/path-match';
 import { makeTree, removeTree, SEED_VALUES_FILES } from './fixtures';
 
 describe('listGitDirectories', () => {
@@ -153,5 +154,34 @@ describe('directoryParams', () => {
       'path[0]': 'apps',
       'path[1]': 'My_Web',
     });
+  });
+});
+
+describe('filterDirectories over many directories', () => {
+  test('keeps what path.Match keeps, in order, whatever the list holds (no parents, any depth)', () => {
+    // GIVEN directories of one to four segments from a, b, é, and patterns of literal segments then * segments
+    const parts = ['a', 'b', 'é'];
+    const all: string[] = [];
+    const grow = (prefix: string[]): void => {
+      if (prefix.length > 0) all.push(prefix.join('/'));
+      if (prefix.length === 4) return;
+      for (const p of parts) grow([...prefix, p]);
+    };
+    grow([]);
+    // every third directory left out, so that some have no parent in the list
+    const dirs = all.filter((_, i) => i % 3 !== 1).reverse();
+    const patterns = ['*', 'a', 'a/*', 'a/b/*/*', '*/*/*', 'é/*', 'b/a', 'a/b/é/a', 'c/*', 'a/*/b'];
+    for (const include of patterns) {
+      for (const exclude of [undefined, 'a/b/*', 'é/*/*']) {
+        const items = [{ path: include }, ...(exclude === undefined ? [] : [{ path: exclude, exclude: true }])];
+        // WHEN they are filtered
+        const kept = filterDirectories(dirs, items);
+        // THEN it is what matching each directory against each pattern keeps
+        const expected = dirs.filter((d) => pathMatch(include, d) && (exclude === undefined || !pathMatch(exclude, d)));
+        expect([include, exclude, kept]).toEqual([include, exclude, expected]);
+      }
+    }
+    // (a/a is among those left out)
+    expect(filterDirectories(dirs, [{ path: 'a/*' }])).toEqual(['a/é', 'a/b']);
   });
 });

@@ -112,3 +112,44 @@ describe('pathMatch', () => {
     expect(() => compilePathPattern('environments/[')).toThrow(/CG705 Pattern "environments\/\[" is malformed/);
   });
 });
+
+describe('compilePathPattern on patterns of literal and single-star segments', () => {
+  test('gives what the byte matcher gives: each * segment read as **, which the byte matcher runs and means the same', () => {
+    // GIVEN every pattern of up to three segments from *, a, ab, é and the empty one, and names
+    // of up to four segments from a, ab, é, 😀 (a surrogate pair), an unpaired surrogate (which
+    // UTF-8 encodes as U+FFFD), U+FFFD and the empty one
+    const parts = ['*', 'a', 'ab', 'é', ''];
+    const patterns: string[] = [];
+    const grow = (prefix: string[], depth: number): void => {
+      if (prefix.length > 0) patterns.push(prefix.join('/'));
+      if (depth === 3) return;
+      for (const p of parts) grow([...prefix, p], depth + 1);
+    };
+    grow([], 0);
+    const names: string[] = [];
+    const growName = (prefix: string[], depth: number): void => {
+      names.push(prefix.join('/'));
+      if (depth === 4) return;
+      for (const p of ['a', 'ab', 'é', '😀', '\ud800', '\ufffd', '']) growName([...prefix, p], depth + 1);
+    };
+    growName([], 0);
+    // WHEN each is matched both ways
+    const differing: string[] = [];
+    for (const pattern of patterns) {
+      const fast = compilePathPattern(pattern);
+      const bytes = compilePathPattern(
+        pattern
+          .split('/')
+          .map((s) => (s === '*' ? '**' : s))
+          .join('/'),
+      );
+      for (const name of names) if (fast(name) !== bytes(name)) differing.push(`${pattern} ${name}`);
+    }
+    // THEN they never differ (path.Match("a/*", "a/b") is true, path.Match("a/*", "a/b/c") false)
+    expect(patterns.length).toBeGreaterThan(150);
+    expect(differing).toEqual([]);
+    expect(compilePathPattern('a/*')('a/b')).toBe(true);
+    expect(compilePathPattern('a/*')('a/b/c')).toBe(false);
+    expect(compilePathPattern('*')('')).toBe(true);
+  });
+});

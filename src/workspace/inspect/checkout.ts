@@ -363,10 +363,10 @@ function refuseRepeatedApplicationSets(sets: readonly FoundApplicationSet[]): vo
  * generate one Application: the one whose file Git added first (along the first-parent history
  * of `HEAD`) is taken to own it, as Argo CD keeps the owner that created the Application; a new
  * ApplicationSet (a later or uncommitted file) gets the "already owned" error, whatever its name.
- * Without Git history the first in file order owns it.
+ * Without Git history the first in file order owns it. `expansions` as for {@link previewOf}.
  */
-export function previewOfCheckout(dir: string, view: TreeView): ReturnType<typeof previewOf> {
-  const first = previewOf(view);
+export function previewOfCheckout(dir: string, view: TreeView, expansions?: Map<string, GeneratedAt[]>): ReturnType<typeof previewOf> {
+  const first = previewOf(view, expansions);
   const contested = first.notCreated.filter((n) => n.ownedBy !== undefined);
   if (contested.length === 0) return first;
   const git = LedgerGit.open(dir);
@@ -388,7 +388,12 @@ export function previewOfCheckout(dir: string, view: TreeView): ReturnType<typeo
     const oldest = claimants.reduce((a, b) => (ageOf(b.file) < ageOf(a.file) ? b : a));
     owners.set(key, oldest.applicationSet);
   }
-  return owners.size === 0 ? first : previewOf(view, undefined, owners);
+  return owners.size === 0 ? first : previewOf(view, expansions, owners);
+}
+
+/** Whether two views list the same directories, so that one's expansions serve the other ({@link previewOf}). */
+export function sameDirectories(a: TreeView, b: TreeView): boolean {
+  return a.directories.length === b.directories.length && a.directories.every((d, i) => d === b.directories[i]);
 }
 
 /**
