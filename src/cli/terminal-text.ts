@@ -27,11 +27,12 @@ export function printableJson(value: unknown): string {
 const ESC = String.fromCharCode(0x1b);
 
 /**
- * What a terminal may act on in the CLI's own output: controls (but the line feed and the tab,
- * kept by {@link inertText}), format characters and the line and paragraph separators; and the
- * colours the CLI writes itself (`[+]` green, `[-]` red, `[~]` yellow, then reset).
+ * What a terminal may act on in the CLI's own output: controls but the line feed and the tab
+ * (`\p{Cc}` is U+0000–U+001F and U+007F–U+009F), format characters and the line and paragraph
+ * separators; and the colours the CLI writes itself (`[+]` green, `[-]` red, `[~]` yellow, then
+ * reset).
  */
-const ACTED_ON = new RegExp(`${ESC}\\[(?:0|3[123])m|[\\p{Cc}\\p{Cf}\\u2028\\u2029]`, 'gu');
+const ACTED_ON = new RegExp(`${ESC}\\[(?:0|3[123])m|[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\p{Cf}\\u2028\\u2029]`, 'gu');
 
 /** Each UTF-16 unit of `s` as a JSON escape, `\u001b`: valid inside a JSON string, and inert. */
 function escaped(s: string): string {
@@ -50,7 +51,6 @@ function escaped(s: string): string {
  */
 export function inertText(text: string, colours: boolean): string {
   return text.replace(ACTED_ON, (m) => {
-    if (m === '\n' || m === '\t') return m;
     if (m.length > 2) return colours ? m : `${escaped(ESC)}${m.slice(1)}`;
     return escaped(m);
   });

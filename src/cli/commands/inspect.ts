@@ -217,9 +217,12 @@ Example:
     assertRepositoryOfCheckout('preview', out, values.repository);
     // A link where a reconciler reads (a manifest, or a directory that may hold some) would drop
     // what it stands for from the listing without a word.
-    const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
-    if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
+    // (The listing follows no link: it finds them.)
     const listing = listCheckout(out, { absent: true });
+    const link = checkoutSymlinks(out, listing).find(
+      (l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)),
+    );
+    if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const view = viewOfCheckout(out, listing);
     const { created, notCreated } = previewOfCheckout(out, view);
     const absent = listing.absent ?? [];

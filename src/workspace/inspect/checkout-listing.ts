@@ -51,6 +51,11 @@ export interface CheckoutListing {
    * Argo CD's clone lacks (untracked or ignored), in byte order.
    */
   readonly absentFiles?: readonly string[];
+  /**
+   * From the index only, with {@link CheckoutListing.absent}: the symbolic links of the work
+   * tree, tracked or not, in byte order (from the same walk; never followed).
+   */
+  readonly diskLinks?: readonly string[];
 }
 
 /** Options for {@link listCheckout}. */
@@ -132,7 +137,7 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
     if (listed.has(d) || (absent.length > 0 && d.startsWith(`${absent[absent.length - 1]}/`))) continue;
     absent.push(d);
   }
-  return { ...listing, absent, absentFiles };
+  return { ...listing, absent, absentFiles, diskLinks: onDisk.links };
 }
 
 /** The listing from the file system: every file and link below `dir`, `.git` left out. */

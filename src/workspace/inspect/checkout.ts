@@ -34,9 +34,12 @@ export function listCheckoutFiles(dir: string): string[] {
 /**
  * The symbolic links of a checkout (but below hidden directories; a link's own name may be
  * hidden, as a directory source applies such a file), which no reconciler's view may follow: a
- * command that reads the whole checkout fails on the first (`CG408`).
+ * command that reads the whole checkout fails on the first (`CG408`). Taken from `listing` when
+ * it walked the work tree ({@link listCheckout} of a plain directory, or with `absent`).
  */
-export function checkoutSymlinks(dir: string): string[] {
+export function checkoutSymlinks(dir: string, listing?: CheckoutListing): string[] {
+  if (listing?.source === 'filesystem') return listing.links.filter(isVisibleDirectory);
+  if (listing?.diskLinks !== undefined) return listing.diskLinks.filter(isVisibleDirectory);
   return walkCheckout(dir, (e) => e.name.startsWith('.') && e.isDirectory()).links;
 }
 

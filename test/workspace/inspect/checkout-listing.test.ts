@@ -101,6 +101,8 @@ describe('listCheckout', () => {
       absent: ['build', 'scratch'],
       // AND the files on disk its clone lacks, one by one
       absentFiles: ['build/out/values.yaml', 'scratch/values.yaml'],
+      // AND the links on disk (none here)
+      diskLinks: [],
     });
   });
 
