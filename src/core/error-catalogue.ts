@@ -882,7 +882,7 @@ const ENTRIES = [
     where: 'checkout',
     title: 'File not written by cdk8s-gitops in a directory Argo CD deploys',
     description:
-      "`check` found a file that cdk8s-gitops did not write (the manifest does not record it) in a directory whose every manifest Argo CD applies (the target directory of a rendered service, or a Helm target's namespace baseline; hidden files too, which a directory source applies as well), an `.argocd-source*.yaml` in any target's directory, whose parameters Argo CD merges into that Application's source (a Kustomize overlay's images, a directory source's recurse), or a second kustomization file (`kustomization.yml`, `Kustomization`) beside a Kustomize overlay or its base, which stops the build. Argo CD would deploy it beside what the program declares, outside the release rules.",
+      "`check` found a file that cdk8s-gitops did not write (the manifest does not record it) in a directory whose every manifest Argo CD applies (the target directory of a rendered service, or a Helm target's namespace baseline; YAML, JSON and Jsonnet files, hidden ones too, which a directory source applies as well), a symbolic link there or among a control plane's ApplicationSets (Argo CD follows it within the repository, cdk8s-gitops follows no link), an `.argocd-source*.yaml` in any target's directory, whose parameters Argo CD merges into that Application's source (a Kustomize overlay's images, a directory source's recurse), or a second kustomization file (`kustomization.yml`, `Kustomization`) beside a Kustomize overlay or its base, which stops the build. Argo CD would deploy it beside what the program declares, outside the release rules.",
     fix: 'Remove it (git rm <file>), or declare what it holds in the program.',
   },
   {
