@@ -271,11 +271,16 @@ export function runRelease(
     return upstream !== undefined && Object.hasOwn(ledger.rings, upstream) ? upstream : undefined;
   };
   const history = gates.inGit && into.some((r) => upstreamOf(r) !== undefined) ? gates.context(path, onDisk).history : undefined;
-  const change = apply((ring) => {
+  const made = apply((ring) => {
     const upstream = upstreamOf(ring);
     const upstreamArrival = upstream === undefined ? undefined : arrivalOf(ledger, upstream, ledger.rings[upstream], history);
     return { ...(upstreamArrival ? { upstreamArrival } : {}), soakUntil: soakUntil(ctx) };
   });
+  // The commit says so too: its subject is what `history` and `git log` show of it.
+  const change =
+    made.changed && elsewhere !== undefined
+      ? { ...made, summary: `${made.summary}; ring before, ${elsewhere.ring}, in another repository: not checked` }
+      : made;
   if (change.changed) {
     // A ring takes only a release of the program's images (a ring held at an older one, CG214,
     // keeps its files until it does).

@@ -435,6 +435,10 @@ describe('a platform split across two GitOps repositories', () => {
       expect(ledger.rings['prod-canary'].digest).toBe(A);
       expect(parseYaml(fs.readFileSync(path.join(b, 'environments/prod/aws/eu-01/payments-api/values.yaml'), 'utf8')).image.digest).toBe(A);
       expect(repoB.git(repoB.remote, 'show', 'main:releases/payments-api.yaml')).toContain(A);
+      // THEN its commit says so, for history and git log
+      expect(repoB.git(repoB.remote, 'log', '-1', '--format=%s', 'main')).toBe(
+        `promote payments-api ${A.slice(0, 15)} to prod-canary (by ci); ring before, nonprod, in another repository: not checked`,
+      );
       // THEN repository A is untouched
       expect(hashTree(a)).toEqual(beforeA);
       expect(repoA.git(repoA.remote, 'rev-parse', 'main')).toBe(remoteA);
@@ -462,6 +466,7 @@ describe('a platform split across two GitOps repositories', () => {
       // THEN history reads the promotion from B's checkout
       const history = await ok(b, ['history', 'payments-api', '--repository', REPO_B]);
       expect(history).toContain('prod-canary');
+      expect(history).toContain('ring before, nonprod, in another repository: not checked');
       // AND a publish of B pushes it to B's remote only
       await ok(b, ['publish', '--by', 'alice', '--repository', REPO_B], '2026-11-22T12:00:00Z');
       expect(repoB.git(repoB.remote, 'show', 'main:environments/prod/aws/eu-02/payments-api/values.yaml')).toContain(A);
