@@ -13,12 +13,15 @@ import { show } from './problems';
  *   floats as `1.5`, `.5`, `1e3`; timestamps and `1:20` stay strings;
  * - every number becomes a float64 (encoding/json decodes no integers into interface{});
  * - map keys become strings: integers in decimal, booleans as "true"/"false";
- * - a later document of the same file is not read; a repeated key keeps its last value.
+ * - a later document of the same file is not read; a repeated key keeps its last value;
+ * - a merge key (`<<: *base`, `<<: [*a, *b]`, `<<: {a: 1}`) sets the keys of the maps it names
+ *   at its place among the map's keys, as go-yaml v2 does: a key set after it wins, a key set
+ *   before it is overwritten, and of several maps the first that sets a key wins.
  *
  * The YAML syntax is the `yaml` package's, loaded lazily. What the preview does not model
- * exactly is refused rather than approximated: explicit tags other than `!!str`, merge keys
- * (`<<`), float and very large integer keys, keys that become the same string, aliases that
- * expand without bound, and nesting deeper than {@link MAX_DEPTH}.
+ * exactly is refused rather than approximated: explicit tags other than `!!str` (and `!!merge`
+ * on a merge key), float and very large integer keys, keys that become the same string, aliases
+ * that expand without bound, and nesting deeper than {@link MAX_DEPTH}.
  */
 
 /** A value as encoding/json decodes it into `interface{}`: numbers are float64. */
@@ -43,6 +46,20 @@ export const MAX_VALUES = 1_000_000;
 const STR_TAG = 'tag:yaml.org,2002:str';
 const MAP_TAG = 'tag:yaml.org,2002:map';
 const SEQ_TAG = 'tag:yaml.org,2002:seq';
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+
+/** A Go map being filled: the Go identity (type and value) of each JSON key, and the values. */
+interface GoMap {
+  readonly goKeyOf: Map<string, string>;
+  readonly out: Map<string, GoData>;
+}
+
+/** go-yaml v2's failure on a merge key whose value is not a map or a list of maps. */
+function wantMap(at: string): GoYamlError {
+  return new GoYamlError(
+    `has a merge key (<<) ${under(at)} whose value is not a map, an alias to a map or a list of them, so go-yaml fails ("map merge requires map or sequence of maps as the value")`,
+  );
+}
 
 /**
  * The first document of a JSON or YAML text as Go data, as `sigs.k8s.io/yaml.Unmarshal` into
@@ -97,6 +114,8 @@ export function readGoYamlDocuments(text: string): GoData[] {
 class Reader {
   /** The maps and lists being read, outermost first: an alias to one of them never ends. */
   private readonly ancestors = new Set<unknown>();
+  /** The node each alias names: `Alias.resolve` walks the whole document, so once per alias. */
+  private readonly targets = new Map<Alias, unknown>();
 
   constructor(
     private readonly Y: typeof import('yaml'),
@@ -108,12 +127,7 @@ class Reader {
   /** The value of `node`; `at` names where it is, as `.a.b[2]`. */
   public value(node: unknown, depth: number, at: string): GoData {
     const Y = this.Y;
-    if (++this.count > MAX_VALUES) {
-      throw new GoYamlError(`expands to more than ${MAX_VALUES} values (through aliases), which the preview does not read`);
-    }
-    if (depth > MAX_DEPTH) {
-      throw new GoYamlError(`nests deeper than ${MAX_DEPTH} levels ${where(at)}`);
-    }
+    this.tick(depth, at);
     if (node === null || node === undefined) {
       return null;
     }
@@ -149,8 +163,26 @@ class Reader {
     throw new GoYamlError(`holds a YAML node the preview does not read ${where(at)}`);
   }
 
+  /** Counts one value read, and fails past the bounds on values and nesting. */
+  private tick(depth: number, at: string): void {
+    if (++this.count > MAX_VALUES) {
+      throw new GoYamlError(`expands to more than ${MAX_VALUES} values (through aliases), which the preview does not read`);
+    }
+    if (depth > MAX_DEPTH) {
+      throw new GoYamlError(`nests deeper than ${MAX_DEPTH} levels ${where(at)}`);
+    }
+  }
+
+  /** The node an alias names, or undefined when it names no anchor. */
+  private resolve(node: Alias): unknown {
+    if (!this.targets.has(node)) {
+      this.targets.set(node, node.resolve(this.doc));
+    }
+    return this.targets.get(node);
+  }
+
   private alias(node: Alias, depth: number, at: string): GoData {
-    const target = node.resolve(this.doc);
+    const target = this.resolve(node);
     if (!target) {
       throw new GoYamlError(`has an alias ${where(at)} that names no anchor`);
     }
@@ -176,26 +208,109 @@ class Reader {
   }
 
   private map(pairs: readonly Pair<unknown, unknown>[], depth: number, at: string): GoData {
-    // A repeated key keeps its last value. Go keys are compared by type and value, so two that
-    // differ (1 and "1") but become the same JSON key leave the result to map order.
-    const goKeyOf = new Map<string, string>();
-    const out = new Map<string, GoData>();
+    const into: GoMap = { goKeyOf: new Map(), out: new Map() };
+    this.fill(into, pairs, depth, at);
+    return Object.fromEntries(into.out);
+  }
+
+  /**
+   * Sets the pairs of a YAML map into the Go map `into`, in order, as go-yaml v2's `mapping`
+   * does: a repeated key keeps its last value, and a merge key sets the keys it merges at its
+   * place among them, so a key set before `<<` is overwritten by the merged one and a key set
+   * after it wins.
+   */
+  private fill(into: GoMap, pairs: readonly Pair<unknown, unknown>[], depth: number, at: string): void {
     for (const pair of pairs) {
+      if (this.isMergeKey(pair.key)) {
+        this.merge(into, pair.value, depth, at);
+        continue;
+      }
       const { go, json } = this.key(pair.key, at);
-      const earlier = goKeyOf.get(json);
+      // Go keys are compared by type and value, so two that differ (1 and "1") but become the
+      // same JSON key leave the result to map order.
+      const earlier = into.goKeyOf.get(json);
       if (earlier !== undefined && earlier !== go) {
         throw new GoYamlError(`has two different keys ${under(at)} that both become ${show(json)}, and Argo CD keeps either at random`);
       }
-      goKeyOf.set(json, go);
-      out.set(json, this.value(pair.value, depth + 1, `${at}${segment(json)}`));
+      into.goKeyOf.set(json, go);
+      into.out.set(json, this.value(pair.value, depth + 1, `${at}${segment(json)}`));
     }
-    return Object.fromEntries(out);
+  }
+
+  /**
+   * go-yaml v2's `isMerge`: a key scalar (not an alias) `<<` that is plain and untagged, has the
+   * non-specific tag `!`, or the tag `!!merge` (quoted too).
+   */
+  private isMergeKey(node: unknown): boolean {
+    if (!this.Y.isScalar(node)) {
+      return false;
+    }
+    const text = typeof node.value === 'symbol' ? node.value.description : String(node.value);
+    if (text !== '<<') {
+      return false;
+    }
+    return node.tag === MERGE_TAG || node.tag === '!' || (node.tag === undefined && node.type === 'PLAIN');
+  }
+
+  /**
+   * go-yaml v2's `merge`: the value of a merge key is a map, an alias to a map, or a list of
+   * maps and aliases to maps, whose keys are set into `into`; the maps of a list from the last
+   * to the first, so the first that sets a key wins. Anything else (null, a scalar, an alias to
+   * a list) fails as go-yaml fails.
+   */
+  private merge(into: GoMap, node: unknown, depth: number, at: string): void {
+    const Y = this.Y;
+    if (Y.isSeq(node)) {
+      this.checkCollectionTag(node.tag, SEQ_TAG, at);
+      this.within(node, () => {
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          const item = node.items[i];
+          if (Y.isAlias(item) || Y.isMap(item) || Y.isPair(item)) {
+            this.mergeMap(into, item, depth, at);
+          } else {
+            throw wantMap(at);
+          }
+        }
+      });
+      return;
+    }
+    if (Y.isAlias(node) || Y.isMap(node)) {
+      this.mergeMap(into, node, depth, at);
+      return;
+    }
+    throw wantMap(at);
+  }
+
+  /** Sets the keys of one map to merge (a map, an alias to one, or a pair in a flow list) into `into`. */
+  private mergeMap(into: GoMap, node: unknown, depth: number, at: string): void {
+    const Y = this.Y;
+    this.tick(depth, at);
+    if (Y.isPair(node)) {
+      this.fill(into, [node], depth, at);
+      return;
+    }
+    let target: unknown = node;
+    if (Y.isAlias(node)) {
+      target = this.resolve(node);
+      if (!target) {
+        throw new GoYamlError(`has an alias ${where(at)} that names no anchor`);
+      }
+      if (this.ancestors.has(target)) {
+        throw new GoYamlError(`has an alias ${where(at)} that refers to a value containing it`);
+      }
+      this.tick(depth, at);
+    }
+    if (!Y.isMap(target)) {
+      throw wantMap(at);
+    }
+    this.checkCollectionTag(target.tag, MAP_TAG, at);
+    this.within(target, () => this.fill(into, target.items, depth, at));
   }
 
   /** A map key: its Go identity (type and value) and the JSON key it becomes. */
   private key(node: unknown, at: string): { go: string; json: string } {
     const Y = this.Y;
-    const target = Y.isAlias(node) ? node.resolve(this.doc) : node;
+    const target = Y.isAlias(node) ? this.resolve(node) : node;
     if (!Y.isScalar(target)) {
       throw new GoYamlError(`has a key ${under(at)} that is a list or a map, which JSON cannot hold`);
     }
@@ -205,9 +320,6 @@ class Reader {
     const text = String(target.value);
     if (target.tag === STR_TAG || target.type !== 'PLAIN') {
       return { go: `string:${text}`, json: text };
-    }
-    if (text === '<<') {
-      throw new GoYamlError(`uses a YAML merge key (<<) ${under(at)}, which the preview does not read`);
     }
     const s = resolvePlain(text);
     switch (s.kind) {
