@@ -33,8 +33,8 @@ describe('template problems quote no parameter values', () => {
     // Go: illegal base64 data at input byte 7
     ['{{ b64dec .secret }}', SECRET, 'CG701', 'b64dec of text that is not valid padded base64'],
     ['{{ b32dec .secret }}', SECRET, 'CG701', 'b32dec of text that is not valid padded base32'],
-    // Masterminds/semver: a constraint the preview does not read (a pre-release one)
-    ['{{ semverCompare .secret "1.0.0" }}', '>=1.0.0-hunter2-S3CR3T-value', 'CG701', 'semverCompare with a pre-release constraint'],
+    // Masterminds/semver: improper constraint: >=1.0.0 hunter2-…
+    ['{{ semverCompare .secret "1.0.0" }}', `>=1.0.0 ${SECRET}`, 'CG704', 'error calling semverCompare: improper constraint'],
     [
       '{{ semverCompare "^1.0.0" .secret }}',
       '01.2.3-hunter2-S3CR3T-value',
