@@ -41,7 +41,7 @@ describe('template problems quote no parameter values', () => {
       'CG701',
       'semverCompare with a version with a number with a leading zero',
     ],
-    ['{{ snakecase .secret }}', SECRET, 'CG701', 'snakecase of a string other than ASCII words'],
+    ['{{ snakecase .secret }}', `${SECRET}\u{2ebf0}`, 'CG701', 'snakecase of a string with a CJK Extension I character'],
     ['{{ toYaml (list .secret) }}', `${SECRET} \nsecond line`, 'CG701', 'toYaml of a string that has a space before a line break'],
     // Go: parse "https://user:hunter2-…%4G@example.com/": invalid URL escape "%4G"
     [
