@@ -20,8 +20,9 @@ import { show } from './problems';
  *
  * The YAML syntax is the `yaml` package's, loaded lazily. What the preview does not model
  * exactly is refused rather than approximated: explicit tags other than `!!str` (and `!!merge`
- * on a merge key), float and very large integer keys, keys that become the same string, aliases
- * that expand without bound, and nesting deeper than {@link MAX_DEPTH}.
+ * on a key written `<<`), float and very large integer keys, keys that become the same string,
+ * aliases that expand without bound, nesting deeper than {@link MAX_DEPTH}, and merges of maps
+ * that merge maps deeper than {@link MAX_MERGE_DEPTH}.
  */
 
 /** A value as encoding/json decodes it into `interface{}`: numbers are float64. */
@@ -40,6 +41,8 @@ export class GoYamlError extends Error {
 
 /** How deep maps and lists may nest. */
 export const MAX_DEPTH = 1000;
+/** How deep merge keys may merge maps that hold merge keys. */
+export const MAX_MERGE_DEPTH = 100;
 /** How many values a document may expand to, aliases expanded. */
 export const MAX_VALUES = 1_000_000;
 
@@ -80,7 +83,7 @@ export function readGoYaml(text: string): GoData {
     const pos = error.linePos?.[0];
     throw new GoYamlError(`is not valid YAML or JSON (${error.code}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''})`);
   }
-  return new Reader(Y, doc).value(doc.contents, 0, '');
+  return new Reader(Y, doc, text).value(doc.contents, 0, '');
 }
 
 /**
@@ -101,7 +104,7 @@ export function readGoYamlDocuments(text: string): GoData[] {
       throw new GoYamlError(`is not valid YAML or JSON (${error.code}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''})`);
     }
     // The documents of a file share one bound on the values they expand to.
-    const reader = new Reader(Y, doc, total);
+    const reader = new Reader(Y, doc, text, total);
     const value = reader.value(doc.contents, 0, '');
     total = reader.count;
     if (value !== null) {
@@ -114,12 +117,17 @@ export function readGoYamlDocuments(text: string): GoData[] {
 class Reader {
   /** The maps and lists being read, outermost first: an alias to one of them never ends. */
   private readonly ancestors = new Set<unknown>();
-  /** The node each alias names: `Alias.resolve` walks the whole document, so once per alias. */
-  private readonly targets = new Map<Alias, unknown>();
+  /**
+   * The node each alias names, found in one walk of the document the first time an alias is
+   * read (`Alias.resolve` walks the document for each alias, which many aliases make quadratic).
+   */
+  private targets: Map<Alias, unknown> | undefined;
 
   constructor(
     private readonly Y: typeof import('yaml'),
     private readonly doc: Document,
+    /** The text the document is part of. */
+    private readonly text: string,
     /** The values read so far (of earlier documents too), aliases expanded. */
     public count = 0,
   ) {}
@@ -175,9 +183,7 @@ class Reader {
 
   /** The node an alias names, or undefined when it names no anchor. */
   private resolve(node: Alias): unknown {
-    if (!this.targets.has(node)) {
-      this.targets.set(node, node.resolve(this.doc));
-    }
+    this.targets ??= anchorTargets(this.Y, this.doc);
     return this.targets.get(node);
   }
 
@@ -209,7 +215,7 @@ class Reader {
 
   private map(pairs: readonly Pair<unknown, unknown>[], depth: number, at: string): GoData {
     const into: GoMap = { goKeyOf: new Map(), out: new Map() };
-    this.fill(into, pairs, depth, at);
+    this.fill(into, pairs, depth, at, 0);
     return Object.fromEntries(into.out);
   }
 
@@ -219,10 +225,15 @@ class Reader {
    * place among them, so a key set before `<<` is overwritten by the merged one and a key set
    * after it wins.
    */
-  private fill(into: GoMap, pairs: readonly Pair<unknown, unknown>[], depth: number, at: string): void {
+  private fill(into: GoMap, pairs: readonly Pair<unknown, unknown>[], depth: number, at: string, merges: number): void {
     for (const pair of pairs) {
-      if (this.isMergeKey(pair.key)) {
-        this.merge(into, pair.value, depth, at);
+      if (this.isMergeKey(pair.key, at)) {
+        if (merges >= MAX_MERGE_DEPTH) {
+          throw new GoYamlError(
+            `merges maps that merge maps more than ${MAX_MERGE_DEPTH} levels deep ${under(at)}, which the preview does not read`,
+          );
+        }
+        this.merge(into, pair.value, depth, at, merges + 1);
         continue;
       }
       const { go, json } = this.key(pair.key, at);
@@ -241,15 +252,22 @@ class Reader {
    * go-yaml v2's `isMerge`: a key scalar (not an alias) `<<` that is plain and untagged, has the
    * non-specific tag `!`, or the tag `!!merge` (quoted too).
    */
-  private isMergeKey(node: unknown): boolean {
+  private isMergeKey(node: unknown, at: string): boolean {
     if (!this.Y.isScalar(node)) {
       return false;
     }
-    const text = typeof node.value === 'symbol' ? node.value.description : String(node.value);
-    if (text !== '<<') {
-      return false;
+    if (node.tag === MERGE_TAG) {
+      // The YAML library reads any text tagged !!merge as a merge key; go-yaml only "<<".
+      const range = node.range;
+      const source = range ? this.text.slice(range[0], range[1]) : '';
+      if (source !== '<<' && source !== '"<<"' && source !== "'<<'") {
+        throw new GoYamlError(
+          `has a key ${under(at)} with the YAML tag ${show(MERGE_TAG)} that is not written <<, which the preview does not read`,
+        );
+      }
+      return true;
     }
-    return node.tag === MERGE_TAG || node.tag === '!' || (node.tag === undefined && node.type === 'PLAIN');
+    return String(node.value) === '<<' && (node.tag === '!' || (node.tag === undefined && node.type === 'PLAIN'));
   }
 
   /**
@@ -258,7 +276,7 @@ class Reader {
    * to the first, so the first that sets a key wins. Anything else (null, a scalar, an alias to
    * a list) fails as go-yaml fails.
    */
-  private merge(into: GoMap, node: unknown, depth: number, at: string): void {
+  private merge(into: GoMap, node: unknown, depth: number, at: string, merges: number): void {
     const Y = this.Y;
     if (Y.isSeq(node)) {
       this.checkCollectionTag(node.tag, SEQ_TAG, at);
@@ -266,7 +284,7 @@ class Reader {
         for (let i = node.items.length - 1; i >= 0; i--) {
           const item = node.items[i];
           if (Y.isAlias(item) || Y.isMap(item) || Y.isPair(item)) {
-            this.mergeMap(into, item, depth, at);
+            this.mergeMap(into, item, depth, at, merges);
           } else {
             throw wantMap(at);
           }
@@ -275,18 +293,18 @@ class Reader {
       return;
     }
     if (Y.isAlias(node) || Y.isMap(node)) {
-      this.mergeMap(into, node, depth, at);
+      this.mergeMap(into, node, depth, at, merges);
       return;
     }
     throw wantMap(at);
   }
 
   /** Sets the keys of one map to merge (a map, an alias to one, or a pair in a flow list) into `into`. */
-  private mergeMap(into: GoMap, node: unknown, depth: number, at: string): void {
+  private mergeMap(into: GoMap, node: unknown, depth: number, at: string, merges: number): void {
     const Y = this.Y;
     this.tick(depth, at);
     if (Y.isPair(node)) {
-      this.fill(into, [node], depth, at);
+      this.fill(into, [node], depth, at, merges);
       return;
     }
     let target: unknown = node;
@@ -304,7 +322,7 @@ class Reader {
       throw wantMap(at);
     }
     this.checkCollectionTag(target.tag, MAP_TAG, at);
-    this.within(target, () => this.fill(into, target.items, depth, at));
+    this.within(target, () => this.fill(into, target.items, depth, at, merges));
   }
 
   /** A map key: its Go identity (type and value) and the JSON key it becomes. */
@@ -337,6 +355,41 @@ class Reader {
         );
     }
   }
+}
+
+/**
+ * The node each alias of a document names: the last node anchored with its name before it, in
+ * the order the document is written (keys before their values), walked without recursion.
+ */
+function anchorTargets(Y: typeof import('yaml'), doc: Document): Map<Alias, unknown> {
+  const targets = new Map<Alias, unknown>();
+  const anchors = new Map<string, unknown>();
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Y.isAlias(node)) {
+      targets.set(node, anchors.get(node.source));
+      continue;
+    }
+    const children: unknown[] = [];
+    if (Y.isPair(node)) {
+      children.push(node.key, node.value);
+    } else if (Y.isNode(node)) {
+      if (node.anchor !== undefined) {
+        anchors.set(node.anchor, node);
+      }
+      if (Y.isMap(node) || Y.isSeq(node)) {
+        for (const item of node.items as unknown[]) {
+          children.push(item);
+        }
+      }
+    }
+    // Pushed in reverse, so that they are taken in the order they are written.
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push(children[i]);
+    }
+  }
+  return targets;
 }
 
 /** A plain scalar resolved by go-yaml v2's `resolve`. */

@@ -142,6 +142,42 @@ describe('readGoYaml', () => {
       expect(() => readGoYaml('<<: {1: a}\n"1": b\n')).toThrow(/two different keys at the top level that both become "1"/);
     });
 
+    test('fails rather than guess on a key tagged !!merge that is not written <<', () => {
+      // GIVEN `!!merge foo`, which go-yaml reads as the key "foo" (the YAML library reads it as <<)
+      // WHEN it is read
+      // THEN it is refused as a form the preview does not read
+      expect(() => readGoYaml('!!merge foo: 1\n')).toThrow(
+        /has a key at the top level with the YAML tag "tag:yaml\.org,2002:merge" that is not written <<, which the preview does not read/,
+      );
+      // AND "<<" quoted with the tag is a merge key, as go-yaml reads it
+      expect(readGoYaml("!!merge '<<': {a: 1}\n")).toEqual({ a: 1 });
+    });
+
+    test('fails rather than overflow on merges of maps that merge maps more than 100 levels deep', () => {
+      // GIVEN a list of 20,000 maps, each merging the one before it (read from the last)
+      const items = ['&a1 {x: 1}'];
+      for (let i = 2; i <= 20_000; i++) {
+        items.push(`&a${i} {<<: *a${i - 1}}`);
+      }
+      // WHEN it is merged
+      // THEN the preview's bound refuses it, naming where (go-yaml would merge them all)
+      expect(() => readGoYaml(`<<: [${items.join(', ')}]\n`)).toThrow(
+        /merges maps that merge maps more than 100 levels deep at the top level, which the preview does not read/,
+      );
+      // AND 99 levels are read
+      expect(readGoYaml(`<<: [${items.slice(0, 99).join(', ')}]\n`)).toEqual({ x: 1 });
+    });
+
+    test('reads 100,000 aliases, each resolved in one walk of the document', () => {
+      // GIVEN a list of 100,000 aliases to one anchor
+      const text = `a: &a 1\nl: [${Array<string>(100_000).fill('*a').join(', ')}]\n`;
+      // WHEN it is read
+      const data = readGoYaml(text) as { l: unknown[] };
+      // THEN every alias is the anchored value
+      expect(data.l).toHaveLength(100_000);
+      expect(data.l.every((v) => v === 1)).toBe(true);
+    });
+
     test('counts merged values within the bound on values aliases expand to', () => {
       // GIVEN merges that double the keys at each of 21 levels (over a million values)
       let text = 'l0: &l0 {a: 1, b: 2}\n';
