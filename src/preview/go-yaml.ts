@@ -307,19 +307,19 @@ class Reader {
       this.fill(into, [node], depth, at, merges);
       return;
     }
-    let target: unknown = node;
-    if (Y.isAlias(node)) {
-      target = this.resolve(node);
-      if (!target) {
-        throw new GoYamlError(`has an alias ${where(at)} that names no anchor`);
-      }
+    const target = Y.isAlias(node) ? this.resolve(node) : node;
+    if (!target) {
+      throw new GoYamlError(`has an alias ${where(at)} that names no anchor`);
+    }
+    // go-yaml checks what an alias names before it expands it.
+    if (!Y.isMap(target)) {
+      throw wantMap(at);
+    }
+    if (target !== node) {
       if (this.ancestors.has(target)) {
         throw new GoYamlError(`has an alias ${where(at)} that refers to a value containing it`);
       }
       this.tick(depth, at);
-    }
-    if (!Y.isMap(target)) {
-      throw wantMap(at);
     }
     this.checkCollectionTag(target.tag, MAP_TAG, at);
     this.within(target, () => this.fill(into, target.items, depth, at, merges));

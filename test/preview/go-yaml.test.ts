@@ -117,6 +117,7 @@ describe('readGoYaml', () => {
       ['an alias to a scalar', 's: &s x\nm:\n  <<: *s\n'],
       ['a list holding a scalar', '<<: [{a: 1}, 2]\n'],
       ['a list holding a list', '<<: [[{a: 1}]]\n'],
+      ['a list holding an alias to that list', '<<: &s [*s]\n'],
       // go-yaml v2's decode_test.go, unmarshalErrorTests (its issue #529): the alias names the
       // earlier anchor x, a null, though a later one of the same name is a map.
       ['an alias to null, its anchor redefined as a map later', 'a: &x null\n<<:\n- *x\nb: &x {}\n'],
