@@ -14,6 +14,8 @@ import { show } from './problems';
  * - every number becomes a float64 (encoding/json decodes no integers into interface{});
  * - map keys become strings: integers in decimal, booleans as "true"/"false";
  * - a later document of the same file is not read; a repeated key keeps its last value;
+ * - a document whose reads come nearly all through aliases fails as go-yaml fails it ("document
+ *   contains excessive aliasing");
  * - a merge key (`<<: *base`, `<<: [*a, *b]`, `<<: {a: 1}`) sets the keys of the maps it names
  *   at its place among the map's keys, as go-yaml v2 does: a key set after it wins, a key set
  *   before it is overwritten, and of several maps the first that sets a key wins.
@@ -83,7 +85,10 @@ export function readGoYaml(text: string): GoData {
     const pos = error.linePos?.[0];
     throw new GoYamlError(`is not valid YAML or JSON (${error.code}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''})`);
   }
-  return new Reader(Y, doc, text).value(doc.contents, 0, '');
+  const reader = new Reader(Y, doc, text);
+  // go-yaml unmarshals the document node, then what it holds.
+  reader.decode();
+  return reader.value(doc.contents, 0, '');
 }
 
 /**
@@ -105,6 +110,7 @@ export function readGoYamlDocuments(text: string): GoData[] {
     }
     // The documents of a file share one bound on the values they expand to.
     const reader = new Reader(Y, doc, text, total);
+    reader.decode();
     const value = reader.value(doc.contents, 0, '');
     total = reader.count;
     if (value !== null) {
@@ -115,6 +121,10 @@ export function readGoYamlDocuments(text: string): GoData[] {
 }
 
 class Reader {
+  /** go-yaml's counts: `unmarshal` calls, those made through aliases, and the aliases being read. */
+  private decodes = 0;
+  private aliasDecodes = 0;
+  private aliasDepth = 0;
   /** The maps and lists being read, outermost first: an alias to one of them never ends. */
   private readonly ancestors = new Set<unknown>();
   /**
@@ -173,11 +183,38 @@ class Reader {
 
   /** Counts one value read, and fails past the bounds on values and nesting. */
   private tick(depth: number, at: string): void {
+    this.decode();
     if (++this.count > MAX_VALUES) {
       throw new GoYamlError(`expands to more than ${MAX_VALUES} values (through aliases), which the preview does not read`);
     }
     if (depth > MAX_DEPTH) {
       throw new GoYamlError(`nests deeper than ${MAX_DEPTH} levels ${where(at)}`);
+    }
+  }
+
+  /**
+   * Counts one of go-yaml's `unmarshal` calls (a node, a key, an alias and what it names), and
+   * fails as go-yaml fails when too many of them come from aliases ("document contains excessive
+   * aliasing": more than 100 through aliases among more than 1,000, over a share that falls from
+   * 99% at 400,000 calls to 10% at 4,000,000).
+   */
+  public decode(): void {
+    this.decodes++;
+    if (this.aliasDepth > 0) {
+      this.aliasDecodes++;
+    }
+    if (this.aliasDecodes > 100 && this.decodes > 1000 && this.aliasDecodes / this.decodes > allowedAliasRatio(this.decodes)) {
+      throw new GoYamlError('expands so many aliases that go-yaml refuses it ("document contains excessive aliasing")');
+    }
+  }
+
+  /** Runs `read` as go-yaml reads what an alias names. */
+  private throughAlias<T>(read: () => T): T {
+    this.aliasDepth++;
+    try {
+      return read();
+    } finally {
+      this.aliasDepth--;
     }
   }
 
@@ -195,7 +232,7 @@ class Reader {
     if (this.ancestors.has(target)) {
       throw new GoYamlError(`has an alias ${where(at)} that refers to a value containing it`);
     }
-    return this.value(target, depth, at);
+    return this.throughAlias(() => this.value(target, depth, at));
   }
 
   private within<T>(node: unknown, read: () => T): T {
@@ -315,20 +352,28 @@ class Reader {
     if (!Y.isMap(target)) {
       throw wantMap(at);
     }
-    if (target !== node) {
-      if (this.ancestors.has(target)) {
-        throw new GoYamlError(`has an alias ${where(at)} that refers to a value containing it`);
-      }
-      this.tick(depth, at);
-    }
     this.checkCollectionTag(target.tag, MAP_TAG, at);
-    this.within(target, () => this.fill(into, target.items, depth, at, merges));
+    if (target === node) {
+      this.within(target, () => this.fill(into, target.items, depth, at, merges));
+      return;
+    }
+    if (this.ancestors.has(target)) {
+      throw new GoYamlError(`has an alias ${where(at)} that refers to a value containing it`);
+    }
+    this.throughAlias(() => {
+      this.tick(depth, at);
+      this.within(target, () => this.fill(into, target.items, depth, at, merges));
+    });
   }
 
   /** A map key: its Go identity (type and value) and the JSON key it becomes. */
   private key(node: unknown, at: string): { go: string; json: string } {
     const Y = this.Y;
+    this.decode();
     const target = Y.isAlias(node) ? this.resolve(node) : node;
+    if (target !== node) {
+      this.throughAlias(() => this.decode());
+    }
     if (!Y.isScalar(target)) {
       throw new GoYamlError(`has a key ${under(at)} that is a list or a map, which JSON cannot hold`);
     }
@@ -355,6 +400,17 @@ class Reader {
         );
     }
   }
+}
+
+/** go-yaml's `allowedAliasRatio`: the share of `unmarshal` calls aliases may make, by how many there are. */
+function allowedAliasRatio(decodes: number): number {
+  if (decodes <= 400_000) {
+    return 0.99;
+  }
+  if (decodes >= 4_000_000) {
+    return 0.1;
+  }
+  return 0.99 - 0.89 * ((decodes - 400_000) / 3_600_000);
 }
 
 /**
