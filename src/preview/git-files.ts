@@ -194,7 +194,7 @@ export function gitFileParamSets(file: string, text: string, options: PathParams
     if (!(e instanceof GoYamlError)) {
       throw e;
     }
-    // What the preview does not model (a merge key, a tag, many aliases) Argo CD may read well.
+    // What the preview does not model (a tag, many aliases) Argo CD may read well.
     return e.reason.includes('the preview does not')
       ? refuse(e.reason, UNMODELLED_FIX)
       : refuse(e.reason, 'Fix the file; Argo CD fails the whole ApplicationSet on it.');
@@ -223,7 +223,7 @@ export function gitFileParamSets(file: string, text: string, options: PathParams
 }
 
 const UNMODELLED_FIX =
-  'Write the file without YAML tags, merge keys (<<) and chains of aliases, or preview this ApplicationSet with argocd appset generate.';
+  'Write the file without YAML tags (other than !!str) and chains of aliases, or preview this ApplicationSet with argocd appset generate.';
 
 const FLAT_FIX = 'Rename one of the keys, or set goTemplate: true to keep them nested.';
 

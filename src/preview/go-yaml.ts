@@ -13,12 +13,18 @@ import { show } from './problems';
  *   floats as `1.5`, `.5`, `1e3`; timestamps and `1:20` stay strings;
  * - every number becomes a float64 (encoding/json decodes no integers into interface{});
  * - map keys become strings: integers in decimal, booleans as "true"/"false";
- * - a later document of the same file is not read; a repeated key keeps its last value.
+ * - a later document of the same file is not read; a repeated key keeps its last value;
+ * - a document whose reads come nearly all through aliases fails as go-yaml fails it ("document
+ *   contains excessive aliasing");
+ * - a merge key (`<<: *base`, `<<: [*a, *b]`, `<<: {a: 1}`) sets the keys of the maps it names
+ *   at its place among the map's keys, as go-yaml v2 does: a key set after it wins, a key set
+ *   before it is overwritten, and of several maps the first that sets a key wins.
  *
  * The YAML syntax is the `yaml` package's, loaded lazily. What the preview does not model
- * exactly is refused rather than approximated: explicit tags other than `!!str`, merge keys
- * (`<<`), float and very large integer keys, keys that become the same string, aliases that
- * expand without bound, and nesting deeper than {@link MAX_DEPTH}.
+ * exactly is refused rather than approximated: explicit tags other than `!!str` (and `!!merge`
+ * on a key written `<<`), float and very large integer keys, keys that become the same string,
+ * aliases that expand without bound, nesting deeper than {@link MAX_DEPTH}, and merges of maps
+ * that merge maps deeper than {@link MAX_MERGE_DEPTH}.
  */
 
 /** A value as encoding/json decodes it into `interface{}`: numbers are float64. */
@@ -37,12 +43,28 @@ export class GoYamlError extends Error {
 
 /** How deep maps and lists may nest. */
 export const MAX_DEPTH = 1000;
+/** How deep merge keys may merge maps that hold merge keys. */
+export const MAX_MERGE_DEPTH = 100;
 /** How many values a document may expand to, aliases expanded. */
 export const MAX_VALUES = 1_000_000;
 
 const STR_TAG = 'tag:yaml.org,2002:str';
 const MAP_TAG = 'tag:yaml.org,2002:map';
 const SEQ_TAG = 'tag:yaml.org,2002:seq';
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+
+/** A Go map being filled: the Go identity (type and value) of each JSON key, and the values. */
+interface GoMap {
+  readonly goKeyOf: Map<string, string>;
+  readonly out: Map<string, GoData>;
+}
+
+/** go-yaml v2's failure on a merge key whose value is not a map or a list of maps. */
+function wantMap(at: string): GoYamlError {
+  return new GoYamlError(
+    `has a merge key (<<) ${under(at)} whose value is not a map, an alias to a map or a list of them, so go-yaml fails ("map merge requires map or sequence of maps as the value")`,
+  );
+}
 
 /**
  * The first document of a JSON or YAML text as Go data, as `sigs.k8s.io/yaml.Unmarshal` into
@@ -63,7 +85,10 @@ export function readGoYaml(text: string): GoData {
     const pos = error.linePos?.[0];
     throw new GoYamlError(`is not valid YAML or JSON (${error.code}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''})`);
   }
-  return new Reader(Y, doc).value(doc.contents, 0, '');
+  const reader = new Reader(Y, doc, text);
+  // go-yaml unmarshals the document node, then what it holds.
+  reader.decode();
+  return reader.value(doc.contents, 0, '');
 }
 
 /**
@@ -84,7 +109,8 @@ export function readGoYamlDocuments(text: string): GoData[] {
       throw new GoYamlError(`is not valid YAML or JSON (${error.code}${pos ? ` at line ${pos.line}, column ${pos.col}` : ''})`);
     }
     // The documents of a file share one bound on the values they expand to.
-    const reader = new Reader(Y, doc, total);
+    const reader = new Reader(Y, doc, text, total);
+    reader.decode();
     const value = reader.value(doc.contents, 0, '');
     total = reader.count;
     if (value !== null) {
@@ -95,12 +121,23 @@ export function readGoYamlDocuments(text: string): GoData[] {
 }
 
 class Reader {
+  /** go-yaml's counts: `unmarshal` calls, those made through aliases, and the aliases being read. */
+  private decodes = 0;
+  private aliasDecodes = 0;
+  private aliasDepth = 0;
   /** The maps and lists being read, outermost first: an alias to one of them never ends. */
   private readonly ancestors = new Set<unknown>();
+  /**
+   * The node each alias names, found in one walk of the document the first time an alias is
+   * read (`Alias.resolve` walks the document for each alias, which many aliases make quadratic).
+   */
+  private targets: Map<Alias, unknown> | undefined;
 
   constructor(
     private readonly Y: typeof import('yaml'),
     private readonly doc: Document,
+    /** The text the document is part of. */
+    private readonly text: string,
     /** The values read so far (of earlier documents too), aliases expanded. */
     public count = 0,
   ) {}
@@ -108,12 +145,7 @@ class Reader {
   /** The value of `node`; `at` names where it is, as `.a.b[2]`. */
   public value(node: unknown, depth: number, at: string): GoData {
     const Y = this.Y;
-    if (++this.count > MAX_VALUES) {
-      throw new GoYamlError(`expands to more than ${MAX_VALUES} values (through aliases), which the preview does not read`);
-    }
-    if (depth > MAX_DEPTH) {
-      throw new GoYamlError(`nests deeper than ${MAX_DEPTH} levels ${where(at)}`);
-    }
+    this.tick(depth, at);
     if (node === null || node === undefined) {
       return null;
     }
@@ -149,15 +181,58 @@ class Reader {
     throw new GoYamlError(`holds a YAML node the preview does not read ${where(at)}`);
   }
 
+  /** Counts one value read, and fails past the bounds on values and nesting. */
+  private tick(depth: number, at: string): void {
+    this.decode();
+    if (++this.count > MAX_VALUES) {
+      throw new GoYamlError(`expands to more than ${MAX_VALUES} values (through aliases), which the preview does not read`);
+    }
+    if (depth > MAX_DEPTH) {
+      throw new GoYamlError(`nests deeper than ${MAX_DEPTH} levels ${where(at)}`);
+    }
+  }
+
+  /**
+   * Counts one of go-yaml's `unmarshal` calls (a node, a key, an alias and what it names), and
+   * fails as go-yaml fails when too many of them come from aliases ("document contains excessive
+   * aliasing": more than 100 through aliases among more than 1,000, over a share that falls from
+   * 99% at 400,000 calls to 10% at 4,000,000).
+   */
+  public decode(): void {
+    this.decodes++;
+    if (this.aliasDepth > 0) {
+      this.aliasDecodes++;
+    }
+    if (this.aliasDecodes > 100 && this.decodes > 1000 && this.aliasDecodes / this.decodes > allowedAliasRatio(this.decodes)) {
+      throw new GoYamlError('expands so many aliases that go-yaml refuses it ("document contains excessive aliasing")');
+    }
+  }
+
+  /** Runs `read` as go-yaml reads what an alias names. */
+  private throughAlias<T>(read: () => T): T {
+    this.aliasDepth++;
+    try {
+      return read();
+    } finally {
+      this.aliasDepth--;
+    }
+  }
+
+  /** The node an alias names, or undefined when it names no anchor. */
+  private resolve(node: Alias): unknown {
+    this.targets ??= anchorTargets(this.Y, this.doc);
+    return this.targets.get(node);
+  }
+
   private alias(node: Alias, depth: number, at: string): GoData {
-    const target = node.resolve(this.doc);
+    const target = this.resolve(node);
     if (!target) {
       throw new GoYamlError(`has an alias ${where(at)} that names no anchor`);
     }
     if (this.ancestors.has(target)) {
       throw new GoYamlError(`has an alias ${where(at)} that refers to a value containing it`);
     }
-    return this.value(target, depth, at);
+    return this.throughAlias(() => this.value(target, depth, at));
   }
 
   private within<T>(node: unknown, read: () => T): T {
@@ -176,26 +251,129 @@ class Reader {
   }
 
   private map(pairs: readonly Pair<unknown, unknown>[], depth: number, at: string): GoData {
-    // A repeated key keeps its last value. Go keys are compared by type and value, so two that
-    // differ (1 and "1") but become the same JSON key leave the result to map order.
-    const goKeyOf = new Map<string, string>();
-    const out = new Map<string, GoData>();
+    const into: GoMap = { goKeyOf: new Map(), out: new Map() };
+    this.fill(into, pairs, depth, at, 0);
+    return Object.fromEntries(into.out);
+  }
+
+  /**
+   * Sets the pairs of a YAML map into the Go map `into`, in order, as go-yaml v2's `mapping`
+   * does: a repeated key keeps its last value, and a merge key sets the keys it merges at its
+   * place among them, so a key set before `<<` is overwritten by the merged one and a key set
+   * after it wins.
+   */
+  private fill(into: GoMap, pairs: readonly Pair<unknown, unknown>[], depth: number, at: string, merges: number): void {
     for (const pair of pairs) {
+      if (this.isMergeKey(pair.key, at)) {
+        if (merges >= MAX_MERGE_DEPTH) {
+          throw new GoYamlError(
+            `merges maps that merge maps more than ${MAX_MERGE_DEPTH} levels deep ${under(at)}, which the preview does not read`,
+          );
+        }
+        this.merge(into, pair.value, depth, at, merges + 1);
+        continue;
+      }
       const { go, json } = this.key(pair.key, at);
-      const earlier = goKeyOf.get(json);
+      // Go keys are compared by type and value, so two that differ (1 and "1") but become the
+      // same JSON key leave the result to map order.
+      const earlier = into.goKeyOf.get(json);
       if (earlier !== undefined && earlier !== go) {
         throw new GoYamlError(`has two different keys ${under(at)} that both become ${show(json)}, and Argo CD keeps either at random`);
       }
-      goKeyOf.set(json, go);
-      out.set(json, this.value(pair.value, depth + 1, `${at}${segment(json)}`));
+      into.goKeyOf.set(json, go);
+      into.out.set(json, this.value(pair.value, depth + 1, `${at}${segment(json)}`));
     }
-    return Object.fromEntries(out);
+  }
+
+  /**
+   * go-yaml v2's `isMerge`: a key scalar (not an alias) `<<` that is plain and untagged, has the
+   * non-specific tag `!`, or the tag `!!merge` (quoted too).
+   */
+  private isMergeKey(node: unknown, at: string): boolean {
+    if (!this.Y.isScalar(node)) {
+      return false;
+    }
+    if (node.tag === MERGE_TAG) {
+      // The YAML library reads any text tagged !!merge as a merge key; go-yaml only "<<".
+      const range = node.range;
+      const source = range ? this.text.slice(range[0], range[1]) : '';
+      if (source !== '<<' && source !== '"<<"' && source !== "'<<'") {
+        throw new GoYamlError(
+          `has a key ${under(at)} with the YAML tag ${show(MERGE_TAG)} that is not written <<, which the preview does not read`,
+        );
+      }
+      return true;
+    }
+    return String(node.value) === '<<' && (node.tag === '!' || (node.tag === undefined && node.type === 'PLAIN'));
+  }
+
+  /**
+   * go-yaml v2's `merge`: the value of a merge key is a map, an alias to a map, or a list of
+   * maps and aliases to maps, whose keys are set into `into`; the maps of a list from the last
+   * to the first, so the first that sets a key wins. Anything else (null, a scalar, an alias to
+   * a list) fails as go-yaml fails.
+   */
+  private merge(into: GoMap, node: unknown, depth: number, at: string, merges: number): void {
+    const Y = this.Y;
+    if (Y.isSeq(node)) {
+      this.checkCollectionTag(node.tag, SEQ_TAG, at);
+      this.within(node, () => {
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          const item = node.items[i];
+          if (Y.isAlias(item) || Y.isMap(item) || Y.isPair(item)) {
+            this.mergeMap(into, item, depth, at, merges);
+          } else {
+            throw wantMap(at);
+          }
+        }
+      });
+      return;
+    }
+    if (Y.isAlias(node) || Y.isMap(node)) {
+      this.mergeMap(into, node, depth, at, merges);
+      return;
+    }
+    throw wantMap(at);
+  }
+
+  /** Sets the keys of one map to merge (a map, an alias to one, or a pair in a flow list) into `into`. */
+  private mergeMap(into: GoMap, node: unknown, depth: number, at: string, merges: number): void {
+    const Y = this.Y;
+    this.tick(depth, at);
+    if (Y.isPair(node)) {
+      this.fill(into, [node], depth, at, merges);
+      return;
+    }
+    const target = Y.isAlias(node) ? this.resolve(node) : node;
+    if (!target) {
+      throw new GoYamlError(`has an alias ${where(at)} that names no anchor`);
+    }
+    // go-yaml checks what an alias names before it expands it.
+    if (!Y.isMap(target)) {
+      throw wantMap(at);
+    }
+    this.checkCollectionTag(target.tag, MAP_TAG, at);
+    if (target === node) {
+      this.within(target, () => this.fill(into, target.items, depth, at, merges));
+      return;
+    }
+    if (this.ancestors.has(target)) {
+      throw new GoYamlError(`has an alias ${where(at)} that refers to a value containing it`);
+    }
+    this.throughAlias(() => {
+      this.tick(depth, at);
+      this.within(target, () => this.fill(into, target.items, depth, at, merges));
+    });
   }
 
   /** A map key: its Go identity (type and value) and the JSON key it becomes. */
   private key(node: unknown, at: string): { go: string; json: string } {
     const Y = this.Y;
-    const target = Y.isAlias(node) ? node.resolve(this.doc) : node;
+    this.decode();
+    const target = Y.isAlias(node) ? this.resolve(node) : node;
+    if (target !== node) {
+      this.throughAlias(() => this.decode());
+    }
     if (!Y.isScalar(target)) {
       throw new GoYamlError(`has a key ${under(at)} that is a list or a map, which JSON cannot hold`);
     }
@@ -205,9 +383,6 @@ class Reader {
     const text = String(target.value);
     if (target.tag === STR_TAG || target.type !== 'PLAIN') {
       return { go: `string:${text}`, json: text };
-    }
-    if (text === '<<') {
-      throw new GoYamlError(`uses a YAML merge key (<<) ${under(at)}, which the preview does not read`);
     }
     const s = resolvePlain(text);
     switch (s.kind) {
@@ -225,6 +400,52 @@ class Reader {
         );
     }
   }
+}
+
+/** go-yaml's `allowedAliasRatio`: the share of `unmarshal` calls aliases may make, by how many there are. */
+function allowedAliasRatio(decodes: number): number {
+  if (decodes <= 400_000) {
+    return 0.99;
+  }
+  if (decodes >= 4_000_000) {
+    return 0.1;
+  }
+  return 0.99 - 0.89 * ((decodes - 400_000) / 3_600_000);
+}
+
+/**
+ * The node each alias of a document names: the last node anchored with its name before it, in
+ * the order the document is written (keys before their values), walked without recursion.
+ */
+function anchorTargets(Y: typeof import('yaml'), doc: Document): Map<Alias, unknown> {
+  const targets = new Map<Alias, unknown>();
+  const anchors = new Map<string, unknown>();
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Y.isAlias(node)) {
+      targets.set(node, anchors.get(node.source));
+      continue;
+    }
+    const children: unknown[] = [];
+    if (Y.isPair(node)) {
+      children.push(node.key, node.value);
+    } else if (Y.isNode(node)) {
+      if (node.anchor !== undefined) {
+        anchors.set(node.anchor, node);
+      }
+      if (Y.isMap(node) || Y.isSeq(node)) {
+        for (const item of node.items as unknown[]) {
+          children.push(item);
+        }
+      }
+    }
+    // Pushed in reverse, so that they are taken in the order they are written.
+    for (let i = children.length - 1; i >= 0; i--) {
+      stack.push(children[i]);
+    }
+  }
+  return targets;
 }
 
 /** A plain scalar resolved by go-yaml v2's `resolve`. */

@@ -305,9 +305,9 @@ describe('gitFileParamSets', () => {
       /has two keys that both flatten to the parameter "a\.b"/,
     ],
     [
-      'a merge key',
-      `base: &base {digest: "${DIGEST_B}"}\nrelease:\n  <<: *base\n`,
-      /uses a YAML merge key \(<<\) under key \.release, which the preview does not read/,
+      'a merge key of a string',
+      `base: "${DIGEST_B}"\nrelease:\n  <<: "${DIGEST_B}"\n`,
+      /has a merge key \(<<\) under key \.release whose value is not a map, an alias to a map or a list of them, so go-yaml fails/,
     ],
   ])('fails when the file holds %s, naming the file but not its content', (_what, text, message) => {
     // GIVEN a file Argo CD cannot read, or the preview does not model
@@ -320,15 +320,25 @@ describe('gitFileParamSets', () => {
     expect(e.message).not.toContain('bbbb');
   });
 
-  test('a merge key, which Argo CD reads, is refused without saying that Argo CD fails on it', () => {
-    // GIVEN a file with a merge key: go-yaml v2 merges it, so Argo CD generates from the file
-    const text = `base: &base {digest: "${DIGEST_B}"}\nrelease:\n  <<: *base\n`;
+  test('reads a merge key as go-yaml v2 merges it', () => {
+    // GIVEN a file whose release merges an anchored map and sets one key after the merge
+    const text = `base: &base {digest: "${DIGEST_B}", tier: web}\nrelease:\n  <<: *base\n  tier: api\n`;
+    // WHEN its parameters are made
+    const [set] = gitFileParamSets('apps/web/release.yaml', text, { goTemplate: false });
+    // THEN the merged keys are parameters, the key set after the merge winning
+    expect(set!.params['release.digest']).toBe(DIGEST_B);
+    expect(set!.params['release.tier']).toBe('api');
+  });
+
+  test('a YAML tag, which Argo CD reads, is refused without saying that Argo CD fails on it', () => {
+    // GIVEN a file with a !!int tag: go-yaml v2 reads it, so Argo CD generates from the file
+    const text = `digest: "${DIGEST_B}"\nreplicas: !!int "3"\n`;
     // WHEN its parameters are made
     const e = failure(() => gitFileParamSets('apps/web/release.yaml', text, { goTemplate: true }));
     // THEN CG711 says the preview does not read it, and the fix does not claim that Argo CD fails
     expect(e.code).toBe('CG711');
     expect(e.problems[0]!.fix).toBe(
-      'Write the file without YAML tags, merge keys (<<) and chains of aliases, or preview this ApplicationSet with argocd appset generate.',
+      'Write the file without YAML tags (other than !!str) and chains of aliases, or preview this ApplicationSet with argocd appset generate.',
     );
     // AND a file Argo CD cannot parse still says that Argo CD fails on it
     expect(failure(() => gitFileParamSets('apps/web/release.yaml', 'a: *nowhere\n', { goTemplate: true })).problems[0]!.fix).toBe(

@@ -33,15 +33,15 @@ describe('template problems quote no parameter values', () => {
     // Go: illegal base64 data at input byte 7
     ['{{ b64dec .secret }}', SECRET, 'CG701', 'b64dec of text that is not valid padded base64'],
     ['{{ b32dec .secret }}', SECRET, 'CG701', 'b32dec of text that is not valid padded base32'],
-    // Masterminds/semver: a constraint the preview does not read (a pre-release one)
-    ['{{ semverCompare .secret "1.0.0" }}', '>=1.0.0-hunter2-S3CR3T-value', 'CG701', 'semverCompare with a pre-release constraint'],
+    // Masterminds/semver: improper constraint: >=1.0.0 hunter2-…
+    ['{{ semverCompare .secret "1.0.0" }}', `>=1.0.0 ${SECRET}`, 'CG704', 'error calling semverCompare: improper constraint'],
     [
       '{{ semverCompare "^1.0.0" .secret }}',
       '01.2.3-hunter2-S3CR3T-value',
       'CG701',
       'semverCompare with a version with a number with a leading zero',
     ],
-    ['{{ snakecase .secret }}', SECRET, 'CG701', 'snakecase of a string other than ASCII words'],
+    ['{{ snakecase .secret }}', `${SECRET}\u{2ebf0}`, 'CG701', 'snakecase of a string with a CJK Extension I character'],
     ['{{ toYaml (list .secret) }}', `${SECRET} \nsecond line`, 'CG701', 'toYaml of a string that has a space before a line break'],
     // Go: parse "https://user:hunter2-…%4G@example.com/": invalid URL escape "%4G"
     [

@@ -44,14 +44,14 @@ describe('Sprig string functions', () => {
     expect(render('{{ kebabcase "FirstName" }}')).toBe('first-name');
   });
 
-  test('fails when a case conversion meets a name whose xstrings word split the preview does not reproduce', () => {
+  test('a case conversion splits an acronym and digits as xstrings does', () => {
     // GIVEN a name with an acronym and digits
-    // WHEN snakecase is rendered
-    const e = failure('{{ snakecase "HTTPServer2" }}');
-    // THEN CG701 names the function and the kind of input instead of guessing, without the value
-    expect(e.code).toBe('CG701');
-    expect(e.message).toContain('snakecase of a string other than ASCII words');
-    expect(e.message).not.toContain('HTTPServer2"');
+    // WHEN snakecase, kebabcase and camelcase are rendered
+    // THEN xstrings' words: HTTP, Server and the number kept with the word before it; ToPascalCase
+    // lowers the upper-case letters that follow a word's first one up to the first other rune
+    expect(render('{{ snakecase "HTTPServer2" }}')).toBe('http_server2');
+    expect(render('{{ kebabcase "HTTPServer2" }}')).toBe('http-server2');
+    expect(render('{{ camelcase "HTTPServer2" }}')).toBe('Httpserver2');
   });
 
   test('indent, nindent, wrap, wrapWith, repeat, replace and plural', () => {

@@ -384,18 +384,36 @@ ${elements}
     expect(viewOfCheckout(dir).applicationSets).toEqual([]);
   });
 
-  test('fails naming the file when an ApplicationSet file uses a merge key the preview does not read', () => {
-    // GIVEN a merge key (go-yaml v2 merges it; the preview does not model it)
-    writeFile(dir, 'applicationsets/lists.yaml', listSet('          - <<: {name: a}\n            flag: x', true, '{{ .flag }}'));
-    // WHEN the checkout is read
-    // THEN CG706 names the file and the key, not its value
-    expect(problemsOf(() => viewOfCheckout(dir))).toEqual([
-      [
-        'CG706',
-        'applicationsets/lists.yaml',
-        'The manifest file "applicationsets/lists.yaml", which holds an ApplicationSet, uses a YAML merge key (<<) under key .spec.generators[0].list.elements[0], which the preview does not read.',
-      ],
+  test('reads merge keys in an ApplicationSet file as go-yaml v2 merges them', () => {
+    // GIVEN list elements that merge an anchored map, one overriding a merged key after the merge
+    writeFile(
+      dir,
+      'applicationsets/lists.yaml',
+      listSet(
+        '          - &base {name: a, flag: x, tier: web}\n          - <<: *base\n            name: b\n          - <<: [{name: c, tier: api}, *base]',
+        true,
+        '{{ .flag }}/{{ .tier }}',
+      ),
+    );
+    // WHEN the checkout is expanded
+    const apps = [...applicationsOf(viewOfCheckout(dir)).values()].map((a) => [a.app.metadata.name, a.app.metadata.annotations?.value]);
+    // THEN the elements are go-yaml's: the key after the merge wins, the first map of a list wins
+    expect(apps).toEqual([
+      ['a', 'x/web'],
+      ['b', 'x/web'],
+      ['c', 'x/api'],
     ]);
+  });
+
+  test('fails naming the file when an ApplicationSet file merges what is not a map, as Argo CD fails', () => {
+    // GIVEN a merge key whose value is a string (go-yaml v2 fails the file)
+    writeFile(dir, 'applicationsets/lists.yaml', listSet('          - <<: a\n            name: x', true, '{{ .name }}'));
+    // WHEN the checkout is read
+    // THEN a problem names the file and go-yaml's reason
+    const problems = problemsOf(() => viewOfCheckout(dir));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]![1]).toBe('applicationsets/lists.yaml');
+    expect(problems[0]![2]).toContain('map merge requires map or sequence of maps as the value');
   });
 });
 

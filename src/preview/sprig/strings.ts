@@ -15,6 +15,7 @@ import {
 import { formatValue, stringValue } from '../go-fmt';
 import { TemplateMap, unsupported, withGoType } from '../template-values';
 import { stringSlice } from './cast';
+import { toKebabCase, toPascalCase, toSnakeCase } from './xstrings-case';
 
 /*
  * Sprig's string functions (strings.go, and the goutils and xstrings helpers it calls), on Go
@@ -206,26 +207,6 @@ function swapCase(s: string): string {
 }
 
 /**
- * The words of a name in the forms whose xstrings case conversion is plain: ASCII letters in
- * words that are lower case or capitalised (`first_name`, `first-name`, `first name`,
- * `FirstName`, `firstName`), one separator between words.
- */
-function simpleWords(name: string, s: string): string[] {
-  if (s === '') {
-    return [];
-  }
-  if (!/^[A-Za-z]+(?:[-_ ][A-Za-z]+)*$/.test(s) || /[A-Z]{2}/.test(s)) {
-    throw unsupported(
-      `${name} of a string other than ASCII words (only ASCII words in lower case or capitalised, with one "_", "-" or space between them, are converted as xstrings does)`,
-    );
-  }
-  return s
-    .split(/[-_ ]/)
-    .flatMap((part) => part.split(/(?=[A-Z])/))
-    .map((w) => w.toLowerCase());
-}
-
-/**
  * goutils' `Uncapitalize`: the first letter of each word separated by white space in lower
  * case. goutils lowers that letter's first byte alone, which breaks a non-ASCII letter, so such
  * words are refused.
@@ -347,16 +328,10 @@ export const STRING_FUNCTIONS: ReadonlyArray<readonly [string, TemplateFunction]
     }),
   ],
   ['swapcase', fixed(['string'], ([s]) => swapCase(str(s)))],
-  ['snakecase', fixed(['string'], ([s]) => simpleWords('snakecase', str(s)).join('_'))],
-  ['kebabcase', fixed(['string'], ([s]) => simpleWords('kebabcase', str(s)).join('-'))],
-  [
-    'camelcase',
-    fixed(['string'], ([s]) =>
-      simpleWords('camelcase', str(s))
-        .map((w) => w[0]!.toUpperCase() + w.slice(1))
-        .join(''),
-    ),
-  ],
+  ['snakecase', fixed(['string'], ([s]) => toSnakeCase(str(s)))],
+  ['kebabcase', fixed(['string'], ([s]) => toKebabCase(str(s)))],
+  // Sprig v3.3.0's camelcase is xstrings' ToPascalCase: the first letter in upper case too.
+  ['camelcase', fixed(['string'], ([s]) => toPascalCase(str(s)))],
   ['wrap', fixed(['int', 'string'], ([width, s]) => wrapCustom(str(s), int(width), '', false))],
   ['wrapWith', fixed(['int', 'string', 'string'], ([width, sep, s]) => wrapCustom(str(s), int(width), str(sep), true))],
   ['contains', fixed(['string', 'string'], ([sub, s]) => str(s).includes(str(sub)))],
