@@ -67,7 +67,7 @@ export interface FoundApplicationSet {
  * `off` are booleans and `010` is the octal 8 ({@link readGoYamlDocuments}).
  *
  * @throws GitOpsError `CG708` for a file Argo CD cannot read either (invalid YAML, a NaN or
- * null key), `CG706` for a form the preview does not read (a YAML tag, a merge key `<<`).
+ * null key), `CG706` for a form the preview does not read (a YAML tag other than `!!str`).
  */
 export function applicationSetsIn(file: string, text: string): FoundApplicationSet[] {
   if (!text.includes('ApplicationSet')) return [];
@@ -102,7 +102,7 @@ export function applicationSetsIn(file: string, text: string): FoundApplicationS
     throw GitOpsError.of(unmodelled ? 'CG706' : 'CG708', {
       message: `The manifest file ${JSON.stringify(file)}, which holds an ApplicationSet, ${e.reason}${unmodelled ? '' : '; Argo CD cannot sync it either'}.`,
       fix: unmodelled
-        ? 'Write the file without YAML tags and merge keys (<<), or preview it with argocd appset generate.'
+        ? 'Write the file without YAML tags (other than !!str), or preview it with argocd appset generate.'
         : 'Fix the file so that it is valid YAML whose keys JSON can hold.',
       file,
     });

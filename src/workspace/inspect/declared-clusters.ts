@@ -91,7 +91,7 @@ export function declaredClustersFor(
           file,
           message: `ApplicationSet ${setName} has a cluster generator, and ${file}, which declares a cluster Secret the control plane deploys, ${e.reason}${unmodelled ? '' : '; Argo CD cannot sync it either'}.`,
           fix: unmodelled
-            ? 'Write the file without YAML tags and merge keys (<<), or preview this ApplicationSet with argocd appset generate.'
+            ? 'Write the file without YAML tags (other than !!str), or preview this ApplicationSet with argocd appset generate.'
             : 'Fix the file so that it is valid YAML, every alias names an anchor set before it, with few aliases.',
         });
       }
