@@ -21,6 +21,7 @@ import { heldRings } from '../synth/synthesize';
 import { releaseState } from '../synth/build';
 import { isMap } from '../core/plain';
 import { handEditDiff } from './hand-edit-diff';
+import { KUSTOMIZATION_NAMES, rootApplicationDirectories } from './inspect/root-manifests';
 import { PreviewCode, type GeneratedApplication } from '../preview';
 
 /** Kinds of drift `check` finds. */
@@ -244,7 +245,7 @@ export function checkCheckout(
   }
   const bases = platformBaseProblems(tree, checkout);
   for (const p of [...bases.links, ...bases.missing]) findings.push(finding(FindingKind.UNUSABLE_BASE, p.file!, p.message));
-  const onDisk = viewOfCheckout(dir);
+  const onDisk = viewOfCheckout(dir, undefined, rootApplicationDirectories(model));
   for (const [directory, reads] of directoriesReconcilersRead(model)) {
     for (const e of checkout.list(directory)) {
       const p = `${directory}/${e.name}`;
@@ -281,7 +282,9 @@ export function checkCheckout(
             ? `Argo CD applies every manifest of ${directory}`
             : reads !== 'every-manifest' && KUSTOMIZATION_NAMES.has(e.name)
               ? `Kustomize reads ${directory} by it, and stops at two kustomization files (its Application or Kustomization cannot build it)`
-              : undefined;
+              : reads === 'application-sets' && e.name.endsWith('Chart.yaml')
+                ? `its name makes Argo CD render ${directory} as a Helm chart (its templates/) instead of applying the ApplicationSets there`
+                : undefined;
       if (why !== undefined) findings.push(finding(FindingKind.STRAY_FILE, p, `${p} was not written by cdk8s-gitops, and ${why}.`));
     }
   }
@@ -396,9 +399,6 @@ function sourceDirectory(app: GeneratedApplication): string {
     .replace(/^\$values\//, '')
     .replace(/\/values\.yaml$/, '');
 }
-
-/** The names Kustomize takes a directory's kustomization file by. */
-const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 /**
  * How Argo CD reads a directory of the tree: a directory source applies every `.yaml` file in

@@ -35,6 +35,9 @@ import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { isMap } from '../../core/plain';
 import { ARGUMENTS } from './arguments';
+import { rootApplicationDirectories, sourceToolFile } from '../../workspace/inspect/root-manifests';
+import { readRecordedModel } from '../../workspace/recorded-model';
+import { GitOpsError } from '../../core/errors';
 import { SUMMARIES } from './summaries';
 
 /** How many untracked or ignored directories `preview` names at most. */
@@ -220,7 +223,9 @@ Example:
     const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const listing = listCheckout(out, { absent: true });
-    const view = viewOfCheckout(out, listing);
+    const roots = previewRootDirectories(out, listing.directories);
+    refuseRenderedRootDirectories(roots, [...listing.files, ...listing.links]);
+    const view = viewOfCheckout(out, listing, roots);
     const { created, notCreated } = previewOfCheckout(out, view);
     const absent = listing.absent ?? [];
     if (absent.length > 0) {
@@ -402,6 +407,38 @@ function previewFilter<A extends { readonly app: { readonly metadata: { readonly
       .replace(/^\.\//, '')
       .replace(/\/$/, '');
   return { apps: apps.filter((a) => names.has(a.app.metadata.name)), flux: flux.filter((e) => dirs.has(pathOf(e))) };
+}
+
+/**
+ * The directories the control planes' root Applications deploy, as the checkout's release model
+ * names them; without a readable one, those below `applicationsets/` (the default layout).
+ */
+function previewRootDirectories(out: string, directories: readonly string[]): Set<string> {
+  try {
+    return rootApplicationDirectories(readRecordedModel(out, 'all', 'preview').model);
+  } catch (e) {
+    if (!(e instanceof GitOpsError)) throw e;
+    return new Set(directories.filter((d) => /^applicationsets\/[^/]+$/.test(d)));
+  }
+}
+
+/**
+ * Fails on a file that makes Argo CD render a root Application's directory with Helm or
+ * Kustomize (its repo server detects the tool of a source with no explicit type): the
+ * ApplicationSets there are not what it applies then.
+ *
+ * @throws GitOpsError `CG706` naming the file.
+ */
+function refuseRenderedRootDirectories(roots: ReadonlySet<string>, files: readonly string[]): void {
+  for (const dir of roots) {
+    const file = sourceToolFile(dir, files);
+    if (file === undefined) continue;
+    throw GitOpsError.of('CG706', {
+      message: `The file ${JSON.stringify(file)} makes Argo CD render ${JSON.stringify(dir)}, which a root Application deploys, with ${file.endsWith('Chart.yaml') ? 'Helm (a file whose name ends in Chart.yaml)' : 'Kustomize (a kustomization file)'} instead of applying its ApplicationSets; the preview cannot say what it applies then.`,
+      fix: 'Remove the file (git rm), or rename it.',
+      file,
+    });
+  }
 }
 
 /** The largest untracked file read to tell whether it holds an ApplicationSet. */

@@ -21,6 +21,7 @@ import { FileKind, FileTree } from '../../synth/file-tree';
 import { argoDirectoriesOf, CheckoutListing, listCheckout, walkCheckout } from './checkout-listing';
 import { isMap } from '../../core/plain';
 import { declaredClustersFor, usesClusterGenerator } from './declared-clusters';
+import { applicationSetsAppliedIn } from './root-manifests';
 
 /**
  * Every visible file of a checkout (no segment starts with `.`), repository-relative, as Argo
@@ -188,11 +189,21 @@ export function isVisiblePath(file: string): boolean {
  * ones included (a git files generator's `git ls-files` lists `config/.app.yaml`), the
  * ApplicationSets in the files that may hold them ({@link mayHoldApplicationSets}, with the
  * files its manifest records), and the directories the repo server lists (hidden files count).
+ * The files of `rootDirectories`, the directories control planes' root Applications deploy,
+ * are read as the repo server reads them, every one ({@link applicationSetsAppliedIn}).
  */
-export function viewOfCheckout(dir: string, listing: CheckoutListing = listCheckout(dir)): TreeView {
-  const applicationSets = listing.files
-    .filter((f) => mayHoldApplicationSets(f, listing.recorded))
-    .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
+export function viewOfCheckout(
+  dir: string,
+  listing: CheckoutListing = listCheckout(dir),
+  rootDirectories: ReadonlySet<string> = new Set(),
+): TreeView {
+  const applicationSets = listing.files.flatMap((f) => {
+    // What a root Application applies is read as its repo server reads it, every file of it.
+    if (rootDirectories.has(controlPlaneDir(f))) {
+      return /\.(ya?ml|json)$/.test(f) ? applicationSetsAppliedIn(f, fs.readFileSync(path.join(dir, f))) : [];
+    }
+    return mayHoldApplicationSets(f, listing.recorded) ? applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')) : [];
+  });
   return { files: listing.files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
 }
 

@@ -12,6 +12,8 @@
  *
  * @module
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
 import { Checkout } from '../checkout/checkout-fs';
 import { contentHash, FileKind, FileTree } from '../../synth/file-tree';
@@ -20,6 +22,7 @@ import { gitFileReader } from '../../preview';
 import type { WritePlan } from '../checkout/writer';
 import {
   applicationSetsIn,
+  controlPlaneDir,
   FoundApplicationSet,
   isVisiblePath,
   mayHoldApplicationSets,
@@ -29,6 +32,7 @@ import {
   viewOfTree,
 } from './checkout';
 import { listCheckout } from './checkout-listing';
+import { applicationSetsAppliedIn } from './root-manifests';
 
 /** What `planWrite` works out that the views need: the files it writes and deletes. */
 export type PendingWrite = Pick<WritePlan, 'writes' | 'deletes'> & Partial<Pick<WritePlan, 'manifest'>>;
@@ -198,7 +202,13 @@ export function viewsAroundWrite(
   const foreign = listing.files.filter((f) => !tree.has(f) && !deleted.has(f));
   // Links of the user: they make their parents directories.
   const foreignLinks = listing.links.filter((f) => !tree.has(f) && !deleted.has(f));
-  const foreignSets = foreign.filter((f) => mayHoldApplicationSets(f)).flatMap((f) => applicationSetsIn(f, read(f) ?? ''));
+  // The directories the root Applications deploy (those of the program's ApplicationSets) are read as Argo CD reads them.
+  const roots = new Set(applicationSetFiles(tree, paths).map(controlPlaneDir));
+  const foreignSets = foreign.flatMap((f) => {
+    if (roots.has(controlPlaneDir(f)))
+      return /\.(ya?ml|json)$/.test(f) ? applicationSetsAppliedIn(f, fs.readFileSync(path.join(dir, f))) : [];
+    return mayHoldApplicationSets(f) ? applicationSetsIn(f, read(f) ?? '') : [];
+  });
   const ownedSets = [...applicationSetFiles(tree, paths), ...write.deletes]
     .filter((p) => present.has(p) && mayHoldApplicationSets(p, OWNED))
     .flatMap((p) => applicationSetsIn(p, read(p) ?? ''));
