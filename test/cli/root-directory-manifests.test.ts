@@ -17,6 +17,9 @@ import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example
  * - every object is applied, whatever its kind, an object with an "items" list item by item;
  * - getPotentiallyValidManifestFile skips a file holding "+argocd:skip-file-rendering";
  * - discovery.AppType renders the directory with Helm when a file's name ends in "Chart.yaml".
+ * - the ApplicationSet controller's git generator lists the directories and files of its repoURL
+ *   at its revision (applicationset/generators/git.go asks the repo server for them), whatever
+ *   repository and branch the root Application follows.
  *
  * The root Application's project (bootstrap) admits AppProjects and ApplicationSets in argocd.
  */
@@ -262,5 +265,73 @@ describe('the files a root Application applies, read as Argo CD reads them', () 
     expect(preview.status).toBe(0);
     expect(preview.stdout).not.toContain('intruder');
     expect([check.status, check.stdout]).toEqual([0, 'Clean: the checkout is exactly what the program synthesizes.\n']);
+  });
+
+  /** An ApplicationSet written by hand whose git directory generator reads `repoURL` at `revision`. */
+  function gitApplicationSet(repoURL: string, revision: string): string {
+    return INTRUDER.replace(
+      '    - list:\n        elements:\n          - name: intruder\n',
+      `    - git:\n        repoURL: ${repoURL}\n        revision: ${revision}\n        directories:\n          - path: 'fleet/*'\n`,
+    ).replace("name: '{{ .name }}'", "name: '{{ .path.basename }}'");
+  }
+
+  test('fails when a git generator reads another repository, whose directories Argo CD lists', () => {
+    // GIVEN a git generator of a repository that is not the checkout's: the ApplicationSet
+    // controller asks the repo server for that repository's directories (a fleet/* there
+    // makes Applications; the checkout has none, so the preview would generate nothing)
+    writeFile(out, 'applicationsets/prod/intruder.yaml', gitApplicationSet('https://github.com/someone/fleet.git', 'HEAD'));
+    // WHEN check and preview run
+    for (const command of ['check', 'preview']) {
+      const r = cli(command, '--out', out);
+      // THEN both refuse, naming the ApplicationSet, the file and the generator
+      expect([command, r.status, r.stdout]).toEqual([command, 1, '']);
+      expect(r.stderr).toContain(
+        '[applicationsets/prod/intruder.yaml] CG706 ApplicationSet "intruder" in "applicationsets/prod/intruder.yaml" has a git generator (spec.generators[0].git) that reads https://github.com/someone/fleet.git at "HEAD", but the checkout is a clone of https://git.xxxcompany.com/platform/platform-gitops.git at "main", which its control plane\'s Argo CD follows',
+      );
+    }
+  });
+
+  test('fails when a git generator reads another branch of the repository, never without saying so', () => {
+    // GIVEN a generator of the checkout's repository at a branch Argo CD does not follow (one
+    // nobody reviews): Argo CD lists that branch's directories
+    writeFile(
+      out,
+      'applicationsets/prod/intruder.yaml',
+      gitApplicationSet('https://git.xxxcompany.com/platform/platform-gitops.git', 'unreviewed'),
+    );
+    // WHEN check runs
+    const r = cli('check', '--out', out);
+    // THEN it refuses
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      'reads https://git.xxxcompany.com/platform/platform-gitops.git at "unreviewed", but the checkout is a clone of',
+    );
+  });
+
+  test("a git generator of the checkout's repository and branch is expanded, the credentials of a refused one never shown", () => {
+    // GIVEN one generator of the followed branch (as its full ref) and a file with a repository URL holding a password
+    writeFile(
+      out,
+      'applicationsets/prod/intruder.yaml',
+      gitApplicationSet('https://git.xxxcompany.com/platform/platform-gitops.git', 'refs/heads/main').replace(
+        "'fleet/*'",
+        "'environments/prod/aws/*'",
+      ),
+    );
+    // WHEN check runs
+    const r = cli('check', '--out', out);
+    // THEN its Application is a finding
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('ApplicationSet intruder, which cdk8s-gitops did not write, would generate Application eu-central-1-01');
+    // AND a refused generator's password is not printed
+    writeFile(
+      out,
+      'applicationsets/prod/intruder.yaml',
+      gitApplicationSet('https://bot:s3cr3t-token@github.com/someone/fleet.git', 'main'),
+    );
+    const refused = cli('preview', '--out', out);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('CG706');
+    expect(refused.stderr).not.toContain('s3cr3t-token');
   });
 });

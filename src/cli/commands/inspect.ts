@@ -35,7 +35,7 @@ import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { isMap } from '../../core/plain';
 import { ARGUMENTS } from './arguments';
-import { rootApplicationDirectories, sourceToolFile } from '../../workspace/inspect/root-manifests';
+import { RootDirectories, rootApplicationDirectories, sourceToolFile } from '../../workspace/inspect/root-manifests';
 import { readRecordedModel } from '../../workspace/recorded-model';
 import { GitOpsError } from '../../core/errors';
 import { SUMMARIES } from './summaries';
@@ -413,12 +413,12 @@ function previewFilter<A extends { readonly app: { readonly metadata: { readonly
  * The directories the control planes' root Applications deploy, as the checkout's release model
  * names them; without a readable one, those below `applicationsets/` (the default layout).
  */
-function previewRootDirectories(out: string, directories: readonly string[]): Set<string> {
+function previewRootDirectories(out: string, directories: readonly string[]): RootDirectories {
   try {
     return rootApplicationDirectories(readRecordedModel(out, 'all', 'preview').model);
   } catch (e) {
     if (!(e instanceof GitOpsError)) throw e;
-    return new Set(directories.filter((d) => /^applicationsets\/[^/]+$/.test(d)));
+    return new Map(directories.filter((d) => /^applicationsets\/[^/]+$/.test(d)).map((d) => [d, undefined]));
   }
 }
 
@@ -429,8 +429,8 @@ function previewRootDirectories(out: string, directories: readonly string[]): Se
  *
  * @throws GitOpsError `CG706` naming the file.
  */
-function refuseRenderedRootDirectories(roots: ReadonlySet<string>, files: readonly string[]): void {
-  for (const dir of roots) {
+function refuseRenderedRootDirectories(roots: RootDirectories, files: readonly string[]): void {
+  for (const dir of roots.keys()) {
     const file = sourceToolFile(dir, files);
     if (file === undefined) continue;
     throw GitOpsError.of('CG706', {

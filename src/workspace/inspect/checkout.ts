@@ -21,7 +21,7 @@ import { FileKind, FileTree } from '../../synth/file-tree';
 import { argoDirectoriesOf, CheckoutListing, listCheckout, walkCheckout } from './checkout-listing';
 import { isMap } from '../../core/plain';
 import { declaredClustersFor, usesClusterGenerator } from './declared-clusters';
-import { applicationSetsAppliedIn } from './root-manifests';
+import { applicationSetsAppliedIn, refuseOtherRepositories, RootDirectories } from './root-manifests';
 
 /**
  * Every visible file of a checkout (no segment starts with `.`), repository-relative, as Argo
@@ -195,7 +195,7 @@ export function isVisiblePath(file: string): boolean {
 export function viewOfCheckout(
   dir: string,
   listing: CheckoutListing = listCheckout(dir),
-  rootDirectories: ReadonlySet<string> = new Set(),
+  rootDirectories: RootDirectories = new Map(),
 ): TreeView {
   const applicationSets = listing.files.flatMap((f) => {
     // What a root Application applies is read as its repo server reads it, every file of it.
@@ -204,6 +204,7 @@ export function viewOfCheckout(
     }
     return mayHoldApplicationSets(f, listing.recorded) ? applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')) : [];
   });
+  refuseOtherRepositories(applicationSets, rootDirectories);
   return { files: listing.files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
 }
 

@@ -26,7 +26,9 @@ import { yamlLibrary } from '../../core/yaml/parse';
 import { GoYamlError, readGoYamlDocuments } from '../../preview';
 import type { ApplicationSetInput } from '../../preview';
 import type { FoundApplicationSet } from './checkout';
-import type { PlatformModel } from '../../model/platform-model';
+import type { GitOpsRepositoryModel, PlatformModel } from '../../model/platform-model';
+import { repositoryOf, sameRepository } from '../../model/repositories';
+import { redactUrl } from '../../core/url-credentials';
 
 /** The marker that makes Argo CD's repo server skip a manifest file. */
 export const SKIP_RENDERING_MARKER = '+argocd:skip-file-rendering';
@@ -204,11 +206,70 @@ export function sourceToolFile(dir: string, files: Iterable<string>): string | u
 export const KUSTOMIZATION_NAMES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 /**
- * The directories the control planes' root Applications deploy as directory sources: the
- * ApplicationSets directory of each control plane Argo CD reconciles (`applicationsets/<name>`).
+ * The directories the control planes' root Applications deploy as directory sources, each with
+ * the GitOps repository (and revision) its Argo CD reads: the ApplicationSets directory of each
+ * control plane Argo CD reconciles (`applicationsets/<name>`).
  */
-export function rootApplicationDirectories(model: Pick<PlatformModel, 'layout' | 'controlPlanes'>): Set<string> {
-  return new Set(
-    model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => `${model.layout.applicationSets}/${cp.name}`),
+export function rootApplicationDirectories(model: PlatformModel): RootDirectories {
+  return new Map(
+    model.controlPlanes
+      .filter((cp) => cp.reconciler?.kind !== 'flux')
+      .map((cp) => [`${model.layout.applicationSets}/${cp.name}`, repositoryOf(model, cp)] as const),
   );
+}
+
+/**
+ * Directories root Applications deploy, each with the repository and revision the checkout is
+ * a clone of there (`undefined` where that is not known).
+ */
+export type RootDirectories = ReadonlyMap<string, GitOpsRepositoryModel | undefined>;
+
+/**
+ * Fails on a git generator of an ApplicationSet in a root Application's directory that reads
+ * another repository, or another revision, than the one the checkout is a clone of: Argo CD
+ * lists and reads that one, which the preview does not have (an ApplicationSet reading a branch
+ * nobody reviews, say, would generate nothing from the checkout and anything from there).
+ *
+ * @throws GitOpsError `CG706` naming the ApplicationSet, its file and the generator.
+ */
+export function refuseOtherRepositories(sets: readonly FoundApplicationSet[], roots: RootDirectories): void {
+  for (const set of sets) {
+    const slash = set.file.lastIndexOf('/');
+    const repository = roots.get(slash === -1 ? '.' : set.file.slice(0, slash));
+    if (repository === undefined) continue;
+    const spec = set.object.spec;
+    walkGenerators(isMap(spec) ? spec.generators : undefined, 'spec.generators', (git, field) => {
+      const { repoURL, revision = '' } = git;
+      if (typeof repoURL === 'string' && typeof revision === 'string') {
+        if (sameRepository(repoURL, repository.repoURL) && sameRevision(revision, repository.revision)) return;
+      }
+      const name = JSON.stringify(set.object.metadata?.name ?? '');
+      const where = typeof repoURL === 'string' ? redactUrl(repoURL) : 'no repository';
+      const at = typeof revision === 'string' && revision !== '' ? JSON.stringify(revision) : 'its default branch (HEAD)';
+      throw GitOpsError.of('CG706', {
+        message: `ApplicationSet ${name} in ${JSON.stringify(set.file)} has a git generator (${field}) that reads ${where} at ${at}, but the checkout is a clone of ${redactUrl(repository.repoURL)} at ${JSON.stringify(repository.revision)}, which its control plane's Argo CD follows: Argo CD lists and reads what the generator names, which the preview does not have.`,
+        fix: `Set the generator's repoURL to ${redactUrl(repository.repoURL)} and its revision to ${JSON.stringify(repository.revision)}, or preview it with argocd appset generate.`,
+        file: set.file,
+      });
+    });
+  }
+}
+
+/** Calls `visit` with each git generator of a list of generators, matrix and merge generators' included. */
+function walkGenerators(generators: unknown, field: string, visit: (git: Record<string, unknown>, field: string) => void): void {
+  if (!Array.isArray(generators)) return;
+  generators.forEach((g: unknown, i) => {
+    if (!isMap(g)) return;
+    if (isMap(g.git)) visit(g.git, `${field}[${i}].git`);
+    for (const kind of ['matrix', 'merge'] as const) {
+      const nested = g[kind];
+      if (isMap(nested)) walkGenerators(nested.generators, `${field}[${i}].${kind}.generators`, visit);
+    }
+  });
+}
+
+/** Whether a generator's revision names the branch (or other revision) `followed`: as written, or as its full ref. */
+function sameRevision(revision: string, followed: string): boolean {
+  const short = (r: string): string => r.replace(/^refs\/heads\//, '');
+  return revision !== '' && short(revision) === short(followed);
 }
