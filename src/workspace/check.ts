@@ -277,10 +277,12 @@ export function checkCheckout(
       }
       const why =
         e.name.startsWith('.argocd-source') && reads !== 'kustomize-base'
-          ? `Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies)`
+          ? reads === 'projects'
+            ? `Argo CD merges it into the source of each root Application that applies an AppProjects file of ${directory} (which files of it the root Application applies: an include of every file applies what anyone adds there)`
+            : `Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies)`
           : reads === 'every-manifest' && MANIFEST_NAME.test(e.name)
             ? `Argo CD applies every manifest of ${directory}`
-            : reads !== 'every-manifest' && KUSTOMIZATION_NAMES.has(e.name)
+            : reads !== 'every-manifest' && reads !== 'projects' && KUSTOMIZATION_NAMES.has(e.name)
               ? `Kustomize reads ${directory} by it, and stops at two kustomization files (its Application or Kustomization cannot build it)`
               : reads === 'application-sets' && e.name.endsWith('Chart.yaml')
                 ? `its name makes Argo CD render ${directory} as a Helm chart (its templates/) instead of applying the ApplicationSets there`
@@ -409,7 +411,7 @@ function sourceDirectory(app: GeneratedApplication): string {
 /** The files Argo CD's directory source applies (its repo server's pattern): YAML, JSON and Jsonnet. */
 const MANIFEST_NAME = /\.(yaml|yml|json|jsonnet)$/;
 
-type DirectoryReading = 'every-manifest' | 'application-sets' | 'kustomize-overlay' | 'kustomize-base' | 'flux-entry';
+type DirectoryReading = 'every-manifest' | 'application-sets' | 'projects' | 'kustomize-overlay' | 'kustomize-base' | 'flux-entry';
 
 /**
  * The directories of the tree a reconciler reads, and how: Argo CD a control plane's directory
@@ -422,7 +424,11 @@ function directoriesReconcilersRead(model: PlatformModel): Map<string, Directory
   const environments = new Map(model.environments.map((e) => [e.name, e]));
   const out = new Map<string, DirectoryReading>();
   for (const cp of model.controlPlanes) {
-    if (cp.reconciler?.kind !== 'flux') out.set(`${model.layout.applicationSets}/${cp.name}`, 'application-sets');
+    if (cp.reconciler?.kind !== 'flux') {
+      out.set(`${model.layout.applicationSets}/${cp.name}`, 'application-sets');
+      // The root Application applies its AppProjects file of this directory, by a directory source's include.
+      out.set(model.layout.projects, 'projects');
+    }
   }
   for (const t of model.targets) {
     const directory = targetDirectory(model, t);

@@ -21,6 +21,8 @@ import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example
  *   at its revision (applicationset/generators/git.go asks the repo server for them), whatever
  *   repository and branch the root Application follows.
  *
+ * - mergeSourceParameters merges .argocd-source.yaml and .argocd-source-<application>.yaml of a
+ *   source's path into that source, before the repo server reads it (its directory include too).
  * The root Application's project (bootstrap) admits AppProjects and ApplicationSets in argocd.
  */
 
@@ -333,5 +335,24 @@ describe('the files a root Application applies, read as Argo CD reads them', () 
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('CG706');
     expect(refused.stderr).not.toContain('s3cr3t-token');
+  });
+
+  test('a source override beside the AppProjects files is a stray file for check and refused by preview', () => {
+    // GIVEN projects/.argocd-source-root.yaml, which widens the root Application's source of
+    // projects/ (include: prod.yaml) to every file there, and an ApplicationSet in UTF-16 beside it
+    writeFile(out, 'projects/.argocd-source-root.yaml', 'directory:\n  include: "*.yaml"\n');
+    fs.writeFileSync(path.join(out, 'projects/zz.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(INTRUDER, 'utf16le')]));
+    // WHEN check and preview run
+    const check = cli('check', '--out', out);
+    const preview = cli('preview', '--out', out);
+    // THEN check names the override, and preview refuses it
+    expect(check.status).toBe(2);
+    expect(check.stdout).toContain(
+      '[stray-file] CG423 projects/.argocd-source-root.yaml: projects/.argocd-source-root.yaml was not written by cdk8s-gitops, and Argo CD merges it into the source of each root Application that applies an AppProjects file of projects',
+    );
+    expect(preview.status).toBe(1);
+    expect(preview.stderr).toContain(
+      '[projects/.argocd-source-root.yaml] CG706 The file "projects/.argocd-source-root.yaml" changes the source of each root Application',
+    );
   });
 });

@@ -223,8 +223,9 @@ Example:
     const link = checkoutSymlinks(out).find((l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)));
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
     const listing = listCheckout(out, { absent: true });
-    const roots = previewRootDirectories(out, listing.directories);
+    const { roots, projects } = previewRootDirectories(out, listing.directories);
     refuseRenderedRootDirectories(roots, [...listing.files, ...listing.links]);
+    refuseSourceOverrides(projects, [...listing.files, ...listing.links]);
     const view = viewOfCheckout(out, listing, roots);
     const { created, notCreated } = previewOfCheckout(out, view);
     const absent = listing.absent ?? [];
@@ -410,15 +411,20 @@ function previewFilter<A extends { readonly app: { readonly metadata: { readonly
 }
 
 /**
- * The directories the control planes' root Applications deploy, as the checkout's release model
- * names them; without a readable one, those below `applicationsets/` (the default layout).
+ * The directories the control planes' root Applications deploy, and that of the AppProjects
+ * files they apply, as the checkout's release model names them; without a readable one, those
+ * of the default layout (the directories below `applicationsets/`, and `projects`).
  */
-function previewRootDirectories(out: string, directories: readonly string[]): RootDirectories {
+function previewRootDirectories(out: string, directories: readonly string[]): { roots: RootDirectories; projects: string } {
   try {
-    return rootApplicationDirectories(readRecordedModel(out, 'all', 'preview').model);
+    const { model } = readRecordedModel(out, 'all', 'preview');
+    return { roots: rootApplicationDirectories(model), projects: model.layout.projects };
   } catch (e) {
     if (!(e instanceof GitOpsError)) throw e;
-    return new Map(directories.filter((d) => /^applicationsets\/[^/]+$/.test(d)).map((d) => [d, undefined]));
+    return {
+      roots: new Map(directories.filter((d) => /^applicationsets\/[^/]+$/.test(d)).map((d) => [d, undefined])),
+      projects: 'projects',
+    };
   }
 }
 
@@ -439,6 +445,23 @@ function refuseRenderedRootDirectories(roots: RootDirectories, files: readonly s
       file,
     });
   }
+}
+
+/**
+ * Fails on an `.argocd-source*` file beside the AppProjects files: Argo CD merges it into the
+ * source of each root Application that applies one of them, so that it may apply every other
+ * file there (an ApplicationSet among them) instead of its own AppProjects file alone.
+ *
+ * @throws GitOpsError `CG706` naming the file.
+ */
+function refuseSourceOverrides(dir: string, files: readonly string[]): void {
+  const file = files.find((f) => f.startsWith(`${dir}/.argocd-source`) && !f.includes('/', dir.length + 1));
+  if (file === undefined) return;
+  throw GitOpsError.of('CG706', {
+    message: `The file ${JSON.stringify(file)} changes the source of each root Application that applies an AppProjects file of ${JSON.stringify(dir)} (Argo CD merges it in: which files it applies there, say); the preview cannot say what those Applications apply then.`,
+    fix: 'Remove the file (git rm).',
+    file,
+  });
 }
 
 /** The largest untracked file read to tell whether it holds an ApplicationSet. */
