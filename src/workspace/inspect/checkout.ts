@@ -6,6 +6,7 @@ import { parseYamlDocuments, YamlDataError } from '../../core/yaml/parse';
 import {
   applicationKey,
   ApplicationSetInput,
+  countApplications,
   GeneratedApplication,
   GeneratedAt,
   generateApplications,
@@ -16,6 +17,7 @@ import {
   judgeApplications,
   planeKey,
   NotCreatedApplication,
+  PreviewBudget,
 } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
 import { argoDirectoriesOf, CheckoutListing, listCheckout, walkCheckout } from './checkout-listing';
@@ -287,13 +289,17 @@ export function previewOf(
   const expanded = new Map<FoundApplicationSet, GeneratedAt[]>();
   const byFile = new Map<string, GeneratedApplication[]>();
   const later = view.applicationSets.filter(usesClusterGenerator);
+  // One bound over every ApplicationSet of the view, besides each one's own.
+  const budget: PreviewBudget = { applications: 0, characters: 0 };
   for (const set of view.applicationSets) {
     if (later.includes(set)) continue;
     const cache = readsFiles(set) ? undefined : expansions;
     const key = cache ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
     let apps = cache?.get(key);
-    if (!apps) {
-      apps = generateApplications(set.object, repository, { file: set.file });
+    if (apps) {
+      countApplications(apps.length, set.object, { file: set.file, budget });
+    } else {
+      apps = generateApplications(set.object, repository, { file: set.file, budget });
       cache?.set(key, apps);
     }
     expanded.set(set, apps);
@@ -301,7 +307,10 @@ export function previewOf(
   }
   for (const set of later) {
     const clusters = declaredClustersFor(view, set, byFile);
-    expanded.set(set, generateApplications(set.object, repository, { file: set.file, ...(clusters === undefined ? {} : { clusters }) }));
+    expanded.set(
+      set,
+      generateApplications(set.object, repository, { file: set.file, budget, ...(clusters === undefined ? {} : { clusters }) }),
+    );
   }
   const generated = view.applicationSets.map((set) => ({ set, apps: expanded.get(set) ?? [] }));
   const judged = judgeApplications(generated, { controlPlaneOf: controlPlaneDir, ...(owners === undefined ? {} : { owners }) });
