@@ -122,6 +122,15 @@ describe('the files a root Application applies, read as Argo CD reads them', () 
     );
   });
 
+  test('fails when a file holds a line break of YAML 1.1 only', () => {
+    // GIVEN "project: prod<U+0085>  project: default": go-yaml v2 breaks the line there (is_break
+    // knows NEL, LS and PS) and keeps the second key, which YAML 1.2 reads as one line
+    writeFile(out, 'applicationsets/prod/intruder.yaml', INTRUDER.replace('project: prod', 'project: prod\u0085      project: default'));
+    // WHEN check and preview run
+    // THEN both refuse it
+    expectRefused('applicationsets/prod/intruder.yaml', 'holds a character go-yaml v2 takes for a line break (U+0085, U+2028 or U+2029)');
+  });
+
   test('check finds the Application of an ApplicationSet whose kind is written with an escape', () => {
     // GIVEN kind: "\x41pplicationSet", which go-yaml v2 reads as ApplicationSet
     writeFile(out, 'applicationsets/prod/intruder.yaml', INTRUDER.replace('kind: ApplicationSet', 'kind: "\\x41pplicationSet"'));

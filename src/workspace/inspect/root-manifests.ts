@@ -62,8 +62,19 @@ function decoded(file: string, bytes: Buffer): string {
     );
   }
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  return bytes.subarray(start).toString('utf8');
+  const text = bytes.subarray(start).toString('utf8');
+  if (YAML_1_1_BREAKS.test(text)) {
+    throw unread(
+      file,
+      'holds a character go-yaml v2 takes for a line break (U+0085, U+2028 or U+2029), which YAML 1.2 and the preview do not',
+      'Remove it, or write it as an escape in a double-quoted string ("\\u2028").',
+    );
+  }
+  return text;
 }
+
+/** The line breaks of YAML 1.1 (go-yaml v2's) that YAML 1.2 reads as ordinary characters. */
+const YAML_1_1_BREAKS = /[\u0085\u2028\u2029]/;
 
 /** The one JSON object of a `.json` manifest file. */
 function jsonObject(file: string, text: string): unknown {
