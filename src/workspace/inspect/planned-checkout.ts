@@ -26,6 +26,7 @@ import {
   FoundApplicationSet,
   isVisiblePath,
   mayHoldApplicationSets,
+  readsFiles,
   RecordedFiles,
   sortedByFile,
   TreeView,
@@ -171,16 +172,46 @@ function touchesReleaseFiles(tree: FileTree, write: PendingWrite): boolean {
  * release file, it deletes no ApplicationSet, and each of the tree's ApplicationSet files
  * holds the same ApplicationSets as the checkout at its path. `paths` are the tree's paths;
  * `read` reads the checkout. When this is false, the Applications may still be the same:
- * compare {@link viewsAroundWrite}. (An ApplicationSet written by hand whose git files generator
- * reads other owned files, values files say, is not looked at here.)
+ * compare {@link viewsAroundWrite}. With `dir`, an ApplicationSet written by hand beside the
+ * program's that reads files makes it false.
  */
-export function writeKeepsApplications(tree: FileTree, paths: readonly string[], write: PendingWrite, read: CheckoutReader): boolean {
+export function writeKeepsApplications(
+  tree: FileTree,
+  paths: readonly string[],
+  write: PendingWrite,
+  read: CheckoutReader,
+  dir?: string,
+): boolean {
   return (
     keepsDirectories(paths, write) &&
     !touchesReleaseFiles(tree, write) &&
     write.deletes.every((p) => applicationSetsOnDisk(p, read).length === 0) &&
-    applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read, write))
+    applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read, write)) &&
+    (dir === undefined || !handWrittenSetsReadFiles(tree, paths, dir))
   );
+}
+
+/**
+ * Whether an ApplicationSet written by hand beside the program's, in a directory a root
+ * Application deploys (so one Argo CD applies), reads the text of files: a git files generator
+ * (of a values file, say) or a cluster generator (of the declared cluster Secrets). Its
+ * Applications may change with any file the write makes, so the write is looked at whole.
+ */
+function handWrittenSetsReadFiles(tree: FileTree, paths: readonly string[], dir: string): boolean {
+  for (const root of new Set(applicationSetFiles(tree, paths).map(controlPlaneDir))) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, root), { withFileTypes: true });
+    } catch {
+      continue; // not there yet: the write makes it
+    }
+    for (const e of entries) {
+      const file = `${root}/${e.name}`;
+      if (!e.isFile() || tree.has(file) || !/\.(ya?ml|json)$/.test(e.name)) continue;
+      if (applicationSetsAppliedIn(file, fs.readFileSync(path.join(dir, file))).some(readsFiles)) return true;
+    }
+  }
+  return false;
 }
 
 /**
