@@ -36,7 +36,7 @@ import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { isMap } from '../../core/plain';
 import { ARGUMENTS } from './arguments';
 import { RootDirectories, rootApplicationDirectories, sourceToolFile } from '../../workspace/inspect/root-manifests';
-import { readRecordedModel } from '../../workspace/recorded-model';
+import { recordedPlatform } from '../../workspace/recorded-model';
 import { GitOpsError } from '../../core/errors';
 import { SUMMARIES } from './summaries';
 
@@ -416,16 +416,10 @@ function previewFilter<A extends { readonly app: { readonly metadata: { readonly
  * of the default layout (the directories below `applicationsets/`, and `projects`).
  */
 function previewRootDirectories(out: string, directories: readonly string[]): { roots: RootDirectories; projects: string } {
-  try {
-    const { model } = readRecordedModel(out, 'all', 'preview');
-    return { roots: rootApplicationDirectories(model), projects: model.layout.projects };
-  } catch (e) {
-    if (!(e instanceof GitOpsError)) throw e;
-    return {
-      roots: new Map(directories.filter((d) => /^applicationsets\/[^/]+$/.test(d)).map((d) => [d, undefined])),
-      projects: 'projects',
-    };
-  }
+  // The platform part of the release model says where they are, whichever version wrote it.
+  const model = recordedPlatform(out)?.model;
+  if (model !== undefined) return { roots: rootApplicationDirectories(model), projects: model.layout.projects };
+  return { roots: new Map(directories.filter((d) => /^applicationsets\/[^/]+$/.test(d)).map((d) => [d, undefined])), projects: 'projects' };
 }
 
 /**

@@ -221,7 +221,9 @@ export const KUSTOMIZATION_NAMES: ReadonlySet<string> = new Set(['kustomization.
  * the GitOps repository (and revision) its Argo CD reads: the ApplicationSets directory of each
  * control plane Argo CD reconciles (`applicationsets/<name>`).
  */
-export function rootApplicationDirectories(model: PlatformModel): RootDirectories {
+export function rootApplicationDirectories(
+  model: Pick<PlatformModel, 'layout' | 'controlPlanes' | 'repoURL' | 'revision'>,
+): RootDirectories {
   return new Map(
     model.controlPlanes
       .filter((cp) => cp.reconciler?.kind !== 'flux')
