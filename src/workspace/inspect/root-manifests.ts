@@ -88,6 +88,9 @@ function jsonObject(file: string, text: string): unknown {
   return readGoYamlDocuments(text)[0];
 }
 
+/** A line that can end a document or start the next one within a piece: `...`, a directive, a byte-order mark. */
+const MORE_DOCUMENTS = /^(\.\.\.|%|\uFEFF)/m;
+
 /** Whitespace Go's `unicode.IsSpace` knows, before the `{` that makes a YAML file a JSON stream. */
 const JSON_STREAM = /^[\t\n\v\f\r \u0085\u00a0]*\{/;
 
@@ -110,8 +113,10 @@ function yamlObjects(file: string, text: string): unknown[] {
   }
   const out: unknown[] = [];
   for (const piece of pieces(file, text)) {
-    const docs = yamlLibrary().parseAllDocuments(piece.text, { schema: 'failsafe', uniqueKeys: false });
-    if (docs.length > 1) {
+    // Without a line "---" a piece holds a second document only after a document end marker (or a directive).
+    const more =
+      MORE_DOCUMENTS.test(piece.text) && yamlLibrary().parseAllDocuments(piece.text, { schema: 'failsafe', uniqueKeys: false }).length > 1;
+    if (more) {
       throw unread(
         file,
         `holds a document end marker (...) and more after it in the document at line ${piece.line}, where Argo CD reads only the first`,
