@@ -208,7 +208,16 @@ function handWrittenSetsReadFiles(tree: FileTree, paths: readonly string[], dir:
     for (const e of entries) {
       const file = `${root}/${e.name}`;
       if (!e.isFile() || tree.has(file) || !/\.(ya?ml|json)$/.test(e.name)) continue;
-      if (applicationSetsAppliedIn(file, fs.readFileSync(path.join(dir, file))).some(readsFiles)) return true;
+      let sets: FoundApplicationSet[];
+      try {
+        sets = applicationSetsAppliedIn(file, fs.readFileSync(path.join(dir, file)));
+      } catch (e) {
+        // What the preview cannot read is refused where the Applications are expanded (check,
+        // preview, a plan that changes them); a write that keeps the rest (a rollback) goes on.
+        if (e instanceof GitOpsError) continue;
+        throw e;
+      }
+      if (sets.some(readsFiles)) return true;
     }
   }
   return false;
