@@ -34,7 +34,7 @@ export function sameRepository(a: string, b: string): boolean {
 }
 
 /** The repository a control plane's Argo CD reads: its own, else the platform's. */
-export function repositoryOf(model: PlatformModel, cp: ControlPlaneModel): GitOpsRepositoryModel {
+export function repositoryOf(model: Pick<PlatformModel, 'repoURL' | 'revision'>, cp: ControlPlaneModel): GitOpsRepositoryModel {
   return cp.repository ?? { repoURL: model.repoURL, revision: model.revision };
 }
 

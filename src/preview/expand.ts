@@ -19,7 +19,7 @@ import {
 } from './param-maps';
 import { PathParamsOptions } from './path-params';
 import { compilePathspec } from './pathspec';
-import { PreviewCode, show } from './problems';
+import { fail, PreviewCode, show } from './problems';
 import { markStringMap, TemplateMap, TemplateValue } from './template-values';
 import { mergeGeneratorTemplate } from './template-merge';
 import { applyTemplatePatch, PatchError, PatchTarget } from './template-patch';
@@ -89,6 +89,21 @@ export interface ExpandOptions {
    * @default - none known: a cluster generator fails with `CG706`
    */
   readonly clusters?: readonly DeclaredCluster[];
+  /**
+   * What the ApplicationSets of one preview have rendered so far, shared by their expansions, so
+   * that many ApplicationSets each within their own bounds are refused together
+   * ({@link MAX_PREVIEW_RENDERED}).
+   * @default - this ApplicationSet is bounded on its own
+   */
+  readonly budget?: PreviewBudget;
+}
+
+/** What the ApplicationSets of one preview have generated and rendered so far. */
+export interface PreviewBudget {
+  /** Applications generated. */
+  applications: number;
+  /** Characters their templates rendered. */
+  characters: number;
 }
 
 const API_VERSION = 'argoproj.io/v1alpha1';
@@ -124,6 +139,17 @@ export const MAX_PARAM_SETS = 100_000;
  * within the bound of one execution) are refused rather than exhaust memory.
  */
 export const MAX_RENDERED_TOTAL = 128 * 1024 * 1024;
+/**
+ * How many Applications the ApplicationSets of one preview may generate in all: ten times a
+ * fleet of 100,000 targets, and the preview's bound over every ApplicationSet, so that many
+ * ApplicationSets each within {@link MAX_PARAM_SETS} are refused rather than exhaust memory.
+ */
+export const MAX_PREVIEW_APPLICATIONS = 1_000_000;
+/**
+ * How many characters the templates of all the ApplicationSets of one preview may render: the
+ * bound of {@link MAX_RENDERED_TOTAL} over every ApplicationSet (four times one's).
+ */
+export const MAX_PREVIEW_RENDERED = 512 * 1024 * 1024;
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 type Params = TemplateMap;
@@ -239,7 +265,27 @@ export interface GeneratedAt {
  * `CG708`, `CG709`, `CG711`).
  */
 export function generateApplications(appset: ApplicationSetInput, source: RepositorySource, options: ExpandOptions = {}): GeneratedAt[] {
-  return new Expansion(appset, repositoryOf(source), options).generated().map(({ app, at }) => ({ app, at }));
+  const apps = new Expansion(appset, repositoryOf(source), options).generated().map(({ app, at }) => ({ app, at }));
+  countApplications(apps.length, appset, options);
+  return apps;
+}
+
+/**
+ * Adds `count` Applications of `appset` to the budget of its preview, if any.
+ *
+ * @throws GitOpsError `CG706` when the ApplicationSets of the preview generate more than
+ * {@link MAX_PREVIEW_APPLICATIONS} in all.
+ */
+export function countApplications(count: number, appset: ApplicationSetInput, options: ExpandOptions): void {
+  const budget = options.budget;
+  if (budget === undefined || (budget.applications += count) <= MAX_PREVIEW_APPLICATIONS) return;
+  const name = appset?.metadata?.name;
+  fail(
+    PreviewCode.UNSUPPORTED_FEATURE,
+    `ApplicationSet ${JSON.stringify(typeof name === 'string' ? name : '')} brings the Applications of the ApplicationSets of this preview to more than ${MAX_PREVIEW_APPLICATIONS}, which the offline preview does not expand.`,
+    'Generate fewer Applications, or preview fewer ApplicationSets at once (split the repository by control plane).',
+    options.file,
+  );
 }
 
 /** What the generators read; `files` and `readFile` are absent for a directory list alone. */
@@ -934,6 +980,14 @@ class Expansion {
           return undefined;
         }
         this.rendered += text.length;
+        const budget = this.options.budget;
+        if (budget !== undefined && (budget.characters += text.length) > MAX_PREVIEW_RENDERED) {
+          this.fatal(
+            PreviewCode.UNSUPPORTED_FEATURE,
+            `${this.where} ${c.field}, ${at}: the templates of the ApplicationSets of this preview render more than ${MAX_PREVIEW_RENDERED} characters in all, which the offline preview does not expand.`,
+            'Render smaller values, or preview fewer ApplicationSets at once (split the repository by control plane).',
+          );
+        }
         if (this.rendered > MAX_RENDERED_TOTAL) {
           this.fatal(
             PreviewCode.UNSUPPORTED_FEATURE,

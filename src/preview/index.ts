@@ -37,9 +37,13 @@
  * @module
  */
 export {
+  countApplications,
   expandApplicationSet,
   expandApplicationSets,
   generateApplications,
+  MAX_PREVIEW_APPLICATIONS,
+  MAX_PREVIEW_RENDERED,
+  type PreviewBudget,
   type ApplicationSetInput,
   type GeneratedAt,
   type DirectoryLister,

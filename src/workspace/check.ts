@@ -21,6 +21,7 @@ import { heldRings } from '../synth/synthesize';
 import { releaseState } from '../synth/build';
 import { isMap } from '../core/plain';
 import { handEditDiff } from './hand-edit-diff';
+import { KUSTOMIZATION_NAMES, rootApplicationDirectories } from './inspect/root-manifests';
 import { PreviewCode, type GeneratedApplication, type GeneratedAt } from '../preview';
 
 /** Kinds of drift `check` finds. */
@@ -244,7 +245,7 @@ export function checkCheckout(
   }
   const bases = platformBaseProblems(tree, checkout);
   for (const p of [...bases.links, ...bases.missing]) findings.push(finding(FindingKind.UNUSABLE_BASE, p.file!, p.message));
-  const onDisk = viewOfCheckout(dir);
+  const onDisk = viewOfCheckout(dir, undefined, rootApplicationDirectories(model));
   for (const [directory, reads] of directoriesReconcilersRead(model)) {
     for (const e of checkout.list(directory)) {
       const p = `${directory}/${e.name}`;
@@ -276,12 +277,16 @@ export function checkCheckout(
       }
       const why =
         e.name.startsWith('.argocd-source') && reads !== 'kustomize-base'
-          ? `Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies)`
+          ? reads === 'projects'
+            ? `Argo CD merges it into the source of each root Application that applies an AppProjects file of ${directory} (which files of it the root Application applies: an include of every file applies what anyone adds there)`
+            : `Argo CD merges it into the source of the Application of ${directory} (its images, patches or which files it applies)`
           : reads === 'every-manifest' && MANIFEST_NAME.test(e.name)
             ? `Argo CD applies every manifest of ${directory}`
-            : reads !== 'every-manifest' && KUSTOMIZATION_NAMES.has(e.name)
+            : reads !== 'every-manifest' && reads !== 'projects' && KUSTOMIZATION_NAMES.has(e.name)
               ? `Kustomize reads ${directory} by it, and stops at two kustomization files (its Application or Kustomization cannot build it)`
-              : undefined;
+              : reads === 'application-sets' && e.name.endsWith('Chart.yaml')
+                ? `its name makes Argo CD render ${directory} as a Helm chart (its templates/) instead of applying the ApplicationSets there`
+                : undefined;
       if (why !== undefined) findings.push(finding(FindingKind.STRAY_FILE, p, `${p} was not written by cdk8s-gitops, and ${why}.`));
     }
   }
@@ -400,9 +405,6 @@ function sourceDirectory(app: GeneratedApplication): string {
     .replace(/\/values\.yaml$/, '');
 }
 
-/** The names Kustomize takes a directory's kustomization file by. */
-const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-
 /**
  * How Argo CD reads a directory of the tree: a directory source applies every `.yaml` file in
  * it (hidden files too: its `include`); a Kustomize overlay, and the base kustomization below it, the
@@ -412,7 +414,7 @@ const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 
 /** The files Argo CD's directory source applies (its repo server's pattern): YAML, JSON and Jsonnet. */
 const MANIFEST_NAME = /\.(yaml|yml|json|jsonnet)$/;
 
-type DirectoryReading = 'every-manifest' | 'application-sets' | 'kustomize-overlay' | 'kustomize-base' | 'flux-entry';
+type DirectoryReading = 'every-manifest' | 'application-sets' | 'projects' | 'kustomize-overlay' | 'kustomize-base' | 'flux-entry';
 
 /**
  * The directories of the tree a reconciler reads, and how: Argo CD a control plane's directory
@@ -425,7 +427,11 @@ function directoriesReconcilersRead(model: PlatformModel): Map<string, Directory
   const environments = new Map(model.environments.map((e) => [e.name, e]));
   const out = new Map<string, DirectoryReading>();
   for (const cp of model.controlPlanes) {
-    if (cp.reconciler?.kind !== 'flux') out.set(`${model.layout.applicationSets}/${cp.name}`, 'application-sets');
+    if (cp.reconciler?.kind !== 'flux') {
+      out.set(`${model.layout.applicationSets}/${cp.name}`, 'application-sets');
+      // The root Application applies its AppProjects file of this directory, by a directory source's include.
+      out.set(model.layout.projects, 'projects');
+    }
   }
   for (const t of model.targets) {
     const directory = targetDirectory(model, t);

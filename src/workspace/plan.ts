@@ -197,7 +197,7 @@ function applicationChangesOf(
 ): { changes: ApplicationChange[]; notCreated: NotCreatedApplication[] } {
   const paths = tree.paths();
   const none = { changes: [], notCreated: [] };
-  if (writeKeepsApplications(tree, paths, write, read)) return none;
+  if (writeKeepsApplications(tree, paths, write, read, dir)) return none;
   const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
   if (sameApplications(before, after)) return none;
   // The release a created Application's target runs: recorded on its files (the directory its annotation names).
@@ -226,7 +226,7 @@ export function applicationsDeletedBy(
   read: CheckoutReader = cachedReader(dir),
 ): { readonly app: GeneratedApplication; readonly applicationSet: string; readonly movedTo?: string; readonly untilNewSpec?: true }[] {
   const paths = tree.paths();
-  if (writeKeepsApplications(tree, paths, write, read)) return [];
+  if (writeKeepsApplications(tree, paths, write, read, dir)) return [];
   const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
   if (sameApplications(before, after)) return [];
   const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedAt[]>() : undefined;

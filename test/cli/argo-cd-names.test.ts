@@ -467,7 +467,7 @@ describe('preview of the ApplicationSet files a control plane directory holds', 
     // THEN it fails with CG708 naming the file, rather than preview what Argo CD cannot sync
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
-      '[applicationsets/prod/more.json] CG708 The manifest file "applicationsets/prod/more.json" mentions an ApplicationSet but is not valid JSON, which Argo CD reads .json manifests as; Argo CD cannot sync it.',
+      '[applicationsets/prod/more.json] CG708 The manifest file "applicationsets/prod/more.json", in a directory its root Application applies, is not one valid JSON value, which Argo CD reads a .json manifest as; Argo CD cannot sync it',
     );
   });
 

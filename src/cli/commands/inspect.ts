@@ -35,6 +35,9 @@ import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { isMap } from '../../core/plain';
 import { ARGUMENTS } from './arguments';
+import { RootDirectories, rootApplicationDirectories, sourceToolFile } from '../../workspace/inspect/root-manifests';
+import { recordedPlatform } from '../../workspace/recorded-model';
+import { GitOpsError } from '../../core/errors';
 import { SUMMARIES } from './summaries';
 
 /** How many untracked or ignored directories `preview` names at most. */
@@ -223,7 +226,10 @@ Example:
       (l) => /\.(ya?ml|json)$/.test(l) || !/\.[A-Za-z0-9]+$/.test(l.slice(l.lastIndexOf('/') + 1)),
     );
     if (link !== undefined) throw symlinkError(link, 'read the checkout for preview');
-    const view = viewOfCheckout(out, listing);
+    const { roots, projects } = previewRootDirectories(out, listing.directories);
+    refuseRenderedRootDirectories(roots, [...listing.files, ...listing.links]);
+    refuseSourceOverrides(projects, [...listing.files, ...listing.links]);
+    const view = viewOfCheckout(out, listing, roots);
     const { created, notCreated } = previewOfCheckout(out, view);
     const absent = listing.absent ?? [];
     if (absent.length > 0) {
@@ -405,6 +411,54 @@ function previewFilter<A extends { readonly app: { readonly metadata: { readonly
       .replace(/^\.\//, '')
       .replace(/\/$/, '');
   return { apps: apps.filter((a) => names.has(a.app.metadata.name)), flux: flux.filter((e) => dirs.has(pathOf(e))) };
+}
+
+/**
+ * The directories the control planes' root Applications deploy, and that of the AppProjects
+ * files they apply, as the checkout's release model names them; without a readable one, those
+ * of the default layout (the directories below `applicationsets/`, and `projects`).
+ */
+function previewRootDirectories(out: string, directories: readonly string[]): { roots: RootDirectories; projects: string } {
+  // The platform part of the release model says where they are, whichever version wrote it.
+  const model = recordedPlatform(out)?.model;
+  if (model !== undefined) return { roots: rootApplicationDirectories(model), projects: model.layout.projects };
+  return { roots: new Map(directories.filter((d) => /^applicationsets\/[^/]+$/.test(d)).map((d) => [d, undefined])), projects: 'projects' };
+}
+
+/**
+ * Fails on a file that makes Argo CD render a root Application's directory with Helm or
+ * Kustomize (its repo server detects the tool of a source with no explicit type): the
+ * ApplicationSets there are not what it applies then.
+ *
+ * @throws GitOpsError `CG706` naming the file.
+ */
+function refuseRenderedRootDirectories(roots: RootDirectories, files: readonly string[]): void {
+  for (const dir of roots.keys()) {
+    const file = sourceToolFile(dir, files);
+    if (file === undefined) continue;
+    throw GitOpsError.of('CG706', {
+      message: `The file ${JSON.stringify(file)} makes Argo CD render ${JSON.stringify(dir)}, which a root Application deploys, with ${file.endsWith('Chart.yaml') ? 'Helm (a file whose name ends in Chart.yaml)' : 'Kustomize (a kustomization file)'} instead of applying its ApplicationSets; the preview cannot say what it applies then.`,
+      fix: 'Remove the file (git rm), or rename it.',
+      file,
+    });
+  }
+}
+
+/**
+ * Fails on an `.argocd-source*` file beside the AppProjects files: Argo CD merges it into the
+ * source of each root Application that applies one of them, so that it may apply every other
+ * file there (an ApplicationSet among them) instead of its own AppProjects file alone.
+ *
+ * @throws GitOpsError `CG706` naming the file.
+ */
+function refuseSourceOverrides(dir: string, files: readonly string[]): void {
+  const file = files.find((f) => f.startsWith(`${dir}/.argocd-source`) && !f.includes('/', dir.length + 1));
+  if (file === undefined) return;
+  throw GitOpsError.of('CG706', {
+    message: `The file ${JSON.stringify(file)} changes the source of each root Application that applies an AppProjects file of ${JSON.stringify(dir)} (Argo CD merges it in: which files it applies there, say); the preview cannot say what those Applications apply then.`,
+    fix: 'Remove the file (git rm).',
+    file,
+  });
 }
 
 /** The largest untracked file read to tell whether it holds an ApplicationSet. */

@@ -6,6 +6,7 @@ import { parseYamlDocuments, YamlDataError } from '../../core/yaml/parse';
 import {
   applicationKey,
   ApplicationSetInput,
+  countApplications,
   GeneratedApplication,
   GeneratedAt,
   generateApplications,
@@ -16,11 +17,13 @@ import {
   judgeApplications,
   planeKey,
   NotCreatedApplication,
+  PreviewBudget,
 } from '../../preview';
 import { FileKind, FileTree } from '../../synth/file-tree';
 import { argoDirectoriesOf, CheckoutListing, listCheckout, walkCheckout } from './checkout-listing';
 import { isMap } from '../../core/plain';
 import { declaredClustersFor, usesClusterGenerator } from './declared-clusters';
+import { applicationSetsAppliedIn, refuseOtherRepositories, RootDirectories } from './root-manifests';
 
 /**
  * Every visible file of a checkout (no segment starts with `.`), repository-relative, as Argo
@@ -191,11 +194,22 @@ export function isVisiblePath(file: string): boolean {
  * ones included (a git files generator's `git ls-files` lists `config/.app.yaml`), the
  * ApplicationSets in the files that may hold them ({@link mayHoldApplicationSets}, with the
  * files its manifest records), and the directories the repo server lists (hidden files count).
+ * The files of `rootDirectories`, the directories control planes' root Applications deploy,
+ * are read as the repo server reads them, every one ({@link applicationSetsAppliedIn}).
  */
-export function viewOfCheckout(dir: string, listing: CheckoutListing = listCheckout(dir)): TreeView {
-  const applicationSets = listing.files
-    .filter((f) => mayHoldApplicationSets(f, listing.recorded))
-    .flatMap((f) => applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')));
+export function viewOfCheckout(
+  dir: string,
+  listing: CheckoutListing = listCheckout(dir),
+  rootDirectories: RootDirectories = new Map(),
+): TreeView {
+  const applicationSets = listing.files.flatMap((f) => {
+    // What a root Application applies is read as its repo server reads it, every file of it.
+    if (rootDirectories.has(controlPlaneDir(f))) {
+      return /\.(ya?ml|json)$/.test(f) ? applicationSetsAppliedIn(f, fs.readFileSync(path.join(dir, f))) : [];
+    }
+    return mayHoldApplicationSets(f, listing.recorded) ? applicationSetsIn(f, fs.readFileSync(path.join(dir, f), 'utf8')) : [];
+  });
+  refuseOtherRepositories(applicationSets, rootDirectories);
   return { files: listing.files, applicationSets, directories: listing.directories, readFile: gitFileReader(dir) };
 }
 
@@ -278,13 +292,17 @@ export function previewOf(
   const expanded = new Map<FoundApplicationSet, GeneratedAt[]>();
   const byFile = new Map<string, GeneratedApplication[]>();
   const later = view.applicationSets.filter(usesClusterGenerator);
+  // One bound over every ApplicationSet of the view, besides each one's own.
+  const budget: PreviewBudget = { applications: 0, characters: 0 };
   for (const set of view.applicationSets) {
     if (later.includes(set)) continue;
     const cache = readsFiles(set) ? undefined : expansions;
     const key = cache ? `${set.file}\u0000${JSON.stringify(set.object)}` : '';
     let apps = cache?.get(key);
-    if (!apps) {
-      apps = generateApplications(set.object, repository, { file: set.file });
+    if (apps) {
+      countApplications(apps.length, set.object, { file: set.file, budget });
+    } else {
+      apps = generateApplications(set.object, repository, { file: set.file, budget });
       cache?.set(key, apps);
     }
     expanded.set(set, apps);
@@ -292,7 +310,10 @@ export function previewOf(
   }
   for (const set of later) {
     const clusters = declaredClustersFor(view, set, byFile);
-    expanded.set(set, generateApplications(set.object, repository, { file: set.file, ...(clusters === undefined ? {} : { clusters }) }));
+    expanded.set(
+      set,
+      generateApplications(set.object, repository, { file: set.file, budget, ...(clusters === undefined ? {} : { clusters }) }),
+    );
   }
   const generated = view.applicationSets.map((set) => ({ set, apps: expanded.get(set) ?? [] }));
   const judged = judgeApplications(generated, { controlPlaneOf: controlPlaneDir, ...(owners === undefined ? {} : { owners }) });

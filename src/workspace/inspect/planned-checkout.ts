@@ -12,6 +12,8 @@
  *
  * @module
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
 import { Checkout } from '../checkout/checkout-fs';
 import { contentHash, FileKind, FileTree } from '../../synth/file-tree';
@@ -20,15 +22,18 @@ import { gitFileReader } from '../../preview';
 import type { WritePlan } from '../checkout/writer';
 import {
   applicationSetsIn,
+  controlPlaneDir,
   FoundApplicationSet,
   isVisiblePath,
   mayHoldApplicationSets,
+  readsFiles,
   RecordedFiles,
   sortedByFile,
   TreeView,
   viewOfTree,
 } from './checkout';
 import { listCheckout } from './checkout-listing';
+import { applicationSetsAppliedIn } from './root-manifests';
 
 /** What `planWrite` works out that the views need: the files it writes and deletes. */
 export type PendingWrite = Pick<WritePlan, 'writes' | 'deletes'> & Partial<Pick<WritePlan, 'manifest'>>;
@@ -167,16 +172,55 @@ function touchesReleaseFiles(tree: FileTree, write: PendingWrite): boolean {
  * release file, it deletes no ApplicationSet, and each of the tree's ApplicationSet files
  * holds the same ApplicationSets as the checkout at its path. `paths` are the tree's paths;
  * `read` reads the checkout. When this is false, the Applications may still be the same:
- * compare {@link viewsAroundWrite}. (An ApplicationSet written by hand whose git files generator
- * reads other owned files, values files say, is not looked at here.)
+ * compare {@link viewsAroundWrite}. With `dir`, an ApplicationSet written by hand beside the
+ * program's that reads files makes it false.
  */
-export function writeKeepsApplications(tree: FileTree, paths: readonly string[], write: PendingWrite, read: CheckoutReader): boolean {
+export function writeKeepsApplications(
+  tree: FileTree,
+  paths: readonly string[],
+  write: PendingWrite,
+  read: CheckoutReader,
+  dir?: string,
+): boolean {
   return (
     keepsDirectories(paths, write) &&
     !touchesReleaseFiles(tree, write) &&
     write.deletes.every((p) => applicationSetsOnDisk(p, read).length === 0) &&
-    applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read, write))
+    applicationSetFiles(tree, paths).every((p) => keepsApplicationSetFile(tree, p, read, write)) &&
+    (dir === undefined || !handWrittenSetsReadFiles(tree, paths, dir))
   );
+}
+
+/**
+ * Whether an ApplicationSet written by hand beside the program's, in a directory a root
+ * Application deploys (so one Argo CD applies), reads the text of files: a git files generator
+ * (of a values file, say) or a cluster generator (of the declared cluster Secrets). Its
+ * Applications may change with any file the write makes, so the write is looked at whole.
+ */
+function handWrittenSetsReadFiles(tree: FileTree, paths: readonly string[], dir: string): boolean {
+  for (const root of new Set(applicationSetFiles(tree, paths).map(controlPlaneDir))) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(dir, root), { withFileTypes: true });
+    } catch {
+      continue; // not there yet: the write makes it
+    }
+    for (const e of entries) {
+      const file = `${root}/${e.name}`;
+      if (!e.isFile() || tree.has(file) || !/\.(ya?ml|json)$/.test(e.name)) continue;
+      let sets: FoundApplicationSet[];
+      try {
+        sets = applicationSetsAppliedIn(file, fs.readFileSync(path.join(dir, file)));
+      } catch (e) {
+        // What the preview cannot read is refused where the Applications are expanded (check,
+        // preview, a plan that changes them); a write that keeps the rest (a rollback) goes on.
+        if (e instanceof GitOpsError) continue;
+        throw e;
+      }
+      if (sets.some(readsFiles)) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -198,7 +242,13 @@ export function viewsAroundWrite(
   const foreign = listing.files.filter((f) => !tree.has(f) && !deleted.has(f));
   // Links of the user: they make their parents directories.
   const foreignLinks = listing.links.filter((f) => !tree.has(f) && !deleted.has(f));
-  const foreignSets = foreign.filter((f) => mayHoldApplicationSets(f)).flatMap((f) => applicationSetsIn(f, read(f) ?? ''));
+  // The directories the root Applications deploy (those of the program's ApplicationSets) are read as Argo CD reads them.
+  const roots = new Set(applicationSetFiles(tree, paths).map(controlPlaneDir));
+  const foreignSets = foreign.flatMap((f) => {
+    if (roots.has(controlPlaneDir(f)))
+      return /\.(ya?ml|json)$/.test(f) ? applicationSetsAppliedIn(f, fs.readFileSync(path.join(dir, f))) : [];
+    return mayHoldApplicationSets(f) ? applicationSetsIn(f, read(f) ?? '') : [];
+  });
   const ownedSets = [...applicationSetFiles(tree, paths), ...write.deletes]
     .filter((p) => present.has(p) && mayHoldApplicationSets(p, OWNED))
     .flatMap((p) => applicationSetsIn(p, read(p) ?? ''));

@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { FileKind, FileTree } from '../../../src/synth/file-tree';
 import { directoriesOf } from '../../../src/workspace/inspect/checkout';
 import { CheckoutReader, PendingWrite, writeKeepsApplications } from '../../../src/workspace/inspect/planned-checkout';
@@ -120,5 +123,71 @@ describe('writeKeepsApplications (property)', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("writeKeepsApplications with an ApplicationSet written by hand beside the program's", () => {
+  // Argo CD's git files generator reads the files' text (a values file the write changes), and
+  // the root Application applies every ApplicationSet of the directory, the hand-written too.
+  const FILES_SET = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: by-hand
+  namespace: argocd
+spec:
+  goTemplate: true
+  generators:
+    - git:
+        repoURL: https://git.example.com/gitops.git
+        revision: main
+        files:
+          - path: 'apps/*/values.yaml'
+  template:
+    metadata:
+      name: 'by-hand-{{ .replicaCount }}'
+    spec:
+      project: default
+      destination:
+        name: in-cluster
+        namespace: apps
+      source:
+        repoURL: https://git.example.com/gitops.git
+        targetRevision: main
+        path: '{{ .path.path }}'
+`;
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-keeps-'));
+    fs.mkdirSync(path.join(dir, 'applicationsets/prod'), { recursive: true });
+  });
+
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** The program's tree: a values file the write changes, and its ApplicationSet file. */
+  function changedValues(): { tree: FileTree; write: PendingWrite } {
+    const tree = treeOf(['apps/a/values.yaml'], { 'applicationsets/prod/apps.yaml': SET('apps') });
+    const write: PendingWrite = { writes: new Map([['apps/a/values.yaml', { text: 'replicaCount: 2\n', existed: true }]]), deletes: [] };
+    return { tree, write };
+  }
+
+  it('looks at the write whole when the hand-written ApplicationSet reads files', () => {
+    // GIVEN a hand-written ApplicationSet whose git files generator reads the values file the write changes
+    fs.writeFileSync(path.join(dir, 'applicationsets/prod/by-hand.yaml'), FILES_SET);
+    const { tree, write } = changedValues();
+    const read = readerOf({ 'applicationsets/prod/apps.yaml': SET('apps') });
+    // WHEN the fast path is asked with the checkout
+    // THEN it does not say the Applications are kept (without the checkout it cannot know)
+    expect(writeKeepsApplications(tree, tree.paths(), write, read, dir)).toBe(false);
+    expect(writeKeepsApplications(tree, tree.paths(), write, read)).toBe(true);
+  });
+
+  it('keeps the fast path when the hand-written ApplicationSet reads only directories', () => {
+    // GIVEN a hand-written ApplicationSet of a git directory generator
+    fs.writeFileSync(path.join(dir, 'applicationsets/prod/by-hand.yaml'), SET('by-hand', 'other/*'));
+    const { tree, write } = changedValues();
+    // WHEN the fast path is asked with the checkout
+    // THEN the Applications are kept
+    expect(writeKeepsApplications(tree, tree.paths(), write, readerOf({ 'applicationsets/prod/apps.yaml': SET('apps') }), dir)).toBe(true);
   });
 });
