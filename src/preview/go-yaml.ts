@@ -74,6 +74,7 @@ function wantMap(at: string): GoYamlError {
  * infinity, a null or unsupported key), or uses what the preview does not model.
  */
 export function readGoYaml(text: string): GoData {
+  refuseYaml11Breaks(text);
   const Y = yamlLibrary();
   const docs = Y.parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false });
   const doc = docs[0];
@@ -99,6 +100,7 @@ export function readGoYaml(text: string): GoData {
  * @throws GoYamlError as {@link readGoYaml}, for the first document that cannot be read.
  */
 export function readGoYamlDocuments(text: string): GoData[] {
+  refuseYaml11Breaks(text);
   const Y = yamlLibrary();
   const out: GoData[] = [];
   let total = 0;
@@ -118,6 +120,20 @@ export function readGoYamlDocuments(text: string): GoData[] {
     }
   }
   return out;
+}
+
+/**
+ * Fails on a character go-yaml v2 takes for a line break, as YAML 1.1 does, and YAML 1.2 (the
+ * parser the preview reads with) for an ordinary one: U+0085, U+2028, U+2029. Both would read
+ * the text, each its own way.
+ */
+function refuseYaml11Breaks(text: string): void {
+  const at = text.search(/[\u0085\u2028\u2029]/);
+  if (at === -1) return;
+  const line = text.slice(0, at).split('\n').length;
+  throw new GoYamlError(
+    `holds at line ${line} a character go-yaml v2 takes for a line break (U+0085, U+2028 or U+2029), which the preview does not read as go-yaml does`,
+  );
 }
 
 class Reader {

@@ -1,4 +1,4 @@
-import { readGoYaml } from '../../src/preview';
+import { readGoYaml, readGoYamlDocuments } from '../../src/preview';
 
 describe('readGoYaml', () => {
   test.each([
@@ -230,4 +230,20 @@ describe('readGoYaml', () => {
     // THEN it fails with the reason
     expect(() => readGoYaml(text)).toThrow(reason);
   });
+});
+
+describe('readGoYaml and readGoYamlDocuments on the line breaks of YAML 1.1', () => {
+  test.each([['\u0085'], ['\u2028'], ['\u2029']])(
+    'refuse a text holding %j, which go-yaml v2 reads as a line break and YAML 1.2 does not',
+    (ch) => {
+      // GIVEN a map whose second line holds the character (go-yaml v2 would end the scalar there and read "b: 2" as a key)
+      const text = `a: 1\nb: x${ch}b: 2\n`;
+      // WHEN it is read, THEN the preview refuses it as what it does not read as go-yaml does (CG706 where it is used)
+      for (const read of [readGoYaml, readGoYamlDocuments]) {
+        expect(() => read(text)).toThrow(
+          'holds at line 2 a character go-yaml v2 takes for a line break (U+0085, U+2028 or U+2029), which the preview does not read as go-yaml does',
+        );
+      }
+    },
+  );
 });
