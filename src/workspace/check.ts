@@ -405,22 +405,25 @@ function sourceDirectory(app: GeneratedApplication): string {
     .replace(/\/values\.yaml$/, '');
 }
 
-/**
- * How Argo CD reads a directory of the tree: a directory source applies every `.yaml` file in
- * it (hidden files too: its `include`); a Kustomize overlay, and the base kustomization below it, the
- * kustomization file and what it names. Argo CD merges an `.argocd-source*.yaml` of an
- * Application's source path into its source.
- */
 /** The files Argo CD's directory source applies (its repo server's pattern): YAML, JSON and Jsonnet. */
 const MANIFEST_NAME = /\.(yaml|yml|json|jsonnet)$/;
 
+/**
+ * How Argo CD reads a directory of the tree: a directory source applies every YAML, JSON and
+ * Jsonnet file in it ({@link MANIFEST_NAME}, hidden files too), a control plane's directory of
+ * ApplicationSets as well; the root Applications apply their AppProjects files of `projects`
+ * by an include; a Kustomize overlay, and the base kustomization below it, the kustomization
+ * file and what it names. Argo CD merges an `.argocd-source*.yaml` of an Application's source
+ * path into its source.
+ */
 type DirectoryReading = 'every-manifest' | 'application-sets' | 'projects' | 'kustomize-overlay' | 'kustomize-base' | 'flux-entry';
 
 /**
  * The directories of the tree a reconciler reads, and how: Argo CD a control plane's directory
  * of ApplicationSets (its root Application applies every manifest there; what those hold is
- * previewed), a rendered or Kustomize target's, a baseline's; Flux a cluster's entry point (every manifest below it, but for what
- * `flux bootstrap` writes in `flux-system/`) and a target's (by its kustomization file).
+ * previewed), the AppProjects directory, a rendered or Kustomize target's, a baseline's; Flux a
+ * cluster's entry point (every manifest below it, but for what `flux bootstrap` writes in
+ * `flux-system/`) and a target's (by its kustomization file).
  */
 function directoriesReconcilersRead(model: PlatformModel): Map<string, DirectoryReading> {
   const services = new Map(model.services.map((s) => [s.name, s]));
