@@ -1133,8 +1133,8 @@ class Expansion {
         throw e;
       }
       this.problem(
-        PreviewCode.INVALID_APPLICATIONSET,
-        `${this.where} ${field}: ${e.reason}; Argo CD fails the ApplicationSet on it.`,
+        e.unmodelled ? PreviewCode.UNSUPPORTED_FEATURE : PreviewCode.INVALID_APPLICATIONSET,
+        `${this.where} ${field}: ${e.reason}${e.unmodelled ? '' : '; Argo CD fails the ApplicationSet on it'}.`,
         e.fix,
       );
       return [];
@@ -1315,7 +1315,9 @@ class Expansion {
       if (!(e instanceof GoYamlError)) {
         throw e;
       }
-      return fail(PreviewCode.INVALID_APPLICATIONSET, e.reason, 'Make templatePatch render to a YAML map of Application fields.');
+      return e.unmodelled
+        ? fail(PreviewCode.UNSUPPORTED_FEATURE, e.reason, 'Preview this ApplicationSet with argocd appset generate.')
+        : fail(PreviewCode.INVALID_APPLICATIONSET, e.reason, 'Make templatePatch render to a YAML map of Application fields.');
     }
     let result: PatchTarget;
     try {

@@ -39,6 +39,11 @@ export class GoYamlError extends Error {
     super(reason);
     this.name = 'GoYamlError';
   }
+
+  /** Whether the text is one the preview does not read as go-yaml does (Argo CD may read it well), not one go-yaml refuses. */
+  public get unmodelled(): boolean {
+    return this.reason.includes('the preview does not');
+  }
 }
 
 /** How deep maps and lists may nest. */

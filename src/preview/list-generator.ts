@@ -12,6 +12,8 @@ export class ListElementError extends Error {
   constructor(
     public readonly reason: string,
     public readonly fix: string,
+    /** The preview does not read the elements as Argo CD does (Argo CD may read them well). */
+    public readonly unmodelled = false,
   ) {
     super(reason);
     this.name = 'ListElementError';
@@ -64,6 +66,8 @@ export function listParamSets(elements: readonly unknown[], elementsYaml: string
       data = readGoYaml(elementsYaml);
     } catch (e) {
       if (!(e instanceof GoYamlError)) throw e;
+      if (e.unmodelled)
+        throw new ListElementError(`elementsYaml ${e.reason}`, 'Preview this ApplicationSet with argocd appset generate.', true);
       throw new ListElementError(`elementsYaml ${e.reason}`, 'Write elementsYaml as a YAML list of maps.');
     }
     if (data !== null && !Array.isArray(data)) {

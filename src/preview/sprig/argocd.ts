@@ -2,7 +2,7 @@ import { CallFailure, fixed, str, TemplateFunction, variadic } from '../function
 import { GoFloat } from '../go-float';
 import { GoData, GoYamlError, readGoYaml } from '../go-yaml';
 import { sanitizeName } from '../sanitize-name';
-import { goTypeName, TemplateValue, Value, withGoType } from '../template-values';
+import { goTypeName, TemplateValue, unsupported, Value, withGoType } from '../template-values';
 import { newMap, setKey } from './maps';
 import { goToYaml } from './to-yaml';
 
@@ -86,6 +86,13 @@ function readYaml(text: string, want: 'map' | 'list'): TemplateValue {
     data = readGoYaml(text);
   } catch (e) {
     if (e instanceof GoYamlError) {
+      // What the preview does not read as go-yaml does, Argo CD may read well: no error of Argo CD's to claim.
+      if (e.unmodelled) {
+        throw unsupported(
+          `${want === 'map' ? 'fromYaml' : 'fromYamlArray'} of a text that ${e.reason}`,
+          'Preview this ApplicationSet with argocd appset generate.',
+        );
+      }
       throw new CallFailure(`error converting YAML to JSON: ${e.reason}`);
     }
     throw e;
