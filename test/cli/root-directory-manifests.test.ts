@@ -1,7 +1,7 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
+import { runBin } from '../support/cli';
 
 /*
  * What Argo CD's repo server does with the files of applicationsets/<control plane>/, which the
@@ -16,29 +16,20 @@ import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example
  *   whose double-quoted "\x41" is "A"); a .json file is one object read with encoding/json;
  * - every object is applied, whatever its kind, an object with an "items" list item by item;
  * - getPotentiallyValidManifestFile skips a file holding "+argocd:skip-file-rendering";
- * - discovery.AppType renders the directory with Helm when a file's name ends in "Chart.yaml".
+ * - discovery.AppType renders the directory with Helm when a file's name ends in "Chart.yaml";
  * - the ApplicationSet controller's git generator lists the directories and files of its repoURL
  *   at its revision (applicationset/generators/git.go asks the repo server for them), whatever
- *   repository and branch the root Application follows.
- *
+ *   repository and branch the root Application follows;
  * - mergeSourceParameters merges .argocd-source.yaml and .argocd-source-<application>.yaml of a
  *   source's path into that source, before the repo server reads it (its directory include too).
  * The root Application's project (bootstrap) admits AppProjects and ApplicationSets in argocd.
  */
 
 const REPO = path.resolve(__dirname, '../..');
-const CLI = path.join(REPO, 'bin/cdk8s-gitops.js');
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** Runs the built CLI in the repository root, so that cdk8s.yaml's example program is used. */
-function cli(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function cli(...args: string[]): ReturnType<typeof runBin> {
+  return runBin(REPO, args, { NO_COLOR: '1' });
 }
 
 /** An ApplicationSet written by hand that generates the Application "intruder". */
