@@ -80,7 +80,7 @@ Example:
     const out = checkoutDir(ctx, 'plan', values.out, 'first-synth', values.repository);
     const running = runProgram('plan', values, ctx);
     // The program runs in a process of its own: meanwhile the owned files are looked at.
-    const prefetch = CheckoutPrefetch.start(out);
+    const prefetch = CheckoutPrefetch.start(out, running);
     const run = await running;
     const { model, fingerprint } = run;
     assertCheckoutOfRepository(out, run);
@@ -356,7 +356,7 @@ Example:
     const out = checkoutDir(ctx, 'check', values.out, 'existing', values.repository);
     const running = runProgram('check', values, ctx);
     // The program runs in a process of its own: meanwhile the owned files are looked at.
-    const prefetch = CheckoutPrefetch.start(out);
+    const prefetch = CheckoutPrefetch.start(out, running);
     const run = await running;
     const { model, fingerprint } = run;
     assertCheckoutOfRepository(out, run);

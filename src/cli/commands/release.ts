@@ -70,7 +70,7 @@ async function release(
   // With the program, it runs before the lock is taken; without it, the tree's release model is read under the lock.
   const running = withoutProgram(request.kind, values, ctx) ? undefined : runProgram(request.kind, values, ctx);
   // The program runs in a process of its own: meanwhile the manifest is read and parsed.
-  if (running !== undefined) CheckoutPrefetch.start(out, false);
+  if (running !== undefined) CheckoutPrefetch.start(out, running, false);
   const fromProgram: ReleaseModel | undefined = running === undefined ? undefined : await running;
   if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);

@@ -63,7 +63,7 @@ Example:
     const out = checkoutDir(ctx, 'synth', values.out, 'create', values.repository);
     const running = runProgram('synth', values, ctx);
     // The program runs in a process of its own: meanwhile the owned files are looked at.
-    const prefetch = values.verify === true ? undefined : CheckoutPrefetch.start(out);
+    const prefetch = values.verify === true ? undefined : CheckoutPrefetch.start(out, running);
     const run = await running;
     const { model, fingerprint } = run;
     assertCheckoutOfRepository(out, run);
