@@ -12,7 +12,7 @@ import { Checkout } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
 import { readManifestTexts } from './manifest-io';
 import { parseManifest } from '../../synth/manifest';
-import { TRANSACTION_DIR } from './writer';
+import { TRANSACTION_DIR } from './transaction-dir';
 
 /** How long one slice of the work holds the event loop: the program's exit and its timeout are seen within it. */
 const SLICE_MS = 8;

@@ -1,3 +1,4 @@
+import { TRANSACTION_DIR } from './transaction-dir';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { GitOpsError, Problem, systemErrorCode, problem } from '../../core/errors';
@@ -33,8 +34,6 @@ const MAX_NAME_BYTES = 255;
 /** Where GitHub reads code owners first, before the root `CODEOWNERS`. */
 const GITHUB_CODEOWNERS = '.github/CODEOWNERS';
 
-/** Where a write in progress keeps its staged files and its journal. */
-export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
 const JOURNAL = `${TRANSACTION_DIR}/journal.json`;
 
 /** A stat cache filled for the manifest texts it is given, or undefined for any others (see {@link WriteOptions.statCacheFor}). */
