@@ -68,18 +68,29 @@ export async function releaseInCheckout(
     assertRingOfRepository(request.kind, request.ring, model);
     if (fromProgram === undefined && chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
     const recorded = recordedServices === undefined ? {} : { recordedServices };
+    const release = (): ReleaseOutcome =>
+      runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded });
+    // A promotion's first attempt, when it needed no reading of Argo CD: the checkout has not changed
+    // since (the lock is held, nothing was written, nothing awaited), so it is the release itself.
+    let attempted: ReleaseOutcome | undefined;
     if (request.kind === 'promote') {
       recoverInterruptedWrite(out);
-      request = await withHealthReading(ctx, model, out, request, () =>
-        runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded }),
-      );
+      const read = await withHealthReading(ctx, model, out, request, () => (attempted = release()));
+      if (read !== request) attempted = undefined;
+      request = read;
     }
+    /** The release: the attempt's outcome when nothing came between, else worked out now. */
+    const releaseOnce = (): ReleaseOutcome => {
+      const made = attempted ?? release();
+      attempted = undefined;
+      return made;
+    };
     /** Makes the change in the checkout and records it as pending, to be published as an operation of its own. */
     const apply = (): { outcome: ReleaseOutcome; report: WriteReport } => {
       recoverInterruptedWrite(out);
       const ledgerPath = ledgerFilePath(model, request.service);
       const before = new Checkout(out).read(ledgerPath) ?? null;
-      const outcome = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded });
+      const outcome = releaseOnce();
       const report = writeDeclaredTree(outcome.model ?? model, outcome.tree, out, {
         restoreMissing: false,
         basis: outcome.basis,
@@ -117,7 +128,7 @@ export async function releaseInCheckout(
       require('../../workspace/publishing') as typeof import('../../workspace/publishing');
     // Check the rules and the pending operations before anything is written, and learn the digest the branch is named after.
     recoverInterruptedWrite(out);
-    const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded });
+    const dryRun = releaseOnce();
     await assertCheckoutPublishable(model, out, recordedServices);
     // A branch is named after the release: its digest, or for one of named images or with a chart, a hash of all of it.
     const state = dryRun.change.ledger.rings[request.ring];
