@@ -20,6 +20,14 @@ function racyMs(stat: fs.Stats): number {
   return stat.mtimeMs % 1000 === 0 ? 2000 : 50;
 }
 
+/**
+ * Whether a file `lstat` saw as `stat` was last changed long enough ago that any change from now
+ * on shows in its stat (see {@link statKey}): what was read of it may be known by its stat.
+ */
+export function settled(stat: fs.Stats): boolean {
+  return Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) > racyMs(stat);
+}
+
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
 /**
