@@ -109,7 +109,20 @@ export function versionFix(policy: VersionPolicy = DEFAULT_VERSION_POLICY): stri
 }
 
 /** What each ring may run: digests only when any environment of its targets requires them. */
-export function ringPolicies(model: PlatformModel): Record<string, VersionPolicy> {
+export function ringPolicies(model: PlatformModel): Readonly<Record<string, Readonly<VersionPolicy>>> {
+  // Asked for each ledger read: worked out once per model (every ring's targets are looked at).
+  let policies = policiesOf.get(model);
+  if (policies === undefined) {
+    policies = Object.freeze(Object.fromEntries(Object.entries(modelPolicies(model)).map(([ring, p]) => [ring, Object.freeze(p)])));
+    policiesOf.set(model, policies);
+  }
+  return policies;
+}
+
+/** The ring policies worked out for each model. */
+const policiesOf = new WeakMap<PlatformModel, Readonly<Record<string, Readonly<VersionPolicy>>>>();
+
+function modelPolicies(model: PlatformModel): Record<string, VersionPolicy> {
   // A model of some services (read from the tree) carries what the whole model's targets decided.
   const recorded = fleetFactsOf(model)?.ringPolicies;
   if (recorded !== undefined)

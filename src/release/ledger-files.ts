@@ -56,6 +56,22 @@ export function programInitialLedger(model: PlatformModel, service: string, init
   return initialLedger(service, ringSpecs(model), initial, INITIAL_SINCE, 'initial', ringPolicies(model));
 }
 
+/**
+ * The text of {@link programInitialLedger}: what synth writes for a service before anything is
+ * promoted. Made once per model, service and release (every ledger read compares with it).
+ */
+export function programInitialLedgerText(model: PlatformModel, service: string, initial: string | Release): string {
+  let texts = initialTexts.get(model);
+  if (texts === undefined) initialTexts.set(model, (texts = new Map()));
+  const key = `${service}\n${typeof initial === 'string' ? initial : JSON.stringify(initial)}`;
+  let text = texts.get(key);
+  if (text === undefined) texts.set(key, (text = ledgerText(model, programInitialLedger(model, service, initial))));
+  return text;
+}
+
+/** The texts {@link programInitialLedgerText} made, by model, then by service and release. */
+const initialTexts = new WeakMap<PlatformModel, Map<string, string>>();
+
 /** The `since` of an initial release's entries, as a ledger writes it. */
 const INITIAL_SINCE_LINE = ` since: "${formatTimestamp(INITIAL_SINCE)}"`;
 
@@ -78,7 +94,7 @@ export function isInitialLedgerText(model: PlatformModel, service: string, text:
   if (!hasOnlyInitialEntries(text)) return false;
   try {
     const first = Object.values(parseLedger(text, ledgerFilePath(model, service), { policies: ringPolicies(model) }).rings)[0];
-    return first !== undefined && ledgerText(model, programInitialLedger(model, service, releaseOf(first))) === text;
+    return first !== undefined && programInitialLedgerText(model, service, releaseOf(first)) === text;
   } catch (e) {
     if (e instanceof GitOpsError) return false;
     throw e;
@@ -121,43 +137,32 @@ export type LedgerText = Omit<LedgerFile, 'ledger'>;
  * explains fails with `CG209`, for every ledger at once.
  */
 export function parseLedgerTexts(model: PlatformModel, texts: ReadonlyMap<string, LedgerText>): Map<string, LedgerFile> {
-  // A command reads the ledgers twice (the ring rules, then the tree) while they are unchanged:
-  // the texts are compared, the thousand ledgers of a fleet are parsed once.
-  if (lastParsed !== undefined && lastParsed.model === model && sameLedgerTexts(lastParsed.texts, texts)) return new Map(lastParsed.files);
-  const files = parseEachLedger(model, texts);
-  lastParsed = { model, texts: new Map(texts), files };
-  return new Map(files);
-}
-
-/** The last ledgers {@link parseLedgerTexts} parsed: of which model, from which texts. */
-let lastParsed: { model: PlatformModel; texts: ReadonlyMap<string, LedgerText>; files: ReadonlyMap<string, LedgerFile> } | undefined;
-
-function sameLedgerTexts(a: ReadonlyMap<string, LedgerText>, b: ReadonlyMap<string, LedgerText>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [service, f] of b) {
-    const g = a.get(service);
-    if (g === undefined || g.path !== f.path || g.text !== f.text || g.initial !== f.initial) return false;
-  }
-  return true;
-}
-
-function parseEachLedger(model: PlatformModel, texts: ReadonlyMap<string, LedgerText>): Map<string, LedgerFile> {
+  // A command reads the ledgers several times (the ring rules, the tree, the ledgers of a commit
+  // between): a ledger whose text is one parsed before for the same model is not parsed again.
+  let parsed = parsedLedgers.get(model);
+  if (parsed === undefined) parsedLedgers.set(model, (parsed = new Map()));
   const policies = ringPolicies(model);
   const initialReleases = new Map(model.services.map((s) => [s.name, initialRelease(s)]));
   const out = new Map<string, LedgerFile>();
+  const found = new Map<string, LedgerFile>();
   const problems: Problem[] = [];
   for (const [service, f] of texts) {
+    const before = parsed.get(`${service}\n${f.path}`);
+    if (before !== undefined && before.read.text === f.text && before.read.initial === f.initial) {
+      out.set(service, before.file);
+      continue;
+    }
     const initial = f.initial ? initialReleases.get(service) : undefined;
     const ledger = initial !== undefined ? programInitialLedger(model, service, initial) : parseLedger(f.text, f.path, { policies });
     problems.push(...undeclaredRingProblems(model, ledger, f.path));
     const moved = applyRingMoves(model, ledger);
     const moveNotes = moved === ledger ? [] : ringMoveNotes(model, ledger, f.path);
-    out.set(
-      service,
+    const file =
       moved === ledger
         ? { ...f, ledger }
-        : { ...f, ledger: moved, text: ledgerText(model, moved), ...(moveNotes.length > 0 ? { moveNotes } : {}) },
-    );
+        : { ...f, ledger: moved, text: ledgerText(model, moved), ...(moveNotes.length > 0 ? { moveNotes } : {}) };
+    out.set(service, file);
+    found.set(`${service}\n${f.path}`, file);
   }
   if (problems.length > 0) {
     throw new GitOpsError(
@@ -165,8 +170,12 @@ function parseEachLedger(model: PlatformModel, texts: ReadonlyMap<string, Ledger
       `${problems.length === 1 ? 'A release ledger records a ring' : `Release ledgers record ${problems.length} rings`} the program does not declare:`,
     );
   }
+  for (const [key, file] of found) parsed.set(key, { read: texts.get(key.slice(0, key.indexOf('\n')))!, file });
   return out;
 }
+
+/** The ledgers {@link parseLedgerTexts} parsed, by model, then by service and path: as read, and parsed. */
+const parsedLedgers = new WeakMap<PlatformModel, Map<string, { readonly read: LedgerText; readonly file: LedgerFile }>>();
 
 /**
  * How cdk8s-gitops knows a missing ledger was there (`CG210`): the manifest records it, the

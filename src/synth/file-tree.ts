@@ -102,6 +102,17 @@ export function fingerprint(text: string): string {
 }
 
 /**
+ * What a whole tree's derived files (`STATUS.md`) are made from: its inputs (`treeInputs`)
+ * and the text of every ledger it holds. The stat cache keeps it with a derived file found or
+ * written holding what the tree makes, so that a write that changes nothing need not make it
+ * again (see `unchangedWrite`).
+ */
+export function derivedFilesKey(inputs: string, ledgers: Iterable<{ readonly path: string; readonly text: string }>): string {
+  const lines = [...ledgers].map((l) => `${l.path} ${contentHash(l.text)}`).sort();
+  return fingerprint(`derived\n${inputs}\n${lines.join('\n')}`);
+}
+
+/**
  * What a tree of part of the repository covers, and the checkout it is built on: owned files
  * outside the part stay as that checkout's manifest records them.
  */

@@ -95,7 +95,8 @@ export function checkoutTree(
       checkoutDir,
       {
         inputs: treeInputs(modelFingerprint, retainReleaseFiles),
-        ledgers: texts.values(),
+        ledgers: [...texts.values()],
+        derivedPaths: [STATUS_PATH],
         derived: () => new Map([[STATUS_PATH, statusMarkdown(releaseOverview(model, ledgers()))]]),
       },
       options.statCacheFor,

@@ -14,14 +14,14 @@ import {
   movedLedgerProblem,
   LedgerFile,
   ledgerFilePath,
-  ledgerText,
   LedgerText,
   MAX_LEDGER_BYTES,
   parseLedgerTexts,
-  programInitialLedger,
+  programInitialLedgerText,
   hasOnlyInitialEntries,
   isInitialLedgerText,
 } from '../release/ledger-files';
+import { readKnownText } from './checkout/known-texts';
 import { Checkout } from './checkout/checkout-fs';
 import { LedgerGit } from './git/ledger-history';
 import { readManifest } from './checkout/manifest-io';
@@ -41,19 +41,19 @@ export function readLedgerTexts(model: PlatformModel, dir: string): Map<string, 
   const earlierInitial: { service: string; path: string; text: string; initial: string }[] = [];
   for (const s of model.services) {
     const rel = ledgerFilePath(model, s.name);
-    const text = checkout.read(rel, MAX_LEDGER_BYTES);
+    const text = readKnownText(checkout, rel, MAX_LEDGER_BYTES);
     const release = initialRelease(s);
     if (text !== undefined) {
       out.set(s.name, { path: rel, text, initial: false });
       if (release !== undefined && hasOnlyInitialEntries(text)) {
         // The program's own initial ledger is the common case: compared as text, it needs no parse.
-        const initial = ledgerText(model, programInitialLedger(model, s.name, release));
+        const initial = programInitialLedgerText(model, s.name, release);
         if (text !== initial && isInitialLedgerText(model, s.name, text))
           earlierInitial.push({ service: s.name, path: rel, text, initial });
       }
     } else if (release !== undefined) {
       missing.push(rel);
-      out.set(s.name, { path: rel, text: ledgerText(model, programInitialLedger(model, s.name, release)), initial: true });
+      out.set(s.name, { path: rel, text: programInitialLedgerText(model, s.name, release), initial: true });
     }
   }
   if (missing.length > 0) assertNoDeletedLedgers(dir, missing);

@@ -5,7 +5,7 @@ import { ExistingBranch, PublishCommit, publishCommits, PublishedCommit, Publish
 import { GitOpsRepository } from './git/repository';
 import { gitopsTrailers, Operation, TrailerInput } from './git/trailers';
 import { assertCheckoutLedgers, GateClock } from './checkout-gates';
-import { LedgerFile, ledgerFilePath, ledgerText, programInitialLedger } from '../release/ledger-files';
+import { LedgerFile, ledgerFilePath, ledgerText, programInitialLedgerText } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
 import { readLedgers } from './ledgers';
 import { describeChange, summarizeChange } from '../release/change-summary';
@@ -553,7 +553,7 @@ export async function assertPendingState(
     // Ledgers are compared as the program reads them (its ring moves applied): a `synth` by an
     // earlier program that renamed a ring the program has renamed again since wrote the same ledger.
     const declared = initialRelease(s);
-    const initial = declared ? ledgerText(model, programInitialLedger(model, s.name, declared)) : undefined;
+    const initial = declared ? programInitialLedgerText(model, s.name, declared) : undefined;
     const moved = (text: string): string => withRingMoves(model, text, file) ?? text;
     const same = (a: string | null, b: string | null): boolean => a === b || (a !== null && b !== null && moved(a) === moved(b));
     const atHead = (text: string | null): boolean => (head === null ? text === null || text === initial : same(text, head));

@@ -3,7 +3,7 @@
  * is as it was looked at: the same manifest, the same Git index; a hand edit made before is
  * found as without it, and a link stops nothing but the look-ahead.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import fs = require('fs');
 import * as os from 'os';
 import * as path from 'path';
@@ -34,13 +34,16 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const tree = synthesize(paymentsPlatform().snapshot());
 const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
 
+/** A program that has not ended. */
+const RUNNING = new Promise<never>(() => undefined);
+
 /** Lets the look-ahead's slices run to the end. */
 async function done(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 test('the stat cache it filled is given for the manifest it read, and finds every owned file as written', async () => {
-  const prefetch = CheckoutPrefetch.start(dir);
+  const prefetch = CheckoutPrefetch.start(dir, RUNNING);
   await done();
   const drift = prefetch.statCacheFor(readManifestTexts(dir));
   expect(drift).toBeDefined();
@@ -54,7 +57,7 @@ test('the stat cache it filled is given for the manifest it read, and finds ever
 
 test('a hand edit made before it looked is found: the write refuses it (CG409) as without it', async () => {
   fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
-  const prefetch = CheckoutPrefetch.start(dir);
+  const prefetch = CheckoutPrefetch.start(dir, RUNNING);
   await done();
   const drift = prefetch.statCacheFor(readManifestTexts(dir));
   expect(drift!.changed(VALUES, readManifest(dir).files.get(VALUES)!.sha256)).toBe(true);
@@ -71,7 +74,7 @@ test('a hand edit made before it looked is found: the write refuses it (CG409) a
 });
 
 test('another manifest than the one it read gets no stat cache', async () => {
-  const prefetch = CheckoutPrefetch.start(dir);
+  const prefetch = CheckoutPrefetch.start(dir, RUNNING);
   await done();
   const texts = new Map(readManifestTexts(dir));
   const [file, text] = [...texts].find(([p]) => p !== '.cdk8s-gitops/manifest.json')!;
@@ -82,7 +85,7 @@ test('another manifest than the one it read gets no stat cache', async () => {
 });
 
 test('a change of the Git index meanwhile (a pull, a checkout, a reset) gets no stat cache', async () => {
-  const prefetch = CheckoutPrefetch.start(dir);
+  const prefetch = CheckoutPrefetch.start(dir, RUNNING);
   await done();
   // A commit elsewhere, pulled in: the index is rewritten.
   fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
@@ -92,7 +95,7 @@ test('a change of the Git index meanwhile (a pull, a checkout, a reset) gets no 
 
 test('a write in progress is recovered first: nothing is looked at before', async () => {
   fs.mkdirSync(path.join(dir, '.cdk8s-gitops', 'transaction'), { recursive: true });
-  const prefetch = CheckoutPrefetch.start(dir);
+  const prefetch = CheckoutPrefetch.start(dir, RUNNING);
   await done();
   expect(prefetch.statCacheFor(readManifestTexts(dir))).toBeUndefined();
 });
@@ -104,7 +107,7 @@ test('a link in the checkout ends the look-ahead quietly; the write refuses it a
     fs.cpSync(env, target, { recursive: true });
     fs.rmSync(env, { recursive: true });
     fs.symlinkSync(target, env);
-    const prefetch = CheckoutPrefetch.start(dir);
+    const prefetch = CheckoutPrefetch.start(dir, RUNNING);
     await done();
     let error: unknown;
     try {
@@ -124,7 +127,7 @@ test('a link in the checkout ends the look-ahead quietly; the write refuses it a
 test('a checkout with no manifest (a first synth) gets no stat cache', async () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-prefetch-empty-'));
   try {
-    const prefetch = CheckoutPrefetch.start(path.join(empty, 'not-yet'));
+    const prefetch = CheckoutPrefetch.start(path.join(empty, 'not-yet'), RUNNING);
     await done();
     expect(prefetch.statCacheFor(new Map())).toBeUndefined();
   } finally {
@@ -144,7 +147,7 @@ test('a directory it found real that is a link once the program ended is not loo
     writeTree(big, many);
     let ms = 0;
     const clock = jest.spyOn(performance, 'now').mockImplementation(() => ms++);
-    const prefetch = CheckoutPrefetch.start(many);
+    const prefetch = CheckoutPrefetch.start(many, RUNNING);
     clock.mockRestore();
     // Meanwhile the directory is swapped for a link to a copy outside the checkout.
     const z = path.join(many, 'environments', 'z');
@@ -166,4 +169,54 @@ test('a directory it found real that is a link once the program ended is not loo
     fs.rmSync(many, { recursive: true, force: true });
     fs.rmSync(outside, { recursive: true, force: true });
   }
+});
+
+describe("the look-ahead works in the program's time, and only then", () => {
+  let many: string;
+  let names: string[];
+  let clock: jest.SpyInstance | undefined;
+  beforeEach(() => {
+    many = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-prefetch-slices-'));
+    const big = new FileTree();
+    names = Array.from({ length: 2000 }, (_, i) => `environments/z/f${String(i).padStart(5, '0')}.yaml`);
+    for (const p of names) big.addText(p, FileKind.VALUES, 'platform', `name: ${p}\n`);
+    writeTree(big, many);
+    // A clock that moves a millisecond each time it is read: a slice looks at a few steps of 64
+    // files, and looking at them all takes several slices.
+    let ms = 0;
+    clock = jest.spyOn(performance, 'now').mockImplementation(() => ms++);
+  });
+  afterEach(() => {
+    clock?.mockRestore();
+    fs.rmSync(many, { recursive: true, force: true });
+  });
+
+  /** Edits the last owned file, and says whether the stat cache the look-ahead filled finds it changed. */
+  function lastEditFound(prefetch: CheckoutPrefetch): boolean {
+    const last = names[names.length - 1];
+    fs.appendFileSync(path.join(many, last), 'edited: true\n');
+    const drift = prefetch.statCacheFor(readManifestTexts(many));
+    expect(drift).toBeDefined();
+    return drift!.changed(last, readManifest(many).files.get(last)!.sha256);
+  }
+
+  test("a program that prints nothing: every owned file is looked at while it runs (an edit after is the next command's)", async () => {
+    // Nothing wakes the CLI's event loop until the program ends: the slices go on regardless.
+    const running = new Promise<void>((resolve, reject) => {
+      const child = spawn('sleep', ['1'], { stdio: 'ignore' });
+      child.on('error', reject);
+      child.on('exit', () => resolve());
+    });
+    const prefetch = CheckoutPrefetch.start(many, running);
+    await running;
+    expect(lastEditFound(prefetch)).toBe(false);
+  });
+
+  test('a program that has ended: the work ends with it, and the command looks at what is left', async () => {
+    const running = Promise.resolve();
+    const prefetch = CheckoutPrefetch.start(many, running);
+    await running;
+    await done();
+    expect(lastEditFound(prefetch)).toBe(true);
+  });
 });

@@ -1,30 +1,12 @@
-import { promotedSourceOf } from '../../model/source-kinds';
-import { commitDate } from '../environment';
-import type { PublishResult } from '../../workspace/git/publish';
-import { Operation } from '../../workspace/git/trailers';
-import { ledgerFilePath } from '../../release/ledger-files';
-import { runRelease, ReleaseOutcome, ReleaseRequest } from '../../workspace/release-operations';
-import { Checkout } from '../../workspace/checkout/checkout-fs';
-import { writeDeclaredTree } from '../../workspace/removals';
-import { unpinnedChartProblems } from '../../workspace/release-continuity';
-import { recoverInterruptedWrite } from '../../workspace/checkout/writer';
-import { WriteReport } from '../../model/write-report';
+import { ReleaseRequest } from '../../workspace/release-operations';
 import { CommandValues, parseCommandArgs } from '../args';
-import { Command, CommandContext, personName, usageError } from '../command';
-import { withCheckoutLock } from '../locking';
-import { addPending, pendingStore, readPending } from '../../workspace/pending-operations';
-import { NO_PROGRAM_HELP, recordedModel, ReleaseModel, withoutProgram } from '../without-program';
+import { Command, CommandContext, usageError } from '../command';
+import { NO_PROGRAM_HELP, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
-import { assertCheckoutOfRepository, assertRingOfRepository } from '../../workspace/checkout-repository';
 import { runProgram } from '../../workspace/program/run';
 import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { GitOpsError } from '../../core/errors';
-import { PlatformModel } from '../../model/platform-model';
 import { shortDigest } from '../../model/versions';
-import { releaseKey } from '../../release/release';
-import { contentHash } from '../../synth/file-tree';
-import type { RollbackLive } from '../rollback-live';
-import { printableJson } from '../terminal-text';
 import { ARGUMENTS, RELEASE_OPTIONS } from './arguments';
 import { SUMMARIES } from './summaries';
 
@@ -69,233 +51,16 @@ async function release(
   const format = ctx.format(values.format, ['text', 'json']);
   // With the program, it runs before the lock is taken; without it, the tree's release model is read under the lock.
   const running = withoutProgram(request.kind, values, ctx) ? undefined : runProgram(request.kind, values, ctx);
-  // The program runs in a process of its own: meanwhile the manifest is read and parsed.
-  if (running !== undefined) CheckoutPrefetch.start(out, false);
-  const fromProgram: ReleaseModel | undefined = running === undefined ? undefined : await running;
-  if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
-  if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
-  const by = personName(request.kind, '--by', values.by ?? ctx.actor(out));
-  if (request.kind === 'promote' && request.approvedBy !== undefined) {
-    request = { ...request, approvedBy: personName(request.kind, '--approved-by', request.approvedBy) };
-  }
-  const now = ctx.now();
-  const clock = ctx.clock();
-  return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
-    const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true, values.repository);
-    assertRingOfRepository(request.kind, request.ring, model);
-    if (fromProgram === undefined && chartFlag !== undefined) assertChartFlag(model, request.service, chartFlag);
-    const recorded = recordedServices === undefined ? {} : { recordedServices };
-    if (request.kind === 'promote') {
-      recoverInterruptedWrite(out);
-      request = await withHealthReading(ctx, model, out, request, () =>
-        runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded }),
-      );
-    }
-    /** Makes the change in the checkout and records it as pending, to be published as an operation of its own. */
-    const apply = (): { outcome: ReleaseOutcome; report: WriteReport } => {
-      recoverInterruptedWrite(out);
-      const ledgerPath = ledgerFilePath(model, request.service);
-      const before = new Checkout(out).read(ledgerPath) ?? null;
-      const outcome = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded });
-      const report = writeDeclaredTree(outcome.model ?? model, outcome.tree, out, {
-        restoreMissing: false,
-        basis: outcome.basis,
-        allow: values['allow-remove'] ?? [],
-      });
-      const store = outcome.change.changed ? pendingStore(out) : undefined; // none outside a git work tree
-      const after = store ? new Checkout(out).read(ledgerPath) : undefined;
-      if (store && after !== undefined) {
-        addPending(store, {
-          request,
-          by,
-          at: now.toISOString(),
-          subject: outcome.change.summary,
-          ledger: { path: ledgerPath, before, after },
-          ...(report.deleted.length > 0 ? { deleted: report.deleted } : {}),
-        });
-      }
-      return { outcome, report };
-    };
-    /** For a rollback, what Argo CD runs in the ring (asked after the write: a rollback never waits for it). */
-    const liveOf = async (outcome: ReleaseOutcome): Promise<RollbackLive | undefined> =>
-      request.kind === 'rollback' && outcome.change.changed
-        ? liveState().rollbackLive(model, out, request.service, request.ring, ctx.env)
-        : undefined;
-    if (!values.publish) {
-      const made = apply();
-      print(ctx, format, made.outcome, made.report, model.layout.environments, undefined, await liveOf(made.outcome));
-      warnUnpinned(ctx, made.outcome.model ?? model, out);
-      return 0;
-    }
-    // Git and simple-git load only here: a release without --publish does without them (30-40 ms of a
-    // promotion that takes about a second on a fleet).
-    const { assertCheckoutPublishable, publishChange, releaseBranch } =
-      // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
-      require('../../workspace/publishing') as typeof import('../../workspace/publishing');
-    // Check the rules and the pending operations before anything is written, and learn the digest the branch is named after.
-    recoverInterruptedWrite(out);
-    const dryRun = runRelease(model, out, request, { by, now, clock }, { modelFingerprint: fingerprint, ...recorded });
-    await assertCheckoutPublishable(model, out, recordedServices);
-    // A branch is named after the release: its digest, or for one of named images or with a chart, a hash of all of it.
-    const state = dryRun.change.ledger.rings[request.ring];
-    const digest =
-      state === undefined
-        ? undefined
-        : state.images === undefined && state.chart === undefined
-          ? state.digest
-          : `sha256:${contentHash(releaseKey(state))}`;
-    const made = apply();
-    const dated = commitDate(ctx.env);
-    if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
-    let result: Awaited<ReturnType<typeof publishChange>>;
-    try {
-      result = await publishChange({
-        model,
-        fingerprint,
-        ...recorded,
-        dir: out,
-        by,
-        allowRemove: values['allow-remove'] ?? [],
-        clock: { now, clock },
-        ...(dated.date ? { commitDate: dated.date } : {}),
-        ...(values.branch !== undefined
-          ? {
-              branch:
-                values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest),
-            }
-          : {}),
-        ...(values.remote ? { remote: values.remote } : {}),
-        programCommit: ctx.programCommit(),
-        takenOver,
-        onNote: (line: string) => ctx.stderr.write(`Note: ${line}\n`),
-      });
-    } catch (e) {
-      if (made.outcome.change.changed && pendingStore(out) !== undefined) {
-        ctx.stderr.write(
-          `Note: the ${request.kind} is kept in the checkout as a pending operation: \`cdk8s-gitops publish\` publishes it; ` +
-            `\`cdk8s-gitops publish --drop-pending\`, then \`git checkout -- ${ledgerFilePath(model, request.service)}\` and \`cdk8s-gitops synth\`, discard it.\n`,
-        );
-      }
-      throw e;
-    }
-    print(ctx, format, made.outcome, made.report, model.layout.environments, result, await liveOf(made.outcome));
-    if (format === 'text') {
-      const others = result.commits.filter((c) => c.subject !== made.outcome.change.summary || c.operation === Operation.SYNTH);
-      for (const c of others) ctx.stdout.write(`Also published: ${c.sha.slice(0, 12)} ${c.subject}\n`);
-      ctx.stdout.write(
-        result.pushed
-          ? `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.\n`
-          : 'Nothing to publish.\n',
-      );
-    }
-    warnUnpinned(ctx, made.outcome.model ?? model, out);
-    return 0;
+  // The program runs in a process of its own: meanwhile the manifest is read and parsed, and
+  // what makes the release is loaded.
+  if (running !== undefined) CheckoutPrefetch.start(out, running, false);
+  const [{ releaseInCheckout }, fromProgram] = await Promise.all([import('./release-run'), running]);
+  return releaseInCheckout(ctx, values, request, {
+    out,
+    format,
+    ...(fromProgram ? { fromProgram } : {}),
+    ...(chartFlag ? { chartFlag } : {}),
   });
-}
-
-/**
- * What a release leaves that keeps writes of the program refused (CG152: a team's production
- * ring whose entry still reads the chart at a tag), as warnings: the release itself is the fix,
- * made ring by ring, so it is never refused for it.
- */
-function warnUnpinned(ctx: CommandContext, model: PlatformModel, out: string): void {
-  for (const p of unpinnedChartProblems(model, out)) {
-    ctx.stderr.write(`Warning: synth and check refuse this until it is fixed (${p.code}): ${p.message} Fix: ${p.fix}\n`);
-  }
-}
-
-/**
- * What release commands ask of Argo CD (a health gate's reading, what a rollback finds running),
- * loaded only when a command asks: a promotion without a health gate does without the client.
- */
-function liveState(): typeof import('../health-gate') & typeof import('../rollback-live') {
-  return {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
-    ...(require('../health-gate') as typeof import('../health-gate')),
-    // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
-    ...(require('../rollback-live') as typeof import('../rollback-live')),
-  };
-}
-
-/**
- * The promotion with what Argo CD reports of the ring before, when the ring it goes into has a
- * health gate and nothing else refuses it (`attempt` runs the rules without the reading): Argo CD
- * is asked only then. Refusals other than the missing reading are thrown as they are.
- */
-async function withHealthReading(
-  ctx: CommandContext,
-  model: PlatformModel,
-  out: string,
-  request: Extract<ReleaseRequest, { kind: 'promote' }>,
-  attempt: () => unknown,
-): Promise<ReleaseRequest> {
-  try {
-    attempt();
-    return request;
-  } catch (e) {
-    if (!(e instanceof GitOpsError) || !e.problems.some((p) => p.code === 'CG620')) throw e;
-    const others = e.problems.filter((p) => p.code !== 'CG620');
-    if (others.length > 0) throw new GitOpsError(others);
-  }
-  const gate = await liveState().healthGateReading(model, out, request.service, request.ring, ctx.env);
-  if (gate === undefined) return request;
-  if (gate.note !== undefined) ctx.stderr.write(`Note: ${gate.note}\n`);
-  return { ...request, upstreamHealthy: gate.reading };
-}
-
-/**
- * The model of a release without the program, read from the checkout's release model: the
- * request's service, and with `publish` the services of the pending operations published with it.
- */
-function modelFromTree(out: string, request: ReleaseRequest, publish: boolean, repository: string | undefined): ReleaseModel {
-  recoverInterruptedWrite(out); // the release model as an interrupted write left it
-  const store = publish ? pendingStore(out) : undefined;
-  const pending = store ? readPending(store).map((op) => op.request.service) : [];
-  return recordedModel(request.kind, out, [...new Set([request.service, ...pending])], repository);
-}
-
-function print(
-  ctx: CommandContext,
-  format: 'text' | 'json',
-  o: ReleaseOutcome,
-  r: WriteReport,
-  environments: string,
-  published?: PublishResult,
-  live?: RollbackLive,
-): void {
-  const files = [...r.created, ...r.updated, ...r.deleted];
-  if (format === 'json') {
-    // What Argo CD says (a rollback's reading) reaches the terminal inert.
-    ctx.stdout.write(
-      `${printableJson({
-        ...o.request,
-        changed: o.change.changed,
-        summary: o.change.summary,
-        applications: o.applications,
-        created: r.created,
-        updated: r.updated,
-        deleted: r.deleted,
-        filesWritten: r.filesWritten,
-        ...(published ? { published } : {}),
-        ...(o.notes.length > 0 ? { notes: o.notes } : {}),
-        ...(live === undefined ? {} : { argoCd: live }),
-      })}\n`,
-    );
-    return;
-  }
-  for (const note of o.notes) ctx.stderr.write(`Note: ${note}\n`);
-  ctx.stdout.write(`${o.change.summary}\n`);
-  for (const p of r.created) ctx.stdout.write(`${ctx.style('[+]')} ${p}\n`);
-  for (const p of r.updated) ctx.stdout.write(`${ctx.style('[~]')} ${p}\n`);
-  for (const p of r.deleted) ctx.stdout.write(`${ctx.style('[-]')} ${p}\n`);
-  if (files.length === 0) ctx.stdout.write('No files changed.\n');
-  else if (files.some((f) => f.startsWith(`${environments}/`))) ctx.stdout.write(`Applications: ${o.applications.join(', ')}\n`);
-  if (live !== undefined) {
-    const { rollbackLiveNote, rollbackLiveText } = liveState();
-    for (const line of rollbackLiveText(live, o.request.service, o.request.ring)) ctx.stdout.write(`${line}\n`);
-    const note = rollbackLiveNote(live, o.request.ring);
-    if (note !== undefined) ctx.stderr.write(`Note: ${note}\n`);
-  }
 }
 
 export const promoteCommand: Command = {
@@ -490,26 +255,4 @@ function digestFlags(service: string, given: readonly string[]): { digest?: stri
     images[name] = version;
   }
   return { ...(digest === undefined ? {} : { digest }), ...(Object.keys(images).length === 0 ? {} : { images }) };
-}
-
-/**
- * CG618 when a chart revision was given with the flag of the other kind of chart source:
- * `--chart-revision` names a Git revision, `--chart-version` a Helm or OCI chart version.
- */
-function assertChartFlag(model: PlatformModel, service: string, flag: '--chart-revision' | '--chart-version'): void {
-  const s = model.services.find((x) => x.name === service);
-  const promoted = s === undefined ? undefined : promotedSourceOf(s);
-  if (s === undefined || promoted === undefined) return; // the release rules say why
-  const inGit = promoted.inGit;
-  if (inGit === (flag === '--chart-revision')) return;
-  const from =
-    s.source.kind === 'kustomize'
-      ? 'its Kustomize base from a Git repository'
-      : `its chart from ${inGit ? 'a Git repository' : s.source.kind === 'helm' && s.source.origin === 'oci' ? 'an OCI registry' : 'a Helm repository'}`;
-  throw GitOpsError.of('CG618', {
-    message: `${service} reads ${from}, which is pinned by ${inGit ? 'a revision' : 'a version'}; received ${flag}.`,
-    fix: inGit
-      ? 'Pass --chart-revision with the full commit SHA of the chart, or its release tag (v1.4.2).'
-      : 'Pass --chart-version with the exact chart version, e.g. 1.4.2.',
-  });
 }

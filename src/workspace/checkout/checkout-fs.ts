@@ -36,6 +36,8 @@ export class Checkout {
   private readonly dirs = new Map<string, EntryKind>();
   /** The directories this checkout made: empty when made, so a file renamed into one replaces nothing. */
   private readonly made = new Set<string>();
+  /** Directories whose subdirectories were looked up one by one, by how many; listed at {@link LIST_AFTER}. */
+  private readonly lookups = new Map<string, number>();
 
   constructor(dir: string) {
     const abs = path.resolve(dir);
@@ -210,12 +212,17 @@ export class Checkout {
   public forgetDirectories(): void {
     this.dirs.clear();
     this.made.clear();
+    this.lookups.clear();
   }
 
   /** Forgets what is known of `rel` and below, after something else changed it. */
   public forget(rel: string): void {
-    for (const k of [...this.dirs.keys()]) if (k === rel || k.startsWith(`${rel}/`)) this.dirs.delete(k);
-    for (const k of [...this.made]) if (k === rel || k.startsWith(`${rel}/`)) this.made.delete(k);
+    const below = (k: string): boolean => k === rel || k.startsWith(`${rel}/`);
+    for (const k of [...this.dirs.keys()]) if (below(k)) this.dirs.delete(k);
+    for (const k of [...this.made]) if (below(k)) this.made.delete(k);
+    for (const k of [...this.lookups.keys()]) if (below(k)) this.lookups.delete(k);
+    // What the directory above listed of it is not known any more either.
+    this.lookups.delete(parentOf(rel));
   }
 
   /** The kind of the directory holding `rel`: `directory` when every component above `rel` is a real one. */
@@ -226,9 +233,39 @@ export class Checkout {
     const known = this.dirs.get(parent);
     if (known !== undefined) return known;
     const above = this.parentKind(parent, doing);
+    if (above === 'directory' && this.listed(parentOf(parent))) {
+      const listed = this.dirs.get(parent);
+      if (listed !== undefined) return listed;
+    }
     const kind = above === 'directory' ? this.lstatKind(parent, doing) : above === 'missing' ? 'missing' : 'other';
     this.dirs.set(parent, kind);
     return kind;
+  }
+
+  /**
+   * Whether the real directory `dir` has been listed, listing it once enough of its
+   * subdirectories were looked up one by one: one `readdir` then tells which of its entries are
+   * real directories, instead of an `lstat` of each (a fleet's cluster directory holds a
+   * directory per service). Only real directories are learnt from it: anything else there (a
+   * link, a file, a name created since) is looked at with `lstat` when it is needed.
+   */
+  private listed(dir: string): boolean {
+    const n = this.lookups.get(dir) ?? 0;
+    if (n < 0) return true;
+    if (n < LIST_AFTER) {
+      this.lookups.set(dir, n + 1);
+      return false;
+    }
+    this.lookups.set(dir, -1);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(this.abs(dir), { withFileTypes: true });
+    } catch {
+      return false; // gone, or unreadable: each is looked at on its own
+    }
+    const prefix = dir === '' ? '' : `${dir}/`;
+    for (const e of entries) if (e.isDirectory()) this.dirs.set(`${prefix}${e.name}`, 'directory');
+    return true;
   }
 
   private lstatKind(rel: string, doing: string): EntryKind {
@@ -252,6 +289,15 @@ export class Checkout {
     }
     return rel;
   }
+}
+
+/** Subdirectories of one directory looked up one by one before it is listed (see `Checkout.listed`). */
+const LIST_AFTER = 8;
+
+/** The repository-relative directory holding `rel` (`''` for the checkout's own). */
+function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  return slash === -1 ? '' : rel.slice(0, slash);
 }
 
 function notAFile(rel: string, what: string, expected = 'file'): GitOpsError {

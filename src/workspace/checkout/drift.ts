@@ -20,6 +20,14 @@ function racyMs(stat: fs.Stats): number {
   return stat.mtimeMs % 1000 === 0 ? 2000 : 50;
 }
 
+/**
+ * Whether a file `lstat` saw as `stat` was last changed long enough ago that any change from now
+ * on shows in its stat (see {@link statKey}): what was read of it may be known by its stat.
+ */
+export function settled(stat: fs.Stats): boolean {
+  return Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) > racyMs(stat);
+}
+
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 
 /**
@@ -126,6 +134,22 @@ export class DriftCheck {
   }
 
   /**
+   * Whether the owned file `rel` is, as `lstat` sees it, the one found or written in an earlier
+   * run holding exactly what cdk8s-gitops makes from `key` (see {@link DriftCheck.found}): for a
+   * derived file, whose content the manifest does not record, so that it need not be made again.
+   */
+  public holdsMadeFrom(rel: string, key: string): boolean {
+    const cached = this.cached.get(rel);
+    if (cached === undefined || madeKeyOf(cached) !== key) return false;
+    const [seen, sha256] = cached.split(' ');
+    const stat = this.checkout.stat(rel);
+    if (seen === '-' || !stat?.isFile() || statKey(stat) !== seen) return false;
+    this.fresh.set(rel, cached);
+    this.unchanged.set(rel, sha256);
+    return true;
+  }
+
+  /**
    * Records that the owned file `rel` was found to hold exactly what cdk8s-gitops makes from `key`
    * (content of hash `sha256`), as `lstat` sees it now.
    */
@@ -154,16 +178,20 @@ export class DriftCheck {
   }
 
   /**
-   * Saves what was found for the owned files `owned` (path → sha256 the manifest now records),
-   * when anything was read or written. A cache that cannot be written costs time on the next
-   * run, nothing else.
+   * Saves what was found for the owned files `owned` (path → sha256 the manifest now records, or
+   * `derived` for a file whose content it does not record), when anything was read or written.
+   * A cache that cannot be written costs time on the next run, nothing else.
    */
-  public save(owned: ReadonlyMap<string, { readonly sha256: string }>): void {
+  public save(owned: ReadonlyMap<string, { readonly sha256: string; readonly derived?: boolean }>): void {
     if (!this.dirty || this.state === undefined || this.file === undefined) return;
     const files: Record<string, string> = {};
     for (const p of [...owned.keys()].sort()) {
       const entry = this.fresh.get(p) ?? this.cached.get(p);
-      if (entry !== undefined && shaOf(entry) === owned.get(p)!.sha256) files[p] = entry;
+      const recorded = owned.get(p)!;
+      // A derived file's entry is kept with the key of what it was made from (see holdsMadeFrom).
+      if (entry !== undefined && (recorded.derived === true ? madeKeyOf(entry) !== undefined : shaOf(entry) === recorded.sha256)) {
+        files[p] = entry;
+      }
     }
     this.dirty = false;
     try {
@@ -188,8 +216,13 @@ function shaOf(entry: string): string | undefined {
 
 /** The key of a cache entry whose content hash is `sha256`, if it records one. */
 function madeKey(entry: string, sha256: string): string | undefined {
-  const [, sha, key] = entry.split(' ');
-  return sha === sha256 && key !== undefined && key !== '' ? key : undefined;
+  return entry.split(' ')[1] === sha256 ? madeKeyOf(entry) : undefined;
+}
+
+/** The key of a cache entry, if it records one. */
+function madeKeyOf(entry: string): string | undefined {
+  const key = entry.split(' ')[2];
+  return key !== undefined && key !== '' ? key : undefined;
 }
 
 /** The cache of one checkout of the repository (several may share its Git directory). */

@@ -12,7 +12,7 @@ import { Checkout } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
 import { readManifestTexts } from './manifest-io';
 import { parseManifest } from '../../synth/manifest';
-import { TRANSACTION_DIR } from './writer';
+import { TRANSACTION_DIR } from './transaction-dir';
 
 /** How long one slice of the work holds the event loop: the program's exit and its timeout are seen within it. */
 const SLICE_MS = 8;
@@ -35,19 +35,25 @@ const FILES_PER_LOOK = 64;
  *
  * @example
  * const running = runProgram('synth', flags, ctx); // the program starts
- * const prefetch = CheckoutPrefetch.start(out); // the owned files are looked at meanwhile
+ * const prefetch = CheckoutPrefetch.start(out, running); // the owned files are looked at meanwhile
  * const { model } = await running;
  * planWrite(tree, out, { statCacheFor: prefetch.statCacheFor });
  */
 export class CheckoutPrefetch {
   /**
-   * Starts looking at the checkout `dir`.
+   * Starts looking at the checkout `dir` while `running` (the program) runs; the work ends
+   * when it settles.
    *
    * @param files whether to look at the owned files, or only read and parse the manifest (for a
    *   release, which writes only its ring's files, and finds the manifest parsed: see `parseManifest`)
    */
-  public static start(dir: string, files = true): CheckoutPrefetch {
+  public static start(dir: string, running: Promise<unknown>, files = true): CheckoutPrefetch {
     const prefetch = new CheckoutPrefetch(dir, files);
+    // The work is done in the program's time only: once it has ended, what is left is the command's.
+    const end = (): void => {
+      prefetch.ended = true;
+    };
+    running.then(end, end);
     prefetch.slice();
     return prefetch;
   }
@@ -111,8 +117,9 @@ export class CheckoutPrefetch {
       this.ended = true;
       return;
     }
-    // Unreferenced: a command that ends (its program failed) does not wait for this.
-    setImmediate(() => this.slice()).unref();
+    // Referenced: an unreferenced one would wait for the program's next output to run. The
+    // work ends when the program does, so a command whose program failed does not wait for it.
+    setImmediate(() => this.slice());
   }
 }
 

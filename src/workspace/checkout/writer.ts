@@ -1,10 +1,11 @@
+import { TRANSACTION_DIR } from './transaction-dir';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { GitOpsError, Problem, systemErrorCode, problem } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
 import type { WriteReport } from '../../model/write-report';
-import { CODEOWNERS_PATH, contentHash, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
+import { CODEOWNERS_PATH, contentHash, derivedFilesKey, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
 import { deletedLedgerProblem } from '../../release/ledger-files';
 import {
   isFileOfServiceIn,
@@ -33,8 +34,6 @@ const MAX_NAME_BYTES = 255;
 /** Where GitHub reads code owners first, before the root `CODEOWNERS`. */
 const GITHUB_CODEOWNERS = '.github/CODEOWNERS';
 
-/** Where a write in progress keeps its staged files and its journal. */
-export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
 const JOURNAL = `${TRANSACTION_DIR}/journal.json`;
 
 /** A stat cache filled for the manifest texts it is given, or undefined for any others (see {@link WriteOptions.statCacheFor}). */
@@ -124,6 +123,11 @@ export interface WritePlan {
   >;
   /** Owned files to delete. */
   readonly deletes: readonly string[];
+  /**
+   * What the tree's derived files are made from (`derivedFilesKey`), kept with them in the stat cache.
+   * @default - none: a tree of part of the repository
+   */
+  readonly derivedKey?: string;
   /** The content hash of each file of `deletes` as it was read, to tell a change made while the command runs. @default - not checked */
   readonly deleting?: ReadonlyMap<string, string>;
   /**
@@ -255,6 +259,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   let sameInputs: boolean | undefined;
   const recordsSameInputs = (): boolean =>
     (sameInputs ??= tree.inputs !== undefined && old.inputs === tree.inputs && local !== undefined && local.trusts(oldTexts));
+  // What a whole tree's derived files are made from: kept with them in the stat cache.
+  const derivedKey = tree.part === undefined && tree.inputs !== undefined ? derivedFilesKey(tree.inputs, ledgersOf(tree)) : undefined;
   let unchanged = 0;
   for (const p of tree.paths()) {
     // Of .cdk8s-gitops/, a tree holds the release model only (`.cdk8s-gitops/model/`).
@@ -306,7 +312,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     );
     const onDisk = asRecorded && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
-      if (!derived && entry.kind !== FileKind.LEDGER) drift?.found(p, sha256, entry.key);
+      if (derived) {
+        if (derivedKey !== undefined) drift?.found(p, sha256, derivedKey);
+      } else if (entry.kind !== FileKind.LEDGER) drift?.found(p, sha256, entry.key);
       if (before === undefined) unrecorded.push(p);
       else if (before.sha256 !== sha256 && ledgerEdits.has(p)) acceptedEdits.push(p);
       unchanged++;
@@ -404,6 +412,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const verified = trusted ? manifestDigest(texts) : undefined;
   if (verified !== undefined && !manifestChanged && lostHeld.length === 0) local!.trust(verified);
   const plan: WritePlan = {
+    ...(derivedKey === undefined ? {} : { derivedKey }),
     writes,
     deletes,
     deleting,
@@ -431,8 +440,10 @@ export interface TreeInputs {
   /** The tree's {@link FileTree.inputs}: the program's fingerprint. */
   readonly inputs: string;
   /** The ledgers the tree is made from, as read from the checkout. */
-  readonly ledgers: Iterable<{ readonly path: string; readonly text: string; readonly initial?: boolean }>;
-  /** The derived files the tree makes (`STATUS.md`), by path: cheap to make without the tree. */
+  readonly ledgers: readonly { readonly path: string; readonly text: string; readonly initial?: boolean }[];
+  /** The paths of the derived files the tree makes (`STATUS.md`). */
+  readonly derivedPaths: readonly string[];
+  /** The derived files the tree makes, by path: cheap to make without the tree, made only when needed. */
   readonly derived: () => ReadonlyMap<string, string>;
 }
 
@@ -458,11 +469,20 @@ export function unchangedWrite(dir: string, inputs: TreeInputs, statCache?: Stat
   if (!drift.trusts(texts)) return undefined;
   const manifest = parseManifest(texts);
   if (!recordsInputs(manifest, inputs.inputs, inputs.ledgers)) return undefined;
-  const derived = inputs.derived();
+  // A derived file is made again only when the stat cache does not know it holds what these inputs make.
+  const key = derivedFilesKey(inputs.inputs, inputs.ledgers);
+  let derived: ReadonlyMap<string, string> | undefined;
+  const holdsDerived = (p: string): boolean => {
+    if (drift.holdsMadeFrom(p, key)) return true;
+    const text = (derived ??= inputs.derived()).get(p);
+    if (text === undefined || checkout.read(p) !== text) return false;
+    drift.found(p, contentHash(text), key);
+    return true;
+  };
   for (const [p, e] of manifest.files) {
-    if (e.derived ? checkout.read(p) !== derived.get(p) : drift.changed(p, e.sha256)) return undefined;
+    if (e.derived ? !holdsDerived(p) : drift.changed(p, e.sha256)) return undefined;
   }
-  for (const p of derived.keys()) if (!manifest.files.get(p)?.derived) return undefined;
+  for (const p of inputs.derivedPaths) if (!manifest.files.get(p)?.derived) return undefined;
   assertCodeOwnersRead(checkout, manifest.files.has(CODEOWNERS_PATH));
   drift.save(manifest.files);
   return {
@@ -604,7 +624,10 @@ export function applyPlan(plan: WritePlan, dir: string, options: WriteOptions = 
   if (drift) {
     drift.written(
       checkout,
-      [...plan.writes.keys()].map((p) => [p, plan.manifest.files.get(p)!.sha256, plan.manifest.files.get(p)!.key] as const),
+      [...plan.writes].map(([p, w]) => {
+        const e = plan.manifest.files.get(p)!;
+        return e.derived ? ([p, contentHash(w.text), plan.derivedKey ?? ''] as const) : ([p, e.sha256, e.key] as const);
+      }),
     );
     if (plan.verifiedManifest !== undefined) drift.trust(plan.verifiedManifest);
     drift.save(plan.manifest.files);
@@ -818,4 +841,12 @@ function completeJournal(checkout: Checkout, journal: Journal, options: { replay
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
   }
+}
+
+/** The ledgers a tree holds, with their texts. */
+function ledgersOf(tree: FileTree): { path: string; text: string }[] {
+  return tree
+    .paths()
+    .filter((p) => tree.get(p)!.kind === FileKind.LEDGER)
+    .map((p) => ({ path: p, text: tree.content(p) }));
 }

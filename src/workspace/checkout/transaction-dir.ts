@@ -1,0 +1,9 @@
+/**
+ * Where a write in progress keeps its staged files and its journal (see `writeTree`): a
+ * module of its own, so that what only looks for it loads none of the writer.
+ *
+ * @module
+ */
+
+/** Where a write in progress keeps its staged files and its journal. */
+export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';

@@ -1,0 +1,79 @@
+/**
+ * A write that changes nothing makes `STATUS.md` (made from every ledger) again only when the
+ * stat cache does not know that the file holds what these ledgers and this program make.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { paymentsPlatform } from '../../examples/payments-platform/main';
+import { modelFingerprint, treeInputs } from '../../src/synth/build';
+import { STATUS_PATH } from '../../src/synth/file-tree';
+import { releaseOverview, statusMarkdown } from '../../src/synth/status';
+import { buildTree } from '../../src/workspace/build';
+import { unchangedWrite, writeTree } from '../../src/workspace/checkout/writer';
+import { readLedgers, readLedgerTexts } from '../../src/workspace/ledgers';
+
+const model = paymentsPlatform().snapshot();
+let dir: string;
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-derived-'));
+  execFileSync('git', ['init', '--quiet', dir]);
+  writeTree(buildTree(model, dir), dir);
+  // Past the stat cache's racy window: the files just written are known by their stat.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** `unchangedWrite` for the program and the checkout's ledgers, counting how often STATUS.md is made. */
+function noop(): { unchanged: boolean; made: number } {
+  let made = 0;
+  const report = unchangedWrite(dir, {
+    inputs: treeInputs(modelFingerprint(model)),
+    ledgers: [...readLedgerTexts(model, dir).values()],
+    derivedPaths: [STATUS_PATH],
+    derived: () => {
+      made++;
+      return new Map([[STATUS_PATH, statusMarkdown(releaseOverview(model, readLedgers(model, dir)))]]);
+    },
+  });
+  return { unchanged: report !== undefined, made };
+}
+
+test('a STATUS.md written within the racy window is made once more, then known', () => {
+  expect(noop()).toEqual({ unchanged: true, made: 1 });
+  expect(noop()).toEqual({ unchanged: true, made: 0 });
+});
+
+test('the write that made STATUS.md leaves it known: nothing is made again', () => {
+  const file = path.join(dir, STATUS_PATH);
+  fs.writeFileSync(file, 'stale\n');
+  // Written long enough before the stat cache records it (a large write takes seconds).
+  const now = Date.now();
+  const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
+  try {
+    writeTree(buildTree(model, dir), dir);
+  } finally {
+    clock.mockRestore();
+  }
+  expect(fs.readFileSync(file, 'utf8')).not.toBe('stale\n');
+  expect(noop()).toEqual({ unchanged: true, made: 0 });
+});
+
+test('STATUS.md edited by hand, even to the same size: it is made again and found different', () => {
+  const file = path.join(dir, STATUS_PATH);
+  const text = fs.readFileSync(file, 'utf8');
+  const { mtime } = fs.statSync(file);
+  fs.writeFileSync(file, text.replace('#', '%'));
+  fs.utimesSync(file, mtime, mtime);
+  expect(noop()).toEqual({ unchanged: false, made: 1 });
+});
+
+test('STATUS.md rewritten with what it held (touched, checked out again): made once, then known', () => {
+  const file = path.join(dir, STATUS_PATH);
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8'));
+  fs.utimesSync(file, new Date(Date.now() - 10_000), new Date(Date.now() - 10_000));
+  expect(noop()).toEqual({ unchanged: true, made: 1 });
+  expect(noop()).toEqual({ unchanged: true, made: 0 });
+});
