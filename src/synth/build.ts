@@ -40,13 +40,23 @@ export interface BuildTreeOptions {
    */
   readonly retainReleaseFiles?: boolean;
   /**
-   * For {@link serviceTree} of a model of some services only (read from the tree's release model):
+   * For {@link serviceTree} of a model of some services only (read from the tree's release model),
+   * or of the program's when the page is known to be what it makes of the ledgers before the change:
    * the checkout's `STATUS.md` and the names of every service of the platform, in order. The
    * service's section is made again and spliced into the page, in place of rendering every
    * service's (which needs their ledgers and targets).
    * @default - the page is made from the model's services
    */
-  readonly statusPage?: { readonly text: string; readonly services: readonly string[] };
+  readonly statusPage?: {
+    readonly text: string;
+    readonly services: readonly string[];
+    /**
+     * Whether the model holds every service (the program's): a page that cannot be split is
+     * then made from the model, rather than refused with `CG316`.
+     * @default false
+     */
+    readonly whole?: boolean;
+  };
 }
 
 /**
@@ -157,6 +167,7 @@ function statusPageOf(
   if (page === undefined) return statusMarkdown(releaseOverview(model, ledgers));
   const overview = releaseOverview({ ...model, services: model.services.filter((s) => services.has(s.name)) }, ledgers);
   const spliced = spliceStatusSection(page.text, overview, page.services);
+  if (spliced === undefined && page.whole === true) return statusMarkdown(releaseOverview(model, ledgers));
   if (spliced === undefined) {
     throw GitOpsError.of('CG316', {
       file: STATUS_PATH,

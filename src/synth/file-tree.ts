@@ -103,12 +103,12 @@ export function fingerprint(text: string): string {
 
 /**
  * What a whole tree's derived files (`STATUS.md`) are made from: its inputs (`treeInputs`)
- * and the text of every ledger it holds. The stat cache keeps it with a derived file found or
+ * and the content hash of every ledger it holds. The stat cache keeps it with a derived file found or
  * written holding what the tree makes, so that a write that changes nothing need not make it
  * again (see `unchangedWrite`).
  */
-export function derivedFilesKey(inputs: string, ledgers: Iterable<{ readonly path: string; readonly text: string }>): string {
-  const lines = [...ledgers].map((l) => `${l.path} ${contentHash(l.text)}`).sort();
+export function derivedFilesKey(inputs: string, ledgers: Iterable<{ readonly path: string; readonly sha256: string }>): string {
+  const lines = [...ledgers].map((l) => `${l.path} ${l.sha256}`).sort();
   return fingerprint(`derived\n${inputs}\n${lines.join('\n')}`);
 }
 

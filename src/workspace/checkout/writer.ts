@@ -470,7 +470,10 @@ export function unchangedWrite(dir: string, inputs: TreeInputs, statCache?: Stat
   const manifest = parseManifest(texts);
   if (!recordsInputs(manifest, inputs.inputs, inputs.ledgers)) return undefined;
   // A derived file is made again only when the stat cache does not know it holds what these inputs make.
-  const key = derivedFilesKey(inputs.inputs, inputs.ledgers);
+  const key = derivedFilesKey(
+    inputs.inputs,
+    inputs.ledgers.map((l) => ({ path: l.path, sha256: contentHash(l.text) })),
+  );
   let derived: ReadonlyMap<string, string> | undefined;
   const holdsDerived = (p: string): boolean => {
     if (drift.holdsMadeFrom(p, key)) return true;
@@ -843,10 +846,10 @@ function completeJournal(checkout: Checkout, journal: Journal, options: { replay
   }
 }
 
-/** The ledgers a tree holds, with their texts. */
-function ledgersOf(tree: FileTree): { path: string; text: string }[] {
+/** The ledgers a tree holds, with the content hash of each. */
+function ledgersOf(tree: FileTree): { path: string; sha256: string }[] {
   return tree
     .paths()
     .filter((p) => tree.get(p)!.kind === FileKind.LEDGER)
-    .map((p) => ({ path: p, text: tree.content(p) }));
+    .map((p) => ({ path: p, sha256: contentHash(tree.content(p)) }));
 }
