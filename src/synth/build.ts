@@ -1,6 +1,6 @@
 import { LedgerFile } from '../release/ledger-files';
 import { PACKAGE_VERSION } from '../core/version';
-import { FileKind, FileTree, fingerprint } from './file-tree';
+import { contentHash, derivedFilesKey, FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, spliceStatusSection, statusMarkdown, STATUS_PATH } from './status';
 import { CODEOWNERS_PATH, codeOwnersText } from './codeowners';
@@ -124,8 +124,17 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
       })),
     ],
     inputs: treeInputs(print, options.retainReleaseFiles),
+    derivedKey: ledgersKey(treeInputs(print, options.retainReleaseFiles), ledgers),
     retains: retainedFiles(model, options),
   });
+}
+
+/** The {@link derivedFilesKey} of a tree of these inputs and ledgers (every service's, after the change). */
+function ledgersKey(inputs: string, ledgers: ReadonlyMap<string, LedgerFile>): string {
+  return derivedFilesKey(
+    inputs,
+    [...ledgers.values()].map((l) => ({ path: l.path, sha256: contentHash(l.text) })),
+  );
 }
 
 /** The owned files a tree of `model` keeps without making them: retired ledgers, and release files while in use. */
@@ -242,6 +251,8 @@ export function servicesTree(
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusPageOf(model, ledgers, services, options.statusPage) },
     ],
     inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
+    // The page is every service's, spliced or made whole: what the whole tree of these ledgers makes.
+    derivedKey: ledgersKey(treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles), ledgers),
     // A part keeps what a whole tree keeps: a promotion must not remove release files the checkout's sets still read.
     retains: retainedFiles(model, options),
     part: { services, basedOn, covers },

@@ -115,17 +115,25 @@ export class DriftCheck {
   }
 
   /**
-   * Whether the owned file `rel` is, as `lstat` sees it, the one found or written in an earlier
-   * run holding exactly what cdk8s-gitops makes from `key` (see {@link DriftCheck.found}): for a
-   * derived file, whose content the manifest does not record, so that it need not be made again.
+   * Whether the owned file `rel` holds exactly what cdk8s-gitops makes from `key`, as found or
+   * written in an earlier run (see {@link DriftCheck.found}): for a derived file, whose content the
+   * manifest does not record, so that it need not be made again. A file whose stat is as cached
+   * is taken as it was; any other (touched, or written too recently to be known by its stat) is
+   * read, and holds it when its content hash is the one cached with `key`.
    */
   public holdsMadeFrom(rel: string, key: string): boolean {
     const cached = this.cached.get(rel);
     if (cached === undefined || madeKeyOf(cached) !== key) return false;
     const [seen, sha256] = cached.split(' ');
     const stat = this.checkout.stat(rel);
-    if (seen === '-' || !stat?.isFile() || statKey(stat) !== seen) return false;
-    this.fresh.set(rel, cached);
+    if (!stat?.isFile()) return false;
+    if (seen !== '-' && statKey(stat) === seen) {
+      this.fresh.set(rel, cached);
+    } else {
+      const text = this.checkout.read(rel);
+      if (text === undefined || contentHash(text) !== sha256) return false;
+      this.remember(rel, stat, sha256, key);
+    }
     this.unchanged.set(rel, sha256);
     return true;
   }
