@@ -1,6 +1,6 @@
 import { LedgerFile } from '../release/ledger-files';
 import { PACKAGE_VERSION } from '../core/version';
-import { FileKind, FileTree, fingerprint } from './file-tree';
+import { contentHash, derivedFilesKey, FileKind, FileTree, fingerprint } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, spliceStatusSection, statusMarkdown, STATUS_PATH } from './status';
 import { CODEOWNERS_PATH, codeOwnersText } from './codeowners';
@@ -40,13 +40,23 @@ export interface BuildTreeOptions {
    */
   readonly retainReleaseFiles?: boolean;
   /**
-   * For {@link serviceTree} of a model of some services only (read from the tree's release model):
+   * For {@link serviceTree} of a model of some services only (read from the tree's release model),
+   * or of the program's when the page is known to be what it makes of the ledgers before the change:
    * the checkout's `STATUS.md` and the names of every service of the platform, in order. The
    * service's section is made again and spliced into the page, in place of rendering every
    * service's (which needs their ledgers and targets).
    * @default - the page is made from the model's services
    */
-  readonly statusPage?: { readonly text: string; readonly services: readonly string[] };
+  readonly statusPage?: {
+    readonly text: string;
+    readonly services: readonly string[];
+    /**
+     * Whether the model holds every service (the program's): a page that cannot be split is
+     * then made from the model, rather than refused with `CG316`.
+     * @default false
+     */
+    readonly whole?: boolean;
+  };
 }
 
 /**
@@ -114,8 +124,17 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
       })),
     ],
     inputs: treeInputs(print, options.retainReleaseFiles),
+    derivedKey: ledgersKey(treeInputs(print, options.retainReleaseFiles), ledgers),
     retains: retainedFiles(model, options),
   });
+}
+
+/** The {@link derivedFilesKey} of a tree of these inputs and ledgers (every service's, after the change). */
+function ledgersKey(inputs: string, ledgers: ReadonlyMap<string, LedgerFile>): string {
+  return derivedFilesKey(
+    inputs,
+    [...ledgers.values()].map((l) => ({ path: l.path, sha256: contentHash(l.text) })),
+  );
 }
 
 /** The owned files a tree of `model` keeps without making them: retired ledgers, and release files while in use. */
@@ -157,6 +176,7 @@ function statusPageOf(
   if (page === undefined) return statusMarkdown(releaseOverview(model, ledgers));
   const overview = releaseOverview({ ...model, services: model.services.filter((s) => services.has(s.name)) }, ledgers);
   const spliced = spliceStatusSection(page.text, overview, page.services);
+  if (spliced === undefined && page.whole === true) return statusMarkdown(releaseOverview(model, ledgers));
   if (spliced === undefined) {
     throw GitOpsError.of('CG316', {
       file: STATUS_PATH,
@@ -231,6 +251,8 @@ export function servicesTree(
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusPageOf(model, ledgers, services, options.statusPage) },
     ],
     inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
+    // The page is every service's, spliced or made whole: what the whole tree of these ledgers makes.
+    derivedKey: ledgersKey(treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles), ledgers),
     // A part keeps what a whole tree keeps: a promotion must not remove release files the checkout's sets still read.
     retains: retainedFiles(model, options),
     part: { services, basedOn, covers },

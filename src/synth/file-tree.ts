@@ -103,12 +103,12 @@ export function fingerprint(text: string): string {
 
 /**
  * What a whole tree's derived files (`STATUS.md`) are made from: its inputs (`treeInputs`)
- * and the text of every ledger it holds. The stat cache keeps it with a derived file found or
+ * and the content hash of every ledger it holds. The stat cache keeps it with a derived file found or
  * written holding what the tree makes, so that a write that changes nothing need not make it
  * again (see `unchangedWrite`).
  */
-export function derivedFilesKey(inputs: string, ledgers: Iterable<{ readonly path: string; readonly text: string }>): string {
-  const lines = [...ledgers].map((l) => `${l.path} ${contentHash(l.text)}`).sort();
+export function derivedFilesKey(inputs: string, ledgers: Iterable<{ readonly path: string; readonly sha256: string }>): string {
+  const lines = [...ledgers].map((l) => `${l.path} ${l.sha256}`).sort();
   return fingerprint(`derived\n${inputs}\n${lines.join('\n')}`);
 }
 
@@ -132,6 +132,13 @@ export interface FileTreeOptions {
    * @default - none: every write builds the tree and compares the keys of its files
    */
   readonly inputs?: string;
+  /**
+   * What the tree's derived files (`STATUS.md`) are made from (see {@link derivedFilesKey}): the
+   * stat cache keeps it with them once written, so that a command that would make them again
+   * from the same inputs and ledgers need not.
+   * @default - not known: derived files are made again
+   */
+  readonly derivedKey?: string;
   /** Makes the tree a part of the repository. @default - none: the tree is the whole repository */
   readonly part?: TreePart;
   /**
@@ -215,6 +222,8 @@ export interface HeldTarget {
 export class FileTree {
   /** A fingerprint of everything the tree is made from. @default - none */
   public readonly inputs?: string;
+  /** What the tree's derived files are made from (see {@link FileTreeOptions.derivedKey}). @default - not known */
+  public readonly derivedKey?: string;
   /** For a part of the repository: what it covers and the checkout it is built on. @default - none */
   public readonly part?: TreePart;
   /** What a command that writes or compares the tree says about it (see {@link FileTreeOptions.notes}). */
@@ -231,6 +240,7 @@ export class FileTree {
 
   constructor(options: FileTreeOptions = {}) {
     if (options.inputs !== undefined) this.inputs = options.inputs;
+    if (options.derivedKey !== undefined) this.derivedKey = options.derivedKey;
     if (options.part !== undefined) this.part = options.part;
     if (options.retains !== undefined) this.retains = options.retains;
     this.notes = options.notes ?? [];

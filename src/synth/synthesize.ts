@@ -50,6 +50,8 @@ export interface SynthesizeOptions {
   }[];
   /** Fingerprint of everything the tree is made from; see {@link FileTree.inputs}. @default - none */
   readonly inputs?: string;
+  /** What the tree's derived files are made from; see {@link FileTree.derivedKey}. @default - not known */
+  readonly derivedKey?: string;
   /** Owned files the tree keeps without making them; see {@link FileTreeOptions.retains}. @default - none */
   readonly retains?: (path: string) => boolean;
   /**
@@ -223,6 +225,7 @@ export function synthesize(model: PlatformModel, options: SynthesizeOptions = {}
       ...new Set(model.services.flatMap((s) => (s.source.kind === 'kustomize' && s.source.repoURL === undefined ? [s.source.path] : []))),
     ].sort(),
     ...(options.inputs === undefined ? {} : { inputs: options.inputs }),
+    ...(options.derivedKey === undefined ? {} : { derivedKey: options.derivedKey }),
     layout: { environments: model.layout.environments, releases: model.layout.releases },
     ...(part ? { part: { basedOn: part.basedOn, covers: part.covers } } : {}),
     ...(options.retains ? { retains: options.retains } : {}),

@@ -7,7 +7,7 @@
 import { PlatformModel } from '../model/platform-model';
 import { LedgerFile, parseLedgerTexts } from '../release/ledger-files';
 import { BuildTreeOptions, servicesTree, treeFromLedgers, treeInputs } from '../synth/build';
-import { contentHash, FileTree } from '../synth/file-tree';
+import { contentHash, derivedFilesKey, FileTree } from '../synth/file-tree';
 import { releaseOverview, statusMarkdown, STATUS_PATH } from '../synth/status';
 import { unchangedWrite, WriteOptions } from './checkout/writer';
 import { WriteReport } from '../model/write-report';
@@ -147,8 +147,27 @@ export function ledgerChangeTree(
   for (const [p, e] of manifest.files) {
     if (!e.derived && !ledgerPaths.has(p) && drift.changed(p, e.sha256)) return undefined;
   }
+  const before = [...ledgerPaths].map((p) => ({ path: p, sha256: manifest.files.get(p)!.sha256 }));
+  const statusPage = knownStatusPage(model, checkoutDir, drift, derivedFilesKey(inputs, before));
   return servicesTree(model, ledgers, changed, inputs, {
     modelFingerprint: options.modelFingerprint,
     retainReleaseFiles: options.retainReleaseFiles,
+    ...(statusPage === undefined ? {} : { statusPage }),
   });
+}
+
+/**
+ * The checkout's `STATUS.md`, for the changed services' sections to be spliced into it, when the
+ * stat cache `drift` knows it holds what the program makes from the ledgers before the change
+ * (`key`, see `derivedFilesKey`); undefined otherwise, and the page is made from the model.
+ */
+export function knownStatusPage(
+  model: PlatformModel,
+  checkoutDir: string,
+  drift: DriftCheck,
+  key: string,
+): BuildTreeOptions['statusPage'] | undefined {
+  if (!drift.holdsMadeFrom(STATUS_PATH, key)) return undefined;
+  const text = new Checkout(checkoutDir).read(STATUS_PATH);
+  return text === undefined ? undefined : { text, services: model.services.map((s) => s.name), whole: true };
 }

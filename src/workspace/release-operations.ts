@@ -3,7 +3,7 @@ import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
 import { MANIFEST_PATH, recordsInputs } from '../synth/manifest';
-import { STATUS_PATH } from '../synth/file-tree';
+import { contentHash, derivedFilesKey, STATUS_PATH } from '../synth/file-tree';
 import { Checkout } from './checkout/checkout-fs';
 import { readRecordedModel } from './recorded-model';
 import { readManifest } from './checkout/manifest-io';
@@ -14,7 +14,8 @@ import { LedgerFile, ledgerFilePath, ledgerText, parseLedgerTexts } from '../rel
 import { ringPolicies } from '../model/versions';
 import { teamReadsChartByCommit } from '../model/teams';
 import { readLedgerTexts } from './ledgers';
-import { releaseFilesInUse } from './build';
+import { knownStatusPage, releaseFilesInUse } from './build';
+import { DriftCheck } from './checkout/drift';
 import { CheckoutGates, gateRings, soakUntil, takesEffect } from './checkout-gates';
 import { arrivalOf } from '../release/gates';
 import { LedgerChange, promote, PromoteOptions, releaseSummary, rollback, unhold, UpstreamHealth } from '../release/rules';
@@ -363,8 +364,18 @@ export function runRelease(
     const tree = treeFromLedgers(whole.model, all, { modelFingerprint: fingerprint, retainReleaseFiles });
     return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], basis, model: whole.model };
   }
+  // The service's section spliced into STATUS.md when the stat cache knows the page is what the program makes of the ledgers before.
+  const recordedLedgers = (): { path: string; sha256: string }[] =>
+    [...ledgers.values()].map((l) => ({ path: l.path, sha256: contentHash(l.text) }));
+  const statusPage = recorded
+    ? knownStatusPage(model, dir, DriftCheck.load(new Checkout(dir)), derivedFilesKey(inputs, recordedLedgers()))
+    : undefined;
   const tree = recorded
-    ? serviceTree(model, next, service.name, inputs, { modelFingerprint: fingerprint, retainReleaseFiles })
+    ? serviceTree(model, next, service.name, inputs, {
+        modelFingerprint: fingerprint,
+        retainReleaseFiles,
+        ...(statusPage ? { statusPage } : {}),
+      })
     : treeFromLedgers(model, next, { modelFingerprint: fingerprint, retainReleaseFiles });
   return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], basis };
 }

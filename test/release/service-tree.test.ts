@@ -3,11 +3,13 @@
  * part of the tree. Writing that part must leave the checkout exactly as writing the whole tree
  * would, and a checkout that is not what the part was worked out from must not be written.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GitOpsError } from '../../src';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
+import * as status from '../../src/synth/status';
 import { buildTree } from '../../src/workspace/build';
 import { writeTree } from '../../src/workspace/checkout/writer';
 import { runRelease, ReleaseRequest } from '../../src/workspace/release-operations';
@@ -54,6 +56,41 @@ describe.each(cases)('a promotion of %s into an up-to-date checkout', (_name, mo
     // THEN the part left out the Argo CD objects, and both checkouts are byte for byte the same
     expect(outcome.tree.part?.basedOn).toMatch(/^[0-9a-f]{40}$/);
     expect(outcome.tree.paths().filter((p) => p.startsWith('applicationsets/') || p.startsWith('projects/'))).toEqual([]);
+    expect(treeDiff(readTree(dir), readTree(whole))).toEqual([]);
+  });
+
+  test("in a Git checkout whose stat cache knows STATUS.md, splices the service's section into it: the same page as made whole", () => {
+    // GIVEN a Git checkout written from the model long enough before the stat cache records it
+    const model = modelOf();
+    const dir = fs.mkdtempSync(path.join(root, 'git-'));
+    execFileSync('git', ['init', '--quiet', dir]);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
+    try {
+      writeTree(buildTree(model, dir), dir);
+    } finally {
+      clock.mockRestore();
+    }
+    const whole = path.join(root, `${path.basename(dir)}-whole`);
+    fs.cpSync(dir, whole, { recursive: true });
+
+    // WHEN the promotion is worked out, STATUS.md made for no service but the promoted one
+    const pages = jest.spyOn(status, 'statusMarkdown');
+    let outcome: ReturnType<typeof runRelease>;
+    let made: number;
+    try {
+      outcome = runRelease(model, dir, request, NOW);
+      made = pages.mock.calls.length;
+    } finally {
+      pages.mockRestore();
+    }
+    expect(made).toBe(0);
+    writeTree(outcome.tree, dir);
+    fs.copyFileSync(path.join(dir, `releases/${request.service}.yaml`), path.join(whole, `releases/${request.service}.yaml`));
+    writeTree(buildTree(model, whole), whole);
+
+    // THEN the page is the one the whole tree makes, and so is every other file
+    expect(outcome.tree.has('STATUS.md')).toBe(true);
     expect(treeDiff(readTree(dir), readTree(whole))).toEqual([]);
   });
 

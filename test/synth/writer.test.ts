@@ -13,6 +13,7 @@ import { hashTree } from '../support/hash-tree';
 import { gitOpsError } from '../support/platforms';
 // The module object itself (not an import-star copy), so that a spy on it reaches the writer.
 import fs = require('fs');
+import { statCacheEntries } from '../support/stat-cache';
 
 const SHARD = '.cdk8s-gitops/services/payments-api.json';
 const VALUES = 'environments/prod/azure/westeurope-01/payments-api/values.yaml';
@@ -384,7 +385,7 @@ describe('writeTree', () => {
       },
     });
     const cacheDir = path.join(dir, '.git', 'cdk8s-gitops', 'stat-cache');
-    const cached = Object.keys(JSON.parse(fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]!), 'utf8')).files);
+    const cached = Object.keys(statCacheEntries(path.join(cacheDir, fs.readdirSync(cacheDir)[0]!)));
     const open = fs.openSync;
     const opened: string[] = [];
     jest.spyOn(fs, 'openSync').mockImplementation((file, ...rest) => {

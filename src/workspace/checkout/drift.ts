@@ -1,9 +1,9 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { Checkout } from './checkout-fs';
 import { contentHash } from '../../synth/file-tree';
 import { manifestDigest } from '../../synth/manifest';
-import { LocalState, localState } from './local-state';
+import { localState } from './local-state';
+import { StatCacheStore } from './stat-cache-store';
 
 /** A file's identity as `lstat` sees it: size, modification and change times, inode. */
 export function statKey(s: fs.Stats): string {
@@ -28,8 +28,6 @@ export function settled(stat: fs.Stats): boolean {
   return Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) > racyMs(stat);
 }
 
-const MAX_CACHE_BYTES = 256 * 1024 * 1024;
-
 /**
  * Tells which owned files were changed by hand since cdk8s-gitops wrote them, cheaply. Like
  * Git's index, it keeps a stat cache: for each owned file found to hold the content the
@@ -43,22 +41,7 @@ const MAX_CACHE_BYTES = 256 * 1024 * 1024;
 export class DriftCheck {
   /** Loads the stat cache of the checkout `checkout` (empty when there is none, or it cannot be read). */
   public static load(checkout: Checkout): DriftCheck {
-    const state = localState(checkout.root);
-    const file = state === undefined ? undefined : cacheFile(state);
-    const cached = new Map<string, string>();
-    let manifest: string | undefined;
-    if (state !== undefined && file !== undefined) {
-      try {
-        const data = JSON.parse(state.gitDir.read(file, MAX_CACHE_BYTES) ?? 'null');
-        if (data?.version === 1 && data.files && typeof data.files === 'object') {
-          for (const [p, v] of Object.entries(data.files)) if (typeof v === 'string') cached.set(p, v);
-          if (typeof data.manifest === 'string') manifest = data.manifest;
-        }
-      } catch {
-        // Not a cache this code wrote: every owned file is read once.
-      }
-    }
-    return new DriftCheck(checkout, state, file, cached, manifest);
+    return new DriftCheck(checkout, StatCacheStore.open(localState(checkout.root)));
   }
 
   /**
@@ -68,15 +51,13 @@ export class DriftCheck {
   private readonly fresh = new Map<string, string>();
   /** Files {@link DriftCheck.changed} found to hold the content of this hash during this run. */
   private readonly unchanged = new Map<string, string>();
+  /** Paths whose entries this run found or wrote anew. */
+  private readonly touched = new Set<string>();
   private dirty = false;
 
   private constructor(
     private readonly checkout: Checkout,
-    private readonly state: LocalState | undefined,
-    private readonly file: string | undefined,
-    private readonly cached: ReadonlyMap<string, string>,
-    /** The {@link manifestDigest} of the manifest a whole tree last found or left in this checkout. */
-    private manifest?: string,
+    private readonly cached: StatCacheStore,
   ) {}
 
   /**
@@ -86,13 +67,13 @@ export class DriftCheck {
    * changed since (by hand, by a pull, by a release that wrote part of the tree) is not trusted.
    */
   public trusts(texts: ReadonlyMap<string, string>): boolean {
-    return this.manifest !== undefined && this.manifest === manifestDigest(texts);
+    return this.cached.manifest !== undefined && this.cached.manifest === manifestDigest(texts);
   }
 
   /** Records `digest` as the manifest a whole tree found or left in this checkout (see {@link DriftCheck.trusts}). */
   public trust(digest: string): void {
-    if (this.manifest === digest) return;
-    this.manifest = digest;
+    if (this.cached.manifest === digest) return;
+    this.cached.manifest = digest;
     this.dirty = true;
   }
 
@@ -134,17 +115,25 @@ export class DriftCheck {
   }
 
   /**
-   * Whether the owned file `rel` is, as `lstat` sees it, the one found or written in an earlier
-   * run holding exactly what cdk8s-gitops makes from `key` (see {@link DriftCheck.found}): for a
-   * derived file, whose content the manifest does not record, so that it need not be made again.
+   * Whether the owned file `rel` holds exactly what cdk8s-gitops makes from `key`, as found or
+   * written in an earlier run (see {@link DriftCheck.found}): for a derived file, whose content the
+   * manifest does not record, so that it need not be made again. A file whose stat is as cached
+   * is taken as it was; any other (touched, or written too recently to be known by its stat) is
+   * read, and holds it when its content hash is the one cached with `key`.
    */
   public holdsMadeFrom(rel: string, key: string): boolean {
     const cached = this.cached.get(rel);
     if (cached === undefined || madeKeyOf(cached) !== key) return false;
     const [seen, sha256] = cached.split(' ');
     const stat = this.checkout.stat(rel);
-    if (seen === '-' || !stat?.isFile() || statKey(stat) !== seen) return false;
-    this.fresh.set(rel, cached);
+    if (!stat?.isFile()) return false;
+    if (seen !== '-' && statKey(stat) === seen) {
+      this.fresh.set(rel, cached);
+    } else {
+      const text = this.checkout.read(rel);
+      if (text === undefined || contentHash(text) !== sha256) return false;
+      this.remember(rel, stat, sha256, key);
+    }
     this.unchanged.set(rel, sha256);
     return true;
   }
@@ -173,7 +162,10 @@ export class DriftCheck {
       this.unchanged.delete(rel);
       const stat = writer.stat(rel);
       if (stat?.isFile()) this.remember(rel, stat, sha256, key);
-      else this.fresh.delete(rel);
+      else {
+        this.fresh.delete(rel);
+        this.touched.add(rel);
+      }
     }
   }
 
@@ -183,26 +175,22 @@ export class DriftCheck {
    * A cache that cannot be written costs time on the next run, nothing else.
    */
   public save(owned: ReadonlyMap<string, { readonly sha256: string; readonly derived?: boolean }>): void {
-    if (!this.dirty || this.state === undefined || this.file === undefined) return;
-    const files: Record<string, string> = {};
-    for (const p of [...owned.keys()].sort()) {
-      const entry = this.fresh.get(p) ?? this.cached.get(p);
-      const recorded = owned.get(p)!;
-      // A derived file's entry is kept with the key of what it was made from (see holdsMadeFrom).
-      if (entry !== undefined && (recorded.derived === true ? madeKeyOf(entry) !== undefined : shaOf(entry) === recorded.sha256)) {
-        files[p] = entry;
-      }
-    }
+    if (!this.dirty) return;
     this.dirty = false;
-    try {
-      this.state.gitDir.writeFile(this.file, JSON.stringify({ version: 1, files, ...(this.manifest ? { manifest: this.manifest } : {}) }));
-    } catch {
-      // Read-only Git directory, full disk: the next run reads the files again.
-    }
+    // A derived file's entry is kept with the key of what it was made from (see holdsMadeFrom).
+    this.cached.save(owned.keys(), this.touched, (p, cached) => {
+      const entry = this.fresh.get(p) ?? cached;
+      const recorded = owned.get(p)!;
+      return entry !== undefined && (recorded.derived === true ? madeKeyOf(entry) !== undefined : shaOf(entry) === recorded.sha256)
+        ? entry
+        : undefined;
+    });
+    this.touched.clear();
   }
 
   private remember(rel: string, stat: fs.Stats, sha256: string, key?: string): void {
     this.dirty = true;
+    this.touched.add(rel);
     // A racily clean file is read again next time (no stat is kept, `-`); what made its content is kept.
     const seen = Date.now() - stat.mtimeMs > racyMs(stat) ? statKey(stat) : '-';
     this.fresh.set(rel, `${seen} ${sha256}${key ? ` ${key}` : ''}`);
@@ -223,10 +211,4 @@ function madeKey(entry: string, sha256: string): string | undefined {
 function madeKeyOf(entry: string): string | undefined {
   const key = entry.split(' ')[2];
   return key !== undefined && key !== '' ? key : undefined;
-}
-
-/** The cache of one checkout of the repository (several may share its Git directory). */
-function cacheFile(state: LocalState): string {
-  const id = createHash('sha256').update(state.checkout).digest('hex').slice(0, 16);
-  return `cdk8s-gitops/stat-cache/${id}.json`;
 }

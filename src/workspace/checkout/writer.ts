@@ -125,7 +125,7 @@ export interface WritePlan {
   readonly deletes: readonly string[];
   /**
    * What the tree's derived files are made from (`derivedFilesKey`), kept with them in the stat cache.
-   * @default - none: a tree of part of the repository
+   * @default - none: the tree does not know (see `FileTree.derivedKey`)
    */
   readonly derivedKey?: string;
   /** The content hash of each file of `deletes` as it was read, to tell a change made while the command runs. @default - not checked */
@@ -259,8 +259,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   let sameInputs: boolean | undefined;
   const recordsSameInputs = (): boolean =>
     (sameInputs ??= tree.inputs !== undefined && old.inputs === tree.inputs && local !== undefined && local.trusts(oldTexts));
-  // What a whole tree's derived files are made from: kept with them in the stat cache.
-  const derivedKey = tree.part === undefined && tree.inputs !== undefined ? derivedFilesKey(tree.inputs, ledgersOf(tree)) : undefined;
+  // What the tree's derived files are made from: kept with them in the stat cache.
+  const derivedKey = tree.derivedKey;
   let unchanged = 0;
   for (const p of tree.paths()) {
     // Of .cdk8s-gitops/, a tree holds the release model only (`.cdk8s-gitops/model/`).
@@ -470,7 +470,10 @@ export function unchangedWrite(dir: string, inputs: TreeInputs, statCache?: Stat
   const manifest = parseManifest(texts);
   if (!recordsInputs(manifest, inputs.inputs, inputs.ledgers)) return undefined;
   // A derived file is made again only when the stat cache does not know it holds what these inputs make.
-  const key = derivedFilesKey(inputs.inputs, inputs.ledgers);
+  const key = derivedFilesKey(
+    inputs.inputs,
+    inputs.ledgers.map((l) => ({ path: l.path, sha256: contentHash(l.text) })),
+  );
   let derived: ReadonlyMap<string, string> | undefined;
   const holdsDerived = (p: string): boolean => {
     if (drift.holdsMadeFrom(p, key)) return true;
@@ -841,12 +844,4 @@ function completeJournal(checkout: Checkout, journal: Journal, options: { replay
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
   }
-}
-
-/** The ledgers a tree holds, with their texts. */
-function ledgersOf(tree: FileTree): { path: string; text: string }[] {
-  return tree
-    .paths()
-    .filter((p) => tree.get(p)!.kind === FileKind.LEDGER)
-    .map((p) => ({ path: p, text: tree.content(p) }));
 }

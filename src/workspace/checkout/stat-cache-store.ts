@@ -1,0 +1,125 @@
+/**
+ * Where the stat cache of a checkout is kept (see `DriftCheck`): in the Git directory, one
+ * small file per bucket of paths and an index, so that a command that looks at a few owned files
+ * (a promotion) reads and writes the buckets of those files only, not the whole cache of a fleet.
+ *
+ * @module
+ */
+import { createHash } from 'crypto';
+import { LocalState } from './local-state';
+
+/** Buckets of paths; a fleet of 26,000 owned files puts about a hundred in each. */
+const BUCKETS = 256;
+const VERSION = 2;
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The bucket of a repository path: FNV-1a of its UTF-16 code units, modulo {@link BUCKETS}. */
+function bucketOf(rel: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < rel.length; i++) {
+    h ^= rel.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % BUCKETS;
+}
+
+/**
+ * The stat cache's entries, by repository path, read bucket by bucket as they are asked for;
+ * and the digest of the manifest a whole tree last found or left. Nothing is read or written
+ * outside the checkout's local state; a file that is not one this code wrote counts as empty.
+ */
+export class StatCacheStore {
+  /** The store of the checkout whose local state is `state` (none outside Git: always empty, never saved). */
+  public static open(state: LocalState | undefined): StatCacheStore {
+    const dir = state === undefined ? undefined : cacheDir(state);
+    const store = new StatCacheStore(state, dir);
+    const index = store.readJson('index.json');
+    if (typeof index?.manifest === 'string') store.manifest = index.manifest;
+    return store;
+  }
+
+  /** The {@link manifestDigest} of the manifest a whole tree last found or left in this checkout. */
+  public manifest: string | undefined;
+  private readonly buckets: (Map<string, string> | undefined)[] = new Array(BUCKETS);
+
+  private constructor(
+    private readonly state: LocalState | undefined,
+    private readonly dir: string | undefined,
+  ) {}
+
+  /** The entry cached for `rel`, if any. */
+  public get(rel: string): string | undefined {
+    return this.bucket(bucketOf(rel)).get(rel);
+  }
+
+  /**
+   * Writes the index with {@link StatCacheStore.manifest} and the buckets of `changed` (paths whose
+   * entries this run found or wrote): in each, the entry `entryOf` gives for every path of
+   * `paths` (the owned files) that falls in it, if any. A cache that cannot be written costs time
+   * on the next run, nothing else.
+   */
+  public save(
+    paths: Iterable<string>,
+    changed: Iterable<string>,
+    entryOf: (rel: string, cached: string | undefined) => string | undefined,
+  ): void {
+    if (this.state === undefined || this.dir === undefined) return;
+    const dirty = new Set<number>();
+    for (const rel of changed) dirty.add(bucketOf(rel));
+    const inBucket = new Map<number, string[]>([...dirty].map((b) => [b, []]));
+    for (const rel of paths) inBucket.get(bucketOf(rel))?.push(rel);
+    try {
+      for (const [b, rels] of inBucket) {
+        const cached = this.bucket(b);
+        const files: Record<string, string> = {};
+        for (const rel of rels.sort()) {
+          const entry = entryOf(rel, cached.get(rel));
+          if (entry !== undefined) files[rel] = entry;
+        }
+        this.state.gitDir.writeFile(`${this.dir}/${bucketName(b)}`, JSON.stringify({ version: VERSION, files }));
+        this.buckets[b] = new Map(Object.entries(files));
+      }
+      this.state.gitDir.writeFile(
+        `${this.dir}/index.json`,
+        JSON.stringify({ version: VERSION, ...(this.manifest ? { manifest: this.manifest } : {}) }),
+      );
+      // The whole cache in one file, as earlier versions kept it.
+      this.state.gitDir.remove(`${this.dir}.json`);
+    } catch {
+      // Read-only Git directory, full disk: the next run reads the files again.
+    }
+  }
+
+  private bucket(b: number): Map<string, string> {
+    let entries = this.buckets[b];
+    if (entries === undefined) {
+      entries = new Map();
+      const data = this.readJson(bucketName(b));
+      if (data?.files && typeof data.files === 'object') {
+        for (const [p, v] of Object.entries(data.files as Record<string, unknown>)) if (typeof v === 'string') entries.set(p, v);
+      }
+      this.buckets[b] = entries;
+    }
+    return entries;
+  }
+
+  private readJson(name: string): Record<string, unknown> | undefined {
+    if (this.state === undefined || this.dir === undefined) return undefined;
+    try {
+      const data = JSON.parse(this.state.gitDir.read(`${this.dir}/${name}`, MAX_FILE_BYTES) ?? 'null');
+      return data !== null && typeof data === 'object' && data.version === VERSION ? data : undefined;
+    } catch {
+      return undefined; // not a cache this code wrote: every owned file in it is read once
+    }
+  }
+}
+
+function bucketName(b: number): string {
+  return `${b.toString(16).padStart(2, '0')}.json`;
+}
+
+/** The cache of one checkout of the repository (several may share its Git directory). */
+function cacheDir(state: LocalState): string {
+  const id = createHash('sha256').update(state.checkout).digest('hex').slice(0, 16);
+  return `cdk8s-gitops/stat-cache/${id}`;
+}

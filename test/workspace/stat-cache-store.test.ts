@@ -1,0 +1,100 @@
+/**
+ * The stat cache is kept in buckets: a run that finds or writes a few files rewrites their
+ * buckets only, every other entry stays as it was, and what is not a cache this code wrote
+ * counts as empty.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { paymentsPlatform } from '../../examples/payments-platform/main';
+import { synthesize } from '../../src/synth/synthesize';
+import { readManifest } from '../../src/workspace/checkout/manifest-io';
+import { Checkout } from '../../src/workspace/checkout/checkout-fs';
+import { DriftCheck } from '../../src/workspace/checkout/drift';
+import { writeTree } from '../../src/workspace/checkout/writer';
+import { statCacheEntries } from '../support/stat-cache';
+
+const tree = synthesize(paymentsPlatform().snapshot());
+const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
+let dir: string;
+
+/** The directory of the checkout's stat cache. */
+function cacheDir(): string {
+  const root = path.join(dir, '.git', 'cdk8s-gitops', 'stat-cache');
+  return path.join(root, fs.readdirSync(root)[0]!);
+}
+
+/** Each file of the cache with its inode and modification time: what a rewrite changes. */
+function fileIds(): Map<string, string> {
+  const d = cacheDir();
+  return new Map(
+    fs.readdirSync(d).map((f) => {
+      const s = fs.statSync(path.join(d, f));
+      return [f, `${s.ino}:${s.mtimeMs}`];
+    }),
+  );
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-stat-cache-'));
+  execFileSync('git', ['init', '--quiet', dir]);
+  // Written long enough before the cache records it: every file is cached by its stat.
+  const now = Date.now();
+  const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
+  try {
+    writeTree(tree, dir);
+  } finally {
+    clock.mockRestore();
+  }
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('every file written is cached, spread over buckets', () => {
+  const entries = statCacheEntries(cacheDir());
+  expect(Object.keys(entries).sort()).toEqual([...readManifest(dir).files.keys()].sort());
+  expect(fileIds().size).toBeGreaterThan(5);
+});
+
+test('a run that finds one file anew rewrites its bucket only', async () => {
+  const before = fileIds();
+  const entriesBefore = statCacheEntries(cacheDir());
+  // Touched with the same content: found again under another stat.
+  const file = path.join(dir, VALUES);
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8'));
+  fs.utimesSync(file, new Date(Date.now() - 10_000), new Date(Date.now() - 10_000));
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  const drift = DriftCheck.load(new Checkout(dir));
+  const manifest = readManifest(dir);
+  for (const [p, e] of manifest.files) if (!e.derived) expect([p, drift.changed(p, e.sha256)]).toEqual([p, false]);
+  drift.save(manifest.files);
+
+  const after = fileIds();
+  const rewritten = [...after].filter(([f, id]) => before.get(f) !== id).map(([f]) => f);
+  expect(rewritten.filter((f) => f !== 'index.json')).toHaveLength(1);
+  const entriesAfter = statCacheEntries(cacheDir());
+  expect(entriesAfter[VALUES]).not.toBe(entriesBefore[VALUES]);
+  expect({ ...entriesAfter, [VALUES]: '' }).toEqual({ ...entriesBefore, [VALUES]: '' });
+});
+
+test('a garbled or foreign bucket counts as empty: its files are read again, and found unchanged', () => {
+  const d = cacheDir();
+  for (const f of fs.readdirSync(d)) fs.writeFileSync(path.join(d, f), f === 'index.json' ? '[' : '{"version":2,"files":{"x":1}}');
+  const drift = DriftCheck.load(new Checkout(dir));
+  expect(drift.trusts(new Map())).toBe(false);
+  const entry = readManifest(dir).files.get(VALUES)!;
+  expect(drift.changed(VALUES, entry.sha256)).toBe(false);
+  fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
+  expect(DriftCheck.load(new Checkout(dir)).changed(VALUES, entry.sha256)).toBe(true);
+});
+
+test('the cache of an earlier version (one file) is left unread and removed by the next save', () => {
+  const current = cacheDir();
+  const old = `${current}.json`;
+  fs.writeFileSync(old, JSON.stringify({ version: 1, files: { [VALUES]: '1:2:3:4 deadbeef' } }));
+  const drift = DriftCheck.load(new Checkout(dir));
+  const manifest = readManifest(dir);
+  drift.trust('0'.repeat(64));
+  drift.save(manifest.files);
+  expect(fs.readdirSync(path.dirname(current))).toEqual([path.basename(current)]);
+});
