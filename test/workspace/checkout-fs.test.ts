@@ -83,3 +83,14 @@ test('a directory deleted through the checkout is not taken as listed afterwards
   expect(checkout.kind('z/d25/f.yaml')).toBe('missing');
   expect(checkout.read('z/d26/f.yaml')).toBe('name: d26\n');
 });
+
+test('a directory it made is taken as empty, yet a link put there meanwhile is refused (CG408), not followed', () => {
+  const checkout = new Checkout(dir);
+  checkout.mkdirs('made');
+  fs.symlinkSync(outside, path.join(dir, 'made', 'b'));
+  expect(codeOf(() => checkout.mkdirs('made/b/c'))).toBe('CG408 made/b');
+  expect(fs.readdirSync(outside)).toEqual(['f.yaml']);
+  // Missing entries are told without following anything either.
+  expect(checkout.stat('made/none.yaml')).toBeUndefined();
+  expect(checkout.kind('made/none/x.yaml')).toBe('missing');
+});

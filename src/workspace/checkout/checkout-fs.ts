@@ -72,14 +72,15 @@ export class Checkout {
    */
   public stat(rel: string): fs.Stats | undefined {
     if (this.parentKind(rel, 'read it') !== 'directory') return undefined;
-    let stat: fs.Stats;
+    let stat: fs.Stats | undefined;
     try {
-      stat = fs.lstatSync(this.abs(rel));
+      // A missing file is common (a first write): told without an exception.
+      stat = fs.lstatSync(this.abs(rel), { throwIfNoEntry: false });
     } catch (e) {
-      if (systemErrorCode(e) === 'ENOENT' || systemErrorCode(e) === 'ENOTDIR') return undefined;
+      if (systemErrorCode(e) === 'ENOTDIR') return undefined;
       throw e;
     }
-    if (stat.isSymbolicLink()) throw symlinkError(rel, 'read it');
+    if (stat?.isSymbolicLink()) throw symlinkError(rel, 'read it');
     return stat;
   }
 
@@ -130,7 +131,9 @@ export class Checkout {
       const p = parts.slice(0, i).join('/');
       const known = this.dirs.get(p);
       if (known === 'directory') continue;
-      const kind = known === 'missing' ? 'missing' : this.lstatKind(p, 'make a directory in it');
+      // In a directory this checkout made, nothing is there but what it made.
+      const inMade = i > 1 && this.made.has(parts.slice(0, i - 1).join('/'));
+      const kind = known === 'missing' || inMade ? 'missing' : this.lstatKind(p, 'make a directory in it');
       if (kind === 'missing') {
         try {
           fs.mkdirSync(this.abs(p));
@@ -269,14 +272,15 @@ export class Checkout {
   }
 
   private lstatKind(rel: string, doing: string): EntryKind {
-    let stat: fs.Stats;
+    let stat: fs.Stats | undefined;
     try {
-      stat = fs.lstatSync(this.abs(rel));
+      // A missing entry is common (a first write makes every directory): told without an exception.
+      stat = fs.lstatSync(this.abs(rel), { throwIfNoEntry: false });
     } catch (e) {
-      if (systemErrorCode(e) === 'ENOENT') return 'missing';
       if (systemErrorCode(e) === 'ENOTDIR') return 'other';
       throw e;
     }
+    if (stat === undefined) return 'missing';
     if (stat.isSymbolicLink()) throw symlinkError(rel, doing);
     return stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other';
   }
