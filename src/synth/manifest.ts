@@ -327,13 +327,21 @@ export function isFileOfServiceIn(
   p: string,
   service: string,
 ): boolean {
+  // A target's file first, the common case (every file of a fleet's shards is asked about):
+  // <environments>/<env>/<cloud>/<cluster>/<service>/<file>, told without splitting the path.
+  const env = layout.environments.length + 1;
+  if (p.length > env && p.charCodeAt(env - 1) === SLASH && p.startsWith(layout.environments)) {
+    let start = env;
+    for (let i = 0; i < 3 && start > 0; i++) start = p.indexOf('/', start) + 1;
+    const end = start > 0 ? p.indexOf('/', start) : -1;
+    if (end !== -1 && end - start === service.length && p.startsWith(service, start)) return true;
+  }
   if (p === serviceModelPath(service) || p === `${layout.releases}/${service}.yaml`) return true;
   const flux = p.split('/');
-  if (flux.length === 5 && flux[0] === 'clusters' && flux[4] === `${service}.yaml`) return true;
-  if (!p.startsWith(`${layout.environments}/`)) return false;
-  const rest = p.slice(layout.environments.length + 1).split('/');
-  return rest.length >= 5 && rest[3] === service;
+  return flux.length === 5 && flux[0] === 'clusters' && flux[4] === `${service}.yaml`;
 }
+
+const SLASH = '/'.charCodeAt(0);
 
 /** Paths whose segments are plain names (none starts with a dot): ownable at a glance. */
 const PLAIN_PATH = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
