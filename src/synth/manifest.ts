@@ -131,22 +131,35 @@ function entryLines(files: readonly (readonly [string, ManifestEntry])[]): strin
  * Serializes a manifest into its files, by repository path: the manifest itself (the program's
  * inputs and the files of no service) and one shard per service with files. One file a line,
  * sorted, so that Git diffs stay readable.
+ *
+ * @param unchanged services whose entries are those of the manifest whose files are `texts`,
+ *   as this function wrote them: their shards are taken from `texts` as they are
  */
-export function serializeManifest(m: Manifest): Map<string, string> {
+export function serializeManifest(
+  m: Manifest,
+  unchanged?: { readonly services: ReadonlySet<string>; readonly texts: ReadonlyMap<string, string> },
+): Map<string, string> {
   const main: [string, ManifestEntry][] = [];
   const shards = new Map<string, [string, ManifestEntry][]>();
   for (const [p, e] of m.files) {
     if (e.service === undefined) main.push([p, e]);
-    else shards.set(e.service, [...(shards.get(e.service) ?? []), [p, e]]);
+    else {
+      let entries = shards.get(e.service);
+      if (entries === undefined) shards.set(e.service, (entries = []));
+      entries.push([p, e]);
+    }
   }
   const inputs = m.inputs === undefined ? '' : `  "inputs": "${m.inputs}",\n`;
   const out = new Map([[MANIFEST_PATH, seal(`{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n${inputs}${entryLines(main)}`)]]);
   for (const service of [...shards.keys()].sort()) {
+    const path = manifestShardPath(service);
+    const before = unchanged?.services.has(service) ? unchanged.texts.get(path) : undefined;
     out.set(
-      manifestShardPath(service),
-      seal(
-        `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n  "service": ${JSON.stringify(service)},\n${entryLines(shards.get(service)!)}`,
-      ),
+      path,
+      before ??
+        seal(
+          `{\n  "generator": "${HEADER}",\n  "version": ${VERSION},\n  "service": ${JSON.stringify(service)},\n${entryLines(shards.get(service)!)}`,
+        ),
     );
   }
   return out;

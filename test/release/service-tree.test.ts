@@ -9,6 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { GitOpsError } from '../../src';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
+import * as manifestModule from '../../src/synth/manifest';
+import { readManifest, readManifestTexts } from '../../src/workspace/checkout/manifest-io';
 import * as status from '../../src/synth/status';
 import { buildTree } from '../../src/workspace/build';
 import { writeTree } from '../../src/workspace/checkout/writer';
@@ -85,7 +87,18 @@ describe.each(cases)('a promotion of %s into an up-to-date checkout', (_name, mo
       pages.mockRestore();
     }
     expect(made).toBe(0);
-    writeTree(outcome.tree, dir);
+    const serialize = jest.spyOn(manifestModule, 'serializeManifest');
+    try {
+      writeTree(outcome.tree, dir);
+      // The shards of the services the promotion leaves alone are taken as they are …
+      const others = model.services.map((s) => s.name).filter((n) => n !== request.service);
+      expect(serialize.mock.calls.map(([, unchanged]) => [...(unchanged?.services ?? ['(all serialized)'])].sort())).toEqual([others]);
+    } finally {
+      serialize.mockRestore();
+    }
+    // … and every file of the manifest is what serializing all of it makes.
+    const texts = readManifestTexts(dir);
+    expect(new Map([...manifestModule.serializeManifest(readManifest(dir))])).toEqual(texts);
     fs.copyFileSync(path.join(dir, `releases/${request.service}.yaml`), path.join(whole, `releases/${request.service}.yaml`));
     writeTree(buildTree(model, whole), whole);
 

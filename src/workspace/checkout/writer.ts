@@ -405,7 +405,12 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   deletes.sort();
   kept.sort();
   const manifest: Manifest = tree.inputs === undefined ? { files } : { files, inputs: tree.inputs };
-  const texts = serializeManifest(manifest);
+  // A part of the tree on a manifest a whole write found or left (as serializeManifest writes it):
+  // the shards of the services it leaves alone are those texts.
+  const texts = serializeManifest(
+    manifest,
+    tree.part !== undefined && local?.trusts(oldTexts) ? untouchedShards(old, files, oldTexts) : undefined,
+  );
   const manifestWrites = new Map([...texts].filter(([p, t]) => oldTexts.get(p) !== t));
   const manifestDeletes = [...oldTexts.keys()].filter((p) => !texts.has(p)).sort();
   const manifestChanged = manifestWrites.size > 0 || manifestDeletes.length > 0;
@@ -844,4 +849,26 @@ function completeJournal(checkout: Checkout, journal: Journal, options: { replay
       fix: 'Fix the cause (free disk space, permissions, a read-only file system), then run again.',
     });
   }
+}
+
+/**
+ * The services whose entries `files` (the manifest being planned) keeps exactly as `old` has
+ * them (the same objects), with `texts`, the files `old` was read from.
+ */
+function untouchedShards(
+  old: Manifest,
+  files: ReadonlyMap<string, ManifestEntry>,
+  texts: ReadonlyMap<string, string>,
+): { services: Set<string>; texts: ReadonlyMap<string, string> } {
+  const touched = new Set<string>();
+  for (const [p, e] of files) {
+    const before = old.files.get(p);
+    if (before === e) continue;
+    if (e.service !== undefined) touched.add(e.service);
+    if (before?.service !== undefined) touched.add(before.service);
+  }
+  for (const [p, before] of old.files) if (!files.has(p) && before.service !== undefined) touched.add(before.service);
+  const services = new Set<string>();
+  for (const e of old.files.values()) if (e.service !== undefined && !touched.has(e.service)) services.add(e.service);
+  return { services, texts };
 }
