@@ -4,6 +4,7 @@
  * @module
  */
 import * as fs from 'fs';
+import { promotedSourceOf } from '../../model/source-kinds';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { treeFromLedgers } from '../../synth/build';
@@ -106,7 +107,8 @@ export function planFromProgram(
     );
   }
   for (const note of [...ledgers.values()].flatMap((l) => l.moveNotes ?? [])) ctx.stderr.write(`Note: ${note}\n`);
-  const overview = releaseOverview(model, ledgers);
+  // Only a service whose chart is promoted with the image has rings that may read it unpinned.
+  const overview = releaseOverview({ ...model, services: model.services.filter((s) => promotedSourceOf(s) !== undefined) }, ledgers);
   for (const note of [
     ...tree.notes,
     ...unpinnedChartNotes(overview, model),
