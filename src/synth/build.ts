@@ -1,6 +1,6 @@
 import { LedgerFile } from '../release/ledger-files';
 import { PACKAGE_VERSION } from '../core/version';
-import { contentHash, derivedFilesKey, FileKind, FileTree, fingerprint } from './file-tree';
+import { FileKind, FileTree, fingerprint, ledgerTextsKey } from './file-tree';
 import { PlatformModel } from '../model/platform-model';
 import { releaseOverview, spliceStatusSection, statusMarkdown, STATUS_PATH } from './status';
 import { CODEOWNERS_PATH, codeOwnersText } from './codeowners';
@@ -95,6 +95,7 @@ export function treeInputs(modelFingerprint: string, retainReleaseFiles = false)
 export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<string, LedgerFile>, options: BuildTreeOptions = {}): FileTree {
   const svcPaths = new Map(model.services.map((s) => [s.name, s.path]));
   const print = options.modelFingerprint ?? modelFingerprint(model);
+  const inputs = treeInputs(print, options.retainReleaseFiles);
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
@@ -123,18 +124,10 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
         // A promotion writes none of these, so its change still leaves the manifest alone.
       })),
     ],
-    inputs: treeInputs(print, options.retainReleaseFiles),
-    derivedKey: ledgersKey(treeInputs(print, options.retainReleaseFiles), ledgers),
+    inputs,
+    derivedKey: ledgerTextsKey(inputs, ledgers.values()),
     retains: retainedFiles(model, options),
   });
-}
-
-/** The {@link derivedFilesKey} of a tree of these inputs and ledgers (every service's, after the change). */
-function ledgersKey(inputs: string, ledgers: ReadonlyMap<string, LedgerFile>): string {
-  return derivedFilesKey(
-    inputs,
-    [...ledgers.values()].map((l) => ({ path: l.path, sha256: contentHash(l.text) })),
-  );
 }
 
 /** The owned files a tree of `model` keeps without making them: retired ledgers, and release files while in use. */
@@ -238,6 +231,7 @@ export function servicesTree(
     for (let i = 0; i < 4 && end !== -1; i++) end = p.indexOf('/', end + 1);
     return end !== -1 && targets.has(p.slice(prefix.length, end));
   };
+  const inputs = treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles);
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
@@ -250,9 +244,9 @@ export function servicesTree(
       })),
       { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusPageOf(model, ledgers, services, options.statusPage) },
     ],
-    inputs: treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles),
+    inputs,
     // The page is every service's, spliced or made whole: what the whole tree of these ledgers makes.
-    derivedKey: ledgersKey(treeInputs(options.modelFingerprint ?? modelFingerprint(model), options.retainReleaseFiles), ledgers),
+    derivedKey: ledgerTextsKey(inputs, ledgers.values()),
     // A part keeps what a whole tree keeps: a promotion must not remove release files the checkout's sets still read.
     retains: retainedFiles(model, options),
     part: { services, basedOn, covers },

@@ -112,6 +112,14 @@ export function derivedFilesKey(inputs: string, ledgers: Iterable<{ readonly pat
   return fingerprint(`derived\n${inputs}\n${lines.join('\n')}`);
 }
 
+/** {@link derivedFilesKey} of ledgers given with their texts. */
+export function ledgerTextsKey(inputs: string, ledgers: Iterable<{ readonly path: string; readonly text: string }>): string {
+  return derivedFilesKey(
+    inputs,
+    [...ledgers].map((l) => ({ path: l.path, sha256: contentHash(l.text) })),
+  );
+}
+
 /**
  * What a tree of part of the repository covers, and the checkout it is built on: owned files
  * outside the part stay as that checkout's manifest records them.

@@ -3,7 +3,7 @@ import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
 import { MANIFEST_PATH, recordsInputs } from '../synth/manifest';
-import { contentHash, derivedFilesKey, STATUS_PATH } from '../synth/file-tree';
+import { ledgerTextsKey, STATUS_PATH } from '../synth/file-tree';
 import { Checkout } from './checkout/checkout-fs';
 import { readRecordedModel } from './recorded-model';
 import { readManifest } from './checkout/manifest-io';
@@ -365,10 +365,8 @@ export function runRelease(
     return { request, change, before, tree, applications, notes: [...notes, ...tree.notes], basis, model: whole.model };
   }
   // The service's section spliced into STATUS.md when the stat cache knows the page is what the program makes of the ledgers before.
-  const recordedLedgers = (): { path: string; sha256: string }[] =>
-    [...ledgers.values()].map((l) => ({ path: l.path, sha256: contentHash(l.text) }));
   const statusPage = recorded
-    ? knownStatusPage(model, dir, DriftCheck.load(new Checkout(dir)), derivedFilesKey(inputs, recordedLedgers()))
+    ? knownStatusPage(model, dir, DriftCheck.load(new Checkout(dir)), ledgerTextsKey(inputs, ledgers.values()))
     : undefined;
   const tree = recorded
     ? serviceTree(model, next, service.name, inputs, {

@@ -19,6 +19,7 @@ import { PlatformModel } from '../../src/model/platform-model';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { renderedPlatform } from '../../examples/rendered-platform/main';
 import { readTree, treeDiff } from '../support/tree';
+import { writeTreeSettled } from '../support/settled-write';
 
 const D2 = `sha256:${'e'.repeat(64)}`;
 const NOW = { by: 'ci', now: new Date('2026-11-22T10:00:00Z') };
@@ -66,13 +67,7 @@ describe.each(cases)('a promotion of %s into an up-to-date checkout', (_name, mo
     const model = modelOf();
     const dir = fs.mkdtempSync(path.join(root, 'git-'));
     execFileSync('git', ['init', '--quiet', dir]);
-    const now = Date.now();
-    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
-    try {
-      writeTree(buildTree(model, dir), dir);
-    } finally {
-      clock.mockRestore();
-    }
+    writeTreeSettled(buildTree(model, dir), dir);
     const whole = path.join(root, `${path.basename(dir)}-whole`);
     fs.cpSync(dir, whole, { recursive: true });
 

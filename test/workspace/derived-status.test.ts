@@ -14,6 +14,7 @@ import { releaseOverview, statusMarkdown } from '../../src/synth/status';
 import { buildTree } from '../../src/workspace/build';
 import { unchangedWrite, writeTree } from '../../src/workspace/checkout/writer';
 import { readLedgers, readLedgerTexts } from '../../src/workspace/ledgers';
+import { writeTreeSettled } from '../support/settled-write';
 
 const model = paymentsPlatform().snapshot();
 let dir: string;
@@ -50,14 +51,7 @@ test('a STATUS.md written within the racy window is read and known by its conten
 test('the write that made STATUS.md leaves it known: nothing is made again', () => {
   const file = path.join(dir, STATUS_PATH);
   fs.writeFileSync(file, 'stale\n');
-  // Written long enough before the stat cache records it (a large write takes seconds).
-  const now = Date.now();
-  const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
-  try {
-    writeTree(buildTree(model, dir), dir);
-  } finally {
-    clock.mockRestore();
-  }
+  writeTreeSettled(buildTree(model, dir), dir);
   expect(fs.readFileSync(file, 'utf8')).not.toBe('stale\n');
   expect(noop()).toEqual({ unchanged: true, made: 0 });
 });

@@ -12,8 +12,8 @@ import { synthesize } from '../../src/synth/synthesize';
 import { readManifest } from '../../src/workspace/checkout/manifest-io';
 import { Checkout } from '../../src/workspace/checkout/checkout-fs';
 import { DriftCheck } from '../../src/workspace/checkout/drift';
-import { writeTree } from '../../src/workspace/checkout/writer';
 import { statCacheEntries } from '../support/stat-cache';
+import { writeTreeSettled } from '../support/settled-write';
 
 const tree = synthesize(paymentsPlatform().snapshot());
 const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
@@ -39,14 +39,7 @@ function fileIds(): Map<string, string> {
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-stat-cache-'));
   execFileSync('git', ['init', '--quiet', dir]);
-  // Written long enough before the cache records it: every file is cached by its stat.
-  const now = Date.now();
-  const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
-  try {
-    writeTree(tree, dir);
-  } finally {
-    clock.mockRestore();
-  }
+  writeTreeSettled(tree, dir);
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -25,7 +25,7 @@ function racyMs(stat: fs.Stats): number {
  * on shows in its stat (see {@link statKey}): what was read of it may be known by its stat.
  */
 export function settled(stat: fs.Stats): boolean {
-  return Date.now() - Math.max(stat.mtimeMs, stat.ctimeMs) > racyMs(stat);
+  return Date.now() - stat.mtimeMs > racyMs(stat);
 }
 
 /**
@@ -192,7 +192,7 @@ export class DriftCheck {
     this.dirty = true;
     this.touched.add(rel);
     // A racily clean file is read again next time (no stat is kept, `-`); what made its content is kept.
-    const seen = Date.now() - stat.mtimeMs > racyMs(stat) ? statKey(stat) : '-';
+    const seen = settled(stat) ? statKey(stat) : '-';
     this.fresh.set(rel, `${seen} ${sha256}${key ? ` ${key}` : ''}`);
   }
 }

@@ -1,11 +1,11 @@
-import { TRANSACTION_DIR } from './transaction-dir';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { GitOpsError, Problem, systemErrorCode, problem } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
+import { TRANSACTION_DIR } from './transaction-dir';
 import type { WriteReport } from '../../model/write-report';
-import { CODEOWNERS_PATH, contentHash, derivedFilesKey, FileKind, FileTree, isGeneratedFilePath, STATUS_PATH } from '../../synth/file-tree';
+import { CODEOWNERS_PATH, contentHash, FileKind, FileTree, isGeneratedFilePath, ledgerTextsKey, STATUS_PATH } from '../../synth/file-tree';
 import { deletedLedgerProblem } from '../../release/ledger-files';
 import {
   isFileOfServiceIn,
@@ -259,8 +259,6 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   let sameInputs: boolean | undefined;
   const recordsSameInputs = (): boolean =>
     (sameInputs ??= tree.inputs !== undefined && old.inputs === tree.inputs && local !== undefined && local.trusts(oldTexts));
-  // What the tree's derived files are made from: kept with them in the stat cache.
-  const derivedKey = tree.derivedKey;
   let unchanged = 0;
   for (const p of tree.paths()) {
     // Of .cdk8s-gitops/, a tree holds the release model only (`.cdk8s-gitops/model/`).
@@ -313,7 +311,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     const onDisk = asRecorded && before.sha256 === sha256 ? text : checkout.read(p);
     if (onDisk === text) {
       if (derived) {
-        if (derivedKey !== undefined) drift?.found(p, sha256, derivedKey);
+        // Kept with what it was made from, so that a command need not make it again.
+        if (tree.derivedKey !== undefined) drift?.found(p, sha256, tree.derivedKey);
       } else if (entry.kind !== FileKind.LEDGER) drift?.found(p, sha256, entry.key);
       if (before === undefined) unrecorded.push(p);
       else if (before.sha256 !== sha256 && ledgerEdits.has(p)) acceptedEdits.push(p);
@@ -417,7 +416,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const verified = trusted ? manifestDigest(texts) : undefined;
   if (verified !== undefined && !manifestChanged && lostHeld.length === 0) local!.trust(verified);
   const plan: WritePlan = {
-    ...(derivedKey === undefined ? {} : { derivedKey }),
+    ...(tree.derivedKey === undefined ? {} : { derivedKey: tree.derivedKey }),
     writes,
     deletes,
     deleting,
@@ -475,10 +474,7 @@ export function unchangedWrite(dir: string, inputs: TreeInputs, statCache?: Stat
   const manifest = parseManifest(texts);
   if (!recordsInputs(manifest, inputs.inputs, inputs.ledgers)) return undefined;
   // A derived file is made again only when the stat cache does not know it holds what these inputs make.
-  const key = derivedFilesKey(
-    inputs.inputs,
-    inputs.ledgers.map((l) => ({ path: l.path, sha256: contentHash(l.text) })),
-  );
+  const key = ledgerTextsKey(inputs.inputs, inputs.ledgers);
   let derived: ReadonlyMap<string, string> | undefined;
   const holdsDerived = (p: string): boolean => {
     if (drift.holdsMadeFrom(p, key)) return true;
