@@ -85,10 +85,10 @@ export interface FileEntry {
   content(): string;
 }
 
-/** Hex digest of a text: the one-shot `crypto.hash` where Node has it (20.12+), else a Hash object. */
-const hexDigest: (algorithm: string, text: string) => string =
+/** Hex digest of a text (or its UTF-8 bytes): the one-shot `crypto.hash` where Node has it (20.12+), else a Hash object. */
+const hexDigest: (algorithm: string, text: string | Uint8Array) => string =
   typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (algorithm, text) => (crypto as unknown as { hash(a: string, t: string): string }).hash(algorithm, text)
+    ? (algorithm, text) => (crypto as unknown as { hash(a: string, t: string | Uint8Array): string }).hash(algorithm, text)
     : (algorithm, text) => crypto.createHash(algorithm).update(text).digest('hex');
 
 /** sha256 of a text, as written in the manifest. */
@@ -96,8 +96,8 @@ export function contentHash(text: string): string {
   return hexDigest('sha256', text);
 }
 
-/** A short fingerprint of a text, for {@link FileEntry.key}. */
-export function fingerprint(text: string): string {
+/** A short fingerprint of a text (or of its UTF-8 bytes, the same), for {@link FileEntry.key}. */
+export function fingerprint(text: string | Uint8Array): string {
   return hexDigest('sha1', text);
 }
 

@@ -14,6 +14,9 @@ import { synthesize } from '../../src/synth/synthesize';
 import { readManifest, readManifestTexts } from '../../src/workspace/checkout/manifest-io';
 import { CheckoutPrefetch } from '../../src/workspace/checkout/prefetch';
 import { writeTree } from '../../src/workspace/checkout/writer';
+import { Checkout } from '../../src/workspace/checkout/checkout-fs';
+import { readLedgerTexts } from '../../src/workspace/ledgers';
+import { buildTree } from '../../src/workspace/build';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 
 let dir: string;
@@ -71,6 +74,30 @@ test('a hand edit made before it looked is found: the write refuses it (CG409) a
   };
   expect(codes({ statCacheFor: prefetch.statCacheFor })).toEqual([`CG409 ${VALUES}`]);
   expect(codes({})).toEqual([`CG409 ${VALUES}`]);
+});
+
+test('it reads the ledgers ahead, for a release too; one edited since is read as it is now', async () => {
+  const model = paymentsPlatform().snapshot();
+  const withLedgers = buildTree(model, dir);
+  const ledgers = withLedgers.paths().filter((p) => p.startsWith('releases/'));
+  expect(ledgers).toEqual(['releases/payments-api.yaml']);
+  writeTree(withLedgers, dir);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const readBy = (f: () => void): string[] => {
+    const read = jest.spyOn(Checkout.prototype, 'read');
+    f();
+    const paths = read.mock.calls.map(([p]) => p);
+    read.mockRestore();
+    return paths.filter((p) => ledgers.includes(p));
+  };
+  expect(readBy(() => CheckoutPrefetch.start(dir, RUNNING, false))).toEqual(ledgers);
+  await done();
+  // Read while the program ran: the command does not read it again.
+  expect(readBy(() => readLedgerTexts(model, dir))).toEqual([]);
+  fs.appendFileSync(path.join(dir, ledgers[0]), '# edited\n');
+  let texts = new Map<string, { text: string }>();
+  expect(readBy(() => (texts = readLedgerTexts(model, dir)))).toEqual(ledgers);
+  expect(texts.get('payments-api')!.text).toBe(fs.readFileSync(path.join(dir, ledgers[0]), 'utf8'));
 });
 
 test('another manifest than the one it read gets no stat cache', async () => {

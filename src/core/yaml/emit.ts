@@ -81,8 +81,21 @@ function isPlainSafe(s: string): boolean {
  * files cdk8s-gitops writes (values, Argo CD objects, ledgers).
  */
 export function yamlString(s: string): string {
-  return isPlainSafe(s) ? s : JSON.stringify(s);
+  if (s.length > MEMO_LENGTH) return isPlainSafe(s) ? s : JSON.stringify(s);
+  let scalar = memo.get(s);
+  if (scalar === undefined) {
+    scalar = isPlainSafe(s) ? s : JSON.stringify(s);
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(s, scalar);
+  }
+  return scalar;
 }
+
+/** Scalars written before, by string: a fleet's files repeat the same keys and values thousands of times. */
+const memo = new Map<string, string>();
+/** The longest string, and how many of them, {@link yamlString} remembers. */
+const MEMO_LENGTH = 128;
+const MEMO_SIZE = 20_000;
 
 function scalar(v: unknown, where: string): string {
   if (v === null) return 'null';

@@ -52,7 +52,8 @@ export class Checkout {
 
   /** The absolute path of a repository-relative path (no checks). */
   public abs(rel: string): string {
-    return rel === '' || rel === '.' ? this.root : `${this.root}${path.sep}${rel.split('/').join(path.sep)}`;
+    if (rel === '' || rel === '.') return this.root;
+    return `${this.root}${path.sep}${SLASH_IS_SEP ? rel : rel.split('/').join(path.sep)}`;
   }
 
   /**
@@ -294,6 +295,9 @@ export class Checkout {
     return rel;
   }
 }
+
+/** Whether a repository path is a file system path as it is (POSIX): every owned file's lookup builds one. */
+const SLASH_IS_SEP = path.sep === '/';
 
 /** Subdirectories of one directory looked up one by one before it is listed (see `Checkout.listed`). */
 const LIST_AFTER = 8;

@@ -13,11 +13,15 @@ import { DriftCheck, statKey } from './drift';
 import { readManifestTexts } from './manifest-io';
 import { parseManifest } from '../../synth/manifest';
 import { TRANSACTION_DIR } from './transaction-dir';
+import { readKnownText } from './known-texts';
+import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
 
 /** How long one slice of the work holds the event loop: the program's exit and its timeout are seen within it. */
 const SLICE_MS = 8;
 /** Owned files looked at between two looks at the clock. */
 const FILES_PER_LOOK = 64;
+/** Ledgers read between two looks at the clock. */
+const LEDGERS_PER_LOOK = 16;
 
 /**
  * The owned files of a checkout looked at while the program runs: the manifest and its shards
@@ -94,13 +98,20 @@ export class CheckoutPrefetch {
     if (texts.size === 0) return;
     yield;
     const files = parseManifest(texts).files;
+    // The ledgers, which every command reads once it has the model (see `readKnownText`).
+    let n = 0;
+    for (const [p, e] of files) {
+      if (!isLedgerPath(p, e.service)) continue;
+      readKnownText(checkout, p, MAX_LEDGER_BYTES);
+      if (++n % LEDGERS_PER_LOOK === 0) yield;
+    }
     if (!lookAtFiles) return;
     const index = gitIndexPath(dir);
     if (index !== undefined) this.index = { path: index, key: fileKey(index) };
     this.texts = texts;
     this.drift = DriftCheck.load(checkout);
     yield;
-    let n = 0;
+    n = 0;
     for (const [p, e] of files) {
       if (!e.derived) this.drift.changed(p, e.sha256);
       if (++n % FILES_PER_LOOK === 0) yield;
@@ -121,6 +132,17 @@ export class CheckoutPrefetch {
     // work ends when the program does, so a command whose program failed does not wait for it.
     setImmediate(() => this.slice());
   }
+}
+
+/**
+ * Whether the owned file `rel` of `service` may be its ledger, told without the model (which
+ * names the ledgers' directory): `<service>.yaml`, not in a directory of the service's own
+ * (where its values and objects are). A file taken for one wrongly is only read ahead.
+ */
+function isLedgerPath(rel: string, service: string | undefined): boolean {
+  if (service === undefined || !rel.endsWith(`/${service}.yaml`)) return false;
+  const dir = rel.slice(0, rel.length - service.length - 6);
+  return !dir.endsWith(`/${service}`) && dir !== service;
 }
 
 /** The Git index of the work tree `dir` is in, or undefined outside Git. */

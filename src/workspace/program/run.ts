@@ -7,7 +7,8 @@ import { parseYaml } from '../../core/yaml/parse';
 import { formatProblem, GitOpsError, problem } from '../../core/errors';
 import { fingerprint } from '../../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../../model/platform-model';
-import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
+import { MODEL_OUT_ENV } from './protocol';
+import { ModelFile, readModelFile } from './model-file';
 import type { EnvironmentVariables, OutputStream } from '../../core/streams';
 import { isMap } from '../../core/plain';
 import { directCommand, projectPath } from './tsx-command';
@@ -219,8 +220,7 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
     const direct = directCommand(command, ctx.cwd);
     const env = { ...ctx.env, ...(direct === command ? {} : { PATH: projectPath(ctx.cwd, ctx.env.PATH) }), [MODEL_OUT_ENV]: out };
     const exit = await runCommand(direct, ctx, env, timeout);
-    const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
-    const whole = outcome(command, exit, timeout, text);
+    const whole = outcome(command, exit, timeout, readModelFile(out, command));
     // One repository's checkout is written from its part of the model, and fingerprinted by it:
     // a change to another repository's control planes leaves this checkout as it is.
     const part = modelForRepository(whole.model, flags.repository);
@@ -235,7 +235,7 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
 }
 
 /** What a program's run comes to: its model, or the error that says why there is none. */
-function outcome(command: string, exit: ProgramExit, timeout: number, text: string | undefined): ProgramRun {
+function outcome(command: string, exit: ProgramExit, timeout: number, file: ModelFile | undefined): ProgramRun {
   if (exit.startError) {
     throw GitOpsError.of('CG304', {
       message: `The program "${command}" could not start: ${exit.startError.message}.`,
@@ -248,14 +248,7 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
       fix: `Find what it waits for (a server, a timer, an open handle) with \`${command}\` on its own; or, if it needs longer, pass e.g. --timeout ${formatSeconds(timeout * 2)} or set ${PROGRAM_TIMEOUT_ENV}.`,
     });
   }
-  let output: ProgramOutput | undefined;
-  if (text !== undefined) {
-    try {
-      output = JSON.parse(text) as ProgramOutput;
-    } catch {
-      output = undefined; // a model cut short by the program's own failure, reported below
-    }
-  }
+  const output = file?.output; // undefined when cut short by the program's own failure, reported below
   if (output && 'error' in output && Array.isArray(output.error?.problems) && output.error.problems.length > 0) {
     const head = String(output.error.message).split('\n')[0];
     // A single problem's message is the problem itself: printed once. Several are grouped by kind, root causes first.
@@ -280,7 +273,7 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
   }
   if (output === undefined || !('model' in output)) {
     throw GitOpsError.of('CG304', {
-      message: `The program "${command}" exited with 0 without handing over ${text === undefined ? 'a model' : 'a readable model'}.`,
+      message: `The program "${command}" exited with 0 without handing over ${file === undefined ? 'a model' : 'a readable model'}.`,
       fix: 'End the program with platform.synth(), and let nothing else write to the file named by CDK8S_GITOPS_MODEL_OUT.',
     });
   }
@@ -289,7 +282,7 @@ function outcome(command: string, exit: ProgramExit, timeout: number, text: stri
       message: `The program was built with another version of cdk8s-gitops (model version ${output.model.version}, this CLI reads ${MODEL_VERSION}).`,
     });
   }
-  return { model: output.model, fingerprint: fingerprint(text!) };
+  return { model: output.model, fingerprint: file!.fingerprint };
 }
 
 /**

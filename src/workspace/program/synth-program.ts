@@ -1,8 +1,8 @@
-import * as fs from 'fs';
 import { GitOpsError } from '../../core/errors';
 import type { Platform } from '../../constructs/platform';
 import { snapshotPlatform } from '../../constructs/snapshot';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
+import { writeModelFile } from './model-file';
 
 /**
  * @internal The body of `Platform.synth()` when the CLI runs the program: hands the model (or
@@ -21,7 +21,7 @@ export function handOverModel(platform: Platform): { readonly handedOver: true }
     failure = e;
     output = { error: { message: e.message, problems: e.problems } };
   }
-  writeProgramOutput(modelOut, output);
+  writeModelFile(modelOut, output);
   if (failure) throw failure;
   return { handedOver: true };
 }
@@ -47,7 +47,7 @@ export function reportThrownProblems(): void {
     let handedOver = false;
     if (e instanceof Error && e.name === 'GitOpsError' && Array.isArray(problems) && problems.length > 0) {
       try {
-        writeProgramOutput(modelOut, { error: { message: e.message, problems } });
+        writeModelFile(modelOut, { error: { message: e.message, problems } });
         handedOver = true;
       } catch {
         // reported below, as any other error
@@ -59,52 +59,4 @@ export function reportThrownProblems(): void {
     process.exit(1);
   };
   process.on('uncaughtException', onUncaught);
-}
-
-/** Targets written at a time: a slice's JSON is a few hundred kilobytes. */
-const TARGETS_PER_SLICE = 300;
-
-/**
- * Writes what the program hands the CLI: exactly `JSON.stringify(output)`, with the model's
- * targets stringified and written a slice at a time. A fleet's model is megabytes of JSON;
- * made as one string (and one UTF-8 copy of it), it costs more in garbage collection than in
- * writing.
- */
-function writeProgramOutput(file: string, output: ProgramOutput): void {
-  if (!('model' in output)) {
-    fs.writeFileSync(file, JSON.stringify(output));
-    return;
-  }
-  const fd = fs.openSync(file, 'w');
-  try {
-    let separator = '';
-    writeAll(fd, '{"model":{');
-    for (const [key, value] of Object.entries(output.model)) {
-      if (value === undefined) continue; // as JSON.stringify leaves it out
-      writeAll(fd, `${separator}${JSON.stringify(key)}:`);
-      separator = ',';
-      if (key === 'targets') writeArrayInSlices(fd, output.model.targets, TARGETS_PER_SLICE);
-      else writeAll(fd, JSON.stringify(value));
-    }
-    writeAll(fd, '}}');
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Writes `JSON.stringify(items)`, stringifying `size` items at a time. */
-function writeArrayInSlices(fd: number, items: readonly unknown[], size: number): void {
-  writeAll(fd, '[');
-  for (let i = 0; i < items.length; i += size) {
-    if (i > 0) writeAll(fd, ',');
-    const slice = Buffer.from(JSON.stringify(items.slice(i, i + size)), 'utf8');
-    writeAll(fd, slice.subarray(1, slice.length - 1)); // the elements, without the slice's brackets
-  }
-  writeAll(fd, ']');
-}
-
-/** Writes all of `data` (text as UTF-8) at the file's position. */
-function writeAll(fd: number, data: string | Uint8Array): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written);
 }

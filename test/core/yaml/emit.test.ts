@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { toYaml, toYamlDocuments } from '../../../src/core/yaml/emit';
+import { toYaml, toYamlDocuments, yamlString } from '../../../src/core/yaml/emit';
 import { jsonLikeOf } from '../../support/json-like';
 
 const VERSIONS = ['1.1', '1.2'] as const;
@@ -271,5 +271,16 @@ describe('toYaml (property)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('yamlString', () => {
+  it('gives a string seen before the scalar it gave the first time, past the strings it remembers', () => {
+    const strings = [...TRICKY, 'payments-api', 'a: b', `sha256:${'e'.repeat(64)}`, 'x'.repeat(200)];
+    const first = strings.map((s) => yamlString(s));
+    // More strings than it remembers: its memory is emptied on the way.
+    for (let i = 0; i < 25_000; i++) yamlString(`key-${i}`);
+    expect(strings.map((s) => yamlString(s))).toEqual(first);
+    for (const [i, s] of strings.entries()) for (const version of VERSIONS) expect(read(`v: ${first[i]}\n`, version)).toEqual({ v: s });
   });
 });
