@@ -85,14 +85,30 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
   const links = new Set<string>();
   const present: string[] = [];
   const kinds = new Map<string, 'dir' | 'link' | 'missing'>();
-  /** What the work tree holds at a directory path, by `lstat`: a link is never gone through. */
+  /** Directories whose subdirectories were looked up one by one, by how many; listed at {@link LIST_AFTER}. */
+  const lookups = new Map<string, number>();
+  /**
+   * What the work tree holds at a directory path, by `lstat`: a link is never gone through.
+   * A directory of many (a cluster's directory of services) is listed once instead, its entries'
+   * types read from the listing.
+   */
   const kindOf = (rel: string): 'dir' | 'link' | 'missing' => {
     let kind = kinds.get(rel);
-    if (kind === undefined) {
+    if (kind !== undefined) return kind;
+    const slash = rel.lastIndexOf('/');
+    const parent = slash === -1 ? '' : rel.slice(0, slash);
+    const n = (lookups.get(parent) ?? 0) + 1;
+    lookups.set(parent, n);
+    if (n === LIST_AFTER && (parent === '' || kindOf(parent) === 'dir')) {
+      for (const e of entriesOf(path.join(dir, parent))) {
+        kinds.set(parent === '' ? e.name : `${parent}/${e.name}`, e.isSymbolicLink() ? 'link' : e.isDirectory() ? 'dir' : 'missing');
+      }
+      kind = kinds.get(rel) ?? 'missing';
+    } else {
       const stat = lstat(path.join(dir, rel));
       kind = stat === undefined ? 'missing' : stat.isSymbolicLink() ? 'link' : stat.isDirectory() ? 'dir' : 'missing';
-      kinds.set(rel, kind);
     }
+    kinds.set(rel, kind);
     return kind;
   };
   const entries = git.tracked();
@@ -147,6 +163,19 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
     absent.push(d);
   }
   return { ...listing, absent, absentFiles, diskLinks: onDisk.links };
+}
+
+/** Subdirectories of one directory looked up one by one before it is listed (see `tracked`). */
+const LIST_AFTER = 8;
+
+/** The entries of the directory `abs`, none when it cannot be listed (gone, or not a directory). */
+function entriesOf(abs: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(abs, { withFileTypes: true });
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT' || systemErrorCode(e) === 'ENOTDIR') return [];
+    throw e;
+  }
 }
 
 /** The listing from the file system: every file and link below `dir`, `.git` left out. */

@@ -197,6 +197,33 @@ describe('listCheckout', () => {
   });
 });
 
+test('a directory of many directories is listed, not looked at one by one: a link among them is still a link, never gone through', () => {
+  // GIVEN a cluster directory of twelve service directories, the tenth replaced by a link to one outside
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-listing-'));
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-outside-'));
+  try {
+    git(dir, 'init', '--quiet', '-b', 'main');
+    const services = Array.from({ length: 12 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
+    for (const s of services) write(dir, `cluster/${s}/values.yaml`);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '--quiet', '-m', 'init');
+    write(outside, 'values.yaml');
+    fs.rmSync(path.join(dir, 'cluster/svc-09'), { recursive: true });
+    fs.symlinkSync(outside, path.join(dir, 'cluster/svc-09'));
+    fs.rmSync(path.join(dir, 'cluster/svc-11'), { recursive: true });
+    // WHEN it is listed
+    const listing = listCheckout(dir);
+    // THEN the link is a link, nothing below it is listed, and the missing directory lists nothing
+    const kept = services.filter((s) => s !== 'svc-09' && s !== 'svc-11');
+    expect(listing.links).toEqual(['cluster/svc-09']);
+    expect(listing.files).toEqual(kept.map((s) => `cluster/${s}/values.yaml`));
+    expect(listing.directories).toEqual(['cluster', ...kept.map((s) => `cluster/${s}`)]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  }
+});
+
 describe('listCheckout: the files cdk8s-gitops recorded', () => {
   let dir: string;
 
