@@ -1,6 +1,6 @@
 import { ApplicationSetInput, GeneratedApplication, GeneratedAt, generateApplications, RepositorySource } from './expand';
-import { apiServerRejection, FieldError } from './api-server-validation';
-import { compareGoStrings } from './go-strings';
+import { apiServerRejection, ApiServerRejection, FieldError } from './api-server-validation';
+import { sortByGoKey } from './go-strings';
 import { PreviewCode } from './problems';
 import { isMap } from '../core/plain';
 
@@ -153,7 +153,7 @@ export function judgeApplications(
         continue;
       }
       names.add(app.metadata.name);
-      const rejection = apiServerRejection(app);
+      const rejection = rejectionOf(app);
       if (rejection) {
         notCreated.push({
           ...previewed,
@@ -165,7 +165,10 @@ export function judgeApplications(
         continue;
       }
       const key = `${options.controlPlaneOf?.(set.file) ?? ''}\u0000${applicationKey(app)}`;
-      claims.set(key, [...(claims.get(key) ?? []), { ...previewed, reason }]);
+      const claim = { ...previewed, reason };
+      const others = claims.get(key);
+      if (others === undefined) claims.set(key, [claim]);
+      else others.push(claim);
     }
   }
   const created: PreviewedApplication[] = [];
@@ -191,8 +194,22 @@ export function judgeApplications(
       });
     }
   }
-  created.sort((a, b) => compareKeys(applicationKey(a.app), applicationKey(b.app)));
+  // Go's byte order: names the API server refuses may hold any character.
+  sortByGoKey(created, (c) => applicationKey(c.app));
   return { created, notCreated };
+}
+
+/**
+ * What the API server says of each Application generated, by object: `check` judges the
+ * Applications of the checkout and those of the program, the same objects where the same
+ * directories generate them (see `previewOf`).
+ */
+const rejections = new WeakMap<GeneratedApplication, ApiServerRejection | null>();
+
+function rejectionOf(app: GeneratedApplication): ApiServerRejection | undefined {
+  let rejection = rejections.get(app);
+  if (rejection === undefined) rejections.set(app, (rejection = apiServerRejection(app) ?? null));
+  return rejection ?? undefined;
 }
 
 /** The condition reason of a failed create: `CreateApplicationError` when the policy lets the controller only create. */
@@ -200,9 +217,4 @@ function failureReason(appset: ApplicationSetInput): NotCreatedReason {
   const spec = isMap(appset.spec) ? (appset.spec as Record<string, unknown>) : {};
   const policy = isMap(spec.syncPolicy) ? (spec.syncPolicy as Record<string, unknown>).applicationsSync : undefined;
   return policy === 'create-only' || policy === 'create-delete' ? 'CreateApplicationError' : 'UpdateApplicationError';
-}
-
-/** Go's byte order: names the API server refuses may hold any character. */
-function compareKeys(a: string, b: string): number {
-  return compareGoStrings(a, b);
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { assertCheckoutDir, readCheckoutDir } from './checkout-dir';
 import { formatGoFloat, GoFloat } from './go-float';
 import { goBase, goDir } from './go-path';
-import { compareGoStrings } from './go-strings';
+import { sortGoStrings } from './go-strings';
 import { GoData, GoYamlError, readGoYaml } from './go-yaml';
 import { gitPathParams, PathParamsOptions } from './path-params';
 import { compilePathspec } from './pathspec';
@@ -40,7 +40,7 @@ export function listGitFiles(checkoutDir: string): string[] {
   assertCheckoutDir(checkoutDir);
   const out: string[] = [];
   walk(checkoutDir, '', out);
-  return out.sort(compareGoStrings);
+  return sortGoStrings(out);
 }
 
 function walk(dir: string, rel: string, out: string[]): void {
@@ -74,7 +74,7 @@ export function filterGitFiles(files: readonly string[], items: readonly GitFile
   const matchers = items.map((item) => ({ match: compilePathspec(item.path), exclude: item.exclude === true }));
   const includes = matchers.filter((m) => !m.exclude);
   const excludes = matchers.filter((m) => m.exclude);
-  return files.filter((f) => includes.some((m) => m.match(f)) && !excludes.some((m) => m.match(f))).sort(compareGoStrings);
+  return sortGoStrings(files.filter((f) => includes.some((m) => m.match(f)) && !excludes.some((m) => m.match(f))));
 }
 
 /**

@@ -295,6 +295,33 @@ function hex(c: number, width: number): string {
   return c.toString(16).padStart(width, '0');
 }
 
+/**
+ * A surrogate code unit: of an astral character (which UTF-8 sorts after U+E000–U+FFFF, UTF-16
+ * before) or of a raw byte (see {@link toGoBytes}). Strings without one sort alike in both.
+ */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * Sorts `items` in place by the Go string order ({@link compareGoStrings}) of `keyOf` each,
+ * equal keys keeping their order; each key is made once. Keys without a surrogate (the common
+ * case: names, paths) are compared as JavaScript strings, whose order is then Go's.
+ *
+ * @example
+ * sortByGoKey(['b', 'a/c', 'a'], (s) => s); // ['a', 'a/c', 'b']
+ */
+export function sortByGoKey<T>(items: T[], keyOf: (item: T) => string): T[] {
+  const keyed = items.map((item) => ({ key: keyOf(item), item }));
+  const plain = !keyed.some((k) => SURROGATE.test(k.key));
+  keyed.sort(plain ? (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : (a, b) => compareGoStrings(a.key, b.key));
+  for (let i = 0; i < keyed.length; i++) items[i] = keyed[i].item;
+  return items;
+}
+
+/** Sorts strings in place in Go's string order (see {@link sortByGoKey}). */
+export function sortGoStrings(strings: string[]): string[] {
+  return strings.some((s) => SURROGATE.test(s)) ? strings.sort(compareGoStrings) : strings.sort();
+}
+
 /** Compares strings by UTF-8 bytes (Go's string order), not by UTF-16 code units. */
 export function compareGoStrings(a: string, b: string): number {
   if (RAW_BYTE.test(a) || RAW_BYTE.test(b)) {

@@ -96,6 +96,8 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
   const svcPaths = new Map(model.services.map((s) => [s.name, s.path]));
   const print = options.modelFingerprint ?? modelFingerprint(model);
   const inputs = treeInputs(print, options.retainReleaseFiles);
+  const derivedKey = ledgerTextsKey(inputs, ledgers.values());
+  const made = new Map(ledgers); // what STATUS.md is made from, whenever it is
   return synthesize(model, {
     releases: releaseState(ledgers),
     extraFiles: [
@@ -106,7 +108,13 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
         text: f.text,
         service,
       })),
-      { path: STATUS_PATH, kind: FileKind.STATUS, origin: model.path, text: statusMarkdown(releaseOverview(model, ledgers)) },
+      // Made only when a command needs it: not when the stat cache knows the checkout's page is what these make (see `planWrite`).
+      {
+        path: STATUS_PATH,
+        kind: FileKind.STATUS,
+        origin: model.path,
+        text: { key: () => derivedKey, make: () => statusMarkdown(releaseOverview(model, made)) },
+      },
       ...(model.teams === undefined
         ? []
         : [{ path: CODEOWNERS_PATH, kind: FileKind.CODEOWNERS, origin: model.path, text: codeOwnersText(model) }]),
@@ -125,7 +133,7 @@ export function treeFromLedgers(model: PlatformModel, ledgers: ReadonlyMap<strin
       })),
     ],
     inputs,
-    derivedKey: ledgerTextsKey(inputs, ledgers.values()),
+    derivedKey,
     retains: retainedFiles(model, options),
   });
 }

@@ -376,12 +376,20 @@ export function isOwnablePath(p: string): boolean {
  * gives them or a checkout holds them): equal exactly when every file is.
  */
 export function manifestDigest(texts: ReadonlyMap<string, string>): string {
+  // A command asks for the digest of the manifest it reads several times (is it the one trusted?):
+  // the same texts are hashed once.
+  if (lastDigest !== undefined && sameTexts(lastDigest.texts, texts)) return lastDigest.digest;
   const paths = [...texts.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // The sha256 of each file's path, length and text, joined by newlines, fed piece by piece.
   const hash = createHash('sha256');
   paths.forEach((p, i) => hash.update(`${i === 0 ? '' : '\n'}${JSON.stringify(p)}\n${texts.get(p)!.length}\n`).update(texts.get(p)!));
-  return hash.digest('hex');
+  const digest = hash.digest('hex');
+  lastDigest = { texts: new Map(texts), digest };
+  return digest;
 }
+
+/** The digest made last, and the texts it was made of. */
+let lastDigest: { readonly texts: ReadonlyMap<string, string>; readonly digest: string } | undefined;
 
 /** The head of a manifest as {@link serializeManifest} writes it, up to its inputs fingerprint. */
 const INPUTS_HEAD = new RegExp(`^\\{\\n  "generator": "${HEADER}",\\n  "version": ${VERSION},\\n  "inputs": "([0-9a-f]{40})",\\n`);

@@ -1,4 +1,6 @@
-import { compareGoStrings, goQuote, goToLower, goToUpper, goTrimSpace } from '../../src/preview/go-strings';
+import fc from 'fast-check';
+import { compareGoStrings, goQuote, goToLower, goToUpper, goTrimSpace, sortByGoKey, sortGoStrings } from '../../src/preview/go-strings';
+import { sortInWalkOrder } from '../../src/workspace/inspect/checkout-listing';
 import { sanitizeName } from '../../src/preview/sanitize-name';
 
 describe('Go string semantics', () => {
@@ -47,5 +49,64 @@ describe('sanitizeName', () => {
     expect(sanitizeName('-.Foo Bar.-')).toBe('foo-bar');
     expect(sanitizeName('Café_Bar')).toBe('caf--bar');
     expect(sanitizeName('a'.repeat(300))).toHaveLength(253);
+  });
+});
+
+describe('sorting in Go order', () => {
+  /** Strings of characters where UTF-16 and UTF-8 order disagree: astral ones, U+E000–U+FFFF, raw bytes. */
+  const tricky = fc.array(
+    fc.constantFrom('a', 'b', '/', '-', '.', 'é', '\uE000', '\uFFFD', '\uD83D\uDE80', '\uDC80', '\uDCFF', 'ä/b', '\u0001'),
+    { maxLength: 6 },
+  );
+  const strings = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    tricky.map((parts) => parts.join('')),
+  );
+
+  it('sorts as compareGoStrings does, plain strings or not', () => {
+    fc.assert(
+      fc.property(fc.array(strings, { maxLength: 40 }), (list) => {
+        const expected = [...list].sort(compareGoStrings);
+        expect(sortGoStrings([...list])).toEqual(expected);
+        expect(sortByGoKey([...list], (s) => s)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the order of items with one key, as a stable sort by compareGoStrings does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(strings, fc.nat()), { maxLength: 40 }), (items) => {
+        const expected = [...items].sort((a, b) => compareGoStrings(a[0], b[0]));
+        expect(sortByGoKey([...items], ([k]) => k)).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("sorts paths in filepath.WalkDir's order: segment by segment, each in byte order", () => {
+    const walkOrder = (a: string, b: string): number => {
+      const x = a.split('/');
+      const y = b.split('/');
+      for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        const c = compareGoStrings(x[i], y[i]);
+        if (c !== 0) return c;
+      }
+      return x.length - y.length;
+    };
+    expect(sortInWalkOrder(['a-b', 'a/b', 'a', 'a/b/c', 'ab', 'a.b'])).toEqual(['a', 'a/b', 'a/b/c', 'a-b', 'a.b', 'ab']);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          strings.filter((s) => !s.includes('\u0000')),
+          { maxLength: 40 },
+        ),
+        (paths) => {
+          expect(sortInWalkOrder([...paths])).toEqual([...paths].sort(walkOrder));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -10,9 +10,10 @@ import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { modelFingerprint, treeInputs } from '../../src/synth/build';
 import { STATUS_PATH } from '../../src/synth/file-tree';
+import * as status from '../../src/synth/status';
 import { releaseOverview, statusMarkdown } from '../../src/synth/status';
 import { buildTree } from '../../src/workspace/build';
-import { unchangedWrite, writeTree } from '../../src/workspace/checkout/writer';
+import { planWrite, unchangedWrite, writeTree } from '../../src/workspace/checkout/writer';
 import { readLedgers, readLedgerTexts } from '../../src/workspace/ledgers';
 import { writeTreeSettled } from '../support/settled-write';
 
@@ -71,4 +72,18 @@ test('STATUS.md rewritten with what it held (touched, checked out again): read a
   fs.utimesSync(file, new Date(Date.now() - 10_000), new Date(Date.now() - 10_000));
   expect(noop()).toEqual({ unchanged: true, made: 0 });
   expect(noop()).toEqual({ unchanged: true, made: 0 });
+});
+
+test('a whole tree compared with the checkout (check, plan) makes STATUS.md only when the stat cache does not know it', () => {
+  const made = (): { made: number; writes: string[] } => {
+    const spy = jest.spyOn(status, 'statusMarkdown');
+    const plan = planWrite(buildTree(model, dir), dir);
+    const made = spy.mock.calls.length;
+    spy.mockRestore();
+    return { made, writes: [...plan.writes.keys()] };
+  };
+  expect(made()).toEqual({ made: 0, writes: [] });
+  // Edited by hand: made, found different, written again.
+  fs.appendFileSync(path.join(dir, STATUS_PATH), 'edited\n');
+  expect(made()).toEqual({ made: 1, writes: [STATUS_PATH] });
 });

@@ -289,10 +289,16 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     // tree holds the text read from it), and a release, which writes only its ring, takes the
     // manifest's key as it stands.
     const current =
-      asRecorded &&
-      (drift === undefined || entry.kind === FileKind.LEDGER
-        ? before.key === entry.key
-        : drift.madeFrom(p, before.sha256) === (entry.fromInputs === true && recordsSameInputs() ? before.key : entry.key));
+      (asRecorded &&
+        (drift === undefined || entry.kind === FileKind.LEDGER
+          ? before.key === entry.key
+          : drift.madeFrom(p, before.sha256) === (entry.fromInputs === true && recordsSameInputs() ? before.key : entry.key))) ||
+      // A derived file the stat cache knows holds what the tree's inputs and ledgers make (see `holdsMadeFrom`).
+      (derived &&
+        before?.derived === true &&
+        !options.verify &&
+        tree.derivedKey !== undefined &&
+        drift?.holdsMadeFrom(p, tree.derivedKey) === true);
     if (current) {
       // Recorded where the tree files it now (a file of the release model moved from its service's shard to the manifest).
       const { service: _recordedIn, ...kept } = before;

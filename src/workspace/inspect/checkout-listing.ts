@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { systemErrorCode } from '../../core/errors';
-import { compareGoStrings } from '../../preview/go-strings';
+import { sortByGoKey, sortGoStrings } from '../../preview/go-strings';
 import { LedgerGit } from '../git/ledger-history';
 import { readManifestTexts } from '../checkout/manifest-io';
 import { parseManifest } from '../../synth/manifest';
@@ -85,28 +85,53 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
   const links = new Set<string>();
   const present: string[] = [];
   const kinds = new Map<string, 'dir' | 'link' | 'missing'>();
-  /** What the work tree holds at a directory path, by `lstat`: a link is never gone through. */
+  /** Directories whose subdirectories were looked up one by one, by how many; listed at {@link LIST_AFTER}. */
+  const lookups = new Map<string, number>();
+  /**
+   * What the work tree holds at a directory path, by `lstat`: a link is never gone through.
+   * A directory of many (a cluster's directory of services) is listed once instead, its entries'
+   * types read from the listing.
+   */
   const kindOf = (rel: string): 'dir' | 'link' | 'missing' => {
     let kind = kinds.get(rel);
-    if (kind === undefined) {
+    if (kind !== undefined) return kind;
+    const slash = rel.lastIndexOf('/');
+    const parent = slash === -1 ? '' : rel.slice(0, slash);
+    const n = (lookups.get(parent) ?? 0) + 1;
+    lookups.set(parent, n);
+    if (n === LIST_AFTER && (parent === '' || kindOf(parent) === 'dir')) {
+      for (const e of entriesOf(path.join(dir, parent))) {
+        kinds.set(parent === '' ? e.name : `${parent}/${e.name}`, e.isSymbolicLink() ? 'link' : e.isDirectory() ? 'dir' : 'missing');
+      }
+      kind = kinds.get(rel) ?? 'missing';
+    } else {
       const stat = lstat(path.join(dir, rel));
       kind = stat === undefined ? 'missing' : stat.isSymbolicLink() ? 'link' : stat.isDirectory() ? 'dir' : 'missing';
-      kinds.set(rel, kind);
     }
+    kinds.set(rel, kind);
     return kind;
   };
   const entries = git.tracked();
   const tracked = new Set(entries.map((e) => e.path));
   const recorded = recordedFiles(dir);
   for (const file of recorded) if (!tracked.has(file)) entries.push({ mode: '100644', path: file });
-  entries: for (const { mode, path: file } of entries) {
-    // Every directory above the path must be a real directory of the checkout.
-    for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
-      const parent = file.slice(0, i);
+  /** Whether every directory of `above` (a path up to its last `/`) is a real directory of the checkout; links on the way are noted. */
+  const throughDirectories = (above: string): boolean => {
+    for (let i = above.indexOf('/'); i !== -1; i = above.indexOf('/', i + 1)) {
+      const parent = above.slice(0, i);
       const kind = kindOf(parent);
       if (kind === 'link') links.add(parent);
-      if (kind !== 'dir') continue entries;
+      if (kind !== 'dir') return false;
     }
+    return true;
+  };
+  // The index lists a directory's files one after another: its directories are looked at once.
+  let lastDir: string | undefined;
+  let lastThrough = false;
+  for (const { mode, path: file } of entries) {
+    const above = file.slice(0, file.lastIndexOf('/') + 1);
+    if (above !== lastDir) [lastDir, lastThrough] = [above, throughDirectories(above)];
+    if (!lastThrough) continue;
     if (mode === '160000') {
       present.push(`${file}/`);
       continue;
@@ -121,8 +146,8 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
   const directories = argoDirectoriesOf(present);
   const listing = {
     source: 'git' as const,
-    files: files.sort(compareGoStrings),
-    links: [...links].sort(compareGoStrings),
+    files: sortGoStrings(files),
+    links: sortGoStrings([...links]),
     directories,
     recorded,
   };
@@ -138,6 +163,19 @@ function tracked(dir: string, git: LedgerGit, withAbsent: boolean): CheckoutList
     absent.push(d);
   }
   return { ...listing, absent, absentFiles, diskLinks: onDisk.links };
+}
+
+/** Subdirectories of one directory looked up one by one before it is listed (see `tracked`). */
+const LIST_AFTER = 8;
+
+/** The entries of the directory `abs`, none when it cannot be listed (gone, or not a directory). */
+function entriesOf(abs: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(abs, { withFileTypes: true });
+  } catch (e) {
+    if (systemErrorCode(e) === 'ENOENT' || systemErrorCode(e) === 'ENOTDIR') return [];
+    throw e;
+  }
 }
 
 /** The listing from the file system: every file and link below `dir`, `.git` left out. */
@@ -170,7 +208,7 @@ export function walkCheckout(dir: string, skip: (entry: fs.Dirent) => boolean): 
     }
   };
   walk('');
-  return { files: files.sort(compareGoStrings), links: links.sort(compareGoStrings) };
+  return { files: sortGoStrings(files), links: sortGoStrings(links) };
 }
 
 /**
@@ -210,24 +248,28 @@ function lstat(file: string): fs.Stats | undefined {
  */
 export function argoDirectoriesOf(paths: Iterable<string>): string[] {
   const dirs = new Set<string>();
+  let lastDir: string | undefined;
   for (const p of paths) {
-    const segments = p.split('/');
-    // The last segment is the entry itself, unless the path ends in `/` (a directory).
+    // The directories of a path are those of the part before its last `/`: the last segment is
+    // the entry itself, unless the path ends in `/` (a directory). Paths in one directory come
+    // one after another: the directory is looked at once.
+    const dir = p.slice(0, p.lastIndexOf('/') + 1);
+    if (dir === lastDir) continue;
+    lastDir = dir;
+    const segments = dir.split('/');
     for (let i = 1; i < segments.length; i++) {
       if (segments[i - 1].startsWith('.') || segments[i - 1] === '') break;
       dirs.add(segments.slice(0, i).join('/'));
     }
   }
-  return [...dirs].sort(compareWalkOrder);
+  return sortInWalkOrder([...dirs]);
 }
 
-/** `filepath.WalkDir`'s order of two paths: segment by segment, each in byte order. */
-function compareWalkOrder(a: string, b: string): number {
-  const x = a.split('/');
-  const y = b.split('/');
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const c = compareGoStrings(x[i], y[i]);
-    if (c !== 0) return c;
-  }
-  return x.length - y.length;
+/**
+ * Sorts paths in place in `filepath.WalkDir`'s order: segment by segment, each in byte order.
+ * That is the byte order of the paths with `/` taken as a byte below every other (no path holds
+ * NUL), one sort of whole strings.
+ */
+export function sortInWalkOrder(paths: string[]): string[] {
+  return sortByGoKey(paths, (p) => p.replaceAll('/', '\u0000'));
 }

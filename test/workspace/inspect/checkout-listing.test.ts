@@ -2,7 +2,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import fc from 'fast-check';
 import { argoDirectoriesOf, listCheckout } from '../../../src/workspace/inspect/checkout-listing';
+import { compareGoStrings } from '../../../src/preview/go-strings';
 import { removeCheckout, synthesizedCheckout } from '../../synth/example-checkout';
 
 /** Writes `text` at `file` below `dir`, creating its directories. */
@@ -32,6 +34,39 @@ describe('argoDirectoriesOf', () => {
     // THEN, in filepath.WalkDir's order (a, a/b before a-b), every directory not hidden and
     // nothing below a hidden one: keep-svc and conf-svc are listed, .github and conf-svc/.config are not
     expect(argoDirectoriesOf(paths)).toEqual(['a', 'a/b', 'a-b', 'apps', 'apps/sub', 'conf-svc', 'keep-svc']);
+  });
+});
+
+describe('argoDirectoriesOf (property)', () => {
+  /** Each path's directories one by one, in WalkDir's order: what it computes, written plainly. */
+  function reference(paths: readonly string[]): string[] {
+    const dirs = new Set<string>();
+    for (const p of paths) {
+      const segments = p.split('/');
+      for (let i = 1; i < segments.length; i++) {
+        if (segments[i - 1].startsWith('.') || segments[i - 1] === '') break;
+        dirs.add(segments.slice(0, i).join('/'));
+      }
+    }
+    const walk = (a: string, b: string): number => {
+      const x = a.split('/');
+      const y = b.split('/');
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return compareGoStrings(x[i], y[i]);
+      return x.length - y.length;
+    };
+    return [...dirs].sort(walk);
+  }
+  const segment = fc.constantFrom('a', 'b', 'a-b', '.h', '', 'é', '\uD83D\uDE80', 'z');
+  const pathOf = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
+
+  test('lists the directories of any paths, in any order, as looking at each path on its own does', () => {
+    fc.assert(
+      fc.property(fc.array(pathOf, { maxLength: 30 }), fc.boolean(), (paths, sorted) => {
+        const list = sorted ? [...paths].sort() : paths;
+        expect(argoDirectoriesOf(list)).toEqual(reference(list));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -160,6 +195,33 @@ describe('listCheckout', () => {
       fs.rmSync(outside, { recursive: true, force: true });
     }
   });
+});
+
+test('a directory of many directories is listed, not looked at one by one: a link among them is still a link, never gone through', () => {
+  // GIVEN a cluster directory of twelve service directories, the tenth replaced by a link to one outside
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-listing-'));
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-outside-'));
+  try {
+    git(dir, 'init', '--quiet', '-b', 'main');
+    const services = Array.from({ length: 12 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
+    for (const s of services) write(dir, `cluster/${s}/values.yaml`);
+    git(dir, 'add', '.');
+    git(dir, 'commit', '--quiet', '-m', 'init');
+    write(outside, 'values.yaml');
+    fs.rmSync(path.join(dir, 'cluster/svc-09'), { recursive: true });
+    fs.symlinkSync(outside, path.join(dir, 'cluster/svc-09'));
+    fs.rmSync(path.join(dir, 'cluster/svc-11'), { recursive: true });
+    // WHEN it is listed
+    const listing = listCheckout(dir);
+    // THEN the link is a link, nothing below it is listed, and the missing directory lists nothing
+    const kept = services.filter((s) => s !== 'svc-09' && s !== 'svc-11');
+    expect(listing.links).toEqual(['cluster/svc-09']);
+    expect(listing.files).toEqual(kept.map((s) => `cluster/${s}/values.yaml`));
+    expect(listing.directories).toEqual(['cluster', ...kept.map((s) => `cluster/${s}`)]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  }
 });
 
 describe('listCheckout: the files cdk8s-gitops recorded', () => {
