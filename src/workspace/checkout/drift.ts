@@ -199,16 +199,28 @@ export class DriftCheck {
 
 /** The content hash of a cache entry, `<stat key> <sha256>[ <key>]`. */
 function shaOf(entry: string): string | undefined {
-  return entry.split(' ')[1];
+  return fieldOf(entry, 1);
 }
 
 /** The key of a cache entry whose content hash is `sha256`, if it records one. */
 function madeKey(entry: string, sha256: string): string | undefined {
-  return entry.split(' ')[1] === sha256 ? madeKeyOf(entry) : undefined;
+  return fieldOf(entry, 1) === sha256 ? madeKeyOf(entry) : undefined;
 }
 
 /** The key of a cache entry, if it records one. */
 function madeKeyOf(entry: string): string | undefined {
-  const key = entry.split(' ')[2];
+  const key = fieldOf(entry, 2);
   return key !== undefined && key !== '' ? key : undefined;
+}
+
+/** `entry.split(' ')[n]`, without splitting the rest: the stat cache holds an entry per owned file. */
+function fieldOf(entry: string, n: number): string | undefined {
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const space = entry.indexOf(' ', start);
+    if (space === -1) return undefined;
+    start = space + 1;
+  }
+  const end = entry.indexOf(' ', start);
+  return end === -1 ? entry.slice(start) : entry.slice(start, end);
 }

@@ -11,7 +11,7 @@ import { performance } from 'perf_hooks';
 import { Checkout } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
 import { readManifestTexts } from './manifest-io';
-import { parseManifest } from '../../synth/manifest';
+import { manifestDigest, parseManifest } from '../../synth/manifest';
 import { TRANSACTION_DIR } from './transaction-dir';
 import { readKnownText } from './known-texts';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
@@ -98,6 +98,9 @@ export class CheckoutPrefetch {
     if (texts.size === 0) return;
     yield;
     const files = parseManifest(texts).files;
+    // Whether it is the manifest a whole write left, which every command asks (see `DriftCheck.trusts`).
+    manifestDigest(texts);
+    yield;
     // The ledgers, which every command reads once it has the model (see `readKnownText`).
     let n = 0;
     for (const [p, e] of files) {
