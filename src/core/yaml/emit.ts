@@ -93,8 +93,9 @@ export function yamlString(s: string): string {
 
 /** Scalars written before, by string: a fleet's files repeat the same keys and values thousands of times. */
 const memo = new Map<string, string>();
-/** The longest string, and how many of them, {@link yamlString} remembers. */
+/** The longest string {@link yamlString} remembers. */
 const MEMO_LENGTH = 128;
+/** How many strings {@link yamlString} remembers before it forgets them all. */
 const MEMO_SIZE = 20_000;
 
 function scalar(v: unknown, where: string): string {
