@@ -3,7 +3,6 @@ import { parseCommandArgs } from '../args';
 import { Command } from '../command';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
-import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
 
@@ -43,8 +42,9 @@ Example:
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = checkoutDir(ctx, 'plan', values.out, 'first-synth', values.repository);
     const running = runProgram('plan', values, ctx);
-    // The program runs in a process of its own: meanwhile the owned files are looked at, and
-    // what compares them with its tree is loaded.
+    // The program runs in a process of its own: meanwhile the owned files are looked at, and what
+    // compares them with its tree is loaded (what looks at them, too: the program starts the sooner).
+    const { CheckoutPrefetch } = await import('../../workspace/checkout/prefetch');
     const prefetch = CheckoutPrefetch.start(out, running);
     const [{ planFromProgram }, run] = await Promise.all([import('./plan-run'), running]);
     return planFromProgram(ctx, run, out, values, format, prefetch);
@@ -137,8 +137,9 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'check', values.out, 'existing', values.repository);
     const running = runProgram('check', values, ctx);
-    // The program runs in a process of its own: meanwhile the owned files are looked at, and
-    // what compares them with its tree is loaded.
+    // The program runs in a process of its own: meanwhile the owned files are looked at, and what
+    // compares them with its tree is loaded (what looks at them, too: the program starts the sooner).
+    const { CheckoutPrefetch } = await import('../../workspace/checkout/prefetch');
     const prefetch = CheckoutPrefetch.start(out, running);
     const [{ checkFromProgram }, run] = await Promise.all([import('./check-run'), running]);
     return checkFromProgram(ctx, run, out, values, format, prefetch);

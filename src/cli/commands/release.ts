@@ -4,7 +4,6 @@ import { Command, CommandContext, usageError } from '../command';
 import { NO_PROGRAM_HELP, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
-import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { GitOpsError } from '../../core/errors';
 import { shortDigest } from '../../model/versions';
 import { ARGUMENTS, RELEASE_OPTIONS } from './arguments';
@@ -51,9 +50,12 @@ async function release(
   const format = ctx.format(values.format, ['text', 'json']);
   // With the program, it runs before the lock is taken; without it, the tree's release model is read under the lock.
   const running = withoutProgram(request.kind, values, ctx) ? undefined : runProgram(request.kind, values, ctx);
-  // The program runs in a process of its own: meanwhile the manifest is read and parsed, and
-  // what makes the release is loaded.
-  if (running !== undefined) CheckoutPrefetch.start(out, running, false);
+  // The program runs in a process of its own: meanwhile the manifest is read and parsed, and what
+  // makes the release is loaded (what reads it, too: the program starts the sooner).
+  if (running !== undefined) {
+    const { CheckoutPrefetch } = await import('../../workspace/checkout/prefetch');
+    CheckoutPrefetch.start(out, running, false);
+  }
   const [{ releaseInCheckout }, fromProgram] = await Promise.all([import('./release-run'), running]);
   return releaseInCheckout(ctx, values, request, {
     out,

@@ -3,7 +3,6 @@ import { ARGUMENTS } from './arguments';
 import { Command, CommandContext } from '../command';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
-import { CheckoutPrefetch } from '../../workspace/checkout/prefetch';
 import { SUMMARIES } from './summaries';
 
 export const synthCommand: Command = {
@@ -40,8 +39,9 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'synth', values.out, 'create', values.repository);
     const running = runProgram('synth', values, ctx);
-    // The program runs in a process of its own: meanwhile the owned files are looked at, and
-    // what writes the checkout is loaded.
+    // The program runs in a process of its own: meanwhile the owned files are looked at, and what
+    // writes the checkout is loaded (what looks at them, too: the program starts the sooner).
+    const { CheckoutPrefetch } = await import('../../workspace/checkout/prefetch');
     const prefetch = values.verify === true ? undefined : CheckoutPrefetch.start(out, running);
     const [{ synthWrite }, run] = await Promise.all([import('./synth-write'), running]);
     return synthWrite(ctx, run, out, {

@@ -5,10 +5,9 @@ import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { parseYaml } from '../../core/yaml/parse';
 import { formatProblem, GitOpsError, problem } from '../../core/errors';
-import { fingerprint } from '../../synth/file-tree';
 import { PlatformModel, MODEL_VERSION } from '../../model/platform-model';
 import { MODEL_OUT_ENV } from './protocol';
-import { ModelFile, readModelFile } from './model-file';
+import type { ModelFile } from './model-file';
 import type { EnvironmentVariables, OutputStream } from '../../core/streams';
 import { isMap } from '../../core/plain';
 import { directCommand, projectPath } from './tsx-command';
@@ -220,6 +219,8 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
     const direct = directCommand(command, ctx.cwd);
     const env = { ...ctx.env, ...(direct === command ? {} : { PATH: projectPath(ctx.cwd, ctx.env.PATH) }), [MODEL_OUT_ENV]: out };
     const exit = await runCommand(direct, ctx, env, timeout);
+    // Loaded once the program runs (it starts the sooner): what reads and splits its model.
+    const [{ readModelFile }, { fingerprint }] = await Promise.all([import('./model-file'), import('../../synth/file-tree')]);
     const whole = outcome(command, exit, timeout, readModelFile(out, command));
     // One repository's checkout is written from its part of the model, and fingerprinted by it:
     // a change to another repository's control planes leaves this checkout as it is.
