@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { parseAllDocuments, visit } from 'yaml';
 import { problem, Problem } from '../core/errors';
 import { isMap } from '../core/plain';
 import type { Values } from '../model/values';
 import { findLiteralSecrets } from './values-check';
+import { yamlLibrary } from '../core/yaml/parse';
 
 /** The settings of Argo CD's chart the program declares itself (clusters, repositories, credentials): never values. */
 const DECLARED_CONFIGS = ['clusterCredentials', 'credentialTemplates', 'repositories', 'secret'] as const;
@@ -233,6 +233,8 @@ function keyName(key: string): string {
  */
 function readSetting(text: unknown): { value: unknown; problem?: undefined } | { problem: string; value?: undefined } {
   if (typeof text !== 'string') return { problem: 'it is not a text' };
+  // Loaded here: a program without Argo CD's own installation never needs the YAML parser.
+  const { parseAllDocuments, visit } = yamlLibrary();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, { uniqueKeys: true });

@@ -75,6 +75,8 @@ export function environmentsSplitByCluster(model: PlatformModel, targetClusters:
   // Flux writes no ApplicationSet: its environments are never split.
   for (const cp of model.controlPlanes)
     if (cp.reconciler?.kind !== 'flux') for (const e of cp.environments) capOf.set(e, applicationSetCap(cp));
+  const nameOf = setNamesByShape();
+  const ownDestination = memoized(hasOwnDestination);
   const counts = new Map<string, number>();
   const split = new Set<string>();
   for (const e of model.environments) if (e.applicationSets === ApplicationSetSplit.PER_CLUSTER && capOf.has(e.name)) split.add(e.name);
@@ -83,8 +85,8 @@ export function environmentsSplitByCluster(model: PlatformModel, targetClusters:
     const cap = capOf.get(t.environment);
     const service = services.get(t.service);
     const cluster = targetClusters[i];
-    if (cap === undefined || !service || !cluster || hasOwnDestination(cluster) || split.has(t.environment)) continue;
-    const name = setName(t.environment, { source: sourceKindDescriptorOf(service), ...(deviates(service) ? { service } : {}) });
+    if (cap === undefined || !service || !cluster || split.has(t.environment) || ownDestination(cluster)) continue;
+    const name = nameOf(t.environment, sourceKindDescriptorOf(service), deviates(service) ? service : undefined, undefined);
     const n = (counts.get(name) ?? 0) + 1;
     counts.set(name, n);
     if (n > cap) split.add(t.environment);
@@ -191,6 +193,63 @@ function memoized<K, V>(f: (key: K) => V): (key: K) => V {
   };
 }
 
+/**
+ * Values by the shape of a target's ApplicationSet: its environment, its source kind, and the
+ * service and the cluster it has a set of its own for (undefined when it has none). Looked up
+ * without making a key: a fleet's tens of thousands of targets share a few hundred shapes.
+ */
+class ByShape<V> {
+  private readonly values = new Map<string, Map<SourceKindDescriptor, Map<ServiceModel | undefined, Map<ClusterModel | undefined, V>>>>();
+
+  /** The value of the shape, if one was set. */
+  public get(
+    env: string,
+    source: SourceKindDescriptor,
+    service: ServiceModel | undefined,
+    cluster: ClusterModel | undefined,
+  ): V | undefined {
+    return this.values.get(env)?.get(source)?.get(service)?.get(cluster);
+  }
+
+  /** Sets the value of the shape. */
+  public set(
+    env: string,
+    source: SourceKindDescriptor,
+    service: ServiceModel | undefined,
+    cluster: ClusterModel | undefined,
+    value: V,
+  ): void {
+    const ofEnv = getOrSet(this.values, env, () => new Map());
+    const ofSource = getOrSet(ofEnv, source, () => new Map());
+    getOrSet(ofSource, service, () => new Map()).set(cluster, value);
+  }
+}
+
+/** {@link setName} of a shape (see {@link ByShape}), made once per shape. */
+function setNamesByShape(): (
+  env: string,
+  source: SourceKindDescriptor,
+  service: ServiceModel | undefined,
+  cluster: ClusterModel | undefined,
+) => string {
+  const names = new ByShape<string>();
+  return (env, source, service, cluster) => {
+    let name = names.get(env, source, service, cluster);
+    if (name === undefined) {
+      name = setName(env, { source, ...(service ? { service } : {}), ...(cluster ? { cluster } : {}) });
+      names.set(env, source, service, cluster, name);
+    }
+    return name;
+  };
+}
+
+/** The value of `key` in `map`, set to `make()` when it has none. */
+function getOrSet<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
+
 /** The longest ApplicationSet name written: its file, `<name>.yaml`, fits a file system's 255 bytes (Kubernetes takes 253). */
 const MAX_SET_NAME = 250;
 
@@ -259,8 +318,9 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
       if (model.applicationRepoURLPattern && envModel) claim(setName(env, { source: helmDescriptor }), `environment ${env}`, envModel.path);
     }
     const environments = new Set(cp.environments);
-    // Targets of the template's shape claim their environment's set: the first of each kind and environment is enough.
-    const templateClaims = new Map<SourceKindDescriptor, Set<string>>();
+    // The first target of each shape claims its set's name: a claim made again, of the same name
+    // for the same group, changes nothing.
+    const claimed = new ByShape<true>();
     for (let i = 0; i < model.targets.length; i++) {
       const t = model.targets[i];
       if (!environments.has(t.environment)) continue;
@@ -270,12 +330,11 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
       const source = sourceKindDescriptorOf(service);
       const ownService = deviates(service);
       const ownCluster = ownSets(cluster);
-      if (!ownService && !ownCluster) {
-        const claimed = templateClaims.get(source) ?? new Set<string>();
-        if (claimed.has(t.environment)) continue;
-        templateClaims.set(source, claimed.add(t.environment));
-      }
-      const shape: SetShape = { source, ...(ownService ? { service } : {}), ...(ownCluster ? { cluster } : {}) };
+      const shapeService = ownService ? service : undefined;
+      const shapeCluster = ownCluster ? cluster : undefined;
+      if (claimed.get(t.environment, source, shapeService, shapeCluster)) continue;
+      claimed.set(t.environment, source, shapeService, shapeCluster, true);
+      const shape: SetShape = { source, ...(shapeService ? { service } : {}), ...(shapeCluster ? { cluster } : {}) };
       const what =
         shape.service && shape.cluster
           ? `service ${shape.service.name} on cluster ${shape.cluster.id}`
@@ -306,22 +365,36 @@ export function problemsOfApplicationSetSizes(model: PlatformModel, targetCluste
   const deviates = memoized((s: ServiceModel) => sourceKindDescriptorOf(s).deviates(model, s, model.serviceDefaults));
   const cpOf = new Map<string, ControlPlaneModel>();
   for (const cp of model.controlPlanes) if (cp.reconciler?.kind !== 'flux') for (const e of cp.environments) cpOf.set(e, cp);
-  const sets = new Map<string, { name: string; count: number; cluster: ClusterModel; cp: ControlPlaneModel }>();
+  const nameOf = setNamesByShape();
+  const ownSets = memoized((c: ClusterModel) => hasOwnSets(c, split));
+  // By control plane, name and cluster: two groups that would share a name are CG125, and each is counted on its own.
+  const setsOf = new Map<
+    ControlPlaneModel,
+    Map<string, Map<ClusterModel, { name: string; count: number; cluster: ClusterModel; cp: ControlPlaneModel }>>
+  >();
+  const sets: { name: string; count: number; cluster: ClusterModel; cp: ControlPlaneModel }[] = [];
   for (let i = 0; i < model.targets.length; i++) {
     const t = model.targets[i];
     const cp = cpOf.get(t.environment);
     const service = services.get(t.service);
     const cluster = targetClusters[i];
-    if (!cp || !service || !cluster || !hasOwnSets(cluster, split)) continue;
-    const name = setName(t.environment, { source: sourceKindDescriptorOf(service), cluster, ...(deviates(service) ? { service } : {}) });
-    // By cluster too: two groups that would share a name are CG125, and each is counted on its own.
-    const key = `${cp.name}\u0000${name}\u0000${cluster.id}`;
-    const set = sets.get(key) ?? { name, count: 0, cluster, cp };
+    if (!cp || !service || !cluster || !ownSets(cluster)) continue;
+    const name = nameOf(t.environment, sourceKindDescriptorOf(service), deviates(service) ? service : undefined, cluster);
+    const ofName = getOrSet(
+      getOrSet(setsOf, cp, () => new Map()),
+      name,
+      () => new Map(),
+    );
+    let set = ofName.get(cluster);
+    if (set === undefined) {
+      set = { name, count: 0, cluster, cp };
+      ofName.set(cluster, set);
+      sets.push(set);
+    }
     set.count++;
-    sets.set(key, set);
   }
   const problems: Problem[] = [];
-  for (const { name, count, cluster, cp } of sets.values()) {
+  for (const { name, count, cluster, cp } of sets) {
     const cap = applicationSetCap(cp);
     if (count <= cap) continue;
     problems.push(

@@ -17,12 +17,19 @@ export function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
     const owned = ownedKeyIn(l.values, 'image');
     if (owned !== undefined) report(id, owned);
   }
-  // The values key of each image of each service: `image` for a service with one.
-  const keys = new Map(model.services.map((s) => [s.name, s.images === undefined ? ['image'] : s.images.map((i) => i.valuesKey)]));
+  // The values key of each image of each service: `image` for a service with one (one list for all such).
+  const keys = new Map(model.services.map((s) => [s.name, s.images === undefined ? IMAGE_ONLY : s.images.map((i) => i.valuesKey)]));
   const seen = new Set<string>();
+  // The layers looked at for each list of keys: most targets share their layers with many others.
+  const looked = new Map<readonly string[], Set<string>>();
   for (const t of model.targets) {
+    const valuesKeys = keys.get(t.service) ?? [];
+    let layers = looked.get(valuesKeys);
+    if (layers === undefined) looked.set(valuesKeys, (layers = new Set()));
     for (const layer of t.layers) {
-      for (const valuesKey of keys.get(t.service) ?? []) {
+      if (layers.has(layer)) continue;
+      layers.add(layer);
+      for (const valuesKey of valuesKeys) {
         const key = `${layer}\u0000${valuesKey}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -46,6 +53,9 @@ export function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
   }
   return problems;
 }
+
+/** The values keys of a service with one image. */
+const IMAGE_ONLY: readonly string[] = ['image'];
 
 /** The dotted prefix of `valuesKey` (itself included) that `values` sets to something other than a map, and that value, if any. */
 function notAMapOnPath(values: unknown, valuesKey: string): { key: string; value: unknown } | undefined {
