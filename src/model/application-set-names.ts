@@ -9,6 +9,7 @@ import { Problem, problem } from '../core/errors';
 import { ClusterModel, ControlPlaneModel, PlatformModel, ServiceModel } from './platform-model';
 import { helmDescriptor, SourceKindDescriptor, sourceKindDescriptorOf } from './source-kinds';
 import { ApplicationSetSplit } from './application-set-split';
+import { getOrSet } from '../core/maps';
 
 /**
  * How a target's Application can be written in a template: every field derived from the
@@ -243,13 +244,6 @@ function setNamesByShape(): (
   };
 }
 
-/** The value of `key` in `map`, set to `make()` when it has none. */
-function getOrSet<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let v = map.get(key);
-  if (v === undefined) map.set(key, (v = make()));
-  return v;
-}
-
 /** The longest ApplicationSet name written: its file, `<name>.yaml`, fits a file system's 255 bytes (Kubernetes takes 253). */
 const MAX_SET_NAME = 250;
 
@@ -349,6 +343,14 @@ export function problemsOfWorkloadSetNames(model: PlatformModel, targetClusters:
   return problems;
 }
 
+/** An ApplicationSet of one cluster, and how many Applications it generates. */
+interface CountedSet {
+  readonly name: string;
+  count: number;
+  readonly cluster: ClusterModel;
+  readonly cp: ControlPlaneModel;
+}
+
 /**
  * ApplicationSets that would generate more Applications than their control plane's cap even
  * after their environment is split by cluster (CG153): a single cluster with more targets of one
@@ -368,11 +370,8 @@ export function problemsOfApplicationSetSizes(model: PlatformModel, targetCluste
   const nameOf = setNamesByShape();
   const ownSets = memoized((c: ClusterModel) => hasOwnSets(c, split));
   // By control plane, name and cluster: two groups that would share a name are CG125, and each is counted on its own.
-  const setsOf = new Map<
-    ControlPlaneModel,
-    Map<string, Map<ClusterModel, { name: string; count: number; cluster: ClusterModel; cp: ControlPlaneModel }>>
-  >();
-  const sets: { name: string; count: number; cluster: ClusterModel; cp: ControlPlaneModel }[] = [];
+  const setsOf = new Map<ControlPlaneModel, Map<string, Map<ClusterModel, CountedSet>>>();
+  const sets: CountedSet[] = [];
   for (let i = 0; i < model.targets.length; i++) {
     const t = model.targets[i];
     const cp = cpOf.get(t.environment);

@@ -42,8 +42,8 @@ Example:
     const format = ctx.format(values.format, ['text', 'markdown', 'json']);
     const out = checkoutDir(ctx, 'plan', values.out, 'first-synth', values.repository);
     const running = runProgram('plan', values, ctx);
-    // The program runs in a process of its own: meanwhile the owned files are looked at, and what
-    // compares them with its tree is loaded (what looks at them, too: the program starts the sooner).
+    // The program runs in a process of its own, started first: then what looks at the owned files
+    // meanwhile is loaded, and what compares them with its tree.
     const { CheckoutPrefetch } = await import('../../workspace/checkout/prefetch');
     const prefetch = CheckoutPrefetch.start(out, running);
     const [{ planFromProgram }, run] = await Promise.all([import('./plan-run'), running]);
@@ -137,8 +137,8 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'check', values.out, 'existing', values.repository);
     const running = runProgram('check', values, ctx);
-    // The program runs in a process of its own: meanwhile the owned files are looked at, and what
-    // compares them with its tree is loaded (what looks at them, too: the program starts the sooner).
+    // The program runs in a process of its own, started first: then what looks at the owned files
+    // meanwhile is loaded, and what compares them with its tree.
     const { CheckoutPrefetch } = await import('../../workspace/checkout/prefetch');
     const prefetch = CheckoutPrefetch.start(out, running);
     const [{ checkFromProgram }, run] = await Promise.all([import('./check-run'), running]);

@@ -50,8 +50,8 @@ async function release(
   const format = ctx.format(values.format, ['text', 'json']);
   // With the program, it runs before the lock is taken; without it, the tree's release model is read under the lock.
   const running = withoutProgram(request.kind, values, ctx) ? undefined : runProgram(request.kind, values, ctx);
-  // The program runs in a process of its own: meanwhile the manifest is read and parsed, and what
-  // makes the release is loaded (what reads it, too: the program starts the sooner).
+  // The program runs in a process of its own, started first: then what reads and parses the
+  // manifest meanwhile is loaded, and what makes the release.
   if (running !== undefined) {
     const { CheckoutPrefetch } = await import('../../workspace/checkout/prefetch');
     CheckoutPrefetch.start(out, running, false);

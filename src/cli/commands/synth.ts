@@ -39,8 +39,8 @@ Example:
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'synth', values.out, 'create', values.repository);
     const running = runProgram('synth', values, ctx);
-    // The program runs in a process of its own: meanwhile the owned files are looked at, and what
-    // writes the checkout is loaded (what looks at them, too: the program starts the sooner).
+    // The program runs in a process of its own, started first: then what looks at the owned files
+    // meanwhile is loaded, and what writes the checkout.
     const { CheckoutPrefetch } = await import('../../workspace/checkout/prefetch');
     const prefetch = values.verify === true ? undefined : CheckoutPrefetch.start(out, running);
     const [{ synthWrite }, run] = await Promise.all([import('./synth-write'), running]);

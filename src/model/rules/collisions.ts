@@ -1,6 +1,7 @@
 /** Targets that would land where other targets, or Argo CD itself, already are. */
 import { Problem, problem } from '../../core/errors';
 import { applicationName } from '../placement';
+import { getOrSet } from '../../core/maps';
 import { ClusterModel, PlatformModel, ServiceModel, TargetModel } from '../platform-model';
 
 /**
@@ -36,7 +37,7 @@ export function problemsOfCollisions(model: PlatformModel, targetClusters: reado
   // which names the Applications that would then share a namespace there (they are not told
   // again one by one: the fix of the destination is the fix of each).
   const byDestination = new Map<string, ClusterModel[]>();
-  for (const c of model.clusters) groupOf(byDestination, `${envCp.get(c.environment)}\u0000${c.destination}`).push(c);
+  for (const c of model.clusters) getOrSet(byDestination, `${envCp.get(c.environment)}\u0000${c.destination}`, () => []).push(c);
   const shared = problemsOfSharedPlaces(model, targetClusters, envCp, serviceByName);
   for (const [key, clusters] of byDestination) {
     if (clusters.length > 1)
@@ -112,9 +113,9 @@ function problemsOfSharedPlaces(
   const destinations = new Map<string, Map<string, TargetModel>>();
   const applications = new Map<string, Map<string, TargetModel>>();
   const placeOf = (t: TargetModel, cluster: ClusterModel, cp: string): Place => ({
-    byNamespace: groupIn(destinations, `${cp}\u0000${cluster.destination}`),
+    byNamespace: getOrSet(destinations, `${cp}\u0000${cluster.destination}`, () => new Map()),
     ownNamespaces: new Map(),
-    byApplication: groupIn(applications, byWholeName ? cp : `${cp}\u0000${t.environment}-${t.cloud}-${t.cluster}`),
+    byApplication: getOrSet(applications, byWholeName ? cp : `${cp}\u0000${t.environment}-${t.cloud}-${t.cluster}`, () => new Map()),
   });
   // The place of a cluster's targets, found once per cluster.
   const places = new Map<ClusterModel, { readonly of: TargetModel; readonly cp: string; readonly place: Place }>();
@@ -152,7 +153,7 @@ function problemsOfSharedPlaces(
     } else {
       ownNamespaces.set(ns, t);
       // Another cluster under the same destination: told once, by the destination's CG105.
-      if (clashes(other)) groupOf(sharedBy, `${cp}\u0000${cluster.destination}`).push(applicationName(t));
+      if (clashes(other)) getOrSet(sharedBy, `${cp}\u0000${cluster.destination}`, () => []).push(applicationName(t));
       else byNamespace.set(ns, t);
     }
     const name = byWholeName ? applicationName(t) : t.service;
@@ -179,20 +180,6 @@ function serviceNamesNest(services: readonly ServiceModel[]): boolean {
     }
   }
   return false;
-}
-
-/** The list under `key`, made empty on first use. */
-function groupOf<V>(groups: Map<string, V[]>, key: string): V[] {
-  let group = groups.get(key);
-  if (!group) groups.set(key, (group = []));
-  return group;
-}
-
-/** The group under `key`, made empty on first use. */
-function groupIn<V>(groups: Map<string, Map<string, V>>, key: string): Map<string, V> {
-  let group = groups.get(key);
-  if (!group) groups.set(key, (group = new Map()));
-  return group;
 }
 
 /**

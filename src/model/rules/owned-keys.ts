@@ -23,7 +23,7 @@ export function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
   // The layers looked at for each list of keys: most targets share their layers with many others.
   const looked = new Map<readonly string[], Set<string>>();
   for (const t of model.targets) {
-    const valuesKeys = keys.get(t.service) ?? [];
+    const valuesKeys = keys.get(t.service) ?? NO_KEYS;
     let layers = looked.get(valuesKeys);
     if (layers === undefined) looked.set(valuesKeys, (layers = new Set()));
     for (const layer of t.layers) {
@@ -56,6 +56,8 @@ export function problemsOfOwnedKeys(model: PlatformModel): Problem[] {
 
 /** The values keys of a service with one image. */
 const IMAGE_ONLY: readonly string[] = ['image'];
+/** The values keys of a target whose service the model lacks. */
+const NO_KEYS: readonly string[] = [];
 
 /** The dotted prefix of `valuesKey` (itself included) that `values` sets to something other than a map, and that value, if any. */
 function notAMapOnPath(values: unknown, valuesKey: string): { key: string; value: unknown } | undefined {

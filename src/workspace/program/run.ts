@@ -219,7 +219,7 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
     const direct = directCommand(command, ctx.cwd);
     const env = { ...ctx.env, ...(direct === command ? {} : { PATH: projectPath(ctx.cwd, ctx.env.PATH) }), [MODEL_OUT_ENV]: out };
     const exit = await runCommand(direct, ctx, env, timeout);
-    // Loaded once the program runs (it starts the sooner): what reads and splits its model.
+    // What reads its model is loaded once the program has started, not before: it starts the sooner.
     const [{ readModelFile }, { fingerprint }] = await Promise.all([import('./model-file'), import('../../synth/file-tree')]);
     const whole = outcome(command, exit, timeout, readModelFile(out, command));
     // One repository's checkout is written from its part of the model, and fingerprinted by it:
