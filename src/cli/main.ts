@@ -4,7 +4,7 @@ import { isUnparsedArguments, parseCommandArgs } from './args';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
-import { inertStream } from './terminal-text';
+import { inertStream, styledMark } from './terminal-text';
 
 import { ExitCode } from './exit-code';
 import { withoutPasswordsOn } from './redacted-output';
@@ -157,7 +157,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     env,
     stdout,
     stderr,
-    style: (mark) => (colour ? `${{ '[+]': '\x1b[32m', '[-]': '\x1b[31m', '[~]': '\x1b[33m' }[mark] ?? ''}${mark}\x1b[0m` : mark),
+    style: (mark) => (colour ? styledMark(mark) : mark),
     format: (value, allowed) => checkFormat(name, value, allowed),
     now: () => resolveNow(env),
     clock: () => new Date(),

@@ -10,6 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { removeCheckout, synthesizedCheckout, writeFile } from '../synth/example-checkout';
+import { main } from '../../src/cli/main';
+import { cleanEnv } from '../support/cli';
 
 const REPO = path.resolve(__dirname, '../..');
 const CLI = path.join(REPO, 'bin/cdk8s-gitops.js');
@@ -27,6 +29,8 @@ function hasRawControl(text: string): boolean {
 const CLUSTER = 'environments/prod/aws/eu-central-1-01';
 /** A directory name that would clear the screen, retitle the window and reverse the text after it. */
 const EVIL = 'evil\u001b]0;pwned\u0007\u001b[2J\u202eok';
+/** A directory name holding a colour the CLI itself writes, and its reset. */
+const RED = '\u001b[31m[-]\u001b[0mred\u001b[31m';
 
 describe('names and paths from a hostile checkout', () => {
   let out: string;
@@ -71,6 +75,35 @@ describe('names and paths from a hostile checkout', () => {
     expect(r.stderr).toContain('no service "pay\\u001b[2Jments"');
     expect(hasRawControl(r.stderr)).toBe(false);
   });
+});
+
+describe('colours from a hostile checkout', () => {
+  let out: string;
+  beforeAll(() => {
+    // GIVEN the example's checkout with a directory nobody declared, whose name holds the CLI's red mark and leaves red on
+    out = synthesizedCheckout();
+    writeFile(out, `${CLUSTER}/${RED}/values.yaml`, 'a: 1\n');
+  });
+  afterAll(() => removeCheckout(out));
+
+  test('on a terminal, where the CLI colours its marks, a colour in a name is an escape too', async () => {
+    // GIVEN a terminal, where colours are allowed
+    const terminal = (): { text: string; isTTY: true; write(t: string): boolean } => {
+      const s = { text: '', isTTY: true as const, write: (t: string) => ((s.text += t), true) };
+      return s;
+    };
+    const stdout = terminal();
+    const stderr = terminal();
+
+    // WHEN
+    const code = await main(['check', '--out', out], { cwd: REPO, stdout, stderr, env: cleanEnv() });
+
+    // THEN the finding names the directory with its escapes: nothing is coloured
+    expect(code).toBe(2);
+    expect(stdout.text).toContain(`${CLUSTER}/\\u001b[31m[-]\\u001b[0mred\\u001b[31m:`);
+    expect(hasRawControl(stdout.text)).toBe(false);
+    expect(hasRawControl(stderr.text)).toBe(false);
+  }, 60_000);
 });
 
 describe("check's diff of a hand edit", () => {

@@ -1,4 +1,4 @@
-import { inertStream, inertText } from '../../src/cli/terminal-text';
+import { inertStream, inertText, styledMark } from '../../src/cli/terminal-text';
 
 describe('inertText', () => {
   test.each([
@@ -18,12 +18,21 @@ describe('inertText', () => {
     expect(inertText('a\tb\nc → d … é\n', false)).toBe('a\tb\nc → d … é\n');
   });
 
-  test("keeps the CLI's own colours only where colours are on", () => {
-    const green = '\u001b[32m[+]\u001b[0m';
-    expect(inertText(green, true)).toBe(green);
-    expect(inertText(green, false)).toBe('\\u001b[32m[+]\\u001b[0m');
-    // any other sequence is escaped either way
-    expect(inertText('\u001b[41m', true)).toBe('\\u001b[41m');
+  test("colours the CLI's own marks where colours are on, and writes them plain elsewhere", () => {
+    const line = `${['[+]', '[-]', '[~]'].map(styledMark).join(' ')} a.yaml\n`;
+    expect(inertText(line, true)).toBe('\u001b[32m[+]\u001b[0m \u001b[31m[-]\u001b[0m \u001b[33m[~]\u001b[0m a.yaml\n');
+    expect(inertText(line, false)).toBe('[+] [-] [~] a.yaml\n');
+    expect(styledMark('[?]')).toBe('[?]');
+  });
+
+  test.each([
+    ['a colour left on', 'environments/\u001b[31mprod'],
+    ['a reset', 'a\u001b[0mb'],
+    ['a mark coloured as the CLI colours it', '\u001b[31m[-]\u001b[0m'],
+    ['a background colour', '\u001b[41m'],
+  ])('escapes %s in text even where colours are on', (_, text) => {
+    const shown = inertText(`${styledMark('[+]')} ${text}`, true);
+    expect(shown).toBe(`\u001b[32m[+]\u001b[0m ${text.split('\u001b').join('\\u001b')}`);
   });
 
   test('keeps JSON valid and equal to what it was', () => {
