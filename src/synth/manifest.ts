@@ -224,7 +224,10 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
     }
     if (into.has(p))
       throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
-    into.set(p, entryOf(derived ? '' : sha256!, derived ? '' : key!, service, derived, !derived && typeof release === 'string' ? release : undefined));
+    into.set(
+      p,
+      entryOf(derived ? '' : sha256!, derived ? '' : key!, service, derived, !derived && typeof release === 'string' ? release : undefined),
+    );
   }
 }
 
