@@ -11,7 +11,7 @@ import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { synthesize } from '../../src/synth/synthesize';
 import { readManifest, readManifestTexts } from '../../src/workspace/checkout/manifest-io';
 import { Checkout } from '../../src/workspace/checkout/checkout-fs';
-import { DriftCheck } from '../../src/workspace/checkout/drift';
+import { DriftCheck, statKey } from '../../src/workspace/checkout/drift';
 import { statCacheEntries } from '../support/stat-cache';
 import { writeTreeSettled } from '../support/settled-write';
 
@@ -79,6 +79,29 @@ test('a garbled or foreign bucket counts as empty: its files are read again, and
   expect(drift.changed(VALUES, entry.sha256)).toBe(false);
   fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
   expect(DriftCheck.load(new Checkout(dir)).changed(VALUES, entry.sha256)).toBe(true);
+});
+
+test('a bucket that is a link or a directory counts as empty, and the link is never followed', () => {
+  const d = cacheDir();
+  const entry = readManifest(dir).files.get(VALUES)!;
+  const outside = path.join(dir, '..', `${path.basename(dir)}-outside`);
+  try {
+    // GIVEN the owned file edited by hand, and every bucket a directory or a link to a file
+    // outside whose entry says the file, as it stands now, holds what the manifest records
+    fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
+    const seen = statKey(fs.lstatSync(path.join(dir, VALUES)));
+    fs.writeFileSync(outside, `cdk8s-gitops stat cache 3\n${VALUES}\u0000${seen} ${entry.sha256}\u0000`);
+    for (const f of fs.readdirSync(d).filter((n) => n !== 'index.json')) {
+      fs.rmSync(path.join(d, f));
+      if (f < '80') fs.symlinkSync(outside, path.join(d, f));
+      else fs.mkdirSync(path.join(d, f));
+    }
+
+    // THEN the edit is found: the entry behind the links was never read
+    expect(DriftCheck.load(new Checkout(dir)).changed(VALUES, entry.sha256)).toBe(true);
+  } finally {
+    fs.rmSync(outside, { force: true });
+  }
 });
 
 test('a bucket cut short counts as empty: its files are read again', () => {
