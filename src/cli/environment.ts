@@ -1,4 +1,4 @@
-import { gitSync } from '../workspace/git/git-sync';
+import { gitSync } from '../core/git-sync';
 import * as os from 'os';
 import { GitOpsError } from '../core/errors';
 

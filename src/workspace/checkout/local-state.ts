@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Checkout } from './checkout-fs';
-import { gitSync } from '../git/git-sync';
+import { gitSync } from '../../core/git-sync';
 
 /**
  * Where cdk8s-gitops keeps what a checkout knows locally and never commits (pending operations,

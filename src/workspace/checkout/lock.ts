@@ -1,4 +1,4 @@
-import { gitSync } from '../git/git-sync';
+import { gitSync } from '../../core/git-sync';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';

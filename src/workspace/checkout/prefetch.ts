@@ -14,7 +14,7 @@ import { manifestDigest, parseManifest } from '../../synth/manifest';
 import { TRANSACTION_DIR } from './transaction-dir';
 import { readKnownText } from './known-texts';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
-import { gitSync } from '../git/git-sync';
+import { gitSync } from '../../core/git-sync';
 
 /** How long one slice of the work holds the event loop: the program's exit and its timeout are seen within it. */
 const SLICE_MS = 8;

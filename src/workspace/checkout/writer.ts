@@ -1,4 +1,4 @@
-import { gitSync } from '../git/git-sync';
+import { gitSync } from '../../core/git-sync';
 import * as fs from 'fs';
 import { GitOpsError, Problem, systemErrorCode, problem } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';

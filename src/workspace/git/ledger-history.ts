@@ -4,7 +4,7 @@
  * runs: the checkout is someone else's.
  */
 import { execFileSync } from 'child_process';
-import { SAFE_GIT_ARGS } from './git-sync';
+import { SAFE_GIT_ARGS } from '../../core/git-sync';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
 import { TrailerKey } from './trailers';
 

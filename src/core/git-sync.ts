@@ -1,11 +1,20 @@
 /**
- * Git run synchronously for a quick question about a work tree (where its Git directory is,
- * whether it tracks a path), with the options every git command cdk8s-gitops runs is given.
+ * The options every git command cdk8s-gitops runs is given, and git run synchronously with them
+ * for a quick question about a work tree (where its Git directory is, whether it tracks a path).
+ * Apart from the git runner (`workspace/git/command.ts`), so that what asks such a question does
+ * not load simple-git.
  *
  * @module
  */
 import { spawnSync } from 'child_process';
-import { SAFE_CONFIG } from './safe-config';
+
+/**
+ * What every git command cdk8s-gitops runs is given: a clone's own configuration may name
+ * programs for git to run on every index read (fsmonitor), at each commit and push (hooks) and
+ * to sign (gpg); none runs. (A filter driver a `.gitattributes` names still runs: the git this
+ * supports, 2.39, has no switch for it.)
+ */
+export const SAFE_CONFIG: readonly string[] = ['core.fsmonitor=false', 'core.hooksPath=/dev/null', 'commit.gpgSign=false'];
 
 /**
  * What every git command cdk8s-gitops runs starts with: {@link SAFE_CONFIG} (no program a
