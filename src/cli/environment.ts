@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { gitSync } from '../core/git-sync';
 import * as os from 'os';
 import { GitOpsError } from '../core/errors';
 
@@ -74,7 +74,7 @@ function wallTimeInUtc(d: Date): string {
 export function resolveActor(env: NodeJS.ProcessEnv, cwd: string): string {
   const fromCi = env.GITLAB_USER_LOGIN || env.GITHUB_ACTOR || env.BUILD_REQUESTEDFOR;
   if (fromCi) return fromCi;
-  const git = spawnSync('git', ['config', 'user.name'], { cwd, encoding: 'utf8' });
+  const git = gitSync(cwd, ['config', 'user.name']);
   const name = git.status === 0 ? git.stdout.trim() : '';
   if (name) return name;
   return env.USER || os.userInfo().username || 'unknown';
@@ -84,6 +84,6 @@ export function resolveActor(env: NodeJS.ProcessEnv, cwd: string): string {
 export function resolveProgramCommit(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
   const fromCi = env.CI_COMMIT_SHA || env.GITHUB_SHA;
   if (fromCi) return fromCi;
-  const git = spawnSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' });
+  const git = gitSync(cwd, ['rev-parse', 'HEAD']);
   return git.status === 0 ? git.stdout.trim() || undefined : undefined;
 }

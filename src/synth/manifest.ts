@@ -185,11 +185,13 @@ function parseJson(text: string, file: string): Record<string, unknown> {
 }
 
 function parseEntries(files: Record<string, unknown>, file: string, service: string | undefined, into: Map<string, ManifestEntry>): void {
-  for (const [p, value] of Object.entries(files)) {
+  // A fleet's manifest records tens of thousands of entries: no copies of them, no spread objects.
+  for (const p in files) {
+    const value = files[p];
     const e = isMap(value) ? value : {};
     const derived = e.derived === true && service === undefined && Object.keys(e).length === 1;
     const release = e.release;
-    const sha256 = typeof e.sha256 === 'string' && /^[0-9a-f]{64}$/.test(e.sha256) ? e.sha256 : undefined;
+    const sha256 = typeof e.sha256 === 'string' && e.sha256.length === 64 && SHA256_HEX.test(e.sha256) ? e.sha256 : undefined;
     const key = typeof e.key === 'string' ? e.key : undefined;
     if (
       (!derived &&
@@ -206,7 +208,7 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
       );
     }
     // Flux's own files (its bootstrap and the tenant lockdown beside it) are never cdk8s-gitops's.
-    if (/^clusters\/(?:[^/]+\/)*flux-system\//.test(p)) {
+    if (p.includes('flux-system/') && FLUX_SYSTEM.test(p)) {
       throw malformed(
         file,
         `The manifest records ${JSON.stringify(p.slice(0, 200))}, a file of Flux's own flux-system directory, which cdk8s-gitops never writes${file === MANIFEST_PATH ? '' : `; in ${file}`}.`,
@@ -222,15 +224,25 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
     }
     if (into.has(p))
       throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
-    into.set(p, {
-      sha256: derived ? '' : sha256!,
-      key: derived ? '' : key!,
-      ...(service === undefined ? {} : { service }),
-      ...(derived ? { derived: true } : {}),
-      ...(!derived && typeof release === 'string' ? { release } : {}),
-    });
+    into.set(
+      p,
+      entryOf(derived ? '' : sha256!, derived ? '' : key!, service, derived, !derived && typeof release === 'string' ? release : undefined),
+    );
   }
 }
+
+/** A manifest entry with the fields that apply only. */
+function entryOf(sha256: string, key: string, service: string | undefined, derived: boolean, release: string | undefined): ManifestEntry {
+  if (derived) return service === undefined ? { sha256, key, derived } : { sha256, key, service, derived };
+  if (service === undefined) return release === undefined ? { sha256, key } : { sha256, key, release };
+  return release === undefined ? { sha256, key, service } : { sha256, key, service, release };
+}
+
+/** A sha256 in hex, as the manifest records a file's content hash. */
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A path in Flux's own flux-system directory. */
+const FLUX_SYSTEM = /^clusters\/(?:[^/]+\/)*flux-system\//;
 
 /**
  * Parses a manifest and its shards (texts by repository path); fails with the file and the fix

@@ -179,6 +179,40 @@ describe('symbolic links in the checkout', () => {
     }
   });
 
+  it("never runs a program the checkout's Git configuration names (core.fsmonitor), whatever the command", async () => {
+    // GIVEN a clone whose configuration names a program for git to run on every index read, and
+    // an owned file edited by hand and not committed (synth asks Git whether the edit would be lost)
+    const sandbox = Sandbox.create(seedFiles());
+    try {
+      const clone = sandbox.clone('ci');
+      const witness = path.join(root, `fsmonitor-ran-${n}`);
+      sandbox.git(clone, 'config', 'core.fsmonitor', `touch ${witness}; echo`);
+      const values = path.join(clone, `${NONPROD_AWS}/eu-central-1-01/payments-api/values.yaml`);
+      const text = fs.readFileSync(values, 'utf8');
+      fs.appendFileSync(values, '# edited\n');
+
+      // WHEN every command that reads the checkout runs in it
+      const edited = [await cli(clone, 'synth'), await cli(clone, 'plan'), await cli(clone, 'check')];
+      // (put back without git, which would run the program itself)
+      fs.writeFileSync(values, text);
+      const clean = [
+        await cli(clone, 'status'),
+        await runCli(['preview', '--out', clone]),
+        await cli(clone, 'history'),
+        await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish'),
+      ];
+
+      // THEN each ran (the edit was found, the promotion pushed) and the program never did
+      expect(edited.map((r) => r.code)).toEqual([1, 2, 2]);
+      expect(edited[0].stderr).toContain('CG409');
+      expect(clean.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+      expect(sandbox.remoteLog()[0]).toContain('payments-api');
+      expect(fs.existsSync(witness)).toBe(false);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
   it('fails when a ledger is a link to a secret, and never prints what the secret holds', async () => {
     // GIVEN the ledger points at a file of environment variables
     const { dir, outside } = checkout();

@@ -9,9 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { paymentsPlatform } from '../../examples/payments-platform/main';
 import { synthesize } from '../../src/synth/synthesize';
-import { readManifest } from '../../src/workspace/checkout/manifest-io';
+import { readManifest, readManifestTexts } from '../../src/workspace/checkout/manifest-io';
 import { Checkout } from '../../src/workspace/checkout/checkout-fs';
-import { DriftCheck } from '../../src/workspace/checkout/drift';
+import { DriftCheck, statKey } from '../../src/workspace/checkout/drift';
 import { statCacheEntries } from '../support/stat-cache';
 import { writeTreeSettled } from '../support/settled-write';
 
@@ -81,7 +81,66 @@ test('a garbled or foreign bucket counts as empty: its files are read again, and
   expect(DriftCheck.load(new Checkout(dir)).changed(VALUES, entry.sha256)).toBe(true);
 });
 
-test('the cache of an earlier version (one file) is left unread and removed by the next save', () => {
+test('a bucket that is a link or a directory counts as empty, and the link is never followed', () => {
+  const d = cacheDir();
+  const entry = readManifest(dir).files.get(VALUES)!;
+  const outside = path.join(dir, '..', `${path.basename(dir)}-outside`);
+  try {
+    // GIVEN the owned file edited by hand, and every bucket a directory or a link to a file
+    // outside whose entry says the file, as it stands now, holds what the manifest records
+    fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
+    const seen = statKey(fs.lstatSync(path.join(dir, VALUES)));
+    fs.writeFileSync(outside, `cdk8s-gitops stat cache 3\n${VALUES}\u0000${seen} ${entry.sha256}\u0000`);
+    for (const f of fs.readdirSync(d).filter((n) => n !== 'index.json')) {
+      fs.rmSync(path.join(d, f));
+      if (f < '80') fs.symlinkSync(outside, path.join(d, f));
+      else fs.mkdirSync(path.join(d, f));
+    }
+
+    // THEN the edit is found: the entry behind the links was never read
+    expect(DriftCheck.load(new Checkout(dir)).changed(VALUES, entry.sha256)).toBe(true);
+  } finally {
+    fs.rmSync(outside, { force: true });
+  }
+});
+
+test('a bucket cut short counts as empty: its files are read again', () => {
+  const d = cacheDir();
+  const entry = readManifest(dir).files.get(VALUES)!;
+  const bucket = fs.readdirSync(d).find((f) => fs.readFileSync(path.join(d, f), 'utf8').includes(`${VALUES}\0`))!;
+  const text = fs.readFileSync(path.join(d, bucket), 'utf8');
+  // WHEN the bucket loses its last NUL, as a write cut short would leave it
+  fs.writeFileSync(path.join(d, bucket), text.slice(0, -1));
+  const drift = DriftCheck.load(new Checkout(dir));
+
+  // THEN the file is read again (found unchanged), and a save writes the bucket whole again
+  expect(drift.changed(VALUES, entry.sha256)).toBe(false);
+  drift.save(readManifest(dir).files);
+  expect(statCacheEntries(d)[VALUES]).toBeDefined();
+  expect(fs.readFileSync(path.join(d, bucket), 'utf8').endsWith('\0')).toBe(true);
+});
+
+test('the buckets of the version before (JSON) are left unread, the manifest it trusted kept, and both removed by the next save', () => {
+  const d = cacheDir();
+  const index = JSON.parse(fs.readFileSync(path.join(d, 'index.json'), 'utf8')) as { manifest: string };
+  // GIVEN the cache as the version before kept it: JSON buckets named *.json, an index of version 2
+  for (const f of fs.readdirSync(d)) fs.rmSync(path.join(d, f));
+  fs.writeFileSync(path.join(d, 'index.json'), JSON.stringify({ version: 2, manifest: index.manifest }));
+  fs.writeFileSync(path.join(d, '00.json'), JSON.stringify({ version: 2, files: { [VALUES]: '1:2:3:4 deadbeef' } }));
+
+  // WHEN
+  const drift = DriftCheck.load(new Checkout(dir));
+  const manifest = readManifest(dir);
+
+  // THEN the manifest is trusted as before, every owned file is read again, and the save leaves the new format only
+  expect(drift.trusts(readManifestTexts(dir))).toBe(true);
+  for (const [p, e] of manifest.files) if (!e.derived) expect([p, drift.changed(p, e.sha256)]).toEqual([p, false]);
+  drift.save(manifest.files);
+  expect(fs.readdirSync(d).filter((f) => f.endsWith('.json'))).toEqual(['index.json']);
+  expect(Object.keys(statCacheEntries(d)).sort()).toEqual([...manifest.files.keys()].sort());
+});
+
+test('the cache of the first version (one file) is left unread and removed by the next save', () => {
   const current = cacheDir();
   const old = `${current}.json`;
   fs.writeFileSync(old, JSON.stringify({ version: 1, files: { [VALUES]: '1:2:3:4 deadbeef' } }));

@@ -1,7 +1,7 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Checkout } from './checkout-fs';
+import { gitSync } from '../../core/git-sync';
 
 /**
  * Where cdk8s-gitops keeps what a checkout knows locally and never commits (pending operations,
@@ -17,11 +17,7 @@ export interface LocalState {
 
 /** The local state of the checkout `dir`, or undefined when `dir` is not in a Git work tree. */
 export function localState(dir: string): LocalState | undefined {
-  const r = spawnSync('git', ['rev-parse', '--show-toplevel', '--git-path', 'cdk8s-gitops'], {
-    cwd: dir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const r = gitSync(dir, ['rev-parse', '--show-toplevel', '--git-path', 'cdk8s-gitops']);
   if (r.status !== 0) return undefined;
   const [top, gitPath] = r.stdout.split('\n');
   if (!top || !gitPath) return undefined;

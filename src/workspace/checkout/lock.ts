@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { gitSync } from '../../core/git-sync';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -244,7 +244,7 @@ function processStart(pid: number, ticks = startTicks(pid)): number | undefined 
  * run, and one committed (a `git add` while a command ran) would stop every clone.
  */
 function assertLockNotCommitted(dir: string): void {
-  const tracked = spawnSync('git', ['ls-files', '--error-unmatch', '--', LOCK_PATH], { cwd: dir, stdio: 'ignore' });
+  const tracked = gitSync(dir, ['ls-files', '--error-unmatch', '--', LOCK_PATH]);
   if (tracked.status !== 0) return;
   throw GitOpsError.of('CG410', {
     file: LOCK_PATH,

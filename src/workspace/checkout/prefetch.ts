@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
@@ -15,6 +14,7 @@ import { manifestDigest, parseManifest } from '../../synth/manifest';
 import { TRANSACTION_DIR } from './transaction-dir';
 import { readKnownText } from './known-texts';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
+import { gitSync } from '../../core/git-sync';
 
 /** How long one slice of the work holds the event loop: the program's exit and its timeout are seen within it. */
 const SLICE_MS = 8;
@@ -150,7 +150,7 @@ function isLedgerPath(rel: string, service: string | undefined): boolean {
 
 /** The Git index of the work tree `dir` is in, or undefined outside Git. */
 function gitIndexPath(dir: string): string | undefined {
-  const r = spawnSync('git', ['rev-parse', '--git-path', 'index'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const r = gitSync(dir, ['rev-parse', '--git-path', 'index']);
   const rel = r.status === 0 ? r.stdout.split('\n')[0] : '';
   return rel ? path.resolve(dir, rel) : undefined;
 }

@@ -2,6 +2,9 @@
  * Where the stat cache of a checkout is kept (see `DriftCheck`): in the Git directory, one
  * small file per bucket of paths and an index, so that a command that looks at a few owned files
  * (a promotion) reads and writes the buckets of those files only, not the whole cache of a fleet.
+ * A bucket is a line naming its format, then each path and its entry, every one ended by NUL
+ * (which no path or entry holds): read with one `split`, where JSON took several times as long
+ * for the 26,000 entries of a fleet.
  *
  * @module
  */
@@ -10,7 +13,9 @@ import { LocalState } from './local-state';
 
 /** Buckets of paths; a fleet of 26,000 owned files puts about a hundred in each. */
 const BUCKETS = 256;
-const VERSION = 2;
+const VERSION = 3;
+/** The first line of a bucket of {@link VERSION}. */
+const BUCKET_HEAD = `cdk8s-gitops stat cache ${VERSION}\n`;
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** The bucket of a repository path: FNV-1a of its UTF-16 code units, modulo {@link BUCKETS}. */
@@ -33,13 +38,16 @@ export class StatCacheStore {
   public static open(state: LocalState | undefined): StatCacheStore {
     const dir = state === undefined ? undefined : cacheDir(state);
     const store = new StatCacheStore(state, dir);
-    const index = store.readJson('index.json');
+    const index = store.readIndex();
     if (typeof index?.manifest === 'string') store.manifest = index.manifest;
+    store.earlier = index?.version === EARLIER_VERSION;
     return store;
   }
 
   /** The {@link manifestDigest} of the manifest a whole tree last found or left in this checkout. */
   public manifest: string | undefined;
+  /** Whether the index is of the version before: its buckets (JSON files) are removed by the next save. */
+  private earlier = false;
   private readonly buckets: (Map<string, string> | undefined)[] = new Array(BUCKETS);
 
   private constructor(
@@ -71,20 +79,26 @@ export class StatCacheStore {
     try {
       for (const [b, rels] of inBucket) {
         const cached = this.bucket(b);
-        const files: Record<string, string> = {};
+        const entries = new Map<string, string>();
+        let text = BUCKET_HEAD;
         for (const rel of rels.sort()) {
           const entry = entryOf(rel, cached.get(rel));
-          if (entry !== undefined) files[rel] = entry;
+          // A path is never NUL (no file system allows it in a name), nor an entry: a manifest's may be.
+          if (entry === undefined || rel.includes('\0') || entry.includes('\0')) continue;
+          entries.set(rel, entry);
+          text += `${rel}\0${entry}\0`;
         }
-        this.state.gitDir.writeFile(`${this.dir}/${bucketName(b)}`, JSON.stringify({ version: VERSION, files }));
-        this.buckets[b] = new Map(Object.entries(files));
+        this.state.gitDir.writeFile(`${this.dir}/${bucketName(b)}`, text);
+        this.buckets[b] = entries;
       }
       this.state.gitDir.writeFile(
         `${this.dir}/index.json`,
         JSON.stringify({ version: VERSION, ...(this.manifest ? { manifest: this.manifest } : {}) }),
       );
-      // The whole cache in one file, as earlier versions kept it.
+      // The whole cache in one file, as the first version kept it; the JSON buckets of the second.
       this.state.gitDir.remove(`${this.dir}.json`);
+      if (this.earlier) for (let b = 0; b < BUCKETS; b++) this.state.gitDir.remove(`${this.dir}/${bucketName(b)}.json`);
+      this.earlier = false;
     } catch {
       // Read-only Git directory, full disk: the next run reads the files again.
     }
@@ -94,28 +108,43 @@ export class StatCacheStore {
     let entries = this.buckets[b];
     if (entries === undefined) {
       entries = new Map();
-      const data = this.readJson(bucketName(b));
-      if (data?.files && typeof data.files === 'object') {
-        for (const [p, v] of Object.entries(data.files as Record<string, unknown>)) if (typeof v === 'string') entries.set(p, v);
+      const text = this.read(bucketName(b));
+      if (text?.startsWith(BUCKET_HEAD)) {
+        const fields = text.slice(BUCKET_HEAD.length).split('\0');
+        // Each path and entry ends with NUL: a whole bucket splits into pairs and one empty field.
+        if (fields.length % 2 === 1) for (let i = 0; i + 1 < fields.length; i += 2) entries.set(fields[i], fields[i + 1]);
       }
       this.buckets[b] = entries;
     }
     return entries;
   }
 
-  private readJson(name: string): Record<string, unknown> | undefined {
-    if (this.state === undefined || this.dir === undefined) return undefined;
+  /** The index, when it is one this code wrote (of this version or the one before). */
+  private readIndex(): { version: number; manifest?: unknown } | undefined {
     try {
-      const data = JSON.parse(this.state.gitDir.read(`${this.dir}/${name}`, MAX_FILE_BYTES) ?? 'null');
-      return data !== null && typeof data === 'object' && data.version === VERSION ? data : undefined;
+      const data = JSON.parse(this.read('index.json') ?? 'null');
+      return data !== null && typeof data === 'object' && (data.version === VERSION || data.version === EARLIER_VERSION) ? data : undefined;
     } catch {
       return undefined; // not a cache this code wrote: every owned file in it is read once
     }
   }
+
+  private read(name: string): string | undefined {
+    if (this.state === undefined || this.dir === undefined) return undefined;
+    try {
+      return this.state.gitDir.read(`${this.dir}/${name}`, MAX_FILE_BYTES);
+    } catch {
+      return undefined; // a link, a directory: not a cache this code wrote
+    }
+  }
 }
 
+/** The version before {@link VERSION}, whose buckets were JSON files: their index is read, never their buckets. */
+const EARLIER_VERSION = 2;
+
+/** The file of bucket `b` (`0a`); the version before named it `0a.json`. */
 function bucketName(b: number): string {
-  return `${b.toString(16).padStart(2, '0')}.json`;
+  return b.toString(16).padStart(2, '0');
 }
 
 /** The cache of one checkout of the repository (several may share its Git directory). */

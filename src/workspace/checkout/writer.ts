@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { gitSync } from '../../core/git-sync';
 import * as fs from 'fs';
 import { GitOpsError, Problem, systemErrorCode, problem } from '../../core/errors';
 import { Checkout, failureCause } from './checkout-fs';
@@ -688,14 +688,8 @@ function assertUnchangedSincePlanned(checkout: Checkout, plan: WritePlan): void 
  */
 function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
   if (edited.length === 0) return;
-  const result = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...edited], {
-    cwd: dir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const inGit =
-    result.status === 0 && spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, stdio: 'ignore' }).status === 0;
+  const result = gitSync(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...edited], 64 * 1024 * 1024);
+  const inGit = result.status === 0 && gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).status === 0;
   const dirty = new Set(
     inGit
       ? result.stdout
@@ -720,7 +714,7 @@ function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
 
 /** The path of `dir` inside its Git work tree, with a trailing slash (`''` at the root). */
 function gitPrefix(dir: string): string {
-  const result = spawnSync('git', ['rev-parse', '--show-prefix'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const result = gitSync(dir, ['rev-parse', '--show-prefix']);
   return result.status === 0 ? result.stdout.trim() : '';
 }
 
@@ -786,7 +780,7 @@ export function recoverInterruptedWrite(dir: string): boolean {
 
 /** Whether Git tracks any file under `rel` in the repository holding `root` (false where Git cannot tell). */
 function isTrackedByGit(root: string, rel: string): boolean {
-  const result = spawnSync('git', ['ls-files', '-z', '--', rel], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const result = gitSync(root, ['ls-files', '-z', '--', rel]);
   return result.status === 0 && result.stdout.length > 0;
 }
 

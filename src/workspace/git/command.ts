@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { GitError, simpleGit, SimpleGit } from 'simple-git';
 import { GitOpsError } from '../../core/errors';
-import { SAFE_CONFIG } from './safe-config';
+import { SAFE_CONFIG } from '../../core/git-sync';
 
-export { SAFE_CONFIG } from './safe-config';
+export { SAFE_CONFIG } from '../../core/git-sync';
 
 /**
  * A git command that exited with a non-zero code.

@@ -4,7 +4,7 @@
  * runs: the checkout is someone else's.
  */
 import { execFileSync } from 'child_process';
-import { SAFE_CONFIG } from './safe-config';
+import { SAFE_GIT_ARGS } from '../../core/git-sync';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
 import { TrailerKey } from './trailers';
 
@@ -361,7 +361,7 @@ function lines(names: readonly string[]): string {
 
 function run(cwd: string, args: readonly string[], input?: string): Buffer {
   // A checkout's own configuration may name programs to run: reading never runs one.
-  return execFileSync('git', [...SAFE_CONFIG.flatMap((c) => ['-c', c]), '--no-replace-objects', '--literal-pathspecs', ...args], {
+  return execFileSync('git', [...SAFE_GIT_ARGS, ...args], {
     cwd,
     input,
     maxBuffer: 256 * 1024 * 1024,
