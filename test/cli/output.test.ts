@@ -141,6 +141,56 @@ describe('cdk8s-gitops output', () => {
     });
   });
 
+  describe('a release that changes many files', () => {
+    let sandbox: Sandbox;
+    let program: string;
+
+    beforeAll(() => {
+      // GIVEN a ring of 60 clusters, synthesized
+      sandbox = Sandbox.create();
+      program = path.join(sandbox.root, 'program');
+      writeFixedProgram(program, platformModel(1, 60));
+      sandbox.clone('program/dist');
+      expect(runBin(program, ['synth']).status).toBe(0);
+    });
+
+    afterAll(() => sandbox.cleanup());
+
+    it('lists 50 files and 50 Applications and counts the rest; --verbose lists them all', () => {
+      // WHEN
+      const promoted = runBin(program, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', NEXT], {
+        CDK8S_GITOPS_NOW: '2026-01-10T10:00:00Z',
+      });
+      const rolledBack = runBin(
+        program,
+        ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'errors', '--verbose'],
+        {
+          CDK8S_GITOPS_NOW: '2026-01-10T11:00:00Z',
+        },
+      );
+
+      // THEN the rollback with --verbose lists every file it changed (those the promotion changed) and every Application
+      expect(rolledBack.status).toBe(0);
+      const all = rolledBack.stdout.split('\n').filter((l) => l.startsWith('[~] '));
+      expect(all.filter((l) => l.startsWith('[~] environments/nonprod/aws/'))).toHaveLength(60);
+      expect(
+        rolledBack.stdout
+          .split('\n')
+          .find((l) => l.startsWith('Applications: '))!
+          .split(', '),
+      ).toHaveLength(60);
+      expect(rolledBack.stdout).not.toContain('more (--verbose');
+      // AND the promotion lists the first 50 of them, in the same order, and counts the rest
+      expect(promoted.status).toBe(0);
+      const lines = promoted.stdout.split('\n');
+      expect(lines.filter((l) => l.startsWith('[~] '))).toEqual(all.slice(0, 50));
+      expect(lines).toContain(`    … and ${all.length - 50} more (--verbose lists them)`);
+      const apps = lines.find((l) => l.startsWith('Applications: '))!;
+      expect(apps.split(', ')).toHaveLength(50);
+      expect(apps).toMatch(/, payments-api-nonprod-aws-eu-central-1-50 … and 10 more \(--verbose lists them\)$/);
+    }, 120_000);
+  });
+
   describe('on a terminal', () => {
     let sandbox: Sandbox;
     let program: string;

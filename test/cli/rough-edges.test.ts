@@ -330,7 +330,7 @@ describe('commands and flags', () => {
     expectMistake(r, 'CG301');
     expect(r.stderr.split('\n')).toEqual([
       'Error: CG301 Unknown option --digset for promote. Did you mean --digest? Fix: Run `cdk8s-gitops promote --help` to see its options.',
-      'Usage: cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+      'Usage: cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--verbose] [--format text|json]',
       '',
     ]);
     expect(treeDiff(before, readTree(checkout))).toEqual([]);

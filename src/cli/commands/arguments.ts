@@ -40,6 +40,7 @@ export const RELEASE_OPTIONS = {
   branch: { type: 'string' },
   remote: { type: 'string' },
   'allow-remove': { type: 'string', multiple: true },
+  verbose: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** What one command takes. */
@@ -115,7 +116,7 @@ export const ARGUMENTS = {
   },
   promote: {
     usage:
-      'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+      'cdk8s-gitops promote <service> --ring RING (--digest [IMAGE=]sha256:… [--chart-revision R | --chart-version V] | --from RING) [--approved-by NAME] [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--verbose] [--format text|json]',
     options: {
       ...RELEASE_OPTIONS,
       ring: { type: 'string' },
@@ -129,7 +130,7 @@ export const ARGUMENTS = {
   },
   rollback: {
     usage:
-      'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+      'cdk8s-gitops rollback <service> --ring RING (--previous | --to sha256:…) [--keep-chart] --reason TEXT [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--verbose] [--format text|json]',
     options: {
       ...RELEASE_OPTIONS,
       ring: { type: 'string' },
@@ -142,7 +143,7 @@ export const ARGUMENTS = {
   },
   unhold: {
     usage:
-      'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--format text|json]',
+      'cdk8s-gitops unhold <service> --ring RING [--by NAME] [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--publish [--branch [NAME]] [--remote NAME]] [--allow-remove APP]… [--verbose] [--format text|json]',
     options: { ...RELEASE_OPTIONS, ring: { type: 'string' } },
     positionals: true,
   },

@@ -27,6 +27,7 @@ import { contentHash } from '../../synth/file-tree';
 import type { RollbackLive } from '../rollback-live';
 import { printableJson } from '../terminal-text';
 import { RELEASE_OPTIONS } from './arguments';
+import { listedNames, printChangedFiles } from '../changed-files';
 
 /** Where a release runs and what the command was given besides its request. */
 export interface ReleaseRun {
@@ -63,6 +64,7 @@ export async function releaseInCheckout(
   }
   const now = ctx.now();
   const clock = ctx.clock();
+  const verbose = values.verbose === true;
   return withCheckoutLock(ctx, out, `${request.kind} ${request.service}`, async (takenOver) => {
     const { model, fingerprint, recordedServices } = fromProgram ?? modelFromTree(out, request, values.publish === true, values.repository);
     assertRingOfRepository(request.kind, request.ring, model);
@@ -117,7 +119,7 @@ export async function releaseInCheckout(
         : undefined;
     if (!values.publish) {
       const made = apply();
-      print(ctx, format, made.outcome, made.report, model.layout.environments, undefined, await liveOf(made.outcome));
+      print(ctx, { format, verbose }, made.outcome, made.report, model.layout.environments, undefined, await liveOf(made.outcome));
       warnUnpinned(ctx, made.outcome.model ?? model, out);
       return 0;
     }
@@ -172,7 +174,7 @@ export async function releaseInCheckout(
       }
       throw e;
     }
-    print(ctx, format, made.outcome, made.report, model.layout.environments, result, await liveOf(made.outcome));
+    print(ctx, { format, verbose }, made.outcome, made.report, model.layout.environments, result, await liveOf(made.outcome));
     if (format === 'text') {
       const others = result.commits.filter((c) => c.subject !== made.outcome.change.summary || c.operation === Operation.SYNTH);
       for (const c of others) ctx.stdout.write(`Also published: ${c.sha.slice(0, 12)} ${c.subject}\n`);
@@ -250,7 +252,7 @@ function modelFromTree(out: string, request: ReleaseRequest, publish: boolean, r
 
 function print(
   ctx: CommandContext,
-  format: 'text' | 'json',
+  { format, verbose }: { readonly format: 'text' | 'json'; readonly verbose: boolean },
   o: ReleaseOutcome,
   r: WriteReport,
   environments: string,
@@ -279,11 +281,9 @@ function print(
   }
   for (const note of o.notes) ctx.stderr.write(`Note: ${note}\n`);
   ctx.stdout.write(`${o.change.summary}\n`);
-  for (const p of r.created) ctx.stdout.write(`${ctx.style('[+]')} ${p}\n`);
-  for (const p of r.updated) ctx.stdout.write(`${ctx.style('[~]')} ${p}\n`);
-  for (const p of r.deleted) ctx.stdout.write(`${ctx.style('[-]')} ${p}\n`);
+  printChangedFiles(ctx, r, verbose);
   if (files.length === 0) ctx.stdout.write('No files changed.\n');
-  else if (files.some((f) => f.startsWith(`${environments}/`))) ctx.stdout.write(`Applications: ${o.applications.join(', ')}\n`);
+  else if (files.some((f) => f.startsWith(`${environments}/`))) ctx.stdout.write(`Applications: ${listedNames(o.applications, verbose)}\n`);
   if (live !== undefined) {
     const { rollbackLiveNote, rollbackLiveText } = liveState();
     for (const line of rollbackLiveText(live, o.request.service, o.request.ring)) ctx.stdout.write(`${line}\n`);

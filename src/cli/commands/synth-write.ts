@@ -7,7 +7,6 @@
 import * as path from 'path';
 import { plural } from '../plural';
 import { FileTree } from '../../synth/file-tree';
-import { RELEASE_MODEL_DIR } from '../../synth/release-model';
 import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { checkoutTree } from '../../workspace/build';
 import { PlatformModel } from '../../model/platform-model';
@@ -22,9 +21,7 @@ import { assertCheckoutOfRepository } from '../../workspace/checkout-repository'
 import { ProgramRun } from '../../workspace/program/run';
 import { printWriteNotes } from '../write-notes';
 import { removedSetNotes } from '../removed-sets';
-
-/** How many paths of each kind are listed before the rest are counted. */
-const LIST_LIMIT = 50;
+import { printChangedFiles } from '../changed-files';
 
 /** A write of more files than this shows a progress line (on a terminal only). */
 const PROGRESS_THRESHOLD = 1000;
@@ -99,19 +96,7 @@ function write(
 
 function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: boolean): void {
   const rel = path.relative(ctx.cwd, out) || '.';
-  const list = (mark: string, all: readonly string[]): void => {
-    // The files Argo CD reads first; the release model (cdk8s-gitops's own bookkeeping) after them.
-    const paths = [
-      ...all.filter((p) => !p.startsWith(`${RELEASE_MODEL_DIR}/`)),
-      ...all.filter((p) => p.startsWith(`${RELEASE_MODEL_DIR}/`)),
-    ];
-    const shown = verbose ? paths : paths.slice(0, LIST_LIMIT);
-    for (const p of shown) ctx.stdout.write(`${ctx.style(mark)} ${p}\n`);
-    if (shown.length < paths.length) ctx.stdout.write(`    … and ${paths.length - shown.length} more (--verbose lists them)\n`);
-  };
-  list('[+]', r.created);
-  list('[~]', r.updated);
-  list('[-]', r.deleted);
+  printChangedFiles(ctx, r, verbose);
   printWriteNotes(ctx, r);
   const changed = r.created.length + r.updated.length + r.deleted.length;
   ctx.stdout.write(
