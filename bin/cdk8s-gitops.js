@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 'use strict';
+// Git's variables that choose a repository (set for a hook of another one) never redirect the
+// git commands the CLI runs in the checkout it is given.
+require('../lib/core/git-sync').clearRepositoryVariables(process.env);
 require('../lib/cli/main')
   .main(process.argv.slice(2))
   .then((code) => {

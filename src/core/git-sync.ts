@@ -39,3 +39,38 @@ export function gitSync(cwd: string, args: readonly string[], maxBuffer = 1024 *
   const r = spawnSync('git', [...SAFE_GIT_ARGS, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer });
   return { status: r.status, stdout: r.stdout ?? '' };
 }
+
+/**
+ * Git's variables that choose a repository, or a part of one, instead of the directory git runs
+ * in: its Git directory, work tree, index, object store, namespace (see `git rev-parse
+ * --local-env-vars`). Git sets some of them for its hooks, so a command started from a hook of
+ * another repository (a pre-push hook of the platform's program) would read and write that one.
+ * What configures git (`GIT_CONFIG_*`, `GIT_SSH_COMMAND`) is not among them.
+ */
+export const REPOSITORY_VARIABLES: readonly string[] = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_IMPLICIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_COMMON_DIR',
+  'GIT_NAMESPACE',
+  'GIT_GRAFT_FILE',
+  'GIT_SHALLOW_FILE',
+  'GIT_REPLACE_REF_BASE',
+  'GIT_PREFIX',
+  'GIT_INTERNAL_SUPER_PREFIX',
+];
+
+/**
+ * Removes {@link REPOSITORY_VARIABLES} from `env`: the CLI does so with its own environment when
+ * it starts, so that every git command it runs works in the repository of the directory it
+ * names (the checkout, the program's directory), and the program it runs finds its own the same way.
+ *
+ * @example
+ * clearRepositoryVariables(process.env);
+ */
+export function clearRepositoryVariables(env: NodeJS.ProcessEnv): void {
+  for (const name of REPOSITORY_VARIABLES) delete env[name];
+}

@@ -213,6 +213,36 @@ describe('symbolic links in the checkout', () => {
     }
   });
 
+  it('works in the checkout it is given when git variables name another repository, as in a hook of that one', async () => {
+    // GIVEN the GitOps clone, and the platform's program repository with a remote of its own,
+    // whose hook would run the CLI with GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE naming it
+    const gitops = Sandbox.create(seedFiles());
+    const program = Sandbox.create();
+    try {
+      const clone = gitops.clone('ci');
+      const repo = program.clone('program');
+      const before = { repo: hashTree(repo), log: program.remoteLog() };
+      const hook = { GIT_DIR: path.join(repo, '.git'), GIT_WORK_TREE: repo, GIT_INDEX_FILE: path.join(repo, '.git', 'index') };
+
+      // WHEN
+      const synth = await runCli(['synth', '--out', clone, '--app', replay], hook);
+      const promote = await runCli(
+        ['promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--out', clone, '--app', replay, '--publish'],
+        hook,
+      );
+
+      // THEN the promotion is pushed to the GitOps remote, and the program's repository is as it was
+      expect([synth.code, promote.code]).toEqual([0, 0]);
+      expect(gitops.remoteLog()[0]).toContain('payments-api');
+      expect(gitops.remoteFile(LEDGER)).toContain(D2);
+      expect(hashTree(repo)).toEqual(before.repo);
+      expect(program.remoteLog()).toEqual(before.log);
+    } finally {
+      gitops.cleanup();
+      program.cleanup();
+    }
+  });
+
   it('fails when a ledger is a link to a secret, and never prints what the secret holds', async () => {
     // GIVEN the ledger points at a file of environment variables
     const { dir, outside } = checkout();
