@@ -103,6 +103,9 @@ export interface MainOptions {
 /**
  * Runs the CLI and returns its exit code. Errors are mapped to exit codes here and only here:
  * a {@link GitOpsError} prints its problems, anything else is reported as an internal error.
+ * The git commands it runs inherit this process's environment: the `cdk8s-gitops` command
+ * clears git's variables that choose a repository (`GIT_DIR`, `GIT_INDEX_FILE` and the like,
+ * which git sets for its hooks) when it starts; a process that embeds it unsets them first.
  */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const rawStdout = options.stdout ?? untilReaderLeaves(process.stdout);
