@@ -376,10 +376,10 @@ function isVisiblePath(p: string): boolean {
   return !p.startsWith('.') && !p.includes('/.');
 }
 
-/** Whether a path may be owned: relative, inside the repository, not in `.git`. */
+/** Whether a path may be owned: relative, inside the repository, not in `.git`, and a name a file system takes (no NUL). */
 export function isOwnablePath(p: string): boolean {
   if (PLAIN_PATH.test(p)) return true;
-  if (p.length === 0 || p.startsWith('/') || p.includes('\\')) return false;
+  if (p.length === 0 || p.startsWith('/') || p.includes('\\') || p.includes('\0')) return false;
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && s !== '.git');
 }
 

@@ -238,6 +238,20 @@ describe('synth into a Git checkout whose manifest was changed and sealed again 
     expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toBe(text);
   });
 
+  test('an entry whose path holds NUL is refused by every command (CG401), not taken to the file system', () => {
+    // GIVEN a shard entry no file system can hold, sealed again
+    forgeEntry(out, 'environments/prod/aws/eu-central-1-01/payments-api/x\u0000y.yaml', { sha256: 'a'.repeat(64), key: 'f'.repeat(40) });
+    const before = readTree(out);
+    // WHEN / THEN a malformed manifest, named with its fix; no internal error
+    for (const command of ['synth', 'plan', 'check']) {
+      const r = runBin(program, [command, '--out', out]);
+      expect([command, r.status, r.stderr]).toEqual([command, 1, expect.stringContaining('CG401')]);
+      expect(r.stderr).toContain('x\\u0000y.yaml');
+      expect(r.stderr).not.toContain('Internal error');
+    }
+    expect(treeDiff(readTree(out), before)).toEqual([]);
+  });
+
   test("a values file edited with its record in the shard (hash updated, sealed again) is found by check, plan and synth: a manifest is not proof of a file's content", async () => {
     // GIVEN prod's digest edited by hand, and the shard made to record the edit, as a merge request could
     await new Promise((resolve) => setTimeout(resolve, 100));

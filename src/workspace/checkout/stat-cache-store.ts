@@ -83,8 +83,8 @@ export class StatCacheStore {
         let text = BUCKET_HEAD;
         for (const rel of rels.sort()) {
           const entry = entryOf(rel, cached.get(rel));
-          // No file name holds NUL, nor does an entry; a path a hand-edited manifest names might: it is
-          // left out (its file is read next time), and the bucket still splits into pairs.
+          // Neither an owned path (see isOwnablePath) nor an entry holds NUL; should one, it is left
+          // out (its file is read next time), and the bucket still splits into pairs.
           if (entry === undefined || rel.includes('\0') || entry.includes('\0')) continue;
           entries.set(rel, entry);
           text += `${rel}\0${entry}\0`;
