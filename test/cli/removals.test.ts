@@ -477,7 +477,7 @@ describe('an Application that would move to another ApplicationSet', () => {
     // THEN synth refuses, naming every Application, where it moves, and what Argo CD does
     expect(synth.code).toBe(1);
     expect(synth.stderr).toContain(
-      'CG141 The write would delete 3 Applications payments-api-prod-aws-eu-central-1-01, payments-api-prod-azure-westeurope-01, payments-api-prod-gcp-europe-west4-01: ' +
+      'CG141 The write would delete 3 Applications payments-api-prod-aws-eu-central-1-01, payments-api-prod-azure-westeurope-01 and payments-api-prod-gcp-europe-west4-01: ' +
         'it moves from ApplicationSet workloads-prod to workloads-prod-payments-api',
     );
     expect(synth.stderr).toContain(
