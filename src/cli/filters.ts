@@ -4,6 +4,7 @@
  * for a typo; several filters narrow together.
  */
 import { didYouMean } from '../core/suggest';
+import { someNames } from '../core/name-list';
 import type { PlatformModel, TargetModel } from '../model/platform-model';
 import { usageError } from './command';
 
@@ -46,7 +47,7 @@ export function targetFilter(command: string, model: PlatformModel, values: Part
         known[key].length === 0
           ? `--${key} ${name}: the program declares no ${what[key]}s.`
           : `knows no ${what[key]} "${name}".${didYouMean(name, known[key])}`,
-        known[key].length === 0 ? `Leave --${key} out.` : `Name one of: ${known[key].join(', ')}.`,
+        known[key].length === 0 ? `Leave --${key} out.` : `Name one of: ${someNames(known[key])}.`,
       );
     }
     filter[key] = name;

@@ -116,6 +116,11 @@ function placeOf(p: Problem, first: Problem): string {
  * code is a root cause of others first, then in the order found.
  */
 export function groupedLines(problems: readonly Problem[]): string[] {
+  return groupedEntries(problems).map((e) => e.line);
+}
+
+/** {@link groupedLines}, each with how many problems it stands for. */
+function groupedEntries(problems: readonly Problem[]): { readonly line: string; readonly count: number }[] {
   const kinds = new Map<string, Problem[]>();
   for (const p of problems) {
     const key = `${p.code}\u0000${skeleton(p.fix)}\u0000${skeleton(p.message)}`;
@@ -127,11 +132,11 @@ export function groupedLines(problems: readonly Problem[]): string[] {
     .sort((a, b) => rank(a.list[0]!.code) - rank(b.list[0]!.code) || a.i - b.i);
   return ordered.map(({ list }) => {
     const [first, ...others] = list;
-    if (others.length === 0) return formatProblem(first!);
+    if (others.length === 0) return { line: formatProblem(first!), count: 1 };
     const places = others.map((p) => placeOf(p, first!));
     const shown = places.slice(0, PLACES_SHOWN).join(', ');
     const rest = places.length > PLACES_SHOWN ? ` and ${places.length - PLACES_SHOWN} more` : '';
-    return `${formatProblem(first!)}\n  … and ${others.length} more ${first!.code} like it: ${shown}${rest}.`;
+    return { line: `${formatProblem(first!)}\n  … and ${others.length} more ${first!.code} like it: ${shown}${rest}.`, count: list.length };
   });
 }
 
@@ -154,24 +159,37 @@ export class GitOpsError extends Error {
    * @param options.grouped print problems of one kind (one code, alike texts) as one entry: the
    * first in full, the others by where they are; root causes first.
    * `problems` keeps every one. @default false
+   * @param options.shown how many entries the message prints before it counts the rest (a
+   * fleet's thousands of problems of different causes): `problems` keeps every one.
+   * @default - every entry
    */
-  constructor(problems: Problem | readonly Problem[], summary?: string, options: { readonly grouped?: boolean } = {}) {
+  constructor(
+    problems: Problem | readonly Problem[],
+    summary?: string,
+    options: { readonly grouped?: boolean; readonly shown?: number } = {},
+  ) {
     const list = Array.isArray(problems) ? (problems as readonly Problem[]) : [problems as Problem];
     if (list.length === 0) throw new TypeError('A GitOpsError needs at least one problem.');
     const head = summary ?? (list.length === 1 ? undefined : `${list.length} problems found:`);
-    const lines = options.grouped === true ? groupedLines(list) : list.map(formatProblem);
+    const entries = options.grouped === true ? groupedEntries(list) : list.map((p) => ({ line: formatProblem(p), count: 1 }));
+    const shown = entries.slice(0, Math.max(1, options.shown ?? entries.length));
+    const left = list.length - shown.reduce((n, e) => n + e.count, 0);
+    const lines = [...shown.map((e) => e.line), ...(left > 0 ? [`… and ${left} more problem${left === 1 ? '' : 's'}.`] : [])];
     super([head, ...lines].filter((s) => s !== undefined).join('\n'));
     this.name = 'GitOpsError';
     this.code = list[0].code;
     this.problems = list;
     this.summary = head;
     // Grouped only where an entry stands for several problems: root causes put first hide none.
-    this.grouped = lines.length < list.length;
+    this.grouped = shown.length < list.length;
   }
 
   /** The first line above the problems, if any. */
   public readonly summary?: string;
-  /** Whether the message groups problems of one kind, so that it names some of them by place only (not in full). */
+  /**
+   * Whether the message groups problems of one kind or counts some without printing them, so
+   * that it does not give every problem in full (`everyProblem` does).
+   */
   public readonly grouped: boolean;
 
   /** Every problem on a line of its own, in the order found, under the summary: what `--verbose` prints. */

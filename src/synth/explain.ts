@@ -9,6 +9,7 @@ import { buildWorkloadSets } from './argocd/application-set';
 import { applicationName } from '../model/placement';
 import { GitOpsError } from '../core/errors';
 import { closeMatches, didYouMean } from '../core/suggest';
+import { someNames } from '../core/name-list';
 import { LedgerFile } from '../release/ledger-files';
 import { Hold, RingState } from '../release/types';
 import { KustomizeSourceModel, PlatformModel, ServiceModel, TargetModel } from '../model/platform-model';
@@ -350,7 +351,7 @@ export function selectTargets(model: PlatformModel, selector: TargetSelector): T
     const names = [...new Set([...model.services.map((s) => s.name), ...model.targets.map(applicationName)])];
     throw GitOpsError.of('CG306', {
       message: `The program has no Application or service "${name}".${didYouMean(name, names)}`,
-      fix: `Name an Application (<service>-<env>-<cloud>-<cluster>) or a service; services: ${model.services.map((s) => s.name).join(', ') || 'none'}.`,
+      fix: `Name an Application (<service>-<env>-<cloud>-<cluster>) or a service; services: ${someNames(model.services.map((s) => s.name)) || 'none'}.`,
     });
   }
   const selected = candidates.filter(narrow);

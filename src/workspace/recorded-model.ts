@@ -7,6 +7,7 @@
  */
 import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
+import { someNames } from '../core/name-list';
 import { PACKAGE_VERSION } from '../core/version';
 import { PlatformModel } from '../model/platform-model';
 import { contentHash } from '../synth/file-tree';
@@ -80,7 +81,7 @@ export function readRecordedModel(
       throw GitOpsError.of('CG318', {
         file,
         message:
-          `The tree's release model has no service "${name}" (it has ${platform.services.length > 0 ? platform.services.join(', ') : 'none'}): ` +
+          `The tree's release model has no service "${name}" (it has ${platform.services.length > 0 ? someNames(platform.services) : 'none'}): ` +
           `the program declares it only since the tree was last synthesized, no longer declares it, or never did.${didYouMean(name, platform.services)} ${outcome}`,
         fix:
           `A new service needs the program: run synth with the program first (and publish it), then run ${command} without it. ` +

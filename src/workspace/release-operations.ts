@@ -1,6 +1,7 @@
 import { promotedSourceOf } from '../model/source-kinds';
 import { GitOpsError } from '../core/errors';
 import { didYouMean } from '../core/suggest';
+import { someNames } from '../core/name-list';
 import { BuildTreeOptions, modelFingerprint, serviceTree, treeFromLedgers, treeInputs } from '../synth/build';
 import { MANIFEST_PATH, recordsInputs } from '../synth/manifest';
 import { ledgerTextsKey, STATUS_PATH } from '../synth/file-tree';
@@ -150,7 +151,7 @@ export function runRelease(
   if (!service) {
     const known = model.services.map((s) => s.name);
     throw GitOpsError.of('CG306', {
-      message: `The program has no service "${request.service}"; it has ${known.length ? known.join(', ') : 'none'}.${didYouMean(request.service, known)}`,
+      message: `The program has no service "${request.service}"; it has ${known.length ? someNames(known) : 'none'}.${didYouMean(request.service, known)}`,
     });
   }
   const texts = readLedgerTexts(model, dir);

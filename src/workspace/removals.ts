@@ -8,6 +8,7 @@
 import * as path from 'path';
 import { GitOpsError, Problem, problem } from '../core/errors';
 import { globMatches } from '../core/glob';
+import { NAMES_SHOWN, someNames } from '../core/name-list';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel, RemovalModel } from '../model/platform-model';
 import { applicationsDeletedBy } from './plan';
@@ -286,19 +287,31 @@ export function undeclaredDeletionProblems(
     problem('CG141', {
       ...(cause.constructPath ? { constructPath: cause.constructPath } : {}),
       message: flux
-        ? `The write would make Flux prune what ${names.join(', ')} ${names.length === 1 ? 'runs' : 'run'}: ${cause.why}.`
-        : `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${names.join(', ')}: ${cause.why}. ` +
+        ? `The write would make Flux prune what ${someNames(names)} ${names.length === 1 ? 'runs' : 'run'}: ${cause.why}.`
+        : `The write would delete ${names.length === 1 ? 'Application' : `${names.length} Applications`} ${someNames(names)}: ${cause.why}. ` +
           (keep
             ? `Argo CD would keep what ${names.length === 1 ? 'it runs' : 'they run'} (${names.length === 1 ? 'its' : 'their'} ApplicationSet preserves resources on deletion), which nothing would manage any more (Argo CD's own installation would stop managing itself).`
             : `Argo CD would prune everything ${names.length === 1 ? 'it runs' : 'they run'}.`),
       fix:
         (cause.keep === undefined ? '' : `${cause.keep}. `) +
         (cause.fix === undefined
-          ? `If that is intended, allow it for the command that publishes it (the program still declares the target, so it cannot declare it removed): ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`
-          : `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${names.map((n) => `--allow-remove ${n}`).join(' ')}.`),
+          ? `If that is intended, allow it for the command that publishes it (the program still declares the target, so it cannot declare it removed): ${allowFlags(names)}.`
+          : `If that is intended, declare it in the program: ${cause.fix}; or allow it for this command only: ${allowFlags(names)}.`),
     }),
   );
 }
+
+/**
+ * The `--allow-remove` flags that allow deleting the Applications `names`: one per name, or, for
+ * more than a message lists, how to give them (`plan` lists every one).
+ */
+function allowFlags(names: readonly string[]): string {
+  if (names.length <= NAMES_SHOWN + 1) return names.map((n) => `--allow-remove ${n}`).join(' ');
+  return `--allow-remove <application> for each of the ${names.length}, or --allow-remove <glob> (cdk8s-gitops plan lists every one)`;
+}
+
+/** How many causes of deletions the error of {@link assertDeclaredRemovals} names in full before it counts the rest. */
+const CAUSES_SHOWN = 20;
 
 /**
  * Fails with `CG141` when writing `tree` into the checkout `dir` (as `write` plans it) would
@@ -331,6 +344,7 @@ export function assertDeclaredRemovals(
   throw new GitOpsError(
     problems,
     `This write would delete ${names.length} Application${names.length === 1 ? '' : 's'} the program does not declare removed; nothing was written:`,
+    { shown: CAUSES_SHOWN },
   );
 }
 

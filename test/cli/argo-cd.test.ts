@@ -226,7 +226,7 @@ describe('Argo CD managing itself, through the CLI', () => {
     expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
     const gone = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_ARGOCD: '1' } });
     expect(gone.code).toBe(1);
-    expect(gone.stderr).toContain('CG141 The write would delete 2 Applications argo-cd-nonprod-aws-hub, argo-cd-prod-aws-hub');
+    expect(gone.stderr).toContain('CG141 The write would delete 2 Applications argo-cd-nonprod-aws-hub and argo-cd-prod-aws-hub');
     expect(gone.stderr).toContain('Argo CD would keep what they run (their ApplicationSet preserves resources on deletion)');
     expect(checkout.sandbox.status(checkout.out)).toEqual([]);
   });

@@ -153,7 +153,7 @@ describe('rendered and Kustomize services on Flux, through the CLI', () => {
     const refused = await cli(['synth'], T0, { SHOP_HELM: '1' });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      'CG141 The write would make Flux prune what shop-nonprod-aws-eu-01, shop-prod-aws-eu-01 run: what deploys it changes from Kustomization shop to HelmRelease shop',
+      'CG141 The write would make Flux prune what shop-nonprod-aws-eu-01 and shop-prod-aws-eu-01 run: what deploys it changes from Kustomization shop to HelmRelease shop',
     );
     expect(checkout.sandbox.status(checkout.out)).toEqual([]);
     // Files edited by hand are kept by a write that no longer writes them, but Flux no longer
@@ -215,7 +215,7 @@ describe('rendered and Kustomize services on Flux, through the CLI', () => {
     const gone = await cli(['synth'], T0, { NO_ADDON: '1' });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(
-      'CG141 The write would make Flux prune what metrics-server-nonprod-aws-eu-01, metrics-server-prod-aws-eu-01 run',
+      'CG141 The write would make Flux prune what metrics-server-nonprod-aws-eu-01 and metrics-server-prod-aws-eu-01 run',
     );
   });
 });

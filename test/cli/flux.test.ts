@@ -180,13 +180,13 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     const gone = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_OTEL: '1' } });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain(
-      `CG141 The write would make Flux prune what otel-nonprod-aws-eu-01, otel-prod-aws-eu-01 run: service "otel" is no longer declared.`,
+      `CG141 The write would make Flux prune what otel-nonprod-aws-eu-01 and otel-prod-aws-eu-01 run: service "otel" is no longer declared.`,
     );
     // plan says so too, as synth would refuse it.
     const plan = await runCli(['plan'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_OTEL: '1' } });
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain(
-      'Warning: synth refuses this (CG141): The write would make Flux prune what otel-nonprod-aws-eu-01, otel-prod-aws-eu-01 run',
+      'Warning: synth refuses this (CG141): The write would make Flux prune what otel-nonprod-aws-eu-01 and otel-prod-aws-eu-01 run',
     );
     const moved = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { OTEL_NS: 'telemetry' } });
     expect(moved.code).toBe(1);
@@ -215,7 +215,7 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     const refused = await cli(['synth']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
-      'CG141 The write would delete 2 Applications otel-nonprod-aws-eu-01, web-nonprod-aws-eu-01: environment "nonprod" is now reconciled by Flux',
+      'CG141 The write would delete 2 Applications otel-nonprod-aws-eu-01 and web-nonprod-aws-eu-01: environment "nonprod" is now reconciled by Flux',
     );
     const moved = await cli(['synth', '--allow-remove', '*-nonprod-aws-eu-01']);
     // (and says that the ApplicationSets whose files it removed stay in Argo CD until deleted there)

@@ -477,7 +477,7 @@ describe('an Application that would move to another ApplicationSet', () => {
     // THEN synth refuses, naming every Application, where it moves, and what Argo CD does
     expect(synth.code).toBe(1);
     expect(synth.stderr).toContain(
-      'CG141 The write would delete 3 Applications payments-api-prod-aws-eu-central-1-01, payments-api-prod-azure-westeurope-01, payments-api-prod-gcp-europe-west4-01: ' +
+      'CG141 The write would delete 3 Applications payments-api-prod-aws-eu-central-1-01, payments-api-prod-azure-westeurope-01 and payments-api-prod-gcp-europe-west4-01: ' +
         'it moves from ApplicationSet workloads-prod to workloads-prod-payments-api',
     );
     expect(synth.stderr).toContain(
@@ -501,5 +501,86 @@ describe('an Application that would move to another ApplicationSet', () => {
       ),
     ]);
     expect(await applications(dir)).toContain('payments-api-prod-gcp-europe-west4-01');
+  });
+});
+
+describe('many Applications deleted at once', () => {
+  /** One environment on `clusters` clusters, running `services` services. */
+  function fleet(services: number, clusters: number): PlatformModel {
+    const platform = new Platform({
+      repoURL: 'https://git.example.com/platform/platform-gitops.git',
+      applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+    });
+    const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+    const aws = new Cloud(platform, 'aws');
+    for (let c = 1; c <= clusters; c++)
+      new Cluster(prod, `eu-central-1-${String(c).padStart(2, '0')}`, { cloud: aws, region: 'eu-central-1' });
+    new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
+    for (let s = 1; s <= services; s++) {
+      const name = `svc-${String(s).padStart(2, '0')}`;
+      new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D1 }).deployTo(prod);
+    }
+    return platform.snapshot();
+  }
+
+  it('names some Applications of each cause and counts the rest, and some causes and counts the rest; --verbose prints every cause; nothing is written', async () => {
+    // GIVEN a checkout of 23 services on 13 clusters
+    const dir = await checkout(fleet(23, 13), false);
+    const before = hashTree(dir);
+    // WHEN the program drops 22 of them, none declared removed
+    const dropped = fleet(1, 13);
+    const r = await cli(dir, dropped, 'synth');
+    // THEN synth refuses, naming 10 of the 13 Applications of a service and counting the other 3
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^Error: This write would delete 286 Applications the program does not declare removed; nothing was written:\n/,
+    );
+    expect(r.stderr).toContain(
+      'CG141 The write would delete 13 Applications svc-02-prod-aws-eu-central-1-01, svc-02-prod-aws-eu-central-1-02, svc-02-prod-aws-eu-central-1-03, ' +
+        'svc-02-prod-aws-eu-central-1-04, svc-02-prod-aws-eu-central-1-05, svc-02-prod-aws-eu-central-1-06, svc-02-prod-aws-eu-central-1-07, ' +
+        'svc-02-prod-aws-eu-central-1-08, svc-02-prod-aws-eu-central-1-09, svc-02-prod-aws-eu-central-1-10 and 3 more: service "svc-02" is no longer declared.',
+    );
+    // AND the fix says how to allow them without a flag per Application in the message
+    expect(r.stderr).toContain(
+      'or allow it for this command only: --allow-remove <application> for each of the 13, or --allow-remove <glob> (cdk8s-gitops plan lists every one).',
+    );
+    expect(r.stderr).not.toContain('svc-02-prod-aws-eu-central-1-11');
+    // AND it prints 20 of the 22 causes, and counts the other 2
+    expect(r.stderr.match(/^CG141 /gm)).toHaveLength(20);
+    expect(r.stderr).toContain('\n… and 2 more problems.\n(--verbose prints every problem in full.)\n');
+    expect(r.stderr).not.toContain('"svc-23"');
+    // AND --verbose prints all 22
+    const verbose = await cli(dir, dropped, 'synth', '--verbose');
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr.match(/^CG141 /gm)).toHaveLength(22);
+    expect(verbose.stderr).toContain('service "svc-23" is no longer declared.');
+    // AND plan lists every Application, and nothing was written
+    const plan = await cli(dir, dropped, 'plan');
+    expect(plan.stdout).toContain('[-] svc-23-prod-aws-eu-central-1-13  (ApplicationSet workloads-prod)  NOT DECLARED');
+    expect(hashTree(dir)).toEqual(before);
+    // AND the glob the fix offers allows them
+    const allowed = await cli(dir, dropped, 'synth', '--allow-remove', 'svc-*');
+    expect([allowed.code, allowed.stderr]).toEqual([0, '']);
+  });
+
+  it('names some of many services when a command is given one the program lacks, and the closest', async () => {
+    // GIVEN a checkout of 23 services
+    const model = fleet(23, 1);
+    const dir = await checkout(model, false);
+    // WHEN promote, status and explain are given a service that is not there
+    const promote = await cli(dir, model, 'promote', 'svc-2', '--ring', 'prod', '--digest', D2);
+    const status = await cli(dir, model, 'status', '--service', 'svc-2');
+    const explain = await cli(dir, model, 'explain', 'svc-2');
+    // THEN each names 10 services, counts the other 13, and suggests the closest ones
+    const some = 'svc-01, svc-02, svc-03, svc-04, svc-05, svc-06, svc-07, svc-08, svc-09, svc-10 and 13 more';
+    expect(promote.stderr).toContain(
+      `CG306 The program has no service "svc-2"; it has ${some}. Did you mean "svc-02", "svc-12" or "svc-20"?`,
+    );
+    expect(status.stderr).toContain(`Fix: Name one of: ${some}.`);
+    expect(explain.stderr).toContain(`services: ${some}.`);
+    for (const r of [promote, status, explain]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toContain('svc-11');
+    }
   });
 });

@@ -121,6 +121,49 @@ describe('GitOpsError.grouped', () => {
   });
 });
 
+describe('GitOpsError with shown', () => {
+  const p = (i: number): Problem => ({ code: 'CG141', message: `Service "s${i}" is gone.`, fix: `Declare s${i} removed.` });
+
+  test('prints the first entries and counts the problems left out; every problem is kept and --verbose has them', () => {
+    // GIVEN 5 problems of different fixes, 2 of them shown
+    const problems = [1, 2, 3, 4, 5].map(p);
+    const e = new GitOpsError(problems, 'Head:', { shown: 2 });
+    // THEN the message has 2 and counts 3, and the error says it left some out
+    expect(e.message).toBe(
+      'Head:\nCG141 Service "s1" is gone. Fix: Declare s1 removed.\nCG141 Service "s2" is gone. Fix: Declare s2 removed.\n… and 3 more problems.',
+    );
+    expect(e.grouped).toBe(true);
+    expect(e.problems).toEqual(problems);
+    expect(e.everyProblem.split('\n')).toHaveLength(6);
+  });
+
+  test('counts the problems of entries left out, grouped ones whole', () => {
+    // GIVEN two kinds: 3 alike, then one other; one entry shown
+    const alike = (i: number): Problem => ({
+      code: 'CG117',
+      constructPath: `t${i}`,
+      message: `Target t${i} is in 2 rings.`,
+      fix: 'Keep it in one.',
+    });
+    const e = new GitOpsError([alike(1), { code: 'CG101', message: 'Other.', fix: 'F.' }, alike(2), alike(3)], undefined, {
+      grouped: true,
+      shown: 1,
+    });
+    expect(e.message.split('\n')).toEqual([
+      '4 problems found:',
+      '[t1] CG117 Target t1 is in 2 rings. Fix: Keep it in one.',
+      '  … and 2 more CG117 like it: t2, t3.',
+      '… and 1 more problem.',
+    ]);
+  });
+
+  test('prints every entry when there are no more than shown', () => {
+    const e = new GitOpsError([p(1), p(2)], undefined, { shown: 2 });
+    expect(e.message).not.toContain('more');
+    expect(e.grouped).toBe(false);
+  });
+});
+
 describe('withoutPasswords', () => {
   test('hides the password of every URL a problem quotes, keeping the user and the rest', () => {
     expect(withoutPasswords('received "https://admin:s3cr3t@git.example.com/x" and postgres://u:hunter2@db:5432/x')).toBe(

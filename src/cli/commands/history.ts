@@ -1,6 +1,7 @@
 import { HistoryEntry, readHistory } from '../../workspace/git/history';
 import { GitOpsError } from '../../core/errors';
 import { didYouMean } from '../../core/suggest';
+import { someNames } from '../../core/name-list';
 import { shortDigest } from '../../model/versions';
 import { shortChart } from '../../release/release';
 import { parseCommandArgs } from '../args';
@@ -171,7 +172,7 @@ async function checkNames(
   if (service !== undefined && !services.includes(service)) {
     throw GitOpsError.of('CG306', {
       message: `No service "${service}": the program does not declare it and no commit names it.${didYouMean(service, services)}`,
-      fix: `Name one of: ${services.join(', ') || 'none yet'}.`,
+      fix: `Name one of: ${someNames(services) || 'none yet'}.`,
     });
   }
   const rings = [...new Set([...(model?.rings ?? []), ...all.flatMap((e) => e.ring)])];

@@ -2,6 +2,7 @@
 import { Problem, problem } from '../../core/errors';
 import { applicationName } from '../placement';
 import { getOrSet } from '../../core/maps';
+import { someNames } from '../../core/name-list';
 import { ClusterModel, PlatformModel, ServiceModel, TargetModel } from '../platform-model';
 
 /**
@@ -47,13 +48,11 @@ export function problemsOfCollisions(model: PlatformModel, targetClusters: reado
   return problems;
 }
 
-/** How many names a problem lists before it counts the rest. */
+/** How many clusters, Applications or environments a collision names before it counts the rest. */
 const NAMES_SHOWN = 3;
 
-/** `a, b and c`, or the first {@link NAMES_SHOWN} and `N more`. */
 function someOf(names: readonly string[]): string {
-  const shown = names.length > NAMES_SHOWN + 1 ? [...names.slice(0, NAMES_SHOWN), `${names.length - NAMES_SHOWN} more`] : names;
-  return shown.length === 1 ? shown[0]! : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)!}`;
+  return someNames(names, NAMES_SHOWN);
 }
 
 /**

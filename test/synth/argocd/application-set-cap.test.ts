@@ -382,7 +382,7 @@ describe('falling under the cap again, and applicationSets: perCluster', () => {
     expect(error.problems.map((p) => p.code)).toEqual(['CG141']);
     const [problem] = error.problems;
     expect(problem.message).toContain(
-      'The write would delete 6 Applications svc-0-prod-aws-c0, svc-0-prod-aws-c1, svc-0-prod-aws-c2, svc-1-prod-aws-c0, svc-1-prod-aws-c1, svc-1-prod-aws-c2: ',
+      'The write would delete 6 Applications svc-0-prod-aws-c0, svc-0-prod-aws-c1, svc-0-prod-aws-c2, svc-1-prod-aws-c0, svc-1-prod-aws-c1 and svc-1-prod-aws-c2: ',
     );
     expect(problem.message).toContain(
       `each moves from its cluster's ApplicationSet (workloads-prod-<cloud>-<cluster>) to workloads-prod: environment "prod" is no longer split by cluster, as its ApplicationSet of this shape would generate 6 Applications, within the maxApplicationsPerApplicationSet of control plane "prod-argocd" (8)`,
