@@ -5,7 +5,6 @@
  * @module
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { Checkout } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
@@ -14,7 +13,7 @@ import { manifestDigest, parseManifest } from '../../synth/manifest';
 import { TRANSACTION_DIR } from './transaction-dir';
 import { readKnownText } from './known-texts';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
-import { gitSync } from '../../core/git-sync';
+import { localState } from './local-state';
 
 /** How long one slice of the work holds the event loop: the program's exit and its timeout are seen within it. */
 const SLICE_MS = 8;
@@ -94,6 +93,10 @@ export class CheckoutPrefetch {
     const checkout = (this.checkout = new Checkout(dir));
     // A write in progress is recovered first, under the command's lock: nothing to look at before.
     if (checkout.kind(TRANSACTION_DIR) !== 'missing') return;
+    // Where the Git index and the stat cache are (git is asked once, for the whole command).
+    const index = localState(dir)?.index;
+    const indexKey = index === undefined ? undefined : { path: index, key: fileKey(index) };
+    yield;
     const texts = readManifestTexts(dir);
     if (texts.size === 0) return;
     yield;
@@ -109,8 +112,7 @@ export class CheckoutPrefetch {
       if (++n % LEDGERS_PER_LOOK === 0) yield;
     }
     if (!lookAtFiles) return;
-    const index = gitIndexPath(dir);
-    if (index !== undefined) this.index = { path: index, key: fileKey(index) };
+    this.index = indexKey;
     this.texts = texts;
     this.drift = DriftCheck.load(checkout);
     yield;
@@ -146,13 +148,6 @@ function isLedgerPath(rel: string, service: string | undefined): boolean {
   if (service === undefined || !rel.endsWith(`/${service}.yaml`)) return false;
   const dir = rel.slice(0, rel.length - service.length - 6);
   return !dir.endsWith(`/${service}`) && dir !== service;
-}
-
-/** The Git index of the work tree `dir` is in, or undefined outside Git. */
-function gitIndexPath(dir: string): string | undefined {
-  const r = gitSync(dir, ['rev-parse', '--git-path', 'index']);
-  const rel = r.status === 0 ? r.stdout.split('\n')[0] : '';
-  return rel ? path.resolve(dir, rel) : undefined;
 }
 
 /** What `lstat` says of `file` (size, times, inode), or `-` when nothing is there. */
