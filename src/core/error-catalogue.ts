@@ -827,8 +827,8 @@ const ENTRIES = [
     where: 'checkout',
     title: 'Directory that would become an undeclared Application',
     description:
-      '`check` found a directory from which an ApplicationSet in the checkout would generate an Application the program does not declare (a stray or leftover directory).',
-    fix: 'Remove the stray directory, or declare the target in the program.',
+      '`check` found a directory from which an ApplicationSet in the checkout would generate an Application the program does not declare: a stray directory, or a target cdk8s-gitops wrote that the program no longer declares (its Application may be running; the fix then says how to remove it with a declaration).',
+    fix: 'Remove the stray directory, or declare the target in the program. For a target cdk8s-gitops wrote, declare it again or declare its removal (platform.removed(Removal.application(…))) and run synth: removed by hand, its Application would go without that declaration.',
   },
   {
     code: 'CG417',

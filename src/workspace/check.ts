@@ -311,14 +311,21 @@ export function checkCheckout(
   const declared = viewOfDeclaredTree(tree, kept, (p) => readFile(checkout, p) ?? '');
   // The same directories generate the same Applications from the same ApplicationSets: expanded once.
   const expected = applicationsOf(declared, sameDirectories(onDisk, declared) ? expansions : undefined);
+  let owned: ReadonlySet<string> | undefined;
   for (const [key, a] of actual) {
     if (expected.has(key)) continue;
     if (manifest.files.has(a.file)) {
+      const directory = sourceDirectory(a.app);
+      owned ??= ownedDirectories(manifest.files.keys());
       findings.push(
         finding(
           FindingKind.UNDECLARED_APPLICATION,
-          sourceDirectory(a.app),
+          directory,
           `ApplicationSet ${a.applicationSet} would generate Application ${a.app.metadata.name}, which the program does not declare.`,
+          // A directory cdk8s-gitops wrote is a target the program dropped: its Application may be running.
+          owned.has(directory)
+            ? `The program no longer declares this target, which cdk8s-gitops wrote: declare it again, or declare its removal in the program (platform.removed(Removal.application(${JSON.stringify(a.app.metadata.name)})), or Removal.service or Removal.cluster for all of theirs) and run synth, which removes it (removed by hand, its Application would go without that declaration).`
+            : 'Remove the stray directory, or declare the target in the program.',
         ),
       );
     } else {
@@ -396,6 +403,19 @@ function readFile(checkout: Checkout, p: string): string | undefined {
 }
 
 /** The directory an Application deploys: that of its `$values` file, else its source's path (else its name). */
+/** Every directory that holds an owned file (`paths`), at any depth. */
+function ownedDirectories(paths: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+      const dir = p.slice(0, slash);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+    }
+  }
+  return dirs;
+}
+
 function sourceDirectory(app: GeneratedApplication): string {
   const sources = Array.isArray(app.spec.sources) ? (app.spec.sources as unknown[]) : [];
   const helm = sources.map((s) => (isMap(s) && isMap(s.helm) ? s.helm : undefined)).find((h) => h !== undefined);

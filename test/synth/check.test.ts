@@ -116,6 +116,33 @@ describe('checkCheckout', () => {
     ]);
   });
 
+  test('finds a target the program dropped as an undeclared Application, with the declaration that removes it rather than removing it by hand', () => {
+    // GIVEN a checkout synthesized with ledger-api in nonprod
+    const withLedger = exampleModel((p) => addLedgerApi(p));
+    const written = synthesizedCheckout(withLedger);
+    try {
+      // WHEN the program no longer declares ledger-api, and the checkout is checked
+      const undeclared = check(model, written).filter((f) => f.kind === FindingKind.UNDECLARED_APPLICATION);
+      // THEN each of its directories is reported, and the fix is the declared removal (its Application may be running)
+      expect(undeclared.length).toBeGreaterThan(0);
+      const aws = undeclared.find((f) => f.path === 'environments/nonprod/aws/eu-central-1-01/ledger-api');
+      expect(aws).toEqual({
+        kind: FindingKind.UNDECLARED_APPLICATION,
+        code: 'CG416',
+        path: 'environments/nonprod/aws/eu-central-1-01/ledger-api',
+        message:
+          'ApplicationSet workloads-nonprod would generate Application ledger-api-nonprod-aws-eu-central-1-01, which the program does not declare.',
+        fix:
+          'The program no longer declares this target, which cdk8s-gitops wrote: declare it again, or declare its removal in the program ' +
+          '(platform.removed(Removal.application("ledger-api-nonprod-aws-eu-central-1-01")), or Removal.service or Removal.cluster for all of theirs) ' +
+          'and run synth, which removes it (removed by hand, its Application would go without that declaration).',
+      });
+      expect(undeclared.every((f) => f.fix.startsWith('The program no longer declares this target'))).toBe(true);
+    } finally {
+      removeCheckout(written);
+    }
+  });
+
   test('finds the directory at the generator depth above a deeper stray file', () => {
     // GIVEN a file two levels below a cluster directory, in a directory nobody declared
     writeFile(dir, 'environments/prod/aws/eu-central-1-01/x/y/values.yaml', 'replicaCount: 1\n');
