@@ -402,7 +402,6 @@ function readFile(checkout: Checkout, p: string): string | undefined {
   }
 }
 
-/** The directory an Application deploys: that of its `$values` file, else its source's path (else its name). */
 /** Every directory that holds an owned file (`paths`), at any depth. */
 function ownedDirectories(paths: Iterable<string>): Set<string> {
   const dirs = new Set<string>();
@@ -416,6 +415,7 @@ function ownedDirectories(paths: Iterable<string>): Set<string> {
   return dirs;
 }
 
+/** The directory an Application deploys: that of its `$values` file, else its source's path (else its name). */
 function sourceDirectory(app: GeneratedApplication): string {
   const sources = Array.isArray(app.spec.sources) ? (app.spec.sources as unknown[]) : [];
   const helm = sources.map((s) => (isMap(s) && isMap(s.helm) ? s.helm : undefined)).find((h) => h !== undefined);
