@@ -58,6 +58,7 @@ Options:
   --allow-remove APP
                    let this change delete the Application APP (a name, or a glob with * and ?)
                    although the program does not declare it removed; repeatable
+  --verbose        list every path and print every problem in full
   --format         text (default) or json
 
 Example:
@@ -126,7 +127,7 @@ Example:
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
-    if (result.synth) printWriteNotes(ctx, result.synth);
+    if (result.synth) printWriteNotes(ctx, result.synth, values.verbose === true);
     if (result.pushed) {
       const mark = { create: '[+]', update: '[~]', delete: '[-]' } as const;
       for (const c of result.changes) ctx.stdout.write(`${ctx.style(mark[c.change])} ${c.path}\n`);
