@@ -97,15 +97,29 @@ export class GitRunner {
 
   /**
    * Runs a git command that takes `--pathspec-from-file`, with the paths written to a
-   * temporary file, so thousands of paths never hit the command-line length limit.
+   * temporary file, so thousands of paths never hit the command-line length limit; so is
+   * `options.message`, given as `--file` (a commit's message of a fleet's change may be larger
+   * than one argument may be: 128 KiB on Linux).
+   *
+   * @param options.env variables laid over this process's environment @default - none
+   * @param options.message the message of a commit @default - none
    */
-  public async runWithPaths(args: readonly string[], paths: readonly string[], env?: EnvironmentOverrides): Promise<string> {
+  public async runWithPaths(
+    args: readonly string[],
+    paths: readonly string[],
+    options: { readonly env?: EnvironmentOverrides; readonly message?: string } = {},
+  ): Promise<string> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-pathspec-'));
     try {
       const file = path.join(tmp, 'paths');
       fs.writeFileSync(file, paths.map((p) => `${p}\0`).join(''));
       const all = [...args, `--pathspec-from-file=${file}`, '--pathspec-file-nul'];
-      return await (env === undefined ? this.run(all) : this.runWithEnv(all, env));
+      if (options.message !== undefined) {
+        const message = path.join(tmp, 'message');
+        fs.writeFileSync(message, options.message);
+        all.push(`--file=${message}`);
+      }
+      return await (options.env === undefined ? this.run(all) : this.runWithEnv(all, options.env));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

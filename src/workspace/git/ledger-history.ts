@@ -133,6 +133,20 @@ export class LedgerGit {
   /** The text of each file (checkout-relative) in the commit `commit`; undefined for a file it lacks (all, without a commit). */
   public at(commit: string | undefined, files: readonly string[]): Map<string, string | undefined> {
     const out = new Map<string, string | undefined>();
+    for (const [f, text] of this.blobsAt(commit, files)) out.set(f, text ?? undefined);
+    return out;
+  }
+
+  /**
+   * {@link LedgerGit.atHead}, telling a file `HEAD` lacks (undefined) from one it holds larger
+   * than a ledger may be (`null`: there, never read).
+   */
+  public blobsAtHead(files: readonly string[]): Map<string, string | null | undefined> {
+    return this.blobsAt(this.hasHead ? 'HEAD' : undefined, files);
+  }
+
+  private blobsAt(commit: string | undefined, files: readonly string[]): Map<string, string | null | undefined> {
+    const out = new Map<string, string | null | undefined>();
     if (commit === undefined || files.length === 0) {
       for (const f of files) out.set(f, undefined);
       return out;
@@ -301,7 +315,10 @@ export class LedgerGit {
       .slice(0, limit);
     const texts = this.objects(commits.map((c) => `${c.commit}:./${file}`));
     return {
-      versions: commits.map((c, i) => (texts[i] === undefined ? c : { ...c, text: texts[i] })),
+      versions: commits.map((c, i) => {
+        const text = texts[i];
+        return typeof text === 'string' ? { ...c, text } : c;
+      }),
       truncated: log.length > limit,
     };
   }
@@ -324,12 +341,12 @@ export class LedgerGit {
   }
 
   /**
-   * The contents of `names` (`<rev>:<path>`), undefined for each that names no blob or a blob
-   * larger than a ledger may be ({@link MAX_LEDGER_BYTES}): every file read here is a ledger or
-   * a shard of the manifest, and a larger blob committed under such a name is never read into
-   * memory. The blobs' sizes are asked first, then only those that fit are read.
+   * The contents of `names` (`<rev>:<path>`), undefined for each that names no blob, `null` for
+   * a blob larger than a ledger may be ({@link MAX_LEDGER_BYTES}): every file read here is a
+   * ledger or a shard of the manifest, and a larger blob committed under such a name is never
+   * read into memory. The blobs' sizes are asked first, then only those that fit are read.
    */
-  private objects(names: readonly string[]): (string | undefined)[] {
+  private objects(names: readonly string[]): (string | null | undefined)[] {
     if (names.length === 0) return [];
     const ids = run(this.dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], lines(names))
       .toString('utf8')
@@ -337,10 +354,10 @@ export class LedgerGit {
       .slice(0, names.length)
       .map((header) => {
         const m = /^([0-9a-f]+) blob (\d+)$/.exec(header); // else `<name> missing`, ambiguous, or not a blob
-        return m !== null && Number(m[2]) <= MAX_LEDGER_BYTES ? m[1] : undefined;
+        return m === null ? undefined : Number(m[2]) <= MAX_LEDGER_BYTES ? m[1] : null;
       });
-    const wanted = ids.filter((id): id is string => id !== undefined);
-    if (wanted.length === 0) return ids.map(() => undefined);
+    const wanted = ids.filter((id): id is string => typeof id === 'string');
+    if (wanted.length === 0) return ids.map((id) => (id === null ? null : undefined));
     const out = run(this.dir, ['cat-file', '--batch'], lines(wanted));
     const texts = new Map<string, string>();
     let at = 0;
@@ -350,7 +367,7 @@ export class LedgerGit {
       texts.set(id, out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
       at = eol + 1 + size + 1;
     }
-    return ids.map((id) => (id === undefined ? undefined : texts.get(id)));
+    return ids.map((id) => (typeof id === 'string' ? texts.get(id) : id));
   }
 }
 

@@ -1,5 +1,5 @@
 import { GitOpsError } from '../../core/errors';
-import { isUnder, normalizePaths } from './paths';
+import { normalizePaths, under } from './paths';
 import { ChangeKind, CommitAuthor, FileChange, GitOpsRepository } from './repository';
 import { appendTrailers, parseTrailers, TrailerInput, TrailerKey } from './trailers';
 
@@ -426,7 +426,8 @@ async function isFirstCommit(repo: GitOpsRepository, remote: string, target: str
 }
 
 function assertNothingInTheWay(root: string, changes: readonly FileChange[], owned: readonly string[]): void {
-  const inTheWay = changes.filter((c) => c.kind !== ChangeKind.UNTRACKED || isUnder(c.path, owned));
+  const isOwned = under(owned);
+  const inTheWay = changes.filter((c) => c.kind !== ChangeKind.UNTRACKED || isOwned(c.path));
   if (inTheWay.length === 0) {
     return;
   }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
 import { GitCommandError, GitRunner, gitFailure, remoteSafety } from './command';
-import { isUnder, normalizePaths } from './paths';
+import { normalizePaths, under } from './paths';
 import { appendTrailers, TrailerInput } from './trailers';
 
 /** The author recorded on a commit. */
@@ -165,7 +165,7 @@ export class GitOpsRepository {
    * `HEAD`: modified, deleted, added, or untracked. Ignored files are not listed.
    */
   public async changes(paths?: readonly string[]): Promise<FileChange[]> {
-    const scope = paths === undefined ? undefined : normalizePaths(paths, this.root);
+    const inScope = paths === undefined ? undefined : under(normalizePaths(paths, this.root));
     let out: string;
     try {
       out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']);
@@ -185,7 +185,7 @@ export class GitOpsRepository {
       if (x === 'R' || x === 'C') {
         i++; // the source path of a rename or copy follows
       }
-      if (scope && !isUnder(file, scope)) {
+      if (inScope && !inScope(file)) {
         continue;
       }
       const kind =
@@ -209,9 +209,10 @@ export class GitOpsRepository {
     } catch (err) {
       throw gitFailure(err, 'list ignored files', this.root);
     }
+    const inScope = under(scope);
     return out
       .split('\0')
-      .filter((p) => p !== '' && isUnder(p, scope))
+      .filter((p) => p !== '' && inScope(p))
       .sort();
   }
 
@@ -234,14 +235,14 @@ export class GitOpsRepository {
   public async commit(options: CommitOptions): Promise<string> {
     const scope = normalizePaths(options.paths, this.root);
     const message = appendTrailers(options.message, options.trailers);
-    const ignored = normalizePaths(options.ignored ?? [], this.root).filter((f) => isUnder(f, scope));
+    const ignored = normalizePaths(options.ignored ?? [], this.root).filter(under(scope));
     const files = [...new Set([...(await this.changedFiles(scope)), ...ignored])].sort();
     if (files.length === 0) {
       throw GitOpsError.of('CG506', {
         message: `Nothing to commit under ${scope.map((p) => `"${p}"`).join(', ')} in "${this.root}": those files match HEAD.`,
       });
     }
-    const args = ['commit', '--quiet', '--only', '-m', message];
+    const args = ['commit', '--quiet', '--only'];
     if (options.author) {
       args.push(`--author=${options.author.name} <${options.author.email}>`);
     }
@@ -255,7 +256,7 @@ export class GitOpsRepository {
       const rest = files.filter((f) => !hidden.has(f));
       if (rest.length > 0) await this.git.runWithPaths(['add', '--all'], rest);
       const date = options.date === undefined ? undefined : `${Math.floor(options.date.getTime() / 1000)} +0000`;
-      await this.git.runWithPaths(args, files, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+      await this.git.runWithPaths(args, files, { env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }, message });
     } catch (err) {
       await this.unstage(files);
       throw gitFailure(err, `commit ${files.length} file(s)`, this.root);
