@@ -6,16 +6,17 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets, Values } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { hashTree } from '../support/hash-tree';
 import { ModelReplay } from '../support/replay';
+import { Sandbox } from '../git/sandbox';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const NOW = '2026-03-01T12:00:00Z';
 
 /** One environment on `clusters` clusters, running `services` services. */
-function fleet(services: number, clusters: number): PlatformModel {
+function fleet(services: number, clusters: number, values: Values = {}): PlatformModel {
   const platform = new Platform({
     repoURL: 'https://git.example.com/platform/platform-gitops.git',
     applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
@@ -27,7 +28,7 @@ function fleet(services: number, clusters: number): PlatformModel {
   new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
   for (let s = 1; s <= services; s++) {
     const name = `svc-${String(s).padStart(2, '0')}`;
-    new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D1 }).deployTo(prod);
+    new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D1, values }).deployTo(prod);
   }
   return platform.snapshot();
 }
@@ -108,5 +109,35 @@ describe('a fleet checkout not as cdk8s-gitops left it', () => {
     expect(all).toHaveLength(recorded);
     expect(all.slice(0, 50)).toEqual(listed.slice(0, 50));
     for (const p of valuesFiles(dir)) expect(all).toContain(`    ${p}`);
+  });
+
+  it('publish lists 50 files of each kind and counts the rest; --verbose lists them all; the commit has every one', async () => {
+    // GIVEN two clones of a GitOps repository
+    const sandbox = Sandbox.create();
+    try {
+      const first = sandbox.clone('first');
+      const second = sandbox.clone('second');
+      // WHEN the fleet is published from the first
+      const r = await replay.run(first, model, ['publish', '--by', 'platform-team']);
+      // THEN it lists 50 of the files it created and counts the rest
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      const created = r.stdout.split('\n').filter((l) => l.startsWith('[+] '));
+      expect(created).toHaveLength(50);
+      const committed = sandbox.git(first, 'show', '--name-only', '--format=', 'HEAD').split('\n');
+      expect(r.stdout).toContain(`\n    … and ${committed.length - 50} more (--verbose lists them)\n`);
+      expect(r.stdout).toMatch(
+        new RegExp(`^Pushed [0-9a-f]{12} to main: ${committed.length} files, ${committed.length} created, 0 updated, 0 deleted\\.$`, 'm'),
+      );
+      // AND with --verbose, a change of every values file lists each one
+      sandbox.git(second, 'pull', '--quiet');
+      const changed = fleet(12, 6, { replicas: 2 });
+      const verbose = await replay.run(second, changed, ['publish', '--by', 'platform-team', '--verbose']);
+      expect([verbose.code, verbose.stderr]).toEqual([0, '']);
+      const updated = verbose.stdout.split('\n').filter((l) => l.startsWith('[~] '));
+      expect(updated.map((l) => l.slice(4))).toEqual(expect.arrayContaining(valuesFiles(second)));
+      expect(verbose.stdout).not.toContain('more (--verbose lists them)');
+    } finally {
+      sandbox.cleanup();
+    }
   });
 });
