@@ -119,18 +119,27 @@ export class GitRunner {
         fs.writeFileSync(message, options.message);
         all.push(`--file=${message}`);
       }
-      return await (options.env === undefined ? this.run(all) : this.runWithEnv(all, options.env));
+      return await (options.env === undefined ? this.run(all) : this.runDirect(all, options.env));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
 
   /**
-   * Runs `git --literal-pathspecs <args>` with `env` laid over this process's environment.
-   * Started directly rather than through simple-git, which refuses an environment that holds
-   * variables such as `EDITOR` or `GIT_SSH_COMMAND`, as a CI runner's may.
+   * Runs `git --literal-pathspecs <args>` with `input` on its standard input (`git update-index
+   * --stdin`), and returns standard output.
    */
-  private runWithEnv(args: readonly string[], overrides: EnvironmentOverrides): Promise<string> {
+  public runWithInput(args: readonly string[], input: string): Promise<string> {
+    return this.runDirect(args, {}, input);
+  }
+
+  /**
+   * Runs `git --literal-pathspecs <args>` with `env` laid over this process's environment and
+   * `input`, if any, on its standard input. Started directly rather than through simple-git,
+   * which refuses an environment that holds variables such as `EDITOR` or `GIT_SSH_COMMAND`, as a
+   * CI runner's may.
+   */
+  private runDirect(args: readonly string[], overrides: EnvironmentOverrides, input?: string): Promise<string> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [k, v] of Object.entries(overrides)) {
       if (v === undefined) delete env[k];
@@ -138,7 +147,7 @@ export class GitRunner {
     }
     return new Promise((resolve, reject) => {
       const config = SAFE_CONFIG.flatMap((c) => ['-c', c]);
-      execFile(
+      const child = execFile(
         'git',
         [...config, '--literal-pathspecs', ...args],
         { cwd: this.dir, env, maxBuffer: 256 * 1024 * 1024 },
@@ -147,6 +156,7 @@ export class GitRunner {
           else reject(new GitCommandError(typeof err.code === 'number' ? err.code : -1, stdout, stderr || err.message));
         },
       );
+      child.stdin?.end(input ?? '');
     });
   }
 }

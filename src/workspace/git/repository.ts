@@ -247,14 +247,11 @@ export class GitOpsRepository {
       args.push(`--author=${options.author.name} <${options.author.email}>`);
     }
     try {
-      // `git add` makes new files known to git; `commit --only` then commits exactly these
-      // files from the work tree, whatever else the index holds.
-      // Files an exclude hides are added by name with --force; `add --all` is not given them, as
-      // git refuses a path below a directory an exclude hides whole even once it is tracked.
-      if (ignored.length > 0) await this.git.runWithPaths(['add', '--force'], ignored);
-      const hidden = new Set(ignored);
-      const rest = files.filter((f) => !hidden.has(f));
-      if (rest.length > 0) await this.git.runWithPaths(['add', '--all'], rest);
+      // Staging makes new files known to git; `commit --only` then commits exactly these files
+      // from the work tree, whatever else the index holds. `update-index` stages each file by
+      // name (added, changed or deleted; one an exclude hides as well): `git add` with a pathspec
+      // per file compares every file with every pathspec (14 s for a fleet's 27,000 files).
+      await this.git.runWithInput(['update-index', '--add', '--remove', '-z', '--stdin'], files.map((f) => `${f}\0`).join(''));
       const date = options.date === undefined ? undefined : `${Math.floor(options.date.getTime() / 1000)} +0000`;
       await this.git.runWithPaths(args, files, { env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }, message });
     } catch (err) {
