@@ -187,20 +187,20 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
     approvedBy: string | undefined,
     apply: () => string | undefined,
   ): PublishCommit => {
-    let message = '';
-    let trailers: TrailerInput = {};
-    return {
-      apply: async () => {
-        scope = owned();
-        const subject = apply();
-        if (subject === undefined) return;
-        const changed = (await repo.changedFiles([...new Set([...scope, ...owned()])])).map(fromRepo);
-        const ledgers = readLedgers(req.model, req.dir);
-        const summary = summarizeChange(req.model, changed, ledgers, ledgersAtHead(req.dir, req.model, ledgers, changed));
-        const body = describeChange(summary);
-        message = body ? `${subject}\n\n${body}` : subject;
-        described[index] = { subject, operation, promotedBy };
-        trailers = gitopsTrailers({
+    let subject: string | undefined;
+    let made: { readonly files: readonly string[]; readonly message: string; readonly trailers: TrailerInput } | undefined;
+    /** The message and trailers of the commit of `files` (repository-relative), worked out once per attempt. */
+    const describe = (files: readonly string[]): NonNullable<typeof made> => {
+      if (made?.files === files) return made;
+      if (subject === undefined) return { files, message: '', trailers: {} };
+      const changed = files.map(fromRepo);
+      const ledgers = readLedgers(req.model, req.dir);
+      const summary = summarizeChange(req.model, changed, ledgers, ledgersAtHead(req.dir, req.model, ledgers, changed));
+      const body = describeChange(summary);
+      made = {
+        files,
+        message: body ? `${subject}\n\n${body}` : subject,
+        trailers: gitopsTrailers({
           operation,
           services: summary.services,
           rings: summary.rings,
@@ -209,10 +209,19 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
           promotedBy,
           ...(approvedBy ? { approvedBy: [approvedBy] } : {}),
           ...(req.programCommit ? { programCommit: req.programCommit } : {}),
-        });
+        }),
+      };
+      return made;
+    };
+    return {
+      apply: () => {
+        scope = owned();
+        made = undefined;
+        subject = apply();
+        if (subject !== undefined) described[index] = { subject, operation, promotedBy };
       },
-      message: () => message,
-      trailers: () => trailers,
+      message: (files) => describe(files).message,
+      trailers: (files) => describe(files).trailers,
     };
   };
   const commits: PublishCommit[] = [

@@ -22,10 +22,17 @@ export interface CommitOptions {
   /** @default - the `user.name` and `user.email` of the repository's git config */
   readonly author?: CommitAuthor;
   /**
-   * Files under `paths` that `.gitignore` hides but that belong in the commit: added with
-   * `git add --force`. @default - none
+   * Files under `paths` that `.gitignore` hides but that belong in the commit: staged by name
+   * all the same. @default - none
    */
   readonly ignored?: readonly string[];
+  /**
+   * The files under `paths` that differ from `HEAD`, as the caller has just read them
+   * ({@link GitOpsRepository.changes}) with nothing written since: git is not asked again (a
+   * status of a fleet's work tree takes about a second).
+   * @default - asked of git
+   */
+  readonly changed?: readonly string[];
   /**
    * The author and committer date of the commit. `GIT_AUTHOR_DATE` and `GIT_COMMITTER_DATE`
    * in the environment are never read: soaks are measured from the committer times of the
@@ -235,8 +242,10 @@ export class GitOpsRepository {
   public async commit(options: CommitOptions): Promise<string> {
     const scope = normalizePaths(options.paths, this.root);
     const message = appendTrailers(options.message, options.trailers);
-    const ignored = normalizePaths(options.ignored ?? [], this.root).filter(under(scope));
-    const files = [...new Set([...(await this.changedFiles(scope)), ...ignored])].sort();
+    const inScope = under(scope);
+    const ignored = normalizePaths(options.ignored ?? [], this.root).filter(inScope);
+    const changed = options.changed === undefined ? await this.changedFiles(scope) : options.changed.filter(inScope);
+    const files = [...new Set([...changed, ...ignored])].sort();
     if (files.length === 0) {
       throw GitOpsError.of('CG506', {
         message: `Nothing to commit under ${scope.map((p) => `"${p}"`).join(', ')} in "${this.root}": those files match HEAD.`,
