@@ -23,10 +23,19 @@
  *   preview  `cdk8s-gitops preview`: every ApplicationSet expanded over the checkout
  *   plan     `cdk8s-gitops plan` with one promotion pending: the ledger records it, the
  *            values files do not show it yet
+ *   publish_first
+ *            `cdk8s-gitops publish` of the fleet into a clone of an empty bare repository: its
+ *            first commit, pushed; compared with git alone committing and pushing the same files
+ *            (publish_git_floor: `git add -A`, `git commit`, `git push` in a clone of its own)
+ *   publish_promote
+ *            `cdk8s-gitops promote svc-0001 --ring nonprod --digest … --publish` in that clone:
+ *            a promotion committed and pushed
+ *   publish_noop
+ *            `cdk8s-gitops publish` again: nothing to publish
  *   scaling  full synth at several fleet sizes
  *
  * The steps run in rounds (help, program, floor, raw_floor, full, noop, promote, read_all, check,
- * preview, plan, scaling), one after the other, so that each round sees one state of the machine; figures are medians over
+ * preview, plan, publish, scaling), one after the other, so that each round sees one state of the machine; figures are medians over
  * the rounds, and ratios and differences the median of each round's. `performance_targets`
  * states each target and whether this run met it (`targets` is the fleet's number of targets).
  *
@@ -233,6 +242,30 @@ function machine(): Record<string, unknown> {
   };
 }
 
+/** Who the benchmark's commits are by. */
+const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
+
+/** Runs git in `cwd` (not measured); fails the run when git does. */
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_IDENTITY }, maxBuffer: 512 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} in ${cwd} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** An empty bare repository `<dir>.git` and a clone of it, `dir`, on branch main; returns the clone. */
+function emptyClone(dir: string): string {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  git(path.dirname(dir), 'init', '--quiet', '--bare', `${dir}.git`);
+  git(path.dirname(dir), 'clone', '--quiet', `${dir}.git`, dir);
+  git(dir, 'symbolic-ref', 'HEAD', 'refs/heads/main');
+  return dir;
+}
+
 interface Round {
   readonly help: Cost;
   readonly argument_error: Cost;
@@ -248,6 +281,10 @@ interface Round {
   readonly check: Cost & { findings: number };
   readonly preview: Cost & { applications: number };
   readonly plan: Cost & { files_changed: number };
+  readonly publish_first: Cost & { files_committed: number };
+  readonly publish_git_floor: Cost & { files_committed: number };
+  readonly publish_promote: Cost & { files_committed: number };
+  readonly publish_noop: Cost & { pushed: boolean };
   readonly scaling: ReadonlyMap<number, Cost & { targets: number }>;
 }
 
@@ -509,6 +546,55 @@ function main(): void {
     const plan = { ...cost(pl), files_changed: (json('cdk8s-gitops plan', pl).files as unknown[]).length };
     discard(checkout);
 
+    log(`${tag}publish_first: cdk8s-gitops publish into a clone of an empty repository (its first commit, pushed)`);
+    const published = emptyClone(emptyDir('publish'));
+    const identity = GIT_IDENTITY;
+    const pub = cli(['publish', '--app', APP, '--out', published, '--by', 'bench', '--format', 'json'], services, scratch, identity);
+    if (pub.status !== 0) fail('cdk8s-gitops publish', pub);
+    const publish_first = { ...cost(pub), files_committed: (json('cdk8s-gitops publish', pub).files as unknown[]).length };
+
+    log(`${tag}publish_git_floor: the same files committed and pushed by git alone (the files copied first, not measured)`);
+    const gitFloor = emptyClone(emptyDir('publish-git-floor'));
+    const archive = spawnSync('sh', ['-c', `git -C '${published}' archive HEAD | tar -x -C '${gitFloor}'`], { encoding: 'utf8' });
+    if (archive.status !== 0) throw new Error(`copying the published files failed: ${archive.stderr}`);
+    const gf = run(
+      ['sh', '-c', `cd '${gitFloor}' && git add -A && git commit --quiet -m bench && git push --quiet origin main`],
+      { ...process.env, ...identity },
+      scratch,
+    );
+    if (gf.status !== 0) fail('git add, commit and push', gf);
+    const publish_git_floor = { ...cost(gf), files_committed: git(gitFloor, 'ls-files', '-z').split('\0').filter(Boolean).length };
+
+    log(`${tag}publish_promote: ${service} into ring nonprod, --publish`);
+    const pp = cli(
+      [
+        'promote',
+        service,
+        '--ring',
+        'nonprod',
+        '--digest',
+        digestOf(`${service} published in round ${i}`),
+        '--app',
+        APP,
+        '--out',
+        published,
+      ].concat(['--by', 'bench', '--publish', '--format', 'json']),
+      services,
+      scratch,
+      identity,
+    );
+    if (pp.status !== 0) fail('cdk8s-gitops promote --publish', pp);
+    const publish_promote = {
+      ...cost(pp),
+      files_committed: git(published, 'show', '--name-only', '--format=', 'HEAD').split('\n').filter(Boolean).length,
+    };
+
+    log(`${tag}publish_noop: cdk8s-gitops publish again`);
+    const pn = cli(['publish', '--app', APP, '--out', published, '--by', 'bench', '--format', 'json'], services, scratch, identity);
+    if (pn.status !== 0) fail('cdk8s-gitops publish (nothing to publish)', pn);
+    const publish_noop = { ...cost(pn), pushed: json('cdk8s-gitops publish', pn).pushed === true };
+    for (const dir of [published, `${published}.git`, gitFloor, `${gitFloor}.git`]) discard(dir);
+
     const scaling = new Map<number, Cost & { targets: number }>();
     for (const size of scalingSizes) {
       if (size === services) {
@@ -536,6 +622,10 @@ function main(): void {
       check,
       preview,
       plan,
+      publish_first,
+      publish_git_floor,
+      publish_promote,
+      publish_noop,
       scaling,
     });
   }
@@ -587,7 +677,18 @@ function main(): void {
   const fullVsRawFloor = ratioOf(fulls, pick('raw_floor'));
   const checkVsReadAll = ratioOf(pick('check'), pick('read_all'));
   const fleetTargets = summarize(fulls).targets;
-  const peakSteps = ['full', 'noop', 'promote', 'promote_without_program', 'check', 'preview', 'plan'] as const;
+  const peakSteps = [
+    'full',
+    'noop',
+    'promote',
+    'promote_without_program',
+    'check',
+    'preview',
+    'plan',
+    'publish_first',
+    'publish_promote',
+    'publish_noop',
+  ] as const;
   const peakRss = Math.max(...peakSteps.flatMap((k) => pick(k).map((c) => c.peak_rss_mb ?? NaN)).filter((v) => Number.isFinite(v)));
   const help = summarize(pick('help'));
   const argumentError = summarize(pick('argument_error'));
@@ -626,7 +727,8 @@ function main(): void {
     'noop_minus_program, promote_minus_program, plan_minus_program: seconds of the step beyond the program step (the fleet program run on its own) of the same round, the median over the rounds',
     'read_all: a process (read-all.js, which loads only fs and path) reading every owned file of the checkout once (the files those the raw floor synth reported created); seconds is the whole process, loop_seconds the reads alone. check_vs_read_all: check.seconds / read_all.seconds',
     'help: `cdk8s-gitops --help`; argument_error: `cdk8s-gitops synth --no-such-option` (CG301)',
-    `performance_targets: each target, this run's figure and whether it is met; peak RSS is the largest of full, noop, promote, promote_without_program, check, preview and plan, and is judged only at 24,000 targets (met: null otherwise)`,
+    'publish_first: `cdk8s-gitops publish` into a clone of an empty bare repository on this disk (the program, the write, the commit and the push); publish_git_floor: git alone adding, committing and pushing the same files in a clone of its own (`sh -c "git add -A && git commit && git push"`); publish_first_vs_git_floor: their ratio. publish_promote: `promote --publish` in that clone; publish_promote_minus_program: its seconds beyond the program step. publish_noop: `publish` again, nothing to publish',
+    `performance_targets: each target, this run's figure and whether it is met; peak RSS is the largest of ${peakSteps.join(', ')}, and is judged only at 24,000 targets (met: null otherwise)`,
     `${rounds === 1 ? 'one round' : `${rounds} rounds; figures are medians, ratios the median of each round's ratio`}; sync(1) before each step`,
   ];
   if (scalingSizes.includes(services)) notes.push(`scaling at ${services} services is the full step`);
@@ -650,6 +752,10 @@ function main(): void {
     check: summarize(pick('check')),
     preview: summarize(pick('preview')),
     plan: summarize(pick('plan')),
+    publish_first: summarize(pick('publish_first')),
+    publish_git_floor: summarize(pick('publish_git_floor')),
+    publish_promote: summarize(pick('publish_promote')),
+    publish_noop: summarize(pick('publish_noop')),
     full_vs_floor: ratioOf(fulls, pick('floor')),
     full_vs_raw_floor: fullVsRawFloor,
     noop_minus_program: noopMinusProgram,
@@ -665,6 +771,8 @@ function main(): void {
       pick('promote_floor').map((f) => ({ ...f, seconds: f.process_seconds })),
     ),
     plan_vs_full: ratioOf(pick('plan'), fulls),
+    publish_first_vs_git_floor: ratioOf(pick('publish_first'), pick('publish_git_floor')),
+    publish_promote_minus_program: minus(pick('publish_promote'), programs),
     scaling,
     scaling_per_target_largest_vs_smallest: scalingRatio,
     performance_targets: performanceTargets,

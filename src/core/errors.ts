@@ -74,6 +74,13 @@ const ROOT_CAUSES: readonly ErrorCode[] = ['CG118', 'CG105'];
 export const PLACES_SHOWN = 3;
 
 /**
+ * How many entries (problems, or with grouping kinds of problems) an error's message prints
+ * before it counts the rest: a fleet's checkout can hold tens of thousands of problems, and a
+ * message that prints them all buries the first under megabytes. `--verbose` prints every one.
+ */
+export const ENTRIES_SHOWN = 20;
+
+/**
  * A problem's text without what names one place: quoted names, paths and ids (anything with a
  * `/`), numbers. Problems whose texts are alike but for those are one kind of mistake.
  */
@@ -160,8 +167,8 @@ export class GitOpsError extends Error {
    * first in full, the others by where they are; root causes first.
    * `problems` keeps every one. @default false
    * @param options.shown how many entries the message prints before it counts the rest (a
-   * fleet's thousands of problems of different causes): `problems` keeps every one.
-   * @default - every entry
+   * fleet's thousands of problems): `problems` keeps every one, `everyProblem` prints them.
+   * @default ENTRIES_SHOWN
    */
   constructor(
     problems: Problem | readonly Problem[],
@@ -172,7 +179,7 @@ export class GitOpsError extends Error {
     if (list.length === 0) throw new TypeError('A GitOpsError needs at least one problem.');
     const head = summary ?? (list.length === 1 ? undefined : `${list.length} problems found:`);
     const entries = options.grouped === true ? groupedEntries(list) : list.map((p) => ({ line: formatProblem(p), count: 1 }));
-    const shown = entries.slice(0, Math.max(1, options.shown ?? entries.length));
+    const shown = entries.slice(0, Math.max(1, options.shown ?? ENTRIES_SHOWN));
     const left = list.length - shown.reduce((n, e) => n + e.count, 0);
     const lines = [...shown.map((e) => e.line), ...(left > 0 ? [`… and ${left} more problem${left === 1 ? '' : 's'}.`] : [])];
     super([head, ...lines].filter((s) => s !== undefined).join('\n'));

@@ -155,7 +155,7 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   // What production would read once every pending operation is published: a write of the program
   // that keeps a team's chart at a tag there is refused (the recorded model, without a program, is not judged).
   const unpinned = req.recordedServices === undefined ? unpinnedChartProblems(req.model, req.dir) : [];
-  await assertPendingState(repo, req.model, req.dir, ops, toRepo, store, interrupted);
+  assertPendingState(req.model, req.dir, ops, store, interrupted);
   if (req.recordedServices !== undefined) await assertOtherLedgersAtHead(repo, req.model, req.recordedServices, toRepo);
   if (interrupted) {
     req.onNote?.(
@@ -187,20 +187,20 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
     approvedBy: string | undefined,
     apply: () => string | undefined,
   ): PublishCommit => {
-    let message = '';
-    let trailers: TrailerInput = {};
-    return {
-      apply: async () => {
-        scope = owned();
-        const subject = apply();
-        if (subject === undefined) return;
-        const changed = (await repo.changedFiles([...new Set([...scope, ...owned()])])).map(fromRepo);
-        const ledgers = readLedgers(req.model, req.dir);
-        const summary = summarizeChange(req.model, changed, ledgers, await ledgersAtHead(repo, req.model, ledgers, changed, toRepo));
-        const body = describeChange(summary);
-        message = body ? `${subject}\n\n${body}` : subject;
-        described[index] = { subject, operation, promotedBy };
-        trailers = gitopsTrailers({
+    let subject: string | undefined;
+    let made: { readonly files: readonly string[]; readonly message: string; readonly trailers: TrailerInput } | undefined;
+    /** The message and trailers of the commit of `files` (repository-relative), worked out once per attempt. */
+    const describe = (files: readonly string[]): NonNullable<typeof made> => {
+      if (made?.files === files) return made;
+      if (subject === undefined) return { files, message: '', trailers: {} };
+      const changed = files.map(fromRepo);
+      const ledgers = readLedgers(req.model, req.dir);
+      const summary = summarizeChange(req.model, changed, ledgers, ledgersAtHead(req.dir, req.model, ledgers, changed));
+      const body = describeChange(summary);
+      made = {
+        files,
+        message: body ? `${subject}\n\n${body}` : subject,
+        trailers: gitopsTrailers({
           operation,
           services: summary.services,
           rings: summary.rings,
@@ -209,10 +209,19 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
           promotedBy,
           ...(approvedBy ? { approvedBy: [approvedBy] } : {}),
           ...(req.programCommit ? { programCommit: req.programCommit } : {}),
-        });
+        }),
+      };
+      return made;
+    };
+    return {
+      apply: () => {
+        scope = owned();
+        made = undefined;
+        subject = apply();
+        if (subject !== undefined) described[index] = { subject, operation, promotedBy };
       },
-      message: () => message,
-      trailers: () => trailers,
+      message: (files) => describe(files).message,
+      trailers: (files) => describe(files).trailers,
     };
   };
   const commits: PublishCommit[] = [
@@ -526,15 +535,13 @@ function inEffect(op: PendingOperation, made: RingState, ring: RingState, before
  * differs from `HEAD` by a change no pending operation made (`CG520`). A new ledger that holds
  * the program's initial digests is what `synth` writes, and passes.
  */
-export async function assertPendingState(
-  repo: GitOpsRepository,
+export function assertPendingState(
   model: PlatformModel,
   dir: string,
   ops: readonly PendingOperation[],
-  toRepo: (p: string) => string,
   store?: PendingStore,
   interrupted = false,
-): Promise<void> {
+): void {
   const checkout = new Checkout(dir);
   const where = store ? ` (records in ${pendingPath(store)})` : '';
   for (const op of ops) {
@@ -542,12 +549,16 @@ export async function assertPendingState(
       throw notAsLeft(op, `the program no longer keeps the ledger of ${op.request.service} at ${op.ledger.path}`, where);
     }
   }
+  // Every ledger at HEAD, read at once (one git process, not one per service of a fleet).
+  const heads = LedgerGit.open(dir)?.blobsAtHead(model.services.map((s) => ledgerFilePath(model, s.name)));
   for (const s of model.services) {
     const file = ledgerFilePath(model, s.name);
     const mine = ops.filter((o) => o.ledger.path === file);
     const now = checkout.read(file) ?? null;
-    const head = (await repo.show('HEAD', toRepo(file))) ?? null;
     if (interrupted && mine.length > 0) continue; // the ledger is the interrupted publish's scratch space
+    const blob = heads?.get(file);
+    if (blob === null) throw unlikeHead(file); // larger than a ledger may be: nothing the checkout holds is it
+    const head = blob ?? null;
     // What `synth` writes from HEAD's ledger is the program's change, no operation's: a new ledger
     // with the program's initial digests, or HEAD's ledger with the program's ring moves applied.
     // Ledgers are compared as the program reads them (its ring moves applied): a `synth` by an
@@ -559,13 +570,7 @@ export async function assertPendingState(
     const atHead = (text: string | null): boolean => (head === null ? text === null || text === initial : same(text, head));
     if (mine.length === 0) {
       if (atHead(now)) continue;
-      throw GitOpsError.of('CG520', {
-        file,
-        message:
-          `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
-          'killed before it recorded its operation). Publish commits a ledger change only as the operation that made it, under the name of who made it. Nothing was published.',
-        fix: `Discard the change (git checkout -- ${file}) and run the promote, rollback or unhold again; or commit the edit yourself, with a message that says who changed what and why.`,
-      });
+      throw unlikeHead(file);
     }
     // Operations whose ledger HEAD holds were committed by a publish killed after its commit: its
     // recovery drops the commit when it never reached the remote, and the replay skips them when it did.
@@ -631,6 +636,17 @@ function withRingMoves(model: PlatformModel, text: string, file: string): string
   }
   const moved = applyRingMoves(model, ledger);
   return moved === ledger ? undefined : ledgerText(model, moved);
+}
+
+/** `CG520`: the ledger `file` differs from `HEAD`'s, and no pending operation made the change. */
+function unlikeHead(file: string): GitOpsError {
+  return GitOpsError.of('CG520', {
+    file,
+    message:
+      `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
+      'killed before it recorded its operation). Publish commits a ledger change only as the operation that made it, under the name of who made it. Nothing was published.',
+    fix: `Discard the change (git checkout -- ${file}) and run the promote, rollback or unhold again; or commit the edit yourself, with a message that says who changed what and why.`,
+  });
 }
 
 function notAsLeft(op: PendingOperation, why: string, where: string): GitOpsError {
@@ -720,7 +736,7 @@ export async function assertCheckoutPublishable(model: PlatformModel, dir: strin
   const prefix = path.relative(repo.root, path.resolve(dir)).split(path.sep).join('/');
   const store = pendingStore(dir);
   const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
-  await assertPendingState(repo, model, dir, store ? readPending(store) : [], toRepo, store);
+  assertPendingState(model, dir, store ? readPending(store) : [], store);
   if (recordedServices !== undefined) await assertOtherLedgersAtHead(repo, model, recordedServices, toRepo);
 }
 
@@ -751,17 +767,18 @@ async function removeStaleIndexLock(repo: GitOpsRepository, holder: LockHolder, 
 }
 
 /** The changed ledgers as `HEAD` has them, by service; one `HEAD` lacks or cannot read is left out. */
-async function ledgersAtHead(
-  repo: GitOpsRepository,
+function ledgersAtHead(
+  dir: string,
   model: PlatformModel,
   ledgers: ReadonlyMap<string, LedgerFile>,
   changed: readonly string[],
-  toRepo: (p: string) => string,
-): Promise<Map<string, Ledger>> {
+): Map<string, Ledger> {
   const out = new Map<string, Ledger>();
-  for (const [service, file] of ledgers) {
-    if (!changed.includes(file.path)) continue;
-    const text = await repo.show('HEAD', toRepo(file.path));
+  const changedSet = new Set(changed);
+  const mine = [...ledgers].filter(([, file]) => changedSet.has(file.path));
+  const texts = LedgerGit.open(dir)?.atHead(mine.map(([, file]) => file.path));
+  for (const [service, file] of mine) {
+    const text = texts?.get(file.path);
     if (text === undefined) continue;
     try {
       out.set(service, parseLedger(text, file.path, { policies: ringPolicies(model) }));

@@ -310,9 +310,6 @@ function allowFlags(names: readonly string[]): string {
   return `--allow-remove <application> for each of the ${names.length}, or --allow-remove <glob> (cdk8s-gitops plan lists every one)`;
 }
 
-/** How many causes of deletions the error of {@link assertDeclaredRemovals} names in full before it counts the rest. */
-const CAUSES_SHOWN = 20;
-
 /**
  * Fails with `CG141` when writing `tree` into the checkout `dir` (as `write` plans it) would
  * delete an Application the program does not declare removed nor `options.allow` names.
@@ -344,7 +341,6 @@ export function assertDeclaredRemovals(
   throw new GitOpsError(
     problems,
     `This write would delete ${names.length} Application${names.length === 1 ? '' : 's'} the program does not declare removed; nothing was written:`,
-    { shown: CAUSES_SHOWN },
   );
 }
 

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { Sandbox } from '../git/sandbox';
 import { CliRun, runCli } from '../support/cli';
 import { hashTree } from '../support/hash-tree';
+import { MAX_LEDGER_BYTES } from '../../src/release/ledger-files';
 
 /**
  * The built CLI, run as CI runs it: a child process in the project root, writing into a clone
@@ -305,6 +306,31 @@ describe('pending operations through the CLI against a bare remote', () => {
       );
     }
     expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteTip);
+    expect(hashTree(a, ['.git'])).toEqual(tree);
+  });
+
+  test('fails with CG520 when the last commit holds a ledger larger than a ledger may be, which it never reads', async () => {
+    // GIVEN a commit on the remote, made by hand, whose ledger is past the size limit, and the work tree's ledger as cdk8s-gitops wrote it
+    const file = path.join(a, 'releases/payments-api.yaml');
+    const written = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, `${written}# ${'x'.repeat(MAX_LEDGER_BYTES)}\n`);
+    sandbox.git(a, 'commit', '--quiet', '-am', 'A ledger too large');
+    sandbox.git(a, 'push', '--quiet', 'origin', 'main');
+    fs.writeFileSync(file, written);
+    const tree = hashTree(a, ['.git']);
+    const head = sandbox.git(a, 'rev-parse', 'HEAD');
+
+    // WHEN
+    const publish = await cdk8sGitops(a, ['publish', '--by', 'erin']);
+
+    // THEN it does not publish the change to that ledger as the program's
+    expect(publish.code).toBe(1);
+    expect(publish.stderr).toMatch(
+      /^Error: \[releases\/payments-api\.yaml\] CG520 releases\/payments-api\.yaml differs from the last commit, and no pending promote, rollback or unhold made the change/,
+    );
+    expect(publish.stderr.length).toBeLessThan(2000);
+    expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(head);
+    expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(head);
     expect(hashTree(a, ['.git'])).toEqual(tree);
   });
 

@@ -1,5 +1,14 @@
 import { errorEntry } from '../../src/core/error-catalogue';
-import { ErrorCode, formatProblem, GitOpsError, groupedLines, Problem, problem, withoutPasswords } from '../../src/core/errors';
+import {
+  ENTRIES_SHOWN,
+  ErrorCode,
+  formatProblem,
+  GitOpsError,
+  groupedLines,
+  Problem,
+  problem,
+  withoutPasswords,
+} from '../../src/core/errors';
 
 describe('problem', () => {
   test('takes its fix from the catalogue when none is given', () => {
@@ -161,6 +170,24 @@ describe('GitOpsError with shown', () => {
     const e = new GitOpsError([p(1), p(2)], undefined, { shown: 2 });
     expect(e.message).not.toContain('more');
     expect(e.grouped).toBe(false);
+  });
+
+  test('prints ENTRIES_SHOWN entries unless told otherwise', () => {
+    // GIVEN as many problems as a fleet's checkout can hold, of different fixes
+    const problems = Array.from({ length: 24_000 }, (_, i) => p(i + 1));
+    const e = new GitOpsError(problems);
+    // THEN the message has the first 20 and counts the rest; every problem is kept
+    const lines = e.message.split('\n');
+    expect(ENTRIES_SHOWN).toBe(20);
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[0]).toBe('24000 problems found:');
+    expect(lines[20]).toBe('CG141 Service "s20" is gone. Fix: Declare s20 removed.');
+    expect(lines[21]).toBe('… and 23980 more problems.');
+    expect(e.grouped).toBe(true);
+    expect(e.problems).toHaveLength(24_000);
+    expect(e.everyProblem.split('\n')).toHaveLength(24_001);
+    // AND 20 print whole
+    expect(new GitOpsError(problems.slice(0, 20)).message).not.toContain('more');
   });
 });
 

@@ -2,6 +2,7 @@
  * Reading ledgers from Git: a blob larger than a ledger may be is never read, whatever name it
  * was committed under.
  */
+import childProcess = require('child_process');
 import { LedgerGit } from '../../src/workspace/git/ledger-history';
 import { MAX_LEDGER_BYTES } from '../../src/release/ledger-files';
 import { Sandbox } from './sandbox';
@@ -53,4 +54,51 @@ test('a deleted file named as a ledger but larger than one is not taken for the 
 
   // THEN the ledger deleted from releases/ is found, not the huge file deleted after it
   expect(found.get('payments-api')).toEqual({ commit: ledgerDeletedIn, path: LEDGER });
+});
+
+describe('files at HEAD', () => {
+  test('are read once per commit: again after a commit, never from another commit', () => {
+    // GIVEN the ledger read at HEAD once
+    const spawned = jest.spyOn(childProcess, 'execFileSync');
+    try {
+      expect(LedgerGit.open(dir)!.atHead([LEDGER]).get(LEDGER)).toBe(SMALL);
+      const catFiles = (): number => spawned.mock.calls.filter(([, args]) => (args as string[]).includes('cat-file')).length;
+      const first = catFiles();
+      expect(first).toBe(2); // the blob's size, then its text
+
+      // WHEN it is read at the same commit again, by another reader
+      expect(LedgerGit.open(dir)!.atHead([LEDGER, 'releases/other.yaml'])).toEqual(
+        new Map([
+          [LEDGER, SMALL],
+          ['releases/other.yaml', undefined],
+        ]),
+      );
+      // THEN git is asked only about the file not read before
+      expect(catFiles()).toBe(first + 1);
+
+      // WHEN a commit changes the ledger
+      const changed = SMALL.replace('sha256:1', 'sha256:2');
+      commit('Change it', () => sandbox.write(dir, LEDGER, changed));
+      // THEN the new commit's text is read, and the commit before still has the text it had
+      expect(LedgerGit.open(dir)!.atHead([LEDGER]).get(LEDGER)).toBe(changed);
+      expect(
+        LedgerGit.open(dir)!
+          .at(sandbox.git(dir, 'rev-parse', 'HEAD~1'), [LEDGER])
+          .get(LEDGER),
+      ).toBe(SMALL);
+    } finally {
+      spawned.mockRestore();
+    }
+  });
+
+  test('a blob larger than a ledger may be is told from a missing file, and never read', () => {
+    commit('Make it huge', () => sandbox.write(dir, LEDGER, HUGE));
+    expect(LedgerGit.open(dir)!.blobsAtHead([LEDGER, 'releases/other.yaml'])).toEqual(
+      new Map([
+        [LEDGER, null],
+        ['releases/other.yaml', undefined],
+      ]),
+    );
+    expect(LedgerGit.open(dir)!.atHead([LEDGER]).get(LEDGER)).toBeUndefined();
+  });
 });

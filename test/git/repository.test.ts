@@ -136,6 +136,30 @@ describe('GitOpsRepository', () => {
       );
     });
 
+    test('commits a message larger than one argument may be, as given', async () => {
+      // GIVEN a message of 300 KiB (a fleet's change: a trailer per service and digest), past the 128 KiB of one argument on Linux
+      const repo = await GitOpsRepository.open(dir);
+      sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+      const services = Array.from({ length: 8_000 }, (_, i) => `service-${String(i).padStart(5, '0')}`);
+      const body = services.map((s) => `  - ${s}-prod-aws-eu-central-1-01`).join('\n');
+      expect(body.length).toBeGreaterThan(300 * 1024);
+
+      // WHEN
+      await repo.commit({
+        paths: ['releases'],
+        message: `Synthesize the platform\n\nApplications (8000):\n${body}`,
+        trailers: { 'Cdk8s-Gitops-Service': services },
+      });
+
+      // THEN the commit holds the message whole, trailers and all
+      const message = sandbox.git(dir, 'log', '-1', '--format=%B');
+      expect(message.startsWith(`Synthesize the platform\n\nApplications (8000):\n${body}\n\nCdk8s-Gitops-Service: service-00000\n`)).toBe(
+        true,
+      );
+      expect(message.trimEnd().endsWith('Cdk8s-Gitops-Service: service-07999')).toBe(true);
+      expect(sandbox.status(dir)).toEqual([]);
+    });
+
     test('treats paths literally, never as globs', async () => {
       // GIVEN
       const repo = await GitOpsRepository.open(dir);

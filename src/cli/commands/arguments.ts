@@ -149,7 +149,7 @@ export const ARGUMENTS = {
   },
   publish: {
     usage:
-      'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--format text|json] | publish --drop-pending [--out DIR] [--repository URL]',
+      'cdk8s-gitops publish [--app CMD | --no-program] [--timeout T] [--out DIR] [--repository URL] [--branch [NAME]] [--message TEXT] [--remote NAME] [--by NAME] [--allow-remove APP]… [--verbose] [--format text|json] | publish --drop-pending [--out DIR] [--repository URL]',
     options: {
       ...PROGRAM_OPTIONS,
       ...NO_PROGRAM_OPTION,
@@ -160,6 +160,7 @@ export const ARGUMENTS = {
       format: { type: 'string' },
       'drop-pending': { type: 'boolean' },
       'allow-remove': { type: 'string', multiple: true },
+      verbose: { type: 'boolean' },
     },
     positionals: false,
   },

@@ -7,6 +7,7 @@ import { assertCheckoutOfRepository } from '../../workspace/checkout-repository'
 import { runProgram } from '../../workspace/program/run';
 import { dropPending, publishChange } from '../../workspace/publishing';
 import { printWriteNotes } from '../write-notes';
+import { printChangedFiles } from '../changed-files';
 import { removedSetNotes } from '../removed-sets';
 import type { PlatformModel } from '../../model/platform-model';
 import { plural } from '../plural';
@@ -58,6 +59,7 @@ Options:
   --allow-remove APP
                    let this change delete the Application APP (a name, or a glob with * and ?)
                    although the program does not declare it removed; repeatable
+  --verbose        list every path (else 50 of each kind) and print every problem in full
   --format         text (default) or json
 
 Example:
@@ -126,18 +128,18 @@ Example:
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
-    if (result.synth) printWriteNotes(ctx, result.synth);
+    if (result.synth) printWriteNotes(ctx, result.synth, values.verbose === true);
     if (result.pushed) {
-      const mark = { create: '[+]', update: '[~]', delete: '[-]' } as const;
-      for (const c of result.changes) ctx.stdout.write(`${ctx.style(mark[c.change])} ${c.path}\n`);
+      const of = (change: 'create' | 'update' | 'delete'): string[] => result.changes.filter((c) => c.change === change).map((c) => c.path);
+      const files = { created: of('create'), updated: of('update'), deleted: of('delete') };
+      printChangedFiles(ctx, files, values.verbose === true);
       if (result.commits.length > 1) {
         for (const c of result.commits) ctx.stdout.write(`${c.sha.slice(0, 12)} ${c.subject}\n`);
       }
-      const count = (change: keyof typeof mark): number => result.changes.filter((c) => c.change === change).length;
       const commits = result.commits.length > 1 ? ` in ${result.commits.length} commits` : '';
       ctx.stdout.write(
         `Pushed ${result.sha.slice(0, 12)} to ${result.branch}${commits}: ${plural(result.files.length, 'file')}, ` +
-          `${count('create')} created, ${count('update')} updated, ${count('delete')} deleted` +
+          `${files.created.length} created, ${files.updated.length} updated, ${files.deleted.length} deleted` +
           `${result.attempts > 1 ? `, after ${result.attempts} attempts` : ''}.\n`,
       );
     } else {

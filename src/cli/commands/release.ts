@@ -31,7 +31,8 @@ ${NO_PROGRAM_HELP}
   --allow-remove APP
                  let this write delete the Application APP (a name, or a glob with * and ?)
                  although the program does not declare it removed; repeatable
-  --verbose      list every file changed and every Application (else 50 of each)
+  --verbose      list every file changed and every Application (else 50 of each), and
+                 every problem in full
   --format       text (default) or json`;
 
 /**

@@ -97,7 +97,7 @@ function write(
 function printReport(ctx: CommandContext, out: string, r: WriteReport, verbose: boolean): void {
   const rel = path.relative(ctx.cwd, out) || '.';
   printChangedFiles(ctx, r, verbose);
-  printWriteNotes(ctx, r);
+  printWriteNotes(ctx, r, verbose);
   const changed = r.created.length + r.updated.length + r.deleted.length;
   ctx.stdout.write(
     changed === 0 && r.recorded.length > 0

@@ -29,7 +29,7 @@ Options:
   --allow-remove APP
                  let this write delete the Application APP (a name, or a glob with * and ?)
                  although the program does not declare it removed; repeatable
-  --verbose      list every path
+  --verbose      list every path and print every problem in full
   --format       text (default) or json
 
 Example:

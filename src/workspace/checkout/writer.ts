@@ -355,6 +355,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
         }),
       ),
       `${foreign.length} file${foreign.length === 1 ? '' : 's'} not owned by cdk8s-gitops stand in the way; nothing was written:`,
+      { grouped: true },
     );
   }
   // A tree of part of the repository leaves the owned files outside the part as they are; a
@@ -678,6 +679,7 @@ function assertUnchangedSincePlanned(checkout: Checkout, plan: WritePlan): void 
       }),
     ),
     `${changed.length} file${changed.length === 1 ? ' was' : 's were'} changed while the command ran; nothing was written:`,
+    { grouped: true },
   );
 }
 
@@ -709,6 +711,7 @@ function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
       }),
     ),
     `${lost.length} owned file${lost.length === 1 ? ' was' : 's were'} changed by hand and not committed; nothing was written:`,
+    { grouped: true },
   );
 }
 

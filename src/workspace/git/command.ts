@@ -97,26 +97,49 @@ export class GitRunner {
 
   /**
    * Runs a git command that takes `--pathspec-from-file`, with the paths written to a
-   * temporary file, so thousands of paths never hit the command-line length limit.
+   * temporary file, so thousands of paths never hit the command-line length limit; so is
+   * `options.message`, given as `--file` (a commit's message of a fleet's change may be larger
+   * than one argument may be: 128 KiB on Linux).
+   *
+   * @param options.env variables laid over this process's environment @default - none
+   * @param options.message the message of a commit @default - none
    */
-  public async runWithPaths(args: readonly string[], paths: readonly string[], env?: EnvironmentOverrides): Promise<string> {
+  public async runWithPaths(
+    args: readonly string[],
+    paths: readonly string[],
+    options: { readonly env?: EnvironmentOverrides; readonly message?: string } = {},
+  ): Promise<string> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-pathspec-'));
     try {
       const file = path.join(tmp, 'paths');
       fs.writeFileSync(file, paths.map((p) => `${p}\0`).join(''));
       const all = [...args, `--pathspec-from-file=${file}`, '--pathspec-file-nul'];
-      return await (env === undefined ? this.run(all) : this.runWithEnv(all, env));
+      if (options.message !== undefined) {
+        const message = path.join(tmp, 'message');
+        fs.writeFileSync(message, options.message);
+        all.push(`--file=${message}`);
+      }
+      return await (options.env === undefined ? this.run(all) : this.runDirect(all, options.env));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
 
   /**
-   * Runs `git --literal-pathspecs <args>` with `env` laid over this process's environment.
-   * Started directly rather than through simple-git, which refuses an environment that holds
-   * variables such as `EDITOR` or `GIT_SSH_COMMAND`, as a CI runner's may.
+   * Runs `git --literal-pathspecs <args>` with `input` on its standard input (`git update-index
+   * --stdin`), and returns standard output.
    */
-  private runWithEnv(args: readonly string[], overrides: EnvironmentOverrides): Promise<string> {
+  public runWithInput(args: readonly string[], input: string): Promise<string> {
+    return this.runDirect(args, {}, input);
+  }
+
+  /**
+   * Runs `git --literal-pathspecs <args>` with `env` laid over this process's environment and
+   * `input`, if any, on its standard input. Started directly rather than through simple-git,
+   * which refuses an environment that holds variables such as `EDITOR` or `GIT_SSH_COMMAND`, as a
+   * CI runner's may.
+   */
+  private runDirect(args: readonly string[], overrides: EnvironmentOverrides, input?: string): Promise<string> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [k, v] of Object.entries(overrides)) {
       if (v === undefined) delete env[k];
@@ -124,7 +147,7 @@ export class GitRunner {
     }
     return new Promise((resolve, reject) => {
       const config = SAFE_CONFIG.flatMap((c) => ['-c', c]);
-      execFile(
+      const child = execFile(
         'git',
         [...config, '--literal-pathspecs', ...args],
         { cwd: this.dir, env, maxBuffer: 256 * 1024 * 1024 },
@@ -133,6 +156,7 @@ export class GitRunner {
           else reject(new GitCommandError(typeof err.code === 'number' ? err.code : -1, stdout, stderr || err.message));
         },
       );
+      child.stdin?.end(input ?? '');
     });
   }
 }

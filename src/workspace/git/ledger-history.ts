@@ -49,24 +49,30 @@ export class LedgerGit {
     // One process: `true` or `false`, then the commit `HEAD` names; exit status 1 on an unborn
     // branch (no commit yet), 128 outside a repository.
     let out: string;
-    let head = true;
+    let born = true;
     try {
       out = run(dir, ['rev-parse', '--is-inside-work-tree', '--verify', '--quiet', 'HEAD^{commit}']).toString('utf8');
     } catch (e) {
       const { status, stdout } = e as { status?: number; stdout?: Buffer };
       if (status !== 1 || stdout === undefined) return undefined;
       out = stdout.toString('utf8');
-      head = false;
+      born = false;
     }
-    if (out.split('\n', 1)[0] !== 'true') return undefined;
-    return new LedgerGit(dir, head);
+    const [inside, commit] = out.split('\n');
+    if (inside !== 'true') return undefined;
+    return new LedgerGit(dir, born && commit !== undefined && FULL_ID.test(commit) ? commit : undefined);
   }
 
   private constructor(
     private readonly dir: string,
-    /** Whether `HEAD` names a commit. */
-    public readonly hasHead: boolean,
+    /** The commit `HEAD` named when this was opened, if any: what `atHead` reads. */
+    private readonly head: string | undefined,
   ) {}
+
+  /** Whether `HEAD` names a commit. */
+  public get hasHead(): boolean {
+    return this.head !== undefined;
+  }
 
   /**
    * What the index tracks below the checkout (`git ls-files --stage --recurse-submodules`):
@@ -94,9 +100,12 @@ export class LedgerGit {
     return run(this.dir, ['rev-parse', '--is-shallow-repository']).toString('utf8').trim() === 'true';
   }
 
-  /** The text of each file (checkout-relative) at `HEAD`; undefined for a file `HEAD` lacks. */
+  /**
+   * The text of each file (checkout-relative) at `HEAD` (the commit it named when this was
+   * opened); undefined for a file `HEAD` lacks.
+   */
   public atHead(files: readonly string[]): Map<string, string | undefined> {
-    return this.at(this.hasHead ? 'HEAD' : undefined, files);
+    return this.at(this.head, files);
   }
 
   /** The files directly in the directory `dir` (checkout-relative) at `HEAD`, checkout-relative; none without a commit. */
@@ -133,6 +142,20 @@ export class LedgerGit {
   /** The text of each file (checkout-relative) in the commit `commit`; undefined for a file it lacks (all, without a commit). */
   public at(commit: string | undefined, files: readonly string[]): Map<string, string | undefined> {
     const out = new Map<string, string | undefined>();
+    for (const [f, text] of this.blobsAt(commit, files)) out.set(f, text ?? undefined);
+    return out;
+  }
+
+  /**
+   * {@link LedgerGit.atHead}, telling a file `HEAD` lacks (undefined) from one it holds larger
+   * than a ledger may be (`null`: there, never read).
+   */
+  public blobsAtHead(files: readonly string[]): Map<string, string | null | undefined> {
+    return this.blobsAt(this.head, files);
+  }
+
+  private blobsAt(commit: string | undefined, files: readonly string[]): Map<string, string | null | undefined> {
+    const out = new Map<string, string | null | undefined>();
     if (commit === undefined || files.length === 0) {
       for (const f of files) out.set(f, undefined);
       return out;
@@ -301,7 +324,10 @@ export class LedgerGit {
       .slice(0, limit);
     const texts = this.objects(commits.map((c) => `${c.commit}:./${file}`));
     return {
-      versions: commits.map((c, i) => (texts[i] === undefined ? c : { ...c, text: texts[i] })),
+      versions: commits.map((c, i) => {
+        const text = texts[i];
+        return typeof text === 'string' ? { ...c, text } : c;
+      }),
       truncated: log.length > limit,
     };
   }
@@ -324,12 +350,19 @@ export class LedgerGit {
   }
 
   /**
-   * The contents of `names` (`<rev>:<path>`), undefined for each that names no blob or a blob
-   * larger than a ledger may be ({@link MAX_LEDGER_BYTES}): every file read here is a ledger or
-   * a shard of the manifest, and a larger blob committed under such a name is never read into
-   * memory. The blobs' sizes are asked first, then only those that fit are read.
+   * The contents of `names` (`<rev>:<path>`), undefined for each that names no blob, `null` for
+   * a blob larger than a ledger may be ({@link MAX_LEDGER_BYTES}): every file read here is a
+   * ledger or a shard of the manifest, and a larger blob committed under such a name is never
+   * read into memory. The blobs' sizes are asked first, then only those that fit are read.
    */
-  private objects(names: readonly string[]): (string | undefined)[] {
+  private objects(all: readonly string[]): (string | null | undefined)[] {
+    // A commit's files never change: what was read at one (named by its id) is read once per process.
+    const key = (name: string): string | undefined => (FULL_ID.test(name.slice(0, name.indexOf(':'))) ? `${this.dir}\0${name}` : undefined);
+    const names = all.filter((n) => !KNOWN_BLOBS.has(key(n) ?? ''));
+    if (names.length < all.length) {
+      const read = new Map(names.length === 0 ? [] : this.objects(names).map((text, i) => [names[i]!, text]));
+      return all.map((n) => (read.has(n) ? read.get(n) : KNOWN_BLOBS.get(key(n)!)));
+    }
     if (names.length === 0) return [];
     const ids = run(this.dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], lines(names))
       .toString('utf8')
@@ -337,10 +370,10 @@ export class LedgerGit {
       .slice(0, names.length)
       .map((header) => {
         const m = /^([0-9a-f]+) blob (\d+)$/.exec(header); // else `<name> missing`, ambiguous, or not a blob
-        return m !== null && Number(m[2]) <= MAX_LEDGER_BYTES ? m[1] : undefined;
+        return m === null ? undefined : Number(m[2]) <= MAX_LEDGER_BYTES ? m[1] : null;
       });
-    const wanted = ids.filter((id): id is string => id !== undefined);
-    if (wanted.length === 0) return ids.map(() => undefined);
+    const wanted = ids.filter((id): id is string => typeof id === 'string');
+    if (wanted.length === 0) return ids.map((id) => (id === null ? null : undefined));
     const out = run(this.dir, ['cat-file', '--batch'], lines(wanted));
     const texts = new Map<string, string>();
     let at = 0;
@@ -350,8 +383,28 @@ export class LedgerGit {
       texts.set(id, out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
       at = eol + 1 + size + 1;
     }
-    return ids.map((id) => (id === undefined ? undefined : texts.get(id)));
+    const found = ids.map((id) => (typeof id === 'string' ? texts.get(id) : id));
+    names.forEach((n, i) => remember(key(n), found[i]));
+    return found;
   }
+}
+
+/** A full object id (SHA-1 or SHA-256). */
+const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** How many bytes of file texts {@link KNOWN_BLOBS} holds at most. */
+const KNOWN_BLOBS_BYTES = 64 * 1024 * 1024;
+
+/** File texts read at a commit named by its id (`<dir>\0<id>:./<path>`), and how many bytes they hold. */
+const KNOWN_BLOBS = new Map<string, string | null | undefined>();
+let knownBytes = 0;
+
+function remember(key: string | undefined, text: string | null | undefined): void {
+  if (key === undefined || KNOWN_BLOBS.has(key)) return;
+  const size = typeof text === 'string' ? text.length : 0;
+  if (knownBytes + size > KNOWN_BLOBS_BYTES) return;
+  knownBytes += size;
+  KNOWN_BLOBS.set(key, text);
 }
 
 /** `names`, one a line, as `git cat-file --batch` reads them. */

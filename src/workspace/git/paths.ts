@@ -33,7 +33,21 @@ export function normalizePaths(paths: readonly string[], root: string): string[]
   return [...out].sort();
 }
 
-/** Whether `file` is one of `paths` or lies under one of them (`.` covers every file). */
-export function isUnder(file: string, paths: readonly string[]): boolean {
-  return paths.some((p) => p === '.' || file === p || file.startsWith(`${p}/`));
+/**
+ * Whether a file is one of `paths` or lies under one of them (`.` covers every file), asked of
+ * many files: a lookup of the file and each directory above it, so a scope of a fleet's 27,000
+ * files asked of as many costs no more than a scope of one.
+ *
+ * @example
+ * const inScope = under(['releases', 'STATUS.md']);
+ * inScope('releases/payments-api.yaml'); // true
+ */
+export function under(paths: readonly string[]): (file: string) => boolean {
+  if (paths.includes('.')) return () => true;
+  const scope = new Set(paths);
+  return (file) => {
+    if (scope.has(file)) return true;
+    for (let i = file.indexOf('/'); i > 0; i = file.indexOf('/', i + 1)) if (scope.has(file.slice(0, i))) return true;
+    return false;
+  };
 }

@@ -1,5 +1,5 @@
 import { GitOpsError } from '../../core/errors';
-import { isUnder, normalizePaths } from './paths';
+import { normalizePaths, under } from './paths';
 import { ChangeKind, CommitAuthor, FileChange, GitOpsRepository } from './repository';
 import { appendTrailers, parseTrailers, TrailerInput, TrailerKey } from './trailers';
 
@@ -66,10 +66,13 @@ export interface PublishCommit {
    * must not carry state over from an earlier call.
    */
   readonly apply: () => void | Promise<void>;
-  /** The commit message; trailers are appended. A function is called after each `apply()`. */
-  readonly message: string | (() => string);
-  /** Trailers; a function is called after each `apply()`. @default - no trailers */
-  readonly trailers?: TrailerInput | (() => TrailerInput);
+  /**
+   * The commit message; trailers are appended. A function is called after each `apply()`, with
+   * the files the commit changes (repository-relative, sorted).
+   */
+  readonly message: string | ((files: readonly string[]) => string);
+  /** Trailers; a function is called as `message` is. @default - no trailers */
+  readonly trailers?: TrailerInput | ((files: readonly string[]) => TrailerInput);
   /** @default - the `user.name` and `user.email` of the checkout's git config */
   readonly author?: CommitAuthor;
 }
@@ -330,12 +333,20 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
         return { path, change };
       });
       try {
-        const message = typeof change.message === 'function' ? change.message() : change.message;
-        const own = typeof change.trailers === 'function' ? change.trailers() : change.trailers;
+        const message = typeof change.message === 'function' ? change.message(files) : change.message;
+        const own = typeof change.trailers === 'function' ? change.trailers(files) : change.trailers;
         // A commit for a merge request says so: merged by a fast-forward, it keeps the time it was
         // made, which is not when it reached the branch (soaks count from the next commit then).
         const trailers = options.pushBranch === undefined ? own : { ...own, [TrailerKey.PROPOSED]: options.pushBranch };
-        const sha = await repo.commit({ paths: files, message, trailers, author: change.author, ignored, date: options.date });
+        const sha = await repo.commit({
+          paths: files,
+          changed: changed.map((c) => c.path),
+          message,
+          trailers,
+          author: change.author,
+          ignored,
+          date: options.date,
+        });
         made.push({ index, sha, files, changes });
         if (ignored.length > 0) {
           options.onNote?.(
@@ -426,7 +437,8 @@ async function isFirstCommit(repo: GitOpsRepository, remote: string, target: str
 }
 
 function assertNothingInTheWay(root: string, changes: readonly FileChange[], owned: readonly string[]): void {
-  const inTheWay = changes.filter((c) => c.kind !== ChangeKind.UNTRACKED || isUnder(c.path, owned));
+  const isOwned = under(owned);
+  const inTheWay = changes.filter((c) => c.kind !== ChangeKind.UNTRACKED || isOwned(c.path));
   if (inTheWay.length === 0) {
     return;
   }

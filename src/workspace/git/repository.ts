@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
 import { GitCommandError, GitRunner, gitFailure, remoteSafety } from './command';
-import { isUnder, normalizePaths } from './paths';
+import { normalizePaths, under } from './paths';
 import { appendTrailers, TrailerInput } from './trailers';
 
 /** The author recorded on a commit. */
@@ -22,10 +22,17 @@ export interface CommitOptions {
   /** @default - the `user.name` and `user.email` of the repository's git config */
   readonly author?: CommitAuthor;
   /**
-   * Files under `paths` that `.gitignore` hides but that belong in the commit: added with
-   * `git add --force`. @default - none
+   * Files under `paths` that `.gitignore` hides but that belong in the commit: staged by name
+   * all the same. @default - none
    */
   readonly ignored?: readonly string[];
+  /**
+   * The files under `paths` that differ from `HEAD`, as the caller has just read them
+   * ({@link GitOpsRepository.changes}) with nothing written since: git is not asked again (a
+   * status of a fleet's work tree takes about a second).
+   * @default - asked of git
+   */
+  readonly changed?: readonly string[];
   /**
    * The author and committer date of the commit. `GIT_AUTHOR_DATE` and `GIT_COMMITTER_DATE`
    * in the environment are never read: soaks are measured from the committer times of the
@@ -165,7 +172,7 @@ export class GitOpsRepository {
    * `HEAD`: modified, deleted, added, or untracked. Ignored files are not listed.
    */
   public async changes(paths?: readonly string[]): Promise<FileChange[]> {
-    const scope = paths === undefined ? undefined : normalizePaths(paths, this.root);
+    const inScope = paths === undefined ? undefined : under(normalizePaths(paths, this.root));
     let out: string;
     try {
       out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']);
@@ -185,7 +192,7 @@ export class GitOpsRepository {
       if (x === 'R' || x === 'C') {
         i++; // the source path of a rename or copy follows
       }
-      if (scope && !isUnder(file, scope)) {
+      if (inScope && !inScope(file)) {
         continue;
       }
       const kind =
@@ -209,9 +216,10 @@ export class GitOpsRepository {
     } catch (err) {
       throw gitFailure(err, 'list ignored files', this.root);
     }
+    const inScope = under(scope);
     return out
       .split('\0')
-      .filter((p) => p !== '' && isUnder(p, scope))
+      .filter((p) => p !== '' && inScope(p))
       .sort();
   }
 
@@ -234,28 +242,27 @@ export class GitOpsRepository {
   public async commit(options: CommitOptions): Promise<string> {
     const scope = normalizePaths(options.paths, this.root);
     const message = appendTrailers(options.message, options.trailers);
-    const ignored = normalizePaths(options.ignored ?? [], this.root).filter((f) => isUnder(f, scope));
-    const files = [...new Set([...(await this.changedFiles(scope)), ...ignored])].sort();
+    const inScope = under(scope);
+    const ignored = normalizePaths(options.ignored ?? [], this.root).filter(inScope);
+    const changed = options.changed === undefined ? await this.changedFiles(scope) : options.changed.filter(inScope);
+    const files = [...new Set([...changed, ...ignored])].sort();
     if (files.length === 0) {
       throw GitOpsError.of('CG506', {
         message: `Nothing to commit under ${scope.map((p) => `"${p}"`).join(', ')} in "${this.root}": those files match HEAD.`,
       });
     }
-    const args = ['commit', '--quiet', '--only', '-m', message];
+    const args = ['commit', '--quiet', '--only'];
     if (options.author) {
       args.push(`--author=${options.author.name} <${options.author.email}>`);
     }
     try {
-      // `git add` makes new files known to git; `commit --only` then commits exactly these
-      // files from the work tree, whatever else the index holds.
-      // Files an exclude hides are added by name with --force; `add --all` is not given them, as
-      // git refuses a path below a directory an exclude hides whole even once it is tracked.
-      if (ignored.length > 0) await this.git.runWithPaths(['add', '--force'], ignored);
-      const hidden = new Set(ignored);
-      const rest = files.filter((f) => !hidden.has(f));
-      if (rest.length > 0) await this.git.runWithPaths(['add', '--all'], rest);
+      // Staging makes new files known to git; `commit --only` then commits exactly these files
+      // from the work tree, whatever else the index holds. `update-index` stages each file by
+      // name (added, changed or deleted; one an exclude hides as well): `git add` with a pathspec
+      // per file compares every file with every pathspec (14 s for a fleet's 27,000 files).
+      await this.git.runWithInput(['update-index', '--add', '--remove', '-z', '--stdin'], files.map((f) => `${f}\0`).join(''));
       const date = options.date === undefined ? undefined : `${Math.floor(options.date.getTime() / 1000)} +0000`;
-      await this.git.runWithPaths(args, files, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+      await this.git.runWithPaths(args, files, { env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }, message });
     } catch (err) {
       await this.unstage(files);
       throw gitFailure(err, `commit ${files.length} file(s)`, this.root);

@@ -1,0 +1,143 @@
+/**
+ * What a write says about a checkout of many files that is not as cdk8s-gitops left it: an error
+ * prints its first entries and counts the rest, alike problems print as one entry, and the notes
+ * of a write list some paths and count the rest; `--verbose` prints every one. Driven through the
+ * built CLI on real checkouts.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets, Values } from '../../src';
+import { PlatformModel } from '../../src/model/platform-model';
+import { hashTree } from '../support/hash-tree';
+import { ModelReplay } from '../support/replay';
+import { Sandbox } from '../git/sandbox';
+
+const D1 = `sha256:${'1'.repeat(64)}`;
+const NOW = '2026-03-01T12:00:00Z';
+
+/** One environment on `clusters` clusters, running `services` services. */
+function fleet(services: number, clusters: number, values: Values = {}): PlatformModel {
+  const platform = new Platform({
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
+  });
+  const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+  const aws = new Cloud(platform, 'aws');
+  for (let c = 1; c <= clusters; c++)
+    new Cluster(prod, `eu-central-1-${String(c).padStart(2, '0')}`, { cloud: aws, region: 'eu-central-1' });
+  new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
+  for (let s = 1; s <= services; s++) {
+    const name = `svc-${String(s).padStart(2, '0')}`;
+    new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D1, values }).deployTo(prod);
+  }
+  return platform.snapshot();
+}
+
+/** Every values file under `dir`, relative to it, sorted. */
+function valuesFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((p) => path.basename(p) === 'values.yaml')
+    .map((p) => p.split(path.sep).join('/'))
+    .sort();
+}
+
+let replay: ModelReplay;
+let checkouts = 0;
+beforeAll(() => {
+  replay = ModelReplay.create('cdk8s-gitops-fleet-messages-', NOW);
+});
+afterAll(() => replay.cleanup());
+
+/** A checkout synthesized from `model`. */
+async function checkout(model: PlatformModel): Promise<string> {
+  const dir = path.join(replay.root, `checkout-${++checkouts}`);
+  await replay.ok(dir, model, ['synth']);
+  return dir;
+}
+
+describe('a fleet checkout not as cdk8s-gitops left it', () => {
+  const model = fleet(12, 6); // 72 targets
+
+  it('prints files not owned by cdk8s-gitops in the way as one entry with their count; --verbose prints every one; nothing is written', async () => {
+    // GIVEN a checkout whose record of what cdk8s-gitops wrote is gone, and whose values files were then edited
+    const dir = await checkout(model);
+    fs.rmSync(path.join(dir, '.cdk8s-gitops'), { recursive: true });
+    const values = valuesFiles(dir);
+    expect(values).toHaveLength(72);
+    for (const p of values) fs.appendFileSync(path.join(dir, p), '# edited\n');
+    const before = hashTree(dir);
+    // WHEN synth runs
+    const r = await replay.run(dir, model, ['synth']);
+    // THEN it refuses with one entry for the 72 alike problems: the first in full, then the count and 3 places
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toEqual([
+      'Error: 72 files not owned by cdk8s-gitops stand in the way; nothing was written:',
+      `[${values[0]}] CG404 "${values[0]}" exists but was not written by cdk8s-gitops, and the program generates a file there. Fix: Move the file away, or run with --adopt to let cdk8s-gitops own and rewrite it.`,
+      `  … and 71 more CG404 like it: ${values.slice(1, 4).join(', ')} and 68 more.`,
+      '(--verbose prints every problem in full.)',
+    ]);
+    // AND --verbose prints each of the 72 in full
+    const verbose = await replay.run(dir, model, ['synth', '--verbose']);
+    expect(verbose.code).toBe(1);
+    for (const p of values) expect(verbose.stderr).toContain(`[${p}] CG404 "${p}" exists but was not written by cdk8s-gitops`);
+    // AND nothing was written
+    expect(hashTree(dir)).toEqual(before);
+  });
+
+  it('lists 50 files a write recorded again and counts the rest; --verbose lists them all', async () => {
+    // GIVEN a checkout whose record of what cdk8s-gitops wrote is gone, its files as the program makes them
+    const dir = await checkout(model);
+    const manifest = path.join(dir, '.cdk8s-gitops');
+    const unrecorded = () => fs.rmSync(manifest, { recursive: true });
+    unrecorded();
+    // WHEN synth runs
+    const r = await replay.run(dir, model, ['synth']);
+    // THEN it records every file again and lists 50 of them, then counts the rest
+    expect(r.code).toBe(0);
+    const [head, ...listed] = r.stderr.trimEnd().split('\n');
+    const recorded = Number(/^Recorded (\d+) files in the manifest again:/.exec(head!)?.[1]);
+    expect(recorded).toBeGreaterThan(72);
+    expect(listed).toHaveLength(51);
+    expect(listed[50]).toBe(`    … and ${recorded - 50} more (--verbose lists them)`);
+    // AND with --verbose, on the checkout made so again, it lists every one
+    unrecorded();
+    const verbose = await replay.run(dir, model, ['synth', '--verbose']);
+    expect(verbose.code).toBe(0);
+    const all = verbose.stderr.trimEnd().split('\n').slice(1);
+    expect(all).toHaveLength(recorded);
+    expect(all.slice(0, 50)).toEqual(listed.slice(0, 50));
+    for (const p of valuesFiles(dir)) expect(all).toContain(`    ${p}`);
+  });
+
+  it('publish lists 50 files of each kind and counts the rest; --verbose lists them all; the commit has every one', async () => {
+    // GIVEN two clones of a GitOps repository
+    const sandbox = Sandbox.create();
+    try {
+      const first = sandbox.clone('first');
+      const second = sandbox.clone('second');
+      // WHEN the fleet is published from the first
+      const r = await replay.run(first, model, ['publish', '--by', 'platform-team']);
+      // THEN it lists 50 of the files it created and counts the rest
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      const created = r.stdout.split('\n').filter((l) => l.startsWith('[+] '));
+      expect(created).toHaveLength(50);
+      const committed = sandbox.git(first, 'show', '--name-only', '--format=', 'HEAD').split('\n');
+      expect(r.stdout).toContain(`\n    … and ${committed.length - 50} more (--verbose lists them)\n`);
+      expect(r.stdout).toMatch(
+        new RegExp(`^Pushed [0-9a-f]{12} to main: ${committed.length} files, ${committed.length} created, 0 updated, 0 deleted\\.$`, 'm'),
+      );
+      // AND with --verbose, a change of every values file lists each one
+      sandbox.git(second, 'pull', '--quiet');
+      const changed = fleet(12, 6, { replicas: 2 });
+      const verbose = await replay.run(second, changed, ['publish', '--by', 'platform-team', '--verbose']);
+      expect([verbose.code, verbose.stderr]).toEqual([0, '']);
+      const updated = verbose.stdout.split('\n').filter((l) => l.startsWith('[~] '));
+      expect(updated.map((l) => l.slice(4))).toEqual(expect.arrayContaining(valuesFiles(second)));
+      expect(verbose.stdout).not.toContain('more (--verbose lists them)');
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
