@@ -38,6 +38,7 @@ const KUSTOMIZATION_API = /^kustomize\.toolkit\.fluxcd\.io\//;
 /** The Flux Kustomizations of every cluster's entry point of `view`, by file then order in it. */
 export function fluxEntriesOf(view: TreeView): FluxEntry[] {
   const out: FluxEntry[] = [];
+  const files = new Set(view.files); // a lookup: a fleet's entry points name tens of thousands of directories
   for (const file of view.files.filter((f) => f.startsWith(`${FLUX_CLUSTERS_DIR}/`) && f.endsWith('.yaml'))) {
     const cluster = file.split('/').slice(0, 4).join('/');
     for (const doc of documentsOf(view, file)) {
@@ -46,7 +47,7 @@ export function fluxEntriesOf(view: TreeView): FluxEntry[] {
       const found =
         dir === undefined
           ? []
-          : [FLUX_FILE, FLUX_OVERLAY].filter((f) => view.files.includes(`${dir}/${f}`)).flatMap((f) => documentsOf(view, `${dir}/${f}`));
+          : [FLUX_FILE, FLUX_OVERLAY].filter((f) => files.has(`${dir}/${f}`)).flatMap((f) => documentsOf(view, `${dir}/${f}`));
       // In the namespace the Kustomization puts them in, as Flux applies them.
       const ns = typeof doc.spec?.targetNamespace === 'string' ? doc.spec.targetNamespace : undefined;
       const deploys = ns === undefined ? found : found.map((d) => ({ ...d, metadata: { ...d.metadata, namespace: ns } }));
