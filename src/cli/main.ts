@@ -175,9 +175,12 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     if (e instanceof GitOpsError) {
       // Arguments that do not parse are followed by the command's usage line.
       // Problems grouped by kind name the rest by place only; --verbose prints every one in full.
+      // A command without --verbose prints every entry: there is no other way to see them.
       const verbose = rest.includes('--verbose');
-      stderr.write(`Error: ${verbose ? e.everyProblem : e.message}\n${isUnparsedArguments(e) ? `Usage: ${command.usage}\n` : ''}`);
-      if (e.grouped && !verbose && command.usage.includes('--verbose')) stderr.write('(--verbose prints every problem in full.)\n');
+      const takesVerbose = command.usage.includes('--verbose');
+      const text = verbose ? e.everyProblem : takesVerbose ? e.message : e.wholeMessage;
+      stderr.write(`Error: ${text}\n${isUnparsedArguments(e) ? `Usage: ${command.usage}\n` : ''}`);
+      if (e.grouped && !verbose && takesVerbose) stderr.write('(--verbose prints every problem in full.)\n');
       return ExitCode.ERROR;
     }
     stderr.write(`Internal error in cdk8s-gitops (please report it): ${(e as Error)?.stack ?? String(e)}\n`);

@@ -189,6 +189,18 @@ export class GitOpsError extends Error {
     this.summary = head;
     // Grouped only where an entry stands for several problems: root causes put first hide none.
     this.grouped = shown.length < list.length;
+    this.entryLines = entries.map((e) => e.line);
+  }
+
+  /** Every entry of the message, those it counts without printing too. */
+  private readonly entryLines: readonly string[];
+
+  /**
+   * The message with every entry, grouped as the message groups them, none counted without
+   * being printed: what a command without `--verbose` prints.
+   */
+  public get wholeMessage(): string {
+    return [this.summary, ...this.entryLines].filter((s) => s !== undefined).join('\n');
   }
 
   /** The first line above the problems, if any. */

@@ -615,14 +615,7 @@ export async function assertOtherLedgersAtHead(
   if (files.length === 0) return;
   const changed = await repo.changedFiles(files.map(toRepo));
   if (changed.length === 0) return;
-  const file = files.find((f) => changed.includes(toRepo(f))) ?? changed[0]!;
-  throw GitOpsError.of('CG520', {
-    file,
-    message:
-      `${file} differs from the last commit, and no pending promote, rollback or unhold made the change (an edit by hand, or a command ` +
-      'killed before it recorded its operation). Publish commits a ledger change only as the operation that made it, under the name of who made it. Nothing was published.',
-    fix: `Discard the change (git checkout -- ${file}) and run the promote, rollback or unhold again; or commit the edit yourself, with a message that says who changed what and why.`,
-  });
+  throw unlikeHead(files.find((f) => changed.includes(toRepo(f))) ?? changed[0]!);
 }
 
 /** A ledger's text once the program's ring moves are applied (as `synth` writes it); undefined when it has none to apply or does not parse. */

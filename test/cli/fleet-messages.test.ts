@@ -1,37 +1,19 @@
 /**
- * What a write says about a checkout of many files that is not as cdk8s-gitops left it: an error
- * prints its first entries and counts the rest, alike problems print as one entry, and the notes
- * of a write list some paths and count the rest; `--verbose` prints every one. Driven through the
- * built CLI on real checkouts.
+ * What commands say at a fleet's scale: an error prints its first entries and counts the rest
+ * where `--verbose` prints them all (a command without `--verbose` prints every entry), alike
+ * problems print as one entry, and the notes and listings of a write name some paths and count
+ * the rest. Driven through the built CLI on real checkouts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets, Values } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
 import { hashTree } from '../support/hash-tree';
 import { ModelReplay } from '../support/replay';
+import { fleet } from '../support/fleet';
 import { Sandbox } from '../git/sandbox';
+import { runCli } from '../support/tree';
 
-const D1 = `sha256:${'1'.repeat(64)}`;
 const NOW = '2026-03-01T12:00:00Z';
-
-/** One environment on `clusters` clusters, running `services` services. */
-function fleet(services: number, clusters: number, values: Values = {}): PlatformModel {
-  const platform = new Platform({
-    repoURL: 'https://git.example.com/platform/platform-gitops.git',
-    applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
-  });
-  const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
-  const aws = new Cloud(platform, 'aws');
-  for (let c = 1; c <= clusters; c++)
-    new Cluster(prod, `eu-central-1-${String(c).padStart(2, '0')}`, { cloud: aws, region: 'eu-central-1' });
-  new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
-  for (let s = 1; s <= services; s++) {
-    const name = `svc-${String(s).padStart(2, '0')}`;
-    new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D1, values }).deployTo(prod);
-  }
-  return platform.snapshot();
-}
 
 /** Every values file under `dir`, relative to it, sorted. */
 function valuesFiles(dir: string): string[] {
@@ -138,6 +120,35 @@ describe('a fleet checkout not as cdk8s-gitops left it', () => {
       expect(verbose.stdout).not.toContain('more (--verbose lists them)');
     } finally {
       sandbox.cleanup();
+    }
+  });
+
+  it("prints 20 of a program's many problems where --verbose prints the rest, and every one where the command has no --verbose", async () => {
+    // GIVEN a program that fails with 25 problems of 25 kinds
+    const words =
+      'alpha bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee'.split(
+        ' ',
+      );
+    const problems = words.map((w) => ({ code: 'CG101', message: `The ${w} setting is wrong.`, fix: `Fix the ${w} setting.` }));
+    const output = path.join(replay.root, 'failing-program.json');
+    fs.writeFileSync(output, JSON.stringify({ error: { message: 'The platform program has 25 problems:', problems } }));
+    const app = `cp ${JSON.stringify(output)} "$CDK8S_GITOPS_MODEL_OUT"`;
+    const dir = await checkout(model);
+    // WHEN synth (which takes --verbose) and check (which does not) run it
+    const [synth, verbose, check] = await Promise.all([
+      runCli(['synth', '--out', dir, '--app', app]),
+      runCli(['synth', '--out', dir, '--app', app, '--verbose']),
+      runCli(['check', '--out', dir, '--app', app]),
+    ]);
+    // THEN synth prints 20, counts 5 and says how to see them; --verbose and check print all 25
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain('The tango setting is wrong.');
+    expect(synth.stderr).not.toContain('uniform');
+    expect(synth.stderr).toContain('\n… and 5 more problems.\n(--verbose prints every problem in full.)\n');
+    for (const r of [verbose, check]) {
+      expect(r.code).toBe(1);
+      for (const w of words) expect(r.stderr).toContain(`CG101 The ${w} setting is wrong. Fix: Fix the ${w} setting.`);
+      expect(r.stderr).not.toContain('more problems');
     }
   });
 });

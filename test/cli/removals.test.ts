@@ -14,6 +14,7 @@ import { Sandbox } from '../git/sandbox';
 import { hashTree } from '../support/hash-tree';
 import { ModelReplay, readFile } from '../support/replay';
 import { runCli } from '../support/tree';
+import { fleet } from '../support/fleet';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -505,24 +506,6 @@ describe('an Application that would move to another ApplicationSet', () => {
 });
 
 describe('many Applications deleted at once', () => {
-  /** One environment on `clusters` clusters, running `services` services. */
-  function fleet(services: number, clusters: number): PlatformModel {
-    const platform = new Platform({
-      repoURL: 'https://git.example.com/platform/platform-gitops.git',
-      applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
-    });
-    const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
-    const aws = new Cloud(platform, 'aws');
-    for (let c = 1; c <= clusters; c++)
-      new Cluster(prod, `eu-central-1-${String(c).padStart(2, '0')}`, { cloud: aws, region: 'eu-central-1' });
-    new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
-    for (let s = 1; s <= services; s++) {
-      const name = `svc-${String(s).padStart(2, '0')}`;
-      new Service(platform, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: D1 }).deployTo(prod);
-    }
-    return platform.snapshot();
-  }
-
   it('names some Applications of each cause and counts the rest, and some causes and counts the rest; --verbose prints every cause; nothing is written', async () => {
     // GIVEN a checkout of 23 services on 13 clusters
     const dir = await checkout(fleet(23, 13), false);

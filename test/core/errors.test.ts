@@ -188,6 +188,9 @@ describe('GitOpsError with shown', () => {
     expect(e.everyProblem.split('\n')).toHaveLength(24_001);
     // AND 20 print whole
     expect(new GitOpsError(problems.slice(0, 20)).message).not.toContain('more');
+    // AND the whole message prints every entry
+    expect(e.wholeMessage.split('\n')).toHaveLength(24_001);
+    expect(e.wholeMessage).not.toContain('more problems');
   });
 });
 
