@@ -40,14 +40,14 @@ const VALUES = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
 /** A program that has not ended. */
 const RUNNING = new Promise<never>(() => undefined);
 
-/** Lets the look-ahead's slices run to the end. */
-async function done(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 50));
+/** Lets the look-ahead's slices run to the end, however long a busy machine takes. */
+async function done(prefetch: CheckoutPrefetch): Promise<void> {
+  while (!prefetch.settled) await new Promise((resolve) => setImmediate(resolve));
 }
 
 test('the stat cache it filled is given for the manifest it read, and finds every owned file as written', async () => {
   const prefetch = CheckoutPrefetch.start(dir, RUNNING);
-  await done();
+  await done(prefetch);
   const drift = prefetch.statCacheFor(readManifestTexts(dir));
   expect(drift).toBeDefined();
   const files = [...readManifest(dir).files].filter(([, e]) => !e.derived);
@@ -61,7 +61,7 @@ test('the stat cache it filled is given for the manifest it read, and finds ever
 test('a hand edit made before it looked is found: the write refuses it (CG409) as without it', async () => {
   fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
   const prefetch = CheckoutPrefetch.start(dir, RUNNING);
-  await done();
+  await done(prefetch);
   const drift = prefetch.statCacheFor(readManifestTexts(dir));
   expect(drift!.changed(VALUES, readManifest(dir).files.get(VALUES)!.sha256)).toBe(true);
   const codes = (options: Parameters<typeof writeTree>[2]): string[] => {
@@ -83,26 +83,26 @@ test('it reads the ledgers ahead, for a release too; one edited since is read as
   expect(ledgers).toEqual(['releases/payments-api.yaml']);
   writeTree(withLedgers, dir);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const readBy = (f: () => void): string[] => {
+  const readBy = async (f: () => unknown): Promise<string[]> => {
     const read = jest.spyOn(Checkout.prototype, 'read');
-    f();
+    const started = f();
+    if (started instanceof CheckoutPrefetch) await done(started);
     const paths = read.mock.calls.map(([p]) => p);
     read.mockRestore();
     return paths.filter((p) => ledgers.includes(p));
   };
-  expect(readBy(() => CheckoutPrefetch.start(dir, RUNNING, false))).toEqual(ledgers);
-  await done();
+  expect(await readBy(() => CheckoutPrefetch.start(dir, RUNNING, false))).toEqual(ledgers);
   // Read while the program ran: the command does not read it again.
-  expect(readBy(() => readLedgerTexts(model, dir))).toEqual([]);
+  expect(await readBy(() => readLedgerTexts(model, dir))).toEqual([]);
   fs.appendFileSync(path.join(dir, ledgers[0]), '# edited\n');
   let texts = new Map<string, { text: string }>();
-  expect(readBy(() => (texts = readLedgerTexts(model, dir)))).toEqual(ledgers);
+  expect(await readBy(() => (texts = readLedgerTexts(model, dir)))).toEqual(ledgers);
   expect(texts.get('payments-api')!.text).toBe(fs.readFileSync(path.join(dir, ledgers[0]), 'utf8'));
 });
 
 test('another manifest than the one it read gets no stat cache', async () => {
   const prefetch = CheckoutPrefetch.start(dir, RUNNING);
-  await done();
+  await done(prefetch);
   const texts = new Map(readManifestTexts(dir));
   const [file, text] = [...texts].find(([p]) => p !== '.cdk8s-gitops/manifest.json')!;
   texts.set(file, `${text} `);
@@ -113,7 +113,7 @@ test('another manifest than the one it read gets no stat cache', async () => {
 
 test('a change of the Git index meanwhile (a pull, a checkout, a reset) gets no stat cache', async () => {
   const prefetch = CheckoutPrefetch.start(dir, RUNNING);
-  await done();
+  await done(prefetch);
   // A commit elsewhere, pulled in: the index is rewritten.
   fs.appendFileSync(path.join(dir, VALUES), 'replicaCount: 9\n');
   git('commit', '--quiet', '-am', 'by hand');
@@ -123,7 +123,7 @@ test('a change of the Git index meanwhile (a pull, a checkout, a reset) gets no 
 test('a write in progress is recovered first: nothing is looked at before', async () => {
   fs.mkdirSync(path.join(dir, '.cdk8s-gitops', 'transaction'), { recursive: true });
   const prefetch = CheckoutPrefetch.start(dir, RUNNING);
-  await done();
+  await done(prefetch);
   expect(prefetch.statCacheFor(readManifestTexts(dir))).toBeUndefined();
 });
 
@@ -135,7 +135,7 @@ test('a link in the checkout ends the look-ahead quietly; the write refuses it a
     fs.rmSync(env, { recursive: true });
     fs.symlinkSync(target, env);
     const prefetch = CheckoutPrefetch.start(dir, RUNNING);
-    await done();
+    await done(prefetch);
     let error: unknown;
     try {
       writeTree(tree, dir, { statCacheFor: prefetch.statCacheFor });
@@ -155,7 +155,7 @@ test('a checkout with no manifest (a first synth) gets no stat cache', async () 
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-prefetch-empty-'));
   try {
     const prefetch = CheckoutPrefetch.start(path.join(empty, 'not-yet'), RUNNING);
-    await done();
+    await done(prefetch);
     expect(prefetch.statCacheFor(new Map())).toBeUndefined();
   } finally {
     fs.rmSync(empty, { recursive: true, force: true });
@@ -243,7 +243,9 @@ describe("the look-ahead works in the program's time, and only then", () => {
     const running = Promise.resolve();
     const prefetch = CheckoutPrefetch.start(many, running);
     await running;
-    await done();
+    // Time the work would have had to go on.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(prefetch.settled).toBe(true);
     expect(lastEditFound(prefetch)).toBe(true);
   });
 });

@@ -74,6 +74,11 @@ export class CheckoutPrefetch {
     this.work = this.look(dir, files);
   }
 
+  /** Whether the work is over: everything looked at, or ended by the program's end, a failure or {@link statCacheFor}. */
+  public get settled(): boolean {
+    return this.ended;
+  }
+
   /**
    * The stat cache with what was found, when the manifest texts `now` (read under the command's
    * lock) are those read here; else undefined (see `WriteOptions.statCacheFor`). Ends the work.
@@ -127,7 +132,11 @@ export class CheckoutPrefetch {
     const until = performance.now() + SLICE_MS;
     try {
       do {
-        if (this.ended || this.work.next().done) return;
+        if (this.ended) return;
+        if (this.work.next().done === true) {
+          this.ended = true;
+          return;
+        }
       } while (performance.now() < until);
     } catch {
       this.ended = true;
