@@ -17,11 +17,18 @@ import { spawnSync } from 'child_process';
 export const SAFE_CONFIG: readonly string[] = ['core.fsmonitor=false', 'core.hooksPath=/dev/null', 'commit.gpgSign=false'];
 
 /**
- * What every git command cdk8s-gitops runs starts with: {@link SAFE_CONFIG} (no program a
- * repository's configuration names runs, such as `core.fsmonitor` on an index read), no
- * replace objects, and pathspecs taken literally (a path is never a pattern).
+ * The options every git command cdk8s-gitops runs is given after its configuration: no replace
+ * objects (a local `refs/replace/` ref does not stand in for a commit or a ledger that is read),
+ * and pathspecs taken literally (a path is never a pattern).
  */
-export const SAFE_GIT_ARGS: readonly string[] = [...SAFE_CONFIG.flatMap((c) => ['-c', c]), '--no-replace-objects', '--literal-pathspecs'];
+export const GIT_OPTIONS: readonly string[] = ['--no-replace-objects', '--literal-pathspecs'];
+
+/**
+ * What every git command cdk8s-gitops runs starts with: {@link SAFE_CONFIG} (no program a
+ * repository's configuration names runs, such as `core.fsmonitor` on an index read), then
+ * {@link GIT_OPTIONS}.
+ */
+export const SAFE_GIT_ARGS: readonly string[] = [...SAFE_CONFIG.flatMap((c) => ['-c', c]), ...GIT_OPTIONS];
 
 /** What {@link gitSync} found: git's exit code (null when it could not run) and its standard output. */
 export interface GitSyncResult {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { GitError, simpleGit, SimpleGit } from 'simple-git';
 import { GitOpsError } from '../../core/errors';
-import { SAFE_CONFIG } from '../../core/git-sync';
+import { GIT_OPTIONS, SAFE_CONFIG, SAFE_GIT_ARGS } from '../../core/git-sync';
 
 export { SAFE_CONFIG } from '../../core/git-sync';
 
@@ -69,10 +69,10 @@ export class GitRunner {
     });
   }
 
-  /** Runs `git --literal-pathspecs <args>` and returns standard output. */
+  /** Runs `git <args>` (after `GIT_OPTIONS`) and returns standard output. */
   public async run(args: readonly string[]): Promise<string> {
     try {
-      return await this.git.raw(['--literal-pathspecs', ...args]);
+      return await this.git.raw([...GIT_OPTIONS, ...args]);
     } catch (err) {
       if (err instanceof GitCommandError) {
         throw err;
@@ -126,7 +126,7 @@ export class GitRunner {
   }
 
   /**
-   * Runs `git --literal-pathspecs <args>` with `input` on its standard input (`git update-index
+   * Runs `git <args>` with `input` on its standard input (`git update-index
    * --stdin`), and returns standard output.
    */
   public runWithInput(args: readonly string[], input: string): Promise<string> {
@@ -134,7 +134,7 @@ export class GitRunner {
   }
 
   /**
-   * Runs `git --literal-pathspecs <args>` with `env` laid over this process's environment and
+   * Runs `git <args>` (after `SAFE_GIT_ARGS`) with `env` laid over this process's environment and
    * `input`, if any, on its standard input. Started directly rather than through simple-git,
    * which refuses an environment that holds variables such as `EDITOR` or `GIT_SSH_COMMAND`, as a
    * CI runner's may.
@@ -146,10 +146,9 @@ export class GitRunner {
       else env[k] = v;
     }
     return new Promise((resolve, reject) => {
-      const config = SAFE_CONFIG.flatMap((c) => ['-c', c]);
       const child = execFile(
         'git',
-        [...config, '--literal-pathspecs', ...args],
+        [...SAFE_GIT_ARGS, ...args],
         { cwd: this.dir, env, maxBuffer: 256 * 1024 * 1024 },
         (err, stdout, stderr) => {
           if (err === null) resolve(stdout);
