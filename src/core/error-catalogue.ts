@@ -1058,6 +1058,14 @@ const ENTRIES = [
     fix: 'Remove it (the message names it), then run the operation again if it is still wanted.',
   },
   {
+    code: 'CG522',
+    where: 'git',
+    title: 'Git would commit other bytes than were written',
+    description:
+      "An attribute of the repository (.gitattributes, .git/info/attributes or the global attributes file) gives files cdk8s-gitops commits a filter driver (such as Git LFS's filter=lfs), a working-tree-encoding or ident, under which git stores other bytes than the file holds; Argo CD would read those. Nothing is committed.",
+    fix: 'Take the attribute off the files cdk8s-gitops writes, or unset it for them (environments/** -filter -ident -working-tree-encoding).',
+  },
+  {
     code: 'CG599',
     where: 'git',
     title: 'Unexpected git failure',

@@ -174,6 +174,80 @@ describe('GitOpsRepository', () => {
       expect(sandbox.status(dir)).toEqual([' M releases/payments-api.yaml']);
     });
 
+    describe('commits the bytes the work tree holds, or nothing', () => {
+      const FILES = ['environments/prod/values.yaml', 'releases/ledger-api.yaml', 'releases/payments-api.yaml'];
+      /** A filter driver the machine's configuration names (as Git LFS installs `filter.lfs`), and files a commit changes. */
+      function withFilter(): void {
+        sandbox.git(dir, 'config', 'filter.shout.clean', 'tr a-z A-Z');
+        sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+        sandbox.write(dir, 'releases/ledger-api.yaml', 'prod: sha256:2\n');
+        sandbox.write(dir, 'environments/prod/values.yaml', 'replicas: 3\n');
+        sandbox.write(dir, 'STATUS.md', '# status\n');
+      }
+
+      test.each([
+        ['a filter driver', '*.yaml filter=shout\n', 'filter=shout'],
+        ['a working-tree encoding', '*.yaml working-tree-encoding=UTF-16\n', 'working-tree-encoding=UTF-16'],
+        ['ident', '*.yaml ident\n', 'ident'],
+      ])('refuses files that %s changes as git commits them (CG522); the index and HEAD stay', async (_, attributes, named) => {
+        // GIVEN a committed .gitattributes that gives YAML files the attribute
+        sandbox.write(dir, '.gitattributes', attributes);
+        sandbox.git(dir, 'add', '.gitattributes');
+        sandbox.git(dir, 'commit', '--quiet', '-m', 'attributes');
+        withFilter();
+        const head = sandbox.git(dir, 'rev-parse', 'HEAD');
+        const repo = await GitOpsRepository.open(dir);
+
+        // WHEN / THEN
+        let error: unknown;
+        await repo.commit({ paths: ['releases', 'environments', 'STATUS.md'], message: 'Synthesize' }).catch((e) => (error = e));
+        expect(error).toBeInstanceOf(GitOpsError);
+        const [p] = (error as GitOpsError).problems;
+        expect(p.code).toBe('CG522');
+        const listed = FILES.map((f) => `"${f}" (${named})`).join(', ');
+        expect(p.message).toContain(
+          `for ${FILES.length} file(s) in "${fs.realpathSync(dir)}", by their attributes: ${listed}. Nothing was committed.`,
+        );
+        const unset = named.replace(/=.*/, '');
+        expect(p.fix).toContain(`\`/environments/** -${unset}\`, \`/releases/** -${unset}\``);
+        expect(sandbox.git(dir, 'rev-parse', 'HEAD')).toBe(head);
+        expect(sandbox.git(dir, 'diff', '--cached', '--name-only')).toBe('');
+        expect(sandbox.read(dir, 'releases/payments-api.yaml')).toBe('prod: sha256:2\n');
+      });
+
+      test('an attribute from .git/info/attributes counts; unset for the files, as the fix says, they are committed byte for byte', async () => {
+        // GIVEN
+        fs.writeFileSync(path.join(dir, '.git', 'info', 'attributes'), '* filter=shout\n');
+        withFilter();
+        const repo = await GitOpsRepository.open(dir);
+        const paths = ['releases', 'environments', 'STATUS.md'];
+        let error: unknown;
+        await repo.commit({ paths, message: 'Synthesize' }).catch((e) => (error = e));
+        expect((error as GitOpsError).problems[0].fix).toContain(
+          '`/STATUS.md -filter`, `/environments/** -filter`, `/releases/** -filter`.',
+        );
+
+        // WHEN the lines of the fix are added (later lines win)
+        fs.appendFileSync(
+          path.join(dir, '.git', 'info', 'attributes'),
+          '/STATUS.md -filter\n/environments/** -filter\n/releases/** -filter\n',
+        );
+        await repo.commit({ paths, message: 'Synthesize' });
+
+        // THEN
+        expect(sandbox.git(dir, 'show', 'HEAD:releases/payments-api.yaml')).toBe('prod: sha256:2');
+        expect(sandbox.git(dir, 'show', 'HEAD:STATUS.md')).toBe('# status');
+        // The README, not the commit's, keeps its filter: git finds it changed, and it was left alone.
+        expect(sandbox.status(dir)).toEqual([' M README.md']);
+        expect(sandbox.git(dir, 'show', '--name-only', '--format=', 'HEAD').split('\n')).toEqual([
+          'STATUS.md',
+          'environments/prod/values.yaml',
+          'releases/ledger-api.yaml',
+          'releases/payments-api.yaml',
+        ]);
+      });
+    });
+
     test('fails when nothing under the paths changed', async () => {
       // GIVEN
       const repo = await GitOpsRepository.open(dir);

@@ -5,6 +5,15 @@ import { GitCommandError, GitRunner, gitFailure, remoteSafety } from './command'
 import { normalizePaths, under } from './paths';
 import { appendTrailers, TrailerInput } from './trailers';
 
+/**
+ * The attributes under which git commits other bytes than a file holds: a filter driver's clean
+ * command, a conversion from another encoding, `$Id$` collapsed.
+ */
+const CONTENT_ATTRIBUTES = ['filter', 'working-tree-encoding', 'ident'];
+
+/** Files {@link GitOpsRepository.commit} names when it refuses attributes; the rest are counted. */
+const ATTRIBUTES_SHOWN = 5;
+
 /** The author recorded on a commit. */
 export interface CommitAuthor {
   readonly name: string;
@@ -251,6 +260,7 @@ export class GitOpsRepository {
         message: `Nothing to commit under ${scope.map((p) => `"${p}"`).join(', ')} in "${this.root}": those files match HEAD.`,
       });
     }
+    await this.assertCommittedAsWritten(files);
     const args = ['commit', '--quiet', '--only'];
     if (options.author) {
       args.push(`--author=${options.author.name} <${options.author.email}>`);
@@ -268,6 +278,44 @@ export class GitOpsRepository {
       throw gitFailure(err, `commit ${files.length} file(s)`, this.root);
     }
     return this.headSha();
+  }
+
+  /**
+   * Fails with `CG522` when git would commit other bytes than the work tree holds for any of
+   * `files`: an attribute (`.gitattributes`, `.git/info/attributes`, the global attributes file)
+   * gives it a filter driver (Git LFS's `filter=lfs` on a machine that has it stores a pointer
+   * instead), a `working-tree-encoding` or `ident`. What is published is what was written, or
+   * nothing.
+   */
+  private async assertCommittedAsWritten(files: readonly string[]): Promise<void> {
+    let out: string;
+    try {
+      out = await this.git.runWithInput(['check-attr', '-z', '--stdin', ...CONTENT_ATTRIBUTES], files.map((f) => `${f}\0`).join(''));
+    } catch (err) {
+      throw gitFailure(err, `read the attributes of ${files.length} file(s)`, this.root);
+    }
+    const fields = out.split('\0');
+    const found: string[] = [];
+    /** What to unset, by the top directory (or top-level file) of the files found. */
+    const unset = new Map<string, Set<string>>();
+    for (let i = 0; i + 2 < fields.length; i += 3) {
+      const [file, attribute, value] = [fields[i]!, fields[i + 1]!, fields[i + 2]!];
+      if (value === 'unspecified' || value === 'unset') continue;
+      found.push(`"${file}" (${value === 'set' ? attribute : `${attribute}=${value}`})`);
+      const slash = file.indexOf('/');
+      const top = slash === -1 ? `/${file}` : path.posix.join('/', file.slice(0, slash), '**');
+      unset.set(top, (unset.get(top) ?? new Set()).add(attribute));
+    }
+    if (found.length === 0) return;
+    const shown = found.slice(0, ATTRIBUTES_SHOWN).join(', ');
+    const more = found.length > ATTRIBUTES_SHOWN ? ` and ${found.length - ATTRIBUTES_SHOWN} more` : '';
+    const lines = [...unset]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([top, names]) => `${top} ${[...names].map((n) => `-${n}`).join(' ')}`);
+    throw GitOpsError.of('CG522', {
+      message: `Git would commit other bytes than cdk8s-gitops wrote for ${found.length} file(s) in "${this.root}", by their attributes: ${shown}${more}. Nothing was committed.`,
+      fix: `Take the attribute off the files cdk8s-gitops writes, or unset it for them with these lines at the end of the top \`.gitattributes\`: ${lines.map((l) => `\`${l}\``).join(', ')}.`,
+    });
   }
 
   /**

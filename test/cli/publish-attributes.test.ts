@@ -1,0 +1,52 @@
+/**
+ * `publish` commits the bytes synth wrote, or nothing: a `.gitattributes` that gives the files it
+ * writes a filter driver the machine has (Git LFS's `filter=lfs` on a CI runner), which would
+ * store other bytes than the files hold, is refused before anything is committed.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { useProgramCheckout } from '../support/program-checkout';
+import { runCli } from '../support/cli';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PROGRAM = `
+const { Cloud, Cluster, Environment, Platform, Service } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', revision: 'main', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const dev = new Environment(platform, 'dev');
+new Cluster(dev, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
+new Service(platform, 'api', { image: { repository: 'registry.example.com/api' }, initialDigest: 'sha256:${'a'.repeat(64)}' }).deployTo(dev);
+platform.synth();
+`;
+const VALUES = 'environments/dev/aws/eu-01/api/values.yaml';
+
+describe('publish and the attributes of the GitOps repository', () => {
+  const checkout = useProgramCheckout(PROGRAM, 'publish-attributes');
+
+  test('a filter driver on the files it writes is refused (CG522): nothing committed or pushed; with the lines of the fix, the bytes written are pushed', async () => {
+    const { sandbox, out } = checkout;
+    // The machine's Git has the driver (as `git lfs install` sets up filter.lfs); someone pushed the attributes.
+    sandbox.git(out, 'config', 'filter.lfs.clean', 'tr a-z A-Z');
+    const other = sandbox.clone('other');
+    sandbox.pushChange(other, '.gitattributes', '*.yaml filter=lfs diff=lfs merge=lfs -text\n', 'Track YAML with LFS');
+    sandbox.git(out, 'pull', '--quiet', '--ff-only', 'origin', 'main');
+    const publish = () => runCli(['publish', '--by', 'ci'], { out, now: '2026-12-06T10:00:00Z', app: checkout.app });
+
+    const refused = await publish();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('CG522 Git would commit other bytes than cdk8s-gitops wrote for ');
+    expect(refused.stderr).toContain(`"${VALUES}" (filter=lfs)`);
+    expect(refused.stderr).toContain(
+      '`/applicationsets/** -filter`, `/bootstrap/** -filter`, `/environments/** -filter`, `/projects/** -filter`, `/releases/** -filter`.',
+    );
+    expect(sandbox.remoteLog()).toEqual(['Track YAML with LFS', 'Initial commit']);
+    expect(sandbox.git(out, 'log', '--format=%s')).toBe('Track YAML with LFS\nInitial commit');
+    expect(sandbox.git(out, 'diff', '--cached', '--name-only')).toBe('');
+
+    // The fix: the lines it names, after the one that gave the attribute.
+    const lines = ['applicationsets', 'bootstrap', 'environments', 'projects', 'releases'].map((d) => `/${d}/** -filter\n`).join('');
+    sandbox.pushChange(other, '.gitattributes', `*.yaml filter=lfs diff=lfs merge=lfs -text\n${lines}`, 'Not for the GitOps files');
+    const published = await publish();
+    expect([published.code, published.stderr]).toEqual([0, '']);
+    expect(sandbox.remoteFile(VALUES) + '\n').toBe(fs.readFileSync(path.join(out, VALUES), 'utf8'));
+  });
+});
