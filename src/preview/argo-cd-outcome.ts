@@ -165,7 +165,8 @@ export function judgeApplications(
         continue;
       }
       const key = `${options.controlPlaneOf?.(set.file) ?? ''}\u0000${applicationKey(app)}`;
-      const claim = { ...previewed, reason };
+      // A literal, not `{ ...previewed, reason }`: Node 20 makes a spread followed by fields slow, once per Application.
+      const claim = { app, applicationSet, file: set.file, at, reason };
       const others = claims.get(key);
       if (others === undefined) claims.set(key, [claim]);
       else others.push(claim);

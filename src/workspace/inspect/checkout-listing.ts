@@ -256,10 +256,18 @@ export function argoDirectoriesOf(paths: Iterable<string>): string[] {
     const dir = p.slice(0, p.lastIndexOf('/') + 1);
     if (dir === lastDir) continue;
     lastDir = dir;
-    const segments = dir.split('/');
-    for (let i = 1; i < segments.length; i++) {
-      if (segments[i - 1].startsWith('.') || segments[i - 1] === '') break;
-      dirs.add(segments.slice(0, i).join('/'));
+    // Argo CD looks into those before the first hidden (or empty) segment.
+    let end = 0;
+    while (end < dir.length) {
+      const next = dir.indexOf('/', end);
+      if (next === end || dir[end] === '.') break;
+      end = next + 1;
+    }
+    // Deepest first: one known already was added with every directory above it.
+    for (let cut = end - 1; cut > 0; cut = dir.lastIndexOf('/', cut - 1)) {
+      const d = dir.slice(0, cut);
+      if (dirs.has(d)) break;
+      dirs.add(d);
     }
   }
   return sortInWalkOrder([...dirs]);

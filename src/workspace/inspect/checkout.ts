@@ -319,19 +319,17 @@ export function previewOf(
   const judged = judgeApplications(generated, { controlPlaneOf: controlPlaneDir, ...(owners === undefined ? {} : { owners }) });
   // Each control plane (the directory its root Application deploys) runs its own Argo CD: an
   // Application of one name in two control planes is two Applications.
-  const planes = new Map<string, Set<string>>();
-  for (const c of judged.created) {
-    const key = applicationKey(c.app);
-    planes.set(key, (planes.get(key) ?? new Set()).add(controlPlaneDir(c.file)));
+  const placed = judged.created.map((c) => ({ c, key: applicationKey(c.app), plane: controlPlaneDir(c.file) }));
+  const firstPlane = new Map<string, string>();
+  const inSeveral = new Set<string>();
+  for (const { key, plane } of placed) {
+    const first = firstPlane.get(key);
+    if (first === undefined) firstPlane.set(key, plane);
+    else if (first !== plane) inSeveral.add(key);
   }
   const created = new Map<string, ViewApplication>();
-  for (const c of judged.created) {
-    const key = applicationKey(c.app);
-    created.set(planeKey(key, controlPlaneDir(c.file), planes.get(key)!.size > 1), {
-      app: c.app,
-      applicationSet: c.applicationSet,
-      file: c.file,
-    });
+  for (const { c, key, plane } of placed) {
+    created.set(planeKey(key, plane, inSeveral.has(key)), { app: c.app, applicationSet: c.applicationSet, file: c.file });
   }
   return { created, notCreated: [...judged.notCreated] };
 }
