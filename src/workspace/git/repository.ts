@@ -165,17 +165,6 @@ export class GitOpsRepository {
     }
   }
 
-  /** The content of `file` (repository-relative) at `ref`, or `undefined` when it has none. */
-  public async show(ref: string, file: string): Promise<string | undefined> {
-    if (!(await this.resolve(ref))) return undefined;
-    try {
-      return await this.git.run(['show', `${ref}:${file}`]);
-    } catch (err) {
-      if (err instanceof GitCommandError) return undefined;
-      throw gitFailure(err, `read "${file}" at "${ref}"`, this.root);
-    }
-  }
-
   /**
    * Every file under `paths` (the whole work tree when omitted) that differs from
    * `HEAD`: modified, deleted, added, or untracked. Ignored files are not listed.
