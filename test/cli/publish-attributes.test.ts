@@ -49,4 +49,27 @@ describe('publish and the attributes of the GitOps repository', () => {
     expect([published.code, published.stderr]).toEqual([0, '']);
     expect(sandbox.remoteFile(VALUES) + '\n').toBe(fs.readFileSync(path.join(out, VALUES), 'utf8'));
   });
+
+  test('attributes pushed after a publish make git find the files changed: publish names the attribute (CG522), not changes in the way', async () => {
+    const { sandbox, out } = checkout;
+    sandbox.git(out, 'config', 'filter.lfs.clean', 'tr a-z A-Z');
+    const publish = (...flags: string[]) =>
+      runCli(['publish', '--by', 'ci', ...flags], { out, now: '2026-12-06T10:00:00Z', app: checkout.app });
+    expect((await publish()).code).toBe(0);
+    const other = sandbox.clone('other');
+    sandbox.pushChange(other, '.gitattributes', '*.yaml filter=lfs\n', 'Track YAML with LFS');
+    sandbox.git(out, 'pull', '--quiet', '--ff-only', 'origin', 'main');
+    // A file touched since (its bytes the same) is compared anew, as the filter's text of it: it looks changed.
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(out, VALUES), later, later);
+    expect(sandbox.status(out)).toEqual([` M ${VALUES}`]);
+    const head = sandbox.git(out, 'rev-parse', 'HEAD');
+
+    const refused = await publish();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('CG522 Git would commit other bytes than cdk8s-gitops wrote for ');
+    expect(refused.stderr).not.toContain('CG502');
+    expect(sandbox.git(out, 'rev-parse', 'HEAD')).toBe(head);
+    expect(sandbox.remoteLog()[0]).toBe('Track YAML with LFS');
+  });
 });

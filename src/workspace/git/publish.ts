@@ -217,7 +217,12 @@ export async function publishCommits(options: PublishCommitsOptions): Promise<Pu
   }
   const local = options.pushBranch ?? target;
   const before = await repo.changes();
-  assertNothingInTheWay(repo.root, before, normalizePaths(await pathsOf(options), repo.root));
+  const owned = normalizePaths(await pathsOf(options), repo.root);
+  // Owned files git finds changed because an attribute changes what git reads of them: that is the cause to tell.
+  const isOwned = under(owned);
+  const ownedChanges = before.filter((c) => isOwned(c.path)).map((c) => c.path);
+  if (ownedChanges.length > 0) await repo.assertCommittedAsWritten(ownedChanges);
+  assertNothingInTheWay(repo.root, before, owned);
   try {
     return await attemptAll(repo, options, { remote, maxAttempts, retryDelayMs, ifExists, target, local, before });
   } finally {

@@ -274,9 +274,10 @@ export class GitOpsRepository {
    * `files`: an attribute (`.gitattributes`, `.git/info/attributes`, the global attributes file)
    * gives it a filter driver (Git LFS's `filter=lfs` on a machine that has it stores a pointer
    * instead), a `working-tree-encoding` or `ident`. What is published is what was written, or
-   * nothing.
+   * nothing. Also what git finds changed under such an attribute is not necessarily changed:
+   * its filter's text of the file is compared with the commit's.
    */
-  private async assertCommittedAsWritten(files: readonly string[]): Promise<void> {
+  public async assertCommittedAsWritten(files: readonly string[]): Promise<void> {
     let out: string;
     try {
       out = await this.git.runWithInput(['check-attr', '-z', '--stdin', ...CONTENT_ATTRIBUTES], files.map((f) => `${f}\0`).join(''));
