@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../src/core/errors';
@@ -172,6 +173,28 @@ describe('GitOpsRepository', () => {
       // THEN
       expect(sandbox.git(dir, 'show', '--name-only', '--format=', 'HEAD')).toBe('releases/*.yaml');
       expect(sandbox.status(dir)).toEqual([' M releases/payments-api.yaml']);
+    });
+
+    test("records the message as given, in UTF-8, whatever the clone's configuration says of messages", async () => {
+      // GIVEN a clone configured to label messages Latin-1 and strip lines that begin with `#`
+      sandbox.git(dir, 'config', 'i18n.commitEncoding', 'ISO-8859-1');
+      sandbox.git(dir, 'config', 'commit.cleanup', 'strip');
+      const repo = await GitOpsRepository.open(dir);
+      sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+
+      // WHEN
+      await repo.commit({
+        paths: ['releases'],
+        message: '#42 Promote payments-api, approved by José\n\n# not a comment',
+        trailers: { 'Cdk8s-Gitops-Approved-By': 'José' },
+      });
+
+      // THEN the commit holds the message whole, as UTF-8 with no other encoding named
+      const commit = execFileSync('git', ['cat-file', 'commit', 'HEAD'], { cwd: dir });
+      expect(commit.toString('latin1')).not.toMatch(/^encoding /m);
+      expect(commit.toString('utf8')).toContain(
+        '\n\n#42 Promote payments-api, approved by José\n\n# not a comment\n\nCdk8s-Gitops-Approved-By: José\n',
+      );
     });
 
     describe('commits the bytes the work tree holds, or nothing', () => {
