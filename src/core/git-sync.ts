@@ -10,9 +10,10 @@ import { spawnSync } from 'child_process';
 
 /**
  * What every git command cdk8s-gitops runs is given: a clone's own configuration may name
- * programs for git to run on every index read (fsmonitor), at each commit and push (hooks) and
- * to sign (gpg); none runs. (A filter driver a `.gitattributes` names still runs: the git this
- * supports, 2.39, has no switch for it; a commit refuses one on the files it commits, CG522.)
+ * programs for git to run on every index read (fsmonitor), at each commit and push (hooks), to
+ * sign a commit or a push (gpg), and for submodules on a checkout; none runs. (A filter driver a
+ * `.gitattributes` names still runs: the git this supports, 2.39, has no switch for it; a commit
+ * refuses one on the files it commits, CG522.)
  * Nor may it change what a commit records or what is read of one: messages are UTF-8 (an
  * `i18n.commitEncoding` of ISO-8859-1 labelled UTF-8 bytes as Latin-1, and every other clone read
  * `José` as `JosÃ©`), and only their whitespace is cleaned up (`commit.cleanup=strip` dropped
@@ -22,6 +23,8 @@ export const SAFE_CONFIG: readonly string[] = [
   'core.fsmonitor=false',
   'core.hooksPath=/dev/null',
   'commit.gpgSign=false',
+  'push.gpgSign=false',
+  'submodule.recurse=false',
   'i18n.commitEncoding=UTF-8',
   'i18n.logOutputEncoding=UTF-8',
   'commit.cleanup=whitespace',

@@ -50,7 +50,7 @@ describe('publish', () => {
     };
   }
 
-  test("runs no program the clone's Git configuration names: hooks, signing, the remote's upload-pack and receive-pack", async () => {
+  test("runs no program the clone's Git configuration names: hooks, signing (of commits and pushes), the remote's upload-pack and receive-pack", async () => {
     // GIVEN a clone whose configuration names programs for every step of a publish
     const marks = path.join(sandbox.root, 'ran');
     fs.mkdirSync(path.join(marks, 'hooks'), { recursive: true });
@@ -59,6 +59,9 @@ describe('publish', () => {
     }
     sandbox.git(a, 'config', 'core.hooksPath', path.join(marks, 'hooks'));
     sandbox.git(a, 'config', 'commit.gpgSign', 'true');
+    // A signed push: the remote does not take one, and git would not push at all.
+    sandbox.git(a, 'config', 'push.gpgSign', 'true');
+    sandbox.git(a, 'config', 'submodule.recurse', 'true');
     sandbox.git(a, 'config', 'gpg.program', path.join(marks, 'hooks', 'pre-commit'));
     sandbox.git(a, 'config', 'remote.origin.uploadpack', `sh -c 'touch ${marks}/upload-pack; exec git-upload-pack "$@"' --`);
     sandbox.git(a, 'config', 'remote.origin.receivepack', `sh -c 'touch ${marks}/receive-pack; exec git-receive-pack "$@"' --`);
