@@ -148,12 +148,16 @@ export async function startArgoCdDouble(applications: DoubleApplication[] = []):
   const answer = (res: import('http').ServerResponse, status: number, definition: string, body: unknown): void => {
     sent.push({ definition, body });
     const text = JSON.stringify(body);
-    setTimeout(() => {
+    const timer = setTimeout(() => {
+      pending.delete(timer);
       if (res.destroyed) return;
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(text);
     }, state.delayMs);
+    pending.add(timer);
   };
+  /** Answers not given yet (a client that gave up on a slow one): dropped on close, not left to keep the process alive. */
+  const pending = new Set<NodeJS.Timeout>();
   const error = (res: import('http').ServerResponse, status: number, code: number, message: string): void =>
     answer(res, status, 'runtimeError', { code, error: message, message });
   const server = https.createServer({ key, cert }, (req, res) => {
@@ -207,6 +211,8 @@ export async function startArgoCdDouble(applications: DoubleApplication[] = []):
     sent,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pending) clearTimeout(timer);
+        pending.clear();
         server.closeAllConnections();
         server.close(() => {
           fs.rmSync(dir, { recursive: true, force: true });
