@@ -909,6 +909,14 @@ const ENTRIES = [
       'An ApplicationSet of the checkout generates an Application whose name or labels the Kubernetes API server refuses (a name that is not a lower-case RFC 1123 subdomain, such as a directory Upper_Svc; one over 253 characters; a label value over 63 characters). The create fails, and while it does the ApplicationSet deletes none of its Applications.',
     fix: 'Rename the directory, or build the name from .path.basenameNormalized.',
   },
+  {
+    code: 'CG427',
+    where: 'checkout',
+    title: 'Git checks the files out with CRLF line ends',
+    description:
+      "An owned file has CRLF line ends, and Git puts them there on checkout: an attribute (eol=crlf in .gitattributes, .git/info/attributes or the global attributes file) or the clone's configuration (core.autocrlf=true; text with core.eol=crlf) converts the LF line ends cdk8s-gitops writes, so every clone but the one that wrote the files holds other bytes than were written. Nothing is read further or written.",
+    fix: 'Unset the conversion for the files cdk8s-gitops writes (environments/** -text in .gitattributes; or git config core.autocrlf false in the clone), then check the files out again (a fresh clone).',
+  },
 
   // CG5xx: git
   {
@@ -1060,10 +1068,10 @@ const ENTRIES = [
   {
     code: 'CG522',
     where: 'git',
-    title: 'Git would commit other bytes than were written',
+    title: 'Git would commit or check out other bytes than were written',
     description:
-      "An attribute of the repository (.gitattributes, .git/info/attributes or the global attributes file) gives files cdk8s-gitops commits a filter driver (such as Git LFS's filter=lfs), a working-tree-encoding or ident, under which git stores other bytes than the file holds; Argo CD would read those. Nothing is committed.",
-    fix: 'Take the attribute off the files cdk8s-gitops writes, or unset it for them (environments/** -filter -ident -working-tree-encoding).',
+      "An attribute of the repository (.gitattributes, .git/info/attributes or the global attributes file) gives files cdk8s-gitops commits a filter driver (such as Git LFS's filter=lfs), a working-tree-encoding or ident, under which git stores other bytes than the file holds (Argo CD would read those); or an attribute (eol=crlf) or the clone's configuration (core.autocrlf=true) converts their line ends to CRLF on checkout, so that every other clone holds other bytes than were written. Nothing is committed.",
+    fix: 'Take the attribute off the files cdk8s-gitops writes, or unset it for them (environments/** -filter -ident -working-tree-encoding -text).',
   },
   {
     code: 'CG599',

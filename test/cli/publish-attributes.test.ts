@@ -33,7 +33,7 @@ describe('publish and the attributes of the GitOps repository', () => {
 
     const refused = await publish();
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('CG522 Git would commit other bytes than cdk8s-gitops wrote for ');
+    expect(refused.stderr).toContain('CG522 Git would commit or check out other bytes than cdk8s-gitops wrote for ');
     expect(refused.stderr).toContain(`"${VALUES}" (filter=lfs)`);
     expect(refused.stderr).toContain(
       '`/applicationsets/** -filter`, `/bootstrap/** -filter`, `/environments/** -filter`, `/projects/** -filter`, `/releases/** -filter`.',
@@ -67,7 +67,7 @@ describe('publish and the attributes of the GitOps repository', () => {
 
     const refused = await publish();
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('CG522 Git would commit other bytes than cdk8s-gitops wrote for ');
+    expect(refused.stderr).toContain('CG522 Git would commit or check out other bytes than cdk8s-gitops wrote for ');
     expect(refused.stderr).not.toContain('CG502');
     expect(sandbox.git(out, 'rev-parse', 'HEAD')).toBe(head);
     expect(sandbox.remoteLog()[0]).toBe('Track YAML with LFS');

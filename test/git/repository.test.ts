@@ -229,13 +229,41 @@ describe('GitOpsRepository', () => {
         expect(p.code).toBe('CG522');
         const listed = FILES.map((f) => `"${f}" (${named})`).join(', ');
         expect(p.message).toContain(
-          `for ${FILES.length} file(s) in "${fs.realpathSync(dir)}", by their attributes: ${listed}. Nothing was committed.`,
+          `for ${FILES.length} file(s) in "${fs.realpathSync(dir)}", by their attributes or Git's configuration: ${listed}. Nothing was committed.`,
         );
         const unset = named.replace(/=.*/, '');
         expect(p.fix).toContain(`\`/environments/** -${unset}\`, \`/releases/** -${unset}\``);
         expect(sandbox.git(dir, 'rev-parse', 'HEAD')).toBe(head);
         expect(sandbox.git(dir, 'diff', '--cached', '--name-only')).toBe('');
         expect(sandbox.read(dir, 'releases/payments-api.yaml')).toBe('prod: sha256:2\n');
+      });
+
+      test.each([
+        ['an attribute', (d: string) => fs.writeFileSync(path.join(d, '.git', 'info', 'attributes'), '*.yaml text eol=crlf\n'), 'eol=crlf'],
+        ['the clone', (d: string) => sandbox.git(d, 'config', 'core.autocrlf', 'true'), 'core.autocrlf=true'],
+      ])('refuses files whose line ends %s has Git check out as CRLF (CG522); with -text for them, commits', async (_, convert, named) => {
+        // GIVEN
+        convert(dir);
+        withFilter();
+        const head = sandbox.git(dir, 'rev-parse', 'HEAD');
+        const repo = await GitOpsRepository.open(dir);
+        const paths = ['releases', 'environments'];
+
+        // WHEN / THEN
+        let error: unknown;
+        await repo.commit({ paths, message: 'Synthesize' }).catch((e) => (error = e));
+        const [p] = (error as GitOpsError).problems;
+        expect(p.code).toBe('CG522');
+        expect(p.message).toContain(`by their attributes or Git's configuration: ${FILES.map((f) => `"${f}" (${named})`).join(', ')}.`);
+        expect(p.fix).toContain('`/environments/** -text`, `/releases/** -text`.');
+        expect(sandbox.git(dir, 'rev-parse', 'HEAD')).toBe(head);
+
+        // WHEN the lines of the fix are added
+        fs.appendFileSync(path.join(dir, '.git', 'info', 'attributes'), '/environments/** -text\n/releases/** -text\n');
+        await repo.commit({ paths, message: 'Synthesize' });
+
+        // THEN
+        expect(sandbox.git(dir, 'show', '--name-only', '--format=', 'HEAD').split('\n')).toEqual(FILES);
       });
 
       test('an attribute from .git/info/attributes counts; unset for the files, as the fix says, they are committed byte for byte', async () => {

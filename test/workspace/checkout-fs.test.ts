@@ -3,6 +3,7 @@
  * once instead of looked at one by one, and what the listing does not show as a real directory
  * is looked at on its own, so a link among them is refused as before.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -93,4 +94,38 @@ test('a directory it made is taken as empty, yet a link put there meanwhile is r
   // Missing entries are told without following anything either.
   expect(checkout.stat('made/none.yaml')).toBeUndefined();
   expect(checkout.kind('made/none/x.yaml')).toBe('missing');
+});
+
+describe('files Git checks out with CRLF line ends', () => {
+  /** `dir` as a Git work tree whose `.gitattributes` gives `z/d29/f.yaml` CRLF line ends on checkout. */
+  function converting(): void {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+    git('init', '--quiet');
+    fs.writeFileSync(path.join(dir, '.gitattributes'), '/z/d29/f.yaml eol=crlf\n');
+    for (const n of names) fs.writeFileSync(path.join(dir, 'z', n, 'f.yaml'), `name: ${n}\r\n`);
+  }
+
+  test('one is refused (CG427), naming the file and the attribute; one Git does not convert is read', () => {
+    converting();
+    const checkout = new Checkout(dir);
+    expect(checkout.read('z/d00/f.yaml')).toBe('name: d00\r\n');
+    expect(codeOf(() => checkout.read('z/d29/f.yaml'))).toBe('CG427 z/d29/f.yaml');
+    let error: unknown;
+    try {
+      new Checkout(dir).read('z/d29/f.yaml');
+    } catch (e) {
+      error = e;
+    }
+    const [problem] = (error as GitOpsError).problems;
+    expect(problem.message).toContain('which Git puts there when it checks the file out (eol=crlf)');
+    expect(problem.fix).toContain('`/z/** -text`');
+  });
+
+  test('after 16 files with CRLF that Git does not convert, the rest are read without asking Git', () => {
+    converting();
+    const checkout = new Checkout(dir);
+    for (const n of names.slice(0, 16)) expect(checkout.read(`z/${n}/f.yaml`)).toBe(`name: ${n}\r\n`);
+    expect(checkout.read('z/d29/f.yaml')).toBe('name: d29\r\n');
+    expect(codeOf(() => new Checkout(dir).read('z/d29/f.yaml'))).toBe('CG427 z/d29/f.yaml');
+  });
 });

@@ -1,12 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError, systemErrorCode } from '../../core/errors';
+import { crlfCauseOf } from '../git/line-ends';
 
 /** What stands at a path of a checkout, seen without following symbolic links. */
 export type EntryKind = 'file' | 'directory' | 'missing' | 'other';
 
 /** Largest state or ledger file read back from a checkout; anything larger is not one cdk8s-gitops wrote. */
 export const MAX_READ_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Files read with CRLF that Git does not convert, after which a {@link Checkout} asks Git about
+ * no more: a tree edited to CRLF throughout costs 16 looks, not one per file.
+ */
+const CRLF_ASKED_AT_MOST = 16;
 
 /** The error for a symbolic link found where cdk8s-gitops reads, writes or deletes. */
 export function symlinkError(rel: string, doing: string): GitOpsError {
@@ -38,6 +45,8 @@ export class Checkout {
   private readonly made = new Set<string>();
   /** Directories whose subdirectories were looked up one by one, by how many; listed at {@link LIST_AFTER}. */
   private readonly lookups = new Map<string, number>();
+  /** Files read with CRLF line ends that Git does not convert (edited so): see {@link CRLF_ASKED_AT_MOST}. */
+  private unconverted = 0;
 
   constructor(dir: string) {
     const abs = path.resolve(dir);
@@ -100,6 +109,7 @@ export class Checkout {
     if (kind === 'missing') return undefined;
     if (kind !== 'directory') throw blocked(this.firstNonDirectory(rel), rel);
     let fd: number;
+    let text: string;
     try {
       fd = fs.openSync(this.abs(rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     } catch (e) {
@@ -118,10 +128,36 @@ export class Checkout {
           fix: `Restore it from Git (git checkout -- ${rel}), then run again.`,
         });
       }
-      return fs.readFileSync(fd, 'utf8');
+      text = fs.readFileSync(fd, 'utf8');
     } finally {
       fs.closeSync(fd);
     }
+    // Every file cdk8s-gitops writes has LF line ends; CRLF is an edit, or Git's doing.
+    if (text.includes('\r\n')) this.assertNoLineEndConversion(rel);
+    return text;
+  }
+
+  /**
+   * Fails with `CG427` when Git checks `rel` out with CRLF line ends (an attribute, or the
+   * clone's `core.autocrlf`): then the checkout holds other bytes than cdk8s-gitops wrote, not by
+   * anyone's edit, in every clone but the one that wrote them.
+   */
+  private assertNoLineEndConversion(rel: string): void {
+    if (this.unconverted >= CRLF_ASKED_AT_MOST) return;
+    const cause = crlfCauseOf(this.root, rel);
+    if (cause === undefined) {
+      this.unconverted++;
+      return;
+    }
+    const slash = rel.indexOf('/');
+    const line = `${slash === -1 ? `/${rel}` : path.posix.join('/', rel.slice(0, slash), '**')} -text`;
+    const unset = `lines such as \`${line}\` at the end of the \`.gitattributes\` of "${this.root}" (one for each directory cdk8s-gitops writes), committed`;
+    const off = cause === 'core.autocrlf=true' ? 'git config core.autocrlf false' : 'git config core.eol lf';
+    throw GitOpsError.of('CG427', {
+      file: rel,
+      message: `${rel} has CRLF line ends where cdk8s-gitops wrote LF, which Git puts there when it checks the file out (${cause}): every file cdk8s-gitops reads back would differ from what it wrote. Nothing was changed.`,
+      fix: `${cause.startsWith('core.') ? `Turn the conversion off in this clone (\`${off}\`), or unset it for the files cdk8s-gitops writes with ${unset}` : `Unset the attribute for the files cdk8s-gitops writes with ${unset}`}; then check the files out again (a fresh clone; or, with no changes of your own in this one, \`git rm -r --cached --quiet . && git reset --hard --quiet\`).`,
+    });
   }
 
   /** Makes the directory `rel` and every missing one above it, refusing links and files on the way. */

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
 import { GitCommandError, GitRunner, gitFailure, remoteSafety } from './command';
+import { crlfCause, LINE_END_ATTRIBUTES, LineEndSettings, lineEndSettings } from './line-ends';
 import { normalizePaths, under } from './paths';
 import { appendTrailers, TrailerInput } from './trailers';
 
@@ -271,30 +272,54 @@ export class GitOpsRepository {
 
   /**
    * Fails with `CG522` when git would commit other bytes than the work tree holds for any of
-   * `files`: an attribute (`.gitattributes`, `.git/info/attributes`, the global attributes file)
-   * gives it a filter driver (Git LFS's `filter=lfs` on a machine that has it stores a pointer
-   * instead), a `working-tree-encoding` or `ident`. What is published is what was written, or
-   * nothing. Also what git finds changed under such an attribute is not necessarily changed:
-   * its filter's text of the file is compared with the commit's.
+   * `files`, or check out other bytes than it committed: an attribute (`.gitattributes`,
+   * `.git/info/attributes`, the global attributes file) gives it a filter driver (Git LFS's
+   * `filter=lfs` on a machine that has it stores a pointer instead), a `working-tree-encoding`
+   * or `ident`; or it (`eol=crlf`) or the clone's configuration (`core.autocrlf=true`) converts
+   * its line ends to CRLF on checkout, so that every other clone holds other bytes than were
+   * written. What is published is what was written, or nothing. Also what git finds changed
+   * under such an attribute is not necessarily changed: its filter's text of the file is
+   * compared with the commit's.
    */
   public async assertCommittedAsWritten(files: readonly string[]): Promise<void> {
     let out: string;
     try {
-      out = await this.git.runWithInput(['check-attr', '-z', '--stdin', ...CONTENT_ATTRIBUTES], files.map((f) => `${f}\0`).join(''));
+      const asked = [...CONTENT_ATTRIBUTES, ...LINE_END_ATTRIBUTES];
+      out = await this.git.runWithInput(['check-attr', '-z', '--stdin', ...asked], files.map((f) => `${f}\0`).join(''));
     } catch (err) {
       throw gitFailure(err, `read the attributes of ${files.length} file(s)`, this.root);
     }
     const fields = out.split('\0');
+    const attributes = new Map<string, Map<string, string>>();
+    for (let i = 0; i + 2 < fields.length; i += 3) {
+      const [file, attribute, value] = [fields[i]!, fields[i + 1]!, fields[i + 2]!];
+      const of = attributes.get(file) ?? attributes.set(file, new Map()).get(file)!;
+      of.set(attribute, value);
+    }
+    let settings: LineEndSettings | undefined;
     const found: string[] = [];
     /** What to unset, by the top directory (or top-level file) of the files found. */
     const unset = new Map<string, Set<string>>();
-    for (let i = 0; i + 2 < fields.length; i += 3) {
-      const [file, attribute, value] = [fields[i]!, fields[i + 1]!, fields[i + 2]!];
-      if (value === 'unspecified' || value === 'unset') continue;
-      found.push(`"${file}" (${value === 'set' ? attribute : `${attribute}=${value}`})`);
+    for (const [file, values] of attributes) {
+      const causes: string[] = [];
+      const names: string[] = [];
+      for (const attribute of CONTENT_ATTRIBUTES) {
+        const value = values.get(attribute) ?? 'unspecified';
+        if (value === 'unspecified' || value === 'unset') continue;
+        causes.push(value === 'set' ? attribute : `${attribute}=${value}`);
+        names.push(attribute);
+      }
+      settings ??= lineEndSettings(this.root);
+      const crlf = crlfCause(values.get('text') ?? 'unspecified', values.get('eol') ?? 'unspecified', settings);
+      if (crlf !== undefined) {
+        causes.push(crlf);
+        names.push('text');
+      }
+      if (causes.length === 0) continue;
+      found.push(`"${file}" (${causes.join(', ')})`);
       const slash = file.indexOf('/');
       const top = slash === -1 ? `/${file}` : path.posix.join('/', file.slice(0, slash), '**');
-      unset.set(top, (unset.get(top) ?? new Set()).add(attribute));
+      for (const name of names) unset.set(top, (unset.get(top) ?? new Set()).add(name));
     }
     if (found.length === 0) return;
     const shown = found.slice(0, ATTRIBUTES_SHOWN).join(', ');
@@ -303,7 +328,7 @@ export class GitOpsRepository {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([top, names]) => `${top} ${[...names].map((n) => `-${n}`).join(' ')}`);
     throw GitOpsError.of('CG522', {
-      message: `Git would commit other bytes than cdk8s-gitops wrote for ${found.length} file(s) in "${this.root}", by their attributes: ${shown}${more}. Nothing was committed.`,
+      message: `Git would commit or check out other bytes than cdk8s-gitops wrote for ${found.length} file(s) in "${this.root}", by their attributes or Git's configuration: ${shown}${more}. Nothing was committed.`,
       fix: `Take the attribute off the files cdk8s-gitops writes, or unset it for them with these lines at the end of the top \`.gitattributes\`: ${lines.map((l) => `\`${l}\``).join(', ')}.`,
     });
   }
