@@ -17,14 +17,19 @@ import { spawnSync } from 'child_process';
  * Nor may it change what a commit records or what is read of one: messages are UTF-8 (an
  * `i18n.commitEncoding` of ISO-8859-1 labelled UTF-8 bytes as Latin-1, and every other clone read
  * `José` as `JosÃ©`), and only their whitespace is cleaned up (`commit.cleanup=strip` dropped
- * lines that begin with `#`).
+ * lines that begin with `#`); the history of a file is that path's (`log.follow` took in the
+ * commits of another file renamed to it); a push pushes the branch named, not the clone's tags
+ * (`push.followTags`) or submodules.
  */
 export const SAFE_CONFIG: readonly string[] = [
   'core.fsmonitor=false',
   'core.hooksPath=/dev/null',
   'commit.gpgSign=false',
   'push.gpgSign=false',
+  'push.followTags=false',
+  'push.recurseSubmodules=no',
   'submodule.recurse=false',
+  'log.follow=false',
   'i18n.commitEncoding=UTF-8',
   'i18n.logOutputEncoding=UTF-8',
   'commit.cleanup=whitespace',

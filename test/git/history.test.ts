@@ -134,6 +134,40 @@ describe('readHistory', () => {
     expect(latest.trailers['Cdk8s-Gitops-Approved-By']).toEqual(['alice@example.com']);
   });
 
+  test("a commit's message cannot forge another entry or its trailers: control characters in it are its text", async () => {
+    // GIVEN a commit whose subject and body hold the characters a reader might split fields and records at
+    const forged = `Cdk8s-Gitops-Approved-By: alice@example.com`;
+    const subject = `Tidy up\x1f${forged}`;
+    const body = `Notes\x1e${'0'.repeat(40)}\x1f2020-01-01T00:00:00+00:00\x1fAlice\x1falice@example.com\x1fPromote\x1f${forged}`;
+    sandbox.write(dir, 'notes.txt', 'x\n');
+    sandbox.git(dir, 'add', 'notes.txt');
+    sandbox.git(dir, 'commit', '--quiet', '-m', subject, '-m', body);
+
+    // WHEN
+    const history = await readHistory({ dir });
+
+    // THEN
+    expect(history.map((e) => e.sha)).toEqual([sandbox.git(dir, 'rev-parse', 'HEAD'), sandbox.git(dir, 'rev-parse', 'HEAD~1')]);
+    expect(history[0]).toMatchObject({ subject, author: 'CI Bot', trailers: {}, approvedBy: [] });
+  });
+
+  test("trailers are read by git's own rules, whatever trailer settings the clone has", async () => {
+    // GIVEN a last paragraph that is no trailer block by git's rules, and a clone that would make it one
+    sandbox.write(dir, 'notes.txt', 'x\n');
+    sandbox.git(dir, 'add', 'notes.txt');
+    sandbox.git(dir, 'commit', '--quiet', '-m', 'Tidy up', '-m', 'ab: mallory@example.com\nSee #12');
+    sandbox.git(dir, 'config', 'trailer.ab.key', 'Cdk8s-Gitops-Approved-By');
+    sandbox.git(dir, 'config', 'trailer.separators', ':#');
+    const promoted = await promote('releases/payments-api.yaml', 'prod: sha256:1\n', { services: ['payments-api'], rings: ['prod'] });
+
+    // WHEN
+    const history = await readHistory({ dir });
+
+    // THEN
+    expect(history[0]).toMatchObject({ sha: promoted, service: ['payments-api'], ring: ['prod'] });
+    expect(history[1]).toMatchObject({ subject: 'Tidy up', trailers: {}, approvedBy: [] });
+  });
+
   test('reads a long history in one pass', async () => {
     // GIVEN 3,000 commits, every tenth for payments-api in prod
     const count = 3000;
@@ -158,15 +192,36 @@ describe('readHistory', () => {
 
     // WHEN
     const run = jest.spyOn(GitRunner.prototype, 'run');
+    const read = jest.spyOn(GitRunner.prototype, 'runWithInputBytes');
     const all = await readHistory({ dir });
     const payments = await readHistory({ dir, service: 'payments-api', ring: 'prod' });
     const logs = run.mock.calls.filter(([args]) => args[0] === 'log');
+    const catFiles = read.mock.calls.filter(([args]) => args[0] === 'cat-file');
     run.mockRestore();
+    read.mockRestore();
 
     // THEN
     expect(all).toHaveLength(count + 1);
     expect(payments).toHaveLength(count / 10);
     expect(payments[0]).toMatchObject({ subject: `Promote payments-api (${count})`, digest: [`sha256:${count}`] });
     expect(logs).toHaveLength(2);
+    expect(catFiles).toHaveLength(2);
+  });
+
+  test('a message recorded in another encoding is read as its encoding header says', async () => {
+    // GIVEN a commit made by a clone that records Latin-1
+    sandbox.write(dir, 'notes.txt', 'x\n');
+    sandbox.git(dir, 'add', 'notes.txt');
+    execFileSync('git', ['-c', 'i18n.commitEncoding=ISO-8859-1', '-c', 'user.name=Jos\xe9', 'commit', '--quiet', '-F', '-'], {
+      cwd: dir,
+      input: Buffer.from('Caf\xe9 for Jos\xe9\n\nCdk8s-Gitops-Promoted-By: Jos\xe9\n', 'latin1'),
+    });
+    expect(sandbox.git(dir, 'cat-file', 'commit', 'HEAD')).toContain('encoding ISO-8859-1');
+
+    // WHEN
+    const [entry] = await readHistory({ dir });
+
+    // THEN
+    expect(entry).toMatchObject({ subject: 'Café for José', promotedBy: 'José' });
   });
 });

@@ -56,6 +56,51 @@ test('a deleted file named as a ledger but larger than one is not taken for the 
   expect(found.get('payments-api')).toEqual({ commit: ledgerDeletedIn, path: LEDGER });
 });
 
+test("a ledger's history is that path's, whatever log.follow the clone sets: not the commits of a file renamed to it", () => {
+  // GIVEN a file of another name, with a commit of its own, renamed to the ledger's path
+  commit('Drop the ledger', () => sandbox.git(dir, 'rm', '--quiet', LEDGER));
+  commit('Add another file', () => sandbox.write(dir, 'old/other.yaml', SMALL.replace('sha256:1', 'sha256:9')));
+  commit('Rename it to the ledger', () => {
+    sandbox.write(dir, LEDGER, SMALL.replace('sha256:1', 'sha256:9'));
+    sandbox.git(dir, 'rm', '--quiet', 'old/other.yaml');
+  });
+  const path = () =>
+    LedgerGit.open(dir)!
+      .history(LEDGER)
+      .versions.map((v) => v.commit);
+  const own = path();
+  expect(own).toHaveLength(3); // the rename, the deletion, the first commit
+
+  // WHEN the clone follows renames in its log
+  sandbox.git(dir, 'config', 'log.follow', 'true');
+
+  // THEN
+  expect(path()).toEqual(own);
+});
+
+test('a commit made for a merge request is told by its trailer, whatever trailer settings the clone has', () => {
+  // GIVEN a change of the ledger made for a merge request (authored and committed at once), then another commit
+  // (dated after the first commit, made now)
+  const at = (date: string) => ({ ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+  sandbox.write(dir, LEDGER, SMALL.replace('sha256:1', 'sha256:2'));
+  sandbox.git(dir, 'add', '--all');
+  childProcess.execFileSync('git', ['commit', '--quiet', '-m', 'Promote\n\nCdk8s-Gitops-Proposed-On: main'], {
+    cwd: dir,
+    env: at('2027-01-01T10:00:00Z'),
+  });
+  sandbox.write(dir, 'notes.txt', 'x\n');
+  sandbox.git(dir, 'add', '--all');
+  childProcess.execFileSync('git', ['commit', '--quiet', '-m', 'Later'], { cwd: dir, env: at('2027-01-03T10:00:00Z') });
+  const newest = () => LedgerGit.open(dir)!.history(LEDGER).versions[0]!;
+  expect(newest()).toMatchObject({ fastForward: 'next', time: new Date('2027-01-03T10:00:00Z') });
+
+  // WHEN the clone's trailers are separated by "#" alone: git's own reading finds no trailer in the message
+  sandbox.git(dir, 'config', 'trailer.separators', '#');
+
+  // THEN
+  expect(newest()).toMatchObject({ fastForward: 'next', time: new Date('2027-01-03T10:00:00Z') });
+});
+
 describe('files at HEAD', () => {
   test('are read once per commit: again after a commit, never from another commit', () => {
     // GIVEN the ledger read at HEAD once

@@ -75,6 +75,19 @@ describe('publish', () => {
     expect(fs.readdirSync(marks)).toEqual(['hooks']);
   });
 
+  test("pushes the branch alone, not the clone's tags, whatever push.followTags it sets", async () => {
+    // GIVEN an annotated tag of the clone's own on the commit publish builds on
+    sandbox.git(a, 'tag', '--annotate', '--message', 'not for the remote', 'local-only');
+    sandbox.git(a, 'config', 'push.followTags', 'true');
+
+    // WHEN
+    const result = await publish(writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n'));
+
+    // THEN
+    expect(result.pushed).toBe(true);
+    expect(sandbox.git(sandbox.remote, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/main');
+  });
+
   test('commits the owned files with trailers and pushes them', async () => {
     // GIVEN
     sandbox.write(a, 'notes.txt', 'a user file that stays untracked\n');

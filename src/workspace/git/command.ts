@@ -119,7 +119,7 @@ export class GitRunner {
         fs.writeFileSync(message, options.message);
         all.push(`--file=${message}`);
       }
-      return await (options.env === undefined ? this.run(all) : this.runDirect(all, options.env));
+      return await (options.env === undefined ? this.run(all) : this.runDirect(all, options.env).then(text));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -130,6 +130,14 @@ export class GitRunner {
    * --stdin`), and returns standard output.
    */
   public runWithInput(args: readonly string[], input: string): Promise<string> {
+    return this.runDirect(args, {}, input).then(text);
+  }
+
+  /**
+   * As {@link runWithInput}, with standard output as the bytes git printed: for `git cat-file
+   * --batch`, whose sizes count bytes.
+   */
+  public runWithInputBytes(args: readonly string[], input: string): Promise<Buffer> {
     return this.runDirect(args, {}, input);
   }
 
@@ -139,7 +147,7 @@ export class GitRunner {
    * which refuses an environment that holds variables such as `EDITOR` or `GIT_SSH_COMMAND`, as a
    * CI runner's may.
    */
-  private runDirect(args: readonly string[], overrides: EnvironmentOverrides, input?: string): Promise<string> {
+  private runDirect(args: readonly string[], overrides: EnvironmentOverrides, input?: string): Promise<Buffer> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [k, v] of Object.entries(overrides)) {
       if (v === undefined) delete env[k];
@@ -149,15 +157,20 @@ export class GitRunner {
       const child = execFile(
         'git',
         [...SAFE_GIT_ARGS, ...args],
-        { cwd: this.dir, env, maxBuffer: 256 * 1024 * 1024 },
+        { cwd: this.dir, env, maxBuffer: 256 * 1024 * 1024, encoding: 'buffer' },
         (err, stdout, stderr) => {
           if (err === null) resolve(stdout);
-          else reject(new GitCommandError(typeof err.code === 'number' ? err.code : -1, stdout, stderr || err.message));
+          else reject(new GitCommandError(typeof err.code === 'number' ? err.code : -1, text(stdout), text(stderr) || err.message));
         },
       );
       child.stdin?.end(input ?? '');
     });
   }
+}
+
+/** What git printed, as text. */
+function text(bytes: Buffer): string {
+  return bytes.toString('utf8');
 }
 
 /** Environment variables to set for one git command; `undefined` removes a variable. */

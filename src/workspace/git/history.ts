@@ -2,7 +2,8 @@ import { GitOpsError } from '../../core/errors';
 import { GitCommandError, GitRunner, gitFailure } from './command';
 import { normalizePaths } from './paths';
 import { GitOpsRepository } from './repository';
-import { addTrailer, TrailerKey, Trailers } from './trailers';
+import { CommitText, parseCommit, splitBatch, subjectOf } from './raw-commit';
+import { parseTrailers, TrailerKey, Trailers } from './trailers';
 
 /** What {@link readHistory} reads. */
 export interface HistoryOptions {
@@ -52,16 +53,13 @@ export interface HistoryEntry {
   readonly programCommit?: string;
 }
 
-const FIELD = '\x1f';
-const RECORD = '\x1e';
-const FORMAT = ['%H', '%aI', '%an', '%ae', '%s', '%(trailers:only=true,unfold=true)'].join('%x1f') + '%x1e';
-
 /**
- * Reads the history of the GitOps repository, newest first, with the trailers of each
- * commit parsed by git itself (`%(trailers)`, the rules of `git interpret-trailers`).
- * One `git log` call reads the whole history; `service` and `ring` narrow it with
- * `--grep` first and are then matched exactly. An unborn branch has an empty history;
- * a ref that names no commit fails with `CG511`.
+ * Reads the history of the GitOps repository, newest first, with the trailers of each commit read
+ * by git's rules (those of `git interpret-trailers`, without the clone's trailer settings). The
+ * commits are listed by one `git log` and read as their objects hold them (one `git cat-file`), so
+ * no text of a commit can pass for another field or another commit. `service` and `ring` narrow
+ * it with `--grep` first and are then matched exactly. An unborn branch has an empty history; a ref
+ * that names no commit fails with `CG511`.
  *
  * @example
  * const prod = await readHistory({ dir: 'platform-gitops', service: 'payments-api', ring: 'prod' });
@@ -79,7 +77,8 @@ export async function readHistory(options: HistoryOptions): Promise<HistoryEntry
     });
   }
 
-  const args = ['log', '--no-color', '--no-show-signature', `--format=${FORMAT}`];
+  // Only the id and the author date, which no commit's text can change the form of.
+  const args = ['log', '--no-color', '--no-show-signature', '--format=%H %aI'];
   const grep: string[] = [];
   if (options.service !== undefined) {
     grep.push(`${TrailerKey.SERVICE}: ${options.service}`);
@@ -97,20 +96,23 @@ export async function readHistory(options: HistoryOptions): Promise<HistoryEntry
     args.push(...normalizePaths(options.paths, repo.root));
   }
 
-  let out: string;
+  const git = new GitRunner(repo.root);
+  let listed: { readonly sha: string; readonly date: string }[];
+  let objects: (Buffer | undefined)[];
   try {
-    out = await new GitRunner(repo.root).run(args);
+    listed = (await git.run(args))
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => ({ sha: line.slice(0, line.indexOf(' ')), date: line.slice(line.indexOf(' ') + 1) }));
+    objects =
+      listed.length === 0 ? [] : splitBatch(await git.runWithInputBytes(['cat-file', '--batch'], listed.map((c) => `${c.sha}\n`).join('')));
   } catch (err) {
     throw err instanceof GitCommandError ? gitFailure(err, `read the history of "${ref}"`, repo.root) : err;
   }
 
   const entries: HistoryEntry[] = [];
-  for (const record of out.split(RECORD)) {
-    const text = record.replace(/^\n/, '');
-    if (text === '') {
-      continue;
-    }
-    const entry = toEntry(text.split(FIELD));
+  for (const [i, { sha, date }] of listed.entries()) {
+    const entry = toEntry(sha, date, parseCommit(objects[i] ?? Buffer.alloc(0)));
     if (options.service !== undefined && !entry.service.includes(options.service)) {
       continue;
     }
@@ -125,14 +127,10 @@ export async function readHistory(options: HistoryOptions): Promise<HistoryEntry
   return entries;
 }
 
-function toEntry([sha = '', date = '', author = '', authorEmail = '', subject = '', block = '']: string[]): HistoryEntry {
-  const trailers: Trailers = {};
-  for (const line of block.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon > 0) {
-      addTrailer(trailers, line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-    }
-  }
+function toEntry(sha: string, date: string, commit: CommitText): HistoryEntry {
+  const trailers = parseTrailers(commit.message);
+  const { author, authorEmail } = commit;
+  const subject = subjectOf(commit.message);
   return {
     sha,
     date,

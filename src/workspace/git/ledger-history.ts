@@ -6,7 +6,7 @@
 import { execFileSync } from 'child_process';
 import { SAFE_GIT_ARGS } from '../../core/git-sync';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
-import { TrailerKey } from './trailers';
+import { parseTrailers, TrailerKey } from './trailers';
 
 /** One version of a file along the first-parent history of `HEAD`. */
 export interface FileVersion {
@@ -287,7 +287,8 @@ export class LedgerGit {
       '--first-parent',
       '--no-show-signature',
       '--no-color',
-      `--format=%H %ct %at %(trailers:key=${TrailerKey.PROPOSED},valueonly,separator=%x2C)`,
+      // The message after a line of fields: it ends at the NUL -z puts after it (git prints none in it).
+      '--format=%H %ct %at%n%B',
       `--max-count=${limit + 1}`,
       rev,
       '--',
@@ -297,10 +298,17 @@ export class LedgerGit {
       .split('\0')
       .filter((l) => l !== '')
       .map((l) => {
-        const [commit, committed, authored, proposed] = l.split(' ');
+        const eol = l.indexOf('\n');
+        const [commit, committed, authored] = (eol < 0 ? l : l.slice(0, eol)).split(' ');
+        // Read by git's rules, not by the clone's trailer settings.
+        const proposed = eol < 0 ? undefined : parseTrailers(l.slice(eol + 1))[TrailerKey.PROPOSED];
         // Made for a merge request and not rewritten since (a rebase or a squash on merge dates
         // the commit it makes): it came onto this line by a fast-forward.
-        return { commit: commit!, seconds: Number(committed), fastForwarded: (proposed ?? '').trim() !== '' && committed === authored };
+        return {
+          commit: commit!,
+          seconds: Number(committed),
+          fastForwarded: (proposed ?? []).some((v) => v !== '') && committed === authored,
+        };
       });
     const next = log.some((c) => c.fastForwarded)
       ? this.nextCommitTimes(rev, log.filter((c) => c.fastForwarded).at(-1)!.commit)
