@@ -57,6 +57,25 @@ describe('GitOpsRepository', () => {
       await expect(GitOpsRepository.open(path.join(sandbox.root, 'missing'))).rejects.toThrow(/CG501 ".*missing" is not a directory/);
       await expect(GitOpsRepository.open(sandbox.remote)).rejects.toThrow(/CG501 ".*remote.git" is not inside a git work tree/);
     });
+
+    test('opens a linked work tree (git worktree add), whose .git is a file', async () => {
+      const linked = path.join(sandbox.root, 'linked');
+      sandbox.git(dir, 'worktree', 'add', '--quiet', '-b', 'other', linked);
+      expect((await GitOpsRepository.open(linked)).root).toBe(fs.realpathSync(linked));
+    });
+
+    test('refuses a clone whose core.worktree makes a directory above it the work tree: git would write outside it', async () => {
+      // GIVEN a clone whose work tree is set to the directory holding it (and the remote)
+      sandbox.git(dir, 'config', 'core.worktree', '../..');
+      expect(sandbox.git(dir, 'rev-parse', '--show-toplevel')).toBe(fs.realpathSync(sandbox.root));
+
+      // WHEN / THEN
+      await expect(GitOpsRepository.open(dir)).rejects.toThrow(
+        /CG501 ".*" is in the clone ".*", but its Git configuration makes ".*" the work tree \(core.worktree\): git would read and write files outside the clone\./,
+      );
+      fs.mkdirSync(path.join(dir, 'platform'));
+      await expect(GitOpsRepository.open(path.join(dir, 'platform'))).rejects.toThrow(/core\.worktree/);
+    });
   });
 
   test('reports no current branch on a detached HEAD', async () => {

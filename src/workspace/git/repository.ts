@@ -117,6 +117,15 @@ export class GitOpsRepository {
       }
       throw err;
     }
+    // A clone's `core.worktree` may name another directory (one above it) as its work tree, into
+    // which publish's moves would write: the work tree is the one the `.git` found above `dir` is in.
+    const own = clonedIn(abs);
+    if (own === undefined || fs.realpathSync(own) !== fs.realpathSync(root)) {
+      throw GitOpsError.of('CG501', {
+        message: `"${abs}" is ${own === undefined ? 'in no clone' : `in the clone "${own}"`}, but its Git configuration makes "${root}" the work tree (core.worktree): git would read and write files outside the clone.`,
+        fix: `Remove the setting (git -C "${own ?? abs}" config --unset core.worktree), or clone the repository again.`,
+      });
+    }
     return new GitOpsRepository(path.resolve(root));
   }
 
@@ -573,5 +582,13 @@ export class GitOpsRepository {
     throw GitOpsError.of('CG514', {
       message: `"${name}" is not a valid branch name.`,
     });
+  }
+}
+
+/** The directory of the nearest `.git` (a directory, or the file of a linked work tree) at or above `dir`. */
+function clonedIn(dir: string): string | undefined {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, '.git'))) return at;
+    if (path.dirname(at) === at) return undefined;
   }
 }
