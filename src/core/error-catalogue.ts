@@ -1074,6 +1074,14 @@ const ENTRIES = [
     fix: 'Take the attribute off the files cdk8s-gitops writes, or unset it for them (environments/** -filter -ident -working-tree-encoding -text).',
   },
   {
+    code: 'CG523',
+    where: 'git',
+    title: 'Git is told to take written files as unchanged',
+    description:
+      "Files cdk8s-gitops writes are marked in the clone's index as assume-unchanged or skip-worktree (git update-index; a sparse checkout marks the files it leaves out so). Git does not look at such a file, so a commit would leave out what was written to it while the manifest records it. Nothing is committed.",
+    fix: "Clear the flags, one command for each (git update-index --no-assume-unchanged -- <file>, git update-index --no-skip-worktree -- <file>; git ls-files -v | grep '^[a-zS]' lists the files), or take the files into the sparse checkout.",
+  },
+  {
     code: 'CG599',
     where: 'git',
     title: 'Unexpected git failure',

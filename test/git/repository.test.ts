@@ -58,6 +58,29 @@ describe('GitOpsRepository', () => {
       await expect(GitOpsRepository.open(sandbox.remote)).rejects.toThrow(/CG501 ".*remote.git" is not inside a git work tree/);
     });
 
+    test('finds the files the index takes as unchanged (CG523): one command per flag to clear them', async () => {
+      // GIVEN
+      sandbox.write(dir, 'releases/a.yaml', 'a: 1\n');
+      sandbox.write(dir, 'releases/b.yaml', 'b: 1\n');
+      sandbox.write(dir, 'notes/c.txt', 'c\n');
+      sandbox.git(dir, 'add', '--all');
+      sandbox.git(dir, 'commit', '--quiet', '-m', 'files');
+      sandbox.git(dir, 'update-index', '--assume-unchanged', 'releases/a.yaml', 'notes/c.txt');
+      sandbox.git(dir, 'update-index', '--skip-worktree', 'releases/b.yaml');
+      const repo = await GitOpsRepository.open(dir);
+
+      // WHEN
+      let error: unknown;
+      await repo.assertChangesSeen(['releases']).catch((e) => (error = e));
+
+      // THEN only the files under the paths are named
+      const [p] = (error as GitOpsError).problems;
+      expect(p.code).toBe('CG523');
+      expect(p.message).toContain(': "releases/a.yaml" (assume-unchanged), "releases/b.yaml" (skip-worktree). ');
+      expect(p.fix).toContain('`git update-index --no-assume-unchanged -- <file>…`, then `git update-index --no-skip-worktree -- <file>…`');
+      await expect(repo.assertChangesSeen(['environments'])).resolves.toBeUndefined();
+    });
+
     test('opens a linked work tree (git worktree add), whose .git is a file', async () => {
       const linked = path.join(sandbox.root, 'linked');
       sandbox.git(dir, 'worktree', 'add', '--quiet', '-b', 'other', linked);

@@ -222,6 +222,7 @@ export async function publishCommits(options: PublishCommitsOptions): Promise<Pu
   const isOwned = under(owned);
   const ownedChanges = before.filter((c) => isOwned(c.path)).map((c) => c.path);
   if (ownedChanges.length > 0) await repo.assertCommittedAsWritten(ownedChanges);
+  await repo.assertChangesSeen(owned);
   assertNothingInTheWay(repo.root, before, owned);
   try {
     return await attemptAll(repo, options, { remote, maxAttempts, retryDelayMs, ifExists, target, local, before });

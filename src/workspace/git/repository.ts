@@ -12,7 +12,7 @@ import { appendTrailers, TrailerInput } from './trailers';
  */
 const CONTENT_ATTRIBUTES = ['filter', 'working-tree-encoding', 'ident'];
 
-/** Files {@link GitOpsRepository.commit} names when it refuses attributes; the rest are counted. */
+/** Files a refusal of {@link GitOpsRepository.commit} or {@link GitOpsRepository.assertChangesSeen} names; the rest are counted. */
 const ATTRIBUTES_SHOWN = 5;
 
 /** The author recorded on a commit. */
@@ -339,6 +339,42 @@ export class GitOpsRepository {
     throw GitOpsError.of('CG522', {
       message: `Git would commit or check out other bytes than cdk8s-gitops wrote for ${found.length} file(s) in "${this.root}", by their attributes or Git's configuration: ${shown}${more}. Nothing was committed.`,
       fix: `Take the attribute off the files cdk8s-gitops writes, or unset it for them with these lines at the end of the top \`.gitattributes\`: ${lines.map((l) => `\`${l}\``).join(', ')}.`,
+    });
+  }
+
+  /**
+   * Fails with `CG523` when git is told to take any tracked file under `paths` as unchanged
+   * (`git update-index --assume-unchanged`, or `--skip-worktree`, which a sparse checkout sets on
+   * the files it leaves out): git does not look at such a file, so what cdk8s-gitops writes to it
+   * would be left out of the commit while the rest (its manifest) records it.
+   */
+  public async assertChangesSeen(paths: readonly string[]): Promise<void> {
+    const inScope = under(normalizePaths(paths, this.root));
+    let out: string;
+    try {
+      out = await this.git.run(['ls-files', '-v', '-z']);
+    } catch (err) {
+      throw gitFailure(err, 'list the files of the index', this.root);
+    }
+    const found: string[] = [];
+    const flags = new Set<string>();
+    for (const entry of out.split('\0')) {
+      const tag = entry.slice(0, entry.indexOf(' '));
+      const file = entry.slice(tag.length + 1);
+      if (tag === '' || !inScope(file)) continue;
+      // Lower case: assume-unchanged; S: skip-worktree.
+      const flag = tag === 'S' ? 'skip-worktree' : tag !== tag.toUpperCase() ? 'assume-unchanged' : undefined;
+      if (flag === undefined) continue;
+      found.push(`"${file}" (${flag})`);
+      flags.add(flag);
+    }
+    if (found.length === 0) return;
+    const more = found.length > ATTRIBUTES_SHOWN ? ` and ${found.length - ATTRIBUTES_SHOWN} more` : '';
+    // One flag per command: git update-index clears only the first of several it is given.
+    const clear = [...flags].sort().map((f) => `\`git update-index --no-${f} -- <file>…\``);
+    throw GitOpsError.of('CG523', {
+      message: `Git is told to take ${found.length} file(s) cdk8s-gitops writes in "${this.root}" as unchanged: ${found.slice(0, ATTRIBUTES_SHOWN).join(', ')}${more}. It would leave what was written to them out of the commit. Nothing was committed.`,
+      fix: `Clear the flag${flags.size > 1 ? 's' : ''}: ${clear.join(', then ')} (\`git ls-files -v | grep '^[a-zS]'\` lists the files); for a sparse checkout that leaves them out, take them in (\`git sparse-checkout disable\`).`,
     });
   }
 
