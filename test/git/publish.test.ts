@@ -88,6 +88,27 @@ describe('publish', () => {
     expect(sandbox.git(sandbox.remote, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/main');
   });
 
+  test("a stale index.lock of a git killed earlier: publish fails with git's advice and writes nothing", async () => {
+    // GIVEN
+    fs.writeFileSync(path.join(a, '.git', 'index.lock'), '');
+    const remoteHead = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+    const apply = jest.fn();
+
+    // WHEN
+    let error: unknown;
+    await publish({ ...writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n'), apply }).catch((e) => (error = e));
+
+    // THEN
+    const message = (error as Error).message;
+    expect(message).toContain(
+      `CG599 git failed to move the current branch to "${remoteHead}" in "${fs.realpathSync(a)}": fatal: Unable to create`,
+    );
+    expect(message).toContain('remove the file manually to continue. Fix:');
+    expect(apply).not.toHaveBeenCalled();
+    expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteHead);
+    expect(sandbox.read(a, 'releases/payments-api.yaml')).toBe('prod: sha256:0\n');
+  });
+
   test('commits the owned files with trailers and pushes them', async () => {
     // GIVEN
     sandbox.write(a, 'notes.txt', 'a user file that stays untracked\n');

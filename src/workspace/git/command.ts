@@ -178,7 +178,8 @@ export type EnvironmentOverrides = Readonly<Record<string, string | undefined>>;
 
 /** Wraps an unexpected git failure in a {@link GitOpsError} (`CG599`) that names the command and directory. */
 export function gitFailure(err: unknown, what: string, dir: string): GitOpsError {
-  const detail = err instanceof Error ? err.message.trim() : String(err);
+  // Git's own message may end a sentence already.
+  const detail = (err instanceof Error ? err.message : String(err)).trim().replace(/\.+$/, '');
   return GitOpsError.of('CG599', {
     message: `git failed to ${what} in "${dir}": ${detail}.`,
   });
