@@ -308,6 +308,23 @@ describe('GitOpsRepository', () => {
         expect(sandbox.git(dir, 'show', '--name-only', '--format=', 'HEAD').split('\n')).toEqual(FILES);
       });
 
+      test('a deletion under such an attribute is committed: it commits no bytes', async () => {
+        // GIVEN a filter driver on a committed file, which is deleted
+        sandbox.write(dir, 'releases/gone.yaml', 'prod: sha256:1\n');
+        sandbox.git(dir, 'add', '--all');
+        sandbox.git(dir, 'commit', '--quiet', '-m', 'gone.yaml');
+        sandbox.git(dir, 'config', 'filter.shout.clean', 'tr a-z A-Z');
+        fs.writeFileSync(path.join(dir, '.git', 'info', 'attributes'), '/releases/gone.yaml filter=shout\n');
+        fs.rmSync(path.join(dir, 'releases/gone.yaml'));
+        const repo = await GitOpsRepository.open(dir);
+
+        // WHEN
+        await repo.commit({ paths: ['releases'], message: 'Remove gone.yaml' });
+
+        // THEN
+        expect(sandbox.git(dir, 'show', '--name-status', '--format=', 'HEAD')).toBe('D\treleases/gone.yaml');
+      });
+
       test('an attribute from .git/info/attributes counts; unset for the files, as the fix says, they are committed byte for byte', async () => {
         // GIVEN
         fs.writeFileSync(path.join(dir, '.git', 'info', 'attributes'), '* filter=shout\n');

@@ -286,9 +286,9 @@ export class GitOpsRepository {
    * `filter=lfs` on a machine that has it stores a pointer instead), a `working-tree-encoding`
    * or `ident`; or it (`eol=crlf`) or the clone's configuration (`core.autocrlf=true`) converts
    * its line ends to CRLF on checkout, so that every other clone holds other bytes than were
-   * written. What is published is what was written, or nothing. Also what git finds changed
-   * under such an attribute is not necessarily changed: its filter's text of the file is
-   * compared with the commit's.
+   * written (a deleted file commits no bytes, and is not refused). What is published is what
+   * was written, or nothing. Also what git finds changed under such an attribute is not
+   * necessarily changed: its filter's text of the file is compared with the commit's.
    */
   public async assertCommittedAsWritten(files: readonly string[]): Promise<void> {
     let out: string;
@@ -324,7 +324,8 @@ export class GitOpsRepository {
         causes.push(crlf);
         names.push('text');
       }
-      if (causes.length === 0) continue;
+      // A deletion commits no bytes, which no attribute changes.
+      if (causes.length === 0 || fs.lstatSync(path.join(this.root, file), { throwIfNoEntry: false }) === undefined) continue;
       found.push(`"${file}" (${causes.join(', ')})`);
       const slash = file.indexOf('/');
       const top = slash === -1 ? `/${file}` : path.posix.join('/', file.slice(0, slash), '**');
