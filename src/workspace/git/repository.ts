@@ -359,13 +359,16 @@ export class GitOpsRepository {
     }
     const found: string[] = [];
     const flags = new Set<string>();
-    for (const entry of out.split('\0')) {
-      const tag = entry.slice(0, entry.indexOf(' '));
-      const file = entry.slice(tag.length + 1);
-      if (tag === '' || !inScope(file)) continue;
-      // Lower case: assume-unchanged; S: skip-worktree.
-      const flag = tag === 'S' ? 'skip-worktree' : tag !== tag.toUpperCase() ? 'assume-unchanged' : undefined;
-      if (flag === undefined) continue;
+    // Each entry is a one-letter tag, a space and the path: lower case is assume-unchanged, S
+    // skip-worktree. The tag is looked at first; almost every entry has neither flag.
+    for (let at = 0; at < out.length;) {
+      const end = out.indexOf('\0', at);
+      const next = end < 0 ? out.length : end;
+      const tag = out[at]!;
+      const flag = tag === 'S' ? 'skip-worktree' : tag >= 'a' && tag <= 'z' ? 'assume-unchanged' : undefined;
+      const file = flag === undefined ? '' : out.slice(at + 2, next);
+      at = next + 1;
+      if (flag === undefined || !inScope(file)) continue;
       found.push(`"${file}" (${flag})`);
       flags.add(flag);
     }
