@@ -30,6 +30,11 @@ const FIX_LINES = ['.cdk8s-gitops', 'applicationsets', 'bootstrap', 'environment
 describe('line ends Git converts on checkout', () => {
   const checkout = useProgramCheckout(PROGRAM, 'line-ends');
   const run = (out: string, ...args: string[]) => runCli(args, { out, now: T0, app: checkout.app });
+  /** Checks every file of the clone `dir` out again under its current settings, as the fix says. */
+  const checkOutAgain = (dir: string) => {
+    checkout.sandbox.git(dir, 'rm', '-r', '--cached', '--quiet', '.');
+    checkout.sandbox.git(dir, 'reset', '--hard', '--quiet');
+  };
 
   test('eol=crlf on the files it writes: publish commits nothing (CG522); with -text for them it publishes', async () => {
     const { sandbox, out } = checkout;
@@ -77,8 +82,7 @@ describe('line ends Git converts on checkout', () => {
 
     sandbox.pushChange(other, '.gitattributes', `* text eol=crlf\n${FIX_LINES}`, 'Not for the GitOps files');
     sandbox.git(fresh, 'pull', '--quiet', '--ff-only', 'origin', 'main');
-    sandbox.git(fresh, 'rm', '-r', '--cached', '--quiet', '.');
-    sandbox.git(fresh, 'reset', '--hard', '--quiet');
+    checkOutAgain(fresh);
     expect(fs.readFileSync(path.join(fresh, VALUES), 'utf8')).not.toContain('\r');
     const plan = await run(fresh, 'plan');
     expect([plan.code, plan.stderr]).toEqual([0, '']);
@@ -91,8 +95,7 @@ describe('line ends Git converts on checkout', () => {
     expect((await run(out, 'publish', '--by', 'ci')).code).toBe(0);
     const fresh = sandbox.clone('fresh');
     sandbox.git(fresh, 'config', 'core.autocrlf', 'true');
-    sandbox.git(fresh, 'rm', '-r', '--cached', '--quiet', '.');
-    sandbox.git(fresh, 'reset', '--hard', '--quiet');
+    checkOutAgain(fresh);
     expect(fs.readFileSync(path.join(fresh, VALUES), 'utf8')).toContain('\r\n');
     const before = cloneSnapshot(sandbox, fresh);
 
@@ -103,8 +106,7 @@ describe('line ends Git converts on checkout', () => {
     expect(cloneSnapshot(sandbox, fresh)).toEqual(before);
 
     sandbox.git(fresh, 'config', 'core.autocrlf', 'false');
-    sandbox.git(fresh, 'rm', '-r', '--cached', '--quiet', '.');
-    sandbox.git(fresh, 'reset', '--hard', '--quiet');
+    checkOutAgain(fresh);
     const synth = await run(fresh, 'synth');
     expect([synth.code, synth.stderr]).toEqual([0, '']);
     expect(sandbox.status(fresh)).toEqual([]);

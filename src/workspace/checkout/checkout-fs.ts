@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError, systemErrorCode } from '../../core/errors';
 import { crlfCauseOf } from '../git/line-ends';
+import { topPattern } from '../git/paths';
 
 /** What stands at a path of a checkout, seen without following symbolic links. */
 export type EntryKind = 'file' | 'directory' | 'missing' | 'other';
@@ -149,8 +150,7 @@ export class Checkout {
       this.unconverted++;
       return;
     }
-    const slash = rel.indexOf('/');
-    const line = `${slash === -1 ? `/${rel}` : path.posix.join('/', rel.slice(0, slash), '**')} -text`;
+    const line = `${topPattern(rel)} -text`;
     const unset = `lines such as \`${line}\` at the end of the \`.gitattributes\` of "${this.root}" (one for each directory cdk8s-gitops writes), committed`;
     const off = cause === 'core.autocrlf=true' ? 'git config core.autocrlf false' : 'git config core.eol lf';
     throw GitOpsError.of('CG427', {

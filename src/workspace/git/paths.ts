@@ -51,3 +51,13 @@ export function under(paths: readonly string[]): (file: string) => boolean {
     return false;
   };
 }
+
+/**
+ * The `.gitattributes` pattern (of the top `.gitattributes`) that covers `file` and everything
+ * beside it under its top directory: `/environments/**` for `environments/dev/values.yaml`, the
+ * file itself (`/STATUS.md`) for one at the top.
+ */
+export function topPattern(file: string): string {
+  const slash = file.indexOf('/');
+  return slash === -1 ? `/${file}` : path.posix.join('/', file.slice(0, slash), '**');
+}

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { GitOpsError } from '../../core/errors';
 import { GitCommandError, GitRunner, gitFailure, remoteSafety } from './command';
 import { crlfCause, LINE_END_ATTRIBUTES, LineEndSettings, lineEndSettings } from './line-ends';
-import { normalizePaths, under } from './paths';
+import { normalizePaths, topPattern, under } from './paths';
 import { appendTrailers, TrailerInput } from './trailers';
 
 /**
@@ -327,8 +327,7 @@ export class GitOpsRepository {
       // A deletion commits no bytes, which no attribute changes.
       if (causes.length === 0 || fs.lstatSync(path.join(this.root, file), { throwIfNoEntry: false }) === undefined) continue;
       found.push(`"${file}" (${causes.join(', ')})`);
-      const slash = file.indexOf('/');
-      const top = slash === -1 ? `/${file}` : path.posix.join('/', file.slice(0, slash), '**');
+      const top = topPattern(file);
       for (const name of names) unset.set(top, (unset.get(top) ?? new Set()).add(name));
     }
     if (found.length === 0) return;
