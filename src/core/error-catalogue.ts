@@ -1082,6 +1082,14 @@ const ENTRIES = [
     fix: "Clear the flags, one command for each (git update-index --no-assume-unchanged -- <file>, git update-index --no-skip-worktree -- <file>; git ls-files -v | grep '^[a-zS]' lists the files), or take the files into the sparse checkout.",
   },
   {
+    code: 'CG524',
+    where: 'git',
+    title: 'The clone is in the middle of a Git operation',
+    description:
+      'The GitOps checkout is in the middle of a merge, a rebase, a cherry-pick or revert, `git am` or a bisect (its Git directory holds MERGE_HEAD, rebase-merge, rebase-apply, CHERRY_PICK_HEAD, REVERT_HEAD, sequencer or BISECT_LOG). Publishing moves the branch with git reset and commits on it, which would end that operation or mix into it. Nothing is changed.',
+    fix: 'Finish the operation (git commit, git rebase --continue, git cherry-pick --continue, git bisect reset) or abort it (git merge --abort, git rebase --abort, git cherry-pick --abort), then publish again.',
+  },
+  {
     code: 'CG599',
     where: 'git',
     title: 'Unexpected git failure',

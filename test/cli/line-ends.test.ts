@@ -9,18 +9,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { useProgramCheckout } from '../support/program-checkout';
 import { runCli } from '../support/cli';
+import { ONE_SERVICE_PROGRAM, ONE_SERVICE_VALUES } from '../support/one-service-program';
 import { cloneSnapshot } from '../support/replay';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const PROGRAM = `
-const { Cloud, Cluster, Environment, Platform, Service } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
-const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', revision: 'main', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
-const dev = new Environment(platform, 'dev');
-new Cluster(dev, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
-new Service(platform, 'api', { image: { repository: 'registry.example.com/api' }, initialDigest: 'sha256:${'a'.repeat(64)}' }).deployTo(dev);
-platform.synth();
-`;
-const VALUES = 'environments/dev/aws/eu-01/api/values.yaml';
+const VALUES = ONE_SERVICE_VALUES;
 const T0 = '2026-12-01T10:00:00Z';
 const FIX_LINES = ['.cdk8s-gitops', 'applicationsets', 'bootstrap', 'environments', 'projects', 'releases']
   .map((d) => `/${d}/** -text\n`)
@@ -28,7 +20,7 @@ const FIX_LINES = ['.cdk8s-gitops', 'applicationsets', 'bootstrap', 'environment
   .join('');
 
 describe('line ends Git converts on checkout', () => {
-  const checkout = useProgramCheckout(PROGRAM, 'line-ends');
+  const checkout = useProgramCheckout(ONE_SERVICE_PROGRAM, 'line-ends');
   const run = (out: string, ...args: string[]) => runCli(args, { out, now: T0, app: checkout.app });
   /** Checks every file of the clone `dir` out again under its current settings, as the fix says. */
   const checkOutAgain = (dir: string) => {

@@ -7,20 +7,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { useProgramCheckout } from '../support/program-checkout';
 import { runCli } from '../support/cli';
+import { ONE_SERVICE_PROGRAM, ONE_SERVICE_VALUES } from '../support/one-service-program';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const PROGRAM = `
-const { Cloud, Cluster, Environment, Platform, Service } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
-const platform = new Platform({ repoURL: 'https://git.example.com/platform/platform-gitops.git', revision: 'main', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
-const dev = new Environment(platform, 'dev');
-new Cluster(dev, 'eu-01', { cloud: new Cloud(platform, 'aws'), region: 'eu-central-1' });
-new Service(platform, 'api', { image: { repository: 'registry.example.com/api' }, initialDigest: 'sha256:${'a'.repeat(64)}' }).deployTo(dev);
-platform.synth();
-`;
-const VALUES = 'environments/dev/aws/eu-01/api/values.yaml';
+const VALUES = ONE_SERVICE_VALUES;
 
 describe('publish and the attributes of the GitOps repository', () => {
-  const checkout = useProgramCheckout(PROGRAM, 'publish-attributes');
+  const checkout = useProgramCheckout(ONE_SERVICE_PROGRAM, 'publish-attributes');
 
   test('a filter driver on the files it writes is refused (CG522): nothing committed or pushed; with the lines of the fix, the bytes written are pushed', async () => {
     const { sandbox, out } = checkout;

@@ -101,6 +101,96 @@ describe('GitOpsRepository', () => {
     });
   });
 
+  describe('assertNoOperationInProgress', () => {
+    /** Two commits that change the README each their way: `side` on a branch of that name, one on main. */
+    function conflictingCommits(): string {
+      sandbox.git(dir, 'switch', '--quiet', '-c', 'side');
+      sandbox.write(dir, 'README.md', '# side\n');
+      sandbox.git(dir, 'commit', '--quiet', '-am', 'Side change');
+      sandbox.git(dir, 'switch', '--quiet', 'main');
+      sandbox.write(dir, 'README.md', '# main\n');
+      sandbox.git(dir, 'commit', '--quiet', '-am', 'Main change');
+      return sandbox.git(dir, 'rev-parse', 'side');
+    }
+    const fails = (run: () => void) => expect(run).toThrow();
+
+    test.each<[string, string, () => void]>([
+      ['a merge', 'MERGE_HEAD', () => fails(() => sandbox.git(dir, 'merge', '--quiet', conflictingCommits()))],
+      ['a cherry-pick', 'CHERRY_PICK_HEAD', () => fails(() => sandbox.git(dir, 'cherry-pick', conflictingCommits()))],
+      [
+        'a revert',
+        'REVERT_HEAD',
+        () => {
+          sandbox.write(dir, 'README.md', '# again\n');
+          sandbox.git(dir, 'commit', '--quiet', '-am', 'Again');
+          fails(() => sandbox.git(dir, 'revert', '--no-edit', 'HEAD~1'));
+        },
+      ],
+      [
+        'a rebase',
+        'rebase-merge',
+        () => {
+          conflictingCommits();
+          sandbox.git(dir, '-c', 'sequence.editor=sed -i 1s/^pick/edit/', 'rebase', '--quiet', '-i', 'HEAD~1');
+        },
+      ],
+      [
+        'a rebase or `git am`',
+        'rebase-apply',
+        () => {
+          const side = conflictingCommits();
+          const patch = sandbox.git(dir, 'format-patch', '--stdout', '-1', side);
+          sandbox.write(sandbox.root, 'side.patch', `${patch}\n`);
+          fails(() => sandbox.git(dir, 'am', '--quiet', path.join(sandbox.root, 'side.patch')));
+        },
+      ],
+      [
+        'a cherry-pick or revert of several commits',
+        'sequencer',
+        () => {
+          const side = conflictingCommits();
+          sandbox.git(dir, 'switch', '--quiet', 'side');
+          sandbox.write(dir, 'environments/prod/values.yaml', 'replicas: 3\n');
+          sandbox.git(dir, 'commit', '--quiet', '-am', 'Side values');
+          sandbox.git(dir, 'switch', '--quiet', 'main');
+          fails(() => sandbox.git(dir, 'cherry-pick', side, 'side'));
+          // The conflict of the first resolved and committed: the second is still to be picked.
+          sandbox.git(dir, 'checkout', '--ours', 'README.md');
+          sandbox.git(dir, 'add', 'README.md');
+          sandbox.git(dir, 'commit', '--quiet', '--allow-empty', '--no-edit');
+        },
+      ],
+      ['a bisect', 'BISECT_LOG', () => sandbox.git(dir, 'bisect', 'start')],
+    ])('refuses a clone in the middle of %s (%s; CG524)', async (what, mark, start) => {
+      // GIVEN a clone in the middle of the operation, made by git
+      start();
+
+      // WHEN publish asks
+      let error: unknown;
+      await (await GitOpsRepository.open(dir)).assertNoOperationInProgress().catch((e) => (error = e));
+
+      // THEN it is named, with its mark
+      const [p] = (error as GitOpsError).problems;
+      expect(p.code).toBe('CG524');
+      expect(p.message).toContain(` is in the middle of ${what} (${mark} is in its Git directory)`);
+    });
+
+    test('a linked work tree is asked of its own operations: a merge in one does not stop the other', async () => {
+      // GIVEN a merge in progress in a linked work tree of the clone
+      const linked = path.join(sandbox.root, 'linked');
+      sandbox.git(dir, 'worktree', 'add', '--quiet', '-b', 'other', linked);
+      sandbox.write(linked, 'README.md', '# other\n');
+      sandbox.git(linked, 'commit', '--quiet', '-am', 'Other change');
+      sandbox.write(dir, 'README.md', '# main\n');
+      sandbox.git(dir, 'commit', '--quiet', '-am', 'Main change');
+      fails(() => sandbox.git(linked, 'merge', '--quiet', 'main'));
+
+      // THEN the linked work tree is refused, the clone's own is not
+      await expect((await GitOpsRepository.open(linked)).assertNoOperationInProgress()).rejects.toThrow(/CG524/);
+      await expect((await GitOpsRepository.open(dir)).assertNoOperationInProgress()).resolves.toBeUndefined();
+    });
+  });
+
   test('reports no current branch on a detached HEAD', async () => {
     // GIVEN
     sandbox.git(dir, 'checkout', '--quiet', '--detach');

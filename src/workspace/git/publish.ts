@@ -157,7 +157,8 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
  * top. After `maxAttempts` rejected pushes it fails with `CG503`.
  *
  * Decisions:
- * - The checkout must have no uncommitted change to a tracked file and no untracked file
+ * - The checkout must be in the middle of no Git operation (a merge, a rebase, a cherry-pick,
+ *   a bisect: `CG524`), and have no uncommitted change to a tracked file and no untracked file
  *   under the owned paths (`CG502`); untracked files elsewhere are left alone. Branches
  *   move with `git reset --keep`, which refuses rather than overwrite anything.
  * - A local branch with commits the remote lacks is never rebased, pushed or dropped:
@@ -200,6 +201,7 @@ export async function publishCommits(options: PublishCommitsOptions): Promise<Pu
   }
 
   const repo = await GitOpsRepository.open(options.dir);
+  await repo.assertNoOperationInProgress();
   await repo.remoteUrl(remote);
   const startBranch = await repo.currentBranch();
   const startCommit = await repo.resolve('HEAD');

@@ -12,6 +12,44 @@ import { appendTrailers, TrailerInput } from './trailers';
  */
 const CONTENT_ATTRIBUTES = ['filter', 'working-tree-encoding', 'ident'];
 
+/**
+ * The Git operations a clone may be in the middle of, each by the file or directory of the Git
+ * directory that marks it (as `git status` finds them), and how to finish or abort it.
+ */
+const OPERATIONS: readonly {
+  readonly mark: string;
+  readonly what: string;
+  readonly name: string;
+  readonly finish: string;
+  readonly abort?: string;
+}[] = [
+  { mark: 'rebase-merge', what: 'a rebase', name: 'rebase', finish: 'git rebase --continue', abort: 'git rebase --abort' },
+  {
+    mark: 'rebase-apply',
+    what: 'a rebase or `git am`',
+    name: 'rebase or am',
+    finish: 'git rebase --continue, or git am --continue',
+    abort: 'git rebase --abort, or git am --abort',
+  },
+  { mark: 'MERGE_HEAD', what: 'a merge', name: 'merge', finish: 'git commit', abort: 'git merge --abort' },
+  {
+    mark: 'CHERRY_PICK_HEAD',
+    what: 'a cherry-pick',
+    name: 'cherry-pick',
+    finish: 'git cherry-pick --continue',
+    abort: 'git cherry-pick --abort',
+  },
+  { mark: 'REVERT_HEAD', what: 'a revert', name: 'revert', finish: 'git revert --continue', abort: 'git revert --abort' },
+  {
+    mark: 'sequencer',
+    what: 'a cherry-pick or revert of several commits',
+    name: 'cherry-pick or revert',
+    finish: 'git cherry-pick --continue, or git revert --continue',
+    abort: 'git cherry-pick --abort, or git revert --abort',
+  },
+  { mark: 'BISECT_LOG', what: 'a bisect', name: 'bisect', finish: 'git bisect reset' },
+];
+
 /** Files a refusal of {@link GitOpsRepository.commit} or {@link GitOpsRepository.assertChangesSeen} names; the rest are counted. */
 const ATTRIBUTES_SHOWN = 5;
 
@@ -378,6 +416,28 @@ export class GitOpsRepository {
     throw GitOpsError.of('CG523', {
       message: `Git is told to take ${found.length} file(s) cdk8s-gitops writes in "${this.root}" as unchanged: ${found.slice(0, ATTRIBUTES_SHOWN).join(', ')}${more}. It would leave what was written to them out of the commit. Nothing was committed.`,
       fix: `Clear the flag${flags.size > 1 ? 's' : ''}: ${clear.join(', then ')} (\`git ls-files -v | grep '^[a-zS]'\` lists the files); for a sparse checkout that leaves them out, take them in (\`git sparse-checkout disable\`).`,
+    });
+  }
+
+  /**
+   * Fails with `CG524` when the clone is in the middle of a Git operation (a merge, a rebase, a
+   * cherry-pick or revert, `git am`, a bisect: what `git status` tells from the same files):
+   * publish moves the branch with `git reset` and commits on it, which would end the operation
+   * (a reset forgets a cherry-pick in progress) or mix its own commits into it.
+   */
+  public async assertNoOperationInProgress(): Promise<void> {
+    let out: string;
+    try {
+      out = await this.git.run(['rev-parse', ...OPERATIONS.flatMap((o) => ['--git-path', o.mark])]);
+    } catch (err) {
+      throw gitFailure(err, 'find the files of its Git directory', this.root);
+    }
+    const paths = out.split('\n');
+    const found = OPERATIONS.find((_, i) => paths[i] && fs.lstatSync(path.resolve(this.root, paths[i]), { throwIfNoEntry: false }));
+    if (found === undefined) return;
+    throw GitOpsError.of('CG524', {
+      message: `"${this.root}" is in the middle of ${found.what} (${found.mark} is in its Git directory): publish moves the branch and commits on it, which would end the ${found.name} or mix into it. Nothing was changed.`,
+      fix: `Finish the ${found.name} (${found.finish})${found.abort === undefined ? '' : ` or abort it (${found.abort})`}, then publish again.`,
     });
   }
 
