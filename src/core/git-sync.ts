@@ -18,7 +18,8 @@ import { spawnSync } from 'child_process';
  * `i18n.commitEncoding` of ISO-8859-1 labelled UTF-8 bytes as Latin-1, and every other clone read
  * `José` as `JosÃ©`), and only their whitespace is cleaned up (`commit.cleanup=strip` dropped
  * lines that begin with `#`); the history of a file is that path's (`log.follow` took in the
- * commits of another file renamed to it); a push pushes the branch named, not the clone's tags
+ * commits of another file renamed to it), and a log holds what its format asks for
+ * (`log.showSignature` put the check of each signed commit's signature before it); a push pushes the branch named, not the clone's tags
  * (`push.followTags`) or submodules.
  */
 export const SAFE_CONFIG: readonly string[] = [
@@ -30,6 +31,7 @@ export const SAFE_CONFIG: readonly string[] = [
   'push.recurseSubmodules=no',
   'submodule.recurse=false',
   'log.follow=false',
+  'log.showSignature=false',
   'i18n.commitEncoding=UTF-8',
   'i18n.logOutputEncoding=UTF-8',
   'commit.cleanup=whitespace',

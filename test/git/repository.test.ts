@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GitOpsError } from '../../src/core/errors';
@@ -189,6 +189,34 @@ describe('GitOpsRepository', () => {
       await expect((await GitOpsRepository.open(linked)).assertNoOperationInProgress()).rejects.toThrow(/CG524/);
       await expect((await GitOpsRepository.open(dir)).assertNoOperationInProgress()).resolves.toBeUndefined();
     });
+  });
+
+  test('lists the commits between two as git stores them, whatever log.showSignature the clone sets', async () => {
+    if (spawnSync('ssh-keygen', ['-?']).error !== undefined) {
+      console.warn('Skipped: ssh-keygen is not on this machine, and the test signs commits with an SSH key.');
+      return;
+    }
+    // GIVEN commits signed with an SSH key, in a clone that shows signatures in its log
+    const key = path.join(sandbox.root, 'signing-key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    sandbox.git(dir, 'config', 'gpg.format', 'ssh');
+    sandbox.git(dir, 'config', 'user.signingkey', `${key}.pub`);
+    const base = sandbox.git(dir, 'rev-parse', 'HEAD');
+    for (const n of [7, 8]) {
+      sandbox.write(dir, 'releases/payments-api.yaml', `prod: sha256:${n}\n`);
+      sandbox.git(dir, 'commit', '--quiet', '-S', '-am', `Change ${n}`);
+    }
+    sandbox.git(dir, 'config', 'log.showSignature', 'true');
+    expect(sandbox.git(dir, 'log', '--format=%H', '-1')).toMatch(/signature/);
+
+    // WHEN
+    const commits = await (await GitOpsRepository.open(dir)).commitsBetween(base, 'HEAD');
+
+    // THEN each is its hash and its message, nothing of a signature's check
+    expect(commits).toEqual([
+      { sha: sandbox.git(dir, 'rev-parse', 'HEAD'), message: 'Change 8\n' },
+      { sha: sandbox.git(dir, 'rev-parse', 'HEAD~1'), message: 'Change 7\n' },
+    ]);
   });
 
   test('reports no current branch on a detached HEAD', async () => {
