@@ -2,7 +2,8 @@
  * The packages too heavy to load for every command, loaded on first use: cdk8s and
  * cdk8s-plus-28 (a platform of Helm services never renders an object), the Argo CD schemas
  * (validated only when an Argo CD object is written) and ajv (only for a values schema). With
- * `yaml` (core/yaml/parse.ts) these are the only modules loaded lazily below the CLI.
+ * `yaml` (core/yaml/parse.ts) and the preview's template engine (preview/template-engine.ts)
+ * these are the only modules loaded lazily below the CLI.
  *
  * @module
  */

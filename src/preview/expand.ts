@@ -2,7 +2,8 @@ import { GitOpsError, Problem, problem } from '../core/errors';
 import { renderFastTemplate } from './fast-template';
 import { directoryParams, filterDirectories, GitDirectoryItem, listGitDirectories } from './git-directories';
 import { filterGitFiles, GitFileItem, gitFileParamSets, gitFileReader, listGitFiles } from './git-files';
-import { GoTemplate, GoTemplateExecuteOptions, parseGoTemplateOptions } from './go-template';
+import type { GoTemplate, GoTemplateExecuteOptions } from './go-template';
+import { goTemplates } from './template-engine';
 import { clusterParamSets, DeclaredCluster } from './cluster-generator';
 import { GoYamlError, readGoYaml, type GoData } from './go-yaml';
 import { LabelSelector, parseLabelSelector, SelectorError, selectorMatches } from './label-selector';
@@ -541,7 +542,7 @@ class Expansion {
     }
     if (this.goTemplate) {
       try {
-        this.executeOptions = parseGoTemplateOptions(goOptions as string[]);
+        this.executeOptions = goTemplates().parseGoTemplateOptions(goOptions as string[]);
       } catch (e) {
         this.rethrowWithin(e, 'spec.goTemplateOptions');
       }
@@ -940,7 +941,7 @@ class Expansion {
     }
     let template: GoTemplate;
     try {
-      template = GoTemplate.parse(text);
+      template = goTemplates().GoTemplate.parse(text);
     } catch (e) {
       this.collect(e, field);
       return { kind: 'const', value: text };

@@ -15,8 +15,8 @@
  * - {@link gitFileParamSets}: the parameters of one file, read as `sigs.k8s.io/yaml` reads it
  *   ({@link readGoYaml}: go-yaml v2 scalars, numbers as Go float64 ({@link GoFloat}));
  * - {@link GoTemplate}: Go's text/template language with Go's builtins and the Sprig and Argo
- *   CD functions of {@link TEMPLATE_FUNCTIONS}, which refuses (`CG701`) whatever it does not
- *   evaluate exactly;
+ *   CD functions of `TEMPLATE_FUNCTIONS`, which refuses (`CG701`) whatever it does not
+ *   evaluate exactly (loaded on first use, `template-engine.ts`);
  * - {@link renderFastTemplate}: the `goTemplate: false` substitution;
  * - {@link listParamSets}: the list generator's `elements` and `elementsYaml`;
  * - {@link clustersIn} and {@link clusterParamSets}: the cluster Secrets a repository declares
@@ -98,7 +98,7 @@ export {
 } from './git-files';
 export { formatGoFloat, GoFloat } from './go-float';
 export { GoYamlError, readGoYaml, readGoYamlDocuments, type GoData } from './go-yaml';
-export { GoTemplate, parseGoTemplateOptions, renderGoTemplate, type GoTemplateExecuteOptions, type MissingKeyOption } from './go-template';
+export type { GoTemplate, GoTemplateExecuteOptions, MissingKeyOption } from './go-template';
 export { parseLabelSelector, selectorMatches, SelectorError, type LabelSelector } from './label-selector';
 export { ListElementError, listParamSets, type ListParamSet } from './list-generator';
 export { compilePathPattern, pathMatch } from './path-match';
@@ -106,6 +106,5 @@ export { gitPathParams, type PathParamsOptions } from './path-params';
 export { compilePathspec } from './pathspec';
 export { PreviewCode } from './problems';
 export { sanitizeName } from './sanitize-name';
-export { TEMPLATE_FUNCTIONS } from './template-functions';
 export { applyTemplatePatch, PatchError, type PatchTarget } from './template-patch';
 export { GoInt64, markStringMap, type TemplateMap, type TemplateValue } from './template-values';
