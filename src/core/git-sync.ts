@@ -19,8 +19,8 @@ import { spawnSync } from 'child_process';
  * `José` as `JosÃ©`), and only their whitespace is cleaned up (`commit.cleanup=strip` dropped
  * lines that begin with `#`); the history of a file is that path's (`log.follow` took in the
  * commits of another file renamed to it), and a log holds what its format asks for
- * (`log.showSignature` put the check of each signed commit's signature before it); a push pushes the branch named, not the clone's tags
- * (`push.followTags`) or submodules.
+ * (`log.showSignature` put the check of each signed commit's signature before it); a push
+ * pushes the branch named, not the clone's tags (`push.followTags`) or submodules.
  */
 export const SAFE_CONFIG: readonly string[] = [
   'core.fsmonitor=false',
