@@ -1,24 +1,34 @@
 /**
  * `publish` moves the checkout's branch and commits on it: in a clone where someone is in the
  * middle of a merge, a cherry-pick, a rebase or a bisect, that would end their operation (a
- * branch moved with `git reset` forgets the merge it was in) or mix into it. It is refused, and
- * the clone is left exactly as it was.
+ * branch moved with `git reset` forgets a cherry-pick in progress) or mix into it. It is
+ * refused, and the clone is left exactly as it was.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { useProgramCheckout } from '../support/program-checkout';
 import { runCli } from '../support/cli';
-import { ONE_SERVICE_PROGRAM } from '../support/one-service-program';
+import { ONE_SERVICE_PROGRAM, ONE_SERVICE_VALUES } from '../support/one-service-program';
 
 describe('publish in a clone in the middle of a Git operation', () => {
   const checkout = useProgramCheckout(ONE_SERVICE_PROGRAM, 'publish-operation');
   const publish = (...args: string[]) =>
     runCli(['publish', '--by', 'ci', ...args], { out: checkout.out, now: '2026-12-01T10:00:00Z', app: checkout.app });
 
-  /** What a refused publish must leave as it was: the refs, the index, the work tree and the operation's own files. */
+  /** What a refused publish must leave as it was: the refs, the index, every file of the work tree and the operation's own files. */
   function cloneState(): string {
     const { sandbox, out } = checkout;
     const gitDir = path.join(out, '.git');
+    const files = (fs.readdirSync(out, { recursive: true }) as string[])
+      .filter((f) => f !== '.git' && !f.startsWith(`.git${path.sep}`) && fs.lstatSync(path.join(out, f)).isFile())
+      .sort()
+      .map(
+        (f) =>
+          `${f} ${createHash('sha256')
+            .update(fs.readFileSync(path.join(out, f)))
+            .digest('hex')}`,
+      );
     const marks = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'BISECT_LOG', 'rebase-merge', 'rebase-apply'].filter((m) =>
       fs.existsSync(path.join(gitDir, m)),
     );
@@ -28,6 +38,7 @@ describe('publish in a clone in the middle of a Git operation', () => {
       refs: sandbox.git(out, 'for-each-ref', '--format=%(refname) %(objectname)'),
       index: sandbox.git(out, 'ls-files', '--stage'),
       status: sandbox.status(out),
+      files,
       marks,
     });
   }
@@ -53,6 +64,7 @@ describe('publish in a clone in the middle of a Git operation', () => {
     // Merged keeping main's files: nothing to stage, but the merge goes on until its commit.
     sandbox.git(out, 'merge', '--quiet', '--no-commit', '--no-ff', '-s', 'ours', 'side');
     const before = cloneState();
+    expect(before).toContain(`${ONE_SERVICE_VALUES} `); // the files written are among those compared
     const remoteHead = sandbox.git(sandbox.remote, 'rev-parse', 'main');
 
     const refused = await publish();
