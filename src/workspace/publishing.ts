@@ -131,6 +131,7 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   let req = request;
   recoverInterruptedWrite(req.dir);
   const repo = await GitOpsRepository.open(req.dir);
+  await repo.assertNoOperationInProgress();
   if (req.takenOver) await removeStaleIndexLock(repo, req.takenOver, req.onNote);
   const prefix = path.relative(repo.root, path.resolve(req.dir)).split(path.sep).join('/');
   const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
@@ -721,11 +722,13 @@ function putBack(
 }
 
 /**
- * Fails as {@link publishChange} would before it writes anything: when a ledger of the checkout
- * `dir` is not as its pending operations left it (`CG519`) or was changed by no operation (`CG520`).
+ * Fails as {@link publishChange} would before it writes anything: when the clone is in the middle
+ * of a Git operation (`CG524`), or a ledger of the checkout `dir` is not as its pending operations
+ * left it (`CG519`) or was changed by no operation (`CG520`).
  */
 export async function assertCheckoutPublishable(model: PlatformModel, dir: string, recordedServices?: readonly string[]): Promise<void> {
   const repo = await GitOpsRepository.open(dir);
+  await repo.assertNoOperationInProgress();
   const prefix = path.relative(repo.root, path.resolve(dir)).split(path.sep).join('/');
   const store = pendingStore(dir);
   const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);

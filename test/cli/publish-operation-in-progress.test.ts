@@ -96,6 +96,28 @@ describe('publish in a clone in the middle of a Git operation', () => {
     expect(cloneState()).toBe(before);
   });
 
+  test('promote --publish in a clone in the middle of a cherry-pick: refused (CG524), nothing written, committed or pushed', async () => {
+    const { sandbox, out } = checkout;
+    const side = sideCommit('# side\n');
+    sandbox.pushChange(sandbox.clone('other'), 'README.md', '# main\n', 'Main change');
+    sandbox.git(out, 'pull', '--quiet', '--ff-only', 'origin', 'main');
+    expect(() => sandbox.git(out, 'cherry-pick', side)).toThrow();
+    sandbox.git(out, 'checkout', '--ours', 'README.md');
+    sandbox.git(out, 'add', 'README.md');
+    const before = cloneState();
+    const remoteHead = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+
+    const refused = await runCli(['promote', 'api', '--ring', 'dev', '--digest', `sha256:${'b'.repeat(64)}`, '--by', 'ci', '--publish'], {
+      out,
+      now: '2026-12-01T10:00:00Z',
+      app: checkout.app,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is in the middle of a cherry-pick (CHERRY_PICK_HEAD is in its Git directory)');
+    expect(cloneState()).toBe(before);
+    expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remoteHead);
+  });
+
   test('an interactive rebase stopped to edit a commit, with --branch: refused (CG524) rather than pushed from the rebase', async () => {
     const { sandbox, out } = checkout;
     sandbox.git(out, '-c', 'sequence.editor=sed -i 1s/^pick/edit/', 'rebase', '--quiet', '-i', 'HEAD~1');
