@@ -44,13 +44,24 @@ describe('publish in a clone in the middle of a Git operation', () => {
   }
 
   /** A commit on a side branch that changes the README, made and left without switching to it. */
-  function sideCommit(text: string): string {
+  function sideCommit(): string {
     const { sandbox, out } = checkout;
     sandbox.git(out, 'switch', '--quiet', '-c', 'side');
-    sandbox.write(out, 'README.md', text);
+    sandbox.write(out, 'README.md', '# side\n');
     sandbox.git(out, 'commit', '--quiet', '-am', 'Side change');
     sandbox.git(out, 'switch', '--quiet', 'main');
     return sandbox.git(out, 'rev-parse', 'side');
+  }
+
+  /** A cherry-pick of a side commit stopped at a conflict with main, resolved to what HEAD has: nothing staged, the cherry-pick still in progress. */
+  function cherryPickResolvedToHead(): void {
+    const { sandbox, out } = checkout;
+    const side = sideCommit();
+    sandbox.pushChange(sandbox.clone('other'), 'README.md', '# main\n', 'Main change');
+    sandbox.git(out, 'pull', '--quiet', '--ff-only', 'origin', 'main');
+    expect(() => sandbox.git(out, 'cherry-pick', side)).toThrow();
+    sandbox.git(out, 'checkout', '--ours', 'README.md');
+    sandbox.git(out, 'add', 'README.md');
   }
 
   beforeEach(async () => {
@@ -60,7 +71,7 @@ describe('publish in a clone in the middle of a Git operation', () => {
 
   test('a merge with nothing staged: refused (CG524), the merge is still in progress, nothing committed or pushed; once concluded, publish works', async () => {
     const { sandbox, out } = checkout;
-    sideCommit('# side\n');
+    sideCommit();
     // Merged keeping main's files: nothing to stage, but the merge goes on until its commit.
     sandbox.git(out, 'merge', '--quiet', '--no-commit', '--no-ff', '-s', 'ours', 'side');
     const before = cloneState();
@@ -80,13 +91,7 @@ describe('publish in a clone in the middle of a Git operation', () => {
   });
 
   test('a cherry-pick stopped at a conflict and resolved to what HEAD has: refused (CG524)', async () => {
-    const { sandbox, out } = checkout;
-    const side = sideCommit('# side\n');
-    sandbox.pushChange(sandbox.clone('other'), 'README.md', '# main\n', 'Main change');
-    sandbox.git(out, 'pull', '--quiet', '--ff-only', 'origin', 'main');
-    expect(() => sandbox.git(out, 'cherry-pick', side)).toThrow();
-    sandbox.git(out, 'checkout', '--ours', 'README.md');
-    sandbox.git(out, 'add', 'README.md');
+    cherryPickResolvedToHead();
     const before = cloneState();
 
     const refused = await publish();
@@ -98,12 +103,7 @@ describe('publish in a clone in the middle of a Git operation', () => {
 
   test('promote --publish in a clone in the middle of a cherry-pick: refused (CG524), nothing written, committed or pushed', async () => {
     const { sandbox, out } = checkout;
-    const side = sideCommit('# side\n');
-    sandbox.pushChange(sandbox.clone('other'), 'README.md', '# main\n', 'Main change');
-    sandbox.git(out, 'pull', '--quiet', '--ff-only', 'origin', 'main');
-    expect(() => sandbox.git(out, 'cherry-pick', side)).toThrow();
-    sandbox.git(out, 'checkout', '--ours', 'README.md');
-    sandbox.git(out, 'add', 'README.md');
+    cherryPickResolvedToHead();
     const before = cloneState();
     const remoteHead = sandbox.git(sandbox.remote, 'rev-parse', 'main');
 
