@@ -198,7 +198,8 @@ function applicationChangesOf(
   const paths = tree.paths();
   const none = { changes: [], notCreated: [] };
   if (writeKeepsApplications(tree, paths, write, read, dir)) return none;
-  const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
+  const views = viewsAroundWrite(tree, paths, dir, write, read);
+  const [before, after] = [views.before, views.after()];
   if (sameApplications(before, after)) return none;
   // The release a created Application's target runs: recorded on its files (the directory its annotation names).
   const runsOf = (app: GeneratedApplication): string | undefined => {
@@ -227,11 +228,14 @@ export function applicationsDeletedBy(
 ): { readonly app: GeneratedApplication; readonly applicationSet: string; readonly movedTo?: string; readonly untilNewSpec?: true }[] {
   const paths = tree.paths();
   if (writeKeepsApplications(tree, paths, write, read, dir)) return [];
-  const { before, after } = viewsAroundWrite(tree, paths, dir, write, read);
+  const views = viewsAroundWrite(tree, paths, dir, write, read);
+  // No ApplicationSet in the checkout (a first write): no Application to delete, whatever the write makes of it.
+  if (views.before.applicationSets.length === 0) return [];
+  const [before, after] = [views.before, views.after()];
   if (sameApplications(before, after)) return [];
   const expansions = sameList(before.directories, after.directories) ? new Map<string, GeneratedAt[]>() : undefined;
   const was = applicationsOf(before, expansions);
-  // Nothing generated before (a first write): nothing can be lost, and the new tree need not be expanded.
+  // Nothing generated before: nothing can be lost, and the new tree need not be expanded.
   if (was.size === 0) return [];
   const now = applicationsOf(after, expansions, ownersOf(was));
   const { lost } = inBetween(before, after, was, now);

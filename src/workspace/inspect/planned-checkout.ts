@@ -44,7 +44,8 @@ export type CheckoutReader = (file: string) => string | undefined;
 /** The checkout before and after a write. */
 export interface CheckoutViews {
   readonly before: TreeView;
-  readonly after: TreeView;
+  /** The checkout after the write: made when first asked for (a write that deletes nothing may not need it). */
+  readonly after: () => TreeView;
 }
 
 /**
@@ -259,5 +260,6 @@ export function viewsAroundWrite(
     directories: listing.directories,
     readFile: readDisk,
   };
-  return { before, after: viewOfTree(tree, paths, foreign, foreignSets, readDisk, foreignLinks) };
+  let after: TreeView | undefined;
+  return { before, after: () => (after ??= viewOfTree(tree, paths, foreign, foreignSets, readDisk, foreignLinks)) };
 }
