@@ -44,7 +44,7 @@ export type CheckoutReader = (file: string) => string | undefined;
 /** The checkout before and after a write. */
 export interface CheckoutViews {
   readonly before: TreeView;
-  /** The checkout after the write: made when first asked for (a write that deletes nothing may not need it). */
+  /** The checkout after the write: made when first asked for (a checkout with no ApplicationSet before the write deletes no Application, whatever it becomes). */
   readonly after: () => TreeView;
 }
 
