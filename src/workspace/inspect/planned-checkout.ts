@@ -44,7 +44,10 @@ export type CheckoutReader = (file: string) => string | undefined;
 /** The checkout before and after a write. */
 export interface CheckoutViews {
   readonly before: TreeView;
-  /** The checkout after the write: made when first asked for (a checkout with no ApplicationSet before the write deletes no Application, whatever it becomes). */
+  /**
+   * The checkout after the write, made when first asked for: a checkout with no ApplicationSet
+   * before the write loses no Application, whatever it becomes.
+   */
   readonly after: () => TreeView;
 }
 
