@@ -184,7 +184,8 @@ function parseJson(text: string, file: string): Record<string, unknown> {
   return isMap(data) ? data : {};
 }
 
-function parseEntries(files: Record<string, unknown>, file: string, service: string | undefined, into: Map<string, ManifestEntry>): void {
+function parseEntries(files: Record<string, unknown>, file: string, service: string | undefined): [string, ManifestEntry][] {
+  const entries: [string, ManifestEntry][] = [];
   // A fleet's manifest records tens of thousands of entries: no copies of them, no spread objects.
   for (const p in files) {
     const value = files[p];
@@ -222,13 +223,12 @@ function parseEntries(files: Record<string, unknown>, file: string, service: str
         `${file}, the shard of service ${service}, records ${JSON.stringify(p.slice(0, 200))}, which is none of that service's files (its targets' directories, its ledger, its release model file).`,
       );
     }
-    if (into.has(p))
-      throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
-    into.set(
+    entries.push([
       p,
       entryOf(derived ? '' : sha256!, derived ? '' : key!, service, derived, !derived && typeof release === 'string' ? release : undefined),
-    );
+    ]);
   }
+  return entries;
 }
 
 /** A manifest entry with the fields that apply only. */
@@ -271,43 +271,25 @@ function sameTexts(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string
 function parseManifestTexts(texts: ReadonlyMap<string, string>): Manifest {
   const files = new Map<string, ManifestEntry>();
   const versions = new Map<string, unknown>();
+  const unsealed: string[] = [];
   let inputs: string | undefined;
   const mainText = texts.get(MANIFEST_PATH);
+  const add = (file: string, part: ManifestFile): void => {
+    for (const [p, e] of part.entries) {
+      if (files.has(p))
+        throw malformed(file, `${file} records ${JSON.stringify(p.slice(0, 200))}, which another file of the manifest records too.`);
+      files.set(p, e);
+    }
+    versions.set(file, part.version);
+    if (!part.sealed) unsealed.push(file);
+  };
   if (mainText !== undefined) {
-    const data = parseJson(mainText, MANIFEST_PATH);
-    if (
-      data.generator !== HEADER ||
-      !READABLE_VERSIONS.includes(data.version as number) ||
-      !isMap(data.files) ||
-      (data.inputs !== undefined && (typeof data.inputs !== 'string' || !/^[0-9a-f]{40}$/.test(data.inputs)))
-    ) {
-      throw malformed(MANIFEST_PATH, `The manifest does not have the expected form (generator "cdk8s-gitops", version ${VERSION}, files).`);
-    }
-    parseEntries(data.files, MANIFEST_PATH, undefined, files);
-    versions.set(MANIFEST_PATH, data.version);
-    inputs = data.inputs;
+    const main = parsedFile(MANIFEST_PATH, mainText);
+    add(MANIFEST_PATH, main);
+    inputs = main.inputs;
   }
-  for (const [file, text] of texts) {
-    if (file === MANIFEST_PATH) continue;
-    const name = SHARD_NAME.exec(file.slice(MANIFEST_SHARDS_DIR.length + 1));
-    const data = parseJson(text, file);
-    if (
-      !file.startsWith(`${MANIFEST_SHARDS_DIR}/`) ||
-      name === null ||
-      data.generator !== HEADER ||
-      (data.version !== 2 && data.version !== VERSION) ||
-      data.service !== name[1] ||
-      !isMap(data.files)
-    ) {
-      throw malformed(
-        file,
-        `${file} is not a shard of the manifest as cdk8s-gitops writes it (generator "cdk8s-gitops", version ${VERSION}, the service its name says, files).`,
-      );
-    }
-    parseEntries(data.files, file, name[1], files);
-    versions.set(file, data.version);
-  }
-  const unsealed = [...texts.keys()].filter((file) => !isSealed(texts.get(file)!)).sort();
+  for (const [file, text] of texts) if (file !== MANIFEST_PATH) add(file, parsedFile(file, text));
+  unsealed.sort();
   // A write seals every file of the manifest: beside a sealed manifest, a file of an older version was edited too.
   const current = versions.get(MANIFEST_PATH) === VERSION && !unsealed.includes(MANIFEST_PATH);
   const edited = unsealed.filter((file) => current || versions.get(file) === VERSION);
@@ -317,6 +299,64 @@ function parseManifestTexts(texts: ReadonlyMap<string, string>): Manifest {
     ...(unsealed.length > 0 ? { unsealed } : {}),
     ...(edited.length > 0 ? { edited } : {}),
   };
+}
+
+/** One file of the manifest (it or a shard) as read: its entries in order, its version, whether its seal holds. */
+interface ManifestFile {
+  readonly entries: readonly (readonly [string, ManifestEntry])[];
+  readonly version: unknown;
+  readonly sealed: boolean;
+  readonly inputs?: string;
+}
+
+/**
+ * The files of the manifest parsed last, by path, with the text each was parsed from: a
+ * command reads several versions of the manifest (the checkout's before and after its write,
+ * `HEAD`'s), which differ in a few shards of a fleet's thousand.
+ */
+const parsedFiles = new Map<string, { readonly text: string; readonly file: ManifestFile }>();
+
+/** The file of the manifest at `file` with `text`, checked and parsed (once for each text); one not as cdk8s-gitops writes it fails with `CG401`. */
+function parsedFile(file: string, text: string): ManifestFile {
+  const known = parsedFiles.get(file);
+  if (known !== undefined && known.text === text) return known.file;
+  const parsed = file === MANIFEST_PATH ? parseMainFile(text) : parseShardFile(file, text);
+  parsedFiles.set(file, { text, file: parsed });
+  return parsed;
+}
+
+function parseMainFile(text: string): ManifestFile {
+  const data = parseJson(text, MANIFEST_PATH);
+  if (
+    data.generator !== HEADER ||
+    !READABLE_VERSIONS.includes(data.version as number) ||
+    !isMap(data.files) ||
+    (data.inputs !== undefined && (typeof data.inputs !== 'string' || !/^[0-9a-f]{40}$/.test(data.inputs)))
+  ) {
+    throw malformed(MANIFEST_PATH, `The manifest does not have the expected form (generator "cdk8s-gitops", version ${VERSION}, files).`);
+  }
+  const entries = parseEntries(data.files, MANIFEST_PATH, undefined);
+  const inputs = data.inputs as string | undefined;
+  return { entries, version: data.version, sealed: isSealed(text), ...(inputs === undefined ? {} : { inputs }) };
+}
+
+function parseShardFile(file: string, text: string): ManifestFile {
+  const name = SHARD_NAME.exec(file.slice(MANIFEST_SHARDS_DIR.length + 1));
+  const data = parseJson(text, file);
+  if (
+    !file.startsWith(`${MANIFEST_SHARDS_DIR}/`) ||
+    name === null ||
+    data.generator !== HEADER ||
+    (data.version !== 2 && data.version !== VERSION) ||
+    data.service !== name[1] ||
+    !isMap(data.files)
+  ) {
+    throw malformed(
+      file,
+      `${file} is not a shard of the manifest as cdk8s-gitops writes it (generator "cdk8s-gitops", version ${VERSION}, the service its name says, files).`,
+    );
+  }
+  return { entries: parseEntries(data.files, file, name[1]), version: data.version, sealed: isSealed(text) };
 }
 
 /**

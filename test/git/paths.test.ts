@@ -1,4 +1,5 @@
-import { under } from '../../src/workspace/git/paths';
+import { normalizePaths, under } from '../../src/workspace/git/paths';
+import * as path from 'path';
 
 describe('under', () => {
   test('covers the paths given and every file below them, not a file whose name only begins alike', () => {
@@ -14,5 +15,60 @@ describe('under', () => {
   test('"." covers every file; no paths cover none', () => {
     expect(under(['.'])('a/b/c')).toBe(true);
     expect(under([])('a')).toBe(false);
+  });
+});
+
+describe('normalizePaths', () => {
+  test('normalises, sorts and drops duplicates, whatever order the paths come in', () => {
+    expect(normalizePaths(['b/', './a', 'a', 'c\\d', 'b//x/../y', 'B'], '/repo')).toEqual(['B', 'a', 'b', 'b/y', 'c/d']);
+  });
+
+  test('gives paths already normal, sorted and distinct as they are', () => {
+    const paths = ['.cdk8s-gitops/manifest.json', 'STATUS.md', 'environments/dev/a/values.yaml', 'environments/dev/b/values.yaml'];
+    expect(normalizePaths(paths, '/repo')).toEqual(paths);
+    // Sorted once normalised, but not as given: sorted again.
+    expect(normalizePaths(['a/./c', 'a/b'], '/repo')).toEqual(['a/b', 'a/c']);
+    // Sorted with a duplicate: given once.
+    expect(normalizePaths(['a', 'a', 'b'], '/repo')).toEqual(['a', 'b']);
+    expect(normalizePaths(['a', 'a/', 'b'], '/repo')).toEqual(['a', 'b']);
+  });
+
+  test('orders as sort() does, by UTF-16 code units: upper case and digits before lower case', () => {
+    const paths = ['z', 'Z', '10', '9', 'ä', 'a-b', 'a/b', 'a.b'];
+    expect(normalizePaths(paths, '/repo')).toEqual([...paths].sort());
+  });
+
+  test('refuses a path that leaves the repository or enters .git, sorted input or not (CG512)', () => {
+    expect(() => normalizePaths(['a', 'b/../../c'], '/repo')).toThrow(/CG512 Path "b\/..\/..\/c" is outside the repository/);
+    expect(() => normalizePaths(['.git/config', 'a'], '/repo')).toThrow(/CG512 Path ".git\/config" is inside .git/);
+    expect(() => normalizePaths(['/etc/passwd'], '/repo')).toThrow(/CG512 Path "\/etc\/passwd" is absolute/);
+    expect(() => normalizePaths(['a', ''], '/repo')).toThrow(/CG512 Path "" is empty/);
+  });
+});
+
+describe('normalizePaths of paths that look normal', () => {
+  test('gives each path as the slow normalisation does, or fails as it does', () => {
+    const cases = [
+      'a',
+      'a/b',
+      './a',
+      'a/./b',
+      'a/../b',
+      'a/..',
+      '.',
+      'a//b',
+      'a/',
+      'a\\b',
+      '.gitx',
+      'x/.git',
+      '.a',
+      'a/.b',
+      '...',
+      'a/...',
+    ];
+    for (const c of cases) {
+      expect(normalizePaths([c], '/repo')).toEqual([path.posix.normalize(c.replace(/\\/g, '/')).replace(/\/+$/, '') || '/']);
+    }
+    for (const c of ['..', '../a', '.git', '.git/x', '/a', 'C:/x', 'c:x', '']) expect(() => normalizePaths([c], '/repo')).toThrow(/CG512/);
   });
 });
