@@ -3,6 +3,8 @@
  * was committed under.
  */
 import childProcess = require('child_process');
+import * as fs from 'fs';
+import * as path from 'path';
 import { LedgerGit } from '../../src/workspace/git/ledger-history';
 import { MAX_LEDGER_BYTES } from '../../src/release/ledger-files';
 import { Sandbox } from './sandbox';
@@ -145,5 +147,38 @@ describe('files at HEAD', () => {
       ]),
     );
     expect(LedgerGit.open(dir)!.atHead([LEDGER]).get(LEDGER)).toBeUndefined();
+  });
+
+  test('many files of one directory are read as one by one: a huge blob, a link, a directory, a missing file, another directory', () => {
+    // GIVEN 40 ledgers, and beside them what a ledger's name may be given to
+    const ledgers = Array.from({ length: 40 }, (_, i) => `releases/svc-${String(i).padStart(2, '0')}.yaml`);
+    commit('Many ledgers', () => {
+      for (const p of ledgers) sandbox.write(dir, p, SMALL.replace('payments-api', p));
+      sandbox.write(dir, 'releases/huge.yaml', HUGE);
+      sandbox.write(dir, 'releases/sub.yaml/values.yaml', SMALL);
+      fs.symlinkSync('svc-00.yaml', path.join(dir, 'releases/link.yaml'));
+      sandbox.write(dir, 'other/svc-00.yaml', 'other\n');
+    });
+    const names = [...ledgers, 'releases/huge.yaml', 'releases/sub.yaml', 'releases/link.yaml', 'releases/none.yaml', 'other/svc-00.yaml'];
+    const spawned = jest.spyOn(childProcess, 'execFileSync');
+    try {
+      // WHEN they are read at HEAD
+      const blobs = LedgerGit.open(dir)!.blobsAtHead(names);
+      // THEN each is what it is, as a lookup of each tells (a link is the text it holds)
+      expect(blobs.get('releases/svc-07.yaml')).toBe(SMALL.replace('payments-api', 'releases/svc-07.yaml'));
+      expect(ledgers.every((p) => blobs.get(p) === SMALL.replace('payments-api', p))).toBe(true);
+      expect(blobs.get('releases/huge.yaml')).toBeNull();
+      expect(blobs.get('releases/sub.yaml')).toBeUndefined();
+      expect(blobs.get('releases/link.yaml')).toBe('svc-00.yaml');
+      expect(blobs.get('releases/none.yaml')).toBeUndefined();
+      expect(blobs.get('other/svc-00.yaml')).toBe('other\n');
+      // AND the ledgers' directory was listed once, the file of the other directory looked up on its own
+      const argsOf = spawned.mock.calls.map(([, args]) => args as string[]);
+      expect(argsOf.filter((a) => a.includes('ls-tree'))).toHaveLength(1);
+      const lookups = argsOf.filter((a) => a.some((x) => x.startsWith('--batch-check')));
+      expect(lookups).toHaveLength(1);
+    } finally {
+      spawned.mockRestore();
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'child_process';
 import { SAFE_GIT_ARGS } from '../../core/git-sync';
+import { getOrSet } from '../../core/maps';
 import { MAX_LEDGER_BYTES } from '../../release/ledger-files';
 import { parseTrailers, TrailerKey } from './trailers';
 
@@ -372,14 +373,7 @@ export class LedgerGit {
       return all.map((n) => (read.has(n) ? read.get(n) : KNOWN_BLOBS.get(key(n)!)));
     }
     if (names.length === 0) return [];
-    const ids = run(this.dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], lines(names))
-      .toString('utf8')
-      .split('\n')
-      .slice(0, names.length)
-      .map((header) => {
-        const m = /^([0-9a-f]+) blob (\d+)$/.exec(header); // else `<name> missing`, ambiguous, or not a blob
-        return m === null ? undefined : Number(m[2]) <= MAX_LEDGER_BYTES ? m[1] : null;
-      });
+    const ids = this.blobIds(names);
     const wanted = ids.filter((id): id is string => typeof id === 'string');
     if (wanted.length === 0) return ids.map((id) => (id === null ? null : undefined));
     const out = run(this.dir, ['cat-file', '--batch'], lines(wanted));
@@ -395,7 +389,54 @@ export class LedgerGit {
     names.forEach((n, i) => remember(key(n), found[i]));
     return found;
   }
+
+  /**
+   * The blob each of `names` (`<rev>:./<path>`) names: its id, `null` when it is larger than a
+   * ledger may be, undefined when there is none (nothing there, a directory, a submodule). Many
+   * files of one directory at one commit (a fleet's ledgers, the manifest's shards) are looked
+   * up in one listing of the directory: `git cat-file --batch-check` reads the directory's tree
+   * again for each name (a thousand took 0.18 s, the listing 5 ms).
+   */
+  private blobIds(names: readonly string[]): (string | null | undefined)[] {
+    const ids = new Array<string | null | undefined>(names.length).fill(undefined);
+    const byDirectory = new Map<string, number[]>();
+    names.forEach((n, i) => getOrSet(byDirectory, n.slice(0, n.lastIndexOf('/') + 1), () => []).push(i));
+    const single: number[] = [];
+    for (const [directory, at] of byDirectory) {
+      if (at.length < LIST_DIRECTORY_AT) {
+        single.push(...at);
+        continue;
+      }
+      const colon = directory.indexOf(':');
+      let listing: string;
+      try {
+        listing = run(this.dir, ['ls-tree', '-z', '-l', directory.slice(0, colon), '--', directory.slice(colon + 1)]).toString('utf8');
+      } catch {
+        single.push(...at); // no such commit: each name is looked up, and named missing
+        continue;
+      }
+      const listed = new Map<string, string | null>();
+      for (const entry of listing.split('\0')) {
+        const m = /^\d+ blob ([0-9a-f]+) +(\d+)\t(?:.*\/)?/s.exec(entry); // else a directory or a submodule
+        if (m !== null) listed.set(entry.slice(m[0].length), Number(m[2]) <= MAX_LEDGER_BYTES ? m[1]! : null);
+      }
+      for (const i of at) ids[i] = listed.get(names[i]!.slice(directory.length));
+    }
+    if (single.length === 0) return ids;
+    run(this.dir, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], lines(single.map((i) => names[i]!)))
+      .toString('utf8')
+      .split('\n')
+      .slice(0, single.length)
+      .forEach((header, k) => {
+        const m = /^([0-9a-f]+) blob (\d+)$/.exec(header); // else `<name> missing`, ambiguous, or not a blob
+        ids[single[k]!] = m === null ? undefined : Number(m[2]) <= MAX_LEDGER_BYTES ? m[1] : null;
+      });
+    return ids;
+  }
 }
+
+/** Files of one directory at one commit from which {@link LedgerGit} lists the directory instead of looking each up. */
+const LIST_DIRECTORY_AT = 32;
 
 /** A full object id (SHA-1 or SHA-256). */
 const FULL_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
