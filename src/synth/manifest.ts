@@ -99,7 +99,7 @@ const SEAL_LINE = /^ {2}"seal": "([0-9a-f]{64})",\n/m;
  * its files records the hash of the rest. A hand edit that leaves the seal as it was is seen
  * by {@link parseManifest}: `check` names the file, and a release does not build part of the
  * tree on it ({@link recordsInputs}). Anyone can recompute a seal, so it tells an edit, not an
- * author: a synth with nothing to do trusts only the manifest the checkout's last whole write
+ * author: a synth with nothing to do trusts only a manifest the checkout's last whole writes
  * found or left (`DriftCheck.trusts`).
  */
 function seal(text: string): string {

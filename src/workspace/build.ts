@@ -111,8 +111,8 @@ export function checkoutTree(
 }
 
 /**
- * The part of the tree that changed ledgers touch, when they are all that changed since the
- * checkout's last whole write: its manifest is the one that write found or left (the stat cache
+ * The part of the tree that changed ledgers touch, when they are all that changed since a whole
+ * write: its manifest is one that the checkout's last whole writes found or left (the stat cache
  * `drift` trusts it), is sealed and records the same program (`inputs`), every declared
  * service's ledger is there and recorded, and every other owned file holds what the manifest
  * records; and no release file is kept for ApplicationSets not yet published (see

@@ -689,7 +689,7 @@ async function setAside(
   if (changes.length === 0) return aside;
   const checkout = new Checkout(repo.root);
   for (const c of changes) aside.set(fromRepo(c.path), checkout.kind(c.path) === 'file' ? checkout.read(c.path) : undefined);
-  await repo.discardChanges(owned);
+  await repo.discardChanges(owned, undefined, changes);
   return aside;
 }
 

@@ -150,3 +150,46 @@ test('the cache of the first version (one file) is left unread and removed by th
   drift.save(manifest.files);
   expect(fs.readdirSync(path.dirname(current))).toEqual([path.basename(current)]);
 });
+
+describe('trusted manifests', () => {
+  const digest = (c: string): string => c.repeat(64);
+  const index = (): { manifest?: string; manifests?: string[] } => JSON.parse(fs.readFileSync(path.join(cacheDir(), 'index.json'), 'utf8'));
+
+  test('those of the last four whole writes are trusted, the last first; one before them is not', () => {
+    // GIVEN the manifest of the write made first, trusted
+    const texts = readManifestTexts(dir);
+    const files = readManifest(dir).files;
+    expect(DriftCheck.load(new Checkout(dir)).trusts(texts)).toBe(true);
+    // WHEN three more are trusted, each saved and loaded again: it still is
+    for (const c of ['1', '2', '3']) {
+      const drift = DriftCheck.load(new Checkout(dir));
+      drift.trust(digest(c));
+      drift.save(files);
+    }
+    expect(DriftCheck.load(new Checkout(dir)).trusts(texts)).toBe(true);
+    expect(index().manifests).toHaveLength(4);
+    // WHEN one already trusted is trusted again: it is the last, and none is dropped
+    let drift = DriftCheck.load(new Checkout(dir));
+    drift.trust(digest('1'));
+    drift.save(files);
+    expect(index().manifests!.slice(0, 3)).toEqual([digest('1'), digest('3'), digest('2')]);
+    expect(DriftCheck.load(new Checkout(dir)).trusts(texts)).toBe(true);
+    // WHEN a fifth is trusted: the first is not any more
+    drift = DriftCheck.load(new Checkout(dir));
+    drift.trust(digest('4'));
+    drift.save(files);
+    expect(index()).toEqual({ version: 3, manifest: digest('4'), manifests: [digest('4'), digest('1'), digest('3'), digest('2')] });
+    expect(DriftCheck.load(new Checkout(dir)).trusts(texts)).toBe(false);
+  });
+
+  test('an index of the form before (the last manifest only) trusts it; what is not a digest is not trusted', () => {
+    const texts = readManifestTexts(dir);
+    const last = index().manifest!;
+    fs.writeFileSync(path.join(cacheDir(), 'index.json'), JSON.stringify({ version: 3, manifest: last }));
+    expect(DriftCheck.load(new Checkout(dir)).trusts(texts)).toBe(true);
+    fs.writeFileSync(path.join(cacheDir(), 'index.json'), JSON.stringify({ version: 3, manifests: [`${last} `, 7, last.toUpperCase()] }));
+    expect(DriftCheck.load(new Checkout(dir)).trusts(texts)).toBe(false);
+    fs.writeFileSync(path.join(cacheDir(), 'index.json'), JSON.stringify({ version: 3, manifests: 'not a list' }));
+    expect(DriftCheck.load(new Checkout(dir)).trusts(texts)).toBe(false);
+  });
+});

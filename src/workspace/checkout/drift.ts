@@ -3,7 +3,7 @@ import { Checkout } from './checkout-fs';
 import { contentHash } from '../../synth/file-tree';
 import { manifestDigest } from '../../synth/manifest';
 import { localState } from './local-state';
-import { StatCacheStore } from './stat-cache-store';
+import { StatCacheStore, TRUSTED_MANIFESTS } from './stat-cache-store';
 
 /** A file's identity as `lstat` sees it: size, modification and change times, inode. */
 export function statKey(s: fs.Stats): string {
@@ -61,19 +61,19 @@ export class DriftCheck {
   ) {}
 
   /**
-   * Whether the manifest whose files are `texts` is the one a write (or plan) of a whole tree
-   * last found or left in this checkout: then it records what cdk8s-gitops wrote, and a command
-   * may trust it without building the tree. A checkout outside Git, a fresh clone, or a manifest
-   * changed since (by hand, by a pull, by a release that wrote part of the tree) is not trusted.
+   * Whether the manifest whose files are `texts` is one that writes (or plans) of a whole tree
+   * last found or left in this checkout (the last {@link TRUSTED_MANIFESTS}): then it records what
+   * cdk8s-gitops wrote, and a command may trust it without building the tree. A checkout outside
+   * Git, a fresh clone, or any other manifest (edited by hand, pulled) is not trusted.
    */
   public trusts(texts: ReadonlyMap<string, string>): boolean {
-    return this.cached.manifest !== undefined && this.cached.manifest === manifestDigest(texts);
+    return this.cached.manifests.length > 0 && this.cached.manifests.includes(manifestDigest(texts));
   }
 
-  /** Records `digest` as the manifest a whole tree found or left in this checkout (see {@link DriftCheck.trusts}). */
+  /** Records `digest` as the manifest a whole tree found or left in this checkout, the last one (see {@link DriftCheck.trusts}). */
   public trust(digest: string): void {
-    if (this.cached.manifest === digest) return;
-    this.cached.manifest = digest;
+    if (this.cached.manifests[0] === digest) return;
+    this.cached.manifests = [digest, ...this.cached.manifests.filter((d) => d !== digest)].slice(0, TRUSTED_MANIFESTS);
     this.dirty = true;
   }
 

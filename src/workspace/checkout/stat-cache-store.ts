@@ -11,6 +11,13 @@
 import { createHash } from 'crypto';
 import { LocalState } from './local-state';
 
+/**
+ * Manifests trusted at once: a published promotion leaves its own, then puts back the one before
+ * (`HEAD`'s) for the program's commit, which it trusts again.
+ */
+export const TRUSTED_MANIFESTS = 4;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 /** Buckets of paths; a fleet of 26,000 owned files puts about a hundred in each. */
 const BUCKETS = 256;
 const VERSION = 3;
@@ -30,7 +37,7 @@ function bucketOf(rel: string): number {
 
 /**
  * The stat cache's entries, by repository path, read bucket by bucket as they are asked for;
- * and the digest of the manifest a whole tree last found or left. Nothing is read or written
+ * and the digests of the manifests whole trees last found or left. Nothing is read or written
  * outside the checkout's local state; a file that is not one this code wrote counts as empty.
  */
 export class StatCacheStore {
@@ -39,13 +46,18 @@ export class StatCacheStore {
     const dir = state === undefined ? undefined : cacheDir(state);
     const store = new StatCacheStore(state, dir);
     const index = store.readIndex();
-    if (typeof index?.manifest === 'string') store.manifest = index.manifest;
+    // The version before kept the last one only, as `manifest` (still written, for it).
+    const listed = Array.isArray(index?.manifests) ? index.manifests : [index?.manifest];
+    store.manifests = listed.filter((d): d is string => typeof d === 'string' && SHA256_HEX.test(d)).slice(0, TRUSTED_MANIFESTS);
     store.earlier = index?.version === EARLIER_VERSION;
     return store;
   }
 
-  /** The {@link manifestDigest} of the manifest a whole tree last found or left in this checkout. */
-  public manifest: string | undefined;
+  /**
+   * The {@link manifestDigest}s of the manifests whole trees last found or left in this
+   * checkout, the last first (at most {@link TRUSTED_MANIFESTS}).
+   */
+  public manifests: readonly string[] = [];
   /** Whether the index is of the version before: its buckets (JSON files) are removed by the next save. */
   private earlier = false;
   private readonly buckets: (Map<string, string> | undefined)[] = new Array(BUCKETS);
@@ -94,7 +106,10 @@ export class StatCacheStore {
       }
       this.state.gitDir.writeFile(
         `${this.dir}/index.json`,
-        JSON.stringify({ version: VERSION, ...(this.manifest ? { manifest: this.manifest } : {}) }),
+        JSON.stringify({
+          version: VERSION,
+          ...(this.manifests.length > 0 ? { manifest: this.manifests[0], manifests: this.manifests } : {}),
+        }),
       );
       // The whole cache in one file, as the first version kept it; the JSON buckets of the second.
       this.state.gitDir.remove(`${this.dir}.json`);
@@ -121,7 +136,7 @@ export class StatCacheStore {
   }
 
   /** The index, when it is one this code wrote (of this version or the one before). */
-  private readIndex(): { version: number; manifest?: unknown } | undefined {
+  private readIndex(): { version: number; manifest?: unknown; manifests?: unknown } | undefined {
     try {
       const data = JSON.parse(this.read('index.json') ?? 'null');
       return data !== null && typeof data === 'object' && (data.version === VERSION || data.version === EARLIER_VERSION) ? data : undefined;

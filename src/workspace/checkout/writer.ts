@@ -277,8 +277,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   // The manifest a whole tree finds or leaves records what cdk8s-gitops wrote; one a part of the
   // tree leaves, only when the manifest it started from did.
   const trusted = local !== undefined && (tree.part === undefined || local.trusts(oldTexts));
-  // The manifest the last whole write found or left, and it records the tree's inputs: a file
-  // made from the inputs alone has the key that manifest records.
+  // A manifest a whole write found or left (see DriftCheck.trusts), and it records the tree's
+  // inputs: a file made from the inputs alone has the key that manifest records.
   let sameInputs: boolean | undefined;
   const recordsSameInputs = (): boolean =>
     (sameInputs ??= tree.inputs !== undefined && old.inputs === tree.inputs && local !== undefined && local.trusts(oldTexts));
@@ -308,7 +308,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       before !== undefined && !before.derived && !derived && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
     // It holds what the tree makes when cdk8s-gitops made that content from the same key: the stat
     // cache knows (a manifest alone is no proof: anyone can write one); a file made from the inputs
-    // alone, from the key the manifest the last whole write left records. A ledger is not made (the
+    // alone, from the key the manifest a whole write left records. A ledger is not made (the
     // tree holds the text read from it), and a release, which writes only its ring, takes the
     // manifest's key as it stands.
     const current =
@@ -482,7 +482,7 @@ export interface TreeInputs {
 
 /**
  * The report of a write that would change nothing, known without building the tree: the
- * manifest of `dir` is the one the checkout's last whole write or plan found or left
+ * manifest of `dir` is one the checkout's last whole writes or plans found or left
  * ({@link DriftCheck.trusts}), it records the same program and ledgers, every owned file holds what the
  * manifest records (the stat cache tells without reading, see {@link DriftCheck}), and every
  * derived file what the ledgers make. Undefined when that cannot be told, and the tree must be
@@ -497,7 +497,7 @@ export function unchangedWrite(dir: string, inputs: TreeInputs, statCache?: Stat
   if (main === undefined || manifestInputs(main) !== inputs.inputs) return undefined;
   const texts = readManifestTexts(dir);
   const drift = statCache?.(texts) ?? DriftCheck.load(checkout);
-  // A manifest this checkout's last whole write did not find or leave may record files
+  // A manifest this checkout's last whole writes did not find or leave may record files
   // cdk8s-gitops never wrote, or leave out some it did: only the tree can tell.
   if (!drift.trusts(texts)) return undefined;
   const manifest = parseManifest(texts);

@@ -565,12 +565,21 @@ export class GitOpsRepository {
    * Puts files under `paths` back as they are in `HEAD`: unstages them, restores
    * modified and deleted files, and removes untracked files except those in `keep`.
    * Files outside `paths` are not touched.
+   *
+   * @param status what {@link changes} of `paths` gave just before, when the caller has it
+   *   (each `git status` of a fleet's checkout reads 27,000 files' times)
    */
-  public async discardChanges(paths: readonly string[], keep: ReadonlySet<string> = new Set()): Promise<void> {
+  public async discardChanges(
+    paths: readonly string[],
+    keep: ReadonlySet<string> = new Set(),
+    status?: readonly FileChange[],
+  ): Promise<void> {
     const scope = normalizePaths(paths, this.root);
-    const staged = (await this.changes(scope)).filter((c) => c.staged).map((c) => c.path);
+    const before = status ?? (await this.changes(scope));
+    const staged = before.filter((c) => c.staged).map((c) => c.path);
     await this.unstage(staged);
-    const changes = await this.changes(scope);
+    // Unstaging changes the status of what was staged: with nothing staged, it is as it was.
+    const changes = staged.length === 0 ? before : await this.changes(scope);
     const tracked = changes.filter((c) => c.kind !== ChangeKind.UNTRACKED).map((c) => c.path);
     if (tracked.length > 0) {
       try {
