@@ -126,6 +126,14 @@ export class GitRunner {
   }
 
   /**
+   * Runs `git <args>` with `env` laid over this process's environment (a variable set to
+   * undefined is removed) and `input`, if any, on its standard input; returns standard output.
+   */
+  public runWith(args: readonly string[], env: EnvironmentOverrides, input?: string): Promise<string> {
+    return this.runDirect(args, env, input).then(text);
+  }
+
+  /**
    * Runs `git <args>` with `input` on its standard input (`git update-index
    * --stdin`), and returns standard output.
    */
@@ -163,6 +171,8 @@ export class GitRunner {
           else reject(new GitCommandError(typeof err.code === 'number' ? err.code : -1, text(stdout), text(stderr) || err.message));
         },
       );
+      // A command that reads no input may exit before it is written: its exit code tells what happened.
+      child.stdin?.on('error', () => undefined);
       child.stdin?.end(input ?? '');
     });
   }

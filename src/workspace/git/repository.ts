@@ -298,21 +298,46 @@ export class GitOpsRepository {
       });
     }
     await this.assertCommittedAsWritten(files);
-    const args = ['commit', '--quiet', '--only'];
-    if (options.author) {
-      args.push(`--author=${options.author.name} <${options.author.email}>`);
-    }
+    const stdin = files.map((f) => `${f}\0`).join('');
+    const index = await this.gitPath(COMMIT_INDEX);
     try {
-      // Staging makes new files known to git; `commit --only` then commits exactly these files
-      // from the work tree, whatever else the index holds. `update-index` stages each file by
-      // name (added, changed or deleted; one an exclude hides as well): `git add` with a pathspec
-      // per file compares every file with every pathspec (14 s for a fleet's 27,000 files).
-      await this.git.runWithInput(['update-index', '--add', '--remove', '-z', '--stdin'], files.map((f) => `${f}\0`).join(''));
+      // `update-index` stages each file by name (added, changed or deleted; one an exclude hides
+      // as well): `git add` with a pathspec per file compares every file with every pathspec (14 s
+      // for a fleet's 27,000 files), and so does `git commit --only` (11 s, 150 s for 100,000).
+      // The commit is made as `commit --only` makes it, in a temporary index: `HEAD`'s tree with
+      // exactly these files as the work tree holds them, whatever else the index holds.
+      await this.git.runWithInput(['update-index', '--add', '--remove', '-z', '--stdin'], stdin);
+      const parent = await this.resolve('HEAD');
+      removeIndexFile(index);
+      const temporary = { GIT_INDEX_FILE: index };
+      await this.git.runWith(parent === undefined ? ['read-tree', '--empty'] : ['read-tree', parent], temporary);
+      await this.git.runWith(['update-index', '--add', '--remove', '-z', '--stdin'], temporary, stdin);
+      const tree = (await this.git.runWith(['write-tree'], temporary)).trim();
       const date = options.date === undefined ? undefined : `${Math.floor(options.date.getTime() / 1000)} +0000`;
-      await this.git.runWithPaths(args, files, { env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }, message });
+      const author = options.author === undefined ? {} : { GIT_AUTHOR_NAME: options.author.name, GIT_AUTHOR_EMAIL: options.author.email };
+      // As `git commit` with `commit.cleanup=whitespace` records it.
+      const text = await this.git.runWith(['stripspace'], {}, message);
+      const commit = (
+        await this.git.runWith(
+          ['commit-tree', tree, ...(parent === undefined ? [] : ['-p', parent]), '-F', '-'],
+          {
+            ...author,
+            GIT_AUTHOR_DATE: date,
+            GIT_COMMITTER_DATE: date,
+          },
+          text,
+        )
+      ).trim();
+      const subject = text.split('\n', 1)[0];
+      await this.git.runWith(
+        ['update-ref', '-m', `commit${parent === undefined ? ' (initial)' : ''}: ${subject}`, 'HEAD', commit, parent ?? ''],
+        {},
+      );
     } catch (err) {
       await this.unstage(files);
       throw gitFailure(err, `commit ${files.length} file(s)`, this.root);
+    } finally {
+      removeIndexFile(index);
     }
     return this.headSha();
   }
@@ -699,4 +724,13 @@ function clonedIn(dir: string): string | undefined {
     if (fs.existsSync(path.join(at, '.git'))) return at;
     if (path.dirname(at) === at) return undefined;
   }
+}
+
+/** The temporary index a commit is made in, in the Git directory. */
+const COMMIT_INDEX = 'cdk8s-gitops-commit-index';
+
+/** Removes the temporary index `file` and a lock on it left by a killed run (nothing else writes them). */
+function removeIndexFile(file: string): void {
+  fs.rmSync(file, { force: true });
+  fs.rmSync(`${file}.lock`, { force: true });
 }
