@@ -303,7 +303,7 @@ export class GitOpsRepository {
     try {
       // `update-index` stages each file by name (added, changed or deleted; one an exclude hides
       // as well): `git add` with a pathspec per file compares every file with every pathspec (14 s
-      // for a fleet's 27,000 files), and so does `git commit --only` (11 s, 150 s for 100,000).
+      // for a fleet's 27,000 files), and so does `git commit --only` (11 s, growing with the square).
       // The commit is made as `commit --only` makes it, in a temporary index: `HEAD`'s tree with
       // exactly these files as the work tree holds them, whatever else the index holds.
       await this.git.runWithInput(['update-index', '--add', '--remove', '-z', '--stdin'], stdin);
