@@ -297,6 +297,33 @@ describe('GitOpsRepository', () => {
       );
     });
 
+    test('commits in a temporary index of its own: a stale one or its lock is replaced; anything else there fails (CG599), committing nothing', async () => {
+      const repo = await GitOpsRepository.open(dir);
+      const gitDir = path.join(dir, '.git');
+      const head = sandbox.git(dir, 'rev-parse', 'HEAD');
+      // GIVEN a stale temporary index and its lock, left by a killed run
+      fs.writeFileSync(path.join(gitDir, 'cdk8s-gitops-commit-index'), 'stale');
+      fs.writeFileSync(path.join(gitDir, 'cdk8s-gitops-commit-index.lock'), '');
+      sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
+      // WHEN committed THEN the commit is made, and neither is left
+      await repo.commit({ paths: ['releases'], message: 'Promote' });
+      expect(sandbox.git(dir, 'show', '--name-only', '--format=%s', 'HEAD').trim()).toBe('Promote\n\nreleases/payments-api.yaml');
+      expect(fs.readdirSync(gitDir).filter((f) => f.startsWith('cdk8s-gitops-commit-index'))).toEqual([]);
+
+      // GIVEN a directory where the lock would be
+      fs.mkdirSync(path.join(gitDir, 'cdk8s-gitops-commit-index.lock', 'keep'), { recursive: true });
+      sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:3\n');
+      // WHEN committed THEN it fails naming it, nothing is committed or staged, and the directory stays
+      const promoted = sandbox.git(dir, 'rev-parse', 'HEAD');
+      expect(promoted).not.toBe(head);
+      await expect(repo.commit({ paths: ['releases'], message: 'Promote again' })).rejects.toThrow(
+        /CG599 .*cdk8s-gitops-commit-index\.lock stands where a commit makes its temporary index, and is not a file cdk8s-gitops made\. Nothing was committed\./,
+      );
+      expect(sandbox.git(dir, 'rev-parse', 'HEAD')).toBe(promoted);
+      expect(sandbox.git(dir, 'diff', '--cached', '--name-only')).toBe('');
+      expect(fs.existsSync(path.join(gitDir, 'cdk8s-gitops-commit-index.lock', 'keep'))).toBe(true);
+    });
+
     test('commits a message larger than one argument may be, as given', async () => {
       // GIVEN a message of 300 KiB (a fleet's change: a trailer per service and digest), past the 128 KiB of one argument on Linux
       const repo = await GitOpsRepository.open(dir);

@@ -335,9 +335,13 @@ export class GitOpsRepository {
       );
     } catch (err) {
       await this.unstage(files);
-      throw gitFailure(err, `commit ${files.length} file(s)`, this.root);
+      throw err instanceof GitOpsError ? err : gitFailure(err, `commit ${files.length} file(s)`, this.root);
     } finally {
-      removeIndexFile(index);
+      try {
+        removeIndexFile(index);
+      } catch {
+        // Whatever stands in its way is named by the next commit, which removes nothing else.
+      }
     }
     return this.headSha();
   }
@@ -729,8 +733,21 @@ function clonedIn(dir: string): string | undefined {
 /** The temporary index a commit is made in, in the Git directory. */
 const COMMIT_INDEX = 'cdk8s-gitops-commit-index';
 
-/** Removes the temporary index `file` and a lock on it left by a killed run (nothing else writes them). */
+/**
+ * Removes the temporary index `file` and a lock on it left by a killed run (nothing else writes
+ * them; a link there is removed, never followed). Anything else there fails with `CG599`.
+ */
 function removeIndexFile(file: string): void {
-  fs.rmSync(file, { force: true });
-  fs.rmSync(`${file}.lock`, { force: true });
+  for (const p of [file, `${file}.lock`]) {
+    const stat = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (stat === undefined) continue;
+    if (!stat.isFile() && !stat.isSymbolicLink()) {
+      throw GitOpsError.of('CG599', {
+        file: p,
+        message: `${p} stands where a commit makes its temporary index, and is not a file cdk8s-gitops made. Nothing was committed.`,
+        fix: `Remove it (rm -r '${p}'), then run again.`,
+      });
+    }
+    fs.rmSync(p, { force: true });
+  }
 }
