@@ -297,18 +297,22 @@ describe('GitOpsRepository', () => {
       );
     });
 
-    test('commits in a temporary index of its own: a stale one or its lock is replaced; anything else there fails (CG599), committing nothing', async () => {
+    test('commits in a temporary index of its own: a link or a stale lock there is removed, never followed; anything else there fails (CG599), committing nothing', async () => {
       const repo = await GitOpsRepository.open(dir);
       const gitDir = path.join(dir, '.git');
       const head = sandbox.git(dir, 'rev-parse', 'HEAD');
-      // GIVEN a stale temporary index and its lock, left by a killed run
-      fs.writeFileSync(path.join(gitDir, 'cdk8s-gitops-commit-index'), 'stale');
+      // GIVEN a link where the temporary index goes, to a file outside, and a stale lock left by a killed run
+      const outside = path.join(path.dirname(dir), 'outside-index');
+      fs.writeFileSync(outside, "not git's");
+      fs.symlinkSync(outside, path.join(gitDir, 'cdk8s-gitops-commit-index'));
       fs.writeFileSync(path.join(gitDir, 'cdk8s-gitops-commit-index.lock'), '');
       sandbox.write(dir, 'releases/payments-api.yaml', 'prod: sha256:2\n');
       // WHEN committed THEN the commit is made, and neither is left
       await repo.commit({ paths: ['releases'], message: 'Promote' });
       expect(sandbox.git(dir, 'show', '--name-only', '--format=%s', 'HEAD').trim()).toBe('Promote\n\nreleases/payments-api.yaml');
       expect(fs.readdirSync(gitDir).filter((f) => f.startsWith('cdk8s-gitops-commit-index'))).toEqual([]);
+      // AND the file the link named is as it was: the link was removed, never followed
+      expect(fs.readFileSync(outside, 'utf8')).toBe("not git's");
 
       // GIVEN a directory where the lock would be
       fs.mkdirSync(path.join(gitDir, 'cdk8s-gitops-commit-index.lock', 'keep'), { recursive: true });

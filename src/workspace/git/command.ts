@@ -138,7 +138,7 @@ export class GitRunner {
    * --stdin`), and returns standard output.
    */
   public runWithInput(args: readonly string[], input: string): Promise<string> {
-    return this.runDirect(args, {}, input).then(text);
+    return this.runWith(args, {}, input);
   }
 
   /**
