@@ -48,6 +48,10 @@ describe('publish and the attributes of the GitOps repository', () => {
     const publish = (...flags: string[]) =>
       runCli(['publish', '--by', 'ci', ...flags], { out, now: '2026-12-06T10:00:00Z', app: checkout.app });
     expect((await publish()).code).toBe(0);
+    // Past Git's racy window, the index's record of each file's stat made anew (as any later git
+    // command does): a file written in the same instant as the index would be compared by content.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    sandbox.git(out, 'update-index', '-q', '--refresh');
     const other = sandbox.clone('other');
     sandbox.pushChange(other, '.gitattributes', '*.yaml filter=lfs\n', 'Track YAML with LFS');
     sandbox.git(out, 'pull', '--quiet', '--ff-only', 'origin', 'main');
