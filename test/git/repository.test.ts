@@ -249,6 +249,36 @@ describe('GitOpsRepository', () => {
     expect(await repo.isClean()).toBe(false);
   });
 
+  test('lists the ignored files among the given paths one by one, beside the changes', async () => {
+    // GIVEN a .gitignore that hides a whole directory, a pattern, and a pattern with an exception
+    const repo = await GitOpsRepository.open(dir);
+    sandbox.write(dir, '.gitignore', 'environments/dev/\n*.log\n!keep.log\nreleases/tmp-*\n');
+    sandbox.write(dir, 'environments/dev/eu/values.yaml', 'replicas: 1\n');
+    sandbox.write(dir, 'environments/dev/us/values.yaml', 'replicas: 1\n');
+    sandbox.write(dir, 'environments/prod/run.log', 'x\n');
+    sandbox.write(dir, 'environments/prod/keep.log', 'x\n');
+    sandbox.write(dir, 'environments/prod/values.yaml', 'replicas: 3\n');
+    sandbox.write(dir, 'releases/tmp-1.yaml', 'x\n');
+    sandbox.write(dir, 'top.log', 'x\n');
+
+    // WHEN
+    const found = await repo.changesAndIgnored(['environments', 'releases']);
+
+    // THEN each ignored file is named, only those in scope; the changes are those changes() gives
+    expect(found.ignored).toEqual([
+      'environments/dev/eu/values.yaml',
+      'environments/dev/us/values.yaml',
+      'environments/prod/run.log',
+      'releases/tmp-1.yaml',
+    ]);
+    expect(found.changes).toEqual(await repo.changes(['environments', 'releases']));
+    expect(found.changes.map((c) => [c.path, c.kind])).toEqual([
+      ['environments/prod/keep.log', ChangeKind.UNTRACKED],
+      ['environments/prod/values.yaml', ChangeKind.MODIFIED],
+    ]);
+    expect((await repo.changesAndIgnored([])).ignored).toEqual([]);
+  });
+
   describe('commit', () => {
     test('stages and commits only the given paths', async () => {
       // GIVEN a user's untracked file, an unrelated modified file and an unrelated staged file

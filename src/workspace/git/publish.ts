@@ -325,8 +325,7 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
         await dropAll();
         throw err;
       }
-      const ignored = await repo.ignoredFiles(scope);
-      const changed = await repo.changes(scope);
+      const { changes: changed, ignored } = await repo.changesAndIgnored(scope);
       const files = [...new Set([...changed.map((c) => c.path), ...ignored])].sort();
       if (files.length === 0) continue;
       const kinds = new Map(changed.map((c) => [c.path, c.kind]));

@@ -218,15 +218,37 @@ export class GitOpsRepository {
    * `HEAD`: modified, deleted, added, or untracked. Ignored files are not listed.
    */
   public async changes(paths?: readonly string[]): Promise<FileChange[]> {
+    return (await this.status(paths, false)).changes;
+  }
+
+  /**
+   * What {@link changes} gives for `paths` (files or directories), and among them the untracked
+   * files that `.gitignore` (or another exclude) hides, one by one: also those below a directory
+   * an exclude hides whole (`environments/`, `*`). One `git status` of the work tree gives both.
+   */
+  public async changesAndIgnored(paths: readonly string[]): Promise<{ changes: FileChange[]; ignored: string[] }> {
+    return this.status(paths, true);
+  }
+
+  private async status(paths: readonly string[] | undefined, listIgnored: boolean): Promise<{ changes: FileChange[]; ignored: string[] }> {
     const inScope = paths === undefined ? undefined : under(normalizePaths(paths, this.root));
     let out: string;
     try {
-      out = await this.git.run(['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all']);
+      // With every untracked file listed, `--ignored` lists an ignored directory's files one by one.
+      out = await this.git.run([
+        'status',
+        '--porcelain=v1',
+        '-z',
+        '--no-renames',
+        '--untracked-files=all',
+        ...(listIgnored ? ['--ignored'] : []),
+      ]);
     } catch (err) {
       throw gitFailure(err, 'read the status of the work tree', this.root);
     }
     const fields = out.split('\0');
     const changes: FileChange[] = [];
+    const ignored: string[] = [];
     for (let i = 0; i < fields.length; i++) {
       const entry = fields[i]!;
       if (entry.length < 4) {
@@ -241,32 +263,15 @@ export class GitOpsRepository {
       if (inScope && !inScope(file)) {
         continue;
       }
+      if (x === '!') {
+        ignored.push(file);
+        continue;
+      }
       const kind =
         x === '?' ? ChangeKind.UNTRACKED : x === 'D' || y === 'D' ? ChangeKind.DELETED : x === 'A' ? ChangeKind.ADDED : ChangeKind.MODIFIED;
       changes.push({ path: file, kind, staged: x !== ' ' && x !== '?' });
     }
-    return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  }
-
-  /**
-   * Among `paths` (files or directories), the untracked files that `.gitignore` (or another
-   * exclude) hides, one by one: also those below a directory an exclude hides whole
-   * (`environments/`, `*`), which `git status` names only as the directory.
-   */
-  public async ignoredFiles(paths: readonly string[]): Promise<string[]> {
-    const scope = normalizePaths(paths, this.root);
-    if (scope.length === 0) return [];
-    let out: string;
-    try {
-      out = await this.git.run(['ls-files', '--others', '--ignored', '--exclude-standard', '-z']);
-    } catch (err) {
-      throw gitFailure(err, 'list ignored files', this.root);
-    }
-    const inScope = under(scope);
-    return out
-      .split('\0')
-      .filter((p) => p !== '' && inScope(p))
-      .sort();
+    return { changes: changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), ignored: ignored.sort() };
   }
 
   /** Among `paths` (files or directories), the files that differ from `HEAD`, untracked and deleted ones included. */
