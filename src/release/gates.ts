@@ -331,7 +331,13 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
       );
       return;
     }
-    if (was !== undefined && sameArrival(now, was)) {
+    // A pending operation of this checkout moved the ring away since (a promotion then its
+    // rollback, made within one second): the entry is a new one, judged below, not a rewrite.
+    const movedSince = (c.pending ?? []).some((l) => {
+      const e = entry(l, ring);
+      return e !== undefined && !sameArrival(e, was);
+    });
+    if (was !== undefined && sameArrival(now, was) && !movedSince) {
       // The same release, made once: who made it, from where and with whose approval is its
       // record; no release command rewrites it (an unhold lifts the hold only).
       const rewritten = (['by', 'from', 'approvedBy'] as const).filter((k) => now[k] !== was[k]);

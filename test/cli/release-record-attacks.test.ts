@@ -9,6 +9,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
 import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
 import {
@@ -22,6 +23,7 @@ import {
   publishRingFleet,
   ringFleet,
   SHARD,
+  subjectsSince,
   T0,
   T2,
   T3,
@@ -352,6 +354,44 @@ describe('CG144: what a target ran is the file as its record was last written, n
         'CG144 The write would switch Application payments-api-prod-gcp-gcp-01 from sha256:aaaaaaaa to sha256:bbbbbbbb',
       );
       expect(cloneSnapshot(sandbox, clone)).toEqual(before);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
+
+describe('a promotion and its rollback within one second', () => {
+  const C = `sha256:${'c'.repeat(64)}`;
+
+  it('rolls back a pending promotion to the release HEAD records from the same second, and publishes both', async () => {
+    // GIVEN nonprod runs B since T2 (mallory, published), and bob promotes C there in that same second, unpublished
+    const { sandbox, clone } = copyRingFleet(fleet);
+    try {
+      const model = ringFleet();
+      const base = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+      await replay.ok(clone, model, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', C, '--by', 'bob'], T2);
+
+      // WHEN bob rolls it back, still in that second
+      const r = await replay.run(
+        clone,
+        model,
+        ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'C is bad', '--by', 'bob'],
+        T2,
+      );
+
+      // THEN the rollback is made, not taken for a hand edit of HEAD's entry
+      expect(r.stderr).not.toContain('CG610');
+      expect(r.code).toBe(0);
+      const nonprod = (
+        parse(readFile(clone, PAYMENTS)) as { rings: Record<string, { digest: string; by: string; hold: { reason: string } | null }> }
+      ).rings.nonprod;
+      expect([nonprod.digest, nonprod.by, nonprod.hold?.reason]).toEqual([B, 'bob', 'C is bad']);
+      // AND both are published, each as its own commit
+      await replay.ok(clone, model, ['publish', '--by', 'bob'], T2);
+      expect(subjectsSince(sandbox, base)).toEqual([
+        'promote payments-api sha256:cccccccc to nonprod (by bob)',
+        'roll back payments-api nonprod to sha256:bbbbbbbb and hold it (by bob): C is bad',
+      ]);
     } finally {
       sandbox.cleanup();
     }
