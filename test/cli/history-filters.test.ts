@@ -33,6 +33,24 @@ function subjects(...args: string[]): string[] {
   return (JSON.parse(r.stdout) as { subject: string }[]).map((e) => e.subject);
 }
 
+/** A program of the example's platform whose ring of nonprod is now "dev", formerly "nonprod" (the name the commits carry). */
+function renamedProgram(): string {
+  return `import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from ${JSON.stringify(path.join(REPO, 'src'))};
+const platform = new Platform({ repoURL: 'https://git.example.com/platform.git', revision: 'main', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+const aws = new Cloud(platform, 'aws');
+new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new PromotionRing(platform, 'dev', { targets: Targets.environment(nonprod), movedFrom: ['nonprod'] });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
+new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: 'sha256:${'1'.repeat(64)}' })
+  .deployTo(nonprod)
+  .deployTo(prod);
+platform.synth();
+`;
+}
+
 describe('history filters', () => {
   let out: string;
   beforeAll(() => {
@@ -100,30 +118,62 @@ describe('history filters', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-history-rename-'));
     try {
       const program = path.join(dir, 'platform.ts');
-      fs.writeFileSync(
-        program,
-        `import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from ${JSON.stringify(path.join(REPO, 'src'))};
-const platform = new Platform({ repoURL: 'https://git.example.com/platform.git', revision: 'main', applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
-const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
-const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
-const aws = new Cloud(platform, 'aws');
-new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
-new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
-new PromotionRing(platform, 'dev', { targets: Targets.environment(nonprod), movedFrom: ['nonprod'] });
-new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });
-new Service(platform, 'payments-api', { image: { repository: 'registry.example.com/payments-api' }, initialDigest: 'sha256:${'1'.repeat(64)}' })
-  .deployTo(nonprod)
-  .deployTo(prod);
-platform.synth();
-`,
-      );
+      fs.writeFileSync(program, renamedProgram());
       // WHEN
       const dev = subjects('--env', 'nonprod', '--app', `npx tsx ${program}`, '--out', out);
       // THEN the change to "nonprod" is dev's, in nonprod; prod's changes are not
       expect(dev).toEqual(['Promote payments-api to nonprod']);
       // (and prod-canary, which this program does not declare, has no target in prod)
       expect(subjects('--env', 'prod', '--app', `npx tsx ${program}`, '--out', out)).toEqual(['Promote payments-api to prod']);
+      // AND --ring dev is the ring's changes under either name
+      expect(subjects('--env', 'nonprod', '--ring', 'dev', '--app', `npx tsx ${program}`, '--out', out)).toEqual([
+        'Promote payments-api to nonprod',
+      ]);
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--ring counts the changes a ring recorded under a name it had before, as the release model declares it', () => {
+    // GIVEN a checkout synthesized by the program that renamed nonprod to dev (its release model records movedFrom)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-history-rename-'));
+    const renamed = synthesizedCheckout();
+    try {
+      // (the example's program, its ring nonprod renamed to dev)
+      const example = fs.readFileSync(path.join(REPO, 'examples/payments-platform/main.ts'), 'utf8');
+      const program = path.join(dir, 'platform.ts');
+      fs.writeFileSync(
+        program,
+        example
+          .replace("'../../src'", JSON.stringify(path.join(REPO, 'src')))
+          .replace("new PromotionRing(platform, 'nonprod', {", "new PromotionRing(platform, 'dev', { movedFrom: ['nonprod'],"),
+      );
+      git(renamed, 'init', '-q', '-b', 'main');
+      git(renamed, '-c', 'user.name=Platform', '-c', 'user.email=p@example.com', 'commit', '-q', '--allow-empty', '-m', 'start');
+      git(
+        renamed,
+        '-c',
+        'user.name=Platform',
+        '-c',
+        'user.email=p@example.com',
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-m',
+        `Promote payments-api to nonprod\n\nCdk8s-Gitops-Service: payments-api\nCdk8s-Gitops-Ring: nonprod\nCdk8s-Gitops-Digest: sha256:${'a'.repeat(64)}\nCdk8s-Gitops-Operation: promote`,
+      );
+      const synth = cli('synth', '--app', `npx tsx ${program}`, '--out', renamed);
+      expect([synth.status, synth.stderr]).toEqual([0, '']);
+
+      // WHEN history runs without the program (--ring alone does not run it)
+      const dev = subjects('--ring', 'dev', '--out', renamed);
+
+      // THEN the change recorded under "nonprod" is dev's
+      expect(dev).toEqual(['Promote payments-api to nonprod']);
+      expect(subjects('--ring', 'nonprod', '--out', renamed)).toEqual(['Promote payments-api to nonprod']);
+      expect(subjects('--ring', 'prod', '--out', renamed)).toEqual([]);
+    } finally {
+      removeCheckout(renamed);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -10,7 +10,7 @@ import { checkoutDir } from '../out-dir';
 import { loadModel, ProgramFlags, readProjectConfig } from '../../workspace/program/run';
 import { recordedPlatform } from '../../workspace/recorded-model';
 import { assertRepositoryOfCheckout, loadModelOfCheckout } from '../../workspace/checkout-repository';
-import { PlatformModel } from '../../model/platform-model';
+import { PlatformModel, RingModel } from '../../model/platform-model';
 import { ARGUMENTS } from './arguments';
 import { SUMMARIES } from './summaries';
 import { describeFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
@@ -81,7 +81,7 @@ Example:
     const read = await readHistory({
       dir: out,
       ...(service !== undefined ? { service } : {}),
-      ...(values.ring !== undefined ? { ring: values.ring } : {}),
+      ...(values.ring !== undefined ? { ring: ringNames(values.ring, model ?? recordedPlatform(out)?.model) } : {}),
       // Entries the model filters out do not count towards the limit.
       ...(limit && model === undefined ? { limit } : {}),
     });
@@ -130,13 +130,22 @@ Example:
 };
 
 /**
+ * The names under which commits record the changes of `ring`: its own, and those it had before
+ * (a rename, a merge or a split, as `movedFrom` of the program's model, or without it of the
+ * checkout's release model, declares them).
+ */
+function ringNames(ring: string, model: { readonly rings: readonly Pick<RingModel, 'name' | 'movedFrom'>[] } | undefined): string[] {
+  return [ring, ...(model?.rings.find((r) => r.name === ring)?.movedFrom ?? [])];
+}
+
+/**
  * Whether the history shows entry `e` under the filter's `--env` and `--team`: one of its
  * services is the team's, and (with `--env`) one of its rings has a target of that service in
  * the environment; with `ring` (`--ring`), that ring.
  */
 function showsEntry(model: PlatformModel, filter: TargetFilter, e: HistoryEntry, ring: string | undefined): boolean {
   // A ring's changes recorded under a name it had before (a rename or a split) are its changes.
-  const names = (name: string): string[] => [name, ...(model.rings.find((r) => r.name === name)?.movedFrom ?? [])];
+  const names = (name: string): string[] => ringNames(name, model);
   return e.service.some((service) =>
     filter.env === undefined
       ? selectsTarget(filter, model, { service, environment: '', ring: '' })

@@ -15,8 +15,11 @@ export interface HistoryOptions {
   readonly paths?: readonly string[];
   /** Only commits with a `Cdk8s-Gitops-Service` trailer of this value. @default - any service */
   readonly service?: string;
-  /** Only commits with a `Cdk8s-Gitops-Ring` trailer of this value. @default - any ring */
-  readonly ring?: string;
+  /**
+   * Only commits with a `Cdk8s-Gitops-Ring` trailer of this value, or of one of these (a ring's
+   * name and the names it had before). @default - any ring
+   */
+  readonly ring?: string | readonly string[];
   /** At most this many entries. @default - no limit */
   readonly limit?: number;
 }
@@ -83,12 +86,14 @@ export async function readHistory(options: HistoryOptions): Promise<HistoryEntry
   if (options.service !== undefined) {
     grep.push(`${TrailerKey.SERVICE}: ${options.service}`);
   }
-  if (options.ring !== undefined) {
-    grep.push(`${TrailerKey.RING}: ${options.ring}`);
+  const rings = options.ring === undefined ? undefined : typeof options.ring === 'string' ? [options.ring] : options.ring;
+  // Every pattern must match: several rings are told apart below, from the parsed trailers.
+  if (rings?.length === 1) {
+    grep.push(`${TrailerKey.RING}: ${rings[0]}`);
   }
   if (grep.length > 0) {
     args.push('--fixed-strings', '--regexp-ignore-case', '--all-match', ...grep.map((g) => `--grep=${g}`));
-  } else if (options.limit !== undefined) {
+  } else if (options.limit !== undefined && rings === undefined) {
     args.push(`--max-count=${options.limit}`);
   }
   args.push('--end-of-options', ref, '--');
@@ -116,7 +121,7 @@ export async function readHistory(options: HistoryOptions): Promise<HistoryEntry
     if (options.service !== undefined && !entry.service.includes(options.service)) {
       continue;
     }
-    if (options.ring !== undefined && !entry.ring.includes(options.ring)) {
+    if (rings !== undefined && !rings.some((r) => entry.ring.includes(r))) {
       continue;
     }
     entries.push(entry);
