@@ -4,7 +4,7 @@ import { LIST_LIMIT } from './changed-files';
 
 /**
  * Tells on stderr what a write did besides what the program asked: owned files edited by hand
- * that it put back, files it no longer generates that it kept because they were changed, files
+ * that it put back, files it no longer generates that it kept (changed, or recorded only by an edited manifest), files
  * whose record in the manifest was lost that it recorded again, targets new to a held ring it
  * did not write yet, and ledgers edited by hand that the ring rules accept, whose edit it recorded.
  * Each note lists at most {@link LIST_LIMIT} paths unless `all` (`--verbose`), then counts the rest.
@@ -24,8 +24,8 @@ export function printWriteNotes(ctx: CommandContext, r: WriteReport, all: boolea
   if (r.kept.length > 0) {
     const n = r.kept.length;
     ctx.stderr.write(
-      `Kept ${n} file${one(n, '', 's')} the program no longer generates, because ${one(n, 'it was', 'they were')} changed since cdk8s-gitops wrote ${one(n, 'it', 'them')}; ` +
-        `${one(n, 'it is', 'they are')} yours now (delete ${one(n, 'it', 'them')} if not needed):\n`,
+      `Kept ${n} file${one(n, '', 's')} the program no longer generates, because ${one(n, 'it was', 'they were')} changed since cdk8s-gitops wrote ${one(n, 'it', 'them')}, ` +
+        `or only a file of the manifest edited by hand records ${one(n, 'it', 'them')}; ${one(n, 'it is', 'they are')} yours now (delete ${one(n, 'it', 'them')} if not needed):\n`,
     );
     list(r.kept);
   }

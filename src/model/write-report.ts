@@ -6,7 +6,10 @@ export interface WriteReport {
   readonly updated: readonly string[];
   /** Owned files removed because the program no longer produces them. */
   readonly deleted: readonly string[];
-  /** Owned files the program no longer produces, kept because they changed since written (see the write plan's `kept`). */
+  /**
+   * Owned files the program no longer produces, kept because they changed since written, or
+   * because only a file of the manifest edited by hand records them (see the write plan's `kept`).
+   */
   readonly kept: readonly string[];
   /** Owned files changed by hand that the write put back (also listed in `updated`). */
   readonly restored: readonly string[];

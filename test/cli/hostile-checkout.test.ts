@@ -315,6 +315,29 @@ describe('the manifest and the journal are checked before they are acted on', ()
     expect(second).toMatchObject({ code: 0, stderr: '' });
   });
 
+  it('never deletes a file of the user that a manifest edited by hand claims with its very content', async () => {
+    // GIVEN a YAML file of the user's, never committed, and a manifest edited by hand to claim it, with its hash
+    const { dir } = checkout();
+    fs.mkdirSync(path.join(dir, 'ci'));
+    fs.writeFileSync(path.join(dir, 'ci/pipeline.yaml'), 'stages: [build, deploy]\n');
+    const manifest = manifestOf(dir);
+    manifest.files['ci/pipeline.yaml'] = { sha256: contentHash('stages: [build, deploy]\n'), key: '0'.repeat(40) };
+    writeManifest(dir, manifest);
+
+    // WHEN
+    const first = await cli(dir, 'synth');
+    const second = await cli(dir, 'synth');
+
+    // THEN the file stays, is given up by the manifest, and is said to be kept
+    expect(first.code).toBe(0);
+    expect(first.stdout).not.toContain('[-] ci/pipeline.yaml');
+    expect(first.stderr).toContain('Kept 1 file the program no longer generates');
+    expect(first.stderr).toContain('    ci/pipeline.yaml');
+    expect(fs.readFileSync(path.join(dir, 'ci/pipeline.yaml'), 'utf8')).toBe('stages: [build, deploy]\n');
+    expect(manifestOf(dir).files['ci/pipeline.yaml']).toBeUndefined();
+    expect(second).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it.each([['.github/workflows/ci.yml'], ['.gitignore'], ['.git/config'], ['../outside.txt'], ['README.md']])(
     'fails when the manifest claims %s, and deletes nothing',
     async (claimed) => {

@@ -141,8 +141,9 @@ export interface WritePlan {
   readonly deleting?: ReadonlyMap<string, string>;
   /**
    * Owned files the program no longer generates that are kept: changed since cdk8s-gitops
-   * wrote them (or a directory now), so deleting them could lose someone's work. They leave the
-   * manifest and are the user's from then on.
+   * wrote them (or a directory now), so deleting them could lose someone's work, or recorded
+   * only by a file of the manifest edited by hand (`Manifest.edited`), which proves nothing of
+   * who wrote them. They leave the manifest and are the user's from then on.
    */
   readonly kept: readonly string[];
   /**
@@ -418,6 +419,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const deletes: string[] = [];
   const deleting = new Map<string, string>();
   const kept: string[] = [];
+  // A record in a file of the manifest edited by hand (its seal does not match) is no proof that
+  // cdk8s-gitops wrote the file: anyone may have added it, naming a file of their own.
+  const editedRecords = new Set(old.edited ?? []);
   for (const [p, before] of old.files) {
     if (!tree.covers(p) || tree.has(p)) continue;
     // A file of a directory the tree reads and never writes (a Kustomize base of the repository) is
@@ -425,7 +429,8 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     if (tree.reads.some((d) => p.startsWith(`${d}/`))) continue;
     const kind = checkout.kind(p, 'delete it');
     if (kind === 'missing') continue;
-    if (kind === 'file' && contentHash(checkout.read(p)!) === before.sha256) {
+    const recordedIn = before.service === undefined ? MANIFEST_PATH : manifestShardPath(before.service);
+    if (kind === 'file' && !editedRecords.has(recordedIn) && contentHash(checkout.read(p)!) === before.sha256) {
       deletes.push(p);
       deleting.set(p, before.sha256);
     } else kept.push(p);
