@@ -85,6 +85,44 @@ describe('drift', () => {
     expect(hashTree(clone, ['.git'])).toEqual(before);
   });
 
+  it.each([['--skip-worktree'], ['--assume-unchanged']])(
+    'synth refuses to lose an uncommitted hand edit of a file Git is told not to look at (%s): CG409, nothing written',
+    async (flag) => {
+      // GIVEN an owned file Git does not look at, edited by hand
+      const clone = sandbox.clone('ci');
+      sandbox.git(clone, 'update-index', flag, '--', VALUES);
+      fs.appendFileSync(path.join(clone, VALUES), '# tuned here, only in this work tree\n');
+      const before = hashTree(clone, ['.git']);
+
+      // WHEN
+      const synth = await cli(clone, 'synth');
+
+      // THEN
+      expect(synth.code).toBe(1);
+      expect(synth.stderr).toContain(`CG409 "${VALUES}" was changed by hand since cdk8s-gitops wrote it, the change is not committed`);
+      expect(hashTree(clone, ['.git'])).toEqual(before);
+    },
+  );
+
+  it('synth refuses to lose a hand edit of a file .gitignore hides (CG409): Git holds no copy of it', async () => {
+    // GIVEN a repository whose .gitignore hides the environments, synthesized, and an owned file there edited by hand
+    const dir = sandbox.init('ignored');
+    sandbox.write(dir, '.gitignore', 'environments/\n');
+    sandbox.git(dir, 'add', '.gitignore');
+    sandbox.git(dir, 'commit', '--quiet', '-m', 'ignore the environments');
+    expect((await cli(dir, 'synth')).code).toBe(0);
+    fs.appendFileSync(path.join(dir, VALUES), '# tuned here, only in this work tree\n');
+    const before = hashTree(dir, ['.git']);
+
+    // WHEN
+    const synth = await cli(dir, 'synth');
+
+    // THEN
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain(`CG409 "${VALUES}" was changed by hand since cdk8s-gitops wrote it, the change is not committed`);
+    expect(hashTree(dir, ['.git'])).toEqual(before);
+  });
+
   it('a hand edit pushed to the remote: plan lists it, synth puts it back and says so, publish pushes the restore', async () => {
     // GIVEN someone pushed a hand edit of an owned file
     const other = sandbox.clone('other');

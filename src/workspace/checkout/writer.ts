@@ -712,19 +712,29 @@ function assertUnchangedSincePlanned(checkout: Checkout, plan: WritePlan): void 
 
 /**
  * Fails with `CG409` when putting back the hand-edited owned files `edited` would lose an edit:
- * one that Git does not hold (the file differs from `HEAD`, or the checkout is not a Git
- * repository). A committed edit is kept by Git's history, so the write may put the file back.
+ * one that Git does not hold (the file differs from `HEAD`, `.gitignore` hides it, or the checkout
+ * is not a Git repository), or one Git is told not to look at (`skip-worktree` or
+ * `assume-unchanged`: `git status` does not say whether it differs). A committed edit is kept
+ * by Git's history, so the write may put the file back.
  */
 function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
   if (edited.length === 0) return;
-  const result = gitSync(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...edited], 64 * 1024 * 1024);
-  const inGit = result.status === 0 && gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).status === 0;
+  const status = gitSync(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored', '--', ...edited], 64 * 1024 * 1024);
+  const flags = gitSync(dir, ['ls-files', '-v', '-z', '--full-name', '--', ...edited], 64 * 1024 * 1024);
+  const inGit = status.status === 0 && flags.status === 0 && gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).status === 0;
   const dirty = new Set(
     inGit
-      ? result.stdout
-          .split('\0')
-          .filter((e) => e.length > 3)
-          .map((e) => e.slice(3))
+      ? [
+          ...status.stdout
+            .split('\0')
+            .filter((e) => e.length > 3)
+            .map((e) => e.slice(3)),
+          // `S` skip-worktree; a lower-case tag, assume-unchanged.
+          ...flags.stdout
+            .split('\0')
+            .filter((e) => e.length > 2 && (e[0] === 'S' || (e[0] !== e[0]!.toUpperCase() && e[1] === ' ')))
+            .map((e) => e.slice(2)),
+        ]
       : [],
   );
   const prefix = inGit ? gitPrefix(dir) : '';
