@@ -21,6 +21,7 @@ import { Checkout } from './checkout/checkout-fs';
 import type { LockHolder } from './checkout/lock';
 import { MANIFEST_PATH, MANIFEST_SHARDS_DIR, manifestShardPath, parseManifest } from '../synth/manifest';
 import { LedgerGit } from './git/ledger-history';
+import { gitProcessesIn } from './git/running-git';
 import { RELEASE_FILE } from '../synth/sources';
 import { readManifest, readManifestTexts } from './checkout/manifest-io';
 import { PlatformModel } from '../model/platform-model';
@@ -751,13 +752,23 @@ export function dropPending(dir: string): PendingOperation[] {
 
 /**
  * Removes the `index.lock` a killed command's git left behind: only when this command took over
- * the lock of a cdk8s-gitops command that is gone, and git's lock was made while that command ran.
+ * the lock of a cdk8s-gitops command that is gone, git's lock was made while that command ran,
+ * and no git command runs in the checkout now (one that does may hold it, as a commit waiting
+ * for its editor does). Where that cannot be told, the lock is left, and said so.
  */
 async function removeStaleIndexLock(repo: GitOpsRepository, holder: LockHolder, onNote?: (line: string) => void): Promise<void> {
   const file = await repo.gitPath('index.lock');
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
   const started = Date.parse(holder.started);
   if (!stat?.isFile() || !(stat.mtimeMs >= started - 1000)) return;
+  // A git command running in the checkout now (a commit waiting for its editor) holds it: not the killed command's.
+  const running = gitProcessesIn(repo.root);
+  if (running === undefined || running.length > 0) {
+    onNote?.(
+      `Left ${path.relative(repo.root, file)} in place: ${running === undefined ? 'whether a git command holds it cannot be told on this system' : `a git command runs in the checkout (pid ${running.join(', ')})`}; remove it once no git command runs there.`,
+    );
+    return;
+  }
   fs.unlinkSync(file);
   onNote?.(`Removed ${path.relative(repo.root, file)} left by the interrupted cdk8s-gitops ${holder.command}.`);
 }

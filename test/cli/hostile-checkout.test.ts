@@ -78,6 +78,9 @@ function writeManifest(dir: string, manifest: any): void {
   fs.writeFileSync(path.join(dir, '.cdk8s-gitops/manifest.json'), JSON.stringify(manifest, null, 2));
 }
 
+/** `it` where the process table can be read (`/proc`), else `it.skip`. */
+const withProcessTable = fs.existsSync('/proc/self/cwd') ? it : it.skip;
+
 /** A pid that no process has: a child that already exited. */
 function deadPid(): number {
   const child = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
@@ -630,7 +633,8 @@ describe('what a killed command leaves behind', () => {
       expect(sandbox.remoteFile(LEDGER)).toContain(D2);
     });
 
-    it('removes the index.lock of a killed publish, says so, and publishes', async () => {
+    // Whether a git command holds it is told from /proc: elsewhere the lock is left, and said so.
+    withProcessTable('removes the index.lock of a killed publish, says so, and publishes', async () => {
       // GIVEN the lock of a killed promote --publish, and git's index.lock made while it ran
       const clone = sandbox.clone('ci');
       const pid = deadPid();
@@ -648,6 +652,49 @@ describe('what a killed command leaves behind', () => {
       expect(r.code).toBe(0);
       expect(sandbox.remoteFile(LEDGER)).toContain(D2);
     });
+
+    withProcessTable(
+      "leaves the index.lock of a git command running in the checkout now, though a killed publish's lock is taken over",
+      async () => {
+        // GIVEN the lock of a killed promote --publish, and a commit of the user's waiting for its editor, holding index.lock
+        const clone = sandbox.clone('ci');
+        fs.writeFileSync(
+          path.join(clone, '.cdk8s-gitops/lock'),
+          JSON.stringify({
+            pid: deadPid(),
+            host: os.hostname(),
+            command: 'promote payments-api',
+            started: new Date(Date.now() - 60_000).toISOString(),
+          }),
+        );
+        fs.writeFileSync(path.join(clone, 'NOTES.md'), 'notes\n');
+        sandbox.git(clone, 'add', 'NOTES.md');
+        sandbox.git(clone, 'commit', '--quiet', '-m', 'notes');
+        fs.appendFileSync(path.join(clone, 'NOTES.md'), 'more\n');
+        const editing = spawn('git', ['commit', '--quiet', '-a'], {
+          cwd: clone,
+          env: { ...process.env, GIT_EDITOR: 'sleep 60 #' },
+          stdio: 'ignore',
+        });
+        try {
+          const lock = path.join(clone, '.git/index.lock');
+          for (let i = 0; i < 100 && !fs.existsSync(lock); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+          expect(fs.existsSync(lock)).toBe(true);
+
+          // WHEN
+          const r = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish');
+
+          // THEN the lock is left to the git command that holds it, and said so
+          expect(r.stderr).toContain(
+            `Note: Left .git/index.lock in place: a git command runs in the checkout (pid ${editing.pid}); remove it once no git command runs there.`,
+          );
+          expect(fs.existsSync(lock)).toBe(true);
+          expect(sandbox.remoteFile(LEDGER)).not.toContain(D2);
+        } finally {
+          editing.kill('SIGKILL');
+        }
+      },
+    );
 
     it('drops its own commit that a killed publish never pushed, says so, and publishes', async () => {
       // GIVEN a commit of a publish, killed before its push
