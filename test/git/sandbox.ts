@@ -122,6 +122,17 @@ function configure(dir: string): void {
   git(dir, 'config', 'commit.gpgsign', 'false');
 }
 
+/**
+ * The date of every commit a sandbox makes, before the times the tests run the CLI at: a commit
+ * cdk8s-gitops makes is never dated before its parent, and the tests' clocks are set back.
+ */
+export const SANDBOX_DATE = '2025-12-01T00:00:00Z';
+
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] }).replace(/\n$/, '');
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf-8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GIT_AUTHOR_DATE: SANDBOX_DATE, GIT_COMMITTER_DATE: SANDBOX_DATE },
+  }).replace(/\n$/, '');
 }

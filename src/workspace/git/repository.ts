@@ -84,7 +84,9 @@ export interface CommitOptions {
   /**
    * The author and committer date of the commit. `GIT_AUTHOR_DATE` and `GIT_COMMITTER_DATE`
    * in the environment are never read: soaks are measured from the committer times of the
-   * commits cdk8s-gitops makes, so a date set there must not make a release look older.
+   * commits cdk8s-gitops makes, so a date set there must not make a release look older. A date
+   * earlier than the parent's committer time is taken as that time: a commit is never dated
+   * before its parent.
    * @default - the time the commit is made (git's clock)
    */
   readonly date?: Date;
@@ -201,6 +203,15 @@ export class GitOpsRepository {
     return sha;
   }
 
+  /** The committer time of `commit`, in seconds since the epoch. */
+  private async committedAt(commit: string): Promise<number> {
+    try {
+      return Number((await this.git.run(['show', '-s', '--no-show-signature', '--format=%ct', commit])).trim());
+    } catch (err) {
+      throw gitFailure(err, `read the time of commit "${commit}"`, this.root);
+    }
+  }
+
   /** The commit a ref names, or `undefined` when it names none. */
   public async resolve(ref: string): Promise<string | undefined> {
     try {
@@ -303,6 +314,12 @@ export class GitOpsRepository {
       });
     }
     await this.assertCommittedAsWritten(files);
+    const parent = await this.resolve('HEAD');
+    // Never before its parent (CDK8S_GITOPS_NOW set back): a soak is measured from the commits' times.
+    const seconds =
+      options.date === undefined
+        ? undefined
+        : Math.max(Math.floor(options.date.getTime() / 1000), parent === undefined ? 0 : await this.committedAt(parent));
     const stdin = files.map((f) => `${f}\0`).join('');
     const index = await this.gitPath(COMMIT_INDEX);
     try {
@@ -312,13 +329,12 @@ export class GitOpsRepository {
       // The commit is made as `commit --only` makes it, in a temporary index: `HEAD`'s tree with
       // exactly these files as the work tree holds them, whatever else the index holds.
       await this.git.runWithInput(['update-index', '--add', '--remove', '-z', '--stdin'], stdin);
-      const parent = await this.resolve('HEAD');
       removeIndexFile(index);
       const temporary = { GIT_INDEX_FILE: index };
       await this.git.runWith(parent === undefined ? ['read-tree', '--empty'] : ['read-tree', parent], temporary);
       await this.git.runWith(['update-index', '--add', '--remove', '-z', '--stdin'], temporary, stdin);
       const tree = (await this.git.runWith(['write-tree'], temporary)).trim();
-      const date = options.date === undefined ? undefined : `${Math.floor(options.date.getTime() / 1000)} +0000`;
+      const date = seconds === undefined ? undefined : `${seconds} +0000`;
       const author = options.author === undefined ? {} : { GIT_AUTHOR_NAME: options.author.name, GIT_AUTHOR_EMAIL: options.author.email };
       // As `git commit` with `commit.cleanup=whitespace` records it.
       const text = await this.git.runWith(['stripspace'], {}, message);
