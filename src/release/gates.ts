@@ -115,6 +115,12 @@ export interface LedgerCheck {
    */
   readonly editedByHand?: boolean;
   /**
+   * The ledger is in Git, but no version of the manifest ever recorded it: cdk8s-gitops never
+   * wrote it (it was committed by hand). There is no baseline; its fix is to remove it.
+   * @default false
+   */
+  readonly neverWritten?: boolean;
+  /**
    * Versions of the ledger between the baseline and the checkout: those of the commits after
    * the baseline (with `check --base`), and those pending operations left in the checkout, not
    * yet committed. A rollback that was unheld since shows its hold in one of them.
@@ -214,11 +220,13 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
   const at = (p: Problem): Problem => ({ ...p, file: c.file });
   const service = c.ledger.service;
   const restore =
-    c.baselineRef === undefined
-      ? `Restore ${c.file} from a backup`
-      : c.baselineRef === 'HEAD'
-        ? `Restore the ledger from Git (\`git checkout HEAD -- ${c.file}\`)`
-        : `Restore the ledger from Git (\`git checkout ${/^[0-9a-f]{40}$/.test(c.baselineRef) ? c.baselineRef.slice(0, 12) : c.baselineRef} -- ${c.file}\`, or revert the commits that changed it)`;
+    c.neverWritten === true
+      ? `Remove ${c.file}, which cdk8s-gitops never wrote (\`git rm ${c.file}\`, and commit): synth writes the service's initial ledger`
+      : c.baselineRef === undefined
+        ? `Restore ${c.file} from a backup`
+        : c.baselineRef === 'HEAD'
+          ? `Restore the ledger from Git (\`git checkout HEAD -- ${c.file}\`)`
+          : `Restore the ledger from Git (\`git checkout ${/^[0-9a-f]{40}$/.test(c.baselineRef) ? c.baselineRef.slice(0, 12) : c.baselineRef} -- ${c.file}\`, or revert the commits that changed it)`;
   c.rings.forEach((spec) => {
     const ring = spec.name;
     const now = entry(c.ledger, ring);

@@ -151,6 +151,8 @@ export interface LedgerGitContext {
   readonly intermediate?: readonly Ledger[];
   /** Of those, the versions pending operations left (see {@link LedgerCheck.pending}). @default - none */
   readonly pending?: readonly Ledger[];
+  /** No version of the manifest ever recorded the ledger (see {@link LedgerCheck.neverWritten}). @default false */
+  readonly neverWritten?: boolean;
 }
 
 /** Options of {@link CheckoutGates.open}. */
@@ -384,6 +386,11 @@ export class CheckoutGates {
     // initial ledger synth wrote (for the program's initial release of its day), is the baseline.
     const before = head === undefined ? this.beforePending(file) : undefined;
     if (before !== undefined) return { history: gitHistory, baseline: before, intermediate, pending: intermediate };
+    // A ledger no file of the manifest ever recorded was never written by cdk8s-gitops (committed by
+    // hand for a service synth never wrote one for): no version of it is history, every entry is judged.
+    if (this.neverRecorded(recorded) && head !== undefined) {
+      return { history: gitHistory, intermediate, pending: intermediate, neverWritten: true };
+    }
     const baseline = parse(head);
     if (baseline === undefined) return { history: gitHistory };
     if (written === 0) this.editedByHand.add(file);
@@ -460,7 +467,17 @@ export class CheckoutGates {
     const asWritten = recorded === undefined || contentHash(text) === recorded;
     // Without a commit, what cdk8s-gitops last wrote (the manifest) is the only record of history.
     if (this.git === undefined || !this.git.hasHead) return !asWritten;
-    return !asWritten || this.headText(file) !== text;
+    return !asWritten || this.headText(file) !== text || this.neverRecorded(recorded);
+  }
+
+  /**
+   * Whether a ledger whose record is `recorded` ({@link recorded}) is one no version of
+   * the manifest or of its shard ever recorded, in a repository cdk8s-gitops wrote: cdk8s-gitops
+   * never wrote it (it was committed by hand, for a service synth never wrote a ledger for).
+   */
+  private neverRecorded(recorded: string | undefined): boolean {
+    // (`recorded` looked through every version of both when the manifest has no record of it.)
+    return recorded === undefined && this.everWritten === true;
   }
 
   /**
