@@ -88,3 +88,33 @@ test('a live holder is known by its process start tick, whatever the wall clock 
     live.kill();
   }
 });
+
+test('a holder killed and not yet reaped by its parent (a zombie) is gone: its lock is taken over', async () => {
+  // GIVEN a process that has exited, whose parent never reaps it
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+    const state = (): string => {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!;
+    };
+    for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(state()).toBe('Z');
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    // AND its lock, recording its very start tick
+    fs.writeFileSync(
+      path.join(dir, LOCK_PATH),
+      JSON.stringify({ pid, host: os.hostname(), command: 'promote payments-api', started: new Date().toISOString(), startTicks }),
+    );
+
+    // WHEN another command takes the lock
+    const held = lockCheckout(dir, 'synth');
+
+    // THEN it took it over
+    expect(held.takenOver).toMatchObject({ pid });
+    held.release();
+  } finally {
+    parent.kill();
+  }
+});

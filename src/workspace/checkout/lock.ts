@@ -204,6 +204,8 @@ function isAlive(holder: LockHolder): boolean {
   } catch (e) {
     if (systemErrorCode(e) !== 'EPERM') return false;
   }
+  // Killed, and not yet reaped by its parent (a zombie): it writes nothing any more.
+  if (processState(holder.pid) === 'Z') return false;
   const ticks = startTicks(holder.pid);
   // The same process only when it started at the same tick (a lock written by this version).
   if (ticks !== undefined && holder.startTicks !== undefined) return ticks === holder.startTicks;
@@ -215,6 +217,17 @@ function isAlive(holder: LockHolder): boolean {
 
 /** User-space clock ticks per second (`getconf CLK_TCK`): 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS = 100;
+
+/** The state of the process `pid` (`R`, `S`, `Z` for a zombie, …), where `/proc` tells; else undefined. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 3 (state) follows the command name's ")".
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
 
 /** When the process `pid` started, in clock ticks since boot, where `/proc` tells; else undefined. */
 function startTicks(pid: number): number | undefined {
