@@ -30,12 +30,34 @@ export function fixedNow(env: NodeJS.ProcessEnv): Date | undefined {
     });
   }
   if (!ZONED_TIME.test(fixed.trim())) {
+    if (ZONE.test(fixed.trim())) {
+      throw GitOpsError.of('CG307', {
+        message: `CDK8S_GITOPS_NOW "${fixed}" is not a time as ISO 8601 writes it (a date, a time and a zone).`,
+        fix: `Write it as ${iso(d)} (or with an offset such as +01:00), or unset it.`,
+      });
+    }
     throw GitOpsError.of('CG307', {
       message: `CDK8S_GITOPS_NOW "${fixed}" has no time zone, so it would mean another instant in each time zone it runs in.`,
       fix: `Give the zone: Z for UTC (CDK8S_GITOPS_NOW=${wallTimeInUtc(d)}) or an offset such as +01:00, or unset it; this machine would read it as ${iso(d)}.`,
     });
   }
+  if (!onTheCalendar(fixed.trim())) {
+    // `new Date` rolls a day past the month's end over into the next month: never a time anyone meant.
+    throw GitOpsError.of('CG307', {
+      message: `CDK8S_GITOPS_NOW "${fixed}" names a day or a time of day that does not exist.`,
+    });
+  }
   return d;
+}
+
+/** A zone at the end of a time: `Z` or an offset. */
+const ZONE = /(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+
+/** Whether the date and time of day of `text` (matching {@link ZONED_TIME}) exist: no 31 November, no 25:00. */
+function onTheCalendar(text: string): boolean {
+  const [year, month, day, hour, minute, second] = [...text.matchAll(/\d+/g)].slice(0, 6).map((m) => Number(m[0]));
+  const days = new Date(Date.UTC(year!, month!, 0)).getUTCDate(); // the last day of that month
+  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= days && hour! <= 23 && minute! <= 59 && (second ?? 0) <= 59;
 }
 
 /**

@@ -36,6 +36,26 @@ describe('resolveNow', () => {
   test('fails when CDK8S_GITOPS_NOW is not a time (CG307)', () => {
     expect(() => resolveNow({ CDK8S_GITOPS_NOW: 'tomorrow' })).toThrow('CG307 CDK8S_GITOPS_NOW "tomorrow" is not a time.');
   });
+
+  test.each(['2026-11-31T10:00:00Z', '2026-02-29T10:00:00Z', '2026-02-30T10:00:00+01:00', '2026-11-22T24:00:00Z'])(
+    'fails when CDK8S_GITOPS_NOW "%s" names a day or time that does not exist (CG307), rather than roll it over',
+    (value) => {
+      expect(() => resolveNow({ CDK8S_GITOPS_NOW: value })).toThrow(
+        `CG307 CDK8S_GITOPS_NOW "${value}" names a day or a time of day that does not exist.`,
+      );
+    },
+  );
+
+  test('reads the last day of a month, and 29 February of a leap year', () => {
+    expect(resolveNow({ CDK8S_GITOPS_NOW: '2026-11-30T23:59:59Z' }).toISOString()).toBe('2026-11-30T23:59:59.000Z');
+    expect(resolveNow({ CDK8S_GITOPS_NOW: '2028-02-29T10:00:00Z' }).toISOString()).toBe('2028-02-29T10:00:00.000Z');
+  });
+
+  test('says a time with a zone but not as ISO 8601 writes it is not one, rather than that it has no zone', () => {
+    expect(() => resolveNow({ CDK8S_GITOPS_NOW: '+002026-12-01T11:00:00Z' })).toThrow(
+      'CG307 CDK8S_GITOPS_NOW "+002026-12-01T11:00:00Z" is not a time as ISO 8601 writes it (a date, a time and a zone). Fix: Write it as 2026-12-01T11:00:00Z',
+    );
+  });
 });
 
 describe('commitDate', () => {
