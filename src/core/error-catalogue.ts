@@ -1090,6 +1090,14 @@ const ENTRIES = [
     fix: 'Finish the operation (git commit, git rebase --continue, git cherry-pick --continue, git bisect reset) or abort it (git merge --abort, git rebase --abort, git cherry-pick --abort), then publish again.',
   },
   {
+    code: 'CG525',
+    where: 'git',
+    title: 'The checkout is not the top of its clone',
+    description:
+      "The directory publish was given is inside a Git work tree but not its top. The tree's files would be committed under that directory, while the paths Argo CD reads (the root Application's `applicationsets/<control plane>`, the generators' `environments/…`) are from the top of the repository. Nothing is published.",
+    fix: 'Publish from the top of a clone of the GitOps repository: pass it as --out (or gitops.checkout in cdk8s.yaml).',
+  },
+  {
     code: 'CG599',
     where: 'git',
     title: 'Unexpected git failure',

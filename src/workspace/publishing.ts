@@ -132,6 +132,7 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   let req = request;
   recoverInterruptedWrite(req.dir);
   const repo = await GitOpsRepository.open(req.dir);
+  assertTopOfWorkTree(repo, req.dir);
   await repo.assertNoOperationInProgress();
   if (req.takenOver) await removeStaleIndexLock(repo, req.takenOver, req.onNote);
   const prefix = path.relative(repo.root, path.resolve(req.dir)).split(path.sep).join('/');
@@ -729,12 +730,26 @@ function putBack(
  */
 export async function assertCheckoutPublishable(model: PlatformModel, dir: string, recordedServices?: readonly string[]): Promise<void> {
   const repo = await GitOpsRepository.open(dir);
+  assertTopOfWorkTree(repo, dir);
   await repo.assertNoOperationInProgress();
   const prefix = path.relative(repo.root, path.resolve(dir)).split(path.sep).join('/');
   const store = pendingStore(dir);
   const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
   assertPendingState(model, dir, store ? readPending(store) : [], store);
   if (recordedServices !== undefined) await assertOtherLedgersAtHead(repo, model, recordedServices, toRepo);
+}
+
+/**
+ * Fails with `CG525` when `dir` is a directory inside the work tree of `repo` rather than its top:
+ * its files would be published under that directory, where Argo CD, which reads the tree's paths
+ * from the top of the repository, does not look.
+ */
+function assertTopOfWorkTree(repo: GitOpsRepository, dir: string): void {
+  const inside = path.relative(fs.realpathSync(repo.root), fs.realpathSync(dir));
+  if (inside === '') return;
+  throw GitOpsError.of('CG525', {
+    message: `"${dir}" is the directory ${inside.split(path.sep).join('/')} of the clone "${repo.root}", not its top: the tree would be published under ${inside.split(path.sep).join('/')}/, where Argo CD does not read it. Nothing was published.`,
+  });
 }
 
 /**
