@@ -1,4 +1,5 @@
 import { GitOpsError } from '../core/errors';
+import { closeMatches } from '../core/suggest';
 import type { Progress } from './progress';
 import type { EnvironmentVariables, OutputStream } from '../core/streams';
 
@@ -43,9 +44,11 @@ export interface Command {
 export function checkFormat<F extends string>(command: string, value: string | undefined, allowed: readonly F[]): F {
   if (value === undefined) return allowed[0];
   if ((allowed as readonly string[]).includes(value)) return value as F;
+  // The closest format, when one is close (jsn: json); else the default.
+  const closest = closeMatches(value, allowed)[0] ?? allowed[0];
   throw GitOpsError.of('CG301', {
     message: `${command}: --format "${value}" is not one of ${allowed.join(', ')}.`,
-    fix: `Use --format ${allowed[0]}.`,
+    fix: `Use --format ${closest}.`,
   });
 }
 

@@ -80,17 +80,17 @@ export function shortDigests(text: string): string {
  *
  * @example
  * versionProblem('1.4.2', { requireDigest: true }); // 'is a tag, but this ring takes only digests'
- * versionProblem('2e8f…'); // 'looks like a digest without its algorithm; did you mean sha256:2e8f…?'
+ * versionProblem('2e8f…'); // 'looks like a digest without its algorithm; write it as sha256:2e8f…'
  */
 export function versionProblem(value: string, policy: VersionPolicy = DEFAULT_VERSION_POLICY): string | undefined {
   if (isPinned(value)) {
     return undefined;
   }
   if (/^[0-9a-f]{64}$/i.test(value)) {
-    return `looks like a digest without its algorithm; did you mean sha256:${value.toLowerCase()}?`;
+    return `looks like a digest without its algorithm; write it as sha256:${value.toLowerCase()}`;
   }
   if (/^sha256:[0-9a-f]{64}$/i.test(value)) {
-    return `is not a digest: its algorithm and hex are written in lower case; did you mean sha256:${value.slice('sha256:'.length).toLowerCase()}?`;
+    return `is not a digest: its algorithm and hex are written in lower case, as sha256:${value.slice('sha256:'.length).toLowerCase()}`;
   }
   if (value.includes('@')) {
     return 'is not a tag pinned by its digest: expected <tag>@sha256: followed by 64 lowercase hex characters';

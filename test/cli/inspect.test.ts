@@ -176,6 +176,11 @@ describe('status and explain on the example', () => {
       code: 1,
       stderr: 'Error: CG301 status: --format "yaml" is not one of text, json. Fix: Use --format text.\n',
     });
+    // AND a format mistyped is given the one meant
+    expect(cli('status', '--format', 'jsn')).toMatchObject({
+      code: 1,
+      stderr: 'Error: CG301 status: --format "jsn" is not one of text, json. Fix: Use --format json.\n',
+    });
     expect(missing).toMatchObject({
       code: 1,
       stderr:

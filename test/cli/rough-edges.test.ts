@@ -364,7 +364,7 @@ describe('digests', () => {
     // THEN
     expectMistake(r, 'CG608');
     expect(r.stderr).toContain(
-      `Cannot promote "${HEX}" into "nonprod": it looks like a digest without its algorithm; did you mean sha256:${HEX}?`,
+      `Cannot promote "${HEX}" into "nonprod": it looks like a digest without its algorithm; write it as sha256:${HEX}. Fix:`,
     );
     expect(r.stderr).not.toContain('is a tag');
     expect(treeDiff(before, readTree(checkout))).toEqual([]);

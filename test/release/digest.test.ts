@@ -79,14 +79,14 @@ describe('versionProblem', () => {
     // WHEN / THEN
     for (const requireDigest of [true, false]) {
       expect(versionProblem(hex, { requireDigest })).toBe(
-        `looks like a digest without its algorithm; did you mean sha256:${'2e8f1a31'.repeat(8)}?`,
+        `looks like a digest without its algorithm; write it as sha256:${'2e8f1a31'.repeat(8)}`,
       );
     }
   });
 
   test('fails when a digest is written in upper case, suggesting it in lower case', () => {
     expect(versionProblem(`SHA256:${'AB'.repeat(32)}`, { requireDigest: false })).toBe(
-      `is not a digest: its algorithm and hex are written in lower case; did you mean sha256:${'ab'.repeat(32)}?`,
+      `is not a digest: its algorithm and hex are written in lower case, as sha256:${'ab'.repeat(32)}`,
     );
   });
 });
