@@ -622,6 +622,29 @@ describe('what a killed command leaves behind', () => {
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remote);
     });
 
+    it.each([['.git/cdk8s-gitops'], ['.cdk8s-gitops/lock']])(
+      'names a link at %s, where cdk8s-gitops keeps state of its own, with a fix that does not commit it',
+      async (rel) => {
+        // GIVEN a link where cdk8s-gitops keeps its own state, pointing outside
+        const clone = sandbox.clone('ci');
+        const outside = path.join(sandbox.root, 'outside');
+        fs.mkdirSync(outside);
+        fs.rmSync(path.join(clone, rel), { recursive: true, force: true });
+        fs.symlinkSync(outside, path.join(clone, rel));
+
+        // WHEN
+        const r = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+
+        // THEN it is refused, named as the work tree names it, and the fix removes the link
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`CG408 ${rel} is a symbolic link`);
+        expect(r.stderr).toContain(
+          `Fix: Remove the link (rm ${rel}): it stands where cdk8s-gitops keeps state of its own, which Git does not track; then run again.`,
+        );
+        expect(fs.readdirSync(outside)).toEqual([]);
+      },
+    );
+
     it('names a lock committed to the repository as such, with the fix, and writes nothing', async () => {
       // GIVEN a lock of a command on another machine, committed by mistake
       const clone = sandbox.clone('ci');

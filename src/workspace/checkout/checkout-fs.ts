@@ -3,6 +3,8 @@ import * as path from 'path';
 import { GitOpsError, systemErrorCode } from '../../core/errors';
 import { crlfCauseOf } from '../git/line-ends';
 import { topPattern } from '../git/paths';
+import { LOCK_PATH } from './lock-path';
+import { TRANSACTION_DIR } from './transaction-dir';
 
 /** What stands at a path of a checkout, seen without following symbolic links. */
 export type EntryKind = 'file' | 'directory' | 'missing' | 'other';
@@ -17,11 +19,16 @@ export const MAX_READ_BYTES = 256 * 1024 * 1024;
 const CRLF_ASKED_AT_MOST = 16;
 
 /** The error for a symbolic link found where cdk8s-gitops reads, writes or deletes. */
-export function symlinkError(rel: string, doing: string): GitOpsError {
+export function symlinkError(rel: string, doing: string, gitDir?: string): GitOpsError {
+  // The checkout's own state (its lock, a write in progress, what it keeps in the Git directory) is no file Git tracks.
+  const shown = gitDir === undefined ? rel : `${gitDir}/${rel}`;
+  const local = gitDir !== undefined || [LOCK_PATH, TRANSACTION_DIR].some((p) => rel === p || rel.startsWith(`${p}/`));
   return GitOpsError.of('CG408', {
-    file: rel,
-    message: `${rel} is a symbolic link, and cdk8s-gitops never follows symbolic links in a checkout (it was about to ${doing}). Nothing was changed.`,
-    fix: `Replace the link with a real file or directory (git rm ${rel}, and commit), then run again.`,
+    file: shown,
+    message: `${shown} is a symbolic link, and cdk8s-gitops never follows symbolic links in a checkout (it was about to ${doing}). Nothing was changed.`,
+    fix: local
+      ? `Remove the link (rm ${shown}): it stands where cdk8s-gitops keeps state of its own, which Git does not track; then run again.`
+      : `Replace the link with a real file or directory (git rm ${rel}, and commit), then run again.`,
   });
 }
 
@@ -49,7 +56,14 @@ export class Checkout {
   /** Files read with CRLF line ends that Git does not convert (edited so): see {@link CRLF_ASKED_AT_MOST}. */
   private unconverted = 0;
 
-  constructor(dir: string) {
+  /**
+   * @param gitDir how to name the directory in messages when it is a Git directory (`.git`),
+   *   whose files are cdk8s-gitops's own state, not files of the repository
+   */
+  constructor(
+    dir: string,
+    private readonly gitDir?: string,
+  ) {
     const abs = path.resolve(dir);
     let root = abs;
     try {
@@ -91,7 +105,7 @@ export class Checkout {
       if (systemErrorCode(e) === 'ENOTDIR') return undefined;
       throw e;
     }
-    if (stat?.isSymbolicLink()) throw symlinkError(rel, 'read it');
+    if (stat?.isSymbolicLink()) throw symlinkError(rel, 'read it', this.gitDir);
     return stat;
   }
 
@@ -115,7 +129,7 @@ export class Checkout {
       fd = fs.openSync(this.abs(rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     } catch (e) {
       if (systemErrorCode(e) === 'ENOENT') return undefined;
-      if (systemErrorCode(e) === 'ELOOP' || systemErrorCode(e) === 'EMLINK') throw symlinkError(rel, 'read it');
+      if (systemErrorCode(e) === 'ELOOP' || systemErrorCode(e) === 'EMLINK') throw symlinkError(rel, 'read it', this.gitDir);
       throw e;
     }
     try {
@@ -318,7 +332,7 @@ export class Checkout {
       throw e;
     }
     if (stat === undefined) return 'missing';
-    if (stat.isSymbolicLink()) throw symlinkError(rel, doing);
+    if (stat.isSymbolicLink()) throw symlinkError(rel, doing, this.gitDir);
     return stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other';
   }
 

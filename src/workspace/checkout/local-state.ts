@@ -47,7 +47,14 @@ export function localState(dir: string): LocalState | undefined {
     answers.set(abs, answer);
   }
   const checkout = path.relative(real(answer.top), abs).split(path.sep).join('/');
-  return { gitDir: new Checkout(path.dirname(answer.stateDir)), checkout, index: answer.index };
+  const gitDir = path.dirname(answer.stateDir);
+  // Named in messages as the work tree names it (.git), or in full when it is elsewhere (a worktree's).
+  const shown = path.relative(real(answer.top), real(gitDir)).split(path.sep).join('/');
+  return {
+    gitDir: new Checkout(gitDir, shown === '' || shown.startsWith('..') || path.isAbsolute(shown) ? real(gitDir) : shown),
+    checkout,
+    index: answer.index,
+  };
 }
 
 function askGit(dir: string): GitAnswer | undefined {

@@ -6,8 +6,9 @@ import { GitOpsError, systemErrorCode } from '../../core/errors';
 import { Checkout } from './checkout-fs';
 import { assertNoInterruptedWrite, ensureCheckoutDirectory } from './writer';
 
-/** Repository-relative path of the lock a writing command holds on its checkout. */
-export const LOCK_PATH = '.cdk8s-gitops/lock';
+import { LOCK_PATH } from './lock-path';
+
+export { LOCK_PATH };
 
 /** Who holds a checkout's lock, as the lock file records it. */
 export interface LockHolder {

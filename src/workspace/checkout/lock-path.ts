@@ -1,0 +1,9 @@
+/**
+ * Where the checkout's lock is: a module of its own, so that what only names it (the messages
+ * about links in the checkout's own state) loads none of the lock.
+ *
+ * @module
+ */
+
+/** Repository-relative path of the lock a writing command holds on its checkout. */
+export const LOCK_PATH = '.cdk8s-gitops/lock';
