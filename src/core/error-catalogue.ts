@@ -945,7 +945,7 @@ const ENTRIES = [
     where: 'git',
     title: 'Merge-request branch exists',
     description: 'The branch to push to already exists on the remote; the change is probably proposed already.',
-    fix: 'Review, merge or close the merge request of that branch and delete the branch, choose another pushBranch, or pass ifBranchExists: ExistingBranch.ADD_COMMIT to add a commit on top of it.',
+    fix: 'Review, merge or close the merge request of that branch and delete the branch, choose another pushBranch, or pass ifBranchExists: ExistingBranch.ADD_COMMIT to add a commit on top of it. When the branch holds the pending operations of this checkout (a publish killed after its push), drop them: cdk8s-gitops publish --drop-pending.',
   },
   {
     code: 'CG505',
@@ -1096,6 +1096,14 @@ const ENTRIES = [
     description:
       "The directory publish was given is inside a Git work tree but not its top. The tree's files would be committed under that directory, while the paths Argo CD reads (the root Application's `applicationsets/<control plane>`, the generators' `environments/…`) are from the top of the repository. Nothing is published.",
     fix: 'Publish from the top of a clone of the GitOps repository: pass it as --out (or gitops.checkout in cdk8s.yaml).',
+  },
+  {
+    code: 'CG526',
+    where: 'git',
+    title: 'Pending operations made for a merge-request branch',
+    description:
+      'A release made with --publish --branch was not published (its publish was killed, or failed), and it is published only to the branch it was made for: this publish names another branch, the pending operations name several, or the checkout was left on that branch with no record of the branch it was on. Nothing is published.',
+    fix: 'Publish them to their branch (cdk8s-gitops publish --branch <branch>), or drop them (cdk8s-gitops publish --drop-pending).',
   },
   {
     code: 'CG599',

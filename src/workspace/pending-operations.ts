@@ -31,6 +31,13 @@ export interface PendingOperation {
    * @default - none
    */
   readonly deleted?: readonly string[];
+  /**
+   * Made by a release command with `--publish --branch`: the merge-request branch it is published
+   * to, and the branch the checkout was on then (`undefined`: a detached `HEAD`). A publish that
+   * was killed is finished there, never on the checkout's branch.
+   * @default - published to the checkout's branch
+   */
+  readonly branch?: { readonly name: string; readonly from?: string };
 }
 
 /** Where the pending operations of a checkout are kept: in the git directory, never in the work tree. */
@@ -182,10 +189,12 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
     !str(l.path) ||
     typeof l.after !== 'string' ||
     !(l.before === null || typeof l.before === 'string') ||
-    !(d.deleted === undefined || (Array.isArray(d.deleted) && d.deleted.every((p) => str(p) && isOwnablePath(p))))
+    !(d.deleted === undefined || (Array.isArray(d.deleted) && d.deleted.every((p) => str(p) && isOwnablePath(p)))) ||
+    !(d.branch === undefined || (isMap(d.branch) && str(d.branch.name) && opt(d.branch.from)))
   ) {
     return undefined;
   }
+  const branch = isMap(d.branch) ? { name: d.branch.name as string, ...(str(d.branch.from) ? { from: d.branch.from } : {}) } : undefined;
   return {
     file,
     checkout: d.checkout,
@@ -195,6 +204,7 @@ function parseRecord(file: string, text: string | undefined): PendingOperation |
     subject: d.subject,
     ledger: { path: l.path, before: l.before, after: l.after },
     ...(Array.isArray(d.deleted) && d.deleted.length > 0 ? { deleted: d.deleted as string[] } : {}),
+    ...(branch === undefined ? {} : { branch }),
   };
 }
 

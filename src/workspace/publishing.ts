@@ -152,6 +152,29 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
 
   const store = pendingStore(req.dir);
   const ops = store ? readPending(store) : [];
+  // Operations made for a merge-request branch (a release with --publish --branch, then killed) are published there only.
+  const recorded = recordedBranch(ops, req.branch);
+  if (recorded !== undefined) {
+    if (req.branch === undefined) {
+      req.onNote?.(
+        `The pending ${recorded.ops.map((op) => op.subject).join('; ')} ${recorded.ops.length === 1 ? 'was' : 'were'} made for branch ${recorded.name}; published there.`,
+      );
+      req = { ...req, branch: recorded.name };
+    }
+    // A publish killed after it moved to that branch left the checkout on it: back where it was.
+    if ((await repo.currentBranch()) === recorded.name) {
+      if (recorded.from === undefined || recorded.from === recorded.name) {
+        throw GitOpsError.of('CG526', {
+          message: `"${repo.root}" is on branch ${recorded.name}, where a publish of its pending operations was interrupted, and the branch it was on before is not known (a detached HEAD). Nothing was published.`,
+          fix: `Check out the branch the change goes into (git switch <branch>), then publish again.`,
+        });
+      }
+      await repo.switchBack({ branch: recorded.from });
+      req.onNote?.(
+        `Switched back to branch ${recorded.from}: an interrupted publish to ${recorded.name} left the checkout on that branch.`,
+      );
+    }
+  }
   const interrupted = store !== undefined && ops.length > 0 && wasPublishing(store);
   const clock = req.clock ?? { now: new Date() };
   assertCheckoutLedgers(req.model, req.dir, clock); // a ledger entry that breaks a rule, committed or not
@@ -750,6 +773,35 @@ function assertTopOfWorkTree(repo: GitOpsRepository, dir: string): void {
   throw GitOpsError.of('CG525', {
     message: `"${dir}" is the directory ${inside.split(path.sep).join('/')} of the clone "${repo.root}", not its top: the tree would be published under ${inside.split(path.sep).join('/')}/, where Argo CD does not read it. Nothing was published.`,
   });
+}
+
+/** The branch checked out in the checkout `dir`; undefined for a detached `HEAD`. */
+export async function checkedOutBranch(dir: string): Promise<string | undefined> {
+  return (await GitOpsRepository.open(dir)).currentBranch();
+}
+
+/**
+ * The merge-request branch pending operations were made for (`PendingOperation.branch`), with the
+ * branch the checkout was on then, and those operations; undefined when none was. Fails with
+ * `CG526` when they name different branches, or when the publish names another (`branch`).
+ */
+function recordedBranch(
+  ops: readonly PendingOperation[],
+  branch: string | undefined,
+): { readonly name: string; readonly from?: string; readonly ops: readonly PendingOperation[] } | undefined {
+  const made = ops.filter((op) => op.branch !== undefined);
+  if (made.length === 0) return undefined;
+  const names = [...new Set(made.map((op) => op.branch!.name))];
+  if (names.length > 1 || (branch !== undefined && branch !== names[0])) {
+    throw GitOpsError.of('CG526', {
+      message: `Pending operations of this checkout were made for ${names.length > 1 ? `branches ${names.join(', ')}` : `branch ${names[0]}`} (--publish --branch) and not published${branch === undefined ? '' : `; this publish names branch ${branch}`}: ${made.map((op) => `${op.subject} (${op.branch!.name})`).join('; ')}. Nothing was published.`,
+      fix:
+        names.length > 1
+          ? 'Drop them (cdk8s-gitops publish --drop-pending), put their ledgers back (git checkout -- <ledger>), and make each again with --publish --branch.'
+          : `Publish them to that branch (cdk8s-gitops publish --branch ${names[0]}), or drop them (cdk8s-gitops publish --drop-pending).`,
+    });
+  }
+  return { name: names[0]!, ...(made[0]!.branch!.from === undefined ? {} : { from: made[0]!.branch!.from }), ops: made };
 }
 
 /**

@@ -645,6 +645,49 @@ describe('what a killed command leaves behind', () => {
       },
     );
 
+    it('publishes a release made for a merge-request branch there only, after a publish that did not finish, and from the branch it was made on', async () => {
+      // GIVEN a promote --publish --branch whose publish failed (the remote unreachable), so the promotion is pending
+      const clone = sandbox.clone('ci');
+      const remote = sandbox.git(clone, 'remote', 'get-url', 'origin');
+      sandbox.git(clone, 'remote', 'set-url', 'origin', path.join(sandbox.root, 'unreachable.git'));
+      const made = await cli(
+        clone,
+        'promote',
+        'payments-api',
+        '--ring',
+        'nonprod',
+        '--digest',
+        D2,
+        '--publish',
+        '--branch',
+        'review/nonprod',
+      );
+      expect(made.code).toBe(1);
+      expect(made.stderr).toContain('`cdk8s-gitops publish` publishes it to branch review/nonprod');
+      sandbox.git(clone, 'remote', 'set-url', 'origin', remote);
+      // AND the checkout left on that branch, as a publish killed after it moved there leaves it
+      sandbox.git(clone, 'switch', '--quiet', '--create', 'review/nonprod');
+      const main = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+
+      // WHEN another branch is named, the publish is refused
+      const other = await cli(clone, 'publish', '--branch', 'elsewhere');
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain('CG526 Pending operations of this checkout were made for branch review/nonprod (--publish --branch)');
+
+      // WHEN a plain publish runs
+      const r = await cli(clone, 'publish');
+
+      // THEN it goes back to main and publishes the promotion to the merge-request branch, not to main
+      expect(r.stderr).toContain(
+        'Note: Switched back to branch main: an interrupted publish to review/nonprod left the checkout on that branch.',
+      );
+      expect(r.stderr).toContain('was made for branch review/nonprod; published there.');
+      expect(r.code).toBe(0);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(main);
+      expect(sandbox.git(sandbox.remote, 'show', `review/nonprod:${LEDGER}`)).toContain(D2);
+      expect(sandbox.git(clone, 'branch', '--show-current')).toBe('main');
+    });
+
     it('names a lock committed to the repository as such, with the fix, and writes nothing', async () => {
       // GIVEN a lock of a command on another machine, committed by mistake
       const clone = sandbox.clone('ci');

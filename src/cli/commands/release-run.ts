@@ -17,7 +17,7 @@ import { WriteReport } from '../../model/write-report';
 import { CommandValues } from '../args';
 import { CommandContext, personName } from '../command';
 import { withCheckoutLock } from '../locking';
-import { addPending, pendingStore, readPending } from '../../workspace/pending-operations';
+import { addPending, PendingOperation, pendingStore, readPending } from '../../workspace/pending-operations';
 import { recordedModel, ReleaseModel } from '../without-program';
 import { assertCheckoutOfRepository, assertRingOfRepository } from '../../workspace/checkout-repository';
 import { GitOpsError } from '../../core/errors';
@@ -88,7 +88,7 @@ export async function releaseInCheckout(
       return made;
     };
     /** Makes the change in the checkout and records it as pending, to be published as an operation of its own. */
-    const apply = (): { outcome: ReleaseOutcome; report: WriteReport } => {
+    const apply = (branch?: PendingOperation['branch']): { outcome: ReleaseOutcome; report: WriteReport } => {
       recoverInterruptedWrite(out);
       const ledgerPath = ledgerFilePath(model, request.service);
       const before = new Checkout(out).read(ledgerPath) ?? null;
@@ -108,6 +108,7 @@ export async function releaseInCheckout(
           subject: outcome.change.summary,
           ledger: { path: ledgerPath, before, after },
           ...(report.deleted.length > 0 ? { deleted: report.deleted } : {}),
+          ...(branch === undefined ? {} : { branch }),
         });
       }
       return { outcome, report };
@@ -125,7 +126,7 @@ export async function releaseInCheckout(
     }
     // Git and simple-git load only here: a release without --publish does without them (30-40 ms of a
     // promotion that takes about a second on a fleet).
-    const { assertCheckoutPublishable, publishChange, releaseBranch } =
+    const { assertCheckoutPublishable, checkedOutBranch, publishChange, releaseBranch } =
       // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
       require('../../workspace/publishing') as typeof import('../../workspace/publishing');
     // Check the rules and the pending operations before anything is written, and learn the digest the branch is named after.
@@ -140,7 +141,13 @@ export async function releaseInCheckout(
         : state.images === undefined && state.chart === undefined
           ? state.digest
           : `sha256:${contentHash(releaseKey(state))}`;
-    const made = apply();
+    const branch =
+      values.branch === undefined
+        ? undefined
+        : values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest);
+    // Recorded with the operation: a publish killed on the way is finished on that branch, from the one the checkout is on.
+    const from = branch === undefined ? undefined : await checkedOutBranch(out);
+    const made = apply(branch === undefined ? undefined : { name: branch, ...(from === undefined ? {} : { from }) });
     const dated = commitDate(ctx.env);
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);
     let result: Awaited<ReturnType<typeof publishChange>>;
@@ -154,12 +161,7 @@ export async function releaseInCheckout(
         allowRemove: values['allow-remove'] ?? [],
         clock: { now, clock },
         ...(dated.date ? { commitDate: dated.date } : {}),
-        ...(values.branch !== undefined
-          ? {
-              branch:
-                values.branch || releaseBranch(request.kind, request.service, request.ring, request.kind === 'unhold' ? undefined : digest),
-            }
-          : {}),
+        ...(branch !== undefined ? { branch } : {}),
         ...(values.remote ? { remote: values.remote } : {}),
         programCommit: ctx.programCommit(),
         takenOver,
@@ -168,7 +170,7 @@ export async function releaseInCheckout(
     } catch (e) {
       if (made.outcome.change.changed && pendingStore(out) !== undefined) {
         ctx.stderr.write(
-          `Note: the ${request.kind} is kept in the checkout as a pending operation: \`cdk8s-gitops publish\` publishes it; ` +
+          `Note: the ${request.kind} is kept in the checkout as a pending operation: \`cdk8s-gitops publish\` publishes it${branch === undefined ? '' : ` to branch ${branch}`}; ` +
             `\`cdk8s-gitops publish --drop-pending\`, then \`git checkout -- ${ledgerFilePath(model, request.service)}\` and \`cdk8s-gitops synth\`, discard it.\n`,
         );
       }
