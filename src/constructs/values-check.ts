@@ -1,4 +1,5 @@
 import { Problem, problem } from '../core/errors';
+import { holdsToken } from '../core/url-credentials';
 import { findNonPlainValues, KeyPath, Values } from '../model/values';
 
 /** Problems with values given to a construct: anything that is not plain data. */
@@ -215,8 +216,19 @@ const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:([^\s/?#@]+)@/i;
 /** The password part of a URL that refers to a variable instead: `$(DB_PASSWORD)`, `${DB_PASSWORD}`, `{{ .Values.x }}`. */
 const PLACEHOLDER = /^(\$|\{\{|%24)/;
 
+/** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ`). */
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
+/** The password of a connection string: `Server=db;User Id=sa;Password=…;`. */
+const CONNECTION_PASSWORD = /(?:^|;)\s*(?:password|pwd)\s*=\s*([^;\s][^;]*)/i;
+
 /** What in a string alone gives a secret away, whatever its key; undefined when nothing does. */
 export function secretInString(s: string): string | undefined {
+  if (holdsToken(s)) return 'a literal string holding an access token (ghp_…, glpat-…)';
+  if (s.includes('eyJ') && JWT.test(s)) return 'a literal string holding a JSON Web Token';
+  if (s.includes('=')) {
+    const m = CONNECTION_PASSWORD.exec(s);
+    if (m && !PLACEHOLDER.test(m[1]!)) return 'a literal string holding a password (Password=…)';
+  }
   if (s.includes('-----BEGIN') && PEM_PRIVATE_KEY.test(s)) return 'a literal string holding a private key (PEM)';
   const b64 = s.indexOf(BASE64_PEM);
   if (b64 >= 0 && PEM_PRIVATE_KEY.test(Buffer.from(s.slice(b64, b64 + 120), 'base64').toString('latin1'))) {

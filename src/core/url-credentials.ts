@@ -76,6 +76,12 @@ function hiddenToken(found: string): string {
   return /[0-9A-Z]/.test(found.slice(found.search(/[_-]/) + 1)) ? '***' : found;
 }
 
+/** Whether `text` holds a token of those hosts ({@link TOKEN_IN_TEXT}), not a name that only looks like one. */
+export function holdsToken(text: string): boolean {
+  for (const m of text.matchAll(TOKEN_IN_TEXT)) if (hiddenToken(m[0]) === '***') return true;
+  return false;
+}
+
 /** A URL's scheme and `//`, at the start of a text. */
 const SCHEME_AT_START = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** What ends a URL quoted in a text: white space, quotes and angle brackets. */

@@ -327,6 +327,28 @@ describe('literal secrets', () => {
     ]);
   });
 
+  test('fails when a JSON Web Token, an access token or the password of a connection string stands under any key', () => {
+    const jwt =
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjaS1ib3QiLCJyb2xlIjoiYWRtaW4ifQ.kK9Xq2cW1eVt8Rz3LmN0pQ7sYbH4uJdF6gA5oE2iT1w';
+    const found = literalSecrets(
+      {
+        auth: { jwt },
+        database: { connectionString: 'Server=db;User Id=sa;Password=Hunter2-Pl41n;' },
+        github: { pat: 'ghp_16C7e42F292c6912E7710c838347Ae178B4a' },
+        ok: ['Server=db;User Id=sa;Password=$(DB_PASSWORD);', 'npm_config_user_agent', 'eyJ is how a JWT begins', 'a=b;c=d'],
+      },
+      'Hunter2',
+    );
+    expect(found).toEqual([
+      ['auth.jwt', expect.stringContaining('sets "auth.jwt" to a literal string holding a JSON Web Token')],
+      [
+        'database.connectionString',
+        expect.stringContaining('sets "database.connectionString" to a literal string holding a password (Password=…)'),
+      ],
+      ['github.pat', expect.stringContaining('sets "github.pat" to a literal string holding an access token (ghp_…, glpat-…)')],
+    ]);
+  });
+
   test('fails when a secret key holds a number or a boolean', () => {
     expect(literalSecrets({ database: { password: 123456 }, redis: { auth: { password: true } } }, '123456')).toEqual([
       ['database.password', expect.stringContaining('sets "database.password" to a literal number; the key names a secret')],
