@@ -20,6 +20,7 @@ import {
   PAYMENTS,
   PROD_AWS_VALUES,
   PROD_GCP_VALUES,
+  prodToBWithoutApproval,
   publishRingFleet,
   ringFleet,
   SHARD,
@@ -392,6 +393,31 @@ describe('a promotion and its rollback within one second', () => {
         'promote payments-api sha256:cccccccc to nonprod (by bob)',
         'roll back payments-api nonprod to sha256:bbbbbbbb and hold it (by bob): C is bad',
       ]);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});
+
+describe('status of a ledger edited by hand', () => {
+  it('shows what the ledger says, and warns that the ring rules refuse it', async () => {
+    // GIVEN prod's entry set to B by hand, with no approver
+    const { sandbox, clone } = copyRingFleet(fleet);
+    try {
+      prodToBWithoutApproval(clone);
+
+      // WHEN
+      const r = await replay.run(clone, ringFleet(), ['status'], T3);
+
+      // THEN status answers, and says the entry is one synth, publish and check refuse
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        'Warning: the ledgers hold entries the ring rules refuse, so what they say above may not be what runs; synth, publish and check refuse them:',
+      );
+      expect(r.stderr).toMatch(new RegExp(`\\[${PAYMENTS.replace('.', '\\.')}\\] CG61\\d Ring "prod"`));
+      // AND a checkout the rules accept gets no warning
+      sandbox.git(clone, 'checkout', '--', PAYMENTS);
+      expect((await replay.run(clone, ringFleet(), ['status'], T3)).stderr).toBe('');
     } finally {
       sandbox.cleanup();
     }

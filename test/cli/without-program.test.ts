@@ -213,8 +213,7 @@ describe('release commands without the program', () => {
     // a promotion with a chart revision, kept pending, then published
     await same(['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--chart-revision', CHART_1, '--by', 'ci-bot']);
     await same(['publish', '--by', 'ci-bot']);
-    // --from into a ring with a soak, published at once
-    await same(['promote', 'payments-api', '--ring', 'prod', '--from', 'nonprod', '--by', 'ci-bot', '--publish'], LATER);
+    // (time moves forward only: a commit is never dated before its parent)
     // named images; a service with one image
     await same([
       'promote',
@@ -232,6 +231,8 @@ describe('release commands without the program', () => {
     await same(['promote', 'inventory', '--ring', 'nonprod', '--digest', A, '--by', 'ci-bot', '--publish']);
     // a rendered service: the digest goes into its objects
     await same(['promote', 'web', '--ring', 'nonprod', '--digest', A, '--by', 'ci-bot', '--publish']);
+    // --from into a ring with a soak, published at once
+    await same(['promote', 'payments-api', '--ring', 'prod', '--from', 'nonprod', '--by', 'ci-bot', '--publish'], LATER);
     await same(['promote', 'web', '--ring', 'prod', '--from', 'nonprod', '--by', 'ci-bot', '--publish'], LATER);
     expect(fs.readFileSync(path.join(n, 'environments/prod/aws/eu-02/web/deployment-web.yaml'), 'utf8')).toContain(
       `registry.example.com/shop/web@${A}`,

@@ -5,7 +5,9 @@ import { explainTarget, formatExplanation, selectTargets } from '../../synth/exp
 import { formatStatus, StatusReport, statusOf } from '../../synth/status';
 import type { PlatformModel } from '../../model/platform-model';
 import { parseCommandArgs } from '../args';
-import { Command, usageError } from '../command';
+import { Command, CommandContext, usageError } from '../command';
+import { GitOpsError } from '../../core/errors';
+import { assertCheckoutLedgers } from '../../workspace/checkout-gates';
 import { checkoutDir } from '../out-dir';
 import { describeFilter, FILTER_HELP, isEmptyFilter, selectsTarget, TargetFilter, targetFilter } from '../filters';
 import { loadModelOfCheckout } from '../../workspace/checkout-repository';
@@ -75,6 +77,8 @@ Example:
       return liveStatus(model, report, format, ctx);
     }
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
+    // What a ledger says runs is what runs only while the ring rules accept it: say so when they do not.
+    for (const line of refusedLedgerEntries(model, out, ctx)) ctx.stderr.write(`${line}\n`);
     // A filter that names only known things may still select nothing (a team whose services run elsewhere).
     if (format === 'text' && !isEmptyFilter(filter) && report.services.length === 0) {
       ctx.stderr.write(`Note: ${describeFilter(filter)} selects no service and no target.\n`);
@@ -82,6 +86,25 @@ Example:
     return 0;
   },
 };
+
+/**
+ * Warning lines for ledger entries the ring rules refuse (a hand edit): status shows what the
+ * ledgers say, which synth, publish and check refuse to write or call clean; none when they accept every entry.
+ */
+function refusedLedgerEntries(model: PlatformModel, out: string, ctx: CommandContext): string[] {
+  try {
+    assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
+    return [];
+  } catch (e) {
+    if (!(e instanceof GitOpsError)) throw e;
+    return [
+      'Warning: the ledgers hold entries the ring rules refuse, so what they say above may not be what runs; synth, publish and check refuse them:',
+      ...e.problems.map(
+        (p) => `  ${p.file === undefined ? '' : `[${p.file}] `}${p.code} ${p.message}${p.fix === undefined ? '' : ` Fix: ${p.fix}`}`,
+      ),
+    ];
+  }
+}
 
 /** The part of `report` the filter selects: its services and targets, and the rings with targets there. */
 function filtered(model: PlatformModel, report: StatusReport, filter: TargetFilter): StatusReport {
