@@ -198,3 +198,36 @@ describe('tag releases', () => {
     }
   });
 });
+
+describe('history of a commit that carries release trailers by hand', () => {
+  it('marks the commit whose trailers no ledger change bears out, and none of the releases cdk8s-gitops made', async () => {
+    // GIVEN the fleet's real releases, then a commit of NOTES.md whose message claims a promotion of B into prod
+    const { sandbox, clone } = copyRingFleet(fleet);
+    try {
+      fs.writeFileSync(path.join(clone, 'NOTES.md'), 'notes\n');
+      sandbox.git(clone, 'add', 'NOTES.md');
+      sandbox.git(
+        clone,
+        'commit',
+        '--quiet',
+        '-m',
+        `promote payments-api sha256:bbbbbbbb to prod (by alice)\n\nCdk8s-Gitops-Operation: promote\nCdk8s-Gitops-Service: payments-api\nCdk8s-Gitops-Ring: prod\nCdk8s-Gitops-Digest: ${B}\nCdk8s-Gitops-Promoted-By: alice\nCdk8s-Gitops-Approved-By: bob`,
+      );
+      const forged = sandbox.git(clone, 'rev-parse', 'HEAD');
+
+      // WHEN
+      const json = await replay.run(clone, ringFleet(), ['history', 'payments-api', '--ring', 'prod', '--format', 'json'], T3);
+      const text = await replay.run(clone, ringFleet(), ['history', 'payments-api', '--ring', 'prod'], T3);
+
+      // THEN the forged commit is marked, the real promotion into prod is not
+      expect(json.code).toBe(0);
+      const entries = JSON.parse(json.stdout) as { sha: string; operation?: string; ledgerUnchanged?: boolean }[];
+      expect(entries.filter((e) => e.ledgerUnchanged === true).map((e) => e.sha)).toEqual([forged]);
+      expect(entries.some((e) => e.operation === 'promote' && e.sha !== forged && e.ledgerUnchanged === undefined)).toBe(true);
+      expect(text.stdout).toContain('[no ledger change] promote payments-api sha256:bbbbbbbb to prod (by alice)');
+      expect(text.stderr).toContain('Note: 1 commit carries the trailers of a release but changes no ledger of the services it names');
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { HistoryEntry, readHistory } from '../../workspace/git/history';
+import { filesChangedBy, HistoryEntry, readHistory } from '../../workspace/git/history';
 import { GitOpsError } from '../../core/errors';
 import { didYouMean } from '../../core/suggest';
 import { someNames } from '../../core/name-list';
@@ -27,6 +27,11 @@ the closest names); one the program declares but nobody published yet has no his
 Without a service, the changes of every service. --env and --team need the program's model
 (the program, or without one the checkout's release model): a change shows under --env when one
 of its rings (or a name the ring had before) has a target of its service in that environment.
+--ring R counts the changes recorded under the names R had before, too.
+
+Trailers are what a commit's author wrote: a commit with the trailers of a promote, rollback or
+unhold that changes no ledger of the services it names is marked [no ledger change] (in json,
+ledgerUnchanged: true), and a note says so.
 
 Options:
   --service S   only changes of service S (or name it as the argument)
@@ -91,7 +96,15 @@ Example:
     if (model !== undefined && declaredRing && !model.targets.some((t) => t.ring === values.ring && selectsTarget(filter, model, t))) {
       ctx.stderr.write(`Note: ${describeFilter({ ...filter, ring: values.ring })} selects no target.\n`);
     }
-    const entries = limit === undefined ? selected : selected.slice(0, limit);
+    const shown = limit === undefined ? selected : selected.slice(0, limit);
+    // A commit's trailers are what its author wrote: a release whose commit changes no ledger of its services is said to be so.
+    const unborne = await releasesWithoutLedgerChange(out, shown);
+    const entries = shown.map((e) => (unborne.has(e.sha) ? { ...e, ledgerUnchanged: true } : e));
+    if (unborne.size > 0) {
+      ctx.stderr.write(
+        `Note: ${unborne.size === 1 ? '1 commit carries' : `${unborne.size} commits carry`} the trailers of a release but ${unborne.size === 1 ? 'changes' : 'change'} no ledger of the services ${unborne.size === 1 ? 'it names' : 'they name'} (marked "no ledger change"): nobody released anything by ${unborne.size === 1 ? 'it' : 'them'}.\n`,
+      );
+    }
     if (read.length === 0 && (service !== undefined || values.ring !== undefined))
       await checkNames(ctx, out, values, await readHistory({ dir: out }), service, values.ring);
     if (format === 'json') {
@@ -120,7 +133,7 @@ Example:
       e.promotedBy ?? e.author,
       e.approvedBy.join(','),
       e.sha.slice(0, 10),
-      e.subject,
+      `${'ledgerUnchanged' in e ? '[no ledger change] ' : ''}${e.subject}`,
     ]);
     const head = ['DATE', 'OPERATION', 'RING', 'DIGEST', ...(charts ? ['CHART'] : []), 'BY', 'APPROVED', 'COMMIT', 'SUBJECT'];
     const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length));
@@ -128,6 +141,31 @@ Example:
     return 0;
   },
 };
+
+/** The operations whose commits change the ledger of each service they name. */
+const RELEASE_OPERATIONS = new Set(['promote', 'rollback', 'unhold']);
+
+/**
+ * The commits among `entries` that carry the trailers of a release (promote, rollback, unhold)
+ * but change no ledger of a service they name (`<service>.yaml` outside a directory of the
+ * service's own, wherever the program kept its ledgers then): made by hand.
+ */
+async function releasesWithoutLedgerChange(out: string, entries: readonly HistoryEntry[]): Promise<Set<string>> {
+  const releasesOf = entries.filter((e) => e.operation !== undefined && RELEASE_OPERATIONS.has(e.operation));
+  const changed = await filesChangedBy(
+    out,
+    releasesOf.map((e) => e.sha),
+  );
+  const isLedgerOf = (service: string) => (p: string) => {
+    const parts = p.split('/');
+    return parts.at(-1) === `${service}.yaml` && parts.at(-2) !== service;
+  };
+  return new Set(
+    releasesOf
+      .filter((e) => e.service.length === 0 || e.service.some((s) => !(changed.get(e.sha) ?? []).some(isLedgerOf(s))))
+      .map((e) => e.sha),
+  );
+}
 
 /**
  * The names under which commits record the changes of `ring`: its own, and those it had before

@@ -153,3 +153,30 @@ function toEntry(sha: string, date: string, commit: CommitText): HistoryEntry {
     programCommit: trailers[TrailerKey.PROGRAM_COMMIT]?.[0],
   };
 }
+
+/**
+ * The files each of `commits` changes against its first parent (all its files for a first
+ * commit; none for a merge), by commit, repository-relative.
+ */
+export async function filesChangedBy(dir: string, commits: readonly string[]): Promise<Map<string, string[]>> {
+  const changed = new Map<string, string[]>();
+  if (commits.length === 0) return changed;
+  const repo = await GitOpsRepository.open(dir);
+  let out: string;
+  try {
+    // Each commit's id on a line of its own, then the paths it changes (quoted by Git's rules when unusual).
+    out = await new GitRunner(repo.root).runWithInput(
+      ['diff-tree', '-r', '--root', '--name-only', '--stdin'],
+      commits.map((c) => `${c}\n`).join(''),
+    );
+  } catch (err) {
+    throw err instanceof GitCommandError ? gitFailure(err, 'list the files of commits', repo.root) : err;
+  }
+  let current: string[] | undefined;
+  const wanted = new Set(commits);
+  for (const line of out.split('\n')) {
+    if (wanted.has(line) && !changed.has(line)) changed.set(line, (current = []));
+    else if (line !== '' && current !== undefined) current.push(line);
+  }
+  return changed;
+}
