@@ -116,7 +116,9 @@ Exit code 0 when clean, 2 with findings, 1 on error. Changes nothing.
 The ring rules judge every ledger entry the change makes. With --base, that is every entry that
 differs from the ledger in REF (the branch a merge request goes into), whatever the manifest
 records: run it in the merge-request pipeline of the GitOps repository, so that a commit that
-rewrites a ledger and the manifest together is refused too.
+rewrites a ledger and the manifest together is refused too. check runs the program (it compares
+the checkout with what the program makes): that pipeline checks out the platform program too,
+and names it with --app (or runs check in the program's directory, where cdk8s.yaml names it).
 
 Options:
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
@@ -130,8 +132,8 @@ Options:
   --base REF  judge the ledgers against REF, e.g. origin/main (fetched)
   --format    text (default) or json
 
-Example:
-  cdk8s-gitops check --out . --base origin/main`,
+Example (in the GitOps repository's clone, the platform program checked out beside it):
+  cdk8s-gitops check --app "npx tsx ../platform/platform.ts" --out . --base origin/main`,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('check', argv, ARGUMENTS.check.options);
     const format = ctx.format(values.format, ['text', 'json']);
