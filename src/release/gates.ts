@@ -440,7 +440,7 @@ export function ledgerProblems(c: LedgerCheck): Problem[] {
         out.push(
           at(
             problem('CG610', {
-              message: `Ring "${ring}" runs ${describeRelease(now)}, which never ran in "${before}" (it runs ${upstream === undefined ? 'nothing' : describeRelease(upstream)}): the entry was changed by hand.`,
+              message: `Ring "${ring}" runs ${describeRelease(now)}, which does not run in "${before}" (it runs ${upstream === undefined ? 'nothing' : describeRelease(upstream)}): the entry was changed by hand.`,
               fix: `${promoteFix}, once ${describeRelease(now)} runs in "${before}".`,
             }),
           ),

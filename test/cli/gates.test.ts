@@ -178,7 +178,7 @@ describe('hand edits of the ledger', () => {
     for (const r of runs) {
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(
-        `[${LEDGER}] CG610 Ring "prod" runs sha256:bbbbbbbb, which never ran in "prod-canary" (it runs sha256:00000000): the entry was changed by hand.`,
+        `[${LEDGER}] CG610 Ring "prod" runs sha256:bbbbbbbb, which does not run in "prod-canary" (it runs sha256:00000000): the entry was changed by hand.`,
       );
       expect(r.stderr).toContain(
         `Fix: Restore the ledger from Git (\`git checkout HEAD -- ${LEDGER}\`), then promote with \`cdk8s-gitops promote payments-api --ring prod --from prod-canary\`, once sha256:bbbbbbbb runs in "prod-canary".`,

@@ -56,7 +56,7 @@ describe('a program run on its own', () => {
   });
 
   it('refuses a ledger edited by hand that breaks the ring rules, as cdk8s-gitops synth does, and writes nothing', () => {
-    // GIVEN a published checkout whose ledger was then edited by hand: prod runs B, which never ran in nonprod
+    // GIVEN a published checkout whose ledger was then edited by hand: prod runs B, which does not run in nonprod
     const dir = sandbox.clone('platform');
     const app = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(work, 'platform.js'))}`;
     const publish = spawnSync(process.execPath, [CLI, 'publish', '--out', dir, '--app', app, '--by', 'platform-team'], {

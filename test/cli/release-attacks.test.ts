@@ -230,7 +230,7 @@ describe('gates', () => {
       const typo = await replay.run(clone, ringFleet(), ['check', '--base', 'origin/mian'], T2);
       // THEN the edit is refused with the rule it breaks, and a base that names no commit is an error
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('CG610 Ring "prod" runs sha256:eeeeeeee, which never ran in "prod-canary"');
+      expect(r.stderr).toContain('CG610 Ring "prod" runs sha256:eeeeeeee, which does not run in "prod-canary"');
       expect(r.stderr).toContain('git checkout origin/main -- releases/payments-api.yaml');
       expect(typo.code).toBe(1);
       expect(typo.stderr).toContain('CG315 --base "origin/mian" names no commit');

@@ -62,7 +62,7 @@ describe('ledger entries against the ring rules', () => {
         code: 'CG610',
         file: FILE,
         message:
-          'Ring "prod" runs sha256:bbbbbbbb, which never ran in "prod-canary" (it runs sha256:aaaaaaaa): the entry was changed by hand.',
+          'Ring "prod" runs sha256:bbbbbbbb, which does not run in "prod-canary" (it runs sha256:aaaaaaaa): the entry was changed by hand.',
         fix: `Restore the ledger from Git (\`git checkout HEAD -- ${FILE}\`), then promote with \`cdk8s-gitops promote payments-api --ring prod --from prod-canary\`, once sha256:bbbbbbbb runs in "prod-canary".`,
       },
     ]);
