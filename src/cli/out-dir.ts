@@ -5,6 +5,7 @@ import { CommandContext, usageError } from './command';
 import { CHECKOUT_KEY, ProjectConfig, readProjectConfig, REPOSITORIES_KEY } from '../workspace/program/run';
 import { redactUrl } from '../model/names';
 import { sameRepository } from '../model/repositories';
+import { MANIFEST_PATH } from '../synth/manifest-path';
 
 /**
  * What a command does with the GitOps checkout:
@@ -63,6 +64,7 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
   }[from];
   const named = `${source}${path.isAbsolute(shown) ? '' : ` (${dir})`}`;
   const fix = out !== undefined ? '' : ` (or set ${CHECKOUT_KEY} in cdk8s.yaml)`;
+  assertNotInsideTree(dir, named, fix);
   const stat = statOf(dir);
   if (stat?.isDirectory()) return warnIfCdk8sOutput(ctx, dir, config, from);
   if (stat) {
@@ -92,6 +94,29 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
         ? `Point the link at the checkout, or pass the checkout itself with --out${fix}.`
         : `Clone the GitOps repository there (git clone <url> ${shown}), or run \`cdk8s-gitops synth --out ${shown}\` first; or correct the path${fix}.`,
   });
+}
+
+/**
+ * Fails with `CG428` when `dir` is inside a Git directory, or inside another tree cdk8s-gitops
+ * wrote (a directory above it holds a manifest): a tree written there would be mixed into the
+ * repository's own files, or into that tree, whose writes and checks would take it for files of
+ * nobody's.
+ */
+function assertNotInsideTree(dir: string, named: string, fix: string): void {
+  const parts = dir.split(path.sep);
+  if (parts.includes('.git')) {
+    throw GitOpsError.of('CG428', {
+      message: `${named} is inside a Git directory (.git), where Git keeps a repository's own files.`,
+      fix: `Pass the top of the clone of the GitOps repository with --out${fix}.`,
+    });
+  }
+  for (let above = path.dirname(dir); above !== path.dirname(above); above = path.dirname(above)) {
+    if (!fs.existsSync(path.join(above, MANIFEST_PATH))) continue;
+    throw GitOpsError.of('CG428', {
+      message: `${named} is inside ${above}, a tree cdk8s-gitops wrote (it holds ${MANIFEST_PATH}): a tree written there would be mixed into that one.`,
+      fix: `Pass the checkout itself (${above}) with --out${fix}, or a directory outside it.`,
+    });
+  }
 }
 
 /** The checkout cdk8s.yaml maps `repository` to (`gitops.repositories`), compared as Argo CD compares repository URLs. */

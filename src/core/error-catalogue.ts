@@ -917,6 +917,14 @@ const ENTRIES = [
       "An owned file has CRLF line ends, and Git puts them there on checkout: an attribute (eol=crlf in .gitattributes, .git/info/attributes or the global attributes file) or the clone's configuration (core.autocrlf=true; text with core.eol=crlf) converts the LF line ends cdk8s-gitops writes, so every clone but the one that wrote the files holds other bytes than were written. Nothing is read further or written.",
     fix: 'Unset the conversion for the files cdk8s-gitops writes (environments/** -text in .gitattributes; or git config core.autocrlf false in the clone), then check the files out again (a fresh clone).',
   },
+  {
+    code: 'CG428',
+    where: 'checkout',
+    title: 'The checkout is inside another tree',
+    description:
+      "The directory a command was given is inside a Git directory (.git), or inside a tree cdk8s-gitops wrote (a directory above it holds .cdk8s-gitops/manifest.json): a tree written there is mixed into the repository's own files, or into that tree, whose writes and checks would take its files for nobody's. Nothing is read or written.",
+    fix: 'Pass the top of the clone of the GitOps repository with --out (or gitops.checkout in cdk8s.yaml).',
+  },
 
   // CG5xx: git
   {

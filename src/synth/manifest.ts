@@ -4,8 +4,9 @@ import { contentHash, isGeneratedFilePath, STATUS_PATH } from './file-tree';
 import { isMap } from '../core/plain';
 import { isReleaseModelPath, serviceModelPath } from './release-model';
 
-/** Repository-relative path of the manifest. */
-export const MANIFEST_PATH = '.cdk8s-gitops/manifest.json';
+import { MANIFEST_PATH } from './manifest-path';
+
+export { MANIFEST_PATH };
 
 /**
  * Where the manifest keeps the entries of each service's files (its targets' files and its

@@ -295,6 +295,29 @@ describe('symbolic links in the checkout', () => {
   });
 });
 
+describe('a checkout inside another tree', () => {
+  it.each([['environments'], ['.git'], ['.git/cdk8s-gitops']])(
+    'refuses --out %s of a checkout (CG428), and writes nothing',
+    async (inside) => {
+      // GIVEN a synthesized checkout, in Git
+      const { dir } = checkout();
+      execFileSync('git', ['init', '--quiet', dir]);
+      const before = hashTree(dir);
+
+      // WHEN a tree is written into a directory inside it
+      const r = await cli(path.join(dir, inside), 'synth');
+
+      // THEN it is refused, and nothing was written
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('CG428 --out ');
+      expect(r.stderr).toContain(
+        inside.startsWith('.git') ? 'is inside a Git directory (.git)' : `is inside ${dir}, a tree cdk8s-gitops wrote`,
+      );
+      expect(hashTree(dir)).toEqual(before);
+    },
+  );
+});
+
 describe('the manifest and the journal are checked before they are acted on', () => {
   it('keeps owned files whose content changed instead of deleting them, and says so', async () => {
     // GIVEN a YAML file of the user's, and a manifest that claims it (with another hash) and changed inputs
