@@ -97,10 +97,11 @@ export function checkoutDir(ctx: CommandContext, command: string, out: string | 
 }
 
 /**
- * Fails with `CG428` when `dir` is inside a Git directory, or inside another tree cdk8s-gitops
- * wrote (a directory above it holds a manifest): a tree written there would be mixed into the
- * repository's own files, or into that tree, whose writes and checks would take it for files of
- * nobody's.
+ * Fails with `CG428` when `dir` is inside a Git directory, inside another tree cdk8s-gitops
+ * wrote (a directory above it holds a manifest), or a platform program's project whose cdk8s.yaml
+ * names its checkout elsewhere: a tree written there would be mixed into the repository's own
+ * files, into that tree (whose writes and checks would take it for files of nobody's), or into
+ * the program's own repository.
  */
 function assertNotInsideTree(dir: string, named: string, fix: string): void {
   const parts = dir.split(path.sep);
@@ -108,6 +109,14 @@ function assertNotInsideTree(dir: string, named: string, fix: string): void {
     throw GitOpsError.of('CG428', {
       message: `${named} is inside a Git directory (.git), where Git keeps a repository's own files.`,
       fix: `Pass the top of the clone of the GitOps repository with --out${fix}.`,
+    });
+  }
+  // A platform program's project whose cdk8s.yaml names its checkout elsewhere (`--out .` run in it).
+  const project = fs.existsSync(path.join(dir, 'cdk8s.yaml')) ? configOrNothing(dir).checkout : undefined;
+  if (project !== undefined && realPath(path.resolve(dir, project)) !== realPath(dir)) {
+    throw GitOpsError.of('CG428', {
+      message: `${named} is a platform program's project: its cdk8s.yaml names the GitOps checkout ${path.resolve(dir, project)}.`,
+      fix: `Pass that checkout with --out${fix}.`,
     });
   }
   for (let above = path.dirname(dir); above !== path.dirname(above); above = path.dirname(above)) {

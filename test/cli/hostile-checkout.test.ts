@@ -316,6 +316,24 @@ describe('a checkout inside another tree', () => {
       expect(hashTree(dir)).toEqual(before);
     },
   );
+
+  it("refuses --out of a platform program's project whose cdk8s.yaml names its checkout elsewhere (CG428)", async () => {
+    // GIVEN a program's project, whose cdk8s.yaml names the GitOps checkout beside it
+    const project = path.join(root, `project-${++n}`);
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), 'app: npx tsx platform.ts\ngitops:\n  checkout: ../platform-gitops\n');
+    const before = hashTree(project);
+
+    // WHEN synth is pointed at the project itself
+    const r = await cli(project, 'synth');
+
+    // THEN
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `is a platform program's project: its cdk8s.yaml names the GitOps checkout ${path.join(root, 'platform-gitops')}.`,
+    );
+    expect(hashTree(project)).toEqual(before);
+  });
 });
 
 describe('the manifest and the journal are checked before they are acted on', () => {
