@@ -922,7 +922,7 @@ const ENTRIES = [
     where: 'checkout',
     title: 'The checkout is inside another tree',
     description:
-      "The directory a command was given is inside a Git directory (.git), or inside a tree cdk8s-gitops wrote (a directory above it holds .cdk8s-gitops/manifest.json): a tree written there is mixed into the repository's own files, or into that tree, whose writes and checks would take its files for nobody's. Nothing is read or written.",
+      "The directory a command was given is inside a Git directory (.git), inside a tree cdk8s-gitops wrote (a directory above it holds .cdk8s-gitops/manifest.json), or a platform program's project whose cdk8s.yaml names its GitOps checkout elsewhere: a tree written there is mixed into the repository's own files, into that tree (whose writes and checks would take its files for nobody's), or into the program's repository. Nothing is read or written.",
     fix: 'Pass the top of the clone of the GitOps repository with --out (or gitops.checkout in cdk8s.yaml).',
   },
 
