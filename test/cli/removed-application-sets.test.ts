@@ -96,38 +96,3 @@ describe('publish that removes an ApplicationSet', () => {
     );
   });
 });
-
-describe('a control plane the program no longer declares', () => {
-  let out: string;
-  let dir: string;
-  beforeAll(() => {
-    // GIVEN the example's checkout, and the example's program with control plane prod renamed prod-eu
-    out = synthesizedCheckout();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-renamed-control-plane-'));
-    const example = fs.readFileSync(path.join(REPO, 'examples/payments-platform/main.ts'), 'utf8');
-    const renamed = example
-      .replace("'../../src'", JSON.stringify(path.join(REPO, 'src')))
-      .replace("new ControlPlane(platform, 'prod'", "new ControlPlane(platform, 'prod-eu'");
-    expect(renamed).toContain("new ControlPlane(platform, 'prod-eu'");
-    fs.writeFileSync(path.join(dir, 'platform.ts'), renamed);
-  });
-  afterAll(() => {
-    removeCheckout(out);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  test('plan says its sets and its root Application stay in its Argo CD until deleted there', () => {
-    // WHEN
-    const r = cli('plan', '--out', out, '--app', `npx tsx ${path.join(dir, 'platform.ts')}`);
-    // THEN its files are deleted, and a note says what stays in Argo CD for each
-    expect(r.stdout).toContain('[-] applicationsets/prod/workloads-prod.yaml');
-    expect(r.stdout).toContain('[-] bootstrap/prod.yaml');
-    expect(r.stderr).toContain(
-      'Note: applicationsets/prod/workloads-prod.yaml is no longer written, and the root Application of control plane prod (which the program no longer declares) does not prune: ' +
-        'ApplicationSet workloads-prod stays in Argo CD with its last spec until you delete it there (kubectl -n <the namespace of its Argo CD> delete applicationset workloads-prod) once this change is published.',
-    );
-    expect(r.stderr).toContain(
-      'Note: bootstrap/prod.yaml is no longer written: control plane prod is no longer declared, and its root Application (bootstrap) stays in its Argo CD, reading applicationsets/prod, which is gone.',
-    );
-  });
-});
