@@ -192,8 +192,20 @@ export function credentialsProblemsAt(credentials: ClusterCredentials, construct
   const made = MADE.get(credentials);
   if (made === undefined) return [];
   const literal =
-    made.spec.kind === 'config' ? problemsOfLiteralSecrets(made.spec.config as never, constructPath, 'The cluster credentials') : [];
+    made.spec.kind === 'config'
+      ? problemsOfLiteralSecrets(made.spec.config as never, constructPath, 'The cluster credentials', undefined, judgedAsExec)
+      : [];
   return [...made.problems.map((p) => ({ ...p, constructPath })), ...literal];
+}
+
+/**
+ * Key paths of the credentials' config whose values the exec plugin's checks judge, by what each
+ * means: its arguments (see `argumentProblems`), and the variables of its environment whose names
+ * do not name a secret (a value that looks like a key or token is reported there).
+ */
+function judgedAsExec(keyPath: string): boolean {
+  const env = 'execProviderConfig.env.';
+  return keyPath.startsWith('execProviderConfig.args') || (keyPath.startsWith(env) && !isSecretKey(keyPath.slice(env.length)));
 }
 
 /** The store reference as written: its name and kind (`ClusterSecretStore` unless given). */

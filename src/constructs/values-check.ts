@@ -343,10 +343,17 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
  *
  * @param allowed key paths the layer's owner allows literal strings at; `undefined` when the
  *   layer cannot allow any (only services can)
+ * @param judgedElsewhere key paths a check of its own judges (and reports in its own words)
  */
-export function problemsOfLiteralSecrets(values: Values, constructPath: string, label: string, allowed?: ReadonlySet<string>): Problem[] {
+export function problemsOfLiteralSecrets(
+  values: Values,
+  constructPath: string,
+  label: string,
+  allowed?: ReadonlySet<string>,
+  judgedElsewhere?: (keyPath: string) => boolean,
+): Problem[] {
   return findLiteralSecrets(values)
-    .filter((p) => !allowed?.has(p.keyPath))
+    .filter((p) => !allowed?.has(p.keyPath) && judgedElsewhere?.(p.keyPath) !== true)
     .map(({ keyPath, what }) =>
       problem('CG120', {
         constructPath,
