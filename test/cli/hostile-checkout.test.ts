@@ -643,24 +643,29 @@ describe('what a killed command leaves behind', () => {
 
     it('refuses to publish a checkout that is a directory inside a clone, not its top (CG525), and pushes nothing', async () => {
       // GIVEN a tree synthesized into a directory of a clone (a typo, or the default "dist" of a program's own repository)
-      const clone = sandbox.clone('ci');
-      const inside = path.join(clone, 'gitops');
-      expect((await cli(inside, 'synth')).code).toBe(0);
-      const remote = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+      const other = Sandbox.create();
+      try {
+        const clone = other.clone('ci');
+        const inside = path.join(clone, 'gitops');
+        expect((await cli(inside, 'synth')).code).toBe(0);
+        const remote = other.git(other.remote, 'rev-parse', 'main');
 
-      // WHEN it is published, or a promotion in it
-      const results = [
-        await cli(inside, 'publish'),
-        await cli(inside, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish'),
-      ];
+        // WHEN it is published, or a promotion in it
+        const results = [
+          await cli(inside, 'publish'),
+          await cli(inside, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish'),
+        ];
 
-      // THEN both are refused, naming the directory and the fix, and the remote is as it was
-      for (const r of results) {
-        expect(r.code).toBe(1);
-        expect(r.stderr).toContain(`CG525 "${inside}" is the directory gitops of the clone "${fs.realpathSync(clone)}", not its top`);
-        expect(r.stderr).toContain('Fix: Publish from the top of a clone of the GitOps repository');
+        // THEN both are refused, naming the directory and the fix, and the remote is as it was
+        for (const r of results) {
+          expect(r.code).toBe(1);
+          expect(r.stderr).toContain(`CG525 "${inside}" is the directory gitops of the clone "${fs.realpathSync(clone)}", not its top`);
+          expect(r.stderr).toContain('Fix: Publish from the top of a clone of the GitOps repository');
+        }
+        expect(other.git(other.remote, 'rev-parse', 'main')).toBe(remote);
+      } finally {
+        other.cleanup();
       }
-      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(remote);
     });
 
     it.each([['.git/cdk8s-gitops'], ['.cdk8s-gitops/lock']])(

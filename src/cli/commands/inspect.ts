@@ -118,7 +118,8 @@ differs from the ledger in REF (the branch a merge request goes into), whatever 
 records: run it in the merge-request pipeline of the GitOps repository, so that a commit that
 rewrites a ledger and the manifest together is refused too. check runs the program (it compares
 the checkout with what the program makes): that pipeline checks out the platform program too,
-and names it with --app (or runs check in the program's directory, where cdk8s.yaml names it).
+and names it with --app (or runs check in the program's directory, where cdk8s.yaml names it),
+as in the example, run in the GitOps repository's clone with the program beside it.
 
 Options:
   --app CMD   command that runs the program (default: "app" in cdk8s.yaml)
@@ -132,7 +133,7 @@ Options:
   --base REF  judge the ledgers against REF, e.g. origin/main (fetched)
   --format    text (default) or json
 
-Example (in the GitOps repository's clone, the platform program checked out beside it):
+Example:
   cdk8s-gitops check --app "npx tsx ../platform/platform.ts" --out . --base origin/main`,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('check', argv, ARGUMENTS.check.options);
