@@ -97,9 +97,12 @@ function refusedLedgerEntries(model: PlatformModel, out: string, ctx: CommandCon
     return [];
   } catch (e) {
     if (!(e instanceof GitOpsError)) throw e;
+    // The ring rules' findings (CG6xx) and the ledgers' own (CG2xx); anything else is for the commands that write to say.
+    const refused = e.problems.filter((p) => p.code.startsWith('CG6') || p.code.startsWith('CG2'));
+    if (refused.length === 0) return [];
     return [
       'Warning: the ledgers hold entries the ring rules refuse, so what they say above may not be what runs; synth, publish and check refuse them:',
-      ...e.problems.map(
+      ...refused.map(
         (p) => `  ${p.file === undefined ? '' : `[${p.file}] `}${p.code} ${p.message}${p.fix === undefined ? '' : ` Fix: ${p.fix}`}`,
       ),
     ];
