@@ -132,12 +132,10 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   let req = request;
   recoverInterruptedWrite(req.dir);
   const repo = await GitOpsRepository.open(req.dir);
+  // The checkout is the top of its clone: its paths are the repository's.
   assertTopOfWorkTree(repo, req.dir);
   await repo.assertNoOperationInProgress();
   if (req.takenOver) await removeStaleIndexLock(repo, req.takenOver, req.onNote);
-  const prefix = path.relative(repo.root, path.resolve(req.dir)).split(path.sep).join('/');
-  const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
-  const fromRepo = (p: string): string => (prefix ? p.slice(prefix.length + 1) : p);
   const owned = (): string[] => {
     const manifest = readManifestTexts(req.dir);
     return [
@@ -147,7 +145,7 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
         ...manifest.keys(),
         ...req.model.services.flatMap((s) => [ledgerFilePath(req.model, s.name), manifestShardPath(s.name)]),
       ]),
-    ].map(toRepo);
+    ];
   };
 
   const store = pendingStore(req.dir);
@@ -182,7 +180,7 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   // that keeps a team's chart at a tag there is refused (the recorded model, without a program, is not judged).
   const unpinned = req.recordedServices === undefined ? unpinnedChartProblems(req.model, req.dir) : [];
   assertPendingState(req.model, req.dir, ops, store, interrupted);
-  if (req.recordedServices !== undefined) await assertOtherLedgersAtHead(repo, req.model, req.recordedServices, toRepo);
+  if (req.recordedServices !== undefined) await assertOtherLedgersAtHead(repo, req.model, req.recordedServices);
   if (interrupted) {
     req.onNote?.(
       `A publish of the ${ops.length} pending operation${ops.length === 1 ? '' : 's'} was interrupted; ${ops.length === 1 ? 'it is' : 'they are'} published from ${ops.length === 1 ? 'its record' : 'their records'}.`,
@@ -196,11 +194,7 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
   // operations recorded, and release files), and the program's commit deletes them again.
   const checkout = new Checkout(req.dir);
   const deletedByOps = ops.flatMap((op) => op.deleted ?? []).filter((p) => checkout.kind(p) === 'missing');
-  const aside = await setAside(
-    repo,
-    [...new Set([...owned(), ...deletedSinceHead(req.dir).map(toRepo), ...deletedByOps.map(toRepo)])],
-    fromRepo,
-  );
+  const aside = await setAside(repo, [...new Set([...owned(), ...deletedSinceHead(req.dir), ...deletedByOps])]);
 
   const described: { subject: string; operation: Operation; promotedBy: string }[] = [];
   let synth: WriteReport | undefined;
@@ -219,9 +213,8 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
     const describe = (files: readonly string[]): NonNullable<typeof made> => {
       if (made?.files === files) return made;
       if (subject === undefined) return { files, message: '', trailers: {} };
-      const changed = files.map(fromRepo);
       const ledgers = readLedgers(req.model, req.dir);
-      const summary = summarizeChange(req.model, changed, ledgers, ledgersAtHead(req.dir, req.model, ledgers, changed));
+      const summary = summarizeChange(req.model, files, ledgers, ledgersAtHead(req.dir, req.model, ledgers, files));
       const body = describeChange(summary);
       made = {
         files,
@@ -630,18 +623,13 @@ export function assertPendingState(
  * model does not hold: each must be as `HEAD` has it (`CG520`), since no pending operation
  * changed it and publish would otherwise set the change aside and lose it.
  */
-export async function assertOtherLedgersAtHead(
-  repo: GitOpsRepository,
-  model: PlatformModel,
-  services: readonly string[],
-  toRepo: (p: string) => string,
-): Promise<void> {
+export async function assertOtherLedgersAtHead(repo: GitOpsRepository, model: PlatformModel, services: readonly string[]): Promise<void> {
   const held = new Set(model.services.map((s) => s.name));
   const files = services.filter((s) => !held.has(s)).map((s) => ledgerFilePath(model, s));
   if (files.length === 0) return;
-  const changed = await repo.changedFiles(files.map(toRepo));
+  const changed = await repo.changedFiles(files);
   if (changed.length === 0) return;
-  throw unlikeHead(files.find((f) => changed.includes(toRepo(f))) ?? changed[0]!);
+  throw unlikeHead(files.find((f) => changed.includes(f)) ?? changed[0]!);
 }
 
 /** A ledger's text once the program's ring moves are applied (as `synth` writes it); undefined when it has none to apply or does not parse. */
@@ -704,16 +692,12 @@ function deletedSinceHead(dir: string): string[] {
 }
 
 /** The owned files that differ from `HEAD`, with their content (undefined: deleted); then they go back to `HEAD`. */
-async function setAside(
-  repo: GitOpsRepository,
-  owned: string[],
-  fromRepo: (p: string) => string,
-): Promise<Map<string, string | undefined>> {
+async function setAside(repo: GitOpsRepository, owned: string[]): Promise<Map<string, string | undefined>> {
   const aside = new Map<string, string | undefined>();
   const changes = await repo.changes(owned);
   if (changes.length === 0) return aside;
   const checkout = new Checkout(repo.root);
-  for (const c of changes) aside.set(fromRepo(c.path), checkout.kind(c.path) === 'file' ? checkout.read(c.path) : undefined);
+  for (const c of changes) aside.set(c.path, checkout.kind(c.path) === 'file' ? checkout.read(c.path) : undefined);
   await repo.discardChanges(owned, undefined, changes);
   return aside;
 }
@@ -755,11 +739,9 @@ export async function assertCheckoutPublishable(model: PlatformModel, dir: strin
   const repo = await GitOpsRepository.open(dir);
   assertTopOfWorkTree(repo, dir);
   await repo.assertNoOperationInProgress();
-  const prefix = path.relative(repo.root, path.resolve(dir)).split(path.sep).join('/');
   const store = pendingStore(dir);
-  const toRepo = (p: string): string => (prefix ? `${prefix}/${p}` : p);
   assertPendingState(model, dir, store ? readPending(store) : [], store);
-  if (recordedServices !== undefined) await assertOtherLedgersAtHead(repo, model, recordedServices, toRepo);
+  if (recordedServices !== undefined) await assertOtherLedgersAtHead(repo, model, recordedServices);
 }
 
 /**

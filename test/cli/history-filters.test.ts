@@ -26,6 +26,22 @@ function git(cwd: string, ...args: string[]): void {
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
 }
 
+/** Commits, with no change, the record of a promotion of payments-api into `ring`, as its trailers say it. */
+function commitPromotion(dir: string, ring: string): void {
+  git(
+    dir,
+    '-c',
+    'user.name=Platform',
+    '-c',
+    'user.email=p@example.com',
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    `Promote payments-api to ${ring}\n\nCdk8s-Gitops-Service: payments-api\nCdk8s-Gitops-Ring: ${ring}\nCdk8s-Gitops-Digest: sha256:${'a'.repeat(64)}\nCdk8s-Gitops-Operation: promote`,
+  );
+}
+
 /** The subjects of `history --format json`. */
 function subjects(...args: string[]): string[] {
   const r = cli('history', ...args, '--format', 'json');
@@ -58,20 +74,7 @@ describe('history filters', () => {
     git(out, 'init', '-q', '-b', 'main');
     git(out, '-c', 'user.name=Platform', '-c', 'user.email=p@example.com', 'add', '-A');
     git(out, '-c', 'user.name=Platform', '-c', 'user.email=p@example.com', 'commit', '-q', '-m', 'synth');
-    for (const ring of ['nonprod', 'prod-canary', 'prod']) {
-      git(
-        out,
-        '-c',
-        'user.name=Platform',
-        '-c',
-        'user.email=p@example.com',
-        'commit',
-        '-q',
-        '--allow-empty',
-        '-m',
-        `Promote payments-api to ${ring}\n\nCdk8s-Gitops-Service: payments-api\nCdk8s-Gitops-Ring: ${ring}\nCdk8s-Gitops-Digest: sha256:${'a'.repeat(64)}\nCdk8s-Gitops-Operation: promote`,
-      );
-    }
+    for (const ring of ['nonprod', 'prod-canary', 'prod']) commitPromotion(out, ring);
   });
   afterAll(() => removeCheckout(out));
 
@@ -150,18 +153,7 @@ describe('history filters', () => {
       );
       git(renamed, 'init', '-q', '-b', 'main');
       git(renamed, '-c', 'user.name=Platform', '-c', 'user.email=p@example.com', 'commit', '-q', '--allow-empty', '-m', 'start');
-      git(
-        renamed,
-        '-c',
-        'user.name=Platform',
-        '-c',
-        'user.email=p@example.com',
-        'commit',
-        '-q',
-        '--allow-empty',
-        '-m',
-        `Promote payments-api to nonprod\n\nCdk8s-Gitops-Service: payments-api\nCdk8s-Gitops-Ring: nonprod\nCdk8s-Gitops-Digest: sha256:${'a'.repeat(64)}\nCdk8s-Gitops-Operation: promote`,
-      );
+      commitPromotion(renamed, 'nonprod');
       const synth = cli('synth', '--app', `npx tsx ${program}`, '--out', renamed);
       expect([synth.status, synth.stderr]).toEqual([0, '']);
 
