@@ -249,6 +249,18 @@ describe('GitOpsRepository', () => {
     expect(await repo.isClean()).toBe(false);
   });
 
+  test('never switches to a branch whose name is an option of git switch (CG514)', async () => {
+    // GIVEN
+    const repo = await GitOpsRepository.open(dir);
+    const head = sandbox.git(dir, 'rev-parse', 'HEAD');
+
+    // WHEN / THEN
+    await expect(repo.switchBack({ branch: '--orphan=elsewhere' })).rejects.toThrow(
+      /CG514 "--orphan=elsewhere" is not a valid branch name/,
+    );
+    expect([await repo.currentBranch(), sandbox.git(dir, 'rev-parse', 'HEAD')]).toEqual(['main', head]);
+  });
+
   test('lists the ignored files among the given paths one by one, beside the changes', async () => {
     // GIVEN a .gitignore that hides a whole directory, a pattern, and a pattern with an exception
     const repo = await GitOpsRepository.open(dir);

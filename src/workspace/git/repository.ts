@@ -548,6 +548,8 @@ export class GitOpsRepository {
    * Local changes are carried over; git refuses (and this fails) when one would be overwritten.
    */
   public async switchBack(ref: { readonly branch: string } | { readonly commit: string }): Promise<void> {
+    // A name read back from a record (a pending operation's) may be anything: never an option.
+    if ('branch' in ref) await this.checkBranchName(ref.branch);
     const args = 'branch' in ref ? ['switch', '--quiet', ref.branch] : ['switch', '--quiet', '--detach', ref.commit];
     try {
       await this.git.run(args);
