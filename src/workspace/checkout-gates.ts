@@ -151,8 +151,25 @@ export interface LedgerGitContext {
   readonly intermediate?: readonly Ledger[];
   /** Of those, the versions pending operations left (see {@link LedgerCheck.pending}). @default - none */
   readonly pending?: readonly Ledger[];
+  /**
+   * With `check --base`: the commits of the change that wrote the ledger, oldest first, each
+   * judged against the version before it as it was when made, so that what one of them ran counts
+   * for the next only when it was itself a change the rules accept.
+   * @default - none
+   */
+  readonly commits?: readonly LedgerCommit[];
   /** No version of the manifest ever recorded the ledger (see {@link LedgerCheck.neverWritten}). @default false */
   readonly neverWritten?: boolean;
+}
+
+/** One commit of a change that wrote a ledger (see {@link LedgerGitContext.commits}). */
+export interface LedgerCommit {
+  readonly commit: string;
+  /** When it reached the branch (see `LedgerVersion.time`). */
+  readonly time: Date;
+  readonly ledger: Ledger;
+  /** The ledger's history before it: the versions older than this commit's. */
+  readonly before: LedgerHistory;
 }
 
 /** Options of {@link CheckoutGates.open}. */
@@ -261,8 +278,7 @@ export class CheckoutGates {
   ): Problem[] {
     const found = this.context(file, text);
     // The ledger an operation is making now is on record as that operation's.
-    const context = made === undefined ? found : { ...found, intermediate: [...(found.intermediate ?? []), made] };
-    const baselineRings = context.baseline === undefined ? undefined : this.ringsAsWritten.get(context.baseline);
+    const { commits, ...context } = made === undefined ? found : { ...found, intermediate: [...(found.intermediate ?? []), made] };
     // A ring the baseline records and the program no longer accounts for, with no version before
     // it that the program reads whole (a ring renamed twice whose movedFrom lists only its last
     // name), would read as history the ring never had: that is the problem.
@@ -270,20 +286,39 @@ export class CheckoutGates {
     const at = /^[0-9a-f]{40}$/.test(ref) ? `commit ${ref.slice(0, 12)}` : ref;
     const undeclared = context.baseline ? undeclaredRingProblems(this.model, context.baseline, file, at) : [];
     if (undeclared.length > 0) return undeclared;
-    const check: LedgerCheck = {
-      file,
-      ledger,
-      rings: gateRings(this.model, service),
-      ...context,
-      ...(this.git !== undefined && this.base === undefined ? { holdLiftedOnRecordOnly: true } : {}),
-      ...promotedChartOf(this.model, service),
-      ...(baselineRings === undefined ? {} : { baselineRings }),
-      ...(movedTo === undefined ? {} : { movedTo }),
-      ...initialReleaseOf(this.model, service),
-      now: soakUntil(this.clock),
-      latest: new Date((this.clock.clock ?? this.clock.now).getTime() + CLOCK_SKEW_MS),
+    const now = soakUntil(this.clock);
+    const check = (baseline: Ledger | undefined, rest: Omit<LedgerCheck, 'file' | 'rings' | 'now' | 'latest'>, until = now): Problem[] => {
+      const baselineRings = baseline === undefined ? undefined : this.ringsAsWritten.get(baseline);
+      return ledgerProblems({
+        file,
+        rings: gateRings(this.model, service),
+        ...(this.git !== undefined && this.base === undefined ? { holdLiftedOnRecordOnly: true } : {}),
+        ...promotedChartOf(this.model, service),
+        ...(baselineRings === undefined ? {} : { baselineRings }),
+        ...(movedTo === undefined ? {} : { movedTo }),
+        ...initialReleaseOf(this.model, service),
+        ...rest,
+        ...(baseline === undefined ? {} : { baseline }),
+        now: until,
+        latest: new Date((this.clock.clock ?? this.clock.now).getTime() + CLOCK_SKEW_MS),
+      });
     };
-    return ledgerProblems(check);
+    // The commits of a change, one by one, each against the one before it (soak measured up to
+    // when it was made); the checkout then against the last of them.
+    let baseline = context.baseline;
+    for (const c of commits ?? []) {
+      const problems = check(
+        baseline,
+        { ...context, ledger: c.ledger, history: c.before, intermediate: [] },
+        new Date(Math.min(now.getTime(), c.time.getTime())),
+      );
+      if (problems.length > 0)
+        return commits!.length === 1
+          ? problems
+          : problems.map((p) => ({ ...p, message: `${p.message} (Commit ${c.commit.slice(0, 12)} made the change.)` }));
+      baseline = c.ledger;
+    }
+    return check(baseline, { ...context, ledger });
   }
 
   /** The history and baseline of a ledger file whose checkout text is `text`. */
@@ -335,8 +370,12 @@ export class CheckoutGates {
       const older = () => fromBase.map((v) => ({ commit: v.commit, ledger: parse(v.text) }));
       // The commits of the change: versions HEAD's history has and the base's has not.
       const inBase = new Set(fromBase.map((v) => v.commit));
-      const intermediate = versions.filter((v) => !inBase.has(v.commit) && v.ledger !== undefined).map((v) => v.ledger!);
-      return { history: gitHistory, ...readable(atBase, this.base.ref, accountedFor(atBase) ? [] : older()), intermediate };
+      const commits = versions
+        .map((v, i) => ({ ...v, before: { versions: versions.slice(i + 1), truncated: gitHistory.truncated } }))
+        .filter((v) => !inBase.has(v.commit) && v.ledger !== undefined)
+        .map((v) => ({ commit: v.commit, time: v.time, ledger: v.ledger!, before: v.before }))
+        .reverse();
+      return { history: gitHistory, ...readable(atBase, this.base.ref, accountedFor(atBase) ? [] : older()), commits };
     }
     const head = this.git.hasHead ? this.headText(file) : undefined;
     // Ledgers pending operations of this checkout left, not yet committed, oldest first.

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Sandbox } from '../git/sandbox';
 import { cloneSnapshot, ModelReplay, readFile } from '../support/replay';
-import { B, copyRingFleet, PAYMENTS, publishRingFleet, ringFleet, T0, T3 } from '../support/ring-fleet';
+import { B, copyRingFleet, PAYMENTS, publishRingFleet, ringFleet, T0, T2, T3 } from '../support/ring-fleet';
 
 const T4 = '2026-11-22T16:00:00Z';
 let replay: ModelReplay;
@@ -105,6 +105,65 @@ describe('holds lifted by hand', () => {
       sandbox.git(clone, 'checkout', '-q', 'rollback-canary');
       const check = await replay.run(clone, ringFleet(), ['check', '--base', 'main'], T4);
       expect([check.code, check.stderr]).toEqual([0, '']);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('accepts a promotion and its rollback as the commits of a merge request, each judged against the one before it', async () => {
+    const { sandbox, clone } = copyRingFleet(fleet);
+    try {
+      // nonprod runs B: promote C into it, then roll it back to B, both pending, published to a branch as two commits
+      const C = B.replace(/b/g, 'c');
+      await replay.ok(clone, ringFleet(), ['promote', 'payments-api', '--ring', 'nonprod', '--digest', C, '--by', 'carol'], T4);
+      await replay.ok(
+        clone,
+        ringFleet(),
+        ['rollback', 'payments-api', '--ring', 'nonprod', '--previous', '--reason', 'C fails', '--by', 'carol'],
+        T4,
+      );
+      await replay.ok(clone, ringFleet(), ['publish', '--branch', 'promote-and-back', '--by', 'carol'], T4);
+      sandbox.git(clone, 'checkout', '-q', 'promote-and-back');
+      expect(sandbox.git(clone, 'log', '--format=%s', 'main..HEAD').split('\n')).toHaveLength(2);
+      const check = await replay.run(clone, ringFleet(), ['check', '--base', 'main'], T4);
+      expect([check.code, check.stderr]).toEqual([0, '']);
+    } finally {
+      sandbox.cleanup();
+    }
+  });
+
+  it('refuses a merge request whose first commit invents a previous release, though its second only rolls back to it (CG610)', async () => {
+    const { sandbox, clone } = copyRingFleet(fleet);
+    try {
+      // commit 1, by hand: C among nonprod's previous releases; commit 2, by hand, as a rollback would write it: nonprod back on C, held
+      const C = B.replace(/b/g, 'c');
+      const invented = `      - { digest: ${C}, since: "2026-11-22T11:00:00Z", by: mallory }\n`;
+      sandbox.git(clone, 'checkout', '-q', '-b', 'invented');
+      const text = readFile(clone, PAYMENTS);
+      const nonprod = text.slice(text.indexOf('  nonprod:\n'), text.indexOf('  prod-canary:\n'));
+      const previous = nonprod.slice(nonprod.indexOf('      - '));
+      fs.writeFileSync(path.join(clone, PAYMENTS), text.replace(nonprod, nonprod.replace(previous, invented + previous)));
+      sandbox.git(clone, 'commit', '-qam', 'invent a previous release');
+      const rolledBack = [
+        '  nonprod:',
+        `    digest: ${C}`,
+        `    since: "${T4}"`,
+        '    by: mallory',
+        '    from: null',
+        '    approvedBy: null',
+        '    hold:',
+        '      reason: "x"',
+        `      since: "${T4}"`,
+        '      by: mallory',
+        '    previous:',
+        `      - { digest: ${B}, since: "${T2}", by: mallory }`,
+        invented + previous,
+      ].join('\n');
+      fs.writeFileSync(path.join(clone, PAYMENTS), text.replace(nonprod, rolledBack));
+      sandbox.git(clone, 'commit', '-qam', 'roll back to it');
+      const check = await replay.run(clone, ringFleet(), ['check', '--base', 'main'], T4);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain('CG610 Ring "nonprod" lists sha256:cccccccc among its previous releases');
     } finally {
       sandbox.cleanup();
     }

@@ -90,18 +90,26 @@ test('a live holder is known by its process start tick, whatever the wall clock 
 });
 
 test('a holder killed and not yet reaped by its parent (a zombie) is gone: its lock is taken over', async () => {
-  // GIVEN a process that has exited, whose parent never reaps it
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // GIVEN a process that has exited, whose parent never reaps it: the shell starts it and, while
+  // it still runs (so the shell cannot have reaped it), becomes `sleep 60`, which never waits
+  const parent = spawn('sh', ['-c', 'sleep 0.3 & exec sleep 60'], { stdio: 'ignore' });
   try {
-    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
-    const state = (): string => {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!;
+    /** The fields after the command name of /proc/<pid>/stat: state, ppid, … */
+    const fields = (pid: string): string[] | undefined => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      } catch {
+        return undefined; // gone, or not a process
+      }
     };
-    for (let i = 0; i < 100 && state() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(state()).toBe('Z');
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const zombieChild = (): string | undefined =>
+      fs.readdirSync('/proc').find((p) => /^\d+$/.test(p) && fields(p)?.[1] === String(parent.pid) && fields(p)?.[0] === 'Z');
+    for (let i = 0; i < 150 && zombieChild() === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const zombie = zombieChild();
+    expect(zombie).toBeDefined();
+    const pid = Number(zombie);
+    const startTicks = Number(fields(zombie!)![19]);
     // AND its lock, recording its very start tick
     fs.writeFileSync(
       path.join(dir, LOCK_PATH),
