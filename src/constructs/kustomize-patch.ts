@@ -106,7 +106,17 @@ export function patchModels(given: unknown, path: string, where: string, problem
       return;
     }
     // A patch is written to the GitOps repository as values are: a literal secret is refused the same way (CG120).
-    problems.push(...problemsOfLiteralSecrets({ [at]: p.body as Values[string] }, path, 'A Kustomize patch'));
+    const view = secretsView(p);
+    const literal = problemsOfLiteralSecrets({ [at]: view }, path, 'A Kustomize patch');
+    problems.push(...literal);
+    for (const key of secretDataOf(p, view).filter((k) => !literal.some((l) => l.message.includes(`sets "${at}${k}" to`))))
+      problems.push(
+        problem('CG120', {
+          constructPath: path,
+          message: `A Kustomize patch sets "${at}${key}" to a Secret's literal data, and patches are readable by everyone who can read the GitOps repository.`,
+          fix: 'Keep the secret in a secret store and reference it (an ExternalSecret, a SealedSecret), or use an existing Secret by name.',
+        }),
+      );
     if (p.type === 'json') {
       const ops = p.body as readonly JsonPatchOperation[];
       const bad = !Array.isArray(ops) || ops.length === 0 ? 'it has no operations' : operationProblem(ops);
@@ -213,4 +223,37 @@ function isPlainData(v: unknown): boolean {
   if (Array.isArray(v)) return v.every(isPlainData);
   if (isMap(v)) return Object.entries(v).every(([k, x]) => k !== '__proto__' && isPlainData(x));
   return false;
+}
+
+/**
+ * A patch as its literal secrets are looked for: a strategic merge patch as it is; a JSON patch
+ * as the fields its operations set, each value under the keys its path names
+ * (`{ op: 'add', path: '/stringData/password', value }` is `{ stringData: { password: value } }`).
+ */
+function secretsView(p: KustomizePatch): Values[string] {
+  if (p.type !== 'json' || !Array.isArray(p.body)) return p.body as Values[string];
+  return (p.body as unknown[]).map((o) => {
+    if (!isMap(o) || typeof o.path !== 'string' || !('value' in o)) return o;
+    const keys = o.path
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    return keys.reduceRight<unknown>((value, key) => (/^(\d+|-)$/.test(key) ? [value] : { [key]: value }), o.value);
+  }) as Values[string];
+}
+
+/**
+ * The key paths (below the patch's) of the `data` and `stringData` entries a patch of a Secret
+ * sets: each is a literal secret, whatever its key says.
+ */
+function secretDataOf(p: KustomizePatch, view: Values[string]): string[] {
+  if (p.target.kind !== 'Secret' || (p.target.apiVersion ?? 'v1') !== 'v1') return [];
+  const maps = (Array.isArray(view) ? view.map((v, i) => [`[${i}]`, v] as const) : [['', view] as const]).filter(([, v]) => isMap(v));
+  return maps.flatMap(([at, v]) =>
+    ['data', 'stringData'].flatMap((k) => {
+      const data = (v as Record<string, unknown>)[k];
+      if (data === undefined || data === null || data === '') return [];
+      return isMap(data) ? Object.keys(data).map((key) => `${at}.${k}.${key}`) : [`${at}.${k}`];
+    }),
+  );
 }

@@ -102,6 +102,8 @@ export interface ServiceProps {
    *
    * A list of key paths, rather than a marker on the value, keeps values plain data. Layers
    * shared by many services (platform, environment, cloud, cluster) cannot allow literal secrets.
+   * For an object a rendered workload makes, name the object too, as CG120 prints it:
+   * `ConfigMap/settings:data.publicKey`. A Secret's `data` and `stringData` are never allowed.
    * @default - none: every literal secret is an error
    */
   readonly allowLiteralSecrets?: readonly string[];

@@ -19,6 +19,7 @@ import { imageModelsOf, Service } from './service';
 import { problemsOfLiteralSecrets } from './values-check';
 import { RenderContext } from './workload';
 import { renderKubeObjects } from './render';
+import { renderedObjectSecrets, SECRET_DATA } from './rendered-secrets';
 import { isClusterScopedKind } from '../model/cluster-scoped-kinds';
 
 const NO_LAYERS: readonly string[] = [];
@@ -334,6 +335,30 @@ export class TargetsBuilder {
    * own controller, cluster-admin where the lockdown is not set) and read only sources of its
    * own namespace. The namespace baseline's own objects do not count.
    */
+  /**
+   * A rendered object is written to the GitOps repository as values are: a literal secret in it
+   * is refused the same way (CG120), once per object and key path whatever the targets. The
+   * service's allowLiteralSecrets names one as `<Kind>/<name>:<key path>`.
+   */
+  private checkRenderedSecrets(service: Service, label: string, o: KubeObjectModel): void {
+    for (const { keyPath, what } of renderedObjectSecrets(o)) {
+      const at = `${o.kind}/${o.metadata.name}:${keyPath}`;
+      const key = `${service.name}\u0000secret\u0000${at}`;
+      if (this.keptOutReported.has(key) || (what !== SECRET_DATA && service.allowLiteralSecrets.includes(at))) continue;
+      this.keptOutReported.add(key);
+      this.problems.push(
+        problem('CG120', {
+          constructPath: service.node.path,
+          message: `${o.kind} ${o.metadata.name} of ${label} sets "${keyPath}" to ${what}, and rendered objects are readable by everyone who can read the GitOps repository.`,
+          fix:
+            what === SECRET_DATA
+              ? 'Keep the secret in a secret store and render a reference to it (an ExternalSecret, a SealedSecret), or mount an existing Secret by name.'
+              : `Keep the secret in a secret store and reference it (an env entry's valueFrom.secretKeyRef, a mounted Secret); if the value is not secret, add "${at}" to the service's allowLiteralSecrets.`,
+        }),
+      );
+    }
+  }
+
   private checkRenderedObjects(service: Service, env: Environment, label: string, objects: readonly KubeObjectModel[]): void {
     const flux = env.controlPlane.reconciler.model.kind === 'flux';
     const refuse = (key: string, message: string, fix: string): void => {
@@ -345,6 +370,7 @@ export class TargetsBuilder {
       const slash = o.apiVersion.indexOf('/');
       const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
       const key = `${service.name}\u0000${env.name}\u0000${group}\u0000${o.kind}`;
+      this.checkRenderedSecrets(service, label, o);
       // As an AppProject reads its lists: "*" stands for any group or kind.
       const allows = (list: readonly { group: string; kind: string }[]): boolean =>
         list.some((r) => (r.group === group || r.group === '*') && (r.kind === o.kind || r.kind === '*'));

@@ -1,5 +1,6 @@
 import { Problem, problem } from '../core/errors';
-import { holdsToken } from '../core/url-credentials';
+import { parse as parseYaml } from 'yaml';
+import { holdsToken, urlCredentials } from '../core/url-credentials';
 import { findNonPlainValues, KeyPath, Values } from '../model/values';
 
 /** Problems with values given to a construct: anything that is not plain data. */
@@ -125,12 +126,13 @@ const NOT_SECRET_FIRST_WORDS = new Set([
 /** Words of keys whose long random-looking strings are secrets: `tls.key`, `jwt.signature`, `auth`. */
 const WEAK_SECRET_WORDS = new Set(['key', 'keys', 'auth', 'salt', 'seed', 'hmac', 'signature', 'jwt', 'jwk', 'cookie', 'hash']);
 
+/** A key's words, lower case, without the digits that number them: `adminPassword2` is admin, password. */
 function words(key: string): string[] {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[\s_.-]+/)
-    .filter((w) => w !== '')
-    .map((w) => w.toLowerCase());
+    .split(/[\s_./-]+/)
+    .map((w) => w.toLowerCase().replace(/[0-9]+$/, ''))
+    .filter((w) => w !== '');
 }
 
 /** What a key says about the value under it. */
@@ -211,34 +213,73 @@ export interface LiteralSecret {
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/;
 /** `-----BEGIN` in base64, as it starts a base64-encoded PEM block. */
 const BASE64_PEM = 'LS0tLS1CRUdJT';
-/** A URL whose userinfo holds a password: `postgres://admin:hunter2@db`. */
-const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:([^\s/?#@]+)@/i;
-/** The password part of a URL that refers to a variable instead: `$(DB_PASSWORD)`, `${DB_PASSWORD}`, `{{ .Values.x }}`. */
-const PLACEHOLDER = /^(\$|\{\{|%24)/;
+/**
+ * A value that refers to a variable instead of holding a secret: `$(DB_PASSWORD)`,
+ * `${DB_PASSWORD}`, `$DB_PASSWORD`, Argo CD's `$oidc.clientSecret` and `$secret-name:key`,
+ * `{{ .Values.x }}`, `%24{…}`. A `$` followed by anything else (`$ecretPw`) is a literal.
+ */
+const PLACEHOLDER = /^(\$\(|\$\{|\$[A-Z_][A-Z0-9_]*$|\$[A-Za-z_][\w-]*[.:][\w.:-]+$|\{\{.*\}\}|%24)/;
+/**
+ * A name given a value in a text: a flag (`--db-password=…`), a connection string or DSN
+ * (`host=db password=…`, `Password=…;`), a query (`?token=…`), a line of a configuration file
+ * (`password: …`, `"apiKey": "…"`).
+ */
+const ASSIGNMENT = /(?:^|[\s;?&,{(["'])-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(["']?)([^\s;&,"'}\])]+)/g;
+/** Values of an assignment that give no secret: none, a switch, a mask, the start of a YAML block or flow. */
+const NO_SECRET_VALUE = /^(null|~|none|true|false|yes|no|\*+|[|>][-+0-9]*|[{[])$/i;
+/** A flag alone, whose value is the next argument: `--db-password`. */
+const FLAG = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
+/** A run of base64 long enough to hold a PEM block. */
+const BASE64_RUN = /[A-Za-z0-9+/]{100,}={0,2}/g;
+/** The longest text read for configuration files and base64 held in a string. */
+const MAX_EMBEDDED = 256 * 1024;
 
 /** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ`). */
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
-/** The password of a connection string: `Server=db;User Id=sa;Password=…;`. */
-const CONNECTION_PASSWORD = /(?:^|;)\s*(?:password|pwd)\s*=\s*([^;\s][^;]*)/i;
+/** The name of the first secret a text gives a value (see {@link ASSIGNMENT}), or undefined. */
+function assignedSecret(s: string): string | undefined {
+  if (!s.includes('=') && !s.includes(':')) return undefined;
+  for (const m of s.matchAll(ASSIGNMENT)) {
+    const [, name, quote, value] = m;
+    if (isSecretKey(name!) && !NO_SECRET_VALUE.test(value!) && !PLACEHOLDER.test(value!) && !(quote === '' && value!.startsWith('//')))
+      return name;
+  }
+  return undefined;
+}
+
+/** Whether a run of base64 in `s` decodes to a text holding a PEM private key (a key, or a bundle with one). */
+function holdsBase64PrivateKey(s: string): boolean {
+  if (s.length < 100 || s.length > MAX_EMBEDDED) return false;
+  for (const m of s.matchAll(BASE64_RUN)) if (PEM_PRIVATE_KEY.test(Buffer.from(m[0], 'base64').toString('latin1'))) return true;
+  return false;
+}
 
 /** What in a string alone gives a secret away, whatever its key; undefined when nothing does. */
 export function secretInString(s: string): string | undefined {
   if (holdsToken(s)) return 'a literal string holding an access token (ghp_…, glpat-…)';
   if (s.includes('eyJ') && JWT.test(s)) return 'a literal string holding a JSON Web Token';
-  if (s.includes('=')) {
-    const m = CONNECTION_PASSWORD.exec(s);
-    if (m && !PLACEHOLDER.test(m[1]!)) return 'a literal string holding a password (Password=…)';
-  }
   if (s.includes('-----BEGIN') && PEM_PRIVATE_KEY.test(s)) return 'a literal string holding a private key (PEM)';
-  const b64 = s.indexOf(BASE64_PEM);
-  if (b64 >= 0 && PEM_PRIVATE_KEY.test(Buffer.from(s.slice(b64, b64 + 120), 'base64').toString('latin1'))) {
-    return 'a literal string holding a base64-encoded private key (PEM)';
+  if (s.includes(BASE64_PEM) || s.length >= 100) {
+    if (holdsBase64PrivateKey(s)) return 'a literal string holding a base64-encoded private key (PEM)';
   }
-  if (s.includes('://') && s.includes('@')) {
-    const m = URL_WITH_PASSWORD.exec(s);
-    if (m && !PLACEHOLDER.test(m[1])) return 'a literal string holding a URL with a password';
-  }
+  if (s.includes('@') && urlCredentials(s).some((c) => !PLACEHOLDER.test(c))) return 'a literal string holding a URL with a password';
+  const assigned = assignedSecret(s);
+  if (assigned !== undefined) return `a literal string holding a secret (${assigned}=…)`;
   return undefined;
+}
+
+/**
+ * The map a string holds when it is a configuration file or a JSON document (a `config.yaml`
+ * given as text, a `.dockerconfigjson`), or undefined: its keys name secrets as values' keys do.
+ */
+function embeddedDocument(s: string): Record<string, unknown> | undefined {
+  if (s.length > MAX_EMBEDDED || !(s.includes('\n') || /^\s*\{/.test(s))) return undefined;
+  try {
+    const doc: unknown = parseYaml(s, { maxAliasCount: 0, uniqueKeys: false, logLevel: 'silent' });
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined; // not YAML (an nginx.conf, a script): its lines were read as assignments
+  }
 }
 
 /** A name as Kubernetes spells it (a Secret's name, a key of one): not a random string. */
@@ -286,10 +327,17 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
    */
   const visit = (v: unknown, kind: KeyKind, key: string, secretAbove: string | undefined, byKey: boolean): void => {
     if (typeof v === 'string') {
-      const what = secretInString(v);
+      const what = secretInString(v) ?? (embeddedSecret(v) ? 'a literal string holding a document that sets a secret' : undefined);
       if (what) found.push({ keyPath: path.toString(), what });
-      else if (!byKey) return;
-      else if (kind === KeyKind.SECRET && isScalarSecret(v, true))
+      else if (!byKey) {
+        // Beneath annotations and labels, keys name secrets kept elsewhere (`…/agent-inject-secret-db: <path>`):
+        // one that names a secret gives it away only with a value that looks like one.
+        if (key !== '' && isSecretKey(key) && looksRandom(v))
+          found.push({
+            keyPath: path.toString(),
+            what: `a literal string that looks like a key or token (long and random) under key "${key}"`,
+          });
+      } else if (kind === KeyKind.SECRET && isScalarSecret(v, true))
         found.push({ keyPath: path.toString(), what: 'a literal string; the key names a secret' });
       else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false))
         found.push({ keyPath: path.toString(), what: `a literal string; the key "${secretAbove}" above it names a secret` });
@@ -301,7 +349,19 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
     } else if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         path.push(i);
-        visit(v[i], kind, key, secretAbove, byKey);
+        // An argument after a flag naming a secret is its value: `args: [--db-password, …]`.
+        const flag = i > 0 && typeof v[i - 1] === 'string' ? FLAG.exec(v[i - 1] as string) : null;
+        const value = v[i];
+        if (
+          flag !== null &&
+          isSecretKey(flag[1]!) &&
+          typeof value === 'string' &&
+          !value.startsWith('-') &&
+          !PLACEHOLDER.test(value) &&
+          value.trim() !== ''
+        )
+          found.push({ keyPath: path.toString(), what: `a literal string; the flag "${flag[0]}" before it names a secret` });
+        else visit(value, kind, key, secretAbove, byKey);
         path.pop();
       }
     } else if (v !== null && typeof v === 'object') {
@@ -335,6 +395,12 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
   };
   visit(values, KeyKind.PLAIN, '', undefined, true);
   return found;
+}
+
+/** Whether a string is a configuration file or JSON document that sets a secret ({@link embeddedDocument}). */
+function embeddedSecret(s: string): boolean {
+  const doc = embeddedDocument(s);
+  return doc !== undefined && findLiteralSecrets(doc as Values).length > 0;
 }
 
 /**

@@ -136,12 +136,33 @@ export function withoutPasswords(text: string): string {
   if (!text.includes('://')) return text.replace(TOKEN_IN_TEXT, hiddenToken);
   let out = '';
   let from = 0;
+  for (const { start, info } of credentialsOfUrls(text)) {
+    if (start < from) continue;
+    out += text.slice(from, start) + shownUserInfo(info);
+    from = start + info.length;
+  }
+  return (out + text.slice(from)).replace(TOKEN_IN_TEXT, hiddenToken);
+}
+
+/**
+ * The credentials of the URLs in `text`: the password of each, or the token standing as its
+ * user, as it is written (a reference such as `$(DB_PASSWORD)` included).
+ *
+ * @example
+ * urlCredentials('dsn: smtp://me@corp.com:s3cr3t#1@mail'); // ['s3cr3t#1']
+ */
+export function urlCredentials(text: string): string[] {
+  return text.includes('://') ? [...credentialsOfUrls(text)].map(({ info }) => info.password ?? info.user) : [];
+}
+
+/** The user information holding a secret of each URL in `text`, and where it starts. */
+function* credentialsOfUrls(text: string): Generator<{ start: number; info: UserInfo }> {
   // The URL the last "://" found is in, as far as it goes, and the last "@" in it.
   let end = -1;
   let lastAt = -1;
   // Each "://" after a scheme's last character; found by indexOf, as a pattern for the whole
   // scheme would read a long word again from each of its letters.
-  for (let sep = text.indexOf('://', from); sep !== -1; sep = text.indexOf('://', Math.max(sep + 1, from))) {
+  for (let sep = text.indexOf('://'); sep !== -1; sep = text.indexOf('://', sep + 1)) {
     if (sep === 0 || !/[a-z0-9+.-]/i.test(text[sep - 1]!)) continue;
     const start = sep + 3;
     if (start > end) {
@@ -151,9 +172,6 @@ export function withoutPasswords(text: string): string {
       while (lastAt >= start && text[lastAt] !== '@') lastAt--;
     }
     const info = userInfoAt(text, start, end, lastAt);
-    if (!isSecret(info)) continue;
-    out += text.slice(from, start) + shownUserInfo(info);
-    from = start + info.length;
+    if (isSecret(info)) yield { start, info };
   }
-  return (out + text.slice(from)).replace(TOKEN_IN_TEXT, hiddenToken);
 }

@@ -169,6 +169,28 @@ describe('Workload.kustomize', () => {
     ]);
   });
 
+  it("refuses a literal secret a JSON patch sets, and any of a Secret's data, whatever its key (CG120)", () => {
+    const patches = [
+      KustomizePatch.json({ kind: 'Secret', name: 'db' }, [
+        { op: 'add', path: '/stringData/password', value: 'hunter2hunter2' },
+        { op: 'add', path: '/data/conn', value: 'aHVudGVyMg==' },
+      ]),
+      KustomizePatch.json(DEPLOYMENT, [
+        { op: 'add', path: '/spec/template/spec/containers/0/env/-', value: { name: 'API_TOKEN', value: 'hunter2hunter2' } },
+        { op: 'replace', path: '/spec/replicas', value: 3 },
+      ]),
+      KustomizePatch.strategicMerge({ apiVersion: 'v1', kind: 'Secret', name: 'tls' }, { data: { 'tls.crt': 'LS0tLS1CRUdJTg==' } }),
+    ];
+    const lines = linesOf(() => kustomized({ patches }).snapshot());
+    expect(lines.map((l) => /sets "([^"]*)" to (.*?), and/.exec(l)?.slice(1))).toEqual([
+      ['patches[0][0].stringData.password', 'a literal string; the key names a secret'],
+      ['patches[0][1].data.conn', "a Secret's literal data"],
+      ['patches[1][0].spec.template.spec.containers[0].env[0].value', 'a literal string; the entry\'s name "API_TOKEN" names a secret'],
+      ['patches[2].data.tls.crt', "a Secret's literal data"],
+    ]);
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
+
   it('refuses values on a Kustomize service, and patches on any other', () => {
     expect(linesOf(() => kustomized({}, { values: { replicas: 2 } }).snapshot())).toEqual([
       '[platform/web] CG147 The service gives values, but it is a Kustomize service: no values reach its objects.',

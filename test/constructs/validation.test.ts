@@ -343,10 +343,66 @@ describe('literal secrets', () => {
       ['auth.jwt', expect.stringContaining('sets "auth.jwt" to a literal string holding a JSON Web Token')],
       [
         'database.connectionString',
-        expect.stringContaining('sets "database.connectionString" to a literal string holding a password (Password=…)'),
+        expect.stringContaining('sets "database.connectionString" to a literal string holding a secret (Password=…)'),
       ],
       ['github.pat', expect.stringContaining('sets "github.pat" to a literal string holding an access token (ghp_…, glpat-…)')],
     ]);
+  });
+
+  test('fails on secrets written as flags, DSNs, queries, configuration files, URLs with any password, annotations and base64 bundles', () => {
+    const S = 'Hunter2-values-Pl41n';
+    const bundle = '-----BEGIN CERTIFICATE-----\nMIIBfzCCASWgAwIBAgIURZPnUZcc\n-----END CERTIFICATE-----\n' + PEM;
+    const found = literalSecrets(
+      {
+        adminPassword2: S,
+        env: [{ name: 'PASSWORD1', value: S }],
+        args: [`--db-password=${S}`, '--api-token', S, '--token-ttl', '5m'],
+        dsn: `host=db user=app password=${S}`,
+        config: `[security]\nadmin_password = ${S}\n`,
+        yamlConfig: `database:\n  host: db\n  password: ${S}\n`,
+        smtpUrl: `smtp://me@corp.com:${S}@smtp.corp.com:587`,
+        dbUrl: `postgres://admin:${S}#x@db/x`,
+        dollarUrl: `postgres://admin:$${S}@db/x`,
+        jdbc: `jdbc:postgresql://db:5432/x?user=admin&password=${S}`,
+        podAnnotations: { 'example.com/api-token': 'q8Zr2Lk9Vx4Tn7Bw1Mp6Hs3Jd5Fg0' },
+        tlsBundle: Buffer.from(bundle).toString('base64'),
+        dockerconfigjson: `{"auths":{"r.io":{"auth":"${Buffer.from(`u:${S}`).toString('base64')}"}}}`,
+      },
+      S,
+    );
+    expect(found.map(([keyPath]) => keyPath)).toEqual([
+      'adminPassword2',
+      'env[0].value',
+      'args[0]',
+      'args[2]',
+      'dsn',
+      'config',
+      'yamlConfig',
+      'smtpUrl',
+      'dbUrl',
+      'dollarUrl',
+      'jdbc',
+      'podAnnotations.example.com/api-token',
+      'tlsBundle',
+      'dockerconfigjson',
+    ]);
+  });
+
+  test('takes references, switches and settings written in texts for what they are', () => {
+    expect(
+      literalSecrets(
+        {
+          args: ['--token-ttl=5m', '--password-file=/etc/db/password', '--db-password=$(DB_PASSWORD)', '--api-token', '${API_TOKEN}'],
+          dsn: 'host=db user=app password=${DB_PASSWORD} sslmode=require',
+          config: 'auth:\n  enabled: true\n  passwordFile: /run/secrets/db\n  password: null\n',
+          oidc: 'clientSecret: $oidc.clientSecret',
+          podAnnotations: { 'vault.hashicorp.com/agent-inject-secret-db': 'database/creds/payments' },
+          urls: ['https://git.example.com/org/repo.git', 'postgres://admin:$(DB_PASSWORD)@db/x', 'http://localhost:8080/health'],
+          text: 'See the runbook at https://wiki.example.com/x?page=2',
+        },
+        'never',
+      ),
+    ).toEqual([]);
   });
 
   test('fails when a secret key holds a number or a boolean', () => {

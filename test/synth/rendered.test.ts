@@ -668,6 +668,59 @@ describe('rendered workloads', () => {
       });
     };
 
+    it('fails when a rendered object holds a literal secret (CG120): a Secret with data, an env value, once per object and key path', () => {
+      const SECRET = 'Hunter2-rendered-9f8e7d';
+      const withSecrets: RenderFunction = (ctx) => {
+        new kplus.Secret(ctx.scope, 'db', { metadata: { name: 'db' }, stringData: { password: SECRET } });
+        new ApiObject(ctx.scope, 'raw', {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'raw' },
+          data: { key: Buffer.from(SECRET).toString('base64') },
+        });
+        new kplus.Deployment(ctx.scope, 'orders', {
+          metadata: { name: 'orders' },
+          containers: [
+            {
+              image: ctx.image,
+              envVariables: { DB_PASSWORD: kplus.EnvValue.fromValue(SECRET), LOG_LEVEL: kplus.EnvValue.fromValue('info') },
+            },
+          ],
+        });
+        new ApiObject(ctx.scope, 'settings', {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'settings' },
+          data: { 'app.properties': `db.password=${SECRET}\n` },
+        });
+      };
+      const e = problemsOf(() => build({ withHelm: false, render: withSecrets }).platform.snapshot());
+      expect(e.message).not.toContain(SECRET);
+      expect(
+        e.problems
+          .filter((p) => p.code === 'CG120')
+          .map((p) => p.message.replace(/ of Service .*? sets/, ' sets').replace(/, and rendered.*/, '')),
+      ).toEqual([
+        'Secret db sets "stringData.password" to a Secret\'s literal data',
+        'Secret raw sets "data.key" to a Secret\'s literal data',
+        'Deployment orders sets "spec.template.spec.containers[0].env[0].value" to a literal string; the entry\'s name "DB_PASSWORD" names a secret',
+        'ConfigMap settings sets "data.app.properties" to a literal string holding a secret (db.password=…)',
+      ]);
+      // AND a value that only looks secret may be allowed by its object and key path; a Secret's data never
+      const allowed = problemsOf(() =>
+        build({
+          withHelm: false,
+          render: withSecrets,
+          ordersProps: { allowLiteralSecrets: ['ConfigMap/settings:data.app.properties', 'Secret/db:stringData.password'] },
+        }).platform.snapshot(),
+      );
+      expect(allowed.problems.filter((p) => p.code === 'CG120').map((p) => p.message.split(' of ')[0])).toEqual([
+        'Secret db',
+        'Secret raw',
+        'Deployment orders',
+      ]);
+    });
+
     it('fails when a rendered service renders a RoleBinding or NetworkPolicy its environment does not allow, once per environment and kind', () => {
       // GIVEN prod has a namespace baseline, whose own default-deny its AppProject lets in
       const e = problemsOf(() => build({ withHelm: false, baseline: true, render: withRbacAndPolicy }).platform.snapshot());
