@@ -104,11 +104,11 @@ export function argoCdLayerProblems(
       );
     }
   }
-  for (const [k, text] of Object.entries(cm)) if (isCredentialSetting(k)) settings.push([`configs.cm.${keyName(k)}`, text]);
-  for (const m of NOTIFICATION_MAPS) {
-    const entries = isMap(notifications[m]) ? notifications[m] : {};
-    for (const [k, text] of Object.entries(entries)) settings.push([`notifications.${m}.${keyName(k)}`, text]);
-  }
+  settings.push(
+    ...credentialSettings(v).map(
+      ([keys, text]) => [keys.map((k, i) => (i < keys.length - 1 ? k : keyName(k))).join('.'), text] as [string, unknown],
+    ),
+  );
   for (const [path, text] of settings) {
     if (text === null || text === undefined || text === '') continue; // turned off
     const read = readSetting(text);
@@ -219,6 +219,31 @@ function foldedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(foldedKeys);
   if (!isMap(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([k, x]) => [foldKey(k), foldedKeys(x)]));
+}
+
+/** The YAML settings of Argo CD's values read for credentials: the keys to each, and its text. */
+function credentialSettings(v: Record<string, unknown>): [string[], unknown][] {
+  const configs = isMap(v.configs) ? v.configs : {};
+  const cm = isMap(configs.cm) ? configs.cm : {};
+  const notifications = isMap(v.notifications) ? v.notifications : {};
+  return [
+    ...Object.entries(cm)
+      .filter(([k]) => isCredentialSetting(k))
+      .map(([k, text]) => [['configs', 'cm', k], text] as [string[], unknown]),
+    ...NOTIFICATION_MAPS.flatMap((m) =>
+      Object.entries(isMap(notifications[m]) ? notifications[m] : {}).map(
+        ([k, text]) => [['notifications', m, k], text] as [string[], unknown],
+      ),
+    ),
+  ];
+}
+
+/**
+ * The key paths (as CG120 of values prints them) of the settings {@link argoCdLayerProblems}
+ * reads for credentials, key by key: its problems say where in the setting a secret is.
+ */
+export function argoCdCredentialSettingPaths(values: Values): string[] {
+  return credentialSettings(values as Record<string, unknown>).map(([keys]) => keys.join('.'));
 }
 
 /** A key as a path shows it: quoted when it has a dot (`configs.cm."oidc.config"`). */

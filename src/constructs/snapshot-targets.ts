@@ -1,5 +1,5 @@
 import { SelfManagedArgoCd } from './argo-cd';
-import { argoCdLayerProblems, argoCdMergedProblems } from './argo-cd-values-check';
+import { argoCdCredentialSettingPaths, argoCdLayerProblems, argoCdMergedProblems } from './argo-cd-values-check';
 import { controllerReplicasOf } from './controller-shards';
 import { RESTRICTED_NAMESPACED_RESOURCES } from '../model/argo-object';
 import { Problem, problem } from '../core/errors';
@@ -165,6 +165,12 @@ export class TargetsBuilder {
           const l = this.layers.get(layer)!;
           // The installation's own layers may allow what only looks secret; shared layers cannot.
           this.problems.push(...argoCdLayerProblems(l.values, l.path, l.label, layer.startsWith('service') ? allowed : undefined));
+          // Its credential settings are judged key by key there: the values check's finding of the whole text goes.
+          const judged = argoCdCredentialSettingPaths(l.values).map((k) => `${l.label} sets "${k}" to `);
+          for (let i = this.problems.length - 1; i >= 0; i--) {
+            const p = this.problems[i]!;
+            if (p.code === 'CG120' && p.constructPath === l.path && judged.some((j) => p.message.startsWith(j))) this.problems.splice(i, 1);
+          }
         }
         const merged = mergedValues(target.layers.map((id) => ({ id, ...this.layers.get(id)! })));
         for (const p of argoCdMergedProblems(merged, path, controllerReplicasOf(env.controlPlane)))

@@ -224,7 +224,15 @@ const PLACEHOLDER = /^(\$\(|\$\{|\$[A-Z_][A-Z0-9_]*$|\$[A-Za-z_][\w-]*[.:][\w.:-
  * (`host=db password=…`, `Password=…;`), a query (`?token=…`), a line of a configuration file
  * (`password: …`, `"apiKey": "…"`).
  */
-const ASSIGNMENT = /(?:^|[\s;?&,{(["'])-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*(["']?)([^\s;&,"'}\])]+)/g;
+const ASSIGNMENT = new RegExp(
+  [
+    // name=value after a separator: a flag, a DSN, a query, a connection string, an INI line
+    /(?:^|[\s;?&,{(["'])-{0,2}([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*=[ \t]*(["']?)([^\s;&,"'}\])]+)/.source,
+    // name: value where a key stands (a line's start, after { or ,), never in prose ("reset your password: see …")
+    /(?:^|\n|[{,])[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*(["']?)([^\s;&,"'}\])]+)/.source,
+  ].join('|'),
+  'g',
+);
 /** Values of an assignment that give no secret: none, a switch, a mask, the start of a YAML block or flow. */
 const NO_SECRET_VALUE = /^(null|~|none|true|false|yes|no|\*+|[|>][-+0-9]*|[{[])$/i;
 /** A flag alone, whose value is the next argument: `--db-password`. */
@@ -240,7 +248,7 @@ const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za
 function assignedSecret(s: string): string | undefined {
   if (!s.includes('=') && !s.includes(':')) return undefined;
   for (const m of s.matchAll(ASSIGNMENT)) {
-    const [, name, quote, value] = m;
+    const [name, quote, value] = m[1] === undefined ? [m[4], m[5], m[6]] : [m[1], m[2], m[3]];
     if (isSecretKey(name!) && !NO_SECRET_VALUE.test(value!) && !PLACEHOLDER.test(value!) && !(quote === '' && value!.startsWith('//')))
       return name;
   }
@@ -259,9 +267,9 @@ export function secretInString(s: string): string | undefined {
   if (holdsToken(s)) return 'a literal string holding an access token (ghp_…, glpat-…)';
   if (s.includes('eyJ') && JWT.test(s)) return 'a literal string holding a JSON Web Token';
   if (s.includes('-----BEGIN') && PEM_PRIVATE_KEY.test(s)) return 'a literal string holding a private key (PEM)';
-  if (s.includes(BASE64_PEM) || s.length >= 100) {
-    if (holdsBase64PrivateKey(s)) return 'a literal string holding a base64-encoded private key (PEM)';
-  }
+  const b64 = s.indexOf(BASE64_PEM);
+  if ((b64 >= 0 && PEM_PRIVATE_KEY.test(Buffer.from(s.slice(b64, b64 + 120), 'base64').toString('latin1'))) || holdsBase64PrivateKey(s))
+    return 'a literal string holding a base64-encoded private key (PEM)';
   if (s.includes('@') && urlCredentials(s).some((c) => !PLACEHOLDER.test(c))) return 'a literal string holding a URL with a password';
   const assigned = assignedSecret(s);
   if (assigned !== undefined) return `a literal string holding a secret (${assigned}=…)`;
@@ -400,7 +408,15 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
 /** Whether a string is a configuration file or JSON document that sets a secret ({@link embeddedDocument}). */
 function embeddedSecret(s: string): boolean {
   const doc = embeddedDocument(s);
-  return doc !== undefined && findLiteralSecrets(doc as Values).length > 0;
+  return doc !== undefined && findLiteralSecrets(withoutPlaceholders(doc) as Values).length > 0;
+}
+
+/** A document with the values that refer to a variable ({@link PLACEHOLDER}: `$oidc.clientSecret`) emptied. */
+function withoutPlaceholders(v: unknown): unknown {
+  if (typeof v === 'string') return PLACEHOLDER.test(v) ? '' : v;
+  if (Array.isArray(v)) return v.map(withoutPlaceholders);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutPlaceholders(x)]));
 }
 
 /**
