@@ -177,8 +177,10 @@ export interface CheckoutGatesOptions {
   /**
    * Judge every ledger entry that differs from the ledger in this commit (a merge request's
    * target branch, e.g. `origin/main`), whatever the manifest records: a change that rewrites a
-   * ledger and the manifest together is judged as well. Fails with `CG315` when it names no
-   * commit, or the checkout is in no Git repository.
+   * ledger and the manifest together is judged as well. Only ledgers the change made differ from
+   * where it forked from the base are judged; each of its commits against the one before it, and
+   * its commits count as made now (a release they bring soaks from the merge). Fails with
+   * `CG315` when it names no commit, or the checkout is in no Git repository.
    * @default - the baseline is `HEAD`, or the version the manifest records
    */
   readonly base?: string;
@@ -200,7 +202,7 @@ export class CheckoutGates {
             : `--base ${JSON.stringify(options.base.slice(0, 200))} names no commit in the repository of ${dir}.`,
       });
     }
-    return new CheckoutGates(model, dir, clock, git, { ref: options.base, commit });
+    return new CheckoutGates(model, dir, clock, git, { ref: options.base, commit, fork: git.forkPoint(commit) });
   }
 
   private readonly manifest: ReturnType<typeof readManifest>;
@@ -219,7 +221,8 @@ export class CheckoutGates {
     private readonly dir: string,
     private readonly clock: GateClock,
     private readonly git: LedgerGit | undefined,
-    private readonly base?: { readonly ref: string; readonly commit: string },
+    /** With `check --base`: the base's commit, and where the change forked from it (their merge base). */
+    private readonly base?: { readonly ref: string; readonly commit: string; readonly fork?: string },
   ) {
     this.manifest = readManifest(dir);
   }
@@ -364,12 +367,16 @@ export class CheckoutGates {
       return before === undefined ? { baseline, baselineRef } : { baseline: before.ledger!, baselineRef: before.commit };
     };
     if (this.base !== undefined) {
+      const fromBase = this.git.history(file, MAX_LEDGER_VERSIONS, this.base.commit).versions;
+      // The commits of the change: versions HEAD's history has and the base's has not. They reach
+      // the branch when the change is merged, not when they were made: until then no soak counts
+      // from them, as from a commit made now.
+      const inBase = new Set(fromBase.map((v) => v.commit));
+      const merged = soakUntil(this.clock).getTime();
+      for (const v of versions) if (!inBase.has(v.commit) && v.time.getTime() < merged) v.time = new Date(merged);
       const atBase = parse(this.baseText(file));
       if (atBase === undefined) return { history: gitHistory };
-      const fromBase = this.git.history(file, MAX_LEDGER_VERSIONS, this.base.commit).versions;
       const older = () => fromBase.map((v) => ({ commit: v.commit, ledger: parse(v.text) }));
-      // The commits of the change: versions HEAD's history has and the base's has not.
-      const inBase = new Set(fromBase.map((v) => v.commit));
       const commits = versions
         .map((v, i) => ({ ...v, before: { versions: versions.slice(i + 1), truncated: gitHistory.truncated } }))
         .filter((v) => !inBase.has(v.commit) && v.ledger !== undefined)
@@ -501,7 +508,10 @@ export class CheckoutGates {
 
   /** Whether a ledger may hold entries that differ from its baseline (else it needs no check). */
   private mayDiffer(file: string, text: string): boolean {
-    if (this.base !== undefined) return this.baseText(file) !== text;
+    // A ledger the change leaves as it found it (the same at the fork point) is not the change's:
+    // what differs from the base came onto the base since the branch forked.
+    if (this.base !== undefined)
+      return this.baseText(file) !== text && (this.base.fork === undefined || this.git!.at(this.base.fork, [file]).get(file) !== text);
     const recorded = this.recorded(file);
     const asWritten = recorded === undefined || contentHash(text) === recorded;
     // Without a commit, what cdk8s-gitops last wrote (the manifest) is the only record of history.

@@ -130,7 +130,8 @@ Options:
   --repository URL
               the GitOps repository, of a platform that writes several (default:
               the platform's; without --out, its checkout from gitops.repositories)
-  --base REF  judge the ledgers against REF, e.g. origin/main (fetched)
+  --base REF  judge the ledgers a merge request changes against REF, e.g. origin/main
+              (fetched), commit by commit; its own releases soak from the merge
   --format    text (default) or json
 
 Example:

@@ -140,6 +140,17 @@ export class LedgerGit {
     }
   }
 
+  /** The best common ancestor of `HEAD` and `commit` (where a branch forked from it), or undefined when they share none. */
+  public forkPoint(commit: string): string | undefined {
+    if (!this.hasHead) return undefined;
+    try {
+      const out = run(this.dir, ['merge-base', '--end-of-options', commit, 'HEAD']).toString('utf8').trim();
+      return out === '' ? undefined : out;
+    } catch {
+      return undefined; // no common ancestor
+    }
+  }
+
   /** The text of each file (checkout-relative) in the commit `commit`; undefined for a file it lacks (all, without a commit). */
   public at(commit: string | undefined, files: readonly string[]): Map<string, string | undefined> {
     const out = new Map<string, string | undefined>();
