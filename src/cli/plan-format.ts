@@ -177,12 +177,14 @@ function deletions(
   const head =
     `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
     (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
-  const moved = (a: { movedTo?: string; untilNewSpec?: true }): string =>
+  const moved = (a: { movedTo?: string; movedToArgoCd?: string; untilNewSpec?: true }): string =>
     a.untilNewSpec === true
       ? '; until Argo CD applies its new spec, the old one reads the new tree without it'
-      : a.movedTo === undefined
-        ? ''
-        : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`;
+      : a.movedToArgoCd !== undefined
+        ? `; moves to ${a.movedTo} of another Argo CD (${a.movedToArgoCd}/), which creates it while the one it leaves keeps running it until its ApplicationSet is deleted there`
+        : a.movedTo === undefined
+          ? ''
+          : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`;
   const note = (a: { name: string }): string =>
     !known ? '' : refused.has(a.name) ? 'NOT DECLARED: the write is refused' : 'declared removed';
   if (format === 'markdown') {

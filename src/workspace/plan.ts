@@ -1,5 +1,5 @@
 import { FileKind, FileTree } from '../synth/file-tree';
-import { applicationsOf, previewOf, readsFiles, TreeView, ViewApplication } from './inspect/checkout';
+import { applicationsOf, controlPlaneDir, previewOf, readsFiles, TreeView, ViewApplication } from './inspect/checkout';
 import type { GeneratedApplication, GeneratedAt, NotCreatedApplication } from '../preview';
 import { MANIFEST_GENERATE_PATHS } from '../synth/argocd/application-set';
 import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications } from './inspect/planned-checkout';
@@ -65,6 +65,13 @@ export interface ApplicationChange {
    * @default - none: the Application is gone after the write
    */
   readonly movedTo?: string;
+  /**
+   * For deletions of an Application that moves: the directory of ApplicationSets of the Argo CD
+   * that generates it after the write, when that is another Argo CD (its environment's control
+   * plane changed). The one it leaves deletes it; the other creates it.
+   * @default - none: the same Argo CD, or gone
+   */
+  readonly movedToArgoCd?: string;
   /**
    * For deletions: the Application stays after the write, but the ApplicationSet's old spec
    * (which Argo CD applies apart from the commit that brings the new one) no longer generates
@@ -225,7 +232,13 @@ export function applicationsDeletedBy(
   dir: string,
   write: WritePlan,
   read: CheckoutReader = cachedReader(dir),
-): { readonly app: GeneratedApplication; readonly applicationSet: string; readonly movedTo?: string; readonly untilNewSpec?: true }[] {
+): {
+  readonly app: GeneratedApplication;
+  readonly applicationSet: string;
+  readonly movedTo?: string;
+  readonly movedToArgoCd?: string;
+  readonly untilNewSpec?: true;
+}[] {
   const paths = tree.paths();
   if (writeKeepsApplications(tree, paths, write, read, dir)) return [];
   const views = viewsAroundWrite(tree, paths, dir, write, read);
@@ -239,16 +252,12 @@ export function applicationsDeletedBy(
   if (was.size === 0) return [];
   const now = applicationsOf(after, expansions, ownersOf(was));
   const { lost } = inBetween(before, after, was, now);
-  const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; untilNewSpec?: true }[] = [];
+  const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; movedToArgoCd?: string; untilNewSpec?: true }[] = [];
   for (const [key, o] of was) {
-    const movedTo = now.get(key)?.applicationSet;
-    if (movedTo !== o.applicationSet) {
-      out.push(
-        movedTo === undefined
-          ? { app: o.app, applicationSet: o.applicationSet }
-          : { app: o.app, applicationSet: o.applicationSet, movedTo },
-      );
-    } else if (lost.has(key)) {
+    const n = now.get(key);
+    if (n === undefined) out.push({ app: o.app, applicationSet: o.applicationSet });
+    else if (!sameOwner(o, n)) out.push({ app: o.app, applicationSet: o.applicationSet, ...movedOf(o, n) });
+    else if (lost.has(key)) {
       out.push({ app: o.app, applicationSet: o.applicationSet, untilNewSpec: true });
     }
   }
@@ -330,8 +339,8 @@ function applicationChanges(
       ...(meanwhileBy === undefined ? {} : { createdMeanwhileBy: meanwhileBy }),
     };
     if (!o) out.push(created);
-    else if (o.applicationSet !== n.applicationSet) {
-      out.push(deletion(o, n.applicationSet), created);
+    else if (!sameOwner(o, n)) {
+      out.push({ ...deletion(o), ...movedOf(o, n) }, created);
     } else if (!sameValue(o.app, n.app)) {
       const fields = diffPaths(o.app, n.app, '');
       if (fields.length > 0) out.push({ name: n.app.metadata.name, change: 'update', applicationSet: n.applicationSet, fields });
@@ -344,6 +353,29 @@ function applicationChanges(
     changes: out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : b.change === 'delete' ? 1 : a.change === 'delete' ? -1 : 0)),
     notCreated: next.notCreated,
   };
+}
+
+/**
+ * Whether the same ApplicationSet of the same Argo CD generates an Application before and after
+ * a write: each control plane runs an Argo CD of its own, whose ApplicationSets may share names
+ * with another's. A control plane's ApplicationSets are in a directory named for it
+ * (`applicationsets/<control plane>/`), wherever the layout puts that directory.
+ */
+function sameOwner(o: ViewApplication, n: ViewApplication): boolean {
+  return o.applicationSet === n.applicationSet && argoCdOf(o) === argoCdOf(n);
+}
+
+/** Where an Application another ApplicationSet generates after a write moves to: that set, and its Argo CD's directory when that changed. */
+function movedOf(o: ViewApplication, n: ViewApplication): { movedTo: string; movedToArgoCd?: string } {
+  return argoCdOf(o) === argoCdOf(n)
+    ? { movedTo: n.applicationSet }
+    : { movedTo: n.applicationSet, movedToArgoCd: controlPlaneDir(n.file) };
+}
+
+/** The control plane whose Argo CD generates an Application: the name of its ApplicationSet's directory. */
+function argoCdOf(a: ViewApplication): string {
+  const dir = controlPlaneDir(a.file);
+  return dir.slice(dir.lastIndexOf('/') + 1);
 }
 
 /** The ApplicationSet that owns each Application of a view: it keeps it across the write while it generates it. */

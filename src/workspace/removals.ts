@@ -34,6 +34,11 @@ export interface DeletedApplication {
   readonly labels?: Readonly<Record<string, string>>;
   /** The ApplicationSet that generates it after the write, for one that moves between sets. @default - none: it is gone */
   readonly movedTo?: string;
+  /**
+   * The directory of ApplicationSets of the other Argo CD that generates it after the write (its
+   * environment's control plane changed). @default - none
+   */
+  readonly movedToArgoCd?: string;
   /** The ApplicationSet that generates it before the write. @default - not known */
   readonly applicationSet?: string;
   /** The destination cluster name (`spec.destination.name`) it had before the write. @default - not known */
@@ -141,7 +146,16 @@ function causeOf(model: PlatformModel, app: DeletedApplication, splitMoves: Retu
       why:
         `until Argo CD applies the new spec of ApplicationSet ${app.applicationSet ?? '(unknown)'} (apart from the commit that brings it), its old spec reads the new tree and no longer generates it, so Argo CD deletes it in between ` +
         '(a generator changed together with the files it reads): write the files first and the ApplicationSet in a later change',
-      fix: "platform.removed(Removal.application('<name>')) for each",
+      fix: undefined,
+    };
+  }
+  if (app.movedToArgoCd !== undefined) {
+    return {
+      why:
+        `it moves to another Argo CD (the one that applies ${app.movedToArgoCd}/): its environment's control plane changed, so the other creates it while the one it leaves ` +
+        'keeps its ApplicationSet (its root Application does not prune) and goes on running it, the two managing the same resources, until the set is deleted there, which prunes what it runs',
+      keep: "To keep it where it is, keep the environment's controlPlane as it was",
+      fix: undefined,
     };
   }
   if (app.movedTo !== undefined) {
@@ -152,7 +166,7 @@ function causeOf(model: PlatformModel, app: DeletedApplication, splitMoves: Retu
         `${app.applicationSet === undefined ? 'it moves to' : `it moves from ApplicationSet ${app.applicationSet} to`} ${app.movedTo}, and Argo CD deletes an ` +
         "Application its ApplicationSet no longer generates before another ApplicationSet can create it again (the service's chart, revision, " +
         'repository, release name or namespace now differ from what the template of the one derives, or the reverse: keep them as they were to keep the Application)',
-      fix: "platform.removed(Removal.application('<name>')) for each",
+      fix: undefined,
     };
   }
   if (l.service === undefined || l.environment === undefined || l.cloud === undefined || l.cluster === undefined) {
@@ -231,7 +245,7 @@ function splitMove(app: DeletedApplication, movedTo: string, splitMoves: ReturnT
       keep:
         `To keep them where they are, keep its destination: new Cluster(…, ${quote(l.cluster ?? '')}, { …, destination: ${quote(app.destination)} }); ` +
         `or, to change the destination in place, declare applicationSets: ApplicationSetSplit.PER_CLUSTER on new Environment(platform, ${env}, { … })`,
-      fix: "platform.removed(Removal.application('<name>')) for each",
+      fix: undefined,
     };
   }
   if (move.kind === 'join') {
@@ -242,14 +256,14 @@ function splitMove(app: DeletedApplication, movedTo: string, splitMoves: ReturnT
       keep:
         `To keep them in their clusters' ApplicationSets whatever the count (nothing moves), declare it on the environment: ` +
         `new Environment(platform, ${env}, { …, applicationSets: ApplicationSetSplit.PER_CLUSTER })`,
-      fix: "platform.removed(Removal.application('<name>')) for each",
+      fix: undefined,
     };
   }
   if (move.declared) {
     return {
       why: `each moves from ${move.shared} to its cluster's ApplicationSet (${move.perCluster}): environment "${move.environment}" declares applicationSets: ApplicationSetSplit.PER_CLUSTER, which splits its ApplicationSets by cluster, ${MOVE}`,
       keep: `To keep them in the environment's ApplicationSet, leave applicationSets out of new Environment(platform, ${env}, { … }) while it is within the ${cap}`,
-      fix: "platform.removed(Removal.application('<name>')) for each",
+      fix: undefined,
     };
   }
   return {
@@ -258,7 +272,7 @@ function splitMove(app: DeletedApplication, movedTo: string, splitMoves: ReturnT
       `so its ApplicationSets are split by cluster (Argo CD keeps at most applicationsetcontroller.status.max.resources.count of a set's Applications in its status), ${MOVE}. ` +
       'The split is needed once the environment is over the cap, and moves each Application once; later additions move none',
     keep: `To keep them in one ApplicationSet instead, raise the ${cap} to at least ${move.count} (and Argo CD's applicationsetcontroller.status.max.resources.count with it), or keep the environment within it`,
-    fix: "platform.removed(Removal.application('<name>')) for each",
+    fix: undefined,
   };
 }
 
@@ -324,9 +338,10 @@ export function assertDeclaredRemovals(
   options: RemovalOptions = {},
 ): void {
   const deleted: DeletedApplication[] = applicationsDeletedBy(tree, dir, write).map(
-    ({ app, applicationSet, movedTo, untilNewSpec }): DeletedApplication => ({
+    ({ app, applicationSet, movedTo, movedToArgoCd, untilNewSpec }): DeletedApplication => ({
       name: app.metadata.name,
       applicationSet,
+      ...(movedToArgoCd !== undefined ? { movedToArgoCd } : {}),
       ...destinationOf(app.spec),
       ...(untilNewSpec ? { untilNewSpec } : {}),
       ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),

@@ -40,6 +40,10 @@ interface Shape {
   readonly removals?: Removal[];
   /** payments-api's chart path. @default - the platform's */
   readonly paymentsChartPath?: string;
+  /** prod on nonprod's control plane (its Argo CD, the same namespace), not its own. @default false */
+  readonly prodOnNonprodArgoCd?: boolean;
+  /** The name of nonprod's cluster. @default 'westeurope-01' */
+  readonly nonprodCluster?: string;
 }
 
 /** A platform like the example's: nonprod and prod, each with its own Argo CD; prod on azure (canary), aws and gcp. */
@@ -48,12 +52,15 @@ function program(shape: Shape = {}): PlatformModel {
     repoURL: 'https://git.example.com/platform/platform-gitops.git',
     applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git',
   });
-  const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
-  const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod') });
+  const nonprodArgoCd = new ControlPlane(platform, 'nonprod');
+  const nonprod = new Environment(platform, 'nonprod', { controlPlane: nonprodArgoCd });
+  const prod = new Environment(platform, 'prod', {
+    controlPlane: shape.prodOnNonprodArgoCd ? nonprodArgoCd : new ControlPlane(platform, 'prod'),
+  });
   const azure = new Cloud(platform, 'azure');
   const aws = new Cloud(platform, 'aws');
   const gcp = new Cloud(platform, 'gcp');
-  new Cluster(nonprod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
+  new Cluster(nonprod, shape.nonprodCluster ?? 'westeurope-01', { cloud: azure, region: 'westeurope' });
   const canary = new Cluster(prod, 'westeurope-01', { cloud: azure, region: 'westeurope' });
   const awsCluster = shape.aws === false ? undefined : new Cluster(prod, 'eu-central-1-01', { cloud: aws, region: 'eu-central-1' });
   new Cluster(prod, 'europe-west4-01', { cloud: gcp, region: 'europe-west4' });
@@ -464,6 +471,36 @@ describe('publish', () => {
     } finally {
       fs.rmSync(sandbox.root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('an environment moved to another Argo CD', () => {
+  it('is a deletion in the Argo CD it leaves (CG141), though the other, in the same namespace, creates Applications of the same names', async () => {
+    // GIVEN a checkout where prod has its own Argo CD
+    const dir = await checkout(program({ nonprodCluster: 'westeurope-02' }), false);
+    const before = hashTree(dir);
+    // WHEN prod moves onto nonprod's
+    const moved = program({ nonprodCluster: 'westeurope-02', prodOnNonprodArgoCd: true });
+    const synth = await cli(dir, moved, 'synth');
+    // THEN synth refuses, saying where each goes and that --allow-remove is the way (no Removal can name a declared Application)
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain(
+      'CG141 The write would delete 3 Applications payments-api-prod-aws-eu-central-1-01, payments-api-prod-azure-westeurope-01 and payments-api-prod-gcp-europe-west4-01: ' +
+        'it moves to another Argo CD (the one that applies applicationsets/nonprod/)',
+    );
+    expect(synth.stderr).toContain('--allow-remove payments-api-prod-aws-eu-central-1-01');
+    expect(synth.stderr).not.toContain('Removal.application');
+    expect(hashTree(dir)).toEqual(before);
+    // AND plan lists each as deleted from the one and created by the other
+    const plan = await cli(dir, moved, 'plan');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('Applications DELETED: 3 (Argo CD prunes everything they run); 3 NOT DECLARED removed by the program');
+    expect(plan.stdout).toContain(
+      '[-] payments-api-prod-gcp-europe-west4-01  (ApplicationSet workloads-prod; moves to workloads-prod of another Argo CD (applicationsets/nonprod/), which creates it while the one it leaves keeps running it until its ApplicationSet is deleted there)  NOT DECLARED',
+    );
+    expect(plan.stdout).toContain('Applications: 3 created, 0 changed, 3 deleted.');
+    // AND allowed for the command, the write goes through
+    expect((await cli(dir, moved, 'synth', '--allow-remove', 'payments-api-prod-*')).code).toBe(0);
   });
 });
 
