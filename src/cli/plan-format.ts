@@ -1,6 +1,6 @@
 import { plural } from './plural';
 import { shortDigests } from '../model/versions';
-import { FileChange, KeyChange, ObjectChange, Plan, planHasChanges } from '../workspace/plan';
+import { FileChange, KeyChange, ObjectChange, Plan, planHasChanges, Replacement } from '../workspace/plan';
 
 /** Output formats of a plan. */
 export type PlanFormat = 'text' | 'markdown' | 'json';
@@ -177,14 +177,16 @@ function deletions(
   const head =
     `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
     (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
-  const moved = (a: { movedTo?: string; movedToArgoCd?: string; untilNewSpec?: true }): string =>
-    a.untilNewSpec === true
-      ? '; until Argo CD applies its new spec, the old one reads the new tree without it'
-      : a.movedToArgoCd !== undefined
-        ? `; moves to ${a.movedTo} of another Argo CD (${a.movedToArgoCd}/), which creates it while the one it leaves keeps running it until its ApplicationSet is deleted there`
-        : a.movedTo === undefined
-          ? ''
-          : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`;
+  const moved = (a: { movedTo?: string; movedToArgoCd?: string; untilNewSpec?: true; replaced?: Replacement }): string =>
+    a.replaced !== undefined
+      ? `; its ${a.replaced.what} changes from ${a.replaced.from} to ${a.replaced.to}: what it ran there is pruned, its volumes' data with it`
+      : a.untilNewSpec === true
+        ? '; until Argo CD applies its new spec, the old one reads the new tree without it'
+        : a.movedToArgoCd !== undefined
+          ? `; moves to ${a.movedTo} of another Argo CD (${a.movedToArgoCd}/), which creates it while the one it leaves keeps running it until its ApplicationSet is deleted there`
+          : a.movedTo === undefined
+            ? ''
+            : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`;
   const note = (a: { name: string }): string =>
     !known ? '' : refused.has(a.name) ? 'NOT DECLARED: the write is refused' : 'declared removed';
   if (format === 'markdown') {

@@ -80,6 +80,13 @@ export interface ApplicationChange {
    */
   readonly untilNewSpec?: true;
   /**
+   * For deletions of what an Application runs, the Application kept: its destination namespace,
+   * or its Helm release name (which names the chart's objects), changes. Argo CD creates what it
+   * runs anew and prunes what it ran before, with the data of its volumes.
+   * @default - none
+   */
+  readonly replaced?: Replacement;
+  /**
    * For creations: another ApplicationSet whose old spec (which Argo CD applies apart from the
    * commit that brings the new one) generates it from the new tree first, so in between it
    * creates it with its own template (another destination, chart or namespace), and deletes it,
@@ -238,6 +245,7 @@ export function applicationsDeletedBy(
   readonly movedTo?: string;
   readonly movedToArgoCd?: string;
   readonly untilNewSpec?: true;
+  readonly replaced?: Replacement;
 }[] {
   const paths = tree.paths();
   if (writeKeepsApplications(tree, paths, write, read, dir)) return [];
@@ -252,16 +260,48 @@ export function applicationsDeletedBy(
   if (was.size === 0) return [];
   const now = applicationsOf(after, expansions, ownersOf(was));
   const { lost } = inBetween(before, after, was, now);
-  const out: { app: GeneratedApplication; applicationSet: string; movedTo?: string; movedToArgoCd?: string; untilNewSpec?: true }[] = [];
+  const out: {
+    app: GeneratedApplication;
+    applicationSet: string;
+    movedTo?: string;
+    movedToArgoCd?: string;
+    untilNewSpec?: true;
+    replaced?: Replacement;
+  }[] = [];
   for (const [key, o] of was) {
     const n = now.get(key);
     if (n === undefined) out.push({ app: o.app, applicationSet: o.applicationSet });
     else if (!sameOwner(o, n)) out.push({ app: o.app, applicationSet: o.applicationSet, ...movedOf(o, n) });
     else if (lost.has(key)) {
       out.push({ app: o.app, applicationSet: o.applicationSet, untilNewSpec: true });
+    } else {
+      const replaced = replacementOf(o.app, n.app);
+      if (replaced !== undefined) out.push({ app: o.app, applicationSet: o.applicationSet, replaced });
     }
   }
   return out.sort((a, b) => (a.app.metadata.name < b.app.metadata.name ? -1 : a.app.metadata.name > b.app.metadata.name ? 1 : 0));
+}
+
+/** What an Application kept across a write runs anew: its namespace or Helm release name, from and to. */
+export interface Replacement {
+  readonly what: 'namespace' | 'Helm release name';
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The change of namespace or Helm release name that makes Argo CD run an Application's resources anew, if any. */
+function replacementOf(o: GeneratedApplication, n: GeneratedApplication): Replacement | undefined {
+  const namespace = (a: GeneratedApplication): string =>
+    String((a.spec as { destination?: { namespace?: unknown } }).destination?.namespace ?? '');
+  if (namespace(o) !== namespace(n)) return { what: 'namespace', from: namespace(o), to: namespace(n) };
+  const release = (a: GeneratedApplication): string => {
+    const spec = a.spec as { source?: { helm?: { releaseName?: unknown } }; sources?: { helm?: { releaseName?: unknown } }[] };
+    const helm = [spec.source, ...(spec.sources ?? [])].find((s) => s?.helm !== undefined)?.helm;
+    // Without one, Argo CD names the release after the Application, whose name is kept.
+    return helm === undefined ? '' : String(helm.releaseName ?? a.metadata.name);
+  };
+  const [from, to] = [release(o), release(n)];
+  return from !== '' && to !== '' && from !== to ? { what: 'Helm release name', from, to } : undefined;
 }
 
 /** The Applications of a view, by namespace and name, with their ApplicationSet. */
@@ -341,6 +381,8 @@ function applicationChanges(
     if (!o) out.push(created);
     else if (!sameOwner(o, n)) {
       out.push({ ...deletion(o), ...movedOf(o, n) }, created);
+    } else if (replacementOf(o.app, n.app) !== undefined) {
+      out.push({ ...deletion(o), replaced: replacementOf(o.app, n.app)! }, created);
     } else if (!sameValue(o.app, n.app)) {
       const fields = diffPaths(o.app, n.app, '');
       if (fields.length > 0) out.push({ name: n.app.metadata.name, change: 'update', applicationSet: n.applicationSet, fields });

@@ -11,7 +11,7 @@ import { globMatches } from '../core/glob';
 import { NAMES_SHOWN, someNames } from '../core/name-list';
 import { FileTree } from '../synth/file-tree';
 import { PlatformModel, RemovalModel } from '../model/platform-model';
-import { applicationsDeletedBy } from './plan';
+import { applicationsDeletedBy, Replacement } from './plan';
 import { cachedReader, CheckoutReader } from './inspect/planned-checkout';
 import { clusterEntryDirectory, FLUX_CLUSTERS_DIR } from '../synth/flux/clusters';
 import { FLUX_FILE, FLUX_KUSTOMIZATION } from '../synth/flux/helm';
@@ -39,6 +39,8 @@ export interface DeletedApplication {
    * environment's control plane changed). @default - none
    */
   readonly movedToArgoCd?: string;
+  /** It stays, but what it runs is made anew under another namespace or Helm release name, the old pruned. @default - none */
+  readonly replaced?: Replacement;
   /** The ApplicationSet that generates it before the write. @default - not known */
   readonly applicationSet?: string;
   /** The destination cluster name (`spec.destination.name`) it had before the write. @default - not known */
@@ -146,6 +148,16 @@ function causeOf(model: PlatformModel, app: DeletedApplication, splitMoves: Retu
       why:
         `until Argo CD applies the new spec of ApplicationSet ${app.applicationSet ?? '(unknown)'} (apart from the commit that brings it), its old spec reads the new tree and no longer generates it, so Argo CD deletes it in between ` +
         '(a generator changed together with the files it reads): write the files first and the ApplicationSet in a later change',
+      fix: undefined,
+    };
+  }
+  if (app.replaced !== undefined) {
+    const { what, from, to } = app.replaced;
+    return {
+      why:
+        `its ${what} changes from ${from} to ${to}: Argo CD makes what it runs anew ${what === 'namespace' ? `in ${to}` : `under ${to}`} and prunes what it ran ${what === 'namespace' ? `in ${from}` : `under ${from}`}, ` +
+        'the data of its volumes (PersistentVolumeClaims) with it',
+      keep: `To keep what it runs, keep the service's ${what} ${from}`,
       fix: undefined,
     };
   }
@@ -338,9 +350,10 @@ export function assertDeclaredRemovals(
   options: RemovalOptions = {},
 ): void {
   const deleted: DeletedApplication[] = applicationsDeletedBy(tree, dir, write).map(
-    ({ app, applicationSet, movedTo, movedToArgoCd, untilNewSpec }): DeletedApplication => ({
+    ({ app, applicationSet, movedTo, movedToArgoCd, untilNewSpec, replaced }): DeletedApplication => ({
       name: app.metadata.name,
       applicationSet,
+      ...(replaced !== undefined ? { replaced } : {}),
       ...(movedToArgoCd !== undefined ? { movedToArgoCd } : {}),
       ...destinationOf(app.spec),
       ...(untilNewSpec ? { untilNewSpec } : {}),

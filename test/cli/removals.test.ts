@@ -40,6 +40,10 @@ interface Shape {
   readonly removals?: Removal[];
   /** payments-api's chart path. @default - the platform's */
   readonly paymentsChartPath?: string;
+  /** payments-api's namespace. @default - its name */
+  readonly paymentsNamespace?: string;
+  /** payments-api's Helm release name. @default - the Application's name */
+  readonly paymentsReleaseName?: string;
   /** prod on nonprod's control plane (its Argo CD, the same namespace), not its own. @default false */
   readonly prodOnNonprodArgoCd?: boolean;
   /** The name of nonprod's cluster. @default 'westeurope-01' */
@@ -82,7 +86,15 @@ function program(shape: Shape = {}): PlatformModel {
   new Service(platform, 'payments-api', {
     image: { repository: 'registry.example.com/payments-api' },
     initialDigest: D1,
-    ...(shape.paymentsChartPath ? { workload: Workload.helmChart({ chartPath: shape.paymentsChartPath }) } : {}),
+    ...(shape.paymentsChartPath || shape.paymentsReleaseName
+      ? {
+          workload: Workload.helmChart({
+            ...(shape.paymentsChartPath ? { chartPath: shape.paymentsChartPath } : {}),
+            ...(shape.paymentsReleaseName ? { releaseName: shape.paymentsReleaseName } : {}),
+          }),
+        }
+      : {}),
+    ...(shape.paymentsNamespace ? { namespace: shape.paymentsNamespace } : {}),
   }).deployTo([nonprod, prod]);
   if (shape.ledgerApi !== false) {
     new Service(platform, 'ledger-api', { image: { repository: 'registry.example.com/ledger-api' }, initialDigest: D1 }).deployTo(nonprod);
@@ -471,6 +483,43 @@ describe('publish', () => {
     } finally {
       fs.rmSync(sandbox.root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("a service's namespace or Helm release name changed", () => {
+  it.each([
+    [
+      'namespace',
+      { paymentsNamespace: 'payments' },
+      { paymentsNamespace: 'payments-v2' },
+      'its namespace changes from payments to payments-v2',
+    ],
+    [
+      'Helm release name',
+      { paymentsReleaseName: 'pay' },
+      { paymentsReleaseName: 'payments' },
+      'its Helm release name changes from pay to payments',
+    ],
+  ] as const)('is a deletion of what its Applications run (CG141): its %s; --allow-remove lets it through', async (_, was, now, why) => {
+    // GIVEN a checkout of the program as it was
+    const dir = await checkout(program({ paymentsChartPath: 'charts/payments', ...was }), false);
+    const before = hashTree(dir);
+    // WHEN the service's namespace or release name changes
+    const changed = program({ paymentsChartPath: 'charts/payments', ...now });
+    const synth = await cli(dir, changed, 'synth');
+    // THEN synth refuses, saying Argo CD prunes what ran before
+    expect(synth.code).toBe(1);
+    expect(synth.stderr).toContain(
+      'CG141 The write would delete 4 Applications payments-api-nonprod-azure-westeurope-01, payments-api-prod-aws-eu-central-1-01, ' +
+        `payments-api-prod-azure-westeurope-01 and payments-api-prod-gcp-europe-west4-01: ${why}`,
+    );
+    expect(synth.stderr).toContain('--allow-remove payments-api-nonprod-azure-westeurope-01');
+    expect(hashTree(dir)).toEqual(before);
+    // AND plan lists them first
+    const plan = await cli(dir, changed, 'plan');
+    expect(plan.stdout).toContain(`[-] payments-api-prod-gcp-europe-west4-01  (ApplicationSet workloads-prod-payments-api; ${why}`);
+    // AND allowed, the write goes through
+    expect((await cli(dir, changed, 'synth', '--allow-remove', 'payments-api-*')).code).toBe(0);
   });
 });
 

@@ -388,7 +388,7 @@ describe('falling under the cap again, and applicationSets: perCluster', () => {
       `each moves from its cluster's ApplicationSet (workloads-prod-<cloud>-<cluster>) to workloads-prod: environment "prod" is no longer split by cluster, as its ApplicationSet of this shape would generate 6 Applications, within the maxApplicationsPerApplicationSet of control plane "prod-argocd" (8)`,
     );
     expect(problem.fix).toMatch(
-      /^To keep them in their clusters' ApplicationSets whatever the count \(nothing moves\), declare it on the environment: new Environment\(platform, 'prod', \{ …, applicationSets: ApplicationSetSplit.PER_CLUSTER \}\)\. If that is intended, declare it in the program: /,
+      /^To keep them in their clusters' ApplicationSets whatever the count \(nothing moves\), declare it on the environment: new Environment\(platform, 'prod', \{ …, applicationSets: ApplicationSetSplit.PER_CLUSTER \}\)\. If that is intended, allow it for the command that publishes it \(the program still declares the target, so it cannot declare it removed\): --allow-remove svc-0-prod-aws-c0 /,
     );
     expect(hashTree(dir)).toEqual(before);
   });
