@@ -138,8 +138,8 @@ function causeOf(model: PlatformModel, app: DeletedApplication, splitMoves: Retu
   if (app.deployedBy !== undefined) {
     return {
       why:
-        `what deploys it changes from ${app.deployedBy.before} to ${app.deployedBy.after} (the service's kind or chart source changed), ` +
-        'and Flux prunes what the one deployed before the other deploys it again (plan the window)',
+        `what deploys it changes from ${app.deployedBy.before} to ${app.deployedBy.after} (the service's kind, chart source or release name changed), ` +
+        'and what the one deployed goes before the other deploys it again: Flux prunes it, or Helm cannot upgrade the release in place (plan the window)',
       fix: undefined,
     };
   }
@@ -506,6 +506,38 @@ export function fluxDeployerChanges(
   return out;
 }
 
+/** The fields of a HelmRelease that say which Helm release it is. */
+interface HelmReleaseDoc {
+  readonly metadata: { readonly name?: unknown; readonly namespace?: unknown };
+  readonly spec?: {
+    readonly releaseName?: unknown;
+    readonly targetNamespace?: unknown;
+    readonly storageNamespace?: unknown;
+    readonly chart?: {
+      readonly spec?: { readonly chart?: unknown; readonly sourceRef?: { readonly kind?: unknown; readonly name?: unknown } };
+    };
+    readonly chartRef?: { readonly kind?: unknown; readonly name?: unknown };
+  };
+}
+
+/**
+ * A HelmRelease as the Helm release it makes: its name, the release's name (by default
+ * `[targetNamespace-]name`), where Helm stores it, and the chart (its name and source, not its
+ * version, which a promotion changes). Helm upgrades a release in place only while these stay.
+ */
+function helmReleaseOf(d: HelmReleaseDoc): string {
+  const spec = d.spec ?? {};
+  const name = String(d.metadata.name);
+  const target = spec.targetNamespace === undefined ? undefined : String(spec.targetNamespace);
+  const release = spec.releaseName === undefined ? (target === undefined ? name : `${target}-${name}`) : String(spec.releaseName);
+  const storage = spec.storageNamespace === undefined ? '' : `, stored in ${String(spec.storageNamespace)}`;
+  const chart =
+    spec.chartRef !== undefined
+      ? `${String(spec.chartRef.kind)} ${String(spec.chartRef.name)}`
+      : `${String(spec.chart?.spec?.chart)} of ${String(spec.chart?.spec?.sourceRef?.kind)} ${String(spec.chart?.spec?.sourceRef?.name)}`;
+  return `HelmRelease ${name} (release ${release}${storage}, chart ${chart})`;
+}
+
 /**
  * What deploys a Flux target's workload, from its files as Flux builds them: the HelmRelease or
  * Flux Kustomization of a file its kustomization names (of any such file, where it has no
@@ -528,7 +560,8 @@ function deployerOf(read: (file: string) => string | undefined): string {
   for (const file of FLUX_DEPLOYER_FILES.filter((f) => named.includes(f))) {
     for (const d of docs(file)) {
       if (!isMap(d) || !isMap(d.metadata) || typeof d.apiVersion !== 'string') continue;
-      if (d.kind === 'HelmRelease' && d.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) return `HelmRelease ${String(d.metadata.name)}`;
+      if (d.kind === 'HelmRelease' && d.apiVersion.startsWith('helm.toolkit.fluxcd.io/'))
+        return helmReleaseOf(d as unknown as HelmReleaseDoc);
       if (d.kind === 'Kustomization' && d.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'))
         return `Kustomization ${String(d.metadata.name)}`;
     }

@@ -42,12 +42,12 @@ new Service(platform, 'orders', {
     new kplus.Deployment(ctx.scope, ctx.service, { containers: [{ image: ctx.image, portNumber: 8080 }] });
   }),
 }).deployTo([nonprod, prod]);
-// SHOP_HELM=1: shop becomes a Helm chart of its repository
+// SHOP_HELM=1: shop becomes a Helm chart of its repository; SHOP_HELM=2: with a release name of its own
 new Service(platform, 'shop', {
   image: { repository: 'registry.example.com/shop' },
   initialDigest: ${JSON.stringify(SEED)},
-  workload: process.env.SHOP_HELM === '1'
-    ? Workload.helmChart({ repoURL: 'https://git.example.com/apps/shop.git', targetRevision: ${JSON.stringify(SHA1)} })
+  workload: process.env.SHOP_HELM !== undefined
+    ? Workload.helmChart({ repoURL: 'https://git.example.com/apps/shop.git', targetRevision: ${JSON.stringify(SHA1)}, ...(process.env.SHOP_HELM === '2' ? { releaseName: 'shop-v2' } : {}) })
     : Workload.kustomize({ repoURL: 'https://git.example.com/apps/shop.git', path: 'deploy/base', targetRevision: ${JSON.stringify(SHA1)}, promoted: true }),
 }).deployTo([nonprod, prod]);
 // NO_ADDON=1: the add-on is gone from the program
@@ -180,6 +180,12 @@ describe('rendered and Kustomize services on Flux, through the CLI', () => {
     const allowed = await cli(['synth', '--allow-remove', 'shop-*'], T0, { SHOP_HELM: '1' });
     expect({ code: allowed.code, stderr: allowed.stderr }).toEqual({ code: 0, stderr: '' });
     expect(fs.existsSync(path.join(checkout.out, NONPROD, 'shop', 'overlay.yaml'))).toBe(false);
+    // AND a HelmRelease kept whose release is another (a release name of its own) is refused likewise
+    const renamed = await cli(['synth'], T0, { SHOP_HELM: '2' });
+    expect(renamed.code).toBe(1);
+    expect(renamed.stderr).toContain(
+      'what deploys it changes from HelmRelease shop (release shop, chart deploy/chart of GitRepository shop) to HelmRelease shop (release shop-v2, chart deploy/chart of GitRepository shop)',
+    );
   });
 
   test('a cluster add-on runs on Flux with exactly its cluster-scoped kinds, moves ring by ring, and its removal is declared', async () => {
