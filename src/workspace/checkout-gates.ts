@@ -215,6 +215,7 @@ export class CheckoutGates {
   private heads?: Map<string, string | undefined>;
 
   private bases?: Map<string, string | undefined>;
+  private forks?: Map<string, string | undefined>;
 
   private constructor(
     private readonly model: PlatformModel,
@@ -257,6 +258,12 @@ export class CheckoutGates {
       this.bases = this.git.at(
         this.base.commit,
         onDisk.map(([, f]) => f.path),
+      );
+    // Where the change forked from the base, the ledgers that differ from the base, read at once.
+    if (this.git !== undefined && this.base?.fork !== undefined && this.forks === undefined)
+      this.forks = this.git.at(
+        this.base.fork,
+        onDisk.filter(([, f]) => this.baseText(f.path) !== f.text).map(([, f]) => f.path),
       );
     for (const [service, f] of onDisk) {
       if (!this.mayDiffer(f.path, f.text)) continue;
@@ -510,8 +517,7 @@ export class CheckoutGates {
   private mayDiffer(file: string, text: string): boolean {
     // A ledger the change leaves as it found it (the same at the fork point) is not the change's:
     // what differs from the base came onto the base since the branch forked.
-    if (this.base !== undefined)
-      return this.baseText(file) !== text && (this.base.fork === undefined || this.git!.at(this.base.fork, [file]).get(file) !== text);
+    if (this.base !== undefined) return this.baseText(file) !== text && (this.base.fork === undefined || this.forkText(file) !== text);
     const recorded = this.recorded(file);
     const asWritten = recorded === undefined || contentHash(text) === recorded;
     // Without a commit, what cdk8s-gitops last wrote (the manifest) is the only record of history.
@@ -569,6 +575,14 @@ export class CheckoutGates {
       this.bases = new Map([...(this.bases ?? []), ...this.git.at(this.base.commit, [file])]);
     }
     return this.bases.get(file);
+  }
+
+  private forkText(file: string): string | undefined {
+    if (this.git === undefined || this.base?.fork === undefined) return undefined;
+    if (this.forks === undefined || !this.forks.has(file)) {
+      this.forks = new Map([...(this.forks ?? []), ...this.git.at(this.base.fork, [file])]);
+    }
+    return this.forks.get(file);
   }
 
   private headText(file: string): string | undefined {
