@@ -1,6 +1,6 @@
 import { plural } from './plural';
 import { shortDigests } from '../model/versions';
-import { FileChange, KeyChange, ObjectChange, Plan, planHasChanges, Replacement } from '../workspace/plan';
+import { FileChange, KeyChange, NOT_SHOWN, ObjectChange, Plan, planHasChanges, Replacement } from '../workspace/plan';
 
 /** Output formats of a plan. */
 export type PlanFormat = 'text' | 'markdown' | 'json';
@@ -39,6 +39,8 @@ function keyLine(k: KeyChange): string {
   // that holds a dot is one segment already written as a JSON string (`a["x.y"]`).
   const plain = k.key.replace(/\["(?:[^"\\\n]|\\.)*"\]/g, '');
   const key = /^[A-Za-z0-9._/:@+[\]-]*$/.test(plain) ? k.key : JSON.stringify(k.key);
+  // A value that may hold a secret is only said to be there, and how it changes.
+  if (k.hidden) return `${key}: ${NOT_SHOWN} (${k.before === undefined ? 'added' : k.after === undefined ? 'removed' : 'changed'})`;
   if (k.before === undefined) return `${key}: ${show(k.after)} (added)`;
   if (k.after === undefined) return `${key}: ${show(k.before)} (removed)`;
   return `${key}: ${show(k.before)} → ${show(k.after)}`;
@@ -81,7 +83,7 @@ function objectLine(o: ObjectChange, mark: string): string {
 
 /**
  * Updated files whose changes are the same values keys changed alike (`replicaCount: 2 → 4` on
- * every cluster of a service): shown once, under a path with `*` where their paths differ.
+ * every cluster of a service), none of them hidden: shown once, under a path with `*` where their paths differ.
  */
 interface FileGroup {
   /** Their paths, with `*` for each segment in which they differ. */
@@ -92,7 +94,8 @@ interface FileGroup {
 /** The files of a plan in order, each run of alike updates as one {@link FileGroup} where its first file is. */
 function groupedFiles(files: readonly FileChange[]): (FileChange | FileGroup)[] {
   const signature = (f: FileChange): string | undefined =>
-    f.change !== 'update' || f.edited || f.fields?.length || f.objects?.length || !f.keys?.length
+    // Changes whose values are not shown are not known to be alike.
+    f.change !== 'update' || f.edited || f.fields?.length || f.objects?.length || !f.keys?.length || f.keys.some((k) => k.hidden)
       ? undefined
       : JSON.stringify([f.path.split('/').length, f.kind ?? null, f.keys]);
   const alike = new Map<string, FileChange[]>();

@@ -307,6 +307,24 @@ export function looksRandom(s: string): boolean {
   return bits >= 3.5;
 }
 
+/**
+ * Whether showing a value found under a key path could give a secret away, as a plan showing a
+ * values key edited by hand would: a key of the path names a secret ({@link isSecretKey}); or
+ * the value is a string that holds one ({@link secretInString}) or looks like a key or token
+ * ({@link looksRandom}), whatever its key; or it would be a literal secret under its path by
+ * {@link findLiteralSecrets} (an env entry naming a secret, a flag's argument, a document that
+ * sets one).
+ *
+ * @param keys the map keys from the top of the values down to the value
+ */
+export function mayRevealSecret(keys: readonly string[], value: unknown): boolean {
+  if (keys.some(isSecretKey)) return true;
+  if (typeof value === 'string' && (secretInString(value) !== undefined || looksRandom(value))) return true;
+  // Computed keys make own properties, `__proto__` included.
+  const nested = keys.reduceRight<unknown>((v, k) => ({ [k]: v }), value);
+  return findLiteralSecrets(nested as Values).length > 0;
+}
+
 function isScalarSecret(v: unknown, booleans: boolean): boolean {
   if (typeof v === 'string') return v.trim() !== '';
   if (typeof v === 'number') return Number.isFinite(v);

@@ -6,12 +6,23 @@ import { cachedReader, CheckoutReader, viewsAroundWrite, writeKeepsApplications 
 import { planWrite, WriteOptions, WritePlan } from './checkout/writer';
 import { readYaml, readYamlDocuments } from '../core/yaml/read';
 import { isMap } from '../core/plain';
+import { mayRevealSecret, secretInString } from '../constructs/values-check';
 
-/** A values key that changes: dotted path, before and after (absent means the key is new or gone). */
+/** What a plan gives instead of a value, or a key, that may hold a secret. */
+export const NOT_SHOWN = '(may hold a secret: not shown)';
+
+/**
+ * A values key that changes: dotted path, before and after (absent means the key is new or
+ * gone). A plan never gives a value that may hold a secret ({@link mayRevealSecret}): such a
+ * change is `hidden`, its `before` and `after` (where present) are {@link NOT_SHOWN}, and so is a
+ * key of its path that holds one.
+ */
 export interface KeyChange {
   readonly key: string;
   readonly before?: unknown;
   readonly after?: unknown;
+  /** True when the value may hold a secret: `before` and `after` only say whether there is one. @default false */
+  readonly hidden?: true;
 }
 
 /** A file that changes. */
@@ -473,13 +484,28 @@ export function diffPaths(a: unknown, b: unknown, prefix: string): string[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || '<root>'];
 }
 
-function flatten(v: unknown, prefix: string, out: Map<string, unknown>): void {
-  if (isMap(v) && Object.keys(v).length > 0) {
-    for (const [k, x] of Object.entries(v)) flatten(x, keyPath(prefix, k), out);
-  } else if (prefix) out.set(prefix, v);
+/** A leaf of a values file: the keys down to it, and what it holds. */
+interface Leaf {
+  readonly keys: readonly string[];
+  readonly value: unknown;
 }
 
-/** The keys that differ between two values files, in the order of the new file. */
+/** The leaves of a values file by path (`a.b`, `a["x.y"]`); lists are leaves. */
+function flatten(v: unknown, prefix: string, keys: readonly string[], out: Map<string, Leaf>): void {
+  if (isMap(v) && Object.keys(v).length > 0) {
+    for (const [k, x] of Object.entries(v)) flatten(x, keyPath(prefix, k), [...keys, k], out);
+  } else if (prefix) out.set(prefix, { keys, value: v });
+}
+
+/** A path as a plan shows it: each key that holds a secret (`"--db-password=…": x`) is {@link NOT_SHOWN}. */
+function shownPath(keys: readonly string[]): string {
+  return keys.reduce((p, k) => keyPath(p, secretInString(k) === undefined ? k : NOT_SHOWN), '');
+}
+
+/**
+ * The keys that differ between two values files, in the order of the new file. A change whose
+ * value, before or after, may hold a secret ({@link mayRevealSecret}) is `hidden`.
+ */
 export function valuesKeyChanges(beforeText: string, afterText: string): KeyChange[] {
   const parse = (t: string): unknown => {
     try {
@@ -488,16 +514,32 @@ export function valuesKeyChanges(beforeText: string, afterText: string): KeyChan
       return {};
     }
   };
-  const a = new Map<string, unknown>();
-  const b = new Map<string, unknown>();
-  flatten(parse(beforeText), '', a);
-  flatten(parse(afterText), '', b);
+  const a = new Map<string, Leaf>();
+  const b = new Map<string, Leaf>();
+  flatten(parse(beforeText), '', [], a);
+  flatten(parse(afterText), '', [], b);
+  const change = (leaf: Leaf, before: Leaf | undefined, after: Leaf | undefined): KeyChange => {
+    const key = shownPath(leaf.keys);
+    const hidden =
+      leaf.keys.some((k) => secretInString(k) !== undefined) ||
+      [before, after].some((l) => l !== undefined && mayRevealSecret(l.keys, l.value));
+    if (hidden) {
+      return {
+        key,
+        ...(before === undefined ? {} : { before: NOT_SHOWN }),
+        ...(after === undefined ? {} : { after: NOT_SHOWN }),
+        hidden: true,
+      };
+    }
+    return { key, ...(before === undefined ? {} : { before: before.value }), ...(after === undefined ? {} : { after: after.value }) };
+  };
   const out: KeyChange[] = [];
   for (const [k, v] of b) {
-    if (!a.has(k)) out.push({ key: k, after: v });
-    else if (JSON.stringify(a.get(k)) !== JSON.stringify(v)) out.push({ key: k, before: a.get(k), after: v });
+    const was = a.get(k);
+    if (was === undefined) out.push(change(v, undefined, v));
+    else if (JSON.stringify(was.value) !== JSON.stringify(v.value)) out.push(change(v, was, v));
   }
-  for (const [k, v] of a) if (!b.has(k)) out.push({ key: k, before: v });
+  for (const [k, v] of a) if (!b.has(k)) out.push(change(v, v, undefined));
   return out;
 }
 

@@ -262,6 +262,38 @@ describe('cdk8s-gitops plan, preview and check', () => {
     expect(json.stdout).not.toContain('hunter2');
   });
 
+  test('plan shows hand-edited values that may hold a secret as not shown, in text, Markdown and JSON', () => {
+    // GIVEN a values file edited by hand: more replicas, a password, a flag with a password, a token under a plain key
+    const file = 'environments/prod/aws/eu-central-1-01/payments-api/values.yaml';
+    const text = fs.readFileSync(path.join(out, file), 'utf8');
+    writeFile(
+      out,
+      file,
+      `${text.replace('  minReplicas: 6\n', '  minReplicas: 9\n')}password: PLANTED-handedit-5\nargs: ["--db-password=PLANTED-handedit-2"]\nnote: Zq8vP3xKr7TmW2yLb9NcD4fH\n`,
+    );
+    // WHEN plan runs in each format
+    const [textOut, markdown, json] = ['text', 'markdown', 'json'].map((format) => cli('plan', '--out', out, '--format', format));
+    // THEN the replicas show; the other values are said to be there, never shown
+    expect([textOut.status, markdown.status, json.status]).toEqual([2, 2, 2]);
+    expect(textOut.stdout).toContain(
+      [
+        '      autoscaling.minReplicas: 9 → 6',
+        '      password: (may hold a secret: not shown) (removed)',
+        '      args: (may hold a secret: not shown) (removed)',
+        '      note: (may hold a secret: not shown) (removed)',
+      ].join('\n'),
+    );
+    expect(markdown.stdout).toContain('!     password: (may hold a secret: not shown) (removed)\n');
+    const keys = JSON.parse(json.stdout).files.find((f: { path: string }) => f.path === file).keys;
+    expect(keys).toEqual([
+      { key: 'autoscaling.minReplicas', before: 9, after: 6 },
+      { key: 'password', before: '(may hold a secret: not shown)', hidden: true },
+      { key: 'args', before: '(may hold a secret: not shown)', hidden: true },
+      { key: 'note', before: '(may hold a secret: not shown)', hidden: true },
+    ]);
+    for (const r of [textOut, markdown, json]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/PLANTED|Zq8vP3/);
+  });
+
   test.each([
     ['plan', 'text, markdown, json', 'text'],
     // (the closest of those it offers, where one is close)

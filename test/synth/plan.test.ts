@@ -7,7 +7,7 @@ import { FileKind, contentHash } from '../../src/synth/file-tree';
 import { runRelease } from '../../src/workspace/release-operations';
 import { buildTree } from '../../src/workspace/build';
 import { MANIFEST_PATH } from '../../src/synth/manifest';
-import { computePlan, diffPaths, Plan, planHasChanges, sameValue, valuesKeyChanges } from '../../src/workspace/plan';
+import { computePlan, diffPaths, NOT_SHOWN, Plan, planHasChanges, sameValue, valuesKeyChanges } from '../../src/workspace/plan';
 import { formatPlan } from '../../src/cli/plan-format';
 import { PlatformModel } from '../../src/model/platform-model';
 import { recordInManifest } from '../support/manifest';
@@ -750,5 +750,45 @@ describe('values keys in a plan', () => {
       { key: 'x.y', before: 1, after: 2 },
     ]);
     expect(diffPaths({ a: { 'b c': 1, '': 2 } }, { a: { 'b c': 3, '': 4 } }, '')).toEqual(['a["b c"]', 'a[""]']);
+  });
+
+  test('a value that may hold a secret is not given, added, changed or removed, nor a key that holds one', () => {
+    // GIVEN values whose keys or values give secrets away, beside plain ones
+    const before = [
+      'replicaCount: 2',
+      'db:',
+      '  password: old-pw',
+      'env:',
+      '  - name: API_TOKEN',
+      '    value: tok-1',
+      'url: postgres://admin:s3cret@db/app',
+      '',
+    ].join('\n');
+    const after = [
+      'replicaCount: 3',
+      'db:',
+      '  password: new-pw',
+      'env:',
+      '  - name: API_TOKEN',
+      '    value: tok-2',
+      'tls:',
+      '  key: 9fQ2xLr7TmW2yLb9NcD4fHkP',
+      '"--api-key=abcd1234efgh": 1',
+      'args: [--password, hunter2]',
+      '',
+    ].join('\n');
+    // WHEN the plan compares them
+    const changes = valuesKeyChanges(before, after);
+    // THEN only the plain values are given
+    expect(changes).toEqual([
+      { key: 'replicaCount', before: 2, after: 3 },
+      { key: 'db.password', before: NOT_SHOWN, after: NOT_SHOWN, hidden: true },
+      { key: 'env', before: NOT_SHOWN, after: NOT_SHOWN, hidden: true },
+      { key: 'tls.key', after: NOT_SHOWN, hidden: true },
+      { key: `[${JSON.stringify(NOT_SHOWN)}]`, after: NOT_SHOWN, hidden: true },
+      { key: 'args', after: NOT_SHOWN, hidden: true },
+      { key: 'url', before: NOT_SHOWN, hidden: true },
+    ]);
+    expect(JSON.stringify(changes)).not.toMatch(/pw|tok-|s3cret|9fQ2|abcd1234|hunter2/);
   });
 });
