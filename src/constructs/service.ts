@@ -4,13 +4,13 @@ import { Values } from '../model/values';
 import { Cluster } from './cluster';
 import { Environment } from './environment';
 import { freeId, platformOf } from './platform-scope';
-import { problemsOfValues } from './values-check';
+import { problemsOfValues, secretInString } from './values-check';
 import { HelmChartSpec, Workload } from './workload';
 import { KustomizePatch, patchModels } from './kustomize-patch';
 import type { AddonModel, KustomizePatchModel } from '../model/platform-model';
 import { ValuesSchema } from './values-schema';
 import { isDns1123Label } from '../core/kube-names';
-import { defaultValuesKey } from '../model/images';
+import { defaultValuesKey, imageRepositoryProblem } from '../model/images';
 import { SDK_GLOBAL_KEYS } from '../model/target-values';
 import type { ImageModel } from '../model/platform-model';
 
@@ -333,10 +333,34 @@ export function imageModelsOf(s: Service): ImageModel[] | undefined {
   }));
 }
 
-/** CG111 for a repository that carries a tag or digest. */
+/** A repository followed by a digest, `<repository>@<algorithm>:<hex>`: the only `@` an image reference may hold. */
+const WITH_DIGEST = /^[^@]+@[A-Za-z0-9_+.-]+:[0-9A-Fa-f]{32,}$/;
+
+/**
+ * CG111 for a repository that carries a tag or digest, or that is not an image repository
+ * ({@link imageRepositoryProblem}). One with an `@` that is not a digest's (`user:password@host/…`)
+ * or that holds a secret is not repeated in the message.
+ */
 function repositoryProblems(repository: string, field: string, path: string): Problem[] {
-  if (!/[@:]/.test(repository.split('/').pop()!)) return [];
-  return [problem('CG111', { constructPath: path, message: `${field} "${repository}" carries a tag or digest.` })];
+  const fix =
+    'Give the repository only, as container runtimes read it, e.g. "registry.example.com/team/api"; digests come from the release ledger (`cdk8s-gitops promote`).';
+  if ((repository.includes('@') && !WITH_DIGEST.test(repository)) || secretInString(repository) !== undefined) {
+    return [
+      problem('CG111', {
+        constructPath: path,
+        message: `${field} holds an "@" that is not a digest's, as user:password@host does, or a secret; it is not shown here.`,
+        fix: `${fix} The cluster pulls from a private registry with an imagePullSecret, which it keeps.`,
+      }),
+    ];
+  }
+  if (/[@:]/.test(repository.split('/').pop()!)) {
+    return [problem('CG111', { constructPath: path, message: `${field} "${repository}" carries a tag or digest.` })];
+  }
+  const why = imageRepositoryProblem(repository);
+  if (why === undefined) return [];
+  return [
+    problem('CG111', { constructPath: path, message: `${field} ${JSON.stringify(repository)} is not an image repository: ${why}.`, fix }),
+  ];
 }
 
 /** A key of Helm values that a template reads as `.Values.<key>`: letters, digits, `_` and `-`. */

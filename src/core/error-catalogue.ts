@@ -38,7 +38,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Name is not a DNS-1123 label',
     description:
-      'A name that becomes a directory, label value or Kubernetes name (environment, cloud, cluster, service, namespace, control plane, ring) is empty, too long, or has characters other than lower-case ASCII letters, digits and "-" (including look-alike Unicode letters such as Cyrillic "а"); or a cluster destination is empty or holds glob characters.',
+      'A name that becomes a directory, label value or Kubernetes name (environment, cloud, cluster, service, namespace, Argo CD namespace of the platform or a control plane, control plane, ring) is empty, too long, or has characters other than lower-case ASCII letters, digits and "-" (including look-alike Unicode letters such as Cyrillic "а"); or a cluster destination is empty or holds glob characters; or a cluster region is empty, longer than 63 characters, or holds characters other than letters, digits, "-", "_" and ".".',
     fix: 'Rename it: lower-case ASCII letters, digits and "-", at most 63 characters, starting and ending with a letter or digit.',
   },
   {
@@ -112,8 +112,9 @@ const ENTRIES = [
   {
     code: 'CG111',
     where: 'program',
-    title: 'Image repository is missing or pinned',
-    description: 'A service has no image.repository, or it carries a tag or digest.',
+    title: 'Image repository is missing, pinned or malformed',
+    description:
+      'A service has no image.repository, or it carries a tag or digest, or it is not an image repository as container runtimes read one: an optional registry host[:port], then path components of lower-case letters and digits joined by ".", "_", "__" or "-"; no credentials (user:password@), spaces or template braces.',
     fix: 'Give the repository only; digests come from the release ledger (`cdk8s-gitops promote`).',
   },
   {

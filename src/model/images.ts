@@ -103,6 +103,41 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A path component of an image repository: runs of lower-case letters and digits joined by `.`, `_`, `__` or dashes. */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+/** A registry host with an optional port: a domain name, or an IPv6 address in brackets. */
+const REGISTRY_HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?$/;
+/** The longest image repository container runtimes accept. */
+const MAX_REPOSITORY_LENGTH = 255;
+
+/**
+ * Why `repository` is not an image repository as container runtimes read one (the name of a
+ * Docker reference, without tag or digest), or undefined: `/`-separated components, the first
+ * of several optionally a registry host with a port (`registry.example.com:5000`), each other a
+ * path component of lower-case letters and digits joined by `.`, `_`, `__` or dashes; at most 255
+ * characters. The reason names the component at fault, never the whole repository.
+ *
+ * @example
+ * imageRepositoryProblem('registry.example.com/shop/api'); // undefined
+ * imageRepositoryProblem('registry.example.com/Shop/api'); // 'its path component "Shop" …'
+ */
+export function imageRepositoryProblem(repository: string): string | undefined {
+  if (repository.length > MAX_REPOSITORY_LENGTH) return `it is ${repository.length} characters long (at most ${MAX_REPOSITORY_LENGTH})`;
+  const components = repository.split('/');
+  if (components.some((c) => c === '')) return 'it has an empty component (a leading, trailing or double "/")';
+  for (const [i, c] of components.entries()) {
+    if (i === 0 && components.length > 1 && REGISTRY_HOST.test(c)) continue;
+    if (PATH_COMPONENT.test(c)) continue;
+    return (
+      `its ${i === 0 && components.length > 1 ? 'registry host or path component' : 'path component'} ${JSON.stringify(c)} ` +
+      (i === 0 && components.length > 1 ? 'is neither a host name with an optional port nor ' : 'is not ') +
+      'lower-case letters and digits joined by ".", "_", "__" or "-"'
+    );
+  }
+  return undefined;
+}
+
 /** The image reference a ring's release gives: `<repository>@sha256:…`, or `<repository>:<tag>` for a tag. */
 export function imageReference(repository: string, version: string): string {
   return version.startsWith('sha256:') ? `${repository}@${version}` : `${repository}:${version}`;

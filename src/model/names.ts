@@ -85,7 +85,7 @@ export function nonAsciiProblem(name: string): string | undefined {
   const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch) ? `"${ch}" (${code})` : code;
   return like
     ? `it contains ${shown}, a non-ASCII character that looks like "${like}"`
-    : `it contains ${shown}, a character that is not ASCII`;
+    : `it contains ${shown}, ${ch.codePointAt(0)! < 0x80 ? 'a control character' : 'a character that is not ASCII'}`;
 }
 
 /** Returns why `name` is not a DNS-1123 label, or undefined when it is one. */

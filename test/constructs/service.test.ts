@@ -317,6 +317,44 @@ describe('Service', () => {
     ).toEqual([`[platform/payments-api] CG111 image.repository "registry.example.com/payments-api@${DIGEST}" carries a tag or digest.`]);
   });
 
+  it('fails when the image repository is not one a container runtime reads, naming the part at fault', () => {
+    const line = (repository: string): string[] => linesOfService((p) => new Service(p, 'payments-api', { image: { repository } }));
+    expect(line('registry.example.com/Commerce/payments api')).toEqual([
+      '[platform/payments-api] CG111 image.repository "registry.example.com/Commerce/payments api" is not an image repository: its path component "Commerce" is not lower-case letters and digits joined by ".", "_", "__" or "-".',
+    ]);
+    expect(line('registry.example.com/x/{{ .z }}/api')[0]).toContain('its path component "{{ .z }}" is not');
+    expect(line('registry.example.com//api')[0]).toContain('it has an empty component (a leading, trailing or double "/")');
+    expect(line('reg istry/api')[0]).toContain('its registry host or path component "reg istry" is neither a host name');
+    expect(line(`registry.example.com/${'a'.repeat(250)}`)[0]).toContain('it is 271 characters long (at most 255)');
+    expect(problemsOfService((p) => new Service(p, 'payments-api', { image: { repository: 'x-/api' } }))[0]!.fix).toBe(
+      'Give the repository only, as container runtimes read it, e.g. "registry.example.com/team/api"; digests come from the release ledger (`cdk8s-gitops promote`).',
+    );
+  });
+
+  it('fails when the image repository holds credentials, without repeating them', () => {
+    const lines = linesOfService(
+      (p) => new Service(p, 'payments-api', { image: { repository: 'bot:PLANTED@Registry.example.com/x y/api' } }),
+    );
+    expect(lines).toEqual([
+      '[platform/payments-api] CG111 image.repository holds an "@" that is not a digest\'s, as user:password@host does, or a secret; it is not shown here.',
+    ]);
+  });
+
+  it('accepts image repositories as container runtimes read them', () => {
+    const platform = newPlatform();
+    const repositories = [
+      'nginx',
+      'library/nginx',
+      'registry.example.com:5000/team/api',
+      'localhost:5000/api',
+      'Registry.Example.com/team/api',
+      '[::1]:5000/api',
+      'ghcr.io/org/api_v2__x.y--z',
+    ];
+    repositories.forEach((repository, i) => new Service(platform, `s${i}`, { image: { repository } }));
+    expect(() => platform.snapshot()).not.toThrow();
+  });
+
   it('fails when values are not plain data', () => {
     // GIVEN
     class Port {

@@ -41,6 +41,43 @@ describe('names', () => {
     expect(p.fix).toBe('Rename it, e.g. "cluster".');
   });
 
+  test("fails when the platform's or a control plane's Argo CD namespace is not a DNS-1123 label, quoting it as JSON", () => {
+    const s = smallPlatform({ platform: { argocdNamespace: 'Argo CD {{ print "x" }}' } });
+    const edge = new ControlPlane(s.platform, 'edge', { namespace: 'Bad Name\nkind: Secret' });
+    new Cluster(new Environment(s.platform, 'edge', { controlPlane: edge }), 'c1', { cloud: s.cloud, region: 'r' });
+    const e = gitOpsError(() => s.platform.snapshot());
+    expect(e.problems.filter((p) => p.code === 'CG101').map((p) => [p.constructPath, p.message, p.fix])).toEqual([
+      [
+        'platform',
+        'Argo CD namespace name "Argo CD {{ print \\"x\\" }}" is not a DNS-1123 label: it must consist of lower-case letters, digits and "-", and start and end with a letter or digit. It is used as the namespace of Argo CD\'s Applications, ApplicationSets and AppProjects.',
+        'Set the Platform\'s argocdNamespace to the namespace Argo CD runs in, e.g. "argo-cd-print-x".',
+      ],
+      [
+        'platform/control-planes/edge',
+        'Argo CD namespace name "Bad Name\\nkind: Secret" is not a DNS-1123 label: it contains U+000A, a control character. It is used as the namespace of Argo CD\'s Applications, ApplicationSets and AppProjects.',
+        'Set the control plane\'s namespace to the namespace its Argo CD runs in, e.g. "bad-name-kind-secret".',
+      ],
+    ]);
+  });
+
+  test('fails when a cluster region is not what a cloud region can be', () => {
+    const { platform, env, cloud } = smallPlatform();
+    new Cluster(env, 'c2', { cloud, region: 'west europe {{ .x }}' });
+    new Cluster(env, 'c3', { cloud, region: 'r'.repeat(64) });
+    new Cluster(env, 'c4', { cloud, region: '' });
+    new Cluster(env, 'c5', { cloud, region: 'eu-central-1' });
+    new Cluster(env, 'c6', { cloud, region: 'europe_west.4' });
+    const e = gitOpsError(() => platform.snapshot());
+    expect(e.problems.map((p) => [p.code, p.constructPath])).toEqual([
+      ['CG101', 'platform/prod/c2'],
+      ['CG101', 'platform/prod/c3'],
+      ['CG101', 'platform/prod/c4'],
+    ]);
+    expect(e.problems[0]!.message).toBe(
+      'Cluster region "west europe {{ .x }}" is not a cloud region: it must be 1 to 63 letters, digits, "-", "_" and ".". It is written into values as global.region.',
+    );
+  });
+
   test('fails when a Helm release name holds a look-alike letter', () => {
     const { platform } = smallPlatform({ service: { workload: Workload.helmChart({ releaseName: 'pаyments' }) } });
     const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG102')!;

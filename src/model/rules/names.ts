@@ -38,22 +38,47 @@ function problemsOfChart(path: string, chart: HelmSourceModel): Problem[] {
   return problems;
 }
 
+/** Whether `region` can be a cloud region's name (`westeurope`, `eu-central-1`, `europe-west4`, `us-ashburn-1`). */
+function isRegion(region: unknown): boolean {
+  return typeof region === 'string' && region.length <= NAME_LIMITS.label && /^[A-Za-z0-9._-]+$/.test(region);
+}
+
 /** Every name in the model that would break a Kubernetes, Helm or path rule. */
 export function problemsOfNames(model: PlatformModel): Problem[] {
   const problems: Problem[] = [];
-  const label = (kind: string, name: string, path: string, use: string): void => {
+  const label = (kind: string, name: string, path: string, use: string, rename = 'Rename it'): void => {
     const why = dns1123LabelProblem(name);
     if (why) {
       problems.push(
         problem('CG101', {
           constructPath: path,
-          message: `${kind} name "${name}" is not a DNS-1123 label: ${why}. It is used ${use}.`,
-          fix: `Rename it, e.g. "${suggestLabel(name)}".`,
+          // As JSON: a name may hold a line break or a quote, which must not start a line or a name of their own.
+          message: `${kind} name ${JSON.stringify(name)} is not a DNS-1123 label: ${why}. It is used ${use}.`,
+          fix: `${rename}, e.g. "${suggestLabel(name)}".`,
         }),
       );
     }
   };
-  for (const cp of model.controlPlanes) label('Control plane', cp.name, cp.path, 'in file names');
+  const ARGO_CD_OBJECTS = "as the namespace of Argo CD's Applications, ApplicationSets and AppProjects";
+  label(
+    'Argo CD namespace',
+    model.argocdNamespace,
+    model.path,
+    ARGO_CD_OBJECTS,
+    "Set the Platform's argocdNamespace to the namespace Argo CD runs in",
+  );
+  for (const cp of model.controlPlanes) {
+    label('Control plane', cp.name, cp.path, 'in file names');
+    // A control plane that names none has the platform's, reported once above.
+    if (cp.namespace !== model.argocdNamespace)
+      label(
+        'Argo CD namespace',
+        cp.namespace,
+        cp.path,
+        ARGO_CD_OBJECTS,
+        "Set the control plane's namespace to the namespace its Argo CD runs in",
+      );
+  }
   for (const e of model.environments) {
     label('Environment', e.name, e.path, 'as a directory, AppProject name and label value');
     if (RESERVED_PROJECTS.has(e.name)) {
@@ -69,6 +94,15 @@ export function problemsOfNames(model: PlatformModel): Problem[] {
   for (const c of model.clusters) {
     label('Cloud', c.cloud, c.path, 'as a directory and label value');
     label('Cluster', c.name, c.path, 'as a directory and label value');
+    if (!isRegion(c.region)) {
+      problems.push(
+        problem('CG101', {
+          constructPath: c.path,
+          message: `Cluster region ${JSON.stringify(c.region)} is not a cloud region: it must be 1 to ${NAME_LIMITS.label} letters, digits, "-", "_" and ".". It is written into values as global.region.`,
+          fix: 'Give the region as the cloud names it, e.g. "westeurope", "eu-central-1" or "europe-west4".',
+        }),
+      );
+    }
     const destination = destinationProblem(c.destination);
     if (destination) {
       problems.push(
