@@ -199,10 +199,10 @@ const ENTRIES = [
   {
     code: 'CG123',
     where: 'program',
-    title: 'Service deploys into the Argo CD namespace',
+    title: 'Service or cluster add-on deploys into the Argo CD namespace',
     description:
-      "A service's namespace is the namespace its control plane's Argo CD runs in; a project that can deploy there can change Argo CD itself.",
-    fix: 'Give the service its own namespace.',
+      "A service's or cluster add-on's namespace is the namespace its control plane's Argo CD runs in; a project that can deploy there can change Argo CD itself.",
+    fix: 'Give the service or add-on its own namespace.',
   },
   {
     code: 'CG124',

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Cloud, Cluster, ControlPlane, Environment, Platform, Service, Workload } from '../../src';
+import { Cloud, Cluster, ClusterAddon, ControlPlane, Environment, Platform, Service, Targets, Workload } from '../../src';
 import { synthesize } from '../../src/synth/synthesize';
 import { ValuesSchema } from '../../src/constructs/values-schema';
 import { isSecretKey } from '../../src/constructs/values-check';
@@ -781,6 +781,23 @@ describe('collisions', () => {
       'Service "payments-api" deploys into namespace "argocd", where the Argo CD of control plane "argocd" runs; an AppProject allowed to deploy there can change Argo CD itself.',
     );
     expect(e.problems[1].fix).toBe("Give the service its own namespace, e.g. namespace: 'gitops-app'.");
+  });
+
+  test('fails when a cluster add-on deploys into the Argo CD namespace, naming it an add-on', () => {
+    const s = smallPlatform();
+    new ClusterAddon(s.platform, 'evil', {
+      chart: Workload.helmRepositoryChart({ repoURL: 'https://charts.example.com', chart: 'evil', version: '1.0.0' }),
+      image: { repository: 'registry.example.com/evil' },
+      namespace: 'argocd',
+      clusters: Targets.all(),
+    });
+    const e = gitOpsError(() => s.platform.snapshot());
+    const p = e.problems.find((x) => x.code === 'CG123')!;
+    expect([p.constructPath, p.message, p.fix]).toEqual([
+      'platform/evil',
+      'Cluster add-on "evil" deploys into namespace "argocd", where the Argo CD of control plane "argocd" runs; an AppProject allowed to deploy there can change Argo CD itself.',
+      "Give the add-on its own namespace, e.g. namespace: 'evil'.",
+    ]);
   });
 });
 

@@ -28,8 +28,8 @@ export function problemsOfCollisions(model: PlatformModel, targetClusters: reado
       problems.push(
         problem('CG123', {
           constructPath: service.path,
-          message: `Service "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
-          fix: `Give the service its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
+          message: `${service.addon === undefined ? 'Service' : 'Cluster add-on'} "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
+          fix: `Give the ${service.addon === undefined ? 'service' : 'add-on'} its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
         }),
       );
     }
