@@ -706,6 +706,14 @@ const ENTRIES = [
       "The command works on the checkout of one GitOps repository: the platform's, or the one --repository names. No control plane of the program reads that repository (a typo, a repository no longer used, or, without --repository, a platform whose control planes all read repositories of their own); or gitops.repositories in cdk8s.yaml is not a map of repository URLs to checkout directories, or has no entry for the repository; or the checkout holds the tree of another of the program's repositories (its release model says so), or of a repository no control plane reads any more whose release model records the command's repository as held by a checkout of its own.",
     fix: 'Pass --repository <repoURL> of a control plane of the program, and --out with the checkout of that repository (or map the URL to its checkout in gitops.repositories in cdk8s.yaml).',
   },
+  {
+    code: 'CG320',
+    where: 'cli',
+    title: 'Program called synth() more than once',
+    description:
+      'The program called synth() a second time, on the same Platform or on another, while the CLI ran it. The CLI takes the model of one synth() call; a second would replace the first without a word, so the run fails and nothing is written.',
+    fix: 'Call synth() once, as the last statement of the program, on its one Platform; declare everything before it.',
+  },
 
   // CG4xx: the checkout being written
   {

@@ -386,6 +386,29 @@ new PromotionRing(platform, 'everything', { targets: Targets.all(), gates: [Gate
     expectNothingWritten();
   });
 
+  test.each([
+    [
+      'twice on one Platform',
+      'platform.synth();',
+      '[platform] CG320 platform.synth() was called a second time: the CLI takes the model of one synth() call, and a second would replace the first unseen.',
+    ],
+    [
+      'on a second Platform',
+      "const other = new Platform({ repoURL: 'https://git.example.com/platform/other-gitops.git' }); other.synth();",
+      '[platform] CG320 synth() was called on a second Platform: the CLI takes the model of one synth() call, of one Platform, and a second would replace the first unseen.',
+    ],
+  ])('fails when the program calls synth() %s, writing nothing', async (_, after, line) => {
+    // WHEN a program that declares one more service hands it over, then calls synth() again
+    const r = await run(program({ services: ['payments-api', 'orders-api'], after }));
+    // THEN the run fails with CG320 and its fix, printed once, and the checkout is as it was
+    expect(r.code).toBe(1);
+    const fix = ' Fix: Call synth() once, as the last statement of the program, on its one Platform; declare everything before it.';
+    expect(r.stderr).toContain(`Error: ${line}${fix}\n`);
+    expect(r.stderr.split(line)).toHaveLength(2);
+    expect(r.stderr).not.toMatch(/CG30[49]/);
+    expectNothingWritten();
+  });
+
   test('fails when the program exits with 0 without calling synth()', async () => {
     const r = await run(program({ before: 'process.exit(0);' }));
     expect(r.code).toBe(1);

@@ -91,6 +91,18 @@ describe('the model file a program hands over', () => {
     expect(readModelFile(path.join(dir, 'none.json'), 'node platform.js')).toBeUndefined();
   });
 
+  test("problems written over a model leave no note of the model's targets beside them", () => {
+    // GIVEN a model handed over, with its note
+    writeModelFile(file, { model: model() });
+    expect(fs.existsSync(`${file}.targets`)).toBe(true);
+    // WHEN problems are handed over after it (a second synth() call)
+    const output: ProgramOutput = { error: { message: 'bad', problems: [] } };
+    writeModelFile(file, output);
+    // THEN the note is gone, and the problems read as written
+    expect(fs.existsSync(`${file}.targets`)).toBe(false);
+    expect(readModelFile(file, 'node platform.js')!.output).toEqual(output);
+  });
+
   test('an error output is written and read as it is', () => {
     const output: ProgramOutput = { error: { message: 'bad', problems: [] } };
     writeModelFile(file, output);

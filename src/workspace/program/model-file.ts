@@ -24,10 +24,12 @@ function targetsNote(file: string): string {
  * Writes what the program hands the CLI to `file`: exactly `JSON.stringify(output)`, with the
  * model's targets stringified and written a slice at a time (made as one string, and one UTF-8
  * copy of it, a fleet's model costs more in garbage collection than in writing); and beside it
- * the byte range of the targets' JSON (see {@link readModelFile}). A note that cannot be written
- * only costs the CLI a whole parse.
+ * the byte range of the targets' JSON (see {@link readModelFile}), or, for problems, no note. A
+ * note that cannot be written only costs the CLI a whole parse.
  */
 export function writeModelFile(file: string, output: ProgramOutput): void {
+  // A note of an earlier hand-over does not describe this one: gone before the file changes.
+  fs.rmSync(targetsNote(file), { force: true });
   if (!('model' in output)) {
     fs.writeFileSync(file, JSON.stringify(output));
     return;

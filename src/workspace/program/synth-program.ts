@@ -1,17 +1,39 @@
-import { GitOpsError } from '../../core/errors';
+import { GitOpsError, problem } from '../../core/errors';
 import type { Platform } from '../../constructs/platform';
 import { snapshotPlatform } from '../../constructs/snapshot';
 import { MODEL_OUT_ENV, ProgramOutput } from './protocol';
 import { writeModelFile } from './model-file';
 
+/** The platform whose synth() handed its model over, kept on the process: once for every copy of the SDK a program loads. */
+const HANDED_OVER = Symbol.for('cdk8s-gitops.model-handed-over');
+
 /**
  * @internal The body of `Platform.synth()` when the CLI runs the program: hands the model (or
  * the problems that keep it from being made) over to the CLI. Undefined when the program runs
  * on its own; then {@link writeProgramTree} writes the tree.
+ *
+ * The CLI takes one model from a program: a second call of synth(), on the same platform or
+ * another, fails the run with CG320 instead of replacing the first model.
  */
 export function handOverModel(platform: Platform): { readonly handedOver: true } | undefined {
   const modelOut = process.env[MODEL_OUT_ENV];
   if (!modelOut) return undefined;
+  const marks = process as unknown as Record<symbol, unknown>;
+  const first = marks[HANDED_OVER];
+  if (first !== undefined) {
+    const e = new GitOpsError(
+      problem('CG320', {
+        constructPath: platform.node.path,
+        message:
+          first === platform
+            ? 'platform.synth() was called a second time: the CLI takes the model of one synth() call, and a second would replace the first unseen.'
+            : 'synth() was called on a second Platform: the CLI takes the model of one synth() call, of one Platform, and a second would replace the first unseen.',
+      }),
+    );
+    writeModelFile(modelOut, { error: { message: e.message, problems: e.problems } });
+    throw e;
+  }
+  marks[HANDED_OVER] = platform;
   let output: ProgramOutput;
   let failure: unknown;
   try {
