@@ -38,9 +38,12 @@ function problemsOfChart(path: string, chart: HelmSourceModel): Problem[] {
   return problems;
 }
 
-/** Whether `region` can be a cloud region's name (`westeurope`, `eu-central-1`, `europe-west4`, `us-ashburn-1`). */
+/**
+ * Whether `region` can be a cloud region's name (`westeurope`, `eu-central-1`, `europe-west4`,
+ * `us-ashburn-1`). A region not given at all (a program in JavaScript) stays out of the values, as before.
+ */
 function isRegion(region: unknown): boolean {
-  return typeof region === 'string' && region.length <= NAME_LIMITS.label && /^[A-Za-z0-9._-]+$/.test(region);
+  return region === undefined || (typeof region === 'string' && region.length <= NAME_LIMITS.label && /^[A-Za-z0-9._-]+$/.test(region));
 }
 
 /** Every name in the model that would break a Kubernetes, Helm or path rule. */
