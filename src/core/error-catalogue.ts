@@ -1123,6 +1123,14 @@ const ENTRIES = [
     fix: 'Publish them to their branch (cdk8s-gitops publish --branch <branch>), or drop them (cdk8s-gitops publish --drop-pending).',
   },
   {
+    code: 'CG527',
+    where: 'git',
+    title: 'The remote lost published commits',
+    description:
+      "The local branch has commits of a publish that reached the remote (the clone's remote-tracking branch held them: git moves it to what a push pushed), and the remote branch no longer has them: it went back, by a force-push or a reset of the branch. Publish drops only the commits of an interrupted publish that never reached the remote, which it makes again; published commits it neither drops nor pushes again on its own, since nothing would make them again. Nothing is published.",
+    fix: "Find out why the branch went back. To publish the commits again: git push origin <newest lost commit>:main (the message gives it), then publish again; to accept the remote's history and drop them: git fetch origin && git reset --hard origin/main (which discards uncommitted changes too).",
+  },
+  {
     code: 'CG599',
     where: 'git',
     title: 'Unexpected git failure',

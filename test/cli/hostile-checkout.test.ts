@@ -848,6 +848,37 @@ describe('what a killed command leaves behind', () => {
       expect(sandbox.remoteFile(LEDGER)).toContain(D2);
     });
 
+    it('fails when the remote went back on a promotion it published (CG527), keeps it, and publishes it once pushed again', async () => {
+      // GIVEN a published promotion that a force-push took off the remote
+      const clone = sandbox.clone('ci');
+      expect((await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2, '--publish')).code).toBe(0);
+      const published = sandbox.git(clone, 'rev-parse', 'HEAD');
+      const subject = sandbox.git(clone, 'log', '-1', '--format=%s');
+      sandbox.git(sandbox.remote, 'update-ref', 'refs/heads/main', 'main~1');
+      const back = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+
+      // WHEN
+      const r = await cli(clone, 'publish');
+
+      // THEN it is refused, naming the commit and both ways out, and nothing is dropped or pushed
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `CG527 Remote "origin" no longer has a commit published to its branch "main" from "${clone}", which it had (branch "main" is at ${back.slice(0, 8)} now): ${published.slice(0, 8)} ${subject}.`,
+      );
+      expect(r.stderr).toContain(`git push origin ${published}:main, then publish again.`);
+      expect(r.stderr).toContain('git fetch origin && git reset --hard origin/main');
+      expect(r.stderr).not.toContain('never reached');
+      expect(sandbox.git(clone, 'rev-parse', 'HEAD')).toBe(published);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(back);
+      expect(fs.readFileSync(path.join(clone, LEDGER), 'utf8')).toContain(D2);
+
+      // AND once pushed again as the fix says, publish goes on
+      sandbox.git(clone, 'push', '--quiet', 'origin', `${published}:main`);
+      const again = await cli(clone, 'publish');
+      expect([again.code, again.stderr]).toEqual([0, '']);
+      expect(sandbox.remoteFile(LEDGER)).toContain(D2);
+    });
+
     it('fails when the local branch has commits of someone else, and keeps them', async () => {
       // GIVEN a commit of a person, not of cdk8s-gitops
       const clone = sandbox.clone('ci');

@@ -403,6 +403,76 @@ describe('publish', () => {
       expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(before);
     });
 
+    test('fails when the remote went back on a commit it published (CG527), keeping the commit and the remote as they are', async () => {
+      // GIVEN a published commit that a force-push took off the remote, then a commit of a publish killed before its push
+      const promotion = {
+        ...writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n'),
+        trailers: gitopsTrailers({ operation: Operation.PROMOTE }),
+      };
+      const published = (await publish(promotion)).sha;
+      sandbox.git(sandbox.remote, 'update-ref', 'refs/heads/main', 'main~1');
+      const back = sandbox.git(sandbox.remote, 'rev-parse', 'main');
+      sandbox.write(a, 'counter', '1\n');
+      sandbox.git(a, 'commit', '--quiet', '-am', 'Increment the counter\n\nCdk8s-Gitops-Operation: synth');
+      const killed = sandbox.git(a, 'rev-parse', 'HEAD');
+      const notes: string[] = [];
+
+      // WHEN
+      const act = publish({ ...writing(a, 'releases/ledger-api.yaml', 'prod: sha256:2\n'), onNote: (line) => notes.push(line) });
+
+      // THEN only the published commit is named as lost, with the commit to push again
+      await expect(act).rejects.toThrow(
+        `CG527 Remote "origin" no longer has a commit published to its branch "main" from "${a}", which it had (branch "main" is at ${back.slice(0, 8)} now): ${published.slice(0, 8)} Update releases/payments-api.yaml. ` +
+          'The branch went back (a force-push, or a reset of the branch); publish neither drops published commits nor pushes them again on its own ' +
+          '(the commit after it never reached the remote). Nothing was published. ' +
+          `Fix: Find out why "main" on "origin" went back. To publish it again: git push origin ${published}:main, then publish again.`,
+      );
+      expect(notes).toEqual([]);
+      expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(killed);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'main')).toBe(back);
+      expect(sandbox.status(a)).toEqual([]);
+    });
+
+    test('tells a published commit from one that never reached the remote by the reflog, also after a git fetch', async () => {
+      // GIVEN a published commit taken off the remote, and a fetch since that moved origin/main back
+      const promotion = {
+        ...writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n'),
+        trailers: gitopsTrailers({ operation: Operation.PROMOTE }),
+      };
+      const published = (await publish(promotion)).sha;
+      sandbox.git(sandbox.remote, 'update-ref', 'refs/heads/main', 'main~1');
+      sandbox.git(a, 'fetch', '--quiet', 'origin');
+
+      // WHEN
+      const act = publish(writing(a, 'releases/ledger-api.yaml', 'prod: sha256:2\n'));
+
+      // THEN
+      await expect(act).rejects.toThrow(`CG527 Remote "origin" no longer has a commit published to its branch "main"`);
+      expect(sandbox.git(a, 'rev-parse', 'HEAD')).toBe(published);
+    });
+
+    test('drops the commits of a merge-request branch the remote deleted, and says so', async () => {
+      // GIVEN a branch pushed for a merge request, then deleted on the remote (merged by squash, or closed)
+      const proposal = {
+        ...writing(a, 'releases/payments-api.yaml', 'prod: sha256:1\n'),
+        trailers: gitopsTrailers({ operation: Operation.PROMOTE }),
+        pushBranch: 'review/payments-api',
+      };
+      const proposed = (await publish(proposal)).sha;
+      sandbox.git(sandbox.remote, 'branch', '--quiet', '-D', 'review/payments-api');
+      const notes: string[] = [];
+
+      // WHEN the same branch is proposed again
+      const result = await publish({ ...proposal, onNote: (line) => notes.push(line) });
+
+      // THEN
+      expect(result.pushed).toBe(true);
+      expect(notes).toEqual([
+        `Dropped 1 commit of local branch "review/payments-api" (${proposed.slice(0, 8)}); remote "origin" no longer has that branch.`,
+      ]);
+      expect(sandbox.git(sandbox.remote, 'rev-parse', 'review/payments-api')).toBe(result.sha);
+    });
+
     test('fails when the remote refuses the push, leaving both sides as they were', async () => {
       // GIVEN a remote whose hook refuses every push
       const hook = path.join(sandbox.remote, 'hooks', 'pre-receive');

@@ -162,7 +162,11 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
  *   under the owned paths (`CG502`); untracked files elsewhere are left alone. Branches
  *   move with `git reset --keep`, which refuses rather than overwrite anything.
  * - A local branch with commits the remote lacks is never rebased, pushed or dropped:
- *   publish pushes only its own commits, and fails with `CG505`.
+ *   publish pushes only its own commits, and fails with `CG505`. Its own commits (they carry
+ *   the operation trailer) of a publish killed before its push are dropped, and said so; those
+ *   that reached the remote (the remote-tracking branch held them, now or in its reflog: a push
+ *   moves it to what it pushed) and that the remote no longer has were published and are lost
+ *   there, and publish fails with `CG527` rather than drop them.
  * - A remote with no branch at all (a new, empty repository) gets its first commits on
  *   `branch`, when the checkout is on that branch and it has no commit yet; when the branch
  *   has commits, publish fails with `CG518` rather than push commits it did not make.
@@ -259,6 +263,8 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
   const remoteBranch = local;
   const ownedPaths = async (): Promise<string[]> => normalizePaths(await pathsOf(options), repo.root);
   const keep = new Set(settings.before.filter((c) => c.kind === ChangeKind.UNTRACKED).map((c) => c.path));
+  // Where this clone last saw the remote branch, before the fetch moves it: a push moved it there.
+  const tracked = await repo.resolve(`refs/remotes/${remote}/${remoteBranch}`);
 
   for (let attempts = 1; ; attempts++) {
     const tips = await repo.fetch(remote, options.pushBranch ? [target, options.pushBranch] : [target]);
@@ -282,10 +288,27 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
       const localTip = await repo.resolve(`refs/heads/${local}`);
       const ahead = localTip && !(await repo.isAncestor(localTip, base)) ? await repo.commitsBetween(base, localTip) : [];
       if (ahead.length > 0 && ahead.every((c) => isPublishCommit(c.message))) {
-        // Commits of a publish that was killed between its commit and its push: never on the remote,
-        // and this publish makes its change again on the remote tip.
+        // Commits of a publish that was killed between its commit and its push never reached the
+        // remote, and this publish makes its change again on the remote tip. Those that reached it
+        // (git's record of the push: the remote-tracking ref held them) and that it no longer has
+        // were published, and nothing would make them again: never dropped.
+        const reached = new Set(
+          await repo.seenOnRemote(
+            remote,
+            remoteBranch,
+            base,
+            ahead.map((c) => c.sha),
+            tracked === undefined ? [] : [tracked],
+          ),
+        );
+        if (reached.size > 0 && remoteTip !== undefined) {
+          throw lostOnRemote(repo.root, remote, remoteBranch, base, ahead, reached);
+        }
+        const dropped = ahead.map((c) => short(c.sha)).join(', ');
         options.onNote?.(
-          `Dropped ${ahead.length} unpushed commit${ahead.length === 1 ? '' : 's'} of an interrupted publish (${ahead.map((c) => short(c.sha)).join(', ')}); ${ahead.length === 1 ? 'it' : 'they'} never reached "${remote}".`,
+          reached.size > 0
+            ? `Dropped ${ahead.length} commit${ahead.length === 1 ? '' : 's'} of local branch "${local}" (${dropped}); remote "${remote}" no longer has that branch.`
+            : `Dropped ${ahead.length} unpushed commit${ahead.length === 1 ? '' : 's'} of an interrupted publish (${dropped}); ${ahead.length === 1 ? 'it' : 'they'} never reached "${remote}".`,
         );
       } else if (ahead.length > 0) {
         throw GitOpsError.of('CG505', {
@@ -454,6 +477,40 @@ function assertNothingInTheWay(root: string, changes: readonly FileChange[], own
   throw GitOpsError.of('CG502', {
     message: `"${root}" has uncommitted changes that publish must not overwrite or commit: ${shown.join(', ')}${more}.`,
   });
+}
+
+/**
+ * `CG527`: the local branch has commits of publishes that reached branch `branch` of `remote`
+ * (`reached`), and the remote, at `base`, no longer has them: it went back (a force-push, a reset
+ * of the branch). They are listed, newest first, with the commits ahead of the remote besides.
+ */
+function lostOnRemote(
+  root: string,
+  remote: string,
+  branch: string,
+  base: string,
+  ahead: readonly { readonly sha: string; readonly message: string }[],
+  reached: ReadonlySet<string>,
+): GitOpsError {
+  const lost = ahead.filter((c) => reached.has(c.sha));
+  const listed = lost.slice(0, 10).map((c) => `${short(c.sha)} ${subjectOf(c.message)}`);
+  const more = lost.length > listed.length ? ` and ${lost.length - listed.length} more` : '';
+  const others = ahead.length - lost.length;
+  return GitOpsError.of('CG527', {
+    message:
+      `Remote "${remote}" no longer has ${lost.length === 1 ? 'a commit' : `${lost.length} commits`} published to its branch "${branch}" from "${root}", ` +
+      `which it had (branch "${branch}" is at ${short(base)} now): ${listed.join('; ')}${more}. The branch went back (a force-push, or a reset of the branch); ` +
+      `publish neither drops published commits nor pushes them again on its own` +
+      `${others > 0 ? ` (the ${others === 1 ? 'commit' : `${others} commits`} after ${lost.length === 1 ? 'it' : 'them'} never reached the remote)` : ''}. Nothing was published.`,
+    fix:
+      `Find out why "${branch}" on "${remote}" went back. To publish ${lost.length === 1 ? 'it' : 'them'} again: git push ${remote} ${lost[0]!.sha}:${branch}, then publish again. ` +
+      `To accept the remote's history and drop ${lost.length === 1 ? 'it' : 'them'}: git fetch ${remote} && git reset --hard ${remote}/${branch} in "${root}" (which discards its uncommitted changes too).`,
+  });
+}
+
+/** The first line of a commit message. */
+function subjectOf(message: string): string {
+  return message.split('\n', 1)[0]!.trim();
 }
 
 /** Whether a commit message is one {@link publish} made for cdk8s-gitops (it carries the operation trailer). */

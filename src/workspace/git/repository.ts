@@ -595,6 +595,33 @@ export class GitOpsRepository {
     return commits;
   }
 
+  /**
+   * Which of `commits` (none of them reachable from `base`) this clone saw on branch `branch` of
+   * `remote`: those its remote-tracking ref `refs/remotes/<remote>/<branch>` holds or held at any
+   * time its reflog records (a push moves it to what was pushed, a fetch to what the remote had),
+   * or that `seen` holds (tips it was seen at that the reflog may lack). In the order of `commits`.
+   */
+  public async seenOnRemote(
+    remote: string,
+    branch: string,
+    base: string,
+    commits: readonly string[],
+    seen: readonly string[] = [],
+  ): Promise<string[]> {
+    const ref = `refs/remotes/${remote}/${branch}`;
+    try {
+      const logged = (await this.git.test(['reflog', 'exists', ref]))
+        ? (await this.git.run(['log', '--walk-reflogs', '--format=%H', '--end-of-options', ref, '--'])).split('\n')
+        : [];
+      const tips = [...new Set([...logged, ...seen].map((s) => s.trim()).filter((s) => s !== ''))];
+      if (tips.length === 0) return [];
+      const reached = new Set((await this.git.runWithInput(['rev-list', '--stdin'], [...tips, `^${base}`].join('\n') + '\n')).split('\n'));
+      return commits.filter((c) => reached.has(c));
+    } catch (err) {
+      throw gitFailure(err, `read what "${ref}" held`, this.root);
+    }
+  }
+
   /** The absolute path of `name` in the repository's git directory (`git rev-parse --git-path`). */
   public async gitPath(name: string): Promise<string> {
     try {
