@@ -439,6 +439,70 @@ describe('pending operations through the CLI against a bare remote', () => {
     expect(pendingRecords(a)).toEqual([]);
   });
 
+  test('a promotion dropped and discarded as the README says is made again in full, recorded, and published', async () => {
+    // GIVEN a pending promote dropped, and its ledger edit discarded (git checkout -- releases), the rest left
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
+    await ok(a, ['publish', '--drop-pending']);
+    sandbox.git(a, 'checkout', '--', 'releases');
+
+    // WHEN the same promotion is made again, at the same time (a job run again with its CDK8S_GITOPS_NOW): the same ledger text
+    const again = await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
+
+    // THEN it writes its ledger, records what it changed, and publishes
+    expect(again).toContain('[~] releases/payments-api.yaml');
+    expect(again).not.toContain('No files changed.');
+    expect(parseYaml(fs.readFileSync(path.join(a, 'releases/payments-api.yaml'), 'utf8')).rings.nonprod.digest).toBe(A);
+    expect(pendingRecords(a)).toEqual(['000001.json']);
+    const record = JSON.parse(
+      fs.readFileSync(path.resolve(a, sandbox.git(a, 'rev-parse', '--git-path', 'cdk8s-gitops/pending/000001.json')), 'utf8'),
+    );
+    expect(record.ledger.after).not.toBe(record.ledger.before);
+    await ok(a, ['publish', '--by', 'erin']);
+    expect(sandbox.remoteLog()[0]).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
+    expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml')).rings.nonprod.digest).toBe(A);
+    expect(sandbox.status(a)).toEqual([]);
+  });
+
+  test('a promotion made again after its files but not its manifest were put back writes every file it changes', async () => {
+    // GIVEN a pending promote dropped, and its files put back from Git, all but the service's shard of the manifest
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
+    await ok(a, ['publish', '--drop-pending']);
+    sandbox.git(a, 'checkout', '--', 'releases', 'environments', 'STATUS.md');
+    expect(sandbox.status(a)).toEqual([` M ${MANIFEST}`]);
+
+    // WHEN it is made again, at the same time
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
+
+    // THEN the values files hold the promoted digest, as the manifest records, and nothing is left to write
+    for (const cluster of ['eu-01', 'eu-02']) {
+      expect(fs.readFileSync(path.join(a, `environments/nonprod/aws/${cluster}/payments-api/values.yaml`), 'utf8')).toContain(A);
+    }
+    expect(await ok(a, ['plan'])).toMatch(/^No changes: /m);
+    await ok(a, ['publish', '--by', 'erin']);
+    expect(sandbox.remoteFile('environments/nonprod/aws/eu-01/payments-api/values.yaml')).toContain(A);
+  });
+
+  test("a promote killed after its write and before its record: CG520's fix (put the ledger back, promote again) publishes it", async () => {
+    // GIVEN a promote whose pending record is missing, as a kill between its write and its record leaves it
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice']);
+    fs.rmSync(path.resolve(a, sandbox.git(a, 'rev-parse', '--git-path', 'cdk8s-gitops/pending')), { recursive: true });
+    const refused = await cdk8sGitops(a, ['publish', '--by', 'erin']);
+    expect(refused.stderr).toContain(
+      'Fix: Discard the change (git checkout -- releases/payments-api.yaml) and run the promote, rollback or unhold again',
+    );
+
+    // WHEN the fix is followed, at the same time (a job run again with its CDK8S_GITOPS_NOW)
+    sandbox.git(a, 'checkout', '--', 'releases/payments-api.yaml');
+    await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish']);
+
+    // THEN
+    expect(sandbox.remoteLog()[0]).toBe('promote payments-api sha256:aaaaaaaa to nonprod (by alice)');
+    expect(parseYaml(sandbox.remoteFile('releases/payments-api.yaml')).rings.nonprod.digest).toBe(A);
+    expect(sandbox.remoteFile('environments/nonprod/aws/eu-01/payments-api/values.yaml')).toContain(A);
+    expect(sandbox.status(a)).toEqual([]);
+    expect(pendingRecords(a)).toEqual([]);
+  });
+
   test('promote --publish --branch leaves the checkout on the branch it started from, without the published change', async () => {
     // WHEN
     await ok(a, ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice', '--publish', '--branch']);

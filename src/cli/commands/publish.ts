@@ -55,7 +55,8 @@ Options:
   --by NAME        recorded as Promoted-By of the program's commit (default: CI user
                    variables, else git user.name)
   --drop-pending   forget the pending operations of the checkout instead (its files stay
-                   as they are; \`git checkout -- releases\` discards their ledger changes)
+                   as they are; \`git checkout -- releases\` discards their ledger changes,
+                   then \`cdk8s-gitops synth\` writes the other files back from the ledgers)
   --allow-remove APP
                    let this change delete the Application APP (a name, or a glob with * and ?)
                    although the program does not declare it removed; repeatable

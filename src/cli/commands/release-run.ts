@@ -100,6 +100,13 @@ export async function releaseInCheckout(
       });
       const store = outcome.change.changed ? pendingStore(out) : undefined; // none outside a git work tree
       const after = store ? new Checkout(out).read(ledgerPath) : undefined;
+      // An operation is its ledger change: one whose ledger the write left as it was would be
+      // published as nothing (CG517), so it is never recorded, nor reported as made.
+      if (store && after === before) {
+        throw new Error(
+          `The ${request.kind} changes ${ledgerPath}, but the write left it as it was; no pending operation was recorded. Run \`cdk8s-gitops synth\`, then the ${request.kind} again.`,
+        );
+      }
       if (store && after !== undefined) {
         addPending(store, {
           request,

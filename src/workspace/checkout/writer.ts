@@ -71,7 +71,9 @@ export interface WriteOptions {
   /**
    * Look for owned files that are gone from the checkout (deleted by hand) and write them
    * again. Without it, a file whose inputs did not change is trusted to be in place, so a
-   * release writes only what it changes; `synth` restores such files.
+   * release writes only what it changes; `synth` restores such files. Not when the manifest
+   * records another content for a file of {@link WriteOptions.basis} than the basis holds: then
+   * it does not describe the checkout, and every file is looked at.
    * @default true
    */
   readonly restoreMissing?: boolean;
@@ -274,7 +276,15 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   // A file whose inputs did not change is trusted to be as written unless the stat cache shows a
   // hand edit (or, for a release, which writes only its ring, it is trusted as it stands).
   const local = options.verify ? undefined : (options.statCache ?? options.statCacheFor?.(oldTexts) ?? DriftCheck.load(checkout));
-  const drift = options.restoreMissing === false ? undefined : local;
+  // A file the change was worked out from holds its basis text: a manifest that records other
+  // content for it (the file was put back by hand since, as `git checkout -- releases` does after
+  // `publish --drop-pending`, and the manifest was not) does not describe the checkout, and no file
+  // of the tree is taken as in place on its word: each is looked at, as a whole write does.
+  const stale = [...(options.basis ?? [])].some(([p, text]) => {
+    const recorded = old.files.get(p);
+    return text !== undefined && recorded !== undefined && !recorded.derived && recorded.sha256 !== contentHash(text);
+  });
+  const drift = options.restoreMissing === false && !stale ? undefined : local;
   // The manifest a whole tree finds or leaves records what cdk8s-gitops wrote; one a part of the
   // tree leaves, only when the manifest it started from did.
   const trusted = local !== undefined && (tree.part === undefined || local.trusts(oldTexts));
@@ -305,8 +315,14 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     const derived = entry.kind === FileKind.STATUS;
     const before = old.files.get(p);
     // A derived file's content is not recorded: it is compared with what the tree makes.
+    // A file of the basis is on disk as the change read it: never taken as holding anything else.
     const asRecorded =
-      before !== undefined && !before.derived && !derived && !options.verify && (drift === undefined || !drift.changed(p, before.sha256));
+      before !== undefined &&
+      !before.derived &&
+      !derived &&
+      !options.verify &&
+      (drift === undefined || !drift.changed(p, before.sha256)) &&
+      !(options.basis?.has(p) === true && options.basis.get(p) !== tree.content(p));
     // It holds what the tree makes when cdk8s-gitops made that content from the same key: the stat
     // cache knows (a manifest alone is no proof: anyone can write one); a file made from the inputs
     // alone, from the key the manifest a whole write left records. A ledger is not made (the
