@@ -151,6 +151,33 @@ describe('readHistory', () => {
     expect(history[0]).toMatchObject({ subject, author: 'CI Bot', trailers: {}, approvedBy: [] });
   });
 
+  test('a squash merge of several releases is an entry for each: paragraphs of trailers (GitHub), or indented under each commit (git merge --squash)', async () => {
+    // GIVEN a squash of two promotions as GitHub words it, then one as git merge --squash does
+    const block = (service: string, by: string): string =>
+      `Cdk8s-Gitops-Operation: promote\nCdk8s-Gitops-Service: ${service}\nCdk8s-Gitops-Ring: nonprod\nCdk8s-Gitops-Digest: sha256:1\nCdk8s-Gitops-Promoted-By: ${by}`;
+    sandbox.write(dir, 'releases/alpha.yaml', 'nonprod: sha256:1\n');
+    sandbox.write(dir, 'releases/beta.yaml', 'nonprod: sha256:1\n');
+    sandbox.git(dir, 'add', 'releases');
+    const github = `Promote alpha and beta (#12)\n\n* promote alpha\n\n${block('alpha', 'alice')}\n\n* promote beta\n\n${block('beta', 'bob')}\nCo-authored-by: Bob <bob@example.com>`;
+    sandbox.git(dir, 'commit', '--quiet', '-m', github);
+    sandbox.write(dir, 'releases/gamma.yaml', 'nonprod: sha256:1\n');
+    sandbox.git(dir, 'add', 'releases');
+    const squashed = `Squashed commit of the following:\n\ncommit ${'a'.repeat(40)}\nAuthor: Carol <carol@example.com>\nDate:   Mon Dec 1 10:00:00 2025 +0000\n\n    promote gamma\n\n${block('gamma', 'carol').replace(/^/gm, '    ')}`;
+    sandbox.git(dir, 'commit', '--quiet', '-m', squashed);
+
+    // WHEN
+    const history = await readHistory({ dir });
+
+    // THEN each release is an entry of its commit
+    const [gamma, both] = [sandbox.git(dir, 'rev-parse', 'HEAD'), sandbox.git(dir, 'rev-parse', 'HEAD~1')];
+    expect(history.slice(0, 3).map((e) => [e.sha, e.service, e.promotedBy])).toEqual([
+      [gamma, ['gamma'], 'carol'],
+      [both, ['alpha'], 'alice'],
+      [both, ['beta'], 'bob'],
+    ]);
+    expect((await readHistory({ dir, service: 'alpha' })).map((e) => [e.sha, e.promotedBy])).toEqual([[both, 'alice']]);
+  });
+
   test("trailers are read by git's own rules, whatever trailer settings the clone has", async () => {
     // GIVEN a last paragraph that is no trailer block by git's rules, and a clone that would make it one
     sandbox.write(dir, 'notes.txt', 'x\n');

@@ -3,7 +3,7 @@ import { GitCommandError, GitRunner, gitFailure } from './command';
 import { normalizePaths } from './paths';
 import { GitOpsRepository } from './repository';
 import { CommitText, parseCommit, splitBatch, subjectOf } from './raw-commit';
-import { parseTrailers, TrailerKey, Trailers } from './trailers';
+import { releaseTrailers, TrailerKey, Trailers } from './trailers';
 
 /** What {@link readHistory} reads. */
 export interface HistoryOptions {
@@ -24,7 +24,10 @@ export interface HistoryOptions {
   readonly limit?: number;
 }
 
-/** One commit of the GitOps repository, with its trailers. */
+/**
+ * One release of the GitOps repository's history: a commit with its trailers, or, for a squash
+ * merge of several releases, one of them (each an entry of the same commit).
+ */
 export interface HistoryEntry {
   readonly sha: string;
   /** Author date, strict ISO 8601 with the author's offset, e.g. `2025-03-01T10:00:00+01:00`. */
@@ -117,23 +120,26 @@ export async function readHistory(options: HistoryOptions): Promise<HistoryEntry
 
   const entries: HistoryEntry[] = [];
   for (const [i, { sha, date }] of listed.entries()) {
-    const entry = toEntry(sha, date, parseCommit(objects[i] ?? Buffer.alloc(0)));
-    if (options.service !== undefined && !entry.service.includes(options.service)) {
-      continue;
-    }
-    if (rings !== undefined && !rings.some((r) => entry.ring.includes(r))) {
-      continue;
-    }
-    entries.push(entry);
-    if (options.limit !== undefined && entries.length >= options.limit) {
-      break;
+    const commit = parseCommit(objects[i] ?? Buffer.alloc(0));
+    // A squash merge of several releases is an entry for each.
+    for (const trailers of releaseTrailers(commit.message)) {
+      const entry = toEntry(sha, date, commit, trailers);
+      if (options.service !== undefined && !entry.service.includes(options.service)) {
+        continue;
+      }
+      if (rings !== undefined && !rings.some((r) => entry.ring.includes(r))) {
+        continue;
+      }
+      entries.push(entry);
+      if (options.limit !== undefined && entries.length >= options.limit) {
+        return entries;
+      }
     }
   }
   return entries;
 }
 
-function toEntry(sha: string, date: string, commit: CommitText): HistoryEntry {
-  const trailers = parseTrailers(commit.message);
+function toEntry(sha: string, date: string, commit: CommitText, trailers: Trailers): HistoryEntry {
   const { author, authorEmail } = commit;
   const subject = subjectOf(commit.message);
   return {

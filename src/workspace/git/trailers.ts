@@ -165,6 +165,38 @@ export function parseTrailers(message: string): Trailers {
   return block ? collect(block) : {};
 }
 
+/**
+ * The trailers of each release a commit message records: one set (those {@link parseTrailers}
+ * reads) for a commit cdk8s-gitops made; one per squashed commit for a squash merge of several,
+ * whose message holds each one's trailers in a paragraph of its own (GitHub's squash message) or
+ * indented under its commit (`git merge --squash`'s). A paragraph counts when each of its lines,
+ * the indentation they share taken off, is a `Key: value` trailer and one key is ours.
+ */
+export function releaseTrailers(message: string): Trailers[] {
+  const last = parseTrailers(message);
+  const lines = message.replace(/\r\n/g, '\n').replace(/\s+$/, '').split('\n');
+  const blocks: Trailers[] = [];
+  let paragraph: string[] = [];
+  const close = (): void => {
+    if (paragraph.length > 0) {
+      const indent = Math.min(...paragraph.map((l) => l.length - l.trimStart().length));
+      const dedented = paragraph.map((l) => l.slice(indent));
+      if (dedented.every((l) => TRAILER_LINE.test(l)) && dedented.some((l) => CANONICAL.has(TRAILER_LINE.exec(l)![1]!.toLowerCase())))
+        blocks.push(collect(dedented));
+    }
+    paragraph = [];
+  };
+  // The first paragraph is the subject's, never trailers.
+  const firstBlank = lines.findIndex((l) => l.trim() === '');
+  for (const line of firstBlank < 0 ? [] : lines.slice(firstBlank + 1)) {
+    if (line.trim() === '') close();
+    else paragraph.push(line);
+  }
+  close();
+  const ours = (t: Trailers): boolean => Object.keys(t).some((k) => CANONICAL.has(k.toLowerCase()));
+  return blocks.length > 1 || (blocks.length === 1 && !ours(last)) ? blocks : [last];
+}
+
 /** Adds values to trailers under the canonical key. */
 export function addTrailer(trailers: Trailers, key: string, value: string): void {
   const k = canonicalTrailerKey(key);
