@@ -83,13 +83,17 @@ Example:
       : undefined;
     if (model === undefined) assertRepositoryOfCheckout('history', out, values.repository);
     const filter = model === undefined ? {} : targetFilter('history', model, { env: values.env, team: values.team });
-    const read = await readHistory({
-      dir: out,
-      ...(service !== undefined ? { service } : {}),
-      ...(values.ring !== undefined ? { ring: ringNames(values.ring, model ?? recordedPlatform(out)?.model) } : {}),
-      // Entries the model filters out do not count towards the limit.
-      ...(limit && model === undefined ? { limit } : {}),
-    });
+    const names = values.ring === undefined ? undefined : ringNames(values.ring, model ?? recordedPlatform(out)?.model);
+    const read = ringLife(
+      await readHistory({
+        dir: out,
+        ...(service !== undefined ? { service } : {}),
+        ...(names !== undefined ? { ring: names.flat() } : {}),
+        // Entries the model filters out, or a ring's life leaves out, do not count towards the limit.
+        ...(limit && model === undefined && names === undefined ? { limit } : {}),
+      }),
+      names,
+    );
     const selected = model === undefined ? read : read.filter((e) => showsEntry(model, filter, e, values.ring));
     // Names the program declares may still select nothing together (a ring with no target in the environment).
     const declaredRing = model?.rings.some((r) => r.name === values.ring) === true;
@@ -168,12 +172,46 @@ async function releasesWithoutLedgerChange(out: string, entries: readonly Histor
 }
 
 /**
- * The names under which commits record the changes of `ring`: its own, and those it had before
- * (a rename, a merge or a split, as `movedFrom` of the program's model, or without it of the
- * checkout's release model, declares them).
+ * The names under which commits record the changes of `ring`, generation by generation: its own;
+ * those it had before (a rename, a merge or a split, as `movedFrom` of the program's model, or
+ * without it of the checkout's release model, declares them); theirs before them, and so on.
  */
-function ringNames(ring: string, model: { readonly rings: readonly Pick<RingModel, 'name' | 'movedFrom'>[] } | undefined): string[] {
-  return [ring, ...(model?.rings.find((r) => r.name === ring)?.movedFrom ?? [])];
+function ringNames(ring: string, model: { readonly rings: readonly Pick<RingModel, 'name' | 'movedFrom'>[] } | undefined): string[][] {
+  const seen = new Set([ring]);
+  const generations = [[ring]];
+  for (;;) {
+    const older = generations
+      .at(-1)!
+      .flatMap((name) => model?.rings.find((r) => r.name === name)?.movedFrom ?? [])
+      .filter((name) => !seen.has(name));
+    if (older.length === 0) return generations;
+    for (const name of older) seen.add(name);
+    generations.push([...new Set(older)]);
+  }
+}
+
+/**
+ * The entries (newest first) of a ring's life: its own, and those of the names it had before
+ * ({@link ringNames}) only from before the oldest entry of the generation after them. A ring
+ * split off another takes the other's history up to the split, not the changes the other made
+ * since under a name it kept.
+ */
+function ringLife(entries: readonly HistoryEntry[], generations: readonly string[][] | undefined): HistoryEntry[] {
+  if (generations === undefined) return [...entries];
+  const kept = new Set<number>();
+  // Entries at an index past `from` are older than every entry of the generations after.
+  let from = -1;
+  for (const names of generations) {
+    let oldest = from;
+    entries.forEach((e, i) => {
+      if (i > from && e.ring.some((r) => names.includes(r))) {
+        kept.add(i);
+        oldest = Math.max(oldest, i);
+      }
+    });
+    from = oldest;
+  }
+  return entries.filter((_, i) => kept.has(i));
 }
 
 /**
@@ -183,7 +221,7 @@ function ringNames(ring: string, model: { readonly rings: readonly Pick<RingMode
  */
 function showsEntry(model: PlatformModel, filter: TargetFilter, e: HistoryEntry, ring: string | undefined): boolean {
   // A ring's changes recorded under a name it had before (a rename or a split) are its changes.
-  const names = (name: string): string[] => ringNames(name, model);
+  const names = (name: string): string[] => ringNames(name, model).flat();
   return e.service.some((service) =>
     filter.env === undefined
       ? selectsTarget(filter, model, { service, environment: '', ring: '' })
