@@ -1,4 +1,5 @@
 import { plural } from './plural';
+import type { FluxPrune } from '../workspace/removals';
 import { shortDigests } from '../model/versions';
 import { FileChange, KeyChange, NOT_SHOWN, ObjectChange, Plan, planHasChanges, Replacement } from '../workspace/plan';
 
@@ -158,6 +159,12 @@ export interface PlanFormatOptions {
    * @default - nothing: the whole plan
    */
   readonly hidden?: string;
+  /**
+   * What Flux would prune of the targets the write changes (an entry point deleted, a namespace
+   * or what deploys a target changed): shown with the deleted Applications, as loud.
+   * @default - none
+   */
+  readonly fluxPrunes?: readonly FluxPrune[];
 }
 
 /** What a write does with the deletions of a plan the program does not declare. */
@@ -173,9 +180,10 @@ function deletions(
   known: boolean,
   format: 'text' | 'markdown',
   style: (mark: string) => string,
+  fluxPrunes: readonly FluxPrune[] = [],
 ): string[] {
   const deleted = plan.applications.filter((a) => a.change === 'delete');
-  if (deleted.length === 0) return [];
+  if (deleted.length === 0) return fluxPruneLines(fluxPrunes, known, format, style);
   const undeclared = deleted.filter((a) => refused.has(a.name)).length;
   const head =
     `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
@@ -200,11 +208,44 @@ function deletions(
       ...deleted.map((a) => `> - \`${a.name}\` (ApplicationSet ${a.applicationSet}${moved(a)})${known ? `: ${note(a)}` : ''}`),
       ...(undeclared > 0 ? ['>', `> ${REFUSAL}`] : []),
       '',
+      ...fluxPruneLines(fluxPrunes, known, format, style),
     ];
   }
   return [
     `${head}:`,
     ...deleted.map((a) => `${style('[-]')} ${a.name}  (ApplicationSet ${a.applicationSet}${moved(a)})${known ? `  ${note(a)}` : ''}`),
+    ...(undeclared > 0 ? [REFUSAL] : []),
+    '',
+    ...fluxPruneLines(fluxPrunes, known, format, style),
+  ];
+}
+
+/** The heading and lines of what Flux would prune, as loud as the Applications a plan deletes. */
+function fluxPruneLines(
+  prunes: readonly FluxPrune[],
+  known: boolean,
+  format: 'text' | 'markdown',
+  style: (mark: string) => string,
+): string[] {
+  if (prunes.length === 0) return [];
+  const undeclared = prunes.filter((p) => p.refused).length;
+  const head =
+    `Flux PRUNES what ${plural(prunes.length, 'target')} ${prunes.length === 1 ? 'runs' : 'run'}` +
+    (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
+  const note = (p: FluxPrune): string => (!known ? '' : p.refused ? 'NOT DECLARED: the write is refused' : 'declared removed');
+  if (format === 'markdown') {
+    return [
+      '> [!CAUTION]',
+      `> **${head}**`,
+      '>',
+      ...prunes.map((p) => `> - \`${p.name}\` (${p.why})${known ? `: ${note(p)}` : ''}`),
+      ...(undeclared > 0 ? ['>', `> ${REFUSAL}`] : []),
+      '',
+    ];
+  }
+  return [
+    `${head}:`,
+    ...prunes.map((p) => `${style('[-]')} ${p.name}  (${p.why})${known ? `  ${note(p)}` : ''}`),
     ...(undeclared > 0 ? [REFUSAL] : []),
     '',
   ];
@@ -232,6 +273,7 @@ export function formatPlan(
         ...plan,
         changes: planHasChanges(plan),
         ...(known ? { refusedDeletions: [...refused] } : {}),
+        ...((options.fluxPrunes ?? []).length > 0 ? { fluxPrunes: options.fluxPrunes } : {}),
         ...(options.hidden === undefined ? {} : { notShown: options.hidden }),
       },
       null,
@@ -240,7 +282,13 @@ export function formatPlan(
   }
   const lines: string[] = [];
   if (format === 'markdown') {
-    lines.push('### cdk8s-gitops plan', '', ...deletions(plan, refused, known, 'markdown', style), summary(plan, options.hidden), '');
+    lines.push(
+      '### cdk8s-gitops plan',
+      '',
+      ...deletions(plan, refused, known, 'markdown', style, options.fluxPrunes),
+      summary(plan, options.hidden),
+      '',
+    );
     if (plan.files.length) {
       lines.push('<details><summary>Files</summary>', '', '```diff');
       for (const f of groupedFiles(plan.files)) {
@@ -272,7 +320,7 @@ export function formatPlan(
     }
     return `${lines.join('\n')}\n`;
   }
-  lines.push(...deletions(plan, refused, known, 'text', style));
+  lines.push(...deletions(plan, refused, known, 'text', style, options.fluxPrunes));
   if (plan.files.length) lines.push('Files');
   for (const f of groupedFiles(plan.files)) {
     if (isGroup(f)) {

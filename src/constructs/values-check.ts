@@ -244,9 +244,12 @@ const MAX_EMBEDDED = 256 * 1024;
 
 /** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ`). */
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
+/** What every name {@link isSecretKey} takes for a secret holds, in any case: texts without it are not read for assignments. */
+const SECRET_WORD = /pass|pwd|pw|secret|token|cred|key|bearer/i;
+
 /** The name of the first secret a text gives a value (see {@link ASSIGNMENT}), or undefined. */
 function assignedSecret(s: string): string | undefined {
-  if (!s.includes('=') && !s.includes(':')) return undefined;
+  if ((!s.includes('=') && !s.includes(':')) || !SECRET_WORD.test(s)) return undefined;
   for (const m of s.matchAll(ASSIGNMENT)) {
     const [name, quote, value] = m[1] === undefined ? [m[4], m[5], m[6]] : [m[1], m[2], m[3]];
     if (isSecretKey(name!) && !NO_SECRET_VALUE.test(value!) && !PLACEHOLDER.test(value!) && !(quote === '' && value!.startsWith('//')))

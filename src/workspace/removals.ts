@@ -112,6 +112,21 @@ export function undeclaredDeletions(model: PlatformModel, apps: readonly Deleted
   return apps.filter((a) => !removalAllowed(model, a, options)).map((a) => a.name);
 }
 
+/** What Flux prunes of a target a write changes, in `plan`'s words: why, and whether the program declares it. */
+export interface FluxPrune {
+  /** Named as the target's Application would be (`<service>-<env>-<cloud>-<cluster>`). */
+  readonly name: string;
+  readonly why: string;
+  /** The program does not declare it removed nor the command allow it: a write refuses it (CG141). */
+  readonly refused: boolean;
+}
+
+/** The prunes of {@link fluxPrunesBy}, each with why and whether a write refuses it. */
+export function fluxPruneList(model: PlatformModel, apps: readonly DeletedApplication[], options: RemovalOptions = {}): FluxPrune[] {
+  const splitMoves = clusterSplitMoves(model);
+  return apps.map((a) => ({ name: a.name, why: causeOf(model, a, splitMoves).why, refused: !removalAllowed(model, a, options) }));
+}
+
 /** Why an Application goes, and the declaration that says so. */
 interface Cause {
   readonly why: string;

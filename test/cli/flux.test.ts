@@ -182,12 +182,29 @@ describe('a control plane reconciled by Flux, through the CLI', () => {
     expect(gone.stderr).toContain(
       `CG141 The write would make Flux prune what otel-nonprod-aws-eu-01 and otel-prod-aws-eu-01 run: service "otel" is no longer declared.`,
     );
-    // plan says so too, as synth would refuse it.
+    // plan says so too, first and as loud as deleted Applications, as synth would refuse it.
     const plan = await runCli(['plan'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_OTEL: '1' } });
     expect(plan.code).toBe(2);
-    expect(plan.stderr).toContain(
-      'Warning: synth refuses this (CG141): The write would make Flux prune what otel-nonprod-aws-eu-01 and otel-prod-aws-eu-01 run',
+    expect(plan.stdout.split('\n').slice(0, 3)).toEqual([
+      'Flux PRUNES what 2 targets run; 2 NOT DECLARED removed by the program:',
+      '[-] otel-nonprod-aws-eu-01  (service "otel" is no longer declared)  NOT DECLARED: the write is refused',
+      '[-] otel-prod-aws-eu-01  (service "otel" is no longer declared)  NOT DECLARED: the write is refused',
+    ]);
+    const markdown = await runCli(['plan', '--format', 'markdown'], {
+      out: checkout.out,
+      now: T0,
+      app: checkout.app,
+      env: { NO_OTEL: '1' },
+    });
+    expect(markdown.stdout).toContain('> **Flux PRUNES what 2 targets run; 2 NOT DECLARED removed by the program**');
+    expect(markdown.stderr).toContain(
+      'Warning: Flux would prune what 2 targets run without a declaration in the program; synth refuses (CG141).',
     );
+    const json = await runCli(['plan', '--format', 'json'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_OTEL: '1' } });
+    expect(JSON.parse(json.stdout).fluxPrunes).toEqual([
+      { name: 'otel-nonprod-aws-eu-01', why: 'service "otel" is no longer declared', refused: true },
+      { name: 'otel-prod-aws-eu-01', why: 'service "otel" is no longer declared', refused: true },
+    ]);
     const moved = await runCli(['synth'], { out: checkout.out, now: T0, app: checkout.app, env: { OTEL_NS: 'telemetry' } });
     expect(moved.code).toBe(1);
     expect(moved.stderr).toContain(

@@ -20,7 +20,7 @@ import { createdMeanwhileText, formatPlan } from '../plan-format';
 import { describeFilter, isEmptyFilter, targetFilter } from '../filters';
 import { filterPlan } from '../plan-filter';
 import { plural } from '../plural';
-import { fluxPrunesBy, undeclaredDeletionProblems, undeclaredDeletions } from '../../workspace/removals';
+import { fluxPruneList, fluxPrunesBy, undeclaredDeletions } from '../../workspace/removals';
 import { ExitCode } from '../exit-code';
 import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
 import { ARGUMENTS } from './arguments';
@@ -59,13 +59,20 @@ export function planFromProgram(
     model,
     plan.applications.filter((a) => a.change === 'delete'),
   );
+  // What Flux would prune, which synth refuses as it refuses deleting an Application (CG141).
+  const fluxPrunes = fs.existsSync(out) ? fluxPruneList(model, fluxPrunesBy(model, tree, out, write)) : [];
   const shown = isEmptyFilter(filter) ? { plan, otherFiles: 0, otherApplications: 0 } : filterPlan(plan, model, filter);
   const hidden = [
     ...(shown.otherFiles > 0 ? [plural(shown.otherFiles, 'other file change')] : []),
     ...(shown.otherApplications > 0 ? [plural(shown.otherApplications, 'other Application change')] : []),
   ].join(' and ');
   ctx.stdout.write(
-    formatPlan(shown.plan, format, ctx.style, { refused, verbose: values.verbose === true, ...(hidden === '' ? {} : { hidden }) }),
+    formatPlan(shown.plan, format, ctx.style, {
+      refused,
+      verbose: values.verbose === true,
+      ...(hidden === '' ? {} : { hidden }),
+      ...(fluxPrunes.length > 0 ? { fluxPrunes } : {}),
+    }),
   );
   if (hidden !== '') ctx.stderr.write(`Note: ${describeFilter(filter)} shows part of the plan; not shown: ${hidden}.\n`);
   // Never among the created: what Argo CD would not create, with its error (in json as notCreated).
@@ -90,12 +97,15 @@ export function planFromProgram(
       `Warning: ${refused.length} Application${refused.length === 1 ? '' : 's'} would be deleted without a declaration in the program; synth refuses (CG141).\n`,
     );
   }
-  // What Flux would prune, which synth refuses as it refuses deleting an Application (CG141).
-  const fluxPrunes = fs.existsSync(out) ? undeclaredDeletionProblems(model, fluxPrunesBy(model, tree, out, write)) : [];
+  const fluxRefused = fluxPrunes.filter((p) => p.refused).length;
+  if (fluxRefused > 0 && format !== 'text') {
+    ctx.stderr.write(
+      `Warning: Flux would prune what ${fluxRefused === 1 ? '1 target runs' : `${fluxRefused} targets run`} without a declaration in the program; synth refuses (CG141).\n`,
+    );
+  }
   for (const p of [
     ...write.bases,
     ...write.held,
-    ...fluxPrunes,
     ...(fs.existsSync(out) ? unexplainedReleaseChanges(model, tree, out, write) : []),
     ...(fs.existsSync(out) ? unpinnedChartProblems(model, out) : []),
   ]) {
