@@ -1,7 +1,8 @@
 import { Problem, problem } from '../core/errors';
 import { isMap } from '../core/plain';
 import type { Values } from '../model/values';
-import { problemsOfLiteralSecrets } from './values-check';
+import { findLiteralSecrets, literalSecretProblem } from './values-check';
+import { SECRET_DATA, secretDataPaths } from './object-secrets';
 import type { KustomizePatchModel, KustomizePatchTargetModel } from '../model/platform-model';
 
 /** Which objects of a Kustomize base a patch applies to. */
@@ -106,17 +107,19 @@ export function patchModels(given: unknown, path: string, where: string, problem
       return;
     }
     // A patch is written to the GitOps repository as values are: a literal secret is refused the same way (CG120).
+    // A patch of a Secret sets literal data whatever its keys say.
     const view = secretsView(p);
-    const literal = problemsOfLiteralSecrets({ [at]: view }, path, 'A Kustomize patch');
-    problems.push(...literal);
-    for (const key of secretDataOf(p, view).filter((k) => !literal.some((l) => l.message.includes(`sets "${at}${k}" to`))))
-      problems.push(
-        problem('CG120', {
-          constructPath: path,
-          message: `A Kustomize patch sets "${at}${key}" to a Secret's literal data, and patches are readable by everyone who can read the GitOps repository.`,
-          fix: 'Keep the secret in a secret store and reference it (an ExternalSecret, a SealedSecret), or use an existing Secret by name.',
-        }),
-      );
+    const found = findLiteralSecrets({ [at]: view });
+    problems.push(...found.map((f) => literalSecretProblem(f, path, 'A Kustomize patch')));
+    for (const keyPath of secretDataOf(p, view).map((k) => `${at}${k}`))
+      if (!found.some((f) => f.keyPath === keyPath))
+        problems.push(
+          problem('CG120', {
+            constructPath: path,
+            message: `A Kustomize patch sets "${keyPath}" to ${SECRET_DATA}, and patches are readable by everyone who can read the GitOps repository.`,
+            fix: 'Keep the secret in a secret store and reference it (an ExternalSecret, a SealedSecret), or use an existing Secret by name.',
+          }),
+        );
     if (p.type === 'json') {
       const ops = p.body as readonly JsonPatchOperation[];
       const bad = !Array.isArray(ops) || ops.length === 0 ? 'it has no operations' : operationProblem(ops);
@@ -244,16 +247,10 @@ function secretsView(p: KustomizePatch): Values[string] {
 
 /**
  * The key paths (below the patch's) of the `data` and `stringData` entries a patch of a Secret
- * sets: each is a literal secret, whatever its key says.
+ * sets ({@link secretDataPaths}): each is a literal secret, whatever its key says.
  */
 function secretDataOf(p: KustomizePatch, view: Values[string]): string[] {
   if (p.target.kind !== 'Secret' || (p.target.apiVersion ?? 'v1') !== 'v1') return [];
-  const maps = (Array.isArray(view) ? view.map((v, i) => [`[${i}]`, v] as const) : [['', view] as const]).filter(([, v]) => isMap(v));
-  return maps.flatMap(([at, v]) =>
-    ['data', 'stringData'].flatMap((k) => {
-      const data = (v as Record<string, unknown>)[k];
-      if (data === undefined || data === null || data === '') return [];
-      return isMap(data) ? Object.keys(data).map((key) => `${at}.${k}.${key}`) : [`${at}.${k}`];
-    }),
-  );
+  const parts = Array.isArray(view) ? view.map((v, i) => [`[${i}].`, v] as const) : [['.', view] as const];
+  return parts.flatMap(([at, v]) => secretDataPaths(v).map((k) => `${at}${k}`));
 }

@@ -19,7 +19,7 @@ import { imageModelsOf, Service } from './service';
 import { problemsOfLiteralSecrets } from './values-check';
 import { RenderContext } from './workload';
 import { renderKubeObjects } from './render';
-import { renderedObjectSecrets, SECRET_DATA } from './rendered-secrets';
+import { renderedObjectSecrets, SECRET_DATA } from './object-secrets';
 import { isClusterScopedKind } from '../model/cluster-scoped-kinds';
 
 const NO_LAYERS: readonly string[] = [];
@@ -331,17 +331,6 @@ export class TargetsBuilder {
   }
 
   /**
-   * Rendered objects the target could not apply, once per service, environment and kind: a kind
-   * the environment's AppProject keeps out (RBAC objects, network policies) and the environment
-   * does not allow; a cluster-scoped kind the environment does not list in `clusterResources`; an
-   * object in another namespace than the service's. Argo CD would refuse to sync them; on Flux,
-   * the target runs as its namespace's admin (it cannot create cluster-scoped objects) and the
-   * Kustomization moves every object into the service's namespace. On Flux, a Flux Kustomization
-   * or HelmRelease the service renders must run as a service account (else Flux runs it as its
-   * own controller, cluster-admin where the lockdown is not set) and read only sources of its
-   * own namespace. The namespace baseline's own objects do not count.
-   */
-  /**
    * A rendered object is written to the GitOps repository as values are: a literal secret in it
    * is refused the same way (CG120), once per object and key path whatever the targets. The
    * service's allowLiteralSecrets names one as `<Kind>/<name>:<key path>`.
@@ -365,6 +354,17 @@ export class TargetsBuilder {
     }
   }
 
+  /**
+   * Rendered objects the target could not apply, once per service, environment and kind: a kind
+   * the environment's AppProject keeps out (RBAC objects, network policies) and the environment
+   * does not allow; a cluster-scoped kind the environment does not list in `clusterResources`; an
+   * object in another namespace than the service's. Argo CD would refuse to sync them; on Flux,
+   * the target runs as its namespace's admin (it cannot create cluster-scoped objects) and the
+   * Kustomization moves every object into the service's namespace. On Flux, a Flux Kustomization
+   * or HelmRelease the service renders must run as a service account (else Flux runs it as its
+   * own controller, cluster-admin where the lockdown is not set) and read only sources of its
+   * own namespace. The namespace baseline's own objects do not count.
+   */
   private checkRenderedObjects(service: Service, env: Environment, label: string, objects: readonly KubeObjectModel[]): void {
     const flux = env.controlPlane.reconciler.model.kind === 'flux';
     const refuse = (key: string, message: string, fix: string): void => {

@@ -457,15 +457,22 @@ export function problemsOfLiteralSecrets(
 ): Problem[] {
   return findLiteralSecrets(values)
     .filter((p) => !allowed?.has(p.keyPath) && judgedElsewhere?.(p.keyPath) !== true)
-    .map(({ keyPath, what }) =>
-      problem('CG120', {
-        constructPath,
-        message: `${label} sets "${keyPath}" to ${what}, and values files are readable by everyone who can read the GitOps repository.`,
-        fix:
-          'Keep the secret in a secret store and reference it (e.g. externalSecrets: { enabled: true, secretStoreRef: { name: … } }), or use an existing Secret by name' +
-          (allowed
-            ? `; if the value is not secret, add "${keyPath}" to the service's allowLiteralSecrets.`
-            : "; if the value is not secret, move it to the service's values and add the key path to its allowLiteralSecrets."),
-      }),
-    );
+    .map((found) => literalSecretProblem(found, constructPath, label, allowed));
+}
+
+/**
+ * The problem (`CG120`) of one literal secret `label` sets, found by {@link findLiteralSecrets}.
+ *
+ * @param allowed whether the layer's owner may allow literal strings (see {@link problemsOfLiteralSecrets})
+ */
+export function literalSecretProblem({ keyPath, what }: LiteralSecret, constructPath: string, label: string, allowed?: unknown): Problem {
+  return problem('CG120', {
+    constructPath,
+    message: `${label} sets "${keyPath}" to ${what}, and values files are readable by everyone who can read the GitOps repository.`,
+    fix:
+      'Keep the secret in a secret store and reference it (e.g. externalSecrets: { enabled: true, secretStoreRef: { name: … } }), or use an existing Secret by name' +
+      (allowed
+        ? `; if the value is not secret, add "${keyPath}" to the service's allowLiteralSecrets.`
+        : "; if the value is not secret, move it to the service's values and add the key path to its allowLiteralSecrets."),
+  });
 }

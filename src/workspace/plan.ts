@@ -389,11 +389,12 @@ function applicationChanges(
       ...(runs === undefined ? {} : { runs }),
       ...(meanwhileBy === undefined ? {} : { createdMeanwhileBy: meanwhileBy }),
     };
+    const replaced = o && sameOwner(o, n) ? replacementOf(o.app, n.app) : undefined;
     if (!o) out.push(created);
     else if (!sameOwner(o, n)) {
       out.push({ ...deletion(o), ...movedOf(o, n) }, created);
-    } else if (replacementOf(o.app, n.app) !== undefined) {
-      out.push({ ...deletion(o), replaced: replacementOf(o.app, n.app)! }, created);
+    } else if (replaced !== undefined) {
+      out.push({ ...deletion(o), replaced }, created);
     } else if (!sameValue(o.app, n.app)) {
       const fields = diffPaths(o.app, n.app, '');
       if (fields.length > 0) out.push({ name: n.app.metadata.name, change: 'update', applicationSet: n.applicationSet, fields });

@@ -153,8 +153,8 @@ function causeOf(model: PlatformModel, app: DeletedApplication, splitMoves: Retu
   if (app.deployedBy !== undefined) {
     return {
       why:
-        `what deploys it changes from ${app.deployedBy.before} to ${app.deployedBy.after} (the service's kind, chart source or release name changed), ` +
-        'and what the one deployed goes before the other deploys it again: Flux prunes it, or Helm cannot upgrade the release in place (plan the window)',
+        `what deploys it changes from ${app.deployedBy.before} to ${app.deployedBy.after} (the service's kind, chart source or Helm release changed), ` +
+        'and what the one deployed is not carried over to the other: Flux prunes it, or a release of another name or namespace is installed beside it (plan the window)',
       fix: undefined,
     };
   }
@@ -523,22 +523,15 @@ export function fluxDeployerChanges(
 
 /** The fields of a HelmRelease that say which Helm release it is. */
 interface HelmReleaseDoc {
-  readonly metadata: { readonly name?: unknown; readonly namespace?: unknown };
-  readonly spec?: {
-    readonly releaseName?: unknown;
-    readonly targetNamespace?: unknown;
-    readonly storageNamespace?: unknown;
-    readonly chart?: {
-      readonly spec?: { readonly chart?: unknown; readonly sourceRef?: { readonly kind?: unknown; readonly name?: unknown } };
-    };
-    readonly chartRef?: { readonly kind?: unknown; readonly name?: unknown };
-  };
+  readonly metadata: { readonly name?: unknown };
+  readonly spec?: { readonly releaseName?: unknown; readonly targetNamespace?: unknown; readonly storageNamespace?: unknown };
 }
 
 /**
  * A HelmRelease as the Helm release it makes: its name, the release's name (by default
- * `[targetNamespace-]name`), where Helm stores it, and the chart (its name and source, not its
- * version, which a promotion changes). Helm upgrades a release in place only while these stay.
+ * `[targetNamespace-]name`) and the namespace Helm stores it in. Another of these is another Helm
+ * release: the one installed before is not upgraded. (Its chart is not: Helm upgrades a release
+ * to another chart in place.)
  */
 function helmReleaseOf(d: HelmReleaseDoc): string {
   const spec = d.spec ?? {};
@@ -546,11 +539,7 @@ function helmReleaseOf(d: HelmReleaseDoc): string {
   const target = spec.targetNamespace === undefined ? undefined : String(spec.targetNamespace);
   const release = spec.releaseName === undefined ? (target === undefined ? name : `${target}-${name}`) : String(spec.releaseName);
   const storage = spec.storageNamespace === undefined ? '' : `, stored in ${String(spec.storageNamespace)}`;
-  const chart =
-    spec.chartRef !== undefined
-      ? `${String(spec.chartRef.kind)} ${String(spec.chartRef.name)}`
-      : `${String(spec.chart?.spec?.chart)} of ${String(spec.chart?.spec?.sourceRef?.kind)} ${String(spec.chart?.spec?.sourceRef?.name)}`;
-  return `HelmRelease ${name} (release ${release}${storage}, chart ${chart})`;
+  return `HelmRelease ${name} (release ${release}${storage})`;
 }
 
 /**

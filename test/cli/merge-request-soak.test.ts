@@ -23,6 +23,22 @@ afterAll(() => {
   replay.cleanup();
 });
 
+/** `promote <service> --ring <ring> <how…> --publish` in `clone` at `now`: `how` says the release and who. */
+function promote(clone: string, service: string, ring: string, how: readonly string[], now: string): Promise<void> {
+  return replay.ok(clone, ringFleet(), ['promote', service, '--ring', ring, ...how, '--publish'], now);
+}
+
+/** B into nonprod, then from there into prod-canary, by alice at T3, each published. */
+async function bIntoCanary(clone: string): Promise<void> {
+  await promote(clone, 'payments-api', 'nonprod', ['--digest', B, '--by', 'alice'], T3);
+  await promote(clone, 'payments-api', 'prod-canary', ['--from', 'nonprod', '--by', 'alice'], T3);
+}
+
+/** B from prod-canary into prod at T5, approved by bob; `more` adds to the command (`--branch`). */
+function bIntoProd(clone: string, more: readonly string[] = []): Promise<void> {
+  return promote(clone, 'payments-api', 'prod', ['--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', ...more], T5);
+}
+
 describe('check --base on a merge request', () => {
   it('refuses a release into prod whose soak in prod-canary was served on the unmerged branch only (CG611)', async () => {
     const { sandbox, clone } = copyRingFleet(fleet);
@@ -30,25 +46,9 @@ describe('check --base on a merge request', () => {
       // GIVEN a branch, pushed as it is, onto which B is promoted into nonprod and prod-canary at T3
       sandbox.git(clone, 'checkout', '-q', '-b', 'feat');
       sandbox.git(clone, 'push', '-q', '-u', 'origin', 'feat');
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'alice', '--publish'],
-        T3,
-      );
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'],
-        T3,
-      );
+      await bIntoCanary(clone);
       // WHEN two hours later the same branch takes B into prod, approved, and is proposed for main
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'prod', '--from', 'prod-canary', '--by', 'alice', '--approved-by', 'bob', '--publish'],
-        T5,
-      );
+      await bIntoProd(clone);
       const check = await replay.run(clone, ringFleet(), ['check', '--base', 'main'], T5);
       // THEN B has run in prod-canary for no time: it gets there when the branch is merged
       expect(check.code).toBe(1);
@@ -62,38 +62,8 @@ describe('check --base on a merge request', () => {
   it('accepts the same release into prod once prod-canary ran it on the base for the soak', async () => {
     const { sandbox, clone } = copyRingFleet(fleet);
     try {
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'alice', '--publish'],
-        T3,
-      );
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'],
-        T3,
-      );
-      await replay.ok(
-        clone,
-        ringFleet(),
-        [
-          'promote',
-          'payments-api',
-          '--ring',
-          'prod',
-          '--from',
-          'prod-canary',
-          '--by',
-          'alice',
-          '--approved-by',
-          'bob',
-          '--publish',
-          '--branch',
-          'prod',
-        ],
-        T5,
-      );
+      await bIntoCanary(clone);
+      await bIntoProd(clone, ['--branch', 'prod']);
       sandbox.git(clone, 'checkout', '-q', 'prod');
       const check = await replay.run(clone, ringFleet(), ['check', '--base', 'main'], T5);
       expect([check.code, check.stderr]).toEqual([0, '']);
@@ -107,24 +77,9 @@ describe('check --base on a merge request', () => {
     try {
       // GIVEN a merge request that promotes ledger-api, forked after payments-api took B into nonprod
       // and before main took it into prod-canary
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'nonprod', '--digest', B, '--by', 'alice', '--publish'],
-        T3,
-      );
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'ledger-api', '--ring', 'nonprod', '--digest', B, '--by', 'carol', '--publish', '--branch', 'ledger'],
-        T3,
-      );
-      await replay.ok(
-        clone,
-        ringFleet(),
-        ['promote', 'payments-api', '--ring', 'prod-canary', '--from', 'nonprod', '--by', 'alice', '--publish'],
-        T3,
-      );
+      await promote(clone, 'payments-api', 'nonprod', ['--digest', B, '--by', 'alice'], T3);
+      await promote(clone, 'ledger-api', 'nonprod', ['--digest', B, '--by', 'carol', '--branch', 'ledger'], T3);
+      await promote(clone, 'payments-api', 'prod-canary', ['--from', 'nonprod', '--by', 'alice'], T3);
       sandbox.git(clone, 'checkout', '-q', 'ledger');
       // WHEN its pipeline checks it against the base as it is now
       const check = await replay.run(clone, ringFleet(), ['check', '--base', 'origin/main'], T5);

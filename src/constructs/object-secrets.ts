@@ -15,12 +15,22 @@ export const SECRET_DATA = "a Secret's literal data";
 export function renderedObjectSecrets(o: KubeObjectModel): LiteralSecret[] {
   const found = findLiteralSecrets(o as unknown as Values);
   if (o.kind !== 'Secret' || o.apiVersion !== 'v1') return found;
-  const data = Object.entries(o as unknown as Record<string, unknown>)
-    .filter(([k, v]) => (k === 'data' || k === 'stringData') && v !== null && typeof v === 'object')
-    .flatMap(([k, v]) =>
-      Object.entries(v as Record<string, unknown>)
-        .filter(([, value]) => value !== '' && value !== null)
-        .map(([key]) => ({ keyPath: `${k}.${key}`, what: SECRET_DATA })),
-    );
+  const data = secretDataPaths(o).map((keyPath) => ({ keyPath, what: SECRET_DATA }));
   return [...data, ...found.filter((f) => !data.some((d) => d.keyPath === f.keyPath))];
+}
+
+/**
+ * The key paths of what a Secret, or a patch of one, sets in its `data` and `stringData`: each
+ * entry that is not empty (`stringData.password`), or the field itself when it is no map.
+ */
+export function secretDataPaths(secret: unknown): string[] {
+  if (secret === null || typeof secret !== 'object' || Array.isArray(secret)) return [];
+  return ['data', 'stringData'].flatMap((field) => {
+    const data = (secret as Record<string, unknown>)[field];
+    if (data === undefined || data === null || data === '') return [];
+    if (typeof data !== 'object' || Array.isArray(data)) return [field];
+    return Object.entries(data)
+      .filter(([, value]) => value !== '' && value !== null)
+      .map(([key]) => `${field}.${key}`);
+  });
 }
