@@ -1,6 +1,6 @@
 import { KubeObjectModel } from '../model/platform-model';
 import { Values } from '../model/values';
-import { findLiteralSecrets, LiteralSecret } from './values-check';
+import { findLiteralSecrets, isReference, LiteralSecret } from './values-check';
 
 /** What a Secret's `data` and `stringData` entries are: never allowed, whatever the service allows. */
 export const SECRET_DATA = "a Secret's literal data";
@@ -21,7 +21,9 @@ export function renderedObjectSecrets(o: KubeObjectModel): LiteralSecret[] {
 
 /**
  * The key paths of what a Secret, or a patch of one, sets in its `data` and `stringData`: each
- * entry that is not empty (`stringData.password`), or the field itself when it is no map.
+ * entry that is not empty (`stringData.password`), or the field itself when it is no map. An
+ * entry that refers to a secret kept elsewhere (argocd-vault-plugin's `<path:…#password>`, see
+ * `isReference`) holds none.
  */
 export function secretDataPaths(secret: unknown): string[] {
   if (secret === null || typeof secret !== 'object' || Array.isArray(secret)) return [];
@@ -30,7 +32,7 @@ export function secretDataPaths(secret: unknown): string[] {
     if (data === undefined || data === null || data === '') return [];
     if (typeof data !== 'object' || Array.isArray(data)) return [field];
     return Object.entries(data)
-      .filter(([, value]) => value !== '' && value !== null)
+      .filter(([, value]) => value !== '' && value !== null && !(typeof value === 'string' && isReference(value.trim())))
       .map(([key]) => `${field}.${key}`);
   });
 }

@@ -145,7 +145,12 @@ const enum KeyKind {
   REFERENCE,
   /** It names something that may be a secret: a long random-looking string under it is one. */
   WEAK,
+  /** It holds secrets encrypted (a SealedSecret's `encryptedData`): nothing beneath it is a literal secret by its key or its look. */
+  ENCRYPTED,
 }
+
+/** The key under which a SealedSecret (Bitnami's Sealed Secrets) holds its secrets, encrypted for one cluster. */
+const ENCRYPTED_KEY = 'encryptedData';
 
 function namesSecret(w: readonly string[]): boolean {
   for (let i = 0; i < w.length; i++) {
@@ -220,6 +225,22 @@ const BASE64_PEM = 'LS0tLS1CRUdJT';
  */
 const PLACEHOLDER = /^(\$\(|\$\{|\$[A-Z_][A-Z0-9_]*$|\$[A-Za-z_][\w-]*[.:][\w.:-]+$|\{\{.*\}\}|%24)/;
 /**
+ * A value that names where a secret is kept, or holds it encrypted: argocd-vault-plugin's
+ * `<path:secret/data/db#password>` and `<password | base64encode>`, vals' `ref+vault://…`,
+ * Bank-Vaults' `vault:secret/data/db#password`, and a value SOPS encrypted (`ENC[AES256_GCM,data:…]`).
+ */
+const KEPT_ELSEWHERE =
+  /^(?:<path:[^<>\n]+>|<[\w.-]+(?: *\| *\w+)*>|ref\+[a-z0-9]+:\/\/\S+|vault:[\w./-]+#[\w.-]+|ENC\[AES256_GCM,data:[^\]]*\])$/;
+
+/** Whether a value refers to a secret instead of holding it ({@link PLACEHOLDER}, {@link KEPT_ELSEWHERE}). */
+export function isReference(value: string): boolean {
+  return PLACEHOLDER.test(value) || KEPT_ELSEWHERE.test(value);
+}
+
+/** Values that are settings, never a secret: none, a switch, a mask. */
+const SETTING_VALUE = /^(?:null|~|none|true|false|yes|no|on|off|enabled?|disabled?|required|optional|auto|\*+)$/i;
+
+/**
  * A name given a value in a text: a flag (`--db-password=…`), a connection string or DSN
  * (`host=db password=…`, `Password=…;`), a query (`?token=…`), a line of a configuration file
  * (`password: …`, `"apiKey": "…"`).
@@ -233,8 +254,8 @@ const ASSIGNMENT = new RegExp(
   ].join('|'),
   'g',
 );
-/** Values of an assignment that give no secret: none, a switch, a mask, the start of a YAML block or flow. */
-const NO_SECRET_VALUE = /^(null|~|none|true|false|yes|no|\*+|[|>][-+0-9]*|[{[])$/i;
+/** Values of an assignment that give no secret: a setting, the start of a YAML block or flow. */
+const BLOCK_START = /^(?:[|>][-+0-9]*|[{[])$/;
 /** A flag alone, whose value is the next argument: `--db-password`. */
 const FLAG = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/;
 /** A run of base64 long enough to hold a PEM block. */
@@ -252,7 +273,13 @@ function assignedSecret(s: string): string | undefined {
   if ((!s.includes('=') && !s.includes(':')) || !SECRET_WORD.test(s)) return undefined;
   for (const m of s.matchAll(ASSIGNMENT)) {
     const [name, quote, value] = m[1] === undefined ? [m[4], m[5], m[6]] : [m[1], m[2], m[3]];
-    if (isSecretKey(name!) && !NO_SECRET_VALUE.test(value!) && !PLACEHOLDER.test(value!) && !(quote === '' && value!.startsWith('//')))
+    if (
+      isSecretKey(name!) &&
+      !SETTING_VALUE.test(value!) &&
+      !BLOCK_START.test(value!) &&
+      !isReference(value!) &&
+      !(quote === '' && value!.startsWith('//'))
+    )
       return name;
   }
   return undefined;
@@ -273,7 +300,7 @@ export function secretInString(s: string): string | undefined {
   const b64 = s.indexOf(BASE64_PEM);
   if ((b64 >= 0 && PEM_PRIVATE_KEY.test(Buffer.from(s.slice(b64, b64 + 120), 'base64').toString('latin1'))) || holdsBase64PrivateKey(s))
     return 'a literal string holding a base64-encoded private key (PEM)';
-  if (s.includes('@') && urlCredentials(s).some((c) => !PLACEHOLDER.test(c))) return 'a literal string holding a URL with a password';
+  if (s.includes('@') && urlCredentials(s).some((c) => !isReference(c))) return 'a literal string holding a URL with a password';
   const assigned = assignedSecret(s);
   if (assigned !== undefined) return `a literal string holding a secret (${assigned}=…)`;
   return undefined;
@@ -328,23 +355,35 @@ export function mayRevealSecret(keys: readonly string[], value: unknown): boolea
   return findLiteralSecrets(nested as Values).length > 0;
 }
 
-function isScalarSecret(v: unknown, booleans: boolean): boolean {
-  if (typeof v === 'string') return v.trim() !== '';
-  if (typeof v === 'number') return Number.isFinite(v);
-  return booleans && typeof v === 'boolean';
+/**
+ * Whether a value under a key that names a secret could be one: a string but an empty one, a
+ * setting ({@link SETTING_VALUE}) or a reference ({@link isReference}); a number. A boolean is a
+ * switch (`passwordReset: true`), never a secret.
+ */
+function isScalarSecret(v: unknown): boolean {
+  if (typeof v === 'string') {
+    const s = v.trim();
+    return s !== '' && !SETTING_VALUE.test(s) && !isReference(s);
+  }
+  return typeof v === 'number' && Number.isFinite(v);
 }
 
 /**
  * Literal secrets in values, by key path. A value is one when:
- * - its key names a secret ({@link isSecretKey}): a non-empty string, a number or a boolean;
- * - a key above it names one (`credentials: { user, pw }`): a non-empty string or a number,
- *   unless a key on the way names a reference or a setting (`credentials: { secretName }`);
+ * - its key names a secret ({@link isSecretKey}): a string or a number, but an empty string, a
+ *   setting (`enabled`, `none`, `****`) or a reference to a secret kept elsewhere (`${DB_PASSWORD}`,
+ *   `<path:secret/data/db#password>`, `ref+vault://…`, a value SOPS encrypted); never a boolean;
+ * - a key above it names one (`credentials: { user, pw }`): the same, unless a key on the way
+ *   names a reference or a setting (`credentials: { secretName }`);
  * - it is the `value` of a `{ name, value }` entry whose name names a secret, as in a
  *   Kubernetes env list (`env: [{ name: DB_PASSWORD, value: … }]`);
  * - it is a string holding a PEM private key, plain or base64-encoded, or a URL with a
  *   password in its userinfo (`postgres://admin:…@db`), under any key;
  * - it is a long random-looking string (base64, hex) under a key with `key`, `auth`, `salt`,
  *   `hash`, `signature`, … in it, or under a reference to a secret (`secretName: <blob>`).
+ *
+ * Beneath a SealedSecret's `encryptedData` the values are encrypted: only what gives a secret
+ * away in a string alone (a private key, a token, a URL with a password) is one.
  */
 export function findLiteralSecrets(values: Values): LiteralSecret[] {
   const found: LiteralSecret[] = [];
@@ -361,14 +400,14 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
       else if (!byKey) {
         // Beneath annotations and labels, keys name secrets kept elsewhere (`…/agent-inject-secret-db: <path>`):
         // one that names a secret gives it away only with a value that looks like one.
-        if (key !== '' && isSecretKey(key) && looksRandom(v))
+        if (kind !== KeyKind.ENCRYPTED && key !== '' && isSecretKey(key) && looksRandom(v))
           found.push({
             keyPath: path.toString(),
             what: `a literal string that looks like a key or token (long and random) under key "${key}"`,
           });
-      } else if (kind === KeyKind.SECRET && isScalarSecret(v, true))
+      } else if (kind === KeyKind.SECRET && isScalarSecret(v))
         found.push({ keyPath: path.toString(), what: 'a literal string; the key names a secret' });
-      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false))
+      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v))
         found.push({ keyPath: path.toString(), what: `a literal string; the key "${secretAbove}" above it names a secret` });
       else if ((kind === KeyKind.WEAK || kind === KeyKind.REFERENCE) && looksRandom(v))
         found.push({
@@ -381,14 +420,7 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
         // An argument after a flag naming a secret is its value: `args: [--db-password, …]`.
         const flag = i > 0 && typeof v[i - 1] === 'string' ? FLAG.exec(v[i - 1] as string) : null;
         const value = v[i];
-        if (
-          flag !== null &&
-          isSecretKey(flag[1]!) &&
-          typeof value === 'string' &&
-          !value.startsWith('-') &&
-          !PLACEHOLDER.test(value) &&
-          value.trim() !== ''
-        )
+        if (flag !== null && isSecretKey(flag[1]!) && typeof value === 'string' && !value.startsWith('-') && isScalarSecret(value))
           found.push({ keyPath: path.toString(), what: `a literal string; the flag "${flag[0]}" before it names a secret` });
         else visit(value, kind, key, secretAbove, byKey);
         path.pop();
@@ -399,26 +431,21 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
       for (const k of Object.keys(map)) {
         path.push(k);
         const child = map[k];
-        if (
-          envName !== undefined &&
-          k === 'value' &&
-          isScalarSecret(child, true) &&
-          !(typeof child === 'string' && secretInString(child))
-        ) {
+        if (envName !== undefined && k === 'value' && isScalarSecret(child) && !(typeof child === 'string' && secretInString(child))) {
           found.push({ keyPath: path.toString(), what: `a literal ${typeof child}; the entry's name "${envName}" names a secret` });
         } else {
-          const childKind = byKey ? kindOf(k) : KeyKind.PLAIN;
+          const childKind = kind === KeyKind.ENCRYPTED || k === ENCRYPTED_KEY ? KeyKind.ENCRYPTED : byKey ? kindOf(k) : KeyKind.PLAIN;
           const above = childKind === KeyKind.REFERENCE ? undefined : kind === KeyKind.SECRET ? key : secretAbove;
           // Beneath a reference (`secretStoreRef: { name, kind }`, `annotations`), keys tell nothing.
           const nested = child !== null && typeof child === 'object';
-          visit(child, childKind, k, above, byKey && !(childKind === KeyKind.REFERENCE && nested));
+          visit(child, childKind, k, above, byKey && childKind !== KeyKind.ENCRYPTED && !(childKind === KeyKind.REFERENCE && nested));
         }
         path.pop();
       }
     } else if (byKey && (typeof v === 'number' || typeof v === 'boolean')) {
-      if (kind === KeyKind.SECRET && isScalarSecret(v, true))
+      if (kind === KeyKind.SECRET && isScalarSecret(v))
         found.push({ keyPath: path.toString(), what: `a literal ${typeof v}; the key names a secret` });
-      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v, false))
+      else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v))
         found.push({ keyPath: path.toString(), what: `a literal ${typeof v}; the key "${secretAbove}" above it names a secret` });
     }
   };
@@ -432,9 +459,9 @@ function embeddedSecret(s: string): boolean {
   return doc !== undefined && findLiteralSecrets(withoutPlaceholders(doc) as Values).length > 0;
 }
 
-/** A document with the values that refer to a variable ({@link PLACEHOLDER}: `$oidc.clientSecret`) emptied. */
+/** A document with the values that refer to a secret ({@link isReference}: `$oidc.clientSecret`) emptied. */
 function withoutPlaceholders(v: unknown): unknown {
-  if (typeof v === 'string') return PLACEHOLDER.test(v) ? '' : v;
+  if (typeof v === 'string') return isReference(v) ? '' : v;
   if (Array.isArray(v)) return v.map(withoutPlaceholders);
   if (v === null || typeof v !== 'object') return v;
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutPlaceholders(x)]));

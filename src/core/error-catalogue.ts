@@ -178,7 +178,7 @@ const ENTRIES = [
     where: 'program',
     title: 'Literal secret in values',
     description:
-      'Values hold a secret in clear text, which would be committed to the GitOps repository: a string, number or boolean under a key whose words name a secret (password, passwd, pass, pwd, pw, passphrase, secret, token, credentials, creds, bearer, apiKey, privateKey, signingKey …), or anything beneath such a key; the value of a `{ name, value }` env entry whose name names a secret; a PEM private key (plain or base64) or a URL with a password in its userinfo, under any key; a long random string under a key, auth, salt or hash key, or under a reference such as secretName.',
+      'Values hold a secret in clear text, which would be committed to the GitOps repository: a string or number under a key whose words name a secret (password, passwd, pass, pwd, pw, passphrase, secret, token, credentials, creds, bearer, apiKey, privateKey, signingKey …), or anything beneath such a key; the value of a `{ name, value }` env entry whose name names a secret; a PEM private key (plain or base64) or a URL with a password in its userinfo, under any key; a long random string under a key, auth, salt or hash key, or under a reference such as secretName. A reference to a secret kept elsewhere (`${DB_PASSWORD}`, argocd-vault-plugin `<path:…#key>`, `ref+vault://…`), a value SOPS encrypted, the `encryptedData` of a SealedSecret, a setting (`enabled`) or a boolean is none.',
     fix: "Reference the secret in an external secret store (e.g. `externalSecrets` with a `secretStoreRef`); if the value is not secret, list its key path in the service's allowLiteralSecrets.",
   },
   {

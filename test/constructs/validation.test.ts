@@ -277,6 +277,26 @@ describe('literal secrets', () => {
     expect(() => platform.snapshot()).not.toThrow();
   });
 
+  test('takes references to a secret store, encrypted values, settings and switches under secret keys for no literal secret', () => {
+    const found = literalSecrets(
+      {
+        oauth: { clientSecret: '${OAUTH_CLIENT_SECRET}', cookieSecret: '$(COOKIE_SECRET)' },
+        db: { password: '<path:secret/data/db#password>', rootPassword: '<root-password | base64encode>' },
+        api: { token: 'ref+vault://secret/api#/token', secret: 'vault:secret/data/api#secret' },
+        sops: { password: 'ENC[AES256_GCM,data:Zm9vYmFy,iv:YWJj,tag:ZGVm,type:str]' },
+        grafana: { adminPassword: '{{ .Values.grafanaPassword }}' },
+        keycloak: { passwordReset: true, tokenExchange: 'enabled', clientSecret: 'none' },
+        env: [{ name: 'DB_PASSWORD', value: '<path:secret/data/db#password>' }],
+        args: ['--api-token', '${API_TOKEN}'],
+        sealedSecrets: { encryptedData: { token: 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEqHh8kQ2e5Vv0Xn4Zr' } },
+        // a literal among them is still one
+        redis: { password: 'Hunter2-among-references' },
+      },
+      'Hunter2',
+    );
+    expect(found.map(([keyPath]) => keyPath)).toEqual(['redis.password']);
+  });
+
   test('accepts the key paths a service allows, in its own layers only', () => {
     const s = smallPlatform({
       service: { allowLiteralSecrets: ['signing.publicKey', 'demo.password'], values: { demo: { password: 'demo' } } },
@@ -442,11 +462,13 @@ describe('literal secrets', () => {
     ).toEqual([]);
   });
 
-  test('fails when a secret key holds a number or a boolean', () => {
-    expect(literalSecrets({ database: { password: 123456 }, redis: { auth: { password: true } } }, '123456')).toEqual([
-      ['database.password', expect.stringContaining('sets "database.password" to a literal number; the key names a secret')],
-      ['redis.auth.password', expect.stringContaining('sets "redis.auth.password" to a literal boolean; the key names a secret')],
-    ]);
+  test('fails when a secret key holds a number (a PIN), and takes a boolean for a switch', () => {
+    expect(
+      literalSecrets(
+        { database: { password: 123456 }, redis: { auth: { password: true } }, env: [{ name: 'SMTP_PASS', value: false }] },
+        '123456',
+      ),
+    ).toEqual([['database.password', expect.stringContaining('sets "database.password" to a literal number; the key names a secret')]]);
   });
 
   test.each(['db.pass', 'db.pwd', 'db.pw', 'ssh.passphrase', 'DB_PASS', 'adminpassword', 'signingKey', 'bearer'])(

@@ -721,6 +721,25 @@ describe('rendered workloads', () => {
       ]);
     });
 
+    it('takes a SealedSecret and a Secret whose entries refer to a secret store (argocd-vault-plugin) for no literal secret', () => {
+      const sealed: RenderFunction = (ctx) => {
+        new ApiObject(ctx.scope, 'sealed', {
+          apiVersion: 'bitnami.com/v1alpha1',
+          kind: 'SealedSecret',
+          metadata: { name: 'db' },
+          spec: { encryptedData: { password: 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEqHh8kQ2e5Vv0Xn4Zr' }, template: { metadata: { name: 'db' } } },
+        });
+        new ApiObject(ctx.scope, 'vault', {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'api', annotations: { 'avp.kubernetes.io/path': 'secret/data/api' } },
+          stringData: { token: '<token>', url: '<path:secret/data/api#url>' },
+          data: { key: '<key | base64encode>' },
+        });
+      };
+      expect(() => build({ withHelm: false, render: sealed }).platform.snapshot()).not.toThrow();
+    });
+
     it('fails when a rendered service renders a RoleBinding or NetworkPolicy its environment does not allow, once per environment and kind', () => {
       // GIVEN prod has a namespace baseline, whose own default-deny its AppProject lets in
       const e = problemsOf(() => build({ withHelm: false, baseline: true, render: withRbacAndPolicy }).platform.snapshot());
