@@ -703,7 +703,7 @@ const ENTRIES = [
     where: 'cli',
     title: 'No such GitOps repository',
     description:
-      "The command works on the checkout of one GitOps repository: the platform's, or the one --repository names. No control plane of the program reads that repository (a typo, a repository no longer used, or, without --repository, a platform whose control planes all read repositories of their own); or gitops.repositories in cdk8s.yaml is not a map of repository URLs to checkout directories, or has no entry for the repository; or the checkout holds the tree of another of the program's repositories (its release model says so), or of a repository no control plane reads any more whose release model records the command's repository as held by a checkout of its own.",
+      "The command works on the checkout of one GitOps repository: the platform's, or the one --repository names. No control plane of the program reads that repository (a typo, a repository no longer used, or, without --repository, a platform whose control planes all read repositories of their own); or gitops.repositories in cdk8s.yaml is not a map of repository URLs to checkout directories, or has no entry for the repository; or the checkout holds the tree of another of the program's repositories (its release model says so), or is a clone of one (a remote's URL names it, none the command's repository), or of a repository no control plane reads any more whose release model records the command's repository as held by a checkout of its own.",
     fix: 'Pass --repository <repoURL> of a control plane of the program, and --out with the checkout of that repository (or map the URL to its checkout in gitops.repositories in cdk8s.yaml).',
   },
   {

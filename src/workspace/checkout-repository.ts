@@ -1,5 +1,6 @@
 import { GitOpsError } from '../core/errors';
-import { redactUrl } from '../model/names';
+import { gitSync } from '../core/git-sync';
+import { redactUrl, sshUrlOf } from '../model/names';
 import { sameRepository } from '../model/repositories';
 import { runProgram } from './program/run';
 import type { ProgramContext, ProgramFlags, ProgramRun } from './program/run';
@@ -23,6 +24,7 @@ export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'm
   // With one repository, only a tree written as a part of several can be another's: its release
   // model names the rings elsewhere (read whole, and trusted, only then).
   if ((run.otherRepositories ?? []).length === 0 && !writtenAsPart(dir)) return;
+  assertCloneOfRepository(dir, run.model.repoURL, run.otherRepositories ?? []);
   const tree = recordedPlatform(dir)?.model;
   const recorded = tree?.repoURL;
   if (recorded === undefined || sameRepository(recorded, run.model.repoURL)) return;
@@ -40,6 +42,66 @@ export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'm
         `Written here, its ApplicationSets would read ${redactUrl(run.model.repoURL)}, and the Argo CD reading ${redactUrl(recorded)} would delete the Applications of every target this checkout holds that ${redactUrl(run.model.repoURL)} does not. Nothing was written.`,
       fix: `Pass --out with the checkout of ${redactUrl(run.model.repoURL)}. A control plane moved to another repository starts there: synthesize, publish and promote that repository, apply its bootstrap to that Argo CD, and leave the checkout of ${redactUrl(recorded)} as it is.`,
     });
+  }
+}
+
+/**
+ * Refuses a clone of another of the platform's GitOps repositories `others`, whatever it holds (a
+ * fresh clone holds no tree to tell by): a remote of it names one of them, and none names
+ * `repoURL`. Written there, one repository's files would be published into the other, where
+ * its Argo CD reads them. A remote is told by its host and path, whatever the scheme or user
+ * (`git@host:platform/gitops.git` is `https://host/platform/gitops`); a remote that names no
+ * repository of the platform (a mirror, a path on disk) says nothing.
+ *
+ * @throws GitOpsError `CG319` naming the remote and both repositories
+ */
+function assertCloneOfRepository(dir: string, repoURL: string, others: readonly string[]): void {
+  if (others.length === 0) return;
+  const remotes = remoteUrlsOf(dir);
+  if (remotes.some(([, url]) => sameHostAndPath(url, repoURL))) return;
+  for (const [remote, url] of remotes) {
+    const other = others.find((o) => sameHostAndPath(url, o));
+    if (other === undefined) continue;
+    throw GitOpsError.of('CG319', {
+      message: `The checkout ${dir} is a clone of the GitOps repository ${redactUrl(other)} (its remote "${remote}" names it), not of ${redactUrl(repoURL)}, which the command works on: written and published there, this repository's files would land in the other, which another Argo CD reads. Nothing was written.`,
+      fix: `Pass --repository ${redactUrl(other)} to work on that checkout, or --out with a clone of ${redactUrl(repoURL)}.`,
+    });
+  }
+}
+
+/**
+ * The URLs the remotes of the Git repository at `dir` fetch from and push to, as configured
+ * (`remote.<name>.url` and `.pushurl`), by remote name; none outside Git.
+ */
+function remoteUrlsOf(dir: string): [string, string][] {
+  const r = gitSync(dir, ['config', '--null', '--get-regexp', '^remote\\..*\\.(url|pushurl)$']);
+  if (r.status !== 0) return [];
+  const out: [string, string][] = [];
+  for (const entry of r.stdout.split('\0')) {
+    const newline = entry.indexOf('\n');
+    if (newline < 0) continue;
+    const key = entry.slice(0, newline);
+    out.push([key.slice('remote.'.length, key.lastIndexOf('.')), entry.slice(newline + 1)]);
+  }
+  return out;
+}
+
+/** Whether two Git URLs name one host and path (lower case, without a trailing `/` or `.git`): undefined-safe for anything but a URL. */
+function sameHostAndPath(a: string, b: string): boolean {
+  const ka = hostAndPath(a);
+  return ka !== undefined && ka === hostAndPath(b);
+}
+
+function hostAndPath(url: string): string | undefined {
+  try {
+    const u = new URL(sshUrlOf(url.trim()));
+    if (u.hostname === '') return undefined;
+    return `${u.hostname}${u.pathname}`
+      .toLowerCase()
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '');
+  } catch {
+    return undefined; // a path on disk, or no URL at all
   }
 }
 

@@ -276,6 +276,28 @@ describe('a platform split across two GitOps repositories', () => {
       expect(hashTree(a)).toEqual(before);
     });
 
+    it("refuses with CG319 to write or publish a repository into a fresh clone of the other, told by its remote's URL", async () => {
+      // GIVEN the prod repository's fresh clone, its remote named by the URL the program declares (fetched through insteadOf)
+      repoB.git(b, 'config', `url.${repoB.remote}.insteadOf`, REPO_B);
+      repoB.git(b, 'remote', 'set-url', 'origin', REPO_B);
+      const before = hashTree(b);
+      // WHEN the platform's repository is synthesized and published there (no --repository)
+      for (const args of [['synth'], ['publish', '--by', 'alice']]) {
+        const run = await cli(b, args);
+        // THEN it is refused, and nothing is written or pushed
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG319 The checkout ${b} is a clone of the GitOps repository ${REPO_B} (its remote "origin" names it), not of ${REPO_A}, which the command works on`,
+        );
+      }
+      expect(hashTree(b)).toEqual(before);
+      expect(repoB.remoteLog()).toHaveLength(1);
+      // AND a remote naming it by another scheme and user is the same repository; the clone's own repository is written
+      repoB.git(b, 'remote', 'set-url', 'origin', 'git@git.example.com:Platform/prod-gitops');
+      expect((await cli(b, ['synth'])).stderr).toContain(`its remote "origin" names it`);
+      await ok(b, ['synth', '--repository', REPO_B]);
+    });
+
     it('fails with CG319 for a repository no control plane reads', async () => {
       const run = await cli(a, ['synth', '--repository', 'https://git.example.com/platform/typo-gitops.git']);
       expect(run.code).not.toBe(0);
