@@ -1,4 +1,5 @@
 import * as crypto from 'crypto';
+import { CODEOWNERS_PATH, STATUS_PATH } from '../model/repository-places';
 import { isReleaseModelPath } from './release-model';
 
 /** What a file of the tree holds. */
@@ -29,11 +30,7 @@ export enum FileKind {
   CODEOWNERS = 'codeowners',
 }
 
-/** Repository-relative path of the release status for people, the one file written that is not YAML. */
-export const STATUS_PATH = 'STATUS.md';
-
-/** Repository-relative path of the code owners of a platform with teams, which GitHub and GitLab both read. */
-export const CODEOWNERS_PATH = 'CODEOWNERS';
+export { CODEOWNERS_PATH, STATUS_PATH };
 
 /**
  * Whether cdk8s-gitops ever writes a file at the repository path `p`: a YAML file (`.yaml`),

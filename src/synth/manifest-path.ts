@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { TOOL_DIR } from '../model/repository-places';
 
 /** Repository-relative path of the manifest. */
-export const MANIFEST_PATH = '.cdk8s-gitops/manifest.json';
+export const MANIFEST_PATH = `${TOOL_DIR}/manifest.json`;

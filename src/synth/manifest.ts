@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { GitOpsError } from '../core/errors';
 import { contentHash, isGeneratedFilePath, STATUS_PATH } from './file-tree';
 import { isMap } from '../core/plain';
+import { FLUX_CLUSTERS_DIR, TOOL_DIR } from '../model/repository-places';
 import { isReleaseModelPath, serviceModelPath } from './release-model';
 
 import { MANIFEST_PATH } from './manifest-path';
@@ -13,7 +14,7 @@ export { MANIFEST_PATH };
  * ledger): one shard per service, so that promotions of different services change different
  * files and their Git branches merge without conflict.
  */
-export const MANIFEST_SHARDS_DIR = '.cdk8s-gitops/services';
+export const MANIFEST_SHARDS_DIR = `${TOOL_DIR}/services`;
 
 /** A service name as a shard's file name may hold it. */
 const SHARD_NAME = /^([a-z0-9](?:[a-z0-9-]{0,251}[a-z0-9])?)\.json$/;
@@ -404,7 +405,7 @@ export function isFileOfServiceIn(
   }
   if (p === serviceModelPath(service) || p === `${layout.releases}/${service}.yaml`) return true;
   const flux = p.split('/');
-  return flux.length === 5 && flux[0] === 'clusters' && flux[4] === `${service}.yaml`;
+  return flux.length === 5 && flux[0] === FLUX_CLUSTERS_DIR && flux[4] === `${service}.yaml`;
 }
 
 const SLASH = '/'.charCodeAt(0);

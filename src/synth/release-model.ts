@@ -19,10 +19,11 @@ import { isMap } from '../core/plain';
 import { FleetFacts, withFleetFacts } from '../model/fleet-facts';
 import type { LayerModel, PlatformModel, RingModel, ServiceModel, TargetModel } from '../model/platform-model';
 import { releaseFileEnvironments } from '../model/source-kinds';
+import { TOOL_DIR } from '../model/repository-places';
 import { ringPolicies } from '../model/versions';
 
 /** Directory of the release model, relative to the repository root. */
-export const RELEASE_MODEL_DIR = '.cdk8s-gitops/model';
+export const RELEASE_MODEL_DIR = `${TOOL_DIR}/model`;
 
 /** Repository-relative path of the release model's platform file. */
 export const PLATFORM_MODEL_PATH = `${RELEASE_MODEL_DIR}/platform.json`;

@@ -13,6 +13,7 @@ import { readsBaselineDirectory } from '../model/source-kinds';
 import { clusterEntryDirectory, FLUX_CLUSTERS_DIR, FLUX_NAMESPACE } from '../synth/flux/clusters';
 import { isFluxEnvironment } from '../synth/flux/reconciler';
 import { PlatformModel } from '../model/platform-model';
+import { TOOL_DIR } from '../model/repository-places';
 import { targetDirectory } from '../model/placement';
 import { BASE_DIRECTORY, BASELINE_DIRECTORY } from '../synth/sources';
 import { planWrite, StatCacheFor } from './checkout/writer';
@@ -482,7 +483,7 @@ function directoriesReconcilersRead(model: PlatformModel): Map<string, Directory
 
 /** The files the manifest at the base of a change set records; undefined where it cannot be read. */
 function recordedAt(base: NonNullable<CheckOptions['base']>): ReadonlySet<string> | undefined {
-  const paths = base.list('.cdk8s-gitops').filter(isManifestPath);
+  const paths = base.list(TOOL_DIR).filter(isManifestPath);
   const texts = base.read(paths);
   try {
     return new Set(parseManifest(new Map([...texts].filter((e): e is [string, string] => e[1] !== undefined))).files.keys());

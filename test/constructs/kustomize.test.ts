@@ -233,4 +233,34 @@ describe('Workload.kustomize', () => {
       '[platform/web] CG147 The Kustomize base "environments/bases/web" of web lies among the files cdk8s-gitops writes (layout.environments "environments").',
     ]);
   });
+
+  it.each([
+    ['clusters/dev/azure/we-01', 'the Flux entry points "clusters"'],
+    ['clusters', 'the Flux entry points "clusters"'],
+    ['clusters/dev/azure/we-01/flux-system', 'the Flux entry points "clusters"'],
+    ['STATUS.md', 'the release status "STATUS.md"'],
+    ['CODEOWNERS', 'the code owners "CODEOWNERS"'],
+    ['Environments/dev', 'layout.environments "environments"'],
+    ['RELEASES', 'layout.releases "releases"'],
+    ['Clusters/dev', 'the Flux entry points "clusters"'],
+  ])('refuses a base at %s, a place cdk8s-gitops writes whatever the case of its letters', (path, place) => {
+    const platform = platformWith(
+      (p) => new Service(p, 'web', { image: IMAGE, initialDigest: DIGEST, workload: Workload.kustomizePlatformBase({ path }) }),
+    );
+    expect(linesOf(() => platform.snapshot())).toEqual([
+      `[platform/web] CG147 The Kustomize base "${path}" of web lies among the files cdk8s-gitops writes (${place}).`,
+    ]);
+  });
+
+  it('takes a base beside the places cdk8s-gitops writes', () => {
+    const platform = platformWith(
+      (p) =>
+        new Service(p, 'web', {
+          image: IMAGE,
+          initialDigest: DIGEST,
+          workload: Workload.kustomizePlatformBase({ path: 'clusters-bases/web' }),
+        }),
+    );
+    expect(() => platform.snapshot()).not.toThrow();
+  });
 });

@@ -3,6 +3,7 @@ import { isLabelKey, isLabelValue } from '../../core/kube-names';
 import { serviceImages } from '../images';
 import { gitRevisionProblem, redactUrl, relativeDirProblem, repoUrlProblem } from '../names';
 import { KustomizePatchModel, PlatformModel } from '../platform-model';
+import { repositoryPlaceAt } from '../repository-places';
 import { KUSTOMIZE_LABEL_PREFIX } from '../source-kinds';
 import { isMap } from '../../core/plain';
 
@@ -30,12 +31,10 @@ export function problemsOfKustomize(model: PlatformModel): Problem[] {
     const badPath = relativeDirProblem(source.path);
     if (badPath !== undefined) report(`The Kustomize base path "${source.path}" of ${s.name} is not a safe relative path: ${badPath}.`);
     if (source.repoURL === undefined) {
-      const owned = Object.entries(model.layout).find(
-        ([, dir]) => source.path === dir || source.path.startsWith(`${dir}/`) || dir.startsWith(`${source.path}/`),
-      );
+      const owned = repositoryPlaceAt(model.layout, source.path);
       if (owned !== undefined)
         report(
-          `The Kustomize base "${source.path}" of ${s.name} lies among the files cdk8s-gitops writes (layout.${owned[0]} "${owned[1]}").`,
+          `The Kustomize base "${source.path}" of ${s.name} lies among the files cdk8s-gitops writes (${owned.name} "${owned.path}").`,
           'Keep bases in a directory of their own, e.g. "bases/<service>".',
         );
     } else if (source.repoURL === '') {

@@ -12,13 +12,13 @@ import { toYamlDocuments } from '../../core/yaml/emit';
 import { MANAGED_BY } from '../../model/argo-object';
 import type { KubeObjectModel, PlatformModel, ServiceModel, TargetModel } from '../../model/platform-model';
 import { targetDirectory } from '../../model/placement';
+import { FLUX_CLUSTERS_DIR } from '../../model/repository-places';
 import { FileKind, fingerprint } from '../file-tree';
 import type { TargetFile } from '../sources/source-kind';
 import { clusterRightsObjects } from './cluster-rights';
 import { fluxInterval, fluxPrune } from './reconciler';
 
-/** Directory of the clusters' entry points, relative to the repository root. */
-export const FLUX_CLUSTERS_DIR = 'clusters';
+export { FLUX_CLUSTERS_DIR };
 
 /** Namespace Flux runs in, where `flux bootstrap` puts its GitRepository `flux-system`. */
 export const FLUX_NAMESPACE = 'flux-system';

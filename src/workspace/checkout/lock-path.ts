@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { TOOL_DIR } from '../../model/repository-places';
 
 /** Repository-relative path of the lock a writing command holds on its checkout. */
-export const LOCK_PATH = '.cdk8s-gitops/lock';
+export const LOCK_PATH = `${TOOL_DIR}/lock`;

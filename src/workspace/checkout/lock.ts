@@ -7,6 +7,7 @@ import { Checkout } from './checkout-fs';
 import { assertNoInterruptedWrite, ensureCheckoutDirectory } from './writer';
 
 import { LOCK_PATH } from './lock-path';
+import { TOOL_DIR } from '../../model/repository-places';
 
 export { LOCK_PATH };
 
@@ -47,8 +48,8 @@ export interface CheckoutLock {
 export function lockCheckout(dir: string, command: string): CheckoutLock {
   ensureCheckoutDirectory(dir);
   const checkout = new Checkout(dir);
-  const madeDir = checkout.kind('.cdk8s-gitops') === 'missing';
-  checkout.mkdirs('.cdk8s-gitops');
+  const madeDir = checkout.kind(TOOL_DIR) === 'missing';
+  checkout.mkdirs(TOOL_DIR);
   const ticks = startTicks(process.pid);
   const me: LockHolder = {
     pid: process.pid,
@@ -94,7 +95,7 @@ export function lockCheckout(dir: string, command: string): CheckoutLock {
     // A command that wrote nothing leaves no directory it made for its lock.
     if (madeDir) {
       try {
-        fs.rmdirSync(checkout.abs('.cdk8s-gitops'));
+        fs.rmdirSync(checkout.abs(TOOL_DIR));
       } catch {
         // Not empty: the command wrote the manifest into it.
       }
@@ -111,7 +112,7 @@ export function lockCheckout(dir: string, command: string): CheckoutLock {
  */
 export function assertCheckoutReadable(dir: string): void {
   const checkout = new Checkout(dir);
-  if (checkout.kind('.cdk8s-gitops') !== 'directory') return;
+  if (checkout.kind(TOOL_DIR) !== 'directory') return;
   const holder = readHolder(checkout);
   if (holder !== undefined && holder.pid !== process.pid && isAlive(holder)) {
     assertLockNotCommitted(dir);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { TOOL_DIR } from '../../model/repository-places';
 
 /** Where a write in progress keeps its staged files and its journal. */
-export const TRANSACTION_DIR = '.cdk8s-gitops/transaction';
+export const TRANSACTION_DIR = `${TOOL_DIR}/transaction`;

@@ -5,6 +5,7 @@ import { Checkout, failureCause } from './checkout-fs';
 import { DriftCheck, statKey } from './drift';
 import { TRANSACTION_DIR } from './transaction-dir';
 import type { WriteReport } from '../../model/write-report';
+import { TOOL_DIR } from '../../model/repository-places';
 import {
   CODEOWNERS_PATH,
   contentHash,
@@ -296,7 +297,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   let unchanged = 0;
   for (const p of tree.paths()) {
     // Of .cdk8s-gitops/, a tree holds the release model only (`.cdk8s-gitops/model/`).
-    if (!isOwnablePath(p) || (p.startsWith('.cdk8s-gitops/') && !isReleaseModelPath(p)) || !isGeneratedFilePath(p)) {
+    if (!isOwnablePath(p) || (p.startsWith(`${TOOL_DIR}/`) && !isReleaseModelPath(p)) || !isGeneratedFilePath(p)) {
       throw GitOpsError.of('CG403', {
         file: p,
         message: `The tree has a file at "${p}", which is outside the repository, in a reserved place, or neither YAML, ${STATUS_PATH}, ${CODEOWNERS_PATH} nor a file of the release model.`,
@@ -850,7 +851,7 @@ function parseJournal(text: string): Journal {
   const data = isMap(parsed) ? parsed : {};
   const staged = (p: unknown): boolean => typeof p === 'string' && /^\.cdk8s-gitops\/transaction\/files\/\d+$/.test(p);
   const target = (p: unknown): boolean =>
-    typeof p === 'string' && isOwnablePath(p) && (!p.startsWith('.cdk8s-gitops/') || isManifestPath(p) || isReleaseModelPath(p));
+    typeof p === 'string' && isOwnablePath(p) && (!p.startsWith(`${TOOL_DIR}/`) || isManifestPath(p) || isReleaseModelPath(p));
   const valid =
     typeof data.owner === 'string' &&
     Array.isArray(data.writes) &&
