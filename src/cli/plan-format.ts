@@ -1,7 +1,7 @@
 import { plural } from './plural';
 import type { FluxPrune } from '../workspace/removals';
 import { shortDigests } from '../model/versions';
-import { FileChange, KeyChange, NOT_SHOWN, ObjectChange, Plan, planHasChanges, Replacement } from '../workspace/plan';
+import { ApplicationChange, FileChange, KeyChange, NOT_SHOWN, ObjectChange, Plan, planHasChanges } from '../workspace/plan';
 
 /** Output formats of a plan. */
 export type PlanFormat = 'text' | 'markdown' | 'json';
@@ -186,10 +186,15 @@ function deletions(
   if (deleted.length === 0) return fluxPruneLines(fluxPrunes, known, format, style);
   const undeclared = deleted.filter((a) => refused.has(a.name)).length;
   const head =
-    `Applications DELETED: ${deleted.length} (Argo CD prunes everything they run)` +
+    `Applications DELETED: ${deleted.length} (${fateOf(deleted)})` +
     (undeclared > 0 ? `; ${undeclared} NOT DECLARED removed by the program` : '');
-  const moved = (a: { movedTo?: string; movedToArgoCd?: string; untilNewSpec?: true; replaced?: Replacement }): string =>
-    a.replaced !== undefined
+  // Said of each Application only when the heading speaks of both fates.
+  const mixed = deleted.some((d) => d.keepsResources === true) && deleted.some((d) => d.keepsResources !== true);
+  const kept = (a: ApplicationChange): string =>
+    mixed && a.keepsResources === true ? '; Argo CD keeps what it runs (its ApplicationSet preserves resources on deletion)' : '';
+  const moved = (a: ApplicationChange): string =>
+    kept(a) +
+    (a.replaced !== undefined
       ? `; its ${a.replaced.what} changes from ${a.replaced.from} to ${a.replaced.to}: what it ran there is pruned, its volumes' data with it`
       : a.untilNewSpec === true
         ? '; until Argo CD applies its new spec, the old one reads the new tree without it'
@@ -197,7 +202,7 @@ function deletions(
           ? `; moves to ${a.movedTo} of another Argo CD (${a.movedToArgoCd}/), which creates it while the one it leaves keeps running it until its ApplicationSet is deleted there`
           : a.movedTo === undefined
             ? ''
-            : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`;
+            : `; moves to ${a.movedTo}, which creates it again once Argo CD has deleted it`);
   const note = (a: { name: string }): string =>
     !known ? '' : refused.has(a.name) ? 'NOT DECLARED: the write is refused' : 'declared removed';
   if (format === 'markdown') {
@@ -218,6 +223,20 @@ function deletions(
     '',
     ...fluxPruneLines(fluxPrunes, known, format, style),
   ];
+}
+
+/**
+ * What Argo CD does with what the deleted Applications run: prunes it, or keeps it where their
+ * ApplicationSet preserves resources on deletion (as Argo CD's own installation's does).
+ */
+function fateOf(deleted: readonly ApplicationChange[]): string {
+  const keeping = deleted.filter((a) => a.keepsResources === true).length;
+  const pruning = deleted.length - keeping;
+  if (keeping === 0) return 'Argo CD prunes everything they run';
+  const why = `${keeping === 1 ? 'its' : 'their'} ApplicationSet preserves resources on deletion`;
+  if (pruning === 0) return `Argo CD keeps what ${keeping === 1 ? 'it runs' : 'they run'}: ${why}`;
+  const runs = (n: number): string => `${n} ${n === 1 ? 'runs' : 'run'}`;
+  return `Argo CD prunes everything ${pruning} of them ${pruning === 1 ? 'runs' : 'run'}, and keeps what ${runs(keeping)}: ${why}`;
 }
 
 /** The heading and lines of what Flux would prune, as loud as the Applications a plan deletes. */

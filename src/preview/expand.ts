@@ -80,6 +80,15 @@ export interface GeneratedApplication {
   readonly spec: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Whether Argo CD keeps what the Application runs when the Application is deleted: it has no
+ * resources finalizer (`resources-finalizer.argocd.argoproj.io`, or its `/foreground` or
+ * `/background` form), as an ApplicationSet that preserves resources on deletion generates it.
+ */
+export function keepsResourcesOnDeletion(app: GeneratedApplication): boolean {
+  return !app.metadata.finalizers.some((f) => f === RESOURCES_FINALIZER || f.startsWith(`${RESOURCES_FINALIZER}/`));
+}
+
 /** Options for {@link expandApplicationSet}. */
 export interface ExpandOptions {
   /** The repository file the ApplicationSet came from, named in every problem. */

@@ -41,6 +41,7 @@ export {
   expandApplicationSet,
   expandApplicationSets,
   generateApplications,
+  keepsResourcesOnDeletion,
   MAX_PREVIEW_APPLICATIONS,
   MAX_PREVIEW_RENDERED,
   type PreviewBudget,

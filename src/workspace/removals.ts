@@ -365,7 +365,7 @@ export function assertDeclaredRemovals(
   options: RemovalOptions = {},
 ): void {
   const deleted: DeletedApplication[] = applicationsDeletedBy(tree, dir, write).map(
-    ({ app, applicationSet, movedTo, movedToArgoCd, untilNewSpec, replaced }): DeletedApplication => ({
+    ({ app, applicationSet, movedTo, movedToArgoCd, untilNewSpec, replaced, keepsResources }): DeletedApplication => ({
       name: app.metadata.name,
       applicationSet,
       ...(replaced !== undefined ? { replaced } : {}),
@@ -374,7 +374,7 @@ export function assertDeclaredRemovals(
       ...(untilNewSpec ? { untilNewSpec } : {}),
       ...(app.metadata.labels ? { labels: app.metadata.labels } : {}),
       ...(movedTo !== undefined ? { movedTo } : {}),
-      ...(app.metadata.finalizers.length === 0 ? { keepsResources: true } : {}),
+      ...(keepsResources ? { keepsResources } : {}),
     }),
   );
   deleted.push(...fluxPrunesBy(model, tree, dir, write));

@@ -230,4 +230,20 @@ describe('Argo CD managing itself, through the CLI', () => {
     expect(gone.stderr).toContain('Argo CD would keep what they run (their ApplicationSet preserves resources on deletion)');
     expect(checkout.sandbox.status(checkout.out)).toEqual([]);
   });
+
+  test('plan says Argo CD keeps what its own deleted Applications run, as CG141 does', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z')).code).toBe(0);
+    const plan = await runCli(['plan'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_ARGOCD: '1' } });
+    expect(plan.stdout.split('\n')[0]).toBe(
+      'Applications DELETED: 2 (Argo CD keeps what they run: their ApplicationSet preserves resources on deletion); 2 NOT DECLARED removed by the program:',
+    );
+    const json = await runCli(['plan', '--format', 'json'], { out: checkout.out, now: T0, app: checkout.app, env: { NO_ARGOCD: '1' } });
+    const deleted = (JSON.parse(json.stdout) as { applications: { name: string; change: string; keepsResources?: boolean }[] }).applications
+      .filter((a) => a.change === 'delete')
+      .map((a) => [a.name, a.keepsResources]);
+    expect(deleted).toEqual([
+      ['argo-cd-nonprod-aws-hub', true],
+      ['argo-cd-prod-aws-hub', true],
+    ]);
+  });
 });

@@ -466,6 +466,49 @@ describe('formatPlan', () => {
     ]);
   });
 
+  test('says Argo CD keeps what a deleted Application runs when its ApplicationSet preserves resources on deletion', () => {
+    // GIVEN a plan that deletes the Application of a self-managed Argo CD, whose ApplicationSet
+    // preserves resources on deletion, and one of a service, whose does not
+    const argoCd = {
+      name: 'argo-cd-nonprod-aws-c1',
+      change: 'delete',
+      applicationSet: 'addons-nonprod-argo-cd',
+      keepsResources: true,
+    } as const;
+    const service = { name: 'svc-prod-aws-b', change: 'delete', applicationSet: 'workloads-prod' } as const;
+    const planOf = (applications: Plan['applications']): Plan => ({
+      files: [],
+      applications,
+      unchangedFiles: 3,
+      kept: [],
+      unrecorded: [],
+      acceptedEdits: [],
+    });
+    const deletions = (plan: Plan, format: 'text' | 'markdown'): string[] =>
+      formatPlan(plan, format)
+        .split('\n')
+        .filter((l) => l.includes('DELETED') || /^(\[-\]|> -) /.test(l));
+    // WHEN it is rendered with the Argo CD Application alone, and with both
+    // THEN the heading says what Argo CD does with what each runs, and a line says it of each only when they differ
+    expect(deletions(planOf([argoCd]), 'text')).toEqual([
+      'Applications DELETED: 1 (Argo CD keeps what it runs: its ApplicationSet preserves resources on deletion):',
+      '[-] argo-cd-nonprod-aws-c1  (ApplicationSet addons-nonprod-argo-cd)',
+      '[-] argo-cd-nonprod-aws-c1  (ApplicationSet addons-nonprod-argo-cd)',
+    ]);
+    expect(deletions(planOf([argoCd, service]), 'text')).toEqual([
+      'Applications DELETED: 2 (Argo CD prunes everything 1 of them runs, and keeps what 1 runs: its ApplicationSet preserves resources on deletion):',
+      '[-] argo-cd-nonprod-aws-c1  (ApplicationSet addons-nonprod-argo-cd; Argo CD keeps what it runs (its ApplicationSet preserves resources on deletion))',
+      '[-] svc-prod-aws-b  (ApplicationSet workloads-prod)',
+      '[-] argo-cd-nonprod-aws-c1  (ApplicationSet addons-nonprod-argo-cd)',
+      '[-] svc-prod-aws-b  (ApplicationSet workloads-prod)',
+    ]);
+    expect(deletions(planOf([argoCd, { ...argoCd, name: 'argo-cd-prod-aws-c1' }]), 'markdown')).toEqual([
+      '> **Applications DELETED: 2 (Argo CD keeps what they run: their ApplicationSet preserves resources on deletion)**',
+      '> - `argo-cd-nonprod-aws-c1` (ApplicationSet addons-nonprod-argo-cd)',
+      '> - `argo-cd-prod-aws-c1` (ApplicationSet addons-nonprod-argo-cd)',
+    ]);
+  });
+
   test('renders an empty plan as one line in every format', () => {
     // GIVEN a plan without changes
     const empty: Plan = { files: [], applications: [], unchangedFiles: 15, kept: [], unrecorded: [], acceptedEdits: [] };
