@@ -30,7 +30,7 @@ import { FileKind, FileTree } from '../../src/synth/file-tree';
 import { synthesize } from '../../src/synth/synthesize';
 import { describeWithFluxSchemas, isFluxObject, loadFluxSchemas } from '../support/flux-schema';
 import { validateKubeObject } from '../support/kube-models';
-import { fluxEnvironment, linesOf, newPlatform } from '../support/platform';
+import { fluxEnvironment, linesOf, newPlatform, problemsOf } from '../support/platform';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const AUTO = SyncPolicy.automated({ prune: true, selfHeal: true });
@@ -220,6 +220,31 @@ describe('Flux as the reconciler', () => {
       "[platform/flux-system] CG151 flux-system is named as Flux's own Kustomization in namespace flux-system, where each service of environment dev (reconciled by Flux) has its Kustomization and service account.",
       "[platform/default] CG151 default is named as Flux's own default service account in namespace flux-system, where each service of environment dev (reconciled by Flux) has its Kustomization and service account.",
       '[platform/tools] CG151 tools deploys into namespace flux-system, where Flux runs, in environment dev, reconciled by Flux: it could change Flux itself.',
+    ]);
+  });
+
+  test('suggests to a service leaving a refused namespace one no rule refuses and no other service uses', () => {
+    // GIVEN services named as refused namespaces, each deploying into one, and a service in flux-system-app
+    const p = newPlatform();
+    const env = fluxEnvironment(p);
+    const service = (name: string, namespace: string): void => {
+      new Service(p, name, { image: { repository: `registry.example.com/${name}` }, initialDigest: A, namespace }).deployTo(env);
+    };
+    service('flux-system', 'flux-system');
+    service('taken', 'flux-system-app');
+    service('kube-system', 'kube-system');
+    // WHEN the program is checked
+    // THEN each fix names a namespace of the service's own, never one it refuses
+    const fixes = problemsOf(() => p.snapshot())
+      .filter((x) => ['CG138', 'CG151'].includes(x.code) && x.message.includes('deploys into namespace'))
+      .map((x) => [x.code, x.constructPath, x.fix]);
+    expect(fixes).toEqual([
+      ['CG151', 'platform/flux-system', "Give the service a namespace of its own, e.g. namespace: 'flux-system-app-2'."],
+      [
+        'CG138',
+        'platform/kube-system',
+        `Give the service its own namespace (namespace: 'kube-system-app'), or, if it must run in "kube-system", set allowSensitiveNamespace: true on it.`,
+      ],
     ]);
   });
 

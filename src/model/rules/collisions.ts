@@ -4,6 +4,7 @@ import { applicationName } from '../placement';
 import { getOrSet } from '../../core/maps';
 import { someNames } from '../../core/name-list';
 import { ClusterModel, PlatformModel, ServiceModel, TargetModel } from '../platform-model';
+import { ownNamespaceFor } from './namespaces';
 
 /**
  * Targets that would land where others, or Argo CD itself, already are.
@@ -29,7 +30,7 @@ export function problemsOfCollisions(model: PlatformModel, targetClusters: reado
         problem('CG123', {
           constructPath: service.path,
           message: `${service.addon === undefined ? 'Service' : 'Cluster add-on'} "${service.name}" deploys into namespace "${service.namespace}", where the Argo CD of control plane "${cp}" runs; an AppProject allowed to deploy there can change Argo CD itself.`,
-          fix: `Give the ${service.addon === undefined ? 'service' : 'add-on'} its own namespace, e.g. namespace: '${service.name === service.namespace ? `${service.name}-app` : service.name}'.`,
+          fix: `Give the ${service.addon === undefined ? 'service' : 'add-on'} its own namespace, e.g. namespace: '${ownNamespaceFor(model, service)}'.`,
         }),
       );
     }

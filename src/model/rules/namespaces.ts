@@ -1,9 +1,37 @@
 /** Services in a namespace that belongs to the cluster or to an Argo CD of the platform. */
 import { Problem, problem } from '../../core/errors';
-import { PlatformModel } from '../platform-model';
+import { PlatformModel, ServiceModel } from '../platform-model';
 
 /** Namespaces every Kubernetes cluster has, which belong to the cluster rather than to a service. */
 export const SENSITIVE_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+/** The namespace Flux runs in, where `flux bootstrap` puts its controllers and its own Kustomization. */
+export const FLUX_NAMESPACE = 'flux-system';
+
+/** The longest namespace Kubernetes takes (a DNS-1123 label). */
+const MAX_NAMESPACE = 63;
+
+/**
+ * The namespace a fix suggests to a service that must leave its own: the service's name, or that
+ * name with `-app` (then `-app-2`, …), the first that no rule refuses a service and no other
+ * service deploys into: none of {@link SENSITIVE_NAMESPACES}, no Argo CD's namespace, not
+ * {@link FLUX_NAMESPACE}, not the one it leaves.
+ */
+export function ownNamespaceFor(model: PlatformModel, service: Pick<ServiceModel, 'name' | 'namespace'>): string {
+  const refused = new Set<string>([
+    ...SENSITIVE_NAMESPACES,
+    FLUX_NAMESPACE,
+    model.argocdNamespace,
+    ...model.controlPlanes.map((cp) => cp.namespace),
+    ...model.services.filter((s) => s.name !== service.name).map((s) => s.namespace),
+    service.namespace,
+  ]);
+  const named = (suffix: string): string => `${service.name.slice(0, MAX_NAMESPACE - suffix.length).replace(/-+$/, '')}${suffix}`;
+  for (let i = 1; ; i++) {
+    const candidate = named(i === 1 ? '' : i === 2 ? '-app' : `-app-${i - 1}`);
+    if (!refused.has(candidate)) return candidate;
+  }
+}
 
 /**
  * Services whose namespace belongs to the cluster (`kube-system`, `default`, …) or to an Argo
@@ -36,7 +64,7 @@ export function problemsOfSensitiveNamespaces(model: PlatformModel): Problem[] {
         problem('CG138', {
           constructPath: s.path,
           message: `Service "${s.name}" deploys into namespace "${ns}", ${whose(ns)}; the AppProject of its environments would let every one of their Applications deploy there.`,
-          fix: `Give the service its own namespace (namespace: '${s.name}'), or, if it must run in "${ns}", set allowSensitiveNamespace: true on it.`,
+          fix: `Give the service its own namespace (namespace: '${ownNamespaceFor(model, s)}'), or, if it must run in "${ns}", set allowSensitiveNamespace: true on it.`,
         }),
       );
       continue;
@@ -46,7 +74,7 @@ export function problemsOfSensitiveNamespaces(model: PlatformModel): Problem[] {
         problem('CG138', {
           constructPath: s.path,
           message: `Service "${s.name}" deploys into namespace "${ns}" in environment ${e}, whose namespace baseline would take "${ns}" over (Namespace object, ResourceQuota, LimitRange, default-deny NetworkPolicy).`,
-          fix: `Give the service its own namespace (namespace: '${s.name}'), or deploy it to an environment without a namespace baseline.`,
+          fix: `Give the service its own namespace (namespace: '${ownNamespaceFor(model, s)}'), or deploy it to an environment without a namespace baseline.`,
         }),
       );
     }

@@ -3,10 +3,7 @@ import { Problem, problem } from '../../core/errors';
 import { PlatformModel } from '../platform-model';
 import { credentialsFor } from '../source-credentials';
 import { clusterScopedResource } from '../cluster-scoped-kinds';
-import { SENSITIVE_NAMESPACES } from './namespaces';
-
-/** The namespace Flux runs in. */
-const FLUX_SYSTEM = 'flux-system';
+import { FLUX_NAMESPACE as FLUX_SYSTEM, ownNamespaceFor, SENSITIVE_NAMESPACES } from './namespaces';
 
 /** The names Flux uses in its namespace: its root Kustomization, its controllers' service accounts. */
 const FLUX_NAMES = new Set([
@@ -134,7 +131,7 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
         problem('CG151', {
           constructPath: s.path,
           message: `${s.name} creates cluster-scoped kinds from namespace ${s.namespace}, and it runs in environment ${env}, reconciled by Flux: its rights would go to an account of that namespace, which any pod there may run as.`,
-          fix: `Give the add-on a namespace of its own, e.g. namespace: '${s.name}'.`,
+          fix: `Give the add-on a namespace of its own, e.g. namespace: '${ownNamespaceFor(model, s)}'.`,
         }),
       );
     }
@@ -151,7 +148,7 @@ export function problemsOfReconcilers(model: PlatformModel): Problem[] {
         problem('CG151', {
           constructPath: s.path,
           message: `${s.name} deploys into namespace ${FLUX_SYSTEM}, where Flux runs, in environment ${env}, reconciled by Flux: it could change Flux itself.`,
-          fix: `Give the service a namespace of its own, e.g. namespace: '${s.name}'.`,
+          fix: `Give the service a namespace of its own, e.g. namespace: '${ownNamespaceFor(model, s)}'.`,
         }),
       );
     }

@@ -13,6 +13,7 @@ import { MANAGED_BY } from '../../model/argo-object';
 import type { KubeObjectModel, PlatformModel, ServiceModel, TargetModel } from '../../model/platform-model';
 import { targetDirectory } from '../../model/placement';
 import { FLUX_CLUSTERS_DIR } from '../../model/repository-places';
+import { FLUX_NAMESPACE } from '../../model/rules/namespaces';
 import { FileKind, fingerprint } from '../file-tree';
 import type { TargetFile } from '../sources/source-kind';
 import { clusterRightsObjects } from './cluster-rights';
@@ -20,8 +21,7 @@ import { fluxInterval, fluxPrune } from './reconciler';
 
 export { FLUX_CLUSTERS_DIR };
 
-/** Namespace Flux runs in, where `flux bootstrap` puts its GitRepository `flux-system`. */
-export const FLUX_NAMESPACE = 'flux-system';
+export { FLUX_NAMESPACE };
 
 /**
  * The service account a target's HelmRelease runs as, in the service's namespace: a name no
