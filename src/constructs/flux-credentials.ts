@@ -1,4 +1,5 @@
 import { problem, Problem } from '../core/errors';
+import { redactQuery } from '../core/url-credentials';
 import { dns1123SubdomainProblem } from '../model/names';
 import type { FluxSourceCredentialsModel } from '../model/platform-model';
 
@@ -75,15 +76,15 @@ export class FluxSourceCredentials {
 }
 
 /**
- * A credentials URL as messages show it: whatever stands between the scheme and the host (a user
- * name may be a token), the query and the fragment are masked.
+ * A credentials URL as messages show it: whatever stands between the scheme and the host is
+ * masked (a user name may be a token), and the query and the fragment as {@link redactQuery} shows them.
  */
 function shownUrl(url: unknown): string {
   const text = String(url).slice(0, 200);
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*)([^?#]*)(.*)$/is.exec(text);
-  if (m === null) return text.replace(/[?#].*$/s, '?***');
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*)(.*)$/is.exec(text);
+  if (m === null) return redactQuery(text);
   const at = m[2].lastIndexOf('@');
-  return `${m[1]}${at < 0 ? m[2] : `***@${m[2].slice(at + 1)}`}${m[3]}${m[4] === '' ? '' : '?***'}`;
+  return `${m[1]}${at < 0 ? m[2] : `***@${m[2].slice(at + 1)}`}${redactQuery(m[3])}`;
 }
 
 /** Why `url` cannot name repositories to give credentials, or undefined. */

@@ -109,18 +109,65 @@ export function holdsCredentials(url: string): boolean {
 }
 
 /**
- * `url` as a message may show it: a password or token in its user information, and its query or
- * fragment (which may carry a token, `?access_token=…`), replaced by `***`.
+ * `url` as a message may show it: a password or token in its user information, and what of its
+ * query or fragment may be a credential (`?access_token=…`), replaced by `***`; the rest as it is,
+ * so that a message about a character of the URL shows it.
  *
  * @example
- * redactUrl('https://ghp_abc…@github.com/o/r.git?x=1'); // 'https://***@github.com/o/r.git?***'
+ * redactUrl('https://ghp_abc…@github.com/o/r.git?ref=v1&x'); // 'https://***@github.com/o/r.git?ref=***&x'
+ * redactUrl('https://git.example.com/apps/alph?.git'); // 'https://git.example.com/apps/alph?.git'
  */
 export function redactUrl(url: string): string {
   const scheme = SCHEME_AT_START.exec(url)?.[0] ?? '';
   const info = userInfoOf(url);
   const cut = scheme.length + (info?.length ?? 0);
   const head = isSecret(info) ? scheme + shownUserInfo(info) : url.slice(0, cut);
-  return head + url.slice(cut).replace(/([?#]).*$/s, '$1***');
+  return head + redactQuery(url.slice(cut));
+}
+
+/**
+ * The end of a URL from its path on (`/r.git?a=1#b`) as a message may show it: of its query and
+ * its fragment, each parameter's value as `***`, and each name or part without a value that may
+ * be a credential (see {@link mayBeCredential}); the path and the rest as they are.
+ *
+ * @example
+ * redactQuery('/r.git?private_token=T0KEN&x#main'); // '/r.git?private_token=***&x#main'
+ */
+export function redactQuery(rest: string): string {
+  const hash = rest.indexOf('#');
+  const question = rest.indexOf('?');
+  const query = question !== -1 && (hash === -1 || question < hash) ? question : -1;
+  const pathEnd = query !== -1 ? query : hash !== -1 ? hash : rest.length;
+  return (
+    rest.slice(0, pathEnd) +
+    (query === -1 ? '' : `?${shownParameters(rest.slice(query + 1, hash === -1 ? rest.length : hash))}`) +
+    (hash === -1 ? '' : `#${shownParameters(rest.slice(hash + 1))}`)
+  );
+}
+
+/**
+ * A query or fragment (without its `?` or `#`) as a message may show it: its parts (split at
+ * `&`) each as `name=***`, and a name or a part without `=` that may be a credential as `***`.
+ */
+function shownParameters(text: string): string {
+  return text
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      if (eq === -1) return mayBeCredential(part) ? '***' : part;
+      const name = part.slice(0, eq);
+      return `${mayBeCredential(name) ? '***' : name}=${eq === part.length - 1 ? '' : '***'}`;
+    })
+    .join('&');
+}
+
+/**
+ * Whether a part of a URL's query or fragment without a value (or a parameter's name) may be a
+ * credential: it holds a digit, is 16 characters or more, or holds a token of a Git host
+ * ({@link holdsToken}). Tokens mix letters and digits and are long; a word (`main`, `.git`) is none.
+ */
+function mayBeCredential(part: string): boolean {
+  return /[0-9]/.test(part) || part.length >= 16 || holdsToken(part);
 }
 
 /**

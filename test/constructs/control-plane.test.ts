@@ -139,7 +139,7 @@ describe('Reconciler.argoCd({ api })', () => {
       '[platform/control-planes/cp-0] CG151 The Argo CD API settings: server "http://argocd.example.com" is not https: the token would travel in clear.',
       '[platform/control-planes/cp-1] CG151 The Argo CD API settings: server names a user or password; the token is the credential, and it is read from the environment.',
       '[platform/control-planes/cp-2] CG151 The Argo CD API settings: server "argocd.example.com/path" has a path without https://.',
-      '[platform/control-planes/cp-3] CG151 The Argo CD API settings: server "https://argocd.example.com/?***" has a query.',
+      '[platform/control-planes/cp-3] CG151 The Argo CD API settings: server "https://argocd.example.com/?token=***" has a query.',
       '[platform/control-planes/cp-4] CG151 The Argo CD API settings: server is empty or holds white space.',
       '[platform/control-planes/cp-5] CG151 The Argo CD API settings: caFile is not a path.',
       '[platform/control-planes/cp-6] CG151 The Argo CD API settings: timeout is not a whole number of seconds from 1 to 300.',

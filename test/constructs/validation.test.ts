@@ -211,6 +211,16 @@ describe('names', () => {
     expect(p.constructPath).toBe('platform/payments-api');
   });
 
+  test('fails when the repoURL of a service holds a "?", and shows the URL with it', () => {
+    const { platform } = smallPlatform({
+      service: { workload: Workload.helmChart({ repoURL: 'https://git.example.com/apps/alph?.git' }) },
+    });
+    const p = gitOpsError(() => platform.snapshot()).problems.find((x) => x.code === 'CG109')!;
+    expect(p.message).toBe(
+      'repoURL "https://git.example.com/apps/alph?.git" of service "payments-api" is not usable: it contains "?", which Argo CD reads as a pattern matching other repositories.',
+    );
+  });
+
   test.each([
     [{ repoURL: 'https://git.example.com/platform/*.git' }, 'repoURL'],
     [{ applicationRepoURLPattern: 'https://git.example.com/apps/*/{service}.git' }, 'applicationRepoURLPattern'],

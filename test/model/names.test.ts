@@ -29,9 +29,20 @@ describe('redactUrl', () => {
     expect(redactUrl('https://u:p@git.example.com/x')).toBe('https://u:***@git.example.com/x');
   });
 
-  it('masks a query or a fragment, which may carry a token', () => {
-    expect(redactUrl('https://git.example.com/x.git?private_token=T0KEN')).toBe('https://git.example.com/x.git?***');
+  it('masks the values of a query or a fragment, and any part of them that may be a token', () => {
+    expect(redactUrl('https://git.example.com/x.git?private_token=T0KEN')).toBe('https://git.example.com/x.git?private_token=***');
     expect(redactUrl('oci://registry.example.com/charts/x#T0KEN')).toBe('oci://registry.example.com/charts/x#***');
+    expect(redactUrl('https://git.example.com/x.git?ref=v1&Tok3n=1&glpat-abcdefghij1234567890#access_token=T0KEN&state')).toBe(
+      'https://git.example.com/x.git?ref=***&***=***&***#access_token=***&state',
+    );
+    expect(redactUrl('https://git.example.com/x.git?abcdefghijklmnopqrstuvwxyz')).toBe('https://git.example.com/x.git?***');
+  });
+
+  it('shows what of a query or a fragment cannot be a credential, as a message about its characters needs it', () => {
+    expect(redactUrl('https://git.example.com/apps/alph?.git')).toBe('https://git.example.com/apps/alph?.git');
+    expect(redactUrl('https://git.example.com/apps/web.git#main')).toBe('https://git.example.com/apps/web.git#main');
+    expect(redactUrl('https://git.example.com/apps/web.git#a?b')).toBe('https://git.example.com/apps/web.git#a?b');
+    expect(redactUrl('https://u:p@git.example.com/x?y')).toBe('https://u:***@git.example.com/x?y');
   });
 
   it('masks a password holding "/", "?" or "#", and a token standing as the user name', () => {

@@ -118,7 +118,7 @@ describe('private repositories on Flux', () => {
     expect(lines).toEqual([
       '[platform/control-planes/dev] CG151 The URL "https://***@git.example.com/apps" of Flux source credentials is not the URL of a repository or of a directory of them: it holds a user name or password.',
       '[platform/control-planes/dev] CG151 The URL "https://***@git.example.com/apps" of Flux source credentials is not the URL of a repository or of a directory of them: it holds a user name or password.',
-      '[platform/control-planes/dev] CG151 The URL "https://git.example.com/apps?***" of Flux source credentials is not the URL of a repository or of a directory of them: it has a query or a fragment.',
+      '[platform/control-planes/dev] CG151 The URL "https://git.example.com/apps?access_token=***" of Flux source credentials is not the URL of a repository or of a directory of them: it has a query or a fragment.',
       '[platform/control-planes/dev] CG151 The URL "https://git.example.com/" of Flux source credentials is not the URL of a repository or of a directory of them: it ends with "/".',
       '[platform/control-planes/dev] CG151 The Secret name "Not_A_Name" of Flux source credentials for https://charts.example.com is not a Kubernetes name: it must consist of lower-case letters, digits, "-" and ".", and start and end with a letter or digit.',
       '[platform/control-planes/dev] CG151 The provider "ibm" of Flux source credentials for oci://registry.example.com is not one Flux knows.',
