@@ -4,7 +4,8 @@ import { isUnparsedArguments, parseCommandArgs } from './args';
 import { checkFormat, Command, CommandContext, EnvironmentVariables, OutputStream } from './command';
 import { resolveActor, resolveNow, resolveProgramCommit } from './environment';
 import { colourAllowed, progressAllowed, SILENT_PROGRESS, terminalProgress } from './progress';
-import { inertStream, styledMark } from './terminal-text';
+import { inertStream, printableJson, styledMark } from './terminal-text';
+import { asksForJson, errorDocument } from './error-document';
 
 import { ExitCode } from './exit-code';
 import { withoutPasswordsOn } from './redacted-output';
@@ -103,6 +104,8 @@ export interface MainOptions {
 /**
  * Runs the CLI and returns its exit code. Errors are mapped to exit codes here and only here:
  * a {@link GitOpsError} prints its problems, anything else is reported as an internal error.
+ * Under `--format json` a failure prints the error's JSON document on stdout as well (see
+ * `error-document.ts`), the message for people staying on stderr.
  * The git commands it runs inherit this process's environment: the `cdk8s-gitops` command
  * clears git's variables that choose a repository (`GIT_DIR`, `GIT_INDEX_FILE` and the like,
  * which git sets for its hooks) when it starts; a process that embeds it unsets them first.
@@ -114,7 +117,15 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const env = options.env ?? process.env;
   const colour = colourAllowed(rawStdout, env);
   // Names, paths and messages from a checkout, a ledger or Argo CD reach a terminal inert.
-  const stdout = inertStream(rawStdout, colour);
+  let printed = false;
+  const inertStdout = inertStream(rawStdout, colour);
+  const stdout: OutputStream = {
+    ...inertStdout,
+    write: (text: string) => {
+      printed ||= text.length > 0;
+      return inertStdout.write(text);
+    },
+  };
   const stderr = inertStream(rawStderr, colour);
   const { args, quiet } = withoutGlobalFlags(argv);
   const [name, ...rest] = args;
@@ -137,6 +148,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       fix: `Run \`cdk8s-gitops --help\` to list the commands: ${COMMANDS.map(([n]) => n).join(', ')}.`,
     });
     stderr.write(`Error: ${error.message}\n`);
+    if (asksForJson(rest)) stdout.write(`${printableJson(errorDocument(error))}\n`);
     return ExitCode.ERROR;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -147,13 +159,21 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   // Arguments that do not parse are answered from the command's option definitions alone, before
   // its module (and what it imports) is loaded; the command parses them again, the same way.
   const takes = ARGUMENTS[name as CommandName];
+  let json: boolean;
   try {
-    parseCommandArgs(name, rest, takes.options, takes.positionals);
+    const { values } = parseCommandArgs(name, rest, takes.options, takes.positionals);
+    json = (values as { readonly format?: unknown }).format === 'json';
   } catch (e) {
     if (!isUnparsedArguments(e)) throw e;
     stderr.write(`Error: ${(e as GitOpsError).message}\nUsage: ${takes.usage}\n`);
+    if (asksForJson(rest)) stdout.write(`${printableJson(errorDocument(e))}\n`);
     return ExitCode.ERROR;
   }
+  // A failure under --format json is a JSON document on stdout too, unless the command printed its result already.
+  const failed = (e: unknown): ExitCode => {
+    if (json && !printed) stdout.write(`${printableJson(errorDocument(e))}\n`);
+    return ExitCode.ERROR;
+  };
   const command = load();
   const ctx: CommandContext = {
     cwd: options.cwd ?? process.cwd(),
@@ -181,9 +201,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       const text = verbose ? e.everyProblem : takesVerbose ? e.message : e.wholeMessage;
       stderr.write(`Error: ${text}\n${isUnparsedArguments(e) ? `Usage: ${command.usage}\n` : ''}`);
       if (e.grouped && !verbose && takesVerbose) stderr.write('(--verbose prints every problem in full.)\n');
-      return ExitCode.ERROR;
+      return failed(e);
     }
     stderr.write(`Internal error in cdk8s-gitops (please report it): ${(e as Error)?.stack ?? String(e)}\n`);
-    return ExitCode.ERROR;
+    return failed(e);
   }
 }

@@ -348,8 +348,10 @@ describe('commands and flags', () => {
     expect(r.stderr).toContain('\nUsage: cdk8s-gitops history [<service>]');
     expectMistake(last, 'CG301');
     expect(last.stderr).toContain('Error: CG301 history: --ring needs a value. Fix:');
-    expectMistake(flag, 'CG301');
+    expectMistake({ ...flag, stdout: '' }, 'CG301');
     expect(flag.stderr).toContain('Error: CG301 history: --help takes no value. Fix:');
+    // AND with --format=json, stdout holds the error as JSON
+    expect(JSON.parse(flag.stdout).error).toMatchObject({ code: 'CG301', problems: [{ message: 'history: --help takes no value.' }] });
   });
 });
 
