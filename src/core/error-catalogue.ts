@@ -781,7 +781,7 @@ const ENTRIES = [
     where: 'checkout',
     title: 'Owned file changed by hand',
     description:
-      'A file cdk8s-gitops owns no longer has the content the manifest records, and the write would replace it. Nothing was written, so the change is not lost.',
+      'A file cdk8s-gitops owns no longer has the content the manifest records (for STATUS.md, which is made from the ledgers: content cdk8s-gitops did not write), the change is not committed, and the write would replace it. Nothing was written, so the change is not lost.',
     fix: 'Make the change in the program (or with promote/rollback) and revert the file (git checkout -- <file>); or run synth --verify to put back what the program generates.',
   },
   {
@@ -813,7 +813,7 @@ const ENTRIES = [
     where: 'checkout',
     title: 'Owned file edited by hand',
     description:
-      '`check` found a file cdk8s-gitops owns whose content is not what the manifest records: it was edited by hand. A write refuses to replace it (CG409).',
+      '`check` found a file cdk8s-gitops owns whose content is not what the manifest records (for STATUS.md: an uncommitted change cdk8s-gitops did not write): it was edited by hand. A write refuses to replace it while the edit is not committed (CG409).',
     fix: 'Make the change in the program (or with promote/rollback) and run `cdk8s-gitops synth --verify`, or revert the edit.',
   },
   {

@@ -202,6 +202,14 @@ export function checkCheckout(
       );
     }
   }
+  // A derived file (STATUS.md) holding a hand edit Git does not hold, which a write refuses to lose (CG409).
+  for (const p of write.edited) {
+    if (flagged.has(p)) continue;
+    flagged.add(p);
+    const text = readFile(checkout, p);
+    const diff = text === undefined || !tree.has(p) ? undefined : handEditDiff(p, tree.content(p), text);
+    findings.push({ ...finding(FindingKind.EDITED, p, `${p} was edited by hand.`), ...(diff === undefined ? {} : { diff }) });
+  }
   for (const [p, w] of write.writes) {
     if (flagged.has(p)) continue;
     findings.push(

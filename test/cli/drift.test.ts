@@ -15,6 +15,7 @@ import { runCli } from '../support/tree';
 import { statCacheEntries } from '../support/stat-cache';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
+const D2 = `sha256:${'2'.repeat(64)}`;
 const VALUES = 'environments/nonprod/aws/eu-central-1-01/payments-api/values.yaml';
 
 function program(): PlatformModel {
@@ -187,5 +188,68 @@ describe('drift', () => {
     // THEN
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(editedLine);
+  });
+
+  describe('STATUS.md, which is made from the ledgers', () => {
+    const STATUS = 'STATUS.md';
+    const NOTE = '\nowner: payments-team\n';
+
+    it('plan and check list an uncommitted hand edit; synth and promote refuse to lose it (CG409) and write nothing', async () => {
+      // GIVEN a hand edit of STATUS.md, not committed
+      const clone = sandbox.clone('ci');
+      fs.appendFileSync(path.join(clone, STATUS), NOTE);
+      const before = hashTree(clone, ['.git']);
+
+      // WHEN plan, check, synth and a promotion run
+      const plan = await cli(clone, 'plan');
+      const check = await cli(clone, 'check', '--format', 'json');
+      const synth = await cli(clone, 'synth');
+      const promote = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+
+      // THEN plan says synth would put it back, and check finds the edit with its diff
+      expect(plan.code).toBe(2);
+      expect(plan.stdout).toMatch(/\[~\] STATUS\.md {2}\(.*\) {2}\(edited by hand; synth puts it back\)/);
+      expect(JSON.parse(check.stdout).findings).toEqual([
+        expect.objectContaining({ kind: 'edited', code: 'CG413', path: STATUS, diff: expect.stringContaining('+owner: payments-team') }),
+      ]);
+      // AND synth and promote refuse, as for any other owned file, and write nothing
+      for (const r of [synth, promote]) {
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain(`CG409 "${STATUS}" was changed by hand since cdk8s-gitops wrote it, the change is not committed`);
+      }
+      expect(hashTree(clone, ['.git'])).toEqual(before);
+      expect(sandbox.read(clone, STATUS)).toContain(NOTE);
+    });
+
+    it('a page cdk8s-gitops rewrote and did not commit yet is no edit: promote, then synth and plan go on', async () => {
+      // GIVEN a promotion without --publish, which rewrites STATUS.md in the work tree only
+      const clone = sandbox.clone('ci');
+      const promote = await cli(clone, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2);
+      expect(promote.code).toBe(0);
+      expect(sandbox.git(clone, 'status', '--porcelain')).toContain(STATUS);
+
+      // WHEN
+      const plan = await cli(clone, 'plan');
+      const synth = await cli(clone, 'synth');
+      const check = await cli(clone, 'check');
+
+      // THEN nothing is taken for a hand edit
+      expect([plan.code, synth.code, check.code]).toEqual([0, 0, 0]);
+      expect(synth.stderr).toBe('');
+    });
+
+    it("a committed page, out of date or edited, is Git's to keep: synth makes it again", async () => {
+      // GIVEN someone pushed a hand edit of STATUS.md
+      const other = sandbox.clone('other');
+      sandbox.pushChange(other, STATUS, `${sandbox.read(other, STATUS)}${NOTE}`, 'Note on STATUS.md');
+      const clone = sandbox.clone('ci');
+
+      // WHEN
+      const synth = await cli(clone, 'synth');
+
+      // THEN it is made again from the ledgers
+      expect(synth.code).toBe(0);
+      expect(sandbox.read(clone, STATUS)).not.toContain(NOTE);
+    });
   });
 });

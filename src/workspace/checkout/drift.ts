@@ -139,6 +139,17 @@ export class DriftCheck {
   }
 
   /**
+   * Whether the content of hash `sha256` in the owned file `rel` is one cdk8s-gitops wrote there,
+   * or found there holding what it makes, as this cache records (this run's or an earlier one's
+   * last entry for the file): for a derived file, whose content the manifest does not record, what
+   * tells content cdk8s-gitops made from a hand edit.
+   */
+  public holdsWhatItMade(rel: string, sha256: string): boolean {
+    const entry = this.fresh.get(rel) ?? this.cached.get(rel);
+    return entry !== undefined && shaOf(entry) === sha256;
+  }
+
+  /**
    * Records that the owned file `rel` was found to hold exactly what cdk8s-gitops makes from `key`
    * (content of hash `sha256`), as `lstat` sees it now.
    */

@@ -151,7 +151,8 @@ export interface WritePlan {
   readonly kept: readonly string[];
   /**
    * Owned files the write puts back because they were changed since cdk8s-gitops wrote them
-   * (hand edits). A write applies it only where the edit is safe in Git, or with
+   * (hand edits), and a derived file (`STATUS.md`) holding a change Git does not hold that
+   * cdk8s-gitops did not make. A write applies it only where the edit is safe in Git, or with
    * {@link WriteOptions.verify} or {@link WriteOptions.adopt}.
    */
   readonly edited: readonly string[];
@@ -295,6 +296,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
   const recordsSameInputs = (): boolean =>
     (sameInputs ??= tree.inputs !== undefined && old.inputs === tree.inputs && local !== undefined && local.trusts(oldTexts));
   let unchanged = 0;
+  // Derived files that hold content cdk8s-gitops did not make, as far as the stat cache knows (see handEditedDerived).
+  const changedDerived: string[] = [];
+  let madeBy: DriftCheck | undefined;
   for (const p of tree.paths()) {
     // Of .cdk8s-gitops/, a tree holds the release model only (`.cdk8s-gitops/model/`).
     if (!isOwnablePath(p) || (p.startsWith(`${TOOL_DIR}/`) && !isReleaseModelPath(p)) || !isGeneratedFilePath(p)) {
@@ -369,8 +373,15 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
       if (!before) {
         if (!options.adopt) foreign.push(p);
         // A ledger is read into the tree before it is written, so its new content keeps what the file held;
-        // a derived file is made from the ledgers, so it is rewritten whatever it holds.
+        // a derived file is made from the ledgers, so it is rewritten unless it holds a hand edit (below).
       } else if (entry.kind !== FileKind.LEDGER && !before.derived && contentHash(onDisk) !== before.sha256) edited.push(p);
+      else if (
+        derived &&
+        before.derived === true &&
+        !(madeBy ??= local ?? DriftCheck.load(checkout)).holdsWhatItMade(p, contentHash(onDisk))
+      ) {
+        changedDerived.push(p);
+      }
     }
     const seen = onDisk === undefined ? undefined : checkout.stat(p);
     // A file the change was worked out from must hold that text at the commit point (no stat to trust: its content is compared).
@@ -385,6 +396,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
           : {}),
     });
   }
+  edited.push(...handEditedDerived(dir, changedDerived));
   assertCodeOwnersRead(checkout, tree.get(CODEOWNERS_PATH) !== undefined || old.files.has(CODEOWNERS_PATH));
   if (foreign.length > 0) {
     throw new GitOpsError(
@@ -736,8 +748,44 @@ function assertUnchangedSincePlanned(checkout: Checkout, plan: WritePlan): void 
  */
 function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
   if (edited.length === 0) return;
-  const status = gitSync(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored', '--', ...edited], 64 * 1024 * 1024);
-  const flags = gitSync(dir, ['ls-files', '-v', '-z', '--full-name', '--', ...edited], 64 * 1024 * 1024);
+  const { inGit, uncommitted } = uncommittedChanges(dir, edited);
+  const lost = inGit ? uncommitted : edited;
+  if (lost.length === 0) return;
+  throw new GitOpsError(
+    lost.map((p) =>
+      problem('CG409', {
+        file: p,
+        message: `"${p}" was changed by hand since cdk8s-gitops wrote it, the change is not committed, and this write would replace it.`,
+      }),
+    ),
+    `${lost.length} owned file${lost.length === 1 ? ' was' : 's were'} changed by hand and not committed; nothing was written:`,
+    { grouped: true },
+  );
+}
+
+/**
+ * The derived files of `changed` (`STATUS.md`: holding content the stat cache does not know
+ * cdk8s-gitops made, see {@link DriftCheck.holdsWhatItMade}) that hold a hand edit: a change Git
+ * does not hold (see {@link uncommittedChanges}). Their content is not recorded in the manifest (it
+ * is made from the ledgers), so a committed page that is out of date, as a fresh clone's is after a
+ * promotion was merged, is no edit; nor is any page of a checkout outside Git, which has no stat cache
+ * to tell what cdk8s-gitops wrote there.
+ */
+function handEditedDerived(dir: string, changed: readonly string[]): string[] {
+  if (changed.length === 0) return [];
+  const { inGit, uncommitted } = uncommittedChanges(dir, changed);
+  return inGit ? uncommitted : [];
+}
+
+/**
+ * Of the files `paths` of the checkout `dir`, those whose change Git does not hold: that differ
+ * from `HEAD` (in the work tree or the index), that `.gitignore` hides, or that Git is told not to
+ * look at (`skip-worktree`, `assume-unchanged`: `git status` does not say whether they differ).
+ * `inGit` is false when `dir` is in no Git repository with a commit: then Git holds none of them.
+ */
+function uncommittedChanges(dir: string, paths: readonly string[]): { inGit: boolean; uncommitted: string[] } {
+  const status = gitSync(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored', '--', ...paths], 64 * 1024 * 1024);
+  const flags = gitSync(dir, ['ls-files', '-v', '-z', '--full-name', '--', ...paths], 64 * 1024 * 1024);
   const inGit = status.status === 0 && flags.status === 0 && gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).status === 0;
   const dirty = new Set(
     inGit
@@ -755,18 +803,7 @@ function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
       : [],
   );
   const prefix = inGit ? gitPrefix(dir) : '';
-  const lost = inGit ? edited.filter((p) => dirty.has(prefix + p)) : edited;
-  if (lost.length === 0) return;
-  throw new GitOpsError(
-    lost.map((p) =>
-      problem('CG409', {
-        file: p,
-        message: `"${p}" was changed by hand since cdk8s-gitops wrote it, the change is not committed, and this write would replace it.`,
-      }),
-    ),
-    `${lost.length} owned file${lost.length === 1 ? ' was' : 's were'} changed by hand and not committed; nothing was written:`,
-    { grouped: true },
-  );
+  return { inGit, uncommitted: inGit ? paths.filter((p) => dirty.has(prefix + p)) : [] };
 }
 
 /** The path of `dir` inside its Git work tree, with a trailing slash (`''` at the root). */
