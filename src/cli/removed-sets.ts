@@ -18,7 +18,8 @@ export function removedSetNotes(model: PlatformModel, deleted: readonly string[]
   for (const p of deleted) {
     const rest = p.startsWith(`${model.layout.applicationSets}/`) ? p.slice(model.layout.applicationSets.length + 1) : undefined;
     const [cpName, file, ...more] = rest?.split('/') ?? [];
-    const cp = model.controlPlanes.find((c) => c.name === cpName);
+    // A control plane now reconciled by Flux left its Argo CD whole: see control-plane-notes.ts.
+    const cp = model.controlPlanes.find((c) => c.name === cpName && c.reconciler?.kind !== 'flux');
     if (!cp || file === undefined || more.length > 0 || !file.endsWith('.yaml')) continue;
     const name = file.slice(0, -'.yaml'.length);
     notes.push(

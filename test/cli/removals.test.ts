@@ -46,6 +46,8 @@ interface Shape {
   readonly paymentsReleaseName?: string;
   /** prod on nonprod's control plane (its Argo CD, the same namespace), not its own. @default false */
   readonly prodOnNonprodArgoCd?: boolean;
+  /** The name of prod's own control plane. @default 'prod' */
+  readonly prodArgoCd?: string;
   /** The name of nonprod's cluster. @default 'westeurope-01' */
   readonly nonprodCluster?: string;
 }
@@ -59,7 +61,7 @@ function program(shape: Shape = {}): PlatformModel {
   const nonprodArgoCd = new ControlPlane(platform, 'nonprod');
   const nonprod = new Environment(platform, 'nonprod', { controlPlane: nonprodArgoCd });
   const prod = new Environment(platform, 'prod', {
-    controlPlane: shape.prodOnNonprodArgoCd ? nonprodArgoCd : new ControlPlane(platform, 'prod'),
+    controlPlane: shape.prodOnNonprodArgoCd ? nonprodArgoCd : new ControlPlane(platform, shape.prodArgoCd ?? 'prod'),
   });
   const azure = new Cloud(platform, 'azure');
   const aws = new Cloud(platform, 'aws');
@@ -550,6 +552,54 @@ describe('an environment moved to another Argo CD', () => {
     expect(plan.stdout).toContain('Applications: 3 created, 0 changed, 3 deleted.');
     // AND allowed for the command, the write goes through
     expect((await cli(dir, moved, 'synth', '--allow-remove', 'payments-api-prod-*')).code).toBe(0);
+  });
+});
+
+describe('a control plane no longer declared', () => {
+  it('once its move is allowed, synth and plan say what its Argo CD keeps and how to delete it, and which bootstrap to apply', async () => {
+    // GIVEN a checkout where prod has its own Argo CD, and the program that moves prod onto nonprod's
+    const dir = await checkout(program({ nonprodCluster: 'westeurope-02' }), false);
+    const moved = program({ nonprodCluster: 'westeurope-02', prodOnNonprodArgoCd: true });
+
+    // WHEN plan and the allowed synth run
+    const plan = await cli(dir, moved, 'plan');
+    const synth = await cli(dir, moved, 'synth', '--allow-remove', 'payments-api-prod-*');
+
+    // THEN both note that prod's Argo CD keeps its root Application and ApplicationSet, and how to delete them without pruning
+    expect(synth.code).toBe(0);
+    const kept =
+      'Note: Control plane prod is no longer declared, but its Argo CD (namespace argocd) keeps what its bootstrap applied there, which nothing prunes: ' +
+      'the root Application root and ApplicationSet workloads-prod, whose Applications keep running what they run until it is deleted there. ' +
+      'Delete them in that Argo CD once this change is published, without pruning what the Applications run: ' +
+      'kubectl -n argocd delete applicationset workloads-prod --cascade=orphan (without --cascade=orphan, Argo CD deletes the Applications and prunes everything they run), ' +
+      'then each Application it leaves there (argocd app delete <application> --cascade=false keeps what it runs, for the Argo CD or Flux that now deploys it), ' +
+      'and the root Application (kubectl -n argocd delete application root).\n';
+    const apply =
+      'Note: Apply bootstrap/nonprod.yaml, which this write changed, to the Argo CD of control plane nonprod (kubectl apply -n argocd -f bootstrap/nonprod.yaml): ' +
+      'Argo CD does not apply a bootstrap itself, and until it is applied there, that Argo CD deploys neither the AppProjects nor the ApplicationSets of the environments it takes over.\n';
+    for (const r of [plan, synth]) expect(r.stderr).toContain(kept + apply);
+    expect(fs.existsSync(path.join(dir, 'bootstrap/prod.yaml'))).toBe(false);
+  });
+
+  it('renamed: the bootstrap of the new name is the one to apply; a later synth says nothing more', async () => {
+    // GIVEN a checkout where prod's control plane is "prod", renamed "prod-eu"
+    const dir = await checkout(program(), false);
+    const renamed = program({ prodArgoCd: 'prod-eu' });
+
+    // WHEN the allowed synth runs, twice
+    const synth = await cli(dir, renamed, 'synth', '--allow-remove', 'payments-api-prod-*');
+    const again = await cli(dir, renamed, 'synth');
+
+    // THEN the first names the old control plane and the bootstrap it created for the new one
+    expect(synth.code).toBe(0);
+    expect(synth.stderr).toContain('Note: Control plane prod is no longer declared, but its Argo CD (namespace argocd) keeps');
+    expect(synth.stderr).toContain('kubectl -n argocd delete applicationset workloads-prod --cascade=orphan');
+    expect(synth.stderr).toContain(
+      'Note: Apply bootstrap/prod-eu.yaml, which this write created, to the Argo CD of control plane prod-eu (kubectl apply -n argocd -f bootstrap/prod-eu.yaml)',
+    );
+    expect(synth.stderr).not.toContain('bootstrap/nonprod.yaml');
+    // AND the second, which deletes nothing, notes nothing
+    expect([again.code, again.stderr]).toEqual([0, '']);
   });
 });
 

@@ -350,7 +350,12 @@ describe('a platform split across two GitOps repositories', () => {
       expect(removing.stderr).toContain('CG141');
       expect(hashTree(a, ['.git'])).toEqual(before);
       // AND with them named the old repository drops the control plane's files and the rings' entries
-      await ok(a, ['synth', '--allow-remove', '*-prod-*'], T0, { SPLIT: 'moved' });
+      const dropped = await cli(a, ['synth', '--allow-remove', '*-prod-*'], T0, { SPLIT: 'moved' });
+      expect(dropped.code).toBe(0);
+      // (saying that the Argo CD of the control plane keeps what its bootstrap from this repository applied, until deleted there)
+      expect(dropped.stderr).toMatch(
+        /^Note: Control plane prod is no longer declared, but its Argo CD \(namespace argocd\) keeps what its bootstrap applied there, .*kubectl -n argocd delete application root\)\.\n$/,
+      );
       expect(filesOf(a).filter((f) => f.startsWith('bootstrap/'))).toEqual(['bootstrap/nonprod.yaml']);
       expect(filesOf(a).some((f) => f.startsWith('environments/prod/'))).toBe(false);
       expect(Object.keys(parseYaml(fs.readFileSync(path.join(a, 'releases/payments-api.yaml'), 'utf8')).rings)).toEqual(['nonprod']);

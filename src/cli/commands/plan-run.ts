@@ -12,9 +12,11 @@ import { ledgerChangeTree, releaseFilesInUse } from '../../workspace/build';
 import { readManifestTexts } from '../../workspace/checkout/manifest-io';
 import { productionEntryNotes, releaseOverview, resumedChartNotes, unpinnedChartNotes } from '../../synth/status';
 import { removedSetNotes } from '../removed-sets';
+import { formerControlPlaneNotes, WrittenPaths } from '../control-plane-notes';
+import { formerControlPlanes } from '../../workspace/former-control-planes';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { applications, notCreatedLine } from '../not-created';
-import { planAndWrite, planHasChanges } from '../../workspace/plan';
+import { Plan, planAndWrite, planHasChanges } from '../../workspace/plan';
 import { unexplainedReleaseChanges, unpinnedChartProblems } from '../../workspace/release-continuity';
 import { createdMeanwhileText, formatPlan } from '../plan-format';
 import { describeFilter, isEmptyFilter, targetFilter } from '../filters';
@@ -126,6 +128,7 @@ export function planFromProgram(
       model,
       plan.files.filter((f) => f.change === 'delete').map((f) => f.path),
     ),
+    ...(fs.existsSync(out) ? formerControlPlaneNotes(model, formerControlPlanes(model, out), plannedPaths(plan)) : []),
   ]) {
     ctx.stderr.write(`Note: ${note}\n`);
   }
@@ -135,4 +138,10 @@ export function planFromProgram(
     ctx.stderr.write(`Note: ${note}\n`);
   }
   return planHasChanges(plan) ? ExitCode.CHANGES : ExitCode.OK;
+}
+
+/** The paths a plan's write creates, updates and deletes. */
+function plannedPaths(plan: Plan): WrittenPaths {
+  const of = (change: 'create' | 'update' | 'delete'): string[] => plan.files.filter((f) => f.change === change).map((f) => f.path);
+  return { created: of('create'), updated: of('update'), deleted: of('delete') };
 }

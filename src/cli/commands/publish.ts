@@ -9,6 +9,8 @@ import { dropPending, publishChange } from '../../workspace/publishing';
 import { printWriteNotes } from '../write-notes';
 import { printChangedFiles } from '../changed-files';
 import { removedSetNotes } from '../removed-sets';
+import { formerControlPlaneNotes } from '../control-plane-notes';
+import { FormerControlPlane, formerControlPlanes } from '../../workspace/former-control-planes';
 import type { PlatformModel } from '../../model/platform-model';
 import { plural } from '../plural';
 import { recordedModel, ReleaseModel, withoutProgram } from '../without-program';
@@ -85,6 +87,7 @@ Example:
     const programCommit = ctx.programCommit();
     let revision: string | undefined;
     let model: PlatformModel | undefined;
+    let former: FormerControlPlane[] = [];
     const result = await withCheckoutLock(ctx, out, 'publish', (takenOver) => {
       let source: ReleaseModel | undefined = fromProgram;
       if (source === undefined) {
@@ -96,6 +99,8 @@ Example:
       }
       revision = source.model.revision;
       model = source.model;
+      // What the bootstraps of control planes no longer declared applied, read before the write deletes them.
+      former = formerControlPlanes(source.model, out);
       return publishChange({
         model: source.model,
         fingerprint: source.fingerprint,
@@ -122,9 +127,18 @@ Example:
       else ctx.stdout.write('Nothing to publish: no pending operation (without the program, publish publishes pending operations only).\n');
       return 0;
     }
-    const deleted = result.pushed ? result.changes.filter((c) => c.change === 'delete').map((c) => c.path) : [];
+    const pushed = (change: 'create' | 'update' | 'delete'): string[] =>
+      result.pushed ? result.changes.filter((c) => c.change === change).map((c) => c.path) : [];
+    const deleted = pushed('delete');
     const when = values.branch === undefined ? 'now that this change is pushed' : `once branch ${result.branch} is merged`;
-    for (const note of model ? removedSetNotes(model, deleted, when) : []) ctx.stderr.write(`Note: ${note}\n`);
+    for (const note of model
+      ? [
+          ...removedSetNotes(model, deleted, when),
+          ...formerControlPlaneNotes(model, former, { created: pushed('create'), updated: pushed('update'), deleted }, when),
+        ]
+      : []) {
+      ctx.stderr.write(`Note: ${note}\n`);
+    }
     if (format === 'json') {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;

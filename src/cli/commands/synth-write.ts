@@ -21,6 +21,8 @@ import { assertCheckoutOfRepository } from '../../workspace/checkout-repository'
 import { ProgramRun } from '../../workspace/program/run';
 import { printWriteNotes } from '../write-notes';
 import { removedSetNotes } from '../removed-sets';
+import { formerControlPlaneNotes } from '../control-plane-notes';
+import { FormerControlPlane, formerControlPlanes } from '../../workspace/former-control-planes';
 import { printChangedFiles } from '../changed-files';
 
 /** A write of more files than this shows a progress line (on a terminal only). */
@@ -52,6 +54,7 @@ export async function synthWrite(ctx: CommandContext, run: ProgramRun, out: stri
   const { model, fingerprint } = run;
   assertCheckoutOfRepository(out, run);
   const options = { verify: o.verify, adopt: o.adopt, statCacheFor: o.statCacheFor };
+  let former: FormerControlPlane[] = [];
   const report = await withCheckoutLock(ctx, out, 'synth', () => {
     recoverInterruptedWrite(out); // before the ledgers are read: an interrupted promotion may be in the journal
     // A checkout whose every ledger is as cdk8s-gitops wrote it, written from this program, has nothing
@@ -60,11 +63,15 @@ export async function synthWrite(ctx: CommandContext, run: ProgramRun, out: stri
     if (found.unchanged) return found.unchanged;
     const ledgerEdits = assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() });
     for (const note of found.tree.notes) ctx.stderr.write(`Note: ${note}\n`);
+    // What the bootstraps of control planes no longer declared applied, read before the write deletes them.
+    former = formerControlPlanes(model, out);
     return write(ctx, model, found.tree, out, { ...options, ledgerEdits, allow: o.allow });
   });
   if (o.format === 'json') ctx.stdout.write(`${JSON.stringify({ out, ...report }, null, 2)}\n`);
   else printReport(ctx, out, report, o.verbose);
-  for (const note of removedSetNotes(model, report.deleted)) ctx.stderr.write(`Note: ${note}\n`);
+  for (const note of [...removedSetNotes(model, report.deleted), ...formerControlPlaneNotes(model, former, report)]) {
+    ctx.stderr.write(`Note: ${note}\n`);
+  }
   return 0;
 }
 
