@@ -239,7 +239,7 @@ function credentialSettings(v: Record<string, unknown>): [string[], unknown][] {
 }
 
 /**
- * The key paths (as CG120 of values prints them) of the settings {@link argoCdLayerProblems}
+ * The key paths (as `findLiteralSecrets` gives them) of the settings {@link argoCdLayerProblems}
  * reads for credentials, key by key: its problems say where in the setting a secret is.
  */
 export function argoCdCredentialSettingPaths(values: Values): string[] {

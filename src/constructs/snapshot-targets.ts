@@ -16,7 +16,7 @@ import type { Platform } from './platform';
 import { platformOf } from './platform-scope';
 import { PromotionRing } from './ring';
 import { imageModelsOf, Service } from './service';
-import { problemsOfLiteralSecrets } from './values-check';
+import { KeyedProblem, literalSecretsAt, problemsOfLiteralSecrets } from './values-check';
 import { RenderContext } from './workload';
 import { renderKubeObjects } from './render';
 import { renderedObjectSecrets, SECRET_DATA } from './object-secrets';
@@ -66,6 +66,8 @@ export class TargetsBuilder {
   private readonly layers = new Map<string, LayerModel>();
   /** The layers checked for what Argo CD's own values may not hold. */
   private readonly argoCdLayers = new Set<string>();
+  /** The values check's problems of each layer that has any, by the key path each reports. */
+  private readonly layerSecrets = new Map<string, readonly KeyedProblem[]>();
   private readonly sharedLayers: ReadonlyMap<Platform | Environment | Cloud | Cluster, readonly string[]>;
   private readonly placedClusters = new Map<Cluster, PlacedCluster>();
   /** Rendered kinds reported as kept out, by service, environment and kind: each once. */
@@ -166,10 +168,10 @@ export class TargetsBuilder {
           // The installation's own layers may allow what only looks secret; shared layers cannot.
           this.problems.push(...argoCdLayerProblems(l.values, l.path, l.label, layer.startsWith('service') ? allowed : undefined));
           // Its credential settings are judged key by key there: the values check's finding of the whole text goes.
-          const judged = argoCdCredentialSettingPaths(l.values).map((k) => `${l.label} sets "${k}" to `);
-          for (let i = this.problems.length - 1; i >= 0; i--) {
-            const p = this.problems[i]!;
-            if (p.code === 'CG120' && p.constructPath === l.path && judged.some((j) => p.message.startsWith(j))) this.problems.splice(i, 1);
+          const judged = new Set(argoCdCredentialSettingPaths(l.values));
+          const dropped = new Set((this.layerSecrets.get(layer) ?? []).filter((f) => judged.has(f.keyPath)).map((f) => f.problem));
+          for (let i = this.problems.length - 1; i >= 0 && dropped.size > 0; i--) {
+            if (dropped.delete(this.problems[i]!)) this.problems.splice(i, 1);
           }
         }
         const merged = mergedValues(target.layers.map((id) => ({ id, ...this.layers.get(id)! })));
@@ -204,7 +206,9 @@ export class TargetsBuilder {
     if (Object.keys(values).length === 0) return [];
     if (!this.layers.has(id)) {
       this.layers.set(id, { label, path, values });
-      this.problems.push(...problemsOfLiteralSecrets(values, path, label, allowLiteralSecrets));
+      const found = literalSecretsAt(values, path, label, allowLiteralSecrets);
+      if (found.length > 0) this.layerSecrets.set(id, found);
+      this.problems.push(...found.map((f) => f.problem));
     }
     return [id];
   }

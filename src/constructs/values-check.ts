@@ -482,9 +482,27 @@ export function problemsOfLiteralSecrets(
   allowed?: ReadonlySet<string>,
   judgedElsewhere?: (keyPath: string) => boolean,
 ): Problem[] {
+  return literalSecretsAt(values, constructPath, label, allowed)
+    .filter((f) => judgedElsewhere?.(f.keyPath) !== true)
+    .map((f) => f.problem);
+}
+
+/** A problem of {@link literalSecretsAt}, with the key path of the literal secret it reports. */
+export interface KeyedProblem {
+  /** The key path the secret is at, as {@link findLiteralSecrets} gives it. */
+  readonly keyPath: string;
+  readonly problem: Problem;
+}
+
+/**
+ * {@link problemsOfLiteralSecrets}, each problem with the key path it was found at: for a check
+ * that later learns that a check of its own judges some of those paths, and drops their problems
+ * by path, never by their text.
+ */
+export function literalSecretsAt(values: Values, constructPath: string, label: string, allowed?: ReadonlySet<string>): KeyedProblem[] {
   return findLiteralSecrets(values)
-    .filter((p) => !allowed?.has(p.keyPath) && judgedElsewhere?.(p.keyPath) !== true)
-    .map((found) => literalSecretProblem(found, constructPath, label, allowed));
+    .filter((f) => !allowed?.has(f.keyPath))
+    .map((found) => ({ keyPath: found.keyPath, problem: literalSecretProblem(found, constructPath, label, allowed) }));
 }
 
 /**

@@ -703,6 +703,29 @@ describe('SelfManagedArgoCd refuses', () => {
     }
   });
 
+  test('one finding per secret in a credential setting, told by its key path: the whole setting is not reported again, nothing else goes', () => {
+    // GIVEN the platform's values, which reach Argo CD's installation and the web service, with secrets in two credential
+    // settings (one a notifier named like a token, which a message quotes without it), and one beside them
+    const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+    const f = newPlatformWith({
+      configs: { cm: { 'oidc.config': 'clientSecret: s3cr3tA\n' } },
+      notifications: { notifiers: { [`service.webhook.${token}`]: 'url: https://hooks.example.com\npassword: s3cr3tB\n' } },
+      database: { password: 's3cr3tC' },
+    });
+    withArgoCd(f);
+
+    // WHEN
+    const problems = problemsOf(() => f.platform.snapshot()).filter((p) => p.code === 'CG120');
+
+    // THEN each secret is one finding: the settings' key by key, the other by the values check
+    expect(problems.map((p) => p.message.slice(0, p.message.indexOf(', and values files')))).toEqual([
+      'Platform sets "database.password" to a literal string; the key names a secret',
+      'Platform sets configs.cm."oidc.config", whose "clientSecret" is a literal string; the key names a secret',
+      'Platform sets notifications.notifiers."service.webhook.***", whose "password" is a literal string; the key names a secret',
+    ]);
+    expect(JSON.stringify(problems)).not.toMatch(/s3cr3t|ghp_/);
+  });
+
   test('what Argo CD reads as credential settings however the key is spelled, turned-off settings, extraObjects emptied over a shared layer', () => {
     const f = fleet();
     withArgoCd(f, {
