@@ -58,6 +58,15 @@ export function argoCdConnection(
           : ' (the program gives the control plane its own server, and a shared ARGOCD_AUTH_TOKEN is never sent to it)',
     );
   }
+  if (looksLikeToken(server) || looksLikeServer(token)) {
+    const [serverVariable, tokenVariable] = own
+      ? [`ARGOCD_SERVER_${suffix}`, `ARGOCD_AUTH_TOKEN_${suffix}`]
+      : ['ARGOCD_SERVER', 'ARGOCD_AUTH_TOKEN'];
+    throw GitOpsError.of('CG801', {
+      message: `The Argo CD of control plane ${cp}: ${looksLikeToken(server) ? `the server (${serverVariable}${own && env[serverVariable] === undefined ? ", or the program's server" : ''}) looks like a token` : `the token (${tokenVariable}) looks like a server`}; neither is shown. Nothing was asked of Argo CD.`,
+      fix: `Check that ${serverVariable} holds the server (host[:port]) and ${tokenVariable} the token: they may be swapped.`,
+    });
+  }
   const caFile = env[`ARGOCD_CA_FILE_${suffix}`] ?? api.caFile ?? env.ARGOCD_CA_FILE;
   return {
     controlPlane: cp,
@@ -68,6 +77,19 @@ export function argoCdConnection(
     ...(weakening('ARGOCD_PLAINTEXT') === 'true' ? { plaintext: true } : {}),
     ...(api.timeoutSeconds === undefined ? {} : { timeoutMs: api.timeoutSeconds * 1000 }),
   };
+}
+
+/** Whether a server setting is a token: a JSON Web Token, as Argo CD's are (`eyJ…`), or a `Bearer …` header. */
+function looksLikeToken(server: string): boolean {
+  return /^(bearer\s+)?eyJ[A-Za-z0-9_-]+\./i.test(server.trim());
+}
+
+/** Whether a token setting is a server: host[:port] or a URL, not the JSON Web Token Argo CD issues. */
+function looksLikeServer(token: string): boolean {
+  return (
+    !/^eyJ/.test(token) &&
+    (/^[a-z][a-z0-9+.-]*:\/\//i.test(token) || /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\/?$/i.test(token) || /^[a-z0-9.-]+:\d+$/i.test(token))
+  );
 }
 
 /** Whether anything says where the Argo CD of control plane `cp` is: a variable of the environment or the program's server. */

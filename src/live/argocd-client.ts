@@ -61,10 +61,40 @@ const MAX_CA_BYTES = 1024 * 1024;
 /** The largest answer read: a fleet's list of Applications, with room to spare. */
 const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
-/** A server as messages show it: a password or token in it masked. */
-function shownServer(server: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(server)) return redactUrl(server);
-  return redactUrl(`https://${server}`).slice('https://'.length);
+/**
+ * A server as messages show it: its scheme, host and port, with the parts of its path and query
+ * that may be a credential masked (see `redactUrl`). A server that is not host[:port] nor a URL
+ * with a host name, or that holds the token (a token given as the server, the variables
+ * swapped, or a token in its path), is not shown at all: a message would print a credential.
+ */
+function shownServer(server: string, token: string): string {
+  if (token.length >= 8 && server.includes(token)) return 'its server not shown: it holds the token';
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `https://${server}`);
+  } catch {
+    return 'its server not shown: it is not host[:port] nor a URL';
+  }
+  if (!isHostName(url.hostname)) return 'its server not shown: it names no host';
+  const path = url.pathname
+    .split('/')
+    .map((segment) => (segment.length >= 16 || /^eyJ/.test(segment) ? '***' : segment))
+    .join('/');
+  const shown = redactUrl(`${url.protocol}//${url.host}${path === '/' && url.search === '' ? '' : path}${url.search}`);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? shown : shown.slice('https://'.length);
+}
+
+/**
+ * Whether `host` (as `URL` reads it) is a host name, an IPv4 or a bracketed IPv6 address: labels
+ * of letters, digits and `-` up to 63 characters, none of them the start of a JSON Web Token.
+ */
+function isHostName(host: string): boolean {
+  if (/^\[[0-9a-f:.]+\]$/i.test(host)) return true;
+  return (
+    host.length > 0 &&
+    host.length <= 253 &&
+    host.split('.').every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(label) && !/^eyj/i.test(label))
+  );
 }
 
 /** The base URL of an API server given as `host[:port]` or as a URL. */
@@ -239,7 +269,7 @@ export class ArgoCdClient {
 
   private error(code: 'CG801' | 'CG802' | 'CG803', why: string): GitOpsError {
     return GitOpsError.of(code, {
-      message: `The Argo CD of control plane ${this.connection.controlPlane} (${shownServer(this.connection.server)}): ${why}`,
+      message: `The Argo CD of control plane ${this.connection.controlPlane} (${shownServer(this.connection.server, this.connection.token)}): ${why}`,
     });
   }
 }
