@@ -4,7 +4,9 @@
  * in the program changed. Hand edits are found through a stat cache in the Git directory, so
  * a run with nothing to do reads no file whose size, times and inode are as cached.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Cloud, Cluster, ControlPlane, Environment, Platform, PromotionRing, Service, Targets } from '../../src';
 import { PlatformModel } from '../../src/model/platform-model';
@@ -236,6 +238,29 @@ describe('drift', () => {
       // THEN nothing is taken for a hand edit
       expect([plan.code, synth.code, check.code]).toEqual([0, 0, 0]);
       expect(synth.stderr).toBe('');
+    });
+
+    it('a page written before the checkout was put in Git is no edit: synth makes it again', async () => {
+      // GIVEN a checkout written outside Git, then made a repository whose one commit brings a promotion's ledger (as a pull would)
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-status-later-'));
+      const other = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-status-other-'));
+      try {
+        expect((await cli(dir, 'synth')).code).toBe(0);
+        fs.cpSync(dir, other, { recursive: true });
+        expect((await cli(other, 'promote', 'payments-api', '--ring', 'nonprod', '--digest', D2)).code).toBe(0);
+        fs.cpSync(path.join(other, 'releases'), path.join(dir, 'releases'), { recursive: true });
+        execFileSync('git', ['init', '-q', '-b', 'main', dir]);
+        execFileSync('git', ['-C', dir, 'add', 'releases']);
+        execFileSync('git', ['-C', dir, '-c', 'user.name=P', '-c', 'user.email=p@example.com', 'commit', '-q', '-m', 'Promote']);
+
+        // WHEN synth runs again THEN STATUS.md, which Git never held and the stat cache records nothing of, is made again
+        const synth = await cli(dir, 'synth');
+        expect([synth.code, synth.stderr]).toEqual([0, '']);
+        expect(fs.readFileSync(path.join(dir, STATUS), 'utf8')).toEqual(fs.readFileSync(path.join(other, STATUS), 'utf8'));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(other, { recursive: true, force: true });
+      }
     });
 
     it("a committed page, out of date or edited, is Git's to keep: synth makes it again", async () => {

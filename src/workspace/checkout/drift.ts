@@ -139,14 +139,15 @@ export class DriftCheck {
   }
 
   /**
-   * Whether the content of hash `sha256` in the owned file `rel` is one cdk8s-gitops wrote there,
-   * or found there holding what it makes, as this cache records (this run's or an earlier one's
-   * last entry for the file): for a derived file, whose content the manifest does not record, what
-   * tells content cdk8s-gitops made from a hand edit.
+   * The content hash of what cdk8s-gitops last wrote in the owned file `rel`, or found there
+   * holding what it makes, as this cache records (this run's or an earlier one's last entry for
+   * the file); undefined when it records nothing (a fresh clone, a checkout put in Git after it was
+   * written). For a derived file, whose content the manifest does not record, what tells a hand
+   * edit from content cdk8s-gitops made.
    */
-  public holdsWhatItMade(rel: string, sha256: string): boolean {
+  public madeContentOf(rel: string): string | undefined {
     const entry = this.fresh.get(rel) ?? this.cached.get(rel);
-    return entry !== undefined && shaOf(entry) === sha256;
+    return entry === undefined ? undefined : shaOf(entry);
   }
 
   /**

@@ -297,7 +297,7 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
     (sameInputs ??= tree.inputs !== undefined && old.inputs === tree.inputs && local !== undefined && local.trusts(oldTexts));
   let unchanged = 0;
   // Derived files that hold content cdk8s-gitops did not make, as far as the stat cache knows (see handEditedDerived).
-  const changedDerived: string[] = [];
+  const changedDerived: { path: string; recorded: boolean }[] = [];
   let madeBy: DriftCheck | undefined;
   for (const p of tree.paths()) {
     // Of .cdk8s-gitops/, a tree holds the release model only (`.cdk8s-gitops/model/`).
@@ -375,12 +375,9 @@ export function planWrite(tree: FileTree, dir: string, options: WriteOptions = {
         // A ledger is read into the tree before it is written, so its new content keeps what the file held;
         // a derived file is made from the ledgers, so it is rewritten unless it holds a hand edit (below).
       } else if (entry.kind !== FileKind.LEDGER && !before.derived && contentHash(onDisk) !== before.sha256) edited.push(p);
-      else if (
-        derived &&
-        before.derived === true &&
-        !(madeBy ??= local ?? DriftCheck.load(checkout)).holdsWhatItMade(p, contentHash(onDisk))
-      ) {
-        changedDerived.push(p);
+      else if (derived && before.derived === true) {
+        const made = (madeBy ??= local ?? DriftCheck.load(checkout)).madeContentOf(p);
+        if (made !== contentHash(onDisk)) changedDerived.push({ path: p, recorded: made !== undefined });
       }
     }
     const seen = onDisk === undefined ? undefined : checkout.stat(p);
@@ -764,17 +761,24 @@ function assertEditsRecoverable(dir: string, edited: readonly string[]): void {
 }
 
 /**
- * The derived files of `changed` (`STATUS.md`: holding content the stat cache does not know
- * cdk8s-gitops made, see {@link DriftCheck.holdsWhatItMade}) that hold a hand edit: a change Git
- * does not hold (see {@link uncommittedChanges}). Their content is not recorded in the manifest (it
- * is made from the ledgers), so a committed page that is out of date, as a fresh clone's is after a
- * promotion was merged, is no edit; nor is any page of a checkout outside Git, which has no stat cache
- * to tell what cdk8s-gitops wrote there.
+ * The derived files of `changed` (`STATUS.md`: holding other content than the stat cache records
+ * cdk8s-gitops made there, or none it records, see {@link DriftCheck.madeContentOf}) that hold a
+ * hand edit: a change Git does not hold (see {@link uncommittedChanges}), and, of a page the cache
+ * records nothing of, a change to the page Git holds. Their content is not recorded in the manifest
+ * (it is made from the ledgers), so a committed page that is out of date, as a fresh clone's is
+ * after a promotion was merged, is no edit; nor is any page of a checkout outside Git, nor one Git
+ * never held that the cache records nothing of (a checkout put in Git after it was written).
  */
-function handEditedDerived(dir: string, changed: readonly string[]): string[] {
+function handEditedDerived(dir: string, changed: readonly { path: string; recorded: boolean }[]): string[] {
   if (changed.length === 0) return [];
-  const { inGit, uncommitted } = uncommittedChanges(dir, changed);
-  return inGit ? uncommitted : [];
+  const { inGit, uncommitted, untracked } = uncommittedChanges(
+    dir,
+    changed.map((c) => c.path),
+  );
+  // Where the stat cache records nothing, only a change to what Git holds tells an edit: a page
+  // Git never held was written before the checkout was put in Git, by cdk8s-gitops as far as anyone knows.
+  const unrecorded = new Set(changed.filter((c) => !c.recorded).map((c) => c.path));
+  return inGit ? uncommitted.filter((p) => !(unrecorded.has(p) && untracked.has(p))) : [];
 }
 
 /**
@@ -783,7 +787,7 @@ function handEditedDerived(dir: string, changed: readonly string[]): string[] {
  * look at (`skip-worktree`, `assume-unchanged`: `git status` does not say whether they differ).
  * `inGit` is false when `dir` is in no Git repository with a commit: then Git holds none of them.
  */
-function uncommittedChanges(dir: string, paths: readonly string[]): { inGit: boolean; uncommitted: string[] } {
+function uncommittedChanges(dir: string, paths: readonly string[]): { inGit: boolean; uncommitted: string[]; untracked: Set<string> } {
   const status = gitSync(dir, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignored', '--', ...paths], 64 * 1024 * 1024);
   const flags = gitSync(dir, ['ls-files', '-v', '-z', '--full-name', '--', ...paths], 64 * 1024 * 1024);
   const inGit = status.status === 0 && flags.status === 0 && gitSync(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).status === 0;
@@ -803,7 +807,19 @@ function uncommittedChanges(dir: string, paths: readonly string[]): { inGit: boo
       : [],
   );
   const prefix = inGit ? gitPrefix(dir) : '';
-  return { inGit, uncommitted: inGit ? paths.filter((p) => dirty.has(prefix + p)) : [] };
+  const untrackedPaths = new Set(
+    inGit
+      ? status.stdout
+          .split('\0')
+          .filter((e) => e.startsWith('?? ') || e.startsWith('!! '))
+          .map((e) => e.slice(3))
+      : [],
+  );
+  return {
+    inGit,
+    uncommitted: inGit ? paths.filter((p) => dirty.has(prefix + p)) : [],
+    untracked: new Set(paths.filter((p) => untrackedPaths.has(prefix + p))),
+  };
 }
 
 /** The path of `dir` inside its Git work tree, with a trailing slash (`''` at the root). */
