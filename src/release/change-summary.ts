@@ -4,15 +4,34 @@ import { LedgerFile } from './ledger-files';
 import { serializeLedger } from './ledger';
 import { Ledger } from './types';
 import { releaseImages } from './release';
+import { getOrSet } from '../core/maps';
+
+/** The rings of one service a change touches that run one release: what its commit records as a release. */
+export interface ChangedRelease {
+  readonly service: string;
+  /** In the program's ring order; none when the change touches the service's ledger but no ring of it. */
+  readonly rings: readonly string[];
+  /**
+   * The digests these rings now run, where the change touches a target of theirs; `<image>=<digest>`
+   * for a service with named images. None for a change to the ledger alone (an unhold).
+   */
+  readonly digests: readonly string[];
+  /**
+   * The chart revision these rings now run, for a chart promoted with the image.
+   * @default - none recorded
+   */
+  readonly chart?: string;
+}
 
 /** Which services, rings and targets a set of changed files touches. */
 export interface ChangeSummary {
   readonly services: readonly string[];
   readonly rings: readonly string[];
-  /** Digests the touched rings now run; `<image>=<digest>` for a service with named images. */
-  readonly digests: readonly string[];
-  /** Chart revisions the touched rings now run, for charts promoted with the image. */
-  readonly charts: readonly string[];
+  /**
+   * What the change does to each service: its touched rings grouped by the release they run,
+   * by service, then by the first ring of each group in the program's order.
+   */
+  readonly releases: readonly ChangedRelease[];
   /** Applications whose files (values, rendered objects, namespace baseline) changed. */
   readonly applications: readonly string[];
   /** Other generated files that changed (ApplicationSets, AppProjects, bootstrap, ledgers). */
@@ -44,7 +63,8 @@ export function summarizeChange(
   const seen = new Set<string>();
   const ledgerOwner = new Map([...ledgers.values()].map((l) => [l.path, l.ledger.service]));
   const services = new Set<string>();
-  const rings = new Set<string>();
+  // The rings each service touches, and those of them where a target's files changed.
+  const ringsOf = new Map<string, Set<string>>();
   const pairs = new Set<string>();
   const applications: string[] = [];
   const otherFiles: string[] = [];
@@ -52,7 +72,7 @@ export function summarizeChange(
     const t = targetOf(f);
     if (t) {
       services.add(t.service);
-      rings.add(t.ring);
+      getOrSet(ringsOf, t.service, () => new Set()).add(t.ring);
       pairs.add(`${t.service}\u0000${t.ring}`);
       if (!seen.has(t.id)) applications.push(applicationName(t));
       seen.add(t.id);
@@ -61,30 +81,37 @@ export function summarizeChange(
     const owner = ledgerOwner.get(f);
     if (owner) {
       services.add(owner);
+      const touched = getOrSet(ringsOf, owner, () => new Set());
       const now = ledgers.get(owner)!.ledger;
       const was = before.get(owner);
       for (const ring of new Set([...Object.keys(now.rings), ...Object.keys(was?.rings ?? {})])) {
-        if (ringText(now, ring) !== (was && ringText(was, ring))) rings.add(ring);
+        if (ringText(now, ring) !== (was && ringText(was, ring))) touched.add(ring);
       }
     }
     otherFiles.push(f);
   }
-  const digests = new Set<string>();
-  const charts = new Set<string>();
-  for (const pair of pairs) {
-    const [service, ring] = pair.split('\u0000');
-    const state = ledgers.get(service)?.ledger.rings[ring];
-    // A service with named images: one `<image>=<digest>` per image.
-    for (const [image, version] of state === undefined ? [] : releaseImages(state)) {
-      if (version) digests.add(image === undefined ? version : `${image}=${version}`);
+  const order = model.rings.map((r) => r.name);
+  const releases: ChangedRelease[] = [];
+  for (const service of [...services].sort()) {
+    const groups = new Map<string, { rings: string[]; digests: string[]; chart?: string }>();
+    for (const ring of order.filter((r) => ringsOf.get(service)?.has(r))) {
+      // What a ring whose target changed runs now; a ledger change alone records no release.
+      const state = pairs.has(`${service}\u0000${ring}`) ? ledgers.get(service)?.ledger.rings[ring] : undefined;
+      // A service with named images: one `<image>=<digest>` per image.
+      const digests = (state === undefined ? [] : releaseImages(state))
+        .filter(([, version]) => version)
+        .map(([image, version]) => (image === undefined ? version : `${image}=${version}`))
+        .sort();
+      const release = { digests, ...(state?.chart ? { chart: state.chart } : {}) };
+      getOrSet(groups, JSON.stringify(release), () => ({ ...release, rings: [] })).rings.push(ring);
     }
-    if (state?.chart) charts.add(state.chart);
+    if (groups.size === 0) releases.push({ service, rings: [], digests: [] });
+    for (const group of groups.values()) releases.push({ service, ...group });
   }
   return {
     services: [...services].sort(),
-    rings: model.rings.map((r) => r.name).filter((r) => rings.has(r)),
-    digests: [...digests].sort(),
-    charts: [...charts].sort(),
+    rings: order.filter((r) => [...ringsOf.values()].some((touched) => touched.has(r))),
+    releases,
     applications: applications.sort(),
     otherFiles: otherFiles.sort(),
   };

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { GitOpsError } from '../core/errors';
 import { ExistingBranch, PublishCommit, publishCommits, PublishedCommit, PublishResult } from './git/publish';
 import { GitOpsRepository } from './git/repository';
-import { gitopsTrailers, Operation, TrailerInput } from './git/trailers';
+import { CommitTrailers, Operation, releaseParagraphs } from './git/trailers';
 import { assertCheckoutLedgers, GateClock } from './checkout-gates';
 import { LedgerFile, ledgerFilePath, ledgerText, programInitialLedgerText } from '../release/ledger-files';
 import { ringPolicies } from '../model/versions';
@@ -208,7 +208,7 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
     apply: () => string | undefined,
   ): PublishCommit => {
     let subject: string | undefined;
-    let made: { readonly files: readonly string[]; readonly message: string; readonly trailers: TrailerInput } | undefined;
+    let made: { readonly files: readonly string[]; readonly message: string; readonly trailers: CommitTrailers } | undefined;
     /** The message and trailers of the commit of `files` (repository-relative), worked out once per attempt. */
     const describe = (files: readonly string[]): NonNullable<typeof made> => {
       if (made?.files === files) return made;
@@ -219,16 +219,16 @@ export async function publishChange(request: PublishRequest): Promise<PublishedC
       made = {
         files,
         message: body ? `${subject}\n\n${body}` : subject,
-        trailers: gitopsTrailers({
-          operation,
-          services: summary.services,
-          rings: summary.rings,
-          digests: summary.digests,
-          charts: summary.charts,
-          promotedBy,
-          ...(approvedBy ? { approvedBy: [approvedBy] } : {}),
-          ...(req.programCommit ? { programCommit: req.programCommit } : {}),
-        }),
+        // A paragraph of trailers for each release, so that no service's digest or chart reads as another's.
+        trailers: releaseParagraphs(
+          {
+            operation,
+            promotedBy,
+            ...(approvedBy ? { approvedBy: [approvedBy] } : {}),
+            ...(req.programCommit ? { programCommit: req.programCommit } : {}),
+          },
+          summary.releases,
+        ),
       };
       return made;
     };

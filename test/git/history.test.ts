@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { GitRunner } from '../../src/workspace/git/command';
 import { readHistory } from '../../src/workspace/git/history';
 import { GitOpsRepository } from '../../src/workspace/git/repository';
-import { gitopsTrailers, Operation } from '../../src/workspace/git/trailers';
+import { appendTrailers, gitopsTrailers, Operation, releaseParagraphs } from '../../src/workspace/git/trailers';
 import { Sandbox } from './sandbox';
 
 describe('readHistory', () => {
@@ -176,6 +176,47 @@ describe('readHistory', () => {
       [both, ['beta'], 'bob'],
     ]);
     expect((await readHistory({ dir, service: 'alpha' })).map((e) => [e.sha, e.promotedBy])).toEqual([[both, 'alice']]);
+  });
+
+  test('a squash merge of a commit of several releases and another keeps each release apart (GitHub, git merge --squash)', async () => {
+    // GIVEN a commit of two services' releases and a promotion, as publish words them, squashed each way
+    const synth = appendTrailers(
+      'Synthesize the platform program\n\nServices: otel, web',
+      releaseParagraphs({ operation: Operation.SYNTH, promotedBy: 'alice' }, [
+        { service: 'otel', rings: ['dev'], digests: ['sha256:1'], chart: '1.0.0' },
+        { service: 'web', rings: ['dev'], digests: ['sha256:2'] },
+      ]),
+    );
+    const promotion = appendTrailers(
+      'promote web sha256:3 to dev (by bob)',
+      gitopsTrailers({ operation: Operation.PROMOTE, services: ['web'], rings: ['dev'], digests: ['sha256:3'], promotedBy: 'bob' }),
+    );
+    const bullet = (m: string): string => `* ${m}`;
+    const indented = (m: string): string =>
+      `commit ${'a'.repeat(40)}\nAuthor: CI Bot <ci@example.com>\nDate:   Mon Dec 1 10:00:00 2025 +0000\n\n${m.replace(/^(?=.)/gm, '    ')}`;
+    sandbox.write(dir, 'releases/web.yaml', 'dev: sha256:3\n');
+    sandbox.git(dir, 'add', 'releases');
+    sandbox.git(dir, 'commit', '--quiet', '-m', `Release otel and web (#7)\n\n${bullet(synth)}\n\n${bullet(promotion)}`);
+    sandbox.write(dir, 'releases/otel.yaml', 'dev: sha256:1\n');
+    sandbox.git(dir, 'add', 'releases');
+    sandbox.git(dir, 'commit', '--quiet', '-m', `Squashed commit of the following:\n\n${indented(promotion)}\n\n${indented(synth)}`);
+
+    // WHEN
+    const web = await readHistory({ dir, service: 'web' });
+    const otel = await readHistory({ dir, service: 'otel' });
+
+    // THEN each service's entries hold its own digests and chart only, in the order of the messages
+    const shown = (entries: typeof web): unknown[] => entries.map((e) => [e.operation, e.promotedBy, e.digest, e.chart]);
+    expect(shown(web)).toEqual([
+      ['promote', 'bob', ['sha256:3'], undefined],
+      ['synth', 'alice', ['sha256:2'], undefined],
+      ['synth', 'alice', ['sha256:2'], undefined],
+      ['promote', 'bob', ['sha256:3'], undefined],
+    ]);
+    expect(shown(otel)).toEqual([
+      ['synth', 'alice', ['sha256:1'], ['1.0.0']],
+      ['synth', 'alice', ['sha256:1'], ['1.0.0']],
+    ]);
   });
 
   test("trailers are read by git's own rules, whatever trailer settings the clone has", async () => {

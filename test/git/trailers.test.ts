@@ -1,7 +1,17 @@
 import { execFileSync } from 'child_process';
 import * as fc from 'fast-check';
 import { GitOpsError } from '../../src/core/errors';
-import { appendTrailers, formatTrailers, gitopsTrailers, Operation, parseTrailers, TrailerKey } from '../../src/workspace/git/trailers';
+import {
+  appendTrailers,
+  formatTrailers,
+  gitopsTrailers,
+  Operation,
+  parseTrailers,
+  releaseParagraphs,
+  releaseTrailers,
+  TrailerKey,
+  withCommitTrailer,
+} from '../../src/workspace/git/trailers';
 
 describe('trailers', () => {
   test('formats one line per value, repeating keys, in the order given', () => {
@@ -71,6 +81,65 @@ describe('trailers', () => {
 
     // THEN
     expect(out).toBe('Synthesize platform\n\nSigned-off-by: Alice <alice@example.com>\nCdk8s-Gitops-Operation: synth');
+  });
+
+  test('a commit of several releases has a paragraph of trailers each, which read back as its releases', () => {
+    // GIVEN the releases of two services, one with a chart, the other in two rings of different digests
+    const paragraphs = releaseParagraphs({ operation: Operation.SYNTH, promotedBy: 'alice' }, [
+      { service: 'otel', rings: ['dev'], digests: ['sha256:1'], chart: '1.0.0' },
+      { service: 'web', rings: ['dev'], digests: ['sha256:a'] },
+      { service: 'web', rings: ['prod'], digests: ['sha256:2'] },
+    ]);
+
+    // WHEN
+    const message = appendTrailers(
+      'Synthesize the platform program\n\nServices: otel, web',
+      withCommitTrailer(paragraphs, TrailerKey.PROPOSED, 'mr'),
+    );
+
+    // THEN each is a paragraph of its own, the branch of a merge request in the last (the block git reads)
+    expect(message).toBe(
+      [
+        'Synthesize the platform program',
+        '',
+        'Services: otel, web',
+        '',
+        'Cdk8s-Gitops-Operation: synth',
+        'Cdk8s-Gitops-Service: otel',
+        'Cdk8s-Gitops-Ring: dev',
+        'Cdk8s-Gitops-Digest: sha256:1',
+        'Cdk8s-Gitops-Chart-Revision: 1.0.0',
+        'Cdk8s-Gitops-Promoted-By: alice',
+        '',
+        'Cdk8s-Gitops-Operation: synth',
+        'Cdk8s-Gitops-Service: web',
+        'Cdk8s-Gitops-Ring: dev',
+        'Cdk8s-Gitops-Digest: sha256:a',
+        'Cdk8s-Gitops-Promoted-By: alice',
+        '',
+        'Cdk8s-Gitops-Operation: synth',
+        'Cdk8s-Gitops-Service: web',
+        'Cdk8s-Gitops-Ring: prod',
+        'Cdk8s-Gitops-Digest: sha256:2',
+        'Cdk8s-Gitops-Promoted-By: alice',
+        'Cdk8s-Gitops-Proposed-On: mr',
+      ].join('\n'),
+    );
+    expect(releaseTrailers(message)).toEqual([...paragraphs.slice(0, 2), { ...paragraphs[2], [TrailerKey.PROPOSED]: ['mr'] }]);
+    expect(parseTrailers(message)[TrailerKey.PROPOSED]).toEqual(['mr']);
+  });
+
+  test('a commit of one release, or of none, has one paragraph of trailers, which joins a trailer block of the message', () => {
+    // GIVEN / WHEN
+    const one = releaseParagraphs({ operation: Operation.UNHOLD, promotedBy: 'bob' }, [{ service: 'web', rings: ['prod'], digests: [] }]);
+    const none = releaseParagraphs({ operation: Operation.SYNTH }, []);
+
+    // THEN
+    expect(one).toEqual([gitopsTrailers({ operation: Operation.UNHOLD, services: ['web'], rings: ['prod'], promotedBy: 'bob' })]);
+    expect(none).toEqual([gitopsTrailers({ operation: Operation.SYNTH })]);
+    expect(appendTrailers('Tidy up\n\nSigned-off-by: Alice <alice@example.com>', none)).toBe(
+      'Tidy up\n\nSigned-off-by: Alice <alice@example.com>\nCdk8s-Gitops-Operation: synth',
+    );
   });
 
   test('reads no trailers from the subject or from a prose paragraph', () => {

@@ -1,7 +1,7 @@
 import { GitOpsError } from '../../core/errors';
 import { normalizePaths, under } from './paths';
 import { ChangeKind, CommitAuthor, FileChange, GitOpsRepository } from './repository';
-import { appendTrailers, parseTrailers, TrailerInput, TrailerKey } from './trailers';
+import { appendTrailers, CommitTrailers, parseTrailers, TrailerKey, withCommitTrailer } from './trailers';
 
 /** What {@link publish} does when the merge-request branch it should create already exists on the remote. */
 export enum ExistingBranch {
@@ -72,7 +72,7 @@ export interface PublishCommit {
    */
   readonly message: string | ((files: readonly string[]) => string);
   /** Trailers; a function is called as `message` is. @default - no trailers */
-  readonly trailers?: TrailerInput | ((files: readonly string[]) => TrailerInput);
+  readonly trailers?: CommitTrailers | ((files: readonly string[]) => CommitTrailers);
   /** @default - the `user.name` and `user.email` of the checkout's git config */
   readonly author?: CommitAuthor;
 }
@@ -367,7 +367,7 @@ async function attemptAll(repo: GitOpsRepository, options: PublishCommitsOptions
         const own = typeof change.trailers === 'function' ? change.trailers(files) : change.trailers;
         // A commit for a merge request says so: merged by a fast-forward, it keeps the time it was
         // made, which is not when it reached the branch (soaks count from the next commit then).
-        const trailers = options.pushBranch === undefined ? own : { ...own, [TrailerKey.PROPOSED]: options.pushBranch };
+        const trailers = options.pushBranch === undefined ? own : withCommitTrailer(own, TrailerKey.PROPOSED, options.pushBranch);
         const sha = await repo.commit({
           paths: files,
           changed: changed.map((c) => c.path),

@@ -4,7 +4,7 @@ import { GitOpsError } from '../../core/errors';
 import { GitCommandError, GitRunner, gitFailure, remoteSafety } from './command';
 import { crlfCause, LINE_END_ATTRIBUTES, LineEndSettings, lineEndSettings } from './line-ends';
 import { normalizePaths, topPattern, under } from './paths';
-import { appendTrailers, TrailerInput } from './trailers';
+import { appendTrailers, CommitTrailers } from './trailers';
 
 /**
  * The attributes under which git commits other bytes than a file holds: a filter driver's clean
@@ -65,8 +65,8 @@ export interface CommitOptions {
   readonly paths: readonly string[];
   /** The commit message: a subject line, optionally a blank line and a body. */
   readonly message: string;
-  /** Trailers appended to the message. @default - none */
-  readonly trailers?: TrailerInput;
+  /** Trailers appended to the message: one paragraph, or several. @default - none */
+  readonly trailers?: CommitTrailers;
   /** @default - the `user.name` and `user.email` of the repository's git config */
   readonly author?: CommitAuthor;
   /**

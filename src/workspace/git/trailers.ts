@@ -37,6 +37,12 @@ export enum Operation {
 /** Trailers to write: each key maps to one value or to values repeated in order; `undefined` is skipped. */
 export type TrailerInput = Readonly<Record<string, string | readonly string[] | undefined>>;
 
+/**
+ * The trailers of a commit: one set, or one paragraph each for the several releases of a commit
+ * that makes several (see {@link releaseTrailers}); git reads the last as the commit's trailers.
+ */
+export type CommitTrailers = TrailerInput | readonly TrailerInput[];
+
 /** Trailers read back: each key maps to its values in the order they appear. */
 export type Trailers = Record<string, string[]>;
 
@@ -99,6 +105,43 @@ export function gitopsTrailers(fields: GitOpsTrailerFields): Trailers {
   return out;
 }
 
+/** One release of a commit, for {@link releaseParagraphs}. */
+export interface ReleaseFields {
+  readonly service: string;
+  readonly rings: readonly string[];
+  readonly digests: readonly string[];
+  /** @default - no chart revision */
+  readonly chart?: string;
+}
+
+/**
+ * The trailers of a commit that makes `releases`: a paragraph for each, which holds its service,
+ * rings, digests and chart and the commit's other fields, so that each reads back as a release of
+ * its own (see {@link releaseTrailers}) and no value of one service is taken for another's. A
+ * commit of one release, or of none, has one paragraph, as {@link gitopsTrailers} makes it.
+ *
+ * @example
+ * releaseParagraphs({ operation: Operation.SYNTH, promotedBy: 'alice' }, [
+ *   { service: 'otel', rings: ['dev'], digests: ['sha256:1…'], chart: '1.0.0' },
+ *   { service: 'web', rings: ['dev'], digests: ['sha256:2…'] },
+ * ]);
+ */
+export function releaseParagraphs(
+  fields: Omit<GitOpsTrailerFields, 'services' | 'rings' | 'digests' | 'charts'>,
+  releases: readonly ReleaseFields[],
+): Trailers[] {
+  if (releases.length === 0) return [gitopsTrailers(fields)];
+  return releases.map((r) =>
+    gitopsTrailers({
+      ...fields,
+      services: [r.service],
+      rings: r.rings,
+      digests: r.digests,
+      ...(r.chart === undefined ? {} : { charts: [r.chart] }),
+    }),
+  );
+}
+
 /**
  * Formats trailers as `Key: value` lines, one per value, keys in the order given.
  * Values are trimmed. Fails with `CG510` for a key git would not read back as a
@@ -134,10 +177,11 @@ export function formatTrailers(input: TrailerInput): string {
 /**
  * Appends trailers to a commit message. When the message already ends in a trailer
  * block, the new trailers join it (as `git interpret-trailers` does); otherwise they
- * form a new last paragraph. Returns the message unchanged (less trailing blanks)
- * when there are no trailers.
+ * form a new last paragraph. Several paragraphs of trailers (the releases of a commit
+ * that makes several) follow the message, each a paragraph of its own. Returns the
+ * message unchanged (less trailing blanks) when there are no trailers.
  */
-export function appendTrailers(message: string, input: TrailerInput = {}): string {
+export function appendTrailers(message: string, input: CommitTrailers = {}): string {
   const body = message.replace(/\r\n/g, '\n').replace(/\s+$/, '');
   if (body.trim() === '') {
     throw GitOpsError.of('CG510', {
@@ -145,11 +189,27 @@ export function appendTrailers(message: string, input: TrailerInput = {}): strin
       fix: 'Give a one-line subject that says what changed, such as "Promote payments-api to prod".',
     });
   }
-  const block = formatTrailers(input);
-  if (block === '') {
+  const blocks = (isParagraphs(input) ? input : [input]).map(formatTrailers).filter((b) => b !== '');
+  if (blocks.length === 0) {
     return body;
   }
-  return findTrailerBlock(body.split('\n')) ? `${body}\n${block}` : `${body}\n\n${block}`;
+  if (blocks.length > 1) {
+    return `${body}\n\n${blocks.join('\n\n')}`;
+  }
+  return findTrailerBlock(body.split('\n')) ? `${body}\n${blocks[0]}` : `${body}\n\n${blocks[0]}`;
+}
+
+/**
+ * `trailers` with `key: value` added to its last paragraph, the one git reads as the commit's
+ * trailers.
+ */
+export function withCommitTrailer(trailers: CommitTrailers | undefined, key: string, value: string): CommitTrailers {
+  if (!isParagraphs(trailers)) return { ...trailers, [key]: value };
+  return trailers.length === 0 ? [{ [key]: value }] : [...trailers.slice(0, -1), { ...trailers.at(-1), [key]: value }];
+}
+
+function isParagraphs(trailers: CommitTrailers | undefined): trailers is readonly TrailerInput[] {
+  return Array.isArray(trailers);
 }
 
 /**
