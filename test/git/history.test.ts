@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import { GitRunner } from '../../src/workspace/git/command';
-import { readHistory } from '../../src/workspace/git/history';
+import { narrowEntry, readHistory } from '../../src/workspace/git/history';
 import { GitOpsRepository } from '../../src/workspace/git/repository';
 import { appendTrailers, gitopsTrailers, Operation, releaseParagraphs } from '../../src/workspace/git/trailers';
 import { Sandbox } from './sandbox';
@@ -217,6 +217,31 @@ describe('readHistory', () => {
       ['synth', 'alice', ['sha256:1'], ['1.0.0']],
       ['synth', 'alice', ['sha256:1'], ['1.0.0']],
     ]);
+  });
+
+  test("a commit that recorded several services' values together is narrowed to the one asked for, without the values it cannot tell apart", async () => {
+    // GIVEN a commit whose one set of trailers lists two services, their digests and a chart (as cdk8s-gitops wrote them before)
+    const both = await promote('releases/payments-api.yaml', 'prod: sha256:2\n', {
+      services: ['ledger-api', 'payments-api'],
+      rings: ['prod'],
+      digests: ['sha256:1', 'sha256:2'],
+      charts: ['1.0.0'],
+      operation: Operation.SYNTH,
+    });
+
+    // WHEN
+    const [payments] = await readHistory({ dir, service: 'payments-api' });
+    const [whole] = await readHistory({ dir });
+
+    // THEN the entry is payments-api's, with the commit's rings, no digest or chart, and the service it was recorded with
+    expect(payments).toMatchObject({ sha: both, service: ['payments-api'], ring: ['prod'], digest: [], recordedWith: ['ledger-api'] });
+    expect(payments).not.toHaveProperty('chart');
+    // AND its trailers stay the commit's; unnarrowed, the entry is the commit's record
+    expect(payments!.trailers).toEqual(whole!.trailers);
+    expect(whole).toMatchObject({ service: ['ledger-api', 'payments-api'], digest: ['sha256:1', 'sha256:2'], chart: ['1.0.0'] });
+    expect(whole).not.toHaveProperty('recordedWith');
+    expect(narrowEntry(whole!, (s) => s === 'billing')).toBeUndefined();
+    expect(narrowEntry(whole!, () => true)).toBe(whole);
   });
 
   test("trailers are read by git's own rules, whatever trailer settings the clone has", async () => {

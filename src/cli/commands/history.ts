@@ -1,4 +1,5 @@
-import { filesChangedBy, HistoryEntry, readHistory } from '../../workspace/git/history';
+import { filesChangedBy, HistoryEntry, narrowEntry, readHistory } from '../../workspace/git/history';
+import { TrailerKey } from '../../workspace/git/trailers';
 import { GitOpsError } from '../../core/errors';
 import { didYouMean } from '../../core/suggest';
 import { someNames } from '../../core/name-list';
@@ -28,6 +29,13 @@ Without a service, the changes of every service. --env and --team need the progr
 (the program, or without one the checkout's release model): a change shows under --env when one
 of its rings (or a name the ring had before) has a target of its service in that environment.
 --ring R counts the changes recorded under the names R had before, too.
+
+A commit of several releases (a publish that changes several services, or rings of one that
+run different digests) has a paragraph of trailers for each: each is an entry, and without a
+service the text adds a SERVICE column. A commit that recorded several services' digests and
+charts in one set of trailers (written by earlier versions) shows, for one service (or --team,
+--env), the commit's rings and "?" for its digests and charts, marked [recorded with …] (in
+json, recordedWith, without digest and chart).
 
 Trailers are what a commit's author wrote: a commit with the trailers of a promote, rollback or
 unhold that changes no ledger of the services it names is marked [no ledger change] (in json,
@@ -94,7 +102,8 @@ Example:
       }),
       names,
     );
-    const selected = model === undefined ? read : read.filter((e) => showsEntry(model, filter, e, values.ring));
+    const selected =
+      model === undefined ? read : read.flatMap((e) => narrowEntry(e, (s) => showsRelease(model, filter, e, s, values.ring)) ?? []);
     // Names the program declares may still select nothing together (a ring with no target in the environment).
     const declaredRing = model?.rings.some((r) => r.name === values.ring) === true;
     if (model !== undefined && declaredRing && !model.targets.some((t) => t.ring === values.ring && selectsTarget(filter, model, t))) {
@@ -123,23 +132,49 @@ Example:
       ctx.stdout.write(`No published change of ${of}${where ? ` in ${where}` : ''} in ${out}.\n`);
       return 0;
     }
-    // The chart column shows only where a chart is promoted with the image.
-    const charts = entries.some((e) => e.chart !== undefined);
+    const shared = new Set(entries.filter((e) => e.recordedWith !== undefined).map((e) => e.sha.slice(0, 10)));
+    if (shared.size > 0) {
+      ctx.stderr.write(
+        `Note: ${shared.size === 1 ? '1 commit' : `${shared.size} commits`} (${someNames([...shared])}) recorded the digests and charts of several services together, as earlier versions of cdk8s-gitops did (marked "recorded with"): which are whose cannot be told, so they show as "?", and the rings are the commit's. \`git show <commit>\` shows what it changed.\n`,
+      );
+    }
+    // The chart column shows only where a chart is promoted with the image (or may be, in a commit that recorded several services together).
+    const charts = entries.some(
+      (e) => e.chart !== undefined || (e.recordedWith !== undefined && e.trailers[TrailerKey.CHART] !== undefined),
+    );
+    // Without a service named, a commit that changes several shows a row for each.
+    const services = service === undefined;
     const rows = entries.map((e) => [
       e.date.slice(0, 19).replace('T', ' '),
+      ...(services ? [e.service.length > 3 ? `${e.service.slice(0, 3).join(',')},+${e.service.length - 3}` : e.service.join(',')] : []),
       e.operation ?? '',
       e.ring.join(','),
       // A service with named images: one `<image>=<digest>` per image.
-      e.digest
-        .map((d) => (d.includes('=') ? `${d.slice(0, d.indexOf('=') + 1)}${shortDigest(d.slice(d.indexOf('=') + 1))}` : shortDigest(d)))
-        .join(','),
-      ...(charts ? [(e.chart ?? []).map(shortChart).join(',')] : []),
+      e.recordedWith !== undefined && e.trailers[TrailerKey.DIGEST] !== undefined
+        ? '?'
+        : e.digest
+            .map((d) => (d.includes('=') ? `${d.slice(0, d.indexOf('=') + 1)}${shortDigest(d.slice(d.indexOf('=') + 1))}` : shortDigest(d)))
+            .join(','),
+      ...(charts
+        ? [e.recordedWith !== undefined && e.trailers[TrailerKey.CHART] !== undefined ? '?' : (e.chart ?? []).map(shortChart).join(',')]
+        : []),
       e.promotedBy ?? e.author,
       e.approvedBy.join(','),
       e.sha.slice(0, 10),
-      `${'ledgerUnchanged' in e ? '[no ledger change] ' : ''}${e.subject}`,
+      `${'ledgerUnchanged' in e ? '[no ledger change] ' : ''}${e.recordedWith ? `[recorded with ${someNames(e.recordedWith)}] ` : ''}${e.subject}`,
     ]);
-    const head = ['DATE', 'OPERATION', 'RING', 'DIGEST', ...(charts ? ['CHART'] : []), 'BY', 'APPROVED', 'COMMIT', 'SUBJECT'];
+    const head = [
+      'DATE',
+      ...(services ? ['SERVICE'] : []),
+      'OPERATION',
+      'RING',
+      'DIGEST',
+      ...(charts ? ['CHART'] : []),
+      'BY',
+      'APPROVED',
+      'COMMIT',
+      'SUBJECT',
+    ];
     const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i].length), h.length));
     for (const r of [head, ...rows]) ctx.stdout.write(`${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`);
     return 0;
@@ -215,25 +250,23 @@ function ringLife(entries: readonly HistoryEntry[], generations: readonly string
 }
 
 /**
- * Whether the history shows entry `e` under the filter's `--env` and `--team`: one of its
- * services is the team's, and (with `--env`) one of its rings has a target of that service in
- * the environment; with `ring` (`--ring`), that ring.
+ * Whether the history shows the release of `service` that entry `e` records under the filter's
+ * `--env` and `--team`: the service is the team's, and (with `--env`) one of the entry's rings
+ * has a target of the service in the environment; with `ring` (`--ring`), that ring.
  */
-function showsEntry(model: PlatformModel, filter: TargetFilter, e: HistoryEntry, ring: string | undefined): boolean {
+function showsRelease(model: PlatformModel, filter: TargetFilter, e: HistoryEntry, service: string, ring: string | undefined): boolean {
   // A ring's changes recorded under a name it had before (a rename or a split) are its changes.
   const names = (name: string): string[] => ringNames(name, model).flat();
-  return e.service.some((service) =>
-    filter.env === undefined
-      ? selectsTarget(filter, model, { service, environment: '', ring: '' })
-      : model.targets.some(
-          (t) =>
-            t.service === service &&
-            // With --ring, the ring of the target in the environment is that ring (a change to it is shown by --ring).
-            (ring === undefined || names(t.ring).includes(ring)) &&
-            names(t.ring).some((r) => e.ring.includes(r)) &&
-            selectsTarget(filter, model, t),
-        ),
-  );
+  return filter.env === undefined
+    ? selectsTarget(filter, model, { service, environment: '', ring: '' })
+    : model.targets.some(
+        (t) =>
+          t.service === service &&
+          // With --ring, the ring of the target in the environment is that ring (a change to it is shown by --ring).
+          (ring === undefined || names(t.ring).includes(ring)) &&
+          names(t.ring).some((r) => e.ring.includes(r)) &&
+          selectsTarget(filter, model, t),
+      );
 }
 
 /**

@@ -13,7 +13,10 @@ export interface HistoryOptions {
   readonly ref?: string;
   /** Only commits that change these repository-relative files or directories. @default - every commit */
   readonly paths?: readonly string[];
-  /** Only commits with a `Cdk8s-Gitops-Service` trailer of this value. @default - any service */
+  /**
+   * Only releases of this service (commits with a `Cdk8s-Gitops-Service` trailer of this value);
+   * an entry that names others too is narrowed to it ({@link narrowEntry}). @default - any service
+   */
   readonly service?: string;
   /**
    * Only commits with a `Cdk8s-Gitops-Ring` trailer of this value, or of one of these (a ring's
@@ -57,6 +60,31 @@ export interface HistoryEntry {
   readonly operation?: string;
   /** The first `Cdk8s-Gitops-Program-Commit`, if any. */
   readonly programCommit?: string;
+  /**
+   * The other services of a commit that recorded the rings, digests and charts of several services
+   * together (as one paragraph of trailers, which cdk8s-gitops wrote before each release had one of
+   * its own), when the entry is narrowed to some of them ({@link narrowEntry}): its `ring` is the
+   * commit's, and its `digest` and `chart`, which cannot be told apart by service, are left out.
+   * `trailers` stays the commit's own.
+   * @default - the entry's values are its services' own
+   */
+  readonly recordedWith?: readonly string[];
+}
+
+/**
+ * `entry` as a release of the services `keep` selects only, or undefined when it selects none of
+ * them. An entry of one service is that service's own; one that names several records their
+ * digests and charts together, which cannot be told apart by service: narrowed to some of them,
+ * it keeps the commit's rings, leaves its digests and charts out and says which other services it
+ * was recorded with ({@link HistoryEntry.recordedWith}).
+ */
+export function narrowEntry(entry: HistoryEntry, keep: (service: string) => boolean): HistoryEntry | undefined {
+  const kept = entry.service.filter(keep);
+  if (kept.length === 0) return undefined;
+  if (kept.length === entry.service.length) return entry;
+  const { chart: _chart, ...rest } = entry;
+  const others = new Set([...(entry.recordedWith ?? []), ...entry.service.filter((s) => !kept.includes(s))]);
+  return { ...rest, service: kept, digest: [], recordedWith: [...others].sort() };
 }
 
 /**
@@ -123,8 +151,11 @@ export async function readHistory(options: HistoryOptions): Promise<HistoryEntry
     const commit = parseCommit(objects[i] ?? Buffer.alloc(0));
     // A squash merge of several releases is an entry for each.
     for (const trailers of releaseTrailers(commit.message)) {
-      const entry = toEntry(sha, date, commit, trailers);
-      if (options.service !== undefined && !entry.service.includes(options.service)) {
+      const entry =
+        options.service === undefined
+          ? toEntry(sha, date, commit, trailers)
+          : narrowEntry(toEntry(sha, date, commit, trailers), (s) => s === options.service);
+      if (entry === undefined) {
         continue;
       }
       if (rings !== undefined && !rings.some((r) => entry.ring.includes(r))) {
