@@ -560,6 +560,15 @@ const ENTRIES = [
     fix: "Promote a release that names every image of the service into each ring, in ring order (`promote <service> --ring <first ring> --digest <name>=sha256:… …`, then `--from`); restore a held target's files changed or deleted by hand from Git (git checkout -- <file>); make a change of workload or chart settings after every ring runs the program's images.",
   },
 
+  {
+    code: 'CG215',
+    where: 'ledger',
+    title: "Ring's releases are in another repository",
+    description:
+      "The program places a ring in this GitOps repository (its control planes moved back into it: their `repository` removed or changed) whose releases the checkout's release model records in another repository's ledgers, under its name or a name it moved from (`movedFrom`). Written here, the ring would have no release: its targets would not be emitted, the Argo CD switched to this repository would delete their Applications, and the ring's releases, holds and history would stay behind in the other repository. A ring's releases do not move between repositories, so every command that reads the checkout with the program refuses it, as it refuses a ring that moves out (CG209).",
+    fix: "Keep the control plane's repository as it was; or give each ring that comes back a new name (without movedFrom naming its name in the other repository): it starts afresh here, by promotion ring by ring. Keep that Argo CD reading the other repository until this one runs the ring's targets, then apply this repository's bootstrap to it.",
+  },
+
   // CG3xx: the command line
   {
     code: 'CG301',

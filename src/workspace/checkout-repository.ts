@@ -1,4 +1,4 @@
-import { GitOpsError } from '../core/errors';
+import { GitOpsError, Problem, problem } from '../core/errors';
 import { gitSync } from '../core/git-sync';
 import { redactUrl, sshUrlOf } from '../model/names';
 import { sameRepository } from '../model/repositories';
@@ -16,9 +16,10 @@ import { PLATFORM_MODEL_PATH } from '../synth/release-model';
  * held by a checkout of their own: writing one repository's files over another's checkout would
  * delete every file of the other's control planes, or point its Argo CD at the command's
  * repository. A tree of one repository whose URL changed (the platform's, moved to another host)
- * is written as before.
+ * is written as before. In the command's own checkout, refuses a ring the program places there
+ * whose releases the tree's release model records in another repository (`CG215`).
  *
- * @throws GitOpsError `CG319` naming both repositories
+ * @throws GitOpsError `CG319` naming both repositories; `CG215` naming each ring that moved back
  */
 export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'model' | 'otherRepositories'>): void {
   // With one repository, only a tree written as a part of several can be another's: its release
@@ -27,7 +28,12 @@ export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'm
   assertCloneOfRepository(dir, run.model.repoURL, run.otherRepositories ?? []);
   const tree = recordedPlatform(dir)?.model;
   const recorded = tree?.repoURL;
-  if (recorded === undefined || sameRepository(recorded, run.model.repoURL)) return;
+  if (recorded === undefined) return;
+  if (sameRepository(recorded, run.model.repoURL)) {
+    const problems = ringsMovedInProblems(tree!.ringsElsewhere ?? {}, run.model);
+    if (problems.length > 0) throw new GitOpsError(problems);
+    return;
+  }
   if ((run.otherRepositories ?? []).some((url) => sameRepository(url, recorded))) {
     throw GitOpsError.of('CG319', {
       message: `The checkout ${dir} holds the tree of the GitOps repository ${redactUrl(recorded)}, not of ${redactUrl(run.model.repoURL)}, which the command works on. Nothing was written.`,
@@ -103,6 +109,37 @@ function hostAndPath(url: string): string | undefined {
   } catch {
     return undefined; // a path on disk, or no URL at all
   }
+}
+
+/**
+ * CG215 for each ring the program places in `model`'s repository whose releases the checkout's
+ * release model records in another repository (`elsewhere`, its `ringsElsewhere` as last
+ * written), under the ring's name or a name it moved from: its control planes moved back, and
+ * here it would have no release.
+ */
+function ringsMovedInProblems(elsewhere: Readonly<Record<string, string>>, model: PlatformModel): Problem[] {
+  const problems: Problem[] = [];
+  for (const ring of model.rings) {
+    const names = [ring.name, ...(ring.movedFrom ?? [])];
+    const from = names.find((n) => Object.hasOwn(elsewhere, n) && !sameRepository(elsewhere[n]!, model.repoURL));
+    if (from === undefined) continue;
+    const other = redactUrl(elsewhere[from]!);
+    const here = redactUrl(model.repoURL);
+    const was = from === ring.name ? '' : ` (as "${from}", which it moved from)`;
+    problems.push(
+      problem('CG215', {
+        constructPath: ring.path,
+        message:
+          `The program places ring "${ring.name}" in ${here}, but the checkout's release model records its releases${was} in the ledgers of ${other}: its control planes moved back from that repository. ` +
+          `Here the ring has no release: its targets would not be emitted, the Argo CD switched to ${here} would delete their Applications, and the ring's releases, holds and history would stay in ${other}. ` +
+          `A ring's releases do not move between repositories. Nothing was written.`,
+        fix:
+          `Keep the repository of the ring's control planes ({ repository: { repoURL: '${other}' } }); or give the ring a new name here, without movedFrom: ['${from}'] (it starts afresh in ${here}, by promotion ring by ring). ` +
+          `Keep that Argo CD reading ${other} until ${here} runs the ring's targets, then apply this repository's bootstrap to it.`,
+      }),
+    );
+  }
+  return problems;
 }
 
 /** Whether the release model file of the checkout `dir` names rings of other repositories (read as it is, not trusted). */

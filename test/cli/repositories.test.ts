@@ -31,7 +31,7 @@ const split = process.env.SPLIT ?? 'two';
 const platform = new Platform({ repoURL: ${JSON.stringify(REPO_A)}, applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
 const nonprod = new Environment(platform, 'nonprod', { controlPlane: new ControlPlane(platform, 'nonprod') });
 const prod = new Environment(platform, 'prod', {
-  controlPlane: new ControlPlane(platform, 'prod', split === 'none' ? {} : { repository: { repoURL: ${JSON.stringify(REPO_B)} } }),
+  controlPlane: new ControlPlane(platform, 'prod', ['none', 'back', 'backfrom'].includes(split) ? {} : { repository: { repoURL: ${JSON.stringify(REPO_B)} } }),
 });
 const aws = new Cloud(platform, 'aws');
 new Cluster(nonprod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
@@ -48,8 +48,10 @@ if (split === 'span') {
 } else {
   // SPLIT=moved: prod's rings, new in their repository, under new names; the old ones declared removed
   // SPLIT=movedfrom: the same new names, declared as moved from the old ones
-  const moved = split === 'moved' || split === 'movedfrom' ? '-b' : '';
-  const from = (ring) => (split === 'movedfrom' ? { movedFrom: [ring] } : {});
+  // SPLIT=back: prod's control plane back in the platform's repository, its rings under new names
+  // SPLIT=backfrom: the same new names, declared as moved from the names they had in prod's repository
+  const moved = split === 'moved' || split === 'movedfrom' ? '-b' : split === 'back' || split === 'backfrom' ? '-a' : '';
+  const from = (ring) => (split === 'movedfrom' || split === 'backfrom' ? { movedFrom: [ring] } : {});
   if (split === 'moved') platform.removed(Removal.ring('prod-canary'), Removal.ring('prod'));
   new PromotionRing(platform, 'nonprod', { targets: Targets.environment(nonprod) });
   new PromotionRing(platform, 'prod-canary' + moved, { ...from('prod-canary'), targets: Targets.cluster(canary) });
@@ -609,8 +611,50 @@ describe('a platform split across two GitOps repositories', () => {
       }
       expect(hashTree(b, ['.git'])).toEqual(before);
       expect(repoB.git(repoB.remote, 'rev-parse', 'main')).toBe(remoteB);
-      // AND the platform's own checkout is written
-      await ok(a, ['synth'], T0, { SPLIT: 'none' });
+      // AND the platform's own checkout is written, prod's rings starting afresh under new names
+      await ok(a, ['synth'], T0, { SPLIT: 'back' });
+      expect(filesOf(a)).toContain('bootstrap/prod.yaml');
+    });
+
+    it("fails with CG215 when a control plane moves back into the platform's repository with its rings, and writes nothing", async () => {
+      // GIVEN prod's rings released in prod's own repository
+      const promoted = await cli(b, [
+        'promote',
+        'payments-api',
+        '--ring',
+        'prod-canary',
+        '--digest',
+        A,
+        '--by',
+        'dev',
+        '--repository',
+        REPO_B,
+      ]);
+      expect(promoted.code).toBe(0);
+      await ok(b, ['publish', '--by', 'platform-team', '--repository', REPO_B], T0);
+      const beforeA = hashTree(a, ['.git']);
+      const remoteA = repoA.git(repoA.remote, 'rev-parse', 'main');
+      // WHEN prod's control plane moves back into the platform's repository, its rings as they were or moved from their names
+      for (const split of ['none', 'backfrom'])
+        for (const command of [['synth'], ['plan'], ['check'], ['publish', '--by', 'platform-team']]) {
+          const run = await cli(a, command, T0, { SPLIT: split });
+          // THEN the platform's repository does not take the rings in without their releases
+          expect(run.code).toBe(1);
+          const ring = split === 'none' ? 'prod-canary' : 'prod-canary-a';
+          const was = split === 'none' ? '' : ' (as "prod-canary", which it moved from)';
+          expect(run.stderr).toContain(
+            `[platform/rings/${ring}] CG215 The program places ring "${ring}" in ${REPO_A}, but the checkout's release model records its releases${was} in the ledgers of ${REPO_B}: its control planes moved back from that repository.`,
+          );
+          expect(run.stderr).toContain(`Keep the repository of the ring's control planes ({ repository: { repoURL: '${REPO_B}' } })`);
+          expect(run.stderr).toContain(`CG215 The program places ring "${split === 'none' ? 'prod' : 'prod-a'}"`);
+        }
+      expect(hashTree(a, ['.git'])).toEqual(beforeA);
+      expect(repoA.git(repoA.remote, 'rev-parse', 'main')).toBe(remoteA);
+      // AND under new names the rings start afresh in the platform's repository: nothing released, no Application
+      await ok(a, ['publish', '--by', 'platform-team'], T0, { SPLIT: 'back' });
+      const ledger = parseYaml(fs.readFileSync(path.join(a, 'releases/payments-api.yaml'), 'utf8'));
+      expect(Object.keys(ledger.rings)).toEqual(['nonprod']);
+      expect(filesOf(a).some((f) => f.startsWith('environments/prod/'))).toBe(false);
       expect(filesOf(a)).toContain('bootstrap/prod.yaml');
     });
 
