@@ -569,6 +569,15 @@ const ENTRIES = [
     fix: "Keep the control plane's repository as it was; or give each ring that comes back a new name (without movedFrom naming its name in the other repository): it starts afresh here, by promotion ring by ring. Keep that Argo CD reading the other repository until this one runs the ring's targets, then apply this repository's bootstrap to it.",
   },
 
+  {
+    code: 'CG216',
+    where: 'ledger',
+    title: 'Ledger chart revisions are of another chart source',
+    description:
+      "The program promotes a service's chart (or Kustomize base) from another source than the checkout's release model records it promoted from (another Helm or OCI repository, chart name, Git repository or path), while the service's ledger records revisions in its rings' releases or history. A release records a revision, not its source: each ring would read the new source at the old source's revision (a version that may not exist there, or another chart) without a promotion, and as the source is the service's, not a ring's, the rings cannot move to the new source one by one. Every command that reads the checkout with the program refuses it, as a release of other images is held (CG214).",
+    fix: "Keep the chart's source as it was; or change it together with promoted: false, naming the revision of the new source every ring is to read (plan shows it for each Application). The rings' releases keep the old source's revisions: a program that promotes the chart again has each ring go back to its revision (plan says which) until one of the new source is promoted into it.",
+  },
+
   // CG3xx: the command line
   {
     code: 'CG301',

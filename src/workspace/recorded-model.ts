@@ -107,6 +107,28 @@ export function recordedPlatform(dir: string): RecordedPlatform | undefined {
 }
 
 /**
+ * The service models the release model of the checkout `dir` records for `services`, as the
+ * tree was last written: those whose file the manifest records and holds as recorded (a file
+ * missing, edited, or recorded by an edited manifest is left out: it says nothing).
+ */
+export function recordedServiceModels(dir: string, services: readonly string[]): Map<string, RecordedService['service']> {
+  const out = new Map<string, RecordedService['service']>();
+  if (services.length === 0) return out;
+  const manifest = readManifest(dir);
+  const checkout = new Checkout(dir);
+  for (const name of services) {
+    const file = serviceModelPath(name);
+    if (!manifest.files.has(file)) continue;
+    try {
+      out.set(name, parseRecordedService(trustedText(checkout, manifest, file, undefined), file).service);
+    } catch (e) {
+      if (!(e instanceof GitOpsError)) throw e;
+    }
+  }
+  return out;
+}
+
+/**
  * The text of the release model's file `file`, of the service `service` (none: `platform.json`),
  * when every file of the manifest is sealed, `file` is recorded where cdk8s-gitops records it
  * (`service`'s shard, or with none the manifest itself, where every file of the release model is

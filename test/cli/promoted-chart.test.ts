@@ -42,7 +42,13 @@ new Service(platform, 'payments-api', {
   image: { repository: 'registry.example.com/shop/payments-api' },
   initialDigest: ${JSON.stringify(SEED)},
   // CHART_BRANCH=<branch>: the chart is read at that branch until a ring pins one
-  workload: Workload.helmChart({ promoted: true, ...(process.env.CHART_BRANCH ? { targetRevision: process.env.CHART_BRANCH } : {}) }),
+  // CHART_SOURCE=oci or helm-repository: the chart of an OCI or Helm repository; CHART_PROMOTED=false: not promoted
+  workload:
+    process.env.CHART_SOURCE === 'oci'
+      ? Workload.ociChart({ repoURL: 'oci://registry.example.com/charts/payments-api', version: '1.0.0', promoted: process.env.CHART_PROMOTED !== 'false' })
+      : process.env.CHART_SOURCE === 'helm-repository'
+        ? Workload.helmRepositoryChart({ repoURL: 'https://charts.example.com/stable', chart: 'payments-api', version: '2.0.0', promoted: process.env.CHART_PROMOTED !== 'false' })
+        : Workload.helmChart({ promoted: true, ...(process.env.CHART_BRANCH ? { targetRevision: process.env.CHART_BRANCH } : {}) }),
 }).deployTo(nonprod).deployTo(prod);
 new Service(platform, 'orders-api', {
   image: { repository: 'registry.example.com/shop/orders-api' },
@@ -129,6 +135,48 @@ describe('a chart promoted with the image, through the CLI', () => {
       1,
       expect.stringContaining('CG109 The chart revision "feature#1" of service "payments-api" is not a Git revision'),
     ]);
+  });
+
+  test('a promoted chart read from another source is refused (CG216) by synth, plan, check, publish and promote while rings pin the old source, nothing written', async () => {
+    const fresh = Sandbox.create();
+    try {
+      // GIVEN payments-api's OCI chart promoted, nonprod pinned at 1.5.0
+      const dir = fresh.clone('ci');
+      const oci = { CHART_SOURCE: 'oci' };
+      await ok(dir, ['publish', '--by', 'platform-team'], '2026-11-21T10:00:00Z', oci);
+      await ok(dir, ['promote', 'payments-api', '--ring', 'nonprod', '--chart-version', '1.5.0', '--by', 'alice', '--publish'], T0, oci);
+      const before = hashTree(dir);
+      // WHEN the program reads the chart from a Helm repository (the same kind of revision), or from Git (another kind)
+      for (const source of ['helm-repository', 'git'])
+        for (const command of [
+          ['synth'],
+          ['plan'],
+          ['check'],
+          ['publish', '--by', 'platform-team'],
+          ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'alice'],
+        ]) {
+          const run = await cli(dir, command, LATER, { CHART_SOURCE: source });
+          // THEN no ring reads the new source at the old source's version
+          expect(run.code).toBe(1);
+          expect(run.stderr).toContain(
+            `[platform/payments-api] CG216 payments-api promotes its chart from ${
+              source === 'git'
+                ? 'the chart at deploy/chart in https://git.example.com/apps/payments-api.git'
+                : 'chart "payments-api" of the Helm repository https://charts.example.com/stable'
+            }, but the checkout's release model records it promoted from the OCI chart oci://registry.example.com/charts/payments-api, and releases/payments-api.yaml records revisions of that source in rings "nonprod" (1.5.0), "prod" (1.0.0).`,
+          );
+        }
+      expect(hashTree(dir)).toEqual(before);
+      // AND the source changes with the chart not promoted: every ring reads the program's version of the new source
+      await ok(dir, ['publish', '--by', 'platform-team'], LATER, { CHART_SOURCE: 'helm-repository', CHART_PROMOTED: 'false' });
+      const apps = JSON.parse(await ok(dir, ['preview', '--format', 'json'])) as any[];
+      const payments = apps.filter((x) => x.metadata.name.startsWith('payments-api-'));
+      expect(payments.map((x) => [x.spec.sources[0].repoURL, x.spec.sources[0].chart, x.spec.sources[0].targetRevision])).toEqual(
+        payments.map(() => ['https://charts.example.com/stable', 'payments-api', '2.0.0']),
+      );
+    } finally {
+      fresh.cleanup();
+    }
   });
 
   test('a chart change reaches only the ring it was promoted into, then the next ring with --from, image and chart together', async () => {

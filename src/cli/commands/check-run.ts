@@ -14,6 +14,7 @@ import { assertCheckoutReadable } from '../../workspace/checkout/lock';
 import { assertProductionChartsPinned } from '../../workspace/release-continuity';
 import { ExitCode } from '../exit-code';
 import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
+import { assertChartSourcesKept } from '../../workspace/chart-sources';
 import { ARGUMENTS } from './arguments';
 import { CommandValues } from '../args';
 import { CommandContext } from '../command';
@@ -34,6 +35,7 @@ export function checkFromProgram(
 ): number {
   const { model, fingerprint } = run;
   assertCheckoutOfRepository(out, run);
+  assertChartSourcesKept(model, out);
   assertCheckoutReadable(out);
   assertCheckoutLedgers(model, out, { now: ctx.now(), clock: ctx.clock() }, values.base === undefined ? {} : { base: values.base });
   assertProductionChartsPinned(model, out);

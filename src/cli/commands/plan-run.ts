@@ -25,6 +25,7 @@ import { plural } from '../plural';
 import { fluxPruneList, fluxPrunesBy, undeclaredDeletions } from '../../workspace/removals';
 import { ExitCode } from '../exit-code';
 import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
+import { assertChartSourcesKept } from '../../workspace/chart-sources';
 import { ARGUMENTS } from './arguments';
 import { CommandValues } from '../args';
 import { CommandContext } from '../command';
@@ -45,6 +46,7 @@ export function planFromProgram(
 ): number {
   const { model, fingerprint } = run;
   assertCheckoutOfRepository(out, run);
+  assertChartSourcesKept(model, out);
   const filter = targetFilter('plan', model, values);
   assertCheckoutReadable(out);
   if (!fs.existsSync(out)) ctx.stderr.write(`Note: ${out} does not exist yet; this is the plan of a first synth, which creates it.\n`);

@@ -20,6 +20,7 @@ import { withCheckoutLock } from '../locking';
 import { addPending, PendingOperation, pendingStore, readPending } from '../../workspace/pending-operations';
 import { recordedModel, ReleaseModel } from '../without-program';
 import { assertCheckoutOfRepository, assertRingOfRepository } from '../../workspace/checkout-repository';
+import { assertChartSourcesKept } from '../../workspace/chart-sources';
 import { GitOpsError } from '../../core/errors';
 import { PlatformModel } from '../../model/platform-model';
 import { releaseKey } from '../../release/release';
@@ -57,6 +58,7 @@ export async function releaseInCheckout(
   { out, format, fromProgram, chartFlag }: ReleaseRun,
 ): Promise<number> {
   if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
+  if (fromProgram !== undefined) assertChartSourcesKept(fromProgram.model, out);
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
   const by = personName(request.kind, '--by', values.by ?? ctx.actor(out));
   if (request.kind === 'promote' && request.approvedBy !== undefined) {

@@ -18,6 +18,7 @@ import { WriteReport } from '../../model/write-report';
 import { CommandContext } from '../command';
 import { withCheckoutLock } from '../locking';
 import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
+import { assertChartSourcesKept } from '../../workspace/chart-sources';
 import { ProgramRun } from '../../workspace/program/run';
 import { printWriteNotes } from '../write-notes';
 import { removedSetNotes } from '../removed-sets';
@@ -53,6 +54,7 @@ export interface SynthWriteOptions {
 export async function synthWrite(ctx: CommandContext, run: ProgramRun, out: string, o: SynthWriteOptions): Promise<number> {
   const { model, fingerprint } = run;
   assertCheckoutOfRepository(out, run);
+  assertChartSourcesKept(model, out);
   const options = { verify: o.verify, adopt: o.adopt, statCacheFor: o.statCacheFor };
   let former: FormerControlPlane[] = [];
   const report = await withCheckoutLock(ctx, out, 'synth', () => {
