@@ -8,6 +8,8 @@
  * What a target runs is read from its files in the checkout (what Argo CD deploys), not from the
  * manifest; what its ring ran is read from the ledger as cdk8s-gitops last wrote it: the version
  * whose hash the manifest records, in the checkout or in the last commit that changed that record.
+ * A service with operations pending in the checkout is judged as `publish` makes the write: the
+ * program's change on the ledger and files of `HEAD`, before the operations.
  *
  * @module
  */
@@ -21,7 +23,7 @@ import { holdsVersion } from '../model/images';
 import { describeVersion, releaseVersion } from '../release/release';
 import { parseLedger } from '../release/ledger';
 import { applyRingMoves } from '../release/moves';
-import { Ledger } from '../release/types';
+import { Ledger, RingState } from '../release/types';
 import { Checkout } from './checkout/checkout-fs';
 import { contentHash, FileTree } from '../synth/file-tree';
 import { Manifest, ManifestEntry, MANIFEST_PATH, manifestShardPath } from '../synth/manifest';
@@ -32,6 +34,7 @@ import { releaseMismatch, ringRelease } from '../synth/synthesize';
 import { applicationName, targetDirectory } from '../model/placement';
 import { commitPinnedServices, unpinnedProductionCharts } from '../release/production-charts';
 import { readLedgers } from './ledgers';
+import { pendingStore, readPending } from './pending-operations';
 import type { WritePlan } from './checkout/writer';
 
 /**
@@ -95,6 +98,34 @@ function ringsBefore(
     // ledger fails with its own error where it is read for the tree.
     return undefined;
   }
+}
+
+/**
+ * What the rings ran as `HEAD` has the ledger, with the program's ring moves applied, of each
+ * service whose ledger has operations pending in the checkout `dir`: `publish` commits the
+ * program's change first, on the ledgers and files as `HEAD` has them, then each operation (a
+ * promotion or a rollback, which the ring rules judge). A ledger `HEAD` lacks, or that does not
+ * parse, is left out.
+ */
+function ringsBeforePending(model: PlatformModel, dir: string, git: () => LedgerGit | undefined): Map<string, Ledger> {
+  const out = new Map<string, Ledger>();
+  const store = pendingStore(dir);
+  const ops = store === undefined ? [] : readPending(store);
+  if (ops.length === 0) return out;
+  const repo = git();
+  if (repo === undefined || !repo.hasHead) return out;
+  for (const service of new Set(ops.map((op) => op.request.service))) {
+    const file = ledgerFilePath(model, service);
+    if (!ops.some((op) => op.request.service === service && op.ledger.path === file)) continue;
+    const text = repo.atHead([file]).get(file);
+    if (text === undefined) continue;
+    try {
+      out.set(service, applyRingMoves(model, parseLedger(text, file, { policies: ringPolicies(model) })));
+    } catch {
+      // A ledger that does not parse under the program's rings explains nothing (see ringsBefore).
+    }
+  }
+  return out;
 }
 
 /**
@@ -218,11 +249,27 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
     changed.set(target, [...(changed.get(target) ?? []), p]);
     if (w.existed) existing.add(target);
   }
+  let repo: LedgerGit | undefined | null = null;
+  const git = (): LedgerGit | undefined => (repo === null ? (repo = LedgerGit.open(dir)) : repo);
+  // The targets of a service with operations pending on its ledger are judged as publish judges
+  // them, by the program's change on HEAD, whether or not the write changes their files: a
+  // pending operation may give their ring the release they run, which HEAD's does not.
+  const atHead = ringsBeforePending(model, dir, git);
+  if (atHead.size > 0) {
+    for (const p of tree.paths()) {
+      const e = tree.get(p)!;
+      const target = e.release === undefined ? undefined : targets.get(e.origin);
+      if (target === undefined || !atHead.has(target.service)) continue;
+      const paths = changed.get(target) ?? [];
+      if (!paths.includes(p)) changed.set(target, [...paths, p]);
+    }
+  }
   if (changed.size === 0) return [];
   const recorded = readManifest(dir);
   const recordedFiles = new RecordedFiles(recorded.files);
   // A target none of whose files exists yet or is recorded (a first write) runs nothing yet.
   for (const target of changed.keys()) {
+    if (atHead.has(target.service)) continue;
     if (!existing.has(target) && recordedFiles.filesIn(targetDirectory(model, target)).length === 0) changed.delete(target);
   }
   if (changed.size === 0) return [];
@@ -232,8 +279,6 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
     if (!texts.has(p)) texts.set(p, checkout.kind(p) === 'file' ? checkout.read(p) : undefined);
     return texts.get(p);
   };
-  let repo: LedgerGit | undefined | null = null;
-  const git = (): LedgerGit | undefined => (repo === null ? (repo = LedgerGit.open(dir)) : repo);
   /**
    * The text of `p` as cdk8s-gitops wrote it: the file in the commit that last changed its
    * record (the service's shard, or the manifest), when its hash is what the record says. Only
@@ -249,8 +294,48 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
     return text !== undefined && contentHash(text) === entry.sha256 ? text : undefined;
   };
   const rings = new Map<string, RingsBefore | undefined>();
-  const groups = new Map<string, { service: string; ring: string; from: string; to: string; apps: Set<string>; rollsBack: boolean }>();
+  const groups = new Map<
+    string,
+    { service: string; ring: string; from: string; to: string; apps: Set<string>; rollsBack: boolean; beforePending: boolean }
+  >();
+  const addProblem = (
+    target: TargetModel,
+    ring: string,
+    from: string,
+    to: string,
+    ran: RingState | undefined,
+    beforePending = false,
+  ): void => {
+    const key = [target.service, ring, from, to].join('\u0000');
+    const group = groups.get(key) ?? {
+      service: target.service,
+      ring,
+      from,
+      to,
+      apps: new Set<string>(),
+      // A rollback goes back only to what the ring ran before.
+      rollsBack: ran !== undefined && ran.previous.some((p) => releaseVersion(p) === from),
+      beforePending,
+    };
+    group.apps.add(applicationName(target));
+    groups.set(key, group);
+  };
   for (const [target, paths] of changed) {
+    const head = atHead.get(target.service);
+    if (head !== undefined) {
+      // What the program's change, committed first on HEAD, does to the files HEAD has.
+      const service = services.get(target.service)!;
+      const kind = targetSourceKind(model, service, target.environment);
+      for (const [p, was] of runningNow(model, service, target, paths, headReader(git()!, paths))) {
+        const ring = tree.get(p)!.release!.ring;
+        const ran = head.rings[ring];
+        const to = kind.embeddedRelease(p, service, ran, target);
+        if (to === undefined || to === was) continue;
+        if (ran !== undefined && releaseMismatch(service, ring, ringRelease(ran)) !== undefined) continue;
+        addProblem(target, ring, was, to, ran, true);
+      }
+      continue;
+    }
     let running = runningNow(model, services.get(target.service)!, target, paths, readCheckout, recordedFiles, writtenText);
     if ([...running].every(([p, was]) => was === tree.get(p)!.release!.version)) continue;
     if (!rings.has(target.service)) rings.set(target.service, ringsBefore(model, checkout, recorded, target.service, git));
@@ -271,18 +356,7 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
       if (was === release.version || targetSourceKind(model, service, target.environment).embeddedRelease(p, service, ran, target) === was)
         continue;
       if (ran !== undefined && releaseMismatch(service, release.ring, ringRelease(ran)) !== undefined) continue;
-      const key = [target.service, release.ring, was, release.version].join('\u0000');
-      const group = groups.get(key) ?? {
-        service: target.service,
-        ring: release.ring,
-        from: was,
-        to: release.version,
-        apps: new Set<string>(),
-        // A rollback goes back only to what the ring ran before.
-        rollsBack: ran !== undefined && ran.previous.some((p) => releaseVersion(p) === was),
-      };
-      group.apps.add(applicationName(target));
-      groups.set(key, group);
+      addProblem(target, release.ring, was, release.version, ran);
     }
   }
   return [...groups.values()].map((g) => {
@@ -292,11 +366,11 @@ export function unexplainedReleaseChanges(model: PlatformModel, tree: FileTree, 
       ...(ring ? { constructPath: ring.path } : {}),
       message:
         `The write would switch ${apps.length === 1 ? 'Application' : `${apps.length} Applications`} ${apps.join(', ')} from ${describeVersion(g.from)} to ${describeVersion(g.to)} ` +
-        `without a promotion: the program puts ${apps.length === 1 ? 'its target' : 'their targets'} in ring "${g.ring}", which runs ${describeVersion(g.to)} of ${g.service} ` +
+        `without a promotion: the program puts ${apps.length === 1 ? 'its target' : 'their targets'} in ring "${g.ring}", which runs ${describeVersion(g.to)} of ${g.service}${g.beforePending ? " as the last commit has it (publish commits the program's change before the operations pending in the checkout)" : ''} ` +
         `(a target moved to another ring, a ring that takes over the entry of a ring ${apps.length === 1 ? 'it' : 'they'} did not run in, or ${apps.length === 1 ? 'its files' : 'their files'} changed by hand). No ring's gates were checked for it.`,
       fix:
         `A target keeps what it runs: keep ${apps.length === 1 ? 'it' : 'them'} in ${apps.length === 1 ? 'its' : 'their'} ring; or first make both rings run one digest ` +
-        `(promote ${describeVersion(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}${g.rollsBack ? `, or roll "${g.ring}" back to ${describeVersion(g.from)}` : ''}), then move ${apps.length === 1 ? 'it' : 'them'}. ` +
+        `(promote ${describeVersion(g.to)} into the ring ${apps.length === 1 ? 'it leaves' : 'they leave'}${g.rollsBack ? `, or roll "${g.ring}" back to ${describeVersion(g.from)}` : ''}), then move ${apps.length === 1 ? 'it' : 'them'}${g.beforePending ? ": publish the pending operations first (cdk8s-gitops publish --no-program), then the program's change" : ''}. ` +
         "movedFrom names only a ring's own old names. Files changed by hand (a commit that changed a values file and its record in the manifest): find the commit (git log -- <file>) and revert it, so that they run what their ring runs again. " +
         'If the ledger was changed in commits this clone does not hold (a shallow clone), fetch them first: git fetch --unshallow.',
     });
