@@ -97,11 +97,12 @@ export async function healthGateReading(
   return { reading: { applications: rows.length, since } };
 }
 
-/** An Application that does not run its release, for a message: name, control plane, verdict, status, last operation. */
+/** An Application that does not run its release, for a message: name, control plane, verdict, status, last operation, why. */
 export function describeRow(r: LiveRow): string {
   return (
     `${r.application} (control plane ${r.controlPlane}) is ${r.verdict}: sync ${r.sync ?? 'none'}, health ${r.health ?? 'none'}` +
-    (r.operation?.message !== undefined ? `, ${r.operation.phase}: ${r.operation.message}` : '')
+    (r.operation?.message !== undefined ? `, ${r.operation.phase}: ${r.operation.message}` : '') +
+    (r.why === null ? '' : `, ${r.why}`)
   );
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import type { LiveApplication } from '../live/argocd-client';
-import { DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
+import { DeclaredChart, DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
 import type { PlatformModel, ServiceModel } from '../model/platform-model';
 import { promotedSourceOf } from '../model/source-kinds';
 import { shortDigests } from '../model/versions';
@@ -41,6 +41,8 @@ export interface LiveRow {
   /** The last successful sync, from the Application's history. */
   readonly deployedAt: string | null;
   readonly verdict: LiveVerdict;
+  /** Why the verdict is not `running`, where Argo CD's report says more than its sync status and health. */
+  readonly why: string | null;
 }
 
 /**
@@ -61,6 +63,12 @@ export async function liveRows(
       s.rings.flatMap((r) => (r.chart?.pinned === true ? [[`${s.service}\u0000${r.ring}`, r.chart.revision] as const] : [])),
     ),
   );
+  // The revision of its source every ring of a service that promotes it reads, pinned or not: a part of what it runs.
+  const ringSources = new Map(
+    report.services.flatMap((s) =>
+      s.rings.flatMap((r) => (r.chart === undefined ? [] : [[`${s.service}\u0000${r.ring}`, r.chart.revision] as const])),
+    ),
+  );
   // A target whose ring runs nothing yet has no Application by design.
   const targets = report.targets.filter((t) => t.emitted && argoCd.has(cpOf.get(t.environment) ?? '') && only(t));
   const live = new Map<string, LiveApplication>();
@@ -76,6 +84,11 @@ export async function liveRows(
     const chart = charts.get(`${t.service}\u0000${t.ring}`);
     // In the project the program gives it: one in another project is not the target's.
     const app = found !== undefined && found.project === applicationProject(t.environment, service) ? found : undefined;
+    const source = ringSources.get(`${t.service}\u0000${t.ring}`);
+    const { verdict, why } = verdictOf(app, {
+      images: declaredImages(service, t.digest),
+      ...(source === undefined ? {} : { chart: declaredChart(service, source) }),
+    });
     return {
       application: t.application,
       controlPlane: cp,
@@ -91,7 +104,8 @@ export async function liveRows(
       operation: app?.operation ?? null,
       deployedAt: app?.deployedAt ?? null,
       autoSync: app?.autoSync ?? null,
-      verdict: verdictOf(app, declaredImages(service, t.digest), reportedRevision(service, chart)),
+      verdict,
+      why: why ?? null,
     };
   });
   return rows;
@@ -196,13 +210,26 @@ function runningVersions(service: ServiceModel, images: readonly string[]): stri
 }
 
 /**
- * The chart revision a ring's release pins, as Argo CD reports it among an Application's synced
- * revisions: a Helm repository chart's version, a Git chart's (or Kustomize base's) commit SHA.
- * Undefined where Argo CD reports something else (a tag resolves to its commit; an OCI chart).
+ * The revision of `service`'s source a ring reads (`revision`), and what ties it to Argo CD's
+ * report: the Application's source that reads the chart's repository (the chart's name too in
+ * a Helm repository), and the revision as Argo CD reports it resolved where it reports it as it
+ * is: a Helm repository chart's version, a Git chart's (or Kustomize base's) commit SHA; not a
+ * tag (it resolves to its commit) nor an OCI chart's version (to the artifact's digest).
  */
-function reportedRevision(service: ServiceModel, pinned: string | undefined): string | undefined {
-  if (pinned === undefined) return undefined;
+function declaredChart(service: ServiceModel, revision: string): DeclaredChart {
+  const source = service.source;
   const inGit = promotedSourceOf(service)?.inGit;
-  if (inGit === true) return isCommitSha(pinned) ? pinned : undefined;
-  return service.source.kind === 'helm' && service.source.origin === 'helm-repository' ? pinned : undefined;
+  const reported =
+    inGit === true
+      ? isCommitSha(revision)
+        ? revision
+        : undefined
+      : source.kind === 'helm' && source.origin === 'helm-repository'
+        ? revision
+        : undefined;
+  return {
+    revision,
+    ...(source.kind === 'helm' ? { repoURL: source.repoURL, ...(source.chart === undefined ? {} : { chart: source.chart }) } : {}),
+    ...(reported === undefined ? {} : { reported }),
+  };
 }

@@ -31,6 +31,19 @@ export interface ArgoCdConnection {
   readonly timeoutMs?: number;
 }
 
+/** One source Argo CD last compared an Application's live state with (`status.sync.comparedTo`), and what it resolved it to. */
+export interface ComparedSource {
+  readonly repoURL: string;
+  /** A path in a Git repository or an OCI artifact. @default - none */
+  readonly path?: string;
+  /** A chart's name in a Helm repository. @default - none */
+  readonly chart?: string;
+  /** The revision the source names: a branch, a tag, a commit SHA, a chart version. @default - none (HEAD) */
+  readonly targetRevision?: string;
+  /** What Argo CD resolved it to (`status.sync.revision`, or the source's entry of `revisions`). @default - not reported */
+  readonly revision?: string;
+}
+
 /** What one Application runs, as Argo CD reports it. */
 export interface LiveApplication {
   readonly name: string;
@@ -41,6 +54,11 @@ export interface LiveApplication {
   readonly sync: string;
   /** The revision(s) last compared: one, or one per source of a multi-source Application. */
   readonly revisions: readonly string[];
+  /**
+   * The sources it was last compared with, each with the revision it resolved to; undefined
+   * where Argo CD reports none (an Application never compared).
+   */
+  readonly compared?: readonly ComparedSource[];
   /** `Healthy`, `Progressing`, `Degraded`, `Suspended`, `Missing` or `Unknown`. */
   readonly health: string;
   /** Since when its health is what it is (RFC 3339). @default - not reported */
@@ -102,6 +120,34 @@ function baseUrl(c: ArgoCdConnection): URL {
   const scheme = c.plaintext === true ? 'http' : 'https';
   const text = /^[a-z]+:\/\//i.test(c.server) ? c.server : `${scheme}://${c.server}`;
   return new URL(text.replace(/\/+$/, ''));
+}
+
+/**
+ * The sources of `status.sync.comparedTo` (its `sources`, else its `source`), each with the
+ * revision Argo CD resolved it to: `revisions` follows `sources` entry by entry, `revision`
+ * the single `source`. Undefined where it names none.
+ */
+function comparedSources(sync: Record<string, unknown>, revisions: readonly string[]): ComparedSource[] | undefined {
+  const to = isMap(sync.comparedTo) ? sync.comparedTo : {};
+  const list = Array.isArray(to.sources) && to.sources.length > 0 ? to.sources : isMap(to.source) ? [to.source] : [];
+  const sources = list.filter(isMap).filter((s) => typeof s.repoURL === 'string' && s.repoURL !== '');
+  // A list that does not match the revisions entry by entry ties no revision to a source.
+  const paired = sources.length === list.length && (sources.length === revisions.length || revisions.length === 0);
+  if (sources.length === 0) return undefined;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  return sources.map((s, i) => {
+    const path = text(s.path);
+    const chart = text(s.chart);
+    const targetRevision = text(s.targetRevision);
+    const revision = paired ? revisions[i] : undefined;
+    return {
+      repoURL: s.repoURL as string,
+      ...(path === undefined ? {} : { path }),
+      ...(chart === undefined ? {} : { chart }),
+      ...(targetRevision === undefined ? {} : { targetRevision }),
+      ...(revision === undefined ? {} : { revision }),
+    };
+  });
 }
 
 /** The client of one control plane's Argo CD. */
@@ -177,6 +223,7 @@ export class ArgoCdClient {
     const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
     const revisions =
       strings(sync.revisions).length > 0 ? strings(sync.revisions) : typeof sync.revision === 'string' ? [sync.revision] : [];
+    const compared = comparedSources(sync, revisions);
     const last = history[history.length - 1];
     const policy = isMap(spec.syncPolicy) ? spec.syncPolicy : {};
     const automated = isMap(policy.automated) ? policy.automated : undefined;
@@ -186,6 +233,7 @@ export class ArgoCdClient {
       project: typeof spec.project === 'string' ? spec.project : '',
       sync: typeof sync.status === 'string' ? sync.status : 'Unknown',
       revisions,
+      ...(compared === undefined ? {} : { compared }),
       health: typeof health.status === 'string' ? health.status : 'Unknown',
       ...(typeof health.lastTransitionTime === 'string' ? { healthSince: health.lastTransitionTime } : {}),
       images: strings(summary.images),

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { redactUrl } from '../core/url-credentials';
 import type { LiveApplication } from './argocd-client';
 
 /** `running` (what Git declares, Synced and Healthy), or how it differs. */
@@ -34,19 +35,113 @@ export function runsDeclared(images: readonly string[], declared: readonly Decla
 }
 
 /**
- * The verdict for a target whose ring runs `declared` (empty: nothing to compare), from its
- * Application: `syncing` while an operation runs or ends (or Progressing), `degraded` unless
- * Healthy or when its last operation failed, `drifted` unless Synced, every declared image is seen running and, where the release pins
- * its chart by a revision Argo CD reports as it is (`revision`: a commit SHA, a chart version),
- * Argo CD synced that revision.
+ * The revision of a service's source (a chart's, a Kustomize base's) that a target's release
+ * pins, and what ties it to what Argo CD reports.
  */
-export function verdictOf(app: LiveApplication | undefined, declared: readonly DeclaredImage[], revision?: string): LiveVerdict {
-  if (app === undefined) return 'missing';
-  if (app.operation?.phase === 'Running' || app.operation?.phase === 'Terminating' || app.health === 'Progressing') return 'syncing';
+export interface DeclaredChart {
+  /** The revision the release pins: a chart version, a commit SHA, a tag. */
+  readonly revision: string;
+  /**
+   * The repository of the Application's source that reads the chart, as its ApplicationSet
+   * writes it: Argo CD's `status.sync.comparedTo` naming that source at `revision` ties it.
+   * @default - none: a Kustomize base, which the overlay names (see `baseAt`)
+   */
+  readonly repoURL?: string;
+  /** The chart's name in a Helm repository, which the source names too. @default - none */
+  readonly chart?: string;
+  /**
+   * The revision as Argo CD reports it resolved, where it reports it as it is (a Helm repository
+   * chart's version, a commit SHA): among `status.sync.revisions` it ties it too, where Argo CD
+   * names no compared source. @default - none
+   */
+  readonly reported?: string;
+  /**
+   * For a Kustomize base: the base revision the target's overlay names at GitOps commit `sha`
+   * (null: it names none; undefined: the commit is not known here).
+   */
+  readonly baseAt?: (sha: string) => string | null | undefined;
+}
+
+/** What a target is declared to run: its images, and the revision of its source where the release pins one. */
+export interface DeclaredRelease {
+  readonly images: readonly DeclaredImage[];
+  /** @default - none: the release is its images */
+  readonly chart?: DeclaredChart;
+}
+
+/** The verdict on a target, and why it is not `running` where Argo CD's report says why. */
+export interface TargetVerdict {
+  readonly verdict: LiveVerdict;
+  /** @default - nothing more to say than the sync status and health */
+  readonly why?: string;
+}
+
+/** A repository URL as two spellings of one repository compare: no trailing `/` or `.git`. */
+function sameRepository(a: string, b: string): boolean {
+  const norm = (u: string): string => u.replace(/\/+$/, '').replace(/\.git$/, '');
+  return norm(a) === norm(b);
+}
+
+/** A commit SHA of Git (SHA-1 or SHA-256). */
+function isSha(revision: string): boolean {
+  return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(revision);
+}
+
+/**
+ * Why Argo CD's report does not tie the source revision the release pins to what the
+ * Application runs; undefined where it does. A chart is tied by the source of the Application
+ * that reads its repository, compared with the revision pinned (or, where Argo CD names no
+ * compared source, by the revision it reports resolved); a Kustomize base by a GitOps commit
+ * Argo CD synced whose overlay names the base at that revision. Nothing reported ties nothing.
+ */
+function untiedChart(app: LiveApplication, chart: DeclaredChart): string | undefined {
+  const { revision } = chart;
+  if (chart.baseAt !== undefined) {
+    const commits = [...new Set(app.revisions.filter(isSha))];
+    if (commits.length === 0)
+      return `Argo CD reports no GitOps commit it read the overlay at, to tie the Kustomize base's revision ${revision} to`;
+    const found = commits.map((sha) => ({ sha, base: chart.baseAt!(sha) }));
+    if (found.some((f) => f.base === revision)) return undefined;
+    const known = found.find((f) => f.base !== undefined);
+    if (known === undefined) {
+      return `the GitOps commit Argo CD synced, ${found[0].sha.slice(0, 12)}, is not in this checkout, so the Kustomize base's revision ${revision} cannot be tied to it (pull the checkout)`;
+    }
+    return known.base === null
+      ? `its overlay at GitOps commit ${known.sha.slice(0, 12)}, which Argo CD synced, names no revision of the Kustomize base, not ${revision}`
+      : `its overlay at GitOps commit ${known.sha.slice(0, 12)}, which Argo CD synced, reads the Kustomize base at ${known.base}, not ${revision}`;
+  }
+  const repository = chart.repoURL === undefined ? 'its chart repository' : redactUrl(chart.repoURL);
+  const sources = (app.compared ?? []).filter(
+    (c) =>
+      chart.repoURL !== undefined && sameRepository(c.repoURL, chart.repoURL) && (chart.chart === undefined || c.chart === chart.chart),
+  );
+  if (sources.some((c) => c.targetRevision === revision)) return undefined;
+  if (sources.length > 0) {
+    const read = [...new Set(sources.map((c) => c.targetRevision ?? 'HEAD'))].join(', ');
+    return `Argo CD compared it with chart ${read} of ${repository}, not ${revision}`;
+  }
+  if (app.compared === undefined && chart.reported !== undefined && app.revisions.includes(chart.reported)) return undefined;
+  return `Argo CD reports no source of ${repository} it compared the Application with (status.sync.comparedTo), so chart ${revision} cannot be tied to what runs`;
+}
+
+/**
+ * The verdict for a target declared to run `declared` (no images: nothing to compare), from
+ * its Application: `syncing` while an operation runs or ends (or Progressing), `degraded`
+ * unless Healthy or when its last operation failed, `drifted` unless Synced, every declared
+ * image is seen running and, where the release pins the revision of its source (a chart, a
+ * Kustomize base), Argo CD's report ties that revision to what it synced (see
+ * {@link DeclaredChart}). Where nothing Argo CD reports ties a part of the release, the verdict
+ * is not `running`.
+ */
+export function verdictOf(app: LiveApplication | undefined, declared: DeclaredRelease): TargetVerdict {
+  if (app === undefined) return { verdict: 'missing' };
+  if (app.operation?.phase === 'Running' || app.operation?.phase === 'Terminating' || app.health === 'Progressing')
+    return { verdict: 'syncing' };
   // The last sync failed (a hook, a resource that did not apply): whatever the health says, the release did not go through cleanly.
-  if (app.health !== 'Healthy' || app.operation?.phase === 'Failed' || app.operation?.phase === 'Error') return 'degraded';
-  if (app.sync !== 'Synced') return 'drifted';
-  if (declared.length > 0 && runsDeclared(app.images, declared) !== true) return 'drifted';
-  if (revision !== undefined && !app.revisions.includes(revision)) return 'drifted';
-  return 'running';
+  if (app.health !== 'Healthy' || app.operation?.phase === 'Failed' || app.operation?.phase === 'Error') return { verdict: 'degraded' };
+  if (app.sync !== 'Synced') return { verdict: 'drifted' };
+  if (declared.images.length > 0 && runsDeclared(app.images, declared.images) !== true) return { verdict: 'drifted' };
+  const why = declared.chart === undefined ? undefined : untiedChart(app, declared.chart);
+  if (why !== undefined) return { verdict: 'drifted', why };
+  return { verdict: 'running' };
 }

@@ -6,7 +6,14 @@
 import * as path from 'path';
 import { useProgramCheckout } from '../support/program-checkout';
 import { CliRun, runCli } from '../support/cli';
-import { ArgoCdDouble, canStartArgoCdDouble, DOUBLE_TOKEN, DoubleApplication, startArgoCdDouble } from '../support/argocd-double';
+import {
+  ArgoCdDouble,
+  canStartArgoCdDouble,
+  DOUBLE_TOKEN,
+  DoubleApplication,
+  DoubleSource,
+  startArgoCdDouble,
+} from '../support/argocd-double';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const T0 = '2026-11-22T10:00:00Z';
@@ -331,10 +338,14 @@ describeWithDouble('status --live for a release that pins its chart', () => {
     expect((await cli(['publish', '--by', 'platform-team'])).code).toBe(0);
     expect((await cli(['promote', 'web', '--ring', 'prod', '--chart-version', '1.1.0', '--by', 'ci'])).code).toBe(0);
     const gitops = 'c'.repeat(40);
+    const sources = (version: string): DoubleSource[] => [
+      { repoURL: 'https://charts.example.com', chart: 'web', targetRevision: version },
+      { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'refs/heads/main', ref: 'values' },
+    ];
     // The image is the same: only the chart version tells them apart.
     double.applications = [
-      { ...running('web-prod-aws-eu-01'), revisions: ['1.1.0', gitops] },
-      { ...running('web-prod-aws-eu-02'), revisions: ['1.0.0', gitops] },
+      { ...running('web-prod-aws-eu-01'), revisions: ['1.1.0', gitops], sources: sources('1.1.0') },
+      { ...running('web-prod-aws-eu-02'), revisions: ['1.0.0', gitops], sources: sources('1.0.0') },
     ];
     const text = await cli(['status', '--live']);
     expect(text.stdout.split('\n').slice(0, 3)).toEqual([

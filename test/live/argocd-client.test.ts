@@ -4,7 +4,7 @@
  * Application may be doing, and each way the API server may fail to answer, named by control plane.
  */
 import * as net from 'net';
-import { ArgoCdClient, ArgoCdConnection } from '../../src/live/argocd-client';
+import { ArgoCdClient, ArgoCdConnection, ComparedSource } from '../../src/live/argocd-client';
 import { loadArgoCdApi } from '../support/argocd-api-schema';
 import { ArgoCdDouble, canStartArgoCdDouble, DOUBLE_TOKEN, startArgoCdDouble } from '../support/argocd-double';
 
@@ -59,6 +59,10 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
     ];
   });
 
+  const compared = (name: string, revision: string): ComparedSource[] => [
+    { repoURL: 'https://git.example.com/platform/platform-gitops.git', path: `environments/${name}`, targetRevision: 'main', revision },
+  ];
+
   test('reads what each Application runs: sync, health and since when, revision, images, last sync, last operation', async () => {
     const apps = await new ArgoCdClient(connection()).applications('service=web');
     expect(apps).toEqual([
@@ -68,6 +72,7 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
         project: 'default',
         sync: 'Synced',
         revisions: [SHA],
+        compared: compared('web-prod-aws-eu-01', SHA),
         health: 'Healthy',
         healthSince: '2026-11-22T09:05:00Z',
         images: [IMAGE],
@@ -80,6 +85,7 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
         project: 'default',
         sync: 'Synced',
         revisions: [SHA],
+        compared: compared('web-prod-aws-eu-02', SHA),
         health: 'Progressing',
         images: [],
         autoSync: false,
@@ -90,6 +96,7 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
         project: 'default',
         sync: 'Synced',
         revisions: ['a'.repeat(40)],
+        compared: compared('web-prod-gcp-eu-01', 'a'.repeat(40)),
         health: 'Degraded',
         images: [],
         autoSync: true,
@@ -100,6 +107,35 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
     expect(drifted).toMatchObject({ sync: 'OutOfSync', images: ['registry.example.com/shop/api:hotfix'] });
     // Argo CD answers 403 for an Application it does not have.
     expect(await new ArgoCdClient(connection()).application('gone-prod-aws-eu-01')).toBeUndefined();
+  });
+
+  test('reads the sources Argo CD last compared an Application with, each with the revision it resolved', async () => {
+    const chart = { repoURL: 'oci://charts.example.com/web', path: '.', targetRevision: '1.1.0' };
+    const values = { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'refs/heads/main', ref: 'values' };
+    const digest = `sha256:${'c'.repeat(64)}`;
+    double.applications = [
+      { name: 'web-prod-aws-eu-01', sources: [chart, values], revisions: [digest, SHA] },
+      // Compared before its chart moved on: what it was compared with, not its spec.
+      {
+        name: 'web-prod-aws-eu-02',
+        sources: [chart, values],
+        comparedTo: [{ ...chart, targetRevision: '1.0.0' }, values],
+        revisions: [digest, SHA],
+      },
+      { name: 'web-prod-gcp-eu-01', sources: [chart, values], comparedTo: null, revisions: [digest, SHA] },
+    ];
+    const apps = await new ArgoCdClient(connection()).applications();
+    expect(apps.map((a) => a.compared)).toEqual([
+      [
+        { repoURL: chart.repoURL, path: '.', targetRevision: '1.1.0', revision: digest },
+        { repoURL: values.repoURL, targetRevision: 'refs/heads/main', revision: SHA },
+      ],
+      [
+        { repoURL: chart.repoURL, path: '.', targetRevision: '1.0.0', revision: digest },
+        { repoURL: values.repoURL, targetRevision: 'refs/heads/main', revision: SHA },
+      ],
+      undefined,
+    ]);
   });
 
   const api = loadArgoCdApi();

@@ -15,6 +15,15 @@ import type { AddressInfo } from 'net';
 /** The token the double accepts. */
 export const DOUBLE_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaTphcGlLZXkifQ.c2lnbmF0dXJl';
 
+/** A source of an Application (`v1alpha1ApplicationSource`), as far as the double writes one. */
+export interface DoubleSource {
+  readonly repoURL: string;
+  readonly path?: string;
+  readonly chart?: string;
+  readonly targetRevision?: string;
+  readonly ref?: string;
+}
+
 /** What an Application of the double runs. */
 export interface DoubleApplication {
   readonly name: string;
@@ -26,6 +35,18 @@ export interface DoubleApplication {
   readonly revision?: string;
   /** The revision of each source, for a multi-source Application. @default - one source, `revision` */
   readonly revisions?: readonly string[];
+  /**
+   * Its sources (`spec.sources`), for a multi-source Application.
+   * @default - one source (`spec.source`): its directory in the GitOps repository at `main`
+   */
+  readonly sources?: readonly DoubleSource[];
+  /**
+   * The sources it was last compared with (`status.sync.comparedTo.sources`, or `.source` for
+   * one): other than its own while Argo CD has not compared it since they changed; null for none
+   * (an Application Argo CD has not compared yet).
+   * @default - its sources
+   */
+  readonly comparedTo?: readonly DoubleSource[] | null;
   readonly images?: readonly string[];
   readonly deployedAt?: string;
   /** Whether it syncs automatically. @default true */
@@ -36,6 +57,12 @@ export interface DoubleApplication {
 /** An Application as Argo CD's API sends it (`v1alpha1Application`). */
 export function applicationObject(a: DoubleApplication): Record<string, unknown> {
   const revision = a.revision ?? 'a'.repeat(40);
+  const own: DoubleSource = {
+    repoURL: 'https://git.example.com/platform/platform-gitops.git',
+    path: `environments/${a.name}`,
+    targetRevision: 'main',
+  };
+  const compared = a.comparedTo === null ? [] : (a.comparedTo ?? a.sources ?? [own]);
   return {
     metadata: {
       name: a.name,
@@ -46,11 +73,24 @@ export function applicationObject(a: DoubleApplication): Record<string, unknown>
     spec: {
       project: a.project ?? 'default',
       destination: { name: 'in-cluster', namespace: a.name },
-      source: { repoURL: 'https://git.example.com/platform/platform-gitops.git', path: `environments/${a.name}`, targetRevision: 'main' },
+      ...(a.sources ? { sources: a.sources.map((x) => ({ ...x })) } : { source: { ...own } }),
       ...(a.autoSync === false ? {} : { syncPolicy: { automated: { prune: true, selfHeal: true } } }),
     },
     status: {
-      sync: { status: a.sync ?? 'Synced', ...(a.revisions ? { revisions: [...a.revisions] } : { revision }) },
+      sync: {
+        status: a.sync ?? 'Synced',
+        ...(a.revisions ? { revisions: [...a.revisions] } : { revision }),
+        ...(compared.length === 0
+          ? {}
+          : {
+              comparedTo: {
+                ...(compared.length === 1 && a.revisions === undefined
+                  ? { source: { ...compared[0] } }
+                  : { sources: compared.map((x) => ({ ...x })) }),
+                destination: { name: 'in-cluster', namespace: a.name },
+              },
+            }),
+      },
       health: { status: a.health ?? 'Healthy', ...(a.healthSince ? { lastTransitionTime: a.healthSince } : {}) },
       summary: { images: [...(a.images ?? [])] },
       ...(a.deployedAt ? { history: [{ id: 1, revision, deployedAt: a.deployedAt, deployStartedAt: a.deployedAt }] } : {}),

@@ -1,0 +1,134 @@
+/**
+ * A health gate (`Gate.healthy()`), `wait` and `status --live` for a release that pins its chart
+ * with its image, through the built CLI against a test double of Argo CD: every part of the
+ * release is tied to what Argo CD reports it compared and synced (the image to its live images,
+ * the chart to the source that reads it), and a part nothing reported ties is not "running".
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { useProgramCheckout } from '../support/program-checkout';
+import { CliRun, runCli } from '../support/cli';
+import {
+  ArgoCdDouble,
+  canStartArgoCdDouble,
+  DOUBLE_TOKEN,
+  DoubleApplication,
+  DoubleSource,
+  startArgoCdDouble,
+} from '../support/argocd-double';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const T0 = '2026-11-22T10:00:00Z';
+const A = `sha256:${'a'.repeat(64)}`;
+const B = `sha256:${'b'.repeat(64)}`;
+const GITOPS = 'https://git.example.com/platform/platform-gitops.git';
+const OCI = 'oci://charts.example.com/web';
+
+/** canary (prod/aws/eu-01) → prod (prod/aws/eu-02, healthy, soak 1h); web's chart an OCI artifact promoted with its image. */
+const PROGRAM = `
+const { Cloud, Cluster, ControlPlane, Duration, Environment, Gate, Platform, PromotionRing, Service, Targets, Workload } = require(${JSON.stringify(path.join(ROOT, 'lib'))});
+const platform = new Platform({ repoURL: ${JSON.stringify(GITOPS)}, applicationRepoURLPattern: 'https://git.example.com/apps/{service}.git' });
+const prod = new Environment(platform, 'prod', { controlPlane: new ControlPlane(platform, 'prod-eu') });
+const aws = new Cloud(platform, 'aws');
+const canary = new Cluster(prod, 'eu-01', { cloud: aws, region: 'eu-central-1' });
+new Cluster(prod, 'eu-02', { cloud: aws, region: 'eu-west-1' });
+new PromotionRing(platform, 'canary', { targets: Targets.cluster(canary) });
+new PromotionRing(platform, 'prod', { targets: Targets.environment(prod).except(Targets.cluster(canary)), gates: [Gate.healthy(), Gate.soak(Duration.hours(1))] });
+new Service(platform, 'web', {
+  image: { repository: 'registry.example.com/shop/web' },
+  initialDigest: ${JSON.stringify(A)},
+  workload: Workload.ociChart({ repoURL: ${JSON.stringify(OCI)}, version: '1.0.0', promoted: true }),
+}).deployTo(prod);
+platform.synth();
+`;
+
+const CANARY = 'web-prod-aws-eu-01';
+
+/** The sources of the canary's Application reading chart `version` (its values from the GitOps repository). */
+const sources = (version: string): DoubleSource[] => [
+  { repoURL: OCI, path: '.', targetRevision: version },
+  { repoURL: GITOPS, targetRevision: 'refs/heads/main', ref: 'values' },
+];
+
+/** The canary's Application running image B Synced and Healthy, compared with chart `version` at GitOps commit `commit`. */
+const canaryRuns = (version: string, commit: string, compared = sources(version)): DoubleApplication => ({
+  name: CANARY,
+  project: 'prod',
+  images: [`registry.example.com/shop/web@${B}`],
+  sources: sources(version),
+  comparedTo: compared,
+  // An OCI chart's revision is the digest of its artifact, never its version.
+  revisions: [`sha256:${'c'.repeat(64)}`, commit],
+  healthSince: '2026-11-22T10:05:00Z',
+  deployedAt: '2026-11-22T10:05:00Z',
+});
+
+const describeWithDouble = canStartArgoCdDouble() ? describe : describe.skip;
+
+describeWithDouble('a release that changes only its OCI chart, against a test double of Argo CD', () => {
+  const checkout = useProgramCheckout(PROGRAM, 'health-gate-chart');
+  let double: ArgoCdDouble;
+  beforeAll(async () => {
+    double = await startArgoCdDouble();
+  });
+  afterAll(() => double?.close());
+
+  const env = (): Record<string, string> => ({
+    ARGOCD_SERVER: double.server,
+    ARGOCD_AUTH_TOKEN: DOUBLE_TOKEN,
+    ARGOCD_CA_FILE: double.caFile,
+  });
+  const cli = (args: string[], now: string): Promise<CliRun> => runCli(args, { out: checkout.out, now, app: checkout.app, env: env() });
+  const ledger = (): string => fs.readFileSync(path.join(checkout.out, 'releases/web.yaml'), 'utf8');
+
+  test('the canary still compared with the chart before is not running it: the gate refuses, wait fails, status --live says drifted', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], T0)).code).toBe(0);
+    // B with chart 1.0.0, then the same image with chart 1.1.0.
+    expect(
+      (await cli(['promote', 'web', '--ring', 'canary', '--digest', B, '--chart-version', '1.0.0', '--by', 'ci', '--publish'], T0)).code,
+    ).toBe(0);
+    const commit = execFileSync('git', ['-C', checkout.out, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const later = await cli(
+      ['promote', 'web', '--ring', 'canary', '--digest', B, '--chart-version', '1.1.0', '--by', 'ci', '--publish'],
+      T0,
+    );
+    expect(later.code).toBe(0);
+    const before = ledger();
+    const now = '2026-11-22T13:00:00Z';
+
+    // Argo CD has not compared the Application with 1.1.0 yet.
+    double.applications = [canaryRuns('1.0.0', commit)];
+    const refused = await cli(['promote', 'web', '--ring', 'prod', '--from', 'canary', '--by', 'alice'], now);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `${CANARY} (control plane prod-eu) is drifted: sync Synced, health Healthy, Argo CD compared it with chart 1.0.0 of ${OCI}, not 1.1.0.`,
+    );
+    expect(ledger()).toBe(before);
+    const waited = await cli(['wait', 'web', '--ring', 'canary', '--timeout', '1s', '--interval', '1s'], now);
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain('CG804');
+    const live = await cli(['status', '--live', '--format', 'json'], now);
+    expect(live.code).toBe(2);
+    expect(JSON.parse(live.stdout).targets[0]).toMatchObject({
+      application: CANARY,
+      verdict: 'drifted',
+      why: `Argo CD compared it with chart 1.0.0 of ${OCI}, not 1.1.0`,
+    });
+
+    // Its spec reads 1.1.0, but Argo CD compared it with nothing it reports: nothing ties the chart.
+    double.applications = [{ ...canaryRuns('1.1.0', commit), comparedTo: null }];
+    const untied = await cli(['promote', 'web', '--ring', 'prod', '--from', 'canary', '--by', 'alice'], now);
+    expect(untied.code).toBe(1);
+    expect(untied.stderr).toContain(
+      `is drifted: sync Synced, health Healthy, Argo CD reports no source of ${OCI} it compared the Application with (status.sync.comparedTo), so chart 1.1.0 cannot be tied to what runs.`,
+    );
+    expect(ledger()).toBe(before);
+
+    // Compared with 1.1.0, Synced and Healthy: it runs the release.
+    double.applications = [canaryRuns('1.1.0', commit)];
+    const ok = await cli(['promote', 'web', '--ring', 'prod', '--from', 'canary', '--by', 'alice'], now);
+    expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(ok.stdout).toContain('promote web sha256:bbbbbbbb with chart 1.1.0 to prod from canary (by alice)');
+  });
+});
