@@ -454,6 +454,15 @@ const ENTRIES = [
     fix: 'Split the ring into one ring per repository (one after the other), or give those control planes one repository; read a repository at one revision; order the rings so that those of one repository follow one another.',
   },
 
+  {
+    code: 'CG156',
+    where: 'program',
+    title: 'Gate behind a ring of another GitOps repository',
+    description:
+      "A ring has Gate.healthy() or Gate.soak() while the ring before it is read from another GitOps repository: a promotion into the ring is made in its own repository's checkout, which reads neither the ring before's ledger (the release it runs, the commit that recorded it) nor its control planes, so the gate could not be held, by the promotion nor by check and publish after it.",
+    fix: "Drop the gate from that ring and order the promotion in the pipeline (cdk8s-gitops wait <service> --ring <ring before> --repository <its repository> in that repository's checkout, then promote), or read both rings from one repository.",
+  },
+
   // CG2xx: release ledgers
   {
     code: 'CG201',

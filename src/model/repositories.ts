@@ -11,6 +11,7 @@
  * @module
  */
 import { GitOpsError, Problem, problem } from '../core/errors';
+import { formatDuration } from '../core/timestamp';
 import { redactUrl, sshUrlOf } from './names';
 import type { ControlPlaneModel, GitOpsRepositoryModel, PlatformModel, RingModel } from './platform-model';
 
@@ -147,6 +148,7 @@ export function problemsOfRepositories(model: PlatformModel): Problem[] {
     if (last !== undefined && sameRepository(last.repoURL, url)) last.rings.push(ring.name);
     else runs.push({ repoURL: url, rings: [ring.name] });
   }
+  problems.push(...gatesBehindOtherRepositories(model, ringRepos));
   runs.forEach((run, index) => {
     const at = runs
       .slice(0, Math.max(0, index - 1))
@@ -172,6 +174,36 @@ export function problemsOfRepositories(model: PlatformModel): Problem[] {
     );
   });
   return problems;
+}
+
+/**
+ * CG156 for a ring with a health gate or a soak whose ring before is read from another GitOps
+ * repository: its checkout reads neither the ring before's ledger (the release it runs, the
+ * commit that recorded it) nor the control planes of that ring, so neither gate could be judged
+ * there, by a promotion nor by `check` or `publish` after it.
+ */
+function gatesBehindOtherRepositories(model: PlatformModel, ringRepos: Map<string, GitOpsRepositoryModel>): Problem[] {
+  return model.rings.flatMap((ring, index): Problem[] => {
+    const before = index > 0 ? model.rings[index - 1]! : undefined;
+    if (before === undefined || sameRepository(ringRepos.get(before.name)!.repoURL, ringRepos.get(ring.name)!.repoURL)) return [];
+    const gates = [
+      ...(ring.gates.requireHealthy === true ? ['Gate.healthy()'] : []),
+      ...(ring.gates.soakSeconds > 0 ? [`Gate.soak(${formatDuration(ring.gates.soakSeconds)})`] : []),
+    ];
+    if (gates.length === 0) return [];
+    const there = redactUrl(ringRepos.get(before.name)!.repoURL);
+    return [
+      problem('CG156', {
+        constructPath: ring.path,
+        message:
+          `Ring "${ring.name}" has ${gates.join(' and ')}, but the ring before it, "${before.name}", is read from another GitOps repository (${there}): ` +
+          `a promotion into "${ring.name}" is made in ${redactUrl(ringRepos.get(ring.name)!.repoURL)}, whose checkout reads neither what "${before.name}" runs nor since when, so ${gates.length === 1 ? 'the gate' : 'the gates'} could not be held.`,
+        fix:
+          `Drop ${gates.join(' and ')} from ring "${ring.name}" and order the promotion in the pipeline (cdk8s-gitops wait <service> --ring ${before.name} --repository ${there} in that repository's checkout, then promote into "${ring.name}"), ` +
+          `or read "${before.name}" and "${ring.name}" from one repository.`,
+      }),
+    ];
+  });
 }
 
 /**
