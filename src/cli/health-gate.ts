@@ -65,7 +65,7 @@ export async function healthGateReading(
   }
   let rows: LiveRow[];
   try {
-    rows = await liveRows(model, report, env, (t) => t.service === service && t.ring === before);
+    rows = await liveRows(model, report, dir, env, (t) => t.service === service && t.ring === before);
   } catch (e) {
     if (!(e instanceof GitOpsError) || !e.problems.every((p) => /^CG80\d$/.test(p.code))) throw e;
     throw new GitOpsError(

@@ -16,6 +16,10 @@ import type { CommandContext } from './command';
 import { argoCdClients } from './argocd-settings';
 import { printable, printableJson } from './terminal-text';
 import { isCommitSha } from '../release/release';
+import { gitSync } from '../core/git-sync';
+import { readYaml } from '../core/yaml/read';
+import { targetDirectory } from '../model/placement';
+import { BASE_DIRECTORY, baseRevisionIn, KUSTOMIZATION_FILE } from '../synth/sources/kustomize';
 
 /** One row of `status --live`. */
 export interface LiveRow {
@@ -47,11 +51,13 @@ export interface LiveRow {
 
 /**
  * What the targets of `report` (those `only` keeps) run, as their control planes' Argo CD report
- * it: a row per emitted target of a control plane reconciled by Argo CD.
+ * it: a row per emitted target of a control plane reconciled by Argo CD. The GitOps commits Argo
+ * CD reports are read in `checkout` (a Kustomize base's revision is in the overlay there).
  */
 export async function liveRows(
   model: PlatformModel,
   report: StatusReport,
+  checkout: string,
   env: CommandContext['env'],
   only: (t: StatusReport['targets'][number]) => boolean = () => true,
 ): Promise<LiveRow[]> {
@@ -87,7 +93,7 @@ export async function liveRows(
     const source = ringSources.get(`${t.service}\u0000${t.ring}`);
     const { verdict, why } = verdictOf(app, {
       images: declaredImages(service, t.digest),
-      ...(source === undefined ? {} : { chart: declaredChart(service, source) }),
+      ...(source === undefined ? {} : { chart: declaredChart(service, source, checkout, targetDirectory(model, { id: t.target })) }),
     });
     return {
       application: t.application,
@@ -115,10 +121,11 @@ export async function liveRows(
 export async function liveStatus(
   model: PlatformModel,
   report: StatusReport,
+  checkout: string,
   format: 'text' | 'json',
   ctx: CommandContext,
 ): Promise<number> {
-  const rows = await liveRows(model, report, ctx.env);
+  const rows = await liveRows(model, report, checkout, ctx.env);
   if (format === 'json') ctx.stdout.write(`${printableJson({ targets: rows })}\n`);
   else if (rows.length === 0) {
     ctx.stdout.write('No target is read: none is on a control plane reconciled by Argo CD with a release yet.\n');
@@ -211,13 +218,17 @@ function runningVersions(service: ServiceModel, images: readonly string[]): stri
 
 /**
  * The revision of `service`'s source a ring reads (`revision`), and what ties it to Argo CD's
- * report: the Application's source that reads the chart's repository (the chart's name too in
- * a Helm repository), and the revision as Argo CD reports it resolved where it reports it as it
- * is: a Helm repository chart's version, a Git chart's (or Kustomize base's) commit SHA; not a
- * tag (it resolves to its commit) nor an OCI chart's version (to the artifact's digest).
+ * report. A chart: the Application's source that reads the chart's repository (the chart's name
+ * too in a Helm repository), and the revision as Argo CD reports it resolved where it reports it
+ * as it is: a Helm repository chart's version, a Git chart's commit SHA; not a tag (it resolves
+ * to its commit) nor an OCI chart's version (to the artifact's digest). A Kustomize base: the
+ * GitOps commit Argo CD synced, whose overlay of the target (in `directory`, read in `checkout`)
+ * names the base's revision; Argo CD reads the base through it and never reports its own.
  */
-function declaredChart(service: ServiceModel, revision: string): DeclaredChart {
+function declaredChart(service: ServiceModel, revision: string, checkout: string, directory: string): DeclaredChart {
   const source = service.source;
+  if (source.kind === 'kustomize')
+    return { revision, baseAt: (sha) => baseAtCommit(checkout, `${directory}/${BASE_DIRECTORY}/${KUSTOMIZATION_FILE}`, sha) };
   const inGit = promotedSourceOf(service)?.inGit;
   const reported =
     inGit === true
@@ -232,4 +243,21 @@ function declaredChart(service: ServiceModel, revision: string): DeclaredChart {
     ...(source.kind === 'helm' ? { repoURL: source.repoURL, ...(source.chart === undefined ? {} : { chart: source.chart }) } : {}),
     ...(reported === undefined ? {} : { reported }),
   };
+}
+
+/**
+ * The base revision the kustomization `file` (a path of the checkout) names at commit `sha` of
+ * the checkout `dir`: null where the commit has no such file or it names none, undefined where
+ * the commit is not in the checkout.
+ */
+function baseAtCommit(dir: string, file: string, sha: string): string | null | undefined {
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return undefined;
+  if (gitSync(dir, ['cat-file', '-e', `${sha}^{commit}`]).status !== 0) return undefined;
+  const text = gitSync(dir, ['cat-file', 'blob', `${sha}:./${file}`]);
+  if (text.status !== 0) return null;
+  try {
+    return baseRevisionIn(readYaml(text.stdout)) ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -56,7 +56,7 @@ export async function rollbackLive(
   }
   let rows: LiveRow[];
   try {
-    rows = await liveRows(model, statusOf(model, readLedgers(model, dir)), env, (t) => t.service === service && t.ring === ring);
+    rows = await liveRows(model, statusOf(model, readLedgers(model, dir)), dir, env, (t) => t.service === service && t.ring === ring);
   } catch (e) {
     if (e instanceof GitOpsError && e.problems.every((p) => /^CG80\d$/.test(p.code))) {
       return { notAsked: e.problems.map((p) => `${p.code} ${p.message}`).join(' ') };

@@ -132,3 +132,68 @@ describeWithDouble('a release that changes only its OCI chart, against a test do
     expect(ok.stdout).toContain('promote web sha256:bbbbbbbb with chart 1.1.0 to prod from canary (by alice)');
   });
 });
+
+/** The same rings; web a Kustomize base in its application repository, promoted with its image. */
+const KUSTOMIZE = PROGRAM.replace(
+  `Workload.ociChart({ repoURL: ${JSON.stringify(OCI)}, version: '1.0.0', promoted: true })`,
+  `Workload.kustomize({ path: 'deploy/base', targetRevision: ${JSON.stringify('1'.repeat(40))}, promoted: true })`,
+);
+
+describeWithDouble('a release that pins a Kustomize base, against a test double of Argo CD', () => {
+  const checkout = useProgramCheckout(KUSTOMIZE, 'health-gate-kustomize');
+  let double: ArgoCdDouble;
+  beforeAll(async () => {
+    double = await startArgoCdDouble();
+  });
+  afterAll(() => double?.close());
+
+  const env = (): Record<string, string> => ({
+    ARGOCD_SERVER: double.server,
+    ARGOCD_AUTH_TOKEN: DOUBLE_TOKEN,
+    ARGOCD_CA_FILE: double.caFile,
+  });
+  const cli = (args: string[], now: string): Promise<CliRun> => runCli(args, { out: checkout.out, now, app: checkout.app, env: env() });
+  const head = (): string => execFileSync('git', ['-C', checkout.out, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  /** The canary's Application as Argo CD reports it: its overlay read from the GitOps repository at `commit`. */
+  const canaryAt = (commit: string): DoubleApplication => ({
+    name: CANARY,
+    project: 'prod',
+    images: [`registry.example.com/shop/web@${B}`],
+    sources: [{ repoURL: GITOPS, path: 'environments/prod/aws/eu-01/web', targetRevision: 'refs/heads/main' }],
+    revision: commit,
+    healthSince: '2026-11-22T10:05:00Z',
+    deployedAt: '2026-11-22T10:05:00Z',
+  });
+  const base = 'e'.repeat(40);
+
+  test('the base is tied by the GitOps commit Argo CD synced, whose overlay names it: running there, drifted before', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], T0)).code).toBe(0);
+    expect((await cli(['promote', 'web', '--ring', 'canary', '--digest', B, '--by', 'ci', '--publish'], T0)).code).toBe(0);
+    const before = head();
+    expect(
+      (await cli(['promote', 'web', '--ring', 'canary', '--digest', B, '--chart-revision', base, '--by', 'ci', '--publish'], T0)).code,
+    ).toBe(0);
+    const now = '2026-11-22T13:00:00Z';
+
+    // Argo CD synced the overlay of the commit before the base moved.
+    double.applications = [canaryAt(before)];
+    const stale = await cli(['status', '--live', '--format', 'json'], now);
+    expect(stale.code).toBe(2);
+    expect(JSON.parse(stale.stdout).targets[0]).toMatchObject({
+      verdict: 'drifted',
+      why: `its overlay at GitOps commit ${before.slice(0, 12)}, which Argo CD synced, reads the Kustomize base at ${'1'.repeat(40)}, not ${base}`,
+    });
+    // A commit this checkout does not have cannot tie it.
+    double.applications = [canaryAt('f'.repeat(40))];
+    const unknown = await cli(['promote', 'web', '--ring', 'prod', '--from', 'canary', '--by', 'alice'], now);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`the GitOps commit Argo CD synced, ${'f'.repeat(12)}, is not in this checkout`);
+
+    // Synced at the promotion's commit: it runs the release, and the gate takes it.
+    double.applications = [canaryAt(head())];
+    const waited = await cli(['wait', 'web', '--ring', 'canary', '--timeout', '1s'], now);
+    expect({ code: waited.code, stderr: waited.stderr }).toEqual({ code: 0, stderr: '' });
+    const ok = await cli(['promote', 'web', '--ring', 'prod', '--from', 'canary', '--by', 'alice'], now);
+    expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});

@@ -74,7 +74,7 @@ Example:
       // The Argo CD client loads only for --live.
       // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-syntax -- see above
       const { liveStatus } = require('../live-status') as typeof import('../live-status');
-      return liveStatus(model, report, format, ctx);
+      return liveStatus(model, report, out, format, ctx);
     }
     ctx.stdout.write(formatStatus(report, format, { targets: values.targets === true }));
     // What a ledger says runs is what runs only while the ring rules accept it: say so when they do not.

@@ -104,7 +104,7 @@ Example:
       // restart, a proxy's 503); one that refuses the token will not, so that fails at once.
       let rows: Awaited<ReturnType<typeof liveRows>>;
       try {
-        rows = await liveRows(model, report, ctx.env, only);
+        rows = await liveRows(model, report, out, ctx.env, only);
       } catch (e) {
         if (!(e instanceof GitOpsError) || !e.problems.every((p) => p.code === 'CG801' || p.code === 'CG803') || Date.now() >= deadline)
           throw e;
