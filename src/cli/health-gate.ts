@@ -14,7 +14,7 @@ import type { UpstreamHealth } from '../release/rules';
 import { statusOf } from '../synth/status';
 import { readLedgers } from '../workspace/ledgers';
 import type { CommandContext } from './command';
-import { LiveRow, liveRows } from './live-status';
+import { DRIFTED_FIX, LiveRow, liveRows } from './live-status';
 import { printable } from './terminal-text';
 
 /** What a promotion takes into account of the ring before: the reading, and a note for the user. */
@@ -85,7 +85,9 @@ export async function healthGateReading(
           `${gate}; ${off.length} of ${rows.length} do${off.length === 1 ? 'es' : ''} not: ` +
           off.map((r) => printable(describeRow(r))).join('; ') +
           '. Nothing was written.',
-        fix: `Look at them (argocd app get <name>, cdk8s-gitops status --live); promote once they run the release of "${before}" Synced and Healthy, or roll "${before}" back.`,
+        fix:
+          `Look at them (argocd app get <name>, cdk8s-gitops status --live); promote once they run the release of "${before}" Synced and Healthy, or roll "${before}" back.` +
+          (off.some((r) => r.verdict === 'drifted') ? ` ${DRIFTED_FIX}` : ''),
       }),
     ]);
   }

@@ -21,6 +21,10 @@ import { readYaml } from '../core/yaml/read';
 import { targetDirectory } from '../model/placement';
 import { BASE_DIRECTORY, baseRevisionIn, KUSTOMIZATION_FILE } from '../synth/sources/kustomize';
 
+/** What to do about a drifted Application, most often one Argo CD has not read the release of yet. */
+export const DRIFTED_FIX =
+  'A drifted Application is most often one Argo CD has not compared with the release yet: wait for it to refresh (cdk8s-gitops wait), or refresh it now (argocd app get <name> --refresh).';
+
 /** One row of `status --live`. */
 export interface LiveRow {
   readonly application: string;
@@ -174,6 +178,8 @@ export async function liveStatus(
     );
     for (const r of off.filter((x) => x.operation?.message !== undefined))
       ctx.stdout.write(`  ${r.application}: ${printable(r.operation!.phase)}: ${printable(r.operation!.message!)}\n`);
+    for (const r of off.filter((x) => x.why !== null)) ctx.stdout.write(`  ${r.application}: ${printable(r.why!)}.\n`);
+    if (off.some((r) => r.verdict === 'drifted')) ctx.stdout.write(`${DRIFTED_FIX}\n`);
   }
   return rows.every((r) => r.verdict === 'running') ? 0 : 2;
 }

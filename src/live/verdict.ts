@@ -5,6 +5,7 @@
  * @module
  */
 import { redactUrl } from '../core/url-credentials';
+import { shortDigests } from '../model/versions';
 import type { LiveApplication } from './argocd-client';
 
 /** `running` (what Git declares, Synced and Healthy), or how it differs. */
@@ -124,6 +125,22 @@ function untiedChart(app: LiveApplication, chart: DeclaredChart): string | undef
   return `Argo CD reports no source of ${repository} it compared the Application with (status.sync.comparedTo), so chart ${revision} cannot be tied to what runs`;
 }
 
+/** Why the live `images` do not tie the declared ones: what runs of each image that is not declared's, and what is declared. */
+function untiedImages(images: readonly string[], declared: readonly DeclaredImage[]): string {
+  if (images.length === 0) return 'Argo CD reports no live image of it';
+  return declared
+    .filter((d) => !images.some((i) => isImage(i, d)))
+    .map((d) => {
+      const seen = images
+        .filter((i) => i.startsWith(`${d.repository}@`) || i.startsWith(`${d.repository}:`))
+        .map((i) => i.slice(d.repository.length + 1));
+      const runs =
+        seen.length === 0 ? `no image of ${d.repository}` : `${d.repository} at ${[...new Set(seen)].map(shortDigests).join(', ')}`;
+      return `it runs ${runs}, not ${shortDigests(d.version)}`;
+    })
+    .join('; ');
+}
+
 /**
  * The verdict for a target declared to run `declared` (no images: nothing to compare), from
  * its Application: `syncing` while an operation runs or ends (or Progressing), `degraded`
@@ -140,7 +157,9 @@ export function verdictOf(app: LiveApplication | undefined, declared: DeclaredRe
   // The last sync failed (a hook, a resource that did not apply): whatever the health says, the release did not go through cleanly.
   if (app.health !== 'Healthy' || app.operation?.phase === 'Failed' || app.operation?.phase === 'Error') return { verdict: 'degraded' };
   if (app.sync !== 'Synced') return { verdict: 'drifted' };
-  if (declared.images.length > 0 && runsDeclared(app.images, declared.images) !== true) return { verdict: 'drifted' };
+  if (declared.images.length > 0 && runsDeclared(app.images, declared.images) !== true) {
+    return { verdict: 'drifted', why: untiedImages(app.images, declared.images) };
+  }
   const why = declared.chart === undefined ? undefined : untiedChart(app, declared.chart);
   if (why !== undefined) return { verdict: 'drifted', why };
   return { verdict: 'running' };

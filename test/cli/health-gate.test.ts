@@ -117,8 +117,14 @@ describeWithDouble('Gate.healthy(), against a test double of Argo CD', () => {
         'web-prod-aws-eu-01 (control plane prod-eu) is degraded: sync Synced, health Degraded, Failed: Deployment web exceeded its progress deadline. Nothing was written. ' +
         'Fix: Look at them (argocd app get <name>, cdk8s-gitops status --live); promote once they run the release of "canary" Synced and Healthy, or roll "canary" back.',
     );
+    // Synced and Healthy at the release before: what runs and what is declared, and what to do.
     expect(await refused(canaryRuns(A, '2026-11-22T10:05:00Z'))).toContain(
-      'web-prod-aws-eu-01 (control plane prod-eu) is drifted: sync Synced, health Healthy.',
+      'web-prod-aws-eu-01 (control plane prod-eu) is drifted: sync Synced, health Healthy, it runs registry.example.com/shop/web at sha256:aaaaaaaa, not sha256:bbbbbbbb. Nothing was written. ' +
+        'Fix: Look at them (argocd app get <name>, cdk8s-gitops status --live); promote once they run the release of "canary" Synced and Healthy, or roll "canary" back. ' +
+        'A drifted Application is most often one Argo CD has not compared with the release yet: wait for it to refresh (cdk8s-gitops wait), or refresh it now (argocd app get <name> --refresh).',
+    );
+    expect(await refused({ ...canaryRuns(B, '2026-11-22T10:05:00Z'), images: [] })).toContain(
+      'web-prod-aws-eu-01 (control plane prod-eu) is drifted: sync Synced, health Healthy, Argo CD reports no live image of it.',
     );
     expect(await refused({ ...canaryRuns(B, '2026-11-22T10:05:00Z'), sync: 'OutOfSync' })).toContain(
       'web-prod-aws-eu-01 (control plane prod-eu) is drifted: sync OutOfSync, health Healthy.',

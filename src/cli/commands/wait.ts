@@ -10,7 +10,7 @@ import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { describeRow } from '../health-gate';
 import { argoCdClients } from '../argocd-settings';
-import { liveRows, shortVersion } from '../live-status';
+import { DRIFTED_FIX, liveRows, shortVersion } from '../live-status';
 import { printable } from '../terminal-text';
 import { checkoutDir } from '../out-dir';
 import { NO_PROGRAM_HELP, recordedModel, withoutProgram } from '../without-program';
@@ -129,6 +129,11 @@ Example:
             `wait: after ${formatDuration(timeout)}, ${off.length} of ${rows.length} Application${rows.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} do not run ${shortVersion(rows[0].declared)} Synced and Healthy: ` +
             off.map(describeRow).map(printable).join('; ') +
             '.',
+          ...(off.some((r) => r.verdict === 'drifted')
+            ? {
+                fix: `${DRIFTED_FIX.replace(' (cdk8s-gitops wait)', ' (wait longer: --timeout)')} Else look at the Applications named (argocd app get <name>), or roll the ring back.`,
+              }
+            : {}),
         });
       }
       // The last look is at the deadline: the message's "after" is the time waited.
