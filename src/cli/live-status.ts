@@ -6,7 +6,7 @@
  * @module
  */
 import type { LiveApplication } from '../live/argocd-client';
-import { DeclaredChart, DeclaredImage, LiveVerdict, verdictOf } from '../live/verdict';
+import { DeclaredChart, DeclaredImage, LiveVerdict, runsDeclared, verdictOf } from '../live/verdict';
 import type { PlatformModel, ServiceModel } from '../model/platform-model';
 import { promotedSourceOf } from '../model/source-kinds';
 import { shortDigests } from '../model/versions';
@@ -43,6 +43,11 @@ export interface LiveRow {
    * as the table compares them with `declared`; `null` when none of them is seen.
    */
   readonly running: string | null;
+  /**
+   * Whether every image of the ring's release is seen running, whatever the sync status and
+   * health; false without an Application, or where Argo CD reports no image.
+   */
+  readonly runsDeclared: boolean;
   readonly operation: LiveApplication['operation'] | null;
   /** Whether Argo CD syncs it on its own; `null` without an Application. */
   readonly autoSync: boolean | null;
@@ -95,8 +100,9 @@ export async function liveRows(
     // In the project the program gives it: one in another project is not the target's.
     const app = found !== undefined && found.project === applicationProject(t.environment, service) ? found : undefined;
     const source = ringSources.get(`${t.service}\u0000${t.ring}`);
+    const declared = declaredImages(service, t.digest);
     const { verdict, why } = verdictOf(app, {
-      images: declaredImages(service, t.digest),
+      images: declared,
       ...(source === undefined ? {} : { chart: declaredChart(service, source, checkout, targetDirectory(model, { id: t.target })) }),
     });
     return {
@@ -111,6 +117,7 @@ export async function liveRows(
       revisions: app?.revisions ?? [],
       images: app?.images ?? [],
       running: runningVersions(service, app?.images ?? []),
+      runsDeclared: app !== undefined && declared.length > 0 && runsDeclared(app.images, declared) === true,
       operation: app?.operation ?? null,
       deployedAt: app?.deployedAt ?? null,
       autoSync: app?.autoSync ?? null,

@@ -8,6 +8,7 @@
  */
 import { GitOpsError } from '../core/errors';
 import type { PlatformModel } from '../model/platform-model';
+import type { Ledger } from '../release/types';
 import { statusOf } from '../synth/status';
 import { readLedgers } from '../workspace/ledgers';
 import type { CommandContext } from './command';
@@ -19,7 +20,10 @@ import { printable } from './terminal-text';
 export interface RolledBackApplication {
   readonly application: string;
   readonly controlPlane: string;
-  /** Whether it runs the release put back already, Synced and Healthy. */
+  /**
+   * Whether it runs the release put back already, whatever its sync status and health: one
+   * rolled back by hand runs it OutOfSync (Argo CD compares it with the release in Git).
+   */
   readonly rolledBack: boolean;
   /** The versions of the service's images it runs (see `LiveRow.running`). */
   readonly running: string | null;
@@ -39,14 +43,17 @@ export type RollbackLive =
   | { readonly notAsked: string };
 
 /**
- * Reads the Applications of `service` in `ring` after a rollback wrote the checkout `dir`;
- * undefined when nothing says where the Argo CD of any of their control planes is.
+ * Reads the Applications of `service` in `ring` after a rollback made `ledger` (the service's
+ * ledger as it wrote it: a change published to a branch of its own is no longer in the checkout
+ * `dir`, which holds the other ledgers); undefined when nothing says where the Argo CD of any of
+ * their control planes is.
  */
 export async function rollbackLive(
   model: PlatformModel,
   dir: string,
   service: string,
   ring: string,
+  ledger: Ledger,
   env: CommandContext['env'],
 ): Promise<RollbackLive | undefined> {
   const environments = new Set(model.targets.filter((t) => t.service === service && t.ring === ring).map((t) => t.environment));
@@ -56,7 +63,10 @@ export async function rollbackLive(
   }
   let rows: LiveRow[];
   try {
-    rows = await liveRows(model, statusOf(model, readLedgers(model, dir)), dir, env, (t) => t.service === service && t.ring === ring);
+    const ledgers = readLedgers(model, dir);
+    const file = ledgers.get(service);
+    if (file !== undefined) ledgers.set(service, { ...file, ledger });
+    rows = await liveRows(model, statusOf(model, ledgers), dir, env, (t) => t.service === service && t.ring === ring);
   } catch (e) {
     if (e instanceof GitOpsError && e.problems.every((p) => /^CG80\d$/.test(p.code))) {
       return { notAsked: e.problems.map((p) => `${p.code} ${p.message}`).join(' ') };
@@ -68,7 +78,7 @@ export async function rollbackLive(
     applications: rows.map((r) => ({
       application: r.application,
       controlPlane: r.controlPlane,
-      rolledBack: r.verdict === 'running',
+      rolledBack: r.runsDeclared,
       running: r.running,
       sync: r.sync,
       health: r.health,
@@ -77,20 +87,37 @@ export async function rollbackLive(
   };
 }
 
+/**
+ * Where a rollback's change is when Argo CD is asked: pushed to the branch Argo CD reads
+ * (`pushed`), pushed to a branch of its own for a merge request (`branch`, with its name), or
+ * only in the checkout (`checkout`, without `--publish`).
+ */
+export type RollbackChangeAt =
+  { readonly kind: 'pushed' } | { readonly kind: 'branch'; readonly branch: string } | { readonly kind: 'checkout' };
+
 /** The lines `rollback` prints of `live` (why Argo CD was not asked is a note: see {@link rollbackLiveNote}). */
-export function rollbackLiveText(live: RollbackLive, service: string, ring: string): string[] {
+export function rollbackLiveText(live: RollbackLive, service: string, ring: string, at: RollbackChangeAt): string[] {
   if ('notAsked' in live) return [];
   const { applications: apps, release: to } = live;
   if (apps.length === 0) return [];
   const done = apps.filter((a) => a.rolledBack).length;
+  // Argo CD reads the change only once it is on the branch it follows.
+  const when =
+    at.kind === 'pushed'
+      ? 'from this change'
+      : at.kind === 'branch'
+        ? `once branch ${at.branch} is merged`
+        : 'once this change is published (cdk8s-gitops publish)';
   const lines = [
     done === apps.length
       ? `Argo CD already runs ${shortVersion(to)} on ${apps.length === 1 ? 'the Application' : `all ${apps.length} Applications`} of ${service} in ring ${ring}.`
-      : `Argo CD runs ${shortVersion(to)} on ${done} of ${apps.length} Application${apps.length === 1 ? '' : 's'} of ${service} in ring ${ring} so far; it syncs the rest from this change:`,
+      : `Argo CD runs ${shortVersion(to)} on ${done} of ${apps.length} Application${apps.length === 1 ? '' : 's'} of ${service} in ring ${ring} so far; it syncs the rest ${when}:`,
   ];
-  for (const a of apps.filter((x) => !x.rolledBack || x.autoSync === false)) {
+  for (const a of apps.filter((x) => !x.rolledBack || x.autoSync === false || x.sync !== 'Synced' || x.health !== 'Healthy')) {
     const runs = a.rolledBack
-      ? 'rolled back'
+      ? a.sync === 'Synced' && a.health === 'Healthy'
+        ? 'rolled back'
+        : `rolled back, ${a.sync}, ${a.health}`
       : a.sync === null
         ? 'no such Application'
         : `runs ${shortVersion(a.running)}, ${a.sync}, ${a.health}`;

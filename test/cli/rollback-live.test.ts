@@ -63,7 +63,7 @@ describeWithDouble('rollback, against a test double of Argo CD', () => {
       app('web-prod-aws-eu-01', A, { autoSync: false }), // rolled back by hand with argocd app rollback
       app('web-prod-aws-eu-02', B),
     ];
-    const run = await rollback();
+    const run = await rollback(undefined, ['--publish']);
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(run.stdout).toContain(
       [
@@ -72,6 +72,53 @@ describeWithDouble('rollback, against a test double of Argo CD', () => {
         '  web-prod-aws-eu-02 (control plane prod-eu): runs sha256:bbbbbbbb, Synced, Healthy',
         '',
       ].join('\n'),
+    );
+  });
+
+  /** As `argocd app rollback` leaves an Application: the old release running, OutOfSync with Git, auto-sync off. */
+  const rolledBackByHand = (name: string): DoubleApplication =>
+    app(name, A, { sync: 'OutOfSync', autoSync: false, operation: { phase: 'Succeeded', message: 'successfully synced (all tasks run)' } });
+
+  test('counts an Application rolled back by hand as running the release, OutOfSync as argocd app rollback leaves it', async () => {
+    double.applications = [rolledBackByHand('web-prod-aws-eu-01'), app('web-prod-aws-eu-02', B)];
+    const run = await rollback(undefined, ['--publish']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(
+      [
+        'Argo CD runs sha256:aaaaaaaa on 1 of 2 Applications of web in ring prod so far; it syncs the rest from this change:',
+        '  web-prod-aws-eu-01 (control plane prod-eu): rolled back, OutOfSync, Healthy; auto-sync is off (as argocd app rollback leaves it), so it takes no change from Git until it is turned on: argocd app set web-prod-aws-eu-01 --sync-policy automated',
+        '  web-prod-aws-eu-02 (control plane prod-eu): runs sha256:bbbbbbbb, Synced, Healthy',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('in --format json, an Application rolled back by hand is rolled back', async () => {
+    double.applications = [rolledBackByHand('web-prod-aws-eu-01'), rolledBackByHand('web-prod-aws-eu-02')];
+    const json = await rollback(undefined, ['--format', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).argoCd.applications.map((a: { rolledBack: boolean; sync: string }) => [a.rolledBack, a.sync])).toEqual([
+      [true, 'OutOfSync'],
+      [true, 'OutOfSync'],
+    ]);
+  });
+
+  test('says Argo CD syncs the rest once the change is published, not from a change only the checkout holds', async () => {
+    double.applications = [rolledBackByHand('web-prod-aws-eu-01'), app('web-prod-aws-eu-02', B)];
+    const local = await rollback();
+    expect({ code: local.code, stderr: local.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(local.stdout).toContain(
+      'Argo CD runs sha256:aaaaaaaa on 1 of 2 Applications of web in ring prod so far; it syncs the rest once this change is published (cdk8s-gitops publish):\n',
+    );
+    expect(local.stdout).not.toContain('from this change');
+  });
+
+  test('says Argo CD syncs the rest once the branch of a merge request is merged', async () => {
+    double.applications = [rolledBackByHand('web-prod-aws-eu-01'), app('web-prod-aws-eu-02', B)];
+    const branch = await rollback(undefined, ['--publish', '--branch', 'rollback-web']);
+    expect({ code: branch.code, stderr: branch.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(branch.stdout).toContain(
+      'Argo CD runs sha256:aaaaaaaa on 1 of 2 Applications of web in ring prod so far; it syncs the rest once branch rollback-web is merged:\n',
     );
   });
 

@@ -25,7 +25,7 @@ import { GitOpsError } from '../../core/errors';
 import { PlatformModel } from '../../model/platform-model';
 import { releaseKey } from '../../release/release';
 import { contentHash } from '../../synth/file-tree';
-import type { RollbackLive } from '../rollback-live';
+import type { RollbackChangeAt, RollbackLive } from '../rollback-live';
 import { printableJson } from '../terminal-text';
 import { RELEASE_OPTIONS } from './arguments';
 import { listedNames, printChangedFiles } from '../changed-files';
@@ -125,7 +125,7 @@ export async function releaseInCheckout(
     /** For a rollback, what Argo CD runs in the ring (asked after the write: a rollback never waits for it). */
     const liveOf = async (outcome: ReleaseOutcome): Promise<RollbackLive | undefined> =>
       request.kind === 'rollback' && outcome.change.changed
-        ? liveState().rollbackLive(model, out, request.service, request.ring, ctx.env)
+        ? liveState().rollbackLive(model, out, request.service, request.ring, outcome.change.ledger, ctx.env)
         : undefined;
     if (!values.publish) {
       const made = apply();
@@ -185,7 +185,15 @@ export async function releaseInCheckout(
       }
       throw e;
     }
-    print(ctx, { format, verbose }, made.outcome, made.report, model.layout.environments, result, await liveOf(made.outcome));
+    print(
+      ctx,
+      { format, verbose, ...(branch === undefined ? {} : { branch }) },
+      made.outcome,
+      made.report,
+      model.layout.environments,
+      result,
+      await liveOf(made.outcome),
+    );
     if (format === 'text') {
       const others = result.commits.filter((c) => c.subject !== made.outcome.change.summary || c.operation === Operation.SYNTH);
       for (const c of others) ctx.stdout.write(`Also published: ${c.sha.slice(0, 12)} ${c.subject}\n`);
@@ -263,7 +271,16 @@ function modelFromTree(out: string, request: ReleaseRequest, publish: boolean, r
 
 function print(
   ctx: CommandContext,
-  { format, verbose }: { readonly format: 'text' | 'json'; readonly verbose: boolean },
+  {
+    format,
+    verbose,
+    branch,
+  }: {
+    readonly format: 'text' | 'json';
+    readonly verbose: boolean;
+    /** The branch of its own a published change went to, for a merge request. */
+    readonly branch?: string;
+  },
   o: ReleaseOutcome,
   r: WriteReport,
   environments: string,
@@ -297,7 +314,13 @@ function print(
   else if (files.some((f) => f.startsWith(`${environments}/`))) ctx.stdout.write(`Applications: ${listedNames(o.applications, verbose)}\n`);
   if (live !== undefined) {
     const { rollbackLiveNote, rollbackLiveText } = liveState();
-    for (const line of rollbackLiveText(live, o.request.service, o.request.ring)) ctx.stdout.write(`${line}\n`);
+    const at: RollbackChangeAt =
+      published === undefined
+        ? { kind: 'checkout' }
+        : branch === undefined
+          ? { kind: 'pushed' }
+          : { kind: 'branch', branch: published.branch };
+    for (const line of rollbackLiveText(live, o.request.service, o.request.ring, at)) ctx.stdout.write(`${line}\n`);
     const note = rollbackLiveNote(live, o.request.ring);
     if (note !== undefined) ctx.stderr.write(`Note: ${note}\n`);
   }
