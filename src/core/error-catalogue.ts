@@ -1448,7 +1448,7 @@ const ENTRIES = [
     where: 'live',
     title: "A control plane's Argo CD answered something unexpected",
     description:
-      'The Argo CD API server answered with another status than 200, 401, 403 or 404, or with a body that is not the JSON its API describes.',
+      "The Argo CD API server answered with another status than 200, 401, 403 or 404, or with a body that is not the JSON its API describes: a list of Applications without its metadata and items (a proxy's or a health endpoint's answer, which is never read as no Application), an item of another kind (an ApplicationSet) or without the project every Application has, another Application than the one asked for.",
     fix: 'Check that ARGOCD_SERVER names the Argo CD API server (not its UI behind another proxy path), and its version (cdk8s-gitops reads Argo CD 2.x and 3.x).',
   },
   {

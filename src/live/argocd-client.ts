@@ -69,7 +69,10 @@ export interface LiveApplication {
   readonly deployedAt?: string;
   /** Whether Argo CD syncs it on its own (`spec.syncPolicy.automated`, not `enabled: false`); `argocd app rollback` turns it off. */
   readonly autoSync: boolean;
-  /** The last operation: its phase and message. @default - none */
+  /**
+   * The operation that runs (`Running`, also when a sync is asked for and has not started yet),
+   * or else the last one: its phase and message. @default - none
+   */
   readonly operation?: { readonly phase: string; readonly message?: string; readonly finishedAt?: string };
 }
 
@@ -113,6 +116,12 @@ function isHostName(host: string): boolean {
     host.length <= 253 &&
     host.split('.').every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(label) && !/^eyj/i.test(label))
   );
+}
+
+/** A value of an answer as a message quotes it: JSON, at most 100 characters, nothing a terminal would act on. */
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return (text.length > 100 ? `${text.slice(0, 97)}...` : text).replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, '?');
 }
 
 /** The base URL of an API server given as `host[:port]` or as a URL. */
@@ -197,34 +206,62 @@ export class ArgoCdClient {
   /** The Applications the token may see, those of `selector` (a label selector) only when given. */
   async applications(selector?: string): Promise<LiveApplication[]> {
     const body = await this.get('/api/v1/applications', selector === undefined ? {} : { selector });
-    if (!isMap(body) || !(body.items === undefined || body.items === null || Array.isArray(body.items))) {
-      throw this.error('CG803', 'its list of Applications is not one (no items).');
+    // Argo CD's list always carries its metadata and items (null for none): another answer (a
+    // proxy's `{"message":"ok"}`, a health endpoint's `{}`) is not an empty list.
+    if (!isMap(body) || !isMap(body.metadata) || !('items' in body) || !(body.items === null || Array.isArray(body.items))) {
+      throw this.error('CG803', 'its answer to GET /api/v1/applications is not a list of Applications (no metadata and items).');
     }
-    return ((body.items as unknown[] | null | undefined) ?? []).map((a) => this.liveApplication(a));
+    return ((body.items as unknown[] | null) ?? []).map((a) => this.liveApplication(a));
   }
 
   /** One Application, or undefined where Argo CD says there is none (404, or 403 for a name it does not know). */
   async application(name: string): Promise<LiveApplication | undefined> {
     const body = await this.get(`/api/v1/applications/${encodeURIComponent(name)}`, {}, true);
-    return body === undefined ? undefined : this.liveApplication(body);
+    if (body === undefined) return undefined;
+    const app = this.liveApplication(body);
+    if (app.name !== name) throw this.error('CG803', `it answered with ${quoted(app.name)} when asked for ${quoted(name)}.`);
+    return app;
   }
 
+  /** What `a`, an Application of an answer, runs; CG803 for what is not an Application. */
   private liveApplication(a: unknown): LiveApplication {
     const app = isMap(a) ? a : {};
     const metadata = isMap(app.metadata) ? app.metadata : {};
-    const spec = isMap(app.spec) ? app.spec : {};
-    const status = isMap(app.status) ? app.status : {};
     if (typeof metadata.name !== 'string') throw this.error('CG803', 'it sent an Application without a name.');
+    // Argo CD leaves out an item's kind; one that gives another (an ApplicationSet) is not an Application, whatever its name.
+    if (
+      (app.kind !== undefined && app.kind !== 'Application') ||
+      (app.apiVersion !== undefined && app.apiVersion !== 'argoproj.io/v1alpha1')
+    ) {
+      throw this.error(
+        'CG803',
+        `it sent an object of kind ${quoted(app.kind ?? null)} (apiVersion ${quoted(app.apiVersion ?? null)}) named ${quoted(metadata.name)} among its Applications.`,
+      );
+    }
+    if (!isMap(app.spec) || typeof app.spec.project !== 'string') {
+      throw this.error(
+        'CG803',
+        `it sent ${quoted(metadata.name)} without the project every Application has (spec.project): not an Application.`,
+      );
+    }
+    const spec = app.spec;
+    const status = isMap(app.status) ? app.status : {};
     const sync = isMap(status.sync) ? status.sync : {};
     const health = isMap(status.health) ? status.health : {};
     const summary = isMap(status.summary) ? status.summary : {};
     const history = Array.isArray(status.history) ? status.history.filter(isMap) : [];
-    const op = isMap(status.operationState) ? status.operationState : undefined;
+    // A sync asked for and not started yet: Argo CD sets the Application's `operation` until the
+    // operation ends, while `operationState` still tells of the last one until it starts.
+    const last = isMap(status.operationState) ? status.operationState : undefined;
+    const requested = isMap(app.operation) && !(last !== undefined && (last.phase === 'Running' || last.phase === 'Terminating'));
+    const op: Record<string, unknown> | undefined = requested
+      ? { phase: 'Running', message: 'a sync is asked for and has not started yet' }
+      : last;
     const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
     const revisions =
       strings(sync.revisions).length > 0 ? strings(sync.revisions) : typeof sync.revision === 'string' ? [sync.revision] : [];
     const compared = comparedSources(sync, revisions);
-    const last = history[history.length - 1];
+    const lastSync = history[history.length - 1];
     const policy = isMap(spec.syncPolicy) ? spec.syncPolicy : {};
     const automated = isMap(policy.automated) ? policy.automated : undefined;
     return {
@@ -238,7 +275,7 @@ export class ArgoCdClient {
       ...(typeof health.lastTransitionTime === 'string' ? { healthSince: health.lastTransitionTime } : {}),
       images: strings(summary.images),
       autoSync: automated !== undefined && automated.enabled !== false,
-      ...(last !== undefined && typeof last.deployedAt === 'string' ? { deployedAt: last.deployedAt } : {}),
+      ...(lastSync !== undefined && typeof lastSync.deployedAt === 'string' ? { deployedAt: lastSync.deployedAt } : {}),
       ...(op !== undefined && typeof op.phase === 'string'
         ? {
             operation: {

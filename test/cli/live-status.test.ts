@@ -189,6 +189,69 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     expect(down.stderr).toContain('CG801 The Argo CD of control plane prod-eu (127.0.0.1:9): nothing listens at its address.');
   });
 
+  test('fails (CG803) on an answer that is not a list of Applications, never reading it as no Application', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    const answered = async (body: unknown): Promise<CliRun> => {
+      double.listAnswer = body;
+      try {
+        return await live();
+      } finally {
+        double.listAnswer = undefined;
+      }
+    };
+    // A proxy's or a health endpoint's answer: every target would be "missing".
+    for (const body of [{ message: 'ok' }, {}, { metadata: {} }, { metadata: {}, items: {} }, []]) {
+      const run = await answered(body);
+      expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+      expect(run.stderr).toContain(
+        `CG803 The Argo CD of control plane prod-eu (${double.server}): its answer to GET /api/v1/applications is not a list of Applications (no metadata and items).`,
+      );
+    }
+    // An ApplicationSet named as a target's Application is not its Application.
+    const set = await answered({
+      metadata: { resourceVersion: '1' },
+      items: [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'ApplicationSet',
+          metadata: { name: 'web-prod-aws-eu-01', namespace: 'argocd' },
+          spec: { project: 'prod', generators: [], template: { metadata: {}, spec: { project: 'prod' } } },
+        },
+      ],
+    });
+    expect({ code: set.code, stdout: set.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(set.stderr).toContain(
+      `CG803 The Argo CD of control plane prod-eu (${double.server}): it sent an object of kind "ApplicationSet" (apiVersion "argoproj.io/v1alpha1") named "web-prod-aws-eu-01" among its Applications.`,
+    );
+    // An object without the project every Application has is not one either.
+    const bare = await answered({ metadata: {}, items: [{ metadata: { name: 'web-prod-aws-eu-01', namespace: 'argocd' } }] });
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain(
+      'it sent "web-prod-aws-eu-01" without the project every Application has (spec.project): not an Application.',
+    );
+    // Argo CD's own empty list (items null, as its API sends none) is read: every target missing.
+    const empty = await answered({ metadata: { resourceVersion: '1' }, items: null });
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toContain('2 of 2 targets do not run what Git declares.');
+  });
+
+  test('an Application with a sync asked for and not started yet is syncing, not running', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [{ ...running('web-prod-aws-eu-01'), syncRequestedBy: 'admin' }, running('web-prod-aws-eu-02')];
+    const run = await live();
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain(
+      [
+        'web-prod-aws-eu-01  prod  sha256:aaaaaaaa  sha256:aaaaaaaa  aaaaaaaa  Synced  Healthy  2026-11-22T09:05:00Z  syncing',
+        'web-prod-aws-eu-02  prod  sha256:aaaaaaaa  sha256:aaaaaaaa  aaaaaaaa  Synced  Healthy  2026-11-22T09:05:00Z  running',
+        '1 of 2 targets do not run what Git declares.',
+        '  web-prod-aws-eu-01: Running: a sync is asked for and has not started yet',
+        '',
+      ].join('\n'),
+    );
+  });
+
   const wait = (args: string[], more: Record<string, string> = {}): Promise<CliRun> =>
     runCli(['wait', 'web', '--ring', 'prod', '--interval', '1s', ...args], {
       out: checkout.out,

@@ -148,6 +148,14 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
     // A multi-source Application (its chart's revision and the GitOps repository's), and a 503 of a proxy.
     double.applications = [{ name: 'multi', revisions: ['1.4.2', 'c'.repeat(40)], autoSync: false, images: [] }];
     expect((await client.application('multi'))?.revisions).toEqual(['1.4.2', 'c'.repeat(40)]);
+    // A sync asked for and not started yet: the Application's operation, the last one's operationState.
+    double.applications = [
+      { name: 'asked', syncRequestedBy: 'admin', operation: { phase: 'Succeeded', finishedAt: '2026-11-22T09:00:00Z' } },
+    ];
+    expect((await client.application('asked'))?.operation).toEqual({
+      phase: 'Running',
+      message: 'a sync is asked for and has not started yet',
+    });
     double.unavailable = 1;
     await client.applications().catch(() => undefined);
     expect(new Set(double.sent.map((s) => s.definition))).toEqual(

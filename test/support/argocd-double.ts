@@ -52,6 +52,12 @@ export interface DoubleApplication {
   /** Whether it syncs automatically. @default true */
   readonly autoSync?: boolean;
   readonly operation?: { readonly phase: string; readonly message?: string; readonly finishedAt?: string };
+  /**
+   * A sync asked for (by this user, `argocd app sync`) that the controller has not started yet:
+   * the Application's `operation`, while `operationState` still tells of the last one.
+   * @default - none
+   */
+  readonly syncRequestedBy?: string;
 }
 
 /** An Application as Argo CD's API sends it (`v1alpha1Application`). */
@@ -64,6 +70,7 @@ export function applicationObject(a: DoubleApplication): Record<string, unknown>
   };
   const compared = a.comparedTo === null ? [] : (a.comparedTo ?? a.sources ?? [own]);
   return {
+    ...(a.syncRequestedBy ? { operation: { sync: { revision: 'HEAD' }, initiatedBy: { username: a.syncRequestedBy } } } : {}),
     metadata: {
       name: a.name,
       namespace: 'argocd',
@@ -122,6 +129,11 @@ export interface ArgoCdDouble {
   delayMs: number;
   /** How many of the next requests it answers 503, as a proxy in front of a restarting Argo CD does. */
   unavailable: number;
+  /**
+   * What a server in front of Argo CD (a proxy, a health endpoint at the wrong path) answers to
+   * the list of Applications instead of it, with 200; not Argo CD's API. @default - Argo CD's list
+   */
+  listAnswer: unknown;
   /** Every answer it sent: the definition of the API description it follows, and its body. */
   readonly sent: { readonly definition: string; readonly body: unknown }[];
   close(): Promise<void>;
@@ -184,7 +196,12 @@ export async function startArgoCdDouble(applications: DoubleApplication[] = []):
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-gitops-argocd-'));
   const { ca, key, cert } = certificates(dir);
   const sent: { definition: string; body: unknown }[] = [];
-  const state = { applications, delayMs: 0, unavailable: 0 };
+  const state: { applications: DoubleApplication[]; delayMs: number; unavailable: number; listAnswer: unknown } = {
+    applications,
+    delayMs: 0,
+    unavailable: 0,
+    listAnswer: undefined,
+  };
   const answer = (res: import('http').ServerResponse, status: number, definition: string, body: unknown): void => {
     sent.push({ definition, body });
     const text = JSON.stringify(body);
@@ -208,6 +225,7 @@ export async function startArgoCdDouble(applications: DoubleApplication[] = []):
     }
     if (req.headers.authorization !== `Bearer ${DOUBLE_TOKEN}`) return error(res, 401, 16, 'no session information');
     if (req.method === 'GET' && url.pathname === '/api/v1/applications') {
+      if (state.listAnswer !== undefined) return answer(res, 200, 'notArgoCd', state.listAnswer);
       const selector = url.searchParams.get('selector');
       const wanted = selector === null ? [] : selector.split(',').map((p) => p.split('='));
       const items = state.applications
@@ -241,6 +259,12 @@ export async function startArgoCdDouble(applications: DoubleApplication[] = []):
     },
     set delayMs(ms: number) {
       state.delayMs = ms;
+    },
+    get listAnswer() {
+      return state.listAnswer;
+    },
+    set listAnswer(body: unknown) {
+      state.listAnswer = body;
     },
     get unavailable() {
       return state.unavailable;
