@@ -60,8 +60,9 @@ export interface LiveRow {
 
 /**
  * What the targets of `report` (those `only` keeps) run, as their control planes' Argo CD report
- * it: a row per emitted target of a control plane reconciled by Argo CD. The GitOps commits Argo
- * CD reports are read in `checkout` (a Kustomize base's revision is in the overlay there).
+ * it: a row per emitted target of a control plane reconciled by Argo CD, every answer by
+ * `deadline` (epoch milliseconds) when given. The GitOps commits Argo CD reports are read in
+ * `checkout` (a Kustomize base's revision is in the overlay there).
  */
 export async function liveRows(
   model: PlatformModel,
@@ -69,6 +70,7 @@ export async function liveRows(
   checkout: string,
   env: CommandContext['env'],
   only: (t: StatusReport['targets'][number]) => boolean = () => true,
+  deadline?: number,
 ): Promise<LiveRow[]> {
   const argoCd = new Map(model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => [cp.name, cp]));
   const cpOf = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
@@ -90,7 +92,8 @@ export async function liveRows(
   for (const [cp, client] of argoCdClients(model, [...new Set(targets.map((t) => cpOf.get(t.environment)!))], env)) {
     // Only the control plane's own Applications: one of the same name elsewhere is not the target's.
     const namespace = argoCd.get(cp)!.namespace;
-    for (const app of await client.applications()) if (app.namespace === namespace) live.set(`${cp}\u0000${app.name}`, app);
+    for (const app of await client.applications(undefined, deadline))
+      if (app.namespace === namespace) live.set(`${cp}\u0000${app.name}`, app);
   }
   const rows: LiveRow[] = targets.map((t) => {
     const cp = cpOf.get(t.environment)!;

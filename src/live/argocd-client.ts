@@ -203,9 +203,12 @@ export class ArgoCdClient {
     }
   }
 
-  /** The Applications the token may see, those of `selector` (a label selector) only when given. */
-  async applications(selector?: string): Promise<LiveApplication[]> {
-    const body = await this.get('/api/v1/applications', selector === undefined ? {} : { selector });
+  /**
+   * The Applications the token may see, those of `selector` (a label selector) only when given;
+   * by `deadline` (epoch milliseconds) when given, sooner than the connection's timeout.
+   */
+  async applications(selector?: string, deadline?: number): Promise<LiveApplication[]> {
+    const body = await this.get('/api/v1/applications', selector === undefined ? {} : { selector }, false, deadline);
     // Argo CD's list always carries its metadata and items (null for none): another answer (a
     // proxy's `{"message":"ok"}`, a health endpoint's `{}`) is not an empty list.
     if (!isMap(body) || !isMap(body.metadata) || !('items' in body) || !(body.items === null || Array.isArray(body.items))) {
@@ -288,11 +291,18 @@ export class ArgoCdClient {
     };
   }
 
-  /** GET `path` and its JSON body; undefined for a missing object when `missingOk`. */
-  private get(path: string, query: Record<string, string>, missingOk = false): Promise<unknown> {
+  /** GET `path` and its JSON body, by `deadline` when given; undefined for a missing object when `missingOk`. */
+  private get(path: string, query: Record<string, string>, missingOk = false, deadline?: number): Promise<unknown> {
     const url = new URL(`${this.base.pathname.replace(/\/$/, '')}${path}`, this.base);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const timeout = this.connection.timeoutMs ?? 10_000;
+    const own = this.connection.timeoutMs ?? 10_000;
+    const left = deadline === undefined ? own : deadline - Date.now();
+    if (left <= 0) return Promise.reject(this.error('CG801', 'it was not asked: no time was left before the deadline.'));
+    const timeout = Math.min(own, left);
+    const tooSlow =
+      timeout < own
+        ? `it did not answer within the ${Math.round(timeout / 100) / 10} s left before the deadline.`
+        : `it did not answer within ${timeout / 1000} s.`;
     const options: https.RequestOptions = {
       method: 'GET',
       headers: { Authorization: `Bearer ${this.connection.token}`, Accept: 'application/json' },
@@ -338,7 +348,7 @@ export class ArgoCdClient {
         const code = systemErrorCode(e) ?? '';
         const why =
           code === 'ETIMEDOUT'
-            ? `it did not answer within ${timeout / 1000} s.`
+            ? tooSlow
             : code === 'ECONNREFUSED'
               ? 'nothing listens at its address.'
               : code === 'ENOTFOUND' || code === 'EAI_AGAIN'

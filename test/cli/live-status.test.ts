@@ -310,6 +310,44 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     const unknown = await wait(['--timeout', '2s', '--ring', 'prd']);
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('wait knows no ring "prd".')]);
   });
+  test("wait's --timeout is how long it waits, not the program's: --program-timeout is", async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    // A program that takes 3 s, as one with many imports may: waited for 2 s, it still runs to its end.
+    const slow = `sleep 3 && ${checkout.app}`;
+    const run = await wait(['--timeout', '2s', '--app', slow]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toBe('2 Applications of web in ring prod run sha256:aaaaaaaa, Synced and Healthy.\n');
+    const stopped = await wait(['--timeout', '30s', '--app', slow, '--program-timeout', '1s']);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain('ran longer than its timeout of 1s and was stopped');
+    expect(stopped.stderr).toContain('pass e.g. --program-timeout 2s or set CDK8S_GITOPS_PROGRAM_TIMEOUT.');
+    const wrong = await wait(['--timeout', '30s', '--program-timeout', 'soon']);
+    expect(wrong.stderr).toContain('wait: --program-timeout "soon" is not a time between 1 second and 24 hours.');
+  });
+
+  test('wait ends by its timeout when Argo CD does not answer, and takes no answer that comes after it', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    try {
+      // Never within the wait: each request ends by the deadline, not after its own 10 s.
+      double.delayMs = 60_000;
+      const started = Date.now();
+      const hung = await wait(['--timeout', '2s']);
+      expect(Date.now() - started).toBeLessThan(7000);
+      expect(hung.code).toBe(1);
+      expect(hung.stderr).toMatch(
+        /CG801 The Argo CD of control plane prod-eu \(127\.0\.0\.1:\d+\): it did not answer within the [\d.]+ s left before the deadline\./,
+      );
+      // An answer 3 s after the question, with 2 s to wait: too late to say the ring runs it.
+      double.delayMs = 3000;
+      const late = await wait(['--timeout', '2s']);
+      expect({ code: late.code, stdout: late.stdout }).toEqual({ code: 1, stdout: '' });
+      expect(late.stderr).toContain('before the deadline');
+    } finally {
+      double.delayMs = 0;
+    }
+  });
 });
 
 /** The program gives the control plane its Argo CD's server, CA and a 1 s timeout (the server from DOUBLE_SERVER). */

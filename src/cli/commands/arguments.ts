@@ -177,9 +177,11 @@ export const ARGUMENTS = {
     positionals: true,
   },
   wait: {
-    usage: 'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--out DIR] [--repository URL]',
+    usage:
+      'cdk8s-gitops wait <service> --ring R [--timeout T] [--interval I] [--app CMD | --no-program] [--program-timeout T] [--out DIR] [--repository URL]',
     options: {
       app: { type: 'string' },
+      'program-timeout': { type: 'string' },
       out: { type: 'string' },
       repository: { type: 'string' },
       ...NO_PROGRAM_OPTION,

@@ -3,14 +3,14 @@ import { didYouMean } from '../../core/suggest';
 import { formatDuration } from '../../core/timestamp';
 import { readLedgers } from '../../workspace/ledgers';
 import { assertCheckoutReadable } from '../../workspace/checkout/lock';
-import { parseTimeout } from '../../workspace/program/run';
+import { DEFAULT_PROGRAM_TIMEOUT, parseTimeout, PROGRAM_TIMEOUT_ENV } from '../../workspace/program/run';
 import { loadModelOfCheckout } from '../../workspace/checkout-repository';
 import { statusOf } from '../../synth/status';
 import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { describeRow } from '../health-gate';
 import { argoCdClients } from '../argocd-settings';
-import { DRIFTED_FIX, liveRows, shortVersion } from '../live-status';
+import { DRIFTED_FIX, LiveRow, liveRows, shortVersion } from '../live-status';
 import { printable } from '../terminal-text';
 import { checkoutDir } from '../out-dir';
 import { NO_PROGRAM_HELP, recordedModel, withoutProgram } from '../without-program';
@@ -33,9 +33,14 @@ health and last operation's message.
 
 Options:
   --ring R       the ring to wait for
-  --timeout T    how long to wait: seconds or a duration such as 90s, 5m, 1h30m (default ${DEFAULT_WAIT})
+  --timeout T    how long to wait for Argo CD: seconds or a duration such as 90s, 5m,
+                 1h30m (default ${DEFAULT_WAIT}); every request to it ends by then, and
+                 an answer after it is never taken
   --interval I   how long between two looks (default ${DEFAULT_INTERVAL})
   --app CMD      command that runs the program (default: "app" in cdk8s.yaml)
+  --program-timeout T
+                 how long the program may run, which --timeout is for the other
+                 commands (default: ${PROGRAM_TIMEOUT_ENV}, else ${DEFAULT_PROGRAM_TIMEOUT})
 ${NO_PROGRAM_HELP}
   --out DIR      the GitOps checkout (default: gitops.checkout in cdk8s.yaml, else dist)
   --repository URL
@@ -67,7 +72,17 @@ Example:
     assertCheckoutReadable(out);
     const model = withoutProgram('wait', values, ctx)
       ? recordedModel('wait', out, [service], values.repository).model
-      : await loadModelOfCheckout('wait', out, values, ctx);
+      : await loadModelOfCheckout(
+          'wait',
+          out,
+          {
+            ...(values.app === undefined ? {} : { app: values.app }),
+            ...(values.repository === undefined ? {} : { repository: values.repository }),
+            ...(values['program-timeout'] === undefined ? {} : { timeout: values['program-timeout'] }),
+            timeoutOption: '--program-timeout',
+          },
+          ctx,
+        );
     if (!model.services.some((s) => s.name === service)) {
       throw usageError(
         'wait',
@@ -99,36 +114,42 @@ Example:
       ctx.env,
     );
     const deadline = Date.now() + timeout * 1000;
+    const ring = values.ring;
     for (;;) {
       // An Argo CD that does not answer, or answers an error, may be back at the next look (a
       // restart, a proxy's 503); one that refuses the token will not, so that fails at once.
-      let rows: Awaited<ReturnType<typeof liveRows>>;
+      // Every request ends by the deadline: an answer after it is none within the timeout.
+      let look: { rows: LiveRow[] } | { failure: GitOpsError };
       try {
-        rows = await liveRows(model, report, out, ctx.env, only);
+        look = { rows: await liveRows(model, report, out, ctx.env, only, deadline) };
       } catch (e) {
-        if (!(e instanceof GitOpsError) || !e.problems.every((p) => p.code === 'CG801' || p.code === 'CG803') || Date.now() >= deadline)
-          throw e;
-        await pause(Math.min(interval * 1000, Math.max(0, deadline - Date.now())));
-        continue;
+        if (!(e instanceof GitOpsError) || !e.problems.every((p) => p.code === 'CG801' || p.code === 'CG803')) throw e;
+        look = { failure: e };
       }
-      if (rows.length === 0) {
+      if ('rows' in look && look.rows.length === 0) {
         throw GitOpsError.of('CG804', {
-          message: `wait: ring ${values.ring} of ${service} has no Application to wait for (no target on a control plane reconciled by Argo CD, or no release in the ring yet).`,
+          message: `wait: ring ${ring} of ${service} has no Application to wait for (no target on a control plane reconciled by Argo CD, or no release in the ring yet).`,
         });
       }
-      const off = rows.filter((r) => r.verdict !== 'running');
-      if (off.length === 0) {
+      if ('rows' in look && Date.now() <= deadline && look.rows.every((r) => r.verdict === 'running')) {
+        const rows = look.rows;
         ctx.stdout.write(
-          `${rows.length} Application${rows.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} run${rows.length === 1 ? 's' : ''} ${shortVersion(rows[0].declared)}, Synced and Healthy.\n`,
+          `${rows.length} Application${rows.length === 1 ? '' : 's'} of ${service} in ring ${ring} run${rows.length === 1 ? 's' : ''} ${shortVersion(rows[0].declared)}, Synced and Healthy.\n`,
         );
         return 0;
       }
+      // The look that ends at or after the deadline is the last: the message's "after" is the time waited.
+      if (Date.now() < deadline) await pause(Math.min(interval * 1000, deadline - Date.now()));
       if (Date.now() >= deadline) {
+        if ('failure' in look) throw look.failure;
+        const off = look.rows.filter((r) => r.verdict !== 'running');
         throw GitOpsError.of('CG804', {
           message:
-            `wait: after ${formatDuration(timeout)}, ${off.length} of ${rows.length} Application${rows.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} do not run ${shortVersion(rows[0].declared)} Synced and Healthy: ` +
-            off.map(describeRow).map(printable).join('; ') +
-            '.',
+            off.length === 0
+              ? `wait: Argo CD answered that every Application of ${service} in ring ${ring} runs ${shortVersion(look.rows[0].declared)} only after ${formatDuration(timeout)}.`
+              : `wait: after ${formatDuration(timeout)}, ${off.length} of ${look.rows.length} Application${look.rows.length === 1 ? '' : 's'} of ${service} in ring ${ring} do not run ${shortVersion(look.rows[0].declared)} Synced and Healthy: ` +
+                off.map(describeRow).map(printable).join('; ') +
+                '.',
           ...(off.some((r) => r.verdict === 'drifted')
             ? {
                 fix: `${DRIFTED_FIX.replace(' (cdk8s-gitops wait)', ' (wait longer: --timeout)')} Else look at the Applications named (argocd app get <name>), or roll the ring back.`,
@@ -136,8 +157,6 @@ Example:
             : {}),
         });
       }
-      // The last look is at the deadline: the message's "after" is the time waited.
-      await pause(Math.min(interval * 1000, Math.max(0, deadline - Date.now())));
     }
   },
 };

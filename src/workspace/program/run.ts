@@ -118,6 +118,11 @@ export interface ProgramFlags {
   /** `--timeout`: how long the program may run. @default - `CDK8S_GITOPS_PROGRAM_TIMEOUT`, else {@link DEFAULT_PROGRAM_TIMEOUT} */
   readonly timeout?: string;
   /**
+   * The option that gives `timeout`, as messages name it: `wait`'s own `--timeout` is how long
+   * it waits, and its program's is `--program-timeout`. @default '--timeout'
+   */
+  readonly timeoutOption?: string;
+  /**
    * `--repository`: the GitOps repository whose part of the model the command works on (see
    * `modelForRepository`). @default - the platform's repository
    */
@@ -150,15 +155,15 @@ export function parseTimeout(text: string): number | undefined {
 }
 
 /** The time a program may run, in seconds: `--timeout`, else {@link PROGRAM_TIMEOUT_ENV}, else the default. */
-export function programTimeout(command: string, flag: string | undefined, env: EnvironmentVariables): number {
+export function programTimeout(command: string, flag: string | undefined, env: EnvironmentVariables, option = '--timeout'): number {
   const fromEnv = env[PROGRAM_TIMEOUT_ENV];
   const [source, text] =
-    flag !== undefined ? ['--timeout', flag] : fromEnv ? [PROGRAM_TIMEOUT_ENV, fromEnv] : ['the default', DEFAULT_PROGRAM_TIMEOUT];
+    flag !== undefined ? [option, flag] : fromEnv ? [PROGRAM_TIMEOUT_ENV, fromEnv] : ['the default', DEFAULT_PROGRAM_TIMEOUT];
   const seconds = parseTimeout(text);
   if (seconds === undefined) {
     throw GitOpsError.of('CG301', {
       message: `${command}: ${source} "${text}" is not a time between 1 second and 24 hours.`,
-      fix: 'Give whole seconds or a duration in h, m and s, e.g. --timeout 90, --timeout 5m or --timeout 1h30m.',
+      fix: `Give whole seconds or a duration in h, m and s, e.g. ${option} 90, ${option} 5m or ${option} 1h30m.`,
     });
   }
   return seconds;
@@ -204,7 +209,7 @@ interface ProgramExit {
  */
 export async function runProgram(commandName: string, flags: ProgramFlags, ctx: ProgramContext): Promise<ProgramRun> {
   const command = flags.app ?? readProjectConfig(ctx.cwd).app;
-  const timeout = programTimeout(commandName, flags.timeout, ctx.env);
+  const timeout = programTimeout(commandName, flags.timeout, ctx.env, flags.timeoutOption);
   if (!command) {
     throw GitOpsError.of('CG302', {
       message: `No program to run: no --app was given and there is no "app" in ${path.join(ctx.cwd, 'cdk8s.yaml')}.`,
@@ -221,7 +226,7 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
     const exit = await runCommand(direct, ctx, env, timeout);
     // What reads its model is loaded once the program has started, not before: it starts the sooner.
     const [{ readModelFile }, { fingerprint }] = await Promise.all([import('./model-file'), import('../../synth/file-tree')]);
-    const whole = outcome(command, exit, timeout, readModelFile(out, command));
+    const whole = outcome(command, exit, { seconds: timeout, option: flags.timeoutOption ?? '--timeout' }, readModelFile(out, command));
     // One repository's checkout is written from its part of the model, and fingerprinted by it:
     // a change to another repository's control planes leaves this checkout as it is.
     const part = modelForRepository(whole.model, flags.repository);
@@ -236,7 +241,12 @@ export async function runProgram(commandName: string, flags: ProgramFlags, ctx: 
 }
 
 /** What a program's run comes to: its model, or the error that says why there is none. */
-function outcome(command: string, exit: ProgramExit, timeout: number, file: ModelFile | undefined): ProgramRun {
+function outcome(
+  command: string,
+  exit: ProgramExit,
+  timeout: { readonly seconds: number; readonly option: string },
+  file: ModelFile | undefined,
+): ProgramRun {
   if (exit.startError) {
     throw GitOpsError.of('CG304', {
       message: `The program "${command}" could not start: ${exit.startError.message}.`,
@@ -245,8 +255,8 @@ function outcome(command: string, exit: ProgramExit, timeout: number, file: Mode
   }
   if (exit.timedOut) {
     throw GitOpsError.of('CG310', {
-      message: `The program "${command}" ran longer than its timeout of ${formatSeconds(timeout)} and was stopped, with every process it started; nothing was written.`,
-      fix: `Find what it waits for (a server, a timer, an open handle) with \`${command}\` on its own; or, if it needs longer, pass e.g. --timeout ${formatSeconds(timeout * 2)} or set ${PROGRAM_TIMEOUT_ENV}.`,
+      message: `The program "${command}" ran longer than its timeout of ${formatSeconds(timeout.seconds)} and was stopped, with every process it started; nothing was written.`,
+      fix: `Find what it waits for (a server, a timer, an open handle) with \`${command}\` on its own; or, if it needs longer, pass e.g. ${timeout.option} ${formatSeconds(timeout.seconds * 2)} or set ${PROGRAM_TIMEOUT_ENV}.`,
     });
   }
   const output = file?.output; // undefined when cut short by the program's own failure, reported below
