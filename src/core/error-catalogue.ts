@@ -1459,6 +1459,14 @@ const ENTRIES = [
       "wait gave up: before its timeout, an Application of the ring was not Synced, not Healthy, or not running the release the ring's ledger entry gives (the message names each, with its control plane, sync status, health and last operation's message); or the ring has no Application to wait for.",
     fix: 'Look at the Applications named (argocd app get <name>); roll the ring back, or wait longer (--timeout).',
   },
+  {
+    code: 'CG805',
+    where: 'live',
+    title: 'A ring has targets whose state is not read',
+    description:
+      'wait reads what runs from Argo CD only. Some targets of the ring are on a control plane reconciled by Flux (the message names them and their control planes): it does not wait for the rest alone, since its exit 0 says the whole ring runs its release. Nothing was waited for.',
+    fix: 'Wait for the ring with Flux (flux get kustomizations --watch, or kubectl wait --for=condition=Ready on its Kustomizations and HelmReleases); keep the rings cdk8s-gitops wait waits for on control planes reconciled by Argo CD.',
+  },
 ] as const satisfies readonly ErrorEntry[];
 
 /** Every error code of cdk8s-gitops. */

@@ -350,6 +350,40 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
   });
 });
 
+/** A ring on two control planes: prod-eu reconciled by Argo CD, edge by Flux. */
+const MIXED_PROGRAM = PROGRAM.replace(
+  "new PromotionRing(platform, 'prod', { targets: Targets.environment(prod) });",
+  'const { Reconciler, SyncPolicy } = require(' +
+    JSON.stringify(path.join(ROOT, 'lib')) +
+    ");\nconst edge = new Environment(platform, 'edge', { controlPlane: new ControlPlane(platform, 'edge', { reconciler: Reconciler.flux() }), syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }) });\nnew Cluster(edge, 'eu-01', { cloud: aws, region: 'eu-central-1' });\n" +
+    "new PromotionRing(platform, 'prod', { targets: Targets.environment(prod, edge) });",
+).replace('.deployTo(prod);', '.deployTo([prod, edge]);');
+
+describeWithDouble('wait, for a ring with targets on a control plane reconciled by Flux', () => {
+  const checkout = useProgramCheckout(MIXED_PROGRAM, 'live-status-flux');
+  let double: ArgoCdDouble;
+  beforeAll(async () => {
+    double = await startArgoCdDouble();
+  });
+  afterAll(() => double?.close());
+
+  test('fails at once (CG805) naming the targets it cannot check, never exit 0 for the Argo CD part', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    const run = await runCli(['wait', 'web', '--ring', 'prod', '--timeout', '30s'], {
+      out: checkout.out,
+      now: T0,
+      app: checkout.app,
+      env: { ARGOCD_SERVER_PROD_EU: double.server, ARGOCD_AUTH_TOKEN_PROD_EU: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile },
+    });
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(run.stderr).toContain(
+      'CG805 wait: 1 target of web in ring prod is on control plane edge, reconciled by Flux, whose state cdk8s-gitops does not read: web-edge-aws-eu-01. Nothing was waited for: the ring would be said to run its release with it unchecked.',
+    );
+    expect(double.sent).toEqual([]);
+  });
+});
+
 /** The program gives the control plane its Argo CD's server, CA and a 1 s timeout (the server from DOUBLE_SERVER). */
 const PROGRAM_WITH_API = PROGRAM.replace(
   "new ControlPlane(platform, 'prod-eu')",

@@ -29,7 +29,8 @@ export const waitCommand: Command = {
 (as status --live does) until every Application of <service> in ring R is Synced, Healthy and
 runs the release the ledger in DIR gives the ring; then exits 0. When the timeout passes
 first, fails (CG804) naming each Application that is not there yet, with its sync status,
-health and last operation's message.
+health and last operation's message. A ring with targets on a control plane reconciled by
+Flux is not waited for (CG805): their state is not read.
 
 Options:
   --ring R       the ring to wait for
@@ -108,6 +109,14 @@ Example:
     // Settings are checked once, before the first look: a later look would not have them either.
     const cpOf = new Map(model.environments.map((e) => [e.name, e.controlPlane]));
     const argoCd = new Set(model.controlPlanes.filter((cp) => cp.reconciler?.kind !== 'flux').map((cp) => cp.name));
+    // Flux's state is not read: a ring with targets there is not waited for in part, as if it ran its release.
+    const onFlux = report.targets.filter((t) => only(t) && t.emitted && !argoCd.has(cpOf.get(t.environment)!));
+    if (onFlux.length > 0) {
+      const planes = [...new Set(onFlux.map((t) => cpOf.get(t.environment)!))];
+      throw GitOpsError.of('CG805', {
+        message: `wait: ${onFlux.length} target${onFlux.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} ${onFlux.length === 1 ? 'is' : 'are'} on control plane${planes.length === 1 ? '' : 's'} ${planes.join(', ')}, reconciled by Flux, whose state cdk8s-gitops does not read: ${onFlux.map((t) => t.application).join(', ')}. Nothing was waited for: the ring would be said to run its release with ${onFlux.length === 1 ? 'it' : 'them'} unchecked.`,
+      });
+    }
     argoCdClients(
       model,
       [...new Set(report.targets.filter(only).map((t) => cpOf.get(t.environment)!))].filter((cp) => argoCd.has(cp)),
