@@ -111,13 +111,40 @@ function onlyTimeout(api: ArgoCdApiModel): ArgoCdApiModel {
  * program's settings; fails (CG801, CG802) when one has no usable settings, before any request.
  */
 export function argoCdClients(model: PlatformModel, planes: readonly string[], env: CommandContext['env']): Map<string, ArgoCdClient> {
-  return new Map(
-    planes.map((cp) => {
-      const reconciler = model.controlPlanes.find((c) => c.name === cp)?.reconciler;
-      const declared = reconciler?.kind === 'argocd' ? reconciler.api : undefined;
-      // A model read from the checkout never says where a token goes: only the program and the environment do.
-      const api = declared === undefined ? undefined : isFromCheckout(model) ? onlyTimeout(declared) : declared;
-      return [cp, new ArgoCdClient(argoCdConnection(env, cp, api))];
-    }),
-  );
+  return new Map(planes.map((cp) => [cp, new ArgoCdClient(connectionOf(model, cp, env))]));
+}
+
+/** How to reach the Argo CD of control plane `cp`, from the environment and the program's settings. */
+function connectionOf(model: PlatformModel, cp: string, env: CommandContext['env']): ArgoCdConnection {
+  const reconciler = model.controlPlanes.find((c) => c.name === cp)?.reconciler;
+  const declared = reconciler?.kind === 'argocd' ? reconciler.api : undefined;
+  // A model read from the checkout never says where a token goes: only the program and the environment do.
+  const api = declared === undefined ? undefined : isFromCheckout(model) ? onlyTimeout(declared) : declared;
+  return argoCdConnection(env, cp, api);
+}
+
+/**
+ * A note naming the control planes of `planes` whose Argo CD is asked without verifying its TLS
+ * certificate (`ARGOCD_INSECURE…=true`) or over plain HTTP (`ARGOCD_PLAINTEXT…=true`): anyone on
+ * the way could answer for it, so what it says (a ring running its release, Synced and Healthy)
+ * is said with less weight. Undefined when every one is verified, or cannot be asked.
+ */
+export function unverifiedConnectionsNote(model: PlatformModel, planes: readonly string[], env: CommandContext['env']): string | undefined {
+  const weak = [...new Set(planes)].sort().flatMap((cp) => {
+    let c: ArgoCdConnection;
+    try {
+      c = connectionOf(model, cp, env);
+    } catch {
+      return []; // no settings: asking it fails with its own message
+    }
+    const how =
+      c.plaintext === true
+        ? 'over plain HTTP (ARGOCD_PLAINTEXT)'
+        : c.insecure === true
+          ? 'without verifying its TLS certificate (ARGOCD_INSECURE)'
+          : undefined;
+    return how === undefined ? [] : [`The Argo CD of control plane ${cp} was asked ${how}`];
+  });
+  if (weak.length === 0) return undefined;
+  return `${weak.join('; ')}: anyone between this machine and it could have answered in its name. Give its CA instead (ARGOCD_CA_FILE, or the control plane's own), and an https server.`;
 }

@@ -15,6 +15,7 @@ import { statusOf } from '../synth/status';
 import { readLedgers } from '../workspace/ledgers';
 import type { CommandContext } from './command';
 import { DRIFTED_FIX, LiveRow, liveRows } from './live-status';
+import { unverifiedConnectionsNote } from './argocd-settings';
 import { printable } from './terminal-text';
 
 /** What a promotion takes into account of the ring before: the reading, and a note for the user. */
@@ -96,7 +97,15 @@ export async function healthGateReading(
   const since = times.some((t) => t === undefined)
     ? null
     : formatTimestamp(new Date(Math.ceil(Math.max(...(times as number[])) / 1000) * 1000));
-  return { reading: { applications: rows.length, since } };
+  const unverified = unverifiedConnectionsNote(
+    model,
+    rows.map((r) => r.controlPlane),
+    env,
+  );
+  return {
+    reading: { applications: rows.length, since },
+    ...(unverified === undefined ? {} : { note: `${unverified} The health gate of "${ring}" was judged on its answer.` }),
+  };
 }
 
 /** An Application that does not run its release, for a message: name, control plane, verdict, status, last operation, why. */

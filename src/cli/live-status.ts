@@ -13,7 +13,7 @@ import { shortDigests } from '../model/versions';
 import { applicationProject } from '../model/teams';
 import type { StatusReport } from '../synth/status';
 import type { CommandContext } from './command';
-import { argoCdClients } from './argocd-settings';
+import { argoCdClients, unverifiedConnectionsNote } from './argocd-settings';
 import { printable, printableJson } from './terminal-text';
 import { isCommitSha } from '../release/release';
 import { gitSync } from '../core/git-sync';
@@ -140,6 +140,12 @@ export async function liveStatus(
   ctx: CommandContext,
 ): Promise<number> {
   const rows = await liveRows(model, report, checkout, ctx.env);
+  const unverified = unverifiedConnectionsNote(
+    model,
+    rows.map((r) => r.controlPlane),
+    ctx.env,
+  );
+  if (unverified !== undefined) ctx.stderr.write(`Note: ${unverified}\n`);
   if (format === 'json') ctx.stdout.write(`${printableJson({ targets: rows })}\n`);
   else if (rows.length === 0) {
     ctx.stdout.write('No target is read: none is on a control plane reconciled by Argo CD with a release yet.\n');

@@ -96,6 +96,17 @@ describeWithDouble('Gate.healthy(), against a test double of Argo CD', () => {
     );
   });
 
+  test('a promotion judged on an Argo CD whose certificate is not verified says so', async () => {
+    await canaryTakesB();
+    double.applications = [canaryRuns(B, '2026-11-22T10:05:00Z')];
+    const run = await promoteProd('2026-11-22T13:00:00Z', [], { ...argo(), ARGOCD_INSECURE_PROD_EU: 'true', ARGOCD_CA_FILE: '' });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      'Note: The Argo CD of control plane prod-eu was asked without verifying its TLS certificate (ARGOCD_INSECURE): anyone between this machine and it could have answered in its name. ' +
+        'Give its CA instead (ARGOCD_CA_FILE, or the control plane\'s own), and an https server. The health gate of "prod" was judged on its answer.\n',
+    );
+  });
+
   test('a canary that is not Synced and Healthy at the release refuses the promotion, naming each Application', async () => {
     await canaryTakesB();
     const before = ledger();

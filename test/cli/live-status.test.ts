@@ -273,6 +273,19 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     expect(run.stdout).toBe('2 Applications of web in ring prod run sha256:aaaaaaaa, Synced and Healthy.\n');
   });
 
+  test('status --live and wait say so when they ask an Argo CD whose certificate is not verified', async () => {
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];
+    const insecure = { ARGOCD_INSECURE_PROD_EU: 'true', ARGOCD_CA_FILE: '' };
+    for (const run of [await live(insecure), await wait(['--timeout', '30s'], insecure)]) {
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe(
+        'Note: The Argo CD of control plane prod-eu was asked without verifying its TLS certificate (ARGOCD_INSECURE): anyone between this machine and it could have answered in its name. ' +
+          "Give its CA instead (ARGOCD_CA_FILE, or the control plane's own), and an https server.\n",
+      );
+    }
+  });
+
   test('wait looks again after an Argo CD that does not answer, or answers an error, until its timeout', async () => {
     expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
     double.applications = [running('web-prod-aws-eu-01'), running('web-prod-aws-eu-02')];

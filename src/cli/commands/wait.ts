@@ -9,7 +9,7 @@ import { statusOf } from '../../synth/status';
 import { parseCommandArgs } from '../args';
 import { Command, usageError } from '../command';
 import { describeRow } from '../health-gate';
-import { argoCdClients } from '../argocd-settings';
+import { argoCdClients, unverifiedConnectionsNote } from '../argocd-settings';
 import { DRIFTED_FIX, LiveRow, liveRows, shortVersion } from '../live-status';
 import { printable } from '../terminal-text';
 import { checkoutDir } from '../out-dir';
@@ -117,11 +117,10 @@ Example:
         message: `wait: ${onFlux.length} target${onFlux.length === 1 ? '' : 's'} of ${service} in ring ${values.ring} ${onFlux.length === 1 ? 'is' : 'are'} on control plane${planes.length === 1 ? '' : 's'} ${planes.join(', ')}, reconciled by Flux, whose state cdk8s-gitops does not read: ${onFlux.map((t) => t.application).join(', ')}. Nothing was waited for: the ring would be said to run its release with ${onFlux.length === 1 ? 'it' : 'them'} unchecked.`,
       });
     }
-    argoCdClients(
-      model,
-      [...new Set(report.targets.filter(only).map((t) => cpOf.get(t.environment)!))].filter((cp) => argoCd.has(cp)),
-      ctx.env,
-    );
+    const planes = [...new Set(report.targets.filter(only).map((t) => cpOf.get(t.environment)!))].filter((cp) => argoCd.has(cp));
+    argoCdClients(model, planes, ctx.env);
+    const unverified = unverifiedConnectionsNote(model, planes, ctx.env);
+    if (unverified !== undefined) ctx.stderr.write(`Note: ${unverified}\n`);
     const deadline = Date.now() + timeout * 1000;
     const ring = values.ring;
     for (;;) {
