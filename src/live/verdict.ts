@@ -5,6 +5,7 @@
  * @module
  */
 import { redactUrl } from '../core/url-credentials';
+import { sameRepository } from '../model/repositories';
 import { shortDigests } from '../model/versions';
 import type { LiveApplication } from './argocd-client';
 
@@ -75,12 +76,6 @@ export interface TargetVerdict {
   readonly verdict: LiveVerdict;
   /** @default - nothing more to say than the sync status and health */
   readonly why?: string;
-}
-
-/** A repository URL as two spellings of one repository compare: no trailing `/` or `.git`. */
-function sameRepository(a: string, b: string): boolean {
-  const norm = (u: string): string => u.replace(/\/+$/, '').replace(/\.git$/, '');
-  return norm(a) === norm(b);
 }
 
 /** A commit SHA of Git (SHA-1 or SHA-256). */
