@@ -145,12 +145,9 @@ const enum KeyKind {
   REFERENCE,
   /** It names something that may be a secret: a long random-looking string under it is one. */
   WEAK,
-  /** It holds secrets encrypted (a SealedSecret's `encryptedData`): nothing beneath it is a literal secret by its key or its look. */
-  ENCRYPTED,
+  /** It names a setting (`ttl`, `name`, `enabled`, `type`): beneath a key that names a secret, not the secret. */
+  SETTING,
 }
-
-/** The key under which a SealedSecret (Bitnami's Sealed Secrets) holds its secrets, encrypted for one cluster. */
-const ENCRYPTED_KEY = 'encryptedData';
 
 function namesSecret(w: readonly string[]): boolean {
   for (let i = 0; i < w.length; i++) {
@@ -174,10 +171,14 @@ function kindOf(key: string): KeyKind {
     const reference =
       NOT_SECRET_LAST_WORDS.has(last) ||
       NOT_SECRET_FIRST_WORDS.has(w[0]) ||
-      (last === 'key' && w.length > 1 && PASSWORD_WORDS.has(w[w.length - 2]));
+      (last === 'key' && w.length > 1 && PASSWORD_WORDS.has(w[w.length - 2])) ||
+      // the key in a Secret that holds a password (`passwordSecretKey`); `secretKey` alone is one (an S3 secret key)
+      (last === 'key' && w.length > 2 && w[w.length - 2] === 'secret' && namesSecret(w.slice(0, -2)));
     kind = reference ? KeyKind.REFERENCE : KeyKind.SECRET;
   } else if (NOT_SECRET_LAST_WORDS.has(last) && (last === 'annotations' || last === 'labels')) {
     kind = KeyKind.REFERENCE;
+  } else if (NOT_SECRET_LAST_WORDS.has(last)) {
+    kind = KeyKind.SETTING;
   } else {
     kind = w.some((x) => WEAK_SECRET_WORDS.has(x)) ? KeyKind.WEAK : KeyKind.PLAIN;
   }
@@ -225,15 +226,48 @@ const BASE64_PEM = 'LS0tLS1CRUdJT';
  */
 const PLACEHOLDER = /^(\$\(|\$\{|\$[A-Z_][A-Z0-9_]*$|\$[A-Za-z_][\w-]*[.:][\w.:-]+$|\{\{.*\}\}|%24)/;
 /**
- * A value that names where a secret is kept, or holds it encrypted: argocd-vault-plugin's
- * `<path:secret/data/db#password>` and `<password | base64encode>`, vals' `ref+vault://…`,
- * Bank-Vaults' `vault:secret/data/db#password`, and a value SOPS encrypted (`ENC[AES256_GCM,data:…]`).
+ * A whole value that refers to a variable instead of holding a secret: `${DB_PASSWORD}` (with
+ * `:?message` or an empty default `:-`, never a default that is a value), `$(DB_PASSWORD)`,
+ * `$DB_PASSWORD`, Argo CD's `$oidc.clientSecret` and `$secret-name:key`, `{{ .Values.x }}`.
  */
-const KEPT_ELSEWHERE =
-  /^(?:<path:[^<>\n]+>|<[\w.-]+(?: *\| *\w+)*>|ref\+[a-z0-9]+:\/\/\S+|vault:[\w./-]+#[\w.-]+|ENC\[AES256_GCM,data:[^\]]*\])$/;
+const WHOLE_PLACEHOLDER =
+  /^(?:\$\{[A-Za-z_][\w.]*(?::?\?[^}]*|:?-)?\}|\$\([A-Za-z_][\w.]*\)|\$[A-Z_][A-Z0-9_]*|\$[A-Za-z_][\w-]*[.:][\w.:-]+|\{\{.*\}\})$/;
+/**
+ * A value that names where a secret is kept, or holds it encrypted: argocd-vault-plugin's
+ * `<path:secret/data/db#password>` and `<password | base64encode>` (a key in lower case, or
+ * upper-case snake case), vals' `ref+vault://…` of a secret store (not `ref+echo://`, which is its
+ * own value), Bank-Vaults' `vault:secret/data/db#password` (and `#2`, a version), and a value
+ * SOPS encrypted, whole (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`).
+ */
+const KEPT_ELSEWHERE = new RegExp(
+  [
+    /<path:[^<>\n]+>/.source,
+    /<(?:[a-z][a-z0-9_.-]*|[A-Z][A-Z0-9_]*)(?: *\| *\w+)*>/.source,
+    /ref\+(?:vault|awssecrets|awsssm|awskms|gcpsecrets|gcpkms|azurekeyvault|sops|onepassword|onepasswordconnect|doppler|bitwarden|k8s|conjur|hcpvaultsecrets|infisical):\/\/\S+/
+      .source,
+    /vault:[\w./-]+#[\w.-]+(?:#\d+)?/.source,
+    /ENC\[AES256_GCM,data:[A-Za-z0-9+/=]*,iv:[A-Za-z0-9+/=]+,tag:[A-Za-z0-9+/=]+,type:[a-z]+\]/.source,
+  ]
+    .map((form) => `^${form}$`)
+    .join('|'),
+);
+/**
+ * A value Sealed Secrets encrypted for one cluster: base64 of the length of the encrypted session
+ * key (256 or 512 bytes: `AQ…`, `Ag…`), that key, and the secret sealed with it; hundreds of
+ * characters, so that no password passes for one.
+ */
+const SEALED = /^(?:AQ|Ag)[A-P][A-Za-z0-9+/]{340,}={0,2}$/;
 
-/** Whether a value refers to a secret instead of holding it ({@link PLACEHOLDER}, {@link KEPT_ELSEWHERE}). */
+/**
+ * Whether a whole value refers to a secret instead of holding it ({@link WHOLE_PLACEHOLDER},
+ * {@link KEPT_ELSEWHERE}), or is a secret sealed or encrypted for its reader ({@link SEALED}).
+ */
 export function isReference(value: string): boolean {
+  return WHOLE_PLACEHOLDER.test(value) || KEPT_ELSEWHERE.test(value) || SEALED.test(value);
+}
+
+/** Whether a value found in a text (an assignment's, a URL's password) refers to a secret: it starts as a variable does ({@link PLACEHOLDER}), or is kept elsewhere. */
+function isReferenceInText(value: string): boolean {
   return PLACEHOLDER.test(value) || KEPT_ELSEWHERE.test(value);
 }
 
@@ -277,7 +311,7 @@ function assignedSecret(s: string): string | undefined {
       isSecretKey(name!) &&
       !SETTING_VALUE.test(value!) &&
       !BLOCK_START.test(value!) &&
-      !isReference(value!) &&
+      !isReferenceInText(value!) &&
       !(quote === '' && value!.startsWith('//'))
     )
       return name;
@@ -300,7 +334,7 @@ export function secretInString(s: string): string | undefined {
   const b64 = s.indexOf(BASE64_PEM);
   if ((b64 >= 0 && PEM_PRIVATE_KEY.test(Buffer.from(s.slice(b64, b64 + 120), 'base64').toString('latin1'))) || holdsBase64PrivateKey(s))
     return 'a literal string holding a base64-encoded private key (PEM)';
-  if (s.includes('@') && urlCredentials(s).some((c) => !isReference(c))) return 'a literal string holding a URL with a password';
+  if (s.includes('@') && urlCredentials(s).some((c) => !isReferenceInText(c))) return 'a literal string holding a URL with a password';
   const assigned = assignedSecret(s);
   if (assigned !== undefined) return `a literal string holding a secret (${assigned}=…)`;
   return undefined;
@@ -356,6 +390,16 @@ export function mayRevealSecret(keys: readonly string[], value: unknown): boolea
 }
 
 /**
+ * Whether `value`, under the key `key` whose last word is `key` (`secretKey`), is the name of a
+ * key in a Secret (`password`, `admin-password`, `api_token`), as an ExternalSecret's
+ * `secretKey` gives it: lower-case words without digits, one of them a secret's
+ * ({@link SECRET_WORDS}). An S3 `secretKey` is random, and stays a secret.
+ */
+function namesKeyOfSecret(key: string, value: string): boolean {
+  return words(key).at(-1) === 'key' && /^[a-z]+(?:[-_.][a-z]+)*$/.test(value) && value.split(/[-_.]/).some((w) => SECRET_WORDS.has(w));
+}
+
+/**
  * Whether a value under a key that names a secret could be one: a string but an empty one, a
  * setting ({@link SETTING_VALUE}) or a reference ({@link isReference}); a number. A boolean is a
  * switch (`passwordReset: true`), never a secret.
@@ -382,8 +426,8 @@ function isScalarSecret(v: unknown): boolean {
  * - it is a long random-looking string (base64, hex) under a key with `key`, `auth`, `salt`,
  *   `hash`, `signature`, … in it, or under a reference to a secret (`secretName: <blob>`).
  *
- * Beneath a SealedSecret's `encryptedData` the values are encrypted: only what gives a secret
- * away in a string alone (a private key, a token, a URL with a password) is one.
+ * A whole value that refers to a secret kept elsewhere, or holds it sealed or encrypted, is none
+ * ({@link isReference}), nor is a value beneath a key that names a setting (`token: { ttl }`).
  */
 export function findLiteralSecrets(values: Values): LiteralSecret[] {
   const found: LiteralSecret[] = [];
@@ -395,17 +439,18 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
    */
   const visit = (v: unknown, kind: KeyKind, key: string, secretAbove: string | undefined, byKey: boolean): void => {
     if (typeof v === 'string') {
+      if (isReference(v.trim())) return;
       const what = secretInString(v) ?? (embeddedSecret(v) ? 'a literal string holding a document that sets a secret' : undefined);
       if (what) found.push({ keyPath: path.toString(), what });
       else if (!byKey) {
         // Beneath annotations and labels, keys name secrets kept elsewhere (`…/agent-inject-secret-db: <path>`):
         // one that names a secret gives it away only with a value that looks like one.
-        if (kind !== KeyKind.ENCRYPTED && key !== '' && isSecretKey(key) && looksRandom(v))
+        if (key !== '' && isSecretKey(key) && looksRandom(v))
           found.push({
             keyPath: path.toString(),
             what: `a literal string that looks like a key or token (long and random) under key "${key}"`,
           });
-      } else if (kind === KeyKind.SECRET && isScalarSecret(v))
+      } else if (kind === KeyKind.SECRET && isScalarSecret(v) && !namesKeyOfSecret(key, v))
         found.push({ keyPath: path.toString(), what: 'a literal string; the key names a secret' });
       else if (secretAbove !== undefined && kind !== KeyKind.REFERENCE && isScalarSecret(v))
         found.push({ keyPath: path.toString(), what: `a literal string; the key "${secretAbove}" above it names a secret` });
@@ -434,11 +479,12 @@ export function findLiteralSecrets(values: Values): LiteralSecret[] {
         if (envName !== undefined && k === 'value' && isScalarSecret(child) && !(typeof child === 'string' && secretInString(child))) {
           found.push({ keyPath: path.toString(), what: `a literal ${typeof child}; the entry's name "${envName}" names a secret` });
         } else {
-          const childKind = kind === KeyKind.ENCRYPTED || k === ENCRYPTED_KEY ? KeyKind.ENCRYPTED : byKey ? kindOf(k) : KeyKind.PLAIN;
-          const above = childKind === KeyKind.REFERENCE ? undefined : kind === KeyKind.SECRET ? key : secretAbove;
+          const childKind = byKey ? kindOf(k) : KeyKind.PLAIN;
+          const above =
+            childKind === KeyKind.REFERENCE || childKind === KeyKind.SETTING ? undefined : kind === KeyKind.SECRET ? key : secretAbove;
           // Beneath a reference (`secretStoreRef: { name, kind }`, `annotations`), keys tell nothing.
           const nested = child !== null && typeof child === 'object';
-          visit(child, childKind, k, above, byKey && childKind !== KeyKind.ENCRYPTED && !(childKind === KeyKind.REFERENCE && nested));
+          visit(child, childKind, k, above, byKey && !(childKind === KeyKind.REFERENCE && nested));
         }
         path.pop();
       }

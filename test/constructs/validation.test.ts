@@ -6,6 +6,7 @@ import { synthesize } from '../../src/synth/synthesize';
 import { ValuesSchema } from '../../src/constructs/values-schema';
 import { isSecretKey } from '../../src/constructs/values-check';
 import { DIGEST, gitOpsError, smallPlatform } from '../support/platforms';
+import { SEALED } from '../support/sealed-secret';
 
 const image = { repository: 'registry.example.com/commerce/x' };
 
@@ -298,13 +299,44 @@ describe('literal secrets', () => {
         keycloak: { passwordReset: true, tokenExchange: 'enabled', clientSecret: 'none' },
         env: [{ name: 'DB_PASSWORD', value: '<path:secret/data/db#password>' }],
         args: ['--api-token', '${API_TOKEN}'],
-        sealedSecrets: { encryptedData: { token: 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEqHh8kQ2e5Vv0Xn4Zr' } },
+        sealedSecrets: { encryptedData: { token: SEALED } },
+        shell: { password: '${DB_PASSWORD:?DB_PASSWORD must be set}', token: '${API_TOKEN:-}' },
+        bankVaults: { password: 'vault:secret/data/db#password#2' },
+        externalSecret: { spec: { data: [{ secretKey: 'password', remoteRef: { key: 'prod/db' } }] } },
+        keycloakAuth: { passwordSecretKey: 'admin-password' },
+        session: { token: { ttl: '24h', name: 'session' } },
         // a literal among them is still one
         redis: { password: 'Hunter2-among-references' },
       },
       'Hunter2',
     );
     expect(found.map(([keyPath]) => keyPath)).toEqual(['redis.password']);
+  });
+
+  test('refuses literal secrets dressed as references: each form is one only whole, and only of a secret store', () => {
+    const S = 'Hunter2-Sup3rS3cret';
+    const found = literalSecrets(
+      {
+        vals: { password: `ref+echo://${S}` },
+        sops: { password: `ENC[AES256_GCM,data:${S}]` },
+        avp: { bindPassword: `<${S}>` },
+        sealed: { encryptedData: { dbPassword: S } },
+        shell: { password: `\${DB_PASSWORD:-${S}}`, token: `\${X}${S}` },
+        env: [{ name: 'API_TOKEN', value: 'my-real-token' }],
+        s3: { secretKey: 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY' },
+      },
+      S,
+    );
+    expect(found.map(([keyPath]) => keyPath)).toEqual([
+      'vals.password',
+      'sops.password',
+      'avp.bindPassword',
+      'sealed.encryptedData.dbPassword',
+      'shell.password',
+      'shell.token',
+      'env[0].value',
+      's3.secretKey',
+    ]);
   });
 
   test('accepts the key paths a service allows, in its own layers only', () => {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
+import { SEALED } from '../support/sealed-secret';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -727,7 +728,7 @@ describe('rendered workloads', () => {
           apiVersion: 'bitnami.com/v1alpha1',
           kind: 'SealedSecret',
           metadata: { name: 'db' },
-          spec: { encryptedData: { password: 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEqHh8kQ2e5Vv0Xn4Zr' }, template: { metadata: { name: 'db' } } },
+          spec: { encryptedData: { password: SEALED }, template: { metadata: { name: 'db' } } },
         });
         new ApiObject(ctx.scope, 'vault', {
           apiVersion: 'v1',
