@@ -297,7 +297,9 @@ export class ArgoCdClient {
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const own = this.connection.timeoutMs ?? 10_000;
     const left = deadline === undefined ? own : deadline - Date.now();
-    if (left <= 0) return Promise.reject(this.error('CG801', 'it was not asked: no time was left before the deadline.'));
+    // Cut short by the caller's deadline (`wait --timeout`), not by a setting of the server: the fix says so.
+    const waitLonger = 'Wait longer (a longer --timeout), or look at why the API server answers slowly; its settings are not in question.';
+    if (left <= 0) return Promise.reject(this.error('CG801', 'it was not asked: no time was left before the deadline.', waitLonger));
     const timeout = Math.min(own, left);
     const tooSlow =
       timeout < own
@@ -356,15 +358,17 @@ export class ArgoCdClient {
                 : /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)
                   ? `its TLS certificate is not one this client trusts (${code}).`
                   : `the connection failed (${code || e.message}).`;
-        reject(this.error('CG801', why));
+        reject(this.error('CG801', why, code === 'ETIMEDOUT' && timeout < own ? waitLonger : undefined));
       });
       req.end();
     });
   }
 
-  private error(code: 'CG801' | 'CG802' | 'CG803', why: string): GitOpsError {
+  /** The error `code` of this control plane's Argo CD, `why`, with `fix` where it is not the catalogue's. */
+  private error(code: 'CG801' | 'CG802' | 'CG803', why: string, fix?: string): GitOpsError {
     return GitOpsError.of(code, {
       message: `The Argo CD of control plane ${this.connection.controlPlane} (${shownServer(this.connection.server, this.connection.token)}): ${why}`,
+      ...(fix === undefined ? {} : { fix }),
     });
   }
 }

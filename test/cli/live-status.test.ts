@@ -352,6 +352,9 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
       expect(hung.stderr).toMatch(
         /CG801 The Argo CD of control plane prod-eu \(127\.0\.0\.1:\d+\): it did not answer within the [\d.]+ s left before the deadline\./,
       );
+      // A server that is set right and only slow is not told to check its settings.
+      expect(hung.stderr).toContain('Fix: Wait longer (a longer --timeout), or look at why the API server answers slowly');
+      expect(hung.stderr).not.toContain('Check ARGOCD_SERVER');
       // An answer 3 s after the question, with 2 s to wait: too late to say the ring runs it.
       double.delayMs = 3000;
       const late = await wait(['--timeout', '2s']);
