@@ -8,7 +8,7 @@
 import type { LiveApplication } from '../live/argocd-client';
 import { DeclaredChart, DeclaredImage, LiveVerdict, runsDeclared, verdictOf } from '../live/verdict';
 import type { PlatformModel, ServiceModel } from '../model/platform-model';
-import { promotedSourceOf } from '../model/source-kinds';
+import { chartLocator, promotedSourceOf } from '../model/source-kinds';
 import { shortDigests } from '../model/versions';
 import { applicationProject } from '../model/teams';
 import type { StatusReport } from '../synth/status';
@@ -240,8 +240,8 @@ function runningVersions(service: ServiceModel, images: readonly string[]): stri
 
 /**
  * The revision of `service`'s source a ring reads (`revision`), and what ties it to Argo CD's
- * report. A chart: the Application's source that reads the chart's repository (the chart's name
- * too in a Helm repository), and the revision as Argo CD reports it resolved where it reports it
+ * report. A chart: the Application's source that is the chart (its repository, and its name in a
+ * Helm repository or its path in a Git repository or an OCI artifact; see `chartLocator`), and the revision as Argo CD reports it resolved where it reports it
  * as it is: a Helm repository chart's version, a Git chart's commit SHA; not a tag (it resolves
  * to its commit) nor an OCI chart's version (to the artifact's digest). A Kustomize base: the
  * GitOps commit Argo CD synced, whose overlay of the target (in `directory`, read in `checkout`)
@@ -262,7 +262,7 @@ function declaredChart(service: ServiceModel, revision: string, checkout: string
         : undefined;
   return {
     revision,
-    ...(source.kind === 'helm' ? { repoURL: source.repoURL, ...(source.chart === undefined ? {} : { chart: source.chart }) } : {}),
+    ...(source.kind === 'helm' ? { repoURL: source.repoURL, ...chartLocator(source) } : {}),
     ...(reported === undefined ? {} : { reported }),
   };
 }

@@ -38,6 +38,11 @@ export interface ComparedSource {
   readonly path?: string;
   /** A chart's name in a Helm repository. @default - none */
   readonly chart?: string;
+  /**
+   * The name other sources of a multi-source Application read this one's files by
+   * (`$name/…`): a source of values files has one, a chart's source has none. @default - none
+   */
+  readonly ref?: string;
   /** The revision the source names: a branch, a tag, a commit SHA, a chart version. @default - none (HEAD) */
   readonly targetRevision?: string;
   /** What Argo CD resolved it to (`status.sync.revision`, or the source's entry of `revisions`). @default - not reported */
@@ -147,12 +152,14 @@ function comparedSources(sync: Record<string, unknown>, revisions: readonly stri
   return sources.map((s, i) => {
     const path = text(s.path);
     const chart = text(s.chart);
+    const ref = text(s.ref);
     const targetRevision = text(s.targetRevision);
     const revision = paired ? revisions[i] : undefined;
     return {
       repoURL: s.repoURL as string,
       ...(path === undefined ? {} : { path }),
       ...(chart === undefined ? {} : { chart }),
+      ...(ref === undefined ? {} : { ref }),
       ...(targetRevision === undefined ? {} : { targetRevision }),
       ...(revision === undefined ? {} : { revision }),
     };

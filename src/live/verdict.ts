@@ -7,7 +7,7 @@
 import { redactUrl } from '../core/url-credentials';
 import { sameRepository } from '../model/repositories';
 import { shortDigests } from '../model/versions';
-import type { LiveApplication } from './argocd-client';
+import type { ComparedSource, LiveApplication } from './argocd-client';
 
 /** `running` (what Git declares, Synced and Healthy), or how it differs. */
 export type LiveVerdict = 'running' | 'syncing' | 'degraded' | 'drifted' | 'missing';
@@ -44,13 +44,19 @@ export interface DeclaredChart {
   /** The revision the release pins: a chart version, a commit SHA, a tag. */
   readonly revision: string;
   /**
-   * The repository of the Application's source that reads the chart, as its ApplicationSet
-   * writes it: Argo CD's `status.sync.comparedTo` naming that source at `revision` ties it.
+   * The repository of the Application's source that is the chart, as its ApplicationSet writes
+   * it: Argo CD's `status.sync.comparedTo` naming that source (this repository, `chart` or
+   * `path`, no `ref`) at `revision` ties it; another source of the same repository does not.
    * @default - none: a Kustomize base, which the overlay names (see `baseAt`)
    */
   readonly repoURL?: string;
   /** The chart's name in a Helm repository, which the source names too. @default - none */
   readonly chart?: string;
+  /**
+   * The chart's path in a Git repository (`.` in an OCI artifact), which the source names too.
+   * @default - none: a Helm repository's chart, named by `chart`
+   */
+  readonly path?: string;
   /**
    * The revision as Argo CD reports it resolved, where it reports it as it is (a Helm repository
    * chart's version, a commit SHA): among `status.sync.revisions` it ties it too, where Argo CD
@@ -83,11 +89,33 @@ function isSha(revision: string): boolean {
   return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(revision);
 }
 
+/** A source's path as Argo CD reads it in its repository: `./deploy/chart/` is `deploy/chart`; none, `` and `./` are its root, `.`. */
+function sourcePath(path: string | undefined): string {
+  const p = (path ?? '').replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+  return p === '' ? '.' : p;
+}
+
+/**
+ * Whether `source` is the chart's own source: of its repository, without `ref` (which marks a
+ * source of values files), and with its name (a Helm repository's chart) or at its path (a Git
+ * repository's, an OCI artifact's). Another source of the same repository (values at another
+ * path, the chart's path read as values) says nothing of the chart that is rendered.
+ */
+function isChartSource(source: ComparedSource, chart: DeclaredChart): boolean {
+  return (
+    chart.repoURL !== undefined &&
+    sameRepository(source.repoURL, chart.repoURL) &&
+    source.ref === undefined &&
+    source.chart === chart.chart &&
+    (chart.path === undefined || sourcePath(source.path) === sourcePath(chart.path))
+  );
+}
+
 /**
  * Why Argo CD's report does not tie the source revision the release pins to what the
  * Application runs; undefined where it does. A chart is tied by the source of the Application
- * that reads its repository, compared with the revision pinned (or, where Argo CD names no
- * compared source, by the revision it reports resolved); a Kustomize base by a GitOps commit
+ * that is the chart (see `isChartSource`), compared with the revision pinned, and by no other
+ * (or, where Argo CD names no compared source, by the revision it reports resolved); a Kustomize base by a GitOps commit
  * Argo CD synced whose overlay names the base at that revision. Nothing reported ties nothing.
  */
 function untiedChart(app: LiveApplication, chart: DeclaredChart): string | undefined {
@@ -107,17 +135,20 @@ function untiedChart(app: LiveApplication, chart: DeclaredChart): string | undef
       : `its overlay at GitOps commit ${known.sha.slice(0, 12)}, which Argo CD synced, reads the Kustomize base at ${known.base}, not ${revision}`;
   }
   const repository = chart.repoURL === undefined ? 'its chart repository' : redactUrl(chart.repoURL);
-  const sources = (app.compared ?? []).filter(
-    (c) =>
-      chart.repoURL !== undefined && sameRepository(c.repoURL, chart.repoURL) && (chart.chart === undefined || c.chart === chart.chart),
-  );
-  if (sources.some((c) => c.targetRevision === revision)) return undefined;
+  const sources = (app.compared ?? []).filter((c) => isChartSource(c, chart));
+  const others = [...new Set(sources.filter((c) => c.targetRevision !== revision).map((c) => c.targetRevision ?? 'HEAD'))].join(', ');
+  if (sources.length > 0 && others === '') return undefined;
   if (sources.length > 0) {
-    const read = [...new Set(sources.map((c) => c.targetRevision ?? 'HEAD'))].join(', ');
-    return `Argo CD compared it with chart ${read} of ${repository}, not ${revision}`;
+    return sources.some((c) => c.targetRevision === revision)
+      ? `Argo CD compared it with chart ${revision} of ${repository} and with chart ${others} too, so which one runs cannot be told`
+      : `Argo CD compared it with chart ${others} of ${repository}, not ${revision}`;
   }
-  if (app.compared === undefined && chart.reported !== undefined && app.revisions.includes(chart.reported)) return undefined;
-  return `Argo CD reports no source of ${repository} it compared the Application with (status.sync.comparedTo), so chart ${revision} cannot be tied to what runs`;
+  if (app.compared === undefined) {
+    if (chart.reported !== undefined && app.revisions.includes(chart.reported)) return undefined;
+    return `Argo CD reports no source of ${repository} it compared the Application with (status.sync.comparedTo), so chart ${revision} cannot be tied to what runs`;
+  }
+  const which = chart.chart !== undefined ? `chart ${chart.chart} of ` : chart.path !== undefined ? `path ${chart.path} of ` : '';
+  return `Argo CD compared the Application with no source that is the chart (${which}${repository}, without ref) in status.sync.comparedTo, so chart ${revision} cannot be tied to what runs`;
 }
 
 /** Why the live `images` do not tie the declared ones: what runs of each image that is not declared's, and what is declared. */

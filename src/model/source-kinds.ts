@@ -37,6 +37,15 @@ export function chartOf(s: ServiceModel): HelmSourceModel {
 }
 
 /**
+ * What names a chart in the Argo CD source that reads it, beside its repository: a Helm
+ * repository's chart its name (`chart`), a Git repository's and an OCI artifact's its path
+ * (`path`: `.` in an OCI artifact).
+ */
+export function chartLocator(chart: HelmSourceModel): { readonly chart?: string; readonly path?: string } {
+  return chart.origin === 'helm-repository' ? { chart: chart.chart } : { path: chart.chartPath };
+}
+
+/**
  * Whether a service's source revision (its chart's, or its Kustomize base's) is part of each
  * ring's release, and whether it is a Git revision (`--chart-revision`: a commit SHA or a tag)
  * or a chart version (`--chart-version`); undefined when it is not promoted.

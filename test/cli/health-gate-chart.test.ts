@@ -197,3 +197,126 @@ describeWithDouble('a release that pins a Kustomize base, against a test double 
     expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
   });
 });
+
+/** The same rings; web's chart in Git at `deploy/chart` of its application repository, pinned by commit SHA with its image. */
+const GIT_CHART = PROGRAM.replace(
+  `Workload.ociChart({ repoURL: ${JSON.stringify(OCI)}, version: '1.0.0', promoted: true })`,
+  `Workload.helmChart({ chartPath: 'deploy/chart', targetRevision: ${JSON.stringify('1'.repeat(40))}, promoted: true })`,
+);
+const APP_REPO = 'https://git.example.com/apps/web.git';
+
+describeWithDouble('a release that pins a chart in Git by commit SHA, against a test double of Argo CD', () => {
+  const checkout = useProgramCheckout(GIT_CHART, 'health-gate-git-chart');
+  let double: ArgoCdDouble;
+  beforeAll(async () => {
+    double = await startArgoCdDouble();
+  });
+  afterAll(() => double?.close());
+
+  const env = (): Record<string, string> => ({
+    ARGOCD_SERVER: double.server,
+    ARGOCD_AUTH_TOKEN: DOUBLE_TOKEN,
+    ARGOCD_CA_FILE: double.caFile,
+  });
+  const cli = (args: string[], now: string): Promise<CliRun> => runCli(args, { out: checkout.out, now, app: checkout.app, env: env() });
+  const ledger = (): string => fs.readFileSync(path.join(checkout.out, 'releases/web.yaml'), 'utf8');
+  const OLD = 'e'.repeat(40);
+  const NEW = 'f'.repeat(40);
+  const values: DoubleSource = { repoURL: GITOPS, targetRevision: 'refs/heads/main', ref: 'values' };
+  /** The canary's Application running image B Synced and Healthy, compared with `compared` (its GitOps commit `commit`). */
+  const canaryComparedWith = (compared: DoubleSource[], commit: string): DoubleApplication => ({
+    name: CANARY,
+    project: 'prod',
+    images: [`registry.example.com/shop/web@${B}`],
+    sources: compared,
+    comparedTo: compared,
+    revisions: compared.map((s) => (s.repoURL === GITOPS ? commit : s.targetRevision!)),
+    healthSince: '2026-11-22T10:05:00Z',
+    deployedAt: '2026-11-22T10:05:00Z',
+  });
+
+  test('only the source that is the chart ties it: another source of its repository at the revision (a ref, another path) does not', async () => {
+    expect((await cli(['publish', '--by', 'platform-team'], T0)).code).toBe(0);
+    expect(
+      (await cli(['promote', 'web', '--ring', 'canary', '--digest', B, '--chart-revision', OLD, '--by', 'ci', '--publish'], T0)).code,
+    ).toBe(0);
+    const commit = execFileSync('git', ['-C', checkout.out, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(
+      (await cli(['promote', 'web', '--ring', 'canary', '--digest', B, '--chart-revision', NEW, '--by', 'ci', '--publish'], T0)).code,
+    ).toBe(0);
+    const before = ledger();
+    const now = '2026-11-22T13:00:00Z';
+
+    // The chart's source still at the old commit; a values source of the same repository at the new one.
+    double.applications = [
+      canaryComparedWith(
+        [
+          { repoURL: APP_REPO, path: 'deploy/chart', targetRevision: OLD },
+          values,
+          { repoURL: APP_REPO, path: 'values', targetRevision: NEW, ref: 'extra' },
+        ],
+        commit,
+      ),
+    ];
+    const refused = await cli(['promote', 'web', '--ring', 'prod', '--from', 'canary', '--by', 'alice'], now);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `${CANARY} (control plane prod-eu) is drifted: sync Synced, health Healthy, Argo CD compared it with chart ${OLD} of ${APP_REPO}, not ${NEW}.`,
+    );
+    expect(ledger()).toBe(before);
+    const waited = await cli(['wait', 'web', '--ring', 'canary', '--timeout', '1s', '--interval', '1s'], now);
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain('CG804');
+    const live = await cli(['status', '--live', '--format', 'json'], now);
+    expect(live.code).toBe(2);
+    expect(JSON.parse(live.stdout).targets[0]).toMatchObject({
+      application: CANARY,
+      verdict: 'drifted',
+      why: `Argo CD compared it with chart ${OLD} of ${APP_REPO}, not ${NEW}`,
+    });
+
+    // No source that is the chart: one at its path but marked as a values source (ref), one at another path.
+    double.applications = [
+      canaryComparedWith(
+        [
+          { repoURL: APP_REPO, path: 'deploy/chart', targetRevision: NEW, ref: 'chart' },
+          values,
+          { repoURL: APP_REPO, path: 'deploy/other', targetRevision: NEW },
+        ],
+        commit,
+      ),
+    ];
+    const unfound = await cli(['status', '--live', '--format', 'json'], now);
+    expect(unfound.code).toBe(2);
+    expect(JSON.parse(unfound.stdout).targets[0]).toMatchObject({
+      verdict: 'drifted',
+      why: `Argo CD compared the Application with no source that is the chart (path deploy/chart of ${APP_REPO}, without ref) in status.sync.comparedTo, so chart ${NEW} cannot be tied to what runs`,
+    });
+    const untied = await cli(['promote', 'web', '--ring', 'prod', '--from', 'canary', '--by', 'alice'], now);
+    expect(untied.code).toBe(1);
+    expect(ledger()).toBe(before);
+
+    // The chart at the new commit and at the old one: which runs cannot be told.
+    double.applications = [
+      canaryComparedWith(
+        [
+          { repoURL: APP_REPO, path: 'deploy/chart', targetRevision: NEW },
+          values,
+          { repoURL: APP_REPO, path: './deploy/chart/', targetRevision: OLD },
+        ],
+        commit,
+      ),
+    ];
+    const both = await cli(['status', '--live', '--format', 'json'], now);
+    expect(both.code).toBe(2);
+    expect(JSON.parse(both.stdout).targets[0]).toMatchObject({
+      verdict: 'drifted',
+      why: `Argo CD compared it with chart ${NEW} of ${APP_REPO} and with chart ${OLD} too, so which one runs cannot be told`,
+    });
+
+    // The chart's source at the new commit: it runs the release, and the gate takes it.
+    double.applications = [canaryComparedWith([{ repoURL: APP_REPO, path: 'deploy/chart', targetRevision: NEW }, values], commit)];
+    const ok = await cli(['promote', 'web', '--ring', 'prod', '--from', 'canary', '--by', 'alice'], now);
+    expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});

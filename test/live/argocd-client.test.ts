@@ -109,7 +109,7 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
     expect(await new ArgoCdClient(connection()).application('gone-prod-aws-eu-01')).toBeUndefined();
   });
 
-  test('reads the sources Argo CD last compared an Application with, each with the revision it resolved', async () => {
+  test('reads the sources Argo CD last compared an Application with, each with its ref and the revision it resolved', async () => {
     const chart = { repoURL: 'oci://charts.example.com/web', path: '.', targetRevision: '1.1.0' };
     const values = { repoURL: 'https://git.example.com/platform/platform-gitops.git', targetRevision: 'refs/heads/main', ref: 'values' };
     const digest = `sha256:${'c'.repeat(64)}`;
@@ -128,11 +128,11 @@ describeWithDouble("a control plane's Argo CD, through its API", () => {
     expect(apps.map((a) => a.compared)).toEqual([
       [
         { repoURL: chart.repoURL, path: '.', targetRevision: '1.1.0', revision: digest },
-        { repoURL: values.repoURL, targetRevision: 'refs/heads/main', revision: SHA },
+        { repoURL: values.repoURL, ref: 'values', targetRevision: 'refs/heads/main', revision: SHA },
       ],
       [
         { repoURL: chart.repoURL, path: '.', targetRevision: '1.0.0', revision: digest },
-        { repoURL: values.repoURL, targetRevision: 'refs/heads/main', revision: SHA },
+        { repoURL: values.repoURL, ref: 'values', targetRevision: 'refs/heads/main', revision: SHA },
       ],
       undefined,
     ]);

@@ -11,7 +11,7 @@ import { toYaml } from '../../core/yaml/emit';
 import { OBJECT_DIRECTORY, objectFiles } from './objects';
 import { DeployedVersion, SourceKind, TargetFile } from './source-kind';
 import { objectImages, versionOf } from './images';
-import { chartOf, helmDescriptor, readsBaselineDirectory, readsReleaseFiles, ringChart } from '../../model/source-kinds';
+import { chartLocator, chartOf, helmDescriptor, readsBaselineDirectory, readsReleaseFiles, ringChart } from '../../model/source-kinds';
 
 /** Changes whenever the bytes written for the same input would change. */
 const RENDER_VERSION = 'values-v1';
@@ -100,7 +100,7 @@ export const helmSource: SourceKind = {
               ? chart.targetRevision
               : defaults.targetRevision,
           // A Helm repository's chart is named; a Git repository's and an OCI artifact's is at a path.
-          ...(chart?.origin === 'helm-repository' ? { chart: chart.chart } : { path: chart ? chart.chartPath : defaults.chartPath }),
+          ...(chart ? chartLocator(chart) : { path: defaults.chartPath }),
           helm: {
             releaseName: chart ? chart.releaseName : `{{ ${segments.service} }}`,
             valueFiles: ['$values/{{ .path.path }}/values.yaml'],
