@@ -17,15 +17,22 @@ import { PLATFORM_MODEL_PATH } from '../synth/release-model';
  * delete every file of the other's control planes, or point its Argo CD at the command's
  * repository. A tree of one repository whose URL changed (the platform's, moved to another host)
  * is written as before. In the command's own checkout, refuses a ring the program places there
- * whose releases the tree's release model records in another repository (`CG215`).
+ * whose releases the tree's release model records in another repository (`CG215`). Refuses too a
+ * clone of another of the platform's repositories, told by the remote the command uses
+ * (`remote`; see {@link assertCloneOfRepository}).
  *
+ * @param remote - the remote the command publishes to (`--remote`); `origin` for a command that does not publish
  * @throws GitOpsError `CG319` naming both repositories; `CG215` naming each ring that moved back
  */
-export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'model' | 'otherRepositories'>): void {
+export function assertCheckoutOfRepository(
+  dir: string,
+  run: Pick<ProgramRun, 'model' | 'otherRepositories'>,
+  remote: RemoteUse = ORIGIN,
+): void {
   // With one repository, only a tree written as a part of several can be another's: its release
   // model names the rings elsewhere (read whole, and trusted, only then).
   if ((run.otherRepositories ?? []).length === 0 && !writtenAsPart(dir)) return;
-  assertCloneOfRepository(dir, run.model.repoURL, run.otherRepositories ?? []);
+  assertCloneOfRepository(dir, run.model.repoURL, run.otherRepositories ?? [], remote);
   const tree = recordedPlatform(dir)?.model;
   const recorded = tree?.repoURL;
   if (recorded === undefined) return;
@@ -53,43 +60,90 @@ export function assertCheckoutOfRepository(dir: string, run: Pick<ProgramRun, 'm
 
 /**
  * Refuses a clone of another of the platform's GitOps repositories `others`, whatever it holds (a
- * fresh clone holds no tree to tell by): a remote of it names one of them, and none names
- * `repoURL`. Written there, one repository's files would be published into the other, where
- * its Argo CD reads them. A remote is told by its host and path, whatever the scheme or user
- * (`git@host:platform/gitops.git` is `https://host/platform/gitops`); a remote that names no
- * repository of the platform (a mirror, a path on disk) says nothing.
+ * fresh clone holds no tree to tell by): the remote the command uses (`remote`: the one publish
+ * pushes to) names one of them, and does not name `repoURL`. Written there, one repository's
+ * files would be published into the other, where its Argo CD reads them. Another remote of the
+ * clone says nothing, whatever it names. See {@link remoteRepositoriesOf} for what the remote names.
  *
  * @throws GitOpsError `CG319` naming the remote and both repositories
  */
-function assertCloneOfRepository(dir: string, repoURL: string, others: readonly string[]): void {
+function assertCloneOfRepository(dir: string, repoURL: string, others: readonly string[], remote: RemoteUse): void {
   if (others.length === 0) return;
-  const remotes = remoteUrlsOf(dir);
-  if (remotes.some(([, url]) => sameHostAndPath(url, repoURL))) return;
-  for (const [remote, url] of remotes) {
-    const other = others.find((o) => sameHostAndPath(url, o));
-    if (other === undefined) continue;
-    throw GitOpsError.of('CG319', {
-      message: `The checkout ${dir} is a clone of the GitOps repository ${redactUrl(other)} (its remote "${remote}" names it), not of ${redactUrl(repoURL)}, which the command works on: written and published there, this repository's files would land in the other, which another Argo CD reads. Nothing was written.`,
-      fix: `Pass --repository ${redactUrl(other)} to work on that checkout, or --out with a clone of ${redactUrl(repoURL)}.`,
-    });
+  const platform = [repoURL, ...others];
+  for (const urls of remoteUrlsOf(dir, remote.name)) {
+    // What git uses speaks first; the configured URL speaks when git's names no repository of the platform.
+    const named = urls.map(({ used, configured }) => (platform.some((p) => sameHostAndPath(used, p)) ? used : configured));
+    if (named.some((url) => sameHostAndPath(url, repoURL))) continue;
+    const url = named.find((u) => others.some((o) => sameHostAndPath(u, o)));
+    if (url === undefined) continue;
+    const other = others.find((o) => sameHostAndPath(url, o))!;
+    const names = `its remote "${remote.name}" names it${url === other ? '' : `: ${redactUrl(url)}`}`;
+    throw GitOpsError.of(
+      'CG319',
+      remote.flag === undefined
+        ? {
+            message: `The checkout ${dir} is a clone of the GitOps repository ${redactUrl(other)} (${names}), not of ${redactUrl(repoURL)}, which the command works on: written and published there, this repository's files would land in the other, which another Argo CD reads. Nothing was written.`,
+            fix: `Pass --repository ${redactUrl(other)} to work on that checkout, or --out with a clone of ${redactUrl(repoURL)}.`,
+          }
+        : {
+            message: `${remote.flag} ${remote.name}: that remote of the checkout ${dir} is the GitOps repository ${redactUrl(other)}${url === other ? '' : ` (it names ${redactUrl(url)})`}, not ${redactUrl(repoURL)}, which the command works on: pushed there, this repository's files would land in the other, which another Argo CD reads. Nothing was written.`,
+            fix: `Pass ${remote.flag} with a remote of the checkout that is ${redactUrl(repoURL)} (see \`git remote -v\`), or --repository ${redactUrl(other)} with the checkout of that repository.`,
+          },
+    );
   }
 }
 
 /**
- * The URLs the remotes of the Git repository at `dir` fetch from and push to, as configured
- * (`remote.<name>.url` and `.pushurl`), by remote name; none outside Git.
+ * The remote a command uses: `origin`, or the one its `--remote` names for a publish.
  */
-function remoteUrlsOf(dir: string): [string, string][] {
-  const r = gitSync(dir, ['config', '--null', '--get-regexp', '^remote\\..*\\.(url|pushurl)$']);
-  if (r.status !== 0) return [];
-  const out: [string, string][] = [];
-  for (const entry of r.stdout.split('\0')) {
-    const newline = entry.indexOf('\n');
-    if (newline < 0) continue;
-    const key = entry.slice(0, newline);
-    out.push([key.slice('remote.'.length, key.lastIndexOf('.')), entry.slice(newline + 1)]);
-  }
-  return out;
+export interface RemoteUse {
+  /** The remote's name. */
+  readonly name: string;
+  /**
+   * The option that named it (`--remote`), for the message.
+   * @default - none: the default remote, `origin`
+   */
+  readonly flag?: string;
+}
+
+/** The remote a command that publishes uses: the one `--remote` names, else `origin`. */
+export function remoteOfPublish(remote: string | undefined): RemoteUse {
+  return remote ? { name: remote, flag: '--remote' } : ORIGIN;
+}
+
+const ORIGIN: RemoteUse = { name: 'origin' };
+
+/** One URL a remote fetches from or pushes to: as git uses it, and as configured. */
+interface RemoteUrl {
+  /** The URL git resolves (`insteadOf`, `pushInsteadOf` applied). */
+  readonly used: string;
+  /** The URL as configured (`remote.<name>.url` or `.pushurl`); `used` when git resolves more URLs than are configured. */
+  readonly configured: string;
+}
+
+/**
+ * The URLs the remote `remote` of the Git repository at `dir` fetches from, then those it pushes
+ * to: each as git resolves it (`git remote get-url`, `--push`) and as configured, so that both
+ * an alias (`gx:platform/gitops.git`, rewritten by `url.<base>.insteadOf`) and a URL that git
+ * rewrites to a mirror or a path on disk tell. None for a remote that is not configured, or
+ * outside Git.
+ */
+function remoteUrlsOf(dir: string, remote: string): RemoteUrl[][] {
+  const lines = (args: readonly string[]): string[] => {
+    const r = gitSync(dir, args);
+    return r.status === 0 ? r.stdout.split('\n').filter((l) => l !== '') : [];
+  };
+  const paired = (used: string[], configured: string[]): RemoteUrl[] =>
+    Array.from({ length: Math.max(used.length, configured.length) }, (_, i) => ({
+      used: used[i] ?? configured[i]!,
+      configured: configured[i] ?? used[i]!,
+    }));
+  const fetchUrls = lines(['config', '--get-all', `remote.${remote}.url`]);
+  const pushUrls = lines(['config', '--get-all', `remote.${remote}.pushurl`]);
+  return [
+    paired(lines(['remote', 'get-url', '--all', '--', remote]), fetchUrls),
+    paired(lines(['remote', 'get-url', '--push', '--all', '--', remote]), pushUrls.length > 0 ? pushUrls : fetchUrls),
+  ];
 }
 
 /** Whether two Git URLs name one host and path (lower case, without a trailing `/` or `.git`): undefined-safe for anything but a URL. */

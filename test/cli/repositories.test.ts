@@ -300,6 +300,72 @@ describe('a platform split across two GitOps repositories', () => {
       await ok(b, ['synth', '--repository', REPO_B]);
     });
 
+    it("refuses with CG319 a clone of the other whose origin names it, though another remote names the command's repository", async () => {
+      // GIVEN the prod repository's clone, with a second remote naming the platform's repository
+      repoB.git(b, 'config', `url.${repoB.remote}.insteadOf`, REPO_B);
+      repoB.git(b, 'config', `url.${repoA.remote}.insteadOf`, REPO_A);
+      repoB.git(b, 'remote', 'set-url', 'origin', REPO_B);
+      repoB.git(b, 'remote', 'add', 'platform', REPO_A);
+      const before = hashTree(b);
+      // WHEN the platform's repository is synthesized and published there (publish pushes to origin)
+      for (const args of [['synth'], ['publish', '--by', 'alice']]) {
+        const run = await cli(b, args);
+        // THEN it is refused by origin, and nothing is written or pushed
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG319 The checkout ${b} is a clone of the GitOps repository ${REPO_B} (its remote "origin" names it), not of ${REPO_A}, which the command works on`,
+        );
+      }
+      expect(hashTree(b)).toEqual(before);
+      expect(repoB.remoteLog()).toHaveLength(1);
+      expect(repoA.remoteLog()).toHaveLength(1);
+      // AND in the platform's clone, a remote naming the prod repository says nothing: origin is published to
+      repoA.git(a, 'remote', 'add', 'prod', REPO_B);
+      await ok(a, ['publish', '--by', 'alice']);
+      expect(repoA.remoteLog()).toHaveLength(2);
+    });
+
+    it('refuses with CG319 a clone of the other whose remote names it through an insteadOf alias', async () => {
+      // GIVEN the prod repository's clone, its origin an alias that git resolves to the prod repository's URL
+      repoB.git(b, 'config', 'url.https://git.example.com/.insteadOf', 'gx:');
+      repoB.git(b, 'remote', 'set-url', 'origin', 'gx:platform/prod-gitops.git');
+      expect(repoB.git(b, 'remote', 'get-url', 'origin').trim()).toBe(REPO_B);
+      const before = hashTree(b);
+      // WHEN the platform's repository is synthesized and published there
+      for (const args of [['synth'], ['publish', '--by', 'alice']]) {
+        const run = await cli(b, args);
+        // THEN the URL git uses tells, and nothing is written
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG319 The checkout ${b} is a clone of the GitOps repository ${REPO_B} (its remote "origin" names it), not of ${REPO_A}, which the command works on`,
+        );
+      }
+      expect(hashTree(b)).toEqual(before);
+    });
+
+    it("refuses with CG319 to publish the platform's repository to a --remote that is the other", async () => {
+      // GIVEN the platform's clone, with a remote of the prod repository
+      repoA.git(a, 'config', `url.${repoB.remote}.insteadOf`, REPO_B);
+      repoA.git(a, 'remote', 'add', 'prod', REPO_B);
+      await ok(a, ['synth']);
+      const before = hashTree(a);
+      // WHEN it is published, or a promotion is, to that remote
+      for (const args of [
+        ['publish', '--by', 'alice', '--remote', 'prod'],
+        ['promote', 'payments-api', '--ring', 'nonprod', '--digest', A, '--by', 'ci', '--publish', '--remote', 'prod'],
+      ]) {
+        const run = await cli(a, args);
+        // THEN it is refused, naming the remote, and nothing is written or pushed
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG319 --remote prod: that remote of the checkout ${a} is the GitOps repository ${REPO_B}, not ${REPO_A}, which the command works on`,
+        );
+      }
+      expect(hashTree(a)).toEqual(before);
+      expect(repoB.remoteLog()).toHaveLength(1);
+      expect(repoA.remoteLog()).toHaveLength(1);
+    });
+
     it('fails with CG319 for a repository no control plane reads', async () => {
       const run = await cli(a, ['synth', '--repository', 'https://git.example.com/platform/typo-gitops.git']);
       expect(run.code).not.toBe(0);

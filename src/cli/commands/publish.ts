@@ -3,7 +3,7 @@ import { parseCommandArgs } from '../args';
 import { Command, personName } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
-import { assertCheckoutOfRepository } from '../../workspace/checkout-repository';
+import { assertCheckoutOfRepository, remoteOfPublish } from '../../workspace/checkout-repository';
 import { assertChartSourcesKept } from '../../workspace/chart-sources';
 import { runProgram } from '../../workspace/program/run';
 import { dropPending, publishChange } from '../../workspace/publishing';
@@ -82,7 +82,7 @@ Example:
     const by = personName('publish', '--by', values.by ?? ctx.actor(out));
     // Without the program there is no change of its own: only pending operations are published.
     const fromProgram = withoutProgram('publish', values, ctx) ? undefined : await runProgram('publish', values, ctx);
-    if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
+    if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram, remoteOfPublish(values.remote));
     if (fromProgram !== undefined) assertChartSourcesKept(fromProgram.model, out);
     const dated = commitDate(ctx.env);
     if (dated.note) ctx.stderr.write(`Note: ${dated.note}\n`);

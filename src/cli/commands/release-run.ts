@@ -19,7 +19,7 @@ import { CommandContext, personName } from '../command';
 import { withCheckoutLock } from '../locking';
 import { addPending, PendingOperation, pendingStore, readPending } from '../../workspace/pending-operations';
 import { recordedModel, ReleaseModel } from '../without-program';
-import { assertCheckoutOfRepository, assertRingOfRepository } from '../../workspace/checkout-repository';
+import { assertCheckoutOfRepository, remoteOfPublish, assertRingOfRepository } from '../../workspace/checkout-repository';
 import { assertChartSourcesKept } from '../../workspace/chart-sources';
 import { GitOpsError } from '../../core/errors';
 import { PlatformModel } from '../../model/platform-model';
@@ -57,7 +57,8 @@ export async function releaseInCheckout(
   request: ReleaseRequest,
   { out, format, fromProgram, chartFlag }: ReleaseRun,
 ): Promise<number> {
-  if (fromProgram !== undefined) assertCheckoutOfRepository(out, fromProgram);
+  if (fromProgram !== undefined)
+    assertCheckoutOfRepository(out, fromProgram, remoteOfPublish(values.publish === true ? values.remote : undefined));
   if (fromProgram !== undefined) assertChartSourcesKept(fromProgram.model, out);
   if (fromProgram !== undefined && chartFlag !== undefined) assertChartFlag(fromProgram.model, request.service, chartFlag);
   const by = personName(request.kind, '--by', values.by ?? ctx.actor(out));
