@@ -344,8 +344,10 @@ describe('a platform split across two GitOps repositories', () => {
     });
 
     it("refuses with CG319 to publish the platform's repository to a --remote that is the other", async () => {
-      // GIVEN the platform's clone, with a remote of the prod repository
+      // GIVEN the platform's clone, its origin named by the platform's URL, with a remote of the prod repository
+      repoA.git(a, 'config', `url.${repoA.remote}.insteadOf`, REPO_A);
       repoA.git(a, 'config', `url.${repoB.remote}.insteadOf`, REPO_B);
+      repoA.git(a, 'remote', 'set-url', 'origin', REPO_A);
       repoA.git(a, 'remote', 'add', 'prod', REPO_B);
       await ok(a, ['synth']);
       const before = hashTree(a);
@@ -364,6 +366,26 @@ describe('a platform split across two GitOps repositories', () => {
       expect(hashTree(a)).toEqual(before);
       expect(repoB.remoteLog()).toHaveLength(1);
       expect(repoA.remoteLog()).toHaveLength(1);
+    });
+
+    it("refuses with CG319 a clone of the platform's repository whose origin pushes to the other", async () => {
+      // GIVEN the platform's clone, its origin fetching from the platform's repository and pushing to the prod repository
+      repoA.git(a, 'config', `url.${repoA.remote}.insteadOf`, REPO_A);
+      repoA.git(a, 'config', `url.${repoB.remote}.pushInsteadOf`, REPO_B);
+      repoA.git(a, 'remote', 'set-url', 'origin', REPO_A);
+      repoA.git(a, 'config', 'remote.origin.pushurl', REPO_B);
+      const before = hashTree(a);
+      // WHEN the platform's repository is synthesized and published there
+      for (const args of [['synth'], ['publish', '--by', 'alice']]) {
+        const run = await cli(a, args);
+        // THEN the URL it pushes to tells, and nothing is written or pushed
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toContain(
+          `CG319 The checkout ${a} is a clone of the GitOps repository ${REPO_B} (its remote "origin" names it), not of ${REPO_A}, which the command works on`,
+        );
+      }
+      expect(hashTree(a)).toEqual(before);
+      expect(repoB.remoteLog()).toHaveLength(1);
     });
 
     it('fails with CG319 for a repository no control plane reads', async () => {
