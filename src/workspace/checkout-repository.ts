@@ -63,7 +63,7 @@ export function assertCheckoutOfRepository(
  * fresh clone holds no tree to tell by): the remote the command uses (`remote`: the one publish
  * pushes to) names one of them, and does not name `repoURL`. Written there, one repository's
  * files would be published into the other, where its Argo CD reads them. Another remote of the
- * clone says nothing, whatever it names. See {@link remoteRepositoriesOf} for what the remote names.
+ * clone says nothing, whatever it names. See {@link remoteUrlsOf} for what the remote names.
  *
  * @throws GitOpsError `CG319` naming the remote and both repositories
  */
