@@ -1,6 +1,6 @@
 import { commitDate } from '../environment';
 import { parseCommandArgs } from '../args';
-import { Command, personName } from '../command';
+import { Command, commitText, personName } from '../command';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
 import { assertCheckoutOfRepository, remoteOfPublish } from '../../workspace/checkout-repository';
@@ -70,6 +70,8 @@ Example:
   cdk8s-gitops publish --out ../platform-gitops --branch`,
   async run(argv, ctx) {
     const { values } = parseCommandArgs('publish', argv, ARGUMENTS.publish.options);
+    // Refused before anything is read or written: no line of it may read as a release.
+    const message = values.message === undefined ? undefined : commitText('publish', '--message', values.message);
     const format = ctx.format(values.format, ['text', 'json']);
     const out = checkoutDir(ctx, 'publish', values.out, 'existing', values.repository);
     if (values['drop-pending']) {
@@ -114,7 +116,7 @@ Example:
         allowRemove: values['allow-remove'] ?? [],
         clock: { now: ctx.now(), clock: ctx.clock() },
         ...(dated.date ? { commitDate: dated.date } : {}),
-        ...(values.message ? { message: values.message } : {}),
+        ...(message ? { message } : {}),
         ...(values.branch !== undefined
           ? {
               branch: values.branch || `synth/${(programCommit ?? ctx.now().toISOString().replace(/[-:]/g, '').slice(0, 15)).slice(0, 12)}`,

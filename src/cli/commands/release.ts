@@ -1,6 +1,6 @@
 import { ReleaseRequest } from '../../workspace/release-operations';
 import { CommandValues, parseCommandArgs } from '../args';
-import { Command, CommandContext, usageError } from '../command';
+import { Command, CommandContext, commitText, usageError } from '../command';
 import { NO_PROGRAM_HELP, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
@@ -164,7 +164,11 @@ Example:
     const { values, positionals } = parseCommandArgs('rollback', argv, ARGUMENTS.rollback.options, ARGUMENTS.rollback.positionals);
     const service = oneService('rollback', positionals);
     const ring = required('rollback', values.ring, '--ring', '--ring prod');
-    const reason = required('rollback', values.reason, '--reason', '--reason "error rate up after deploy"');
+    const reason = commitText(
+      'rollback',
+      '--reason',
+      required('rollback', values.reason, '--reason', '--reason "error rate up after deploy"'),
+    );
     if ((values.to === undefined) === (values.previous !== true)) {
       throw usageError(
         'rollback',

@@ -74,6 +74,22 @@ const GIT_PREFIXES = ['Signed-off-by: ', '(cherry picked from commit '];
 
 const CANONICAL = new Map<string, string>(Object.values(TrailerKey).map((k) => [k.toLowerCase(), k]));
 
+/** The start of a trailer key of cdk8s-gitops, in any case, as git reads keys. */
+const OWN_KEY_PREFIX = 'cdk8s-gitops-';
+
+/**
+ * The lines of `text` that read as a trailer of cdk8s-gitops (`Cdk8s-Gitops-…`, in any case,
+ * indented or not, as {@link releaseTrailers} reads the paragraphs of a squash merge): text a
+ * person gives a commit (a message, a reason) must hold none, or `history` would read it as a
+ * release nobody made.
+ *
+ * @example
+ * ownTrailerLines('Release api\n\n  cdk8s-gitops-ring: prod'); // ['  cdk8s-gitops-ring: prod']
+ */
+export function ownTrailerLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/).filter((line) => line.trimStart().toLowerCase().startsWith(OWN_KEY_PREFIX));
+}
+
 /** Our spelling of a trailer key: keys are case-insensitive, so `cdk8s-gitops-ring` becomes `Cdk8s-Gitops-Ring`. */
 export function canonicalTrailerKey(key: string): string {
   return CANONICAL.get(key.toLowerCase()) ?? key;
