@@ -1,6 +1,6 @@
 import { Problem, problem } from '../core/errors';
 import { parse as parseYaml } from 'yaml';
-import { holdsToken, urlCredentials } from '../core/url-credentials';
+import { holdsJsonWebToken, holdsToken, urlCredentials } from '../core/url-credentials';
 import { findNonPlainValues, KeyPath, Values } from '../model/values';
 
 /** Problems with values given to a construct: anything that is not plain data. */
@@ -297,8 +297,6 @@ const BASE64_RUN = /[A-Za-z0-9+/]{100,}={0,2}/g;
 /** The longest text read for configuration files and base64 held in a string. */
 const MAX_EMBEDDED = 256 * 1024;
 
-/** A JSON Web Token: three base64url parts, the first two JSON objects (`eyJ`). */
-const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 /** What every name {@link isSecretKey} takes for a secret holds, in any case: texts without it are not read for assignments. */
 const SECRET_WORD = /pass|pwd|pw|secret|token|cred|key|bearer/i;
 
@@ -329,7 +327,7 @@ function holdsBase64PrivateKey(s: string): boolean {
 /** What in a string alone gives a secret away, whatever its key; undefined when nothing does. */
 export function secretInString(s: string): string | undefined {
   if (holdsToken(s)) return 'a literal string holding an access token (ghp_…, glpat-…)';
-  if (s.includes('eyJ') && JWT.test(s)) return 'a literal string holding a JSON Web Token';
+  if (holdsJsonWebToken(s)) return 'a literal string holding a JSON Web Token';
   if (s.includes('-----BEGIN') && PEM_PRIVATE_KEY.test(s)) return 'a literal string holding a private key (PEM)';
   const b64 = s.indexOf(BASE64_PEM);
   if ((b64 >= 0 && PEM_PRIVATE_KEY.test(Buffer.from(s.slice(b64, b64 + 120), 'base64').toString('latin1'))) || holdsBase64PrivateKey(s))

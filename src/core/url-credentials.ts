@@ -31,6 +31,18 @@ const TOKEN_PREFIX = new RegExp(`^(?:${TOKEN_PREFIXES})`);
 const TOKEN_IN_TEXT = new RegExp(`(?<![A-Za-z0-9_-])(?:${TOKEN_PREFIXES})[A-Za-z0-9_-]{16,}`, 'g');
 
 /**
+ * A JSON Web Token anywhere in a text (an Argo CD token, a bearer token an answer quotes): three
+ * base64url parts, the first two JSON objects (`eyJ`). Nothing else looks like one: a text that
+ * holds one holds a credential.
+ */
+const JWT_IN_TEXT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
+
+/** Whether `text` holds a JSON Web Token ({@link JWT_IN_TEXT}). */
+export function holdsJsonWebToken(text: string): boolean {
+  return text.includes('eyJ') && new RegExp(JWT_IN_TEXT.source).test(text);
+}
+
+/**
  * Whether a URL's user name is a token (a known token prefix, or long and random: 24 characters
  * or more with letters and digits), as Git hosts let one stand in for a password. A short name
  * (an Azure DevOps organisation, `git`, `oauth2`, `x-access-token`) is not.
@@ -172,15 +184,16 @@ function mayBeCredential(part: string): boolean {
 
 /**
  * `text` with the password, and the token standing as the user, of every URL in it shown as
- * `***`, and any token of a Git host's form (`ghp_…`, `glpat-…`) wherever it stands (a query): a problem or a note quotes what it was given (a ledger's field, a repository URL, a Git
- * error), and never a credential with it. A URL ends at white space, a quote or an angle bracket.
+ * `***`, and any token of a Git host's form (`ghp_…`, `glpat-…`) or JSON Web Token (`eyJ…`)
+ * wherever it stands (a query, an answer of Argo CD): a problem or a note quotes what it was given
+ * (a ledger's field, a repository URL, a Git error, a message of Argo CD), and never a credential with it. A URL ends at white space, a quote or an angle bracket.
  *
  * @example
  * withoutPasswords('received "https://admin:s3cr3t@git.example.com/x"'); // 'received "https://admin:***@git.example.com/x"'
  * withoutPasswords('cloning https://glpat-…@gitlab.com/g/r failed'); // 'cloning https://***@gitlab.com/g/r failed'
  */
 export function withoutPasswords(text: string): string {
-  if (!text.includes('://')) return text.replace(TOKEN_IN_TEXT, hiddenToken);
+  if (!text.includes('://')) return withoutTokens(text);
   let out = '';
   let from = 0;
   for (const { start, info } of credentialsOfUrls(text)) {
@@ -188,7 +201,13 @@ export function withoutPasswords(text: string): string {
     out += text.slice(from, start) + shownUserInfo(info);
     from = start + info.length;
   }
-  return (out + text.slice(from)).replace(TOKEN_IN_TEXT, hiddenToken);
+  return withoutTokens(out + text.slice(from));
+}
+
+/** `text` with the tokens of Git hosts ({@link TOKEN_IN_TEXT}) and JSON Web Tokens in it shown as `***`. */
+function withoutTokens(text: string): string {
+  const hidden = text.replace(TOKEN_IN_TEXT, hiddenToken);
+  return hidden.includes('eyJ') ? hidden.replace(JWT_IN_TEXT, '***') : hidden;
 }
 
 /**

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
-import { GitOpsError, systemErrorCode } from '../core/errors';
+import { GitOpsError, systemErrorCode, withoutPasswords } from '../core/errors';
 import { isMap } from '../core/plain';
 import { redactUrl } from '../model/names';
 
@@ -76,7 +76,8 @@ export interface LiveApplication {
   readonly autoSync: boolean;
   /**
    * The operation that runs (`Running`, also when a sync is asked for and has not started yet),
-   * or else the last one: its phase and message. @default - none
+   * or else the last one: its phase and message (without the credentials it quotes, see
+   * `withoutPasswords`). @default - none
    */
   readonly operation?: { readonly phase: string; readonly message?: string; readonly finishedAt?: string };
 }
@@ -290,7 +291,8 @@ export class ArgoCdClient {
         ? {
             operation: {
               phase: op.phase,
-              ...(typeof op.message === 'string' ? { message: op.message } : {}),
+              // Argo CD's words, as every output shows them: without a token it quotes (an expired session's).
+              ...(typeof op.message === 'string' ? { message: withoutPasswords(op.message) } : {}),
               ...(typeof op.finishedAt === 'string' ? { finishedAt: op.finishedAt } : {}),
             },
           }

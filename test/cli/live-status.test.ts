@@ -164,6 +164,32 @@ describeWithDouble('status --live, against a test double of Argo CD', () => {
     expect((await live()).stdout).toContain('  web-prod-aws-eu-01: Failed: Deployment web exceeded its progress deadline\n');
   });
 
+  test('a token Argo CD quotes in an operation message is shown as ***, in text and in json', async () => {
+    // GIVEN an Application whose last sync failed with a message quoting a JSON Web Token
+    expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaTphcGlLZXkifQ.c2VjcmV0LXRva2VuLXZhbHVl';
+    double.applications = [
+      {
+        ...running('web-prod-aws-eu-01'),
+        health: 'Degraded',
+        operation: { phase: 'Failed', message: `ComparisonError: rpc error: authentication required: token ${token}` },
+      },
+      running('web-prod-aws-eu-02'),
+    ];
+    // WHEN status --live reports it
+    const text = await live();
+    const json = await runCli(['status', '--live', '--format', 'json'], {
+      out: checkout.out,
+      now: T0,
+      app: checkout.app,
+      env: { ARGOCD_SERVER: double.server, ARGOCD_AUTH_TOKEN: DOUBLE_TOKEN, ARGOCD_CA_FILE: double.caFile },
+    });
+    // THEN the message is shown without the token
+    expect(text.stdout).toContain('  web-prod-aws-eu-01: Failed: ComparisonError: rpc error: authentication required: token ***\n');
+    expect(JSON.parse(json.stdout).targets[0].operation.message).toBe('ComparisonError: rpc error: authentication required: token ***');
+    for (const run of [text, json]) expect(run.stdout + run.stderr).not.toContain('c2VjcmV0');
+  });
+
   test('an Argo CD that refuses the token, is not given or is not there fails, naming the control plane', async () => {
     expect((await runCli(['publish', '--by', 'platform-team'], { out: checkout.out, now: T0, app: checkout.app })).code).toBe(0);
     const refused = await live({ ARGOCD_AUTH_TOKEN_PROD_EU: 'wrong' });

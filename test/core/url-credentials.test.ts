@@ -84,6 +84,17 @@ describe('withoutPasswords', () => {
     expect(withoutPasswords('ghp_short, npm_install, npm_config_user_agent')).toBe('ghp_short, npm_install, npm_config_user_agent');
   });
 
+  test('hides a JSON Web Token wherever it stands: alone, after Bearer, in a URL', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaTphcGlLZXkifQ.c2VjcmV0LXRva2VuLXZhbHVl';
+    expect(withoutPasswords(`invalid session: token ${jwt} has expired`)).toBe('invalid session: token *** has expired');
+    expect(withoutPasswords(`Authorization: Bearer ${jwt}`)).toBe('Authorization: Bearer ***');
+    expect(withoutPasswords(`see https://argocd.example.com/login?x=1 then "${jwt}"`)).toBe(
+      'see https://argocd.example.com/login?x=1 then "***"',
+    );
+    // Base64 of JSON that is not three parts is no token.
+    expect(withoutPasswords('eyJhbGciOiJIUzI1NiJ9 and eyJ.eyJ.x')).toBe('eyJhbGciOiJIUzI1NiJ9 and eyJ.eyJ.x');
+  });
+
   test('leaves user names, ports, "@" in a path and texts without a URL as they are', () => {
     for (const text of [
       'ssh://git@host/repo.git',
