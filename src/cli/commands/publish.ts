@@ -1,6 +1,7 @@
 import { commitDate } from '../environment';
 import { parseCommandArgs } from '../args';
-import { Command, commitText, personName } from '../command';
+import { Command, personName } from '../command';
+import { commitText } from '../commit-text';
 import { withCheckoutLock } from '../locking';
 import { checkoutDir } from '../out-dir';
 import { assertCheckoutOfRepository, remoteOfPublish } from '../../workspace/checkout-repository';

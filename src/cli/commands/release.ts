@@ -1,6 +1,7 @@
 import { ReleaseRequest } from '../../workspace/release-operations';
 import { CommandValues, parseCommandArgs } from '../args';
-import { Command, CommandContext, commitText, usageError } from '../command';
+import { Command, CommandContext, usageError } from '../command';
+import { commitText } from '../commit-text';
 import { NO_PROGRAM_HELP, withoutProgram } from '../without-program';
 import { checkoutDir } from '../out-dir';
 import { runProgram } from '../../workspace/program/run';
